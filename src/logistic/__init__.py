@@ -1,0 +1,61 @@
+"""Binary logistic regression from one numerically stable objective.
+
+Public API (everything else is private and may change):
+
+* :class:`LogisticRegression` — scikit-learn compatible estimator.
+* :func:`check_gradient` — analytic vs finite-difference gradient.
+* :mod:`logistic.derivation` — the seed's derivation, verified with sympy.
+* :mod:`logistic.datasets` — the bundled demo data.
+* exceptions and warnings from :mod:`logistic._exceptions`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import datasets
+from ._exceptions import (
+    ConvergenceWarning,
+    DataConversionWarning,
+    DataValidationError,
+    IntegrityError,
+    InvalidParameterError,
+    LogisticError,
+    ModelFormatError,
+    NumericalError,
+    NumericalStabilityWarning,
+    PerfectSeparationWarning,
+    UnsupportedVersionError,
+    VersionMismatchWarning,
+)
+from ._gradcheck import GradientCheck, check_gradient
+from ._objective import LogisticObjective
+from .estimator import LogisticRegression
+from .solvers import SolverResult
+
+try:
+    __version__ = version("logistic")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "LogisticRegression",
+    "LogisticObjective",
+    "SolverResult",
+    "check_gradient",
+    "GradientCheck",
+    "datasets",
+    "ConvergenceWarning",
+    "DataConversionWarning",
+    "DataValidationError",
+    "IntegrityError",
+    "InvalidParameterError",
+    "LogisticError",
+    "ModelFormatError",
+    "NumericalError",
+    "NumericalStabilityWarning",
+    "PerfectSeparationWarning",
+    "UnsupportedVersionError",
+    "VersionMismatchWarning",
+    "__version__",
+]

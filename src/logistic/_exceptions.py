@@ -1,0 +1,95 @@
+"""Exceptions and warnings raised by ``logistic``.
+
+Convention: every error derives from ``ValueError`` or ``TypeError`` so that
+scikit-learn tooling (which catches those) keeps working, and every message
+names the input (parameter, array, column, file), what was received, and what
+is expected or how to fix it. The library never changes global warning filters.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LogisticError",
+    "DataValidationError",
+    "InvalidParameterError",
+    "NumericalError",
+    "ModelFormatError",
+    "IntegrityError",
+    "UnsupportedVersionError",
+    "ConvergenceWarning",
+    "PerfectSeparationWarning",
+    "DataConversionWarning",
+    "NumericalStabilityWarning",
+    "VersionMismatchWarning",
+]
+
+
+class LogisticError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class DataValidationError(LogisticError, ValueError):
+    """Input data (X, y, weights, offsets, files) violates a documented rule."""
+
+
+class InvalidParameterError(LogisticError, ValueError, TypeError):
+    """A hyper-parameter has a wrong type or value (scikit-learn's message format)."""
+
+
+class NumericalError(LogisticError, FloatingPointError):
+    """A solver produced non-finite values; the last finite iterate is attached.
+
+    Attributes
+    ----------
+    iteration : int
+        Iteration at which the non-finite value was detected.
+    solver : str
+        Name of the solver.
+    last_finite_coef : ndarray or None
+        The last parameter vector that was finite.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        iteration: int = -1,
+        solver: str = "",
+        last_finite_coef: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.iteration = iteration
+        self.solver = solver
+        self.last_finite_coef = last_finite_coef
+
+
+class ModelFormatError(LogisticError, ValueError):
+    """A model file is not a valid ``logistic`` model file."""
+
+
+class IntegrityError(ModelFormatError):
+    """A model file's checksum does not match its payload (truncated or corrupt)."""
+
+
+class UnsupportedVersionError(ModelFormatError):
+    """A model file was written by a newer, incompatible format version."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A solver stopped before its stopping rule was met."""
+
+
+class PerfectSeparationWarning(UserWarning):
+    """The data are (quasi-)completely separated: the MLE does not exist."""
+
+
+class DataConversionWarning(UserWarning):
+    """Input was converted (e.g. a column vector y raveled)."""
+
+
+class NumericalStabilityWarning(UserWarning):
+    """A numerical fallback was taken (e.g. Newton's Hessian was not positive definite)."""
+
+
+class VersionMismatchWarning(UserWarning):
+    """A model file was written by another version of ``logistic``."""

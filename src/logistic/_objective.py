@@ -1,0 +1,274 @@
+"""The penalised, weighted average logistic loss of a linear model.
+
+This module owns every convention of the objective. With parameters
+``theta = [w_1, ..., w_d, b]`` (intercept stored **last**; absent when
+``fit_intercept=False``), logits ``z_i = x_iᵀ w + b + o_i`` (``o`` an optional
+offset), sample weights ``s_i ≥ 0`` (all ones by default) and the per-example
+loss ``L(y, z) = log(1 + e^z) - y z`` of :mod:`logistic._math`::
+
+    J(θ)    = (1/Σs) Σ_i s_i L(y_i, z_i) + (λ/2) ‖w‖²
+    ∇_w J   = (1/Σs) Xᵀ (s ⊙ (σ(z) - y)) + λ w
+    ∂J/∂b   = (1/Σs) Σ_i s_i (σ(z_i) - y_i)
+    ∇² J    = (1/Σs) X̃ᵀ diag(s ⊙ σ(z) σ(-z)) X̃ + λ diag(1, …, 1, 0)
+
+with ``X̃ = [X, 1]``. With unit weights and λ = 0 the gradient is the seed's
+``(1/m) Σ (h(x_i) - y_i) x_ij``. The intercept is never penalised. Weights are
+normalised here and only here (solvers never rescale anything). The L1 part of
+an elastic-net penalty is not smooth and is handled by proximal solvers; this
+class holds the smooth part (``l2``) only.
+
+Every quantity is a sum over row blocks: a block function returns partial sums
+(loss, gradient, Hessian, weight total) and the backend adds them in block
+order; the objective divides by ``Σs`` once. The same code therefore serves
+in-memory arrays, chunks read from disk and Dask partitions. Partial sums are
+accumulated in float64 whatever the dtype of X (float32 X is never upcast).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _math
+from ._typing import Backend, Block, FloatArray
+from .backends.in_memory import InMemory
+
+__all__ = ["LogisticObjective", "block_logits"]
+
+F64 = np.float64
+
+
+def _cast_coef(block: Block, w: FloatArray) -> FloatArray:
+    """Coefficients in X's dtype so ``X @ w`` never upcasts (copies) X."""
+    return w.astype(block.X.dtype, copy=False)
+
+
+def block_logits(block: Block, w: FloatArray, b: float) -> FloatArray:
+    """``z = X w + b + offset`` for one block, in X's floating dtype."""
+    z = np.asarray(block.X @ _cast_coef(block, w))
+    if b != 0.0:
+        z = z + z.dtype.type(b)
+    if block.offset is not None:
+        z = z + block.offset.astype(z.dtype, copy=False)
+    return z
+
+
+def _weighted_sum(v: FloatArray, s: FloatArray | None) -> float:
+    if s is None:
+        return float(np.sum(v, dtype=F64))
+    return float(np.dot(s.astype(F64, copy=False), v.astype(F64, copy=False)))
+
+
+def _weight_total(block: Block) -> float:
+    if block.sample_weight is None:
+        return float(block.n_rows)
+    return float(np.sum(block.sample_weight, dtype=F64))
+
+
+def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
+    return np.asarray(block.X.T @ r.astype(block.X.dtype, copy=False), dtype=F64)
+
+
+def block_value_grad(
+    block: Block, w: FloatArray, b: float, with_grad: bool = True
+) -> tuple[float, FloatArray, float, float]:
+    """Partial sums ``(Σ s L, Σ s r x, Σ s r, Σ s)`` of one block (r = σ(z) - y).
+
+    One pass over the block's rows: ``X @ w`` then ``Xᵀ r`` while the block is
+    still in cache.
+    """
+    if block.n_rows == 0:
+        return 0.0, np.zeros(w.shape[0]), 0.0, 0.0
+    z = block_logits(block, w, b)
+    lo, r = _math.loss_and_residual(block.y, z)
+    loss_sum = _weighted_sum(lo, block.sample_weight)
+    if not with_grad:
+        return loss_sum, np.zeros(0), 0.0, _weight_total(block)
+    if block.sample_weight is not None:
+        r = r * block.sample_weight.astype(r.dtype, copy=False)
+    return loss_sum, _xt_dot(block, r), float(np.sum(r, dtype=F64)), _weight_total(block)
+
+
+def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
+    """Per-row curvature ``s σ(z) σ(-z)``, or its bound ``s/4`` when ``unit``."""
+    if unit:
+        d = np.full(block.n_rows, 0.25, dtype=F64)
+    else:
+        d = _math.hessian_weight(block_logits(block, w, b)).astype(F64, copy=False)
+    if block.sample_weight is not None:
+        d = d * block.sample_weight
+    return d
+
+
+def block_hessian(
+    block: Block, w: FloatArray, b: float
+) -> tuple[FloatArray, FloatArray, float]:
+    """Partial sums ``(Xᵀ D X, Xᵀ d, Σ d)`` with ``d = s σ(z) σ(-z)``."""
+    p = w.shape[0]
+    if block.n_rows == 0:
+        return np.zeros((p, p)), np.zeros(p), 0.0
+    d = _curvature(block, w, b, unit=False)
+    X = block.X
+    if sp.issparse(X):
+        Xd = sp.diags(d.astype(X.dtype)) @ X
+        hww = np.asarray((X.T @ Xd).toarray(), dtype=F64)
+    else:
+        # One block-sized temporary; X itself is never copied.
+        hww = np.asarray(X.T @ (X * d.astype(X.dtype)[:, None]), dtype=F64)
+    return hww, _xt_dot(block, d), float(d.sum())
+
+
+def block_hessp(
+    block: Block, w: FloatArray, b: float, v_w: FloatArray, v_b: float, unit: bool
+) -> tuple[FloatArray, float]:
+    """Partial sums of ``X̃ᵀ D X̃ v`` (``D`` = curvature, or ``s/4`` when ``unit``)."""
+    if block.n_rows == 0:
+        return np.zeros(w.shape[0]), 0.0
+    d = _curvature(block, w, b, unit)
+    t = np.asarray(block.X @ _cast_coef(block, v_w), dtype=F64) + v_b
+    t *= d
+    return _xt_dot(block, t), float(t.sum())
+
+
+class LogisticObjective:
+    """Penalised weighted mean logistic loss (see the module docstring for formulas).
+
+    Parameters
+    ----------
+    data : Backend
+        Where the rows live (e.g. :class:`logistic.backends.InMemory`).
+    l2 : float, default=0
+        Strength λ of ``(λ/2)‖w‖²`` on the mean-loss scale.
+    fit_intercept : bool, default=True
+        Whether ``theta`` ends with an (unpenalised) intercept.
+
+    Attributes
+    ----------
+    n_features : int
+    n_params : int
+        ``n_features + fit_intercept``.
+    n_evaluations : int
+        Number of passes over the data made so far (a cost counter for solvers
+        and benchmarks).
+    """
+
+    def __init__(self, data: Backend, *, l2: float = 0.0, fit_intercept: bool = True):
+        self.data = data
+        self.l2 = float(l2)
+        self.fit_intercept = bool(fit_intercept)
+        self.n_features = int(data.n_features)
+        self.n_params = self.n_features + int(self.fit_intercept)
+        self.n_evaluations = 0
+        self._weight_sum: float | None = None
+
+    @classmethod
+    def from_arrays(
+        cls,
+        X: Any,
+        y: FloatArray,
+        sample_weight: FloatArray | None = None,
+        offset: FloatArray | None = None,
+        *,
+        l2: float = 0.0,
+        fit_intercept: bool = True,
+    ) -> LogisticObjective:
+        """Objective over in-memory arrays (validated by the caller, not copied)."""
+        return cls(
+            InMemory(X, y, sample_weight, offset), l2=l2, fit_intercept=fit_intercept
+        )
+
+    # -- parameter layout ---------------------------------------------------
+    def split(self, theta: FloatArray) -> tuple[FloatArray, float]:
+        """``(w, b)`` from ``theta`` (``b = 0`` without intercept)."""
+        theta = np.asarray(theta, dtype=F64)
+        if theta.shape != (self.n_params,):
+            raise ValueError(
+                f"theta has shape {theta.shape}; expected ({self.n_params},) "
+                f"= n_features {self.n_features} + intercept {int(self.fit_intercept)}"
+            )
+        if self.fit_intercept:
+            return theta[:-1], float(theta[-1])
+        return theta, 0.0
+
+    def _join(self, g_w: FloatArray, g_b: float) -> FloatArray:
+        return np.append(g_w, g_b) if self.fit_intercept else np.asarray(g_w)
+
+    def _reduce(self, fn: Any) -> Any:
+        self.n_evaluations += 1
+        return self.data.map_reduce(fn)
+
+    @property
+    def weight_sum(self) -> float:
+        """``Σ s_i`` over all rows (one pass the first time if not yet known)."""
+        if self._weight_sum is None:
+            self.value(np.zeros(self.n_params))
+        assert self._weight_sum is not None
+        return self._weight_sum
+
+    def _set_weight_sum(self, total: float) -> float:
+        if not total > 0:
+            raise ValueError(
+                "the sample weights sum to 0 (or there are no rows): the objective "
+                "is undefined; give at least one row a positive weight"
+            )
+        self._weight_sum = total
+        return total
+
+    # -- value and gradient -------------------------------------------------
+    def value(self, theta: FloatArray) -> float:
+        """``J(θ)``."""
+        w, b = self.split(theta)
+        loss, _, _, total = self._reduce(partial(block_value_grad, w=w, b=b, with_grad=False))
+        total = self._set_weight_sum(total)
+        return loss / total + 0.5 * self.l2 * float(w @ w)
+
+    def value_and_gradient(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        """``(J(θ), ∇J(θ))`` from a single pass over the data."""
+        w, b = self.split(theta)
+        loss, g_w, g_b, total = self._reduce(partial(block_value_grad, w=w, b=b))
+        total = self._set_weight_sum(total)
+        value = loss / total + 0.5 * self.l2 * float(w @ w)
+        return value, self._join(g_w / total + self.l2 * w, g_b / total)
+
+    def gradient(self, theta: FloatArray) -> FloatArray:
+        """``∇J(θ)``."""
+        return self.value_and_gradient(theta)[1]
+
+    # -- second order -------------------------------------------------------
+    def hessian(self, theta: FloatArray) -> FloatArray:
+        """``∇²J(θ)`` as a dense (n_params, n_params) float64 array."""
+        w, b = self.split(theta)
+        hww, hwb, hbb = self._reduce(partial(block_hessian, w=w, b=b))
+        total = self.weight_sum
+        p = self.n_features
+        H = np.empty((self.n_params, self.n_params))
+        H[:p, :p] = hww / total
+        H[:p, :p][np.diag_indices(p)] += self.l2
+        if self.fit_intercept:
+            H[:p, p] = H[p, :p] = hwb / total
+            H[p, p] = hbb / total
+        return H
+
+    def _hessp(self, theta: FloatArray, v: FloatArray, unit: bool) -> FloatArray:
+        w, b = self.split(theta)
+        v_w, v_b = self.split(v)
+        h_w, h_b = self._reduce(
+            partial(block_hessp, w=w, b=b, v_w=v_w, v_b=v_b, unit=unit)
+        )
+        total = self.weight_sum
+        return self._join(h_w / total + self.l2 * v_w, h_b / total)
+
+    def hessian_vector(self, theta: FloatArray, v: FloatArray) -> FloatArray:
+        """``∇²J(θ) v`` without forming the Hessian."""
+        return self._hessp(theta, v, unit=False)
+
+    def majorizer_vector(self, v: FloatArray) -> FloatArray:
+        """``M v`` with ``M = X̃ᵀ S X̃ / (4 Σs) + λ I_w`` ⪰ ∇²J everywhere.
+
+        Because ``σ(z)σ(-z) ≤ 1/4``, the largest eigenvalue of ``M`` is a
+        Lipschitz constant of the gradient (the gradient-descent step bound).
+        """
+        return self._hessp(np.zeros(self.n_params), v, unit=True)

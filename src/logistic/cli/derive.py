@@ -1,0 +1,20 @@
+"""``logistic derive``: print the seed's derivation, each step verified with sympy."""
+
+from __future__ import annotations
+
+import typer
+
+from ._common import EX_SOFTWARE, console
+
+
+def derive() -> None:
+    """Print the verified derivation of the gradient; exit 1 if any step fails.
+
+    Example: ``logistic derive``
+    """
+    from .. import derivation
+
+    results = derivation.verify()
+    console.print(derivation.render(results), markup=False, highlight=False)
+    if not all(r.passed for r in results):
+        raise typer.Exit(EX_SOFTWARE)
