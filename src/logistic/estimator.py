@@ -34,6 +34,7 @@ from ._validation import (
     validate_params,
 )
 from .solvers import SOLVERS, get_solver
+from .solvers._auto import choose_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths"]
 
@@ -187,13 +188,7 @@ class LogisticRegression:
     def _choose_solver(self, X: Any, l1: float) -> str:
         if self.solver != "auto":
             return self.solver
-        candidates = [n for n, c in SOLVERS.items() if c.capabilities.supports_l1] if l1 > 0 else []
-        if candidates:
-            return candidates[0]
-        n, p = X.shape
-        if not sp.issparse(X) and p <= 1000 and n >= p:
-            return "newton"
-        return "lbfgs"
+        return choose_solver(X, penalty=self.penalty, l1=l1)
 
     def fit(
         self,

@@ -54,9 +54,12 @@ class Capabilities:
     streaming : works on data it can only stream (no random row access).
     stochastic : uses random mini-batches (``random_state`` matters).
     supports_sparse : accepts scipy sparse X without densifying.
+    firth : maximizes Firth's penalized likelihood ``ℓ + ½ log det I``
+        (the solver for ``penalty="firth"``).
     """
 
     supports_l1: bool = False
+    firth: bool = False
     needs_hessian: bool = False
     streaming: bool = True
     stochastic: bool = False
