@@ -56,7 +56,7 @@ def penalty_strengths(
 
 def default_tol(dtype: np.dtype) -> float:
     """Default stopping tolerance: what float64 / float32 data can resolve."""
-    return 1e-5 if dtype == np.float32 else 1e-10
+    return 1e-6 if dtype == np.float32 else 1e-10
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -83,7 +83,7 @@ class LogisticRegression:
     tol : float or None, default=None
         Stop when the gradient's max-norm in standardized coordinates (see
         :mod:`logistic._scaling`) is ≤ tol. None means 1e-10 for float64 X
-        and 1e-5 for float32 X (the precision floating point allows each);
+        and 1e-6 for float32 X (the precision floating point allows each);
         the value used is stored in ``tol_``.
     max_iter : int, default=1000
     warm_start : bool, default=False
