@@ -3,6 +3,7 @@
 Public API (everything else is private and may change):
 
 * :class:`LogisticRegression` — scikit-learn compatible estimator.
+* :func:`save` / :func:`load` — versioned JSON model files (:mod:`logistic.io`).
 * :func:`check_gradient` — analytic vs finite-difference gradient.
 * :mod:`logistic.derivation` — the seed's derivation, verified with sympy.
 * :mod:`logistic.datasets` — the bundled demo data.
@@ -31,6 +32,7 @@ from ._exceptions import (
 from ._gradcheck import GradientCheck, check_gradient
 from ._objective import LogisticObjective
 from .estimator import LogisticRegression
+from .io import load, save
 from .solvers import SolverResult
 
 try:
@@ -40,6 +42,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "LogisticRegression",
+    "save",
+    "load",
     "LogisticObjective",
     "SolverResult",
     "check_gradient",
