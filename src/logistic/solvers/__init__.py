@@ -5,7 +5,7 @@ See :mod:`logistic.solvers._base` for the contract all solvers share.
 
 from __future__ import annotations
 
-from . import gradient_descent, lbfgs, newton  # noqa: F401  (registration)
+from . import firth, gradient_descent, lbfgs, newton  # noqa: F401  (registration)
 from ._base import SOLVERS, Capabilities, Solver, SolverResult, get_solver, register
 
 __all__ = ["SOLVERS", "Capabilities", "Solver", "SolverResult", "get_solver", "register"]
