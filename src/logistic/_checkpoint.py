@@ -1,0 +1,305 @@
+"""Checkpoints of long fits: written atomically each iteration, resumed exactly.
+
+Conventions (owned here)
+------------------------
+* **Format.** One JSON document ``{"sha256": ..., "payload": {...}}``; the payload
+  holds the format version, the data fingerprint (a content hash of the rows,
+  see the backends), the problem configuration (solver, penalties, intercept,
+  tol, number of parameters, dtype), the iteration count, the solver state and
+  the history so far. Floats are written with ``float.hex`` so they round-trip
+  bitwise.
+* **Atomic writes.** Same-directory temp file, write, flush, ``fsync``,
+  ``os.replace`` onto the target, ``fsync`` of the directory. Before a new
+  checkpoint replaces the old one, the old one is renamed to ``<path>.prev``
+  (atomic too), so at any instant the latest *complete* checkpoint is either
+  ``path`` or ``path.prev``; a corrupt or missing latest falls back to the
+  previous one with a warning. Stray temp files are ignored. At most one
+  iteration of work is lost.
+* **Refusals.** Resuming refuses (``IntegrityError``) when the data
+  fingerprint or the problem configuration differs, unless ``force=True``.
+* **Exactness of resume.** Solvers written on the ``init_state``/``step``
+  template (``gd``, ``newton``) store their whole state (iterate in the solver's
+  own coordinates, step length, ...): the resumed fit is **bitwise equal** to an
+  uninterrupted one. Other solvers (``lbfgs``, ``sgd``) are restarted from the
+  stored iterate (warm start): L-BFGS loses its curvature pairs and SGD its
+  random stream, so they reach the same optimum within ``tol`` but not bitwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import IntegrityError
+
+__all__ = ["Checkpointer", "atomic_write", "run_with_checkpoint", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is old-complete or new-complete."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- exact encoding of solver state -------------------------------------------------
+def _encode(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return {"array": [float(x).hex() for x in v.ravel()], "shape": list(v.shape)}
+    if isinstance(v, (float, np.floating)):
+        return {"float": float(v).hex()}
+    if isinstance(v, (bool, int, str)) or v is None:
+        return v
+    if isinstance(v, (np.integer, np.bool_)):
+        return v.item()
+    raise TypeError(f"cannot checkpoint a value of type {type(v).__name__}")
+
+
+def _decode(v: Any) -> Any:
+    if isinstance(v, dict) and "array" in v:
+        return np.array([float.fromhex(x) for x in v["array"]]).reshape(v["shape"])
+    if isinstance(v, dict) and "float" in v:
+        return float.fromhex(v["float"])
+    return v
+
+
+class Checkpointer:
+    """Read and write the checkpoints of one fit.
+
+    Parameters
+    ----------
+    path : path-like
+        The checkpoint file (``path.prev`` holds the previous one).
+    fingerprint : str
+        Content hash of the data being fitted.
+    config : dict
+        Problem configuration that must match on resume.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, fingerprint: str, config: dict[str, Any]
+    ) -> None:
+        self.path = Path(path)
+        self.previous = self.path.with_name(self.path.name + ".prev")
+        self.fingerprint = fingerprint
+        self.config = {k: _encode(v) for k, v in config.items()}
+        self.n_written = 0
+
+    def save(
+        self, n_iter: int, state: dict[str, Any], history: list[dict[str, Any]]
+    ) -> None:
+        """Write the checkpoint of iteration ``n_iter`` atomically."""
+        payload = {
+            "format_version": FORMAT_VERSION,
+            "fingerprint": self.fingerprint,
+            "config": self.config,
+            "n_iter": int(n_iter),
+            "state": {k: _encode(v) for k, v in state.items()},
+            "history": [{k: _encode(v) for k, v in e.items()} for e in history],
+        }
+        text = json.dumps(payload, sort_keys=True)
+        doc = json.dumps(
+            {
+                "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "payload": json.loads(text),
+            },
+            sort_keys=True,
+        )
+        if self.path.exists():
+            os.replace(self.path, self.previous)
+        atomic_write(self.path, doc.encode())
+        self.n_written += 1
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any]:
+        doc = json.loads(path.read_bytes())
+        payload = doc["payload"]
+        text = json.dumps(payload, sort_keys=True)
+        if hashlib.sha256(text.encode()).hexdigest() != doc["sha256"]:
+            raise IntegrityError(f"checkpoint {path}: checksum mismatch (corrupt file)")
+        if payload.get("format_version") != FORMAT_VERSION:
+            raise IntegrityError(
+                f"checkpoint {path}: format {payload.get('format_version')}, this "
+                f"build reads format {FORMAT_VERSION}"
+            )
+        return payload
+
+    def load(self, *, force: bool = False) -> dict[str, Any] | None:
+        """The latest valid checkpoint (decoded), or None when there is none.
+
+        Raises
+        ------
+        IntegrityError
+            If the data fingerprint or configuration differ from this fit's
+            (unless ``force``), or every checkpoint present is corrupt.
+        """
+        errors = []
+        for candidate in (self.path, self.previous):
+            if not candidate.exists():
+                continue
+            try:
+                payload = self._read(candidate)
+            except (ValueError, KeyError, TypeError) as exc:  # IntegrityError too
+                errors.append(f"{candidate}: {exc}")
+                continue
+            if errors:
+                warnings.warn(
+                    f"latest checkpoint unreadable ({errors[0]}); resuming from the "
+                    f"previous one, {candidate}",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            self._check_matches(payload, candidate, force)
+            return {
+                "n_iter": payload["n_iter"],
+                "state": {k: _decode(v) for k, v in payload["state"].items()},
+                "history": [
+                    {k: _decode(v) for k, v in e.items()} for e in payload["history"]
+                ],
+            }
+        if errors:
+            raise IntegrityError("no valid checkpoint: " + "; ".join(errors))
+        return None
+
+    def _check_matches(self, payload: dict[str, Any], where: Path, force: bool) -> None:
+        if force:
+            return
+        if payload["fingerprint"] != self.fingerprint:
+            raise IntegrityError(
+                f"checkpoint {where} was written for different data (fingerprint "
+                f"{payload['fingerprint']}, the data now hash to {self.fingerprint}): "
+                f"rows were added, removed or changed. Delete the checkpoint to start "
+                f"afresh, or pass force_resume=True to resume anyway."
+            )
+        diff = {
+            k: (payload["config"].get(k), v)
+            for k, v in self.config.items()
+            if payload["config"].get(k) != v
+        }
+        if diff:
+            raise IntegrityError(
+                f"checkpoint {where} was written for another problem (differences "
+                f"{diff}); use the same settings, or delete the checkpoint."
+            )
+
+
+# -- running a solver with checkpoints ---------------------------------------------
+class _Tracking:
+    """Objective proxy remembering the last point where the gradient was evaluated."""
+
+    def __init__(self, objective: Any) -> None:
+        self._objective = objective
+        self.last_theta: np.ndarray | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._objective, name)
+
+    def value_and_gradient(self, theta: Any) -> Any:
+        self.last_theta = np.array(theta, dtype=np.float64)
+        return self._objective.value_and_gradient(theta)
+
+
+def run_with_checkpoint(
+    solver: Any,
+    objective: Any,
+    theta0: np.ndarray,
+    checkpointer: Checkpointer,
+    *,
+    resume: bool = True,
+    force: bool = False,
+) -> Any:
+    """``solver.solve(objective, theta0)`` writing a checkpoint every iteration.
+
+    When ``resume`` and a valid checkpoint exists, the fit continues from it
+    (see the module docstring for how exact that is per solver). The returned
+    result's ``n_iter`` and ``history`` cover the whole fit, interrupted or not.
+    """
+    from .solvers._base import IterativeSolver
+
+    doc = checkpointer.load(force=force) if resume else None
+    k0 = 0 if doc is None else int(doc["n_iter"])
+    hist0: list[dict[str, Any]] = [] if doc is None else list(doc["history"])
+    exact = type(solver).solve is IterativeSolver.solve
+    user_callback: Callable[[dict[str, Any]], None] | None = solver.callback
+    latest: dict[str, Any] = {}
+    entries: list[dict[str, Any]] = []
+    tracked = objective if exact else _Tracking(objective)
+
+    if exact:
+        init_state, step = solver.init_state, solver.step
+
+        def _init(obj: Any, theta: Any) -> Any:
+            state = init_state(obj, theta)  # sets up the solver's internals
+            if doc is not None:
+                state = dataclasses.replace(state, **doc["state"])
+            return state
+
+        def _step(obj: Any, state: Any) -> Any:
+            state = step(obj, state)
+            latest["state"] = dataclasses.asdict(state)
+            return state
+
+        solver.init_state, solver.step = _init, _step
+    elif doc is not None:
+        theta0 = doc["state"]["theta_original"]
+
+    def _callback(entry: dict[str, Any]) -> None:
+        if entry["iter"] > 0 or doc is None:
+            entries.append(dict(entry, iter=entry["iter"] + k0))
+        if entry["iter"] > 0:
+            state = (
+                latest.pop("state", None)
+                if exact
+                else {"theta_original": tracked.last_theta}
+            )
+            checkpointer.save(k0 + entry["iter"], state, hist0 + entries)
+        if user_callback is not None:
+            user_callback(entry)
+
+    solver.callback = _callback
+    solver.max_iter = max(0, solver.max_iter - k0)
+    try:
+        result = solver.solve(tracked, theta0)
+    finally:
+        solver.callback, solver.max_iter = user_callback, solver.max_iter + k0
+        if exact:
+            solver.init_state, solver.step = init_state, step
+    result.n_iter += k0
+    result.history = hist0 + entries
+    return result

@@ -1,0 +1,246 @@
+"""Choosing a backend for the data given to ``fit``, and fitting on a backend.
+
+Convention (owned here): :func:`as_backend` returns ``None`` for ordinary
+in-memory data (numpy arrays, scipy sparse matrices, pandas/polars frames,
+lists), which the estimator handles itself; otherwise a backend:
+
+* a path (``str`` / ``os.PathLike``) → :class:`~logistic.backends.chunked.Chunked`
+  streaming Parquet (a ``.parquet`` file or a directory of them) or CSV
+  (``.csv``, ``.csv.gz``, ``.tsv``, ``.txt``); ``y`` (or ``target=``) names the
+  label column, ``sample_weight`` / ``offset`` may name columns;
+* a callable returning an iterable of ``(X, y[, w[, offset]])`` blocks → a
+  ``Chunked`` backend (an iterator or generator is refused: a fit needs many
+  passes);
+* a Dask array or DataFrame → :class:`~logistic.backends.dask.Dask`;
+* an object that already implements the Backend Protocol → itself.
+
+pyarrow and dask are imported only on those paths.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError
+
+__all__ = ["as_backend", "fit_backend", "is_out_of_core"]
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2")
+
+
+def _is_backend(X: Any) -> bool:
+    return hasattr(X, "map_reduce") and hasattr(X, "n_features")
+
+
+def is_out_of_core(X: Any) -> bool:
+    """Whether ``fit(X, ...)`` would go through :func:`as_backend` (cheap test)."""
+    from .dask import is_dask_collection
+
+    return (
+        isinstance(X, (str, os.PathLike))
+        or _is_backend(X)
+        or is_dask_collection(X)
+        or isinstance(X, Iterator)
+        or (callable(X) and not hasattr(X, "shape") and not isinstance(X, type))
+    )
+
+
+def _column(v: Any, name: str) -> str | None:
+    if v is None or isinstance(v, str):
+        return v
+    raise InvalidParameterError(
+        f"with a file path as X, {name} must name a column (a str), got "
+        f"{type(v).__name__}"
+    )
+
+
+def as_backend(
+    X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, **opts: Any
+) -> Any:
+    """A backend for ``X`` (see the module docstring), or None for in-memory data.
+
+    Parameters
+    ----------
+    X : path, callable, Dask collection, Backend or array-like
+    y : label column name (paths), Dask collection (Dask X) or None
+    sample_weight, offset : column names (paths), Dask collections or None
+    **opts
+        Passed to the backend: ``target``, ``features``, ``chunk_rows``,
+        ``chunk_bytes``, ``dtype``, ``classes``, ``progress``; Dask also
+        ``client``, ``persist``, ``timeout``; CSV also ``csv_options``.
+    """
+    if _is_backend(X):
+        return X
+    if isinstance(X, (str, os.PathLike)):
+        from .chunked import Chunked
+
+        target = opts.pop("target", None) or _column(y, "y")
+        weight = _column(sample_weight, "sample_weight")
+        off = _column(offset, "offset")
+        path = os.fspath(X)
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in CSV_SUFFIXES:
+            return Chunked.from_csv(
+                path, target=target, weight=weight, offset=off, **opts
+            )
+        opts.pop("csv_options", None)
+        return Chunked.from_parquet(
+            path, target=target, weight=weight, offset=off, **opts
+        )
+    from .dask import is_dask_collection
+
+    if is_dask_collection(X):
+        from .dask import Dask
+
+        return Dask(X, y, sample_weight, offset, **opts)
+    if isinstance(X, Iterator) or (
+        callable(X) and not hasattr(X, "shape") and not isinstance(X, type)
+    ):
+        from .chunked import Chunked
+
+        if y is not None or sample_weight is not None or offset is not None:
+            raise InvalidParameterError(
+                "with blocks as X, put y, sample_weight and offset inside each block "
+                "tuple (X, y[, sample_weight[, offset]]) and pass y=None"
+            )
+        return Chunked.from_blocks(X, **opts)
+    return None
+
+
+def fit_backend(
+    estimator: Any,
+    backend: Any,
+    *,
+    checkpoint: Any = None,
+    resume: bool = True,
+    force_resume: bool = False,
+) -> Any:
+    """Fit ``estimator`` (a :class:`logistic.LogisticRegression`) on a backend.
+
+    The estimator's parameters mean what they mean for in-memory data; the
+    solver must be able to stream (``Capabilities.streaming``). With
+    ``checkpoint`` (a path) a checkpoint is written each iteration and a fit
+    resumes from an existing one (see :mod:`logistic._checkpoint`).
+
+    Returns
+    -------
+    estimator
+    """
+    from .._checkpoint import Checkpointer, run_with_checkpoint
+    from .._objective import LogisticObjective
+    from .._validation import validate_params
+    from ..estimator import default_tol, penalty_strengths
+    from ..solvers import get_solver
+    from ..solvers._auto import choose_solver
+
+    est = estimator
+    validate_params(type(est).__name__, est.get_params(), est._parameter_constraints)
+    if getattr(est, "penalty", None) not in (None, "l2", "l1", "elasticnet"):
+        raise InvalidParameterError(
+            f"penalty={est.penalty!r} is not available for out-of-core or Dask data"
+        )
+    n, p = int(backend.n_samples), int(backend.n_features)
+    total = getattr(backend, "weight_sum", None)
+    l1, l2 = penalty_strengths(
+        est.penalty,
+        est.alpha,
+        est.l1_ratio,
+        est.C,
+        float(total) if total is not None else float(n),
+    )
+    objective = LogisticObjective(backend, l2=l2, fit_intercept=est.fit_intercept)
+    name = est.solver
+    if name == "auto":
+        name = choose_solver(SimpleNamespace(shape=(n, p)), penalty=est.penalty, l1=l1)
+    cls = get_solver(name)
+    if not cls.capabilities.streaming:
+        raise InvalidParameterError(
+            f"solver {name!r} needs random access to rows and cannot stream "
+            f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
+        )
+    tol = default_tol(backend.dtype) if est.tol is None else float(est.tol)
+    solver = cls(
+        tol=tol,
+        max_iter=est.max_iter,
+        l1=l1,
+        verbose=est.verbose,
+        random_state=est.random_state,
+    )
+    theta0 = np.zeros(objective.n_params)
+    coef = getattr(est, "coef_", None)
+    if est.warm_start and coef is not None and coef.shape[1] == p:
+        theta0[:p] = coef.ravel()
+        if est.fit_intercept:
+            theta0[p] = est.intercept_[0]
+    if checkpoint is None:
+        result = solver.solve(objective, theta0)
+    else:
+        config = {
+            "solver": name,
+            "l1": l1,
+            "l2": l2,
+            "tol": tol,
+            "n_params": objective.n_params,
+            "fit_intercept": est.fit_intercept,
+            "dtype": str(backend.dtype),
+        }
+        fp = getattr(backend, "fingerprint", None) or "unknown"
+        ckpt = Checkpointer(checkpoint, fingerprint=fp, config=config)
+        result = run_with_checkpoint(
+            solver, objective, theta0, ckpt, resume=resume, force=force_resume
+        )
+    w, b = objective.split(result.coef)
+    est.classes_ = np.asarray(backend.classes_)
+    est.coef_ = w.reshape(1, -1).copy()
+    est.intercept_ = np.array([b])
+    est.n_features_in_ = p
+    names = getattr(backend, "feature_names", None)
+    if names is not None:
+        est.feature_names_in_ = np.asarray(names, dtype=object)
+    elif hasattr(est, "feature_names_in_"):
+        del est.feature_names_in_
+    est.n_iter_ = np.array([result.n_iter])
+    est.converged_ = result.converged
+    est.solver_ = name
+    est.tol_ = tol
+    est.objective_ = result.objective
+    est.history_ = result.history
+    est.fit_status_ = result.status
+    est.n_passes_ = result.n_passes
+    return est
+
+
+def in_memory_backend(
+    X: Any,
+    y01: np.ndarray,
+    sample_weight: Any = None,
+    offset: Any = None,
+    classes: Any = None,
+) -> Any:
+    """An :class:`InMemory` backend carrying what :func:`fit_backend` reads.
+
+    Used to checkpoint in-memory fits: adds ``n_samples``, ``classes_``,
+    ``weight_sum`` and a content ``fingerprint`` of the arrays.
+    """
+    import hashlib
+
+    import scipy.sparse as sp
+
+    from .in_memory import InMemory
+
+    backend = InMemory(X, y01, sample_weight, offset)
+    h = hashlib.blake2b(digest_size=16)
+    parts = [X.data, X.indices, X.indptr] if sp.issparse(X) else [X]
+    for v in (*parts, y01, sample_weight, offset):
+        h.update(b"-" if v is None else np.ascontiguousarray(v).tobytes())
+    backend.fingerprint = h.hexdigest()  # type: ignore[attr-defined]
+    backend.classes_ = np.array([0.0, 1.0]) if classes is None else classes  # type: ignore[attr-defined]
+    backend.weight_sum = float(  # type: ignore[attr-defined]
+        X.shape[0] if sample_weight is None else np.sum(sample_weight)
+    )
+    return backend

@@ -1,0 +1,586 @@
+"""Out-of-core backend: rows streamed from Parquet, CSV or a block iterable.
+
+The data are never held in memory as a whole: every objective evaluation is
+one streaming pass that reads, converts, reduces and drops one chunk at a time.
+
+Conventions (owned here)
+------------------------
+* **Block grid and summation order.** Rows are re-blocked into consecutive runs
+  of exactly ``chunk_rows`` rows in *source order* (files of a directory sorted
+  by name, rows in file order); the last block may be shorter. File, row-group
+  and batch boundaries do not matter. ``map_reduce`` is a left fold in block
+  order (:func:`logistic.backends._reduce.tree_sum`). Hence the same rows in
+  the same order with the same ``chunk_rows`` give **bitwise-identical** sums
+  however they are stored; with ``chunk_rows`` equal to the in-memory backend's
+  ``block_rows`` the sums equal the in-memory ones. Other chunkings agree to
+  rounding (≈1e-15 relative).
+* **Chunk-size rule.** ``chunk_rows = chunk_bytes // (n_features · itemsize)``
+  (default ``chunk_bytes`` = 8 MiB, the in-memory block size). The peak memory
+  of a pass is about ``4 × chunk_bytes`` (the reader's batch, the converted
+  block, one block-sized temporary) plus ``n_features²`` floats for a Hessian,
+  independent of the number of rows.
+* **Labels.** A *scan* pass at construction reads every row once: it counts
+  rows, finds the two classes (``classes_[1]``, the larger, is the positive
+  label), checks that X, weights and offsets are finite (weights ≥ 0) and
+  computes a content fingerprint (blake2b of the rows as the fit sees them,
+  independent of chunking) used by checkpoints. Errors name the file (or block),
+  the global row and the column.
+* **Nothing lost.** Every pass counts its rows; a pass that sees a different
+  number of rows than the scan raises :class:`IntegrityError` (the data changed
+  during the fit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .._exceptions import DataValidationError, IntegrityError
+from .._typing import Block
+from ._reduce import tree_sum
+from .in_memory import DEFAULT_BLOCK_BYTES
+
+__all__ = ["Chunked", "chunk_rows_for"]
+
+T = TypeVar("T")
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+# A raw chunk: (where, X, y_raw, sample_weight | None, offset | None).
+RawChunk = tuple[str, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+def chunk_rows_for(
+    n_features: int, dtype: Any = np.float64, chunk_bytes: int = DEFAULT_BLOCK_BYTES
+) -> int:
+    """Rows per block for a target block size in bytes (the chunk-size rule)."""
+    row_bytes = max(1, int(n_features) * np.dtype(dtype).itemsize)
+    return max(1, int(chunk_bytes) // row_bytes)
+
+
+# -- sources: yield raw chunks in a fixed order --------------------------------
+class _ColumnSpec:
+    """Which named columns hold features, target, weight and offset."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        target: str | None,
+        features: Any,
+        weight: str | None,
+        offset: str | None,
+        where: str,
+    ) -> None:
+        if target is None:
+            raise DataValidationError(
+                f"{where}: name the label column with target='COLUMN' "
+                f"(columns: {list(names)[:20]})"
+            )
+        special = [c for c in (target, weight, offset) if c is not None]
+        self.features = (
+            [c for c in names if c not in special]
+            if features is None
+            else list(features)
+        )
+        self.target, self.weight, self.offset = target, weight, offset
+        self.check(names, where)
+
+    @property
+    def columns(self) -> list[str]:
+        extra = [c for c in (self.target, self.weight, self.offset) if c is not None]
+        return [*self.features, *extra]
+
+    def check(self, names: Sequence[str], where: str) -> None:
+        missing = [c for c in self.columns if c not in set(names)]
+        if missing:
+            raise DataValidationError(
+                f"{where}: missing column(s) {missing}; columns are matched by name "
+                f"and every file must hold the same columns (found {list(names)[:20]})"
+            )
+
+
+def _column_to_numpy(
+    col: Any, name: str, where: str, row0: int, dtype: Any
+) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col.null_count:
+        first = int(np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[0])
+        raise DataValidationError(
+            f"{where}: column {name!r} has a missing value at row {row0 + first} "
+            f"(0-based, global); drop or impute missing values first"
+        )
+    try:
+        return (
+            pc.cast(col, pa.float64())
+            .to_numpy(zero_copy_only=False)
+            .astype(dtype, copy=False)
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise DataValidationError(
+            f"{where}: column {name!r} of type {col.type} is not numeric ({exc})"
+        ) from None
+
+
+def _batch_to_chunk(
+    batch: Any, spec: _ColumnSpec, where: str, row0: int, dtype: Any
+) -> RawChunk:
+    k = batch.num_rows
+    X = np.empty((k, len(spec.features)), dtype=dtype)
+    for j, name in enumerate(spec.features):
+        X[:, j] = _column_to_numpy(batch.column(name), name, where, row0, dtype)
+    y_col = batch.column(spec.target)
+    if y_col.null_count:
+        _column_to_numpy(
+            y_col, spec.target, where, row0, dtype
+        )  # raises, naming the row
+    y = y_col.to_numpy(zero_copy_only=False)
+    extra = [
+        None if c is None else _column_to_numpy(batch.column(c), c, where, row0, dtype)
+        for c in (spec.weight, spec.offset)
+    ]
+    return where, X, y, extra[0], extra[1]
+
+
+def _reader_error(path: Path, exc: BaseException) -> DataValidationError:
+    return DataValidationError(
+        f"cannot read {path}: {type(exc).__name__}: {exc}. The file is corrupt, "
+        f"truncated or not in the expected format; fix or remove it and refit."
+    )
+
+
+class _ParquetSource:
+    """One Parquet file, or a directory of Parquet files read in name order."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        target: str | None,
+        features: Any = None,
+        weight: str | None = None,
+        offset: str | None = None,
+        batch_rows: int = 65536,
+    ) -> None:
+        import pyarrow.parquet as pq
+
+        root = Path(path)
+        if root.is_dir():
+            self.files = sorted(
+                p
+                for p in root.rglob("*")
+                if p.is_file()
+                and p.suffix in PARQUET_SUFFIXES
+                and not p.name.startswith(("_", "."))
+            )
+            if not self.files:
+                raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
+        elif root.is_file():
+            self.files = [root]
+        else:
+            raise FileNotFoundError(f"no such file or directory: {root}")
+        self.name = str(root)
+        try:
+            names = pq.read_schema(self.files[0]).names
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+            raise _reader_error(self.files[0], exc) from None
+        self.spec = _ColumnSpec(
+            names, target, features, weight, offset, str(self.files[0])
+        )
+        self.batch_rows = int(batch_rows)
+
+    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
+        import pyarrow.parquet as pq
+
+        row0 = 0
+        for path in self.files:
+            try:
+                pf = pq.ParquetFile(path)
+                self.spec.check(pf.schema_arrow.names, str(path))
+                batches = pf.iter_batches(
+                    batch_size=self.batch_rows,
+                    columns=self.spec.columns,
+                    use_threads=False,
+                )
+                for batch in batches:
+                    yield _batch_to_chunk(batch, self.spec, str(path), row0, dtype)
+                    row0 += batch.num_rows
+            except DataValidationError:
+                raise
+            except Exception as exc:
+                raise _reader_error(path, exc) from None
+
+
+class _CSVSource:
+    """A CSV file read with pyarrow's streaming reader (header row required)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        target: str | None,
+        features: Any = None,
+        weight: str | None = None,
+        offset: str | None = None,
+        block_bytes: int = 8 * 2**20,
+        **csv_options: Any,
+    ) -> None:
+        from pyarrow import csv
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no such file: {self.path}")
+        self.name = str(self.path)
+        self.block_bytes = max(2**16, int(block_bytes))
+        self.parse = csv.ParseOptions(**csv_options)
+        try:
+            reader = csv.open_csv(self.path, parse_options=self.parse)
+            names = reader.schema.names
+            reader.close()
+        except Exception as exc:
+            raise _reader_error(self.path, exc) from None
+        self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
+
+    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
+        import pyarrow as pa
+        from pyarrow import csv
+
+        numeric = [c for c in self.spec.columns if c != self.spec.target]
+        convert = csv.ConvertOptions(
+            column_types={c: pa.float64() for c in numeric},
+            include_columns=self.spec.columns,
+        )
+        row0 = 0
+        try:
+            reader = csv.open_csv(
+                self.path,
+                read_options=csv.ReadOptions(block_size=self.block_bytes),
+                parse_options=self.parse,
+                convert_options=convert,
+            )
+            for batch in reader:
+                where = f"{self.path} (data rows from {row0})"
+                yield _batch_to_chunk(batch, self.spec, where, row0, dtype)
+                row0 += batch.num_rows
+        except DataValidationError:
+            raise
+        except Exception as exc:
+            raise _reader_error(self.path, exc) from None
+
+
+class _BlockSource:
+    """``(X, y[, sample_weight[, offset]])`` tuples from a callable or re-iterable."""
+
+    def __init__(self, blocks: Callable[[], Iterable[Any]] | Iterable[Any]) -> None:
+        if isinstance(blocks, Iterator):
+            raise DataValidationError(
+                "an iterator or generator of blocks can be read only once, but a fit "
+                "makes one pass per objective evaluation; pass a callable that "
+                "returns a fresh iterator (e.g. `lambda: read_blocks(path)`) or a list"
+            )
+        self.factory = blocks if callable(blocks) else (lambda: iter(blocks))
+        self.name = getattr(blocks, "__name__", type(blocks).__name__)
+
+    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
+        for k, item in enumerate(self.factory()):
+            where = f"block {k}"
+            if not isinstance(item, tuple) or not 2 <= len(item) <= 4:
+                raise DataValidationError(
+                    f"{where}: expected a tuple (X, y[, sample_weight[, offset]]), "
+                    f"got {type(item).__name__}"
+                )
+            X = np.asarray(item[0], dtype=dtype)
+            y = np.asarray(item[1])
+            if X.ndim != 2 or y.ndim != 1 or y.shape[0] != X.shape[0]:
+                raise DataValidationError(
+                    f"{where}: X must be 2-D and y 1-D of the same length; got shapes "
+                    f"{X.shape} and {y.shape}"
+                )
+            extra = [
+                None if v is None else np.asarray(v, dtype=dtype).reshape(-1)
+                for v in (*item[2:], None, None)[:2]
+            ]
+            for name, v in zip(("sample_weight", "offset"), extra, strict=True):
+                if v is not None and v.shape[0] != X.shape[0]:
+                    raise DataValidationError(
+                        f"{where}: {name} has {v.shape[0]} values for {X.shape[0]} rows"
+                    )
+            yield where, X, y, extra[0], extra[1]
+
+
+# -- the backend -----------------------------------------------------------------
+def _concat(pieces: list[list[Any]]) -> list[Any]:
+    if len(pieces) == 1:
+        return pieces[0]
+    return [
+        None if parts[0] is None else np.concatenate(parts)
+        for parts in zip(*pieces, strict=True)
+    ]
+
+
+def _rebatch(chunks: Iterable[RawChunk], rows: int) -> Iterator[list[Any]]:
+    """Re-cut chunks into blocks of exactly ``rows`` rows (the last may be shorter)."""
+    pending: list[list[Any]] = []
+    count = 0
+    for _where, *arrays in chunks:
+        k, start = arrays[0].shape[0], 0
+        while start < k:
+            take = min(rows - count, k - start)
+            pending.append(
+                [None if a is None else a[start : start + take] for a in arrays]
+            )
+            count += take
+            start += take
+            if count == rows:
+                yield _concat(pending)
+                pending, count = [], 0
+    if pending:
+        yield _concat(pending)
+
+
+def _label_bytes(y: np.ndarray) -> bytes:
+    if y.dtype.kind in "biuf":
+        return np.ascontiguousarray(y).tobytes()
+    return "\x00".join(map(str, y.tolist())).encode() + b"\x00"
+
+
+class Chunked:
+    """Rows streamed from disk or a block iterable; implements the Backend Protocol.
+
+    Use the constructors :meth:`from_parquet`, :meth:`from_csv` and
+    :meth:`from_blocks` (or :func:`logistic.backends.as_backend`).
+
+    Parameters
+    ----------
+    source : object
+        Yields raw chunks in a fixed order (internal).
+    dtype : {float64, float32}
+        Floating dtype of the blocks (sums are float64 either way).
+    chunk_rows : int or None
+        Rows per block; None applies the chunk-size rule with ``chunk_bytes``.
+    chunk_bytes : int
+        Target size of one block when ``chunk_rows`` is None.
+    classes : sequence of two labels or None
+        The labels; None finds them in the scan pass.
+    progress : callable or None
+        Called after every pass with a dict ``pass``, ``rows``, ``seconds``,
+        ``rows_per_s``.
+
+    Attributes
+    ----------
+    n_samples, n_features : int
+    classes_ : ndarray of shape (2,)
+    feature_names : list of str or None
+    weight_sum : float
+        Σ sample weights (the number of rows without weights).
+    fingerprint : str
+        Content hash of the rows as the fit sees them.
+    n_passes, rows_read : int
+        Passes made and rows read so far (scan excluded).
+    """
+
+    def __init__(
+        self,
+        source: Any,
+        *,
+        dtype: Any = np.float64,
+        chunk_rows: int | None = None,
+        chunk_bytes: int = DEFAULT_BLOCK_BYTES,
+        classes: Any = None,
+        progress: Callable[[dict[str, float]], None] | None = None,
+    ) -> None:
+        self.source = source
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise DataValidationError(
+                f"dtype must be float32 or float64, got {self.dtype}"
+            )
+        self._chunk_rows, self.chunk_bytes = chunk_rows, int(chunk_bytes)
+        self.progress = progress
+        spec = getattr(source, "spec", None)
+        self.feature_names = None if spec is None else list(spec.features)
+        if spec is not None and hasattr(source, "batch_rows"):
+            source.batch_rows = chunk_rows or chunk_rows_for(
+                len(spec.features), self.dtype, self.chunk_bytes
+            )
+        self.n_passes = 0
+        self.rows_read = 0
+        self._scan(classes)
+
+    # -- constructors --------------------------------------------------------
+    @classmethod
+    def from_parquet(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        target: str,
+        features: Sequence[str] | None = None,
+        weight: str | None = None,
+        offset: str | None = None,
+        **opts: Any,
+    ) -> Chunked:
+        """Stream a Parquet file or a directory of Parquet files (name order)."""
+        source = _ParquetSource(
+            path, target=target, features=features, weight=weight, offset=offset
+        )
+        return cls(source, **opts)
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        target: str,
+        features: Sequence[str] | None = None,
+        weight: str | None = None,
+        offset: str | None = None,
+        csv_options: dict[str, Any] | None = None,
+        **opts: Any,
+    ) -> Chunked:
+        """Stream a CSV file with a header row (pyarrow's streaming reader)."""
+        source = _CSVSource(
+            path,
+            target=target,
+            features=features,
+            weight=weight,
+            offset=offset,
+            block_bytes=opts.get("chunk_bytes", 8 * 2**20),
+            **(csv_options or {}),
+        )
+        return cls(source, **opts)
+
+    @classmethod
+    def from_blocks(
+        cls, blocks: Callable[[], Iterable[Any]] | Iterable[Any], **opts: Any
+    ) -> Chunked:
+        """Blocks ``(X, y[, sample_weight[, offset]])`` from a callable or a list."""
+        return cls(_BlockSource(blocks), **opts)
+
+    # -- the scan pass ---------------------------------------------------------
+    def _scan(self, classes: Any) -> None:
+        hashes = [hashlib.blake2b(digest_size=16) for _ in range(4)]
+        labels: set[Any] = set()
+        n, p, total = 0, None, 0.0
+        for where, X, y, w, o in self.source.chunks(self.dtype):
+            if p is None:
+                p = X.shape[1]
+            elif X.shape[1] != p:
+                raise DataValidationError(
+                    f"{where}: {X.shape[1]} columns, expected {p}"
+                )
+            _check_finite(X, where, n, "X", self.feature_names)
+            labels.update(np.unique(y).tolist())
+            if len(labels) > 2 and classes is None:
+                raise DataValidationError(
+                    f"{where}: y has more than two distinct labels "
+                    f"({sorted(map(str, labels))[:10]}); only binary targets work"
+                )
+            for name, v in (("sample_weight", w), ("offset", o)):
+                if v is not None:
+                    _check_finite(v[:, None], where, n, name, None)
+            if w is not None and np.any(w < 0):
+                row = n + int(np.flatnonzero(w < 0)[0])
+                raise DataValidationError(
+                    f"{where}: negative sample_weight at row {row}"
+                )
+            total += (
+                float(X.shape[0]) if w is None else float(np.sum(w, dtype=np.float64))
+            )
+            for h, v in zip(hashes, (X, y, w, o), strict=True):
+                if v is not None:
+                    h.update(
+                        _label_bytes(v) if v is y else np.ascontiguousarray(v).tobytes()
+                    )
+            n += X.shape[0]
+        if p is None or n == 0:
+            raise DataValidationError(f"{self.source.name}: the dataset has no rows")
+        self.n_samples, self.n_features, self.weight_sum = n, int(p), total
+        self.classes_ = self._classes(labels, classes)
+        self.fingerprint = hashlib.blake2b(
+            b"".join(h.digest() for h in hashes) + f"{n}x{p}".encode(), digest_size=16
+        ).hexdigest()
+
+    def _classes(self, labels: set[Any], classes: Any) -> np.ndarray:
+        if classes is not None:
+            cls = np.sort(np.asarray(list(classes)))
+            unknown = labels - set(cls.tolist())
+            if len(cls) != 2 or unknown:
+                raise DataValidationError(
+                    f"classes must be two labels covering y; got {list(cls)}, y also "
+                    f"holds {sorted(map(str, unknown))[:10]}"
+                )
+            return cls
+        if len(labels) != 2:
+            raise DataValidationError(
+                f"{self.source.name}: y must hold exactly two classes, found "
+                f"{sorted(map(str, labels))}"
+            )
+        return np.sort(np.asarray(list(labels)))
+
+    # -- Backend Protocol --------------------------------------------------------
+    @property
+    def chunk_rows(self) -> int:
+        """Rows per block (the chunk-size rule unless given)."""
+        if self._chunk_rows is not None:
+            return max(1, int(self._chunk_rows))
+        return chunk_rows_for(self.n_features, self.dtype, self.chunk_bytes)
+
+    def blocks(self) -> Iterator[Block]:
+        """Blocks of ``chunk_rows`` rows in source order, labels encoded to {0, 1}."""
+        positive = self.classes_[1]
+        for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
+            yield Block(X, (y == positive).astype(self.dtype), w, o)
+
+    def map_reduce(self, fn: Callable[[Block], T]) -> T:
+        t0 = time.perf_counter()
+        n = 0
+
+        def parts() -> Iterator[T]:
+            nonlocal n
+            for block in self.blocks():
+                n += block.n_rows
+                yield fn(block)
+
+        result = tree_sum(parts())
+        if n != self.n_samples:
+            raise IntegrityError(
+                f"{self.source.name}: a pass read {n} rows but the scan found "
+                f"{self.n_samples}; the data changed during the fit. Refit."
+            )
+        self.n_passes += 1
+        self.rows_read += n
+        if self.progress is not None:
+            dt = time.perf_counter() - t0
+            self.progress(
+                {
+                    "pass": self.n_passes,
+                    "rows": n,
+                    "seconds": dt,
+                    "rows_per_s": n / dt if dt > 0 else float("inf"),
+                }
+            )
+        return result
+
+    def __repr__(self) -> str:
+        return (
+            f"Chunked({self.source.name!r}, n_samples={self.n_samples}, "
+            f"n_features={self.n_features}, chunk_rows={self.chunk_rows})"
+        )
+
+
+def _check_finite(
+    X: np.ndarray, where: str, row0: int, what: str, names: list[str] | None
+) -> None:
+    bad = ~np.isfinite(X)
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        col = names[j] if names else j
+        raise DataValidationError(
+            f"{where}: {what} has a non-finite value ({X[i, j]}) at row {row0 + i} "
+            f"(0-based, global), column {col!r}; drop or impute it first"
+        )
