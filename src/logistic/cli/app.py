@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         args = [a for a in args if a != "--debug"]
     try:
-        app(args=args, standalone_mode=False)
+        # click returns the exit code of typer.Exit in non-standalone mode
+        rc = app(args=args, standalone_mode=False)
     except CLIError as exc:
         if debug:
             raise
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, click.exceptions.Abort):
             return EX_INTERRUPTED
         raise
-    return 0
+    return int(rc) if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

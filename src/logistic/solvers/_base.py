@@ -194,7 +194,8 @@ class Solver:
                 f"n_iter={n_iter} iterations (max_iter={self.max_iter}) the gradient's "
                 f"max-norm is {grad_max_norm:.3g} > tol={self.tol:g}. Remedies: increase "
                 f"max_iter, loosen tol, add a penalty (alpha > 0) if the data may be "
-                f"separable, or try solver='newton' (few, exact steps).",
+                f"separable"
+                + ("." if self.name == "newton" else ", or try solver='newton' (few, exact steps)."),
                 ConvergenceWarning,
                 stacklevel=4,
             )
@@ -246,7 +247,10 @@ class IterativeSolver(Solver):
     ``step(objective, state) -> state``; a state has attributes ``theta``
     (solver coordinates), ``value``, ``grad_max_norm`` (original problem) and
     ``step`` (last step length), and optionally ``stop`` (a status string that
-    ends the loop early). ``original(state)`` maps ``theta`` back.
+    ends the loop early). ``original(state)`` maps ``theta`` back. The loop also
+    stops (unconverged, warned) when the gradient norm has not reached a new
+    minimum for ``patience`` iterations (option, default 25): the precision
+    floor of floating point, where more iterations cannot help.
     """
 
     def init_state(self, objective: Any, theta0: FloatArray) -> Any:  # pragma: no cover
@@ -269,8 +273,16 @@ class IterativeSolver(Solver):
             grad_max_norm=state.grad_max_norm, step=0.0,
         )
         n_iter, status = 0, f"reached max_iter={self.max_iter}"
+        best, since_best = state.grad_max_norm, 0
+        patience = int(self.options.get("patience", 25))
         while state.grad_max_norm > self.tol:
             if n_iter >= self.max_iter:
+                break
+            if since_best >= patience:
+                status = (
+                    f"no decrease of the gradient norm in {patience} iterations "
+                    f"(floating-point precision reached)"
+                )
                 break
             previous = self.original(state)
             state = self.step(objective, state)
@@ -280,6 +292,10 @@ class IterativeSolver(Solver):
                 history, t0, iter=n_iter, objective=state.value,
                 grad_max_norm=state.grad_max_norm, step=state.step,
             )
+            if state.grad_max_norm < best:
+                best, since_best = state.grad_max_norm, 0
+            else:
+                since_best += 1
             if getattr(state, "stop", None):
                 status = state.stop
                 break

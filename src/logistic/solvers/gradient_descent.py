@@ -16,8 +16,9 @@ floor instead of stalling at the objective's.
 
 SGD draws seeded, reproducible mini-batches (a fresh permutation per epoch),
 uses the decaying step ``η_k = η_0 / sqrt(1 + k / n_batches)`` with
-``η_0 = 1/L`` and Polyak averaging over each epoch; after each epoch it
-evaluates the full gradient at the averaged iterate for the stopping rule.
+``η_0 = 1/L`` and Polyak–Ruppert averaging of the iterates after the first
+epoch (the returned point is the average); after each epoch it evaluates the
+full gradient at the average for the stopping rule (one extra pass).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class GradientDescent(IterativeSolver):
 
 @register
 class StochasticGradientDescent(GradientDescent):
-    """Mini-batch SGD with a decaying step and per-epoch Polyak averaging.
+    """Mini-batch SGD with a decaying step and Polyak–Ruppert averaging.
 
     ``max_iter`` counts epochs. Options: ``batch_size`` (default 256),
     ``learning_rate`` (η_0; default 1/L). Always iterates in standardized
@@ -164,20 +165,24 @@ class StochasticGradientDescent(GradientDescent):
         gnorm = self._gnorm(g)
         self._record(history, t0, iter=0, objective=f, grad_max_norm=gnorm, step=0.0)
         k, epoch = 0, 0
+        avg, n_avg = theta.copy(), 0  # Polyak average of the iterates after epoch 1
         while gnorm > self.tol and epoch < self.max_iter:
-            previous = obj.to_original(theta)
-            avg = np.zeros_like(theta)
+            previous = obj.to_original(avg)
             for idx in np.array_split(rng.permutation(n), n_batches):
                 eta = eta0 / np.sqrt(1.0 + k / n_batches)
                 theta = theta - eta * self._batch_gradient(obj, data, np.sort(idx), theta)
-                avg += theta
                 k += 1
-            theta = avg / n_batches
+                if epoch >= 1:
+                    n_avg += 1
+                    avg += (theta - avg) / n_avg
+            if epoch == 0:
+                avg = theta.copy()
             epoch += 1
-            f, g = obj.value_and_gradient(theta)
-            self._check_finite(epoch, previous, f, g, theta)
+            f, g = obj.value_and_gradient(avg)
+            self._check_finite(epoch, previous, f, g, avg)
             gnorm = self._gnorm(g)
             self._record(history, t0, iter=epoch, objective=f, grad_max_norm=gnorm, step=eta)
+        theta = avg
         return self._finish(
             coef=obj.to_original(theta),
             n_iter=epoch,

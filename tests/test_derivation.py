@@ -1,0 +1,58 @@
+"""The seed's derivation, verified symbolically, and the `logistic derive` command."""
+
+from __future__ import annotations
+
+import pytest
+
+sympy = pytest.importorskip("sympy", reason="the derive extra (sympy) is part of the test install")
+
+from logistic import derivation  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def results():
+    return derivation.verify()
+
+
+def test_every_step_is_verified(results):
+    numbers = [r.step.number for r in results]
+    # the seed's steps 1-6 (4 and 5 in two parts, 6 for w_1, w_2 and the bias), plus 7
+    assert numbers == ["1", "2", "3", "4a", "4b", "5a", "5b", "6a", "6b", "6c", "7"]
+    assert all(r.passed for r in results)
+
+
+def test_rendering_numbers_every_step(results):
+    text = derivation.render(results)
+    for r in results:
+        assert f"Step {r.step.number}:" in text
+    assert "11/11 steps verified." in text
+    assert "FAILED" not in text
+
+
+@pytest.mark.parametrize("number,wrong", [
+    ("2", lambda: sympy.Symbol("z")),  # σ' = z is false
+    ("3", lambda: (sympy.Symbol("h", real=True) - sympy.Symbol("y", real=True)) / sympy.Symbol("h", real=True)),
+    ("6c", lambda: sympy.Integer(0)),  # the bias gradient is not zero
+])
+def test_a_wrong_step_fails(number, wrong):
+    results = derivation.verify({number: wrong})
+    failed = [r.step.number for r in results if not r.passed]
+    assert failed == [number]
+    assert "FAILED" in derivation.render(results)
+
+
+def test_cli_derive_exits_zero_and_prints_steps(capsys):
+    from logistic.cli.app import main
+
+    assert main(["derive"]) == 0
+    out = capsys.readouterr().out
+    assert "Step 6c" in out and "11/11 steps verified." in out
+
+
+def test_cli_derive_exits_nonzero_when_a_step_fails(monkeypatch, capsys):
+    from logistic.cli.app import main
+
+    original = derivation.verify
+    monkeypatch.setattr(derivation, "verify", lambda: original({"5a": lambda: sympy.Integer(1)}))
+    assert main(["derive"]) != 0
+    assert "FAILED" in capsys.readouterr().out
