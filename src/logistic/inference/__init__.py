@@ -1,0 +1,34 @@
+"""Statistical inference for logistic regression: standard errors, tests, summaries.
+
+Public entry points:
+
+* :func:`fit_inference` (also ``LogisticRegression.inference``) →
+  :class:`InferenceResults` (statsmodels-compatible names: ``params``, ``bse``,
+  ``zvalues``, ``pvalues``, ``conf_int``, ``cov_params``, ``llf``, ``llnull``,
+  ``deviance``, ``aic``, ``bic``, ``pseudo_rsquared``, ``wald_test``,
+  ``lr_test``, ...);
+* :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``).
+
+Conventions live in the private modules' docstrings: covariance types and
+frequency weights in ``_covariance``, hypotheses in ``_hypothesis``, data
+checks and fit statistics in ``_results``, Firth's profile intervals in
+``_profile``.
+"""
+
+from __future__ import annotations
+
+from ._covariance import COV_TYPES, CollinearityError
+from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
+from ._results import InferenceResults, fit_inference
+from ._summary import Summary
+
+__all__ = [
+    "COV_TYPES",
+    "CollinearityError",
+    "InferenceResults",
+    "LRTestResult",
+    "Summary",
+    "WaldTestResult",
+    "fit_inference",
+    "parse_constraints",
+]

@@ -1,0 +1,316 @@
+"""Covariance matrices of the estimated coefficients, and rank checks.
+
+Conventions (owned here):
+
+* Parameter order is the objective's (features first, intercept last); the
+  results object reorders for display (intercept first, as R prints).
+* Sample weights ``s_i`` are **frequency weights**: row i stands for ``s_i``
+  identical observations, so ``n = Σ s_i`` and a weight of 2 gives exactly
+  the same covariance as a duplicated row, for every ``cov_type``.
+* With ``r_i = σ(z_i) - y_i`` and ``x̃_i = [x_i, 1]``, the Fisher information
+  (observed = expected for the canonical logit link) is
+
+      I = Σ_i s_i σ(z_i) σ(-z_i) x̃_i x̃_iᵀ = Σs · ∇²J(θ̂)
+
+  and each ``cov_type`` is
+
+  * ``"nonrobust"``: ``I⁻¹`` (R ``vcov(glm)``, Stata ``logit``);
+  * ``"HC0"``: ``I⁻¹ M I⁻¹`` with ``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` (statsmodels
+    ``cov_type="HC0"``, R ``sandwich::vcovHC(type="HC0")``);
+  * ``"HC1"``: ``n/(n-k) · HC0``, k the number of parameters (R
+    ``vcovHC(type="HC1")``);
+  * ``"cluster"``: ``G/(G-1) · I⁻¹ (Σ_g S_g S_gᵀ) I⁻¹`` with
+    ``S_g = Σ_{i∈g} s_i r_i x̃_i`` over G groups (Stata ``vce(cluster g)`` for
+    maximum-likelihood models such as ``logit``).
+
+  Stata's ``vce(robust)`` for ``logit`` is ``n/(n-1) · HC0``: with unit
+  weights that is exactly ``"cluster"`` with every row its own group (then
+  ``G = n``). statsmodels' ``cov_type="cluster"`` (``use_correction=True``)
+  multiplies by a further ``(n-1)/(n-k)``; with ``use_correction=False`` it
+  omits ``G/(G-1)``. ``M`` is ``Σ_i s_i r_i² x̃_i x̃_iᵀ`` and not
+  ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ``: each of the ``s_i`` copies is its own
+  observation (Stata's ``fweight``; statsmodels ``GLM(freq_weights=)``).
+  Groups count only if they hold positive weight.
+* Rank: ``I`` is equilibrated to the correlation-like ``C = D^{-1/2} I D^{-1/2}``
+  (``D = diag I``). Columns with no information (``D_jj = 0``, e.g. all-zero
+  columns), constant columns beside an intercept, and eigenvalues
+  ``λ_min(C) ≤ 1e-12 λ_max(C)`` raise :class:`CollinearityError` naming the
+  columns involved; ``λ_min(C) ≤ 1e-8 λ_max(C)`` warns
+  (:class:`NumericalStabilityWarning`). No standard error is ever computed
+  from a singular information matrix.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import eigh
+
+from .. import _math
+from .._exceptions import (
+    DataValidationError,
+    InvalidParameterError,
+    NumericalStabilityWarning,
+)
+from .._objective import block_logits
+from .._typing import Block, FloatArray
+
+__all__ = [
+    "COV_TYPES",
+    "CollinearityError",
+    "invert_information",
+    "robust_covariance",
+    "row_residuals",
+]
+
+COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+SINGULAR_RCOND = 1e-12
+WARN_RCOND = 1e-8
+F64 = np.float64
+
+
+class CollinearityError(DataValidationError):
+    """The information matrix is singular: collinear or constant columns.
+
+    Attributes
+    ----------
+    columns : list of str
+        Names of the columns involved (one group per null direction, flattened).
+    """
+
+    def __init__(self, message: str, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns
+
+
+def row_residuals(block: Block, w: FloatArray, b: float) -> FloatArray:
+    """``r_i = σ(z_i) - y_i`` for every row of ``block`` (float64)."""
+    z = block_logits(block, w, b)
+    return _math.residual(block.y, z).astype(F64, copy=False)
+
+
+def _weighted_xtx(X: Any, d: FloatArray, fit_intercept: bool) -> FloatArray:
+    """``X̃ᵀ diag(d) X̃`` for dense or sparse X (float64)."""
+    p = X.shape[1]
+    if sp.issparse(X):
+        xtdx = np.asarray((X.T @ sp.diags(d) @ X).toarray(), dtype=F64)
+    else:
+        xtdx = np.asarray(X.T @ (X * d[:, None]), dtype=F64)
+    if not fit_intercept:
+        return xtdx
+    out = np.empty((p + 1, p + 1))
+    out[:p, :p] = xtdx
+    out[:p, p] = out[p, :p] = np.asarray(X.T @ d, dtype=F64).ravel()
+    out[p, p] = float(d.sum())
+    return out
+
+
+def _group_score_sums(
+    X: Any, v: FloatArray, codes: np.ndarray, n_groups: int, fit_intercept: bool
+) -> FloatArray:
+    """``S`` of shape (G, k): row g is ``Σ_{i∈g} v_i x̃_i``."""
+    n = X.shape[0]
+    ind = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
+    if sp.issparse(X):
+        Sw = np.asarray((ind @ (sp.diags(v) @ X)).toarray(), dtype=F64)
+    else:
+        Sw = np.asarray(ind @ (X * v[:, None]), dtype=F64)
+    if not fit_intercept:
+        return Sw
+    return np.column_stack([Sw, ind @ v])
+
+
+def encode_groups(
+    groups: Any, n: int, weight: FloatArray | None
+) -> tuple[np.ndarray, int]:
+    """Integer codes of ``groups`` and the number of groups holding positive weight."""
+    g = np.asarray(groups)
+    if g.ndim != 1 or g.shape[0] != n:
+        raise DataValidationError(
+            f"groups must be 1-D with one label per row (n_samples={n}); "
+            f"got shape {g.shape}"
+        )
+    if g.dtype.kind == "f" and np.any(np.isnan(g)):
+        raise DataValidationError("groups contains NaN; give every row a cluster label")
+    try:
+        _, codes = np.unique(g, return_inverse=True)
+    except TypeError as exc:
+        raise DataValidationError(
+            f"groups labels must be mutually comparable: {exc}"
+        ) from None
+    codes = codes.ravel()
+    used = codes if weight is None else codes[weight > 0]
+    return codes, int(np.unique(used).size)
+
+
+def robust_covariance(
+    cov: FloatArray,
+    block: Block,
+    w: FloatArray,
+    b: float,
+    *,
+    fit_intercept: bool,
+    cov_type: str,
+    nobs: float,
+    groups: Any = None,
+) -> tuple[FloatArray, dict[str, Any]]:
+    """Sandwich covariance ``cov · M · cov`` times the small-sample factor.
+
+    Parameters
+    ----------
+    cov : ndarray of shape (k, k)
+        ``I⁻¹`` (objective order).
+    block : Block
+        All rows (X, y in {0, 1}, frequency weights, offset).
+    w, b : fitted coefficients and intercept.
+    cov_type : {"HC0", "HC1", "cluster"}
+    nobs : float
+        ``n = Σ s_i``.
+    groups : array-like of shape (n_samples,), only for "cluster".
+
+    Returns
+    -------
+    cov : ndarray of shape (k, k)
+    info : dict
+        ``factor`` (the small-sample factor applied) and ``n_groups``.
+    """
+    if cov_type not in COV_TYPES[1:]:
+        raise InvalidParameterError(
+            f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
+            f"Got {cov_type!r} instead."
+        )
+    if (groups is not None) != (cov_type == "cluster"):
+        raise InvalidParameterError(
+            "groups must be given with cov_type='cluster' (and only then); "
+            f"got cov_type={cov_type!r} and "
+            f"groups={'set' if groups is not None else None}"
+        )
+    r = row_residuals(block, w, b)
+    s = (
+        None
+        if block.sample_weight is None
+        else block.sample_weight.astype(F64, copy=False)
+    )
+    k = cov.shape[0]
+    info: dict[str, Any] = {"n_groups": None}
+    if cov_type == "cluster":
+        codes, n_groups = encode_groups(groups, block.n_rows, s)
+        if n_groups < 2:
+            raise DataValidationError(
+                "cov_type='cluster' needs at least 2 groups with positive weight; "
+                f"got {n_groups}"
+            )
+        v = r if s is None else s * r
+        S = _group_score_sums(block.X, v, codes, int(codes.max()) + 1, fit_intercept)
+        meat = S.T @ S
+        factor = n_groups / (n_groups - 1.0)
+        info["n_groups"] = n_groups
+    else:
+        d = r * r if s is None else s * r * r
+        meat = _weighted_xtx(block.X, d, fit_intercept)
+        factor = 1.0
+        if cov_type == "HC1":
+            if nobs <= k:
+                raise DataValidationError(
+                    f"HC1 needs more observations than parameters (n={nobs:g}, k={k})"
+                )
+            factor = nobs / (nobs - k)
+    info["factor"] = factor
+    sandwich = cov @ meat @ cov
+    return factor * 0.5 * (sandwich + sandwich.T), info
+
+
+def _describe_null(
+    vec: FloatArray, root: FloatArray, names: list[str]
+) -> tuple[str, list[str]]:
+    """``Σ u_j x̃_j ≈ 0`` with ``u = vec / root`` (original units); columns chosen
+    where the equilibrated component ``|vec_j|`` exceeds 1e-3 of the largest."""
+    e = np.abs(vec) / np.max(np.abs(vec))
+    u = vec / root
+    idx = [j for j in np.argsort(-e) if e[j] > 1e-3]
+    v = u / np.max(np.abs(u[idx]))
+    terms = " ".join(
+        f"{'+' if v[j] >= 0 else '-'} {abs(v[j]):.3g}·{names[j]}" for j in idx
+    )
+    return terms.lstrip("+ "), [names[j] for j in idx]
+
+
+def invert_information(
+    info: FloatArray,
+    names: list[str],
+    *,
+    constant_columns: list[str] | None = None,
+) -> tuple[FloatArray, float]:
+    """``I⁻¹`` after checking that ``I`` has full rank.
+
+    Parameters
+    ----------
+    info : ndarray of shape (k, k)
+        Fisher information (objective order).
+    names : list of str
+        Name of each parameter in the same order (for messages).
+    constant_columns : list of str, optional
+        Feature columns found constant beside an intercept (reported first).
+
+    Returns
+    -------
+    cov : ndarray of shape (k, k)
+    rcond : float
+        ``λ_min(C) / λ_max(C)`` of the equilibrated information.
+
+    Raises
+    ------
+    CollinearityError
+        If a column carries no information, is constant beside an intercept,
+        or the columns are linearly dependent (names the columns involved).
+    """
+    if constant_columns:
+        raise CollinearityError(
+            f"constant column(s) {constant_columns} duplicate the intercept: the "
+            "information matrix is singular and standard errors do not exist. "
+            "Drop these columns (or fit without intercept).",
+            list(constant_columns),
+        )
+    diag = np.diag(info).copy()
+    scale = float(np.max(diag, initial=0.0))
+    dead = [names[j] for j in np.flatnonzero(~(diag > 1e-14 * max(scale, 1e-300)))]
+    if dead:
+        raise CollinearityError(
+            f"column(s) {dead} carry no information (all zero on the rows with "
+            "positive weight, or every fitted probability there is 0 or 1): the "
+            "information matrix is singular. Drop them (or use penalty='firth' "
+            "under separation).",
+            dead,
+        )
+    root = np.sqrt(diag)
+    C = info / np.outer(root, root)
+    evals, evecs = eigh(0.5 * (C + C.T))
+    rcond = float(evals[0] / evals[-1]) if evals[-1] > 0 else 0.0
+    if rcond <= WARN_RCOND:
+        small = np.flatnonzero(evals <= max(WARN_RCOND, SINGULAR_RCOND) * evals[-1])
+        parts, involved = [], []
+        for j in small:
+            text, cols = _describe_null(evecs[:, j], root, names)
+            parts.append(f"{text} ≈ 0")
+            involved.extend(c for c in cols if c not in involved)
+        detail = "; ".join(parts)
+        if rcond <= SINGULAR_RCOND:
+            raise CollinearityError(
+                f"the columns {involved} are linearly dependent ({detail}, reciprocal "
+                f"condition {rcond:.2g}): the information matrix is singular and "
+                "standard errors do not exist. Drop one of them.",
+                involved,
+            )
+        warnings.warn(
+            f"the columns {involved} are nearly collinear ({detail}; reciprocal "
+            f"condition of the information matrix {rcond:.2g}); their standard errors "
+            "are large and imprecise.",
+            NumericalStabilityWarning,
+            stacklevel=4,
+        )
+    inv_C = (evecs / evals) @ evecs.T
+    cov = inv_C / np.outer(root, root)
+    return 0.5 * (cov + cov.T), rcond

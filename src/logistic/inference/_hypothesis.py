@@ -1,0 +1,273 @@
+"""Wald and likelihood-ratio tests, and the parser for linear hypotheses.
+
+Conventions (owned here):
+
+* A linear hypothesis is ``R β = q`` with β in display order (intercept first,
+  then the features, as ``params``). It is given as a matrix ``R`` (a 1-D
+  array is one row) with optional ``q`` (default zeros), or as text: one or
+  more equations separated by ``,`` or ``;`` (or a list of strings), each a
+  linear expression in the term names, e.g. ``"rank3 = rank4"``,
+  ``"gre = 0, gpa = 0"``, ``"2*gpa - rank2 = 1"``. An expression without
+  ``=`` means ``= 0``. Term names are matched literally (longest first), so
+  names with brackets, dots or spaces work as printed; text starting with a
+  digit is a number, so a name that starts with a digit (or any name) can be
+  quoted with backticks: ``"`0` = `1`"``.
+* Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁻¹ (Rβ̂ - q)`` with ``V`` the
+  covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rows of R
+  (statsmodels ``wald_test(..., use_f=False)``).
+* Likelihood-ratio statistic ``2 (ℓ_full - ℓ_restricted) ~ χ²(Δk)``, Δk the
+  difference in the number of parameters (statsmodels
+  ``compare_lr_test``). For Firth fits both log-likelihoods are the penalized
+  ones ``ℓ + ½ log det I`` (logistf's penalized likelihood ratio).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .._exceptions import InvalidParameterError
+from .._typing import FloatArray
+
+__all__ = ["WaldTestResult", "LRTestResult", "parse_constraints", "wald_test"]
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+@dataclass(frozen=True)
+class WaldTestResult:
+    """Result of a Wald test of ``R β = q``.
+
+    Attributes
+    ----------
+    statistic : float
+        χ² statistic.
+    pvalue : float
+    df : int
+        Number of restrictions (rows of R).
+    R : ndarray of shape (df, k)
+    q : ndarray of shape (df,)
+    """
+
+    statistic: float
+    pvalue: float
+    df: int
+    R: FloatArray
+    q: FloatArray
+
+    def __str__(self) -> str:
+        return (
+            f"<Wald test (chi2): statistic={self.statistic:.6g}, "
+            f"p-value={self.pvalue:.6g}, df={self.df}>"
+        )
+
+
+@dataclass(frozen=True)
+class LRTestResult:
+    """Result of a likelihood-ratio test of nested models.
+
+    Attributes
+    ----------
+    statistic : float
+        ``2 (ℓ_full - ℓ_restricted)``.
+    pvalue : float
+    df : int
+        Difference in the number of parameters.
+    """
+
+    statistic: float
+    pvalue: float
+    df: int
+
+    def __str__(self) -> str:
+        return (
+            f"<Likelihood ratio test (chi2): statistic={self.statistic:.6g}, "
+            f"p-value={self.pvalue:.6g}, df={self.df}>"
+        )
+
+
+def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
+    ordered = sorted(range(len(names)), key=lambda j: -len(names[j]))
+    out: list[tuple[str, Any]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch == "`":
+            end = text.find("`", i + 1)
+            if end < 0 or text[i + 1 : end] not in names:
+                raise InvalidParameterError(
+                    f"unknown quoted term name in hypothesis {text!r}; names: {names}"
+                )
+            out.append(("name", names.index(text[i + 1 : end])))
+            i = end + 1
+            continue
+        m = _NUMBER.match(text, i)
+        if m:
+            out.append(("num", float(m.group(0))))
+            i = m.end()
+            continue
+        for j in ordered:
+            if text.startswith(names[j], i):
+                out.append(("name", j))
+                i += len(names[j])
+                break
+        else:
+            if ch in "+-*":
+                out.append(("op", ch))
+                i += 1
+            else:
+                raise InvalidParameterError(
+                    f"cannot parse hypothesis {text!r} at {text[i:]!r}: expected a "
+                    "term "
+                    f"name (one of {names}), a number, '+', '-' or '*'"
+                )
+    return out
+
+
+def _linear(text: str, names: list[str]) -> tuple[FloatArray, float]:
+    """``(a, c)`` with ``expression = aᵀβ + c``."""
+    toks = _tokens(text, names)
+    a, c = np.zeros(len(names)), 0.0
+    i, sign, expect_term = 0, 1.0, True
+    if not toks:
+        raise InvalidParameterError(f"empty side in hypothesis near {text!r}")
+    while i < len(toks):
+        kind, val = toks[i]
+        if expect_term and kind == "op" and val in "+-":
+            sign *= -1.0 if val == "-" else 1.0
+            i += 1
+            continue
+        if not expect_term:
+            if kind != "op" or val not in "+-":
+                raise InvalidParameterError(
+                    f"expected '+' or '-' in hypothesis {text!r}"
+                )
+            sign = -1.0 if val == "-" else 1.0
+            expect_term = True
+            i += 1
+            continue
+        coef, name = sign, None
+        while True:
+            kind, val = toks[i]
+            if kind == "num":
+                coef *= val
+            elif kind == "name" and name is None:
+                name = val
+            else:
+                raise InvalidParameterError(f"malformed term in hypothesis {text!r}")
+            i += 1
+            if i < len(toks) and toks[i] == ("op", "*"):
+                i += 1
+                if i >= len(toks):
+                    raise InvalidParameterError(f"dangling '*' in hypothesis {text!r}")
+                continue
+            break
+        if name is None:
+            c += coef
+        else:
+            a[name] += coef
+        expect_term = False
+    if expect_term:
+        raise InvalidParameterError(f"hypothesis {text!r} ends with an operator")
+    return a, c
+
+
+def parse_constraints(
+    hypothesis: Any, names: list[str]
+) -> tuple[FloatArray, FloatArray]:
+    """``(R, q)`` from text such as ``"rank3 = rank4, gre = 0"`` (see module docs)."""
+    parts = [hypothesis] if isinstance(hypothesis, str) else list(hypothesis)
+    equations = [e for part in parts for e in re.split(r"[,;]", part) if e.strip()]
+    if not equations:
+        raise InvalidParameterError("the hypothesis is empty")
+    rows, rhs = [], []
+    for eq in equations:
+        sides = eq.split("=")
+        if len(sides) > 2:
+            raise InvalidParameterError(f"more than one '=' in hypothesis {eq!r}")
+        a_l, c_l = _linear(sides[0], names)
+        a_r, c_r = (
+            _linear(sides[1], names) if len(sides) == 2 else (np.zeros(len(names)), 0.0)
+        )
+        row = a_l - a_r
+        if not np.any(row):
+            raise InvalidParameterError(f"hypothesis {eq!r} involves no coefficient")
+        rows.append(row)
+        rhs.append(c_r - c_l)
+    return np.vstack(rows), np.asarray(rhs)
+
+
+def wald_test(
+    params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
+) -> WaldTestResult:
+    """Wald χ² test of ``R β = q`` (``R`` a matrix or text; see module docs)."""
+    k = params.shape[0]
+    if isinstance(R, str) or (
+        isinstance(R, (list, tuple)) and R and isinstance(R[0], str)
+    ):
+        if q is not None:
+            raise InvalidParameterError(
+                "give q inside the text hypothesis, not separately"
+            )
+        R, q = parse_constraints(R, names)
+    R = np.atleast_2d(np.asarray(R, dtype=np.float64))
+    if R.ndim != 2 or R.shape[1] != k:
+        raise InvalidParameterError(
+            f"R must have {k} columns (one per parameter, order {names}); "
+            f"got shape {R.shape}"
+        )
+    q = (
+        np.zeros(R.shape[0])
+        if q is None
+        else np.atleast_1d(np.asarray(q, dtype=np.float64))
+    )
+    if q.shape != (R.shape[0],):
+        raise InvalidParameterError(
+            f"q must have {R.shape[0]} entries; got shape {q.shape}"
+        )
+    if np.linalg.matrix_rank(R) < R.shape[0]:
+        raise InvalidParameterError(
+            "the restrictions (rows of R) are linearly dependent; "
+            "drop the redundant ones"
+        )
+    diff = R @ params - q
+    V = R @ cov @ R.T
+    stat = float(diff @ np.linalg.solve(V, diff))
+    df = int(R.shape[0])
+    return WaldTestResult(stat, float(stats.chi2.sf(stat, df)), df, R, q)
+
+
+def lr_test(
+    llf_a: float, k_a: int, llf_b: float, k_b: int, nobs_a: float, nobs_b: float
+) -> LRTestResult:
+    """LR test of two nested fits given their log-likelihoods and parameter counts."""
+    if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
+        raise InvalidParameterError(
+            "the models were fitted on different data "
+            f"(nobs {nobs_a:g} vs {nobs_b:g}); "
+            "a likelihood-ratio test needs the same observations"
+        )
+    if k_a == k_b:
+        raise InvalidParameterError(
+            "both models have the same number of parameters; a likelihood-ratio test "
+            "needs nested models with different numbers of parameters"
+        )
+    (ll_full, k_full), (ll_small, k_small) = sorted(
+        [(llf_a, k_a), (llf_b, k_b)], key=lambda t: -t[1]
+    )
+    stat = 2.0 * (ll_full - ll_small)
+    if stat < -1e-6 * max(1.0, abs(ll_full)):
+        raise InvalidParameterError(
+            f"the larger model has the smaller log-likelihood ({ll_full:.6g} < "
+            f"{ll_small:.6g}): the models are not nested (or a fit did not converge)"
+        )
+    stat = max(stat, 0.0)
+    df = k_full - k_small
+    return LRTestResult(stat, float(stats.chi2.sf(stat, df)), df)

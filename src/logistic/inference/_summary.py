@@ -1,0 +1,209 @@
+"""Rendering of inference results: text (R/statsmodels style), HTML and Markdown.
+
+Convention: one :class:`Summary` holds the numbers (a header of fit
+statistics and a coefficient table with Wald intervals); ``as_text``,
+``as_html`` and ``as_markdown`` only format them. Significance codes follow
+R: ``***`` p < 0.001, ``**`` p < 0.01, ``*`` p < 0.05, ``.`` p < 0.1.
+Estimates, errors and bounds are printed with 4 significant digits,
+p-values with 3 significant digits (as R's ``format.pval``).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Summary", "significance_stars"]
+
+SIGNIF_LEGEND = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+
+
+def significance_stars(p: float) -> str:
+    """R's significance code of a p-value."""
+    if not np.isfinite(p):
+        return ""
+    for cut, mark in ((0.001, "***"), (0.01, "**"), (0.05, "*"), (0.1, ".")):
+        if p < cut:
+            return mark
+    return ""
+
+
+def _pval(p: float) -> str:
+    if not np.isfinite(p):
+        return "nan"
+    if p < 2e-16:
+        return "<2e-16"
+    return f"{p:.3g}" if p < 1e-3 else f"{p:.4f}"
+
+
+def _num(v: float) -> str:
+    return f"{v:#.4g}" if np.isfinite(v) else str(v)
+
+
+class Summary:
+    """Printable summary of :class:`~logistic.inference.InferenceResults`.
+
+    Attributes
+    ----------
+    header : list of (str, str)
+        Fit statistics as label/value pairs.
+    columns : list of str
+        Coefficient-table column names.
+    rows : list of list
+        One row per term: name, estimate, std. error, z, p, lower, upper, stars.
+    """
+
+    def __init__(
+        self, results: Any, alpha: float = 0.05, title: str | None = None
+    ) -> None:
+        r = results
+        self.title = title or (
+            "Logistic regression results"
+            + (" (Firth's penalized likelihood)" if r.method == "Firth" else "")
+        )
+        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
+        ci = r.conf_int(alpha)
+        self.columns = ["", "coef", "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]", ""]
+        self.rows = [
+            [
+                name,
+                float(b),
+                float(se),
+                float(z),
+                float(p),
+                float(c0),
+                float(c1),
+                significance_stars(float(p)),
+            ]
+            for name, b, se, z, p, (c0, c1) in zip(
+                r.term_names, r.params, r.bse, r.zvalues, r.pvalues, ci, strict=True
+            )
+        ]
+        nobs = f"{r.nobs:g}" if float(r.nobs).is_integer() else f"{r.nobs:.4f}"
+        cov = r.cov_type
+        if r.cov_info.get("n_groups"):
+            cov += f" ({r.cov_info['n_groups']} groups)"
+        left = [
+            ("Method", r.method),
+            ("No. observations", nobs),
+            ("Df model", f"{r.df_model:g}"),
+            ("Df residuals", f"{r.df_resid:g}"),
+            ("Covariance type", cov),
+            ("Converged", str(r.converged)),
+            ("Iterations", f"{r.n_iter} ({r.solver})" if r.solver else f"{r.n_iter}"),
+        ]
+        right = [
+            ("Log-likelihood", f"{r.llf:.4f}"),
+            ("LL-null", f"{r.llnull:.4f}"),
+            ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
+            ("LLR p-value", _pval(r.llr_pvalue)),
+            ("Deviance", f"{r.deviance:.2f}"),
+            ("Null deviance", f"{r.null_deviance:.2f}"),
+            ("AIC", f"{r.aic:.2f}"),
+            ("BIC", f"{r.bic:.2f}"),
+        ]
+        if r.method == "Firth":
+            right.insert(1, ("Penalized LL", f"{r.llf_penalized:.4f}"))
+        self.header_left, self.header_right = left, right
+        self.header = left + right
+
+    # -- text ------------------------------------------------------------------------
+    def _cells(self) -> list[list[str]]:
+        return [
+            [
+                row[0],
+                _num(row[1]),
+                _num(row[2]),
+                f"{row[3]:.3f}",
+                _pval(row[4]),
+                _num(row[5]),
+                _num(row[6]),
+                row[7],
+            ]
+            for row in self.rows
+        ]
+
+    def as_text(self) -> str:
+        """Plain-text table in the style of statsmodels / R ``summary.glm``."""
+        cells = self._cells()
+        widths = [
+            max(len(self.columns[j]), *(len(c[j]) for c in cells)) for j in range(8)
+        ]
+        table_w = sum(widths) + 2 * 7
+
+        def pairs(items: list[tuple[str, str]]) -> list[str]:
+            kw = max(len(k) for k, _ in items) + 1
+            vw = max(len(v) for _, v in items)
+            return [f"{k + ':':<{kw}} {v:>{vw}}" for k, v in items]
+
+        left, right = pairs(self.header_left), pairs(self.header_right)
+        lw = max(len(t) for t in left)
+        width = max(table_w, lw + 4 + max(len(t) for t in right))
+        lines = [self.title.center(width).rstrip(), "=" * width]
+        for i in range(max(len(left), len(right))):
+            a = left[i] if i < len(left) else ""
+            b = right[i] if i < len(right) else ""
+            lines.append(f"{a:<{lw}}    {b:>{width - lw - 4}}".rstrip())
+        lines.append("=" * width)
+
+        def fmt(row: list[str]) -> str:
+            first = f"{row[0]:<{widths[0]}}"
+            rest = [f"{c:>{widths[j + 1]}}" for j, c in enumerate(row[1:7])]
+            return "  ".join([first, *rest, f"{row[7]:<{widths[7]}}"]).rstrip()
+
+        lines.append(fmt(self.columns))
+        lines.append("-" * width)
+        lines.extend(fmt(c) for c in cells)
+        lines.append("=" * width)
+        lines.append(SIGNIF_LEGEND)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    # -- markdown ------------------------------------------------------------------
+    def as_markdown(self) -> str:
+        """GitHub-flavoured Markdown: a statistics table then the coefficient table."""
+        out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
+        out += [f"| {k} | {v} |" for k, v in self.header]
+        cols = ["term", *self.columns[1:7], "signif."]
+        out += [
+            "",
+            "| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |",
+            "|---|" + "---:|" * 6 + "---|",
+        ]
+        for c in self._cells():
+            out.append("| " + " | ".join(x.replace("|", "\\|") for x in c) + " |")
+        out += ["", SIGNIF_LEGEND]
+        return "\n".join(out)
+
+    # -- html --------------------------------------------------------------------------
+    def as_html(self) -> str:
+        """HTML: a statistics table and a coefficient table (escaped)."""
+        esc = html.escape
+        stats_rows = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
+        )
+        head = "".join(f"<th>{esc(c)}</th>" for c in ["", *self.columns[1:7], ""])
+        body = "".join(
+            "<tr><th>"
+            + esc(c[0])
+            + "</th>"
+            + "".join(f"<td>{esc(x)}</td>" for x in c[1:])
+            + "</tr>"
+            for c in self._cells()
+        )
+        return (
+            f'<div class="logistic-summary"><table class="simpletable">'
+            f"<caption>{esc(self.title)}</caption>{stats_rows}</table>"
+            f'<table class="simpletable"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table><p>{esc(SIGNIF_LEGEND)}</p></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
