@@ -89,6 +89,10 @@ class InferenceResults:
         LR statistic of the model against the null model, and its p-value.
     method : {"MLE", "Firth"}
     converged : bool
+    separation : {None, "complete", "quasi-complete", "suspected"}
+        Separation reported by the fit (``separation_``) or suspected from
+        fitted logits beyond ±30; a :class:`PerfectSeparationWarning` is
+        issued and the summary carries a note.
     """
 
     def __init__(
@@ -121,6 +125,7 @@ class InferenceResults:
         self.n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
         self.solver = str(getattr(model, "solver_", ""))
         self.cov_info: dict[str, Any] = {}
+        self.separation: str | None = None
 
     # -- data ------------------------------------------------------------------
     @property
@@ -396,28 +401,20 @@ def _check_matches_fit(
         )
 
 
-def _warn_separation(
-    objective: LogisticObjective, theta: FloatArray, converged: bool
-) -> None:
+def _separation(
+    model: Any, objective: LogisticObjective, theta: FloatArray
+) -> str | None:
+    """The model's ``separation_`` or, failing that, fitted logits beyond 30."""
+    kind = getattr(model, "separation_", None)
+    if kind:
+        return str(kind)
     d = objective.data
     w, b = objective.split(theta)
-    z = np.asarray(
-        block_logits(Block(d.X, d.y, d.sample_weight, d.offset), w, b), dtype=F64
-    )
-    correct = (z > 0) == (np.asarray(d.y) > 0.5)
-    extreme = correct & (np.abs(z) > SEPARATION_LOGIT)
+    z = np.asarray(block_logits(Block(d.X, d.y, d.sample_weight, d.offset), w, b))
+    extreme = ((z > 0) == (np.asarray(d.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
     if d.sample_weight is not None:
         extreme &= d.sample_weight > 0
-    if np.any(extreme):
-        warnings.warn(
-            f"{int(np.sum(extreme))} observation(s) are fitted with probability 0 or 1 "
-            f"(|logit| > {SEPARATION_LOGIT:g}; largest {float(np.max(np.abs(z))):.3g})"
-            f"{'' if converged else ' and the fit did not converge'}: the data look "
-            "(quasi-)completely separated, so the maximum-likelihood estimates and "
-            "their standard errors are not reliable. Refit with penalty='firth'.",
-            PerfectSeparationWarning,
-            stacklevel=3,
-        )
+    return "suspected" if np.any(extreme) else None
 
 
 def fit_inference(
@@ -531,8 +528,16 @@ def fit_inference(
             stacklevel=2,
         )
     _check_matches_fit(model, objective, theta, firth)
-    if not firth:
-        _warn_separation(objective, theta, converged)
+    separation = None if firth else _separation(model, objective, theta)
+    if separation:
+        warnings.warn(
+            f"the training data are separated ({separation}): the "
+            "maximum-likelihood estimate does not exist, so these coefficients, "
+            "standard errors and p-values are meaningless (the standard errors of "
+            "the diverging coefficients are huge). Refit with penalty='firth'.",
+            PerfectSeparationWarning,
+            stacklevel=2,
+        )
     names = (
         [str(v) for v in fitted_names]
         if fitted_names is not None
@@ -547,5 +552,6 @@ def fit_inference(
         firth=firth,
         names=names,
     )
+    res.separation = separation
     res.cov_params()  # fail now (collinearity, groups) rather than on first access
     return res

@@ -106,6 +106,14 @@ class Summary:
         ]
         if r.method == "Firth":
             right.insert(1, ("Penalized LL", f"{r.llf_penalized:.4f}"))
+        self.notes: list[str] = []
+        if r.separation:
+            self.notes.append(
+                f"Separation ({r.separation}): the MLE does not exist; estimates and "
+                "standard errors are meaningless. Use penalty='firth'."
+            )
+        if not r.converged:
+            self.notes.append("The fit did not converge.")
         self.header_left, self.header_right = left, right
         self.header = left + right
 
@@ -158,6 +166,7 @@ class Summary:
         lines.extend(fmt(c) for c in cells)
         lines.append("=" * width)
         lines.append(SIGNIF_LEGEND)
+        lines.extend(f"Note: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -180,6 +189,7 @@ class Summary:
         for c in self._cells():
             out.append("| " + " | ".join(x.replace("|", "\\|") for x in c) + " |")
         out += ["", SIGNIF_LEGEND]
+        out += [f"\n**Note:** {n}" for n in self.notes]
         return "\n".join(out)
 
     # -- html --------------------------------------------------------------------------
@@ -202,7 +212,9 @@ class Summary:
             f'<div class="logistic-summary"><table class="simpletable">'
             f"<caption>{esc(self.title)}</caption>{stats_rows}</table>"
             f'<table class="simpletable"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table><p>{esc(SIGNIF_LEGEND)}</p></div>"
+            f"<tbody>{body}</tbody></table><p>{esc(SIGNIF_LEGEND)}</p>"
+            + "".join(f"<p><b>Note:</b> {esc(n)}</p>" for n in self.notes)
+            + "</div>"
         )
 
     def _repr_html_(self) -> str:
