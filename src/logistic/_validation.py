@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ._exceptions import DataValidationError, InvalidParameterError
+import warnings
+
+from ._exceptions import DataConversionWarning, DataValidationError, InvalidParameterError
 
 __all__ = [
     "Interval",
@@ -28,6 +30,9 @@ __all__ = [
     "check_y_binary",
     "check_vector",
     "feature_names_of",
+    "check_feature_names",
+    "check_sample_weight",
+    "class_weight_vector",
 ]
 
 
@@ -117,11 +122,15 @@ def validate_params(
         )
 
 
+class DataTypeError(DataValidationError, TypeError):
+    """X holds values that are not numbers (a TypeError, as numpy raises)."""
+
+
 # -- data ------------------------------------------------------------------
 def feature_names_of(X: Any) -> np.ndarray | None:
     """Column names of a DataFrame-like X (all strings), else None."""
     cols = getattr(X, "columns", None)
-    if cols is None:
+    if cols is None or sp.issparse(X):
         return None
     names = [c for c in cols]
     if not names or not all(isinstance(c, str) for c in names):
@@ -129,28 +138,123 @@ def feature_names_of(X: Any) -> np.ndarray | None:
     return np.asarray(names, dtype=object)
 
 
-def _to_numeric_frame(X: Any) -> Any:
+def check_feature_names(
+    fitted: np.ndarray | None, X: Any, estimator: str = "LogisticRegression"
+) -> None:
+    """Compare the column names of X at predict time with those seen in ``fit``.
+
+    Follows scikit-learn: a mismatch is an error, a change between named and
+    unnamed input is a warning (UserWarning, with scikit-learn's text).
+    """
+    names = feature_names_of(X)
+    if fitted is None and names is None:
+        return
+    if fitted is not None and names is None:
+        warnings.warn(
+            f"X does not have valid feature names, but {estimator} was fitted with "
+            f"feature names",
+            UserWarning,
+            stacklevel=3,
+        )
+        return
+    if fitted is None:
+        warnings.warn(
+            f"X has feature names, but {estimator} was fitted without feature names",
+            UserWarning,
+            stacklevel=3,
+        )
+        return
+    assert names is not None and fitted is not None
+    if len(names) != len(fitted) or np.any(names != fitted):
+        unexpected = sorted(set(names) - set(fitted))
+        missing = sorted(set(fitted) - set(names))
+        parts = ["The feature names should match those that were passed during fit."]
+        if unexpected:
+            parts.append(f"Feature names unseen at fit time: {unexpected}")
+        if missing:
+            parts.append(f"Feature names seen at fit time, yet now missing: {missing}")
+        if not unexpected and not missing:
+            parts.append(
+                f"Feature names must be in the same order as they were in fit: "
+                f"expected {list(fitted)}, got {list(names)}"
+            )
+        raise DataValidationError("\n".join(parts))
+
+
+def _frame_to_array(X: Any) -> Any:
     """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns."""
+    if hasattr(X, "__dataframe__") and not hasattr(X, "to_numpy") and hasattr(X, "to_pandas"):
+        X = X.to_pandas()  # pyarrow.Table
     to_numpy = getattr(X, "to_numpy", None)
-    if to_numpy is None:
+    if to_numpy is None or not hasattr(X, "columns"):
         return X
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is not None and hasattr(X, "columns"):
+    cols = list(X.columns)
+    try:
+        dtypes = list(X.dtypes)
+    except TypeError:  # pragma: no cover - exotic frames
+        dtypes = [None] * len(cols)
+    for col, dt in zip(cols, dtypes, strict=False):
+        text = str(dt)
+        if text in ("object", "string", "str", "String", "Utf8", "category", "Categorical"):
+            try:
+                np.asarray(X[col], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise DataValidationError(
+                    f"X column {col!r} is not numeric (dtype {dt}); encode it first "
+                    f"(e.g. one-hot) or drop it"
+                ) from None
+    try:
+        return to_numpy(dtype=np.float64) if any(
+            str(d) in ("Int64", "Int32", "Float64", "Float32", "boolean") for d in dtypes
+        ) else to_numpy()
+    except (TypeError, ValueError) as exc:
+        raise DataValidationError(
+            f"X could not be converted to numbers (missing values in a nullable "
+            f"column?): {exc}"
+        ) from None
+
+
+def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
+    finite = np.isfinite(data)
+    if np.all(finite):
+        return
+    what = (
+        "NaN" if np.any(np.isnan(data))
+        else "infinity or a value too large for dtype('float64')"
+    )
+    where = ""
+    if not sp.issparse(X):
+        bad_cols = np.flatnonzero(~np.all(finite, axis=0))
+        bad_rows = np.flatnonzero(~np.all(finite, axis=1))
+        labels = [str(names[j]) if names is not None else str(j) for j in bad_cols[:10]]
+        where = (
+            f" Columns with non-finite values: {labels}; first bad row: "
+            f"{int(bad_rows[0])}. Remove or impute them first."
+        )
+    raise DataValidationError(f"Input X contains {what}.{where}")
+
+
+def _dense_array(X: Any) -> np.ndarray:
+    X = np.asarray(_frame_to_array(X))
+    if X.dtype.kind == "c":
+        raise DataValidationError("Complex data not supported: X has a complex dtype")
+    if X.dtype.kind in "OUSV":
         try:
-            pairs = list(zip(X.columns, list(dtypes), strict=False))
-        except TypeError:
-            pairs = []
-        for col, dt in pairs:
-            kind = getattr(np.dtype(dt) if isinstance(dt, np.dtype) else dt, "kind", None)
-            if kind in ("O", "U", "S") or str(dt) in ("object", "string", "str", "String", "category"):
-                try:
-                    np.asarray(X[col], dtype=np.float64)
-                except (TypeError, ValueError):
-                    raise DataValidationError(
-                        f"X column {col!r} is not numeric (dtype {dt}); encode it first "
-                        f"(e.g. one-hot) or drop it"
-                    ) from None
-    return to_numpy()
+            X = X.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise DataTypeError(
+                f"X must contain numbers only (dtype {X.dtype}): {exc}"
+            ) from None
+    elif X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    if X.ndim != 2:
+        raise DataValidationError(
+            f"Expected 2D array, got {'scalar' if X.ndim == 0 else f'{X.ndim}D'} array "
+            f"instead: X has shape {X.shape}. Reshape your data either using "
+            f"array.reshape(-1, 1) if your data has a single feature or "
+            f"array.reshape(1, -1) if it contains a single sample."
+        )
+    return X
 
 
 def check_X(
@@ -162,37 +266,24 @@ def check_X(
 ) -> Any:
     """Validate X: 2-D, numeric, finite, at least one sample and one feature.
 
-    float32/float64 arrays are kept as they are (no copy); other numeric
-    types become float64. Sparse input becomes CSR (CSC is kept).
+    float32/float64 arrays are kept as they are (no copy; read-only and
+    memory-mapped arrays are fine because X is never written); other numeric
+    types become float64. Sparse input becomes CSR (CSC is kept); its data
+    is never densified.
     """
+    names = feature_names_of(X)
     if sp.issparse(X):
         if not accept_sparse:
             raise TypeError(f"{estimator} does not accept sparse X; pass a dense array")
         if X.format not in ("csr", "csc"):
             X = X.tocsr()
-        if X.dtype not in (np.float32, np.float64):
-            X = X.astype(np.float64)
-        data = X.data
-        shape = X.shape
-    else:
-        X = _to_numeric_frame(X)
-        X = np.asarray(X)
         if X.dtype.kind == "c":
             raise DataValidationError("Complex data not supported: X has a complex dtype")
-        if X.dtype.kind in "OUS":
-            try:
-                X = X.astype(np.float64)
-            except (TypeError, ValueError) as exc:
-                raise DataValidationError(f"X must contain numbers only: {exc}") from None
-        elif X.dtype not in (np.float32, np.float64):
+        if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
-        if X.ndim != 2:
-            raise DataValidationError(
-                f"Expected 2D array, got {'scalar' if X.ndim == 0 else f'{X.ndim}D'} array "
-                f"instead: X has shape {X.shape}. Reshape your data either using "
-                f"array.reshape(-1, 1) if your data has a single feature or "
-                f"array.reshape(1, -1) if it contains a single sample."
-            )
+        data, shape = X.data, X.shape
+    else:
+        X = _dense_array(X)
         data, shape = X, X.shape
     if shape[0] < min_samples:
         raise DataValidationError(
@@ -204,25 +295,31 @@ def check_X(
             f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
             f"required by {estimator}."
         )
-    if not np.all(np.isfinite(data)):
-        what = "NaN" if np.any(np.isnan(data)) else "infinity or a value too large for dtype('float64')"
-        raise DataValidationError(f"Input X contains {what}.")
+    _check_finite(data, X, names)
     return X
 
 
 def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.ndarray:
     """A finite float64 vector of length n (sample_weight, offset)."""
-    arr = np.asarray(v, dtype=np.float64)
+    try:
+        arr = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DataValidationError(f"{name} must be numeric: {exc}") from None
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.ndim != 1:
-        raise DataValidationError(f"{name} must be 1D array or scalar; got shape {arr.shape}")
+        raise DataValidationError(
+            f"{name} must be 1D array or scalar; got shape {arr.shape}"
+        )
     if arr.shape[0] != n:
         raise DataValidationError(
             f"{name}.shape == {arr.shape}, expected ({n},): one value per sample"
         )
     if not np.all(np.isfinite(arr)):
-        raise DataValidationError(f"Input {name} contains NaN or infinity.")
+        i = int(np.argmax(~np.isfinite(arr)))
+        raise DataValidationError(
+            f"Input {name} contains NaN or infinity (first at index {i}: {arr[i]})."
+        )
     if nonnegative and np.any(arr < 0):
         i = int(np.argmax(arr < 0))
         raise DataValidationError(
@@ -231,45 +328,125 @@ def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.
     return arr
 
 
-def check_y_binary(y: Any, n_samples: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(classes, y01)``: sorted distinct labels and y encoded in {0., 1.}."""
+def check_sample_weight(sample_weight: Any, y01: np.ndarray) -> np.ndarray | None:
+    """Validate ``sample_weight`` (None stays None): finite, ≥ 0, weight on both classes."""
+    if sample_weight is None:
+        return None
+    sw = check_vector(sample_weight, y01.shape[0], "sample_weight", nonnegative=True)
+    if not sw.sum() > 0:
+        raise DataValidationError(
+            "sample_weight sums to 0: every sample has zero weight; give at least one "
+            "sample of each class a positive weight"
+        )
+    for label in (0.0, 1.0):
+        if not sw[y01 == label].sum() > 0:
+            raise DataValidationError(
+                f"sample_weight is zero for every sample of class {int(label)} (after "
+                f"label encoding): the data then contain only one class; give samples "
+                f"of both classes a positive weight"
+            )
+    return sw
+
+
+def class_weight_vector(
+    class_weight: Any, classes: np.ndarray, y01: np.ndarray, sw: np.ndarray | None
+) -> np.ndarray | None:
+    """Per-sample class weights, or None.
+
+    ``"balanced"`` gives class c the weight ``Σs / (2 Σ_{i: y_i = c} s_i)``
+    (``n / (2 n_c)`` without sample weights), as scikit-learn's
+    ``compute_class_weight``; a dict maps labels to weights (missing labels: 1).
+    """
+    if class_weight is None:
+        return None
+    s = np.ones_like(y01) if sw is None else sw
+    if isinstance(class_weight, str):  # "balanced" (checked by the constraints)
+        totals = np.array([s[y01 == 0].sum(), s[y01 == 1].sum()])
+        per_class = s.sum() / (2.0 * totals)
+    else:
+        per_class = np.ones(2)
+        known = {c.item() if hasattr(c, "item") else c: k for k, c in enumerate(classes)}
+        for label, weight in class_weight.items():
+            key = label.item() if hasattr(label, "item") else label
+            if key not in known:
+                raise InvalidParameterError(
+                    f"The 'class_weight' parameter has the label {label!r}, which is "
+                    f"not one of the classes {list(classes)}."
+                )
+            if not (isinstance(weight, numbers.Real) and np.isfinite(weight) and weight >= 0):
+                raise InvalidParameterError(
+                    f"The 'class_weight' parameter must map labels to finite weights "
+                    f"≥ 0; got {weight!r} for label {label!r}."
+                )
+            per_class[known[key]] = float(weight)
+    return per_class[y01.astype(np.intp)]
+
+
+def _label_array(y: Any) -> np.ndarray:
     if y is None:
-        raise DataValidationError("requires y to be passed, but the target y is None")
+        raise DataValidationError(
+            "requires y to be passed, but the target y is None"
+        )
+    dtype = getattr(y, "dtype", None)
+    if dtype is not None and str(dtype) == "category" and hasattr(y, "to_numpy"):
+        y = y.to_numpy()
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change "
+            "the shape of y to (n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=4,
+        )
         y = y.ravel()
     if y.ndim != 1:
-        raise DataValidationError(f"y must be 1-D (one label per sample); got shape {y.shape}")
+        raise DataValidationError(
+            f"y must be 1-D (one label per sample); got shape {y.shape}. Only binary "
+            f"classification is supported (a single target column)."
+        )
+    return y
+
+
+def check_y_binary(y: Any, n_samples: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(classes, y01)``: sorted distinct labels and y encoded in {0., 1.}."""
+    y = _label_array(y)
     if n_samples is not None and y.shape[0] != n_samples:
         raise DataValidationError(
-            f"Found input variables with inconsistent numbers of samples: [{n_samples}, {y.shape[0]}]"
+            f"Found input variables with inconsistent numbers of samples: "
+            f"[{n_samples}, {y.shape[0]}]"
         )
+    if y.dtype.kind == "c":
+        raise DataValidationError("Complex data not supported: y has a complex dtype")
     if y.dtype.kind == "f":
         if np.any(np.isnan(y)):
             raise DataValidationError("Input y contains NaN.")
         if np.any(np.isinf(y)):
             raise DataValidationError("Input y contains infinity or a value too large.")
+        if np.any(y != np.round(y)):
+            raise DataValidationError(
+                "Unknown label type: continuous. Only binary classification is "
+                "supported; y must hold two distinct class labels."
+            )
     if y.dtype.kind == "O":
         kinds = {isinstance(v, str) for v in y}
         if len(kinds) > 1:
-            raise DataValidationError("Mix of label input types (string and number)")
+            raise DataValidationError(
+                "Mix of label input types (string and number) in y"
+            )
+        if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in y):
+            raise DataValidationError("Input y contains NaN or None.")
     classes, y_idx = np.unique(y, return_inverse=True)
-    if y.dtype.kind == "f" and len(classes) > 2 and not np.all(classes == np.round(classes)):
-        raise DataValidationError(
-            "Unknown label type: continuous. Only binary classification is supported; "
-            "y must hold two distinct class labels."
-        )
     if len(classes) > 2:
         raise DataValidationError(
-            f"Only binary classification is supported. The type of the target is multiclass "
-            f"({len(classes)} distinct values: {list(classes[:10])})."
+            f"Only binary classification is supported. The type of the target is "
+            f"multiclass ({len(classes)} distinct values: {list(classes[:10])})."
         )
     if len(classes) < 2:
         raise DataValidationError(
             f"This solver needs samples of at least 2 classes in the data, but the data "
             f"contains only one class: {classes[0] if len(classes) else None!r}"
         )
-    return classes, y_idx.astype(np.float64)
+    return classes, y_idx.reshape(-1).astype(np.float64)
 
 
 __all__ += ["Constraint"]

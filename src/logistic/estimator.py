@@ -2,41 +2,56 @@
 
 Convention: ``__init__`` stores arguments unchanged; ``fit`` validates them
 (:mod:`logistic._validation`), encodes labels to {0, 1} once, builds the one
-shared :class:`~logistic._objective.LogisticObjective` and hands it to a
-registered solver. The penalty strength maps to the objective in one place,
-:func:`penalty_strengths`:
+shared :class:`~logistic._objective.LogisticObjective` (:meth:`_build_objective`)
+and hands it to a registered solver. The penalty strength maps to the
+objective in one place, :func:`penalty_strengths`:
 
     objective = (1/Σs) Σ s_i L_i + alpha·(l1_ratio·‖w‖₁ + (1-l1_ratio)/2·‖w‖²)
 
-and scikit-learn's ``C`` maps to ``alpha = 1/(C·Σs)`` (Σs = total sample
-weight, the number of samples without weights). The intercept is never
-penalised. scikit-learn is not needed to use this class.
+and scikit-learn's ``C`` maps to ``alpha = 1/(C·Σs)`` (Σs = total effective
+sample weight: sample weights times class weights; the number of samples
+without weights). With that mapping ``LogisticRegression(penalty="l2", C=C)``
+minimises the same function as scikit-learn's ``LogisticRegression(C=C)``.
+The intercept is never penalised.
+
+``fit`` is validate-then-mutate: every fitted attribute is assigned only
+after the solver has returned, so a failed ``fit`` leaves the estimator as it
+was. scikit-learn is not needed to use this class; it is imported lazily,
+only inside ``__sklearn_tags__``.
 """
 
 from __future__ import annotations
 
 import inspect
 import numbers
+import sys
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import _math
+from ._exceptions import InvalidParameterError, PerfectSeparationWarning
 from ._objective import LogisticObjective
+from ._separation import detect_separation, separation_message
 from ._validation import (
     Interval,
     Options,
+    check_feature_names,
+    check_sample_weight,
     check_vector,
     check_X,
     check_y_binary,
+    class_weight_vector,
     feature_names_of,
     validate_params,
 )
 from .solvers import SOLVERS, get_solver
 from .solvers._auto import choose_solver
 
-__all__ = ["LogisticRegression", "penalty_strengths"]
+__all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
 
 def penalty_strengths(
@@ -45,9 +60,10 @@ def penalty_strengths(
     """``(l1, l2)`` strengths on the mean-loss scale.
 
     ``C`` (when given) overrides ``alpha`` through ``alpha = 1/(C·Σs)``; with
-    ``penalty=None`` both are 0.
+    ``penalty=None`` or ``"firth"`` both are 0 (Firth's penalty is the
+    solver's, not a norm of w).
     """
-    if penalty is None:
+    if penalty is None or penalty == "firth":
         return 0.0, 0.0
     a = 1.0 / (C * weight_sum) if C is not None else float(alpha)
     ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
@@ -60,7 +76,68 @@ def default_tol(dtype: np.dtype) -> float:
 
 
 class NotFittedError(ValueError, AttributeError):
-    """The estimator is used before ``fit``."""
+    """The estimator is used before ``fit`` (a ValueError and an AttributeError,
+    as scikit-learn's ``NotFittedError``)."""
+
+
+_COMBINED_NOT_FITTED: dict[type, type] = {}
+
+
+def _not_fitted_error_class() -> type:
+    """Our NotFittedError, also an instance of scikit-learn's when it is loaded.
+
+    scikit-learn tooling catches ``sklearn.exceptions.NotFittedError``; we do
+    not import scikit-learn, but when the caller already has, the raised
+    class derives from both.
+    """
+    sk = sys.modules.get("sklearn.exceptions")
+    sk_cls = getattr(sk, "NotFittedError", None)
+    if sk_cls is None:
+        return NotFittedError
+    if sk_cls not in _COMBINED_NOT_FITTED:
+        _COMBINED_NOT_FITTED[sk_cls] = type(
+            "NotFittedError", (NotFittedError, sk_cls), {"__module__": __name__}
+        )
+    return _COMBINED_NOT_FITTED[sk_cls]
+
+
+def _is_random_state(v: Any) -> bool:
+    """an int ≥ 0, a numpy Generator or None"""
+    if v is None or isinstance(v, np.random.Generator):
+        return True
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
+
+
+def _is_class_weight(v: Any) -> bool:
+    """a dict, 'balanced' or None"""
+    return v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced")
+
+
+@dataclass
+class _FitData:
+    """Validated in-memory training data (never stored on the estimator)."""
+
+    X: Any
+    y01: np.ndarray
+    classes: np.ndarray
+    sample_weight: np.ndarray | None
+    offset: np.ndarray | None
+    names: np.ndarray | None
+
+    @property
+    def weight_sum(self) -> float:
+        if self.sample_weight is None:
+            return float(self.y01.shape[0])
+        return float(self.sample_weight.sum())
+
+
+def _as_backend(X: Any, y: Any, sample_weight: Any, offset: Any) -> Any:
+    """Out-of-core / Dask backends (issue 7) for non-array input, else None."""
+    try:
+        from .backends._dispatch import as_backend
+    except ImportError:
+        return None
+    return as_backend(X, y, sample_weight, offset)
 
 
 class LogisticRegression:
@@ -68,34 +145,43 @@ class LogisticRegression:
 
     Parameters
     ----------
-    penalty : {None, "l2", "l1", "elasticnet"}, default=None
-        None is maximum likelihood (as R's ``glm`` and statsmodels).
-    alpha : float, default=0.0
+    penalty : {None, "l2", "l1", "elasticnet", "firth"}, default=None
+        None is maximum likelihood (as R's ``glm`` and statsmodels);
+        "firth" is Firth's bias-reduced likelihood (needs a registered
+        solver with the ``firth`` capability).
+    alpha : float ≥ 0, default=0.0
         Penalty strength on the mean-loss scale.
-    C : float or None, default=None
+    C : float > 0 or None, default=None
         scikit-learn style inverse strength; when set, ``alpha = 1/(C·Σs)``.
     l1_ratio : float in [0, 1], default=0.0
         Elastic-net mixing (only with ``penalty="elasticnet"``).
     solver : str, default="auto"
         "auto" picks by shape, sparsity and penalty (recorded in ``solver_``);
-        or one of the registered solvers ("newton", "lbfgs", "gd", "sgd", ...).
+        or one of the registered solvers ("newton", "lbfgs", "gd", "sgd",
+        "newton-cd", ...). Which solver accepts which penalty and input is
+        read from each solver's declared capabilities.
     fit_intercept : bool, default=True
-    tol : float or None, default=None
-        Stop when the gradient's max-norm in standardized coordinates (see
-        :mod:`logistic._scaling`) is ≤ tol. None means 1e-10 for float64 X
-        and 1e-6 for float32 X (the precision floating point allows each);
-        the value used is stored in ``tol_``.
-    max_iter : int, default=1000
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies each sample's weight by its class's weight; "balanced"
+        uses ``Σs / (2 Σ_{class} s)`` (``n / (2 n_c)`` without sample weights).
+    tol : float ≥ 0 or None, default=None
+        Stop when the gradient's max-norm (KKT residual with an L1 term) in
+        standardized coordinates (see :mod:`logistic._scaling`) is ≤ tol.
+        None means 1e-10 for float64 X and 1e-6 for float32 X; the value used
+        is stored in ``tol_``.
+    max_iter : int ≥ 1, default=1000
     warm_start : bool, default=False
-    random_state : int or None
+        Start from the previous ``coef_``/``intercept_`` when shapes match.
+    random_state : int, numpy Generator or None
         Seed of stochastic solvers.
     verbose : int, default=0
 
     Attributes
     ----------
-    coef_ : ndarray of shape (1, n_features)
+    coef_ : ndarray of shape (1, n_features), float64
     intercept_ : ndarray of shape (1,)
     classes_ : ndarray of shape (2,)
+        Sorted labels; ``classes_[1]`` is the positive class.
     n_features_in_ : int
     feature_names_in_ : ndarray of str (only for DataFrame input)
     n_iter_ : ndarray of shape (1,)
@@ -103,6 +189,14 @@ class LogisticRegression:
     solver_ : str
     objective_ : float
     history_ : list of dict
+        Per iteration: objective, gradient max-norm, step, time.
+    grad_max_norm_ : float
+    fit_status_ : str
+    penalty_l1_, penalty_l2_ : float
+        The strengths used on the mean-loss scale.
+    tol_ : float
+    separation_ : {None, "complete", "quasi-complete"}
+        Result of the separation check of an unpenalised fit.
 
     Examples
     --------
@@ -113,17 +207,20 @@ class LogisticRegression:
     -3.989979
     """
 
+    _estimator_type = "classifier"
+
     _parameter_constraints: dict[str, list[Any]] = {
-        "penalty": [None, Options(("l2", "l1", "elasticnet"))],
+        "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
         "alpha": [Interval(numbers.Real, 0, None, "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
         "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
-        "solver": [Options(("auto", *SOLVERS))],
-        "fit_intercept": [bool],
+        "solver": [str],
+        "fit_intercept": [bool, np.bool_],
+        "class_weight": [_is_class_weight],
         "tol": [None, Interval(numbers.Real, 0, None, "left")],
         "max_iter": [Interval(numbers.Integral, 1, None, "left")],
-        "warm_start": [bool],
-        "random_state": [None, Interval(numbers.Integral, 0, None, "left"), np.random.Generator],
+        "warm_start": [bool, np.bool_],
+        "random_state": [_is_random_state],
         "verbose": [Interval(numbers.Integral, 0, None, "left"), bool],
     }
 
@@ -136,6 +233,7 @@ class LogisticRegression:
         l1_ratio: float = 0.0,
         solver: str = "auto",
         fit_intercept: bool = True,
+        class_weight: dict[Any, float] | str | None = None,
         tol: float | None = None,
         max_iter: int = 1000,
         warm_start: bool = False,
@@ -148,6 +246,7 @@ class LogisticRegression:
         self.l1_ratio = l1_ratio
         self.solver = solver
         self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
         self.tol = tol
         self.max_iter = max_iter
         self.warm_start = warm_start
@@ -161,34 +260,134 @@ class LogisticRegression:
         return sorted(p for p in sig.parameters if p != "self")
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Parameters of this estimator (scikit-learn protocol)."""
         return {name: getattr(self, name) for name in self._get_param_names()}
 
     def set_params(self, **params: Any) -> LogisticRegression:
+        """Set parameters (validated at ``fit``, never here)."""
         valid = self._get_param_names()
-        for key, value in params.items():
+        for key in params:
             if key not in valid:
                 raise ValueError(
                     f"Invalid parameter {key!r} for estimator {type(self).__name__}. "
                     f"Valid parameters are: {valid!r}."
                 )
+        for key, value in params.items():
             setattr(self, key, value)
         return self
 
     def __repr__(self) -> str:
         defaults = {
-            k: v.default for k, v in inspect.signature(type(self).__init__).parameters.items()
+            k: v.default
+            for k, v in inspect.signature(type(self).__init__).parameters.items()
         }
-        changed = [
-            f"{k}={getattr(self, k)!r}" for k in self._get_param_names()
-            if getattr(self, k) is not defaults[k] and getattr(self, k) != defaults[k]
-        ]
+        changed = []
+        for k in self._get_param_names():
+            v = getattr(self, k, None)
+            d = defaults[k]
+            same = v is d or (
+                type(v) is type(d) and not isinstance(v, np.ndarray) and v == d
+            )
+            if not same:
+                changed.append(f"{k}={v!r}")
         return f"{type(self).__name__}({', '.join(changed)})"
 
-    # -- fitting ---------------------------------------------------------------
-    def _choose_solver(self, X: Any, l1: float) -> str:
-        if self.solver != "auto":
-            return self.solver
-        return choose_solver(X, penalty=self.penalty, l1=l1)
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_class=False),
+            input_tags=InputTags(sparse=True),
+        )
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"binary_only": True, "requires_y": True}
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "coef_")
+
+    # -- validation ------------------------------------------------------------
+    def _validate_params(self) -> None:
+        name = type(self).__name__
+        validate_params(name, self.get_params(), self._parameter_constraints)
+        if self.solver != "auto" and self.solver not in SOLVERS:
+            raise InvalidParameterError(
+                f"The 'solver' parameter of {name} must be 'auto' or one of the "
+                f"registered solvers {sorted(SOLVERS)}. Got {self.solver!r} instead."
+            )
+        if self.penalty == "firth" and not any(
+            c.capabilities.firth for c in SOLVERS.values()
+        ):
+            raise InvalidParameterError(
+                f"penalty='firth' needs a solver with the 'firth' capability, but none "
+                f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' with "
+                f"alpha > 0 instead, or install a version of logistic with Firth."
+            )
+
+    def _prepare_arrays(
+        self, X: Any, y: Any, sample_weight: Any, offset: Any
+    ) -> _FitData:
+        names = feature_names_of(X)
+        X = check_X(X, estimator=type(self).__name__)
+        classes, y01 = check_y_binary(y, X.shape[0])
+        sw = check_sample_weight(sample_weight, y01)
+        cw = class_weight_vector(self.class_weight, classes, y01, sw)
+        if cw is not None:
+            sw = cw if sw is None else sw * cw
+        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+        return _FitData(X, y01, classes, sw, off, names)
+
+    def _resolve_solver(self, X: Any, l1: float) -> str:
+        """The solver name, checked against its declared capabilities."""
+        if self.solver == "auto":
+            name = choose_solver(X, penalty=self.penalty, l1=l1)
+        else:
+            name = self.solver
+        caps = get_solver(name).capabilities
+        own = type(self).__name__
+        if self.penalty == "firth" and not caps.firth:
+            firth = sorted(n for n, c in SOLVERS.items() if c.capabilities.firth)
+            raise InvalidParameterError(
+                f"{own}(penalty='firth') needs a solver with the firth capability "
+                f"({firth}); got solver={name!r}. Use solver='auto'."
+            )
+        if self.penalty != "firth" and caps.firth:
+            raise InvalidParameterError(
+                f"solver={name!r} fits Firth's penalized likelihood only; use it with "
+                f"penalty='firth' (got penalty={self.penalty!r})."
+            )
+        if l1 > 0 and not caps.supports_l1:
+            l1_solvers = sorted(n for n, c in SOLVERS.items() if c.capabilities.supports_l1)
+            raise InvalidParameterError(
+                f"The 'solver' parameter of {own} is {name!r}, which does not support "
+                f"penalty={self.penalty!r} (an L1 term); use one of {l1_solvers} or "
+                f"solver='auto'."
+            )
+        if sp.issparse(X) and not caps.supports_sparse:
+            raise InvalidParameterError(
+                f"solver={name!r} does not accept sparse X; use solver='auto'."
+            )
+        return name
+
+    # -- fitting -----------------------------------------------------------------
+    def _build_objective(self, data: _FitData, l2: float) -> LogisticObjective:
+        """The one objective of the array path (the seam for other backends)."""
+        y = data.y01.astype(data.X.dtype, copy=False)
+        return LogisticObjective.from_arrays(
+            data.X, y, data.sample_weight, data.offset,
+            l2=l2, fit_intercept=bool(self.fit_intercept),
+        )
+
+    def _initial_theta(self, n_params: int, n_features: int) -> np.ndarray:
+        theta0 = np.zeros(n_params)
+        coef = getattr(self, "coef_", None)
+        if self.warm_start and coef is not None and coef.shape == (1, n_features):
+            theta0[:n_features] = coef.ravel()
+            if self.fit_intercept:
+                theta0[n_features] = self.intercept_[0]
+        return theta0
 
     def fit(
         self,
@@ -202,8 +401,12 @@ class LogisticRegression:
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
+            Dense arrays in any memory order, scipy sparse matrices, pandas /
+            polars DataFrames (column names kept in ``feature_names_in_``),
+            lists. float32 stays float32.
         y : array-like of shape (n_samples,), two distinct labels
         sample_weight : array-like of shape (n_samples,), optional
+            Non-negative; combined with ``class_weight`` by multiplication.
         offset : array-like of shape (n_samples,), optional
             Added to the linear predictor with a fixed coefficient of 1.
 
@@ -211,82 +414,115 @@ class LogisticRegression:
         -------
         self
         """
-        validate_params(type(self).__name__, self.get_params(), self._parameter_constraints)
-        names = feature_names_of(X)
-        X = check_X(X)
-        classes, y01 = check_y_binary(y, X.shape[0])
-        n, p = X.shape
-        sw = None if sample_weight is None else check_vector(sample_weight, n, "sample_weight", nonnegative=True)
-        off = None if offset is None else check_vector(offset, n, "offset")
-        total = float(n if sw is None else sw.sum())
-        l1, l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio, self.C, total)
-        objective = LogisticObjective.from_arrays(
-            X, y01.astype(X.dtype), sw, off, l2=l2, fit_intercept=self.fit_intercept
+        self._validate_params()
+        data = self._prepare_arrays(X, y, sample_weight, offset)
+        l1, l2 = penalty_strengths(
+            self.penalty, self.alpha, self.l1_ratio, self.C, data.weight_sum
         )
-        solver_name = self._choose_solver(X, l1)
-        self.tol_ = default_tol(X.dtype) if self.tol is None else float(self.tol)
+        objective = self._build_objective(data, l2)
+        solver_name = self._resolve_solver(data.X, l1)
+        tol = default_tol(data.X.dtype) if self.tol is None else float(self.tol)
+        result, separation = self._solve(objective, solver_name, tol, l1, data)
+        self._store(result, objective, data.classes, data.names, solver_name)
+        self.penalty_l1_, self.penalty_l2_, self.tol_ = l1, l2, tol
+        self.separation_ = separation
+        return self
+
+    def _solve(
+        self, objective: LogisticObjective, solver_name: str, tol: float, l1: float,
+        data: _FitData | None,
+    ) -> tuple[Any, str | None]:
+        """Run the solver; check an unpenalised fit for separation."""
         solver = get_solver(solver_name)(
-            tol=self.tol_, max_iter=self.max_iter, l1=l1, verbose=self.verbose,
+            tol=tol, max_iter=self.max_iter, l1=l1, verbose=self.verbose,
             random_state=self.random_state,
         )
-        theta0 = np.zeros(objective.n_params)
-        if self.warm_start and getattr(self, "coef_", None) is not None and self.coef_.shape[1] == p:
-            theta0[:p] = self.coef_.ravel()
-            if self.fit_intercept:
-                theta0[p] = self.intercept_[0]
-        result = solver.solve(objective, theta0)
+        theta0 = self._initial_theta(objective.n_params, objective.n_features)
+        unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
+        unpenalised = unpenalised and self.penalty != "firth"
+        result = solver.solve(objective, theta0)  # warns itself if not converged
+        separation = None
+        if unpenalised and data is not None:
+            w, b = objective.split(result.coef)
+            report = detect_separation(
+                data.X, data.y01, data.sample_weight, w, b, data.offset,
+                fit_intercept=bool(self.fit_intercept), converged=result.converged,
+            )
+            if report is not None:
+                separation = report.kind
+                warnings.warn(
+                    separation_message(report, data.names), PerfectSeparationWarning,
+                    stacklevel=3,
+                )
+        return result, separation
+
+    def _store(
+        self, result: Any, objective: LogisticObjective, classes: np.ndarray,
+        names: np.ndarray | None, solver_name: str,
+    ) -> None:
+        """Assign the fitted attributes (only after a successful solve)."""
         w, b = objective.split(result.coef)
         self.classes_ = classes
-        self.coef_ = w.reshape(1, -1).copy()
-        self.intercept_ = np.array([b])
-        self.n_features_in_ = p
+        self.coef_ = np.asarray(w, dtype=np.float64).reshape(1, -1).copy()
+        self.intercept_ = np.array([b if self.fit_intercept else 0.0])
+        self.n_features_in_ = int(objective.n_features)
         if names is not None:
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        self.n_iter_ = np.array([result.n_iter])
-        self.converged_ = result.converged
+        self.n_iter_ = np.array([max(int(result.n_iter), 1)])
+        self.converged_ = bool(result.converged)
         self.solver_ = solver_name
-        self.objective_ = result.objective
+        self.objective_ = float(result.objective)
+        self.grad_max_norm_ = float(result.grad_max_norm)
         self.history_ = result.history
         self.fit_status_ = result.status
-        return self
 
     # -- prediction --------------------------------------------------------------
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
-            raise NotFittedError(
+            raise _not_fitted_error_class()(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                 f"appropriate arguments before using this estimator."
             )
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """Logits ``z = X w + b`` of shape (n_samples,)."""
+        """Logits ``z = X w + b`` of shape (n_samples,), float64.
+
+        ``X w`` is computed in X's dtype (float32 X is not copied); the
+        intercept is added and the result returned in float64.
+        """
         self._check_fitted()
-        X = check_X(X)
+        check_feature_names(
+            getattr(self, "feature_names_in_", None), X, type(self).__name__
+        )
+        X = check_X(X, estimator=type(self).__name__)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input."
             )
-        z = np.asarray(X @ self.coef_.ravel().astype(X.dtype, copy=False))
-        return z + self.intercept_[0]
+        z = np.asarray(X @ self.coef_.ravel().astype(X.dtype, copy=False)).reshape(-1)
+        return z.astype(np.float64) + self.intercept_[0]
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Columns ``[P(classes_[0]), P(classes_[1])]``."""
+        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
         z = self.decision_function(X)
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """``log predict_proba`` computed stably with ``log σ(±z)``."""
+        """``log predict_proba`` computed stably as ``log σ(∓z)`` (finite for finite z)."""
         z = self.decision_function(X)
         return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
 
     def predict(self, X: Any) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Mean accuracy (weighted by ``sample_weight``)."""
-        correct = (self.predict(X) == np.asarray(y)).astype(float)
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        correct = (self.predict(X) == y).astype(float)
         return float(np.average(correct, weights=sample_weight))

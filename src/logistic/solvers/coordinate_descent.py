@@ -1,0 +1,168 @@
+"""Proximal Newton with a coordinate-descent inner solver (L1 / elastic net).
+
+The problem is ``F(θ) = J(θ) + l1 ‖w‖₁`` with ``J`` the smooth objective of
+:mod:`logistic._objective` (its L2 part included). The solver iterates in
+standardized coordinates ``θ' = T⁻¹θ`` (:mod:`logistic._scaling`), where the
+L1 term becomes a weighted one, ``Σ_j (l1/σ_j) |w'_j|`` (constant columns have
+σ = 1; the intercept has weight 0 and is never penalised).
+
+Each outer iteration (glmnet / newGLMNET, Yuan, Ho & Lin 2012; Lee, Sun &
+Saunders 2014):
+
+1. forms the gradient ``g`` and Hessian ``H`` of ``J`` at ``θ'`` (one pass
+   each, through the objective's block reduction, so any backend works);
+2. minimises the local model ``gᵀd + ½ dᵀHd + Σ_j λ_j |θ'_j + d_j|`` by cyclic
+   coordinate descent (soft-thresholding), sweeping the active set until it
+   is stable and then all coordinates; the inner tolerance shrinks with the
+   outer KKT residual, which keeps the outer convergence superlinear. Without
+   an L1 term the model is minimised exactly by a Cholesky solve;
+3. takes the step ``t d`` with Tseng & Yun's Armijo rule
+   ``F(θ' + t d) ≤ F(θ') + 10⁻⁴ t (gᵀd + h(θ' + d) − h(θ'))``. Once the
+   predicted decrease is below the floating-point resolution of ``F`` the
+   comparison is noise and the full step is taken untested (as
+   :mod:`.gradient_descent` does), so the KKT residual keeps shrinking.
+
+Stopping rule (the contract of :mod:`._base`): the max-norm of the
+proximal-gradient residual ``r = θ' − prox_h(θ' − g)`` (componentwise
+``θ'_j − S(θ'_j − g_j, λ_j)``, ``S`` the soft threshold) is ≤ tol. It is 0
+exactly at a KKT point and equals the gradient max-norm when ``l1 = 0``.
+
+Why this solver: measured on a9a / spambase with ``tol=1e-10`` (see
+tests/test_l1.py) it reaches the KKT tolerance in tens of outer iterations,
+where FISTA needs thousands; it forms a dense (p+1)² Hessian, so it suits
+p up to a few thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+from .._scaling import ScaledObjective
+from .._typing import FloatArray
+from ._base import Capabilities, IterativeSolver, register
+
+__all__ = ["NewtonCD", "soft_threshold", "kkt_residual"]
+
+
+def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
+    """``sign(x) max(|x| − threshold, 0)`` (the proximal map of a weighted L1 norm)."""
+    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
+
+
+def kkt_residual(theta: FloatArray, grad: FloatArray, weights: FloatArray) -> float:
+    """Max-norm of ``θ − prox(θ − g)`` for the penalty ``Σ weights_j |θ_j|``."""
+    r = theta - soft_threshold(theta - grad, weights)
+    return float(np.max(np.abs(r), initial=0.0))
+
+
+@dataclass
+class _CDState:
+    theta: FloatArray
+    value: float
+    smooth: float
+    grad: FloatArray
+    grad_max_norm: float
+    step: float = 0.0
+    sweeps: int = 0
+    stop: str = ""
+
+
+def _cd_sweep(
+    H: FloatArray, g: FloatArray, u: FloatArray, Hd: FloatArray, d: FloatArray,
+    lam: FloatArray, coords: Any,
+) -> float:
+    """One cyclic pass over ``coords``; returns the largest scaled change."""
+    biggest = 0.0
+    for j in coords:
+        a = H[j, j]
+        if not a > 0.0:
+            continue
+        old = u[j]
+        z = old - (g[j] + Hd[j]) / a
+        new = np.sign(z) * max(abs(z) - lam[j] / a, 0.0)
+        delta = new - old
+        if delta != 0.0:
+            u[j] = new
+            d[j] += delta
+            Hd += delta * H[:, j]
+            biggest = max(biggest, abs(delta) * a)
+    return biggest
+
+
+@register
+class NewtonCD(IterativeSolver):
+    """Proximal Newton, coordinate-descent inner solver (see module docstring).
+
+    Options: ``max_sweeps`` (inner sweeps per outer iteration, default 500),
+    ``max_backtracks`` (default 50).
+    """
+
+    name = "newton-cd"
+    capabilities = Capabilities(supports_l1=True, needs_hessian=True)
+
+    def init_state(self, objective: Any, theta0: FloatArray) -> _CDState:
+        self._obj = ScaledObjective(objective)
+        lam = np.zeros(objective.n_params)
+        lam[: objective.n_features] = self.l1 / self._obj.scale
+        self._lam = lam
+        theta = self._obj.from_original(theta0)
+        return self._state(theta)
+
+    def _state(self, theta: FloatArray, **extra: Any) -> _CDState:
+        f, g = self._obj.value_and_gradient(theta)
+        value = f + self._penalty(theta)
+        return _CDState(theta, value, f, g, kkt_residual(theta, g, self._lam), **extra)
+
+    def _penalty(self, theta: FloatArray) -> float:
+        return float(self._lam @ np.abs(theta))
+
+    def original(self, state: _CDState) -> FloatArray:
+        return self._obj.to_original(state.theta)
+
+    def direction(self, H: FloatArray, state: _CDState) -> tuple[FloatArray, int]:
+        """Minimiser (approximate) of the local model, and the sweeps used."""
+        g, theta, lam = state.grad, state.theta, self._lam
+        if not np.any(lam > 0):
+            try:
+                return -cho_solve(cho_factor(H, check_finite=False), g), 0
+            except (LinAlgError, ValueError):
+                pass  # singular: coordinate descent needs only H_jj > 0
+        inner_tol = max(0.05 * state.grad_max_norm, 0.01 * self.tol)
+        u, d, Hd = theta.copy(), np.zeros_like(theta), np.zeros_like(theta)
+        everything = range(theta.size)
+        sweeps, max_sweeps = 0, int(self.options.get("max_sweeps", 500))
+        while sweeps < max_sweeps:
+            change = _cd_sweep(H, g, u, Hd, d, lam, everything)
+            sweeps += 1
+            if change <= inner_tol:
+                break
+            active = np.flatnonzero((u != 0) | (lam == 0))
+            while sweeps < max_sweeps:
+                sweeps += 1
+                if _cd_sweep(H, g, u, Hd, d, lam, active) <= inner_tol:
+                    break
+        return d, sweeps
+
+    def step(self, objective: Any, state: _CDState) -> _CDState:
+        H = self._obj.hessian(state.theta)
+        d, sweeps = self.direction(H, state)
+        theta, F = state.theta, state.value
+        decrease = float(state.grad @ d) + self._penalty(theta + d) - self._penalty(theta)
+        if not decrease < 0:
+            state.stop = "no descent direction (KKT residual at its precision floor)"
+            return state
+        noise = 64 * np.finfo(float).eps * max(1.0, abs(F))
+        t = 1.0
+        for _ in range(int(self.options.get("max_backtracks", 50))):
+            new = self._state(theta + t * d, step=t, sweeps=sweeps)
+            if -decrease * t < noise and np.isfinite(new.value):
+                return new  # precision regime: see the module docstring
+            if np.isfinite(new.value) and new.value <= F + 1e-4 * t * decrease:
+                return new
+            t *= 0.5
+        state.stop = "line search could not decrease the objective (precision limit)"
+        return state
