@@ -526,3 +526,28 @@ class LogisticRegression:
             y = y.ravel()
         correct = (self.predict(X) == y).astype(float)
         return float(np.average(correct, weights=sample_weight))
+
+    # -- inference (issue 4; logic in logistic.inference) --------------------------
+    def inference(
+        self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None,
+        cov_type: str = "nonrobust", groups: Any = None,
+    ) -> Any:
+        """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
+
+        The estimator does not store its training data: pass the same X, y,
+        sample_weight and offset as to ``fit`` (they are checked against the
+        fit). See :func:`logistic.inference.fit_inference` for ``cov_type``
+        ("nonrobust", "HC0", "HC1", "cluster" with ``groups``).
+        """
+        from .inference import fit_inference
+
+        return fit_inference(
+            self, X, y, sample_weight, offset, cov_type=cov_type, groups=groups
+        )
+
+    def summary(
+        self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None,
+        cov_type: str = "nonrobust", groups: Any = None, alpha: float = 0.05,
+    ) -> Any:
+        """``self.inference(...).summary(alpha)``: printable as text, HTML, Markdown."""
+        return self.inference(X, y, sample_weight, offset, cov_type, groups).summary(alpha)

@@ -388,8 +388,11 @@ def _check_matches_fit(
     gnorm = float(
         np.max(np.abs(ScaledObjective(objective).scaled_gradient(grad)), initial=0.0)
     )
-    history = getattr(model, "history_", None) or [{}]
-    recorded = float(history[-1].get("grad_max_norm", 0.0))
+    recorded = getattr(model, "grad_max_norm_", None)
+    if recorded is None:
+        history = getattr(model, "history_", None) or [{}]
+        recorded = history[-1].get("grad_max_norm", 0.0)
+    recorded = float(recorded)
     tol = float(getattr(model, "tol_", 1e-10))
     limit = 10.0 * max(tol, recorded, 1e-12)
     if not gnorm <= limit:
@@ -415,6 +418,56 @@ def _separation(
     if d.sample_weight is not None:
         extreme &= d.sample_weight > 0
     return "suspected" if np.any(extreme) else None
+
+
+def _prepare(
+    model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
+) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
+    """Validate the data as ``fit`` did (same weights, incl. ``class_weight``)."""
+    frame_names = feature_names_of(X)
+    prepare = getattr(model, "_prepare_arrays", None)
+    if prepare is not None:  # the estimator's own preprocessing: identical weights
+        data = prepare(X, y, sample_weight, offset)
+        X, classes, y01 = data.X, data.classes, data.y01
+        sw, off = data.sample_weight, data.offset
+    else:
+        X = check_X(X)
+        classes, y01 = check_y_binary(y, X.shape[0])
+        sw = None
+        if sample_weight is not None:
+            sw = check_vector(
+                sample_weight, X.shape[0], "sample_weight", nonnegative=True
+            )
+        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    if X.shape[1] != model.n_features_in_:
+        raise DataValidationError(
+            f"X has {X.shape[1]} features, but the model was fitted with "
+            f"{model.n_features_in_}"
+        )
+    fitted = getattr(model, "feature_names_in_", None)
+    if (
+        frame_names is not None
+        and fitted is not None
+        and list(frame_names) != list(fitted)
+    ):
+        raise DataValidationError(
+            f"X's columns {list(frame_names)} differ from those seen in fit "
+            f"{list(fitted)}"
+        )
+    if not np.array_equal(classes, model.classes_):
+        raise DataValidationError(
+            f"y has labels {list(classes)}, but the model was fitted on "
+            f"{list(model.classes_)}"
+        )
+    if getattr(model, "class_weight", None) is not None:
+        warnings.warn(
+            "the model was fitted with class_weight: inference treats the combined "
+            "weights as frequency weights (see logistic.inference._covariance), which "
+            "is rarely what class weights mean; the standard errors may be misleading.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return X, np.asarray(y01, dtype=F64), sw, off
 
 
 def fit_inference(
@@ -476,38 +529,11 @@ def fit_inference(
             "Firth fits support cov_type='nonrobust' only (the inverse Fisher "
             f"information at Firth's estimate, as logistf); got {cov_type!r}"
         )
-    frame_names = feature_names_of(X)
-    X = check_X(X)
+    X, y01, sw, off = _prepare(model, X, y, sample_weight, offset)
     n, p = X.shape
-    if p != model.n_features_in_:
-        raise DataValidationError(
-            f"X has {p} features, but the model was fitted with {model.n_features_in_}"
-        )
     fitted_names = getattr(model, "feature_names_in_", None)
-    if (
-        frame_names is not None
-        and fitted_names is not None
-        and list(frame_names) != list(fitted_names)
-    ):
-        raise DataValidationError(
-            f"X's columns {list(frame_names)} differ from those seen in fit "
-            f"{list(fitted_names)}"
-        )
-    classes, y01 = check_y_binary(y, n)
-    if not np.array_equal(classes, model.classes_):
-        raise DataValidationError(
-            f"y has labels {list(classes)}, but the model was fitted on "
-            f"{list(model.classes_)}"
-        )
-    sw = (
-        None
-        if sample_weight is None
-        else check_vector(sample_weight, n, "sample_weight", nonnegative=True)
-    )
-    off = None if offset is None else check_vector(offset, n, "offset")
-    total = float(n if sw is None else np.sum(sw))
     if not firth:
-        l1, l2 = _penalty_of(model, total)
+        l1, l2 = _penalty_of(model, float(n if sw is None else np.sum(sw)))
         if l1 > 0 or l2 > 0:
             raise InvalidParameterError(
                 f"inference is refused for a penalized fit (penalty={model.penalty!r}, "
