@@ -550,4 +550,5 @@ class LogisticRegression:
         cov_type: str = "nonrobust", groups: Any = None, alpha: float = 0.05,
     ) -> Any:
         """``self.inference(...).summary(alpha)``: printable as text, HTML, Markdown."""
-        return self.inference(X, y, sample_weight, offset, cov_type, groups).summary(alpha)
+        result = self.inference(X, y, sample_weight, offset, cov_type, groups)
+        return result.summary(alpha)
