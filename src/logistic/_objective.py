@@ -30,13 +30,19 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from . import _math
+from . import _kernels
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
 
-__all__ = ["LogisticObjective", "block_logits"]
+__all__ = [
+    "LogisticObjective",
+    "block_logits",
+    "block_value_grad",
+    "block_hessian",
+    "block_hessp",
+    "block_value_grad_hessian",
+]
 
 F64 = np.float64
 
@@ -48,28 +54,11 @@ def _cast_coef(block: Block, w: FloatArray) -> FloatArray:
 
 def block_logits(block: Block, w: FloatArray, b: float) -> FloatArray:
     """``z = X w + b + offset`` for one block, in X's floating dtype."""
-    z = np.asarray(block.X @ _cast_coef(block, w))
-    if b != 0.0:
-        z = z + z.dtype.type(b)
-    if block.offset is not None:
-        z = z + block.offset.astype(z.dtype, copy=False)
-    return z
-
-
-def _weighted_sum(v: FloatArray, s: FloatArray | None) -> float:
-    if s is None:
-        return float(np.sum(v, dtype=F64))
-    return float(np.dot(s.astype(F64, copy=False), v.astype(F64, copy=False)))
-
-
-def _weight_total(block: Block) -> float:
-    if block.sample_weight is None:
-        return float(block.n_rows)
-    return float(np.sum(block.sample_weight, dtype=F64))
+    return _kernels.logits(block.X, w, b, block.offset)
 
 
 def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
-    return np.asarray(block.X.T @ r.astype(block.X.dtype, copy=False), dtype=F64)
+    return _kernels._xt_dot(block.X, r)
 
 
 def block_value_grad(
@@ -78,18 +67,11 @@ def block_value_grad(
     """Partial sums ``(Σ s L, Σ s r x, Σ s r, Σ s)`` of one block (r = σ(z) - y).
 
     One pass over the block's rows: ``X @ w`` then ``Xᵀ r`` while the block is
-    still in cache.
+    still in cache (:func:`logistic._kernels.value_grad`).
     """
-    if block.n_rows == 0:
-        return 0.0, np.zeros(w.shape[0]), 0.0, 0.0
-    z = block_logits(block, w, b)
-    lo, r = _math.loss_and_residual(block.y, z)
-    loss_sum = _weighted_sum(lo, block.sample_weight)
-    if not with_grad:
-        return loss_sum, np.zeros(0), 0.0, _weight_total(block)
-    if block.sample_weight is not None:
-        r = r * block.sample_weight.astype(r.dtype, copy=False)
-    return loss_sum, _xt_dot(block, r), float(np.sum(r, dtype=F64)), _weight_total(block)
+    return _kernels.value_grad(
+        block.X, block.y, w, b, block.offset, block.sample_weight, with_grad
+    )
 
 
 def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
@@ -97,7 +79,7 @@ def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
     if unit:
         d = np.full(block.n_rows, 0.25, dtype=F64)
     else:
-        d = _math.hessian_weight(block_logits(block, w, b)).astype(F64, copy=False)
+        d = _kernels.hessian_weight_from_logits(block_logits(block, w, b))
     if block.sample_weight is not None:
         d = d * block.sample_weight
     return d
@@ -106,19 +88,21 @@ def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
 def block_hessian(
     block: Block, w: FloatArray, b: float
 ) -> tuple[FloatArray, FloatArray, float]:
-    """Partial sums ``(Xᵀ D X, Xᵀ d, Σ d)`` with ``d = s σ(z) σ(-z)``."""
-    p = w.shape[0]
-    if block.n_rows == 0:
-        return np.zeros((p, p)), np.zeros(p), 0.0
-    d = _curvature(block, w, b, unit=False)
-    X = block.X
-    if sp.issparse(X):
-        Xd = sp.diags(d.astype(X.dtype)) @ X
-        hww = np.asarray((X.T @ Xd).toarray(), dtype=F64)
-    else:
-        # One block-sized temporary; X itself is never copied.
-        hww = np.asarray(X.T @ (X * d.astype(X.dtype)[:, None]), dtype=F64)
-    return hww, _xt_dot(block, d), float(d.sum())
+    """Partial sums ``(Xᵀ D X, Xᵀ d, Σ d)`` with ``d = s σ(z) σ(-z)``.
+
+    Dense blocks use one BLAS ``syrk`` on a block-sized ``X ⊙ √d``; X itself
+    is never copied.
+    """
+    return _kernels.hessian(block.X, block.y, w, b, block.offset, block.sample_weight)
+
+
+def block_value_grad_hessian(
+    block: Block, w: FloatArray, b: float
+) -> tuple[float, FloatArray, float, float, FloatArray, FloatArray, float]:
+    """:func:`block_value_grad` and :func:`block_hessian` from one ``X @ w``."""
+    return _kernels.value_grad_hessian(
+        block.X, block.y, w, b, block.offset, block.sample_weight
+    )
 
 
 def block_hessp(
@@ -221,7 +205,9 @@ class LogisticObjective:
     def value(self, theta: FloatArray) -> float:
         """``J(θ)``."""
         w, b = self.split(theta)
-        loss, _, _, total = self._reduce(partial(block_value_grad, w=w, b=b, with_grad=False))
+        loss, _, _, total = self._reduce(
+            partial(block_value_grad, w=w, b=b, with_grad=False)
+        )
         total = self._set_weight_sum(total)
         return loss / total + 0.5 * self.l2 * float(w @ w)
 
@@ -242,7 +228,24 @@ class LogisticObjective:
         """``∇²J(θ)`` as a dense (n_params, n_params) float64 array."""
         w, b = self.split(theta)
         hww, hwb, hbb = self._reduce(partial(block_hessian, w=w, b=b))
-        total = self.weight_sum
+        return self._assemble_hessian(hww, hwb, hbb, self.weight_sum)
+
+    def value_gradient_hessian(
+        self, theta: FloatArray
+    ) -> tuple[float, FloatArray, FloatArray]:
+        """``(J(θ), ∇J(θ), ∇²J(θ))`` from a single pass over the data."""
+        w, b = self.split(theta)
+        loss, g_w, g_b, total, hww, hwb, hbb = self._reduce(
+            partial(block_value_grad_hessian, w=w, b=b)
+        )
+        total = self._set_weight_sum(total)
+        value = loss / total + 0.5 * self.l2 * float(w @ w)
+        grad = self._join(g_w / total + self.l2 * w, g_b / total)
+        return value, grad, self._assemble_hessian(hww, hwb, hbb, total)
+
+    def _assemble_hessian(
+        self, hww: FloatArray, hwb: FloatArray, hbb: float, total: float
+    ) -> FloatArray:
         p = self.n_features
         H = np.empty((self.n_params, self.n_params))
         H[:p, :p] = hww / total

@@ -1,14 +1,30 @@
 """In-memory backend: numpy arrays or scipy sparse matrices, reduced over row blocks.
 
-Dense ``X`` is cut into row blocks of about ``block_bytes`` bytes (views, no
-copy, any memory order), so a fused value+gradient pass reads each block from
-memory once and the second product hits the cache. Sparse ``X`` is one block
-(scipy's CSR/CSC kernels stream it once per product).
+Convention: dense ``X`` (any memory order) is cut into row blocks of about
+``block_bytes`` bytes; CSR ``X`` into row blocks of about ``block_bytes`` of
+stored values. Blocks are views (CSR blocks share ``data`` and ``indices``),
+never copies, so a fused value+gradient pass reads each block from memory
+once and its second product (``Xᵀ r``) hits the cache. Other sparse formats
+are one block.
+
+Threads: when there are several blocks and more than one CPU, the blocks are
+processed by a pool of ``n_threads`` Python threads (numpy and BLAS release
+the GIL) with BLAS itself limited to one thread for the duration of the call
+(through ``threadpoolctl``; without it the blocks run one after another on
+multithreaded BLAS). One block per thread keeps its rows in that core's
+cache between ``X @ w`` and ``Xᵀ r``; multithreaded BLAS inside each block
+instead splits every product across cores and spin-waits between them,
+which measured up to several times slower on a loaded machine (see
+docs/benchmarks.md). Partial results are summed in block order whatever the
+thread schedule, so reductions stay deterministic.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy as np
@@ -19,7 +35,60 @@ from ._reduce import tree_sum
 
 T = TypeVar("T")
 
+#: Chunk size shared with the out-of-core and Dask backends (their default).
 DEFAULT_BLOCK_BYTES = 8 * 2**20
+#: In-memory dense blocks: small enough that a block stays in one core's L2
+#: cache between ``X @ w`` and ``Xᵀ r`` (measured best of 0.5-8 MiB).
+IN_MEMORY_BLOCK_BYTES = 1 * 2**20
+#: At least this many rows a block (keeps the p×p Hessian partial sums of
+#: wide data cheap relative to the block's own ``syrk``).
+MIN_BLOCK_ROWS = 1024
+
+_POOL_LOCK = threading.Lock()
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_CONTROLLER: list[Any] = []
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - non-Linux
+        return os.cpu_count() or 1
+
+
+def _pool(n_threads: int) -> ThreadPoolExecutor:
+    with _POOL_LOCK:
+        pool = _POOLS.get(n_threads)
+        if pool is None:
+            pool = ThreadPoolExecutor(n_threads, thread_name_prefix="logistic-block")
+            _POOLS[n_threads] = pool
+        return pool
+
+
+def _blas_controller() -> Any:
+    """A cached ``threadpoolctl.ThreadpoolController`` or None when unavailable."""
+    if not _CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER.append(ThreadpoolController())
+        except Exception:  # pragma: no cover - threadpoolctl is optional
+            _CONTROLLER.append(None)
+    return _CONTROLLER[0]
+
+
+def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
+    """Rows ``start:stop`` of a CSR matrix sharing its data and indices."""
+    lo, hi = int(X.indptr[start]), int(X.indptr[stop])
+    indptr = X.indptr[start : stop + 1] - lo
+    view = sp.csr_matrix(
+        (X.data[lo:hi], X.indices[lo:hi], indptr),
+        shape=(stop - start, X.shape[1]),
+        copy=False,
+    )
+    view.has_sorted_indices = X.has_sorted_indices
+    return view
 
 
 class InMemory:
@@ -33,7 +102,11 @@ class InMemory:
         Labels in {0, 1}.
     sample_weight, offset : ndarray of shape (n_samples,) or None
     block_bytes : int
-        Target size of one dense row block.
+        Target size of one row block (dense: of X's rows; CSR: of stored
+        values). With the default, dense blocks have at least
+        ``MIN_BLOCK_ROWS`` rows.
+    n_threads : int or None
+        Threads that process blocks; None uses every available CPU.
     """
 
     def __init__(
@@ -43,7 +116,8 @@ class InMemory:
         sample_weight: np.ndarray | None = None,
         offset: np.ndarray | None = None,
         *,
-        block_bytes: int = DEFAULT_BLOCK_BYTES,
+        block_bytes: int = IN_MEMORY_BLOCK_BYTES,
+        n_threads: int | None = None,
     ) -> None:
         self.X = X
         self.y = y
@@ -51,23 +125,62 @@ class InMemory:
         self.offset = offset
         self.n_samples, self.n_features = (int(s) for s in X.shape)
         self.dtype = X.dtype
-        row_bytes = max(1, self.n_features * X.dtype.itemsize)
-        if sp.issparse(X):
+        cpus = available_cpus() if n_threads is None else int(n_threads)
+        self.n_threads = max(1, cpus)
+        if sp.issparse(X) and X.format != "csr":
             self.block_rows = max(1, self.n_samples)
+        elif sp.issparse(X):
+            nnz_row = max(1.0, X.nnz / max(1, self.n_samples))
+            row_bytes = nnz_row * (X.dtype.itemsize + X.indices.dtype.itemsize)
+            self.block_rows = max(1, min(self.n_samples, int(block_bytes / row_bytes)))
         else:
-            self.block_rows = max(1, min(self.n_samples, block_bytes // row_bytes))
+            row_bytes = max(1, self.n_features * X.dtype.itemsize)
+            rows = block_bytes // row_bytes
+            if block_bytes == IN_MEMORY_BLOCK_BYTES:
+                rows = max(rows, MIN_BLOCK_ROWS)
+            self.block_rows = max(1, min(self.n_samples, rows))
+        self._blocks: list[Block] | None = None
+
+    def _rows(self, sl: slice) -> Any:
+        X = self.X
+        if not sp.issparse(X):
+            return X[sl]
+        if sl.start == 0 and sl.stop == self.n_samples:
+            return X
+        return _csr_row_view(X, sl.start, sl.stop)
 
     def blocks(self) -> Iterator[Block]:
         """Yield row blocks in order."""
-        n, step = self.n_samples, self.block_rows
-        for start in range(0, max(n, 1), step):
-            sl = slice(start, min(start + step, n))
-            yield Block(
-                self.X[sl] if not sp.issparse(self.X) or step < n else self.X,
-                self.y[sl],
-                None if self.sample_weight is None else self.sample_weight[sl],
-                None if self.offset is None else self.offset[sl],
-            )
+        if self._blocks is None:
+            n, step = self.n_samples, self.block_rows
+            out = []
+            for start in range(0, max(n, 1), step):
+                sl = slice(start, min(start + step, n))
+                out.append(
+                    Block(
+                        self._rows(sl),
+                        self.y[sl],
+                        None if self.sample_weight is None else self.sample_weight[sl],
+                        None if self.offset is None else self.offset[sl],
+                    )
+                )
+            self._blocks = out
+        yield from self._blocks
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
-        return tree_sum(fn(b) for b in self.blocks())
+        """Sum ``fn(block)`` over the blocks in block order (threads when it pays).
+
+        Each thread takes one contiguous run of blocks (one task per thread,
+        so scheduling costs nothing per block); the partial results are then
+        added in block order.
+        """
+        blocks = list(self.blocks())
+        k = min(self.n_threads, len(blocks))
+        controller = _blas_controller() if k > 1 else None
+        if controller is None:
+            return tree_sum(fn(b) for b in blocks)
+        bounds = [len(blocks) * i // k for i in range(k + 1)]
+        runs = [blocks[bounds[i] : bounds[i + 1]] for i in range(k)]
+        with controller.limit(limits=1, user_api="blas"):
+            parts = list(_pool(k).map(lambda run: [fn(b) for b in run], runs))
+        return tree_sum(p for run in parts for p in run)

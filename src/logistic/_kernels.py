@@ -1,0 +1,231 @@
+"""Fused per-block kernels: value, gradient and Hessian of the logistic loss.
+
+Convention (owned here): a kernel receives one row block ``X`` (dense C- or
+Fortran-ordered ndarray, or scipy sparse), labels ``y`` (dtype of X),
+coefficients ``w`` (float64, cast to X's dtype so ``X @ w`` never upcasts X),
+intercept ``b``, and optional ``offset`` / ``sample_weight``. It returns
+*partial sums* in float64; the objective divides by ``Σs`` once.
+
+Numerics are those of :mod:`logistic._math`, bit for bit, with every
+temporary written in place (``out=``) so a block needs a handful of
+``n_rows``-long buffers and never a copy of ``X``:
+
+* ``t = e^{-|z|}`` (never overflows), ``σ(z) = 1/(1+t)`` for ``z ≥ 0`` and
+  ``t · 1/(1+t)`` otherwise (the expression of ``loss_and_residual``);
+* per-example loss ``log1p(t) + y·max(-z,0) + (1-y)·max(z,0)``, written as
+  ``log1p(t) + (1[z≥0] - y)·z`` — the same floating-point operations on the
+  same operands, since exactly one of the two ``max`` terms is non-zero;
+* the Hessian ``Xᵀ D X`` of a dense block is one BLAS ``syrk`` on the block
+  scaled by ``√d`` (a block-sized temporary, never the whole X).
+
+Elementwise results stay in X's dtype (float32 stays float32); sums are
+accumulated in float64.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import blas
+
+from ._typing import FloatArray
+
+__all__ = [
+    "logits",
+    "value_grad",
+    "value_grad_hessian",
+    "hessian",
+    "weighted_syrk",
+]
+
+F64 = np.float64
+
+
+def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatArray:
+    """``z = X w + b + offset`` in X's floating dtype (a new array)."""
+    z = np.asarray(X @ w.astype(X.dtype, copy=False))
+    if z.dtype != X.dtype:  # sparse matrices of float32 return float32 too
+        z = z.astype(X.dtype)
+    if b != 0.0:
+        z += z.dtype.type(b)
+    if offset is not None:
+        z += offset.astype(z.dtype, copy=False)
+    return z
+
+
+def _sum(v: FloatArray, s: FloatArray | None) -> float:
+    if s is None:
+        return float(np.sum(v, dtype=F64))
+    if v.dtype == F64 and s.dtype == F64:
+        return float(np.dot(s, v))
+    return float(np.dot(s.astype(F64, copy=False), v.astype(F64, copy=False)))
+
+
+def _weight_total(n: int, sample_weight: FloatArray | None) -> float:
+    if sample_weight is None:
+        return float(n)
+    return float(np.sum(sample_weight, dtype=F64))
+
+
+def _loss_residual_inplace(
+    z: FloatArray, y: FloatArray, with_residual: bool
+) -> tuple[FloatArray, FloatArray | None]:
+    """Per-row loss and (optionally) residual ``σ(z) - y``; overwrites nothing of z.
+
+    Returns ``(loss, r)`` as new arrays in z's dtype (``r`` is None when not
+    requested). Three ``n``-long buffers in all.
+    """
+    dt = z.dtype
+    pos = z >= 0
+    t = np.abs(z)
+    np.negative(t, out=t)
+    np.exp(t, out=t)  # t = e^{-|z|} in (0, 1]
+    c = np.subtract(pos, y, dtype=dt)  # 1[z≥0] - y
+    np.multiply(c, z, out=c)  # = y·max(-z,0) + (1-y)·max(z,0), ≥ 0 for y in [0, 1]
+    lo = np.log1p(t)
+    np.add(lo, c, out=lo)
+    if not with_residual:
+        return lo, None
+    np.add(t, 1, out=c)
+    np.divide(1, c, out=c)  # inv = 1/(1+t)
+    np.multiply(t, c, out=t)  # t·inv = σ(z) for z < 0
+    np.copyto(t, c, where=pos)  # inv = σ(z) for z ≥ 0
+    np.subtract(t, y, out=t)
+    return lo, t
+
+
+def _xt_dot(X: Any, r: FloatArray) -> FloatArray:
+    """``Xᵀ r`` in float64 (r cast to X's dtype; BLAS gemv or a sparse kernel)."""
+    return np.asarray(X.T @ r.astype(X.dtype, copy=False), dtype=F64).ravel()
+
+
+def value_grad(
+    X: Any,
+    y: FloatArray,
+    w: FloatArray,
+    b: float,
+    offset: FloatArray | None = None,
+    sample_weight: FloatArray | None = None,
+    with_grad: bool = True,
+) -> tuple[float, FloatArray, float, float]:
+    """Partial sums ``(Σ s L, Xᵀ(s r), Σ s r, Σ s)`` of one block, one pass over X.
+
+    ``X @ w`` streams the block once; ``Xᵀ r`` follows while the block is in
+    cache. Without ``with_grad`` the gradient entries are empty / zero.
+    """
+    n = X.shape[0]
+    total = _weight_total(n, sample_weight)
+    if n == 0:
+        return 0.0, np.zeros(w.shape[0] if with_grad else 0), 0.0, total
+    z = logits(X, w, b, offset)
+    lo, r = _loss_residual_inplace(z, y, with_grad)
+    loss_sum = _sum(lo, sample_weight)
+    if r is None:
+        return loss_sum, np.zeros(0), 0.0, total
+    if sample_weight is not None:
+        np.multiply(r, sample_weight.astype(r.dtype, copy=False), out=r)
+    return loss_sum, _xt_dot(X, r), float(np.sum(r, dtype=F64)), total
+
+
+def hessian_weight_from_logits(z: FloatArray) -> FloatArray:
+    """``σ(z) σ(-z)`` as float64, computed as in :func:`logistic._math.hessian_weight`.
+
+    Uses ``σ(z)σ(-z) = t / (1+t)²`` with ``t = e^{-|z|}`` (in [0, 1/4], no
+    cancellation, no overflow).
+    """
+    t = np.abs(z, dtype=F64)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    u = np.add(t, 1.0)
+    np.multiply(u, u, out=u)
+    np.divide(t, u, out=t)
+    return t
+
+
+def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
+    """``Xᵀ diag(d) X`` (float64, full symmetric) for one block, ``d ≥ 0``.
+
+    Dense: a block-sized ``X ⊙ √d`` temporary and one BLAS ``syrk`` in X's
+    dtype (float32 blocks use ``ssyrk``; the p×p result is returned as
+    float64). Sparse: ``Xᵀ (D X)`` with scipy's sparse product.
+    """
+    p = X.shape[1]
+    if X.shape[0] == 0:
+        return np.zeros((p, p))
+    if sp.issparse(X):
+        Xd = sp.diags(d.astype(X.dtype, copy=False)) @ X
+        return np.asarray((X.T @ Xd).toarray(), dtype=F64)
+    dt = X.dtype
+    sq = np.sqrt(d).astype(dt, copy=False)
+    if X.flags.f_contiguous and not X.flags.c_contiguous:
+        A = np.multiply(X, sq[:, None], order="F")  # (n, p) Fortran: syrk trans=1
+        syrk = blas.ssyrk if dt == np.float32 else blas.dsyrk
+        H = syrk(1.0, A, trans=1, lower=0)
+    else:
+        A = np.multiply(X, sq[:, None], order="C")  # Aᵀ is Fortran (p, n)
+        syrk = blas.ssyrk if dt == np.float32 else blas.dsyrk
+        if dt not in (np.float32, np.float64):
+            return np.asarray(A.T @ A, dtype=F64)
+        H = syrk(1.0, A.T, trans=0, lower=0)
+    H = np.asarray(H, dtype=F64)
+    iu = np.triu_indices(p, 1)
+    H.T[iu] = H[iu]
+    return H
+
+
+def hessian(
+    X: Any,
+    y: FloatArray,
+    w: FloatArray,
+    b: float,
+    offset: FloatArray | None = None,
+    sample_weight: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray, float]:
+    """Partial sums ``(Xᵀ D X, Xᵀ d, Σ d)`` with ``d = s σ(z) σ(-z)``."""
+    p = w.shape[0]
+    if X.shape[0] == 0:
+        return np.zeros((p, p)), np.zeros(p), 0.0
+    d = hessian_weight_from_logits(logits(X, w, b, offset))
+    if sample_weight is not None:
+        d *= sample_weight
+    return weighted_syrk(X, d), _xt_dot(X, d), float(d.sum())
+
+
+def value_grad_hessian(
+    X: Any,
+    y: FloatArray,
+    w: FloatArray,
+    b: float,
+    offset: FloatArray | None = None,
+    sample_weight: FloatArray | None = None,
+) -> tuple[float, FloatArray, float, float, FloatArray, FloatArray, float]:
+    """Value, gradient and Hessian partial sums of one block from one ``X @ w``.
+
+    Returns ``(Σ s L, Xᵀ(s r), Σ s r, Σ s, Xᵀ D X, Xᵀ d, Σ d)``; the same
+    numbers as :func:`value_grad` followed by :func:`hessian`, with one read
+    of the block for ``z`` instead of two (Newton's iteration).
+    """
+    p = w.shape[0]
+    n = X.shape[0]
+    total = _weight_total(n, sample_weight)
+    if n == 0:
+        return 0.0, np.zeros(p), 0.0, total, np.zeros((p, p)), np.zeros(p), 0.0
+    z = logits(X, w, b, offset)
+    lo, r = _loss_residual_inplace(z, y, True)
+    assert r is not None
+    loss_sum = _sum(lo, sample_weight)
+    d = hessian_weight_from_logits(z)
+    if sample_weight is not None:
+        np.multiply(r, sample_weight.astype(r.dtype, copy=False), out=r)
+        d *= sample_weight
+    # one Xᵀ [r, d] product for the two vectors (gemm with 2 columns)
+    rd = np.empty((n, 2), dtype=X.dtype)
+    rd[:, 0] = r
+    rd[:, 1] = d
+    xt = np.asarray(X.T @ rd, dtype=F64)
+    return (
+        loss_sum, np.ascontiguousarray(xt[:, 0]), float(np.sum(r, dtype=F64)), total,
+        weighted_syrk(X, d), np.ascontiguousarray(xt[:, 1]), float(d.sum()),
+    )
