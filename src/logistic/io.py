@@ -124,6 +124,16 @@ def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
     os.unlink(tmp)
 
 
+def _new_file_mode(target: Path) -> int:
+    """The mode a plain ``open(target, "w")`` would give (mkstemp uses 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_output(
     path: str | os.PathLike[str], *, overwrite: bool = True
@@ -154,6 +164,7 @@ def atomic_output(
     os.close(fd)
     tmp = Path(name)
     try:
+        os.chmod(tmp, _new_file_mode(target))
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())

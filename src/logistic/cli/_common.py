@@ -1,11 +1,22 @@
-"""Shared CLI pieces: exit codes, the console, error reporting.
+"""Shared CLI pieces: exit codes, consoles, error mapping, output paths, progress.
 
-Exit codes (sysexits style): 0 ok · 1 internal bug · 2 usage · 65 data error ·
-66 input missing · 73 cannot create output · 74 I/O error · 130 interrupted.
-Diagnostics go to stderr; results to stdout.
+Exit codes (sysexits style, stable): 0 ok · 1 internal bug · 2 usage (bad
+option, missing optional extra) · 65 data error (bad data or model file) ·
+66 input missing or unreadable · 73 cannot create output (exists without
+``--force``, missing directory, same file as an input) · 74 I/O error while
+reading or writing · 130 interrupted. Diagnostics go to stderr; results to
+stdout. Output files are checked *before* any work and written atomically
+(:func:`logistic.io.atomic_output`).
 """
 
 from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -18,8 +29,8 @@ EX_CANTCREAT = 73
 EX_IOERR = 74
 EX_INTERRUPTED = 130
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class CLIError(Exception):
@@ -28,3 +39,168 @@ class CLIError(Exception):
     def __init__(self, message: str, code: int = EX_DATAERR) -> None:
         super().__init__(message)
         self.code = code
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code of an exception raised by a command."""
+    from .._exceptions import InvalidParameterError, LogisticError
+
+    if isinstance(exc, CLIError):
+        return exc.code
+    if isinstance(exc, KeyboardInterrupt):
+        return EX_INTERRUPTED
+    if isinstance(exc, InvalidParameterError):
+        return EX_USAGE
+    if isinstance(exc, (LogisticError, ValueError)):
+        return EX_DATAERR
+    if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
+        return EX_NOINPUT
+    if isinstance(exc, OSError):
+        return EX_IOERR
+    return EX_SOFTWARE
+
+
+def error_message(exc: BaseException) -> str:
+    """One line for stderr."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, OSError) and not isinstance(exc, CLIError):
+        text = exc.strerror if exc.filename and exc.strerror else str(exc)
+        if exc.filename and str(exc.filename) not in text:
+            text = f"{exc.filename}: {text}"
+        return text
+    if exit_code_for(exc) == EX_SOFTWARE:
+        return (
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for details)"
+        )
+    return str(exc)
+
+
+def check_output(
+    path: str | os.PathLike[str] | None,
+    *,
+    force: bool,
+    inputs: tuple[str | os.PathLike[str], ...] = (),
+) -> Path | None:
+    """Refuse an output path up front (exit 73): missing directory, existing file
+    without ``--force``, a directory, or the same file as an input."""
+    if path is None:
+        return None
+    out = Path(path)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise CLIError(
+            f"cannot create {out}: directory {parent} does not exist", EX_CANTCREAT
+        )
+    if not os.access(parent, os.W_OK):
+        raise CLIError(
+            f"cannot create {out}: directory {parent} is not writable", EX_CANTCREAT
+        )
+    if out.is_dir():
+        raise CLIError(f"cannot create {out}: it is a directory", EX_CANTCREAT)
+    for item in inputs:
+        if out.exists() and Path(item).exists() and os.path.samefile(out, item):
+            raise CLIError(
+                f"refusing to write {out}: it is the input file {item}", EX_CANTCREAT
+            )
+    if out.is_symlink():
+        raise CLIError(f"refusing to write {out}: it is a symbolic link", EX_CANTCREAT)
+    if out.exists() and not force:
+        raise CLIError(
+            f"{out} already exists; pass --force to overwrite it", EX_CANTCREAT
+        )
+    return out
+
+
+@contextmanager
+def writing(path: Path, *, force: bool) -> Iterator[Path]:
+    """Atomic output with exit code 73/74 on failure (see :func:`atomic_output`)."""
+    from ..io import atomic_output
+
+    try:
+        with atomic_output(path, overwrite=force) as tmp:
+            yield tmp
+    except FileExistsError:
+        raise CLIError(
+            f"{path} already exists; pass --force to overwrite it", EX_CANTCREAT
+        ) from None
+    except FileNotFoundError as exc:
+        raise CLIError(
+            f"cannot create {path}: {exc.strerror or exc}", EX_CANTCREAT
+        ) from None
+    except PermissionError as exc:
+        raise CLIError(
+            f"cannot create {path}: {exc.strerror or exc}", EX_CANTCREAT
+        ) from None
+    except OSError as exc:
+        raise CLIError(
+            f"error writing {path}: {exc.strerror or exc}", EX_IOERR
+        ) from None
+
+
+def show_progress() -> bool:
+    """Progress displays only for an interactive stderr."""
+    return err_console.is_terminal and not os.environ.get("LOGISTIC_NO_PROGRESS")
+
+
+@contextmanager
+def status(message: str) -> Iterator[Any]:
+    """A rich spinner on stderr while a step runs (nothing when not a terminal)."""
+    if not show_progress():
+        yield None
+        return
+    with err_console.status(message) as st:
+        yield st
+
+
+@contextmanager
+def collect_warnings() -> Iterator[list[str]]:
+    """Record warnings raised inside (to print them once and store them)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        messages: list[str] = []
+        yield messages
+    seen = set()
+    for w in caught:
+        if issubclass(w.category, DeprecationWarning):
+            continue
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in seen:
+            seen.add(text)
+            messages.append(text)
+
+
+def warn(message: str) -> None:
+    """A warning line on stderr."""
+    err_console.print(
+        f"warning: {message}", markup=False, highlight=False, soft_wrap=True
+    )
+
+
+def note(message: str) -> None:
+    """An informational line on stderr."""
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def parse_list(values: list[str] | None) -> list[str] | None:
+    """``["a,b", "c"]`` → ``["a", "b", "c"]``; None stays None."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def load_model_file(path: str) -> Any:
+    """Read a model file; a missing file is exit 66, a bad one exit 65."""
+    from ..io import read_model_file
+
+    p = Path(path)
+    if not p.exists():
+        raise CLIError(f"model file {path} does not exist", EX_NOINPUT)
+    if p.is_dir():
+        raise CLIError(f"model file {path} is a directory", EX_NOINPUT)
+    with collect_warnings() as messages:
+        mf = read_model_file(p)
+    for m in messages:
+        warn(m)
+    return mf

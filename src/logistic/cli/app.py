@@ -1,66 +1,80 @@
 """Entry point of the ``logistic`` command: joins the command modules.
 
-Errors from the library become one line on stderr and a documented exit code
-(see :mod:`logistic.cli._common`); ``--debug`` shows the traceback.
+Errors become one line ``error: ...`` on stderr and a documented exit code
+(:mod:`logistic.cli._common`); ``--debug`` anywhere on the command line shows
+the traceback instead. With ``--json`` a failure also prints
+``{"ok": false, "error": ..., "exit_code": ...}`` on stdout.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 import typer
 
-from ._common import EX_DATAERR, EX_INTERRUPTED, CLIError, err_console
+from ._common import EX_INTERRUPTED, EX_USAGE, error_message, exit_code_for
 from .demo import demo
 from .derive import derive
+from .evaluate import evaluate
+from .export import export
+from .fit import fit
+from .predict import predict
+from .report import report
+from .summary import summary
 
 app = typer.Typer(
     name="logistic",
-    help="Binary logistic regression: fit, predict, evaluate and report from files.",
+    help=(
+        "Binary logistic regression: fit, predict, evaluate and report from files.\n\n"
+        "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
+        "66 input missing, 73 cannot create output, 74 I/O error, 130 interrupted. "
+        "Add --debug to any command for a traceback."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.command()(derive)
-app.command()(demo)
+for command in (fit, predict, evaluate, report, summary, export, demo, derive):
+    app.command()(command)
+
+
+def _fail(exc: BaseException, json_out: bool) -> int:
+    code = exit_code_for(exc)
+    message = error_message(exc)
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    if json_out:
+        print(
+            json.dumps({"ok": False, "error": message, "exit_code": code}), flush=True
+        )
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
-    if debug:
-        args = [a for a in args if a != "--debug"]
-    try:
-        # click returns the exit code of typer.Exit in non-standalone mode
-        rc = app(args=args, standalone_mode=False)
-    except CLIError as exc:
-        if debug:
-            raise
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
-        return exc.code
-    except (ValueError, TypeError) as exc:
-        if debug:
-            raise
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
-        return EX_DATAERR
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        return EX_INTERRUPTED
-    except SystemExit as exc:  # typer.Exit inside click's non-standalone mode
-        return int(exc.code or 0)
-    except Exception as exc:  # click usage errors and friends
-        import click
+    import click
 
-        if isinstance(exc, click.exceptions.Exit):
-            return int(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return EX_INTERRUPTED
-        raise
-    return int(rc) if isinstance(rc, int) else 0
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    json_out = "--json" in args
+    try:
+        app(args=args, prog_name="logistic", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        print("interrupted", file=sys.stderr)
+        return EX_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return EX_USAGE if exc.exit_code == 2 else exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except BaseException as exc:  # every other error: one line and an exit code
+        if debug and not isinstance(exc, KeyboardInterrupt):
+            raise
+        return _fail(exc, json_out)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

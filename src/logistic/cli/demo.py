@@ -2,25 +2,73 @@
 
 from __future__ import annotations
 
-import numpy as np
-from rich.table import Table
+import tempfile
+from pathlib import Path
+from typing import Annotated
 
-from ._common import console
+import typer
+
+from . import _options as opt
+from ._common import EX_CANTCREAT, CLIError, console
+
+FORMULA = "admit ~ gre + gpa + C(rank)"
 
 
-def demo(solver: str = "gd") -> None:
-    """Fit ``admit ~ gre + gpa + rank`` (rank 1 baseline) on the bundled UCLA data.
+def _step(text: str) -> None:
+    console.print(f"\n$ {text}", markup=False, style="bold", soft_wrap=True)
 
-    Example: ``logistic demo``
+
+def demo(
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            help="Directory for the model, predictions and report "
+            "(default: a new temporary directory, printed).",
+        ),
+    ] = None,
+    force: opt.Force = False,
+) -> None:
+    """Run fit, summary, evaluate, predict and report on the bundled UCLA data.
+
+    The coefficients match R's glm(admit ~ gre + gpa + factor(rank), binomial).
+
+    Example: logistic demo --output-dir demo-out
     """
-    from .. import LogisticRegression, datasets
+    from .. import datasets
+    from .evaluate import evaluate
+    from .fit import fit
+    from .predict import predict
+    from .report import report
+    from .summary import summary
 
-    X, y, names = datasets.load_ucla_admissions()
-    model = LogisticRegression(solver=solver).fit(X, y)
-    table = Table(title=f"UCLA admissions, 400 rows — solver {model.solver_!r}, "
-                        f"{int(model.n_iter_[0])} iterations, converged={model.converged_}")
-    table.add_column("term")
-    table.add_column("estimate", justify="right")
-    for name, value in zip(["(Intercept)", *names], np.r_[model.intercept_, model.coef_.ravel()], strict=True):
-        table.add_row(name, f"{value:.6f}")
-    console.print(table)
+    if output_dir is None:
+        output_dir = Path(tempfile.mkdtemp(prefix="logistic-demo-"))
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CLIError(
+            f"cannot create --output-dir {output_dir}: {exc}", EX_CANTCREAT
+        ) from None
+    console.print(f"output directory: {output_dir}", markup=False)
+    data = Path(datasets.ucla_admissions_path())
+    model = output_dir / "model.json"
+    _step(f'logistic fit {data.name} --formula "{FORMULA}" -o {model}')
+    fit(data, formula=FORMULA, output=model, force=force)
+    _step(f"logistic summary {model}")
+    summary(model)
+    _step(f"logistic evaluate {model} {data.name}")
+    evaluate(model, data)
+    predictions = output_dir / "predictions.csv"
+    _step(f"logistic predict {model} {data.name} -o {predictions}")
+    predict(model, data, output=predictions, force=force)
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        console.print(
+            "(report skipped: install matplotlib, the 'plot' extra)", markup=False
+        )
+        return
+    html = output_dir / "report.html"
+    _step(f"logistic report {model} {data.name} -o {html}")
+    report(model, data, output=html, force=force)

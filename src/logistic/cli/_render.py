@@ -1,0 +1,154 @@
+"""Rendering shared by commands: inference when available, coefficient tables.
+
+Convention: the coefficient table is built from a model file alone (estimates
+and, when the file stores a covariance matrix, Wald standard errors, z,
+two-sided p-values and 95% intervals, intercept first, as R prints them).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from ._common import note
+
+__all__ = [
+    "inference_of",
+    "coefficient_rows",
+    "coefficient_table",
+    "text_table",
+    "print_design_notes",
+]
+
+
+def inference_of(model: Any, design: Any) -> Any:
+    """Inference results for an unpenalised fit, or None when unavailable."""
+    try:
+        from ..inference import fit_inference
+    except ImportError:  # inference not part of this build
+        fit_inference = getattr(model, "inference", None)
+        if fit_inference is None:
+            return None
+        call = fit_inference
+    else:
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return fit_inference(model, *args, **kwargs)
+
+    if getattr(model, "penalty", None) not in (None, "firth"):
+        return None
+    kwargs = {"sample_weight": design.sample_weight, "offset": design.offset}
+    try:
+        accepted = inspect.signature(call).parameters
+        kwargs = {
+            k: v for k, v in kwargs.items() if k in accepted or "kwargs" in accepted
+        }
+        result = call(design.frame(), design.y, **kwargs)
+        result.cov_params()
+    except Exception as exc:  # collinearity, separation: report, keep the fit
+        note(f"no standard errors: {exc}")
+        return None
+    return result
+
+
+def coefficient_rows(
+    names: list[str], coef: np.ndarray, intercept: float | None, cov: np.ndarray | None
+) -> list[dict[str, float | str]]:
+    """Rows (term, estimate[, std_error, z, p_value, ci_low, ci_high]), intercept "
+    "first."""
+    from scipy.special import ndtr
+
+    terms = (["Intercept"] if intercept is not None else []) + list(names)
+    est = np.r_[[intercept] if intercept is not None else [], coef]
+    rows: list[dict[str, float | str]] = []
+    se = np.sqrt(np.clip(np.diag(cov), 0, None)) if cov is not None else None
+    for i, (term, value) in enumerate(zip(terms, est, strict=True)):
+        row: dict[str, float | str] = {"term": term, "estimate": float(value)}
+        if se is not None:
+            z = value / se[i] if se[i] > 0 else np.nan
+            row.update(
+                std_error=float(se[i]),
+                z=float(z),
+                p_value=float(2 * ndtr(-abs(z))),
+                ci_low=float(value - 1.959963984540054 * se[i]),
+                ci_high=float(value + 1.959963984540054 * se[i]),
+            )
+        rows.append(row)
+    return rows
+
+
+def coefficient_table(
+    model: Any,
+    names: list[str],
+    inference: Any = None,
+    cov: np.ndarray | None = None,
+    title: str | None = None,
+) -> str:
+    """The inference summary's text when available, else a plain-text table."""
+    if inference is not None:
+        try:
+            return str(inference.summary().as_text())
+        except Exception:  # fall back to the plain table
+            cov = np.asarray(inference.cov_params())
+    intercept = float(model.intercept_[0]) if model.fit_intercept else None
+    rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov)
+    return text_table(rows, title or _title(model))
+
+
+def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
+    """Fixed-width text table (never truncated, unlike terminal widgets)."""
+    if not rows:
+        return title
+    keys = list(rows[0])
+    cells = [[_fmt(r[k]) for k in keys] for r in rows]
+    widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.ljust(w) if i == 0 else v.rjust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        )
+
+    rule = "-" * len(line(keys))
+    out = ([title] if title else []) + [line(keys), rule] + [line(c) for c in cells]
+    return "\n".join(out)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "n/a"
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
+        return f"{value:.6g}"
+    return f"{value:.6f}"
+
+
+def _title(model: Any) -> str:
+    n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
+    return (
+        f"solver {getattr(model, 'solver_', '?')}, {n_iter} iterations, "
+        f"converged={getattr(model, 'converged_', '?')}"
+    )
+
+
+def print_design_notes(design: Any) -> None:
+    """Label mapping, encoded columns and dropped rows, on stderr."""
+    label = design.encoding.get("label") or {}
+    if label:
+        note(
+            f"target {label.get('column')!r}: positive class "
+            f"{label.get('positive')!r}, "
+            f"negative {label.get('negative')!r}"
+        )
+    for spec in design.encoding.get("columns") or []:
+        if spec["kind"] == "categorical":
+            note(
+                f"column {spec['name']!r}: {len(spec['levels'])} levels one-hot "
+                "encoded, "
+                f"reference {spec['reference']!r}"
+            )
+    for text in design.notes:
+        note(text)

@@ -1,0 +1,50 @@
+"""``logistic export``: write a model as ONNX (optional extra ``onnx``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import _options as opt
+from ._common import EX_USAGE, CLIError, check_output, load_model_file, note, writing
+
+
+def export(
+    model: opt.ModelArg,
+    onnx: Annotated[Path, typer.Option("--onnx", help="ONNX file to write.")],
+    double: Annotated[
+        bool,
+        typer.Option(
+            "--double", help="float64 input and arithmetic (exact) instead of float32."
+        ),
+    ] = False,
+    force: opt.Force = False,
+) -> None:
+    """Export a model file to ONNX: input 'X' (n, p) of the encoded features;
+    outputs 'label' (0/1), 'probabilities' (n, 2) and 'logit'.
+
+    The ONNX graph applies the linear model only: give it the encoded
+    features (feature names are in the model file and the ONNX metadata).
+
+    Example: logistic export model.json --onnx model.onnx
+    """
+    out = check_output(onnx, force=force, inputs=(model,))
+    mf = load_model_file(str(model))
+    try:
+        from ..onnx_export import to_onnx_bytes
+
+        data = to_onnx_bytes(
+            mf.model,
+            feature_names=(mf.encoding or {}).get("feature_names"),
+            double=double,
+        )
+    except ImportError as exc:
+        raise CLIError(
+            f"export needs the 'onnx' extra (pip install 'logistic[onnx]'): {exc}",
+            EX_USAGE,
+        ) from None
+    with writing(out, force=force) as tmp:
+        tmp.write_bytes(data)
+    note(f"ONNX model written to {out}")

@@ -1,0 +1,99 @@
+"""``logistic predict``: probabilities and labels for new data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from . import _options as opt
+from ._apply import apply_model, label_values
+from ._common import EX_USAGE, CLIError, check_output, note, parse_list, writing
+
+
+def _table(applied: object, threshold: float, keep: list[str] | None) -> object:
+    import pyarrow as pa
+
+    from .._math import sigmoid
+
+    z = applied.z
+    proba = sigmoid(z)
+    labels = label_values(
+        applied.model_file.encoding,
+        proba > threshold,
+        applied.model_file.model.classes_,
+    )
+    columns: dict[str, object] = {}
+    for name in keep or []:
+        if applied.raw.table is None or name not in applied.raw.table.column_names:
+            raise CLIError(f"--keep column {name!r} not found in {applied.raw.path}")
+        columns[name] = applied.raw.table.column(name)
+    columns["proba"] = pa.array(proba)
+    columns["label"] = pa.array(labels.tolist())
+    columns["logit"] = pa.array(np.asarray(z, dtype=np.float64))
+    return pa.table(columns)
+
+
+def predict(
+    model: opt.ModelArg,
+    data: opt.DataArg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write predictions to a .csv or .parquet file "
+            "(default: CSV on stdout).",
+        ),
+    ] = None,
+    threshold: opt.Threshold = 0.5,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep", help="Input columns to copy into the output (e.g. an ID)."
+        ),
+    ] = None,
+    sep: opt.Sep = None,
+    fmt: opt.Format = None,
+    force: opt.Force = False,
+) -> None:
+    """Predict P(positive), the label and the logit for every row of DATA.
+
+    The model file's encoding (formula, categorical levels) is re-applied;
+    columns are matched by name; unseen categories, missing columns and
+    missing values are errors. Output rows are in input order.
+
+    Example: logistic predict model.json new.csv -o predictions.csv
+    """
+    import pyarrow.csv as pacsv
+
+    out = check_output(output, force=force, inputs=(data, model))
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        raise CLIError(
+            f"--output must end in .csv or .parquet, got {out.name!r}", EX_USAGE
+        )
+    applied = apply_model(model, data, with_target=False, sep=sep, fmt=fmt)
+    table = _table(applied, threshold, parse_list(keep))
+    if out is None:
+        sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+        if sink is None:  # pragma: no cover - text-only stdout
+            import io
+
+            buf = io.BytesIO()
+            pacsv.write_csv(table, buf)
+            sys.stdout.write(buf.getvalue().decode())
+        else:
+            pacsv.write_csv(table, sink)
+            sink.flush()
+        return
+    with writing(out, force=force) as tmp:
+        if out.suffix.lower() == ".csv":
+            pacsv.write_csv(table, str(tmp))
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, str(tmp))
+    note(f"{table.num_rows} predictions written to {out}")

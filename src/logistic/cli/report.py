@@ -1,0 +1,100 @@
+"""``logistic report``: one self-contained HTML report of a model on data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import _options as opt
+from ._apply import apply_model
+from ._common import EX_USAGE, CLIError, check_output, note, writing
+from .evaluate import metrics_of
+from .summary import summary_dict
+
+
+def write_report(
+    applied: Any,
+    out: Path,
+    *,
+    force: bool,
+    threshold: float = 0.5,
+    model_path: str = "",
+    data_path: str = "",
+) -> None:
+    """Compute metrics, draw figures, write the HTML atomically."""
+    try:
+        import matplotlib  # noqa: F401
+
+        from ..report import build_report
+    except ImportError as exc:
+        raise CLIError(
+            f"report needs matplotlib (pip install 'logistic[plot]'): {exc}", EX_USAGE
+        ) from None
+    m = metrics_of(applied, threshold)
+    if m["roc_auc"] is None:
+        raise CLIError(
+            f"{data_path}: the report needs both classes in the target column"
+        )
+    info = summary_dict(applied.model_file)
+    meta = [
+        ("model file", model_path),
+        ("data", data_path),
+        ("rows", f"{m['n_samples']} ({m['n_positive']} positive)"),
+        (
+            "solver",
+            f"{info['solver']}, {info['n_iter']} iterations, "
+            f"converged={info['converged']}",
+        ),
+    ]
+    if info["formula"]:
+        meta.insert(1, ("formula", info["formula"]))
+    if info["label_mapping"]:
+        lab = info["label_mapping"]
+        meta.append(("positive class", f"{lab['column']} = {lab['positive']!r}"))
+    text = build_report(
+        title="Logistic regression report",
+        meta=meta,
+        y=applied.design.y,
+        z=applied.z,
+        metrics=m,
+        coefficients=info["coefficients"],
+        history=list(applied.model_file.model.history_ or []),
+    )
+    with writing(out, force=force) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def report(
+    model: opt.ModelArg,
+    data: opt.DataArg,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write.")
+    ] = Path("report.html"),
+    threshold: opt.Threshold = 0.5,
+    missing: opt.Missing = "error",
+    sep: opt.Sep = None,
+    fmt: opt.Format = None,
+    force: opt.Force = False,
+) -> None:
+    """Write a self-contained HTML report: ROC and precision-recall curves,
+    calibration, coefficients with confidence intervals, convergence history
+    and the summary table (images embedded; needs matplotlib).
+
+    Example: logistic report model.json test.csv -o report.html
+    """
+    opt.check_missing_option(missing)
+    out = check_output(output, force=force, inputs=(data, model))
+    applied = apply_model(
+        model, data, with_target=True, missing=missing, sep=sep, fmt=fmt
+    )
+    write_report(
+        applied,
+        out,
+        force=force,
+        threshold=threshold,
+        model_path=str(model),
+        data_path=str(data),
+    )
+    note(f"report written to {out}")

@@ -1,0 +1,95 @@
+"""``logistic summary``: what a model file holds, without the data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import typer
+
+from . import _options as opt
+from ._common import console, load_model_file
+from ._render import coefficient_rows, coefficient_table
+
+
+def summary_dict(mf: Any) -> dict[str, Any]:
+    """JSON-ready description of a model file."""
+    model = mf.model
+    intercept = float(model.intercept_[0]) if model.fit_intercept else None
+    names = [
+        str(n)
+        for n in (mf.encoding or {}).get("feature_names")
+        or getattr(model, "feature_names_in_", None)
+        or [f"x{j + 1}" for j in range(model.n_features_in_)]
+    ]
+    return {
+        "format_version": mf.format_version,
+        "library_version": mf.library_version,
+        "created": mf.created,
+        "solver": getattr(model, "solver_", None),
+        "converged": getattr(model, "converged_", None),
+        "n_iter": int(np.ravel(model.n_iter_)[0]),
+        "params": {k: v for k, v in model.get_params().items() if not callable(v)},
+        "label_mapping": (mf.encoding or {}).get("label"),
+        "formula": (mf.encoding or {}).get("formula"),
+        "training": mf.training,
+        "coefficients": coefficient_rows(
+            names, model.coef_.ravel(), intercept, mf.covariance
+        ),
+    }
+
+
+def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
+    """Show a model file: training data, options, diagnostics and coefficients.
+
+    Standard errors, z, p-values and 95% Wald intervals are shown when the
+    file stores the covariance matrix (unpenalised fits).
+
+    Example: logistic summary model.json
+    """
+    mf = load_model_file(str(model))
+    info = summary_dict(mf)
+    if json_out:
+        typer.echo(json.dumps(info, indent=2, default=str))
+        return
+    training = mf.training or {}
+    data = (training.get("data") or {}).get("name", "?")
+    console.print(
+        f"model file {model} (format {mf.format_version}, logistic "
+        f"{mf.library_version}, created {mf.created})",
+        markup=False,
+    )
+    if info["formula"]:
+        console.print(f"formula: {info['formula']}", markup=False)
+    console.print(
+        f"trained on {data}: {training.get('rows_used', '?')} rows used of "
+        f"{training.get('rows_read', '?')}",
+        markup=False,
+    )
+    if info["label_mapping"]:
+        lab = info["label_mapping"]
+        console.print(
+            f"target {lab.get('column')!r}: positive {lab['positive']!r}, "
+            f"negative {lab['negative']!r}",
+            markup=False,
+        )
+    stats = training.get("statistics") or {}
+    if stats:
+        console.print(", ".join(f"{k} {v:.6g}" for k, v in stats.items()), markup=False)
+    cov = mf.covariance
+    if (
+        cov is not None
+        and mf.covariance_names
+        and mf.covariance_names[0] != "Intercept"
+        and mf.model.fit_intercept
+    ):  # stored intercept-last: reorder
+        p = cov.shape[0] - 1
+        perm = np.r_[p, 0:p]
+        cov = cov[np.ix_(perm, perm)]
+    names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
+    console.print(
+        coefficient_table(mf.model, names, None, cov), markup=False, soft_wrap=True
+    )
+    for w in training.get("warnings") or []:
+        console.print(f"fit warning: {w}", markup=False)

@@ -1,0 +1,205 @@
+"""Classification metrics for binary probabilities, in plain numpy.
+
+Convention (owned here): ``y_true`` holds 0/1 (1 = the positive class,
+``classes_[1]``); scores are probabilities of the positive class, or logits
+where a function says so (log loss is exact from logits: no clipping).
+Optional ``sample_weight`` weights every sum. A row is predicted positive
+when ``proba > threshold`` (strictly, so threshold 0.5 agrees with
+``LogisticRegression.predict``, which thresholds the logit at 0). Curves and
+areas follow scikit-learn's definitions (ROC AUC by the trapezoidal rule over
+distinct thresholds, PR AUC as average precision ``Σ (R_k − R_{k−1}) P_k``),
+and the tests compare with scikit-learn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "accuracy",
+    "log_loss",
+    "log_loss_from_logits",
+    "brier_score",
+    "roc_curve",
+    "roc_auc",
+    "precision_recall_curve",
+    "average_precision",
+    "confusion_matrix",
+    "calibration_table",
+    "evaluate",
+]
+
+
+def _prep(y_true: Any, score: Any, sample_weight: Any) -> tuple[np.ndarray, ...]:
+    y = np.asarray(y_true, dtype=np.float64).ravel()
+    s = np.asarray(score, dtype=np.float64).ravel()
+    if y.shape != s.shape:
+        raise ValueError(f"y_true has {y.size} values but the scores have {s.size}")
+    if y.size == 0:
+        raise ValueError("metrics need at least one sample")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("y_true must hold only 0 and 1")
+    w = (
+        np.ones_like(y)
+        if sample_weight is None
+        else np.asarray(sample_weight, float).ravel()
+    )
+    if w.shape != y.shape:
+        raise ValueError(f"sample_weight has {w.size} values, expected {y.size}")
+    return y, s, w
+
+
+def accuracy(
+    y_true: Any, proba: Any, threshold: float = 0.5, sample_weight: Any = None
+) -> float:
+    """Weighted share of rows with ``(proba > threshold) == y_true``."""
+    y, p, w = _prep(y_true, proba, sample_weight)
+    return float(np.average((p > threshold) == (y == 1), weights=w))
+
+
+def log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
+    """Mean ``−[y log p + (1−y) log(1−p)]``; infinite when a label has probability 0."""
+    y, p, w = _prep(y_true, proba, sample_weight)
+    with np.errstate(divide="ignore"):
+        losses = -np.where(y == 1, np.log(p), np.log1p(-p))
+    return float(np.average(losses, weights=w))
+
+
+def log_loss_from_logits(y_true: Any, z: Any, sample_weight: Any = None) -> float:
+    """Mean log loss from logits ``z``: ``logaddexp(0, z) − y z`` (always finite)."""
+    y, z, w = _prep(y_true, z, sample_weight)
+    return float(np.average(np.logaddexp(0.0, np.where(y == 1, -z, z)), weights=w))
+
+
+def brier_score(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
+    """Mean squared error of the probability, ``mean (p − y)²``."""
+    y, p, w = _prep(y_true, proba, sample_weight)
+    return float(np.average((p - y) ** 2, weights=w))
+
+
+def _binary_clf_curve(
+    y: np.ndarray, s: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    order = np.argsort(s, kind="mergesort")[::-1]
+    y, s, w = y[order], s[order], w[order]
+    distinct = np.flatnonzero(np.diff(s))
+    ends = np.r_[distinct, y.size - 1]
+    tps = np.cumsum(y * w)[ends]
+    fps = np.cumsum((1 - y) * w)[ends]
+    return fps, tps, s[ends]
+
+
+def roc_curve(
+    y_true: Any, score: Any, sample_weight: Any = None
+) -> tuple[np.ndarray, ...]:
+    """``(fpr, tpr, thresholds)``, starting at (0, 0) with threshold +inf."""
+    y, s, w = _prep(y_true, score, sample_weight)
+    fps, tps, thr = _binary_clf_curve(y, s, w)
+    fps, tps, thr = np.r_[0.0, fps], np.r_[0.0, tps], np.r_[np.inf, thr]
+    if tps[-1] <= 0 or fps[-1] <= 0:
+        raise ValueError("ROC needs both classes in y_true")
+    return fps / fps[-1], tps / tps[-1], thr
+
+
+def roc_auc(y_true: Any, score: Any, sample_weight: Any = None) -> float:
+    """Area under the ROC curve (ties count one half)."""
+    fpr, tpr, _ = roc_curve(y_true, score, sample_weight)
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
+def precision_recall_curve(
+    y_true: Any, score: Any, sample_weight: Any = None
+) -> tuple[np.ndarray, ...]:
+    """``(precision, recall, thresholds)``, recall decreasing, ending at (P=1, R=0)."""
+    y, s, w = _prep(y_true, score, sample_weight)
+    fps, tps, thr = _binary_clf_curve(y, s, w)
+    if tps[-1] <= 0:
+        raise ValueError("precision-recall needs positive samples in y_true")
+    precision = tps / np.maximum(tps + fps, np.finfo(float).tiny)
+    recall = tps / tps[-1]
+    sl = slice(None, None, -1)
+    return np.r_[precision[sl], 1.0], np.r_[recall[sl], 0.0], thr[sl]
+
+
+def average_precision(y_true: Any, score: Any, sample_weight: Any = None) -> float:
+    """Area under the precision-recall curve as ``Σ (R_k − R_{k−1}) P_k``."""
+    precision, recall, _ = precision_recall_curve(y_true, score, sample_weight)
+    return float(-np.sum(np.diff(recall) * precision[:-1]))
+
+
+def confusion_matrix(
+    y_true: Any, proba: Any, threshold: float = 0.5, sample_weight: Any = None
+) -> np.ndarray:
+    """``[[tn, fp], [fn, tp]]`` (rows: true class 0, 1; columns: predicted)."""
+    y, p, w = _prep(y_true, proba, sample_weight)
+    pred = p > threshold
+    pos = y == 1
+    return np.array(
+        [
+            [w[~pos & ~pred].sum(), w[~pos & pred].sum()],
+            [w[pos & ~pred].sum(), w[pos & pred].sum()],
+        ]
+    )
+
+
+def calibration_table(
+    y_true: Any, proba: Any, n_bins: int = 10, sample_weight: Any = None
+) -> list[dict[str, float]]:
+    """Equal-width bins of the probability: count, mean predicted, observed rate.
+
+    Bin ``k`` holds ``k/n_bins <= p < (k+1)/n_bins`` (the last bin includes 1);
+    empty bins are left out, as in scikit-learn's ``calibration_curve``.
+    """
+    y, p, w = _prep(y_true, proba, sample_weight)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    idx = np.clip(np.searchsorted(edges[1:-1], p, side="right"), 0, n_bins - 1)
+    rows = []
+    for k in range(n_bins):
+        m = idx == k
+        if not m.any():
+            continue
+        rows.append(
+            {
+                "bin_low": float(edges[k]),
+                "bin_high": float(edges[k + 1]),
+                "count": int(m.sum()),
+                "mean_predicted": float(np.average(p[m], weights=w[m])),
+                "observed_rate": float(np.average(y[m], weights=w[m])),
+            }
+        )
+    return rows
+
+
+def evaluate(
+    y_true: Any,
+    z: Any,
+    threshold: float = 0.5,
+    sample_weight: Any = None,
+    n_bins: int = 10,
+) -> dict[str, Any]:
+    """Every metric above from logits ``z``, as a JSON-ready dict."""
+    from ._math import sigmoid
+
+    y, z, w = _prep(y_true, z, sample_weight)
+    p = sigmoid(z)
+    both = 0 < y.sum() < y.size
+    cm = confusion_matrix(y, p, threshold, w)
+    return {
+        "n_samples": int(y.size),
+        "n_positive": int(y.sum()),
+        "threshold": float(threshold),
+        "accuracy": accuracy(y, p, threshold, w),
+        "log_loss": log_loss_from_logits(y, z, w),
+        "roc_auc": roc_auc(y, z, w) if both else None,
+        "pr_auc": average_precision(y, z, w) if both else None,
+        "brier": brier_score(y, p, w),
+        "confusion_matrix": {
+            "tn": float(cm[0, 0]),
+            "fp": float(cm[0, 1]),
+            "fn": float(cm[1, 0]),
+            "tp": float(cm[1, 1]),
+        },
+        "calibration": calibration_table(y, p, n_bins, w),
+    }

@@ -1,0 +1,123 @@
+"""Self-contained HTML report of a model on a data set (needs the ``plot`` extra).
+
+Convention (owned here): one HTML file, no external resources: figures are
+PNG images embedded as ``data:`` URIs, styles inline, every text escaped.
+Sections: header (model, data), metrics, summary table, ROC, precision-recall,
+calibration, coefficients with 95% intervals (when the model file stores a
+covariance), convergence history (objective and gradient norm per iteration).
+matplotlib is imported only when a report is built.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any
+
+import numpy as np
+
+__all__ = ["build_report"]
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #222; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: .3em .7em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.figures { display: flex; flex-wrap: wrap; gap: 1em; }
+figure { margin: 0; } img { max-width: 100%; border: 1px solid #eee; }
+.meta { color: #555; }
+"""
+
+
+def _img(png: bytes, alt: str, ident: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure id="{ident}"><img alt="{html.escape(alt)}" '
+        f'src="data:image/png;base64,{data}"><figcaption>{html.escape(alt)}'
+        "</figcaption></figure>"
+    )
+
+
+def _table(rows: list[dict[str, Any]], ident: str) -> str:
+    if not rows:
+        return ""
+    keys = list(rows[0])
+    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in keys)
+    body = []
+    for row in rows:
+        cells = []
+        for k in keys:
+            v = row[k]
+            text = v if isinstance(v, str) else ("n/a" if v is None else f"{v:.6g}")
+            cells.append(f"<td>{html.escape(str(text))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table id="{ident}"><tr>{head}</tr>{"".join(body)}</table>'
+
+
+def build_report(
+    *,
+    title: str,
+    meta: list[tuple[str, str]],
+    y: np.ndarray,
+    z: np.ndarray,
+    metrics: dict[str, Any],
+    coefficients: list[dict[str, Any]],
+    history: list[dict[str, float]],
+) -> str:
+    """The report as one HTML string (see the module docstring)."""
+    from .. import metrics as M
+    from . import _figures as F
+
+    fpr, tpr, _ = M.roc_curve(y, z)
+    precision, recall, _ = M.precision_recall_curve(y, z)
+    figures = [
+        _img(F.roc_png(fpr, tpr, metrics["roc_auc"]), "ROC curve", "roc"),
+        _img(
+            F.pr_png(precision, recall, metrics["pr_auc"], float(np.mean(y))),
+            "Precision-recall curve",
+            "pr",
+        ),
+        _img(
+            F.calibration_png(metrics["calibration"]), "Calibration plot", "calibration"
+        ),
+        _img(
+            F.coefficients_png(coefficients),
+            "Coefficients with 95% confidence intervals",
+            "coefficients",
+        ),
+    ]
+    if history:
+        figures.append(
+            _img(
+                F.convergence_png(history),
+                "Convergence: objective and gradient norm per iteration",
+                "convergence",
+            )
+        )
+    scores = [
+        {"metric": k, "value": metrics[k]}
+        for k in ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
+    ]
+    cm = metrics["confusion_matrix"]
+    confusion = [
+        {"": "actual 0", "predicted 0": cm["tn"], "predicted 1": cm["fp"]},
+        {"": "actual 1", "predicted 0": cm["fn"], "predicted 1": cm["tp"]},
+    ]
+    meta_html = "".join(
+        f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in meta
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f'<h1>{html.escape(title)}</h1><ul class="meta">{meta_html}</ul>'
+        f"<h2>Metrics</h2>{_table(scores, 'metrics')}"
+        f"<p>Confusion matrix at threshold {metrics['threshold']:g}:</p>"
+        f"{_table(confusion, 'confusion')}"
+        f"<h2>Summary</h2>{_table(coefficients, 'summary')}"
+        f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
+        "<h2>Calibration "
+        f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
+        "</body></html>\n"
+    )

@@ -1,0 +1,198 @@
+"""Column-level helpers on pyarrow tables: kinds, numbers, missing values.
+
+Convention (owned here): a column is *numeric* when its arrow type is an
+integer, float, decimal or boolean (booleans become 0/1); *categorical* when
+it is a string or dictionary column. A string column in which most values
+(at least half) are numbers is treated as a numeric column holding garbage,
+an error naming the first non-numeric value and its position, never as a
+category. Missing means null, or NaN in a float column; infinities are
+errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from ._read import RawData, position
+
+__all__ = [
+    "column_kind",
+    "numeric_column",
+    "string_column",
+    "missing_mask",
+    "check_missing",
+    "require_columns",
+]
+
+_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+
+
+def column_kind(raw: RawData, name: str) -> str:
+    """``"numeric"`` or ``"categorical"``; other arrow types are an error."""
+    import pyarrow as pa
+
+    t = raw.table.schema.field(name).type
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if (
+        pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_boolean(t)
+        or pa.types.is_decimal(t)
+    ):
+        return "numeric"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
+        if _mostly_numbers(raw, name):
+            _raise_garbage(raw, name)
+        return "categorical"
+    raise DataValidationError(
+        f"column {name!r} in {raw.path} has type {t}, which cannot be a feature; "
+        "drop it with --drop or convert it to a number or a string"
+    )
+
+
+def _column(raw: RawData, name: str) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = raw.table.column(name)
+    if pa.types.is_dictionary(col.type):
+        col = pc.cast(col, col.type.value_type)
+    return col
+
+
+def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
+    import pyarrow.compute as pc
+
+    col = _column(raw, name)
+    valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    matches = pc.match_substring_regex(col, _NUMBER).fill_null(False)
+    return valid, np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _mostly_numbers(raw: RawData, name: str) -> bool:
+    valid, numbers = _number_flags(raw, name)
+    n_valid = int(valid.sum())
+    return n_valid > 0 and 2 * int(numbers.sum()) >= n_valid
+
+
+def _raise_garbage(raw: RawData, name: str) -> None:
+    valid, numbers = _number_flags(raw, name)
+    bad = np.flatnonzero(valid & ~numbers)
+    if bad.size == 0:
+        return
+    first = int(bad[0])
+    value = _column(raw, name)[first].as_py()
+    raise DataValidationError(
+        f"column {name!r} in {raw.path} is numeric but has non-numeric value "
+        f"{value!r} at "
+        f"{position(raw, first)} ({bad.size} such value(s)); fix the data or mark "
+        "missing values with an empty field or NA"
+    )
+
+
+def numeric_column(raw: RawData, name: str) -> np.ndarray:
+    """float64 values of a numeric column (NaN where missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = _column(raw, name)
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        _raise_garbage(raw, name)
+        col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
+    elif not pa.types.is_floating(col.type) or col.type != pa.float64():
+        col = pc.cast(col, pa.float64())
+    values = np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+    if np.isinf(values).any():
+        i = int(np.flatnonzero(np.isinf(values))[0])
+        raise DataValidationError(
+            f"column {name!r} in {raw.path} has an infinite value at "
+            f"{position(raw, i)}; "
+            "only finite numbers are allowed"
+        )
+    return values
+
+
+def string_column(raw: RawData, name: str) -> np.ndarray:
+    """Values of a column as an object array of str (None where missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = _column(raw, name)
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = pc.cast(col, pa.string())
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def missing_mask(raw: RawData, name: str) -> np.ndarray:
+    """True where a value is null, or NaN in a float column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = _column(raw, name)
+    mask = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if pa.types.is_floating(col.type):
+        nan = pc.is_nan(col).fill_null(False).to_numpy(zero_copy_only=False)
+        mask |= np.asarray(nan, dtype=bool)
+    return mask
+
+
+def check_missing(
+    raw: RawData, names: list[str], missing: str
+) -> tuple[np.ndarray, int]:
+    """Rows to keep (bool mask) and how many were dropped.
+
+    With ``missing="error"`` any missing value raises an error naming each
+    column, its count and the first positions.
+    """
+    keep = np.ones(raw.n_rows, dtype=bool)
+    problems = []
+    for name in names:
+        mask = missing_mask(raw, name)
+        if mask.any():
+            keep &= ~mask
+            rows = np.flatnonzero(mask)[:3]
+            where = ", ".join(position(raw, int(r)) for r in rows)
+            problems.append(f"{name!r} ({int(mask.sum())} row(s), first at {where})")
+    if problems and missing != "drop":
+        raise DataValidationError(
+            f"missing values in {raw.path}: column {'; column '.join(problems)}; "
+            "drop those rows with --missing drop or fill them in"
+        )
+    if not keep.any() and raw.n_rows:
+        raise DataValidationError(
+            f"{raw.path}: every row has a missing value; no data left"
+        )
+    return keep, int((~keep).sum())
+
+
+def require_columns(raw: RawData, names: list[str], role: str) -> None:
+    """Raise a helpful error when columns are absent (did-you-mean, delimiter hint)."""
+    available = raw.table.column_names
+    absent = [n for n in names if n not in available]
+    if not absent:
+        return
+    name = absent[0]
+    close = difflib.get_close_matches(name, available, n=1) or [
+        a for a in available if a.lower() == name.lower()
+    ]
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    if len(available) == 1 and any(s in available[0] for s in ",;\t|"):
+        hint += (
+            f"; the header was read as one column with delimiter {raw.delimiter!r}: "
+            "pass the right --sep"
+        )
+    shown = ", ".join(repr(a) for a in available[:20])
+    more = f", ... ({len(available) - 20} more)" if len(available) > 20 else ""
+    what = (
+        f"{role} column {name!r}"
+        if len(absent) == 1
+        else (f"{role} columns {', '.join(repr(a) for a in absent)}")
+    )
+    raise DataValidationError(
+        f"{what} not found in {raw.path}{hint}; available: {shown}{more}"
+    )

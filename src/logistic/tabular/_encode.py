@@ -1,0 +1,373 @@
+"""Turn a data file into a design matrix, and store how, to repeat it at predict.
+
+Convention (owned here): the *encoding* is a JSON object stored in the model
+file, with ``kind``:
+
+* ``"columns"`` — automatic: numeric columns as they are, categorical
+  (string) columns one-hot encoded with the first sorted level as the dropped
+  reference; feature names ``col`` and ``col[T.level]``.
+* ``"formula"`` — a formulaic formula and its state (:mod:`._formula`).
+* ``"libsvm"`` — sparse features by index, names ``x1..xp``.
+
+Each also holds ``target``, ``label`` (the raw → 0/1 mapping of
+:mod:`._labels`), optional ``weights``/``offset`` column names and
+``feature_names``. The target, weights and offset columns are never
+features. Rows with missing values are an error unless ``missing="drop"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._exceptions import DataValidationError
+from ._columns import (
+    check_missing,
+    column_kind,
+    numeric_column,
+    require_columns,
+    string_column,
+)
+from ._formula import apply_formula, fit_formula, parse_formula
+from ._labels import apply_labels, fit_labels
+from ._read import RawData, position
+
+__all__ = ["Design", "fit_design", "apply_design"]
+
+#: A string column with more levels than this is refused as a feature.
+MAX_LEVELS = 1000
+
+
+@dataclass
+class Design:
+    """A design matrix and everything that goes with it.
+
+    Attributes
+    ----------
+    X : ndarray or csr_matrix of shape (n_rows_used, n_features)
+    y : ndarray of 0/1 floats, or None when the data has no target
+    sample_weight, offset : ndarray or None
+    feature_names : list of str
+    encoding : dict
+    rows_read, rows_dropped : int
+    keep : ndarray of bool, rows of the file that were used
+    notes : list of str, things the user should be told
+    """
+
+    X: Any
+    y: np.ndarray | None
+    sample_weight: np.ndarray | None
+    offset: np.ndarray | None
+    feature_names: list[str]
+    encoding: dict[str, Any]
+    rows_read: int
+    rows_dropped: int
+    keep: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+    def frame(self) -> Any:
+        """Dense X as a pandas DataFrame with the feature names (sparse X as is)."""
+        if sp.issparse(self.X):
+            return self.X
+        import pandas as pd
+
+        return pd.DataFrame(self.X, columns=self.feature_names, copy=False)
+
+
+def _subset(raw: RawData, keep: np.ndarray) -> RawData:
+    if keep.all():
+        return raw
+    import pyarrow as pa
+
+    table = raw.table.filter(pa.array(keep))
+    sub = RawData(
+        path=raw.path, format=raw.format, table=table, delimiter=raw.delimiter
+    )
+    sub._rows = np.flatnonzero(keep)  # type: ignore[attr-defined]
+    return sub
+
+
+def _optional_numeric(raw: RawData, name: str | None) -> np.ndarray | None:
+    return None if name is None else numeric_column(raw, name)
+
+
+def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
+    values = string_column(raw, name)
+    index = {level: i for i, level in enumerate(levels)}
+    codes = np.array([index.get(v, -1) for v in values], dtype=np.int64)
+    if (codes < 0).any():
+        bad = np.flatnonzero(codes < 0)
+        first = int(bad[0])
+        unseen = sorted({str(values[i]) for i in bad})
+        raise DataValidationError(
+            f"column {name!r} in {raw.path} has categories not seen at fit time: "
+            f"{unseen[:10]!r} (first at {position(raw, first)}); known: {levels[:20]!r}"
+        )
+    out = np.zeros((len(values), len(levels) - 1))
+    hit = codes > 0
+    out[np.flatnonzero(hit), codes[hit] - 1] = 1.0
+    return out
+
+
+def _fit_columns(raw: RawData, features: list[str]) -> tuple[np.ndarray, list, list]:
+    blocks, names, specs = [], [], []
+    for name in features:
+        if column_kind(raw, name) == "numeric":
+            blocks.append(numeric_column(raw, name)[:, None])
+            names.append(name)
+            specs.append({"name": name, "kind": "numeric"})
+            continue
+        levels = sorted({str(v) for v in string_column(raw, name)})
+        if len(levels) > MAX_LEVELS:
+            raise DataValidationError(
+                f"column {name!r} in {raw.path} has {len(levels)} distinct values; "
+                "it looks "
+                f"like an identifier: leave it out with --drop {name}"
+            )
+        blocks.append(_one_hot(raw, name, levels))
+        names.extend(f"{name}[T.{level}]" for level in levels[1:])
+        specs.append(
+            {
+                "name": name,
+                "kind": "categorical",
+                "levels": levels,
+                "reference": levels[0],
+            }
+        )
+    X = np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
+    return X, names, specs
+
+
+def _choose_features(
+    raw: RawData,
+    target: str,
+    features: list[str] | None,
+    drop: list[str] | None,
+    roles: list[str],
+) -> list[str]:
+    if features:
+        require_columns(raw, features, "feature")
+        chosen = [f for f in features if f not in roles]
+    else:
+        chosen = [c for c in raw.table.column_names if c not in roles]
+    if drop:
+        require_columns(raw, drop, "--drop")
+        chosen = [c for c in chosen if c not in drop]
+    if not chosen:
+        raise DataValidationError(
+            f"{raw.path}: 0 feature columns left besides the target {target!r}; "
+            "the file needs at least one feature"
+        )
+    return chosen
+
+
+def _fit_libsvm(raw: RawData, options: dict[str, Any]) -> Design:
+    for opt in ("formula", "features", "drop", "weights", "offset"):
+        if options.get(opt):
+            raise DataValidationError(
+                f"--{opt} does not apply to LibSVM data ({raw.path})"
+            )
+    y, mapping = fit_labels(raw.labels, "label", raw.path, options.get("positive"))
+    p = raw.X.shape[1]
+    names = [f"x{j + (0 if raw.zero_based else 1)}" for j in range(p)]
+    encoding = {
+        "kind": "libsvm",
+        "target": None,
+        "label": mapping,
+        "n_features": p,
+        "zero_based": raw.zero_based,
+        "feature_names": names,
+    }
+    keep = np.ones(raw.n_rows, dtype=bool)
+    return Design(raw.X, y, None, None, names, encoding, raw.n_rows, 0, keep)
+
+
+def fit_design(
+    raw: RawData,
+    *,
+    target: str | None,
+    formula: str | None = None,
+    features: list[str] | None = None,
+    drop: list[str] | None = None,
+    positive: str | None = None,
+    missing: str = "error",
+    weights: str | None = None,
+    offset: str | None = None,
+) -> Design:
+    """Encode training data; see the module docstring."""
+    options = {
+        "formula": formula,
+        "features": features,
+        "drop": drop,
+        "positive": positive,
+        "weights": weights,
+        "offset": offset,
+    }
+    if raw.format == "libsvm":
+        return _fit_libsvm(raw, options)
+    if raw.n_rows == 0:
+        raise DataValidationError(f"{raw.path} has a header but no data rows")
+    rhs, variables = None, set()
+    if formula is not None:
+        f_target, rhs, variables = parse_formula(formula)
+        if target is not None and target != f_target:
+            raise DataValidationError(
+                f"--target {target!r} differs from the formula's left side {f_target!r}"
+            )
+        target = f_target
+    if target is None:
+        raise DataValidationError(
+            "no target column: pass --target COLUMN (or --formula)"
+        )
+    require_columns(raw, [target], "target")
+    roles = [c for c in (target, weights, offset) if c is not None]
+    require_columns(raw, roles, "--weights/--offset")
+    if rhs is not None:
+        used = sorted(v for v in variables if v in raw.table.column_names)
+    else:
+        used = _choose_features(raw, target, features, drop, roles)
+    keep, dropped = check_missing(raw, roles + used, missing)
+    sub = _subset(raw, keep)
+    y, mapping = fit_labels(string_or_values(sub, target), target, raw.path, positive)
+    sw, off = _optional_numeric(sub, weights), _optional_numeric(sub, offset)
+    encoding: dict[str, Any] = {
+        "target": target,
+        "label": mapping,
+        "weights": weights,
+        "offset": offset,
+    }
+    if rhs is not None:
+        for name in used:
+            column_kind(sub, name)  # numeric garbage is an error, as without a formula
+        frame = sub.table.select(used).to_pandas()
+        X, names, intercept, state = fit_formula(frame, rhs, raw.path)
+        encoding.update(
+            kind="formula",
+            formula=formula,
+            rhs=rhs,
+            variables=used,
+            state=state,
+            intercept=intercept,
+        )
+    else:
+        X, names, specs = _fit_columns(sub, used)
+        encoding.update(kind="columns", columns=specs)
+    encoding["feature_names"] = names
+    notes = [f"dropped {dropped} row(s) with missing values"] if dropped else []
+    return Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
+
+
+def string_or_values(raw: RawData, name: str) -> np.ndarray:
+    """Raw target values: numbers stay numbers, strings stay strings."""
+    kind = raw.table.schema.field(name).type
+    import pyarrow as pa
+
+    if (
+        pa.types.is_boolean(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+    ):
+        return np.asarray(raw.table.column(name).to_numpy(zero_copy_only=False))
+    return string_column(raw, name)
+
+
+def _apply_libsvm(raw: RawData, encoding: dict[str, Any]) -> Any:
+    if raw.format != "libsvm":
+        raise DataValidationError(
+            f"the model was trained on LibSVM data, but {raw.path} is {raw.format}"
+        )
+    X = raw.X
+    p = int(encoding["n_features"])
+    indices = X.indices
+    if bool(encoding.get("zero_based")) != raw.zero_based:
+        if raw.zero_based:
+            raise DataValidationError(
+                f"{raw.path} uses feature index 0, but the model was trained on "
+                "one-based "
+                "indices"
+            )
+        indices = indices + 1
+    if indices.size and indices.max() >= p:
+        row = (
+            int(np.searchsorted(X.indptr, int(np.argmax(indices >= p)), side="right"))
+            - 1
+        )
+        raise DataValidationError(
+            f"{raw.path} has feature index {int(indices.max()) + 1} (first too "
+            "large at "
+            f"{position(raw, row)}), but the model has {p} features"
+        )
+    return sp.csr_matrix((X.data, indices, X.indptr), shape=(X.shape[0], p))
+
+
+def apply_design(
+    raw: RawData,
+    encoding: dict[str, Any],
+    *,
+    with_target: bool = False,
+    missing: str = "error",
+) -> Design:
+    """Encode new data exactly as at fit time (columns matched by name)."""
+    names = list(encoding["feature_names"])
+    if encoding["kind"] == "libsvm":
+        X = _apply_libsvm(raw, encoding)
+        y = (
+            apply_labels(raw.labels, encoding["label"], raw.path)
+            if with_target
+            else None
+        )
+        keep = np.ones(raw.n_rows, dtype=bool)
+        return Design(X, y, None, None, names, encoding, raw.n_rows, 0, keep)
+    if raw.format == "libsvm":
+        raise DataValidationError(
+            f"{raw.path} is LibSVM data, but the model was trained on named columns"
+        )
+    if encoding["kind"] == "formula":
+        needed = list(encoding["variables"])
+    else:
+        needed = [c["name"] for c in encoding["columns"]]
+    target = encoding["target"]
+    extra = [target] if with_target else []
+    extra += [c for c in (encoding.get("offset"),) if c]
+    require_columns(raw, needed + extra, "model input")
+    keep, dropped = check_missing(raw, extra + needed, missing)
+    sub = _subset(raw, keep)
+    y = None
+    if with_target:
+        y = apply_labels(string_or_values(sub, target), encoding["label"], raw.path)
+    if encoding["kind"] == "formula":
+        for name in needed:
+            column_kind(sub, name)
+        X = apply_formula(
+            sub.table.select(needed).to_pandas(),
+            encoding["rhs"],
+            encoding["state"],
+            names,
+            raw.path,
+        )
+    else:
+        X = _apply_columns(sub, encoding["columns"])
+    off = _optional_numeric(sub, encoding.get("offset"))
+    notes = [f"dropped {dropped} row(s) with missing values"] if dropped else []
+    ignored = [
+        c
+        for c in raw.table.column_names
+        if c not in needed
+        and c not in (target, encoding.get("weights"), encoding.get("offset"))
+    ]
+    if ignored:
+        notes.append(f"ignored column(s) not used by the model: {ignored[:10]}")
+    return Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
+
+
+def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
+    blocks = []
+    for spec in specs:
+        if spec["kind"] == "numeric":
+            blocks.append(numeric_column(raw, spec["name"])[:, None])
+        else:
+            blocks.append(_one_hot(raw, spec["name"], list(spec["levels"])))
+    return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
