@@ -1,0 +1,432 @@
+"""Inference: published R/Stata tables, statsmodels, and independent numpy computations.
+
+References used here:
+* UCLA admissions: R ``glm(admit ~ gre + gpa + factor(rank), binomial)`` as printed by
+  UCLA OARC (table in shared/data/ucla-admissions/README.md).
+* Spector: Stata 11 ``logit GRADE GPA TUCE PSI`` (shared/data/spector/README.md, from
+  statsmodels' results_discrete.py).
+* statsmodels ``Logit`` / ``GLM`` computed in the test (HC0, Wald, LR, AIC, BIC).
+* HC1 and cluster covariances recomputed in the test with plain numpy from their
+  documented formulas.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy.special import expit
+from scipy.stats import chi2
+
+from logistic import (
+    DataValidationError,
+    InvalidParameterError,
+    LogisticRegression,
+    NumericalStabilityWarning,
+    PerfectSeparationWarning,
+)
+from logistic.inference import CollinearityError, parse_constraints
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+# -- datasets -------------------------------------------------------------------------
+def ucla() -> tuple[pd.DataFrame, pd.Series]:
+    d = pd.read_csv(DATA / "ucla-admissions" / "binary.csv")
+    X = pd.DataFrame({"gre": d.gre * 1.0, "gpa": d.gpa * 1.0})
+    for k in (2, 3, 4):
+        X[f"rank{k}"] = (d["rank"] == k) * 1.0
+    return X, d.admit
+
+
+def spector() -> tuple[pd.DataFrame, pd.Series]:
+    d = pd.read_csv(DATA / "spector" / "spector.csv", sep=r"\s+")
+    d.columns = [c.strip("'") for c in d.columns]
+    return d[["GPA", "TUCE", "PSI"]].astype(float), d.GRADE
+
+
+def lbw() -> tuple[pd.DataFrame, pd.Series]:
+    d = pd.read_csv(DATA / "lbw-hosmer-lemeshow" / "birthwt_MASS.csv")
+    X = d[["age", "lwt"]].astype(float)
+    X["black"], X["other"] = (d.race == 2) * 1.0, (d.race == 3) * 1.0
+    for c in ("smoke", "ptl", "ht", "ui"):
+        X[c] = d[c] * 1.0
+    return X, d.low
+
+
+def mroz() -> tuple[pd.DataFrame, pd.Series]:
+    d = pd.read_csv(DATA / "mroz" / "Mroz.csv")
+    X = d[["k5", "k618", "age", "lwg", "inc"]].astype(float)
+    X["wc"], X["hc"] = (d.wc == "yes") * 1.0, (d.hc == "yes") * 1.0
+    return X, (d.lfp == "yes").astype(int)
+
+
+def wells() -> tuple[pd.DataFrame, pd.Series]:
+    d = pd.read_csv(DATA / "wells-arsenic" / "Wells.csv")
+    X = pd.DataFrame({"dist100": d.distance / 100.0, "arsenic": d.arsenic * 1.0})
+    X["educ4"] = d.education / 4.0
+    return X, (d.switch == "yes").astype(int)
+
+
+DATASETS = {"ucla": ucla, "spector": spector, "lbw": lbw, "mroz": mroz, "wells": wells}
+
+
+def fit(X, y, **kw):
+    return LogisticRegression(**kw).fit(X, y)
+
+
+def sm_logit(X, y, **kw):
+    return sm.Logit(np.asarray(y, float), sm.add_constant(np.asarray(X, float))).fit(
+        method="newton", tol=1e-14, maxiter=100, disp=0, **kw
+    )
+
+
+def digits(value: float, printed: str) -> None:
+    """``value`` rounds to the printed text (every printed digit)."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    assert abs(value - float(printed)) <= 0.5 * 10.0**-decimals * (1 + 1e-9), (
+        value,
+        printed,
+    )
+
+
+# -- published tables ---------------------------------------------------------------
+UCLA_R = [  # term, Estimate, Std. Error, z value, Pr(>|z|)  (R glm, UCLA OARC)
+    ("Intercept", "-3.989979", "1.139951", "-3.500", "0.000465"),
+    ("gre", "0.002264", "0.001094", "2.070", "0.038465"),
+    ("gpa", "0.804038", "0.331819", "2.423", "0.015388"),
+    ("rank2", "-0.675443", "0.316490", "-2.134", "0.032829"),
+    ("rank3", "-1.340204", "0.345306", "-3.881", "0.000104"),
+    ("rank4", "-1.551464", "0.417832", "-3.713", "0.000205"),
+]
+
+
+def test_ucla_reproduces_r_glm_table():
+    X, y = ucla()
+    res = fit(X, y).inference(X, y)
+    assert res.term_names == [t[0] for t in UCLA_R]
+    for j, (_, est, se, z, p) in enumerate(UCLA_R):
+        digits(res.params[j], est)
+        digits(res.bse[j], se)
+        digits(res.zvalues[j], z)
+        digits(res.pvalues[j], p)
+    # "Null deviance 499.98 on 399 degrees of freedom; residual deviance 458.52 on 394;
+    # AIC 470.52"
+    digits(res.null_deviance, "499.98")
+    digits(res.deviance, "458.52")
+    digits(res.aic, "470.52")
+    assert res.df_resid == 394 and res.nobs - 1 == 399 and res.df_model == 5
+    np.testing.assert_array_equal(res.tvalues, res.zvalues)
+
+
+def test_spector_reproduces_stata():
+    X, y = spector()
+    res = fit(X, y).inference(X, y)
+    # Stata 11 (README): GPA, TUCE, PSI, const -> ours: Intercept first
+    params = [-13.0213483201, 2.82611297201, 0.0951576702557, 2.37868772835]
+    bse = [4.93132462871, 1.26294114526, 0.141554207662, 1.06456430165]
+    np.testing.assert_allclose(res.params, params, rtol=1e-6)
+    np.testing.assert_allclose(res.bse, bse, rtol=1e-6)
+    # Stata's llf carries its own convergence error (ours equals statsmodels' to 1e-15
+    # and is 5.9e-8 relative from Stata's printed value, at a higher likelihood)
+    np.testing.assert_allclose(res.llf, -12.8896334653335, rtol=1e-7)
+    assert res.llf >= -12.8896334653335 - 1e-6
+    np.testing.assert_allclose(res.llnull, -20.5917296966173, rtol=1e-10)
+    np.testing.assert_allclose(res.deviance, 2 * 12.8896334653335, rtol=1e-7)
+
+
+# -- statsmodels agreement -------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_nonrobust_and_hc0_match_statsmodels(name):
+    X, y = DATASETS[name]()
+    model = fit(X, y)
+    for cov_type in ("nonrobust", "HC0"):
+        ref = sm_logit(X, y, cov_type=cov_type)
+        res = model.inference(X, y, cov_type=cov_type)
+        np.testing.assert_allclose(res.params, ref.params, rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8)
+        np.testing.assert_allclose(res.pvalues, ref.pvalues, rtol=1e-6, atol=1e-300)
+    np.testing.assert_allclose(res.llf, ref.llf, rtol=1e-12)
+    # intercept-only MLE in closed form; statsmodels fits it iteratively (~1e-10)
+    ybar = float(np.mean(y))
+    closed = len(y) * (ybar * np.log(ybar) + (1 - ybar) * np.log1p(-ybar))
+    np.testing.assert_allclose(res.llnull, closed, rtol=1e-13)
+    np.testing.assert_allclose(res.llnull, ref.llnull, rtol=1e-9)
+    np.testing.assert_allclose(res.aic, ref.aic, rtol=1e-12)
+    np.testing.assert_allclose(res.bic, ref.bic, rtol=1e-12)
+    np.testing.assert_allclose(res.pseudo_rsquared, ref.prsquared, rtol=1e-8)
+    np.testing.assert_allclose(res.llr_pvalue, ref.llr_pvalue, rtol=1e-6)
+    assert res.df_model == ref.df_model and res.df_resid == ref.df_resid
+    np.testing.assert_allclose(res.conf_int(0.1), ref.conf_int(0.1), rtol=1e-8)
+
+
+def _numpy_scores(res, X, y):
+    """Independent: X̃ (intercept first), p, per-row scores, Fisher information."""
+    Xt = np.column_stack([np.ones(len(y)), np.asarray(X, float)])
+    p = expit(Xt @ res.params)
+    return (
+        Xt,
+        p,
+        (np.asarray(y, float) - p)[:, None] * Xt,
+        Xt.T @ (Xt * (p * (1 - p))[:, None]),
+    )
+
+
+@pytest.mark.parametrize("name", ["ucla", "lbw"])
+def test_hc1_matches_independent_formula(name):
+    X, y = DATASETS[name]()
+    res = fit(X, y).inference(X, y, cov_type="HC1")
+    Xt, _, u, info = _numpy_scores(res, X, y)
+    n, k = Xt.shape
+    inv = np.linalg.inv(info)
+    expected = n / (n - k) * inv @ (u.T @ u) @ inv  # R sandwich::vcovHC(type="HC1")
+    np.testing.assert_allclose(res.cov_params(), expected, rtol=1e-9, atol=1e-15)
+
+
+def test_cluster_matches_independent_formula_and_statsmodels():
+    X, y = lbw()
+    groups = np.asarray(X["age"] // 5)  # 6 age bands as clusters
+    model = fit(X, y)
+    res = model.inference(X, y, cov_type="cluster", groups=groups)
+    Xt, _, u, info = _numpy_scores(res, X, y)
+    labels = np.unique(groups)
+    S = np.vstack([u[groups == g].sum(axis=0) for g in labels])
+    G, (n, k) = len(labels), Xt.shape
+    inv = np.linalg.inv(info)
+    expected = G / (G - 1) * inv @ S.T @ S @ inv  # Stata vce(cluster) for ML models
+    np.testing.assert_allclose(res.cov_params(), expected, rtol=1e-9, atol=1e-15)
+    assert res.cov_info["n_groups"] == G
+    # statsmodels' default cluster correction is G/(G-1) * (n-1)/(n-k)
+    ref = sm_logit(X, y, cov_type="cluster", cov_kwds={"groups": groups})
+    np.testing.assert_allclose(
+        res.cov_params() * (n - 1) / (n - k), ref.cov_params(), rtol=1e-8, atol=1e-15
+    )
+
+
+def test_cluster_of_singletons_is_stata_robust():
+    # Stata's vce(robust) for logit = n/(n-1) * HC0 = cluster with one row per group
+    X, y = spector()
+    model = fit(X, y)
+    n = len(y)
+    clu = model.inference(X, y, cov_type="cluster", groups=np.arange(n)).cov_params()
+    hc0 = model.inference(X, y, cov_type="HC0").cov_params()
+    np.testing.assert_allclose(clu, n / (n - 1) * hc0, rtol=1e-12)
+
+
+def test_frequency_weights_equal_duplicated_rows_for_every_cov_type():
+    X, y = spector()
+    w = np.tile([1.0, 2.0, 3.0, 1.0], 8)
+    Xd, yd = X.loc[X.index.repeat(w.astype(int))], y.loc[y.index.repeat(w.astype(int))]
+    g = np.arange(len(y)) % 5
+    gd = np.repeat(g, w.astype(int))
+    mw, md = fit(X, y, tol=1e-12).fit(X, y, sample_weight=w), fit(Xd, yd, tol=1e-12)
+    for cov_type, groups, groups_d in [
+        ("nonrobust", None, None),
+        ("HC0", None, None),
+        ("HC1", None, None),
+        ("cluster", g, gd),
+    ]:
+        rw = mw.inference(X, y, sample_weight=w, cov_type=cov_type, groups=groups)
+        rd = md.inference(Xd, yd, cov_type=cov_type, groups=groups_d)
+        np.testing.assert_allclose(rw.cov_params(), rd.cov_params(), rtol=1e-8)
+    assert rw.nobs == rd.nobs == w.sum()
+    for attr in ("llf", "llnull", "aic", "bic", "deviance", "df_resid"):
+        np.testing.assert_allclose(getattr(rw, attr), getattr(rd, attr), rtol=1e-10)
+
+
+def test_weighted_hc0_matches_statsmodels_glm_freq_weights():
+    X, y = lbw()
+    w = 1.0 + np.arange(len(y)) % 3
+    res = fit(X, y).fit(X, y, sample_weight=w)
+    res = res.inference(X, y, sample_weight=w, cov_type="HC0")
+    ref = sm.GLM(
+        np.asarray(y, float),
+        sm.add_constant(np.asarray(X)),
+        family=sm.families.Binomial(),
+        freq_weights=w,
+    ).fit(cov_type="HC0", tol=1e-14)
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-7)
+
+
+def test_offset_llf_and_llnull_match_statsmodels():
+    X, y = ucla()
+    off = np.linspace(-0.5, 0.5, len(y))
+    res = fit(X, y).fit(X, y, offset=off).inference(X, y, offset=off)
+    ref = sm.Logit(np.asarray(y, float), sm.add_constant(X), offset=off).fit(
+        method="newton", tol=1e-14, disp=0
+    )
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8)
+    np.testing.assert_allclose(res.llf, ref.llf, rtol=1e-12)
+    np.testing.assert_allclose(res.llnull, ref.llnull, rtol=1e-10)
+    # the offset matters: the plain intercept-only log-likelihood differs
+    assert abs(res.llnull - fit(X, y).inference(X, y).llnull) > 1e-3
+
+
+# -- hypothesis tests ------------------------------------------------------------------
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC0"])
+def test_wald_tests_match_statsmodels(cov_type):
+    X, y = ucla()
+    res = fit(X, y).inference(X, y, cov_type=cov_type)
+    ref = sm.Logit(np.asarray(y, float), sm.add_constant(X)).fit(
+        method="newton", tol=1e-14, disp=0, cov_type=cov_type
+    )
+    for hyp in [
+        "rank3 = rank4",
+        "rank2 = 0, rank3 = 0, rank4 = 0",
+        "2*gpa - rank2 = 1",
+    ]:
+        ours = res.wald_test(hyp)
+        theirs = ref.wald_test(
+            hyp.replace("Intercept", "const"), scalar=True, use_f=False
+        )
+        np.testing.assert_allclose(ours.statistic, theirs.statistic, rtol=1e-8)
+        np.testing.assert_allclose(ours.pvalue, theirs.pvalue, rtol=1e-7)
+        assert ours.df == int(theirs.df_denom)
+    R = np.zeros((2, 6))
+    R[0, 4], R[0, 5], R[1, 2] = 1.0, -1.0, 1.0
+    by_matrix = res.wald_test(R, [0.0, 0.5])
+    by_text = res.wald_test("rank3 - rank4 = 0; gpa = 0.5")
+    np.testing.assert_allclose(by_matrix.statistic, by_text.statistic, rtol=1e-14)
+    theirs = ref.wald_test((R, [0.0, 0.5]), scalar=True, use_f=False)
+    np.testing.assert_allclose(by_matrix.statistic, theirs.statistic, rtol=1e-8)
+
+
+def test_lr_test_matches_statsmodels():
+    X, y = ucla()
+    small = ["gre", "gpa"]
+    full = fit(X, y).inference(X, y)
+    restricted = fit(X[small], y).inference(X[small], y)
+    ref_full = sm_logit(X, y)
+    ref_res = sm_logit(X[small], y)
+    # statsmodels' Logit has no compare_lr_test: the statistic from its two llf
+    stat = 2 * (ref_full.llf - ref_res.llf)
+    df = ref_full.df_model - ref_res.df_model
+    pvalue = chi2.sf(stat, df)
+    # and the LR test against the null model is statsmodels' llr / llr_pvalue
+    np.testing.assert_allclose(full.llr, ref_full.llr, rtol=1e-8)  # sm llnull ~1e-10
+    np.testing.assert_allclose(full.llr_pvalue, ref_full.llr_pvalue, rtol=1e-7)
+    for a, b in [(full, restricted), (restricted, full)]:
+        out = a.lr_test(b)
+        np.testing.assert_allclose(out.statistic, stat, rtol=1e-9)
+        np.testing.assert_allclose(out.pvalue, pvalue, rtol=1e-7)
+        assert out.df == df == 3
+    with pytest.raises(InvalidParameterError, match="same number"):
+        full.lr_test(full)
+
+
+def test_parse_constraints():
+    names = ["Intercept", "x1", "x1b", "C(a)[T.2]"]
+    R, q = parse_constraints("x1b = 2*x1 + 1, -C(a)[T.2] + 0.5 * Intercept", names)
+    np.testing.assert_array_equal(R, [[0, -2, 1, 0], [0.5, 0, 0, -1]])
+    np.testing.assert_array_equal(q, [1, 0])
+    R, q = parse_constraints("`0` = 1e-1", ["Intercept", "0"])
+    np.testing.assert_array_equal(R, [[0, 1]])
+    np.testing.assert_array_equal(q, [0.1])
+    for bad in ["x1 = x1", "x2 = 0", "x1 +", "x1 = 0 = 1", "x1 x1b"]:
+        with pytest.raises(InvalidParameterError):
+            parse_constraints(bad, names)
+
+
+# -- refusals and data checks ----------------------------------------------------------
+def test_penalized_fit_is_refused():
+    X, y = spector()
+    model = fit(X, y, penalty="l2", alpha=0.01)
+    with pytest.raises(InvalidParameterError, match="penalized fit"):
+        model.inference(X, y)
+    # a penalty of zero strength is maximum likelihood and accepted
+    zero = fit(X, y, penalty="l2", alpha=0.0)
+    np.testing.assert_allclose(
+        zero.inference(X, y).params, fit(X, y).inference(X, y).params
+    )
+
+
+def test_data_that_differ_from_training_data_are_refused():
+    X, y = ucla()
+    model = fit(X, y)
+    y2 = y.copy()
+    y2.iloc[0] = 1 - y2.iloc[0]
+    with pytest.raises(DataValidationError, match="do not match the data"):
+        model.inference(X, y2)
+    with pytest.raises(DataValidationError, match="features"):
+        model.inference(X[["gre", "gpa"]], y)
+    with pytest.raises(DataValidationError, match="do not match the data"):
+        model.inference(X, y, sample_weight=np.r_[2.0, np.ones(len(y) - 1)])
+
+
+def test_bad_cov_type_and_groups():
+    X, y = spector()
+    model = fit(X, y)
+    with pytest.raises(InvalidParameterError, match="cov_type"):
+        model.inference(X, y, cov_type="HC3")
+    with pytest.raises(InvalidParameterError, match="groups"):
+        model.inference(X, y, cov_type="cluster")
+    with pytest.raises(InvalidParameterError, match="groups"):
+        model.inference(X, y, cov_type="HC0", groups=np.arange(len(y)))
+    with pytest.raises(DataValidationError, match="at least 2 groups"):
+        model.inference(X, y, cov_type="cluster", groups=np.zeros(len(y)))
+
+
+# -- collinearity ---------------------------------------------------------------------
+def test_dummy_trap_is_named():
+    X, y = ucla()
+    X = X.assign(rank1=1.0 - X.rank2 - X.rank3 - X.rank4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit(X, y)
+    with pytest.raises(CollinearityError, match="linearly dependent") as info:
+        model.inference(X, y)
+    assert set(info.value.columns) == {"Intercept", "rank1", "rank2", "rank3", "rank4"}
+
+
+def test_constant_and_zero_columns_are_named():
+    X, y = spector()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m_const = fit(X.assign(five=5.0), y)
+        m_zero = fit(X.assign(zero=0.0), y)
+    with pytest.raises(CollinearityError, match="five") as info:
+        m_const.inference(X.assign(five=5.0), y)
+    assert info.value.columns == ["five"]
+    with pytest.raises(CollinearityError, match="no information") as info:
+        m_zero.inference(X.assign(zero=0.0), y)
+    assert info.value.columns == ["zero"]
+
+
+def test_near_collinearity_warns_with_names():
+    X, y = lbw()
+    rng = np.random.default_rng(0)
+    X = X.assign(age2=X.age + 1e-4 * rng.standard_normal(len(y)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit(X, y)
+    with pytest.warns(NumericalStabilityWarning, match=r"nearly collinear.*age"):
+        res = model.inference(X, y)
+    assert 1e-12 < res.rcond <= 1e-8
+    assert np.all(np.isfinite(res.bse))
+
+
+def test_separation_warns_and_suggests_firth():
+    x = np.array([[-3.0], [-2.0], [-1.0], [1.0], [2.0], [3.0], [0.5]])
+    y = np.array([0, 0, 0, 1, 1, 1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit(x, y)
+    with pytest.warns(PerfectSeparationWarning, match="firth"):
+        res = model.inference(x, y)
+    assert res.separation
+
+
+def test_no_intercept_null_model_is_offset_only():
+    X, y = spector()
+    model = fit(X, y, fit_intercept=False)
+    res = model.inference(X, y)
+    assert res.term_names == ["GPA", "TUCE", "PSI"] and res.df_model == 3
+    np.testing.assert_allclose(res.llnull, len(y) * np.log(0.5), rtol=1e-14)
+    ref = sm.Logit(np.asarray(y, float), np.asarray(X)).fit(
+        method="newton", disp=0, tol=1e-14
+    )
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8)
