@@ -97,11 +97,15 @@ def block_hessian(
 
 
 def block_value_grad_hessian(
-    block: Block, w: FloatArray, b: float
+    block: Block, w: FloatArray, b: float, hessian_stride: int = 1
 ) -> tuple[float, FloatArray, float, float, FloatArray, FloatArray, float]:
-    """:func:`block_value_grad` and :func:`block_hessian` from one ``X @ w``."""
+    """:func:`block_value_grad` and :func:`block_hessian` from one ``X @ w``.
+
+    ``hessian_stride = k > 1``: the Hessian sums from every k-th row only
+    (see :func:`logistic._kernels.value_grad_hessian`).
+    """
     return _kernels.value_grad_hessian(
-        block.X, block.y, w, b, block.offset, block.sample_weight
+        block.X, block.y, w, b, block.offset, block.sample_weight, hessian_stride
     )
 
 
@@ -231,12 +235,17 @@ class LogisticObjective:
         return self._assemble_hessian(hww, hwb, hbb, self.weight_sum)
 
     def value_gradient_hessian(
-        self, theta: FloatArray
+        self, theta: FloatArray, hessian_stride: int = 1
     ) -> tuple[float, FloatArray, FloatArray]:
-        """``(J(θ), ∇J(θ), ∇²J(θ))`` from a single pass over the data."""
+        """``(J(θ), ∇J(θ), ∇²J(θ))`` from a single pass over the data.
+
+        ``hessian_stride = k > 1`` estimates the Hessian from every k-th row
+        of each block (value and gradient stay exact): a subsampled Newton
+        step for ``n_samples ≫ n_features``.
+        """
         w, b = self.split(theta)
         loss, g_w, g_b, total, hww, hwb, hbb = self._reduce(
-            partial(block_value_grad_hessian, w=w, b=b)
+            partial(block_value_grad_hessian, w=w, b=b, hessian_stride=hessian_stride)
         )
         total = self._set_weight_sum(total)
         value = loss / total + 0.5 * self.l2 * float(w @ w)

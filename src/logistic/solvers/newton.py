@@ -5,7 +5,26 @@ the Hessian is not numerically positive definite, Levenberg damping
 ``H + μ I`` with μ increased until Cholesky succeeds; when the step is not a
 descent direction, the steepest-descent direction. Newton is affine
 invariant, so it runs on the original coordinates. It stops when the gradient
-max-norm in standardized coordinates is ≤ tol (as every solver); the Newton decrement ``gᵀH⁻¹g`` is recorded per iteration.
+max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
+decrement ``gᵀH⁻¹g`` is recorded per iteration.
+
+Cost per iteration (objectives that offer ``value_gradient_hessian``, data
+with at least ``FUSED_MIN_SIZE`` entries): one
+pass over the data that returns the value, the gradient *and* the Hessian at
+the trial point, so an accepted step already carries the next iteration's
+Hessian (two passes per iteration before). For ``n_samples`` much larger than
+``n_features`` the Hessian is estimated from every k-th row
+(``hessian_rows``, default ``max(50_000, 50·n_params)`` rows, so
+``k = n_samples // hessian_rows``): the step stays a descent direction
+(the estimate is positive definite), convergence becomes linear with a rate
+of about ``√(n_params / hessian_rows)``, and the ``syrk`` flops, which
+dominate an exact Newton iteration on 1M × 100 data, drop k-fold. Value and
+gradient are always exact, so the stopping rule is unchanged.
+
+Acceptance: Armijo's sufficient decrease, or, once the decrease is below the
+floating-point resolution of ``J`` (``|ΔJ| ≤ 64 ε |J|``), a smaller
+gradient (the rule of scikit-learn's Newton solver); without it a
+converged Newton step would backtrack to exhaustion on rounding noise.
 """
 
 from __future__ import annotations
@@ -24,6 +43,10 @@ from ._base import Capabilities, IterativeSolver, register
 
 __all__ = ["Newton"]
 
+#: Below this many entries of X (n_samples × n_params) a pass costs little:
+#: value+gradient and the Hessian are evaluated separately.
+FUSED_MIN_SIZE = 1_000_000
+
 
 @dataclass
 class _NewtonState:
@@ -34,6 +57,7 @@ class _NewtonState:
     step: float = 0.0
     decrement: float = float("nan")
     stop: str = ""
+    hessian: FloatArray | None = None
 
 
 @register
@@ -46,8 +70,31 @@ class Newton(IterativeSolver):
     def init_state(self, objective: Any, theta0: FloatArray) -> _NewtonState:
         self._warned = False
         self._criterion = ScaledObjective(objective)
-        f, g = objective.value_and_gradient(theta0)
-        return _NewtonState(theta0, f, g, self._gnorm(g))
+        self._stride = self._hessian_stride(objective)
+        f, g, H = self._evaluate(objective, theta0)
+        return _NewtonState(theta0, f, g, self._gnorm(g), hessian=H)
+
+    def _hessian_stride(self, objective: Any) -> int:
+        """Row stride of the Hessian estimate; 0 = no fused pass (small data)."""
+        fused = getattr(objective, "value_gradient_hessian", None)
+        n = getattr(getattr(objective, "data", None), "n_samples", None)
+        if fused is None or n is None or int(n) * objective.n_params < FUSED_MIN_SIZE:
+            return 0
+        rows = self.options.get("hessian_rows")
+        if rows is None:
+            rows = max(50_000, 50 * int(objective.n_params))
+        return max(1, int(n) // max(1, int(rows)))
+
+    def _evaluate(
+        self, objective: Any, theta: FloatArray
+    ) -> tuple[float, FloatArray, FloatArray | None]:
+        """Value, gradient and (fused objectives only) the Hessian in one pass."""
+        if self._stride == 0:
+            f, g = objective.value_and_gradient(theta)
+            return f, g, None
+        if self._stride > 1:
+            return objective.value_gradient_hessian(theta, hessian_stride=self._stride)
+        return objective.value_gradient_hessian(theta)
 
     def _gnorm(self, g: FloatArray) -> float:
         return float(np.max(np.abs(self._criterion.scaled_gradient(g)), initial=0.0))
@@ -63,13 +110,16 @@ class Newton(IterativeSolver):
         mu = 0.0
         for _ in range(40):
             try:
-                factor = cho_factor(H + mu * np.eye(H.shape[0]), lower=True, check_finite=False)
+                factor = cho_factor(
+                    H + mu * np.eye(H.shape[0]), lower=True, check_finite=False
+                )
                 d = -cho_solve(factor, g, check_finite=False)
                 if np.all(np.isfinite(d)):
                     if mu > 0:
                         self._warn(
-                            "Newton: the Hessian is singular or not positive definite "
-                            f"(collinear columns or separation?); damped with mu={mu:.3g}."
+                            "Newton: the Hessian is singular or not positive "
+                            "definite (collinear columns or separation?); damped "
+                            f"with mu={mu:.3g}."
                         )
                     return d
             except LinAlgError:
@@ -80,19 +130,26 @@ class Newton(IterativeSolver):
 
     def step(self, objective: Any, state: _NewtonState) -> _NewtonState:
         g = state.grad
-        d = self.direction(objective.hessian(state.theta), g)
+        H = state.hessian
+        if H is None:
+            H = objective.hessian(state.theta)
+        d = self.direction(H, g)
         slope = float(g @ d)
         if not slope < 0:
             self._warn("Newton: the step is not a descent direction; using -gradient.")
             d, slope = -g, -float(g @ g)
         t = 1.0
+        g_l1 = float(np.sum(np.abs(g)))
+        noise = 64 * np.finfo(float).eps * max(abs(state.value), 1e-300)
         for _ in range(int(self.options.get("max_backtracks", 50))):
             theta = state.theta + t * d
-            f, g_new = objective.value_and_gradient(theta)
-            if np.isfinite(f) and f <= state.value + 1e-4 * t * slope:
+            f, g_new, H_new = self._evaluate(objective, theta)
+            armijo = f <= state.value + 1e-4 * t * slope
+            flat = abs(f - state.value) <= noise and float(np.sum(np.abs(g_new))) < g_l1
+            if np.isfinite(f) and (armijo or flat):
                 return _NewtonState(
                     theta, f, g_new, self._gnorm(g_new),
-                    step=t, decrement=-slope,
+                    step=t, decrement=-slope, hessian=H_new,
                 )
             t *= 0.5
         state.stop = "line search could not decrease the objective (precision limit)"
