@@ -199,15 +199,15 @@ def _jsonable(value: Any) -> Any:
         return bool(value)
     if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
     if isinstance(value, np.ndarray):
         return [_jsonable(v) for v in value.tolist()]
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int, float)):
+    if value is None or isinstance(value, (str, int)):
         return value
     return None  # not representable (e.g. a Generator): stored as null
 
@@ -258,7 +258,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     }
     history = [
         {
-            str(k): float(v)
+            str(k): _jsonable(float(v))
             for k, v in entry.items()
             if isinstance(v, (int, float, np.number))
         }

@@ -1,0 +1,390 @@
+"""Model files (logistic.io): round trip, corruption, versions, limits, atomic writes.
+
+RELIABILITY rows P01-P07 and C17/C19 (library side).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import logistic
+from logistic import (
+    IntegrityError,
+    LogisticRegression,
+    ModelFormatError,
+    UnsupportedVersionError,
+    VersionMismatchWarning,
+)
+from logistic import io as lio
+
+
+def _fitted(
+    coef, intercept, classes=np.array([0, 1]), names=None
+) -> LogisticRegression:
+    """A model with given fitted state (no fit: exercises extreme values)."""
+    m = LogisticRegression()
+    coef = np.asarray(coef, dtype=np.float64)
+    m.coef_ = coef.reshape(1, -1)
+    m.intercept_ = np.array([intercept], dtype=np.float64)
+    m.classes_ = classes
+    m.n_features_in_ = coef.size
+    if names is not None:
+        m.feature_names_in_ = np.array(names, dtype=object)
+    m.n_iter_ = np.array([3])
+    m.converged_ = True
+    m.solver_ = "newton"
+    m.history_ = [{"iter": 0, "objective": 0.69, "grad_max_norm": 0.1}]
+    return m
+
+
+@pytest.fixture
+def ucla_model() -> LogisticRegression:
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    return LogisticRegression().fit(X, y)
+
+
+def _rewrite(path: Path, edit) -> None:
+    """Edit a model file's JSON and recompute its checksum (a *valid* file)."""
+    doc = json.loads(path.read_text())
+    edit(doc)
+    doc["checksum"]["value"] = (
+        __import__("hashlib").sha256(lio._canonical(doc)).hexdigest()
+    )
+    path.write_text(json.dumps(doc))
+
+
+# -- round trip (P02) ---------------------------------------------------------------
+def test_ucla_round_trip_predicts_identically(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    m2 = logistic.load(p)
+    X, _, _ = logistic.datasets.load_ucla_admissions()
+    assert np.array_equal(m2.coef_, ucla_model.coef_)
+    assert np.array_equal(m2.intercept_, ucla_model.intercept_)
+    assert np.array_equal(m2.predict_proba(X), ucla_model.predict_proba(X))
+    assert m2.get_params() == ucla_model.get_params()
+    assert m2.solver_ == ucla_model.solver_ and m2.converged_ == ucla_model.converged_
+    assert len(m2.history_) == len(ucla_model.history_)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    coef=st.lists(finite, min_size=1, max_size=8),
+    intercept=finite,
+    classes=st.sampled_from(
+        [
+            np.array([0, 1]),
+            np.array([-1, 1]),
+            np.array([0.0, 1.0]),
+            np.array(["no", "yes"]),
+            np.array([False, True]),
+            np.array(["a", "b"], dtype=object),
+        ]
+    ),
+    named=st.booleans(),
+)
+def test_round_trip_property(tmp_path, coef, intercept, classes, named):
+    # bitwise: -0.0, subnormals, ±1e300 all survive (shortest repr round-trips)
+    names = [f"f{i}" for i in range(len(coef))] if named else None
+    m = _fitted(coef, intercept, classes, names)
+    p = tmp_path / "m.json"
+    logistic.save(m, p)
+    m2 = logistic.load(p)
+    assert m2.coef_.tobytes() == m.coef_.tobytes()
+    assert m2.intercept_.tobytes() == m.intercept_.tobytes()
+    assert m2.classes_.dtype == np.asarray(classes).dtype
+    assert list(m2.classes_) == list(classes)
+    if named:
+        assert list(m2.feature_names_in_) == names
+    X = np.random.default_rng(0).normal(size=(5, len(coef)))
+    with np.errstate(all="ignore"):
+        assert np.array_equal(
+            m2.decision_function(X), m.decision_function(X), equal_nan=True
+        )
+        assert np.array_equal(m2.predict(X), m.predict(X))
+
+
+def test_extreme_values_bitwise(tmp_path):
+    coef = [-0.0, 5e-324, -1e300, 1e-310, 0.1 + 0.2]
+    m = _fitted(coef, -0.0)
+    m2 = logistic.load(logistic.save(m, tmp_path / "m.json"))
+    assert m2.coef_.tobytes() == np.array([coef]).tobytes()
+    assert np.signbit(m2.intercept_[0])
+
+
+def test_encoding_covariance_training_round_trip(ucla_model, tmp_path):
+    cov = np.arange(36.0).reshape(6, 6) / 7
+    names = ["Intercept", "a", "b", "c", "d", "e"]
+    enc = {"kind": "columns", "label": {"negative": "no", "positive": "yes"}}
+    p = logistic.save(
+        ucla_model,
+        tmp_path / "m.json",
+        encoding=enc,
+        covariance=cov,
+        covariance_names=names,
+        training={"rows_read": 400},
+    )
+    mf = lio.read_model_file(p)
+    assert mf.encoding == enc
+    assert np.array_equal(mf.covariance, cov) and mf.covariance_names == names
+    assert mf.training == {"rows_read": 400}
+
+
+def test_refuses_unfitted_and_nonfinite(tmp_path):
+    with pytest.raises(ValueError, match="unfitted"):
+        logistic.save(LogisticRegression(), tmp_path / "m.json")
+    with pytest.raises(ValueError, match="non-finite"):
+        logistic.save(_fitted([np.inf], 0.0), tmp_path / "m.json")
+    assert not (tmp_path / "m.json").exists()
+
+
+# -- corruption (P04) -------------------------------------------------------------------
+def test_truncated_at_many_offsets(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    raw = p.read_bytes()
+    q = tmp_path / "t.json"
+    for cut in range(1, len(raw) - 2, max(1, len(raw) // 150)):
+        q.write_bytes(raw[:cut])
+        with pytest.raises(ModelFormatError):
+            lio.load(q)
+        if cut > len(lio._PREFIX):
+            with pytest.raises(IntegrityError):
+                lio.load(q)
+
+
+def test_bit_flips_never_load_silently(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    raw = bytearray(p.read_bytes())
+    rng = np.random.default_rng(1)
+    q = tmp_path / "f.json"
+    start = raw.index(b'"model"')
+    for pos in rng.integers(start, len(raw) - 2, size=80):
+        flipped = bytearray(raw)
+        flipped[pos] ^= 1 << int(rng.integers(0, 7))
+        q.write_bytes(bytes(flipped))
+        try:
+            m = lio.load(q)
+        except ModelFormatError:
+            continue
+        # a flip in insignificant whitespace may still load: then it is identical
+        assert np.array_equal(m.coef_, ucla_model.coef_)
+
+
+def test_edited_coefficient_fails_checksum(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    doc = json.loads(p.read_text())
+    doc["model"]["coef"][0] += 1.0
+    p.write_text(json.dumps(doc))
+    with pytest.raises(IntegrityError, match="checksum"):
+        lio.load(p)
+
+
+def test_trailing_garbage_and_zero_fill(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    raw = p.read_bytes()
+    p.write_bytes(raw + b"garbage")
+    with pytest.raises(IntegrityError):
+        lio.load(p)
+    p.write_bytes(b"\0" * len(raw))
+    with pytest.raises(ModelFormatError, match="not a logistic model file"):
+        lio.load(p)
+
+
+# -- foreign and malicious files (P01) --------------------------------------------------
+class _Payload:
+    def __init__(self, sentinel: str) -> None:
+        self.sentinel = sentinel
+
+    def __reduce__(self):
+        return (open, (self.sentinel, "w"))
+
+
+def test_pickle_payload_is_not_executed(tmp_path):
+    sentinel = tmp_path / "pwned"
+    p = tmp_path / "m.json"
+    p.write_bytes(pickle.dumps(_Payload(str(sentinel))))
+    with pytest.raises(ModelFormatError, match="not a logistic model file"):
+        lio.load(p)
+    assert not sentinel.exists()
+
+
+@pytest.mark.parametrize("text", ['{"a": 1}', "[1, 2]", '"x"', "not json", "{}"])
+def test_foreign_json(tmp_path, text):
+    p = tmp_path / "m.json"
+    p.write_text(text)
+    with pytest.raises(ModelFormatError, match="not a logistic model file"):
+        lio.load(p)
+
+
+def test_injected_estimator_class_is_refused(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, lambda d: d["model"].update(estimator="os.system"))
+    with pytest.raises(ModelFormatError, match="unknown estimator 'os.system'"):
+        lio.load(p)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_only_raise_our_errors(tmp_path_factory, data):
+    p = tmp_path_factory.mktemp("fz") / "m.json"
+    p.write_bytes(data)
+    with pytest.raises(ModelFormatError):
+        lio.load(p)
+
+
+# -- versions (P05) ------------------------------------------------------------------------
+def test_newer_major_version_refused(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, lambda d: d.update(format_version="2.0", library_version="9.0.0"))
+    with pytest.raises(
+        UnsupportedVersionError,
+        match=r"written by logistic 9.0.0 \(format 2.0\); .* reads format <= 1",
+    ):
+        lio.load(p)
+
+
+def test_newer_minor_and_other_library_version_warns(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, lambda d: d.update(format_version="1.7", library_version="0.0.1"))
+    with pytest.warns(VersionMismatchWarning, match="written by logistic 0.0.1"):
+        m = lio.load(p)
+    assert np.array_equal(m.coef_, ucla_model.coef_)
+    with pytest.raises(ModelFormatError, match="strict"):
+        lio.load(p, strict=True)
+
+
+def test_unknown_fields_error_only_in_strict_mode(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, lambda d: d.update(extra_field=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lio.load(p)
+    with pytest.raises(ModelFormatError, match="unknown top-level"):
+        lio.load(p, strict=True)
+
+
+# -- semantic validation (P06) -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["model"]["coef"].pop(), "model.coef' must be a list of 5"),
+        (lambda d: d["model"].update(coef="abc"), "model.coef' must be a list"),
+        (lambda d: d["model"]["classes"].update(values=[0, 1, 2]), "2 distinct labels"),
+        (lambda d: d["model"]["classes"].update(values=[1, 1]), "2 distinct labels"),
+        (
+            lambda d: d["model"]["classes"].update(dtype="<U999999"),
+            "not an allowed dtype",
+        ),
+        (lambda d: d["model"]["classes"].update(dtype="V8"), "not an allowed dtype"),
+        (lambda d: d["model"].update(n_features_in=10**12), "outside"),
+        (lambda d: d["model"].update(coef_dtype="O"), "float64 or float32"),
+        (lambda d: d["model"].update(feature_names=[1, 2]), "feature_names"),
+        (lambda d: d["model"].pop("intercept"), "model.intercept"),
+        (lambda d: d["model"]["params"].update(class_weight=[1, 2]), "class_weight"),
+        (lambda d: d.update(covariance={"matrix": [[1.0]]}), "covariance.matrix"),
+    ],
+)
+def test_semantic_validation(ucla_model, tmp_path, edit, message):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, edit)
+    with pytest.raises(ModelFormatError, match=message):
+        lio.load(p)
+
+
+def test_nonfinite_literal_refused(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    text = p.read_text()
+    doc = json.loads(text)
+    first = repr(doc["model"]["coef"][0])
+    p.write_text(text.replace(first, "NaN", 1))
+    with pytest.raises(ModelFormatError):
+        lio.load(p)
+
+
+# -- resource limits (P07) -----------------------------------------------------------------
+def test_size_limit_checked_before_reading(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    with pytest.raises(ModelFormatError, match="more than the limit"):
+        lio.load(p, max_bytes=100)
+
+
+def test_deep_nesting_is_a_format_error(tmp_path):
+    p = tmp_path / "m.json"
+    p.write_text(
+        '{"format": "logistic-model", "x": ' + "[" * 100000 + "]" * 100000 + "}"
+    )
+    with pytest.raises(ModelFormatError):
+        lio.load(p)
+
+
+# -- atomic writes (P03, C17, C19) ----------------------------------------------------------
+def test_failed_replace_leaves_old_file_and_no_temp(ucla_model, tmp_path, monkeypatch):
+    p = tmp_path / "m.json"
+    p.write_text("old content")
+    monkeypatch.setattr(
+        os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space"))
+    )
+    with pytest.raises(OSError, match="No space"):
+        logistic.save(ucla_model, p)
+    assert p.read_text() == "old content"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["m.json"]
+
+
+def test_exception_while_writing_leaves_nothing(tmp_path):
+    p = tmp_path / "out.bin"
+
+    def writer(fh):
+        fh.write(b"partial")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        lio.atomic_write_bytes(p, writer)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_overwrite_false_refuses_and_keeps_bytes(ucla_model, tmp_path):
+    p = tmp_path / "m.json"
+    p.write_bytes(b"keep me")
+    with pytest.raises(FileExistsError):
+        logistic.save(ucla_model, p, overwrite=False)
+    assert p.read_bytes() == b"keep me"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["m.json"]
+
+
+def test_file_mode_follows_umask(ucla_model, tmp_path):
+    old = os.umask(0o022)
+    try:
+        p = logistic.save(ucla_model, tmp_path / "m.json")
+    finally:
+        os.umask(old)
+    assert p.stat().st_mode & 0o777 == 0o644
+
+
+def test_core_import_stays_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, logistic; bad = [m for m in ('pyarrow', 'typer', 'rich', "
+        "'matplotlib', 'formulaic') if m in sys.modules]; print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
