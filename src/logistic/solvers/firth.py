@@ -20,7 +20,9 @@ whose gradient is ``-U*(θ)/Σs`` with the *modified score*
 since ``∂/∂θ_j ½ log det I = ½ tr(I⁻¹ ∂I/∂θ_j) = Σ_i h_i (½ - σ(z_i)) x̃_ij``.
 The iteration is Heinze & Schemper's modified Fisher scoring
 ``θ ← θ + t I(θ)⁻¹ U*(θ)`` with the step ``t`` halved until ``F`` decreases
-(Armijo), and each step's largest standardized component capped at
+(Armijo; once ``F`` changes only by rounding, 64 ulp, a step is accepted
+when it lowers the gradient norm instead), and each step's largest
+standardized component capped at
 ``max_step`` (default 5, logistf's ``maxstep``). It stops when the gradient
 max-norm of ``F`` in standardized coordinates is ≤ tol, like every solver.
 Estimates are finite even under complete separation (``log det I → -∞`` as
@@ -47,6 +49,7 @@ from ._base import Capabilities, IterativeSolver, register
 __all__ = ["Firth", "FirthObjective"]
 
 F64 = np.float64
+EPS = float(np.finfo(np.float64).eps)
 
 
 def block_firth_correction(
@@ -200,11 +203,18 @@ class Firth(IterativeSolver):
         for _ in range(int(self.options.get("max_backtracks", 50))):
             theta = state.theta + t * d
             pt = self._firth.point(theta)
-            if np.isfinite(pt.value) and pt.value <= state.value + 1e-4 * t * slope:
-                assert pt.grad is not None
-                return _FirthState(
-                    pt.theta, pt.value, pt.grad, self._gnorm(pt.grad), pt.factor, step=t
+            if np.isfinite(pt.value) and pt.grad is not None:
+                gnorm = self._gnorm(pt.grad)
+                armijo = pt.value <= state.value + 1e-4 * t * slope
+                # within rounding of F, a smaller gradient decides (the precision
+                # limit of value comparisons is reached long before tol)
+                flat = abs(pt.value - state.value) <= 64 * EPS * max(
+                    1.0, abs(state.value)
                 )
+                if armijo or (flat and gnorm < state.grad_max_norm):
+                    return _FirthState(
+                        pt.theta, pt.value, pt.grad, gnorm, pt.factor, step=t
+                    )
             t *= 0.5
         state.stop = (
             "line search could not decrease the penalized objective (precision limit)"
