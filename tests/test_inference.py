@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 import statsmodels.api as sm
 from scipy.special import expit
 from scipy.stats import chi2
@@ -29,7 +30,7 @@ from logistic import (
     NumericalStabilityWarning,
     PerfectSeparationWarning,
 )
-from logistic.inference import CollinearityError, parse_constraints
+from logistic.inference import CollinearityError, fit_inference, parse_constraints
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -430,3 +431,43 @@ def test_no_intercept_null_model_is_offset_only():
         method="newton", disp=0, tol=1e-14
     )
     np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8)
+
+
+def test_sparse_and_float32_input():
+    X, y = lbw()
+    Xn = X.to_numpy()
+    groups = np.asarray(X["age"] // 5)
+    dense = fit(Xn, y)
+    sparse = fit(sp.csr_matrix(Xn), y)
+    for cov_type, g in [("nonrobust", None), ("HC1", None), ("cluster", groups)]:
+        a = dense.inference(Xn, y, cov_type=cov_type, groups=g).cov_params()
+        b = sparse.inference(sp.csr_matrix(Xn), y, cov_type=cov_type, groups=g)
+        np.testing.assert_allclose(b.cov_params(), a, rtol=1e-9)
+    # float32 data stay float32: standard errors to float32 accuracy
+    res32 = fit(Xn.astype(np.float32), y).inference(Xn.astype(np.float32), y)
+    np.testing.assert_allclose(res32.bse, dense.inference(Xn, y).bse, rtol=1e-4)
+
+
+def test_functional_entry_point_and_unfitted_model():
+    X, y = spector()
+    model = fit(X, y)
+    a = fit_inference(model, X, y, cov_type="HC0")
+    b = model.inference(X, y, cov_type="HC0")
+    np.testing.assert_array_equal(a.cov_params(), b.cov_params())
+    assert a.term_names == ["Intercept", "GPA", "TUCE", "PSI"]
+    with pytest.raises(InvalidParameterError, match="not fitted"):
+        fit_inference(LogisticRegression(), X, y)
+    # numpy input: statsmodels-style names
+    assert fit(X.to_numpy(), y).inference(X.to_numpy(), y).term_names[1:] == [
+        "x1", "x2", "x3",
+    ]  # fmt: skip
+
+
+def test_class_weight_uses_the_fitted_weights_and_warns():
+    X, y = spector()
+    model = fit(X, y, class_weight={0: 1.0, 1: 2.0})
+    with pytest.warns(UserWarning, match="class_weight"):
+        res = model.inference(X, y)
+    w = np.where(np.asarray(y) == 1, 2.0, 1.0)
+    ref = fit(X, y).fit(X, y, sample_weight=w).inference(X, y, sample_weight=w)
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-10)
