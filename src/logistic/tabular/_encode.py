@@ -31,7 +31,7 @@ from ._columns import (
     require_columns,
     string_column,
 )
-from ._formula import apply_formula, fit_formula, parse_formula
+from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
 from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
 
@@ -226,7 +226,7 @@ def fit_design(
     roles = [c for c in (target, weights, offset) if c is not None]
     require_columns(raw, roles, "--weights/--offset")
     if rhs is not None:
-        used = sorted(v for v in variables if v in raw.table.column_names)
+        used = formula_columns(raw.table.column_names, rhs, variables)
     else:
         used = _choose_features(raw, target, features, drop, roles)
     keep, dropped = check_missing(raw, roles + used, missing)

@@ -13,6 +13,7 @@ than silently changed. Categories not seen at fit time are an error.
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 
-__all__ = ["parse_formula", "fit_formula", "apply_formula"]
+__all__ = ["parse_formula", "formula_columns", "fit_formula", "apply_formula"]
 
 
 def parse_formula(formula: str) -> tuple[str, str, set[str]]:
@@ -47,6 +48,16 @@ def parse_formula(formula: str) -> tuple[str, str, set[str]]:
             f"{target!r}"
         )
     return target, rhs, variables - {target}
+
+
+def formula_columns(columns: list[str], rhs: str, variables: set[str]) -> list[str]:
+    """Data columns a right-hand side uses (also inside transforms like center(x))."""
+    used = []
+    for c in columns:
+        pattern = r"(?<![\w.])" + re.escape(c) + r"(?![\w.])"
+        if c in variables or re.search(pattern, rhs):
+            used.append(c)
+    return used
 
 
 def _jsonable(value: Any) -> Any:

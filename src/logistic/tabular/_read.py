@@ -196,7 +196,29 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
             hint = " (the file must be UTF-8; convert it, e.g. with iconv)"
         raise DataValidationError(f"{path}: cannot read CSV: {msg}{hint}") from None
     _check_columns(table.column_names, path)
+    _check_utf8(table, path)
     return RawData(path=path, format="csv", table=table, delimiter=delimiter)
+
+
+def _check_utf8(table: Any, path: str) -> None:
+    """pyarrow reads invalid UTF-8 as binary columns: refuse them, naming the line."""
+    import pyarrow as pa
+
+    for name in table.column_names:
+        t = table.schema.field(name).type
+        if not (pa.types.is_binary(t) or pa.types.is_large_binary(t)):
+            continue
+        for i, value in enumerate(table.column(name).to_pylist()):
+            try:
+                if value is not None:
+                    value.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataValidationError(
+                    f"{path}: column {name!r} is not valid UTF-8 text at line {i + 2} "
+                    f"(byte {exc.start} of the value: {value[:20]!r}); "
+                    "convert the file "
+                    "to UTF-8, e.g. iconv -f latin1 -t utf-8"
+                ) from None
 
 
 def _check_columns(names: list[str], path: str) -> None:
