@@ -517,7 +517,8 @@ class LogisticRegression:
 
     def predict(self, X: Any) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
-        return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
+        z = self.decision_function(X)
+        return self.classes_[(z > 0).astype(np.intp)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Mean accuracy (weighted by ``sample_weight``)."""

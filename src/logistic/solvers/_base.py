@@ -273,7 +273,7 @@ class IterativeSolver(Solver):
             grad_max_norm=state.grad_max_norm, step=0.0,
         )
         n_iter, status = 0, f"reached max_iter={self.max_iter}"
-        best, since_best = state.grad_max_norm, 0
+        best, since_best, best_value = state.grad_max_norm, 0, state.value
         patience = int(self.options.get("patience", 25))
         while state.grad_max_norm > self.tol:
             if n_iter >= self.max_iter:
@@ -292,10 +292,14 @@ class IterativeSolver(Solver):
                 history, t0, iter=n_iter, objective=state.value,
                 grad_max_norm=state.grad_max_norm, step=state.step,
             )
+            # A stall needs both: no new best gradient norm and no decrease of J
+            # beyond its rounding noise (GD's gradient norm is not monotone).
+            noise = 64 * np.finfo(float).eps * max(1.0, abs(best_value))
+            since_best += 1
+            if state.value < best_value - noise:
+                best_value, since_best = state.value, 0
             if state.grad_max_norm < best:
                 best, since_best = state.grad_max_norm, 0
-            else:
-                since_best += 1
             if getattr(state, "stop", None):
                 status = state.stop
                 break
