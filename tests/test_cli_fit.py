@@ -13,9 +13,9 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import sklearn.metrics as skm
-from conftest import data_path
 
 import logistic
+from conftest import data_path
 from logistic.cli.app import main
 
 R_UCLA = {  # term: (estimate, std. error) from the README table

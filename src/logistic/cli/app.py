@@ -50,27 +50,35 @@ def _fail(exc: BaseException, json_out: bool) -> int:
     return code
 
 
+def _click_kind(exc: BaseException) -> str | None:
+    """Which click exception this is (typer may vendor its own copy of click)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    for kind in ("Exit", "Abort", "ClickException"):
+        if kind in names:
+            return kind
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    import click
-
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     json_out = "--json" in args
     try:
         app(args=args, prog_name="logistic", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
-        print("interrupted", file=sys.stderr)
-        return EX_INTERRUPTED
-    except click.ClickException as exc:
-        exc.show()
-        return EX_USAGE if exc.exit_code == 2 else exc.exit_code
     except SystemExit as exc:
         return int(exc.code or 0)
-    except BaseException as exc:  # every other error: one line and an exit code
+    except BaseException as exc:  # every error: one line and an exit code
+        kind = _click_kind(exc)
+        if kind == "Exit":
+            return int(getattr(exc, "exit_code", 0))
+        if kind == "Abort":
+            print("interrupted", file=sys.stderr)
+            return EX_INTERRUPTED
+        if kind == "ClickException":
+            exc.show()  # type: ignore[attr-defined]
+            return EX_USAGE
         if debug and not isinstance(exc, KeyboardInterrupt):
             raise
         return _fail(exc, json_out)

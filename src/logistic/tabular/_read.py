@@ -190,7 +190,7 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     except pa.ArrowInvalid as exc:
         msg = _arrow_message(exc)
         hint = ""
-        if "expected" in msg and "columns" in msg:
+        if "expected" in msg.lower() and "columns" in msg:
             hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
         if "UTF8" in msg or "utf8" in msg.lower():
             hint = " (the file must be UTF-8; convert it, e.g. with iconv)"
