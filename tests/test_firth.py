@@ -222,9 +222,17 @@ def test_registry_and_refusals():
         and SOLVERS["firth"].capabilities.needs_hessian
     )
     X, y = endometrial()
-    obj = LogisticObjective.from_arrays(X.to_numpy(), y.astype(float), l2=0.1)
-    with pytest.raises(InvalidParameterError, match="l2=0"):
-        get_solver("firth")().solve(obj, np.zeros(4))
+    # an L2 term of the objective is added to Firth's penalized objective:
+    # ℓ + ½ log det I - (λ n / 2)‖w‖² is stationary at the solution
+    lam = 0.1
+    obj = LogisticObjective.from_arrays(X.to_numpy(), y.astype(float), l2=lam)
+    coef = get_solver("firth")(tol=1e-10).solve(obj, np.zeros(4)).coef
+    theta = np.r_[coef[3], coef[:3]]
+
+    def ridge_firth(t):
+        return penalized_loglik(t, X.to_numpy(), y) - lam * len(y) / 2 * t[1:] @ t[1:]
+
+    np.testing.assert_allclose(fd_gradient(ridge_firth, theta), 0.0, atol=1e-6)
     model = firth(X, y)
     with pytest.raises(InvalidParameterError, match="nonrobust"):
         model.inference(X, y, cov_type="HC0")

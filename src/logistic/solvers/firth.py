@@ -26,7 +26,9 @@ standardized component capped at
 ``max_step`` (default 5, logistf's ``maxstep``). It stops when the gradient
 max-norm of ``F`` in standardized coordinates is ≤ tol, like every solver.
 Estimates are finite even under complete separation (``log det I → -∞`` as
-``‖θ‖ → ∞``). Only the unpenalized objective (``l2 = 0``) is accepted.
+``‖θ‖ → ∞``). An L2 term of the objective (``l2 = λ > 0``; the estimator
+never sets one with ``penalty="firth"``) is simply added: ``F + (λ/2)‖w‖²``,
+with ``I`` still the Fisher information without it.
 """
 
 from __future__ import annotations
@@ -49,7 +51,37 @@ from ._base import Capabilities, IterativeSolver, register
 __all__ = ["Firth", "FirthObjective"]
 
 F64 = np.float64
+CHUNK_BYTES = 2**20
 EPS = float(np.finfo(np.float64).eps)
+
+
+def _quadratic_forms(X: Any, A: FloatArray, fit_intercept: bool) -> FloatArray:
+    """``q_i = x̃_iᵀ A x̃_i`` row chunk by row chunk (temporaries ≤ ~CHUNK_BYTES).
+
+    X is never copied or densified as a whole: dense float32 rows are promoted
+    one chunk at a time, sparse rows give a dense ``(chunk, k)`` product only.
+    ``A`` (symmetric) is used through its leading rows ``A[:p]``, a contiguous
+    view, so it is never copied either.
+    """
+    n, p = X.shape
+    if A.flags.f_contiguous and not A.flags.c_contiguous:
+        A = A.T  # symmetric: the C-ordered view of the same matrix
+    top = A[:p]  # (p, k): [A_ww, a_wb]
+    rows = max(1, CHUNK_BYTES // (8 * max(p, 1)))
+    q = np.empty(n)
+    for start in range(0, n, rows):
+        Xc = X[start : start + rows]
+        if sp.issparse(Xc):
+            XA = np.asarray(Xc @ top, dtype=F64)
+            qc = np.asarray(Xc.multiply(XA[:, :p]).sum(axis=1), dtype=F64).ravel()
+        else:
+            Xc = np.asarray(Xc, dtype=F64)
+            XA = Xc @ top
+            qc = np.einsum("ij,ij->i", XA[:, :p], Xc)
+        if fit_intercept:
+            qc += 2.0 * XA[:, p] + A[p, p]
+        q[start : start + rows] = qc
+    return q
 
 
 def block_firth_correction(
@@ -68,16 +100,9 @@ def block_firth_correction(
     d = _math.hessian_weight(z)
     if block.sample_weight is not None:
         d = d * block.sample_weight.astype(F64, copy=False)
-    A_ww = A[:p, :p]
-    XA = np.asarray(X @ A_ww, dtype=F64)
-    if sp.issparse(X):
-        q = np.asarray(X.multiply(XA).sum(axis=1), dtype=F64).ravel()
-    else:
-        q = np.einsum("ij,ij->i", XA, X, dtype=F64)
-    if fit_intercept:
-        q += 2.0 * np.asarray(X @ A[:p, p], dtype=F64) + A[p, p]
-    t = d * q * (0.5 - _math.sigmoid(z))
-    return np.asarray(X.T @ t, dtype=F64).ravel(), float(t.sum())
+    t = d * _quadratic_forms(X, A, fit_intercept) * (0.5 - _math.sigmoid(z))
+    xt = np.asarray(X.T @ t.astype(X.dtype, copy=False), dtype=F64).ravel()
+    return xt, float(t.sum())
 
 
 @dataclass
@@ -90,6 +115,7 @@ class FirthPoint:
     logdet: float  # log det I(θ)
     factor: Any  # Cholesky factor of I(θ), or None if singular
     grad: FloatArray | None = None  # ∇F(θ) = -U*(θ)/Σs
+    newton: Any = None  # factor of I + Σs λ D when the objective has l2 = λ > 0
 
 
 class FirthObjective:
@@ -100,17 +126,25 @@ class FirthObjective:
     """
 
     def __init__(self, objective: Any) -> None:
-        if getattr(objective, "l2", 0.0) != 0.0:
-            raise InvalidParameterError(
-                "Firth's penalty replaces the L2 penalty: the objective must have l2=0 "
-                f"(got l2={objective.l2!r}); use penalty='firth' without alpha/C."
-            )
         self.objective = objective
         self.n_params = objective.n_params
+        self.l2 = float(getattr(objective, "l2", 0.0))
+        self._ridge = np.ones(self.n_params)
+        if objective.fit_intercept:
+            self._ridge[-1] = 0.0
 
     def information(self, theta: FloatArray) -> FloatArray:
-        """Fisher information ``I(θ) = X̃ᵀ W X̃`` (sum scale)."""
-        return self.objective.weight_sum * self.objective.hessian(theta)
+        """Fisher information ``I(θ) = X̃ᵀ W X̃`` (sum scale, without any L2 term)."""
+        total = self.objective.weight_sum
+        info = self.objective.hessian(theta)
+        info *= total
+        if self.l2:
+            info[np.diag_indices(self.n_params)] -= total * self.l2 * self._ridge
+        return info
+
+    def newton_matrix(self, point: FirthPoint) -> Any:
+        """Cholesky factor of ``I + Σs λ diag(1,…,1,0)`` (Σs × scoring matrix of F)."""
+        return point.factor if point.newton is None else point.newton
 
     def point(self, theta: FloatArray, *, with_grad: bool = True) -> FirthPoint:
         """Evaluate ``F`` (and optionally ``∇F``) at ``theta``."""
@@ -122,18 +156,26 @@ class FirthObjective:
             loss, g = obj.value(theta), None
         total = obj.weight_sum
         info = self.information(theta)
+        newton = None
         try:
-            factor = cho_factor(info, lower=True, check_finite=True)
+            if self.l2:
+                shifted = info.copy(order="F")
+                shifted[np.diag_indices(self.n_params)] += total * self.l2 * self._ridge
+                newton = cho_factor(shifted, lower=True, overwrite_a=True)
+            # I is not needed once factored: factor in place (p × p can be large);
+            # I is symmetric, so its transpose is the Fortran-ordered same matrix
+            factor = cho_factor(info.T, lower=True, overwrite_a=True, check_finite=True)
             diag = np.diag(factor[0])
             if not np.all(diag > 0):
                 raise LinAlgError("not positive definite")
         except (LinAlgError, ValueError):
-            return FirthPoint(theta, np.inf, loss, -np.inf, None, None)
+            return FirthPoint(theta, np.inf, loss, -np.inf, None)
         logdet = 2.0 * float(np.sum(np.log(diag)))
         value = loss - 0.5 * logdet / total
-        point = FirthPoint(theta, value, loss, logdet, factor)
+        point = FirthPoint(theta, value, loss, logdet, factor, None, newton)
         if with_grad:
-            A = cho_solve(factor, np.eye(self.n_params), check_finite=False)
+            eye = np.eye(self.n_params, order="F")
+            A = cho_solve(factor, eye, overwrite_b=True, check_finite=False)
             w, b = obj.split(theta)
             fn = partial(
                 block_firth_correction, w=w, b=b, A=A, fit_intercept=obj.fit_intercept
@@ -186,7 +228,13 @@ class Firth(IterativeSolver):
                 "the design has collinear or constant columns (or all-zero weights). "
                 "Remove them before fitting."
             )
-        return _FirthState(pt.theta, pt.value, pt.grad, self._gnorm(pt.grad), pt.factor)
+        return _FirthState(
+            pt.theta,
+            pt.value,
+            pt.grad,
+            self._gnorm(pt.grad),
+            self._firth.newton_matrix(pt),
+        )
 
     def _gnorm(self, g: FloatArray) -> float:
         return float(np.max(np.abs(self._criterion.scaled_gradient(g)), initial=0.0))
@@ -208,12 +256,12 @@ class Firth(IterativeSolver):
                 armijo = pt.value <= state.value + 1e-4 * t * slope
                 # within rounding of F, a smaller gradient decides (the precision
                 # limit of value comparisons is reached long before tol)
-                flat = abs(pt.value - state.value) <= 64 * EPS * max(
-                    1.0, abs(state.value)
-                )
+                rounding = 64 * EPS * max(1.0, abs(state.value))
+                flat = abs(pt.value - state.value) <= rounding
                 if armijo or (flat and gnorm < state.grad_max_norm):
+                    factor = self._firth.newton_matrix(pt)
                     return _FirthState(
-                        pt.theta, pt.value, pt.grad, gnorm, pt.factor, step=t
+                        pt.theta, pt.value, pt.grad, gnorm, factor, step=t
                     )
             t *= 0.5
         state.stop = (
