@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -46,12 +47,21 @@ from .._typing import Block
 from ._reduce import tree_sum
 from .in_memory import DEFAULT_BLOCK_BYTES
 
-__all__ = ["Chunked", "chunk_rows_for"]
+__all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
 T = TypeVar("T")
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+# What a reader raises for a bad file (pyarrow's ArrowInvalid is a ValueError,
+# ArrowIOError an OSError). MemoryError (ArrowMemoryError too) is never
+# reported as a bad file.
+_READ_ERRORS = (ValueError, OSError, NotImplementedError, EOFError, TypeError)
 # A raw chunk: (where, X, y_raw, sample_weight | None, offset | None).
 RawChunk = tuple[str, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+def natural_key(path: Path) -> list[Any]:
+    """Sort key reading digit runs as numbers (``part.2`` before ``part.10``)."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(path))]
 
 
 def chunk_rows_for(
@@ -172,11 +182,14 @@ class _ParquetSource:
         root = Path(path)
         if root.is_dir():
             self.files = sorted(
-                p
-                for p in root.rglob("*")
-                if p.is_file()
-                and p.suffix in PARQUET_SUFFIXES
-                and not p.name.startswith(("_", "."))
+                (
+                    p
+                    for p in root.rglob("*")
+                    if p.is_file()
+                    and p.suffix in PARQUET_SUFFIXES
+                    and not p.name.startswith(("_", "."))
+                ),
+                key=natural_key,
             )
             if not self.files:
                 raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
@@ -187,7 +200,7 @@ class _ParquetSource:
         self.name = str(root)
         try:
             names = pq.read_schema(self.files[0]).names
-        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        except _READ_ERRORS as exc:
             raise _reader_error(self.files[0], exc) from None
         self.spec = _ColumnSpec(
             names, target, features, weight, offset, str(self.files[0])
@@ -212,7 +225,7 @@ class _ParquetSource:
                     row0 += batch.num_rows
             except DataValidationError:
                 raise
-            except Exception as exc:
+            except _READ_ERRORS as exc:
                 raise _reader_error(path, exc) from None
 
 
@@ -242,7 +255,7 @@ class _CSVSource:
             reader = csv.open_csv(self.path, parse_options=self.parse)
             names = reader.schema.names
             reader.close()
-        except Exception as exc:
+        except _READ_ERRORS as exc:
             raise _reader_error(self.path, exc) from None
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
 
@@ -269,7 +282,7 @@ class _CSVSource:
                 row0 += batch.num_rows
         except DataValidationError:
             raise
-        except Exception as exc:
+        except _READ_ERRORS as exc:
             raise _reader_error(self.path, exc) from None
 
 

@@ -43,7 +43,14 @@ import numpy as np
 from .._exceptions import DataValidationError, IntegrityError
 from .._typing import Block
 from ._reduce import tree_sum
-from .chunked import PARQUET_SUFFIXES, _check_finite, _label_bytes, chunk_rows_for
+from .chunked import (
+    _READ_ERRORS,
+    PARQUET_SUFFIXES,
+    _check_finite,
+    _label_bytes,
+    chunk_rows_for,
+    natural_key,
+)
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = ["Dask", "is_dask_collection", "predict_proba", "decision_function"]
@@ -164,7 +171,7 @@ def _read_parquet_part(path: str, columns: list[str]) -> Any:
 
     try:
         return pq.read_table(path, columns=columns, use_threads=False).to_pandas()
-    except Exception as exc:
+    except _READ_ERRORS as exc:
         raise DataValidationError(
             f"cannot read {path}: {type(exc).__name__}: {exc}. The file is corrupt, "
             f"truncated or not in the expected format; fix or remove it and refit."
@@ -324,9 +331,13 @@ class Dask:
         root = Path(path)
         files = (
             sorted(
-                p
-                for p in root.rglob("*")
-                if p.suffix in PARQUET_SUFFIXES and not p.name.startswith(("_", "."))
+                (
+                    p
+                    for p in root.rglob("*")
+                    if p.suffix in PARQUET_SUFFIXES
+                    and not p.name.startswith(("_", "."))
+                ),
+                key=natural_key,
             )
             if root.is_dir()
             else [root]

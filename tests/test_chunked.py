@@ -1,0 +1,316 @@
+"""Out-of-core backend (Parquet, CSV, block iterables): RELIABILITY rows O01-O04, O06.
+
+Every test builds its data from an explicit seed in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+pcsv = pytest.importorskip("pyarrow.csv")
+
+from logistic import DataValidationError, IntegrityError, LogisticRegression  # noqa: E402
+from logistic._objective import LogisticObjective  # noqa: E402
+from logistic.backends._dispatch import as_backend, fit_backend  # noqa: E402
+from logistic.backends.chunked import Chunked  # noqa: E402
+from logistic.backends.in_memory import InMemory  # noqa: E402
+
+
+def make_data(n: int = 3000, p: int = 6, seed: int = 0, weights: bool = False):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * np.linspace(0.5, 3.0, p)
+    z = X @ np.linspace(-0.6, 0.6, p) - 0.3
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
+    w = rng.uniform(0.2, 2.0, n) if weights else None
+    return X, y, w
+
+
+def table(X, y, w=None, labels=None):
+    cols = {f"x{j}": X[:, j] for j in range(X.shape[1])}
+    cols["label"] = y if labels is None else np.asarray(labels)[y]
+    if w is not None:
+        cols["w"] = w
+    return pa.table(cols)
+
+
+def write_parquet_dir(path, X, y, w=None, sizes=(1000, 1300, 700), row_group=317):
+    path.mkdir()
+    start = 0
+    for k, size in enumerate(sizes):
+        sl = slice(start, start + size)
+        pq.write_table(
+            table(X[sl], y[sl], None if w is None else w[sl]),
+            path / f"part-{k}.parquet",
+            row_group_size=row_group,
+        )
+        start += size
+    assert start == X.shape[0]
+    return path
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_data()
+
+
+# -- O01: streamed sums equal in-memory sums ------------------------------------------
+def _vg(backend, theta):
+    return LogisticObjective(backend, l2=0.01).value_and_gradient(theta)
+
+
+def test_value_gradient_equal_in_memory_bitwise_for_same_grid(tmp_path, data):
+    X, y, _ = data
+    write_parquet_dir(tmp_path / "d", X, y)
+    theta = np.random.default_rng(1).standard_normal(X.shape[1] + 1) * 0.1
+    mem = InMemory(X, y.astype(float), block_bytes=X.nbytes)  # one block
+    f0, g0 = _vg(mem, theta)
+    f1, g1 = _vg(
+        Chunked.from_parquet(tmp_path / "d", target="label", chunk_rows=X.shape[0]),
+        theta,
+    )
+    assert f1 == f0
+    np.testing.assert_array_equal(g1, g0)
+
+
+def test_storage_layout_does_not_change_sums(tmp_path, data):
+    """Same rows, same chunk_rows, different files/row groups: bitwise equal."""
+    X, y, _ = data
+    a = write_parquet_dir(tmp_path / "a", X, y, sizes=(3000,), row_group=3000)
+    b = write_parquet_dir(tmp_path / "b", X, y, sizes=(1, 1499, 11, 1489), row_group=7)
+    theta = np.random.default_rng(2).standard_normal(X.shape[1] + 1) * 0.1
+    fa, ga = _vg(Chunked.from_parquet(a, target="label", chunk_rows=256), theta)
+    fb, gb = _vg(Chunked.from_parquet(b, target="label", chunk_rows=256), theta)
+    assert fa == fb
+    np.testing.assert_array_equal(ga, gb)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cuts=st.lists(st.integers(0, 400), min_size=0, max_size=8), rows=st.integers(1, 700)
+)
+def test_any_chunking_matches_in_memory(cuts, rows):
+    X, y, w = make_data(n=400, p=4, seed=3, weights=True)
+    edges = [0, *sorted(cuts), 400]
+    blocks = [
+        (X[a:b], y[a:b], w[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
+    backend = Chunked.from_blocks(blocks, chunk_rows=rows)
+    assert backend.n_samples == 400
+    theta = np.linspace(-0.2, 0.3, 5)
+    f0, g0 = _vg(InMemory(X, y.astype(float), w), theta)
+    f1, g1 = _vg(backend, theta)
+    assert f1 == pytest.approx(f0, rel=1e-12)
+    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd"])
+def test_fit_reaches_in_memory_optimum(tmp_path, data, solver):
+    X, y, _ = data
+    write_parquet_dir(tmp_path / "d", X, y)
+    ref = LogisticRegression(solver=solver).fit(X, y)
+    model = LogisticRegression(solver=solver)
+    backend = as_backend(tmp_path / "d", "label", chunk_rows=409)
+    fit_backend(model, backend)
+    assert abs(model.objective_ - ref.objective_) <= 1e-10 * abs(ref.objective_)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=0, atol=1e-8)
+    assert list(model.feature_names_in_) == [f"x{j}" for j in range(X.shape[1])]
+    assert backend.rows_read == backend.n_passes * X.shape[0]  # NL-rows
+
+
+def test_csv_with_string_labels_and_weight_column(tmp_path):
+    X, y, w = make_data(n=1500, seed=4, weights=True)
+    path = tmp_path / "d.csv"
+    pcsv.write_csv(table(X, y, w, labels=["no", "yes"]), path)
+    ref = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y, sample_weight=w)
+    backend = as_backend(path, "label", sample_weight="w", chunk_bytes=2**16)
+    assert list(backend.classes_) == ["no", "yes"]
+    assert backend.weight_sum == pytest.approx(w.sum(), rel=1e-14)
+    model = fit_backend(LogisticRegression(penalty="l2", alpha=1e-3), backend)
+    assert list(model.classes_) == ["no", "yes"]
+    np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
+
+
+def test_float32_blocks_stay_float32(tmp_path, data):
+    X, y, _ = data
+    seen = []
+    backend = Chunked.from_blocks(lambda: iter([(X, y)]), dtype=np.float32)
+    backend.map_reduce(lambda b: seen.append(b.X.dtype) or 0.0)
+    assert seen == [np.float32]
+    model = fit_backend(LogisticRegression(), backend)
+    ref = LogisticRegression().fit(X.astype(np.float32), y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-4, atol=1e-5)
+
+
+# -- O02: empty chunks, header-only files ---------------------------------------------
+def test_empty_blocks_and_empty_files_are_fine(tmp_path, data):
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    pq.write_table(table(X[:0], y[:0]), d / "part-1a-empty.parquet")
+    blocks = [
+        (X[:0], y[:0]),
+        (X[:1000], y[:1000]),
+        (X[1000:1000], y[1000:1000]),
+        (X[1000:], y[1000:]),
+        (X[:0], y[:0]),
+    ]
+    ref = LogisticRegression().fit(X, y)
+    for backend in (Chunked.from_blocks(blocks), as_backend(d, "label")):
+        assert backend.n_samples == X.shape[0]
+        model = fit_backend(LogisticRegression(), backend)
+        np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
+
+
+def test_header_only_csv_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("x0,x1,label\n")
+    with pytest.raises(DataValidationError, match="empty.csv.*no rows"):
+        as_backend(path, "label")
+
+
+# -- O03 / O04 / C14: bad data fails naming file, row and column --------------
+def test_corrupt_parquet_file_is_named_and_fails_fast(tmp_path, data):
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    raw = (d / "part-1.parquet").read_bytes()
+    (d / "part-1.parquet").write_bytes(raw[: len(raw) // 2])  # truncated
+    t0 = time.perf_counter()
+    with pytest.raises(DataValidationError, match=r"part-1\.parquet"):
+        as_backend(d, "label")
+    assert time.perf_counter() - t0 < 10
+
+
+def test_csv_renamed_parquet_is_named(tmp_path, data):
+    X, y, _ = data
+    path = tmp_path / "fake.parquet"
+    pcsv.write_csv(table(X, y), path)
+    with pytest.raises(DataValidationError, match="fake.parquet"):
+        as_backend(path, "label")
+
+
+def test_nan_deep_in_stream_names_file_row_and_column(tmp_path, data):
+    X, y, _ = data
+    X = X.copy()
+    X[2345, 3] = np.nan
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    with pytest.raises(DataValidationError, match=r"part-2\.parquet.*2345.*'x3'"):
+        as_backend(d, "label")
+
+
+def test_missing_value_in_csv_names_the_row(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("x0,x1,label\n1,2,0\n3,,1\n4,5,0\n")
+    with pytest.raises(DataValidationError, match=r"'x1'.*row 1"):
+        as_backend(path, "label")
+
+
+def test_schema_drift_names_file_and_column(tmp_path, data):
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    t = pq.read_table(d / "part-2.parquet").drop(["x4"])
+    pq.write_table(t, d / "part-2.parquet")
+    with pytest.raises(DataValidationError, match=r"part-2\.parquet.*'x4'"):
+        as_backend(d, "label")
+
+
+def test_reordered_columns_are_matched_by_name(tmp_path, data):
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    t = pq.read_table(d / "part-1.parquet")
+    pq.write_table(t.select(list(reversed(t.column_names))), d / "part-1.parquet")
+    model = fit_backend(LogisticRegression(), as_backend(d, "label"))
+    np.testing.assert_allclose(
+        model.coef_, LogisticRegression().fit(X, y).coef_, atol=1e-8
+    )
+
+
+def test_labels_must_be_binary(tmp_path, data):
+    X, y, _ = data
+    with pytest.raises(DataValidationError, match="two"):
+        Chunked.from_blocks([(X, np.arange(len(y)) % 3)])
+    with pytest.raises(DataValidationError, match="two classes"):
+        Chunked.from_blocks([(X, np.zeros(len(y)))])
+
+
+def test_data_changing_during_fit_is_detected(data):
+    X, y, _ = data
+    calls = []
+
+    def blocks():
+        calls.append(1)
+        n = X.shape[0] if len(calls) < 3 else X.shape[0] - 10
+        return iter([(X[:n], y[:n])])
+
+    backend = Chunked.from_blocks(blocks)
+    with pytest.raises(IntegrityError, match="changed during the fit"):
+        fit_backend(LogisticRegression(), backend)
+
+
+def test_generator_is_refused_with_a_remedy(data):
+    X, y, _ = data
+    with pytest.raises(DataValidationError, match="callable"):
+        as_backend(iter([(X, y)]))
+
+
+def test_sgd_cannot_stream(data):
+    X, y, _ = data
+    with pytest.raises(ValueError, match="random access"):
+        fit_backend(LogisticRegression(solver="sgd"), Chunked.from_blocks([(X, y)]))
+
+
+def test_fingerprint_is_content_based_and_chunking_invariant(tmp_path, data):
+    X, y, _ = data
+    a = Chunked.from_blocks([(X, y)])
+    b = Chunked.from_blocks([(X[:7], y[:7]), (X[7:], y[7:])], chunk_rows=5)
+    X2 = X.copy()
+    X2[17, 0] += 1e-12
+    c = Chunked.from_blocks([(X2, y)])
+    assert a.fingerprint == b.fingerprint != c.fingerprint
+
+
+def test_progress_reports_passes_and_rows(data):
+    X, y, _ = data
+    seen = []
+    backend = Chunked.from_blocks([(X, y)], progress=seen.append)
+    fit_backend(LogisticRegression(solver="newton"), backend)
+    assert [s["pass"] for s in seen] == list(range(1, len(seen) + 1))
+    assert all(s["rows"] == X.shape[0] and s["rows_per_s"] > 0 for s in seen)
+
+
+def test_memory_stays_bounded_by_chunk_size():
+    """O07: 10x the rows, streamed from a generator, barely changes peak memory."""
+    import tracemalloc
+
+    def peak(n_blocks: int) -> int:
+        def blocks():
+            for k in range(n_blocks):
+                X, y, _ = make_data(n=2000, p=10, seed=k)
+                yield X, y
+
+        tracemalloc.start()
+        backend = Chunked.from_blocks(blocks, chunk_rows=1000)
+        LogisticObjective(backend).value_and_gradient(np.zeros(11))
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    small, big = peak(2), peak(20)
+    assert big < 1.1 * small, (small, big)
+
+
+def test_import_logistic_does_not_import_dask_or_pyarrow():
+    code = (
+        "import sys, logistic; bad = [m for m in ('dask', 'distributed', 'pyarrow') "
+        "if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
