@@ -211,20 +211,20 @@ class InferenceResults:
         alpha : float
             ``1 - alpha`` coverage.
         method : {"wald", "profile"}
-            ``"wald"``: ``params ± z_{1-α/2} bse``. ``"profile"`` (Firth fits
-            only): profile penalized-likelihood intervals as R's logistf.
+            ``"wald"``: ``params ± z_{1-α/2} bse`` (R ``confint.default``).
+            ``"profile"``: profile-likelihood intervals (R ``confint`` on a
+            glm), with Firth's penalized likelihood for Firth fits (logistf).
         """
         if not 0 < alpha < 1:
             raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
         if method == "profile":
-            from ._profile import profile_conf_int
+            from ._profile import LikelihoodPoints, profile_conf_int
 
-            if self.method != "Firth":
-                raise InvalidParameterError(
-                    "method='profile' is implemented for Firth fits only"
-                )
-            ci = profile_conf_int(FirthObjective(self._objective), self._theta, alpha)
-            return ci[self._perm]
+            if self.method == "Firth":
+                points: Any = FirthObjective(self._objective)
+            else:
+                points = LikelihoodPoints(self._objective)
+            return profile_conf_int(points, self._theta, alpha)[self._perm]
         if method != "wald":
             raise InvalidParameterError(
                 f"method must be 'wald' or 'profile'; got {method!r}"
