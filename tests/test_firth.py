@@ -240,8 +240,8 @@ def test_registry_and_refusals():
     d.columns = [c.strip("'") for c in d.columns]
     Xs, ys = d[["GPA", "TUCE", "PSI"]].astype(float), d.GRADE
     mle = LogisticRegression().fit(Xs, ys).inference(Xs, ys)
-    with pytest.raises(InvalidParameterError, match="Firth fits only"):
-        mle.conf_int(method="profile")
+    with pytest.raises(InvalidParameterError, match="'wald' or 'profile'"):
+        mle.conf_int(method="bootstrap")
     with pytest.raises(InvalidParameterError, match="cannot compare"):
         mle.lr_test(firth(Xs, ys).inference(Xs, ys))
 
