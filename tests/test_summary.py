@@ -121,3 +121,15 @@ def test_firth_summary_title_and_penalized_loglik():
     assert "Firth" in text.splitlines()[0]
     assert f"{res.llf_penalized:.4f}" in text and "Penalized LL:" in text
     assert "Separation" not in text
+
+
+def test_to_dataframe(ucla):
+    model, X, y = ucla
+    res = model.inference(X, y)
+    frame = res.to_dataframe(alpha=0.1)
+    assert list(frame.index) == res.term_names
+    expected = ["coef", "std err", "z", "P>|z|", "[0.05", "0.95]"]
+    assert list(frame.columns) == expected
+    np.testing.assert_array_equal(frame["std err"].to_numpy(), res.bse)
+    bounds = frame[["[0.05", "0.95]"]].to_numpy()
+    np.testing.assert_array_equal(bounds, res.conf_int(0.1))

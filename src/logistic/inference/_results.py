@@ -41,23 +41,22 @@ from scipy import stats
 
 from .._exceptions import (
     ConvergenceWarning,
-    DataValidationError,
     InvalidParameterError,
     PerfectSeparationWarning,
 )
-from .._objective import LogisticObjective, block_logits
-from .._scaling import ScaledObjective, column_moments
+from .._objective import LogisticObjective
+from .._scaling import column_moments
 from .._typing import Block, FloatArray
-from .._validation import check_vector, check_X, check_y_binary, feature_names_of
 from ..solvers import get_solver
 from ..solvers.firth import FirthObjective
+from ._checks import check_matches_fit, penalty_of, prepare
+from ._checks import separation as separation_of
 from ._covariance import COV_TYPES, invert_information, robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
 
 __all__ = ["InferenceResults", "fit_inference"]
 
 F64 = np.float64
-SEPARATION_LOGIT = 30.0
 
 
 def _xlogx(v: FloatArray) -> FloatArray:
@@ -72,7 +71,9 @@ class InferenceResults:
 
     Built by :func:`fit_inference` (or ``LogisticRegression.inference``).
     Quantities are computed on first access and cached. Array attributes are
-    in display order (``term_names``: intercept first).
+    in display order (``term_names``: intercept first). The object refers to
+    (never copies) the data it was given, for the lazily computed quantities
+    (null model, robust covariances, profile intervals), while it lives.
 
     Attributes
     ----------
@@ -232,6 +233,31 @@ class InferenceResults:
         half = stats.norm.isf(alpha / 2.0) * self.bse
         return np.column_stack([self.params - half, self.params + half])
 
+    def to_dataframe(self, alpha: float = 0.05) -> Any:
+        """The coefficient table as a pandas DataFrame indexed by ``term_names``.
+
+        Columns ``coef``, ``std err``, ``z``, ``P>|z|`` and the Wald bounds
+        ``[α/2`` and ``1-α/2]`` (pandas is an optional dependency).
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - pandas is optional
+            raise ImportError(
+                "to_dataframe() needs pandas (pip install pandas)"
+            ) from exc
+        ci = self.conf_int(alpha)
+        return pd.DataFrame(
+            {
+                "coef": self.params,
+                "std err": self.bse,
+                "z": self.zvalues,
+                "P>|z|": self.pvalues,
+                f"[{alpha / 2:g}": ci[:, 0],
+                f"{1 - alpha / 2:g}]": ci[:, 1],
+            },
+            index=pd.Index(self.term_names, name="term"),
+        )
+
     # -- likelihoods ------------------------------------------------------------------
     @cached_property
     def llf(self) -> float:
@@ -356,120 +382,6 @@ class InferenceResults:
         )
 
 
-# -- construction and the data check ---------------------------------------------------
-def _penalty_of(model: Any, total: float) -> tuple[float, float]:
-    l1 = getattr(model, "penalty_l1_", None)
-    l2 = getattr(model, "penalty_l2_", None)
-    if l1 is not None and l2 is not None:
-        return float(l1), float(l2)
-    from ..estimator import penalty_strengths
-
-    return penalty_strengths(
-        getattr(model, "penalty", None),
-        getattr(model, "alpha", 0.0),
-        getattr(model, "l1_ratio", 0.0),
-        getattr(model, "C", None),
-        total,
-    )
-
-
-def _check_matches_fit(
-    model: Any, objective: LogisticObjective, theta: FloatArray, firth: bool
-) -> None:
-    if firth:
-        grad = FirthObjective(objective).point(theta).grad
-        if grad is None:
-            raise DataValidationError(
-                "the Fisher information is singular at the fitted coefficients: the "
-                "data differ from the training data, or the design is collinear"
-            )
-    else:
-        grad = objective.gradient(theta)
-    gnorm = float(
-        np.max(np.abs(ScaledObjective(objective).scaled_gradient(grad)), initial=0.0)
-    )
-    recorded = getattr(model, "grad_max_norm_", None)
-    if recorded is None:
-        history = getattr(model, "history_", None) or [{}]
-        recorded = history[-1].get("grad_max_norm", 0.0)
-    recorded = float(recorded)
-    tol = float(getattr(model, "tol_", 1e-10))
-    limit = 10.0 * max(tol, recorded, 1e-12)
-    if not gnorm <= limit:
-        raise DataValidationError(
-            "the data passed for inference do not match the data the model was fitted "
-            f"on: the gradient at the fitted coefficients has standardized max-norm "
-            f"{gnorm:.3g} > {limit:.3g}. The estimator does not store its training "
-            "data: pass exactly the same X, y, sample_weight and offset as to fit()."
-        )
-
-
-def _separation(
-    model: Any, objective: LogisticObjective, theta: FloatArray
-) -> str | None:
-    """The model's ``separation_`` or, failing that, fitted logits beyond 30."""
-    kind = getattr(model, "separation_", None)
-    if kind:
-        return str(kind)
-    d = objective.data
-    w, b = objective.split(theta)
-    z = np.asarray(block_logits(Block(d.X, d.y, d.sample_weight, d.offset), w, b))
-    extreme = ((z > 0) == (np.asarray(d.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
-    if d.sample_weight is not None:
-        extreme &= d.sample_weight > 0
-    return "suspected" if np.any(extreme) else None
-
-
-def _prepare(
-    model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
-) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
-    """Validate the data as ``fit`` did (same weights, incl. ``class_weight``)."""
-    frame_names = feature_names_of(X)
-    prepare = getattr(model, "_prepare_arrays", None)
-    if prepare is not None:  # the estimator's own preprocessing: identical weights
-        data = prepare(X, y, sample_weight, offset)
-        X, classes, y01 = data.X, data.classes, data.y01
-        sw, off = data.sample_weight, data.offset
-    else:
-        X = check_X(X)
-        classes, y01 = check_y_binary(y, X.shape[0])
-        sw = None
-        if sample_weight is not None:
-            sw = check_vector(
-                sample_weight, X.shape[0], "sample_weight", nonnegative=True
-            )
-        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
-    if X.shape[1] != model.n_features_in_:
-        raise DataValidationError(
-            f"X has {X.shape[1]} features, but the model was fitted with "
-            f"{model.n_features_in_}"
-        )
-    fitted = getattr(model, "feature_names_in_", None)
-    if (
-        frame_names is not None
-        and fitted is not None
-        and list(frame_names) != list(fitted)
-    ):
-        raise DataValidationError(
-            f"X's columns {list(frame_names)} differ from those seen in fit "
-            f"{list(fitted)}"
-        )
-    if not np.array_equal(classes, model.classes_):
-        raise DataValidationError(
-            f"y has labels {list(classes)}, but the model was fitted on "
-            f"{list(model.classes_)}"
-        )
-    if getattr(model, "class_weight", None) is not None:
-        warnings.warn(
-            "the model was fitted with class_weight: inference treats the combined "
-            "weights as frequency weights (see logistic.inference._covariance), which "
-            "is rarely what class weights mean; the standard errors may be misleading.",
-            UserWarning,
-            stacklevel=3,
-        )
-    return X, np.asarray(y01, dtype=F64), sw, off
-
-
 def fit_inference(
     model: Any,
     X: Any,
@@ -529,11 +441,11 @@ def fit_inference(
             "Firth fits support cov_type='nonrobust' only (the inverse Fisher "
             f"information at Firth's estimate, as logistf); got {cov_type!r}"
         )
-    X, y01, sw, off = _prepare(model, X, y, sample_weight, offset)
+    X, y01, sw, off = prepare(model, X, y, sample_weight, offset)
     n, p = X.shape
     fitted_names = getattr(model, "feature_names_in_", None)
     if not firth:
-        l1, l2 = _penalty_of(model, float(n if sw is None else np.sum(sw)))
+        l1, l2 = penalty_of(model, float(n if sw is None else np.sum(sw)))
         if l1 > 0 or l2 > 0:
             raise InvalidParameterError(
                 f"inference is refused for a penalized fit (penalty={model.penalty!r}, "
@@ -553,8 +465,8 @@ def fit_inference(
             ConvergenceWarning,
             stacklevel=2,
         )
-    _check_matches_fit(model, objective, theta, firth)
-    separation = None if firth else _separation(model, objective, theta)
+    check_matches_fit(model, objective, theta, firth)
+    separation = None if firth else separation_of(model, objective, theta)
     if separation:
         warnings.warn(
             f"the training data are separated ({separation}): the "

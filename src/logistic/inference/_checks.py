@@ -1,0 +1,150 @@
+"""Checks that the data given for inference are the training data of the fit.
+
+Convention (owned here): the estimator keeps no training data, so inference
+re-validates X, y, sample_weight and offset exactly as ``fit`` did (through the
+estimator's own ``_prepare_arrays`` when it has one, so ``class_weight`` is
+applied identically) and then requires the gradient of the fitted objective
+(Firth's modified score for Firth fits) at the fitted coefficients to be ≈ 0:
+its max-norm in the solvers' standardized coordinates must be at most
+``10·max(tol_, grad_max_norm_, 1e-12)``. Penalized fits are refused here too,
+and separation is read from the fit's ``separation_`` (or suspected from
+fitted logits beyond ±``SEPARATION_LOGIT`` on their correct side).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from .._objective import LogisticObjective, block_logits
+from .._scaling import ScaledObjective
+from .._typing import Block, FloatArray
+from .._validation import check_vector, check_X, check_y_binary, feature_names_of
+from ..solvers.firth import FirthObjective
+
+__all__ = [
+    "SEPARATION_LOGIT",
+    "check_matches_fit",
+    "penalty_of",
+    "prepare",
+    "separation",
+]
+
+F64 = np.float64
+SEPARATION_LOGIT = 30.0
+
+
+def penalty_of(model: Any, total: float) -> tuple[float, float]:
+    l1 = getattr(model, "penalty_l1_", None)
+    l2 = getattr(model, "penalty_l2_", None)
+    if l1 is not None and l2 is not None:
+        return float(l1), float(l2)
+    from ..estimator import penalty_strengths
+
+    return penalty_strengths(
+        getattr(model, "penalty", None),
+        getattr(model, "alpha", 0.0),
+        getattr(model, "l1_ratio", 0.0),
+        getattr(model, "C", None),
+        total,
+    )
+
+
+def check_matches_fit(
+    model: Any, objective: LogisticObjective, theta: FloatArray, firth: bool
+) -> None:
+    if firth:
+        grad = FirthObjective(objective).point(theta).grad
+        if grad is None:
+            raise DataValidationError(
+                "the Fisher information is singular at the fitted coefficients: the "
+                "data differ from the training data, or the design is collinear"
+            )
+    else:
+        grad = objective.gradient(theta)
+    gnorm = float(
+        np.max(np.abs(ScaledObjective(objective).scaled_gradient(grad)), initial=0.0)
+    )
+    recorded = getattr(model, "grad_max_norm_", None)
+    if recorded is None:
+        history = getattr(model, "history_", None) or [{}]
+        recorded = history[-1].get("grad_max_norm", 0.0)
+    recorded = float(recorded)
+    tol = float(getattr(model, "tol_", 1e-10))
+    limit = 10.0 * max(tol, recorded, 1e-12)
+    if not gnorm <= limit:
+        raise DataValidationError(
+            "the data passed for inference do not match the data the model was fitted "
+            f"on: the gradient at the fitted coefficients has standardized max-norm "
+            f"{gnorm:.3g} > {limit:.3g}. The estimator does not store its training "
+            "data: pass exactly the same X, y, sample_weight and offset as to fit()."
+        )
+
+
+def separation(
+    model: Any, objective: LogisticObjective, theta: FloatArray
+) -> str | None:
+    """The model's ``separation_`` or, failing that, fitted logits beyond 30."""
+    kind = getattr(model, "separation_", None)
+    if kind:
+        return str(kind)
+    d = objective.data
+    w, b = objective.split(theta)
+    z = np.asarray(block_logits(Block(d.X, d.y, d.sample_weight, d.offset), w, b))
+    extreme = ((z > 0) == (np.asarray(d.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
+    if d.sample_weight is not None:
+        extreme &= d.sample_weight > 0
+    return "suspected" if np.any(extreme) else None
+
+
+def prepare(
+    model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
+) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
+    """Validate the data as ``fit`` did (same weights, incl. ``class_weight``)."""
+    frame_names = feature_names_of(X)
+    prepare = getattr(model, "_prepare_arrays", None)
+    if prepare is not None:  # the estimator's own preprocessing: identical weights
+        data = prepare(X, y, sample_weight, offset)
+        X, classes, y01 = data.X, data.classes, data.y01
+        sw, off = data.sample_weight, data.offset
+    else:
+        X = check_X(X)
+        classes, y01 = check_y_binary(y, X.shape[0])
+        sw = None
+        if sample_weight is not None:
+            sw = check_vector(
+                sample_weight, X.shape[0], "sample_weight", nonnegative=True
+            )
+        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    if X.shape[1] != model.n_features_in_:
+        raise DataValidationError(
+            f"X has {X.shape[1]} features, but the model was fitted with "
+            f"{model.n_features_in_}"
+        )
+    fitted = getattr(model, "feature_names_in_", None)
+    if (
+        frame_names is not None
+        and fitted is not None
+        and list(frame_names) != list(fitted)
+    ):
+        raise DataValidationError(
+            f"X's columns {list(frame_names)} differ from those seen in fit "
+            f"{list(fitted)}"
+        )
+    if not np.array_equal(classes, model.classes_):
+        raise DataValidationError(
+            f"y has labels {list(classes)}, but the model was fitted on "
+            f"{list(model.classes_)}"
+        )
+    if getattr(model, "class_weight", None) is not None:
+        warnings.warn(
+            "the model was fitted with class_weight: inference treats the combined "
+            "weights as frequency weights (see logistic.inference._covariance), which "
+            "is rarely what class weights mean; the standard errors may be misleading.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return X, np.asarray(y01, dtype=F64), sw, off
