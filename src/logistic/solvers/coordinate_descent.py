@@ -151,7 +151,10 @@ class NewtonCD(IterativeSolver):
         H = self._obj.hessian(state.theta)
         d, sweeps = self.direction(H, state)
         theta, F = state.theta, state.value
-        decrease = float(state.grad @ d) + self._penalty(theta + d) - self._penalty(theta)
+        # Σ λ_j (|θ_j + d_j| − |θ_j|) elementwise: the difference of the two sums
+        # would lose tiny steps to rounding near the optimum.
+        change = float(self._lam @ (np.abs(theta + d) - np.abs(theta)))
+        decrease = float(state.grad @ d) + change
         if not decrease < 0:
             state.stop = "no descent direction (KKT residual at its precision floor)"
             return state
