@@ -1,7 +1,10 @@
 """Solving in standardized coordinates, reporting on the original scale.
 
 Convention: with column means ``μ`` and scales ``σ`` (weighted by the sample
-weights), a solver iterates on ``θ' = [w', b']`` where
+weights; with an L2 term λ the scale is ``sqrt(σ² + 4λ)``, a Jacobi
+preconditioner that keeps each coordinate's curvature near 1/4 when the
+penalty dominates a near-constant column), a solver iterates on
+``θ' = [w', b']`` where
 
     w = w' / σ,     b = b' - Σ_j μ_j w'_j / σ_j
 
@@ -73,7 +76,10 @@ class ScaledObjective:
         tiny = std <= 1e-12 * np.maximum(1.0, np.abs(mean))
         center = objective.fit_intercept if center is None else center
         self.mean = np.where(tiny | (not center), 0.0, mean)
-        self.scale = np.where(tiny, 1.0, std)
+        # Jacobi preconditioning: the curvature of coordinate j is about
+        # (σ_j²/4 + λ)/scale_j², so scale_j = sqrt(σ_j² + 4λ) keeps every diagonal
+        # entry near 1/4 also when an L2 term dominates a near-constant column.
+        self.scale = np.where(tiny, 1.0, np.sqrt(std**2 + 4.0 * objective.l2))
         self.l2 = objective.l2
 
     def __getattr__(self, name: str) -> Any:
