@@ -85,18 +85,17 @@ def check_matches_fit(
 
 
 def separation(
-    model: Any, objective: LogisticObjective, theta: FloatArray
+    model: Any, data: Block, objective: LogisticObjective, theta: FloatArray
 ) -> str | None:
     """The model's ``separation_`` or, failing that, fitted logits beyond 30."""
     kind = getattr(model, "separation_", None)
     if kind:
         return str(kind)
-    d = objective.data
     w, b = objective.split(theta)
-    z = np.asarray(block_logits(Block(d.X, d.y, d.sample_weight, d.offset), w, b))
-    extreme = ((z > 0) == (np.asarray(d.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
-    if d.sample_weight is not None:
-        extreme &= d.sample_weight > 0
+    z = np.asarray(block_logits(data, w, b))
+    extreme = ((z > 0) == (np.asarray(data.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
+    if data.sample_weight is not None:
+        extreme &= data.sample_weight > 0
     return "suspected" if np.any(extreme) else None
 
 

@@ -291,7 +291,8 @@ def invert_information(
     rcond = float(evals[0] / evals[-1]) if evals[-1] > 0 else 0.0
     if rcond <= WARN_RCOND:
         small = np.flatnonzero(evals <= max(WARN_RCOND, SINGULAR_RCOND) * evals[-1])
-        parts, involved = [], []
+        parts: list[str] = []
+        involved: list[str] = []
         for j in small:
             text, cols = _describe_null(evecs[:, j], root, names)
             parts.append(f"{text} ≈ 0")

@@ -100,6 +100,7 @@ class InferenceResults:
         self,
         model: Any,
         objective: LogisticObjective,
+        data: Block,
         theta: FloatArray,
         *,
         cov_type: str,
@@ -109,6 +110,7 @@ class InferenceResults:
     ) -> None:
         self.model = model
         self._objective = objective
+        self._data = data
         self._theta = theta
         self.cov_type = cov_type
         self._groups = groups
@@ -131,8 +133,8 @@ class InferenceResults:
     # -- data ------------------------------------------------------------------
     @property
     def _block(self) -> Block:
-        d = self._objective.data
-        return Block(d.X, d.y, d.sample_weight, d.offset)
+        """All rows given for inference (X, y in {0, 1}, weights, offset)."""
+        return self._data
 
     def _obj_names(self) -> list[str]:
         return list(self.feature_names) + (["Intercept"] if self.fit_intercept else [])
@@ -271,16 +273,16 @@ class InferenceResults:
 
     @cached_property
     def _ll_saturated(self) -> float:
-        y = np.asarray(self._objective.data.y, dtype=F64)
-        s = self._objective.data.sample_weight
+        y = np.asarray(self._data.y, dtype=F64)
+        s = self._data.sample_weight
         v = _xlogx(y) + _xlogx(1.0 - y)
         return float(np.sum(v) if s is None else np.dot(s.astype(F64), v))
 
     @cached_property
     def llnull(self) -> float:
         """Log-likelihood of the null model (same offset and weights)."""
-        d = self._objective.data
-        n = d.X.shape[0]
+        d = self._data
+        n = d.n_rows
         null = LogisticObjective.from_arrays(
             np.zeros((n, 0), dtype=d.X.dtype),
             d.y,
@@ -453,8 +455,9 @@ def fit_inference(
                 "estimates are not those of the reported coefficients. Refit with "
                 "penalty=None (maximum likelihood) or penalty='firth'."
             )
+    data = Block(X, y01.astype(X.dtype), sw, off)
     objective = LogisticObjective.from_arrays(
-        X, y01.astype(X.dtype), sw, off, fit_intercept=bool(model.fit_intercept)
+        data.X, data.y, sw, off, fit_intercept=bool(model.fit_intercept)
     )
     coef = np.asarray(model.coef_, dtype=F64).ravel()
     theta = np.append(coef, float(model.intercept_[0])) if model.fit_intercept else coef
@@ -466,7 +469,7 @@ def fit_inference(
             stacklevel=2,
         )
     check_matches_fit(model, objective, theta, firth)
-    separation = None if firth else separation_of(model, objective, theta)
+    separation = None if firth else separation_of(model, data, objective, theta)
     if separation:
         warnings.warn(
             f"the training data are separated ({separation}): the "
@@ -484,6 +487,7 @@ def fit_inference(
     res = InferenceResults(
         model,
         objective,
+        data,
         theta,
         cov_type=cov_type,
         groups=groups,
