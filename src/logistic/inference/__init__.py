@@ -10,9 +10,11 @@ Public entry points:
 * :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``).
 
 Conventions live in the private modules' docstrings: covariance types and
-frequency weights in ``_covariance``, hypotheses in ``_hypothesis``, data
-checks and fit statistics in ``_results``, Firth's profile intervals in
-``_profile``.
+frequency weights in ``_covariance``, hypotheses in ``_hypothesis``, fit
+statistics and the null model in ``_results``, the check that the data are the
+training data in ``_checks``, profile-likelihood intervals in ``_profile``,
+rendering in ``_summary``. Firth's estimator itself is the solver
+:mod:`logistic.solvers.firth`.
 """
 
 from __future__ import annotations
