@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import data_path
 
+from conftest import data_path
 from logistic.cli.app import main
 
 GOOD = "x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n"
@@ -93,14 +93,16 @@ CASES = [
         {"data.csv": GOOD.replace("y", "Y").encode()},
         FIT,
         65,
-        "target column 'y' not found in data.csv (did you mean 'Y'?); available: 'x', 'Y'",
+        "target column 'y' not found in data.csv (did you mean 'Y'?); available: "
+        "'x', 'Y'",
     ),
     (
         "target only",
         {"data.csv": b"y\n0\n1\n"},
         FIT,
         65,
-        "data.csv: 0 feature columns left besides the target 'y'; the file needs at least "
+        "data.csv: 0 feature columns left besides the target 'y'; the file needs "
+        "at least "
         "one feature",
     ),
     (
@@ -108,7 +110,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n2,0\n"},
         FIT,
         65,
-        "target column 'y' in data.csv has a single class: 0 (n=2); logistic regression "
+        "target column 'y' in data.csv has a single class: 0 (n=2); logistic "
+        "regression "
         "needs two",
     ),
     (
@@ -116,7 +119,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n2,1\n3,2\n3,2\n"},
         FIT,
         65,
-        "target column 'y' in data.csv: only binary classification is supported, found 3 "
+        "target column 'y' in data.csv: only binary classification is supported, "
+        "found 3 "
         "distinct values: 0 (n=1), 1 (n=1), 2 (n=2)",
     ),
     (
@@ -124,7 +128,8 @@ CASES = [
         {"data.csv": b"x,y\n1,cat\n2,dog\n"},
         FIT,
         65,
-        "target column 'y' in data.csv has values 'cat' (n=1), 'dog' (n=1); which is the "
+        "target column 'y' in data.csv has values 'cat' (n=1), 'dog' (n=1); which "
+        "is the "
         "positive class? pass --positive VALUE",
     ),
     (
@@ -132,7 +137,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n2,\n3,1\n"},
         FIT,
         65,
-        "missing values in data.csv: column 'y' (1 row(s), first at line 3); drop those "
+        "missing values in data.csv: column 'y' (1 row(s), first at line 3); drop "
+        "those "
         "rows with --missing drop or fill them in",
     ),
     (
@@ -140,7 +146,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\nNaN,1\n3,0\n,1\n"},
         FIT,
         65,
-        "missing values in data.csv: column 'x' (2 row(s), first at line 3, line 5); drop "
+        "missing values in data.csv: column 'x' (2 row(s), first at line 3, line "
+        "5); drop "
         "those rows with --missing drop or fill them in",
     ),
     (
@@ -148,7 +155,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n2,1\nabc,0\n4,1\n"},
         FIT,
         65,
-        "column 'x' in data.csv is numeric but has non-numeric value 'abc' at line 4 (1 "
+        "column 'x' in data.csv is numeric but has non-numeric value 'abc' at line "
+        "4 (1 "
         "such value(s)); fix the data or mark missing values with an empty field or NA",
     ),
     (
@@ -156,7 +164,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n1e400,1\n"},
         FIT,
         65,
-        "column 'x' in data.csv has an infinite value at line 3; only finite numbers are "
+        "column 'x' in data.csv has an infinite value at line 3; only finite "
+        "numbers are "
         "allowed",
     ),
     (
@@ -164,7 +173,8 @@ CASES = [
         {"data.csv": b"x;y\n1;0\n2;1\n"},
         [*FIT, "--sep", ","],
         65,
-        "target column 'y' not found in data.csv; the header was read as one column with "
+        "target column 'y' not found in data.csv; the header was read as one "
+        "column with "
         "delimiter ',': pass the right --sep; available: 'x;y'",
     ),
     (
@@ -304,7 +314,7 @@ def test_existing_output_refused_then_forced(workdir, capsys):
     assert _files(workdir) == {"data.csv", "out.json"}
 
 
-# -- predict / evaluate with bad inputs -------------------------------------------------
+# -- predict / evaluate with bad inputs ------------------------------------------------
 def _predict_cases(model: Path) -> list:
     raw = model.read_bytes()
     return [
@@ -321,7 +331,8 @@ def _predict_cases(model: Path) -> list:
             {"new.csv": b"gre,gpa,rank\n500,3.1,1\n600,3.5,9\n"},
             ["predict", model, "new.csv", "-o", "p.csv"],
             65,
-            "new.csv has categories not seen at fit time: {np.int64(9)}; the model only "
+            "new.csv has categories not seen at fit time: {np.int64(9)}; the model "
+            "only "
             "knows the levels stored in the model file",
         ),
         (
@@ -337,7 +348,8 @@ def _predict_cases(model: Path) -> list:
             {"m.json": raw[:40], "new.csv": b"gre,gpa,rank\n500,3,1\n"},
             ["predict", "m.json", "new.csv", "-o", "p.csv"],
             65,
-            "model file m.json is truncated or corrupt (invalid JSON: Unterminated string "
+            "model file m.json is truncated or corrupt (invalid JSON: Unterminated "
+            "string "
             "starting at: line 3 column 3 (char 34)); re-create it with 'logistic fit'",
         ),
         (
@@ -348,7 +360,8 @@ def _predict_cases(model: Path) -> list:
             },
             ["predict", "m.json", "new.csv", "-o", "p.csv"],
             65,
-            "model file m.json is corrupt: its sha256 checksum does not match its content "
+            "model file m.json is corrupt: its sha256 checksum does not match its "
+            "content "
             "(edited, truncated or damaged); re-create it with 'logistic fit'",
         ),
         (

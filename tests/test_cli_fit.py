@@ -1,4 +1,4 @@
-"""``logistic fit`` → summary → predict → evaluate → report on real data (the README path).
+"""``logistic fit`` → summary → predict → evaluate on real data (the README path).
 
 Reference coefficients: R ``glm(admit ~ gre + gpa + factor(rank), binomial)`` as
 published by UCLA OARC (shared/data/ucla-admissions/README.md).

@@ -27,15 +27,13 @@ from logistic import (
 from logistic import io as lio
 
 
-def _fitted(
-    coef, intercept, classes=np.array([0, 1]), names=None
-) -> LogisticRegression:
+def _fitted(coef, intercept, classes=None, names=None) -> LogisticRegression:
     """A model with given fitted state (no fit: exercises extreme values)."""
     m = LogisticRegression()
     coef = np.asarray(coef, dtype=np.float64)
     m.coef_ = coef.reshape(1, -1)
     m.intercept_ = np.array([intercept], dtype=np.float64)
-    m.classes_ = classes
+    m.classes_ = np.array([0, 1]) if classes is None else classes
     m.n_features_in_ = coef.size
     if names is not None:
         m.feature_names_in_ = np.array(names, dtype=object)
@@ -154,7 +152,7 @@ def test_refuses_unfitted_and_nonfinite(tmp_path):
     assert not (tmp_path / "m.json").exists()
 
 
-# -- corruption (P04) -------------------------------------------------------------------
+# -- corruption (P04) ------------------------------------------------------------------
 def test_truncated_at_many_offsets(ucla_model, tmp_path):
     p = logistic.save(ucla_model, tmp_path / "m.json")
     raw = p.read_bytes()
@@ -206,7 +204,7 @@ def test_trailing_garbage_and_zero_fill(ucla_model, tmp_path):
         lio.load(p)
 
 
-# -- foreign and malicious files (P01) --------------------------------------------------
+# -- foreign and malicious files (P01) -------------------------------------------------
 class _Payload:
     def __init__(self, sentinel: str) -> None:
         self.sentinel = sentinel
@@ -248,7 +246,7 @@ def test_random_bytes_only_raise_our_errors(tmp_path_factory, data):
         lio.load(p)
 
 
-# -- versions (P05) ------------------------------------------------------------------------
+# -- versions (P05) --------------------------------------------------------------------
 def test_newer_major_version_refused(ucla_model, tmp_path):
     p = logistic.save(ucla_model, tmp_path / "m.json")
     _rewrite(p, lambda d: d.update(format_version="2.0", library_version="9.0.0"))
@@ -279,7 +277,7 @@ def test_unknown_fields_error_only_in_strict_mode(ucla_model, tmp_path):
         lio.load(p, strict=True)
 
 
-# -- semantic validation (P06) -------------------------------------------------------------
+# -- semantic validation (P06) ---------------------------------------------------------
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -317,7 +315,7 @@ def test_nonfinite_literal_refused(ucla_model, tmp_path):
         lio.load(p)
 
 
-# -- resource limits (P07) -----------------------------------------------------------------
+# -- resource limits (P07) -------------------------------------------------------------
 def test_size_limit_checked_before_reading(ucla_model, tmp_path):
     p = logistic.save(ucla_model, tmp_path / "m.json")
     with pytest.raises(ModelFormatError, match="more than the limit"):
@@ -333,7 +331,7 @@ def test_deep_nesting_is_a_format_error(tmp_path):
         lio.load(p)
 
 
-# -- atomic writes (P03, C17, C19) ----------------------------------------------------------
+# -- atomic writes (P03, C17, C19) -----------------------------------------------------
 def test_failed_replace_leaves_old_file_and_no_temp(ucla_model, tmp_path, monkeypatch):
     p = tmp_path / "m.json"
     p.write_text("old content")

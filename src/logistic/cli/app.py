@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     json_out = "--json" in args
     try:
-        app(args=args, prog_name="logistic", standalone_mode=False)
+        # non-standalone typer returns the code of typer.Exit (130 after Ctrl-C)
+        rv = app(args=args, prog_name="logistic", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
     except BaseException as exc:  # every error: one line and an exit code
@@ -82,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         if debug and not isinstance(exc, KeyboardInterrupt):
             raise
         return _fail(exc, json_out)
-    return 0
+    if rv == EX_INTERRUPTED:
+        return _fail(KeyboardInterrupt(), json_out)
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

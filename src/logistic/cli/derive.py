@@ -10,7 +10,10 @@ from ._common import EX_SOFTWARE, console
 def derive() -> None:
     """Print the verified derivation of the gradient; exit 1 if any step fails.
 
-    Example: ``logistic derive``
+    Each step of the derivation (sigmoid, log-likelihood, gradient, Hessian) is
+    checked symbolically with sympy.
+
+    Example: logistic derive
     """
     from .. import derivation
 

@@ -111,22 +111,15 @@ def coefficients_png(rows: list[dict[str, Any]]) -> bytes:
     if "ci_low" in rows[0]:
         lo = est - np.array([r["ci_low"] for r in rows])
         hi = np.array([r["ci_high"] for r in rows]) - est
-        ax.errorbar(
-            est,
-            y,
-            xerr=[lo, hi],
-            fmt="o",
-            color="C0",
-            ecolor="C0",
-            capsize=3,
-            label="estimate with 95% CI",
-        )
-        ax.legend(loc="best")
+        ax.errorbar(est, y, xerr=[lo, hi], fmt="o", color="C0", ecolor="C0", capsize=3)
+        ax.set_title("Coefficients with 95% confidence intervals")
     else:
         ax.plot(est, y, "o", color="C0")
     ax.axvline(0, color="grey", lw=1)
     ax.set_yticks(y, [str(r["term"]) for r in rows])
-    ax.set(xlabel="coefficient (log-odds)", title="Coefficients")
+    ax.set_xlabel("coefficient (log-odds)")
+    if "ci_low" not in rows[0]:
+        ax.set_title("Coefficients (no covariance stored: no intervals)")
     return _png(fig)
 
 

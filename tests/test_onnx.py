@@ -1,0 +1,81 @@
+"""ONNX export (RELIABILITY P08): onnxruntime agrees with the native model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import logistic
+from conftest import data_path
+from logistic.cli.app import main
+
+ort = pytest.importorskip("onnxruntime", reason="the 'onnx' extra is not installed")
+pytest.importorskip("onnx", reason="the 'onnx' extra is not installed")
+
+
+def _session(path):
+    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    d = tmp_path_factory.mktemp("onnx")
+    data = data_path("ucla-admissions", "binary.csv")
+    assert (
+        main(
+            [
+                "fit",
+                str(data),
+                "--formula",
+                "admit ~ gre + gpa + C(rank)",
+                "-o",
+                str(d / "m.json"),
+            ]
+        )
+        == 0
+    )
+    return d / "m.json"
+
+
+def _design():
+    X, _, _ = logistic.datasets.load_ucla_admissions()
+    return X  # gre, gpa, rank2..4: the formula's column order
+
+
+@pytest.mark.parametrize("double", [False, True])
+def test_export_matches_native(model_file, tmp_path, double):
+    out = tmp_path / "m.onnx"
+    args = ["export", str(model_file), "--onnx", str(out)] + (
+        ["--double"] if double else []
+    )
+    assert main(args) == 0
+    m = logistic.load(model_file)
+    X = _design()
+    z = X @ m.coef_.ravel() + m.intercept_[0]
+    native = 1 / (1 + np.exp(-z))
+    dtype = np.float64 if double else np.float32
+    label, proba, logit = _session(out).run(None, {"X": X.astype(dtype)})
+    assert proba.dtype == dtype and proba.shape == (400, 2)
+    tol = 1e-12 if double else 1e-6
+    assert np.allclose(proba[:, 1], native, rtol=0, atol=tol)
+    assert np.allclose(proba[:, 0], 1 - native, rtol=0, atol=tol)
+    assert np.allclose(logit, z, rtol=tol * 10, atol=tol * 100)
+    # labels agree except where |z| is below float32 resolution
+    clear = np.abs(z) > 1e-5
+    assert np.array_equal(label[clear], (z[clear] > 0).astype(np.int64))
+
+
+def test_export_metadata_and_refusals(model_file, tmp_path, capsys):
+    import json
+
+    import onnx
+
+    out = tmp_path / "m.onnx"
+    assert main(["export", str(model_file), "--onnx", str(out)]) == 0
+    meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+    assert json.loads(meta["feature_names"])[-1] == "C(rank)[T.4]"
+    assert json.loads(meta["classes"]) == [0.0, 1.0]
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(["export", str(model_file), "--onnx", str(out)]) == 73
+    assert out.read_bytes() == before
