@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from scipy.special import expit, log_expit
+from scipy.stats import chi2
 
 from logistic import InvalidParameterError, LogisticRegression
 from logistic._objective import LogisticObjective
@@ -257,3 +258,22 @@ def test_penalized_lr_test():
     np.testing.assert_allclose(out.statistic, 2 * (ll_full - ll_small), rtol=1e-9)
     assert out.df == 1
     np.testing.assert_allclose(full.llf_penalized, ll_full, rtol=1e-12)
+
+
+def test_sex2_penalized_lr_tests_match_logistf():
+    # logistf's default per-coefficient tests on sex2 (penalized likelihood ratio,
+    # full-model penalty) as printed by easystats/parameters' snapshot
+    # tests/testthat/_snaps/windows/model_parameters.logistf.md (Chi2(1), p)
+    chi2_printed = ["0.06", "7.51", "0.02", "22.93", "19.10", "3.70", "7.90"]
+    p_printed = ["0.802", "0.006", "0.875", None, None, "0.054", "0.005"]
+    X, y, w = sex2()
+    res = firth(X, y, w).inference(X, y, sample_weight=w)
+    stat = res._lr_statistics
+    p = res.pvalues_lr()
+    for j in range(7):
+        assert abs(stat[j] - float(chi2_printed[j])) <= 0.005 + 1e-12
+        if p_printed[j] is None:  # printed "< .001"
+            assert p[j] < 0.001
+        else:
+            assert abs(p[j] - float(p_printed[j])) <= 0.0005 + 1e-12
+    np.testing.assert_allclose(p, chi2.sf(stat, 1), rtol=1e-14)

@@ -528,3 +528,17 @@ def _numpy_logit_llf(X, y, offset, beta):
         if np.max(np.abs(step)) < 1e-13:
             break
     return llf(beta)
+
+
+def test_likelihood_ratio_pvalues_per_coefficient():
+    X, y = ucla()
+    res = fit(X, y).inference(X, y)
+    Xc = np.column_stack([np.ones(len(y)), np.asarray(X, float)])
+    yy = np.asarray(y, float)
+    for j in range(Xc.shape[1]):  # β_j = 0: drop column j, refit independently
+        llj = _numpy_logit_llf(
+            np.delete(Xc, j, axis=1), yy, np.zeros(len(y)), np.delete(res.params, j)
+        )
+        np.testing.assert_allclose(
+            res.pvalues_lr()[j], chi2.sf(2 * (res.llf - llj), 1), rtol=1e-7
+        )

@@ -206,6 +206,29 @@ class InferenceResults:
         """Two-sided p-values ``2 Φ(-|z|)``."""
         return 2.0 * stats.norm.sf(np.abs(self.zvalues))
 
+    def pvalues_lr(self) -> FloatArray:
+        """Per-coefficient likelihood-ratio p-values (display order).
+
+        ``P(χ²(1) > 2 [ℓ*(β̂) - max_{β_j = 0} ℓ*])`` with ``ℓ*`` the
+        log-likelihood (Firth: the penalized one with the full model's
+        information, logistf's default tests). Each needs a constrained refit;
+        the result is cached.
+        """
+        return stats.chi2.sf(self._lr_statistics, 1)
+
+    @cached_property
+    def _lr_statistics(self) -> FloatArray:
+        from ._profile import profile_lr_statistics
+
+        return profile_lr_statistics(self._points(), self._theta)[self._perm]
+
+    def _points(self) -> Any:
+        from ._profile import LikelihoodPoints
+
+        if self.method == "Firth":
+            return FirthObjective(self._objective)
+        return LikelihoodPoints(self._objective)
+
     def conf_int(self, alpha: float = 0.05, method: str = "wald") -> FloatArray:
         """Confidence intervals of shape (k, 2).
 
@@ -221,13 +244,9 @@ class InferenceResults:
         if not 0 < alpha < 1:
             raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
         if method == "profile":
-            from ._profile import LikelihoodPoints, profile_conf_int
+            from ._profile import profile_conf_int
 
-            if self.method == "Firth":
-                points: Any = FirthObjective(self._objective)
-            else:
-                points = LikelihoodPoints(self._objective)
-            return profile_conf_int(points, self._theta, alpha)[self._perm]
+            return profile_conf_int(self._points(), self._theta, alpha)[self._perm]
         if method != "wald":
             raise InvalidParameterError(
                 f"method must be 'wald' or 'profile'; got {method!r}"
