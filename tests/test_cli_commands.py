@@ -155,3 +155,30 @@ def test_sigint_exits_130_without_output(tmp_path):
     assert p.returncode == 130, err
     assert err.strip().endswith("interrupted")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_predict_with_model_saved_from_python(tmp_path, capsys):
+    import numpy as np
+    import pandas as pd
+
+    import logistic
+
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    X, y = frame[["gre", "gpa"]], frame["admit"]
+    model = logistic.LogisticRegression().fit(X, y)
+    logistic.save(model, tmp_path / "m.json")
+    assert (
+        main(
+            [
+                "predict",
+                str(tmp_path / "m.json"),
+                str(data_path("ucla-admissions", "binary.csv")),
+                "-o",
+                str(tmp_path / "p.csv"),
+            ]
+        )
+        == 0
+    )
+    got = pd.read_csv(tmp_path / "p.csv")
+    assert np.allclose(got["proba"], model.predict_proba(X)[:, 1], rtol=1e-15)
+    assert (got["label"] == model.predict(X)).all()

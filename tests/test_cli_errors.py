@@ -445,3 +445,20 @@ def test_write_failure_exit_74_and_old_file_kept(workdir, capsys, monkeypatch):
     )
     assert (workdir / "out.json").read_bytes() == b"old"
     assert _files(workdir) == {"data.csv", "out.json"}
+
+
+def test_output_symlink_and_hardlink_to_input_refused(workdir, capsys):
+    (workdir / "data.csv").write_text(GOOD)
+    os.symlink(workdir / "elsewhere.json", workdir / "link.json")
+    code, _, err = _run(capsys, [*FIT[:-1], "link.json", "--force"])
+    assert (code, err) == (
+        73,
+        "error: refusing to write link.json: it is a symbolic link\n",
+    )
+    os.link(workdir / "data.csv", workdir / "hard.json")
+    code, _, err = _run(capsys, [*FIT[:-1], "hard.json", "--force"])
+    assert (code, err) == (
+        73,
+        "error: refusing to write hard.json: it is the input file data.csv\n",
+    )
+    assert (workdir / "data.csv").read_text() == GOOD

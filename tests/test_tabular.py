@@ -262,3 +262,39 @@ def test_formula_errors(tmp_path):
     new = read_data(_write(tmp_path, "n.csv", "gre,rank\n500,1\n600,7\n"))
     with pytest.raises(DataValidationError, match="categories not seen at fit time"):
         apply_design(new, d.encoding)
+
+
+def test_formula_excludes_features_option():
+    raw = read_data(data_path("ucla-admissions", "binary.csv"))
+    with pytest.raises(DataValidationError, match="do not apply with --formula"):
+        fit_design(raw, target=None, formula="admit ~ gre", features=["gpa"])
+
+
+def test_parquet_column_types(tmp_path):
+    from decimal import Decimal
+
+    table = pa.table(
+        {
+            "n": pa.array([1, None, 3, 4], type=pa.int64()),
+            "d": pa.array(
+                [Decimal("1.5"), Decimal("2.5"), Decimal("0.5"), Decimal("1")]
+            ),
+            "c": pa.array(["a", "b", "a", "b"]).dictionary_encode(),
+            "y": [0, 1, 0, 1],
+        }
+    )
+    pq.write_table(table, tmp_path / "t.parquet")
+    raw = read_data(tmp_path / "t.parquet")
+    with pytest.raises(
+        DataValidationError, match=r"column 'n' \(1 row\(s\), first at row 2\)"
+    ):
+        fit_design(raw, target="y")
+    d = fit_design(raw, target="y", missing="drop")
+    assert d.feature_names == ["n", "d", "c[T.b]"]
+    assert d.X.tolist() == [[1, 1.5, 0], [3, 0.5, 0], [4, 1.0, 1]]
+    pq.write_table(
+        pa.table({"t": pa.array([1, 2], type=pa.timestamp("s")), "y": [0, 1]}),
+        tmp_path / "ts.parquet",
+    )
+    with pytest.raises(DataValidationError, match="column 't' .* has type timestamp"):
+        fit_design(read_data(tmp_path / "ts.parquet"), target="y")

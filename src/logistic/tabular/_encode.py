@@ -212,6 +212,11 @@ def fit_design(
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     rhs, variables = None, set()
     if formula is not None:
+        if features or drop:
+            raise DataValidationError(
+                "--features/--drop do not apply with --formula: the formula names "
+                "the columns it uses"
+            )
         f_target, rhs, variables = parse_formula(formula)
         if target is not None and target != f_target:
             raise DataValidationError(
