@@ -203,10 +203,12 @@ def _frame_to_array(X: Any) -> Any:
                     f"X column {col!r} is not numeric (dtype {dt}); encode it first "
                     f"(e.g. one-hot) or drop it"
                 ) from None
+    nullable = ("Int64", "Int32", "Float64", "Float32", "boolean")
+    is_pandas = type(X).__module__.startswith("pandas")
     try:
-        return to_numpy(dtype=np.float64) if any(
-            str(d) in ("Int64", "Int32", "Float64", "Float32", "boolean") for d in dtypes
-        ) else to_numpy()
+        if is_pandas and any(str(d) in nullable for d in dtypes):
+            return to_numpy(dtype=np.float64)  # pandas nullable dtypes: NA → error
+        return to_numpy()
     except (TypeError, ValueError) as exc:
         raise DataValidationError(
             f"X could not be converted to numbers (missing values in a nullable "
