@@ -182,3 +182,16 @@ def test_predict_with_model_saved_from_python(tmp_path, capsys):
     got = pd.read_csv(tmp_path / "p.csv")
     assert np.allclose(got["proba"], model.predict_proba(X)[:, 1], rtol=1e-15)
     assert (got["label"] == model.predict(X)).all()
+
+
+def test_iteration_sink_turns_solver_lines_into_status():
+    from logistic.cli._common import IterationSink
+
+    seen: list[str] = []
+    sink = IterationSink(seen.append)
+    sink.write("[newton] iter=3 objective=0.57 grad_max_norm=1e-05 time=0.1\n[lb")
+    sink.write("fgs] iter=4 objective=0.5\nnoise without fields\n")
+    assert seen == [
+        "fitting (newton): iteration 3, objective 0.57, max|grad| 1e-05",
+        "fitting (lbfgs): iteration 4, objective 0.5, max|grad| ?",
+    ]

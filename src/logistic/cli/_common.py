@@ -11,10 +11,11 @@ stdout. Output files are checked *before* any work and written atomically
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,52 @@ def status(message: str) -> Iterator[Any]:
         return
     with err_console.status(message) as st:
         yield st
+
+
+class IterationSink(io.TextIOBase):
+    """A stdout stand-in that turns the solvers' verbose lines into a status text.
+
+    Solvers print ``[name] iter=3 objective=0.57 grad_max_norm=1e-05 ...`` per
+    iteration when ``verbose > 0``; ``update`` receives a short summary.
+    """
+
+    def __init__(self, update: Any) -> None:
+        self.update = update
+        self._buffer = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
+            if "iter" in fields:
+                solver = line.split("]", 1)[0].lstrip("[")
+                self.update(
+                    f"fitting ({solver}): iteration {fields['iter']}, objective "
+                    f"{fields.get('objective', '?')}, max|grad| "
+                    f"{fields.get('grad_max_norm', '?')}"
+                )
+        return len(text)
+
+
+@contextmanager
+def fitting_progress(model: Any, message: str) -> Iterator[None]:
+    """Spinner with the solver's current iteration on an interactive stderr."""
+    if not show_progress():
+        yield
+        return
+    previous = model.verbose
+    model.verbose = max(1, int(previous or 0))
+    try:
+        with err_console.status(message) as st:
+            sink = IterationSink(lambda text: st.update(text))
+            with redirect_stdout(sink):
+                yield
+    finally:
+        model.verbose = previous
 
 
 @contextmanager

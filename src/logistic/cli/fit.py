@@ -17,6 +17,7 @@ from ._common import (
     check_output,
     collect_warnings,
     console,
+    fitting_progress,
     note,
     parse_list,
     status,
@@ -62,7 +63,11 @@ def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
 
 def _train(design: Any, options: dict[str, Any]) -> tuple[Any, Any, list[str]]:
     model = _estimator(options, design.encoding.get("intercept", True))
-    with collect_warnings() as messages, status("fitting ..."):
+    shape = "x".join(str(n) for n in design.X.shape)
+    with (
+        collect_warnings() as messages,
+        fitting_progress(model, f"fitting {shape} ..."),
+    ):
         model.fit(
             design.frame(),
             design.y,
