@@ -307,7 +307,7 @@ class _BlockSource:
                     f"{where}: expected a tuple (X, y[, sample_weight[, offset]]), "
                     f"got {type(item).__name__}"
                 )
-            X = np.asarray(item[0], dtype=dtype)
+            X = np.require(item[0], dtype=dtype, requirements=["C", "A"])
             y = np.asarray(item[1])
             if X.ndim != 2 or y.ndim != 1 or y.shape[0] != X.shape[0]:
                 raise DataValidationError(

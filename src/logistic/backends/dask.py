@@ -67,11 +67,18 @@ def is_dask_collection(x: Any) -> bool:
 
 # -- functions run on the workers (module level: picklable) ---------------------
 def _as_numpy(v: Any, dtype: Any) -> np.ndarray | None:
+    """A C-contiguous, *aligned* array (copied only when needed).
+
+    Arrays deserialized from the network may start at any byte address; numpy
+    then skips BLAS (and changes its summation blocking), which would make a
+    partition's partial sums depend on where its bytes landed. Aligning keeps
+    them bitwise reproducible.
+    """
     if v is None:
         return None
     if hasattr(v, "to_numpy"):
         v = v.to_numpy()
-    return np.asarray(v, dtype=dtype)
+    return np.require(v, dtype=dtype, requirements=["C", "A"])
 
 
 def _partition_arrays(
@@ -80,7 +87,7 @@ def _partition_arrays(
     if target is not None:  # one DataFrame holding features and target
         y, X = X[target], X.drop(columns=[target])
     X = _as_numpy(X, dtype)
-    y = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+    y = np.require(y.to_numpy() if hasattr(y, "to_numpy") else y, requirements=["A"])
     if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
         raise DataValidationError(
             f"partition {index}: X has shape {X.shape} but y has shape {y.shape}; "

@@ -1,0 +1,236 @@
+"""Dask backend on a real LocalCluster with worker processes: RELIABILITY D01, D02,
+D06, D07, D08.
+
+One module-scoped cluster (2 worker processes, 1 thread each) serves every test;
+the data are small so the whole module takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.dask
+
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from logistic import DataValidationError, LogisticRegression  # noqa: E402
+from logistic._objective import LogisticObjective  # noqa: E402
+from logistic.backends._dispatch import as_backend, fit_backend  # noqa: E402
+from logistic.backends.dask import Dask, predict_proba  # noqa: E402
+from logistic.backends.in_memory import InMemory  # noqa: E402
+
+N, P = 4000, 5
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((N, P)) * np.array([1.0, 2.0, 0.5, 3.0, 1.0])
+    z = X @ np.array([0.8, -0.4, 1.1, 0.2, -0.6]) + 0.3
+    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def reference(data):
+    X, y = data
+    return {s: LogisticRegression(solver=s).fit(X, y) for s in ("newton", "lbfgs")}
+
+
+@pytest.fixture(scope="module")
+def parquet_dir(tmp_path_factory, data):
+    X, y = data
+    root = tmp_path_factory.mktemp("pq")
+    for k, (a, b) in enumerate([(0, 1500), (1500, 1500), (1500, 2600), (2600, N)]):
+        cols = {f"x{j}": X[a:b, j] for j in range(P)}
+        pq.write_table(pa.table({**cols, "label": y[a:b]}), root / f"part-{k}.parquet")
+    return root
+
+
+def _assert_same_optimum(model, ref):
+    assert abs(model.objective_ - ref.objective_) <= 1e-10 * abs(ref.objective_)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=0, atol=1e-8)
+
+
+# -- D08: distributed equals local ----------------------------------------------------
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+def test_dask_array_fit_equals_in_memory(client, data, reference, solver):
+    X, y = data
+    backend = as_backend(
+        da.from_array(X, chunks=(900, P)), da.from_array(y, chunks=900), client=client
+    )
+    assert backend.n_partitions == 5
+    model = fit_backend(LogisticRegression(solver=solver), backend)
+    _assert_same_optimum(model, reference[solver])
+    # one explicit compute per evaluation, partial sums only travel back
+    assert backend.n_passes == model.n_passes_ + 1  # + the column-moments pass
+    assert backend.last_bytes_to_client < 5 * (P + 1) ** 2 * 8 + 1000
+
+
+def test_dask_dataframe_with_target_column(client, data, reference):
+    X, y = data
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(P)]).assign(label=y)
+    ddf = dd.from_pandas(df, npartitions=3)
+    backend = Dask(ddf, target="label", client=client)
+    model = fit_backend(LogisticRegression(solver="newton"), backend)
+    _assert_same_optimum(model, reference["newton"])
+    assert list(model.feature_names_in_) == [f"x{j}" for j in range(P)]
+    features = ddf[[f"x{j}" for j in range(P)]]
+    model2 = fit_backend(
+        LogisticRegression(solver="newton"),
+        as_backend(features, ddf["label"], client=client),
+    )
+    np.testing.assert_array_equal(model2.coef_, model.coef_)
+
+
+# -- D06 / D07: partition invariance, determinism, empty partitions --------------------
+def test_partitioning_changes_nothing_beyond_rounding(client, data, reference):
+    X, y = data
+    theta = np.array([0.1, -0.2, 0.3, 0.05, -0.1, 0.2])
+    f0, g0 = LogisticObjective(InMemory(X, y.astype(float))).value_and_gradient(theta)
+    coefs = []
+    for chunks in [
+        (N,),
+        (1, 999, 1000, 2000),
+        (0, 1234, 0, 2766, 0),
+        (700,) * 5 + (500,),
+    ]:
+        Xd = da.from_array(X, chunks=(chunks, P))
+        yd = da.from_array(y, chunks=(chunks,))
+        backend = Dask(Xd, yd, client=client)
+        assert backend.n_partitions == len(chunks)
+        f, g = LogisticObjective(backend).value_and_gradient(theta)
+        assert f == pytest.approx(f0, rel=1e-12)
+        np.testing.assert_allclose(g, g0, rtol=1e-12, atol=1e-15)
+        coefs.append(fit_backend(LogisticRegression(solver="newton"), backend).coef_)
+    for c in coefs:
+        np.testing.assert_allclose(c, reference["newton"].coef_, rtol=0, atol=1e-8)
+
+
+def test_same_partitioning_is_bitwise_reproducible(client, data):
+    X, y = data
+    Xd, yd = da.from_array(X, chunks=(600, P)), da.from_array(y, chunks=600)
+    a = fit_backend(LogisticRegression(solver="lbfgs"), Dask(Xd, yd, client=client))
+    b = fit_backend(LogisticRegression(solver="lbfgs"), Dask(Xd, yd))  # default client
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert a.objective_ == b.objective_
+
+
+def test_empty_dataframe_partitions_are_fine(client, data, reference):
+    X, y = data
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(P)]).assign(label=y)
+    ddf = dd.from_pandas(df.assign(row=np.arange(N)), npartitions=4)
+    # the filter empties the middle partitions (sizes become unknown)
+    filtered = ddf[(ddf.row < 1000) | (ddf.row >= 2000)].drop(columns=["row"])
+    backend = Dask(filtered, target="label", client=client)
+    assert 0 in backend.partition_rows
+    mask = (np.arange(N) < 1000) | (np.arange(N) >= 2000)
+    ref = LogisticRegression(solver="newton").fit(X[mask], y[mask])
+    model = fit_backend(LogisticRegression(solver="newton"), backend)
+    _assert_same_optimum(model, ref)
+
+
+# -- D01: a worker killed mid-fit ------------------------------------------------------
+def test_worker_killed_mid_fit_gives_the_same_coefficients(client, parquet_dir):
+    """Partitions are loaded by tasks and persisted; SIGKILL one worker process
+    during the fit. Lost partitions are recomputed from lineage; no row is lost
+    or counted twice (checked every pass), and the coefficients are bitwise
+    those of the fault-free fit."""
+    clean = fit_backend(
+        LogisticRegression(solver="lbfgs"),
+        Dask.from_parquet(parquet_dir, target="label", client=client, persist=True),
+    )
+    killed: list[int] = []
+
+    def kill_soon(info):
+        if info["pass"] == 3 and not killed:
+            pid = next(iter(client.run(os.getpid).values()))
+            killed.append(pid)
+            threading.Timer(0.01, os.kill, (pid, signal.SIGKILL)).start()
+
+    backend = Dask.from_parquet(
+        parquet_dir,
+        target="label",
+        client=client,
+        persist=True,
+        progress=kill_soon,
+        timeout=120,
+    )
+    model = fit_backend(LogisticRegression(solver="lbfgs"), backend)
+    assert killed
+    np.testing.assert_array_equal(model.coef_, clean.coef_)
+    assert model.objective_ == clean.objective_
+    client.wait_for_workers(2, timeout=60)
+    assert killed[0] not in client.run(os.getpid).values()
+
+
+# -- D02 / C14: a corrupt partition fails the fit, naming it ---------------------
+def test_corrupt_partition_is_named_and_does_not_hang(client, parquet_dir, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in sorted(parquet_dir.iterdir()):
+        (bad / f.name).write_bytes(f.read_bytes())
+    raw = (bad / "part-2.parquet").read_bytes()
+    (bad / "part-2.parquet").write_bytes(raw[: len(raw) // 3])
+    t0 = time.perf_counter()
+    with pytest.raises(DataValidationError, match=r"partition 2 .*part-2\.parquet"):
+        Dask.from_parquet(bad, target="label", client=client, timeout=60)
+    assert time.perf_counter() - t0 < 30
+
+
+def test_labels_checked_across_partitions(client, data):
+    X, y = data
+    y3 = y.copy()
+    y3[-1] = 2
+    with pytest.raises(DataValidationError, match="two classes"):
+        Dask(
+            da.from_array(X, chunks=(1000, P)),
+            da.from_array(y3, chunks=1000),
+            client=client,
+        )
+
+
+def test_misaligned_partitions_are_refused(client, data):
+    X, y = data
+    with pytest.raises(DataValidationError, match="partition"):
+        Dask(
+            da.from_array(X, chunks=(1000, P)),
+            da.from_array(y, chunks=800),
+            client=client,
+        )
+
+
+# -- prediction --------------------------------------------------------------
+def test_predict_proba_on_dask_input_is_lazy(client, data, reference):
+    X, y = data
+    ref = reference["newton"]
+    Xd = da.from_array(X, chunks=(1000, P))
+    proba = predict_proba(Xd, ref.coef_.ravel(), float(ref.intercept_[0]))
+    assert isinstance(proba, da.Array) and proba.shape == (N, 2)
+    np.testing.assert_allclose(proba.compute(), ref.predict_proba(X), rtol=1e-14)
