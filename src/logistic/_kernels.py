@@ -169,9 +169,11 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
         if dt not in (np.float32, np.float64):
             return np.asarray(A.T @ A, dtype=F64)
         H = syrk(1.0, A.T, trans=0, lower=0)
+    # syrk fills the upper triangle (the lower one is zero): H + Hᵀ with the
+    # diagonal halved back is the full matrix, exactly.
     H = np.asarray(H, dtype=F64)
-    iu = np.triu_indices(p, 1)
-    H.T[iu] = H[iu]
+    H += H.T
+    H.flat[:: p + 1] *= 0.5
     return H
 
 

@@ -79,16 +79,46 @@ def _blas_controller() -> Any:
 
 
 def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
-    """Rows ``start:stop`` of a CSR matrix sharing its data and indices."""
+    """Rows ``start:stop`` of a CSR matrix sharing its data and indices.
+
+    The arrays are attached after construction: scipy's constructor "prunes"
+    (copies) index and data views much smaller than their base.
+    """
     lo, hi = int(X.indptr[start]), int(X.indptr[stop])
-    indptr = X.indptr[start : stop + 1] - lo
-    view = sp.csr_matrix(
-        (X.data[lo:hi], X.indices[lo:hi], indptr),
-        shape=(stop - start, X.shape[1]),
-        copy=False,
-    )
+    view = sp.csr_matrix((stop - start, X.shape[1]), dtype=X.dtype)
+    view.indptr = X.indptr[start : stop + 1] - X.indptr.dtype.type(lo)
+    view.indices = X.indices[lo:hi]
+    view.data = X.data[lo:hi]
     view.has_sorted_indices = X.has_sorted_indices
     return view
+
+
+def _fold(parts: list[Any]) -> Any:
+    """Left fold in block order, like :func:`tree_sum`, adding arrays in place.
+
+    Gives the same bits as ``tree_sum`` (the same additions in the same order)
+    without a new array per addition. Anything but a flat tuple of floats and
+    float64 arrays goes to ``tree_sum`` itself.
+    """
+    first = parts[0]
+    flat = isinstance(first, tuple) and all(
+        isinstance(v, float | int)
+        or (isinstance(v, np.ndarray) and v.dtype == np.float64)
+        for v in first
+    )
+    if not flat or len(parts) == 1:
+        return tree_sum(parts)
+    acc = [v.copy() if isinstance(v, np.ndarray) else v for v in first]
+    for part in parts[1:]:
+        for i, v in enumerate(part):
+            a = acc[i]
+            if isinstance(a, np.ndarray) and isinstance(v, np.ndarray) and (
+                v.dtype == np.float64 and v.shape == a.shape
+            ):
+                a += v
+            else:
+                acc[i] = a + v
+    return tuple(acc)
 
 
 class InMemory:
@@ -183,4 +213,4 @@ class InMemory:
         runs = [blocks[bounds[i] : bounds[i + 1]] for i in range(k)]
         with controller.limit(limits=1, user_api="blas"):
             parts = list(_pool(k).map(lambda run: [fn(b) for b in run], runs))
-        return tree_sum(p for run in parts for p in run)
+        return _fold([p for run in parts for p in run])

@@ -1,0 +1,335 @@
+"""Benchmark suite: time to a 1e-8 objective gap, ours against scikit-learn and glum.
+
+Usage (from the repository root)::
+
+    python -m benchmarks.run [--datasets a9a,ijcnn1,...] [--out docs/benchmarks.md]
+
+Protocol (the same for every method):
+
+* Problem: ``mean loss + alpha/2 ‖w‖²`` with ``alpha = 1/n`` (scikit-learn's
+  ``C = 1``), unpenalized intercept; ``--unpenalized`` adds ``alpha = 0``
+  where it is well-posed.
+* The best objective ``f*`` is the minimum of a tight reference solve
+  (our Newton at tol 1e-12, or L-BFGS for sparse data) and every objective
+  any method reached. Every method's coefficients are evaluated with OUR
+  objective in float64 (same formula for all).
+* Each fit runs in a fresh subprocess (``benchmarks._fit``): wall time of the
+  ``fit`` call only, and peak RSS (``ru_maxrss``) of that process.
+* Calibration: for each method, tolerances from a ladder (1e-4 … 1e-12) are
+  tried loosest first; the first whose relative gap ``(f - f*)/|f*|`` is
+  ≤ 1e-8 is that method's setting. A fit over its time budget, or a ladder
+  exhausted, is reported as "not reached", never as a time.
+* Repetitions: the reaching settings are re-run, methods alternating, in
+  rotating order; the reported time is the median of all runs at that setting.
+* Ratio: our time over the fastest anchor (scikit-learn or glum) that reached
+  the target, per dataset.
+
+A micro-benchmark (``--micro``) times one value+gradient evaluation against
+one ``X @ w`` on the same array, alternating, median of repetitions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from benchmarks import datasets
+
+GAP = 1e-8
+LADDER = [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10]
+BIG = {"dense1m", "illcond1m", "wide100k", "sparse200k"}
+OURS = "logistic"
+
+
+def methods_for(name: str, X: Any) -> list[str]:
+    """The methods run on a dataset ("where sensible")."""
+    sparse = sp.issparse(X)
+    n, p = X.shape
+    m = [f"{OURS}:auto", f"{OURS}:lbfgs"]
+    if not sparse and p <= 1000:
+        m.append(f"{OURS}:newton")
+    if name in ("higgs", "credit-default"):
+        m.append(f"{OURS}:gd")
+    m += ["sklearn:lbfgs", "sklearn:newton-cg"]
+    if p <= 2000:
+        m.append("sklearn:newton-cholesky")
+    if name not in BIG or sparse:
+        m.append("sklearn:liblinear")
+    if name not in BIG:
+        m += ["sklearn:sag", "sklearn:saga"]
+    if p <= 2000:
+        m.append("glum:irls-ls")
+    m.append("glum:lbfgs")
+    return m
+
+
+def machine_info() -> dict[str, Any]:
+    import threadpoolctl
+
+    info: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform()}
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            k, _, v = line.partition(":")
+            if k.strip() in ("Model name", "CPU(s)", "L2 cache", "L3 cache"):
+                info[k.strip()] = v.strip()
+    except OSError:
+        pass
+    info["memory_gib"] = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    import glum
+    import scipy
+    import sklearn
+
+    info["versions"] = {
+        "numpy": np.__version__, "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__, "glum": glum.__version__,
+    }
+    info["blas"] = [
+        {k: d.get(k) for k in ("internal_api", "version", "architecture", "num_threads",
+                               "threading_layer")}
+        for d in threadpoolctl.threadpool_info()
+    ]
+    info["env"] = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL"))}
+    try:
+        load = os.getloadavg()
+        info["load_average_at_start"] = [round(x, 2) for x in load]
+    except OSError:
+        pass
+    return info
+
+
+class Objective:
+    """Our objective in float64 on the float64 data, for every method's coefficients."""
+
+    def __init__(self, X: Any, y: np.ndarray, alpha: float | None) -> None:
+        from logistic._objective import LogisticObjective
+
+        self.obj = LogisticObjective.from_arrays(X, y, l2=alpha or 0.0)
+
+    def __call__(self, coef: list[float], intercept: float) -> float:
+        return float(self.obj.value(np.append(np.asarray(coef, float), intercept)))
+
+
+def run_fit(args: dict[str, Any], timeout: float) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "benchmarks._fit", json.dumps(args)]
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              cwd=Path(__file__).resolve().parents[1])
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "wall": time.perf_counter() - t0}
+    if proc.returncode != 0:
+        return {"status": "error", "error": proc.stderr.strip().splitlines()[-1:]}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["status"] = "ok"
+    return out
+
+
+def reference(X: Any, y: np.ndarray, alpha: float | None) -> float:
+    """A tight solve with our library, in this process (f* candidate)."""
+    from logistic._objective import LogisticObjective
+    from logistic.solvers import get_solver
+
+    obj = LogisticObjective.from_arrays(X, y, l2=alpha or 0.0)
+    name = "newton" if not sp.issparse(X) and X.shape[1] <= 1000 else "lbfgs"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = get_solver(name)(tol=1e-11, max_iter=10_000).solve(obj, np.zeros(obj.n_params))
+    return float(obj.value(res.coef))
+
+
+def bench_dataset(
+    name: str, alpha_mode: str, reps: int, budget: float, log: Any,
+    only: list[str] | None = None,
+) -> dict[str, Any]:
+    X, y = datasets.load(name)
+    n = X.shape[0]
+    alpha = 1.0 / n if alpha_mode == "l2" else None
+    f = Objective(X, y, alpha)
+    t0 = time.perf_counter()
+    fstar = reference(X, y, alpha)
+    log(f"[{name}/{alpha_mode}] reference f*={fstar:.15g} ({time.perf_counter() - t0:.1f}s)")
+    methods = [m for m in methods_for(name, X) if not only or m in only]
+    results: dict[str, dict[str, Any]] = {}
+    base = {"dataset": name, "alpha": alpha, "float32": False}
+    for m in methods:
+        spent, entry = 0.0, {"runs": [], "tol": None, "best_gap": np.inf, "status": ""}
+        gaps: list[float] = []
+        for tol in LADDER:
+            left = budget - spent
+            if left <= 1.0:
+                entry["status"] = f"budget {budget:.0f}s spent"
+                break
+            r = run_fit({**base, "method": m, "tol": tol}, timeout=left + 15)
+            if r["status"] != "ok":
+                entry["status"] = r["status"] + (f" (> {left:.0f}s)" if r["status"] == "timeout" else
+                                                 f": {r.get('error')}")
+                break
+            spent += r["time"]
+            fv = f(r["coef"], r["intercept"])
+            fstar = min(fstar, fv)
+            gap = (fv - fstar) / abs(fstar)
+            entry["best_gap"] = min(entry["best_gap"], gap)
+            log(f"  {m:26s} tol={tol:.0e} time={r['time']:.3f}s gap={gap:.2e} "
+                f"iter={r['n_iter']} peak={r['peak_rss_mb']:.0f}MB")
+            if gap <= GAP:
+                entry.update(tol=tol, runs=[r], status="reached")
+                break
+            gaps.append(gap)
+            if len(gaps) >= 3 and gaps[-1] > 0.5 * gaps[-3]:
+                entry["status"] = f"stalled at gap {gap:.1e}"
+                break
+        else:
+            entry["status"] = entry["status"] or "ladder exhausted"
+        results[m] = entry
+    # repetitions: alternate methods, rotating order
+    reached = [m for m in methods if results[m]["tol"] is not None]
+    for rep in range(reps - 1):
+        order = reached[rep % max(1, len(reached)):] + reached[: rep % max(1, len(reached))]
+        for m in order:
+            first = results[m]["runs"][0]["time"]
+            r = run_fit({**base, "method": m, "tol": results[m]["tol"]}, timeout=10 * first + 30)
+            if r["status"] == "ok":
+                fv = f(r["coef"], r["intercept"])
+                r["gap"] = (fv - fstar) / abs(fstar)
+                results[m]["runs"].append(r)
+    # final gaps against the final f*
+    for m in reached:
+        e = results[m]
+        e["time"] = float(np.median([r["time"] for r in e["runs"]]))
+        e["peak_rss_mb"] = float(np.median([r["peak_rss_mb"] for r in e["runs"]]))
+        e["loaded_mb"] = float(np.median([r["rss_loaded_mb"] for r in e["runs"]]))
+        e["x_mb"] = e["runs"][0]["x_mb"]
+        e["n_iter"] = e["runs"][0]["n_iter"]
+        e["gap"] = (f(e["runs"][0]["coef"], e["runs"][0]["intercept"]) - fstar) / abs(fstar)
+        e["n_runs"] = len(e["runs"])
+    for e in results.values():
+        e.pop("runs", None)
+    return {"dataset": name, "problem": alpha_mode, "fstar": fstar, "n": n,
+            "describe": datasets.describe(name), "methods": results}
+
+
+def float32_compare(name: str, reps: int, log: Any) -> dict[str, Any]:
+    """Our auto on float64 vs float32 copies: time and peak memory, alternating."""
+    X, y = datasets.load(name)
+    alpha = 1.0 / X.shape[0]
+    f = Objective(X, y, alpha)
+    fstar = reference(X, y, alpha)
+    out: dict[str, Any] = {"dataset": name}
+    for f32 in (False, True):  # calibrate the tolerance for each dtype
+        for tol in LADDER:
+            r = run_fit({"dataset": name, "alpha": alpha, "float32": f32,
+                         "method": f"{OURS}:auto", "tol": tol}, timeout=300)
+            gap = (f(r["coef"], r["intercept"]) - fstar) / abs(fstar) if r["status"] == "ok" else np.inf
+            if gap <= GAP or tol == LADDER[-1] or r["status"] != "ok":
+                out["f32" if f32 else "f64"] = {"tol": tol, "gap": gap, "runs": [r]}
+                break
+    for _ in range(reps - 1):
+        for key in ("f64", "f32"):
+            r = run_fit({"dataset": name, "alpha": alpha, "float32": key == "f32",
+                         "method": f"{OURS}:auto", "tol": out[key]["tol"]}, timeout=300)
+            if r["status"] == "ok":
+                out[key]["runs"].append(r)
+    for key in ("f64", "f32"):
+        runs = [r for r in out[key].pop("runs") if r["status"] == "ok"]
+        out[key]["time"] = float(np.median([r["time"] for r in runs]))
+        out[key]["peak_rss_mb"] = float(np.median([r["peak_rss_mb"] for r in runs]))
+        out[key]["x_mb"] = runs[0]["x_mb"]
+        out[key]["loaded_mb"] = float(np.median([r["rss_loaded_mb"] for r in runs]))
+    log(f"[float32 {name}] {json.dumps(out)}")
+    return out
+
+
+def micro(name: str, reps: int, log: Any) -> list[dict[str, Any]]:
+    """One value+gradient vs one ``X @ w`` (float64 and float32), alternating."""
+    from logistic._objective import LogisticObjective
+
+    rows = []
+    for f32 in (False, True):
+        X, y = datasets.load(name, float32=f32)
+        obj = LogisticObjective.from_arrays(X, y.astype(X.dtype), l2=1.0 / X.shape[0])
+        rng = np.random.default_rng(0)
+        theta = np.append(rng.standard_normal(X.shape[1]) * 0.05, 0.1)
+        w = theta[:-1].astype(X.dtype)
+        tx, tv = [], []
+        obj.value_and_gradient(theta)
+        for _ in range(reps):
+            t = time.perf_counter()
+            X @ w
+            tx.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            obj.value_and_gradient(theta)
+            tv.append(time.perf_counter() - t)
+        row = {"dataset": name, "dtype": str(X.dtype), "xw_ms": 1e3 * float(np.median(tx)),
+               "vg_ms": 1e3 * float(np.median(tv))}
+        row["ratio"] = row["vg_ms"] / row["xw_ms"]
+        row["gbps_xw"] = X.nbytes / np.median(tx) / 1e9
+        log(f"[micro] {row}")
+        rows.append(row)
+        del X, obj
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", default=",".join(datasets.ALL))
+    ap.add_argument("--reps", type=int, default=3, help="runs per reaching method (small data)")
+    ap.add_argument("--reps-big", type=int, default=2, help="runs per reaching method (1M/wide/sparse)")
+    ap.add_argument("--budget", type=float, default=15.0, help="seconds per method ladder (small)")
+    ap.add_argument("--budget-big", type=float, default=60.0, help="seconds per method ladder (big)")
+    ap.add_argument("--unpenalized", default="", help="datasets also run with alpha = 0")
+    ap.add_argument("--float32", default="dense1m", help="datasets for the float32 comparison")
+    ap.add_argument("--micro", default="dense1m", help="datasets for the value+grad micro-benchmark")
+    ap.add_argument("--micro-reps", type=int, default=15)
+    ap.add_argument("--methods", default="", help="only these methods (comma-separated)")
+    ap.add_argument("--json", default="benchmarks/results/latest.json")
+    ap.add_argument("--out", default="", help="write the Markdown report here")
+    a = ap.parse_args()
+    logf = Path(a.json).with_suffix(".log")
+    logf.parent.mkdir(parents=True, exist_ok=True)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+        with open(logf, "a") as fh:
+            fh.write(msg + "\n")
+
+    t_start = time.perf_counter()
+    report: dict[str, Any] = {"machine": machine_info(), "command": " ".join(sys.argv),
+                              "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    log(json.dumps(report["machine"]))
+    names = [s for s in a.datasets.split(",") if s]
+    report["micro"] = [row for nm in a.micro.split(",") if nm for row in micro(nm, a.micro_reps, log)]
+    report["suite"] = []
+    for nm in names:
+        big = nm in BIG
+        problems = ["l2"] + (["none"] if nm in a.unpenalized.split(",") else [])
+        for prob in problems:
+            res = bench_dataset(nm, prob, a.reps_big if big else a.reps,
+                                a.budget_big if big else a.budget, log,
+                                [m for m in a.methods.split(",") if m] or None)
+            report["suite"].append(res)
+            Path(a.json).write_text(json.dumps(report, indent=1, default=float))
+    report["float32"] = [float32_compare(nm, a.reps_big, log) for nm in a.float32.split(",") if nm]
+    report["elapsed_s"] = time.perf_counter() - t_start
+    Path(a.json).write_text(json.dumps(report, indent=1, default=float))
+    if a.out:
+        from benchmarks.report import render
+
+        Path(a.out).write_text(render(report))
+    log(f"done in {report['elapsed_s']:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

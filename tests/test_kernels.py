@@ -1,0 +1,222 @@
+"""Fused kernels (logistic._kernels) and the threaded in-memory backend.
+
+Each kernel is checked against the reference formulas of logistic._math
+(``loss_and_residual``, ``hessian_weight``) evaluated the plain way, on
+extreme logits, float32 and float64, C and Fortran order, sparse input,
+sample weights and offsets. No timing assertions here (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from logistic import _kernels as K
+from logistic import _math
+from logistic._objective import LogisticObjective
+from logistic.backends.in_memory import InMemory
+from logistic.solvers import get_solver
+from logistic.solvers import newton as newton_mod
+
+
+def _problem(rng, n=300, p=7, dtype=np.float64, order="C", scale=1.0):
+    X = np.asarray(rng.standard_normal((n, p)) * scale, dtype=dtype, order=order)
+    y = (rng.random(n) < 0.4).astype(dtype)
+    w = rng.standard_normal(p)
+    return X, y, w
+
+
+def _reference(X, y, w, b, offset=None, s=None):
+    """Partial sums from the plain _math formulas, in float64."""
+    z = np.asarray(X @ w.astype(X.dtype), dtype=X.dtype) + X.dtype.type(b)
+    if offset is not None:
+        z = z + offset.astype(z.dtype)
+    lo, r = _math.loss_and_residual(y, z)
+    lo = lo.astype(np.float64)
+    r = r.astype(np.float64)
+    s64 = np.ones(len(y)) if s is None else s.astype(np.float64)
+    d = _math.hessian_weight(z.astype(np.float64)) * s64
+    Xd = X.toarray() if sp.issparse(X) else X
+    Xd = np.asarray(Xd, dtype=np.float64)
+    return (
+        float(s64 @ lo), Xd.T @ (s64 * r), float(s64 @ r), float(s64.sum()),
+        Xd.T @ (Xd * d[:, None]), Xd.T @ d, float(d.sum()),
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_value_grad_matches_reference(rng, dtype, order, weighted):
+    X, y, w = _problem(rng, dtype=dtype, order=order)
+    s = rng.integers(0, 4, len(y)).astype(np.float64) if weighted else None
+    off = rng.standard_normal(len(y))
+    got = K.value_grad(X, y, w, 0.3, off, s)
+    ref = _reference(X, y, w, 0.3, off, s)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    for a, b in zip(got, ref[:4], strict=True):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 10)
+
+
+def test_loss_is_bitwise_the_math_formula(rng):
+    # the per-row loss and residual are the same floating-point operations as _math
+    z = np.concatenate([rng.standard_normal(50) * 30, [0.0, -0.0, 1e-9, -1e-9, 800, -800]])
+    for y in (rng.random(z.size), (rng.random(z.size) < 0.5).astype(float)):
+        lo, r = K._loss_residual_inplace(z, y, True)
+        lo_ref, r_ref = _math.loss_and_residual(y, z)
+        np.testing.assert_array_equal(lo, lo_ref)
+        np.testing.assert_array_equal(r, r_ref)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_extreme_logits_stay_finite_and_exact(dtype):
+    # |z| up to 1e300 (float64) / 1e38 (float32): no overflow, no clipping
+    big = 1e300 if dtype == np.float64 else 1e38
+    X = np.array([[1.0], [-1.0], [1.0], [-1.0], [1e-3]], dtype=dtype)
+    y = np.array([1.0, 1.0, 0.0, 0.0, 1.0], dtype=dtype)
+    w = np.array([big])
+    loss, g, gb, total = K.value_grad(X, y, w, 0.0)
+    ref = _reference(X, y, w, 0.0)
+    assert np.isfinite(loss) and np.all(np.isfinite(g))
+    np.testing.assert_allclose(loss, ref[0], rtol=1e-6)
+    np.testing.assert_allclose(g, ref[1], rtol=1e-6)
+    H = K.hessian(X, y, w, 0.0)
+    assert np.all(np.isfinite(H[0]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_weighted_syrk_is_full_symmetric_xtdx(rng, dtype, order):
+    X, _, _ = _problem(rng, n=257, p=9, dtype=dtype, order=order)
+    d = rng.random(257)
+    H = K.weighted_syrk(X, d)
+    X64 = X.astype(np.float64)
+    ref = X64.T @ (X64 * d[:, None])
+    np.testing.assert_allclose(H, ref, rtol=1e-12 if dtype == np.float64 else 1e-5)
+    np.testing.assert_array_equal(H, H.T)
+    assert H.dtype == np.float64
+
+
+def test_weighted_syrk_sparse(rng):
+    X = sp.random(200, 12, density=0.2, format="csr", random_state=1)
+    d = rng.random(200)
+    np.testing.assert_allclose(K.weighted_syrk(X, d), X.T @ (X.toarray() * d[:, None]))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_value_grad_hessian_equals_separate_kernels(rng, weighted):
+    X, y, w = _problem(rng)
+    s = rng.random(len(y)) if weighted else None
+    off = rng.standard_normal(len(y)) * 0.1
+    fused = K.value_grad_hessian(X, y, w, -0.2, off, s)
+    vg = K.value_grad(X, y, w, -0.2, off, s)
+    h = K.hessian(X, y, w, -0.2, off, s)
+    for a, b in zip(fused, (*vg, *h), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
+
+
+def test_value_grad_hessian_stride_uses_every_kth_row(rng):
+    X, y, w = _problem(rng, n=100)
+    k = 3
+    fused = K.value_grad_hessian(X, y, w, 0.1, hessian_stride=k)
+    vg = K.value_grad(X, y, w, 0.1)
+    for a, b in zip(fused[:4], vg, strict=True):  # value and gradient stay exact
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    sub = K.hessian(X[::k], y[::k], w, 0.1)
+    scale = 100 / X[::k].shape[0]
+    for a, b in zip(fused[4:], sub, strict=True):
+        np.testing.assert_allclose(a, np.asarray(b) * scale, rtol=1e-12)
+
+
+def test_sparse_value_grad_matches_dense(rng):
+    X = sp.random(400, 30, density=0.1, format="csr", random_state=2, dtype=np.float64)
+    y = (rng.random(400) < 0.5).astype(float)
+    w = rng.standard_normal(30)
+    a = K.value_grad(X, y, w, 0.5)
+    b = K.value_grad(X.toarray(), y, w, 0.5)
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_allclose(u, v, rtol=1e-12)
+
+
+# -- backend ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_blocks_are_views_of_x(rng, dtype, order):
+    X, y, _ = _problem(rng, n=5000, p=4, dtype=dtype, order=order)
+    data = InMemory(X, y, block_bytes=4096)
+    blocks = list(data.blocks())
+    assert len(blocks) > 2
+    for blk in blocks:
+        assert blk.X.dtype == dtype
+        assert np.shares_memory(blk.X, X)
+
+
+def test_csr_blocks_share_data_and_indices(rng):
+    X = sp.random(3000, 50, density=0.05, format="csr", random_state=3)
+    y = (rng.random(3000) < 0.5).astype(float)
+    data = InMemory(X, y, block_bytes=2048)
+    blocks = list(data.blocks())
+    assert len(blocks) > 2
+    assert sum(b.n_rows for b in blocks) == 3000
+    for blk in blocks:
+        assert np.shares_memory(blk.X.data, X.data)
+        assert np.shares_memory(blk.X.indices, X.indices)
+    stacked = sp.vstack([b.X for b in blocks]).toarray()
+    np.testing.assert_array_equal(stacked, X.toarray())
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_threaded_reduction_is_bitwise_the_sequential_one(rng, sparse):
+    X, y, w = _problem(rng, n=6000, p=5)
+    if sparse:
+        X = sp.csr_matrix(X * (rng.random(X.shape) < 0.3))
+    theta = np.append(w, 0.2)
+    seq = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=1), l2=0.1)
+    par = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=2), l2=0.1)
+    f1, g1 = seq.value_and_gradient(theta)
+    f2, g2 = par.value_and_gradient(theta)
+    assert f1 == f2
+    np.testing.assert_array_equal(g1, g2)
+    np.testing.assert_array_equal(seq.hessian(theta), par.hessian(theta))
+    one = LogisticObjective.from_arrays(X, y, l2=0.1)  # a single block
+    np.testing.assert_allclose(one.value(theta), f1, rtol=1e-13)
+
+
+def test_objective_value_gradient_hessian_matches_methods(rng):
+    X, y, w = _problem(rng, n=3000, p=6)
+    obj = LogisticObjective(InMemory(X, y, block_bytes=8192), l2=0.05)
+    theta = np.append(w * 0.3, -0.1)
+    f, g, H = obj.value_gradient_hessian(theta)
+    f2, g2 = obj.value_and_gradient(theta)
+    np.testing.assert_allclose(f, f2, rtol=1e-14)
+    np.testing.assert_allclose(g, g2, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(H, obj.hessian(theta), rtol=1e-13, atol=1e-15)
+
+
+# -- Newton's fused and subsampled paths --------------------------------------
+
+
+def _newton_problem(rng, n=20_000, p=6):
+    X = rng.standard_normal((n, p)) * np.array([1, 10, 0.1, 1, 1, 100.0])[:p] + 2.0
+    beta = rng.standard_normal(p) / np.array([1, 10, 0.1, 1, 1, 100.0])[:p]
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X - 2.0) @ beta))).astype(float)
+    return X, y
+
+
+@pytest.mark.parametrize("hessian_rows", [None, 2000])
+def test_newton_fused_and_subsampled_reach_the_same_optimum(rng, monkeypatch, hessian_rows):
+    X, y = _newton_problem(rng)
+    ref_obj = LogisticObjective.from_arrays(X, y, l2=1e-4)
+    ref = get_solver("newton")(tol=1e-10).solve(ref_obj, np.zeros(7))  # separate passes
+    monkeypatch.setattr(newton_mod, "FUSED_MIN_SIZE", 0)
+    obj = LogisticObjective(InMemory(X, y, block_bytes=16384), l2=1e-4)
+    opts = {} if hessian_rows is None else {"hessian_rows": hessian_rows}
+    res = get_solver("newton")(tol=1e-10, **opts).solve(obj, np.zeros(7))
+    assert res.converged
+    np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-7, atol=1e-9)
+    assert res.objective <= ref.objective + 1e-13
+    # one pass per iteration plus the standardization moments
+    assert res.n_passes <= res.n_iter + 2 + sum(h["step"] < 1 for h in res.history)
