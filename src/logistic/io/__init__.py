@@ -1,0 +1,322 @@
+"""Versioned, checksummed JSON model files and atomic file writes.
+
+Convention (owned here):
+
+* A model file is one UTF-8 JSON document. Its first key is
+  ``"format": "logistic-model"``, then ``format_version`` (``"MAJOR.MINOR"``),
+  ``library_version``, ``created`` (UTC, ISO 8601) and ``checksum``
+  (``{"algorithm": "sha256", "value": hex}``) over the canonical JSON
+  (sorted keys, no spaces, ASCII) of the whole document *without* the
+  ``checksum`` field. Then ``model`` (estimator class, hyper-parameters,
+  coefficients, intercept, classes with dtype, feature names, diagnostics and
+  solver history), ``encoding`` (how input columns become features, or null),
+  ``covariance`` (or null) and ``training`` (free-form facts about the fit).
+* Floats are written with Python's shortest round-trip ``repr``, so every
+  coefficient reads back bit for bit (``-0.0`` and subnormals included);
+  non-finite coefficients are refused when saving and when loading.
+* Loading never executes code: ``json.loads`` on at most ``max_bytes`` bytes,
+  then a schema check of every field before anything is allocated from it.
+  Errors: :class:`ModelFormatError` (not a model file, a field is wrong),
+  :class:`IntegrityError` (truncated, bit-flipped: checksum or JSON broken),
+  :class:`UnsupportedVersionError` (newer major format). Another library
+  version gives a :class:`VersionMismatchWarning` (an error with ``strict``).
+* Every write is atomic: a temporary file in the target's directory, flush,
+  ``fsync``, ``os.replace`` (or ``os.link`` when overwriting is refused, so an
+  existing file is never clobbered), then an ``fsync`` of the directory.
+  On any exception the temporary file is removed and the target is untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import (
+    IntegrityError,
+    ModelFormatError,
+    UnsupportedVersionError,
+    VersionMismatchWarning,
+)
+from ._atomic import atomic_output, atomic_write_bytes
+from ._schema import (
+    _PREFIX,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MAX_BYTES,
+    MAX_COVARIANCE_PARAMS,
+    MAX_FEATURES,
+    _bad,
+    _canonical,
+    _covariance_from_dict,
+    _covariance_to_dict,
+    _jsonable,
+    _library_version,
+    model_from_dict,
+    model_to_dict,
+)
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "MAX_BYTES",
+    "MAX_COVARIANCE_PARAMS",
+    "MAX_FEATURES",
+    "ModelFile",
+    "save",
+    "load",
+    "read_model_file",
+    "model_to_dict",
+    "model_from_dict",
+    "atomic_output",
+    "atomic_write_bytes",
+]
+
+
+def save(
+    model: Any,
+    path: str | os.PathLike[str],
+    *,
+    encoding: dict[str, Any] | None = None,
+    covariance: Any = None,
+    covariance_names: list[str] | None = None,
+    training: dict[str, Any] | None = None,
+    overwrite: bool = True,
+) -> Path:
+    """Write a fitted model to a versioned JSON file, atomically.
+
+    Parameters
+    ----------
+    model : LogisticRegression
+        A fitted estimator.
+    path : str or path-like
+        Target file (conventionally ``*.json``).
+    encoding : dict, optional
+        How input columns become features (written by the command line tool;
+        re-applied at predict time).
+    covariance : array-like of shape (n_params, n_params), optional
+        Covariance of the estimates (coefficients then intercept).
+    covariance_names : list of str, optional
+        Parameter names in the order of ``covariance``.
+    training : dict, optional
+        JSON-serialisable facts about the fit (data file, row counts, options).
+    overwrite : bool, default=True
+        When False an existing ``path`` raises :class:`FileExistsError`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import logistic, tempfile, os
+    >>> X, y, names = logistic.datasets.load_ucla_admissions()
+    >>> m = logistic.LogisticRegression().fit(X, y)
+    >>> p = os.path.join(tempfile.mkdtemp(), "m.json")
+    >>> _ = logistic.save(m, p)
+    >>> bool((logistic.load(p).coef_ == m.coef_).all())
+    True
+    """
+    doc: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "format_version": f"{FORMAT_VERSION[0]}.{FORMAT_VERSION[1]}",
+        "library_version": _library_version(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "checksum": None,
+        "model": model_to_dict(model),
+        "encoding": _jsonable(encoding),
+        "covariance": _covariance_to_dict(covariance, covariance_names),
+        "training": _jsonable(training or {}),
+    }
+    doc["checksum"] = {
+        "algorithm": "sha256",
+        "value": hashlib.sha256(_canonical(doc)).hexdigest(),
+    }
+    data = (
+        json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        + b"\n"
+    )
+    return atomic_write_bytes(path, data, overwrite=overwrite)
+
+
+# -- reading --------------------------------------------------------------------
+
+
+@dataclass
+class ModelFile:
+    """Everything a model file holds, validated."""
+
+    model: Any
+    encoding: dict[str, Any] | None
+    covariance: np.ndarray | None
+    covariance_names: list[str] | None
+    training: dict[str, Any]
+    format_version: str
+    library_version: str
+    created: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        if raw.startswith(_PREFIX):
+            raise IntegrityError(
+                f"model file {path} is truncated or corrupt (invalid JSON: {exc}); "
+                "re-create it with 'logistic fit'"
+            ) from None
+        raise ModelFormatError(
+            f"{path} is not a logistic model file (expected JSON starting with "
+            '{"format": "logistic-model", ...})'
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise ModelFormatError(
+            f'{path} is not a logistic model file (no "format": "{FORMAT_NAME}" field)'
+        )
+    return doc
+
+
+def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
+    version = doc.get("format_version")
+    lib = str(doc.get("library_version", "unknown"))
+    m = (
+        re.fullmatch(r"(\d{1,6})\.(\d{1,6})", version)
+        if isinstance(version, str)
+        else None
+    )
+    if m is None:
+        raise _bad(
+            path, f"field 'format_version' must look like '1.0', got {version!r}"
+        )
+    if int(m.group(1)) > FORMAT_VERSION[0]:
+        raise UnsupportedVersionError(
+            f"model file {path} was written by logistic {lib} (format {version}); this "
+            f"build ({_library_version()}) reads format <= {FORMAT_VERSION[0]}.x: "
+            "upgrade logistic"
+        )
+    notes = []
+    if lib != _library_version():
+        msg = (
+            f"model file {path} was written by logistic {lib}; this is "
+            f"{_library_version()} (format {version} is compatible)"
+        )
+        if strict:
+            raise ModelFormatError(msg + "; strict loading refuses other versions")
+        warnings.warn(msg, VersionMismatchWarning, stacklevel=4)
+        notes.append(msg)
+    return notes
+
+
+def _check_checksum(doc: dict[str, Any], path: str) -> None:
+    checksum = doc.get("checksum")
+    if not isinstance(checksum, dict) or checksum.get("algorithm") != "sha256":
+        raise IntegrityError(f"model file {path} has no sha256 checksum")
+    try:
+        actual = hashlib.sha256(_canonical(doc)).hexdigest()
+    except ValueError:  # NaN/Infinity literals
+        actual = ""
+    if actual != checksum.get("value"):
+        raise IntegrityError(
+            f"model file {path} is corrupt: its sha256 checksum does not match its "
+            "content (edited, truncated or damaged); re-create it with 'logistic fit'"
+        )
+
+
+def read_model_file(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = MAX_BYTES
+) -> ModelFile:
+    """Read and validate a model file; see the module docstring for the checks.
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError, PermissionError
+        The file cannot be opened.
+    ModelFormatError, IntegrityError, UnsupportedVersionError
+        The file is not a valid model file.
+    """
+    p = str(path)
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise ModelFormatError(
+                f"model file {p} is {size} bytes, more than the limit of {max_bytes} "
+                "(pass max_bytes= to load larger models)"
+            )
+        raw = fh.read(max_bytes + 1)
+    if not raw.strip():
+        raise ModelFormatError(f"model file {p} is empty")
+    doc = _parse_document(raw, p)
+    notes = _check_version(doc, p, strict)
+    _check_checksum(doc, p)
+    if strict:
+        extra = set(doc) - {
+            "format",
+            "format_version",
+            "library_version",
+            "created",
+            "checksum",
+            "model",
+            "encoding",
+            "covariance",
+            "training",
+        }
+        if extra:
+            raise _bad(p, f"unknown top-level field(s) {sorted(extra)}")
+    model = model_from_dict(doc.get("model"), p, strict=strict)
+    n_params = model.n_features_in_ + (1 if model.fit_intercept else 0)
+    covariance, cov_names = _covariance_from_dict(doc.get("covariance"), n_params, p)
+    encoding = doc.get("encoding")
+    if encoding is not None and not isinstance(encoding, dict):
+        raise _bad(p, "field 'encoding' must be null or an object")
+    training = doc.get("training") or {}
+    if not isinstance(training, dict):
+        raise _bad(p, "field 'training' must be an object")
+    return ModelFile(
+        model=model,
+        encoding=encoding,
+        covariance=covariance,
+        covariance_names=cov_names,
+        training=training,
+        format_version=str(doc["format_version"]),
+        library_version=str(doc.get("library_version")),
+        created=str(doc.get("created")),
+        warnings=notes,
+    )
+
+
+def load(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = MAX_BYTES
+) -> Any:
+    """Load a fitted estimator written by :func:`save` (never unpickles).
+
+    Parameters
+    ----------
+    path : str or path-like
+    strict : bool, default=False
+        Refuse files from another library version and unknown fields.
+    max_bytes : int
+        Larger files are refused before reading.
+
+    Returns
+    -------
+    LogisticRegression
+
+    Raises
+    ------
+    ModelFormatError
+        Not a model file, or a field fails validation.
+    IntegrityError
+        Truncated or corrupt (checksum mismatch).
+    UnsupportedVersionError
+        Written by a newer major format version.
+    """
+    return read_model_file(path, strict=strict, max_bytes=max_bytes).model

@@ -1,0 +1,123 @@
+"""Atomic file writes: a same-directory temporary file, fsync, rename, directory fsync.
+
+Convention: the target is either untouched or holds the complete new content;
+with ``overwrite=False`` an existing target is never clobbered (``os.link``
+fails instead of replacing). A new file gets the mode ``open()`` would give.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["atomic_output", "atomic_write_bytes"]
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # fails with EEXIST instead of clobbering
+    except FileExistsError:
+        raise FileExistsError(
+            errno.EEXIST,
+            f"{target} already exists (refusing to overwrite)",
+            str(target),
+        ) from None
+    except OSError:  # pragma: no cover - filesystems without hard links
+        if target.exists():
+            raise FileExistsError(
+                errno.EEXIST,
+                f"{target} already exists (refusing to overwrite)",
+                str(target),
+            ) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode a plain ``open(target, "w")`` would give (mkstemp uses 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | os.PathLike[str], *, overwrite: bool = True
+) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; publish it atomically on success.
+
+    The caller writes the complete file to the yielded path (any library that
+    takes a filename works: pyarrow, matplotlib). On normal exit the file is
+    fsynced and renamed onto ``path``; on an exception it is deleted and
+    ``path`` is left as it was.
+
+    Raises
+    ------
+    FileExistsError
+        ``path`` exists and ``overwrite`` is False.
+    FileNotFoundError
+        The directory of ``path`` does not exist.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not overwrite and target.exists():
+        raise FileExistsError(
+            errno.EEXIST,
+            f"{target} already exists (refusing to overwrite)",
+            str(target),
+        )
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        os.chmod(tmp, _new_file_mode(target))
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        _publish(tmp, target, overwrite)
+        _fsync_dir(directory)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_bytes(
+    path: str | os.PathLike[str],
+    data: bytes | Callable[[BinaryIO], None],
+    *,
+    overwrite: bool = True,
+) -> Path:
+    """Write ``data`` (bytes, or a callable writing to a binary file) atomically."""
+    with atomic_output(path, overwrite=overwrite) as tmp, open(tmp, "wb") as fh:
+        if callable(data):
+            data(fh)
+        else:
+            fh.write(data)
+        fh.flush()
+    return Path(path)

@@ -1,0 +1,294 @@
+"""The ``model`` section of a model file: fitted estimator <-> plain JSON, validated.
+
+Convention: writing uses plain JSON types only (floats by shortest repr, so they
+round-trip bit for bit); reading checks every field's type, size and
+finiteness before building anything from it and raises
+:class:`ModelFormatError` naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import ModelFormatError
+
+FORMAT_NAME = "logistic-model"
+FORMAT_VERSION = (1, 0)
+#: Files larger than this are refused before being read (P07).
+MAX_BYTES = 512 * 2**20
+#: Largest feature count a model file may claim (P07).
+MAX_FEATURES = 50_000_000
+#: Covariance matrices are stored only up to this many parameters.
+MAX_COVARIANCE_PARAMS = 2048
+_PREFIX = b'{\n  "format": "logistic-model"'
+_ESTIMATORS = ("LogisticRegression",)
+_FITTED_SCALARS = (
+    "converged_",
+    "solver_",
+    "objective_",
+    "tol_",
+    "fit_status_",
+    "penalty_l1_",
+    "penalty_l2_",
+)
+_DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types from numpy scalars/arrays, tuples and nested containers."""
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int)):
+        return value
+    return None  # not representable (e.g. a Generator): stored as null
+
+
+def _canonical(doc: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in doc.items() if k != "checksum"}
+    text = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
+    return text.encode("ascii")
+
+
+def _library_version() -> str:
+    from .. import __version__
+
+    return str(__version__)
+
+
+# -- writing --------------------------------------------------------------------
+def _classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
+    classes = np.asarray(classes)
+    if classes.dtype.kind == "O":
+        return {"dtype": "object", "values": [str(c) for c in classes]}
+    if classes.dtype.kind == "S":
+        classes = classes.astype(str)
+    return {"dtype": classes.dtype.str, "values": classes.tolist()}
+
+
+def _param_to_json(value: Any) -> Any:
+    if isinstance(value, dict):  # e.g. class_weight={0: 1.0, 1: 3.0}
+        return {"pairs": [[_jsonable(k), _jsonable(v)] for k, v in value.items()]}
+    return _jsonable(value)
+
+
+def model_to_dict(model: Any) -> dict[str, Any]:
+    """The ``model`` section of a model file for a fitted estimator."""
+    if not hasattr(model, "coef_"):
+        raise ValueError("cannot save an unfitted model: call fit() first")
+    coef = np.asarray(model.coef_).ravel()
+    intercept = float(np.asarray(model.intercept_).ravel()[0])
+    if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        raise ValueError("cannot save a model with non-finite coefficients")
+    names = getattr(model, "feature_names_in_", None)
+    fitted = {
+        a[:-1]: _jsonable(getattr(model, a))
+        for a in _FITTED_SCALARS
+        if hasattr(model, a)
+    }
+    history = [
+        {
+            str(k): _jsonable(float(v))
+            for k, v in entry.items()
+            if isinstance(v, (int, float, np.number))
+        }
+        for entry in getattr(model, "history_", []) or []
+    ]
+    return {
+        "estimator": type(model).__name__,
+        "params": {k: _param_to_json(v) for k, v in sorted(model.get_params().items())},
+        "n_features_in": int(model.n_features_in_),
+        "feature_names": None if names is None else [str(n) for n in names],
+        "coef_dtype": coef.dtype.str,
+        "coef": [float(c) for c in coef],
+        "intercept": intercept,
+        "classes": _classes_to_dict(model.classes_),
+        "n_iter": int(np.asarray(getattr(model, "n_iter_", [0])).ravel()[0]),
+        "fitted": fitted,
+        "history": history,
+    }
+
+
+def _covariance_to_dict(
+    covariance: Any, names: list[str] | None
+) -> dict[str, Any] | None:
+    if covariance is None:
+        return None
+    cov = np.asarray(covariance, dtype=np.float64)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
+        raise ValueError(f"covariance must be a square matrix, got shape {cov.shape}")
+    if cov.shape[0] > MAX_COVARIANCE_PARAMS or not np.all(np.isfinite(cov)):
+        return None
+    return {"names": names, "matrix": cov.tolist()}
+
+
+def _bad(path: str, what: str) -> ModelFormatError:
+    return ModelFormatError(f"model file {path}: {what}")
+
+
+def _field(
+    d: Any, key: str, types: type | tuple[type, ...], path: str, where: str
+) -> Any:
+    if not isinstance(d, dict) or key not in d:
+        raise _bad(path, f"missing field '{where}{key}'")
+    value = d[key]
+    if isinstance(value, bool) and bool not in (
+        types if isinstance(types, tuple) else (types,)
+    ):
+        raise _bad(path, f"field '{where}{key}' has the wrong type (bool)")
+    if not isinstance(value, types):
+        raise _bad(
+            path, f"field '{where}{key}' has the wrong type ({type(value).__name__})"
+        )
+    return value
+
+
+def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
+    if not isinstance(value, list) or len(value) != n:
+        got = len(value) if isinstance(value, list) else type(value).__name__
+        raise _bad(path, f"field '{where}' must be a list of {n} numbers, got {got}")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        raise _bad(path, f"field '{where}' must hold numbers only")
+    arr = np.array(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise _bad(path, f"field '{where}' holds non-finite values")
+    return arr
+
+
+def _classes_from_dict(d: Any, path: str) -> np.ndarray:
+    dtype = _field(d, "dtype", str, path, "model.classes.")
+    values = _field(d, "values", list, path, "model.classes.")
+    if len(values) != 2 or values[0] == values[1]:
+        raise _bad(path, "field 'model.classes.values' must hold 2 distinct labels")
+    if not all(isinstance(v, (str, int, float, bool)) for v in values):
+        raise _bad(path, "field 'model.classes.values' must hold scalars")
+    if dtype == "object":
+        return np.array([str(v) for v in values], dtype=object)
+    if not _DTYPE_RE.match(dtype):
+        raise _bad(
+            path, f"field 'model.classes.dtype' {dtype!r} is not an allowed dtype"
+        )
+    try:
+        return np.array(values, dtype=np.dtype(dtype))
+    except (TypeError, ValueError, OverflowError):
+        raise _bad(path, f"classes {values!r} do not fit dtype {dtype!r}") from None
+
+
+def _params_from_json(
+    params: Any, path: str, strict: bool, cls: type
+) -> dict[str, Any]:
+    if not isinstance(params, dict):
+        raise _bad(path, "field 'model.params' must be an object")
+    known = set(cls().get_params())
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if key not in known:
+            if strict:
+                raise _bad(path, f"unknown hyper-parameter 'model.params.{key}'")
+            continue
+        if isinstance(value, dict):
+            pairs = value.get("pairs")
+            if not isinstance(pairs, list) or not all(
+                isinstance(p, list) and len(p) == 2 for p in pairs
+            ):
+                raise _bad(path, f"field 'model.params.{key}' is not a valid mapping")
+            value = {k: v for k, v in pairs}
+        elif isinstance(value, list):
+            raise _bad(path, f"field 'model.params.{key}' has the wrong type (list)")
+        out[key] = value
+    return out
+
+
+def _check_names(names: Any, n: int, path: str) -> list[str] | None:
+    if names is None:
+        return None
+    if (
+        not isinstance(names, list)
+        or len(names) != n
+        or not all(isinstance(s, str) for s in names)
+    ):
+        raise _bad(
+            path, f"field 'model.feature_names' must be null or a list of {n} strings"
+        )
+    return names
+
+
+def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> Any:
+    """Rebuild a fitted estimator from the ``model`` section (each field validated)."""
+    from ..estimator import LogisticRegression
+
+    name = _field(d, "estimator", str, path, "model.")
+    if name not in _ESTIMATORS:
+        raise _bad(
+            path, f"unknown estimator {name!r} (allowed: {', '.join(_ESTIMATORS)})"
+        )
+    n = _field(d, "n_features_in", int, path, "model.")
+    if not 0 <= n <= MAX_FEATURES:
+        raise _bad(
+            path, f"field 'model.n_features_in' = {n} is outside [0, {MAX_FEATURES}]"
+        )
+    coef_dtype = _field(d, "coef_dtype", str, path, "model.")
+    if coef_dtype.lstrip("<>=|") not in ("f8", "f4"):
+        raise _bad(
+            path,
+            f"field 'model.coef_dtype' must be float64 or float32, got {coef_dtype!r}",
+        )
+    coef = _finite_list(d.get("coef"), n, path, "model.coef").astype(
+        np.dtype(coef_dtype)
+    )
+    intercept = _finite_list([d.get("intercept")], 1, path, "model.intercept")
+    model = LogisticRegression(
+        **_params_from_json(d.get("params"), path, strict, LogisticRegression)
+    )
+    model.coef_ = coef.reshape(1, n)
+    model.intercept_ = intercept
+    model.classes_ = _classes_from_dict(d.get("classes"), path)
+    model.n_features_in_ = n
+    names = _check_names(d.get("feature_names"), n, path)
+    if names is not None:
+        model.feature_names_in_ = np.array(names, dtype=object)
+    model.n_iter_ = np.array([_field(d, "n_iter", int, path, "model.")])
+    fitted = _field(d, "fitted", dict, path, "model.")
+    for key, value in fitted.items():
+        if f"{key}_" not in _FITTED_SCALARS:
+            if strict:
+                raise _bad(path, f"unknown field 'model.fitted.{key}'")
+            continue
+        if not (value is None or isinstance(value, (str, int, float, bool))):
+            raise _bad(path, f"field 'model.fitted.{key}' must be a scalar")
+        setattr(model, f"{key}_", value)
+    history = _field(d, "history", list, path, "model.")
+    if not all(isinstance(h, dict) for h in history):
+        raise _bad(path, "field 'model.history' must be a list of objects")
+    model.history_ = history
+    return model
+
+
+def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
+    if d is None:
+        return None, None
+    if not isinstance(d, dict):
+        raise _bad(path, "field 'covariance' must be null or an object")
+    matrix = d.get("matrix")
+    if not isinstance(matrix, list) or len(matrix) != n_params:
+        raise _bad(path, f"field 'covariance.matrix' must be {n_params} x {n_params}")
+    rows = [_finite_list(r, n_params, path, "covariance.matrix") for r in matrix]
+    names = d.get("names")
+    if names is not None and (not isinstance(names, list) or len(names) != n_params):
+        raise _bad(path, f"field 'covariance.names' must list {n_params} names")
+    return np.array(rows), names
