@@ -182,8 +182,8 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n2\n"},
         FIT,
         65,
-        "data.csv: cannot read CSV: CSV parse error: Expected 2 columns, got 1: 2 "
-        "(delimiter ','; pass --sep if that is wrong)",
+        "data.csv: cannot read CSV: line 3: expected 2 fields, saw 1 (delimiter ','; "
+        "pass --sep if that is wrong)",
     ),
     (
         "not UTF-8",

@@ -191,6 +191,9 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
         msg = _arrow_message(exc)
         hint = ""
         if "expected" in msg.lower() and "columns" in msg:
+            ragged = _find_ragged_line(path, compression, delimiter)
+            if ragged:
+                msg = ragged
             hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
         if "UTF8" in msg or "utf8" in msg.lower():
             hint = " (the file must be UTF-8; convert it, e.g. with iconv)"
@@ -198,6 +201,30 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     _check_columns(table.column_names, path)
     _check_utf8(table, path)
     return RawData(path=path, format="csv", table=table, delimiter=delimiter)
+
+
+def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str:
+    """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
+    import csv
+    import io
+
+    opener = {"gzip": gzip.open, "bz2": bz2.open}.get(compression or "", open)
+    try:
+        with opener(path, "rb") as raw:
+            text = io.TextIOWrapper(
+                raw, encoding="utf-8-sig", errors="replace", newline=""
+            )
+            reader = csv.reader(text, delimiter=delimiter)
+            expected = len(next(reader))
+            for row in reader:
+                if row and len(row) != expected:
+                    return (
+                        f"line {reader.line_num}: expected {expected} fields, "
+                        f"saw {len(row)}"
+                    )
+    except (OSError, EOFError, csv.Error, StopIteration):
+        return ""
+    return ""
 
 
 def _check_utf8(table: Any, path: str) -> None:
