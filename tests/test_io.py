@@ -386,3 +386,21 @@ def test_core_import_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# -- committed fixture of format 1 (P05, P10) ------------------------------------------
+FIXTURE = Path(__file__).parent / "fixtures" / "ucla_formula_format1.json"
+
+
+def test_committed_format1_file_still_loads():
+    # written by `logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"`
+    # with logistic 0.1.0 (format 1.0); R's estimates from the dataset README
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VersionMismatchWarning)
+        mf = lio.read_model_file(FIXTURE, strict=False)
+    r = [0.002264, 0.804038, -0.675443, -1.340204, -1.551464]
+    assert np.allclose(mf.model.coef_.ravel(), r, atol=5e-7, rtol=0)
+    assert mf.model.intercept_[0] == pytest.approx(-3.989979, abs=5e-7)
+    assert mf.encoding["formula"] == "admit ~ gre + gpa + C(rank)"
+    assert mf.covariance_names[0] == "Intercept"
+    assert np.sqrt(mf.covariance[0, 0]) == pytest.approx(1.139951, abs=5e-7)
