@@ -1,0 +1,270 @@
+"""Checkpoints: atomic writes, exact resume, refusals (RELIABILITY O05, O06, D10,
+decision 8)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from logistic import IntegrityError, LogisticRegression
+from logistic._checkpoint import Checkpointer, atomic_write
+from logistic.backends._dispatch import fit_backend, in_memory_backend
+from logistic.backends.chunked import Chunked
+
+
+class Crash(Exception):
+    """Stands in for a killed process."""
+
+
+class CrashingBackend:
+    """Delegates to a backend and raises after ``after`` passes."""
+
+    def __init__(self, inner, after):
+        self.inner, self.after, self.count = inner, after, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def map_reduce(self, fn):
+        self.count += 1
+        if self.count > self.after:
+            raise Crash(f"crash at pass {self.count}")
+        return self.inner.map_reduce(fn)
+
+
+def correlated(n, p, seed, rho=0.99):
+    """AR(1) columns: gradient descent needs hundreds of iterations."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * X[:, j]
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ np.linspace(-1, 1, p))))).astype(int)
+    return X, y
+
+
+def make_data(n=2000, p=6, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * np.geomspace(0.1, 10.0, p)
+    z = X @ (np.linspace(-0.5, 0.5, p) * np.geomspace(10.0, 0.1, p)) + 0.2
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_data()
+
+
+def chunked(X, y):
+    return Chunked.from_blocks(
+        lambda: iter([(X[:700], y[:700]), (X[700:], y[700:])]), chunk_rows=500
+    )
+
+
+# -- atomic writes (NL-artifact) ----
+def test_atomic_write_failure_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
+    target = tmp_path / "ckpt.json"
+    atomic_write(target, b"old")
+
+    def boom(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="No space"):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt.json"]
+
+
+def test_checkpoint_round_trips_floats_bitwise(tmp_path):
+    ck = Checkpointer(tmp_path / "c.json", fingerprint="f", config={"l2": 0.1})
+    state = {
+        "theta": np.array([np.pi, -0.0, 5e-324, 1e300]),
+        "t": 1 / 3,
+        "decrement": float("nan"),
+        "stop": "",
+    }
+    ck.save(3, state, [{"iter": 3, "objective": 0.1}])
+    got = ck.load()
+    assert got["n_iter"] == 3
+    np.testing.assert_array_equal(got["state"]["theta"], state["theta"])
+    assert np.signbit(got["state"]["theta"][1])
+    assert got["state"]["t"] == 1 / 3 and np.isnan(got["state"]["decrement"])
+
+
+# -- O05: resume reproduces the uninterrupted fit ----
+@pytest.mark.parametrize("solver", ["gd", "newton"])
+@pytest.mark.parametrize("where", ["in_memory", "chunked"])
+def test_resume_is_bitwise_equal_for_stateless_solvers(tmp_path, data, solver, where):
+    X, y = data
+
+    def backend():
+        if where == "chunked":
+            return chunked(X, y)
+        return in_memory_backend(X, y.astype(float))
+
+    full = fit_backend(
+        LogisticRegression(solver=solver), backend(), checkpoint=tmp_path / "full.json"
+    )
+    assert full.converged_ and full.n_iter_[0] > 3
+    path = tmp_path / "ckpt.json"
+    crashing = CrashingBackend(backend(), after=60 if solver == "gd" else 8)
+    with pytest.raises(Crash):
+        fit_backend(LogisticRegression(solver=solver), crashing, checkpoint=path)
+    done = json.loads(path.read_text())["payload"]["n_iter"]
+    assert 0 < done < full.n_iter_[0]
+    resumed = fit_backend(LogisticRegression(solver=solver), backend(), checkpoint=path)
+    np.testing.assert_array_equal(resumed.coef_, full.coef_)
+    np.testing.assert_array_equal(resumed.intercept_, full.intercept_)
+    assert resumed.objective_ == full.objective_
+    assert resumed.n_iter_[0] == full.n_iter_[0]
+    assert [h["iter"] for h in resumed.history_] == [h["iter"] for h in full.history_]
+    assert [h["objective"] for h in resumed.history_] == [
+        h["objective"] for h in full.history_
+    ]
+
+
+def test_lbfgs_resume_reaches_the_same_optimum(tmp_path, data):
+    X, y = data
+    full = fit_backend(LogisticRegression(solver="lbfgs"), chunked(X, y))
+    path = tmp_path / "ckpt.json"
+    with pytest.raises(Crash):
+        fit_backend(
+            LogisticRegression(solver="lbfgs"),
+            CrashingBackend(chunked(X, y), after=full.n_passes_ // 2),
+            checkpoint=path,
+        )
+    assert path.exists()
+    resumed = fit_backend(
+        LogisticRegression(solver="lbfgs"), chunked(X, y), checkpoint=path
+    )
+    assert resumed.converged_
+    np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=0, atol=1e-8)
+    assert abs(resumed.objective_ - full.objective_) <= 1e-10 * full.objective_
+
+
+def test_corrupt_latest_checkpoint_falls_back_to_previous(tmp_path, data):
+    X, y = data
+    full = fit_backend(LogisticRegression(solver="newton"), chunked(X, y))
+    path = tmp_path / "ckpt.json"
+    with pytest.raises(Crash):
+        fit_backend(
+            LogisticRegression(solver="newton"),
+            CrashingBackend(chunked(X, y), after=8),
+            checkpoint=path,
+        )
+    assert (tmp_path / "ckpt.json.prev").exists()
+    path.write_bytes(path.read_bytes()[:50])  # torn write of the latest
+    with pytest.warns(UserWarning, match="previous"):
+        resumed = fit_backend(
+            LogisticRegression(solver="newton"), chunked(X, y), checkpoint=path
+        )
+    np.testing.assert_array_equal(resumed.coef_, full.coef_)
+
+
+# -- O06: refuse to resume on other data or another problem ----
+def test_changed_data_refuses_resume(tmp_path, data):
+    X, y = data
+    path = tmp_path / "ckpt.json"
+    fit_backend(
+        LogisticRegression(solver="newton", max_iter=2), chunked(X, y), checkpoint=path
+    )
+    X2 = X.copy()
+    X2[5, 1] += 1e-9
+    with pytest.raises(IntegrityError, match="different data"):
+        fit_backend(
+            LogisticRegression(solver="newton"), chunked(X2, y), checkpoint=path
+        )
+    before = path.read_bytes()
+    model = fit_backend(
+        LogisticRegression(solver="newton"),
+        chunked(X2, y),
+        checkpoint=path,
+        force_resume=True,
+    )
+    assert model.converged_ and path.read_bytes() != before
+
+
+def test_changed_problem_refuses_resume(tmp_path, data):
+    X, y = data
+    path = tmp_path / "ckpt.json"
+    fit_backend(
+        LogisticRegression(solver="newton", max_iter=2), chunked(X, y), checkpoint=path
+    )
+    with pytest.raises(IntegrityError, match="another problem"):
+        fit_backend(
+            LogisticRegression(solver="newton", penalty="l2", alpha=0.1),
+            chunked(X, y),
+            checkpoint=path,
+        )
+
+
+def test_resume_false_starts_afresh(tmp_path, data):
+    X, y = data
+    path = tmp_path / "ckpt.json"
+    fit_backend(
+        LogisticRegression(solver="newton", max_iter=2), chunked(X, y), checkpoint=path
+    )
+    model = fit_backend(
+        LogisticRegression(solver="newton", penalty="l2", alpha=0.1),
+        chunked(X, y),
+        checkpoint=path,
+        resume=False,
+    )
+    assert model.converged_
+
+
+# -- O05 (F): SIGKILL at random moments, then resume ----
+CHILD = r"""
+import sys, numpy as np
+sys.path.insert(0, sys.argv[2])
+from test_checkpoint import correlated, chunked
+from logistic import LogisticRegression
+from logistic.backends._dispatch import fit_backend
+import warnings
+warnings.simplefilter("ignore")
+X, y = correlated(20000, 8, 5)
+print("started", flush=True)
+fit_backend(LogisticRegression(solver="gd", max_iter=300), chunked(X, y),
+            checkpoint=sys.argv[1])
+print("finished", flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::logistic.ConvergenceWarning")
+def test_sigkill_loop_then_resume_equals_uninterrupted(tmp_path):
+    """300 GD iterations (not converged: that is not the point), killed 3 times."""
+    X, y = correlated(20000, 8, 5)
+    full = fit_backend(LogisticRegression(solver="gd", max_iter=300), chunked(X, y))
+    path = tmp_path / "ckpt.json"
+    rng = np.random.default_rng(0)
+    tests_dir = os.path.dirname(__file__)
+    progress = []
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(path), tests_dir],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(rng.uniform(0.3, 1.2))
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        if path.exists():
+            progress.append(Checkpointer._read(path)["n_iter"])
+    assert progress and min(progress) < full.n_iter_[0], progress  # killed mid-fit
+    for stray in tmp_path.iterdir():  # only the checkpoint, its previous, temps
+        assert stray.name.startswith((".ckpt.json.", "ckpt.json"))
+    resumed = fit_backend(
+        LogisticRegression(solver="gd", max_iter=300), chunked(X, y), checkpoint=path
+    )
+    np.testing.assert_array_equal(resumed.coef_, full.coef_)
+    assert resumed.n_iter_[0] == full.n_iter_[0], (progress, full.n_iter_)
