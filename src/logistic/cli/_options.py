@@ -53,6 +53,68 @@ Threshold = Annotated[
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
 
+# -- fit ---------------------------------------------------------------------------
+Target = Annotated[
+    str | None,
+    typer.Option(
+        "--target", "-t", help="Target column (not needed with --formula or LibSVM)."
+    ),
+]
+ModelOut = Annotated[Path, typer.Option("--output", "-o", help="Model file to write.")]
+Formula = Annotated[
+    str | None,
+    typer.Option(
+        "--formula", help="formulaic formula, e.g. 'admit ~ gre + gpa + C(rank)'."
+    ),
+]
+Features = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--features", help="Feature columns (comma-separated or repeated); default all."
+    ),
+]
+Drop = Annotated[
+    list[str] | None,
+    typer.Option("--drop", help="Columns to leave out (comma-separated or repeated)."),
+]
+Positive = Annotated[
+    str | None,
+    typer.Option(
+        "--positive",
+        help="Target value of the positive class (needed "
+        "unless 0/1, -1/+1, false/true, no/yes).",
+    ),
+]
+Penalty = Annotated[
+    str | None,
+    typer.Option("--penalty", help="none (default), l2, l1, elasticnet or firth."),
+]
+Alpha = Annotated[float | None, typer.Option("--alpha", help="Penalty strength.")]
+L1Ratio = Annotated[
+    float | None, typer.Option("--l1-ratio", help="Elastic-net mixing in [0, 1].")
+]
+Solver = Annotated[
+    str | None,
+    typer.Option("--solver", help="auto (default), newton, lbfgs, gd, sgd, ..."),
+]
+ClassWeight = Annotated[
+    str | None, typer.Option("--class-weight", help="'balanced' or '0=W0,1=W1'.")
+]
+Weights = Annotated[
+    str | None, typer.Option("--weights", help="Column of (frequency) sample weights.")
+]
+Offset = Annotated[
+    str | None,
+    typer.Option(
+        "--offset", help="Column added to the linear predictor with coefficient 1."
+    ),
+]
+MaxIter = Annotated[int | None, typer.Option("--max-iter", help="Iteration limit.")]
+Tol = Annotated[
+    float | None,
+    typer.Option("--tol", help="Stop when the gradient's max-norm is <= tol."),
+]
+
 
 def check_missing_option(value: str) -> str:
     """'error' or 'drop'."""

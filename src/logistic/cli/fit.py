@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 import typer
@@ -100,77 +100,22 @@ def _training_facts(
 
 def fit(
     data: opt.DataArg,
-    target: Annotated[
-        str | None,
-        typer.Option(
-            "--target",
-            "-t",
-            help="Target column (not needed with --formula or LibSVM).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Model file to write.")
-    ] = Path("model.json"),
-    formula: Annotated[
-        str | None,
-        typer.Option(
-            "--formula", help="formulaic formula, e.g. 'admit ~ gre + gpa + C(rank)'."
-        ),
-    ] = None,
-    features: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--features",
-            help="Feature columns (comma-separated or repeated); default all.",
-        ),
-    ] = None,
-    drop: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--drop", help="Columns to leave out (comma-separated or repeated)."
-        ),
-    ] = None,
-    positive: Annotated[
-        str | None,
-        typer.Option(
-            "--positive",
-            help="Target value of the positive class (needed unless 0/1, "
-            "-1/+1, false/true, no/yes).",
-        ),
-    ] = None,
+    target: opt.Target = None,
+    output: opt.ModelOut = Path("model.json"),
+    formula: opt.Formula = None,
+    features: opt.Features = None,
+    drop: opt.Drop = None,
+    positive: opt.Positive = None,
     missing: opt.Missing = "error",
-    penalty: Annotated[
-        str | None,
-        typer.Option("--penalty", help="none (default), l2, l1, elasticnet or firth."),
-    ] = None,
-    alpha: Annotated[
-        float | None, typer.Option("--alpha", help="Penalty strength.")
-    ] = None,
-    l1_ratio: Annotated[
-        float | None, typer.Option("--l1-ratio", help="Elastic-net mixing in [0, 1].")
-    ] = None,
-    solver: Annotated[
-        str | None,
-        typer.Option("--solver", help="auto (default), newton, lbfgs, gd, sgd, ..."),
-    ] = None,
-    class_weight: Annotated[
-        str | None, typer.Option("--class-weight", help="'balanced' or '0=W0,1=W1'.")
-    ] = None,
-    weights: Annotated[
-        str | None,
-        typer.Option("--weights", help="Column of (frequency) sample weights."),
-    ] = None,
-    offset: Annotated[
-        str | None,
-        typer.Option(
-            "--offset", help="Column added to the linear predictor with coefficient 1."
-        ),
-    ] = None,
-    max_iter: Annotated[int | None, typer.Option("--max-iter")] = None,
-    tol: Annotated[
-        float | None,
-        typer.Option("--tol", help="Stop when the gradient's max-norm is <= tol."),
-    ] = None,
+    penalty: opt.Penalty = None,
+    alpha: opt.Alpha = None,
+    l1_ratio: opt.L1Ratio = None,
+    solver: opt.Solver = None,
+    class_weight: opt.ClassWeight = None,
+    weights: opt.Weights = None,
+    offset: opt.Offset = None,
+    max_iter: opt.MaxIter = None,
+    tol: opt.Tol = None,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
     force: opt.Force = False,
@@ -212,12 +157,24 @@ def fit(
         )
     model, inference, messages = _train(design, options)
     facts = _training_facts(data, raw, design, model, options, messages)
-    cov, cov_names = _covariance(inference)
-    if inference is not None:
-        facts["statistics"] = _statistics(inference)
+    _save(out, force, model, design, inference, facts)
+    _report(out, model, design, inference, facts, json_out)
+
+
+def _save(
+    out: Path,
+    force: bool,
+    model: Any,
+    design: Any,
+    inference: Any,
+    facts: dict[str, Any],
+) -> None:
     from ..io import save
     from ._common import writing
 
+    cov, cov_names = _covariance(inference)
+    if inference is not None:
+        facts["statistics"] = _statistics(inference)
     with writing(out, force=force) as tmp:
         save(
             model,
@@ -227,7 +184,6 @@ def fit(
             covariance_names=cov_names,
             training=facts,
         )
-    _report(out, model, design, inference, facts, json_out)
 
 
 def _covariance(inference: Any) -> tuple[Any, Any]:

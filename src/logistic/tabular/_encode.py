@@ -210,23 +210,7 @@ def fit_design(
         return _fit_libsvm(raw, options)
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
-    rhs, variables = None, set()
-    if formula is not None:
-        if features or drop:
-            raise DataValidationError(
-                "--features/--drop do not apply with --formula: the formula names "
-                "the columns it uses"
-            )
-        f_target, rhs, variables = parse_formula(formula)
-        if target is not None and target != f_target:
-            raise DataValidationError(
-                f"--target {target!r} differs from the formula's left side {f_target!r}"
-            )
-        target = f_target
-    if target is None:
-        raise DataValidationError(
-            "no target column: pass --target COLUMN (or --formula)"
-        )
+    target, rhs, variables = _resolve_target(target, formula, features, drop)
     require_columns(raw, [target], "target")
     roles = [c for c in (target, weights, offset) if c is not None]
     require_columns(raw, roles, "--weights/--offset")
@@ -245,24 +229,56 @@ def fit_design(
         "offset": offset,
     }
     if rhs is not None:
-        for name in used:
-            column_kind(sub, name)  # numeric garbage is an error, as without a formula
-        frame = sub.table.select(used).to_pandas()
-        X, names, intercept, state = fit_formula(frame, rhs, raw.path)
-        encoding.update(
-            kind="formula",
-            formula=formula,
-            rhs=rhs,
-            variables=used,
-            state=state,
-            intercept=intercept,
-        )
+        X, names, formula_encoding = _fit_formula_design(sub, used, formula, rhs)
+        encoding.update(formula_encoding)
     else:
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
     encoding["feature_names"] = names
     notes = [f"dropped {dropped} row(s) with missing values"] if dropped else []
     return Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
+
+
+def _resolve_target(
+    target: str | None, formula: str | None, features: Any, drop: Any
+) -> tuple[str, str | None, set[str]]:
+    """``(target, rhs, variables)`` from --target and --formula, checked together."""
+    rhs, variables = None, set()
+    if formula is not None:
+        if features or drop:
+            raise DataValidationError(
+                "--features/--drop do not apply with --formula: the formula names "
+                "the columns it uses"
+            )
+        f_target, rhs, variables = parse_formula(formula)
+        if target is not None and target != f_target:
+            raise DataValidationError(
+                f"--target {target!r} differs from the formula's left side {f_target!r}"
+            )
+        target = f_target
+    if target is None:
+        raise DataValidationError(
+            "no target column: pass --target COLUMN (or --formula)"
+        )
+    return target, rhs, variables
+
+
+def _fit_formula_design(
+    sub: RawData, used: list[str], formula: str | None, rhs: str
+) -> tuple[np.ndarray, list[str], dict[str, Any]]:
+    for name in used:
+        column_kind(sub, name)  # numeric garbage is an error, as without a formula
+    frame = sub.table.select(used).to_pandas()
+    X, names, intercept, state = fit_formula(frame, rhs, sub.path)
+    encoding = {
+        "kind": "formula",
+        "formula": formula,
+        "rhs": rhs,
+        "variables": used,
+        "state": state,
+        "intercept": intercept,
+    }
+    return X, names, encoding
 
 
 def string_or_values(raw: RawData, name: str) -> np.ndarray:
