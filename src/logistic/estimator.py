@@ -140,6 +140,11 @@ def _as_backend(X: Any, y: Any, sample_weight: Any, offset: Any) -> Any:
     return as_backend(X, y, sample_weight, offset)
 
 
+def _is_dask(X: Any) -> bool:
+    """A Dask collection (checked without importing dask)."""
+    return type(X).__module__.startswith("dask") and hasattr(X, "__dask_graph__")
+
+
 class LogisticRegression:
     """Binary logistic regression.
 
@@ -395,6 +400,8 @@ class LogisticRegression:
         y: Any,
         sample_weight: Any = None,
         offset: Any = None,
+        *,
+        checkpoint: Any = None,
     ) -> LogisticRegression:
         """Fit the model.
 
@@ -409,12 +416,28 @@ class LogisticRegression:
             Non-negative; combined with ``class_weight`` by multiplication.
         offset : array-like of shape (n_samples,), optional
             Added to the linear predictor with a fixed coefficient of 1.
+        checkpoint : path, optional
+            Write a checkpoint each iteration and resume from an existing one
+            (:mod:`logistic._checkpoint`). X may also be a Parquet/CSV path, a
+            callable of blocks or a Dask collection (see
+            :func:`logistic.backends.as_backend`; y then names the label
+            column).
 
         Returns
         -------
         self
         """
         self._validate_params()
+        backend = _as_backend(X, y, sample_weight, offset)  # issue 7
+        if backend is not None or checkpoint is not None:
+            from .backends._dispatch import fit_backend, in_memory_backend
+
+            if backend is None:
+                d = self._prepare_arrays(X, y, sample_weight, offset)
+                backend = in_memory_backend(
+                    d.X, d.y01, d.sample_weight, d.offset, d.classes, d.names
+                )
+            return fit_backend(self, backend, checkpoint=checkpoint)
         data = self._prepare_arrays(X, y, sample_weight, offset)
         l1, l2 = penalty_strengths(
             self.penalty, self.alpha, self.l1_ratio, self.C, data.weight_sum
@@ -493,6 +516,10 @@ class LogisticRegression:
         intercept is added and the result returned in float64.
         """
         self._check_fitted()
+        if _is_dask(X):  # lazy Dask result (issue 7)
+            from .backends.dask import decision_function
+
+            return decision_function(X, self.coef_.ravel(), self.intercept_[0])
         check_feature_names(
             getattr(self, "feature_names_in_", None), X, type(self).__name__
         )
@@ -507,6 +534,11 @@ class LogisticRegression:
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
+        if _is_dask(X):  # lazy Dask result (issue 7)
+            from .backends.dask import predict_proba
+
+            self._check_fitted()
+            return predict_proba(X, self.coef_.ravel(), self.intercept_[0])
         z = self.decision_function(X)
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 

@@ -221,11 +221,13 @@ def in_memory_backend(
     sample_weight: Any = None,
     offset: Any = None,
     classes: Any = None,
+    feature_names: Any = None,
 ) -> Any:
     """An :class:`InMemory` backend carrying what :func:`fit_backend` reads.
 
-    Used to checkpoint in-memory fits: adds ``n_samples``, ``classes_``,
-    ``weight_sum`` and a content ``fingerprint`` of the arrays.
+    Used to checkpoint in-memory fits (validated arrays, ``y01`` in {0, 1}):
+    adds ``n_samples``, ``classes_``, ``feature_names``, ``weight_sum`` and a
+    content ``fingerprint`` of the arrays.
     """
     import hashlib
 
@@ -233,14 +235,15 @@ def in_memory_backend(
 
     from .in_memory import InMemory
 
-    backend = InMemory(X, y01, sample_weight, offset)
+    y01 = np.asarray(y01).astype(X.dtype, copy=False)
+    backend: Any = InMemory(X, y01, sample_weight, offset)
     h = hashlib.blake2b(digest_size=16)
     parts = [X.data, X.indices, X.indptr] if sp.issparse(X) else [X]
     for v in (*parts, y01, sample_weight, offset):
         h.update(b"-" if v is None else np.ascontiguousarray(v).tobytes())
-    backend.fingerprint = h.hexdigest()  # type: ignore[attr-defined]
-    backend.classes_ = np.array([0.0, 1.0]) if classes is None else classes  # type: ignore[attr-defined]
-    backend.weight_sum = float(  # type: ignore[attr-defined]
-        X.shape[0] if sample_weight is None else np.sum(sample_weight)
-    )
+    backend.fingerprint = h.hexdigest()
+    backend.classes_ = np.array([0, 1]) if classes is None else np.asarray(classes)
+    backend.feature_names = None if feature_names is None else list(feature_names)
+    total = X.shape[0] if sample_weight is None else np.sum(sample_weight)
+    backend.weight_sum = float(total)
     return backend
