@@ -195,3 +195,45 @@ def test_iteration_sink_turns_solver_lines_into_status():
         "fitting (newton): iteration 3, objective 0.57, max|grad| 1e-05",
         "fitting (lbfgs): iteration 4, objective 0.5, max|grad| ?",
     ]
+
+
+def test_predict_excel_safe_touches_only_text(tmp_path, capsys):
+    import pandas as pd
+
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "id,code,x,y\n=1+1,-3,1.0,0\n@SUM(A1),+4,2.0,1\nplain,5,3.0,0\n-x,6,4.0,1\n"
+    )
+    assert (
+        main(
+            [
+                "fit",
+                str(data),
+                "-t",
+                "y",
+                "--features",
+                "x",
+                "-o",
+                str(tmp_path / "m.json"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "predict",
+                str(tmp_path / "m.json"),
+                str(data),
+                "--keep",
+                "id,code",
+                "--excel-safe",
+                "-o",
+                str(tmp_path / "p.csv"),
+            ]
+        )
+        == 0
+    )
+    out = pd.read_csv(tmp_path / "p.csv", dtype={"id": str})
+    assert out["id"].tolist() == ["'=1+1", "'@SUM(A1)", "plain", "'-x"]
+    assert out["code"].tolist() == [-3, 4, 5, 6]  # numbers unchanged

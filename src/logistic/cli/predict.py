@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -14,7 +14,23 @@ from ._apply import apply_model, label_values
 from ._common import EX_USAGE, CLIError, check_output, note, parse_list, writing
 
 
-def _table(applied: object, threshold: float, keep: list[str] | None) -> object:
+def excel_safe(column: Any) -> Any:
+    """Prefix ``'`` to strings starting with = + - @ TAB CR (CSV formula injection).
+
+    Only string columns change; numbers are never touched.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return column
+    risky = pc.match_substring_regex(column, r"^[=+\-@\t\r]")
+    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+
+
+def _table(
+    applied: Any, threshold: float, keep: list[str] | None, safe: bool = False
+) -> Any:
     import pyarrow as pa
 
     from .._math import sigmoid
@@ -30,7 +46,8 @@ def _table(applied: object, threshold: float, keep: list[str] | None) -> object:
     for name in keep or []:
         if applied.raw.table is None or name not in applied.raw.table.column_names:
             raise CLIError(f"--keep column {name!r} not found in {applied.raw.path}")
-        columns[name] = applied.raw.table.column(name)
+        column = applied.raw.table.column(name)
+        columns[name] = excel_safe(column) if safe else column
     columns["proba"] = pa.array(proba)
     columns["label"] = pa.array(labels.tolist())
     columns["logit"] = pa.array(np.asarray(z, dtype=np.float64))
@@ -56,6 +73,14 @@ def predict(
             "--keep", help="Input columns to copy into the output (e.g. an ID)."
         ),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel-safe",
+            help="Prefix ' to --keep text values starting with = + - @ (spreadsheets "
+            "would run them as formulas).",
+        ),
+    ] = False,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
     force: opt.Force = False,
@@ -76,7 +101,7 @@ def predict(
             f"--output must end in .csv or .parquet, got {out.name!r}", EX_USAGE
         )
     applied = apply_model(model, data, with_target=False, sep=sep, fmt=fmt)
-    table = _table(applied, threshold, parse_list(keep))
+    table = _table(applied, threshold, parse_list(keep), excel)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
         if sink is None:  # pragma: no cover - text-only stdout
