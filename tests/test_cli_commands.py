@@ -237,3 +237,32 @@ def test_predict_excel_safe_touches_only_text(tmp_path, capsys):
     out = pd.read_csv(tmp_path / "p.csv", dtype={"id": str})
     assert out["id"].tolist() == ["'=1+1", "'@SUM(A1)", "plain", "'-x"]
     assert out["code"].tolist() == [-3, 4, 5, 6]  # numbers unchanged
+
+
+@pytest.mark.parametrize(
+    ("module", "argv", "message"),
+    [
+        (
+            "matplotlib",
+            ["report", "m.json", "d.csv", "-o", "r.html"],
+            "error: report needs matplotlib (pip install 'logistic[plot]')",
+        ),
+        (
+            "onnx",
+            ["export", "m.json", "--onnx", "m.onnx"],
+            "error: export needs the 'onnx' extra (pip install 'logistic[onnx]')",
+        ),
+    ],
+)
+def test_missing_optional_extra_is_a_usage_error(
+    tmp_path, capsys, monkeypatch, module, argv, message
+):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["fit", "d.csv", "-t", "y", "-o", "m.json"]) == 0
+    capsys.readouterr()
+    monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "m.json"]
