@@ -176,6 +176,7 @@ def bench_dataset(
             if r["status"] != "ok":
                 entry["status"] = r["status"] + (f" (> {left:.0f}s)" if r["status"] == "timeout" else
                                                  f": {r.get('error')}")
+                log(f"  {m:26s} tol={tol:.0e} {entry['status']}")
                 break
             spent += r["time"]
             fv = f(r["coef"], r["intercept"])

@@ -213,13 +213,15 @@ def value_grad_hessian(
     With ``hessian_stride = k > 1`` the three Hessian sums use every k-th row
     of the block only, scaled by ``n_rows / n_sampled`` (an unbiased estimate,
     positive semi-definite by construction, costing 1/k of the ``syrk``
-    flops); value and gradient stay exact.
+    flops); with ``hessian_stride = 0`` they are zero (the block is left out
+    of a Hessian estimate). Value and gradient are always exact.
     """
     p = w.shape[0]
     n = X.shape[0]
     total = _weight_total(n, sample_weight)
-    if n == 0:
-        return 0.0, np.zeros(p), 0.0, total, np.zeros((p, p)), np.zeros(p), 0.0
+    if n == 0 or hessian_stride == 0:
+        vg = value_grad(X, y, w, b, offset, sample_weight)
+        return (*vg, np.zeros((p, p)), np.zeros(p), 0.0)
     z = logits(X, w, b, offset)
     lo, r = _loss_residual_inplace(z, y, True)
     assert r is not None

@@ -239,14 +239,33 @@ class LogisticObjective:
     ) -> tuple[float, FloatArray, FloatArray]:
         """``(J(θ), ∇J(θ), ∇²J(θ))`` from a single pass over the data.
 
-        ``hessian_stride = k > 1`` estimates the Hessian from every k-th row
-        of each block (value and gradient stay exact): a subsampled Newton
-        step for ``n_samples ≫ n_features``.
+        ``hessian_stride = k > 1`` estimates the Hessian from a 1/k sample of
+        the rows (value and gradient stay exact): a subsampled Newton step for
+        ``n_samples ≫ n_features``. Backends with ``map_reduce_indexed`` (the
+        in-memory one) sample every k-th *block* whole, scaled by
+        ``n_samples / rows sampled``, so the per-block cost of a Hessian
+        (``syrk`` call, p × p partial sum) is paid in 1/k of the blocks;
+        other backends sample every k-th row of every block.
         """
         w, b = self.split(theta)
-        loss, g_w, g_b, total, hww, hwb, hbb = self._reduce(
-            partial(block_value_grad_hessian, w=w, b=b, hessian_stride=hessian_stride)
-        )
+        k = int(hessian_stride)
+        indexed = getattr(self.data, "map_reduce_indexed", None)
+        if k > 1 and indexed is not None:
+            self.n_evaluations += 1
+
+            def fn(block: Block, i: int) -> Any:
+                return block_value_grad_hessian(block, w, b, 1 if i % k == 0 else 0)
+
+            sums = indexed(fn)
+            rows = [blk.n_rows for blk in self.data.blocks()]
+            sampled = sum(rows[::k])
+            scale = sum(rows) / max(1, sampled)
+            loss, g_w, g_b, total, hww, hwb, hbb = sums
+            hww, hwb, hbb = hww * scale, hwb * scale, hbb * scale
+        else:
+            loss, g_w, g_b, total, hww, hwb, hbb = self._reduce(
+                partial(block_value_grad_hessian, w=w, b=b, hessian_stride=k)
+            )
         total = self._set_weight_sum(total)
         value = loss / total + 0.5 * self.l2 * float(w @ w)
         grad = self._join(g_w / total + self.l2 * w, g_b / total)

@@ -204,13 +204,19 @@ class InMemory:
         so scheduling costs nothing per block); the partial results are then
         added in block order.
         """
+        return self.map_reduce_indexed(lambda block, _i: fn(block))
+
+    def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
+        """Like :meth:`map_reduce` with ``fn(block, block_index)``."""
         blocks = list(self.blocks())
         k = min(self.n_threads, len(blocks))
         controller = _blas_controller() if k > 1 else None
         if controller is None:
-            return tree_sum(fn(b) for b in blocks)
+            return tree_sum(fn(b, i) for i, b in enumerate(blocks))
         bounds = [len(blocks) * i // k for i in range(k + 1)]
-        runs = [blocks[bounds[i] : bounds[i + 1]] for i in range(k)]
+        runs = [range(bounds[i], bounds[i + 1]) for i in range(k)]
         with controller.limit(limits=1, user_api="blas"):
-            parts = list(_pool(k).map(lambda run: [fn(b) for b in run], runs))
+            parts = list(
+                _pool(k).map(lambda run: [fn(blocks[i], i) for i in run], runs)
+            )
         return _fold([p for run in parts for p in run])
