@@ -206,7 +206,7 @@ def test_missing_values_error_and_drop(tmp_path):
         fit_design(raw, target="y")
     d = fit_design(raw, target="y", missing="drop")
     assert d.rows_read == 6 and d.rows_dropped == 3 and d.X.shape == (3, 2)
-    assert d.notes == ["dropped 3 row(s) with missing values"]
+    assert d.notes == ["dropped 3 row(s) with missing values (line 2, line 3, line 5)"]
 
 
 def test_garbage_in_numeric_column_found_deep_in_file(tmp_path):

@@ -235,7 +235,7 @@ def fit_design(
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
     encoding["feature_names"] = names
-    notes = [f"dropped {dropped} row(s) with missing values"] if dropped else []
+    notes = _dropped_note(raw, keep)
     return Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
 
 
@@ -279,6 +279,16 @@ def _fit_formula_design(
         "intercept": intercept,
     }
     return X, names, encoding
+
+
+def _dropped_note(raw: RawData, keep: np.ndarray) -> list[str]:
+    """``["dropped N row(s) with missing values (line 3, line 7, ...)"]`` or []."""
+    dropped = np.flatnonzero(~keep)
+    if dropped.size == 0:
+        return []
+    where = ", ".join(position(raw, int(i)) for i in dropped[:5])
+    more = ", ..." if dropped.size > 5 else ""
+    return [f"dropped {dropped.size} row(s) with missing values ({where}{more})"]
 
 
 def string_or_values(raw: RawData, name: str) -> np.ndarray:
@@ -372,7 +382,7 @@ def apply_design(
     else:
         X = _apply_columns(sub, encoding["columns"])
     off = _optional_numeric(sub, encoding.get("offset"))
-    notes = [f"dropped {dropped} row(s) with missing values"] if dropped else []
+    notes = _dropped_note(raw, keep)
     ignored = [
         c
         for c in raw.table.column_names
