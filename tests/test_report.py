@@ -56,6 +56,7 @@ def test_report_is_self_contained_with_every_section(report_file):
         assert base64.b64decode(b64).startswith(b"\x89PNG\r\n\x1a\n")
     # the summary table carries R's estimates (README of ucla-admissions)
     assert "-3.98998" in text and "-1.55146" in text and "0.417832" in text
+    assert "deviance 458.517" in text and "aic 470.517" in text  # R: 458.52, 470.52
 
 
 def test_report_refuses_existing_output_and_single_class(report_file, tmp_path, capsys):

@@ -53,6 +53,19 @@ def write_report(
     if info["label_mapping"]:
         lab = info["label_mapping"]
         meta.append(("positive class", f"{lab['column']} = {lab['positive']!r}"))
+    stats = (info["training"] or {}).get("statistics") or {}
+    if stats:
+        meta.append(
+            (
+                "fit on training data",
+                ", ".join(
+                    f"{k} {v:.6g}"
+                    for k, v in stats.items()
+                    if k
+                    in ("deviance", "null_deviance", "aic", "bic", "pseudo_rsquared")
+                ),
+            )
+        )
     text = build_report(
         title="Logistic regression report",
         meta=meta,
