@@ -169,6 +169,10 @@ def test_corrupt_latest_checkpoint_falls_back_to_previous(tmp_path, data):
 
 
 # -- O06: refuse to resume on other data or another problem ----
+pytestmark_conv = pytest.mark.filterwarnings("ignore::logistic.ConvergenceWarning")
+
+
+@pytestmark_conv
 def test_changed_data_refuses_resume(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"
@@ -191,6 +195,7 @@ def test_changed_data_refuses_resume(tmp_path, data):
     assert model.converged_ and path.read_bytes() != before
 
 
+@pytestmark_conv
 def test_changed_problem_refuses_resume(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"
@@ -205,6 +210,7 @@ def test_changed_problem_refuses_resume(tmp_path, data):
         )
 
 
+@pytestmark_conv
 def test_resume_false_starts_afresh(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"

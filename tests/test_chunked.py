@@ -314,3 +314,32 @@ def test_import_logistic_does_not_import_dask_or_pyarrow():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+# -- through the estimator --------------------------------------------------------
+def test_estimator_fit_accepts_paths_and_blocks(tmp_path, data):
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    pcsv.write_csv(table(X, y), tmp_path / "d.csv")
+    ref = LogisticRegression().fit(X, y)
+    for source, target in [
+        (d, "label"),
+        (str(tmp_path / "d.csv"), "label"),
+        (lambda: iter([(X[:999], y[:999]), (X[999:], y[999:])]), None),
+    ]:
+        model = LogisticRegression().fit(source, target)
+        np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
+        np.testing.assert_array_equal(model.classes_, ref.classes_)
+    backend = as_backend(d, "label", chunk_rows=100)
+    model = LogisticRegression().fit(backend, None)
+    np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
+
+
+def test_estimator_checkpoint_with_arrays(tmp_path, data):
+    X, y, _ = data
+    path = tmp_path / "ck.json"
+    model = LogisticRegression(solver="gd").fit(X, y, checkpoint=path)
+    assert path.exists()
+    again = LogisticRegression(solver="gd").fit(X, y, checkpoint=path)  # resumes at end
+    np.testing.assert_array_equal(again.coef_, model.coef_)
+    assert again.n_iter_[0] == model.n_iter_[0]

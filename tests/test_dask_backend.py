@@ -234,3 +234,13 @@ def test_predict_proba_on_dask_input_is_lazy(client, data, reference):
     proba = predict_proba(Xd, ref.coef_.ravel(), float(ref.intercept_[0]))
     assert isinstance(proba, da.Array) and proba.shape == (N, 2)
     np.testing.assert_allclose(proba.compute(), ref.predict_proba(X), rtol=1e-14)
+
+
+def test_estimator_fit_and_lazy_predict_proba_on_dask(client, data, reference):
+    X, y = data
+    Xd, yd = da.from_array(X, chunks=(1500, P)), da.from_array(y, chunks=1500)
+    model = LogisticRegression(solver="newton").fit(Xd, yd)
+    _assert_same_optimum(model, reference["newton"])
+    proba = model.predict_proba(Xd)
+    assert isinstance(proba, da.Array)
+    np.testing.assert_allclose(proba.compute(), model.predict_proba(X), rtol=1e-14)

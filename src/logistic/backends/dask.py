@@ -46,7 +46,9 @@ from ._reduce import tree_sum
 from .chunked import (
     _READ_ERRORS,
     PARQUET_SUFFIXES,
+    _batch_to_chunk,
     _check_finite,
+    _ColumnSpec,
     _label_bytes,
     chunk_rows_for,
     natural_key,
@@ -173,16 +175,19 @@ def _partition_reduce(
     return index, n, tree_sum(parts)
 
 
-def _read_parquet_part(path: str, columns: list[str]) -> Any:
+def _read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
+    """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file."""
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(path, columns=columns, use_threads=False).to_pandas()
+        table = pq.read_table(path, columns=spec.columns, use_threads=False)
     except _READ_ERRORS as exc:
         raise DataValidationError(
             f"cannot read {path}: {type(exc).__name__}: {exc}. The file is corrupt, "
             f"truncated or not in the expected format; fix or remove it and refit."
         ) from None
+    spec.check(table.column_names, path)
+    return _batch_to_chunk(table, spec, path, 0, dtype)[1:]
 
 
 def _proba_block(z: np.ndarray) -> np.ndarray:
@@ -351,24 +356,22 @@ class Dask:
         )
         if not files:
             raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
-        names = pq.read_schema(files[0]).names
-        special = [c for c in (target, weight, offset) if c is not None]
-        feats = (
-            [c for c in names if c not in special]
-            if features is None
-            else list(features)
+        spec = _ColumnSpec(
+            pq.read_schema(files[0]).names,
+            target,
+            features,
+            weight,
+            offset,
+            str(files[0]),
         )
-        cols = [*feats, target]
-        frames = [
-            dask.delayed(_read_parquet_part)(str(f), cols + special[1:]) for f in files
-        ]
-        parts = [
-            tuple(
-                None if c is None else dask.delayed(_column)(fr, c, feats)
-                for c in ("X", target, weight, offset)
+        dtype = np.dtype(opts.get("dtype", np.float64))
+        parts = []
+        for f in files:
+            X, y, w, o = dask.delayed(_read_parquet_part, nout=4)(str(f), spec, dtype)
+            parts.append(
+                (X, y, None if weight is None else w, None if offset is None else o)
             )
-            for fr in frames
-        ]
+        feats = list(spec.features)
         backend = cls.__new__(cls)
         backend._setup(parts, [str(f) for f in files], feats, **opts)
         return backend
@@ -508,10 +511,6 @@ class Dask:
             f"Dask(n_partitions={self.n_partitions}, n_samples={self.n_samples}, "
             f"n_features={self.n_features})"
         )
-
-
-def _column(frame: Any, name: str, feats: list[str]) -> Any:
-    return frame[feats] if name == "X" else frame[name]
 
 
 # -- prediction on Dask input ----------------------------------------------------------
