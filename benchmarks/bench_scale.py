@@ -1,0 +1,275 @@
+"""Scaling benchmark: in-memory vs out-of-core (Parquet) vs Dask (1 and 2 workers).
+
+For the suite's ``dense1m`` (1,000,000 × 100 float64, seeded; see
+``benchmarks/datasets.py``) and the suite's L2 problem (scikit-learn's C = 1),
+it reports per backend and solver: total fit time, iterations, passes over the
+data, time per iteration and per pass, rows/s, peak memory, the objective gap
+and coefficient difference to the in-memory fit, and, for Dask, the bytes that
+travel per iteration (coefficients out in every task, partial sums back).
+
+* in-memory: ``fit_backend`` on the arrays (same objective and solver as
+  ``LogisticRegression.fit``), in this process.
+* out-of-core: a fresh subprocess streams ``benchmarks/data/<name>.parquet/``
+  under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
+  post-warm-up size; the data are ≥ 3 × the cap (the big version of
+  ``tests/test_out_of_core_memory.py``).
+* Dask: a ``LocalCluster`` with 1 or 2 worker processes (1 thread each) loads
+  one partition per Parquet file inside tasks and persists it; the fit then
+  makes one compute per evaluation.
+
+Usage::
+
+    python -m benchmarks.bench_scale                  # dense1m, newton and lbfgs
+    python -m benchmarks.bench_scale --dataset small-200000-20 --solvers newton
+
+Data go to ``benchmarks/data/`` (git-ignored, regenerated from seeds); results
+to ``benchmarks/results/scale-<dataset>.json`` and a Markdown table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import subprocess
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks import datasets
+from logistic import LogisticRegression
+from logistic._objective import block_value_grad
+from logistic.backends import Dask, fit_backend, in_memory_backend
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+FILE_ROWS = 50_000
+ROW_GROUP = 16_384
+
+CHILD = r"""
+import json, resource, sys, time, warnings
+import numpy as np
+from logistic import LogisticRegression, ConvergenceWarning
+from logistic.backends import as_backend, fit_backend
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+
+path, warm, cap_mb, solver, data_bytes = sys.argv[1:6]
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    fit_backend(LogisticRegression(penalty="l2", C=1.0, solver=solver, max_iter=2),
+                as_backend(warm, "y"))
+rss0 = status("VmRSS")
+cap = status("VmSize") + int(cap_mb) * 2**20
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+t0 = time.perf_counter()
+backend = as_backend(path, "y")
+t1 = time.perf_counter()
+model = fit_backend(LogisticRegression(penalty="l2", C=1.0, solver=solver), backend)
+t2 = time.perf_counter()
+try:
+    np.ones(int(data_bytes) // 8)
+    bites = False
+except MemoryError:
+    bites = True
+print(json.dumps({"scan_s": t1 - t0, "fit_s": t2 - t1, "n_iter": int(model.n_iter_[0]),
+                  "passes": backend.n_passes, "objective": model.objective_,
+                  "coef": model.coef_.ravel().tolist(),
+                  "intercept": float(model.intercept_[0]),
+                  "rss_peak_mb": status("VmHWM") / 2**20, "rss_base_mb": rss0 / 2**20,
+                  "cap_mb": int(cap_mb), "cap_bites": bites}))
+"""
+
+
+def write_parquet(name: str) -> tuple[Path, Path, int]:
+    """``benchmarks/data/<name>.parquet/part-NNN.parquet`` and a tiny warm-up file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = datasets.DATA_DIR / f"{name}.parquet"
+    warm = datasets.DATA_DIR / f"{name}.warm.parquet"
+    X, y = datasets.load(name)
+    n, p = X.shape
+    if not (root / "_SUCCESS").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        for k, start in enumerate(range(0, n, FILE_ROWS)):
+            sl = slice(start, start + FILE_ROWS)
+            cols = {f"x{j}": np.ascontiguousarray(X[sl, j]) for j in range(p)}
+            pq.write_table(
+                pa.table({**cols, "y": y[sl]}),
+                root / f"part-{k:03d}.parquet",
+                row_group_size=ROW_GROUP,
+                compression="none",
+            )
+        cols = {f"x{j}": np.ascontiguousarray(X[:5000, j]) for j in range(p)}
+        pq.write_table(pa.table({**cols, "y": y[:5000]}), warm)
+        (root / "_SUCCESS").write_text("ok\n")
+    return root, warm, X.nbytes
+
+
+def run_memory(name: str, solver: str) -> dict[str, Any]:
+    X, y = datasets.load(name)
+    backend = in_memory_backend(X, y)  # hashing X happens here, outside the timing
+    t0 = time.perf_counter()
+    model = fit_backend(LogisticRegression(penalty="l2", C=1.0, solver=solver), backend)
+    dt = time.perf_counter() - t0
+    return {
+        "backend": "in-memory",
+        "solver": solver,
+        "fit_s": dt,
+        "scan_s": 0.0,
+        "n_iter": int(model.n_iter_[0]),
+        "passes": int(model.n_passes_) + 1,
+        "objective": model.objective_,
+        "coef": model.coef_.ravel().tolist(),
+        "intercept": float(model.intercept_[0]),
+        "rows": X.shape[0],
+        "rss_peak_mb": float("nan"),
+    }
+
+
+def run_parquet(
+    root: Path, warm: Path, data_bytes: int, solver: str, cap_mb: int
+) -> dict[str, Any]:
+    env = dict(os.environ, ARROW_DEFAULT_MEMORY_POOL="system", MALLOC_ARENA_MAX="2")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(root),
+            str(warm),
+            str(cap_mb),
+            solver,
+            str(data_bytes),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT.parent,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res.update(backend=f"out-of-core Parquet (cap {cap_mb} MB)", solver=solver)
+    return res
+
+
+def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        t0 = time.perf_counter()
+        backend = Dask.from_parquet(root, target="y", client=client, persist=True)
+        t1 = time.perf_counter()
+        model = fit_backend(
+            LogisticRegression(penalty="l2", C=1.0, solver=solver), backend
+        )
+        t2 = time.perf_counter()
+        p = backend.n_features
+        task_bytes = len(pickle.dumps(partial(block_value_grad, w=np.zeros(p), b=0.0)))
+        return {
+            "backend": f"Dask, {n_workers} worker{'s' * (n_workers > 1)}",
+            "solver": solver,
+            "scan_s": t1 - t0,
+            "fit_s": t2 - t1,
+            "n_iter": int(model.n_iter_[0]),
+            "passes": backend.n_passes,
+            "objective": model.objective_,
+            "coef": model.coef_.ravel().tolist(),
+            "intercept": float(model.intercept_[0]),
+            "down_bytes_per_pass": backend.bytes_to_client / backend.n_passes,
+            "up_bytes_per_pass": task_bytes * backend.n_partitions,
+            "n_partitions": backend.n_partitions,
+            "rss_peak_mb": float("nan"),
+        }
+
+
+def table(rows: list[dict[str, Any]], n: int) -> str:
+    ref = {r["solver"]: r for r in rows if r["backend"] == "in-memory"}
+    lines = [
+        "| backend | solver | fit s | iters | passes | s/iter | s/pass | rows/s | "
+        "× in-memory | obj. gap | max Δcoef | comm./iter | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        base = ref.get(r["solver"])
+        gap = abs(r["objective"] - base["objective"]) / base["objective"] if base else 0
+        dcoef = np.max(np.abs(np.subtract(r["coef"], base["coef"]))) if base else 0
+        ratio = r["fit_s"] / base["fit_s"] if base else 1.0
+        comm = "—"
+        if "down_bytes_per_pass" in r:
+            per_iter = r["passes"] / max(r["n_iter"], 1)
+            kib = (r["down_bytes_per_pass"] + r["up_bytes_per_pass"]) * per_iter / 1024
+            comm = f"{kib:.0f} KiB ({r['n_partitions']} parts)"
+        rss = (
+            "—" if np.isnan(r.get("rss_peak_mb", np.nan)) else f"{r['rss_peak_mb']:.0f}"
+        )
+        lines.append(
+            f"| {r['backend']} | {r['solver']} | {r['fit_s']:.1f} | {r['n_iter']} | "
+            f"{r['passes']} | {r['fit_s'] / max(r['n_iter'], 1):.2f} | "
+            f"{r['fit_s'] / r['passes']:.2f} | {n * r['passes'] / r['fit_s']:.3g} | "
+            f"{ratio:.2f} | {gap:.1e} | {dcoef:.1e} | {comm} | {rss} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", default="dense1m")
+    ap.add_argument("--solvers", nargs="+", default=["newton", "lbfgs"])
+    ap.add_argument(
+        "--modes", nargs="+", default=["memory", "parquet", "dask1", "dask2"]
+    )
+    ap.add_argument("--cap-mb", type=int, default=256)
+    args = ap.parse_args(argv)
+    root, warm, data_bytes = write_parquet(args.dataset)
+    n = datasets.load(args.dataset)[0].shape[0]
+    rows = []
+    for solver in args.solvers:
+        for mode in args.modes:
+            t0 = time.perf_counter()
+            if mode == "memory":
+                r = run_memory(args.dataset, solver)
+            elif mode == "parquet":
+                r = run_parquet(root, warm, data_bytes, solver, args.cap_mb)
+            else:
+                r = run_dask(root, solver, int(mode[-1]))
+            print(f"# {mode} {solver}: {time.perf_counter() - t0:.1f} s", flush=True)
+            rows.append(r)
+    RESULTS.mkdir(exist_ok=True)
+    meta = {
+        "dataset": args.dataset,
+        "n_rows": n,
+        "data_bytes": data_bytes,
+        "machine": f"{platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, {platform.python_version()}",
+        "command": "python -m benchmarks.bench_scale " + " ".join(argv or sys.argv[1:]),
+    }
+    (RESULTS / f"scale-{args.dataset}.json").write_text(
+        json.dumps({"meta": meta, "rows": rows}, indent=1)
+    )
+    print(json.dumps(meta))
+    print(table(rows, n))
+
+
+if __name__ == "__main__":
+    main()
