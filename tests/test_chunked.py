@@ -343,3 +343,12 @@ def test_estimator_checkpoint_with_arrays(tmp_path, data):
     again = LogisticRegression(solver="gd").fit(X, y, checkpoint=path)  # resumes at end
     np.testing.assert_array_equal(again.coef_, model.coef_)
     assert again.n_iter_[0] == model.n_iter_[0]
+
+
+def test_should_stream_compares_size_with_memory(tmp_path):
+    from logistic.backends import should_stream
+
+    f = tmp_path / "f.parquet"
+    f.write_bytes(b"x" * 1000)
+    assert not should_stream(f)
+    assert should_stream(tmp_path, fraction=1e-12)

@@ -8,7 +8,13 @@ default; out-of-core and Dask backends implement the same Protocol.
 
 from __future__ import annotations
 
-from ._dispatch import as_backend, fit_backend, in_memory_backend, is_out_of_core
+from ._dispatch import (
+    as_backend,
+    fit_backend,
+    in_memory_backend,
+    is_out_of_core,
+    should_stream,
+)
 from ._reduce import tree_sum
 from .chunked import Chunked
 from .dask import Dask
@@ -17,4 +23,4 @@ from .in_memory import InMemory
 __all__ = ["InMemory", "tree_sum"]
 # Out-of-core and Dask (issue 7); pyarrow and dask are imported only when used.
 __all__ += ["Chunked", "Dask", "as_backend", "fit_backend", "in_memory_backend"]
-__all__ += ["is_out_of_core"]
+__all__ += ["is_out_of_core", "should_stream"]

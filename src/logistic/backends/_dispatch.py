@@ -28,7 +28,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 
-__all__ = ["as_backend", "fit_backend", "is_out_of_core"]
+__all__ = ["as_backend", "fit_backend", "is_out_of_core", "should_stream"]
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2")
 
@@ -48,6 +48,26 @@ def is_out_of_core(X: Any) -> bool:
         or isinstance(X, Iterator)
         or (callable(X) and not hasattr(X, "shape") and not isinstance(X, type))
     )
+
+
+def should_stream(path: str | os.PathLike[str], fraction: float = 0.25) -> bool:
+    """Whether a file (or directory of files) is worth streaming out of core.
+
+    True when its size on disk exceeds ``fraction`` of the machine's physical
+    memory (in memory, parsed data take about as much as Parquet on disk and
+    less than CSV text; the solver needs a few block-sized temporaries more).
+    The CLI's automatic switch to out-of-core fitting.
+    """
+    from pathlib import Path
+
+    p = Path(path)
+    files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+    size = sum(f.stat().st_size for f in files)
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return size > 2**30
+    return size > fraction * memory
 
 
 def _column(v: Any, name: str) -> str | None:

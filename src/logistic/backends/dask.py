@@ -55,7 +55,13 @@ from .chunked import (
 )
 from .in_memory import DEFAULT_BLOCK_BYTES
 
-__all__ = ["Dask", "is_dask_collection", "predict_proba", "decision_function"]
+__all__ = [
+    "Dask",
+    "connect",
+    "decision_function",
+    "is_dask_collection",
+    "predict_proba",
+]
 
 T = TypeVar("T")
 
@@ -533,3 +539,29 @@ def predict_proba(X: Any, coef: np.ndarray, intercept: float) -> Any:
     return z.map_blocks(
         _proba_block, new_axis=1, chunks=(z.chunks[0], (2,)), dtype=z.dtype
     )
+
+
+# -- clusters for the CLI --------------------------------------------------------------
+def connect(
+    scheduler: str | None = None,
+    workers: int | None = None,
+    threads_per_worker: int = 1,
+) -> Any:
+    """A ``distributed.Client``: to ``scheduler`` (an address) or a new LocalCluster.
+
+    The CLI's ``--scheduler ADDRESS`` / ``--workers N``. With neither, the
+    default client if one exists, else a LocalCluster with one worker process
+    per core. Close the returned client (and its cluster) when done:
+    ``client.close(); client.cluster and client.cluster.close()``.
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        return Client(scheduler)
+    cluster = LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=threads_per_worker,
+        processes=True,
+        dashboard_address=None,
+    )
+    return Client(cluster)
