@@ -21,17 +21,19 @@ import warnings
 import numpy as np
 import pytest
 
-from logistic import LogisticRegression
-
 from conftest import data_path, load_libsvm
+from logistic import LogisticRegression
 
 sklearn_lm = pytest.importorskip("sklearn.linear_model")
 sm = pytest.importorskip("statsmodels.api")
 
 
 def breast_cancer():
-    d = np.loadtxt(data_path("breast-cancer-wisconsin", "breast_cancer.csv"),
-                   delimiter=",", skiprows=1)
+    d = np.loadtxt(
+        data_path("breast-cancer-wisconsin", "breast_cancer.csv"),
+        delimiter=",",
+        skiprows=1,
+    )
     return d[:, :-1], d[:, -1]
 
 
@@ -46,17 +48,30 @@ def spambase():
 
 
 def ucla():
-    d = np.loadtxt(data_path("ucla-admissions", "binary.csv"), delimiter=",", skiprows=1)
+    d = np.loadtxt(
+        data_path("ucla-admissions", "binary.csv"), delimiter=",", skiprows=1
+    )
     rank = d[:, 3]
-    X = np.column_stack([d[:, 1], d[:, 2]] + [(rank == r).astype(float) for r in (2, 3, 4)])
+    X = np.column_stack(
+        [d[:, 1], d[:, 2]] + [(rank == r).astype(float) for r in (2, 3, 4)]
+    )
     return X, d[:, 0]
 
 
 def wells():
     with open(data_path("wells-arsenic", "Wells.csv")) as fh:
         rows = list(csv.DictReader(fh))
-    X = np.array([[float(r["arsenic"]), float(r["distance"]), float(r["education"]),
-                   float(r["association"] == "yes")] for r in rows])
+    X = np.array(
+        [
+            [
+                float(r["arsenic"]),
+                float(r["distance"]),
+                float(r["education"]),
+                float(r["association"] == "yes"),
+            ]
+            for r in rows
+        ]
+    )
     y = np.array([float(r["switch"] == "yes") for r in rows])
     return X, y
 
@@ -115,7 +130,10 @@ def test_class_weight_balanced_matches_sklearn():
     X, y = spambase()
     ours = LogisticRegression(penalty="l2", C=1.0, class_weight="balanced").fit(X, y)
     theirs = sklearn_lm.LogisticRegression(
-        C=1.0, class_weight="balanced", solver="newton-cholesky", tol=1e-12,
+        C=1.0,
+        class_weight="balanced",
+        solver="newton-cholesky",
+        tol=1e-12,
         max_iter=1000,
     ).fit(X, y)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-6)
@@ -130,8 +148,9 @@ def test_unpenalised_matches_statsmodels(dataset):
     ours = LogisticRegression().fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = sm.Logit(y, sm.add_constant(X)).fit(method="newton", tol=1e-12,
-                                                   maxiter=200, disp=0)
+        res = sm.Logit(y, sm.add_constant(X)).fit(
+            method="newton", tol=1e-12, maxiter=200, disp=0
+        )
     assert ours.converged_ and ours.separation_ is None
     np.testing.assert_allclose(ours.intercept_[0], res.params[0], rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(ours.coef_.ravel(), res.params[1:], rtol=1e-6, atol=1e-9)

@@ -39,9 +39,13 @@ def xy(n=200, p=3, seed=0):
 
 
 def test_core_import_does_not_import_sklearn():
-    code = "import logistic, sys; logistic.LogisticRegression(); print('sklearn' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import logistic, sys; logistic.LogisticRegression(); "
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -52,8 +56,9 @@ def test_ucla_matches_r_and_records_fit_state():
     m = LogisticRegression().fit(X, y)
     # R glm, as printed by UCLA OARC (dataset README)
     np.testing.assert_allclose(m.intercept_, [-3.989979], atol=1e-6)
-    np.testing.assert_allclose(m.coef_, [[0.002264, 0.804038, -0.675443, -1.340204,
-                                          -1.551464]], atol=1e-6)
+    np.testing.assert_allclose(
+        m.coef_, [[0.002264, 0.804038, -0.675443, -1.340204, -1.551464]], atol=1e-6
+    )
     assert m.coef_.shape == (1, 5) and m.intercept_.shape == (1,)
     assert m.n_iter_.shape == (1,) and m.n_iter_[0] >= 1
     assert m.converged_ and m.solver_ in SOLVERS and m.separation_ is None
@@ -82,15 +87,23 @@ def test_one_sample_is_an_error():
         LogisticRegression().fit([[1.0, 2.0]], [1])
 
 
-# -- A07 / A08: features ------------------------------------------------------------------
+# -- A07 / A08: features ---------------------------------------------------------------
 def test_n_features_mismatch_in_every_method():
     X, y = xy()
     m = LogisticRegression()
     assert not hasattr(m, "n_features_in_")
     m.fit(X, y)
-    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
-        with pytest.raises(ValueError, match="X has 2 features, but LogisticRegression is "
-                                             "expecting 3 features as input"):
+    for method in (
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+    ):
+        with pytest.raises(
+            ValueError,
+            match="X has 2 features, but LogisticRegression is "
+            "expecting 3 features as input",
+        ):
             getattr(m, method)(X[:, :2])
 
 
@@ -123,18 +136,20 @@ def test_polars_and_pyarrow_frames():
     np.testing.assert_array_equal(m.feature_names_in_, ["a", "b", "c"])
     np.testing.assert_allclose(m.coef_, ref.coef_)
     table = pa.table({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2]})
-    np.testing.assert_allclose(LogisticRegression().fit(table.to_pandas(), y).coef_,
-                               ref.coef_)
+    np.testing.assert_allclose(
+        LogisticRegression().fit(table.to_pandas(), y).coef_, ref.coef_
+    )
 
 
-# -- A10 / A12: array kinds ---------------------------------------------------------------------
+# -- A10 / A12: array kinds ------------------------------------------------------------
 def test_array_kinds_give_identical_fits(tmp_path):
     X, y = xy()
     ref = LogisticRegression().fit(X, y)
     ro = X.copy()
     ro.setflags(write=False)
-    mm = np.lib.format.open_memmap(tmp_path / "x.npy", mode="w+", dtype=X.dtype,
-                                   shape=X.shape)
+    mm = np.lib.format.open_memmap(
+        tmp_path / "x.npy", mode="w+", dtype=X.dtype, shape=X.shape
+    )
     mm[:] = X
     mm.flush()
     mm_ro = np.load(tmp_path / "x.npy", mmap_mode="r")
@@ -145,12 +160,20 @@ def test_array_kinds_give_identical_fits(tmp_path):
         def __array__(self, dtype=None, copy=None):
             return X
 
-    for kind in (ro, mm_ro, np.asfortranarray(X), wide[:, ::2], X.tolist(), ArrayLike()):
+    for kind in (
+        ro,
+        mm_ro,
+        np.asfortranarray(X),
+        wide[:, ::2],
+        X.tolist(),
+        ArrayLike(),
+    ):
         m = LogisticRegression().fit(kind, y.tolist())
         # memory order changes BLAS summation order: equal to rounding (FP64 tol)
         np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(m.predict_proba(kind), ref.predict_proba(X),
-                                   rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(
+            m.predict_proba(kind), ref.predict_proba(X), rtol=1e-12, atol=1e-14
+        )
 
 
 def test_inputs_are_not_modified():
@@ -162,17 +185,20 @@ def test_inputs_are_not_modified():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             LogisticRegression(solver=solver, class_weight="balanced", max_iter=50).fit(
-                X, y, sample_weight=w, offset=o)
+                X, y, sample_weight=w, offset=o
+            )
     for a, c in zip((X, y, w, o), copies, strict=True):
         np.testing.assert_array_equal(a, c)
 
 
-# -- A17 / A18 / A19: API hygiene -----------------------------------------------------------------
+# -- A17 / A18 / A19: API hygiene ------------------------------------------------------
 def test_fit_returns_self_and_predict_does_not_mutate():
     X, y = xy()
     m = LogisticRegression(penalty="l2", C=1.0)
     assert m.fit(X, y) is m
-    state = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(m).items()}
+    state = {
+        k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(m).items()
+    }
     m.predict(X), m.predict_proba(X), m.score(X, y), m.decision_function(X)
     assert vars(m).keys() == state.keys()
     assert all(k.endswith("_") for k in set(vars(m)) - set(m.get_params()))
@@ -182,11 +208,17 @@ def test_fit_returns_self_and_predict_does_not_mutate():
 def test_unfitted_raises_not_fitted_error():
     X, _ = xy()
     m = LogisticRegression()
-    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+    for method in (
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+    ):
         with pytest.raises(NotFittedError, match="not fitted yet"):
             getattr(m, method)(X)
-    assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError,
-                                                                 AttributeError)
+    assert issubclass(NotFittedError, ValueError) and issubclass(
+        NotFittedError, AttributeError
+    )
 
 
 def test_pipeline_grid_search_and_cross_val_score():
@@ -200,28 +232,37 @@ def test_pipeline_grid_search_and_cross_val_score():
     est = LogisticRegression(penalty="l2", C=1.0)
     pipe = make_pipeline(StandardScaler(), est).fit(X, y)
     Xs = StandardScaler().fit_transform(X)
-    assert pipe.score(X, y) == LogisticRegression(penalty="l2", C=1.0).fit(Xs, y).score(Xs, y)
+    assert pipe.score(X, y) == LogisticRegression(penalty="l2", C=1.0).fit(Xs, y).score(
+        Xs, y
+    )
     cv = KFold(3, shuffle=True, random_state=0)
     scores = cross_val_score(est, X, y, cv=cv)
-    manual = [clone(est).fit(X[tr], y[tr]).score(X[te], y[te]) for tr, te in cv.split(X)]
+    manual = [
+        clone(est).fit(X[tr], y[tr]).score(X[te], y[te]) for tr, te in cv.split(X)
+    ]
     np.testing.assert_allclose(scores, manual)
     gs = GridSearchCV(est, {"C": [0.01, 1.0], "penalty": ["l1", "l2"]}, cv=cv).fit(X, y)
     assert gs.best_params_["penalty"] in ("l1", "l2")
     assert gs.best_estimator_.coef_.shape == (1, 3)
 
 
-# -- A21: global hygiene ---------------------------------------------------------------------------
+# -- A21: global hygiene ---------------------------------------------------------------
 def test_no_global_side_effects_and_thread_safe_predict():
     X, y = xy(n=2000)
     err = np.geterr()
     filters = list(warnings.filters)
-    rng_state = np.random.get_state()[1].copy()
+    rng_state = np.random.get_state()[1].copy()  # noqa: NPY002
     for solver in SMOOTH:
-        LogisticRegression(solver=solver, penalty="l2", alpha=0.01, random_state=0,
-                           max_iter=5 if solver == "sgd" else 1000).fit(X, y)
+        LogisticRegression(
+            solver=solver,
+            penalty="l2",
+            alpha=0.01,
+            random_state=0,
+            max_iter=5 if solver == "sgd" else 1000,
+        ).fit(X, y)
     assert np.geterr() == err
     assert list(warnings.filters) == filters
-    np.testing.assert_array_equal(np.random.get_state()[1], rng_state)
+    np.testing.assert_array_equal(np.random.get_state()[1], rng_state)  # noqa: NPY002
     m = LogisticRegression(penalty="l2", alpha=0.01).fit(X, y)
     expected = m.predict_proba(X)
     results = [None] * 8
@@ -238,7 +279,7 @@ def test_no_global_side_effects_and_thread_safe_predict():
         np.testing.assert_array_equal(r, expected)
 
 
-# -- N05 / N14 / N16 ---------------------------------------------------------------------------------
+# -- N05 / N14 / N16 -------------------------------------------------------------------
 @pytest.mark.parametrize("solver", DETERMINISTIC)
 def test_score_equation_calibration_in_the_large(solver):
     X, y = xy(n=1000)
@@ -271,13 +312,23 @@ def test_huge_penalty_gives_base_rate(solver):
     assert m.intercept_[0] == pytest.approx(logit(y.mean()), abs=1e-8)
 
 
-# -- N06: separation ----------------------------------------------------------------------------------
+# -- N06: separation -------------------------------------------------------------------
 SEPARATED = {
-    "complete": (np.array([[-2.0], [-1], [1], [2]]), [0, 0, 1, 1], "Complete separation"),
-    "quasi": (np.array([[-2.0], [-1], [0], [0], [1], [2]]), [0, 0, 0, 1, 1, 1],
-              "Quasi-complete separation"),
-    "wide": (np.random.default_rng(0).standard_normal((5, 8)), [0, 1, 0, 1, 1],
-             "separation"),
+    "complete": (
+        np.array([[-2.0], [-1], [1], [2]]),
+        [0, 0, 1, 1],
+        "Complete separation",
+    ),
+    "quasi": (
+        np.array([[-2.0], [-1], [0], [0], [1], [2]]),
+        [0, 0, 0, 1, 1, 1],
+        "Quasi-complete separation",
+    ),
+    "wide": (
+        np.random.default_rng(0).standard_normal((5, 8)),
+        [0, 1, 0, 1, 1],
+        "separation",
+    ),
 }
 
 
@@ -340,14 +391,15 @@ def test_firth_penalty_gives_finite_estimates_without_warning():
     assert np.all(np.abs(m.coef_) < 10)
 
 
-# -- N11 / N12 / N13 ------------------------------------------------------------------------------------
+# -- N11 / N12 / N13 -------------------------------------------------------------------
 @pytest.mark.parametrize("solver", SMOOTH)
 def test_max_iter_one_warns_once(solver):
     X, y = xy()
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
-        m = LogisticRegression(solver=solver, max_iter=1, tol=0.0, penalty="l2",
-                               alpha=0.01).fit(X, y)
+        m = LogisticRegression(
+            solver=solver, max_iter=1, tol=0.0, penalty="l2", alpha=0.01
+        ).fit(X, y)
     conv = [w for w in rec if w.category is ConvergenceWarning]
     assert len(conv) == 1
     msg = str(conv[0].message)
@@ -361,7 +413,9 @@ def test_nan_gradient_mid_fit_raises_and_keeps_the_old_model(solver, monkeypatch
     from logistic import _objective
 
     X, y = xy()
-    m = LogisticRegression(solver=solver, penalty="l2", alpha=0.01, max_iter=50).fit(X, y)
+    m = LogisticRegression(solver=solver, penalty="l2", alpha=0.01, max_iter=50).fit(
+        X, y
+    )
     old = m.coef_.copy()
     original = _objective.LogisticObjective.value_and_gradient
     calls = {"n": 0}
@@ -374,8 +428,9 @@ def test_nan_gradient_mid_fit_raises_and_keeps_the_old_model(solver, monkeypatch
         return f, g
 
     monkeypatch.setattr(_objective.LogisticObjective, "value_and_gradient", poisoned)
-    monkeypatch.setattr(_objective.LogisticObjective, "value_gradient_hessian", None,
-                        raising=False)
+    monkeypatch.setattr(
+        _objective.LogisticObjective, "value_gradient_hessian", None, raising=False
+    )
     with pytest.raises(NumericalError, match=solver) as info:
         m.fit(X, y)
     assert info.value.iteration >= 0

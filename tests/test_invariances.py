@@ -47,7 +47,9 @@ def same(a, b, atol=ATOL):
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_unit_weights_equal_no_weights(solver, params):
     X, y = data()
-    same(fit(solver, params, X, y), fit(solver, params, X, y, sample_weight=np.ones(300)))
+    same(
+        fit(solver, params, X, y), fit(solver, params, X, y, sample_weight=np.ones(300))
+    )
 
 
 @pytest.mark.parametrize("params", PENALTIES, ids=["none", "l2", "l1"])
@@ -57,7 +59,9 @@ def test_weight_two_equals_duplicated_row(solver, params):
     rng = np.random.default_rng(1)
     w = rng.integers(1, 3, size=300).astype(float)  # 1 or 2
     rep = np.repeat(np.arange(300), w.astype(int))
-    same(fit(solver, params, X, y, sample_weight=w), fit(solver, params, X[rep], y[rep]))
+    same(
+        fit(solver, params, X, y, sample_weight=w), fit(solver, params, X[rep], y[rep])
+    )
 
 
 @pytest.mark.parametrize("params", PENALTIES, ids=["none", "l2", "l1"])
@@ -87,15 +91,19 @@ def test_scaling_all_weights_changes_nothing_with_alpha(params):
     """alpha is on the mean-loss scale: Σs normalises the weights away."""
     X, y = data()
     w = np.random.default_rng(3).uniform(0.5, 2.0, 300)
-    same(fit("newton", params, X, y, sample_weight=w),
-         fit("newton", params, X, y, sample_weight=7.5 * w))
+    same(
+        fit("newton", params, X, y, sample_weight=w),
+        fit("newton", params, X, y, sample_weight=7.5 * w),
+    )
 
 
 def test_scaling_weights_with_C_scales_the_data_term():
     """With C (scikit-learn's convention) weights are frequencies: multiplying them
     by k is fitting with C·k."""
     X, y = data()
-    a = LogisticRegression(penalty="l2", C=0.3).fit(X, y, sample_weight=np.full(300, 4.0))
+    a = LogisticRegression(penalty="l2", C=0.3).fit(
+        X, y, sample_weight=np.full(300, 4.0)
+    )
     b = LogisticRegression(penalty="l2", C=1.2).fit(X, y)
     same(a, b)
 
@@ -132,8 +140,9 @@ def test_offset_matches_statsmodels():
     res = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), offset=o).fit(
         tol=1e-12
     )
-    np.testing.assert_allclose(np.r_[m.intercept_, m.coef_.ravel()], res.params,
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        np.r_[m.intercept_, m.coef_.ravel()], res.params, rtol=1e-6, atol=1e-8
+    )
 
 
 def test_weights_class_weights_and_offset_together():
@@ -144,10 +153,12 @@ def test_weights_class_weights_and_offset_together():
     o = rng.standard_normal(300)
     cw = {0.0: 0.5, 1.0: 3.0}
     a = LogisticRegression(penalty="l2", alpha=0.01, class_weight=cw).fit(
-        X, y, sample_weight=sw, offset=o)
+        X, y, sample_weight=sw, offset=o
+    )
     manual = sw * np.where(y == 1, 3.0, 0.5)
-    b = LogisticRegression(penalty="l2", alpha=0.01).fit(X, y, sample_weight=manual,
-                                                         offset=o)
+    b = LogisticRegression(penalty="l2", alpha=0.01).fit(
+        X, y, sample_weight=manual, offset=o
+    )
     same(a, b)
 
 
@@ -157,7 +168,8 @@ def test_balanced_class_weight_equals_manual(with_weights):
     y = np.where(np.arange(300) < 60, 1.0, y * (np.arange(300) % 5 == 0))  # imbalanced
     sw = np.random.default_rng(8).uniform(0.5, 2, 300) if with_weights else None
     a = LogisticRegression(penalty="l2", C=1.0, class_weight="balanced").fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     s = np.ones(300) if sw is None else sw
     n, n1 = s.sum(), s[y == 1].sum()
     manual = s * np.where(y == 1, n / (2 * n1), n / (2 * (n - n1)))
@@ -170,8 +182,9 @@ def test_duplicated_halved_columns_with_half_alpha():
     X, y = data()
     a = LogisticRegression(penalty="l2", alpha=0.02).fit(X, y)
     b = LogisticRegression(penalty="l2", alpha=0.01).fit(np.hstack([X, X]) / 2, y)
-    np.testing.assert_allclose(a.decision_function(X),
-                               b.decision_function(np.hstack([X, X]) / 2), atol=1e-8)
+    np.testing.assert_allclose(
+        a.decision_function(X), b.decision_function(np.hstack([X, X]) / 2), atol=1e-8
+    )
     np.testing.assert_allclose(b.coef_[0, :4], b.coef_[0, 4:], atol=1e-8)
 
 
@@ -183,15 +196,18 @@ def test_feature_scaling_unpenalised(solver):
     a = LogisticRegression(solver=solver).fit(X, y)
     b = LogisticRegression(solver=solver).fit(X * scale, y)
     np.testing.assert_allclose(b.coef_ * scale, a.coef_, rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(b.decision_function(X * scale), a.decision_function(X),
-                               atol=1e-7)
+    np.testing.assert_allclose(
+        b.decision_function(X * scale), a.decision_function(X), atol=1e-7
+    )
 
 
 @pytest.mark.parametrize("params", PENALTIES, ids=["none", "l2", "l1"])
 def test_row_permutation(params):
     X, y = data()
     perm = np.random.default_rng(9).permutation(300)
-    same(fit("newton", params, X, y), fit("newton", params, X[perm], y[perm]), atol=1e-8)
+    same(
+        fit("newton", params, X, y), fit("newton", params, X[perm], y[perm]), atol=1e-8
+    )
 
 
 def test_label_flip_negates_the_model():
@@ -199,11 +215,16 @@ def test_label_flip_negates_the_model():
     X, y = data()
     a = LogisticRegression(penalty="l2", alpha=0.01).fit(X, y)
     b = LogisticRegression(penalty="l2", alpha=0.01).fit(X, 1 - y)
-    np.testing.assert_allclose(a.decision_function(X), -b.decision_function(X),
-                               atol=1e-8)
-    c = LogisticRegression(penalty="l2", alpha=0.01).fit(X, np.where(y == 1, "yes", "no"))
+    np.testing.assert_allclose(
+        a.decision_function(X), -b.decision_function(X), atol=1e-8
+    )
+    c = LogisticRegression(penalty="l2", alpha=0.01).fit(
+        X, np.where(y == 1, "yes", "no")
+    )
     np.testing.assert_array_equal(c.classes_, ["no", "yes"])
-    np.testing.assert_allclose(c.decision_function(X), a.decision_function(X), atol=1e-8)
+    np.testing.assert_allclose(
+        c.decision_function(X), a.decision_function(X), atol=1e-8
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -212,7 +233,8 @@ def test_float32_close_to_float64(solver):
     X, y = data(n=2000)
     a = LogisticRegression(solver=solver, penalty="l2", alpha=1e-3).fit(X, y)
     b = LogisticRegression(solver=solver, penalty="l2", alpha=1e-3).fit(
-        X.astype(np.float32), y)
+        X.astype(np.float32), y
+    )
     assert b.tol_ == 1e-6
     np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-4, atol=1e-4)
     p32 = b.predict_proba(X.astype(np.float32))

@@ -20,10 +20,9 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
+from conftest import data_path, load_libsvm
 from logistic import InvalidParameterError, LogisticRegression
 from logistic.solvers import SOLVERS
-
-from conftest import data_path, load_libsvm
 
 sklearn_lm = pytest.importorskip("sklearn.linear_model")
 
@@ -55,8 +54,9 @@ def assert_kkt(X, y, w, b, l1, l2=0.0, tol=1e-8):
 
 def objective(X, y, w, b, l1, l2=0.0):
     z = X @ w + b
-    return float(np.mean(np.logaddexp(0, z) - y * z) + l1 * np.abs(w).sum()
-                 + 0.5 * l2 * w @ w)
+    return float(
+        np.mean(np.logaddexp(0, z) - y * z) + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+    )
 
 
 @pytest.mark.parametrize("solver", L1_SOLVERS)
@@ -84,7 +84,11 @@ def test_l1_matches_liblinear_without_intercept(spambase_std):
     X, y = spambase_std
     ours = LogisticRegression(penalty="l1", C=C, fit_intercept=False).fit(X, y)
     lib = sklearn_lm.LogisticRegression(
-        l1_ratio=1.0, C=C, solver="liblinear", tol=1e-10, max_iter=100_000,
+        l1_ratio=1.0,
+        C=C,
+        solver="liblinear",
+        tol=1e-10,
+        max_iter=100_000,
         fit_intercept=False,
     ).fit(X, y)
     np.testing.assert_array_equal(ours.coef_ != 0, lib.coef_ != 0)
@@ -146,13 +150,18 @@ def test_huge_penalty_gives_zero_weights_and_the_base_rate_intercept(spambase_st
     for penalty in ("l1", "elasticnet", "l2"):
         m = LogisticRegression(penalty=penalty, alpha=1e12, l1_ratio=0.5).fit(X, y)
         assert np.all(np.abs(m.coef_) <= 1e-9)
-        assert m.intercept_[0] == pytest.approx(np.log(y.mean() / (1 - y.mean())),
-                                                abs=1e-8)
+        assert m.intercept_[0] == pytest.approx(
+            np.log(y.mean() / (1 - y.mean())), abs=1e-8
+        )
 
 
 @pytest.mark.parametrize(
-    "solver", sorted(n for n, c in SOLVERS.items() if not c.capabilities.supports_l1
-                     and not c.capabilities.firth)
+    "solver",
+    sorted(
+        n
+        for n, c in SOLVERS.items()
+        if not c.capabilities.supports_l1 and not c.capabilities.firth
+    ),
 )
 def test_solver_without_l1_capability_is_refused(spambase_std, solver):
     X, y = spambase_std

@@ -27,7 +27,9 @@ ESTIMATORS = [
     LogisticRegression(penalty="l1", C=1.0),
     LogisticRegression(penalty="elasticnet", alpha=0.01, l1_ratio=0.5),
     LogisticRegression(penalty="l2", alpha=0.01, solver="lbfgs"),
-    LogisticRegression(penalty="l2", C=10.0, class_weight="balanced", solver="newton-cd"),
+    LogisticRegression(
+        penalty="l2", C=10.0, class_weight="balanced", solver="newton-cd"
+    ),
 ]
 
 

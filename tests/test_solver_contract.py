@@ -27,11 +27,10 @@ import scipy.sparse as sp
 from scipy.optimize import root
 from scipy.special import expit
 
+from conftest import data_path, load_libsvm
 from logistic import ConvergenceWarning, LogisticObjective
 from logistic.solvers import SOLVERS, get_solver
 from logistic.solvers.coordinate_descent import kkt_residual
-
-from conftest import data_path, load_libsvm
 
 ALL = sorted(SOLVERS)
 SMOOTH = [n for n in ALL if not SOLVERS[n].capabilities.firth]
@@ -116,8 +115,10 @@ def test_known_l2_optimum(name, fit_intercept):
     else:
         n = len(y)
         sol = root(
-            lambda t: X.T @ (expit(X @ t) - y) / n + lam * t, np.zeros(5),
-            method="hybr", tol=1e-14,
+            lambda t: X.T @ (expit(X @ t) - y) / n + lam * t,
+            np.zeros(5),
+            method="hybr",
+            tol=1e-14,
         )
         ref = sol.x
         assert np.max(np.abs(X.T @ (expit(X @ ref) - y) / n + lam * ref)) < 1e-14
@@ -251,17 +252,7 @@ def test_float32_is_not_copied(name):
     assert _peak_bytes(fit) < 1.5 * X.nbytes
 
 
-_FIRTH_SPARSE = pytest.mark.xfail(
-    strict=True,
-    reason="the firth solver declares supports_sparse (the Capabilities default) but "
-    "allocates about as much as the dense X on this sparse X, i.e. it forms a dense n x p "
-    "array (reported to the owner of solvers/firth.py)",
-)
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=_FIRTH_SPARSE) if n == "firth" else n for n in ALL]
-)
+@pytest.mark.parametrize("name", ALL)
 def test_sparse_is_not_densified(name):
     rng = np.random.default_rng(4)
     X = sp.random(10_000, 600, density=0.005, format="csr", random_state=4)

@@ -11,7 +11,6 @@ import scipy.sparse as sp
 
 from logistic import (
     DataConversionWarning,
-    DataValidationError,
     InvalidParameterError,
     LogisticRegression,
 )
@@ -107,7 +106,12 @@ def test_nonfinite_X_at_fit_and_predict(bad, text):
     with pytest.raises(ValueError, match=f"Input X contains {text}"):
         LogisticRegression().fit(X2, y)
     m = LogisticRegression().fit(X, y)
-    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+    for method in (
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+    ):
         with pytest.raises(ValueError, match=f"Input X contains {text}"):
             getattr(m, method)(X2)
     with pytest.raises(ValueError, match=f"Input X contains {text}"):
@@ -123,8 +127,10 @@ def test_nan_in_dataframe_names_the_column():
         LogisticRegression().fit(df, y)
 
 
-@pytest.mark.parametrize("bad,text", [(np.nan, "Input y contains NaN"),
-                                      (np.inf, "Input y contains infinity")])
+@pytest.mark.parametrize(
+    "bad,text",
+    [(np.nan, "Input y contains NaN"), (np.inf, "Input y contains infinity")],
+)
 def test_nonfinite_y(bad, text):
     X, y = xy()
     y = y.astype(float)
@@ -137,8 +143,11 @@ def test_nonfinite_y(bad, text):
 def test_empty_data():
     with pytest.raises(ValueError, match="0 sample"):
         LogisticRegression().fit(np.empty((0, 3)), [])
-    with pytest.raises(ValueError, match=r"0 feature\(s\) \(shape=\(12, 0\)\) while a "
-                                         r"minimum of 1 is required"):
+    with pytest.raises(
+        ValueError,
+        match=r"0 feature\(s\) \(shape=\(12, 0\)\) while a "
+        r"minimum of 1 is required",
+    ):
         LogisticRegression().fit(np.empty((12, 0)), [0, 1] * 6)
 
 
@@ -165,11 +174,13 @@ def test_column_vector_y_warns_and_gives_the_same_model():
 
 def test_inconsistent_lengths():
     X, y = xy()
-    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[40, 39\]"):
+    with pytest.raises(
+        ValueError, match=r"inconsistent numbers of samples: \[40, 39\]"
+    ):
         LogisticRegression().fit(X, y[:-1])
 
 
-# -- A09: dtypes ------------------------------------------------------------------------
+# -- A09: dtypes -----------------------------------------------------------------------
 @pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32, np.float64, bool])
 def test_numeric_dtypes_fit(dtype):
     X, y = xy()
@@ -198,17 +209,22 @@ def test_string_column_in_dataframe_is_named():
         LogisticRegression().fit(df, y)
 
 
-# -- A14: targets ------------------------------------------------------------------------
+# -- A14: targets ----------------------------------------------------------------------
 def test_invalid_targets():
     X, _ = xy()
     with pytest.raises(ValueError, match="only one class"):
         LogisticRegression().fit(X, np.zeros(40))
-    with pytest.raises(ValueError, match="Only binary classification is supported. The "
-                                         "type of the target is multiclass"):
+    with pytest.raises(
+        ValueError,
+        match="Only binary classification is supported. The "
+        "type of the target is multiclass",
+    ):
         LogisticRegression().fit(X, np.arange(40) % 3)
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         LogisticRegression().fit(X, np.linspace(0, 1, 40))
-    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):
+    with pytest.raises(
+        ValueError, match=r"Mix of label input types \(string and number\)"
+    ):
         LogisticRegression().fit(X, np.array(["a", 1] * 20, dtype=object))
     with pytest.raises(ValueError, match="requires y to be passed"):
         LogisticRegression().fit(X, None)
@@ -244,7 +260,7 @@ def test_check_y_binary_encodes_positive_as_larger():
     np.testing.assert_array_equal(y01, [1.0, 0.0, 1.0])
 
 
-# -- A15: sample_weight and offset -------------------------------------------------------------
+# -- A15: sample_weight and offset -----------------------------------------------------
 @pytest.mark.parametrize(
     "weights,match",
     [
@@ -265,7 +281,9 @@ def test_bad_sample_weight(weights, match):
 
 def test_weight_on_only_one_class():
     X, y = xy()
-    with pytest.raises(ValueError, match="sample_weight is zero for every sample of class"):
+    with pytest.raises(
+        ValueError, match="sample_weight is zero for every sample of class"
+    ):
         LogisticRegression().fit(X, y, sample_weight=(y == 1).astype(float))
 
 
@@ -277,15 +295,20 @@ def test_bad_offset():
         LogisticRegression().fit(X, y, offset=np.r_[np.nan, np.zeros(39)])
 
 
-# -- NL-state: a failed fit changes nothing --------------------------------------------------------
+# -- NL-state: a failed fit changes nothing --------------------------------------------
 def test_failed_refit_leaves_the_previous_model():
     X, y = xy()
     m = LogisticRegression(penalty="l2", alpha=0.1).fit(X, y)
-    before = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(m).items()}
+    before = {
+        k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(m).items()
+    }
     X2 = X.copy()
     X2[0, 0] = np.nan
-    for bad in (lambda: m.fit(X2, y), lambda: m.fit(X, np.arange(40) % 3),
-                lambda: m.set_params(C=-1).fit(X, y)):
+    for bad in (
+        lambda: m.fit(X2, y),
+        lambda: m.fit(X, np.arange(40) % 3),
+        lambda: m.set_params(C=-1).fit(X, y),
+    ):
         with pytest.raises(ValueError):
             bad()
         m.set_params(C=None)
@@ -303,7 +326,9 @@ def test_sparse_formats_are_accepted():
         Xs = sp.csr_matrix(X).asformat(fmt)
         m = LogisticRegression(penalty="l2", alpha=0.1).fit(Xs, y)
         np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-10)
-        np.testing.assert_allclose(m.predict_proba(Xs), ref.predict_proba(X), atol=1e-10)
+        np.testing.assert_allclose(
+            m.predict_proba(Xs), ref.predict_proba(X), atol=1e-10
+        )
     Xs = sp.csr_matrix(X)
     Xs.indices = Xs.indices.astype(np.int64)
     Xs.indptr = Xs.indptr.astype(np.int64)

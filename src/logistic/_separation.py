@@ -126,8 +126,9 @@ def _sparsest_direction(A: Any) -> np.ndarray | None:
         format="csr",
     )
     b_ub = np.r_[np.zeros(n), -1.0]
-    res = linprog(np.ones(2 * k), A_ub=A_ub, b_ub=b_ub, bounds=(0, None),
-                  method="highs")
+    res = linprog(
+        np.ones(2 * k), A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method="highs"
+    )
     if res.status != 0:
         return None
     return res.x[:k] - res.x[k:]
@@ -144,7 +145,8 @@ def _complete_direction(A: Any) -> np.ndarray | None:
     ones = np.ones((n, 1))
     A_ub = (
         sp.hstack([-sp.csr_matrix(A), sp.csr_matrix(ones)], format="csr")
-        if sp.issparse(A) else np.hstack([-A, ones])
+        if sp.issparse(A)
+        else np.hstack([-A, ones])
     )
     c = np.zeros(k + 1)
     c[-1] = -1.0
@@ -229,7 +231,8 @@ def separation_message(
 ) -> str:
     """The text of :class:`PerfectSeparationWarning` for ``report``."""
     labels = (
-        list(names) if names is not None
+        list(names)
+        if names is not None
         else [f"x{j}" for j in range(report.coef.shape[0])]
     )
     order = np.argsort(-np.abs(report.coef), kind="stable")

@@ -11,6 +11,7 @@ where its estimator checks pin them, and always name the input and the fault.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +19,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-import warnings
-
-from ._exceptions import DataConversionWarning, DataValidationError, InvalidParameterError
+from ._exceptions import (
+    DataConversionWarning,
+    DataValidationError,
+    InvalidParameterError,
+)
 
 __all__ = [
     "Interval",
@@ -54,8 +57,12 @@ class Interval:
                 return False
         elif not isinstance(v, numbers.Real):
             return False
-        lo_ok = self.low is None or (v >= self.low if self.closed in ("both", "left") else v > self.low)
-        hi_ok = self.high is None or (v <= self.high if self.closed in ("both", "right") else v < self.high)
+        lo_ok = self.low is None or (
+            v >= self.low if self.closed in ("both", "left") else v > self.low
+        )
+        hi_ok = self.high is None or (
+            v <= self.high if self.closed in ("both", "right") else v < self.high
+        )
         return bool(lo_ok and hi_ok)
 
     def __str__(self) -> str:
@@ -106,7 +113,8 @@ def _describe(c: Any) -> str:
 def validate_params(
     owner: str, params: Mapping[str, Any], constraints: Mapping[str, list[Any]]
 ) -> None:
-    """Raise :class:`InvalidParameterError` for the first parameter violating its constraints.
+    """Raise :class:`InvalidParameterError` for the first parameter that violates
+    its constraints.
 
     The message matches scikit-learn's: "The 'C' parameter of LogisticRegression
     must be a float in the range (0.0, inf) or None. Got -1 instead."
@@ -116,7 +124,9 @@ def validate_params(
         if any(_accepts(c, v) for c in allowed):
             continue
         descs = [_describe(c) for c in allowed]
-        text = descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
+        text = (
+            descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
+        )
         raise InvalidParameterError(
             f"The {name!r} parameter of {owner} must be {text}. Got {v!r} instead."
         )
@@ -183,7 +193,11 @@ def check_feature_names(
 
 def _frame_to_array(X: Any) -> Any:
     """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns."""
-    if hasattr(X, "__dataframe__") and not hasattr(X, "to_numpy") and hasattr(X, "to_pandas"):
+    if (
+        hasattr(X, "__dataframe__")
+        and not hasattr(X, "to_numpy")
+        and hasattr(X, "to_pandas")
+    ):
         X = X.to_pandas()  # pyarrow.Table
     to_numpy = getattr(X, "to_numpy", None)
     if to_numpy is None or not hasattr(X, "columns"):
@@ -195,7 +209,15 @@ def _frame_to_array(X: Any) -> Any:
         dtypes = [None] * len(cols)
     for col, dt in zip(cols, dtypes, strict=False):
         text = str(dt)
-        if text in ("object", "string", "str", "String", "Utf8", "category", "Categorical"):
+        if text in (
+            "object",
+            "string",
+            "str",
+            "String",
+            "Utf8",
+            "category",
+            "Categorical",
+        ):
             try:
                 np.asarray(X[col], dtype=np.float64)
             except (TypeError, ValueError):
@@ -221,7 +243,8 @@ def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
     if np.all(finite):
         return
     what = (
-        "NaN" if np.any(np.isnan(data))
+        "NaN"
+        if np.any(np.isnan(data))
         else "infinity or a value too large for dtype('float64')"
     )
     where = ""
@@ -280,7 +303,9 @@ def check_X(
         if X.format not in ("csr", "csc"):
             X = X.tocsr()
         if X.dtype.kind == "c":
-            raise DataValidationError("Complex data not supported: X has a complex dtype")
+            raise DataValidationError(
+                "Complex data not supported: X has a complex dtype"
+            )
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
         data, shape = X.data, X.shape
@@ -331,7 +356,10 @@ def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.
 
 
 def check_sample_weight(sample_weight: Any, y01: np.ndarray) -> np.ndarray | None:
-    """Validate ``sample_weight`` (None stays None): finite, ≥ 0, weight on both classes."""
+    """Validate ``sample_weight`` (None stays None).
+
+    Finite, ≥ 0, and a positive total weight on each class.
+    """
     if sample_weight is None:
         return None
     sw = check_vector(sample_weight, y01.shape[0], "sample_weight", nonnegative=True)
@@ -367,7 +395,9 @@ def class_weight_vector(
         per_class = s.sum() / (2.0 * totals)
     else:
         per_class = np.ones(2)
-        known = {c.item() if hasattr(c, "item") else c: k for k, c in enumerate(classes)}
+        known = {
+            c.item() if hasattr(c, "item") else c: k for k, c in enumerate(classes)
+        }
         for label, weight in class_weight.items():
             key = label.item() if hasattr(label, "item") else label
             if key not in known:
@@ -375,7 +405,9 @@ def class_weight_vector(
                     f"The 'class_weight' parameter has the label {label!r}, which is "
                     f"not one of the classes {list(classes)}."
                 )
-            if not (isinstance(weight, numbers.Real) and np.isfinite(weight) and weight >= 0):
+            if not (
+                isinstance(weight, numbers.Real) and np.isfinite(weight) and weight >= 0
+            ):
                 raise InvalidParameterError(
                     f"The 'class_weight' parameter must map labels to finite weights "
                     f"≥ 0; got {weight!r} for label {label!r}."
@@ -386,9 +418,7 @@ def class_weight_vector(
 
 def _label_array(y: Any) -> np.ndarray:
     if y is None:
-        raise DataValidationError(
-            "requires y to be passed, but the target y is None"
-        )
+        raise DataValidationError("requires y to be passed, but the target y is None")
     dtype = getattr(y, "dtype", None)
     if dtype is not None and str(dtype) == "category" and hasattr(y, "to_numpy"):
         y = y.to_numpy()
@@ -409,7 +439,9 @@ def _label_array(y: Any) -> np.ndarray:
     return y
 
 
-def check_y_binary(y: Any, n_samples: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def check_y_binary(
+    y: Any, n_samples: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(classes, y01)``: sorted distinct labels and y encoded in {0., 1.}."""
     y = _label_array(y)
     if n_samples is not None and y.shape[0] != n_samples:
@@ -445,7 +477,8 @@ def check_y_binary(y: Any, n_samples: int | None = None) -> tuple[np.ndarray, np
         )
     if len(classes) < 2:
         raise DataValidationError(
-            f"This solver needs samples of at least 2 classes in the data, but the data "
+            f"This solver needs samples of at least 2 classes in the data, but the "
+            f"data "
             f"contains only one class: {classes[0] if len(classes) else None!r}"
         )
     return classes, y_idx.reshape(-1).astype(np.float64)

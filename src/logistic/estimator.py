@@ -55,7 +55,11 @@ __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
 
 def penalty_strengths(
-    penalty: str | None, alpha: float, l1_ratio: float, C: float | None, weight_sum: float
+    penalty: str | None,
+    alpha: float,
+    l1_ratio: float,
+    C: float | None,
+    weight_sum: float,
 ) -> tuple[float, float]:
     """``(l1, l2)`` strengths on the mean-loss scale.
 
@@ -364,7 +368,9 @@ class LogisticRegression:
                 f"penalty='firth' (got penalty={self.penalty!r})."
             )
         if l1 > 0 and not caps.supports_l1:
-            l1_solvers = sorted(n for n, c in SOLVERS.items() if c.capabilities.supports_l1)
+            l1_solvers = sorted(
+                n for n, c in SOLVERS.items() if c.capabilities.supports_l1
+            )
             raise InvalidParameterError(
                 f"The 'solver' parameter of {own} is {name!r}, which does not support "
                 f"penalty={self.penalty!r} (an L1 term); use one of {l1_solvers} or "
@@ -381,8 +387,12 @@ class LogisticRegression:
         """The one objective of the array path (the seam for other backends)."""
         y = data.y01.astype(data.X.dtype, copy=False)
         return LogisticObjective.from_arrays(
-            data.X, y, data.sample_weight, data.offset,
-            l2=l2, fit_intercept=bool(self.fit_intercept),
+            data.X,
+            y,
+            data.sample_weight,
+            data.offset,
+            l2=l2,
+            fit_intercept=bool(self.fit_intercept),
         )
 
     def _initial_theta(self, n_params: int, n_features: int) -> np.ndarray:
@@ -452,12 +462,19 @@ class LogisticRegression:
         return self
 
     def _solve(
-        self, objective: LogisticObjective, solver_name: str, tol: float, l1: float,
+        self,
+        objective: LogisticObjective,
+        solver_name: str,
+        tol: float,
+        l1: float,
         data: _FitData | None,
     ) -> tuple[Any, str | None]:
         """Run the solver; check an unpenalised fit for separation."""
         solver = get_solver(solver_name)(
-            tol=tol, max_iter=self.max_iter, l1=l1, verbose=self.verbose,
+            tol=tol,
+            max_iter=self.max_iter,
+            l1=l1,
+            verbose=self.verbose,
             random_state=self.random_state,
         )
         theta0 = self._initial_theta(objective.n_params, objective.n_features)
@@ -468,20 +485,31 @@ class LogisticRegression:
         if unpenalised and data is not None:
             w, b = objective.split(result.coef)
             report = detect_separation(
-                data.X, data.y01, data.sample_weight, w, b, data.offset,
-                fit_intercept=bool(self.fit_intercept), converged=result.converged,
+                data.X,
+                data.y01,
+                data.sample_weight,
+                w,
+                b,
+                data.offset,
+                fit_intercept=bool(self.fit_intercept),
+                converged=result.converged,
             )
             if report is not None:
                 separation = report.kind
                 warnings.warn(
-                    separation_message(report, data.names), PerfectSeparationWarning,
+                    separation_message(report, data.names),
+                    PerfectSeparationWarning,
                     stacklevel=3,
                 )
         return result, separation
 
     def _store(
-        self, result: Any, objective: LogisticObjective, classes: np.ndarray,
-        names: np.ndarray | None, solver_name: str,
+        self,
+        result: Any,
+        objective: LogisticObjective,
+        classes: np.ndarray,
+        names: np.ndarray | None,
+        solver_name: str,
     ) -> None:
         """Assign the fitted attributes (only after a successful solve)."""
         w, b = objective.split(result.coef)
@@ -505,7 +533,8 @@ class LogisticRegression:
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
             raise _not_fitted_error_class()(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                f"with "
                 f"appropriate arguments before using this estimator."
             )
 
@@ -543,7 +572,11 @@ class LogisticRegression:
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """``log predict_proba`` computed stably as ``log σ(∓z)`` (finite for finite z)."""
+        """``log predict_proba``, computed stably as ``log σ(∓z)``.
+
+        Finite for every finite z (e.g. -800 at z = -800), unlike
+        ``log(predict_proba)``.
+        """
         z = self.decision_function(X)
         return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
 
@@ -562,8 +595,13 @@ class LogisticRegression:
 
     # -- inference (issue 4; logic in logistic.inference) --------------------------
     def inference(
-        self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None,
-        cov_type: str = "nonrobust", groups: Any = None,
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any = None,
+        offset: Any = None,
+        cov_type: str = "nonrobust",
+        groups: Any = None,
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
@@ -579,8 +617,14 @@ class LogisticRegression:
         )
 
     def summary(
-        self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None,
-        cov_type: str = "nonrobust", groups: Any = None, alpha: float = 0.05,
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any = None,
+        offset: Any = None,
+        cov_type: str = "nonrobust",
+        groups: Any = None,
+        alpha: float = 0.05,
     ) -> Any:
         """``self.inference(...).summary(alpha)``: printable as text, HTML, Markdown."""
         result = self.inference(X, y, sample_weight, offset, cov_type, groups)

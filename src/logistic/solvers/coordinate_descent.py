@@ -72,8 +72,13 @@ class _CDState:
 
 
 def _cd_sweep(
-    H: FloatArray, g: FloatArray, u: FloatArray, Hd: FloatArray, d: FloatArray,
-    lam: FloatArray, coords: Any,
+    H: FloatArray,
+    g: FloatArray,
+    u: FloatArray,
+    Hd: FloatArray,
+    d: FloatArray,
+    lam: FloatArray,
+    coords: Any,
 ) -> float:
     """One cyclic pass over ``coords``; returns the largest scaled change."""
     biggest = 0.0
