@@ -182,3 +182,23 @@ def test_l1_ratio_zero_elasticnet_equals_l2(spambase_std):
     a = LogisticRegression(penalty="elasticnet", alpha=0.01, l1_ratio=0.0).fit(X, y)
     b = LogisticRegression(penalty="l2", alpha=0.01).fit(X, y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=1e-8)
+
+
+def test_wide_sparse_l1_without_a_hessian():
+    """fista needs O(n_features) memory: on reuters (3000 x 8315, sparse) it reaches
+    the KKT conditions while a dense Hessian alone would take 553 MB."""
+    import tracemalloc
+
+    X, y = load_libsvm(data_path("reuters-lasvm", "reuters.trn.bz2"), max_rows=3000)
+    assert X.shape[1] > 8000
+    tracemalloc.start()
+    try:
+        m = LogisticRegression(penalty="l1", alpha=1e-3, solver="fista", tol=1e-8).fit(
+            X, y
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100e6
+    assert m.converged_ and 0 < (m.coef_ != 0).sum() < 100
+    assert_kkt(X, y, m.coef_.ravel(), m.intercept_[0], 1e-3, tol=1e-7)

@@ -25,6 +25,7 @@ ESTIMATORS = [
     LogisticRegression(),
     LogisticRegression(penalty="l2", C=1.0),
     LogisticRegression(penalty="l1", C=1.0),
+    LogisticRegression(penalty="l1", C=1.0, solver="fista"),
     LogisticRegression(penalty="elasticnet", alpha=0.01, l1_ratio=0.5),
     LogisticRegression(penalty="l2", alpha=0.01, solver="lbfgs"),
     LogisticRegression(
