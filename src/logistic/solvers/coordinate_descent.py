@@ -27,10 +27,20 @@ proximal-gradient residual ``r = θ' − prox_h(θ' − g)`` (componentwise
 ``θ'_j − S(θ'_j − g_j, λ_j)``, ``S`` the soft threshold) is ≤ tol. It is 0
 exactly at a KKT point and equals the gradient max-norm when ``l1 = 0``.
 
-Why this solver: measured on a9a / spambase with ``tol=1e-10`` (see
-tests/test_l1.py) it reaches the KKT tolerance in tens of outer iterations,
-where FISTA needs thousands; it forms a dense (p+1)² Hessian, so it suits
-p up to a few thousand.
+Why this solver (measured against :mod:`.proximal`'s FISTA, default
+``tol=1e-10``, L1 ``alpha`` 1e-3 / 1e-4, full data, one core):
+
+=========================  =====================  ========================
+data                       newton-cd              fista
+=========================  =====================  ========================
+spambase 4601 x 57         1.3 s / 4.5 s (12/25)  31 s / 36 s (19k/21k it)
+a9a 32561 x 123 sparse     1.3 s / 2.0 s (9/10)   4.8 s / 12.7 s (542/1311)
+credit-default 29998 x 23  0.13 s / 0.18 s (9/9)  stalls at KKT 2e-9
+=========================  =====================  ========================
+
+Same objective to 15 digits and the same support where both converge.
+It forms a dense (p+1)² Hessian, so it suits p up to a few thousand; FISTA
+(O(p) memory) is the solver for wider data.
 """
 
 from __future__ import annotations
