@@ -352,3 +352,9 @@ def test_should_stream_compares_size_with_memory(tmp_path):
     f.write_bytes(b"x" * 1000)
     assert not should_stream(f)
     assert should_stream(tmp_path, fraction=1e-12)
+
+
+def test_class_weight_is_refused_out_of_core(data):
+    X, y, _ = data
+    with pytest.raises(ValueError, match="class_weight"):
+        LogisticRegression(class_weight="balanced").fit(lambda: iter([(X, y)]), None)

@@ -164,6 +164,15 @@ def fit_backend(
         raise InvalidParameterError(
             f"penalty={est.penalty!r} is not available for out-of-core or Dask data"
         )
+    from .in_memory import InMemory
+
+    if getattr(est, "class_weight", None) is not None and not isinstance(
+        backend, InMemory
+    ):  # in memory, the estimator has folded class weights into sample_weight
+        raise InvalidParameterError(
+            f"class_weight={est.class_weight!r} is not available for out-of-core or "
+            f"Dask data; put per-row weights in a sample_weight column instead"
+        )
     n, p = int(backend.n_samples), int(backend.n_features)
     total = getattr(backend, "weight_sum", None)
     l1, l2 = penalty_strengths(
