@@ -55,6 +55,19 @@ def test_bad_hyperparameter_raises_at_fit_not_init(name, value, match):
     m.set_params(**{name: LogisticRegression().get_params()[name]})  # nor set_params
 
 
+def test_alpha_and_c_together_is_an_error():
+    X, y = xy()
+    with pytest.raises(InvalidParameterError, match="alpha or with C, not both"):
+        LogisticRegression(penalty="l2", alpha=0.1, C=1.0).fit(X, y)
+
+
+def test_strength_without_penalty_warns():
+    X, y = xy()
+    with pytest.warns(UserWarning, match="penalty=None ignores alpha"):
+        m = LogisticRegression(C=0.1).fit(X, y)
+    assert m.penalty_l2_ == 0.0
+
+
 def test_set_params_unknown_name():
     with pytest.raises(ValueError, match="Invalid parameter 'Cee'"):
         LogisticRegression().set_params(Cee=1)

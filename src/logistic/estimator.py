@@ -334,6 +334,18 @@ class LogisticRegression:
                 f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' with "
                 f"alpha > 0 instead, or install a version of logistic with Firth."
             )
+        if self.C is not None and self.alpha != 0:
+            raise InvalidParameterError(
+                f"{name}: set the penalty strength with alpha or with C, not both "
+                f"(got alpha={self.alpha!r}, C={self.C!r}; C means alpha = 1/(C·Σs))."
+            )
+        if self.penalty in (None, "firth") and (self.alpha != 0 or self.C is not None):
+            warnings.warn(
+                f"penalty={self.penalty!r} ignores alpha={self.alpha!r} and "
+                f"C={self.C!r}; set penalty='l2', 'l1' or 'elasticnet' to use them.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _prepare_arrays(
         self, X: Any, y: Any, sample_weight: Any, offset: Any
