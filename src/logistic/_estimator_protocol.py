@@ -1,0 +1,116 @@
+"""The scikit-learn estimator protocol, without importing scikit-learn.
+
+Convention: parameters are the keyword arguments of ``__init__``, stored
+unchanged; ``get_params``/``set_params``/``__repr__`` read them from the
+signature (what :func:`sklearn.base.clone` needs); tags are built lazily in
+``__sklearn_tags__`` (scikit-learn is imported only when scikit-learn asks).
+An estimator used before ``fit`` raises :class:`NotFittedError`, which is
+also scikit-learn's ``NotFittedError`` whenever scikit-learn is loaded.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Any
+
+import numpy as np
+
+__all__ = ["EstimatorProtocol", "NotFittedError"]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """The estimator is used before ``fit`` (a ValueError and an AttributeError,
+    as scikit-learn's ``NotFittedError``)."""
+
+
+_COMBINED_NOT_FITTED: dict[type, type] = {}
+
+
+def _not_fitted_error_class() -> type:
+    """Our NotFittedError, also an instance of scikit-learn's when it is loaded.
+
+    scikit-learn tooling catches ``sklearn.exceptions.NotFittedError``; we do
+    not import scikit-learn, but when the caller already has, the raised
+    class derives from both.
+    """
+    sk = sys.modules.get("sklearn.exceptions")
+    sk_cls = getattr(sk, "NotFittedError", None)
+    if sk_cls is None:
+        return NotFittedError
+    if sk_cls not in _COMBINED_NOT_FITTED:
+        _COMBINED_NOT_FITTED[sk_cls] = type(
+            "NotFittedError", (NotFittedError, sk_cls), {"__module__": __name__}
+        )
+    return _COMBINED_NOT_FITTED[sk_cls]
+
+
+class EstimatorProtocol:
+    """Mixin: parameters, repr, tags and the fitted check of a binary classifier.
+
+    The fitted state is recognised by ``coef_``.
+    """
+
+    _estimator_type = "classifier"
+
+    # -- scikit-learn parameter protocol -------------------------------------
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return sorted(p for p in sig.parameters if p != "self")
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Parameters of this estimator (scikit-learn protocol)."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params: Any) -> Any:
+        """Set parameters (validated at ``fit``, never here)."""
+        valid = self._get_param_names()
+        for key in params:
+            if key not in valid:
+                raise ValueError(
+                    f"Invalid parameter {key!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {valid!r}."
+                )
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {
+            k: v.default
+            for k, v in inspect.signature(type(self).__init__).parameters.items()
+        }
+        changed = []
+        for k in self._get_param_names():
+            v = getattr(self, k, None)
+            d = defaults[k]
+            same = v is d or (
+                type(v) is type(d) and not isinstance(v, np.ndarray) and v == d
+            )
+            if not same:
+                changed.append(f"{k}={v!r}")
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_class=False),
+            input_tags=InputTags(sparse=True),
+        )
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"binary_only": True, "requires_y": True}
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "coef_")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise _not_fitted_error_class()(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                f"with appropriate arguments before using this estimator."
+            )
