@@ -469,3 +469,23 @@ def test_verbose_prints_iterations(capsys):
     LogisticRegression(solver="newton", verbose=1).fit(X, y)
     out = capsys.readouterr().out
     assert "[newton]" in out and "grad_max_norm=" in out
+
+
+# -- N07 / N08: collinear, duplicated, constant and all-zero columns ---------------
+@pytest.mark.parametrize("solver", DETERMINISTIC)
+def test_collinear_and_constant_columns(solver):
+    X, y = xy(n=300)
+    a = LogisticRegression(solver=solver).fit(X, y)
+    Xdup = np.column_stack([X, X[:, 0], 2 * X[:, 1]])  # [x, x] and [x, 2x]
+    Xconst = np.column_stack([X, np.zeros(300), np.ones(300)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Newton's damping is warned (N07)
+        b = LogisticRegression(solver=solver).fit(Xdup, y)
+        c = LogisticRegression(solver=solver).fit(Xconst, y)
+    for m, Xm in ((b, Xdup), (c, Xconst)):
+        assert m.converged_ and np.all(np.isfinite(m.coef_))
+        np.testing.assert_allclose(
+            m.decision_function(Xm), a.decision_function(X), atol=1e-6
+        )
+        assert m.objective_ == pytest.approx(a.objective_, rel=1e-12)
+    assert c.coef_[0, 3] == 0.0  # an all-zero column gets no weight
