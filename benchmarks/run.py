@@ -141,7 +141,9 @@ def reference(X: Any, y: np.ndarray, alpha: float | None) -> float:
     from logistic.solvers import get_solver
 
     obj = LogisticObjective.from_arrays(X, y, l2=alpha or 0.0)
-    name = "newton" if not sp.issparse(X) and X.shape[1] <= 1000 else "lbfgs"
+    from logistic.solvers._auto import choose_solver
+
+    name = choose_solver(X, penalty="l2", l1=0.0)
     import warnings
 
     with warnings.catch_warnings():
@@ -172,7 +174,7 @@ def bench_dataset(
             if left <= 1.0:
                 entry["status"] = f"budget {budget:.0f}s spent"
                 break
-            r = run_fit({**base, "method": m, "tol": tol}, timeout=left + 15)
+            r = run_fit({**base, "method": m, "tol": tol}, timeout=left + 5)
             if r["status"] != "ok":
                 entry["status"] = r["status"] + (f" (> {left:.0f}s)" if r["status"] == "timeout" else
                                                  f": {r.get('error')}")
@@ -288,8 +290,8 @@ def main() -> None:
     ap.add_argument("--datasets", default=",".join(datasets.ALL))
     ap.add_argument("--reps", type=int, default=3, help="runs per reaching method (small data)")
     ap.add_argument("--reps-big", type=int, default=2, help="runs per reaching method (1M/wide/sparse)")
-    ap.add_argument("--budget", type=float, default=15.0, help="seconds per method ladder (small)")
-    ap.add_argument("--budget-big", type=float, default=60.0, help="seconds per method ladder (big)")
+    ap.add_argument("--budget", type=float, default=10.0, help="seconds per method ladder (small)")
+    ap.add_argument("--budget-big", type=float, default=30.0, help="seconds per method ladder (big)")
     ap.add_argument("--unpenalized", default="", help="datasets also run with alpha = 0")
     ap.add_argument("--float32", default="dense1m", help="datasets for the float32 comparison")
     ap.add_argument("--micro", default="dense1m", help="datasets for the value+grad micro-benchmark")

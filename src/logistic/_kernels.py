@@ -57,7 +57,7 @@ def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatA
 
 def _sum(v: FloatArray, s: FloatArray | None) -> float:
     if s is None:
-        return float(np.sum(v, dtype=F64))
+        return float(v.sum() if v.dtype == F64 else np.sum(v, dtype=F64))
     if v.dtype == F64 and s.dtype == F64:
         return float(np.dot(s, v))
     return float(np.dot(s.astype(F64, copy=False), v.astype(F64, copy=False)))
@@ -126,7 +126,7 @@ def value_grad(
         return loss_sum, np.zeros(0), 0.0, total
     if sample_weight is not None:
         np.multiply(r, sample_weight.astype(r.dtype, copy=False), out=r)
-    return loss_sum, _xt_dot(X, r), float(np.sum(r, dtype=F64)), total
+    return loss_sum, _xt_dot(X, r), _sum(r, None), total
 
 
 def hessian_weight_from_logits(z: FloatArray) -> FloatArray:

@@ -134,7 +134,8 @@ class InMemory:
     block_bytes : int
         Target size of one row block (dense: of X's rows; CSR: of stored
         values). With the default, dense blocks have at least
-        ``MIN_BLOCK_ROWS`` rows.
+        ``MIN_BLOCK_ROWS`` rows and CSR blocks at least ``8 · n_features``
+        stored values.
     n_threads : int or None
         Threads that process blocks; None uses every available CPU.
     """
@@ -162,7 +163,12 @@ class InMemory:
         elif sp.issparse(X):
             nnz_row = max(1.0, X.nnz / max(1, self.n_samples))
             row_bytes = nnz_row * (X.dtype.itemsize + X.indices.dtype.itemsize)
-            self.block_rows = max(1, min(self.n_samples, int(block_bytes / row_bytes)))
+            rows = int(block_bytes / row_bytes)
+            if block_bytes == IN_MEMORY_BLOCK_BYTES:
+                # a block's partial gradient is a dense p-vector: keep its
+                # stored values well above p so those vectors cost little
+                rows = max(rows, int(8 * self.n_features / nnz_row))
+            self.block_rows = max(1, min(self.n_samples, rows))
         else:
             row_bytes = max(1, self.n_features * X.dtype.itemsize)
             rows = block_bytes // row_bytes
