@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (Markdown table rows read best unwrapped)
 """Render a benchmark run (the JSON written by ``benchmarks.run``) as Markdown.
 
 Usage: ``python -m benchmarks.report benchmarks/results/latest.json > docs/benchmarks.md``.
@@ -23,13 +24,21 @@ def _fmt_time(e: dict[str, Any]) -> str:
 
 def _suite_table(res: dict[str, Any]) -> list[str]:
     methods = res["methods"]
-    anchors = {m: e for m, e in methods.items() if not m.startswith(OURS) and e.get("tol") is not None}
+    anchors = {
+        m: e
+        for m, e in methods.items()
+        if not m.startswith(OURS) and e.get("tol") is not None
+    }
     fastest = min(anchors.items(), key=lambda kv: kv[1]["time"]) if anchors else None
     lines = [
         f"### {res['dataset']} ({res['problem']}) — {res['describe']}",
         "",
         f"f* = {res['fstar']:.15g}; fastest anchor: "
-        + (f"`{fastest[0]}` {fastest[1]['time']:.3f} s" if fastest else "none reached the target"),
+        + (
+            f"`{fastest[0]}` {fastest[1]['time']:.3f} s"
+            if fastest
+            else "none reached the target"
+        ),
         "",
         "| method | time to gap ≤ 1e-8 | tol | iters | gap | peak RSS (MiB) | X (MiB) | anchor time / ours |",
         "|---|---|---|---|---|---|---|---|",
@@ -56,12 +65,24 @@ def _summary(report: dict[str, Any]) -> list[str]:
     for res in report["suite"]:
         methods = res["methods"]
         auto = methods.get(f"{OURS}:auto", {})
-        anchors = {m: e for m, e in methods.items() if not m.startswith(OURS) and e.get("tol") is not None}
-        fastest = min(anchors.items(), key=lambda kv: kv[1]["time"]) if anchors else None
+        anchors = {
+            m: e
+            for m, e in methods.items()
+            if not m.startswith(OURS) and e.get("tol") is not None
+        }
+        fastest = (
+            min(anchors.items(), key=lambda kv: kv[1]["time"]) if anchors else None
+        )
         if auto.get("tol") is None:
-            lines.append(f"| {res['dataset']} ({res['problem']}) | {_fmt_time(auto)} | | | |")
+            lines.append(
+                f"| {res['dataset']} ({res['problem']}) | {_fmt_time(auto)} | | | |"
+            )
             continue
-        ratio = f"{fastest[1]['time'] / auto['time']:.2f}×" if fastest else "no anchor reached"
+        ratio = (
+            f"{fastest[1]['time'] / auto['time']:.2f}×"
+            if fastest
+            else "no anchor reached"
+        )
         anchor = f"`{fastest[0]}` {fastest[1]['time']:.3f} s" if fastest else "—"
         mem = auto["peak_rss_mb"] / (1.3 * auto["x_mb"] + 200)
         lines.append(
@@ -82,9 +103,19 @@ def render(report: dict[str, Any]) -> str:
         "",
         "## Machine",
         "",
-        "```",
-        json.dumps(m, indent=1),
-        "```",
+        f"- CPU: {m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs, L2 {m.get('L2 cache', '?')}, "
+        f"L3 {m.get('L3 cache', '?')}; memory {m.get('memory_gib', '?')} GiB; {m.get('platform', '')}",
+        f"- Python {m.get('python')}; "
+        + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()),
+        "- Thread pools (threadpoolctl): "
+        + "; ".join(
+            f"{b['internal_api']} {b.get('version') or ''} {b.get('architecture') or ''} "
+            f"({b['num_threads']} threads)".replace("  ", " ")
+            for b in m.get("blas", [])
+        ),
+        f"- BLAS/OpenMP environment variables: {m.get('env') or 'none set'}",
+        f"- Load average when the run started: {m.get('load_average_at_start')} "
+        "(the machine is shared: other jobs ran during the benchmark)",
         "",
         "## Summary: time to a relative objective gap ≤ 1e-8",
         "",

@@ -40,8 +40,13 @@ def _reference(X, y, w, b, offset=None, s=None):
     Xd = X.toarray() if sp.issparse(X) else X
     Xd = np.asarray(Xd, dtype=np.float64)
     return (
-        float(s64 @ lo), Xd.T @ (s64 * r), float(s64 @ r), float(s64.sum()),
-        Xd.T @ (Xd * d[:, None]), Xd.T @ d, float(d.sum()),
+        float(s64 @ lo),
+        Xd.T @ (s64 * r),
+        float(s64 @ r),
+        float(s64.sum()),
+        Xd.T @ (Xd * d[:, None]),
+        Xd.T @ d,
+        float(d.sum()),
     )
 
 
@@ -61,7 +66,8 @@ def test_value_grad_matches_reference(rng, dtype, order, weighted):
 
 def test_loss_is_bitwise_the_math_formula(rng):
     # the per-row loss and residual are the same floating-point operations as _math
-    z = np.concatenate([rng.standard_normal(50) * 30, [0.0, -0.0, 1e-9, -1e-9, 800, -800]])
+    extremes = [0.0, -0.0, 1e-9, -1e-9, 800, -800]
+    z = np.concatenate([rng.standard_normal(50) * 30, extremes])
     for y in (rng.random(z.size), (rng.random(z.size) < 0.5).astype(float)):
         lo, r = K._loss_residual_inplace(z, y, True)
         lo_ref, r_ref = _math.loss_and_residual(y, z)
@@ -207,7 +213,9 @@ def _newton_problem(rng, n=20_000, p=6):
 
 
 @pytest.mark.parametrize("hessian_rows", [None, 2000])
-def test_newton_fused_and_subsampled_reach_the_same_optimum(rng, monkeypatch, hessian_rows):
+def test_newton_fused_and_subsampled_reach_the_same_optimum(
+    rng, monkeypatch, hessian_rows
+):
     X, y = _newton_problem(rng)
     ref_obj = LogisticObjective.from_arrays(X, y, l2=1e-4)
     ref = get_solver("newton")(tol=1e-10).solve(ref_obj, np.zeros(7))  # separate passes
