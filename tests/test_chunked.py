@@ -358,3 +358,26 @@ def test_class_weight_is_refused_out_of_core(data):
     X, y, _ = data
     with pytest.raises(ValueError, match="class_weight"):
         LogisticRegression(class_weight="balanced").fit(lambda: iter([(X, y)]), None)
+
+
+def test_prefetch_gives_identical_sums_and_propagates_errors(data):
+    X, y, _ = data
+    theta = np.linspace(-0.3, 0.3, X.shape[1] + 1)
+    blocks = [(X[:1000], y[:1000]), (X[1000:], y[1000:])]
+    a = _vg(Chunked.from_blocks(blocks, chunk_rows=97, prefetch=True), theta)
+    b = _vg(Chunked.from_blocks(blocks, chunk_rows=97, prefetch=False), theta)
+    assert a[0] == b[0]
+    np.testing.assert_array_equal(a[1], b[1])
+
+    calls = []
+
+    def failing():
+        calls.append(1)
+        yield X[:1000], y[:1000]
+        if len(calls) > 1:  # the scan passes, the first fit pass fails mid-way
+            raise OSError("disk went away")
+        yield X[1000:], y[1000:]
+
+    backend = Chunked.from_blocks(failing)
+    with pytest.raises(OSError, match="disk went away"):
+        LogisticObjective(backend).value_and_gradient(theta)

@@ -37,6 +37,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,8 +45,9 @@ import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
 from .._typing import Block
+from ._prefetch import prefetched
 from ._reduce import tree_sum
-from .in_memory import DEFAULT_BLOCK_BYTES
+from .in_memory import DEFAULT_BLOCK_BYTES, _blas_controller
 
 __all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
@@ -387,6 +389,9 @@ class Chunked:
     progress : callable or None
         Called after every pass with a dict ``pass``, ``rows``, ``seconds``,
         ``rows_per_s``.
+    prefetch : bool
+        Read and convert the next block in a background thread while the
+        current one is reduced (one more block in memory; same sums).
 
     Attributes
     ----------
@@ -410,6 +415,7 @@ class Chunked:
         chunk_bytes: int = DEFAULT_BLOCK_BYTES,
         classes: Any = None,
         progress: Callable[[dict[str, float]], None] | None = None,
+        prefetch: bool = True,
     ) -> None:
         self.source = source
         self.dtype = np.dtype(dtype)
@@ -419,6 +425,7 @@ class Chunked:
             )
         self._chunk_rows, self.chunk_bytes = chunk_rows, int(chunk_bytes)
         self.progress = progress
+        self.prefetch = bool(prefetch)
         spec = getattr(source, "spec", None)
         self.feature_names = None if spec is None else list(spec.features)
         if spec is not None and hasattr(source, "batch_rows"):
@@ -559,11 +566,18 @@ class Chunked:
 
         def parts() -> Iterator[T]:
             nonlocal n
-            for block in self.blocks():
+            blocks = self.blocks()
+            for block in prefetched(blocks) if self.prefetch else blocks:
                 n += block.n_rows
                 yield fn(block)
 
-        result = tree_sum(parts())
+        # Reading/decoding runs in the prefetch thread, the block kernels here
+        # with single-threaded BLAS (as the in-memory backend's threads do).
+        controller = _blas_controller() if self.prefetch else None
+        with (
+            controller.limit(limits=1, user_api="blas") if controller else nullcontext()
+        ):
+            result = tree_sum(parts())
         if n != self.n_samples:
             raise IntegrityError(
                 f"{self.source.name}: a pass read {n} rows but the scan found "

@@ -1,0 +1,63 @@
+"""Read ahead: produce the next block in a background thread while this one is used.
+
+Convention: order is preserved exactly (one producer, a FIFO queue), so sums
+over prefetched blocks are bitwise those over the plain iterator. At most
+``depth`` finished items wait in the queue (memory: ``depth + 2`` blocks alive).
+An exception in the producer is re-raised in the consumer; a consumer that
+stops early (an exception in the reduction) stops the producer.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+__all__ = ["prefetched"]
+
+T = TypeVar("T")
+_DONE = object()
+
+
+class _Failure:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
+    """Iterate ``items`` with up to ``depth`` items produced ahead in a thread."""
+    q: queue.Queue[object] = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer
+            put(_Failure(exc))
+
+    thread = threading.Thread(target=produce, name="logistic-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failure):
+                raise item.exc
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
