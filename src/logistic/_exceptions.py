@@ -8,7 +8,11 @@ is expected or how to fix it. The library never changes global warning filters.
 
 from __future__ import annotations
 
+import os
+import sys
+
 __all__ = [
+    "user_stacklevel",
     "LogisticError",
     "DataValidationError",
     "InvalidParameterError",
@@ -93,3 +97,20 @@ class NumericalStabilityWarning(UserWarning):
 
 class VersionMismatchWarning(UserWarning):
     """A model file was written by another version of ``logistic``."""
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def user_stacklevel() -> int:
+    """``stacklevel`` for ``warnings.warn`` that points at the first caller outside
+    this package, so a warning names the user's line, whatever the call depth.
+
+    Call it directly in the ``warnings.warn(...)`` argument list.
+    """
+    frame = sys._getframe(1)  # the function calling warnings.warn
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level

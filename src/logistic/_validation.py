@@ -23,6 +23,7 @@ from ._exceptions import (
     DataConversionWarning,
     DataValidationError,
     InvalidParameterError,
+    user_stacklevel,
 )
 
 __all__ = [
@@ -164,14 +165,14 @@ def check_feature_names(
             f"X does not have valid feature names, but {estimator} was fitted with "
             f"feature names",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         return
     if fitted is None:
         warnings.warn(
             f"X has feature names, but {estimator} was fitted without feature names",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         return
     assert names is not None and fitted is not None
@@ -428,7 +429,7 @@ def _label_array(y: Any) -> np.ndarray:
             "A column-vector y was passed when a 1d array was expected. Please change "
             "the shape of y to (n_samples, ), for example using ravel().",
             DataConversionWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
         y = y.ravel()
     if y.ndim != 1:

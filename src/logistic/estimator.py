@@ -32,7 +32,11 @@ import scipy.sparse as sp
 
 from . import _math
 from ._estimator_protocol import EstimatorProtocol, NotFittedError
-from ._exceptions import InvalidParameterError, PerfectSeparationWarning
+from ._exceptions import (
+    InvalidParameterError,
+    PerfectSeparationWarning,
+    user_stacklevel,
+)
 from ._objective import LogisticObjective
 from ._separation import detect_separation, separation_message
 from ._validation import (
@@ -262,7 +266,7 @@ class LogisticRegression(EstimatorProtocol):
                 f"penalty={self.penalty!r} ignores alpha={self.alpha!r} and "
                 f"C={self.C!r}; set penalty='l2', 'l1' or 'elasticnet' to use them.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
 
     def _prepare_arrays(
@@ -429,7 +433,7 @@ class LogisticRegression(EstimatorProtocol):
                 warnings.warn(
                     separation_message(report, data.names),
                     PerfectSeparationWarning,
-                    stacklevel=3,
+                    stacklevel=user_stacklevel(),
                 )
         return result, separation
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import DataValidationError
+from .._exceptions import DataValidationError, user_stacklevel
 from .._objective import LogisticObjective, block_logits
 from .._scaling import ScaledObjective
 from .._typing import Block, FloatArray
@@ -144,6 +144,6 @@ def prepare(
             "weights as frequency weights (see logistic.inference._covariance), which "
             "is rarely what class weights mean; the standard errors may be misleading.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     return X, np.asarray(y01, dtype=F64), sw, off

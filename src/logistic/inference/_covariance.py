@@ -54,6 +54,7 @@ from .._exceptions import (
     DataValidationError,
     InvalidParameterError,
     NumericalStabilityWarning,
+    user_stacklevel,
 )
 from .._objective import block_logits
 from .._typing import Block, FloatArray
@@ -310,7 +311,7 @@ def invert_information(
             f"condition of the information matrix {rcond:.2g}); their standard errors "
             "are large and imprecise.",
             NumericalStabilityWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
     inv_C = (evecs / evals) @ evecs.T
     cov = inv_C / np.outer(root, root)

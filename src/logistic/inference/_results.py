@@ -43,6 +43,7 @@ from .._exceptions import (
     ConvergenceWarning,
     InvalidParameterError,
     PerfectSeparationWarning,
+    user_stacklevel,
 )
 from .._objective import LogisticObjective
 from .._scaling import column_moments
@@ -485,7 +486,7 @@ def fit_inference(
         warnings.warn(
             "the model did not converge; inference at these coefficients is unreliable",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     check_matches_fit(model, objective, theta, firth)
     separation = None if firth else separation_of(model, data, objective, theta)
@@ -496,7 +497,7 @@ def fit_inference(
             "standard errors and p-values are meaningless (the standard errors of "
             "the diverging coefficients are huge). Refit with penalty='firth'.",
             PerfectSeparationWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     names = (
         [str(v) for v in fitted_names]

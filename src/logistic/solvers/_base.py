@@ -29,7 +29,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._exceptions import ConvergenceWarning, InvalidParameterError, NumericalError
+from .._exceptions import (
+    ConvergenceWarning,
+    InvalidParameterError,
+    NumericalError,
+    user_stacklevel,
+)
 from .._typing import FloatArray
 
 __all__ = [
@@ -197,7 +202,7 @@ class Solver:
                 f"separable"
                 + ("." if self.name == "newton" else ", or try solver='newton' (few, exact steps)."),
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
         return SolverResult(
             coef=np.asarray(coef, dtype=np.float64),

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from .._exceptions import NumericalStabilityWarning
+from .._exceptions import NumericalStabilityWarning, user_stacklevel
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from ._base import Capabilities, IterativeSolver, register
@@ -101,7 +101,7 @@ class Newton(IterativeSolver):
 
     def _warn(self, message: str) -> None:
         if not self._warned:
-            warnings.warn(message, NumericalStabilityWarning, stacklevel=6)
+            warnings.warn(message, NumericalStabilityWarning, stacklevel=user_stacklevel())
             self._warned = True
 
     def direction(self, H: FloatArray, g: FloatArray) -> FloatArray:
