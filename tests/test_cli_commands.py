@@ -245,12 +245,12 @@ def test_predict_excel_safe_touches_only_text(tmp_path, capsys):
         (
             "matplotlib",
             ["report", "m.json", "d.csv", "-o", "r.html"],
-            "error: report needs matplotlib (pip install 'logistic[plot]')",
+            "error: report needs matplotlib: pip install 'logistic[plot]'",
         ),
         (
             "onnx",
             ["export", "m.json", "--onnx", "m.onnx"],
-            "error: export needs the 'onnx' extra (pip install 'logistic[onnx]')",
+            "error: export needs the 'onnx' extra: pip install 'logistic[onnx]'",
         ),
     ],
 )

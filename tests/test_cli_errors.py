@@ -323,15 +323,15 @@ def _predict_cases(model: Path) -> list:
             {"new.csv": b"gre,other\n500,1\n"},
             ["predict", model, "new.csv", "-o", "p.csv"],
             65,
-            "model input columns 'gpa', 'rank' not found in new.csv; available: 'gre', "
-            "'other'",
+            "2 model input columns ('gpa', 'rank') not found in new.csv; available: "
+            "'gre', 'other'",
         ),
         (
             "unseen category",
             {"new.csv": b"gre,gpa,rank\n500,3.1,1\n600,3.5,9\n"},
             ["predict", model, "new.csv", "-o", "p.csv"],
             65,
-            "new.csv has categories not seen at fit time: {np.int64(9)}; the model "
+            "new.csv has categories not seen at fit time: {9}; the model "
             "only "
             "knows the levels stored in the model file",
         ),

@@ -186,6 +186,7 @@ def evaluate(
     p = sigmoid(z)
     both = 0 < y.sum() < y.size
     cm = confusion_matrix(y, p, threshold, w)
+    count = int if sample_weight is None else float  # unweighted: integer counts
     return {
         "n_samples": int(y.size),
         "n_positive": int(y.sum()),
@@ -196,10 +197,10 @@ def evaluate(
         "pr_auc": average_precision(y, z, w) if both else None,
         "brier": brier_score(y, p, w),
         "confusion_matrix": {
-            "tn": float(cm[0, 0]),
-            "fp": float(cm[0, 1]),
-            "fn": float(cm[1, 0]),
-            "tp": float(cm[1, 1]),
+            "tn": count(cm[0, 0]),
+            "fp": count(cm[0, 1]),
+            "fn": count(cm[1, 0]),
+            "tp": count(cm[1, 1]),
         },
         "calibration": calibration_table(y, p, n_bins, w),
     }

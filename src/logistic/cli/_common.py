@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -61,8 +62,38 @@ def exit_code_for(exc: BaseException) -> int:
     return EX_SOFTWARE
 
 
+#: Estimator parameters that ``logistic fit`` exposes as options.
+CLI_PARAMETERS = (
+    "penalty",
+    "alpha",
+    "l1_ratio",
+    "solver",
+    "class_weight",
+    "max_iter",
+    "tol",
+)
+_PARAMETER_TEXT = re.compile(r"^The '(\w+)' parameter of \w+ must be")
+
+
+def _as_option(message: str) -> str:
+    """``The 'l1_ratio' parameter of LogisticRegression must be`` → ``--l1-ratio
+    must be`` (the CLI user typed an option, not a Python parameter)."""
+    match = _PARAMETER_TEXT.match(message)
+    if match is None or match.group(1) not in CLI_PARAMETERS:
+        return message
+    option = "--" + match.group(1).replace("_", "-")
+    rest = message[match.end() :]
+    if option == "--penalty":
+        rest = rest.replace("None or a str among", "'none' or one of")
+    return f"{option} must be" + rest
+
+
 def error_message(exc: BaseException) -> str:
     """One line for stderr."""
+    from .._exceptions import InvalidParameterError
+
+    if isinstance(exc, InvalidParameterError):
+        return _as_option(" ".join(str(exc).split()))
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
     if isinstance(exc, OSError) and not isinstance(exc, CLIError):
@@ -237,15 +268,30 @@ def parse_list(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def require_inputs(
+    *,
+    data: str | os.PathLike[str] | None = None,
+    model: str | os.PathLike[str] | None = None,
+) -> None:
+    """Missing inputs are reported (exit 66) before anything about outputs."""
+    if model is not None:
+        p = Path(model)
+        if not p.exists():
+            raise CLIError(f"model file {model} does not exist", EX_NOINPUT)
+        if p.is_dir():
+            raise CLIError(f"model file {model} is a directory", EX_NOINPUT)
+    if data is not None:
+        from ..tabular._read import check_path
+
+        check_path(str(data))
+
+
 def load_model_file(path: str) -> Any:
     """Read a model file; a missing file is exit 66, a bad one exit 65."""
     from ..io import read_model_file
 
     p = Path(path)
-    if not p.exists():
-        raise CLIError(f"model file {path} does not exist", EX_NOINPUT)
-    if p.is_dir():
-        raise CLIError(f"model file {path} is a directory", EX_NOINPUT)
+    require_inputs(model=p)
     with collect_warnings() as messages:
         mf = read_model_file(p)
     for m in messages:

@@ -45,10 +45,21 @@ Missing = Annotated[
         "(the count is reported).",
     ),
 ]
+
+
+def _check_threshold(value: float) -> float:
+    """A probability cut-off must lie in [0, 1] (exit 2 otherwise)."""
+    if not 0.0 <= value <= 1.0:
+        raise typer.BadParameter(f"must be a probability in [0, 1], got {value:g}")
+    return value
+
+
 Threshold = Annotated[
     float,
     typer.Option(
-        "--threshold", help="Predict the positive class when P(positive) > this."
+        "--threshold",
+        help="Predict the positive class when P(positive) > this (in [0, 1]).",
+        callback=_check_threshold,
     ),
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]

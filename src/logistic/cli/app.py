@@ -50,6 +50,17 @@ def _fail(exc: BaseException, json_out: bool) -> int:
     return code
 
 
+def _usage_error(exc: BaseException, json_out: bool) -> int:
+    """Click's usage errors as one line naming the command's --help (exit 2)."""
+    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "logistic"
+    print(f"error: {message} (see '{path} --help')", file=sys.stderr, flush=True)
+    if json_out:
+        print(json.dumps({"ok": False, "error": message, "exit_code": EX_USAGE}))
+    return EX_USAGE
+
+
 def _click_kind(exc: BaseException) -> str | None:
     """Which click exception this is (typer may vendor its own copy of click)."""
     names = {cls.__name__ for cls in type(exc).__mro__}
@@ -78,8 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             print("interrupted", file=sys.stderr)
             return EX_INTERRUPTED
         if kind == "ClickException":
-            exc.show()  # type: ignore[attr-defined]
-            return EX_USAGE
+            return _usage_error(exc, json_out)
         if debug and not isinstance(exc, KeyboardInterrupt):
             raise
         return _fail(exc, json_out)

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from . import _options as opt
-from ._common import EX_USAGE, CLIError, check_output, load_model_file, note, writing
+from ._common import (
+    EX_USAGE,
+    CLIError,
+    check_output,
+    load_model_file,
+    note,
+    require_inputs,
+    writing,
+)
 
 
 def export(
@@ -30,6 +38,7 @@ def export(
 
     Example: logistic export model.json --onnx model.onnx
     """
+    require_inputs(model=model)
     out = check_output(onnx, force=force, inputs=(model,))
     mf = load_model_file(str(model))
     try:
@@ -42,7 +51,8 @@ def export(
         )
     except ImportError as exc:
         raise CLIError(
-            f"export needs the 'onnx' extra (pip install 'logistic[onnx]'): {exc}",
+            f"export needs the 'onnx' extra: pip install 'logistic[onnx]' (from a "
+            f"clone: pip install '.[onnx]') or pip install onnx onnxruntime ({exc})",
             EX_USAGE,
         ) from None
     with writing(out, force=force) as tmp:

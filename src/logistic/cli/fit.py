@@ -20,6 +20,7 @@ from ._common import (
     fitting_progress,
     note,
     parse_list,
+    require_inputs,
     status,
     warn,
 )
@@ -132,6 +133,7 @@ def fit(
     from ..tabular import fit_design, read_data
 
     opt.check_missing_option(missing)
+    require_inputs(data=data)
     out = check_output(output, force=force, inputs=(data,))
     options = {
         "penalty": penalty,

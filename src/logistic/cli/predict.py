@@ -11,7 +11,15 @@ import typer
 
 from . import _options as opt
 from ._apply import apply_model, label_values
-from ._common import EX_USAGE, CLIError, check_output, note, parse_list, writing
+from ._common import (
+    EX_USAGE,
+    CLIError,
+    check_output,
+    note,
+    parse_list,
+    require_inputs,
+    writing,
+)
 
 
 def excel_safe(column: Any) -> Any:
@@ -43,9 +51,13 @@ def _table(
         applied.model_file.model.classes_,
     )
     columns: dict[str, object] = {}
+    if keep and applied.raw.table is None:
+        raise CLIError(f"--keep does not apply to LibSVM data ({applied.raw.path})")
+    if keep:
+        from ..tabular._columns import require_columns
+
+        require_columns(applied.raw, keep, "--keep")
     for name in keep or []:
-        if applied.raw.table is None or name not in applied.raw.table.column_names:
-            raise CLIError(f"--keep column {name!r} not found in {applied.raw.path}")
         column = applied.raw.table.column(name)
         columns[name] = excel_safe(column) if safe else column
     columns["proba"] = pa.array(proba)
@@ -95,6 +107,7 @@ def predict(
     """
     import pyarrow.csv as pacsv
 
+    require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
     if out is not None and out.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise CLIError(

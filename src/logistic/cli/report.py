@@ -9,7 +9,7 @@ import typer
 
 from . import _options as opt
 from ._apply import apply_model
-from ._common import EX_USAGE, CLIError, check_output, note, writing
+from ._common import EX_USAGE, CLIError, check_output, note, require_inputs, writing
 from .evaluate import metrics_of
 from .summary import summary_dict
 
@@ -30,7 +30,9 @@ def write_report(
         from ..report import build_report
     except ImportError as exc:
         raise CLIError(
-            f"report needs matplotlib (pip install 'logistic[plot]'): {exc}", EX_USAGE
+            f"report needs matplotlib: pip install 'logistic[plot]' (from a clone: "
+            f"pip install '.[plot]') or pip install matplotlib ({exc})",
+            EX_USAGE,
         ) from None
     m = metrics_of(applied, threshold)
     if m["roc_auc"] is None:
@@ -98,6 +100,7 @@ def report(
     Example: logistic report model.json test.csv -o report.html
     """
     opt.check_missing_option(missing)
+    require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
     applied = apply_model(
         model, data, with_target=True, missing=missing, sep=sep, fmt=fmt

@@ -112,14 +112,16 @@ def coefficients_png(rows: list[dict[str, Any]]) -> bytes:
         lo = est - np.array([r["ci_low"] for r in rows])
         hi = np.array([r["ci_high"] for r in rows]) - est
         ax.errorbar(est, y, xerr=[lo, hi], fmt="o", color="C0", ecolor="C0", capsize=3)
-        ax.set_title("Coefficients with 95% confidence intervals")
+        title = "Coefficients with 95% confidence intervals"
     else:
         ax.plot(est, y, "o", color="C0")
+        title = "Coefficients (no intervals: no covariance stored)"
     ax.axvline(0, color="grey", lw=1)
     ax.set_yticks(y, [str(r["term"]) for r in rows])
     ax.set_xlabel("coefficient (log-odds)")
-    if "ci_low" not in rows[0]:
-        ax.set_title("Coefficients (no covariance stored: no intervals)")
+    # a figure title is centred on the whole figure, so long term names on the
+    # left never push it off the edge (an axes title would be clipped)
+    fig.suptitle(title)
     return _png(fig)
 
 

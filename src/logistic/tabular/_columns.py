@@ -177,9 +177,9 @@ def require_columns(raw: RawData, names: list[str], role: str) -> None:
     if not absent:
         return
     name = absent[0]
-    close = difflib.get_close_matches(name, available, n=1) or [
-        a for a in available if a.lower() == name.lower()
-    ]
+    close = [a for a in available if a.lower() == name.lower()]
+    if not close and len(absent) == 1:  # a typo; many absent: the wrong file
+        close = difflib.get_close_matches(name, available, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     if len(available) == 1 and any(s in available[0] for s in ",;\t|"):
         hint += (
@@ -191,7 +191,10 @@ def require_columns(raw: RawData, names: list[str], role: str) -> None:
     what = (
         f"{role} column {name!r}"
         if len(absent) == 1
-        else (f"{role} columns {', '.join(repr(a) for a in absent)}")
+        else (
+            f"{len(absent)} {role} columns ({', '.join(repr(a) for a in absent[:10])}"
+            f"{', ...' if len(absent) > 10 else ''})"
+        )
     )
     raise DataValidationError(
         f"{what} not found in {raw.path}{hint}; available: {shown}{more}"

@@ -269,7 +269,9 @@ def _fit_formula_design(
     for name in used:
         column_kind(sub, name)  # numeric garbage is an error, as without a formula
     frame = sub.table.select(used).to_pandas()
-    X, names, intercept, state = fit_formula(frame, rhs, sub.path)
+    X, names, intercept, state = fit_formula(
+        frame, rhs, sub.path, list(sub.table.column_names)
+    )
     encoding = {
         "kind": "formula",
         "formula": formula,

@@ -39,7 +39,7 @@ def parse_formula(formula: str) -> tuple[str, str, set[str]]:
         variables = set(f.required_variables)
     except Exception as exc:  # formulaic raises many parser errors
         raise DataValidationError(
-            f"--formula {formula!r} cannot be parsed: {exc}"
+            f"--formula {formula!r} cannot be parsed: {_one_line(exc)}"
         ) from None
     if "+" in target or "(" in target or target == "":
         raise DataValidationError(
@@ -48,6 +48,30 @@ def parse_formula(formula: str) -> tuple[str, str, set[str]]:
             f"{target!r}"
         )
     return target, rhs, variables - {target}
+
+
+def _one_line(exc: BaseException) -> str:
+    """formulaic's message without terminal colours and the ASCII-art pointer."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+    return text.splitlines()[0].strip() if text else type(exc).__name__
+
+
+def _unknown_name(text: str, path: str, columns: list[str] | None) -> str | None:
+    """A clear message for a formula naming a column the file lacks, or None."""
+    match = re.search(r"name '([^']+)' is not defined", text)
+    if match is None or columns is None:
+        return None
+    import difflib
+
+    name = match.group(1)
+    close = difflib.get_close_matches(name, columns, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    shown = ", ".join(repr(c) for c in columns[:20])
+    more = f", ... ({len(columns) - 20} more)" if len(columns) > 20 else ""
+    return (
+        f"--formula uses {name!r}, which is not a column of {path}{hint}; "
+        f"available: {shown}{more}"
+    )
 
 
 def formula_columns(columns: list[str], rhs: str, variables: set[str]) -> list[str]:
@@ -99,7 +123,9 @@ def _spec_from_json(rhs: str, state: dict[str, Any]) -> Any:
     )
 
 
-def _materialise(spec_or_rhs: Any, frame: Any, path: str) -> Any:
+def _materialise(
+    spec_or_rhs: Any, frame: Any, path: str, columns: list[str] | None = None
+) -> Any:
     from formulaic import model_matrix
 
     with warnings.catch_warnings(record=True) as caught:
@@ -112,10 +138,13 @@ def _materialise(spec_or_rhs: Any, frame: Any, path: str) -> Any:
             else:
                 mm = spec_or_rhs.get_model_matrix(frame)
         except Exception as exc:
-            raise DataValidationError(f"formula on {path}: {exc}") from None
+            text = _one_line(exc)
+            message = _unknown_name(text, path, columns)
+            raise DataValidationError(message or f"formula on {path}: {text}") from None
     for w in caught:
         if "categor" in str(w.message):
             text = str(w.message).split(":", 1)[-1].split(". They")[0].strip()
+            text = re.sub(r"np\.\w+\(([^()]*)\)", r"\1", text)  # np.int64(9) → 9
             raise DataValidationError(
                 f"{path} has categories not seen at fit time: {text}; the model only "
                 "knows the levels stored in the model file"
@@ -124,10 +153,14 @@ def _materialise(spec_or_rhs: Any, frame: Any, path: str) -> Any:
 
 
 def fit_formula(
-    frame: Any, rhs: str, path: str
+    frame: Any, rhs: str, path: str, columns: list[str] | None = None
 ) -> tuple[np.ndarray, list[str], bool, dict]:
-    """``(X, feature_names, has_intercept, state)`` for the training frame."""
-    mm = _materialise(rhs, frame, path)
+    """``(X, feature_names, has_intercept, state)`` for the training frame.
+
+    ``columns`` (every column of the file) makes an unknown name an error
+    that lists them.
+    """
+    mm = _materialise(rhs, frame, path, columns)
     state = _state_to_json(mm.model_spec)
     names = [str(c) for c in mm.columns]
     X = np.asarray(mm.values, dtype=np.float64)

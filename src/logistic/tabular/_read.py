@@ -84,7 +84,8 @@ def position(raw: RawData, row: int) -> str:
     return f"line {row + 2}" if raw.format == "csv" else f"row {row + 1}"
 
 
-def _check_path(path: str) -> None:
+def check_path(path: str) -> None:
+    """Input missing, a directory or unreadable: the matching OSError."""
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"input file {path} does not exist")
@@ -136,7 +137,7 @@ def _looks_libsvm(head: bytes) -> bool:
 
 def sniff_format(path: str) -> tuple[str, str | None]:
     """``(format, compression)`` of a data file, from its content and name."""
-    _check_path(path)
+    check_path(path)
     with open(path, "rb") as fh:
         magic = fh.read(4)
     if magic == b"PAR1":
@@ -176,6 +177,7 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     head = _open_text_head(path, compression)
     if not head.strip():
         raise DataValidationError(f"{path} is empty (no header, no data rows)")
+    _refuse_utf16(head, path)
     delimiter = sep if sep is not None else _sniff_delimiter(head, path)
     if len(delimiter) != 1:
         raise DataValidationError(f"--sep must be one character, got {delimiter!r}")
@@ -201,6 +203,24 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     _check_columns(table.column_names, path)
     _check_utf8(table, path)
     return RawData(path=path, format="csv", table=table, delimiter=delimiter)
+
+
+_WIDE_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def _refuse_utf16(head: bytes, path: str) -> None:
+    """UTF-16/32 text (Excel's "Unicode text") is refused by name, not misparsed."""
+    for bom, name in _WIDE_BOMS.items():
+        if head.startswith(bom):
+            raise DataValidationError(
+                f"{path} is {name} text (byte-order mark {bom.hex(' ')}); the file "
+                f"must be UTF-8: convert it, e.g. iconv -f {name} -t UTF-8"
+            )
 
 
 def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str:

@@ -1,0 +1,175 @@
+"""Regressions from trying the CLI as a new user (README quickstart, docs/cli.md).
+
+Each test is one mistake a new user made, with the one-line message and exit
+code they should get, and nothing left behind in the working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import data_path
+from logistic.cli.app import main
+
+GOOD = "x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n"
+
+
+def _run(capsys, args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def ucla(workdir):
+    return str(
+        shutil.copy(data_path("ucla-admissions", "binary.csv"), workdir / "u.csv")
+    )
+
+
+def _files(d: Path) -> set[str]:
+    return {p.name for p in d.iterdir()}
+
+
+def test_missing_input_reported_before_existing_output(workdir, capsys):
+    # model.json (the default -o) exists; the real problem is the missing input
+    (workdir / "model.json").write_text("{}")
+    code, _, err = _run(capsys, ["fit", "nofile.csv", "--target", "admit"])
+    assert (code, err) == (66, "error: input file nofile.csv does not exist\n")
+    (workdir / "p.csv").write_text("")
+    code, _, err = _run(
+        capsys, ["predict", "nomodel.json", "nofile.csv", "-o", "p.csv"]
+    )
+    assert (code, err) == (66, "error: model file nomodel.json does not exist\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["fit", "data.csv", "--targt", "y"],
+            "error: No such option: --targt (Possible options: --target) "
+            "(see 'logistic fit --help')\n",
+        ),
+        (["fit"], "error: Missing argument 'data'. (see 'logistic fit --help')\n"),
+        (["bogus"], "error: No such command 'bogus'. (see 'logistic --help')\n"),
+    ],
+)
+def test_click_usage_errors_are_one_line(workdir, capsys, argv, message):
+    (workdir / "data.csv").write_text(GOOD)
+    code, out, err = _run(capsys, argv)
+    assert (code, out, err) == (2, "", message)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            ["--solver", "newtn"],
+            "--solver must be 'auto' or one of the registered solvers",
+        ),
+        (["--penalty", "l3"], "--penalty must be 'none' or one of {"),
+        (
+            ["--l1-ratio", "2", "--penalty", "elasticnet", "--alpha", "1"],
+            "--l1-ratio must be a float in the range [0, 1]. Got 2.0 instead.",
+        ),
+        (["--max-iter", "0"], "--max-iter must be an int in the range [1, inf)"),
+    ],
+)
+def test_bad_estimator_option_named_as_the_option(workdir, capsys, option, message):
+    (workdir / "data.csv").write_text(GOOD)
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y", *option])
+    assert code == 2
+    assert err.startswith("error: " + message), err
+    assert "LogisticRegression" not in err
+    assert _files(workdir) == {"data.csv"}
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate", "report"])
+def test_threshold_outside_0_1_is_a_usage_error(workdir, capsys, command):
+    (workdir / "data.csv").write_text(GOOD)
+    assert main(["fit", "data.csv", "-t", "y", "-o", "m.json"]) == 0
+    capsys.readouterr()
+    argv = [command, "m.json", "data.csv", "--threshold", "1.5"]
+    code, _, err = _run(capsys, argv)
+    assert code == 2
+    assert err.startswith(
+        "error: Invalid value for '--threshold': must be a probability in [0, 1], "
+        "got 1.5"
+    )
+    assert _files(workdir) == {"data.csv", "m.json"}
+
+
+def test_formula_with_unknown_column_names_it(ucla, workdir, capsys):
+    argv = ["fit", ucla, "--formula", "admit ~ gre + gpa + C(rnk)"]
+    code, _, err = _run(capsys, argv)
+    assert (code, err) == (
+        65,
+        f"error: --formula uses 'rnk', which is not a column of {ucla} (did you "
+        "mean 'rank'?); available: 'admit', 'gre', 'gpa', 'rank'\n",
+    )
+
+
+def test_formula_parse_error_is_one_plain_line(ucla, workdir, capsys):
+    code, _, err = _run(capsys, ["fit", ucla, "--formula", "admit ~ gre +"])
+    assert code == 65
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert err.startswith("error: --formula 'admit ~ gre +' cannot be parsed: ")
+
+
+def test_utf16_file_is_named_not_misparsed(workdir, capsys):
+    (workdir / "data.csv").write_bytes(GOOD.encode("utf-16"))
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y"])
+    assert (code, err) == (
+        65,
+        "error: data.csv is UTF-16 text (byte-order mark ff fe); the file must be "
+        "UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8\n",
+    )
+    assert _files(workdir) == {"data.csv"}
+
+
+def test_predict_on_the_wrong_file_suggests_nothing_misleading(ucla, workdir, capsys):
+    # a model of the UCLA data applied to another dataset: no "did you mean"
+    assert main(["fit", ucla, "--formula", "admit ~ gre + gpa + C(rank)"]) == 0
+    (workdir / "other.csv").write_text("age,lfp\n30,yes\n")
+    capsys.readouterr()
+    code, _, err = _run(capsys, ["predict", "model.json", "other.csv"])
+    assert (code, err) == (
+        65,
+        "error: 3 model input columns ('gre', 'gpa', 'rank') not found in "
+        "other.csv; available: 'age', 'lfp'\n",
+    )
+
+
+def test_keep_column_typo_lists_the_columns(ucla, workdir, capsys):
+    assert main(["fit", ucla, "--formula", "admit ~ gre + gpa + C(rank)"]) == 0
+    capsys.readouterr()
+    argv = ["predict", "model.json", ucla, "--keep", "Gre", "-o", "p.csv"]
+    code, _, err = _run(capsys, argv)
+    assert (code, err) == (
+        65,
+        f"error: --keep column 'Gre' not found in {ucla} (did you mean 'gre'?); "
+        "available: 'admit', 'gre', 'gpa', 'rank'\n",
+    )
+    assert "p.csv" not in _files(workdir)
+
+
+def test_evaluate_json_confusion_counts_are_integers(ucla, workdir, capsys):
+    assert main(["fit", ucla, "--formula", "admit ~ gre + gpa + C(rank)"]) == 0
+    capsys.readouterr()
+    code, out, _ = _run(capsys, ["evaluate", "model.json", ucla, "--json"])
+    assert code == 0
+    cm = json.loads(out)["confusion_matrix"]
+    # R: table(admit, fitted(glm(admit ~ gre + gpa + factor(rank))) > 0.5)
+    assert cm == {"tn": 254, "fp": 19, "fn": 97, "tp": 30}
+    assert all(type(v) is int for v in cm.values())
