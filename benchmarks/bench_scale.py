@@ -207,9 +207,9 @@ def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]], n: int) -> str:
     ref = {r["solver"]: r for r in rows if r["backend"] == "in-memory"}
     lines = [
-        "| backend | solver | fit s | iters | passes | s/iter | s/pass | rows/s | "
-        "× in-memory | obj. gap | max Δcoef | comm./iter | peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| backend | solver | scan s | fit s | iters | passes | s/iter | s/pass | "
+        "rows/s | × in-memory | obj. gap | max Δcoef | comm./iter | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         base = ref.get(r["solver"])
@@ -221,11 +221,12 @@ def table(rows: list[dict[str, Any]], n: int) -> str:
             per_iter = r["passes"] / max(r["n_iter"], 1)
             kib = (r["down_bytes_per_pass"] + r["up_bytes_per_pass"]) * per_iter / 1024
             comm = f"{kib:.0f} KiB ({r['n_partitions']} parts)"
-        rss = (
-            "—" if np.isnan(r.get("rss_peak_mb", np.nan)) else f"{r['rss_peak_mb']:.0f}"
-        )
+        rss = "—"
+        if not np.isnan(r.get("rss_peak_mb", np.nan)):
+            rss = f"{r['rss_peak_mb']:.0f} (base {r['rss_base_mb']:.0f})"
         lines.append(
-            f"| {r['backend']} | {r['solver']} | {r['fit_s']:.1f} | {r['n_iter']} | "
+            f"| {r['backend']} | {r['solver']} | {r.get('scan_s', 0):.1f} | "
+            f"{r['fit_s']:.1f} | {r['n_iter']} | "
             f"{r['passes']} | {r['fit_s'] / max(r['n_iter'], 1):.2f} | "
             f"{r['fit_s'] / r['passes']:.2f} | {n * r['passes'] / r['fit_s']:.3g} | "
             f"{ratio:.2f} | {gap:.1e} | {dcoef:.1e} | {comm} | {rss} |"
@@ -241,7 +242,17 @@ def main(argv: list[str] | None = None) -> None:
         "--modes", nargs="+", default=["memory", "parquet", "dask1", "dask2"]
     )
     ap.add_argument("--cap-mb", type=int, default=256)
+    ap.add_argument(
+        "--table",
+        action="store_true",
+        help="print the table of the last saved run and exit",
+    )
     args = ap.parse_args(argv)
+    if args.table:
+        saved = json.loads((RESULTS / f"scale-{args.dataset}.json").read_text())
+        print(json.dumps(saved["meta"]))
+        print(table(saved["rows"], saved["meta"]["n_rows"]))
+        return
     root, warm, data_bytes = write_parquet(args.dataset)
     n = datasets.load(args.dataset)[0].shape[0]
     rows = []
