@@ -244,3 +244,49 @@ def test_estimator_fit_and_lazy_predict_proba_on_dask(client, data, reference):
     proba = model.predict_proba(Xd)
     assert isinstance(proba, da.Array)
     np.testing.assert_allclose(proba.compute(), model.predict_proba(X), rtol=1e-14)
+
+
+def _flaky_block(counter: str, X: np.ndarray, failures: int) -> np.ndarray:
+    """Fails ``failures`` times (counted in a file, across worker processes)."""
+    with open(counter, "a+") as fh:
+        fh.seek(0)
+        n = len(fh.read())
+        fh.write("x")
+    if n < failures:
+        raise OSError(f"transient read error {n + 1}")
+    return X
+
+
+def test_transient_io_errors_are_retried(client, data, tmp_path, reference):
+    """D03: a partition whose read fails twice, then works, with retries=3."""
+    import dask
+
+    X, y = data
+    counter = str(tmp_path / "count")
+    parts = [
+        da.from_delayed(
+            dask.delayed(_flaky_block, pure=False)(counter, X[:2000], 2),
+            shape=(2000, P),
+            dtype=X.dtype,
+        ),
+        da.from_array(X[2000:], chunks=(2000, P)),
+    ]
+    Xd = da.concatenate(parts)
+    yd = da.from_array(y, chunks=2000)
+    model = fit_backend(
+        LogisticRegression(solver="newton"), Dask(Xd, yd, client=client, retries=3)
+    )
+    _assert_same_optimum(model, reference["newton"])
+    counter2 = str(tmp_path / "count2")
+    Xd2 = da.concatenate(
+        [
+            da.from_delayed(
+                dask.delayed(_flaky_block, pure=False)(counter2, X[:2000], 5),
+                shape=(2000, P),
+                dtype=X.dtype,
+            ),
+            da.from_array(X[2000:], chunks=(2000, P)),
+        ]
+    )
+    with pytest.raises(DataValidationError, match="partition 0 .*transient read error"):
+        Dask(Xd2, yd, client=client)

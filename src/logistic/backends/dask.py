@@ -233,6 +233,10 @@ class Dask:
         partitions are recomputed from lineage). False re-reads them each pass.
     timeout : float or None
         Seconds one evaluation may take before a ``TimeoutError``.
+    retries : int
+        Times a failed partition task is retried (transient storage errors)
+        before the fit fails naming it; a lost worker's tasks are rescheduled
+        anyway.
     progress : callable or None
         Called after every pass with ``pass``, ``rows``, ``seconds``,
         ``rows_per_s``, ``bytes_to_client``.
@@ -252,6 +256,7 @@ class Dask:
         classes: Any = None,
         persist: bool = False,
         timeout: float | None = None,
+        retries: int = 0,
         part_names: Sequence[str] | None = None,
         progress: Callable[[dict[str, float]], None] | None = None,
         feature_names: Sequence[str] | None = None,
@@ -282,6 +287,7 @@ class Dask:
             classes=classes,
             persist=persist,
             timeout=timeout,
+            retries=retries,
             progress=progress,
         )
 
@@ -298,9 +304,11 @@ class Dask:
         classes: Any = None,
         persist: bool = False,
         timeout: float | None = None,
+        retries: int = 0,
         progress: Any = None,
     ) -> None:
         self.client, self.timeout, self.progress = client, timeout, progress
+        self.retries = int(retries)
         self.dtype, self.target = np.dtype(dtype), target
         if self.dtype not in (np.float32, np.float64):
             raise DataValidationError(f"dtype must be float32 or float64, got {dtype}")
@@ -310,7 +318,11 @@ class Dask:
         if persist:  # keep loaded partitions in cluster memory (lineage kept)
             import dask
 
-            flat = iter(dask.persist(*[v for t in parts for v in t if v is not None]))
+            todo = [v for t in parts for v in t if v is not None]
+            client = self._client()
+            flat = iter(
+                client.persist(todo) if client is not None else dask.persist(*todo)
+            )
             self.parts = [
                 tuple(None if v is None else next(flat) for v in t) for t in parts
             ]
@@ -402,7 +414,7 @@ class Dask:
             return list(dask.compute(*tasks, scheduler="threads"))
         from distributed import wait
 
-        futures = client.compute(tasks)
+        futures = client.compute(tasks, retries=self.retries)
         try:
             wait(futures, timeout=self.timeout)
         except TimeoutError:
