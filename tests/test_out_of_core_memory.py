@@ -28,8 +28,8 @@ resource = pytest.importorskip("resource")
 
 from logistic import LogisticRegression  # noqa: E402
 
-LIMIT_MB = 20
-N_FILES, ROWS, P = 8, 50_000, 20  # 8 * 50k * 20 * 8 B = 64 MB of float64 values
+LIMIT_MB = 30
+N_FILES, ROWS, P = 12, 50_000, 20  # 12 * 50k * 20 * 8 B = 96 MB of float64 values
 
 CHILD = r"""
 import json, resource, sys, warnings

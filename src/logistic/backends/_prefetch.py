@@ -4,7 +4,10 @@ Convention: order is preserved exactly (one producer, a FIFO queue), so sums
 over prefetched blocks are bitwise those over the plain iterator. At most
 ``depth`` finished items wait in the queue (memory: ``depth + 2`` blocks alive).
 An exception in the producer is re-raised in the consumer; a consumer that
-stops early (an exception in the reduction) stops the producer.
+stops early (an exception in the reduction) stops the producer. Producers run
+on a small shared pool whose threads are reused from pass to pass (a new thread
+per pass would reserve a fresh stack each time); when no thread can be started
+(e.g. under a tight address-space limit) the items are produced inline.
 """
 
 from __future__ import annotations
@@ -12,17 +15,27 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 __all__ = ["prefetched"]
 
 T = TypeVar("T")
 _DONE = object()
+_LOCK = threading.Lock()
+_POOL: list[ThreadPoolExecutor] = []
 
 
 class _Failure:
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
+
+
+def _pool() -> ThreadPoolExecutor:
+    with _LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(4, thread_name_prefix="logistic-prefetch"))
+        return _POOL[0]
 
 
 def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
@@ -48,8 +61,11 @@ def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
         except BaseException as exc:  # handed to the consumer
             put(_Failure(exc))
 
-    thread = threading.Thread(target=produce, name="logistic-prefetch", daemon=True)
-    thread.start()
+    try:
+        future = _pool().submit(produce)
+    except RuntimeError:  # cannot start a thread: produce inline
+        yield from items
+        return
     try:
         while True:
             item = q.get()
@@ -60,4 +76,4 @@ def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
-        thread.join()
+        future.result()

@@ -34,11 +34,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -47,292 +45,23 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._typing import Block
 from ._prefetch import prefetched
 from ._reduce import tree_sum
+from ._sources import (
+    RawChunk,
+    _BlockSource,
+    _check_finite,
+    _CSVSource,
+    _label_bytes,
+    _ParquetSource,
+    chunk_rows_for,
+    natural_key,
+)
 from .in_memory import DEFAULT_BLOCK_BYTES, _blas_controller
 
 __all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
 T = TypeVar("T")
-PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
-# What a reader raises for a bad file (pyarrow's ArrowInvalid is a ValueError,
-# ArrowIOError an OSError). MemoryError (ArrowMemoryError too) is never
-# reported as a bad file.
-_READ_ERRORS = (ValueError, OSError, NotImplementedError, EOFError, TypeError)
-# A raw chunk: (where, X, y_raw, sample_weight | None, offset | None).
-RawChunk = tuple[str, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
 
-def natural_key(path: Path) -> list[Any]:
-    """Sort key reading digit runs as numbers (``part.2`` before ``part.10``)."""
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(path))]
-
-
-def chunk_rows_for(
-    n_features: int, dtype: Any = np.float64, chunk_bytes: int = DEFAULT_BLOCK_BYTES
-) -> int:
-    """Rows per block for a target block size in bytes (the chunk-size rule)."""
-    row_bytes = max(1, int(n_features) * np.dtype(dtype).itemsize)
-    return max(1, int(chunk_bytes) // row_bytes)
-
-
-# -- sources: yield raw chunks in a fixed order --------------------------------
-class _ColumnSpec:
-    """Which named columns hold features, target, weight and offset."""
-
-    def __init__(
-        self,
-        names: Sequence[str],
-        target: str | None,
-        features: Any,
-        weight: str | None,
-        offset: str | None,
-        where: str,
-    ) -> None:
-        if target is None:
-            raise DataValidationError(
-                f"{where}: name the label column with target='COLUMN' "
-                f"(columns: {list(names)[:20]})"
-            )
-        special = [c for c in (target, weight, offset) if c is not None]
-        self.features = (
-            [c for c in names if c not in special]
-            if features is None
-            else list(features)
-        )
-        self.target, self.weight, self.offset = target, weight, offset
-        self.check(names, where)
-
-    @property
-    def columns(self) -> list[str]:
-        extra = [c for c in (self.target, self.weight, self.offset) if c is not None]
-        return [*self.features, *extra]
-
-    def check(self, names: Sequence[str], where: str) -> None:
-        missing = [c for c in self.columns if c not in set(names)]
-        if missing:
-            raise DataValidationError(
-                f"{where}: missing column(s) {missing}; columns are matched by name "
-                f"and every file must hold the same columns (found {list(names)[:20]})"
-            )
-
-
-def _column_to_numpy(
-    col: Any, name: str, where: str, row0: int, dtype: Any
-) -> np.ndarray:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if col.null_count:
-        first = int(np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[0])
-        raise DataValidationError(
-            f"{where}: column {name!r} has a missing value at row {row0 + first} "
-            f"(0-based, global); drop or impute missing values first"
-        )
-    try:
-        return (
-            pc.cast(col, pa.float64())
-            .to_numpy(zero_copy_only=False)
-            .astype(dtype, copy=False)
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise DataValidationError(
-            f"{where}: column {name!r} of type {col.type} is not numeric ({exc})"
-        ) from None
-
-
-def _batch_to_chunk(
-    batch: Any, spec: _ColumnSpec, where: str, row0: int, dtype: Any
-) -> RawChunk:
-    k = batch.num_rows
-    # Columns fill the rows of X^T (contiguous writes), then one blocked transpose
-    # gives C-order X: ~3x faster than writing strided columns into X.
-    XT = np.empty((len(spec.features), k), dtype=dtype)
-    for j, name in enumerate(spec.features):
-        XT[j] = _column_to_numpy(batch.column(name), name, where, row0, dtype)
-    X = np.ascontiguousarray(XT.T)
-    del XT
-    y_col = batch.column(spec.target)
-    if y_col.null_count:
-        _column_to_numpy(
-            y_col, spec.target, where, row0, dtype
-        )  # raises, naming the row
-    y = y_col.to_numpy(zero_copy_only=False)
-    extra = [
-        None if c is None else _column_to_numpy(batch.column(c), c, where, row0, dtype)
-        for c in (spec.weight, spec.offset)
-    ]
-    return where, X, y, extra[0], extra[1]
-
-
-def _reader_error(path: Path, exc: BaseException) -> DataValidationError:
-    return DataValidationError(
-        f"cannot read {path}: {type(exc).__name__}: {exc}. The file is corrupt, "
-        f"truncated or not in the expected format; fix or remove it and refit."
-    )
-
-
-class _ParquetSource:
-    """One Parquet file, or a directory of Parquet files read in name order."""
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        target: str | None,
-        features: Any = None,
-        weight: str | None = None,
-        offset: str | None = None,
-        batch_rows: int = 65536,
-    ) -> None:
-        import pyarrow.parquet as pq
-
-        root = Path(path)
-        if root.is_dir():
-            self.files = sorted(
-                (
-                    p
-                    for p in root.rglob("*")
-                    if p.is_file()
-                    and p.suffix in PARQUET_SUFFIXES
-                    and not p.name.startswith(("_", "."))
-                ),
-                key=natural_key,
-            )
-            if not self.files:
-                raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
-        elif root.is_file():
-            self.files = [root]
-        else:
-            raise FileNotFoundError(f"no such file or directory: {root}")
-        self.name = str(root)
-        try:
-            names = pq.read_schema(self.files[0]).names
-        except _READ_ERRORS as exc:
-            raise _reader_error(self.files[0], exc) from None
-        self.spec = _ColumnSpec(
-            names, target, features, weight, offset, str(self.files[0])
-        )
-        self.batch_rows = int(batch_rows)
-
-    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
-        import pyarrow.parquet as pq
-
-        row0 = 0
-        for path in self.files:
-            try:
-                pf = pq.ParquetFile(path)
-                self.spec.check(pf.schema_arrow.names, str(path))
-                batches = pf.iter_batches(
-                    batch_size=self.batch_rows,
-                    columns=self.spec.columns,
-                    use_threads=False,
-                )
-                for batch in batches:
-                    yield _batch_to_chunk(batch, self.spec, str(path), row0, dtype)
-                    row0 += batch.num_rows
-            except DataValidationError:
-                raise
-            except _READ_ERRORS as exc:
-                raise _reader_error(path, exc) from None
-
-
-class _CSVSource:
-    """A CSV file read with pyarrow's streaming reader (header row required)."""
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        target: str | None,
-        features: Any = None,
-        weight: str | None = None,
-        offset: str | None = None,
-        block_bytes: int = 8 * 2**20,
-        **csv_options: Any,
-    ) -> None:
-        from pyarrow import csv
-
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise FileNotFoundError(f"no such file: {self.path}")
-        self.name = str(self.path)
-        self.block_bytes = max(2**16, int(block_bytes))
-        self.parse = csv.ParseOptions(**csv_options)
-        try:
-            reader = csv.open_csv(self.path, parse_options=self.parse)
-            names = reader.schema.names
-            reader.close()
-        except _READ_ERRORS as exc:
-            raise _reader_error(self.path, exc) from None
-        self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
-
-    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
-        import pyarrow as pa
-        from pyarrow import csv
-
-        numeric = [c for c in self.spec.columns if c != self.spec.target]
-        convert = csv.ConvertOptions(
-            column_types={c: pa.float64() for c in numeric},
-            include_columns=self.spec.columns,
-        )
-        row0 = 0
-        try:
-            reader = csv.open_csv(
-                self.path,
-                read_options=csv.ReadOptions(block_size=self.block_bytes),
-                parse_options=self.parse,
-                convert_options=convert,
-            )
-            for batch in reader:
-                where = f"{self.path} (data rows from {row0})"
-                yield _batch_to_chunk(batch, self.spec, where, row0, dtype)
-                row0 += batch.num_rows
-        except DataValidationError:
-            raise
-        except _READ_ERRORS as exc:
-            raise _reader_error(self.path, exc) from None
-
-
-class _BlockSource:
-    """``(X, y[, sample_weight[, offset]])`` tuples from a callable or re-iterable."""
-
-    def __init__(self, blocks: Callable[[], Iterable[Any]] | Iterable[Any]) -> None:
-        if isinstance(blocks, Iterator):
-            raise DataValidationError(
-                "an iterator or generator of blocks can be read only once, but a fit "
-                "makes one pass per objective evaluation; pass a callable that "
-                "returns a fresh iterator (e.g. `lambda: read_blocks(path)`) or a list"
-            )
-        self.factory = blocks if callable(blocks) else (lambda: iter(blocks))
-        self.name = getattr(blocks, "__name__", type(blocks).__name__)
-
-    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
-        for k, item in enumerate(self.factory()):
-            where = f"block {k}"
-            if not isinstance(item, tuple) or not 2 <= len(item) <= 4:
-                raise DataValidationError(
-                    f"{where}: expected a tuple (X, y[, sample_weight[, offset]]), "
-                    f"got {type(item).__name__}"
-                )
-            X = np.require(item[0], dtype=dtype, requirements=["C", "A"])
-            y = np.asarray(item[1])
-            if X.ndim != 2 or y.ndim != 1 or y.shape[0] != X.shape[0]:
-                raise DataValidationError(
-                    f"{where}: X must be 2-D and y 1-D of the same length; got shapes "
-                    f"{X.shape} and {y.shape}"
-                )
-            extra = [
-                None if v is None else np.asarray(v, dtype=dtype).reshape(-1)
-                for v in (*item[2:], None, None)[:2]
-            ]
-            for name, v in zip(("sample_weight", "offset"), extra, strict=True):
-                if v is not None and v.shape[0] != X.shape[0]:
-                    raise DataValidationError(
-                        f"{where}: {name} has {v.shape[0]} values for {X.shape[0]} rows"
-                    )
-            yield where, X, y, extra[0], extra[1]
-
-
-# -- the backend -----------------------------------------------------------------
 def _concat(pieces: list[list[Any]]) -> list[Any]:
     if len(pieces) == 1:
         return pieces[0]
@@ -346,8 +75,9 @@ def _rebatch(chunks: Iterable[RawChunk], rows: int) -> Iterator[list[Any]]:
     """Re-cut chunks into blocks of exactly ``rows`` rows (the last may be shorter)."""
     pending: list[list[Any]] = []
     count = 0
-    for _where, *arrays in chunks:
-        k, start = arrays[0].shape[0], 0
+    for _where, X, *rest in chunks:
+        arrays = [X, *rest]
+        k, start = X.shape[0], 0
         while start < k:
             take = min(rows - count, k - start)
             pending.append(
@@ -360,12 +90,6 @@ def _rebatch(chunks: Iterable[RawChunk], rows: int) -> Iterator[list[Any]]:
                 pending, count = [], 0
     if pending:
         yield _concat(pending)
-
-
-def _label_bytes(y: np.ndarray) -> bytes:
-    if y.dtype.kind in "biuf":
-        return np.ascontiguousarray(y).tobytes()
-    return "\x00".join(map(str, y.tolist())).encode() + b"\x00"
 
 
 class Chunked:
@@ -442,7 +166,7 @@ class Chunked:
         cls,
         path: str | os.PathLike[str],
         *,
-        target: str,
+        target: str | None,
         features: Sequence[str] | None = None,
         weight: str | None = None,
         offset: str | None = None,
@@ -459,7 +183,7 @@ class Chunked:
         cls,
         path: str | os.PathLike[str],
         *,
-        target: str,
+        target: str | None,
         features: Sequence[str] | None = None,
         weight: str | None = None,
         offset: str | None = None,
@@ -601,17 +325,4 @@ class Chunked:
         return (
             f"Chunked({self.source.name!r}, n_samples={self.n_samples}, "
             f"n_features={self.n_features}, chunk_rows={self.chunk_rows})"
-        )
-
-
-def _check_finite(
-    X: np.ndarray, where: str, row0: int, what: str, names: list[str] | None
-) -> None:
-    bad = ~np.isfinite(X)
-    if bad.any():
-        i, j = (int(v[0]) for v in np.nonzero(bad))
-        col = names[j] if names else j
-        raise DataValidationError(
-            f"{where}: {what} has a non-finite value ({X[i, j]}) at row {row0 + i} "
-            f"(0-based, global), column {col!r}; drop or impute it first"
         )

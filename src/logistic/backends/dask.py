@@ -43,7 +43,7 @@ import numpy as np
 from .._exceptions import DataValidationError, IntegrityError
 from .._typing import Block
 from ._reduce import tree_sum
-from .chunked import (
+from ._sources import (
     _READ_ERRORS,
     PARQUET_SUFFIXES,
     _batch_to_chunk,
@@ -266,6 +266,7 @@ class Dask:
         parts = [self._delayed_parts(v) for v in (X, y, sample_weight, offset)]
         if target is None and parts[1] is None:
             raise DataValidationError("y is required (or name the target column)")
+        assert parts[0] is not None  # X is required
         n_parts = len(parts[0])
         for name, p in zip(("y", "sample_weight", "offset"), parts[1:], strict=True):
             if p is not None and len(p) != n_parts:
