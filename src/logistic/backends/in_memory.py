@@ -42,7 +42,9 @@ DEFAULT_BLOCK_BYTES = 8 * 2**20
 IN_MEMORY_BLOCK_BYTES = 1 * 2**20
 #: At least this many rows a block (keeps the p×p Hessian partial sums of
 #: wide data cheap relative to the block's own ``syrk``).
-MIN_BLOCK_ROWS = 1024
+MIN_BLOCK_ROWS = 256
+#: Blocks a thread processes between two reductions (bounds live partial sums).
+WINDOW_BLOCKS = 8
 
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, ThreadPoolExecutor] = {}
@@ -213,16 +215,26 @@ class InMemory:
         return self.map_reduce_indexed(lambda block, _i: fn(block))
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
-        """Like :meth:`map_reduce` with ``fn(block, block_index)``."""
+        """Like :meth:`map_reduce` with ``fn(block, block_index)``.
+
+        Blocks go to the threads in windows of ``WINDOW_BLOCKS`` blocks a
+        thread (one task per thread and window); each window's results are
+        folded, in block order, before the next window starts, so at most
+        ``n_threads · WINDOW_BLOCKS`` partial results (e.g. p × p Hessian
+        sums) are alive at once.
+        """
         blocks = list(self.blocks())
         k = min(self.n_threads, len(blocks))
         controller = _blas_controller() if k > 1 else None
         if controller is None:
             return tree_sum(fn(b, i) for i, b in enumerate(blocks))
-        bounds = [len(blocks) * i // k for i in range(k + 1)]
-        runs = [range(bounds[i], bounds[i + 1]) for i in range(k)]
+        pool = _pool(k)
+        acc: list[Any] = []
         with controller.limit(limits=1, user_api="blas"):
-            parts = list(
-                _pool(k).map(lambda run: [fn(blocks[i], i) for i in run], runs)
-            )
-        return _fold([p for run in parts for p in run])
+            for lo in range(0, len(blocks), k * WINDOW_BLOCKS):
+                hi = min(len(blocks), lo + k * WINDOW_BLOCKS)
+                bounds = [lo + (hi - lo) * i // k for i in range(k + 1)]
+                runs = [range(bounds[i], bounds[i + 1]) for i in range(k)]
+                parts = pool.map(lambda run: [fn(blocks[i], i) for i in run], runs)
+                acc = [_fold(acc + [p for run in parts for p in run])]
+        return acc[0]
