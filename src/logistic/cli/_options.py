@@ -134,3 +134,45 @@ def check_missing_option(value: str) -> str:
     if value not in ("error", "drop"):
         raise CLIError(f"--missing must be 'error' or 'drop', got {value!r}", EX_USAGE)
     return value
+
+
+# -- fit: out-of-core and Dask (see logistic.cli._stream) ---------------------------
+Stream = Annotated[
+    bool | None,
+    typer.Option(
+        "--stream/--no-stream",
+        help="Fit out of core: read the file in chunks, one pass per objective "
+        "evaluation, never all in memory (numeric features only). Default: "
+        "streamed when the file is larger than 1/4 of physical memory.",
+        show_default=False,
+    ),
+]
+ChunkRows = Annotated[
+    int | None,
+    typer.Option(
+        "--chunk-rows",
+        help="Rows per chunk when streaming (default: 8 MiB of float64 features).",
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Fit on Dask with a new local cluster of N worker processes "
+        "(needs the dask extra).",
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Fit on a running Dask cluster, e.g. tcp://host:8786 (dask extra).",
+    ),
+]
+Checkpoint = Annotated[
+    Path | None,
+    typer.Option(
+        "--checkpoint",
+        help="Write a checkpoint each iteration; resume from it if it exists.",
+    ),
+]

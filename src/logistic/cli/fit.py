@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -25,14 +24,7 @@ from ._common import (
     warn,
 )
 from ._render import coefficient_table, inference_of, print_design_notes
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+from ._stream import data_sha256
 
 
 def _class_weight(value: str | None) -> Any:
@@ -62,7 +54,9 @@ def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
     return LogisticRegression(fit_intercept=fit_intercept, **params)
 
 
-def _train(design: Any, options: dict[str, Any]) -> tuple[Any, Any, list[str]]:
+def _train(
+    design: Any, options: dict[str, Any], checkpoint: Path | None = None
+) -> tuple[Any, Any, list[str]]:
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
     with (
@@ -74,6 +68,7 @@ def _train(design: Any, options: dict[str, Any]) -> tuple[Any, Any, list[str]]:
             design.y,
             sample_weight=design.sample_weight,
             offset=design.offset,
+            **({} if checkpoint is None else {"checkpoint": str(checkpoint)}),
         )
         inference = inference_of(model, design)
     return model, inference, messages
@@ -86,7 +81,7 @@ def _training_facts(
         "data": {
             "path": str(data),
             "name": data.name,
-            "sha256": _file_sha256(data),
+            "sha256": data_sha256(data),
             "format": raw.format,
             "delimiter": raw.delimiter,
         },
@@ -121,19 +116,26 @@ def fit(
     fmt: opt.Format = None,
     force: opt.Force = False,
     json_out: opt.Json = False,
+    stream: opt.Stream = None,
+    chunk_rows: opt.ChunkRows = None,
+    workers: opt.Workers = None,
+    scheduler: opt.Scheduler = None,
+    checkpoint: opt.Checkpoint = None,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
 
     Numeric columns are used as they are; string columns are one-hot encoded
     (first sorted level dropped); or give a --formula. The encoding is stored
-    in the model file and re-applied by predict, evaluate and report.
+    in the model file and re-applied by predict, evaluate and report. Large
+    files are streamed (--stream; numeric columns only) or fitted on Dask
+    (--workers N, --scheduler ADDRESS).
 
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
-    from ..tabular import fit_design, read_data
-
     opt.check_missing_option(missing)
-    require_inputs(data=data)
+    distributed = workers is not None or scheduler is not None
+    if not (stream or distributed) or not data.is_dir():  # streams read directories
+        require_inputs(data=data)
     out = check_output(output, force=force, inputs=(data,))
     options = {
         "penalty": penalty,
@@ -144,20 +146,102 @@ def fit(
         "max_iter": max_iter,
         "tol": tol,
     }
+    args = {
+        "target": target,
+        "formula": formula,
+        "features": parse_list(features),
+        "drop": parse_list(drop),
+        "missing": missing,
+        "weights": weights,
+        "offset": offset,
+        "sep": sep,
+        "fmt": fmt,
+    }
+    streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint}
+    plan = _stream_plan(data, stream, distributed, args, options)
+    if plan is not None:
+        _fit_streamed(
+            data,
+            out,
+            force,
+            json_out,
+            plan,
+            options,
+            positive,
+            streaming,
+            (scheduler, workers) if distributed else None,
+        )
+        return
+    _fit_in_memory(data, out, force, json_out, args, options, positive, checkpoint)
+
+
+def _stream_plan(
+    data: Path, stream: bool | None, distributed: bool, args: dict, options: dict
+) -> Any:
+    """The streaming plan, or None for an in-memory fit (see ``_stream``)."""
+    from ._stream import NotStreamable, auto_stream, plan_stream
+
+    if stream is False and not distributed:
+        return None
+    if stream or distributed:
+        return plan_stream(data, **args, options=options)
+    if not (data.is_file() and auto_stream(data)):
+        return None
+    try:
+        plan = plan_stream(data, **args, options=options)
+    except NotStreamable as exc:
+        note(f"{data} is large, but it is read into memory: {exc}")
+        return None
+    note(
+        f"{data} is larger than 1/4 of physical memory: streaming it (--no-stream "
+        "to read it into memory)"
+    )
+    return plan
+
+
+def _fit_streamed(
+    data: Path,
+    out: Path,
+    force: bool,
+    json_out: bool,
+    plan: Any,
+    options: dict,
+    positive: str | None,
+    streaming: dict,
+    cluster: tuple[str | None, int | None] | None,
+) -> None:
+    from contextlib import nullcontext
+
+    from ._stream import dask_client, fit_stream
+
+    model = _estimator(options, True)
+    context = nullcontext(None) if cluster is None else dask_client(*cluster)
+    with collect_warnings() as messages, context as client:
+        result = fit_stream(plan, model, positive=positive, client=client, **streaming)
+    design = result.design
+    facts = _training_facts(data, result.source, design, model, options, messages)
+    facts["streaming"] = result.facts
+    _save(out, force, model, design, None, facts)
+    _report(out, model, design, None, facts, json_out)
+
+
+def _fit_in_memory(
+    data: Path,
+    out: Path,
+    force: bool,
+    json_out: bool,
+    args: dict,
+    options: dict,
+    positive: str | None,
+    checkpoint: Path | None,
+) -> None:
+    from ..tabular import fit_design, read_data
+
+    sep, fmt = args.pop("sep"), args.pop("fmt")
     with status(f"reading {data} ..."):
         raw = read_data(data, sep=sep, fmt=fmt)
-        design = fit_design(
-            raw,
-            target=target,
-            formula=formula,
-            features=parse_list(features),
-            drop=parse_list(drop),
-            positive=positive,
-            missing=missing,
-            weights=weights,
-            offset=offset,
-        )
-    model, inference, messages = _train(design, options)
+        design = fit_design(raw, positive=positive, **args)
+    model, inference, messages = _train(design, options, checkpoint)
     facts = _training_facts(data, raw, design, model, options, messages)
     _save(out, force, model, design, inference, facts)
     _report(out, model, design, inference, facts, json_out)

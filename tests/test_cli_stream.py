@@ -1,0 +1,219 @@
+"""``logistic fit --stream / --chunk-rows / --workers / --checkpoint`` (issue 7, CLI).
+
+A streamed (out-of-core) or Dask fit of a file must give the model an
+in-memory ``logistic fit`` of the same file gives: the same encoding, label
+mapping and coefficients to 1e-8. Files are generated in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import logistic
+from logistic.cli.app import main
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+N_ROWS = 1000
+
+
+def _table(seed: int = 0, n: int = N_ROWS):
+    """Numeric features x1..x3, a no/yes target, weights and an offset column."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3)) * [1.0, 10.0, 0.1] + [0.0, 50.0, 0.0]
+    z = 0.5 + X @ [1.0, -0.05, 4.0]
+    y = np.where(rng.random(n) < 1.0 / (1.0 + np.exp(-z)), "yes", "no")
+    return pa.table(
+        {
+            "id": np.arange(n),
+            "x1": X[:, 0],
+            "x2": X[:, 1],
+            "x3": X[:, 2],
+            "w": rng.integers(1, 4, n).astype(float),
+            "off": rng.normal(scale=0.1, size=n),
+            "y": y,
+        }
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LOGISTIC_NO_PROGRESS", "1")
+    return tmp_path
+
+
+@pytest.fixture
+def csv_file(workdir):
+    import pyarrow.csv as pacsv
+
+    path = workdir / "data.csv"
+    pacsv.write_csv(_table(), path)
+    return path
+
+
+@pytest.fixture
+def parquet_file(workdir):
+    path = workdir / "data.parquet"
+    pq.write_table(_table(), path)
+    return path
+
+
+def _fit(capsys, data, out, *extra):
+    argv = ["fit", str(data), "-t", "y", "--drop", "id", "-o", str(out), *extra]
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured
+
+
+def _params(path) -> np.ndarray:
+    model = logistic.load(path)
+    return np.r_[model.coef_.ravel(), model.intercept_]
+
+
+def _doc(path) -> dict:
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("fixture", ["csv_file", "parquet_file"])
+def test_stream_equals_in_memory_fit(request, workdir, capsys, fixture):
+    data = request.getfixturevalue(fixture)
+    _fit(capsys, data, "mem.json")
+    err = _fit(capsys, data, "str.json", "--stream", "--chunk-rows", "37").err
+    assert "streamed (chunked): " in err and "rows/s" in err
+    np.testing.assert_allclose(_params("str.json"), _params("mem.json"), atol=1e-8)
+    mem, streamed = _doc(workdir / "mem.json"), _doc(workdir / "str.json")
+    assert streamed["encoding"] == mem["encoding"]  # same columns and labels
+    assert streamed["training"]["rows_used"] == N_ROWS
+    facts = streamed["training"]["streaming"]
+    assert facts["backend"] == "chunked" and facts["chunk_rows"] == 37
+    assert facts["passes"] >= 2
+
+
+def test_stream_weights_offset_and_positive_class(workdir, capsys, csv_file):
+    extra = ["--weights", "w", "--offset", "off", "--positive", "no"]
+    _fit(capsys, csv_file, "mem.json", *extra)
+    _fit(capsys, csv_file, "str.json", "--stream", "--chunk-rows", "100", *extra)
+    np.testing.assert_allclose(_params("str.json"), _params("mem.json"), atol=1e-8)
+    label = _doc(workdir / "str.json")["encoding"]["label"]
+    assert (label["positive"], label["negative"]) == ("no", "yes")
+    # predictions of the two model files agree row by row
+    for name in ("mem", "str"):
+        assert (
+            main(["predict", f"{name}.json", str(csv_file), "-o", f"{name}.csv"]) == 0
+        )
+    capsys.readouterr()
+    import pyarrow.csv as pacsv
+
+    a, b = pacsv.read_csv("mem.csv"), pacsv.read_csv("str.csv")
+    assert a.column("label").to_pylist() == b.column("label").to_pylist()
+    np.testing.assert_allclose(
+        a.column("proba").to_numpy(), b.column("proba").to_numpy(), atol=1e-9
+    )
+
+
+def test_stream_a_directory_of_parquet_files(workdir, capsys, parquet_file):
+    table = _table()
+    (workdir / "parts").mkdir()
+    for i, start in enumerate(range(0, N_ROWS, 300)):
+        pq.write_table(table.slice(start, 300), workdir / "parts" / f"p.{i}.parquet")
+    _fit(capsys, parquet_file, "mem.json")
+    _fit(capsys, workdir / "parts", "dir.json", "--stream")
+    np.testing.assert_allclose(_params("dir.json"), _params("mem.json"), atol=1e-8)
+
+
+def test_checkpoint_written_and_resumed(workdir, capsys, parquet_file):
+    _fit(capsys, parquet_file, "mem.json")
+    extra = ["--stream", "--solver", "gd", "--checkpoint", "fit.ckpt"]
+    _fit(capsys, parquet_file, "a.json", *extra)
+    assert (workdir / "fit.ckpt").exists()
+    # a second run resumes from the finished checkpoint: same model
+    _fit(capsys, parquet_file, "b.json", *extra)
+    np.testing.assert_array_equal(_params("b.json"), _params("a.json"))
+    np.testing.assert_allclose(_params("a.json"), _params("mem.json"), atol=1e-6)
+
+
+def test_large_file_streams_automatically(workdir, capsys, csv_file, monkeypatch):
+    import logistic.cli._stream as stream
+
+    monkeypatch.setattr(stream, "auto_stream", lambda path: True)
+    err = _fit(capsys, csv_file, "auto.json").err
+    assert "streaming it (--no-stream to read it into memory)" in err
+    assert _doc(workdir / "auto.json")["training"]["streaming"]["backend"] == "chunked"
+    _fit(capsys, csv_file, "mem.json", "--no-stream")
+    assert "streaming" not in _doc(workdir / "mem.json")["training"]
+    # a large file that cannot be streamed is read into memory, with a note
+    assert main(["fit", str(csv_file), "--formula", "y ~ x1", "-o", "f.json"]) == 0
+    err = capsys.readouterr().err
+    assert "is large, but it is read into memory: --formula cannot be streamed" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["-t", "y"],
+            "error: streaming needs numeric feature columns, but data.csv has text "
+            "column(s) ['tag'] (one-hot encoding needs every level before the first "
+            "pass); leave them out with --drop tag, encode them as numbers, or fit "
+            "in memory (without --stream)\n",
+        ),
+        (
+            ["--formula", "y ~ x1"],
+            "error: --formula cannot be streamed (formula transforms and categorical "
+            "levels need the whole data); name the columns with --target and "
+            "--features/--drop, or fit in memory\n",
+        ),
+        (
+            ["-t", "y", "--drop", "tag", "--missing", "drop"],
+            "error: --missing drop is not available when streaming; remove rows with "
+            "missing values first, or fit in memory\n",
+        ),
+        (
+            ["-t", "y", "--drop", "tag", "--chunk-rows", "0"],
+            "error: --chunk-rows must be at least 1, got 0\n",
+        ),
+    ],
+)
+def test_not_streamable_is_a_clear_usage_error(workdir, capsys, extra, message):
+    (workdir / "data.csv").write_text("x1,tag,y\n1,a,no\n2,b,yes\n3,a,no\n4,b,yes\n")
+    code = main(["fit", "data.csv", "--stream", "-o", "m.json", *extra])
+    out, err = capsys.readouterr()
+    assert (code, out, err) == (2, "", message)
+    assert sorted(p.name for p in workdir.iterdir()) == ["data.csv"]
+
+
+def test_libsvm_cannot_stream(workdir, capsys):
+    (workdir / "d.svm").write_text("1 1:0.5\n-1 1:-0.5\n1 1:1.5\n-1 2:1\n")
+    code = main(["fit", "d.svm", "--stream", "-o", "m.json"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(
+        "error: d.svm is LibSVM data; streaming reads CSV and Parquet"
+    )
+
+
+def test_missing_value_deep_in_the_stream_names_the_row(workdir, capsys):
+    rows = "".join(f"{i},{'no' if i % 2 else 'yes'}\n" for i in range(50))
+    (workdir / "d.csv").write_text("x,y\n" + rows + ",yes\n")
+    code = main(["fit", "d.csv", "-t", "y", "--stream", "-o", "m.json"])
+    err = capsys.readouterr().err
+    assert code == 65
+    assert "column 'x' has a missing value at row 50" in err
+    assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.dask
+def test_dask_two_workers_equals_in_memory(workdir, capsys, parquet_file):
+    pytest.importorskip("distributed")
+    _fit(capsys, parquet_file, "mem.json")
+    err = _fit(capsys, parquet_file, "dask.json", "--workers", "2").err
+    assert "streamed (dask): " in err
+    np.testing.assert_allclose(_params("dask.json"), _params("mem.json"), atol=1e-8)
+    facts = _doc(workdir / "dask.json")["training"]["streaming"]
+    assert (facts["backend"], facts["workers"]) == ("dask", 2)
