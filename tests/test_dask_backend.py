@@ -290,3 +290,35 @@ def test_transient_io_errors_are_retried(client, data, tmp_path, reference):
     )
     with pytest.raises(DataValidationError, match="partition 0 .*transient read error"):
         Dask(Xd2, yd, client=client)
+
+
+def test_checkpoint_resume_on_dask_is_bitwise(client, parquet_dir, tmp_path):
+    """D10: crash a Newton fit after a few passes, resume from the checkpoint."""
+
+    class Crash(Exception):
+        pass
+
+    def backend():
+        return Dask.from_parquet(parquet_dir, target="label", client=client)
+
+    full = fit_backend(LogisticRegression(solver="newton"), backend())
+    b = backend()
+    calls = []
+    inner = b.map_reduce
+
+    def crashing(fn):
+        calls.append(1)
+        if len(calls) > 5:
+            raise Crash
+        return inner(fn)
+
+    b.map_reduce = crashing
+    path = tmp_path / "ck.json"
+    with pytest.raises(Crash):
+        fit_backend(LogisticRegression(solver="newton"), b, checkpoint=path)
+    assert path.exists()  # at least one iteration was checkpointed before the crash
+    resumed = fit_backend(
+        LogisticRegression(solver="newton"), backend(), checkpoint=path
+    )
+    np.testing.assert_array_equal(resumed.coef_, full.coef_)
+    assert resumed.n_iter_[0] == full.n_iter_[0]
