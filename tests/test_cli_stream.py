@@ -217,3 +217,15 @@ def test_dask_two_workers_equals_in_memory(workdir, capsys, parquet_file):
     np.testing.assert_allclose(_params("dask.json"), _params("mem.json"), atol=1e-8)
     facts = _doc(workdir / "dask.json")["training"]["streaming"]
     assert (facts["backend"], facts["workers"]) == ("dask", 2)
+
+
+def test_checkpoint_of_other_data_is_refused(workdir, capsys, parquet_file):
+    _fit(capsys, parquet_file, "a.json", "--stream", "--checkpoint", "fit.ckpt")
+    pq.write_table(_table(seed=1), parquet_file)
+    argv = ["fit", str(parquet_file), "-t", "y", "--drop", "id", "--stream"]
+    code = main([*argv, "--checkpoint", "fit.ckpt", "-o", "b.json"])
+    err = capsys.readouterr().err
+    assert code == 65
+    assert err.startswith("error: checkpoint fit.ckpt was written for different data")
+    assert err.endswith("Delete the checkpoint to start afresh.\n")
+    assert not (workdir / "b.json").exists()

@@ -94,6 +94,8 @@ def error_message(exc: BaseException) -> str:
 
     if isinstance(exc, InvalidParameterError):
         return _as_option(" ".join(str(exc).split()))
+    if "force_resume=True" in str(exc):  # a Python-only remedy: no CLI option
+        return str(exc).replace(", or pass force_resume=True to resume anyway", "")
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
     if isinstance(exc, OSError) and not isinstance(exc, CLIError):
