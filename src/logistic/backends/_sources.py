@@ -190,7 +190,10 @@ class _ParquetSource:
         row0 = 0
         for path in self.files:
             try:
-                pf = pq.ParquetFile(path)
+                # pre_buffer=False: read one row group's column chunks at a time
+                # (pyarrow's default pre-buffers every requested row group of
+                # the file, i.e. memory ≈ file size; measured faster too).
+                pf = pq.ParquetFile(path, pre_buffer=False)
                 self.spec.check(pf.schema_arrow.names, str(path))
                 batches = pf.iter_batches(
                     batch_size=self.batch_rows,
