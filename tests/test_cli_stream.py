@@ -133,7 +133,8 @@ def test_checkpoint_written_and_resumed(workdir, capsys, parquet_file):
     _fit(capsys, parquet_file, "a.json", *extra)
     assert (workdir / "fit.ckpt").exists()
     # a second run resumes from the finished checkpoint: same model
-    _fit(capsys, parquet_file, "b.json", *extra)
+    err = _fit(capsys, parquet_file, "b.json", *extra).err
+    assert "resuming from checkpoint fit.ckpt" in err
     np.testing.assert_array_equal(_params("b.json"), _params("a.json"))
     np.testing.assert_allclose(_params("a.json"), _params("mem.json"), atol=1e-6)
 
@@ -226,6 +227,9 @@ def test_checkpoint_of_other_data_is_refused(workdir, capsys, parquet_file):
     code = main([*argv, "--checkpoint", "fit.ckpt", "-o", "b.json"])
     err = capsys.readouterr().err
     assert code == 65
-    assert err.startswith("error: checkpoint fit.ckpt was written for different data")
+    assert err.startswith(
+        "resuming from checkpoint fit.ckpt\n"
+        "error: checkpoint fit.ckpt was written for different data"
+    )
     assert err.endswith("Delete the checkpoint to start afresh.\n")
     assert not (workdir / "b.json").exists()

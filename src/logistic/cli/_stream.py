@@ -47,6 +47,7 @@ from ._common import (
     CLIError,
     IterationSink,
     err_console,
+    note,
     show_progress,
 )
 
@@ -220,10 +221,8 @@ class PassProgress:
         if self._status is None:
             return
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
-        self._status.update(
-            f"streaming: pass {self.passes}, {self.rows:,} rows read, "
-            f"{rate:,.0f} rows/s; {self.iteration}"
-        )
+        text = f"pass {self.passes}: {self.rows:,} rows, {rate:,.0f} rows/s"
+        self._status.update(f"{text} | {self.iteration}" if self.iteration else text)
 
     def summary(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else float("nan")
@@ -410,6 +409,8 @@ def fit_stream(
 
     if chunk_rows is not None and chunk_rows < 1:
         raise CLIError(f"--chunk-rows must be at least 1, got {chunk_rows}", EX_USAGE)
+    if checkpoint is not None and checkpoint.exists():
+        note(f"resuming from checkpoint {checkpoint}")
     progress = PassProgress()
     kind = "chunked" if client is None else "dask"
     t0 = time.perf_counter()

@@ -241,6 +241,8 @@ def _fit_in_memory(
     with status(f"reading {data} ..."):
         raw = read_data(data, sep=sep, fmt=fmt)
         design = fit_design(raw, positive=positive, **args)
+    if checkpoint is not None and checkpoint.exists():
+        note(f"resuming from checkpoint {checkpoint}")
     model, inference, messages = _train(design, options, checkpoint)
     facts = _training_facts(data, raw, design, model, options, messages)
     _save(out, force, model, design, inference, facts)
