@@ -173,3 +173,17 @@ def test_evaluate_json_confusion_counts_are_integers(ucla, workdir, capsys):
     # R: table(admit, fitted(glm(admit ~ gre + gpa + factor(rank))) > 0.5)
     assert cm == {"tn": 254, "fp": 19, "fn": 97, "tp": 30}
     assert all(type(v) is int for v in cm.values())
+
+
+def test_summary_statistics_are_labelled(ucla, workdir, capsys):
+    assert main(["fit", ucla, "--formula", "admit ~ gre + gpa + C(rank)"]) == 0
+    capsys.readouterr()
+    assert main(["summary", "model.json"]) == 0
+    out = capsys.readouterr().out
+    # R: glm(admit ~ gre + gpa + factor(rank), binomial): Null deviance 499.98 on
+    # 399 df, Residual deviance 458.52 on 394 df, AIC 470.52
+    assert (
+        "observations 400, df model 5, df residuals 394, log-likelihood -229.2587, "
+        "null log-likelihood -249.9883, deviance 458.517, null deviance 499.977, "
+        "AIC 470.517"
+    ) in out

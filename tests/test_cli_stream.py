@@ -233,3 +233,11 @@ def test_checkpoint_of_other_data_is_refused(workdir, capsys, parquet_file):
     )
     assert err.endswith("Delete the checkpoint to start afresh.\n")
     assert not (workdir / "b.json").exists()
+
+
+def test_summary_of_a_streamed_model(workdir, capsys, parquet_file):
+    _fit(capsys, parquet_file, "s.json", "--stream", "--chunk-rows", "250")
+    assert main(["summary", "s.json"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted out of core (chunked): " in out
+    assert "chunks of 250 rows; no covariance stored" in out

@@ -40,6 +40,32 @@ def summary_dict(mf: Any) -> dict[str, Any]:
     }
 
 
+_STATISTICS = (
+    ("nobs", "observations", "{:.0f}"),
+    ("df_model", "df model", "{:.0f}"),
+    ("df_resid", "df residuals", "{:.0f}"),
+    ("llf", "log-likelihood", "{:.4f}"),
+    ("llnull", "null log-likelihood", "{:.4f}"),
+    ("deviance", "deviance", "{:.3f}"),
+    ("null_deviance", "null deviance", "{:.3f}"),
+    ("aic", "AIC", "{:.3f}"),
+    ("bic", "BIC", "{:.3f}"),
+    ("pseudo_rsquared", "pseudo R-squared (McFadden)", "{:.4f}"),
+)
+
+
+def statistics_line(stats: dict[str, float]) -> str:
+    """``observations 400, df model 5, ..., AIC 470.517`` in a fixed order."""
+    known = {key for key, _, _ in _STATISTICS}
+    parts = [
+        f"{label} {fmt.format(stats[key])}"
+        for key, label, fmt in _STATISTICS
+        if key in stats
+    ]
+    parts += [f"{k} {v:.6g}" for k, v in stats.items() if k not in known]
+    return ", ".join(parts)
+
+
 def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
 
@@ -76,7 +102,15 @@ def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
         )
     stats = training.get("statistics") or {}
     if stats:
-        console.print(", ".join(f"{k} {v:.6g}" for k, v in stats.items()), markup=False)
+        console.print(statistics_line(stats), markup=False)
+    streamed = training.get("streaming")
+    if streamed:
+        console.print(
+            f"fitted out of core ({streamed.get('backend')}): "
+            f"{streamed.get('passes')} passes over the data, chunks of "
+            f"{streamed.get('chunk_rows')} rows; no covariance stored",
+            markup=False,
+        )
     cov = mf.covariance
     if (
         cov is not None
