@@ -139,3 +139,15 @@ def test_report_renders_in_headless_chromium(report_file, tmp_path):
     for rgb in ((31, 119, 180), (255, 127, 14), (44, 160, 44)):
         close = (np.abs(pixels - np.array(rgb)).sum(axis=2) < 40).sum()
         assert close > 200, rgb
+
+
+def test_report_of_a_model_without_covariance_says_so(tmp_path, capsys):
+    # penalised fits (and streamed ones) store no covariance: no intervals
+    data = data_path("ucla-admissions", "binary.csv")
+    m, r = tmp_path / "m.json", tmp_path / "r.html"
+    argv = ["fit", str(data), "-t", "admit", "--penalty", "l2", "--alpha", "0.1"]
+    assert main([*argv, "-o", str(m)]) == 0
+    assert main(["report", str(m), str(data), "-o", str(r)]) == 0
+    text = r.read_text(encoding="utf-8")
+    assert "Coefficients (the model file stores no covariance: no intervals)" in text
+    assert "Coefficients with 95% confidence intervals" not in text

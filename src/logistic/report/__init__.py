@@ -84,7 +84,9 @@ def build_report(
         ),
         _img(
             F.coefficients_png(coefficients),
-            "Coefficients with 95% confidence intervals",
+            "Coefficients with 95% confidence intervals"
+            if coefficients and "ci_low" in coefficients[0]
+            else "Coefficients (the model file stores no covariance: no intervals)",
             "coefficients",
         ),
     ]
