@@ -187,3 +187,34 @@ def test_summary_statistics_are_labelled(ucla, workdir, capsys):
         "null log-likelihood -249.9883, deviance 458.517, null deviance 499.977, "
         "AIC 470.517"
     ) in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00",
+            "data.csv is a zip archive (an Excel .xlsx or .ods workbook?), not a data "
+            "file this tool reads; export it as CSV (UTF-8) or Parquet",
+        ),
+        (
+            b"\x7fELF\x02\x01\x01\x00\x00\x00,\n1,2\n",
+            "data.csv is binary (it holds NUL bytes), not CSV text; the tool reads "
+            "CSV/TSV, Parquet and LibSVM files",
+        ),
+    ],
+)
+def test_binary_file_is_named_not_parsed_as_csv(workdir, capsys, content, message):
+    (workdir / "data.csv").write_bytes(content)
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y"])
+    assert (code, err) == (65, f"error: {message}\n")
+
+
+def test_unknown_format_is_a_usage_error(workdir, capsys):
+    (workdir / "data.csv").write_text(GOOD)
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y", "--format", "parqet"])
+    assert code == 2
+    assert err.startswith(
+        "error: Invalid value for '--format': must be csv, parquet or libsvm, got "
+        "'parqet'"
+    )

@@ -241,3 +241,12 @@ def test_summary_of_a_streamed_model(workdir, capsys, parquet_file):
     out = capsys.readouterr().out
     assert "fitted out of core (chunked): " in out
     assert "chunks of 250 rows; no covariance stored" in out
+
+
+def test_corrupt_parquet_is_named(workdir, capsys, parquet_file):
+    parquet_file.write_bytes(parquet_file.read_bytes()[:2000])
+    code = main(["fit", str(parquet_file), "-t", "y", "--stream", "-o", "m.json"])
+    err = capsys.readouterr().err
+    assert code == 65
+    assert err.startswith(f"error: {parquet_file}: cannot read Parquet: ")
+    assert not (workdir / "m.json").exists()

@@ -25,9 +25,22 @@ Sep = Annotated[
         "--sep", help="CSV delimiter (default: sniffed from the header line)."
     ),
 ]
+
+
+def _check_format(value: str | None) -> str | None:
+    """--format is one of the readers' formats (exit 2 otherwise)."""
+    if value is not None and value not in ("csv", "parquet", "libsvm"):
+        raise typer.BadParameter(f"must be csv, parquet or libsvm, got {value!r}")
+    return value
+
+
 Format = Annotated[
     str | None,
-    typer.Option("--format", help="Force the input format: csv, parquet or libsvm."),
+    typer.Option(
+        "--format",
+        help="Force the input format: csv, parquet or libsvm.",
+        callback=_check_format,
+    ),
 ]
 Force = Annotated[
     bool,

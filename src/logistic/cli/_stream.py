@@ -87,6 +87,20 @@ def auto_stream(data: Path) -> bool:
 
 def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]:
     """``(format, arrow schema, delimiter)`` from the file's head only."""
+    import pyarrow as pa
+
+    try:
+        return _read_schema(path, fmt, sep)
+    except (pa.ArrowException, OSError) as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError)):
+            raise
+        parquet = path.lower().endswith((".parquet", ".parq", ".pq"))
+        kind = "Parquet" if parquet or fmt == "parquet" or Path(path).is_dir() else "it"
+        text = str(exc).strip().splitlines()[0]
+        raise CLIError(f"{path}: cannot read {kind}: {text}") from None
+
+
+def _read_schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]:
     import pyarrow.parquet as pq
 
     from ..tabular._read import _open_text_head, _refuse_utf16, _sniff_delimiter

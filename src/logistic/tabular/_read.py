@@ -178,6 +178,7 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     if not head.strip():
         raise DataValidationError(f"{path} is empty (no header, no data rows)")
     _refuse_utf16(head, path)
+    _refuse_binary(head, path)
     delimiter = sep if sep is not None else _sniff_delimiter(head, path)
     if len(delimiter) != 1:
         raise DataValidationError(f"--sep must be one character, got {delimiter!r}")
@@ -221,6 +222,27 @@ def _refuse_utf16(head: bytes, path: str) -> None:
                 f"{path} is {name} text (byte-order mark {bom.hex(' ')}); the file "
                 f"must be UTF-8: convert it, e.g. iconv -f {name} -t UTF-8"
             )
+
+
+_BINARY_KINDS = {
+    b"PK\x03\x04": "a zip archive (an Excel .xlsx or .ods workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel/Office file (.xls)",
+}
+
+
+def _refuse_binary(head: bytes, path: str) -> None:
+    """A spreadsheet or other binary file is named as such, not parsed as CSV."""
+    for magic, kind in _BINARY_KINDS.items():
+        if head.startswith(magic):
+            raise DataValidationError(
+                f"{path} is {kind}, not a data file this tool reads; export it as "
+                "CSV (UTF-8) or Parquet"
+            )
+    if b"\x00" in head[:8192]:
+        raise DataValidationError(
+            f"{path} is binary (it holds NUL bytes), not CSV text; the tool reads "
+            "CSV/TSV, Parquet and LibSVM files"
+        )
 
 
 def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str:
