@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from logistic import _kernels as K
 from logistic import _math
 from logistic._objective import LogisticObjective
+from logistic.backends import in_memory
 from logistic.backends.in_memory import InMemory
 from logistic.solvers import get_solver
 from logistic.solvers import newton as newton_mod
@@ -105,7 +106,7 @@ def test_weighted_syrk_is_full_symmetric_xtdx(rng, dtype, order):
 
 
 def test_weighted_syrk_sparse(rng):
-    X = sp.random(200, 12, density=0.2, format="csr", random_state=1)
+    X = sp.random(200, 12, density=0.5, format="csr", random_state=1)
     d = rng.random(200)
     np.testing.assert_allclose(K.weighted_syrk(X, d), X.T @ (X.toarray() * d[:, None]))
 
@@ -175,7 +176,8 @@ def test_csr_blocks_share_data_and_indices(rng):
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_threaded_reduction_is_bitwise_the_sequential_one(rng, sparse):
+def test_threaded_reduction_is_bitwise_the_sequential_one(rng, monkeypatch, sparse):
+    monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)  # small data, threads anyway
     X, y, w = _problem(rng, n=6000, p=5)
     if sparse:
         X = sp.csr_matrix(X * (rng.random(X.shape) < 0.3))
@@ -228,3 +230,11 @@ def test_newton_fused_and_subsampled_reach_the_same_optimum(
     assert res.objective <= ref.objective + 1e-13
     # one pass per iteration plus the standardization moments
     assert res.n_passes <= res.n_iter + 2 + sum(h["step"] < 1 for h in res.history)
+
+
+def test_weighted_syrk_sparse_product_path(rng, monkeypatch):
+    # blocks too large to densify use scipy's sparse product
+    monkeypatch.setattr(K, "SPARSE_DENSIFY_BYTES", 0)
+    X = sp.random(200, 12, density=0.2, format="csr", random_state=4)
+    d = rng.random(200)
+    np.testing.assert_allclose(K.weighted_syrk(X, d), X.T @ (X.toarray() * d[:, None]))

@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 F64 = np.float64
+#: Sparse blocks up to this dense size get their Hessian through dense syrk.
+SPARSE_DENSIFY_BYTES = 64 * 2**20
 
 
 def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatArray:
@@ -149,14 +151,20 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
 
     Dense: a block-sized ``X ⊙ √d`` temporary and one BLAS ``syrk`` in X's
     dtype (float32 blocks use ``ssyrk``; the p×p result is returned as
-    float64). Sparse: ``Xᵀ (D X)`` with scipy's sparse product.
+    float64). Sparse: ``Xᵀ (D X)`` with scipy's sparse product, unless the
+    block is at least 25 % dense and densifies into at most
+    ``SPARSE_DENSIFY_BYTES`` (then BLAS ``syrk`` on the dense block wins; at
+    a9a's 11 % density the sparse product is 1.5× faster).
     """
     p = X.shape[1]
     if X.shape[0] == 0:
         return np.zeros((p, p))
     if sp.issparse(X):
-        Xd = sp.diags(d.astype(X.dtype, copy=False)) @ X
-        return np.asarray((X.T @ Xd).toarray(), dtype=F64)
+        size = X.shape[0] * p
+        if size * X.dtype.itemsize > SPARSE_DENSIFY_BYTES or X.nnz < 0.25 * size:
+            Xd = sp.diags(d.astype(X.dtype, copy=False)) @ X
+            return np.asarray((X.T @ Xd).toarray(), dtype=F64)
+        X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
     dt = X.dtype
     sq = np.sqrt(d).astype(dt, copy=False)
     if X.flags.f_contiguous and not X.flags.c_contiguous:

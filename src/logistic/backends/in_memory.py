@@ -45,6 +45,9 @@ IN_MEMORY_BLOCK_BYTES = 1 * 2**20
 MIN_BLOCK_ROWS = 256
 #: Blocks a thread processes between two reductions (bounds live partial sums).
 WINDOW_BLOCKS = 8
+#: Data smaller than this is reduced in the calling thread (higgs, 1.5 MB:
+#: 15 ms a fit with the pool, most of it waking threads and queueing).
+THREAD_MIN_BYTES = 8 * 2**20
 
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, ThreadPoolExecutor] = {}
@@ -158,6 +161,10 @@ class InMemory:
         self.offset = offset
         self.n_samples, self.n_features = (int(s) for s in X.shape)
         self.dtype = X.dtype
+        if sp.issparse(X):
+            self.nbytes = int(X.nnz) * (X.dtype.itemsize + 4)
+        else:
+            self.nbytes = int(self.n_samples * self.n_features * X.dtype.itemsize)
         cpus = available_cpus() if n_threads is None else int(n_threads)
         self.n_threads = max(1, cpus)
         if sp.issparse(X) and X.format != "csr":
@@ -225,6 +232,8 @@ class InMemory:
         """
         blocks = list(self.blocks())
         k = min(self.n_threads, len(blocks))
+        if self.nbytes < THREAD_MIN_BYTES:
+            k = 1  # waking threads costs more than the work
         controller = _blas_controller() if k > 1 else None
         if controller is None:
             return tree_sum(fn(b, i) for i, b in enumerate(blocks))
