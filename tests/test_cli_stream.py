@@ -76,6 +76,10 @@ def _params(path) -> np.ndarray:
     return np.r_[model.coef_.ravel(), model.intercept_]
 
 
+def _cov(doc: dict) -> np.ndarray:
+    return np.asarray(doc["covariance"]["matrix"], dtype=float)
+
+
 def _doc(path) -> dict:
     return json.loads(path.read_text())
 
@@ -236,11 +240,27 @@ def test_checkpoint_of_other_data_is_refused(workdir, capsys, parquet_file):
 
 
 def test_summary_of_a_streamed_model(workdir, capsys, parquet_file):
-    _fit(capsys, parquet_file, "s.json", "--stream", "--chunk-rows", "250")
+    extra = ["--stream", "--chunk-rows", "250", "--penalty", "l2", "--alpha", "0.1"]
+    _fit(capsys, parquet_file, "s.json", *extra)
     assert main(["summary", "s.json"]) == 0
     out = capsys.readouterr().out
     assert "fitted out of core (chunked): " in out
     assert "chunks of 250 rows; no covariance stored" in out
+
+
+@pytest.mark.parametrize("extra", [[], ["--weights", "w", "--offset", "off"]])
+def test_streamed_standard_errors_and_statistics(workdir, capsys, csv_file, extra):
+    _fit(capsys, csv_file, "mem.json", *extra)
+    _fit(capsys, csv_file, "str.json", "--stream", "--chunk-rows", "64", *extra)
+    mem, streamed = _doc(workdir / "mem.json"), _doc(workdir / "str.json")
+    assert streamed["covariance"]["names"] == mem["covariance"]["names"]
+    np.testing.assert_allclose(_cov(streamed), _cov(mem), rtol=1e-6)
+    stats, ref = streamed["training"]["statistics"], mem["training"]["statistics"]
+    assert set(stats) <= set(ref)
+    if not extra:  # without an offset the null model is closed-form
+        assert set(stats) == set(ref)
+    for key, value in stats.items():
+        assert value == pytest.approx(ref[key], rel=1e-9), key
 
 
 def test_corrupt_parquet_is_named(workdir, capsys, parquet_file):

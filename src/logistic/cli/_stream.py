@@ -50,6 +50,7 @@ from ._common import (
     note,
     show_progress,
 )
+from ._stream_stats import streamed_inference
 
 __all__ = ["STREAM_FRACTION", "StreamPlan", "auto_stream", "plan_stream", "fit_stream"]
 
@@ -358,6 +359,9 @@ class StreamResult:
     design: Any
     source: Any
     facts: dict[str, Any]
+    covariance: Any = None
+    covariance_names: list[str] | None = None
+    statistics: dict[str, float] = field(default_factory=dict)
 
 
 def _label_mapping(backend: Any, plan: StreamPlan, positive: str | None) -> tuple:
@@ -439,6 +443,7 @@ def fit_stream(
             data, None, checkpoint=None if checkpoint is None else str(checkpoint)
         )
     model.classes_ = np.array([0.0, 1.0])  # labels 0/1, as an in-memory CLI fit
+    cov, cov_names, stats = streamed_inference(model, data, plan.offset is not None)
     n = int(backend.n_samples)
     encoding = {
         "target": plan.target,
@@ -472,7 +477,7 @@ def fit_stream(
     if client is not None:
         facts["workers"] = len(client.scheduler_info().get("workers", {}))
     source = _Source(plan.format, plan.delimiter)
-    return StreamResult(model, design, source, facts)
+    return StreamResult(model, design, source, facts, cov, cov_names, stats)
 
 
 @dataclass

@@ -221,8 +221,11 @@ def _fit_streamed(
     design = result.design
     facts = _training_facts(data, result.source, design, model, options, messages)
     facts["streaming"] = result.facts
-    _save(out, force, model, design, None, facts)
-    _report(out, model, design, None, facts, json_out)
+    if result.statistics:
+        facts["statistics"] = result.statistics
+    cov, names = result.covariance, result.covariance_names
+    _save(out, force, model, design, facts, cov, names)
+    _report(out, model, design, None, facts, json_out, cov)
 
 
 def _fit_in_memory(
@@ -245,7 +248,10 @@ def _fit_in_memory(
         note(f"resuming from checkpoint {checkpoint}")
     model, inference, messages = _train(design, options, checkpoint)
     facts = _training_facts(data, raw, design, model, options, messages)
-    _save(out, force, model, design, inference, facts)
+    cov, cov_names = _covariance(inference)
+    if inference is not None:
+        facts["statistics"] = _statistics(inference)
+    _save(out, force, model, design, facts, cov, cov_names)
     _report(out, model, design, inference, facts, json_out)
 
 
@@ -254,15 +260,13 @@ def _save(
     force: bool,
     model: Any,
     design: Any,
-    inference: Any,
     facts: dict[str, Any],
+    cov: Any,
+    cov_names: list[str] | None,
 ) -> None:
     from ..io import save
     from ._common import writing
 
-    cov, cov_names = _covariance(inference)
-    if inference is not None:
-        facts["statistics"] = _statistics(inference)
     with writing(out, force=force) as tmp:
         save(
             model,
@@ -305,7 +309,13 @@ def _statistics(inference: Any) -> dict[str, float]:
 
 
 def _report(
-    out: Path, model: Any, design: Any, inference: Any, facts: dict, json_out: bool
+    out: Path,
+    model: Any,
+    design: Any,
+    inference: Any,
+    facts: dict,
+    json_out: bool,
+    cov: Any = None,
 ) -> None:
     if json_out:
         summary = {
@@ -334,7 +344,7 @@ def _report(
         warn(m)
     print_design_notes(design)
     console.print(
-        coefficient_table(model, design.feature_names, inference),
+        coefficient_table(model, design.feature_names, inference, cov),
         markup=False,
         soft_wrap=True,
     )

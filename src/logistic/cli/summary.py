@@ -108,7 +108,8 @@ def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
         console.print(
             f"fitted out of core ({streamed.get('backend')}): "
             f"{streamed.get('passes')} passes over the data, chunks of "
-            f"{streamed.get('chunk_rows')} rows; no covariance stored",
+            f"{streamed.get('chunk_rows')} rows"
+            + ("" if mf.covariance is not None else "; no covariance stored"),
             markup=False,
         )
     cov = mf.covariance
