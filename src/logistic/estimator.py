@@ -390,9 +390,10 @@ class LogisticRegression(EstimatorProtocol):
         solver_name = self._resolve_solver(data.X, l1)
         tol = default_tol(data.X.dtype) if self.tol is None else float(self.tol)
         result, separation = self._solve(objective, solver_name, tol, l1, data)
-        self._store(result, objective, data.classes, data.names, solver_name)
-        self.penalty_l1_, self.penalty_l2_, self.tol_ = l1, l2, tol
-        self.separation_ = separation
+        self._store(
+            result, objective, data.classes, data.names, solver_name,
+            l1=l1, tol=tol, separation=separation,
+        )
         return self
 
     def _solve(
@@ -402,8 +403,13 @@ class LogisticRegression(EstimatorProtocol):
         tol: float,
         l1: float,
         data: _FitData | None,
+        run: Any = None,
     ) -> tuple[Any, str | None]:
-        """Run the solver; check an unpenalised fit for separation."""
+        """Run the solver; check an unpenalised in-memory fit for separation.
+
+        ``run(solver, objective, theta0)`` replaces ``solver.solve`` (the
+        out-of-core path passes a checkpointing runner).
+        """
         solver = get_solver(solver_name)(
             tol=tol,
             max_iter=self.max_iter,
@@ -414,7 +420,10 @@ class LogisticRegression(EstimatorProtocol):
         theta0 = self._initial_theta(objective.n_params, objective.n_features)
         unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
         unpenalised = unpenalised and self.penalty != "firth"
-        result = solver.solve(objective, theta0)  # warns itself if not converged
+        if run is None:
+            result = solver.solve(objective, theta0)  # warns itself if not converged
+        else:
+            result = run(solver, objective, theta0)
         separation = None
         if unpenalised and data is not None:
             w, b = objective.split(result.coef)
@@ -444,8 +453,16 @@ class LogisticRegression(EstimatorProtocol):
         classes: np.ndarray,
         names: np.ndarray | None,
         solver_name: str,
+        *,
+        l1: float,
+        tol: float,
+        separation: str | None,
     ) -> None:
-        """Assign the fitted attributes (only after a successful solve)."""
+        """Assign the fitted attributes (only after a successful solve).
+
+        The one place fitted state is written, for every data path (arrays,
+        out-of-core, Dask).
+        """
         w, b = objective.split(result.coef)
         self.classes_ = classes
         self.coef_ = np.asarray(w, dtype=np.float64).reshape(1, -1).copy()
@@ -462,6 +479,10 @@ class LogisticRegression(EstimatorProtocol):
         self.grad_max_norm_ = float(result.grad_max_norm)
         self.history_ = result.history
         self.fit_status_ = result.status
+        self.n_passes_ = int(result.n_passes)
+        self.penalty_l1_, self.penalty_l2_ = float(l1), float(objective.l2)
+        self.tol_ = tol
+        self.separation_ = separation
 
     # -- prediction --------------------------------------------------------------
     def decision_function(self, X: Any) -> np.ndarray:

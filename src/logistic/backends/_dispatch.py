@@ -153,19 +153,16 @@ def fit_backend(
     """
     from .._checkpoint import Checkpointer, run_with_checkpoint
     from .._objective import LogisticObjective
-    from .._validation import validate_params
     from ..estimator import default_tol, penalty_strengths
     from ..solvers import get_solver
-    from ..solvers._auto import choose_solver
+    from .in_memory import InMemory
 
     est = estimator
-    validate_params(type(est).__name__, est.get_params(), est._parameter_constraints)
+    est._validate_params()
     if getattr(est, "penalty", None) not in (None, "l2", "l1", "elasticnet"):
         raise InvalidParameterError(
             f"penalty={est.penalty!r} is not available for out-of-core or Dask data"
         )
-    from .in_memory import InMemory
-
     if getattr(est, "class_weight", None) is not None and not isinstance(
         backend, InMemory
     ):  # in memory, the estimator has folded class weights into sample_weight
@@ -176,39 +173,19 @@ def fit_backend(
     n, p = int(backend.n_samples), int(backend.n_features)
     total = getattr(backend, "weight_sum", None)
     l1, l2 = penalty_strengths(
-        est.penalty,
-        est.alpha,
-        est.l1_ratio,
-        est.C,
+        est.penalty, est.alpha, est.l1_ratio, est.C,
         float(total) if total is not None else float(n),
     )
     objective = LogisticObjective(backend, l2=l2, fit_intercept=est.fit_intercept)
-    name = est.solver
-    if name == "auto":
-        name = choose_solver(SimpleNamespace(shape=(n, p)), penalty=est.penalty, l1=l1)
-    cls = get_solver(name)
-    if not cls.capabilities.streaming:
+    name = est._resolve_solver(SimpleNamespace(shape=(n, p)), l1)
+    if not get_solver(name).capabilities.streaming:
         raise InvalidParameterError(
             f"solver {name!r} needs random access to rows and cannot stream "
             f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
         )
     tol = default_tol(backend.dtype) if est.tol is None else float(est.tol)
-    solver = cls(
-        tol=tol,
-        max_iter=est.max_iter,
-        l1=l1,
-        verbose=est.verbose,
-        random_state=est.random_state,
-    )
-    theta0 = np.zeros(objective.n_params)
-    coef = getattr(est, "coef_", None)
-    if est.warm_start and coef is not None and coef.shape[1] == p:
-        theta0[:p] = coef.ravel()
-        if est.fit_intercept:
-            theta0[p] = est.intercept_[0]
-    if checkpoint is None:
-        result = solver.solve(objective, theta0)
-    else:
+    run = None
+    if checkpoint is not None:
         config = {
             "solver": name,
             "l1": l1,
@@ -220,27 +197,19 @@ def fit_backend(
         }
         fp = getattr(backend, "fingerprint", None) or "unknown"
         ckpt = Checkpointer(checkpoint, fingerprint=fp, config=config)
-        result = run_with_checkpoint(
-            solver, objective, theta0, ckpt, resume=resume, force=force_resume
-        )
-    w, b = objective.split(result.coef)
-    est.classes_ = np.asarray(backend.classes_)
-    est.coef_ = w.reshape(1, -1).copy()
-    est.intercept_ = np.array([b])
-    est.n_features_in_ = p
+
+        def run(solver: Any, obj: Any, theta0: Any) -> Any:
+            return run_with_checkpoint(
+                solver, obj, theta0, ckpt, resume=resume, force=force_resume
+            )
+
+    result, _ = est._solve(objective, name, tol, l1, None, run=run)
     names = getattr(backend, "feature_names", None)
-    if names is not None:
-        est.feature_names_in_ = np.asarray(names, dtype=object)
-    elif hasattr(est, "feature_names_in_"):
-        del est.feature_names_in_
-    est.n_iter_ = np.array([result.n_iter])
-    est.converged_ = result.converged
-    est.solver_ = name
-    est.tol_ = tol
-    est.objective_ = result.objective
-    est.history_ = result.history
-    est.fit_status_ = result.status
-    est.n_passes_ = result.n_passes
+    est._store(
+        result, objective, np.asarray(backend.classes_),
+        None if names is None else np.asarray(names, dtype=object), name,
+        l1=l1, tol=tol, separation=None,
+    )
     return est
 
 
