@@ -270,3 +270,16 @@ def test_corrupt_parquet_is_named(workdir, capsys, parquet_file):
     assert code == 65
     assert err.startswith(f"error: {parquet_file}: cannot read Parquet: ")
     assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.dask
+def test_dask_scheduler_address_and_flipped_labels(workdir, capsys, parquet_file):
+    distributed = pytest.importorskip("distributed")
+    _fit(capsys, parquet_file, "mem.json", "--positive", "no")
+    with distributed.LocalCluster(
+        n_workers=1, processes=False, dashboard_address=None
+    ) as cluster:
+        extra = ["--scheduler", cluster.scheduler_address, "--positive", "no"]
+        _fit(capsys, parquet_file, "dask.json", *extra)
+        assert len(cluster.workers) == 1  # a cluster we did not start stays up
+    np.testing.assert_allclose(_params("dask.json"), _params("mem.json"), atol=1e-8)
