@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EstimatorProtocol", "NotFittedError"]
+__all__ = ["EstimatorProtocol", "NotFittedError", "available_if"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -43,6 +43,33 @@ def _not_fitted_error_class() -> type:
             "NotFittedError", (NotFittedError, sk_cls), {"__module__": __name__}
         )
     return _COMBINED_NOT_FITTED[sk_cls]
+
+
+class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
+    """Method decorator: the method exists only when ``check(self)`` is true.
+
+    ``hasattr(est, "partial_fit")`` is then False for configurations that
+    cannot honour it, which is how scikit-learn's tooling discovers
+    capabilities (the same idea as ``sklearn.utils._available_if``).
+    """
+
+    def __init__(self, check: Any) -> None:
+        self.check = check
+
+    def __call__(self, fn: Any) -> Any:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        return self
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self.fn
+        if not self.check(obj):
+            raise AttributeError(
+                f"{type(obj).__name__} with these parameters has no "
+                f"{self.fn.__name__!r}"
+            )
+        return self.fn.__get__(obj, owner)
 
 
 class EstimatorProtocol:

@@ -71,12 +71,19 @@ class ScaledObjective:
     systems and ``original_gradient`` (∇J, not ∇J') for stopping rules.
     """
 
-    def __init__(self, objective: LogisticObjective, *, center: bool | None = None):
+    def __init__(
+        self,
+        objective: LogisticObjective,
+        *,
+        center: bool | None = None,
+        moments: tuple[FloatArray, FloatArray] | None = None,
+    ):
         self.base = objective
         self.n_params = objective.n_params
         self.n_features = objective.n_features
         self.fit_intercept = objective.fit_intercept
-        mean, std = column_moments(objective)
+        # ``moments`` fixes (mean, std) from elsewhere (partial_fit: the first batch)
+        mean, std = column_moments(objective) if moments is None else moments
         # E[x²] - E[x]² loses ~half the digits: a constant column shows std ~ 1e-8·|mean|
         tiny = std <= 1e-7 * np.maximum(1.0, np.abs(mean))
         center = objective.fit_intercept if center is None else center
@@ -185,5 +192,3 @@ class ScaledObjective:
 def scaled(objective: LogisticObjective) -> ScaledObjective:
     """Convenience constructor used by solvers."""
     return ScaledObjective(objective)
-
-

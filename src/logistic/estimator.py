@@ -31,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _math
-from ._estimator_protocol import EstimatorProtocol, NotFittedError
+from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import (
     InvalidParameterError,
     PerfectSeparationWarning,
@@ -75,6 +75,12 @@ def penalty_strengths(
     a = 1.0 / (C * weight_sum) if C is not None else float(alpha)
     ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
     return a * ratio, a * (1.0 - ratio)
+
+
+def _partial_supported(est: Any) -> bool:
+    from ._partial import supports_partial_fit
+
+    return supports_partial_fit(est)
 
 
 def default_tol(dtype: np.dtype) -> float:
@@ -395,6 +401,30 @@ class LogisticRegression(EstimatorProtocol):
             l1=l1, tol=tol, separation=separation,
         )
         return self
+
+    @available_if(lambda est: _partial_supported(est))
+    def partial_fit(
+        self,
+        X: Any,
+        y: Any,
+        classes: Any = None,
+        sample_weight: Any = None,
+        offset: Any = None,
+    ) -> LogisticRegression:
+        """One pass of mini-batch SGD over a chunk of rows (out-of-core learning).
+
+        ``classes`` (the two labels) is required on the first call. The first
+        chunk fixes the standardized coordinates and the initial step; see
+        :mod:`logistic._partial`. Supports ``penalty=None`` or ``"l2"`` with
+        ``alpha``.
+
+        Returns
+        -------
+        self
+        """
+        from ._partial import partial_fit
+
+        return partial_fit(self, X, y, classes, sample_weight, offset)
 
     def _solve(
         self,

@@ -14,7 +14,8 @@ the floating-point resolution of ``J``, the Armijo test is noise: the 1/L step
 is then taken untested, so the gradient keeps shrinking to its own precision
 floor instead of stalling at the objective's.
 
-SGD draws seeded, reproducible mini-batches (a fresh permutation per epoch),
+SGD draws seeded, reproducible mini-batches (a fresh permutation per epoch;
+within each chunk for out-of-core data),
 uses the decaying step ``η_k = η_0 / sqrt(1 + k / n_batches)`` with
 ``η_0 = 1/L`` and Polyak–Ruppert averaging of the iterates after the first
 epoch (the returned point is the average); after each epoch it evaluates the
@@ -24,17 +25,27 @@ full gradient at the average for the stopping rule (one extra pass).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._exceptions import InvalidParameterError
 from .._objective import block_value_grad
 from .._scaling import ScaledObjective
 from .._typing import Block, FloatArray
+from ..backends.in_memory import InMemory
 from ._base import Capabilities, IterativeSolver, SolverResult, register
 
-__all__ = ["GradientDescent", "StochasticGradientDescent", "lipschitz_constant"]
+__all__ = [
+    "GradientDescent",
+    "StochasticGradientDescent",
+    "SGDState",
+    "lipschitz_constant",
+    "minibatches",
+    "sgd_pass",
+]
 
 
 def lipschitz_constant(objective: Any, n_iter: int = 30, seed: int = 0) -> float:
@@ -90,9 +101,15 @@ class GradientDescent(IterativeSolver):
 
     def init_state(self, objective: Any, theta0: FloatArray) -> _GDState:
         self._obj = self._scaled(objective)
-        self._criterion = self._obj if hasattr(self._obj, "scaled_gradient") else ScaledObjective(objective)
+        self._criterion = (
+            self._obj
+            if hasattr(self._obj, "scaled_gradient")
+            else ScaledObjective(objective)
+        )
         theta = (
-            self._obj.from_original(theta0) if hasattr(self._obj, "from_original") else theta0
+            self._obj.from_original(theta0)
+            if hasattr(self._obj, "from_original")
+            else theta0
         )
         step = 1.0 / lipschitz_constant(self._obj)
         f, g = self._obj.value_and_gradient(theta)
@@ -118,8 +135,13 @@ class GradientDescent(IterativeSolver):
             theta = state.theta - state.min_step * g
             f_new, g_new = self._obj.value_and_gradient(theta)
             return _GDState(
-                theta, f_new, g_new, self._gnorm(g_new), state.min_step,
-                state.min_step, state.min_step,
+                theta,
+                f_new,
+                g_new,
+                self._gnorm(g_new),
+                state.min_step,
+                state.min_step,
+                state.min_step,
             )
         t = 2.0 * state.t
         for _ in range(int(self.options.get("max_backtracks", 60))):
@@ -134,19 +156,96 @@ class GradientDescent(IterativeSolver):
         return state
 
 
+def minibatches(
+    data: Any, rng: np.random.Generator, batch_size: int
+) -> Iterator[Block]:
+    """Seeded mini-batches of one epoch, as Blocks.
+
+    In-memory data (random row access) get one global permutation per epoch;
+    streamed data (any backend with ``blocks()``: out-of-core chunks) get a
+    permutation within each block, so memory stays bounded by one block.
+    """
+    if isinstance(data, InMemory):
+        n = data.n_samples
+        for idx in np.array_split(rng.permutation(n), max(1, -(-n // batch_size))):
+            yield _rows(data.X, data.y, data.sample_weight, data.offset, np.sort(idx))
+        return
+    if not hasattr(data, "blocks"):
+        raise InvalidParameterError(
+            f"solver 'sgd' needs data it can read block by block (in memory or out of "
+            f"core); {type(data).__name__} offers only reductions: use 'lbfgs' or 'newton'"
+        )
+    for block in data.blocks():
+        n = block.n_rows
+        for idx in np.array_split(rng.permutation(n), max(1, -(-n // batch_size))):
+            if idx.size:
+                yield _rows(
+                    block.X, block.y, block.sample_weight, block.offset, np.sort(idx)
+                )
+
+
+def _rows(X: Any, y: Any, s: Any, o: Any, idx: np.ndarray) -> Block:
+    return Block(
+        X[idx], y[idx], None if s is None else s[idx], None if o is None else o[idx]
+    )
+
+
+def batch_gradient(
+    obj: ScaledObjective, block: Block, theta_s: FloatArray
+) -> FloatArray:
+    """Gradient of the mini-batch objective (weighted mean loss + L2), standardized."""
+    w, b = obj.base.split(obj.to_original(theta_s))
+    _, g_w, g_b, total = block_value_grad(block, w, b)
+    total = max(total, np.finfo(float).tiny)
+    g = g_w / total + obj.l2 * w
+    if obj.fit_intercept:
+        g = np.append(g, g_b / total)
+    return obj.scaled_gradient(g)
+
+
+@dataclass
+class SGDState:
+    """Iterate, Polyak–Ruppert average and step counter (shared with partial_fit)."""
+
+    theta: FloatArray
+    avg: FloatArray
+    n_avg: int = 0
+    k: int = 0
+    eta: float = 0.0
+
+
+def sgd_pass(
+    obj: ScaledObjective,
+    batches: Iterable[Block],
+    state: SGDState,
+    eta0: float,
+    n_batches: int,
+    average: bool,
+) -> SGDState:
+    """One pass of SGD steps ``θ ← θ - η_k g_batch`` with ``η_k = η_0/sqrt(1 + k/n_batches)``."""
+    for block in batches:
+        state.eta = eta0 / np.sqrt(1.0 + state.k / n_batches)
+        state.theta = state.theta - state.eta * batch_gradient(obj, block, state.theta)
+        state.k += 1
+        if average:
+            state.n_avg += 1
+            state.avg += (state.theta - state.avg) / state.n_avg
+    return state
+
+
 @register
 class StochasticGradientDescent(GradientDescent):
     """Mini-batch SGD with a decaying step and Polyak–Ruppert averaging.
 
     ``max_iter`` counts epochs. Options: ``batch_size`` (default 256),
     ``learning_rate`` (η_0; default 1/L). Always iterates in standardized
-    coordinates.
-    Needs random row access (in-memory data); results are reproducible for a
-    fixed ``random_state``.
+    coordinates. Streams: in-memory data are shuffled globally each epoch,
+    out-of-core data within each chunk (see :func:`minibatches`). Results are
+    reproducible for a fixed ``random_state``.
     """
 
     name = "sgd"
-    capabilities = Capabilities(streaming=False, stochastic=True)
+    capabilities = Capabilities(stochastic=True)
 
     def solve(self, objective: Any, theta0: FloatArray) -> SolverResult:
         t0 = time.perf_counter()
@@ -157,58 +256,41 @@ class StochasticGradientDescent(GradientDescent):
         eta0 = float(self.options.get("learning_rate") or 1.0 / lipschitz_constant(obj))
         batch = int(self.options.get("batch_size", 256))
         data = objective.data
-        n = data.n_samples
-        n_batches = max(1, -(-n // batch))
+        n_batches = max(1, -(-int(data.n_samples) // batch))
         f, g = obj.value_and_gradient(theta)
         self._check_finite(0, theta0, f, g)
         history: list[dict[str, float]] = []
         gnorm = self._gnorm(g)
         self._record(history, t0, iter=0, objective=f, grad_max_norm=gnorm, step=0.0)
-        k, epoch = 0, 0
-        avg, n_avg = theta.copy(), 0  # Polyak average of the iterates after epoch 1
+        state, epoch = SGDState(theta, theta.copy()), 0
         while gnorm > self.tol and epoch < self.max_iter:
-            previous = obj.to_original(avg)
-            for idx in np.array_split(rng.permutation(n), n_batches):
-                eta = eta0 / np.sqrt(1.0 + k / n_batches)
-                theta = theta - eta * self._batch_gradient(obj, data, np.sort(idx), theta)
-                k += 1
-                if epoch >= 1:
-                    n_avg += 1
-                    avg += (theta - avg) / n_avg
+            previous = obj.to_original(state.avg)
+            # average the iterates after the first epoch (burn-in)
+            sgd_pass(
+                obj, minibatches(data, rng, batch), state, eta0, n_batches, epoch >= 1
+            )
             if epoch == 0:
-                avg = theta.copy()
+                state.avg = state.theta.copy()
             epoch += 1
-            f, g = obj.value_and_gradient(avg)
-            self._check_finite(epoch, previous, f, g, avg)
+            f, g = obj.value_and_gradient(state.avg)
+            self._check_finite(epoch, previous, f, g, state.avg)
             gnorm = self._gnorm(g)
-            self._record(history, t0, iter=epoch, objective=f, grad_max_norm=gnorm, step=eta)
-        theta = avg
+            self._record(
+                history,
+                t0,
+                iter=epoch,
+                objective=f,
+                grad_max_norm=gnorm,
+                step=state.eta,
+            )
         return self._finish(
-            coef=obj.to_original(theta),
+            coef=obj.to_original(state.avg),
             n_iter=epoch,
             objective_value=f,
             grad_max_norm=gnorm,
             history=history,
-            status="gradient max-norm below tol" if gnorm <= self.tol
+            status="gradient max-norm below tol"
+            if gnorm <= self.tol
             else f"reached max_iter={self.max_iter} epochs",
             n_passes=objective.n_evaluations - passes0,
         )
-
-    @staticmethod
-    def _batch_gradient(
-        obj: ScaledObjective, data: Any, idx: np.ndarray, theta_s: FloatArray
-    ) -> FloatArray:
-        """Gradient of the mini-batch objective, in standardized coordinates."""
-        block = Block(
-            data.X[idx],
-            data.y[idx],
-            None if data.sample_weight is None else data.sample_weight[idx],
-            None if data.offset is None else data.offset[idx],
-        )
-        w, b = obj.base.split(obj.to_original(theta_s))
-        _, g_w, g_b, total = block_value_grad(block, w, b)
-        total = max(total, np.finfo(float).tiny)
-        g = g_w / total + obj.l2 * w
-        if obj.fit_intercept:
-            g = np.append(g, g_b / total)
-        return obj.scaled_gradient(g)

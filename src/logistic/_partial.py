@@ -1,0 +1,211 @@
+"""Incremental fitting (``partial_fit``): mini-batch SGD one chunk at a time.
+
+Convention (owned here):
+
+* The first call fixes everything a stream cannot revise later: ``classes``
+  (required, as in scikit-learn), the number and names of features, and the
+  standardized coordinates (column means and scales of the **first** chunk;
+  see :mod:`logistic._scaling`) together with the initial step
+  ``η_0 = 1/L`` estimated on that chunk.
+* Each call makes one pass of seeded mini-batch SGD over its chunk with the
+  step ``η_k = η_0 / sqrt(1 + k / n_0)`` (``n_0`` = batches in the first
+  chunk), continuing the step counter across calls, and reports the
+  Polyak–Ruppert average of all iterates so far.
+* The objective is the weighted mean loss plus ``(alpha/2)‖w‖²``. The method
+  exists only for configurations it can honour (``supports_partial_fit``):
+  penalty None or "l2" with ``alpha`` (``C`` needs the total weight of the whole
+  stream), solver "auto" or "sgd". After a ``fit``, the first ``partial_fit``
+  continues from the fitted coefficients and classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import DataValidationError, NumericalError
+from ._objective import LogisticObjective
+from ._scaling import ScaledObjective, column_moments
+from ._validation import (
+    check_feature_names,
+    check_sample_weight,
+    check_vector,
+    check_X,
+    feature_names_of,
+)
+from .solvers.gradient_descent import (
+    SGDState,
+    lipschitz_constant,
+    minibatches,
+    sgd_pass,
+)
+
+__all__ = ["PartialFitState", "partial_fit", "supports_partial_fit"]
+
+BATCH_SIZE = 256
+
+
+@dataclass
+class PartialFitState:
+    """What persists between ``partial_fit`` calls."""
+
+    classes: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    eta0: float
+    n_batches0: int
+    sgd: SGDState
+    rng: np.random.Generator
+    n_calls: int = 0
+
+
+def supports_partial_fit(est: Any) -> bool:
+    """Whether this configuration can be fitted incrementally (mini-batch SGD)."""
+    return (
+        est.penalty in (None, "l2") and est.C is None and est.solver in ("auto", "sgd")
+    )
+
+
+def encode_labels(y: Any, classes: np.ndarray) -> np.ndarray:
+    """y in {0., 1.} relative to the classes fixed at the first call."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    pos = np.searchsorted(classes, y)
+    pos = np.clip(pos, 0, len(classes) - 1)
+    unseen = classes[pos] != y
+    if np.any(unseen):
+        bad = sorted({str(v) for v in y[unseen]})[:5]
+        raise DataValidationError(
+            f"y contains labels not in classes={list(classes)} given at the first "
+            f"partial_fit call: {bad}"
+        )
+    return pos.astype(np.float64)
+
+
+def start(
+    classes: Any, objective: LogisticObjective, random_state: Any, theta0: Any = None
+) -> PartialFitState:
+    """State of the first call: coordinates and step from the first chunk.
+
+    ``theta0`` (original scale) continues from an earlier ``fit``.
+    """
+    if classes is None:
+        raise DataValidationError(
+            "classes must be passed on the first call to partial_fit."
+        )
+    classes = np.unique(np.asarray(classes))
+    if classes.shape[0] != 2:
+        raise DataValidationError(
+            f"Only binary classification is supported: classes must hold 2 distinct "
+            f"labels, got {list(classes)}"
+        )
+    mean, std = column_moments(objective)
+    scaled = ScaledObjective(objective, moments=(mean, std))
+    eta0 = 1.0 / lipschitz_constant(scaled)
+    theta = (
+        np.zeros(objective.n_params) if theta0 is None else scaled.from_original(theta0)
+    )
+    n_rows = int(objective.data.n_samples)
+    return PartialFitState(
+        classes=classes,
+        mean=mean,
+        scale=std,
+        eta0=eta0,
+        n_batches0=max(1, -(-n_rows // BATCH_SIZE)),
+        sgd=SGDState(theta, theta.copy()),
+        rng=np.random.default_rng(random_state),
+    )
+
+
+def partial_fit_step(
+    state: PartialFitState, objective: LogisticObjective
+) -> np.ndarray:
+    """One SGD pass over the chunk; returns the averaged θ on the original scale."""
+    scaled = ScaledObjective(objective, moments=(state.mean, state.scale))
+    batches = minibatches(objective.data, state.rng, BATCH_SIZE)
+    sgd_pass(scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True)
+    state.n_calls += 1
+    theta = scaled.to_original(state.sgd.avg)
+    if not np.all(np.isfinite(theta)):
+        raise NumericalError(
+            f"partial_fit produced non-finite coefficients at call {state.n_calls}; "
+            f"check the chunk for extreme values or lower the learning rate"
+        )
+    return theta
+
+
+def partial_fit(
+    est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
+) -> Any:
+    """The body of ``LogisticRegression.partial_fit`` (see the module docstring)."""
+    est._validate_params()
+    state = getattr(est, "_partial_state", None)
+    fitted_before = state is None and hasattr(est, "coef_")
+    if state is None and classes is None and fitted_before:
+        classes = est.classes_  # continue an earlier fit
+    names = feature_names_of(X)
+    if state is not None:
+        own = type(est).__name__
+        check_feature_names(getattr(est, "feature_names_in_", None), X, own)
+    X = check_X(X, estimator=type(est).__name__)
+    if state is not None and X.shape[1] != est.n_features_in_:
+        raise DataValidationError(
+            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
+            f"{est.n_features_in_} features as input (fixed by the first "
+            f"partial_fit call)."
+        )
+    if (
+        state is not None
+        and classes is not None
+        and not np.array_equal(np.unique(np.asarray(classes)), state.classes)
+    ):
+        raise DataValidationError(
+            f"classes={list(np.unique(np.asarray(classes)))} differs from the "
+            f"classes given at the first partial_fit call: {list(state.classes)}"
+        )
+    if state is None and classes is None:
+        raise DataValidationError(
+            "classes must be passed on the first call to partial_fit."
+        )
+    known = state.classes if state is not None else np.unique(np.asarray(classes))
+    y01 = encode_labels(y, known)
+    if y01.shape[0] != X.shape[0]:
+        raise DataValidationError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {y01.shape[0]}]"
+        )
+    sw = check_sample_weight(sample_weight, y01)
+    off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    alpha = float(est.alpha) if est.penalty == "l2" else 0.0
+    objective = LogisticObjective.from_arrays(
+        X,
+        y01.astype(X.dtype),
+        sw,
+        off,
+        l2=alpha,
+        fit_intercept=bool(est.fit_intercept),
+    )
+    if state is None:
+        theta0 = None
+        if fitted_before and est.coef_.shape[1] == X.shape[1]:
+            theta0 = np.append(est.coef_.ravel(), est.intercept_[:1])
+            theta0 = theta0[: objective.n_params]
+        state = start(classes, objective, est.random_state, theta0)
+    theta = partial_fit_step(state, objective)
+    w, b = objective.split(theta)
+    est._partial_state = state
+    est.classes_ = state.classes
+    est.coef_ = w.reshape(1, -1).copy()
+    est.intercept_ = np.array([b if est.fit_intercept else 0.0])
+    est.n_features_in_ = int(X.shape[1])
+    if names is not None:
+        est.feature_names_in_ = names
+    est.n_iter_ = np.array([state.n_calls])
+    est.solver_ = "sgd"
+    est.converged_ = False  # a stream has no stopping rule
+    est.penalty_l1_, est.penalty_l2_ = 0.0, alpha
+    est.tol_ = float("nan")
+    return est
