@@ -261,10 +261,23 @@ def test_generator_is_refused_with_a_remedy(data):
         as_backend(iter([(X, y)]))
 
 
-def test_sgd_cannot_stream(data):
+def test_sgd_streams_chunks_but_needs_blocks(data):
     X, y, _ = data
-    with pytest.raises(ValueError, match="random access"):
-        fit_backend(LogisticRegression(solver="sgd"), Chunked.from_blocks([(X, y)]))
+    backend = Chunked.from_blocks([(X[:40], y[:40]), (X[40:], y[40:])], chunk_rows=16)
+    est = fit_backend(LogisticRegression(solver="sgd", max_iter=3, tol=1e3), backend)
+    assert est.solver_ == "sgd" and np.isfinite(est.coef_).all()
+
+    class ReduceOnly:  # a backend with reductions only (like Dask): no blocks()
+        def __init__(self, inner):
+            self.inner = inner
+            self.n_samples, self.n_features = inner.n_samples, inner.n_features
+            self.dtype, self.classes_ = inner.dtype, inner.classes_
+
+        def map_reduce(self, fn):
+            return self.inner.map_reduce(fn)
+
+    with pytest.raises(ValueError, match="block by block"):
+        fit_backend(LogisticRegression(solver="sgd"), ReduceOnly(backend))
 
 
 def test_fingerprint_is_content_based_and_chunking_invariant(tmp_path, data):
