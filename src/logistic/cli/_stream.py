@@ -413,6 +413,19 @@ class _Flipped:
             yield Block(b.X, 1 - b.y, b.sample_weight, b.offset)
 
 
+def _encoding(plan: StreamPlan, mapping: dict[str, Any]) -> dict[str, Any]:
+    """The ``"columns"`` encoding an in-memory fit of numeric columns stores."""
+    return {
+        "target": plan.target,
+        "label": mapping,
+        "weights": plan.weights,
+        "offset": plan.offset,
+        "kind": "columns",
+        "columns": [{"name": c, "kind": "numeric"} for c in plan.features],
+        "feature_names": list(plan.features),
+    }
+
+
 def fit_stream(
     plan: StreamPlan,
     model: Any,
@@ -444,29 +457,11 @@ def fit_stream(
         )
     model.classes_ = np.array([0.0, 1.0])  # labels 0/1, as an in-memory CLI fit
     cov, cov_names, stats = streamed_inference(model, data, plan.offset is not None)
-    n = int(backend.n_samples)
-    encoding = {
-        "target": plan.target,
-        "label": mapping,
-        "weights": plan.weights,
-        "offset": plan.offset,
-        "kind": "columns",
-        "columns": [{"name": c, "kind": "numeric"} for c in plan.features],
-        "feature_names": list(plan.features),
-    }
     notes = [f"streamed ({kind}): {progress.summary()}"]
-    design = Design(
-        None,
-        None,
-        None,
-        None,
-        list(plan.features),
-        encoding,
-        n,
-        0,
-        np.ones(0, dtype=bool),
-        notes,
-    )
+    features, n = list(plan.features), int(backend.n_samples)
+    no_rows = np.ones(0, dtype=bool)  # nothing held in memory
+    encoding = _encoding(plan, mapping)
+    design = Design(None, None, None, None, features, encoding, n, 0, no_rows, notes)
     facts = {
         "backend": kind,
         "chunk_rows": int(getattr(backend, "chunk_rows", 0) or 0),
