@@ -31,7 +31,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -47,35 +46,14 @@ FORMAT_VERSION = 1
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is old-complete or new-complete."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
+    """Write ``data`` to ``path`` so that ``path`` is old-complete or new-complete.
 
+    The one implementation lives in :mod:`logistic.io._atomic` (temp file in the
+    same directory, fsync, ``os.replace``, directory fsync).
+    """
+    from .io._atomic import atomic_write_bytes
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
+    atomic_write_bytes(path, data, overwrite=True)
 
 
 # -- exact encoding of solver state -------------------------------------------------
