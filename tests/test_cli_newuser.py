@@ -218,3 +218,20 @@ def test_unknown_format_is_a_usage_error(workdir, capsys):
         "error: Invalid value for '--format': must be csv, parquet or libsvm, got "
         "'parqet'"
     )
+
+
+def test_out_of_memory_suggests_streaming(workdir, capsys, monkeypatch):
+    import logistic.tabular as tabular
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    (workdir / "data.csv").write_text(GOOD)
+    monkeypatch.setattr(tabular, "read_data", no_memory)
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y"])
+    assert (code, err) == (
+        74,
+        "error: out of memory: the data do not fit in memory; fit with --stream "
+        "(numeric feature columns, read in chunks) or on Dask with --workers N\n",
+    )
+    assert _files(workdir) == {"data.csv"}

@@ -283,3 +283,11 @@ def test_dask_scheduler_address_and_flipped_labels(workdir, capsys, parquet_file
         _fit(capsys, parquet_file, "dask.json", *extra)
         assert len(cluster.workers) == 1  # a cluster we did not start stays up
     np.testing.assert_allclose(_params("dask.json"), _params("mem.json"), atol=1e-8)
+
+
+def test_json_summary_of_a_streamed_fit(workdir, capsys, csv_file):
+    out = _fit(capsys, csv_file, "s.json", "--stream", "--json").out
+    info = json.loads(out)
+    assert info["ok"] and info["rows_used"] == N_ROWS
+    assert info["streaming"]["backend"] == "chunked"
+    assert info["label_mapping"] == {"column": "y", "negative": "no", "positive": "yes"}

@@ -51,6 +51,8 @@ def exit_code_for(exc: BaseException) -> int:
         return exc.code
     if isinstance(exc, KeyboardInterrupt):
         return EX_INTERRUPTED
+    if isinstance(exc, MemoryError):
+        return EX_IOERR
     if isinstance(exc, InvalidParameterError):
         return EX_USAGE
     if isinstance(exc, (LogisticError, ValueError)):
@@ -98,6 +100,11 @@ def error_message(exc: BaseException) -> str:
         return str(exc).replace(", or pass force_resume=True to resume anyway", "")
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
+    if isinstance(exc, MemoryError):
+        return (
+            "out of memory: the data do not fit in memory; fit with --stream "
+            "(numeric feature columns, read in chunks) or on Dask with --workers N"
+        )
     if isinstance(exc, OSError) and not isinstance(exc, CLIError):
         text = exc.strerror if exc.filename and exc.strerror else str(exc)
         if exc.filename and str(exc.filename) not in text:

@@ -338,6 +338,8 @@ def _report(
             "coef": model.coef_.ravel().tolist(),
             "intercept": float(model.intercept_[0]),
         }
+        if "streaming" in facts:
+            summary["streaming"] = facts["streaming"]
         typer.echo(json.dumps(summary, indent=2))
         return
     for m in facts["warnings"]:
