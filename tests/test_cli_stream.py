@@ -291,3 +291,18 @@ def test_json_summary_of_a_streamed_fit(workdir, capsys, csv_file):
     assert info["ok"] and info["rows_used"] == N_ROWS
     assert info["streaming"]["backend"] == "chunked"
     assert info["label_mapping"] == {"column": "y", "negative": "no", "positive": "yes"}
+
+
+def test_workers_without_dask_is_a_usage_error(workdir, capsys, monkeypatch):
+    import sys
+
+    (workdir / "d.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import now fails
+    code = main(["fit", "d.csv", "-t", "y", "--workers", "2", "-o", "m.json"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(
+        "error: --workers/--scheduler need the 'dask' extra: pip install "
+        "'logistic[dask]' (from a clone: pip install '.[dask]')"
+    )
+    assert sorted(p.name for p in workdir.iterdir()) == ["d.csv"]

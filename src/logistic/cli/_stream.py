@@ -318,25 +318,25 @@ def _dask(plan: StreamPlan, chunk_rows: int | None, progress: Any, client: Any) 
     )
 
 
+_NO_DASK = (
+    "--workers/--scheduler need the 'dask' extra: pip install 'logistic[dask]' "
+    "(from a clone: pip install '.[dask]') ({exc})"
+)
+
+
 @contextmanager
 def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     """A ``distributed.Client`` for ``--scheduler``/``--workers``, closed after."""
     try:
         from ..backends.dask import connect
     except ImportError as exc:
-        raise CLIError(
-            "--workers/--scheduler need the 'dask' extra: pip install "
-            f"'logistic[dask]' (from a clone: pip install '.[dask]') ({exc})",
-            EX_USAGE,
-        ) from None
+        raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
     if workers is not None and workers < 1:
         raise CLIError(f"--workers must be at least 1, got {workers}", EX_USAGE)
     try:
         client = connect(scheduler=scheduler, workers=workers)
     except ImportError as exc:
-        raise CLIError(
-            f"--workers/--scheduler need the 'dask' extra ({exc})", EX_USAGE
-        ) from None
+        raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
     except OSError as exc:
         raise CLIError(
             f"cannot reach the Dask scheduler {scheduler}: {exc}", EX_IOERR
