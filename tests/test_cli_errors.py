@@ -57,7 +57,8 @@ CASES = [
         {"data.csv/": b""},
         FIT,
         66,
-        "input data.csv is a directory, expected a data file",
+        "input data.csv is a directory; a directory of Parquet files is read with "
+        "--stream (or on Dask with --workers N)",
     ),
     (
         "empty file",

@@ -11,6 +11,7 @@ import typer
 
 from . import _options as opt
 from ._common import (
+    EX_NOINPUT,
     EX_USAGE,
     CLIError,
     check_output,
@@ -134,7 +135,13 @@ def fit(
     """
     opt.check_missing_option(missing)
     distributed = workers is not None or scheduler is not None
-    if not (stream or distributed) or not data.is_dir():  # streams read directories
+    if data.is_dir() and not (stream or distributed):
+        raise CLIError(
+            f"input {data} is a directory; a directory of Parquet files is read "
+            "with --stream (or on Dask with --workers N)",
+            EX_NOINPUT,
+        )
+    if not data.is_dir():  # streams read directories of Parquet files
         require_inputs(data=data)
     out = check_output(output, force=force, inputs=(data,))
     options = {
