@@ -306,3 +306,36 @@ def test_workers_without_dask_is_a_usage_error(workdir, capsys, monkeypatch):
         "'logistic[dask]' (from a clone: pip install '.[dask]')"
     )
     assert sorted(p.name for p in workdir.iterdir()) == ["d.csv"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_checkpoint_and_a_rerun_resumes(workdir, capsys):
+    """C20/O05: SIGINT → exit 130, no model file, the checkpoint kept; the
+    rerun resumes and gives the uninterrupted result (Newton: bitwise)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pq.write_table(_table(n=200_000), workdir / "big.parquet")
+    argv = ["fit", "big.parquet", "-t", "y", "--drop", "id", "--stream"]
+    argv += ["--chunk-rows", "500", "--solver", "newton", "--checkpoint", "c.ckpt"]
+    cmd = [sys.executable, "-m", "logistic.cli.app", *argv, "-o", "m.json"]
+    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1"}
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, env=env, text=True)
+    deadline = time.monotonic() + 60
+    while not (workdir / "c.ckpt").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:  # finished before the signal landed: nothing to test
+        pytest.skip("the fit finished before SIGINT")
+    assert proc.returncode == 130, err
+    assert err.strip().endswith("error: interrupted")
+    assert not (workdir / "m.json").exists()
+    assert (workdir / "c.ckpt").exists()
+    err = _fit(capsys, "big.parquet", "resumed.json", *argv[6:]).err
+    assert "resuming from checkpoint c.ckpt" in err
+    _fit(capsys, "big.parquet", "plain.json", *argv[6:-2])
+    np.testing.assert_array_equal(_params("resumed.json"), _params("plain.json"))
