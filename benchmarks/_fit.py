@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (benchmark tables and logs read best unwrapped)
 """One fit in a fresh process: load a dataset, time one method, report peak memory.
 
 Convention: invoked as ``python -m benchmarks._fit '<json>'`` with keys

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (benchmark tables and logs read best unwrapped)
 """Benchmark datasets: a seeded synthetic suite and real data from ../shared/data.
 
 Convention: every dataset is materialised once under ``benchmarks/data/``
