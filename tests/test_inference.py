@@ -542,3 +542,18 @@ def test_likelihood_ratio_pvalues_per_coefficient():
         np.testing.assert_allclose(
             res.pvalues_lr()[j], chi2.sf(2 * (res.llf - llj), 1), rtol=1e-7
         )
+
+
+def test_a_single_extreme_but_correct_row_is_not_called_separation():
+    # Regression: credit-default has one row (of 29,998) with a margin of 31 on its
+    # correct side, no separation (the estimator's exact LP check ran and found none);
+    # inference used to report "suspected" separation from that one row.
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((400, 2))
+    y = (rng.random(400) < 1 / (1 + np.exp(-(0.8 * X[:, 0] - 0.5 * X[:, 1])))).astype(float)
+    X[0] = [60.0, 0.0]
+    y[0] = 1.0  # z ≈ 0.8 * 60 = 48: extreme, on the correct side
+    model = LogisticRegression().fit(X, y)
+    assert model.separation_ is None
+    res = model.inference(X, y)
+    assert res.separation is None

@@ -187,8 +187,11 @@ class LogisticRegression(EstimatorProtocol):
     penalty_l1_, penalty_l2_ : float
         The strengths used on the mean-loss scale.
     tol_ : float
-    separation_ : {None, "complete", "quasi-complete"}
-        Result of the separation check of an unpenalised fit.
+    separation_ : {None, "complete", "quasi-complete", "unchecked"}
+        Result of the separation check of an unpenalised in-memory fit;
+        "unchecked" for unpenalised fits on out-of-core or Dask data (the check
+        needs the rows in memory), None when no separation was found or the fit
+        was penalised.
 
     Examples
     --------
@@ -454,7 +457,7 @@ class LogisticRegression(EstimatorProtocol):
             result = solver.solve(objective, theta0)  # warns itself if not converged
         else:
             result = run(solver, objective, theta0)
-        separation = None
+        separation = "unchecked" if unpenalised and data is None else None
         if unpenalised and data is not None:
             w, b = objective.split(result.coef)
             report = detect_separation(

@@ -87,10 +87,12 @@ def check_matches_fit(
 def separation(
     model: Any, data: Block, objective: LogisticObjective, theta: FloatArray
 ) -> str | None:
-    """The model's ``separation_`` or, failing that, fitted logits beyond 30."""
-    kind = getattr(model, "separation_", None)
-    if kind:
-        return str(kind)
+    """The estimator's own separation check (an LP, exact) when it ran; only for
+    fits it could not check ("unchecked": out-of-core data) the heuristic of
+    fitted logits beyond 30 on the correct side."""
+    kind = getattr(model, "separation_", "unchecked")
+    if kind != "unchecked":
+        return None if kind is None else str(kind)
     w, b = objective.split(theta)
     z = np.asarray(block_logits(data, w, b))
     extreme = ((z > 0) == (np.asarray(data.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
