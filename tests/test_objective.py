@@ -219,3 +219,15 @@ def test_real_sparse_data_gradient(rng):
         f = [obj.value(theta + k * e) for k in (2, 1, -1, -2)]
         fd = (-f[0] + 8 * f[1] - 8 * f[2] + f[3]) / (12e-4)
         assert g[j] == pytest.approx(fd, rel=1e-6, abs=1e-10)
+
+
+def test_zero_features_intercept_only_model_is_quiet(capfd):
+    # Regression: the null model of inference has no features; BLAS syrk on an
+    # (n, 0) block printed "** On entry to DSYRK parameter number 7 ..." to stderr
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    obj = LogisticObjective.from_arrays(np.empty((5, 0)), y)
+    H = obj.hessian(np.array([0.3]))
+    p = 1 / (1 + np.exp(-0.3))
+    assert H.shape == (1, 1) and H[0, 0] == pytest.approx(p * (1 - p), rel=1e-14)
+    assert obj.gradient(np.array([0.3]))[0] == pytest.approx(p - 0.6, rel=1e-14)
+    assert "DSYRK" not in capfd.readouterr().err

@@ -157,7 +157,7 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     a9a's 11 % density the sparse product is 1.5× faster).
     """
     p = X.shape[1]
-    if X.shape[0] == 0:
+    if X.shape[0] == 0 or p == 0:  # BLAS rejects empty operands (prints to stderr)
         return np.zeros((p, p))
     if sp.issparse(X):
         size = X.shape[0] * p
