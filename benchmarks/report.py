@@ -18,6 +18,14 @@ OURS = "logistic"
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
 
 
+def _command(cmd: str) -> str:
+    """``python -m benchmarks.run ...`` instead of the script's absolute path."""
+    head, _, rest = cmd.partition(" ")
+    if head.endswith("benchmarks/run.py"):
+        return f"python -m benchmarks.run {rest}".strip()
+    return cmd
+
+
 def _fmt_time(e: dict[str, Any]) -> str:
     if e.get("tol") is None:
         return f"not reached ({e.get('status', '')}; best gap {e.get('best_gap', float('nan')):.1e})"
@@ -102,7 +110,8 @@ def render(report: dict[str, Any]) -> str:
         "`benchmarks/report.py`; the analysis at the end is `benchmarks/analysis.md`, "
         "written by hand from this run.",
         "",
-        f"Command: `{report['command']}` — started {report.get('started', '?')}, "
+        f"Command (from the repository root): `{_command(report['command'])}` — "
+        f"started {report.get('started', '?')}, "
         f"took {report.get('elapsed_s', 0) / 60:.1f} min.",
         "",
         "## Machine",
