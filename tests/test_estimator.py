@@ -489,3 +489,22 @@ def test_collinear_and_constant_columns(solver):
         )
         assert m.objective_ == pytest.approx(a.objective_, rel=1e-12)
     assert c.coef_[0, 3] == 0.0  # an all-zero column gets no weight
+
+
+def test_separation_lp_is_skipped_when_curvature_certifies_the_mle(monkeypatch):
+    # A converged fit with some margins > 20 but every direction well curved is not
+    # separated: the LP (the costly part of an unpenalised fit) must not run.
+    import logistic._separation as sep
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3000, 3))
+    X[:5, 0] = 40.0  # a few extreme but non-separating rows
+    y = (rng.random(3000) < 1 / (1 + np.exp(-(0.6 * X[:, 0] + X[:, 1])))).astype(float)
+    y[:5] = 1.0
+
+    def no_lp(*args, **kwargs):
+        raise AssertionError("the separation LP ran")
+
+    monkeypatch.setattr(sep, "_from_lp", no_lp)
+    m = LogisticRegression().fit(X, y)
+    assert m.converged_ and m.separation_ is None

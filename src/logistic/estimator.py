@@ -77,6 +77,17 @@ def penalty_strengths(
     return a * ratio, a * (1.0 - ratio)
 
 
+def _min_curvature(objective: LogisticObjective, theta: np.ndarray) -> float | None:
+    """Smallest eigenvalue of the standardized Hessian (None when p is large)."""
+    if objective.n_params > 2000:
+        return None
+    from ._scaling import ScaledObjective
+
+    scaled = ScaledObjective(objective)
+    H = scaled.hessian(scaled.from_original(theta))
+    return float(np.linalg.eigvalsh(H)[0])
+
+
 def _partial_supported(est: Any) -> bool:
     from ._partial import supports_partial_fit
 
@@ -469,6 +480,7 @@ class LogisticRegression(EstimatorProtocol):
                 data.offset,
                 fit_intercept=bool(self.fit_intercept),
                 converged=result.converged,
+                min_curvature=lambda: _min_curvature(objective, result.coef),
             )
             if report is not None:
                 separation = report.kind
