@@ -126,6 +126,17 @@ def test_non_finite_gradient_raises_numerical_error(monkeypatch, solver):
         return f, g
 
     monkeypatch.setattr(LogisticObjective, "value_and_gradient", poisoned)
+    original_vgh = LogisticObjective.value_gradient_hessian
+
+    def poisoned_vgh(self, theta, *args, **kwargs):  # Newton's fused pass on large X
+        calls["n"] += 1
+        f, g, H = original_vgh(self, theta, *args, **kwargs)
+        if calls["n"] >= 4:
+            g = g.copy()
+            g[0] = np.nan
+        return f, g, H
+
+    monkeypatch.setattr(LogisticObjective, "value_gradient_hessian", poisoned_vgh)
     with pytest.raises(NumericalError) as info:
         SOLVERS[solver](tol=1e-12, max_iter=100).solve(obj, np.zeros(6))
     assert info.value.solver == solver
