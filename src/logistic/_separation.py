@@ -28,6 +28,7 @@ means complete separation).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,14 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["SeparationReport", "detect_separation", "separation_message"]
+from ._exceptions import PerfectSeparationWarning, user_stacklevel
+
+__all__ = [
+    "SeparationReport",
+    "check_separation",
+    "detect_separation",
+    "separation_message",
+]
 
 TRIGGER_MARGIN = 20.0
 MAX_LP_NONZEROS = 5_000_000
@@ -274,3 +282,41 @@ def separation_message(
         f"penalty (penalty='l2' with alpha > 0 or C) or use penalty='firth' "
         f"(Firth's bias-reduced likelihood, finite estimates)."
     )
+
+
+def _min_curvature(objective: Any, theta: np.ndarray) -> float | None:
+    """Smallest eigenvalue of the standardized Hessian (None when p is large)."""
+    if objective.n_params > 2000:
+        return None
+    from ._scaling import ScaledObjective
+
+    scaled = ScaledObjective(objective)
+    H = scaled.hessian(scaled.from_original(theta))
+    return float(np.linalg.eigvalsh(H)[0])
+
+
+def check_separation(
+    objective: Any,
+    result: Any,
+    X: Any,
+    y01: np.ndarray,
+    sample_weight: np.ndarray | None,
+    offset: np.ndarray | None,
+    names: Any,
+) -> str | None:
+    """Check an unpenalised in-memory fit; warn and return the kind if separated."""
+    w, b = objective.split(result.coef)
+    report = detect_separation(
+        X, y01, sample_weight, w, b, offset,
+        fit_intercept=bool(objective.fit_intercept),
+        converged=result.converged,
+        min_curvature=lambda: _min_curvature(objective, result.coef),
+    )
+    if report is None:
+        return None
+    warnings.warn(
+        separation_message(report, names),
+        PerfectSeparationWarning,
+        stacklevel=user_stacklevel(),
+    )
+    return report.kind

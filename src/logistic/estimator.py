@@ -34,11 +34,10 @@ from . import _math
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import (
     InvalidParameterError,
-    PerfectSeparationWarning,
     user_stacklevel,
 )
 from ._objective import LogisticObjective
-from ._separation import detect_separation, separation_message
+from ._separation import check_separation
 from ._validation import (
     Interval,
     Options,
@@ -75,17 +74,6 @@ def penalty_strengths(
     a = 1.0 / (C * weight_sum) if C is not None else float(alpha)
     ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
     return a * ratio, a * (1.0 - ratio)
-
-
-def _min_curvature(objective: LogisticObjective, theta: np.ndarray) -> float | None:
-    """Smallest eigenvalue of the standardized Hessian (None when p is large)."""
-    if objective.n_params > 2000:
-        return None
-    from ._scaling import ScaledObjective
-
-    scaled = ScaledObjective(objective)
-    H = scaled.hessian(scaled.from_original(theta))
-    return float(np.linalg.eigvalsh(H)[0])
 
 
 def _partial_supported(est: Any) -> bool:
@@ -470,25 +458,10 @@ class LogisticRegression(EstimatorProtocol):
             result = run(solver, objective, theta0)
         separation = "unchecked" if unpenalised and data is None else None
         if unpenalised and data is not None:
-            w, b = objective.split(result.coef)
-            report = detect_separation(
-                data.X,
-                data.y01,
-                data.sample_weight,
-                w,
-                b,
-                data.offset,
-                fit_intercept=bool(self.fit_intercept),
-                converged=result.converged,
-                min_curvature=lambda: _min_curvature(objective, result.coef),
+            separation = check_separation(
+                objective, result, data.X, data.y01, data.sample_weight, data.offset,
+                data.names,
             )
-            if report is not None:
-                separation = report.kind
-                warnings.warn(
-                    separation_message(report, data.names),
-                    PerfectSeparationWarning,
-                    stacklevel=user_stacklevel(),
-                )
         return result, separation
 
     def _store(
