@@ -92,7 +92,7 @@ class DataConversionWarning(UserWarning):
 
 
 class NumericalStabilityWarning(UserWarning):
-    """A numerical fallback was taken (e.g. Newton's Hessian was not positive definite)."""
+    """A numerical fallback was taken (e.g. a Hessian not positive definite)."""
 
 
 class VersionMismatchWarning(UserWarning):
@@ -110,7 +110,9 @@ def user_stacklevel() -> int:
     """
     frame = sys._getframe(1)  # the function calling warnings.warn
     level = 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _PACKAGE_DIR
+    ):
         frame = frame.f_back
         level += 1
     return level

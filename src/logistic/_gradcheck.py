@@ -79,7 +79,11 @@ def check_gradient(
     """
     X = check_X(X)
     _, y01 = check_y_binary(y, X.shape[0])
-    sw = None if sample_weight is None else check_vector(sample_weight, X.shape[0], "sample_weight", nonnegative=True)
+    sw = (
+        None
+        if sample_weight is None
+        else check_vector(sample_weight, X.shape[0], "sample_weight", nonnegative=True)
+    )
     obj = LogisticObjective.from_arrays(X.astype(np.float64), y01, sw, l2=alpha)
     theta = np.append(np.asarray(w, dtype=np.float64).ravel(), float(b))
     analytic = obj.gradient(theta)

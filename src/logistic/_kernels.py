@@ -245,6 +245,11 @@ def value_grad_hessian(
     if k > 1:
         d *= n / zs.shape[0]
     return (
-        loss_sum, g_w, float(np.sum(r, dtype=F64)), total,
-        weighted_syrk(Xs, d), _xt_dot(Xs, d), float(d.sum()),
+        loss_sum,
+        g_w,
+        float(np.sum(r, dtype=F64)),
+        total,
+        weighted_syrk(Xs, d),
+        _xt_dot(Xs, d),
+        float(d.sum()),
     )

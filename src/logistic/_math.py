@@ -45,7 +45,7 @@ def sigmoid(z: ArrayLike) -> NDArray[np.floating]:
 
 
 def log_sigmoid(z: ArrayLike) -> NDArray[np.floating]:
-    """log σ(z) = -log(1 + e^{-z}), accurate for large |z| (``scipy.special.log_expit``)."""
+    """log σ(z) = -log(1 + e^{-z}), accurate for large |z| (scipy's ``log_expit``)."""
     return log_expit(_float(z))
 
 
@@ -79,7 +79,8 @@ def loss(y: ArrayLike, z: ArrayLike) -> NDArray[np.floating]:
 def _loss_from(
     y: NDArray[np.floating], z: NDArray[np.floating], log1p_t: NDArray[np.floating]
 ) -> NDArray[np.floating]:
-    # y*log(1+e^{-z}) + (1-y)*log(1+e^{z}) with log(1+e^{±z}) = max(±z, 0) + log1p(e^{-|z|})
+    # y*log(1+e^{-z}) + (1-y)*log(1+e^{z}),
+    # with log(1+e^{±z}) = max(±z, 0) + log1p(e^{-|z|})
     lo = log1p_t + y * np.maximum(-z, 0) + (1 - y) * np.maximum(z, 0)
     return lo.astype(z.dtype, copy=False)
 

@@ -84,7 +84,8 @@ class ScaledObjective:
         self.fit_intercept = objective.fit_intercept
         # ``moments`` fixes (mean, std) from elsewhere (partial_fit: the first batch)
         mean, std = column_moments(objective) if moments is None else moments
-        # E[x²] - E[x]² loses ~half the digits: a constant column shows std ~ 1e-8·|mean|
+        # E[x²] - E[x]² loses ~half the digits: a constant column shows
+        # std ~ 1e-8·|mean|
         tiny = std <= 1e-7 * np.maximum(1.0, np.abs(mean))
         center = objective.fit_intercept if center is None else center
         self.mean = np.where(tiny | (not center), 0.0, mean)
@@ -159,7 +160,7 @@ class ScaledObjective:
         return self.value_and_gradient(theta_s)[1]
 
     def hessian(self, theta_s: FloatArray) -> FloatArray:
-        """``Tᵀ H T`` in O(p²) from the structure of T (diagonal scale + intercept row)."""
+        """``Tᵀ H T`` in O(p²) from T's structure (diagonal scale, intercept row)."""
         H = self.base.hessian(self.to_original(theta_s))
         p = self.n_features
         inv = 1.0 / self.scale

@@ -307,7 +307,12 @@ def check_separation(
     """Check an unpenalised in-memory fit; warn and return the kind if separated."""
     w, b = objective.split(result.coef)
     report = detect_separation(
-        X, y01, sample_weight, w, b, offset,
+        X,
+        y01,
+        sample_weight,
+        w,
+        b,
+        offset,
         fit_intercept=bool(objective.fit_intercept),
         converged=result.converged,
         min_curvature=lambda: _min_curvature(objective, result.coef),

@@ -73,33 +73,76 @@ def steps() -> list[Step]:
     X = s.Matrix(m, 2, lambda i, j: s.Symbol(f"x_{i + 1}{j + 1}", real=True))
     Y = [s.Symbol(f"y_{i + 1}", real=True) for i in range(m)]
     zi = [w1 * X[i, 0] + w2 * X[i, 1] + b for i in range(m)]
-    J = sum((-(Y[i] * s.log(sigma(zi[i])) + (1 - Y[i]) * s.log(1 - sigma(zi[i]))) for i in range(m))) / m
+    J = (
+        sum(
+            -(Y[i] * s.log(sigma(zi[i])) + (1 - Y[i]) * s.log(1 - sigma(zi[i])))
+            for i in range(m)
+        )
+        / m
+    )
 
     return [
-        Step("1", "hypothesis h(x) = σ(wᵀx + b) = 1/(1 + e^(-z))",
-             lambda: sigma(zz), lambda: 1 / (1 + s.exp(-(w1 * x1 + w2 * x2 + b)))),
-        Step("2", "σ'(z) = σ(z)(1 - σ(z))",
-             lambda: s.diff(sigma(z), z), lambda: sigma(z) * (1 - sigma(z))),
-        Step("3", "∂L/∂h = (h - y) / (h(1 - h))",
-             lambda: s.diff(L(h), h), lambda: (h - y) / (h * (1 - h))),
-        Step("4a", "∂h/∂z = h(1 - h)",
-             lambda: s.diff(sigma(z), z), lambda: sigma(z) * (1 - sigma(z))),
-        Step("4b", "∂z/∂w_j = x_j",
-             lambda: s.diff(zz, w1), lambda: x1),
-        Step("5a", "chain rule: (∂L/∂h)(∂h/∂z)(∂z/∂w_j) = (h - y) x_j (h(1 - h) cancels)",
-             lambda: ((h - y) / (h * (1 - h))) * (h * (1 - h)) * x1, lambda: (h - y) * x1),
-        Step("5b", "directly: ∂L(σ(wᵀx + b))/∂w_j = (σ(z) - y) x_j",
-             lambda: s.diff(L(sigma(zz)), w1), lambda: (sigma(zz) - y) * x1),
-        Step("6a", "∂J/∂w_j = (1/m) Σ_i (h(x_i) - y_i) x_ij  (m = 3, j = 1)",
-             lambda: s.diff(J, w1),
-             lambda: sum((sigma(zi[i]) - Y[i]) * X[i, 0] for i in range(m)) / m),
-        Step("6b", "∂J/∂w_j for j = 2",
-             lambda: s.diff(J, w2),
-             lambda: sum((sigma(zi[i]) - Y[i]) * X[i, 1] for i in range(m)) / m),
-        Step("6c", "bias (x_j = 1): ∂J/∂b = (1/m) Σ_i (h(x_i) - y_i)",
-             lambda: s.diff(J, b), lambda: sum(sigma(zi[i]) - Y[i] for i in range(m)) / m),
-        Step("7", "Hessian weight: ∂²L(σ(z))/∂z² = σ(z)(1 - σ(z))",
-             lambda: s.diff(L(sigma(z)), z, 2), lambda: sigma(z) * (1 - sigma(z))),
+        Step(
+            "1",
+            "hypothesis h(x) = σ(wᵀx + b) = 1/(1 + e^(-z))",
+            lambda: sigma(zz),
+            lambda: 1 / (1 + s.exp(-(w1 * x1 + w2 * x2 + b))),
+        ),
+        Step(
+            "2",
+            "σ'(z) = σ(z)(1 - σ(z))",
+            lambda: s.diff(sigma(z), z),
+            lambda: sigma(z) * (1 - sigma(z)),
+        ),
+        Step(
+            "3",
+            "∂L/∂h = (h - y) / (h(1 - h))",
+            lambda: s.diff(L(h), h),
+            lambda: (h - y) / (h * (1 - h)),
+        ),
+        Step(
+            "4a",
+            "∂h/∂z = h(1 - h)",
+            lambda: s.diff(sigma(z), z),
+            lambda: sigma(z) * (1 - sigma(z)),
+        ),
+        Step("4b", "∂z/∂w_j = x_j", lambda: s.diff(zz, w1), lambda: x1),
+        Step(
+            "5a",
+            "chain rule: (∂L/∂h)(∂h/∂z)(∂z/∂w_j) = (h - y) x_j (h(1 - h) cancels)",
+            lambda: ((h - y) / (h * (1 - h))) * (h * (1 - h)) * x1,
+            lambda: (h - y) * x1,
+        ),
+        Step(
+            "5b",
+            "directly: ∂L(σ(wᵀx + b))/∂w_j = (σ(z) - y) x_j",
+            lambda: s.diff(L(sigma(zz)), w1),
+            lambda: (sigma(zz) - y) * x1,
+        ),
+        Step(
+            "6a",
+            "∂J/∂w_j = (1/m) Σ_i (h(x_i) - y_i) x_ij  (m = 3, j = 1)",
+            lambda: s.diff(J, w1),
+            lambda: sum((sigma(zi[i]) - Y[i]) * X[i, 0] for i in range(m)) / m,
+        ),
+        Step(
+            "6b",
+            "∂J/∂w_j for j = 2",
+            lambda: s.diff(J, w2),
+            lambda: sum((sigma(zi[i]) - Y[i]) * X[i, 1] for i in range(m)) / m,
+        ),
+        Step(
+            "6c",
+            "bias (x_j = 1): ∂J/∂b = (1/m) Σ_i (h(x_i) - y_i)",
+            lambda: s.diff(J, b),
+            lambda: sum(sigma(zi[i]) - Y[i] for i in range(m)) / m,
+        ),
+        Step(
+            "7",
+            "Hessian weight: ∂²L(σ(z))/∂z² = σ(z)(1 - σ(z))",
+            lambda: s.diff(L(sigma(z)), z, 2),
+            lambda: sigma(z) * (1 - sigma(z)),
+        ),
     ]
 
 
@@ -128,7 +171,9 @@ def _is_zero(expr: Any) -> bool:
     return bool(s.simplify(expr) == 0)
 
 
-def verify(overrides: Mapping[str, Callable[[], Any]] | None = None) -> list[StepResult]:
+def verify(
+    overrides: Mapping[str, Callable[[], Any]] | None = None,
+) -> list[StepResult]:
     """Check every step; ``overrides`` replaces a step's claimed side (for tests)."""
     results = []
     for st in steps():
@@ -147,7 +192,9 @@ def render(results: list[StepResult]) -> str:
         lines.append(f"Step {r.step.number}: {r.step.title}  [{mark}]")
         computed = s.sstr(r.lhs)
         if len(computed) > 160:
-            computed = f"(sympy's derivative: {s.count_ops(r.lhs)} operations, see verify())"
+            computed = (
+                f"(sympy's derivative: {s.count_ops(r.lhs)} operations, see verify())"
+            )
         lines.append("    sympy computes: " + computed)
         lines.append("    claimed       : " + s.sstr(r.rhs))
     n_ok = sum(r.passed for r in results)

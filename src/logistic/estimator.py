@@ -399,8 +399,14 @@ class LogisticRegression(EstimatorProtocol):
         tol = default_tol(data.X.dtype) if self.tol is None else float(self.tol)
         result, separation = self._solve(objective, solver_name, tol, l1, data)
         self._store(
-            result, objective, data.classes, data.names, solver_name,
-            l1=l1, tol=tol, separation=separation,
+            result,
+            objective,
+            data.classes,
+            data.names,
+            solver_name,
+            l1=l1,
+            tol=tol,
+            separation=separation,
         )
         return self
 
@@ -459,7 +465,12 @@ class LogisticRegression(EstimatorProtocol):
         separation = "unchecked" if unpenalised and data is None else None
         if unpenalised and data is not None:
             separation = check_separation(
-                objective, result, data.X, data.y01, data.sample_weight, data.offset,
+                objective,
+                result,
+                data.X,
+                data.y01,
+                data.sample_weight,
+                data.offset,
                 data.names,
             )
         return result, separation

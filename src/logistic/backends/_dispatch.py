@@ -173,7 +173,10 @@ def fit_backend(
     n, p = int(backend.n_samples), int(backend.n_features)
     total = getattr(backend, "weight_sum", None)
     l1, l2 = penalty_strengths(
-        est.penalty, est.alpha, est.l1_ratio, est.C,
+        est.penalty,
+        est.alpha,
+        est.l1_ratio,
+        est.C,
         float(total) if total is not None else float(n),
     )
     objective = LogisticObjective(backend, l2=l2, fit_intercept=est.fit_intercept)
@@ -206,9 +209,14 @@ def fit_backend(
     result, _ = est._solve(objective, name, tol, l1, None, run=run)
     names = getattr(backend, "feature_names", None)
     est._store(
-        result, objective, np.asarray(backend.classes_),
-        None if names is None else np.asarray(names, dtype=object), name,
-        l1=l1, tol=tol, separation=None,
+        result,
+        objective,
+        np.asarray(backend.classes_),
+        None if names is None else np.asarray(names, dtype=object),
+        name,
+        l1=l1,
+        tol=tol,
+        separation=None,
     )
     return est
 

@@ -15,7 +15,8 @@ Conventions (owned here)
   ``block_rows`` the sums equal the in-memory ones. Other chunkings agree to
   rounding (≈1e-15 relative).
 * **Chunk-size rule.** ``chunk_rows = chunk_bytes // (n_features · itemsize)``
-  (default ``chunk_bytes`` = 8 MiB; the in-memory backend uses 1 MiB blocks). The peak memory
+  (default ``chunk_bytes`` = 8 MiB; the in-memory backend uses 1 MiB blocks).
+  The peak memory
   of a pass is about ``4 × chunk_bytes`` (the reader's batch, the converted
   block, one block-sized temporary) plus ``n_features²`` floats for a Hessian,
   independent of the number of rows.

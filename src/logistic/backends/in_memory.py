@@ -117,8 +117,10 @@ def _fold(parts: list[Any]) -> Any:
     for part in parts[1:]:
         for i, v in enumerate(part):
             a = acc[i]
-            if isinstance(a, np.ndarray) and isinstance(v, np.ndarray) and (
-                v.dtype == np.float64 and v.shape == a.shape
+            if (
+                isinstance(a, np.ndarray)
+                and isinstance(v, np.ndarray)
+                and (v.dtype == np.float64 and v.shape == a.shape)
             ):
                 a += v
             else:

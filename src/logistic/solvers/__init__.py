@@ -5,8 +5,14 @@ See :mod:`logistic.solvers._base` for the contract all solvers share.
 
 from __future__ import annotations
 
-from . import firth, gradient_descent, lbfgs, newton  # noqa: F401  (registration)
-from . import coordinate_descent, proximal  # noqa: F401  (registration: L1 / elastic net)
+from . import coordinate_descent, firth, gradient_descent, lbfgs, newton, proximal  # noqa: F401  (registration)  # noqa: F401  (registration: L1 / elastic net)
 from ._base import SOLVERS, Capabilities, Solver, SolverResult, get_solver, register
 
-__all__ = ["SOLVERS", "Capabilities", "Solver", "SolverResult", "get_solver", "register"]
+__all__ = [
+    "SOLVERS",
+    "Capabilities",
+    "Solver",
+    "SolverResult",
+    "get_solver",
+    "register",
+]

@@ -172,12 +172,17 @@ class Solver:
         self.callback = callback
         self.options = options
         if self.l1 > 0 and not self.capabilities.supports_l1:
+            l1_solvers = sorted(
+                n for n, c in SOLVERS.items() if c.capabilities.supports_l1
+            )
             raise InvalidParameterError(
                 f"solver {self.name!r} does not support an L1 penalty (l1={self.l1}); "
-                f"use one of {sorted(n for n, c in SOLVERS.items() if c.capabilities.supports_l1)}"
+                f"use one of {l1_solvers}"
             )
 
-    def solve(self, objective: Any, theta0: FloatArray) -> SolverResult:  # pragma: no cover
+    def solve(
+        self, objective: Any, theta0: FloatArray
+    ) -> SolverResult:  # pragma: no cover
         raise NotImplementedError
 
     # -- shared helpers -----------------------------------------------------
@@ -196,11 +201,16 @@ class Solver:
         if not converged:
             warnings.warn(
                 f"Solver {self.name!r} did not converge: {status}. After "
-                f"n_iter={n_iter} iterations (max_iter={self.max_iter}) the gradient's "
-                f"max-norm is {grad_max_norm:.3g} > tol={self.tol:g}. Remedies: increase "
+                f"n_iter={n_iter} iterations (max_iter={self.max_iter}) the "
+                f"gradient's max-norm is {grad_max_norm:.3g} > tol={self.tol:g}. "
+                f"Remedies: increase "
                 f"max_iter, loosen tol, add a penalty (alpha > 0) if the data may be "
                 f"separable"
-                + ("." if self.name == "newton" else ", or try solver='newton' (few, exact steps)."),
+                + (
+                    "."
+                    if self.name == "newton"
+                    else ", or try solver='newton' (few, exact steps)."
+                ),
                 ConvergenceWarning,
                 stacklevel=user_stacklevel(),
             )
@@ -216,14 +226,16 @@ class Solver:
             n_passes=n_passes,
         )
 
-    def _check_finite(self, iteration: int, last_finite: FloatArray, *values: Any) -> None:
+    def _check_finite(
+        self, iteration: int, last_finite: FloatArray, *values: Any
+    ) -> None:
         for v in values:
             if not np.all(np.isfinite(v)):
                 raise NumericalError(
-                    f"solver {self.name!r} produced a non-finite objective or gradient at "
-                    f"iteration {iteration}; the last finite coefficients are attached "
-                    f"(exception.last_finite_coef). Check the input for extreme values, "
-                    f"or add a penalty.",
+                    f"solver {self.name!r} produced a non-finite objective or gradient "
+                    f"at iteration {iteration}; the last finite coefficients are "
+                    f"attached (exception.last_finite_coef). Check the input for "
+                    f"extreme values, or add a penalty.",
                     iteration=iteration,
                     solver=self.name,
                     last_finite_coef=np.array(last_finite, copy=True),
@@ -274,8 +286,12 @@ class IterativeSolver(Solver):
         self._check_finite(0, theta0, state.value, state.grad_max_norm)
         history: list[dict[str, float]] = []
         self._record(
-            history, t0, iter=0, objective=state.value,
-            grad_max_norm=state.grad_max_norm, step=0.0,
+            history,
+            t0,
+            iter=0,
+            objective=state.value,
+            grad_max_norm=state.grad_max_norm,
+            step=0.0,
         )
         n_iter, status = 0, f"reached max_iter={self.max_iter}"
         best, since_best, best_value = state.grad_max_norm, 0, state.value
@@ -292,10 +308,16 @@ class IterativeSolver(Solver):
             previous = self.original(state)
             state = self.step(objective, state)
             n_iter += 1
-            self._check_finite(n_iter, previous, state.value, state.grad_max_norm, state.theta)
+            self._check_finite(
+                n_iter, previous, state.value, state.grad_max_norm, state.theta
+            )
             self._record(
-                history, t0, iter=n_iter, objective=state.value,
-                grad_max_norm=state.grad_max_norm, step=state.step,
+                history,
+                t0,
+                iter=n_iter,
+                objective=state.value,
+                grad_max_norm=state.grad_max_norm,
+                step=state.step,
             )
             # A stall needs both: no new best gradient norm and no decrease of J
             # beyond its rounding noise (GD's gradient norm is not monotone).

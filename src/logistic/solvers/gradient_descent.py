@@ -173,7 +173,8 @@ def minibatches(
     if not hasattr(data, "blocks"):
         raise InvalidParameterError(
             f"solver 'sgd' needs data it can read block by block (in memory or out of "
-            f"core); {type(data).__name__} offers only reductions: use 'lbfgs' or 'newton'"
+            f"core); {type(data).__name__} offers only reductions: use 'lbfgs' or "
+            f"'newton'"
         )
     for block in data.blocks():
         n = block.n_rows
@@ -222,7 +223,7 @@ def sgd_pass(
     n_batches: int,
     average: bool,
 ) -> SGDState:
-    """One pass of SGD steps ``θ ← θ - η_k g_batch`` with ``η_k = η_0/sqrt(1 + k/n_batches)``."""
+    """One pass of SGD steps ``θ ← θ - η_k g_batch``, ``η_k = η_0/sqrt(1 + k/n_b)``."""
     for block in batches:
         state.eta = eta0 / np.sqrt(1.0 + state.k / n_batches)
         state.theta = state.theta - state.eta * batch_gradient(obj, block, state.theta)

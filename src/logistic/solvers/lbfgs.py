@@ -63,7 +63,9 @@ class LBFGS(Solver):
             return float(np.max(np.abs(criterion(last["g"])), initial=0.0))
 
         g0 = gnorm_at(x0)
-        self._record(history, t0, iter=0, objective=last["f"], grad_max_norm=g0, step=0.0)
+        self._record(
+            history, t0, iter=0, objective=last["f"], grad_max_norm=g0, step=0.0
+        )
         if g0 <= self.tol:
             return self._translate(None, to_orig(x0), history, objective, passes0)
 
@@ -71,17 +73,28 @@ class LBFGS(Solver):
             x = intermediate_result.x
             gn = gnorm_at(x)
             self._record(
-                history, t0, iter=len(history), objective=float(intermediate_result.fun),
-                grad_max_norm=gn, step=float("nan"),
+                history,
+                t0,
+                iter=len(history),
+                objective=float(intermediate_result.fun),
+                grad_max_norm=gn,
+                step=float("nan"),
             )
             if gn <= self.tol:
                 raise StopIteration
 
         res = minimize(
-            fg, x0, jac=True, method="L-BFGS-B", callback=callback,
+            fg,
+            x0,
+            jac=True,
+            method="L-BFGS-B",
+            callback=callback,
             options={
-                "maxiter": self.max_iter, "maxfun": max(15000, 20 * self.max_iter),
-                "gtol": 0.0, "ftol": 0.0, "maxcor": int(self.options.get("memory", 20)),
+                "maxiter": self.max_iter,
+                "maxfun": max(15000, 20 * self.max_iter),
+                "gtol": 0.0,
+                "ftol": 0.0,
+                "maxcor": int(self.options.get("memory", 20)),
             },
         )
         x = res.x
@@ -90,7 +103,11 @@ class LBFGS(Solver):
         return self._translate(res, to_orig(x), history, objective, passes0)
 
     def _polish(
-        self, fun: Any, x: FloatArray, gnorm_at: Any, history: list[dict[str, float]],
+        self,
+        fun: Any,
+        x: FloatArray,
+        gnorm_at: Any,
+        history: list[dict[str, float]],
         t0: float,
     ) -> FloatArray:
         """Newton–CG steps without objective comparisons (see module docstring)."""
@@ -99,24 +116,37 @@ class LBFGS(Solver):
         gn = gnorm_at(x)
         for _ in range(int(self.options.get("polish_steps", 5))):
             _, g = fun.value_and_gradient(x)
-            H = LinearOperator((x.size, x.size), matvec=lambda v, x=x: fun.hessian_vector(x, v))
-            d, _info = cg(H, -g, rtol=1e-4, maxiter=max(20, 2 * x.size) if x.size < 200 else 200)
+            H = LinearOperator(
+                (x.size, x.size), matvec=lambda v, x=x: fun.hessian_vector(x, v)
+            )
+            d, _info = cg(
+                H, -g, rtol=1e-4, maxiter=max(20, 2 * x.size) if x.size < 200 else 200
+            )
             x_new = x + d
             gn_new = gnorm_at(x_new)
             if not gn_new < gn:
                 break
             x, gn = x_new, gn_new
             self._record(
-                history, t0, iter=len(history), objective=float(fun.value(x)),
-                grad_max_norm=gn, step=1.0, polish=1,
+                history,
+                t0,
+                iter=len(history),
+                objective=float(fun.value(x)),
+                grad_max_norm=gn,
+                step=1.0,
+                polish=1,
             )
             if gn <= self.tol:
                 break
         return x
 
     def _translate(
-        self, res: Any, coef: FloatArray, history: list[dict[str, float]],
-        objective: Any, passes0: int,
+        self,
+        res: Any,
+        coef: FloatArray,
+        history: list[dict[str, float]],
+        objective: Any,
+        passes0: int,
     ) -> SolverResult:
         last = history[-1]
         if res is None:

@@ -101,7 +101,9 @@ class Newton(IterativeSolver):
 
     def _warn(self, message: str) -> None:
         if not self._warned:
-            warnings.warn(message, NumericalStabilityWarning, stacklevel=user_stacklevel())
+            warnings.warn(
+                message, NumericalStabilityWarning, stacklevel=user_stacklevel()
+            )
             self._warned = True
 
     def direction(self, H: FloatArray, g: FloatArray) -> FloatArray:
@@ -148,8 +150,13 @@ class Newton(IterativeSolver):
             flat = abs(f - state.value) <= noise and float(np.sum(np.abs(g_new))) < g_l1
             if np.isfinite(f) and (armijo or flat):
                 return _NewtonState(
-                    theta, f, g_new, self._gnorm(g_new),
-                    step=t, decrement=-slope, hessian=H_new,
+                    theta,
+                    f,
+                    g_new,
+                    self._gnorm(g_new),
+                    step=t,
+                    decrement=-slope,
+                    hessian=H_new,
                 )
             t *= 0.5
         state.stop = "line search could not decrease the objective (precision limit)"
