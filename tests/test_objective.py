@@ -11,11 +11,10 @@ import pytest
 import scipy.sparse as sp
 from scipy.special import expit
 
+from conftest import data_path
+from logistic import datasets
 from logistic._objective import LogisticObjective
 from logistic.backends import InMemory
-from logistic import datasets
-
-from conftest import data_path
 
 
 def make_problem(rng, n=120, p=5, weights=True, offset=True):
@@ -76,7 +75,7 @@ def test_gradient_and_hessian_match_finite_differences(rng, l2):
         v = rng.standard_normal(theta.size)
         np.testing.assert_allclose(obj.hessian_vector(theta, v), H @ v, rtol=1e-12, atol=1e-14)
         # directional derivative of the gradient, by finite differences
-        hv_fd = fd_gradient(lambda t: obj.gradient(theta + t[0] * v) @ v, np.zeros(1))[0]
+        hv_fd = fd_gradient(lambda t, v=v: obj.gradient(theta + t[0] * v) @ v, np.zeros(1))[0]
         assert v @ H @ v == pytest.approx(hv_fd, rel=1e-7)
 
 

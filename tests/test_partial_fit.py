@@ -72,7 +72,7 @@ def test_unavailable_for_configurations_it_cannot_honour(params):
     m = LogisticRegression(**params)
     assert not hasattr(m, "partial_fit")
     with pytest.raises(AttributeError, match="no 'partial_fit'"):
-        m.partial_fit
+        _ = m.partial_fit
 
 
 def test_continues_an_earlier_fit():
