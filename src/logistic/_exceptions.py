@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 
 __all__ = [
     "user_stacklevel",
@@ -108,7 +109,7 @@ def user_stacklevel() -> int:
 
     Call it directly in the ``warnings.warn(...)`` argument list.
     """
-    frame = sys._getframe(1)  # the function calling warnings.warn
+    frame: FrameType | None = sys._getframe(1)  # the function calling warnings.warn
     level = 1
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
         _PACKAGE_DIR

@@ -257,7 +257,7 @@ class LogisticObjective:
                 return block_value_grad_hessian(block, w, b, 1 if i % k == 0 else 0)
 
             sums = indexed(fn)
-            rows = [blk.n_rows for blk in self.data.blocks()]
+            rows = [blk.n_rows for blk in self.data.blocks()]  # type: ignore[attr-defined]
             sampled = sum(rows[::k])
             scale = sum(rows) / max(1, sampled)
             loss, g_w, g_b, total, hww, hwb, hbb = sums

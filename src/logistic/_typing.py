@@ -51,6 +51,7 @@ class Backend(Protocol):
     scheduling.
     """
 
+    n_samples: int
     n_features: int
     dtype: np.dtype[Any]
 
