@@ -30,6 +30,37 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(0)
 
 
+# -- CLI helpers ------------------------------------------------------------------
+TINY_CSV = "x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n"
+
+
+def run_cli(capsys, args):
+    """Run the CLI in-process; return (exit code, stdout, stderr)."""
+    from logistic.cli.app import main
+
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A temporary working directory (the CLI resolves relative paths there)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def fit_ucla_model(directory: Path) -> Path:
+    """`logistic fit` on UCLA admissions with R's formula; the model file's path."""
+    from logistic.cli.app import main
+
+    out = directory / "m.json"
+    data = data_path("ucla-admissions", "binary.csv")
+    code = main(["fit", str(data), "--formula", "admit ~ gre + gpa + C(rank)", "-o", str(out)])
+    assert code == 0
+    return out
+
+
 def load_libsvm(path: Path, n_features: int | None = None, max_rows: int | None = None):
     """Small LibSVM reader for tests (independent of the package's readers).
 

@@ -14,22 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import data_path
+from conftest import TINY_CSV, data_path, run_cli
 from logistic.cli.app import main
 
-GOOD = "x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n"
-
-
-def _run(capsys, args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+GOOD = TINY_CSV
+_run = run_cli
 
 
 @pytest.fixture

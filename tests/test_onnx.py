@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import logistic
-from conftest import data_path
+from conftest import fit_ucla_model
 from logistic.cli.app import main
 
 ort = pytest.importorskip("onnxruntime", reason="the 'onnx' extra is not installed")
@@ -20,21 +20,7 @@ def _session(path):
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory):
     d = tmp_path_factory.mktemp("onnx")
-    data = data_path("ucla-admissions", "binary.csv")
-    assert (
-        main(
-            [
-                "fit",
-                str(data),
-                "--formula",
-                "admit ~ gre + gpa + C(rank)",
-                "-o",
-                str(d / "m.json"),
-            ]
-        )
-        == 0
-    )
-    return d / "m.json"
+    return fit_ucla_model(d)
 
 
 def _design():

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import data_path
+from conftest import data_path, fit_ucla_model
 from logistic.cli.app import main
 
 FIGURES = ("roc", "pr", "calibration", "coefficients", "convergence")
@@ -24,19 +24,7 @@ FIGURES = ("roc", "pr", "calibration", "coefficients", "convergence")
 def report_file(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("report")
     data = data_path("ucla-admissions", "binary.csv")
-    assert (
-        main(
-            [
-                "fit",
-                str(data),
-                "--formula",
-                "admit ~ gre + gpa + C(rank)",
-                "-o",
-                str(d / "m.json"),
-            ]
-        )
-        == 0
-    )
+    fit_ucla_model(d)
     assert main(["report", str(d / "m.json"), str(data), "-o", str(d / "r.html")]) == 0
     return d / "r.html"
 
