@@ -486,3 +486,15 @@ def check_y_binary(
 
 
 __all__ += ["Constraint"]
+
+
+def is_random_state(v: Any) -> bool:
+    """an int ≥ 0, a numpy Generator or None"""
+    if v is None or isinstance(v, np.random.Generator):
+        return True
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
+
+
+def is_class_weight(v: Any) -> bool:
+    """a dict, 'balanced' or None"""
+    return v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced")

@@ -37,6 +37,7 @@ from ._exceptions import (
     user_stacklevel,
 )
 from ._objective import LogisticObjective
+from ._partial import supports_partial_fit
 from ._separation import check_separation
 from ._validation import (
     Interval,
@@ -48,6 +49,8 @@ from ._validation import (
     check_y_binary,
     class_weight_vector,
     feature_names_of,
+    is_class_weight,
+    is_random_state,
     validate_params,
 )
 from .solvers import SOLVERS, get_solver
@@ -76,27 +79,9 @@ def penalty_strengths(
     return a * ratio, a * (1.0 - ratio)
 
 
-def _partial_supported(est: Any) -> bool:
-    from ._partial import supports_partial_fit
-
-    return supports_partial_fit(est)
-
-
 def default_tol(dtype: np.dtype) -> float:
     """Default stopping tolerance: what float64 / float32 data can resolve."""
     return 1e-6 if dtype == np.float32 else 1e-10
-
-
-def _is_random_state(v: Any) -> bool:
-    """an int ≥ 0, a numpy Generator or None"""
-    if v is None or isinstance(v, np.random.Generator):
-        return True
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
-
-
-def _is_class_weight(v: Any) -> bool:
-    """a dict, 'balanced' or None"""
-    return v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced")
 
 
 @dataclass
@@ -210,11 +195,11 @@ class LogisticRegression(EstimatorProtocol):
         "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
         "solver": [str],
         "fit_intercept": [bool, np.bool_],
-        "class_weight": [_is_class_weight],
+        "class_weight": [is_class_weight],
         "tol": [None, Interval(numbers.Real, 0, None, "left")],
         "max_iter": [Interval(numbers.Integral, 1, None, "left")],
         "warm_start": [bool, np.bool_],
-        "random_state": [_is_random_state],
+        "random_state": [is_random_state],
         "verbose": [Interval(numbers.Integral, 0, None, "left"), bool],
     }
 
@@ -410,7 +395,7 @@ class LogisticRegression(EstimatorProtocol):
         )
         return self
 
-    @available_if(lambda est: _partial_supported(est))
+    @available_if(supports_partial_fit)
     def partial_fit(
         self,
         X: Any,
