@@ -56,7 +56,7 @@ def methods_for(name: str, X: Any, penalized: bool = True) -> list[str]:
     """The methods run on a dataset ("where sensible")."""
     sparse = sp.issparse(X)
     n, p = X.shape
-    m = [f"{OURS}:auto", f"{OURS}:lbfgs"]
+    m = [f"{OURS}:auto", f"{OURS}:lbfgs", f"{OURS}:newton-cg"]
     if not sparse and p <= 1000:
         m.append(f"{OURS}:newton")
     if name in ("higgs", "credit-default"):

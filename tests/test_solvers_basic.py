@@ -153,3 +153,22 @@ def test_gradient_descent_converges_on_unscaled_features_by_itself(rng):
     res = SOLVERS["gd"](tol=1e-9, max_iter=5000).solve(obj, np.zeros(5))
     assert res.converged and res.n_iter < 5000
     np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-6)
+
+
+def test_newton_cg_never_forms_the_hessian(monkeypatch):
+    # truncated Newton uses Hessian-vector products only (wide/sparse problems)
+    from conftest import load_libsvm
+
+    X, y = load_libsvm(data_path("a9a", "a9a.gz"), n_features=123, max_rows=3000)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("newton-cg formed a dense Hessian")
+
+    obj = LogisticObjective.from_arrays(X, y, l2=1e-3)
+    ref = SOLVERS["newton"](tol=1e-12).solve(obj, np.zeros(124))
+    monkeypatch.setattr(LogisticObjective, "hessian", forbidden)
+    monkeypatch.setattr(LogisticObjective, "value_gradient_hessian", forbidden)
+    res = SOLVERS["newton-cg"](tol=1e-10).solve(obj, np.zeros(124))
+    assert res.converged and res.n_iter < 20  # superlinear, not GD-like
+    assert (res.objective - ref.objective) / ref.objective < 1e-13
+    np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-6, atol=1e-8)

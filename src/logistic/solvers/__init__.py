@@ -5,7 +5,15 @@ See :mod:`logistic.solvers._base` for the contract all solvers share.
 
 from __future__ import annotations
 
-from . import coordinate_descent, firth, gradient_descent, lbfgs, newton, proximal  # noqa: F401  (registration)  # noqa: F401  (registration: L1 / elastic net)
+from . import (  # noqa: F401  (registration)
+    coordinate_descent,
+    firth,
+    gradient_descent,
+    lbfgs,
+    newton,
+    newton_cg,
+    proximal,
+)
 from ._base import SOLVERS, Capabilities, Solver, SolverResult, get_solver, register
 
 __all__ = [
