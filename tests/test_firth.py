@@ -13,7 +13,6 @@ References:
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,12 +21,11 @@ import scipy.sparse as sp
 from scipy.special import expit, log_expit
 from scipy.stats import chi2
 
+from conftest import data_path
 from logistic import InvalidParameterError, LogisticRegression
 from logistic._objective import LogisticObjective
 from logistic.solvers import SOLVERS, get_solver
 from logistic.solvers.firth import FirthObjective
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # sex2: case, age, oc, vic, vicl, vis, dia, count
 SEX2 = np.array([
@@ -197,7 +195,7 @@ def test_firth_objective_modified_score_matches_finite_differences_anywhere():
 
 # -- shrinkage and equivalences ----------------------------------------------
 def test_shrinks_the_mle_toward_zero_on_spector():
-    d = pd.read_csv(DATA / "spector" / "spector.csv", sep=r"\s+")
+    d = pd.read_csv(data_path("spector", "spector.csv"), sep=r"\s+")
     d.columns = [c.strip("'") for c in d.columns]
     X, y = d[["GPA", "TUCE", "PSI"]].astype(float), d.GRADE
     mle = LogisticRegression().fit(X, y)
@@ -237,7 +235,7 @@ def test_registry_and_refusals():
     model = firth(X, y)
     with pytest.raises(InvalidParameterError, match="nonrobust"):
         model.inference(X, y, cov_type="HC0")
-    d = pd.read_csv(DATA / "spector" / "spector.csv", sep=r"\s+")
+    d = pd.read_csv(data_path("spector", "spector.csv"), sep=r"\s+")
     d.columns = [c.strip("'") for c in d.columns]
     Xs, ys = d[["GPA", "TUCE", "PSI"]].astype(float), d.GRADE
     mle = LogisticRegression().fit(Xs, ys).inference(Xs, ys)

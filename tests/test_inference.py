@@ -2,8 +2,8 @@
 
 References used here:
 * UCLA admissions: R ``glm(admit ~ gre + gpa + factor(rank), binomial)`` as printed by
-  UCLA OARC (table in shared/data/ucla-admissions/README.md).
-* Spector: Stata 11 ``logit GRADE GPA TUCE PSI`` (shared/data/spector/README.md, from
+  UCLA OARC (table in tests/data/ucla-admissions/README.md).
+* Spector: Stata 11 ``logit GRADE GPA TUCE PSI`` (tests/data/spector/README.md, from
   statsmodels' results_discrete.py).
 * statsmodels ``Logit`` / ``GLM`` computed in the test (HC0, Wald, LR, AIC, BIC).
 * HC1 and cluster covariances recomputed in the test with plain numpy from their
@@ -13,7 +13,6 @@ References used here:
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,6 +22,7 @@ import statsmodels.api as sm
 from scipy.special import expit, log_expit
 from scipy.stats import chi2
 
+from conftest import data_path
 from logistic import (
     DataValidationError,
     InvalidParameterError,
@@ -32,12 +32,10 @@ from logistic import (
 )
 from logistic.inference import CollinearityError, fit_inference, parse_constraints
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 # -- datasets -------------------------------------------------------------------------
 def ucla() -> tuple[pd.DataFrame, pd.Series]:
-    d = pd.read_csv(DATA / "ucla-admissions" / "binary.csv")
+    d = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
     X = pd.DataFrame({"gre": d.gre * 1.0, "gpa": d.gpa * 1.0})
     for k in (2, 3, 4):
         X[f"rank{k}"] = (d["rank"] == k) * 1.0
@@ -45,13 +43,13 @@ def ucla() -> tuple[pd.DataFrame, pd.Series]:
 
 
 def spector() -> tuple[pd.DataFrame, pd.Series]:
-    d = pd.read_csv(DATA / "spector" / "spector.csv", sep=r"\s+")
+    d = pd.read_csv(data_path("spector", "spector.csv"), sep=r"\s+")
     d.columns = [c.strip("'") for c in d.columns]
     return d[["GPA", "TUCE", "PSI"]].astype(float), d.GRADE
 
 
 def lbw() -> tuple[pd.DataFrame, pd.Series]:
-    d = pd.read_csv(DATA / "lbw-hosmer-lemeshow" / "birthwt_MASS.csv")
+    d = pd.read_csv(data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv"))
     X = d[["age", "lwt"]].astype(float)
     X["black"], X["other"] = (d.race == 2) * 1.0, (d.race == 3) * 1.0
     for c in ("smoke", "ptl", "ht", "ui"):
@@ -60,14 +58,14 @@ def lbw() -> tuple[pd.DataFrame, pd.Series]:
 
 
 def mroz() -> tuple[pd.DataFrame, pd.Series]:
-    d = pd.read_csv(DATA / "mroz" / "Mroz.csv")
+    d = pd.read_csv(data_path("mroz", "Mroz.csv"))
     X = d[["k5", "k618", "age", "lwg", "inc"]].astype(float)
     X["wc"], X["hc"] = (d.wc == "yes") * 1.0, (d.hc == "yes") * 1.0
     return X, (d.lfp == "yes").astype(int)
 
 
 def wells() -> tuple[pd.DataFrame, pd.Series]:
-    d = pd.read_csv(DATA / "wells-arsenic" / "Wells.csv")
+    d = pd.read_csv(data_path("wells-arsenic", "Wells.csv"))
     X = pd.DataFrame({"dist100": d.distance / 100.0, "arsenic": d.arsenic * 1.0})
     X["educ4"] = d.education / 4.0
     return X, (d.switch == "yes").astype(int)

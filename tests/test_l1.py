@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from conftest import data_path, load_libsvm
+from conftest import data_path, load_libsvm, wide_sparse_tfidf
 from logistic import InvalidParameterError, LogisticRegression
 from logistic.solvers import SOLVERS
 
@@ -185,11 +185,12 @@ def test_l1_ratio_zero_elasticnet_equals_l2(spambase_std):
 
 
 def test_wide_sparse_l1_without_a_hessian():
-    """fista needs O(n_features) memory: on reuters (3000 x 8315, sparse) it reaches
+    """fista needs O(n_features) memory: on a text-like problem (3000 x 8315, sparse;
+    conftest.wide_sparse_tfidf, in place of the Reuters rows) it reaches
     the KKT conditions while a dense Hessian alone would take 553 MB."""
     import tracemalloc
 
-    X, y = load_libsvm(data_path("reuters-lasvm", "reuters.trn.bz2"), max_rows=3000)
+    X, y = wide_sparse_tfidf()
     assert X.shape[1] > 8000
     tracemalloc.start()
     try:

@@ -4,7 +4,7 @@ Every registered solver (a new one is picked up automatically):
 
 * reaches the optimum of constructed problems whose solution is known
   independently (relative objective gap ≤ 1e-10, KKT residual ≤ tol);
-* reaches the same optimum as the others on real data from ../shared/data
+* reaches the same optimum as the others on real data from tests/data
   (a9a, ijcnn1, spambase, credit-default; rows subsampled with a fixed seed);
 * honours ``max_iter`` with exactly one ConvergenceWarning (RELIABILITY N12);
 * keeps float32 X float32 and sparse X sparse (no copy, measured with
@@ -153,13 +153,13 @@ def _load(name):
     if name == "a9a":
         X, y = load_libsvm(data_path("a9a", "a9a.gz"), 123, max_rows=6000)
     elif name == "ijcnn1":
-        X, y = load_libsvm(data_path("ijcnn1", "ijcnn1.trn.bz2"), 22, max_rows=8000)
+        X, y = load_libsvm(data_path("ijcnn1", "ijcnn1.trn.subset.bz2"), 22, max_rows=8000)
     elif name == "spambase":
         with gzip.open(data_path("spambase", "spambase.tsv.gz"), "rt") as fh:
             d = np.loadtxt(fh, delimiter="\t", skiprows=1)
         X, y = d[:, :-1], d[:, -1]
     else:  # credit-default-taiwan: drop ID and the 2 rows with a missing AGE
-        path = data_path("credit-default-taiwan", "UCI_Credit_Card.csv.gz")
+        path = data_path("credit-default-taiwan", "UCI_Credit_Card.subset.csv.gz")
         with gzip.open(path, "rt") as fh:
             d = np.genfromtxt(fh, delimiter=",", skip_header=1)
         d = d[~np.isnan(d).any(axis=1)]

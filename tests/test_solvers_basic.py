@@ -1,8 +1,8 @@
 """The foundation's solvers (gd, sgd, lbfgs, newton) against external references.
 
 References: R's glm output for UCLA admissions (UCLA OARC page, table in
-shared/data/ucla-admissions/README.md); Stata 11 for Spector (statsmodels'
-results_discrete.py, table in shared/data/spector/README.md).
+tests/data/ucla-admissions/README.md); Stata 11 for Spector (statsmodels'
+results_discrete.py, table in tests/data/spector/README.md).
 """
 
 from __future__ import annotations

@@ -1,28 +1,26 @@
 """Summary rendering: text, HTML and Markdown carry the same numbers.
 
-Reference numbers are the UCLA OARC R ``glm`` output (shared/data/ucla-admissions).
+Reference numbers are the UCLA OARC R ``glm`` output (tests/data/ucla-admissions).
 """
 
 from __future__ import annotations
 
 import warnings
 from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import data_path
 from logistic import LogisticRegression
 from logistic.inference import Summary
 from logistic.inference._summary import significance_stars
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 @pytest.fixture(scope="module")
 def ucla():
-    d = pd.read_csv(DATA / "ucla-admissions" / "binary.csv")
+    d = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
     X = pd.DataFrame({"gre": d.gre * 1.0, "gpa": d.gpa * 1.0})
     for k in (2, 3, 4):
         X[f"rank{k}"] = (d["rank"] == k) * 1.0
