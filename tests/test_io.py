@@ -129,7 +129,16 @@ def test_extreme_values_bitwise(tmp_path):
 def test_encoding_covariance_training_round_trip(ucla_model, tmp_path):
     cov = np.arange(36.0).reshape(6, 6) / 7
     names = ["Intercept", "a", "b", "c", "d", "e"]
-    enc = {"kind": "columns", "label": {"negative": "no", "positive": "yes"}}
+    cols = ["gre", "gpa", "rank2", "rank3", "rank4"]
+    enc = {
+        "kind": "columns",
+        "target": "admit",
+        "label": {"column": "admit", "negative": "no", "positive": "yes"},
+        "weights": None,
+        "offset": None,
+        "columns": [{"name": c, "kind": "numeric"} for c in cols],
+        "feature_names": cols,
+    }
     p = logistic.save(
         ucla_model,
         tmp_path / "m.json",

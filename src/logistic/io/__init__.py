@@ -14,8 +14,17 @@ Convention (owned here):
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);
   non-finite coefficients are refused when saving and when loading.
-* Loading never executes code: ``json.loads`` on at most ``max_bytes`` bytes,
-  then a schema check of every field before anything is allocated from it.
+* Loading never executes code: the file is opened with
+  :func:`logistic._files.open_regular` (FIFOs and devices refused, size checked
+  on the descriptor before reading), ``json.loads`` on at most ``max_bytes``
+  bytes (a UTF-8 byte order mark is skipped), then a schema check of every
+  field (types, lengths, dtype round-trips; :mod:`._schema` for ``model``,
+  :mod:`._encoding` for ``encoding`` and ``training``) before anything is
+  built from it. A formula is stored as data (:mod:`._terms`), never as text
+  to evaluate.
+* The checksum guards integrity (truncation, bit flips, accidental edits),
+  not authenticity: anyone who can write the file can recompute it. Safety
+  against a hostile file comes from the schema check, not from the checksum.
   Errors: :class:`ModelFormatError` (not a model file, a field is wrong),
   :class:`IntegrityError` (truncated, bit-flipped: checksum or JSON broken),
   :class:`UnsupportedVersionError` (newer major format). Another library
@@ -46,7 +55,9 @@ from .._exceptions import (
     UnsupportedVersionError,
     VersionMismatchWarning,
 )
+from .._files import open_regular
 from ._atomic import atomic_output, atomic_write_bytes
+from ._encoding import encoding_from_dict, training_from_dict
 from ._schema import (
     _PREFIX,
     FORMAT_NAME,
@@ -101,7 +112,9 @@ def save(
         Target file (conventionally ``*.json``).
     encoding : dict, optional
         How input columns become features (written by the command line tool;
-        re-applied at predict time).
+        re-applied at predict time). Checked as :func:`load` checks it: an
+        encoding that could not be loaded raises :class:`ModelFormatError`
+        and nothing is written.
     covariance : array-like of shape (n_params, n_params), optional
         Covariance of the estimates (coefficients then intercept).
     covariance_names : list of str, optional
@@ -125,14 +138,17 @@ def save(
     >>> bool((logistic.load(p).coef_ == m.coef_).all())
     True
     """
+    model_section = model_to_dict(model)
+    encoding = _jsonable(encoding)
+    encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": f"{FORMAT_VERSION[0]}.{FORMAT_VERSION[1]}",
         "library_version": _library_version(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "checksum": None,
-        "model": model_to_dict(model),
-        "encoding": _jsonable(encoding),
+        "model": model_section,
+        "encoding": encoding,
         "covariance": _covariance_to_dict(covariance, covariance_names),
         "training": _jsonable(training or {}),
     }
@@ -166,9 +182,17 @@ class ModelFile:
 
 
 def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
     try:
         doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers undecodable bytes, invalid JSON and integers over
+        # Python's digit limit for int("...") (4300 digits)
+        if "digits" in str(exc) and not isinstance(exc, json.JSONDecodeError):
+            raise ModelFormatError(
+                f"model file {path} holds an integer with more than 4300 digits; "
+                "no field of a model file is that large"
+            ) from None
         if raw.startswith(_PREFIX):
             raise IntegrityError(
                 f"model file {path} is truncated or corrupt (invalid JSON: {exc}); "
@@ -185,9 +209,16 @@ def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
     return doc
 
 
+def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or len(value) > 100:
+        raise _bad(path, f"field '{key}' must be a short string, got {value!r:.40}")
+    return value
+
+
 def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     version = doc.get("format_version")
-    lib = str(doc.get("library_version", "unknown"))
+    lib = _text_field(doc, "library_version", path)
     m = (
         re.fullmatch(r"(\d{1,6})\.(\d{1,6})", version)
         if isinstance(version, str)
@@ -240,18 +271,25 @@ def read_model_file(
     ------
     FileNotFoundError, IsADirectoryError, PermissionError
         The file cannot be opened.
+    logistic._files.NotARegularFileError
+        The path is a FIFO, socket or device (an ``OSError``; refused before
+        reading, so it never blocks).
     ModelFormatError, IntegrityError, UnsupportedVersionError
         The file is not a valid model file.
     """
     p = str(path)
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > max_bytes:
-            raise ModelFormatError(
-                f"model file {p} is {size} bytes, more than the limit of {max_bytes} "
-                "(pass max_bytes= to load larger models)"
-            )
+    try:
+        fh = open_regular(path, what="model file", max_bytes=max_bytes)
+    except ValueError as exc:  # larger than max_bytes
+        raise ModelFormatError(
+            f"{exc} (pass max_bytes= to load larger models)"
+        ) from None
+    with fh:
         raw = fh.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise ModelFormatError(
+            f"model file {p} grew past the limit of {max_bytes} bytes while being read"
+        )
     if not raw.strip():
         raise ModelFormatError(f"model file {p} is empty")
     doc = _parse_document(raw, p)
@@ -274,21 +312,18 @@ def read_model_file(
     model = model_from_dict(doc.get("model"), p, strict=strict)
     n_params = model.n_features_in_ + (1 if model.fit_intercept else 0)
     covariance, cov_names = _covariance_from_dict(doc.get("covariance"), n_params, p)
-    encoding = doc.get("encoding")
-    if encoding is not None and not isinstance(encoding, dict):
-        raise _bad(p, "field 'encoding' must be null or an object")
-    training = doc.get("training") or {}
-    if not isinstance(training, dict):
-        raise _bad(p, "field 'training' must be an object")
+    encoding = encoding_from_dict(
+        doc.get("encoding"), model.n_features_in_, p, strict=strict
+    )
     return ModelFile(
         model=model,
         encoding=encoding,
         covariance=covariance,
         covariance_names=cov_names,
-        training=training,
+        training=training_from_dict(doc.get("training"), p),
         format_version=str(doc["format_version"]),
-        library_version=str(doc.get("library_version")),
-        created=str(doc.get("created")),
+        library_version=_text_field(doc, "library_version", p),
+        created=_text_field(doc, "created", p),
         warnings=notes,
     )
 

@@ -17,7 +17,7 @@ import numpy as np
 from .._exceptions import ModelFormatError
 
 FORMAT_NAME = "logistic-model"
-FORMAT_VERSION = (1, 0)
+FORMAT_VERSION = (1, 1)
 #: Files larger than this are refused before being read (P07).
 MAX_BYTES = 512 * 2**20
 #: Largest feature count a model file may claim (P07).
@@ -35,6 +35,16 @@ _FITTED_SCALARS = (
     "penalty_l1_",
     "penalty_l2_",
 )
+_FITTED_TYPES = {
+    "converged": "bool",
+    "solver": "str",
+    "objective": "number",
+    "tol": "number",
+    "fit_status": "str",
+    "penalty_l1": "number",
+    "penalty_l2": "number",
+}
+_MAX_COUNT = 2**62
 _DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
 
 
@@ -164,54 +174,120 @@ def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
         raise _bad(path, f"field '{where}' must be a list of {n} numbers, got {got}")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         raise _bad(path, f"field '{where}' must hold numbers only")
-    arr = np.array(value, dtype=np.float64)
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except OverflowError:
+        arr = np.array([np.inf])
     if not np.all(np.isfinite(arr)):
         raise _bad(path, f"field '{where}' holds non-finite values")
     return arr
 
 
+_DTYPE_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "b": (bool,),
+    "i": (int,),
+    "u": (int,),
+    "f": (int, float),
+    "U": (str,),
+}
+
+
 def _classes_from_dict(d: Any, path: str) -> np.ndarray:
     dtype = _field(d, "dtype", str, path, "model.classes.")
     values = _field(d, "values", list, path, "model.classes.")
-    if len(values) != 2 or values[0] == values[1]:
+    if len(values) != 2 or not all(
+        isinstance(v, (str, int, float, bool)) for v in values
+    ):
         raise _bad(path, "field 'model.classes.values' must hold 2 distinct labels")
-    if not all(isinstance(v, (str, int, float, bool)) for v in values):
-        raise _bad(path, "field 'model.classes.values' must hold scalars")
     if dtype == "object":
-        return np.array([str(v) for v in values], dtype=object)
+        if not all(isinstance(v, str) for v in values) or values[0] == values[1]:
+            raise _bad(
+                path, "field 'model.classes.values' must hold 2 distinct strings"
+            )
+        return np.array(values, dtype=object)
     if not _DTYPE_RE.match(dtype):
         raise _bad(
             path, f"field 'model.classes.dtype' {dtype!r} is not an allowed dtype"
         )
+    kind = np.dtype(dtype).kind
+    wanted = _DTYPE_VALUE_TYPES[kind]
+    if not all(
+        isinstance(v, wanted) and (kind == "b") == isinstance(v, bool) for v in values
+    ):
+        raise _bad(
+            path,
+            f"field 'model.classes.values' {values!r:.80} do not match dtype {dtype!r}",
+        )
     try:
-        return np.array(values, dtype=np.dtype(dtype))
+        classes = np.array(values, dtype=np.dtype(dtype))
     except (TypeError, ValueError, OverflowError):
-        raise _bad(path, f"classes {values!r} do not fit dtype {dtype!r}") from None
+        classes = None
+    if classes is None or classes.tolist() != values:
+        raise _bad(
+            path,
+            f"field 'model.classes.values' {values!r:.80} do not fit dtype {dtype!r} "
+            "exactly",
+        )
+    if classes[0] == classes[1]:
+        raise _bad(path, "field 'model.classes.values' must hold 2 distinct labels")
+    return classes
 
 
 def _params_from_json(
     params: Any, path: str, strict: bool, cls: type
 ) -> dict[str, Any]:
+    from .._exceptions import InvalidParameterError
+    from .._validation import validate_params
+    from ..solvers import SOLVERS
+
     if not isinstance(params, dict):
         raise _bad(path, "field 'model.params' must be an object")
-    known = set(cls().get_params())
+    constraints = cls._parameter_constraints
     out: dict[str, Any] = {}
     for key, value in params.items():
-        if key not in known:
+        if key not in constraints:
             if strict:
                 raise _bad(path, f"unknown hyper-parameter 'model.params.{key}'")
             continue
         if isinstance(value, dict):
             pairs = value.get("pairs")
             if not isinstance(pairs, list) or not all(
-                isinstance(p, list) and len(p) == 2 for p in pairs
+                isinstance(p, list)
+                and len(p) == 2
+                and _is_scalar(p[0])
+                and _is_finite_number(p[1])
+                and p[1] >= 0
+                for p in pairs
             ):
                 raise _bad(path, f"field 'model.params.{key}' is not a valid mapping")
             value = {k: v for k, v in pairs}
         elif isinstance(value, list):
             raise _bad(path, f"field 'model.params.{key}' has the wrong type (list)")
+        try:
+            validate_params(cls.__name__, {key: value}, {key: constraints[key]})
+        except InvalidParameterError as exc:
+            raise _bad(path, f"field 'model.params.{key}': {exc}") from None
+        if key == "solver" and value != "auto" and value not in SOLVERS:
+            raise _bad(
+                path,
+                f"field 'model.params.solver' is {value!r:.40}; expected 'auto' or "
+                f"one of {sorted(SOLVERS)}",
+            )
         out[key] = value
     return out
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _is_finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:
+        return False
 
 
 def _check_names(names: Any, n: int, path: str) -> list[str] | None:
@@ -240,7 +316,9 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     n = _field(d, "n_features_in", int, path, "model.")
     if not 0 <= n <= MAX_FEATURES:
         raise _bad(
-            path, f"field 'model.n_features_in' = {n} is outside [0, {MAX_FEATURES}]"
+            path,
+            f"field 'model.n_features_in' = {str(n)[:20]} is outside "
+            f"[0, {MAX_FEATURES}]",
         )
     coef_dtype = _field(d, "coef_dtype", str, path, "model.")
     if coef_dtype.lstrip("<>=|") not in ("f8", "f4"):
@@ -248,9 +326,12 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             path,
             f"field 'model.coef_dtype' must be float64 or float32, got {coef_dtype!r}",
         )
-    coef = _finite_list(d.get("coef"), n, path, "model.coef").astype(
-        np.dtype(coef_dtype)
-    )
+    coef64 = _finite_list(d.get("coef"), n, path, "model.coef")
+    coef = coef64.astype(np.dtype(coef_dtype))
+    if not np.array_equal(coef.astype(np.float64), coef64):
+        raise _bad(
+            path, f"field 'model.coef' holds values that are not exact {coef_dtype!r}"
+        )
     intercept = _finite_list([d.get("intercept")], 1, path, "model.intercept")
     model = LogisticRegression(
         **_params_from_json(d.get("params"), path, strict, LogisticRegression)
@@ -262,21 +343,49 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     names = _check_names(d.get("feature_names"), n, path)
     if names is not None:
         model.feature_names_in_ = np.array(names, dtype=object)
-    model.n_iter_ = np.array([_field(d, "n_iter", int, path, "model.")])
+    n_iter = _field(d, "n_iter", int, path, "model.")
+    if not 0 <= n_iter <= _MAX_COUNT:
+        raise _bad(
+            path, f"field 'model.n_iter' = {str(n_iter)[:20]} is outside [0, 2**62]"
+        )
+    model.n_iter_ = np.array([n_iter])
     fitted = _field(d, "fitted", dict, path, "model.")
     for key, value in fitted.items():
         if f"{key}_" not in _FITTED_SCALARS:
             if strict:
                 raise _bad(path, f"unknown field 'model.fitted.{key}'")
             continue
-        if not (value is None or isinstance(value, (str, int, float, bool))):
-            raise _bad(path, f"field 'model.fitted.{key}' must be a scalar")
+        kind = _FITTED_TYPES[key]
+        ok = value is None or (
+            isinstance(value, str)
+            if kind == "str"
+            else isinstance(value, bool)
+            if kind == "bool"
+            else _is_finite_number(value)
+        )
+        if not ok:
+            raise _bad(
+                path,
+                f"field 'model.fitted.{key}' must be a {kind} or null, got "
+                f"{value!r:.60}",
+            )
         setattr(model, f"{key}_", value)
-    history = _field(d, "history", list, path, "model.")
-    if not all(isinstance(h, dict) for h in history):
-        raise _bad(path, "field 'model.history' must be a list of objects")
-    model.history_ = history
+    model.history_ = _history(_field(d, "history", list, path, "model."), path)
     return model
+
+
+def _history(history: list[Any], path: str) -> list[dict[str, Any]]:
+    for i, entry in enumerate(history):
+        if not isinstance(entry, dict):
+            raise _bad(path, f"field 'model.history[{i}]' must be an object")
+        for key, value in entry.items():
+            if value is not None and not _is_finite_number(value):
+                raise _bad(
+                    path,
+                    f"field 'model.history[{i}].{key}' must be a number or null, "
+                    f"got {value!r:.60}",
+                )
+    return history
 
 
 def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
@@ -289,6 +398,10 @@ def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
         raise _bad(path, f"field 'covariance.matrix' must be {n_params} x {n_params}")
     rows = [_finite_list(r, n_params, path, "covariance.matrix") for r in matrix]
     names = d.get("names")
-    if names is not None and (not isinstance(names, list) or len(names) != n_params):
+    if names is not None and (
+        not isinstance(names, list)
+        or len(names) != n_params
+        or not all(isinstance(s, str) for s in names)
+    ):
         raise _bad(path, f"field 'covariance.names' must list {n_params} names")
     return np.array(rows), names

@@ -6,7 +6,7 @@ file, with ``kind``:
 * ``"columns"`` — automatic: numeric columns as they are, categorical
   (string) columns one-hot encoded with the first sorted level as the dropped
   reference; feature names ``col`` and ``col[T.level]``.
-* ``"formula"`` — a formulaic formula and its state (:mod:`._formula`).
+* ``"formula"`` — a formula's terms stored as data (:mod:`._formula`).
 * ``"libsvm"`` — sparse features by index, names ``x1..xp``.
 
 Each also holds ``target``, ``label`` (the raw → 0/1 mapping of
@@ -215,7 +215,7 @@ def fit_design(
     roles = [c for c in (target, weights, offset) if c is not None]
     require_columns(raw, roles, "--weights/--offset")
     if rhs is not None:
-        used = formula_columns(raw.table.column_names, rhs, variables)
+        used = formula_columns(raw.table.column_names, variables)
     else:
         used = _choose_features(raw, target, features, drop, roles)
     keep, dropped = check_missing(raw, roles + used, missing)
@@ -229,7 +229,7 @@ def fit_design(
         "offset": offset,
     }
     if rhs is not None:
-        X, names, formula_encoding = _fit_formula_design(sub, used, formula, rhs)
+        X, names, formula_encoding = _fit_formula_design(sub, used, formula)
         encoding.update(formula_encoding)
     else:
         X, names, specs = _fit_columns(sub, used)
@@ -264,21 +264,20 @@ def _resolve_target(
 
 
 def _fit_formula_design(
-    sub: RawData, used: list[str], formula: str | None, rhs: str
+    sub: RawData, used: list[str], formula: str
 ) -> tuple[np.ndarray, list[str], dict[str, Any]]:
     for name in used:
         column_kind(sub, name)  # numeric garbage is an error, as without a formula
     frame = sub.table.select(used).to_pandas()
-    X, names, intercept, state = fit_formula(
-        frame, rhs, sub.path, list(sub.table.column_names)
+    X, names, intercept, stored = fit_formula(
+        frame, formula, sub.path, list(sub.table.column_names)
     )
     encoding = {
         "kind": "formula",
         "formula": formula,
-        "rhs": rhs,
         "variables": used,
-        "state": state,
         "intercept": intercept,
+        **stored,
     }
     return X, names, encoding
 
@@ -375,11 +374,7 @@ def apply_design(
         for name in needed:
             column_kind(sub, name)
         X = apply_formula(
-            sub.table.select(needed).to_pandas(),
-            encoding["rhs"],
-            encoding["state"],
-            names,
-            raw.path,
+            sub.table.select(needed).to_pandas(), encoding, names, raw.path
         )
     else:
         X = _apply_columns(sub, encoding["columns"])

@@ -1,53 +1,39 @@
-"""Formulas (formulaic) whose state is stored as JSON and re-applied at predict.
+"""Formulas: parsed and checked at fit time, stored as data, rebuilt without evaluation.
 
-Convention (owned here): ``"y ~ a + C(b)"`` — the left side must be one column
-(the target); the right side is materialised by formulaic with
-``ensure_full_rank=True`` (treatment contrasts, first level the reference)
-and ``na_action="raise"`` (missing values are handled before). The model
-spec's state is stored as plain JSON: ``encoder_state`` (factor kind and
-categories) and ``transform_state`` (e.g. the mean used by ``center``). At
-fit time the stored state is re-applied to the training rows and must give
-the same matrix, so a formula whose state cannot be stored is refused rather
-than silently changed. Categories not seen at fit time are an error.
+Convention (owned here): ``"y ~ a + C(b)"``: the left side must be one column
+(the target). At fit time formulaic parses the formula (term expansion,
+``*``, ``:``, ``- 1``) and materialises it once with ``ensure_full_rank=True``
+(treatment contrasts, first level the reference) to decide each categorical
+factor's coding; before anything is materialised every factor must belong to
+the closed grammar of :mod:`logistic.io._terms` (columns, numbers,
+``+ - * / **``, ``I()``, ``C(column)``, ``center``, ``scale``, a fixed list of
+numpy functions). ``{...}`` blocks and any other call are refused.
+
+The stored encoding holds the factors and terms as data (their learnt state
+included: levels, means, standard deviations). The design matrix, at fit and
+at predict alike, is computed from that data by :func:`build_design` with
+plain numpy; formulaic's matrix only confirms it at fit time (same names,
+same values), so a formula this module would rebuild differently is refused
+instead of silently changed. Categories not seen at fit time are an error.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import DataValidationError
+from .._exceptions import DataValidationError, ModelFormatError
+from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 
-__all__ = ["parse_formula", "formula_columns", "fit_formula", "apply_formula"]
-
-
-def parse_formula(formula: str) -> tuple[str, str, set[str]]:
-    """``(target, rhs, variables)`` of ``"target ~ rhs"``."""
-    from formulaic import Formula
-
-    if "~" not in formula:
-        raise DataValidationError(
-            f"--formula {formula!r} has no '~'; write it as 'target ~ x1 + x2'"
-        )
-    try:
-        f = Formula(formula)
-        target = str(f.lhs).strip()
-        rhs = str(f.rhs)
-        variables = set(f.required_variables)
-    except Exception as exc:  # formulaic raises many parser errors
-        raise DataValidationError(
-            f"--formula {formula!r} cannot be parsed: {_one_line(exc)}"
-        ) from None
-    if "+" in target or "(" in target or target == "":
-        raise DataValidationError(
-            f"--formula {formula!r}: the left side must be one column (the "
-            "target), got "
-            f"{target!r}"
-        )
-    return target, rhs, variables - {target}
+__all__ = [
+    "parse_formula",
+    "formula_columns",
+    "fit_formula",
+    "apply_formula",
+    "build_design",
+]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -56,14 +42,84 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0].strip() if text else type(exc).__name__
 
 
-def _unknown_name(text: str, path: str, columns: list[str] | None) -> str | None:
-    """A clear message for a formula naming a column the file lacks, or None."""
-    match = re.search(r"name '([^']+)' is not defined", text)
-    if match is None or columns is None:
-        return None
+def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
+    """``(target, rhs, factors)``: formulaic's parse, every factor checked."""
+    from formulaic import Formula
+    from formulaic.formula import SimpleFormula
+
+    if "~" not in formula:
+        raise DataValidationError(
+            f"--formula {formula!r} has no '~'; write it as 'target ~ x1 + x2'"
+        )
+    if "{" in formula or "}" in formula:
+        raise DataValidationError(
+            f"--formula {formula!r}: {{...}} blocks run Python code and are not "
+            "allowed; write arithmetic inside I(...), e.g. I(x ** 2)"
+        )
+    try:
+        f = Formula(formula)
+        target, rhs = str(f.lhs).strip(), f.rhs
+    except Exception as exc:  # formulaic raises many parser errors
+        raise DataValidationError(
+            f"--formula {formula!r} cannot be parsed: {_one_line(exc)}"
+        ) from None
+    if "+" in target or "(" in target or target == "":
+        raise DataValidationError(
+            f"--formula {formula!r}: the left side must be one column (the "
+            f"target), got {target!r}"
+        )
+    if not isinstance(rhs, SimpleFormula):
+        raise DataValidationError(
+            f"--formula {formula!r}: only one right-hand side is supported"
+        )
+    factors: dict[str, dict[str, Any]] = {}
+    for term in rhs:
+        for factor in term.factors:
+            expr, method = str(factor.expr), factor.eval_method.value
+            if method == "literal" and expr == "1" or expr in factors:
+                continue
+            try:
+                if method not in ("lookup", "python"):
+                    raise TermError(f"{expr!r}: a number can only be the intercept 1")
+                factors[expr] = parse_factor(expr, lookup=method == "lookup")
+            except TermError as exc:
+                raise DataValidationError(f"--formula {formula!r}: {exc}") from None
+    if target in _columns_of(factors):
+        raise DataValidationError(
+            f"--formula {formula!r}: the target {target!r} cannot also be a feature"
+        )
+    return target, rhs, factors
+
+
+def _columns_of(factors: dict[str, dict[str, Any]]) -> set[str]:
+    used: set[str] = set()
+    for spec in factors.values():
+        if spec["kind"] == "categorical":
+            used.add(spec["column"])
+        else:
+            used |= expression_columns(spec["expr"])
+    return used
+
+
+def parse_formula(formula: str) -> tuple[str, str, set[str]]:
+    """``(target, rhs, variables)`` of ``"target ~ rhs"``, every term checked.
+
+    ``rhs`` is formulaic's normalised right-hand side (for messages);
+    ``variables`` the data columns the terms read.
+    """
+    target, rhs, factors = _parse(formula)
+    return target, str(rhs), _columns_of(factors) - {target}
+
+
+def formula_columns(columns: list[str], variables: set[str]) -> list[str]:
+    """The formula's columns, in the file's order."""
+    return [c for c in columns if c in variables]
+
+
+def _unknown_columns(names: set[str], path: str, columns: list[str]) -> str:
     import difflib
 
-    name = match.group(1)
+    name = sorted(names)[0]
     close = difflib.get_close_matches(name, columns, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     shown = ", ".join(repr(c) for c in columns[:20])
@@ -74,123 +130,205 @@ def _unknown_name(text: str, path: str, columns: list[str] | None) -> str | None
     )
 
 
-def formula_columns(columns: list[str], rhs: str, variables: set[str]) -> list[str]:
-    """Data columns a right-hand side uses (also inside transforms like center(x))."""
-    used = []
-    for c in columns:
-        pattern = r"(?<![\w.])" + re.escape(c) + r"(?![\w.])"
-        if c in variables or re.search(pattern, rhs):
-            used.append(c)
-    return used
+def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
+    import warnings
 
-
-def _jsonable(value: Any) -> Any:
-    from ..io import _jsonable as to_json
-
-    return to_json(value)
-
-
-def _state_to_json(spec: Any) -> dict[str, Any]:
-    encoders = {}
-    for name, (kind, state) in spec.encoder_state.items():
-        entry: dict[str, Any] = {"kind": kind.value}
-        if "categories" in state:
-            entry["categories"] = _jsonable(list(state["categories"]))
-        encoders[name] = entry
-    return {
-        "encoder_state": encoders,
-        "transform_state": _jsonable(spec.transform_state),
-    }
-
-
-def _spec_from_json(rhs: str, state: dict[str, Any]) -> Any:
-    from formulaic import Formula, ModelSpec
-    from formulaic.parser.types.factor import Factor
-
-    encoders = {
-        name: (
-            Factor.Kind(e["kind"]),
-            {"categories": e["categories"]} if "categories" in e else {},
-        )
-        for name, e in state["encoder_state"].items()
-    }
-    return ModelSpec(
-        formula=Formula(rhs),
-        ensure_full_rank=True,
-        na_action="raise",
-        encoder_state=encoders,
-        transform_state=state["transform_state"],
-    )
-
-
-def _materialise(
-    spec_or_rhs: Any, frame: Any, path: str, columns: list[str] | None = None
-) -> Any:
     from formulaic import model_matrix
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
-            if isinstance(spec_or_rhs, str):
-                mm = model_matrix(
-                    spec_or_rhs, frame, na_action="raise", ensure_full_rank=True
-                )
-            else:
-                mm = spec_or_rhs.get_model_matrix(frame)
+            return model_matrix(rhs, frame, na_action="raise", ensure_full_rank=True)
         except Exception as exc:
-            text = _one_line(exc)
-            message = _unknown_name(text, path, columns)
-            raise DataValidationError(message or f"formula on {path}: {text}") from None
-    for w in caught:
-        if "categor" in str(w.message):
-            text = str(w.message).split(":", 1)[-1].split(". They")[0].strip()
-            text = re.sub(r"np\.\w+\(([^()]*)\)", r"\1", text)  # np.int64(9) → 9
             raise DataValidationError(
-                f"{path} has categories not seen at fit time: {text}; the model only "
-                "knows the levels stored in the model file"
+                f"--formula {formula!r}: {_one_line(exc)}"
+            ) from None
+
+
+def _stored_factors(
+    spec: Any, factors: dict[str, dict[str, Any]], frame: Any, formula: str
+) -> tuple[dict[str, Any], list[list[dict[str, Any]]], bool]:
+    """Factors with their learnt state, the column blocks and the intercept."""
+    out: dict[str, Any] = {}
+    terms, intercept = [], False
+    for structure in spec.structure:
+        for scoped in structure.scoped_terms:
+            if scoped.scale != 1:
+                raise DataValidationError(
+                    f"--formula {formula!r}: scaled terms are not supported"
+                )
+            if not scoped.factors:
+                intercept = True
+                continue
+            block = []
+            for sf in scoped.factors:
+                name = str(sf.factor.expr)
+                block.append({"factor": name, "reduced": bool(sf.reduced)})
+                if name not in out:
+                    kind, state = spec.encoder_state[name]
+                    out[name] = _learn(name, factors[name], kind.value, state, frame)
+            terms.append(block)
+    return out, terms, intercept
+
+
+def _learn(
+    name: str, parsed: dict[str, Any], kind: str, state: dict, frame: Any
+) -> dict[str, Any]:
+    if kind == "categorical":
+        if parsed["kind"] == "numeric" and parsed["expr"]["op"] != "column":
+            raise DataValidationError(
+                f"formula term {name!r} is categorical; only a column (or C(column)) "
+                "can be"
             )
-    return mm
+        from ..io import _jsonable
+
+        column = parsed.get("column") or parsed["expr"]["name"]
+        levels = _jsonable(list(state["categories"]))
+        return {"kind": "categorical", "column": column, "levels": levels}
+    if kind != "numerical" or parsed["kind"] != "numeric":
+        raise DataValidationError(f"formula term {name!r} is not numeric ({kind})")
+    with np.errstate(all="ignore"):
+        _, expr = evaluate(
+            parsed["expr"], lambda c: _numeric(frame, c, name, "training data"), True
+        )
+    return {"kind": "numeric", "expr": expr}
 
 
 def fit_formula(
-    frame: Any, rhs: str, path: str, columns: list[str] | None = None
-) -> tuple[np.ndarray, list[str], bool, dict]:
-    """``(X, feature_names, has_intercept, state)`` for the training frame.
+    frame: Any, formula: str, path: str, columns: list[str] | None = None
+) -> tuple[np.ndarray, list[str], bool, dict[str, Any]]:
+    """``(X, feature_names, has_intercept, stored)`` for the training frame.
 
+    ``stored`` holds ``factors`` and ``terms`` (see :mod:`logistic.io._terms`).
     ``columns`` (every column of the file) makes an unknown name an error
     that lists them.
     """
-    mm = _materialise(rhs, frame, path, columns)
-    state = _state_to_json(mm.model_spec)
-    names = [str(c) for c in mm.columns]
-    X = np.asarray(mm.values, dtype=np.float64)
-    check = min(len(frame), 2000)
-    again = _materialise(_spec_from_json(rhs, state), frame.iloc[:check], path)
-    if list(again.columns) != names or not np.allclose(
-        np.asarray(again.values, dtype=np.float64), X[:check], rtol=1e-12, atol=0
-    ):
+    target, rhs, factors = _parse(formula)
+    absent = _columns_of(factors) - set(frame.columns)
+    if absent:
         raise DataValidationError(
-            f"--formula {rhs!r}: a transform's state cannot be stored in a model file; "
-            "precompute that column in the data instead"
+            _unknown_columns(absent, path, columns or list(frame.columns))
         )
-    has_intercept = "Intercept" in names
-    if has_intercept:
-        keep = [i for i, n in enumerate(names) if n != "Intercept"]
-        X, names = X[:, keep], [names[i] for i in keep]
-    return X, names, has_intercept, state
+    mm = _materialise(rhs, frame, formula)
+    stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
+    X, names = build_design(frame, stored, terms, path)
+    expected = [str(c) for c in mm.columns if str(c) != "Intercept"]
+    reference = np.asarray(
+        mm[[c for c in mm.columns if str(c) != "Intercept"]].values, dtype=np.float64
+    )
+    if names != expected or not _close(X, reference):
+        raise DataValidationError(
+            f"--formula {formula!r} cannot be stored exactly in a model file; "
+            "precompute its transformed columns in the data instead"
+        )
+    return X, names, intercept, {"factors": stored, "terms": terms}
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.shape != b.shape:
+        return False
+    scale = np.maximum(np.max(np.abs(b), axis=0, initial=0.0), 1e-300)
+    return bool(np.all(np.abs(a - b) <= 1e-10 * scale))
 
 
 def apply_formula(
-    frame: Any, rhs: str, state: dict[str, Any], names: list[str], path: str
+    frame: Any, encoding: dict[str, Any], names: list[str], path: str
 ) -> np.ndarray:
-    """Design matrix of new data with the stored formula state."""
-    mm = _materialise(_spec_from_json(rhs, state), frame, path)
-    cols = [str(c) for c in mm.columns]
-    idx = {c: i for i, c in enumerate(cols)}
-    absent = [n for n in names if n not in idx]
-    if absent:
-        raise DataValidationError(
-            f"formula on {path} did not produce column(s) {absent}"
+    """Design matrix of new data from the stored factors and terms."""
+    from ..io._terms import check_factors, check_terms
+
+    factors, terms = encoding.get("factors"), encoding.get("terms")
+    check_factors(factors, "<encoding>")
+    check_terms(terms, factors, "<encoding>")
+    X, made = build_design(frame, factors, terms, path)
+    if made != list(names):
+        raise ModelFormatError(
+            f"the stored formula terms make columns {made[:5]}..., not the model's "
+            f"features {list(names)[:5]}..."
         )
-    values = np.asarray(mm.values, dtype=np.float64)
-    return values[:, [idx[n] for n in names]]
+    return X
+
+
+# -- rebuilding the design matrix from stored terms --------------------------------
+def _numeric(frame: Any, column: str, term: str, path: str) -> np.ndarray:
+    series = frame[column]
+    if series.dtype.kind not in "biuf":
+        raise DataValidationError(
+            f"column {column!r} in {path} must be numeric for formula term {term!r}, "
+            f"got {series.dtype}"
+        )
+    return np.asarray(series, dtype=np.float64)
+
+
+def _factor_block(
+    frame: Any, name: str, spec: dict[str, Any], reduced: bool, path: str
+) -> list[tuple[str, np.ndarray]]:
+    if spec["kind"] == "numeric":
+        with np.errstate(all="ignore"):
+            values, _ = evaluate(spec["expr"], lambda c: _numeric(frame, c, name, path))
+        values = np.broadcast_to(values, (len(frame),))
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise DataValidationError(
+                f"formula term {name!r} is not finite on {int(bad.sum())} row(s) of "
+                f"{path} (first at data row {int(np.argmax(bad)) + 1} of the rows "
+                "used); check the values its function receives (e.g. log of 0)"
+            )
+        return [(name, values)]
+    levels = spec["levels"]
+    index = {level: i for i, level in enumerate(levels)}
+    raw = frame[spec["column"]].tolist()
+    codes = np.fromiter((index.get(v, -1) for v in raw), dtype=np.int64, count=len(raw))
+    if (codes < 0).any():
+        unseen = {v for v, c in zip(raw, codes, strict=True) if c < 0}
+        shown = sorted(repr(v) for v in unseen)
+        more = ", ..." if len(shown) > 10 else ""
+        raise DataValidationError(
+            f"{path} has categories not seen at fit time: {{{', '.join(shown[:10])}"
+            f"{more}}}; the model only knows the levels stored in the model file"
+        )
+    first = 1 if reduced else 0
+    label = "T." if reduced else ""
+    return [
+        (f"{name}[{label}{level}]", (codes == i).astype(np.float64))
+        for i, level in enumerate(levels)
+        if i >= first
+    ]
+
+
+def build_design(
+    frame: Any,
+    factors: dict[str, Any],
+    terms: list[list[dict[str, Any]]],
+    path: str,
+) -> tuple[np.ndarray, list[str]]:
+    """``(X, names)`` from checked factors and terms over a pandas frame.
+
+    Each block is the row-wise product of its factors' columns, the first
+    factor varying fastest (formulaic's order and names).
+    """
+    cache: dict[tuple[str, bool], list[tuple[str, np.ndarray]]] = {}
+    columns: list[np.ndarray] = []
+    names: list[str] = []
+    for block in terms:
+        product: list[tuple[str, np.ndarray]] = [("", np.ones(len(frame)))]
+        for item in block:
+            key = (item["factor"], item["reduced"])
+            if key not in cache:
+                cache[key] = _factor_block(
+                    frame,
+                    item["factor"],
+                    factors[item["factor"]],
+                    item["reduced"],
+                    path,
+                )
+            product = [
+                (f"{prev}:{n}" if prev else n, pv * v)
+                for n, v in cache[key]
+                for prev, pv in product
+            ]
+        for n, v in product:
+            names.append(n)
+            columns.append(v)
+    X = np.column_stack(columns) if columns else np.empty((len(frame), 0))
+    return X, names

@@ -1,0 +1,391 @@
+"""The ``encoding`` and ``training`` sections of a model file, checked field by field.
+
+Convention (owned here): :func:`encoding_from_dict` returns a new dict with
+every field the readers use (``logistic.tabular.apply_design``, the CLI)
+present and of the documented type, or raises :class:`ModelFormatError`
+naming the field, what it holds and what is expected. Unknown fields are
+dropped (an error with ``strict=True``). The encoding kinds are:
+
+* ``"columns"``: ``columns`` lists ``{"name", "kind": "numeric"}`` and
+  ``{"name", "kind": "categorical", "levels", "reference"}`` specs;
+* ``"formula"``: ``formula`` (display text only, never parsed or run),
+  ``variables``, ``intercept``, and the terms as data (:mod:`._terms`).
+  Format 1.0 files stored the right-hand side as text (``rhs``) with
+  formulaic's ``state``; that text is migrated by a restricted parser that
+  accepts only the grammar of :mod:`._terms` and never evaluates anything;
+  whatever it cannot read exactly is refused (refit with this version);
+* ``"libsvm"``: ``n_features`` and ``zero_based``.
+
+Each kind also holds ``target``, ``label`` (``{"column", "negative",
+"positive"}`` or null), ``weights``, ``offset`` and ``feature_names`` (which
+must be the names the encoding produces, one per model feature).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from typing import Any
+
+from .._exceptions import ModelFormatError
+from ._terms import (
+    TermError,
+    check_factors,
+    check_levels,
+    check_terms,
+    expression_columns,
+    feature_names,
+    parse_factor,
+)
+
+__all__ = ["encoding_from_dict", "training_from_dict"]
+
+_KINDS = ("columns", "formula", "libsvm")
+_COMMON = ("kind", "target", "label", "weights", "offset", "feature_names")
+_FIELDS = {
+    "columns": (*_COMMON, "columns"),
+    "formula": (*_COMMON, "formula", "variables", "intercept", "factors", "terms"),
+    "libsvm": (*_COMMON, "n_features", "zero_based"),
+}
+_LEGACY_FORMULA = ("rhs", "state")
+MAX_TEXT = 10_000
+
+
+def _bad(path: str, field: str, what: str) -> ModelFormatError:
+    return ModelFormatError(f"model file {path}: field '{field}' {what}")
+
+
+def _scalar(value: Any) -> bool:
+    if isinstance(value, (str, bool)):
+        return True
+    if isinstance(value, (int, float)):
+        try:
+            return math.isfinite(float(value))
+        except OverflowError:
+            return False
+    return False
+
+
+def _name(value: Any, path: str, field: str, *, optional: bool = False) -> Any:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+        expected = "a column name or null" if optional else "a column name"
+        raise _bad(path, field, f"must be {expected}, got {value!r:.60}")
+    return value
+
+
+def _names(value: Any, path: str, field: str, n: int | None = None) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _bad(path, field, "must be a list of non-empty strings")
+    if n is not None and len(value) != n:
+        raise _bad(path, field, f"must list {n} names, got {len(value)}")
+    return list(value)
+
+
+def _label(value: Any, path: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _bad(path, "encoding.label", "must be null or an object")
+    out = {
+        "column": _name(
+            value.get("column"), path, "encoding.label.column", optional=True
+        )
+    }
+    for key in ("negative", "positive"):
+        if key not in value:
+            raise _bad(path, f"encoding.label.{key}", "is missing")
+        if not _scalar(value[key]):
+            raise _bad(
+                path,
+                f"encoding.label.{key}",
+                f"must be a string, number or boolean, got {value[key]!r:.60}",
+            )
+        out[key] = value[key]
+    if _label_text(out["negative"]) == _label_text(out["positive"]):
+        raise _bad(path, "encoding.label", "has the same negative and positive value")
+    return out
+
+
+def _label_text(v: Any) -> str:
+    """A label as ``tabular._labels`` compares it (``1.0`` and ``1`` are one value)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _columns(value: Any, path: str) -> tuple[list[dict[str, Any]], list[str]]:
+    if not isinstance(value, list):
+        raise _bad(path, "encoding.columns", "must be a list of column specs")
+    specs, names = [], []
+    for i, spec in enumerate(value):
+        where = f"encoding.columns[{i}]"
+        if not isinstance(spec, dict):
+            raise _bad(path, where, "must be an object")
+        name = _name(spec.get("name"), path, f"{where}.name")
+        kind = spec.get("kind")
+        if kind == "numeric":
+            specs.append({"name": name, "kind": "numeric"})
+            names.append(name)
+        elif kind == "categorical":
+            levels = spec.get("levels")
+            check_levels(levels, path, f"{where}.levels")
+            if not all(isinstance(v, str) for v in levels):
+                raise _bad(path, f"{where}.levels", "must hold strings")
+            if spec.get("reference") != levels[0]:
+                raise _bad(path, f"{where}.reference", "must be the first level")
+            specs.append(
+                {"name": name, "kind": kind, "levels": levels, "reference": levels[0]}
+            )
+            names.extend(f"{name}[T.{level}]" for level in levels[1:])
+        else:
+            raise _bad(
+                path,
+                f"{where}.kind",
+                f"is {kind!r:.40}; expected numeric or categorical",
+            )
+    return specs, names
+
+
+def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> None:
+    text = enc.get("formula")
+    if (
+        not isinstance(text, str)
+        or len(text) > MAX_TEXT
+        or re.search(r"[\x00-\x1f\x7f]", text)
+    ):
+        raise _bad(path, "encoding.formula", "must be the formula's text on one line")
+    out["formula"] = text
+    out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
+    intercept = enc.get("intercept")
+    if not isinstance(intercept, bool):
+        raise _bad(
+            path, "encoding.intercept", f"must be true or false, got {intercept!r:.40}"
+        )
+    out["intercept"] = intercept
+    if "terms" in enc or "factors" in enc:
+        factors, terms = enc.get("factors"), enc.get("terms")
+    elif all(k in enc for k in _LEGACY_FORMULA):
+        factors, terms = _migrate(enc, out["feature_names"], path)
+    else:
+        raise _bad(path, "encoding.terms", "is missing (the formula's terms)")
+    check_factors(factors, path)
+    check_terms(terms, factors, path)
+    used = set()
+    for spec in factors.values():
+        used |= (
+            {spec["column"]}
+            if spec["kind"] == "categorical"
+            else expression_columns(spec["expr"])
+        )
+    absent = sorted(used - set(out["variables"]))
+    if absent:
+        raise _bad(path, "encoding.variables", f"lacks column(s) {absent[:5]}")
+    try:
+        made = feature_names(factors, terms, n)
+    except TermError as exc:
+        raise _bad(path, "encoding.terms", str(exc)) from None
+    if made != out["feature_names"]:
+        raise _bad(path, "encoding.terms", "do not produce the stored feature_names")
+    out["factors"], out["terms"] = factors, terms
+
+
+def encoding_from_dict(
+    enc: Any, n_features: int, path: str, *, strict: bool = False
+) -> dict[str, Any] | None:
+    """The checked ``encoding`` section for a model with ``n_features`` features."""
+    if enc is None:
+        return None
+    if not isinstance(enc, dict):
+        raise _bad(
+            path, "encoding", f"must be null or an object, got {type(enc).__name__}"
+        )
+    kind = enc.get("kind")
+    if kind not in _KINDS:
+        raise _bad(path, "encoding.kind", f"is {kind!r:.40}; expected one of {_KINDS}")
+    known = set(_FIELDS[kind]) | (set(_LEGACY_FORMULA) if kind == "formula" else set())
+    extra = sorted(set(enc) - known)
+    if extra and strict:
+        raise _bad(path, f"encoding.{extra[0]}", "is not a known field")
+    out: dict[str, Any] = {"kind": kind}
+    optional = kind == "libsvm"
+    out["target"] = _name(enc.get("target"), path, "encoding.target", optional=optional)
+    out["label"] = _label(enc.get("label"), path)
+    for key in ("weights", "offset"):
+        out[key] = _name(enc.get(key), path, f"encoding.{key}", optional=True)
+    out["feature_names"] = _names(
+        enc.get("feature_names"), path, "encoding.feature_names", n_features
+    )
+    if kind == "columns":
+        out["columns"], names = _columns(enc.get("columns"), path)
+        if names != out["feature_names"]:
+            raise _bad(
+                path, "encoding.columns", "do not produce the stored feature_names"
+            )
+    elif kind == "libsvm":
+        if enc.get("n_features") != n_features or isinstance(
+            enc.get("n_features"), bool
+        ):
+            raise _bad(path, "encoding.n_features", f"must be {n_features}")
+        if not isinstance(enc.get("zero_based"), bool):
+            raise _bad(path, "encoding.zero_based", "must be true or false")
+        out["n_features"], out["zero_based"] = n_features, enc["zero_based"]
+    else:
+        _formula(enc, out, path, n_features)
+    return out
+
+
+# -- format 1.0 formulas: text migrated by a restricted parser -----------------------
+def _split(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                raise TermError(f"unbalanced brackets in {text!r:.80}")
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    if depth:
+        raise TermError(f"unbalanced brackets in {text!r:.80}")
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _fill_state(node: dict[str, Any], states: dict[str, Any]) -> dict[str, Any]:
+    """The tree with formulaic's stored ``center``/``scale`` state in place."""
+    out = {
+        k: (_fill_state(v, states) if isinstance(v, dict) else v)
+        for k, v in node.items()
+    }
+    if "source" in out:
+        state = states.get(out.pop("source"))
+        if not isinstance(state, dict):
+            raise TermError(f"no stored state for {node['source']!r}")
+        out["center"] = state.get("center")
+        if out["op"] == "scale":
+            out["scale"] = state.get("scale")
+        elif state.get("scale") is not None:
+            raise TermError(f"unexpected scale in the state of {node['source']!r}")
+    return out
+
+
+def _legacy_factor(text: str, state: dict[str, Any]) -> dict[str, Any]:
+    lookup = re.fullmatch(r"[A-Za-z_]\w*", text) is not None
+    spec = parse_factor(text, lookup=lookup)
+    encoder = state["encoder_state"].get(text)
+    kind = encoder.get("kind") if isinstance(encoder, dict) else None
+    if kind == "categorical":
+        if spec["kind"] == "numeric" and spec["expr"]["op"] != "column":
+            raise TermError(f"{text!r} is categorical but not a column")
+        column = spec["column"] if spec["kind"] == "categorical" else text
+        return {
+            "kind": "categorical",
+            "column": column,
+            "levels": encoder.get("categories"),
+        }
+    if kind != "numerical" or spec["kind"] != "numeric":
+        raise TermError(f"{text!r} has no usable stored state")
+    return {
+        "kind": "numeric",
+        "expr": _fill_state(spec["expr"], state["transform_state"]),
+    }
+
+
+def _migrate(enc: dict[str, Any], names: list[str], path: str) -> tuple[dict, list]:
+    rhs, state = enc["rhs"], enc["state"]
+    try:
+        if not isinstance(rhs, str) or len(rhs) > MAX_TEXT:
+            raise TermError("it must be text")
+        if any(ch in rhs for ch in "{}`'\"\\;\n"):
+            raise TermError(f"{rhs!r:.120} holds characters formulas may not use")
+        if not (
+            isinstance(state, dict)
+            and isinstance(state.get("encoder_state"), dict)
+            and isinstance(state.get("transform_state"), dict)
+        ):
+            raise TermError("field 'encoding.state' is not formulaic's stored state")
+        factors: dict[str, Any] = {}
+        blocks = []
+        for term in _split(rhs, "+"):
+            if term in ("1", "0"):
+                continue
+            block = _split(term, ":")
+            for text in block:
+                if text not in factors:
+                    factors[text] = _legacy_factor(text, state)
+            blocks.append(block)
+        check_factors(factors, path)
+        return factors, _match_coding(blocks, factors, names)
+    except TermError as exc:
+        raise _bad(
+            path,
+            "encoding.rhs",
+            f"(a format 1.0 formula) cannot be migrated safely: {exc}; refit the "
+            "model with this version of logistic",
+        ) from None
+
+
+def _match_coding(
+    blocks: list[list[str]], factors: dict[str, Any], names: list[str]
+) -> list[list[dict[str, Any]]]:
+    """Each block's reduced/full coding: the one that gives the stored names."""
+    terms, k = [], 0
+    for block in blocks:
+        categorical = [f for f in block if factors[f]["kind"] == "categorical"]
+        for flags in itertools.product((True, False), repeat=len(categorical)):
+            reduced = dict(zip(categorical, flags, strict=True))
+            term = [{"factor": f, "reduced": reduced.get(f, False)} for f in block]
+            try:
+                made = feature_names(factors, [term], len(names) - k)
+            except TermError:
+                continue
+            if names[k : k + len(made)] == made:
+                terms.append(term)
+                k += len(made)
+                break
+        else:
+            raise TermError(
+                f"the coding of {':'.join(block)!r} does not match the names"
+            )
+    if k != len(names):
+        raise TermError("the terms do not produce the stored feature_names")
+    return terms
+
+
+# -- training facts --------------------------------------------------------------------
+def training_from_dict(value: Any, path: str) -> dict[str, Any]:
+    """``training``: free-form, except the fields that commands display."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad(path, "training", "must be an object")
+    out = dict(value)
+    for key in ("data", "streaming"):
+        if out.get(key) is not None and not isinstance(out[key], dict):
+            raise _bad(path, f"training.{key}", "must be null or an object")
+    for key in ("rows_read", "rows_used", "rows_rejected"):
+        v = out.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+            raise _bad(path, f"training.{key}", f"must be a row count, got {v!r:.40}")
+    stats = out.get("statistics")
+    if stats is not None:
+        if not isinstance(stats, dict):
+            raise _bad(path, "training.statistics", "must be null or an object")
+        for k, v in stats.items():
+            if v is not None and not (_scalar(v) and not isinstance(v, (str, bool))):
+                raise _bad(path, f"training.statistics.{k}", "must be a finite number")
+        out["statistics"] = {k: v for k, v in stats.items() if v is not None}
+    warnings_ = out.get("warnings")
+    if warnings_ is not None and not (
+        isinstance(warnings_, list) and all(isinstance(w, str) for w in warnings_)
+    ):
+        raise _bad(path, "training.warnings", "must be a list of strings")
+    return out

@@ -1,0 +1,414 @@
+"""Formula terms as data: a closed grammar, a parser that never evaluates, a checker.
+
+Convention (owned here): a formula's right-hand side is stored in a model file
+as two plain-JSON fields, never as text to evaluate.
+
+* ``factors`` maps each factor's display name (``"gre"``, ``"C(rank)"``,
+  ``"center(gre)"``) to its definition:
+
+  - ``{"kind": "categorical", "column": NAME, "levels": [...]}``: one
+    indicator column per level (JSON scalars, first level the reference);
+  - ``{"kind": "numeric", "expr": NODE}``: a numeric expression tree whose
+    nodes are, closed list, ``{"op": "column", "name": NAME}``,
+    ``{"op": "number", "value": x}``, ``{"op": "neg", "arg": NODE}``,
+    ``{"op": "add" | "sub" | "mul" | "div" | "pow", "left": NODE,
+    "right": NODE}``, ``{"op": F, "arg": NODE}`` for F in :data:`UNARY`,
+    ``{"op": "center", "arg": NODE, "center": mean}`` and
+    ``{"op": "scale", "arg": NODE, "center": mean, "scale": sd}`` (the state
+    of formulaic's stateful transforms, learnt at fit time).
+
+* ``terms`` lists the design's column blocks in order; each is a list of
+  ``{"factor": NAME, "reduced": bool}``. A block's columns are the row-wise
+  product of its factors' columns, the first factor varying fastest, named
+  ``"a:b"``; a categorical factor gives ``name[level]`` columns, or
+  ``name[T.level]`` without the first level when ``reduced`` (treatment
+  contrasts). The intercept is not a block.
+
+Formula text reaches this module only as text to *parse*: :func:`parse_factor`
+reads one factor with :func:`ast.parse` (which builds a syntax tree and runs
+nothing) and accepts only the grammar above, spelled as formulaic spells it:
+column names, numbers, ``+ - * / **``, ``I(...)``, ``C(column)``,
+``center(...)``, ``scale(...)`` and the functions of :data:`FUNCTIONS`.
+Anything else (attribute access other than ``np.<function>``, keyword
+arguments, strings, subscripts, lambdas, ``{...}`` blocks) is refused.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import ModelFormatError
+
+__all__ = [
+    "FUNCTIONS",
+    "UNARY",
+    "TermError",
+    "parse_factor",
+    "check_factors",
+    "check_terms",
+    "feature_names",
+    "evaluate",
+    "expression_columns",
+]
+
+#: Unary functions of the grammar and their numpy implementations.
+UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "log": np.log,
+    "log2": np.log2,
+    "log10": np.log10,
+    "log1p": np.log1p,
+    "exp": np.exp,
+    "exp2": np.exp2,
+    "expm1": np.expm1,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "square": np.square,
+}
+#: How a formula may spell each unary function (formulaic resolves these names).
+FUNCTIONS: dict[str, str] = {
+    **{f"np.{name}": name for name in UNARY},
+    **{name: name for name in ("log", "log2", "log10", "exp", "exp2")},
+}
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.true_divide,
+    "pow": np.power,
+}
+_AST_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+_AST_BINARY[ast.Pow] = "pow"
+_STATEFUL = ("center", "scale")
+#: Limits on what one formula may hold.
+MAX_TEXT = 1000
+MAX_DEPTH = 24
+MAX_FACTORS = 1000
+MAX_LEVELS = 100_000
+
+
+class TermError(ValueError):
+    """A formula term outside the grammar (the message says what and where)."""
+
+
+# -- parsing formula text (never evaluated) ----------------------------------------
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
+    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        raise TermError(
+            f"{text!r}: {name}() takes exactly one argument and no options here"
+        )
+    return node.args[0]
+
+
+def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        raise TermError(f"{text!r} is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(node, ast.Name):
+        return {"op": "column", "name": node.id}
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        value = float(node.value)
+        if not math.isfinite(value):
+            raise TermError(f"{text!r}: number {node.value!r} is not finite")
+        return {"op": "number", "value": node.value}
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        arg = _convert(node.operand, text, depth + 1)
+        return {"op": "neg", "arg": arg} if isinstance(node.op, ast.USub) else arg
+    if isinstance(node, ast.BinOp) and type(node.op) in _AST_BINARY:
+        return {
+            "op": _AST_BINARY[type(node.op)],
+            "left": _convert(node.left, text, depth + 1),
+            "right": _convert(node.right, text, depth + 1),
+        }
+    if isinstance(node, ast.Call):
+        name = _dotted(node.func)
+        if name == "I":
+            return _convert(_call_argument(node, name, text), text, depth + 1)
+        if name in _STATEFUL:
+            arg = _convert(_call_argument(node, name, text), text, depth + 1)
+            if not expression_columns(arg):
+                raise TermError(f"{text!r}: {name}() of a constant")
+            return {"op": name, "arg": arg, "source": ast.unparse(node)}
+        if name in FUNCTIONS:
+            arg = _convert(_call_argument(node, name, text), text, depth + 1)
+            return {"op": FUNCTIONS[name], "arg": arg}
+        shown = name if name is not None else ast.unparse(node.func)
+        raise TermError(
+            f"{text!r} calls {shown}(), which formulas may not use; allowed: "
+            "C(column), I(...), center(...), scale(...), "
+            f"{', '.join(sorted(FUNCTIONS))}"
+        )
+    raise TermError(
+        f"{text!r}: {type(node).__name__.lower()} expressions are not allowed in "
+        "formulas (only column names, numbers, + - * / ** and the allowed functions)"
+    )
+
+
+def _parse(text: str) -> ast.expr:
+    if not isinstance(text, str) or not text.strip():
+        raise TermError(f"empty formula term {text!r}")
+    if len(text) > MAX_TEXT:
+        raise TermError(f"formula term {text[:40]!r}... is over {MAX_TEXT} characters")
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise TermError(f"formula term {text!r} is not valid syntax") from None
+
+
+def parse_factor(text: str, lookup: bool = False) -> dict[str, Any]:
+    """A factor definition (without fitted state) from its formula text.
+
+    ``lookup`` marks a bare column name (formulaic's ``lookup`` factors, which
+    may contain any character); otherwise ``text`` must be an expression of
+    the grammar. Stateful nodes carry ``"source"`` (their text) until
+    :func:`evaluate` with ``fit=True`` replaces it by the learnt state.
+    """
+    if lookup:
+        if not isinstance(text, str) or not text:
+            raise TermError(f"empty column name in formula: {text!r}")
+        return {"kind": "numeric", "expr": {"op": "column", "name": text}}
+    node = _parse(text)
+    if isinstance(node, ast.Call) and _dotted(node.func) == "C":
+        arg = _call_argument(node, "C", text)
+        if not isinstance(arg, ast.Name):
+            raise TermError(f"{text!r}: C() takes a column name")
+        return {"kind": "categorical", "column": arg.id, "levels": None}
+    expr = _convert(node, text, 0)
+    if not expression_columns(expr):
+        raise TermError(f"formula term {text!r} reads no column (a constant)")
+    return {"kind": "numeric", "expr": expr}
+
+
+def expression_columns(node: Mapping[str, Any]) -> set[str]:
+    """Column names an expression tree reads."""
+    if node["op"] == "column":
+        return {node["name"]}
+    out: set[str] = set()
+    for key in ("arg", "left", "right"):
+        if key in node:
+            out |= expression_columns(node[key])
+    return out
+
+
+# -- checking stored terms -----------------------------------------------------------
+def _bad(path: str, field: str, what: str) -> ModelFormatError:
+    return ModelFormatError(f"model file {path}: field '{field}' {what}")
+
+
+def _finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _node_keys(op: str) -> dict[str, str]:
+    if op == "column":
+        return {"name": "str"}
+    if op == "number":
+        return {"value": "number"}
+    if op in _BINARY:
+        return {"left": "node", "right": "node"}
+    if op == "center":
+        return {"arg": "node", "center": "number"}
+    if op == "scale":
+        return {"arg": "node", "center": "number", "scale": "number"}
+    return {"arg": "node"}  # neg and UNARY
+
+
+def check_expression(node: Any, path: str, field: str, depth: int = 0) -> None:
+    """Raise :class:`ModelFormatError` unless ``node`` is a tree of the grammar."""
+    if depth > MAX_DEPTH:
+        raise _bad(path, field, f"is nested more than {MAX_DEPTH} levels deep")
+    if not isinstance(node, dict):
+        raise _bad(path, field, f"must be an object, got {type(node).__name__}")
+    op = node.get("op")
+    allowed = ("column", "number", "neg", "center", "scale", *_BINARY, *UNARY)
+    if op not in allowed:
+        raise _bad(
+            path, f"{field}.op", f"is {op!r}; expected one of {', '.join(allowed)}"
+        )
+    keys = _node_keys(op)
+    if set(node) != {"op", *keys}:
+        raise _bad(path, field, f"({op}) must have exactly the keys {sorted(keys)}")
+    for key, kind in keys.items():
+        value, where = node[key], f"{field}.{key}"
+        if kind == "node":
+            check_expression(value, path, where, depth + 1)
+        elif kind == "str" and not (isinstance(value, str) and value):
+            raise _bad(path, where, f"must be a column name, got {value!r:.60}")
+        elif kind == "number" and not _finite_number(value):
+            raise _bad(path, where, f"must be a finite number, got {value!r:.60}")
+    if op == "scale" and float(node["scale"]) == 0.0:
+        raise _bad(path, f"{field}.scale", "must not be 0")
+    if op in _STATEFUL and not expression_columns(node["arg"]):
+        raise _bad(path, f"{field}.arg", f"of {op} reads no column")
+
+
+def _level_key(value: Any) -> tuple[str, Any]:
+    return ("str", value) if isinstance(value, str) else ("number", value)
+
+
+def check_levels(levels: Any, path: str, field: str) -> None:
+    """Levels: a non-empty list of distinct JSON scalars (finite numbers)."""
+    if not isinstance(levels, list) or not 1 <= len(levels) <= MAX_LEVELS:
+        raise _bad(path, field, f"must be a list of 1 to {MAX_LEVELS} levels")
+    for v in levels:
+        if not (isinstance(v, (str, bool)) or _finite_number(v)):
+            raise _bad(path, field, f"holds {v!r:.60}; levels are strings or numbers")
+    if len({_level_key(v) for v in levels}) != len(levels):
+        raise _bad(path, field, "holds the same level twice")
+
+
+def check_factors(factors: Any, path: str, field: str = "encoding.factors") -> None:
+    """Raise :class:`ModelFormatError` unless ``factors`` follows the grammar."""
+    if not isinstance(factors, dict) or len(factors) > MAX_FACTORS:
+        raise _bad(path, field, f"must be an object of at most {MAX_FACTORS} factors")
+    for name, spec in factors.items():
+        where = f"{field}.{name}"
+        if not name or not isinstance(spec, dict):
+            raise _bad(path, where, "must be an object under a non-empty name")
+        kind = spec.get("kind")
+        if kind == "numeric":
+            if set(spec) != {"kind", "expr"}:
+                raise _bad(path, where, "(numeric) must have the keys kind, expr")
+            check_expression(spec["expr"], path, f"{where}.expr")
+            if not expression_columns(spec["expr"]):
+                raise _bad(path, f"{where}.expr", "reads no column")
+        elif kind == "categorical":
+            if set(spec) != {"kind", "column", "levels"}:
+                raise _bad(
+                    path, where, "(categorical) must have the keys kind, column, levels"
+                )
+            if not isinstance(spec["column"], str) or not spec["column"]:
+                raise _bad(path, f"{where}.column", "must be a column name")
+            check_levels(spec["levels"], path, f"{where}.levels")
+        else:
+            raise _bad(
+                path, f"{where}.kind", f"is {kind!r}; expected numeric or categorical"
+            )
+
+
+def check_terms(
+    terms: Any, factors: dict[str, Any], path: str, field: str = "encoding.terms"
+) -> None:
+    """Raise :class:`ModelFormatError` unless every block names known factors."""
+    if not isinstance(terms, list):
+        raise _bad(path, field, "must be a list of column blocks")
+    for i, block in enumerate(terms):
+        where = f"{field}[{i}]"
+        if not isinstance(block, list) or not 1 <= len(block) <= 16:
+            raise _bad(path, where, "must be a list of 1 to 16 factors")
+        seen = set()
+        for j, item in enumerate(block):
+            at = f"{where}[{j}]"
+            if not isinstance(item, dict) or set(item) != {"factor", "reduced"}:
+                raise _bad(path, at, "must be an object with keys factor, reduced")
+            name, reduced = item["factor"], item["reduced"]
+            if not isinstance(name, str) or name not in factors:
+                raise _bad(path, f"{at}.factor", f"{name!r:.60} is not a known factor")
+            if not isinstance(reduced, bool):
+                raise _bad(
+                    path, f"{at}.reduced", f"must be true or false, got {reduced!r:.40}"
+                )
+            if reduced and factors[name]["kind"] != "categorical":
+                raise _bad(path, f"{at}.reduced", "is true for a numeric factor")
+            if name in seen:
+                raise _bad(path, where, f"uses factor {name!r} twice")
+            seen.add(name)
+
+
+def _factor_names(name: str, spec: Mapping[str, Any], reduced: bool) -> list[str]:
+    if spec["kind"] == "numeric":
+        return [name]
+    levels = spec["levels"]
+    if reduced:
+        return [f"{name}[T.{level}]" for level in levels[1:]]
+    return [f"{name}[{level}]" for level in levels]
+
+
+def _block_size(block: list[dict[str, Any]], factors: Mapping[str, Any]) -> int:
+    size = 1
+    for item in block:
+        spec = factors[item["factor"]]
+        if spec["kind"] == "categorical":
+            size *= len(spec["levels"]) - (1 if item["reduced"] else 0)
+    return size
+
+
+def feature_names(
+    factors: Mapping[str, Any], terms: list[list[dict[str, Any]]], limit: int
+) -> list[str]:
+    """Column names the terms produce (checked terms); more than ``limit`` raises."""
+    total = 0
+    for block in terms:
+        total += _block_size(block, factors)
+        if total > limit:
+            raise TermError(f"the terms make more than {limit} columns")
+    names: list[str] = []
+    for block in terms:
+        parts = [
+            _factor_names(i["factor"], factors[i["factor"]], i["reduced"])
+            for i in block
+        ]
+        names.extend(_product_names(parts))
+    return names
+
+
+def _product_names(parts: list[list[str]]) -> list[str]:
+    out = [""]
+    for part in parts:  # the first factor varies fastest
+        out = [f"{prev}:{p}" if prev else p for p in part for prev in out]
+    return out
+
+
+# -- evaluating stored expressions ---------------------------------------------------
+def evaluate(
+    node: dict[str, Any], columns: Callable[[str], np.ndarray], fit: bool = False
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Values of a checked expression tree over numeric columns, in float64.
+
+    ``columns(name)`` returns a column's float64 values. With ``fit=True``,
+    stateful nodes learn their state from these values (formulaic's
+    definitions: ``center`` subtracts the mean; ``scale`` also divides by the
+    standard deviation with ``ddof=1``); the returned tree holds it.
+    Floating-point errors are not raised here: callers check finiteness.
+    """
+    op = node["op"]
+    if op == "column":
+        return np.asarray(columns(node["name"]), dtype=np.float64), node
+    if op == "number":
+        return np.float64(node["value"]), node
+    if op in _BINARY:
+        left, lnode = evaluate(node["left"], columns, fit)
+        right, rnode = evaluate(node["right"], columns, fit)
+        return _BINARY[op](left, right), {"op": op, "left": lnode, "right": rnode}
+    arg, anode = evaluate(node["arg"], columns, fit)
+    if op == "neg":
+        return np.negative(arg), {"op": op, "arg": anode}
+    if op in UNARY:
+        return UNARY[op](arg), {"op": op, "arg": anode}
+    if fit:
+        center = float(np.mean(arg))
+        out = {"op": op, "arg": anode, "center": center}
+        if op == "scale":
+            dev = arg - center
+            out["scale"] = float(np.sqrt(np.sum(dev**2) / (arg.shape[0] - 1)))
+        node = out
+    values = arg - node["center"]
+    if op == "scale":
+        values = values / node["scale"]
+    return values, node
