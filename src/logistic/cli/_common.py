@@ -2,7 +2,8 @@
 
 Exit codes (sysexits style, stable): 0 ok · 1 internal bug · 2 usage (bad
 option, missing optional extra) · 65 data error (bad data or model file) ·
-66 input missing or unreadable · 73 cannot create output (exists without
+66 input missing or unreadable (also a FIFO, socket or device given as an
+input file) · 73 cannot create output (exists without
 ``--force``, missing directory, same file as an input) · 74 I/O error while
 reading or writing · 130 interrupted. Diagnostics go to stderr; results to
 stdout. Output files are checked *before* any work and written atomically
@@ -46,6 +47,7 @@ class CLIError(Exception):
 def exit_code_for(exc: BaseException) -> int:
     """The documented exit code of an exception raised by a command."""
     from .._exceptions import InvalidParameterError, LogisticError
+    from .._files import NotARegularFileError
 
     if isinstance(exc, CLIError):
         return exc.code
@@ -57,7 +59,10 @@ def exit_code_for(exc: BaseException) -> int:
         return EX_USAGE
     if isinstance(exc, (LogisticError, ValueError)):
         return EX_DATAERR
-    if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
+    if isinstance(
+        exc,
+        (FileNotFoundError, IsADirectoryError, PermissionError, NotARegularFileError),
+    ):
         return EX_NOINPUT
     if isinstance(exc, OSError):
         return EX_IOERR
