@@ -315,6 +315,13 @@ def read_model_file(
     encoding = encoding_from_dict(
         doc.get("encoding"), model.n_features_in_, p, strict=strict
     )
+    names = getattr(model, "feature_names_in_", None)
+    if encoding is not None and names is not None:
+        if list(names) != encoding["feature_names"]:
+            raise _bad(
+                p,
+                "fields 'model.feature_names' and 'encoding.feature_names' differ",
+            )
     return ModelFile(
         model=model,
         encoding=encoding,

@@ -156,9 +156,13 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
     if (
         not isinstance(text, str)
         or len(text) > MAX_TEXT
-        or re.search(r"[\x00-\x1f\x7f]", text)
+        or re.search(r"[\x00-\x1f\x7f{}]", text)
     ):
-        raise _bad(path, "encoding.formula", "must be the formula's text on one line")
+        raise _bad(
+            path,
+            "encoding.formula",
+            "must be the formula's text on one line, without {...} blocks",
+        )
     out["formula"] = text
     out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
     intercept = enc.get("intercept")
