@@ -18,9 +18,11 @@ from logistic._scaling import ScaledObjective
 
 def problem(rng, fit_intercept=True, l2=0.1):
     X = rng.standard_normal((300, 5)) * [1, 10, 100, 0.1, 1] + [0, 5, 50, 1, 2]
-    X[:, 4] = 3.0  # a constant column: left unscaled and uncentred
+    X[:, 4] = 3.0  # a constant column: uncentred, scaled by its root mean square
     y = (rng.random(300) < 0.4).astype(float)
-    obj = LogisticObjective.from_arrays(X, y, rng.random(300), l2=l2, fit_intercept=fit_intercept)
+    obj = LogisticObjective.from_arrays(
+        X, y, rng.random(300), l2=l2, fit_intercept=fit_intercept
+    )
     return obj, ScaledObjective(obj)
 
 
@@ -29,16 +31,25 @@ def test_transformed_derivatives_match_the_explicit_map(rng, fit_intercept):
     obj, s = problem(rng, fit_intercept)
     T = np.column_stack([s.to_original(e) for e in np.eye(obj.n_params)])
     th = rng.standard_normal(obj.n_params) * 0.1
-    np.testing.assert_allclose(s.from_original(s.to_original(th)), th, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(
+        s.from_original(s.to_original(th)), th, rtol=1e-14, atol=1e-15
+    )
     assert s.value(th) == obj.value(T @ th)
-    np.testing.assert_allclose(s.gradient(th), T.T @ obj.gradient(T @ th), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        s.gradient(th), T.T @ obj.gradient(T @ th), rtol=1e-12, atol=1e-15
+    )
     H = T.T @ obj.hessian(T @ th) @ T
     np.testing.assert_allclose(s.hessian(th), H, rtol=1e-12, atol=1e-15)
     v = rng.standard_normal(obj.n_params)
     np.testing.assert_allclose(s.hessian_vector(th, v), H @ v, rtol=1e-10, atol=1e-14)
     g = obj.gradient(T @ th)
-    np.testing.assert_allclose(s.original_gradient(s.scaled_gradient(g)), g, rtol=1e-12, atol=1e-15)
-    assert s.scale[4] == 1.0 and s.mean[4] == 0.0
+    np.testing.assert_allclose(
+        s.original_gradient(s.scaled_gradient(g)), g, rtol=1e-12, atol=1e-15
+    )
+    # a constant column is not centred; its scale is sqrt(3² + 4λ) (|value| and
+    # L2), rounded to SCALE_BITS significant bits
+    assert s.mean[4] == 0.0
+    assert s.scale[4] == pytest.approx(np.hypot(3.0, 2 * np.sqrt(0.1)), rel=2.0**-20)
 
 
 def test_a_strong_l2_penalty_on_near_constant_columns_stays_well_conditioned(rng):
@@ -51,7 +62,11 @@ def test_a_strong_l2_penalty_on_near_constant_columns_stays_well_conditioned(rng
     assert ev[-1] / ev[0] < 50
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        gd = LogisticRegression(penalty="l2", alpha=1e-2, solver="gd", tol=1e-9).fit(X, y)
-    newton = LogisticRegression(penalty="l2", alpha=1e-2, solver="newton", tol=1e-12).fit(X, y)
+        gd = LogisticRegression(penalty="l2", alpha=1e-2, solver="gd", tol=1e-9).fit(
+            X, y
+        )
+    newton = LogisticRegression(
+        penalty="l2", alpha=1e-2, solver="newton", tol=1e-12
+    ).fit(X, y)
     assert gd.n_iter_[0] < 500
     np.testing.assert_allclose(gd.coef_, newton.coef_, rtol=1e-6, atol=1e-9)

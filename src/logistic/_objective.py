@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels
+from ._moments import ColumnStats, block_column_stats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
 
@@ -109,6 +110,7 @@ def block_value_grad_hessian(
     )
 
 
+@_kernels.quiet_overflow
 def block_hessp(
     block: Block, w: FloatArray, b: float, v_w: FloatArray, v_b: float, unit: bool
 ) -> tuple[FloatArray, float]:
@@ -151,6 +153,7 @@ class LogisticObjective:
         self.n_params = self.n_features + int(self.fit_intercept)
         self.n_evaluations = 0
         self._weight_sum: float | None = None
+        self._column_stats: ColumnStats | None = None
 
     @classmethod
     def from_arrays(
@@ -204,6 +207,19 @@ class LogisticObjective:
             )
         self._weight_sum = total
         return total
+
+    def column_moments(self) -> tuple[FloatArray, FloatArray]:
+        """Weighted column means and standard deviations of the data.
+
+        One pass over the data the first time (not counted in
+        ``n_evaluations``: it is a fact about the data, not an evaluation),
+        cached afterwards. A column has std exactly 0 when its values (on
+        rows of positive weight) are all equal, and only then; see
+        :mod:`logistic._moments`.
+        """
+        if self._column_stats is None:
+            self._column_stats = self.data.map_reduce(block_column_stats)
+        return self._column_stats.moments()
 
     # -- value and gradient -------------------------------------------------
     def value(self, theta: FloatArray) -> float:

@@ -3,7 +3,7 @@
 Convention: with column means ``μ`` and scales ``σ`` (weighted by the sample
 weights; with an L2 term λ the scale is ``sqrt(σ² + 4λ)``, a Jacobi
 preconditioner that keeps each coordinate's curvature near 1/4 when the
-penalty dominates a near-constant column), a solver iterates on
+penalty dominates a column of small spread), a solver iterates on
 ``θ' = [w', b']`` where
 
     w = w' / σ,     b = b' - Σ_j μ_j w'_j / σ_j
@@ -17,8 +17,17 @@ The stopping rule of every solver is stated in these coordinates
 (a feature measured in metres or millimetres gives the same test), and it is
 attainable in floating point where ``max |∇J|`` on raw features in the hundreds
 is not. ``X`` is never modified or copied: the map acts on parameter vectors only, so
-sparse ``X`` stays sparse. Constant columns are left unscaled and uncentred;
-without an intercept nothing is centred.
+sparse ``X`` stays sparse.
+
+Scale never decides anything. A column is constant only when its values are
+all equal (std exactly 0, :mod:`logistic._moments`); a column measured in
+units of 1e-8 or 1e8 is standardized like any other, so solvers and the
+stopping rule see the same problem whatever the units. Constant columns and,
+without an intercept, all columns are not centred; their scale is then the
+root mean square about 0, ``sqrt(σ² + μ²)`` (a constant column's ``|value|``;
+1 for an all-zero column). Scales are rounded to ``SCALE_BITS`` significant
+bits and means to a grid of ``2^-SCALE_BITS`` scales, so ``T`` does not depend
+on how the moments were summed.
 """
 
 from __future__ import annotations
@@ -26,41 +35,42 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.linalg.blas import dger
 
 from ._objective import LogisticObjective
-from ._typing import Block, FloatArray
+from ._typing import FloatArray
 
 __all__ = ["ScaledObjective", "column_moments"]
 
 
-def _block_moments(block: Block) -> tuple[FloatArray, FloatArray, float]:
-    X, s = block.X, block.sample_weight
-    if block.n_rows == 0:
-        return np.zeros(X.shape[1]), np.zeros(X.shape[1]), 0.0
-    if s is None:
-        s = np.ones(block.n_rows)
-    s = s.astype(np.float64, copy=False)
-    if sp.issparse(X):
-        sx = np.asarray(X.T @ s, dtype=np.float64).ravel()
-        sxx = np.asarray(X.multiply(X).T @ s, dtype=np.float64).ravel()
-    else:
-        sx = np.asarray(X.T @ s.astype(X.dtype), dtype=np.float64)
-        if block.sample_weight is None:  # 3× faster than the weighted einsum
-            sxx = np.einsum("ij,ij->j", X, X, dtype=np.float64)
-        else:
-            sxx = np.einsum("ij,ij,i->j", X, X, s.astype(X.dtype), dtype=np.float64)
-    return sx, sxx, float(s.sum())
+#: Significant bits kept of each scale (and the grid of the means: a 2^-SCALE_BITS
+#: fraction of the scale). T is a preconditioner: rounding it costs nothing,
+#: and makes it independent of the summation order of the moments (row
+#: blocking, sparse or dense storage, Dask partitions), so every backend
+#: iterates with the same T.
+SCALE_BITS = 20
 
 
-def column_moments(objective: LogisticObjective) -> tuple[FloatArray, FloatArray]:
-    """Weighted column means and standard deviations (one pass over the data)."""
-    sx, sxx, total = objective.data.map_reduce(_block_moments)
-    total = max(total, np.finfo(float).tiny)
-    mean = sx / total
-    var = np.maximum(sxx / total - mean**2, 0.0)
-    return mean, np.sqrt(var)
+def _round_bits(x: FloatArray, bits: int) -> FloatArray:
+    """Positive ``x`` rounded to ``bits`` significant bits (exact operations)."""
+    m, e = np.frexp(x)
+    return np.ldexp(np.round(np.ldexp(m, bits)), e - bits)
+
+
+def _round_to_grid(mean: FloatArray, scale: FloatArray) -> FloatArray:
+    """``mean`` rounded to a multiple of the power of two near ``scale·2^-bits``
+    (left as is where that grid is finer than the mean's own precision)."""
+    q = np.ldexp(1.0, np.frexp(scale)[1] - SCALE_BITS - 1)
+    fine = (q > 0) & (np.abs(mean) < np.ldexp(q, 52))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rounded = np.round(mean / np.where(fine, q, 1.0)) * q
+    return np.where(fine, rounded, mean)
+
+
+def column_moments(objective: Any) -> tuple[FloatArray, FloatArray]:
+    """Weighted column means and standard deviations (std 0 only for constant
+    columns; see :mod:`logistic._moments`), cached by the objective."""
+    return objective.column_moments()
 
 
 class ScaledObjective:
@@ -84,15 +94,27 @@ class ScaledObjective:
         self.fit_intercept = objective.fit_intercept
         # ``moments`` fixes (mean, std) from elsewhere (partial_fit: the first batch)
         mean, std = column_moments(objective) if moments is None else moments
-        # E[x²] - E[x]² loses ~half the digits: a constant column shows
-        # std ~ 1e-8·|mean|
-        tiny = std <= 1e-7 * np.maximum(1.0, np.abs(mean))
+        mean, std = (
+            np.asarray(mean, dtype=np.float64),
+            np.asarray(std, dtype=np.float64),
+        )
+        constant = std == 0  # exactly: only columns whose values are all equal
         center = objective.fit_intercept if center is None else center
-        self.mean = np.where(tiny | (not center), 0.0, mean)
+        centred = ~constant & bool(center)
+        self.mean = np.where(centred, mean, 0.0)
+        # spread about the centre: std when centred, the root mean square
+        # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|)
+        spread = np.where(centred, std, np.hypot(std, mean))
         # Jacobi preconditioning: the curvature of coordinate j is about
-        # (σ_j²/4 + λ)/scale_j², so scale_j = sqrt(σ_j² + 4λ) keeps every diagonal
-        # entry near 1/4 also when an L2 term dominates a near-constant column.
-        self.scale = np.where(tiny, 1.0, np.sqrt(std**2 + 4.0 * objective.l2))
+        # (spread_j²/4 + λ)/scale_j², so scale_j = sqrt(spread_j² + 4λ) keeps every
+        # diagonal entry near 1/4 also when an L2 term dominates a small spread.
+        scale = np.hypot(spread, 2.0 * np.sqrt(max(objective.l2, 0.0)))
+        scale = np.where(scale > 0, scale, 1.0)  # an all-zero column
+        self.scale = _round_bits(scale, SCALE_BITS)
+        self.mean = _round_to_grid(self.mean, self.scale)
+        # T's diagonal entries: to_original and Tᵀ multiply by them, so T built
+        # column by column from to_original reproduces both bit for bit
+        self.inv_scale = 1.0 / self.scale
         self.l2 = objective.l2
 
     # Facts about the data, not about coordinates, come from the base objective.
@@ -115,7 +137,7 @@ class ScaledObjective:
         """``θ = T θ'``."""
         theta = np.array(theta_s, dtype=np.float64)
         p = self.n_features
-        theta[:p] = theta_s[:p] / self.scale
+        theta[:p] = theta_s[:p] * self.inv_scale
         if self.fit_intercept:
             theta[p] = theta_s[p] - float(self.mean @ theta[:p])
         return theta
@@ -134,9 +156,9 @@ class ScaledObjective:
         out = np.array(g, dtype=np.float64)
         p = self.n_features
         if self.fit_intercept:
-            out[:p] = (g[:p] - self.mean * g[p]) / self.scale
+            out[:p] = (g[:p] - self.mean * g[p]) * self.inv_scale
         else:
-            out[:p] = g[:p] / self.scale
+            out[:p] = g[:p] * self.inv_scale
         return out
 
     def original_gradient(self, g_s: FloatArray) -> FloatArray:
@@ -163,7 +185,7 @@ class ScaledObjective:
         """``Tᵀ H T`` in O(p²) from T's structure (diagonal scale, intercept row)."""
         H = self.base.hessian(self.to_original(theta_s))
         p = self.n_features
-        inv = 1.0 / self.scale
+        inv = self.inv_scale
         if not self.fit_intercept:
             return H * np.outer(inv, inv)
         c, d, mu = H[:p, p].copy(), float(H[p, p]), self.mean

@@ -244,6 +244,7 @@ def invert_information(
     names: list[str],
     *,
     constant_columns: list[str] | None = None,
+    capacity: FloatArray | None = None,
 ) -> tuple[FloatArray, float]:
     """``I⁻¹`` after checking that ``I`` has full rank.
 
@@ -255,6 +256,12 @@ def invert_information(
         Name of each parameter in the same order (for messages).
     constant_columns : list of str, optional
         Feature columns found constant beside an intercept (reported first).
+    capacity : ndarray of shape (k,), optional
+        The most information each parameter can carry, ``Σ s x_j² / 4`` (``Σs/4``
+        for the intercept). A parameter carries no information when its
+        diagonal entry is below ``1e-14 ×`` its own capacity, a test that does
+        not depend on the units of the columns. Without it, the largest
+        diagonal entry stands in for every capacity.
 
     Returns
     -------
@@ -276,8 +283,10 @@ def invert_information(
             list(constant_columns),
         )
     diag = np.diag(info).copy()
-    scale = float(np.max(diag, initial=0.0))
-    dead = [names[j] for j in np.flatnonzero(~(diag > 1e-14 * max(scale, 1e-300)))]
+    if capacity is None:
+        capacity = np.full(diag.shape, float(np.max(diag, initial=0.0)))
+    floor = 1e-14 * np.maximum(capacity, 1e-300)
+    dead = [names[j] for j in np.flatnonzero(~(diag > floor))]
     if dead:
         raise CollinearityError(
             f"column(s) {dead} carry no information (all zero on the rows with "

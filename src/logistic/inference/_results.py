@@ -150,8 +150,17 @@ class InferenceResults:
         if not self.fit_intercept:
             return []
         mean, std = column_moments(self._objective)
-        const = (std <= 1e-12 * np.maximum(1.0, np.abs(mean))) & (mean != 0)
+        const = (std == 0) & (mean != 0)  # values all equal (and not all zero)
         return [self.feature_names[j] for j in np.flatnonzero(const)]
+
+    @cached_property
+    def _capacity(self) -> FloatArray:
+        """``Σ s x_j² / 4`` per parameter (``Σs / 4`` for the intercept)."""
+        mean, std = column_moments(self._objective)
+        total = self._objective.weight_sum
+        with np.errstate(over="ignore"):
+            cap = 0.25 * total * np.hypot(std, mean) ** 2
+        return np.append(cap, 0.25 * total) if self.fit_intercept else cap
 
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:
@@ -159,6 +168,7 @@ class InferenceResults:
             self._information,
             self._obj_names(),
             constant_columns=self._constant_columns,
+            capacity=self._capacity,
         )
         return cov
 

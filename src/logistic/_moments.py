@@ -1,0 +1,238 @@
+"""Weighted column statistics of a design matrix, computed block by block.
+
+Convention (owned here): the statistics of column ``j`` are taken over the
+rows with positive weight only (a row of weight 0 does not exist for the
+objective), and
+
+* ``mean``  = ``Σ s x / Σ s``;
+* ``std``   = ``sqrt(Σ s (x - mean)² / Σ s)``, **exactly 0** when the column
+  is constant, i.e. when its smallest and largest values are equal, and
+  positive otherwise, however small the spread is relative to the values or
+  to any unit;
+* ``mean`` of a constant column is its value, exactly.
+
+No absolute threshold appears anywhere: multiplying a column by any power of
+two multiplies its mean and std by the same power, bit for bit.
+
+Numerics. A block is read once. Within the block a column whose largest
+magnitude is beyond ``2^±400`` is divided by a power of two ``c ≥ max|x|/2``
+(exact, so nothing overflows or underflows and values near the float64 limits
+work), the block mean is taken, and the sum of squared deviations is computed
+from the centred values with the corrected two-pass formula
+``Σ s d² - (Σ s d)² / Σ s`` (Björck; the block stays in cache between the
+passes): the error is relative to the spread, not to the magnitude of the
+values, unlike ``E[x²] - E[x]²``.
+Blocks are merged pairwise with Chan, Golub & LeVeque's update
+``M = M_a + M_b + δ² W_a W_b / W`` (``δ`` the difference of the block means),
+also in units of the common power of two. float32 blocks are promoted one
+block at a time; sparse blocks touch their stored values only (implicit zeros
+enter through counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._typing import Block, FloatArray
+
+__all__ = ["ColumnStats", "block_column_stats"]
+
+F64 = np.float64
+#: Columns with ``max|x|`` in ``(SAFE_LOW, SAFE_HIGH)`` are summed unscaled.
+SAFE_LOW, SAFE_HIGH = 2.0**-400, 2.0**400
+#: Size of the float64 temporaries of a dense block (a sub-block at a time).
+CHUNK_BYTES = 128 * 2**10
+
+
+def _power_of_two_at_least_half(amax: FloatArray) -> FloatArray:
+    """``2^e`` with ``2^e ≤ amax < 2^(e+1)`` (1 where ``amax`` is 0)."""
+    _, e = np.frexp(amax)  # amax = m 2^e, m in [0.5, 1)
+    return np.where(amax > 0, np.ldexp(1.0, e - 1), 1.0)
+
+
+@dataclass
+class ColumnStats:
+    """Mergeable per-column statistics (``a + b`` merges two row sets).
+
+    Attributes
+    ----------
+    weight : float
+        ``Σ s`` over rows with positive weight.
+    mean : ndarray of shape (n_features,)
+    unit : ndarray of shape (n_features,)
+        Power of two in which ``m2`` is expressed (0 for a column that is zero
+        on every row so far: any unit will do).
+    m2 : ndarray of shape (n_features,)
+        ``Σ s ((x - mean) / unit)²``.
+    lo, hi : ndarray of shape (n_features,)
+        Smallest and largest value (``+inf`` / ``-inf`` without rows).
+    """
+
+    weight: float
+    mean: FloatArray
+    unit: FloatArray
+    m2: FloatArray
+    lo: FloatArray
+    hi: FloatArray
+
+    @classmethod
+    def empty(cls, p: int) -> ColumnStats:
+        z = np.zeros(p)
+        return cls(0.0, z, z.copy(), z.copy(), np.full(p, np.inf), np.full(p, -np.inf))
+
+    @property
+    def nbytes(self) -> int:
+        return 8 + 5 * self.mean.nbytes
+
+    def __add__(self, other: ColumnStats) -> ColumnStats:
+        if other.weight == 0:
+            return self
+        if self.weight == 0:
+            return other
+        w = self.weight + other.weight
+        fa, fb = self.weight / w, other.weight / w
+        unit = np.maximum(self.unit, other.unit)
+        div = np.where(unit > 0, unit, 1.0)
+        mean = self.mean * fa + other.mean * fb  # a convex combination: no overflow
+        delta = other.mean / div - self.mean / div
+        m2 = (
+            self.m2 * (self.unit / div) ** 2
+            + other.m2 * (other.unit / div) ** 2
+            + delta * delta * (self.weight * fb)
+        )
+        return ColumnStats(
+            w,
+            mean,
+            unit,
+            m2,
+            np.minimum(self.lo, other.lo),
+            np.maximum(self.hi, other.hi),
+        )
+
+    def moments(self) -> tuple[FloatArray, FloatArray]:
+        """``(mean, std)`` by the convention of the module docstring."""
+        const = self.lo == self.hi
+        mean = np.where(const, self.lo, self.mean)
+        if self.weight > 0:
+            var = np.maximum(self.m2 / self.weight, 0.0)
+        else:
+            var = np.zeros_like(self.m2)
+        unit = np.where(self.unit > 0, self.unit, 1.0)
+        std = np.where(const | (self.weight == 0), 0.0, unit * np.sqrt(var))
+        # rounding can leave a spread of a non-constant column at 0 only when
+        # every deviation underflows; keep the promise "positive unless constant"
+        tiny = np.finfo(F64).smallest_subnormal
+        std = np.where(~const & (std == 0) & (self.weight > 0), tiny, std)
+        return mean, std
+
+
+def _units(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(unit, divisor)`` per column: 1 where squares and their sums stay
+    comfortably in range (``2^-400 < max|x| < 2^400``), a power of two near
+    ``max|x|`` elsewhere; an all-zero column has unit 0 (neutral in merges) and
+    divisor 1."""
+    amax = np.maximum(np.abs(lo), np.abs(hi))
+    safe = (amax > SAFE_LOW) & (amax < SAFE_HIGH)
+    unit = np.where(safe, 1.0, _power_of_two_at_least_half(amax))
+    unit = np.where(amax > 0, unit, 0.0)
+    return unit, np.where(unit > 0, unit, 1.0)
+
+
+def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
+    n, p = X.shape
+    lo = np.min(X, axis=0).astype(F64)
+    hi = np.max(X, axis=0).astype(F64)
+    unit, divisor = _units(lo, hi)
+    direct = X.dtype == F64 and bool(np.all(divisor == 1.0))
+    total = float(n) if s is None else float(s.sum())
+    rows = max(1, CHUNK_BYTES // (8 * max(p, 1)))
+    buf = np.empty((min(rows, n), p))  # float64, cache-sized, reused
+    ones = np.ones(buf.shape[0])
+
+    def chunk(a: int, b: int) -> FloatArray:
+        """Rows a:b as float64 divided by ``divisor`` (exact), in ``buf``."""
+        out = buf[: b - a]
+        np.divide(X[a:b], divisor, out=out)
+        return out
+
+    if direct and s is None:
+        mean_u = np.sum(X, axis=0) / total
+    elif direct:
+        mean_u = (X.T @ s) / total
+    else:
+        mean_u = np.zeros(p)
+        for a in range(0, n, rows):
+            b = min(a + rows, n)
+            w = ones[: b - a] if s is None else s[a:b]
+            mean_u += w @ chunk(a, b)
+        mean_u /= total
+    m2, resid = np.zeros(p), np.zeros(p)
+    for a in range(0, n, rows):
+        b = min(a + rows, n)
+        D = buf[: b - a]
+        if direct:
+            np.subtract(X[a:b], mean_u, out=D)
+        else:
+            chunk(a, b)
+            D -= mean_u
+        w = ones[: b - a] if s is None else s[a:b]
+        resid += w @ D
+        np.square(D, out=D)
+        m2 += w @ D
+    return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
+
+
+def _corrected(
+    total: float,
+    mean_u: FloatArray,
+    resid: FloatArray,
+    m2: FloatArray,
+    unit: FloatArray,
+    divisor: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+) -> ColumnStats:
+    """Björck's correction: ``Σ s d`` is the rounding error of the first mean
+    (times Σs); it refines the mean and removes its effect on ``m2``."""
+    m2 = m2 - resid * resid / total
+    mean = (mean_u + resid / total) * divisor
+    return ColumnStats(total, mean, unit, m2, lo, hi)
+
+
+def _sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats:
+    n, p = X.shape
+    lo = np.asarray(X.min(axis=0).toarray(), dtype=F64).ravel()  # implicit 0s count
+    hi = np.asarray(X.max(axis=0).toarray(), dtype=F64).ravel()
+    unit, divisor = _units(lo, hi)
+    coo = X.tocoo()
+    col = coo.col
+    d = np.divide(coo.data, divisor[col], dtype=F64)
+    sw = np.ones(coo.data.shape[0]) if s is None else s[coo.row]
+    total = float(n) if s is None else float(s.sum())
+    mean_u = np.bincount(col, weights=sw * d, minlength=p) / total
+    stored = np.bincount(col, weights=sw, minlength=p)  # weight of stored entries
+    implicit = np.maximum(total - stored, 0.0)  # weight of implicit zeros
+    d -= mean_u[col]
+    m2 = np.bincount(col, weights=sw * d * d, minlength=p) + implicit * mean_u**2
+    resid = np.bincount(col, weights=sw * d, minlength=p) - implicit * mean_u
+    return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
+
+
+def block_column_stats(block: Block) -> ColumnStats:
+    """:class:`ColumnStats` of one block (rows of weight 0 left out)."""
+    X, s = block.X, block.sample_weight
+    p = X.shape[1]
+    if s is not None:
+        s = np.asarray(s, dtype=F64)
+        keep = s > 0
+        if not np.all(keep):
+            X, s = X[keep], s[keep]
+    if X.shape[0] == 0:
+        return ColumnStats.empty(p)
+    if sp.issparse(X):
+        return _sparse_stats(X, s)
+    return _dense_stats(np.asarray(X), s)
