@@ -20,19 +20,28 @@ temporary written in place (``out=``) so a block needs a handful of
 
 Elementwise results stay in X's dtype (float32 stays float32); sums are
 accumulated in float64.
+
+Overflow (an iterate far from the optimum, extreme data) gives non-finite
+partial sums without a numpy ``RuntimeWarning``: the block functions run
+under a local ``np.errstate``, and the solvers check every value for
+finiteness (a line search backtracks; otherwise :class:`NumericalError`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
+from ._exceptions import NumericalError
 from ._typing import FloatArray
 
 __all__ = [
+    "decision_logits",
     "logits",
     "value_grad",
     "value_grad_hessian",
@@ -41,6 +50,20 @@ __all__ = [
 ]
 
 F64 = np.float64
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def quiet_overflow(fn: _F) -> _F:
+    """Run ``fn`` with overflow and invalid operations silent (see module doc)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 #: Sparse blocks up to this dense size get their Hessian through dense syrk.
 SPARSE_DENSIFY_BYTES = 64 * 2**20
 
@@ -54,6 +77,59 @@ def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatA
         z += z.dtype.type(b)
     if offset is not None:
         z += offset.astype(z.dtype, copy=False)
+    return z
+
+
+def _binary_exponent(a: FloatArray) -> np.ndarray:
+    """``e`` with ``2^(e-1) ≤ a < 2^e`` (0 where ``a`` is 0)."""
+    return np.where(a > 0, np.frexp(a)[1], 0)
+
+
+def _rescaled_logits(X: Any, w: FloatArray, b: float) -> FloatArray:
+    """``X w + b`` for a few rows, exact in range whatever the magnitudes.
+
+    Each row and ``w`` are divided by powers of two (exact) so the products
+    and partial sums stay in range; the result is scaled back with ``ldexp``,
+    which overflows only when the logit itself is beyond the float64 range.
+    """
+    A = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=F64)
+    w = np.asarray(w, dtype=F64)
+    e_row = _binary_exponent(np.max(np.abs(A), axis=1, initial=0.0))
+    e_w = int(_binary_exponent(np.max(np.abs(w), initial=0.0)))
+    u = np.ldexp(A, -e_row[:, None]) @ np.ldexp(w, -e_w)  # |u| ≤ n_features
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.ldexp(u, e_row + e_w) + b
+
+
+def decision_logits(X: Any, w: FloatArray, b: float) -> FloatArray:
+    """``z = X w + b`` as float64, finite for every finite X whose logit is.
+
+    ``X @ w`` runs in X's dtype (float32 X is not copied); rows where that
+    product over- or underflows to a non-finite value (``inf - inf`` in the
+    sum, or a float32 overflow) are recomputed in float64 with exact power-of-
+    two scaling (:func:`_rescaled_logits`).
+
+    Raises
+    ------
+    NumericalError
+        A row whose logit is beyond the float64 range (``|z| > 1.8e308``),
+        naming the row: no probability can be computed from it.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.asarray(X @ w.astype(X.dtype, copy=False)).reshape(-1).astype(F64)
+        z += b
+    bad = np.flatnonzero(~np.isfinite(z))
+    if bad.size:
+        z[bad] = _rescaled_logits(X[bad], w, b)
+        still = bad[~np.isfinite(z[bad])]
+        if still.size:
+            i = int(still[0])
+            raise NumericalError(
+                f"the logit z = X w + b of row {i} of X (0-based; {still.size} row(s) "
+                f"in all) is beyond the float64 range (|z| > 1.8e308), so it has no "
+                f"probability; that row's values are far outside any range the "
+                f"model can score. Check X for unit errors or corrupt values."
+            )
     return z
 
 
@@ -103,6 +179,7 @@ def _xt_dot(X: Any, r: FloatArray) -> FloatArray:
     return np.asarray(X.T @ r.astype(X.dtype, copy=False), dtype=F64).ravel()
 
 
+@quiet_overflow
 def value_grad(
     X: Any,
     y: FloatArray,
@@ -177,14 +254,20 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
         if dt not in (np.float32, np.float64):
             return np.asarray(A.T @ A, dtype=F64)
         H = syrk(1.0, A.T, trans=0, lower=0)
+    H = np.asarray(H, dtype=F64)
+    if dt == np.float32 and not np.all(np.isfinite(H)):
+        # float32 products beyond 3.4e38 (values above ~1e19): redo in float64
+        # with a block-sized temporary (rare; X itself is never copied)
+        A64 = np.multiply(X, np.sqrt(d)[:, None], dtype=F64)
+        H = blas.dsyrk(1.0, A64.T, trans=0, lower=0)
     # syrk fills the upper triangle (the lower one is zero): H + Hᵀ with the
     # diagonal halved back is the full matrix, exactly.
-    H = np.asarray(H, dtype=F64)
     H += H.T
     H.flat[:: p + 1] *= 0.5
     return H
 
 
+@quiet_overflow
 def hessian(
     X: Any,
     y: FloatArray,
@@ -203,6 +286,7 @@ def hessian(
     return weighted_syrk(X, d), _xt_dot(X, d), float(d.sum())
 
 
+@quiet_overflow
 def value_grad_hessian(
     X: Any,
     y: FloatArray,

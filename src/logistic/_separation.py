@@ -229,7 +229,8 @@ def detect_separation(
         None when the data are not separated (the MLE exists).
     """
     keep = np.ones(y01.shape[0], bool) if sample_weight is None else sample_weight > 0
-    z = np.asarray(X @ np.asarray(coef, dtype=np.float64)).ravel() + intercept
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.asarray(X @ np.asarray(coef, dtype=np.float64)).ravel() + intercept
     if offset is not None:
         z = z + offset
     margins = ((2.0 * y01 - 1.0) * z)[keep]
@@ -285,14 +286,20 @@ def separation_message(
 
 
 def _min_curvature(objective: Any, theta: np.ndarray) -> float | None:
-    """Smallest eigenvalue of the standardized Hessian (None when p is large)."""
+    """Smallest eigenvalue of the standardized Hessian (None when p is large or
+    the Hessian cannot be evaluated or decomposed)."""
     if objective.n_params > 2000:
         return None
     from ._scaling import ScaledObjective
 
     scaled = ScaledObjective(objective)
     H = scaled.hessian(scaled.from_original(theta))
-    return float(np.linalg.eigvalsh(H)[0])
+    if not np.all(np.isfinite(H)):
+        return None  # overflowed (extreme values of X): the LP decides
+    try:
+        return float(np.linalg.eigvalsh(H)[0])
+    except np.linalg.LinAlgError:
+        return None
 
 
 def check_separation(

@@ -34,9 +34,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import SOLVERS
+import scipy.sparse as sp
 
-__all__ = ["choose_solver", "newton_cost_in_passes"]
+from .._exceptions import InvalidParameterError
+from ._base import SOLVERS, get_solver
+
+__all__ = ["choose_solver", "newton_cost_in_passes", "resolve_solver"]
 
 #: Multiply-adds of BLAS per entry of X streamed from memory (see docstring).
 FLOPS_PER_ENTRY = 32.0
@@ -87,3 +90,36 @@ def choose_solver(X: Any, *, penalty: str | None, l1: float) -> str:
     if newton_cost_in_passes(n, p, nnz) <= MAX_NEWTON_PASSES:
         return "newton"
     return "lbfgs"
+
+
+def resolve_solver(
+    solver: str, X: Any, *, penalty: str | None, l1: float, owner: str
+) -> str:
+    """The solver for ``solver`` ("auto" or a registered name), checked against
+    its declared capabilities (Firth, L1, sparse X); ``owner`` names the
+    estimator in messages."""
+    name = choose_solver(X, penalty=penalty, l1=l1) if solver == "auto" else solver
+    caps = get_solver(name).capabilities
+    if penalty == "firth" and not caps.firth:
+        firth = sorted(n for n, c in SOLVERS.items() if c.capabilities.firth)
+        raise InvalidParameterError(
+            f"{owner}(penalty='firth') needs a solver with the firth capability "
+            f"({firth}); got solver={name!r}. Use solver='auto'."
+        )
+    if penalty != "firth" and caps.firth:
+        raise InvalidParameterError(
+            f"solver={name!r} fits Firth's penalized likelihood only; use it with "
+            f"penalty='firth' (got penalty={penalty!r})."
+        )
+    if l1 > 0 and not caps.supports_l1:
+        l1_solvers = sorted(n for n, c in SOLVERS.items() if c.capabilities.supports_l1)
+        raise InvalidParameterError(
+            f"The 'solver' parameter of {owner} is {name!r}, which does not support "
+            f"penalty={penalty!r} (an L1 term); use one of {l1_solvers} or "
+            f"solver='auto'."
+        )
+    if sp.issparse(X) and not caps.supports_sparse:
+        raise InvalidParameterError(
+            f"solver={name!r} does not accept sparse X; use solver='auto'."
+        )
+    return name

@@ -35,7 +35,9 @@ from .._exceptions import (
     NumericalError,
     user_stacklevel,
 )
+from .._scaling import ScaledObjective
 from .._typing import FloatArray
+from ._diagnosis import likely_cause
 
 __all__ = [
     "Capabilities",
@@ -111,6 +113,10 @@ class SolverResult:
 
 SOLVERS: dict[str, type[Solver]] = {}
 
+#: A stall counts as the floating-point floor only while the gradient norm is
+#: within this factor of its measured rounding noise.
+FLOOR_FACTOR = 1000.0
+
 
 def register(cls: type[Solver]) -> type[Solver]:
     """Class decorator adding a solver to the registry under ``cls.name``."""
@@ -185,6 +191,11 @@ class Solver:
     ) -> SolverResult:  # pragma: no cover
         raise NotImplementedError
 
+    @classmethod
+    def default_tol(cls, dtype: Any) -> float:
+        """Default stopping tolerance: what float64 / float32 data can resolve."""
+        return 1e-6 if np.dtype(dtype) == np.float32 else 1e-10
+
     # -- shared helpers -----------------------------------------------------
     def _finish(
         self,
@@ -196,21 +207,33 @@ class Solver:
         history: list[dict[str, float]],
         status: str,
         n_passes: int,
+        objective: Any = None,
     ) -> SolverResult:
+        """The result; ``converged`` only when ``grad_max_norm ≤ tol``, else one
+        :class:`ConvergenceWarning` naming the likely cause and the remedies
+        (:func:`._diagnosis.likely_cause`, from ``objective``)."""
         converged = bool(grad_max_norm <= self.tol)
         if not converged:
+            if objective is None:
+                cause = (
+                    "Remedies: increase max_iter, loosen tol, or add a penalty "
+                    "(alpha > 0) if the data may be separable."
+                )
+            else:
+                cause = likely_cause(
+                    objective,
+                    coef,
+                    solver=self.name,
+                    status=status,
+                    grad_max_norm=grad_max_norm,
+                    l1=self.l1,
+                    stochastic=self.capabilities.stochastic,
+                )
             warnings.warn(
                 f"Solver {self.name!r} did not converge: {status}. After "
                 f"n_iter={n_iter} iterations (max_iter={self.max_iter}) the "
                 f"gradient's max-norm is {grad_max_norm:.3g} > tol={self.tol:g}. "
-                f"Remedies: increase "
-                f"max_iter, loosen tol, add a penalty (alpha > 0) if the data may be "
-                f"separable"
-                + (
-                    "."
-                    if self.name == "newton"
-                    else ", or try solver='newton' (few, exact steps)."
-                ),
+                f"{cause}",
                 ConvergenceWarning,
                 stacklevel=user_stacklevel(),
             )
@@ -265,13 +288,37 @@ class IterativeSolver(Solver):
     (solver coordinates), ``value``, ``grad_max_norm`` (original problem) and
     ``step`` (last step length), and optionally ``stop`` (a status string that
     ends the loop early). ``original(state)`` maps ``theta`` back. The loop also
-    stops (unconverged, warned) when the gradient norm has not reached a new
-    minimum for ``patience`` iterations (option, default 25): the precision
-    floor of floating point, where more iterations cannot help.
+    stops (unconverged, warned) at the precision floor of floating point, where
+    more iterations cannot help: when neither the gradient norm has reached a
+    new minimum nor the objective decreased beyond its rounding noise for
+    ``patience`` iterations (option, default 25) *and* the gradient norm is
+    within ``FLOOR_FACTOR`` of its measured rounding noise
+    (:meth:`_gradient_noise`). Far above that noise the solver is slow, not
+    stuck (e.g. momentum oscillating on an ill-conditioned problem), and it
+    continues until ``max_iter``.
     """
 
     def init_state(self, objective: Any, theta0: FloatArray) -> Any:  # pragma: no cover
         raise NotImplementedError
+
+    @staticmethod
+    def _gradient_noise(objective: Any, theta: FloatArray) -> float:
+        """Rounding noise of the standardized gradient at ``theta``.
+
+        The max-norm of the difference between the gradients at ``theta`` and
+        at ``theta`` moved by a few ulps of X's dtype (two passes over the
+        data): the
+        change of the gradient along so small a step is itself at rounding
+        level, so the difference measures how precisely the gradient can be
+        evaluated there.
+        """
+        scaled = ScaledObjective(objective)
+        sign = np.where(np.arange(theta.size) % 2 == 0, 1.0, -1.0)
+        eps = float(np.finfo(objective.data.dtype).eps)  # X w runs in X's dtype
+        moved = theta * (1.0 + 8.0 * eps * sign)
+        g1 = scaled.scaled_gradient(objective.gradient(theta))
+        g2 = scaled.scaled_gradient(objective.gradient(moved))
+        return float(np.max(np.abs(g1 - g2), initial=0.0))
 
     def step(self, objective: Any, state: Any) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -300,11 +347,16 @@ class IterativeSolver(Solver):
             if n_iter >= self.max_iter:
                 break
             if since_best >= patience:
-                status = (
-                    f"no decrease of the gradient norm in {patience} iterations "
-                    f"(floating-point precision reached)"
-                )
-                break
+                noise = self._gradient_noise(objective, self.original(state))
+                if state.grad_max_norm > FLOOR_FACTOR * noise:
+                    since_best = 0  # slow, not stuck: far above rounding noise
+                else:
+                    status = (
+                        f"no decrease of the gradient norm in {patience} iterations "
+                        f"and it is within {FLOOR_FACTOR:g}× its rounding noise "
+                        f"({noise:.2g}): floating-point precision reached"
+                    )
+                    break
             previous = self.original(state)
             state = self.step(objective, state)
             n_iter += 1
@@ -340,4 +392,5 @@ class IterativeSolver(Solver):
             history=history,
             status=status,
             n_passes=objective.n_evaluations - passes0,
+            objective=objective,
         )

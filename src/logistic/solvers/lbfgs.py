@@ -163,4 +163,5 @@ class LBFGS(Solver):
             history=history,
             status=status,
             n_passes=objective.n_evaluations - passes0,
+            objective=objective,
         )

@@ -1,10 +1,12 @@
 """Newton's method: Cholesky solve of ``H d = -g`` and an Armijo line search.
 
 Fallback (warned once per fit with :class:`NumericalStabilityWarning`): when
-the Hessian is not numerically positive definite, Levenberg damping
-``H + μ I`` with μ increased until Cholesky succeeds; when the step is not a
-descent direction, the steepest-descent direction. Newton is affine
-invariant, so it runs on the original coordinates. It stops when the gradient
+the Hessian is not numerically positive definite, Levenberg–Marquardt damping
+``H + μ diag(H)`` with μ increased until Cholesky succeeds (scale-free: the
+Jacobi-scaled system is damped); when the step is not a descent direction or
+the Hessian is not finite, steepest descent in standardized coordinates.
+Newton is affine invariant, so it runs on the original coordinates. It stops
+when the gradient
 max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
 decrement ``gᵀH⁻¹g`` is recorded per iteration.
 
@@ -107,28 +109,54 @@ class Newton(IterativeSolver):
             self._warned = True
 
     def direction(self, H: FloatArray, g: FloatArray) -> FloatArray:
-        """Newton direction, damped if H is not positive definite."""
-        scale = max(float(np.max(np.abs(np.diag(H)), initial=0.0)), 1e-300)
+        """Newton direction, damped if H is not positive definite.
+
+        The system is solved Jacobi-scaled (``S H S``, ``S = diag(H)^{-1/2}``),
+        so Levenberg damping ``μ I`` of the scaled system is ``μ diag(H)`` of
+        the original one: the damping, like everything else, does not depend
+        on the units of the features.
+        """
+        if not np.all(np.isfinite(H)):
+            self._warn(
+                "Newton: the Hessian is not finite (cause: scale; products of "
+                "values of X beyond ~1e154 overflow float64); using preconditioned "
+                "steepest descent. Remedy: rescale those columns of X."
+            )
+            return self._fallback(g)
+        diag = np.diag(H)
+        s = np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
+        Hs = H * s[:, None]
+        Hs *= s[None, :]
+        gs = g * s
         mu = 0.0
         for _ in range(40):
             try:
                 factor = cho_factor(
-                    H + mu * np.eye(H.shape[0]), lower=True, check_finite=False
+                    Hs + mu * np.eye(H.shape[0]), lower=True, check_finite=False
                 )
-                d = -cho_solve(factor, g, check_finite=False)
+                d = -cho_solve(factor, gs, check_finite=False) * s
                 if np.all(np.isfinite(d)):
                     if mu > 0:
                         self._warn(
                             "Newton: the Hessian is singular or not positive "
                             "definite (collinear columns or separation?); damped "
-                            f"with mu={mu:.3g}."
+                            f"with mu={mu:.3g}·diag(H)."
                         )
                     return d
             except LinAlgError:
                 pass
-            mu = max(1e-10 * scale, 10.0 * mu)
-        self._warn("Newton: Cholesky failed even with damping; using steepest descent.")
-        return -g
+            mu = max(1e-10, 10.0 * mu)
+        self._warn(
+            "Newton: Cholesky failed even with damping; using preconditioned "
+            "steepest descent."
+        )
+        return self._fallback(g)
+
+    def _fallback(self, g: FloatArray) -> FloatArray:
+        """Steepest descent in standardized coordinates: ``-T Tᵀ g`` (a descent
+        direction whatever the units: its slope is ``-‖Tᵀ g‖²``)."""
+        c = self._criterion
+        return -c.to_original(c.scaled_gradient(g))
 
     def step(self, objective: Any, state: _NewtonState) -> _NewtonState:
         g = state.grad
@@ -138,8 +166,12 @@ class Newton(IterativeSolver):
         d = self.direction(H, g)
         slope = float(g @ d)
         if not slope < 0:
-            self._warn("Newton: the step is not a descent direction; using -gradient.")
-            d, slope = -g, -float(g @ g)
+            self._warn(
+                "Newton: the step is not a descent direction; using preconditioned "
+                "steepest descent."
+            )
+            d = self._fallback(g)
+            slope = float(g @ d)
         t = 1.0
         g_l1 = float(np.sum(np.abs(g)))
         noise = 64 * np.finfo(float).eps * max(abs(state.value), 1e-300)

@@ -11,10 +11,14 @@ quadratic upper bound (starting from the power-iteration estimate of the
 Lipschitz constant, :func:`.gradient_descent.lipschitz_constant`; ``L``
 never decreases, which keeps the iteration from cycling at the precision
 floor), momentum ``t_{k+1} = (1 + √(1 + 4t_k²))/2``, and
-O'Donoghue & Candès's gradient restart (momentum reset when
-``(v − θ⁺)ᵀ(θ⁺ − θ) > 0``), which gives linear convergence on strongly convex
-problems. Once the bound's slack is below the floating-point resolution of
-``J`` the test is noise and the step is taken (as in :mod:`.gradient_descent`).
+O'Donoghue & Candès's restarts (momentum reset when
+``(v − θ⁺)ᵀ(θ⁺ − θ) > 0`` or when ``F`` increases beyond its rounding noise),
+which give linear convergence on strongly convex problems. Once the bound's
+slack is below the floating-point resolution of ``J`` the test is noise and
+the step is taken (as in :mod:`.gradient_descent`). In that regime ``F`` can
+no longer tell an overshoot, so the momentum is also reset when the KKT
+residual grows: without it the momentum oscillates along the flattest
+direction and the residual stalls far above its floor.
 
 Why it exists beside ``newton-cd``: it needs only value/gradient passes
 (memory O(n_features), any backend, streaming) where ``newton-cd`` forms a
@@ -109,17 +113,15 @@ class FISTA(IterativeSolver):
         theta, f, g, L = self._prox_step(v, fv, gv, state.L)
         t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * state.t**2))
         value = f + self._penalty(theta)
-        if float((v - theta) @ (theta - state.theta)) > 0 or value > state.value:
+        kkt = kkt_residual(theta, g, self._lam)
+        noise = 64 * np.finfo(float).eps * max(1.0, abs(state.value))
+        flat = abs(value - state.value) <= noise  # J cannot resolve the change
+        if (
+            float((v - theta) @ (theta - state.theta)) > 0
+            or value > state.value + noise
+            or (flat and kkt > state.grad_max_norm)
+        ):
             v_next, t_next = theta, 1.0  # restart the momentum
         else:
             v_next = theta + ((state.t - 1.0) / t_next) * (theta - state.theta)
-        return _FistaState(
-            theta,
-            value,
-            g,
-            kkt_residual(theta, g, self._lam),
-            v_next,
-            t_next,
-            L,
-            step=1.0 / L,
-        )
+        return _FistaState(theta, value, g, kkt, v_next, t_next, L, step=1.0 / L)

@@ -1,0 +1,119 @@
+"""Why a fit stopped short of its tolerance: the likely cause and the remedies.
+
+Convention (owned here): :func:`likely_cause` reads only what a solver already
+has, the objective (its cached column moments, no extra pass over the data),
+the final coefficients on the original scale, the stop status and the
+gradient norm, and returns the two sentences that every
+:class:`ConvergenceWarning` ends with: ``"Likely cause: …. Remedies: …."``.
+Causes are checked in this order:
+
+* **scale**: a column whose values sit far from zero compared with their
+  spread (``|mean| > 1e8 · std``: the information is in the last digits, lost
+  in ``X w``), or whose magnitude is beyond 1e±150 (products over- or
+  underflow);
+* **separation** (unpenalised fits): a standardized coefficient beyond
+  ``SEPARATION_COEF``, i.e. one standard deviation of a feature moves the
+  logit by more than 10 (odds × 22 000): the estimates are running off to
+  infinity;
+* **conditioning**: a stall at the floating-point floor or a failed line
+  search on an otherwise ordinary problem (nearly collinear columns);
+* otherwise **slow convergence** (max_iter reached while still improving).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._scaling import ScaledObjective
+from .._typing import FloatArray
+
+__all__ = ["likely_cause"]
+
+#: |mean| / std above which a column's information is in its last digits.
+OFFSET_RATIO = 1e8
+#: Magnitudes beyond 1e±150 make products of two values over/underflow.
+EXTREME = 1e150
+#: A standardized coefficient this large suggests separation.
+SEPARATION_COEF = 10.0
+
+
+def _columns(idx: np.ndarray, top: int = 5) -> str:
+    cols = ", ".join(str(int(j)) for j in idx[:top])
+    return cols + (", ..." if idx.size > top else "")
+
+
+def _scale_cause(mean: FloatArray, std: FloatArray) -> str | None:
+    varies = std > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.where(varies, np.abs(mean) / np.where(varies, std, 1.0), 0.0)
+    offset = np.flatnonzero(ratio > OFFSET_RATIO)
+    if offset.size:
+        return (
+            f"scale: column(s) {_columns(offset)} of X (0-based) vary only in their "
+            f"last digits (|mean|/std up to {float(ratio.max()):.2g}), so X w loses "
+            f"the variation to rounding. Remedies: subtract a typical value from "
+            f"those columns (centre them) or change their units before fitting"
+        )
+    size = np.maximum(np.abs(mean), std)
+    extreme = np.flatnonzero((size > EXTREME) | ((size > 0) & (size < 1 / EXTREME)))
+    if extreme.size:
+        j = int(extreme[0])
+        return (
+            f"scale: column(s) {_columns(extreme)} of X (0-based) have values of "
+            f"order {float(size[j]):.2g}, where products of two values over- or "
+            f"underflow. Remedies: rescale those columns to ordinary magnitudes "
+            f"(e.g. change their units)"
+        )
+    return None
+
+
+def likely_cause(
+    objective: Any,
+    coef: FloatArray,
+    *,
+    solver: str,
+    status: str,
+    grad_max_norm: float,
+    l1: float,
+    stochastic: bool,
+) -> str:
+    """``"Likely cause: …. Remedies: …."`` for a fit that did not converge."""
+    scaled = ScaledObjective(objective)
+    mean, std = objective.column_moments()
+    cause = _scale_cause(np.asarray(mean), np.asarray(std))
+    if cause is not None:
+        return f"Likely cause: {cause}."
+    theta_s = scaled.from_original(np.asarray(coef, dtype=np.float64))
+    big = np.abs(theta_s[: scaled.n_features])
+    unpenalised = l1 == 0 and objective.l2 == 0
+    if unpenalised and big.size and float(big.max()) > SEPARATION_COEF:
+        j = int(np.argmax(big))
+        return (
+            f"Likely cause: separation: the coefficients grow without bound (column "
+            f"{j} of X has a standardized coefficient of {float(big[j]):.3g}: one "
+            f"standard deviation moves the logit by that much), so the classes are "
+            f"probably (quasi-)separated and the maximum-likelihood estimate does not "
+            f"exist. Remedies: add a penalty (penalty='l2' with alpha > 0 or C) or "
+            f"use penalty='firth'."
+        )
+    if stochastic:
+        return (
+            "Likely cause: stochastic gradients: mini-batch steps reach the optimum "
+            "only to within their noise. Remedies: loosen tol, increase max_iter "
+            "(epochs), or use a full-batch solver ('lbfgs', 'newton')."
+        )
+    if "precision" in status or "line search" in status or "descent" in status:
+        looser = 10.0 ** np.ceil(np.log10(max(grad_max_norm, 1e-300)) + 1)
+        return (
+            f"Likely cause: conditioning: the gradient stopped decreasing at the "
+            f"floating-point resolution of this problem (nearly collinear columns "
+            f"make it ill-conditioned). Remedies: loosen tol to about {looser:.0e}, "
+            f"add a small L2 penalty, or drop redundant columns."
+        )
+    other = "" if solver == "newton" else ", or use solver='newton' (few, exact steps)"
+    return (
+        f"Likely cause: slow convergence (an ill-conditioned problem for solver "
+        f"{solver!r}). Remedies: increase max_iter, loosen tol{other}."
+    )
