@@ -37,6 +37,7 @@ __all__ = [
     "check_feature_names",
     "check_sample_weight",
     "class_weight_vector",
+    "combined_weights",
 ]
 
 
@@ -208,7 +209,8 @@ def _frame_to_array(X: Any) -> Any:
         dtypes = list(X.dtypes)
     except TypeError:  # pragma: no cover - exotic frames
         dtypes = [None] * len(cols)
-    for col, dt in zip(cols, dtypes, strict=False):
+    is_pandas = type(X).__module__.startswith("pandas")
+    for j, (col, dt) in enumerate(zip(cols, dtypes, strict=False)):
         text = str(dt)
         if text in (
             "object",
@@ -220,23 +222,43 @@ def _frame_to_array(X: Any) -> Any:
             "Categorical",
         ):
             try:
-                np.asarray(X[col], dtype=np.float64)
+                if is_pandas:  # missing values are NaN here, reported later
+                    X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
+                else:
+                    np.asarray(X[col], dtype=np.float64)
             except (TypeError, ValueError):
                 raise DataValidationError(
                     f"X column {col!r} is not numeric (dtype {dt}); encode it first "
                     f"(e.g. one-hot) or drop it"
                 ) from None
-    nullable = ("Int64", "Int32", "Float64", "Float32", "boolean")
-    is_pandas = type(X).__module__.startswith("pandas")
+    plain = all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes)
+    if is_pandas and not plain:
+        return _pandas_columns_to_float(X, cols)
     try:
-        if is_pandas and any(str(d) in nullable for d in dtypes):
-            return to_numpy(dtype=np.float64)  # pandas nullable dtypes: NA → error
         return to_numpy()
     except (TypeError, ValueError) as exc:
         raise DataValidationError(
             f"X could not be converted to numbers (missing values in a nullable "
             f"column?): {exc}"
         ) from None
+
+
+def _pandas_columns_to_float(X: Any, cols: list[Any]) -> np.ndarray:
+    """A pandas frame with extension columns (nullable, pyarrow) as float64.
+
+    Missing values (``pd.NA``, ``None``, pyarrow nulls) become NaN, which the
+    finiteness check then reports with the column name and the row.
+    """
+    out = np.empty((X.shape[0], len(cols)), dtype=np.float64)
+    for j, col in enumerate(cols):
+        try:
+            out[:, j] = X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise DataValidationError(
+                f"X column {col!r} could not be converted to numbers "
+                f"(dtype {X.dtypes.iloc[j]}): {exc}"
+            ) from None
+    return out
 
 
 def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
@@ -260,8 +282,32 @@ def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
     raise DataValidationError(f"Input X contains {what}.{where}")
 
 
+def _ragged_row(X: Any) -> tuple[int, int, int] | None:
+    """``(row, its length, the first row's length)`` of the first ragged row."""
+    try:
+        lengths = [len(row) for row in X]
+    except TypeError:
+        return None
+    for i, n in enumerate(lengths):
+        if n != lengths[0]:
+            return i, n, lengths[0]
+    return None
+
+
 def _dense_array(X: Any) -> np.ndarray:
-    X = np.asarray(_frame_to_array(X))
+    try:
+        X = np.asarray(_frame_to_array(X))
+    except ValueError as exc:
+        ragged = _ragged_row(X) if isinstance(X, (list, tuple)) else None
+        if ragged is None:
+            raise DataValidationError(
+                f"X could not be read as an array: {exc}"
+            ) from None
+        i, n, n0 = ragged
+        raise DataValidationError(
+            f"X is ragged: row {i} has {n} value(s) but row 0 has {n0}; every row "
+            f"needs one value per feature"
+        ) from None
     if X.dtype.kind == "c":
         raise DataValidationError("Complex data not supported: X has a complex dtype")
     if X.dtype.kind in "OUSV":
@@ -417,6 +463,40 @@ def class_weight_vector(
     return per_class[y01.astype(np.intp)]
 
 
+def combined_weights(
+    sample_weight: Any, class_weight: Any, classes: np.ndarray, y01: np.ndarray
+) -> np.ndarray | None:
+    """``sample_weight × class_weight`` per sample, validated once combined.
+
+    Each class must keep a positive total weight (a class weighted to zero
+    would leave one class in the data), and the total must be finite.
+    """
+    sw = check_sample_weight(sample_weight, y01)
+    cw = class_weight_vector(class_weight, classes, y01, sw)
+    if cw is None:
+        combined = sw
+    else:
+        combined = cw if sw is None else sw * cw
+        for k in (0, 1):
+            if not combined[y01 == k].sum() > 0:
+                label = classes[k].item() if hasattr(classes[k], "item") else classes[k]
+                source = (
+                    "class_weight" if sw is None else "class_weight × sample_weight"
+                )
+                raise DataValidationError(
+                    f"The 'class_weight' parameter ({class_weight!r}) gives class "
+                    f"{label!r} a total weight of 0 ({source}): the data would then "
+                    f"contain only one class. Give class {label!r} a positive weight."
+                )
+    if combined is not None and not np.isfinite(np.sum(combined)):
+        raise DataValidationError(
+            "sample_weight (times class_weight) sums beyond the float64 range; "
+            "divide the weights by a common factor (only their ratios matter for "
+            "the fit)"
+        )
+    return combined
+
+
 def _label_array(y: Any) -> np.ndarray:
     if y is None:
         raise DataValidationError("requires y to be passed, but the target y is None")
@@ -440,6 +520,13 @@ def _label_array(y: Any) -> np.ndarray:
     return y
 
 
+def _is_missing(v: Any) -> bool:
+    """None, NaN, ``pd.NA`` or ``NaT`` (checked without importing pandas)."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, (float, np.floating)) and bool(np.isnan(v))
+
+
 def check_y_binary(
     y: Any, n_samples: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -454,7 +541,11 @@ def check_y_binary(
         raise DataValidationError("Complex data not supported: y has a complex dtype")
     if y.dtype.kind == "f":
         if np.any(np.isnan(y)):
-            raise DataValidationError("Input y contains NaN.")
+            i = int(np.argmax(np.isnan(y)))
+            raise DataValidationError(
+                f"Input y contains NaN: missing label at row {i} (0-based); drop or "
+                f"label the rows with missing labels"
+            )
         if np.any(np.isinf(y)):
             raise DataValidationError("Input y contains infinity or a value too large.")
         if np.any(y != np.round(y)):
@@ -463,13 +554,17 @@ def check_y_binary(
                 "supported; y must hold two distinct class labels."
             )
     if y.dtype.kind == "O":
+        for i, v in enumerate(y):
+            if _is_missing(v):
+                raise DataValidationError(
+                    f"Input y contains {v!r}: missing label at row {i} (0-based); "
+                    f"drop or label the rows with missing labels"
+                )
         kinds = {isinstance(v, str) for v in y}
         if len(kinds) > 1:
             raise DataValidationError(
                 "Mix of label input types (string and number) in y"
             )
-        if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in y):
-            raise DataValidationError("Input y contains NaN or None.")
     classes, y_idx = np.unique(y, return_inverse=True)
     if len(classes) > 2:
         raise DataValidationError(

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from . import _math
+from . import _kernels, _math
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import (
     InvalidParameterError,
@@ -43,18 +42,17 @@ from ._validation import (
     Interval,
     Options,
     check_feature_names,
-    check_sample_weight,
     check_vector,
     check_X,
     check_y_binary,
-    class_weight_vector,
+    combined_weights,
     feature_names_of,
     is_class_weight,
     is_random_state,
     validate_params,
 )
 from .solvers import SOLVERS, get_solver
-from .solvers._auto import choose_solver
+from .solvers._auto import resolve_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
@@ -75,13 +73,20 @@ def penalty_strengths(
     if penalty is None or penalty == "firth":
         return 0.0, 0.0
     a = 1.0 / (C * weight_sum) if C is not None else float(alpha)
+    if not np.isfinite(a):
+        raise InvalidParameterError(
+            f"C={C!r} is too small: alpha = 1/(C·Σs) = 1/({C!r}·{weight_sum:g}) "
+            f"overflows. Use a larger C (or alpha directly)."
+        )
     ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
     return a * ratio, a * (1.0 - ratio)
 
 
-def default_tol(dtype: np.dtype) -> float:
-    """Default stopping tolerance: what float64 / float32 data can resolve."""
-    return 1e-6 if dtype == np.float32 else 1e-10
+def default_tol(dtype: np.dtype, solver: str | None = None) -> float:
+    """The solver's default stopping tolerance for data of ``dtype``
+    (:meth:`Solver.default_tol`: 1e-10 for float64, 1e-6 for float32, 1e-3 for
+    SGD); without a solver, the full-batch default."""
+    return get_solver(solver or "newton").default_tol(dtype)
 
 
 @dataclass
@@ -143,8 +148,8 @@ class LogisticRegression(EstimatorProtocol):
     tol : float ≥ 0 or None, default=None
         Stop when the gradient's max-norm (KKT residual with an L1 term) in
         standardized coordinates (see :mod:`logistic._scaling`) is ≤ tol.
-        None means 1e-10 for float64 X and 1e-6 for float32 X; the value used
-        is stored in ``tol_``.
+        None means the solver's default: 1e-10 for float64 X and 1e-6 for
+        float32 X, 1e-3 for "sgd"; the value used is stored in ``tol_``.
     max_iter : int ≥ 1, default=1000
     warm_start : bool, default=False
         Start from the previous ``coef_``/``intercept_`` when shapes match.
@@ -190,7 +195,7 @@ class LogisticRegression(EstimatorProtocol):
 
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
-        "alpha": [Interval(numbers.Real, 0, None, "left")],
+        "alpha": [Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
         "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
         "solver": [str],
@@ -268,46 +273,15 @@ class LogisticRegression(EstimatorProtocol):
         names = feature_names_of(X)
         X = check_X(X, estimator=type(self).__name__)
         classes, y01 = check_y_binary(y, X.shape[0])
-        sw = check_sample_weight(sample_weight, y01)
-        cw = class_weight_vector(self.class_weight, classes, y01, sw)
-        if cw is not None:
-            sw = cw if sw is None else sw * cw
+        sw = combined_weights(sample_weight, self.class_weight, classes, y01)
         off = None if offset is None else check_vector(offset, X.shape[0], "offset")
         return _FitData(X, y01, classes, sw, off, names)
 
     def _resolve_solver(self, X: Any, l1: float) -> str:
         """The solver name, checked against its declared capabilities."""
-        if self.solver == "auto":
-            name = choose_solver(X, penalty=self.penalty, l1=l1)
-        else:
-            name = self.solver
-        caps = get_solver(name).capabilities
-        own = type(self).__name__
-        if self.penalty == "firth" and not caps.firth:
-            firth = sorted(n for n, c in SOLVERS.items() if c.capabilities.firth)
-            raise InvalidParameterError(
-                f"{own}(penalty='firth') needs a solver with the firth capability "
-                f"({firth}); got solver={name!r}. Use solver='auto'."
-            )
-        if self.penalty != "firth" and caps.firth:
-            raise InvalidParameterError(
-                f"solver={name!r} fits Firth's penalized likelihood only; use it with "
-                f"penalty='firth' (got penalty={self.penalty!r})."
-            )
-        if l1 > 0 and not caps.supports_l1:
-            l1_solvers = sorted(
-                n for n, c in SOLVERS.items() if c.capabilities.supports_l1
-            )
-            raise InvalidParameterError(
-                f"The 'solver' parameter of {own} is {name!r}, which does not support "
-                f"penalty={self.penalty!r} (an L1 term); use one of {l1_solvers} or "
-                f"solver='auto'."
-            )
-        if sp.issparse(X) and not caps.supports_sparse:
-            raise InvalidParameterError(
-                f"solver={name!r} does not accept sparse X; use solver='auto'."
-            )
-        return name
+        return resolve_solver(
+            self.solver, X, penalty=self.penalty, l1=l1, owner=type(self).__name__
+        )
 
     # -- fitting -----------------------------------------------------------------
     def _build_objective(self, data: _FitData, l2: float) -> LogisticObjective:
@@ -321,6 +295,10 @@ class LogisticRegression(EstimatorProtocol):
             l2=l2,
             fit_intercept=bool(self.fit_intercept),
         )
+
+    def _tol(self, dtype: Any, solver_name: str) -> float:
+        """``tol``, or the solver's default for this dtype when None."""
+        return default_tol(dtype, solver_name) if self.tol is None else float(self.tol)
 
     def _initial_theta(self, n_params: int, n_features: int) -> np.ndarray:
         theta0 = np.zeros(n_params)
@@ -381,7 +359,7 @@ class LogisticRegression(EstimatorProtocol):
         )
         objective = self._build_objective(data, l2)
         solver_name = self._resolve_solver(data.X, l1)
-        tol = default_tol(data.X.dtype) if self.tol is None else float(self.tol)
+        tol = self._tol(data.X.dtype, solver_name)
         result, separation = self._solve(objective, solver_name, tol, l1, data)
         self._store(
             result,
@@ -503,7 +481,11 @@ class LogisticRegression(EstimatorProtocol):
         """Logits ``z = X w + b`` of shape (n_samples,), float64.
 
         ``X w`` is computed in X's dtype (float32 X is not copied); the
-        intercept is added and the result returned in float64.
+        intercept is added and the result returned in float64. Rows whose
+        product overflows are recomputed with exact rescaling, so every finite
+        row gives a finite logit, or a :class:`NumericalError` naming the row
+        when the logit itself exceeds the float64 range
+        (:func:`logistic._kernels.decision_logits`).
         """
         self._check_fitted()
         if _is_dask(X):  # lazy Dask result (issue 7)
@@ -519,8 +501,7 @@ class LogisticRegression(EstimatorProtocol):
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input."
             )
-        z = np.asarray(X @ self.coef_.ravel().astype(X.dtype, copy=False)).reshape(-1)
-        return z.astype(np.float64) + self.intercept_[0]
+        return _kernels.decision_logits(X, self.coef_.ravel(), self.intercept_[0])
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
