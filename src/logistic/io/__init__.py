@@ -85,6 +85,7 @@ __all__ = [
     "save",
     "load",
     "read_model_file",
+    "read_model_bytes",
     "model_to_dict",
     "model_from_dict",
     "atomic_output",
@@ -290,6 +291,18 @@ def read_model_file(
         raise ModelFormatError(
             f"model file {p} grew past the limit of {max_bytes} bytes while being read"
         )
+    return read_model_bytes(raw, p, strict=strict)
+
+
+def read_model_bytes(
+    raw: bytes, path: str = "<bytes>", *, strict: bool = False
+) -> ModelFile:
+    """Validate the bytes of a model file (``path`` only names it in messages).
+
+    The checks of :func:`read_model_file` after reading; the caller bounds
+    the size of ``raw``.
+    """
+    p = path
     if not raw.strip():
         raise ModelFormatError(f"model file {p} is empty")
     doc = _parse_document(raw, p)

@@ -104,9 +104,20 @@ def _label(value: Any, path: str) -> dict[str, Any] | None:
                 f"must be a string, number or boolean, got {value[key]!r:.60}",
             )
         out[key] = value[key]
+    kinds = {_kind(out["negative"]), _kind(out["positive"])}
+    if len(kinds) != 1:
+        raise _bad(
+            path,
+            "encoding.label",
+            "must hold two values of one type (both strings, numbers or booleans)",
+        )
     if _label_text(out["negative"]) == _label_text(out["positive"]):
         raise _bad(path, "encoding.label", "has the same negative and positive value")
     return out
+
+
+def _kind(v: Any) -> str:
+    return "bool" if isinstance(v, bool) else "str" if isinstance(v, str) else "num"
 
 
 def _label_text(v: Any) -> str:

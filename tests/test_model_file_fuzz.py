@@ -1,0 +1,312 @@
+"""Model-file mutation fuzzer: whatever a file holds, load() is safe and precise.
+
+RELIABILITY rows P01, P04 and P06. Three valid files (a formula model in the
+current format, the committed format-1.0 formula file, an automatic-columns
+model) are mutated at every JSON path: the field deleted, its value swapped
+for each of a set of values of other types, its strings replaced by code
+payloads; then bit flips, truncations and the formula injections. After every
+mutation the checksum is recomputed, so the schema check (not only the
+checksum) must stop the file. Each mutated file must either raise
+:class:`ModelFormatError` (or a subclass) or load into a model that is
+consistent: its coefficients fit its features, and applying its encoding to
+the training data gives a matrix of that width (or a data error, when the
+mutation renamed a column or a level). Nothing else may be raised, and no
+payload may run: each would create the sentinel file, which must not exist.
+
+Loops are seeded and exhaustive over paths; the module runs in a few seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import data_path, run_cli
+from logistic import DataValidationError, ModelFormatError, VersionMismatchWarning
+from logistic import io as lio
+from logistic.tabular import apply_design, read_data
+
+FIXTURE = Path(__file__).parent / "fixtures" / "ucla_formula_format1.json"
+FORMULA = "admit ~ center(gre) + scale(gpa) + I(gpa ** 2) + np.log(gre) + C(rank) * gpa"
+
+Path_ = tuple[Any, ...]
+
+
+def _paths(node: Any, prefix: Path_ = ()) -> Iterator[Path_]:
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*prefix, i))
+
+
+def _get(doc: Any, path: Path_) -> Any:
+    for key in path:
+        doc = doc[key]
+    return doc
+
+
+def _swaps(sentinel: Path) -> list[Any]:
+    code = f'{{__import__("os").system("touch {sentinel}")}}'
+    return [
+        None,
+        True,
+        0,
+        -1,
+        2.5,
+        10**30,
+        "",
+        "x",
+        code,
+        f"open({str(sentinel)!r}, 'w')",
+        [],
+        [1, "a"],
+        {},
+        {"op": "column", "name": "gre"},
+    ]
+
+
+def _mutations(doc: dict, sentinel: Path) -> Iterator[tuple[str, dict]]:
+    """(label, mutated copy) for every path: delete, swap types, inject code."""
+    text = json.dumps(doc)
+    for path in _paths(doc):
+        if not path or path[0] == "checksum":
+            continue
+        parent, key = path[:-1], path[-1]
+        mutated = json.loads(text)
+        container = _get(mutated, parent)
+        del container[key]
+        yield f"delete {path}", mutated
+        for value in _swaps(sentinel):
+            mutated = json.loads(text)
+            _get(mutated, parent)[key] = value
+            yield f"{path} = {value!r:.40}", mutated
+
+
+def _sealed(doc: dict) -> bytes:
+    """The document with a recomputed checksum, as the bytes of a file."""
+    doc["checksum"] = {
+        "algorithm": "sha256",
+        "value": hashlib.sha256(lio._canonical(doc)).hexdigest(),
+    }
+    return json.dumps(doc).encode()
+
+
+class Checker:
+    """Loads a file and checks the outcome; counts what happened."""
+
+    def __init__(self, directory: Path, raw: Any) -> None:
+        self.directory = directory
+        self.raw = raw
+        self.counts = {"refused": 0, "loaded": 0, "data error": 0}
+        self._widths: dict[str, int | None] = {}  # encoding text -> X width
+
+    def check_bytes(self, raw: bytes, label: str) -> None:
+        try:
+            mf = lio.read_model_bytes(raw, "fuzz.json")
+        except ModelFormatError:
+            self.counts["refused"] += 1
+            return
+        except Exception as exc:  # noqa: BLE001 - the point of the test
+            pytest.fail(f"{label}: {type(exc).__name__}: {exc}")
+        self.counts["loaded"] += 1
+        self._consistent(mf, label)
+
+    def check_doc(self, doc: dict, label: str) -> None:
+        try:
+            raw = _sealed(doc)
+        except ValueError:  # a NaN or a huge int that JSON text cannot hold
+            return
+        self.check_bytes(raw, label)
+
+    def _consistent(self, mf: Any, label: str) -> None:
+        model = mf.model
+        n = model.n_features_in_
+        assert model.coef_.shape == (1, n), label
+        assert np.all(np.isfinite(model.coef_)), label
+        assert len(model.classes_) == 2 and model.classes_[0] != model.classes_[1]
+        if mf.encoding is None:
+            return
+        assert len(mf.encoding["feature_names"]) == n, label
+        key = json.dumps(mf.encoding, sort_keys=True)
+        if key not in self._widths:  # apply each distinct encoding once
+            self._widths[key] = self._apply(mf, label)
+        if self._widths[key] is None:
+            self.counts["data error"] += 1
+        else:
+            assert self._widths[key] == n, label
+
+    def _apply(self, mf: Any, label: str) -> int | None:
+        try:
+            target = mf.encoding["label"] is not None
+            design = apply_design(self.raw, mf.encoding, with_target=target)
+        except DataValidationError:
+            return None
+        except Exception as exc:  # noqa: BLE001
+            pytest.fail(f"{label}: apply_design raised {type(exc).__name__}: {exc}")
+        named = hasattr(mf.model, "feature_names_in_")
+        with np.errstate(all="ignore"):
+            z = mf.model.decision_function(design.frame() if named else design.X)
+        assert z.shape == (self.raw.n_rows,), label
+        return design.X.shape[1]
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return read_data(data_path("ucla-admissions", "binary.csv"))
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory) -> dict[str, dict]:
+    from logistic.cli.app import main
+
+    directory = tmp_path_factory.mktemp("fuzz-models")
+    data = data_path("ucla-admissions", "binary.csv")
+    docs = {}
+    for name, args in {
+        "formula": ["--formula", FORMULA],
+        "columns": ["-t", "admit"],
+    }.items():
+        out = directory / f"{name}.json"
+        assert main(["fit", str(data), *args, "-o", str(out)]) == 0
+        docs[name] = json.loads(out.read_text())
+    docs["format 1.0"] = json.loads(FIXTURE.read_text())
+    return docs
+
+
+@pytest.fixture
+def checker(tmp_path, raw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VersionMismatchWarning)
+        yield Checker(tmp_path, raw)
+    assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize("name", ["formula", "format 1.0", "columns"])
+def test_every_path_deleted_or_swapped(models, checker, tmp_path, name):
+    doc = models[name]
+    sentinel = tmp_path / "PWNED"
+    n = 0
+    for label, mutated in _mutations(doc, sentinel):
+        checker.check_doc(mutated, label)
+        n += 1
+    assert n > 300 and checker.counts["refused"] > n // 2
+    assert not sentinel.exists()
+
+
+@pytest.mark.parametrize("name", ["formula", "format 1.0"])
+def test_bit_flips_with_recomputed_checksum(models, checker, name):
+    # flip bits in the JSON text; when it still parses, recompute the checksum
+    text = json.dumps(models[name]).encode()
+    rng = np.random.default_rng(10)
+    for pos, bit in zip(
+        rng.integers(0, len(text), size=600), rng.integers(0, 7, size=600), strict=True
+    ):
+        flipped = bytearray(text)
+        flipped[pos] ^= 1 << int(bit)
+        try:
+            doc = json.loads(bytes(flipped).decode("utf-8"))
+        except ValueError:
+            checker.check_bytes(bytes(flipped), f"flip {pos}:{bit}")
+            continue
+        if isinstance(doc, dict):
+            checker.check_doc(doc, f"flip {pos}:{bit}")
+
+
+def test_truncations_at_every_offset_step(models, checker):
+    raw = json.dumps(models["formula"], indent=2).encode()
+    q = checker.directory / "t.json"
+    for cut in range(0, len(raw), max(1, len(raw) // 400)):
+        checker.check_bytes(raw[:cut], f"cut at {cut}")
+    for cut in range(1, len(raw), max(1, len(raw) // 20)):  # through the file path
+        q.write_bytes(raw[:cut])
+        with pytest.raises(ModelFormatError):
+            lio.read_model_file(q)
+    assert checker.counts["loaded"] == 0
+
+
+def _formula_injections(sentinel: Path) -> Iterator[tuple[str, str]]:
+    s = str(sentinel)
+    chars = "+".join(f"chr({ord(c)})" for c in s)
+    for code in (
+        f'__import__("os").system("touch {s}")',
+        f"__import__(chr(111)+chr(115)).system(chr(116)+chr(111)+chr(117)+{chars})",
+        f"open({chars},chr(119))",
+        "().__class__.__base__.__subclasses__()",
+        "np.load(x, allow_pickle=True)",
+        "getattr(np, chr(101) + chr(118))(gre)",
+        "lambda: 0",
+        "[x for x in gre]",
+        "gre if gpa else rank",
+        "np.log(gre).__class__",
+        "C(rank)[0]",
+    ):
+        yield "block", "{" + code + "}"
+        yield "bare", code
+        yield "inside I", f"I({code})"
+        yield "inside center", f"center({code})"
+
+
+def test_formula_injections_in_every_form(models, checker, tmp_path):
+    sentinel = tmp_path / "PWNED"
+    legacy, current = models["format 1.0"], models["formula"]
+    for where, code in _formula_injections(sentinel):
+        doc = json.loads(json.dumps(legacy))
+        doc["encoding"]["rhs"] += " + " + code
+        checker.check_doc(doc, f"rhs {where}: {code}")
+        for factor in current["encoding"]["factors"]:
+            doc = json.loads(json.dumps(current))
+            doc["encoding"]["factors"][factor] = {"kind": "numeric", "expr": code}
+            checker.check_doc(doc, f"{factor} expr {where}: {code}")
+            doc["encoding"]["factors"][factor] = {"kind": "python", "code": code}
+            checker.check_doc(doc, f"{factor} kind {where}: {code}")
+    assert checker.counts["loaded"] == 0
+    assert not sentinel.exists()
+
+
+def test_labels_and_names_are_data_never_code(models, checker, tmp_path):
+    # a payload used only as a name (factor, column, level, feature) is inert:
+    # the file loads or is refused, and the payload never runs
+    sentinel = tmp_path / "PWNED"
+    code = f'{{__import__("os").system("touch {sentinel}")}}'
+    doc = json.loads(json.dumps(models["formula"]))
+    enc = doc["encoding"]
+    enc["factors"][code] = enc["factors"].pop("C(rank)")
+    for block in enc["terms"]:
+        for item in block:
+            if item["factor"] == "C(rank)":
+                item["factor"] = code
+    renamed = [n.replace("C(rank)", code) for n in enc["feature_names"]]
+    enc["feature_names"] = doc["model"]["feature_names"] = renamed
+    checker.check_doc(doc, "payload as a factor name")
+    assert checker.counts["loaded"] == 1 and checker.counts["data error"] == 0
+    assert not sentinel.exists()
+
+
+def test_cli_on_mutated_files_never_crashes(models, workdir, capsys):
+    # a sample of the mutations through `logistic predict`: 0 or 65, never 1
+    data = shutil.copy(data_path("ucla-admissions", "binary.csv"), workdir / "d.csv")
+    rng = np.random.default_rng(3)
+    mutations = list(_mutations(models["formula"], workdir / "PWNED"))
+    for i in rng.choice(len(mutations), size=40, replace=False):
+        label, doc = mutations[int(i)]
+        try:
+            (workdir / "m.json").write_bytes(_sealed(doc))
+        except ValueError:
+            continue
+        code, _, err = run_cli(
+            capsys, ["predict", "m.json", data, "-o", "p.csv", "--force"]
+        )
+        assert code in (0, 65), f"{label}: {err}"
+        assert "Traceback" not in err and "internal error" not in err, label
+    assert not (workdir / "PWNED").exists()
