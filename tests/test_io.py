@@ -652,6 +652,35 @@ def test_committed_format1_file_still_loads():
     assert np.sqrt(mf.covariance[0, 0]) == pytest.approx(1.139951, abs=5e-7)
 
 
+FIXTURE_1_1 = Path(__file__).parent / "fixtures" / "ucla_formula_format1_1.json"
+
+
+def test_committed_format1_1_file_loads_and_rebuilds_the_design():
+    # written by `logistic fit tests/data/ucla-admissions/binary.csv --formula
+    # "admit ~ gre + gpa + C(rank)" -o tests/fixtures/ucla_formula_format1_1.json`
+    # (format 1.1: the formula stored as factors and terms)
+    from conftest import data_path
+    from logistic.tabular import apply_design, read_data
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VersionMismatchWarning)
+        new, old = lio.read_model_file(FIXTURE_1_1), lio.read_model_file(FIXTURE)
+    assert (
+        new.format_version == "1.1"
+        and "rhs" not in json.loads(FIXTURE_1_1.read_text())["encoding"]
+    )
+    assert new.encoding["factors"] == old.encoding["factors"]
+    assert new.encoding["terms"] == old.encoding["terms"]
+    r = [0.002264, 0.804038, -0.675443, -1.340204, -1.551464]
+    assert np.allclose(new.model.coef_.ravel(), r, atol=5e-7, rtol=0)
+    raw = read_data(data_path("ucla-admissions", "binary.csv"))
+    design = apply_design(raw, new.encoding, with_target=True)
+    X = design.frame()
+    assert np.allclose(
+        new.model.predict_proba(X), old.model.predict_proba(X), rtol=1e-6, atol=0
+    )
+
+
 @pytest.mark.slow
 def test_sigkill_during_repeated_saves_never_leaves_a_partial_file(tmp_path):
     # C20/P03: a process saving in a loop is killed at random moments; the target

@@ -149,9 +149,14 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
             "C(column), I(...), center(...), scale(...), "
             f"{', '.join(sorted(FUNCTIONS))}"
         )
+    what = (
+        f"operator {type(node.op).__name__} is"
+        if isinstance(node, (ast.BinOp, ast.UnaryOp))
+        else f"{type(node).__name__.lower()} expressions are"
+    )
     raise TermError(
-        f"{text!r}: {type(node).__name__.lower()} expressions are not allowed in "
-        "formulas (only column names, numbers, + - * / ** and the allowed functions)"
+        f"{text!r}: {what} not allowed in formulas (only column names, numbers, "
+        "+ - * / ** and the allowed functions)"
     )
 
 
