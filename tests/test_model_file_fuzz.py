@@ -28,10 +28,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import data_path, run_cli
 from logistic import DataValidationError, ModelFormatError, VersionMismatchWarning
 from logistic import io as lio
+from logistic.io._terms import TermError, check_factors, parse_factor
 from logistic.tabular import apply_design, read_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ucla_formula_format1.json"
@@ -310,3 +313,21 @@ def test_cli_on_mutated_files_never_crashes(models, workdir, capsys):
         assert code in (0, 65), f"{label}: {err}"
         assert "Traceback" not in err and "internal error" not in err, label
     assert not (workdir / "PWNED").exists()
+
+
+_FORMULA_CHARS = "abxyzCIn.plogcentrsq()[]{}:+-*/%@~^&|!<>=,'\"`\\ 0123456789e_"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_FORMULA_CHARS, max_size=40))
+def test_factor_parser_accepts_only_the_grammar(text):
+    # random text: parsed into a tree of the grammar, or TermError; never run
+    try:
+        spec = parse_factor(text)
+    except TermError:
+        return
+    if spec["kind"] == "categorical":
+        assert text.strip().startswith("C(") and spec["column"].isidentifier()
+        return
+    ops = json.dumps(spec["expr"])
+    assert "source" in ops or check_factors({"f": spec}, "<fuzz>") is None

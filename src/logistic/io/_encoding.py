@@ -143,7 +143,7 @@ def _columns(value: Any, path: str) -> tuple[list[dict[str, Any]], list[str]]:
             specs.append({"name": name, "kind": "numeric"})
             names.append(name)
         elif kind == "categorical":
-            levels = spec.get("levels")
+            levels: Any = spec.get("levels")
             check_levels(levels, path, f"{where}.levels")
             if not all(isinstance(v, str) for v in levels):
                 raise _bad(path, f"{where}.levels", "must hold strings")
@@ -182,6 +182,8 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
             path, "encoding.intercept", f"must be true or false, got {intercept!r:.40}"
         )
     out["intercept"] = intercept
+    factors: Any
+    terms: Any
     if "terms" in enc or "factors" in enc:
         factors, terms = enc.get("factors"), enc.get("terms")
     elif all(k in enc for k in _LEGACY_FORMULA):
@@ -190,7 +192,7 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
         raise _bad(path, "encoding.terms", "is missing (the formula's terms)")
     check_factors(factors, path)
     check_terms(terms, factors, path)
-    used = set()
+    used: set[str] = set()
     for spec in factors.values():
         used |= (
             {spec["column"]}
@@ -276,7 +278,7 @@ def _split(text: str, sep: str) -> list[str]:
 
 def _fill_state(node: dict[str, Any], states: dict[str, Any]) -> dict[str, Any]:
     """The tree with formulaic's stored ``center``/``scale`` state in place."""
-    out = {
+    out: dict[str, Any] = {
         k: (_fill_state(v, states) if isinstance(v, dict) else v)
         for k, v in node.items()
     }

@@ -233,9 +233,7 @@ def _classes_from_dict(d: Any, path: str) -> np.ndarray:
     return classes
 
 
-def _params_from_json(
-    params: Any, path: str, strict: bool, cls: type
-) -> dict[str, Any]:
+def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
     from .._exceptions import InvalidParameterError
     from .._validation import validate_params
     from ..solvers import SOLVERS

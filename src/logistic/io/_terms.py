@@ -118,9 +118,10 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
     if isinstance(node, ast.Name):
         return {"op": "column", "name": node.id}
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        value = float(node.value)
-        if not math.isfinite(value):
-            raise TermError(f"{text!r}: number {node.value!r} is not finite")
+        if not _finite_number(node.value):
+            raise TermError(
+                f"{text!r}: number {node.value!r:.40} is not a finite float"
+            )
         return {"op": "number", "value": node.value}
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         arg = _convert(node.operand, text, depth + 1)

@@ -237,7 +237,8 @@ def apply_formula(
     """Design matrix of new data from the stored factors and terms."""
     from ..io._terms import check_factors, check_terms
 
-    factors, terms = encoding.get("factors"), encoding.get("terms")
+    factors: Any = encoding.get("factors")
+    terms: Any = encoding.get("terms")
     check_factors(factors, "<encoding>")
     check_terms(terms, factors, "<encoding>")
     X, made = build_design(frame, factors, terms, path)
