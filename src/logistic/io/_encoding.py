@@ -70,15 +70,15 @@ def _scalar(value: Any) -> bool:
 def _name(value: Any, path: str, field: str, *, optional: bool = False) -> Any:
     if value is None and optional:
         return None
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
         expected = "a column name or null" if optional else "a column name"
         raise _bad(path, field, f"must be {expected}, got {value!r:.60}")
     return value
 
 
 def _names(value: Any, path: str, field: str, n: int | None = None) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _bad(path, field, "must be a list of strings")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _bad(path, field, "must be a list of non-empty strings")
     if n is not None and len(value) != n:
         raise _bad(path, field, f"must list {n} names, got {len(value)}")
     return list(value)
