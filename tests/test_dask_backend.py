@@ -322,3 +322,125 @@ def test_checkpoint_resume_on_dask_is_bitwise(client, parquet_dir, tmp_path):
     )
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     assert resumed.n_iter_[0] == full.n_iter_[0]
+
+
+# -- rows in messages are global (issue 10, item 9) ----------------------------------
+def test_nonfinite_value_is_reported_at_its_global_row(client):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((25_000, 3))
+    y = (rng.random(25_000) < 0.5).astype(np.int64)
+    X[20_005, 1] = np.nan
+    Xd, yd = da.from_array(X, chunks=(5000, 3)), da.from_array(y, chunks=5000)
+    with pytest.raises(DataValidationError) as info:
+        Dask(Xd, yd, client=client)
+    assert str(info.value) == (
+        "partition 4: X has a non-finite value (nan) at row 20005 (0-based, "
+        "global; row 5 of partition 4), column 1; drop or impute it first"
+    )
+    assert info.value.partition == 4
+
+
+def test_global_rows_in_dataframes_with_empty_partitions(client, data):
+    """Unknown partition sizes (after a filter), an empty partition before the
+    bad row, a pandas NA in a nullable column and named columns."""
+    X, y = data
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(P)]).assign(label=y)
+    df["x3"] = df["x3"].astype("Float64")
+    df.loc[3100, "x3"] = pd.NA
+    ddf = dd.from_pandas(df.assign(row=np.arange(N)), npartitions=4)
+    filtered = ddf[(ddf.row < 1000) | (ddf.row >= 2000)].drop(columns=["row"])
+    with pytest.raises(
+        DataValidationError,
+        match=r"partition 3: X has a non-finite value \(nan\) at row 2100 \(0-based, "
+        r"global; row 100 of partition 3\), column 'x3'",
+    ):
+        Dask(filtered, target="label", client=client)
+
+
+def test_weights_and_labels_are_reported_at_their_global_rows(client, data):
+    X, y = data
+    Xd = da.from_array(X, chunks=(1000, P))
+    w = np.ones(N)
+    w[2999] = -1.0
+    with pytest.raises(
+        DataValidationError,
+        match=r"partition 2: sample_weight has a negative value \(-1\.0\) at row "
+        r"2999 \(0-based, global; row 999 of partition 2\); weights must be >= 0",
+    ):
+        Dask(
+            Xd,
+            da.from_array(y, chunks=1000),
+            da.from_array(w, chunks=1000),
+            client=client,
+        )
+    labels = pd.Series(y, dtype="boolean")
+    labels[1234] = pd.NA
+    with pytest.raises(
+        DataValidationError,
+        match=r"partition 1: y has a missing label \(<NA>\) at row 1234 \(0-based, "
+        r"global; row 234 of partition 1\)",
+    ):
+        Dask(
+            dd.from_pandas(pd.DataFrame(X), npartitions=4),
+            dd.from_pandas(labels, npartitions=4),
+            client=client,
+        )
+
+
+def test_missing_value_in_a_parquet_file_names_file_and_global_row(
+    client, parquet_dir, tmp_path
+):
+    """part-1 is empty and part-0 holds 1500 rows: row 7 of part-2 is row 1507."""
+    bad = tmp_path / "nulls"
+    bad.mkdir()
+    for f in sorted(parquet_dir.iterdir()):
+        table = pq.read_table(f)
+        if f.name == "part-2.parquet":
+            x3 = table.column("x3").to_pylist()
+            x3[7] = None
+            table = table.set_column(3, "x3", pa.array(x3, pa.float64()))
+        pq.write_table(table, bad / f.name)
+    with pytest.raises(DataValidationError) as info:
+        Dask.from_parquet(bad, target="label", client=client)
+    assert str(info.value) == (
+        f"partition 2 ({bad / 'part-2.parquet'}): column 'x3' has a missing value "
+        "at row 1507 (0-based, global; row 7 of partition 2); drop or impute "
+        "missing values first"
+    )
+    assert info.value.path == str(bad / "part-2.parquet")
+
+
+def test_global_rows_without_a_distributed_client(monkeypatch, data):
+    """Dask's threaded scheduler (no distributed client): same messages."""
+    X, y = data
+    X = X.copy()
+    X[3333, 0] = np.inf
+    monkeypatch.setattr(Dask, "_client", lambda self: None)
+    with pytest.raises(
+        DataValidationError,
+        match=r"partition 3: X has a non-finite value \(inf\) at row 3333",
+    ):
+        Dask(da.from_array(X, chunks=(1000, P)), da.from_array(y, chunks=1000))
+
+
+def test_fifo_among_parquet_files_is_refused_not_waited_on(
+    client, parquet_dir, tmp_path
+):
+    """A FIFO named like a data file would block its task's open() forever."""
+    fifo_dir = tmp_path / "fifo"
+    fifo_dir.mkdir()
+    for f in sorted(parquet_dir.iterdir()):
+        (fifo_dir / f.name).write_bytes(f.read_bytes())
+    (fifo_dir / "part-3.parquet").unlink()
+    os.mkfifo(fifo_dir / "part-3.parquet")
+    t0 = time.perf_counter()
+    with pytest.raises(
+        DataValidationError, match=r"partition 3 \(.*part-3\.parquet\) failed: .*FIFO"
+    ):
+        Dask.from_parquet(fifo_dir, target="label", client=client, timeout=60)
+    assert time.perf_counter() - t0 < 30
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "part-0.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DataValidationError, match=r"cannot read .*part-0\.parquet"):
+        Dask.from_parquet(first, target="label", client=client)

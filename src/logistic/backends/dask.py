@@ -25,8 +25,15 @@ Conventions (owned here)
   their lineage (data must be *loaded by tasks*, e.g. ``dd.read_parquet`` or
   :meth:`Dask.from_parquet`, never ``client.scatter``-ed). A partition whose
   task fails (corrupt file, a worker killed repeatedly) fails the fit with an
-  error naming the partition (and its file when known); nothing hangs when a
-  ``timeout`` is set; empty partitions contribute zero.
+  error naming the partition (and its file when known); empty partitions
+  contribute zero.
+* **Faults end in errors, never in a wait without end.** A lost scheduler, a
+  cluster without a worker able to run tasks, an evaluation past ``timeout``
+  and a partition that keeps killing its worker each raise a named error
+  (:mod:`logistic.backends._dask_faults`).
+* **Rows are global.** A worker reports a bad value at a row of its own
+  partition; the scan adds the row counts of the partitions before it, so
+  messages give the row in the whole collection (and within the partition).
 """
 
 from __future__ import annotations
@@ -41,15 +48,29 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
+from .._files import open_regular
 from .._typing import Block
+from ._dask_faults import (
+    ClusterRun,
+    DaskClusterError,
+    EvaluationTimeoutError,
+    PartitionError,
+    SchedulerLostError,
+    WorkerMemoryError,
+)
+from ._dask_tasks import (
+    PartitionRowError,
+    partition_reduce,
+    partition_scan,
+    proba_block,
+    read_parquet_part,
+)
 from ._reduce import tree_sum
 from ._sources import (
     _READ_ERRORS,
     PARQUET_SUFFIXES,
-    _batch_to_chunk,
-    _check_finite,
     _ColumnSpec,
-    _label_bytes,
+    _reader_error,
     chunk_rows_for,
     natural_key,
 )
@@ -57,6 +78,11 @@ from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
     "Dask",
+    "DaskClusterError",
+    "EvaluationTimeoutError",
+    "PartitionError",
+    "SchedulerLostError",
+    "WorkerMemoryError",
     "connect",
     "decision_function",
     "is_dask_collection",
@@ -71,135 +97,6 @@ def is_dask_collection(x: Any) -> bool:
     return type(x).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(
         x, "__dask_graph__"
     )
-
-
-# -- functions run on the workers (module level: picklable) ---------------------
-def _as_numpy(v: Any, dtype: Any) -> np.ndarray | None:
-    """A C-contiguous, *aligned* array (copied only when needed).
-
-    Arrays deserialized from the network may start at any byte address; numpy
-    then skips BLAS (and changes its summation blocking), which would make a
-    partition's partial sums depend on where its bytes landed. Aligning keeps
-    them bitwise reproducible.
-    """
-    if v is None:
-        return None
-    if hasattr(v, "to_numpy"):
-        v = v.to_numpy()
-    return np.require(v, dtype=dtype, requirements=["C", "A"])
-
-
-def _partition_arrays(
-    index: int, dtype: Any, X: Any, y: Any, w: Any, o: Any, target: str | None
-) -> tuple[Any, ...]:
-    if target is not None:  # one DataFrame holding features and target
-        y, X = X[target], X.drop(columns=[target])
-    X = _as_numpy(X, dtype)
-    y = np.require(y.to_numpy() if hasattr(y, "to_numpy") else y, requirements=["A"])
-    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
-        raise DataValidationError(
-            f"partition {index}: X has shape {X.shape} but y has shape {y.shape}; "
-            f"X and y must be partitioned alike (same row chunks / divisions)"
-        )
-    w, o = _as_numpy(w, dtype), _as_numpy(o, dtype)
-    for name, v in (("sample_weight", w), ("offset", o)):
-        if v is not None and v.shape != y.shape:
-            raise DataValidationError(
-                f"partition {index}: {name} has {v.shape[0]} rows, y has {y.shape[0]}"
-            )
-    return X, y, w, o
-
-
-def _partition_scan(
-    index: int,
-    dtype: Any,
-    target: str | None,
-    X: Any,
-    y: Any,
-    w: Any = None,
-    o: Any = None,
-) -> dict[str, Any]:
-    """Rows, labels, weight total, finiteness and a content digest of one partition."""
-    X, y, w, o = _partition_arrays(index, dtype, X, y, w, o, target)
-    where = f"partition {index}"
-    _check_finite(X, where, 0, "X", None)
-    for name, v in (("sample_weight", w), ("offset", o)):
-        if v is not None:
-            _check_finite(v[:, None], where, 0, name, None)
-    if w is not None and np.any(w < 0):
-        raise DataValidationError(f"{where}: negative sample_weight")
-    h = hashlib.blake2b(digest_size=16)
-    for v in (X, y, w, o):
-        h.update(
-            b"-"
-            if v is None
-            else _label_bytes(v)
-            if v is y
-            else np.ascontiguousarray(v).tobytes()
-        )
-    return {
-        "index": index,
-        "n": int(X.shape[0]),
-        "p": int(X.shape[1]),
-        "labels": np.unique(y).tolist(),
-        "weight": float(X.shape[0])
-        if w is None
-        else float(np.sum(w, dtype=np.float64)),
-        "digest": h.hexdigest(),
-    }
-
-
-def _partition_reduce(
-    fn: Callable[[Block], T],
-    index: int,
-    dtype: Any,
-    target: str | None,
-    positive: Any,
-    chunk_rows: int,
-    X: Any,
-    y: Any,
-    w: Any = None,
-    o: Any = None,
-) -> tuple[int, int, T]:
-    """``(index, n_rows, Σ fn(block))`` over the partition's row blocks, in order."""
-    X, y, w, o = _partition_arrays(index, dtype, X, y, w, o, target)
-    y01 = (y == positive).astype(X.dtype)
-    n = X.shape[0]
-    parts = []
-    for s in range(0, max(n, 1), chunk_rows):
-        sl = slice(s, min(s + chunk_rows, n))
-        parts.append(
-            fn(
-                Block(
-                    X[sl],
-                    y01[sl],
-                    None if w is None else w[sl],
-                    None if o is None else o[sl],
-                )
-            )
-        )
-    return index, n, tree_sum(parts)
-
-
-def _read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
-    """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file."""
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path, columns=spec.columns, use_threads=False)
-    except _READ_ERRORS as exc:
-        raise DataValidationError(
-            f"cannot read {path}: {type(exc).__name__}: {exc}. The file is corrupt, "
-            f"truncated or not in the expected format; fix or remove it and refit."
-        ) from None
-    spec.check(table.column_names, path)
-    return _batch_to_chunk(table, spec, path, 0, dtype)[1:]
-
-
-def _proba_block(z: np.ndarray) -> np.ndarray:
-    from .._math import sigmoid
-
-    return np.column_stack([sigmoid(-z), sigmoid(z)])
 
 
 def _nbytes(x: Any) -> int:
@@ -232,14 +129,35 @@ class Dask:
         Load the partitions once and keep them in cluster memory (lost
         partitions are recomputed from lineage). False re-reads them each pass.
     timeout : float or None
-        Seconds one evaluation may take before a ``TimeoutError``.
+        Seconds one evaluation may take before an ``EvaluationTimeoutError``
+        (a ``TimeoutError``); None: no limit.
+    cluster_timeout : float or None
+        Seconds the scheduler may go unanswered, or the cluster may have no
+        worker able to run tasks (none connected, all paused at their memory
+        limit), while an evaluation waits, before the fit fails with
+        ``SchedulerLostError`` / ``WorkerMemoryError`` / ``DaskClusterError``.
+        A closed connection to the scheduler fails the fit at once. None: no
+        limit (raise it for clusters that take long to start workers).
     retries : int
         Times a failed partition task is retried (transient storage errors)
         before the fit fails naming it; a lost worker's tasks are rescheduled
         anyway.
+    part_names : sequence of str or None
+        Where each partition comes from (e.g. its file), named in messages.
     progress : callable or None
         Called after every pass with ``pass``, ``rows``, ``seconds``,
         ``rows_per_s``, ``bytes_to_client``.
+    feature_names : sequence of str or None
+        Column names (default: a DataFrame's columns), named in messages.
+
+    Raises
+    ------
+    PartitionError
+        A partition's task failed, or its data hold a bad value (the message
+        names the partition, its file and the global row).
+    SchedulerLostError, EvaluationTimeoutError, WorkerMemoryError, DaskClusterError
+        The cluster could not finish an evaluation (see
+        :mod:`logistic.backends._dask_faults`).
     """
 
     def __init__(
@@ -256,6 +174,7 @@ class Dask:
         classes: Any = None,
         persist: bool = False,
         timeout: float | None = None,
+        cluster_timeout: float | None = 60.0,
         retries: int = 0,
         part_names: Sequence[str] | None = None,
         progress: Callable[[dict[str, float]], None] | None = None,
@@ -288,6 +207,7 @@ class Dask:
             classes=classes,
             persist=persist,
             timeout=timeout,
+            cluster_timeout=cluster_timeout,
             retries=retries,
             progress=progress,
         )
@@ -305,11 +225,12 @@ class Dask:
         classes: Any = None,
         persist: bool = False,
         timeout: float | None = None,
+        cluster_timeout: float | None = 60.0,
         retries: int = 0,
         progress: Any = None,
     ) -> None:
         self.client, self.timeout, self.progress = client, timeout, progress
-        self.retries = int(retries)
+        self.retries, self.cluster_timeout = int(retries), cluster_timeout
         self.dtype, self.target = np.dtype(dtype), target
         if self.dtype not in (np.float32, np.float64):
             raise DataValidationError(f"dtype must be float32 or float64, got {dtype}")
@@ -367,6 +288,7 @@ class Dask:
                     for p in root.rglob("*")
                     if p.suffix in PARQUET_SUFFIXES
                     and not p.name.startswith(("_", "."))
+                    and not p.is_dir()
                 ),
                 key=natural_key,
             )
@@ -375,18 +297,16 @@ class Dask:
         )
         if not files:
             raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
-        spec = _ColumnSpec(
-            pq.read_schema(files[0]).names,
-            target,
-            features,
-            weight,
-            offset,
-            str(files[0]),
-        )
+        with open_regular(files[0], what="input file") as fh:
+            try:
+                names = pq.read_schema(fh).names
+            except _READ_ERRORS as exc:
+                raise _reader_error(files[0], exc) from None
+        spec = _ColumnSpec(names, target, features, weight, offset, str(files[0]))
         dtype = np.dtype(opts.get("dtype", np.float64))
         parts = []
         for f in files:
-            X, y, w, o = dask.delayed(_read_parquet_part, nout=4)(str(f), spec, dtype)
+            X, y, w, o = dask.delayed(read_parquet_part, nout=4)(str(f), spec, dtype)
             parts.append(
                 (X, y, None if weight is None else w, None if offset is None else o)
             )
@@ -406,48 +326,87 @@ class Dask:
         except (ImportError, ValueError):
             return None
 
-    def _compute(self, tasks: list[Any]) -> list[Any]:
-        """One explicit compute of all partition tasks; errors name the partition."""
+    def _compute(self, tasks: list[Any], collect_errors: bool = False) -> list[Any]:
+        """One explicit compute of all partition tasks, results in partition order.
+
+        A failed task raises an error naming its partition (see
+        :mod:`logistic.backends._dask_faults`); with ``collect_errors`` its
+        exception is returned in its place instead.
+        """
         client = self._client()
-        if client is None:
-            import dask
+        label = f"Dask evaluation {self.n_passes + 1}" if self._scanned else "Dask scan"
+        self._run = run = ClusterRun(
+            client,
+            retries=self.retries,
+            timeout=self.timeout,
+            cluster_timeout=self.cluster_timeout,
+            part_names=self.part_names,
+        )
+        if client is not None:
+            return run.compute(tasks, label, collect_errors)
+        import dask
 
-            return list(dask.compute(*tasks, scheduler="threads"))
-        from distributed import wait
-
-        futures = client.compute(tasks, retries=self.retries)
         try:
-            wait(futures, timeout=self.timeout)
-        except TimeoutError:
-            pending = [i for i, f in enumerate(futures) if not f.done()]
-            client.cancel(futures)
-            raise TimeoutError(
-                f"Dask evaluation {self.n_passes + 1}: partitions {pending[:10]} did "
-                f"not finish within timeout={self.timeout}s (workers lost or paused?)"
-            ) from None
-        for i, f in enumerate(futures):
-            if f.status == "error":
-                exc = f.exception()
-                client.cancel(futures)
-                raise DataValidationError(
-                    f"partition {i}{self._name(i)} failed: "
-                    f"{type(exc).__name__}: {exc}. The fit stops rather than "
-                    f"continue without these rows."
-                ) from exc
-        return client.gather(futures)
+            return list(dask.compute(*tasks, scheduler="threads"))
+        except Exception:  # noqa: BLE001 - recomputed one by one to name it
+            outcomes = []
+            for t in tasks:
+                try:
+                    outcomes.append(dask.compute(t, scheduler="threads")[0])
+                except Exception as exc:  # noqa: BLE001 - returned or re-raised
+                    outcomes.append(exc)
+        failed = [i for i, v in enumerate(outcomes) if isinstance(v, Exception)]
+        if failed and not collect_errors:
+            raise run.partition_error(failed[0], outcomes[failed[0]], failed)
+        return outcomes
 
-    def _name(self, i: int) -> str:
-        return f" ({self.part_names[i]})" if self.part_names else ""
+    def _row_error(
+        self, i: int, row0: int, what: str, row: int, remedy: str, column: str = ""
+    ) -> PartitionError:
+        """A problem at ``row`` of partition ``i``, whose first row is ``row0``."""
+        return PartitionError(
+            f"{self._run.where(i)}: {what} at row {row0 + row} (0-based, global; "
+            f"row {row} of partition {i}){column}; {remedy}",
+            partition=i,
+            path=self.part_names[i] if self.part_names else None,
+        )
+
+    def _problem_error(self, i: int, row0: int, problem: dict[str, Any]) -> Exception:
+        value, row = problem["value"], problem["row"]
+        if problem["kind"] == "negative":
+            what = f"sample_weight has a negative value ({value})"
+            return self._row_error(i, row0, what, row, "weights must be >= 0")
+        j = problem["column"]
+        column = "" if j is None else f", column {self._feature(j)!r}"
+        what = f"{problem['what']} has a non-finite value ({value})"
+        return self._row_error(i, row0, what, row, "drop or impute it first", column)
+
+    def _feature(self, j: int) -> Any:
+        names = self.feature_names
+        return names[j] if names and j < len(names) else j
 
     def _scan(self, classes: Any) -> None:
         import dask
 
-        stats = self._compute(
+        self._scanned = False
+        outcomes = self._compute(
             [
-                dask.delayed(_partition_scan)(i, self.dtype, self.target, *t)
+                dask.delayed(partition_scan)(i, self.dtype, self.target, *t)
                 for i, t in enumerate(self.parts)
-            ]
+            ],
+            collect_errors=True,
         )
+        row0 = 0
+        for i, s in enumerate(outcomes):  # the first problem, with its global row
+            if isinstance(s, PartitionRowError):
+                raise self._row_error(i, row0, s.description, s.row, s.remedy) from s
+            if isinstance(s, BaseException):
+                raise self._run.partition_error(i, s) from s
+            if s["problem"] is not None:
+                raise self._problem_error(i, row0, s["problem"])
+            row0 += s["n"]
+        stats = outcomes
+        self._scanned = True
         self._check_ids([s["index"] for s in stats])
         p = {s["p"] for s in stats if s["n"] > 0} or {s["p"] for s in stats}
         if len(p) != 1:
@@ -494,7 +453,7 @@ class Dask:
         positive = self.classes_[1]
         results = self._compute(
             [
-                dask.delayed(_partition_reduce, pure=False)(
+                dask.delayed(partition_reduce, pure=False)(
                     fn, i, self.dtype, self.target, positive, self.chunk_rows, *t
                 )
                 for i, t in enumerate(self.parts)
@@ -550,7 +509,7 @@ def predict_proba(X: Any, coef: np.ndarray, intercept: float) -> Any:
     """Lazy ``[P(classes_[0]), P(classes_[1])]`` of shape (n_samples, 2)."""
     z = decision_function(X, coef, intercept)
     return z.map_blocks(
-        _proba_block, new_axis=1, chunks=(z.chunks[0], (2,)), dtype=z.dtype
+        proba_block, new_axis=1, chunks=(z.chunks[0], (2,)), dtype=z.dtype
     )
 
 

@@ -1,0 +1,400 @@
+"""One Dask evaluation on a distributed cluster, and the errors its faults become.
+
+Convention (owned here):
+
+* An evaluation submits one task per partition and waits for them in slices of
+  at most ``poll`` seconds (``cluster_timeout / 10``, between 0.05 and 2 s).
+  A finished task, a failed one or a cancelled one wakes the wait at once;
+  otherwise, after each slice, the client asks the scheduler for its workers
+  (a request bounded by the slice).
+* The wait ends with an error, never by waiting forever:
+
+  ===========================================  =================================
+  what happens                                 error
+  ===========================================  =================================
+  the connection to the scheduler closes       :class:`SchedulerLostError`, at
+                                               once
+  the scheduler does not answer for            :class:`SchedulerLostError`
+  ``cluster_timeout`` seconds
+  no worker can run tasks (none connected, or  :class:`WorkerMemoryError` (all
+  all paused at their memory limit) for        paused) or
+  ``cluster_timeout`` seconds                  :class:`DaskClusterError`
+  the evaluation takes longer than             :class:`EvaluationTimeoutError`
+  ``timeout`` seconds                          (:class:`WorkerMemoryError` when
+                                               every worker is paused)
+  a partition's task raises                    :class:`PartitionError`, naming
+                                               the partition and its file
+  a partition's task kills its worker more     :class:`PartitionError`, or
+  than ``allowed-failures`` times              :class:`WorkerMemoryError` when a
+  (``KilledWorker``)                           nanny restarted a worker for
+                                               exceeding its memory limit
+  ===========================================  =================================
+
+  Messages name the partition (and file), the scheduler's address, what
+  happened and the remedy; each error says that a fit given ``checkpoint=``
+  resumes from its last checkpoint on a new cluster.
+* The remaining tasks are cancelled before an error is raised; the client
+  never continues without a partition's rows.
+
+The cluster errors derive from :class:`logistic.LogisticError` and from the
+matching builtin (``ConnectionError``, ``TimeoutError``, ``MemoryError``), not
+from ``ValueError``: they are faults of the cluster, not of the data.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
+from typing import Any
+
+from .._exceptions import DataValidationError, LogisticError
+
+__all__ = [
+    "ClusterRun",
+    "DaskClusterError",
+    "EvaluationTimeoutError",
+    "PartitionError",
+    "SchedulerLostError",
+    "WorkerMemoryError",
+]
+
+RESUME = (
+    "a fit given checkpoint=PATH (CLI: --checkpoint PATH) resumes from its last "
+    "checkpoint on a new cluster with the same result"
+)
+
+
+class DaskClusterError(LogisticError, RuntimeError):
+    """The Dask cluster could not complete an evaluation (a fault, not bad data)."""
+
+
+class SchedulerLostError(DaskClusterError, ConnectionError):
+    """The Dask scheduler closed the connection or stopped answering."""
+
+
+class EvaluationTimeoutError(DaskClusterError, TimeoutError):
+    """An evaluation did not finish within the backend's ``timeout``."""
+
+
+class WorkerMemoryError(DaskClusterError, MemoryError):
+    """Workers ran out of memory: paused at their limit, or restarted for it.
+
+    Attributes
+    ----------
+    partition : int or None
+        The partition whose task was running, when known.
+    """
+
+    def __init__(self, message: str, partition: int | None = None) -> None:
+        super().__init__(message)
+        self.partition = partition
+
+
+class PartitionError(DataValidationError):
+    """A partition's task failed; the fit stops rather than drop its rows.
+
+    Attributes
+    ----------
+    partition : int
+        Index of the partition (0-based, in the collection's order).
+    path : str or None
+        The file the partition was read from, when known.
+    """
+
+    def __init__(
+        self, message: str, partition: int = -1, path: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.partition = partition
+        self.path = path
+
+
+def _mib(n: float) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+class ClusterRun:
+    """Runs evaluations on a ``distributed.Client``; see the module docstring.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    retries : int
+        Passed to ``client.compute``: times a task that raised is re-run.
+    timeout : float or None
+        Seconds one evaluation may take (None: no limit).
+    cluster_timeout : float or None
+        Seconds the scheduler may go unanswered, or the cluster may have no
+        worker able to run tasks, before the evaluation fails (None: no limit).
+    part_names : sequence of str or None
+        The file of each partition, for messages.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        retries: int = 0,
+        timeout: float | None = None,
+        cluster_timeout: float | None = 60.0,
+        part_names: Sequence[str] | None = None,
+    ) -> None:
+        self.client = client
+        self.retries = retries
+        self.timeout = timeout
+        self.cluster_timeout = cluster_timeout
+        self.part_names = part_names
+        limit = 20.0 if cluster_timeout is None else cluster_timeout
+        self.poll = min(2.0, max(0.05, limit / 10))
+        self._since = time.time()
+
+    @property
+    def address(self) -> str:
+        return str(getattr(self.client.scheduler, "address", "?"))
+
+    def where(self, i: int) -> str:
+        name = f" ({self.part_names[i]})" if self.part_names else ""
+        return f"partition {i}{name}"
+
+    # -- one evaluation ------------------------------------------------------
+    def compute(
+        self, tasks: list[Any], label: str, collect_errors: bool = False
+    ) -> list[Any]:
+        """Results in partition order.
+
+        With ``collect_errors`` every task is waited for and a failed one's
+        exception is returned in its place (untranslated); otherwise the
+        first failure cancels the rest and raises.
+        """
+        self._since = time.time()
+        futures = self._submit(tasks, label)
+        try:
+            self._wait(futures, label, fail_fast=not collect_errors)
+            failed = {
+                i: f.exception() for i, f in enumerate(futures) if f.status == "error"
+            }
+            if failed and not collect_errors:
+                i = min(failed)
+                raise self.partition_error(i, failed[i], sorted(failed))
+            done = [f for f in futures if f.status == "finished"]
+            values = iter(self._gather(done, label))
+        except BaseException:
+            self._cancel(futures)
+            raise
+        return [failed[i] if i in failed else next(values) for i in range(len(tasks))]
+
+    def _submit(self, tasks: list[Any], label: str) -> list[Any]:
+        if self.client.status not in ("running", "newly-created"):
+            raise self._lost(label, f"the client is {self.client.status}")
+        try:
+            return list(self.client.compute(tasks, retries=self.retries))
+        except (CancelledError, OSError) as exc:
+            raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
+
+    def _wait(self, futures: list[Any], label: str, fail_fast: bool) -> None:
+        wake = _wake_on_done(futures)
+        t0 = time.monotonic()
+        stalled_since: float | None = None
+        while True:
+            wake.clear()
+            status = [f.status for f in futures]
+            if "cancelled" in status:
+                raise self._cancelled(futures, label)
+            # "lost": its result died with a worker and is being recomputed
+            if all(s in ("finished", "error") for s in status):
+                return
+            if fail_fast and "error" in status:
+                return
+            elapsed = time.monotonic() - t0
+            if self.timeout is not None and elapsed >= self.timeout:
+                raise self._timed_out(futures, label)
+            wait_s = self.poll
+            if self.timeout is not None:
+                wait_s = min(wait_s, self.timeout - elapsed)
+            if wake.wait(wait_s):
+                continue
+            problem = self._health()
+            if problem is None:
+                stalled_since = None
+                continue
+            stalled_since = stalled_since or time.monotonic()
+            limit = self.cluster_timeout
+            if limit is not None and time.monotonic() - stalled_since >= limit:
+                raise problem(label, futures, limit)
+
+    def _gather(self, futures: list[Any], label: str) -> list[Any]:
+        gather = getattr(self.client, "_gather", None)
+        try:
+            if gather is None:  # pragma: no cover - other distributed versions
+                return list(self.client.gather(futures))
+            return list(
+                self.client.sync(gather, futures, callback_timeout=self.cluster_timeout)
+            )
+        except (CancelledError, OSError) as exc:
+            raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
+
+    def _cancel(self, futures: list[Any]) -> None:
+        try:
+            self.client.cancel(futures)
+        except Exception:  # noqa: BLE001 - the client may already be gone
+            pass
+
+    # -- what the cluster is doing -------------------------------------------
+    def _identity(self) -> dict[str, Any] | None:
+        """The scheduler's answer to ``identity``, or None when it does not answer."""
+        if self.client.status != "running":
+            return None
+        try:
+            return self.client.sync(
+                self.client.scheduler.identity, n_workers=-1, callback_timeout=self.poll
+            )
+        except (TimeoutError, OSError, CancelledError):
+            return None
+
+    def _health(self) -> Callable[[str, list[Any], float], Exception] | None:
+        """None when the cluster can make progress, else how to fail if it lasts."""
+        info = self._identity()
+        if info is None:
+            return lambda label, futures, s: self._lost(
+                label, f"it has not answered for {s:g} s (cluster_timeout)"
+            )
+        workers = info.get("workers", {})
+        if any(w.get("status") == "running" for w in workers.values()):
+            return None
+        if workers:
+            return lambda label, futures, s: self._paused(label, workers, s)
+        return lambda label, futures, s: DaskClusterError(
+            f"{label}: the Dask cluster at {self.address} has had no workers for "
+            f"{s:g} s (cluster_timeout), so its tasks cannot run. Start workers (or "
+            f"raise cluster_timeout for a cluster that scales up slowly); {RESUME}."
+        )
+
+    def _lost(self, label: str, why: str) -> SchedulerLostError:
+        return SchedulerLostError(
+            f"{label}: lost the Dask scheduler at {self.address} ({why}). The "
+            f"partitions' results and any persisted data on it are gone, so the fit "
+            f"cannot continue on this cluster: restart the scheduler (or connect to "
+            f"another) and fit again; {RESUME}."
+        )
+
+    def _cancelled(self, futures: list[Any], label: str) -> DaskClusterError:
+        reasons = set()
+        for f in futures:
+            exc = getattr(getattr(f, "_state", None), "exception", None)
+            if f.status == "cancelled":
+                reasons.add(str(getattr(exc, "reason", "unknown")))
+        if self.client.status != "running" or "scheduler-connection-lost" in reasons:
+            return self._lost(label, "the connection closed")
+        return DaskClusterError(
+            f"{label}: the cluster at {self.address} cancelled partition tasks "
+            f"(reason: {', '.join(sorted(reasons))}); another client or a restart "
+            f"of the cluster cancelled them. Fit again; {RESUME}."
+        )
+
+    def _paused(
+        self, label: str, workers: dict[str, Any], seconds: float | None
+    ) -> WorkerMemoryError:
+        parts = []
+        for address, w in sorted(workers.items()):
+            memory = w.get("metrics", {}).get("memory")
+            limit = w.get("memory_limit")
+            use = f"{_mib(memory)} of {_mib(limit)}" if memory and limit else "?"
+            parts.append(f"{address} ({w.get('status')}, {use})")
+        how_long = "" if seconds is None else f" for {seconds:g} s (cluster_timeout)"
+        return WorkerMemoryError(
+            f"{label}: every Dask worker is paused at its memory limit{how_long}, so "
+            f"no task can run: {', '.join(parts[:8])}. Give workers more memory "
+            f"(memory_limit), use smaller partitions, dtype=float32 or persist=False; "
+            f"{RESUME}."
+        )
+
+    def _timed_out(self, futures: list[Any], label: str) -> DaskClusterError:
+        pending = [i for i, f in enumerate(futures) if f.status in ("pending", "lost")]
+        info = self._identity()
+        if info is None:
+            return self._lost(label, f"no answer at the timeout={self.timeout:g} s")
+        workers = info.get("workers", {})
+        statuses = [str(w.get("status")) for w in workers.values()]
+        if workers and all(s == "paused" for s in statuses):
+            return self._paused(label, workers, None)
+        names = ", ".join(self.where(i) for i in pending[:5])
+        names += ", ..." if len(pending) > 5 else ""
+        return EvaluationTimeoutError(
+            f"{label}: {len(pending)} partition task(s) did not finish within "
+            f"timeout={self.timeout:g} s ({names}); "
+            f"the cluster at {self.address} has {len(workers)} worker(s) "
+            f"({', '.join(sorted(statuses)) or 'none'}). Raise timeout= for larger "
+            f"partitions, or check the workers' logs; {RESUME}."
+        )
+
+    # -- a failed partition task ---------------------------------------------
+    def partition_error(
+        self, i: int, exc: BaseException, failed: Sequence[int] = ()
+    ) -> Exception:
+        """The error for partition ``i``'s failed task (``failed``: all that did)."""
+        where = self.where(i)
+        path = self.part_names[i] if self.part_names else None
+        others = [j for j in failed if j != i]
+        also = f" (partitions {others[:10]} failed too)" if others else ""
+        if type(exc).__name__ == "KilledWorker":  # distributed.scheduler's
+            attempts = int(getattr(exc, "allowed_failures", 0)) + 1
+            restarts = self._memory_restarts()
+            if restarts:
+                return WorkerMemoryError(
+                    f"{where}: its task ran Dask workers out of memory{also}: "
+                    f"{len(restarts)} worker(s) were restarted by their nanny for "
+                    f"exceeding the memory limit ({restarts[0]}), and the scheduler "
+                    f"gave up after {attempts} attempts (allowed-failures="
+                    f"{attempts - 1}). Give workers more memory (memory_limit), use "
+                    f"smaller partitions or dtype=float32; {RESUME}.",
+                    partition=i,
+                )
+            return PartitionError(
+                f"{where}: its task killed the worker running it {attempts} times "
+                f"(allowed-failures={attempts - 1}; KilledWorker){also}. The worker "
+                f"process died while reading or reducing this partition (a crash in "
+                f"native code, os._exit, or the operating system's out-of-memory "
+                f"killer). The fit stops rather than continue without these rows: "
+                f"load {'this file' if path else 'this partition'} alone to find the "
+                f"cause, repair or remove it; {RESUME}.",
+                partition=i,
+                path=path,
+            )
+        return PartitionError(
+            f"{where} failed{also}: {type(exc).__name__}: {exc}. The fit stops "
+            f"rather than continue without these rows.",
+            partition=i,
+            path=path,
+        )
+
+    def _memory_restarts(self) -> list[str]:
+        """Workers restarted for memory since this evaluation began, described."""
+        try:
+            events = self.client.sync(
+                self.client.scheduler.events,
+                topic="worker-restart-memory",
+                callback_timeout=self.poll * 5,
+            )
+        except (TimeoutError, OSError, CancelledError):
+            return []
+        return [
+            f"{e.get('worker')}: {_mib(e.get('rss', 0))} resident"
+            for t, e in events
+            if t >= self._since - 1.0 and isinstance(e, dict)
+        ]
+
+
+def _wake_on_done(futures: list[Any]) -> threading.Event:
+    """An event set whenever one of ``futures`` finishes, fails or is cancelled."""
+    wake = threading.Event()
+
+    def done(_: Any) -> None:
+        wake.set()
+
+    for f in futures:
+        f.add_done_callback(done)
+    if not futures:
+        wake.set()
+    return wake

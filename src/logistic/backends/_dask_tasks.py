@@ -1,0 +1,254 @@
+"""Functions the Dask backend runs on the workers, one call per partition.
+
+Module-level functions so that they pickle by reference. Each receives the
+partition's index and its pieces (X, y, sample_weight, offset: numpy arrays,
+pandas objects or whatever the collection's blocks are).
+
+Convention (owned here): a worker knows only its own partition, so a problem
+at a row is reported with the row *within the partition* (a
+:class:`PartitionRowError`, or a ``"problem"`` entry in the scan's result);
+the client, which knows the row counts of the partitions before it, turns it
+into the global row (see ``logistic.backends.dask``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from .._files import open_regular
+from .._typing import Block
+from ._reduce import tree_sum
+from ._sources import _READ_ERRORS, _batch_to_chunk, _label_bytes, _reader_error
+
+T = TypeVar("T")
+
+
+class PartitionRowError(DataValidationError):
+    """A data problem at a row of one partition (row counted within it).
+
+    ``args`` are ``(description, row, remedy)`` so that the error pickles from
+    a worker to the client, which rewrites it with the global row.
+    """
+
+    def __init__(self, description: str, row: int, remedy: str) -> None:
+        super().__init__(description, row, remedy)
+
+    @property
+    def description(self) -> str:
+        return str(self.args[0])
+
+    @property
+    def row(self) -> int:
+        return int(self.args[1])
+
+    @property
+    def remedy(self) -> str:
+        return str(self.args[2])
+
+    def __str__(self) -> str:
+        return (
+            f"{self.description} at row {self.row} of its partition (0-based); "
+            f"{self.remedy}"
+        )
+
+
+def as_numpy(v: Any, dtype: Any) -> np.ndarray | None:
+    """A C-contiguous, *aligned* float array (copied only when needed).
+
+    Arrays deserialized from the network may start at any byte address; numpy
+    then skips BLAS (and changes its summation blocking), which would make a
+    partition's partial sums depend on where its bytes landed. Aligning keeps
+    them bitwise reproducible. Pandas missing values (``pd.NA``) become NaN,
+    which the scan reports with its row.
+    """
+    if v is None:
+        return None
+    if hasattr(v, "to_numpy"):
+        v = v.to_numpy(dtype=dtype, na_value=np.nan)
+    return np.require(v, dtype=dtype, requirements=["C", "A"])
+
+
+def _object_missing(y: np.ndarray) -> np.ndarray:
+    """Which entries of an object array are None, NaN or ``pd.NA``."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - dask.dataframe brings pandas
+        return np.fromiter(
+            (v is None or (isinstance(v, float) and v != v) for v in y), bool, len(y)
+        )
+    return np.asarray(pd.isna(y), dtype=bool)
+
+
+def _labels(y: Any) -> np.ndarray:
+    """Labels as a numpy array; a missing label raises naming its row."""
+    if hasattr(y, "isna"):
+        missing = np.asarray(y.isna(), dtype=bool)
+        y = y.to_numpy()
+    else:
+        y = np.asarray(y)
+        if y.dtype.kind == "f":
+            missing = np.isnan(y)
+        elif y.dtype.kind == "O":
+            missing = _object_missing(y)
+        else:
+            missing = np.zeros(y.shape, dtype=bool)
+    if missing.any():
+        raise PartitionRowError(
+            f"y has a missing label ({y[np.argmax(missing)]!r})",
+            int(np.argmax(missing)),
+            "drop the rows without a label first",
+        )
+    return np.require(y, requirements=["A"])
+
+
+def partition_arrays(
+    index: int, dtype: Any, X: Any, y: Any, w: Any, o: Any, target: str | None
+) -> tuple[Any, ...]:
+    """``(X, y, sample_weight, offset)`` numpy arrays of one partition."""
+    if target is not None:  # one DataFrame holding features and target
+        y, X = X[target], X.drop(columns=[target])
+    X = as_numpy(X, dtype)
+    y = _labels(y)
+    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
+        raise DataValidationError(
+            f"partition {index}: X has shape {X.shape} but y has shape {y.shape}; "
+            f"X and y must be partitioned alike (same row chunks / divisions)"
+        )
+    w, o = as_numpy(w, dtype), as_numpy(o, dtype)
+    for name, v in (("sample_weight", w), ("offset", o)):
+        if v is not None and v.shape != y.shape:
+            raise DataValidationError(
+                f"partition {index}: {name} has {v.shape[0]} rows, y has {y.shape[0]}"
+            )
+    return X, y, w, o
+
+
+def _first_problem(
+    X: np.ndarray, w: np.ndarray | None, o: np.ndarray | None
+) -> dict[str, Any] | None:
+    """The first non-finite value (X, then weight, then offset) or negative weight."""
+    for what, v in (("X", X), ("sample_weight", w), ("offset", o)):
+        if v is None:
+            continue
+        v2 = v if v.ndim == 2 else v[:, None]
+        bad = ~np.isfinite(v2)
+        if bad.any():
+            i, j = (int(a[0]) for a in np.nonzero(bad))
+            return {
+                "what": what,
+                "row": i,
+                "column": j if what == "X" else None,
+                "value": repr(float(v2[i, j])),
+                "kind": "non-finite",
+            }
+    if w is not None and np.any(w < 0):
+        i = int(np.flatnonzero(w < 0)[0])
+        return {
+            "what": "sample_weight",
+            "row": i,
+            "column": None,
+            "value": repr(float(w[i])),
+            "kind": "negative",
+        }
+    return None
+
+
+def partition_scan(
+    index: int,
+    dtype: Any,
+    target: str | None,
+    X: Any,
+    y: Any,
+    w: Any = None,
+    o: Any = None,
+) -> dict[str, Any]:
+    """Rows, labels, weight total, the first bad value and a digest of one partition."""
+    X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
+    problem = _first_problem(X, w, o)
+    h = hashlib.blake2b(digest_size=16)
+    for v in (X, y, w, o):
+        h.update(
+            b"-"
+            if v is None
+            else _label_bytes(v)
+            if v is y
+            else np.ascontiguousarray(v).tobytes()
+        )
+    return {
+        "index": index,
+        "n": int(X.shape[0]),
+        "p": int(X.shape[1]),
+        "labels": np.unique(y).tolist(),
+        "weight": float(X.shape[0])
+        if w is None
+        else float(np.sum(w, dtype=np.float64)),
+        "digest": h.hexdigest(),
+        "problem": problem,
+    }
+
+
+def partition_reduce(
+    fn: Callable[[Block], T],
+    index: int,
+    dtype: Any,
+    target: str | None,
+    positive: Any,
+    chunk_rows: int,
+    X: Any,
+    y: Any,
+    w: Any = None,
+    o: Any = None,
+) -> tuple[int, int, T]:
+    """``(index, n_rows, Σ fn(block))`` over the partition's row blocks, in order."""
+    X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
+    y01 = (y == positive).astype(X.dtype)
+    n = X.shape[0]
+    parts = []
+    for s in range(0, max(n, 1), chunk_rows):
+        sl = slice(s, min(s + chunk_rows, n))
+        parts.append(
+            fn(
+                Block(
+                    X[sl],
+                    y01[sl],
+                    None if w is None else w[sl],
+                    None if o is None else o[sl],
+                )
+            )
+        )
+    return index, n, tree_sum(parts)
+
+
+def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
+    """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file."""
+    import pyarrow.parquet as pq
+
+    with open_regular(path, what="input file") as fh:  # never a FIFO or device
+        try:
+            table = pq.read_table(fh, columns=spec.columns, use_threads=False)
+        except _READ_ERRORS as exc:
+            raise _reader_error(Path(path), exc) from None
+    spec.check(table.column_names, path)
+    for name in spec.columns:
+        column = table.column(name)
+        if column.null_count:
+            nulls = column.is_null().to_numpy(zero_copy_only=False)
+            raise PartitionRowError(
+                f"column {name!r} has a missing value",
+                int(np.flatnonzero(nulls)[0]),
+                "drop or impute missing values first",
+            )
+    return _batch_to_chunk(table, spec, path, 0, dtype)[1:]
+
+
+def proba_block(z: np.ndarray) -> np.ndarray:
+    """``[P(class 0), P(class 1)]`` columns of one block of logits."""
+    from .._math import sigmoid
+
+    return np.column_stack([sigmoid(-z), sigmoid(z)])

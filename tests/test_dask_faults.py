@@ -1,0 +1,432 @@
+"""Dask faults on real clusters of worker processes: RELIABILITY D02, D04, D05, D09.
+
+Every fault ends in the fault-free coefficients or in a named ``logistic``
+error within a bounded time; none hangs. One module-scoped ``LocalCluster``
+(2 worker processes of 1 thread, ``memory_limit`` 400 MiB, ``allowed_failures``
+1, worker saturation 1.0 so that only the task a worker is running is blamed
+for its death) serves the churn, poison-partition and memory tests, each of
+which leaves it with two running workers; the scheduler-loss tests start their
+own clusters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.dask, pytest.mark.slow]
+
+da = pytest.importorskip("dask.array")
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from logistic import LogisticRegression  # noqa: E402
+from logistic.backends._dispatch import fit_backend  # noqa: E402
+from logistic.backends.dask import (  # noqa: E402
+    Dask,
+    DaskClusterError,
+    EvaluationTimeoutError,
+    PartitionError,
+    SchedulerLostError,
+    WorkerMemoryError,
+)
+
+N, P, PARTS = 4000, 5, 4
+CLUSTER = {
+    "threads_per_worker": 1,
+    "processes": True,
+    "dashboard_address": None,
+    "silence_logs": 50,
+}
+
+
+def _local_cluster(n_workers: int = 2, **kwargs):
+    # the scheduler's HTTP routes on a free port (not 8787, maybe taken)
+    scheduler = {"dashboard": False, "dashboard_address": ":0"}
+    scheduler.update(kwargs.pop("scheduler_kwargs", {}))
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        return distributed.LocalCluster(
+            n_workers=n_workers, scheduler_kwargs=scheduler, **CLUSTER, **kwargs
+        )
+
+
+def _close_orphaned(cluster) -> None:
+    """Close a cluster whose scheduler is gone (its workers stop retrying soon)."""
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    cluster = _local_cluster(
+        memory_limit="400MiB", scheduler_kwargs={"allowed_failures": 1}
+    )
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def client(cluster):
+    """The module cluster's client, back to two running workers after each test."""
+    with distributed.Client(cluster) as c:
+        c.wait_for_workers(2, timeout=60)
+        yield c
+        cluster.scale(2)
+        c.wait_for_workers(2, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((N, P)) * np.array([1.0, 2.0, 0.5, 3.0, 1.0])
+    z = X @ np.array([0.8, -0.4, 1.1, 0.2, -0.6]) + 0.3
+    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def parquet_dir(tmp_path_factory, data):
+    X, y = data
+    root = tmp_path_factory.mktemp("faults-pq")
+    for k in range(PARTS):
+        rows = slice(k * N // PARTS, (k + 1) * N // PARTS)
+        cols = {f"x{j}": X[rows, j] for j in range(P)}
+        pq.write_table(pa.table({**cols, "label": y[rows]}), root / f"part-{k}.parquet")
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean_fits(cluster, parquet_dir):
+    """Fault-free Newton and L-BFGS fits of the Parquet data."""
+    with distributed.Client(cluster) as c:
+        return {
+            s: fit_backend(
+                LogisticRegression(solver=s),
+                Dask.from_parquet(parquet_dir, target="label", client=c),
+            )
+            for s in ("newton", "lbfgs")
+        }
+
+
+def _workers(client) -> set[str]:
+    return set(client.scheduler_info()["workers"])
+
+
+def _poisoned_block(X: np.ndarray, flag: str) -> np.ndarray:
+    """The rows, or the death of the worker process once ``flag`` exists."""
+    if os.path.exists(flag):
+        os._exit(1)
+    return X
+
+
+def _hungry_block(X: np.ndarray, mib: int) -> np.ndarray:
+    """The rows, after holding ``mib`` MiB of touched memory for a second."""
+    hog = np.ones(mib * 2**17)
+    time.sleep(1.0)
+    return X + 0.0 * hog[0]
+
+
+def _dask_with_block(data, k, fn, *args, **opts):
+    """A ``Dask`` backend of 4 partitions whose partition ``k`` is ``fn(rows, *args)``."""
+    X, y = data
+    size = N // PARTS
+    blocks = [da.from_array(X[i * size : (i + 1) * size]) for i in range(PARTS)]
+    blocks[k] = da.from_delayed(
+        dask.delayed(fn, pure=False)(X[k * size : (k + 1) * size], *args),
+        shape=(size, P),
+        dtype=X.dtype,
+    )
+    names = [f"part-{i}.bin" for i in range(PARTS)]
+    yd = da.from_array(y, chunks=size)
+    return Dask(da.concatenate(blocks), yd, part_names=names, **opts)
+
+
+def _set_worker_memory_limit(client, fraction: float | None) -> None:
+    """Set each worker's memory limit so that its resident memory is ``fraction``
+    of it (None: back to the limit the worker started with)."""
+
+    def set_limit(dask_worker, fraction=fraction):
+        import psutil
+
+        mm = dask_worker.memory_manager
+        if not hasattr(dask_worker, "_original_limit"):
+            dask_worker._original_limit = mm.memory_limit
+        rss = psutil.Process().memory_info().rss
+        mm.memory_limit = (
+            dask_worker._original_limit if fraction is None else int(rss / fraction)
+        )
+
+    client.run(set_limit)
+
+
+def _wait_for_status(client, status: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        info = client.scheduler_info()["workers"].values()
+        if info and all(w["status"] == status for w in info):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"workers did not become {status}")
+
+
+# -- D04: worker churn -------------------------------------------------------------
+def test_worker_churn_during_a_fit_gives_the_same_coefficients(
+    client, cluster, parquet_dir, clean_fits
+):
+    """During an L-BFGS fit on persisted data a third worker joins, an original
+    worker leaves (its persisted partitions move or are recomputed) and another
+    restarts under a new address. The fit ends with the fault-free coefficients,
+    bitwise, and every pass counted each partition once."""
+    before = _workers(client)
+    events: list[str] = []
+    leaving: list[threading.Thread] = []
+
+    def churn(info):
+        if info["pass"] == 2:
+            cluster.scale(3)
+            client.wait_for_workers(3, timeout=60)
+            events.append("joined")
+        elif info["pass"] == 3:
+            victim = sorted(before)[0]
+            t = threading.Thread(target=client.retire_workers, args=([victim],))
+            t.start()
+            leaving.append(t)
+            events.append("leaving")
+        elif info["pass"] == 5:
+            leaving[0].join(60)
+            cluster.scale(2)
+            survivor = sorted(_workers(client) & before)
+            restart = threading.Thread(target=client.restart_workers, args=(survivor,))
+            restart.start()
+            leaving.append(restart)
+            events.append("restarting")
+
+    backend = Dask.from_parquet(
+        parquet_dir,
+        target="label",
+        client=client,
+        persist=True,
+        progress=churn,
+        timeout=60,
+    )
+    model = fit_backend(LogisticRegression(solver="lbfgs"), backend)
+    assert events == ["joined", "leaving", "restarting"]
+    leaving[1].join(60)
+    np.testing.assert_array_equal(model.coef_, clean_fits["lbfgs"].coef_)
+    assert model.objective_ == clean_fits["lbfgs"].objective_
+    client.wait_for_workers(2, timeout=60)
+    deadline = time.monotonic() + 30
+    while _workers(client) & before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _workers(client) & before  # every original worker was replaced
+
+
+# -- D02: a poison partition -------------------------------------------------------
+def test_poison_partition_is_named_and_the_checkpoint_survives(client, data, tmp_path):
+    """Partition 2 starts killing its worker (``os._exit``) at the fourth pass of
+    a Newton fit with a checkpoint. After ``allowed_failures`` + 1 deaths the fit
+    fails with a PartitionError naming partition 2 and its file; the last
+    checkpoint is intact and resumes, once the partition is repaired, to the
+    coefficients of a fit that never failed."""
+    flag = str(tmp_path / "poison")
+    clean = fit_backend(
+        LogisticRegression(solver="newton"),
+        _dask_with_block(data, 2, _poisoned_block, flag, client=client),
+    )
+
+    def poison(info):
+        if info["pass"] == 4:
+            open(flag, "w").close()
+
+    backend = _dask_with_block(
+        data, 2, _poisoned_block, flag, client=client, progress=poison, timeout=60
+    )
+    ckpt = tmp_path / "fit.ckpt"
+    t0 = time.monotonic()
+    with pytest.raises(PartitionError) as info:
+        fit_backend(LogisticRegression(solver="newton"), backend, checkpoint=ckpt)
+    assert time.monotonic() - t0 < 45
+    message = str(info.value)
+    assert "partition 2 (part-2.bin)" in message
+    assert "killed the worker running it 2 times" in message
+    assert "checkpoint" in message
+    assert info.value.partition == 2 and info.value.path == "part-2.bin"
+    json.loads(ckpt.read_text())  # intact
+    os.remove(flag)
+    resumed = fit_backend(
+        LogisticRegression(solver="newton"),
+        _dask_with_block(data, 2, _poisoned_block, flag, client=client),
+        checkpoint=ckpt,
+    )
+    np.testing.assert_array_equal(resumed.coef_, clean.coef_)
+    assert resumed.n_iter_[0] == clean.n_iter_[0]
+
+
+# -- D09: memory pressure -----------------------------------------------------------
+def test_partition_beyond_the_memory_limit_is_a_named_memory_error(client, data):
+    """Partition 1 needs more memory than the workers' 400 MiB limit: the nanny
+    restarts each worker that runs it; the fit fails with a WorkerMemoryError
+    (a MemoryError) naming the partition, not with a bare KilledWorker."""
+    t0 = time.monotonic()
+    with pytest.raises(WorkerMemoryError, match=r"partition 1 \(part-1\.bin\).*memory"):
+        _dask_with_block(data, 1, _hungry_block, 500, client=client, timeout=60)
+    assert time.monotonic() - t0 < 45
+
+
+def test_paused_workers_fail_the_fit_with_a_memory_error(client, data):
+    """Every worker paused at its memory limit: no task can run; the scan fails
+    after ``cluster_timeout`` with a WorkerMemoryError naming the workers, and
+    the cluster works again once memory is available."""
+    X, y = data
+    Xd, yd = da.from_array(X, chunks=(1000, P)), da.from_array(y, chunks=1000)
+    _set_worker_memory_limit(client, 0.87)  # above pause (80 %), below terminate
+    try:
+        _wait_for_status(client, "paused")
+        t0 = time.monotonic()
+        with pytest.raises(WorkerMemoryError, match="paused at its memory limit"):
+            Dask(Xd, yd, client=client, cluster_timeout=2)
+        assert time.monotonic() - t0 < 15
+    finally:
+        _set_worker_memory_limit(client, None)
+    _wait_for_status(client, "running")
+    assert Dask(Xd, yd, client=client).n_samples == N
+
+
+def test_spilling_workers_complete_with_the_same_coefficients(
+    client, parquet_dir, clean_fits
+):
+    """Workers above their spill threshold move the persisted partitions to disk
+    and read them back each pass: the fit completes with the fault-free result."""
+    backend = Dask.from_parquet(
+        parquet_dir, target="label", client=client, persist=True, timeout=60
+    )
+    _set_worker_memory_limit(client, 0.74)  # above spill (70 %), below pause
+    try:
+        deadline = time.monotonic() + 20
+        while sum(client.run(_spilled).values()) < PARTS:
+            assert time.monotonic() < deadline, "the workers did not spill"
+            time.sleep(0.05)
+        reads = sum(client.run(_disk_reads).values())
+        model = fit_backend(LogisticRegression(solver="newton"), backend)
+        assert sum(client.run(_disk_reads).values()) > reads
+    finally:
+        _set_worker_memory_limit(client, None)
+    np.testing.assert_array_equal(model.coef_, clean_fits["newton"].coef_)
+
+
+def _spilled(dask_worker) -> int:
+    """Keys a worker holds on disk."""
+    return len(dask_worker.data.slow)
+
+
+def _disk_reads(dask_worker) -> float:
+    return dask_worker.data.cumulative_metrics["disk-read", "count"]
+
+
+# -- D04 / D05: deadlines -------------------------------------------------------------
+def _slow_block(X: np.ndarray, release: str) -> np.ndarray:
+    """The rows, once the file ``release`` exists (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while not os.path.exists(release) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return X
+
+
+def test_evaluation_past_its_timeout_names_the_partitions(client, data, tmp_path):
+    release = tmp_path / "release"
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(EvaluationTimeoutError, match=r"timeout=0.5 s.*part-3\.bin"):
+            _dask_with_block(
+                data, 3, _slow_block, str(release), client=client, timeout=0.5
+            )
+        assert time.monotonic() - t0 < 10
+    finally:
+        release.touch()  # frees the worker still running the task
+    assert issubclass(EvaluationTimeoutError, TimeoutError)
+
+
+def test_cluster_without_workers_fails_after_cluster_timeout(data):
+    X, y = data
+    with _local_cluster(n_workers=0) as empty, distributed.Client(empty) as c:
+        t0 = time.monotonic()
+        with pytest.raises(DaskClusterError, match="no workers for 1 s"):
+            Dask(da.from_array(X), da.from_array(y), client=c, cluster_timeout=1)
+        assert time.monotonic() - t0 < 10
+
+
+# -- D05: scheduler loss ----------------------------------------------------------------
+def test_scheduler_loss_fails_fast_and_the_fit_resumes_elsewhere(
+    cluster, parquet_dir, clean_fits, tmp_path
+):
+    """The scheduler of a 2-worker LocalCluster closes during a Newton fit with
+    a checkpoint: the fit fails at once with a SchedulerLostError naming the
+    scheduler and the remedy; resuming on another cluster from the checkpoint
+    gives the uninterrupted result, bitwise."""
+    ckpt = tmp_path / "fit.ckpt"
+    doomed = _local_cluster()
+    address = doomed.scheduler_address
+    closed: list[float] = []
+
+    def close_scheduler(info):
+        if info["pass"] == 4 and not closed:
+            closed.append(time.monotonic())
+            threading.Timer(0.02, doomed.sync, (doomed.scheduler.close,)).start()
+
+    try:
+        with distributed.Client(doomed) as c:
+            backend = Dask.from_parquet(
+                parquet_dir, target="label", client=c, progress=close_scheduler
+            )
+            with pytest.raises(SchedulerLostError) as info:
+                fit_backend(
+                    LogisticRegression(solver="newton"), backend, checkpoint=ckpt
+                )
+            assert time.monotonic() - closed[0] < 10
+    finally:
+        _close_orphaned(doomed)
+    message = str(info.value)
+    assert address in message and "checkpoint" in message
+    assert isinstance(info.value, ConnectionError)
+    with distributed.Client(cluster) as other:
+        resumed = fit_backend(
+            LogisticRegression(solver="newton"),
+            Dask.from_parquet(parquet_dir, target="label", client=other),
+            checkpoint=ckpt,
+        )
+    np.testing.assert_array_equal(resumed.coef_, clean_fits["newton"].coef_)
+
+
+def test_silent_scheduler_fails_after_cluster_timeout(data):
+    """A scheduler process that stops answering (SIGSTOP: the connection stays
+    open, nothing comes back) fails the evaluation after ``cluster_timeout``,
+    where ``distributed`` alone would wait forever."""
+    from distributed.deploy.subprocess import SubprocessCluster
+
+    X, y = data
+    Xd, yd = da.from_array(X, chunks=(1000, P)), da.from_array(y, chunks=1000)
+    with (
+        SubprocessCluster(
+            n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=50
+        ) as sub,
+        distributed.Client(sub) as c,
+    ):
+        c.wait_for_workers(1, timeout=60)
+        backend = Dask(Xd, yd, client=c, cluster_timeout=2)
+        pid = sub.scheduler.process.pid
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            t0 = time.monotonic()
+            with pytest.raises(SchedulerLostError, match="has not answered for 2 s"):
+                fit_backend(LogisticRegression(solver="newton"), backend)
+            assert time.monotonic() - t0 < 15
+        finally:
+            os.kill(pid, signal.SIGCONT)
