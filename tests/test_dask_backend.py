@@ -423,6 +423,7 @@ def test_global_rows_without_a_distributed_client(monkeypatch, data):
         Dask(da.from_array(X, chunks=(1000, P)), da.from_array(y, chunks=1000))
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_among_parquet_files_is_refused_not_waited_on(
     client, parquet_dir, tmp_path
 ):

@@ -405,6 +405,7 @@ def test_scheduler_loss_fails_fast_and_the_fit_resumes_elsewhere(
     np.testing.assert_array_equal(resumed.coef_, clean_fits["newton"].coef_)
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
 def test_silent_scheduler_fails_after_cluster_timeout(data):
     """A scheduler process that stops answering (SIGSTOP: the connection stays
     open, nothing comes back) fails the evaluation after ``cluster_timeout``,
