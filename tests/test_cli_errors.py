@@ -196,18 +196,16 @@ CASES = [
         {"data.parquet": b"PAR1 this is not parquet"},
         ["fit", "data.parquet", "-t", "y", "-o", "out.json"],
         65,
-        "data.parquet: cannot read Parquet: Could not open Parquet input source "
-        "'data.parquet': Parquet magic bytes not found in footer. Either the file is "
-        "corrupted or this is not a parquet file.",
+        "data.parquet: cannot read Parquet: Parquet magic bytes not found in footer. "
+        "Either the file is corrupted or this is not a parquet file.",
     ),
     (
         "CSV renamed parquet",
         {"data.parquet": GOOD.encode()},
         ["fit", "data.parquet", "-t", "y", "-o", "out.json"],
         65,
-        "data.parquet: cannot read Parquet: Could not open Parquet input source "
-        "'data.parquet': Parquet magic bytes not found in footer. Either the file is "
-        "corrupted or this is not a parquet file.",
+        "data.parquet: cannot read Parquet: Parquet magic bytes not found in footer. "
+        "Either the file is corrupted or this is not a parquet file.",
     ),
     (
         "output in a missing directory",

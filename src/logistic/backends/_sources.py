@@ -7,7 +7,13 @@ name; every file must hold the requested columns. Conversion fills the rows of
 ``Xᵀ`` column by column (contiguous writes) and transposes once to C order.
 Reader errors (corrupt, truncated, wrong format) become
 :class:`DataValidationError` naming the file; memory errors are never reported
-as bad files.
+as bad files. Every file is opened with :func:`logistic._files.open_regular`
+(a FIFO, socket or device is refused before a byte is read) and pyarrow reads
+the open file object, never the path; a file that cannot be opened keeps its
+own error (missing, unreadable, not a regular file). CSV compression (gzip,
+bz2) is recognised from the first bytes. In a directory, every entry with a
+Parquet suffix is a data file: one that is not a regular file is an error, not
+skipped.
 """
 
 from __future__ import annotations
@@ -15,12 +21,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import DataValidationError
+from .._files import open_regular
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
@@ -35,6 +43,41 @@ RawChunk = tuple[str, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray |
 def natural_key(path: Path) -> list[Any]:
     """Sort key reading digit runs as numbers (``part.2`` before ``part.10``)."""
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(path))]
+
+
+def parquet_files(root: Path) -> list[Path]:
+    """The Parquet files under directory ``root`` in natural name order.
+
+    Names starting with ``_`` or ``.`` (metadata, hidden files) are skipped;
+    anything else with a Parquet suffix is listed, so a FIFO or a broken link
+    among the data files is refused when opened rather than silently left out.
+    """
+    return sorted(
+        (
+            p
+            for p in root.rglob("*")
+            if p.suffix in PARQUET_SUFFIXES
+            and not p.name.startswith(("_", "."))
+            and not p.is_dir()
+        ),
+        key=natural_key,
+    )
+
+
+def open_data(path: str | os.PathLike[str]) -> Any:
+    """A data file opened for binary reading (regular files only)."""
+    return open_regular(path, what="input file")
+
+
+def sniff_compression(fh: Any) -> str | None:
+    """``"gzip"``, ``"bz2"`` or None from the first bytes; ``fh`` is rewound."""
+    magic = fh.read(3)
+    fh.seek(0)
+    if magic.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if magic.startswith(b"BZh"):
+        return "bz2"
+    return None
 
 
 def chunk_rows_for(
@@ -134,9 +177,25 @@ def _batch_to_chunk(
     return where, X, y, extra[0], extra[1]
 
 
+def one_line(text: str, limit: int = 200) -> str:
+    """The first line of ``text``, at most ``limit`` characters, control and
+    undecodable characters shown as ``?`` (file content can be anything)."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    shown = "".join(
+        c if c.isprintable() and c != "\ufffd" else "?" for c in first[:limit]
+    )
+    return shown + ("..." if len(first) > limit else "")
+
+
 def _reader_error(path: Path, exc: BaseException) -> DataValidationError:
+    text = one_line(str(exc))
+    if "straddl" in text:
+        text = (
+            "a line is longer than the reader's block (is the file CSV text with "
+            "line breaks?)"
+        )
     return DataValidationError(
-        f"cannot read {path}: {type(exc).__name__}: {exc}. The file is corrupt, "
+        f"cannot read {path}: {type(exc).__name__}: {text}. The file is corrupt, "
         f"truncated or not in the expected format; fix or remove it and refit."
     )
 
@@ -158,27 +217,17 @@ class _ParquetSource:
 
         root = Path(path)
         if root.is_dir():
-            self.files = sorted(
-                (
-                    p
-                    for p in root.rglob("*")
-                    if p.is_file()
-                    and p.suffix in PARQUET_SUFFIXES
-                    and not p.name.startswith(("_", "."))
-                ),
-                key=natural_key,
-            )
+            self.files = parquet_files(root)
             if not self.files:
                 raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
-        elif root.is_file():
-            self.files = [root]
         else:
-            raise FileNotFoundError(f"no such file or directory: {root}")
+            self.files = [root]
         self.name = str(root)
-        try:
-            names = pq.read_schema(self.files[0]).names
-        except _READ_ERRORS as exc:
-            raise _reader_error(self.files[0], exc) from None
+        with open_data(self.files[0]) as fh:
+            try:
+                names = pq.read_schema(fh).names
+            except _READ_ERRORS as exc:
+                raise _reader_error(self.files[0], exc) from None
         self.spec = _ColumnSpec(
             names, target, features, weight, offset, str(self.files[0])
         )
@@ -189,24 +238,25 @@ class _ParquetSource:
 
         row0 = 0
         for path in self.files:
-            try:
-                # pre_buffer=False: read one row group's column chunks at a time
-                # (pyarrow's default pre-buffers every requested row group of
-                # the file, i.e. memory ≈ file size; measured faster too).
-                pf = pq.ParquetFile(path, pre_buffer=False)
-                self.spec.check(pf.schema_arrow.names, str(path))
-                batches = pf.iter_batches(
-                    batch_size=self.batch_rows,
-                    columns=self.spec.columns,
-                    use_threads=False,
-                )
-                for batch in batches:
-                    yield _batch_to_chunk(batch, self.spec, str(path), row0, dtype)
-                    row0 += batch.num_rows
-            except DataValidationError:
-                raise
-            except _READ_ERRORS as exc:
-                raise _reader_error(path, exc) from None
+            with open_data(path) as fh:
+                try:
+                    # pre_buffer=False: read one row group's column chunks at a
+                    # time (pyarrow's default pre-buffers every requested row
+                    # group of the file, i.e. memory ≈ file size; faster too).
+                    pf = pq.ParquetFile(fh, pre_buffer=False)
+                    self.spec.check(pf.schema_arrow.names, str(path))
+                    batches = pf.iter_batches(
+                        batch_size=self.batch_rows,
+                        columns=self.spec.columns,
+                        use_threads=False,
+                    )
+                    for batch in batches:
+                        yield _batch_to_chunk(batch, self.spec, str(path), row0, dtype)
+                        row0 += batch.num_rows
+                except DataValidationError:
+                    raise
+                except _READ_ERRORS as exc:
+                    raise _reader_error(path, exc) from None
 
 
 class _CSVSource:
@@ -226,18 +276,36 @@ class _CSVSource:
         from pyarrow import csv
 
         self.path = Path(path)
-        if not self.path.is_file():
-            raise FileNotFoundError(f"no such file: {self.path}")
         self.name = str(self.path)
         self.block_bytes = max(2**16, int(block_bytes))
         self.parse = csv.ParseOptions(**csv_options)
-        try:
-            reader = csv.open_csv(self.path, parse_options=self.parse)
+        with self._reader(parse_options=self.parse) as reader:
             names = reader.schema.names
-            reader.close()
-        except _READ_ERRORS as exc:
-            raise _reader_error(self.path, exc) from None
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
+
+    @contextmanager
+    def _reader(self, **options: Any) -> Iterator[Any]:
+        """pyarrow's streaming CSV reader over the open (decompressed) file.
+
+        Reader errors inside the block become :class:`DataValidationError`
+        naming the file; the reader, stream and file are closed on exit.
+        """
+        import pyarrow as pa
+        from pyarrow import csv
+
+        with open_data(self.path) as fh:
+            try:
+                compression = sniff_compression(fh)
+                with pa.input_stream(fh, compression=compression) as stream:
+                    reader = csv.open_csv(stream, **options)
+                    try:
+                        yield reader
+                    finally:
+                        reader.close()
+            except DataValidationError:
+                raise
+            except _READ_ERRORS as exc:
+                raise _reader_error(self.path, exc) from None
 
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:
         import pyarrow as pa
@@ -249,21 +317,15 @@ class _CSVSource:
             include_columns=self.spec.columns,
         )
         row0 = 0
-        try:
-            reader = csv.open_csv(
-                self.path,
-                read_options=csv.ReadOptions(block_size=self.block_bytes),
-                parse_options=self.parse,
-                convert_options=convert,
-            )
+        with self._reader(
+            read_options=csv.ReadOptions(block_size=self.block_bytes),
+            parse_options=self.parse,
+            convert_options=convert,
+        ) as reader:
             for batch in reader:
                 where = f"{self.path} (data rows from {row0})"
                 yield _batch_to_chunk(batch, self.spec, where, row0, dtype)
                 row0 += batch.num_rows
-        except DataValidationError:
-            raise
-        except _READ_ERRORS as exc:
-            raise _reader_error(self.path, exc) from None
 
 
 class _BlockSource:

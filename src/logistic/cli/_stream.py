@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from .._files import NotARegularFileError, open_regular
 from ._common import (
     EX_IOERR,
     EX_USAGE,
@@ -93,26 +94,42 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     try:
         return _read_schema(path, fmt, sep)
     except (pa.ArrowException, OSError) as exc:
-        if isinstance(exc, (FileNotFoundError, PermissionError)):
+        if isinstance(exc, (FileNotFoundError, PermissionError, NotARegularFileError)):
             raise
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the file itself could not be read (I/O error, exit 74)
+        from ..tabular._read import parquet_message
+
         parquet = path.lower().endswith((".parquet", ".parq", ".pq"))
-        kind = "Parquet" if parquet or fmt == "parquet" or Path(path).is_dir() else "it"
-        text = str(exc).strip().splitlines()[0]
-        raise CLIError(f"{path}: cannot read {kind}: {text}") from None
+        kind = (
+            "Parquet" if parquet or fmt == "parquet" or Path(path).is_dir() else "CSV"
+        )
+        raise CLIError(f"{path}: cannot read {kind}: {parquet_message(exc)}") from None
 
 
 def _read_schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..tabular._read import _open_text_head, _refuse_utf16, _sniff_delimiter
+    from ..backends._sources import open_data, parquet_files
+    from ..tabular._read import (
+        _open_text_head,
+        _refuse_binary,
+        _refuse_utf16,
+        _sniff_delimiter,
+        decompress_error,
+    )
     from ..tabular._read import sniff_format as sniff
 
     p = Path(path)
     if p.is_dir():
-        files = sorted(f for f in p.rglob("*.parquet") if not f.name.startswith("."))
+        files = parquet_files(p)
         if not files:
             raise CLIError(f"no Parquet files (*.parquet) under {path}")
-        return "parquet", pq.read_schema(files[0]), None
+        for f in files[1:]:  # every file is a regular file, before any pass
+            open_data(f).close()
+        with open_data(files[0]) as fh:
+            return "parquet", pq.read_schema(fh), None
     kind, compression = sniff(path)
     kind = fmt or kind
     if kind == "libsvm":
@@ -121,19 +138,27 @@ def _read_schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any,
             "(fit LibSVM files in memory: leave out --stream/--workers)"
         )
     if kind == "parquet":
-        return "parquet", pq.read_schema(path), None
+        with open_data(path) as fh:
+            return "parquet", pq.read_schema(fh), None
     import pyarrow.csv as pacsv
 
     head = _open_text_head(path, compression)
     if not head.strip():
         raise CLIError(f"{path} is empty (no header, no data rows)")
     _refuse_utf16(head, path)
+    _refuse_binary(head, path)
     delimiter = sep or _sniff_delimiter(head, path)
-    reader = pacsv.open_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter))
-    try:
-        return "csv", reader.schema, delimiter
-    finally:
-        reader.close()
+    options = pacsv.ParseOptions(delimiter=delimiter)
+    with open_data(path) as fh:
+        try:
+            with pa.input_stream(fh, compression=compression) as stream:
+                reader = pacsv.open_csv(stream, parse_options=options)
+                try:
+                    return "csv", reader.schema, delimiter
+                finally:
+                    reader.close()
+        except (OSError, EOFError) as exc:
+            raise decompress_error(path, compression, exc) from None
 
 
 def _check_options(formula: str | None, missing: str, options: dict) -> None:
@@ -341,6 +366,14 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         raise CLIError(
             f"cannot reach the Dask scheduler {scheduler}: {exc}", EX_IOERR
         ) from None
+    except (ValueError, TypeError) as exc:  # the address cannot be parsed
+        if scheduler is None:
+            raise
+        raise CLIError(
+            f"--scheduler must be a Dask scheduler address such as "
+            f"tcp://host:8786, got {scheduler!r} ({exc})",
+            EX_USAGE,
+        ) from None
     try:
         yield client
     finally:
@@ -494,7 +527,7 @@ def data_sha256(path: Path) -> str:
     for f in files:
         if path.is_dir():
             h.update(os.fsencode(f.relative_to(path)) + b"\0")
-        with open(f, "rb") as fh:
+        with open_regular(f, what="input file") as fh:
             for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
                 h.update(chunk)
     return h.hexdigest()

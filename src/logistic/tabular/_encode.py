@@ -94,6 +94,27 @@ def _optional_numeric(raw: RawData, name: str | None) -> np.ndarray | None:
     return None if name is None else numeric_column(raw, name)
 
 
+def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
+    """The --weights column: non-negative, not all zero; errors name the line."""
+    if name is None:
+        return None
+    values = numeric_column(raw, name)
+    negative = np.flatnonzero(values < 0)
+    if negative.size:
+        i = int(negative[0])
+        raise DataValidationError(
+            f"--weights column {name!r} in {raw.path} has a negative value "
+            f"({values[i]:g}) at {position(raw, i)} ({negative.size} such value(s)); "
+            "weights must be >= 0"
+        )
+    if values.size and not values.any():
+        raise DataValidationError(
+            f"--weights column {name!r} in {raw.path} is zero on every row used; "
+            "at least one row needs a positive weight"
+        )
+    return values
+
+
 def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
     values = string_column(raw, name)
     index = {level: i for i, level in enumerate(levels)}
@@ -221,7 +242,7 @@ def fit_design(
     keep, dropped = check_missing(raw, roles + used, missing)
     sub = _subset(raw, keep)
     y, mapping = fit_labels(string_or_values(sub, target), target, raw.path, positive)
-    sw, off = _optional_numeric(sub, weights), _optional_numeric(sub, offset)
+    sw, off = _weight_column(sub, weights), _optional_numeric(sub, offset)
     encoding: dict[str, Any] = {
         "target": target,
         "label": mapping,

@@ -13,86 +13,46 @@ Convention (owned here):
   (a column is numeric only if every value is).
 * Row positions in messages are *lines* of a CSV file (header = line 1) and
   1-based *rows* of Parquet or LibSVM data.
+* Files are opened only through :func:`logistic._files.open_regular`: a FIFO,
+  socket or device is refused (:class:`NotARegularFileError`) before a byte is
+  read, and pyarrow is handed the open file object, never the path.
+* LibSVM files are read whole into memory, within the limits of
+  :mod:`._libsvm`.
 * Errors: :class:`FileNotFoundError` / :class:`IsADirectoryError` (input
-  missing), :class:`PermissionError`, and :class:`DataValidationError` naming
-  the file for everything about its content.
+  missing), :class:`PermissionError`, :class:`NotARegularFileError`, and
+  :class:`DataValidationError` naming the file (and line) for everything
+  about its content, including compressed data that end early.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import scipy.sparse as sp
-
 from .._exceptions import DataValidationError
+from ._libsvm import read_libsvm
+from ._raw import (
+    RawData,
+    decompress_error,
+    decompressed,
+    open_data,
+    position,
+)
 
-__all__ = ["RawData", "read_data", "sniff_format", "position"]
+__all__ = ["RawData", "read_data", "sniff_format", "position", "open_data"]
 
 _LIBSVM_LINE = re.compile(r"^\s*[+-]?[0-9.eE+-]+(\s+(qid:\S+|\d+:\S+))*\s*(#.*)?$")
 _SEPARATORS = (",", ";", "\t", "|")
 _FORMATS = ("csv", "parquet", "libsvm")
-
-
-@dataclass
-class RawData:
-    """What a data file holds, before encoding.
-
-    Attributes
-    ----------
-    path : str
-    format : {"csv", "parquet", "libsvm"}
-    table : pyarrow.Table or None
-        Columns of a CSV or Parquet file.
-    X : scipy.sparse.csr_matrix or None
-        LibSVM features (column j is index j+1 for one-based files).
-    labels : ndarray or None
-        LibSVM labels as floats.
-    delimiter : str or None
-    zero_based : bool
-        LibSVM indices start at 0.
-    """
-
-    path: str
-    format: str
-    table: Any = None
-    X: Any = None
-    labels: Any = None
-    delimiter: str | None = None
-    zero_based: bool = False
-
-    @property
-    def n_rows(self) -> int:
-        return int(self.table.num_rows if self.table is not None else self.X.shape[0])
-
-
-def position(raw: RawData, row: int) -> str:
-    """Human position of 0-based data row ``row``: "line N" (CSV) or "row N".
-
-    For a subset of rows (``raw._rows`` maps subset rows to file rows) the
-    position is the one in the file.
-    """
-    rows = getattr(raw, "_rows", None)
-    if rows is not None:
-        row = int(rows[row])
-    return f"line {row + 2}" if raw.format == "csv" else f"row {row + 1}"
+#: pyarrow reads CSV in blocks of this size; one line must fit in a block.
+CSV_BLOCK_BYTES = 1 << 22
 
 
 def check_path(path: str) -> None:
-    """Input missing, a directory or unreadable: the matching OSError."""
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"input file {path} does not exist")
-    if p.is_dir():
-        raise IsADirectoryError(f"input {path} is a directory, expected a data file")
-    if not os.access(p, os.R_OK):
-        raise PermissionError(f"input file {path} is not readable (permission denied)")
+    """Input missing, a directory, unreadable or not a regular file: an OSError."""
+    open_data(path).close()
 
 
 def _compression(head: bytes) -> str | None:
@@ -104,14 +64,12 @@ def _compression(head: bytes) -> str | None:
 
 
 def _open_text_head(path: str, compression: str | None, n: int = 65536) -> bytes:
-    opener = {"gzip": gzip.open, "bz2": bz2.open}.get(compression or "", open)
-    try:
-        with opener(path, "rb") as fh:
-            return fh.read(n)
-    except (OSError, EOFError) as exc:
-        raise DataValidationError(
-            f"{path}: cannot decompress ({compression}): {exc}"
-        ) from None
+    with open_data(path) as fh:
+        try:
+            with decompressed(fh, compression) as stream:
+                return stream.read(n)
+        except (OSError, EOFError) as exc:
+            raise decompress_error(path, compression, exc) from None
 
 
 def _strip_suffixes(path: str) -> str:
@@ -137,8 +95,7 @@ def _looks_libsvm(head: bytes) -> bool:
 
 def sniff_format(path: str) -> tuple[str, str | None]:
     """``(format, compression)`` of a data file, from its content and name."""
-    check_path(path)
-    with open(path, "rb") as fh:
+    with open_data(path) as fh:
         magic = fh.read(4)
     if magic == b"PAR1":
         return "parquet", None
@@ -167,7 +124,17 @@ def _sniff_delimiter(head: bytes, path: str) -> str:
 
 
 def _arrow_message(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]
+    from ..backends._sources import one_line
+
+    return one_line(str(exc))
+
+
+_PARQUET_SOURCE = re.compile(r"^Could not open Parquet input source '[^']*': ")
+
+
+def parquet_message(exc: Exception) -> str:
+    """pyarrow's first line, without the name of the (anonymous) file object."""
+    return _PARQUET_SOURCE.sub("", _arrow_message(exc))
 
 
 def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
@@ -180,16 +147,22 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     _refuse_utf16(head, path)
     _refuse_binary(head, path)
     delimiter = sep if sep is not None else _sniff_delimiter(head, path)
-    if len(delimiter) != 1:
-        raise DataValidationError(f"--sep must be one character, got {delimiter!r}")
+    check_delimiter(delimiter)
     try:
-        with pa.input_stream(path, compression=compression) as stream:
+        with (
+            open_data(path) as fh,
+            pa.input_stream(fh, compression=compression) as stream,
+        ):
             table = pacsv.read_csv(
                 stream,
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
+                read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
             )
+    except (OSError, EOFError) as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+            raise
+        raise decompress_error(path, compression, exc) from None
     except pa.ArrowInvalid as exc:
         msg = _arrow_message(exc)
         hint = ""
@@ -200,10 +173,21 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
             hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
         if "UTF8" in msg or "utf8" in msg.lower():
             hint = " (the file must be UTF-8; convert it, e.g. with iconv)"
+        if "straddl" in msg or "Empty CSV file or block" in msg:
+            msg = find_long_line(path, compression, CSV_BLOCK_BYTES) or msg
         raise DataValidationError(f"{path}: cannot read CSV: {msg}{hint}") from None
     _check_columns(table.column_names, path)
     _check_utf8(table, path)
     return RawData(path=path, format="csv", table=table, delimiter=delimiter)
+
+
+def check_delimiter(sep: str) -> str:
+    """A CSV delimiter is one character, not a quote or a line break."""
+    if len(sep) != 1 or sep in '"\r\n':
+        raise DataValidationError(
+            f"sep must be one character other than a quote or a line break, got {sep!r}"
+        )
+    return sep
 
 
 _WIDE_BOMS = {
@@ -250,9 +234,8 @@ def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str
     import csv
     import io
 
-    opener = {"gzip": gzip.open, "bz2": bz2.open}.get(compression or "", open)
     try:
-        with opener(path, "rb") as raw:
+        with open_data(path) as fh, decompressed(fh, compression) as raw:
             text = io.TextIOWrapper(
                 raw, encoding="utf-8-sig", errors="replace", newline=""
             )
@@ -265,6 +248,24 @@ def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str
                         f"saw {len(row)}"
                     )
     except (OSError, EOFError, csv.Error, StopIteration):
+        return ""
+    return ""
+
+
+def find_long_line(path: str, compression: str | None, limit: int) -> str:
+    """``"line N is longer than ... bytes ..."`` for the first line over ``limit``
+    bytes (pyarrow's reader needs a whole line in one block), or ""."""
+    try:
+        with open_data(path) as fh, decompressed(fh, compression) as stream:
+            for number, line in enumerate(
+                iter(lambda: stream.readline(limit + 1), b"")
+            ):
+                if len(line) > limit and not line.endswith(b"\n"):
+                    return (
+                        f"line {number + 1} is longer than {limit} bytes, the most "
+                        "one line may hold; is the file CSV text with line breaks?"
+                    )
+    except (OSError, EOFError):
         return ""
     return ""
 
@@ -314,77 +315,17 @@ def _read_parquet(path: str, compression: str | None) -> RawData:
             f"{path}: a {compression}-compressed Parquet file; Parquet compresses "
             "internally, decompress the file first"
         )
-    try:
-        table = pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise DataValidationError(
-            f"{path}: cannot read Parquet: {_arrow_message(exc)}"
-        ) from None
+    with open_data(path) as fh:
+        try:
+            table = pq.read_table(fh)
+        except (pa.ArrowException, OSError) as exc:
+            if getattr(exc, "errno", None) is not None:
+                raise  # a read error of the file itself (I/O, exit 74)
+            raise DataValidationError(
+                f"{path}: cannot read Parquet: {parquet_message(exc)}"
+            ) from None
     _check_columns(table.column_names, path)
     return RawData(path=path, format="parquet", table=table)
-
-
-def _libsvm_bad_line(lines: list[str], path: str) -> DataValidationError:
-    for i, line in enumerate(lines):
-        body = line.split("#", 1)[0]
-        parts = body.split()
-        if not parts:
-            continue
-        try:
-            float(parts[0])
-            for tok in parts[1:]:
-                if tok.startswith("qid:"):
-                    continue
-                k, v = tok.split(":")
-                if int(k) < 0:
-                    raise ValueError
-                float(v)
-        except ValueError:
-            return DataValidationError(
-                f"{path}: line {i + 1} is not LibSVM 'label index:value ...': "
-                f"{line[:60]!r}"
-            )
-    return DataValidationError(f"{path}: malformed LibSVM data")
-
-
-def _read_libsvm(path: str, compression: str | None) -> RawData:
-    opener = {"gzip": gzip.open, "bz2": bz2.open}.get(compression or "", open)
-    try:
-        with opener(path, "rb") as fh:
-            text = fh.read().decode("utf-8")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise DataValidationError(f"{path}: cannot read LibSVM data: {exc}") from None
-    lines = text.splitlines()
-    labels: list[str] = []
-    tokens: list[str] = []
-    indptr = [0]
-    for line in lines:
-        parts = line.split("#", 1)[0].split()
-        if not parts:
-            continue
-        labels.append(parts[0])
-        tokens.extend(t for t in parts[1:] if not t.startswith("qid:"))
-        indptr.append(len(tokens))
-    if not labels:
-        raise DataValidationError(f"{path} is empty (no data rows)")
-    try:
-        y = np.array(labels, dtype=np.float64)
-        pairs = np.array(" ".join(tokens).replace(":", " ").split(), dtype=np.float64)
-        if pairs.size != 2 * len(tokens):
-            raise ValueError
-        idx, val = pairs[0::2], pairs[1::2]
-        if np.any(idx < 0) or np.any(idx != np.floor(idx)):
-            raise ValueError
-    except ValueError:
-        raise _libsvm_bad_line(lines, path) from None
-    zero_based = bool(idx.size and idx.min() == 0)
-    cols = idx.astype(np.int64) - (0 if zero_based else 1)
-    n_features = int(cols.max()) + 1 if cols.size else 0
-    X = sp.csr_matrix(
-        (val, cols, np.array(indptr, dtype=np.int64)), shape=(len(labels), n_features)
-    )
-    X.sum_duplicates()
-    return RawData(path=path, format="libsvm", X=X, labels=y, zero_based=zero_based)
 
 
 def read_data(
@@ -407,10 +348,10 @@ def read_data(
     path = str(path)
     sniffed, compression = sniff_format(path)
     if fmt is not None and fmt not in _FORMATS:
-        raise DataValidationError(f"--format must be one of {_FORMATS}, got {fmt!r}")
+        raise DataValidationError(f"fmt must be one of {_FORMATS}, got {fmt!r}")
     kind = fmt or sniffed
     if kind == "parquet":
         return _read_parquet(path, compression)
     if kind == "libsvm":
-        return _read_libsvm(path, compression)
+        return read_libsvm(path, compression)
     return _read_csv(path, compression, sep)

@@ -1,0 +1,176 @@
+"""Read LibSVM/SVMLight files (``label index:value ...``) into a sparse matrix.
+
+Convention (owned here): the file is read whole into memory, so it is refused
+before reading when it (decompressed) is larger than
+:data:`LIBSVM_MEMORY_FRACTION` of physical memory. Indices are one-based
+unless a 0 occurs; the largest index is the number of features, and it must
+be at most 2**31 - 1 and leave room for a model of that width (about
+:data:`BYTES_PER_FEATURE` bytes per feature). Labels and values must be
+finite. Every error names the file and the line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._exceptions import DataValidationError
+from .._files import open_regular
+from ._raw import RawData, decompress_error, decompressed, physical_memory
+
+__all__ = ["read_libsvm", "LIBSVM_MEMORY_FRACTION", "BYTES_PER_FEATURE"]
+
+#: A LibSVM file may use at most this fraction of physical memory (the parse
+#: holds the text, its lines and tokens: several times the file's size).
+LIBSVM_MEMORY_FRACTION = 1 / 8
+#: Memory a fit needs per feature (name, coefficients, solver vectors), bytes.
+BYTES_PER_FEATURE = 1024
+_MAX_INDEX = 2**31 - 1
+
+
+def _libsvm_bad_line(lines: list[str], path: str) -> DataValidationError:
+    for i, line in enumerate(lines):
+        body = line.split("#", 1)[0]
+        parts = body.split()
+        if not parts:
+            continue
+        try:
+            float(parts[0])
+            for tok in parts[1:]:
+                if tok.startswith("qid:"):
+                    continue
+                k, v = tok.split(":")
+                if int(k) < 0:
+                    raise ValueError
+                float(v)
+        except ValueError:
+            return DataValidationError(
+                f"{path}: line {i + 1} is not LibSVM 'label index:value ...': "
+                f"{line[:60]!r}"
+            )
+    return DataValidationError(f"{path}: malformed LibSVM data")
+
+
+def _libsvm_limit() -> int | None:
+    memory = physical_memory()
+    return None if memory is None else int(memory * LIBSVM_MEMORY_FRACTION)
+
+
+def _libsvm_bytes(path: str, compression: str | None) -> bytes:
+    """The (decompressed) file, refused before reading when it cannot fit."""
+    limit = _libsvm_limit()
+    too_big = (
+        f"{path}: LibSVM files are read whole into memory, and this one is larger "
+        f"than {{size}}, 1/{round(1 / LIBSVM_MEMORY_FRACTION)} of physical memory; "
+        "convert it to Parquet (numeric columns) and fit with --stream"
+    )
+    try:
+        fh = open_regular(path, what="input file", max_bytes=limit)
+    except ValueError:
+        raise DataValidationError(too_big.format(size=f"{limit} bytes")) from None
+    with fh:
+        try:
+            with decompressed(fh, compression) as stream:
+                data = stream.read() if limit is None else stream.read(limit + 1)
+        except (OSError, EOFError) as exc:
+            raise decompress_error(path, compression, exc) from None
+    if limit is not None and len(data) > limit:
+        raise DataValidationError(
+            too_big.format(size=f"{limit} bytes when decompressed")
+        )
+    return data
+
+
+def _libsvm_line_of(offset: int, data: bytes) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _check_libsvm_values(
+    path: str, y: np.ndarray, val: np.ndarray, indptr: list[int], lines: list[int]
+) -> None:
+    """Labels and values are finite; errors name the line."""
+    for what, values in (("label", y), ("value", val)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            i = int(bad[0])
+            row = i if what == "label" else int(np.searchsorted(indptr, i, "right")) - 1
+            raise DataValidationError(
+                f"{path}: line {lines[row]} has a non-finite {what} ({values[i]}); "
+                f"only finite numbers are allowed ({bad.size} such {what}(s))"
+            )
+
+
+def _check_libsvm_width(
+    path: str, idx: np.ndarray, indptr: list[int], lines: list[int]
+) -> None:
+    """The largest index is the number of features: it must fit in memory."""
+    if not idx.size:
+        return
+    top = int(np.argmax(idx))
+    largest = int(idx[top])
+    memory = physical_memory()
+    fits = memory is None or largest * BYTES_PER_FEATURE <= memory
+    if largest <= _MAX_INDEX and fits:
+        return
+    row = int(np.searchsorted(indptr, top, "right")) - 1
+    reason = (
+        f"more than the largest index supported, {_MAX_INDEX}"
+        if largest > _MAX_INDEX
+        else f"a model with that many features needs about "
+        f"{largest * BYTES_PER_FEATURE / 2**30:.0f} GiB, more than this machine's "
+        f"{(memory or 0) / 2**30:.0f} GiB of memory"
+    )
+    raise DataValidationError(
+        f"{path}: feature index {largest} at line {lines[row]} is too large "
+        f"({reason}); LibSVM indices number the features 1..n_features"
+    )
+
+
+def read_libsvm(path: str, compression: str | None) -> RawData:
+    data = _libsvm_bytes(path, compression)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            f"{path}: line {_libsvm_line_of(exc.start, data)} is not UTF-8 text "
+            f"(byte {exc.start} of the file); LibSVM files are plain text"
+        ) from None
+    del data
+    lines = text.splitlines()
+    labels: list[str] = []
+    tokens: list[str] = []
+    indptr = [0]
+    row_lines: list[int] = []  # 1-based line of each data row
+    for number, line in enumerate(lines, start=1):
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        labels.append(parts[0])
+        tokens.extend(t for t in parts[1:] if not t.startswith("qid:"))
+        indptr.append(len(tokens))
+        row_lines.append(number)
+    if not labels:
+        raise DataValidationError(f"{path} is empty (no data rows)")
+    try:
+        y = np.array(labels, dtype=np.float64)
+        pairs = np.array(" ".join(tokens).replace(":", " ").split(), dtype=np.float64)
+        if pairs.size != 2 * len(tokens):
+            raise ValueError
+        idx, val = pairs[0::2], pairs[1::2]
+        if not np.all(np.isfinite(idx)) or np.any(idx < 0):
+            raise ValueError
+        if np.any(idx != np.floor(idx)):
+            raise ValueError
+    except ValueError:
+        raise _libsvm_bad_line(lines, path) from None
+    del tokens, pairs
+    _check_libsvm_values(path, y, val, indptr, row_lines)
+    _check_libsvm_width(path, idx, indptr, row_lines)
+    zero_based = bool(idx.size and idx.min() == 0)
+    cols = idx.astype(np.int64) - (0 if zero_based else 1)
+    n_features = int(cols.max()) + 1 if cols.size else 0
+    X = sp.csr_matrix(
+        (val, cols, np.array(indptr, dtype=np.int64)), shape=(len(labels), n_features)
+    )
+    X.sum_duplicates()
+    return RawData(path=path, format="libsvm", X=X, labels=y, zero_based=zero_based)
