@@ -396,3 +396,37 @@ def test_prefetch_gives_identical_sums_and_propagates_errors(data):
     backend = Chunked.from_blocks(failing)
     with pytest.raises(OSError, match="disk went away"):
         LogisticObjective(backend).value_and_gradient(theta)
+
+
+def test_a_pass_interrupted_in_the_reduction_stops_its_reader(data):
+    """Ctrl-C between two blocks (in the reduction, not in a block kernel) must
+    not leave the prefetch thread waiting on a full queue: the interpreter joins
+    pool threads at exit, so such a thread would hang the process."""
+    from logistic.backends import _prefetch
+
+    X, y, _ = data
+    blocks = [(X[i : i + 50], y[i : i + 50]) for i in range(0, 2000, 50)]
+    backend = Chunked.from_blocks(blocks, chunk_rows=50)
+
+    class Interrupt:
+        def __add__(self, other):
+            raise KeyboardInterrupt
+
+        __radd__ = __add__
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        backend.map_reduce(lambda block: Interrupt())
+    kept = info.value  # the traceback (and its frames) stays alive
+    assert kept is not None
+    assert all(stop.is_set() for stop in list(_prefetch._RUNNING))
+
+
+def test_an_iterator_never_closed_does_not_hang_the_exit():
+    code = (
+        "from logistic.backends._prefetch import prefetched\n"
+        "g = prefetched(iter(range(100)))\n"
+        "next(g)\n"
+        "keep = [g]  # never closed\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr

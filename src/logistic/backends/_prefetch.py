@@ -8,12 +8,19 @@ stops early (an exception in the reduction) stops the producer. Producers run
 on a small shared pool whose threads are reused from pass to pass (a new thread
 per pass would reserve a fresh stack each time); when no thread can be started
 (e.g. under a tight address-space limit) the items are produced inline.
+
+A consumer should close the iterator when it stops early (``contextlib.closing``);
+one that never does (an exception whose traceback sits in a reference cycle)
+would leave its producer waiting on a full queue, and the interpreter waits for
+pool threads at exit. So every producer is also told to stop by threading's
+exit hook, which runs before the pool's threads are joined.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -24,6 +31,20 @@ T = TypeVar("T")
 _DONE = object()
 _LOCK = threading.Lock()
 _POOL: list[ThreadPoolExecutor] = []
+_RUNNING: weakref.WeakSet[threading.Event] = weakref.WeakSet()
+
+
+def _stop_all() -> None:
+    """Tell every producer to stop (at interpreter exit, before pool joins)."""
+    for stop in list(_RUNNING):
+        stop.set()
+
+
+# threading's exit hooks run in reverse order of registration, so this one
+# (registered after concurrent.futures' own) runs before the pool is joined.
+_register_atexit = getattr(threading, "_register_atexit", None)
+if _register_atexit is not None:
+    _register_atexit(_stop_all)
 
 
 class _Failure:
@@ -42,6 +63,7 @@ def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
     """Iterate ``items`` with up to ``depth`` items produced ahead in a thread."""
     q: queue.Queue[object] = queue.Queue(maxsize=max(1, depth))
     stop = threading.Event()
+    _RUNNING.add(stop)
 
     def put(item: object) -> bool:
         while not stop.is_set():

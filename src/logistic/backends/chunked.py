@@ -37,7 +37,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from typing import Any, TypeVar
 
 import numpy as np
@@ -233,9 +233,12 @@ class Chunked:
                 if v is not None:
                     _check_finite(v[:, None], where, n, name, None)
             if w is not None and np.any(w < 0):
-                row = n + int(np.flatnonzero(w < 0)[0])
+                i = int(np.flatnonzero(w < 0)[0])
+                column = getattr(getattr(self.source, "spec", None), "weight", None)
+                named = "" if column is None else f" (column {column!r})"
                 raise DataValidationError(
-                    f"{where}: negative sample_weight at row {row}"
+                    f"{where}: negative sample_weight{named} ({w[i]:g}) at row "
+                    f"{n + i} (0-based, global); weights must be >= 0"
                 )
             total += (
                 float(X.shape[0]) if w is None else float(np.sum(w, dtype=np.float64))
@@ -292,17 +295,22 @@ class Chunked:
         def parts() -> Iterator[T]:
             nonlocal n
             blocks = self.blocks()
-            for block in prefetched(blocks) if self.prefetch else blocks:
-                n += block.n_rows
-                yield fn(block)
+            source = prefetched(blocks) if self.prefetch else blocks
+            with closing(source):  # stops the reader however the pass ends
+                for block in source:
+                    n += block.n_rows
+                    yield fn(block)
 
         # Reading/decoding runs in the prefetch thread, the block kernels here
         # with single-threaded BLAS (as the in-memory backend's threads do).
         controller = _blas_controller() if self.prefetch else None
         with (
-            controller.limit(limits=1, user_api="blas") if controller else nullcontext()
+            controller.limit(limits=1, user_api="blas")
+            if controller
+            else nullcontext(),
+            closing(parts()) as pass_parts,
         ):
-            result = tree_sum(parts())
+            result = tree_sum(pass_parts)
         if n != self.n_samples:
             raise IntegrityError(
                 f"{self.source.name}: a pass read {n} rows but the scan found "
