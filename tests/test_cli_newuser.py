@@ -220,7 +220,8 @@ def test_out_of_memory_suggests_streaming(workdir, capsys, monkeypatch):
     code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y"])
     assert (code, err) == (
         74,
-        "error: out of memory: the data do not fit in memory; fit with --stream "
+        "error: out of memory reading data.csv: the data do not fit in memory; fit "
+        "with --stream "
         "(numeric feature columns, read in chunks) or on Dask with --workers N\n",
     )
     assert _files(workdir) == {"data.csv"}

@@ -5,7 +5,8 @@ option, missing optional extra) · 65 data error (bad data or model file) ·
 66 input missing or unreadable (also a FIFO, socket or device given as an
 input file) · 73 cannot create output (exists without
 ``--force``, missing directory, same file as an input) · 74 I/O error while
-reading or writing · 130 interrupted. Diagnostics go to stderr; results to
+reading or writing · 130 interrupted · 141 standard output closed by its
+reader (``| head``), quietly. Diagnostics go to stderr; results to
 stdout. Output files are checked *before* any work and written atomically
 (:func:`logistic.io.atomic_output`).
 """
@@ -31,6 +32,7 @@ EX_NOINPUT = 66
 EX_CANTCREAT = 73
 EX_IOERR = 74
 EX_INTERRUPTED = 130
+EX_PIPE = 141  # 128 + SIGPIPE: standard output closed by its reader
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -96,7 +98,13 @@ def _as_option(message: str) -> str:
 
 
 def error_message(exc: BaseException) -> str:
-    """One line for stderr."""
+    """One line for stderr, naming options as the CLI spells them."""
+    from ._spelling import cli_spelling
+
+    return cli_spelling(_error_text(exc))
+
+
+def _error_text(exc: BaseException) -> str:
     from .._exceptions import InvalidParameterError
 
     if isinstance(exc, InvalidParameterError):
@@ -248,7 +256,10 @@ def fitting_progress(model: Any, message: str) -> Iterator[None]:
 
 @contextmanager
 def collect_warnings() -> Iterator[list[str]]:
-    """Record warnings raised inside (to print them once and store them)."""
+    """Record warnings raised inside (to print them once and store them), with
+    parameters spelt as CLI options (:func:`._spelling.cli_spelling`)."""
+    from ._spelling import cli_spelling
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         messages: list[str] = []
@@ -257,7 +268,7 @@ def collect_warnings() -> Iterator[list[str]]:
     for w in caught:
         if issubclass(w.category, DeprecationWarning):
             continue
-        text = f"{w.category.__name__}: {w.message}"
+        text = cli_spelling(f"{w.category.__name__}: {w.message}")
         if text not in seen:
             seen.add(text)
             messages.append(text)

@@ -19,10 +19,32 @@ ModelArg = Annotated[
     Path,
     typer.Argument(help="Model file written by 'logistic fit'.", show_default=False),
 ]
+#: Spellings of a tab that a shell passes through unchanged.
+_TAB_NAMES = ("\\t", "tab", "TAB")
+
+
+def _check_sep(value: str | None) -> str | None:
+    """--sep is one character other than a quote or line break (exit 2 otherwise);
+    ``\\t`` and ``tab`` mean a tab."""
+    if value is None:
+        return None
+    if value in _TAB_NAMES:
+        return "\t"
+    if len(value) != 1 or value in '"\r\n':
+        raise typer.BadParameter(
+            f"must be one character other than a quote or a line break "
+            f"(a tab: --sep tab), got {value!r}"
+        )
+    return value
+
+
 Sep = Annotated[
     str | None,
     typer.Option(
-        "--sep", help="CSV delimiter (default: sniffed from the header line)."
+        "--sep",
+        help="CSV delimiter, one character; 'tab' for a tab (default: sniffed "
+        "from the header line).",
+        callback=_check_sep,
     ),
 ]
 

@@ -89,9 +89,16 @@ def coefficient_table(
     """The inference summary's text when available, else a plain-text table."""
     if inference is not None:
         try:
-            return str(inference.summary().as_text())
+            text = str(inference.summary().as_text())
         except Exception:  # fall back to the plain table
             cov = np.asarray(inference.cov_params())
+        else:
+            from ._spelling import cli_spelling
+
+            return "\n".join(
+                cli_spelling(line) if line.startswith("Note:") else line
+                for line in text.splitlines()
+            )
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov)
     return text_table(rows, title or _title(model))

@@ -4,16 +4,33 @@ Errors become one line ``error: ...`` on stderr and a documented exit code
 (:mod:`logistic.cli._common`); ``--debug`` anywhere on the command line shows
 the traceback instead. With ``--json`` a failure also prints
 ``{"ok": false, "error": ..., "exit_code": ...}`` on stdout.
+
+A reader that closes standard output early (``logistic predict m.json d.csv |
+head -1``) ends the command quietly with exit code 141 (128 + SIGPIPE, what a
+shell reports for ``cat`` in the same place): nothing on stderr, and the rest
+of the output is discarded.
 """
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
+import os
+import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
-from ._common import EX_INTERRUPTED, EX_USAGE, error_message, exit_code_for
+from ._common import (
+    EX_INTERRUPTED,
+    EX_PIPE,
+    EX_USAGE,
+    error_message,
+    exit_code_for,
+)
 from .demo import demo
 from .derive import derive
 from .evaluate import evaluate
@@ -28,20 +45,57 @@ app = typer.Typer(
     help=(
         "Binary logistic regression: fit, predict, evaluate and report from files.\n\n"
         "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
-        "66 input missing, 73 cannot create output, 74 I/O error, 130 interrupted. "
+        "66 input missing, 73 cannot create output, 74 I/O error, 130 interrupted, "
+        "141 output pipe closed. "
         "Add --debug to any command for a traceback."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+class OutputClosed(Exception):
+    """Standard output's reader went away (EPIPE) while a command wrote to it.
+
+    Not an OSError, so that click does not turn it into exit code 1.
+    """
+
+
+def _pipe_safe(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` with a broken pipe on output raised as :class:`OutputClosed`."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise OutputClosed() from None
+            raise
+
+    return run
+
+
 for command in (fit, predict, evaluate, report, summary, export, demo, derive):
-    app.command()(command)
+    app.command()(_pipe_safe(command))
+
+
+def _output_closed() -> int:
+    """Point stdout at /dev/null so that the final flush cannot fail; exit 141."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a file
+        pass
+    return EX_PIPE
 
 
 def _fail(exc: BaseException, json_out: bool) -> int:
     code = exit_code_for(exc)
-    message = error_message(exc)
+    # one line whatever the exception holds (file content can reach a message)
+    message = re.sub(r"[\x00-\x1f\x7f]+", " ", error_message(exc)).strip()
     print(f"error: {message}", file=sys.stderr, flush=True)
     if json_out:
         print(
@@ -81,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         rv = app(args=args, prog_name="logistic", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
+    except OutputClosed:
+        return _output_closed()
     except BaseException as exc:  # every error: one line and an exit code
         kind = _click_kind(exc)
         if kind == "Exit":

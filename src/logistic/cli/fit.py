@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import typer
 
 from . import _options as opt
 from ._common import (
+    EX_CANTCREAT,
+    EX_IOERR,
     EX_NOINPUT,
     EX_USAGE,
     CLIError,
@@ -40,6 +43,44 @@ def _class_weight(value: str | None) -> Any:
         raise CLIError(
             f"--class-weight must be 'balanced' or '0=W0,1=W1', got {value!r}", EX_USAGE
         ) from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (existing or not; links resolved)."""
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
+
+
+def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
+    """Refuse, before any work, a checkpoint path that would overwrite the model
+    or the data (exit 2), or that cannot be created (exit 73).
+
+    The checkpoint writer keeps the previous checkpoint as ``PATH.prev``, so
+    that name is checked too.
+    """
+    if checkpoint is None:
+        return
+    previous = checkpoint.with_name(checkpoint.name + ".prev")
+    for name, path in (("--output", out), ("the input file", data)):
+        for ckpt in (checkpoint, previous):
+            if _same_file(ckpt, path):
+                raise CLIError(
+                    f"--checkpoint {checkpoint} and {name} {path} are the same file "
+                    f"(the checkpoint is written over {ckpt} at every iteration); "
+                    "give --checkpoint a path of its own",
+                    EX_USAGE,
+                )
+    parent = checkpoint.parent if str(checkpoint.parent) else Path(".")
+    if not parent.is_dir():
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}: directory {parent} does not exist",
+            EX_CANTCREAT,
+        )
+    if checkpoint.is_dir():
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
+        )
 
 
 def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
@@ -134,6 +175,9 @@ def fit(
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
+    for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
+        if value is not None and value < 1:
+            raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
     distributed = workers is not None or scheduler is not None
     if data.is_dir() and not (stream or distributed):
         raise CLIError(
@@ -144,6 +188,7 @@ def fit(
     if not data.is_dir():  # streams read directories of Parquet files
         require_inputs(data=data)
     out = check_output(output, force=force, inputs=(data,))
+    check_checkpoint(checkpoint, out or output, data)
     options = {
         "penalty": penalty,
         "alpha": alpha,
@@ -166,6 +211,11 @@ def fit(
     }
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint}
     plan = _stream_plan(data, stream, distributed, args, options)
+    if plan is None and chunk_rows is not None:
+        note(
+            "--chunk-rows is used only when streaming; this fit reads the data "
+            "into memory (add --stream to stream it)"
+        )
     if plan is not None:
         _fit_streamed(
             data,
@@ -248,9 +298,12 @@ def _fit_in_memory(
     from ..tabular import fit_design, read_data
 
     sep, fmt = args.pop("sep"), args.pop("fmt")
-    with status(f"reading {data} ..."):
-        raw = read_data(data, sep=sep, fmt=fmt)
-        design = fit_design(raw, positive=positive, **args)
+    try:
+        with status(f"reading {data} ..."):
+            raw = read_data(data, sep=sep, fmt=fmt)
+            design = fit_design(raw, positive=positive, **args)
+    except MemoryError:
+        raise _out_of_memory(data, fmt) from None
     if checkpoint is not None and checkpoint.exists():
         note(f"resuming from checkpoint {checkpoint}")
     model, inference, messages = _train(design, options, checkpoint)
@@ -260,6 +313,26 @@ def _fit_in_memory(
         facts["statistics"] = _statistics(inference)
     _save(out, force, model, design, facts, cov, cov_names)
     _report(out, model, design, inference, facts, json_out)
+
+
+def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
+    """Out of memory reading a file: the remedy depends on its format (exit 74)."""
+    from ..tabular import sniff_format
+
+    kind = fmt or sniff_format(str(data))[0]
+    if kind != "libsvm":
+        return CLIError(
+            f"out of memory reading {data}: the data do not fit in memory; fit with "
+            "--stream (numeric feature columns, read in chunks) or on Dask with "
+            "--workers N",
+            EX_IOERR,
+        )
+    return CLIError(
+        f"out of memory reading {data}: LibSVM files are read whole into memory and "
+        "cannot be streamed; use a machine with more memory, or convert the file "
+        "to Parquet with named numeric columns and fit with --stream",
+        EX_IOERR,
+    )
 
 
 def _save(

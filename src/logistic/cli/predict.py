@@ -22,18 +22,74 @@ from ._common import (
 )
 
 
-def excel_safe(column: Any) -> Any:
-    """Prefix ``'`` to strings starting with = + - @ TAB CR (CSV formula injection).
+def _is_text(t: Any) -> bool:
+    """Whether arrow type ``t`` holds text: string, large_string or string_view."""
+    import pyarrow as pa
 
-    Only string columns change; numbers are never touched.
+    view = getattr(pa.types, "is_string_view", None)
+    return bool(
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (view is not None and view(t))
+    )
+
+
+def _prefix_risky(column: Any) -> Any:
+    """``'`` before text values starting with = + - @ TAB CR, in the column's type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    work = pa.large_string() if pa.types.is_large_string(kind) else pa.string()
+    text = column if kind == work else pc.cast(column, work)
+    risky = pc.match_substring_regex(text, r"^[=+\-@\t\r]")
+    quote, empty = pa.scalar("'", type=work), pa.scalar("", type=work)
+    safe = pc.if_else(risky, pc.binary_join_element_wise(quote, text, empty), text)
+    return safe if kind == work else pc.cast(safe, kind)
+
+
+def _writable(column: Any) -> Any:
+    """string_view as string: arrow's CSV writer has no view types."""
+    import pyarrow as pa
+
+    view = getattr(pa.types, "is_string_view", None)
+    if view is not None and view(column.type):
+        return column.cast(pa.string())
+    return column
+
+
+def excel_safe(column: Any) -> Any:
+    """Prefix ``'`` to text starting with = + - @ TAB CR (CSV formula injection).
+
+    Every text type is covered: string, large_string, string_view and
+    dictionary (categorical) columns of those, which keep their dictionary
+    type where arrow can rebuild it (else they become plain text). Other
+    columns, numbers included, are returned unchanged.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        if not _is_text(kind.value_type):
+            return column
+        large = pa.types.is_large_string(kind.value_type)
+        work = pa.large_string() if large else pa.string()
+        decoded = pa.chunked_array(
+            [
+                pc.cast(c.dictionary, work).take(c.indices)
+                for c in getattr(column, "chunks", [column])
+            ],
+            type=work,
+        )
+        safe = _prefix_risky(decoded)
+        try:
+            return pc.cast(pc.dictionary_encode(safe), kind)
+        except pa.ArrowNotImplementedError:  # arrow cannot rebuild this dictionary
+            return safe
+    if not _is_text(kind):
         return column
-    risky = pc.match_substring_regex(column, r"^[=+\-@\t\r]")
-    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+    return _prefix_risky(column)
 
 
 def _table(
@@ -58,7 +114,7 @@ def _table(
 
         require_columns(applied.raw, keep, "--keep")
     for name in keep or []:
-        column = applied.raw.table.column(name)
+        column = _writable(applied.raw.table.column(name))
         columns[name] = excel_safe(column) if safe else column
     columns["proba"] = pa.array(proba)
     columns["label"] = pa.array(labels.tolist())

@@ -1,0 +1,67 @@
+"""Library messages in the CLI's words: Python parameters become options.
+
+Convention (owned here): a message raised or warned by the library names the
+estimator's parameters as Python spells them (``penalty='l2'``,
+``max_iter=100``, ``sample_weight``). Before the CLI prints one, the spellings
+of parameters that ``logistic fit`` exposes become the option a user types
+(``--penalty l2``, ``--max-iter 100``, ``--weights``); ``C``, which the CLI does
+not offer, is left out of remedies. Anything else is left as it is, so a
+message never gains words it did not have.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["cli_spelling"]
+
+_OPTIONS = {
+    "penalty": "--penalty",
+    "solver": "--solver",
+    "alpha": "--alpha",
+    "l1_ratio": "--l1-ratio",
+    "class_weight": "--class-weight",
+    "max_iter": "--max-iter",
+    "tol": "--tol",
+}
+_NAMES = "|".join(_OPTIONS)
+# remedies that name C, which the CLI does not offer
+_C = re.compile(r" (?:or|and) C(?:=None)?\b(?![\w(])")
+_PENALTY_NONE = re.compile(r"\bpenalty=None\b")
+# name='value', name="value" or name=value
+_ASSIGN = re.compile(rf"\b({_NAMES})=(?:'([^']*)'|\"([^\"]*)\"|([^\s,;)]+))")
+_ALPHA_BOUND = re.compile(r"(?<![-\w])alpha(?= [<>]=? )")
+# a bare name between spaces or brackets (never inside "+0.2*tol" or 'tol')
+_BARE = re.compile(
+    r"(?<=[\s(])(max_iter|l1_ratio|class_weight|sample_weight|tol)\b(?![\w'*=])"
+)
+# LogisticRegression(--penalty firth) -> --penalty firth
+_CALL = re.compile(r"\b[A-Z]\w*\((--[\w-]+ [^()]*)\)")
+
+
+def _assignment(match: re.Match[str]) -> str:
+    value = next(v for v in match.groups()[1:] if v is not None)
+    return f"{_OPTIONS[match.group(1)]} {value}"
+
+
+def _bare(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return "--weights" if name == "sample_weight" else _OPTIONS[name]
+
+
+def cli_spelling(message: str) -> str:
+    """``message`` with the Python spellings of fit's parameters as CLI options.
+
+    Examples
+    --------
+    >>> cli_spelling("Add a penalty (penalty='l2' with alpha > 0 or C)")
+    'Add a penalty (--penalty l2 with --alpha > 0)'
+    >>> cli_spelling("After n_iter=5 iterations (max_iter=5): 0.1 > tol=0.0001")
+    'After n_iter=5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
+    """
+    text = _C.sub("", message)
+    text = _PENALTY_NONE.sub("--penalty none", text)
+    text = _ASSIGN.sub(_assignment, text)
+    text = _ALPHA_BOUND.sub("--alpha", text)
+    text = _BARE.sub(_bare, text)
+    return _CALL.sub(r"\1", text)

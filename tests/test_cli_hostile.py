@@ -1,0 +1,474 @@
+"""Hostile inputs to the CLI: every one ends with a documented exit code and a
+one-line message naming the file or option; none hangs, prints a traceback,
+exits 1 or leaves an output file behind.
+
+RELIABILITY rows C01, C21, C23 and issue 10 (items 3, 8, 9). Cases that could
+block (a FIFO given as a data file) or that need a real pipe run the CLI in a
+subprocess with a timeout; the rest run in-process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY_CSV, run_cli
+
+FIT = ["fit", "data.csv", "-t", "y", "-o", "out.json"]
+EX = {"usage": 2, "data": 65, "noinput": 66, "pipe": 141}
+
+
+def _files(d: Path) -> set[str]:
+    return {p.name for p in d.iterdir()}
+
+
+def _check(code: int, err: str, expected_code: int, message: str) -> None:
+    """Exact code and message; one line, never a traceback or exit 1."""
+    assert code != 1 and "Traceback" not in err, err
+    assert (code, err) == (expected_code, f"error: {message}\n")
+
+
+def _cli(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The real entry point in a subprocess; a hang fails the test, not the run."""
+    return subprocess.run(
+        [sys.executable, "-m", "logistic.cli.app", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "LOGISTIC_NO_PROGRESS": "1"},
+    )
+
+
+def _truncated_gzip(path: Path, rows: int = 50_000) -> None:
+    """A gzip CSV cut in half: its first 64 KiB decompress, the rest does not."""
+    rng = random.Random(0)
+    text = "x,y\n" + "".join(f"{rng.random()},{rng.randint(0, 1)}\n" for _ in range(rows))
+    packed = gzip.compress(text.encode())
+    path.write_bytes(packed[: len(packed) // 2])
+
+
+# -- non-regular files: refused before a byte is read (subprocess: must not hang) ----
+FIFO_MESSAGE = (
+    "input file {name} is a FIFO (named pipe), not a regular file; save the data to "
+    "a file first"
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fit", "data.csv", "-t", "y", "-o", "out.json"],
+        ["fit", "data.csv", "-t", "y", "-o", "out.json", "--stream"],
+        ["predict", "model.json", "data.csv", "-o", "pred.csv"],
+        ["evaluate", "model.json", "data.csv"],
+    ],
+    ids=["fit", "fit --stream", "predict", "evaluate"],
+)
+def test_fifo_data_file_refused_without_hanging(tmp_path, argv):
+    (tmp_path / "d.csv").write_text(TINY_CSV)
+    assert _cli(["fit", "d.csv", "-t", "y", "-o", "model.json"], tmp_path).returncode == 0
+    os.mkfifo(tmp_path / "data.csv")
+    before = _files(tmp_path)
+    done = _cli(argv, tmp_path)
+    _check(done.returncode, done.stderr.decode(), 66, FIFO_MESSAGE.format(name="data.csv"))
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifo_among_parquet_files_refused_by_name(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "y": [0, 1, 0, 1]}), parts / "a.parquet")
+    os.mkfifo(parts / "b.parquet")
+    done = _cli(["fit", "parts", "-t", "y", "--stream", "-o", "out.json"], tmp_path)
+    message = FIFO_MESSAGE.format(name=Path("parts", "b.parquet"))
+    _check(done.returncode, done.stderr.decode(), 66, message)
+    assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+@pytest.mark.parametrize("stream", [False, True], ids=["in memory", "--stream"])
+def test_symlink_to_dev_zero_refused_before_reading(workdir, capsys, stream):
+    os.symlink("/dev/zero", workdir / "data.csv")
+    code, out, err = run_cli(capsys, [*FIT, *(["--stream"] if stream else [])])
+    _check(
+        code,
+        err,
+        66,
+        "input file data.csv is a character device, not a regular file; save the "
+        "data to a file first",
+    )
+    assert out == "" and _files(workdir) == {"data.csv"}
+
+
+# -- content that is not what it claims ------------------------------------------------
+CONTENT_CASES = [
+    ("empty file", b"", [], "data.csv is empty (no header, no data rows)"),
+    ("header only", b"x,y\n", [], "data.csv has a header but no data rows"),
+    ("header only, streamed", b"x,y\n", ["--stream"], "data.csv: the dataset has no rows"),
+    (
+        "binary garbage",
+        bytes(random.Random(0).randrange(256) for _ in range(4096)) + b"\x00",
+        [],
+        "data.csv is binary (it holds NUL bytes), not CSV text; the tool reads "
+        "CSV/TSV, Parquet and LibSVM files",
+    ),
+    (
+        "binary garbage, streamed",
+        b"\x00\x01garbage" * 100,
+        ["--stream"],
+        "data.csv is binary (it holds NUL bytes), not CSV text; the tool reads "
+        "CSV/TSV, Parquet and LibSVM files",
+    ),
+    (
+        "huge line",
+        b"x,y\n1,0\n" + b"a" * (20 << 20) + b",1\n2,0\n",
+        [],
+        "data.csv: cannot read CSV: line 3 is longer than 4194304 bytes, the most one "
+        "line may hold; is the file CSV text with line breaks?",
+    ),
+    (
+        "huge header line",
+        b"x" * (20 << 20) + b",y\n1,0\n",
+        [],
+        "data.csv: cannot read CSV: line 1 is longer than 4194304 bytes, the most one "
+        "line may hold; is the file CSV text with line breaks?",
+    ),
+    (
+        "huge line, streamed",
+        b"x,y\n1,0\n" + b"a" * (20 << 20) + b",1\n",
+        ["--stream"],
+        "cannot read data.csv: ArrowInvalid: a line is longer than the reader's block "
+        "(is the file CSV text with line breaks?). The file is corrupt, truncated or "
+        "not in the expected format; fix or remove it and refit.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "message"),
+    [c[1:] for c in CONTENT_CASES],
+    ids=[c[0] for c in CONTENT_CASES],
+)
+def test_hostile_content(workdir, capsys, content, extra, message):
+    (workdir / "data.csv").write_bytes(content)
+    code, out, err = run_cli(capsys, [*FIT, *extra])
+    _check(code, err, 65, message)
+    assert out == "" and _files(workdir) == {"data.csv"}
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["in memory", "--stream"])
+def test_truncated_gzip_is_a_data_error_naming_the_file(workdir, capsys, stream):
+    _truncated_gzip(workdir / "data.csv.gz")
+    argv = ["fit", "data.csv.gz", "-t", "y", "-o", "out.json"]
+    code, out, err = run_cli(capsys, [*argv, *(["--stream"] if stream else [])])
+    _check(code, err, 65, "data.csv.gz: cannot decompress (gzip): Truncated compressed stream")
+    assert out == "" and _files(workdir) == {"data.csv.gz"}
+
+
+# -- LibSVM ------------------------------------------------------------------------------
+LIBSVM_CASES = [
+    (
+        "inf value",
+        b"1 1:0.5 2:1\n0 1:2 2:inf\n",
+        "data.svm: line 2 has a non-finite value (inf); only finite numbers are "
+        "allowed (1 such value(s))",
+    ),
+    (
+        "nan label",
+        b"# comment\n1 1:0.5\nnan 1:2\n",
+        "data.svm: line 3 has a non-finite label (nan); only finite numbers are "
+        "allowed (1 such label(s))",
+    ),
+    (
+        "index 3e9",
+        b"1 1:0.5\n0 3000000000:1\n",
+        "data.svm: feature index 3000000000 at line 2 is too large (more than the "
+        "largest index supported, 2147483647); LibSVM indices number the features "
+        "1..n_features",
+    ),
+    (
+        "inf index",
+        b"1 1:0.5\n0 inf:1\n",
+        "data.svm: line 2 is not LibSVM 'label index:value ...': '0 inf:1'",
+    ),
+    (
+        "not UTF-8",
+        b"1 1:0.5\n0 2:1 # caf\xe9\n",
+        "data.svm: line 2 is not UTF-8 text (byte 19 of the file); LibSVM files are "
+        "plain text",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [c[1:] for c in LIBSVM_CASES],
+    ids=[c[0] for c in LIBSVM_CASES],
+)
+def test_libsvm_errors_name_the_line(workdir, capsys, content, message):
+    (workdir / "data.svm").write_bytes(content)
+    code, out, err = run_cli(capsys, ["fit", "data.svm", "-o", "out.json"])
+    _check(code, err, 65, message)
+    assert out == "" and _files(workdir) == {"data.svm"}
+
+
+def test_libsvm_index_too_wide_for_memory(workdir, capsys, monkeypatch):
+    import logistic.tabular._libsvm as libsvm
+
+    monkeypatch.setattr(libsvm, "physical_memory", lambda: 2**30)
+    (workdir / "data.svm").write_bytes(b"1 1:0.5\n0 2000000:1\n")
+    code, _, err = run_cli(capsys, ["fit", "data.svm", "-o", "out.json"])
+    _check(
+        code,
+        err,
+        65,
+        "data.svm: feature index 2000000 at line 2 is too large (a model with that "
+        "many features needs about 2 GiB, more than this machine's 1 GiB of memory); "
+        "LibSVM indices number the features 1..n_features",
+    )
+
+
+def test_libsvm_larger_than_its_memory_share_refused_before_reading(
+    workdir, capsys, monkeypatch
+):
+    import logistic.tabular._libsvm as libsvm
+
+    monkeypatch.setattr(libsvm, "physical_memory", lambda: 800)  # limit: 100 bytes
+    (workdir / "data.svm").write_bytes(b"1 1:0.5\n" * 20)
+    code, _, err = run_cli(capsys, ["fit", "data.svm", "-o", "out.json"])
+    _check(
+        code,
+        err,
+        65,
+        "data.svm: LibSVM files are read whole into memory, and this one is larger "
+        "than 100 bytes, 1/8 of physical memory; convert it to Parquet (numeric "
+        "columns) and fit with --stream",
+    )
+    (workdir / "data.svm.gz").write_bytes(gzip.compress(b"1 1:0.5\n" * 20))
+    code, _, err = run_cli(capsys, ["fit", "data.svm.gz", "-o", "out.json"])
+    _check(
+        code,
+        err,
+        65,
+        "data.svm.gz: LibSVM files are read whole into memory, and this one is larger "
+        "than 100 bytes when decompressed, 1/8 of physical memory; convert it to "
+        "Parquet (numeric columns) and fit with --stream",
+    )
+    assert _files(workdir) == {"data.svm", "data.svm.gz"}
+
+
+# -- options -------------------------------------------------------------------------------
+OPTION_CASES = [
+    (
+        "output is the checkpoint",
+        ["--checkpoint", "out.json"],
+        2,
+        "--checkpoint out.json and --output out.json are the same file (the "
+        "checkpoint is written over out.json at every iteration); give --checkpoint "
+        "a path of its own",
+    ),
+    (
+        "output is the previous checkpoint",
+        ["--checkpoint", "ck", "-o", "ck.prev"],
+        2,
+        "--checkpoint ck and --output ck.prev are the same file (the checkpoint is "
+        "written over ck.prev at every iteration); give --checkpoint a path of its own",
+    ),
+    (
+        "checkpoint is the data",
+        ["--checkpoint", "data.csv"],
+        2,
+        "--checkpoint data.csv and the input file data.csv are the same file (the "
+        "checkpoint is written over data.csv at every iteration); give --checkpoint a "
+        "path of its own",
+    ),
+    (
+        "checkpoint in a missing directory",
+        ["--checkpoint", "nodir/c.ckpt"],
+        73,
+        "cannot create checkpoint nodir/c.ckpt: directory nodir does not exist",
+    ),
+    (
+        "--sep of two characters",
+        ["--sep", ";;"],
+        2,
+        "Invalid value for '--sep': must be one character other than a quote or a "
+        "line break (a tab: --sep tab), got ';;' (see 'logistic fit --help')",
+    ),
+    (
+        "--sep a quote",
+        ["--sep", '"'],
+        2,
+        "Invalid value for '--sep': must be one character other than a quote or a "
+        "line break (a tab: --sep tab), got '\"' (see 'logistic fit --help')",
+    ),
+    (
+        "--chunk-rows 0 in memory",
+        ["--chunk-rows", "0"],
+        2,
+        "--chunk-rows must be at least 1, got 0",
+    ),
+    ("--workers 0", ["--workers", "0"], 2, "--workers must be at least 1, got 0"),
+    (
+        "negative --weights",
+        ["--weights", "w"],
+        65,
+        "--weights column 'w' in data.csv has a negative value (-1) at line 3 (1 "
+        "such value(s)); weights must be >= 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [c[1:] for c in OPTION_CASES],
+    ids=[c[0] for c in OPTION_CASES],
+)
+def test_option_errors_refused_up_front(workdir, capsys, extra, code, message):
+    (workdir / "data.csv").write_text("x,y,w\n1,0,1\n2,1,-1\n3,0,1\n4,1,1\n")
+    got, out, err = run_cli(capsys, [*FIT, *extra])
+    _check(got, err, code, message)
+    assert out == "" and _files(workdir) == {"data.csv"}
+
+
+def test_bad_scheduler_address_is_a_usage_error(workdir, capsys):
+    pytest.importorskip("distributed")
+    (workdir / "data.csv").write_text(TINY_CSV)
+    code, _, err = run_cli(capsys, [*FIT, "--scheduler", "bogus"])
+    _check(
+        code,
+        err,
+        2,
+        "--scheduler must be a Dask scheduler address such as tcp://host:8786, got "
+        "'bogus' (missing port number in address 'bogus')",
+    )
+    assert _files(workdir) == {"data.csv"}
+
+
+def test_sep_tab_spelled_out(workdir, capsys):
+    (workdir / "data.tsv").write_text(TINY_CSV.replace(",", "\t"))
+    for spelling in ("tab", "\\t"):
+        code, _, err = run_cli(
+            capsys, ["fit", "data.tsv", "-t", "y", "--sep", spelling, "-o", "m.json", "--force"]
+        )
+        assert code == 0, err
+
+
+def test_chunk_rows_without_streaming_is_noted(workdir, capsys):
+    (workdir / "data.csv").write_text(TINY_CSV)
+    code, _, err = run_cli(capsys, [*FIT, "--chunk-rows", "10"])
+    assert code == 0
+    assert (
+        "--chunk-rows is used only when streaming; this fit reads the data into "
+        "memory (add --stream to stream it)\n"
+    ) in err
+
+
+def test_library_messages_use_option_spelling(workdir, capsys):
+    (workdir / "data.csv").write_text(TINY_CSV)
+    code, out, err = run_cli(
+        capsys, [*FIT, "--solver", "lbfgs", "--max-iter", "1", "--tol", "1e-12", "--json"]
+    )
+    assert code == 0, err
+    warnings = " ".join(json.loads(out)["warnings"])
+    assert "--max-iter 1" in warnings and "--tol 1e-12" in warnings
+    assert "max_iter" not in warnings and "tol=" not in warnings + err
+    code, _, err = run_cli(capsys, [*FIT, "--force", "--alpha", "1"])
+    assert code == 0
+    assert "--penalty none ignores --alpha 1.0;" in err and "C=None" not in err
+
+
+def test_cli_spelling_table():
+    from logistic.cli._spelling import cli_spelling
+
+    cases = {
+        "Add a penalty (penalty='l2' with alpha > 0 or C) or use penalty='firth'.": (
+            "Add a penalty (--penalty l2 with --alpha > 0) or use --penalty firth."
+        ),
+        "LogisticRegression(penalty='firth') needs firth; got solver='lbfgs'.": (
+            "--penalty firth needs firth; got --solver lbfgs."
+        ),
+        "Negative values in sample_weight are not allowed": (
+            "Negative values in --weights are not allowed"
+        ),
+        "column 'tol' is fine; --max-iter must be": "column 'tol' is fine; --max-iter must be",
+        "increase max_iter, loosen tol": "increase --max-iter, loosen --tol",
+        # feature names are never options
+        "z = +0.2*tol -1*max_iter separates; column(s) ['tol']": (
+            "z = +0.2*tol -1*max_iter separates; column(s) ['tol']"
+        ),
+    }
+    for message, expected in cases.items():
+        assert cli_spelling(message) == expected
+
+
+# -- predict: --excel-safe, closed pipe ----------------------------------------------------
+@pytest.mark.parametrize(
+    "kind", ["string", "large_string", "dictionary", "large dictionary", "string_view"]
+)
+def test_excel_safe_covers_every_text_type(workdir, capsys, kind):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    types = {
+        "string": pa.string(),
+        "large_string": pa.large_string(),
+        "dictionary": pa.dictionary(pa.int32(), pa.string()),
+        "large dictionary": pa.dictionary(pa.int8(), pa.large_string()),
+        "string_view": pa.string_view(),
+    }
+    ids = ['=HYPERLINK("http://x","y")', "@A1", "+1", "-2", "\tt", "ok", None]
+    table = pa.table(
+        {
+            "id": pa.array(ids, pa.string()).cast(types[kind]),
+            "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "n": [-1, 2, -3, 4, 5, 6, 7],
+            "y": [0, 1, 0, 1, 1, 0, 1],
+        }
+    )
+    pq.write_table(table, workdir / "data.parquet")
+    code, _, err = run_cli(
+        capsys, ["fit", "data.parquet", "-t", "y", "--features", "x", "-o", "m.json"]
+    )
+    assert code == 0, err
+    argv = ["predict", "m.json", "data.parquet", "--keep", "id,n", "--excel-safe"]
+    for out in ("p.parquet", "p.csv"):
+        code, _, err = run_cli(capsys, [*argv, "-o", out])
+        assert code == 0, err
+        got = (pq.read_table if out.endswith("parquet") else pacsv.read_csv)(workdir / out)
+        assert got.column("id").to_pylist()[:6] == [
+            "'" + v if v[0] in "=@+-\t" else v for v in ids[:6]
+        ]
+        assert got.column("n").to_pylist() == [-1, 2, -3, 4, 5, 6, 7]
+
+
+def test_predict_into_a_closed_pipe_exits_quietly(tmp_path):
+    rows = "x,y\n" + "".join(f"{i % 7},{i % 2}\n" for i in range(50_000))
+    (tmp_path / "d.csv").write_text(rows)
+    assert _cli(["fit", "d.csv", "-t", "y", "-o", "m.json"], tmp_path).returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "logistic.cli.app", "predict", "m.json", "d.csv"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `| head -1` does
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=60)
+    assert first.startswith(b'"proba"')
+    assert (code, err) == (EX["pipe"], "")
