@@ -35,7 +35,9 @@ def _check(code: int, err: str, expected_code: int, message: str) -> None:
     assert (code, err) == (expected_code, f"error: {message}\n")
 
 
-def _cli(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+def _cli(
+    args: list[str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """The real entry point in a subprocess; a hang fails the test, not the run."""
     return subprocess.run(
         [sys.executable, "-m", "logistic.cli.app", *map(str, args)],
@@ -49,7 +51,9 @@ def _cli(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.Complete
 def _truncated_gzip(path: Path, rows: int = 50_000) -> None:
     """A gzip CSV cut in half: its first 64 KiB decompress, the rest does not."""
     rng = random.Random(0)
-    text = "x,y\n" + "".join(f"{rng.random()},{rng.randint(0, 1)}\n" for _ in range(rows))
+    text = "x,y\n" + "".join(
+        f"{rng.random()},{rng.randint(0, 1)}\n" for _ in range(rows)
+    )
     packed = gzip.compress(text.encode())
     path.write_bytes(packed[: len(packed) // 2])
 
@@ -74,11 +78,15 @@ FIFO_MESSAGE = (
 )
 def test_fifo_data_file_refused_without_hanging(tmp_path, argv):
     (tmp_path / "d.csv").write_text(TINY_CSV)
-    assert _cli(["fit", "d.csv", "-t", "y", "-o", "model.json"], tmp_path).returncode == 0
+    assert (
+        _cli(["fit", "d.csv", "-t", "y", "-o", "model.json"], tmp_path).returncode == 0
+    )
     os.mkfifo(tmp_path / "data.csv")
     before = _files(tmp_path)
     done = _cli(argv, tmp_path)
-    _check(done.returncode, done.stderr.decode(), 66, FIFO_MESSAGE.format(name="data.csv"))
+    _check(
+        done.returncode, done.stderr.decode(), 66, FIFO_MESSAGE.format(name="data.csv")
+    )
     assert _files(tmp_path) == before
 
 
@@ -89,7 +97,9 @@ def test_fifo_among_parquet_files_refused_by_name(tmp_path):
 
     parts = tmp_path / "parts"
     parts.mkdir()
-    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "y": [0, 1, 0, 1]}), parts / "a.parquet")
+    pq.write_table(
+        pa.table({"x": [1.0, 2.0, 3.0, 4.0], "y": [0, 1, 0, 1]}), parts / "a.parquet"
+    )
     os.mkfifo(parts / "b.parquet")
     done = _cli(["fit", "parts", "-t", "y", "--stream", "-o", "out.json"], tmp_path)
     message = FIFO_MESSAGE.format(name=Path("parts", "b.parquet"))
@@ -116,7 +126,12 @@ def test_symlink_to_dev_zero_refused_before_reading(workdir, capsys, stream):
 CONTENT_CASES = [
     ("empty file", b"", [], "data.csv is empty (no header, no data rows)"),
     ("header only", b"x,y\n", [], "data.csv has a header but no data rows"),
-    ("header only, streamed", b"x,y\n", ["--stream"], "data.csv: the dataset has no rows"),
+    (
+        "header only, streamed",
+        b"x,y\n",
+        ["--stream"],
+        "data.csv: the dataset has no rows",
+    ),
     (
         "binary garbage",
         bytes(random.Random(0).randrange(256) for _ in range(4096)) + b"\x00",
@@ -173,7 +188,12 @@ def test_truncated_gzip_is_a_data_error_naming_the_file(workdir, capsys, stream)
     _truncated_gzip(workdir / "data.csv.gz")
     argv = ["fit", "data.csv.gz", "-t", "y", "-o", "out.json"]
     code, out, err = run_cli(capsys, [*argv, *(["--stream"] if stream else [])])
-    _check(code, err, 65, "data.csv.gz: cannot decompress (gzip): Truncated compressed stream")
+    _check(
+        code,
+        err,
+        65,
+        "data.csv.gz: cannot decompress (gzip): Truncated compressed stream",
+    )
     assert out == "" and _files(workdir) == {"data.csv.gz"}
 
 
@@ -361,7 +381,18 @@ def test_sep_tab_spelled_out(workdir, capsys):
     (workdir / "data.tsv").write_text(TINY_CSV.replace(",", "\t"))
     for spelling in ("tab", "\\t"):
         code, _, err = run_cli(
-            capsys, ["fit", "data.tsv", "-t", "y", "--sep", spelling, "-o", "m.json", "--force"]
+            capsys,
+            [
+                "fit",
+                "data.tsv",
+                "-t",
+                "y",
+                "--sep",
+                spelling,
+                "-o",
+                "m.json",
+                "--force",
+            ],
         )
         assert code == 0, err
 
@@ -379,7 +410,8 @@ def test_chunk_rows_without_streaming_is_noted(workdir, capsys):
 def test_library_messages_use_option_spelling(workdir, capsys):
     (workdir / "data.csv").write_text(TINY_CSV)
     code, out, err = run_cli(
-        capsys, [*FIT, "--solver", "lbfgs", "--max-iter", "1", "--tol", "1e-12", "--json"]
+        capsys,
+        [*FIT, "--solver", "lbfgs", "--max-iter", "1", "--tol", "1e-12", "--json"],
     )
     assert code == 0, err
     warnings = " ".join(json.loads(out)["warnings"])
@@ -448,7 +480,9 @@ def test_excel_safe_covers_every_text_type(workdir, capsys, kind):
     for out in ("p.parquet", "p.csv"):
         code, _, err = run_cli(capsys, [*argv, "-o", out])
         assert code == 0, err
-        got = (pq.read_table if out.endswith("parquet") else pacsv.read_csv)(workdir / out)
+        got = (pq.read_table if out.endswith("parquet") else pacsv.read_csv)(
+            workdir / out
+        )
         assert got.column("id").to_pylist()[:6] == [
             "'" + v if v[0] in "=@+-\t" else v for v in ids[:6]
         ]
