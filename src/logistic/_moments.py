@@ -147,7 +147,7 @@ def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
     lo = np.min(X, axis=0).astype(F64)
     hi = np.max(X, axis=0).astype(F64)
     unit, divisor = _units(lo, hi)
-    direct = X.dtype == F64 and bool(np.all(divisor == 1.0))
+    direct = bool(np.all(divisor == 1.0))  # no column needs rescaling
     total = float(n) if s is None else float(s.sum())
     rows = max(1, CHUNK_BYTES // (8 * max(p, 1)))
     buf = np.empty((min(rows, n), p))  # float64, cache-sized, reused
@@ -160,8 +160,8 @@ def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
         return out
 
     if direct and s is None:
-        mean_u = np.sum(X, axis=0) / total
-    elif direct:
+        mean_u = np.sum(X, axis=0, dtype=F64) / total
+    elif direct and X.dtype == F64:
         mean_u = (X.T @ s) / total
     else:
         mean_u = np.zeros(p)
@@ -175,7 +175,7 @@ def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
         b = min(a + rows, n)
         D = buf[: b - a]
         if direct:
-            np.subtract(X[a:b], mean_u, out=D)
+            np.subtract(X[a:b], mean_u, out=D)  # float32 rows: in float64
         else:
             chunk(a, b)
             D -= mean_u
