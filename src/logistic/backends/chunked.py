@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, nullcontext
 from typing import Any, TypeVar
 
@@ -292,14 +292,18 @@ class Chunked:
         t0 = time.perf_counter()
         n = 0
 
-        def parts() -> Iterator[T]:
+        def parts() -> Generator[T, None, None]:
             nonlocal n
             blocks = self.blocks()
             source = prefetched(blocks) if self.prefetch else blocks
-            with closing(source):  # stops the reader however the pass ends
+            try:
                 for block in source:
                     n += block.n_rows
                     yield fn(block)
+            finally:  # stops the reader however the pass ends
+                close = getattr(source, "close", None)
+                if close is not None:
+                    close()
 
         # Reading/decoding runs in the prefetch thread, the block kernels here
         # with single-threaded BLAS (as the in-memory backend's threads do).
