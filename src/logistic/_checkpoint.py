@@ -88,12 +88,24 @@ class Checkpointer:
         Content hash of the data being fitted.
     config : dict
         Problem configuration that must match on resume.
+    resume : bool
+        Continue from an existing checkpoint (else start afresh and overwrite it).
+    force : bool
+        Resume even when the fingerprint or configuration differ.
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, fingerprint: str, config: dict[str, Any]
+        self,
+        path: str | os.PathLike[str],
+        *,
+        fingerprint: str,
+        config: dict[str, Any],
+        resume: bool = True,
+        force: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.resume = bool(resume)
+        self.force = bool(force)
         self.previous = self.path.with_name(self.path.name + ".prev")
         self.fingerprint = fingerprint
         self.config = {k: _encode(v) for k, v in config.items()}

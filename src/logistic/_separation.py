@@ -285,14 +285,14 @@ def separation_message(
     )
 
 
-def _min_curvature(objective: Any, theta: np.ndarray) -> float | None:
+def _min_curvature(objective: Any, theta: np.ndarray, view: Any = None) -> float | None:
     """Smallest eigenvalue of the standardized Hessian (None when p is large or
     the Hessian cannot be evaluated or decomposed)."""
     if objective.n_params > 2000:
         return None
     from ._scaling import ScaledObjective
 
-    scaled = ScaledObjective(objective)
+    scaled = ScaledObjective(objective) if view is None else view
     H = scaled.hessian(scaled.from_original(theta))
     if not np.all(np.isfinite(H)):
         return None  # overflowed (extreme values of X): the LP decides
@@ -310,8 +310,13 @@ def check_separation(
     sample_weight: np.ndarray | None,
     offset: np.ndarray | None,
     names: Any,
+    *,
+    view: Any = None,
 ) -> str | None:
-    """Check an unpenalised in-memory fit; warn and return the kind if separated."""
+    """Check an unpenalised in-memory fit; warn and return the kind if separated.
+
+    ``view`` is the fit's standardized view of ``objective`` (built here when
+    None)."""
     w, b = objective.split(result.coef)
     report = detect_separation(
         X,
@@ -322,7 +327,7 @@ def check_separation(
         offset,
         fit_intercept=bool(objective.fit_intercept),
         converged=result.converged,
-        min_curvature=lambda: _min_curvature(objective, result.coef),
+        min_curvature=lambda: _min_curvature(objective, result.coef, view),
     )
     if report is None:
         return None

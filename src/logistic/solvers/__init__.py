@@ -1,10 +1,14 @@
 """Solvers. Importing this package registers every built-in solver.
 
-See :mod:`logistic.solvers._base` for the contract all solvers share.
+See :mod:`logistic.solvers._base` for the contract all solvers share;
+:func:`solve` is the one entry point of the fit path.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from .._typing import FloatArray
 from . import (  # noqa: F401  (registration)
     coordinate_descent,
     firth,
@@ -23,4 +27,71 @@ __all__ = [
     "SolverResult",
     "get_solver",
     "register",
+    "solve",
 ]
+
+
+def solve(
+    name: str,
+    objective: Any,
+    theta0: FloatArray,
+    *,
+    tol: float,
+    max_iter: int,
+    l1: float = 0.0,
+    verbose: int = 0,
+    random_state: Any = None,
+    callback: Any = None,
+    options: dict[str, Any] | None = None,
+    view: Any = None,
+    checkpoint: Any = None,
+) -> SolverResult:
+    """Run the registered solver ``name`` on ``objective`` from ``theta0``.
+
+    Parameters
+    ----------
+    name : str
+        A registered solver (see ``SOLVERS``).
+    objective : LogisticObjective
+    theta0 : ndarray of shape (n_params,)
+        Starting point, original scale, intercept last.
+    tol, max_iter, l1, verbose, random_state :
+        As for :class:`Solver`.
+    callback : callable or None
+        ``callback(entry)`` after every iteration with the history entry
+        (``iter``, ``objective``, ``grad_max_norm``, ``step``, ``time``,
+        ``n_passes``).
+    options : dict or None
+        The solver's declared options; an unknown name is an error.
+    view : ScaledObjective or None
+        The standardized view of ``objective``, built once per fit by the
+        caller; None builds it here.
+    checkpoint : Checkpointer or None
+        Writes the state every iteration and resumes from an existing
+        checkpoint (``checkpoint.resume``, ``checkpoint.force``).
+
+    Returns
+    -------
+    SolverResult
+    """
+    solver = get_solver(name)(
+        tol=tol,
+        max_iter=max_iter,
+        l1=l1,
+        verbose=verbose,
+        random_state=random_state,
+        callback=callback,
+        **(options or {}),
+    )
+    if checkpoint is None:
+        return solver.solve(objective, theta0)
+    from .._checkpoint import run_with_checkpoint
+
+    return run_with_checkpoint(
+        solver,
+        objective,
+        theta0,
+        checkpoint,
+        resume=checkpoint.resume,
+        force=checkpoint.force,
+    )
