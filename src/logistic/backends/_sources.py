@@ -11,15 +11,13 @@ as bad files. Every file is opened with :func:`logistic._files.open_regular`
 (a FIFO, socket or device is refused before a byte is read) and pyarrow reads
 the open file object, never the path; a file that cannot be opened keeps its
 own error (missing, unreadable, not a regular file). CSV compression (gzip,
-bz2) is recognised from the first bytes. In a directory, every entry with a
-Parquet suffix is a data file: one that is not a regular file is an error, not
-skipped.
+bz2) is recognised from the first bytes. The files of a Parquet directory are
+those :func:`logistic.formats.parquet_files` lists.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +27,18 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
+from ..formats import PARQUET_SUFFIXES, compression_of, natural_key, parquet_files
 from .in_memory import DEFAULT_BLOCK_BYTES
 
-PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+__all__ = [
+    "PARQUET_SUFFIXES",
+    "chunk_rows_for",
+    "natural_key",
+    "one_line",
+    "open_data",
+    "parquet_files",
+]
+
 # What a reader raises for a bad file (pyarrow's ArrowInvalid is a ValueError,
 # ArrowIOError an OSError). MemoryError (ArrowMemoryError too) is never
 # reported as a bad file.
@@ -40,44 +47,9 @@ _READ_ERRORS = (ValueError, OSError, NotImplementedError, EOFError, TypeError)
 RawChunk = tuple[str, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
 
-def natural_key(path: Path) -> list[Any]:
-    """Sort key reading digit runs as numbers (``part.2`` before ``part.10``)."""
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(path))]
-
-
-def parquet_files(root: Path) -> list[Path]:
-    """The Parquet files under directory ``root`` in natural name order.
-
-    Names starting with ``_`` or ``.`` (metadata, hidden files) are skipped;
-    anything else with a Parquet suffix is listed, so a FIFO or a broken link
-    among the data files is refused when opened rather than silently left out.
-    """
-    return sorted(
-        (
-            p
-            for p in root.rglob("*")
-            if p.suffix in PARQUET_SUFFIXES
-            and not p.name.startswith(("_", "."))
-            and not p.is_dir()
-        ),
-        key=natural_key,
-    )
-
-
 def open_data(path: str | os.PathLike[str]) -> Any:
     """A data file opened for binary reading (regular files only)."""
     return open_regular(path, what="input file")
-
-
-def sniff_compression(fh: Any) -> str | None:
-    """``"gzip"``, ``"bz2"`` or None from the first bytes; ``fh`` is rewound."""
-    magic = fh.read(3)
-    fh.seek(0)
-    if magic.startswith(b"\x1f\x8b"):
-        return "gzip"
-    if magic.startswith(b"BZh"):
-        return "bz2"
-    return None
 
 
 def chunk_rows_for(
@@ -295,7 +267,8 @@ class _CSVSource:
 
         with open_data(self.path) as fh:
             try:
-                compression = sniff_compression(fh)
+                compression = compression_of(fh.read(3))
+                fh.seek(0)
                 with pa.input_stream(fh, compression=compression) as stream:
                     reader = csv.open_csv(stream, **options)
                     try:

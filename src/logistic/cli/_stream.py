@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .._files import NotARegularFileError, open_regular
+from ..columns import ColumnPlan
 from ._common import (
     EX_IOERR,
     EX_USAGE,
@@ -73,11 +74,24 @@ class StreamPlan:
     path: str
     format: str
     delimiter: str | None
-    target: str
-    features: list[str]
-    weights: str | None = None
-    offset: str | None = None
-    notes: list[str] = field(default_factory=list)
+    columns: ColumnPlan
+
+    @property
+    def target(self) -> str:
+        assert self.columns.target is not None
+        return self.columns.target
+
+    @property
+    def features(self) -> list[str]:
+        return list(self.columns.features)
+
+    @property
+    def weights(self) -> str | None:
+        return self.columns.weights
+
+    @property
+    def offset(self) -> str | None:
+        return self.columns.offset
 
 
 def auto_stream(data: Path) -> bool:
@@ -91,8 +105,13 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     """``(format, arrow schema, delimiter)`` from the file's head only."""
     import pyarrow as pa
 
+    from ..formats import sniff_format
+
+    kind, compression = sniff_format(path)
+    if not Path(path).is_dir():
+        kind = fmt or kind
     try:
-        return _read_schema(path, fmt, sep)
+        schema, delimiter = _read_schema(path, kind, compression, sep)
     except (pa.ArrowException, OSError) as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError, NotARegularFileError)):
             raise
@@ -100,38 +119,27 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
             raise  # the file itself could not be read (I/O error, exit 74)
         from ..tabular._read import parquet_message
 
-        parquet = path.lower().endswith((".parquet", ".parq", ".pq"))
-        kind = (
-            "Parquet" if parquet or fmt == "parquet" or Path(path).is_dir() else "CSV"
-        )
-        raise CLIError(f"{path}: cannot read {kind}: {parquet_message(exc)}") from None
+        name = "Parquet" if kind == "parquet" else "CSV"
+        raise CLIError(f"{path}: cannot read {name}: {parquet_message(exc)}") from None
+    return kind, schema, delimiter
 
 
-def _read_schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]:
-    import pyarrow as pa
+def _read_schema(
+    path: str, kind: str, compression: str | None, sep: str | None
+) -> tuple[Any, str | None]:
     import pyarrow.parquet as pq
 
-    from ..backends._sources import open_data, parquet_files
-    from ..tabular._read import (
-        _open_text_head,
-        _refuse_binary,
-        _refuse_utf16,
-        _sniff_delimiter,
-        decompress_error,
-    )
-    from ..tabular._read import sniff_format as sniff
+    from ..backends._sources import open_data
+    from ..formats import parquet_files
 
-    p = Path(path)
-    if p.is_dir():
-        files = parquet_files(p)
+    if Path(path).is_dir():
+        files = parquet_files(path)
         if not files:
             raise CLIError(f"no Parquet files (*.parquet) under {path}")
         for f in files[1:]:  # every file is a regular file, before any pass
             open_data(f).close()
         with open_data(files[0]) as fh:
-            return "parquet", pq.read_schema(fh), None
-    kind, compression = sniff(path)
-    kind = fmt or kind
+            return pq.read_schema(fh), None
     if kind == "libsvm":
         raise NotStreamable(
             f"{path} is LibSVM data; streaming reads CSV and Parquet only "
@@ -139,10 +147,21 @@ def _read_schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any,
         )
     if kind == "parquet":
         with open_data(path) as fh:
-            return "parquet", pq.read_schema(fh), None
+            return pq.read_schema(fh), None
+    return _csv_schema(path, compression, sep)
+
+
+def _csv_schema(
+    path: str, compression: str | None, sep: str | None
+) -> tuple[Any, str | None]:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    head = _open_text_head(path, compression)
+    from ..backends._sources import open_data
+    from ..formats import decompress_error, read_head
+    from ..tabular._read import _refuse_binary, _refuse_utf16, _sniff_delimiter
+
+    head = read_head(path, compression)
     if not head.strip():
         raise CLIError(f"{path} is empty (no header, no data rows)")
     _refuse_utf16(head, path)
@@ -154,7 +173,7 @@ def _read_schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any,
             with pa.input_stream(fh, compression=compression) as stream:
                 reader = pacsv.open_csv(stream, parse_options=options)
                 try:
-                    return "csv", reader.schema, delimiter
+                    return reader.schema, delimiter
                 finally:
                     reader.close()
         except (OSError, EOFError) as exc:
@@ -192,40 +211,36 @@ def plan_stream(
     options: dict[str, Any],
 ) -> StreamPlan:
     """Check the header and options; the columns to stream (no data pass)."""
-    from ..tabular._encode import _choose_features
-    from ..tabular._read import RawData
+    from ..columns import plan_columns
+    from ..tabular._columns import ROLE_OPTIONS
 
     _check_options(formula, missing, options)
     path = str(data)
     kind, schema, delimiter = _schema(path, fmt, sep)
     if target is None:
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
-    # an empty table with the file's columns: the in-memory column rules apply
-    raw = RawData(path, kind, table=schema.empty_table(), delimiter=delimiter)
-    from ..tabular._columns import require_columns
+    columns = plan_columns(
+        schema,
+        target=target,
+        features=features,
+        drop=drop,
+        weights=weights,
+        offset=offset,
+        source=path,
+        delimiter=delimiter,
+        role_names=ROLE_OPTIONS,
+    )
+    _refuse_text_columns(columns)
+    return StreamPlan(path, kind, delimiter, columns)
 
-    require_columns(raw, [target], "target")
-    roles = [c for c in (target, weights, offset) if c is not None]
-    require_columns(raw, roles, "--weights/--offset")
-    chosen = _choose_features(raw, target, features, drop, roles)
-    _refuse_text_columns(schema, chosen, path)
-    return StreamPlan(path, kind, delimiter, target, chosen, weights, offset)
 
-
-def _refuse_text_columns(schema: Any, columns: list[str], path: str) -> None:
-    import pyarrow as pa
-
-    text = []
-    for name in columns:
-        t = schema.field(name).type
-        if pa.types.is_dictionary(t):
-            t = t.value_type
-        numeric = pa.types.is_integer(t) or pa.types.is_floating(t)
-        if not (numeric or pa.types.is_decimal(t) or pa.types.is_null(t)):
-            text.append(name)
+def _refuse_text_columns(columns: ColumnPlan) -> None:
+    """Numeric (or all-null) feature columns only: one-hot encoding needs
+    every level before the first pass."""
+    text = [c for c in columns.features if columns.kind(c) not in ("numeric", "null")]
     if text:
         raise NotStreamable(
-            f"streaming needs numeric feature columns, but {path} has text "
+            f"streaming needs numeric feature columns, but {columns.source} has text "
             f"column(s) {text[:10]!r} (one-hot encoding needs every level before "
             f"the first pass); leave them out with --drop {','.join(text[:10])}, "
             "encode them as numbers, or fit in memory (without --stream)"

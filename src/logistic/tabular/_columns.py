@@ -2,21 +2,22 @@
 
 Convention (owned here): a column is *numeric* when its arrow type is an
 integer, float, decimal or boolean (booleans become 0/1); *categorical* when
-it is a string or dictionary column. A string column in which most values
-(at least half) are numbers is treated as a numeric column holding garbage,
-an error naming the first non-numeric value and its position, never as a
-category. Missing means null, or NaN in a float column; infinities are
-errors.
+it holds text (:func:`logistic.columns.arrow_kind`). A text column in which
+most values (at least half) are numbers is treated as a numeric column
+holding garbage, an error naming the first non-numeric value and its
+position, never as a category. Missing means null, or NaN in a float
+column; infinities are errors.
 """
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import DataValidationError
+from ..columns import arrow_kind
+from ..columns import require_columns as _require
 from ._read import RawData, position
 
 __all__ = [
@@ -26,29 +27,27 @@ __all__ = [
     "missing_mask",
     "check_missing",
     "require_columns",
+    "ROLE_OPTIONS",
 ]
 
 _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 
 
 def column_kind(raw: RawData, name: str) -> str:
-    """``"numeric"`` or ``"categorical"``; other arrow types are an error."""
-    import pyarrow as pa
+    """``"numeric"`` or ``"categorical"``; other arrow types are an error.
 
-    t = raw.table.schema.field(name).type
-    if pa.types.is_dictionary(t):
-        t = t.value_type
-    if (
-        pa.types.is_integer(t)
-        or pa.types.is_floating(t)
-        or pa.types.is_boolean(t)
-        or pa.types.is_decimal(t)
-    ):
+    The Arrow type's kind comes from :func:`logistic.columns.arrow_kind`:
+    numeric and boolean columns are numeric; text and all-null columns are
+    categorical unless most values are numbers (then an error).
+    """
+    kind = arrow_kind(raw.table.schema.field(name).type)
+    if kind in ("numeric", "boolean"):
         return "numeric"
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
+    if kind in ("text", "null"):
         if _mostly_numbers(raw, name):
             _raise_garbage(raw, name)
         return "categorical"
+    t = raw.table.schema.field(name).type
     raise DataValidationError(
         f"column {name!r} in {raw.path} has type {t}, which cannot be a feature; "
         "drop it with --drop or convert it to a number or a string"
@@ -62,6 +61,10 @@ def _column(raw: RawData, name: str) -> Any:
     col = raw.table.column(name)
     if pa.types.is_dictionary(col.type):
         col = pc.cast(col, col.type.value_type)
+    if arrow_kind(col.type) == "text" and not (
+        pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    ):
+        col = pc.cast(col, pa.string())  # string_view: compute kernels need string
     return col
 
 
@@ -170,32 +173,23 @@ def check_missing(
     return keep, int((~keep).sum())
 
 
+#: How the command line names the roles of columns in messages.
+ROLE_OPTIONS = {
+    "weights": "--weights",
+    "offset": "--offset",
+    "drop": "--drop",
+    "delimiter": "--sep",
+}
+
+
 def require_columns(raw: RawData, names: list[str], role: str) -> None:
-    """Raise a helpful error when columns are absent (did-you-mean, delimiter hint)."""
-    available = raw.table.column_names
-    absent = [n for n in names if n not in available]
-    if not absent:
-        return
-    name = absent[0]
-    close = [a for a in available if a.lower() == name.lower()]
-    if not close and len(absent) == 1:  # a typo; many absent: the wrong file
-        close = difflib.get_close_matches(name, available, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    if len(available) == 1 and any(s in available[0] for s in ",;\t|"):
-        hint += (
-            f"; the header was read as one column with delimiter {raw.delimiter!r}: "
-            "pass the right --sep"
-        )
-    shown = ", ".join(repr(a) for a in available[:20])
-    more = f", ... ({len(available) - 20} more)" if len(available) > 20 else ""
-    what = (
-        f"{role} column {name!r}"
-        if len(absent) == 1
-        else (
-            f"{len(absent)} {role} columns ({', '.join(repr(a) for a in absent[:10])}"
-            f"{', ...' if len(absent) > 10 else ''})"
-        )
-    )
-    raise DataValidationError(
-        f"{what} not found in {raw.path}{hint}; available: {shown}{more}"
+    """Raise a helpful error when columns are absent (see
+    :func:`logistic.columns.require_columns`)."""
+    _require(
+        raw.table.column_names,
+        names,
+        role,
+        source=raw.path,
+        delimiter=raw.delimiter,
+        delimiter_option=ROLE_OPTIONS["delimiter"],
     )

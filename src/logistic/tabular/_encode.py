@@ -24,7 +24,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._exceptions import DataValidationError
+from ..columns import ColumnPlan, plan_columns
 from ._columns import (
+    ROLE_OPTIONS,
     check_missing,
     column_kind,
     numeric_column,
@@ -35,7 +37,7 @@ from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
 from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
 
-__all__ = ["Design", "fit_design", "apply_design"]
+__all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
@@ -133,8 +135,12 @@ def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
     return out
 
 
-def _fit_columns(raw: RawData, features: list[str]) -> tuple[np.ndarray, list, list]:
-    blocks, names, specs = [], [], []
+def _fit_columns(
+    raw: RawData, features: list[str]
+) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    specs: list[dict[str, Any]] = []
     for name in features:
         if column_kind(raw, name) == "numeric":
             blocks.append(numeric_column(raw, name)[:, None])
@@ -162,27 +168,30 @@ def _fit_columns(raw: RawData, features: list[str]) -> tuple[np.ndarray, list, l
     return X, names, specs
 
 
-def _choose_features(
+def plan_design_columns(
     raw: RawData,
-    target: str,
-    features: list[str] | None,
-    drop: list[str] | None,
-    roles: list[str],
-) -> list[str]:
-    if features:
-        require_columns(raw, features, "feature")
-        chosen = [f for f in features if f not in roles]
-    else:
-        chosen = [c for c in raw.table.column_names if c not in roles]
-    if drop:
-        require_columns(raw, drop, "--drop")
-        chosen = [c for c in chosen if c not in drop]
-    if not chosen:
-        raise DataValidationError(
-            f"{raw.path}: 0 feature columns left besides the target {target!r}; "
-            "the file needs at least one feature"
-        )
-    return chosen
+    *,
+    target: str | None,
+    features: list[str] | None = None,
+    drop: list[str] | None = None,
+    weights: str | None = None,
+    offset: str | None = None,
+    roles_only: bool = False,
+) -> ColumnPlan:
+    """:func:`logistic.columns.plan_columns` on a file's columns, roles named as
+    the command line's options in messages."""
+    return plan_columns(
+        raw.table.schema,
+        target=target,
+        features=features,
+        drop=drop,
+        weights=weights,
+        offset=offset,
+        source=raw.path,
+        delimiter=raw.delimiter,
+        role_names=ROLE_OPTIONS,
+        roles_only=roles_only,
+    )
 
 
 def _fit_libsvm(raw: RawData, options: dict[str, Any]) -> Design:
@@ -232,13 +241,21 @@ def fit_design(
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     target, rhs, variables = _resolve_target(target, formula, features, drop)
-    require_columns(raw, [target], "target")
-    roles = [c for c in (target, weights, offset) if c is not None]
-    require_columns(raw, roles, "--weights/--offset")
     if rhs is not None:
+        roles = plan_design_columns(
+            raw, target=target, weights=weights, offset=offset, roles_only=True
+        ).roles
         used = formula_columns(raw.table.column_names, variables)
     else:
-        used = _choose_features(raw, target, features, drop, roles)
+        plan = plan_design_columns(
+            raw,
+            target=target,
+            features=features,
+            drop=drop,
+            weights=weights,
+            offset=offset,
+        )
+        roles, used = plan.roles, list(plan.features)
     keep, dropped = check_missing(raw, roles + used, missing)
     sub = _subset(raw, keep)
     y, mapping = fit_labels(string_or_values(sub, target), target, raw.path, positive)
@@ -249,7 +266,7 @@ def fit_design(
         "weights": weights,
         "offset": offset,
     }
-    if rhs is not None:
+    if formula is not None:
         X, names, formula_encoding = _fit_formula_design(sub, used, formula)
         encoding.update(formula_encoding)
     else:
@@ -264,7 +281,8 @@ def _resolve_target(
     target: str | None, formula: str | None, features: Any, drop: Any
 ) -> tuple[str, str | None, set[str]]:
     """``(target, rhs, variables)`` from --target and --formula, checked together."""
-    rhs, variables = None, set()
+    rhs: str | None = None
+    variables: set[str] = set()
     if formula is not None:
         if features or drop:
             raise DataValidationError(

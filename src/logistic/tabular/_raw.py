@@ -2,21 +2,20 @@
 
 Convention (owned here): data files are opened only through
 :func:`open_data` (:func:`logistic._files.open_regular`: a FIFO, socket or
-device is refused before a byte is read); compressed files are read through
-:func:`decompressed`, and a corrupt or truncated compressed stream becomes a
-:class:`DataValidationError` naming the file (:func:`decompress_error`).
+device is refused before a byte is read). Compressed files are read through
+:func:`logistic.formats.decompressed`, and a corrupt or truncated compressed
+stream becomes a :class:`DataValidationError` naming the file
+(:func:`logistic.formats.decompress_error`).
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import os
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from .._exceptions import DataValidationError
 from .._files import open_regular
+from ..formats import decompress_error, decompressed
 
 __all__ = [
     "RawData",
@@ -75,23 +74,6 @@ def position(raw: RawData, row: int) -> str:
 def open_data(path: str | os.PathLike[str]) -> BinaryIO:
     """Open a data file for binary reading: regular files only (see module doc)."""
     return open_regular(path, what="input file")
-
-
-def decompressed(fh: BinaryIO, compression: str | None) -> BinaryIO:
-    """``fh`` read through gzip or bz2 (or as it is)."""
-    if compression == "gzip":
-        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
-    if compression == "bz2":
-        return bz2.BZ2File(fh, mode="rb")  # type: ignore[return-value]
-    return fh
-
-
-def decompress_error(path: str, compression: str | None, exc: BaseException) -> Any:
-    """A corrupt or truncated compressed file, named (65); other errors as they are."""
-    if compression is None or getattr(exc, "errno", None) is not None:
-        return exc
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return DataValidationError(f"{path}: cannot decompress ({compression}): {text}")
 
 
 def physical_memory() -> int | None:

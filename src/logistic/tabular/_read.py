@@ -2,9 +2,8 @@
 
 Convention (owned here):
 
-* The format is recognised from content first (gzip ``1f 8b``, bz2 ``BZh``,
-  Parquet ``PAR1``; LibSVM when the first lines look like
-  ``label idx:value ...``), then from the extension, else CSV.
+* The format is what :func:`logistic.formats.sniff_format` says (content
+  first, then the name), unless forced with ``fmt``.
 * CSV: the delimiter is the most frequent of ``, ; TAB |`` in the header
   line unless given; the header is required; a UTF-8 byte-order mark is
   skipped; values are decoded as strict UTF-8. Missing-value tokens are
@@ -28,24 +27,22 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any
 
 from .._exceptions import DataValidationError
-from ._libsvm import read_libsvm
-from ._raw import (
-    RawData,
+from ..formats import (
+    FORMATS,
     decompress_error,
     decompressed,
-    open_data,
-    position,
+    read_head,
+    sniff_format,
 )
+from ._libsvm import read_libsvm
+from ._raw import RawData, open_data, position
 
 __all__ = ["RawData", "read_data", "sniff_format", "position", "open_data"]
 
-_LIBSVM_LINE = re.compile(r"^\s*[+-]?[0-9.eE+-]+(\s+(qid:\S+|\d+:\S+))*\s*(#.*)?$")
 _SEPARATORS = (",", ";", "\t", "|")
-_FORMATS = ("csv", "parquet", "libsvm")
 #: pyarrow reads CSV in blocks of this size; one line must fit in a block.
 CSV_BLOCK_BYTES = 1 << 22
 
@@ -53,63 +50,6 @@ CSV_BLOCK_BYTES = 1 << 22
 def check_path(path: str) -> None:
     """Input missing, a directory, unreadable or not a regular file: an OSError."""
     open_data(path).close()
-
-
-def _compression(head: bytes) -> str | None:
-    if head.startswith(b"\x1f\x8b"):
-        return "gzip"
-    if head.startswith(b"BZh"):
-        return "bz2"
-    return None
-
-
-def _open_text_head(path: str, compression: str | None, n: int = 65536) -> bytes:
-    with open_data(path) as fh:
-        try:
-            with decompressed(fh, compression) as stream:
-                return stream.read(n)
-        except (OSError, EOFError) as exc:
-            raise decompress_error(path, compression, exc) from None
-
-
-def _strip_suffixes(path: str) -> str:
-    name = Path(path).name.lower()
-    for suffix in (".gz", ".gzip", ".bz2"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return name
-
-
-def _looks_libsvm(head: bytes) -> bool:
-    lines = [
-        ln for ln in head.decode("utf-8", "replace").splitlines()[:20] if ln.strip()
-    ]
-    if len(head) == 65536 and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut off
-    return (
-        bool(lines)
-        and all(_LIBSVM_LINE.match(ln) for ln in lines)
-        and any(":" in ln for ln in lines)
-    )
-
-
-def sniff_format(path: str) -> tuple[str, str | None]:
-    """``(format, compression)`` of a data file, from its content and name."""
-    with open_data(path) as fh:
-        magic = fh.read(4)
-    if magic == b"PAR1":
-        return "parquet", None
-    compression = _compression(magic)
-    name = _strip_suffixes(path)
-    if name.endswith((".parquet", ".pq")):
-        return "parquet", compression
-    if name.endswith((".svm", ".libsvm", ".svmlight")):
-        return "libsvm", compression
-    if name.endswith((".csv", ".tsv", ".tab")):
-        return "csv", compression
-    if _looks_libsvm(_open_text_head(path, compression)):
-        return "libsvm", compression
-    return "csv", compression
 
 
 def _sniff_delimiter(head: bytes, path: str) -> str:
@@ -141,7 +81,7 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    head = _open_text_head(path, compression)
+    head = read_head(path, compression)
     if not head.strip():
         raise DataValidationError(f"{path} is empty (no header, no data rows)")
     _refuse_utf16(head, path)
@@ -347,8 +287,8 @@ def read_data(
     """
     path = str(path)
     sniffed, compression = sniff_format(path)
-    if fmt is not None and fmt not in _FORMATS:
-        raise DataValidationError(f"fmt must be one of {_FORMATS}, got {fmt!r}")
+    if fmt is not None and fmt not in FORMATS:
+        raise DataValidationError(f"fmt must be one of {FORMATS}, got {fmt!r}")
     kind = fmt or sniffed
     if kind == "parquet":
         return _read_parquet(path, compression)

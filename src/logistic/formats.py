@@ -1,0 +1,207 @@
+"""Data file formats: which reader a path needs, and the files of a Parquet dataset.
+
+This module is the one place that decides what a data file is; the in-memory
+readers (:mod:`logistic.tabular`), the out-of-core and Dask backends and the
+command line all ask it.
+
+Convention (owned here):
+
+* **A directory** is a Parquet dataset. Its data files are the entries, at
+  any depth, whose name ends in a Parquet suffix (:data:`PARQUET_SUFFIXES`,
+  any case), except names starting with ``_`` or ``.`` (metadata, hidden
+  files), read in *natural* name order (``part.2`` before ``part.10``). An
+  entry with a Parquet suffix that is not a regular file (a FIFO, a broken
+  link) is listed, so that opening it fails by name rather than the rows
+  silently going missing. (``pyarrow.dataset`` discovery is not used: it
+  orders names lexicographically, reads files of any suffix and skips
+  non-regular files without a word.)
+* **A file**: content first, then the name.
+
+  1. The first bytes ``PAR1`` make it Parquet; ``1f 8b`` (gzip) and ``BZh``
+     (bz2) make it compressed text (:func:`compression_of`).
+  2. The name, without a compression suffix (``.gz``, ``.gzip``, ``.bz2``):
+     a Parquet suffix → ``"parquet"``; ``.svm``, ``.libsvm``, ``.svmlight``
+     → ``"libsvm"``; ``.csv``, ``.tsv``, ``.tab`` → ``"csv"``.
+  3. Otherwise (``.txt``, ``.data``, no suffix, ...) LibSVM when the first
+     lines of the (decompressed) text look like ``label idx:value ...``,
+     else CSV.
+
+* Files are opened only through :func:`logistic._files.open_regular` (a FIFO,
+  socket or device is refused before a byte is read). A corrupt or truncated
+  compressed stream is a :class:`~logistic.DataValidationError` naming the
+  file (:func:`decompress_error`).
+
+Examples
+--------
+>>> from logistic import datasets
+>>> from logistic.formats import sniff_format
+>>> sniff_format(datasets.ucla_admissions_path())
+('csv', None)
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import os
+import re
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ._exceptions import DataValidationError
+from ._files import open_regular
+
+__all__ = [
+    "COMPRESSION_SUFFIXES",
+    "CSV_SUFFIXES",
+    "FORMATS",
+    "LIBSVM_SUFFIXES",
+    "PARQUET_SUFFIXES",
+    "compression_of",
+    "decompress_error",
+    "decompressed",
+    "natural_key",
+    "parquet_files",
+    "read_head",
+    "sniff_format",
+]
+
+#: The formats a data file can have.
+FORMATS = ("csv", "parquet", "libsvm")
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+LIBSVM_SUFFIXES = (".svm", ".libsvm", ".svmlight")
+CSV_SUFFIXES = (".csv", ".tsv", ".tab")
+COMPRESSION_SUFFIXES = (".gz", ".gzip", ".bz2")
+#: Bytes of (decompressed) text read to recognise LibSVM data.
+HEAD_BYTES = 65536
+
+_LIBSVM_LINE = re.compile(r"^\s*[+-]?[0-9.eE+-]+(\s+(qid:\S+|\d+:\S+))*\s*(#.*)?$")
+
+
+def natural_key(path: str | os.PathLike[str]) -> list[Any]:
+    """Sort key reading digit runs as numbers (``part.2`` before ``part.10``)."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", os.fspath(path))]
+
+
+def _has_suffix(name: str, suffixes: tuple[str, ...]) -> bool:
+    return name.lower().endswith(suffixes)
+
+
+def parquet_files(root: str | os.PathLike[str]) -> list[Path]:
+    """The data files of the Parquet dataset in directory ``root``.
+
+    See the module docstring for which entries count and their order; an
+    empty list when there are none.
+    """
+    return sorted(
+        (
+            p
+            for p in Path(root).rglob("*")
+            if _has_suffix(p.name, PARQUET_SUFFIXES)
+            and not p.name.startswith(("_", "."))
+            and not p.is_dir()
+        ),
+        key=natural_key,
+    )
+
+
+def compression_of(head: bytes) -> str | None:
+    """``"gzip"``, ``"bz2"`` or None from a file's first bytes."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"BZh"):
+        return "bz2"
+    return None
+
+
+def decompressed(fh: BinaryIO, compression: str | None) -> BinaryIO:
+    """``fh`` read through gzip or bz2 (or as it is)."""
+    if compression == "gzip":
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    if compression == "bz2":
+        return bz2.BZ2File(fh, mode="rb")  # type: ignore[return-value]
+    return fh
+
+
+def decompress_error(path: str, compression: str | None, exc: BaseException) -> Any:
+    """A corrupt or truncated compressed file, named (65); other errors as they are."""
+    if compression is None or getattr(exc, "errno", None) is not None:
+        return exc
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DataValidationError(f"{path}: cannot decompress ({compression}): {text}")
+
+
+def read_head(
+    path: str | os.PathLike[str], compression: str | None, n: int = HEAD_BYTES
+) -> bytes:
+    """The first ``n`` bytes of a file's (decompressed) content."""
+    with open_regular(path, what="input file") as fh:
+        try:
+            with decompressed(fh, compression) as stream:
+                return stream.read(n)
+        except (OSError, EOFError) as exc:
+            raise decompress_error(os.fspath(path), compression, exc) from None
+
+
+def _looks_libsvm(head: bytes) -> bool:
+    lines = [
+        ln for ln in head.decode("utf-8", "replace").splitlines()[:20] if ln.strip()
+    ]
+    if len(head) == HEAD_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut off
+    return (
+        bool(lines)
+        and all(_LIBSVM_LINE.match(ln) for ln in lines)
+        and any(":" in ln for ln in lines)
+    )
+
+
+def _format_of_name(name: str) -> str | None:
+    """The format a file name (compression suffix removed) says, or None."""
+    name = name.lower()
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    for kind, suffixes in (
+        ("parquet", PARQUET_SUFFIXES),
+        ("libsvm", LIBSVM_SUFFIXES),
+        ("csv", CSV_SUFFIXES),
+    ):
+        if name.endswith(suffixes):
+            return kind
+    return None
+
+
+def sniff_format(path: str | os.PathLike[str]) -> tuple[str, str | None]:
+    """``(format, compression)`` of a data file or Parquet directory.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    format : {"csv", "parquet", "libsvm"}
+    compression : {"gzip", "bz2"} or None
+
+    Raises
+    ------
+    FileNotFoundError, PermissionError, NotARegularFileError
+        The file cannot be opened as a regular file.
+    DataValidationError
+        The file is compressed but its stream is corrupt or truncated (only
+        when the content has to be read to tell LibSVM from CSV).
+    """
+    if Path(path).is_dir():
+        return "parquet", None
+    with open_regular(path, what="input file") as fh:
+        magic = fh.read(4)
+    if magic == b"PAR1":
+        return "parquet", None
+    compression = compression_of(magic)
+    kind = _format_of_name(Path(path).name)
+    if kind is not None:
+        return kind, compression
+    if _looks_libsvm(read_head(path, compression)):
+        return "libsvm", compression
+    return "csv", compression
