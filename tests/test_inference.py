@@ -548,10 +548,104 @@ def test_a_single_extreme_but_correct_row_is_not_called_separation():
     # inference used to report "suspected" separation from that one row.
     rng = np.random.default_rng(11)
     X = rng.standard_normal((400, 2))
-    y = (rng.random(400) < 1 / (1 + np.exp(-(0.8 * X[:, 0] - 0.5 * X[:, 1])))).astype(float)
+    y = (rng.random(400) < 1 / (1 + np.exp(-(0.8 * X[:, 0] - 0.5 * X[:, 1])))).astype(
+        float
+    )
     X[0] = [60.0, 0.0]
     y[0] = 1.0  # z ≈ 0.8 * 60 = 48: extreme, on the correct side
     model = LogisticRegression().fit(X, y)
     assert model.separation_ is None
     res = model.inference(X, y)
     assert res.separation is None
+
+
+# -- any backend: streamed inference equals in-memory inference ------------------------
+def _chunked(tmp_path, X, y, weights=None, offset=None, chunk_rows=37):
+    from logistic.backends import Chunked
+
+    frame = X.copy()
+    frame["label"] = np.asarray(y)
+    if weights is not None:
+        frame["w"] = weights
+    if offset is not None:
+        frame["o"] = offset
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return Chunked.from_csv(
+        path,
+        target="label",
+        features=list(X.columns),
+        weight=None if weights is None else "w",
+        offset=None if offset is None else "o",
+        chunk_rows=chunk_rows,
+    )
+
+
+@pytest.mark.parametrize("extra", ["plain", "weights", "offset"])
+def test_streamed_inference_equals_in_memory(tmp_path, extra):
+    X, y = lbw()
+    rng = np.random.default_rng(3)
+    w = rng.integers(1, 4, len(y)).astype(float) if extra == "weights" else None
+    o = rng.normal(0, 0.3, len(y)) if extra == "offset" else None
+    data = _chunked(tmp_path, X, y, w, o)
+    streamed_model = LogisticRegression().fit(data, None)
+    memory_model = LogisticRegression().fit(X, y, sample_weight=w, offset=o)
+    np.testing.assert_allclose(
+        streamed_model.coef_, memory_model.coef_, rtol=1e-9, atol=1e-12
+    )
+    for cov_type in ("nonrobust", "HC0", "HC1"):
+        streamed = fit_inference(streamed_model, data, cov_type=cov_type)
+        memory = fit_inference(memory_model, X, y, w, o, cov_type=cov_type)
+        assert streamed.term_names == memory.term_names
+        np.testing.assert_allclose(streamed.bse, memory.bse, rtol=1e-8)
+        np.testing.assert_allclose(streamed.pvalues, memory.pvalues, rtol=1e-6)
+        for name in ("llf", "llnull", "deviance", "aic", "bic", "pseudo_rsquared"):
+            np.testing.assert_allclose(
+                getattr(streamed, name), getattr(memory, name), rtol=1e-9
+            )
+    np.testing.assert_allclose(streamed.conf_int(0.1), memory.conf_int(0.1), rtol=1e-8)
+
+
+def test_streamed_inference_reads_the_data_three_times(tmp_path):
+    X, y = lbw()
+    data = _chunked(tmp_path, X, y)
+    model = LogisticRegression().fit(data, None)
+    before = data.n_passes
+    res = fit_inference(model, data)
+    assert data.n_passes - before == 3  # value+gradient+Hessian, moments, labels
+    assert np.isfinite(res.llnull + res.aic)  # no offset: no further pass
+    assert data.n_passes - before == 3
+
+
+def test_streamed_inference_refuses_cluster_and_other_data(tmp_path):
+    X, y = lbw()
+    data = _chunked(tmp_path, X, y)
+    model = LogisticRegression().fit(data, None)
+    with pytest.raises(InvalidParameterError, match="cluster.*rows in memory"):
+        fit_inference(model, data, cov_type="cluster", groups=np.zeros(len(y)))
+    with pytest.raises(InvalidParameterError, match="pass y, sample_weight"):
+        fit_inference(model, data, None, np.ones(len(y)))
+    other = _chunked(tmp_path, X.assign(age=X.age + 1), y)
+    with pytest.raises(DataValidationError, match="do not match the data"):
+        fit_inference(model, other)
+    narrow = _chunked(tmp_path, X.drop(columns="age"), y)
+    with pytest.raises(DataValidationError, match="7 features.*fitted with 8"):
+        fit_inference(model, narrow)
+
+
+def test_wald_table_is_what_the_results_report():
+    from logistic.inference import wald_table
+
+    X, y = ucla()
+    res = fit(X, y).inference(X, y)
+    table = wald_table(res.params, res.cov_params(), alpha=0.1)
+    np.testing.assert_array_equal(table.bse, res.bse)
+    np.testing.assert_array_equal(table.zvalues, res.zvalues)
+    np.testing.assert_array_equal(table.pvalues, res.pvalues)
+    np.testing.assert_array_equal(table.conf_int, res.conf_int(0.1))
+    half = 1.6448536269514722 * res.bse  # z_0.95
+    np.testing.assert_allclose(table.conf_int[:, 1] - res.params, half, rtol=1e-15)
+    zero = wald_table([1.0, 2.0], np.diag([0.0, 4.0]))
+    assert np.isnan(zero.zvalues[0]) and zero.zvalues[1] == 1.0
+    with pytest.raises(InvalidParameterError, match="alpha"):
+        wald_table([1.0], [[1.0]], alpha=1.5)

@@ -6,23 +6,30 @@ Public entry points:
   :class:`InferenceResults` (statsmodels-compatible names: ``params``, ``bse``,
   ``zvalues``, ``pvalues``, ``conf_int``, ``cov_params``, ``llf``, ``llnull``,
   ``deviance``, ``aic``, ``bic``, ``pseudo_rsquared``, ``wald_test``,
-  ``lr_test``, ...);
+  ``lr_test``, ...), from arrays in memory or from any backend: a file
+  streamed out of core (:class:`logistic.backends.Chunked`) or Dask data;
+* :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
+  intervals of estimates with a covariance matrix stored elsewhere;
 * :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``).
 
-Conventions live in the private modules' docstrings: covariance types and
-frequency weights in ``_covariance``, hypotheses in ``_hypothesis``, fit
-statistics and the null model in ``_results``, the check that the data are the
-training data in ``_checks``, profile-likelihood intervals in ``_profile``,
-rendering in ``_summary``. Firth's estimator itself is the solver
+Conventions live in the private modules' docstrings: which data and how many
+passes in ``_fit``, covariance types and frequency weights in
+``_covariance``, the Wald table in ``_wald``, hypotheses in ``_hypothesis``,
+fit statistics and the null model in ``_results``, the passes over a backend
+in ``_passes``, the check that the data are the training data in
+``_checks``, profile-likelihood intervals in ``_profile``, rendering in
+``_summary``. Firth's estimator itself is the solver
 :mod:`logistic.solvers.firth`.
 """
 
 from __future__ import annotations
 
 from ._covariance import COV_TYPES, CollinearityError
+from ._fit import fit_inference
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
-from ._results import InferenceResults, fit_inference
+from ._results import InferenceResults
 from ._summary import Summary
+from ._wald import WaldTable, wald_table
 
 __all__ = [
     "COV_TYPES",
@@ -30,7 +37,9 @@ __all__ = [
     "InferenceResults",
     "LRTestResult",
     "Summary",
+    "WaldTable",
     "WaldTestResult",
     "fit_inference",
     "parse_constraints",
+    "wald_table",
 ]

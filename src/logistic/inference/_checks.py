@@ -1,9 +1,10 @@
 """Checks that the data given for inference are the training data of the fit.
 
 Convention (owned here): the estimator keeps no training data, so inference
-re-validates X, y, sample_weight and offset exactly as ``fit`` did (through the
-estimator's own ``_prepare_arrays`` when it has one, so ``class_weight`` is
-applied identically) and then requires the gradient of the fitted objective
+re-validates in-memory X, y, sample_weight and offset exactly as ``fit`` did
+(through the estimator's own ``_prepare_arrays`` when it has one, so
+``class_weight`` is applied identically; a backend's rows were validated when
+it was built) and then requires the gradient of the fitted objective
 (Firth's modified score for Firth fits) at the fitted coefficients to be ≈ 0:
 its max-norm in the solvers' standardized coordinates must be at most
 ``10·max(tol_, grad_max_norm_, 1e-12)``. Penalized fits are refused here too,
@@ -18,16 +19,17 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import DataValidationError, user_stacklevel
-from .._objective import LogisticObjective, block_logits
+from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
+from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
-from .._typing import Block, FloatArray
+from .._typing import FloatArray
 from .._validation import check_vector, check_X, check_y_binary, feature_names_of
 from ..solvers.firth import FirthObjective
 
 __all__ = [
     "SEPARATION_LOGIT",
     "check_matches_fit",
+    "check_unpenalized",
     "penalty_of",
     "prepare",
     "separation",
@@ -37,25 +39,48 @@ F64 = np.float64
 SEPARATION_LOGIT = 30.0
 
 
-def penalty_of(model: Any, total: float) -> tuple[float, float]:
+def penalty_of(model: Any) -> tuple[float, float]:
+    """The fitted ``(l1, l2)`` strengths (``penalty_l1_``, ``penalty_l2_``).
+
+    A model without them (not fitted by this library) counts as penalized
+    exactly when its ``penalty`` is a norm penalty; the strengths are then
+    reported as NaN.
+    """
     l1 = getattr(model, "penalty_l1_", None)
     l2 = getattr(model, "penalty_l2_", None)
     if l1 is not None and l2 is not None:
         return float(l1), float(l2)
-    from ..estimator import penalty_strengths
+    if getattr(model, "penalty", None) in (None, "firth"):
+        return 0.0, 0.0
+    return float("nan"), float("nan")
 
-    return penalty_strengths(
-        getattr(model, "penalty", None),
-        getattr(model, "alpha", 0.0),
-        getattr(model, "l1_ratio", 0.0),
-        getattr(model, "C", None),
-        total,
+
+def check_unpenalized(model: Any) -> None:
+    """Refuse a penalized (L1/L2) fit: its standard errors are not those of
+    the reported estimates."""
+    l1, l2 = penalty_of(model)
+    if l1 == 0 and l2 == 0:
+        return
+    raise InvalidParameterError(
+        f"inference is refused for a penalized fit (penalty={model.penalty!r}, "
+        f"l1={l1:.3g}, l2={l2:.3g}): standard errors and p-values of penalized "
+        "estimates are not those of the reported coefficients. Refit with "
+        "penalty=None (maximum likelihood) or penalty='firth'."
     )
 
 
 def check_matches_fit(
-    model: Any, objective: LogisticObjective, theta: FloatArray, firth: bool
+    model: Any,
+    objective: LogisticObjective,
+    theta: FloatArray,
+    firth: bool,
+    grad: FloatArray | None = None,
 ) -> None:
+    """Refuse data whose fitted objective is not stationary at ``theta``.
+
+    ``grad`` is the objective's gradient at ``theta`` when already computed
+    (not used for Firth fits, whose modified score is computed here).
+    """
     if firth:
         grad = FirthObjective(objective).point(theta).grad
         if grad is None:
@@ -63,7 +88,7 @@ def check_matches_fit(
                 "the Fisher information is singular at the fitted coefficients: the "
                 "data differ from the training data, or the design is collinear"
             )
-    else:
+    elif grad is None:
         grad = objective.gradient(theta)
     gnorm = float(
         np.max(np.abs(ScaledObjective(objective).scaled_gradient(grad)), initial=0.0)
@@ -84,21 +109,15 @@ def check_matches_fit(
         )
 
 
-def separation(
-    model: Any, data: Block, objective: LogisticObjective, theta: FloatArray
-) -> str | None:
+def separation(model: Any, extreme_rows: int) -> str | None:
     """The estimator's own separation check (an LP, exact) when it ran; only for
-    fits it could not check ("unchecked": out-of-core data) the heuristic of
-    fitted logits beyond 30 on the correct side."""
+    fits it could not check ("unchecked") the heuristic: ``extreme_rows`` rows
+    with fitted logits beyond ``SEPARATION_LOGIT`` on their correct side
+    (:func:`logistic.inference._passes.label_sums`)."""
     kind = getattr(model, "separation_", "unchecked")
     if kind != "unchecked":
         return None if kind is None else str(kind)
-    w, b = objective.split(theta)
-    z = np.asarray(block_logits(data, w, b))
-    extreme = ((z > 0) == (np.asarray(data.y) > 0.5)) & (np.abs(z) > SEPARATION_LOGIT)
-    if data.sample_weight is not None:
-        extreme &= data.sample_weight > 0
-    return "suspected" if np.any(extreme) else None
+    return "suspected" if extreme_rows > 0 else None
 
 
 def prepare(

@@ -31,6 +31,9 @@ Conventions (owned here):
   ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ``: each of the ``s_i`` copies is its own
   observation (Stata's ``fweight``; statsmodels ``GLM(freq_weights=)``).
   Groups count only if they hold positive weight.
+* Data: ``M`` of HC0/HC1 is a sum over row blocks (any backend: in memory,
+  out of core, Dask); the cluster sums need the rows in memory with their
+  group labels (a block of streamed rows does not know its global rows).
 * Rank: ``I`` is equilibrated to the correlation-like ``C = D^{-1/2} I D^{-1/2}``
   (``D = diag I``). Columns with no information (``D_jj = 0``, e.g. all-zero
   columns), constant columns beside an intercept, and eigenvalues
@@ -43,6 +46,7 @@ Conventions (owned here):
 from __future__ import annotations
 
 import warnings
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -62,6 +66,8 @@ from .._typing import Block, FloatArray
 __all__ = [
     "COV_TYPES",
     "CollinearityError",
+    "cluster_meat",
+    "hc_meat",
     "invert_information",
     "robust_covariance",
     "row_residuals",
@@ -147,15 +153,57 @@ def encode_groups(
     return codes, int(np.unique(used).size)
 
 
+def _block_hc_meat(
+    block: Block, w: FloatArray, b: float, fit_intercept: bool
+) -> FloatArray:
+    """``Σ_i s_i r_i² x̃_i x̃_iᵀ`` over one block."""
+    r = row_residuals(block, w, b)
+    s = block.sample_weight
+    d = r * r if s is None else np.asarray(s, dtype=F64) * r * r
+    return _weighted_xtx(block.X, d, fit_intercept)
+
+
+def hc_meat(backend: Any, w: FloatArray, b: float, fit_intercept: bool) -> FloatArray:
+    """``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` over every row of ``backend`` (one pass)."""
+    return np.asarray(
+        backend.map_reduce(
+            partial(_block_hc_meat, w=w, b=b, fit_intercept=fit_intercept)
+        ),
+        dtype=F64,
+    )
+
+
+def cluster_meat(
+    rows: Block, w: FloatArray, b: float, fit_intercept: bool, groups: Any
+) -> tuple[FloatArray, int]:
+    """``(Σ_g S_g S_gᵀ, G)`` over the groups holding positive weight."""
+    r = row_residuals(rows, w, b)
+    s = (
+        None
+        if rows.sample_weight is None
+        else rows.sample_weight.astype(F64, copy=False)
+    )
+    codes, n_groups = encode_groups(groups, rows.n_rows, s)
+    if n_groups < 2:
+        raise DataValidationError(
+            "cov_type='cluster' needs at least 2 groups with positive weight; "
+            f"got {n_groups}"
+        )
+    v = r if s is None else s * r
+    S = _group_score_sums(rows.X, v, codes, int(codes.max()) + 1, fit_intercept)
+    return S.T @ S, n_groups
+
+
 def robust_covariance(
     cov: FloatArray,
-    block: Block,
+    backend: Any,
     w: FloatArray,
     b: float,
     *,
     fit_intercept: bool,
     cov_type: str,
     nobs: float,
+    rows: Block | None = None,
     groups: Any = None,
 ) -> tuple[FloatArray, dict[str, Any]]:
     """Sandwich covariance ``cov · M · cov`` times the small-sample factor.
@@ -164,12 +212,16 @@ def robust_covariance(
     ----------
     cov : ndarray of shape (k, k)
         ``I⁻¹`` (objective order).
-    block : Block
-        All rows (X, y in {0, 1}, frequency weights, offset).
+    backend : Backend
+        All rows (X, y in {0, 1}, frequency weights, offset), reduced block
+        by block for ``"HC0"`` and ``"HC1"``.
     w, b : fitted coefficients and intercept.
     cov_type : {"HC0", "HC1", "cluster"}
     nobs : float
         ``n = Σ s_i``.
+    rows : Block, optional
+        The same rows as one in-memory block; ``"cluster"`` needs them (the
+        group labels are aligned with the rows).
     groups : array-like of shape (n_samples,), only for "cluster".
 
     Returns
@@ -189,30 +241,21 @@ def robust_covariance(
             f"got cov_type={cov_type!r} and "
             f"groups={'set' if groups is not None else None}"
         )
-    r = row_residuals(block, w, b)
-    s = (
-        None
-        if block.sample_weight is None
-        else block.sample_weight.astype(F64, copy=False)
-    )
     k = cov.shape[0]
     info: dict[str, Any] = {"n_groups": None}
+    factor = 1.0
     if cov_type == "cluster":
-        codes, n_groups = encode_groups(groups, block.n_rows, s)
-        if n_groups < 2:
-            raise DataValidationError(
-                "cov_type='cluster' needs at least 2 groups with positive weight; "
-                f"got {n_groups}"
+        if rows is None:
+            raise InvalidParameterError(
+                "cov_type='cluster' needs the rows in memory, aligned with their "
+                "group labels; this data is read block by block (out of core or "
+                "on Dask), where 'nonrobust', 'HC0' and 'HC1' are available"
             )
-        v = r if s is None else s * r
-        S = _group_score_sums(block.X, v, codes, int(codes.max()) + 1, fit_intercept)
-        meat = S.T @ S
+        meat, n_groups = cluster_meat(rows, w, b, fit_intercept, groups)
         factor = n_groups / (n_groups - 1.0)
         info["n_groups"] = n_groups
     else:
-        d = r * r if s is None else s * r * r
-        meat = _weighted_xtx(block.X, d, fit_intercept)
-        factor = 1.0
+        meat = hc_meat(backend, w, b, fit_intercept)
         if cov_type == "HC1":
             if nobs <= k:
                 raise DataValidationError(

@@ -3,13 +3,14 @@
 Conventions (owned here):
 
 * The estimator does not keep its training data (it would keep a possibly
-  huge X alive). Inference therefore takes the training data **again**:
-  ``fit_inference(model, X, y, sample_weight, offset)``. The data are checked
-  against the fit: the number of features (and names), the labels, and the
-  gradient of the fitted objective, which must be ≈ 0 at the fitted
-  coefficients (within ``10·max(tol_, final gradient norm of the fit)`` in
-  the solvers' standardized max-norm); otherwise an error says that the data
-  differ from the training data.
+  huge X alive). Inference therefore takes the training data **again**
+  (:func:`logistic.inference.fit_inference`): arrays, or the backend the
+  model was fitted on (out of core, Dask).
+* Every quantity is a sum over row blocks of the data (the objective's
+  value, gradient and Hessian, and :mod:`._passes`), so the same results
+  come from arrays in memory and from data read block by block. Computed on
+  first access and cached; the quantities at the fitted coefficients that
+  construction needs (value, gradient, Hessian) come from one pass.
 * Arrays are in display order: intercept first (named ``"Intercept"``), then
   the features, named by ``feature_names_in_`` or ``x1 … xp`` (statsmodels).
 * Sample weights are frequency weights: ``nobs = Σ s_i``; see
@@ -19,8 +20,10 @@ Conventions (owned here):
   ``deviance = 2(ℓ_sat - ℓ)``; ``AIC = -2ℓ + 2k``, ``BIC = -2ℓ + k log(nobs)``
   (k = number of parameters); McFadden ``pseudo R² = 1 - ℓ/ℓ_0``.
 * The null model ``ℓ_0`` keeps the offset and weights: intercept only when
-  the model has an intercept (fitted with the Newton solver), otherwise
-  ``z = offset`` with no parameter (R's ``glm`` null deviance).
+  the model has an intercept (``logit(ȳ)`` in closed form without an
+  offset, else fitted with the Newton solver over the same rows without
+  their features), otherwise ``z = offset`` with no parameter (R's ``glm``
+  null deviance).
   ``df_model = k - 1`` with an intercept (``k`` without), ``df_resid = nobs - k``.
 * Penalized (L1/L2) fits are refused: their standard errors are not those
   of the reported estimates. Firth fits (``penalty="firth"``) are accepted
@@ -33,38 +36,48 @@ Conventions (owned here):
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from .._exceptions import (
-    ConvergenceWarning,
-    InvalidParameterError,
-    PerfectSeparationWarning,
-    user_stacklevel,
-)
+from .._exceptions import ConvergenceWarning, InvalidParameterError
 from .._objective import LogisticObjective
 from .._scaling import column_moments
 from .._typing import Block, FloatArray
-from ..solvers import get_solver
+from ..solvers import solve
 from ..solvers.firth import FirthObjective
-from ._checks import check_matches_fit, penalty_of, prepare
-from ._checks import separation as separation_of
-from ._covariance import COV_TYPES, invert_information, robust_covariance
+from ._covariance import invert_information, robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
+from ._passes import FeatureFree, LabelSums
+from ._wald import WaldTable, check_alpha, wald_table
 
-__all__ = ["InferenceResults", "fit_inference"]
+__all__ = ["InferenceResults", "Optimum"]
 
 F64 = np.float64
 
 
-def _xlogx(v: FloatArray) -> FloatArray:
-    out = np.zeros_like(v)
-    pos = v > 0
-    out[pos] = v[pos] * np.log(v[pos])
-    return out
+@dataclass(frozen=True)
+class Optimum:
+    """The objective at the fitted coefficients, from one pass over the data.
+
+    Attributes
+    ----------
+    value : float
+        ``J(θ̂)``, the mean loss.
+    gradient : ndarray of shape (n_params,)
+    hessian : ndarray of shape (n_params, n_params)
+        ``∇²J(θ̂)`` (objective order: intercept last).
+    labels : LabelSums
+        The label sums at ``θ̂`` (:func:`logistic.inference._passes.label_sums`).
+    """
+
+    value: float
+    gradient: FloatArray
+    hessian: FloatArray
+    labels: LabelSums
 
 
 class InferenceResults:
@@ -101,18 +114,20 @@ class InferenceResults:
         self,
         model: Any,
         objective: LogisticObjective,
-        data: Block,
         theta: FloatArray,
+        optimum: Optimum,
         *,
         cov_type: str,
         groups: Any,
         firth: bool,
         names: list[str],
+        rows: Block | None = None,
     ) -> None:
         self.model = model
         self._objective = objective
-        self._data = data
         self._theta = theta
+        self._optimum = optimum
+        self._rows = rows
         self.cov_type = cov_type
         self._groups = groups
         self.method = "Firth" if firth else "MLE"
@@ -131,19 +146,13 @@ class InferenceResults:
         self.cov_info: dict[str, Any] = {}
         self.separation: str | None = None
 
-    # -- data ------------------------------------------------------------------
-    @property
-    def _block(self) -> Block:
-        """All rows given for inference (X, y in {0, 1}, weights, offset)."""
-        return self._data
-
     def _obj_names(self) -> list[str]:
         return list(self.feature_names) + (["Intercept"] if self.fit_intercept else [])
 
     # -- covariance --------------------------------------------------------------
     @cached_property
     def _information(self) -> FloatArray:
-        return self._objective.weight_sum * self._objective.hessian(self._theta)
+        return self._objective.weight_sum * self._optimum.hessian
 
     @cached_property
     def _constant_columns(self) -> list[str]:
@@ -180,12 +189,13 @@ class InferenceResults:
         w, b = self._objective.split(self._theta)
         cov, self.cov_info = robust_covariance(
             cov,
-            self._block,
+            self._objective.data,
             w,
             b,
             fit_intercept=self.fit_intercept,
             cov_type=self.cov_type,
             nobs=self.nobs,
+            rows=self._rows,
             groups=self._groups,
         )
         return cov
@@ -200,22 +210,30 @@ class InferenceResults:
         """Coefficients, intercept first."""
         return self._theta[self._perm].copy()
 
+    def wald_table(self, alpha: float = 0.05) -> WaldTable:
+        """The Wald table (:func:`logistic.inference.wald_table`) of this fit."""
+        return wald_table(self.params, self.cov_params(), alpha)
+
     @cached_property
+    def _wald(self) -> WaldTable:
+        return self.wald_table()
+
+    @property
     def bse(self) -> FloatArray:
         """Standard errors ``sqrt(diag V)``."""
-        return np.sqrt(np.diag(self.cov_params()))
+        return self._wald.bse.copy()
 
     @property
     def zvalues(self) -> FloatArray:
         """Wald z statistics ``params / bse``."""
-        return self.params / self.bse
+        return self._wald.zvalues.copy()
 
     tvalues = zvalues
 
     @property
     def pvalues(self) -> FloatArray:
         """Two-sided p-values ``2 Φ(-|z|)``."""
-        return 2.0 * stats.norm.sf(np.abs(self.zvalues))
+        return self._wald.pvalues.copy()
 
     def pvalues_lr(self) -> FloatArray:
         """Per-coefficient likelihood-ratio p-values (display order).
@@ -252,8 +270,7 @@ class InferenceResults:
             ``"profile"``: profile-likelihood intervals (R ``confint`` on a
             glm), with Firth's penalized likelihood for Firth fits (logistf).
         """
-        if not 0 < alpha < 1:
-            raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
+        alpha = check_alpha(alpha)
         if method == "profile":
             from ._profile import profile_conf_int
 
@@ -262,8 +279,7 @@ class InferenceResults:
             raise InvalidParameterError(
                 f"method must be 'wald' or 'profile'; got {method!r}"
             )
-        half = stats.norm.isf(alpha / 2.0) * self.bse
-        return np.column_stack([self.params - half, self.params + half])
+        return self.wald_table(alpha).conf_int
 
     def to_dataframe(self, alpha: float = 0.05) -> Any:
         """The coefficient table as a pandas DataFrame indexed by ``term_names``.
@@ -294,47 +310,36 @@ class InferenceResults:
     @cached_property
     def llf(self) -> float:
         """Log-likelihood ``-Σ s_i L(y_i, z_i)`` at ``params``."""
-        return -self.nobs * self._objective.value(self._theta)
+        return -self.nobs * self._optimum.value
 
     @cached_property
     def llf_penalized(self) -> float:
         """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``."""
         return FirthObjective(self._objective).penalized_loglik(self._theta)
 
-    @cached_property
+    @property
     def _ll_saturated(self) -> float:
-        y = np.asarray(self._data.y, dtype=F64)
-        s = self._data.sample_weight
-        v = _xlogx(y) + _xlogx(1.0 - y)
-        return float(np.sum(v) if s is None else np.dot(s.astype(F64), v))
+        return self._optimum.labels.saturated
 
     @cached_property
     def llnull(self) -> float:
         """Log-likelihood of the null model (same offset and weights)."""
-        d = self._data
-        n = d.n_rows
-        null = LogisticObjective.from_arrays(
-            np.zeros((n, 0), dtype=d.X.dtype),
-            d.y,
-            d.sample_weight,
-            d.offset,
-            fit_intercept=self.fit_intercept,
+        labels = self._optimum.labels
+        null = LogisticObjective(
+            FeatureFree(self._objective.data), fit_intercept=self.fit_intercept
         )
         if not self.fit_intercept:
             return -self.nobs * null.value(np.zeros(0))
-        y = np.asarray(d.y, dtype=F64)
-        s = d.sample_weight
-        ybar = float(np.mean(y) if s is None else np.dot(s, y) / np.sum(s))
+        ybar = labels.mean
         if ybar <= 0.0 or ybar >= 1.0:
             return 0.0
+        if not labels.has_offset:  # the intercept logit(ȳ): a closed form
+            return self.nobs * (ybar * np.log(ybar) + (1.0 - ybar) * np.log1p(-ybar))
         theta0 = np.array([np.log(ybar) - np.log1p(-ybar)])
-        if d.offset is not None:
-            tol = float(getattr(self.model, "tol_", 1e-10))
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                theta0 = (
-                    get_solver("newton")(tol=tol, max_iter=200).solve(null, theta0).coef
-                )
+        tol = float(getattr(self.model, "tol_", 1e-10))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            theta0 = solve("newton", null, theta0, tol=tol, max_iter=200).coef
         return -self.nobs * null.value(theta0)
 
     @property
@@ -412,118 +417,3 @@ class InferenceResults:
             f"<InferenceResults {self.method}, cov_type={self.cov_type!r}, "
             f"nobs={self.nobs:g}, k={self.k_params}>"
         )
-
-
-def fit_inference(
-    model: Any,
-    X: Any,
-    y: Any,
-    sample_weight: Any = None,
-    offset: Any = None,
-    *,
-    cov_type: str = "nonrobust",
-    groups: Any = None,
-) -> InferenceResults:
-    """Statistical inference for a fitted ``LogisticRegression``.
-
-    Parameters
-    ----------
-    model : LogisticRegression
-        Fitted without penalty (maximum likelihood) or with ``penalty="firth"``.
-    X, y, sample_weight, offset :
-        Exactly the data given to ``fit`` (the estimator does not store
-        them); checked against the fit.
-    cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
-        See :mod:`logistic.inference._covariance` for the formulas.
-    groups : array-like of shape (n_samples,), optional
-        Cluster labels, required for (and only for) ``cov_type="cluster"``.
-
-    Returns
-    -------
-    InferenceResults
-
-    Raises
-    ------
-    InvalidParameterError
-        Penalized (L1/L2) fit, unknown ``cov_type``, or a robust ``cov_type``
-        with a Firth fit.
-    DataValidationError
-        The data do not match the fit; ``CollinearityError`` (a subclass)
-        when columns are collinear or constant.
-
-    Examples
-    --------
-    >>> from logistic import LogisticRegression, datasets
-    >>> X, y, names = datasets.load_ucla_admissions()
-    >>> model = LogisticRegression().fit(X, y)
-    >>> res = fit_inference(model, X, y)
-    >>> round(float(res.bse[0]), 6)
-    1.139951
-    """
-    if not hasattr(model, "coef_"):
-        raise InvalidParameterError("the model is not fitted; call fit() first")
-    if cov_type not in COV_TYPES:
-        raise InvalidParameterError(
-            f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
-            f"Got {cov_type!r} instead."
-        )
-    firth = getattr(model, "penalty", None) == "firth"
-    if firth and cov_type != "nonrobust":
-        raise InvalidParameterError(
-            "Firth fits support cov_type='nonrobust' only (the inverse Fisher "
-            f"information at Firth's estimate, as logistf); got {cov_type!r}"
-        )
-    X, y01, sw, off = prepare(model, X, y, sample_weight, offset)
-    n, p = X.shape
-    fitted_names = getattr(model, "feature_names_in_", None)
-    if not firth:
-        l1, l2 = penalty_of(model, float(n if sw is None else np.sum(sw)))
-        if l1 > 0 or l2 > 0:
-            raise InvalidParameterError(
-                f"inference is refused for a penalized fit (penalty={model.penalty!r}, "
-                f"l1={l1:.3g}, l2={l2:.3g}): standard errors and p-values of penalized "
-                "estimates are not those of the reported coefficients. Refit with "
-                "penalty=None (maximum likelihood) or penalty='firth'."
-            )
-    data = Block(X, y01.astype(X.dtype), sw, off)
-    objective = LogisticObjective.from_arrays(
-        data.X, data.y, sw, off, fit_intercept=bool(model.fit_intercept)
-    )
-    coef = np.asarray(model.coef_, dtype=F64).ravel()
-    theta = np.append(coef, float(model.intercept_[0])) if model.fit_intercept else coef
-    converged = bool(getattr(model, "converged_", True))
-    if not converged:
-        warnings.warn(
-            "the model did not converge; inference at these coefficients is unreliable",
-            ConvergenceWarning,
-            stacklevel=user_stacklevel(),
-        )
-    check_matches_fit(model, objective, theta, firth)
-    separation = None if firth else separation_of(model, data, objective, theta)
-    if separation:
-        warnings.warn(
-            f"the training data are separated ({separation}): the "
-            "maximum-likelihood estimate does not exist, so these coefficients, "
-            "standard errors and p-values are meaningless (the standard errors of "
-            "the diverging coefficients are huge). Refit with penalty='firth'.",
-            PerfectSeparationWarning,
-            stacklevel=user_stacklevel(),
-        )
-    names = (
-        [str(v) for v in fitted_names]
-        if fitted_names is not None
-        else [f"x{j + 1}" for j in range(p)]
-    )
-    res = InferenceResults(
-        model,
-        objective,
-        data,
-        theta,
-        cov_type=cov_type,
-        groups=groups,
-        firth=firth,
-        names=names,
-    )
-    res.separation = separation
-    res.cov_params()  # fail now (collinearity, groups) rather than on first access
-    return res

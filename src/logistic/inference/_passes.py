@@ -1,0 +1,125 @@
+"""Passes over a backend that inference needs beyond the objective's own.
+
+Convention (owned here): every quantity is a sum over row blocks, computed by
+one ``backend.map_reduce`` of a module-level block function (picklable, so a
+Dask worker can run it), exactly as the objective computes its value,
+gradient and Hessian. Inference therefore runs on any backend: arrays in
+memory, files streamed out of core, Dask partitions.
+
+* :func:`label_sums` (one pass at the fitted coefficients): ``Σ s y``,
+  ``Σ s``, the saturated log-likelihood ``Σ s [y log y + (1-y) log(1-y)]``,
+  the number of rows of positive weight whose fitted logit lies beyond
+  ±``threshold`` on the side of their label (suspected separation), and
+  whether the rows carry an offset.
+* :class:`FeatureFree`: the same rows with no feature column, for the null
+  model (intercept and offset only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .._objective import block_logits
+from .._typing import Block, FloatArray
+
+__all__ = ["FeatureFree", "LabelSums", "label_sums"]
+
+F64 = np.float64
+T = TypeVar("T")
+
+
+def _xlogx(v: FloatArray) -> FloatArray:
+    out = np.zeros_like(v)
+    pos = v > 0
+    out[pos] = v[pos] * np.log(v[pos])
+    return out
+
+
+@dataclass(frozen=True)
+class LabelSums:
+    """What one pass over the labels at the fitted coefficients gives.
+
+    Attributes
+    ----------
+    positive : float
+        ``Σ s_i y_i``.
+    weight : float
+        ``Σ s_i``.
+    saturated : float
+        ``Σ s_i [y_i log y_i + (1-y_i) log(1-y_i)]`` (0 for 0/1 labels).
+    extreme : int
+        Rows of positive weight with ``|z_i| > threshold`` on their label's side.
+    has_offset : bool
+        Whether any block carries an offset.
+    """
+
+    positive: float
+    weight: float
+    saturated: float
+    extreme: int
+    has_offset: bool
+
+    @property
+    def mean(self) -> float:
+        """The weighted mean label ``Σ s y / Σ s``."""
+        return self.positive / self.weight
+
+
+def _block_label_sums(
+    block: Block, w: FloatArray, b: float, threshold: float
+) -> tuple[float, float, float, float, float]:
+    y = np.asarray(block.y, dtype=F64)
+    s = block.sample_weight
+    z = np.asarray(block_logits(block, w, b))
+    extreme = ((z > 0) == (y > 0.5)) & (np.abs(z) > threshold)
+    sat = _xlogx(y) + _xlogx(1.0 - y)
+    if s is None:
+        sums = (float(y.sum()), float(y.size), float(sat.sum()))
+    else:
+        s = np.asarray(s, dtype=F64)
+        extreme &= s > 0
+        sums = (float(s @ y), float(s.sum()), float(s @ sat))
+    return (*sums, float(np.count_nonzero(extreme)), float(block.offset is not None))
+
+
+def label_sums(backend: Any, w: FloatArray, b: float, threshold: float) -> LabelSums:
+    """:class:`LabelSums` of ``backend`` at coefficients ``(w, b)`` (one pass)."""
+    positive, weight, saturated, extreme, offsets = backend.map_reduce(
+        partial(_block_label_sums, w=w, b=b, threshold=threshold)
+    )
+    return LabelSums(positive, weight, saturated, int(extreme), offsets > 0)
+
+
+class _WithoutFeatures:
+    """``fn`` applied to a block whose X has no columns (picklable)."""
+
+    def __init__(self, fn: Callable[[Block], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, block: Block) -> Any:
+        X = np.zeros((block.n_rows, 0), dtype=block.X.dtype)
+        return self.fn(Block(X, block.y, block.sample_weight, block.offset))
+
+
+class FeatureFree:
+    """The rows of a backend with no feature column (labels, weights, offset).
+
+    A backend of its own (``map_reduce``, ``n_samples``, ``n_features = 0``,
+    ``dtype``), so that a :class:`~logistic.LogisticObjective` over it is the
+    null model of the same data, read in the same passes.
+    """
+
+    n_features = 0
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.n_samples = int(backend.n_samples)
+        self.dtype = np.dtype(backend.dtype)
+
+    def map_reduce(self, fn: Callable[[Block], T]) -> T:
+        return self.backend.map_reduce(_WithoutFeatures(fn))  # type: ignore[no-any-return]

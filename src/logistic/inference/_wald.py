@@ -1,0 +1,94 @@
+"""Wald statistics of estimates with a covariance matrix: the coefficient table.
+
+Convention (owned here): with ``V`` the covariance of the estimates ``β̂``,
+
+* standard errors ``se_j = sqrt(V_jj)`` (a negative diagonal, which only
+  rounding can produce, counts as 0);
+* ``z_j = β̂_j / se_j`` (NaN where ``se_j = 0``);
+* two-sided p-values ``2 Φ(-|z_j|)``;
+* intervals ``β̂_j ± z_{1-α/2} se_j`` with ``z_{1-α/2}`` the standard normal
+  quantile (``scipy.stats.norm.isf(α/2)``; 1.959964 for 95 %), as R's
+  ``confint.default``.
+
+:class:`~logistic.inference.InferenceResults` reports these for a fit it
+computed; :func:`wald_table` gives the same numbers for estimates and a
+covariance stored elsewhere (e.g. in a model file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .._exceptions import InvalidParameterError
+from .._typing import FloatArray
+
+__all__ = ["WaldTable", "wald_table"]
+
+
+@dataclass(frozen=True)
+class WaldTable:
+    """The Wald coefficient table of :func:`wald_table`.
+
+    Attributes
+    ----------
+    params, bse, zvalues, pvalues : ndarray of shape (k,)
+    conf_int : ndarray of shape (k, 2)
+        Lower and upper bounds at level ``1 - alpha``.
+    alpha : float
+    """
+
+    params: FloatArray
+    bse: FloatArray
+    zvalues: FloatArray
+    pvalues: FloatArray
+    conf_int: FloatArray
+    alpha: float
+
+
+def check_alpha(alpha: float) -> float:
+    """``alpha`` as a float in (0, 1), else :class:`InvalidParameterError`."""
+    if not 0 < alpha < 1:
+        raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
+    return float(alpha)
+
+
+def wald_table(params: Any, cov: Any, alpha: float = 0.05) -> WaldTable:
+    """Standard errors, z, p-values and ``1 - alpha`` intervals of ``params``.
+
+    Parameters
+    ----------
+    params : array-like of shape (k,)
+    cov : array-like of shape (k, k)
+        Covariance matrix of ``params``.
+    alpha : float, default=0.05
+        ``1 - alpha`` coverage of the intervals.
+
+    Returns
+    -------
+    WaldTable
+
+    Examples
+    --------
+    >>> t = wald_table([1.0, -2.0], [[0.25, 0.0], [0.0, 1.0]])
+    >>> t.bse.tolist(), t.zvalues.tolist()
+    ([0.5, 1.0], [2.0, -2.0])
+    """
+    alpha = check_alpha(alpha)
+    beta = np.asarray(params, dtype=np.float64).ravel()
+    V = np.asarray(cov, dtype=np.float64)
+    if V.shape != (beta.size, beta.size):
+        raise InvalidParameterError(
+            f"cov has shape {V.shape}; expected ({beta.size}, {beta.size})"
+        )
+    se = np.sqrt(np.clip(np.diag(V), 0.0, None))
+    positive = se > 0
+    z = np.full(beta.size, np.nan)
+    z[positive] = beta[positive] / se[positive]
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    half = stats.norm.isf(alpha / 2.0) * se
+    ci = np.column_stack([beta - half, beta + half])
+    return WaldTable(beta, se, z, p, ci, alpha)
