@@ -27,6 +27,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
+from ..columns import plan_columns
 from ..formats import PARQUET_SUFFIXES, compression_of, natural_key, parquet_files
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -62,7 +63,11 @@ def chunk_rows_for(
 
 # -- sources: yield raw chunks in a fixed order --------------------------------
 class _ColumnSpec:
-    """Which named columns hold features, target, weight and offset."""
+    """Which named columns hold features, target, weight and offset.
+
+    Chosen by :func:`logistic.columns.plan_columns` on the first file's
+    columns; :meth:`check` then requires them in every further file.
+    """
 
     def __init__(
         self,
@@ -78,14 +83,16 @@ class _ColumnSpec:
                 f"{where}: name the label column with target='COLUMN' "
                 f"(columns: {list(names)[:20]})"
             )
-        special = [c for c in (target, weight, offset) if c is not None]
-        self.features = (
-            [c for c in names if c not in special]
-            if features is None
-            else list(features)
+        plan = plan_columns(
+            names,
+            target=target,
+            features=features,
+            weights=weight,
+            offset=offset,
+            source=where,
         )
+        self.features = list(plan.features)
         self.target, self.weight, self.offset = target, weight, offset
-        self.check(names, where)
 
     @property
     def columns(self) -> list[str]:
