@@ -160,7 +160,7 @@ def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
         return out
 
     if direct and s is None:
-        mean_u = np.sum(X, axis=0, dtype=F64) / total
+        mean_u = np.asarray(np.sum(X, axis=0, dtype=F64) / total)
     elif direct and X.dtype == F64:
         mean_u = (X.T @ s) / total
     else:

@@ -20,10 +20,11 @@ zero weight are dropped.
 
 The LP costs more than a fit, so it runs only when the fit itself looks
 divergent: the solver did not converge, or some row has a fitted logit on its
-correct side beyond ``TRIGGER_MARGIN`` (a probability within ~2e-9 of its
-label). Problems larger than ``MAX_LP_NONZEROS`` use the fitted logits only
-(statsmodels' criterion: every fitted probability within ``1e-8`` of its label
-means complete separation).
+correct side beyond ``SEPARATION_TRIGGER_LOGIT`` (:mod:`logistic._numerics`; a
+probability within ~2e-9 of its label). Problems larger than
+``MAX_LP_NONZEROS`` use the fitted logits only (statsmodels' criterion: every
+fitted logit beyond ``SEPARATION_ALL_LOGIT``, a probability within ``1e-8`` of
+its label, means complete separation).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
+from ._numerics import SEPARATION_ALL_LOGIT, SEPARATION_TRIGGER_LOGIT
 
 __all__ = [
     "SeparationReport",
@@ -45,10 +47,10 @@ __all__ = [
     "separation_message",
 ]
 
-TRIGGER_MARGIN = 20.0
 MAX_LP_NONZEROS = 5_000_000
 # smallest standardized Hessian eigenvalue that certifies "not separated" for a
-# converged fit: a separating direction has curvature ~ e^{-TRIGGER_MARGIN} ≈ 2e-9
+# converged fit: a separating direction has curvature ~ e^{-SEPARATION_TRIGGER_LOGIT}
+# ≈ 2e-9
 CERTAIN_CURVATURE = 1e-6
 
 
@@ -234,7 +236,7 @@ def detect_separation(
     if offset is not None:
         z = z + offset
     margins = ((2.0 * y01 - 1.0) * z)[keep]
-    if converged and not np.any(margins > TRIGGER_MARGIN):
+    if converged and not np.any(margins > SEPARATION_TRIGGER_LOGIT):
         return None
     if converged and min_curvature is not None:
         lam = min_curvature()
@@ -243,7 +245,7 @@ def detect_separation(
     nnz = X.nnz if sp.issparse(X) else X.shape[0] * X.shape[1]
     if nnz <= MAX_LP_NONZEROS:
         return _from_lp(X, y01, keep, fit_intercept)
-    if np.all(margins > np.log(1e8)):  # every fitted probability within 1e-8
+    if np.all(margins > SEPARATION_ALL_LOGIT):
         norm = max(float(np.max(np.abs(coef), initial=0.0)), 1e-300)
         return SeparationReport(
             "complete", np.asarray(coef) / norm, intercept / norm, int(keep.sum()), 0

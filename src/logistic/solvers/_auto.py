@@ -13,10 +13,11 @@ Rule (measurements in docs/benchmarks.md):
   (one pass = ``n·p`` dense, ``nnz`` sparse):
 
   - dense: the Hessian uses ``m = min(n, max(50 000, 50·p))`` rows (Newton's
-    subsampled Hessian) at ``m·p²/2`` multiply-adds, and its Cholesky
-    ``p³/3``; BLAS does ~32 multiply-adds in the time one entry of X streams
-    from memory (2-core Sapphire Rapids: ~20 GFMA/s a core against ~10 GB/s),
-    so the extra cost is ``(m·p²/2 + p³/3) / 32``;
+    subsampled Hessian, :func:`logistic._numerics.hessian_subsample_rows`) at
+    ``m·p²/2`` multiply-adds, and its Cholesky ``p³/3``; BLAS does ~32
+    multiply-adds in the time one entry of X streams from memory (2-core
+    Sapphire Rapids: ~20 GFMA/s a core against ~10 GB/s), so the extra cost
+    is ``(m·p²/2 + p³/3) / 32``;
   - sparse: ``X̃ᵀ D X̃`` costs about ``0.2·n·(nnz/n)²`` (measured on a9a) plus
     the dense ``p × p`` Cholesky ``p³/96`` (a9a: 3.9 passes estimated, 3
     measured: 65 ms a Newton iteration, 22 ms an L-BFGS pass).
@@ -37,6 +38,7 @@ from typing import Any
 import scipy.sparse as sp
 
 from .._exceptions import InvalidParameterError
+from .._numerics import hessian_subsample_rows
 from ._base import SOLVERS, get_solver
 
 __all__ = ["choose_solver", "newton_cost_in_passes", "resolve_solver"]
@@ -67,7 +69,7 @@ def newton_cost_in_passes(n: int, p: int, nnz: int | None = None) -> float:
     n, p = max(1, int(n)), max(1, int(p))
     chol = p**3 / 3.0
     if nnz is None:
-        m = min(n, max(50_000, 50 * p))
+        m = min(n, hessian_subsample_rows(p))
         extra = (m * p * p / 2.0 + chol) / FLOPS_PER_ENTRY
         return 1.0 + extra / (n * p)
     nnz = max(1, int(nnz))

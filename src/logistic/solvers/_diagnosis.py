@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import SEPARATION_COEF
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 
@@ -35,8 +36,6 @@ __all__ = ["likely_cause"]
 OFFSET_RATIO = 1e8
 #: Magnitudes beyond 1e±150 make products of two values over/underflow.
 EXTREME = 1e150
-#: A standardized coefficient this large suggests separation.
-SEPARATION_COEF = 10.0
 
 
 def _columns(idx: np.ndarray, top: int = 5) -> str:
@@ -78,9 +77,11 @@ def likely_cause(
     grad_max_norm: float,
     l1: float,
     stochastic: bool,
+    view: ScaledObjective | None = None,
 ) -> str:
-    """``"Likely cause: …. Remedies: …."`` for a fit that did not converge."""
-    scaled = ScaledObjective(objective)
+    """``"Likely cause: …. Remedies: …."`` for a fit that did not converge
+    (``view``: the fit's standardized view, built here when None)."""
+    scaled = ScaledObjective(objective) if view is None else view
     mean, std = objective.column_moments()
     cause = _scale_cause(np.asarray(mean), np.asarray(std))
     if cause is not None:

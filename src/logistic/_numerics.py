@@ -1,0 +1,146 @@
+"""Numeric constants of the fit: tolerances, rounding noise, line search, separation.
+
+Convention (owned here): every number that decides when an iteration stops,
+when a step is accepted or when a fit looks separated is defined once, in this
+module, and imported by the code that uses it. The objective layer and
+everything above (solvers, separation check, inference) read these names.
+
+Tolerances
+    The stopping rule of every solver is ``max |Tᵀ∇J| ≤ tol`` in standardized
+    coordinates (:mod:`logistic._scaling`). The default is what the data's
+    floating-point type can resolve (:func:`default_tol`): ``1e-10`` for
+    float64, ``1e-6`` for float32, ``1e-3`` for stochastic (mini-batch)
+    solvers, whose averaged iterates reach the optimum only to within their
+    noise (about 1-3 % on the coefficients of a well-conditioned problem).
+
+Rounding noise
+    An objective value ``J`` is resolved to ``ROUNDING_ULPS`` units in the
+    last place of ``max(1, |J|)`` (:func:`rounding_noise`); two values closer
+    than that are equal as far as comparisons go, so tests of sufficient
+    decrease are noise there and solvers switch to gradient-based acceptance.
+    A stall counts as the floating-point floor only while the gradient norm is
+    within ``FLOOR_FACTOR`` of its measured rounding noise, after
+    ``STALL_PATIENCE`` iterations without progress.
+
+Line search (:mod:`logistic.solvers._linesearch`)
+    Armijo's sufficient decrease ``J(θ + t d) ≤ J(θ) + ARMIJO_C t ∇Jᵀd``; the
+    step is multiplied by ``BACKTRACK_FACTOR`` after each rejection, at most
+    ``MAX_BACKTRACKS`` times (``2^-50 ≈ 1e-15``: beyond that a step changes
+    nothing in float64).
+
+Newton's subsampled Hessian
+    For data much taller than wide, Newton's Hessian is estimated from
+    :func:`hessian_subsample_rows` rows (every k-th row).
+
+Separation (:mod:`logistic._separation`, inference)
+    Thresholds on fitted logits ``z`` on their correct side (a logit ``m``
+    means a fitted probability within ``e^-m`` of the label).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ARMIJO_C",
+    "BACKTRACK_FACTOR",
+    "DEFAULT_TOL",
+    "DEFAULT_TOL_FLOAT32",
+    "DEFAULT_TOL_STOCHASTIC",
+    "EPS",
+    "FLOOR_FACTOR",
+    "HESSIAN_MIN_ROWS",
+    "HESSIAN_ROWS_PER_PARAM",
+    "MAX_BACKTRACKS",
+    "ROUNDING_ULPS",
+    "SEPARATION_ALL_LOGIT",
+    "SEPARATION_COEF",
+    "SEPARATION_SUSPECT_LOGIT",
+    "SEPARATION_TRIGGER_LOGIT",
+    "STALL_PATIENCE",
+    "default_tol",
+    "hessian_subsample_rows",
+    "rounding_noise",
+]
+
+#: Machine epsilon of float64 (solver state and sums are float64).
+EPS = float(np.finfo(np.float64).eps)
+
+# -- tolerances -------------------------------------------------------------------
+#: Default stopping tolerance for float64 data.
+DEFAULT_TOL = 1e-10
+#: Default stopping tolerance for float32 data (``X w`` runs in float32).
+DEFAULT_TOL_FLOAT32 = 1e-6
+#: Default stopping tolerance of stochastic (mini-batch) solvers.
+DEFAULT_TOL_STOCHASTIC = 1e-3
+
+
+def default_tol(dtype: Any, *, stochastic: bool = False) -> float:
+    """Default stopping tolerance for data of ``dtype``.
+
+    Parameters
+    ----------
+    dtype : dtype-like
+        Floating type of X.
+    stochastic : bool
+        Whether the solver takes mini-batch steps.
+
+    Returns
+    -------
+    float
+    """
+    if stochastic:
+        return DEFAULT_TOL_STOCHASTIC
+    return DEFAULT_TOL_FLOAT32 if np.dtype(dtype) == np.float32 else DEFAULT_TOL
+
+
+# -- rounding noise and stalls -------------------------------------------------------
+#: Units in the last place within which two objective values are equal.
+ROUNDING_ULPS = 64
+#: A stall is the floating-point floor only within this factor of the gradient's
+#: measured rounding noise.
+FLOOR_FACTOR = 1000.0
+#: Iterations without a new best gradient norm or objective before a stall test.
+STALL_PATIENCE = 25
+
+
+def rounding_noise(value: float) -> float:
+    """``ROUNDING_ULPS · eps · max(1, |value|)``: an objective value's resolution."""
+    return ROUNDING_ULPS * EPS * max(1.0, abs(value))
+
+
+# -- line search ----------------------------------------------------------------------
+#: Armijo's sufficient-decrease constant.
+ARMIJO_C = 1e-4
+#: Factor applied to a rejected step.
+BACKTRACK_FACTOR = 0.5
+#: Rejections before a line search gives up.
+MAX_BACKTRACKS = 50
+
+# -- Newton's subsampled Hessian ------------------------------------------------------
+#: Fewest rows of the Hessian estimate.
+HESSIAN_MIN_ROWS = 50_000
+#: Rows of the Hessian estimate per parameter.
+HESSIAN_ROWS_PER_PARAM = 50
+
+
+def hessian_subsample_rows(n_params: int) -> int:
+    """Rows of Newton's Hessian estimate: ``max(50 000, 50 · n_params)``."""
+    return max(HESSIAN_MIN_ROWS, HESSIAN_ROWS_PER_PARAM * int(n_params))
+
+
+# -- separation -----------------------------------------------------------------------
+#: A fitted logit beyond this on its correct side (probability within ~2e-9 of
+#: the label) makes the separation check run its linear program.
+SEPARATION_TRIGGER_LOGIT = 20.0
+#: Without the linear program (too large): every fitted logit beyond this
+#: (probability within 1e-8 of the label) means complete separation.
+SEPARATION_ALL_LOGIT = float(np.log(1e8))
+#: Fits that were never checked: a fitted logit beyond this on its correct
+#: side makes separation "suspected".
+SEPARATION_SUSPECT_LOGIT = 30.0
+#: A standardized coefficient beyond this (one standard deviation of a feature
+#: moves the logit by more than 10) suggests separation in a convergence warning.
+SEPARATION_COEF = 10.0
