@@ -70,3 +70,31 @@ def test_a_strong_l2_penalty_on_near_constant_columns_stays_well_conditioned(rng
     ).fit(X, y)
     assert gd.n_iter_[0] < 500
     np.testing.assert_allclose(gd.coef_, newton.coef_, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("value", [1e307, 1.7976931348623157e308, -1e307, 5e-324])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_extreme_constant_columns_give_finite_maps_without_warnings(
+    value, fit_intercept
+):
+    X = np.array([[value, 1.0], [value, 2.0], [value, 4.0]])
+    obj = LogisticObjective.from_arrays(
+        X, np.array([0.0, 1.0, 1.0]), fit_intercept=fit_intercept
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = ScaledObjective(obj)
+    assert np.all(np.isfinite(s.scale)) and np.all(s.scale > 0)
+    assert np.all(np.isfinite(s.inv_scale)) and np.all(np.isfinite(s.mean))
+
+
+def test_scale_rounding_stays_finite_at_the_top_binade():
+    from logistic._scaling import SCALE_BITS, _round_bits
+
+    top = np.finfo(np.float64).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = _round_bits(np.array([top, 3.0, 1e-300]), SCALE_BITS)
+    assert np.isfinite(r[0]) and abs(r[0] - top) <= top * 2.0**-SCALE_BITS
+    assert r[1] == 3.0
+    assert abs(r[2] - 1e-300) <= 1e-300 * 2.0**-SCALE_BITS

@@ -27,7 +27,8 @@ without an intercept, all columns are not centred; their scale is then the
 root mean square about 0, ``sqrt(σ² + μ²)`` (a constant column's ``|value|``;
 1 for an all-zero column). Scales are rounded to ``SCALE_BITS`` significant
 bits and means to a grid of ``2^-SCALE_BITS`` scales, so ``T`` does not depend
-on how the moments were summed.
+on how the moments were summed. A scale below the smallest normal float64
+(a column of subnormal values) is raised to it, so that ``1/scale`` is finite.
 """
 
 from __future__ import annotations
@@ -54,14 +55,21 @@ SCALE_BITS = 20
 def _round_bits(x: FloatArray, bits: int) -> FloatArray:
     """Positive ``x`` rounded to ``bits`` significant bits (exact operations)."""
     m, e = np.frexp(x)
-    return np.ldexp(np.round(np.ldexp(m, bits)), e - bits)
+    r = np.round(np.ldexp(m, bits))
+    # rounding up to 2^bits at the top binade would give 2^1024: round down there
+    r = np.where((r == 2.0**bits) & (e >= np.finfo(np.float64).maxexp), r - 1.0, r)
+    return np.ldexp(r, e - bits)
 
 
 def _round_to_grid(mean: FloatArray, scale: FloatArray) -> FloatArray:
     """``mean`` rounded to a multiple of the power of two near ``scale·2^-bits``
     (left as is where that grid is finer than the mean's own precision)."""
-    q = np.ldexp(1.0, np.frexp(scale)[1] - SCALE_BITS - 1)
-    fine = (q > 0) & (np.abs(mean) < np.ldexp(q, 52))
+    e = np.frexp(scale)[1] - SCALE_BITS - 1
+    q = np.ldexp(1.0, e)
+    # |mean| < q·2^52; beyond float64's range (exponent > 1023) every mean is
+    top = np.finfo(np.float64).maxexp - 1
+    below = (np.abs(mean) < np.ldexp(1.0, np.minimum(e + 52, top))) | (e + 52 > top)
+    fine = (q > 0) & below
     with np.errstate(divide="ignore", invalid="ignore"):
         rounded = np.round(mean / np.where(fine, q, 1.0)) * q
     return np.where(fine, rounded, mean)
@@ -110,6 +118,8 @@ class ScaledObjective:
         # diagonal entry near 1/4 also when an L2 term dominates a small spread.
         scale = np.hypot(spread, 2.0 * np.sqrt(max(objective.l2, 0.0)))
         scale = np.where(scale > 0, scale, 1.0)  # an all-zero column
+        # subnormal spreads: the smallest normal float64, so 1/scale is finite
+        scale = np.maximum(scale, np.finfo(np.float64).tiny)
         self.scale = _round_bits(scale, SCALE_BITS)
         self.mean = _round_to_grid(self.mean, self.scale)
         # T's diagonal entries: to_original and Tᵀ multiply by them, so T built
@@ -210,8 +220,3 @@ class ScaledObjective:
 
     def majorizer_vector(self, v: FloatArray) -> FloatArray:
         return self.scaled_gradient(self.base.majorizer_vector(self.to_original(v)))
-
-
-def scaled(objective: LogisticObjective) -> ScaledObjective:
-    """Convenience constructor used by solvers."""
-    return ScaledObjective(objective)
