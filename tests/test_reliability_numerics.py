@@ -411,14 +411,16 @@ def test_fista_does_not_stall_far_above_its_floor(penalty, l1_ratio, seed):
 def test_precision_status_only_at_the_floor(name):
     # whatever stops a solver early, "precision reached" means the gradient is
     # within FLOOR_FACTOR of its measured rounding noise
-    from logistic.solvers._base import FLOOR_FACTOR, IterativeSolver
+    from logistic._numerics import FLOOR_FACTOR
+    from logistic._scaling import ScaledObjective
+    from logistic.solvers._iterative import gradient_noise
 
     X, y = _data(seed=16)
     m = _fit(name, X, y, tol=0.0, max_iter=3000)
     if "precision reached" in m.fit_status_:
         obj = LogisticObjective.from_arrays(X, y.astype(float))
         theta = np.r_[m.coef_.ravel(), m.intercept_]
-        noise = IterativeSolver._gradient_noise(obj, theta)
+        noise = gradient_noise(obj, ScaledObjective(obj), theta)
         assert m.grad_max_norm_ <= FLOOR_FACTOR * max(noise, 1e-300)
 
 

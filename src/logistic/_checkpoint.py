@@ -17,22 +17,22 @@ Conventions (owned here)
   iteration of work is lost.
 * **Refusals.** Resuming refuses (``IntegrityError``) when the data
   fingerprint or the problem configuration differs, unless ``force=True``.
-* **Exactness of resume.** Solvers written on the ``init_state``/``step``
-  template (``gd``, ``newton``) store their whole state (iterate in the solver's
-  own coordinates, step length, ...): the resumed fit is **bitwise equal** to an
-  uninterrupted one. Other solvers (``lbfgs``, ``sgd``) are restarted from the
-  stored iterate (warm start): L-BFGS loses its curvature pairs and SGD its
-  random stream, so they reach the same optimum within ``tol`` but not bitwise.
+* **Exactness of resume.** A checkpoint is the solver's state serialized
+  (:meth:`~logistic.solvers._iterative.IterativeSolver.state_dict`). Solvers
+  written as a direction rule (every one but ``lbfgs``) store their whole
+  state (iterate in the solver's own coordinates, step length, stall counters,
+  SGD's random generator, ...): the resumed fit is **bitwise equal** to an
+  uninterrupted one. ``lbfgs`` iterates inside scipy and stores the current
+  point only (``theta_original``): it restarts from there (warm start), loses
+  its curvature pairs and reaches the same optimum within ``tol``, not bitwise.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -210,21 +210,6 @@ class Checkpointer:
 
 
 # -- running a solver with checkpoints ---------------------------------------------
-class _Tracking:
-    """Objective proxy remembering the last point where the gradient was evaluated."""
-
-    def __init__(self, objective: Any) -> None:
-        self._objective = objective
-        self.last_theta: np.ndarray | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._objective, name)
-
-    def value_and_gradient(self, theta: Any) -> Any:
-        self.last_theta = np.array(theta, dtype=np.float64)
-        return self._objective.value_and_gradient(theta)
-
-
 def run_with_checkpoint(
     solver: Any,
     objective: Any,
@@ -233,63 +218,16 @@ def run_with_checkpoint(
     *,
     resume: bool = True,
     force: bool = False,
+    view: Any = None,
 ) -> Any:
     """``solver.solve(objective, theta0)`` writing a checkpoint every iteration.
 
     When ``resume`` and a valid checkpoint exists, the fit continues from it
     (see the module docstring for how exact that is per solver). The returned
     result's ``n_iter`` and ``history`` cover the whole fit, interrupted or not.
+    ``view`` is the fit's standardized view (None: built by the solver).
     """
-    from .solvers._base import IterativeSolver
-
     doc = checkpointer.load(force=force) if resume else None
-    k0 = 0 if doc is None else int(doc["n_iter"])
-    hist0: list[dict[str, Any]] = [] if doc is None else list(doc["history"])
-    exact = type(solver).solve is IterativeSolver.solve
-    user_callback: Callable[[dict[str, Any]], None] | None = solver.callback
-    latest: dict[str, Any] = {}
-    entries: list[dict[str, Any]] = []
-    tracked = objective if exact else _Tracking(objective)
-
-    if exact:
-        init_state, step = solver.init_state, solver.step
-
-        def _init(obj: Any, theta: Any) -> Any:
-            state = init_state(obj, theta)  # sets up the solver's internals
-            if doc is not None:
-                state = dataclasses.replace(state, **doc["state"])
-            return state
-
-        def _step(obj: Any, state: Any) -> Any:
-            state = step(obj, state)
-            latest["state"] = dataclasses.asdict(state)
-            return state
-
-        solver.init_state, solver.step = _init, _step
-    elif doc is not None:
-        theta0 = doc["state"]["theta_original"]
-
-    def _callback(entry: dict[str, Any]) -> None:
-        if entry["iter"] > 0 or doc is None:
-            entries.append(dict(entry, iter=entry["iter"] + k0))
-        if entry["iter"] > 0:
-            state = (
-                latest.pop("state", None)
-                if exact
-                else {"theta_original": tracked.last_theta}
-            )
-            checkpointer.save(k0 + entry["iter"], state, hist0 + entries)
-        if user_callback is not None:
-            user_callback(entry)
-
-    solver.callback = _callback
-    solver.max_iter = max(0, solver.max_iter - k0)
-    try:
-        result = solver.solve(tracked, theta0)
-    finally:
-        solver.callback, solver.max_iter = user_callback, solver.max_iter + k0
-        if exact:
-            solver.init_state, solver.step = init_state, step
-    result.n_iter += k0
-    result.history = hist0 + entries
-    return result
+    return solver.solve(
+        objective, theta0, view=view, start=doc, on_iteration=checkpointer.save
+    )

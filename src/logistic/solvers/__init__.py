@@ -18,11 +18,22 @@ from . import (  # noqa: F401  (registration)
     newton_cg,
     proximal,
 )
-from ._base import SOLVERS, Capabilities, Solver, SolverResult, get_solver, register
+from ._base import (
+    SOLVERS,
+    Capabilities,
+    Fit,
+    Solver,
+    SolverResult,
+    get_solver,
+    register,
+)
+from ._iterative import IterativeSolver
 
 __all__ = [
     "SOLVERS",
     "Capabilities",
+    "Fit",
+    "IterativeSolver",
     "Solver",
     "SolverResult",
     "get_solver",
@@ -84,7 +95,7 @@ def solve(
         **(options or {}),
     )
     if checkpoint is None:
-        return solver.solve(objective, theta0)
+        return solver.solve(objective, theta0, view=view)
     from .._checkpoint import run_with_checkpoint
 
     return run_with_checkpoint(
@@ -94,4 +105,5 @@ def solve(
         checkpoint,
         resume=checkpoint.resume,
         force=checkpoint.force,
+        view=view,
     )

@@ -1,19 +1,26 @@
-"""The solver contract: one result type, one loop skeleton, one registry.
+"""The solver contract: one result type, one per-fit context, one registry.
 
 Convention (owned here):
 
 * A solver is a small class constructed with immutable options (``tol``,
-  ``max_iter``, ...) and called as ``solver.solve(objective, theta0)``.
+  ``max_iter``, ``l1``, its declared ``Options``) and called as
+  ``solver.solve(objective, theta0)``. Everything a fit derives or changes
+  lives in a :class:`Fit` (the context: standardized view, L1 weights,
+  history) and in the solver's state object, never on the solver, so one
+  instance can run several fits at once.
 * ``theta`` follows :mod:`logistic._objective` (intercept last) and is always
   reported on the **original** scale, whatever coordinates a solver iterates in.
-* Stopping rule: ``max |Tᵀ∇J(θ)| ≤ tol``, the gradient's max-norm with respect
-  to *standardized* coefficients (:mod:`logistic._scaling`), so the test does not
-  depend on the units of the features; for L1 problems the same norm of the
-  proximal-gradient residual (the KKT violation).
-  A change in parameters alone never stops a solver.
+* The standardized view (:class:`~logistic._scaling.ScaledObjective`) is built
+  once per fit, by the caller or here, and handed to everything that needs it.
+* Stopping rule (:meth:`Fit.residual`): ``max |Tᵀ∇J(θ)| ≤ tol``, the
+  gradient's max-norm with respect to *standardized* coefficients
+  (:mod:`logistic._scaling`), so the test does not depend on the units of the
+  features; for solvers that take an L1 term the same norm of the
+  proximal-gradient residual (the KKT violation). A change in parameters alone
+  never stops a solver.
 * Never silent: a solver that stops for any other reason returns
   ``converged=False`` and emits one :class:`ConvergenceWarning` naming the
-  solver, ``n_iter``, ``tol``, the gradient norm reached and remedies.
+  solver, ``n_iter``, ``tol``, the gradient norm reached and the likely cause.
 * Non-finite values raise :class:`NumericalError` naming the solver and
   iteration, with the last finite iterate attached.
 * Solvers register themselves with declared capabilities; callers validate
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -33,21 +41,30 @@ from .._exceptions import (
     ConvergenceWarning,
     InvalidParameterError,
     NumericalError,
+    NumericalStabilityWarning,
     user_stacklevel,
 )
+from .._numerics import default_tol
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from ._diagnosis import likely_cause
+from ._options import NoOptions, parse_options
 
 __all__ = [
     "Capabilities",
+    "Fit",
     "SolverResult",
-    "IterativeSolver",
     "Solver",
     "SOLVERS",
     "register",
     "get_solver",
+    "kkt_residual",
+    "soft_threshold",
 ]
+
+#: ``on_iteration(n_iter, state, history)``: called after every iteration with
+#: the state as a dict of plain values (the signature of ``Checkpointer.save``).
+IterationHook = Callable[[int, dict[str, Any], list[dict[str, Any]]], None]
 
 
 @dataclass(frozen=True)
@@ -91,7 +108,8 @@ class SolverResult:
         Final max-norm of the gradient (KKT residual for L1 problems).
     history : list of dict
         One entry per iteration: ``iter``, ``objective``, ``grad_max_norm``,
-        ``step``, ``time`` (seconds since start) and solver-specific keys.
+        ``step``, solver-specific keys, ``time`` (seconds since start) and
+        ``n_passes`` (passes over the data so far).
     solver : str
         Registered name of the solver.
     status : str
@@ -111,11 +129,96 @@ class SolverResult:
     n_passes: int = 0
 
 
-SOLVERS: dict[str, type[Solver]] = {}
+def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
+    """``sign(x) max(|x| − threshold, 0)`` (the proximal map of a weighted L1 norm)."""
+    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
 
-#: A stall counts as the floating-point floor only while the gradient norm is
-#: within this factor of its measured rounding noise.
-FLOOR_FACTOR = 1000.0
+
+def kkt_residual(theta: FloatArray, grad: FloatArray, weights: FloatArray) -> float:
+    """Max-norm of ``θ − prox(θ − g)`` for the penalty ``Σ weights_j |θ_j|``."""
+    r = theta - soft_threshold(theta - grad, weights)
+    return float(np.max(np.abs(r), initial=0.0))
+
+
+@dataclass
+class Fit:
+    """Everything one fit derives before iterating and records while it runs.
+
+    Attributes
+    ----------
+    objective : LogisticObjective
+        The problem, original coordinates.
+    view : ScaledObjective
+        Its standardized view (built once per fit).
+    standardized : bool
+        Whether the solver iterates in standardized coordinates.
+    tol : float
+        Stopping tolerance of this fit.
+    lam : ndarray of shape (n_params,) or None
+        L1 weights in standardized coordinates (``l1/σ_j``, 0 for the
+        intercept) for solvers that take an L1 term; None otherwise.
+    history : list of dict
+        The history so far (continued on resume).
+    """
+
+    objective: Any
+    view: ScaledObjective
+    standardized: bool
+    tol: float
+    lam: FloatArray | None
+    history: list[dict[str, Any]]
+    on_iteration: IterationHook | None = None
+    t0: float = field(default_factory=time.perf_counter)
+    passes0: int = 0
+    warned: bool = False
+
+    @property
+    def coords(self) -> Any:
+        """The objective in the solver's coordinates."""
+        return self.view if self.standardized else self.objective
+
+    @property
+    def n_passes(self) -> int:
+        """Passes over the data since this fit started."""
+        return int(self.objective.n_evaluations) - self.passes0
+
+    def to_original(self, theta: FloatArray) -> FloatArray:
+        """Solver coordinates → original coordinates."""
+        return self.view.to_original(theta) if self.standardized else np.asarray(theta)
+
+    def from_original(self, theta: FloatArray) -> FloatArray:
+        """Original coordinates → solver coordinates."""
+        return self.view.from_original(theta) if self.standardized else theta
+
+    def residual(self, theta: FloatArray, grad: FloatArray) -> float:
+        """The stopping norm at ``theta`` with gradient ``grad`` (both in the
+        solver's coordinates): ``max |Tᵀ∇J|``, or the KKT residual when the
+        solver takes an L1 term."""
+        g_s = grad if self.standardized else self.view.scaled_gradient(grad)
+        if self.lam is None:
+            return float(np.max(np.abs(g_s), initial=0.0))
+        theta_s = theta if self.standardized else self.view.from_original(theta)
+        return kkt_residual(theta_s, g_s, self.lam)
+
+    @property
+    def weights(self) -> FloatArray:
+        """The L1 weights (zeros when the solver takes no L1 term)."""
+        return np.zeros(self.objective.n_params) if self.lam is None else self.lam
+
+    def l1_penalty(self, theta_s: FloatArray) -> float:
+        """``Σ_j λ_j |θ'_j|`` (0 without L1 weights)."""
+        return 0.0 if self.lam is None else float(self.lam @ np.abs(theta_s))
+
+    def warn_once(self, message: str) -> None:
+        """A :class:`NumericalStabilityWarning`, the first time in this fit only."""
+        if not self.warned:
+            warnings.warn(
+                message, NumericalStabilityWarning, stacklevel=user_stacklevel()
+            )
+            self.warned = True
+
+
+SOLVERS: dict[str, type[Solver]] = {}
 
 
 def register(cls: type[Solver]) -> type[Solver]:
@@ -136,12 +239,13 @@ def get_solver(name: str) -> type[Solver]:
 
 
 class Solver:
-    """Base class: options common to all solvers.
+    """Base class: options common to all solvers and the services of a fit.
 
     Parameters
     ----------
-    tol : float
-        Stop when the max-norm of the gradient (KKT residual) is ≤ tol.
+    tol : float or None
+        Stop when the max-norm of the gradient (KKT residual) is ≤ tol; None
+        uses :meth:`default_tol` for the data's dtype.
     max_iter : int
         Maximum number of iterations (epochs for stochastic solvers).
     l1 : float
@@ -152,17 +256,22 @@ class Solver:
         Seed for stochastic solvers.
     callback : callable or None
         Called as ``callback(history_entry)`` after each iteration.
-    options : dict
-        Solver-specific options (documented by each solver).
+    **options
+        The solver's declared options (its ``Options`` dataclass); an unknown
+        name or a value of the wrong type is an :class:`InvalidParameterError`.
     """
 
     name: ClassVar[str] = ""
     capabilities: ClassVar[Capabilities] = Capabilities()
+    #: The declared options (a frozen dataclass).
+    Options: ClassVar[type] = NoOptions
+    #: Whether the solver iterates in standardized coordinates.
+    standardized: ClassVar[bool] = True
 
     def __init__(
         self,
         *,
-        tol: float = 1e-8,
+        tol: float | None = None,
         max_iter: int = 1000,
         l1: float = 0.0,
         verbose: int = 0,
@@ -170,13 +279,13 @@ class Solver:
         callback: Any = None,
         **options: Any,
     ) -> None:
-        self.tol = float(tol)
+        self.tol = None if tol is None else float(tol)
         self.max_iter = int(max_iter)
         self.l1 = float(l1)
         self.verbose = int(verbose)
         self.random_state = random_state
         self.callback = callback
-        self.options = options
+        self.options = parse_options(self.name, self.Options, options)
         if self.l1 > 0 and not self.capabilities.supports_l1:
             l1_solvers = sorted(
                 n for n, c in SOLVERS.items() if c.capabilities.supports_l1
@@ -186,53 +295,116 @@ class Solver:
                 f"use one of {l1_solvers}"
             )
 
+    @classmethod
+    def default_tol(cls, dtype: Any) -> float:
+        """Default stopping tolerance (:func:`logistic._numerics.default_tol`)."""
+        return default_tol(dtype, stochastic=cls.capabilities.stochastic)
+
+    def iterates_standardized(self) -> bool:
+        """Whether this solver's iterations run in standardized coordinates."""
+        return bool(getattr(self.options, "standardize", self.standardized))
+
+    # -- a fit --------------------------------------------------------------
     def solve(
-        self, objective: Any, theta0: FloatArray
+        self,
+        objective: Any,
+        theta0: FloatArray,
+        *,
+        view: ScaledObjective | None = None,
+        start: dict[str, Any] | None = None,
+        on_iteration: IterationHook | None = None,
+    ) -> SolverResult:
+        """Minimize ``objective`` from ``theta0``.
+
+        Parameters
+        ----------
+        objective : LogisticObjective
+        theta0 : ndarray of shape (n_params,)
+            Starting point, original scale.
+        view : ScaledObjective or None
+            The standardized view of ``objective`` (built here when None).
+        start : dict or None
+            A run to continue: ``{"n_iter", "state", "history"}`` as written
+            by ``on_iteration`` (a decoded checkpoint).
+        on_iteration : callable or None
+            ``on_iteration(n_iter, state, history)`` after every iteration.
+
+        Returns
+        -------
+        SolverResult
+        """
+        fit = self.begin(objective, view, on_iteration)
+        if start is not None:
+            fit.history = list(start["history"])
+        return self._run(fit, np.asarray(theta0, dtype=np.float64), start)
+
+    def begin(
+        self,
+        objective: Any,
+        view: ScaledObjective | None = None,
+        on_iteration: IterationHook | None = None,
+    ) -> Fit:
+        """The context of one fit of ``objective``."""
+        if view is None:
+            view = ScaledObjective(objective)
+        elif view.base is not objective:
+            raise InvalidParameterError(
+                "the standardized view passed to the solver was built for another "
+                "objective"
+            )
+        lam = None
+        if self.capabilities.supports_l1:
+            lam = np.zeros(objective.n_params)
+            lam[: objective.n_features] = self.l1 / view.scale
+        tol = self.tol
+        if tol is None:
+            tol = self.default_tol(objective.data.dtype)
+        return Fit(
+            objective=objective,
+            view=view,
+            standardized=self.iterates_standardized(),
+            tol=tol,
+            lam=lam,
+            history=[],
+            on_iteration=on_iteration,
+            passes0=int(objective.n_evaluations),
+        )
+
+    def _run(
+        self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
     ) -> SolverResult:  # pragma: no cover
         raise NotImplementedError
 
-    @classmethod
-    def default_tol(cls, dtype: Any) -> float:
-        """Default stopping tolerance: what float64 / float32 data can resolve."""
-        return 1e-6 if np.dtype(dtype) == np.float32 else 1e-10
-
-    # -- shared helpers -----------------------------------------------------
+    # -- services ------------------------------------------------------------
     def _finish(
         self,
+        fit: Fit,
         *,
         coef: FloatArray,
         n_iter: int,
         objective_value: float,
         grad_max_norm: float,
-        history: list[dict[str, float]],
         status: str,
-        n_passes: int,
-        objective: Any = None,
     ) -> SolverResult:
         """The result; ``converged`` only when ``grad_max_norm ≤ tol``, else one
         :class:`ConvergenceWarning` naming the likely cause and the remedies
-        (:func:`._diagnosis.likely_cause`, from ``objective``)."""
-        converged = bool(grad_max_norm <= self.tol)
+        (:func:`._diagnosis.likely_cause`)."""
+        converged = bool(grad_max_norm <= fit.tol)
         if not converged:
-            if objective is None:
-                cause = (
-                    "Remedies: increase max_iter, loosen tol, or add a penalty "
-                    "(alpha > 0) if the data may be separable."
-                )
-            else:
-                cause = likely_cause(
-                    objective,
-                    coef,
-                    solver=self.name,
-                    status=status,
-                    grad_max_norm=grad_max_norm,
-                    l1=self.l1,
-                    stochastic=self.capabilities.stochastic,
-                )
+            cause = likely_cause(
+                fit.objective,
+                coef,
+                solver=self.name,
+                status=status,
+                grad_max_norm=grad_max_norm,
+                l1=self.l1,
+                stochastic=self.capabilities.stochastic,
+                view=fit.view,
+            )
             warnings.warn(
                 f"Solver {self.name!r} did not converge: {status}. After "
                 f"n_iter={n_iter} iterations (max_iter={self.max_iter}) the "
-                f"gradient's max-norm is {grad_max_norm:.3g} > tol={self.tol:g}. "
+                f"gradient's max-norm is {grad_max_norm:.3g} > tol={fit.tol:g}. "
                 f"{cause}",
                 ConvergenceWarning,
                 stacklevel=user_stacklevel(),
@@ -243,10 +415,10 @@ class Solver:
             converged=converged,
             objective=float(objective_value),
             grad_max_norm=float(grad_max_norm),
-            history=history,
+            history=fit.history,
             solver=self.name,
             status=status,
-            n_passes=n_passes,
+            n_passes=fit.n_passes,
         )
 
     def _check_finite(
@@ -264,11 +436,12 @@ class Solver:
                     last_finite_coef=np.array(last_finite, copy=True),
                 )
 
-    def _record(
-        self, history: list[dict[str, float]], t0: float, **entry: float
-    ) -> dict[str, float]:
-        entry["time"] = time.perf_counter() - t0
-        history.append(entry)
+    def _record(self, fit: Fit, **entry: Any) -> dict[str, Any]:
+        """Append one history entry (adds ``time`` and ``n_passes``), print it
+        when verbose and pass it to the callback."""
+        entry["time"] = time.perf_counter() - fit.t0
+        entry["n_passes"] = fit.n_passes
+        fit.history.append(entry)
         if self.verbose:
             parts = " ".join(
                 f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
@@ -278,119 +451,3 @@ class Solver:
         if self.callback is not None:
             self.callback(entry)
         return entry
-
-
-class IterativeSolver(Solver):
-    """Template for solvers written as ``init_state`` / ``step`` (GD, Newton, ...).
-
-    Subclasses implement ``init_state(objective, theta0) -> state`` and
-    ``step(objective, state) -> state``; a state has attributes ``theta``
-    (solver coordinates), ``value``, ``grad_max_norm`` (original problem) and
-    ``step`` (last step length), and optionally ``stop`` (a status string that
-    ends the loop early). ``original(state)`` maps ``theta`` back. The loop also
-    stops (unconverged, warned) at the precision floor of floating point, where
-    more iterations cannot help: when neither the gradient norm has reached a
-    new minimum nor the objective decreased beyond its rounding noise for
-    ``patience`` iterations (option, default 25) *and* the gradient norm is
-    within ``FLOOR_FACTOR`` of its measured rounding noise
-    (:meth:`_gradient_noise`). Far above that noise the solver is slow, not
-    stuck (e.g. momentum oscillating on an ill-conditioned problem), and it
-    continues until ``max_iter``.
-    """
-
-    def init_state(self, objective: Any, theta0: FloatArray) -> Any:  # pragma: no cover
-        raise NotImplementedError
-
-    @staticmethod
-    def _gradient_noise(objective: Any, theta: FloatArray) -> float:
-        """Rounding noise of the standardized gradient at ``theta``.
-
-        The max-norm of the difference between the gradients at ``theta`` and
-        at ``theta`` moved by a few ulps of X's dtype (two passes over the
-        data): the
-        change of the gradient along so small a step is itself at rounding
-        level, so the difference measures how precisely the gradient can be
-        evaluated there.
-        """
-        scaled = ScaledObjective(objective)
-        sign = np.where(np.arange(theta.size) % 2 == 0, 1.0, -1.0)
-        eps = float(np.finfo(objective.data.dtype).eps)  # X w runs in X's dtype
-        moved = theta * (1.0 + 8.0 * eps * sign)
-        g1 = scaled.scaled_gradient(objective.gradient(theta))
-        g2 = scaled.scaled_gradient(objective.gradient(moved))
-        return float(np.max(np.abs(g1 - g2), initial=0.0))
-
-    def step(self, objective: Any, state: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError
-
-    def original(self, state: Any) -> FloatArray:
-        return np.asarray(state.theta)
-
-    def solve(self, objective: Any, theta0: FloatArray) -> SolverResult:
-        t0 = time.perf_counter()
-        passes0 = objective.n_evaluations
-        state = self.init_state(objective, np.asarray(theta0, dtype=np.float64))
-        self._check_finite(0, theta0, state.value, state.grad_max_norm)
-        history: list[dict[str, float]] = []
-        self._record(
-            history,
-            t0,
-            iter=0,
-            objective=state.value,
-            grad_max_norm=state.grad_max_norm,
-            step=0.0,
-        )
-        n_iter, status = 0, f"reached max_iter={self.max_iter}"
-        best, since_best, best_value = state.grad_max_norm, 0, state.value
-        patience = int(self.options.get("patience", 25))
-        while state.grad_max_norm > self.tol:
-            if n_iter >= self.max_iter:
-                break
-            if since_best >= patience:
-                noise = self._gradient_noise(objective, self.original(state))
-                if state.grad_max_norm > FLOOR_FACTOR * noise:
-                    since_best = 0  # slow, not stuck: far above rounding noise
-                else:
-                    status = (
-                        f"no decrease of the gradient norm in {patience} iterations "
-                        f"and it is within {FLOOR_FACTOR:g}× its rounding noise "
-                        f"({noise:.2g}): floating-point precision reached"
-                    )
-                    break
-            previous = self.original(state)
-            state = self.step(objective, state)
-            n_iter += 1
-            self._check_finite(
-                n_iter, previous, state.value, state.grad_max_norm, state.theta
-            )
-            self._record(
-                history,
-                t0,
-                iter=n_iter,
-                objective=state.value,
-                grad_max_norm=state.grad_max_norm,
-                step=state.step,
-            )
-            # A stall needs both: no new best gradient norm and no decrease of J
-            # beyond its rounding noise (GD's gradient norm is not monotone).
-            noise = 64 * np.finfo(float).eps * max(1.0, abs(best_value))
-            since_best += 1
-            if state.value < best_value - noise:
-                best_value, since_best = state.value, 0
-            if state.grad_max_norm < best:
-                best, since_best = state.grad_max_norm, 0
-            if getattr(state, "stop", None):
-                status = state.stop
-                break
-        if state.grad_max_norm <= self.tol:
-            status = "gradient max-norm below tol"
-        return self._finish(
-            coef=self.original(state),
-            n_iter=n_iter,
-            objective_value=state.value,
-            grad_max_norm=state.grad_max_norm,
-            history=history,
-            status=status,
-            n_passes=objective.n_evaluations - passes0,
-            objective=objective,
-        )

@@ -20,7 +20,8 @@ Saunders 2014):
    ``F(θ' + t d) ≤ F(θ') + 10⁻⁴ t (gᵀd + h(θ' + d) − h(θ'))``. Once the
    predicted decrease is below the floating-point resolution of ``F`` the
    comparison is noise and the full step is taken untested (as
-   :mod:`.gradient_descent` does), so the KKT residual keeps shrinking.
+   :mod:`.gradient_descent` does), so the KKT residual keeps shrinking
+   (both tests from :mod:`._linesearch`).
 
 Stopping rule (the contract of :mod:`._base`): the max-norm of the
 proximal-gradient residual ``r = θ' − prox_h(θ' − g)`` (componentwise
@@ -45,28 +46,19 @@ It forms a dense (p+1)² Hessian, so it suits p up to a few thousand; FISTA
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from .._scaling import ScaledObjective
 from .._typing import FloatArray
-from ._base import Capabilities, IterativeSolver, register
+from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
+from ._iterative import IterativeSolver
+from ._linesearch import armijo, backtrack, negligible
+from ._options import LineSearchOptions
 
-__all__ = ["NewtonCD", "soft_threshold", "kkt_residual"]
-
-
-def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
-    """``sign(x) max(|x| − threshold, 0)`` (the proximal map of a weighted L1 norm)."""
-    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
-
-
-def kkt_residual(theta: FloatArray, grad: FloatArray, weights: FloatArray) -> float:
-    """Max-norm of ``θ − prox(θ − g)`` for the penalty ``Σ weights_j |θ_j|``."""
-    r = theta - soft_threshold(theta - grad, weights)
-    return float(np.max(np.abs(r), initial=0.0))
+__all__ = ["NewtonCD", "NewtonCDOptions", "soft_threshold", "kkt_residual"]
 
 
 @dataclass
@@ -79,6 +71,13 @@ class _CDState:
     step: float = 0.0
     sweeps: int = 0
     stop: str = ""
+
+
+@dataclass(frozen=True)
+class NewtonCDOptions(LineSearchOptions):
+    """max_sweeps : inner coordinate-descent sweeps per outer iteration."""
+
+    max_sweeps: int = field(default=500, metadata={"min": 1})
 
 
 def _cd_sweep(
@@ -112,44 +111,38 @@ def _cd_sweep(
 class NewtonCD(IterativeSolver):
     """Proximal Newton, coordinate-descent inner solver (see module docstring).
 
-    Options: ``max_sweeps`` (inner sweeps per outer iteration, default 500),
-    ``max_backtracks`` (default 50).
+    Options (:class:`NewtonCDOptions`): ``max_sweeps`` (inner sweeps per outer
+    iteration, default 500), ``max_backtracks``, ``patience``.
     """
 
     name = "newton-cd"
     capabilities = Capabilities(supports_l1=True, needs_hessian=True)
+    Options = NewtonCDOptions
+    State = _CDState
 
-    def init_state(self, objective: Any, theta0: FloatArray) -> _CDState:
-        self._obj = ScaledObjective(objective)
-        lam = np.zeros(objective.n_params)
-        lam[: objective.n_features] = self.l1 / self._obj.scale
-        self._lam = lam
-        theta = self._obj.from_original(theta0)
-        return self._state(theta)
+    def init_state(self, fit: Fit, theta: FloatArray) -> _CDState:
+        return self._state(fit, theta)
 
-    def _state(self, theta: FloatArray, **extra: Any) -> _CDState:
-        f, g = self._obj.value_and_gradient(theta)
-        value = f + self._penalty(theta)
-        return _CDState(theta, value, f, g, kkt_residual(theta, g, self._lam), **extra)
+    @staticmethod
+    def _state(fit: Fit, theta: FloatArray, **extra: Any) -> _CDState:
+        f, g = fit.view.value_and_gradient(theta)
+        value = f + fit.l1_penalty(theta)
+        return _CDState(theta, value, f, g, fit.residual(theta, g), **extra)
 
-    def _penalty(self, theta: FloatArray) -> float:
-        return float(self._lam @ np.abs(theta))
-
-    def original(self, state: _CDState) -> FloatArray:
-        return self._obj.to_original(state.theta)
-
-    def direction(self, H: FloatArray, state: _CDState) -> tuple[FloatArray, int]:
+    def direction(
+        self, fit: Fit, H: FloatArray, state: _CDState
+    ) -> tuple[FloatArray, int]:
         """Minimiser (approximate) of the local model, and the sweeps used."""
-        g, theta, lam = state.grad, state.theta, self._lam
+        g, theta, lam = state.grad, state.theta, fit.weights
         if not np.any(lam > 0):
             try:
                 return -cho_solve(cho_factor(H, check_finite=False), g), 0
             except (LinAlgError, ValueError):
                 pass  # singular: coordinate descent needs only H_jj > 0
-        inner_tol = max(0.05 * state.grad_max_norm, 0.01 * self.tol)
+        inner_tol = max(0.05 * state.grad_max_norm, 0.01 * fit.tol)
         u, d, Hd = theta.copy(), np.zeros_like(theta), np.zeros_like(theta)
         everything = range(theta.size)
-        sweeps, max_sweeps = 0, int(self.options.get("max_sweeps", 500))
+        sweeps, max_sweeps = 0, self.options.max_sweeps
         while sweeps < max_sweeps:
             change = _cd_sweep(H, g, u, Hd, d, lam, everything)
             sweeps += 1
@@ -162,25 +155,28 @@ class NewtonCD(IterativeSolver):
                     break
         return d, sweeps
 
-    def step(self, objective: Any, state: _CDState) -> _CDState:
-        H = self._obj.hessian(state.theta)
-        d, sweeps = self.direction(H, state)
+    def step(self, fit: Fit, state: _CDState) -> _CDState:
+        H = fit.view.hessian(state.theta)
+        d, sweeps = self.direction(fit, H, state)
         theta, F = state.theta, state.value
         # Σ λ_j (|θ_j + d_j| − |θ_j|) elementwise: the difference of the two sums
         # would lose tiny steps to rounding near the optimum.
-        change = float(self._lam @ (np.abs(theta + d) - np.abs(theta)))
+        change = float(fit.weights @ (np.abs(theta + d) - np.abs(theta)))
         decrease = float(state.grad @ d) + change
         if not decrease < 0:
             state.stop = "no descent direction (KKT residual at its precision floor)"
             return state
-        noise = 64 * np.finfo(float).eps * max(1.0, abs(F))
-        t = 1.0
-        for _ in range(int(self.options.get("max_backtracks", 50))):
-            new = self._state(theta + t * d, step=t, sweeps=sweeps)
-            if -decrease * t < noise and np.isfinite(new.value):
-                return new  # precision regime: see the module docstring
-            if np.isfinite(new.value) and new.value <= F + 1e-4 * t * decrease:
-                return new
-            t *= 0.5
+
+        def trial(t: float) -> tuple[bool, _CDState]:
+            new = self._state(fit, theta + t * d, step=t, sweeps=sweeps)
+            # precision regime (see the module docstring): the step untested
+            untested = negligible(-decrease * t, F) and bool(np.isfinite(new.value))
+            return untested or armijo(new.value, F, t, decrease), new
+
+        accepted, new = backtrack(
+            trial, 1.0, max_backtracks=self.options.max_backtracks
+        )
+        if accepted and new is not None:
+            return new
         state.stop = "line search could not decrease the objective (precision limit)"
         return state

@@ -20,8 +20,9 @@ whose gradient is ``-U*(θ)/Σs`` with the *modified score*
 since ``∂/∂θ_j ½ log det I = ½ tr(I⁻¹ ∂I/∂θ_j) = Σ_i h_i (½ - σ(z_i)) x̃_ij``.
 The iteration is Heinze & Schemper's modified Fisher scoring
 ``θ ← θ + t I(θ)⁻¹ U*(θ)`` with the step ``t`` halved until ``F`` decreases
-(Armijo; once ``F`` changes only by rounding, 64 ulp, a step is accepted
-when it lowers the gradient norm instead), and each step's largest
+(Armijo; once ``F`` changes only by rounding,
+:func:`logistic._numerics.rounding_noise`, a step is accepted when it lowers
+the gradient norm instead; :mod:`._linesearch`), and each step's largest
 standardized component capped at
 ``max_step`` (default 5, logistf's ``maxstep``). It stops when the gradient
 max-norm of ``F`` in standardized coordinates is ≤ tol, like every solver.
@@ -33,7 +34,7 @@ with ``I`` still the Fisher information without it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -44,15 +45,16 @@ from scipy.linalg import LinAlgError, cho_factor, cho_solve
 from .. import _math
 from .._exceptions import InvalidParameterError
 from .._objective import block_logits
-from .._scaling import ScaledObjective
 from .._typing import Block, FloatArray
-from ._base import Capabilities, IterativeSolver, register
+from ._base import Capabilities, Fit, register
+from ._iterative import IterativeSolver
+from ._linesearch import armijo, backtrack, unresolved
+from ._options import LineSearchOptions
 
 __all__ = ["Firth", "FirthObjective"]
 
 F64 = np.float64
 CHUNK_BYTES = 2**20
-EPS = float(np.finfo(np.float64).eps)
 
 
 def _quadratic_forms(X: Any, A: FloatArray, fit_intercept: bool) -> FloatArray:
@@ -208,20 +210,31 @@ class _FirthState:
     stop: str = ""
 
 
+@dataclass(frozen=True)
+class FirthOptions(LineSearchOptions):
+    """max_step : cap on a step's largest standardized component (logistf's
+    ``maxstep``)."""
+
+    max_step: float = field(default=5.0, metadata={"min": 0.0})
+
+
 @register
 class Firth(IterativeSolver):
     """Firth-penalized modified Fisher scoring.
 
-    Options: ``max_step`` (default 5), ``max_backtracks`` (default 50).
+    Options (:class:`FirthOptions`): ``max_step`` (default 5),
+    ``max_backtracks``, ``patience``.
     """
 
     name = "firth"
     capabilities = Capabilities(firth=True, needs_hessian=True)
+    Options = FirthOptions
+    State = _FirthState
+    standardized = False
 
-    def init_state(self, objective: Any, theta0: FloatArray) -> _FirthState:
-        self._firth = FirthObjective(objective)
-        self._criterion = ScaledObjective(objective)
-        pt = self._firth.point(theta0)
+    def init_state(self, fit: Fit, theta0: FloatArray) -> _FirthState:
+        firth = FirthObjective(fit.objective)
+        pt = firth.point(theta0)
         if pt.factor is None or pt.grad is None:
             raise InvalidParameterError(
                 "Firth: the Fisher information is singular at the starting point; "
@@ -232,38 +245,52 @@ class Firth(IterativeSolver):
             pt.theta,
             pt.value,
             pt.grad,
-            self._gnorm(pt.grad),
-            self._firth.newton_matrix(pt),
+            fit.residual(pt.theta, pt.grad),
+            firth.newton_matrix(pt),
         )
 
-    def _gnorm(self, g: FloatArray) -> float:
-        return float(np.max(np.abs(self._criterion.scaled_gradient(g)), initial=0.0))
+    def state_dict(self, state: _FirthState) -> dict[str, Any]:
+        """The Cholesky factor ``(c, lower)`` as two plain values."""
+        values = super().state_dict(state)
+        values["factor"], values["factor_lower"] = state.factor
+        return values
 
-    def step(self, objective: Any, state: _FirthState) -> _FirthState:
-        total = objective.weight_sum
+    def load_state(self, fit: Fit, values: dict[str, Any]) -> _FirthState:
+        values = dict(values)
+        values["factor"] = (values["factor"], bool(values.pop("factor_lower")))
+        state: _FirthState = super().load_state(fit, values)
+        return state
+
+    def step(self, fit: Fit, state: _FirthState) -> _FirthState:
+        firth = FirthObjective(fit.objective)
+        total = fit.objective.weight_sum
         d = -total * cho_solve(state.factor, state.grad, check_finite=False)
-        max_step = float(self.options.get("max_step", 5.0))
-        size = float(np.max(np.abs(self._criterion.from_original(d)), initial=0.0))
+        max_step = self.options.max_step
+        size = float(np.max(np.abs(fit.view.from_original(d)), initial=0.0))
         if size > max_step:
             d *= max_step / size
         slope = float(state.grad @ d)
-        t = 1.0
-        for _ in range(int(self.options.get("max_backtracks", 50))):
-            theta = state.theta + t * d
-            pt = self._firth.point(theta)
-            if np.isfinite(pt.value) and pt.grad is not None:
-                gnorm = self._gnorm(pt.grad)
-                armijo = pt.value <= state.value + 1e-4 * t * slope
-                # within rounding of F, a smaller gradient decides (the precision
-                # limit of value comparisons is reached long before tol)
-                rounding = 64 * EPS * max(1.0, abs(state.value))
-                flat = abs(pt.value - state.value) <= rounding
-                if armijo or (flat and gnorm < state.grad_max_norm):
-                    factor = self._firth.newton_matrix(pt)
-                    return _FirthState(
-                        pt.theta, pt.value, pt.grad, gnorm, factor, step=t
-                    )
-            t *= 0.5
+
+        def trial(t: float) -> tuple[bool, _FirthState | None]:
+            pt = firth.point(state.theta + t * d)
+            if not np.isfinite(pt.value) or pt.grad is None:
+                return False, None
+            gnorm = fit.residual(pt.theta, pt.grad)
+            # within rounding of F, a smaller gradient decides (the precision
+            # limit of value comparisons is reached long before tol)
+            ok = armijo(pt.value, state.value, t, slope) or (
+                unresolved(pt.value, state.value) and gnorm < state.grad_max_norm
+            )
+            new = _FirthState(
+                pt.theta, pt.value, pt.grad, gnorm, firth.newton_matrix(pt), step=t
+            )
+            return ok, new
+
+        accepted, new = backtrack(
+            trial, 1.0, max_backtracks=self.options.max_backtracks
+        )
+        if accepted and new is not None:
+            return new
         state.stop = (
             "line search could not decrease the penalized objective (precision limit)"
         )

@@ -24,9 +24,9 @@ full gradient at the average for the stopping rule (one extra pass).
 
 from __future__ import annotations
 
-import time
+import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,10 @@ from .._objective import block_value_grad
 from .._scaling import ScaledObjective
 from .._typing import Block, FloatArray
 from ..backends.in_memory import InMemory
-from ._base import Capabilities, IterativeSolver, SolverResult, register
+from ._base import Capabilities, Fit, register
+from ._iterative import IterativeSolver
+from ._linesearch import backtrack, below_upper_bound, negligible
+from ._options import LineSearchOptions
 
 __all__ = [
     "GradientDescent",
@@ -83,75 +86,60 @@ class _GDState:
     stop: str = ""
 
 
+@dataclass(frozen=True)
+class GDOptions(LineSearchOptions):
+    """standardize : iterate in standardized coordinates (default True)."""
+
+    standardize: bool = True
+
+
 @register
 class GradientDescent(IterativeSolver):
-    """Full-batch gradient descent with the 1/L step and Armijo step growth.
+    """Full-batch gradient descent with the 1/L step and step growth.
 
-    Options: ``standardize`` (default True) iterates in standardized
-    coordinates; ``max_backtracks`` (default 60).
+    Options (:class:`GDOptions`): ``standardize`` (default True) iterates in
+    standardized coordinates; ``max_backtracks``; ``patience``.
     """
 
     name = "gd"
     capabilities = Capabilities()
+    Options = GDOptions
+    State = _GDState
 
-    def _scaled(self, objective: Any) -> Any:
-        if self.options.get("standardize", True):
-            return ScaledObjective(objective)
-        return objective
+    def init_state(self, fit: Fit, theta: FloatArray) -> _GDState:
+        obj = fit.coords
+        step = 1.0 / lipschitz_constant(obj)
+        f, g = obj.value_and_gradient(theta)
+        return _GDState(theta, f, g, fit.residual(theta, g), 0.0, step, step)
 
-    def init_state(self, objective: Any, theta0: FloatArray) -> _GDState:
-        self._obj = self._scaled(objective)
-        self._criterion = (
-            self._obj
-            if hasattr(self._obj, "scaled_gradient")
-            else ScaledObjective(objective)
-        )
-        theta = (
-            self._obj.from_original(theta0)
-            if hasattr(self._obj, "from_original")
-            else theta0
-        )
-        step = 1.0 / lipschitz_constant(self._obj)
-        f, g = self._obj.value_and_gradient(theta)
-        return _GDState(theta, f, g, self._gnorm(g), 0.0, step, step)
+    @staticmethod
+    def _state(
+        fit: Fit, theta: FloatArray, f: float, g: FloatArray, t: float, min_step: float
+    ) -> _GDState:
+        return _GDState(theta, f, g, fit.residual(theta, g), t, t, min_step)
 
-    def _gnorm(self, g_s: FloatArray) -> float:
-        if not hasattr(self._obj, "original_gradient"):  # unscaled iterations
-            g_s = self._criterion.scaled_gradient(g_s)
-        return float(np.max(np.abs(g_s), initial=0.0))
-
-    def original(self, state: _GDState) -> FloatArray:
-        if hasattr(self._obj, "to_original"):
-            return self._obj.to_original(state.theta)
-        return state.theta
-
-    def step(self, objective: Any, state: _GDState) -> _GDState:
+    def step(self, fit: Fit, state: _GDState) -> _GDState:
         g, f = state.grad, state.value
         gg = float(g @ g)
-        if 0.5 * state.min_step * gg < 64 * np.finfo(float).eps * max(1.0, abs(f)):
+        if negligible(0.5 * state.min_step * gg, f):
             # Precision regime: J cannot resolve the decrease any step would make,
-            # so the Armijo test is noise. The 1/L step decreases J in exact
-            # arithmetic (descent lemma); take it untested.
+            # so the sufficient-decrease test is noise. The 1/L step decreases J in
+            # exact arithmetic (descent lemma); take it untested.
             theta = state.theta - state.min_step * g
-            f_new, g_new = self._obj.value_and_gradient(theta)
-            return _GDState(
-                theta,
-                f_new,
-                g_new,
-                self._gnorm(g_new),
-                state.min_step,
-                state.min_step,
-                state.min_step,
-            )
-        t = 2.0 * state.t
-        for _ in range(int(self.options.get("max_backtracks", 60))):
+            f_new, g_new = fit.coords.value_and_gradient(theta)
+            return self._state(fit, theta, f_new, g_new, *(state.min_step,) * 2)
+
+        def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta - t * g
-            f_new, g_new = self._obj.value_and_gradient(theta)
-            if np.isfinite(f_new) and f_new <= f - 0.5 * t * gg:
-                return _GDState(
-                    theta, f_new, g_new, self._gnorm(g_new), t, t, state.min_step
-                )
-            t *= 0.5
+            f_new, g_new = fit.coords.value_and_gradient(theta)
+            return below_upper_bound(f_new, f - 0.5 * t * gg), (t, theta, f_new, g_new)
+
+        accepted, out = backtrack(
+            trial, 2.0 * state.t, max_backtracks=self.options.max_backtracks
+        )
+        if accepted and out is not None:
+            t, theta, f_new, g_new = out
+            return self._state(fit, theta, f_new, g_new, t, state.min_step)
         state.stop = "line search could not decrease the objective (precision limit)"
         return state
 
@@ -234,74 +222,101 @@ def sgd_pass(
     return state
 
 
+@dataclass
+class _SGDRun:
+    """SGD's state between epochs; ``theta`` is the Polyak–Ruppert average."""
+
+    theta: FloatArray
+    value: float
+    grad_max_norm: float
+    iterate: FloatArray
+    n_avg: int
+    k: int
+    eta: float
+    eta0: float
+    epoch: int
+    rng: np.random.Generator
+    step: float = 0.0
+    stop: str = ""
+
+
+@dataclass(frozen=True)
+class SGDOptions:
+    """batch_size : rows per mini-batch; learning_rate : η_0 (None: 1/L)."""
+
+    batch_size: int = field(default=256, metadata={"min": 1})
+    learning_rate: float | None = None
+
+
 @register
-class StochasticGradientDescent(GradientDescent):
+class StochasticGradientDescent(IterativeSolver):
     """Mini-batch SGD with a decaying step and Polyak–Ruppert averaging.
 
-    ``max_iter`` counts epochs; the default ``tol`` is :meth:`default_tol`.
-    Options: ``batch_size`` (default 256),
+    ``max_iter`` counts epochs; the default ``tol`` is :meth:`default_tol`
+    (1e-3: reachable by averaged mini-batch steps within a few hundred epochs,
+    the gradient's max-norm falling roughly like 1/sqrt(epochs)).
+    Options (:class:`SGDOptions`): ``batch_size`` (default 256),
     ``learning_rate`` (η_0; default 1/L). Always iterates in standardized
     coordinates. Streams: in-memory data are shuffled globally each epoch,
     out-of-core data within each chunk (see :func:`minibatches`). Results are
-    reproducible for a fixed ``random_state``.
+    reproducible for a fixed ``random_state``, also across a resumed
+    checkpoint (the generator's state is part of the solver state).
     """
 
     name = "sgd"
     capabilities = Capabilities(stochastic=True)
+    Options = SGDOptions
+    State = _SGDRun
+    detects_stall = False
 
-    @classmethod
-    def default_tol(cls, dtype: Any) -> float:
-        """1e-3: reachable by averaged mini-batch steps within a few hundred
-        epochs (the gradient's max-norm falls roughly like 1/sqrt(epochs));
-        about 1-3 % on the coefficients of a well-conditioned problem. A
-        full-batch solver's 1e-10 is out of reach of stochastic steps."""
-        return 1e-3
+    def max_iter_status(self) -> str:
+        return f"reached max_iter={self.max_iter} epochs"
 
-    def solve(self, objective: Any, theta0: FloatArray) -> SolverResult:
-        t0 = time.perf_counter()
-        passes0 = objective.n_evaluations
-        obj = self._obj = self._criterion = ScaledObjective(objective)
+    def init_state(self, fit: Fit, theta: FloatArray) -> _SGDRun:
+        obj = fit.view
         rng = np.random.default_rng(self.random_state)
-        theta = obj.from_original(np.asarray(theta0, dtype=np.float64))
-        eta0 = float(self.options.get("learning_rate") or 1.0 / lipschitz_constant(obj))
-        batch = int(self.options.get("batch_size", 256))
-        data = objective.data
-        n_batches = max(1, -(-int(data.n_samples) // batch))
+        eta0 = float(self.options.learning_rate or 1.0 / lipschitz_constant(obj))
         f, g = obj.value_and_gradient(theta)
-        self._check_finite(0, theta0, f, g)
-        history: list[dict[str, float]] = []
-        gnorm = self._gnorm(g)
-        self._record(history, t0, iter=0, objective=f, grad_max_norm=gnorm, step=0.0)
-        state, epoch = SGDState(theta, theta.copy()), 0
-        while gnorm > self.tol and epoch < self.max_iter:
-            previous = obj.to_original(state.avg)
-            # average the iterates after the first epoch (burn-in)
-            sgd_pass(
-                obj, minibatches(data, rng, batch), state, eta0, n_batches, epoch >= 1
-            )
-            if epoch == 0:
-                state.avg = state.theta.copy()
-            epoch += 1
-            f, g = obj.value_and_gradient(state.avg)
-            self._check_finite(epoch, previous, f, g, state.avg)
-            gnorm = self._gnorm(g)
-            self._record(
-                history,
-                t0,
-                iter=epoch,
-                objective=f,
-                grad_max_norm=gnorm,
-                step=state.eta,
-            )
-        return self._finish(
-            coef=obj.to_original(state.avg),
-            n_iter=epoch,
-            objective_value=f,
-            grad_max_norm=gnorm,
-            history=history,
-            status="gradient max-norm below tol"
-            if gnorm <= self.tol
-            else f"reached max_iter={self.max_iter} epochs",
-            n_passes=objective.n_evaluations - passes0,
-            objective=objective,
+        return _SGDRun(theta, f, fit.residual(theta, g), theta, 0, 0, 0.0, eta0, 0, rng)
+
+    def step(self, fit: Fit, state: _SGDRun) -> _SGDRun:
+        obj, batch = fit.view, self.options.batch_size
+        n_batches = max(1, -(-int(obj.data.n_samples) // batch))
+        sgd = SGDState(
+            state.iterate, state.theta.copy(), state.n_avg, state.k, state.eta
         )
+        batches = minibatches(obj.data, state.rng, batch)
+        # average the iterates after the first epoch (burn-in)
+        sgd_pass(obj, batches, sgd, state.eta0, n_batches, state.epoch >= 1)
+        if state.epoch == 0:
+            sgd.avg = sgd.theta.copy()
+        f, g = obj.value_and_gradient(sgd.avg)
+        return _SGDRun(
+            sgd.avg,
+            f,
+            fit.residual(sgd.avg, g),
+            sgd.theta,
+            sgd.n_avg,
+            sgd.k,
+            sgd.eta,
+            state.eta0,
+            state.epoch + 1,
+            state.rng,
+            step=sgd.eta,
+        )
+
+    def state_dict(self, state: _SGDRun) -> dict[str, Any]:
+        values = super().state_dict(state)
+        values["rng"] = json.dumps(state.rng.bit_generator.state)
+        return values
+
+    def load_state(self, fit: Fit, values: dict[str, Any]) -> _SGDRun:
+        values = dict(values)
+        saved = json.loads(values["rng"])
+        bit_generator = getattr(np.random, saved["bit_generator"])()
+        bit_generator.state = saved
+        values["rng"] = np.random.Generator(bit_generator)
+        values["n_avg"], values["k"] = int(values["n_avg"]), int(values["k"])
+        values["epoch"] = int(values["epoch"])
+        state: _SGDRun = super().load_state(fit, values)
+        return state

@@ -18,103 +18,131 @@ with ``polish=1``.
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.sparse.linalg import LinearOperator, cg
 
-from .._scaling import ScaledObjective
 from .._typing import FloatArray
-from ._base import Capabilities, Solver, SolverResult, register
+from ._base import Capabilities, Fit, Solver, SolverResult, register
 
-__all__ = ["LBFGS"]
+__all__ = ["LBFGS", "LBFGSOptions"]
+
+
+@dataclass(frozen=True)
+class LBFGSOptions:
+    """memory : curvature pairs kept; standardize : iterate in standardized
+    coordinates; polish_steps : Newton–CG steps after a stall of scipy."""
+
+    memory: int = field(default=20, metadata={"min": 1})
+    standardize: bool = True
+    polish_steps: int = field(default=5, metadata={"min": 0})
+
+
+class _Evaluations:
+    """The fused value and gradient at the last point scipy asked for."""
+
+    def __init__(self, solver: LBFGS, fit: Fit, x0: FloatArray) -> None:
+        self.solver, self.fit, self.x0 = solver, fit, x0
+        self.x: FloatArray | None = None
+        self.f = 0.0
+        self.g = x0
+
+    def __call__(self, x: FloatArray) -> tuple[float, FloatArray]:
+        f, g = self.fit.coords.value_and_gradient(x)
+        last = self.x0 if self.x is None else self.x
+        self.solver._check_finite(
+            len(self.fit.history), self.fit.to_original(last), f, g
+        )
+        self.x, self.f, self.g = np.array(x), f, g
+        return f, g
+
+    def residual(self, x: FloatArray) -> float:
+        """The stopping norm at ``x`` (evaluating there unless just done)."""
+        if self.x is None or not np.array_equal(self.x, x):
+            self(x)
+        return self.fit.residual(x, self.g)
 
 
 @register
 class LBFGS(Solver):
-    """scipy's L-BFGS-B. Options: ``memory`` (history size, default 20),
-    ``standardize`` (default True)."""
+    """scipy's L-BFGS-B (options: :class:`LBFGSOptions`).
+
+    The iteration is scipy's; a checkpoint holds the current point only
+    (``theta_original``), so a resumed fit restarts L-BFGS from it.
+    """
 
     name = "lbfgs"
     capabilities = Capabilities()
+    Options = LBFGSOptions
 
-    def solve(self, objective: Any, theta0: FloatArray) -> SolverResult:
-        t0 = time.perf_counter()
-        passes0 = objective.n_evaluations
-        scaled = ScaledObjective(objective)
-        obj = scaled if self.options.get("standardize", True) else None
-        fun = obj if obj is not None else objective
-        to_orig = obj.to_original if obj is not None else (lambda t: t)
-        criterion = (lambda g: g) if obj is not None else scaled.scaled_gradient
-        x0 = obj.from_original(theta0) if obj is not None else np.asarray(theta0, float)
-        last: dict[str, Any] = {}
-        history: list[dict[str, float]] = []
-
-        def fg(x: FloatArray) -> tuple[float, FloatArray]:
-            f, g = fun.value_and_gradient(x)
-            self._check_finite(len(history), to_orig(last.get("x", x0)), f, g)
-            last.update(x=np.array(x), f=f, g=g)
-            return f, g
-
-        def gnorm_at(x: FloatArray) -> float:
-            if "x" not in last or not np.array_equal(last["x"], x):
-                fg(x)
-            return float(np.max(np.abs(criterion(last["g"])), initial=0.0))
-
-        g0 = gnorm_at(x0)
+    def _iteration(
+        self, fit: Fit, x: FloatArray, f: float, gn: float, **extra: Any
+    ) -> None:
+        n_iter = len(fit.history)
         self._record(
-            history, t0, iter=0, objective=last["f"], grad_max_norm=g0, step=0.0
+            fit,
+            iter=n_iter,
+            objective=f,
+            grad_max_norm=gn,
+            step=extra.pop("step"),
+            **extra,
         )
-        if g0 <= self.tol:
-            return self._translate(None, to_orig(x0), history, objective, passes0)
+        if fit.on_iteration is not None:
+            state = {"theta_original": fit.to_original(x)}
+            fit.on_iteration(n_iter, state, fit.history)
+
+    def _run(
+        self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
+    ) -> SolverResult:
+        k0 = 0
+        if start is not None:
+            k0 = int(start["n_iter"])
+            theta0 = np.asarray(start["state"]["theta_original"], dtype=np.float64)
+        x0 = fit.from_original(theta0)
+        ev = _Evaluations(self, fit, x0)
+        g0 = ev.residual(x0)
+        if start is None:
+            self._record(fit, iter=0, objective=ev.f, grad_max_norm=g0, step=0.0)
+        if g0 <= fit.tol:
+            return self._translate(fit, None, fit.to_original(x0))
 
         def callback(intermediate_result: Any) -> None:
             x = intermediate_result.x
-            gn = gnorm_at(x)
-            self._record(
-                history,
-                t0,
-                iter=len(history),
-                objective=float(intermediate_result.fun),
-                grad_max_norm=gn,
-                step=float("nan"),
+            gn = ev.residual(x)
+            self._iteration(
+                fit, x, float(intermediate_result.fun), gn, step=float("nan")
             )
-            if gn <= self.tol:
+            if gn <= fit.tol:
                 raise StopIteration
 
+        remaining = max(0, self.max_iter - k0)
         res = minimize(
-            fg,
+            ev,
             x0,
             jac=True,
             method="L-BFGS-B",
             callback=callback,
             options={
-                "maxiter": self.max_iter,
+                "maxiter": remaining,
                 "maxfun": max(15000, 20 * self.max_iter),
                 "gtol": 0.0,
                 "ftol": 0.0,
-                "maxcor": int(self.options.get("memory", 20)),
+                "maxcor": self.options.memory,
             },
         )
         x = res.x
-        if history[-1]["grad_max_norm"] > self.tol and res.nit < self.max_iter:
-            x = self._polish(fun, x, gnorm_at, history, t0)
-        return self._translate(res, to_orig(x), history, objective, passes0)
+        if fit.history[-1]["grad_max_norm"] > fit.tol and res.nit < remaining:
+            x = self._polish(fit, x, ev)
+        return self._translate(fit, res, fit.to_original(x))
 
-    def _polish(
-        self,
-        fun: Any,
-        x: FloatArray,
-        gnorm_at: Any,
-        history: list[dict[str, float]],
-        t0: float,
-    ) -> FloatArray:
+    def _polish(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
         """Newton–CG steps without objective comparisons (see module docstring)."""
-        from scipy.sparse.linalg import LinearOperator, cg
-
-        gn = gnorm_at(x)
-        for _ in range(int(self.options.get("polish_steps", 5))):
+        fun = fit.coords
+        gn = ev.residual(x)
+        for _ in range(self.options.polish_steps):
             _, g = fun.value_and_gradient(x)
             H = LinearOperator(
                 (x.size, x.size), matvec=lambda v, x=x: fun.hessian_vector(x, v)
@@ -123,45 +151,29 @@ class LBFGS(Solver):
                 H, -g, rtol=1e-4, maxiter=max(20, 2 * x.size) if x.size < 200 else 200
             )
             x_new = x + d
-            gn_new = gnorm_at(x_new)
+            gn_new = ev.residual(x_new)
             if not gn_new < gn:
                 break
             x, gn = x_new, gn_new
-            self._record(
-                history,
-                t0,
-                iter=len(history),
-                objective=float(fun.value(x)),
-                grad_max_norm=gn,
-                step=1.0,
-                polish=1,
-            )
-            if gn <= self.tol:
+            self._iteration(fit, x, float(fun.value(x)), gn, step=1.0, polish=1)
+            if gn <= fit.tol:
                 break
         return x
 
-    def _translate(
-        self,
-        res: Any,
-        coef: FloatArray,
-        history: list[dict[str, float]],
-        objective: Any,
-        passes0: int,
-    ) -> SolverResult:
-        last = history[-1]
+    def _translate(self, fit: Fit, res: Any, coef: FloatArray) -> SolverResult:
+        """scipy's result as a :class:`SolverResult`."""
+        last = fit.history[-1]
         if res is None:
             status = "gradient max-norm below tol at the start"
-        elif last["grad_max_norm"] <= self.tol:
+        elif last["grad_max_norm"] <= fit.tol:
             status = "gradient max-norm below tol"
         else:
             status = f"scipy L-BFGS-B stopped: {res.message}"
         return self._finish(
+            fit,
             coef=coef,
-            n_iter=len(history) - 1,
+            n_iter=len(fit.history) - 1,
             objective_value=last["objective"],
             grad_max_norm=last["grad_max_norm"],
-            history=history,
             status=status,
-            n_passes=objective.n_evaluations - passes0,
-            objective=objective,
         )

@@ -16,34 +16,37 @@ pass over the data that returns the value, the gradient *and* the Hessian at
 the trial point, so an accepted step already carries the next iteration's
 Hessian (two passes per iteration before). For ``n_samples`` much larger than
 ``n_features`` the Hessian is estimated from every k-th row
-(``hessian_rows``, default ``max(50_000, 50·n_params)`` rows, so
+(``hessian_rows``, default ``max(50 000, 50·n_params)`` rows,
+:func:`logistic._numerics.hessian_subsample_rows`, so
 ``k = n_samples // hessian_rows``): the step stays a descent direction
 (the estimate is positive definite), convergence becomes linear with a rate
 of about ``√(n_params / hessian_rows)``, and the ``syrk`` flops, which
 dominate an exact Newton iteration on 1M × 100 data, drop k-fold. Value and
 gradient are always exact, so the stopping rule is unchanged.
 
-Acceptance: Armijo's sufficient decrease, or, once the decrease is below the
-floating-point resolution of ``J`` (``|ΔJ| ≤ 64 ε |J|``), a smaller
-gradient (the rule of scikit-learn's Newton solver); without it a
-converged Newton step would backtrack to exhaustion on rounding noise.
+Acceptance (:mod:`._linesearch`): Armijo's sufficient decrease, or, once the
+change of ``J`` is below its floating-point resolution
+(:func:`logistic._numerics.rounding_noise`), a smaller gradient (the rule of
+scikit-learn's Newton solver); without it a converged Newton step would
+backtrack to exhaustion on rounding noise.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from .._exceptions import NumericalStabilityWarning, user_stacklevel
-from .._scaling import ScaledObjective
+from .._numerics import hessian_subsample_rows
 from .._typing import FloatArray
-from ._base import Capabilities, IterativeSolver, register
+from ._base import Capabilities, Fit, register
+from ._iterative import IterativeSolver
+from ._linesearch import armijo, backtrack, unresolved
+from ._options import LineSearchOptions
 
-__all__ = ["Newton"]
+__all__ = ["Newton", "NewtonOptions"]
 
 #: Below this many entries of X (n_samples × n_params) a pass costs little:
 #: value+gradient and the Hessian are evaluated separately.
@@ -62,19 +65,27 @@ class _NewtonState:
     hessian: FloatArray | None = None
 
 
+@dataclass(frozen=True)
+class NewtonOptions(LineSearchOptions):
+    """hessian_rows : rows of the Hessian estimate on tall data (None: the default
+    of :func:`logistic._numerics.hessian_subsample_rows`)."""
+
+    hessian_rows: int | None = field(default=None, metadata={"min": 1})
+
+
 @register
 class Newton(IterativeSolver):
-    """Newton–Cholesky with backtracking line search (options: ``max_backtracks``)."""
+    """Newton–Cholesky with a backtracking line search (:class:`NewtonOptions`)."""
 
     name = "newton"
     capabilities = Capabilities(needs_hessian=True)
+    Options = NewtonOptions
+    State = _NewtonState
+    standardized = False  # affine invariant: original coordinates
 
-    def init_state(self, objective: Any, theta0: FloatArray) -> _NewtonState:
-        self._warned = False
-        self._criterion = ScaledObjective(objective)
-        self._stride = self._hessian_stride(objective)
-        f, g, H = self._evaluate(objective, theta0)
-        return _NewtonState(theta0, f, g, self._gnorm(g), hessian=H)
+    def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
+        f, g, H = self._evaluate(fit, theta0)
+        return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
 
     def _hessian_stride(self, objective: Any) -> int:
         """Row stride of the Hessian estimate; 0 = no fused pass (small data)."""
@@ -82,33 +93,25 @@ class Newton(IterativeSolver):
         n = getattr(getattr(objective, "data", None), "n_samples", None)
         if fused is None or n is None or int(n) * objective.n_params < FUSED_MIN_SIZE:
             return 0
-        rows = self.options.get("hessian_rows")
+        rows = self.options.hessian_rows
         if rows is None:
-            rows = max(50_000, 50 * int(objective.n_params))
+            rows = hessian_subsample_rows(objective.n_params)
         return max(1, int(n) // max(1, int(rows)))
 
     def _evaluate(
-        self, objective: Any, theta: FloatArray
+        self, fit: Fit, theta: FloatArray
     ) -> tuple[float, FloatArray, FloatArray | None]:
         """Value, gradient and (fused objectives only) the Hessian in one pass."""
-        if self._stride == 0:
+        objective = fit.objective
+        stride = self._hessian_stride(objective)
+        if stride == 0:
             f, g = objective.value_and_gradient(theta)
             return f, g, None
-        if self._stride > 1:
-            return objective.value_gradient_hessian(theta, hessian_stride=self._stride)
+        if stride > 1:
+            return objective.value_gradient_hessian(theta, hessian_stride=stride)
         return objective.value_gradient_hessian(theta)
 
-    def _gnorm(self, g: FloatArray) -> float:
-        return float(np.max(np.abs(self._criterion.scaled_gradient(g)), initial=0.0))
-
-    def _warn(self, message: str) -> None:
-        if not self._warned:
-            warnings.warn(
-                message, NumericalStabilityWarning, stacklevel=user_stacklevel()
-            )
-            self._warned = True
-
-    def direction(self, H: FloatArray, g: FloatArray) -> FloatArray:
+    def direction(self, fit: Fit, H: FloatArray, g: FloatArray) -> FloatArray:
         """Newton direction, damped if H is not positive definite.
 
         The system is solved Jacobi-scaled (``S H S``, ``S = diag(H)^{-1/2}``),
@@ -117,12 +120,12 @@ class Newton(IterativeSolver):
         on the units of the features.
         """
         if not np.all(np.isfinite(H)):
-            self._warn(
+            fit.warn_once(
                 "Newton: the Hessian is not finite (cause: scale; products of "
                 "values of X beyond ~1e154 overflow float64); using preconditioned "
                 "steepest descent. Remedy: rescale those columns of X."
             )
-            return self._fallback(g)
+            return self._fallback(fit, g)
         diag = np.diag(H)
         s = np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
         Hs = H * s[:, None]
@@ -137,7 +140,7 @@ class Newton(IterativeSolver):
                 d = -cho_solve(factor, gs, check_finite=False) * s
                 if np.all(np.isfinite(d)):
                     if mu > 0:
-                        self._warn(
+                        fit.warn_once(
                             "Newton: the Hessian is singular or not positive "
                             "definite (collinear columns or separation?); damped "
                             f"with mu={mu:.3g}·diag(H)."
@@ -146,51 +149,49 @@ class Newton(IterativeSolver):
             except LinAlgError:
                 pass
             mu = max(1e-10, 10.0 * mu)
-        self._warn(
+        fit.warn_once(
             "Newton: Cholesky failed even with damping; using preconditioned "
             "steepest descent."
         )
-        return self._fallback(g)
+        return self._fallback(fit, g)
 
-    def _fallback(self, g: FloatArray) -> FloatArray:
+    @staticmethod
+    def _fallback(fit: Fit, g: FloatArray) -> FloatArray:
         """Steepest descent in standardized coordinates: ``-T Tᵀ g`` (a descent
         direction whatever the units: its slope is ``-‖Tᵀ g‖²``)."""
-        c = self._criterion
-        return -c.to_original(c.scaled_gradient(g))
+        return -fit.view.to_original(fit.view.scaled_gradient(g))
 
-    def step(self, objective: Any, state: _NewtonState) -> _NewtonState:
+    def step(self, fit: Fit, state: _NewtonState) -> _NewtonState:
         g = state.grad
         H = state.hessian
         if H is None:
-            H = objective.hessian(state.theta)
-        d = self.direction(H, g)
+            H = fit.objective.hessian(state.theta)
+        d = self.direction(fit, H, g)
         slope = float(g @ d)
         if not slope < 0:
-            self._warn(
+            fit.warn_once(
                 "Newton: the step is not a descent direction; using preconditioned "
                 "steepest descent."
             )
-            d = self._fallback(g)
+            d = self._fallback(fit, g)
             slope = float(g @ d)
-        t = 1.0
         g_l1 = float(np.sum(np.abs(g)))
-        noise = 64 * np.finfo(float).eps * max(abs(state.value), 1e-300)
-        for _ in range(int(self.options.get("max_backtracks", 50))):
+
+        def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
-            f, g_new, H_new = self._evaluate(objective, theta)
-            armijo = f <= state.value + 1e-4 * t * slope
-            flat = abs(f - state.value) <= noise and float(np.sum(np.abs(g_new))) < g_l1
-            if np.isfinite(f) and (armijo or flat):
-                return _NewtonState(
-                    theta,
-                    f,
-                    g_new,
-                    self._gnorm(g_new),
-                    step=t,
-                    decrement=-slope,
-                    hessian=H_new,
-                )
-            t *= 0.5
+            f, g_new, H_new = self._evaluate(fit, theta)
+            ok = armijo(f, state.value, t, slope) or (
+                unresolved(f, state.value) and float(np.sum(np.abs(g_new))) < g_l1
+            )
+            return ok, (t, theta, f, g_new, H_new)
+
+        accepted, out = backtrack(
+            trial, 1.0, max_backtracks=self.options.max_backtracks
+        )
+        if accepted and out is not None:
+            t, theta, f, g_new, H_new = out
+            gnorm = fit.residual(theta, g_new)
+            return _NewtonState(theta, f, g_new, gnorm, t, -slope, hessian=H_new)
         state.stop = "line search could not decrease the objective (precision limit)"
         state.decrement = -slope
         return state

@@ -9,22 +9,24 @@ optimum, tight near it, so convergence is superlinear), then takes an Armijo
 backtracking step. It iterates in standardized coordinates
 (:mod:`logistic._scaling`), which also preconditions CG. Near the optimum,
 once objective differences are rounding noise, a step that lowers the
-gradient is accepted (as in :mod:`.newton`).
+gradient is accepted (as in :mod:`.newton`; both through :mod:`._linesearch`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, cg
 
-from .._scaling import ScaledObjective
 from .._typing import FloatArray
-from ._base import Capabilities, IterativeSolver, register
+from ._base import Capabilities, Fit, register
+from ._iterative import IterativeSolver
+from ._linesearch import armijo, backtrack, unresolved
+from ._options import LineSearchOptions
 
-__all__ = ["NewtonCG"]
+__all__ = ["NewtonCG", "NewtonCGOptions"]
 
 
 @dataclass
@@ -38,28 +40,31 @@ class _State:
     stop: str = ""
 
 
+@dataclass(frozen=True)
+class NewtonCGOptions(LineSearchOptions):
+    """max_cg : CG iterations per Newton step (None: ``min(200, n_params)``)."""
+
+    max_cg: int | None = field(default=None, metadata={"min": 1})
+
+
 @register
 class NewtonCG(IterativeSolver):
-    """Truncated Newton with CG inner solves (options: ``max_cg``, default
-    ``min(200, n_params)``; ``max_backtracks``, default 50)."""
+    """Truncated Newton with CG inner solves (options: :class:`NewtonCGOptions`)."""
 
     name = "newton-cg"
     capabilities = Capabilities()
+    Options = NewtonCGOptions
+    State = _State
 
-    def init_state(self, objective: Any, theta0: FloatArray) -> _State:
-        self._obj = ScaledObjective(objective)
-        theta = self._obj.from_original(theta0)
-        f, g = self._obj.value_and_gradient(theta)
-        return _State(theta, f, g, float(np.max(np.abs(g), initial=0.0)))
+    def init_state(self, fit: Fit, theta: FloatArray) -> _State:
+        f, g = fit.view.value_and_gradient(theta)
+        return _State(theta, f, g, fit.residual(theta, g))
 
-    def original(self, state: _State) -> FloatArray:
-        return self._obj.to_original(state.theta)
-
-    def _direction(self, state: _State) -> tuple[FloatArray, int]:
+    def _direction(self, fit: Fit, state: _State) -> tuple[FloatArray, int]:
         g = state.grad
         n = g.size
         H = LinearOperator(
-            (n, n), matvec=lambda v: self._obj.hessian_vector(state.theta, v)
+            (n, n), matvec=lambda v: fit.view.hessian_vector(state.theta, v)
         )
         gnorm = float(np.linalg.norm(g))
         rtol = min(0.5, np.sqrt(gnorm))
@@ -68,26 +73,33 @@ class NewtonCG(IterativeSolver):
         def tick(_: Any) -> None:
             count[0] += 1
 
-        maxiter = int(self.options.get("max_cg", min(200, n)))
+        maxiter = self.options.max_cg
+        if maxiter is None:
+            maxiter = min(200, n)
         d, _info = cg(H, -g, rtol=rtol, maxiter=maxiter, callback=tick)
         if not np.all(np.isfinite(d)) or not float(g @ d) < 0:
             return -g, count[0]  # not a descent direction: steepest descent
         return d, count[0]
 
-    def step(self, objective: Any, state: _State) -> _State:
-        d, n_cg = self._direction(state)
+    def step(self, fit: Fit, state: _State) -> _State:
+        d, n_cg = self._direction(fit, state)
         slope = float(state.grad @ d)
         g_l1 = float(np.sum(np.abs(state.grad)))
-        noise = 64 * np.finfo(float).eps * max(abs(state.value), 1e-300)
-        t = 1.0
-        for _ in range(int(self.options.get("max_backtracks", 50))):
+
+        def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
-            f, g = self._obj.value_and_gradient(theta)
-            armijo = f <= state.value + 1e-4 * t * slope
-            flat = abs(f - state.value) <= noise and float(np.sum(np.abs(g))) < g_l1
-            if np.isfinite(f) and (armijo or flat):
-                gmax = float(np.max(np.abs(g), initial=0.0))
-                return _State(theta, f, g, gmax, step=t, cg_iter=n_cg)
-            t *= 0.5
+            f, g = fit.view.value_and_gradient(theta)
+            ok = armijo(f, state.value, t, slope) or (
+                unresolved(f, state.value) and float(np.sum(np.abs(g))) < g_l1
+            )
+            return ok, (t, theta, f, g)
+
+        accepted, out = backtrack(
+            trial, 1.0, max_backtracks=self.options.max_backtracks
+        )
+        if accepted and out is not None:
+            t, theta, f, g = out
+            gmax = fit.residual(theta, g)
+            return _State(theta, f, g, gmax, step=t, cg_iter=n_cg)
         state.stop = "line search could not decrease the objective (precision limit)"
         return state

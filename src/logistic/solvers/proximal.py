@@ -33,10 +33,12 @@ from typing import Any
 
 import numpy as np
 
-from .._scaling import ScaledObjective
+from .._numerics import rounding_noise
 from .._typing import FloatArray
-from ._base import Capabilities, IterativeSolver, register
-from .coordinate_descent import kkt_residual, soft_threshold
+from ._base import Capabilities, Fit, register, soft_threshold
+from ._iterative import IterativeSolver
+from ._linesearch import backtrack, below_upper_bound, unresolved
+from ._options import LineSearchOptions
 from .gradient_descent import lipschitz_constant
 
 __all__ = ["FISTA"]
@@ -53,75 +55,77 @@ class _FistaState:
     L: float
     step: float = 0.0
     stop: str = ""
+    restarted: bool = False  # v is theta: J and ∇J at v are known
 
 
 @register
 class FISTA(IterativeSolver):
     """Accelerated proximal gradient with restart (see module docstring).
 
-    Options: ``max_backtracks`` (default 60).
+    Options: ``max_backtracks``, ``patience`` (:class:`LineSearchOptions`).
     """
 
     name = "fista"
     capabilities = Capabilities(supports_l1=True)
+    Options = LineSearchOptions
+    State = _FistaState
 
-    def init_state(self, objective: Any, theta0: FloatArray) -> _FistaState:
-        self._obj = ScaledObjective(objective)
-        lam = np.zeros(objective.n_params)
-        lam[: objective.n_features] = self.l1 / self._obj.scale
-        self._lam = lam
-        theta = self._obj.from_original(theta0)
-        f, g = self._obj.value_and_gradient(theta)
-        L = lipschitz_constant(self._obj)
+    def init_state(self, fit: Fit, theta: FloatArray) -> _FistaState:
+        f, g = fit.view.value_and_gradient(theta)
+        L = lipschitz_constant(fit.view)
         return _FistaState(
             theta,
-            f + self._penalty(theta),
+            f + fit.l1_penalty(theta),
             g,
-            kkt_residual(theta, g, lam),
+            fit.residual(theta, g),
             theta.copy(),
             1.0,
             L,
         )
 
-    def _penalty(self, theta: FloatArray) -> float:
-        return float(self._lam @ np.abs(theta))
-
-    def original(self, state: _FistaState) -> FloatArray:
-        return self._obj.to_original(state.theta)
-
     def _prox_step(
-        self, v: FloatArray, fv: float, gv: FloatArray, L: float
+        self, fit: Fit, v: FloatArray, fv: float, gv: FloatArray, L: float
     ) -> tuple[FloatArray, float, FloatArray, float]:
         """Backtracking on the quadratic upper bound; returns (θ⁺, J(θ⁺), ∇J(θ⁺), L)."""
-        for _ in range(int(self.options.get("max_backtracks", 60))):
-            theta = soft_threshold(v - gv / L, self._lam / L)
-            f, g = self._obj.value_and_gradient(theta)
+        lam = fit.weights
+        noise = rounding_noise(fv)
+
+        def trial(L: float) -> tuple[bool, tuple[Any, ...]]:
+            theta = soft_threshold(v - gv / L, lam / L)
+            f, g = fit.view.value_and_gradient(theta)
             d = theta - v
             bound = fv + float(gv @ d) + 0.5 * L * float(d @ d)
-            noise = 64 * np.finfo(float).eps * max(1.0, abs(fv))
-            if np.isfinite(f) and (f <= bound + noise):
-                return theta, f, g, L
-            L *= 2.0
-        return theta, f, g, L
+            return below_upper_bound(f, bound + noise), (theta, f, g, L)
 
-    def step(self, objective: Any, state: _FistaState) -> _FistaState:
+        # L doubles on rejection: the step 1/L halves
+        accepted, out = backtrack(
+            trial, L, max_backtracks=self.options.max_backtracks, factor=2.0
+        )
+        if out is None:  # no trial ran
+            return v, fv, gv, L
+        theta, f, g, L_used = out
+        return theta, f, g, L_used if accepted else 2.0 * L_used
+
+    def step(self, fit: Fit, state: _FistaState) -> _FistaState:
         v = state.v
-        if v is state.theta:
-            fv, gv = state.value - self._penalty(v), state.grad
+        if state.restarted:
+            fv, gv = state.value - fit.l1_penalty(v), state.grad
         else:
-            fv, gv = self._obj.value_and_gradient(v)
-        theta, f, g, L = self._prox_step(v, fv, gv, state.L)
+            fv, gv = fit.view.value_and_gradient(v)
+        theta, f, g, L = self._prox_step(fit, v, fv, gv, state.L)
         t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * state.t**2))
-        value = f + self._penalty(theta)
-        kkt = kkt_residual(theta, g, self._lam)
-        noise = 64 * np.finfo(float).eps * max(1.0, abs(state.value))
-        flat = abs(value - state.value) <= noise  # J cannot resolve the change
-        if (
+        value = f + fit.l1_penalty(theta)
+        kkt = fit.residual(theta, g)
+        flat = unresolved(value, state.value)  # J cannot resolve the change
+        restart = (
             float((v - theta) @ (theta - state.theta)) > 0
-            or value > state.value + noise
+            or value > state.value + rounding_noise(state.value)
             or (flat and kkt > state.grad_max_norm)
-        ):
+        )
+        if restart:
             v_next, t_next = theta, 1.0  # restart the momentum
         else:
             v_next = theta + ((state.t - 1.0) / t_next) * (theta - state.theta)
-        return _FistaState(theta, value, g, kkt, v_next, t_next, L, step=1.0 / L)
+        return _FistaState(
+            theta, value, g, kkt, v_next, t_next, L, step=1.0 / L, restarted=restart
+        )

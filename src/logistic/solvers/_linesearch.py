@@ -1,0 +1,92 @@
+"""The line search every backtracking solver uses: one loop, one set of constants.
+
+Convention (owned here; constants in :mod:`logistic._numerics`):
+
+* :func:`backtrack` tries the steps ``t0, t0·f, t0·f², …`` (``f`` =
+  ``BACKTRACK_FACTOR`` = 1/2, or its inverse for solvers that search over a
+  Lipschitz estimate ``L = 1/t``), at most ``max_backtracks`` of them, and
+  returns the first trial the caller's acceptance test accepts.
+* Acceptance tests, all on finite values only:
+
+  - :func:`armijo`: ``J(θ + t d) ≤ J(θ) + ARMIJO_C · t · s`` with ``s`` the
+    predicted decrease of a unit step (``∇Jᵀd``, or ``∇Jᵀd + h(θ+d) − h(θ)``
+    for a non-smooth term ``h``);
+  - :func:`below_upper_bound`: the value lies below the quadratic upper bound
+    of a gradient step (``J(θ) + ∇Jᵀd + ‖d‖²/(2t)``), the test of gradient
+    and proximal-gradient steps of length ``t = 1/L``;
+  - precision regime, where objective comparisons are rounding noise
+    (:func:`logistic._numerics.rounding_noise`): :func:`unresolved` (the
+    change of ``J`` is within its noise, so a smaller gradient decides) and
+    :func:`negligible` (the predicted decrease is within the noise, so the
+    step is taken untested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+
+from .._numerics import ARMIJO_C, BACKTRACK_FACTOR, rounding_noise
+
+__all__ = ["armijo", "backtrack", "below_upper_bound", "negligible", "unresolved"]
+
+T = TypeVar("T")
+
+
+def backtrack(
+    trial: Callable[[float], tuple[bool, T]],
+    t0: float,
+    *,
+    max_backtracks: int,
+    factor: float = BACKTRACK_FACTOR,
+) -> tuple[bool, T | None]:
+    """Try ``trial(t)`` for ``t = t0, t0·factor, …`` until it accepts.
+
+    Parameters
+    ----------
+    trial : callable
+        ``trial(t) -> (accepted, outcome)``.
+    t0 : float
+        First step.
+    max_backtracks : int
+        Most trials.
+    factor : float
+        Multiplier of the step after a rejection.
+
+    Returns
+    -------
+    (accepted, outcome)
+        The accepted trial's outcome, or ``(False, outcome of the last trial)``
+        (``None`` when no trial ran).
+    """
+    t = t0
+    outcome: T | None = None
+    for _ in range(max_backtracks):
+        accepted, outcome = trial(t)
+        if accepted:
+            return True, outcome
+        t *= factor
+    return False, outcome
+
+
+def armijo(value: float, value0: float, t: float, slope: float) -> bool:
+    """Armijo's sufficient decrease ``value ≤ value0 + ARMIJO_C · t · slope``."""
+    return bool(np.isfinite(value)) and value <= value0 + ARMIJO_C * t * slope
+
+
+def below_upper_bound(value: float, bound: float) -> bool:
+    """``value ≤ bound`` for a finite ``value`` (a step's quadratic upper bound)."""
+    return bool(np.isfinite(value)) and value <= bound
+
+
+def unresolved(value: float, value0: float) -> bool:
+    """Whether ``value`` and ``value0`` differ by no more than ``value0``'s
+    rounding noise (a comparison of the two decides nothing)."""
+    return abs(value - value0) <= rounding_noise(value0)
+
+
+def negligible(decrease: float, value0: float) -> bool:
+    """Whether a predicted ``decrease`` is below ``value0``'s rounding noise."""
+    return decrease < rounding_noise(value0)
