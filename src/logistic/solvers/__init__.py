@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._checkpoint import run_with_checkpoint
 from .._typing import FloatArray
 from . import (  # noqa: F401  (registration)
     coordinate_descent,
@@ -66,8 +67,7 @@ def solve(
     objective : LogisticObjective
     theta0 : ndarray of shape (n_params,)
         Starting point, original scale, intercept last.
-    tol, max_iter, l1, verbose, random_state :
-        As for :class:`Solver`.
+    tol, max_iter, l1, verbose, random_state : as for :class:`Solver`.
     callback : callable or None
         ``callback(entry)`` after every iteration with the history entry
         (``iter``, ``objective``, ``grad_max_norm``, ``step``, ``time``,
@@ -96,8 +96,6 @@ def solve(
     )
     if checkpoint is None:
         return solver.solve(objective, theta0, view=view)
-    from .._checkpoint import run_with_checkpoint
-
     return run_with_checkpoint(
         solver,
         objective,
