@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataValidationError, NumericalError
+from ._labels import encode, given_classes
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
 from ._validation import (
@@ -68,23 +69,6 @@ def supports_partial_fit(est: Any) -> bool:
     )
 
 
-def encode_labels(y: Any, classes: np.ndarray) -> np.ndarray:
-    """y in {0., 1.} relative to the classes fixed at the first call."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    pos = np.searchsorted(classes, y)
-    pos = np.clip(pos, 0, len(classes) - 1)
-    unseen = classes[pos] != y
-    if np.any(unseen):
-        bad = sorted({str(v) for v in y[unseen]})[:5]
-        raise DataValidationError(
-            f"y contains labels not in classes={list(classes)} given at the first "
-            f"partial_fit call: {bad}"
-        )
-    return pos.astype(np.float64)
-
-
 def start(
     classes: Any, objective: LogisticObjective, random_state: Any, theta0: Any = None
 ) -> PartialFitState:
@@ -96,12 +80,7 @@ def start(
         raise DataValidationError(
             "classes must be passed on the first call to partial_fit."
         )
-    classes = np.unique(np.asarray(classes))
-    if classes.shape[0] != 2:
-        raise DataValidationError(
-            f"Only binary classification is supported: classes must hold 2 distinct "
-            f"labels, got {list(classes)}"
-        )
+    classes = given_classes(classes)
     mean, std = column_moments(objective)
     scaled = ScaledObjective(objective, moments=(mean, std))
     eta0 = 1.0 / lipschitz_constant(scaled)
@@ -160,18 +139,18 @@ def partial_fit(
     if (
         state is not None
         and classes is not None
-        and not np.array_equal(np.unique(np.asarray(classes)), state.classes)
+        and not np.array_equal(given_classes(classes), state.classes)
     ):
         raise DataValidationError(
-            f"classes={list(np.unique(np.asarray(classes)))} differs from the "
+            f"classes={list(given_classes(classes))} differs from the "
             f"classes given at the first partial_fit call: {list(state.classes)}"
         )
     if state is None and classes is None:
         raise DataValidationError(
             "classes must be passed on the first call to partial_fit."
         )
-    known = state.classes if state is not None else np.unique(np.asarray(classes))
-    y01 = encode_labels(y, known)
+    known = state.classes if state is not None else given_classes(classes)
+    y01 = encode(y, known, " given at the first partial_fit call")
     if y01.shape[0] != X.shape[0]:
         raise DataValidationError(
             f"Found input variables with inconsistent numbers of samples: "

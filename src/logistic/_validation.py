@@ -2,10 +2,11 @@
 
 Convention: data checks live here only. ``X`` becomes a 2-D float32/float64
 ndarray (any memory order, never copied when already valid) or a scipy sparse
-CSR/CSC matrix; labels become {0, 1} floats once, at the estimator boundary
-(``classes_[1]``, the larger of the two sorted labels, is the positive class);
-no {-1, +1} path exists anywhere inside. Messages follow scikit-learn's wording
-where its estimator checks pin them, and always name the input and the fault.
+CSR/CSC matrix; labels become {0, 1} floats once, at the estimator boundary,
+by the rules of :mod:`logistic._labels` (``check_y_binary`` is re-exported
+from there). :func:`check_fit_data` runs every check of ``fit`` on in-memory
+data. Messages follow scikit-learn's wording where its estimator checks pin
+them, and always name the input and the fault.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._exceptions import (
-    DataConversionWarning,
     DataValidationError,
     InvalidParameterError,
     user_stacklevel,
 )
+from ._labels import check_y_binary
 
 __all__ = [
     "Interval",
@@ -38,6 +39,8 @@ __all__ = [
     "check_sample_weight",
     "class_weight_vector",
     "combined_weights",
+    "FitData",
+    "check_fit_data",
 ]
 
 
@@ -425,6 +428,25 @@ def check_sample_weight(sample_weight: Any, y01: np.ndarray) -> np.ndarray | Non
     return sw
 
 
+def _balanced(s: np.ndarray, classes: np.ndarray, y01: np.ndarray) -> np.ndarray:
+    """``Σs / (2 Σ_c s)`` per class; a class whose total weight is 0, subnormal
+    or so small that its weight overflows is an error naming it."""
+    totals = np.array([s[y01 == 0].sum(), s[y01 == 1].sum()])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        per_class = s.sum() / (2.0 * totals)
+    for k in (0, 1):
+        if not (totals[k] >= np.finfo(np.float64).tiny and np.isfinite(per_class[k])):
+            label = classes[k].item() if hasattr(classes[k], "item") else classes[k]
+            total = float(totals[k])
+            raise DataValidationError(
+                f"class_weight='balanced' needs a positive, normal total weight per "
+                f"class; class {label!r} has total sample_weight {total:g}, so its "
+                f"balanced weight Σs/(2·{total:g}) is not a finite number. Give the "
+                f"rows of class {label!r} larger weights, or drop the class."
+            )
+    return per_class
+
+
 def class_weight_vector(
     class_weight: Any, classes: np.ndarray, y01: np.ndarray, sw: np.ndarray | None
 ) -> np.ndarray | None:
@@ -438,8 +460,7 @@ def class_weight_vector(
         return None
     s = np.ones_like(y01) if sw is None else sw
     if isinstance(class_weight, str):  # "balanced" (checked by the constraints)
-        totals = np.array([s[y01 == 0].sum(), s[y01 == 1].sum()])
-        per_class = s.sum() / (2.0 * totals)
+        per_class = _balanced(s, classes, y01)
     else:
         per_class = np.ones(2)
         known = {
@@ -453,7 +474,9 @@ def class_weight_vector(
                     f"not one of the classes {list(classes)}."
                 )
             if not (
-                isinstance(weight, numbers.Real) and np.isfinite(weight) and weight >= 0
+                isinstance(weight, numbers.Real)
+                and np.isfinite(float(weight))
+                and float(weight) >= 0
             ):
                 raise InvalidParameterError(
                     f"The 'class_weight' parameter must map labels to finite weights "
@@ -461,6 +484,49 @@ def class_weight_vector(
                 )
             per_class[known[key]] = float(weight)
     return per_class[y01.astype(np.intp)]
+
+
+@dataclass
+class FitData:
+    """Validated in-memory training data (see :func:`check_fit_data`).
+
+    Attributes
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    y01 : ndarray of shape (n_samples,), float64 in {0, 1}
+    classes : ndarray of shape (2,), ``[negative, positive]``
+    sample_weight : ndarray of shape (n_samples,) or None
+        Sample weights times class weights.
+    offset : ndarray of shape (n_samples,) or None
+    names : ndarray of str or None
+        Column names of a DataFrame X.
+    """
+
+    X: Any
+    y01: np.ndarray
+    classes: np.ndarray
+    sample_weight: np.ndarray | None
+    offset: np.ndarray | None
+    names: np.ndarray | None
+
+
+def check_fit_data(
+    X: Any,
+    y: Any,
+    sample_weight: Any = None,
+    offset: Any = None,
+    *,
+    class_weight: Any = None,
+    estimator: str = "LogisticRegression",
+) -> FitData:
+    """Every data check of ``fit`` on in-memory data, in order: X, y (two
+    classes), sample and class weights combined, offset."""
+    names = feature_names_of(X)
+    X = check_X(X, estimator=estimator)
+    classes, y01 = check_y_binary(y, X.shape[0])
+    sw = combined_weights(sample_weight, class_weight, classes, y01)
+    off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    return FitData(X, y01, classes, sw, off, names)
 
 
 def combined_weights(
@@ -497,89 +563,6 @@ def combined_weights(
     return combined
 
 
-def _label_array(y: Any) -> np.ndarray:
-    if y is None:
-        raise DataValidationError("requires y to be passed, but the target y is None")
-    dtype = getattr(y, "dtype", None)
-    if dtype is not None and str(dtype) == "category" and hasattr(y, "to_numpy"):
-        y = y.to_numpy()
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        warnings.warn(
-            "A column-vector y was passed when a 1d array was expected. Please change "
-            "the shape of y to (n_samples, ), for example using ravel().",
-            DataConversionWarning,
-            stacklevel=user_stacklevel(),
-        )
-        y = y.ravel()
-    if y.ndim != 1:
-        raise DataValidationError(
-            f"y must be 1-D (one label per sample); got shape {y.shape}. Only binary "
-            f"classification is supported (a single target column)."
-        )
-    return y
-
-
-def _is_missing(v: Any) -> bool:
-    """None, NaN, ``pd.NA`` or ``NaT`` (checked without importing pandas)."""
-    if v is None or type(v).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(v, (float, np.floating)) and bool(np.isnan(v))
-
-
-def check_y_binary(
-    y: Any, n_samples: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(classes, y01)``: sorted distinct labels and y encoded in {0., 1.}."""
-    y = _label_array(y)
-    if n_samples is not None and y.shape[0] != n_samples:
-        raise DataValidationError(
-            f"Found input variables with inconsistent numbers of samples: "
-            f"[{n_samples}, {y.shape[0]}]"
-        )
-    if y.dtype.kind == "c":
-        raise DataValidationError("Complex data not supported: y has a complex dtype")
-    if y.dtype.kind == "f":
-        if np.any(np.isnan(y)):
-            i = int(np.argmax(np.isnan(y)))
-            raise DataValidationError(
-                f"Input y contains NaN: missing label at row {i} (0-based); drop or "
-                f"label the rows with missing labels"
-            )
-        if np.any(np.isinf(y)):
-            raise DataValidationError("Input y contains infinity or a value too large.")
-        if np.any(y != np.round(y)):
-            raise DataValidationError(
-                "Unknown label type: continuous. Only binary classification is "
-                "supported; y must hold two distinct class labels."
-            )
-    if y.dtype.kind == "O":
-        for i, v in enumerate(y):
-            if _is_missing(v):
-                raise DataValidationError(
-                    f"Input y contains {v!r}: missing label at row {i} (0-based); "
-                    f"drop or label the rows with missing labels"
-                )
-        kinds = {isinstance(v, str) for v in y}
-        if len(kinds) > 1:
-            raise DataValidationError(
-                "Mix of label input types (string and number) in y"
-            )
-    classes, y_idx = np.unique(y, return_inverse=True)
-    if len(classes) > 2:
-        raise DataValidationError(
-            f"Only binary classification is supported. The type of the target is "
-            f"multiclass ({len(classes)} distinct values: {list(classes[:10])})."
-        )
-    if len(classes) < 2:
-        raise DataValidationError(
-            f"This solver needs samples of at least 2 classes in the data, but the "
-            f"data "
-            f"contains only one class: {classes[0] if len(classes) else None!r}"
-        )
-    return classes, y_idx.reshape(-1).astype(np.float64)
-
-
 __all__ += ["Constraint"]
 
 
@@ -587,7 +570,7 @@ def is_random_state(v: Any) -> bool:
     """an int ≥ 0, a numpy Generator or None"""
     if v is None or isinstance(v, np.random.Generator):
         return True
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) >= 0
 
 
 def is_class_weight(v: Any) -> bool:

@@ -1,34 +1,33 @@
 """Map a target column's two raw values to {0, 1}.
 
-Convention (owned here): recognised pairs are 0/1, -1/+1, false/true and
-no/yes (any letter case, the same spelling throughout); the positive class
-is the second of each pair. Any other two values need ``positive=VALUE``
-(compared as text, so ``--positive 2`` matches the number 2). One value, or
-three or more, is an error listing every value found with its count. The
-mapping is stored as ``{"negative": raw, "positive": raw, "column": name}``
-with raw values as JSON scalars, and re-applied to targets at evaluation.
+Convention (owned here): the positive class follows the command line's rule
+of :mod:`logistic._labels` (recognised pairs 0/1, -1/+1, false/true, no/yes;
+any other two values need ``positive=VALUE``, compared as text, so
+``--positive 2`` matches the number 2). One value, or three or more, is an
+error listing every value found with its count. The mapping is stored as
+``{"negative": raw, "positive": raw, "column": name}`` with raw values as JSON
+scalars, and re-applied to targets at evaluation. :func:`positive_rule` gives
+the same choice to a streaming backend (its ``positive=`` argument).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import DataValidationError
+from .._labels import label_text as _text
+from .._labels import recognised_positive
 
-__all__ = ["fit_labels", "apply_labels", "describe_values"]
-
-_PAIRS = ({"0", "1"}, {"-1", "1"}, {"-1", "+1"}, {"false", "true"}, {"no", "yes"})
-_POSITIVE = {"1", "+1", "true", "yes"}
-
-
-def _text(v: Any) -> str:
-    if isinstance(v, (bool, np.bool_)):
-        return "true" if v else "false"
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return str(int(v))
-    return str(v)
+__all__ = [
+    "fit_labels",
+    "apply_labels",
+    "describe_values",
+    "label_mapping",
+    "positive_rule",
+]
 
 
 def _scalar(v: Any) -> Any:
@@ -67,6 +66,19 @@ def fit_labels(
             f"{where}: only binary classification is supported, found {len(values)} "
             f"distinct values: {describe_values(values, counts)}"
         )
+    pos = _positive_index(values, counts, where, positive)
+    mapping = {
+        "column": column,
+        "negative": _scalar(values[1 - pos]),
+        "positive": _scalar(values[pos]),
+    }
+    return apply_labels(y, mapping, path), mapping
+
+
+def _positive_index(
+    values: np.ndarray, counts: np.ndarray, where: str, positive: str | None
+) -> int:
+    """Which of the two sorted ``values`` is the positive class."""
     texts = [_text(v) for v in values]
     if positive is not None:
         if positive not in texts:
@@ -74,22 +86,37 @@ def fit_labels(
                 f"--positive {positive!r} is not a value of the {where}; "
                 f"values: {describe_values(values, counts)}"
             )
-        pos = texts.index(positive)
-    elif {t.lower() for t in texts} in _PAIRS and texts[0].islower() == texts[
-        1
-    ].islower():
-        pos = 0 if texts[0].lower() in _POSITIVE else 1
-    else:
+        return texts.index(positive)
+    pos = recognised_positive(list(values))
+    if pos is None:
         raise DataValidationError(
             f"{where} has values {describe_values(values, counts)}; which is the "
             "positive class? pass --positive VALUE"
         )
-    mapping = {
+    return pos
+
+
+def positive_rule(
+    column: str, path: str, positive: str | None = None
+) -> Callable[[np.ndarray], Any]:
+    """The positive-class choice of :func:`fit_labels` as a backend's
+    ``positive=`` argument: called with the two sorted labels found."""
+
+    def rule(labels: np.ndarray) -> Any:
+        values = np.asarray(labels)
+        where = f"target column {column!r} in {path}"
+        return values[_positive_index(values, np.ones(len(values)), where, positive)]
+
+    return rule
+
+
+def label_mapping(classes: Any, column: str) -> dict[str, Any]:
+    """The stored mapping of a backend's ``classes_ = [negative, positive]``."""
+    return {
         "column": column,
-        "negative": _scalar(values[1 - pos]),
-        "positive": _scalar(values[pos]),
+        "negative": _scalar(classes[0]),
+        "positive": _scalar(classes[1]),
     }
-    return apply_labels(y, mapping, path), mapping
 
 
 def apply_labels(y: np.ndarray, mapping: dict[str, Any], path: str) -> np.ndarray:

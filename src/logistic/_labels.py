@@ -1,0 +1,300 @@
+"""The two classes, which one is positive, and labels encoded to {0, 1}.
+
+Conventions (owned here):
+
+* ``classes_`` lists the two labels as ``[negative, positive]``; a label is
+  encoded 1.0 when it is the positive class and 0.0 otherwise. No {-1, +1}
+  encoding exists anywhere inside.
+* By default the positive class is the larger of the two sorted labels
+  (scikit-learn's rule), so ``classes_`` is sorted. An explicit ``positive``
+  (a label, matched exactly or as text so that ``"2"`` names the number 2, or a
+  callable choosing one of the two sorted labels) puts that label second.
+* The command line's rule, :func:`recognised_positive`: the pairs 0/1, -1/+1,
+  false/true and no/yes (any letter case, the same spelling throughout) have
+  the second of each pair as the positive class; any other pair needs an
+  explicit positive.
+* A missing label (None, NaN, ``pd.NA``, ``NaT``) is an error naming its row,
+  found before any conversion (numpy would turn NaN among strings into the
+  string ``"nan"``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
+
+__all__ = [
+    "PositiveRule",
+    "check_y_binary",
+    "class_order",
+    "encode",
+    "encode_positive",
+    "given_classes",
+    "is_missing",
+    "missing_mask",
+    "label_array",
+    "label_text",
+    "match_label",
+    "recognised_positive",
+    "resolve_classes",
+]
+
+#: A positive class: None (the larger label), a label, or a callable choosing
+#: one of the two sorted labels.
+PositiveRule = Any | Callable[[np.ndarray], Any] | None
+
+_PAIRS = ({"0", "1"}, {"-1", "1"}, {"-1", "+1"}, {"false", "true"}, {"no", "yes"})
+_POSITIVE_TEXT = {"1", "+1", "true", "yes"}
+
+
+# -- missing labels and the label array ----------------------------------------------
+def is_missing(v: Any) -> bool:
+    """None, NaN, ``pd.NA`` or ``NaT`` (checked without importing pandas)."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, (float, np.floating)) and bool(np.isnan(v))
+
+
+def missing_mask(y: Any) -> np.ndarray:
+    """Which labels are missing (None, NaN, ``pd.NA``, ``NaT``), as a bool array.
+
+    pandas objects use their own ``isna``; object arrays use ``pandas.isna``
+    when pandas is installed (vectorized), else :func:`is_missing` per value.
+    """
+    if hasattr(y, "isna"):
+        return np.asarray(y.isna(), dtype=bool)
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    if y.dtype.kind != "O":
+        return np.zeros(y.shape, dtype=bool)
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is an optional dependency
+        return np.fromiter((is_missing(v) for v in y.ravel()), bool, y.size).reshape(
+            y.shape
+        )
+    return np.asarray(pd.isna(y), dtype=bool)
+
+
+def _missing_error(v: Any, row: int) -> DataValidationError:
+    what = "NaN" if isinstance(v, (float, np.floating)) else repr(v)
+    return DataValidationError(
+        f"Input y contains {what}: missing label at row {row} (0-based); drop or "
+        f"label the rows with missing labels"
+    )
+
+
+def _check_missing(y: np.ndarray) -> None:
+    missing = missing_mask(y).reshape(-1)
+    if np.any(missing):
+        i = int(np.argmax(missing))
+        raise _missing_error(y.reshape(-1)[i], i)
+
+
+def label_array(y: Any) -> np.ndarray:
+    """``y`` as a 1-D numpy array; a missing label raises naming its row.
+
+    A column vector is flattened with scikit-learn's ``DataConversionWarning``.
+    Sequences that are not arrays are checked element by element before numpy
+    converts them.
+    """
+    if y is None:
+        raise DataValidationError("requires y to be passed, but the target y is None")
+    dtype = getattr(y, "dtype", None)
+    if dtype is None:  # a list or tuple: NaN among strings would become "nan"
+        flat = np.asarray(y, dtype=object)
+        if flat.ndim <= 2:
+            _check_missing(flat)
+    elif str(dtype) == "category" and hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change "
+            "the shape of y to (n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=user_stacklevel(),
+        )
+        y = y.ravel()
+    if y.ndim != 1:
+        raise DataValidationError(
+            f"y must be 1-D (one label per sample); got shape {y.shape}. Only binary "
+            f"classification is supported (a single target column)."
+        )
+    return y
+
+
+def _check_label_values(y: np.ndarray) -> None:
+    """Refuse complex, missing, infinite, continuous and mixed-type labels."""
+    if y.dtype.kind == "c":
+        raise DataValidationError("Complex data not supported: y has a complex dtype")
+    if y.dtype.kind in "fO":
+        _check_missing(y)
+    if y.dtype.kind == "f":
+        if np.any(np.isinf(y)):
+            raise DataValidationError("Input y contains infinity or a value too large.")
+        if np.any(y != np.round(y)):
+            raise DataValidationError(
+                "Unknown label type: continuous. Only binary classification is "
+                "supported; y must hold two distinct class labels."
+            )
+    if y.dtype.kind == "O":
+        if len({isinstance(v, str) for v in y}) > 1:
+            raise DataValidationError(
+                "Mix of label input types (string and number) in y"
+            )
+
+
+def check_y_binary(
+    y: Any, n_samples: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(classes, y01)``: the sorted two labels and y encoded in {0., 1.}."""
+    y = label_array(y)
+    if n_samples is not None and y.shape[0] != n_samples:
+        raise DataValidationError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"[{n_samples}, {y.shape[0]}]"
+        )
+    _check_label_values(y)
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if len(classes) > 2:
+        raise DataValidationError(
+            f"Only binary classification is supported. The type of the target is "
+            f"multiclass ({len(classes)} distinct values: {list(classes[:10])})."
+        )
+    if len(classes) < 2:
+        raise DataValidationError(
+            f"This solver needs samples of at least 2 classes in the data, but the "
+            f"data contains only one class: "
+            f"{classes[0] if len(classes) else None!r}"
+        )
+    return classes, y_idx.reshape(-1).astype(np.float64)
+
+
+# -- the positive class --------------------------------------------------------------
+def label_text(v: Any) -> str:
+    """A label as text: booleans ``true``/``false``, integral floats without
+    ``.0`` (so ``1.0`` and ``1`` are one label), anything else ``str``."""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def match_label(values: Sequence[Any], label: Any) -> int | None:
+    """Index of ``label`` among ``values``: an equal value, else an equal text."""
+    for i, v in enumerate(values):
+        try:
+            if bool(v == label):
+                return i
+        except (TypeError, ValueError):
+            continue
+    text = label_text(label)
+    for i, v in enumerate(values):
+        if label_text(v) == text:
+            return i
+    return None
+
+
+def recognised_positive(values: Sequence[Any]) -> int | None:
+    """Index of the positive class of two labels forming a recognised pair
+    (0/1, -1/+1, false/true, no/yes, one letter case), else None."""
+    texts = [label_text(v) for v in values]
+    if len(texts) != 2 or {t.lower() for t in texts} not in _PAIRS:
+        return None
+    if texts[0].islower() != texts[1].islower():
+        return None
+    return 0 if texts[0].lower() in _POSITIVE_TEXT else 1
+
+
+def _sorted_labels(labels: Iterable[Any]) -> np.ndarray:
+    return np.sort(np.asarray(list(labels)))
+
+
+def class_order(labels: Iterable[Any], positive: PositiveRule = None) -> np.ndarray:
+    """``[negative, positive]`` of two distinct labels.
+
+    ``positive`` is None (the larger label), a label (matched by
+    :func:`match_label`) or a callable receiving the two sorted labels and
+    returning the positive one.
+    """
+    ordered = _sorted_labels(labels)
+    if positive is None:
+        return ordered
+    chosen = positive(ordered) if callable(positive) else positive
+    k = match_label(list(ordered), chosen)
+    if k is None:
+        raise DataValidationError(
+            f"positive={chosen!r} is not one of the labels {ordered.tolist()}"
+        )
+    return ordered[[1 - k, k]]
+
+
+def given_classes(classes: Any) -> np.ndarray:
+    """The two labels of a user's ``classes`` argument, sorted."""
+    cls = np.unique(np.asarray(classes))
+    if cls.shape[0] != 2:
+        raise DataValidationError(
+            f"Only binary classification is supported: classes must hold 2 distinct "
+            f"labels, got {list(cls)}"
+        )
+    return cls
+
+
+def resolve_classes(
+    found: set[Any],
+    classes: Any = None,
+    positive: PositiveRule = None,
+    where: str = "y",
+) -> np.ndarray:
+    """``[negative, positive]`` from the labels ``found`` in the data.
+
+    ``classes`` (two labels, optional) must cover every label found; without it
+    the data must hold exactly two labels.
+    """
+    if classes is not None:
+        cls = np.unique(np.asarray(list(classes)))
+        unknown = found - set(cls.tolist())
+        if len(cls) != 2 or unknown:
+            raise DataValidationError(
+                f"classes must be two labels covering y; got {list(cls)}, y also "
+                f"holds {sorted(map(str, unknown))[:10]}"
+            )
+        return class_order(cls, positive)
+    if len(found) != 2:
+        found_text = sorted(map(str, found))[:10]
+        raise DataValidationError(
+            f"{where} must hold exactly two classes, found {found_text}"
+        )
+    return class_order(found, positive)
+
+
+# -- encoding ------------------------------------------------------------------------
+def encode_positive(y: np.ndarray, positive: Any, dtype: Any = np.float64) -> Any:
+    """``1`` where ``y`` is the positive label, else ``0``, in ``dtype``
+    (labels already checked to be one of the two classes)."""
+    return (np.asarray(y) == positive).astype(dtype)
+
+
+def encode(y: Any, classes: np.ndarray, source: str = "") -> np.ndarray:
+    """``y`` in {0., 1.} against known ``classes = [negative, positive]``;
+    a label that is neither is an error (``source`` says where the classes
+    came from, in that message)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    positive, negative = y == classes[1], y == classes[0]
+    unseen = ~(positive | negative)
+    if np.any(unseen):
+        bad = sorted({str(v) for v in y[unseen]})[:5]
+        raise DataValidationError(
+            f"y contains labels not in classes={list(classes)}{source}: {bad}"
+        )
+    return positive.astype(np.float64)
