@@ -5,14 +5,12 @@ Public API (everything else is private and may change):
 * :class:`LogisticRegression` — scikit-learn compatible estimator.
 * :func:`save` / :func:`load` — versioned JSON model files (:mod:`logistic.io`).
 * :func:`check_gradient` — analytic vs finite-difference gradient.
-* :mod:`logistic.derivation` — the seed's derivation, verified with sympy.
+* :mod:`logistic.derivation` — the gradient's derivation, verified with sympy.
 * :mod:`logistic.datasets` — the bundled demo data.
 * exceptions and warnings from :mod:`logistic._exceptions`.
 """
 
 from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets
 from ._exceptions import (
@@ -31,14 +29,10 @@ from ._exceptions import (
 )
 from ._gradcheck import GradientCheck, check_gradient
 from ._objective import LogisticObjective
+from ._version import __version__
 from .estimator import LogisticRegression
 from .io import load, save
 from .solvers import SolverResult
-
-try:
-    __version__ = version("logistic")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "LogisticRegression",

@@ -76,7 +76,7 @@ def _canonical(doc: dict[str, Any]) -> bytes:
 
 
 def _library_version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return str(__version__)
 
