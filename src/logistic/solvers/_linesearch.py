@@ -16,7 +16,8 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
     and proximal-gradient steps of length ``t = 1/L``;
   - precision regime, where objective comparisons are rounding noise
     (:func:`logistic._numerics.rounding_noise`): :func:`unresolved` (the
-    change of ``J`` is within its noise, so a smaller gradient decides) and
+    change of ``J`` is within its noise, so a smaller gradient decides;
+    :func:`armijo_or_flat` combines it with Armijo's test) and
     :func:`negligible` (the predicted decrease is within the noise, so the
     step is taken untested).
 """
@@ -30,7 +31,14 @@ import numpy as np
 
 from .._numerics import ARMIJO_C, BACKTRACK_FACTOR, rounding_noise
 
-__all__ = ["armijo", "backtrack", "below_upper_bound", "negligible", "unresolved"]
+__all__ = [
+    "armijo",
+    "armijo_or_flat",
+    "backtrack",
+    "below_upper_bound",
+    "negligible",
+    "unresolved",
+]
 
 T = TypeVar("T")
 
@@ -85,6 +93,20 @@ def unresolved(value: float, value0: float) -> bool:
     """Whether ``value`` and ``value0`` differ by no more than ``value0``'s
     rounding noise (a comparison of the two decides nothing)."""
     return abs(value - value0) <= rounding_noise(value0)
+
+
+def armijo_or_flat(
+    value: float,
+    value0: float,
+    t: float,
+    slope: float,
+    smaller_gradient: Callable[[], bool],
+) -> bool:
+    """Armijo's test, or, where ``value`` and ``value0`` are within rounding
+    noise, ``smaller_gradient()`` (the precision regime of Newton-type steps)."""
+    return armijo(value, value0, t, slope) or (
+        unresolved(value, value0) and smaller_gradient()
+    )
 
 
 def negligible(decrease: float, value0: float) -> bool:

@@ -48,7 +48,7 @@ from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
-from ._linesearch import armijo, backtrack, unresolved
+from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 
 __all__ = ["Firth", "FirthObjective"]
@@ -278,8 +278,8 @@ class Firth(IterativeSolver):
             gnorm = fit.residual(pt.theta, pt.grad)
             # within rounding of F, a smaller gradient decides (the precision
             # limit of value comparisons is reached long before tol)
-            ok = armijo(pt.value, state.value, t, slope) or (
-                unresolved(pt.value, state.value) and gnorm < state.grad_max_norm
+            ok = armijo_or_flat(
+                pt.value, state.value, t, slope, lambda: gnorm < state.grad_max_norm
             )
             new = _FirthState(
                 pt.theta, pt.value, pt.grad, gnorm, firth.newton_matrix(pt), step=t

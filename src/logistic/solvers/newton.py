@@ -43,7 +43,7 @@ from .._numerics import hessian_subsample_rows
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
-from ._linesearch import armijo, backtrack, unresolved
+from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 
 __all__ = ["Newton", "NewtonOptions"]
@@ -180,8 +180,8 @@ class Newton(IterativeSolver):
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
             f, g_new, H_new = self._evaluate(fit, theta)
-            ok = armijo(f, state.value, t, slope) or (
-                unresolved(f, state.value) and float(np.sum(np.abs(g_new))) < g_l1
+            ok = armijo_or_flat(
+                f, state.value, t, slope, lambda: float(np.sum(np.abs(g_new))) < g_l1
             )
             return ok, (t, theta, f, g_new, H_new)
 

@@ -23,7 +23,7 @@ from scipy.sparse.linalg import LinearOperator, cg
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
-from ._linesearch import armijo, backtrack, unresolved
+from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 
 __all__ = ["NewtonCG", "NewtonCGOptions"]
@@ -89,8 +89,8 @@ class NewtonCG(IterativeSolver):
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
             f, g = fit.view.value_and_gradient(theta)
-            ok = armijo(f, state.value, t, slope) or (
-                unresolved(f, state.value) and float(np.sum(np.abs(g))) < g_l1
+            ok = armijo_or_flat(
+                f, state.value, t, slope, lambda: float(np.sum(np.abs(g))) < g_l1
             )
             return ok, (t, theta, f, g)
 
