@@ -7,8 +7,8 @@ data, time per iteration and per pass, rows/s, peak memory, the objective gap
 and coefficient difference to the in-memory fit, and, for Dask, the bytes that
 travel per iteration (coefficients out in every task, partial sums back).
 
-* in-memory: ``fit_backend`` on the arrays (same objective and solver as
-  ``LogisticRegression.fit``), in this process.
+* in-memory: ``LogisticRegression.fit`` on the arrays' ``InMemory`` backend,
+  in this process.
 * out-of-core: a fresh subprocess streams ``benchmarks/data/<name>.parquet/``
   under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
   post-warm-up size; the data are ≥ 3 × the cap (the big version of
@@ -45,7 +45,7 @@ import numpy as np
 from benchmarks import datasets
 from logistic import LogisticRegression
 from logistic._objective import block_value_grad
-from logistic.backends import Dask, fit_backend, in_memory_backend
+from logistic.backends import Dask, as_backend
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -56,7 +56,7 @@ CHILD = r"""
 import json, resource, sys, time, warnings
 import numpy as np
 from logistic import LogisticRegression, ConvergenceWarning
-from logistic.backends import as_backend, fit_backend
+from logistic.backends import as_backend
 
 def status(key):
     for line in open("/proc/self/status"):
@@ -66,15 +66,15 @@ def status(key):
 path, warm, cap_mb, solver, data_bytes = sys.argv[1:6]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
-    fit_backend(LogisticRegression(penalty="l2", C=1.0, solver=solver, max_iter=2),
-                as_backend(warm, "y"))
+    LogisticRegression(penalty="l2", C=1.0, solver=solver, max_iter=2).fit(
+        as_backend(warm, "y"), None)
 rss0 = status("VmRSS")
 cap = status("VmSize") + int(cap_mb) * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 t0 = time.perf_counter()
 backend = as_backend(path, "y")
 t1 = time.perf_counter()
-model = fit_backend(LogisticRegression(penalty="l2", C=1.0, solver=solver), backend)
+model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(backend, None)
 t2 = time.perf_counter()
 try:
     np.ones(int(data_bytes) // 8)
@@ -119,9 +119,9 @@ def write_parquet(name: str) -> tuple[Path, Path, int]:
 
 def run_memory(name: str, solver: str) -> dict[str, Any]:
     X, y = datasets.load(name)
-    backend = in_memory_backend(X, y)  # hashing X happens here, outside the timing
+    backend = as_backend(X, y)  # validation happens here, outside the timing
     t0 = time.perf_counter()
-    model = fit_backend(LogisticRegression(penalty="l2", C=1.0, solver=solver), backend)
+    model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(backend, None)
     dt = time.perf_counter() - t0
     return {
         "backend": "in-memory",
@@ -181,8 +181,8 @@ def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         backend = Dask.from_parquet(root, target="y", client=client, persist=True)
         t1 = time.perf_counter()
-        model = fit_backend(
-            LogisticRegression(penalty="l2", C=1.0, solver=solver), backend
+        model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(
+            backend, None
         )
         t2 = time.perf_counter()
         p = backend.n_features

@@ -14,7 +14,7 @@ import pytest
 
 from logistic import IntegrityError, LogisticRegression
 from logistic._checkpoint import Checkpointer, atomic_write
-from logistic.backends._dispatch import fit_backend, in_memory_backend
+from logistic.backends import InMemory
 from logistic.backends.chunked import Chunked
 
 
@@ -107,19 +107,19 @@ def test_resume_is_bitwise_equal_for_stateless_solvers(tmp_path, data, solver, w
     def backend():
         if where == "chunked":
             return chunked(X, y)
-        return in_memory_backend(X, y.astype(float))
+        return InMemory(X, y.astype(float))
 
-    full = fit_backend(
-        LogisticRegression(solver=solver), backend(), checkpoint=tmp_path / "full.json"
+    full = LogisticRegression(solver=solver).fit(
+        backend(), None, checkpoint=tmp_path / "full.json"
     )
     assert full.converged_ and full.n_iter_[0] > 3
     path = tmp_path / "ckpt.json"
     crashing = CrashingBackend(backend(), after=60 if solver == "gd" else 8)
     with pytest.raises(Crash):
-        fit_backend(LogisticRegression(solver=solver), crashing, checkpoint=path)
+        LogisticRegression(solver=solver).fit(crashing, None, checkpoint=path)
     done = json.loads(path.read_text())["payload"]["n_iter"]
     assert 0 < done < full.n_iter_[0]
-    resumed = fit_backend(LogisticRegression(solver=solver), backend(), checkpoint=path)
+    resumed = LogisticRegression(solver=solver).fit(backend(), None, checkpoint=path)
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     np.testing.assert_array_equal(resumed.intercept_, full.intercept_)
     assert resumed.objective_ == full.objective_
@@ -132,17 +132,17 @@ def test_resume_is_bitwise_equal_for_stateless_solvers(tmp_path, data, solver, w
 
 def test_lbfgs_resume_reaches_the_same_optimum(tmp_path, data):
     X, y = data
-    full = fit_backend(LogisticRegression(solver="lbfgs"), chunked(X, y))
+    full = LogisticRegression(solver="lbfgs").fit(chunked(X, y), None)
     path = tmp_path / "ckpt.json"
     with pytest.raises(Crash):
-        fit_backend(
-            LogisticRegression(solver="lbfgs"),
+        LogisticRegression(solver="lbfgs").fit(
             CrashingBackend(chunked(X, y), after=full.n_passes_ // 2),
+            None,
             checkpoint=path,
         )
     assert path.exists()
-    resumed = fit_backend(
-        LogisticRegression(solver="lbfgs"), chunked(X, y), checkpoint=path
+    resumed = LogisticRegression(solver="lbfgs").fit(
+        chunked(X, y), None, checkpoint=path
     )
     assert resumed.converged_
     np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=0, atol=1e-8)
@@ -151,19 +151,17 @@ def test_lbfgs_resume_reaches_the_same_optimum(tmp_path, data):
 
 def test_corrupt_latest_checkpoint_falls_back_to_previous(tmp_path, data):
     X, y = data
-    full = fit_backend(LogisticRegression(solver="newton"), chunked(X, y))
+    full = LogisticRegression(solver="newton").fit(chunked(X, y), None)
     path = tmp_path / "ckpt.json"
     with pytest.raises(Crash):
-        fit_backend(
-            LogisticRegression(solver="newton"),
-            CrashingBackend(chunked(X, y), after=8),
-            checkpoint=path,
+        LogisticRegression(solver="newton").fit(
+            CrashingBackend(chunked(X, y), after=8), None, checkpoint=path
         )
     assert (tmp_path / "ckpt.json.prev").exists()
     path.write_bytes(path.read_bytes()[:50])  # torn write of the latest
     with pytest.warns(UserWarning, match="previous"):
-        resumed = fit_backend(
-            LogisticRegression(solver="newton"), chunked(X, y), checkpoint=path
+        resumed = LogisticRegression(solver="newton").fit(
+            chunked(X, y), None, checkpoint=path
         )
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
 
@@ -176,21 +174,16 @@ pytestmark_conv = pytest.mark.filterwarnings("ignore::logistic.ConvergenceWarnin
 def test_changed_data_refuses_resume(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"
-    fit_backend(
-        LogisticRegression(solver="newton", max_iter=2), chunked(X, y), checkpoint=path
+    LogisticRegression(solver="newton", max_iter=2).fit(
+        chunked(X, y), None, checkpoint=path
     )
     X2 = X.copy()
     X2[5, 1] += 1e-9
     with pytest.raises(IntegrityError, match="different data"):
-        fit_backend(
-            LogisticRegression(solver="newton"), chunked(X2, y), checkpoint=path
-        )
+        LogisticRegression(solver="newton").fit(chunked(X2, y), None, checkpoint=path)
     before = path.read_bytes()
-    model = fit_backend(
-        LogisticRegression(solver="newton"),
-        chunked(X2, y),
-        checkpoint=path,
-        force_resume=True,
+    model = LogisticRegression(solver="newton").fit(
+        chunked(X2, y), None, checkpoint=path, force_resume=True
     )
     assert model.converged_ and path.read_bytes() != before
 
@@ -199,14 +192,12 @@ def test_changed_data_refuses_resume(tmp_path, data):
 def test_changed_problem_refuses_resume(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"
-    fit_backend(
-        LogisticRegression(solver="newton", max_iter=2), chunked(X, y), checkpoint=path
+    LogisticRegression(solver="newton", max_iter=2).fit(
+        chunked(X, y), None, checkpoint=path
     )
     with pytest.raises(IntegrityError, match="another problem"):
-        fit_backend(
-            LogisticRegression(solver="newton", penalty="l2", alpha=0.1),
-            chunked(X, y),
-            checkpoint=path,
+        LogisticRegression(solver="newton", penalty="l2", alpha=0.1).fit(
+            chunked(X, y), None, checkpoint=path
         )
 
 
@@ -214,14 +205,11 @@ def test_changed_problem_refuses_resume(tmp_path, data):
 def test_resume_false_starts_afresh(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"
-    fit_backend(
-        LogisticRegression(solver="newton", max_iter=2), chunked(X, y), checkpoint=path
+    LogisticRegression(solver="newton", max_iter=2).fit(
+        chunked(X, y), None, checkpoint=path
     )
-    model = fit_backend(
-        LogisticRegression(solver="newton", penalty="l2", alpha=0.1),
-        chunked(X, y),
-        checkpoint=path,
-        resume=False,
+    model = LogisticRegression(solver="newton", penalty="l2", alpha=0.1).fit(
+        chunked(X, y), None, checkpoint=path, resume=False
     )
     assert model.converged_
 
@@ -232,13 +220,12 @@ import sys, numpy as np
 sys.path.insert(0, sys.argv[2])
 from test_checkpoint import correlated, chunked
 from logistic import LogisticRegression
-from logistic.backends._dispatch import fit_backend
 import warnings
 warnings.simplefilter("ignore")
 X, y = correlated(20000, 8, 5)
 print("started", flush=True)
-fit_backend(LogisticRegression(solver="gd", max_iter=300), chunked(X, y),
-            checkpoint=sys.argv[1])
+LogisticRegression(solver="gd", max_iter=300).fit(chunked(X, y), None,
+                                                  checkpoint=sys.argv[1])
 print("finished", flush=True)
 """
 
@@ -248,7 +235,7 @@ print("finished", flush=True)
 def test_sigkill_loop_then_resume_equals_uninterrupted(tmp_path):
     """300 GD iterations (not converged: that is not the point), killed 3 times."""
     X, y = correlated(20000, 8, 5)
-    full = fit_backend(LogisticRegression(solver="gd", max_iter=300), chunked(X, y))
+    full = LogisticRegression(solver="gd", max_iter=300).fit(chunked(X, y), None)
     path = tmp_path / "ckpt.json"
     rng = np.random.default_rng(0)
     tests_dir = os.path.dirname(__file__)
@@ -269,8 +256,8 @@ def test_sigkill_loop_then_resume_equals_uninterrupted(tmp_path):
     assert progress and min(progress) < full.n_iter_[0], progress  # killed mid-fit
     for stray in tmp_path.iterdir():  # only the checkpoint, its previous, temps
         assert stray.name.startswith((".ckpt.json.", "ckpt.json"))
-    resumed = fit_backend(
-        LogisticRegression(solver="gd", max_iter=300), chunked(X, y), checkpoint=path
+    resumed = LogisticRegression(solver="gd", max_iter=300).fit(
+        chunked(X, y), None, checkpoint=path
     )
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     assert resumed.n_iter_[0] == full.n_iter_[0], (progress, full.n_iter_)

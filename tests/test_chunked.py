@@ -20,9 +20,11 @@ pcsv = pytest.importorskip("pyarrow.csv")
 
 from logistic import DataValidationError, IntegrityError, LogisticRegression  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
-from logistic.backends._dispatch import as_backend, fit_backend  # noqa: E402
+from logistic._typing import BackendCapabilities  # noqa: E402
+from logistic.backends._dispatch import as_backend  # noqa: E402
 from logistic.backends.chunked import Chunked  # noqa: E402
 from logistic.backends.in_memory import InMemory  # noqa: E402
+from logistic.tabular._labels import label_mapping, positive_rule  # noqa: E402
 
 
 def make_data(n: int = 3000, p: int = 6, seed: int = 0, weights: bool = False):
@@ -119,7 +121,7 @@ def test_fit_reaches_in_memory_optimum(tmp_path, data, solver):
     ref = LogisticRegression(solver=solver).fit(X, y)
     model = LogisticRegression(solver=solver)
     backend = as_backend(tmp_path / "d", "label", chunk_rows=409)
-    fit_backend(model, backend)
+    model.fit(backend, None)
     assert abs(model.objective_ - ref.objective_) <= 1e-10 * abs(ref.objective_)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-8)
     np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=0, atol=1e-8)
@@ -134,10 +136,45 @@ def test_csv_with_string_labels_and_weight_column(tmp_path):
     ref = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y, sample_weight=w)
     backend = as_backend(path, "label", sample_weight="w", chunk_bytes=2**16)
     assert list(backend.classes_) == ["no", "yes"]
-    assert backend.weight_sum == pytest.approx(w.sum(), rel=1e-14)
-    model = fit_backend(LogisticRegression(penalty="l2", alpha=1e-3), backend)
+    assert LogisticObjective(backend).weight_sum == pytest.approx(w.sum(), rel=1e-14)
+    model = LogisticRegression(penalty="l2", alpha=1e-3).fit(backend, None)
     assert list(model.classes_) == ["no", "yes"]
     np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
+
+
+def test_positive_class_by_label_or_by_the_command_line_rule(data):
+    """``positive=`` puts a label second in ``classes_`` and encodes it as 1; the
+    fit equals the in-memory fit of the flipped labels (same block grid, so the
+    same sums). The command line's rule (``tabular._labels.positive_rule``)
+    makes "+1" positive although it sorts before "-1"."""
+    X, y, _ = data
+    rows = InMemory(X, y.astype(float)).block_rows
+    default = Chunked.from_blocks([(X, y)], chunk_rows=rows)
+    flipped = Chunked.from_blocks([(X, y)], chunk_rows=rows, positive=0)
+    assert list(flipped.classes_) == [1, 0]
+    assert flipped.fingerprint != default.fingerprint
+    model = LogisticRegression(solver="newton").fit(flipped, None)
+    ref = LogisticRegression(solver="newton").fit(X, 1 - y)
+    np.testing.assert_array_equal(model.coef_, ref.coef_)
+    assert list(model.classes_) == [1, 0]
+    texts = np.array(["-1", "+1"])[y]  # as text, "+1" sorts before "-1"
+    rule = positive_rule("label", "blocks")
+    signs = Chunked.from_blocks([(X, texts)], chunk_rows=rows, positive=rule)
+    assert list(signs.classes_) == ["-1", "+1"]
+    assert list(Chunked.from_blocks([(X, texts)]).classes_) == ["+1", "-1"]
+    np.testing.assert_array_equal(
+        LogisticRegression(solver="newton").fit(signs, None).coef_,
+        LogisticRegression(solver="newton").fit(default, None).coef_,
+    )
+    assert label_mapping(signs.classes_, "label") == {
+        "column": "label",
+        "negative": "-1",
+        "positive": "+1",
+    }
+    with pytest.raises(DataValidationError, match="not one of the labels"):
+        Chunked.from_blocks([(X, y)], positive=2)
+    with pytest.raises(DataValidationError, match="pass --positive"):
+        Chunked.from_blocks([(X, np.array(["a", "b"])[y])], positive=rule)
 
 
 def test_float32_blocks_stay_float32(tmp_path, data):
@@ -146,7 +183,7 @@ def test_float32_blocks_stay_float32(tmp_path, data):
     backend = Chunked.from_blocks(lambda: iter([(X, y)]), dtype=np.float32)
     backend.map_reduce(lambda b: seen.append(b.X.dtype) or 0.0)
     assert seen == [np.float32]
-    model = fit_backend(LogisticRegression(), backend)
+    model = LogisticRegression().fit(backend, None)
     ref = LogisticRegression().fit(X.astype(np.float32), y)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-4, atol=1e-5)
 
@@ -166,7 +203,7 @@ def test_empty_blocks_and_empty_files_are_fine(tmp_path, data):
     ref = LogisticRegression().fit(X, y)
     for backend in (Chunked.from_blocks(blocks), as_backend(d, "label")):
         assert backend.n_samples == X.shape[0]
-        model = fit_backend(LogisticRegression(), backend)
+        model = LogisticRegression().fit(backend, None)
         np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
 
 
@@ -227,7 +264,7 @@ def test_reordered_columns_are_matched_by_name(tmp_path, data):
     d = write_parquet_dir(tmp_path / "d", X, y)
     t = pq.read_table(d / "part-1.parquet")
     pq.write_table(t.select(list(reversed(t.column_names))), d / "part-1.parquet")
-    model = fit_backend(LogisticRegression(), as_backend(d, "label"))
+    model = LogisticRegression().fit(as_backend(d, "label"), None)
     np.testing.assert_allclose(
         model.coef_, LogisticRegression().fit(X, y).coef_, atol=1e-8
     )
@@ -252,7 +289,7 @@ def test_data_changing_during_fit_is_detected(data):
 
     backend = Chunked.from_blocks(blocks)
     with pytest.raises(IntegrityError, match="changed during the fit"):
-        fit_backend(LogisticRegression(), backend)
+        LogisticRegression().fit(backend, None)
 
 
 def test_generator_is_refused_with_a_remedy(data):
@@ -265,21 +302,41 @@ def test_sgd_streams_chunks_but_needs_blocks(data):
     X, y, _ = data
     backend = Chunked.from_blocks([(X[:40], y[:40]), (X[40:], y[40:])], chunk_rows=16)
     with pytest.warns(Warning):  # 3 epochs cannot reach tol=0: ConvergenceWarning
-        est = fit_backend(LogisticRegression(solver="sgd", max_iter=3, tol=0.0), backend)
+        est = LogisticRegression(solver="sgd", max_iter=3, tol=0.0).fit(backend, None)
     assert est.solver_ == "sgd" and est.n_iter_[0] == 3
     assert np.isfinite(est.coef_).all() and np.any(est.coef_ != 0)
 
     class ReduceOnly:  # a backend with reductions only (like Dask): no blocks()
+        capabilities = BackendCapabilities()
+
         def __init__(self, inner):
             self.inner = inner
             self.n_samples, self.n_features = inner.n_samples, inner.n_features
             self.dtype, self.classes_ = inner.dtype, inner.classes_
+            self.nnz, self.feature_names = None, None
+            self.fingerprint = inner.fingerprint
 
         def map_reduce(self, fn):
             return self.inner.map_reduce(fn)
 
+        def map_reduce_indexed(self, fn):
+            raise NotImplementedError
+
+        def blocks(self):
+            raise NotImplementedError
+
+        def rows(self):
+            raise NotImplementedError
+
     with pytest.raises(ValueError, match="block by block"):
-        fit_backend(LogisticRegression(solver="sgd"), ReduceOnly(backend))
+        LogisticRegression(solver="sgd").fit(ReduceOnly(backend), None)
+
+    class Incomplete:  # map_reduce alone is not a backend
+        def map_reduce(self, fn):
+            return backend.map_reduce(fn)
+
+    with pytest.raises(ValueError, match="not a complete backend.*capabilities"):
+        LogisticRegression().fit(Incomplete(), None)
 
 
 def test_fingerprint_is_content_based_and_chunking_invariant(tmp_path, data):
@@ -296,7 +353,7 @@ def test_progress_reports_passes_and_rows(data):
     X, y, _ = data
     seen = []
     backend = Chunked.from_blocks([(X, y)], progress=seen.append)
-    fit_backend(LogisticRegression(solver="newton"), backend)
+    LogisticRegression(solver="newton").fit(backend, None)
     assert [s["pass"] for s in seen] == list(range(1, len(seen) + 1))
     assert all(s["rows"] == X.shape[0] and s["rows_per_s"] > 0 for s in seen)
 

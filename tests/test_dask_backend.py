@@ -26,7 +26,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 from logistic import DataValidationError, LogisticRegression  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
-from logistic.backends._dispatch import as_backend, fit_backend  # noqa: E402
+from logistic.backends._dispatch import as_backend  # noqa: E402
 from logistic.backends.dask import Dask, predict_proba  # noqa: E402
 from logistic.backends.in_memory import InMemory  # noqa: E402
 
@@ -86,7 +86,7 @@ def test_dask_array_fit_equals_in_memory(client, data, reference, solver):
         da.from_array(X, chunks=(900, P)), da.from_array(y, chunks=900), client=client
     )
     assert backend.n_partitions == 5
-    model = fit_backend(LogisticRegression(solver=solver), backend)
+    model = LogisticRegression(solver=solver).fit(backend, None)
     _assert_same_optimum(model, reference[solver])
     # one explicit compute per evaluation, partial sums only travel back
     assert backend.n_passes == model.n_passes_ + 1  # + the column-moments pass
@@ -98,13 +98,12 @@ def test_dask_dataframe_with_target_column(client, data, reference):
     df = pd.DataFrame(X, columns=[f"x{j}" for j in range(P)]).assign(label=y)
     ddf = dd.from_pandas(df, npartitions=3)
     backend = Dask(ddf, target="label", client=client)
-    model = fit_backend(LogisticRegression(solver="newton"), backend)
+    model = LogisticRegression(solver="newton").fit(backend, None)
     _assert_same_optimum(model, reference["newton"])
     assert list(model.feature_names_in_) == [f"x{j}" for j in range(P)]
     features = ddf[[f"x{j}" for j in range(P)]]
-    model2 = fit_backend(
-        LogisticRegression(solver="newton"),
-        as_backend(features, ddf["label"], client=client),
+    model2 = LogisticRegression(solver="newton").fit(
+        as_backend(features, ddf["label"], client=client), None
     )
     np.testing.assert_array_equal(model2.coef_, model.coef_)
 
@@ -128,7 +127,7 @@ def test_partitioning_changes_nothing_beyond_rounding(client, data, reference):
         f, g = LogisticObjective(backend).value_and_gradient(theta)
         assert f == pytest.approx(f0, rel=1e-12)
         np.testing.assert_allclose(g, g0, rtol=1e-12, atol=1e-15)
-        coefs.append(fit_backend(LogisticRegression(solver="newton"), backend).coef_)
+        coefs.append(LogisticRegression(solver="newton").fit(backend, None).coef_)
     for c in coefs:
         np.testing.assert_allclose(c, reference["newton"].coef_, rtol=0, atol=1e-8)
 
@@ -136,8 +135,8 @@ def test_partitioning_changes_nothing_beyond_rounding(client, data, reference):
 def test_same_partitioning_is_bitwise_reproducible(client, data):
     X, y = data
     Xd, yd = da.from_array(X, chunks=(600, P)), da.from_array(y, chunks=600)
-    a = fit_backend(LogisticRegression(solver="lbfgs"), Dask(Xd, yd, client=client))
-    b = fit_backend(LogisticRegression(solver="lbfgs"), Dask(Xd, yd))  # default client
+    a = LogisticRegression(solver="lbfgs").fit(Dask(Xd, yd, client=client), None)
+    b = LogisticRegression(solver="lbfgs").fit(Dask(Xd, yd), None)  # default client
     np.testing.assert_array_equal(a.coef_, b.coef_)
     assert a.objective_ == b.objective_
 
@@ -152,7 +151,7 @@ def test_empty_dataframe_partitions_are_fine(client, data, reference):
     assert 0 in backend.partition_rows
     mask = (np.arange(N) < 1000) | (np.arange(N) >= 2000)
     ref = LogisticRegression(solver="newton").fit(X[mask], y[mask])
-    model = fit_backend(LogisticRegression(solver="newton"), backend)
+    model = LogisticRegression(solver="newton").fit(backend, None)
     _assert_same_optimum(model, ref)
 
 
@@ -162,9 +161,9 @@ def test_worker_killed_mid_fit_gives_the_same_coefficients(client, parquet_dir):
     during the fit. Lost partitions are recomputed from lineage; no row is lost
     or counted twice (checked every pass), and the coefficients are bitwise
     those of the fault-free fit."""
-    clean = fit_backend(
-        LogisticRegression(solver="lbfgs"),
+    clean = LogisticRegression(solver="lbfgs").fit(
         Dask.from_parquet(parquet_dir, target="label", client=client, persist=True),
+        None,
     )
     killed: list[int] = []
 
@@ -182,7 +181,7 @@ def test_worker_killed_mid_fit_gives_the_same_coefficients(client, parquet_dir):
         progress=kill_soon,
         timeout=120,
     )
-    model = fit_backend(LogisticRegression(solver="lbfgs"), backend)
+    model = LogisticRegression(solver="lbfgs").fit(backend, None)
     assert killed
     np.testing.assert_array_equal(model.coef_, clean.coef_)
     assert model.objective_ == clean.objective_
@@ -246,6 +245,47 @@ def test_estimator_fit_and_lazy_predict_proba_on_dask(client, data, reference):
     np.testing.assert_allclose(proba.compute(), model.predict_proba(X), rtol=1e-14)
 
 
+def test_dask_predictions_stay_finite_for_huge_finite_inputs(client, data):
+    """Logits are computed per block by ``_kernels.decision_logits``: a row whose
+    naive product overflows (inf - inf) still gets its exact, finite logit."""
+    X, y = data
+    model = LogisticRegression(solver="newton").fit(X, y)
+    model.coef_ = np.full((1, P), 10.0)
+    huge = X.copy()
+    huge[5, :2] = [1e308, -1e308]  # 1e309 - 1e309: nan without rescaling
+    Xd = da.from_array(huge, chunks=(1000, P))
+    z = model.decision_function(Xd)
+    assert z.dtype == np.float64
+    np.testing.assert_array_equal(z.compute(), model.decision_function(huge))
+    assert np.all(np.isfinite(model.predict_proba(Xd).compute()))
+
+
+def test_dask_offset_in_predictions(client, data, reference):
+    X, y = data
+    ref = reference["newton"]
+    off = np.linspace(-1, 1, N)
+    Xd, od = da.from_array(X, chunks=(1000, P)), da.from_array(off, chunks=1000)
+    np.testing.assert_allclose(
+        ref.predict_proba(Xd, offset=od).compute(),
+        ref.predict_proba(X, offset=off),
+        rtol=1e-14,
+    )
+
+
+def test_positive_class_can_be_chosen(client, data):
+    """``positive=`` encodes the smaller label as 1: the fit equals the in-memory
+    fit of the flipped labels, and the fingerprint tells the orders apart."""
+    X, y = data
+    Xd, yd = da.from_array(X, chunks=(1000, P)), da.from_array(y, chunks=1000)
+    flipped = Dask(Xd, yd, client=client, positive=0)
+    assert list(flipped.classes_) == [1, 0]
+    assert flipped.fingerprint != Dask(Xd, yd, client=client).fingerprint
+    model = LogisticRegression(solver="newton").fit(flipped, None)
+    ref = LogisticRegression(solver="newton").fit(X, 1 - y)
+    _assert_same_optimum(model, ref)
+    assert list(model.classes_) == [1, 0]
+
+
 def _flaky_block(counter: str, X: np.ndarray, failures: int) -> np.ndarray:
     """Fails ``failures`` times (counted in a file, across worker processes)."""
     with open(counter, "a+") as fh:
@@ -273,8 +313,8 @@ def test_transient_io_errors_are_retried(client, data, tmp_path, reference):
     ]
     Xd = da.concatenate(parts)
     yd = da.from_array(y, chunks=2000)
-    model = fit_backend(
-        LogisticRegression(solver="newton"), Dask(Xd, yd, client=client, retries=3)
+    model = LogisticRegression(solver="newton").fit(
+        Dask(Xd, yd, client=client, retries=3), None
     )
     _assert_same_optimum(model, reference["newton"])
     counter2 = str(tmp_path / "count2")
@@ -301,7 +341,7 @@ def test_checkpoint_resume_on_dask_is_bitwise(client, parquet_dir, tmp_path):
     def backend():
         return Dask.from_parquet(parquet_dir, target="label", client=client)
 
-    full = fit_backend(LogisticRegression(solver="newton"), backend())
+    full = LogisticRegression(solver="newton").fit(backend(), None)
     b = backend()
     calls = []
     inner = b.map_reduce
@@ -315,11 +355,9 @@ def test_checkpoint_resume_on_dask_is_bitwise(client, parquet_dir, tmp_path):
     b.map_reduce = crashing
     path = tmp_path / "ck.json"
     with pytest.raises(Crash):
-        fit_backend(LogisticRegression(solver="newton"), b, checkpoint=path)
+        LogisticRegression(solver="newton").fit(b, None, checkpoint=path)
     assert path.exists()  # at least one iteration was checkpointed before the crash
-    resumed = fit_backend(
-        LogisticRegression(solver="newton"), backend(), checkpoint=path
-    )
+    resumed = LogisticRegression(solver="newton").fit(backend(), None, checkpoint=path)
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     assert resumed.n_iter_[0] == full.n_iter_[0]
 

@@ -29,7 +29,6 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from logistic import LogisticRegression  # noqa: E402
-from logistic.backends._dispatch import fit_backend  # noqa: E402
 from logistic.backends.dask import (  # noqa: E402
     Dask,
     DaskClusterError,
@@ -108,9 +107,8 @@ def clean_fits(cluster, parquet_dir):
     """Fault-free Newton and L-BFGS fits of the Parquet data."""
     with distributed.Client(cluster) as c:
         return {
-            s: fit_backend(
-                LogisticRegression(solver=s),
-                Dask.from_parquet(parquet_dir, target="label", client=c),
+            s: LogisticRegression(solver=s).fit(
+                Dask.from_parquet(parquet_dir, target="label", client=c), None
             )
             for s in ("newton", "lbfgs")
         }
@@ -217,7 +215,7 @@ def test_worker_churn_during_a_fit_gives_the_same_coefficients(
         progress=churn,
         timeout=60,
     )
-    model = fit_backend(LogisticRegression(solver="lbfgs"), backend)
+    model = LogisticRegression(solver="lbfgs").fit(backend, None)
     assert events == ["joined", "leaving", "restarting"]
     leaving[1].join(60)
     np.testing.assert_array_equal(model.coef_, clean_fits["lbfgs"].coef_)
@@ -237,9 +235,8 @@ def test_poison_partition_is_named_and_the_checkpoint_survives(client, data, tmp
     checkpoint is intact and resumes, once the partition is repaired, to the
     coefficients of a fit that never failed."""
     flag = str(tmp_path / "poison")
-    clean = fit_backend(
-        LogisticRegression(solver="newton"),
-        _dask_with_block(data, 2, _poisoned_block, flag, client=client),
+    clean = LogisticRegression(solver="newton").fit(
+        _dask_with_block(data, 2, _poisoned_block, flag, client=client), None
     )
 
     def poison(info):
@@ -252,7 +249,7 @@ def test_poison_partition_is_named_and_the_checkpoint_survives(client, data, tmp
     ckpt = tmp_path / "fit.ckpt"
     t0 = time.monotonic()
     with pytest.raises(PartitionError) as info:
-        fit_backend(LogisticRegression(solver="newton"), backend, checkpoint=ckpt)
+        LogisticRegression(solver="newton").fit(backend, None, checkpoint=ckpt)
     assert time.monotonic() - t0 < 45
     message = str(info.value)
     assert "partition 2 (part-2.bin)" in message
@@ -261,9 +258,9 @@ def test_poison_partition_is_named_and_the_checkpoint_survives(client, data, tmp
     assert info.value.partition == 2 and info.value.path == "part-2.bin"
     json.loads(ckpt.read_text())  # intact
     os.remove(flag)
-    resumed = fit_backend(
-        LogisticRegression(solver="newton"),
+    resumed = LogisticRegression(solver="newton").fit(
         _dask_with_block(data, 2, _poisoned_block, flag, client=client),
+        None,
         checkpoint=ckpt,
     )
     np.testing.assert_array_equal(resumed.coef_, clean.coef_)
@@ -315,7 +312,7 @@ def test_spilling_workers_complete_with_the_same_coefficients(
             assert time.monotonic() < deadline, "the workers did not spill"
             time.sleep(0.05)
         reads = sum(client.run(_disk_reads).values())
-        model = fit_backend(LogisticRegression(solver="newton"), backend)
+        model = LogisticRegression(solver="newton").fit(backend, None)
         assert sum(client.run(_disk_reads).values()) > reads
     finally:
         _set_worker_memory_limit(client, None)
@@ -387,9 +384,7 @@ def test_scheduler_loss_fails_fast_and_the_fit_resumes_elsewhere(
                 parquet_dir, target="label", client=c, progress=close_scheduler
             )
             with pytest.raises(SchedulerLostError) as info:
-                fit_backend(
-                    LogisticRegression(solver="newton"), backend, checkpoint=ckpt
-                )
+                LogisticRegression(solver="newton").fit(backend, None, checkpoint=ckpt)
             assert time.monotonic() - closed[0] < 10
     finally:
         _close_orphaned(doomed)
@@ -397,9 +392,9 @@ def test_scheduler_loss_fails_fast_and_the_fit_resumes_elsewhere(
     assert address in message and "checkpoint" in message
     assert isinstance(info.value, ConnectionError)
     with distributed.Client(cluster) as other:
-        resumed = fit_backend(
-            LogisticRegression(solver="newton"),
+        resumed = LogisticRegression(solver="newton").fit(
             Dask.from_parquet(parquet_dir, target="label", client=other),
+            None,
             checkpoint=ckpt,
         )
     np.testing.assert_array_equal(resumed.coef_, clean_fits["newton"].coef_)
@@ -427,7 +422,7 @@ def test_silent_scheduler_fails_after_cluster_timeout(data):
         try:
             t0 = time.monotonic()
             with pytest.raises(SchedulerLostError, match="has not answered for 2 s"):
-                fit_backend(LogisticRegression(solver="newton"), backend)
+                LogisticRegression(solver="newton").fit(backend, None)
             assert time.monotonic() - t0 < 15
         finally:
             os.kill(pid, signal.SIGCONT)

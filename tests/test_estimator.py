@@ -508,3 +508,69 @@ def test_separation_lp_is_skipped_when_curvature_certifies_the_mle(monkeypatch):
     monkeypatch.setattr(sep, "_from_lp", no_lp)
     m = LogisticRegression().fit(X, y)
     assert m.converged_ and m.separation_ is None
+
+
+# -- the one fit path: callback, offset in predictions, data kinds -------------------
+@pytest.mark.parametrize("solver", DETERMINISTIC)
+def test_callback_sees_every_history_entry(solver):
+    X, y = xy()
+    seen = []
+    m = LogisticRegression(solver=solver, penalty="l2", C=1.0).fit(
+        X, y, callback=seen.append
+    )
+    assert seen and [e["iter"] for e in seen] == [h["iter"] for h in m.history_]
+
+
+def test_offset_in_predictions_matches_the_fit():
+    X, y = xy(seed=3)
+    off = np.random.default_rng(3).standard_normal(X.shape[0])
+    m = LogisticRegression().fit(X, y, offset=off)
+    z = m.decision_function(X, offset=off)
+    np.testing.assert_array_equal(z, m.decision_function(X) + off)
+    np.testing.assert_allclose(m.predict_proba(X, offset=off)[:, 1], expit(z))
+    np.testing.assert_allclose(
+        m.predict_log_proba(X, offset=off), np.log(m.predict_proba(X, offset=off))
+    )
+    np.testing.assert_array_equal(m.predict(X, offset=off), (z > 0).astype(float))
+    # the fitted offset model satisfies the score equation with its own offset
+    p = m.predict_proba(X, offset=off)[:, 1]
+    assert abs(np.mean(p - y)) < 1e-8
+    with pytest.raises(ValueError, match="offset"):
+        m.decision_function(X, offset=off[:-1])
+    m.intercept_ = np.array([1.7e308])  # finite logits, beyond range with offset
+    assert np.all(np.isfinite(m.decision_function(X[:1])))
+    with pytest.raises(NumericalError, match=r"X w \+ b \+ offset of row 0"):
+        m.decision_function(X[:1], offset=[1.7e308])
+
+
+def test_every_kind_of_data_takes_the_same_path():
+    """Arrays, a block callable and an in-memory backend give the same fit; an
+    unpenalised fit whose rows are not in memory is "unchecked" for separation."""
+    from logistic.backends import InMemory
+
+    X, y = xy(seed=5)
+    a = LogisticRegression(solver="newton").fit(X, y)
+    b = LogisticRegression(solver="newton").fit(lambda: [(X, y)], None)
+    c = LogisticRegression(solver="newton").fit(InMemory(X, y), None)
+    np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-12)
+    np.testing.assert_array_equal(c.coef_, a.coef_)
+    assert a.separation_ is None and c.separation_ is None
+    assert b.separation_ == "unchecked"
+
+
+def test_class_weight_needs_rows_in_memory():
+    X, y = xy()
+    with pytest.raises(ValueError, match="class_weight.*out-of-core"):
+        LogisticRegression(class_weight="balanced").fit(lambda: [(X, y)], None)
+
+
+def test_balanced_weights_of_a_subnormal_class_total_are_an_error():
+    X, y = xy(n=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            ValueError, match="class 1 has total sample_weight 2.2e-313"
+        ):
+            LogisticRegression(class_weight="balanced").fit(
+                X, [0, 1, 0], sample_weight=[1.0, 2.2e-313, 0.0]
+            )

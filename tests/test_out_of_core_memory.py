@@ -35,7 +35,7 @@ CHILD = r"""
 import json, resource, sys, warnings
 import numpy as np
 import logistic
-from logistic.backends._dispatch import as_backend, fit_backend
+from logistic.backends._dispatch import as_backend
 
 def status(key):
     for line in open("/proc/self/status"):
@@ -45,12 +45,12 @@ def status(key):
 root, warm, limit_mb, data_bytes, solver = sys.argv[1:6]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", logistic.ConvergenceWarning)
-    fit_backend(logistic.LogisticRegression(solver=solver, max_iter=2),
-                as_backend(warm, "y", chunk_bytes=2**20))
+    logistic.LogisticRegression(solver=solver, max_iter=2).fit(
+        as_backend(warm, "y", chunk_bytes=2**20), None)
 cap = status("VmSize") + int(limit_mb) * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 backend = as_backend(root, "y", chunk_bytes=2**20)
-model = fit_backend(logistic.LogisticRegression(solver=solver), backend)
+model = logistic.LogisticRegression(solver=solver).fit(backend, None)
 vm_end = status("VmSize")
 try:
     np.ones(int(data_bytes) // 8)

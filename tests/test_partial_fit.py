@@ -6,11 +6,14 @@ glm in test_solvers_basic.py).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from logistic import LogisticRegression, datasets
 from logistic._objective import LogisticObjective
+from logistic.solvers import SOLVERS
 
 
 def chunks(n, k, seed):
@@ -40,7 +43,9 @@ def test_converges_towards_the_batch_optimum_and_is_reproducible():
 
 def test_l2_stream_approaches_the_penalized_optimum(rng):
     X = rng.standard_normal((2000, 5))
-    y = (rng.random(2000) < 1 / (1 + np.exp(-X @ [1.0, -2.0, 0.5, 0.0, 0.3]))).astype(float)
+    y = (rng.random(2000) < 1 / (1 + np.exp(-X @ [1.0, -2.0, 0.5, 0.0, 0.3]))).astype(
+        float
+    )
     ref = LogisticRegression(penalty="l2", alpha=0.05).fit(X, y)
     m = LogisticRegression(penalty="l2", alpha=0.05, random_state=0)
     for e in range(15):
@@ -65,9 +70,14 @@ def test_contract_errors():
         LogisticRegression().partial_fit(X[:10], y[:10], classes=[0, 1, 2])
 
 
-@pytest.mark.parametrize("params", [
-    {"penalty": "l1", "alpha": 0.1}, {"penalty": "l2", "C": 1.0}, {"solver": "newton"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"penalty": "l1", "alpha": 0.1},
+        {"penalty": "l2", "C": 1.0},
+        {"solver": "newton"},
+    ],
+)
 def test_unavailable_for_configurations_it_cannot_honour(params):
     m = LogisticRegression(**params)
     assert not hasattr(m, "partial_fit")
@@ -94,10 +104,16 @@ def test_sgd_streams_out_of_core_blocks():
         return [(X[i : i + 100], y[i : i + 100]) for i in range(0, 400, 100)]
 
     ref = LogisticRegression(solver="newton").fit(X, y)
-    with pytest.warns(Warning):  # SGD does not reach tol=1e-10: a ConvergenceWarning
-        a = LogisticRegression(solver="sgd", max_iter=300, random_state=1).fit(blocks, None)
-    with pytest.warns(Warning):
-        b = LogisticRegression(solver="sgd", max_iter=300, random_state=1).fit(blocks, None)
-    assert a.solver_ == "sgd" and a.n_iter_[0] == 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # reaches SGD's own default tol: no warning
+        a = LogisticRegression(solver="sgd", max_iter=300, random_state=1).fit(
+            blocks, None
+        )
+        b = LogisticRegression(solver="sgd", max_iter=300, random_state=1).fit(
+            blocks, None
+        )
+    in_memory = LogisticRegression(solver="sgd", random_state=1).fit(X, y)
+    assert a.solver_ == "sgd" and a.converged_ and a.n_iter_[0] < 300
+    assert a.tol_ == in_memory.tol_ == SOLVERS["sgd"].default_tol(X.dtype)
     np.testing.assert_array_equal(a.coef_, b.coef_)
     np.testing.assert_allclose(a.coef_, ref.coef_, rtol=1e-2, atol=0.05)

@@ -47,6 +47,7 @@ __all__ = [
     "value_grad_hessian",
     "hessian",
     "weighted_syrk",
+    "weight_total",
 ]
 
 F64 = np.float64
@@ -101,13 +102,16 @@ def _rescaled_logits(X: Any, w: FloatArray, b: float) -> FloatArray:
         return np.ldexp(u, e_row + e_w) + b
 
 
-def decision_logits(X: Any, w: FloatArray, b: float) -> FloatArray:
-    """``z = X w + b`` as float64, finite for every finite X whose logit is.
+def decision_logits(
+    X: Any, w: FloatArray, b: float, offset: FloatArray | None = None
+) -> FloatArray:
+    """``z = X w + b (+ offset)`` as float64, finite for every finite X whose logit is.
 
     ``X @ w`` runs in X's dtype (float32 X is not copied); rows where that
     product over- or underflows to a non-finite value (``inf - inf`` in the
     sum, or a float32 overflow) are recomputed in float64 with exact power-of-
-    two scaling (:func:`_rescaled_logits`).
+    two scaling (:func:`_rescaled_logits`). ``offset`` (float64, one value a
+    row) is added last.
 
     Raises
     ------
@@ -121,15 +125,19 @@ def decision_logits(X: Any, w: FloatArray, b: float) -> FloatArray:
     bad = np.flatnonzero(~np.isfinite(z))
     if bad.size:
         z[bad] = _rescaled_logits(X[bad], w, b)
-        still = bad[~np.isfinite(z[bad])]
-        if still.size:
-            i = int(still[0])
-            raise NumericalError(
-                f"the logit z = X w + b of row {i} of X (0-based; {still.size} row(s) "
-                f"in all) is beyond the float64 range (|z| > 1.8e308), so it has no "
-                f"probability; that row's values are far outside any range the "
-                f"model can score. Check X for unit errors or corrupt values."
-            )
+    if offset is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            z += offset
+    still = np.flatnonzero(~np.isfinite(z)) if bad.size or offset is not None else bad
+    if still.size:
+        i = int(still[0])
+        terms = "X w + b" if offset is None else "X w + b + offset"
+        raise NumericalError(
+            f"the logit z = {terms} of row {i} of X (0-based; {still.size} row(s) "
+            f"in all) is beyond the float64 range (|z| > 1.8e308), so it has no "
+            f"probability; that row's values are far outside any range the "
+            f"model can score. Check X for unit errors or corrupt values."
+        )
     return z
 
 
@@ -141,7 +149,12 @@ def _sum(v: FloatArray, s: FloatArray | None) -> float:
     return float(np.dot(s.astype(F64, copy=False), v.astype(F64, copy=False)))
 
 
-def _weight_total(n: int, sample_weight: FloatArray | None) -> float:
+def weight_total(n: int, sample_weight: FloatArray | None) -> float:
+    """A block's partial sum of ``Σs``: its weight total (``n`` without weights).
+
+    The one summation of sample weights; the objective adds these partial
+    sums over the blocks (:attr:`LogisticObjective.weight_sum`).
+    """
     if sample_weight is None:
         return float(n)
     return float(np.sum(sample_weight, dtype=F64))
@@ -195,7 +208,7 @@ def value_grad(
     cache. Without ``with_grad`` the gradient entries are empty / zero.
     """
     n = X.shape[0]
-    total = _weight_total(n, sample_weight)
+    total = weight_total(n, sample_weight)
     if n == 0:
         return 0.0, np.zeros(w.shape[0] if with_grad else 0), 0.0, total
     z = logits(X, w, b, offset)
@@ -310,7 +323,7 @@ def value_grad_hessian(
     """
     p = w.shape[0]
     n = X.shape[0]
-    total = _weight_total(n, sample_weight)
+    total = weight_total(n, sample_weight)
     if n == 0 or hessian_stride == 0:
         vg = value_grad(X, y, w, b, offset, sample_weight)
         return (*vg, np.zeros((p, p)), np.zeros(p), 0.0)

@@ -11,33 +11,48 @@ loss ``L(y, z) = log(1 + e^z) - y z`` of :mod:`logistic._math`::
     ∂J/∂b   = (1/Σs) Σ_i s_i (σ(z_i) - y_i)
     ∇² J    = (1/Σs) X̃ᵀ diag(s ⊙ σ(z) σ(-z)) X̃ + λ diag(1, …, 1, 0)
 
-with ``X̃ = [X, 1]``. With unit weights and λ = 0 the gradient is the seed's
-``(1/m) Σ (h(x_i) - y_i) x_ij``. The intercept is never penalised. Weights are
-normalised here and only here (solvers never rescale anything). The L1 part of
-an elastic-net penalty is not smooth and is handled by proximal solvers; this
-class holds the smooth part (``l2``) only.
+with ``X̃ = [X, 1]``. With unit weights and λ = 0 the gradient is the
+familiar ``(1/m) Σ (h(x_i) - y_i) x_ij``. The intercept is never penalised.
+Weights are normalised here and only here (solvers never rescale anything).
+The L1 part of an elastic-net penalty is not smooth and is handled by proximal
+solvers; this class holds the smooth part (``l2``) only.
 
 Every quantity is a sum over row blocks: a block function returns partial sums
 (loss, gradient, Hessian, weight total) and the backend adds them in block
 order; the objective divides by ``Σs`` once. The same code therefore serves
 in-memory arrays, chunks read from disk and Dask partitions. Partial sums are
 accumulated in float64 whatever the dtype of X (float32 X is never upcast).
+
+Σs has one owner, :attr:`LogisticObjective.weight_sum`: the sum over blocks of
+:func:`logistic._kernels.weight_total`, taken from the first reduction that
+makes it (the data-statistics pass of :meth:`LogisticObjective.column_moments`,
+or an evaluation) and cached; every evaluation divides by it. The penalty
+settings of an estimator map to strengths here too (:func:`penalty_strengths`):
+
+    J(θ) + alpha·(l1_ratio·‖w‖₁ + (1 - l1_ratio)/2·‖w‖²),  alpha = 1/(C·Σs)
+
+when scikit-learn's ``C`` is given, so ``penalty="l2", C=C`` minimises the
+same function as scikit-learn's ``LogisticRegression(C=C)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
 
 from . import _kernels
+from ._exceptions import InvalidParameterError
 from ._moments import ColumnStats, block_column_stats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
 
 __all__ = [
     "LogisticObjective",
+    "penalty_strengths",
+    "block_data_stats",
     "block_logits",
     "block_value_grad",
     "block_hessian",
@@ -77,6 +92,7 @@ def block_value_grad(
 
 def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
     """Per-row curvature ``s σ(z) σ(-z)``, or its bound ``s/4`` when ``unit``."""
+    d: FloatArray
     if unit:
         d = np.full(block.n_rows, 0.25, dtype=F64)
     else:
@@ -123,6 +139,43 @@ def block_hessp(
     return _xt_dot(block, t), float(t.sum())
 
 
+def block_data_stats(block: Block) -> tuple[ColumnStats, float]:
+    """Column statistics and the weight total of one block (one read)."""
+    return block_column_stats(block), _kernels.weight_total(
+        block.n_rows, block.sample_weight
+    )
+
+
+def penalty_strengths(
+    penalty: str | None,
+    alpha: float,
+    l1_ratio: float,
+    C: float | None,
+    weight_sum: float | Callable[[], float],
+) -> tuple[float, float]:
+    """``(l1, l2)`` strengths on the mean-loss scale.
+
+    ``C`` (when given) overrides ``alpha`` through ``alpha = 1/(C·Σs)``;
+    ``weight_sum`` is Σs or a callable returning it (asked only then). With
+    ``penalty=None`` or ``"firth"`` both are 0 (Firth's penalty is the
+    solver's, not a norm of w).
+    """
+    if penalty is None or penalty == "firth":
+        return 0.0, 0.0
+    if C is None:
+        a = float(alpha)
+    else:
+        total = weight_sum() if callable(weight_sum) else float(weight_sum)
+        a = 1.0 / (C * total)
+        if not np.isfinite(a):
+            raise InvalidParameterError(
+                f"C={C!r} is too small: alpha = 1/(C·Σs) = 1/({C!r}·{total:g}) "
+                f"overflows. Use a larger C (or alpha directly)."
+            )
+    ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
+    return a * ratio, a * (1.0 - ratio)
+
+
 class LogisticObjective:
     """Penalised weighted mean logistic loss (see the module docstring for formulas).
 
@@ -154,6 +207,29 @@ class LogisticObjective:
         self.n_evaluations = 0
         self._weight_sum: float | None = None
         self._column_stats: ColumnStats | None = None
+
+    @classmethod
+    def from_penalty(
+        cls,
+        data: Backend,
+        *,
+        penalty: str | None,
+        alpha: float,
+        l1_ratio: float,
+        C: float | None,
+        fit_intercept: bool = True,
+    ) -> tuple[LogisticObjective, float]:
+        """The objective of an estimator's penalty settings, and its L1 strength.
+
+        ``l2`` comes from :func:`penalty_strengths`; with ``C`` it reads
+        :attr:`weight_sum` (the data-statistics pass, which the standardized
+        view needs anyway). ``l2`` is set before any evaluation.
+        """
+        objective = cls(data, fit_intercept=fit_intercept)
+        l1, objective.l2 = penalty_strengths(
+            penalty, alpha, l1_ratio, C, lambda: objective.weight_sum
+        )
+        return objective, l1
 
     @classmethod
     def from_arrays(
@@ -193,20 +269,34 @@ class LogisticObjective:
 
     @property
     def weight_sum(self) -> float:
-        """``Σ s_i`` over all rows (one pass the first time if not yet known)."""
+        """``Σs``, the total sample weight (the number of rows without weights).
+
+        The sum over blocks of :func:`logistic._kernels.weight_total`, from the
+        first reduction that makes it: an evaluation, or else the
+        data-statistics pass of :meth:`column_moments` (made then).
+        """
         if self._weight_sum is None:
-            self.value(np.zeros(self.n_params))
+            self._data_stats()
         assert self._weight_sum is not None
         return self._weight_sum
 
-    def _set_weight_sum(self, total: float) -> float:
-        if not total > 0:
-            raise ValueError(
-                "the sample weights sum to 0 (or there are no rows): the objective "
-                "is undefined; give at least one row a positive weight"
-            )
-        self._weight_sum = total
-        return total
+    def _total(self, total: float) -> float:
+        """Σs for an evaluation whose blocks summed their weights to ``total``."""
+        if self._weight_sum is None:
+            if not total > 0:
+                raise ValueError(
+                    "the sample weights sum to 0 (or there are no rows): the "
+                    "objective is undefined; give at least one row a positive weight"
+                )
+            self._weight_sum = float(total)
+        return self._weight_sum
+
+    def _data_stats(self) -> ColumnStats:
+        if self._column_stats is None:
+            stats, total = self.data.map_reduce(block_data_stats)
+            self._total(total)
+            self._column_stats = stats
+        return self._column_stats
 
     def column_moments(self) -> tuple[FloatArray, FloatArray]:
         """Weighted column means and standard deviations of the data.
@@ -217,9 +307,14 @@ class LogisticObjective:
         rows of positive weight) are all equal, and only then; see
         :mod:`logistic._moments`.
         """
-        if self._column_stats is None:
-            self._column_stats = self.data.map_reduce(block_column_stats)
-        return self._column_stats.moments()
+        return self._data_stats().moments()
+
+    def _penalty(self, w: FloatArray) -> float:
+        """``(λ/2)‖w‖²`` (0 without an L2 term, whatever w; inf when it overflows)."""
+        if self.l2 == 0:
+            return 0.0
+        with np.errstate(over="ignore"):
+            return 0.5 * self.l2 * float(w @ w)
 
     # -- value and gradient -------------------------------------------------
     def value(self, theta: FloatArray) -> float:
@@ -228,15 +323,15 @@ class LogisticObjective:
         loss, _, _, total = self._reduce(
             partial(block_value_grad, w=w, b=b, with_grad=False)
         )
-        total = self._set_weight_sum(total)
-        return loss / total + 0.5 * self.l2 * float(w @ w)
+        total = self._total(total)
+        return loss / total + self._penalty(w)
 
     def value_and_gradient(self, theta: FloatArray) -> tuple[float, FloatArray]:
         """``(J(θ), ∇J(θ))`` from a single pass over the data."""
         w, b = self.split(theta)
         loss, g_w, g_b, total = self._reduce(partial(block_value_grad, w=w, b=b))
-        total = self._set_weight_sum(total)
-        value = loss / total + 0.5 * self.l2 * float(w @ w)
+        total = self._total(total)
+        value = loss / total + self._penalty(w)
         return value, self._join(g_w / total + self.l2 * w, g_b / total)
 
     def gradient(self, theta: FloatArray) -> FloatArray:
@@ -257,7 +352,7 @@ class LogisticObjective:
 
         ``hessian_stride = k > 1`` estimates the Hessian from a 1/k sample of
         the rows (value and gradient stay exact): a subsampled Newton step for
-        ``n_samples ≫ n_features``. Backends with ``map_reduce_indexed`` (the
+        ``n_samples ≫ n_features``. Backends declaring ``block_index`` (the
         in-memory one) sample every k-th *block* whole, scaled by
         ``n_samples / rows sampled``, so the per-block cost of a Hessian
         (``syrk`` call, p × p partial sum) is paid in 1/k of the blocks;
@@ -265,15 +360,14 @@ class LogisticObjective:
         """
         w, b = self.split(theta)
         k = int(hessian_stride)
-        indexed = getattr(self.data, "map_reduce_indexed", None)
-        if k > 1 and indexed is not None:
+        if k > 1 and self.data.capabilities.block_index:
             self.n_evaluations += 1
 
             def fn(block: Block, i: int) -> Any:
                 return block_value_grad_hessian(block, w, b, 1 if i % k == 0 else 0)
 
-            sums = indexed(fn)
-            rows = [blk.n_rows for blk in self.data.blocks()]  # type: ignore[attr-defined]
+            sums = self.data.map_reduce_indexed(fn)
+            rows = [blk.n_rows for blk in self.data.blocks()]
             sampled = sum(rows[::k])
             scale = sum(rows) / max(1, sampled)
             loss, g_w, g_b, total, hww, hwb, hbb = sums
@@ -282,8 +376,8 @@ class LogisticObjective:
             loss, g_w, g_b, total, hww, hwb, hbb = self._reduce(
                 partial(block_value_grad_hessian, w=w, b=b, hessian_stride=k)
             )
-        total = self._set_weight_sum(total)
-        value = loss / total + 0.5 * self.l2 * float(w @ w)
+        total = self._total(total)
+        value = loss / total + self._penalty(w)
         grad = self._join(g_w / total + self.l2 * w, g_b / total)
         return value, grad, self._assemble_hessian(hww, hwb, hbb, total)
 

@@ -8,7 +8,7 @@ in a fixed, documented order; the objective never sees more than one block.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -41,21 +41,106 @@ class Block:
         return int(self.X.shape[0])
 
 
-@runtime_checkable
-class Backend(Protocol):
-    """Data that can be reduced block by block.
+@dataclass(frozen=True)
+class BackendCapabilities:
+    """What a backend offers beyond ``map_reduce``; the fit path reads these flags.
 
-    ``map_reduce(fn)`` applies ``fn(block)`` to every block and returns the sum
-    of the results (tuples of floats/arrays are summed elementwise). The
-    summation order is fixed (block order), so a result does not depend on
-    scheduling.
+    Attributes
+    ----------
+    rows_in_memory : ``rows()`` returns every row as one :class:`Block`
+        (random row access: the separation check, SGD's global shuffle).
+    blocks : ``blocks()`` yields the row blocks in reduction order (SGD's
+        mini-batches on streamed data).
+    block_index : ``map_reduce_indexed(fn)`` passes each block's index, so a
+        Hessian can be estimated from every k-th block whole.
+    """
+
+    rows_in_memory: bool = False
+    blocks: bool = False
+    block_index: bool = False
+
+
+@dataclass(frozen=True)
+class DataDescription:
+    """The facts about a backend's data that choose a solver.
+
+    Attributes
+    ----------
+    n_samples, n_features : int
+    dtype : numpy dtype of the blocks' X
+    nnz : int or None
+        Stored values of a sparse X; None for dense data.
     """
 
     n_samples: int
     n_features: int
     dtype: np.dtype[Any]
+    nnz: int | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n_samples, self.n_features)
+
+    @property
+    def sparse(self) -> bool:
+        return self.nnz is not None
+
+    @classmethod
+    def of(cls, backend: Backend) -> DataDescription:
+        return cls(
+            int(backend.n_samples),
+            int(backend.n_features),
+            np.dtype(backend.dtype),
+            backend.nnz,
+        )
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Data that can be reduced block by block: everything a fit reads.
+
+    ``map_reduce(fn)`` applies ``fn(block)`` to every block and returns the sum
+    of the results (tuples of floats/arrays are summed elementwise). The
+    summation order is fixed (block order), so a result does not depend on
+    scheduling. Blocks carry labels already encoded in {0, 1} with
+    ``classes_[1]`` as 1.
+
+    The methods ``rows``, ``blocks`` and ``map_reduce_indexed`` are called
+    only when ``capabilities`` declares them; a backend without the
+    capability raises :class:`NotImplementedError` there.
+
+    Attributes
+    ----------
+    n_samples, n_features : int
+    dtype : numpy dtype of the blocks' X (float32 or float64)
+    nnz : int or None
+        Stored values of a sparse X; None for dense data.
+    classes_ : ndarray of shape (2,)
+        The labels as ``[negative, positive]`` (:mod:`logistic._labels`).
+    feature_names : list of str or None
+    fingerprint : str
+        Content hash of the rows as the fit sees them (checkpoints compare it).
+    capabilities : BackendCapabilities
+    """
+
+    n_samples: int
+    n_features: int
+    dtype: np.dtype[Any]
+    nnz: int | None
+    classes_: np.ndarray
+    feature_names: list[str] | None
+    capabilities: BackendCapabilities
+
+    @property
+    def fingerprint(self) -> str: ...
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T: ...
+
+    def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T: ...
+
+    def blocks(self) -> Iterator[Block]: ...
+
+    def rows(self) -> Block: ...
 
 
 class Objective(Protocol):
@@ -72,3 +157,10 @@ class Objective(Protocol):
     def hessian(self, theta: FloatArray) -> FloatArray: ...
 
     def hessian_vector(self, theta: FloatArray, v: FloatArray) -> FloatArray: ...
+
+
+def is_dask_collection(x: Any) -> bool:
+    """Whether ``x`` is a Dask array/DataFrame/Series (without importing dask)."""
+    return type(x).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(
+        x, "__dask_graph__"
+    )

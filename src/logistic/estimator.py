@@ -1,124 +1,71 @@
-"""scikit-learn compatible binary ``LogisticRegression``.
+"""scikit-learn compatible binary ``LogisticRegression``: the one fit path.
 
 Convention: ``__init__`` stores arguments unchanged; ``fit`` validates them
-(:mod:`logistic._validation`), encodes labels to {0, 1} once, builds the one
-shared :class:`~logistic._objective.LogisticObjective` (:meth:`_build_objective`)
-and hands it to a registered solver. The penalty strength maps to the
-objective in one place, :func:`penalty_strengths`:
+(:mod:`logistic._validation`) and is the only code that drives a fit, for
+arrays, files, block callables and Dask collections alike:
+
+1. the data become a backend (:class:`logistic._typing.Backend`): validated
+   in-memory arrays an :class:`~logistic.backends.InMemory` with labels
+   encoded once (:mod:`logistic._labels`), anything else
+   :func:`logistic.backends.as_backend`;
+2. one :class:`~logistic._objective.LogisticObjective`, whose penalty comes
+   from :meth:`~logistic._objective.LogisticObjective.from_penalty` (Σs and
+   ``alpha = 1/(C·Σs)`` are the objective's);
+3. the solver named by :func:`~logistic.solvers._auto.resolve_solver` from the
+   data's :class:`~logistic._typing.DataDescription` and the penalty;
+4. the standardized view (:class:`~logistic._scaling.ScaledObjective`), built
+   once, handed to :func:`logistic.solvers.solve` (with the checkpoint and
+   the progress ``callback``) and to the separation check;
+5. :meth:`LogisticRegression._store`, the one place fitted state is written.
+
+The penalty is
 
     objective = (1/Σs) Σ s_i L_i + alpha·(l1_ratio·‖w‖₁ + (1-l1_ratio)/2·‖w‖²)
 
-and scikit-learn's ``C`` maps to ``alpha = 1/(C·Σs)`` (Σs = total effective
-sample weight: sample weights times class weights; the number of samples
-without weights). With that mapping ``LogisticRegression(penalty="l2", C=C)``
-minimises the same function as scikit-learn's ``LogisticRegression(C=C)``.
-The intercept is never penalised.
-
-``fit`` is validate-then-mutate: every fitted attribute is assigned only
-after the solver has returned, so a failed ``fit`` leaves the estimator as it
-was. scikit-learn is not needed to use this class; it is imported lazily,
-only inside ``__sklearn_tags__``.
+(the intercept is never penalised), so ``LogisticRegression(penalty="l2",
+C=C)`` minimises the same function as scikit-learn's
+``LogisticRegression(C=C)``. ``fit`` is validate-then-mutate: every fitted
+attribute is assigned only after the solver has returned, so a failed ``fit``
+leaves the estimator as it was. scikit-learn is not needed to use this class;
+it is imported lazily, only inside ``__sklearn_tags__``.
 """
 
 from __future__ import annotations
 
 import numbers
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import _kernels, _math
+from ._checkpoint import Checkpointer
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
-from ._exceptions import (
-    InvalidParameterError,
-    user_stacklevel,
-)
-from ._objective import LogisticObjective
+from ._exceptions import InvalidParameterError, user_stacklevel
+from ._numerics import default_tol
+from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
+from ._scaling import ScaledObjective
 from ._separation import check_separation
+from ._typing import Backend, DataDescription, is_dask_collection
 from ._validation import (
+    FitData,
     Interval,
     Options,
     check_feature_names,
+    check_fit_data,
     check_vector,
     check_X,
-    check_y_binary,
-    combined_weights,
-    feature_names_of,
     is_class_weight,
     is_random_state,
     validate_params,
 )
-from .solvers import SOLVERS, get_solver
+from .backends import as_backend
+from .solvers import SOLVERS, SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
-
-
-def penalty_strengths(
-    penalty: str | None,
-    alpha: float,
-    l1_ratio: float,
-    C: float | None,
-    weight_sum: float,
-) -> tuple[float, float]:
-    """``(l1, l2)`` strengths on the mean-loss scale.
-
-    ``C`` (when given) overrides ``alpha`` through ``alpha = 1/(C·Σs)``; with
-    ``penalty=None`` or ``"firth"`` both are 0 (Firth's penalty is the
-    solver's, not a norm of w).
-    """
-    if penalty is None or penalty == "firth":
-        return 0.0, 0.0
-    a = 1.0 / (C * weight_sum) if C is not None else float(alpha)
-    if not np.isfinite(a):
-        raise InvalidParameterError(
-            f"C={C!r} is too small: alpha = 1/(C·Σs) = 1/({C!r}·{weight_sum:g}) "
-            f"overflows. Use a larger C (or alpha directly)."
-        )
-    ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
-    return a * ratio, a * (1.0 - ratio)
-
-
-def default_tol(dtype: np.dtype, solver: str | None = None) -> float:
-    """The solver's default stopping tolerance for data of ``dtype``
-    (:meth:`Solver.default_tol`: 1e-10 for float64, 1e-6 for float32, 1e-3 for
-    SGD); without a solver, the full-batch default."""
-    return get_solver(solver or "newton").default_tol(dtype)
-
-
-@dataclass
-class _FitData:
-    """Validated in-memory training data (never stored on the estimator)."""
-
-    X: Any
-    y01: np.ndarray
-    classes: np.ndarray
-    sample_weight: np.ndarray | None
-    offset: np.ndarray | None
-    names: np.ndarray | None
-
-    @property
-    def weight_sum(self) -> float:
-        if self.sample_weight is None:
-            return float(self.y01.shape[0])
-        return float(self.sample_weight.sum())
-
-
-def _as_backend(X: Any, y: Any, sample_weight: Any, offset: Any) -> Any:
-    """Out-of-core / Dask backends (issue 7) for non-array input, else None."""
-    try:
-        from .backends._dispatch import as_backend
-    except ImportError:
-        return None
-    return as_backend(X, y, sample_weight, offset)
-
-
-def _is_dask(X: Any) -> bool:
-    """A Dask collection (checked without importing dask)."""
-    return type(X).__module__.startswith("dask") and hasattr(X, "__dask_graph__")
 
 
 class LogisticRegression(EstimatorProtocol):
@@ -162,7 +109,8 @@ class LogisticRegression(EstimatorProtocol):
     coef_ : ndarray of shape (1, n_features), float64
     intercept_ : ndarray of shape (1,)
     classes_ : ndarray of shape (2,)
-        Sorted labels; ``classes_[1]`` is the positive class.
+        ``[negative, positive]``: sorted labels for in-memory data (the larger
+        is positive), a backend's order otherwise (its ``positive=``).
     n_features_in_ : int
     feature_names_in_ : ndarray of str (only for DataFrame input)
     n_iter_ : ndarray of shape (1,)
@@ -177,10 +125,10 @@ class LogisticRegression(EstimatorProtocol):
         The strengths used on the mean-loss scale.
     tol_ : float
     separation_ : {None, "complete", "quasi-complete", "unchecked"}
-        Result of the separation check of an unpenalised in-memory fit;
-        "unchecked" for unpenalised fits on out-of-core or Dask data (the check
-        needs the rows in memory), None when no separation was found or the fit
-        was penalised.
+        Result of the separation check of an unpenalised fit whose rows are in
+        memory; "unchecked" for unpenalised fits on out-of-core or Dask data
+        (the check needs the rows), None when no separation was found or the
+        fit was penalised.
 
     Examples
     --------
@@ -269,45 +217,86 @@ class LogisticRegression(EstimatorProtocol):
 
     def _prepare_arrays(
         self, X: Any, y: Any, sample_weight: Any, offset: Any
-    ) -> _FitData:
-        names = feature_names_of(X)
-        X = check_X(X, estimator=type(self).__name__)
-        classes, y01 = check_y_binary(y, X.shape[0])
-        sw = combined_weights(sample_weight, self.class_weight, classes, y01)
-        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
-        return _FitData(X, y01, classes, sw, off, names)
-
-    def _resolve_solver(self, X: Any, l1: float) -> str:
-        """The solver name, checked against its declared capabilities."""
-        return resolve_solver(
-            self.solver, X, penalty=self.penalty, l1=l1, owner=type(self).__name__
+    ) -> FitData:
+        """In-memory data validated as ``fit`` validates them."""
+        cw, name = self.class_weight, type(self).__name__
+        return check_fit_data(
+            X, y, sample_weight, offset, class_weight=cw, estimator=name
         )
 
-    # -- fitting -----------------------------------------------------------------
-    def _build_objective(self, data: _FitData, l2: float) -> LogisticObjective:
-        """The one objective of the array path (the seam for other backends)."""
-        y = data.y01.astype(data.X.dtype, copy=False)
-        return LogisticObjective.from_arrays(
-            data.X,
-            y,
-            data.sample_weight,
-            data.offset,
-            l2=l2,
-            fit_intercept=bool(self.fit_intercept),
+    def _backend(self, X: Any, y: Any, sample_weight: Any, offset: Any) -> Backend:
+        """The data as a backend (:func:`~logistic.backends.as_backend`)."""
+        cw, name = self.class_weight, type(self).__name__
+        backend = as_backend(
+            X, y, sample_weight, offset, class_weight=cw, estimator=name
         )
+        if self.penalty == "firth" and not backend.capabilities.rows_in_memory:
+            raise InvalidParameterError(
+                "penalty='firth' is not available for out-of-core or Dask data"
+            )
+        return backend
+
+    def _solver_name(self, backend: Backend, l1: float) -> str:
+        """The solver, checked against its declared capabilities and the data."""
+        name = resolve_solver(
+            self.solver,
+            DataDescription.of(backend),
+            penalty=self.penalty,
+            l1=l1,
+            owner=type(self).__name__,
+        )
+        caps, data = get_solver(name).capabilities, backend.capabilities
+        if not data.rows_in_memory and not caps.streaming:
+            raise InvalidParameterError(
+                f"solver {name!r} needs random access to rows and cannot stream "
+                f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
+            )
+        if caps.stochastic and not (data.rows_in_memory or data.blocks):
+            raise InvalidParameterError(
+                f"solver {name!r} needs data it can read block by block (in memory "
+                f"or out of core); {type(backend).__name__} offers only reductions: "
+                f"use 'lbfgs' or 'newton'"
+            )
+        return name
 
     def _tol(self, dtype: Any, solver_name: str) -> float:
         """``tol``, or the solver's default for this dtype when None."""
-        return default_tol(dtype, solver_name) if self.tol is None else float(self.tol)
+        if self.tol is not None:
+            return float(self.tol)
+        stochastic = get_solver(solver_name).capabilities.stochastic
+        return default_tol(dtype, stochastic=stochastic)
 
-    def _initial_theta(self, n_params: int, n_features: int) -> np.ndarray:
-        theta0 = np.zeros(n_params)
+    def _initial_theta(self, objective: LogisticObjective) -> np.ndarray:
+        theta0 = np.zeros(objective.n_params)
+        p = objective.n_features
         coef = getattr(self, "coef_", None)
-        if self.warm_start and coef is not None and coef.shape == (1, n_features):
-            theta0[:n_features] = coef.ravel()
+        if self.warm_start and coef is not None and coef.shape == (1, p):
+            theta0[:p] = coef.ravel()
             if self.fit_intercept:
-                theta0[n_features] = self.intercept_[0]
+                theta0[p] = self.intercept_[0]
         return theta0
+
+    def _checkpointer(
+        self, path: Any, backend: Backend, objective: LogisticObjective, *args: Any
+    ) -> Checkpointer | None:
+        """The checkpoint of this fit, or None without a path; ``args`` are the
+        solver name, ``l1``, ``tol``, ``resume`` and ``force``."""
+        if path is None:
+            return None
+        name, l1, tol, resume, force = args
+        config = {
+            "solver": name,
+            "l1": l1,
+            "l2": objective.l2,
+            "tol": tol,
+            "n_params": objective.n_params,
+            "fit_intercept": self.fit_intercept,
+            "dtype": str(backend.dtype),
+        }
+        fingerprint = backend.fingerprint
+        return Checkpointer(
+            path, fingerprint=fingerprint, config=config, resume=resume, force=force
+        )
 
     def fit(
         self,
@@ -317,61 +306,105 @@ class LogisticRegression(EstimatorProtocol):
         offset: Any = None,
         *,
         checkpoint: Any = None,
+        resume: bool = True,
+        force_resume: bool = False,
+        callback: Callable[[dict[str, Any]], None] | None = None,
     ) -> LogisticRegression:
         """Fit the model.
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Dense arrays in any memory order, scipy sparse matrices, pandas /
-            polars DataFrames (column names kept in ``feature_names_in_``),
-            lists. float32 stays float32.
+        X : array-like, sparse matrix, path, callable, Dask collection or Backend
+            In memory, of shape (n_samples, n_features): dense arrays in any
+            memory order, scipy sparse matrices, pandas / polars DataFrames
+            (column names kept in ``feature_names_in_``), lists; float32
+            stays float32. Otherwise a Parquet/CSV path, a callable of blocks,
+            a Dask collection or a backend (see
+            :func:`logistic.backends.as_backend`; y then names the label
+            column, or is None).
         y : array-like of shape (n_samples,), two distinct labels
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative; combined with ``class_weight`` by multiplication.
         offset : array-like of shape (n_samples,), optional
             Added to the linear predictor with a fixed coefficient of 1.
         checkpoint : path, optional
-            Write a checkpoint each iteration and resume from an existing one
-            (:mod:`logistic._checkpoint`). X may also be a Parquet/CSV path, a
-            callable of blocks or a Dask collection (see
-            :func:`logistic.backends.as_backend`; y then names the label
-            column).
+            Write a checkpoint each iteration (:mod:`logistic._checkpoint`).
+        resume : bool, default=True
+            Continue from an existing checkpoint (else start afresh).
+        force_resume : bool, default=False
+            Resume even when the data or the problem differ from the
+            checkpoint's.
+        callback : callable, optional
+            ``callback(entry)`` after every iteration with that iteration's
+            history entry (``iter``, ``objective``, ``grad_max_norm``,
+            ``step``, ``time``, ``n_passes``).
 
         Returns
         -------
         self
         """
         self._validate_params()
-        backend = _as_backend(X, y, sample_weight, offset)  # issue 7
-        if backend is not None or checkpoint is not None:
-            from .backends._dispatch import fit_backend, in_memory_backend
-
-            if backend is None:
-                d = self._prepare_arrays(X, y, sample_weight, offset)
-                backend = in_memory_backend(
-                    d.X, d.y01, d.sample_weight, d.offset, d.classes, d.names
-                )
-            return fit_backend(self, backend, checkpoint=checkpoint)
-        data = self._prepare_arrays(X, y, sample_weight, offset)
-        l1, l2 = penalty_strengths(
-            self.penalty, self.alpha, self.l1_ratio, self.C, data.weight_sum
+        backend = self._backend(X, y, sample_weight, offset)
+        objective, l1 = LogisticObjective.from_penalty(
+            backend,
+            penalty=self.penalty,
+            alpha=self.alpha,
+            l1_ratio=self.l1_ratio,
+            C=self.C,
+            fit_intercept=bool(self.fit_intercept),
         )
-        objective = self._build_objective(data, l2)
-        solver_name = self._resolve_solver(data.X, l1)
-        tol = self._tol(data.X.dtype, solver_name)
-        result, separation = self._solve(objective, solver_name, tol, l1, data)
-        self._store(
-            result,
+        name = self._solver_name(backend, l1)
+        tol = self._tol(backend.dtype, name)
+        view = ScaledObjective(objective)
+        ckpt = self._checkpointer(
+            checkpoint, backend, objective, name, l1, tol, resume, force_resume
+        )
+        result = solve(
+            name,
             objective,
-            data.classes,
-            data.names,
-            solver_name,
-            l1=l1,
+            self._initial_theta(objective),
             tol=tol,
-            separation=separation,
+            max_iter=self.max_iter,
+            l1=l1,
+            verbose=self.verbose,
+            random_state=self.random_state,
+            callback=callback,
+            view=view,
+            checkpoint=ckpt,
+        )  # warns itself if not converged
+        separation = self._separation(backend, objective, result, l1, view)
+        self._store(
+            result, objective, backend, name, l1=l1, tol=tol, separation=separation
         )
         return self
+
+    def _separation(
+        self,
+        backend: Backend,
+        objective: LogisticObjective,
+        result: SolverResult,
+        l1: float,
+        view: ScaledObjective,
+    ) -> str | None:
+        """Check an unpenalised fit for separation when its rows are in memory
+        ("unchecked" otherwise; None for penalised fits)."""
+        unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
+        if not unpenalised or self.penalty == "firth":
+            return None
+        if not backend.capabilities.rows_in_memory:
+            return "unchecked"
+        rows = backend.rows()
+        names = backend.feature_names
+        return check_separation(
+            objective,
+            result,
+            rows.X,
+            np.asarray(rows.y, dtype=np.float64),
+            rows.sample_weight,
+            rows.offset,
+            None if names is None else np.asarray(names, dtype=object),
+            view=view,
+        )
 
     @available_if(supports_partial_fit)
     def partial_fit(
@@ -397,53 +430,11 @@ class LogisticRegression(EstimatorProtocol):
 
         return partial_fit(self, X, y, classes, sample_weight, offset)
 
-    def _solve(
-        self,
-        objective: LogisticObjective,
-        solver_name: str,
-        tol: float,
-        l1: float,
-        data: _FitData | None,
-        run: Any = None,
-    ) -> tuple[Any, str | None]:
-        """Run the solver; check an unpenalised in-memory fit for separation.
-
-        ``run(solver, objective, theta0)`` replaces ``solver.solve`` (the
-        out-of-core path passes a checkpointing runner).
-        """
-        solver = get_solver(solver_name)(
-            tol=tol,
-            max_iter=self.max_iter,
-            l1=l1,
-            verbose=self.verbose,
-            random_state=self.random_state,
-        )
-        theta0 = self._initial_theta(objective.n_params, objective.n_features)
-        unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
-        unpenalised = unpenalised and self.penalty != "firth"
-        if run is None:
-            result = solver.solve(objective, theta0)  # warns itself if not converged
-        else:
-            result = run(solver, objective, theta0)
-        separation = "unchecked" if unpenalised and data is None else None
-        if unpenalised and data is not None:
-            separation = check_separation(
-                objective,
-                result,
-                data.X,
-                data.y01,
-                data.sample_weight,
-                data.offset,
-                data.names,
-            )
-        return result, separation
-
     def _store(
         self,
-        result: Any,
+        result: SolverResult,
         objective: LogisticObjective,
-        classes: np.ndarray,
-        names: np.ndarray | None,
+        backend: Backend,
         solver_name: str,
         *,
         l1: float,
@@ -452,16 +443,16 @@ class LogisticRegression(EstimatorProtocol):
     ) -> None:
         """Assign the fitted attributes (only after a successful solve).
 
-        The one place fitted state is written, for every data path (arrays,
-        out-of-core, Dask).
+        The one place fitted state is written, for every kind of data.
         """
         w, b = objective.split(result.coef)
-        self.classes_ = classes
+        names = backend.feature_names
+        self.classes_ = np.asarray(backend.classes_)
         self.coef_ = np.asarray(w, dtype=np.float64).reshape(1, -1).copy()
         self.intercept_ = np.array([b if self.fit_intercept else 0.0])
         self.n_features_in_ = int(objective.n_features)
         if names is not None:
-            self.feature_names_in_ = names
+            self.feature_names_in_ = np.asarray(names, dtype=object)
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
         self.n_iter_ = np.array([max(int(result.n_iter), 1)])
@@ -477,21 +468,23 @@ class LogisticRegression(EstimatorProtocol):
         self.separation_ = separation
 
     # -- prediction --------------------------------------------------------------
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Logits ``z = X w + b`` of shape (n_samples,), float64.
+    def decision_function(self, X: Any, offset: Any = None) -> Any:
+        """Logits ``z = X w + b (+ offset)`` of shape (n_samples,), float64.
 
         ``X w`` is computed in X's dtype (float32 X is not copied); the
-        intercept is added and the result returned in float64. Rows whose
-        product overflows are recomputed with exact rescaling, so every finite
-        row gives a finite logit, or a :class:`NumericalError` naming the row
-        when the logit itself exceeds the float64 range
-        (:func:`logistic._kernels.decision_logits`).
+        intercept and ``offset`` (one value a row, as in ``fit``) are added
+        and the result returned in float64. Rows whose product overflows are
+        recomputed with exact rescaling, so every finite row gives a finite
+        logit, or a :class:`NumericalError` naming the row when the logit
+        itself exceeds the float64 range
+        (:func:`logistic._kernels.decision_logits`). A Dask X gives a lazy
+        Dask array (``offset`` then a Dask array partitioned like X, or None).
         """
         self._check_fitted()
-        if _is_dask(X):  # lazy Dask result (issue 7)
+        if is_dask_collection(X):
             from .backends.dask import decision_function
 
-            return decision_function(X, self.coef_.ravel(), self.intercept_[0])
+            return decision_function(X, self.coef_.ravel(), self.intercept_[0], offset)
         check_feature_names(
             getattr(self, "feature_names_in_", None), X, type(self).__name__
         )
@@ -501,30 +494,31 @@ class LogisticRegression(EstimatorProtocol):
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input."
             )
-        return _kernels.decision_logits(X, self.coef_.ravel(), self.intercept_[0])
+        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+        return _kernels.decision_logits(X, self.coef_.ravel(), self.intercept_[0], off)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: Any, offset: Any = None) -> Any:
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
-        if _is_dask(X):  # lazy Dask result (issue 7)
+        if is_dask_collection(X):
             from .backends.dask import predict_proba
 
             self._check_fitted()
-            return predict_proba(X, self.coef_.ravel(), self.intercept_[0])
-        z = self.decision_function(X)
+            return predict_proba(X, self.coef_.ravel(), self.intercept_[0], offset)
+        z = self.decision_function(X, offset)
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
         """``log predict_proba``, computed stably as ``log σ(∓z)``.
 
         Finite for every finite z (e.g. -800 at z = -800), unlike
         ``log(predict_proba)``.
         """
-        z = self.decision_function(X)
+        z = self.decision_function(X, offset)
         return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, offset: Any = None) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
-        z = self.decision_function(X)
+        z = self.decision_function(X, offset)
         return self.classes_[(z > 0).astype(np.intp)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -535,7 +529,7 @@ class LogisticRegression(EstimatorProtocol):
         correct = (self.predict(X) == y).astype(float)
         return float(np.average(correct, weights=sample_weight))
 
-    # -- inference (issue 4; logic in logistic.inference) --------------------------
+    # -- inference (logic in logistic.inference) ----------------------------------
     def inference(
         self,
         X: Any,

@@ -2,25 +2,39 @@
 
 Every backend implements :class:`logistic._typing.Backend`: ``map_reduce(fn)``
 applies a block function to each block of rows and sums the results in block
-order. ``InMemory`` (numpy / scipy.sparse arrays, row blocks are views) is the
-default; out-of-core and Dask backends implement the same Protocol.
+order; the attributes the fit reads (shape, dtype, classes, feature names,
+fingerprint, capabilities) are declared. ``InMemory`` (numpy / scipy.sparse
+arrays, row blocks are views) is the default; out-of-core (``Chunked``) and
+Dask backends implement the same Protocol and are imported on first use, so
+``import logistic`` loads neither pyarrow nor dask.
 """
 
 from __future__ import annotations
 
-from ._dispatch import (
-    as_backend,
-    fit_backend,
-    in_memory_backend,
-    is_out_of_core,
-    should_stream,
-)
+from typing import Any
+
+from ._dispatch import as_backend, is_out_of_core, should_stream
 from ._reduce import tree_sum
-from .chunked import Chunked
-from .dask import Dask
 from .in_memory import InMemory
 
-__all__ = ["InMemory", "tree_sum"]
-# Out-of-core and Dask (issue 7); pyarrow and dask are imported only when used.
-__all__ += ["Chunked", "Dask", "as_backend", "fit_backend", "in_memory_backend"]
-__all__ += ["is_out_of_core", "should_stream"]
+__all__ = [
+    "Chunked",
+    "Dask",
+    "InMemory",
+    "as_backend",
+    "is_out_of_core",
+    "should_stream",
+    "tree_sum",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Chunked":
+        from .chunked import Chunked
+
+        return Chunked
+    if name == "Dask":
+        from .dask import Dask
+
+        return Dask
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

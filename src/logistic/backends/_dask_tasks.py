@@ -22,6 +22,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
+from .._labels import encode_positive, missing_mask
 from .._typing import Block
 from ._reduce import tree_sum
 from ._sources import _READ_ERRORS, _batch_to_chunk, _label_bytes, _reader_error
@@ -74,30 +75,10 @@ def as_numpy(v: Any, dtype: Any) -> np.ndarray | None:
     return np.require(v, dtype=dtype, requirements=["C", "A"])
 
 
-def _object_missing(y: np.ndarray) -> np.ndarray:
-    """Which entries of an object array are None, NaN or ``pd.NA``."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - dask.dataframe brings pandas
-        return np.fromiter(
-            (v is None or (isinstance(v, float) and v != v) for v in y), bool, len(y)
-        )
-    return np.asarray(pd.isna(y), dtype=bool)
-
-
 def _labels(y: Any) -> np.ndarray:
     """Labels as a numpy array; a missing label raises naming its row."""
-    if hasattr(y, "isna"):
-        missing = np.asarray(y.isna(), dtype=bool)
-        y = y.to_numpy()
-    else:
-        y = np.asarray(y)
-        if y.dtype.kind == "f":
-            missing = np.isnan(y)
-        elif y.dtype.kind == "O":
-            missing = _object_missing(y)
-        else:
-            missing = np.zeros(y.shape, dtype=bool)
+    missing = missing_mask(y)
+    y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
     if missing.any():
         raise PartitionRowError(
             f"y has a missing label ({y[np.argmax(missing)]!r})",
@@ -168,7 +149,7 @@ def partition_scan(
     w: Any = None,
     o: Any = None,
 ) -> dict[str, Any]:
-    """Rows, labels, weight total, the first bad value and a digest of one partition."""
+    """Rows, labels, the first bad value and a digest of one partition."""
     X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
     problem = _first_problem(X, w, o)
     h = hashlib.blake2b(digest_size=16)
@@ -185,9 +166,6 @@ def partition_scan(
         "n": int(X.shape[0]),
         "p": int(X.shape[1]),
         "labels": np.unique(y).tolist(),
-        "weight": float(X.shape[0])
-        if w is None
-        else float(np.sum(w, dtype=np.float64)),
         "digest": h.hexdigest(),
         "problem": problem,
     }
@@ -207,7 +185,7 @@ def partition_reduce(
 ) -> tuple[int, int, T]:
     """``(index, n_rows, Σ fn(block))`` over the partition's row blocks, in order."""
     X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
-    y01 = (y == positive).astype(X.dtype)
+    y01 = encode_positive(y, positive, X.dtype)
     n = X.shape[0]
     parts = []
     for s in range(0, max(n, 1), chunk_rows):

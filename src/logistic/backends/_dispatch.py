@@ -1,8 +1,9 @@
-"""Choosing a backend for the data given to ``fit``, and fitting on a backend.
+"""Choosing a backend for the data given to ``fit``.
 
-Convention (owned here): :func:`as_backend` returns ``None`` for ordinary
-in-memory data (numpy arrays, scipy sparse matrices, pandas/polars frames,
-lists), which the estimator handles itself; otherwise a backend:
+Convention (owned here): :func:`as_backend` turns ordinary in-memory data
+(numpy arrays, scipy sparse matrices, pandas/polars frames, lists) into an
+:class:`~logistic.backends.InMemory` backend after the checks of
+:func:`logistic._validation.check_fit_data`; otherwise:
 
 * a path (``str`` / ``os.PathLike``) → :class:`~logistic.backends.chunked.Chunked`
   streaming Parquet (a ``.parquet`` file or a directory of them) or CSV
@@ -12,38 +13,85 @@ lists), which the estimator handles itself; otherwise a backend:
   ``Chunked`` backend (an iterator or generator is refused: a fit needs many
   passes);
 * a Dask array or DataFrame → :class:`~logistic.backends.dask.Dask`;
-* an object that already implements the Backend Protocol → itself.
+* an object that already implements the Backend Protocol
+  (:class:`logistic._typing.Backend`) → itself; an object with ``map_reduce``
+  that lacks a declared member is refused, naming it.
 
-pyarrow and dask are imported only on those paths.
+pyarrow and dask are imported only on those paths. The fit itself is the
+estimator's (:meth:`logistic.LogisticRegression.fit`): backends never drive one.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
-
 from .._exceptions import InvalidParameterError
+from .._typing import Backend, is_dask_collection
+from .._validation import check_fit_data
+from .in_memory import InMemory
 
-__all__ = ["as_backend", "fit_backend", "is_out_of_core", "should_stream"]
+__all__ = [
+    "as_backend",
+    "in_memory",
+    "is_backend",
+    "is_out_of_core",
+    "should_stream",
+]
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2")
 
 
-def _is_backend(X: Any) -> bool:
-    return hasattr(X, "map_reduce") and hasattr(X, "n_features")
+#: What every :class:`logistic._typing.Backend` declares.
+_MEMBERS = (
+    "n_samples",
+    "n_features",
+    "dtype",
+    "nnz",
+    "classes_",
+    "feature_names",
+    "fingerprint",
+    "capabilities",
+    "map_reduce",
+)
+#: The method each capability promises.
+_CAPABILITY_METHODS = {
+    "rows_in_memory": "rows",
+    "blocks": "blocks",
+    "block_index": "map_reduce_indexed",
+}
+
+
+def is_backend(X: Any) -> bool:
+    """Whether ``X`` is meant as a backend (it has ``map_reduce``).
+
+    A backend lacking a member of the Protocol, or a method its
+    ``capabilities`` declare, is refused, naming what is missing.
+    """
+    if not hasattr(X, "map_reduce") or isinstance(X, type):
+        return False
+    missing = [m for m in _MEMBERS if not hasattr(X, m)]
+    if not missing:
+        missing = [
+            method
+            for flag, method in _CAPABILITY_METHODS.items()
+            if getattr(X.capabilities, flag) and not hasattr(X, method)
+        ]
+    if missing:
+        raise InvalidParameterError(
+            f"{type(X).__name__} has map_reduce but is not a complete backend: it "
+            f"lacks {missing} (see logistic._typing.Backend)"
+        )
+    return True
 
 
 def is_out_of_core(X: Any) -> bool:
-    """Whether ``fit(X, ...)`` would go through :func:`as_backend` (cheap test)."""
-    from .dask import is_dask_collection
-
+    """Whether ``fit(X, ...)`` streams X rather than holding it in memory
+    (cheap test)."""
     return (
         isinstance(X, (str, os.PathLike))
-        or _is_backend(X)
+        or hasattr(X, "map_reduce")
         or is_dask_collection(X)
         or isinstance(X, Iterator)
         or (callable(X) and not hasattr(X, "shape") and not isinstance(X, type))
@@ -79,23 +127,76 @@ def _column(v: Any, name: str) -> str | None:
     )
 
 
+def in_memory(
+    X: Any,
+    y: Any,
+    sample_weight: Any = None,
+    offset: Any = None,
+    *,
+    class_weight: Any = None,
+    estimator: str = "LogisticRegression",
+) -> InMemory:
+    """Arrays validated as ``fit`` validates them (:func:`check_fit_data`:
+    labels encoded once, class weights folded into the sample weights) as an
+    :class:`InMemory` backend."""
+    d = check_fit_data(
+        X, y, sample_weight, offset, class_weight=class_weight, estimator=estimator
+    )
+    y01 = d.y01.astype(d.X.dtype, copy=False)
+    return InMemory(
+        d.X, y01, d.sample_weight, d.offset, classes=d.classes, feature_names=d.names
+    )
+
+
 def as_backend(
-    X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, **opts: Any
-) -> Any:
-    """A backend for ``X`` (see the module docstring), or None for in-memory data.
+    X: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    offset: Any = None,
+    *,
+    class_weight: Any = None,
+    estimator: str = "LogisticRegression",
+    **opts: Any,
+) -> Backend:
+    """A backend for ``X`` (see the module docstring).
 
     Parameters
     ----------
-    X : path, callable, Dask collection, Backend or array-like
-    y : label column name (paths), Dask collection (Dask X) or None
-    sample_weight, offset : column names (paths), Dask collections or None
+    X : array-like, path, callable, Dask collection or Backend
+    y : labels (arrays), label column name (paths), Dask collection (Dask X)
+        or None
+    sample_weight, offset : arrays, column names (paths), Dask collections
+        or None
+    class_weight : dict, "balanced" or None
+        Folded into the weights of in-memory data; refused for other data
+        (their weights are per-row columns).
+    estimator : str
+        Named in the messages of in-memory validation.
     **opts
         Passed to the backend: ``target``, ``features``, ``chunk_rows``,
-        ``chunk_bytes``, ``dtype``, ``classes``, ``progress``; Dask also
-        ``client``, ``persist``, ``timeout``; CSV also ``csv_options``.
+        ``chunk_bytes``, ``dtype``, ``classes``, ``positive``, ``progress``;
+        Dask also ``client``, ``persist``, ``timeout``; CSV also
+        ``csv_options``.
     """
-    if _is_backend(X):
-        return X
+    backend = _streamed(X, y, sample_weight, offset, **opts)
+    if backend is None:
+        return in_memory(
+            X, y, sample_weight, offset, class_weight=class_weight, estimator=estimator
+        )
+    if class_weight is not None:
+        raise InvalidParameterError(
+            f"class_weight={class_weight!r} is not available for out-of-core or "
+            f"Dask data; put per-row weights in a sample_weight column instead"
+        )
+    return backend
+
+
+def _streamed(
+    X: Any, y: Any, sample_weight: Any, offset: Any, **opts: Any
+) -> Backend | None:
+    """The backend of a path, callable, Dask collection or backend, else None."""
+    if is_backend(X):
+        return X  # type: ignore[no-any-return]
     if isinstance(X, (str, os.PathLike)):
         from .chunked import Chunked
 
@@ -112,8 +213,6 @@ def as_backend(
         return Chunked.from_parquet(
             path, target=target, weight=weight, offset=off, **opts
         )
-    from .dask import is_dask_collection
-
     if is_dask_collection(X):
         from .dask import Dask
 
@@ -130,126 +229,3 @@ def as_backend(
             )
         return Chunked.from_blocks(X, **opts)
     return None
-
-
-def fit_backend(
-    estimator: Any,
-    backend: Any,
-    *,
-    checkpoint: Any = None,
-    resume: bool = True,
-    force_resume: bool = False,
-) -> Any:
-    """Fit ``estimator`` (a :class:`logistic.LogisticRegression`) on a backend.
-
-    The estimator's parameters mean what they mean for in-memory data; the
-    solver must be able to stream (``Capabilities.streaming``). With
-    ``checkpoint`` (a path) a checkpoint is written each iteration and a fit
-    resumes from an existing one (see :mod:`logistic._checkpoint`).
-
-    Returns
-    -------
-    estimator
-    """
-    from .._checkpoint import Checkpointer, run_with_checkpoint
-    from .._objective import LogisticObjective
-    from ..estimator import default_tol, penalty_strengths
-    from ..solvers import get_solver
-    from .in_memory import InMemory
-
-    est = estimator
-    est._validate_params()
-    if getattr(est, "penalty", None) not in (None, "l2", "l1", "elasticnet"):
-        raise InvalidParameterError(
-            f"penalty={est.penalty!r} is not available for out-of-core or Dask data"
-        )
-    if getattr(est, "class_weight", None) is not None and not isinstance(
-        backend, InMemory
-    ):  # in memory, the estimator has folded class weights into sample_weight
-        raise InvalidParameterError(
-            f"class_weight={est.class_weight!r} is not available for out-of-core or "
-            f"Dask data; put per-row weights in a sample_weight column instead"
-        )
-    n, p = int(backend.n_samples), int(backend.n_features)
-    total = getattr(backend, "weight_sum", None)
-    l1, l2 = penalty_strengths(
-        est.penalty,
-        est.alpha,
-        est.l1_ratio,
-        est.C,
-        float(total) if total is not None else float(n),
-    )
-    objective = LogisticObjective(backend, l2=l2, fit_intercept=est.fit_intercept)
-    name = est._resolve_solver(SimpleNamespace(shape=(n, p)), l1)
-    if not get_solver(name).capabilities.streaming:
-        raise InvalidParameterError(
-            f"solver {name!r} needs random access to rows and cannot stream "
-            f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
-        )
-    tol = default_tol(backend.dtype) if est.tol is None else float(est.tol)
-    run = None
-    if checkpoint is not None:
-        config = {
-            "solver": name,
-            "l1": l1,
-            "l2": l2,
-            "tol": tol,
-            "n_params": objective.n_params,
-            "fit_intercept": est.fit_intercept,
-            "dtype": str(backend.dtype),
-        }
-        fp = getattr(backend, "fingerprint", None) or "unknown"
-        ckpt = Checkpointer(checkpoint, fingerprint=fp, config=config)
-
-        def run(solver: Any, obj: Any, theta0: Any) -> Any:
-            return run_with_checkpoint(
-                solver, obj, theta0, ckpt, resume=resume, force=force_resume
-            )
-
-    result, _ = est._solve(objective, name, tol, l1, None, run=run)
-    names = getattr(backend, "feature_names", None)
-    est._store(
-        result,
-        objective,
-        np.asarray(backend.classes_),
-        None if names is None else np.asarray(names, dtype=object),
-        name,
-        l1=l1,
-        tol=tol,
-        separation=None,
-    )
-    return est
-
-
-def in_memory_backend(
-    X: Any,
-    y01: np.ndarray,
-    sample_weight: Any = None,
-    offset: Any = None,
-    classes: Any = None,
-    feature_names: Any = None,
-) -> Any:
-    """An :class:`InMemory` backend carrying what :func:`fit_backend` reads.
-
-    Used to checkpoint in-memory fits (validated arrays, ``y01`` in {0, 1}):
-    adds ``n_samples``, ``classes_``, ``feature_names``, ``weight_sum`` and a
-    content ``fingerprint`` of the arrays.
-    """
-    import hashlib
-
-    import scipy.sparse as sp
-
-    from .in_memory import InMemory
-
-    y01 = np.asarray(y01).astype(X.dtype, copy=False)
-    backend: Any = InMemory(X, y01, sample_weight, offset)
-    h = hashlib.blake2b(digest_size=16)
-    parts = [X.data, X.indices, X.indptr] if sp.issparse(X) else [X]
-    for v in (*parts, y01, sample_weight, offset):
-        h.update(b"-" if v is None else np.ascontiguousarray(v).tobytes())
-    backend.fingerprint = h.hexdigest()
-    backend.classes_ = np.array([0, 1]) if classes is None else np.asarray(classes)
-    backend.feature_names = None if feature_names is None else list(feature_names)
-    total = X.shape[0] if sample_weight is None else np.sum(sample_weight)
-    backend.weight_sum = float(total)
-    return backend

@@ -21,11 +21,12 @@ Conventions (owned here)
   block, one block-sized temporary) plus ``n_features²`` floats for a Hessian,
   independent of the number of rows.
 * **Labels.** A *scan* pass at construction reads every row once: it counts
-  rows, finds the two classes (``classes_[1]``, the larger, is the positive
-  label), checks that X, weights and offsets are finite (weights ≥ 0) and
-  computes a content fingerprint (blake2b of the rows as the fit sees them,
-  independent of chunking) used by checkpoints. Errors name the file (or block),
-  the global row and the column.
+  rows, finds the two classes (ordered ``[negative, positive]`` by the rules
+  of :mod:`logistic._labels`: the larger label is positive unless
+  ``positive`` says otherwise), checks that X, weights and offsets are finite
+  (weights ≥ 0) and computes a content fingerprint (blake2b of the rows as the
+  fit sees them, independent of chunking) used by checkpoints. Errors name the
+  file (or block), the global row and the column.
 * **Nothing lost.** Every pass counts its rows; a pass that sees a different
   number of rows than the scan raises :class:`IntegrityError` (the data changed
   during the fit).
@@ -43,7 +44,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
-from .._typing import Block
+from .._labels import PositiveRule, encode_positive, label_text, resolve_classes
+from .._typing import BackendCapabilities, Block
 from ._prefetch import prefetched
 from ._reduce import tree_sum
 from ._sources import (
@@ -111,6 +113,10 @@ class Chunked:
         Target size of one block when ``chunk_rows`` is None.
     classes : sequence of two labels or None
         The labels; None finds them in the scan pass.
+    positive : label, callable or None
+        The positive class: None for the larger label, a label (matched
+        exactly or as text), or a callable receiving the two sorted labels
+        and returning the positive one (:func:`logistic._labels.class_order`).
     progress : callable or None
         Called after every pass with a dict ``pass``, ``rows``, ``seconds``,
         ``rows_per_s``.
@@ -122,11 +128,10 @@ class Chunked:
     ----------
     n_samples, n_features : int
     classes_ : ndarray of shape (2,)
+        ``[negative, positive]``.
     feature_names : list of str or None
-    weight_sum : float
-        Σ sample weights (the number of rows without weights).
     fingerprint : str
-        Content hash of the rows as the fit sees them.
+        Content hash of the rows as the fit sees them (labels as encoded).
     n_passes, rows_read : int
         Passes made and rows read so far (scan excluded).
     """
@@ -139,6 +144,7 @@ class Chunked:
         chunk_rows: int | None = None,
         chunk_bytes: int = DEFAULT_BLOCK_BYTES,
         classes: Any = None,
+        positive: PositiveRule = None,
         progress: Callable[[dict[str, float]], None] | None = None,
         prefetch: bool = True,
     ) -> None:
@@ -159,7 +165,7 @@ class Chunked:
             )
         self.n_passes = 0
         self.rows_read = 0
-        self._scan(classes)
+        self._scan(classes, positive)
 
     # -- constructors --------------------------------------------------------
     @classmethod
@@ -211,10 +217,10 @@ class Chunked:
         return cls(_BlockSource(blocks), **opts)
 
     # -- the scan pass ---------------------------------------------------------
-    def _scan(self, classes: Any) -> None:
+    def _scan(self, classes: Any, positive: PositiveRule) -> None:
         hashes = [hashlib.blake2b(digest_size=16) for _ in range(4)]
         labels: set[Any] = set()
-        n, p, total = 0, None, 0.0
+        n, p = 0, None
         for where, X, y, w, o in self.source.chunks(self.dtype):
             if p is None:
                 p = X.shape[1]
@@ -240,9 +246,6 @@ class Chunked:
                     f"{where}: negative sample_weight{named} ({w[i]:g}) at row "
                     f"{n + i} (0-based, global); weights must be >= 0"
                 )
-            total += (
-                float(X.shape[0]) if w is None else float(np.sum(w, dtype=np.float64))
-            )
             for h, v in zip(hashes, (X, y, w, o), strict=True):
                 if v is not None:
                     h.update(
@@ -251,30 +254,19 @@ class Chunked:
             n += X.shape[0]
         if p is None or n == 0:
             raise DataValidationError(f"{self.source.name}: the dataset has no rows")
-        self.n_samples, self.n_features, self.weight_sum = n, int(p), total
-        self.classes_ = self._classes(labels, classes)
-        self.fingerprint = hashlib.blake2b(
-            b"".join(h.digest() for h in hashes) + f"{n}x{p}".encode(), digest_size=16
-        ).hexdigest()
-
-    def _classes(self, labels: set[Any], classes: Any) -> np.ndarray:
-        if classes is not None:
-            cls = np.sort(np.asarray(list(classes)))
-            unknown = labels - set(cls.tolist())
-            if len(cls) != 2 or unknown:
-                raise DataValidationError(
-                    f"classes must be two labels covering y; got {list(cls)}, y also "
-                    f"holds {sorted(map(str, unknown))[:10]}"
-                )
-            return cls
-        if len(labels) != 2:
-            raise DataValidationError(
-                f"{self.source.name}: y must hold exactly two classes, found "
-                f"{sorted(map(str, labels))}"
-            )
-        return np.sort(np.asarray(list(labels)))
+        self.n_samples, self.n_features = n, int(p)
+        self.classes_ = resolve_classes(
+            labels, classes, positive, where=f"{self.source.name}: y"
+        )
+        content = b"".join(h.digest() for h in hashes) + f"{n}x{p}".encode()
+        if not np.array_equal(np.sort(self.classes_), self.classes_):
+            content += f":positive={label_text(self.classes_[1])}".encode()
+        self.fingerprint = hashlib.blake2b(content, digest_size=16).hexdigest()
 
     # -- Backend Protocol --------------------------------------------------------
+    capabilities = BackendCapabilities(blocks=True)
+    nnz: int | None = None  # blocks are dense
+
     @property
     def chunk_rows(self) -> int:
         """Rows per block (the chunk-size rule unless given)."""
@@ -286,7 +278,13 @@ class Chunked:
         """Blocks of ``chunk_rows`` rows in source order, labels encoded to {0, 1}."""
         positive = self.classes_[1]
         for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
-            yield Block(X, (y == positive).astype(self.dtype), w, o)
+            yield Block(X, encode_positive(y, positive, self.dtype), w, o)
+
+    def rows(self) -> Block:
+        raise NotImplementedError("Chunked streams its rows: they are never in memory")
+
+    def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
+        raise NotImplementedError("Chunked does not declare block_index")
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
         t0 = time.perf_counter()

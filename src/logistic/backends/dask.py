@@ -42,14 +42,16 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
-from .._files import open_regular
-from .._typing import Block
+from .._kernels import decision_logits
+from .._labels import PositiveRule, label_text, resolve_classes
+from .._typing import BackendCapabilities, Block, is_dask_collection
 from ._dask_faults import (
     ClusterRun,
     DaskClusterError,
@@ -68,11 +70,11 @@ from ._dask_tasks import (
 from ._reduce import tree_sum
 from ._sources import (
     _READ_ERRORS,
-    PARQUET_SUFFIXES,
     _ColumnSpec,
     _reader_error,
     chunk_rows_for,
-    natural_key,
+    open_data,
+    parquet_files,
 )
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -90,13 +92,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-def is_dask_collection(x: Any) -> bool:
-    """Whether ``x`` is a Dask array/DataFrame/Series (without importing dask)."""
-    return type(x).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(
-        x, "__dask_graph__"
-    )
 
 
 def _nbytes(x: Any) -> int:
@@ -125,6 +120,10 @@ class Dask:
         Rows per block inside a partition (None: the chunk-size rule).
     classes : two labels or None
         None finds them in the scan.
+    positive : label, callable or None
+        The positive class: None for the larger label, a label (matched
+        exactly or as text), or a callable receiving the two sorted labels
+        and returning the positive one (:func:`logistic._labels.class_order`).
     persist : bool
         Load the partitions once and keep them in cluster memory (lost
         partitions are recomputed from lineage). False re-reads them each pass.
@@ -172,6 +171,7 @@ class Dask:
         dtype: Any = np.float64,
         chunk_rows: int | None = None,
         classes: Any = None,
+        positive: PositiveRule = None,
         persist: bool = False,
         timeout: float | None = None,
         cluster_timeout: float | None = 60.0,
@@ -205,6 +205,7 @@ class Dask:
             dtype=dtype,
             chunk_rows=chunk_rows,
             classes=classes,
+            positive=positive,
             persist=persist,
             timeout=timeout,
             cluster_timeout=cluster_timeout,
@@ -223,6 +224,7 @@ class Dask:
         dtype: Any = np.float64,
         chunk_rows: int | None = None,
         classes: Any = None,
+        positive: PositiveRule = None,
         persist: bool = False,
         timeout: float | None = None,
         cluster_timeout: float | None = 60.0,
@@ -250,7 +252,7 @@ class Dask:
             ]
         self._chunk_rows = chunk_rows
         self.n_passes, self.rows_read, self.bytes_to_client = 0, 0, 0
-        self._scan(classes)
+        self._scan(classes, positive)
 
     @staticmethod
     def _delayed_parts(v: Any) -> list[Any] | None:
@@ -281,23 +283,10 @@ class Dask:
         import pyarrow.parquet as pq
 
         root = Path(path)
-        files = (
-            sorted(
-                (
-                    p
-                    for p in root.rglob("*")
-                    if p.suffix in PARQUET_SUFFIXES
-                    and not p.name.startswith(("_", "."))
-                    and not p.is_dir()
-                ),
-                key=natural_key,
-            )
-            if root.is_dir()
-            else [root]
-        )
+        files = parquet_files(root) if root.is_dir() else [root]
         if not files:
             raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
-        with open_regular(files[0], what="input file") as fh:
+        with open_data(files[0]) as fh:
             try:
                 names = pq.read_schema(fh).names
             except _READ_ERRORS as exc:
@@ -385,7 +374,7 @@ class Dask:
         names = self.feature_names
         return names[j] if names and j < len(names) else j
 
-    def _scan(self, classes: Any) -> None:
+    def _scan(self, classes: Any, positive: PositiveRule) -> None:
         import dask
 
         self._scanned = False
@@ -417,16 +406,12 @@ class Dask:
             raise DataValidationError("the Dask collection has no rows")
         self.n_features = p.pop()
         self.partition_rows = [s["n"] for s in stats]
-        self.weight_sum = float(sum(s["weight"] for s in stats))
-        cls = np.sort(np.asarray(list(classes if classes is not None else labels)))
-        if len(cls) != 2 or not labels <= set(cls.tolist()):
-            raise DataValidationError(
-                f"y must hold two classes; found {sorted(map(str, labels))[:10]}"
-            )
-        self.classes_ = cls
+        self.classes_ = resolve_classes(labels, classes, positive)
         digest = (
             "".join(s["digest"] for s in stats) + f"{self.n_samples}x{self.n_features}"
         )
+        if not np.array_equal(np.sort(self.classes_), self.classes_):
+            digest += f":positive={label_text(self.classes_[1])}"
         self.fingerprint = hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
 
     def _check_ids(self, ids: list[int]) -> None:
@@ -435,6 +420,18 @@ class Dask:
                 f"partition results {sorted(ids)[:20]} do not cover partitions "
                 f"0..{len(self.parts) - 1} exactly once"
             )
+
+    capabilities = BackendCapabilities()
+    nnz: int | None = None  # partitions are dense
+
+    def rows(self) -> Block:
+        raise NotImplementedError("Dask rows stay on the workers")
+
+    def blocks(self) -> Any:
+        raise NotImplementedError("Dask blocks stay on the workers: only reductions")
+
+    def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
+        raise NotImplementedError("Dask does not declare block_index")
 
     @property
     def n_partitions(self) -> int:
@@ -492,8 +489,14 @@ class Dask:
 
 
 # -- prediction on Dask input ----------------------------------------------------------
-def decision_function(X: Any, coef: np.ndarray, intercept: float) -> Any:
-    """Lazy logits ``X w + b`` of a Dask array or DataFrame (a 1-D Dask array)."""
+def decision_function(
+    X: Any, coef: np.ndarray, intercept: float, offset: Any = None
+) -> Any:
+    """Lazy logits ``X w + b (+ offset)`` of a Dask array or DataFrame (a 1-D
+    float64 Dask array), computed block by block by
+    :func:`logistic._kernels.decision_logits` (finite for every row whose
+    logit is within the float64 range). ``offset``: a Dask array partitioned
+    like X's rows, or None."""
     if hasattr(X, "to_dask_array"):
         X = X.to_dask_array(lengths=False)
     if X.ndim != 2 or (not np.isnan(X.shape[1]) and X.shape[1] != coef.shape[0]):
@@ -501,13 +504,17 @@ def decision_function(X: Any, coef: np.ndarray, intercept: float) -> Any:
             f"X has shape {X.shape}; expected (n_samples, {coef.shape[0]})"
         )
     X = X.rechunk({1: -1})
-    w = coef.astype(X.dtype, copy=False)
-    return X.map_blocks(lambda b: b @ w + intercept, drop_axis=1, dtype=X.dtype)
+    w = np.asarray(coef, dtype=np.float64)
+    logits = partial(decision_logits, w=w, b=float(intercept))
+    z = X.map_blocks(logits, drop_axis=1, dtype=np.float64)
+    return z if offset is None else z + offset
 
 
-def predict_proba(X: Any, coef: np.ndarray, intercept: float) -> Any:
+def predict_proba(
+    X: Any, coef: np.ndarray, intercept: float, offset: Any = None
+) -> Any:
     """Lazy ``[P(classes_[0]), P(classes_[1])]`` of shape (n_samples, 2)."""
-    z = decision_function(X, coef, intercept)
+    z = decision_function(X, coef, intercept, offset)
     return z.map_blocks(
         proba_block, new_axis=1, chunks=(z.chunks[0], (2,)), dtype=z.dtype
     )

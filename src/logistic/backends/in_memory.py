@@ -21,6 +21,7 @@ thread schedule, so reductions stay deterministic.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from typing import Any, TypeVar
 import numpy as np
 import scipy.sparse as sp
 
-from .._typing import Block
+from .._typing import BackendCapabilities, Block
 from ._reduce import tree_sum
 
 T = TypeVar("T")
@@ -129,15 +130,18 @@ def _fold(parts: list[Any]) -> Any:
 
 
 class InMemory:
-    """Arrays held in memory.
+    """Arrays held in memory; implements :class:`logistic._typing.Backend`.
 
     Parameters
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
         Floating dtype (float32 or float64). Not copied.
     y : ndarray of shape (n_samples,)
-        Labels in {0, 1}.
+        Labels in {0, 1} (1 for ``classes[1]``).
     sample_weight, offset : ndarray of shape (n_samples,) or None
+    classes : ndarray of shape (2,) or None
+        The labels ``[negative, positive]`` that y encodes; None: ``[0, 1]``.
+    feature_names : sequence of str or None
     block_bytes : int
         Target size of one row block (dense: of X's rows; CSR: of stored
         values). With the default, dense blocks have at least
@@ -147,6 +151,10 @@ class InMemory:
         Threads that process blocks; None uses every available CPU.
     """
 
+    capabilities = BackendCapabilities(
+        rows_in_memory=True, blocks=True, block_index=True
+    )
+
     def __init__(
         self,
         X: Any,
@@ -154,6 +162,8 @@ class InMemory:
         sample_weight: np.ndarray | None = None,
         offset: np.ndarray | None = None,
         *,
+        classes: Any = None,
+        feature_names: Any = None,
         block_bytes: int = IN_MEMORY_BLOCK_BYTES,
         n_threads: int | None = None,
     ) -> None:
@@ -161,17 +171,26 @@ class InMemory:
         self.y = y
         self.sample_weight = sample_weight
         self.offset = offset
+        self.classes_ = np.array([0, 1]) if classes is None else np.asarray(classes)
+        self.feature_names = None if feature_names is None else list(feature_names)
         self.n_samples, self.n_features = (int(s) for s in X.shape)
         self.dtype = X.dtype
+        self.nnz: int | None = int(X.nnz) if sp.issparse(X) else None
         if sp.issparse(X):
             self.nbytes = int(X.nnz) * (X.dtype.itemsize + 4)
         else:
             self.nbytes = int(self.n_samples * self.n_features * X.dtype.itemsize)
         cpus = available_cpus() if n_threads is None else int(n_threads)
         self.n_threads = max(1, cpus)
+        self.block_rows = self._block_rows(int(block_bytes))
+        self._blocks: list[Block] | None = None
+        self._fingerprint: str | None = None
+
+    def _block_rows(self, block_bytes: int) -> int:
+        X = self.X
         if sp.issparse(X) and X.format != "csr":
-            self.block_rows = max(1, self.n_samples)
-        elif sp.issparse(X):
+            return max(1, self.n_samples)
+        if sp.issparse(X):
             nnz_row = max(1.0, X.nnz / max(1, self.n_samples))
             row_bytes = nnz_row * (X.dtype.itemsize + X.indices.dtype.itemsize)
             rows = int(block_bytes / row_bytes)
@@ -179,14 +198,28 @@ class InMemory:
                 # a block's partial gradient is a dense p-vector: keep its
                 # stored values well above p so those vectors cost little
                 rows = max(rows, int(8 * self.n_features / nnz_row))
-            self.block_rows = max(1, min(self.n_samples, rows))
-        else:
-            row_bytes = max(1, self.n_features * X.dtype.itemsize)
-            rows = block_bytes // row_bytes
-            if block_bytes == IN_MEMORY_BLOCK_BYTES:
-                rows = max(rows, MIN_BLOCK_ROWS)
-            self.block_rows = max(1, min(self.n_samples, rows))
-        self._blocks: list[Block] | None = None
+            return max(1, min(self.n_samples, rows))
+        row_bytes = max(1, self.n_features * X.dtype.itemsize)
+        rows = block_bytes // row_bytes
+        if block_bytes == IN_MEMORY_BLOCK_BYTES:
+            rows = max(rows, MIN_BLOCK_ROWS)
+        return max(1, min(self.n_samples, rows))
+
+    @property
+    def fingerprint(self) -> str:
+        """Content hash of X, y, weights and offsets (computed once, on first use)."""
+        if self._fingerprint is None:
+            X = self.X
+            h = hashlib.blake2b(digest_size=16)
+            parts = [X.data, X.indices, X.indptr] if sp.issparse(X) else [X]
+            for v in (*parts, self.y, self.sample_weight, self.offset):
+                h.update(b"-" if v is None else np.ascontiguousarray(v).tobytes())
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
+
+    def rows(self) -> Block:
+        """Every row as one block (the arrays themselves, not copies)."""
+        return Block(self.X, self.y, self.sample_weight, self.offset)
 
     def _rows(self, sl: slice) -> Any:
         X = self.X
