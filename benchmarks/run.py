@@ -142,9 +142,10 @@ def reference(X: Any, y: np.ndarray, alpha: float | None) -> float:
     from logistic.solvers import get_solver
 
     obj = LogisticObjective.from_arrays(X, y, l2=alpha or 0.0)
+    from logistic._typing import DataDescription
     from logistic.solvers._auto import choose_solver
 
-    name = choose_solver(X, penalty="l2", l1=0.0)
+    name = choose_solver(DataDescription.of(obj.data), penalty="l2", l1=0.0)
     import warnings
 
     with warnings.catch_warnings():

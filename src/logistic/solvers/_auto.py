@@ -33,13 +33,12 @@ Rule (measurements in docs/benchmarks.md):
 
 from __future__ import annotations
 
-from typing import Any
-
-import scipy.sparse as sp
+from collections.abc import Callable
 
 from .._exceptions import InvalidParameterError
 from .._numerics import hessian_subsample_rows
-from ._base import SOLVERS, get_solver
+from .._typing import DataDescription
+from ._base import SOLVERS, Capabilities, get_solver
 
 __all__ = ["choose_solver", "newton_cost_in_passes", "resolve_solver"]
 
@@ -49,9 +48,10 @@ FLOPS_PER_ENTRY = 32.0
 MAX_NEWTON_PASSES = 4.0
 
 
-def _first(flag: str) -> str | None:
+def _first(has: Callable[[Capabilities], bool]) -> str | None:
+    """The first registered solver whose capabilities satisfy ``has``."""
     for name, cls in SOLVERS.items():
-        if getattr(cls.capabilities, flag):
+        if has(cls.capabilities):
             return name
     return None
 
@@ -77,30 +77,29 @@ def newton_cost_in_passes(n: int, p: int, nnz: int | None = None) -> float:
     return 1.0 + extra / nnz
 
 
-def choose_solver(X: Any, *, penalty: str | None, l1: float) -> str:
-    """Name of the solver ``auto`` uses for this X and penalty."""
+def choose_solver(data: DataDescription, *, penalty: str | None, l1: float) -> str:
+    """Name of the solver ``auto`` uses for these data and this penalty."""
     if penalty == "firth":
-        name = _first("firth")
+        name = _first(lambda c: c.firth)
         if name is not None:
             return name
     if l1 > 0:
-        name = _first("supports_l1")
+        name = _first(lambda c: c.supports_l1)
         if name is not None:
             return name
-    n, p = X.shape
-    nnz = getattr(X, "nnz", None)
-    if newton_cost_in_passes(n, p, nnz) <= MAX_NEWTON_PASSES:
+    cost = newton_cost_in_passes(data.n_samples, data.n_features, data.nnz)
+    if cost <= MAX_NEWTON_PASSES:
         return "newton"
     return "lbfgs"
 
 
 def resolve_solver(
-    solver: str, X: Any, *, penalty: str | None, l1: float, owner: str
+    solver: str, data: DataDescription, *, penalty: str | None, l1: float, owner: str
 ) -> str:
     """The solver for ``solver`` ("auto" or a registered name), checked against
     its declared capabilities (Firth, L1, sparse X); ``owner`` names the
     estimator in messages."""
-    name = choose_solver(X, penalty=penalty, l1=l1) if solver == "auto" else solver
+    name = choose_solver(data, penalty=penalty, l1=l1) if solver == "auto" else solver
     caps = get_solver(name).capabilities
     if penalty == "firth" and not caps.firth:
         firth = sorted(n for n, c in SOLVERS.items() if c.capabilities.firth)
@@ -120,7 +119,7 @@ def resolve_solver(
             f"penalty={penalty!r} (an L1 term); use one of {l1_solvers} or "
             f"solver='auto'."
         )
-    if sp.issparse(X) and not caps.supports_sparse:
+    if data.sparse and not caps.supports_sparse:
         raise InvalidParameterError(
             f"solver={name!r} does not accept sparse X; use solver='auto'."
         )
