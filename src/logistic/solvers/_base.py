@@ -45,6 +45,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._numerics import default_tol
+from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from ._diagnosis import likely_cause
@@ -161,7 +162,7 @@ class Fit:
         The history so far (continued on resume).
     """
 
-    objective: Any
+    objective: LogisticObjective
     view: ScaledObjective
     standardized: bool
     tol: float
@@ -301,13 +302,15 @@ class Solver:
         return default_tol(dtype, stochastic=cls.capabilities.stochastic)
 
     def iterates_standardized(self) -> bool:
-        """Whether this solver's iterations run in standardized coordinates."""
-        return bool(getattr(self.options, "standardize", self.standardized))
+        """Whether this solver's iterations run in standardized coordinates
+        (the class's ``standardized``; solvers with a ``standardize`` option
+        return the option)."""
+        return self.standardized
 
     # -- a fit --------------------------------------------------------------
     def solve(
         self,
-        objective: Any,
+        objective: LogisticObjective,
         theta0: FloatArray,
         *,
         view: ScaledObjective | None = None,
@@ -340,7 +343,7 @@ class Solver:
 
     def begin(
         self,
-        objective: Any,
+        objective: LogisticObjective,
         view: ScaledObjective | None = None,
         on_iteration: IterationHook | None = None,
     ) -> Fit:

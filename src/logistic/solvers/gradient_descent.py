@@ -34,8 +34,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._objective import block_value_grad
 from .._scaling import ScaledObjective
-from .._typing import Block, FloatArray
-from ..backends.in_memory import InMemory
+from .._typing import Backend, Block, FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import backtrack, below_upper_bound, negligible
@@ -106,6 +105,9 @@ class GradientDescent(IterativeSolver):
     Options = GDOptions
     State = _GDState
 
+    def iterates_standardized(self) -> bool:
+        return bool(self.options.standardize)
+
     def init_state(self, fit: Fit, theta: FloatArray) -> _GDState:
         obj = fit.coords
         step = 1.0 / lipschitz_constant(obj)
@@ -145,20 +147,22 @@ class GradientDescent(IterativeSolver):
 
 
 def minibatches(
-    data: Any, rng: np.random.Generator, batch_size: int
+    data: Backend, rng: np.random.Generator, batch_size: int
 ) -> Iterator[Block]:
     """Seeded mini-batches of one epoch, as Blocks.
 
-    In-memory data (random row access) get one global permutation per epoch;
-    streamed data (any backend with ``blocks()``: out-of-core chunks) get a
-    permutation within each block, so memory stays bounded by one block.
+    Data with their rows in memory (``capabilities.rows_in_memory``) get one
+    global permutation per epoch; streamed data (``capabilities.blocks``:
+    out-of-core chunks) get a permutation within each block, so memory stays
+    bounded by one block.
     """
-    if isinstance(data, InMemory):
-        n = data.n_samples
+    if data.capabilities.rows_in_memory:
+        rows = data.rows()
+        n = rows.n_rows
         for idx in np.array_split(rng.permutation(n), max(1, -(-n // batch_size))):
-            yield _rows(data.X, data.y, data.sample_weight, data.offset, np.sort(idx))
+            yield _rows(rows, np.sort(idx))
         return
-    if not hasattr(data, "blocks"):
+    if not data.capabilities.blocks:
         raise InvalidParameterError(
             f"solver 'sgd' needs data it can read block by block (in memory or out of "
             f"core); {type(data).__name__} offers only reductions: use 'lbfgs' or "
@@ -168,14 +172,17 @@ def minibatches(
         n = block.n_rows
         for idx in np.array_split(rng.permutation(n), max(1, -(-n // batch_size))):
             if idx.size:
-                yield _rows(
-                    block.X, block.y, block.sample_weight, block.offset, np.sort(idx)
-                )
+                yield _rows(block, np.sort(idx))
 
 
-def _rows(X: Any, y: Any, s: Any, o: Any, idx: np.ndarray) -> Block:
+def _rows(block: Block, idx: np.ndarray) -> Block:
+    """The rows ``idx`` of ``block``."""
+    s, o = block.sample_weight, block.offset
     return Block(
-        X[idx], y[idx], None if s is None else s[idx], None if o is None else o[idx]
+        block.X[idx],
+        block.y[idx],
+        None if s is None else s[idx],
+        None if o is None else o[idx],
     )
 
 
@@ -220,6 +227,19 @@ def sgd_pass(
             state.n_avg += 1
             state.avg += (state.theta - state.avg) / state.n_avg
     return state
+
+
+#: numpy's bit generators by the name their saved state carries.
+_BIT_GENERATORS: dict[str, type[np.random.BitGenerator]] = {
+    cls.__name__: cls
+    for cls in (
+        np.random.PCG64,
+        np.random.PCG64DXSM,
+        np.random.MT19937,
+        np.random.Philox,
+        np.random.SFC64,
+    )
+}
 
 
 @dataclass
@@ -313,7 +333,7 @@ class StochasticGradientDescent(IterativeSolver):
     def load_state(self, fit: Fit, values: dict[str, Any]) -> _SGDRun:
         values = dict(values)
         saved = json.loads(values["rng"])
-        bit_generator = getattr(np.random, saved["bit_generator"])()
+        bit_generator = _BIT_GENERATORS[saved["bit_generator"]]()
         bit_generator.state = saved
         values["rng"] = np.random.Generator(bit_generator)
         values["n_avg"], values["k"] = int(values["n_avg"]), int(values["k"])

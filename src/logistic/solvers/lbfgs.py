@@ -78,6 +78,9 @@ class LBFGS(Solver):
     capabilities = Capabilities()
     Options = LBFGSOptions
 
+    def iterates_standardized(self) -> bool:
+        return bool(self.options.standardize)
+
     def _iteration(
         self, fit: Fit, x: FloatArray, f: float, gn: float, **extra: Any
     ) -> None:

@@ -10,12 +10,12 @@ when the gradient
 max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
 decrement ``gᵀH⁻¹g`` is recorded per iteration.
 
-Cost per iteration (objectives that offer ``value_gradient_hessian``, data
-with at least ``FUSED_MIN_SIZE`` entries): one
-pass over the data that returns the value, the gradient *and* the Hessian at
-the trial point, so an accepted step already carries the next iteration's
-Hessian (two passes per iteration before). For ``n_samples`` much larger than
-``n_features`` the Hessian is estimated from every k-th row
+Cost per iteration (data with at least ``FUSED_MIN_SIZE`` entries): one pass
+over the data (:meth:`LogisticObjective.value_gradient_hessian`) that returns
+the value, the gradient *and* the Hessian at the trial point, so an accepted
+step already carries the next iteration's Hessian; smaller data take the
+value and gradient in one pass and the Hessian in another. For ``n_samples``
+much larger than ``n_features`` the Hessian is estimated from every k-th row
 (``hessian_rows``, default ``max(50 000, 50·n_params)`` rows,
 :func:`logistic._numerics.hessian_subsample_rows`, so
 ``k = n_samples // hessian_rows``): the step stays a descent direction
@@ -40,6 +40,7 @@ import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from .._numerics import hessian_subsample_rows
+from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
@@ -87,21 +88,21 @@ class Newton(IterativeSolver):
         f, g, H = self._evaluate(fit, theta0)
         return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
 
-    def _hessian_stride(self, objective: Any) -> int:
+    def _hessian_stride(self, objective: LogisticObjective) -> int:
         """Row stride of the Hessian estimate; 0 = no fused pass (small data)."""
-        fused = getattr(objective, "value_gradient_hessian", None)
-        n = getattr(getattr(objective, "data", None), "n_samples", None)
-        if fused is None or n is None or int(n) * objective.n_params < FUSED_MIN_SIZE:
+        n = int(objective.data.n_samples)
+        if n * objective.n_params < FUSED_MIN_SIZE:
             return 0
         rows = self.options.hessian_rows
         if rows is None:
             rows = hessian_subsample_rows(objective.n_params)
-        return max(1, int(n) // max(1, int(rows)))
+        return max(1, n // max(1, int(rows)))
 
     def _evaluate(
         self, fit: Fit, theta: FloatArray
     ) -> tuple[float, FloatArray, FloatArray | None]:
-        """Value, gradient and (fused objectives only) the Hessian in one pass."""
+        """Value, gradient and (data of ``FUSED_MIN_SIZE`` entries or more) the
+        Hessian in one pass."""
         objective = fit.objective
         stride = self._hessian_stride(objective)
         if stride == 0:
