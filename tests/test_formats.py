@@ -28,15 +28,16 @@ def _parquet_bytes(tmp_path) -> bytes:
     [
         ("d.csv", CSV, ("csv", None)),
         ("d.tab", CSV, ("csv", None)),
-        ("d.tsv.gz", gzip.compress(CSV), ("csv", "gzip")),
+        ("d.tsv.gz", gzip.compress(CSV, mtime=0), ("csv", "gzip")),
         ("d.csv.bz2", bz2.compress(CSV), ("csv", "bz2")),
         ("d.txt", CSV, ("csv", None)),
         ("d.txt", LIBSVM, ("libsvm", None)),
-        ("d", gzip.compress(LIBSVM), ("libsvm", "gzip")),
+        ("d", gzip.compress(LIBSVM, mtime=0), ("libsvm", "gzip")),
         ("d.svm", CSV, ("libsvm", None)),  # the name decides over CSV-like text
         ("d.parq", CSV, ("parquet", None)),  # a Parquet name: refused by its reader
         ("d.PQ", CSV, ("parquet", None)),
     ],
+    ids=lambda v: v if isinstance(v, str) else "",
 )
 def test_sniff_format_content_then_name(tmp_path, name, content, expected):
     path = tmp_path / name

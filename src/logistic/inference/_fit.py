@@ -7,8 +7,10 @@ Convention (owned here): inference reads the training data again, given as
   reduced through an in-memory backend; or
 * **a backend** (``X`` implements :class:`logistic._typing.Backend`, ``y`` is
   None): the out-of-core or Dask data the model was fitted on, read block by
-  block. Its labels are the backend's 0/1 encoding; weights and offset are
-  its own columns.
+  block. Its labels are the backend's 0/1 encoding (``classes_[1]`` is 1);
+  weights and offset are its own columns. The backend's declared
+  ``capabilities`` say whether its rows are in memory (the cluster
+  covariance needs them).
 
 Either way the construction makes three passes over the data: the value,
 gradient and Hessian at the fitted coefficients (one pass), the column
@@ -81,8 +83,8 @@ def _from_arrays(
 
 
 def _from_backend(
-    model: Any, backend: Any, extra: tuple[Any, ...]
-) -> LogisticObjective:
+    model: Any, backend: Backend, extra: tuple[Any, ...]
+) -> tuple[LogisticObjective, Block | None]:
     if any(v is not None for v in extra):
         raise InvalidParameterError(
             "with a backend as X, its blocks hold the labels, weights and offset: "
@@ -93,14 +95,16 @@ def _from_backend(
             f"the data have {backend.n_features} features, but the model was fitted "
             f"with {model.n_features_in_}"
         )
-    names = getattr(backend, "feature_names", None)
+    names = backend.feature_names
     fitted = getattr(model, "feature_names_in_", None)
     if names is not None and fitted is not None and list(names) != list(fitted):
         raise DataValidationError(
             f"the data's columns {list(names)} differ from those seen in fit "
             f"{list(fitted)}"
         )
-    return LogisticObjective(backend, fit_intercept=bool(model.fit_intercept))
+    rows = backend.rows() if backend.capabilities.rows_in_memory else None
+    objective = LogisticObjective(backend, fit_intercept=bool(model.fit_intercept))
+    return objective, rows
 
 
 def _names(model: Any, p: int) -> list[str]:
@@ -164,8 +168,9 @@ def fit_inference(
         (its blocks carry them). Checked against the fit.
     cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
         See :mod:`logistic.inference._covariance` for the formulas. Every
-        type works on arrays; on a backend, "cluster" is refused (its group
-        labels would have to be aligned with rows it reads block by block).
+        type works on arrays and on backends that hold their rows in memory;
+        on data read block by block (out of core, Dask) "cluster" is refused:
+        its group labels would have to be aligned with rows it never holds.
     groups : array-like of shape (n_samples,), optional
         Cluster labels, required for (and only for) ``cov_type="cluster"``.
 
@@ -177,7 +182,7 @@ def fit_inference(
     ------
     InvalidParameterError
         Penalized (L1/L2) fit, unknown ``cov_type``, a robust ``cov_type``
-        with a Firth fit, or ``"cluster"`` on a backend.
+        with a Firth fit, or ``"cluster"`` on data read block by block.
     DataValidationError
         The data do not match the fit; ``CollinearityError`` (a subclass)
         when columns are collinear or constant.
@@ -200,7 +205,7 @@ def fit_inference(
     firth = _check_request(model, cov_type)
     rows: Block | None = None
     if y is None and isinstance(X, Backend):
-        objective = _from_backend(model, X, (sample_weight, offset))
+        objective, rows = _from_backend(model, X, (sample_weight, offset))
     else:
         objective, rows = _from_arrays(model, X, y, sample_weight, offset)
     theta = _theta(model)

@@ -17,15 +17,15 @@ memory, files streamed out of core, Dask partitions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from .._objective import block_logits
-from .._typing import Block, FloatArray
+from .._typing import Backend, BackendCapabilities, Block, FloatArray
 
 __all__ = ["FeatureFree", "LabelSums", "label_sums"]
 
@@ -95,13 +95,13 @@ def label_sums(backend: Any, w: FloatArray, b: float, threshold: float) -> Label
     return LabelSums(positive, weight, saturated, int(extreme), offsets > 0)
 
 
-class _WithoutFeatures:
+class _WithoutFeatures(Generic[T]):
     """``fn`` applied to a block whose X has no columns (picklable)."""
 
-    def __init__(self, fn: Callable[[Block], Any]) -> None:
+    def __init__(self, fn: Callable[[Block], T]) -> None:
         self.fn = fn
 
-    def __call__(self, block: Block) -> Any:
+    def __call__(self, block: Block) -> T:
         X = np.zeros((block.n_rows, 0), dtype=block.X.dtype)
         return self.fn(Block(X, block.y, block.sample_weight, block.offset))
 
@@ -109,17 +109,34 @@ class _WithoutFeatures:
 class FeatureFree:
     """The rows of a backend with no feature column (labels, weights, offset).
 
-    A backend of its own (``map_reduce``, ``n_samples``, ``n_features = 0``,
-    ``dtype``), so that a :class:`~logistic.LogisticObjective` over it is the
-    null model of the same data, read in the same passes.
+    A backend of its own (:class:`logistic._typing.Backend`, no optional
+    capability), so that a :class:`~logistic.LogisticObjective` over it is
+    the null model of the same data, read in the same passes.
     """
 
     n_features = 0
+    nnz: int | None = None
+    feature_names: list[str] | None = []
+    capabilities = BackendCapabilities()
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.n_samples = int(backend.n_samples)
         self.dtype = np.dtype(backend.dtype)
+        self.classes_ = np.asarray(backend.classes_)
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.backend.fingerprint}:no-features"
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
-        return self.backend.map_reduce(_WithoutFeatures(fn))  # type: ignore[no-any-return]
+        return self.backend.map_reduce(_WithoutFeatures(fn))
+
+    def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
+        raise NotImplementedError("FeatureFree does not declare block_index")
+
+    def blocks(self) -> Iterator[Block]:
+        raise NotImplementedError("FeatureFree does not declare blocks")
+
+    def rows(self) -> Block:
+        raise NotImplementedError("FeatureFree does not declare rows_in_memory")
