@@ -13,7 +13,8 @@ import time
 import pytest
 
 from conftest import data_path
-from logistic.cli.app import app, main
+from logistic.cli.app import COMMANDS as REGISTERED
+from logistic.cli.app import command_function, main
 
 COMMANDS = [
     "fit",
@@ -28,8 +29,8 @@ COMMANDS = [
 
 
 def test_every_command_is_registered_with_help_and_example(capsys):
-    registered = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
-    assert registered == sorted(COMMANDS)
+    assert sorted(REGISTERED) == sorted(COMMANDS)
+    assert all(command_function(name).__name__ == name for name in COMMANDS)
     for name in COMMANDS:
         assert main([name, "--help"]) == 0
         out = capsys.readouterr().out
@@ -96,6 +97,22 @@ def test_summary_of_model_saved_from_python(tmp_path, capsys):
     assert "std_error" not in info["coefficients"][0]  # no covariance stored
 
 
+def test_summary_of_model_saved_from_python_with_named_features(tmp_path, capsys):
+    import pandas as pd
+
+    import logistic
+
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    model = logistic.LogisticRegression().fit(frame[["gre", "gpa"]], frame["admit"])
+    logistic.save(model, tmp_path / "m.json")
+    assert main(["summary", str(tmp_path / "m.json"), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert [r["term"] for r in info["coefficients"]] == ["Intercept", "gre", "gpa"]
+    assert main(["summary", str(tmp_path / "m.json")]) == 0
+    out = capsys.readouterr().out
+    assert "gre" in out and "gpa" in out
+
+
 # -- the installed entry point, as a real process --------------------------------------
 def _default_sigint() -> None:
     # a child of a background job inherits SIGINT ignored; a user's shell does not
@@ -136,25 +153,51 @@ def test_entry_point_smoke(tmp_path):
     )
 
 
+def _dense_a9a_csv(path) -> None:
+    """a9a (32,561 rows, 123 binary features) as a dense CSV: a fit of seconds."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from logistic.tabular import read_data
+
+    raw = read_data(data_path("a9a", "a9a.gz"))
+    X = raw.X.toarray()
+    columns = {f"x{j + 1}": X[:, j] for j in range(X.shape[1])}
+    pacsv.write_csv(pa.table({**columns, "label": raw.labels}), path)
+
+
+def _wait_for_mapping(pid: int, library: str, timeout: float) -> bool:
+    """Whether process ``pid`` maps a shared object named ``library`` in time."""
+    deadline = time.monotonic() + timeout
+    maps = f"/proc/{pid}/maps"
+    while time.monotonic() < deadline:
+        try:
+            with open(maps) as fh:
+                if library in fh.read():
+                    return True
+        except FileNotFoundError:  # the process is gone
+            return False
+        time.sleep(0.01)
+    return False
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs /proc")
 def test_sigint_exits_130_without_output(tmp_path):
-    # a9a takes seconds to read and fit: interrupt it midway
+    data = tmp_path / "a9a.csv"
+    _dense_a9a_csv(data)
     out = tmp_path / "m.json"
-    p = _cli("fit", str(data_path("a9a", "a9a.gz")), "-o", str(out))
-    maps = f"/proc/{p.pid}/maps"
-    deadline = time.monotonic() + 60
-    while os.path.exists(maps) and time.monotonic() < deadline:  # imports done
-        with open(maps) as fh:
-            if "scipy" in fh.read():
-                break
-        time.sleep(0.1)
-    time.sleep(1.5)
+    p = _cli("fit", str(data), "-t", "label", "-o", str(out))
+    # pyarrow is first loaded when fit reads the file: the entry point's imports
+    # are done, and the fit has seconds to go, however loaded the machine is
+    assert _wait_for_mapping(p.pid, "libarrow", timeout=120), p.communicate()
     assert p.poll() is None, "the fit finished before it could be interrupted"
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=120)
     assert p.returncode == 130, err
     assert err.strip().endswith("interrupted")
-    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in err
+    assert sorted(tmp_path.iterdir()) == [data]
 
 
 def test_predict_with_model_saved_from_python(tmp_path, capsys):
@@ -184,17 +227,57 @@ def test_predict_with_model_saved_from_python(tmp_path, capsys):
     assert (got["label"] == model.predict(X)).all()
 
 
-def test_iteration_sink_turns_solver_lines_into_status():
-    from logistic.cli._common import IterationSink
+def test_progress_line_comes_from_the_fit_callback():
+    from logistic.cli._progress import FitProgress, iteration_text
 
+    entry = {"iter": 3, "objective": 0.5712345678, "grad_max_norm": 1.23456e-05}
+    assert iteration_text(entry) == (
+        "iteration 3, objective 0.571235, max|grad| 1.23e-05"
+    )
+    assert iteration_text({"iter": 1}) == "iteration 1, objective ?, max|grad| ?"
     seen: list[str] = []
-    sink = IterationSink(seen.append)
-    sink.write("[newton] iter=3 objective=0.57 grad_max_norm=1e-05 time=0.1\n[lb")
-    sink.write("fgs] iter=4 objective=0.5\nnoise without fields\n")
+
+    class Status:
+        def update(self, text: str) -> None:
+            seen.append(text)
+
+    progress = FitProgress()
+    progress._status = Status()
+    progress({"rows": 1000, "seconds": 0.5})
+    progress.on_iteration(entry)
     assert seen == [
-        "fitting (newton): iteration 3, objective 0.57, max|grad| 1e-05",
-        "fitting (lbfgs): iteration 4, objective 0.5, max|grad| ?",
+        "pass 1: 1,000 rows, 2,000 rows/s",
+        "pass 1: 1,000 rows, 2,000 rows/s | fitting: iteration 3, objective "
+        "0.571235, max|grad| 1.23e-05",
     ]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_fit_shows_iterations_on_a_terminal(tmp_path, capsys, monkeypatch, stream):
+    from contextlib import contextmanager
+
+    from logistic.cli import _progress
+
+    shown: list[str] = []
+
+    class Status:
+        def update(self, text: str) -> None:
+            shown.append(text)
+
+    @contextmanager
+    def fake_status(message):
+        shown.append(message)
+        yield Status()
+
+    monkeypatch.setattr(_progress, "show_progress", lambda: True)
+    monkeypatch.setattr(_progress.err_console, "status", fake_status)
+    data = str(data_path("ucla-admissions", "binary.csv"))
+    argv = ["fit", data, "-t", "admit", "-o", str(tmp_path / "m.json")]
+    assert main(argv + (["--stream"] if stream else [])) == 0
+    fitting = [t for t in shown if "fitting: iteration" in t]
+    assert fitting and "objective" in fitting[-1] and "max|grad|" in fitting[-1]
+    if stream:
+        assert shown[0].startswith("scanning ") and any("pass 1:" in t for t in shown)
 
 
 def test_predict_excel_safe_touches_only_text(tmp_path, capsys):

@@ -235,6 +235,15 @@ CASES = [
         2,
         "--class-weight must be 'balanced' or '0=W0,1=W1', got 'x'",
     ),
+    (
+        "--class-weight leaving one class",
+        {"data.csv": GOOD.encode()},
+        [*FIT, "--class-weight", "0=0"],
+        65,
+        "The 'class_weight' parameter ({0.0: 0.0}) gives class 0.0 a total weight "
+        "of 0 (--class-weight): the data would then contain only one class. Give "
+        "class 0.0 a positive weight.",
+    ),
 ]
 
 
@@ -450,3 +459,25 @@ def test_output_symlink_and_hardlink_to_input_refused(workdir, capsys):
         "error: refusing to write hard.json: it is the input file data.csv\n",
     )
     assert (workdir / "data.csv").read_text() == GOOD
+
+
+@pytest.mark.parametrize(
+    "fault",
+    ["SchedulerLostError", "EvaluationTimeoutError", "WorkerMemoryError"],
+)
+def test_dask_cluster_faults_exit_74_with_their_own_message(
+    workdir, capsys, monkeypatch, fault
+):
+    from logistic import LogisticRegression
+    from logistic.backends import _dask_faults
+
+    message = f"the cluster failed ({fault})"
+
+    def failing_fit(self, *args, **kwargs):
+        raise getattr(_dask_faults, fault)(message)
+
+    (workdir / "data.csv").write_text(GOOD)
+    monkeypatch.setattr(LogisticRegression, "fit", failing_fit)
+    code, out, err = _run(capsys, FIT)
+    assert (code, out, err) == (74, "", f"error: {message}\n")
+    assert _files(workdir) == {"data.csv"}

@@ -144,7 +144,7 @@ def test_checkpoint_written_and_resumed(workdir, capsys, parquet_file):
 
 
 def test_large_file_streams_automatically(workdir, capsys, csv_file, monkeypatch):
-    import logistic.cli._stream as stream
+    import logistic.cli._stream_plan as stream
 
     monkeypatch.setattr(stream, "auto_stream", lambda path: True)
     err = _fit(capsys, csv_file, "auto.json").err

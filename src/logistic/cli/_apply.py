@@ -9,7 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from ._common import EX_DATAERR, CLIError, load_model_file, note
+from ._common import (
+    EX_DATAERR,
+    CLIError,
+    import_pandas_first,
+    load_model_file,
+    note,
+)
 
 
 @dataclass
@@ -54,6 +60,7 @@ def apply_model(
     """Read both files and compute the logits; errors name the file and column."""
     from ..tabular import apply_design, read_data
 
+    import_pandas_first()
     mf = load_model_file(str(model_path))
     encoding = _encoding_of(mf)
     if with_target and not encoding.get("label"):

@@ -1,74 +1,66 @@
-"""Shared CLI pieces: exit codes, consoles, error mapping, output paths, progress.
+"""Shared CLI pieces: consoles, error messages, output paths, warnings.
 
-Exit codes (sysexits style, stable): 0 ok · 1 internal bug · 2 usage (bad
-option, missing optional extra) · 65 data error (bad data or model file) ·
-66 input missing or unreadable (also a FIFO, socket or device given as an
-input file) · 73 cannot create output (exists without
-``--force``, missing directory, same file as an input) · 74 I/O error while
-reading or writing · 130 interrupted · 141 standard output closed by its
-reader (``| head``), quietly. Diagnostics go to stderr; results to
-stdout. Output files are checked *before* any work and written atomically
+Exit codes and the exceptions they stand for are :mod:`._codes`'s (imported
+here for the commands). Diagnostics go to stderr; results to stdout. Output
+files are checked *before* any work and written atomically
 (:func:`logistic.io.atomic_output`).
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-EX_OK = 0
-EX_SOFTWARE = 1
-EX_USAGE = 2
-EX_DATAERR = 65
-EX_NOINPUT = 66
-EX_CANTCREAT = 73
-EX_IOERR = 74
-EX_INTERRUPTED = 130
-EX_PIPE = 141  # 128 + SIGPIPE: standard output closed by its reader
+from ._codes import (
+    EX_CANTCREAT,
+    EX_DATAERR,
+    EX_INTERRUPTED,
+    EX_IOERR,
+    EX_NOINPUT,
+    EX_OK,
+    EX_PIPE,
+    EX_SOFTWARE,
+    EX_USAGE,
+    CLIError,
+    exit_code_for,
+    is_cluster_fault,
+)
+
+__all__ = [
+    "EX_CANTCREAT",
+    "EX_DATAERR",
+    "EX_INTERRUPTED",
+    "EX_IOERR",
+    "EX_NOINPUT",
+    "EX_OK",
+    "EX_PIPE",
+    "EX_SOFTWARE",
+    "EX_USAGE",
+    "CLIError",
+    "check_output",
+    "collect_warnings",
+    "console",
+    "err_console",
+    "error_message",
+    "exit_code_for",
+    "import_pandas_first",
+    "load_model_file",
+    "note",
+    "parse_list",
+    "require_inputs",
+    "warn",
+    "writing",
+]
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class CLIError(Exception):
-    """An error to report as one line on stderr with a given exit code."""
-
-    def __init__(self, message: str, code: int = EX_DATAERR) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def exit_code_for(exc: BaseException) -> int:
-    """The documented exit code of an exception raised by a command."""
-    from .._exceptions import InvalidParameterError, LogisticError
-    from .._files import NotARegularFileError
-
-    if isinstance(exc, CLIError):
-        return exc.code
-    if isinstance(exc, KeyboardInterrupt):
-        return EX_INTERRUPTED
-    if isinstance(exc, MemoryError):
-        return EX_IOERR
-    if isinstance(exc, InvalidParameterError):
-        return EX_USAGE
-    if isinstance(exc, (LogisticError, ValueError)):
-        return EX_DATAERR
-    if isinstance(
-        exc,
-        (FileNotFoundError, IsADirectoryError, PermissionError, NotARegularFileError),
-    ):
-        return EX_NOINPUT
-    if isinstance(exc, OSError):
-        return EX_IOERR
-    return EX_SOFTWARE
 
 
 #: Estimator parameters that ``logistic fit`` exposes as options.
@@ -113,7 +105,7 @@ def _error_text(exc: BaseException) -> str:
         return str(exc).replace(", or pass force_resume=True to resume anyway", "")
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
-    if isinstance(exc, MemoryError):
+    if isinstance(exc, MemoryError) and not is_cluster_fault(exc):
         return (
             "out of memory: the data do not fit in memory; fit with --stream "
             "(numeric feature columns, read in chunks) or on Dask with --workers N"
@@ -132,15 +124,13 @@ def _error_text(exc: BaseException) -> str:
 
 
 def check_output(
-    path: str | os.PathLike[str] | None,
+    path: str | os.PathLike[str],
     *,
     force: bool,
     inputs: tuple[str | os.PathLike[str], ...] = (),
-) -> Path | None:
+) -> Path:
     """Refuse an output path up front (exit 73): missing directory, existing file
     without ``--force``, a directory, or the same file as an input."""
-    if path is None:
-        return None
     out = Path(path)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
@@ -191,67 +181,6 @@ def writing(path: Path, *, force: bool) -> Iterator[Path]:
         raise CLIError(
             f"error writing {path}: {exc.strerror or exc}", EX_IOERR
         ) from None
-
-
-def show_progress() -> bool:
-    """Progress displays only for an interactive stderr."""
-    return err_console.is_terminal and not os.environ.get("LOGISTIC_NO_PROGRESS")
-
-
-@contextmanager
-def status(message: str) -> Iterator[Any]:
-    """A rich spinner on stderr while a step runs (nothing when not a terminal)."""
-    if not show_progress():
-        yield None
-        return
-    with err_console.status(message) as st:
-        yield st
-
-
-class IterationSink(io.TextIOBase):
-    """A stdout stand-in that turns the solvers' verbose lines into a status text.
-
-    Solvers print ``[name] iter=3 objective=0.57 grad_max_norm=1e-05 ...`` per
-    iteration when ``verbose > 0``; ``update`` receives a short summary.
-    """
-
-    def __init__(self, update: Any) -> None:
-        self.update = update
-        self._buffer = ""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        self._buffer += text
-        *lines, self._buffer = self._buffer.split("\n")
-        for line in lines:
-            fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
-            if "iter" in fields:
-                solver = line.split("]", 1)[0].lstrip("[")
-                self.update(
-                    f"fitting ({solver}): iteration {fields['iter']}, objective "
-                    f"{fields.get('objective', '?')}, max|grad| "
-                    f"{fields.get('grad_max_norm', '?')}"
-                )
-        return len(text)
-
-
-@contextmanager
-def fitting_progress(model: Any, message: str) -> Iterator[None]:
-    """Spinner with the solver's current iteration on an interactive stderr."""
-    if not show_progress():
-        yield
-        return
-    previous = model.verbose
-    model.verbose = max(1, int(previous or 0))
-    try:
-        with err_console.status(message) as st:
-            sink = IterationSink(lambda text: st.update(text))
-            with redirect_stdout(sink):
-                yield
-    finally:
-        model.verbose = previous
 
 
 @contextmanager
@@ -309,6 +238,20 @@ def require_inputs(
         from ..tabular._read import check_path
 
         check_path(str(data))
+
+
+def import_pandas_first() -> None:
+    """Import pandas now, where Ctrl-C can interrupt the import.
+
+    pyarrow imports pandas on its first conversion of a column to numpy,
+    inside a function that cannot pass exceptions on: a Ctrl-C during that
+    import is reported as ignored and the command carries on. Commands that
+    read data files call this before reading.
+    """
+    try:
+        import pandas  # noqa: F401
+    except ImportError:  # pragma: no cover - pandas comes with the cli extra
+        pass
 
 
 def load_model_file(path: str) -> Any:

@@ -1,13 +1,15 @@
 """Rendering shared by commands: inference when available, coefficient tables.
 
-Convention: the coefficient table is built from a model file alone (estimates
-and, when the file stores a covariance matrix, Wald standard errors, z,
-two-sided p-values and 95% intervals, intercept first, as R prints them).
+Convention: the CLI computes no statistics of its own. Inference comes from
+:func:`logistic.inference.fit_inference` (arrays in memory or the backend a
+streamed fit read); a coefficient table built from a model file alone
+(estimates and, when the file stores a covariance matrix, standard errors,
+z, two-sided p-values and intervals at level ``1 - alpha``, intercept
+first, as R prints them) comes from :func:`logistic.inference.wald_table`.
 """
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
@@ -23,57 +25,48 @@ __all__ = [
 ]
 
 
-def inference_of(model: Any, design: Any) -> Any:
-    """Inference results for an unpenalised fit, or None when unavailable."""
-    try:
-        from ..inference import fit_inference
-    except ImportError:  # inference not part of this build
-        fit_inference = getattr(model, "inference", None)
-        if fit_inference is None:
-            return None
-        call = fit_inference
-    else:
+def inference_of(model: Any, *data: Any) -> Any:
+    """Inference results of an unpenalised (or Firth) fit, or None.
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            return fit_inference(model, *args, **kwargs)
+    ``data`` is what the model was fitted on: ``X, y, sample_weight, offset``
+    in memory, or the backend of a streamed fit. A fit without standard
+    errors (collinearity, separation) is reported in a note and kept.
+    """
+    from ..inference import fit_inference
 
     if getattr(model, "penalty", None) not in (None, "firth"):
         return None
-    kwargs = {"sample_weight": design.sample_weight, "offset": design.offset}
     try:
-        accepted = inspect.signature(call).parameters
-        kwargs = {
-            k: v for k, v in kwargs.items() if k in accepted or "kwargs" in accepted
-        }
-        result = call(design.frame(), design.y, **kwargs)
-        result.cov_params()
+        return fit_inference(model, *data)
     except Exception as exc:  # collinearity, separation: report, keep the fit
         note(f"no standard errors: {exc}")
         return None
-    return result
 
 
 def coefficient_rows(
-    names: list[str], coef: np.ndarray, intercept: float | None, cov: np.ndarray | None
+    names: list[str],
+    coef: np.ndarray,
+    intercept: float | None,
+    cov: np.ndarray | None,
+    alpha: float = 0.05,
 ) -> list[dict[str, float | str]]:
-    """Rows (term, estimate[, std_error, z, p_value, ci_low, ci_high]), intercept "
-    "first."""
-    from scipy.special import ndtr
+    """Rows (term, estimate[, std_error, z, p_value, ci_low, ci_high]), intercept
+    first; the Wald columns (level ``1 - alpha``) when ``cov`` is given."""
+    from ..inference import wald_table
 
     terms = (["Intercept"] if intercept is not None else []) + list(names)
     est = np.r_[[intercept] if intercept is not None else [], coef]
+    table = None if cov is None else wald_table(est, cov, alpha)
     rows: list[dict[str, float | str]] = []
-    se = np.sqrt(np.clip(np.diag(cov), 0, None)) if cov is not None else None
     for i, (term, value) in enumerate(zip(terms, est, strict=True)):
         row: dict[str, float | str] = {"term": term, "estimate": float(value)}
-        if se is not None:
-            z = value / se[i] if se[i] > 0 else np.nan
+        if table is not None:
             row.update(
-                std_error=float(se[i]),
-                z=float(z),
-                p_value=float(2 * ndtr(-abs(z))),
-                ci_low=float(value - 1.959963984540054 * se[i]),
-                ci_high=float(value + 1.959963984540054 * se[i]),
+                std_error=float(table.bse[i]),
+                z=float(table.zvalues[i]),
+                p_value=float(table.pvalues[i]),
+                ci_low=float(table.conf_int[i, 0]),
+                ci_high=float(table.conf_int[i, 1]),
             )
         rows.append(row)
     return rows

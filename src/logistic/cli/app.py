@@ -1,7 +1,13 @@
 """Entry point of the ``logistic`` command: joins the command modules.
 
+Each command is the function of the same name in its own module
+(``logistic.cli.fit``, ...); a module is imported only when its command runs
+(``logistic --help`` imports them all to list them). This module imports the
+standard library only, so :func:`main` guards every further import: Ctrl-C at
+any moment ends in one line ``interrupted`` and exit code 130.
+
 Errors become one line ``error: ...`` on stderr and a documented exit code
-(:mod:`logistic.cli._common`); ``--debug`` anywhere on the command line shows
+(:mod:`logistic.cli._codes`); ``--debug`` anywhere on the command line shows
 the traceback instead. With ``--json`` a failure also prints
 ``{"ok": false, "error": ..., "exit_code": ...}`` on stdout.
 
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import importlib
 import json
 import os
 import re
@@ -22,36 +29,27 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import typer
+from ._codes import EX_INTERRUPTED, EX_PIPE, EX_USAGE
 
-from ._common import (
-    EX_INTERRUPTED,
-    EX_PIPE,
-    EX_USAGE,
-    error_message,
-    exit_code_for,
+#: The commands, each defined by the function of the same name in
+#: ``logistic.cli.<name>``, in the order ``logistic --help`` lists them.
+COMMANDS = (
+    "fit",
+    "predict",
+    "evaluate",
+    "report",
+    "summary",
+    "export",
+    "demo",
+    "derive",
 )
-from .demo import demo
-from .derive import derive
-from .evaluate import evaluate
-from .export import export
-from .fit import fit
-from .predict import predict
-from .report import report
-from .summary import summary
 
-app = typer.Typer(
-    name="logistic",
-    help=(
-        "Binary logistic regression: fit, predict, evaluate and report from files.\n\n"
-        "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
-        "66 input missing, 73 cannot create output, 74 I/O error, 130 interrupted, "
-        "141 output pipe closed. "
-        "Add --debug to any command for a traceback."
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+HELP = (
+    "Binary logistic regression: fit, predict, evaluate and report from files.\n\n"
+    "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
+    "66 input missing, 73 cannot create output, 74 I/O error (also a Dask cluster "
+    "that fails), 130 interrupted, 141 output pipe closed. "
+    "Add --debug to any command for a traceback."
 )
 
 
@@ -77,12 +75,48 @@ def _pipe_safe(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-for command in (fit, predict, evaluate, report, summary, export, demo, derive):
-    app.command()(_pipe_safe(command))
+def command_function(name: str) -> Callable[..., Any]:
+    """The function behind command ``name`` (imports its module only)."""
+    module = importlib.import_module(f"{__package__}.{name}")
+    return getattr(module, name)  # type: ignore[no-any-return]
+
+
+def _click_command(name: str) -> Any:
+    """Command ``name`` as a click command built by typer from its function."""
+    import typer
+
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    single.command(name=name)(_pipe_safe(command_function(name)))
+    return typer.main.get_command(single)
+
+
+def build_app() -> Any:
+    """The ``logistic`` command group; a command's module is imported only when
+    that command runs (or when ``--help`` lists every command)."""
+    from typer.core import DEFAULT_MARKUP_MODE, TyperGroup
+
+    class LazyGroup(TyperGroup):
+        def list_commands(self, ctx: Any) -> list[str]:
+            return list(COMMANDS)
+
+        def get_command(self, ctx: Any, cmd_name: str) -> Any:
+            if cmd_name not in COMMANDS:
+                return None
+            if cmd_name not in self.commands:
+                self.commands[cmd_name] = _click_command(cmd_name)
+            return self.commands[cmd_name]
+
+    return LazyGroup(
+        name="logistic",
+        help=HELP,
+        no_args_is_help=True,
+        rich_markup_mode=DEFAULT_MARKUP_MODE,
+    )
 
 
 def _output_closed() -> int:
     """Point stdout at /dev/null so that the final flush cannot fail; exit 141."""
+
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -93,6 +127,9 @@ def _output_closed() -> int:
 
 
 def _fail(exc: BaseException, json_out: bool) -> int:
+    from ._codes import exit_code_for
+    from ._common import error_message
+
     code = exit_code_for(exc)
     # one line whatever the exception holds (file content can reach a message)
     message = re.sub(r"[\x00-\x1f\x7f]+", " ", error_message(exc)).strip()
@@ -125,14 +162,19 @@ def _click_kind(exc: BaseException) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code."""
+    """Run the CLI; return the exit code.
+
+    Everything but the standard library is imported inside the ``try``
+    below, so that Ctrl-C at any moment, imports included, ends in the
+    one-line ``interrupted`` and exit code 130, never a traceback.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     json_out = "--json" in args
     try:
         # non-standalone typer returns the code of typer.Exit (130 after Ctrl-C)
-        rv = app(args=args, prog_name="logistic", standalone_mode=False)
+        rv = build_app()(args=args, prog_name="logistic", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
     except OutputClosed:

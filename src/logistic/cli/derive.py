@@ -1,4 +1,4 @@
-"""``logistic derive``: print the seed's derivation, each step verified with sympy."""
+"""``logistic derive``: the gradient's derivation, each step checked with sympy."""
 
 from __future__ import annotations
 

@@ -20,13 +20,13 @@ from ._common import (
     check_output,
     collect_warnings,
     console,
-    fitting_progress,
+    import_pandas_first,
     note,
     parse_list,
     require_inputs,
-    status,
     warn,
 )
+from ._progress import FitProgress, status
 from ._render import coefficient_table, inference_of, print_design_notes
 from ._stream import data_sha256
 
@@ -101,18 +101,22 @@ def _train(
 ) -> tuple[Any, Any, list[str]]:
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
+    progress = FitProgress()
     with (
         collect_warnings() as messages,
-        fitting_progress(model, f"fitting {shape} ..."),
+        progress.live(f"fitting {shape} ...") as callback,
     ):
         model.fit(
             design.frame(),
             design.y,
             sample_weight=design.sample_weight,
             offset=design.offset,
-            **({} if checkpoint is None else {"checkpoint": str(checkpoint)}),
+            checkpoint=None if checkpoint is None else str(checkpoint),
+            callback=callback,
         )
-        inference = inference_of(model, design)
+        inference = inference_of(
+            model, design.frame(), design.y, design.sample_weight, design.offset
+        )
     return model, inference, messages
 
 
@@ -175,6 +179,7 @@ def fit(
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
+    import_pandas_first()
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
@@ -188,7 +193,7 @@ def fit(
     if not data.is_dir():  # streams read directories of Parquet files
         require_inputs(data=data)
     out = check_output(output, force=force, inputs=(data,))
-    check_checkpoint(checkpoint, out or output, data)
+    check_checkpoint(checkpoint, out, data)
     options = {
         "penalty": penalty,
         "alpha": alpha,
@@ -236,7 +241,7 @@ def _stream_plan(
     data: Path, stream: bool | None, distributed: bool, args: dict, options: dict
 ) -> Any:
     """The streaming plan, or None for an in-memory fit (see ``_stream``)."""
-    from ._stream import NotStreamable, auto_stream, plan_stream
+    from ._stream_plan import NotStreamable, auto_stream, plan_stream
 
     if stream is False and not distributed:
         return None
@@ -269,18 +274,21 @@ def _fit_streamed(
 ) -> None:
     from contextlib import nullcontext
 
-    from ._stream import dask_client, fit_stream
+    from ._stream import fit_stream
+    from ._stream_backends import dask_client
 
     model = _estimator(options, True)
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
     with collect_warnings() as messages, context as client:
         result = fit_stream(plan, model, positive=positive, client=client, **streaming)
-    design = result.design
+    design, inference = result.design, result.inference
     facts = _training_facts(data, result.source, design, model, options, messages)
     facts["streaming"] = result.facts
-    if result.statistics:
-        facts["statistics"] = result.statistics
-    cov, names = result.covariance, result.covariance_names
+    cov, names = _covariance(inference)
+    if inference is not None:
+        # without an offset the null model is closed-form; with one it would
+        # take a fit over the data of its own: left out of a streamed fit
+        facts["statistics"] = _statistics(inference, null_model=plan.offset is None)
     _save(out, force, model, design, facts, cov, names)
     _report(out, model, design, None, facts, json_out, cov)
 
@@ -367,20 +375,30 @@ def _covariance(inference: Any) -> tuple[Any, Any]:
         return None, None
 
 
-def _statistics(inference: Any) -> dict[str, float]:
+#: Fit statistics stored in the model file, in the order summary prints them.
+STATISTICS = (
+    "nobs",
+    "df_model",
+    "df_resid",
+    "llf",
+    "llnull",
+    "deviance",
+    "null_deviance",
+    "aic",
+    "bic",
+    "pseudo_rsquared",
+)
+#: The statistics that need the null model.
+NULL_MODEL = ("llnull", "null_deviance", "pseudo_rsquared")
+
+
+def _statistics(inference: Any, null_model: bool = True) -> dict[str, float]:
+    """The inference results' fit statistics (those of the null model only
+    when ``null_model``)."""
     stats = {}
-    for name in (
-        "nobs",
-        "df_model",
-        "df_resid",
-        "llf",
-        "llnull",
-        "deviance",
-        "null_deviance",
-        "aic",
-        "bic",
-        "pseudo_rsquared",
-    ):
+    for name in STATISTICS:
+        if not null_model and name in NULL_MODEL:
+            continue
         try:
             stats[name] = float(getattr(inference, name))
         except Exception:

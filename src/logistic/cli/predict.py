@@ -164,7 +164,11 @@ def predict(
     import pyarrow.csv as pacsv
 
     require_inputs(data=data, model=model)
-    out = check_output(output, force=force, inputs=(data, model))
+    out = (
+        None
+        if output is None
+        else check_output(output, force=force, inputs=(data, model))
+    )
     if out is not None and out.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise CLIError(
             f"--output must end in .csv or .parquet, got {out.name!r}", EX_USAGE

@@ -17,12 +17,6 @@ def summary_dict(mf: Any) -> dict[str, Any]:
     """JSON-ready description of a model file."""
     model = mf.model
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
-    names = [
-        str(n)
-        for n in (mf.encoding or {}).get("feature_names")
-        or getattr(model, "feature_names_in_", None)
-        or [f"x{j + 1}" for j in range(model.n_features_in_)]
-    ]
     return {
         "format_version": mf.format_version,
         "library_version": mf.library_version,
@@ -35,9 +29,20 @@ def summary_dict(mf: Any) -> dict[str, Any]:
         "formula": (mf.encoding or {}).get("formula"),
         "training": mf.training,
         "coefficients": coefficient_rows(
-            names, model.coef_.ravel(), intercept, mf.covariance
+            feature_names(mf), model.coef_.ravel(), intercept, mf.covariance
         ),
     }
+
+
+def feature_names(mf: Any) -> list[str]:
+    """The model's feature names: the stored encoding's, the estimator's
+    ``feature_names_in_`` (a model saved from Python), else ``x1 … xp``."""
+    names = (mf.encoding or {}).get("feature_names")
+    if names is None:
+        names = getattr(mf.model, "feature_names_in_", None)
+    if names is None:
+        names = [f"x{j + 1}" for j in range(mf.model.n_features_in_)]
+    return [str(n) for n in names]
 
 
 _STATISTICS = (

@@ -1,0 +1,87 @@
+"""Exit codes of the ``logistic`` command and the exception each stands for.
+
+Convention (owned here; sysexits style, stable): 0 ok · 1 internal bug ·
+2 usage (bad option, missing optional extra) · 65 data error (bad data or
+model file) · 66 input missing or unreadable (also a FIFO, socket or device
+given as an input file) · 73 cannot create output (exists without
+``--force``, missing directory, same file as an input) · 74 I/O or service
+error: reading or writing failed, out of memory, a Dask scheduler that
+cannot be reached, and a Dask cluster that fails during the fit (scheduler
+lost, evaluation timed out, workers out of memory: the data are not at
+fault, a rerun may succeed) · 130 interrupted · 141 standard output closed
+by its reader (``| head``), quietly.
+
+Only the standard library is imported at module level: the entry point
+reads these codes before anything heavy is loaded.
+"""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = [
+    "EX_CANTCREAT",
+    "EX_DATAERR",
+    "EX_INTERRUPTED",
+    "EX_IOERR",
+    "EX_NOINPUT",
+    "EX_OK",
+    "EX_PIPE",
+    "EX_SOFTWARE",
+    "EX_USAGE",
+    "CLIError",
+    "exit_code_for",
+    "is_cluster_fault",
+]
+
+EX_OK = 0
+EX_SOFTWARE = 1
+EX_USAGE = 2
+EX_DATAERR = 65
+EX_NOINPUT = 66
+EX_CANTCREAT = 73
+EX_IOERR = 74
+EX_INTERRUPTED = 130  # 128 + SIGINT
+EX_PIPE = 141  # 128 + SIGPIPE: standard output closed by its reader
+
+
+class CLIError(Exception):
+    """An error to report as one line on stderr with a given exit code."""
+
+    def __init__(self, message: str, code: int = EX_DATAERR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def is_cluster_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` is a fault of the Dask cluster (not of the data)."""
+    if "logistic.backends._dask_faults" not in sys.modules:
+        return False  # no Dask fit ran in this process
+    from ..backends._dask_faults import DaskClusterError
+
+    return isinstance(exc, DaskClusterError)
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code of an exception raised by a command."""
+    from .._exceptions import InvalidParameterError, LogisticError
+    from .._files import NotARegularFileError
+
+    if isinstance(exc, CLIError):
+        return exc.code
+    if isinstance(exc, KeyboardInterrupt):
+        return EX_INTERRUPTED
+    if isinstance(exc, MemoryError) or is_cluster_fault(exc):
+        return EX_IOERR
+    if isinstance(exc, InvalidParameterError):
+        return EX_USAGE
+    if isinstance(exc, (LogisticError, ValueError)):
+        return EX_DATAERR
+    if isinstance(
+        exc,
+        (FileNotFoundError, IsADirectoryError, PermissionError, NotARegularFileError),
+    ):
+        return EX_NOINPUT
+    if isinstance(exc, OSError):
+        return EX_IOERR
+    return EX_SOFTWARE

@@ -1,0 +1,143 @@
+"""The backends of a streamed fit: Chunked out of core, Dask on a cluster.
+
+Convention (owned here): a :class:`~logistic.cli._stream_plan.StreamPlan` becomes
+a backend reading exactly the planned columns, with the command line's
+positive-class rule and the fit's progress callable. Parquet goes through the
+backends' own readers; CSV on Dask through ``dask.dataframe.read_csv`` (one
+partition per 64 MB, a compressed file as one partition). ``--workers N``
+starts a ``LocalCluster`` that is closed after the fit; ``--scheduler
+ADDRESS`` connects to a running one. Dask is imported only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ._common import EX_IOERR, EX_USAGE, CLIError
+from ._stream_plan import StreamPlan
+
+__all__ = ["chunked_backend", "dask_backend", "dask_client"]
+
+
+def chunked_backend(
+    plan: StreamPlan,
+    chunk_rows: int | None,
+    progress: Callable[..., None],
+    positive: Callable[[Any], Any],
+) -> Any:
+    """A :class:`~logistic.backends.Chunked` backend over the planned columns."""
+    from ..backends import Chunked
+
+    columns = {
+        "target": plan.target,
+        "features": plan.features,
+        "weight": plan.weights,
+        "offset": plan.offset,
+    }
+    if plan.format == "parquet":
+        return Chunked.from_parquet(
+            plan.path,
+            **columns,
+            chunk_rows=chunk_rows,
+            progress=progress,
+            positive=positive,
+        )
+    return Chunked.from_csv(
+        plan.path,
+        **columns,
+        csv_options={"delimiter": plan.delimiter},
+        chunk_rows=chunk_rows,
+        progress=progress,
+        positive=positive,
+    )
+
+
+def dask_backend(
+    plan: StreamPlan,
+    chunk_rows: int | None,
+    progress: Callable[..., None],
+    positive: Callable[[Any], Any],
+    client: Any,
+) -> Any:
+    """A :class:`~logistic.backends.Dask` backend over the planned columns."""
+    from ..backends.dask import Dask
+
+    opts: dict[str, Any] = {
+        "client": client,
+        "chunk_rows": chunk_rows,
+        "progress": progress,
+        "positive": positive,
+    }
+    if plan.format == "parquet":
+        return Dask.from_parquet(
+            plan.path,
+            target=plan.target,
+            features=plan.features,
+            weight=plan.weights,
+            offset=plan.offset,
+            **opts,
+        )
+    import dask.dataframe as dd
+
+    compressed = plan.path.lower().endswith((".gz", ".bz2"))
+    columns = [*plan.features, plan.target]
+    extra = [c for c in (plan.weights, plan.offset) if c is not None]
+    frame = dd.read_csv(
+        plan.path,
+        sep=plan.delimiter,
+        usecols=columns + extra,
+        blocksize=None if compressed else "64MB",
+        compression="infer",
+        dtype={c: "float64" for c in plan.features + extra},
+    )
+    return Dask(
+        frame[columns],
+        None,
+        None if plan.weights is None else frame[plan.weights],
+        None if plan.offset is None else frame[plan.offset],
+        target=plan.target,
+        feature_names=plan.features,
+        **opts,
+    )
+
+
+_NO_DASK = (
+    "--workers/--scheduler need the 'dask' extra: pip install 'logistic[dask]' "
+    "(from a clone: pip install '.[dask]') ({exc})"
+)
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``--scheduler``/``--workers``, closed after."""
+    try:
+        from ..backends.dask import connect
+    except ImportError as exc:
+        raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
+    if workers is not None and workers < 1:
+        raise CLIError(f"--workers must be at least 1, got {workers}", EX_USAGE)
+    try:
+        client = connect(scheduler=scheduler, workers=workers)
+    except ImportError as exc:
+        raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
+    except OSError as exc:
+        raise CLIError(
+            f"cannot reach the Dask scheduler {scheduler}: {exc}", EX_IOERR
+        ) from None
+    except (ValueError, TypeError) as exc:  # the address cannot be parsed
+        if scheduler is None:
+            raise
+        raise CLIError(
+            f"--scheduler must be a Dask scheduler address such as "
+            f"tcp://host:8786, got {scheduler!r} ({exc})",
+            EX_USAGE,
+        ) from None
+    try:
+        yield client
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None and scheduler is None:
+            cluster.close()

@@ -1,0 +1,233 @@
+"""Planning a streamed fit (``logistic fit --stream`` / ``--workers`` /
+``--scheduler``): whether to stream, and which columns, from the file's head.
+
+Conventions (owned here):
+
+* **When.** ``--stream`` forces an out-of-core fit (the Chunked backend);
+  ``--workers N`` or ``--scheduler ADDRESS`` a Dask fit on a new
+  ``LocalCluster`` of N worker processes or on a running scheduler. Without
+  them a file larger than :data:`STREAM_FRACTION` of the machine's physical
+  memory (:func:`logistic.backends.should_stream`) is streamed automatically
+  when it can be (else it is read into memory, with a note); ``--no-stream``
+  turns that off.
+* **Columns.** The same rules as in memory: the target, ``--weights`` and
+  ``--offset`` are never features; ``--features`` / ``--drop`` choose columns
+  (:func:`logistic.columns.plan_columns`). Numeric feature columns only:
+  one-hot encoding needs every level before the first pass, so a text column
+  is an error naming it (drop it, or fit in memory). ``--formula``, LibSVM
+  input, ``--missing drop`` and ``--class-weight`` are refused the same way.
+* **Files.** What :func:`logistic.formats.sniff_format` says: CSV (plain,
+  gzip, bz2; the delimiter sniffed as in memory or ``--sep``) and Parquet: a
+  file, or a directory of Parquet files (:func:`logistic.formats.parquet_files`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._files import NotARegularFileError
+from ..columns import ColumnPlan
+from ._common import EX_USAGE, CLIError
+
+__all__ = [
+    "STREAM_FRACTION",
+    "NotStreamable",
+    "StreamPlan",
+    "auto_stream",
+    "plan_stream",
+]
+
+#: Files larger than this fraction of physical memory are streamed by default.
+STREAM_FRACTION = 0.25
+
+
+class NotStreamable(CLIError):
+    """The data or options need an in-memory fit (exit 2 when streaming was asked)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EX_USAGE)
+
+
+@dataclass
+class StreamPlan:
+    """What to stream and how it is encoded (decided before any pass)."""
+
+    path: str
+    format: str
+    delimiter: str | None
+    columns: ColumnPlan
+
+    @property
+    def target(self) -> str:
+        assert self.columns.target is not None
+        return self.columns.target
+
+    @property
+    def features(self) -> list[str]:
+        return list(self.columns.features)
+
+    @property
+    def weights(self) -> str | None:
+        return self.columns.weights
+
+    @property
+    def offset(self) -> str | None:
+        return self.columns.offset
+
+
+def auto_stream(data: Path) -> bool:
+    """Whether ``data`` is large enough to stream without being asked."""
+    from ..backends import should_stream
+
+    return data.exists() and should_stream(data, fraction=STREAM_FRACTION)
+
+
+def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]:
+    """``(format, arrow schema, delimiter)`` from the file's head only."""
+    import pyarrow as pa
+
+    from ..formats import sniff_format
+
+    kind, compression = sniff_format(path)
+    if not Path(path).is_dir():
+        kind = fmt or kind
+    try:
+        schema, delimiter = _read_schema(path, kind, compression, sep)
+    except (pa.ArrowException, OSError) as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError, NotARegularFileError)):
+            raise
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the file itself could not be read (I/O error, exit 74)
+        from ..tabular._read import parquet_message
+
+        name = "Parquet" if kind == "parquet" else "CSV"
+        raise CLIError(f"{path}: cannot read {name}: {parquet_message(exc)}") from None
+    return kind, schema, delimiter
+
+
+def _read_schema(
+    path: str, kind: str, compression: str | None, sep: str | None
+) -> tuple[Any, str | None]:
+    import pyarrow.parquet as pq
+
+    from ..backends._sources import open_data
+    from ..formats import parquet_files
+
+    if Path(path).is_dir():
+        files = parquet_files(path)
+        if not files:
+            raise CLIError(f"no Parquet files (*.parquet) under {path}")
+        for f in files[1:]:  # every file is a regular file, before any pass
+            open_data(f).close()
+        with open_data(files[0]) as fh:
+            return pq.read_schema(fh), None
+    if kind == "libsvm":
+        raise NotStreamable(
+            f"{path} is LibSVM data; streaming reads CSV and Parquet only "
+            "(fit LibSVM files in memory: leave out --stream/--workers)"
+        )
+    if kind == "parquet":
+        with open_data(path) as fh:
+            return pq.read_schema(fh), None
+    return _csv_schema(path, compression, sep)
+
+
+def _csv_schema(
+    path: str, compression: str | None, sep: str | None
+) -> tuple[Any, str | None]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from ..backends._sources import open_data
+    from ..formats import decompress_error, read_head
+    from ..tabular._read import _refuse_binary, _refuse_utf16, _sniff_delimiter
+
+    head = read_head(path, compression)
+    if not head.strip():
+        raise CLIError(f"{path} is empty (no header, no data rows)")
+    _refuse_utf16(head, path)
+    _refuse_binary(head, path)
+    delimiter = sep or _sniff_delimiter(head, path)
+    options = pacsv.ParseOptions(delimiter=delimiter)
+    with open_data(path) as fh:
+        try:
+            with pa.input_stream(fh, compression=compression) as stream:
+                reader = pacsv.open_csv(stream, parse_options=options)
+                try:
+                    return reader.schema, delimiter
+                finally:
+                    reader.close()
+        except (OSError, EOFError) as exc:
+            raise decompress_error(path, compression, exc) from None
+
+
+def _check_options(formula: str | None, missing: str, options: dict) -> None:
+    if formula is not None:
+        raise NotStreamable(
+            "--formula cannot be streamed (formula transforms and categorical "
+            "levels need the whole data); name the columns with --target and "
+            "--features/--drop, or fit in memory"
+        )
+    if missing != "error":
+        raise NotStreamable(
+            "--missing drop is not available when streaming; remove rows with "
+            "missing values first, or fit in memory"
+        )
+    if options.get("class_weight") is not None:
+        raise NotStreamable("--class-weight is not available when streaming")
+
+
+def plan_stream(
+    data: Path,
+    *,
+    target: str | None,
+    formula: str | None,
+    features: list[str] | None,
+    drop: list[str] | None,
+    missing: str,
+    weights: str | None,
+    offset: str | None,
+    sep: str | None,
+    fmt: str | None,
+    options: dict[str, Any],
+) -> StreamPlan:
+    """Check the header and options; the columns to stream (no data pass)."""
+    from ..columns import plan_columns
+    from ..tabular._columns import ROLE_OPTIONS
+
+    _check_options(formula, missing, options)
+    path = str(data)
+    kind, schema, delimiter = _schema(path, fmt, sep)
+    if target is None:
+        raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
+    columns = plan_columns(
+        schema,
+        target=target,
+        features=features,
+        drop=drop,
+        weights=weights,
+        offset=offset,
+        source=path,
+        delimiter=delimiter,
+        role_names=ROLE_OPTIONS,
+    )
+    _refuse_text_columns(columns)
+    return StreamPlan(path, kind, delimiter, columns)
+
+
+def _refuse_text_columns(columns: ColumnPlan) -> None:
+    """Numeric (or all-null) feature columns only: one-hot encoding needs
+    every level before the first pass."""
+    text = [c for c in columns.features if columns.kind(c) not in ("numeric", "null")]
+    if text:
+        raise NotStreamable(
+            f"streaming needs numeric feature columns, but {columns.source} has text "
+            f"column(s) {text[:10]!r} (one-hot encoding needs every level before "
+            f"the first pass); leave them out with --drop {','.join(text[:10])}, "
+            "encode them as numbers, or fit in memory (without --stream)"
+        )
+
+
+# -- the fit -------------------------------------------------------------------------
