@@ -18,8 +18,8 @@ passes in ``_fit``, covariance types and frequency weights in
 fit statistics and the null model in ``_results``, the passes over a backend
 in ``_passes``, the check that the data are the training data in
 ``_checks``, profile-likelihood intervals in ``_profile``, rendering in
-``_summary``. Firth's estimator itself is the solver
-:mod:`logistic.solvers.firth`.
+``_summary``. Firth's penalized objective is :mod:`logistic._firth`, its
+solver :mod:`logistic.solvers.firth`.
 """
 
 from __future__ import annotations

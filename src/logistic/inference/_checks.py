@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
+from .._firth import FirthObjective
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from .._validation import check_vector, check_X, check_y_binary, feature_names_of
-from ..solvers.firth import FirthObjective
 
 __all__ = [
     "SEPARATION_LOGIT",

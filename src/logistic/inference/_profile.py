@@ -27,8 +27,8 @@ import numpy as np
 from scipy import optimize, stats
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
+from .._firth import FirthPoint
 from .._typing import FloatArray
-from ..solvers.firth import FirthPoint
 
 __all__ = ["LikelihoodPoints", "profile_conf_int"]
 

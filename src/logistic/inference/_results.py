@@ -44,11 +44,11 @@ import numpy as np
 from scipy import stats
 
 from .._exceptions import ConvergenceWarning, InvalidParameterError
+from .._firth import FirthObjective
 from .._objective import LogisticObjective
 from .._scaling import column_moments
 from .._typing import Block, FloatArray
 from ..solvers import solve
-from ..solvers.firth import FirthObjective
 from ._covariance import invert_information, robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
 from ._passes import FeatureFree, LabelSums
