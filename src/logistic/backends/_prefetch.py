@@ -21,7 +21,7 @@ from __future__ import annotations
 import queue
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -59,7 +59,7 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL[0]
 
 
-def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
+def prefetched(items: Iterable[T], depth: int = 1) -> Generator[T, None, None]:
     """Iterate ``items`` with up to ``depth`` items produced ahead in a thread."""
     q: queue.Queue[object] = queue.Queue(maxsize=max(1, depth))
     stop = threading.Event()

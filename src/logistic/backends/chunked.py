@@ -39,7 +39,7 @@ import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, nullcontext
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -47,11 +47,12 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule, encode_positive, label_text, resolve_classes
 from .._typing import BackendCapabilities, Block
 from ._prefetch import prefetched
-from ._reduce import tree_sum
+from ._reduce import pass_progress, tree_sum
 from ._sources import (
     RawChunk,
     _BlockSource,
     _check_finite,
+    _ColumnSpec,
     _CSVSource,
     _label_bytes,
     _ParquetSource,
@@ -63,6 +64,34 @@ from .in_memory import DEFAULT_BLOCK_BYTES, _blas_controller
 __all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
 T = TypeVar("T")
+
+
+class RowSource(Protocol):
+    """What :class:`Chunked` reads of a source (:mod:`._sources`).
+
+    Attributes
+    ----------
+    name : str
+        Names the data in messages (a path, or a block callable's name).
+    """
+
+    name: str
+
+    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
+        """Raw chunks ``(where, X, y, sample_weight, offset)`` in a fixed order."""
+        ...
+
+
+def _reader_rows(n_features: int, opts: dict[str, Any]) -> int:
+    """Rows per block of a :class:`Chunked` built with ``opts`` (its
+    ``chunk_rows``, or the chunk-size rule), so that one batch a file reader
+    yields is one block."""
+    rows: int = opts.get("chunk_rows") or chunk_rows_for(
+        n_features,
+        opts.get("dtype", np.float64),
+        opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES),
+    )
+    return rows
 
 
 def _concat(pieces: list[list[Any]]) -> list[Any]:
@@ -103,8 +132,11 @@ class Chunked:
 
     Parameters
     ----------
-    source : object
+    source : RowSource
         Yields raw chunks in a fixed order (internal).
+    columns : column spec or None
+        The named columns of a file source (features, target, weight,
+        offset); None for blocks.
     dtype : {float64, float32}
         Floating dtype of the blocks (sums are float64 either way).
     chunk_rows : int or None
@@ -138,8 +170,9 @@ class Chunked:
 
     def __init__(
         self,
-        source: Any,
+        source: RowSource,
         *,
+        columns: _ColumnSpec | None = None,
         dtype: Any = np.float64,
         chunk_rows: int | None = None,
         chunk_bytes: int = DEFAULT_BLOCK_BYTES,
@@ -157,12 +190,8 @@ class Chunked:
         self._chunk_rows, self.chunk_bytes = chunk_rows, int(chunk_bytes)
         self.progress = progress
         self.prefetch = bool(prefetch)
-        spec = getattr(source, "spec", None)
-        self.feature_names = None if spec is None else list(spec.features)
-        if spec is not None and hasattr(source, "batch_rows"):
-            source.batch_rows = chunk_rows or chunk_rows_for(
-                len(spec.features), self.dtype, self.chunk_bytes
-            )
+        self.columns = columns
+        self.feature_names = None if columns is None else list(columns.features)
         self.n_passes = 0
         self.rows_read = 0
         self._scan(classes, positive)
@@ -183,7 +212,8 @@ class Chunked:
         source = _ParquetSource(
             path, target=target, features=features, weight=weight, offset=offset
         )
-        return cls(source, **opts)
+        source.batch_rows = _reader_rows(len(source.spec.features), opts)
+        return cls(source, columns=source.spec, **opts)
 
     @classmethod
     def from_csv(
@@ -204,10 +234,10 @@ class Chunked:
             features=features,
             weight=weight,
             offset=offset,
-            block_bytes=opts.get("chunk_bytes", 8 * 2**20),
+            block_bytes=opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES),
             **(csv_options or {}),
         )
-        return cls(source, **opts)
+        return cls(source, columns=source.spec, **opts)
 
     @classmethod
     def from_blocks(
@@ -240,7 +270,7 @@ class Chunked:
                     _check_finite(v[:, None], where, n, name, None)
             if w is not None and np.any(w < 0):
                 i = int(np.flatnonzero(w < 0)[0])
-                column = getattr(getattr(self.source, "spec", None), "weight", None)
+                column = None if self.columns is None else self.columns.weight
                 named = "" if column is None else f" (column {column!r})"
                 raise DataValidationError(
                     f"{where}: negative sample_weight{named} ({w[i]:g}) at row "
@@ -274,7 +304,7 @@ class Chunked:
             return max(1, int(self._chunk_rows))
         return chunk_rows_for(self.n_features, self.dtype, self.chunk_bytes)
 
-    def blocks(self) -> Iterator[Block]:
+    def blocks(self) -> Generator[Block, None, None]:
         """Blocks of ``chunk_rows`` rows in source order, labels encoded to {0, 1}."""
         positive = self.classes_[1]
         for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
@@ -299,9 +329,7 @@ class Chunked:
                     n += block.n_rows
                     yield fn(block)
             finally:  # stops the reader however the pass ends
-                close = getattr(source, "close", None)
-                if close is not None:
-                    close()
+                source.close()
 
         # Reading/decoding runs in the prefetch thread, the block kernels here
         # with single-threaded BLAS (as the in-memory backend's threads do).
@@ -321,15 +349,7 @@ class Chunked:
         self.n_passes += 1
         self.rows_read += n
         if self.progress is not None:
-            dt = time.perf_counter() - t0
-            self.progress(
-                {
-                    "pass": self.n_passes,
-                    "rows": n,
-                    "seconds": dt,
-                    "rows_per_s": n / dt if dt > 0 else float("inf"),
-                }
-            )
+            self.progress(pass_progress(self.n_passes, n, t0))
         return result
 
     def __repr__(self) -> str:

@@ -67,7 +67,7 @@ from ._dask_tasks import (
     proba_block,
     read_parquet_part,
 )
-from ._reduce import tree_sum
+from ._reduce import pass_progress, tree_sum
 from ._sources import (
     _READ_ERRORS,
     _ColumnSpec,
@@ -469,16 +469,8 @@ class Dask:
         self.rows_read += rows
         self.bytes_to_client += self.last_bytes_to_client
         if self.progress is not None:
-            dt = time.perf_counter() - t0
-            self.progress(
-                {
-                    "pass": self.n_passes,
-                    "rows": rows,
-                    "seconds": dt,
-                    "rows_per_s": rows / dt if dt > 0 else float("inf"),
-                    "bytes_to_client": self.last_bytes_to_client,
-                }
-            )
+            extra = {"bytes_to_client": self.last_bytes_to_client}
+            self.progress(pass_progress(self.n_passes, rows, t0, **extra))
         return out
 
     def __repr__(self) -> str:
