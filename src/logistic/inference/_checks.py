@@ -2,14 +2,15 @@
 
 Convention (owned here): the estimator keeps no training data, so inference
 re-validates in-memory X, y, sample_weight and offset exactly as ``fit`` did
-(through the estimator's own ``_prepare_arrays`` when it has one, so
-``class_weight`` is applied identically; a backend's rows were validated when
-it was built) and then requires the gradient of the fitted objective
-(Firth's modified score for Firth fits) at the fitted coefficients to be ≈ 0:
-its max-norm in the solvers' standardized coordinates must be at most
+(:func:`logistic._validation.check_fit_data`, so ``class_weight`` is applied
+identically; a backend's rows were validated when it was built) and then
+requires the gradient of the fitted objective (Firth's modified score for
+Firth fits) at the fitted coefficients to be ≈ 0: its max-norm in the
+solvers' standardized coordinates must be at most
 ``10·max(tol_, grad_max_norm_, 1e-12)``. Penalized fits are refused here too,
 and separation is read from the fit's ``separation_`` (or suspected from
-fitted logits beyond ±``SEPARATION_LOGIT`` on their correct side).
+fitted logits beyond ±``SEPARATION_SUSPECT_LOGIT`` of
+:mod:`logistic._numerics` on their correct side).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
 from .._firth import FirthObjective
+from .._numerics import DEFAULT_TOL
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
-from .._validation import check_vector, check_X, check_y_binary, feature_names_of
+from .._validation import check_fit_data
 
 __all__ = [
-    "SEPARATION_LOGIT",
     "check_matches_fit",
     "check_unpenalized",
     "penalty_of",
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 F64 = np.float64
-SEPARATION_LOGIT = 30.0
 
 
 def penalty_of(model: Any) -> tuple[float, float]:
@@ -98,7 +98,7 @@ def check_matches_fit(
         history = getattr(model, "history_", None) or [{}]
         recorded = history[-1].get("grad_max_norm", 0.0)
     recorded = float(recorded)
-    tol = float(getattr(model, "tol_", 1e-10))
+    tol = float(getattr(model, "tol_", DEFAULT_TOL))
     limit = 10.0 * max(tol, recorded, 1e-12)
     if not gnorm <= limit:
         raise DataValidationError(
@@ -112,7 +112,7 @@ def check_matches_fit(
 def separation(model: Any, extreme_rows: int) -> str | None:
     """The estimator's own separation check (an LP, exact) when it ran; only for
     fits it could not check ("unchecked") the heuristic: ``extreme_rows`` rows
-    with fitted logits beyond ``SEPARATION_LOGIT`` on their correct side
+    with fitted logits beyond ``SEPARATION_SUSPECT_LOGIT`` on their correct side
     (:func:`logistic.inference._passes.label_sums`)."""
     kind = getattr(model, "separation_", "unchecked")
     if kind != "unchecked":
@@ -124,21 +124,16 @@ def prepare(
     model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
 ) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
     """Validate the data as ``fit`` did (same weights, incl. ``class_weight``)."""
-    frame_names = feature_names_of(X)
-    prepare = getattr(model, "_prepare_arrays", None)
-    if prepare is not None:  # the estimator's own preprocessing: identical weights
-        data = prepare(X, y, sample_weight, offset)
-        X, classes, y01 = data.X, data.classes, data.y01
-        sw, off = data.sample_weight, data.offset
-    else:
-        X = check_X(X)
-        classes, y01 = check_y_binary(y, X.shape[0])
-        sw = None
-        if sample_weight is not None:
-            sw = check_vector(
-                sample_weight, X.shape[0], "sample_weight", nonnegative=True
-            )
-        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    data = check_fit_data(
+        X,
+        y,
+        sample_weight,
+        offset,
+        class_weight=getattr(model, "class_weight", None),
+        estimator=type(model).__name__,
+    )
+    X, classes, y01 = data.X, data.classes, data.y01
+    sw, off, frame_names = data.sample_weight, data.offset, data.names
     if X.shape[1] != model.n_features_in_:
         raise DataValidationError(
             f"X has {X.shape[1]} features, but the model was fitted with "

@@ -33,10 +33,10 @@ from .._exceptions import (
     PerfectSeparationWarning,
     user_stacklevel,
 )
+from .._numerics import SEPARATION_SUSPECT_LOGIT
 from .._objective import LogisticObjective
 from .._typing import Backend, Block, FloatArray
 from ._checks import (
-    SEPARATION_LOGIT,
     check_matches_fit,
     check_unpenalized,
     prepare,
@@ -211,7 +211,7 @@ def fit_inference(
     theta = _theta(model)
     w, b = objective.split(theta)
     value, grad, hessian = objective.value_gradient_hessian(theta)
-    labels = label_sums(objective.data, w, b, SEPARATION_LOGIT)
+    labels = label_sums(objective.data, w, b, SEPARATION_SUSPECT_LOGIT)
     optimum = Optimum(value, grad, hessian, labels)
     _warn_not_converged(model)
     check_matches_fit(model, objective, theta, firth, None if firth else grad)

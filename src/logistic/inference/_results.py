@@ -45,6 +45,7 @@ from scipy import stats
 
 from .._exceptions import ConvergenceWarning, InvalidParameterError
 from .._firth import FirthObjective
+from .._numerics import DEFAULT_TOL
 from .._objective import LogisticObjective
 from .._scaling import column_moments
 from .._typing import Block, FloatArray
@@ -336,7 +337,7 @@ class InferenceResults:
         if not labels.has_offset:  # the intercept logit(ȳ): a closed form
             return self.nobs * (ybar * np.log(ybar) + (1.0 - ybar) * np.log1p(-ybar))
         theta0 = np.array([np.log(ybar) - np.log1p(-ybar)])
-        tol = float(getattr(self.model, "tol_", 1e-10))
+        tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             theta0 = solve("newton", null, theta0, tol=tol, max_iter=200).coef
