@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._dispatch import as_backend, is_out_of_core, should_stream
+from ._dispatch import as_backend, should_stream
 from ._reduce import tree_sum
 from .in_memory import InMemory
 
@@ -22,7 +22,6 @@ __all__ = [
     "Dask",
     "InMemory",
     "as_backend",
-    "is_out_of_core",
     "should_stream",
     "tree_sum",
 ]

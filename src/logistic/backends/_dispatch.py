@@ -6,9 +6,10 @@ Convention (owned here): :func:`as_backend` turns ordinary in-memory data
 :func:`logistic._validation.check_fit_data`; otherwise:
 
 * a path (``str`` / ``os.PathLike``) → :class:`~logistic.backends.chunked.Chunked`
-  streaming Parquet (a ``.parquet`` file or a directory of them) or CSV
-  (``.csv``, ``.csv.gz``, ``.tsv``, ``.txt``); ``y`` (or ``target=``) names the
-  label column, ``sample_weight`` / ``offset`` may name columns;
+  streaming Parquet (a file or a directory of them) or CSV, as
+  :func:`logistic.formats.sniff_format` tells (a LibSVM file is refused: it
+  is read in memory); ``y`` (or ``target=``) names the label column,
+  ``sample_weight`` / ``offset`` may name columns;
 * a callable returning an iterable of ``(X, y[, w[, offset]])`` blocks → a
   ``Chunked`` backend (an iterator or generator is refused: a fit needs many
   passes);
@@ -30,18 +31,10 @@ from typing import Any
 from .._exceptions import InvalidParameterError
 from .._typing import Backend, is_dask_collection
 from .._validation import check_fit_data
+from ..formats import sniff_format
 from .in_memory import InMemory
 
-__all__ = [
-    "as_backend",
-    "in_memory",
-    "is_backend",
-    "is_out_of_core",
-    "should_stream",
-]
-
-CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2")
-
+__all__ = ["as_backend", "in_memory", "is_backend", "should_stream"]
 
 #: What every :class:`logistic._typing.Backend` declares.
 _MEMBERS = (
@@ -84,18 +77,6 @@ def is_backend(X: Any) -> bool:
             f"lacks {missing} (see logistic._typing.Backend)"
         )
     return True
-
-
-def is_out_of_core(X: Any) -> bool:
-    """Whether ``fit(X, ...)`` streams X rather than holding it in memory
-    (cheap test)."""
-    return (
-        isinstance(X, (str, os.PathLike))
-        or hasattr(X, "map_reduce")
-        or is_dask_collection(X)
-        or isinstance(X, Iterator)
-        or (callable(X) and not hasattr(X, "shape") and not isinstance(X, type))
-    )
 
 
 def should_stream(path: str | os.PathLike[str], fraction: float = 0.25) -> bool:
@@ -204,10 +185,15 @@ def _streamed(
         weight = _column(sample_weight, "sample_weight")
         off = _column(offset, "offset")
         path = os.fspath(X)
-        suffix = os.path.splitext(path)[1].lower()
-        if suffix in CSV_SUFFIXES:
+        kind, _compression = sniff_format(path)
+        if kind == "csv":
             return Chunked.from_csv(
                 path, target=target, weight=weight, offset=off, **opts
+            )
+        if kind != "parquet":
+            raise InvalidParameterError(
+                f"{path} is a {kind} file, which is read in memory only: load it "
+                f"(logistic.tabular.read_data) and pass the arrays"
             )
         opts.pop("csv_options", None)
         return Chunked.from_parquet(
