@@ -72,9 +72,9 @@ def apply_model(
     for text in design.notes:
         note(text)
     X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
-    z = np.asarray(mf.model.decision_function(X), dtype=np.float64)
-    if design.offset is not None:
-        z = z + design.offset
+    z = np.asarray(
+        mf.model.decision_function(X, offset=design.offset), dtype=np.float64
+    )
     return Applied(mf, raw, design, z)
 
 
