@@ -28,12 +28,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 
 __all__ = ["WaldTestResult", "LRTestResult", "parse_constraints", "wald_test"]
+
+
+def chi2_sf(x: Any, df: Any) -> Any:
+    """``P(χ²(df) > x)`` (``scipy.stats.chi2.sf``; scipy.stats is imported on
+    first use, not with the package)."""
+    from scipy import stats
+
+    return stats.chi2.sf(x, df)
+
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
@@ -241,7 +249,7 @@ def wald_test(
     V = R @ cov @ R.T
     stat = float(diff @ np.linalg.solve(V, diff))
     df = int(R.shape[0])
-    return WaldTestResult(stat, float(stats.chi2.sf(stat, df)), df, R, q)
+    return WaldTestResult(stat, float(chi2_sf(stat, df)), df, R, q)
 
 
 def lr_test(
@@ -270,4 +278,4 @@ def lr_test(
         )
     stat = max(stat, 0.0)
     df = k_full - k_small
-    return LRTestResult(stat, float(stats.chi2.sf(stat, df)), df)
+    return LRTestResult(stat, float(chi2_sf(stat, df)), df)

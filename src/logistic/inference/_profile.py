@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from .._firth import FirthPoint
@@ -91,6 +91,8 @@ def profile_conf_int(fo: Any, theta_hat: FloatArray, alpha: float) -> FloatArray
     if hat.factor is None:
         raise FloatingPointError("singular Fisher information at the estimate")
     se = np.sqrt(np.diag(cho_solve(hat.factor, np.eye(theta_hat.size))))
+    from scipy import stats
+
     quantile = float(stats.chi2.isf(alpha, 1))
     out = np.empty((theta_hat.size, 2))
     for j in range(theta_hat.size):

@@ -41,7 +41,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .._exceptions import ConvergenceWarning, InvalidParameterError
 from .._firth import FirthObjective
@@ -51,7 +50,7 @@ from .._scaling import column_moments
 from .._typing import Block, FloatArray
 from ..solvers import solve
 from ._covariance import invert_information, robust_covariance
-from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
+from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
 from ._passes import FeatureFree, LabelSums
 from ._wald import WaldTable, check_alpha, wald_table
 
@@ -244,7 +243,7 @@ class InferenceResults:
         information, logistf's default tests). Each needs a constrained refit;
         the result is cached.
         """
-        return stats.chi2.sf(self._lr_statistics, 1)
+        return chi2_sf(self._lr_statistics, 1)
 
     @cached_property
     def _lr_statistics(self) -> FloatArray:
@@ -378,7 +377,7 @@ class InferenceResults:
     @property
     def llr_pvalue(self) -> float:
         """``P(χ²(df_model) > llr)``."""
-        return float(stats.chi2.sf(self.llr, self.df_model))
+        return float(chi2_sf(self.llr, self.df_model))
 
     # -- tests ---------------------------------------------------------------
     def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:

@@ -7,8 +7,11 @@ Convention (owned here): with ``V`` the covariance of the estimates ``β̂``,
 * ``z_j = β̂_j / se_j`` (NaN where ``se_j = 0``);
 * two-sided p-values ``2 Φ(-|z_j|)``;
 * intervals ``β̂_j ± z_{1-α/2} se_j`` with ``z_{1-α/2}`` the standard normal
-  quantile (``scipy.stats.norm.isf(α/2)``; 1.959964 for 95 %), as R's
-  ``confint.default``.
+  quantile (1.959964 for 95 %), as R's ``confint.default``.
+
+``Φ`` and its inverse are ``scipy.special.ndtr`` and ``ndtri``, the functions
+``scipy.stats.norm.sf`` and ``isf`` evaluate (the same values, without
+importing ``scipy.stats``).
 
 :class:`~logistic.inference.InferenceResults` reports these for a fit it
 computed; :func:`wald_table` gives the same numbers for estimates and a
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
@@ -88,7 +91,7 @@ def wald_table(params: Any, cov: Any, alpha: float = 0.05) -> WaldTable:
     positive = se > 0
     z = np.full(beta.size, np.nan)
     z[positive] = beta[positive] / se[positive]
-    p = 2.0 * stats.norm.sf(np.abs(z))
-    half = stats.norm.isf(alpha / 2.0) * se
+    p = 2.0 * special.ndtr(-np.abs(z))
+    half = -special.ndtri(alpha / 2.0) * se
     ci = np.column_stack([beta - half, beta + half])
     return WaldTable(beta, se, z, p, ci, alpha)
