@@ -649,3 +649,40 @@ def test_wald_table_is_what_the_results_report():
     assert np.isnan(zero.zvalues[0]) and zero.zvalues[1] == 1.0
     with pytest.raises(InvalidParameterError, match="alpha"):
         wald_table([1.0], [[1.0]], alpha=1.5)
+
+
+@pytest.mark.dask
+@pytest.mark.slow
+def test_dask_inference_equals_in_memory():
+    da = pytest.importorskip("dask.array")
+    distributed = pytest.importorskip("distributed")
+    from logistic.backends.dask import Dask
+
+    X, y = lbw()
+    Xn, yn = X.to_numpy(), np.asarray(y)
+    offset = np.random.default_rng(5).normal(0, 0.3, len(yn))
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with cluster, distributed.Client(cluster) as client:
+        data = Dask(
+            da.from_array(Xn, chunks=(50, Xn.shape[1])),
+            da.from_array(yn, chunks=50),
+            None,
+            da.from_array(offset, chunks=50),
+            client=client,
+        )
+        model = LogisticRegression().fit(data, None)
+        streamed = fit_inference(model, data, cov_type="HC1")
+        llnull = streamed.llnull  # a Newton fit of the null model on the workers
+    memory = fit_inference(
+        LogisticRegression().fit(Xn, yn, offset=offset),
+        Xn,
+        yn,
+        None,
+        offset,
+        cov_type="HC1",
+    )
+    np.testing.assert_allclose(streamed.bse, memory.bse, rtol=1e-7)
+    np.testing.assert_allclose(streamed.llf, memory.llf, rtol=1e-9)
+    np.testing.assert_allclose(llnull, memory.llnull, rtol=1e-9)
