@@ -325,7 +325,7 @@ def _fit_in_memory(
 
 def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
     """Out of memory reading a file: the remedy depends on its format (exit 74)."""
-    from ..tabular import sniff_format
+    from ..formats import sniff_format
 
     kind = fmt or sniff_format(str(data))[0]
     if kind != "libsvm":
