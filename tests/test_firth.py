@@ -23,9 +23,9 @@ from scipy.stats import chi2
 
 from conftest import data_path
 from logistic import InvalidParameterError, LogisticRegression
+from logistic._firth import FirthObjective
 from logistic._objective import LogisticObjective
 from logistic.solvers import SOLVERS, get_solver
-from logistic._firth import FirthObjective
 
 # sex2: case, age, oc, vic, vicl, vis, dia, count
 SEX2 = np.array([
