@@ -28,11 +28,10 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from ..columns import plan_columns
-from ..formats import PARQUET_SUFFIXES, compression_of, natural_key, parquet_files
+from ..formats import compression_of, natural_key, parquet_files
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
-    "PARQUET_SUFFIXES",
     "chunk_rows_for",
     "natural_key",
     "one_line",
