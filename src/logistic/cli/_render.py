@@ -52,10 +52,13 @@ def coefficient_rows(
 ) -> list[dict[str, float | str]]:
     """Rows (term, estimate[, std_error, z, p_value, ci_low, ci_high]), intercept
     first; the Wald columns (level ``1 - alpha``) when ``cov`` is given."""
-    from ..inference import wald_table
+    from ..inference import intercept_first, wald_table
 
     terms = (["Intercept"] if intercept is not None else []) + list(names)
-    est = np.r_[[intercept] if intercept is not None else [], coef]
+    est = intercept_first(
+        np.r_[coef, [intercept] if intercept is not None else []],
+        intercept is not None,
+    )
     table = None if cov is None else wald_table(est, cov, alpha)
     rows: list[dict[str, float | str]] = []
     for i, (term, value) in enumerate(zip(terms, est, strict=True)):

@@ -124,9 +124,9 @@ def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
         and mf.covariance_names[0] != "Intercept"
         and mf.model.fit_intercept
     ):  # stored intercept-last: reorder
-        p = cov.shape[0] - 1
-        perm = np.r_[p, 0:p]
-        cov = cov[np.ix_(perm, perm)]
+        from ..inference import intercept_first
+
+        cov = intercept_first(cov)
     names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
     console.print(
         coefficient_table(mf.model, names, None, cov), markup=False, soft_wrap=True

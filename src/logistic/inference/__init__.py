@@ -10,7 +10,9 @@ Public entry points:
   streamed out of core (:class:`logistic.backends.Chunked`) or Dask data;
 * :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
   intervals of estimates with a covariance matrix stored elsewhere;
-* :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``).
+* :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``);
+* :func:`display_order` / :func:`intercept_first`: the one owner of the
+  intercept-first display order (the objective stores the intercept last).
 
 Conventions live in the private modules' docstrings: which data and how many
 passes in ``_fit``, covariance types and frequency weights in
@@ -27,6 +29,7 @@ from __future__ import annotations
 from ._covariance import COV_TYPES, CollinearityError
 from ._fit import fit_inference
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
+from ._order import display_order, intercept_first
 from ._results import InferenceResults
 from ._summary import Summary
 from ._wald import WaldTable, wald_table
@@ -39,7 +42,9 @@ __all__ = [
     "Summary",
     "WaldTable",
     "WaldTestResult",
+    "display_order",
     "fit_inference",
+    "intercept_first",
     "parse_constraints",
     "wald_table",
 ]

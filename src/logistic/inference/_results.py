@@ -51,6 +51,7 @@ from .._typing import Block, FloatArray
 from ..solvers import solve
 from ._covariance import invert_information, robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
+from ._order import display_order
 from ._passes import FeatureFree, LabelSums
 from ._wald import WaldTable, check_alpha, wald_table
 
@@ -134,7 +135,7 @@ class InferenceResults:
         self.feature_names = names
         self.fit_intercept = objective.fit_intercept
         p = objective.n_features
-        self._perm = np.r_[p, 0:p] if self.fit_intercept else np.arange(p)
+        self._perm = display_order(p, self.fit_intercept)
         self.term_names = (["Intercept"] if self.fit_intercept else []) + list(names)
         self.k_params = objective.n_params
         self.nobs = float(objective.weight_sum)
