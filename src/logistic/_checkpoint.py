@@ -48,10 +48,10 @@ FORMAT_VERSION = 1
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is old-complete or new-complete.
 
-    The one implementation lives in :mod:`logistic.io._atomic` (temp file in the
+    The one implementation lives in :mod:`logistic._atomic` (temp file in the
     same directory, fsync, ``os.replace``, directory fsync).
     """
-    from .io._atomic import atomic_write_bytes
+    from ._atomic import atomic_write_bytes
 
     atomic_write_bytes(path, data, overwrite=True)
 

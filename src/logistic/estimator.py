@@ -61,7 +61,7 @@ from ._validation import (
     is_random_state,
     validate_params,
 )
-from .backends import as_backend
+from .backends._dispatch import as_backend
 from .solvers import SOLVERS, SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver
 

@@ -6,14 +6,16 @@ order; the attributes the fit reads (shape, dtype, classes, feature names,
 fingerprint, capabilities) are declared. ``InMemory`` (numpy / scipy.sparse
 arrays, row blocks are views) is the default; out-of-core (``Chunked``) and
 Dask backends implement the same Protocol and are imported on first use, so
-``import logistic`` loads neither pyarrow nor dask.
+``import logistic`` loads neither pyarrow nor dask. ``as_backend`` and
+``should_stream`` (:mod:`._dispatch`, which validates user data) are also
+loaded on first use: the objective layer imports this package for the default
+``InMemory`` backend and must not depend on data validation.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._dispatch import as_backend, should_stream
 from ._reduce import tree_sum
 from .in_memory import InMemory
 
@@ -28,6 +30,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in ("as_backend", "should_stream"):
+        from . import _dispatch
+
+        return getattr(_dispatch, name)
     if name == "Chunked":
         from .chunked import Chunked
 

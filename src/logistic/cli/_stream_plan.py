@@ -79,7 +79,7 @@ class StreamPlan:
 
 def auto_stream(data: Path) -> bool:
     """Whether ``data`` is large enough to stream without being asked."""
-    from ..backends import should_stream
+    from ..backends._dispatch import should_stream
 
     return data.exists() and should_stream(data, fraction=STREAM_FRACTION)
 

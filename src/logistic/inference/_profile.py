@@ -28,7 +28,9 @@ from scipy import optimize
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from .._firth import FirthPoint
+from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
+from ..solvers._linesearch import armijo, backtrack
 
 __all__ = ["LikelihoodPoints", "profile_conf_int"]
 
@@ -70,17 +72,21 @@ def _constrained_max(
         decrement = -total * float(g @ d)  # log-likelihood units
         if decrement < 1e-12:
             break
-        t, slope = 1.0, float(g @ d)
-        for _ in range(60):
-            trial_theta = pt.theta.copy()
-            trial_theta[free] += t * d
-            trial = fo.point(trial_theta)
-            if trial.grad is not None and trial.value <= pt.value + 1e-4 * t * slope:
-                pt = trial
-                break
-            t *= 0.5
-        else:
+        slope = float(g @ d)
+
+        def trial(
+            t: float, base: FirthPoint = pt, d: FloatArray = d, slope: float = slope
+        ) -> tuple[bool, FirthPoint]:
+            theta_t = base.theta.copy()
+            theta_t[free] += t * d
+            point = fo.point(theta_t)
+            ok = point.grad is not None and armijo(point.value, base.value, t, slope)
+            return ok, point
+
+        accepted, new = backtrack(trial, 1.0, max_backtracks=MAX_BACKTRACKS)
+        if not accepted or new is None:
             break
+        pt = new
     return pt
 
 

@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from .._atomic import atomic_output, atomic_write_bytes
 from .._exceptions import (
     IntegrityError,
     ModelFormatError,
@@ -56,7 +57,6 @@ from .._exceptions import (
     VersionMismatchWarning,
 )
 from .._files import open_regular
-from ._atomic import atomic_output, atomic_write_bytes
 from ._encoding import encoding_from_dict, training_from_dict
 from ._schema import (
     _PREFIX,
