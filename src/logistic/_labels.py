@@ -33,7 +33,6 @@ __all__ = [
     "check_y_binary",
     "class_order",
     "encode",
-    "encode_positive",
     "given_classes",
     "is_missing",
     "missing_mask",
@@ -277,24 +276,43 @@ def resolve_classes(
 
 
 # -- encoding ------------------------------------------------------------------------
-def encode_positive(y: np.ndarray, positive: Any, dtype: Any = np.float64) -> Any:
-    """``1`` where ``y`` is the positive label, else ``0``, in ``dtype``
-    (labels already checked to be one of the two classes)."""
-    return (np.asarray(y) == positive).astype(dtype)
+def encode(
+    y: Any,
+    classes: Any,
+    source: str = "",
+    *,
+    dtype: Any = np.float64,
+    checked: bool = False,
+    by_text: bool = False,
+    unseen: Callable[[np.ndarray], Exception] | None = None,
+) -> Any:
+    """``y`` encoded against ``classes = [negative, positive]``: ``1`` where a
+    label is the positive class, else ``0``, in ``dtype``. The one encoder.
 
-
-def encode(y: Any, classes: np.ndarray, source: str = "") -> np.ndarray:
-    """``y`` in {0., 1.} against known ``classes = [negative, positive]``;
-    a label that is neither is an error (``source`` says where the classes
-    came from, in that message)."""
+    * ``checked``: the labels are already known to be one of the two classes
+      (a backend's scan found them), so nothing is checked; otherwise a label
+      that is neither class is an error (``source`` says where the classes
+      came from, in that message; ``unseen``, given the labels that are
+      neither, builds the exception instead).
+    * ``by_text``: labels and classes compare as :func:`label_text` (so ``1.0``
+      and ``1`` are one label), as the command line compares a stored mapping
+      with the targets of another file.
+    """
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
-    positive, negative = y == classes[1], y == classes[0]
-    unseen = ~(positive | negative)
-    if np.any(unseen):
-        bad = sorted({str(v) for v in y[unseen]})[:5]
-        raise DataValidationError(
-            f"y contains labels not in classes={list(classes)}{source}: {bad}"
-        )
-    return positive.astype(np.float64)
+    if by_text:
+        if y.size:
+            y = np.array([label_text(v) for v in y.tolist()], dtype=object)
+        classes = [label_text(c) for c in classes]
+    positive = y == classes[1]
+    if not checked:
+        bad = ~(positive | (y == classes[0]))
+        if np.any(bad):
+            if unseen is not None:
+                raise unseen(y[bad])
+            shown = sorted({str(v) for v in y[bad]})[:5]
+            raise DataValidationError(
+                f"y contains labels not in classes={list(classes)}{source}: {shown}"
+            )
+    return positive.astype(dtype)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
-from .._labels import encode_positive, missing_mask
+from .._labels import encode, missing_mask
 from .._typing import Block
 from ._reduce import tree_sum
 from ._sources import _READ_ERRORS, _batch_to_chunk, _label_bytes, _reader_error
@@ -176,7 +176,7 @@ def partition_reduce(
     index: int,
     dtype: Any,
     target: str | None,
-    positive: Any,
+    classes: Any,
     chunk_rows: int,
     X: Any,
     y: Any,
@@ -185,7 +185,7 @@ def partition_reduce(
 ) -> tuple[int, int, T]:
     """``(index, n_rows, Σ fn(block))`` over the partition's row blocks, in order."""
     X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
-    y01 = encode_positive(y, positive, X.dtype)
+    y01 = encode(y, classes, dtype=X.dtype, checked=True)
     n = X.shape[0]
     parts = []
     for s in range(0, max(n, 1), chunk_rows):

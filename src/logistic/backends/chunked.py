@@ -44,7 +44,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
-from .._labels import PositiveRule, encode_positive, label_text, resolve_classes
+from .._labels import PositiveRule, encode, label_text, resolve_classes
 from .._typing import BackendCapabilities, Block
 from ._prefetch import prefetched
 from ._reduce import pass_progress, tree_sum
@@ -306,9 +306,9 @@ class Chunked:
 
     def blocks(self) -> Generator[Block, None, None]:
         """Blocks of ``chunk_rows`` rows in source order, labels encoded to {0, 1}."""
-        positive = self.classes_[1]
+        classes = self.classes_
         for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
-            yield Block(X, encode_positive(y, positive, self.dtype), w, o)
+            yield Block(X, encode(y, classes, dtype=self.dtype, checked=True), w, o)
 
     def rows(self) -> Block:
         raise NotImplementedError("Chunked streams its rows: they are never in memory")

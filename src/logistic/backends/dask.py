@@ -447,11 +447,10 @@ class Dask:
         import dask
 
         t0 = time.perf_counter()
-        positive = self.classes_[1]
         results = self._compute(
             [
                 dask.delayed(partition_reduce, pure=False)(
-                    fn, i, self.dtype, self.target, positive, self.chunk_rows, *t
+                    fn, i, self.dtype, self.target, self.classes_, self.chunk_rows, *t
                 )
                 for i, t in enumerate(self.parts)
             ]

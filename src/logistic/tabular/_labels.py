@@ -8,6 +8,11 @@ error listing every value found with its count. The mapping is stored as
 ``{"negative": raw, "positive": raw, "column": name}`` with raw values as JSON
 scalars, and re-applied to targets at evaluation. :func:`positive_rule` gives
 the same choice to a streaming backend (its ``positive=`` argument).
+
+This module is an adapter: the class order, matching ``--positive`` and the
+encoding are :mod:`logistic._labels`' (``class_order``, ``match_label``,
+``recognised_positive``, ``encode``); what it adds is the command line's
+messages, which name the column, the file and every value with its count.
 """
 
 from __future__ import annotations
@@ -18,8 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
-from .._labels import label_text as _text
-from .._labels import recognised_positive
+from .._labels import class_order, encode, match_label, recognised_positive
 
 __all__ = [
     "fit_labels",
@@ -66,34 +70,38 @@ def fit_labels(
             f"{where}: only binary classification is supported, found {len(values)} "
             f"distinct values: {describe_values(values, counts)}"
         )
-    pos = _positive_index(values, counts, where, positive)
-    mapping = {
-        "column": column,
-        "negative": _scalar(values[1 - pos]),
-        "positive": _scalar(values[pos]),
-    }
+    classes = class_order(values, _rule(counts, where, positive))
+    mapping = label_mapping(classes, column)
     return apply_labels(y, mapping, path), mapping
 
 
-def _positive_index(
-    values: np.ndarray, counts: np.ndarray, where: str, positive: str | None
-) -> int:
-    """Which of the two sorted ``values`` is the positive class."""
-    texts = [_text(v) for v in values]
-    if positive is not None:
-        if positive not in texts:
+def _rule(
+    counts: np.ndarray | None, where: str, positive: str | None
+) -> Callable[[np.ndarray], Any]:
+    """The command line's positive class as a :func:`logistic._labels.class_order`
+    rule: ``positive`` matched by :func:`~logistic._labels.match_label`, else a
+    recognised pair; the two sorted labels' ``counts`` go into the messages."""
+
+    def rule(labels: np.ndarray) -> Any:
+        values = np.asarray(labels)
+        n = np.ones(len(values)) if counts is None else counts
+        if positive is not None:
+            k = match_label(list(values), positive)
+            if k is None:
+                raise DataValidationError(
+                    f"--positive {positive!r} is not a value of the {where}; "
+                    f"values: {describe_values(values, n)}"
+                )
+            return values[k]
+        k = recognised_positive(list(values))
+        if k is None:
             raise DataValidationError(
-                f"--positive {positive!r} is not a value of the {where}; "
-                f"values: {describe_values(values, counts)}"
+                f"{where} has values {describe_values(values, n)}; which is the "
+                "positive class? pass --positive VALUE"
             )
-        return texts.index(positive)
-    pos = recognised_positive(list(values))
-    if pos is None:
-        raise DataValidationError(
-            f"{where} has values {describe_values(values, counts)}; which is the "
-            "positive class? pass --positive VALUE"
-        )
-    return pos
+        return values[k]
+
+    return rule
 
 
 def positive_rule(
@@ -101,13 +109,7 @@ def positive_rule(
 ) -> Callable[[np.ndarray], Any]:
     """The positive-class choice of :func:`fit_labels` as a backend's
     ``positive=`` argument: called with the two sorted labels found."""
-
-    def rule(labels: np.ndarray) -> Any:
-        values = np.asarray(labels)
-        where = f"target column {column!r} in {path}"
-        return values[_positive_index(values, np.ones(len(values)), where, positive)]
-
-    return rule
+    return _rule(None, f"target column {column!r} in {path}", positive)
 
 
 def label_mapping(classes: Any, column: str) -> dict[str, Any]:
@@ -121,16 +123,14 @@ def label_mapping(classes: Any, column: str) -> dict[str, Any]:
 
 def apply_labels(y: np.ndarray, mapping: dict[str, Any], path: str) -> np.ndarray:
     """0/1 floats for raw targets; values outside the mapping are an error."""
-    y = np.asarray(y)
-    texts = np.array([_text(v) for v in y.tolist()], dtype=object) if y.size else y
-    pos, neg = _text(mapping["positive"]), _text(mapping["negative"])
-    is_pos = texts == pos
-    bad = ~(is_pos | (texts == neg))
-    if np.any(bad):
-        values, counts = _unique(np.asarray(texts[bad], dtype=str))
-        raise DataValidationError(
+
+    def unseen(bad: np.ndarray) -> Exception:
+        values, counts = _unique(np.asarray(bad, dtype=str))
+        return DataValidationError(
             f"target column {mapping.get('column')!r} in {path} has values the model "
             f"was not trained on: {describe_values(values, counts)} (expected "
             f"{mapping['negative']!r} or {mapping['positive']!r})"
         )
-    return is_pos.astype(np.float64)
+
+    classes = [mapping["negative"], mapping["positive"]]
+    return np.asarray(encode(y, classes, by_text=True, unseen=unseen))
