@@ -11,7 +11,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from logistic import DataValidationError
-from logistic.formats import parquet_files, sniff_format
+from logistic.formats import (
+    is_tab_separated,
+    no_parquet_files,
+    parquet_files,
+    sniff_format,
+    strip_compression,
+)
+from logistic.tabular._read import sniff_delimiter
 
 CSV = b"x,y\n1,0\n2,1\n"
 LIBSVM = b"1 1:0.5 3:2\n0 2:1\n"
@@ -79,3 +86,32 @@ def test_truncated_compressed_text_is_named(tmp_path):
 def test_missing_file_keeps_its_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         sniff_format(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(
+    ("name", "bare", "tab"),
+    [
+        ("d.tsv", "d.tsv", True),
+        ("d.TSV.GZ", "d.TSV", True),
+        ("d.tsv.gzip", "d.tsv", True),
+        ("dir/d.tab.bz2", "dir/d.tab", True),
+        ("d.tab", "d.tab", True),
+        ("d.csv.gz", "d.csv", False),
+        ("d.gz", "d", False),
+        ("bz2.csv", "bz2.csv", False),
+        ("tsv", "tsv", False),
+        ("d.tsv.zip", "d.tsv.zip", False),
+    ],
+)
+def test_compression_suffix_and_tab_separated_names(name, bare, tab):
+    """A suffix is stripped, not characters (``rstrip`` once missed
+    ``.tsv.gzip``); ``.tab`` is tab-separated like ``.tsv``."""
+    assert strip_compression(name) == bare
+    assert is_tab_separated(name) is tab
+    header = b"a,b\tc\n"  # a comma-separated header, unless the name says tab
+    assert sniff_delimiter(header, name) == ("\t" if tab else ",")
+
+
+def test_no_parquet_files_names_every_suffix(tmp_path):
+    message = no_parquet_files(tmp_path)
+    assert message == f"no Parquet files (*.parquet, *.parq, *.pq) under {tmp_path}"

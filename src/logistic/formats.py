@@ -21,7 +21,9 @@ Convention (owned here):
      (bz2) make it compressed text (:func:`compression_of`).
   2. The name, without a compression suffix (``.gz``, ``.gzip``, ``.bz2``):
      a Parquet suffix → ``"parquet"``; ``.svm``, ``.libsvm``, ``.svmlight``
-     → ``"libsvm"``; ``.csv``, ``.tsv``, ``.tab`` → ``"csv"``.
+     → ``"libsvm"``; ``.csv``, ``.tsv``, ``.tab`` → ``"csv"``, the last two
+     tab-separated (:func:`is_tab_separated`; :func:`strip_compression`
+     gives the name without its compression suffix).
   3. Otherwise (``.txt``, ``.data``, no suffix, ...) LibSVM when the first
      lines of the (decompressed) text look like ``label idx:value ...``,
      else CSV.
@@ -57,13 +59,17 @@ __all__ = [
     "FORMATS",
     "LIBSVM_SUFFIXES",
     "PARQUET_SUFFIXES",
+    "TAB_SUFFIXES",
     "compression_of",
     "decompress_error",
     "decompressed",
+    "is_tab_separated",
     "natural_key",
+    "no_parquet_files",
     "parquet_files",
     "read_head",
     "sniff_format",
+    "strip_compression",
 ]
 
 #: The formats a data file can have.
@@ -72,6 +78,8 @@ PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 LIBSVM_SUFFIXES = (".svm", ".libsvm", ".svmlight")
 CSV_SUFFIXES = (".csv", ".tsv", ".tab")
 COMPRESSION_SUFFIXES = (".gz", ".gzip", ".bz2")
+#: The CSV suffixes whose delimiter is a tab.
+TAB_SUFFIXES = (".tsv", ".tab")
 #: Bytes of (decompressed) text read to recognise LibSVM data.
 HEAD_BYTES = 65536
 
@@ -103,6 +111,29 @@ def parquet_files(root: str | os.PathLike[str]) -> list[Path]:
         ),
         key=natural_key,
     )
+
+
+def no_parquet_files(root: str | os.PathLike[str]) -> str:
+    """The message for a directory holding no Parquet data file (naming every
+    suffix that counts)."""
+    suffixes = ", ".join(f"*{s}" for s in PARQUET_SUFFIXES)
+    return f"no Parquet files ({suffixes}) under {os.fspath(root)}"
+
+
+def strip_compression(name: str | os.PathLike[str]) -> str:
+    """``name`` without a compression suffix (:data:`COMPRESSION_SUFFIXES`,
+    any case): ``data.tsv.gzip`` → ``data.tsv``."""
+    name = os.fspath(name)
+    for suffix in COMPRESSION_SUFFIXES:
+        if _has_suffix(name, (suffix,)):
+            return name[: -len(suffix)]
+    return name
+
+
+def is_tab_separated(path: str | os.PathLike[str]) -> bool:
+    """Whether a CSV file's name says tab-separated (:data:`TAB_SUFFIXES`, after
+    any compression suffix, any case)."""
+    return _has_suffix(strip_compression(Path(path).name), TAB_SUFFIXES)
 
 
 def compression_of(head: bytes) -> str | None:
@@ -158,10 +189,7 @@ def _looks_libsvm(head: bytes) -> bool:
 
 def _format_of_name(name: str) -> str | None:
     """The format a file name (compression suffix removed) says, or None."""
-    name = name.lower()
-    for suffix in COMPRESSION_SUFFIXES:
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
+    name = strip_compression(name).lower()
     for kind, suffixes in (
         ("parquet", PARQUET_SUFFIXES),
         ("libsvm", LIBSVM_SUFFIXES),

@@ -28,7 +28,7 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from ..columns import plan_columns
-from ..formats import compression_of, natural_key, parquet_files
+from ..formats import compression_of, natural_key, no_parquet_files, parquet_files
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
@@ -197,7 +197,7 @@ class _ParquetSource:
         if root.is_dir():
             self.files = parquet_files(root)
             if not self.files:
-                raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
+                raise DataValidationError(no_parquet_files(root))
         else:
             self.files = [root]
         self.name = str(root)

@@ -52,6 +52,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._kernels import decision_logits
 from .._labels import PositiveRule, label_text, resolve_classes
 from .._typing import BackendCapabilities, Block, is_dask_collection
+from ..formats import no_parquet_files
 from ._dask_faults import (
     ClusterRun,
     DaskClusterError,
@@ -285,7 +286,7 @@ class Dask:
         root = Path(path)
         files = parquet_files(root) if root.is_dir() else [root]
         if not files:
-            raise DataValidationError(f"no Parquet files (*.parquet) under {root}")
+            raise DataValidationError(no_parquet_files(root))
         with open_data(files[0]) as fh:
             try:
                 names = pq.read_schema(fh).names

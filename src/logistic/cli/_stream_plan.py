@@ -113,12 +113,12 @@ def _read_schema(
     import pyarrow.parquet as pq
 
     from ..backends._sources import open_data
-    from ..formats import parquet_files
+    from ..formats import no_parquet_files, parquet_files
 
     if Path(path).is_dir():
         files = parquet_files(path)
         if not files:
-            raise CLIError(f"no Parquet files (*.parquet) under {path}")
+            raise CLIError(no_parquet_files(path))
         for f in files[1:]:  # every file is a regular file, before any pass
             open_data(f).close()
         with open_data(files[0]) as fh:
@@ -142,14 +142,14 @@ def _csv_schema(
 
     from ..backends._sources import open_data
     from ..formats import decompress_error, read_head
-    from ..tabular._read import _refuse_binary, _refuse_utf16, _sniff_delimiter
+    from ..tabular._read import refuse_binary, refuse_utf16, sniff_delimiter
 
     head = read_head(path, compression)
     if not head.strip():
         raise CLIError(f"{path} is empty (no header, no data rows)")
-    _refuse_utf16(head, path)
-    _refuse_binary(head, path)
-    delimiter = sep or _sniff_delimiter(head, path)
+    refuse_utf16(head, path)
+    refuse_binary(head, path)
+    delimiter = sep or sniff_delimiter(head, path)
     options = pacsv.ParseOptions(delimiter=delimiter)
     with open_data(path) as fh:
         try:

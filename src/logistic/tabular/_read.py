@@ -34,13 +34,23 @@ from ..formats import (
     FORMATS,
     decompress_error,
     decompressed,
+    is_tab_separated,
     read_head,
     sniff_format,
 )
 from ._libsvm import read_libsvm
 from ._raw import RawData, open_data, position
 
-__all__ = ["RawData", "read_data", "sniff_format", "position", "open_data"]
+__all__ = [
+    "RawData",
+    "read_data",
+    "sniff_format",
+    "position",
+    "open_data",
+    "refuse_binary",
+    "refuse_utf16",
+    "sniff_delimiter",
+]
 
 _SEPARATORS = (",", ";", "\t", "|")
 #: pyarrow reads CSV in blocks of this size; one line must fit in a block.
@@ -52,10 +62,13 @@ def check_path(path: str) -> None:
     open_data(path).close()
 
 
-def _sniff_delimiter(head: bytes, path: str) -> str:
+def sniff_delimiter(head: bytes, path: str) -> str:
+    """A CSV file's delimiter: a tab when the name says so
+    (:func:`logistic.formats.is_tab_separated`), else the separator the header
+    line (outside quotes) holds most of, else a comma."""
     text = head.decode("utf-8", "replace").lstrip("\ufeff")
     header = text.splitlines()[0] if text.strip() else ""
-    if path.lower().rstrip(".gzb2").endswith(".tsv"):
+    if is_tab_separated(path):
         return "\t"
     unquoted = re.sub(r'"[^"]*"', "", header)
     counts = {sep: unquoted.count(sep) for sep in _SEPARATORS}
@@ -84,9 +97,9 @@ def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
     head = read_head(path, compression)
     if not head.strip():
         raise DataValidationError(f"{path} is empty (no header, no data rows)")
-    _refuse_utf16(head, path)
-    _refuse_binary(head, path)
-    delimiter = sep if sep is not None else _sniff_delimiter(head, path)
+    refuse_utf16(head, path)
+    refuse_binary(head, path)
+    delimiter = sep if sep is not None else sniff_delimiter(head, path)
     check_delimiter(delimiter)
     try:
         with (
@@ -138,7 +151,7 @@ _WIDE_BOMS = {
 }
 
 
-def _refuse_utf16(head: bytes, path: str) -> None:
+def refuse_utf16(head: bytes, path: str) -> None:
     """UTF-16/32 text (Excel's "Unicode text") is refused by name, not misparsed."""
     for bom, name in _WIDE_BOMS.items():
         if head.startswith(bom):
@@ -154,7 +167,7 @@ _BINARY_KINDS = {
 }
 
 
-def _refuse_binary(head: bytes, path: str) -> None:
+def refuse_binary(head: bytes, path: str) -> None:
     """A spreadsheet or other binary file is named as such, not parsed as CSV."""
     for magic, kind in _BINARY_KINDS.items():
         if head.startswith(magic):
