@@ -55,6 +55,7 @@ __all__ = [
     "HESSIAN_ROWS_PER_PARAM",
     "MAX_BACKTRACKS",
     "ROUNDING_ULPS",
+    "CERTAIN_CURVATURE",
     "SEPARATION_ALL_LOGIT",
     "SEPARATION_COEF",
     "SEPARATION_SUSPECT_LOGIT",
@@ -141,6 +142,10 @@ SEPARATION_ALL_LOGIT = float(np.log(1e8))
 #: Fits that were never checked: a fitted logit beyond this on its correct
 #: side makes separation "suspected".
 SEPARATION_SUSPECT_LOGIT = 30.0
+#: Smallest standardized Hessian eigenvalue that certifies "not separated" for
+#: a converged fit: a separating direction has curvature about
+#: ``e^{-SEPARATION_TRIGGER_LOGIT}`` ≈ 2e-9.
+CERTAIN_CURVATURE = 1e-6
 #: A standardized coefficient beyond this (one standard deviation of a feature
 #: moves the logit by more than 10) suggests separation in a convergence warning.
 SEPARATION_COEF = 10.0

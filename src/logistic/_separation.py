@@ -38,7 +38,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
-from ._numerics import SEPARATION_ALL_LOGIT, SEPARATION_TRIGGER_LOGIT
+from ._numerics import (
+    CERTAIN_CURVATURE,
+    SEPARATION_ALL_LOGIT,
+    SEPARATION_TRIGGER_LOGIT,
+)
 
 __all__ = [
     "SeparationReport",
@@ -48,10 +52,6 @@ __all__ = [
 ]
 
 MAX_LP_NONZEROS = 5_000_000
-# smallest standardized Hessian eigenvalue that certifies "not separated" for a
-# converged fit: a separating direction has curvature ~ e^{-SEPARATION_TRIGGER_LOGIT}
-# ≈ 2e-9
-CERTAIN_CURVATURE = 1e-6
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from .._kernels import weight_total
 from .._objective import block_logits
 from .._typing import Backend, BackendCapabilities, Block, FloatArray
 
@@ -78,12 +79,13 @@ def _block_label_sums(
     z = np.asarray(block_logits(block, w, b))
     extreme = ((z > 0) == (y > 0.5)) & (np.abs(z) > threshold)
     sat = _xlogx(y) + _xlogx(1.0 - y)
+    weight = weight_total(block.n_rows, s)
     if s is None:
-        sums = (float(y.sum()), float(y.size), float(sat.sum()))
+        sums = (float(y.sum()), weight, float(sat.sum()))
     else:
         s = np.asarray(s, dtype=F64)
         extreme &= s > 0
-        sums = (float(s @ y), float(s.sum()), float(s @ sat))
+        sums = (float(s @ y), weight, float(s @ sat))
     return (*sums, float(np.count_nonzero(extreme)), float(block.offset is not None))
 
 
