@@ -70,10 +70,19 @@ SPARSE_DENSIFY_BYTES = 64 * 2**20
 
 
 def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatArray:
-    """``z = X w + b + offset`` in X's floating dtype (a new array)."""
-    z = np.asarray(X @ w.astype(X.dtype, copy=False))
-    if z.dtype != X.dtype:  # sparse matrices of float32 return float32 too
-        z = z.astype(X.dtype)
+    """``z = X w + b + offset`` in X's floating dtype (a new array).
+
+    Coefficients beyond the range of X's dtype (float32 X with ``|w| > 3.4e38``,
+    as on a column of subnormal values) would become infinite when cast; the
+    product is then taken in float64 and ``z`` is float64.
+    """
+    wx = w.astype(X.dtype, copy=False)
+    if wx is not w and not np.all(np.isfinite(wx)):
+        z = np.asarray(X @ np.asarray(w, dtype=F64), dtype=F64).reshape(-1)
+    else:
+        z = np.asarray(X @ wx)
+        if z.dtype != X.dtype:  # sparse matrices of float32 return float32 too
+            z = z.astype(X.dtype)
     if b != 0.0:
         z += z.dtype.type(b)
     if offset is not None:
