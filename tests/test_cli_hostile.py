@@ -506,3 +506,17 @@ def test_predict_into_a_closed_pipe_exits_quietly(tmp_path):
     code = proc.wait(timeout=60)
     assert first.startswith(b'"proba"')
     assert (code, err) == (EX["pipe"], "")
+
+
+def test_a_very_wide_model_prints_a_summarized_table(workdir, capsys):
+    """5,000 features: the terminal gets 60 coefficient rows and a count of the
+    rest, not 5,000 lines; the model file and summary --json keep every one."""
+    lines = [f"{i % 2} {i + 1}:1 5000:{0.5 * (i + 1)}" for i in range(6)]
+    (workdir / "wide.svm").write_text("\n".join(lines) + "\n")
+    code, out, _ = run_cli(capsys, ["fit", "wide.svm", "-o", "m.json", "--penalty", "l2", "--alpha", "0.1"])
+    assert code == 0
+    assert "4941 more coefficients not shown (5001 in all" in out
+    assert len(out.splitlines()) < 80
+    code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
+    assert code == 0
+    assert len(json.loads(out)["coefficients"]) == 5001

@@ -75,6 +75,10 @@ def coefficient_rows(
     return rows
 
 
+#: Coefficient rows a terminal table shows; wider models are summarized.
+MAX_TABLE_ROWS = 60
+
+
 def coefficient_table(
     model: Any,
     names: list[str],
@@ -97,7 +101,14 @@ def coefficient_table(
             )
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov)
-    return text_table(rows, title or _title(model))
+    table = text_table(rows[:MAX_TABLE_ROWS], title or _title(model))
+    if len(rows) > MAX_TABLE_ROWS:
+        table += (
+            f"\n... {len(rows) - MAX_TABLE_ROWS} more coefficients not shown "
+            f"({len(rows)} in all; every one is in the model file, and "
+            "--json prints them)"
+        )
+    return table
 
 
 def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
