@@ -9,13 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (
-    EX_DATAERR,
-    CLIError,
-    import_pandas_first,
-    load_model_file,
-    note,
-)
+from ._codes import EX_DATAERR, CLIError
+from ._common import import_pandas_first, load_model_file, note
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Shared CLI pieces: consoles, error messages, output paths, warnings.
 
-Exit codes and the exceptions they stand for are :mod:`._codes`'s (imported
-here for the commands). Diagnostics go to stderr; results to stdout. Output
+Exit codes and the exceptions they stand for are :mod:`._codes`'s; commands
+import them from there. Diagnostics go to stderr; results to stdout. Output
 files are checked *before* any work and written atomically
 (:func:`logistic.io.atomic_output`).
 """
@@ -20,36 +20,20 @@ from rich.console import Console
 
 from ._codes import (
     EX_CANTCREAT,
-    EX_DATAERR,
-    EX_INTERRUPTED,
     EX_IOERR,
     EX_NOINPUT,
-    EX_OK,
-    EX_PIPE,
     EX_SOFTWARE,
-    EX_USAGE,
     CLIError,
     exit_code_for,
     is_cluster_fault,
 )
 
 __all__ = [
-    "EX_CANTCREAT",
-    "EX_DATAERR",
-    "EX_INTERRUPTED",
-    "EX_IOERR",
-    "EX_NOINPUT",
-    "EX_OK",
-    "EX_PIPE",
-    "EX_SOFTWARE",
-    "EX_USAGE",
-    "CLIError",
     "check_output",
     "collect_warnings",
     "console",
     "err_console",
     "error_message",
-    "exit_code_for",
     "import_pandas_first",
     "load_model_file",
     "note",

@@ -164,7 +164,7 @@ Tol = Annotated[
 
 def check_missing_option(value: str) -> str:
     """'error' or 'drop'."""
-    from ._common import EX_USAGE, CLIError
+    from ._codes import EX_USAGE, CLIError
 
     if value not in ("error", "drop"):
         raise CLIError(f"--missing must be 'error' or 'drop', got {value!r}", EX_USAGE)

@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from .._files import open_regular
-from ._common import EX_USAGE, CLIError, note
+from ._codes import EX_USAGE, CLIError
+from ._common import note
 from ._progress import FitProgress
 from ._render import inference_of
 from ._stream_plan import StreamPlan

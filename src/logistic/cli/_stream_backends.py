@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ._common import EX_IOERR, EX_USAGE, CLIError
+from ._codes import EX_IOERR, EX_USAGE, CLIError
 from ._stream_plan import StreamPlan
 
 __all__ = ["chunked_backend", "dask_backend", "dask_client"]

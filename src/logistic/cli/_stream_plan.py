@@ -29,7 +29,7 @@ from typing import Any
 
 from .._files import NotARegularFileError
 from ..columns import ColumnPlan
-from ._common import EX_USAGE, CLIError
+from ._codes import EX_USAGE, CLIError
 
 __all__ = [
     "STREAM_FRACTION",

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from . import _options as opt
-from ._common import EX_CANTCREAT, CLIError, console
+from ._codes import EX_CANTCREAT, CLIError
+from ._common import console
 
 FORMULA = "admit ~ gre + gpa + C(rank)"
 

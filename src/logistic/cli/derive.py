@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from ._common import EX_SOFTWARE, console
+from ._codes import EX_SOFTWARE
+from ._common import console
 
 
 def derive() -> None:

@@ -8,15 +8,8 @@ from typing import Annotated
 import typer
 
 from . import _options as opt
-from ._common import (
-    EX_USAGE,
-    CLIError,
-    check_output,
-    load_model_file,
-    note,
-    require_inputs,
-    writing,
-)
+from ._codes import EX_USAGE, CLIError
+from ._common import check_output, load_model_file, note, require_inputs, writing
 
 
 def export(

@@ -11,12 +11,8 @@ import numpy as np
 import typer
 
 from . import _options as opt
+from ._codes import EX_CANTCREAT, EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
-    EX_CANTCREAT,
-    EX_IOERR,
-    EX_NOINPUT,
-    EX_USAGE,
-    CLIError,
     check_output,
     collect_warnings,
     console,

@@ -11,15 +11,8 @@ import typer
 
 from . import _options as opt
 from ._apply import apply_model, label_values
-from ._common import (
-    EX_USAGE,
-    CLIError,
-    check_output,
-    note,
-    parse_list,
-    require_inputs,
-    writing,
-)
+from ._codes import EX_USAGE, CLIError
+from ._common import check_output, note, parse_list, require_inputs, writing
 
 
 def _is_text(t: Any) -> bool:

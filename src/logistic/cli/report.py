@@ -9,7 +9,8 @@ import typer
 
 from . import _options as opt
 from ._apply import apply_model
-from ._common import EX_USAGE, CLIError, check_output, note, require_inputs, writing
+from ._codes import EX_USAGE, CLIError
+from ._common import check_output, note, require_inputs, writing
 from .evaluate import metrics_of
 from .summary import summary_dict
 
