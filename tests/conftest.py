@@ -72,6 +72,16 @@ def wide_sparse_tfidf(n: int = 3000, d: int = 8315, seed: int = 3):
     return X, y
 
 
+def logistic_problem(seed: int, n: int = 4000):
+    """Five features on different scales and labels drawn from a known logistic
+    model (coefficients 0.8, -0.4, 1.1, 0.2, -0.6, intercept 0.3)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 5)) * np.array([1.0, 2.0, 0.5, 3.0, 1.0])
+    z = X @ np.array([0.8, -0.4, 1.1, 0.2, -0.6]) + 0.3
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
+    return X, y
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)

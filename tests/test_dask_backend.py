@@ -24,6 +24,7 @@ pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+from conftest import logistic_problem  # noqa: E402
 from logistic import DataValidationError, LogisticRegression  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
 from logistic.backends._dispatch import as_backend  # noqa: E402
@@ -49,11 +50,7 @@ def client():
 
 @pytest.fixture(scope="module")
 def data():
-    rng = np.random.default_rng(7)
-    X = rng.standard_normal((N, P)) * np.array([1.0, 2.0, 0.5, 3.0, 1.0])
-    z = X @ np.array([0.8, -0.4, 1.1, 0.2, -0.6]) + 0.3
-    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
-    return X, y
+    return logistic_problem(7, N)
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+from conftest import logistic_problem  # noqa: E402
 from logistic import LogisticRegression  # noqa: E402
 from logistic.backends.dask import (  # noqa: E402
     Dask,
@@ -84,11 +85,7 @@ def client(cluster):
 
 @pytest.fixture(scope="module")
 def data():
-    rng = np.random.default_rng(11)
-    X = rng.standard_normal((N, P)) * np.array([1.0, 2.0, 0.5, 3.0, 1.0])
-    z = X @ np.array([0.8, -0.4, 1.1, 0.2, -0.6]) + 0.3
-    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-z))).astype(np.int64)
-    return X, y
+    return logistic_problem(11, N)
 
 
 @pytest.fixture(scope="module")
