@@ -381,7 +381,7 @@ def test_sgd_default_tolerance_is_reachable():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         m = LogisticRegression(solver="sgd", random_state=0).fit(X, y)
-    assert m.converged_ and m.tol_ == SOLVERS["sgd"].default_tol(X.dtype)
+    assert m.converged_ and m.tol_ == 1e-3  # the documented default (docs/reliability.md)
     ref = LogisticRegression(solver="newton").fit(X, y)
     np.testing.assert_allclose(m.coef_, ref.coef_, rtol=5e-2, atol=1e-2)
 
@@ -417,7 +417,11 @@ def test_precision_status_only_at_the_floor(name):
 
     X, y = _data(seed=16)
     m = _fit(name, X, y, tol=0.0, max_iter=3000)
-    if "precision reached" in m.fit_status_:
+    # tol=0 stops every solver at its floor (gd, newton, newton-cg, firth), at a
+    # gradient that is exactly zero, or where scipy's L-BFGS-B stops itself
+    floor = "precision reached" in m.fit_status_
+    assert floor or m.converged_ or "L-BFGS-B stopped" in m.fit_status_, m.fit_status_
+    if floor:
         obj = LogisticObjective.from_arrays(X, y.astype(float))
         theta = np.r_[m.coef_.ravel(), m.intercept_]
         noise = gradient_noise(obj, ScaledObjective(obj), theta)
