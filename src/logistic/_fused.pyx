@@ -1,0 +1,214 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
+"""Compiled one-pass kernels for :mod:`logistic._kernels` (GIL released throughout).
+
+One call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
+dense; a row loop, CSR), then per row ``z += b + offset``, the loss, the
+residual ``r = s (σ(z) - y)`` and optionally the curvature
+``d = s σ(z) σ(-z)``, then ``g = Xᵀ r`` (a second ``gemv`` on the block while
+it is in cache; CSR: in the same row loop). The in-memory backend's threads
+run blocks side by side because no Python object is touched between the
+first and the last line of work.
+
+Numerics are those of :mod:`logistic._math` (the formulas the numpy
+reference in ``_kernels`` evaluates): with ``t = e^{-|z|}``,
+loss ``log1p(t) + (1[z≥0] - y) z``, ``σ(z) = 1/(1+t)`` for ``z ≥ 0`` and
+``t · 1/(1+t)`` otherwise, curvature ``t / (1+t)²``; none overflows for any
+finite z. The elementwise work and every sum are in float64; ``X`` and the
+residual handed to BLAS stay in X's dtype (float32 ``sgemv`` for float32 X).
+Arguments are checked by the Python caller (shapes, dtypes, strides).
+"""
+
+from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
+from libc.math cimport exp, fabs, log1p
+from libc.stdlib cimport free, malloc
+
+from scipy.linalg import cython_blas as _cython_blas
+
+# BLAS from scipy's own copy, fetched at import from the capsules that back
+# ``cimport scipy.linalg.cython_blas`` (so building needs no scipy headers).
+ctypedef void (*dgemv_t)(
+    char*, int*, int*, double*, double*, int*, double*, int*, double*, double*, int*
+) noexcept nogil
+ctypedef void (*sgemv_t)(
+    char*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*
+) noexcept nogil
+
+
+cdef void* _blas_pointer(str name) except NULL:
+    capsule = _cython_blas.__pyx_capi__[name]
+    return PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
+
+
+cdef dgemv_t dgemv = <dgemv_t>_blas_pointer("dgemv")
+cdef sgemv_t sgemv = <sgemv_t>_blas_pointer("sgemv")
+
+ctypedef fused floating:
+    float
+    double
+
+ctypedef fused index_t:
+    int
+    long long
+
+
+cdef inline void _gemv(
+    char trans, int m, int n, const floating* a, int lda,
+    const floating* x, floating* y,
+) noexcept nogil:
+    """``y = op(A) x`` for column-major ``A`` (m × n, leading dimension lda)."""
+    cdef int one = 1
+    cdef floating alpha = 1.0
+    cdef floating beta = 0.0
+    if floating is double:
+        dgemv(&trans, &m, &n, &alpha, <double*>a, &lda, <double*>x, &one,
+              &beta, y, &one)
+    else:
+        sgemv(&trans, &m, &n, &alpha, <float*>a, &lda, <float*>x, &one,
+              &beta, y, &one)
+
+
+cdef inline double _row_terms(
+    double z, double yi, double s, double* r, double* d,
+) noexcept nogil:
+    """Loss of one row (weighted by s); writes ``s (σ(z) - y)`` and ``s σ(z)σ(-z)``."""
+    cdef double t = exp(-fabs(z))
+    cdef double u = 1.0 + t
+    cdef double inv = 1.0 / u
+    cdef double lo
+    if z >= 0:
+        lo = log1p(t) + (1.0 - yi) * z
+        r[0] = s * (inv - yi)
+    else:
+        lo = log1p(t) - yi * z
+        r[0] = s * (t * inv - yi)
+    d[0] = s * (t / (u * u))
+    return s * lo
+
+
+def dense_pass(
+    const floating[:, :] X,
+    const floating[::1] y,
+    const floating[::1] w,
+    double b,
+    const double[::1] offset,
+    const double[::1] sample_weight,
+    floating[::1] buf,
+    double[::1] g,
+    double[::1] d,
+    bint with_grad,
+):
+    """One block, dense: returns ``(Σ s L, Σ s r)`` and fills ``g = Xᵀ(s r)``.
+
+    ``X`` (n × p) must have unit stride along one axis (a C- or F-ordered
+    array or a row slice of one). ``buf`` (n, X's dtype) is scratch for z and
+    the residual; ``g`` (p) receives the gradient when ``with_grad``; ``d``
+    (n, optional) receives the curvature. ``offset`` and ``sample_weight``
+    may be None.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef Py_ssize_t isz = sizeof(floating)
+    cdef bint c_like = X.strides[1] == isz or p == 1
+    cdef int lda
+    cdef char op_z, op_g
+    cdef double loss = 0.0, rsum = 0.0, zi, s, ri, di
+    cdef bint has_off = offset is not None
+    cdef bint has_s = sample_weight is not None
+    cdef bint has_d = d is not None
+    cdef floating* gtmp = NULL
+    if n == 0:
+        return 0.0, 0.0
+    if c_like:  # column-major view of Xᵀ (p × n)
+        lda = <int>(X.strides[0] // isz) if n > 1 else <int>p
+        op_z, op_g = b'T', b'N'
+    else:  # column-major X (n × p)
+        lda = <int>(X.strides[1] // isz) if p > 1 else <int>n
+        op_z, op_g = b'N', b'T'
+    with nogil:
+        if c_like:
+            _gemv(op_z, <int>p, <int>n, &X[0, 0], lda, &w[0], &buf[0])
+        else:
+            _gemv(op_z, <int>n, <int>p, &X[0, 0], lda, &w[0], &buf[0])
+        s = 1.0
+        di = 0.0
+        for i in range(n):
+            zi = <double>buf[i] + b
+            if has_off:
+                zi = zi + offset[i]
+            if has_s:
+                s = sample_weight[i]
+            loss += _row_terms(zi, <double>y[i], s, &ri, &di)
+            rsum += ri
+            buf[i] = <floating>ri
+            if has_d:
+                d[i] = di
+        if with_grad:
+            if floating is double:
+                if c_like:
+                    _gemv(op_g, <int>p, <int>n, &X[0, 0], lda, &buf[0], &g[0])
+                else:
+                    _gemv(op_g, <int>n, <int>p, &X[0, 0], lda, &buf[0], &g[0])
+            else:
+                gtmp = <floating*>malloc(p * sizeof(floating))
+                if gtmp != NULL:
+                    if c_like:
+                        _gemv(op_g, <int>p, <int>n, &X[0, 0], lda, &buf[0], gtmp)
+                    else:
+                        _gemv(op_g, <int>n, <int>p, &X[0, 0], lda, &buf[0], gtmp)
+                    for j in range(p):
+                        g[j] = <double>gtmp[j]
+                    free(gtmp)
+    if with_grad and floating is float and gtmp == NULL:
+        raise MemoryError(f"no memory for a {p}-value gradient buffer")
+    return loss, rsum
+
+
+def csr_pass(
+    const floating[::1] data,
+    const index_t[::1] indices,
+    const index_t[::1] indptr,
+    const floating[::1] y,
+    const double[::1] w,
+    double b,
+    const double[::1] offset,
+    const double[::1] sample_weight,
+    double[::1] g,
+    double[::1] d,
+    bint with_grad,
+):
+    """One CSR block, one loop over its rows: ``(Σ s L, Σ s r)``, ``g += Xᵀ(s r)``.
+
+    Each row's stored values are read for ``z`` and, still in L1 cache, for
+    its gradient contribution; sums and ``g`` are float64. ``g`` must be
+    zeroed by the caller.
+    """
+    cdef Py_ssize_t n = indptr.shape[0] - 1, i
+    cdef index_t k, k0, k1
+    cdef double loss = 0.0, rsum = 0.0, zi, s, ri, di
+    cdef bint has_off = offset is not None
+    cdef bint has_s = sample_weight is not None
+    cdef bint has_d = d is not None
+    if n <= 0:
+        return 0.0, 0.0
+    with nogil:
+        s = 1.0
+        di = 0.0
+        for i in range(n):
+            k0 = indptr[i]
+            k1 = indptr[i + 1]
+            zi = 0.0
+            for k in range(k0, k1):
+                zi = zi + <double>data[k] * w[indices[k]]
+            zi = zi + b
+            if has_off:
+                zi = zi + offset[i]
+            if has_s:
+                s = sample_weight[i]
+            loss += _row_terms(zi, <double>y[i], s, &ri, &di)
+            rsum += ri
+            if has_d:
+                d[i] = di
+            if with_grad:
+                for k in range(k0, k1):
+                    g[indices[k]] += ri * <double>data[k]
+    return loss, rsum
