@@ -43,7 +43,7 @@ def extensions() -> list[Extension]:
     ext = Extension(
         "logistic._fused",
         ["src/logistic/_fused.pyx"],
-        extra_compile_args=["-O3"],
+        extra_compile_args=["-O3", "-g0"],
     )
     return cythonize([ext], language_level=3)
 
