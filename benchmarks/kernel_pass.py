@@ -105,7 +105,9 @@ def _make(name: str, rows: int) -> tuple[Any, np.ndarray]:
     return X, y
 
 
-def bench(name: str, rows: int, reps: int, nb_fns: tuple[Any, Any] | None) -> dict[str, Any]:
+def bench(
+    name: str, rows: int, reps: int, nb_fns: tuple[Any, Any] | None
+) -> dict[str, Any]:
     X, y = _make(name, rows)
     y = y.astype(X.dtype)
     obj = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])

@@ -290,7 +290,9 @@ def test_compiled_value_grad_matches_numpy_reference(rng, dtype, layout, weighte
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("stride", [1, 3])
-def test_compiled_value_grad_hessian_matches_numpy_reference(rng, dtype, sparse, stride):
+def test_compiled_value_grad_hessian_matches_numpy_reference(
+    rng, dtype, sparse, stride
+):
     X, y, w = _problem(rng, n=500, p=6, dtype=dtype)
     if sparse:
         X = sp.csr_matrix(X * (rng.random(X.shape) < 0.4))
@@ -335,9 +337,14 @@ def test_compiled_kernel_falls_back_outside_its_domain(rng):
     assert K._compiled_pass(X, y, w, 0.0, None, None, True, False) is None
     loss, g, _, _ = K.value_grad(X, y, w, 0.0)
     assert np.isfinite(loss) and np.all(np.isfinite(g))
-    assert K._compiled_pass(sp.csc_matrix(X), y, w, 0.0, None, None, True, False) is None
+    assert (
+        K._compiled_pass(sp.csc_matrix(X), y, w, 0.0, None, None, True, False) is None
+    )
     Xs = np.lib.stride_tricks.as_strided(np.ones(3), (3, 2), (8, 8))  # overlapping rows
-    assert K._compiled_pass(Xs, np.ones(3), np.ones(2), 0.0, None, None, True, False) is None
+    assert (
+        K._compiled_pass(Xs, np.ones(3), np.ones(2), 0.0, None, None, True, False)
+        is None
+    )
 
 
 def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypatch):
