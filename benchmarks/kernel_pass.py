@@ -19,6 +19,10 @@ hits every candidate alike, it times:
   kept). Its JIT compile time is reported separately.
 
 Prints medians (ms) and the ratios to ``X @ w``; one JSON line per set.
+
+``--one-core`` measures per-core efficiency instead, which a loaded machine
+disturbs much less: BLAS, the backend and numba limited to one thread, CPU
+time (``time.process_time``) instead of wall time.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ import time
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from benchmarks import datasets
 from logistic import _kernels as K
 from logistic._objective import LogisticObjective
+from logistic.backends.in_memory import InMemory
 
 
 def _numba_pass() -> tuple[Any, Any] | None:
@@ -106,11 +112,13 @@ def _make(name: str, rows: int) -> tuple[Any, np.ndarray]:
 
 
 def bench(
-    name: str, rows: int, reps: int, nb_fns: tuple[Any, Any] | None
+    name: str, rows: int, reps: int, nb_fns: tuple[Any, Any] | None, one_core: bool
 ) -> dict[str, Any]:
     X, y = _make(name, rows)
     y = y.astype(X.dtype)
-    obj = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+    data = InMemory(X, y, n_threads=1 if one_core else None)
+    obj = LogisticObjective(data, l2=1.0 / X.shape[0])
+    clock = time.process_time if one_core else time.perf_counter
     rng = np.random.default_rng(0)
     theta = np.append(rng.standard_normal(X.shape[1]) * 0.05, 0.1)
     w = theta[:-1].astype(X.dtype)
@@ -133,10 +141,11 @@ def bench(
     if nb_fns is not None:
         dense, csr = nb_fns
         w64 = theta[:-1]
+        chunks = 1 if one_core else 64
         if name == "csr":
-            fns["numba"] = lambda: csr(X.data, X.indices, X.indptr, y, w64, 0.1, 64)
+            fns["numba"] = lambda: csr(X.data, X.indices, X.indptr, y, w64, 0.1, chunks)
         else:
-            fns["numba"] = lambda: dense(X, y, w, 0.1, 64)
+            fns["numba"] = lambda: dense(X, y, w, 0.1, chunks)
         t = time.perf_counter()
         fns["numba"]()
         jit_s = time.perf_counter() - t
@@ -145,13 +154,14 @@ def bench(
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(reps):
         for k, f in fns.items():
-            t = time.perf_counter()
+            t = clock()
             f()
-            times[k].append(time.perf_counter() - t)
+            times[k].append(clock() - t)
     med = {k: 1e3 * float(np.median(v)) for k, v in times.items()}
     base = med["X @ w"]
     out = {
         "set": name,
+        "mode": "one core, CPU time" if one_core else "all cores, wall time",
         "shape": list(X.shape),
         "dtype": str(X.dtype),
         "median_ms": {k: round(v, 2) for k, v in med.items()},
@@ -167,10 +177,17 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--sets", default="dense64,dense32,csr")
     ap.add_argument("--no-numba", action="store_true")
+    ap.add_argument("--one-core", action="store_true")
     a = ap.parse_args()
     nb_fns = None if a.no_numba else _numba_pass()
+    if a.one_core:
+        threadpool_limits(1)
+        if nb_fns is not None:
+            import numba
+
+            numba.set_num_threads(1)
     for name in a.sets.split(","):
-        row = bench(name, a.rows, a.reps, nb_fns)
+        row = bench(name, a.rows, a.reps, nb_fns, a.one_core)
         print(json.dumps(row), flush=True)
 
 
