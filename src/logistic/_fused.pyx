@@ -21,7 +21,6 @@ Arguments are checked by the Python caller (shapes, dtypes, strides).
 
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
 from libc.math cimport exp, fabs, log1p
-from libc.stdlib cimport free, malloc
 
 from scipy.linalg import cython_blas as _cython_blas
 
@@ -68,10 +67,18 @@ cdef inline void _gemv(
               &beta, y, &one)
 
 
-cdef inline double _row_terms(
-    double z, double yi, double s, double* r, double* d,
+cdef inline double _row(
+    double z, Py_ssize_t i, double yi, const double* off, const double* sw,
+    double* r, double* d,
 ) noexcept nogil:
-    """Loss of one row (weighted by s); writes ``s (σ(z) - y)`` and ``s σ(z)σ(-z)``."""
+    """Loss of row i times its weight; writes ``s (σ(z) - y)`` and ``s σ(z)σ(-z)``.
+
+    ``z`` is ``x·w + b``; the row's offset is added here. ``off``, ``sw`` and
+    ``d`` may be NULL (no offset, unit weights, no curvature wanted).
+    """
+    cdef double s = sw[i] if sw != NULL else 1.0
+    if off != NULL:
+        z = z + off[i]
     cdef double t = exp(-fabs(z))
     cdef double u = 1.0 + t
     cdef double inv = 1.0 / u
@@ -82,8 +89,17 @@ cdef inline double _row_terms(
     else:
         lo = log1p(t) - yi * z
         r[0] = s * (t * inv - yi)
-    d[0] = s * (t / (u * u))
+    if d != NULL:
+        d[i] = s * (t / (u * u))
     return s * lo
+
+
+cdef inline const double* _ptr(const double[::1] v) noexcept:
+    return &v[0] if v is not None and v.shape[0] > 0 else NULL
+
+
+cdef inline double* _out_ptr(double[::1] v) noexcept:
+    return &v[0] if v is not None and v.shape[0] > 0 else NULL
 
 
 def dense_pass(
@@ -94,6 +110,7 @@ def dense_pass(
     const double[::1] offset,
     const double[::1] sample_weight,
     floating[::1] buf,
+    floating[::1] gbuf,
     double[::1] g,
     double[::1] d,
     bint with_grad,
@@ -102,64 +119,39 @@ def dense_pass(
 
     ``X`` (n × p) must have unit stride along one axis (a C- or F-ordered
     array or a row slice of one). ``buf`` (n, X's dtype) is scratch for z and
-    the residual; ``g`` (p) receives the gradient when ``with_grad``; ``d``
-    (n, optional) receives the curvature. ``offset`` and ``sample_weight``
-    may be None.
+    the residual; ``gbuf`` (p, X's dtype; may be ``g`` itself for float64)
+    receives ``Xᵀ r`` from BLAS and ``g`` (p, float64) the gradient, when
+    ``with_grad``; ``d`` (n, optional) receives the curvature. ``offset`` and
+    ``sample_weight`` may be None.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
     cdef Py_ssize_t isz = sizeof(floating)
     cdef bint c_like = X.strides[1] == isz or p == 1
-    cdef int lda
+    cdef int lda, m_blas, n_blas
     cdef char op_z, op_g
-    cdef double loss = 0.0, rsum = 0.0, zi, s, ri, di
-    cdef bint has_off = offset is not None
-    cdef bint has_s = sample_weight is not None
-    cdef bint has_d = d is not None
-    cdef floating* gtmp = NULL
+    cdef double loss = 0.0, rsum = 0.0, ri
+    cdef const double* off = _ptr(offset)
+    cdef const double* sw = _ptr(sample_weight)
+    cdef double* dp = _out_ptr(d)
     if n == 0:
         return 0.0, 0.0
     if c_like:  # column-major view of Xᵀ (p × n)
         lda = <int>(X.strides[0] // isz) if n > 1 else <int>p
-        op_z, op_g = b'T', b'N'
+        op_z, op_g, m_blas, n_blas = b'T', b'N', <int>p, <int>n
     else:  # column-major X (n × p)
         lda = <int>(X.strides[1] // isz) if p > 1 else <int>n
-        op_z, op_g = b'N', b'T'
+        op_z, op_g, m_blas, n_blas = b'N', b'T', <int>n, <int>p
     with nogil:
-        if c_like:
-            _gemv(op_z, <int>p, <int>n, &X[0, 0], lda, &w[0], &buf[0])
-        else:
-            _gemv(op_z, <int>n, <int>p, &X[0, 0], lda, &w[0], &buf[0])
-        s = 1.0
-        di = 0.0
+        _gemv(op_z, m_blas, n_blas, &X[0, 0], lda, &w[0], &buf[0])
         for i in range(n):
-            zi = <double>buf[i] + b
-            if has_off:
-                zi = zi + offset[i]
-            if has_s:
-                s = sample_weight[i]
-            loss += _row_terms(zi, <double>y[i], s, &ri, &di)
+            loss += _row(<double>buf[i] + b, i, <double>y[i], off, sw, &ri, dp)
             rsum += ri
             buf[i] = <floating>ri
-            if has_d:
-                d[i] = di
         if with_grad:
-            if floating is double:
-                if c_like:
-                    _gemv(op_g, <int>p, <int>n, &X[0, 0], lda, &buf[0], &g[0])
-                else:
-                    _gemv(op_g, <int>n, <int>p, &X[0, 0], lda, &buf[0], &g[0])
-            else:
-                gtmp = <floating*>malloc(p * sizeof(floating))
-                if gtmp != NULL:
-                    if c_like:
-                        _gemv(op_g, <int>p, <int>n, &X[0, 0], lda, &buf[0], gtmp)
-                    else:
-                        _gemv(op_g, <int>n, <int>p, &X[0, 0], lda, &buf[0], gtmp)
-                    for j in range(p):
-                        g[j] = <double>gtmp[j]
-                    free(gtmp)
-    if with_grad and floating is float and gtmp == NULL:
-        raise MemoryError(f"no memory for a {p}-value gradient buffer")
+            _gemv(op_g, m_blas, n_blas, &X[0, 0], lda, &buf[0], &gbuf[0])
+            if floating is float:
+                for j in range(p):
+                    g[j] = <double>gbuf[j]
     return loss, rsum
 
 
@@ -184,30 +176,21 @@ def csr_pass(
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1, i
     cdef index_t k, k0, k1
-    cdef double loss = 0.0, rsum = 0.0, zi, s, ri, di
-    cdef bint has_off = offset is not None
-    cdef bint has_s = sample_weight is not None
-    cdef bint has_d = d is not None
+    cdef double loss = 0.0, rsum = 0.0, zi, ri
+    cdef const double* off = _ptr(offset)
+    cdef const double* sw = _ptr(sample_weight)
+    cdef double* dp = _out_ptr(d)
     if n <= 0:
         return 0.0, 0.0
     with nogil:
-        s = 1.0
-        di = 0.0
         for i in range(n):
             k0 = indptr[i]
             k1 = indptr[i + 1]
-            zi = 0.0
+            zi = b
             for k in range(k0, k1):
                 zi = zi + <double>data[k] * w[indices[k]]
-            zi = zi + b
-            if has_off:
-                zi = zi + offset[i]
-            if has_s:
-                s = sample_weight[i]
-            loss += _row_terms(zi, <double>y[i], s, &ri, &di)
+            loss += _row(zi, i, <double>y[i], off, sw, &ri, dp)
             rsum += ri
-            if has_d:
-                d[i] = di
             if with_grad:
                 for k in range(k0, k1):
                     g[indices[k]] += ri * <double>data[k]

@@ -259,7 +259,10 @@ def _compiled_pass(
             return None
         g = np.empty(p)
         buf = np.empty(n, dtype=dt)
-        loss, rsum = mod.dense_pass(X, yv, wx, float(b), off, sw, buf, g, d, with_grad)
+        gbuf = g if dt == F64 else np.empty(p, dtype=dt)
+        loss, rsum = mod.dense_pass(
+            X, yv, wx, float(b), off, sw, buf, gbuf, g, d, with_grad
+        )
     else:
         return None
     return loss, (g if with_grad else np.zeros(0)), rsum, d
