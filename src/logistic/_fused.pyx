@@ -94,6 +94,21 @@ cdef inline double _row(
     return s * lo
 
 
+cdef inline void _add(double* total, double* comp, double x) noexcept nogil:
+    """Neumaier's compensated ``total += x`` (the error of each addition kept in comp).
+
+    The block's sums then carry about one rounding error instead of one per
+    row (numpy's pairwise sum: about log2(n)), so the objective's rounding
+    noise, which the line searches compare against, stays at its floor.
+    """
+    cdef double t = total[0] + x
+    if fabs(total[0]) >= fabs(x):
+        comp[0] += (total[0] - t) + x
+    else:
+        comp[0] += (x - t) + total[0]
+    total[0] = t
+
+
 cdef inline const double* _ptr(const double[::1] v) noexcept:
     return &v[0] if v is not None and v.shape[0] > 0 else NULL
 
@@ -129,7 +144,7 @@ def dense_pass(
     cdef bint c_like = X.strides[1] == isz or p == 1
     cdef int lda, m_blas, n_blas
     cdef char op_z, op_g
-    cdef double loss = 0.0, rsum = 0.0, ri
+    cdef double loss = 0.0, rsum = 0.0, ri, c_loss = 0.0, c_rsum = 0.0
     cdef const double* off = _ptr(offset)
     cdef const double* sw = _ptr(sample_weight)
     cdef double* dp = _out_ptr(d)
@@ -144,15 +159,15 @@ def dense_pass(
     with nogil:
         _gemv(op_z, m_blas, n_blas, &X[0, 0], lda, &w[0], &buf[0])
         for i in range(n):
-            loss += _row(<double>buf[i] + b, i, <double>y[i], off, sw, &ri, dp)
-            rsum += ri
+            _add(&loss, &c_loss, _row(<double>buf[i] + b, i, <double>y[i], off, sw, &ri, dp))
+            _add(&rsum, &c_rsum, ri)
             buf[i] = <floating>ri
         if with_grad:
             _gemv(op_g, m_blas, n_blas, &X[0, 0], lda, &buf[0], &gbuf[0])
             if floating is float:
                 for j in range(p):
                     g[j] = <double>gbuf[j]
-    return loss, rsum
+    return loss + c_loss, rsum + c_rsum
 
 
 def csr_pass(
@@ -176,7 +191,7 @@ def csr_pass(
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1, i
     cdef index_t k, k0, k1
-    cdef double loss = 0.0, rsum = 0.0, zi, ri
+    cdef double loss = 0.0, rsum = 0.0, zi, ri, c_loss = 0.0, c_rsum = 0.0
     cdef const double* off = _ptr(offset)
     cdef const double* sw = _ptr(sample_weight)
     cdef double* dp = _out_ptr(d)
@@ -189,9 +204,9 @@ def csr_pass(
             zi = b
             for k in range(k0, k1):
                 zi = zi + <double>data[k] * w[indices[k]]
-            loss += _row(zi, i, <double>y[i], off, sw, &ri, dp)
-            rsum += ri
+            _add(&loss, &c_loss, _row(zi, i, <double>y[i], off, sw, &ri, dp))
+            _add(&rsum, &c_rsum, ri)
             if with_grad:
                 for k in range(k0, k1):
                     g[indices[k]] += ri * <double>data[k]
-    return loss, rsum
+    return loss + c_loss, rsum + c_rsum
