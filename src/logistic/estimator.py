@@ -33,7 +33,6 @@ it is imported lazily, only inside ``__sklearn_tags__``.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -42,10 +41,11 @@ import numpy as np
 from . import _kernels, _math
 from ._checkpoint import Checkpointer
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
-from ._exceptions import InvalidParameterError, user_stacklevel
+from ._exceptions import InvalidParameterError
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
+from ._penalty import resolve_strength
 from ._scaling import ScaledObjective
 from ._separation import check_separation
 from ._typing import Backend, DataDescription, is_dask_collection
@@ -77,10 +77,13 @@ class LogisticRegression(EstimatorProtocol):
         None is maximum likelihood (as R's ``glm`` and statsmodels);
         "firth" is Firth's bias-reduced likelihood (needs a registered
         solver with the ``firth`` capability).
-    alpha : float ≥ 0, default=0.0
-        Penalty strength on the mean-loss scale.
+    alpha : float > 0 or None, default=None
+        Penalty strength on the mean-loss scale (only with a norm penalty).
     C : float > 0 or None, default=None
-        scikit-learn style inverse strength; when set, ``alpha = 1/(C·Σs)``.
+        scikit-learn style inverse strength: ``alpha = 1/(C·Σs)``. A norm
+        penalty named with neither ``alpha`` nor ``C`` uses scikit-learn's
+        ``C = 1.0``; ``alpha=0`` with a norm penalty, both set, or either set
+        with ``penalty=None``/``"firth"`` is an error (:mod:`logistic._penalty`).
     l1_ratio : float in [0, 1], default=0.0
         Elastic-net mixing (only with ``penalty="elasticnet"``).
     solver : str, default="auto"
@@ -143,7 +146,7 @@ class LogisticRegression(EstimatorProtocol):
 
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
-        "alpha": [Interval(numbers.Real, 0, float("inf"), "left")],
+        "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
         "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
         "solver": [str],
@@ -160,7 +163,7 @@ class LogisticRegression(EstimatorProtocol):
         self,
         penalty: str | None = None,
         *,
-        alpha: float = 0.0,
+        alpha: float | None = None,
         C: float | None = None,
         l1_ratio: float = 0.0,
         solver: str = "auto",
@@ -199,21 +202,10 @@ class LogisticRegression(EstimatorProtocol):
         ):
             raise InvalidParameterError(
                 f"penalty='firth' needs a solver with the 'firth' capability, but none "
-                f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' with "
-                f"alpha > 0 instead, or install a version of logistic with Firth."
+                f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' "
+                f"instead, or install a version of logistic with Firth."
             )
-        if self.C is not None and self.alpha != 0:
-            raise InvalidParameterError(
-                f"{name}: set the penalty strength with alpha or with C, not both "
-                f"(got alpha={self.alpha!r}, C={self.C!r}; C means alpha = 1/(C·Σs))."
-            )
-        if self.penalty in (None, "firth") and (self.alpha != 0 or self.C is not None):
-            warnings.warn(
-                f"penalty={self.penalty!r} ignores alpha={self.alpha!r} and "
-                f"C={self.C!r}; set penalty='l2', 'l1' or 'elasticnet' to use them.",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
+        resolve_strength(self.penalty, self.alpha, self.C, name)
 
     def _prepare_arrays(
         self, X: Any, y: Any, sample_weight: Any, offset: Any
@@ -345,12 +337,15 @@ class LogisticRegression(EstimatorProtocol):
         """
         self._validate_params()
         backend = self._backend(X, y, sample_weight, offset)
+        alpha, C = resolve_strength(
+            self.penalty, self.alpha, self.C, type(self).__name__
+        )
         objective, l1 = LogisticObjective.from_penalty(
             backend,
             penalty=self.penalty,
-            alpha=self.alpha,
+            alpha=alpha,
             l1_ratio=self.l1_ratio,
-            C=self.C,
+            C=C,
             fit_intercept=bool(self.fit_intercept),
         )
         name = self._solver_name(backend, l1)
