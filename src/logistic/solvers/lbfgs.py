@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.sparse.linalg import LinearOperator, cg
 
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
@@ -121,6 +119,9 @@ class LBFGS(Solver):
             if gn <= fit.tol:
                 raise StopIteration
 
+        # lazy: scipy.optimize alone costs ~0.3 s to import
+        from scipy.optimize import minimize
+
         remaining = max(0, self.max_iter - k0)
         res = minimize(
             ev,
@@ -143,6 +144,8 @@ class LBFGS(Solver):
 
     def _polish(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
         """Newton–CG steps without objective comparisons (see module docstring)."""
+        from scipy.sparse.linalg import LinearOperator, cg  # lazy (start-up time)
+
         fun = fit.coords
         gn = ev.residual(x)
         for _ in range(self.options.polish_steps):
