@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _kernels
+from . import _kernels, _kernels_xp
 from ._exceptions import InvalidParameterError
 from ._moments import ColumnStats, block_column_stats
 from ._typing import Backend, Block, FloatArray
@@ -68,9 +68,15 @@ def _cast_coef(block: Block, w: FloatArray) -> FloatArray:
     return w.astype(block.X.dtype, copy=False)
 
 
+def _kernels_of(X: Any) -> Any:
+    """The kernels of X: :mod:`._kernels` (numpy, scipy) or :mod:`._kernels_xp`
+    (torch, CuPy and other array-API arrays, reduced on their device)."""
+    return _kernels_xp if _kernels_xp.is_device_array(X) else _kernels
+
+
 def block_logits(block: Block, w: FloatArray, b: float) -> FloatArray:
     """``z = X w + b + offset`` for one block, in X's floating dtype."""
-    return _kernels.logits(block.X, w, b, block.offset)
+    return _kernels_of(block.X).logits(block.X, w, b, block.offset)
 
 
 def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
@@ -85,7 +91,7 @@ def block_value_grad(
     One pass over the block's rows: ``X @ w`` then ``Xᵀ r`` while the block is
     still in cache (:func:`logistic._kernels.value_grad`).
     """
-    return _kernels.value_grad(
+    return _kernels_of(block.X).value_grad(
         block.X, block.y, w, b, block.offset, block.sample_weight, with_grad
     )
 
@@ -110,7 +116,8 @@ def block_hessian(
     Dense blocks use one BLAS ``syrk`` on a block-sized ``X ⊙ √d``; X itself
     is never copied.
     """
-    return _kernels.hessian(block.X, block.y, w, b, block.offset, block.sample_weight)
+    kernels = _kernels_of(block.X)
+    return kernels.hessian(block.X, block.y, w, b, block.offset, block.sample_weight)
 
 
 def block_value_grad_hessian(
@@ -121,7 +128,7 @@ def block_value_grad_hessian(
     ``hessian_stride = k > 1``: the Hessian sums from every k-th row only
     (see :func:`logistic._kernels.value_grad_hessian`).
     """
-    return _kernels.value_grad_hessian(
+    return _kernels_of(block.X).value_grad_hessian(
         block.X, block.y, w, b, block.offset, block.sample_weight, hessian_stride
     )
 
@@ -133,6 +140,9 @@ def block_hessp(
     """Partial sums of ``X̃ᵀ D X̃ v`` (``D`` = curvature, or ``s/4`` when ``unit``)."""
     if block.n_rows == 0:
         return np.zeros(w.shape[0]), 0.0
+    if _kernels_xp.is_device_array(block.X):
+        X, s, off = block.X, block.sample_weight, block.offset
+        return _kernels_xp.hessp(X, block.y, w, b, off, s, v_w, v_b, unit)
     d = _curvature(block, w, b, unit)
     t = np.asarray(block.X @ _cast_coef(block, v_w), dtype=F64) + v_b
     t *= d
@@ -141,6 +151,8 @@ def block_hessp(
 
 def block_data_stats(block: Block) -> tuple[ColumnStats, float]:
     """Column statistics and the weight total of one block (one read)."""
+    if _kernels_xp.is_device_array(block.X):
+        return _kernels_xp.data_stats(block.X, block.sample_weight)
     return block_column_stats(block), _kernels.weight_total(
         block.n_rows, block.sample_weight
     )
