@@ -42,6 +42,7 @@ from . import _kernels, _math
 from ._checkpoint import Checkpointer
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
+from ._kernels_xp import is_device_array
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
@@ -480,6 +481,12 @@ class LogisticRegression(EstimatorProtocol):
             from .backends.dask import decision_function
 
             return decision_function(X, self.coef_.ravel(), self.intercept_[0], offset)
+        if is_device_array(X):  # torch, CuPy, ...: float64 logits on X's device
+            from .backends.array_api import decision_function as on_device
+
+            coef, b = self.coef_.ravel(), self.intercept_[0]
+            name, p = type(self).__name__, self.n_features_in_
+            return on_device(X, coef, b, offset, n_features=p, estimator=name)
         check_feature_names(
             getattr(self, "feature_names_in_", None), X, type(self).__name__
         )
@@ -500,6 +507,10 @@ class LogisticRegression(EstimatorProtocol):
             self._check_fitted()
             return predict_proba(X, self.coef_.ravel(), self.intercept_[0], offset)
         z = self.decision_function(X, offset)
+        if is_device_array(z):
+            from .backends.array_api import predict_proba
+
+            return predict_proba(z)
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 
     def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
@@ -514,6 +525,10 @@ class LogisticRegression(EstimatorProtocol):
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
         z = self.decision_function(X, offset)
+        if is_device_array(z):
+            from .backends.array_api import predict
+
+            return predict(z, self.classes_)
         return self.classes_[(z > 0).astype(np.intp)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
