@@ -29,11 +29,13 @@ from ._columns import (
     ROLE_OPTIONS,
     check_missing,
     column_kind,
+    missing_mask,
     numeric_column,
     require_columns,
     string_column,
 )
 from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
+from ._grouped import grouped_counts
 from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
 
@@ -57,6 +59,13 @@ class Design:
     rows_read, rows_dropped : int
     keep : ndarray of bool, rows of the file that were used
     notes : list of str, things the user should be told
+    trials : ndarray or None
+        Grouped binomial data: trials per row (``y`` then counts successes).
+    n_missing, n_unknown : int
+        Rows of the file not used at predict time because of a missing value,
+        or (among the others) because of a category not seen at fit time.
+    missing_rows : ndarray of bool or None
+        At predict time, the rows of the file with a missing value.
     """
 
     X: Any
@@ -69,6 +78,10 @@ class Design:
     rows_dropped: int
     keep: np.ndarray
     notes: list[str] = field(default_factory=list)
+    trials: np.ndarray | None = None
+    n_missing: int = 0
+    n_unknown: int = 0
+    missing_rows: np.ndarray | None = None
 
     def frame(self) -> Any:
         """Dense X as a pandas DataFrame with the feature names (sparse X as is)."""
@@ -127,7 +140,9 @@ def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
         unseen = sorted({str(values[i]) for i in bad})
         raise DataValidationError(
             f"column {name!r} in {raw.path} has categories not seen at fit time: "
-            f"{unseen[:10]!r} (first at {position(raw, first)}); known: {levels[:20]!r}"
+            f"{unseen[:10]!r} (first at {position(raw, first)}); known: "
+            f"{levels[:20]!r}; give those rows empty predictions with "
+            "--unknown-levels na"
         )
     out = np.zeros((len(values), len(levels) - 1))
     hit = codes > 0
@@ -226,8 +241,13 @@ def fit_design(
     missing: str = "error",
     weights: str | None = None,
     offset: str | None = None,
+    binomial: dict[str, str] | None = None,
 ) -> Design:
-    """Encode training data; see the module docstring."""
+    """Encode training data; see the module docstring.
+
+    ``binomial`` marks grouped data (:mod:`._grouped`): the target counts
+    successes; its trials (or failures) column is read, never a feature.
+    """
     options = {
         "formula": formula,
         "features": features,
@@ -241,6 +261,9 @@ def fit_design(
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     target, rhs, variables = _resolve_target(target, formula, features, drop)
+    counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
+    if counts and rhs is None and not features:
+        drop = [*(drop or []), *counts]
     if rhs is not None:
         roles = plan_design_columns(
             raw, target=target, weights=weights, offset=offset, roles_only=True
@@ -256,9 +279,15 @@ def fit_design(
             offset=offset,
         )
         roles, used = plan.roles, list(plan.features)
-    keep, dropped = check_missing(raw, roles + used, missing)
+    keep, dropped = check_missing(raw, roles + counts + used, missing)
     sub = _subset(raw, keep)
-    y, mapping = fit_labels(string_or_values(sub, target), target, raw.path, positive)
+    trials = mapping = None
+    if binomial:
+        y, trials = grouped_counts(sub, binomial)
+    else:
+        y, mapping = fit_labels(
+            string_or_values(sub, target), target, raw.path, positive
+        )
     sw, off = _weight_column(sub, weights), _optional_numeric(sub, offset)
     encoding: dict[str, Any] = {
         "target": target,
@@ -273,8 +302,12 @@ def fit_design(
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
     encoding["feature_names"] = names
+    if binomial:
+        encoding["binomial"] = dict(binomial)
     notes = _dropped_note(raw, keep)
-    return Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    design.trials = trials
+    return design
 
 
 def _resolve_target(
@@ -380,8 +413,18 @@ def apply_design(
     *,
     with_target: bool = False,
     missing: str = "error",
+    unknown: str = "error",
 ) -> Design:
-    """Encode new data exactly as at fit time (columns matched by name)."""
+    """Encode new data exactly as at fit time (columns matched by name).
+
+    ``missing``: a missing value in a column the model reads (the target too
+    with ``with_target``) is an error (``"error"``), or the row is not used
+    (``"drop"``, ``"na"``: the caller decides whether it stays in the output).
+    ``unknown``: a category not seen at fit time is an error (``"error"``) or
+    the row is not used (``"na"``). ``keep`` marks the rows used;
+    ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
+    missing value counts as missing only).
+    """
     names = list(encoding["feature_names"])
     if encoding["kind"] == "libsvm":
         X = _apply_libsvm(raw, encoding)
@@ -401,13 +444,28 @@ def apply_design(
     else:
         needed = [c["name"] for c in encoding["columns"]]
     target = encoding["target"]
+    binomial = encoding.get("binomial") or {}
     extra = [target] if with_target else []
+    if with_target and binomial:
+        extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
     extra += [c for c in (encoding.get("offset"),) if c]
     require_columns(raw, needed + extra, "model input")
-    keep, dropped = check_missing(raw, extra + needed, missing)
+    if missing == "error":
+        keep, _ = check_missing(raw, extra + needed, missing)
+    else:
+        keep = ~_missing_rows(raw, extra + needed)
+    missing_rows = ~keep
+    n_missing = int(missing_rows.sum())
+    n_unknown = 0
+    if unknown != "error":
+        unseen = unseen_rows(raw, encoding) & keep
+        keep &= ~unseen
+        n_unknown = int(unseen.sum())
     sub = _subset(raw, keep)
-    y = None
-    if with_target:
+    y = trials = None
+    if with_target and binomial:
+        y, trials = grouped_counts(sub, binomial)
+    elif with_target:
         y = apply_labels(string_or_values(sub, target), encoding["label"], raw.path)
     if encoding["kind"] == "formula":
         for name in needed:
@@ -418,16 +476,44 @@ def apply_design(
     else:
         X = _apply_columns(sub, encoding["columns"])
     off = _optional_numeric(sub, encoding.get("offset"))
-    notes = _dropped_note(raw, keep)
-    ignored = [
-        c
-        for c in raw.table.column_names
-        if c not in needed
-        and c not in (target, encoding.get("weights"), encoding.get("offset"))
-    ]
+    notes = _dropped_note(raw, keep) if missing == "error" else []
+    roles = (target, encoding.get("weights"), encoding.get("offset"))
+    roles += tuple(binomial.values())
+    ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
     if ignored:
         notes.append(f"ignored column(s) not used by the model: {ignored[:10]}")
-    return Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    dropped = int((~keep).sum())
+    design = Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    design.trials, design.n_missing, design.n_unknown = trials, n_missing, n_unknown
+    design.missing_rows = missing_rows
+    return design
+
+
+def _missing_rows(raw: RawData, names: list[str]) -> np.ndarray:
+    """True on rows with a missing value in any of ``names``."""
+    mask = np.zeros(raw.n_rows, dtype=bool)
+    for name in dict.fromkeys(names):
+        mask |= missing_mask(raw, name)
+    return mask
+
+
+def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
+    """True on rows whose category in some categorical feature was not seen at
+    fit time (missing values count as unseen: callers exclude them first)."""
+    bad = np.zeros(raw.n_rows, dtype=bool)
+    if encoding["kind"] == "columns":
+        for spec in encoding["columns"]:
+            if spec["kind"] == "categorical":
+                known = set(spec["levels"])
+                values = string_column(raw, spec["name"])
+                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+    elif encoding["kind"] == "formula":
+        for spec in (encoding.get("factors") or {}).values():
+            if spec["kind"] == "categorical":
+                known = set(spec["levels"])
+                values = raw.table.column(spec["column"]).to_pandas().tolist()
+                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+    return bad
 
 
 def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
