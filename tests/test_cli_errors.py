@@ -329,8 +329,8 @@ def _predict_cases(model: Path) -> list:
             ["predict", model, "new.csv", "-o", "p.csv"],
             65,
             "new.csv has categories not seen at fit time: {9}; the model "
-            "only "
-            "knows the levels stored in the model file",
+            "only knows the levels stored in the model file (give those rows "
+            "empty predictions with --unknown-levels na)",
         ),
         (
             "missing value",

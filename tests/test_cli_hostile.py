@@ -418,8 +418,11 @@ def test_library_messages_use_option_spelling(workdir, capsys):
     assert "--max-iter 1" in warnings and "--tol 1e-12" in warnings
     assert "max_iter" not in warnings and "tol=" not in warnings + err
     code, _, err = run_cli(capsys, [*FIT, "--force", "--alpha", "1"])
-    assert code == 0
-    assert "--penalty none ignores --alpha 1.0;" in err and "C=None" not in err
+    assert code == 2  # a strength without a penalty is a usage error
+    assert err == (
+        "error: --penalty none has no strength, but --alpha 1.0 was set; use "
+        "--penalty l2, l1 or elasticnet with it, or unset it.\n"
+    )
 
 
 def test_cli_spelling_table():
@@ -427,7 +430,7 @@ def test_cli_spelling_table():
 
     cases = {
         "Add a penalty (penalty='l2' with alpha > 0 or C) or use penalty='firth'.": (
-            "Add a penalty (--penalty l2 with --alpha > 0) or use --penalty firth."
+            "Add a penalty (--penalty l2 with --alpha > 0 or --C) or use --penalty firth."
         ),
         "LogisticRegression(penalty='firth') needs firth; got solver='lbfgs'.": (
             "--penalty firth needs firth; got --solver lbfgs."

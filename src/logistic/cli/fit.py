@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -22,7 +22,7 @@ from ._common import (
     require_inputs,
     warn,
 )
-from ._progress import FitProgress, status
+from ._progress import FitProgress, Quiet
 from ._render import coefficient_table, inference_of, print_design_notes
 from ._stream import data_sha256
 
@@ -79,6 +79,38 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
         )
 
 
+#: ``--C``: scikit-learn's inverse penalty strength.
+InverseStrength = Annotated[
+    float | None,
+    typer.Option(
+        "--C",
+        help="Inverse penalty strength, as scikit-learn's C: alpha = 1/(C x sum of "
+        "weights). Give --C or --alpha, not both; a --penalty named without either "
+        "uses C = 1.",
+    ),
+]
+#: ``--trials``: grouped binomial data.
+Trials = Annotated[
+    str | None,
+    typer.Option(
+        "--trials",
+        help="Column of trials per row (grouped binomial data): the target column "
+        "then holds the number of successes, 0 <= successes <= trials. Same as the "
+        "formula 'cbind(successes, failures) ~ ...'.",
+    ),
+]
+
+
+def check_strength(alpha: float | None, C: float | None) -> None:
+    """``--alpha`` and ``--C`` set the same strength: at most one (exit 2)."""
+    if alpha is not None and C is not None:
+        raise CLIError(
+            f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
+            "(alpha = 1/(C x sum of weights)); give one of them",
+            EX_USAGE,
+        )
+
+
 def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
     from .. import LogisticRegression
 
@@ -93,11 +125,15 @@ def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
 
 
 def _train(
-    design: Any, options: dict[str, Any], checkpoint: Path | None = None
+    design: Any,
+    options: dict[str, Any],
+    checkpoint: Path | None = None,
+    quiet: bool = False,
 ) -> tuple[Any, Any, list[str]]:
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
-    progress = FitProgress()
+    progress = FitProgress(quiet)
+    grouped = {} if design.trials is None else {"trials": design.trials}
     with (
         collect_warnings() as messages,
         progress.live(f"fitting {shape} ...") as callback,
@@ -109,9 +145,15 @@ def _train(
             offset=design.offset,
             checkpoint=None if checkpoint is None else str(checkpoint),
             callback=callback,
+            **grouped,
         )
         inference = inference_of(
-            model, design.frame(), design.y, design.sample_weight, design.offset
+            model,
+            design.frame(),
+            design.y,
+            design.sample_weight,
+            design.offset,
+            **grouped,
         )
     return model, inference, messages
 
@@ -147,11 +189,13 @@ def fit(
     missing: opt.Missing = "error",
     penalty: opt.Penalty = None,
     alpha: opt.Alpha = None,
+    C: InverseStrength = None,
     l1_ratio: opt.L1Ratio = None,
     solver: opt.Solver = None,
     class_weight: opt.ClassWeight = None,
     weights: opt.Weights = None,
     offset: opt.Offset = None,
+    trials: Trials = None,
     max_iter: opt.MaxIter = None,
     tol: opt.Tol = None,
     sep: opt.Sep = None,
@@ -163,18 +207,22 @@ def fit(
     workers: opt.Workers = None,
     scheduler: opt.Scheduler = None,
     checkpoint: opt.Checkpoint = None,
+    quiet: Quiet = False,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
 
     Numeric columns are used as they are; string columns are one-hot encoded
     (first sorted level dropped); or give a --formula. The encoding is stored
-    in the model file and re-applied by predict, evaluate and report. Large
+    in the model file and re-applied by predict, evaluate and report. Grouped
+    binomial data (successes out of trials per row): --trials COLUMN, or the
+    formula 'cbind(successes, failures) ~ x1 + x2'. Large
     files are streamed (--stream; numeric columns only) or fitted on Dask
     (--workers N, --scheduler ADDRESS).
 
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
+    check_strength(alpha, C)
     import_pandas_first()
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
@@ -193,6 +241,7 @@ def fit(
     options = {
         "penalty": penalty,
         "alpha": alpha,
+        "C": C,
         "l1_ratio": l1_ratio,
         "solver": solver,
         "class_weight": _class_weight(class_weight),
@@ -207,10 +256,11 @@ def fit(
         "missing": missing,
         "weights": weights,
         "offset": offset,
+        "trials": trials,
         "sep": sep,
         "fmt": fmt,
     }
-    streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint}
+    streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     plan = _stream_plan(data, stream, distributed, args, options)
     if plan is None and chunk_rows is not None:
         note(
@@ -230,7 +280,9 @@ def fit(
             (scheduler, workers) if distributed else None,
         )
         return
-    _fit_in_memory(data, out, force, json_out, args, options, positive, checkpoint)
+    _fit_in_memory(
+        data, out, force, json_out, args, options, positive, checkpoint, quiet
+    )
 
 
 def _stream_plan(
@@ -298,19 +350,24 @@ def _fit_in_memory(
     options: dict,
     positive: str | None,
     checkpoint: Path | None,
+    quiet: bool = False,
 ) -> None:
-    from ..tabular import fit_design, read_data
+    from ..tabular import fit_design
+    from ..tabular._formula import grouped_response
+    from ._apply import read_input
 
     sep, fmt = args.pop("sep"), args.pop("fmt")
+    args["formula"], args["binomial"] = grouped_response(
+        args["formula"], args["target"], args.pop("trials")
+    )
     try:
-        with status(f"reading {data} ..."):
-            raw = read_data(data, sep=sep, fmt=fmt)
-            design = fit_design(raw, positive=positive, **args)
+        raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet)
+        design = fit_design(raw, positive=positive, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
     if checkpoint is not None and checkpoint.exists():
         note(f"resuming from checkpoint {checkpoint}")
-    model, inference, messages = _train(design, options, checkpoint)
+    model, inference, messages = _train(design, options, checkpoint, quiet)
     facts = _training_facts(data, raw, design, model, options, messages)
     cov, cov_names = _covariance(inference)
     if inference is not None:

@@ -18,7 +18,10 @@ dropped (an error with ``strict=True``). The encoding kinds are:
 
 Each kind also holds ``target``, ``label`` (``{"column", "negative",
 "positive"}`` or null), ``weights``, ``offset`` and ``feature_names`` (which
-must be the names the encoding produces, one per model feature).
+must be the names the encoding produces, one per model feature); grouped
+binomial fits also hold ``binomial``: ``{"successes", "trials"}`` or
+``{"successes", "failures"}``, column names only (``successes`` is the
+target; see ``logistic.tabular._grouped``).
 """
 
 from __future__ import annotations
@@ -42,7 +45,15 @@ from ._terms import (
 __all__ = ["encoding_from_dict", "training_from_dict"]
 
 _KINDS = ("columns", "formula", "libsvm")
-_COMMON = ("kind", "target", "label", "weights", "offset", "feature_names")
+_COMMON = (
+    "kind",
+    "target",
+    "label",
+    "weights",
+    "offset",
+    "feature_names",
+    "binomial",
+)
 _FIELDS = {
     "columns": (*_COMMON, "columns"),
     "formula": (*_COMMON, "formula", "variables", "intercept", "factors", "terms"),
@@ -113,6 +124,23 @@ def _label(value: Any, path: str) -> dict[str, Any] | None:
         )
     if _label_text(out["negative"]) == _label_text(out["positive"]):
         raise _bad(path, "encoding.label", "has the same negative and positive value")
+    return out
+
+
+def _binomial(value: Any, target: Any, path: str) -> dict[str, str] | None:
+    """Grouped data's count columns: successes (the target) and trials or failures."""
+    if value is None:
+        return None
+    keys = sorted(value) if isinstance(value, dict) else None
+    if keys not in (["successes", "trials"], ["failures", "successes"]):
+        raise _bad(
+            path,
+            "encoding.binomial",
+            'must be null, {"successes", "trials"} or {"successes", "failures"}',
+        )
+    out = {k: _name(value[k], path, f"encoding.binomial.{k}") for k in keys}
+    if out["successes"] != target:
+        raise _bad(path, "encoding.binomial.successes", "must be the target column")
     return out
 
 
@@ -232,6 +260,9 @@ def encoding_from_dict(
     optional = kind == "libsvm"
     out["target"] = _name(enc.get("target"), path, "encoding.target", optional=optional)
     out["label"] = _label(enc.get("label"), path)
+    binomial = _binomial(enc.get("binomial"), out["target"], path)
+    if binomial is not None:
+        out["binomial"] = binomial
     for key in ("weights", "offset"):
         out[key] = _name(enc.get(key), path, f"encoding.{key}", optional=True)
     out["feature_names"] = _names(
