@@ -189,4 +189,5 @@ def partial_fit(
     est.converged_ = False  # a stream has no stopping rule
     est.penalty_l1_, est.penalty_l2_ = 0.0, alpha
     est.tol_ = float("nan")
+    est.fit_statistics_ = None  # a stream keeps no statistics for inference
     return est

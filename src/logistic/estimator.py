@@ -42,6 +42,7 @@ from . import _kernels, _math
 from ._checkpoint import Checkpointer
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
+from ._grouped import GroupedData, grouped_data
 from ._kernels_xp import is_device_array
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
@@ -67,6 +68,15 @@ from .solvers import SOLVERS, SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
+
+
+def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
+    """float32 coefficients for float32 data (scikit-learn's convention) when
+    they fit in float32; float64 otherwise (the solver works in float64)."""
+    if np.dtype(data_dtype) == np.float32:
+        if np.all(np.abs(theta) <= np.finfo(np.float32).max):
+            return np.float32
+    return np.float64
 
 
 class LogisticRegression(EstimatorProtocol):
@@ -110,8 +120,10 @@ class LogisticRegression(EstimatorProtocol):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (1, n_features), float64
-    intercept_ : ndarray of shape (1,)
+    coef_ : ndarray of shape (1, n_features)
+        float32 for float32 X (scikit-learn's convention; the solver works in
+        float64), float64 otherwise.
+    intercept_ : ndarray of shape (1,), the dtype of ``coef_``
     classes_ : ndarray of shape (2,)
         ``[negative, positive]``: sorted labels for in-memory data (the larger
         is positive), a backend's order otherwise (its ``positive=``).
@@ -133,6 +145,11 @@ class LogisticRegression(EstimatorProtocol):
         memory; "unchecked" for unpenalised fits on out-of-core or Dask data
         (the check needs the rows), None when no separation was found or the
         fit was penalised.
+    fit_statistics_ : FitStatistics or None
+        What ``summary()`` and ``inference()`` need without the data (the
+        information matrix at the optimum, label sums, column moments; see
+        :mod:`logistic.inference._stored`), kept after unpenalized and Firth
+        fits of at most 500 parameters; None otherwise.
 
     Examples
     --------
@@ -298,6 +315,7 @@ class LogisticRegression(EstimatorProtocol):
         sample_weight: Any = None,
         offset: Any = None,
         *,
+        trials: Any = None,
         checkpoint: Any = None,
         resume: bool = True,
         force_resume: bool = False,
@@ -316,10 +334,16 @@ class LogisticRegression(EstimatorProtocol):
             :func:`logistic.backends.as_backend`; y then names the label
             column, or is None).
         y : array-like of shape (n_samples,), two distinct labels
+            With ``trials``: the number of successes of each row.
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative; combined with ``class_weight`` by multiplication.
         offset : array-like of shape (n_samples,), optional
             Added to the linear predictor with a fixed coefficient of 1.
+        trials : array-like of shape (n_samples,), optional
+            Grouped binomial data: row i is ``y_i`` successes out of
+            ``trials_i > 0`` (in-memory arrays; see :mod:`logistic._grouped`).
+            Inference is then on the grouped scale (groups, deviance, AIC,
+            Pearson χ²/df) from ``model.summary()``.
         checkpoint : path, optional
             Write a checkpoint each iteration (:mod:`logistic._checkpoint`).
         resume : bool, default=True
@@ -337,7 +361,20 @@ class LogisticRegression(EstimatorProtocol):
         self
         """
         self._validate_params()
-        backend = self._backend(X, y, sample_weight, offset)
+        grouped = None
+        if trials is None:
+            backend = self._backend(X, y, sample_weight, offset)
+        else:
+            grouped = grouped_data(
+                X,
+                y,
+                trials,
+                sample_weight,
+                offset,
+                class_weight=self.class_weight,
+                estimator=type(self).__name__,
+            )
+            backend = grouped.backend
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )
@@ -368,10 +405,9 @@ class LogisticRegression(EstimatorProtocol):
             view=view,
             checkpoint=ckpt,
         )  # warns itself if not converged
-        separation = self._separation(backend, objective, result, l1, view)
-        self._store(
-            result, objective, backend, name, l1=l1, tol=tol, separation=separation
-        )
+        separation = self._separation(backend, objective, result, l1, view, grouped)
+        stats = self._fit_statistics(objective, result, l1, tol, grouped)
+        self._store(result, objective, backend, name, l1, tol, separation, stats)
         return self
 
     def _separation(
@@ -381,26 +417,52 @@ class LogisticRegression(EstimatorProtocol):
         result: SolverResult,
         l1: float,
         view: ScaledObjective,
+        grouped: GroupedData | None = None,
     ) -> str | None:
         """Check an unpenalised fit for separation when its rows are in memory
-        ("unchecked" otherwise; None for penalised fits)."""
+        ("unchecked" otherwise; None for penalised fits). Grouped data are
+        checked as one row per outcome of each group."""
         unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
         if not unpenalised or self.penalty == "firth":
             return None
         if not backend.capabilities.rows_in_memory:
             return "unchecked"
-        rows = backend.rows()
+        sw: np.ndarray | None
+        if grouped is not None:
+            X, y01, sw, off = grouped.separation_rows()
+        else:
+            rows = backend.rows()
+            X, sw, off = rows.X, rows.sample_weight, rows.offset
+            y01 = np.asarray(rows.y, dtype=np.float64)
         names = backend.feature_names
         return check_separation(
             objective,
             result,
-            rows.X,
-            np.asarray(rows.y, dtype=np.float64),
-            rows.sample_weight,
-            rows.offset,
+            X,
+            y01,
+            sw,
+            off,
             None if names is None else np.asarray(names, dtype=object),
             view=view,
         )
+
+    def _fit_statistics(
+        self,
+        objective: LogisticObjective,
+        result: SolverResult,
+        l1: float,
+        tol: float,
+        grouped: GroupedData | None,
+    ) -> Any:
+        """What ``summary()`` / ``inference()`` need without the data: for an
+        unpenalized or Firth fit of at most ``MAX_STORED_PARAMS`` parameters,
+        one pass at the optimum (:func:`logistic.inference._stored.collect`)."""
+        from .inference._stored import MAX_STORED_PARAMS, collect
+
+        if l1 > 0 or objective.l2 > 0 or objective.n_params > MAX_STORED_PARAMS:
+            return None
+        summary = None if grouped is None else grouped.summary
+        return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
 
     @available_if(supports_partial_fit)
     def partial_fit(
@@ -432,20 +494,23 @@ class LogisticRegression(EstimatorProtocol):
         objective: LogisticObjective,
         backend: Backend,
         solver_name: str,
-        *,
         l1: float,
         tol: float,
         separation: str | None,
+        stats: Any = None,
     ) -> None:
         """Assign the fitted attributes (only after a successful solve).
 
         The one place fitted state is written, for every kind of data.
+        ``stats``: what inference needs of the data
+        (:mod:`logistic.inference._stored`), or None.
         """
         w, b = objective.split(result.coef)
         names = backend.feature_names
+        dtype = coef_dtype(backend.dtype, result.coef)
         self.classes_ = np.asarray(backend.classes_)
-        self.coef_ = np.asarray(w, dtype=np.float64).reshape(1, -1).copy()
-        self.intercept_ = np.array([b if self.fit_intercept else 0.0])
+        self.coef_ = np.asarray(w, dtype=dtype).reshape(1, -1).copy()
+        self.intercept_ = np.array([b if self.fit_intercept else 0.0], dtype=dtype)
         self.n_features_in_ = int(objective.n_features)
         if names is not None:
             self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -462,6 +527,7 @@ class LogisticRegression(EstimatorProtocol):
         self.penalty_l1_, self.penalty_l2_ = float(l1), float(objective.l2)
         self.tol_ = tol
         self.separation_ = separation
+        self.fit_statistics_ = stats
 
     # -- prediction --------------------------------------------------------------
     def decision_function(self, X: Any, offset: Any = None) -> Any:
@@ -542,8 +608,8 @@ class LogisticRegression(EstimatorProtocol):
     # -- inference (logic in logistic.inference) ----------------------------------
     def inference(
         self,
-        X: Any,
-        y: Any,
+        X: Any = None,
+        y: Any = None,
         sample_weight: Any = None,
         offset: Any = None,
         cov_type: str = "nonrobust",
@@ -551,10 +617,11 @@ class LogisticRegression(EstimatorProtocol):
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
-        The estimator does not store its training data: pass the same X, y,
-        sample_weight and offset as to ``fit`` (they are checked against the
-        fit). See :func:`logistic.inference.fit_inference` for ``cov_type``
-        ("nonrobust", "HC0", "HC1", "cluster" with ``groups``).
+        Without arguments: the model-based covariance from the statistics kept
+        at fit (``fit_statistics_``). Robust (``"HC0"``, ``"HC1"``) and
+        ``"cluster"`` covariances (with ``groups``) need the training data:
+        pass the same X, y, sample_weight and offset as to ``fit`` (checked
+        against the fit). See :func:`logistic.inference.fit_inference`.
         """
         from .inference import fit_inference
 
@@ -564,8 +631,8 @@ class LogisticRegression(EstimatorProtocol):
 
     def summary(
         self,
-        X: Any,
-        y: Any,
+        X: Any = None,
+        y: Any = None,
         sample_weight: Any = None,
         offset: Any = None,
         cov_type: str = "nonrobust",
