@@ -73,15 +73,11 @@ def check_row_options(missing: str, unknown: str) -> None:
 def read_input(
     data: Path, *, sep: str | None, fmt: str | None, quiet: bool = False, **kw: Any
 ) -> Any:
-    """:func:`logistic.tabular.read_data` with rows read shown on stderr."""
-    import inspect
-
+    """:func:`logistic.tabular.read_data` with rows read shown on stderr
+    (:class:`._progress.ReadProgress`)."""
     from ..tabular import read_data
-    from ._progress import ReadProgress, status
+    from ._progress import ReadProgress
 
-    if "on_progress" not in inspect.signature(read_data).parameters:
-        with status(f"reading {data} ...", quiet):
-            return read_data(data, sep=sep, fmt=fmt, **kw)
     progress = ReadProgress(str(data), quiet)
     with progress.live() as on_progress:
         return read_data(data, sep=sep, fmt=fmt, on_progress=on_progress, **kw)

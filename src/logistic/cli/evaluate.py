@@ -109,12 +109,12 @@ def evaluate(
         quiet=quiet,
     )
     line = unscored_line(applied.design, missing, unknown, output=False)
-    if line is not None:
-        note(line)
     if applied.z.size == 0:
         from ._codes import CLIError
 
         raise CLIError(f"{data}: no rows left to evaluate ({line})")
+    if line is not None:
+        note(line)
     m = metrics_of(applied, threshold)
     if json_out:
         typer.echo(json.dumps(m, indent=2))
