@@ -99,11 +99,11 @@ class Ticker:
     """Says when the next plain line is due: at most one per ``interval``."""
 
     def __init__(
-        self, interval: float, clock: Callable[[], float] = time.monotonic
+        self, interval: float, clock: Callable[[], float] | None = None
     ) -> None:
         self.interval = interval
-        self.clock = clock
-        self.start = clock()
+        self.clock = time.monotonic if clock is None else clock
+        self.start = self.clock()
         self._next = self.start + interval
 
     def elapsed(self) -> float:
