@@ -216,7 +216,9 @@ def _open_pipe(p: str, what: str) -> int:
     except FileNotFoundError:
         raise FileNotFoundError(f"{what} {p} does not exist") from None
     except PermissionError:
-        raise PermissionError(f"{what} {p} is not readable (permission denied)") from None
+        raise PermissionError(
+            f"{what} {p} is not readable (permission denied)"
+        ) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISFIFO(mode):  # swapped since it was checked
         os.close(fd)

@@ -27,6 +27,7 @@ from .._exceptions import DataValidationError
 from ..columns import ColumnPlan, plan_columns
 from ._columns import (
     ROLE_OPTIONS,
+    check_decimal_commas,
     check_missing,
     column_kind,
     missing_mask,
@@ -38,6 +39,7 @@ from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
 from ._grouped import grouped_counts
 from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
+from ._screen import screen_features
 
 __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
@@ -241,6 +243,7 @@ def fit_design(
     missing: str = "error",
     weights: str | None = None,
     offset: str | None = None,
+    include: list[str] | None = None,
     binomial: dict[str, str] | None = None,
 ) -> Design:
     """Encode training data; see the module docstring.
@@ -261,6 +264,7 @@ def fit_design(
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     target, rhs, variables = _resolve_target(target, formula, features, drop)
+    screened: list[str] = []
     counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
     if counts and rhs is None and not features:
         drop = [*(drop or []), *counts]
@@ -279,6 +283,9 @@ def fit_design(
             offset=offset,
         )
         roles, used = plan.roles, list(plan.features)
+        check_decimal_commas(raw, used)
+        if not features:  # chosen automatically: identifiers and free text out
+            used, screened = screen_features(raw, used, include)
     keep, dropped = check_missing(raw, roles + counts + used, missing)
     sub = _subset(raw, keep)
     trials = mapping = None
@@ -304,7 +311,7 @@ def fit_design(
     encoding["feature_names"] = names
     if binomial:
         encoding["binomial"] = dict(binomial)
-    notes = _dropped_note(raw, keep)
+    notes = _dropped_note(raw, keep) + screened
     design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials = trials
     return design

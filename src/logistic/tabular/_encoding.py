@@ -170,7 +170,10 @@ def decode_error(
     else:
         what = f"cannot be decoded as {encoding}"
         other = "cp1252" if encoding != "cp1252" else "utf-8"
-        hint = f"pass the file's encoding, e.g. --encoding {other} or --encoding latin-1"
+        hint = (
+            f"pass the file's encoding, e.g. --encoding {other} or --encoding latin-1"
+        )
     return DataValidationError(
-        f"{name}: line {line} {what} (byte 0x{byte:02x} at offset {offset:,}{where}); {hint}"
+        f"{name}: line {line} {what} (byte 0x{byte:02x} at offset "
+        f"{offset:,}{where}); {hint}"
     )

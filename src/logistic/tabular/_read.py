@@ -148,7 +148,9 @@ def _read_csv(
             open_data(path) as fh,
             pa.input_stream(fh, compression=compression) as stream,
         ):
-            source = stream if on_progress is None else counting(stream, fh, on_progress)
+            source = (
+                stream if on_progress is None else counting(stream, fh, on_progress)
+            )
             table = pacsv.read_csv(
                 source,
                 read_options=pacsv.ReadOptions(
@@ -204,8 +206,7 @@ def _maybe_undecodable(table: Any) -> bool:
     except UnicodeDecodeError:
         return True
     return any(
-        pa.types.is_binary(t) or pa.types.is_large_binary(t)
-        for t in table.schema.types
+        pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types
     )
 
 
