@@ -268,9 +268,20 @@ class _PathSolver:
         return result.coef, int(result.n_iter), bool(result.converged)
 
     def null_model(self) -> _Point:
-        """The intercept (with the offset) fitted alone."""
+        """The intercept (with the offset) fitted alone.
+
+        Without an offset it is the weighted log-odds ``log(Σ s y / Σ s (1 - y))``
+        exactly (so ``alpha_max`` is exact too); with one, a 1-D Newton solve.
+        """
         empty = np.zeros(0, dtype=np.intp)
-        theta_a, n_iter, ok = self._solve(empty, np.zeros(int(self.fit_intercept)), 0.0)
+        d = self.columns.data
+        if self.fit_intercept and d.offset is None:
+            s = np.ones_like(d.y01) if d.sample_weight is None else d.sample_weight
+            pos, neg = float(s @ d.y01), float(s @ (1.0 - d.y01))
+            theta_a, n_iter, ok = np.array([np.log(pos) - np.log(neg)]), 0, True
+        else:
+            theta0 = np.zeros(int(self.fit_intercept))
+            theta_a, n_iter, ok = self._solve(empty, theta0, 0.0)
         theta = self._embed(empty, theta_a)
         loss, grad = self.evaluate(theta)
         return _Point(theta, loss, grad, n_iter, 1, ok)
