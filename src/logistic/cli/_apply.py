@@ -80,7 +80,9 @@ def read_input(
 
     progress = ReadProgress(str(data), quiet)
     with progress.live() as on_progress:
-        return read_data(data, sep=sep, fmt=fmt, on_progress=on_progress, **kw)
+        return read_data(
+            data, sep=sep, fmt=fmt, on_progress=on_progress, on_wait=note, **kw
+        )
 
 
 @dataclass
@@ -128,20 +130,30 @@ def apply_model(
     sep: str | None = None,
     fmt: str | None = None,
     quiet: bool = False,
+    encoding: str | None = None,
+    decimal: str = ".",
 ) -> Applied:
     """Read both files and compute the logits; errors name the file and column."""
     from ..tabular import apply_design
 
     import_pandas_first()
     mf = load_model_file(str(model_path))
-    encoding = _encoding_of(mf)
-    if with_target and not (encoding.get("label") or encoding.get("binomial")):
+    model_encoding = _encoding_of(mf)
+    if with_target and not (
+        model_encoding.get("label") or model_encoding.get("binomial")
+    ):
         raise CLIError(
             "the model file has no label mapping; it cannot evaluate targets"
         )
-    raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet)
+    raw = read_input(
+        data, sep=sep, fmt=fmt, quiet=quiet, encoding=encoding, decimal=decimal
+    )
     design = apply_design(
-        raw, encoding, with_target=with_target, missing=missing, unknown=unknown
+        raw,
+        model_encoding,
+        with_target=with_target,
+        missing=missing,
+        unknown=unknown,
     )
     for text in design.notes:
         note(text)

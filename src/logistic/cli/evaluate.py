@@ -87,6 +87,8 @@ def evaluate(
     json_out: opt.Json = False,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
     quiet: Quiet = False,
 ) -> None:
     """Accuracy, log loss, ROC AUC, PR AUC, Brier score, confusion matrix, calibration.
@@ -107,6 +109,8 @@ def evaluate(
         sep=sep,
         fmt=fmt,
         quiet=quiet,
+        encoding=encoding,
+        decimal=decimal,
     )
     line = unscored_line(applied.design, missing, unknown, output=False)
     if applied.z.size == 0:

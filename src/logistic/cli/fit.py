@@ -165,7 +165,7 @@ def _training_facts(
         "data": {
             "path": str(data),
             "name": data.name,
-            "sha256": data_sha256(data),
+            "sha256": getattr(raw, "sha256", None) or data_sha256(data),
             "format": raw.format,
             "delimiter": raw.delimiter,
         },
@@ -200,6 +200,9 @@ def fit(
     tol: opt.Tol = None,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
+    include: opt.Include = None,
     force: opt.Force = False,
     json_out: opt.Json = False,
     stream: opt.Stream = None,
@@ -228,6 +231,7 @@ def fit(
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
     distributed = workers is not None or scheduler is not None
+    stream = opt.check_reading(data, encoding, decimal, stream, distributed)
     if data.is_dir() and not (stream or distributed):
         raise CLIError(
             f"input {data} is a directory; a directory of Parquet files is read "
@@ -280,8 +284,10 @@ def fit(
             (scheduler, workers) if distributed else None,
         )
         return
+    reading = {"encoding": encoding, "decimal": decimal}
+    args["include"] = parse_list(include)
     _fit_in_memory(
-        data, out, force, json_out, args, options, positive, checkpoint, quiet
+        data, out, force, json_out, args, options, positive, checkpoint, quiet, reading
     )
 
 
@@ -351,6 +357,7 @@ def _fit_in_memory(
     positive: str | None,
     checkpoint: Path | None,
     quiet: bool = False,
+    reading: dict | None = None,
 ) -> None:
     from ..tabular import fit_design
     from ..tabular._formula import grouped_response
@@ -361,7 +368,7 @@ def _fit_in_memory(
         args["formula"], args["target"], args.pop("trials")
     )
     try:
-        raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet)
+        raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
         design = fit_design(raw, positive=positive, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None

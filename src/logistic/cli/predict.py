@@ -169,6 +169,8 @@ def predict(
     unknown: UnknownLevels = "error",
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
     force: opt.Force = False,
     quiet: Quiet = False,
 ) -> None:
@@ -207,6 +209,8 @@ def predict(
         sep=sep,
         fmt=fmt,
         quiet=quiet,
+        encoding=encoding,
+        decimal=decimal,
     )
     table = _table(applied, threshold, parse_list(keep), excel, missing)
     line = unscored_line(applied.design, missing, unknown, output=True)

@@ -92,6 +92,8 @@ def report(
     missing: opt.Missing = "error",
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
     force: opt.Force = False,
 ) -> None:
     """Write a self-contained HTML report: ROC and precision-recall curves,
@@ -104,7 +106,14 @@ def report(
     require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
     applied = apply_model(
-        model, data, with_target=True, missing=missing, sep=sep, fmt=fmt
+        model,
+        data,
+        with_target=True,
+        missing=missing,
+        sep=sep,
+        fmt=fmt,
+        encoding=encoding,
+        decimal=decimal,
     )
     write_report(
         applied,

@@ -142,7 +142,6 @@ def _read_csv(
     refuse_binary(head, name, encoding)
     delimiter = sep if sep is not None else sniff_delimiter(head, name, encoding)
     check_delimiter(delimiter)
-    check_decimal(decimal, delimiter)
     try:
         with (
             open_data(path) as fh,
@@ -236,18 +235,11 @@ def _csv_error(
     return DataValidationError(f"{name}: cannot read CSV: {msg}{hint}")
 
 
-def check_decimal(decimal: str, delimiter: str | None = None) -> str:
-    """The decimal mark is one character, not a quote, a line break or the
-    delimiter."""
-    if len(decimal) != 1 or decimal in '"\r\n':
-        raise InvalidParameterError(
-            f"--decimal must be one character (. or ,), got {decimal!r}"
-        )
-    if delimiter is not None and decimal == delimiter and decimal != ",":
-        raise InvalidParameterError(
-            f"--decimal {decimal!r} is also the delimiter; pass --sep with the "
-            "file's delimiter"
-        )
+def check_decimal(decimal: str) -> str:
+    """The decimal mark is ``"."`` or ``","``; a comma delimiter with a comma
+    decimal mark needs the numbers quoted (``"13,2"``), which pyarrow reads."""
+    if decimal not in (".", ","):
+        raise InvalidParameterError(f"--decimal must be . or , got {decimal!r}")
     return decimal
 
 
