@@ -24,7 +24,6 @@ _OPTIONS = {
     "class_weight": "--class-weight",
     "max_iter": "--max-iter",
     "tol": "--tol",
-    "trials": "--trials",
     "C": "--C",
 }
 _NAMES = "|".join(_OPTIONS)
@@ -40,8 +39,7 @@ _ASSIGN = re.compile(rf"\b({_NAMES})=(?:'([^']*)'|\"([^\"]*)\"|([^\s,;)]+))")
 _ALPHA_BOUND = re.compile(r"(?<![-\w])alpha(?= [<>]=? )")
 # a bare name between spaces or brackets (never inside "+0.2*tol" or 'tol')
 _BARE = re.compile(
-    r"(?<=[\s(])(max_iter|l1_ratio|class_weight|sample_weight|tol|trials)"
-    r"\b(?![\w'*=])"
+    r"(?<=[\s(])(max_iter|l1_ratio|class_weight|sample_weight|tol)\b(?![\w'*=])"
 )
 # LogisticRegression(--penalty firth) -> --penalty firth
 _CALL = re.compile(r"\b[A-Z]\w*\((--[\w-]+ [^()]*)\)")

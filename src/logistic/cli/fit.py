@@ -147,14 +147,10 @@ def _train(
             callback=callback,
             **grouped,
         )
-        inference = inference_of(
-            model,
-            design.frame(),
-            design.y,
-            design.sample_weight,
-            design.offset,
-            **grouped,
-        )
+        # a grouped fit's inference comes from the statistics kept at fit
+        data = () if grouped else (design.frame(), design.y)
+        data += () if grouped else (design.sample_weight, design.offset)
+        inference = inference_of(model, *data)
     return model, inference, messages
 
 
@@ -364,14 +360,17 @@ def _fit_in_memory(
     from ._apply import read_input
 
     sep, fmt = args.pop("sep"), args.pop("fmt")
+    formula = args["formula"]
     args["formula"], args["binomial"] = grouped_response(
-        args["formula"], args["target"], args.pop("trials")
+        formula, args["target"], args.pop("trials")
     )
     try:
         raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
         design = fit_design(raw, positive=positive, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
+    if formula is not None and args["binomial"] is not None:
+        design.encoding["formula"] = formula  # as the user wrote it (display only)
     if checkpoint is not None and checkpoint.exists():
         note(f"resuming from checkpoint {checkpoint}")
     model, inference, messages = _train(design, options, checkpoint, quiet)
@@ -447,7 +446,11 @@ STATISTICS = (
     "aic",
     "bic",
     "pseudo_rsquared",
+    "pearson_chi2",
+    "dispersion",
 )
+#: Statistics stored only for grouped binomial fits (on the grouped scale).
+GROUPED_ONLY = ("pearson_chi2", "dispersion")
 #: The statistics that need the null model.
 NULL_MODEL = ("llnull", "null_deviance", "pseudo_rsquared")
 
@@ -456,8 +459,11 @@ def _statistics(inference: Any, null_model: bool = True) -> dict[str, float]:
     """The inference results' fit statistics (those of the null model only
     when ``null_model``)."""
     stats = {}
+    grouped = bool(getattr(inference, "grouped", False))
     for name in STATISTICS:
         if not null_model and name in NULL_MODEL:
+            continue
+        if name in GROUPED_ONLY and not grouped:
             continue
         try:
             stats[name] = float(getattr(inference, name))
