@@ -180,8 +180,9 @@ CASES = [
         {"data.csv": b"x,c,y\n1,caf\xe9,0\n2,b,1\n"},
         FIT,
         65,
-        "data.csv: column 'c' is not valid UTF-8 text at line 2 (byte 3 of the value: "
-        "b'caf\\xe9'); convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8",
+        "data.csv: line 2 is not UTF-8 text (byte 0xe9 at offset 13); files saved "
+        "by Excel or on Windows are often cp1252: pass --encoding cp1252 (or "
+        "--encoding latin-1)",
     ),
     (
         "duplicate header",
