@@ -180,7 +180,7 @@ CASES = [
         {"data.csv": b"x,c,y\n1,caf\xe9,0\n2,b,1\n"},
         FIT,
         65,
-        "data.csv: line 2 is not UTF-8 text (byte 0xe9 at offset 13); files saved "
+        "data.csv: line 2 is not UTF-8 text (byte 0xe9 at offset 11); files saved "
         "by Excel or on Windows are often cp1252: pass --encoding cp1252 (or "
         "--encoding latin-1)",
     ),
