@@ -452,6 +452,7 @@ def decision_logits(X: Any, w: np.ndarray, b: float, offset: Any | None = None) 
     xp = namespace(X)
     acc = _acc(xp, X)
     with np.errstate(over="ignore", invalid="ignore"):
+        b = float(b)
         z = xp.astype(_matvec(X, _coef(xp, X, w)), acc) + b
         if not bool(xp.all(xp.isfinite(z))) and X.dtype != acc:
             X64 = X.astype("float64") if is_sparse(X) else xp.astype(X, acc)
