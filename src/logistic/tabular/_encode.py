@@ -41,7 +41,14 @@ from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
 from ._screen import screen_features
 
-__all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
+__all__ = [
+    "Design",
+    "apply_columns",
+    "apply_design",
+    "encode_columns",
+    "fit_design",
+    "plan_design_columns",
+]
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
@@ -183,6 +190,22 @@ def _fit_columns(
         )
     X = np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
     return X, names, specs
+
+
+def encode_columns(
+    raw: RawData, features: list[str]
+) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:
+    """``(X, feature_names, specs)``: the automatic ``"columns"`` encoding of
+    ``features`` (numeric as is, text one-hot with the first sorted level as
+    reference), the specs as stored in the model file's ``encoding.columns``.
+    Also the library's encoding of DataFrame columns
+    (:mod:`logistic._frame_encoding`)."""
+    return _fit_columns(raw, features)
+
+
+def apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
+    """The design of ``raw`` under the ``specs`` of :func:`encode_columns`."""
+    return _apply_columns(raw, specs)
 
 
 def plan_design_columns(
