@@ -29,6 +29,8 @@ _OPTIONS = {
 _NAMES = "|".join(_OPTIONS)
 # "The 'C' parameter of LogisticRegression must be ..." (scikit-learn's form)
 _PARAMETER = re.compile(rf"\bThe '({_NAMES})' parameter of [A-Z]\w* must be")
+# "--C must be None or a float": None is the option left out, not a value
+_OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
 # a bare C in a remedy ("alpha > 0 or C"), never C(rank) or a column named C
 _BARE_C = re.compile(r"(?:(?<= or )|(?<= and ))C\b(?![\w(='])")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
@@ -75,6 +77,7 @@ def cli_spelling(message: str) -> str:
     """
     text = _OWNER.sub("", message)
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
+    text = _OPTIONAL.sub(r"\1 must be ", text)
     text = _BARE_C.sub("--C", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
     text = _UNSET.sub("", text)
