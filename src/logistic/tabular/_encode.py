@@ -507,8 +507,8 @@ def apply_design(
         X = _apply_columns(sub, encoding["columns"])
     off = _optional_numeric(sub, encoding.get("offset"))
     notes = _dropped_note(raw, keep) if missing == "error" else []
-    roles = (target, encoding.get("weights"), encoding.get("offset"))
-    roles += tuple(binomial.values())
+    roles = {target, encoding.get("weights"), encoding.get("offset")}
+    roles |= set(binomial.values())
     ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
     if ignored:
         notes.append(f"ignored column(s) not used by the model: {ignored[:10]}")
