@@ -132,3 +132,11 @@ def test_terminal_bar_runs(tmp_path, capsys, monkeypatch):
     code, out, err = run_cli(capsys, _fit(tmp_path, "--json"))
     assert code == EX_OK, err
     assert out.lstrip().startswith("{")
+
+
+def test_streamed_fit_prints_passes(tmp_path, capsys, every_event):
+    code, out, err = run_cli(capsys, _fit(tmp_path, "--stream", "--chunk-rows", "100"))
+    assert code == EX_OK, err
+    passes = [x for x in err.splitlines() if x.startswith("pass ")]
+    assert passes and re.match(r"pass 1: 400 rows, [\d,]+ rows/s", passes[0])
+    assert any("| fitting: iteration" in x for x in passes)
