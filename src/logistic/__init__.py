@@ -3,6 +3,8 @@
 Public API (everything else is private and may change):
 
 * :class:`LogisticRegression` — scikit-learn compatible estimator.
+* :func:`path` / :class:`LogisticRegressionCV` — regularization paths and the
+  strength chosen by cross-validation (:mod:`logistic.model_selection`).
 * :func:`save` / :func:`load` — versioned JSON model files (:mod:`logistic.io`).
 * :func:`check_gradient` — analytic vs finite-difference gradient.
 * :mod:`logistic.derivation` — the gradient's derivation, verified with sympy.
@@ -41,9 +43,11 @@ if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers and IDEs
     from . import datasets
     from ._gradcheck import GradientCheck, check_gradient
     from ._objective import LogisticObjective
+    from ._path import PathResult, path
     from ._version import __version__
     from .estimator import LogisticRegression
     from .io import load, save
+    from .model_selection import LogisticRegressionCV
     from .solvers import SolverResult
 
 #: Public name -> the module that defines it (imported on first access).
@@ -57,10 +61,16 @@ _LAZY = {
     "GradientCheck": "._gradcheck",
     "datasets": ".datasets",
     "__version__": "._version",  # importlib.metadata alone costs ~40 ms
+    "path": "._path",
+    "PathResult": "._path",
+    "LogisticRegressionCV": ".model_selection",  # needs scikit-learn when fitted
 }
 
 __all__ = [
     "LogisticRegression",
+    "LogisticRegressionCV",
+    "path",
+    "PathResult",
     "save",
     "load",
     "LogisticObjective",

@@ -399,9 +399,8 @@ class LogisticRegressionCV(EstimatorProtocol):
         total = float(data.X.shape[0] if weights is None else weights.sum())
         alphas = self._alphas_for(kind, grid, total)
         nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
-        self.cv_curve_ = CVCurve(
-            alphas, 1.0 / (alphas * total), mean, std_err, nnz, best, one_se
-        )
+        Cs = grid if kind == "C" else 1.0 / (alphas * total)
+        self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
         self.scores_, self.alphas_, self.Cs_ = scores, alphas, self.cv_curve_.Cs
         self.best_index_, self.index_1se_ = best, one_se
         self.alpha_, self.C_ = float(alphas[chosen]), float(self.Cs_[chosen])
