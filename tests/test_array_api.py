@@ -353,3 +353,20 @@ def test_import_logistic_loads_no_array_library():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_fit_statistics_with_offset_null_model_on_device(ns):
+    """An unpenalized fit keeps what inference needs: the label sums and the
+    null model of data with an offset (fitted over the same device rows)."""
+    X, y, fit, params = _problem("ucla")
+    ref = _fit(X, y, fit, params, "newton", np.float64)
+    got = _fit(X, y, fit, params, "newton", np.float64, NAMESPACES[ns])
+    a, b = ref.fit_statistics_, got.fit_statistics_
+    assert a.llnull is not None
+    np.testing.assert_allclose(b.llnull, a.llnull, rtol=1e-10)
+    np.testing.assert_allclose(b.hessian, a.hessian, rtol=1e-10)
+    for field in ("positive", "weight", "saturated", "pearson"):
+        assert getattr(b.labels, field) == pytest.approx(
+            getattr(a.labels, field), rel=1e-10
+        )

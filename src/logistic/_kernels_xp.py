@@ -38,6 +38,7 @@ import numpy as np
 
 from ._exceptions import NumericalError
 from ._moments import ColumnStats, _corrected, _units
+from ._typing import Block
 
 __all__ = [
     "is_device_array",
@@ -45,6 +46,8 @@ __all__ = [
     "to_host",
     "to_numpy",
     "to_device",
+    "host_vectors",
+    "no_columns",
     "logits",
     "decision_logits",
     "value_grad",
@@ -94,13 +97,20 @@ def device_of(X: Any) -> Any:
     return array_api_compat.device(X)
 
 
+#: Whether a (namespace, device) has float64, asked once per pair.
+_HAS_FLOAT64: dict[tuple[str, str], bool] = {}
+
+
 def accumulation_dtype(xp: Any, device: Any, dtype: Any) -> Any:
     """float64 when the device supports it, else ``dtype`` (e.g. MPS)."""
-    try:
-        xp.zeros(1, dtype=xp.float64, device=device)
-    except (TypeError, RuntimeError, ValueError):  # pragma: no cover - no float64
-        return dtype
-    return xp.float64
+    key = (xp.__name__, str(device))
+    if key not in _HAS_FLOAT64:
+        try:
+            xp.zeros(1, dtype=xp.float64, device=device)
+            _HAS_FLOAT64[key] = True
+        except (TypeError, RuntimeError, ValueError):  # pragma: no cover
+            _HAS_FLOAT64[key] = False
+    return xp.float64 if _HAS_FLOAT64[key] else dtype
 
 
 def to_numpy(x: Any) -> np.ndarray:
@@ -125,6 +135,23 @@ def to_host(x: Any) -> Any:
     return float(a) if a.ndim == 0 else a
 
 
+def host_vectors(block: Block) -> Block:
+    """``block`` with its labels, weights and offsets copied to the host as
+    numpy arrays (X stays where it is): for passes that need the n-vectors
+    themselves, such as inference's label sums (once a fit)."""
+
+    def host(v: Any) -> Any:
+        return None if v is None or not is_device_array(v) else to_numpy(v)
+
+    return Block(block.X, host(block.y), host(block.sample_weight), host(block.offset))
+
+
+def no_columns(X: Any) -> Any:
+    """An ``(n_rows, 0)`` array like X on its device (a null model's design)."""
+    xp = namespace(X)
+    return xp.zeros((X.shape[0], 0), dtype=X.dtype, device=device_of(X))
+
+
 def to_device(v: Any, xp: Any, device: Any, dtype: Any = None) -> Any:
     """A host array (numpy) on ``device`` of namespace ``xp`` (dtype ``dtype``)."""
     return xp.asarray(np.ascontiguousarray(v), dtype=dtype, device=device)
@@ -135,6 +162,18 @@ def _coef(xp: Any, X: Any, w: Any) -> Any:
     if isinstance(w, np.ndarray):
         return to_device(w, xp, device_of(X), X.dtype)
     return xp.astype(w, X.dtype)
+
+
+def _finite_in(w: Any, dtype: Any, xp: Any) -> bool:
+    """Whether ``w`` stays finite in ``dtype`` (on the host for host ``w``: no
+    device synchronisation)."""
+    if isinstance(w, np.ndarray):
+        single = dtype == np.float32 or dtype == xp.float32
+        with np.errstate(over="ignore"):
+            return bool(
+                np.all(np.isfinite(w.astype(np.float32 if single else w.dtype)))
+            )
+    return bool(xp.all(xp.isfinite(xp.astype(w, dtype))))
 
 
 def _matvec(X: Any, v: Any) -> Any:
@@ -151,7 +190,7 @@ def logits(
     """``z = X w + b + offset`` in X's dtype (float64 when ``w`` overflows it)."""
     xp = namespace(X) if xp is None else xp
     wx = _coef(xp, X, w)
-    if X.dtype != xp.float64 and not bool(xp.all(xp.isfinite(wx))):
+    if X.dtype != xp.float64 and not _finite_in(w, X.dtype, xp):
         X64 = X.astype("float64") if is_sparse(X) else xp.astype(X, xp.float64)
         z = _matvec(X64, _coef(xp, X64, w))
     else:

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from .. import _math
+from .. import _kernels_xp, _math
 from .._kernels import weight_total
 from .._objective import block_logits
 from .._typing import Backend, BackendCapabilities, Block, FloatArray
@@ -93,9 +93,12 @@ def _pearson_terms(y: FloatArray, z: FloatArray) -> FloatArray:
 def _block_label_sums(
     block: Block, w: FloatArray, b: float, threshold: float
 ) -> tuple[float, float, float, float, float, float]:
+    z = block_logits(block, w, b)
+    if _kernels_xp.is_device_array(z):  # array-API rows: n-vectors to the host
+        block, z = _kernels_xp.host_vectors(block), _kernels_xp.to_numpy(z)
     y = np.asarray(block.y, dtype=F64)
     s = block.sample_weight
-    z = np.asarray(block_logits(block, w, b), dtype=F64)
+    z = np.asarray(z, dtype=F64)
     extreme = ((z > 0) == (y > 0.5)) & (np.abs(z) > threshold)
     sat = _xlogx(y) + _xlogx(1.0 - y)
     pearson = _pearson_terms(y, z)
@@ -127,7 +130,10 @@ class _WithoutFeatures(Generic[T]):
         self.fn = fn
 
     def __call__(self, block: Block) -> T:
-        X = np.zeros((block.n_rows, 0), dtype=block.X.dtype)
+        if _kernels_xp.is_device_array(block.X):  # stays on the block's device
+            X = _kernels_xp.no_columns(block.X)
+        else:
+            X = np.zeros((block.n_rows, 0), dtype=block.X.dtype)
         return self.fn(Block(X, block.y, block.sample_weight, block.offset))
 
 
