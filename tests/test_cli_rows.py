@@ -242,3 +242,75 @@ def test_evaluate_with_nothing_left_is_an_error(titanic, capsys):
     assert err.splitlines()[-1].startswith(
         "error: bad.csv: no rows left to evaluate (2 of 2 rows not scored"
     )
+
+
+def test_identifiers_left_out_without_drop(titanic, capsys):
+    """A new user's fit without --drop: PassengerId and Name are left out by
+    the reader's screening, so the model predicts exactly as the fixture's."""
+    workdir, reference = titanic
+    argv = [
+        "fit",
+        "train.csv",
+        "-t",
+        "Survived",
+        "--missing",
+        "drop",
+        "-o",
+        "auto.json",
+    ]
+    code, _, err = run_cli(capsys, argv)
+    assert code == EX_OK, err
+    assert "PassengerId" in err and "Name" in err  # the note naming them
+    code, out, _ = run_cli(
+        capsys,
+        [
+            "predict",
+            "auto.json",
+            "new.csv",
+            "--keep",
+            "PassengerId",
+            "--missing",
+            "na",
+            "--unknown-levels",
+            "na",
+        ],
+    )
+    assert code == EX_OK
+    for r in _rows(out):
+        if r["proba"]:
+            ref = reference[int(r["PassengerId"])]
+            assert float(r["proba"]) == pytest.approx(float(ref["proba"]), rel=1e-9)
+
+
+def test_pipe_in_and_out(titanic):
+    """`cat new.csv | logistic predict m.json - -o -`: CSV alone on stdout."""
+    import subprocess
+    import sys
+
+    workdir, _ = titanic
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "logistic.cli.app",
+            "predict",
+            "m.json",
+            "-",
+            "-o",
+            "-",
+            "--missing",
+            "na",
+            "--unknown-levels",
+            "na",
+            "--keep",
+            "PassengerId",
+        ],
+        input=(workdir / "new.csv").read_bytes(),
+        capture_output=True,
+        cwd=workdir,
+        timeout=120,
+    )
+    assert proc.returncode == EX_OK, proc.stderr
+    rows = _rows(proc.stdout.decode())
+    assert [int(r["PassengerId"]) for r in rows] == [r[0] for r in NEW_ROWS]
+    assert b"3 of 6 rows not scored" in proc.stderr
