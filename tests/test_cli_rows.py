@@ -314,3 +314,22 @@ def test_pipe_in_and_out(titanic):
     rows = _rows(proc.stdout.decode())
     assert [int(r["PassengerId"]) for r in rows] == [r[0] for r in NEW_ROWS]
     assert b"3 of 6 rows not scored" in proc.stderr
+
+
+def test_report_leaves_out_what_it_cannot_score(titanic, capsys):
+    pytest.importorskip("matplotlib")
+    workdir, _ = titanic
+    labelled = [*NEW_ROWS, (907, "Lund", "male", "22", 1, 0)]  # both classes scored
+    _write(workdir / "labelled.csv", labelled)
+    argv = ["report", "m.json", "labelled.csv", "-o", "r.html"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == EX_DATAERR and not (workdir / "r.html").exists()
+    code, _, err = run_cli(
+        capsys, [*argv, "--missing", "drop", "--unknown-levels", "na"]
+    )
+    assert code == EX_OK, err
+    assert (
+        "3 of 7 rows not scored: 2 with missing values (--missing drop: left out)"
+        in err
+    )
+    assert (workdir / "r.html").stat().st_size > 0

@@ -8,9 +8,16 @@ from typing import Annotated, Any
 import typer
 
 from . import _options as opt
-from ._apply import apply_model
+from ._apply import (
+    MissingRows,
+    UnknownLevels,
+    apply_model,
+    check_row_options,
+    unscored_line,
+)
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, require_inputs, writing
+from ._progress import Quiet
 from .evaluate import metrics_of
 from .summary import summary_dict
 
@@ -89,12 +96,14 @@ def report(
         Path, typer.Option("--output", "-o", help="HTML file to write.")
     ] = Path("report.html"),
     threshold: opt.Threshold = 0.5,
-    missing: opt.Missing = "error",
+    missing: MissingRows = "error",
+    unknown: UnknownLevels = "error",
     sep: opt.Sep = None,
     fmt: opt.Format = None,
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
     force: opt.Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Write a self-contained HTML report: ROC and precision-recall curves,
     calibration, coefficients with confidence intervals, convergence history
@@ -102,7 +111,7 @@ def report(
 
     Example: logistic report model.json test.csv -o report.html
     """
-    opt.check_missing_option(missing)
+    check_row_options(missing, unknown)
     require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
     applied = apply_model(
@@ -110,11 +119,18 @@ def report(
         data,
         with_target=True,
         missing=missing,
+        unknown=unknown,
         sep=sep,
         fmt=fmt,
         encoding=encoding,
         decimal=decimal,
+        quiet=quiet,
     )
+    line = unscored_line(applied.design, missing, unknown, output=False)
+    if applied.z.size == 0:
+        raise CLIError(f"{data}: no rows left to report on ({line})")
+    if line is not None:
+        note(line)
     write_report(
         applied,
         out,
