@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
+from . import _cv
 from . import _options as opt
 from ._codes import EX_CANTCREAT, EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
@@ -130,6 +131,7 @@ def _train(
     checkpoint: Path | None = None,
     quiet: bool = False,
 ) -> tuple[Any, Any, list[str]]:
+    options, cv_record = _cv.select_strength(design, options)  # --cv K
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
     progress = FitProgress(quiet)
@@ -151,6 +153,7 @@ def _train(
         data = () if grouped else (design.frame(), design.y)
         data += () if grouped else (design.sample_weight, design.offset)
         inference = inference_of(model, *data)
+    _cv.attach(model, cv_record)
     return model, inference, messages
 
 
@@ -206,6 +209,9 @@ def fit(
     workers: opt.Workers = None,
     scheduler: opt.Scheduler = None,
     checkpoint: opt.Checkpoint = None,
+    cv: _cv.CVFolds = None,
+    n_alphas: _cv.NAlphas = None,
+    cv_rule: _cv.CVRule = None,
     quiet: Quiet = False,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
@@ -262,6 +268,9 @@ def fit(
     }
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     plan = _stream_plan(data, stream, distributed, args, options)
+    cv_options = {"cv": cv, "n_alphas": n_alphas, "cv_rule": cv_rule}
+    _cv.check_cv_options({**options, **cv_options}, plan is None, trials is not None)
+    options.update({k: v for k, v in cv_options.items() if v is not None})
     if plan is None and chunk_rows is not None:
         note(
             "--chunk-rows is used only when streaming; this fit reads the data "
@@ -508,6 +517,8 @@ def _report(
         return
     for m in facts["warnings"]:
         warn(m)
+    if getattr(model, "cross_validation_", None) is not None:
+        console.print(_cv.cv_table(model.cross_validation_), markup=False)
     print_design_notes(design)
     console.print(
         coefficient_table(model, design.feature_names, inference, cov),
