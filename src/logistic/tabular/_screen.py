@@ -112,15 +112,16 @@ def screen_features(
     detail = ", ".join(list(reasons.values())[:3])
     more = f", … and {len(left) - 3:,} more" if len(left) > 3 else ""
     if len(left) == 1:
-        what, them = "1 column that looks like an identifier or free text", "it"
+        what = "1 column that looks like an identifier or free text"
+        them = "it as a feature"
     else:
         what, them = (
             f"{len(left):,} columns that look like identifiers or free text",
-            "them",
+            "them as features",
         )
     note = (
-        f"left out {what} ({detail}{more}); keep {them} as features with "
-        f"--include {_include_value(left)}"
+        f"left out {what} ({detail}{more}); keep {them} with --include "
+        f"{_include_value(left)}"
     )
     return kept, [note]
 
