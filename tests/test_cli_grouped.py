@@ -43,6 +43,10 @@ def grouped_file(workdir):
     return workdir, glm
 
 
+BY_TRIALS = ("-t", "successes", "--trials", "trials", "--drop", "failures")
+BY_CBIND = ("--formula", "cbind(successes, failures) ~ x1 + x2")
+
+
 def _fit(capsys, *args):
     code, out, err = run_cli(capsys, ["fit", "g.csv", "--json", "--force", *args])
     assert code == EX_OK, err
@@ -51,20 +55,8 @@ def _fit(capsys, *args):
 
 def test_trials_and_cbind_give_the_same_model(grouped_file, capsys):
     workdir, glm = grouped_file
-    by_trials = _fit(
-        capsys,
-        "-t",
-        "successes",
-        "--trials",
-        "trials",
-        "--drop",
-        "failures",
-        "-o",
-        "a.json",
-    )
-    by_cbind = _fit(
-        capsys, "--formula", "cbind(successes, failures) ~ x1 + x2", "-o", "b.json"
-    )
+    by_trials = _fit(capsys, *BY_TRIALS, "-o", "a.json")
+    by_cbind = _fit(capsys, *BY_CBIND, "-o", "b.json")
     assert by_trials["feature_names"] == by_cbind["feature_names"] == ["x1", "x2"]
     theta = np.r_[by_cbind["intercept"], by_cbind["coef"]]
     np.testing.assert_allclose(theta, glm.params, rtol=1e-7, atol=1e-9)
@@ -92,7 +84,7 @@ def test_trials_and_cbind_give_the_same_model(grouped_file, capsys):
 
 def test_summary_shows_the_grouped_scale(grouped_file, capsys):
     workdir, glm = grouped_file
-    _fit(capsys, "--formula", "cbind(successes, failures) ~ x1 + x2", "-o", "b.json")
+    _fit(capsys, *BY_CBIND, "-o", "b.json")
     code, out, err = run_cli(capsys, ["summary", "b.json"])
     assert code == EX_OK, err
     assert "formula: cbind(successes, failures) ~ x1 + x2" in out
@@ -109,17 +101,7 @@ def test_summary_shows_the_grouped_scale(grouped_file, capsys):
 
 def test_predict_and_evaluate_a_grouped_model(grouped_file, capsys):
     workdir, glm = grouped_file
-    _fit(
-        capsys,
-        "-t",
-        "successes",
-        "--trials",
-        "trials",
-        "--drop",
-        "failures",
-        "-o",
-        "a.json",
-    )
+    _fit(capsys, *BY_TRIALS, "-o", "a.json")
     code, out, err = run_cli(capsys, ["predict", "a.json", "g.csv"])
     assert code == EX_OK, err
     proba = [float(line.split(",")[0]) for line in out.splitlines()[1:]]

@@ -36,6 +36,7 @@ __all__ = [
     "label_values",
     "output_rows",
     "read_input",
+    "tell_unscored",
     "unscored_line",
 ]
 
@@ -192,6 +193,18 @@ def unscored_line(design: Any, missing: str, unknown: str, output: bool) -> str 
         )
     total = n_missing + n_unknown
     return f"{total} of {design.rows_read} rows not scored: {', '.join(parts)}"
+
+
+def tell_unscored(
+    applied: Applied, data: Path, missing: str, unknown: str, *, task: str = ""
+) -> None:
+    """Print the count of rows not scored (:func:`unscored_line`); with
+    ``task`` (e.g. "evaluate"), having no row left is an error (exit 65)."""
+    line = unscored_line(applied.design, missing, unknown, output=not task)
+    if task and applied.z.size == 0:
+        raise CLIError(f"{data}: no rows left to {task} ({line})")
+    if line is not None:
+        note(line)
 
 
 def output_rows(design: Any, missing: str) -> np.ndarray:

@@ -15,9 +15,9 @@ from ._apply import (
     UnknownLevels,
     apply_model,
     check_row_options,
-    unscored_line,
+    tell_unscored,
 )
-from ._common import console, note
+from ._common import console
 from ._progress import Quiet
 
 
@@ -112,13 +112,7 @@ def evaluate(
         encoding=encoding,
         decimal=decimal,
     )
-    line = unscored_line(applied.design, missing, unknown, output=False)
-    if applied.z.size == 0:
-        from ._codes import CLIError
-
-        raise CLIError(f"{data}: no rows left to evaluate ({line})")
-    if line is not None:
-        note(line)
+    tell_unscored(applied, data, missing, unknown, task="evaluate")
     m = metrics_of(applied, threshold)
     if json_out:
         typer.echo(json.dumps(m, indent=2))

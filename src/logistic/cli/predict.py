@@ -17,7 +17,7 @@ from ._apply import (
     check_row_options,
     label_values,
     output_rows,
-    unscored_line,
+    tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, parse_list, require_inputs, writing
@@ -213,9 +213,7 @@ def predict(
         decimal=decimal,
     )
     table = _table(applied, threshold, parse_list(keep), excel, missing)
-    line = unscored_line(applied.design, missing, unknown, output=True)
-    if line is not None:
-        note(line)
+    tell_unscored(applied, data, missing, unknown)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
         if sink is None:  # pragma: no cover - text-only stdout

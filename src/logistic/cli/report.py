@@ -13,7 +13,7 @@ from ._apply import (
     UnknownLevels,
     apply_model,
     check_row_options,
-    unscored_line,
+    tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, require_inputs, writing
@@ -84,6 +84,8 @@ def write_report(
         metrics=m,
         coefficients=info["coefficients"],
         history=list(applied.model_file.model.history_ or []),
+        cross_validation=getattr(applied.model_file.model, "cross_validation_", None),
+        feature_names=[r["term"] for r in info["coefficients"] if r["term"] != "Intercept"],
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -126,11 +128,7 @@ def report(
         decimal=decimal,
         quiet=quiet,
     )
-    line = unscored_line(applied.design, missing, unknown, output=False)
-    if applied.z.size == 0:
-        raise CLIError(f"{data}: no rows left to report on ({line})")
-    if line is not None:
-        note(line)
+    tell_unscored(applied, data, missing, unknown, task="report on")
     write_report(
         applied,
         out,

@@ -35,6 +35,7 @@ __all__ = [
     "string_column",
     "missing_mask",
     "check_missing",
+    "nonnegative_column",
     "require_columns",
     "ROLE_OPTIONS",
 ]
@@ -189,6 +190,24 @@ def string_column(raw: RawData, name: str) -> np.ndarray:
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.string())
     return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def nonnegative_column(
+    raw: RawData, name: str, role: str, noun: str = "value", plural: str = "values"
+) -> np.ndarray:
+    """A numeric column with no negative value; the error names the role, the
+    column, the first line and the count (``--weights column 'w' in f.csv has
+    a negative value (-1) at line 3 (1 such value(s)); weights must be >= 0``)."""
+    values = numeric_column(raw, name)
+    negative = np.flatnonzero(values < 0)
+    if negative.size:
+        i = int(negative[0])
+        raise DataValidationError(
+            f"{role} column {name!r} in {raw.path} has a negative {noun} "
+            f"({values[i]:g}) at {position(raw, i)} ({negative.size} such value(s)); "
+            f"{plural} must be >= 0"
+        )
+    return values
 
 
 def missing_mask(raw: RawData, name: str) -> np.ndarray:

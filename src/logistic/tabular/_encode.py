@@ -31,6 +31,7 @@ from ._columns import (
     check_missing,
     column_kind,
     missing_mask,
+    nonnegative_column,
     numeric_column,
     require_columns,
     string_column,
@@ -122,15 +123,7 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
     """The --weights column: non-negative, not all zero; errors name the line."""
     if name is None:
         return None
-    values = numeric_column(raw, name)
-    negative = np.flatnonzero(values < 0)
-    if negative.size:
-        i = int(negative[0])
-        raise DataValidationError(
-            f"--weights column {name!r} in {raw.path} has a negative value "
-            f"({values[i]:g}) at {position(raw, i)} ({negative.size} such value(s)); "
-            "weights must be >= 0"
-        )
+    values = nonnegative_column(raw, name, "--weights", plural="weights")
     if values.size and not values.any():
         raise DataValidationError(
             f"--weights column {name!r} in {raw.path} is zero on every row used; "

@@ -15,23 +15,14 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
-from ._columns import numeric_column
+from ._columns import nonnegative_column
 from ._read import RawData, position
 
 __all__ = ["grouped_counts"]
 
 
 def _counts(raw: RawData, name: str, role: str) -> np.ndarray:
-    values = numeric_column(raw, name)
-    negative = np.flatnonzero(values < 0)
-    if negative.size:
-        i = int(negative[0])
-        raise DataValidationError(
-            f"{role} column {name!r} in {raw.path} has a negative count "
-            f"({values[i]:g}) at {position(raw, i)} ({negative.size} such row(s)); "
-            "counts must be >= 0"
-        )
-    return values
+    return nonnegative_column(raw, name, role, noun="count", plural="counts")
 
 
 def grouped_counts(
