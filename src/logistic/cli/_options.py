@@ -226,7 +226,11 @@ Positive = Annotated[
 ]
 Penalty = Annotated[
     str | None,
-    typer.Option("--penalty", help="none (default), l2, l1, elasticnet or firth."),
+    typer.Option(
+        "--penalty",
+        help="none (default), l2, l1, elasticnet or firth; l2, l1 and elasticnet "
+        "without --alpha or --C use C = 1 (scikit-learn's default).",
+    ),
 ]
 Alpha = Annotated[float | None, typer.Option("--alpha", help="Penalty strength.")]
 L1Ratio = Annotated[
