@@ -85,7 +85,9 @@ def write_report(
         coefficients=info["coefficients"],
         history=list(applied.model_file.model.history_ or []),
         cross_validation=getattr(applied.model_file.model, "cross_validation_", None),
-        feature_names=[r["term"] for r in info["coefficients"] if r["term"] != "Intercept"],
+        feature_names=[
+            r["term"] for r in info["coefficients"] if r["term"] != "Intercept"
+        ],
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
