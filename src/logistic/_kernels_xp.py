@@ -404,11 +404,7 @@ def hessp(
 def _masked_extremes(xp: Any, X: Any, keep: Any | None, acc: Any) -> tuple[Any, Any]:
     """Column minima and maxima over the rows of positive weight (float64, host)."""
     if is_sparse(X):
-        if keep is not None:
-            import cupy
-
-            X = X[cupy.flatnonzero(keep)]
-        lo, hi = X.min(axis=0).toarray(), X.max(axis=0).toarray()
+        lo, hi = _sparse_extremes(X, keep)
     elif keep is None:
         lo, hi = xp.min(X, axis=0), xp.max(X, axis=0)
     else:
@@ -457,6 +453,29 @@ def data_stats(X: Any, sample_weight: Any | None) -> tuple[ColumnStats, float]:
         total, to_host(mean_u), to_host(resid), to_host(m2), unit, divisor, lo, hi
     )
     return stats, total
+
+
+def _sparse_extremes(X: Any, keep: Any | None) -> tuple[Any, Any]:
+    """Column minima and maxima of a CuPy sparse block over the rows kept,
+    implicit zeros included (a column with fewer stored values than rows)."""
+    import cupy
+    import cupyx
+
+    p = X.shape[1]
+    coo = X.tocoo()
+    col, data = coo.col, coo.data.astype(cupy.float64)
+    rows = X.shape[0]
+    if keep is not None:
+        mask = keep[coo.row]
+        col, data, rows = col[mask], data[mask], int(keep.sum())
+    lo = cupy.full(p, cupy.inf)
+    hi = cupy.full(p, -cupy.inf)
+    cupyx.scatter_min(lo, col, data)
+    cupyx.scatter_max(hi, col, data)
+    implicit = cupy.bincount(col, minlength=p) < rows
+    lo = cupy.where(implicit, cupy.minimum(lo, 0.0), lo)
+    hi = cupy.where(implicit, cupy.maximum(hi, 0.0), hi)
+    return lo, hi
 
 
 def _sparse_sums(

@@ -24,8 +24,8 @@ as for every backend.
   CuPy formats are converted to CSR; sparse PyTorch tensors are refused with
   a message naming what is supported.
 * The backend offers reductions only (no ``rows()``/``blocks()``), like Dask:
-  the separation check reports "unchecked" and random-access solvers
-  (``sgd``, ``newton-cd``) and Firth are refused by the estimator.
+  the separation check reports "unchecked", and ``sgd`` and Firth (which need
+  the rows on the host) are refused by the estimator.
 
 ``array_api_compat`` (and torch, cupy) are imported when such an array is
 first seen, never by ``import logistic``.
