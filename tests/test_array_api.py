@@ -312,6 +312,7 @@ def test_invalid_data_named():
         LogisticRegression().fit(_strict(X), y[:-1])
 
 
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 def test_sparse_torch_refused_naming_cupy_csr():
     torch = pytest.importorskip("torch")
     X, y = logistic_problem(2, n=50)

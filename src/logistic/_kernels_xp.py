@@ -168,7 +168,8 @@ def _finite_in(w: Any, dtype: Any, xp: Any) -> bool:
     """Whether ``w`` stays finite in ``dtype`` (on the host for host ``w``: no
     device synchronisation)."""
     if isinstance(w, np.ndarray):
-        single = dtype == np.float32 or dtype == xp.float32
+        numpy_dtype = isinstance(dtype, np.dtype)  # CuPy's; no cross-library ==
+        single = dtype == (np.float32 if numpy_dtype else xp.float32)
         with np.errstate(over="ignore"):
             return bool(
                 np.all(np.isfinite(w.astype(np.float32 if single else w.dtype)))
