@@ -158,18 +158,18 @@ def block_curvature_hessp(
     v_w: FloatArray,
     v_b: float,
     unit: bool,
-    store: list[FloatArray | None],
-    index: int,
+    store: dict[int, tuple[Block, FloatArray]],
 ) -> tuple[FloatArray, float]:
-    """:func:`block_hessp` that keeps the block's curvature ``d`` in ``store[index]``
-    (or, when it is there already, reads it instead of recomputing ``X w``)."""
+    """:func:`block_hessp` that keeps the block's curvature ``d`` in ``store``
+    (keyed by the block object, which the entry holds, so the key cannot be
+    reused) or, when it is there already, reads it instead of ``X w``."""
     if block.n_rows == 0:
         return np.zeros(w.shape[0]), 0.0
-    d = store[index]
-    if d is None:
-        d = store[index] = _curvature(block, w, b, unit)
+    entry = store.get(id(block))
+    if entry is None or entry[0] is not block:
+        entry = store[id(block)] = (block, _curvature(block, w, b, unit))
     t = np.asarray(block.X @ _cast_coef(block, v_w), dtype=F64) + v_b
-    t *= d
+    t *= entry[1]
     return _xt_dot(block, t), float(t.sum())
 
 
@@ -244,7 +244,7 @@ class LogisticObjective:
         self._weight_sum: float | None = None
         self._column_stats: ColumnStats | None = None
         self._curvature_key: bytes | None = None
-        self._curvature: list[Any] = []
+        self._curvature: dict[int, Any] = {}
 
     @classmethod
     def from_penalty(
@@ -435,13 +435,17 @@ class LogisticObjective:
         w, b = self.split(theta)
         v_w, v_b = self.split(v)
         if self.data.capabilities.block_index:
-            store = self._curvature_store(theta, unit)
-
-            def fn(block: Block, i: int) -> tuple[FloatArray, float]:
-                return block_curvature_hessp(block, w, b, v_w, v_b, unit, store, i)
-
-            self.n_evaluations += 1
-            h_w, h_b = self.data.map_reduce_indexed(fn)
+            h_w, h_b = self._reduce(
+                partial(
+                    block_curvature_hessp,
+                    w=w,
+                    b=b,
+                    v_w=v_w,
+                    v_b=v_b,
+                    unit=unit,
+                    store=self._curvature_store(theta, unit),
+                )
+            )
         else:
             h_w, h_b = self._reduce(
                 partial(block_hessp, w=w, b=b, v_w=v_w, v_b=v_b, unit=unit)
@@ -449,7 +453,7 @@ class LogisticObjective:
         total = self.weight_sum
         return self._join(h_w / total + self.l2 * v_w, h_b / total)
 
-    def _curvature_store(self, theta: FloatArray, unit: bool) -> list[Any]:
+    def _curvature_store(self, theta: FloatArray, unit: bool) -> dict[int, Any]:
         """Per-block curvature ``d`` at ``theta`` (``s/4`` when ``unit``), kept
         between Hessian-vector products at the same point.
 
@@ -457,14 +461,14 @@ class LogisticObjective:
         (one per CG iteration): the first computes ``z = X w`` and ``d`` for
         each block and keeps ``d``; the others read it, so each costs two
         products with X (``X v`` and ``Xᵀ(d ⊙ X v)``) instead of three. Only
-        for backends whose blocks have stable indices (in memory); ``d`` is
+        for backends whose blocks are stable (``block_index``: in memory); ``d`` is
         one float64 per row (8 MB per million rows), dropped when ``θ``
-        changes.
+        changes. Blocks are recognised by identity (the in-memory backend's
+        blocks are fixed views, built once).
         """
         key = b"unit" if unit else np.asarray(theta, dtype=F64).tobytes()
         if self._curvature_key != key:
-            n_blocks = sum(1 for _ in self.data.blocks())
-            self._curvature_key, self._curvature = key, [None] * n_blocks
+            self._curvature_key, self._curvature = key, {}
         return self._curvature
 
     def hessian_vector(self, theta: FloatArray, v: FloatArray) -> FloatArray:
