@@ -75,6 +75,8 @@ def _time(cmd: list[str]) -> float:
 
 
 def _slowest_imports(cmd: list[str], k: int = 10) -> list[tuple[int, str]]:
+    if not Path(cmd[0]).name.startswith("python"):  # the console script
+        cmd = [sys.executable, "-m", "logistic.cli.app", *cmd[1:]]
     out = subprocess.run(
         [cmd[0], "-X", "importtime", *cmd[1:]],
         capture_output=True,
