@@ -10,7 +10,6 @@ otherwise; CUDA devices are exercised by benchmarks/gpu.py.
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 import warnings
@@ -18,7 +17,7 @@ import warnings
 import numpy as np
 import pytest
 
-from conftest import data_path, logistic_problem
+from conftest import logistic_problem
 from logistic import LogisticRegression
 from logistic._exceptions import (
     ConvergenceWarning,
@@ -35,6 +34,7 @@ from logistic._objective import (
 )
 from logistic._typing import Block
 from logistic.backends import InMemory
+from test_cross_library import breast_cancer, ucla, wells
 
 xs = pytest.importorskip("array_api_strict")
 pytest.importorskip("array_api_compat")
@@ -53,40 +53,7 @@ def _torch(a):
 NAMESPACES = {"strict": _strict, "torch": _torch}
 
 
-# -- datasets (tests/data) -----------------------------------------------------------
-def ucla():
-    d = np.loadtxt(
-        data_path("ucla-admissions", "binary.csv"), delimiter=",", skiprows=1
-    )
-    rank = d[:, 3]
-    X = np.column_stack([d[:, 1], d[:, 2]] + [(rank == r) * 1.0 for r in (2, 3, 4)])
-    return X, d[:, 0]
-
-
-def wells():
-    with open(data_path("wells-arsenic", "Wells.csv")) as fh:
-        rows = list(csv.DictReader(fh))
-    X = np.array(
-        [
-            [
-                float(r["arsenic"]),
-                float(r["distance"]),
-                float(r["education"]),
-                float(r["association"] == "yes"),
-            ]
-            for r in rows
-        ]
-    )
-    return X, np.array([float(r["switch"] == "yes") for r in rows])
-
-
-def breast_cancer():
-    d = np.loadtxt(
-        data_path("breast-cancer-wisconsin", "breast_cancer.csv"),
-        delimiter=",",
-        skiprows=1,
-    )
-    return d[:, :-1], d[:, -1]
+# -- datasets (tests/data, read as tests/test_cross_library.py reads them) -------------
 
 
 def _problem(name):
