@@ -124,6 +124,7 @@ def test_utf16_file_is_named_not_misparsed(workdir, capsys):
         "error: data.csv is UTF-16 text (byte-order mark ff fe); pass --encoding "
         "utf-16, or convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8\n",
     )
+    assert _files(workdir) == {"data.csv"}
     (workdir / "plain.csv").write_text(GOOD)
     code, _, err = _run(capsys, ["fit", "plain.csv", "-t", "y", "-o", "p.json"])
     assert code == 0, err
@@ -133,7 +134,6 @@ def test_utf16_file_is_named_not_misparsed(workdir, capsys):
 
     plain, wide = load(workdir / "p.json"), load(workdir / "model.json")
     assert (wide.coef_ == plain.coef_).all() and wide.intercept_ == plain.intercept_
-    assert _files(workdir) == {"data.csv"}
 
 
 def test_predict_on_the_wrong_file_suggests_nothing_misleading(ucla, workdir, capsys):
