@@ -13,6 +13,12 @@ Each also holds ``target``, ``label`` (the raw → 0/1 mapping of
 :mod:`._labels`), optional ``weights``/``offset`` column names and
 ``feature_names``. The target, weights and offset columns are never
 features. Rows with missing values are an error unless ``missing="drop"``.
+
+At fit time, text columns holding numbers with a decimal comma are refused
+(:func:`._columns.check_decimal_commas`: read them with ``decimal=","``), and
+of the columns chosen automatically (no ``features``, no formula),
+identifiers and free text are left out with a note (:mod:`._screen`;
+``include`` keeps them).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._exceptions import DataValidationError
+from .._onehot import dummy_names, one_hot, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._columns import (
     ROLE_OPTIONS,
@@ -42,14 +49,7 @@ from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
 from ._screen import screen_features
 
-__all__ = [
-    "Design",
-    "apply_columns",
-    "apply_design",
-    "encode_columns",
-    "fit_design",
-    "plan_design_columns",
-]
+__all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
@@ -134,10 +134,8 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
 
 def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
     values = string_column(raw, name)
-    index = {level: i for i, level in enumerate(levels)}
-    codes = np.array([index.get(v, -1) for v in values], dtype=np.int64)
-    if (codes < 0).any():
-        bad = np.flatnonzero(codes < 0)
+    out, bad = one_hot(values, levels)  # conventions: logistic._onehot
+    if bad.size:
         first = int(bad[0])
         unseen = sorted({str(values[i]) for i in bad})
         raise DataValidationError(
@@ -146,9 +144,6 @@ def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
             f"{levels[:20]!r}; give those rows empty predictions with "
             "--unknown-levels na"
         )
-    out = np.zeros((len(values), len(levels) - 1))
-    hit = codes > 0
-    out[np.flatnonzero(hit), codes[hit] - 1] = 1.0
     return out
 
 
@@ -164,7 +159,7 @@ def _fit_columns(
             names.append(name)
             specs.append({"name": name, "kind": "numeric"})
             continue
-        levels = sorted({str(v) for v in string_column(raw, name)})
+        levels = sorted_levels(string_column(raw, name))
         if len(levels) > MAX_LEVELS:
             raise DataValidationError(
                 f"column {name!r} in {raw.path} has {len(levels)} distinct values; "
@@ -172,7 +167,7 @@ def _fit_columns(
                 f"like an identifier: leave it out with --drop {name}"
             )
         blocks.append(_one_hot(raw, name, levels))
-        names.extend(f"{name}[T.{level}]" for level in levels[1:])
+        names.extend(dummy_names(name, levels))
         specs.append(
             {
                 "name": name,
@@ -183,22 +178,6 @@ def _fit_columns(
         )
     X = np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
     return X, names, specs
-
-
-def encode_columns(
-    raw: RawData, features: list[str]
-) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:
-    """``(X, feature_names, specs)``: the automatic ``"columns"`` encoding of
-    ``features`` (numeric as is, text one-hot with the first sorted level as
-    reference), the specs as stored in the model file's ``encoding.columns``.
-    Also the library's encoding of DataFrame columns
-    (:mod:`logistic._frame_encoding`)."""
-    return _fit_columns(raw, features)
-
-
-def apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
-    """The design of ``raw`` under the ``specs`` of :func:`encode_columns`."""
-    return _apply_columns(raw, specs)
 
 
 def plan_design_columns(
