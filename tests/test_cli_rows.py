@@ -333,3 +333,30 @@ def test_report_leaves_out_what_it_cannot_score(titanic, capsys):
         in err
     )
     assert (workdir / "r.html").stat().st_size > 0
+
+
+def test_formula_model_unknown_level_na(workdir, capsys):
+    """A formula's categorical factor (C(rank)): an unseen rank gives an empty
+    row; the other rows equal the library's prediction."""
+    import logistic
+    from conftest import fit_ucla_model
+
+    model = fit_ucla_model(workdir)
+    capsys.readouterr()  # the fit's own output
+    (workdir / "new.csv").write_text("gre,gpa,rank\n500,3.1,1\n600,3.5,9\n700,,2\n")
+    code, out, err = run_cli(
+        capsys,
+        ["predict", model, "new.csv", "--unknown-levels", "na", "--missing", "na"],
+    )
+    assert code == EX_OK, err
+    rows = _rows(out)
+    assert [r["proba"] == "" for r in rows] == [False, True, True]
+    fitted = logistic.load(model)
+    frame = fitted.feature_names_in_  # gre, gpa, C(rank)[T.2..4]
+    x = np.array([[500, 3.1, 0, 0, 0]], dtype=float)
+    import pandas as pd
+
+    expected = fitted.predict_proba(pd.DataFrame(x, columns=frame))[0, 1]
+    assert float(rows[0]["proba"]) == pytest.approx(expected, rel=1e-12)
+    assert "2 of 3 rows not scored: 1 with missing values" in err
+    assert "1 with categories not seen at fit time" in err
