@@ -23,7 +23,7 @@ from ._common import (
     require_inputs,
     warn,
 )
-from ._progress import FitProgress, Quiet
+from ._progress import FitProgress, Quiet, status
 from ._render import coefficient_table, inference_of, print_design_notes
 from ._stream import data_sha256
 
@@ -375,7 +375,8 @@ def _fit_in_memory(
     )
     try:
         raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
-        design = fit_design(raw, positive=positive, **args)
+        with status(f"encoding {data} ...", quiet):
+            design = fit_design(raw, positive=positive, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
