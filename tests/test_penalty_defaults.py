@@ -52,9 +52,7 @@ def test_default_l2_matches_scikit_learn_default():
     ours = LogisticRegression(penalty="l2").fit(X, y)
     theirs = sklearn_lm.LogisticRegression(tol=1e-12, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(
-        ours.intercept_, theirs.intercept_, rtol=1e-5, atol=1e-6
-    )
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-5, atol=1e-6)
 
 
 def test_alpha_zero_with_a_norm_penalty_is_an_error():

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from ._exceptions import DataValidationError, InvalidParameterError
 from ._typing import is_dask_collection
@@ -166,6 +165,8 @@ def grouped_data(
                 "are needed to fit a logistic model"
             )
     off = None if offset is None else check_vector(offset, n, "offset")
+    from scipy.special import gammaln  # scipy.special loads only for grouped fits
+
     log_binom = gammaln(t + 1.0) - gammaln(k + 1.0) - gammaln(t - k + 1.0)
     summary = GroupedSummary(
         n_groups=float(s.sum()),

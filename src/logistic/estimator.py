@@ -39,9 +39,10 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, _math
-from ._checkpoint import Checkpointer
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
+from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
+from ._frame_encoding import apply_encoding, fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data
 from ._kernels_xp import is_device_array
 from ._numerics import default_tol
@@ -49,7 +50,6 @@ from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
 from ._penalty import resolve_strength
 from ._scaling import ScaledObjective
-from ._separation import check_separation
 from ._typing import Backend, DataDescription, is_dask_collection
 from ._validation import (
     FitData,
@@ -129,6 +129,12 @@ class LogisticRegression(EstimatorProtocol):
         is positive), a backend's order otherwise (its ``positive=``).
     n_features_in_ : int
     feature_names_in_ : ndarray of str (only for DataFrame input)
+        One name per coefficient: with text columns encoded, the expanded
+        names (``"color[T.red]"``); the input columns are then
+        ``encoding_["input_columns"]``.
+    encoding_ : dict or None
+        The one-hot encoding of a DataFrame's text columns (column, kind,
+        levels; the model file's ``"columns"`` encoding), None without one.
     n_iter_ : ndarray of shape (1,)
     converged_ : bool
     solver_ : str
@@ -234,17 +240,26 @@ class LogisticRegression(EstimatorProtocol):
             X, y, sample_weight, offset, class_weight=cw, estimator=name
         )
 
-    def _backend(self, X: Any, y: Any, sample_weight: Any, offset: Any) -> Backend:
-        """The data as a backend (:func:`~logistic.backends.as_backend`)."""
+    def _backend(
+        self, X: Any, y: Any, sample_weight: Any, offset: Any, trials: Any = None
+    ) -> tuple[Backend, GroupedData | None]:
+        """The data as a backend (:func:`~logistic.backends.as_backend`, or
+        :func:`~logistic._grouped.grouped_data` with ``trials``)."""
         cw, name = self.class_weight, type(self).__name__
-        backend = as_backend(
-            X, y, sample_weight, offset, class_weight=cw, estimator=name
-        )
+        grouped = None
+        if trials is None:
+            backend = as_backend(
+                X, y, sample_weight, offset, class_weight=cw, estimator=name
+            )
+        else:
+            args = (X, y, trials, sample_weight, offset)
+            grouped = grouped_data(*args, class_weight=cw, estimator=name)
+            backend = grouped.backend
         if self.penalty == "firth" and not backend.capabilities.rows_in_memory:
             raise InvalidParameterError(
                 "penalty='firth' is not available for out-of-core or Dask data"
             )
-        return backend
+        return backend, grouped
 
     def _solver_name(self, backend: Backend, l1: float) -> str:
         """The solver, checked against its declared capabilities and the data."""
@@ -286,28 +301,6 @@ class LogisticRegression(EstimatorProtocol):
                 theta0[p] = self.intercept_[0]
         return theta0
 
-    def _checkpointer(
-        self, path: Any, backend: Backend, objective: LogisticObjective, *args: Any
-    ) -> Checkpointer | None:
-        """The checkpoint of this fit, or None without a path; ``args`` are the
-        solver name, ``l1``, ``tol``, ``resume`` and ``force``."""
-        if path is None:
-            return None
-        name, l1, tol, resume, force = args
-        config = {
-            "solver": name,
-            "l1": l1,
-            "l2": objective.l2,
-            "tol": tol,
-            "n_params": objective.n_params,
-            "fit_intercept": self.fit_intercept,
-            "dtype": str(backend.dtype),
-        }
-        fingerprint = backend.fingerprint
-        return Checkpointer(
-            path, fingerprint=fingerprint, config=config, resume=resume, force=force
-        )
-
     def fit(
         self,
         X: Any,
@@ -328,9 +321,11 @@ class LogisticRegression(EstimatorProtocol):
         X : array-like, sparse matrix, path, callable, Dask collection or Backend
             In memory, of shape (n_samples, n_features): dense arrays in any
             memory order, scipy sparse matrices, pandas / polars DataFrames
-            (column names kept in ``feature_names_in_``), lists; float32
-            stays float32. Otherwise a Parquet/CSV path, a callable of blocks,
-            a Dask collection or a backend (see
+            (column names kept in ``feature_names_in_``; pandas text and
+            categorical columns one-hot encoded as the CLI does, see
+            :mod:`logistic._frame_encoding`), lists; float32 stays float32.
+            Otherwise a Parquet/CSV path, a callable of blocks, a Dask
+            collection or a backend (see
             :func:`logistic.backends.as_backend`; y then names the label
             column, or is None).
         y : array-like of shape (n_samples,), two distinct labels
@@ -361,20 +356,10 @@ class LogisticRegression(EstimatorProtocol):
         self
         """
         self._validate_params()
-        grouped = None
-        if trials is None:
-            backend = self._backend(X, y, sample_weight, offset)
-        else:
-            grouped = grouped_data(
-                X,
-                y,
-                trials,
-                sample_weight,
-                offset,
-                class_weight=self.class_weight,
-                estimator=type(self).__name__,
-            )
-            backend = grouped.backend
+        encoding = None
+        if needs_encoding(X):
+            X, encoding = fit_encoding(X)
+        backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )
@@ -389,8 +374,15 @@ class LogisticRegression(EstimatorProtocol):
         name = self._solver_name(backend, l1)
         tol = self._tol(backend.dtype, name)
         view = ScaledObjective(objective)
-        ckpt = self._checkpointer(
-            checkpoint, backend, objective, name, l1, tol, resume, force_resume
+        ckpt = checkpointer(
+            checkpoint,
+            objective,
+            self.fit_intercept,
+            name,
+            l1,
+            tol,
+            resume,
+            force_resume,
         )
         result = solve(
             name,
@@ -405,64 +397,13 @@ class LogisticRegression(EstimatorProtocol):
             view=view,
             checkpoint=ckpt,
         )  # warns itself if not converged
-        separation = self._separation(backend, objective, result, l1, view, grouped)
-        stats = self._fit_statistics(objective, result, l1, tol, grouped)
-        self._store(result, objective, backend, name, l1, tol, separation, stats)
+        unpenalised = l1 == 0 and objective.l2 == 0
+        separation = None
+        if unpenalised and self.penalty != "firth":
+            separation = check_fit_separation(objective, result, view, grouped)
+        stats = fit_statistics(objective, result, tol, grouped, unpenalised)
+        self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self
-
-    def _separation(
-        self,
-        backend: Backend,
-        objective: LogisticObjective,
-        result: SolverResult,
-        l1: float,
-        view: ScaledObjective,
-        grouped: GroupedData | None = None,
-    ) -> str | None:
-        """Check an unpenalised fit for separation when its rows are in memory
-        ("unchecked" otherwise; None for penalised fits). Grouped data are
-        checked as one row per outcome of each group."""
-        unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
-        if not unpenalised or self.penalty == "firth":
-            return None
-        if not backend.capabilities.rows_in_memory:
-            return "unchecked"
-        sw: np.ndarray | None
-        if grouped is not None:
-            X, y01, sw, off = grouped.separation_rows()
-        else:
-            rows = backend.rows()
-            X, sw, off = rows.X, rows.sample_weight, rows.offset
-            y01 = np.asarray(rows.y, dtype=np.float64)
-        names = backend.feature_names
-        return check_separation(
-            objective,
-            result,
-            X,
-            y01,
-            sw,
-            off,
-            None if names is None else np.asarray(names, dtype=object),
-            view=view,
-        )
-
-    def _fit_statistics(
-        self,
-        objective: LogisticObjective,
-        result: SolverResult,
-        l1: float,
-        tol: float,
-        grouped: GroupedData | None,
-    ) -> Any:
-        """What ``summary()`` / ``inference()`` need without the data: for an
-        unpenalized or Firth fit of at most ``MAX_STORED_PARAMS`` parameters,
-        one pass at the optimum (:func:`logistic.inference._stored.collect`)."""
-        from .inference._stored import MAX_STORED_PARAMS, collect
-
-        if l1 > 0 or objective.l2 > 0 or objective.n_params > MAX_STORED_PARAMS:
-            return None
-        summary = None if grouped is None else grouped.summary
-        return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
 
     @available_if(supports_partial_fit)
     def partial_fit(
@@ -492,19 +433,21 @@ class LogisticRegression(EstimatorProtocol):
         self,
         result: SolverResult,
         objective: LogisticObjective,
-        backend: Backend,
         solver_name: str,
         l1: float,
         tol: float,
         separation: str | None,
         stats: Any = None,
+        encoding: dict[str, Any] | None = None,
     ) -> None:
         """Assign the fitted attributes (only after a successful solve).
 
         The one place fitted state is written, for every kind of data.
         ``stats``: what inference needs of the data
-        (:mod:`logistic.inference._stored`), or None.
+        (:mod:`logistic.inference._stored`), or None; ``encoding``: the
+        DataFrame encoding (:mod:`logistic._frame_encoding`), or None.
         """
+        backend = objective.data
         w, b = objective.split(result.coef)
         names = backend.feature_names
         dtype = coef_dtype(backend.dtype, result.coef)
@@ -528,6 +471,7 @@ class LogisticRegression(EstimatorProtocol):
         self.tol_ = tol
         self.separation_ = separation
         self.fit_statistics_ = stats
+        self.encoding_ = encoding
 
     # -- prediction --------------------------------------------------------------
     def decision_function(self, X: Any, offset: Any = None) -> Any:
@@ -541,6 +485,8 @@ class LogisticRegression(EstimatorProtocol):
         itself exceeds the float64 range
         (:func:`logistic._kernels.decision_logits`). A Dask X gives a lazy
         Dask array (``offset`` then a Dask array partitioned like X, or None).
+        A model fitted on a DataFrame with text columns encodes X's columns
+        with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
         """
         self._check_fitted()
         if is_dask_collection(X):
@@ -553,6 +499,9 @@ class LogisticRegression(EstimatorProtocol):
             coef, b = self.coef_.ravel(), self.intercept_[0]
             name, p = type(self).__name__, self.n_features_in_
             return on_device(X, coef, b, offset, n_features=p, estimator=name)
+        encoding = getattr(self, "encoding_", None)
+        if encoding is not None:
+            X = apply_encoding(encoding, X)  # text columns, as in fit
         check_feature_names(
             getattr(self, "feature_names_in_", None), X, type(self).__name__
         )
@@ -574,9 +523,9 @@ class LogisticRegression(EstimatorProtocol):
             return predict_proba(X, self.coef_.ravel(), self.intercept_[0], offset)
         z = self.decision_function(X, offset)
         if is_device_array(z):
-            from .backends.array_api import predict_proba
+            from .backends.array_api import predict_proba as proba_on_device
 
-            return predict_proba(z)
+            return proba_on_device(z)
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 
     def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
@@ -586,6 +535,10 @@ class LogisticRegression(EstimatorProtocol):
         ``log(predict_proba)``.
         """
         z = self.decision_function(X, offset)
+        if is_device_array(z):
+            from .backends.array_api import predict_log_proba
+
+            return predict_log_proba(z)
         return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
 
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
@@ -599,11 +552,13 @@ class LogisticRegression(EstimatorProtocol):
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Mean accuracy (weighted by ``sample_weight``)."""
-        y = np.asarray(y)
+        from .backends.array_api import host_array
+
+        y = np.asarray(host_array(y))
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
-        correct = (self.predict(X) == y).astype(float)
-        return float(np.average(correct, weights=sample_weight))
+        correct = (host_array(self.predict(X)) == y).astype(float)
+        return float(np.average(correct, weights=host_array(sample_weight)))
 
     # -- inference (logic in logistic.inference) ----------------------------------
     def inference(
