@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from logistic.cli._codes import EX_DATAERR, EX_OK
+from logistic.cli._codes import EX_DATAERR, EX_OK, EX_USAGE
 
 sm = pytest.importorskip("statsmodels.api")
 
@@ -144,3 +144,20 @@ def test_grouped_mistakes_are_one_line(grouped_file, capsys, args, message):
     assert code == EX_DATAERR and out == ""
     assert err.startswith(message) and err.count("\n") == 1
     assert not (workdir / "m.json").exists()
+
+
+def test_positive_does_not_apply_to_counts(grouped_file, capsys):
+    workdir, _ = grouped_file
+    code, out, err = run_cli(
+        capsys, ["fit", "g.csv", *BY_TRIALS, "--positive", "1", "-o", "m.json"]
+    )
+    assert (code, out) == (EX_USAGE, "")
+    assert err == (
+        "error: --positive 1 does not apply to grouped binomial data: the target "
+        "column 'successes' counts the successes\n"
+    )
+    assert not (workdir / "m.json").exists()
+    assert _fit(capsys, *BY_TRIALS, "-o", "a.json")["binomial"] == {
+        "successes": "successes",
+        "trials": "trials",
+    }

@@ -373,6 +373,12 @@ def _fit_in_memory(
     args["formula"], args["binomial"] = grouped_response(
         formula, args["target"], args.pop("trials")
     )
+    if args["binomial"] is not None and positive is not None:
+        raise CLIError(
+            f"--positive {positive} does not apply to grouped binomial data: the "
+            f"target column {args['binomial']['successes']!r} counts the successes",
+            EX_USAGE,
+        )
     try:
         raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
         with status(f"encoding {data} ...", quiet):
@@ -506,6 +512,7 @@ def _report(
                 )
             },
             "label_mapping": design.encoding["label"],
+            "binomial": design.encoding.get("binomial"),
             "n_iter": int(np.ravel(model.n_iter_)[0]),
             "solver": model.solver_,
             "feature_names": design.feature_names,
