@@ -293,11 +293,14 @@ def test_an_identifier_must_differ_on_every_row(tmp_path):
             "id": [1, 2, 3, 3],  # repeated: a grouping variable, kept
             "rowid": [10, 11, 12, 13],
             "x": [0.5, 1.5, 0.2, 2.0],
+            "reynolds_number": [1.5e4 + 0.5, 2.25e4, 3.1e3, 9.9e4],  # a measurement
             "y": [0, 1, 0, 1],
         },
     )
     design = fit_design(raw, target="y")
-    assert design.feature_names == ["id", "x"]
+    assert design.feature_names == ["id", "x", "reynolds_number"]
+    assert design.notes[0].startswith("left out 1 column that looks like an ")
+    assert "'rowid' is named like an identifier" in design.notes[0]
 
 
 def test_many_left_out_columns_make_one_short_note(tmp_path):

@@ -8,8 +8,8 @@ automatically (every column but the roles; columns named with
   :func:`._columns.check_decimal_commas`.)
 * **Identifiers** are *left out*: a column whose name says identifier
   (``id``, ``ID``, ``*_id``, ``PassengerId``, ``userID``, ``index``,
-  ``Unnamed: 0``, ...; :func:`identifier_name`) and whose values are
-  present and distinct on every row.
+  ``Unnamed: 0``, ...; :func:`identifier_name`) and whose values, text or
+  whole numbers, are present and distinct on every row.
 * **Free text** is *left out*: a text column with more than
   :data:`FREE_TEXT_MIN_LEVELS` distinct values and more distinct values
   than half its non-missing rows (names, tickets, comments).
@@ -66,6 +66,20 @@ def _distinct(raw: RawData, name: str) -> tuple[int, int] | None:
     return int(levels), len(col) - col.null_count
 
 
+def _whole_numbers(raw: RawData, name: str) -> bool:
+    """Whether a numeric column holds whole numbers only (an identifier is a
+    count or a code, never a measurement such as a Reynolds number)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = raw.table.column(name)
+    if pa.types.is_integer(col.type):
+        return True
+    if not pa.types.is_floating(col.type):
+        return False
+    return bool(pc.all(pc.equal(col, pc.floor(col))).as_py())
+
+
 def _why_left_out(raw: RawData, name: str) -> str | None:
     """Why column ``name`` is an identifier or free text, or None."""
     text = is_text(raw, name)
@@ -77,7 +91,12 @@ def _why_left_out(raw: RawData, name: str) -> str | None:
     if counts is None:
         return None
     levels, valid = counts
-    if identifier_name(name) and valid == raw.n_rows and levels == valid > 1:
+    if (
+        identifier_name(name)
+        and valid == raw.n_rows
+        and levels == valid > 1
+        and (text or _whole_numbers(raw, name))
+    ):
         return f"{name!r} is named like an identifier and differs on every row"
     if text and levels > FREE_TEXT_MIN_LEVELS and 2 * levels > valid:
         return f"{name!r} has {levels:,} different texts in {valid:,} rows"
