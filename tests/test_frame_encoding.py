@@ -123,3 +123,25 @@ def test_frames_of_other_libraries_say_how():
     df, y = frame()
     with pytest.raises(DataValidationError, match="pandas DataFrame"):
         LogisticRegression().fit(pl.from_pandas(df[["age", "color"]]), y)
+
+
+def test_model_file_keeps_the_encoding(tmp_path):
+    import hashlib
+
+    import logistic.io as lio
+    from logistic import ModelFormatError
+    from logistic.io import load, save
+
+    df, y = frame()
+    model = LogisticRegression().fit(df, y)
+    path = save(model, tmp_path / "m.json")
+    loaded = load(path)
+    assert loaded.encoding_ == model.encoding_
+    np.testing.assert_array_equal(loaded.predict_proba(df), model.predict_proba(df))
+    # a tampered (but checksummed) encoding is a format error naming the field
+    doc = json.loads(path.read_text())
+    doc["model"]["frame_encoding"]["feature_names"][1] = "color[T.purple]"
+    doc["checksum"]["value"] = hashlib.sha256(lio._canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ModelFormatError, match="frame_encoding.feature_names"):
+        load(path)

@@ -32,6 +32,7 @@ import re
 from typing import Any
 
 from .._exceptions import ModelFormatError
+from .._onehot import dummy_names
 from ._terms import (
     TermError,
     check_factors,
@@ -42,7 +43,7 @@ from ._terms import (
     parse_factor,
 )
 
-__all__ = ["encoding_from_dict", "training_from_dict"]
+__all__ = ["encoding_from_dict", "frame_encoding_from_dict", "training_from_dict"]
 
 _KINDS = ("columns", "formula", "libsvm")
 _COMMON = (
@@ -180,7 +181,7 @@ def _columns(value: Any, path: str) -> tuple[list[dict[str, Any]], list[str]]:
             specs.append(
                 {"name": name, "kind": kind, "levels": levels, "reference": levels[0]}
             )
-            names.extend(f"{name}[T.{level}]" for level in levels[1:])
+            names.extend(dummy_names(name, levels))
         else:
             raise _bad(
                 path,
@@ -237,6 +238,31 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
     if made != out["feature_names"]:
         raise _bad(path, "encoding.terms", "do not produce the stored feature_names")
     out["factors"], out["terms"] = factors, terms
+
+
+def frame_encoding_from_dict(value: Any, n: int, path: str) -> dict[str, Any]:
+    """The optional ``model.frame_encoding`` of a model fitted on a DataFrame with
+    text columns (``encoding_``, :mod:`logistic._frame_encoding`), checked: the
+    same column specs as ``encoding.columns``, one input column per spec, and
+    ``n`` expanded feature names."""
+    field = "model.frame_encoding"
+    keys = {"kind", "input_columns", "columns", "feature_names"}
+    if not isinstance(value, dict) or set(value) != keys or value["kind"] != "columns":
+        raise _bad(path, field, f"must be an object with the keys {sorted(keys)}")
+    specs, names = _columns(value["columns"], path)
+    inputs = _names(value["input_columns"], path, f"{field}.input_columns")
+    if inputs != [spec["name"] for spec in specs]:
+        raise _bad(path, f"{field}.input_columns", "must name each column spec")
+    if value["feature_names"] != names or len(names) != n:
+        raise _bad(
+            path, f"{field}.feature_names", f"must be the {n} names the specs give"
+        )
+    return {
+        "kind": "columns",
+        "input_columns": inputs,
+        "columns": specs,
+        "feature_names": names,
+    }
 
 
 def encoding_from_dict(

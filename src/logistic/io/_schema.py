@@ -135,6 +135,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     cv = getattr(model, "cross_validation_", None)
     if cv is not None:  # optional (logistic fit --cv): see io/_cv.py
         section["cross_validation"] = _jsonable(cv)
+    frame = getattr(model, "encoding_", None)
+    if frame is not None:  # optional: a DataFrame's text columns (_frame_encoding)
+        section["frame_encoding"] = _jsonable(frame)
     return section
 
 
@@ -378,6 +381,10 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
 
         cv = cross_validation_from_dict(d["cross_validation"], n, path)
         setattr(model, "cross_validation_", cv)  # noqa: B010 (not a declared attribute)
+    if d.get("frame_encoding") is not None:  # optional: see _frame_encoding
+        from ._encoding import frame_encoding_from_dict
+
+        model.encoding_ = frame_encoding_from_dict(d["frame_encoding"], n, path)
     return model
 
 
