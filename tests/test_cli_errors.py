@@ -110,8 +110,9 @@ CASES = [
         FIT,
         65,
         "target column 'y' in data.csv: only binary classification is supported, "
-        "found 3 "
-        "distinct values: 0 (n=1), 1 (n=1), 2 (n=2)",
+        "found 3 distinct values: 0 (n=1), 1 (n=1), 2 (n=2); if they count "
+        "successes out of trials (grouped data), give the trials with --trials "
+        "COLUMN or the formula 'cbind(successes, failures) ~ ...'",
     ),
     (
         "unknown label pair",
