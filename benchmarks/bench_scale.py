@@ -10,6 +10,9 @@ travel per iteration (coefficients out in every task, partial sums back).
 * in-memory: ``LogisticRegression.fit`` on the arrays' ``InMemory`` backend,
   in this process.
 * out-of-core: a fresh subprocess streams ``benchmarks/data/<name>.parquet/``
+  without the row cache (``parquet``), writing it (``parquet-cold``) or
+  mapping the cache an earlier fit wrote (``parquet-cached``; the cache lives
+  in ``benchmarks/data/row-cache/``)
   under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
   post-warm-up size; the data are ≥ 3 × the cap (the big version of
   ``tests/test_out_of_core_memory.py``).
@@ -63,16 +66,18 @@ def status(key):
         if line.startswith(key):
             return int(line.split()[1]) * 1024
 
-path, warm, cap_mb, solver, data_bytes = sys.argv[1:6]
+path, warm, cap_mb, solver, data_bytes, cache_dir = sys.argv[1:7]
+from logistic.backends.chunked import Chunked
+cache = dict(cache=False) if cache_dir == "off" else dict(cache_dir=cache_dir)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     LogisticRegression(penalty="l2", C=1.0, solver=solver, max_iter=2).fit(
-        as_backend(warm, "y"), None)
+        Chunked.from_parquet(warm, target="y", **cache), None)
 rss0 = status("VmRSS")
 cap = status("VmSize") + int(cap_mb) * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 t0 = time.perf_counter()
-backend = as_backend(path, "y")
+backend = Chunked.from_parquet(path, target="y", **cache)
 t1 = time.perf_counter()
 model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(backend, None)
 t2 = time.perf_counter()
@@ -139,9 +144,17 @@ def run_memory(name: str, solver: str) -> dict[str, Any]:
 
 
 def run_parquet(
-    root: Path, warm: Path, data_bytes: int, solver: str, cap_mb: int
+    root: Path, warm: Path, data_bytes: int, solver: str, cap_mb: int, cache: str
 ) -> dict[str, Any]:
+    """One out-of-core fit in a fresh process; ``cache``: ``off`` (decode the
+    Parquet files on every pass), ``cold`` (an empty row cache: the scan writes
+    it) or ``warm`` (the row cache of an earlier fit is mapped; no decoding)."""
+    import shutil
+
     env = dict(os.environ, ARROW_DEFAULT_MEMORY_POOL="system", MALLOC_ARENA_MAX="2")
+    cache_dir = datasets.DATA_DIR / "row-cache"
+    if cache == "cold":
+        shutil.rmtree(cache_dir, ignore_errors=True)
     out = subprocess.run(
         [
             sys.executable,
@@ -152,6 +165,7 @@ def run_parquet(
             str(cap_mb),
             solver,
             str(data_bytes),
+            "off" if cache == "off" else str(cache_dir),
         ],
         capture_output=True,
         text=True,
@@ -161,7 +175,10 @@ def run_parquet(
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    res.update(backend=f"out-of-core Parquet (cap {cap_mb} MB)", solver=solver)
+    label = {"off": "no cache", "cold": "cache written", "warm": "cached"}[cache]
+    res.update(
+        backend=f"out-of-core Parquet, {label} (cap {cap_mb} MB)", solver=solver
+    )
     return res
 
 
@@ -239,7 +256,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dataset", default="dense1m")
     ap.add_argument("--solvers", nargs="+", default=["newton", "lbfgs"])
     ap.add_argument(
-        "--modes", nargs="+", default=["memory", "parquet", "dask1", "dask2"]
+        "--modes",
+        nargs="+",
+        default=["memory", "parquet", "dask1", "dask2"],
+        help="memory, parquet (no row cache), parquet-cold (the fit writes the "
+        "row cache), parquet-cached (an earlier fit's cache), dask1, dask2",
     )
     ap.add_argument("--cap-mb", type=int, default=256)
     ap.add_argument(
@@ -261,8 +282,9 @@ def main(argv: list[str] | None = None) -> None:
             t0 = time.perf_counter()
             if mode == "memory":
                 r = run_memory(args.dataset, solver)
-            elif mode == "parquet":
-                r = run_parquet(root, warm, data_bytes, solver, args.cap_mb)
+            elif mode.startswith("parquet"):
+                cache = {"parquet": "off", "parquet-cold": "cold"}.get(mode, "warm")
+                r = run_parquet(root, warm, data_bytes, solver, args.cap_mb, cache)
             else:
                 r = run_dask(root, solver, int(mode[-1]))
             print(f"# {mode} {solver}: {time.perf_counter() - t0:.1f} s", flush=True)

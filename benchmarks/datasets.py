@@ -16,7 +16,7 @@ comparison. ``load(name)`` reads them back (a fit subprocess pays only a
 
 Real data (train files): a9a (32,561 × 123 CSR), ijcnn1 (49,990 × 22),
 higgs (7,000 × 28), credit-default (30,000 × 23, unscaled), reuters
-(7,770 × 8,315 CSR).
+(7,770 × 8,315 CSR), w8a (49,749 × 300 CSR).
 
 Run ``python -m benchmarks.datasets [NAME ...]`` to materialise them.
 """
@@ -39,7 +39,7 @@ DATA_DIR = HERE / "data"
 SHARED = HERE.parent.parent / "shared" / "data"
 
 SYNTHETIC = ["dense1m", "illcond1m", "wide100k", "sparse200k"]
-REAL = ["a9a", "ijcnn1", "higgs", "credit-default", "reuters"]
+REAL = ["a9a", "ijcnn1", "higgs", "credit-default", "reuters", "w8a"]
 ALL = SYNTHETIC + REAL
 
 
@@ -120,6 +120,8 @@ def _read_libsvm(path: Path, n_features: int | None = None) -> tuple[sp.csr_matr
 def _real(name: str) -> tuple[Any, np.ndarray]:
     if name == "a9a":
         return _read_libsvm(SHARED / "a9a" / "a9a.gz", 123)
+    if name == "w8a":
+        return _read_libsvm(SHARED / "w8a" / "w8a.gz", 300)
     if name == "ijcnn1":
         X, y = _read_libsvm(SHARED / "ijcnn1" / "ijcnn1.trn.bz2", 22)
         return X.toarray(), y

@@ -19,7 +19,10 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # Datasets whose terms do not allow redistributing them here: data_path reads
 # the copy shipped inside an installed test dependency (see the folder README).
-INSTALLED = {"spector": ("statsmodels", ("datasets", "spector"))}
+INSTALLED = {
+    "spector": ("statsmodels", ("datasets", "spector")),
+    "star98": ("statsmodels", ("datasets", "star98")),
+}
 
 
 def data_path(*parts: str) -> Path:

@@ -137,6 +137,10 @@ def test_no_import_cycles_lazy_imports_included():
         "typer",
         "formulaic",
         "pandas",
+        # the package's own numerics load on first use of a public name
+        # (logistic/__init__.py's module __getattr__), not at ``import logistic``
+        "numpy",
+        "scipy",
     ],
 )
 def test_import_logistic_stays_light(heavy):
@@ -145,3 +149,54 @@ def test_import_logistic_stays_light(heavy):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False", f"import logistic loaded {heavy}"
+
+
+def _loaded_by(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}\nprint(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(out.stdout.split())
+
+
+#: scipy submodules that only some fits need (L-BFGS, CG, the separation LP,
+#: p-values, profile intervals); each is imported inside the function using it.
+_HEAVY_SCIPY = (
+    "scipy.optimize",
+    "scipy.sparse.linalg",
+    "scipy.stats",
+    "scipy.integrate",
+    "scipy.interpolate",
+    "scipy.spatial",
+)
+
+
+def test_import_logistic_loads_no_numerics():
+    # structural, not a timing: what ``import logistic`` leaves in sys.modules
+    loaded = _loaded_by("import logistic")
+    ours = {m for m in loaded if m.startswith("logistic")}
+    assert ours <= {"logistic", "logistic._exceptions"}, sorted(ours)
+
+
+def test_estimator_import_defers_heavy_scipy():
+    loaded = _loaded_by("from logistic import LogisticRegression")
+    assert "logistic.estimator" in loaded  # the lazy name really imported it
+    heavy = sorted(m for m in loaded if m.startswith(_HEAVY_SCIPY))
+    assert heavy == [], f"from logistic import LogisticRegression loaded {heavy}"
+
+
+def test_lazy_public_names_are_the_real_objects():
+    code = (
+        "import logistic\n"
+        "from logistic.estimator import LogisticRegression\n"
+        "from logistic.io import load\n"
+        "assert logistic.LogisticRegression is LogisticRegression\n"
+        "assert logistic.load is load\n"
+        "assert set(logistic.__all__) <= set(dir(logistic))\n"
+        "assert all(getattr(logistic, n) is not None for n in logistic.__all__)\n"
+        "try:\n    logistic.no_such_name\nexcept AttributeError:\n    pass\n"
+        "else:\n    raise SystemExit('no AttributeError')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

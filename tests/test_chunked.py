@@ -487,3 +487,120 @@ def test_an_iterator_never_closed_does_not_hang_the_exit():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+# -- the row cache (backends/_cache.py) ---------------------------------------------
+def _sums(backend, theta):
+    obj = LogisticObjective(backend, l2=0.01)
+    f, g = obj.value_and_gradient(theta)
+    return f, g, obj.hessian(theta)
+
+
+def _no_source_reads(backend, monkeypatch):
+    def refuse(*_a, **_k):
+        raise AssertionError("the source was read although the cache is valid")
+
+    monkeypatch.setattr(backend.source, "chunks", refuse)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_cache_is_written_once_then_mapped_with_identical_sums(tmp_path, data, monkeypatch, fmt):
+    X, y, w = make_data(n=2500, seed=7, weights=True)
+    if fmt == "parquet":
+        path = write_parquet_dir(tmp_path / "d", X, y, w, sizes=(900, 1600))
+        make = Chunked.from_parquet
+    else:
+        path = tmp_path / "d.csv"
+        pcsv.write_csv(table(X, y, w, labels=["no", "yes"]), path)
+        make = Chunked.from_csv
+    opts = dict(target="label", weight="w", chunk_rows=333)
+    theta = np.random.default_rng(3).standard_normal(X.shape[1] + 1) * 0.2
+    plain = make(path, cache=False, **opts)
+    assert plain.cache_path is None
+    assert not (tmp_path / "cache").exists()
+    first = make(path, cache_dir=tmp_path / "cache", **opts)  # scan writes the cache
+    assert first.cache_path is not None and (first.cache_path / "meta.json").exists()
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [first.cache_path.name]
+    _no_source_reads(first, monkeypatch)  # passes read the cache only
+    ref = _sums(plain, theta)
+    for got, want in zip(_sums(first, theta), ref, strict=True):
+        np.testing.assert_array_equal(got, want)  # bitwise: same blocks
+    second = make(path, cache_dir=tmp_path / "cache", **opts)  # a later fit: no scan
+    assert second.cache_path == first.cache_path
+    assert second.fingerprint == plain.fingerprint
+    assert list(second.classes_) == list(plain.classes_)
+    assert second.n_samples == 2500
+    for got, want in zip(_sums(second, theta), ref, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_cache_follows_the_positive_class_and_dtype(tmp_path, data):
+    X, y, _ = data
+    path = write_parquet_dir(tmp_path / "d", X, y)
+    cache = tmp_path / "cache"
+    Chunked.from_parquet(path, target="label", cache_dir=cache)
+    flipped = Chunked.from_parquet(path, target="label", cache_dir=cache, positive=0)
+    assert flipped.cache_path is not None
+    ref = Chunked.from_parquet(path, target="label", cache=False, positive=0)
+    assert list(flipped.classes_) == [1, 0] and flipped.fingerprint == ref.fingerprint
+    theta = np.zeros(X.shape[1] + 1) + 0.1
+    assert _vg(flipped, theta)[0] == _vg(ref, theta)[0]
+    single = Chunked.from_parquet(path, target="label", cache_dir=cache, dtype=np.float32)
+    assert single.cache_path != flipped.cache_path  # its own entry
+    assert next(single.blocks()).X.dtype == np.float32
+
+
+def test_cache_is_invalidated_when_the_source_changes(tmp_path):
+    X, y, _ = make_data(n=800, seed=1)
+    path = tmp_path / "d.parquet"
+    pq.write_table(table(X, y), path)
+    cache = tmp_path / "cache"
+    a = Chunked.from_parquet(path, target="label", cache_dir=cache)
+    X2, y2, _ = make_data(n=800, seed=2)  # same size and shape, other values
+    pq.write_table(table(X2, y2), path)
+    b = Chunked.from_parquet(path, target="label", cache_dir=cache)
+    fresh = Chunked.from_parquet(path, target="label", cache=False)
+    assert b.fingerprint == fresh.fingerprint != a.fingerprint
+    theta = np.full(X.shape[1] + 1, 0.05)
+    assert _vg(b, theta)[0] == _vg(fresh, theta)[0]
+    assert len(list(cache.iterdir())) == 1  # the stale entry was replaced
+
+
+def test_a_half_written_cache_is_never_trusted(tmp_path, data):
+    # a crash leaves a temporary folder, or an entry without meta.json: neither
+    # is read, and the next scan writes a complete entry
+    X, y, _ = data
+    path = write_parquet_dir(tmp_path / "d", X, y)
+    cache = tmp_path / "cache"
+    good = Chunked.from_parquet(path, target="label", cache_dir=cache)
+    entry = good.cache_path
+    (entry / "meta.json").unlink()
+    (entry / "X.bin").write_bytes(b"\0" * 64)  # truncated data
+    leftover = cache / f"{entry.name}.tmp-crashed"
+    leftover.mkdir()
+    again = Chunked.from_parquet(path, target="label", cache_dir=cache)
+    assert again.cache_path == entry and (entry / "meta.json").exists()
+    assert not leftover.exists()
+    theta = np.full(X.shape[1] + 1, 0.05)
+    ref = Chunked.from_parquet(path, target="label", cache=False)
+    assert _vg(again, theta)[0] == _vg(ref, theta)[0]
+
+
+def test_a_cache_that_does_not_fit_on_disk_falls_back_with_a_warning(tmp_path, data, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from logistic.backends import _cache
+
+    X, y, _ = data
+    path = write_parquet_dir(tmp_path / "d", X, y)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(_cache.shutil, "disk_usage", lambda _p: usage(2**40, 2**40, 2**20))
+    with pytest.warns(UserWarning, match=r"not caching the decoded rows .*MiB are free"):
+        backend = Chunked.from_parquet(path, target="label", cache_dir=tmp_path / "cache")
+    assert backend.cache_path is None
+    assert list((tmp_path / "cache").iterdir()) == []  # nothing half-written left
+    model = LogisticRegression(penalty="l2", alpha=1e-2).fit(backend, None)
+    ref = LogisticRegression(penalty="l2", alpha=1e-2).fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
+    assert shutil.disk_usage is not None  # the real function is untouched outside

@@ -110,8 +110,9 @@ CASES = [
         FIT,
         65,
         "target column 'y' in data.csv: only binary classification is supported, "
-        "found 3 "
-        "distinct values: 0 (n=1), 1 (n=1), 2 (n=2)",
+        "found 3 distinct values: 0 (n=1), 1 (n=1), 2 (n=2); if they count "
+        "successes out of trials (grouped data), give the trials with --trials "
+        "COLUMN or the formula 'cbind(successes, failures) ~ ...'",
     ),
     (
         "unknown label pair",
@@ -180,8 +181,9 @@ CASES = [
         {"data.csv": b"x,c,y\n1,caf\xe9,0\n2,b,1\n"},
         FIT,
         65,
-        "data.csv: column 'c' is not valid UTF-8 text at line 2 (byte 3 of the value: "
-        "b'caf\\xe9'); convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8",
+        "data.csv: line 2 is not UTF-8 text (byte 0xe9 at offset 11); files saved "
+        "by Excel or on Windows are often cp1252: pass --encoding cp1252 (or "
+        "--encoding latin-1)",
     ),
     (
         "duplicate header",
@@ -329,8 +331,8 @@ def _predict_cases(model: Path) -> list:
             ["predict", model, "new.csv", "-o", "p.csv"],
             65,
             "new.csv has categories not seen at fit time: {9}; the model "
-            "only "
-            "knows the levels stored in the model file",
+            "only knows the levels stored in the model file (give those rows "
+            "empty predictions with --unknown-levels na)",
         ),
         (
             "missing value",

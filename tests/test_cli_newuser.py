@@ -121,10 +121,19 @@ def test_utf16_file_is_named_not_misparsed(workdir, capsys):
     code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y"])
     assert (code, err) == (
         65,
-        "error: data.csv is UTF-16 text (byte-order mark ff fe); the file must be "
-        "UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8\n",
+        "error: data.csv is UTF-16 text (byte-order mark ff fe); pass --encoding "
+        "utf-16, or convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8\n",
     )
     assert _files(workdir) == {"data.csv"}
+    (workdir / "plain.csv").write_text(GOOD)
+    code, _, err = _run(capsys, ["fit", "plain.csv", "-t", "y", "-o", "p.json"])
+    assert code == 0, err
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y", "--encoding", "utf-16"])
+    assert code == 0, err
+    from logistic import load
+
+    plain, wide = load(workdir / "p.json"), load(workdir / "model.json")
+    assert (wide.coef_ == plain.coef_).all() and wide.intercept_ == plain.intercept_
 
 
 def test_predict_on_the_wrong_file_suggests_nothing_misleading(ucla, workdir, capsys):

@@ -230,3 +230,45 @@ def test_zero_features_intercept_only_model_is_quiet(capfd):
     assert H.shape == (1, 1) and H[0, 0] == pytest.approx(p * (1 - p), rel=1e-14)
     assert obj.gradient(np.array([0.3]))[0] == pytest.approx(p - 0.6, rel=1e-14)
     assert "DSYRK" not in capfd.readouterr().err
+
+
+def seed_hessian(X, s, o, l2, theta):
+    """∇²J written straight from the formulas (X̃ᵀ diag(s σ σ) X̃ / Σs + λ), no shared code."""
+    Xt = np.column_stack([X, np.ones(X.shape[0])])
+    z = Xt @ theta + (0 if o is None else o)
+    s = np.ones(X.shape[0]) if s is None else s
+    d = s * expit(z) * expit(-z)
+    H = Xt.T @ (d[:, None] * Xt) / np.sum(s)
+    H[:-1, :-1] += l2 * np.eye(X.shape[1])
+    return H
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_hessian_vector_keeps_the_curvature_per_point(rng, monkeypatch, sparse):
+    # Several products at one θ (CG iterations) compute z = X w once per block;
+    # a new θ recomputes it. Every product equals the seed formula's H v.
+    from logistic import _objective
+
+    X, y, s, o, theta = make_problem(rng, n=900, p=6)
+    X[np.abs(X) < 1.0] = 0.0
+    Xd = sp.csr_matrix(X) if sparse else X
+    data = InMemory(Xd, y, s, o, block_bytes=6 * 8 * 100)  # several blocks
+    n_blocks = sum(1 for _ in data.blocks())
+    assert n_blocks > 3
+    obj = LogisticObjective(data, l2=0.1)
+    calls = []
+    real = _objective.block_logits
+    monkeypatch.setattr(_objective, "block_logits", lambda *a: calls.append(1) or real(*a))
+    for t in (theta, theta * 0.5):
+        H = seed_hessian(X, s, o, 0.1, t)
+        for _ in range(4):
+            v = rng.standard_normal(theta.size)
+            np.testing.assert_allclose(obj.hessian_vector(t, v), H @ v, rtol=1e-11, atol=1e-13)
+    assert len(calls) == 2 * n_blocks  # once per block and point, not per product
+    # the majorizer (d = s/4) is kept too, and is not the curvature at any θ
+    v = rng.standard_normal(theta.size)
+    Xt = np.column_stack([X, np.ones(X.shape[0])])
+    M = Xt.T @ ((s / 4)[:, None] * Xt) / np.sum(s)
+    M[:-1, :-1] += 0.1 * np.eye(6)
+    np.testing.assert_allclose(obj.majorizer_vector(v), M @ v, rtol=1e-11)
+    np.testing.assert_allclose(obj.hessian_vector(theta, v), seed_hessian(X, s, o, 0.1, theta) @ v, rtol=1e-11)

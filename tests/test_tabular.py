@@ -87,7 +87,10 @@ def test_libsvm_zero_based_comments_qid_and_bad_line(tmp_path):
         (b"a,b\n1,2\n3\n", "cannot read CSV: line 3: expected 2 fields, saw 1"),
         (b"a,b\n1,2\n3,4,5\n", "cannot read CSV: line 3: expected 2 fields, saw 3"),
         (b"a,a\n1,2\n", "duplicate column name"),
-        (b"a,b\n\xff\xfe,1\n", "'a' is not valid UTF-8 text at line 2"),
+        (
+            b"a,b\n\xff\xfe,1\n",
+            r"line 2 is not UTF-8 text \(byte 0xff at offset 4\).*--encoding cp1252",
+        ),
     ],
 )
 def test_unreadable_content(tmp_path, content, message):

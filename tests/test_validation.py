@@ -61,11 +61,16 @@ def test_alpha_and_c_together_is_an_error():
         LogisticRegression(penalty="l2", alpha=0.1, C=1.0).fit(X, y)
 
 
-def test_strength_without_penalty_warns():
+@pytest.mark.parametrize(
+    "kw", [{"C": 0.1}, {"alpha": 0.1}, {"penalty": "firth", "C": 2.0}]
+)
+def test_strength_without_norm_penalty_is_an_error(kw):
+    # scikit-learn 1.9 only warns ("Setting penalty=None will ignore the C and
+    # l1_ratio parameters"); a strength that does nothing is refused here
     X, y = xy()
-    with pytest.warns(UserWarning, match="penalty=None ignores alpha"):
-        m = LogisticRegression(C=0.1).fit(X, y)
-    assert m.penalty_l2_ == 0.0
+    name = "alpha" if "alpha" in kw else "C"
+    with pytest.raises(InvalidParameterError, match=f"has no strength, but {name}="):
+        LogisticRegression(**kw).fit(X, y)
 
 
 def test_set_params_unknown_name():

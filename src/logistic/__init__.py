@@ -3,16 +3,27 @@
 Public API (everything else is private and may change):
 
 * :class:`LogisticRegression` — scikit-learn compatible estimator.
+* :func:`path` / :class:`LogisticRegressionCV` — regularization paths and the
+  strength chosen by cross-validation (:mod:`logistic.model_selection`).
 * :func:`save` / :func:`load` — versioned JSON model files (:mod:`logistic.io`).
 * :func:`check_gradient` — analytic vs finite-difference gradient.
 * :mod:`logistic.derivation` — the gradient's derivation, verified with sympy.
 * :mod:`logistic.datasets` — the bundled demo data.
 * exceptions and warnings from :mod:`logistic._exceptions`.
+
+``import logistic`` loads only the exceptions (standard library only): every other
+public name is imported on first use (PEP 562 module ``__getattr__``, the way
+scipy and scikit-image load their submodules), so that a script or command
+that needs one piece does not pay for numpy, scipy and every solver at start-up.
+``from logistic import LogisticRegression`` imports the estimator and what it
+needs at that moment; the names and objects are the same either way.
 """
 
 from __future__ import annotations
 
-from . import datasets
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._exceptions import (
     ConvergenceWarning,
     DataConversionWarning,
@@ -27,15 +38,39 @@ from ._exceptions import (
     UnsupportedVersionError,
     VersionMismatchWarning,
 )
-from ._gradcheck import GradientCheck, check_gradient
-from ._objective import LogisticObjective
-from ._version import __version__
-from .estimator import LogisticRegression
-from .io import load, save
-from .solvers import SolverResult
+
+if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers and IDEs
+    from . import datasets
+    from ._gradcheck import GradientCheck, check_gradient
+    from ._objective import LogisticObjective
+    from ._path import PathResult, path
+    from ._version import __version__
+    from .estimator import LogisticRegression
+    from .io import load, save
+    from .model_selection import LogisticRegressionCV
+    from .solvers import SolverResult
+
+#: Public name -> the module that defines it (imported on first access).
+_LAZY = {
+    "LogisticRegression": ".estimator",
+    "save": ".io",
+    "load": ".io",
+    "LogisticObjective": "._objective",
+    "SolverResult": ".solvers",
+    "check_gradient": "._gradcheck",
+    "GradientCheck": "._gradcheck",
+    "datasets": ".datasets",
+    "__version__": "._version",  # importlib.metadata alone costs ~40 ms
+    "path": "._path",
+    "PathResult": "._path",
+    "LogisticRegressionCV": ".model_selection",  # needs scikit-learn when fitted
+}
 
 __all__ = [
     "LogisticRegression",
+    "LogisticRegressionCV",
+    "path",
+    "PathResult",
     "save",
     "load",
     "LogisticObjective",
@@ -57,3 +92,18 @@ __all__ = [
     "VersionMismatchWarning",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module behind public ``name`` on first use and cache the value."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'logistic' has no attribute {name!r}")
+    module = importlib.import_module(module_name, __name__)
+    value = module if name == "datasets" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -10,17 +10,46 @@ descriptor rather than the path leaves no window in which the path can be
 swapped for something else. Symbolic links are followed: the target is what
 is checked.
 
-Standard input (``"-"``) and pipes are not files; commands that accept them
-read them through their own streaming path, never through this function.
+Standard input (``"-"``), pipes and FIFOs can be read once only, in order:
+data readers copy them, once, into a temporary file (:func:`spooled`) and read
+that. A FIFO with no writer yet is waited on with ``poll`` (never a blocking
+``open``), and the caller is told after :data:`WAIT_NOTE_SECONDS`; a device or
+socket is still refused before a byte is read, and standard input that is a
+terminal is refused rather than waited on. Model files, checkpoints and
+streamed data (read several times) stay regular files only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["NotARegularFileError", "open_regular", "describe_mode"]
+__all__ = [
+    "STDIN",
+    "NotARegularFileError",
+    "Spooled",
+    "check_input",
+    "describe_mode",
+    "is_pipe",
+    "open_regular",
+    "spooled",
+]
+
+#: The path that means standard input.
+STDIN = "-"
+#: How messages name standard input.
+STDIN_NAME = "standard input"
+#: Seconds to wait for a FIFO's writer before telling the caller.
+WAIT_NOTE_SECONDS = 1.0
+_COPY_BYTES = 1 << 20
 
 
 class NotARegularFileError(OSError):
@@ -102,3 +131,169 @@ def open_regular(
     except BaseException:
         os.close(fd)
         raise
+
+
+def _mode(path: str) -> int | None:
+    """``st_mode`` of ``path`` (links followed), None when it cannot be stat'ed."""
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return None
+
+
+def is_pipe(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is standard input (``"-"``) or names a pipe or FIFO
+    (``/dev/stdin`` fed by a pipe included): data read once, in order."""
+    p = os.fspath(path)
+    if p == STDIN:
+        return True
+    mode = _mode(p)
+    return mode is not None and stat.S_ISFIFO(mode)
+
+
+def check_input(path: str | os.PathLike[str], *, what: str = "input file") -> None:
+    """Refuse an input that cannot be read as data, without reading a byte.
+
+    Standard input is refused when it is a terminal; a FIFO is accepted
+    without being opened (opening and closing it would lose what a writer
+    has already put in it); anything else must open as a regular file
+    (:func:`open_regular`).
+    """
+    p = os.fspath(path)
+    if p == STDIN:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise NotARegularFileError(
+                f"{STDIN_NAME} is a terminal, not data; pipe the data in "
+                "(e.g. cat data.csv | logistic ...) or name a file"
+            )
+        return
+    if is_pipe(p):
+        return
+    open_regular(p, what=what).close()
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """A data input as a regular file.
+
+    Attributes
+    ----------
+    path : str
+        The file to read (a temporary copy for a pipe).
+    name : str
+        How messages name the input: the path given, or ``standard input``.
+    sha256 : str or None
+        Hex digest of the bytes read from a pipe (None for a regular file).
+    """
+
+    path: str
+    name: str
+    sha256: str | None = None
+
+
+def _wait_for_writer(fd: int, name: str, on_wait: Callable[[str], None] | None) -> None:
+    """Block (interruptibly) until a FIFO has data or its writer closed it."""
+    import select
+
+    if not hasattr(select, "poll"):  # pragma: no cover - not on Windows
+        os.set_blocking(fd, True)
+        return
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    if not poller.poll(int(WAIT_NOTE_SECONDS * 1000)):
+        if on_wait is not None:
+            on_wait(f"waiting for data on {name} (a FIFO that no program writes yet)")
+        while not poller.poll(1000):
+            pass
+    os.set_blocking(fd, True)
+
+
+def _open_pipe(p: str, what: str) -> int:
+    """A read descriptor on a FIFO path (non-blocking open: never hangs)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(p, flags)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{what} {p} does not exist") from None
+    except PermissionError:
+        raise PermissionError(
+            f"{what} {p} is not readable (permission denied)"
+        ) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISFIFO(mode):  # swapped since it was checked
+        os.close(fd)
+        raise NotARegularFileError(
+            f"{what} {p} is {describe_mode(mode)}, not a regular file or a pipe"
+        )
+    return fd
+
+
+@contextmanager
+def spooled(
+    path: str | os.PathLike[str],
+    *,
+    file_name: str,
+    what: str = "input file",
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[Spooled]:
+    """A data input as a regular file, for as long as the context lasts.
+
+    A regular file is used as it is. Standard input (``"-"``) and a pipe or
+    FIFO are read once, to their end, into a new temporary directory (under
+    ``TMPDIR``) as ``file_name`` (so readers that go by the name see the
+    suffix the caller chose); the directory is removed on exit. The copy is
+    bounded by the temporary directory's free space: a full disk is an
+    ``OSError`` naming the input.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file, ``"-"`` or a FIFO.
+    file_name : str
+        Name of the temporary copy.
+    what : str
+        How messages name the input.
+    on_wait : callable, optional
+        Called once with a sentence when a FIFO has no data after
+        :data:`WAIT_NOTE_SECONDS` (the wait goes on; Ctrl-C ends it).
+    """
+    p = os.fspath(path)
+    if not is_pipe(p):
+        open_regular(p, what=what).close()
+        yield Spooled(p, p)
+        return
+    check_input(p, what=what)
+    name = STDIN_NAME if p == STDIN else p
+    if p == STDIN:
+        fd = os.dup(sys.stdin.fileno())
+    else:
+        fd = _open_pipe(p, what)
+        try:
+            _wait_for_writer(fd, name, on_wait)
+        except BaseException:
+            os.close(fd)
+            raise
+    directory = tempfile.mkdtemp(prefix="logistic-input-")
+    try:
+        target = os.path.join(directory, os.path.basename(file_name))
+        digest = _copy(fd, target, name)
+        yield Spooled(target, name, digest)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _copy(fd: int, target: str, name: str) -> str:
+    """Copy everything readable from ``fd`` into ``target``; its sha256."""
+    h = hashlib.sha256()
+    with os.fdopen(fd, "rb", buffering=0) as src, open(target, "wb") as out:
+        while chunk := src.read(_COPY_BYTES):
+            h.update(chunk)
+            try:
+                out.write(chunk)
+            except OSError as exc:
+                raise OSError(
+                    exc.errno,
+                    f"cannot keep {name} in a temporary file ({exc.strerror}); "
+                    "save the data to a file first",
+                ) from None
+    return h.hexdigest()

@@ -95,7 +95,8 @@ def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatA
     as on a column of subnormal values) would become infinite when cast; the
     product is then taken in float64 and ``z`` is float64.
     """
-    wx = w.astype(X.dtype, copy=False)
+    with np.errstate(over="ignore"):  # an overflow is detected just below
+        wx = w.astype(X.dtype, copy=False)
     if wx is not w and not np.all(np.isfinite(wx)):
         z = np.asarray(X @ np.asarray(w, dtype=F64), dtype=F64).reshape(-1)
     else:

@@ -139,9 +139,15 @@ def _check_label_values(y: np.ndarray) -> None:
         if np.any(np.isinf(y)):
             raise DataValidationError("Input y contains infinity or a value too large.")
         if np.any(y != np.round(y)):
+            hint = ""
+            if np.all((y >= 0) & (y <= 1)):
+                hint = (
+                    " For grouped binomial data pass the successes as y and the "
+                    "trials with fit(X, y, trials=n) (proportions p: y = p * n)."
+                )
             raise DataValidationError(
                 "Unknown label type: continuous. Only binary classification is "
-                "supported; y must hold two distinct class labels."
+                "supported; y must hold two distinct class labels." + hint
             )
     if y.dtype.kind == "O":
         if len({isinstance(v, str) for v in y}) > 1:

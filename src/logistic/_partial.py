@@ -13,8 +13,9 @@ Convention (owned here):
   Polyak–Ruppert average of all iterates so far.
 * The objective is the weighted mean loss plus ``(alpha/2)‖w‖²``. The method
   exists only for configurations it can honour (``supports_partial_fit``):
-  penalty None or "l2" with ``alpha`` (``C`` needs the total weight of the whole
-  stream), solver "auto" or "sgd". After a ``fit``, the first ``partial_fit``
+  penalty None or "l2" with an explicit ``alpha`` (``C``, and the default
+  ``C = 1.0`` of a penalty named without a strength, need the total weight of
+  the whole stream), solver "auto" or "sgd". After a ``fit``, the first ``partial_fit``
   continues from the fitted coefficients and classes.
 """
 
@@ -64,9 +65,10 @@ class PartialFitState:
 
 def supports_partial_fit(est: Any) -> bool:
     """Whether this configuration can be fitted incrementally (mini-batch SGD)."""
-    return (
-        est.penalty in (None, "l2") and est.C is None and est.solver in ("auto", "sgd")
+    strength_known = est.penalty is None or (
+        est.penalty == "l2" and est.alpha is not None
     )
+    return strength_known and est.C is None and est.solver in ("auto", "sgd")
 
 
 def start(
@@ -158,7 +160,7 @@ def partial_fit(
         )
     sw = check_sample_weight(sample_weight, y01)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
-    alpha = float(est.alpha) if est.penalty == "l2" else 0.0
+    alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
     objective = LogisticObjective.from_arrays(
         X,
         y01.astype(X.dtype),
@@ -187,4 +189,5 @@ def partial_fit(
     est.converged_ = False  # a stream has no stopping rule
     est.penalty_l1_, est.penalty_l2_ = 0.0, alpha
     est.tol_ = float("nan")
+    est.fit_statistics_ = None  # a stream keeps no statistics for inference
     return est

@@ -232,7 +232,8 @@ def _frame_to_array(X: Any) -> Any:
             except (TypeError, ValueError):
                 raise DataValidationError(
                     f"X column {col!r} is not numeric (dtype {dt}); encode it first "
-                    f"(e.g. one-hot) or drop it"
+                    f"(e.g. one-hot) or drop it, or pass a pandas DataFrame, whose "
+                    f"text and categorical columns fit encodes itself"
                 ) from None
     plain = all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes)
     if is_pandas and not plain:

@@ -33,21 +33,23 @@ it is imported lazily, only inside ``__sklearn_tags__``.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import _kernels, _math
-from ._checkpoint import Checkpointer
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
-from ._exceptions import InvalidParameterError, user_stacklevel
+from ._exceptions import InvalidParameterError
+from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
+from ._frame_encoding import apply_encoding, fit_encoding, needs_encoding
+from ._grouped import GroupedData, grouped_data
+from ._kernels_xp import is_device_array
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
+from ._penalty import resolve_strength
 from ._scaling import ScaledObjective
-from ._separation import check_separation
 from ._typing import Backend, DataDescription, is_dask_collection
 from ._validation import (
     FitData,
@@ -68,6 +70,15 @@ from .solvers._auto import resolve_solver
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
 
+def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
+    """float32 coefficients for float32 data (scikit-learn's convention) when
+    they fit in float32; float64 otherwise (the solver works in float64)."""
+    if np.dtype(data_dtype) == np.float32:
+        if np.all(np.abs(theta) <= np.finfo(np.float32).max):
+            return np.float32
+    return np.float64
+
+
 class LogisticRegression(EstimatorProtocol):
     """Binary logistic regression.
 
@@ -77,10 +88,13 @@ class LogisticRegression(EstimatorProtocol):
         None is maximum likelihood (as R's ``glm`` and statsmodels);
         "firth" is Firth's bias-reduced likelihood (needs a registered
         solver with the ``firth`` capability).
-    alpha : float ≥ 0, default=0.0
-        Penalty strength on the mean-loss scale.
+    alpha : float > 0 or None, default=None
+        Penalty strength on the mean-loss scale (only with a norm penalty).
     C : float > 0 or None, default=None
-        scikit-learn style inverse strength; when set, ``alpha = 1/(C·Σs)``.
+        scikit-learn style inverse strength: ``alpha = 1/(C·Σs)``. A norm
+        penalty named with neither ``alpha`` nor ``C`` uses scikit-learn's
+        ``C = 1.0``; ``alpha=0`` with a norm penalty, both set, or either set
+        with ``penalty=None``/``"firth"`` is an error (:mod:`logistic._penalty`).
     l1_ratio : float in [0, 1], default=0.0
         Elastic-net mixing (only with ``penalty="elasticnet"``).
     solver : str, default="auto"
@@ -106,13 +120,21 @@ class LogisticRegression(EstimatorProtocol):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (1, n_features), float64
-    intercept_ : ndarray of shape (1,)
+    coef_ : ndarray of shape (1, n_features)
+        float32 for float32 X (scikit-learn's convention; the solver works in
+        float64), float64 otherwise.
+    intercept_ : ndarray of shape (1,), the dtype of ``coef_``
     classes_ : ndarray of shape (2,)
         ``[negative, positive]``: sorted labels for in-memory data (the larger
         is positive), a backend's order otherwise (its ``positive=``).
     n_features_in_ : int
     feature_names_in_ : ndarray of str (only for DataFrame input)
+        One name per coefficient: with text columns encoded, the expanded
+        names (``"color[T.red]"``); the input columns are then
+        ``encoding_["input_columns"]``.
+    encoding_ : dict or None
+        The one-hot encoding of a DataFrame's text columns (column, kind,
+        levels; the model file's ``"columns"`` encoding), None without one.
     n_iter_ : ndarray of shape (1,)
     converged_ : bool
     solver_ : str
@@ -129,6 +151,11 @@ class LogisticRegression(EstimatorProtocol):
         memory; "unchecked" for unpenalised fits on out-of-core or Dask data
         (the check needs the rows), None when no separation was found or the
         fit was penalised.
+    fit_statistics_ : FitStatistics or None
+        What ``summary()`` and ``inference()`` need without the data (the
+        information matrix at the optimum, label sums, column moments; see
+        :mod:`logistic.inference._stored`), kept after unpenalized and Firth
+        fits of at most 500 parameters; None otherwise.
 
     Examples
     --------
@@ -143,7 +170,7 @@ class LogisticRegression(EstimatorProtocol):
 
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
-        "alpha": [Interval(numbers.Real, 0, float("inf"), "left")],
+        "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
         "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
         "solver": [str],
@@ -160,7 +187,7 @@ class LogisticRegression(EstimatorProtocol):
         self,
         penalty: str | None = None,
         *,
-        alpha: float = 0.0,
+        alpha: float | None = None,
         C: float | None = None,
         l1_ratio: float = 0.0,
         solver: str = "auto",
@@ -199,21 +226,10 @@ class LogisticRegression(EstimatorProtocol):
         ):
             raise InvalidParameterError(
                 f"penalty='firth' needs a solver with the 'firth' capability, but none "
-                f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' with "
-                f"alpha > 0 instead, or install a version of logistic with Firth."
+                f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' "
+                f"instead, or install a version of logistic with Firth."
             )
-        if self.C is not None and self.alpha != 0:
-            raise InvalidParameterError(
-                f"{name}: set the penalty strength with alpha or with C, not both "
-                f"(got alpha={self.alpha!r}, C={self.C!r}; C means alpha = 1/(C·Σs))."
-            )
-        if self.penalty in (None, "firth") and (self.alpha != 0 or self.C is not None):
-            warnings.warn(
-                f"penalty={self.penalty!r} ignores alpha={self.alpha!r} and "
-                f"C={self.C!r}; set penalty='l2', 'l1' or 'elasticnet' to use them.",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
+        resolve_strength(self.penalty, self.alpha, self.C, name)
 
     def _prepare_arrays(
         self, X: Any, y: Any, sample_weight: Any, offset: Any
@@ -224,17 +240,26 @@ class LogisticRegression(EstimatorProtocol):
             X, y, sample_weight, offset, class_weight=cw, estimator=name
         )
 
-    def _backend(self, X: Any, y: Any, sample_weight: Any, offset: Any) -> Backend:
-        """The data as a backend (:func:`~logistic.backends.as_backend`)."""
+    def _backend(
+        self, X: Any, y: Any, sample_weight: Any, offset: Any, trials: Any = None
+    ) -> tuple[Backend, GroupedData | None]:
+        """The data as a backend (:func:`~logistic.backends.as_backend`, or
+        :func:`~logistic._grouped.grouped_data` with ``trials``)."""
         cw, name = self.class_weight, type(self).__name__
-        backend = as_backend(
-            X, y, sample_weight, offset, class_weight=cw, estimator=name
-        )
+        grouped = None
+        if trials is None:
+            backend = as_backend(
+                X, y, sample_weight, offset, class_weight=cw, estimator=name
+            )
+        else:
+            args = (X, y, trials, sample_weight, offset)
+            grouped = grouped_data(*args, class_weight=cw, estimator=name)
+            backend = grouped.backend
         if self.penalty == "firth" and not backend.capabilities.rows_in_memory:
             raise InvalidParameterError(
                 "penalty='firth' is not available for out-of-core or Dask data"
             )
-        return backend
+        return backend, grouped
 
     def _solver_name(self, backend: Backend, l1: float) -> str:
         """The solver, checked against its declared capabilities and the data."""
@@ -276,28 +301,6 @@ class LogisticRegression(EstimatorProtocol):
                 theta0[p] = self.intercept_[0]
         return theta0
 
-    def _checkpointer(
-        self, path: Any, backend: Backend, objective: LogisticObjective, *args: Any
-    ) -> Checkpointer | None:
-        """The checkpoint of this fit, or None without a path; ``args`` are the
-        solver name, ``l1``, ``tol``, ``resume`` and ``force``."""
-        if path is None:
-            return None
-        name, l1, tol, resume, force = args
-        config = {
-            "solver": name,
-            "l1": l1,
-            "l2": objective.l2,
-            "tol": tol,
-            "n_params": objective.n_params,
-            "fit_intercept": self.fit_intercept,
-            "dtype": str(backend.dtype),
-        }
-        fingerprint = backend.fingerprint
-        return Checkpointer(
-            path, fingerprint=fingerprint, config=config, resume=resume, force=force
-        )
-
     def fit(
         self,
         X: Any,
@@ -305,6 +308,7 @@ class LogisticRegression(EstimatorProtocol):
         sample_weight: Any = None,
         offset: Any = None,
         *,
+        trials: Any = None,
         checkpoint: Any = None,
         resume: bool = True,
         force_resume: bool = False,
@@ -317,16 +321,24 @@ class LogisticRegression(EstimatorProtocol):
         X : array-like, sparse matrix, path, callable, Dask collection or Backend
             In memory, of shape (n_samples, n_features): dense arrays in any
             memory order, scipy sparse matrices, pandas / polars DataFrames
-            (column names kept in ``feature_names_in_``), lists; float32
-            stays float32. Otherwise a Parquet/CSV path, a callable of blocks,
-            a Dask collection or a backend (see
+            (column names kept in ``feature_names_in_``; pandas text and
+            categorical columns one-hot encoded as the CLI does, see
+            :mod:`logistic._frame_encoding`), lists; float32 stays float32.
+            Otherwise a Parquet/CSV path, a callable of blocks, a Dask
+            collection or a backend (see
             :func:`logistic.backends.as_backend`; y then names the label
             column, or is None).
         y : array-like of shape (n_samples,), two distinct labels
+            With ``trials``: the number of successes of each row.
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative; combined with ``class_weight`` by multiplication.
         offset : array-like of shape (n_samples,), optional
             Added to the linear predictor with a fixed coefficient of 1.
+        trials : array-like of shape (n_samples,), optional
+            Grouped binomial data: row i is ``y_i`` successes out of
+            ``trials_i > 0`` (in-memory arrays; see :mod:`logistic._grouped`).
+            Inference is then on the grouped scale (groups, deviance, AIC,
+            Pearson χ²/df) from ``model.summary()``.
         checkpoint : path, optional
             Write a checkpoint each iteration (:mod:`logistic._checkpoint`).
         resume : bool, default=True
@@ -344,20 +356,33 @@ class LogisticRegression(EstimatorProtocol):
         self
         """
         self._validate_params()
-        backend = self._backend(X, y, sample_weight, offset)
+        encoding = None
+        if needs_encoding(X):
+            X, encoding = fit_encoding(X)
+        backend, grouped = self._backend(X, y, sample_weight, offset, trials)
+        alpha, C = resolve_strength(
+            self.penalty, self.alpha, self.C, type(self).__name__
+        )
         objective, l1 = LogisticObjective.from_penalty(
             backend,
             penalty=self.penalty,
-            alpha=self.alpha,
+            alpha=alpha,
             l1_ratio=self.l1_ratio,
-            C=self.C,
+            C=C,
             fit_intercept=bool(self.fit_intercept),
         )
         name = self._solver_name(backend, l1)
         tol = self._tol(backend.dtype, name)
         view = ScaledObjective(objective)
-        ckpt = self._checkpointer(
-            checkpoint, backend, objective, name, l1, tol, resume, force_resume
+        ckpt = checkpointer(
+            checkpoint,
+            objective,
+            self.fit_intercept,
+            name,
+            l1,
+            tol,
+            resume,
+            force_resume,
         )
         result = solve(
             name,
@@ -372,39 +397,13 @@ class LogisticRegression(EstimatorProtocol):
             view=view,
             checkpoint=ckpt,
         )  # warns itself if not converged
-        separation = self._separation(backend, objective, result, l1, view)
-        self._store(
-            result, objective, backend, name, l1=l1, tol=tol, separation=separation
-        )
+        unpenalised = l1 == 0 and objective.l2 == 0
+        separation = None
+        if unpenalised and self.penalty != "firth":
+            separation = check_fit_separation(objective, result, view, grouped)
+        stats = fit_statistics(objective, result, tol, grouped, unpenalised)
+        self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self
-
-    def _separation(
-        self,
-        backend: Backend,
-        objective: LogisticObjective,
-        result: SolverResult,
-        l1: float,
-        view: ScaledObjective,
-    ) -> str | None:
-        """Check an unpenalised fit for separation when its rows are in memory
-        ("unchecked" otherwise; None for penalised fits)."""
-        unpenalised = self.penalty is None or (l1 == 0 and objective.l2 == 0)
-        if not unpenalised or self.penalty == "firth":
-            return None
-        if not backend.capabilities.rows_in_memory:
-            return "unchecked"
-        rows = backend.rows()
-        names = backend.feature_names
-        return check_separation(
-            objective,
-            result,
-            rows.X,
-            np.asarray(rows.y, dtype=np.float64),
-            rows.sample_weight,
-            rows.offset,
-            None if names is None else np.asarray(names, dtype=object),
-            view=view,
-        )
 
     @available_if(supports_partial_fit)
     def partial_fit(
@@ -434,22 +433,27 @@ class LogisticRegression(EstimatorProtocol):
         self,
         result: SolverResult,
         objective: LogisticObjective,
-        backend: Backend,
         solver_name: str,
-        *,
         l1: float,
         tol: float,
         separation: str | None,
+        stats: Any = None,
+        encoding: dict[str, Any] | None = None,
     ) -> None:
         """Assign the fitted attributes (only after a successful solve).
 
         The one place fitted state is written, for every kind of data.
+        ``stats``: what inference needs of the data
+        (:mod:`logistic.inference._stored`), or None; ``encoding``: the
+        DataFrame encoding (:mod:`logistic._frame_encoding`), or None.
         """
+        backend = objective.data
         w, b = objective.split(result.coef)
         names = backend.feature_names
+        dtype = coef_dtype(backend.dtype, result.coef)
         self.classes_ = np.asarray(backend.classes_)
-        self.coef_ = np.asarray(w, dtype=np.float64).reshape(1, -1).copy()
-        self.intercept_ = np.array([b if self.fit_intercept else 0.0])
+        self.coef_ = np.asarray(w, dtype=dtype).reshape(1, -1).copy()
+        self.intercept_ = np.array([b if self.fit_intercept else 0.0], dtype=dtype)
         self.n_features_in_ = int(objective.n_features)
         if names is not None:
             self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -466,6 +470,8 @@ class LogisticRegression(EstimatorProtocol):
         self.penalty_l1_, self.penalty_l2_ = float(l1), float(objective.l2)
         self.tol_ = tol
         self.separation_ = separation
+        self.fit_statistics_ = stats
+        self.encoding_ = encoding
 
     # -- prediction --------------------------------------------------------------
     def decision_function(self, X: Any, offset: Any = None) -> Any:
@@ -479,12 +485,23 @@ class LogisticRegression(EstimatorProtocol):
         itself exceeds the float64 range
         (:func:`logistic._kernels.decision_logits`). A Dask X gives a lazy
         Dask array (``offset`` then a Dask array partitioned like X, or None).
+        A model fitted on a DataFrame with text columns encodes X's columns
+        with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
         """
         self._check_fitted()
         if is_dask_collection(X):
             from .backends.dask import decision_function
 
             return decision_function(X, self.coef_.ravel(), self.intercept_[0], offset)
+        if is_device_array(X):  # torch, CuPy, ...: float64 logits on X's device
+            from .backends.array_api import decision_function as on_device
+
+            coef, b = self.coef_.ravel(), self.intercept_[0]
+            name, p = type(self).__name__, self.n_features_in_
+            return on_device(X, coef, b, offset, n_features=p, estimator=name)
+        encoding = getattr(self, "encoding_", None)
+        if encoding is not None:
+            X = apply_encoding(encoding, X)  # text columns, as in fit
         check_feature_names(
             getattr(self, "feature_names_in_", None), X, type(self).__name__
         )
@@ -505,6 +522,10 @@ class LogisticRegression(EstimatorProtocol):
             self._check_fitted()
             return predict_proba(X, self.coef_.ravel(), self.intercept_[0], offset)
         z = self.decision_function(X, offset)
+        if is_device_array(z):
+            from .backends.array_api import predict_proba as proba_on_device
+
+            return proba_on_device(z)
         return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
 
     def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
@@ -514,26 +535,36 @@ class LogisticRegression(EstimatorProtocol):
         ``log(predict_proba)``.
         """
         z = self.decision_function(X, offset)
+        if is_device_array(z):
+            from .backends.array_api import predict_log_proba
+
+            return predict_log_proba(z)
         return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
 
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
         z = self.decision_function(X, offset)
+        if is_device_array(z):
+            from .backends.array_api import predict
+
+            return predict(z, self.classes_)
         return self.classes_[(z > 0).astype(np.intp)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Mean accuracy (weighted by ``sample_weight``)."""
-        y = np.asarray(y)
+        from .backends.array_api import host_array
+
+        y = np.asarray(host_array(y))
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
-        correct = (self.predict(X) == y).astype(float)
-        return float(np.average(correct, weights=sample_weight))
+        correct = (host_array(self.predict(X)) == y).astype(float)
+        return float(np.average(correct, weights=host_array(sample_weight)))
 
     # -- inference (logic in logistic.inference) ----------------------------------
     def inference(
         self,
-        X: Any,
-        y: Any,
+        X: Any = None,
+        y: Any = None,
         sample_weight: Any = None,
         offset: Any = None,
         cov_type: str = "nonrobust",
@@ -541,10 +572,11 @@ class LogisticRegression(EstimatorProtocol):
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
-        The estimator does not store its training data: pass the same X, y,
-        sample_weight and offset as to ``fit`` (they are checked against the
-        fit). See :func:`logistic.inference.fit_inference` for ``cov_type``
-        ("nonrobust", "HC0", "HC1", "cluster" with ``groups``).
+        Without arguments: the model-based covariance from the statistics kept
+        at fit (``fit_statistics_``). Robust (``"HC0"``, ``"HC1"``) and
+        ``"cluster"`` covariances (with ``groups``) need the training data:
+        pass the same X, y, sample_weight and offset as to ``fit`` (checked
+        against the fit). See :func:`logistic.inference.fit_inference`.
         """
         from .inference import fit_inference
 
@@ -554,8 +586,8 @@ class LogisticRegression(EstimatorProtocol):
 
     def summary(
         self,
-        X: Any,
-        y: Any,
+        X: Any = None,
+        y: Any = None,
         sample_weight: Any = None,
         offset: Any = None,
         cov_type: str = "nonrobust",

@@ -63,6 +63,7 @@ __all__ = [
     "compression_of",
     "decompress_error",
     "decompressed",
+    "format_of_name",
     "is_tab_separated",
     "natural_key",
     "no_parquet_files",
@@ -187,7 +188,7 @@ def _looks_libsvm(head: bytes) -> bool:
     )
 
 
-def _format_of_name(name: str) -> str | None:
+def format_of_name(name: str) -> str | None:
     """The format a file name (compression suffix removed) says, or None."""
     name = strip_compression(name).lower()
     for kind, suffixes in (
@@ -227,7 +228,7 @@ def sniff_format(path: str | os.PathLike[str]) -> tuple[str, str | None]:
     if magic == b"PAR1":
         return "parquet", None
     compression = compression_of(magic)
-    kind = _format_of_name(Path(path).name)
+    kind = format_of_name(Path(path).name)
     if kind is not None:
         return kind, compression
     if _looks_libsvm(read_head(path, compression)):

@@ -14,12 +14,17 @@ Convention (owned here): :func:`as_backend` turns ordinary in-memory data
   ``Chunked`` backend (an iterator or generator is refused: a fit needs many
   passes);
 * a Dask array or DataFrame → :class:`~logistic.backends.dask.Dask`;
+* a PyTorch tensor, CuPy array or CSR matrix, or any other array-API array
+  (``__array_namespace__``, numpy's excepted) →
+  :class:`~logistic.backends.array_api.ArrayAPI`: the data stay on their
+  device (class weights are folded into the weights as for arrays);
 * an object that already implements the Backend Protocol
   (:class:`logistic._typing.Backend`) → itself; an object with ``map_reduce``
   that lacks a declared member is refused, naming it.
 
-pyarrow and dask are imported only on those paths. The fit itself is the
-estimator's (:meth:`logistic.LogisticRegression.fit`): backends never drive one.
+pyarrow, dask and array_api_compat are imported only on those paths. The fit
+itself is the estimator's (:meth:`logistic.LogisticRegression.fit`): backends
+never drive one.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._exceptions import InvalidParameterError
+from .._kernels_xp import is_device_array
 from .._typing import Backend, is_dask_collection
 from .._validation import check_fit_data
 from ..formats import sniff_format
@@ -159,6 +165,18 @@ def as_backend(
         Dask also ``client``, ``persist``, ``timeout``; CSV also
         ``csv_options``.
     """
+    if is_device_array(X):
+        from .array_api import ArrayAPI
+
+        return ArrayAPI.from_arrays(
+            X,
+            y,
+            sample_weight,
+            offset,
+            class_weight=class_weight,
+            estimator=estimator,
+            **opts,
+        )
     backend = _streamed(X, y, sample_weight, offset, **opts)
     if backend is None:
         return in_memory(

@@ -155,6 +155,15 @@ def _batch_to_chunk(
     return where, X, y, extra[0], extra[1]
 
 
+def _spec_key(spec: _ColumnSpec) -> dict[str, Any]:
+    return {
+        "features": spec.features,
+        "target": spec.target,
+        "weight": spec.weight,
+        "offset": spec.offset,
+    }
+
+
 def one_line(text: str, limit: int = 200) -> str:
     """The first line of ``text``, at most ``limit`` characters, control and
     undecodable characters shown as ``?`` (file content can be anything)."""
@@ -211,6 +220,23 @@ class _ParquetSource:
         )
         self.batch_rows = int(batch_rows)
 
+    def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
+        """The files and the decoding options that name this source's row cache."""
+        return list(self.files), {"kind": "parquet", "columns": _spec_key(self.spec)}
+
+    def known_rows(self) -> int | None:
+        """Rows in all files, from the Parquet footers (None when unreadable)."""
+        import pyarrow.parquet as pq
+
+        total = 0
+        try:
+            for path in self.files:
+                with open_data(path) as fh:
+                    total += pq.ParquetFile(fh).metadata.num_rows
+        except (*_READ_ERRORS, DataValidationError):
+            return None
+        return total
+
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:
         import pyarrow.parquet as pq
 
@@ -257,9 +283,20 @@ class _CSVSource:
         self.name = str(self.path)
         self.block_bytes = max(2**16, int(block_bytes))
         self.parse = csv.ParseOptions(**csv_options)
+        self.csv_options = dict(csv_options)
         with self._reader(parse_options=self.parse) as reader:
             names = reader.schema.names
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
+
+    def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
+        """The file and the decoding options that name this source's row cache."""
+        options = {"kind": "csv", "columns": _spec_key(self.spec)}
+        options["csv"] = {k: repr(v) for k, v in sorted(self.csv_options.items())}
+        return [self.path], options
+
+    def known_rows(self) -> int | None:
+        """Unknown before reading (CSV has no row count)."""
+        return None
 
     @contextmanager
     def _reader(self, **options: Any) -> Iterator[Any]:

@@ -27,6 +27,12 @@ Conventions (owned here)
   (weights ≥ 0) and computes a content fingerprint (blake2b of the rows as the
   fit sees them, independent of chunking) used by checkpoints. Errors name the
   file (or block), the global row and the column.
+* **Row cache.** A Parquet or CSV source's scan also writes the decoded rows
+  to a local binary cache (:mod:`._cache`, on by default; ``cache=False``
+  turns it off, ``cache_dir`` chooses its folder); every later pass, and the
+  scan of a later fit of the unchanged source, memory-maps it block by block
+  instead of decoding the files again. The blocks, and so every sum, are
+  bitwise the ones read from the source.
 * **Nothing lost.** Every pass counts its rows; a pass that sees a different
   number of rows than the scan raises :class:`IntegrityError` (the data changed
   during the fit).
@@ -39,6 +45,7 @@ import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, nullcontext
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -46,6 +53,7 @@ import numpy as np
 from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule, encode, label_text, resolve_classes
 from .._typing import BackendCapabilities, Block
+from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._prefetch import prefetched
 from ._reduce import pass_progress, tree_sum
 from ._sources import (
@@ -155,6 +163,13 @@ class Chunked:
     prefetch : bool
         Read and convert the next block in a background thread while the
         current one is reduced (one more block in memory; same sums).
+    cache : bool
+        Keep the decoded rows of a Parquet or CSV source in a local binary
+        cache (:mod:`logistic.backends._cache`) written by the scan pass and
+        memory-mapped by every later pass (default True; ignored for blocks).
+    cache_dir : path or None
+        The cache's folder (None: ``$LOGISTIC_CACHE_DIR``, else the user's
+        cache folder, ``~/.cache/logistic/rows``).
 
     Attributes
     ----------
@@ -164,6 +179,8 @@ class Chunked:
     feature_names : list of str or None
     fingerprint : str
         Content hash of the rows as the fit sees them (labels as encoded).
+    cache_path : Path or None
+        The row cache in use (None when not cached).
     n_passes, rows_read : int
         Passes made and rows read so far (scan excluded).
     """
@@ -180,6 +197,8 @@ class Chunked:
         positive: PositiveRule = None,
         progress: Callable[[dict[str, float]], None] | None = None,
         prefetch: bool = True,
+        cache: bool = True,
+        cache_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.source = source
         self.dtype = np.dtype(dtype)
@@ -194,7 +213,9 @@ class Chunked:
         self.feature_names = None if columns is None else list(columns.features)
         self.n_passes = 0
         self.rows_read = 0
-        self._scan(classes, positive)
+        self._cached: CachedRows | None = None
+        self._label_values: np.ndarray | None = None
+        self._scan(classes, positive, cache, cache_dir)
 
     # -- constructors --------------------------------------------------------
     @classmethod
@@ -247,7 +268,77 @@ class Chunked:
         return cls(_BlockSource(blocks), **opts)
 
     # -- the scan pass ---------------------------------------------------------
-    def _scan(self, classes: Any, positive: PositiveRule) -> None:
+    def _cache_writer(
+        self, cache: bool, cache_dir: str | os.PathLike[str] | None
+    ) -> CacheWriter | None:
+        """The cache entry of a file source: opened when valid (then
+        ``self._cached`` is set and None returned), else a writer for the scan."""
+        identity = getattr(self.source, "cache_identity", None)
+        if not cache or identity is None:
+            return None
+        files, options = identity()
+        options["dtype"] = self.dtype.str
+        name = entry_name(files, options)
+        root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        try:
+            stamp = source_stamp(files)
+        except OSError:
+            return None  # the scan reports the unreadable file
+        self._cached = CachedRows.open(root / name, stamp, self.dtype)
+        if self._cached is not None:
+            return None
+        cols = self.columns
+        rows = self.source.known_rows()  # type: ignore[attr-defined]
+        expected = None
+        if rows is not None and cols is not None:
+            item = self.dtype.itemsize
+            extras = (cols.weight is not None) + (cols.offset is not None)
+            expected = rows * ((len(cols.features) + extras) * item + 1)
+        return CacheWriter(
+            root,
+            name,
+            stamp,
+            self.dtype,
+            weight=cols is not None and cols.weight is not None,
+            offset=cols is not None and cols.offset is not None,
+            expected_bytes=expected,
+            source_name=self.source.name,
+        )
+
+    def _scan(
+        self,
+        classes: Any,
+        positive: PositiveRule,
+        cache: bool = False,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        writer = self._cache_writer(cache, cache_dir)
+        if self._cached is not None:
+            meta = self._cached.meta
+            labels = set(self._cached.labels.tolist())
+            self._finish_scan(
+                labels,
+                int(meta["n_samples"]),
+                int(meta["n_features"]),
+                bytes.fromhex(meta["digest"]),
+                classes,
+                positive,
+            )
+            return
+        try:
+            n, p, labels, digest = self._read_scan(classes, writer)
+        except BaseException:
+            if writer is not None:
+                writer.abandon()
+            raise
+        if writer is not None:
+            self._cached = writer.finish({"n_features": p, "digest": digest.hex()})
+        self._finish_scan(labels, n, p, digest, classes, positive)
+
+    def _read_scan(
+        self, classes: Any, writer: CacheWriter | None
+    ) -> tuple[int, int, set[Any], bytes]:
+        """Read every row once: checks, labels, content digests (and the cache)."""
         hashes = [hashlib.blake2b(digest_size=16) for _ in range(4)]
         labels: set[Any] = set()
         n, p = 0, None
@@ -281,17 +372,40 @@ class Chunked:
                     h.update(
                         _label_bytes(v) if v is y else np.ascontiguousarray(v).tobytes()
                     )
+            if writer is not None:
+                writer.append(X, y, w, o)
             n += X.shape[0]
         if p is None or n == 0:
             raise DataValidationError(f"{self.source.name}: the dataset has no rows")
+        return n, int(p), labels, b"".join(h.digest() for h in hashes)
+
+    def _finish_scan(
+        self,
+        labels: set[Any],
+        n: int,
+        p: int,
+        digest: bytes,
+        classes: Any,
+        positive: PositiveRule,
+    ) -> None:
+        """Shape, classes and fingerprint from what a scan (or the cache) found."""
         self.n_samples, self.n_features = n, int(p)
         self.classes_ = resolve_classes(
             labels, classes, positive, where=f"{self.source.name}: y"
         )
-        content = b"".join(h.digest() for h in hashes) + f"{n}x{p}".encode()
+        content = digest + f"{n}x{p}".encode()
         if not np.array_equal(np.sort(self.classes_), self.classes_):
             content += f":positive={label_text(self.classes_[1])}".encode()
         self.fingerprint = hashlib.blake2b(content, digest_size=16).hexdigest()
+        if self._cached is not None:
+            # label codes -> {0, 1} under this fit's classes
+            self._label_values = encode(
+                self._cached.labels, self.classes_, dtype=self.dtype, checked=True
+            )
+
+    @property
+    def cache_path(self) -> Path | None:
+        return None if self._cached is None else self._cached.folder
 
     # -- Backend Protocol --------------------------------------------------------
     capabilities = BackendCapabilities(blocks=True)
@@ -307,6 +421,11 @@ class Chunked:
     def blocks(self) -> Generator[Block, None, None]:
         """Blocks of ``chunk_rows`` rows in source order, labels encoded to {0, 1}."""
         classes = self.classes_
+        if self._cached is not None and self._label_values is not None:
+            values = self._label_values
+            for X, codes, w, o in self._cached.blocks(self.chunk_rows):
+                yield Block(X, values[codes], w, o)
+            return
         for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
             yield Block(X, encode(y, classes, dtype=self.dtype, checked=True), w, o)
 

@@ -1,21 +1,99 @@
-"""Load a model file and apply it to a data file (shared by predict, evaluate, "
-"report)."""
+"""Load a model file and apply it to a data file (shared by predict, evaluate,
+report); read input files with progress.
+
+Convention (owned here): rows that cannot be scored — a missing value in a
+column the model reads (``--missing``) or a category not seen at fit time
+(``--unknown-levels``) — are handled the same way by ``predict``,
+``evaluate`` and ``report``:
+
+* ``error`` (default): one line naming the column, the count and the first
+  lines, exit 65, nothing written;
+* ``drop``: those rows are left out (``--missing`` only);
+* ``na``: those rows stay in ``predict``'s output, aligned with the input,
+  with empty probability, label and logit; ``evaluate`` leaves them out.
+
+Whenever rows are left out or left empty, one line on stderr counts them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+import typer
 
-from ._codes import EX_DATAERR, CLIError
+from ._codes import EX_DATAERR, EX_USAGE, CLIError
 from ._common import import_pandas_first, load_model_file, note
+
+__all__ = [
+    "Applied",
+    "MissingRows",
+    "UnknownLevels",
+    "apply_model",
+    "check_row_options",
+    "label_values",
+    "output_rows",
+    "read_input",
+    "tell_unscored",
+    "unscored_line",
+]
+
+MissingRows = Annotated[
+    str,
+    typer.Option(
+        "--missing",
+        help="Rows with a missing value in a column the model reads: 'error' "
+        "(default), 'drop' (left out) or 'na' (kept, with an empty prediction; "
+        "evaluate leaves them out). The count goes to stderr.",
+    ),
+]
+UnknownLevels = Annotated[
+    str,
+    typer.Option(
+        "--unknown-levels",
+        help="Rows with a category not seen at fit time: 'error' (default) or 'na' "
+        "(kept, with an empty prediction; evaluate leaves them out).",
+    ),
+]
+
+
+def check_row_options(missing: str, unknown: str) -> None:
+    """``--missing`` in error/drop/na, ``--unknown-levels`` in error/na (exit 2)."""
+    if missing not in ("error", "drop", "na"):
+        raise CLIError(
+            f"--missing must be 'error', 'drop' or 'na', got {missing!r}", EX_USAGE
+        )
+    if unknown not in ("error", "na"):
+        raise CLIError(
+            f"--unknown-levels must be 'error' or 'na', got {unknown!r}", EX_USAGE
+        )
+
+
+def read_input(
+    data: Path, *, sep: str | None, fmt: str | None, quiet: bool = False, **kw: Any
+) -> Any:
+    """:func:`logistic.tabular.read_data` with rows read shown on stderr
+    (:class:`._progress.ReadProgress`)."""
+    from ..tabular import read_data
+    from ._progress import ReadProgress
+
+    progress = ReadProgress(str(data), quiet)
+    with progress.live() as on_progress:
+        return read_data(
+            data, sep=sep, fmt=fmt, on_progress=on_progress, on_wait=note, **kw
+        )
 
 
 @dataclass
 class Applied:
-    """A model file, the encoded data and the logits."""
+    """A model file, the encoded data and the logits of the rows scored.
+
+    ``design.keep`` marks the rows of the file that were scored (``z`` has one
+    value per such row); ``design.n_missing`` / ``design.n_unknown`` count the
+    rows left out or left empty, and ``rows`` says which: "drop" or "na".
+    """
 
     model_file: Any
     raw: Any
@@ -49,28 +127,93 @@ def apply_model(
     *,
     with_target: bool,
     missing: str = "error",
+    unknown: str = "error",
     sep: str | None = None,
     fmt: str | None = None,
+    quiet: bool = False,
+    encoding: str | None = None,
+    decimal: str = ".",
 ) -> Applied:
     """Read both files and compute the logits; errors name the file and column."""
-    from ..tabular import apply_design, read_data
+    from ..tabular import apply_design
 
     import_pandas_first()
     mf = load_model_file(str(model_path))
-    encoding = _encoding_of(mf)
-    if with_target and not encoding.get("label"):
+    model_encoding = _encoding_of(mf)
+    if with_target and not (
+        model_encoding.get("label") or model_encoding.get("binomial")
+    ):
         raise CLIError(
             "the model file has no label mapping; it cannot evaluate targets"
         )
-    raw = read_data(data, sep=sep, fmt=fmt)
-    design = apply_design(raw, encoding, with_target=with_target, missing=missing)
+    raw = read_input(
+        data, sep=sep, fmt=fmt, quiet=quiet, encoding=encoding, decimal=decimal
+    )
+    design = apply_design(
+        raw,
+        model_encoding,
+        with_target=with_target,
+        missing=missing,
+        unknown=unknown,
+    )
     for text in design.notes:
         note(text)
     X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
-    z = np.asarray(
-        mf.model.decision_function(X, offset=design.offset), dtype=np.float64
-    )
+    if X.shape[0] == 0:
+        z = np.empty(0, dtype=np.float64)
+    else:
+        z = np.asarray(
+            mf.model.decision_function(X, offset=design.offset), dtype=np.float64
+        )
     return Applied(mf, raw, design, z)
+
+
+def unscored_line(design: Any, missing: str, unknown: str, output: bool) -> str | None:
+    """One line counting the rows not scored, or None when every row was.
+
+    ``output``: whether the command writes one row per input row (predict),
+    where ``na`` rows stay empty; otherwise (evaluate) they are left out.
+    """
+    n_missing, n_unknown = int(design.n_missing), int(design.n_unknown)
+    if n_missing == 0 and n_unknown == 0:
+        return None
+
+    def fate(mode: str) -> str:
+        return "empty in the output" if output and mode == "na" else "left out"
+
+    parts = []
+    if n_missing:
+        parts.append(
+            f"{n_missing} with missing values (--missing {missing}: {fate(missing)})"
+        )
+    if n_unknown:
+        parts.append(
+            f"{n_unknown} with categories not seen at fit time "
+            f"(--unknown-levels {unknown}: {fate(unknown)})"
+        )
+    total = n_missing + n_unknown
+    return f"{total} of {design.rows_read} rows not scored: {', '.join(parts)}"
+
+
+def tell_unscored(
+    applied: Applied, data: Path, missing: str, unknown: str, *, task: str = ""
+) -> None:
+    """Print the count of rows not scored (:func:`unscored_line`); with
+    ``task`` (e.g. "evaluate"), having no row left is an error (exit 65)."""
+    line = unscored_line(applied.design, missing, unknown, output=not task)
+    if task and applied.z.size == 0:
+        raise CLIError(f"{data}: no rows left to {task} ({line})")
+    if line is not None:
+        note(line)
+
+
+def output_rows(design: Any, missing: str) -> np.ndarray:
+    """Rows of the file that have a row in predict's output: the rows scored,
+    and the rows not scored unless ``--missing drop`` left them out."""
+    rows = np.ones(design.rows_read, dtype=bool)
+    if missing == "drop" and design.missing_rows is not None:
+        rows &= ~design.missing_rows
+    return rows
 
 
 def label_values(

@@ -74,10 +74,13 @@ def _as_option(message: str) -> str:
 
 
 def error_message(exc: BaseException) -> str:
-    """One line for stderr, naming options as the CLI spells them."""
+    """One line for stderr, naming options as the CLI spells them, at most
+    :data:`logistic._messages.MAX_LINE` characters (whatever the exception
+    holds: a message listing a thousand columns is cut, with a count)."""
+    from .._messages import cap_line
     from ._spelling import cli_spelling
 
-    return cli_spelling(_error_text(exc))
+    return cap_line(cli_spelling(_error_text(exc)))
 
 
 def _error_text(exc: BaseException) -> str:
@@ -188,15 +191,19 @@ def collect_warnings() -> Iterator[list[str]]:
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr."""
+    """A warning line on stderr (capped like :func:`error_message`)."""
+    from .._messages import cap_line
+
     err_console.print(
-        f"warning: {message}", markup=False, highlight=False, soft_wrap=True
+        f"warning: {cap_line(message)}", markup=False, highlight=False, soft_wrap=True
     )
 
 
 def note(message: str) -> None:
-    """An informational line on stderr."""
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    """An informational line on stderr (capped like :func:`error_message`)."""
+    from .._messages import cap_line
+
+    err_console.print(cap_line(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def parse_list(values: list[str] | None) -> list[str] | None:

@@ -11,7 +11,8 @@ DataArg = Annotated[
     Path,
     typer.Argument(
         help="Data file: CSV/TSV (delimiter sniffed), Parquet or LibSVM; "
-        "plain, .gz or .bz2.",
+        "plain, .gz or .bz2; '-' for CSV on standard input (pipes and "
+        "/dev/stdin work too).",
         show_default=False,
     ),
 ]
@@ -64,6 +65,98 @@ Format = Annotated[
         callback=_check_format,
     ),
 ]
+
+
+def _check_encoding(value: str | None) -> str | None:
+    """--encoding names a text codec (exit 2 otherwise); canonical spelling."""
+    if value is None:
+        return None
+    from .._exceptions import InvalidParameterError
+    from ..tabular._encoding import check_encoding
+
+    try:
+        return check_encoding(value)
+    except InvalidParameterError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--encoding ")) from None
+
+
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of a CSV file, any Python codec name, e.g. cp1252 or "
+        "latin-1 for files saved by Excel on Windows (default: utf-8).",
+        callback=_check_encoding,
+    ),
+]
+
+
+def _check_decimal(value: str) -> str:
+    """--decimal is . or , (exit 2 otherwise)."""
+    if value not in (".", ","):
+        raise typer.BadParameter(f"must be . or , got {value!r}")
+    return value
+
+
+Decimal = Annotated[
+    str,
+    typer.Option(
+        "--decimal",
+        help="Decimal mark of numbers in a CSV file: . (default) or , (13,2 is "
+        "13.2; the delimiter is then usually ;).",
+        callback=_check_decimal,
+    ),
+]
+Include = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        help="Columns to use as features although they look like identifiers or "
+        "free text, which a fit otherwise leaves out (comma-separated or "
+        "repeated).",
+    ),
+]
+
+
+def check_reading(
+    data: Path,
+    encoding: str | None,
+    decimal: str,
+    stream: bool | None,
+    distributed: bool,
+) -> bool | None:
+    """Reading options against the way the data will be read (exit 2 when
+    they cannot go together); the ``--stream`` setting to use.
+
+    Standard input and pipes can be read once only, so never streamed; the
+    streamed readers read UTF-8 with ``.`` decimals, so a file that needs
+    ``--encoding``/``--decimal`` is read into memory rather than
+    streamed automatically.
+    """
+    from .._files import STDIN_NAME, is_pipe
+    from ._codes import EX_USAGE, CLIError
+
+    special = encoding not in (None, "utf-8") or decimal != "."
+    if stream or distributed:
+        how = "--stream" if stream else "a Dask fit"
+        if is_pipe(data):
+            name = STDIN_NAME if str(data) == "-" else str(data)
+            raise CLIError(
+                f"{how} reads the data several times, but {name} can be read only "
+                "once; save it to a file first",
+                EX_USAGE,
+            )
+        if special:
+            raise CLIError(
+                f"--encoding and --decimal apply to data read into memory, not to "
+                f"{how}; convert the file to UTF-8 with . decimals (or Parquet)",
+                EX_USAGE,
+            )
+    if stream is None and (special or is_pipe(data)):
+        return False
+    return stream
+
+
 Force = Annotated[
     bool,
     typer.Option("--force", help="Overwrite an existing output file (atomically)."),
@@ -133,7 +226,11 @@ Positive = Annotated[
 ]
 Penalty = Annotated[
     str | None,
-    typer.Option("--penalty", help="none (default), l2, l1, elasticnet or firth."),
+    typer.Option(
+        "--penalty",
+        help="none (default), l2, l1, elasticnet or firth; l2, l1 and elasticnet "
+        "without --alpha or --C use C = 1 (scikit-learn's default).",
+    ),
 ]
 Alpha = Annotated[float | None, typer.Option("--alpha", help="Penalty strength.")]
 L1Ratio = Annotated[

@@ -1,36 +1,127 @@
-"""Progress of a command on an interactive stderr: steps, iterations, data passes.
+"""Progress of a command on stderr: rows read, iterations, data passes.
 
-Convention (owned here): a live status line appears only when stderr is a
-terminal and ``LOGISTIC_NO_PROGRESS`` is unset (:func:`show_progress`);
-otherwise nothing is printed. A fit reports through callables, never through
-printed text: the solver calls ``callback(entry)`` after every iteration
-(``LogisticRegression.fit(..., callback=...)``; the entry holds ``iter``,
-``objective``, ``grad_max_norm``, ``step``, ``time``, ``n_passes``), and the
-out-of-core and Dask backends call ``progress(info)`` after every pass over
-the data (``rows``, ``seconds``).
+Convention (owned here): where progress goes is decided once per step by
+:func:`progress_mode`:
+
+* ``"terminal"`` — stderr is a terminal (:func:`show_progress`): a live
+  status line (a spinner, or a bar while reading a file whose size is
+  known), redrawn in place;
+* ``"lines"`` — stderr is a pipe or a log file: a plain line at most every
+  ``LOGISTIC_PROGRESS_INTERVAL`` seconds (default :data:`DEFAULT_INTERVAL`;
+  0 prints every event), and nothing for a step shorter than that;
+* ``"off"`` — ``--quiet`` or ``LOGISTIC_NO_PROGRESS`` set.
+
+Progress never goes to stdout. A fit reports through callables, never
+through printed text: the solver calls ``callback(entry)`` after every
+iteration (``LogisticRegression.fit(..., callback=...)``; the entry holds
+``iter``, ``objective``, ``grad_max_norm``, ``step``, ``time``,
+``n_passes``), the out-of-core and Dask backends call ``progress(info)``
+after every pass over the data (``rows``, ``seconds``), and the file reader
+calls ``on_progress(rows_read, bytes_read, bytes_total)`` (``bytes_total``
+None when unknown, e.g. standard input).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from ._common import err_console
+import typer
 
-__all__ = ["FitProgress", "iteration_text", "show_progress", "status"]
+from ._common import err_console, note
+
+__all__ = [
+    "DEFAULT_INTERVAL",
+    "FitProgress",
+    "Quiet",
+    "ReadProgress",
+    "Ticker",
+    "iteration_text",
+    "progress_interval",
+    "progress_mode",
+    "show_progress",
+    "status",
+]
+
+#: Seconds between two plain progress lines when stderr is not a terminal.
+DEFAULT_INTERVAL = 5.0
+#: The environment variable that sets that interval (seconds, >= 0).
+INTERVAL_ENV = "LOGISTIC_PROGRESS_INTERVAL"
+
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress on stderr (rows read, iterations); warnings and errors "
+        "are still shown.",
+    ),
+]
 
 
 def show_progress() -> bool:
-    """Progress displays only for an interactive stderr."""
+    """Whether stderr is an interactive terminal that shows live progress."""
     return err_console.is_terminal and not os.environ.get("LOGISTIC_NO_PROGRESS")
 
 
+def progress_mode(quiet: bool = False) -> str:
+    """``"terminal"``, ``"lines"`` or ``"off"`` (see the module docstring)."""
+    if quiet or os.environ.get("LOGISTIC_NO_PROGRESS"):
+        return "off"
+    return "terminal" if show_progress() else "lines"
+
+
+def progress_interval() -> float:
+    """Seconds between plain progress lines (``LOGISTIC_PROGRESS_INTERVAL``).
+
+    A value that is not a number >= 0 is an error naming the variable.
+    """
+    text = os.environ.get(INTERVAL_ENV)
+    if text is None or not text.strip():
+        return DEFAULT_INTERVAL
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0.0 or value == float("inf"):
+        from ._codes import EX_USAGE, CLIError
+
+        raise CLIError(
+            f"{INTERVAL_ENV} must be a number of seconds >= 0, got {text!r}", EX_USAGE
+        )
+    return value
+
+
+class Ticker:
+    """Says when the next plain line is due: at most one per ``interval``."""
+
+    def __init__(
+        self, interval: float, clock: Callable[[], float] | None = None
+    ) -> None:
+        self.interval = interval
+        self.clock = time.monotonic if clock is None else clock
+        self.start = self.clock()
+        self._next = self.start + interval
+
+    def elapsed(self) -> float:
+        return self.clock() - self.start
+
+    def due(self) -> bool:
+        """True (and the next line scheduled) when a line should be printed now."""
+        now = self.clock()
+        if now < self._next:
+            return False
+        self._next = now + self.interval
+        return True
+
+
 @contextmanager
-def status(message: str) -> Iterator[Any]:
-    """A spinner on stderr while a step runs (nothing when not a terminal)."""
-    if not show_progress():
+def status(message: str, quiet: bool = False) -> Iterator[Any]:
+    """A spinner on stderr while a step runs (only on a terminal)."""
+    if quiet or not show_progress():
         yield None
         return
     with err_console.status(message) as st:
@@ -50,19 +141,97 @@ def iteration_text(entry: Mapping[str, Any]) -> str:
     )
 
 
-class FitProgress:
-    """The status line of one fit: its iterations and its passes over the data.
+def _size(n: float) -> str:
+    """Bytes as ``12.3 MB`` (decimal units, as file managers show sizes)."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"  # pragma: no cover - the loop returns at GB
 
-    :meth:`on_iteration` is the estimator's ``callback``; the instance itself
-    is a backend's ``progress`` callable.
+
+class ReadProgress:
+    """Rows read and rows/s while a file is read; a bar when its size is known.
+
+    The instance is the reader's ``on_progress(rows_read, bytes_read,
+    bytes_total)`` callable; use it inside :meth:`live`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name: str, quiet: bool = False) -> None:
+        self.name = name
+        self.mode = progress_mode(quiet)
+        self.rows = 0
+        self._ticker: Ticker | None = None
+        self._bar: Any = None
+        self._task: Any = None
+
+    def text(self, rows: int, done: int, total: int | None) -> str:
+        """``reading d.csv: 1,200 rows, 4.5 MB of 9.0 MB (50%), 3,000 rows/s``."""
+        assert self._ticker is not None
+        seconds = self._ticker.elapsed()
+        rate = f", {rows / seconds:,.0f} rows/s" if seconds > 0 else ""
+        size = _size(done)
+        if total:
+            size += f" of {_size(total)} ({100 * done / total:.0f}%)"
+        return f"reading {self.name}: {rows:,} rows, {size}{rate}"
+
+    def __call__(self, rows: int, done: int, total: int | None) -> None:
+        self.rows = int(rows)
+        if self._ticker is None:
+            return
+        if self.mode == "lines":
+            if self._ticker.due():
+                note(self.text(rows, done, total))
+        elif self._bar is not None:
+            self._bar.update(
+                self._task,
+                completed=done,
+                total=total,
+                description=self.text(rows, done, total),
+            )
+
+    @contextmanager
+    def live(self) -> Iterator[ReadProgress | None]:
+        """Yields the ``on_progress`` callable (None when progress is off)."""
+        if self.mode == "off":
+            yield None
+            return
+        self._ticker = Ticker(progress_interval())
+        if self.mode == "lines":
+            try:
+                yield self
+            finally:
+                self._ticker = None
+            return
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn())
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            self._bar = bar
+            self._task = bar.add_task(f"reading {self.name} ...", total=None)
+            try:
+                yield self
+            finally:
+                self._bar = self._task = self._ticker = None
+
+
+class FitProgress:
+    """The progress of one fit: its iterations and its passes over the data.
+
+    :meth:`on_iteration` is the estimator's ``callback``; the instance itself
+    is a backend's ``progress`` callable. On a terminal it updates a status
+    line; otherwise it prints a plain line at most every
+    :func:`progress_interval` seconds.
+    """
+
+    def __init__(self, quiet: bool = False) -> None:
         self.passes = 0
         self.rows = 0
         self.seconds = 0.0
         self.iteration = ""
+        self.quiet = quiet
         self._status: Any = None
+        self._ticker: Ticker | None = None
 
     def __call__(self, info: Mapping[str, float]) -> None:
         self.passes += 1
@@ -74,17 +243,25 @@ class FitProgress:
         self.iteration = f"fitting: {iteration_text(entry)}"
         self._show()
 
-    def _show(self) -> None:
-        if self._status is None:
-            return
+    def line(self) -> str:
+        """The current state in one line (passes first when streaming)."""
         parts = [self.iteration] if self.iteration else []
         if self.passes:
             rate = self.rows / self.seconds if self.seconds > 0 else 0.0
             parts.insert(
                 0, f"pass {self.passes}: {self.rows:,} rows, {rate:,.0f} rows/s"
             )
-        if parts:
-            self._status.update(" | ".join(parts))
+        return " | ".join(parts)
+
+    def _show(self) -> None:
+        if self._status is not None:
+            text = self.line()
+            if text:
+                self._status.update(text)
+        elif self._ticker is not None and self._ticker.due():
+            text = self.line()
+            if text:
+                note(f"{text} ({self._ticker.elapsed():.1f}s)")
 
     def summary(self) -> str:
         """``N passes over the data, R rows read in S s (rows/s)``."""
@@ -98,10 +275,18 @@ class FitProgress:
     def live(
         self, message: str
     ) -> Iterator[Callable[[Mapping[str, Any]], None] | None]:
-        """A status line while the fit runs; yields the ``callback`` to give
-        ``fit`` (None when nothing is shown)."""
-        if not show_progress():
+        """Progress while the fit runs; yields the ``callback`` to give ``fit``
+        (None when progress is off)."""
+        mode = progress_mode(self.quiet)
+        if mode == "off":
             yield None
+            return
+        if mode == "lines":
+            self._ticker = Ticker(progress_interval())
+            try:
+                yield self.on_iteration
+            finally:
+                self._ticker = None
             return
         with err_console.status(message) as st:
             self._status = st

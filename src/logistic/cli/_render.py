@@ -39,7 +39,9 @@ def inference_of(model: Any, *data: Any) -> Any:
     try:
         return fit_inference(model, *data)
     except Exception as exc:  # collinearity, separation: report, keep the fit
-        note(f"no standard errors: {exc}")
+        from ._spelling import cli_spelling
+
+        note(cli_spelling(f"no standard errors: {exc}"))
         return None
 
 

@@ -2,11 +2,12 @@
 
 Convention (owned here): a message raised or warned by the library names the
 estimator's parameters as Python spells them (``penalty='l2'``,
-``max_iter=100``, ``sample_weight``). Before the CLI prints one, the spellings
-of parameters that ``logistic fit`` exposes become the option a user types
-(``--penalty l2``, ``--max-iter 100``, ``--weights``); ``C``, which the CLI does
-not offer, is left out of remedies. Anything else is left as it is, so a
-message never gains words it did not have.
+``max_iter=100``, ``sample_weight``, ``C=1.0``). Before the CLI prints one,
+the spellings of parameters that ``logistic fit`` exposes become the option a
+user types (``--penalty l2``, ``--max-iter 100``, ``--weights``, ``--C 1.0``),
+in errors, warnings and the remedies they suggest alike; ``The 'tol'
+parameter of LogisticRegression must be`` becomes ``--tol must be``. Anything
+else is left as it is, so a message never gains words it did not have.
 """
 
 from __future__ import annotations
@@ -23,11 +24,18 @@ _OPTIONS = {
     "class_weight": "--class-weight",
     "max_iter": "--max-iter",
     "tol": "--tol",
+    "C": "--C",
 }
 _NAMES = "|".join(_OPTIONS)
-# remedies that name C, which the CLI does not offer
-_C = re.compile(r" (?:or|and) C(?:=None)?\b(?![\w(])")
+# "The 'C' parameter of LogisticRegression must be ..." (scikit-learn's form)
+_PARAMETER = re.compile(rf"\bThe '({_NAMES})' parameter of [A-Z]\w* must be")
+# "--C must be None or a float": None is the option left out, not a value
+_OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
+# a bare C in a remedy ("alpha > 0 or C"), never C(rank) or a column named C
+_BARE_C = re.compile(r"(?:(?<= or )|(?<= and ))C\b(?![\w(='])")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
+# "and C=None", ", alpha=None": an option the user left unset is not mentioned
+_UNSET = re.compile(r"(?:,| or| and) (?:C|alpha|l1_ratio|tol)=None\b")
 # name='value', name="value" or name=value
 _ASSIGN = re.compile(rf"\b({_NAMES})=(?:'([^']*)'|\"([^\"]*)\"|([^\s,;)]+))")
 _ALPHA_BOUND = re.compile(r"(?<![-\w])alpha(?= [<>]=? )")
@@ -37,6 +45,10 @@ _BARE = re.compile(
 )
 # LogisticRegression(--penalty firth) -> --penalty firth
 _CALL = re.compile(r"\b[A-Z]\w*\((--[\w-]+ [^()]*)\)")
+# "LogisticRegression: " before a message: the CLI user typed no class
+_OWNER = re.compile(r"^LogisticRegression: ")
+# --penalty l2, 'l1' or 'elasticnet' -> --penalty l2, l1 or elasticnet
+_CHOICES = re.compile(r"(--penalty \w+(?:, '\w+')*(?:,? or '\w+')?)")
 
 
 def _assignment(match: re.Match[str]) -> str:
@@ -55,13 +67,22 @@ def cli_spelling(message: str) -> str:
     Examples
     --------
     >>> cli_spelling("Add a penalty (penalty='l2' with alpha > 0 or C)")
-    'Add a penalty (--penalty l2 with --alpha > 0)'
+    'Add a penalty (--penalty l2 with --alpha > 0 or --C)'
+    >>> cli_spelling("penalty=None ignores alpha=1.0 and C=None; set C=1.0")
+    '--penalty none ignores --alpha 1.0; set --C 1.0'
+    >>> cli_spelling("LogisticRegression: use penalty='l2', 'l1' or 'elasticnet'")
+    'use --penalty l2, l1 or elasticnet'
     >>> cli_spelling("After n_iter=5 iterations (max_iter=5): 0.1 > tol=0.0001")
     'After n_iter=5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
     """
-    text = _C.sub("", message)
+    text = _OWNER.sub("", message)
+    text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
+    text = _OPTIONAL.sub(r"\1 must be ", text)
+    text = _BARE_C.sub("--C", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
+    text = _UNSET.sub("", text)
     text = _ASSIGN.sub(_assignment, text)
     text = _ALPHA_BOUND.sub("--alpha", text)
     text = _BARE.sub(_bare, text)
+    text = _CHOICES.sub(lambda m: m.group(1).replace("'", ""), text)
     return _CALL.sub(r"\1", text)

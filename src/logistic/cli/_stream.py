@@ -67,6 +67,7 @@ def fit_stream(
     chunk_rows: int | None,
     checkpoint: Path | None,
     client: Any = None,
+    quiet: bool = False,
 ) -> StreamResult:
     """Fit ``model`` out of core (Chunked) or on Dask (``client``)."""
     from ..tabular import Design
@@ -77,7 +78,7 @@ def fit_stream(
         raise CLIError(f"--chunk-rows must be at least 1, got {chunk_rows}", EX_USAGE)
     if checkpoint is not None and checkpoint.exists():
         note(f"resuming from checkpoint {checkpoint}")
-    progress = FitProgress()
+    progress = FitProgress(quiet)
     kind = "chunked" if client is None else "dask"
     rule = positive_rule(plan.target, plan.path, positive)
     t0 = time.perf_counter()

@@ -15,7 +15,8 @@ Conventions (owned here):
   (:func:`logistic.columns.plan_columns`). Numeric feature columns only:
   one-hot encoding needs every level before the first pass, so a text column
   is an error naming it (drop it, or fit in memory). ``--formula``, LibSVM
-  input, ``--missing drop`` and ``--class-weight`` are refused the same way.
+  input, ``--missing drop``, ``--class-weight`` and ``--trials`` are refused
+  the same way.
 * **Files.** What :func:`logistic.formats.sniff_format` says: CSV (plain,
   gzip, bz2; the delimiter sniffed as in memory or ``--sep``) and Parquet: a
   file, or a directory of Parquet files (:func:`logistic.formats.parquet_files`).
@@ -163,7 +164,9 @@ def _csv_schema(
             raise decompress_error(path, compression, exc) from None
 
 
-def _check_options(formula: str | None, missing: str, options: dict) -> None:
+def _check_options(
+    formula: str | None, missing: str, options: dict, trials: str | None = None
+) -> None:
     if formula is not None:
         raise NotStreamable(
             "--formula cannot be streamed (formula transforms and categorical "
@@ -177,6 +180,11 @@ def _check_options(formula: str | None, missing: str, options: dict) -> None:
         )
     if options.get("class_weight") is not None:
         raise NotStreamable("--class-weight is not available when streaming")
+    if trials is not None:
+        raise NotStreamable(
+            "--trials (grouped binomial data) is not available when streaming; "
+            "fit in memory (without --stream)"
+        )
 
 
 def plan_stream(
@@ -192,12 +200,13 @@ def plan_stream(
     sep: str | None,
     fmt: str | None,
     options: dict[str, Any],
+    trials: str | None = None,
 ) -> StreamPlan:
     """Check the header and options; the columns to stream (no data pass)."""
     from ..columns import plan_columns
     from ..tabular._columns import ROLE_OPTIONS
 
-    _check_options(formula, missing, options)
+    _check_options(formula, missing, options, trials)
     path = str(data)
     kind, schema, delimiter = _schema(path, fmt, sep)
     if target is None:

@@ -5,28 +5,56 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
 from . import _options as opt
-from ._apply import apply_model
+from ._apply import (
+    MissingRows,
+    UnknownLevels,
+    apply_model,
+    check_row_options,
+    tell_unscored,
+)
 from ._common import console
+from ._progress import Quiet
 
 
 def metrics_of(applied: Any, threshold: float) -> dict[str, Any]:
-    """Every metric of :func:`logistic.metrics.evaluate` plus row counts."""
+    """Every metric of :func:`logistic.metrics.evaluate` plus row counts.
+
+    Grouped binomial data (successes out of trials per row) are scored as
+    their individual outcomes: each row counts as its successes (y = 1) and
+    its failures (y = 0), as weights.
+    """
     from ..metrics import evaluate as compute
 
-    result = compute(applied.design.y, applied.z, threshold=threshold)
-    result["rows_read"] = applied.design.rows_read
-    result["rows_rejected"] = applied.design.rows_dropped
+    design = applied.design
+    if design.trials is not None:
+        failures = design.trials - design.y
+        y = np.r_[np.ones_like(design.y), np.zeros_like(failures)]
+        result = compute(
+            y,
+            np.r_[applied.z, applied.z],
+            threshold=threshold,
+            sample_weight=np.r_[design.y, failures],
+        )
+        result["n_samples"] = float(design.trials.sum())
+        result["n_positive"] = float(design.y.sum())
+    else:
+        result = compute(design.y, applied.z, threshold=threshold)
+    result["rows_read"] = design.rows_read
+    result["rows_rejected"] = design.rows_dropped
+    result["rows_missing"] = int(getattr(design, "n_missing", 0))
+    result["rows_unknown_levels"] = int(getattr(design, "n_unknown", 0))
     result["label_mapping"] = applied.model_file.encoding.get("label")
     return result
 
 
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
-    scores = Table(title=f"{m['n_samples']} rows, {m['n_positive']} positive")
+    scores = Table(title=f"{m['n_samples']:g} rows, {m['n_positive']:g} positive")
     scores.add_column("metric")
     scores.add_column("value", justify="right")
     for key in ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier"):
@@ -54,21 +82,37 @@ def evaluate(
     model: opt.ModelArg,
     data: opt.DataArg,
     threshold: opt.Threshold = 0.5,
-    missing: opt.Missing = "error",
+    missing: MissingRows = "error",
+    unknown: UnknownLevels = "error",
     json_out: opt.Json = False,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
+    quiet: Quiet = False,
 ) -> None:
     """Accuracy, log loss, ROC AUC, PR AUC, Brier score, confusion matrix, calibration.
 
-    DATA must contain the target column (values as at fit time).
+    DATA must contain the target column (values as at fit time). Rows with a
+    missing value or a category not seen at fit time are an error, or left
+    out with --missing drop|na and --unknown-levels na (stderr says how many).
 
     Example: logistic evaluate model.json test.csv --json
     """
-    opt.check_missing_option(missing)
+    check_row_options(missing, unknown)
     applied = apply_model(
-        model, data, with_target=True, missing=missing, sep=sep, fmt=fmt
+        model,
+        data,
+        with_target=True,
+        missing=missing,
+        unknown=unknown,
+        sep=sep,
+        fmt=fmt,
+        quiet=quiet,
+        encoding=encoding,
+        decimal=decimal,
     )
+    tell_unscored(applied, data, missing, unknown, task="evaluate")
     m = metrics_of(applied, threshold)
     if json_out:
         typer.echo(json.dumps(m, indent=2))

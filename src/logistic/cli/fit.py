@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import typer
 
+from . import _cv
 from . import _options as opt
 from ._codes import EX_CANTCREAT, EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
@@ -22,7 +23,7 @@ from ._common import (
     require_inputs,
     warn,
 )
-from ._progress import FitProgress, status
+from ._progress import FitProgress, Quiet, status
 from ._render import coefficient_table, inference_of, print_design_notes
 from ._stream import data_sha256
 
@@ -79,6 +80,38 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
         )
 
 
+#: ``--C``: scikit-learn's inverse penalty strength.
+InverseStrength = Annotated[
+    float | None,
+    typer.Option(
+        "--C",
+        help="Inverse penalty strength, as scikit-learn's C: alpha = 1/(C x sum of "
+        "weights). Give --C or --alpha, not both; a --penalty named without either "
+        "uses C = 1.",
+    ),
+]
+#: ``--trials``: grouped binomial data.
+Trials = Annotated[
+    str | None,
+    typer.Option(
+        "--trials",
+        help="Column of trials per row (grouped binomial data): the target column "
+        "then holds the number of successes, 0 <= successes <= trials. Same as the "
+        "formula 'cbind(successes, failures) ~ ...'.",
+    ),
+]
+
+
+def check_strength(alpha: float | None, C: float | None) -> None:
+    """``--alpha`` and ``--C`` set the same strength: at most one (exit 2)."""
+    if alpha is not None and C is not None:
+        raise CLIError(
+            f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
+            "(alpha = 1/(C x sum of weights)); give one of them",
+            EX_USAGE,
+        )
+
+
 def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
     from .. import LogisticRegression
 
@@ -93,11 +126,16 @@ def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
 
 
 def _train(
-    design: Any, options: dict[str, Any], checkpoint: Path | None = None
+    design: Any,
+    options: dict[str, Any],
+    checkpoint: Path | None = None,
+    quiet: bool = False,
 ) -> tuple[Any, Any, list[str]]:
+    options, cv_record = _cv.select_strength(design, options)  # --cv K
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
-    progress = FitProgress()
+    progress = FitProgress(quiet)
+    grouped = {} if design.trials is None else {"trials": design.trials}
     with (
         collect_warnings() as messages,
         progress.live(f"fitting {shape} ...") as callback,
@@ -109,10 +147,13 @@ def _train(
             offset=design.offset,
             checkpoint=None if checkpoint is None else str(checkpoint),
             callback=callback,
+            **grouped,
         )
-        inference = inference_of(
-            model, design.frame(), design.y, design.sample_weight, design.offset
-        )
+        # a grouped fit's inference comes from the statistics kept at fit
+        data = () if grouped else (design.frame(), design.y)
+        data += () if grouped else (design.sample_weight, design.offset)
+        inference = inference_of(model, *data)
+    _cv.attach(model, cv_record)
     return model, inference, messages
 
 
@@ -123,7 +164,7 @@ def _training_facts(
         "data": {
             "path": str(data),
             "name": data.name,
-            "sha256": data_sha256(data),
+            "sha256": getattr(raw, "sha256", None) or data_sha256(data),
             "format": raw.format,
             "delimiter": raw.delimiter,
         },
@@ -147,15 +188,20 @@ def fit(
     missing: opt.Missing = "error",
     penalty: opt.Penalty = None,
     alpha: opt.Alpha = None,
+    C: InverseStrength = None,
     l1_ratio: opt.L1Ratio = None,
     solver: opt.Solver = None,
     class_weight: opt.ClassWeight = None,
     weights: opt.Weights = None,
     offset: opt.Offset = None,
+    trials: Trials = None,
     max_iter: opt.MaxIter = None,
     tol: opt.Tol = None,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
+    include: opt.Include = None,
     force: opt.Force = False,
     json_out: opt.Json = False,
     stream: opt.Stream = None,
@@ -163,23 +209,31 @@ def fit(
     workers: opt.Workers = None,
     scheduler: opt.Scheduler = None,
     checkpoint: opt.Checkpoint = None,
+    cv: _cv.CVFolds = None,
+    n_alphas: _cv.NAlphas = None,
+    cv_rule: _cv.CVRule = None,
+    quiet: Quiet = False,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
 
     Numeric columns are used as they are; string columns are one-hot encoded
     (first sorted level dropped); or give a --formula. The encoding is stored
-    in the model file and re-applied by predict, evaluate and report. Large
+    in the model file and re-applied by predict, evaluate and report. Grouped
+    binomial data (successes out of trials per row): --trials COLUMN, or the
+    formula 'cbind(successes, failures) ~ x1 + x2'. Large
     files are streamed (--stream; numeric columns only) or fitted on Dask
     (--workers N, --scheduler ADDRESS).
 
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
+    check_strength(alpha, C)
     import_pandas_first()
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
     distributed = workers is not None or scheduler is not None
+    stream = opt.check_reading(data, encoding, decimal, stream, distributed)
     if data.is_dir() and not (stream or distributed):
         raise CLIError(
             f"input {data} is a directory; a directory of Parquet files is read "
@@ -193,6 +247,7 @@ def fit(
     options = {
         "penalty": penalty,
         "alpha": alpha,
+        "C": C,
         "l1_ratio": l1_ratio,
         "solver": solver,
         "class_weight": _class_weight(class_weight),
@@ -207,11 +262,15 @@ def fit(
         "missing": missing,
         "weights": weights,
         "offset": offset,
+        "trials": trials,
         "sep": sep,
         "fmt": fmt,
     }
-    streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint}
+    streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     plan = _stream_plan(data, stream, distributed, args, options)
+    cv_options = {"cv": cv, "n_alphas": n_alphas, "cv_rule": cv_rule}
+    _cv.check_cv_options({**options, **cv_options}, plan is None, trials is not None)
+    options.update({k: v for k, v in cv_options.items() if v is not None})
     if plan is None and chunk_rows is not None:
         note(
             "--chunk-rows is used only when streaming; this fit reads the data "
@@ -230,7 +289,11 @@ def fit(
             (scheduler, workers) if distributed else None,
         )
         return
-    _fit_in_memory(data, out, force, json_out, args, options, positive, checkpoint)
+    reading = {"encoding": encoding, "decimal": decimal}
+    args["include"] = parse_list(include)
+    _fit_in_memory(
+        data, out, force, json_out, args, options, positive, checkpoint, quiet, reading
+    )
 
 
 def _stream_plan(
@@ -298,19 +361,35 @@ def _fit_in_memory(
     options: dict,
     positive: str | None,
     checkpoint: Path | None,
+    quiet: bool = False,
+    reading: dict | None = None,
 ) -> None:
-    from ..tabular import fit_design, read_data
+    from ..tabular import fit_design
+    from ..tabular._formula import grouped_response
+    from ._apply import read_input
 
     sep, fmt = args.pop("sep"), args.pop("fmt")
+    formula = args["formula"]
+    args["formula"], args["binomial"] = grouped_response(
+        formula, args["target"], args.pop("trials")
+    )
+    if args["binomial"] is not None and positive is not None:
+        raise CLIError(
+            f"--positive {positive} does not apply to grouped binomial data: the "
+            f"target column {args['binomial']['successes']!r} counts the successes",
+            EX_USAGE,
+        )
     try:
-        with status(f"reading {data} ..."):
-            raw = read_data(data, sep=sep, fmt=fmt)
+        raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
+        with status(f"encoding {data} ...", quiet):
             design = fit_design(raw, positive=positive, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
+    if formula is not None and args["binomial"] is not None:
+        design.encoding["formula"] = formula  # as the user wrote it (display only)
     if checkpoint is not None and checkpoint.exists():
         note(f"resuming from checkpoint {checkpoint}")
-    model, inference, messages = _train(design, options, checkpoint)
+    model, inference, messages = _train(design, options, checkpoint, quiet)
     facts = _training_facts(data, raw, design, model, options, messages)
     cov, cov_names = _covariance(inference)
     if inference is not None:
@@ -383,7 +462,11 @@ STATISTICS = (
     "aic",
     "bic",
     "pseudo_rsquared",
+    "pearson_chi2",
+    "dispersion",
 )
+#: Statistics stored only for grouped binomial fits (on the grouped scale).
+GROUPED_ONLY = ("pearson_chi2", "dispersion")
 #: The statistics that need the null model.
 NULL_MODEL = ("llnull", "null_deviance", "pseudo_rsquared")
 
@@ -392,8 +475,11 @@ def _statistics(inference: Any, null_model: bool = True) -> dict[str, float]:
     """The inference results' fit statistics (those of the null model only
     when ``null_model``)."""
     stats = {}
+    grouped = bool(getattr(inference, "grouped", False))
     for name in STATISTICS:
         if not null_model and name in NULL_MODEL:
+            continue
+        if name in GROUPED_ONLY and not grouped:
             continue
         try:
             stats[name] = float(getattr(inference, name))
@@ -426,6 +512,7 @@ def _report(
                 )
             },
             "label_mapping": design.encoding["label"],
+            "binomial": design.encoding.get("binomial"),
             "n_iter": int(np.ravel(model.n_iter_)[0]),
             "solver": model.solver_,
             "feature_names": design.feature_names,
@@ -438,6 +525,8 @@ def _report(
         return
     for m in facts["warnings"]:
         warn(m)
+    if getattr(model, "cross_validation_", None) is not None:
+        console.print(_cv.cv_table(model.cross_validation_), markup=False)
     print_design_notes(design)
     console.print(
         coefficient_table(model, design.feature_names, inference, cov),

@@ -10,9 +10,18 @@ import numpy as np
 import typer
 
 from . import _options as opt
-from ._apply import apply_model, label_values
+from ._apply import (
+    MissingRows,
+    UnknownLevels,
+    apply_model,
+    check_row_options,
+    label_values,
+    output_rows,
+    tell_unscored,
+)
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, parse_list, require_inputs, writing
+from ._progress import Quiet
 
 
 def _is_text(t: Any) -> bool:
@@ -86,17 +95,28 @@ def excel_safe(column: Any) -> Any:
 
 
 def _table(
-    applied: Any, threshold: float, keep: list[str] | None, safe: bool = False
+    applied: Any,
+    threshold: float,
+    keep: list[str] | None,
+    safe: bool = False,
+    missing: str = "error",
 ) -> Any:
+    """One row per input row (``rows`` of the file): the scored rows' values,
+    empty (null) values on the rows that could not be scored."""
     import pyarrow as pa
 
     from .._math import sigmoid
 
-    z = applied.z
+    design = applied.design
+    rows = output_rows(design, missing)
+    scored = design.keep[rows]  # output rows that have a prediction
+    z = np.full(scored.size, np.nan)
+    z[scored] = applied.z
     proba = sigmoid(z)
-    labels = label_values(
+    labels = np.full(scored.size, None, dtype=object)
+    labels[scored] = label_values(
         applied.model_file.encoding,
-        proba > threshold,
+        proba[scored] > threshold,
         applied.model_file.model.classes_,
     )
     columns: dict[str, object] = {}
@@ -108,10 +128,13 @@ def _table(
         require_columns(applied.raw, keep, "--keep")
     for name in keep or []:
         column = _writable(applied.raw.table.column(name))
+        if not rows.all():
+            column = column.filter(pa.array(rows))
         columns[name] = excel_safe(column) if safe else column
-    columns["proba"] = pa.array(proba)
+    empty = ~scored
+    columns["proba"] = pa.array(proba, mask=empty)
     columns["label"] = pa.array(labels.tolist())
-    columns["logit"] = pa.array(np.asarray(z, dtype=np.float64))
+    columns["logit"] = pa.array(np.asarray(z, dtype=np.float64), mask=empty)
     return pa.table(columns)
 
 
@@ -123,8 +146,8 @@ def predict(
         typer.Option(
             "--output",
             "-o",
-            help="Write predictions to a .csv or .parquet file "
-            "(default: CSV on stdout).",
+            help="Write predictions to a .csv or .parquet file; '-' (the default) "
+            "writes CSV to standard output, with every message on stderr.",
         ),
     ] = None,
     threshold: opt.Threshold = 0.5,
@@ -142,21 +165,32 @@ def predict(
             "would run them as formulas).",
         ),
     ] = False,
+    missing: MissingRows = "error",
+    unknown: UnknownLevels = "error",
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
     force: opt.Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Predict P(positive), the label and the logit for every row of DATA.
 
     The model file's encoding (formula, categorical levels) is re-applied;
-    columns are matched by name; unseen categories, missing columns and
-    missing values are errors. Output rows are in input order.
+    columns are matched by name; missing columns are errors. A missing value
+    or a category not seen at fit time is an error, unless --missing drop
+    (rows left out) or --missing na / --unknown-levels na (rows kept, with
+    empty predictions); stderr counts them in one line. Output rows are in
+    input order.
 
     Example: logistic predict model.json new.csv -o predictions.csv
     """
     import pyarrow.csv as pacsv
 
+    check_row_options(missing, unknown)
     require_inputs(data=data, model=model)
+    if output is not None and str(output) == "-":
+        output = None
     out = (
         None
         if output is None
@@ -166,8 +200,20 @@ def predict(
         raise CLIError(
             f"--output must end in .csv or .parquet, got {out.name!r}", EX_USAGE
         )
-    applied = apply_model(model, data, with_target=False, sep=sep, fmt=fmt)
-    table = _table(applied, threshold, parse_list(keep), excel)
+    applied = apply_model(
+        model,
+        data,
+        with_target=False,
+        missing=missing,
+        unknown=unknown,
+        sep=sep,
+        fmt=fmt,
+        quiet=quiet,
+        encoding=encoding,
+        decimal=decimal,
+    )
+    table = _table(applied, threshold, parse_list(keep), excel, missing)
+    tell_unscored(applied, data, missing, unknown)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
         if sink is None:  # pragma: no cover - text-only stdout

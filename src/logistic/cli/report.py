@@ -8,9 +8,16 @@ from typing import Annotated, Any
 import typer
 
 from . import _options as opt
-from ._apply import apply_model
+from ._apply import (
+    MissingRows,
+    UnknownLevels,
+    apply_model,
+    check_row_options,
+    tell_unscored,
+)
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, require_inputs, writing
+from ._progress import Quiet
 from .evaluate import metrics_of
 from .summary import summary_dict
 
@@ -77,6 +84,10 @@ def write_report(
         metrics=m,
         coefficients=info["coefficients"],
         history=list(applied.model_file.model.history_ or []),
+        cross_validation=getattr(applied.model_file.model, "cross_validation_", None),
+        feature_names=[
+            r["term"] for r in info["coefficients"] if r["term"] != "Intercept"
+        ],
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -89,10 +100,14 @@ def report(
         Path, typer.Option("--output", "-o", help="HTML file to write.")
     ] = Path("report.html"),
     threshold: opt.Threshold = 0.5,
-    missing: opt.Missing = "error",
+    missing: MissingRows = "error",
+    unknown: UnknownLevels = "error",
     sep: opt.Sep = None,
     fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
     force: opt.Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Write a self-contained HTML report: ROC and precision-recall curves,
     calibration, coefficients with confidence intervals, convergence history
@@ -100,12 +115,22 @@ def report(
 
     Example: logistic report model.json test.csv -o report.html
     """
-    opt.check_missing_option(missing)
+    check_row_options(missing, unknown)
     require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
     applied = apply_model(
-        model, data, with_target=True, missing=missing, sep=sep, fmt=fmt
+        model,
+        data,
+        with_target=True,
+        missing=missing,
+        unknown=unknown,
+        sep=sep,
+        fmt=fmt,
+        encoding=encoding,
+        decimal=decimal,
+        quiet=quiet,
     )
+    tell_unscored(applied, data, missing, unknown, task="report on")
     write_report(
         applied,
         out,

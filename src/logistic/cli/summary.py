@@ -27,6 +27,7 @@ def summary_dict(mf: Any) -> dict[str, Any]:
         "params": {k: v for k, v in model.get_params().items() if not callable(v)},
         "label_mapping": (mf.encoding or {}).get("label"),
         "formula": (mf.encoding or {}).get("formula"),
+        "binomial": (mf.encoding or {}).get("binomial"),
         "training": mf.training,
         "coefficients": coefficient_rows(
             feature_names(mf), model.coef_.ravel(), intercept, mf.covariance
@@ -56,6 +57,8 @@ _STATISTICS = (
     ("aic", "AIC", "{:.3f}"),
     ("bic", "BIC", "{:.3f}"),
     ("pseudo_rsquared", "pseudo R-squared (McFadden)", "{:.4f}"),
+    ("pearson_chi2", "Pearson chi2", "{:.3f}"),
+    ("dispersion", "Pearson chi2/df", "{:.4f}"),
 )
 
 
@@ -69,6 +72,20 @@ def statistics_line(stats: dict[str, float]) -> str:
     ]
     parts += [f"{k} {v:.6g}" for k, v in stats.items() if k not in known]
     return ", ".join(parts)
+
+
+def grouped_line(binomial: dict[str, str]) -> str:
+    """``grouped binomial: successes 's' out of trials 'n' (groups, scale)``."""
+    counts = (
+        f"successes {binomial['successes']!r} out of trials {binomial['trials']!r}"
+        if "trials" in binomial
+        else f"cbind({binomial['successes']}, {binomial['failures']})"
+    )
+    return (
+        f"grouped binomial data: {counts}; one row per group, statistics on the "
+        "grouped scale (observations = groups; Pearson chi2/df well above 1 "
+        "means overdispersion)"
+    )
 
 
 def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
@@ -105,6 +122,9 @@ def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
             f"negative {lab['negative']!r}",
             markup=False,
         )
+    binomial = (mf.encoding or {}).get("binomial")
+    if binomial:
+        console.print(grouped_line(binomial), markup=False)
     stats = training.get("statistics") or {}
     if stats:
         console.print(statistics_line(stats), markup=False)

@@ -22,6 +22,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
 from .._firth import FirthObjective
+from .._frame_encoding import apply_encoding
 from .._numerics import DEFAULT_TOL
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
@@ -123,7 +124,11 @@ def separation(model: Any, extreme_rows: int) -> str | None:
 def prepare(
     model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
 ) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
-    """Validate the data as ``fit`` did (same weights, incl. ``class_weight``)."""
+    """Validate the data as ``fit`` did (same weights, incl. ``class_weight``;
+    a DataFrame's text columns encoded with the fit's levels)."""
+    encoding = getattr(model, "encoding_", None)
+    if encoding is not None:
+        X = apply_encoding(encoding, X)
     data = check_fit_data(
         X,
         y,

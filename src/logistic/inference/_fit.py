@@ -1,6 +1,10 @@
 """``fit_inference``: the data of a fit, checked, and its inference results.
 
-Convention (owned here): inference reads the training data again, given as
+Convention (owned here): without data (``X`` and ``y`` None), inference reads
+the statistics the fit kept (``fit_statistics_``, see
+:mod:`logistic.inference._stored`): the model-based covariance
+(``cov_type="nonrobust"``) and every fit statistic, no pass over any data.
+Otherwise it reads the training data again, given as
 
 * **arrays** ``X, y[, sample_weight[, offset]]`` exactly as passed to
   ``fit``: validated as ``fit`` validated them (class weights included), then
@@ -33,7 +37,6 @@ from .._exceptions import (
     PerfectSeparationWarning,
     user_stacklevel,
 )
-from .._numerics import SEPARATION_SUSPECT_LOGIT
 from .._objective import LogisticObjective
 from .._typing import Backend, Block, FloatArray
 from ._checks import (
@@ -43,8 +46,8 @@ from ._checks import (
     separation,
 )
 from ._covariance import COV_TYPES
-from ._passes import label_sums
-from ._results import InferenceResults, Optimum
+from ._results import InferenceResults
+from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
 
 __all__ = ["fit_inference"]
 
@@ -136,15 +139,37 @@ def _warn_separated(kind: str | None) -> None:
 
 
 def _theta(model: Any) -> FloatArray:
+    """``θ̂`` in float64: the fit's own (``coef_`` may be float32) when kept."""
+    stats = getattr(model, "fit_statistics_", None)
+    if stats is not None:
+        return np.asarray(stats.theta, dtype=F64)
     coef = np.asarray(model.coef_, dtype=F64).ravel()
     if model.fit_intercept:
         return np.append(coef, float(model.intercept_[0]))
     return coef
 
 
+def _stored(model: Any, cov_type: str, groups: Any) -> FitStatistics:
+    """The statistics kept by ``fit``, for inference without data."""
+    if cov_type != "nonrobust" or groups is not None:
+        raise InvalidParameterError(
+            f"cov_type={cov_type!r} needs the training data: pass X, y (and "
+            "sample_weight, offset) exactly as given to fit(); without data only "
+            "cov_type='nonrobust' is available"
+        )
+    stats = getattr(model, "fit_statistics_", None)
+    if stats is None:
+        raise InvalidParameterError(
+            "this model kept no fit statistics (fitted with more than "
+            f"{MAX_STORED_PARAMS} parameters, by partial_fit, or loaded from a file): "
+            "pass X and y exactly as given to fit()"
+        )
+    return stats  # type: ignore[no-any-return]
+
+
 def fit_inference(
     model: Any,
-    X: Any,
+    X: Any = None,
     y: Any = None,
     sample_weight: Any = None,
     offset: Any = None,
@@ -158,8 +183,10 @@ def fit_inference(
     ----------
     model : LogisticRegression
         Fitted without penalty (maximum likelihood) or with ``penalty="firth"``.
-    X : array-like of shape (n_samples, n_features), or a backend
-        The training data: exactly the arrays given to ``fit`` (the estimator
+    X : array-like of shape (n_samples, n_features), a backend, or None
+        None (with ``y`` None): the statistics kept by ``fit``
+        (``fit_statistics_``), for ``cov_type="nonrobust"``. Otherwise the
+        training data: exactly the arrays given to ``fit`` (the estimator
         does not store them), or the backend the model was fitted on (e.g.
         :class:`logistic.backends.Chunked` streaming a file out of core, or
         :class:`logistic.backends.Dask`), read again block by block.
@@ -203,31 +230,61 @@ def fit_inference(
     >>> streamed = fit_inference(LogisticRegression().fit(data, None), data)
     """
     firth = _check_request(model, cov_type)
+    names = _names(model, int(model.n_features_in_))
+    labelled = getattr(model, "feature_names_in_", None) is not None
+    _warn_not_converged(model)
+    if X is None and y is None and sample_weight is None and offset is None:
+        stats = _stored(model, cov_type, groups)
+        kind = None if firth else separation(model, stats.labels.extreme)
+        _warn_separated(kind)
+        res = InferenceResults(
+            model,
+            stats,
+            cov_type=cov_type,
+            groups=None,
+            firth=firth,
+            names=names,
+            labelled=labelled,
+        )
+    else:
+        res, kind = _with_data(
+            model, (X, y, sample_weight, offset), cov_type, groups, firth
+        )
+    res.separation = kind
+    res.cov_params()  # fail now (collinearity, groups) rather than on first access
+    return res
+
+
+def _with_data(
+    model: Any, data: tuple[Any, ...], cov_type: str, groups: Any, firth: bool
+) -> tuple[InferenceResults, str | None]:
+    """Inference over the training data given again (arrays or a backend)."""
+    X, y, sample_weight, offset = data
+    kept = getattr(model, "fit_statistics_", None)
+    if kept is not None and kept.grouped is not None:
+        raise InvalidParameterError(
+            "a grouped binomial fit (trials=) has its inference from the statistics "
+            "kept at fit: call model.inference() without data (cov_type='nonrobust')"
+        )
     rows: Block | None = None
     if y is None and isinstance(X, Backend):
         objective, rows = _from_backend(model, X, (sample_weight, offset))
     else:
         objective, rows = _from_arrays(model, X, y, sample_weight, offset)
     theta = _theta(model)
-    w, b = objective.split(theta)
-    value, grad, hessian = objective.value_gradient_hessian(theta)
-    labels = label_sums(objective.data, w, b, SEPARATION_SUSPECT_LOGIT)
-    optimum = Optimum(value, grad, hessian, labels)
-    _warn_not_converged(model)
-    check_matches_fit(model, objective, theta, firth, None if firth else grad)
-    kind = None if firth else separation(model, labels.extreme)
+    stats = collect(objective, theta, with_null=False)
+    check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
+    kind = None if firth else separation(model, stats.labels.extreme)
     _warn_separated(kind)
     res = InferenceResults(
         model,
-        objective,
-        theta,
-        optimum,
+        stats,
         cov_type=cov_type,
         groups=groups,
         firth=firth,
         names=_names(model, objective.n_features),
+        labelled=getattr(model, "feature_names_in_", None) is not None,
+        objective=objective,
         rows=rows,
     )
-    res.separation = kind
-    res.cov_params()  # fail now (collinearity, groups) rather than on first access
-    return res
+    return res, kind

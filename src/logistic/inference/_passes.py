@@ -8,9 +8,12 @@ memory, files streamed out of core, Dask partitions.
 
 * :func:`label_sums` (one pass at the fitted coefficients): ``Σ s y``,
   ``Σ s``, the saturated log-likelihood ``Σ s [y log y + (1-y) log(1-y)]``,
-  the number of rows of positive weight whose fitted logit lies beyond
-  ±``threshold`` on the side of their label (suspected separation), and
-  whether the rows carry an offset.
+  Pearson's ``χ² = Σ s (y - p)² / (p (1 - p))`` (``p = σ(z)``; with grouped
+  data, ``y`` the proportion and ``s`` the trials, this is the grouped
+  Pearson statistic ``Σ (k - n p)² / (n p (1 - p))``), the number of rows of
+  positive weight whose fitted logit lies beyond ±``threshold`` on the side
+  of their label (suspected separation), and whether the rows carry an
+  offset.
 * :class:`FeatureFree`: the same rows with no feature column, for the null
   model (intercept and offset only).
 """
@@ -24,6 +27,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from .. import _kernels_xp, _math
 from .._kernels import weight_total
 from .._objective import block_logits
 from .._typing import Backend, BackendCapabilities, Block, FloatArray
@@ -57,6 +61,8 @@ class LabelSums:
         Rows of positive weight with ``|z_i| > threshold`` on their label's side.
     has_offset : bool
         Whether any block carries an offset.
+    pearson : float
+        ``Σ s_i (y_i - p_i)² / (p_i (1 - p_i))`` at the fitted coefficients.
     """
 
     positive: float
@@ -64,6 +70,7 @@ class LabelSums:
     saturated: float
     extreme: int
     has_offset: bool
+    pearson: float = float("nan")
 
     @property
     def mean(self) -> float:
@@ -71,30 +78,49 @@ class LabelSums:
         return self.positive / self.weight
 
 
+def _pearson_terms(y: FloatArray, z: FloatArray) -> FloatArray:
+    """``(y - p)² / (p (1 - p))`` with ``p = σ(z)``, stably: ``r² / (σ(z) σ(-z))``
+    (0 where both vanish, i.e. a label fitted exactly at an extreme logit)."""
+    r = _math.residual(y, z).astype(F64, copy=False)
+    d = _math.hessian_weight(z)
+    num = r * r
+    out = np.zeros_like(num)
+    np.divide(num, d, out=out, where=d > 0)
+    out[(d <= 0) & (num > 0)] = np.inf
+    return out
+
+
 def _block_label_sums(
     block: Block, w: FloatArray, b: float, threshold: float
-) -> tuple[float, float, float, float, float]:
+) -> tuple[float, float, float, float, float, float]:
+    z = block_logits(block, w, b)
+    if _kernels_xp.is_device_array(z):  # array-API rows: n-vectors to the host
+        block, z = _kernels_xp.host_vectors(block), _kernels_xp.to_numpy(z)
     y = np.asarray(block.y, dtype=F64)
     s = block.sample_weight
-    z = np.asarray(block_logits(block, w, b))
+    z = np.asarray(z, dtype=F64)
     extreme = ((z > 0) == (y > 0.5)) & (np.abs(z) > threshold)
     sat = _xlogx(y) + _xlogx(1.0 - y)
+    pearson = _pearson_terms(y, z)
     weight = weight_total(block.n_rows, s)
     if s is None:
-        sums = (float(y.sum()), weight, float(sat.sum()))
+        sums = (float(y.sum()), weight, float(sat.sum()), float(pearson.sum()))
     else:
         s = np.asarray(s, dtype=F64)
         extreme &= s > 0
-        sums = (float(s @ y), weight, float(s @ sat))
+        pearson[s == 0] = 0.0
+        sums = (float(s @ y), weight, float(s @ sat), float(s @ pearson))
     return (*sums, float(np.count_nonzero(extreme)), float(block.offset is not None))
 
 
 def label_sums(backend: Any, w: FloatArray, b: float, threshold: float) -> LabelSums:
     """:class:`LabelSums` of ``backend`` at coefficients ``(w, b)`` (one pass)."""
-    positive, weight, saturated, extreme, offsets = backend.map_reduce(
+    positive, weight, saturated, pearson, extreme, offsets = backend.map_reduce(
         partial(_block_label_sums, w=w, b=b, threshold=threshold)
     )
-    return LabelSums(positive, weight, saturated, int(extreme), offsets > 0)
+    return LabelSums(
+        positive, weight, saturated, int(extreme), offsets > 0, float(pearson)
+    )
 
 
 class _WithoutFeatures(Generic[T]):
@@ -104,7 +130,10 @@ class _WithoutFeatures(Generic[T]):
         self.fn = fn
 
     def __call__(self, block: Block) -> T:
-        X = np.zeros((block.n_rows, 0), dtype=block.X.dtype)
+        if _kernels_xp.is_device_array(block.X):  # stays on the block's device
+            X = _kernels_xp.no_columns(block.X)
+        else:
+            X = np.zeros((block.n_rows, 0), dtype=block.X.dtype)
         return self.fn(Block(X, block.y, block.sample_weight, block.offset))
 
 

@@ -3,9 +3,18 @@
 Conventions (owned here):
 
 * The estimator does not keep its training data (it would keep a possibly
-  huge X alive). Inference therefore takes the training data **again**
+  huge X alive). It keeps the statistics the model-based covariance and the
+  fit statistics need (:class:`~logistic.inference._stored.FitStatistics`),
+  so ``cov_type="nonrobust"`` needs no data; robust covariances, profile
+  intervals and per-coefficient LR tests take the training data **again**
   (:func:`logistic.inference.fit_inference`): arrays, or the backend the
   model was fitted on (out of core, Dask).
+* Results carry names: when the model knows its feature names
+  (``feature_names_in_``) and pandas is importable, ``params``, ``bse``,
+  ``zvalues``, ``pvalues`` and ``pvalues_lr()`` are pandas Series and
+  ``conf_int()`` / ``cov_params()`` DataFrames indexed by ``term_names``
+  (statsmodels' convention); plain arrays otherwise. pandas is imported
+  only then.
 * Every quantity is a sum over row blocks of the data (the objective's
   value, gradient and Hessian, and :mod:`._passes`), so the same results
   come from arrays in memory and from data read block by block. Computed on
@@ -15,6 +24,13 @@ Conventions (owned here):
   the features, named by ``feature_names_in_`` or ``x1 … xp`` (statsmodels).
 * Sample weights are frequency weights: ``nobs = Σ s_i``; see
   :mod:`logistic.inference._covariance` for every ``cov_type`` formula.
+* Grouped binomial fits (``fit(X, successes, trials=n)``, see
+  :mod:`logistic._grouped`) are on the grouped scale, as statsmodels' GLM
+  Binomial with ``[successes, failures]``: ``nobs`` is the number of groups
+  (``Σ`` sample weights), ``df_resid = nobs - k``, the log-likelihood includes
+  ``Σ log C(n_i, k_i)`` (so AIC and BIC do; the deviance does not change),
+  and ``pearson_chi2`` with ``dispersion = pearson_chi2 / df_resid`` is shown
+  in the summary (values well above 1 mean overdispersion).
 * Log-likelihood ``ℓ = -Σ s_i L(y_i, z_i)``; saturated log-likelihood
   ``ℓ_sat = Σ s_i [y_i log y_i + (1-y_i) log(1-y_i)]`` (0 for 0/1 labels);
   ``deviance = 2(ℓ_sat - ℓ)``; ``AIC = -2ℓ + 2k``, ``BIC = -2ℓ + k log(nobs)``
@@ -35,50 +51,34 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import ConvergenceWarning, InvalidParameterError
+from .._exceptions import InvalidParameterError
 from .._firth import FirthObjective
 from .._numerics import DEFAULT_TOL
 from .._objective import LogisticObjective
-from .._scaling import column_moments
 from .._typing import Block, FloatArray
-from ..solvers import solve
 from ._covariance import invert_information, robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
 from ._order import display_order
-from ._passes import FeatureFree, LabelSums
+from ._stored import FitStatistics, null_loglik
 from ._wald import WaldTable, check_alpha, wald_table
 
-__all__ = ["InferenceResults", "Optimum"]
+__all__ = ["InferenceResults"]
 
 F64 = np.float64
 
 
-@dataclass(frozen=True)
-class Optimum:
-    """The objective at the fitted coefficients, from one pass over the data.
-
-    Attributes
-    ----------
-    value : float
-        ``J(θ̂)``, the mean loss.
-    gradient : ndarray of shape (n_params,)
-    hessian : ndarray of shape (n_params, n_params)
-        ``∇²J(θ̂)`` (objective order: intercept last).
-    labels : LabelSums
-        The label sums at ``θ̂`` (:func:`logistic.inference._passes.label_sums`).
-    """
-
-    value: float
-    gradient: FloatArray
-    hessian: FloatArray
-    labels: LabelSums
+def _pandas() -> Any:
+    """pandas, or None when it is not installed."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is optional
+        return None
+    return pd
 
 
 class InferenceResults:
@@ -87,18 +87,24 @@ class InferenceResults:
     Built by :func:`fit_inference` (or ``LogisticRegression.inference``).
     Quantities are computed on first access and cached. Array attributes are
     in display order (``term_names``: intercept first). The object refers to
-    (never copies) the data it was given, for the lazily computed quantities
-    (null model, robust covariances, profile intervals), while it lives.
+    (never copies) the data it was given, if any, for the quantities that
+    need the rows (robust covariances, profile intervals, LR p-values).
 
     Attributes
     ----------
-    params, bse, zvalues (alias tvalues), pvalues : ndarray of shape (k,)
+    params, bse, zvalues (alias tvalues), pvalues : ndarray or Series of shape (k,)
+        pandas Series indexed by ``term_names`` when the model has feature
+        names and pandas is installed.
     term_names : list of str
     cov_type : str
     nobs : float
-        ``Σ s_i`` (frequency weights).
+        ``Σ s_i`` (frequency weights); the number of groups for grouped data.
     df_model, df_resid : float
     llf, llnull, deviance, null_deviance, aic, bic : float
+    pearson_chi2, dispersion : float
+        Pearson's χ² and ``pearson_chi2 / df_resid`` (shown for grouped fits).
+    grouped : bool
+        Whether the model was fitted on grouped binomial data.
     pseudo_rsquared (alias prsquared) : float
         McFadden's ``1 - llf/llnull``.
     llr, llr_pvalue : float
@@ -114,31 +120,35 @@ class InferenceResults:
     def __init__(
         self,
         model: Any,
-        objective: LogisticObjective,
-        theta: FloatArray,
-        optimum: Optimum,
+        stats: FitStatistics,
         *,
         cov_type: str,
         groups: Any,
         firth: bool,
         names: list[str],
+        labelled: bool = False,
+        objective: LogisticObjective | None = None,
         rows: Block | None = None,
     ) -> None:
         self.model = model
+        self._stats = stats
         self._objective = objective
-        self._theta = theta
-        self._optimum = optimum
+        self._theta = stats.theta
         self._rows = rows
         self.cov_type = cov_type
         self._groups = groups
         self.method = "Firth" if firth else "MLE"
         self.feature_names = names
-        self.fit_intercept = objective.fit_intercept
-        p = objective.n_features
+        self.fit_intercept = stats.fit_intercept
+        p = stats.n_features
         self._perm = display_order(p, self.fit_intercept)
         self.term_names = (["Intercept"] if self.fit_intercept else []) + list(names)
-        self.k_params = objective.n_params
-        self.nobs = float(objective.weight_sum)
+        self._pd = _pandas() if labelled else None
+        self.k_params = stats.n_params
+        grouped = stats.grouped
+        self.grouped = grouped is not None
+        self._log_binom = 0.0 if grouped is None else float(grouped.log_binom)
+        self.nobs = float(stats.weight_sum if grouped is None else grouped.n_groups)
         self.df_model = float(self.k_params - int(self.fit_intercept))
         self.df_resid = self.nobs - self.k_params
         self.converged = bool(getattr(model, "converged_", True))
@@ -150,24 +160,44 @@ class InferenceResults:
     def _obj_names(self) -> list[str]:
         return list(self.feature_names) + (["Intercept"] if self.fit_intercept else [])
 
+    def _data(self, what: str) -> LogisticObjective:
+        """The training data's objective, or an error saying ``what`` needs it."""
+        if self._objective is None:
+            raise InvalidParameterError(
+                f"{what} needs the training data: call model.inference(X, y, "
+                "sample_weight, offset, ...) with the data given to fit()"
+            )
+        return self._objective
+
+    def _series(self, values: FloatArray) -> Any:
+        """``values`` (display order) as a Series named by term, or the array."""
+        if self._pd is None:
+            return values
+        return self._pd.Series(values, index=list(self.term_names))
+
+    def _frame(self, values: FloatArray, columns: Any) -> Any:
+        if self._pd is None:
+            return values
+        return self._pd.DataFrame(values, index=list(self.term_names), columns=columns)
+
     # -- covariance --------------------------------------------------------------
     @cached_property
     def _information(self) -> FloatArray:
-        return self._objective.weight_sum * self._optimum.hessian
+        return self._stats.weight_sum * self._stats.hessian
 
     @cached_property
     def _constant_columns(self) -> list[str]:
         if not self.fit_intercept:
             return []
-        mean, std = column_moments(self._objective)
+        mean, std = self._stats.mean, self._stats.std
         const = (std == 0) & (mean != 0)  # values all equal (and not all zero)
         return [self.feature_names[j] for j in np.flatnonzero(const)]
 
     @cached_property
     def _capacity(self) -> FloatArray:
         """``Σ s x_j² / 4`` per parameter (``Σs / 4`` for the intercept)."""
-        mean, std = column_moments(self._objective)
-        total = self._objective.weight_sum
+        mean, std = self._stats.mean, self._stats.std
+        total = self._stats.weight_sum
         with np.errstate(over="ignore"):
             cap = 0.25 * total * np.hypot(std, mean) ** 2
         return np.append(cap, 0.25 * total) if self.fit_intercept else cap
@@ -187,10 +217,11 @@ class InferenceResults:
         cov = self._cov_nonrobust
         if self.cov_type == "nonrobust":
             return cov
-        w, b = self._objective.split(self._theta)
+        objective = self._data(f"cov_type={self.cov_type!r}")
+        w, b = self._stats.split(self._theta)
         cov, self.cov_info = robust_covariance(
             cov,
-            self._objective.data,
+            objective.data,
             w,
             b,
             fit_intercept=self.fit_intercept,
@@ -201,50 +232,58 @@ class InferenceResults:
         )
         return cov
 
-    def cov_params(self) -> FloatArray:
-        """Covariance matrix of ``params`` (display order), per ``cov_type``."""
+    def _cov_display(self) -> FloatArray:
         return self._cov[np.ix_(self._perm, self._perm)].copy()
 
+    def cov_params(self) -> Any:
+        """Covariance matrix of ``params`` (display order), per ``cov_type``
+        (a DataFrame indexed by ``term_names`` when named)."""
+        return self._frame(self._cov_display(), list(self.term_names))
+
     # -- coefficient table ---------------------------------------------------------
-    @property
-    def params(self) -> FloatArray:
-        """Coefficients, intercept first."""
+    def _params(self) -> FloatArray:
         return self._theta[self._perm].copy()
 
+    @property
+    def params(self) -> Any:
+        """Coefficients, intercept first."""
+        return self._series(self._params())
+
     def wald_table(self, alpha: float = 0.05) -> WaldTable:
-        """The Wald table (:func:`logistic.inference.wald_table`) of this fit."""
-        return wald_table(self.params, self.cov_params(), alpha)
+        """The Wald table (:func:`logistic.inference.wald_table`) of this fit
+        (plain arrays, display order)."""
+        return wald_table(self._params(), self._cov_display(), alpha)
 
     @cached_property
     def _wald(self) -> WaldTable:
         return self.wald_table()
 
     @property
-    def bse(self) -> FloatArray:
+    def bse(self) -> Any:
         """Standard errors ``sqrt(diag V)``."""
-        return self._wald.bse.copy()
+        return self._series(self._wald.bse.copy())
 
     @property
-    def zvalues(self) -> FloatArray:
+    def zvalues(self) -> Any:
         """Wald z statistics ``params / bse``."""
-        return self._wald.zvalues.copy()
+        return self._series(self._wald.zvalues.copy())
 
     tvalues = zvalues
 
     @property
-    def pvalues(self) -> FloatArray:
+    def pvalues(self) -> Any:
         """Two-sided p-values ``2 Φ(-|z|)``."""
-        return self._wald.pvalues.copy()
+        return self._series(self._wald.pvalues.copy())
 
-    def pvalues_lr(self) -> FloatArray:
+    def pvalues_lr(self) -> Any:
         """Per-coefficient likelihood-ratio p-values (display order).
 
         ``P(χ²(1) > 2 [ℓ*(β̂) - max_{β_j = 0} ℓ*])`` with ``ℓ*`` the
         log-likelihood (Firth: the penalized one with the full model's
         information, logistf's default tests). Each needs a constrained refit;
-        the result is cached.
+        the result is cached. Needs the training data.
         """
-        return chi2_sf(self._lr_statistics, 1)
+        return self._series(chi2_sf(self._lr_statistics, 1))
 
     @cached_property
     def _lr_statistics(self) -> FloatArray:
@@ -255,12 +294,19 @@ class InferenceResults:
     def _points(self) -> Any:
         from ._profile import LikelihoodPoints
 
+        if self.grouped:
+            raise InvalidParameterError(
+                "profile intervals and LR p-values are not available for grouped "
+                "binomial fits; use the Wald intervals (method='wald')"
+            )
+        objective = self._data("a profile-likelihood computation")
         if self.method == "Firth":
-            return FirthObjective(self._objective)
-        return LikelihoodPoints(self._objective)
+            return FirthObjective(objective)
+        return LikelihoodPoints(objective)
 
-    def conf_int(self, alpha: float = 0.05, method: str = "wald") -> FloatArray:
-        """Confidence intervals of shape (k, 2).
+    def conf_int(self, alpha: float = 0.05, method: str = "wald") -> Any:
+        """Confidence intervals of shape (k, 2) (a DataFrame with columns
+        ``0``, ``1`` indexed by ``term_names`` when named, as statsmodels).
 
         Parameters
         ----------
@@ -275,12 +321,13 @@ class InferenceResults:
         if method == "profile":
             from ._profile import profile_conf_int
 
-            return profile_conf_int(self._points(), self._theta, alpha)[self._perm]
+            ci = profile_conf_int(self._points(), self._theta, alpha)[self._perm]
+            return self._frame(ci, [0, 1])
         if method != "wald":
             raise InvalidParameterError(
                 f"method must be 'wald' or 'profile'; got {method!r}"
             )
-        return self.wald_table(alpha).conf_int
+        return self._frame(self.wald_table(alpha).conf_int, [0, 1])
 
     def to_dataframe(self, alpha: float = 0.05) -> Any:
         """The coefficient table as a pandas DataFrame indexed by ``term_names``.
@@ -294,13 +341,14 @@ class InferenceResults:
             raise ImportError(
                 "to_dataframe() needs pandas (pip install pandas)"
             ) from exc
-        ci = self.conf_int(alpha)
+        table = self.wald_table(alpha)
+        ci = table.conf_int
         return pd.DataFrame(
             {
-                "coef": self.params,
-                "std err": self.bse,
-                "z": self.zvalues,
-                "P>|z|": self.pvalues,
+                "coef": table.params,
+                "std err": table.bse,
+                "z": table.zvalues,
+                "P>|z|": table.pvalues,
                 f"[{alpha / 2:g}": ci[:, 0],
                 f"{1 - alpha / 2:g}]": ci[:, 1],
             },
@@ -310,48 +358,55 @@ class InferenceResults:
     # -- likelihoods ------------------------------------------------------------------
     @cached_property
     def llf(self) -> float:
-        """Log-likelihood ``-Σ s_i L(y_i, z_i)`` at ``params``."""
-        return -self.nobs * self._optimum.value
+        """Log-likelihood ``-Σ s_i L(y_i, z_i)`` at ``params`` (plus
+        ``Σ log C(n_i, k_i)`` for grouped data)."""
+        return self._llf_kernel + self._log_binom
+
+    @property
+    def _llf_kernel(self) -> float:
+        return -self._stats.weight_sum * self._stats.value
 
     @cached_property
     def llf_penalized(self) -> float:
         """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``."""
-        return FirthObjective(self._objective).penalized_loglik(self._theta)
-
-    @property
-    def _ll_saturated(self) -> float:
-        return self._optimum.labels.saturated
+        sign, logdet = np.linalg.slogdet(self._information)
+        return self._llf_kernel + 0.5 * logdet if sign > 0 else float("-inf")
 
     @cached_property
+    def _llnull_kernel(self) -> float:
+        stats = self._stats
+        if stats.llnull is not None:
+            return float(stats.llnull)
+        if stats.labels.has_offset:
+            objective = self._data("the null model of a fit with an offset")
+            tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
+            return null_loglik(stats.labels, self.fit_intercept, objective, tol)
+        return null_loglik(stats.labels, self.fit_intercept)
+
+    @property
     def llnull(self) -> float:
         """Log-likelihood of the null model (same offset and weights)."""
-        labels = self._optimum.labels
-        null = LogisticObjective(
-            FeatureFree(self._objective.data), fit_intercept=self.fit_intercept
-        )
-        if not self.fit_intercept:
-            return -self.nobs * null.value(np.zeros(0))
-        ybar = labels.mean
-        if ybar <= 0.0 or ybar >= 1.0:
-            return 0.0
-        if not labels.has_offset:  # the intercept logit(ȳ): a closed form
-            return self.nobs * (ybar * np.log(ybar) + (1.0 - ybar) * np.log1p(-ybar))
-        theta0 = np.array([np.log(ybar) - np.log1p(-ybar)])
-        tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            theta0 = solve("newton", null, theta0, tol=tol, max_iter=200).coef
-        return -self.nobs * null.value(theta0)
+        return self._llnull_kernel + self._log_binom
 
     @property
     def deviance(self) -> float:
         """``2 (ℓ_sat - ℓ)`` (``-2ℓ`` for 0/1 labels)."""
-        return 2.0 * (self._ll_saturated - self.llf)
+        return 2.0 * (self._stats.labels.saturated - self._llf_kernel)
 
     @property
     def null_deviance(self) -> float:
         """``2 (ℓ_sat - ℓ_0)``."""
-        return 2.0 * (self._ll_saturated - self.llnull)
+        return 2.0 * (self._stats.labels.saturated - self._llnull_kernel)
+
+    @property
+    def pearson_chi2(self) -> float:
+        """Pearson's ``χ² = Σ s (y - p)² / (p (1 - p))`` at ``params``."""
+        return float(self._stats.labels.pearson)
+
+    @property
+    def dispersion(self) -> float:
+        """``pearson_chi2 / df_resid`` (about 1 without overdispersion)."""
+        return self.pearson_chi2 / self.df_resid if self.df_resid > 0 else np.nan
 
     @property
     def aic(self) -> float:
@@ -387,7 +442,7 @@ class InferenceResults:
         See :mod:`logistic.inference._hypothesis` for the syntax and formula;
         uses ``cov_params()`` of this result's ``cov_type``.
         """
-        return wald_test(self.params, self.cov_params(), R, q, self.term_names)
+        return wald_test(self._params(), self._cov_display(), R, q, self.term_names)
 
     def lr_test(self, other: InferenceResults) -> LRTestResult:
         """Likelihood-ratio test against another fit nested in (or nesting) this one."""
@@ -414,7 +469,8 @@ class InferenceResults:
         return Summary(self, alpha=alpha, title=title)
 
     def __repr__(self) -> str:
+        kind = "grouped " if self.grouped else ""
         return (
-            f"<InferenceResults {self.method}, cov_type={self.cov_type!r}, "
+            f"<InferenceResults {kind}{self.method}, cov_type={self.cov_type!r}, "
             f"nobs={self.nobs:g}, k={self.k_params}>"
         )

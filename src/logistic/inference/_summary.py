@@ -64,7 +64,8 @@ class Summary:
             + (" (Firth's penalized likelihood)" if r.method == "Firth" else "")
         )
         lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
-        ci = r.conf_int(alpha)
+        table = r.wald_table(alpha)  # plain arrays, display order
+        ci = table.conf_int
         self.columns = ["", "coef", "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]", ""]
         self.rows = [
             [
@@ -78,7 +79,13 @@ class Summary:
                 significance_stars(float(p)),
             ]
             for name, b, se, z, p, (c0, c1) in zip(
-                r.term_names, r.params, r.bse, r.zvalues, r.pvalues, ci, strict=True
+                r.term_names,
+                table.params,
+                table.bse,
+                table.zvalues,
+                table.pvalues,
+                ci,
+                strict=True,
             )
         ]
         nobs = f"{r.nobs:g}" if float(r.nobs).is_integer() else f"{r.nobs:.4f}"
@@ -87,7 +94,7 @@ class Summary:
             cov += f" ({r.cov_info['n_groups']} groups)"
         left = [
             ("Method", r.method),
-            ("No. observations", nobs),
+            ("No. groups" if r.grouped else "No. observations", nobs),
             ("Df model", f"{r.df_model:g}"),
             ("Df residuals", f"{r.df_resid:g}"),
             ("Covariance type", cov),
@@ -106,6 +113,11 @@ class Summary:
         ]
         if r.method == "Firth":
             right.insert(1, ("Penalized LL", f"{r.llf_penalized:.4f}"))
+        if r.grouped:
+            right += [
+                ("Pearson chi2", f"{r.pearson_chi2:.2f}"),
+                ("Pearson chi2/df", f"{r.dispersion:.4f}"),
+            ]
         self.notes: list[str] = []
         if r.separation:
             self.notes.append(
@@ -114,6 +126,11 @@ class Summary:
             )
         if not r.converged:
             self.notes.append("The fit did not converge.")
+        if r.grouped and r.dispersion > 2.0:
+            self.notes.append(
+                f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "
+                "binomial (overdispersion); these standard errors are too small."
+            )
         self.header_left, self.header_right = left, right
         self.header = left + right
 

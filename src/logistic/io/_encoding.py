@@ -18,7 +18,10 @@ dropped (an error with ``strict=True``). The encoding kinds are:
 
 Each kind also holds ``target``, ``label`` (``{"column", "negative",
 "positive"}`` or null), ``weights``, ``offset`` and ``feature_names`` (which
-must be the names the encoding produces, one per model feature).
+must be the names the encoding produces, one per model feature); grouped
+binomial fits also hold ``binomial``: ``{"successes", "trials"}`` or
+``{"successes", "failures"}``, column names only (``successes`` is the
+target; see ``logistic.tabular._grouped``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import re
 from typing import Any
 
 from .._exceptions import ModelFormatError
+from .._onehot import dummy_names
 from ._terms import (
     TermError,
     check_factors,
@@ -39,10 +43,18 @@ from ._terms import (
     parse_factor,
 )
 
-__all__ = ["encoding_from_dict", "training_from_dict"]
+__all__ = ["encoding_from_dict", "frame_encoding_from_dict", "training_from_dict"]
 
 _KINDS = ("columns", "formula", "libsvm")
-_COMMON = ("kind", "target", "label", "weights", "offset", "feature_names")
+_COMMON = (
+    "kind",
+    "target",
+    "label",
+    "weights",
+    "offset",
+    "feature_names",
+    "binomial",
+)
 _FIELDS = {
     "columns": (*_COMMON, "columns"),
     "formula": (*_COMMON, "formula", "variables", "intercept", "factors", "terms"),
@@ -116,6 +128,23 @@ def _label(value: Any, path: str) -> dict[str, Any] | None:
     return out
 
 
+def _binomial(value: Any, target: Any, path: str) -> dict[str, str] | None:
+    """Grouped data's count columns: successes (the target) and trials or failures."""
+    if value is None:
+        return None
+    keys = sorted(value) if isinstance(value, dict) else None
+    if keys not in (["successes", "trials"], ["failures", "successes"]):
+        raise _bad(
+            path,
+            "encoding.binomial",
+            'must be null, {"successes", "trials"} or {"successes", "failures"}',
+        )
+    out = {k: _name(value[k], path, f"encoding.binomial.{k}") for k in keys}
+    if out["successes"] != target:
+        raise _bad(path, "encoding.binomial.successes", "must be the target column")
+    return out
+
+
 def _kind(v: Any) -> str:
     return "bool" if isinstance(v, bool) else "str" if isinstance(v, str) else "num"
 
@@ -152,7 +181,7 @@ def _columns(value: Any, path: str) -> tuple[list[dict[str, Any]], list[str]]:
             specs.append(
                 {"name": name, "kind": kind, "levels": levels, "reference": levels[0]}
             )
-            names.extend(f"{name}[T.{level}]" for level in levels[1:])
+            names.extend(dummy_names(name, levels))
         else:
             raise _bad(
                 path,
@@ -211,6 +240,31 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
     out["factors"], out["terms"] = factors, terms
 
 
+def frame_encoding_from_dict(value: Any, n: int, path: str) -> dict[str, Any]:
+    """The optional ``model.frame_encoding`` of a model fitted on a DataFrame with
+    text columns (``encoding_``, :mod:`logistic._frame_encoding`), checked: the
+    same column specs as ``encoding.columns``, one input column per spec, and
+    ``n`` expanded feature names."""
+    field = "model.frame_encoding"
+    keys = {"kind", "input_columns", "columns", "feature_names"}
+    if not isinstance(value, dict) or set(value) != keys or value["kind"] != "columns":
+        raise _bad(path, field, f"must be an object with the keys {sorted(keys)}")
+    specs, names = _columns(value["columns"], path)
+    inputs = _names(value["input_columns"], path, f"{field}.input_columns")
+    if inputs != [spec["name"] for spec in specs]:
+        raise _bad(path, f"{field}.input_columns", "must name each column spec")
+    if value["feature_names"] != names or len(names) != n:
+        raise _bad(
+            path, f"{field}.feature_names", f"must be the {n} names the specs give"
+        )
+    return {
+        "kind": "columns",
+        "input_columns": inputs,
+        "columns": specs,
+        "feature_names": names,
+    }
+
+
 def encoding_from_dict(
     enc: Any, n_features: int, path: str, *, strict: bool = False
 ) -> dict[str, Any] | None:
@@ -232,6 +286,9 @@ def encoding_from_dict(
     optional = kind == "libsvm"
     out["target"] = _name(enc.get("target"), path, "encoding.target", optional=optional)
     out["label"] = _label(enc.get("label"), path)
+    binomial = _binomial(enc.get("binomial"), out["target"], path)
+    if binomial is not None:
+        out["binomial"] = binomial
     for key in ("weights", "offset"):
         out[key] = _name(enc.get(key), path, f"encoding.{key}", optional=True)
     out["feature_names"] = _names(

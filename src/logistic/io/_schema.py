@@ -119,7 +119,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         }
         for entry in getattr(model, "history_", []) or []
     ]
-    return {
+    section = {
         "estimator": type(model).__name__,
         "params": {k: _param_to_json(v) for k, v in sorted(model.get_params().items())},
         "n_features_in": int(model.n_features_in_),
@@ -132,6 +132,13 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "fitted": fitted,
         "history": history,
     }
+    cv = getattr(model, "cross_validation_", None)
+    if cv is not None:  # optional (logistic fit --cv): see io/_cv.py
+        section["cross_validation"] = _jsonable(cv)
+    frame = getattr(model, "encoding_", None)
+    if frame is not None:  # optional: a DataFrame's text columns (_frame_encoding)
+        section["frame_encoding"] = _jsonable(frame)
+    return section
 
 
 def _covariance_to_dict(
@@ -369,6 +376,15 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             )
         setattr(model, f"{key}_", value)
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
+    if d.get("cross_validation") is not None:  # optional: see io/_cv.py
+        from ._cv import cross_validation_from_dict
+
+        cv = cross_validation_from_dict(d["cross_validation"], n, path)
+        setattr(model, "cross_validation_", cv)  # noqa: B010 (not a declared attribute)
+    if d.get("frame_encoding") is not None:  # optional: see _frame_encoding
+        from ._encoding import frame_encoding_from_dict
+
+        model.encoding_ = frame_encoding_from_dict(d["frame_encoding"], n, path)
     return model
 
 

@@ -4,7 +4,9 @@ Convention (owned here): one HTML file, no external resources: figures are
 PNG images embedded as ``data:`` URIs, styles inline, every text escaped.
 Sections: header (model, data), metrics, summary table, ROC, precision-recall,
 calibration, coefficients with 95% intervals (when the model file stores a
-covariance), convergence history (objective and gradient norm per iteration).
+covariance), convergence history (objective and gradient norm per iteration),
+and, when the strength was cross-validated (``logistic fit --cv``), the
+coefficient path and the CV curve with the best and 1-SE points marked.
 matplotlib is imported only when a report is built.
 """
 
@@ -65,8 +67,15 @@ def build_report(
     metrics: dict[str, Any],
     coefficients: list[dict[str, Any]],
     history: list[dict[str, float]],
+    cross_validation: dict[str, Any] | None = None,
+    feature_names: list[str] | None = None,
 ) -> str:
-    """The report as one HTML string (see the module docstring)."""
+    """The report as one HTML string (see the module docstring).
+
+    ``cross_validation`` (the model file's optional record, :mod:`logistic.io._cv`)
+    adds the coefficient path and the CV curve, with ``feature_names`` labelling
+    the path.
+    """
     from .. import metrics as M
     from . import _figures as F
 
@@ -90,6 +99,13 @@ def build_report(
             "coefficients",
         ),
     ]
+    if cross_validation is not None:
+        from ._cv_figures import cv_section
+
+        n = len(coefficients) if feature_names is None else len(feature_names)
+        names = feature_names or [f"x{j}" for j in range(n)]
+        for png, caption, ident in cv_section(cross_validation, names):
+            figures.append(_img(png, caption, ident))
     if history:
         figures.append(
             _img(

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, cg
 
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
@@ -61,6 +60,8 @@ class NewtonCG(IterativeSolver):
         return _State(theta, f, g, fit.residual(theta, g))
 
     def _direction(self, fit: Fit, state: _State) -> tuple[FloatArray, int]:
+        from scipy.sparse.linalg import LinearOperator, cg  # lazy (start-up time)
+
         g = state.grad
         n = g.size
         H = LinearOperator(

@@ -5,32 +5,44 @@ integer, float, decimal or boolean (booleans become 0/1); *categorical* when
 it holds text (:func:`logistic.columns.arrow_kind`). A text column in which
 most values (at least half) are numbers is treated as a numeric column
 holding garbage, an error naming the first non-numeric value and its
-position, never as a category. Missing means null, or NaN in a float
-column; infinities are errors.
+position, never as a category. A text column of a CSV file (delimiter not a
+comma) in which most values are numbers and some are written with a decimal
+comma (``13,2``) is refused, suggesting ``--decimal ,``
+(:func:`check_decimal_commas`), never one-hot encoded. Missing means null,
+or NaN in a float column; infinities are errors.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import DataValidationError
+from .._messages import name_list
 from ..columns import arrow_kind
 from ..columns import require_columns as _require
 from ._read import RawData, position
 
 __all__ = [
+    "check_decimal_commas",
     "column_kind",
+    "decimal_comma",
+    "is_text",
+    "text_values",
     "numeric_column",
     "string_column",
     "missing_mask",
     "check_missing",
+    "nonnegative_column",
     "require_columns",
     "ROLE_OPTIONS",
 ]
 
 _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+#: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).
+_COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
 
 
 def column_kind(raw: RawData, name: str) -> str:
@@ -46,6 +58,7 @@ def column_kind(raw: RawData, name: str) -> str:
     if kind in ("text", "null"):
         if _mostly_numbers(raw, name):
             _raise_garbage(raw, name)
+        check_decimal_commas(raw, [name])
         return "categorical"
     t = raw.table.schema.field(name).type
     raise DataValidationError(
@@ -66,6 +79,50 @@ def _column(raw: RawData, name: str) -> Any:
     ):
         col = pc.cast(col, pa.string())  # string_view: compute kernels need string
     return col
+
+
+def is_text(raw: RawData, name: str) -> bool:
+    """Whether column ``name`` holds text (string types or a dictionary of them)."""
+    return arrow_kind(raw.table.schema.field(name).type) == "text"
+
+
+def text_values(raw: RawData, name: str) -> Any:
+    """A text column as a pyarrow string array (dictionaries and views decoded)."""
+    return _column(raw, name)
+
+
+def decimal_comma(raw: RawData, name: str) -> str | None:
+    """The first value of a text column that is a number written with a decimal
+    comma, when most of the column's values are numbers (with a comma or
+    not); else None. Only for CSV files whose delimiter is not a comma."""
+    if raw.format != "csv" or raw.delimiter == "," or not is_text(raw, name):
+        return None
+    import pyarrow.compute as pc
+
+    col = _column(raw, name)
+    comma = pc.match_substring_regex(col, _COMMA_NUMBER).fill_null(False)
+    n_comma = pc.sum(comma).as_py() or 0
+    if n_comma == 0:
+        return None
+    plain = pc.match_substring_regex(col, _NUMBER).fill_null(False)
+    n_valid = len(col) - col.null_count
+    if 2 * (n_comma + (pc.sum(plain).as_py() or 0)) < n_valid:
+        return None
+    first = int(pc.index(comma, True).as_py())
+    return f"{col[first].as_py()!r} at {position(raw, first)}"
+
+
+def check_decimal_commas(raw: RawData, names: list[str]) -> None:
+    """Refuse, naming them all, columns of numbers with a decimal comma."""
+    found = [(n, e) for n in names if (e := decimal_comma(raw, n)) is not None]
+    if not found:
+        return
+    listed = name_list([n for n, _ in found])
+    raise DataValidationError(
+        f"{raw.path}: {listed} hold numbers written with a decimal comma (e.g. "
+        f"{found[0][1]}), which would be encoded as categories; pass --decimal , "
+        "to read them as numbers"
+    )
 
 
 def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -90,11 +147,15 @@ def _raise_garbage(raw: RawData, name: str) -> None:
         return
     first = int(bad[0])
     value = _column(raw, name)[first].as_py()
+    remedy = (
+        "pass --decimal , if the file writes numbers with a decimal comma"
+        if re.match(_COMMA_NUMBER, str(value))
+        else "fix the data or mark missing values with an empty field or NA"
+    )
     raise DataValidationError(
         f"column {name!r} in {raw.path} is numeric but has non-numeric value "
         f"{value!r} at "
-        f"{position(raw, first)} ({bad.size} such value(s)); fix the data or mark "
-        "missing values with an empty field or NA"
+        f"{position(raw, first)} ({bad.size} such value(s)); {remedy}"
     )
 
 
@@ -129,6 +190,24 @@ def string_column(raw: RawData, name: str) -> np.ndarray:
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.string())
     return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def nonnegative_column(
+    raw: RawData, name: str, role: str, noun: str = "value", plural: str = "values"
+) -> np.ndarray:
+    """A numeric column with no negative value; the error names the role, the
+    column, the first line and the count (``--weights column 'w' in f.csv has
+    a negative value (-1) at line 3 (1 such value(s)); weights must be >= 0``)."""
+    values = numeric_column(raw, name)
+    negative = np.flatnonzero(values < 0)
+    if negative.size:
+        i = int(negative[0])
+        raise DataValidationError(
+            f"{role} column {name!r} in {raw.path} has a negative {noun} "
+            f"({values[i]:g}) at {position(raw, i)} ({negative.size} such value(s)); "
+            f"{plural} must be >= 0"
+        )
+    return values
 
 
 def missing_mask(raw: RawData, name: str) -> np.ndarray:

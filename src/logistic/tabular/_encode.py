@@ -13,6 +13,12 @@ Each also holds ``target``, ``label`` (the raw → 0/1 mapping of
 :mod:`._labels`), optional ``weights``/``offset`` column names and
 ``feature_names``. The target, weights and offset columns are never
 features. Rows with missing values are an error unless ``missing="drop"``.
+
+At fit time, text columns holding numbers with a decimal comma are refused
+(:func:`._columns.check_decimal_commas`: read them with ``decimal=","``), and
+of the columns chosen automatically (no ``features``, no formula),
+identifiers and free text are left out with a note (:mod:`._screen`;
+``include`` keeps them).
 """
 
 from __future__ import annotations
@@ -24,18 +30,24 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._exceptions import DataValidationError
+from .._onehot import dummy_names, one_hot, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._columns import (
     ROLE_OPTIONS,
+    check_decimal_commas,
     check_missing,
     column_kind,
+    missing_mask,
+    nonnegative_column,
     numeric_column,
     require_columns,
     string_column,
 )
 from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
+from ._grouped import grouped_counts
 from ._labels import apply_labels, fit_labels
 from ._read import RawData, position
+from ._screen import screen_features
 
 __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
@@ -57,6 +69,13 @@ class Design:
     rows_read, rows_dropped : int
     keep : ndarray of bool, rows of the file that were used
     notes : list of str, things the user should be told
+    trials : ndarray or None
+        Grouped binomial data: trials per row (``y`` then counts successes).
+    n_missing, n_unknown : int
+        Rows of the file not used at predict time because of a missing value,
+        or (among the others) because of a category not seen at fit time.
+    missing_rows : ndarray of bool or None
+        At predict time, the rows of the file with a missing value.
     """
 
     X: Any
@@ -69,6 +88,10 @@ class Design:
     rows_dropped: int
     keep: np.ndarray
     notes: list[str] = field(default_factory=list)
+    trials: np.ndarray | None = None
+    n_missing: int = 0
+    n_unknown: int = 0
+    missing_rows: np.ndarray | None = None
 
     def frame(self) -> Any:
         """Dense X as a pandas DataFrame with the feature names (sparse X as is)."""
@@ -100,15 +123,7 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
     """The --weights column: non-negative, not all zero; errors name the line."""
     if name is None:
         return None
-    values = numeric_column(raw, name)
-    negative = np.flatnonzero(values < 0)
-    if negative.size:
-        i = int(negative[0])
-        raise DataValidationError(
-            f"--weights column {name!r} in {raw.path} has a negative value "
-            f"({values[i]:g}) at {position(raw, i)} ({negative.size} such value(s)); "
-            "weights must be >= 0"
-        )
+    values = nonnegative_column(raw, name, "--weights", plural="weights")
     if values.size and not values.any():
         raise DataValidationError(
             f"--weights column {name!r} in {raw.path} is zero on every row used; "
@@ -119,19 +134,16 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
 
 def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
     values = string_column(raw, name)
-    index = {level: i for i, level in enumerate(levels)}
-    codes = np.array([index.get(v, -1) for v in values], dtype=np.int64)
-    if (codes < 0).any():
-        bad = np.flatnonzero(codes < 0)
+    out, bad = one_hot(values, levels)  # conventions: logistic._onehot
+    if bad.size:
         first = int(bad[0])
         unseen = sorted({str(values[i]) for i in bad})
         raise DataValidationError(
             f"column {name!r} in {raw.path} has categories not seen at fit time: "
-            f"{unseen[:10]!r} (first at {position(raw, first)}); known: {levels[:20]!r}"
+            f"{unseen[:10]!r} (first at {position(raw, first)}); known: "
+            f"{levels[:20]!r}; give those rows empty predictions with "
+            "--unknown-levels na"
         )
-    out = np.zeros((len(values), len(levels) - 1))
-    hit = codes > 0
-    out[np.flatnonzero(hit), codes[hit] - 1] = 1.0
     return out
 
 
@@ -147,7 +159,7 @@ def _fit_columns(
             names.append(name)
             specs.append({"name": name, "kind": "numeric"})
             continue
-        levels = sorted({str(v) for v in string_column(raw, name)})
+        levels = sorted_levels(string_column(raw, name))
         if len(levels) > MAX_LEVELS:
             raise DataValidationError(
                 f"column {name!r} in {raw.path} has {len(levels)} distinct values; "
@@ -155,7 +167,7 @@ def _fit_columns(
                 f"like an identifier: leave it out with --drop {name}"
             )
         blocks.append(_one_hot(raw, name, levels))
-        names.extend(f"{name}[T.{level}]" for level in levels[1:])
+        names.extend(dummy_names(name, levels))
         specs.append(
             {
                 "name": name,
@@ -226,8 +238,14 @@ def fit_design(
     missing: str = "error",
     weights: str | None = None,
     offset: str | None = None,
+    include: list[str] | None = None,
+    binomial: dict[str, str] | None = None,
 ) -> Design:
-    """Encode training data; see the module docstring."""
+    """Encode training data; see the module docstring.
+
+    ``binomial`` marks grouped data (:mod:`._grouped`): the target counts
+    successes; its trials (or failures) column is read, never a feature.
+    """
     options = {
         "formula": formula,
         "features": features,
@@ -241,6 +259,10 @@ def fit_design(
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     target, rhs, variables = _resolve_target(target, formula, features, drop)
+    screened: list[str] = []
+    counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
+    if counts and rhs is None and not features:
+        drop = [*(drop or []), *counts]
     if rhs is not None:
         roles = plan_design_columns(
             raw, target=target, weights=weights, offset=offset, roles_only=True
@@ -256,9 +278,18 @@ def fit_design(
             offset=offset,
         )
         roles, used = plan.roles, list(plan.features)
-    keep, dropped = check_missing(raw, roles + used, missing)
+        check_decimal_commas(raw, used)
+        if not features:  # chosen automatically: identifiers and free text out
+            used, screened = screen_features(raw, used, include)
+    keep, dropped = check_missing(raw, roles + counts + used, missing)
     sub = _subset(raw, keep)
-    y, mapping = fit_labels(string_or_values(sub, target), target, raw.path, positive)
+    trials = mapping = None
+    if binomial:
+        y, trials = grouped_counts(sub, binomial)
+    else:
+        y, mapping = fit_labels(
+            string_or_values(sub, target), target, raw.path, positive
+        )
     sw, off = _weight_column(sub, weights), _optional_numeric(sub, offset)
     encoding: dict[str, Any] = {
         "target": target,
@@ -273,8 +304,12 @@ def fit_design(
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
     encoding["feature_names"] = names
-    notes = _dropped_note(raw, keep)
-    return Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    if binomial:
+        encoding["binomial"] = dict(binomial)
+    notes = _dropped_note(raw, keep) + screened
+    design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    design.trials = trials
+    return design
 
 
 def _resolve_target(
@@ -380,8 +415,18 @@ def apply_design(
     *,
     with_target: bool = False,
     missing: str = "error",
+    unknown: str = "error",
 ) -> Design:
-    """Encode new data exactly as at fit time (columns matched by name)."""
+    """Encode new data exactly as at fit time (columns matched by name).
+
+    ``missing``: a missing value in a column the model reads (the target too
+    with ``with_target``) is an error (``"error"``), or the row is not used
+    (``"drop"``, ``"na"``: the caller decides whether it stays in the output).
+    ``unknown``: a category not seen at fit time is an error (``"error"``) or
+    the row is not used (``"na"``). ``keep`` marks the rows used;
+    ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
+    missing value counts as missing only).
+    """
     names = list(encoding["feature_names"])
     if encoding["kind"] == "libsvm":
         X = _apply_libsvm(raw, encoding)
@@ -401,13 +446,28 @@ def apply_design(
     else:
         needed = [c["name"] for c in encoding["columns"]]
     target = encoding["target"]
+    binomial = encoding.get("binomial") or {}
     extra = [target] if with_target else []
+    if with_target and binomial:
+        extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
     extra += [c for c in (encoding.get("offset"),) if c]
     require_columns(raw, needed + extra, "model input")
-    keep, dropped = check_missing(raw, extra + needed, missing)
+    if missing == "error":
+        keep, _ = check_missing(raw, extra + needed, missing)
+    else:
+        keep = ~_missing_rows(raw, extra + needed)
+    missing_rows = ~keep
+    n_missing = int(missing_rows.sum())
+    n_unknown = 0
+    if unknown != "error":
+        unseen = unseen_rows(raw, encoding) & keep
+        keep &= ~unseen
+        n_unknown = int(unseen.sum())
     sub = _subset(raw, keep)
-    y = None
-    if with_target:
+    y = trials = None
+    if with_target and binomial:
+        y, trials = grouped_counts(sub, binomial)
+    elif with_target:
         y = apply_labels(string_or_values(sub, target), encoding["label"], raw.path)
     if encoding["kind"] == "formula":
         for name in needed:
@@ -418,16 +478,44 @@ def apply_design(
     else:
         X = _apply_columns(sub, encoding["columns"])
     off = _optional_numeric(sub, encoding.get("offset"))
-    notes = _dropped_note(raw, keep)
-    ignored = [
-        c
-        for c in raw.table.column_names
-        if c not in needed
-        and c not in (target, encoding.get("weights"), encoding.get("offset"))
-    ]
+    notes = _dropped_note(raw, keep) if missing == "error" else []
+    roles = {target, encoding.get("weights"), encoding.get("offset")}
+    roles |= set(binomial.values())
+    ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
     if ignored:
         notes.append(f"ignored column(s) not used by the model: {ignored[:10]}")
-    return Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    dropped = int((~keep).sum())
+    design = Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    design.trials, design.n_missing, design.n_unknown = trials, n_missing, n_unknown
+    design.missing_rows = missing_rows
+    return design
+
+
+def _missing_rows(raw: RawData, names: list[str]) -> np.ndarray:
+    """True on rows with a missing value in any of ``names``."""
+    mask = np.zeros(raw.n_rows, dtype=bool)
+    for name in dict.fromkeys(names):
+        mask |= missing_mask(raw, name)
+    return mask
+
+
+def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
+    """True on rows whose category in some categorical feature was not seen at
+    fit time (missing values count as unseen: callers exclude them first)."""
+    bad = np.zeros(raw.n_rows, dtype=bool)
+    if encoding["kind"] == "columns":
+        for spec in encoding["columns"]:
+            if spec["kind"] == "categorical":
+                known = set(spec["levels"])
+                values = string_column(raw, spec["name"])
+                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+    elif encoding["kind"] == "formula":
+        for spec in (encoding.get("factors") or {}).values():
+            if spec["kind"] == "categorical":
+                known = set(spec["levels"])
+                values = raw.table.column(spec["column"]).to_pandas().tolist()
+                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+    return bad
 
 
 def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:

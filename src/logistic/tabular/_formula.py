@@ -15,6 +15,12 @@ at predict alike, is computed from that data by :func:`build_design` with
 plain numpy; formulaic's matrix only confirms it at fit time (same names,
 same values), so a formula this module would rebuild differently is refused
 instead of silently changed. Categories not seen at fit time are an error.
+
+Grouped binomial data take R's left side ``cbind(successes, failures)``:
+:func:`grouped_response` reads the two column names from the text with a
+regular expression (nothing is evaluated) and hands formulaic the formula
+``successes ~ ...``; the model file stores the column names
+(:mod:`._grouped`), never the ``cbind`` text as something to run.
 """
 
 from __future__ import annotations
@@ -28,12 +34,56 @@ from .._exceptions import DataValidationError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 
 __all__ = [
+    "grouped_response",
     "parse_formula",
     "formula_columns",
     "fit_formula",
     "apply_formula",
     "build_design",
 ]
+
+
+_NAME = r"(`[^`]+`|[A-Za-z_]\w*)"
+_CBIND = re.compile(rf"^\s*cbind\s*\(\s*{_NAME}\s*,\s*{_NAME}\s*\)\s*$")
+
+
+def grouped_response(
+    formula: str | None, target: str | None, trials: str | None
+) -> tuple[str | None, dict[str, str] | None]:
+    """``(formula, binomial)``: a ``cbind(s, f) ~ rhs`` formula as ``s ~ rhs``
+    with ``{"successes": s, "failures": f}``; with ``--trials`` the successes
+    are the target (``--target`` or the formula's left side). Otherwise
+    ``(formula, None)``.
+    """
+    lhs = None if formula is None or "~" not in formula else formula.split("~", 1)[0]
+    if lhs is not None and lhs.strip().startswith("cbind"):
+        match = _CBIND.match(lhs)
+        if match is None:
+            raise DataValidationError(
+                f"--formula {formula!r}: cbind() takes two column names, "
+                "cbind(successes, failures); for successes out of trials give "
+                "'successes ~ ...' and --trials TRIALS_COLUMN"
+            )
+        if trials is not None:
+            raise DataValidationError(
+                f"--trials {trials} and cbind() in --formula both give the trials; "
+                "use one of them"
+            )
+        s, f = (name.strip("`") for name in match.groups())
+        assert formula is not None
+        return f"{match.group(1)} ~{formula.split('~', 1)[1]}", {
+            "successes": s,
+            "failures": f,
+        }
+    if trials is None:
+        return formula, None
+    successes = target if formula is None else parse_formula(formula)[0]
+    if successes is None:
+        raise DataValidationError(
+            f"--trials {trials} needs the column of successes: pass --target COLUMN "
+            "(or --formula 'successes ~ ...')"
+        )
+    return formula, {"successes": successes, "trials": trials}
 
 
 def _one_line(exc: BaseException) -> str:
@@ -286,7 +336,8 @@ def _factor_block(
         more = ", ..." if len(shown) > 10 else ""
         raise DataValidationError(
             f"{path} has categories not seen at fit time: {{{', '.join(shown[:10])}"
-            f"{more}}}; the model only knows the levels stored in the model file"
+            f"{more}}}; the model only knows the levels stored in the model file "
+            "(give those rows empty predictions with --unknown-levels na)"
         )
     first = 1 if reduced else 0
     label = "T." if reduced else ""

@@ -48,6 +48,20 @@ def describe_values(values: np.ndarray, counts: np.ndarray, limit: int = 10) -> 
     return ", ".join(parts) + more
 
 
+def _counts_hint(values: np.ndarray) -> str:
+    """A hint when a target's values look like counts of successes."""
+    try:
+        v = values.astype(np.float64)
+    except (TypeError, ValueError):
+        return ""
+    if not (np.all(v >= 0) and np.all(v == np.round(v))):
+        return ""
+    return (
+        "; if they count successes out of trials (grouped data), give the trials "
+        "with --trials COLUMN or the formula 'cbind(successes, failures) ~ ...'"
+    )
+
+
 def _unique(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if y.dtype.kind == "O":
         y = y.astype(str)
@@ -68,7 +82,7 @@ def fit_labels(
     if len(values) > 2:
         raise DataValidationError(
             f"{where}: only binary classification is supported, found {len(values)} "
-            f"distinct values: {describe_values(values, counts)}"
+            f"distinct values: {describe_values(values, counts)}{_counts_hint(values)}"
         )
     classes = class_order(values, _rule(counts, where, positive))
     mapping = label_mapping(classes, column)

@@ -56,11 +56,11 @@ def _libsvm_limit() -> int | None:
     return None if memory is None else int(memory * LIBSVM_MEMORY_FRACTION)
 
 
-def _libsvm_bytes(path: str, compression: str | None) -> bytes:
+def _libsvm_bytes(path: str, compression: str | None, name: str) -> bytes:
     """The (decompressed) file, refused before reading when it cannot fit."""
     limit = _libsvm_limit()
     too_big = (
-        f"{path}: LibSVM files are read whole into memory, and this one is larger "
+        f"{name}: LibSVM files are read whole into memory, and this one is larger "
         f"than {{size}}, 1/{round(1 / LIBSVM_MEMORY_FRACTION)} of physical memory; "
         "convert it to Parquet (numeric columns) and fit with --stream"
     )
@@ -73,7 +73,7 @@ def _libsvm_bytes(path: str, compression: str | None) -> bytes:
             with decompressed(fh, compression) as stream:
                 data = stream.read() if limit is None else stream.read(limit + 1)
         except (OSError, EOFError) as exc:
-            raise decompress_error(path, compression, exc) from None
+            raise decompress_error(name, compression, exc) from None
     if limit is not None and len(data) > limit:
         raise DataValidationError(
             too_big.format(size=f"{limit} bytes when decompressed")
@@ -126,8 +126,11 @@ def _check_libsvm_width(
     )
 
 
-def read_libsvm(path: str, compression: str | None) -> RawData:
-    data = _libsvm_bytes(path, compression)
+def read_libsvm(path: str, compression: str | None, name: str | None = None) -> RawData:
+    """Read LibSVM data from ``path``; messages name the file ``name``
+    (default ``path``)."""
+    data = _libsvm_bytes(path, compression, name or path)
+    path = name or path
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -11,6 +11,8 @@ stream becomes a :class:`DataValidationError` naming the file
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -18,7 +20,10 @@ from .._files import open_regular
 from ..formats import decompress_error, decompressed
 
 __all__ = [
+    "PROGRESS_SECONDS",
+    "ProgressHook",
     "RawData",
+    "counting",
     "position",
     "open_data",
     "decompressed",
@@ -44,6 +49,9 @@ class RawData:
     delimiter : str or None
     zero_based : bool
         LibSVM indices start at 0.
+    sha256 : str or None
+        Hex digest of the bytes read from a pipe or standard input (which
+        cannot be read again to compute it); None for a file.
     """
 
     path: str
@@ -53,6 +61,7 @@ class RawData:
     labels: Any = None
     delimiter: str | None = None
     zero_based: bool = False
+    sha256: str | None = None
 
     @property
     def n_rows(self) -> int:
@@ -82,3 +91,58 @@ def physical_memory() -> int | None:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, ValueError, OSError):
         return None
+
+
+#: ``on_progress(rows_read, bytes_read, bytes_total)``; ``bytes_total`` is None
+#: when the size is unknown.
+ProgressHook = Callable[[int, int, "int | None"], None]
+#: Least time between two progress calls while reading.
+PROGRESS_SECONDS = 0.25
+
+
+class _Counting:
+    """A readable stream that counts the lines going through it and reports.
+
+    ``read`` passes ``stream``'s bytes on unchanged; every
+    :data:`PROGRESS_SECONDS` at most it calls ``on_progress`` with the lines
+    seen so far less the header (quoted line breaks make this an estimate
+    until the final call), the bytes of ``raw`` (the file itself, compressed
+    or not) consumed and the file's size. The reader may call ``read`` from
+    one of its threads: ``on_progress`` runs there.
+    """
+
+    def __init__(self, stream: Any, raw: BinaryIO, on_progress: ProgressHook) -> None:
+        self._stream = stream
+        self._raw = raw
+        self._report = on_progress
+        self._lines = 0
+        self._last = time.monotonic()
+        try:
+            self._total: int | None = os.fstat(raw.fileno()).st_size
+        except (OSError, AttributeError, ValueError):
+            self._total = None
+        self.closed = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n)
+        self._lines += data.count(b"\n")
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_SECONDS:
+            self._last = now
+            self._report(max(self._lines - 1, 0), self._raw.tell(), self._total)
+        return bytes(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def counting(stream: Any, raw: BinaryIO, on_progress: ProgressHook) -> Any:
+    """``stream`` (what pyarrow parses) wrapped to report progress; ``raw`` is
+    the open file under it (see :class:`_Counting`)."""
+    return _Counting(stream, raw, on_progress)

@@ -5,20 +5,33 @@ Convention (owned here):
 * The format is what :func:`logistic.formats.sniff_format` says (content
   first, then the name), unless forced with ``fmt``.
 * CSV: the delimiter is the most frequent of ``, ; TAB |`` in the header
-  line unless given; the header is required; a UTF-8 byte-order mark is
-  skipped; values are decoded as strict UTF-8. Missing-value tokens are
-  pyarrow's defaults (empty field, ``NA``, ``N/A``, ``NaN``, ``nan``,
-  ``null``, ``NULL``, ``#N/A``, ...). Types are inferred over the whole file
-  (a column is numeric only if every value is).
+  line unless given; the header is required. The text is UTF-8 unless an
+  ``encoding`` is given (:mod:`._encoding`: a UTF-8 byte-order mark is
+  skipped and wins; a byte that does not decode is an error naming the
+  line, the byte and ``--encoding``). Numbers use ``decimal`` as their
+  decimal mark (``"."`` by default; ``","`` for European files, where
+  the delimiter is usually ``;``). Missing-value tokens are pyarrow's
+  defaults (empty field, ``NA``, ``N/A``, ``NaN``, ``nan``, ``null``,
+  ``NULL``, ``#N/A``, ...). Types are inferred over the whole file (a
+  column is numeric only if every value is).
 * Row positions in messages are *lines* of a CSV file (header = line 1) and
   1-based *rows* of Parquet or LibSVM data.
-* Files are opened only through :func:`logistic._files.open_regular`: a FIFO,
-  socket or device is refused (:class:`NotARegularFileError`) before a byte is
-  read, and pyarrow is handed the open file object, never the path.
+* Files are opened only through :mod:`logistic._files`: a socket or device
+  is refused (:class:`NotARegularFileError`) before a byte is read;
+  standard input (``"-"``), pipes and FIFOs (``/dev/stdin``) are read once
+  into a temporary copy (:func:`logistic._files.spooled`) that is read like
+  a file and removed afterwards; messages name the input as given
+  (``standard input`` for ``"-"``). Its format is CSV unless ``fmt``, the
+  pipe's name (``data.parquet``) or Parquet's magic bytes say otherwise.
+  pyarrow is handed open file objects, never paths.
+* Progress: ``on_progress(rows_read, bytes_read, bytes_total)`` is called
+  while a CSV file is parsed (:func:`._raw.counting`); without it the
+  reader runs untouched.
 * LibSVM files are read whole into memory, within the limits of
   :mod:`._libsvm`.
 * Errors: :class:`FileNotFoundError` / :class:`IsADirectoryError` (input
-  missing), :class:`PermissionError`, :class:`NotARegularFileError`, and
+  missing), :class:`PermissionError`, :class:`NotARegularFileError`,
+  :class:`InvalidParameterError` (a bad ``encoding`` or ``decimal``), and
   :class:`DataValidationError` naming the file (and line) for everything
   about its content, including compressed data that end early.
 """
@@ -27,22 +40,36 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
-from .._exceptions import DataValidationError
+from .._exceptions import DataValidationError, InvalidParameterError
+from .._files import STDIN, check_input, spooled
 from ..formats import (
     FORMATS,
     decompress_error,
     decompressed,
+    format_of_name,
     is_tab_separated,
     read_head,
     sniff_format,
 )
+from ._encoding import (
+    UTF8,
+    check_encoding,
+    decode_error,
+    effective_encoding,
+    refuse_binary,
+    refuse_utf16,
+)
 from ._libsvm import read_libsvm
-from ._raw import RawData, open_data, position
+from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
 
 __all__ = [
+    "PROGRESS_SECONDS",
     "RawData",
+    "check_decimal",
+    "check_encoding",
     "read_data",
     "sniff_format",
     "position",
@@ -58,15 +85,17 @@ CSV_BLOCK_BYTES = 1 << 22
 
 
 def check_path(path: str) -> None:
-    """Input missing, a directory, unreadable or not a regular file: an OSError."""
-    open_data(path).close()
+    """Input missing, a directory, unreadable, a device, or standard input that
+    is a terminal: an OSError (:func:`logistic._files.check_input`; nothing is
+    read, and a FIFO is not even opened)."""
+    check_input(path, what="input file")
 
 
-def sniff_delimiter(head: bytes, path: str) -> str:
+def sniff_delimiter(head: bytes, path: str, encoding: str = "utf-8") -> str:
     """A CSV file's delimiter: a tab when the name says so
     (:func:`logistic.formats.is_tab_separated`), else the separator the header
     line (outside quotes) holds most of, else a comma."""
-    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    text = head.decode(encoding, "replace").lstrip("\ufeff")
     header = text.splitlines()[0] if text.strip() else ""
     if is_tab_separated(path):
         return "\t"
@@ -90,48 +119,128 @@ def parquet_message(exc: Exception) -> str:
     return _PARQUET_SOURCE.sub("", _arrow_message(exc))
 
 
-def _read_csv(path: str, compression: str | None, sep: str | None) -> RawData:
+def _read_csv(
+    path: str,
+    name: str,
+    compression: str | None,
+    sep: str | None,
+    encoding: str,
+    decimal: str,
+    on_progress: ProgressHook | None,
+) -> RawData:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    head = read_head(path, compression)
+    try:
+        head = read_head(path, compression)
+    except DataValidationError as exc:
+        raise DataValidationError(str(exc).replace(path, name, 1)) from None
     if not head.strip():
-        raise DataValidationError(f"{path} is empty (no header, no data rows)")
-    refuse_utf16(head, path)
-    refuse_binary(head, path)
-    delimiter = sep if sep is not None else sniff_delimiter(head, path)
+        raise DataValidationError(f"{name} is empty (no header, no data rows)")
+    encoding = effective_encoding(head, encoding)
+    refuse_utf16(head, name, encoding)
+    refuse_binary(head, name, encoding)
+    delimiter = sep if sep is not None else sniff_delimiter(head, name, encoding)
     check_delimiter(delimiter)
     try:
         with (
             open_data(path) as fh,
             pa.input_stream(fh, compression=compression) as stream,
         ):
-            table = pacsv.read_csv(
-                stream,
-                read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+            source = (
+                stream if on_progress is None else counting(stream, fh, on_progress)
             )
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(
+                    block_size=CSV_BLOCK_BYTES,
+                    encoding="utf8" if encoding == UTF8 else encoding,
+                ),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                convert_options=pacsv.ConvertOptions(
+                    strings_can_be_null=True, decimal_point=decimal
+                ),
+            )
+    except UnicodeError:
+        raise _undecodable(name, path, compression, encoding) from None
     except (OSError, EOFError) as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise
-        raise decompress_error(path, compression, exc) from None
+        raise decompress_error(name, compression, exc) from None
     except pa.ArrowInvalid as exc:
-        msg = _arrow_message(exc)
-        hint = ""
-        if "expected" in msg.lower() and "columns" in msg:
-            ragged = _find_ragged_line(path, compression, delimiter)
-            if ragged:
-                msg = ragged
-            hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
-        if "UTF8" in msg or "utf8" in msg.lower():
-            hint = " (the file must be UTF-8; convert it, e.g. with iconv)"
-        if "straddl" in msg or "Empty CSV file or block" in msg:
-            msg = find_long_line(path, compression, CSV_BLOCK_BYTES) or msg
-        raise DataValidationError(f"{path}: cannot read CSV: {msg}{hint}") from None
-    _check_columns(table.column_names, path)
-    _check_utf8(table, path)
-    return RawData(path=path, format="csv", table=table, delimiter=delimiter)
+        raise _csv_error(exc, name, path, compression, delimiter, encoding) from None
+    if encoding == UTF8 and _maybe_undecodable(table):
+        error = decode_error(name, path, compression, encoding)
+        if error is not None:
+            raise error
+    _check_columns(table.column_names, name)
+    _check_utf8(table, name)
+    if on_progress is not None:
+        size = os.stat(path).st_size
+        on_progress(table.num_rows, size, size)
+    return RawData(path=name, format="csv", table=table, delimiter=delimiter)
+
+
+def _undecodable(
+    name: str, path: str, compression: str | None, encoding: str
+) -> DataValidationError:
+    """The error naming the first byte that does not decode (pyarrow's own
+    message as a fallback)."""
+    error = decode_error(name, path, compression, encoding)
+    if error is not None:
+        return error
+    return DataValidationError(
+        f"{name}: cannot decode the text as {encoding}; pass the file's encoding "
+        "with --encoding"
+    )
+
+
+def _maybe_undecodable(table: Any) -> bool:
+    """pyarrow keeps header bytes that are not UTF-8 (its column names then fail
+    to decode) and reads such data as binary columns."""
+    import pyarrow as pa
+
+    try:
+        table.column_names  # noqa: B018 - decoding the names is the test
+    except UnicodeDecodeError:
+        return True
+    return any(
+        pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types
+    )
+
+
+def _csv_error(
+    exc: Exception,
+    name: str,
+    path: str,
+    compression: str | None,
+    delimiter: str,
+    encoding: str,
+) -> DataValidationError:
+    """pyarrow's parse error as one line naming the file, the line and a remedy."""
+    msg = _arrow_message(exc)
+    hint = ""
+    if "expected" in msg.lower() and "columns" in msg:
+        ragged = _find_ragged_line(path, compression, delimiter, encoding)
+        if ragged:
+            msg = ragged
+        hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
+    if "UTF8" in msg or "utf8" in msg.lower():
+        error = decode_error(name, path, compression, encoding)
+        if error is not None:
+            return error
+        hint = " (pass the file's encoding with --encoding)"
+    if "straddl" in msg or "Empty CSV file or block" in msg:
+        msg = find_long_line(path, compression, CSV_BLOCK_BYTES) or msg
+    return DataValidationError(f"{name}: cannot read CSV: {msg}{hint}")
+
+
+def check_decimal(decimal: str) -> str:
+    """The decimal mark is ``"."`` or ``","``; a comma delimiter with a comma
+    decimal mark needs the numbers quoted (``"13,2"``), which pyarrow reads."""
+    if decimal not in (".", ","):
+        raise InvalidParameterError(f"--decimal must be . or , got {decimal!r}")
+    return decimal
 
 
 def check_delimiter(sep: str) -> str:
@@ -143,46 +252,9 @@ def check_delimiter(sep: str) -> str:
     return sep
 
 
-_WIDE_BOMS = {
-    b"\xff\xfe\x00\x00": "UTF-32",
-    b"\x00\x00\xfe\xff": "UTF-32",
-    b"\xff\xfe": "UTF-16",
-    b"\xfe\xff": "UTF-16",
-}
-
-
-def refuse_utf16(head: bytes, path: str) -> None:
-    """UTF-16/32 text (Excel's "Unicode text") is refused by name, not misparsed."""
-    for bom, name in _WIDE_BOMS.items():
-        if head.startswith(bom):
-            raise DataValidationError(
-                f"{path} is {name} text (byte-order mark {bom.hex(' ')}); the file "
-                f"must be UTF-8: convert it, e.g. iconv -f {name} -t UTF-8"
-            )
-
-
-_BINARY_KINDS = {
-    b"PK\x03\x04": "a zip archive (an Excel .xlsx or .ods workbook?)",
-    b"\xd0\xcf\x11\xe0": "an old Excel/Office file (.xls)",
-}
-
-
-def refuse_binary(head: bytes, path: str) -> None:
-    """A spreadsheet or other binary file is named as such, not parsed as CSV."""
-    for magic, kind in _BINARY_KINDS.items():
-        if head.startswith(magic):
-            raise DataValidationError(
-                f"{path} is {kind}, not a data file this tool reads; export it as "
-                "CSV (UTF-8) or Parquet"
-            )
-    if b"\x00" in head[:8192]:
-        raise DataValidationError(
-            f"{path} is binary (it holds NUL bytes), not CSV text; the tool reads "
-            "CSV/TSV, Parquet and LibSVM files"
-        )
-
-
-def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str:
+def _find_ragged_line(
+    path: str, compression: str | None, delimiter: str, encoding: str = UTF8
+) -> str:
     """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
     import csv
     import io
@@ -190,7 +262,10 @@ def _find_ragged_line(path: str, compression: str | None, delimiter: str) -> str
     try:
         with open_data(path) as fh, decompressed(fh, compression) as raw:
             text = io.TextIOWrapper(
-                raw, encoding="utf-8-sig", errors="replace", newline=""
+                raw,
+                encoding="utf-8-sig" if encoding == UTF8 else encoding,
+                errors="replace",
+                newline="",
             )
             reader = csv.reader(text, delimiter=delimiter)
             expected = len(next(reader))
@@ -238,9 +313,9 @@ def _check_utf8(table: Any, path: str) -> None:
             except UnicodeDecodeError as exc:
                 raise DataValidationError(
                     f"{path}: column {name!r} is not valid UTF-8 text at line {i + 2} "
-                    f"(byte {exc.start} of the value: {value[:20]!r}); "
-                    "convert the file "
-                    "to UTF-8, e.g. iconv -f latin1 -t utf-8"
+                    f"(byte {exc.start} of the value: {value[:20]!r}); pass "
+                    "--encoding cp1252 (or --encoding latin-1) if the file is not "
+                    "UTF-8"
                 ) from None
 
 
@@ -259,13 +334,13 @@ def _check_columns(names: list[str], path: str) -> None:
         )
 
 
-def _read_parquet(path: str, compression: str | None) -> RawData:
+def _read_parquet(path: str, name: str, compression: str | None) -> RawData:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if compression is not None:
         raise DataValidationError(
-            f"{path}: a {compression}-compressed Parquet file; Parquet compresses "
+            f"{name}: a {compression}-compressed Parquet file; Parquet compresses "
             "internally, decompress the file first"
         )
     with open_data(path) as fh:
@@ -275,36 +350,78 @@ def _read_parquet(path: str, compression: str | None) -> RawData:
             if getattr(exc, "errno", None) is not None:
                 raise  # a read error of the file itself (I/O, exit 74)
             raise DataValidationError(
-                f"{path}: cannot read Parquet: {parquet_message(exc)}"
+                f"{name}: cannot read Parquet: {parquet_message(exc)}"
             ) from None
-    _check_columns(table.column_names, path)
-    return RawData(path=path, format="parquet", table=table)
+    _check_columns(table.column_names, name)
+    return RawData(path=name, format="parquet", table=table)
+
+
+def _copy_name(path: str, fmt: str | None) -> str:
+    """The name of a pipe's temporary copy: the pipe's own name when its suffix
+    says a format (``data.tsv.gz``), else ``*.csv``: data from a pipe is CSV
+    unless the content (Parquet's magic bytes) or ``fmt`` says otherwise."""
+    base = "stdin" if path == STDIN else os.path.basename(path) or "input"
+    if fmt is None and format_of_name(base) is not None:
+        return base
+    return f"{base}.{fmt or 'csv'}"
 
 
 def read_data(
-    path: str | os.PathLike[str], *, sep: str | None = None, fmt: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = None,
+    fmt: str | None = None,
+    encoding: str | None = None,
+    decimal: str = ".",
+    on_progress: ProgressHook | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> RawData:
     """Read a data file (see the module docstring for formats and conventions).
 
     Parameters
     ----------
     path : str or path-like
+        A file; ``"-"`` for standard input; a pipe or FIFO (read once).
     sep : str, optional
         CSV delimiter; sniffed from the header line when None.
     fmt : {"csv", "parquet", "libsvm"}, optional
         Force a format instead of recognising it.
+    encoding : str, optional
+        Text encoding of a CSV file, any Python codec name (default UTF-8).
+    decimal : str
+        Decimal mark of numbers in a CSV file: ``"."`` (default) or ``","``.
+    on_progress : callable, optional
+        ``on_progress(rows_read, bytes_read, bytes_total)`` while a CSV file
+        is read, at most every :data:`PROGRESS_SECONDS` and once at the end
+        (see :func:`logistic.tabular._raw.counting`).
+    on_wait : callable, optional
+        Told (one sentence) when a FIFO has had no data for a second.
 
     Returns
     -------
     RawData
+        ``path`` is how messages name the input (``"standard input"`` for
+        ``"-"``); ``sha256`` is set for data read from a pipe.
     """
-    path = str(path)
-    sniffed, compression = sniff_format(path)
+    path = os.fspath(path)
     if fmt is not None and fmt not in FORMATS:
         raise DataValidationError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-    kind = fmt or sniffed
-    if kind == "parquet":
-        return _read_parquet(path, compression)
-    if kind == "libsvm":
-        return read_libsvm(path, compression)
-    return _read_csv(path, compression, sep)
+    encoding = check_encoding(encoding)
+    check_decimal(decimal)
+    with spooled(path, file_name=_copy_name(path, fmt), on_wait=on_wait) as src:
+        sniffed, compression = sniff_format(src.path)
+        kind = fmt or sniffed
+        if kind != "csv" and (encoding != UTF8 or decimal != "."):
+            raise DataValidationError(
+                f"--encoding and --decimal apply to CSV text; {src.name} is {kind}"
+            )
+        if kind == "parquet":
+            raw = _read_parquet(src.path, src.name, compression)
+        elif kind == "libsvm":
+            raw = read_libsvm(src.path, compression, name=src.name)
+        else:
+            raw = _read_csv(
+                src.path, src.name, compression, sep, encoding, decimal, on_progress
+            )
+    raw.sha256 = src.sha256
+    return raw

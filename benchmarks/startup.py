@@ -1,0 +1,131 @@
+"""Start-up latency: ``import logistic`` and ``logistic fit`` on the UCLA file.
+
+Usage (from the repository root)::
+
+    python -m benchmarks.startup [--repeats 15]
+
+Each command runs ``--repeats`` times in a fresh interpreter, the commands
+alternating (so a burst of load on the shared machine hits all of them), and
+the median wall time of each is reported, hyperfine-style, beside the bare
+interpreter's start (``python -c pass``), which no library can go below.
+Targets (issue 13): ``import logistic`` ≤ 0.2 s, ``logistic fit`` on the
+400-row UCLA file ≤ 0.4 s.
+
+``--importtime`` also prints the ten slowest imports of each Python command
+(``python -X importtime``), the profile behind any miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UCLA = ROOT / "tests" / "data" / "ucla-admissions" / "binary.csv"
+
+
+def commands(out_dir: str) -> dict[str, list[str]]:
+    """The timed commands, by label."""
+    py = sys.executable
+    model = os.path.join(out_dir, "m.json")
+    # the installed console script, as a user runs it
+    cli = [str(Path(py).parent / "logistic")]
+    return {
+        "python -c pass": [py, "-c", "pass"],
+        "import logistic": [py, "-c", "import logistic"],
+        "from logistic import LogisticRegression": [
+            py,
+            "-c",
+            "from logistic import LogisticRegression",
+        ],
+        "fit in Python (UCLA, numpy arrays)": [
+            py,
+            "-c",
+            "import numpy as np; from logistic import LogisticRegression; "
+            f"d = np.loadtxt({str(UCLA)!r}, delimiter=',', skiprows=1); "
+            "LogisticRegression().fit(d[:, 1:], d[:, 0])",
+        ],
+        "logistic --help": [*cli, "--help"],
+        "logistic fit UCLA": [
+            *cli,
+            "fit",
+            str(UCLA),
+            "--target",
+            "admit",
+            "-o",
+            model,
+            "--force",
+        ],
+    }
+
+
+def _time(cmd: list[str]) -> float:
+    """Wall seconds of one run; ``nan`` when the command failed (reported)."""
+    t0 = time.perf_counter()
+    rc = subprocess.run(
+        cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ).returncode
+    return time.perf_counter() - t0 if rc == 0 else float("nan")
+
+
+def _slowest_imports(cmd: list[str], k: int = 10) -> list[tuple[int, str]]:
+    if not Path(cmd[0]).name.startswith("python"):  # the console script
+        cmd = [sys.executable, "-m", "logistic.cli.app", *cmd[1:]]
+    out = subprocess.run(
+        [cmd[0], "-X", "importtime", *cmd[1:]],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stderr
+    rows = []
+    for line in out.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _self_us, cum_us, name = line[len("import time:") :].split("|")
+        depth = len(name) - len(name.lstrip())
+        rows.append((depth, int(cum_us), name.strip()))
+    # the first two levels: the package's own modules and what they pull in
+    return sorted(((us, name) for d, us, name in rows if d <= 2), reverse=True)[:k]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--importtime", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as out_dir:
+        cmds = commands(out_dir)
+        for cmd in cmds.values():  # warm the file cache and bytecode
+            _time(cmd)
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for _ in range(args.repeats):
+            for label, cmd in cmds.items():
+                times[label].append(_time(cmd))
+        print(f"load average at the end: {os.getloadavg()}")
+        print("| command | median (s) | min (s) | max (s) | runs |")
+        print("|---|---|---|---|---|")
+        for label, ts in times.items():
+            if any(t != t for t in ts):
+                print(f"| `{label}` | failed | | | {len(ts)} |")
+                continue
+            print(
+                f"| `{label}` | {statistics.median(ts):.3f} | {min(ts):.3f} "
+                f"| {max(ts):.3f} | {len(ts)} |"
+            )
+        if args.importtime:
+            for label, cmd in cmds.items():
+                if label == "python -c pass":
+                    continue
+                print(f"\n{label}: slowest imports (cumulative µs)")
+                for us, name in _slowest_imports(cmd):
+                    print(f"  {us:>8}  {name}")
+
+
+if __name__ == "__main__":
+    main()

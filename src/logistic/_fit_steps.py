@@ -1,0 +1,102 @@
+"""Steps of ``LogisticRegression.fit`` around the solve (the fit path's helpers).
+
+Convention: each function does one step of the one fit path
+(:mod:`logistic.estimator`) and reads only what it is given:
+
+* :func:`checkpointer` — the checkpoint of a fit (:mod:`logistic._checkpoint`),
+  keyed by the data's fingerprint and the problem's settings;
+* :func:`check_fit_separation` — the separation check of an unpenalized fit
+  whose rows are in memory ("unchecked" otherwise); grouped data are checked
+  as one row per outcome of each group;
+* :func:`fit_statistics` — what inference needs without the data
+  (:mod:`logistic.inference._stored`), for unpenalized and Firth fits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checkpoint import Checkpointer
+from ._grouped import GroupedData
+from ._objective import LogisticObjective
+from ._scaling import ScaledObjective
+from ._separation import check_separation
+from .solvers import SolverResult
+
+__all__ = ["check_fit_separation", "checkpointer", "fit_statistics"]
+
+
+def checkpointer(
+    path: Any, objective: LogisticObjective, fit_intercept: bool, *args: Any
+) -> Checkpointer | None:
+    """The checkpoint of this fit, or None without a path; ``args`` are the
+    solver name, ``l1``, ``tol``, ``resume`` and ``force``."""
+    if path is None:
+        return None
+    name, l1, tol, resume, force = args
+    backend = objective.data
+    config = {
+        "solver": name,
+        "l1": l1,
+        "l2": objective.l2,
+        "tol": tol,
+        "n_params": objective.n_params,
+        "fit_intercept": fit_intercept,
+        "dtype": str(backend.dtype),
+    }
+    fingerprint = backend.fingerprint
+    return Checkpointer(
+        path, fingerprint=fingerprint, config=config, resume=resume, force=force
+    )
+
+
+def check_fit_separation(
+    objective: LogisticObjective,
+    result: SolverResult,
+    view: ScaledObjective,
+    grouped: GroupedData | None = None,
+) -> str | None:
+    """The kind of separation of an unpenalized fit (None when there is none),
+    or "unchecked" when its rows are not in memory."""
+    backend = objective.data
+    if not backend.capabilities.rows_in_memory:
+        return "unchecked"
+    sw: np.ndarray | None
+    if grouped is not None:
+        X, y01, sw, off = grouped.separation_rows()
+    else:
+        rows = backend.rows()
+        X, sw, off = rows.X, rows.sample_weight, rows.offset
+        y01 = np.asarray(rows.y, dtype=np.float64)
+    names = backend.feature_names
+    return check_separation(
+        objective,
+        result,
+        X,
+        y01,
+        sw,
+        off,
+        None if names is None else np.asarray(names, dtype=object),
+        view=view,
+    )
+
+
+def fit_statistics(
+    objective: LogisticObjective,
+    result: SolverResult,
+    tol: float,
+    grouped: GroupedData | None,
+    unpenalized: bool,
+) -> Any:
+    """The :class:`~logistic.inference._stored.FitStatistics` of an unpenalized
+    (or Firth) fit of at most ``MAX_STORED_PARAMS`` parameters, else None:
+    one pass at the optimum and one label-sums pass
+    (:func:`logistic.inference._stored.collect`)."""
+    from .inference._stored import MAX_STORED_PARAMS, collect
+
+    if not unpenalized or objective.n_params > MAX_STORED_PARAMS:
+        return None
+    summary = None if grouped is None else grouped.summary
+    return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)

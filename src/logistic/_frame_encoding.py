@@ -1,0 +1,178 @@
+"""Text and categorical columns of a pandas DataFrame, encoded as the CLI does.
+
+Convention (owned here): when ``fit`` receives a pandas DataFrame with a
+column of dtype ``object``, ``string`` or ``category``, the frame is encoded
+with the command line's one-hot conventions (:mod:`logistic._onehot`, the
+same code the CLI's file encoder uses): numeric columns as they are, text and
+categorical columns one-hot with the first sorted level (as text) as the
+dropped reference, named ``col[T.level]``. An ``object``/``string`` column
+holding only numbers (and missing values) is numeric; one mixing numbers and
+text is an error naming it. A ``category`` column is categorical whatever its
+categories, and its levels are the values present, sorted as text (as the
+CLI sorts them), not the category order. The estimator then
+
+* keeps the encoding in ``encoding_`` (the ``"columns"`` encoding of the CLI's
+  model file: each column's name, kind and levels, plus ``input_columns`` and
+  ``feature_names``), and ``feature_names_in_`` holds the **expanded** names,
+  one per coefficient (``["age", "color[T.red]", ...]``), as the CLI's model
+  files do;
+* re-applies the same levels at ``predict``/``decision_function`` time (and
+  in ``inference(X, y)``) to a DataFrame holding the input columns, in any
+  order: a level not seen in ``fit`` is an error naming the column and the
+  level; missing values in a text column are an error naming the column and
+  the row (in ``fit`` too).
+
+Frames of other libraries (polars, pyarrow) with text columns are refused by
+:mod:`logistic._validation` with a message pointing here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import DataValidationError
+from ._onehot import dummy_names, one_hot, sorted_levels
+
+__all__ = ["apply_encoding", "fit_encoding", "needs_encoding"]
+
+#: pandas dtypes whose columns may hold text.
+_TEXT_DTYPES = ("object", "string", "str", "category")
+
+
+def _is_pandas_frame(X: Any) -> bool:
+    return type(X).__module__.startswith("pandas") and hasattr(X, "dtypes")
+
+
+def needs_encoding(X: Any) -> bool:
+    """Whether X is a pandas DataFrame with a column that may hold text."""
+    if not _is_pandas_frame(X) or not hasattr(X, "columns"):
+        return False
+    return any(str(dt) in _TEXT_DTYPES for dt in X.dtypes)
+
+
+def _numbers(col: Any) -> np.ndarray | None:
+    """The column as float64 when every present value is a number, else None."""
+    import pandas as pd
+
+    try:
+        return np.asarray(pd.to_numeric(col, errors="raise"), dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+def _kind(name: Any, col: Any) -> str:
+    """``"numeric"`` or ``"categorical"`` for one pandas column."""
+    dtype = str(col.dtype)
+    if dtype == "category":
+        return "categorical"
+    if dtype not in _TEXT_DTYPES:
+        return "numeric"  # numbers, booleans; other dtypes fail in check_X
+    present = col[~col.isna()]
+    if all(isinstance(v, str) for v in present):
+        return "categorical" if len(present) else "numeric"
+    if _numbers(col) is not None:
+        return "numeric"
+    kinds = sorted({type(v).__name__ for v in present})
+    raise DataValidationError(
+        f"X column {name!r} mixes value types ({', '.join(kinds)}): make it all "
+        "numbers or all text"
+    )
+
+
+def _check_text_missing(X: Any, name: str) -> None:
+    missing = np.flatnonzero(np.asarray(X[name].isna()))
+    if missing.size:
+        raise DataValidationError(
+            f"X column {name!r} has {missing.size} missing value(s) (first at row "
+            f"{int(missing[0])}, 0-based); drop those rows or fill them with a level "
+            "of their own"
+        )
+
+
+def _column_names(X: Any) -> list[str]:
+    names = list(X.columns)
+    bad = [c for c in names if not isinstance(c, str)]
+    if bad:
+        raise DataValidationError(
+            f"X has text columns to encode, so every column needs a str name; got "
+            f"{bad[:5]}"
+        )
+    return names
+
+
+def _block(X: Any, spec: dict[str, Any]) -> np.ndarray:
+    """One column's block of the design (numeric: as float64, possibly NaN)."""
+    name = spec["name"]
+    if spec["kind"] == "numeric":
+        values = _numbers(X[name])
+        if values is None:
+            raise DataValidationError(
+                f"X column {name!r} was numeric in fit but now holds text"
+            )
+        return values[:, None]
+    _check_text_missing(X, name)
+    levels = list(spec["levels"])
+    out, unseen = one_hot(X[name].tolist(), levels)
+    if unseen.size:
+        values = X[name].tolist()
+        found = sorted_levels(values[j] for j in unseen)
+        shown = ", ".join(repr(v) for v in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise DataValidationError(
+            f"X column {name!r} has level {shown}{more} not seen in fit (first at "
+            f"row {int(unseen[0])}, 0-based; {unseen.size} row(s)); the model knows "
+            f"{len(levels)} level(s): {levels[:10]!r}"
+        )
+    return out
+
+
+def _design(X: Any, specs: list[dict[str, Any]], names: list[str]) -> Any:
+    import pandas as pd
+
+    blocks = [_block(X, spec) for spec in specs]
+    data = np.column_stack(blocks) if blocks else np.empty((len(X), 0))
+    return pd.DataFrame(data, columns=names, index=X.index)
+
+
+def fit_encoding(X: Any) -> tuple[Any, dict[str, Any]]:
+    """``(encoded frame, encoding)``: X with its text columns one-hot encoded
+    (a pandas DataFrame with the expanded names and X's index) and the
+    encoding to keep in ``encoding_``."""
+    columns = _column_names(X)
+    specs: list[dict[str, Any]] = []
+    names: list[str] = []
+    for name in columns:
+        if _kind(name, X[name]) == "numeric":
+            specs.append({"name": name, "kind": "numeric"})
+            names.append(name)
+            continue
+        _check_text_missing(X, name)
+        levels = sorted_levels(X[name].tolist())
+        specs.append(
+            {
+                "name": name,
+                "kind": "categorical",
+                "levels": levels,
+                "reference": levels[0],
+            }
+        )
+        names.extend(dummy_names(name, levels))
+    encoding = {
+        "kind": "columns",
+        "input_columns": columns,
+        "columns": specs,
+        "feature_names": names,
+    }
+    return _design(X, specs, names), encoding
+
+
+def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
+    """X encoded as at fit time, when X is a pandas DataFrame holding the input
+    columns; any other X is returned unchanged (already encoded arrays, or a
+    frame with the expanded names)."""
+    inputs = list(encoding["input_columns"])
+    if not _is_pandas_frame(X) or not set(inputs) <= set(X.columns):
+        return X
+    return _design(X, list(encoding["columns"]), list(encoding["feature_names"]))

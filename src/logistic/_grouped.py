@@ -1,0 +1,184 @@
+"""Grouped binomial data: successes out of trials, one row per group.
+
+Convention (owned here): ``LogisticRegression().fit(X, y, trials=n)`` reads
+``y`` as the number of successes of row i out of ``n_i > 0`` trials
+(``0 ≤ y_i ≤ n_i``; counts need not be integers, as in statsmodels). The
+fit sees the proportion ``y_i / n_i`` with the weight ``n_i · s_i``
+(``s`` = ``sample_weight``, which multiplies: a row with ``s_i = 2`` stands
+for two identical groups). The logistic loss is defined for labels in
+[0, 1], and
+
+    Σ n_i s_i L(k_i/n_i, z_i) = -Σ s_i [k_i log p_i + (n_i - k_i) log(1 - p_i)]
+
+is the binomial log-likelihood of the groups without the constant
+``Σ s_i log C(n_i, k_i)``, so the coefficients are those of the same data
+expanded to one row per trial. What differs is the scale of inference
+(:class:`GroupedSummary`, used by :mod:`logistic.inference`): ``nobs`` is the
+number of groups ``Σ s_i``, ``df_resid = nobs - k``, the log-likelihood
+includes the binomial constant (as statsmodels' GLM Binomial with
+``endog = [successes, failures]``), and Pearson's χ²/df measures
+overdispersion.
+
+Proportions: ``y`` in [0, 1] with ``sample_weight = n`` fits the same
+coefficients but is read as individual 0/1-like observations; the library
+refuses non-integer labels without ``trials`` and says how to pass them:
+``fit(X, p * n, trials=n)``. ``classes_`` of a grouped fit is ``[0, 1]``
+(failure, success). Grouped fits need in-memory arrays; ``class_weight`` does
+not apply (weight the groups with ``sample_weight``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import DataValidationError, InvalidParameterError
+from ._typing import is_dask_collection
+from ._validation import check_vector, check_X, feature_names_of
+from .backends.in_memory import InMemory
+
+__all__ = ["GroupedData", "GroupedSummary", "grouped_data"]
+
+F64 = np.float64
+
+
+@dataclass(frozen=True)
+class GroupedSummary:
+    """The grouped scale of a fit with ``trials`` (kept in ``fit_statistics_``).
+
+    Attributes
+    ----------
+    n_groups : float
+        ``Σ s_i`` (the number of rows without sample weights).
+    log_binom : float
+        ``Σ s_i log C(n_i, k_i)``, the constant of the binomial log-likelihood.
+    n_trials : float
+        ``Σ s_i n_i``.
+    """
+
+    n_groups: float
+    log_binom: float
+    n_trials: float
+
+
+@dataclass
+class GroupedData:
+    """A grouped fit's backend and the raw counts (for the separation check)."""
+
+    backend: InMemory
+    summary: GroupedSummary
+    successes: np.ndarray
+    trials: np.ndarray
+    sample_weight: np.ndarray | None
+
+    def separation_rows(self) -> tuple[Any, np.ndarray, np.ndarray, Any]:
+        """``(X, y01, weights, offset)``: each group as a row of successes (label
+        1, weight ``k s``) and a row of failures (label 0, weight ``(n - k) s``),
+        rows of zero weight left out: the data the separation check needs."""
+        data = self.backend
+        k, n, s = self.successes, self.trials, self.sample_weight
+        if s is None:
+            s = np.ones_like(n)
+        ones, zeros = np.flatnonzero(k * s > 0), np.flatnonzero((n - k) * s > 0)
+        idx = np.concatenate([ones, zeros])
+        y01 = np.concatenate([np.ones(ones.size), np.zeros(zeros.size)])
+        w = np.concatenate([(k * s)[ones], ((n - k) * s)[zeros]])
+        off = None if data.offset is None else data.offset[idx]
+        return data.X[idx], y01, w, off
+
+
+def _refuse_out_of_core(X: Any) -> None:
+    import os
+
+    if (
+        isinstance(X, (str, os.PathLike))
+        or callable(X)
+        or is_dask_collection(X)
+        or hasattr(X, "map_reduce")
+    ):
+        raise InvalidParameterError(
+            "trials= needs in-memory arrays (X, successes and trials of the same "
+            f"length); got X of type {type(X).__name__}"
+        )
+
+
+def _counts(y: Any, trials: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(successes, trials)`` checked: finite, ``trials > 0``, ``0 ≤ y ≤ trials``."""
+    k = check_vector(y, n, "y (successes, with trials=)", nonnegative=True)
+    t = check_vector(trials, n, "trials")
+    bad = np.flatnonzero(~(t > 0))
+    if bad.size:
+        i = int(bad[0])
+        raise DataValidationError(
+            f"trials must be > 0 on every row; row {i} has {t[i]:g} "
+            f"({bad.size} such row(s)); drop groups without trials"
+        )
+    over = np.flatnonzero(k > t)
+    if over.size:
+        i = int(over[0])
+        raise DataValidationError(
+            f"y (successes) exceeds trials at row {i}: {k[i]:g} > {t[i]:g} "
+            f"({over.size} such row(s)); y counts successes out of trials"
+        )
+    return k, t
+
+
+def grouped_data(
+    X: Any,
+    y: Any,
+    trials: Any,
+    sample_weight: Any = None,
+    offset: Any = None,
+    *,
+    class_weight: Any = None,
+    estimator: str = "LogisticRegression",
+) -> GroupedData:
+    """Grouped binomial data (see the module docstring) as an in-memory backend.
+
+    Raises
+    ------
+    InvalidParameterError
+        Out-of-core X, or ``class_weight`` set.
+    DataValidationError
+        Bad counts, or no success (or no failure) with positive weight.
+    """
+    _refuse_out_of_core(X)
+    if class_weight is not None:
+        raise InvalidParameterError(
+            f"class_weight={class_weight!r} does not apply with trials= (each row "
+            "holds both outcomes); weight the groups with sample_weight"
+        )
+    names = feature_names_of(X)
+    X = check_X(X, estimator=estimator)
+    n = X.shape[0]
+    k, t = _counts(y, trials, n)
+    sw = None
+    if sample_weight is not None:
+        sw = check_vector(sample_weight, n, "sample_weight", nonnegative=True)
+    s = np.ones(n) if sw is None else sw
+    for what, count in (("success", k), ("failure", t - k)):
+        if not float(s @ count) > 0:
+            raise DataValidationError(
+                f"the groups hold no {what} (with positive weight): both outcomes "
+                "are needed to fit a logistic model"
+            )
+    off = None if offset is None else check_vector(offset, n, "offset")
+    from scipy.special import gammaln  # scipy.special loads only for grouped fits
+
+    log_binom = gammaln(t + 1.0) - gammaln(k + 1.0) - gammaln(t - k + 1.0)
+    summary = GroupedSummary(
+        n_groups=float(s.sum()),
+        log_binom=float(s @ log_binom),
+        n_trials=float(s @ t),
+    )
+    backend = InMemory(
+        X,
+        (k / t).astype(X.dtype),
+        t * s,
+        off,
+        classes=np.array([0, 1]),
+        feature_names=names,
+    )
+    return GroupedData(backend, summary, k, t, sw)

@@ -1,0 +1,57 @@
+"""Lists and long texts in messages: one readable line, whatever the data hold.
+
+Convention (owned here): a message that names things from the data (columns,
+levels, values) names at most a few and counts the rest
+(:func:`name_list`: ``"1,276 columns: 'a', 'b', 'c', … and 1,273 more"``),
+and no line written to stderr is longer than :data:`MAX_LINE` characters
+(:func:`cap_line` cuts it and says how much was left out). Only the standard
+library is used: any layer may import this module.
+
+Examples
+--------
+>>> name_list(["a", "b", "c", "d", "e"], "columns", shown=3)
+"5 columns: 'a', 'b', 'c', … and 2 more"
+>>> name_list(["x"], "columns")
+"column 'x'"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["MAX_LINE", "cap_line", "name_list"]
+
+#: The longest line a message may print (characters).
+MAX_LINE = 2000
+
+
+def _singular(what: str) -> str:
+    return what[:-1] if what.endswith("s") else what
+
+
+def name_list(names: Sequence[object], what: str = "columns", shown: int = 5) -> str:
+    """``"column 'x'"``, ``"2 columns: 'x', 'y'"`` or ``"1,276 columns: 'a', 'b',
+    'c', … and 1,273 more"``: at most ``shown`` names, each at most 60
+    characters, and a count of the rest."""
+    items = [_short(repr(str(n))) for n in names]
+    if len(items) == 1:
+        return f"{_singular(what)} {items[0]}"
+    head = ", ".join(items[:shown])
+    rest = len(items) - shown
+    more = f", … and {rest:,} more" if rest > 0 else ""
+    return f"{len(items):,} {what}: {head}{more}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cap_line(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` on one line (line breaks become spaces), at most ``limit``
+    characters: a longer text is cut and ends with how many characters were
+    left out."""
+    flat = " ".join(text.split("\n")) if "\n" in text else text
+    if len(flat) <= limit:
+        return flat
+    cut = limit - 40
+    return f"{flat[:cut]} … ({len(flat) - cut:,} more characters)"

@@ -1,0 +1,51 @@
+"""One-hot encoding of a text column: the one owner of its conventions.
+
+Convention (owned here), shared by the command line's file encoder
+(:mod:`logistic.tabular._encode`, on pyarrow columns) and the library's
+DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
+
+* the levels of a column are its distinct values as text, sorted
+  (:func:`sorted_levels`); the first is the reference and gets no column;
+* the columns of the other levels are named ``name[T.level]``
+  (:func:`dummy_names`, the names patsy and formulaic give);
+* a row's column is 1.0 for its level, 0.0 elsewhere (all zero for the
+  reference); a value that is not a known level is reported, never encoded
+  (:func:`one_hot` returns the rows that hold one).
+
+Numbers only: no pandas, no pyarrow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["dummy_names", "one_hot", "sorted_levels"]
+
+
+def sorted_levels(values: Iterable[Any]) -> list[str]:
+    """The distinct values as text, sorted (the first is the reference)."""
+    return sorted({str(v) for v in values})
+
+
+def dummy_names(name: str, levels: Sequence[str]) -> list[str]:
+    """``name[T.level]`` for every level but the reference (the first)."""
+    return [f"{name}[T.{level}]" for level in levels[1:]]
+
+
+def one_hot(
+    values: Sequence[Any] | np.ndarray, levels: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(columns, unseen)``: the (n, len(levels) - 1) indicator matrix of
+    ``values`` (compared as text) and the indices of rows whose value is not
+    one of ``levels`` (their row of the matrix is all zero)."""
+    index = {level: i for i, level in enumerate(levels)}
+    codes = np.fromiter(
+        (index.get(str(v), -1) for v in values), dtype=np.int64, count=len(values)
+    )
+    out = np.zeros((len(codes), max(len(levels) - 1, 0)))
+    hit = codes > 0
+    out[np.flatnonzero(hit), codes[hit] - 1] = 1.0
+    return out, np.flatnonzero(codes < 0)

@@ -1,0 +1,470 @@
+"""Regularization paths: warm-started fits along a decreasing sequence of strengths.
+
+:func:`path` solves, for each ``alpha`` of a decreasing sequence,
+
+    min  (1/Σs) Σ_i s_i L(y_i, z_i) + alpha·(l1_ratio·‖w‖₁ + (1 - l1_ratio)/2·‖w‖²)
+
+(the objective of :mod:`logistic._objective`; ``alpha = 1/(C·Σs)`` relates it
+to scikit-learn's ``C``), each fit starting from the previous solution.
+
+Default sequence (glmnet's): ``n_alphas`` values log-spaced from
+``alpha_max`` (the smallest strength at which every coefficient is zero,
+computed exactly from the gradient at the null model) down to
+``alpha_max·eps`` (:mod:`logistic._strong_rules`).
+
+Screening (``screening=True``, with an L1 part): at each point the sequential
+strong rule proposes the features that can be non-zero; the problem is then
+solved on those columns only, an ordinary :class:`~logistic._objective.
+LogisticObjective` over ``X[:, active]`` minimised by a registered solver
+(:func:`logistic.solvers.solve`), and the discarded features are checked
+against the KKT condition with one full gradient pass. Violators are added
+and the restricted problem solved again, so every point is the solution of
+the full problem: a discarded feature's zero is optimal and the restricted
+solver's stopping rule (KKT residual ≤ ``tol`` in standardized coordinates)
+covers the rest. Wide L1 paths thus touch only the active columns, plus one
+``Xᵀr`` per point.
+
+Sample weights, class weights and offsets enter as in
+:class:`logistic.LogisticRegression` (class weights multiply the sample
+weights; the null model fits the intercept with the offset held fixed).
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._exceptions import InvalidParameterError
+from ._numerics import default_tol
+from ._objective import LogisticObjective
+from ._scaling import ScaledObjective
+from ._strong_rules import (
+    alpha_max,
+    default_alphas,
+    default_eps,
+    kkt_violations,
+    strong_set,
+)
+from ._typing import DataDescription, FloatArray
+from ._validation import (
+    FitData,
+    Interval,
+    check_fit_data,
+    check_vector,
+    check_X,
+    is_class_weight,
+    validate_params,
+)
+from .backends.in_memory import InMemory
+from .solvers import solve
+from .solvers._auto import resolve_solver
+
+__all__ = ["PathResult", "path"]
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """Coefficients along a regularization path (one row per strength).
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        Strengths on the mean-loss scale, decreasing.
+    coefs : ndarray of shape (n_alphas, n_features)
+    intercepts : ndarray of shape (n_alphas,)
+        0 without an intercept.
+    deviance_ratio : ndarray of shape (n_alphas,)
+        ``1 - deviance / null deviance`` (glmnet's ``dev.ratio``; the null
+        model has the intercept and the offset only).
+    n_nonzero : ndarray of int of shape (n_alphas,)
+    n_iter : ndarray of int of shape (n_alphas,)
+        Solver iterations at each point (summed over KKT rounds).
+    n_kkt_rounds : ndarray of int of shape (n_alphas,)
+        Restricted solves at each point (1 when the strong rule was right).
+    converged : ndarray of bool of shape (n_alphas,)
+    objective : ndarray of shape (n_alphas,)
+        The penalised objective at each solution.
+    alpha_max : float
+        Smallest alpha at which every coefficient is zero (for
+        ``l1_ratio = 0``, the start of the default sequence).
+    l1_ratio : float
+    weight_sum : float
+        Σs, the total training weight (``C = 1/(alpha·Σs)``).
+    classes : ndarray of shape (2,)
+        ``[negative, positive]``; coefficients predict ``classes[1]``.
+    """
+
+    alphas: FloatArray
+    coefs: FloatArray
+    intercepts: FloatArray
+    deviance_ratio: FloatArray
+    n_nonzero: np.ndarray
+    n_iter: np.ndarray
+    n_kkt_rounds: np.ndarray
+    converged: np.ndarray
+    objective: FloatArray
+    alpha_max: float
+    l1_ratio: float
+    weight_sum: float
+    classes: np.ndarray
+
+    @property
+    def Cs(self) -> FloatArray:
+        """scikit-learn's ``C = 1/(alpha·Σs)`` of each point (inf at alpha 0)."""
+        with np.errstate(divide="ignore"):
+            return 1.0 / (self.alphas * self.weight_sum)
+
+    def decision_function(self, X: Any, offset: Any = None) -> FloatArray:
+        """Logits of every point: an array of shape (n_samples, n_alphas)."""
+        X = check_X(X, estimator="PathResult")
+        if X.shape[1] != self.coefs.shape[1]:
+            raise ValueError(
+                f"X has {X.shape[1]} features; the path was fitted with "
+                f"{self.coefs.shape[1]}"
+            )
+        z = np.asarray(X @ self.coefs.T, dtype=np.float64) + self.intercepts
+        if offset is not None:
+            z += check_vector(offset, X.shape[0], "offset")[:, None]
+        return z
+
+
+_CONSTRAINTS: dict[str, list[Any]] = {
+    "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
+    "n_alphas": [Interval(numbers.Integral, 1, None, "left")],
+    "eps": [None, Interval(numbers.Real, 0, 1, "neither")],
+    "fit_intercept": [bool, np.bool_],
+    "class_weight": [is_class_weight],
+    "solver": [str],
+    "tol": [None, Interval(numbers.Real, 0, None, "left")],
+    "max_iter": [Interval(numbers.Integral, 1, None, "left")],
+    "screening": [bool, np.bool_],
+}
+
+
+def _check_alphas(alphas: Any) -> FloatArray:
+    """Given strengths: finite, ≥ 0, at least one; returned decreasing."""
+    a = np.asarray(alphas, dtype=np.float64).ravel()
+    if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise InvalidParameterError(
+            f"The 'alphas' parameter of path must be a non-empty sequence of finite "
+            f"numbers ≥ 0 or None. Got {alphas!r} instead."
+        )
+    return np.sort(a)[::-1].copy()
+
+
+class _Columns:
+    """The problem restricted to a set of columns: one objective per set."""
+
+    def __init__(self, data: FitData, fit_intercept: bool) -> None:
+        self.data = data
+        self.fit_intercept = fit_intercept
+        X = data.X
+        self.n_features = int(X.shape[1])
+        self._by_column = X.tocsc() if sp.issparse(X) else X
+        self._key: bytes | None = None
+        self._objective: LogisticObjective | None = None
+
+    def objective(self, active: np.ndarray) -> LogisticObjective:
+        """The objective over ``X[:, active]`` (cached while ``active`` stays)."""
+        key = active.tobytes()
+        if self._objective is None or key != self._key:
+            d = self.data
+            if active.size == self.n_features:
+                Xa = d.X
+            elif sp.issparse(self._by_column):
+                Xa = self._by_column[:, active].tocsr()
+            else:
+                Xa = np.ascontiguousarray(d.X[:, active])
+            backend = InMemory(Xa, d.y01, d.sample_weight, d.offset, classes=d.classes)
+            self._objective = LogisticObjective(
+                backend, fit_intercept=self.fit_intercept
+            )
+            self._key = key
+        return self._objective
+
+
+@dataclass
+class _Point:
+    """The solution at one strength, embedded in the full parameter space."""
+
+    theta: FloatArray  # (n_features + fit_intercept,)
+    loss: float  # mean loss (no penalty)
+    grad: FloatArray  # ∇_w of the mean loss, all features
+    n_iter: int
+    rounds: int
+    converged: bool
+
+
+class _PathSolver:
+    """Solves the points of one path (state shared between points)."""
+
+    def __init__(
+        self, data: FitData, *, l1_ratio: float, fit_intercept: bool, solver: str,
+        tol: float | None, max_iter: int, screening: bool,
+    ) -> None:  # fmt: skip
+        self.columns = _Columns(data, fit_intercept)
+        self.full = LogisticObjective(
+            InMemory(data.X, data.y01, data.sample_weight, data.offset),
+            fit_intercept=fit_intercept,
+        )
+        self.p = int(data.X.shape[1])
+        self.l1_ratio = float(l1_ratio)
+        self.fit_intercept = fit_intercept
+        self.solver, self.max_iter = solver, int(max_iter)
+        self.tol = default_tol(data.X.dtype) if tol is None else float(tol)
+        self.screening = bool(screening) and self.l1_ratio > 0
+
+    def _penalty_name(self) -> str:
+        return {0.0: "l2", 1.0: "l1"}.get(self.l1_ratio, "elasticnet")
+
+    def _embed(self, active: np.ndarray, theta_a: FloatArray) -> FloatArray:
+        theta = np.zeros(self.p + int(self.fit_intercept))
+        theta[active] = theta_a[: active.size]
+        if self.fit_intercept:
+            theta[-1] = theta_a[-1]
+        return theta
+
+    def _restrict(self, active: np.ndarray, theta: FloatArray) -> FloatArray:
+        head = theta[active]
+        return np.append(head, theta[-1]) if self.fit_intercept else head
+
+    def evaluate(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        """Mean loss and its gradient over all features (one pass)."""
+        value, grad = self.full.value_and_gradient(theta)
+        return value, grad[: self.p]
+
+    def _solve(
+        self, active: np.ndarray, theta0: FloatArray, alpha: float
+    ) -> tuple[FloatArray, int, bool]:
+        """Minimise over the columns ``active`` from ``theta0`` (restricted)."""
+        if active.size == 0 and not self.fit_intercept:
+            return np.zeros(0), 0, True
+        objective = self.columns.objective(active)
+        l1 = alpha * self.l1_ratio if active.size else 0.0
+        objective.l2 = alpha * (1.0 - self.l1_ratio)
+        if active.size == 0:
+            name = "newton"  # the intercept alone: a 1-D smooth problem
+        else:
+            name = resolve_solver(
+                self.solver,
+                DataDescription.of(objective.data),
+                penalty=self._penalty_name() if alpha > 0 else None,
+                l1=l1,
+                owner="path",
+            )
+        result = solve(
+            name,
+            objective,
+            theta0,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            l1=l1,
+            view=ScaledObjective(objective),
+        )
+        return result.coef, int(result.n_iter), bool(result.converged)
+
+    def null_model(self) -> _Point:
+        """The intercept (with the offset) fitted alone.
+
+        Without an offset it is the weighted log-odds ``log(Σ s y / Σ s (1 - y))``
+        exactly (so ``alpha_max`` is exact too); with one, a 1-D Newton solve.
+        """
+        empty = np.zeros(0, dtype=np.intp)
+        d = self.columns.data
+        if self.fit_intercept and d.offset is None:
+            s = np.ones_like(d.y01) if d.sample_weight is None else d.sample_weight
+            pos, neg = float(s @ d.y01), float(s @ (1.0 - d.y01))
+            theta_a, n_iter, ok = np.array([np.log(pos) - np.log(neg)]), 0, True
+        else:
+            theta0 = np.zeros(int(self.fit_intercept))
+            theta_a, n_iter, ok = self._solve(empty, theta0, 0.0)
+        theta = self._embed(empty, theta_a)
+        loss, grad = self.evaluate(theta)
+        return _Point(theta, loss, grad, n_iter, 1, ok)
+
+    def point(self, alpha: float, alpha_prev: float, prev: _Point) -> _Point:
+        """The solution at ``alpha``, warm-started from ``prev`` (at ``alpha_prev``)."""
+        w_prev = prev.theta[: self.p]
+        if not self.screening:
+            keep = np.ones(self.p, dtype=bool)
+        else:
+            keep = (w_prev != 0) | strong_set(
+                prev.grad, self.l1_ratio, alpha, alpha_prev
+            )
+        n_iter, rounds, ok = 0, 0, True
+        theta, loss, grad = prev.theta, prev.loss, prev.grad
+        while True:
+            active = np.flatnonzero(keep)
+            rounds += 1
+            if active.size == 0 and not w_prev.any():
+                # no columns: the intercept-only problem, already solved
+                theta_a = self._restrict(active, prev.theta)
+            else:
+                theta_a, k, conv = self._solve(
+                    active, self._restrict(active, prev.theta), alpha
+                )
+                n_iter, ok = n_iter + k, ok and conv
+            theta = self._embed(active, theta_a)
+            loss, grad = self.evaluate(theta)
+            if not self.screening:
+                break
+            add = kkt_violations(grad, alpha * self.l1_ratio, ~keep)
+            if add.size == 0:
+                break
+            keep[add] = True
+        return _Point(theta, loss, grad, n_iter, rounds, ok)
+
+
+def path(
+    X: Any,
+    y: Any,
+    alphas: Any = None,
+    *,
+    l1_ratio: float = 1.0,
+    n_alphas: int = 100,
+    eps: float | None = None,
+    sample_weight: Any = None,
+    class_weight: Any = None,
+    offset: Any = None,
+    fit_intercept: bool = True,
+    solver: str = "auto",
+    tol: float | None = None,
+    max_iter: int = 1000,
+    screening: bool = True,
+) -> PathResult:
+    """Fit logistic regressions along a decreasing sequence of penalty strengths.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,), two distinct labels
+    alphas : array-like of float ≥ 0 or None, default=None
+        Strengths on the mean-loss scale (sorted decreasing). None: the
+        default sequence from ``alpha_max`` to ``alpha_max·eps``.
+    l1_ratio : float in [0, 1], default=1.0
+        1 is the lasso, 0 ridge, in between the elastic net.
+    n_alphas : int ≥ 1, default=100
+        Length of the default sequence.
+    eps : float in (0, 1) or None, default=None
+        ``alpha_min / alpha_max`` of the default sequence; None: 1e-4 when
+        n_samples > n_features, else 1e-2 (glmnet).
+    sample_weight, offset : array-like of shape (n_samples,), optional
+    class_weight : dict, "balanced" or None
+        Multiplies the sample weights, as in ``LogisticRegression``.
+    fit_intercept : bool, default=True
+    solver : str, default="auto"
+        Registered solver for the (restricted) problems; "auto" as in
+        ``LogisticRegression``.
+    tol : float ≥ 0 or None, default=None
+        The solvers' stopping tolerance (None: their default for X's dtype).
+    max_iter : int ≥ 1, default=1000
+        Iterations allowed at each point.
+    screening : bool, default=True
+        Use the strong rule with a KKT check (only with an L1 part); False
+        solves every point on all columns (same solutions, slower when wide).
+
+    Returns
+    -------
+    PathResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logistic import datasets, path
+    >>> X, y, names = datasets.load_ucla_admissions()
+    >>> result = path(X, y, n_alphas=10)
+    >>> result.coefs.shape, int(result.n_nonzero[0])
+    ((10, 5), 0)
+    """
+    params = {
+        "l1_ratio": l1_ratio, "n_alphas": n_alphas, "eps": eps,
+        "fit_intercept": fit_intercept, "class_weight": class_weight,
+        "solver": solver, "tol": tol, "max_iter": max_iter, "screening": screening,
+    }  # fmt: skip
+    validate_params("path", params, _CONSTRAINTS)
+    data = check_fit_data(
+        X, y, sample_weight, offset, class_weight=class_weight, estimator="path"
+    )
+    ps = _PathSolver(
+        data,
+        l1_ratio=l1_ratio,
+        fit_intercept=bool(fit_intercept),
+        solver=solver,
+        tol=tol,
+        max_iter=max_iter,
+        screening=screening,
+    )
+    null = ps.null_model()
+    top = alpha_max(null.grad, l1_ratio)
+    return _run(ps, null, top, alphas, n_alphas, eps)
+
+
+def null_alpha_max(data: FitData, l1_ratio: float, fit_intercept: bool) -> float:
+    """``alpha_max`` of validated data (the start of the default sequence)."""
+    ps = _PathSolver(
+        data, l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver="auto",
+        tol=None, max_iter=1000, screening=False,
+    )  # fmt: skip
+    return alpha_max(ps.null_model().grad, l1_ratio)
+
+
+def _run(
+    ps: _PathSolver, null: _Point, top: float, alphas: Any, n_alphas: int,
+    eps: float | None,
+) -> PathResult:  # fmt: skip
+    """The points of the sequence, each warm-started from the previous one."""
+    data, l1_ratio = ps.columns.data, ps.l1_ratio
+    if alphas is None:
+        n, p = data.X.shape
+        e = default_eps(n, p) if eps is None else float(eps)
+        grid = default_alphas(top, int(n_alphas), e)
+    else:
+        grid = _check_alphas(alphas)
+    points, prev, a_prev = [], null, max(top, float(grid[0]))
+    for a in grid:
+        if a >= top and l1_ratio > 0:
+            # every coefficient is zero from alpha_max up (KKT holds at w = 0)
+            pt = _Point(null.theta, null.loss, null.grad, 0, 0, True)
+        else:
+            pt = ps.point(float(a), a_prev, prev)
+        points.append(pt)
+        prev, a_prev = pt, float(a)
+    return _collect(grid, points, null, ps, top)
+
+
+def _collect(
+    grid: FloatArray, points: list[_Point], null: _Point, ps: _PathSolver, top: float
+) -> PathResult:
+    p = ps.p
+    thetas = np.array([pt.theta for pt in points]).reshape(len(points), -1)
+    coefs = thetas[:, :p]
+    intercepts = thetas[:, p] if ps.fit_intercept else np.zeros(len(points))
+    losses = np.array([pt.loss for pt in points])
+    l1 = grid * ps.l1_ratio
+    l2 = grid * (1.0 - ps.l1_ratio)
+    objective = (
+        losses
+        + l1 * np.abs(coefs).sum(axis=1)
+        + 0.5 * l2 * np.einsum("ij,ij->i", coefs, coefs)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = 1.0 - losses / null.loss if null.loss > 0 else np.zeros_like(losses)
+    return PathResult(
+        alphas=np.asarray(grid, dtype=np.float64),
+        coefs=coefs,
+        intercepts=np.asarray(intercepts, dtype=np.float64),
+        deviance_ratio=ratio,
+        n_nonzero=np.count_nonzero(coefs, axis=1),
+        n_iter=np.array([pt.n_iter for pt in points], dtype=np.int64),
+        n_kkt_rounds=np.array([pt.rounds for pt in points], dtype=np.int64),
+        converged=np.array([pt.converged for pt in points], dtype=bool),
+        objective=objective,
+        alpha_max=float(top),
+        l1_ratio=float(ps.l1_ratio),
+        weight_sum=float(ps.full.weight_sum),
+        classes=np.asarray(ps.columns.data.classes),
+    )

@@ -1,0 +1,348 @@
+"""A local binary cache of the decoded rows of a Parquet or CSV source.
+
+Decoding Parquet or CSV costs far more than reading the decoded numbers back:
+an out-of-core fit that decodes its source on every pass runs at the decoder's
+speed, not the disk's. So the first pass over a file source (the
+:class:`~logistic.backends.chunked.Chunked` scan) also writes what it decoded
+(the way Vowpal Wabbit's cache file works), and every later pass, of this fit
+and of later fits of the same source, memory-maps it block by block.
+
+Conventions (owned here)
+------------------------
+* **Layout.** One folder per source and decoding options, named by a hash of
+  the absolute file paths, the columns (features, target, weight, offset), the
+  dtype, the reader's options and the cache format version. It holds raw
+  C-order arrays ``X.bin`` (n × p, in the fit's dtype), ``codes.bin`` (one
+  uint8 a row: the index of its label in ``labels.npy``), ``w.bin`` /
+  ``o.bin`` (weights and offsets, when named) and ``meta.json`` (shape, dtype,
+  the scan's content digests and the source stamp below). Labels are stored
+  as codes, not encoded: which class is positive is decided again at every
+  fit (``positive``/``classes`` may change without rewriting the cache).
+* **Validity.** ``meta.json`` records, for every source file, its size,
+  modification time (ns) and a blake2b digest of its first and last 64 KiB.
+  A cache whose stamp differs from the source's present one is stale: it is
+  rewritten by the next scan. (A change that keeps size, time and both ends
+  of a file is not detected; touch the file or pass ``cache=False``.)
+* **Atomic creation.** The cache is written into a temporary folder beside
+  its final name and renamed into place only when complete (``meta.json``
+  written last); a crash leaves a temporary folder that is never read (and is
+  removed by the next write of that source), never a half cache.
+* **Disk space.** Before each chunk is written the free space of the cache
+  folder is checked (:func:`shutil.disk_usage`); when the cache would leave
+  less than :data:`RESERVE_BYTES` free (or the source's known size already
+  does not fit), the cache is abandoned with a :class:`UserWarning` that says
+  so, and the fit goes on reading the source on every pass.
+* **Memory.** Later passes map one block at a time (``mmap`` of that block's
+  byte range, pre-faulted where the platform allows), so a pass's resident
+  memory stays bounded by the block size, as when reading the source.
+* **Where.** ``cache_dir`` when given; else ``$LOGISTIC_CACHE_DIR``; else
+  ``$XDG_CACHE_HOME/logistic/rows`` or ``~/.cache/logistic/rows``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "RESERVE_BYTES",
+    "CacheWriter",
+    "CachedRows",
+    "default_cache_dir",
+    "source_stamp",
+]
+
+#: Cache format version (part of the folder name: a new format never reads an old one).
+FORMAT = 1
+#: Free space the cache must leave on its disk.
+RESERVE_BYTES = 512 * 2**20
+#: Bytes of each end of a source file digested into its stamp.
+EDGE_BYTES = 64 * 2**10
+#: More distinct labels than this in a source: not cached (the scan refuses
+#: more than two anyway, unless ``classes`` names them).
+MAX_LABELS = 255
+
+
+def default_cache_dir() -> Path:
+    """The cache folder when none is given (see the module docstring)."""
+    env = os.environ.get("LOGISTIC_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache"
+    )
+    return Path(base) / "logistic" / "rows"
+
+
+def _file_stamp(path: Path) -> dict[str, Any]:
+    st = os.stat(path)
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        h.update(fh.read(EDGE_BYTES))
+        if st.st_size > EDGE_BYTES:
+            fh.seek(max(EDGE_BYTES, st.st_size - EDGE_BYTES))
+            h.update(fh.read(EDGE_BYTES))
+    return {
+        "path": str(path),
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "edges": h.hexdigest(),
+    }
+
+
+def source_stamp(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """Size, modification time and a digest of both ends of every source file."""
+    return [_file_stamp(Path(f).resolve()) for f in files]
+
+
+def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:
+    """The cache folder's name for these files read with these options."""
+    text = json.dumps(
+        {
+            "format": FORMAT,
+            "files": [str(Path(f).resolve()) for f in files],
+            "options": options,
+        },
+        sort_keys=True,
+        default=repr,
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _map_rows(
+    path: Path, row0: int, rows: int, row_shape: tuple[int, ...], dtype: Any
+) -> Any:
+    """Rows ``row0 : row0 + rows`` of a raw C-order array file, memory-mapped."""
+    dtype = np.dtype(dtype)
+    row_bytes = int(np.prod(row_shape, dtype=np.int64)) * dtype.itemsize
+    start, length = row0 * row_bytes, rows * row_bytes
+    if length == 0:
+        return np.empty((0, *row_shape), dtype=dtype)
+    aligned = start - start % mmap.ALLOCATIONGRANULARITY
+    with open(path, "rb") as fh:
+        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+        mm = mmap.mmap(
+            fh.fileno(),
+            length + start - aligned,
+            flags=flags,
+            prot=mmap.PROT_READ,
+            offset=aligned,
+        )
+    # the array keeps the map alive; the map closes when the block is dropped
+    return np.frombuffer(
+        mm,
+        dtype=dtype,
+        count=rows * row_bytes // dtype.itemsize,
+        offset=start - aligned,
+    ).reshape(rows, *row_shape)
+
+
+class CachedRows:
+    """A complete, valid cache entry: the decoded rows, read block by block."""
+
+    def __init__(self, folder: Path, meta: dict[str, Any]) -> None:
+        self.folder = folder
+        self.meta = meta
+        self.n_samples = int(meta["n_samples"])
+        self.n_features = int(meta["n_features"])
+        self.dtype = np.dtype(meta["dtype"])
+        self.has_weight = bool(meta["weight"])
+        self.has_offset = bool(meta["offset"])
+        self.labels = np.load(folder / "labels.npy", allow_pickle=False)
+
+    @classmethod
+    def open(
+        cls, folder: Path, stamp: list[dict[str, Any]], dtype: Any
+    ) -> CachedRows | None:
+        """The entry in ``folder`` if it is complete and matches ``stamp``."""
+        try:
+            meta = json.loads((folder / "meta.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if meta.get("format") != FORMAT or meta.get("stamp") != stamp:
+            return None
+        if np.dtype(meta.get("dtype", "V")) != np.dtype(dtype):
+            return None
+        try:
+            return cls(folder, meta)
+        except (OSError, ValueError):
+            return None
+
+    def blocks(self, chunk_rows: int) -> Iterator[tuple[Any, Any, Any, Any]]:
+        """``(X, label codes, weight, offset)`` of consecutive ``chunk_rows`` rows."""
+        n, p, f = self.n_samples, self.n_features, self.folder
+        for row0 in range(0, n, chunk_rows):
+            k = min(chunk_rows, n - row0)
+            X = _map_rows(f / "X.bin", row0, k, (p,), self.dtype)
+            codes = _map_rows(f / "codes.bin", row0, k, (), np.uint8)
+            w = (
+                _map_rows(f / "w.bin", row0, k, (), self.dtype)
+                if self.has_weight
+                else None
+            )
+            o = (
+                _map_rows(f / "o.bin", row0, k, (), self.dtype)
+                if self.has_offset
+                else None
+            )
+            yield X, codes, w, o
+
+
+class CacheWriter:
+    """Writes a cache entry during the scan; :meth:`finish` makes it visible.
+
+    Any failure to write (no space, no permission, an ``OSError``) abandons
+    the cache with a warning; the scan and the fit go on without it.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        stamp: list[dict[str, Any]],
+        dtype: Any,
+        *,
+        weight: bool,
+        offset: bool,
+        expected_bytes: int | None = None,
+        source_name: str = "",
+    ) -> None:
+        self.final = root / name
+        self.stamp, self.dtype = stamp, np.dtype(dtype)
+        self.weight, self.offset = weight, offset
+        self.source_name = source_name
+        self.labels: list[Any] = []
+        self.reps: list[Any] = []
+        self.n = 0
+        self.tmp: Path | None = None
+        self._files: dict[str, Any] = {}
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for old in root.glob(f"{name}.tmp-*"):  # a crashed writer's leftovers
+                shutil.rmtree(old, ignore_errors=True)
+            if expected_bytes is not None:
+                self._check_space(root, expected_bytes)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            for key in ("X", "codes", "w", "o"):
+                if key == "w" and not weight or key == "o" and not offset:
+                    continue
+                self._files[key] = open(self.tmp / f"{key}.bin", "wb")
+        except (OSError, _NoSpace) as exc:
+            self.abandon(exc)
+
+    @property
+    def active(self) -> bool:
+        return self.tmp is not None
+
+    def _check_space(self, folder: Path, nbytes: int) -> None:
+        free = shutil.disk_usage(folder).free
+        if free - nbytes < RESERVE_BYTES:
+            raise _NoSpace(
+                f"the row cache needs {nbytes / 2**20:.0f} MiB more in {folder} "
+                f"but only {free / 2**20:.0f} MiB are free (at least "
+                f"{RESERVE_BYTES // 2**20} MiB must stay free)"
+            )
+
+    def _codes(self, y: np.ndarray) -> np.ndarray:
+        values, inverse = np.unique(y, return_inverse=True)
+        index = []
+        for i, v in enumerate(values.tolist()):
+            if v not in self.labels:
+                self.labels.append(v)
+                self.reps.append(values[i : i + 1])
+            index.append(self.labels.index(v))
+        if len(self.labels) > MAX_LABELS:
+            raise _NoSpace(f"more than {MAX_LABELS} distinct labels")
+        return np.asarray(index, dtype=np.uint8)[inverse.reshape(-1)]
+
+    def append(
+        self, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, o: np.ndarray | None
+    ) -> None:
+        """Write one decoded chunk (rows in source order)."""
+        if self.tmp is None:
+            return
+        try:
+            arrays = {"X": X, "codes": self._codes(y), "w": w, "o": o}
+            nbytes = sum(
+                int(a.nbytes)
+                for k, a in arrays.items()
+                if k in self._files and a is not None
+            )
+            self._check_space(self.tmp, nbytes)
+            for key, fh in self._files.items():
+                fh.write(
+                    np.ascontiguousarray(arrays[key], dtype=fh_dtype(key, self.dtype))
+                )
+            self.n += X.shape[0]
+        except (OSError, _NoSpace) as exc:
+            self.abandon(exc)
+
+    def finish(self, meta: dict[str, Any]) -> CachedRows | None:
+        """Complete the entry (``meta.json`` last), rename it into place, open it."""
+        if self.tmp is None:
+            return None
+        try:
+            for fh in self._files.values():
+                fh.close()
+            reps = (
+                np.concatenate(self.reps)
+                if self.reps
+                else np.empty(0, dtype=np.float64)
+            )
+            if reps.dtype == object:
+                reps = reps.astype(str)
+            np.save(self.tmp / "labels.npy", reps, allow_pickle=False)
+            meta = {
+                **meta,
+                "format": FORMAT,
+                "stamp": self.stamp,
+                "dtype": self.dtype.str,
+                "n_samples": self.n,
+                "weight": self.weight,
+                "offset": self.offset,
+            }
+            (self.tmp / "meta.json").write_text(json.dumps(meta))
+            if self.final.exists():  # stale, or written meanwhile by another fit
+                shutil.rmtree(self.final, ignore_errors=True)
+            os.replace(self.tmp, self.final)
+            self.tmp = None
+            return CachedRows(self.final, meta)
+        except (OSError, ValueError) as exc:
+            self.abandon(exc)
+            return None
+
+    def abandon(self, reason: BaseException | None = None) -> None:
+        """Drop the partial entry (with a warning when ``reason`` is given)."""
+        for fh in self._files.values():
+            fh.close()
+        self._files = {}
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+        if reason is not None:
+            warnings.warn(
+                f"{self.source_name}: not caching the decoded rows ({reason}); every "
+                f"pass reads the source instead (cache=False turns the cache off, "
+                f"cache_dir= puts it elsewhere)",
+                UserWarning,
+                stacklevel=4,
+            )
+
+
+def fh_dtype(key: str, dtype: np.dtype) -> Any:
+    """The stored dtype of each cache file."""
+    return np.uint8 if key == "codes" else dtype
+
+
+class _NoSpace(Exception):
+    """The cache would not fit (or cannot be kept); abandoned, not an error."""

@@ -1,0 +1,212 @@
+"""``logistic fit --cv K``: choose the penalty strength by cross-validation.
+
+The design matrix of the in-memory fit is cross-validated with
+:class:`logistic.model_selection.LogisticRegressionCV` (K stratified folds,
+shuffled with seed 0 so that files sorted by class still give balanced
+folds; negative log loss weighted by the row weights; ``--n-alphas``
+strengths from ``alpha_max`` down, glmnet's sequence). The chosen ``alpha``
+then drives the ordinary fit (same estimator, same inference and model
+file), and the CV record (:mod:`logistic.io._cv`) is attached to the fitted
+model as ``cross_validation_``, printed as a table and stored in the model
+file. Needs scikit-learn (for the splitter); data in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from ._codes import EX_USAGE, CLIError
+from ._common import collect_warnings, warn
+
+__all__ = [
+    "CVFolds",
+    "NAlphas",
+    "CVRule",
+    "CV_KEYS",
+    "check_cv_options",
+    "select_strength",
+    "attach",
+    "cv_table",
+]
+
+CVFolds = Annotated[
+    int | None,
+    typer.Option(
+        "--cv",
+        help="Choose the penalty strength by K-fold cross-validation (stratified, "
+        "shuffled with seed 0; log loss): K >= 2. Uses --penalty (default l2), "
+        "--l1-ratio and --n-alphas; not with --alpha or --C.",
+    ),
+]
+NAlphas = Annotated[
+    int | None,
+    typer.Option(
+        "--n-alphas",
+        help="With --cv: number of strengths tried, from alpha_max (all "
+        "coefficients zero) down to alpha_max x 1e-4 (1e-2 when features >= rows). "
+        "Default 100.",
+    ),
+]
+CVRule = Annotated[
+    str | None,
+    typer.Option(
+        "--cv-rule",
+        help="With --cv: 'min' (best mean score, default) or '1se' (the largest "
+        "strength within one standard error of the best, glmnet's lambda.1se).",
+    ),
+]
+
+#: The keys ``fit`` adds to its options for this module (removed before the
+#: estimator is built).
+CV_KEYS = ("cv", "n_alphas", "cv_rule")
+
+
+def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) -> None:
+    """Refuse inconsistent ``--cv`` options before any data are read (exit 2)."""
+    cv = options.get("cv")
+    if cv is None:
+        for key, flag in (("n_alphas", "--n-alphas"), ("cv_rule", "--cv-rule")):
+            if options.get(key) is not None:
+                raise CLIError(f"{flag} is used only with --cv K", EX_USAGE)
+        return
+    if cv < 2:
+        raise CLIError(f"--cv must be at least 2 folds, got {cv}", EX_USAGE)
+    if options.get("n_alphas") is not None and options["n_alphas"] < 1:
+        raise CLIError(f"--n-alphas must be at least 1, got {options['n_alphas']}")
+    if options.get("cv_rule") not in (None, "min", "1se"):
+        raise CLIError(
+            f"--cv-rule must be 'min' or '1se', got {options['cv_rule']!r}", EX_USAGE
+        )
+    for key, flag in (("alpha", "--alpha"), ("C", "--C")):
+        if options.get(key) is not None:
+            raise CLIError(
+                f"--cv chooses the penalty strength; do not give {flag} with it",
+                EX_USAGE,
+            )
+    if options.get("penalty") not in (None, "l1", "l2", "elasticnet"):
+        raise CLIError(
+            f"--cv needs --penalty l1, l2 or elasticnet, got {options['penalty']!r}",
+            EX_USAGE,
+        )
+    if not in_memory:
+        raise CLIError(
+            "--cv needs the data in memory; it is not available with --stream, "
+            "--workers or --scheduler",
+            EX_USAGE,
+        )
+    if grouped:
+        raise CLIError("--cv is not available for grouped binomial data (--trials)")
+
+
+def select_strength(
+    design: Any, options: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The estimator options (CV keys removed; with ``--cv``, the chosen
+    ``alpha``) and the CV record, or None without ``--cv``."""
+    est = {k: v for k, v in options.items() if k not in CV_KEYS}
+    folds = options.get("cv")
+    if folds is None:
+        return est, None
+    try:
+        from sklearn.model_selection import StratifiedKFold
+    except ImportError as exc:
+        raise CLIError(
+            f"--cv needs scikit-learn: pip install scikit-learn ({exc})", EX_USAGE
+        ) from None
+    from .._path import path
+    from ..io._cv import MAX_PATH_VALUES
+    from ..model_selection import LogisticRegressionCV
+
+    penalty = est.get("penalty") or "l2"
+    ratio = est.get("l1_ratio")
+    common = {
+        k: est[k]
+        for k in ("class_weight", "solver", "tol", "max_iter")
+        if est.get(k) is not None
+    }
+    cv = LogisticRegressionCV(
+        penalty=penalty,
+        l1_ratio=0.5 if ratio is None else ratio,
+        n_alphas=options.get("n_alphas") or 100,
+        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+        rule=options.get("cv_rule") or "min",
+        refit=False,
+        **common,
+    )
+    X, y = design.frame(), design.y
+    with collect_warnings() as messages:
+        cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
+    for m in messages[:3]:
+        warn(f"cross-validation: {m}")
+    curve = cv.cv_curve_
+    chosen = curve.best_index if cv.rule == "min" else curve.index_1se
+    coefs = None
+    if len(curve.alphas) * cv.n_features_in_ <= MAX_PATH_VALUES:
+        full = path(
+            X, y, curve.alphas, l1_ratio=cv._ratio(),
+            sample_weight=design.sample_weight, offset=design.offset,
+            class_weight=common.get("class_weight"),
+            **{k: common[k] for k in ("solver", "tol", "max_iter") if k in common},
+        )  # fmt: skip
+        coefs = {"coefs": full.coefs.tolist()}
+    record = {
+        "folds": int(folds),
+        "splitter": "StratifiedKFold(shuffle=True, random_state=0)",
+        "scoring": "neg_log_loss",
+        "rule": cv.rule,
+        "penalty": penalty,
+        "l1_ratio": float(cv._ratio()),
+        "alphas": curve.alphas.tolist(),
+        "Cs": curve.Cs.tolist(),
+        "mean": curve.mean.tolist(),
+        "std_err": curve.std_err.tolist(),
+        "n_nonzero": curve.n_nonzero.tolist(),
+        "best_index": int(curve.best_index),
+        "index_1se": int(curve.index_1se),
+        "chosen_index": int(chosen),
+        "alpha": float(cv.alpha_),
+        "C": float(cv.C_),
+        "path": coefs,
+    }
+    est.update(penalty=penalty, alpha=float(cv.alpha_), C=None)
+    if penalty == "elasticnet":
+        est["l1_ratio"] = float(cv._ratio())
+    return est, record
+
+
+def attach(model: Any, record: dict[str, Any] | None) -> None:
+    """Store the CV record on the fitted model (written to the model file)."""
+    if record is not None:
+        model.cross_validation_ = record
+
+
+def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
+    """A rich table of the CV curve: about ``rows`` strengths, always with the
+    best and the 1-SE points."""
+    from rich.table import Table
+
+    n = len(record["alphas"])
+    marks = {record["best_index"]: "best", record["index_1se"]: "1se"}
+    if record["best_index"] == record["index_1se"]:
+        marks[record["best_index"]] = "best, 1se"
+    picks = set(np.linspace(0, n - 1, min(rows, n)).round().astype(int)) | set(marks)
+    table = Table(
+        title=f"{record['folds']}-fold cross-validation ({record['penalty']}, "
+        f"log loss); chosen: alpha = {record['alpha']:.6g} (C = {record['C']:.6g}, "
+        f"rule {record['rule']})"
+    )
+    for col in ("alpha", "C", "log loss", "std err", "non-zero", ""):
+        table.add_column(col, justify="right" if col else "left")
+    for i in sorted(picks):
+        table.add_row(
+            f"{record['alphas'][i]:.4g}",
+            f"{record['Cs'][i]:.4g}",
+            f"{-record['mean'][i]:.6f}",
+            f"{record['std_err'][i]:.2g}",
+            f"{record['n_nonzero'][i]:.1f}",
+            ("<- " + marks[i]) if i in marks else "",
+        )
+    return table

@@ -1,0 +1,181 @@
+"""What inference needs of the training data, kept by ``fit``.
+
+Convention (owned here): after an unpenalized or Firth fit of at most
+:data:`MAX_STORED_PARAMS` parameters, ``LogisticRegression.fit`` keeps a
+:class:`FitStatistics` in ``fit_statistics_``, so that ``model.summary()`` and
+``model.inference()`` work without the data for ``cov_type="nonrobust"``.
+It holds, at the fitted coefficients ``θ̂`` (float64, objective order:
+features, then the intercept):
+
+* the mean loss ``J(θ̂)``, its gradient and its Hessian ``∇²J(θ̂)``: the
+  Fisher information is ``I = Σs · ∇²J(θ̂)`` (observed = expected for the
+  logit link), in original coordinates, intercept last, from **one extra pass
+  over the data at θ̂**. The solver's last Hessian is not reused: solvers work
+  in standardized coordinates, Newton may subsample it, and it is evaluated at
+  the previous iterate, not at ``θ̂``;
+* the label sums of :func:`logistic.inference._passes.label_sums` (one pass:
+  saturated log-likelihood, Pearson χ², separation suspects);
+* the column means and scales (already computed for the standardized view);
+* the null log-likelihood when it needs the rows (a model with an offset:
+  a one-parameter Newton fit over the same rows), else None (closed form);
+* grouped-binomial constants when the model was fitted with ``trials``
+  (:class:`logistic._grouped.GroupedSummary`).
+
+Robust and cluster covariances, profile intervals and likelihood-ratio
+p-values per coefficient need the rows and still take the data.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import ConvergenceWarning
+from .._numerics import DEFAULT_TOL, SEPARATION_SUSPECT_LOGIT
+from .._objective import LogisticObjective
+from .._typing import FloatArray
+from ..solvers import solve
+from ._passes import FeatureFree, LabelSums, label_sums
+
+__all__ = ["MAX_STORED_PARAMS", "FitStatistics", "collect", "null_loglik"]
+
+F64 = np.float64
+
+#: Fits with more parameters keep no statistics (the p × p information is
+#: p² numbers and its pass costs p² operations a row).
+MAX_STORED_PARAMS = 500
+
+
+@dataclass(frozen=True)
+class FitStatistics:
+    """The data-derived quantities of a fit that inference needs.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (n_params,)
+        ``θ̂`` in float64, objective order (intercept last).
+    value : float
+        ``J(θ̂)``, the weighted mean loss.
+    gradient : ndarray of shape (n_params,)
+    hessian : ndarray of shape (n_params, n_params)
+        ``∇²J(θ̂)`` (``I = weight_sum · hessian``).
+    labels : LabelSums
+    weight_sum : float
+        ``Σs``.
+    mean, std : ndarray of shape (n_features,)
+        Weighted column means and standard deviations.
+    fit_intercept : bool
+    llnull : float or None
+        Null log-likelihood when it needed the rows (offset), else None.
+    grouped : GroupedSummary or None
+        Set for fits with ``trials`` (:mod:`logistic._grouped`).
+    """
+
+    theta: FloatArray
+    value: float
+    gradient: FloatArray
+    hessian: FloatArray
+    labels: LabelSums
+    weight_sum: float
+    mean: FloatArray
+    std: FloatArray
+    fit_intercept: bool
+    llnull: float | None = None
+    grouped: Any = None
+
+    @property
+    def n_features(self) -> int:
+        return int(self.mean.shape[0])
+
+    @property
+    def n_params(self) -> int:
+        return int(self.theta.shape[0])
+
+    def split(self, theta: FloatArray) -> tuple[FloatArray, float]:
+        """``(w, b)`` of a parameter vector in objective order."""
+        if self.fit_intercept:
+            return theta[:-1], float(theta[-1])
+        return theta, 0.0
+
+
+def null_loglik(
+    labels: LabelSums,
+    fit_intercept: bool,
+    objective: LogisticObjective | None = None,
+    tol: float = DEFAULT_TOL,
+) -> float:
+    """Log-likelihood of the null model of the rows summed in ``labels``.
+
+    Intercept only (``logit(ȳ)`` in closed form without an offset, else a
+    Newton fit over the same rows without their features) when the model has
+    an intercept; otherwise ``z = offset`` (``z = 0`` without one) with no
+    parameter (R's ``glm`` null deviance). Reads the rows (``objective``,
+    required then) only with an offset.
+    """
+    if not labels.has_offset:
+        if fit_intercept:
+            return closed_form_null(labels)
+        return -labels.weight * float(np.log(2.0))  # z = 0 on every row
+    if objective is None:
+        raise ValueError("the null model of a fit with an offset needs its rows")
+    null = LogisticObjective(
+        FeatureFree(objective.data), fit_intercept=objective.fit_intercept
+    )
+    if not objective.fit_intercept:
+        return -labels.weight * null.value(np.zeros(0))
+    ybar = labels.mean
+    if ybar <= 0.0 or ybar >= 1.0:
+        return 0.0
+    theta0 = np.array([np.log(ybar) - np.log1p(-ybar)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theta0 = solve("newton", null, theta0, tol=tol, max_iter=200).coef
+    return -labels.weight * null.value(theta0)
+
+
+def closed_form_null(labels: LabelSums) -> float:
+    """``Σs [ȳ log ȳ + (1-ȳ) log(1-ȳ)]``: the intercept-only model without offset."""
+    ybar = labels.mean
+    if ybar <= 0.0 or ybar >= 1.0:
+        return 0.0
+    return labels.weight * (ybar * np.log(ybar) + (1.0 - ybar) * np.log1p(-ybar))
+
+
+def collect(
+    objective: LogisticObjective,
+    theta: FloatArray,
+    *,
+    with_null: bool,
+    tol: float = DEFAULT_TOL,
+    grouped: Any = None,
+) -> FitStatistics:
+    """The :class:`FitStatistics` of ``objective`` at ``theta``.
+
+    Two passes (value/gradient/Hessian, label sums); the column moments come
+    from the objective's cache when the fit computed them. ``with_null``
+    also fits the null model now when it needs the rows (an offset).
+    """
+    theta = np.asarray(theta, dtype=F64)
+    w, b = objective.split(theta)
+    value, grad, hessian = objective.value_gradient_hessian(theta)
+    labels = label_sums(objective.data, w, b, SEPARATION_SUSPECT_LOGIT)
+    mean, std = objective.column_moments()
+    llnull = None
+    if with_null and labels.has_offset:
+        llnull = null_loglik(labels, objective.fit_intercept, objective, tol)
+    return FitStatistics(
+        theta=theta,
+        value=float(value),
+        gradient=grad,
+        hessian=hessian,
+        labels=labels,
+        weight_sum=float(objective.weight_sum),
+        mean=np.asarray(mean, dtype=F64),
+        std=np.asarray(std, dtype=F64),
+        fit_intercept=objective.fit_intercept,
+        llnull=llnull,
+        grouped=grouped,
+    )

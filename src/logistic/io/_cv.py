@@ -1,0 +1,132 @@
+"""The optional ``model.cross_validation`` field: how the strength was chosen.
+
+Written by ``logistic fit --cv K`` (:mod:`logistic.cli._cv`) as the fitted
+estimator's ``cross_validation_`` attribute; absent from every other model
+file (files without it load as before). Layout, all plain JSON::
+
+    {"folds": K, "splitter": str, "scoring": str, "rule": "min" | "1se",
+     "penalty": "l1" | "l2" | "elasticnet", "l1_ratio": number,
+     "alphas": [n numbers > 0, decreasing], "Cs": [n numbers > 0],
+     "mean": [n numbers], "std_err": [n numbers ≥ 0], "n_nonzero": [n numbers ≥ 0],
+     "best_index": int, "index_1se": int, "chosen_index": int,
+     "alpha": number, "C": number,
+     "path": null | {"coefs": n lists of n_features numbers}}
+
+``path`` is the coefficient path on all rows along ``alphas`` (for the
+report's figure), stored only when it is small (:data:`MAX_PATH_VALUES`).
+Reading checks every field's type, length and finiteness and raises
+:class:`ModelFormatError` naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import ModelFormatError
+
+__all__ = ["MAX_PATH_VALUES", "MAX_POINTS", "cross_validation_from_dict"]
+
+#: Longest strength sequence a model file may hold.
+MAX_POINTS = 10_000
+#: The coefficient path is stored only up to this many numbers.
+MAX_PATH_VALUES = 200_000
+
+_WHERE = "model.cross_validation"
+
+
+def _bad(path: str, key: str, what: str) -> ModelFormatError:
+    return ModelFormatError(f"model file {path}: field '{_WHERE}.{key}' {what}")
+
+
+def _get(d: dict[str, Any], key: str) -> Any:
+    return d.get(key)
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+
+
+def _numbers(d: dict, key: str, n: int | None, path: str, low: float | None) -> list:
+    v = _get(d, key)
+    if not isinstance(v, list) or not 0 < len(v) <= MAX_POINTS:
+        raise _bad(path, key, f"must be a list of 1 to {MAX_POINTS} numbers")
+    if n is not None and len(v) != n:
+        raise _bad(path, key, f"must hold {n} numbers (one per alpha), got {len(v)}")
+    if not all(_number(x) and (low is None or x >= low) for x in v):
+        bound = "" if low is None else f" ≥ {low:g}"
+        raise _bad(path, key, f"must hold finite numbers{bound} only")
+    return v
+
+
+def _index(d: dict, key: str, n: int, path: str) -> int:
+    v = _get(d, key)
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n:
+        raise _bad(path, key, f"must be an index in [0, {n}), got {v!r:.40}")
+    return v
+
+
+def _text(d: dict, key: str, path: str, allowed: tuple[str, ...] = ()) -> str:
+    v = _get(d, key)
+    if not isinstance(v, str) or len(v) > 200 or (allowed and v not in allowed):
+        want = f"one of {list(allowed)}" if allowed else "a short string"
+        raise _bad(path, key, f"must be {want}, got {v!r:.40}")
+    return v
+
+
+def cross_validation_from_dict(
+    value: Any, n_features: int, path: str = "<memory>"
+) -> dict[str, Any]:
+    """The validated ``model.cross_validation`` section (see the module docstring)."""
+    if not isinstance(value, dict):
+        raise ModelFormatError(f"model file {path}: field '{_WHERE}' must be an object")
+    d: dict[str, Any] = value
+    folds = _get(d, "folds")
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= 10**6:
+        raise _bad(path, "folds", f"must be an integer ≥ 2, got {folds!r:.40}")
+    out: dict[str, Any] = {"folds": folds}
+    out["splitter"] = _text(d, "splitter", path)
+    out["scoring"] = _text(d, "scoring", path)
+    out["rule"] = _text(d, "rule", path, ("min", "1se"))
+    out["penalty"] = _text(d, "penalty", path, ("l1", "l2", "elasticnet"))
+    ratio = _get(d, "l1_ratio")
+    if not (_number(ratio) and 0 <= ratio <= 1):
+        raise _bad(path, "l1_ratio", f"must be a number in [0, 1], got {ratio!r:.40}")
+    out["l1_ratio"] = float(ratio)
+    alphas = _numbers(d, "alphas", None, path, 0.0)
+    n = len(alphas)
+    if any(b > a for a, b in zip(alphas, alphas[1:], strict=False)):
+        raise _bad(path, "alphas", "must be decreasing")
+    out["alphas"] = alphas
+    for key, low in (("Cs", 0.0), ("mean", None), ("std_err", 0.0), ("n_nonzero", 0.0)):
+        out[key] = _numbers(d, key, n, path, low)
+    for key in ("best_index", "index_1se", "chosen_index"):
+        out[key] = _index(d, key, n, path)
+    for key in ("alpha", "C"):
+        v = _get(d, key)
+        if not (_number(v) and v >= 0):
+            raise _bad(path, key, f"must be a finite number ≥ 0, got {v!r:.40}")
+        out[key] = float(v)
+    out["path"] = _path(_get(d, "path"), n, n_features, path)
+    return out
+
+
+def _path(value: Any, n: int, n_features: int, path: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    coefs = value.get("coefs") if isinstance(value, dict) else None
+    if not isinstance(coefs, list) or len(coefs) != n:
+        raise _bad(path, "path.coefs", f"must be a list of {n} coefficient lists")
+    if n * n_features > MAX_PATH_VALUES:
+        raise _bad(path, "path.coefs", f"holds more than {MAX_PATH_VALUES} values")
+    for i, row in enumerate(coefs):
+        if (
+            not isinstance(row, list)
+            or len(row) != n_features
+            or not all(_number(x) for x in row)
+        ):
+            raise _bad(
+                path, f"path.coefs[{i}]", f"must hold {n_features} finite numbers"
+            )
+    return {"coefs": coefs}

@@ -1,0 +1,464 @@
+"""``LogisticRegressionCV``: the penalty strength chosen by cross-validation.
+
+Each fold fits a whole regularization path (:func:`logistic.path`, warm
+starts and strong rules) on its training rows and scores every point on its
+test rows; the strength with the best mean score is chosen (or, with
+``rule="1se"``, the largest strength whose mean score is within one standard
+error of the best: glmnet's ``lambda.1se``), and the model is refitted on all
+rows along the same sequence up to that point.
+
+Conventions (owned here):
+
+* The grid. ``Cs`` (scikit-learn's inverse strengths; an int ``k`` means
+  ``np.logspace(-4, 4, k)`` as in scikit-learn) gives each fold the
+  strengths ``alpha = 1/(C·Σs_train)``, so the folds solve the same problems
+  as scikit-learn's ``LogisticRegressionCV``. ``alphas`` (or, by default,
+  ``n_alphas`` values from the full data's ``alpha_max`` down to
+  ``alpha_max·eps``, glmnet's sequence) gives every fold the same strengths
+  on the mean-loss scale. Results are stored in order of decreasing strength
+  (increasing ``C``).
+* Scores are "higher is better". The default score is the negative log loss
+  computed exactly from the logits; any scikit-learn scorer name or callable
+  may be given. The user's ``sample_weight`` weights the test rows' score as
+  it weights the training loss (``class_weight`` reweights the fit only).
+* The standard error of a mean CV score is ``std(fold scores, ddof=1)/√K``.
+
+scikit-learn is needed for the splitters and scorers and is imported when
+``fit`` runs; importing :mod:`logistic` does not import it (this module is
+loaded on first use of ``logistic.LogisticRegressionCV``).
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._estimator_protocol import EstimatorProtocol
+from ._exceptions import InvalidParameterError
+from ._path import PathResult, null_alpha_max, path
+from ._strong_rules import default_alphas, default_eps
+from ._validation import (
+    FitData,
+    Interval,
+    Options,
+    check_fit_data,
+    combined_weights,
+    is_class_weight,
+    validate_params,
+)
+from .estimator import LogisticRegression
+from .metrics import log_loss_from_logits
+
+__all__ = ["LogisticRegressionCV", "CVCurve"]
+
+
+@dataclass(frozen=True)
+class CVCurve:
+    """The cross-validation curve (one entry per strength, decreasing alpha).
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        Strengths on the full data's mean-loss scale.
+    Cs : ndarray of shape (n_alphas,)
+        ``1/(alpha·Σs)`` with the full data's Σs.
+    mean, std_err : ndarray of shape (n_alphas,)
+        Mean fold score and its standard error.
+    n_nonzero : ndarray of shape (n_alphas,)
+        Mean number of non-zero coefficients over the folds.
+    best_index, index_1se : int
+        The best mean score; the largest strength within one standard error
+        of it.
+    """
+
+    alphas: np.ndarray
+    Cs: np.ndarray
+    mean: np.ndarray
+    std_err: np.ndarray
+    n_nonzero: np.ndarray
+    best_index: int
+    index_1se: int
+
+
+def _is_cv(v: Any) -> bool:
+    """an int ≥ 2, a scikit-learn splitter or an iterable of (train, test) splits"""
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return int(v) >= 2
+    return v is None or hasattr(v, "split") or hasattr(v, "__iter__")
+
+
+def _is_grid(v: Any) -> bool:
+    """None, an int ≥ 1 or a sequence of positive numbers"""
+    if v is None:
+        return True
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return int(v) >= 1
+    try:
+        a = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a)))
+
+
+def _scoring_ok(v: Any) -> bool:
+    """None, a scikit-learn scorer name or a callable"""
+    return v is None or isinstance(v, str) or callable(v)
+
+
+def _point_model(
+    classes: np.ndarray, coef: np.ndarray, intercept: float, names: Any
+) -> LogisticRegression:
+    """A fitted ``LogisticRegression`` holding one point of a path."""
+    m = LogisticRegression()
+    m.classes_ = classes
+    m.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
+    m.intercept_ = np.array([float(intercept)])
+    m.n_features_in_ = int(m.coef_.shape[1])
+    if names is not None:
+        m.feature_names_in_ = np.asarray(names, dtype=object)
+    return m
+
+
+def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int]:
+    """``(best, one_se)``: the first index of the best mean score, and the
+    first (largest strength) index whose mean is ≥ best − its standard error."""
+    finite = np.where(np.isfinite(mean), mean, -np.inf)
+    best = int(np.argmax(finite))
+    limit = finite[best] - (std_err[best] if np.isfinite(std_err[best]) else 0.0)
+    one_se = int(np.flatnonzero(finite >= limit)[0])
+    return best, one_se
+
+
+class LogisticRegressionCV(EstimatorProtocol):
+    """Binary logistic regression with its penalty strength chosen by CV.
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet"}, default="l2"
+    l1_ratio : float in [0, 1], default=0.5
+        Mixing of ``penalty="elasticnet"`` (ignored otherwise).
+    Cs : int, array-like of float > 0 or None, default=None
+        scikit-learn's inverse strengths (an int k: ``logspace(-4, 4, k)``).
+    alphas : array-like of float ≥ 0 or None, default=None
+        Strengths on the mean-loss scale, the same for every fold.
+    n_alphas : int ≥ 1, default=100
+        Length of the default sequence (when neither Cs nor alphas is given).
+    eps : float in (0, 1) or None, default=None
+        ``alpha_min/alpha_max`` of the default sequence (None: glmnet's).
+    cv : int, splitter or iterable, default=5
+        An int k means ``StratifiedKFold(k)``; a splitter's ``split(X, y,
+        groups)`` receives ``groups`` from ``fit``.
+    scoring : str, callable or None, default=None
+        None: negative log loss from the logits (weighted by sample_weight).
+        Otherwise any scikit-learn scorer (name or callable), called with the
+        test rows' ``sample_weight`` when weights are given.
+    rule : {"min", "1se"}, default="min"
+        Choose the best mean score, or the largest strength within one
+        standard error of it.
+    refit : bool, default=True
+        Refit on all rows at the chosen strength (else average the folds'
+        coefficients there, as scikit-learn does).
+    fit_intercept : bool, default=True
+    class_weight : dict, "balanced" or None, default=None
+        Computed on all rows, then sliced into the folds (as scikit-learn).
+    solver, tol, max_iter : as for :func:`logistic.path`.
+    screening : bool, default=True
+        Strong rules with a KKT check along each path.
+    n_jobs : int or None, default=None
+        Folds run in parallel in this many joblib threads.
+
+    Attributes
+    ----------
+    alpha_, C_ : float
+        The chosen strength (``C_ = 1/(alpha_·Σs)``, full data).
+    alphas_, Cs_ : ndarray of shape (n_alphas,)
+        The grid on the full data's scales, decreasing alpha.
+    scores_ : ndarray of shape (n_folds, n_alphas)
+    cv_curve_ : CVCurve
+        Mean score, standard error, best and one-standard-error indices.
+    best_index_, index_1se_ : int
+    coef_ : ndarray of shape (1, n_features)
+    intercept_ : ndarray of shape (1,)
+    classes_, n_features_in_, feature_names_in_ : as for LogisticRegression
+    path_ : PathResult or None
+        The refit's path on all rows (up to the chosen point).
+    """
+
+    _parameter_constraints: dict[str, list[Any]] = {
+        "penalty": [Options(("l2", "l1", "elasticnet"))],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
+        "Cs": [_is_grid],
+        "alphas": [_is_grid],
+        "n_alphas": [Interval(numbers.Integral, 1, None, "left")],
+        "eps": [None, Interval(numbers.Real, 0, 1, "neither")],
+        "cv": [_is_cv],
+        "scoring": [_scoring_ok],
+        "rule": [Options(("min", "1se"))],
+        "refit": [bool, np.bool_],
+        "fit_intercept": [bool, np.bool_],
+        "class_weight": [is_class_weight],
+        "solver": [str],
+        "tol": [None, Interval(numbers.Real, 0, None, "left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, "left")],
+        "screening": [bool, np.bool_],
+        "n_jobs": [None, numbers.Integral],
+    }
+
+    def __init__(
+        self,
+        *,
+        penalty: str = "l2",
+        l1_ratio: float = 0.5,
+        Cs: Any = None,
+        alphas: Any = None,
+        n_alphas: int = 100,
+        eps: float | None = None,
+        cv: Any = 5,
+        scoring: Any = None,
+        rule: str = "min",
+        refit: bool = True,
+        fit_intercept: bool = True,
+        class_weight: Any = None,
+        solver: str = "auto",
+        tol: float | None = None,
+        max_iter: int = 1000,
+        screening: bool = True,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.Cs = Cs
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.cv = cv
+        self.scoring = scoring
+        self.rule = rule
+        self.refit = refit
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.screening = screening
+        self.n_jobs = n_jobs
+
+    # -- the grid ----------------------------------------------------------------
+    def _ratio(self) -> float:
+        return {"l2": 0.0, "l1": 1.0}.get(self.penalty, float(self.l1_ratio))
+
+    def _grid(
+        self, data: FitData, weights: np.ndarray | None
+    ) -> tuple[str, np.ndarray]:
+        """``("C", Cs increasing)`` or ``("alpha", alphas decreasing)``."""
+        if self.Cs is not None and self.alphas is not None:
+            raise InvalidParameterError(
+                "LogisticRegressionCV: give the grid as Cs or as alphas, not both "
+                f"(got Cs={self.Cs!r}, alphas={self.alphas!r})"
+            )
+        if self.Cs is not None:
+            if isinstance(self.Cs, numbers.Integral):
+                return "C", np.logspace(-4, 4, int(self.Cs))
+            Cs = np.asarray(self.Cs, dtype=np.float64)
+            if np.any(Cs <= 0):
+                raise InvalidParameterError(
+                    f"The 'Cs' parameter of LogisticRegressionCV must hold numbers "
+                    f"> 0. Got {self.Cs!r} instead."
+                )
+            return "C", np.sort(Cs)
+        if self.alphas is not None:
+            if isinstance(self.alphas, numbers.Integral):
+                raise InvalidParameterError(
+                    "The 'alphas' parameter of LogisticRegressionCV must be a "
+                    f"sequence of numbers ≥ 0 or None. Got {self.alphas!r} instead."
+                )
+            a = np.asarray(self.alphas, dtype=np.float64)
+            if np.any(a < 0):
+                raise InvalidParameterError(
+                    f"The 'alphas' parameter of LogisticRegressionCV must hold "
+                    f"numbers ≥ 0. Got {self.alphas!r} instead."
+                )
+            return "alpha", np.sort(a)[::-1].copy()
+        full = FitData(data.X, data.y01, data.classes, weights, data.offset, None)
+        top = null_alpha_max(full, self._ratio(), bool(self.fit_intercept))
+        n, p = data.X.shape
+        e = default_eps(n, p) if self.eps is None else float(self.eps)
+        return "alpha", default_alphas(top, int(self.n_alphas), e)
+
+    @staticmethod
+    def _alphas_for(kind: str, grid: np.ndarray, weight_sum: float) -> np.ndarray:
+        return 1.0 / (grid * weight_sum) if kind == "C" else grid
+
+    # -- one fold ------------------------------------------------------------------
+    def _fold(
+        self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
+        train: np.ndarray, test: np.ndarray, scorer: Any,
+    ) -> tuple[np.ndarray, PathResult]:  # fmt: skip
+        """Scores of every point of the training rows' path on the test rows."""
+        X, y01, off = data.X, data.y01, data.offset
+        w_tr = None if weights is None else weights[train]
+        total = float(len(train) if w_tr is None else w_tr.sum())
+        res = path(
+            X[train], y01[train], self._alphas_for(kind, grid, total),
+            l1_ratio=self._ratio(), sample_weight=w_tr,
+            offset=None if off is None else off[train],
+            fit_intercept=bool(self.fit_intercept), solver=self.solver,
+            tol=self.tol, max_iter=self.max_iter, screening=self.screening,
+        )  # fmt: skip
+        sw = data.sample_weight
+        w_te = None if sw is None else sw[test]
+        X_te = X[test]
+        if scorer is None:
+            z = np.asarray(X_te @ res.coefs.T, dtype=np.float64) + res.intercepts
+            if off is not None:
+                z += off[test][:, None]
+            scores = np.array(
+                [
+                    -log_loss_from_logits(y01[test], z[:, k], w_te)
+                    for k in range(len(grid))
+                ]
+            )
+            return scores, res
+        labels = data.classes[y01[test].astype(np.intp)]
+        kw = {} if w_te is None else {"sample_weight": w_te}
+        scores = np.array(
+            [
+                scorer(_point_model(data.classes, c, b, None), X_te, labels, **kw)
+                for c, b in zip(res.coefs, res.intercepts, strict=True)
+            ],
+            dtype=np.float64,
+        )
+        return scores, res
+
+    def _scorer(self) -> Any:
+        if self.scoring is None:
+            return None
+        from sklearn.metrics import check_scoring
+
+        return check_scoring(LogisticRegression(), scoring=self.scoring)
+
+    # -- fit -------------------------------------------------------------------------
+    def fit(
+        self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None,
+        groups: Any = None,
+    ) -> LogisticRegressionCV:  # fmt: skip
+        """Cross-validate the path, choose the strength, refit.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), two distinct labels
+        sample_weight : array-like of shape (n_samples,), optional
+            Weights the training loss and the test scores.
+        offset : array-like of shape (n_samples,), optional
+        groups : array-like of shape (n_samples,), optional
+            Passed to the splitter (e.g. ``GroupKFold``).
+
+        Returns
+        -------
+        self
+        """
+        from joblib import Parallel, delayed
+        from sklearn.model_selection import check_cv
+
+        validate_params(
+            type(self).__name__, self.get_params(), self._parameter_constraints
+        )
+        name = type(self).__name__
+        data = check_fit_data(X, y, sample_weight, offset, estimator=name)
+        weights = combined_weights(
+            data.sample_weight, self.class_weight, data.classes, data.y01
+        )
+        kind, grid = self._grid(data, weights)
+        labels = data.classes[data.y01.astype(np.intp)]
+        splitter = check_cv(self.cv, labels, classifier=True)
+        folds = list(splitter.split(data.X, labels, groups))
+        scorer = self._scorer()
+        out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)
+            for tr, te in folds
+        )
+        self._store_cv(data, weights, kind, grid, out)
+        return self
+
+    def _store_cv(
+        self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
+        out: list[tuple[np.ndarray, PathResult]],
+    ) -> None:  # fmt: skip
+        scores = np.array([s for s, _ in out])
+        k = scores.shape[0]
+        mean = scores.mean(axis=0)
+        std_err = (
+            scores.std(axis=0, ddof=1) / np.sqrt(k) if k > 1 else np.zeros_like(mean)
+        )
+        best, one_se = standard_error_rule(mean, std_err)
+        chosen = best if self.rule == "min" else one_se
+        total = float(data.X.shape[0] if weights is None else weights.sum())
+        alphas = self._alphas_for(kind, grid, total)
+        nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
+        Cs = grid if kind == "C" else 1.0 / (alphas * total)
+        self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
+        self.scores_, self.alphas_, self.Cs_ = scores, alphas, self.cv_curve_.Cs
+        self.best_index_, self.index_1se_ = best, one_se
+        self.alpha_, self.C_ = float(alphas[chosen]), float(self.Cs_[chosen])
+        self.coefs_paths_ = np.array(
+            [np.column_stack([r.coefs, r.intercepts]) for _, r in out]
+        )
+        if self.refit:
+            res = path(
+                data.X, data.y01, alphas[: chosen + 1], l1_ratio=self._ratio(),
+                sample_weight=weights, offset=data.offset,
+                fit_intercept=bool(self.fit_intercept), solver=self.solver,
+                tol=self.tol, max_iter=self.max_iter, screening=self.screening,
+            )  # fmt: skip
+            coef, b = res.coefs[chosen], float(res.intercepts[chosen])
+            self.path_: PathResult | None = res
+            self.n_iter_ = np.array([int(res.n_iter.sum())])
+        else:
+            coef = self.coefs_paths_[:, chosen, :-1].mean(axis=0)
+            b = float(self.coefs_paths_[:, chosen, -1].mean())
+            self.path_ = None
+            self.n_iter_ = np.array([0])
+        if not self.fit_intercept:
+            b = 0.0
+        self.classes_ = data.classes
+        self.n_features_in_ = int(data.X.shape[1])
+        if data.names is not None:
+            self.feature_names_in_ = np.asarray(data.names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.intercept_ = np.array([b])
+        self.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
+
+    # -- prediction (a LogisticRegression at the chosen point) -------------------------
+    def _model(self) -> LogisticRegression:
+        self._check_fitted()
+        return _point_model(
+            self.classes_,
+            self.coef_,
+            float(self.intercept_[0]),
+            getattr(self, "feature_names_in_", None),
+        )
+
+    def decision_function(self, X: Any, offset: Any = None) -> Any:
+        """Logits ``X w + b (+ offset)`` at the chosen strength."""
+        return self._model().decision_function(X, offset)
+
+    def predict_proba(self, X: Any, offset: Any = None) -> Any:
+        """Columns ``[P(classes_[0]), P(classes_[1])]``."""
+        return self._model().predict_proba(X, offset)
+
+    def predict_log_proba(self, X: Any, offset: Any = None) -> Any:
+        """``log predict_proba``, computed stably."""
+        return self._model().predict_log_proba(X, offset)
+
+    def predict(self, X: Any, offset: Any = None) -> Any:
+        """``classes_[1]`` where the logit is positive."""
+        return self._model().predict(X, offset)
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Mean accuracy (weighted by ``sample_weight``)."""
+        return self._model().score(X, y, sample_weight)

@@ -1,0 +1,179 @@
+"""Text encodings of CSV files: checking the name, finding the first bad byte.
+
+Convention (owned here):
+
+* A CSV file is UTF-8 unless an encoding is given (``read_data(...,
+  encoding=...)``, ``--encoding``); any Python text codec name is accepted
+  and normalised by :func:`check_encoding` (``"UTF8"`` → ``"utf-8"``,
+  ``"latin1"`` → ``"iso8859-1"``); a codec that is not a text encoding
+  (``rot13``, ``base64``) or an unknown name is a one-line error.
+* A UTF-8 byte-order mark at the start makes the file UTF-8 whatever
+  encoding was given (the mark says so); it is skipped. A UTF-16/32
+  byte-order mark is refused by name unless a UTF-16/32 encoding is given.
+* A byte that does not decode is reported by :func:`decode_error`: the
+  file, the line (physical lines, 1 = header), the byte's offset in the
+  (decompressed) text and its value, and the ``--encoding`` to try. The
+  search (:func:`find_decode_error`) runs only after a read failed, so a
+  well-formed file is read at full speed.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from .._exceptions import DataValidationError, InvalidParameterError
+from ..formats import decompressed
+from ._raw import open_data
+
+__all__ = [
+    "UTF8",
+    "check_encoding",
+    "decode_error",
+    "effective_encoding",
+    "find_decode_error",
+    "is_wide",
+    "refuse_binary",
+    "refuse_utf16",
+]
+
+UTF8 = "utf-8"
+_BOM_UTF8 = b"\xef\xbb\xbf"
+_CHUNK = 1 << 20
+
+
+def check_encoding(name: str | None) -> str:
+    """The canonical name of a text codec (``None`` → ``"utf-8"``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown name, or a codec that does not turn bytes into text.
+    """
+    if name is None:
+        return UTF8
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, TypeError, ValueError):
+        raise InvalidParameterError(
+            f"--encoding {name!r} is not a known text encoding; e.g. utf-8, cp1252, "
+            "latin-1"
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise InvalidParameterError(
+            f"--encoding {name!r} is not a text encoding (it is a {info.name} "
+            "transform); e.g. utf-8, cp1252, latin-1"
+        )
+    return info.name
+
+
+def is_wide(encoding: str) -> bool:
+    """UTF-16 or UTF-32 (text with NUL bytes in it)."""
+    return encoding.replace("_", "-").startswith(("utf-16", "utf-32"))
+
+
+def effective_encoding(head: bytes, encoding: str) -> str:
+    """``encoding``, or UTF-8 when the file starts with a UTF-8 byte-order mark."""
+    return UTF8 if head.startswith(_BOM_UTF8) else encoding
+
+
+_WIDE_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def refuse_utf16(head: bytes, path: str, encoding: str = UTF8) -> None:
+    """UTF-16/32 text (Excel's "Unicode text") is refused by name, not misparsed,
+    unless ``encoding`` is a UTF-16/32 codec."""
+    if is_wide(encoding):
+        return
+    for bom, name in _WIDE_BOMS.items():
+        if head.startswith(bom):
+            raise DataValidationError(
+                f"{path} is {name} text (byte-order mark {bom.hex(' ')}); pass "
+                f"--encoding {name.lower()}, or convert it to UTF-8, e.g. iconv -f "
+                f"{name} -t UTF-8"
+            )
+
+
+_BINARY_KINDS = {
+    b"PK\x03\x04": "a zip archive (an Excel .xlsx or .ods workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel/Office file (.xls)",
+}
+
+
+def refuse_binary(head: bytes, path: str, encoding: str = UTF8) -> None:
+    """A spreadsheet or other binary file is named as such, not parsed as CSV."""
+    for magic, kind in _BINARY_KINDS.items():
+        if head.startswith(magic):
+            raise DataValidationError(
+                f"{path} is {kind}, not a data file this tool reads; export it as "
+                "CSV (UTF-8) or Parquet"
+            )
+    if not is_wide(encoding) and b"\x00" in head[:8192]:
+        raise DataValidationError(
+            f"{path} is binary (it holds NUL bytes), not CSV text; the tool reads "
+            "CSV/TSV, Parquet and LibSVM files"
+        )
+
+
+def find_decode_error(
+    path: str, compression: str | None, encoding: str
+) -> tuple[int, int, int] | None:
+    """``(line, offset, byte)`` of the first byte that does not decode, or None.
+
+    Lines are physical lines of the text (1 = the header); the offset counts
+    bytes of the (decompressed) text from 0.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    lines = 1
+    with open_data(path) as fh, decompressed(fh, compression) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            pending = len(decoder.getstate()[0])
+            try:
+                lines += decoder.decode(chunk, final=not chunk).count("\n")
+            except UnicodeDecodeError as exc:
+                before = exc.object[: exc.start].decode(encoding, "replace")
+                return (
+                    lines + before.count("\n"),
+                    offset - pending + exc.start,
+                    exc.object[exc.start],
+                )
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+
+def decode_error(
+    name: str, path: str, compression: str | None, encoding: str
+) -> DataValidationError | None:
+    """The error for the first undecodable byte of the file, or None if every
+    byte decodes (``name`` is how the message names the file)."""
+    try:
+        found = find_decode_error(path, compression, encoding)
+    except (OSError, EOFError):
+        return None
+    if found is None:
+        return None
+    line, offset, byte = found
+    where = "" if compression is None else " of the decompressed text"
+    if encoding == UTF8:
+        what = "is not UTF-8 text"
+        hint = (
+            "files saved by Excel or on Windows are often cp1252: pass "
+            "--encoding cp1252 (or --encoding latin-1)"
+        )
+    else:
+        what = f"cannot be decoded as {encoding}"
+        other = "cp1252" if encoding != "cp1252" else "utf-8"
+        hint = (
+            f"pass the file's encoding, e.g. --encoding {other} or --encoding latin-1"
+        )
+    return DataValidationError(
+        f"{name}: line {line} {what} (byte 0x{byte:02x} at offset "
+        f"{offset:,}{where}); {hint}"
+    )

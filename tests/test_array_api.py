@@ -1,0 +1,340 @@
+"""The array-API backend (torch, CuPy, array-api-strict) equals the numpy backend.
+
+Backend equivalence, as for the chunked and Dask backends: the same data as
+numpy arrays and as arrays of another library must give the same objective,
+derivatives and fitted coefficients (float64 to 1e-10, float32 to 1e-5).
+array-api-strict (a minimal, spec-only namespace on the CPU) always runs;
+PyTorch runs on its CPU build when installed (CI installs it) and is skipped
+otherwise; CUDA devices are exercised by benchmarks/gpu.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from conftest import logistic_problem
+from logistic import LogisticRegression
+from logistic._exceptions import (
+    ConvergenceWarning,
+    DataValidationError,
+    InvalidParameterError,
+)
+from logistic._objective import (
+    LogisticObjective,
+    block_data_stats,
+    block_hessian,
+    block_hessp,
+    block_value_grad,
+    block_value_grad_hessian,
+)
+from logistic._typing import Block
+from logistic.backends import InMemory
+from test_cross_library import breast_cancer, ucla, wells
+
+xs = pytest.importorskip("array_api_strict")
+pytest.importorskip("array_api_compat")
+
+
+def _strict(a):
+    return xs.asarray(np.ascontiguousarray(a))
+
+
+def _torch(a):
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)  # CI's few cores are shared with pytest-xdist workers
+    return torch.from_numpy(np.ascontiguousarray(a))
+
+
+NAMESPACES = {"strict": _strict, "torch": _torch}
+
+
+# -- datasets (tests/data, read as tests/test_cross_library.py reads them) -------------
+
+
+def _problem(name):
+    """Data, weights and penalty of each case: sample weights, offsets and
+    class weights appear across the three datasets."""
+    rng = np.random.default_rng(7)
+    X, y = {"ucla": ucla, "wells": wells, "breast-cancer": breast_cancer}[name]()
+    n = X.shape[0]
+    if name == "ucla":  # sample weights and an offset, unpenalised
+        fit = {
+            "sample_weight": rng.uniform(0.5, 2.0, n),
+            "offset": rng.normal(0, 0.2, n),
+        }
+        params = {}
+    elif name == "wells":  # balanced class weights and an offset, unpenalised
+        fit = {"offset": rng.normal(0, 0.2, n)}
+        params = {"class_weight": "balanced"}
+    else:  # sample weights times class weights; L2 (the data are separable) with C
+        # small enough that float32's rounding moves the optimum by < 1e-5
+        fit = {"sample_weight": rng.uniform(0.5, 2.0, n)}
+        params = {"class_weight": {0.0: 1.0, 1.0: 2.0}, "penalty": "l2", "C": 0.01}
+    return X, y, fit, params
+
+
+def _fit(X, y, fit, params, solver, dtype, convert=None, max_iter=20000):
+    X = X.astype(dtype)
+    if convert is not None:
+        X, y = convert(X), convert(y)
+        fit = {k: convert(v) for k, v in fit.items()}
+    tol = 1e-12 if dtype == np.float64 else None  # float32: its default, 1e-6
+    model = LogisticRegression(solver=solver, tol=tol, max_iter=max_iter, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y, **fit)
+
+
+def _theta(model):
+    return np.append(model.coef_, model.intercept_)
+
+
+#: Gradient descent's iterates are compared after a fixed number of iterations
+#: where it cannot reach tol: on breast cancer it needs ~10^5 iterations in
+#: float64, and in float32 its line search stalls at float32's rounding noise
+#: after 6 to 10 iterations on these data (the numpy backend's too: steps of
+#: 1e-6, decided by rounding), so float32 is compared before that. The same
+#: iterates are the stronger check anyway.
+GD_ITER = {np.float64: 40, np.float32: 5}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd", "l1"])
+@pytest.mark.parametrize("data", ["ucla", "wells", "breast-cancer"])
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_fit_equals_numpy(ns, data, solver, dtype):
+    X, y, fit, params = _problem(data)
+    if solver == "l1":  # the solver auto picks for an L1 term (newton-cd)
+        params = {**params, "penalty": "l1", "C": 0.05}
+        solver = "auto"
+    fixed = solver == "gd" and (dtype == np.float32 or data == "breast-cancer")
+    max_iter = GD_ITER[dtype] if fixed else 20000
+    convert = NAMESPACES[ns]
+    ref = _fit(X, y, fit, params, solver, dtype, max_iter=max_iter)
+    got = _fit(X, y, fit, params, solver, dtype, convert, max_iter=max_iter)
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    a, b = _theta(ref), _theta(got)
+    assert got.solver_ == ref.solver_
+    assert np.abs(b - a).max() <= rtol * max(1.0, np.abs(a).max())
+    if fixed:
+        assert got.n_iter_[0] == ref.n_iter_[0] == max_iter
+    else:
+        assert got.converged_ and ref.converged_
+    np.testing.assert_array_equal(got.classes_, ref.classes_)
+
+
+# -- block kernels ---------------------------------------------------------------------
+def _blocks(ns, dtype, z_scale=1.0):
+    """The same block as numpy arrays and in namespace ``ns``; w, b for logits
+    of size ``z_scale``."""
+    X, y = logistic_problem(3, n=300)
+    rng = np.random.default_rng(5)
+    s, off = rng.uniform(0.2, 3.0, 300), rng.normal(0, 0.5, 300)
+    X, y = X.astype(dtype), y.astype(dtype)
+    host = Block(X, y, s, off)
+    c = NAMESPACES[ns]
+    dev = Block(c(X), c(y), c(s), c(off))
+    w = np.array([0.8, -0.4, 1.1, 0.2, -0.6]) * z_scale
+    return host, dev, w, 0.3 * z_scale
+
+
+def _host(x):
+    from logistic._kernels_xp import to_host
+
+    return to_host(x)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_block_sums_equal_numpy_kernels(ns, dtype):
+    host, dev, w, b = _blocks(ns, dtype)
+    rtol = 1e-12 if dtype == np.float64 else 2e-6
+    v_w, v_b = np.linspace(-1, 1, 5), 0.5
+    pairs = [
+        (block_value_grad(host, w, b), block_value_grad(dev, w, b)),
+        (block_hessian(host, w, b), block_hessian(dev, w, b)),
+        (block_value_grad_hessian(host, w, b), block_value_grad_hessian(dev, w, b)),
+        (
+            block_value_grad_hessian(host, w, b, hessian_stride=3),
+            block_value_grad_hessian(dev, w, b, hessian_stride=3),
+        ),
+        (
+            block_hessp(host, w, b, v_w, v_b, False),
+            block_hessp(dev, w, b, v_w, v_b, False),
+        ),
+        (
+            block_hessp(host, w, b, v_w, v_b, True),
+            block_hessp(dev, w, b, v_w, v_b, True),
+        ),
+    ]
+    for want, got in pairs:
+        for a, g in zip(want, _host(got), strict=True):
+            np.testing.assert_allclose(g, a, rtol=rtol, atol=rtol * np.abs(a).max())
+    (stats, total), (d_stats, d_total) = block_data_stats(host), block_data_stats(dev)
+    assert d_total == pytest.approx(total, rel=1e-14)
+    for a, g in zip(stats.moments(), d_stats.moments(), strict=True):
+        np.testing.assert_allclose(g, a, rtol=1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_no_overflow_at_extreme_logits(ns, dtype):
+    """|z| up to 1e300 (float64) / 3e38 (float32): finite loss, residual and
+    curvature, equal to the numpy kernels' (which follow _math's formulas)."""
+    scale = 1e299 if dtype == np.float64 else 1e37
+    host, dev, w, b = _blocks(ns, dtype, z_scale=scale)
+    want, got = block_value_grad(host, w, b), _host(block_value_grad(dev, w, b))
+    assert np.isfinite(got[0]) and np.all(np.isfinite(got[1]))
+    for a, g in zip(want, got, strict=True):
+        np.testing.assert_allclose(g, a, rtol=1e-6)
+    hww = _host(block_hessian(dev, w, b))[0]
+    np.testing.assert_array_equal(hww, block_hessian(host, w, b)[0])  # all 0 here
+
+
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_backend_blocks_sum_like_one_block(ns):
+    """Rows cut into several device blocks give the numpy objective too."""
+    from logistic.backends.array_api import ArrayAPI
+
+    X, y = logistic_problem(4, n=1000)
+    c = NAMESPACES[ns]
+    small = ArrayAPI.from_arrays(c(X), c(y), block_bytes=100 * 5 * 8)  # 10 blocks
+    assert small.block_rows == 100
+    theta = np.array([0.1, -0.2, 0.3, 0.05, -0.1, 0.2])
+    ref = LogisticObjective(InMemory(X, y.astype(float)))
+    got = LogisticObjective(small)
+    f0, g0 = ref.value_and_gradient(theta)
+    f1, g1 = got.value_and_gradient(theta)
+    assert isinstance(f1, float) and isinstance(g1, np.ndarray)  # sums on the host
+    np.testing.assert_allclose(f1, f0, rtol=1e-14)
+    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got.hessian(theta), ref.hessian(theta), rtol=1e-12)
+
+
+# -- prediction -------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_predictions_keep_the_array_type(ns, dtype):
+    X, y = logistic_problem(2, n=500)
+    X = X.astype(dtype)
+    c = NAMESPACES[ns]
+    model = LogisticRegression().fit(X, y)
+    off = np.linspace(-1, 1, 500)
+    Xd = c(X)
+    proba = model.predict_proba(Xd, offset=c(off))
+    z = model.decision_function(Xd)
+    labels = model.predict(Xd)
+    for out in (proba, z, labels):
+        assert type(out) is type(Xd)
+    assert tuple(proba.shape) == (500, 2)
+    rtol = 1e-12 if dtype == np.float64 else 1e-6  # float32 products, summed apart
+    np.testing.assert_allclose(
+        _host(proba), model.predict_proba(X, offset=off), rtol=rtol
+    )
+    z_ref = model.decision_function(X)
+    np.testing.assert_allclose(
+        _host(z), z_ref, rtol=rtol, atol=rtol * np.abs(z_ref).max()
+    )
+    np.testing.assert_array_equal(_host(labels), model.predict(X))
+
+
+def test_string_labels_predict_on_the_host():
+    X, y = logistic_problem(2, n=300)
+    names = np.where(y == 1, "yes", "no")
+    model = LogisticRegression().fit(_strict(X), names)
+    np.testing.assert_array_equal(model.classes_, ["no", "yes"])
+    np.testing.assert_array_equal(
+        model.predict(_strict(X)), LogisticRegression().fit(X, names).predict(X)
+    )
+
+
+# -- what the backend refuses, and how ---------------------------------------------------
+def test_reductions_only_random_access_solvers_refused():
+    X, y = logistic_problem(2, n=300)
+    with pytest.raises(
+        InvalidParameterError,
+        match="solver 'sgd' needs data it can read block by block",
+    ):
+        LogisticRegression(solver="sgd").fit(_strict(X), y)
+    model = LogisticRegression().fit(_strict(X), y)
+    assert model.separation_ == "unchecked"  # the check needs the rows on the host
+
+
+def test_invalid_data_named():
+    X, y = logistic_problem(2, n=50)
+    bad = X.copy()
+    bad[7, 2] = np.nan
+    with pytest.raises(DataValidationError, match="row 7"):
+        LogisticRegression().fit(_strict(bad), y)
+    with pytest.raises(DataValidationError, match="2D"):
+        LogisticRegression().fit(_strict(X[:, 0]), y)
+    with pytest.raises(DataValidationError, match="multiclass"):
+        LogisticRegression().fit(_strict(X), np.arange(50) % 3)
+    with pytest.raises(DataValidationError, match="inconsistent numbers of samples"):
+        LogisticRegression().fit(_strict(X), y[:-1])
+
+
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
+def test_sparse_torch_refused_naming_cupy_csr():
+    torch = pytest.importorskip("torch")
+    X, y = logistic_problem(2, n=50)
+    Xs = torch.from_numpy(X).to_sparse_csr()
+    with pytest.raises(InvalidParameterError, match="CuPy CSR"):
+        LogisticRegression().fit(Xs, y)
+
+
+def test_integer_x_fits_as_float64():
+    X, y = logistic_problem(2, n=300)
+    Xi = np.round(X * 10).astype(np.int64)
+    got = LogisticRegression().fit(_strict(Xi), y)
+    ref = LogisticRegression().fit(Xi, y)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-10)
+
+
+def test_missing_array_api_compat_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "array_api_compat", None)
+    X, y = logistic_problem(2, n=50)
+    with pytest.raises(ImportError, match=r"pip install 'logistic\[torch\]'"):
+        LogisticRegression().fit(_strict(X), y)
+
+
+def test_require_names_the_extra(monkeypatch):
+    from logistic.backends.array_api import require
+
+    monkeypatch.setitem(sys.modules, "cupy", None)
+    with pytest.raises(ImportError, match=r"logistic\[cupy\]"):
+        require("cupy")
+
+
+def test_import_logistic_loads_no_array_library():
+    code = (
+        "import sys, logistic\n"
+        "print([m for m in ('torch', 'cupy', 'array_api_compat', 'array_api_strict')"
+        " if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_fit_statistics_with_offset_null_model_on_device(ns):
+    """An unpenalized fit keeps what inference needs: the label sums and the
+    null model of data with an offset (fitted over the same device rows)."""
+    X, y, fit, params = _problem("ucla")
+    ref = _fit(X, y, fit, params, "newton", np.float64)
+    got = _fit(X, y, fit, params, "newton", np.float64, NAMESPACES[ns])
+    a, b = ref.fit_statistics_, got.fit_statistics_
+    assert a.llnull is not None
+    np.testing.assert_allclose(b.llnull, a.llnull, rtol=1e-10)
+    np.testing.assert_allclose(b.hessian, a.hessian, rtol=1e-10)
+    for field in ("positive", "weight", "saturated", "pearson"):
+        assert getattr(b.labels, field) == pytest.approx(
+            getattr(a.labels, field), rel=1e-10
+        )

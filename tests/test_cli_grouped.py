@@ -1,0 +1,163 @@
+"""Grouped binomial data in the CLI: ``--trials COL`` and R's
+``cbind(successes, failures) ~ ...`` give the same model, on the grouped scale.
+
+Reference: statsmodels' GLM Binomial with ``endog = [successes, failures]``
+(an independent implementation; deviance, AIC, residual df and Pearson χ² on
+the grouped scale), fitted here on the same seeded file.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+from logistic.cli._codes import EX_DATAERR, EX_OK, EX_USAGE
+
+sm = pytest.importorskip("statsmodels.api")
+
+
+def _grouped(seed: int = 98, groups: int = 40):
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(size=groups).round(3)
+    x2 = rng.uniform(0, 2, size=groups).round(3)
+    n = rng.integers(5, 60, size=groups)
+    # overdispersed: a group effect on top of x1 and x2
+    z = -0.4 + 0.8 * x1 - 0.5 * x2 + rng.normal(scale=0.6, size=groups)
+    s = rng.binomial(n, 1 / (1 + np.exp(-z)))
+    return x1, x2, n, s
+
+
+@pytest.fixture
+def grouped_file(workdir):
+    x1, x2, n, s = _grouped()
+    lines = ["x1,x2,successes,failures,trials"]
+    lines += [
+        f"{a},{b},{k},{m - k},{m}" for a, b, k, m in zip(x1, x2, s, n, strict=True)
+    ]
+    (workdir / "g.csv").write_text("\n".join(lines) + "\n")
+    X = sm.add_constant(np.column_stack([x1, x2]))
+    glm = sm.GLM(np.column_stack([s, n - s]), X, family=sm.families.Binomial()).fit()
+    return workdir, glm
+
+
+BY_TRIALS = ("-t", "successes", "--trials", "trials", "--drop", "failures")
+BY_CBIND = ("--formula", "cbind(successes, failures) ~ x1 + x2")
+
+
+def _fit(capsys, *args):
+    code, out, err = run_cli(capsys, ["fit", "g.csv", "--json", "--force", *args])
+    assert code == EX_OK, err
+    return json.loads(out)
+
+
+def test_trials_and_cbind_give_the_same_model(grouped_file, capsys):
+    workdir, glm = grouped_file
+    by_trials = _fit(capsys, *BY_TRIALS, "-o", "a.json")
+    by_cbind = _fit(capsys, *BY_CBIND, "-o", "b.json")
+    assert by_trials["feature_names"] == by_cbind["feature_names"] == ["x1", "x2"]
+    theta = np.r_[by_cbind["intercept"], by_cbind["coef"]]
+    np.testing.assert_allclose(theta, glm.params, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        np.r_[by_trials["intercept"], by_trials["coef"]], theta, rtol=1e-9, atol=1e-12
+    )
+    stats = []
+    for name in ("a.json", "b.json"):
+        saved = json.loads((workdir / name).read_text())
+        stats.append(saved["training"]["statistics"])
+        enc = saved["encoding"]
+        assert enc["target"] == "successes"
+        assert "cbind" not in json.dumps(enc.get("terms"))  # column names only
+    a, b = stats
+    assert a.keys() == b.keys()
+    for key in a:
+        assert a[key] == pytest.approx(b[key], rel=1e-8), key
+    # the grouped scale, as statsmodels' GLM Binomial
+    assert b["nobs"] == 40 and b["df_resid"] == glm.df_resid == 37
+    assert b["deviance"] == pytest.approx(glm.deviance, rel=1e-7)
+    assert b["aic"] == pytest.approx(glm.aic, rel=1e-7)
+    assert b["pearson_chi2"] == pytest.approx(glm.pearson_chi2, rel=1e-7)
+    assert b["dispersion"] == pytest.approx(glm.pearson_chi2 / glm.df_resid, rel=1e-7)
+
+
+def test_summary_shows_the_grouped_scale(grouped_file, capsys):
+    workdir, glm = grouped_file
+    _fit(capsys, *BY_CBIND, "-o", "b.json")
+    code, out, err = run_cli(capsys, ["summary", "b.json"])
+    assert code == EX_OK, err
+    assert "formula: cbind(successes, failures) ~ x1 + x2" in out
+    assert "grouped binomial data: cbind(successes, failures)" in out
+    assert "observations 40" in out and "df residuals 37" in out
+    assert f"deviance {glm.deviance:.3f}" in out
+    assert f"Pearson chi2/df {glm.pearson_chi2 / glm.df_resid:.4f}" in out
+    code, out, _ = run_cli(capsys, ["summary", "b.json", "--json"])
+    assert json.loads(out)["binomial"] == {
+        "successes": "successes",
+        "failures": "failures",
+    }
+
+
+def test_predict_and_evaluate_a_grouped_model(grouped_file, capsys):
+    workdir, glm = grouped_file
+    _fit(capsys, *BY_TRIALS, "-o", "a.json")
+    code, out, err = run_cli(capsys, ["predict", "a.json", "g.csv"])
+    assert code == EX_OK, err
+    proba = [float(line.split(",")[0]) for line in out.splitlines()[1:]]
+    np.testing.assert_allclose(proba, glm.fittedvalues, rtol=1e-7)
+    code, out, err = run_cli(capsys, ["evaluate", "a.json", "g.csv", "--json"])
+    assert code == EX_OK, err
+    m = json.loads(out)
+    x1, x2, n, s = _grouped()
+    assert (m["n_samples"], m["n_positive"]) == (n.sum(), s.sum())  # trials
+    # log loss per trial = -llf without the binomial constant / trials
+    from scipy.special import gammaln
+
+    const = np.sum(gammaln(n + 1) - gammaln(s + 1) - gammaln(n - s + 1))
+    assert m["log_loss"] == pytest.approx(-(glm.llf - const) / n.sum(), rel=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--formula", "cbind(successes, trials - successes) ~ x1"],
+            "error: --formula 'cbind(successes, trials - successes) ~ x1': cbind() "
+            "takes two column names, cbind(successes, failures); for successes out "
+            "of trials give 'successes ~ ...' and --trials TRIALS_COLUMN\n",
+        ),
+        (
+            ["--formula", "cbind(successes, failures) ~ x1", "--trials", "trials"],
+            "error: --trials trials and cbind() in --formula both give the trials; "
+            "use one of them\n",
+        ),
+        (
+            ["-t", "trials", "--trials", "successes", "--drop", "failures"],
+            "error: g.csv: successes",
+        ),
+    ],
+)
+def test_grouped_mistakes_are_one_line(grouped_file, capsys, args, message):
+    workdir, _ = grouped_file
+    code, out, err = run_cli(capsys, ["fit", "g.csv", "-o", "m.json", *args])
+    assert code == EX_DATAERR and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not (workdir / "m.json").exists()
+
+
+def test_positive_does_not_apply_to_counts(grouped_file, capsys):
+    workdir, _ = grouped_file
+    code, out, err = run_cli(
+        capsys, ["fit", "g.csv", *BY_TRIALS, "--positive", "1", "-o", "m.json"]
+    )
+    assert (code, out) == (EX_USAGE, "")
+    assert err == (
+        "error: --positive 1 does not apply to grouped binomial data: the target "
+        "column 'successes' counts the successes\n"
+    )
+    assert not (workdir / "m.json").exists()
+    assert _fit(capsys, *BY_TRIALS, "-o", "a.json")["binomial"] == {
+        "successes": "successes",
+        "trials": "trials",
+    }

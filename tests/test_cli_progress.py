@@ -1,0 +1,142 @@
+"""Progress on stderr: plain periodic lines when stderr is not a terminal,
+nothing with --quiet, never anything on stdout."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from conftest import data_path, run_cli
+from logistic.cli import _progress
+from logistic.cli._codes import EX_OK, EX_USAGE
+
+
+@pytest.fixture
+def every_event(monkeypatch):
+    """Lines on every event (interval 0), as a slow fit would show every 5 s."""
+    monkeypatch.delenv("LOGISTIC_NO_PROGRESS", raising=False)
+    monkeypatch.setenv("LOGISTIC_PROGRESS_INTERVAL", "0")
+
+
+def _fit(tmp_path, *extra):
+    data = data_path("ucla-admissions", "binary.csv")
+    return ["fit", data, "-t", "admit", "-o", tmp_path / "m.json", "--force", *extra]
+
+
+def test_fit_prints_iterations_when_stderr_is_not_a_terminal(
+    tmp_path, capsys, every_event
+):
+    code, out, err = run_cli(capsys, _fit(tmp_path, "--solver", "gd", "--json"))
+    assert code == EX_OK, err
+    lines = [x for x in err.splitlines() if x.startswith("fitting: iteration")]
+    assert len(lines) >= 5  # gradient descent takes many iterations
+    pattern = (
+        r"fitting: iteration \d+, objective [-\d.e+]+, max\|grad\| \S+ \(\d+\.\ds\)"
+    )
+    assert all(re.fullmatch(pattern, x) for x in lines), lines[:3]
+    assert "reading " in err and " rows" in err  # the reader's progress
+    assert "fitting:" not in out and "reading" not in out  # stdout: the JSON only
+
+
+def test_quiet_and_no_progress_silence_it(tmp_path, capsys, every_event, monkeypatch):
+    code, _, err = run_cli(capsys, _fit(tmp_path, "--solver", "gd", "--quiet"))
+    assert code == EX_OK
+    assert "fitting:" not in err and "reading " not in err
+    assert "model written to" in err  # messages are not progress
+    monkeypatch.setenv("LOGISTIC_NO_PROGRESS", "1")
+    code, _, err = run_cli(capsys, _fit(tmp_path, "--solver", "gd"))
+    assert code == EX_OK and "fitting:" not in err
+
+
+def test_default_interval_prints_nothing_on_a_short_fit(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("LOGISTIC_NO_PROGRESS", raising=False)
+    monkeypatch.delenv("LOGISTIC_PROGRESS_INTERVAL", raising=False)
+    code, _, err = run_cli(capsys, _fit(tmp_path))
+    assert code == EX_OK and "fitting:" not in err and "reading " not in err
+
+
+def test_bad_interval_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("LOGISTIC_NO_PROGRESS", raising=False)
+    monkeypatch.setenv("LOGISTIC_PROGRESS_INTERVAL", "soon")
+    code, _, err = run_cli(capsys, _fit(tmp_path))
+    assert (code, err) == (
+        EX_USAGE,
+        "error: LOGISTIC_PROGRESS_INTERVAL must be a number of seconds >= 0, "
+        "got 'soon'\n",
+    )
+
+
+def test_predict_progress_goes_to_stderr(tmp_path, capsys, every_event):
+    code, _, err = run_cli(capsys, _fit(tmp_path, "--quiet"))
+    assert code == EX_OK
+    data = data_path("ucla-admissions", "binary.csv")
+    code, out, err = run_cli(capsys, ["predict", tmp_path / "m.json", data])
+    assert code == EX_OK
+    assert out.startswith('"proba","label","logit"') and "reading" not in out
+    assert re.search(r"^reading \S*binary.csv: 400 rows, ", err, re.M), err
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_ticker_spaces_lines_by_the_interval():
+    clock = _Clock()
+    ticker = _progress.Ticker(5.0, clock)
+    due = []
+    for t in np.arange(0.0, 12.5, 0.5):
+        clock.now = 100.0 + t
+        due.append(ticker.due())
+    assert [0.5 * i for i, d in enumerate(due) if d] == [5.0, 10.0]
+
+
+def test_read_progress_with_a_fake_reader(capsys, monkeypatch):
+    """The reader's hook, called as read_data calls it: lines with rows, bytes,
+    percentage and rate; without a known size, no percentage."""
+    monkeypatch.delenv("LOGISTIC_NO_PROGRESS", raising=False)
+    monkeypatch.setenv("LOGISTIC_PROGRESS_INTERVAL", "0")
+    clock = _Clock()
+    monkeypatch.setattr(_progress.time, "monotonic", clock)
+    progress = _progress.ReadProgress("big.csv")
+    with progress.live() as hook:
+        assert hook is progress
+        for i in range(1, 4):
+            clock.now += 2.0
+            hook(50_000 * i, 2_500_000 * i, 10_000_000)
+        hook(200_000, 10_000_000, None)
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0] == "reading big.csv: 50,000 rows, 2.5 MB of 10.0 MB (25%), 25,000 rows/s"
+    )
+    assert (
+        err[2]
+        == "reading big.csv: 150,000 rows, 7.5 MB of 10.0 MB (75%), 25,000 rows/s"
+    )
+    assert err[3] == "reading big.csv: 200,000 rows, 10.0 MB, 33,333 rows/s"
+    quiet = _progress.ReadProgress("big.csv", quiet=True)
+    with quiet.live() as hook:
+        assert hook is None
+
+
+def test_terminal_bar_runs(tmp_path, capsys, monkeypatch):
+    """On a terminal the reader's bar and the fit's status line are drawn
+    (here on a captured console: the command must still succeed)."""
+    monkeypatch.delenv("LOGISTIC_NO_PROGRESS", raising=False)
+    monkeypatch.setattr(_progress, "show_progress", lambda: True)
+    code, out, err = run_cli(capsys, _fit(tmp_path, "--json"))
+    assert code == EX_OK, err
+    assert out.lstrip().startswith("{")
+
+
+def test_streamed_fit_prints_passes(tmp_path, capsys, every_event):
+    code, out, err = run_cli(capsys, _fit(tmp_path, "--stream", "--chunk-rows", "100"))
+    assert code == EX_OK, err
+    passes = [x for x in err.splitlines() if x.startswith("pass ")]
+    assert passes and re.match(r"pass 1: 400 rows, [\d,]+ rows/s", passes[0])
+    assert any("| fitting: iteration" in x for x in passes)

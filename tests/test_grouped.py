@@ -1,0 +1,196 @@
+"""Grouped binomial data: ``fit(X, successes, trials=n)`` (logistic._grouped).
+
+Reference: statsmodels' GLM Binomial with ``endog = [successes, failures]``,
+computed inside the tests on statsmodels' bundled star98 data (read from the
+installed statsmodels, see tests/data/star98/README.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import data_path
+from logistic import DataValidationError, InvalidParameterError, LogisticRegression
+
+sm = pytest.importorskip("statsmodels.api")
+
+STAR98_COLUMNS = [
+    "NABOVE",
+    "NBELOW",
+    "LOWINC",
+    "PERASIAN",
+    "PERBLACK",
+    "PERHISP",
+    "PERMINTE",
+    "AVYRSEXP",
+    "AVSALK",
+    "PERSPENK",
+    "PTRATIO",
+    "PCTAF",
+    "PCTCHRT",
+    "PCTYRRND",
+    "PERMINTE_AVYRSEXP",
+    "PERMINTE_AVSAL",
+    "AVYRSEXP_AVSAL",
+    "PERSPEN_PTRATIO",
+    "PERSPEN_PCTAF",
+    "PTRATIO_PCTAF",
+    "PERMINTE_AVYRSEXP_AVSAL",
+    "PERSPEN_PTRATIO_PCTAF",
+]  # fmt: skip  (statsmodels' datasets/star98/data.py names)
+
+
+def star98():
+    frame = pd.read_csv(data_path("star98", "star98.csv"))
+    frame.columns = STAR98_COLUMNS
+    X = frame[STAR98_COLUMNS[2:]]
+    successes = frame["NABOVE"].to_numpy(float)
+    failures = frame["NBELOW"].to_numpy(float)
+    return X, successes, failures
+
+
+def sm_grouped(X, successes, failures, **kw):
+    endog = np.column_stack([successes, failures])
+    model = sm.GLM(endog, sm.add_constant(np.asarray(X, float)), sm.families.Binomial())
+    return model.fit(tol=1e-13, maxiter=100, **kw)
+
+
+@pytest.fixture(scope="module")
+def star():
+    X, k, f = star98()
+    model = LogisticRegression().fit(X, k, trials=k + f)
+    return X, k, f, model, sm_grouped(X, k, f)
+
+
+def test_star98_matches_statsmodels_glm_binomial(star):
+    X, k, f, model, ref = star
+    res = model.inference()  # no data: the statistics kept at fit
+    np.testing.assert_allclose(np.asarray(res.params), ref.params, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(res.bse), ref.bse, rtol=1e-6)
+    for name in ("deviance", "aic", "pearson_chi2", "llf", "bic", "llnull"):
+        np.testing.assert_allclose(getattr(res, name), getattr(ref, name), rtol=1e-6)
+    np.testing.assert_allclose(res.null_deviance, ref.null_deviance, rtol=1e-6)
+    assert res.nobs == ref.nobs == 303
+    assert res.df_resid == ref.df_resid == 282
+    assert res.df_model == ref.df_model == 20
+    np.testing.assert_allclose(res.dispersion, ref.pearson_chi2 / 282, rtol=1e-6)
+    assert list(res.params.index) == ["Intercept", *STAR98_COLUMNS[2:]]
+
+
+def test_star98_summary_shows_the_grouped_scale(star):
+    *_, model, ref = star
+    text = model.summary().as_text()
+    assert "No. groups:" in text and "303" in text
+    assert "Df residuals:" in text and "282" in text
+    assert f"{ref.pearson_chi2:.2f}" in text
+    assert f"{ref.pearson_chi2 / 282:.4f}" in text
+    assert "overdispersion" in text
+    assert f"{ref.deviance:.2f}" in text and f"{ref.aic:.2f}" in text
+
+
+def test_grouped_coefficients_equal_the_expanded_fit(star):
+    # one row per trial, as frequency weights: the same likelihood up to a constant
+    X, k, f, model, _ = star
+    Xa = np.asarray(X, float)
+    X2 = np.vstack([Xa, Xa])
+    y2 = np.r_[np.ones(len(k)), np.zeros(len(f))]
+    expanded = LogisticRegression().fit(X2, y2, sample_weight=np.r_[k, f])
+    np.testing.assert_allclose(model.coef_, expanded.coef_, rtol=1e-7)
+    assert expanded.inference().nobs == k.sum() + f.sum()  # the individual scale
+
+
+def test_sample_weight_multiplies_groups():
+    X, k, f = star98()
+    X, k, f = X.iloc[:60], k[:60], f[:60]
+    w = np.r_[np.full(30, 2.0), np.ones(30)]
+    weighted = LogisticRegression().fit(X.iloc[:, :3], k, trials=k + f, sample_weight=w)
+    Xd = pd.concat([X.iloc[:30, :3], X.iloc[:, :3]])
+    kd, fd = np.r_[k[:30], k], np.r_[f[:30], f]
+    doubled = LogisticRegression().fit(Xd, kd, trials=kd + fd)
+    np.testing.assert_allclose(weighted.coef_, doubled.coef_, rtol=1e-8)
+    a, b = weighted.inference(), doubled.inference()
+    for name in ("nobs", "df_resid", "llf", "deviance", "aic", "pearson_chi2"):
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-8)
+    ref = sm_grouped(Xd, kd, fd)  # the duplicated groups, without weights
+    np.testing.assert_allclose(np.asarray(a.bse), ref.bse, rtol=1e-6)
+    np.testing.assert_allclose(a.llf, ref.llf, rtol=1e-8)
+    np.testing.assert_allclose(a.pearson_chi2, ref.pearson_chi2, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "y,trials,match",
+    [
+        ([1, 5, 2], [3, 4, 2], r"exceeds trials at row 1: 5 > 4"),
+        ([1, 0, 2], [3, 0, 2], r"trials must be > 0 on every row; row 1 has 0"),
+        ([1, -1, 2], [3, 3, 2], r"Negative values in y \(successes"),
+        ([0, 0, 0], [3, 3, 2], r"no success"),
+        ([3, 3, 2], [3, 3, 2], r"no failure"),
+    ],
+)
+def test_bad_counts_are_refused_naming_the_row(y, trials, match):
+    X = np.array([[0.0], [1.0], [2.0]])
+    with pytest.raises(DataValidationError, match=match):
+        LogisticRegression().fit(X, y, trials=trials)
+
+
+def test_proportions_without_trials_say_how_to_pass_them():
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    with pytest.raises(DataValidationError, match=r"trials="):
+        LogisticRegression().fit(X, [0.25, 0.5, 0.5, 0.75])
+
+
+def test_proportions_times_trials_is_the_documented_alternative():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 2))
+    n = rng.integers(1, 20, 40).astype(float)
+    k = rng.binomial(n.astype(int), 0.4).astype(float)
+    p = k / n
+    a = LogisticRegression().fit(X, k, trials=n)
+    b = LogisticRegression().fit(X, p * n, trials=n)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10)
+
+
+def test_class_weight_and_out_of_core_data_are_refused(tmp_path):
+    X = np.array([[0.0], [1.0], [2.0]])
+    with pytest.raises(InvalidParameterError, match="class_weight"):
+        LogisticRegression(class_weight="balanced").fit(X, [1, 2, 1], trials=[3, 3, 3])
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n0,1\n1,0\n")
+    with pytest.raises(InvalidParameterError, match="in-memory arrays"):
+        LogisticRegression().fit(str(path), "y", trials=[3, 3])
+
+
+def test_grouped_inference_with_data_or_robust_covariance_is_refused(star):
+    X, k, f, model, _ = star
+    with pytest.raises(InvalidParameterError, match="without data"):
+        model.inference(X, k)
+    with pytest.raises(InvalidParameterError, match="needs the training data"):
+        model.inference(cov_type="HC0")
+
+
+def test_grouped_predictions_are_success_probabilities(star):
+    X, k, f, model, ref = star
+    np.testing.assert_array_equal(model.classes_, [0, 1])
+    np.testing.assert_allclose(
+        model.predict_proba(X)[:, 1],
+        ref.predict(sm.add_constant(np.asarray(X, float))),
+        rtol=1e-6,
+    )
+
+
+def test_firth_on_grouped_counts_equals_the_expanded_firth_fit():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((25, 2))
+    n = rng.integers(1, 6, 25).astype(float)
+    k = rng.binomial(n.astype(int), 0.3).astype(float)
+    grouped = LogisticRegression(penalty="firth").fit(X, k, trials=n)
+    X2 = np.vstack([X, X])
+    expanded = LogisticRegression(penalty="firth").fit(
+        X2, np.r_[np.ones(25), np.zeros(25)], sample_weight=np.r_[k, n - k]
+    )
+    np.testing.assert_allclose(grouped.coef_, expanded.coef_, rtol=1e-7)
+    np.testing.assert_allclose(
+        np.asarray(grouped.inference().bse), expanded.inference().bse, rtol=1e-6
+    )
