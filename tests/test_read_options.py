@@ -199,6 +199,43 @@ def test_standard_input_is_read_once_as_csv(monkeypatch):
     assert raw.sha256 == hashlib.sha256(data).hexdigest()
 
 
+def _piped_stdin(monkeypatch, data: bytes) -> int:
+    """Standard input replaced by a pipe holding ``data``; the read end."""
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+
+    class Stdin:
+        def fileno(self) -> int:
+            return read
+
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setattr("sys.stdin", Stdin())
+    return read
+
+
+def test_piped_libsvm_needs_format_and_parquet_is_recognised(monkeypatch, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    svm = b"1 1:0.5 3:2\n0 2:1\n"
+    fd = _piped_stdin(monkeypatch, svm)
+    raw = read_data("-")  # CSV unless told: one column named "1 1:0.5 3:2"
+    os.close(fd)
+    assert (raw.format, raw.table.column_names) == ("csv", ["1 1:0.5 3:2"])
+    fd = _piped_stdin(monkeypatch, svm)
+    raw = read_data("-", fmt="libsvm")
+    os.close(fd)
+    assert (raw.format, raw.X.shape, raw.path) == ("libsvm", (2, 3), "standard input")
+    pq.write_table(pa.table({"x": [1.0, 2.0], "y": [0, 1]}), tmp_path / "t.parquet")
+    fd = _piped_stdin(monkeypatch, (tmp_path / "t.parquet").read_bytes())
+    raw = read_data("-")
+    os.close(fd)
+    assert (raw.format, raw.n_rows) == ("parquet", 2)
+
+
 def test_a_terminal_on_standard_input_is_refused(monkeypatch):
     from logistic._files import NotARegularFileError
 

@@ -245,6 +245,10 @@ def test_titanic_like_file_leaves_out_identifier_and_free_text(workdir, capsys):
     model = json.loads((workdir / "m.json").read_text())
     names = model["encoding"]["feature_names"]
     assert names == ["Pclass", "Sex[T.male]", "Age", "Fare"]
+    code, out, err = run_cli(capsys, [*fit, "--missing", "drop", "--json", "--force"])
+    assert code == 0, err
+    (left_out,) = [n for n in json.loads(out)["notes"] if n.startswith("left out")]
+    assert left_out.endswith("--include PassengerId,Name")
 
     code, _, err = run_cli(
         capsys, [*fit, "--missing", "drop", "--include", "PassengerId", "--force"]

@@ -516,6 +516,7 @@ def _report(
             "n_iter": int(np.ravel(model.n_iter_)[0]),
             "solver": model.solver_,
             "feature_names": design.feature_names,
+            "notes": design.notes,  # rows dropped, columns left out
             "coef": model.coef_.ravel().tolist(),
             "intercept": float(model.intercept_[0]),
         }

@@ -6,8 +6,11 @@ Public entry points:
   :class:`InferenceResults` (statsmodels-compatible names: ``params``, ``bse``,
   ``zvalues``, ``pvalues``, ``conf_int``, ``cov_params``, ``llf``, ``llnull``,
   ``deviance``, ``aic``, ``bic``, ``pseudo_rsquared``, ``wald_test``,
-  ``lr_test``, ...), from arrays in memory or from any backend: a file
-  streamed out of core (:class:`logistic.backends.Chunked`) or Dask data;
+  ``lr_test``, ``pearson_chi2``, ...), without data from the statistics kept by
+  ``fit`` (``fit_statistics_``, model-based covariance), or from arrays in
+  memory or any backend: a file streamed out of core
+  (:class:`logistic.backends.Chunked`) or Dask data; named (pandas) when the
+  model knows its feature names;
 * :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
   intervals of estimates with a covariance matrix stored elsewhere;
 * :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``);
@@ -20,8 +23,9 @@ passes in ``_fit``, covariance types and frequency weights in
 fit statistics and the null model in ``_results``, the passes over a backend
 in ``_passes``, the check that the data are the training data in
 ``_checks``, profile-likelihood intervals in ``_profile``, rendering in
-``_summary``. Firth's penalized objective is :mod:`logistic._firth`, its
-solver :mod:`logistic.solvers.firth`.
+``_summary``, what ``fit`` keeps for inference without data in ``_stored``.
+Firth's penalized objective is :mod:`logistic._firth`, its solver
+:mod:`logistic.solvers.firth`.
 """
 
 from __future__ import annotations

@@ -29,6 +29,12 @@ Rule (measurements in docs/benchmarks.md):
   credit-default 9×, higgs 6×; L-BFGS: wide100k (a full 1000² Hessian per
   iteration is ~16 passes) and sparse with large p (reuters p = 8 315,
   sparse200k p = 100 000: a dense p × p Hessian is out of the question).
+
+  Truncated Newton (``newton-cg``) keeps the curvature per outer iteration, so
+  a Hessian-vector product costs two products with X, like one value+gradient
+  pass; it still needs more passes than L-BFGS where ``auto`` would consider
+  it (reuters: 68 against 40, 0.32 s against 0.28 s with the native L-BFGS,
+  ``python -m benchmarks.solver_ab``), so ``auto`` keeps L-BFGS there.
 """
 
 from __future__ import annotations

@@ -41,8 +41,10 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import FLOOR_FACTOR, STALL_PATIENCE
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
+from ._iterative import _Progress, gradient_noise
 from ._linesearch import armijo_or_flat, unresolved
 
 __all__ = ["LBFGS", "LBFGSOptions"]
@@ -176,6 +178,7 @@ class LBFGS(Solver):
             maxlen=self.options.memory
         )
         status = "iteration limit reached"
+        progress = _Progress(fit.history[-1]["grad_max_norm"], 0, f)
         n_iter = 0
         for n_iter in range(1, remaining + 1):  # noqa: B007 - read after the loop
             d = _two_loop(g, pairs)
@@ -200,6 +203,10 @@ class LBFGS(Solver):
             if gn <= fit.tol:
                 status = "gradient max-norm below tol"
                 break
+            stalled = self._at_floor(fit, x, gn, f, progress)
+            if stalled:
+                status = stalled
+                break
         last = fit.history[-1]
         if last["grad_max_norm"] > fit.tol and n_iter < remaining:
             x = self._polish(fit, x, ev)
@@ -213,6 +220,27 @@ class LBFGS(Solver):
             objective_value=last["objective"],
             grad_max_norm=last["grad_max_norm"],
             status=status,
+        )
+
+    @staticmethod
+    def _at_floor(
+        fit: Fit, x: FloatArray, gn: float, f: float, progress: _Progress
+    ) -> str:
+        """The iterative solvers' stall test (:mod:`._iterative`): no new best
+        gradient norm nor a decrease beyond rounding noise for
+        ``STALL_PATIENCE`` iterations, with the gradient within
+        ``FLOOR_FACTOR`` of its rounding noise; a status, or ""."""
+        progress.update(f, gn)
+        if progress.since_best < STALL_PATIENCE:
+            return ""
+        noise = gradient_noise(fit.objective, fit.view, fit.to_original(x))
+        if gn > FLOOR_FACTOR * noise:
+            progress.since_best = 0  # slow, not stuck
+            return ""
+        return (
+            f"no decrease of the gradient norm in {STALL_PATIENCE} iterations "
+            f"and it is within {FLOOR_FACTOR:g}× its rounding noise "
+            f"({noise:.2g}): floating-point precision reached"
         )
 
     def _polish(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
