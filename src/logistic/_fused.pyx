@@ -20,7 +20,7 @@ Arguments are checked by the Python caller (shapes, dtypes, strides).
 """
 
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
-from libc.math cimport exp, fabs, log1p
+from libc.math cimport fabs
 
 from scipy.linalg import cython_blas as _cython_blas
 
@@ -67,27 +67,36 @@ cdef inline void _gemv(
               &beta, y, &one)
 
 
-cdef inline double _row(
-    double z, Py_ssize_t i, double yi, const double* off, const double* sw,
-    double* r, double* d,
-) noexcept nogil:
-    """Loss of row i times its weight; writes ``s (σ(z) - y)`` and ``s σ(z)σ(-z)``.
+cdef extern from "_fused_vec.h" nogil:
+    int logistic_vector_math()
+    void logistic_exp_log1p(Py_ssize_t n, double* t, double* l)
 
-    ``z`` is ``x·w + b``; the row's offset is added here. ``off``, ``sw`` and
-    ``d`` may be NULL (no offset, unit weights, no curvature wanted).
+
+def vector_math():
+    """Whether exp and log1p run four rows at a time (libmvec, AVX2)."""
+    return bool(logistic_vector_math())
+
+
+vector_math()  # detect the CPU once, at import
+
+
+cdef inline double _terms(
+    double z, double t, double l1p, double yi, double s, double* r, double* d,
+    Py_ssize_t i,
+) noexcept nogil:
+    """Loss of one row times its weight s, from z, ``t = e^{-|z|}`` and ``log1p(t)``.
+
+    Writes ``s (σ(z) - y)`` to r and, when d is not NULL, ``s σ(z)σ(-z)`` to
+    ``d[i]``.
     """
-    cdef double s = sw[i] if sw != NULL else 1.0
-    if off != NULL:
-        z = z + off[i]
-    cdef double t = exp(-fabs(z))
     cdef double u = 1.0 + t
     cdef double inv = 1.0 / u
     cdef double lo
     if z >= 0:
-        lo = log1p(t) + (1.0 - yi) * z
+        lo = l1p + (1.0 - yi) * z
         r[0] = s * (inv - yi)
     else:
-        lo = log1p(t) - yi * z
+        lo = l1p - yi * z
         r[0] = s * (t * inv - yi)
     if d != NULL:
         d[i] = s * (t / (u * u))
@@ -125,6 +134,7 @@ def dense_pass(
     const double[::1] offset,
     const double[::1] sample_weight,
     floating[::1] buf,
+    double[::1] scratch,
     floating[::1] gbuf,
     double[::1] g,
     double[::1] d,
@@ -134,7 +144,8 @@ def dense_pass(
 
     ``X`` (n × p) must have unit stride along one axis (a C- or F-ordered
     array or a row slice of one). ``buf`` (n, X's dtype) is scratch for z and
-    the residual; ``gbuf`` (p, X's dtype; may be ``g`` itself for float64)
+    the residual, ``scratch`` (at least 2n) for ``e^{-|z|}`` and its log1p;
+    ``gbuf`` (p, X's dtype; may be ``g`` itself for float64)
     receives ``Xᵀ r`` from BLAS and ``g`` (p, float64) the gradient, when
     ``with_grad``; ``d`` (n, optional) receives the curvature. ``offset`` and
     ``sample_weight`` may be None.
@@ -156,10 +167,20 @@ def dense_pass(
     else:  # column-major X (n × p)
         lda = <int>(X.strides[1] // isz) if p > 1 else <int>n
         op_z, op_g, m_blas, n_blas = b'N', b'T', <int>n, <int>p
+    cdef double* tt = &scratch[0]
+    cdef double* ll = &scratch[n]
+    cdef double zi
     with nogil:
         _gemv(op_z, m_blas, n_blas, &X[0, 0], lda, &w[0], &buf[0])
         for i in range(n):
-            _add(&loss, &c_loss, _row(<double>buf[i] + b, i, <double>y[i], off, sw, &ri, dp))
+            zi = <double>buf[i] + b + (off[i] if off != NULL else 0.0)
+            tt[i] = -fabs(zi)
+        logistic_exp_log1p(n, tt, ll)
+        for i in range(n):
+            zi = <double>buf[i] + b + (off[i] if off != NULL else 0.0)
+            _add(&loss, &c_loss, _terms(
+                zi, tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0, &ri, dp, i
+            ))
             _add(&rsum, &c_rsum, ri)
             buf[i] = <floating>ri
         if with_grad:
@@ -179,15 +200,17 @@ def csr_pass(
     double b,
     const double[::1] offset,
     const double[::1] sample_weight,
+    double[::1] scratch,
     double[::1] g,
     double[::1] d,
     bint with_grad,
 ):
-    """One CSR block, one loop over its rows: ``(Σ s L, Σ s r)``, ``g += Xᵀ(s r)``.
+    """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
-    Each row's stored values are read for ``z`` and, still in L1 cache, for
-    its gradient contribution; sums and ``g`` are float64. ``g`` must be
-    zeroed by the caller.
+    A loop over the rows gathers ``z``; ``exp`` and ``log1p`` run over the
+    block; a second loop scatters each row's ``r x`` into ``g`` (the block's
+    values are still in cache). Sums and ``g`` are float64; ``g`` must be
+    zeroed by the caller; ``scratch`` holds at least 3n values.
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1, i
     cdef index_t k, k0, k1
@@ -197,14 +220,26 @@ def csr_pass(
     cdef double* dp = _out_ptr(d)
     if n <= 0:
         return 0.0, 0.0
+    cdef double* zz = &scratch[0]
+    cdef double* tt = &scratch[n]
+    cdef double* ll = &scratch[2 * n]
     with nogil:
+        for i in range(n):
+            zi = b
+            for k in range(indptr[i], indptr[i + 1]):
+                zi = zi + <double>data[k] * w[indices[k]]
+            if off != NULL:
+                zi = zi + off[i]
+            zz[i] = zi
+            tt[i] = -fabs(zi)
+        logistic_exp_log1p(n, tt, ll)
         for i in range(n):
             k0 = indptr[i]
             k1 = indptr[i + 1]
-            zi = b
-            for k in range(k0, k1):
-                zi = zi + <double>data[k] * w[indices[k]]
-            _add(&loss, &c_loss, _row(zi, i, <double>y[i], off, sw, &ri, dp))
+            _add(&loss, &c_loss, _terms(
+                zz[i], tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0,
+                &ri, dp, i,
+            ))
             _add(&rsum, &c_rsum, ri)
             if with_grad:
                 for k in range(k0, k1):

@@ -250,8 +250,9 @@ def _compiled_pass(
         ptr = X.indptr.astype(idx.dtype, copy=False)  # n+1 values; int32 fits nnz
         g = np.zeros(p)
         wv = np.ascontiguousarray(w, dtype=F64)
+        scratch = np.empty(3 * n)
         loss, rsum = mod.csr_pass(
-            X.data, idx, ptr, yv, wv, float(b), off, sw, g, d, with_grad
+            X.data, idx, ptr, yv, wv, float(b), off, sw, scratch, g, d, with_grad
         )
     elif isinstance(X, np.ndarray) and X.ndim == 2 and _dense_layout_ok(X):
         with np.errstate(over="ignore"):
@@ -261,8 +262,9 @@ def _compiled_pass(
         g = np.empty(p)
         buf = np.empty(n, dtype=dt)
         gbuf = g if dt == F64 else np.empty(p, dtype=dt)
+        scratch = np.empty(2 * n)
         loss, rsum = mod.dense_pass(
-            X, yv, wx, float(b), off, sw, buf, gbuf, g, d, with_grad
+            X, yv, wx, float(b), off, sw, buf, scratch, gbuf, g, d, with_grad
         )
     else:
         return None
