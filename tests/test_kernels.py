@@ -361,3 +361,68 @@ def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypat
         K.set_compiled(old)
     np.testing.assert_allclose(got[0], ref[0], rtol=1e-12)
     np.testing.assert_allclose(got[1], ref[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_compiled_row_terms_match_math_row_by_row(rng, sparse):
+    # one row per logit (X = the logits as one column, w = 1), so each row's
+    # curvature and each single-row loss can be compared with _math's formulas;
+    # covers the vectorized exp/log1p (groups of four rows) and its scalar tail
+    z = np.concatenate(
+        [rng.standard_normal(61) * 30, [0.0, -0.0, 1e-9, -1e-9, 40, -40, 800, -800]]
+    )
+    z = np.concatenate([z, [1e300, -1e300, 745.2, -745.2, 709.8, -709.8]])
+    y = (rng.random(z.size) < 0.5).astype(float)
+    X = z[:, None].copy()
+    Xk = sp.csr_matrix(X) if sparse else X
+    mod = K.compiled_kernel()
+    d = np.empty(z.size)
+    args = (y, np.ones(1), 0.0, None, None)
+    if sparse:
+        mod.csr_pass(
+            Xk.data,
+            Xk.indices,
+            Xk.indptr,
+            *args,
+            np.empty(3 * z.size),
+            np.zeros(1),
+            d,
+            True,
+        )
+    else:
+        mod.dense_pass(
+            X,
+            *args,
+            np.empty(z.size),
+            np.empty(2 * z.size),
+            np.empty(1),
+            np.empty(1),
+            d,
+            True,
+        )
+    # atol: at |z| = 709.8 the curvature e^{-|z|} ≈ 5.5e-309 is subnormal
+    # (_math's product of two sigmoids gives 0 there, the kernel the value)
+    np.testing.assert_allclose(d, _math.hessian_weight(z), rtol=1e-14, atol=1e-300)
+    lo_ref, r_ref = _math.loss_and_residual(y, z)
+    for i in range(z.size):  # one-row blocks: the loss and residual of that row
+        loss, g, rsum, _ = K.value_grad(Xk[i : i + 1], y[i : i + 1], np.ones(1), 0.0)
+        np.testing.assert_allclose(loss, lo_ref[i], rtol=1e-14, atol=0)
+        np.testing.assert_allclose(rsum, r_ref[i], rtol=1e-14, atol=1e-300)
+
+
+def test_vector_math_where_the_platform_has_it():
+    # setup.py links glibc's libmvec on x86-64 with glibc >= 2.35; the kernel
+    # then uses it on AVX2 CPUs (flags read here from /proc/cpuinfo)
+    import platform
+    from pathlib import Path
+
+    libc, version = platform.libc_ver()
+    cpuinfo = Path("/proc/cpuinfo")
+    flags = cpuinfo.read_text().split() if cpuinfo.exists() else []
+    expected = (
+        libc == "glibc"
+        and tuple(int(v) for v in version.split(".")[:2]) >= (2, 35)
+        and platform.machine() == "x86_64"
+        and "avx2" in flags
+    )
+    assert K.compiled_kernel().vector_math() is expected
