@@ -413,6 +413,7 @@ def test_compiled_row_terms_match_math_row_by_row(rng, sparse):
 def test_vector_math_where_the_platform_has_it():
     # setup.py links glibc's libmvec on x86-64 with glibc >= 2.35; the kernel
     # then uses it on AVX2 CPUs (flags read here from /proc/cpuinfo)
+    import os
     import platform
     from pathlib import Path
 
@@ -424,5 +425,6 @@ def test_vector_math_where_the_platform_has_it():
         and tuple(int(v) for v in version.split(".")[:2]) >= (2, 35)
         and platform.machine() == "x86_64"
         and "avx2" in flags
+        and os.environ.get("LOGISTIC_NO_MVEC") != "1"  # setup.py's opt-out
     )
     assert K.compiled_kernel().vector_math() is expected
