@@ -255,14 +255,16 @@ def _compiled_pass(
             X.data, idx, ptr, yv, wv, float(b), off, sw, scratch, g, d, with_grad
         )
     elif isinstance(X, np.ndarray) and X.ndim == 2 and _dense_layout_ok(X):
-        with np.errstate(over="ignore"):
-            wx = np.ascontiguousarray(w, dtype=dt)
-        if dt != w.dtype and not np.all(np.isfinite(wx)):
-            return None
+        wx = w
+        if w.dtype != dt or not w.flags.c_contiguous:
+            with np.errstate(over="ignore"):
+                wx = np.ascontiguousarray(w, dtype=dt)
+            if not np.all(np.isfinite(wx)):
+                return None
         g = np.empty(p)
-        buf = np.empty(n, dtype=dt)
+        scratch = np.empty(3 * n)  # e^{-|z|}, log1p, and z / r for float64 X
+        buf = scratch[2 * n :] if dt == F64 else np.empty(n, dtype=dt)
         gbuf = g if dt == F64 else np.empty(p, dtype=dt)
-        scratch = np.empty(2 * n)
         loss, rsum = mod.dense_pass(
             X, yv, wx, float(b), off, sw, buf, scratch, gbuf, g, d, with_grad
         )
@@ -322,7 +324,6 @@ def _xt_dot(X: Any, r: FloatArray) -> FloatArray:
     return np.asarray(X.T @ r.astype(X.dtype, copy=False), dtype=F64).ravel()
 
 
-@quiet_overflow
 def value_grad(
     X: Any,
     y: FloatArray,
@@ -336,8 +337,9 @@ def value_grad(
 
     ``X @ w`` streams the block once; ``Xᵀ r`` follows while the block is in
     cache. Without ``with_grad`` the gradient entries are empty / zero. Runs
-    the compiled kernel when it applies (:func:`_compiled_pass`), else the
-    numpy reference :func:`value_grad_numpy`.
+    the compiled kernel when it applies (:func:`_compiled_pass`; no numpy
+    floating-point warning can arise there, so no ``errstate`` per block),
+    else the numpy reference :func:`value_grad_numpy`.
     """
     got = _compiled_pass(X, y, w, b, offset, sample_weight, with_grad, False)
     if got is None:
