@@ -3,19 +3,22 @@
 """Compiled one-pass kernels for :mod:`logistic._kernels` (GIL released throughout).
 
 One call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
-dense; a row loop, CSR), then per row ``z += b + offset``, the loss, the
-residual ``r = s (σ(z) - y)`` and optionally the curvature
-``d = s σ(z) σ(-z)``, then ``g = Xᵀ r`` (a second ``gemv`` on the block while
-it is in cache; CSR: in the same row loop). The in-memory backend's threads
-run blocks side by side because no Python object is touched between the
-first and the last line of work.
+dense; a gather loop over the rows, CSR), then per row ``z += b + offset``,
+the loss, the residual ``r = s (σ(z) - y)`` and optionally the curvature
+``d = s σ(z) σ(-z)``, then ``g = Xᵀ r`` (a second ``gemv`` on the block
+while it is in cache; CSR: a scatter loop over the same rows). The in-memory
+backend's threads run blocks side by side because no Python object is
+touched between the first and the last line of work.
 
 Numerics are those of :mod:`logistic._math` (the formulas the numpy
 reference in ``_kernels`` evaluates): with ``t = e^{-|z|}``,
 loss ``log1p(t) + (1[z≥0] - y) z``, ``σ(z) = 1/(1+t)`` for ``z ≥ 0`` and
 ``t · 1/(1+t)`` otherwise, curvature ``t / (1+t)²``; none overflows for any
-finite z. The elementwise work and every sum are in float64; ``X`` and the
-residual handed to BLAS stay in X's dtype (float32 ``sgemv`` for float32 X).
+finite z. ``exp`` and ``log1p`` run over the whole block at once
+(``_fused_vec.h``: four rows at a time through glibc's libmvec on AVX2
+CPUs, scalar libm elsewhere). The elementwise work and every sum are in
+float64 (loss and residual sums compensated); ``X`` and the residual handed
+to BLAS stay in X's dtype (float32 ``sgemv`` for float32 X).
 Arguments are checked by the Python caller (shapes, dtypes, strides).
 """
 

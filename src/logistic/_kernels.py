@@ -10,14 +10,16 @@ Two implementations of the value+gradient(+curvature) pass. The compiled
 kernel :mod:`logistic._fused` (Cython, built by ``setup.py``; loaded at the
 first kernel call, not at ``import logistic``) does a block in one call with
 the GIL released: ``z = X w`` (BLAS ``gemv``), ``z += b + offset``, loss,
-residual and curvature row by row in float64, ``Xᵀ r`` (a second ``gemv``
-on the block while it is in cache; CSR: one loop over each row's stored
-values). It applies to float32/float64 dense blocks with unit stride on
-one axis (C order, F order, row slices of either) and to CSR blocks, and
-agrees with the numpy reference to rounding (tests/test_kernels.py:
-1e-12 relative in float64, 1e-5 in float32). Anything else, and
-``LOGISTIC_KERNEL=numpy`` or :func:`set_compiled`, runs the numpy
-reference (:func:`value_grad_numpy`, and the Hessian ``syrk`` for both).
+residual and curvature in float64 (``exp``/``log1p`` over the block, four
+rows at a time where glibc's libmvec and AVX2 are there), ``Xᵀ r`` (a second
+``gemv`` on the block while it is in cache; CSR: a gather loop for ``z`` and
+a scatter loop for ``Xᵀ r`` over the same rows). It applies to
+float32/float64 dense blocks with unit stride on one axis (C order, F order,
+row slices of either) and to CSR blocks, and agrees with the numpy reference
+to rounding (tests/test_kernels.py: 1e-12 relative in float64, 1e-5 in
+float32). Anything else, and ``LOGISTIC_KERNEL=numpy`` or
+:func:`set_compiled`, runs the numpy reference (:func:`value_grad_numpy`,
+and the Hessian ``syrk`` for both).
 
 The numpy reference's numerics are those of :mod:`logistic._math`, bit for
 bit (the compiled kernel evaluates the same formulas), with every
