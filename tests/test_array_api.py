@@ -113,7 +113,7 @@ def test_fit_equals_numpy(ns, data, solver, dtype):
         params = {**params, "penalty": "l1", "C": 0.05}
         solver = "auto"
     fixed = solver == "gd" and (dtype == np.float32 or data == "breast-cancer")
-    max_iter = GD_ITER[dtype] if fixed else 20000
+    max_iter = GD_ITER[dtype] if fixed else 1000
     convert = NAMESPACES[ns]
     ref = _fit(X, y, fit, params, solver, dtype, max_iter=max_iter)
     got = _fit(X, y, fit, params, solver, dtype, convert, max_iter=max_iter)
@@ -241,6 +241,20 @@ def test_predictions_keep_the_array_type(ns, dtype):
         _host(z), z_ref, rtol=rtol, atol=rtol * np.abs(z_ref).max()
     )
     np.testing.assert_array_equal(_host(labels), model.predict(X))
+
+
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_log_proba_and_score_on_device_input(ns):
+    X, y = logistic_problem(2, n=400)
+    c = NAMESPACES[ns]
+    model = LogisticRegression().fit(X, y)
+    far = np.vstack([X, [[900.0, 0, 0, 0, 0], [-900.0, 0, 0, 0, 0]]])  # |z| ≈ 700
+    got = model.predict_log_proba(c(far))
+    assert type(got) is type(c(far))
+    want = model.predict_log_proba(far)
+    assert np.all(np.isfinite(_host(got)))
+    np.testing.assert_allclose(_host(got), want, rtol=1e-12)
+    assert model.score(c(X), c(y)) == model.score(X, y)
 
 
 def test_string_labels_predict_on_the_host():
