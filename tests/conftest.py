@@ -85,6 +85,21 @@ def logistic_problem(seed: int, n: int = 4000):
     return X, y
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _row_cache_in_a_temporary_folder(tmp_path_factory):
+    """Out-of-core fits cache decoded rows (logistic.backends._cache); during the
+    tests that cache lives in a temporary folder, never in the user's ~/.cache."""
+    import os
+
+    old = os.environ.get("LOGISTIC_CACHE_DIR")
+    os.environ["LOGISTIC_CACHE_DIR"] = str(tmp_path_factory.mktemp("row-cache"))
+    yield
+    if old is None:
+        os.environ.pop("LOGISTIC_CACHE_DIR", None)
+    else:
+        os.environ["LOGISTIC_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)

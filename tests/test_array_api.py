@@ -83,7 +83,10 @@ def _fit(X, y, fit, params, solver, dtype, convert=None, max_iter=20000):
     if convert is not None:
         X, y = convert(X), convert(y)
         fit = {k: convert(v) for k, v in fit.items()}
-    tol = 1e-12 if dtype == np.float64 else None  # float32: its default, 1e-6
+    # float64: tight enough that the solvers' own error is below 1e-10 (L-BFGS on
+    # breast cancer needs 1e-14: at 1e-12 its intercept is only within 2e-9 of
+    # Newton's, whatever the backend); float32: its default, 1e-6
+    tol = (1e-14 if solver == "lbfgs" else 1e-12) if dtype == np.float64 else None
     model = LogisticRegression(solver=solver, tol=tol, max_iter=max_iter, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -113,7 +116,7 @@ def test_fit_equals_numpy(ns, data, solver, dtype):
         params = {**params, "penalty": "l1", "C": 0.05}
         solver = "auto"
     fixed = solver == "gd" and (dtype == np.float32 or data == "breast-cancer")
-    max_iter = GD_ITER[dtype] if fixed else 20000
+    max_iter = GD_ITER[dtype] if fixed else 1000
     convert = NAMESPACES[ns]
     ref = _fit(X, y, fit, params, solver, dtype, max_iter=max_iter)
     got = _fit(X, y, fit, params, solver, dtype, convert, max_iter=max_iter)
@@ -241,6 +244,20 @@ def test_predictions_keep_the_array_type(ns, dtype):
         _host(z), z_ref, rtol=rtol, atol=rtol * np.abs(z_ref).max()
     )
     np.testing.assert_array_equal(_host(labels), model.predict(X))
+
+
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_log_proba_and_score_on_device_input(ns):
+    X, y = logistic_problem(2, n=400)
+    c = NAMESPACES[ns]
+    model = LogisticRegression().fit(X, y)
+    far = np.vstack([X, [[900.0, 0, 0, 0, 0], [-900.0, 0, 0, 0, 0]]])  # |z| ≈ 700
+    got = model.predict_log_proba(c(far))
+    assert type(got) is type(c(far))
+    want = model.predict_log_proba(far)
+    assert np.all(np.isfinite(_host(got)))
+    np.testing.assert_allclose(_host(got), want, rtol=1e-12)
+    assert model.score(c(X), c(y)) == model.score(X, y)
 
 
 def test_string_labels_predict_on_the_host():

@@ -26,6 +26,7 @@ from logistic import LogisticRegression  # noqa: E402
 from logistic._exceptions import InvalidParameterError  # noqa: E402
 from logistic._path import path  # noqa: E402
 from logistic.model_selection import LogisticRegressionCV  # noqa: E402
+from test_path import _breast_cancer  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Estimator LogisticRegressionCV does not"
@@ -53,16 +54,6 @@ def _expected_failed(estimator):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
-
-
-def _breast_cancer():
-    d = np.loadtxt(
-        data_path("breast-cancer-wisconsin", "breast_cancer.csv"),
-        delimiter=",",
-        skiprows=1,
-    )
-    X, y = d[:, :-1], d[:, -1]
-    return (X - X.mean(0)) / X.std(0), y
 
 
 def _spambase():

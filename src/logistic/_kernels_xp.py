@@ -196,8 +196,8 @@ def logits(
         z = _matvec(X64, _coef(xp, X64, w))
     else:
         z = _matvec(X, wx)
-    if b != 0.0:
-        z = z + xp.asarray(b, dtype=z.dtype, device=device_of(X))
+    if b != 0.0:  # a Python scalar: rounded to z's dtype, no device transfer
+        z = z + float(b)
     if offset is not None:
         z = z + xp.astype(offset, z.dtype)
     return z

@@ -38,6 +38,7 @@ import numpy as np
 
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
+from ._objective import penalty_strengths
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
 from ._validation import (
@@ -248,7 +249,8 @@ class LogisticRegressionCV(EstimatorProtocol):
 
     # -- the grid ----------------------------------------------------------------
     def _ratio(self) -> float:
-        return {"l2": 0.0, "l1": 1.0}.get(self.penalty, float(self.l1_ratio))
+        """The L1 share of the penalty (the objective's mapping of ``penalty``)."""
+        return penalty_strengths(self.penalty, 1.0, self.l1_ratio, None, 1.0)[0]
 
     def _grid(
         self, data: FitData, weights: np.ndarray | None

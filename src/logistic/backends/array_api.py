@@ -49,7 +49,9 @@ from ._reduce import tree_sum
 __all__ = [
     "ArrayAPI",
     "decision_function",
+    "host_array",
     "predict",
+    "predict_log_proba",
     "predict_proba",
     "require",
 ]
@@ -133,11 +135,6 @@ def check_device_X(X: Any, estimator: str = "LogisticRegression") -> Any:
     return X
 
 
-def _host_vector(v: Any) -> Any:
-    """An n-vector as a numpy array (device arrays copied to the host)."""
-    return kx.to_numpy(v) if kx.is_device_array(v) else v
-
-
 class ArrayAPI:
     """Data on an array-API device; implements :class:`logistic._typing.Backend`.
 
@@ -197,11 +194,9 @@ class ArrayAPI:
         X = check_device_X(X, estimator)
         xp, dev = kx.namespace(X), kx.device_of(X)
         n = int(X.shape[0])
-        classes, y01 = check_y_binary(_host_vector(y), n)
-        sw = combined_weights(_host_vector(sample_weight), class_weight, classes, y01)
-        off = (
-            None if offset is None else check_vector(_host_vector(offset), n, "offset")
-        )
+        classes, y01 = check_y_binary(host_array(y), n)
+        sw = combined_weights(host_array(sample_weight), class_weight, classes, y01)
+        off = None if offset is None else check_vector(host_array(offset), n, "offset")
         acc = kx.accumulation_dtype(xp, dev, X.dtype)
         return cls(
             X,
@@ -277,7 +272,7 @@ def decision_function(
     off = None
     if offset is not None:
         xp, dev = kx.namespace(X), kx.device_of(X)
-        v = check_vector(_host_vector(offset), int(X.shape[0]), "offset")
+        v = check_vector(host_array(offset), int(X.shape[0]), "offset")
         off = kx.to_device(v, xp, dev, kx.accumulation_dtype(xp, dev, X.dtype))
     return kx.decision_logits(X, np.asarray(coef, dtype=np.float64), intercept, off)
 
@@ -286,6 +281,20 @@ def predict_proba(z: Any) -> Any:
     """Columns ``[σ(-z), σ(z)]`` of device logits, on their device."""
     xp = kx.namespace(z)
     return xp.stack([kx.sigmoid(xp, -z), kx.sigmoid(xp, z)], axis=1)
+
+
+def predict_log_proba(z: Any) -> Any:
+    """Columns ``[log σ(-z), log σ(z)]`` of device logits, on their device:
+    ``log σ(z) = -(max(-z, 0) + log1p(e^{-|z|}))``, finite for every finite z."""
+    xp = kx.namespace(z)
+    t = xp.log1p(xp.exp(-xp.abs(z)))
+    zero = xp.zeros_like(z)
+    return xp.stack([-(xp.maximum(z, zero) + t), -(xp.maximum(-z, zero) + t)], axis=1)
+
+
+def host_array(v: Any) -> Any:
+    """``v`` as a numpy array when it is a device array, else ``v`` unchanged."""
+    return kx.to_numpy(v) if kx.is_device_array(v) else v
 
 
 def predict(z: Any, classes: np.ndarray) -> Any:

@@ -132,6 +132,19 @@ class Newton(IterativeSolver):
         Hs = H * s[:, None]
         Hs *= s[None, :]
         gs = g * s
+        with _one_blas_thread(H.shape[0]):
+            return self._damped_cholesky(fit, H, Hs, gs, s, g)
+
+    def _damped_cholesky(
+        self,
+        fit: Fit,
+        H: FloatArray,
+        Hs: FloatArray,
+        gs: FloatArray,
+        s: FloatArray,
+        g: FloatArray,
+    ) -> FloatArray:
+        """``-H⁻¹ g`` by Cholesky of the Jacobi-scaled ``Hs``, damped if needed."""
         mu = 0.0
         for _ in range(40):
             try:
@@ -196,3 +209,21 @@ class Newton(IterativeSolver):
         state.stop = "line search could not decrease the objective (precision limit)"
         state.decrement = -slope
         return state
+
+
+#: Up to this many parameters the Cholesky runs on one BLAS thread: on two
+#: busy cores, OpenBLAS's threads spin-waiting for each other made a 301 × 301
+#: factorization take 30–1600 ms instead of 10 ms (w8a, load average 10).
+ONE_THREAD_MAX_PARAMS = 2048
+
+
+def _one_blas_thread(n_params: int) -> Any:
+    """A context limiting BLAS to one thread for small factorizations."""
+    from contextlib import nullcontext
+
+    from ..backends.in_memory import _blas_controller
+
+    controller = _blas_controller() if n_params <= ONE_THREAD_MAX_PARAMS else None
+    if controller is None:
+        return nullcontext()
+    return controller.limit(limits=1, user_api="blas")
