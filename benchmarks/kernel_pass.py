@@ -49,6 +49,15 @@ def _numba_pass() -> tuple[Any, Any] | None:
         return None
     fm = {"reassoc", "contract", "nsz", "arcp"}
 
+    @nb.njit(fastmath=fm, inline="always")
+    def terms(z, yi):  # type: ignore[no-untyped-def]
+        """Loss and residual of one row (the formulas of logistic._math)."""
+        t = np.exp(-abs(z))
+        inv = 1.0 / (1.0 + t)
+        if z >= 0:
+            return np.log1p(t) + (1.0 - yi) * z, inv - yi
+        return np.log1p(t) - yi * z, t * inv - yi
+
     @nb.njit(parallel=True, fastmath=fm, nogil=True, cache=False)
     def dense(X, y, w, b, n_chunks):  # type: ignore[no-untyped-def]
         n, p = X.shape
@@ -61,14 +70,8 @@ def _numba_pass() -> tuple[Any, Any] | None:
                 z = b
                 for j in range(p):
                     z += X[i, j] * w[j]
-                t = np.exp(-abs(z))
-                inv = 1.0 / (1.0 + t)
-                if z >= 0:
-                    lo_sum += np.log1p(t) + (1.0 - y[i]) * z
-                    r = inv - y[i]
-                else:
-                    lo_sum += np.log1p(t) - y[i] * z
-                    r = t * inv - y[i]
+                lo, r = terms(z, y[i])
+                lo_sum += lo
                 for j in range(p):
                     G[c, j] += r * X[i, j]
             L[c] = lo_sum
@@ -86,14 +89,8 @@ def _numba_pass() -> tuple[Any, Any] | None:
                 z = b
                 for k in range(indptr[i], indptr[i + 1]):
                     z += data[k] * w[indices[k]]
-                t = np.exp(-abs(z))
-                inv = 1.0 / (1.0 + t)
-                if z >= 0:
-                    lo_sum += np.log1p(t) + (1.0 - y[i]) * z
-                    r = inv - y[i]
-                else:
-                    lo_sum += np.log1p(t) - y[i] * z
-                    r = t * inv - y[i]
+                lo, r = terms(z, y[i])
+                lo_sum += lo
                 for k in range(indptr[i], indptr[i + 1]):
                     G[c, indices[k]] += r * data[k]
             L[c] = lo_sum
