@@ -428,3 +428,17 @@ def test_vector_math_where_the_platform_has_it():
         and os.environ.get("LOGISTIC_NO_MVEC") != "1"  # setup.py's opt-out
     )
     assert K.compiled_kernel().vector_math() is expected
+
+
+def test_compiled_csr_with_strided_arrays(rng):
+    # a reader may leave data / indices as strided views (the LibSVM reader
+    # did): the kernel gets contiguous copies and the result is unchanged
+    X = sp.random(300, 20, density=0.2, format="csr", random_state=5)
+    y = (rng.random(300) < 0.5).astype(float)
+    w = rng.standard_normal(20)
+    ref = K.value_grad_numpy(X, y, w, 0.2)
+    Xs = X.copy()
+    Xs.data = np.repeat(X.data, 2)[::2]
+    Xs.indices = np.repeat(X.indices, 2)[::2]
+    assert not Xs.data.flags.c_contiguous
+    _assert_close(K.value_grad(Xs, y, w, 0.2), ref, np.float64)

@@ -249,12 +249,16 @@ def _compiled_pass(
         idx = X.indices
         if X.format != "csr" or n == 0 or idx.dtype not in (np.int32, np.int64):
             return None
-        ptr = X.indptr.astype(idx.dtype, copy=False)  # n+1 values; int32 fits nnz
+        # strided views (a reader's slices) are made contiguous: the kernel
+        # walks the arrays with unit stride
+        idx = np.ascontiguousarray(idx)
+        ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)  # int32 fits nnz
         g = np.zeros(p)
         wv = np.ascontiguousarray(w, dtype=F64)
         scratch = np.empty(3 * n)
+        data = np.ascontiguousarray(X.data)
         loss, rsum = mod.csr_pass(
-            X.data, idx, ptr, yv, wv, float(b), off, sw, scratch, g, d, with_grad
+            data, idx, ptr, yv, wv, float(b), off, sw, scratch, g, d, with_grad
         )
     elif isinstance(X, np.ndarray) and X.ndim == 2 and _dense_layout_ok(X):
         wx = w
