@@ -39,6 +39,7 @@ import gzip
 import json
 import os
 import platform
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -85,12 +86,29 @@ def a9a() -> tuple[Any, np.ndarray]:
 DATASETS = {"a9a": (a9a, 1e-4), "spambase": (spambase, 1e-4), "wide": (wide, 0.1)}
 
 
+#: The timed stages of one dataset, in the order run_dataset runs them.
+STAGES = [
+    "path logistic",
+    "path glum",
+    "path scikit-learn",
+    "CV logistic",
+    "CV glum",
+    "CV scikit-learn",
+]
+_DONE: list[str] = []
+
+
 def _timed(fn: Any) -> tuple[float, Any]:
+    """Wall time of ``fn()`` (warnings silenced); a progress line on stderr."""
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = fn()
-    return time.perf_counter() - t, out
+    elapsed = time.perf_counter() - t
+    stage = STAGES[len(_DONE) % len(STAGES)]
+    _DONE.append(stage)
+    print(f"  {stage}: {elapsed:.2f} s", file=sys.stderr, flush=True)
+    return elapsed, out
 
 
 def run_dataset(name: str, n_alphas: int, tol: float) -> dict[str, Any]:

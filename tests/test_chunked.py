@@ -584,6 +584,12 @@ def test_a_half_written_cache_is_never_trusted(tmp_path, data):
     theta = np.full(X.shape[1] + 1, 0.05)
     ref = Chunked.from_parquet(path, target="label", cache=False)
     assert _vg(again, theta)[0] == _vg(ref, theta)[0]
+    # a complete entry whose data file was truncated afterwards is not mapped
+    with open(entry / "X.bin", "r+b") as fh:
+        fh.truncate(100)
+    third = Chunked.from_parquet(path, target="label", cache_dir=cache)
+    assert third.cache_path == entry and (entry / "X.bin").stat().st_size == X.nbytes
+    assert _vg(third, theta)[0] == _vg(ref, theta)[0]
 
 
 def test_a_cache_that_does_not_fit_on_disk_falls_back_with_a_warning(tmp_path, data, monkeypatch):

@@ -130,14 +130,14 @@ def _map_rows(
         return np.empty((0, *row_shape), dtype=dtype)
     aligned = start - start % mmap.ALLOCATIONGRANULARITY
     with open(path, "rb") as fh:
-        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
-        mm = mmap.mmap(
-            fh.fileno(),
-            length + start - aligned,
-            flags=flags,
-            prot=mmap.PROT_READ,
-            offset=aligned,
-        )
+        size = length + start - aligned
+        if hasattr(mmap, "MAP_SHARED"):  # POSIX: pre-fault the block (one call)
+            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+            mm = mmap.mmap(
+                fh.fileno(), size, flags=flags, prot=mmap.PROT_READ, offset=aligned
+            )
+        else:  # pragma: no cover - Windows
+            mm = mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_READ, offset=aligned)
     # the array keeps the map alive; the map closes when the block is dropped
     return np.frombuffer(
         mm,
@@ -174,9 +174,26 @@ class CachedRows:
         if np.dtype(meta.get("dtype", "V")) != np.dtype(dtype):
             return None
         try:
-            return cls(folder, meta)
-        except (OSError, ValueError):
+            rows = cls(folder, meta)
+            # a file shorter than its meta says would fault (SIGBUS) when mapped
+            if any(
+                (folder / f"{key}.bin").stat().st_size != nbytes
+                for key, nbytes in rows.file_sizes().items()
+            ):
+                return None
+            return rows
+        except (OSError, ValueError, KeyError):
             return None
+
+    def file_sizes(self) -> dict[str, int]:
+        """Expected bytes of each data file."""
+        n, item = self.n_samples, self.dtype.itemsize
+        sizes = {"X": n * self.n_features * item, "codes": n}
+        if self.has_weight:
+            sizes["w"] = n * item
+        if self.has_offset:
+            sizes["o"] = n * item
+        return sizes
 
     def blocks(self, chunk_rows: int) -> Iterator[tuple[Any, Any, Any, Any]]:
         """``(X, label codes, weight, offset)`` of consecutive ``chunk_rows`` rows."""

@@ -2,8 +2,7 @@
 
 Convention (owned here): each solver declares its options as a frozen
 dataclass (``Solver.Options``) whose fields carry a type annotation, a default
-and optionally a lower bound (``field(metadata={"min": ...})``) or, for a
-``str`` option, the allowed values (``field(metadata={"choices": (...)})``).
+and optionally a lower bound (``field(metadata={"min": ...})``).
 :func:`parse_options` turns the keyword arguments a solver was given into
 that dataclass: an unknown name is an :class:`InvalidParameterError` naming it
 and listing the valid ones, a value of the wrong type or below its bound is
@@ -63,19 +62,10 @@ def _allowed(annotation: Any) -> tuple[type, ...]:
     return (annotation,)
 
 
-def _coerce(
-    solver: str, name: str, value: Any, annotation: Any, low: Any, choices: Any = None
-) -> Any:
+def _coerce(solver: str, name: str, value: Any, annotation: Any, low: Any) -> Any:
     allowed = _allowed(annotation)
     if value is None and type(None) in allowed:
         return None
-    if str in allowed and isinstance(value, str):
-        if choices is not None and value not in choices:
-            raise InvalidParameterError(
-                f"solver {solver!r}: option {name!r} must be one of "
-                f"{', '.join(map(repr, choices))}; got {value!r}."
-            )
-        return value
     if bool in allowed and isinstance(value, bool):
         return value
     if (
@@ -133,12 +123,7 @@ def parse_options(solver: str, declared: type, given: dict[str, Any]) -> Any:
             )
     values = {
         name: _coerce(
-            solver,
-            name,
-            value,
-            hints[name],
-            fields[name].metadata.get("min"),
-            fields[name].metadata.get("choices"),
+            solver, name, value, hints[name], fields[name].metadata.get("min")
         )
         for name, value in given.items()
     }
