@@ -49,18 +49,22 @@ class _Evaluations:
         self.g = x0
 
     def __call__(self, x: FloatArray) -> tuple[float, FloatArray]:
+        """Value and gradient at ``x``, which the caller must not modify
+        afterwards (scipy passes a fresh copy each call; it is kept as is)."""
         f, g = self.fit.coords.value_and_gradient(x)
-        last = self.x0 if self.x is None else self.x
-        self.solver._check_finite(
-            len(self.fit.history), self.fit.to_original(last), f, g
-        )
-        self.x, self.f, self.g = np.array(x), f, g
+        if not (np.isfinite(f) and np.isfinite(g).all()):
+            # the original-coordinate map only on failure, not every pass
+            last = self.x0 if self.x is None else self.x
+            self.solver._check_finite(
+                len(self.fit.history), self.fit.to_original(last), f, g
+            )
+        self.x, self.f, self.g = x, f, g
         return f, g
 
     def residual(self, x: FloatArray) -> float:
         """The stopping norm at ``x`` (evaluating there unless just done)."""
-        if self.x is None or not np.array_equal(self.x, x):
-            self(x)
+        if self.x is None or not (self.x is x or np.array_equal(self.x, x)):
+            self(np.array(x))  # scipy updates its iterate in place: keep a copy
         return self.fit.residual(x, self.g)
 
 
