@@ -446,9 +446,7 @@ def test_near_collinearity_of_many_columns_warns_in_one_short_line():
         model = fit(X, y)
     with pytest.warns(NumericalStabilityWarning, match="nearly collinear") as caught:
         model.inference(X, y)
-    text = next(
-        str(w.message) for w in caught if "nearly collinear" in str(w.message)
-    )
+    text = next(str(w.message) for w in caught if "nearly collinear" in str(w.message))
     assert len(text) < 1000, len(text)
     assert "… and 38 more are nearly collinear" in text
     assert "more relations" in text and "more terms" in text

@@ -366,9 +366,9 @@ def invert_information(
             detail += f"; … and {len(parts) - _SHOWN_RELATIONS:,} more relations"
         if rcond <= SINGULAR_RCOND:
             raise CollinearityError(
-                f"the {name_list(involved)} are linearly dependent ({detail}, reciprocal "
-                f"condition {rcond:.2g}): the information matrix is singular and "
-                "standard errors do not exist. Drop one of them.",
+                f"the {name_list(involved)} are linearly dependent ({detail}, "
+                f"reciprocal condition {rcond:.2g}): the information matrix is "
+                "singular and standard errors do not exist. Drop one of them.",
                 involved,
             )
         warnings.warn(
