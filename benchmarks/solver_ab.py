@@ -12,8 +12,7 @@ median wall time, the passes over the data and the relative objective gap to
 variant's time as a ratio to the fastest scikit-learn anchor *of the same
 run* (the machine is shared: only ratios within one run mean anything):
 
-* ``lbfgs (scipy)`` — L-BFGS through scipy's L-BFGS-B (the code before);
-* ``lbfgs (native)`` — the native two-loop L-BFGS with the fused Wolfe search;
+* ``lbfgs`` — L-BFGS through scipy's L-BFGS-B (the project's only L-BFGS);
 * ``newton-cg (D per product)`` — truncated Newton recomputing the curvature
   for every Hessian-vector product (the code before; the backend hides
   ``block_index``);
@@ -80,32 +79,9 @@ def _sklearn(solver: str):
     return fit
 
 
-def _engine(engine: str):
-    """Fits with L-BFGS's ``engine`` option set (the estimator has no solver options)."""
-    from logistic.solvers import lbfgs
-
-    inner = _ours("lbfgs")
-
-    def fit(X: Any, y: np.ndarray) -> tuple[float, int, Any]:
-        original = lbfgs.LBFGS.__init__
-
-        def init(self: Any, *a: Any, **k: Any) -> None:
-            k.setdefault("engine", engine)
-            original(self, *a, **k)
-
-        lbfgs.LBFGS.__init__ = init  # type: ignore[method-assign]
-        try:
-            return inner(X, y)
-        finally:
-            lbfgs.LBFGS.__init__ = original  # type: ignore[method-assign]
-
-    return fit
-
-
 def variants(X: Any) -> dict[str, Any]:
     out = {
-        "lbfgs (scipy)": _engine("scipy"),
-        "lbfgs (native)": _engine("native"),
+        "lbfgs": _ours("lbfgs"),
         "newton-cg (D per product)": _ours("newton-cg", cached=False),
         "newton-cg (D cached)": _ours("newton-cg"),
         "auto": _ours("auto"),

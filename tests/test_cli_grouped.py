@@ -161,3 +161,13 @@ def test_positive_does_not_apply_to_counts(grouped_file, capsys):
         "successes": "successes",
         "trials": "trials",
     }
+
+
+def test_class_weight_with_trials_names_the_options(grouped_file, capsys):
+    workdir, _ = grouped_file
+    argv = ["fit", "g.csv", "-o", "m.json", *BY_TRIALS, "--class-weight", "balanced"]
+    code, out, err = run_cli(capsys, argv)
+    assert code != EX_OK and out == "" and err.count("\n") == 1
+    assert "--class-weight balanced does not apply with --trials (" in err
+    assert "trials=" not in err and "class_weight" not in err
+    assert not (workdir / "m.json").exists()

@@ -85,3 +85,13 @@ def test_help_says_what_a_named_penalty_defaults_to(capsys):
     assert code == EX_OK
     text = " ".join(out.split())
     assert "--C" in text and "uses C = 1" in text
+
+
+def test_alpha_zero_remedy_names_the_C_option(workdir, capsys):
+    (workdir / "d.csv").write_text(TINY_CSV)
+    argv = ["fit", "d.csv", "-t", "y", "--penalty", "l2", "--alpha", "0"]
+    code, out, err = run_cli(capsys, argv)
+    assert code != EX_OK and out == ""
+    assert err.count("\n") == 1
+    assert err.rstrip().endswith("or --alpha > 0 (or --C).")
+    assert not (workdir / "model.json").exists()

@@ -414,6 +414,45 @@ def test_near_collinearity_warns_with_names():
     assert np.all(np.isfinite(res.bse))
 
 
+def test_many_dependent_columns_give_a_short_message_that_keeps_the_remedy():
+    """300 copies of one column: the columns are summarised (a few names and a
+    count), so the message stays one short line and ends with its remedy."""
+    X, y = ucla()
+    copies = pd.DataFrame({f"copy_of_gpa_number_{i}": X.gpa for i in range(300)})
+    X = pd.concat([X, copies], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit(X, y)
+        with pytest.raises(CollinearityError) as info:
+            model.inference(X, y)
+    text = str(info.value)
+    assert len(text) < 1000, len(text)
+    assert "… and 29" in text and text.endswith("Drop one of them.")
+    assert len(info.value.columns) == 301  # the exception still lists them all
+
+
+def test_near_collinearity_of_many_columns_warns_in_one_short_line():
+    """40 noisy copies of age: 40 near-null relations of 41 terms each are
+    summarised (5 terms each, 3 relations); the warning keeps its ending."""
+    X, y = lbw()
+    rng = np.random.default_rng(0)
+    noisy = {
+        f"age_measured_again_{i}": X.age + 1e-2 * rng.standard_normal(len(y))
+        for i in range(40)
+    }
+    X = pd.concat([X, pd.DataFrame(noisy)], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit(X, y)
+    with pytest.warns(NumericalStabilityWarning, match="nearly collinear") as caught:
+        model.inference(X, y)
+    text = next(str(w.message) for w in caught if "nearly collinear" in str(w.message))
+    assert len(text) < 1000, len(text)
+    assert "… and 38 more are nearly collinear" in text
+    assert "more relations" in text and "more terms" in text
+    assert text.endswith("their standard errors are large and imprecise.")
+
+
 def test_separation_warns_and_suggests_firth():
     x = np.array([[-3.0], [-2.0], [-1.0], [1.0], [2.0], [3.0], [0.5]])
     y = np.array([0, 0, 0, 1, 1, 1, 1])

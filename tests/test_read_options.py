@@ -114,7 +114,7 @@ def test_decimal_comma_is_read_as_numbers(tmp_path):
     [
         ("a;y\n13,2;0\n14;1\n", True),  # integers and decimal commas: numbers
         ("a;y\n1,2,3;0\nx;1\n", False),  # not numbers: categories
-        ('a,y\n"13,2",0\n"14,5",1\n', False),  # comma delimiter: ambiguous, left
+        ('a,y\n"13,2",0\n"14,5",1\n', True),  # comma delimiter: quoted, refused
         ("a;y\nred;0\n13,2;1\nblue;0\n", False),  # mostly words: categories
     ],
 )
@@ -127,6 +127,36 @@ def test_when_a_column_counts_as_decimal_comma_numbers(tmp_path, content, refuse
     else:
         design = fit_design(raw, target="y")
         assert design.encoding["columns"][0]["kind"] == "categorical"
+
+
+def test_quoted_decimal_commas_in_a_comma_file_are_refused_before_screening(tmp_path):
+    """Google Sheets in a European locale: ',' delimiter, quoted "14,23". Many
+    distinct texts would otherwise be left out as free text or one-hot encoded."""
+    rows = ["a,b,y"] + [f'"{i},{i % 7}","{i % 3},5",{i % 2}' for i in range(40)]
+    (tmp_path / "gs.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(DataValidationError) as info:
+        fit_design(read_data(tmp_path / "gs.csv"), target="y")
+    assert str(info.value) == (
+        f"{tmp_path / 'gs.csv'}: 2 columns: 'a', 'b' hold numbers written with a "
+        "decimal comma (e.g. '0,0' at line 2), which would be encoded as categories; "
+        "pass --decimal , to read them as numbers (if the commas separate "
+        "thousands, remove them instead)"
+    )
+    raw = read_data(tmp_path / "gs.csv", decimal=",")
+    assert raw.table.column("b").to_pylist()[:2] == [0.5, 1.5]
+
+
+def test_decimal_comma_option_on_a_decimal_point_file_names_the_option(tmp_path):
+    rows = ["a,b,y"] + [f"{i}.25,{i},{i % 2}" for i in range(40)]
+    (tmp_path / "pt.csv").write_text("\n".join(rows) + "\n")
+    raw = read_data(tmp_path / "pt.csv", decimal=",")
+    with pytest.raises(DataValidationError) as info:
+        fit_design(raw, target="y")
+    assert str(info.value) == (
+        f"{tmp_path / 'pt.csv'}: column 'a' hold numbers written with a decimal "
+        "point (e.g. '0.25' at line 2), which --decimal , does not read as numbers; "
+        "leave out --decimal , for this file"
+    )
 
 
 def test_decimal_and_encoding_apply_to_csv_only(tmp_path):

@@ -3,6 +3,9 @@
 Convention: the target is either untouched or holds the complete new content;
 with ``overwrite=False`` an existing target is never clobbered (``os.link``
 fails instead of replacing). A new file gets the mode ``open()`` would give.
+An existing target that is not a regular file (a device such as /dev/null, a
+FIFO, a socket, a directory) is refused: renaming over it would replace the
+device node itself.
 """
 
 from __future__ import annotations
@@ -10,12 +13,30 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_output", "atomic_write_bytes"]
+from ._files import NotARegularFileError, describe_mode
+
+__all__ = ["atomic_output", "atomic_write_bytes", "check_replaceable"]
+
+
+def check_replaceable(target: str | os.PathLike[str]) -> None:
+    """Raise :class:`NotARegularFileError` if ``target`` exists and is not a
+    regular file (a symbolic link is judged by what it points to)."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return  # missing (or unreadable: the write itself will say)
+    if not stat.S_ISREG(mode):
+        kind = describe_mode(mode)
+        what = kind if kind.startswith("not ") else f"{kind}, not a regular file"
+        raise NotARegularFileError(
+            errno.EEXIST, f"refusing to write {target}: it is {what}", str(target)
+        )
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -82,9 +103,12 @@ def atomic_output(
         ``path`` exists and ``overwrite`` is False.
     FileNotFoundError
         The directory of ``path`` does not exist.
+    NotARegularFileError
+        ``path`` exists and is a device, FIFO, socket or directory.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
+    check_replaceable(target)
     if not overwrite and target.exists():
         raise FileExistsError(
             errno.EEXIST,

@@ -8,6 +8,7 @@ files are checked *before* any work and written atomically
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import warnings
@@ -23,6 +24,7 @@ from ._codes import (
     EX_IOERR,
     EX_NOINPUT,
     EX_SOFTWARE,
+    EX_USAGE,
     CLIError,
     exit_code_for,
     is_cluster_fault,
@@ -43,7 +45,18 @@ __all__ = [
     "writing",
 ]
 
-console = Console(highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """rich's console, but a closed standard output raises ``BrokenPipeError``
+    (rich's own reaction is ``SystemExit(1)``, the exit code of a bug): the
+    entry point turns it into the documented quiet exit 141."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, "standard output closed by its reader")
+
+
+console = _Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -115,9 +128,20 @@ def check_output(
     *,
     force: bool,
     inputs: tuple[str | os.PathLike[str], ...] = (),
+    option: str = "--output",
 ) -> Path:
     """Refuse an output path up front (exit 73): missing directory, existing file
-    without ``--force``, a directory, or the same file as an input."""
+    without ``--force``, a directory, the same file as an input, or anything
+    that is not a regular file (a device such as /dev/null, a FIFO, a socket:
+    the atomic write would rename over it, replacing the device node)."""
+    from .._atomic import check_replaceable
+
+    if str(path) == "-":  # predict's "-" is standard output; here it is no file
+        raise CLIError(
+            f"{option} -: this command writes a file, not standard output; "
+            "name a file",
+            EX_USAGE,
+        )
     out = Path(path)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
@@ -137,6 +161,10 @@ def check_output(
             )
     if out.is_symlink():
         raise CLIError(f"refusing to write {out}: it is a symbolic link", EX_CANTCREAT)
+    try:
+        check_replaceable(out)
+    except OSError as exc:
+        raise CLIError(str(exc.strerror), EX_CANTCREAT) from None
     if out.exists() and not force:
         raise CLIError(
             f"{out} already exists; pass --force to overwrite it", EX_CANTCREAT
@@ -149,9 +177,13 @@ def writing(path: Path, *, force: bool) -> Iterator[Path]:
     """Atomic output with exit code 73/74 on failure (see :func:`atomic_output`)."""
     from ..io import atomic_output
 
+    from .._files import NotARegularFileError
+
     try:
         with atomic_output(path, overwrite=force) as tmp:
             yield tmp
+    except NotARegularFileError as exc:
+        raise CLIError(str(exc.strerror), EX_CANTCREAT) from None
     except FileExistsError:
         raise CLIError(
             f"{path} already exists; pass --force to overwrite it", EX_CANTCREAT

@@ -2,9 +2,10 @@
 
 Convention (owned here): a message raised or warned by the library names the
 estimator's parameters as Python spells them (``penalty='l2'``,
-``max_iter=100``, ``sample_weight``, ``C=1.0``). Before the CLI prints one,
+``max_iter=100``, ``sample_weight``, ``C=1.0``, ``trials=``). Before the CLI prints one,
 the spellings of parameters that ``logistic fit`` exposes become the option a
-user types (``--penalty l2``, ``--max-iter 100``, ``--weights``, ``--C 1.0``),
+user types (``--penalty l2``, ``--max-iter 100``, ``--weights``, ``--C 1.0``,
+``--trials``),
 in errors, warnings and the remedies they suggest alike; ``The 'tol'
 parameter of LogisticRegression must be`` becomes ``--tol must be``. Anything
 else is left as it is, so a message never gains words it did not have.
@@ -31,8 +32,10 @@ _NAMES = "|".join(_OPTIONS)
 _PARAMETER = re.compile(rf"\bThe '({_NAMES})' parameter of [A-Z]\w* must be")
 # "--C must be None or a float": None is the option left out, not a value
 _OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
-# a bare C in a remedy ("alpha > 0 or C"), never C(rank) or a column named C
-_BARE_C = re.compile(r"(?:(?<= or )|(?<= and ))C\b(?![\w(='])")
+# a bare C in a remedy ("alpha > 0 or C", "(or C)"), never C(rank) or a column C
+_BARE_C = re.compile(r"(?:(?<= or )|(?<= and )|(?<=\(or ))C\b(?![\w(='])")
+# "does not apply with trials=", "(trials=)": fit's trials= is --trials
+_TRIALS = re.compile(r"\btrials=(?=[\s),;.]|$)")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
 # "and C=None", ", alpha=None": an option the user left unset is not mentioned
 _UNSET = re.compile(r"(?:,| or| and) (?:C|alpha|l1_ratio|tol)=None\b")
@@ -72,6 +75,10 @@ def cli_spelling(message: str) -> str:
     '--penalty none ignores --alpha 1.0; set --C 1.0'
     >>> cli_spelling("LogisticRegression: use penalty='l2', 'l1' or 'elasticnet'")
     'use --penalty l2, l1 or elasticnet'
+    >>> cli_spelling("class_weight='balanced' does not apply with trials= (each")
+    '--class-weight balanced does not apply with --trials (each'
+    >>> cli_spelling("use penalty=None, or alpha > 0 (or C).")
+    'use --penalty none, or --alpha > 0 (or --C).'
     >>> cli_spelling("After n_iter=5 iterations (max_iter=5): 0.1 > tol=0.0001")
     'After n_iter=5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
     """
@@ -79,6 +86,7 @@ def cli_spelling(message: str) -> str:
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
     text = _OPTIONAL.sub(r"\1 must be ", text)
     text = _BARE_C.sub("--C", text)
+    text = _TRIALS.sub("--trials", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
     text = _UNSET.sub("", text)
     text = _ASSIGN.sub(_assignment, text)

@@ -7,8 +7,8 @@ standard library only, so :func:`main` guards every further import: Ctrl-C at
 any moment ends in one line ``interrupted`` and exit code 130.
 
 Errors become one line ``error: ...`` on stderr and a documented exit code
-(:mod:`logistic.cli._codes`); ``--debug`` anywhere on the command line shows
-the traceback instead. With ``--json`` a failure also prints
+(:mod:`logistic.cli._codes`); ``--debug`` anywhere on the command line adds
+the traceback before that line (the exit code stays the same). With ``--json`` a failure also prints
 ``{"ok": false, "error": ..., "exit_code": ...}`` on stdout.
 
 A reader that closes standard output early (``logistic predict m.json d.csv |
@@ -189,10 +189,16 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "ClickException":
             return _usage_error(exc, json_out)
         if debug and not isinstance(exc, KeyboardInterrupt):
-            raise
+            import traceback  # --debug adds the traceback; the exit code stays
+
+            traceback.print_exc(file=sys.stderr)
         return _fail(exc, json_out)
     if rv == EX_INTERRUPTED:
         return _fail(KeyboardInterrupt(), json_out)
+    try:  # output still buffered: a reader that left shows here, not at exit
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _output_closed()
     return rv if isinstance(rv, int) else 0
 
 

@@ -32,7 +32,7 @@ def export(
     Example: logistic export model.json --onnx model.onnx
     """
     require_inputs(model=model)
-    out = check_output(onnx, force=force, inputs=(model,))
+    out = check_output(onnx, force=force, inputs=(model,), option="--onnx")
     mf = load_model_file(str(model))
     try:
         from ..onnx_export import to_onnx_bytes

@@ -60,6 +60,7 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
+from .._messages import name_list
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 
@@ -271,15 +272,25 @@ def _describe_null(
     vec: FloatArray, root: FloatArray, names: list[str]
 ) -> tuple[str, list[str]]:
     """``Σ u_j x̃_j ≈ 0`` with ``u = vec / root`` (original units); columns chosen
-    where the equilibrated component ``|vec_j|`` exceeds 1e-3 of the largest."""
+    where the equilibrated component ``|vec_j|`` exceeds 1e-3 of the largest.
+    The text shows the :data:`_SHOWN_TERMS` largest terms and counts the rest,
+    so that a message stays one readable line."""
     e = np.abs(vec) / np.max(np.abs(vec))
     u = vec / root
     idx = [j for j in np.argsort(-e) if e[j] > 1e-3]
     v = u / np.max(np.abs(u[idx]))
     terms = " ".join(
-        f"{'+' if v[j] >= 0 else '-'} {abs(v[j]):.3g}·{names[j]}" for j in idx
+        f"{'+' if v[j] >= 0 else '-'} {abs(v[j]):.3g}·{names[j]}"
+        for j in idx[:_SHOWN_TERMS]
     )
-    return terms.lstrip("+ "), [names[j] for j in idx]
+    rest = len(idx) - _SHOWN_TERMS
+    more = f" … ({rest:,} more terms)" if rest > 0 else ""
+    return terms.lstrip("+ ") + more, [names[j] for j in idx]
+
+
+#: Terms of a linear relation, and relations, that a message shows.
+_SHOWN_TERMS = 5
+_SHOWN_RELATIONS = 3
 
 
 def invert_information(
@@ -320,7 +331,7 @@ def invert_information(
     """
     if constant_columns:
         raise CollinearityError(
-            f"constant column(s) {constant_columns} duplicate the intercept: the "
+            f"constant {name_list(constant_columns)} duplicate the intercept: the "
             "information matrix is singular and standard errors do not exist. "
             "Drop these columns (or fit without intercept).",
             list(constant_columns),
@@ -332,7 +343,7 @@ def invert_information(
     dead = [names[j] for j in np.flatnonzero(~(diag > floor))]
     if dead:
         raise CollinearityError(
-            f"column(s) {dead} carry no information (all zero on the rows with "
+            f"{name_list(dead)} carry no information (all zero on the rows with "
             "positive weight, or every fitted probability there is 0 or 1): the "
             "information matrix is singular. Drop them (or use penalty='firth' "
             "under separation).",
@@ -350,16 +361,18 @@ def invert_information(
             text, cols = _describe_null(evecs[:, j], root, names)
             parts.append(f"{text} ≈ 0")
             involved.extend(c for c in cols if c not in involved)
-        detail = "; ".join(parts)
+        detail = "; ".join(parts[:_SHOWN_RELATIONS])
+        if len(parts) > _SHOWN_RELATIONS:
+            detail += f"; … and {len(parts) - _SHOWN_RELATIONS:,} more relations"
         if rcond <= SINGULAR_RCOND:
             raise CollinearityError(
-                f"the columns {involved} are linearly dependent ({detail}, reciprocal "
-                f"condition {rcond:.2g}): the information matrix is singular and "
-                "standard errors do not exist. Drop one of them.",
+                f"the {name_list(involved)} are linearly dependent ({detail}, "
+                f"reciprocal condition {rcond:.2g}): the information matrix is "
+                "singular and standard errors do not exist. Drop one of them.",
                 involved,
             )
         warnings.warn(
-            f"the columns {involved} are nearly collinear ({detail}; reciprocal "
+            f"the {name_list(involved)} are nearly collinear ({detail}; reciprocal "
             f"condition of the information matrix {rcond:.2g}); their standard errors "
             "are large and imprecise.",
             NumericalStabilityWarning,

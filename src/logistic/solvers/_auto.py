@@ -33,8 +33,9 @@ Rule (measurements in docs/benchmarks.md):
   Truncated Newton (``newton-cg``) keeps the curvature per outer iteration, so
   a Hessian-vector product costs two products with X, like one value+gradient
   pass; it still needs more passes than L-BFGS where ``auto`` would consider
-  it (reuters: 68 against 40, 0.32 s against 0.28 s with the native L-BFGS,
-  ``python -m benchmarks.solver_ab``), so ``auto`` keeps L-BFGS there.
+  it (reuters: 68 against 41, and a tie in time with scipy's L-BFGS-B:
+  0.10–0.15 s each in two runs of ``python -m benchmarks.solver_ab``), so
+  ``auto`` keeps L-BFGS there.
 """
 
 from __future__ import annotations

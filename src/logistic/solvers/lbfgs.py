@@ -5,6 +5,12 @@ stops the run when the gradient max-norm in standardized coordinates is ≤ tol,
 stopping rule is the same as every other solver's. scipy's result is
 translated into :class:`SolverResult` in one place (``_translate``).
 
+The iteration is scipy's by the project's design decision (scipy's L-BFGS,
+not a hand-written one). Outside the data passes an iteration costs scipy's
+``setulb`` (L-BFGS-B's bound-constrained machinery, O(memory · p) and more)
+plus this wrapper: one finiteness check per pass, one gradient max-norm and
+one history entry per iteration (``docs/benchmarks.md`` has the split).
+
 Precision polish: L-BFGS-B's line search compares objective values, so it
 stalls once the decrease per step falls below the floating-point resolution
 of ``J`` (≈ 1e-16 relative), typically with a gradient max-norm near 1e-9.
@@ -49,18 +55,22 @@ class _Evaluations:
         self.g = x0
 
     def __call__(self, x: FloatArray) -> tuple[float, FloatArray]:
+        """Value and gradient at ``x``, which the caller must not modify
+        afterwards (scipy passes a fresh copy each call; it is kept as is)."""
         f, g = self.fit.coords.value_and_gradient(x)
-        last = self.x0 if self.x is None else self.x
-        self.solver._check_finite(
-            len(self.fit.history), self.fit.to_original(last), f, g
-        )
-        self.x, self.f, self.g = np.array(x), f, g
+        if not (np.isfinite(f) and np.isfinite(g).all()):
+            # the original-coordinate map only on failure, not every pass
+            last = self.x0 if self.x is None else self.x
+            self.solver._check_finite(
+                len(self.fit.history), self.fit.to_original(last), f, g
+            )
+        self.x, self.f, self.g = x, f, g
         return f, g
 
     def residual(self, x: FloatArray) -> float:
         """The stopping norm at ``x`` (evaluating there unless just done)."""
-        if self.x is None or not np.array_equal(self.x, x):
-            self(x)
+        if self.x is None or not (self.x is x or np.array_equal(self.x, x)):
+            self(np.array(x))  # scipy updates its iterate in place: keep a copy
         return self.fit.residual(x, self.g)
 
 
@@ -123,20 +133,21 @@ class LBFGS(Solver):
         from scipy.optimize import minimize
 
         remaining = max(0, self.max_iter - k0)
-        res = minimize(
-            ev,
-            x0,
-            jac=True,
-            method="L-BFGS-B",
-            callback=callback,
-            options={
-                "maxiter": remaining,
-                "maxfun": max(15000, 20 * self.max_iter),
-                "gtol": 0.0,
-                "ftol": 0.0,
-                "maxcor": self.options.memory,
-            },
-        )
+        with _one_blas_thread():
+            res = minimize(
+                ev,
+                x0,
+                jac=True,
+                method="L-BFGS-B",
+                callback=callback,
+                options={
+                    "maxiter": remaining,
+                    "maxfun": max(15000, 20 * self.max_iter),
+                    "gtol": 0.0,
+                    "ftol": 0.0,
+                    "maxcor": self.options.memory,
+                },
+            )
         x = res.x
         if fit.history[-1]["grad_max_norm"] > fit.tol and res.nit < remaining:
             x = self._polish(fit, x, ev)
@@ -183,3 +194,22 @@ class LBFGS(Solver):
             grad_max_norm=last["grad_max_norm"],
             status=status,
         )
+
+
+def _one_blas_thread() -> Any:
+    """BLAS limited to one thread while scipy iterates.
+
+    L-BFGS-B's own work is small BLAS calls on ``memory × p`` arrays; on a
+    machine whose cores are busy, OpenBLAS's threads spin-wait on each of
+    them (reuters, load average 5: ``setulb`` 0.27 s of a 0.40 s fit with two
+    threads, 0.03 s with one). The in-memory data passes already run their
+    blocks with BLAS at one thread (:mod:`logistic.backends.in_memory`).
+    """
+    from contextlib import nullcontext
+
+    from ..backends.in_memory import _blas_controller
+
+    controller = _blas_controller()
+    if controller is None:
+        return nullcontext()
+    return controller.limit(limits=1, user_api="blas")

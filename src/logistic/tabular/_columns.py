@@ -5,11 +5,16 @@ integer, float, decimal or boolean (booleans become 0/1); *categorical* when
 it holds text (:func:`logistic.columns.arrow_kind`). A text column in which
 most values (at least half) are numbers is treated as a numeric column
 holding garbage, an error naming the first non-numeric value and its
-position, never as a category. A text column of a CSV file (delimiter not a
-comma) in which most values are numbers and some are written with a decimal
-comma (``13,2``) is refused, suggesting ``--decimal ,``
-(:func:`check_decimal_commas`), never one-hot encoded. Missing means null,
-or NaN in a float column; infinities are errors.
+position, never as a category. A text column of a CSV file in which most
+values are numbers and some are written with a decimal comma (``13,2``,
+``1.234,5``: dots as thousands separators) is refused, suggesting
+``--decimal ,`` (:func:`check_decimal_commas`), never one-hot encoded; with a
+``,`` delimiter such values are quoted (``"13,2"``, as Google Sheets and
+LibreOffice export them in a European locale), and the message says to
+remove the commas instead if they separate thousands (``"1,234"``). A text
+column of numbers with a decimal point read with ``--decimal ,`` is refused
+too, naming the option. Missing means null, or NaN in a float column;
+infinities are errors.
 """
 
 from __future__ import annotations
@@ -94,8 +99,9 @@ def text_values(raw: RawData, name: str) -> Any:
 def decimal_comma(raw: RawData, name: str) -> str | None:
     """The first value of a text column that is a number written with a decimal
     comma, when most of the column's values are numbers (with a comma or
-    not); else None. Only for CSV files whose delimiter is not a comma."""
-    if raw.format != "csv" or raw.delimiter == "," or not is_text(raw, name):
+    not); else None. Only for CSV files (with a ``,`` delimiter such values
+    were quoted)."""
+    if raw.format != "csv" or not is_text(raw, name):
         return None
     import pyarrow.compute as pc
 
@@ -112,17 +118,49 @@ def decimal_comma(raw: RawData, name: str) -> str | None:
     return f"{col[first].as_py()!r} at {position(raw, first)}"
 
 
+def _decimal_point(raw: RawData, name: str) -> str | None:
+    """The first value of a text column of a CSV file whose values are all
+    numbers and some have a decimal point; else None. The reader parses such
+    a column as numbers unless it was told ``--decimal ,``: then it is the
+    decimal mark that is wrong, not the data."""
+    if raw.format != "csv" or not is_text(raw, name):
+        return None
+    valid, numbers = _number_flags(raw, name)
+    if not valid.any() or (valid & ~numbers).any():
+        return None
+    import pyarrow.compute as pc
+
+    point = pc.match_substring(_column(raw, name), ".").fill_null(False)
+    if not pc.any(point).as_py():
+        return None
+    first = int(pc.index(point, True).as_py())
+    return f"{_column(raw, name)[first].as_py()!r} at {position(raw, first)}"
+
+
 def check_decimal_commas(raw: RawData, names: list[str]) -> None:
-    """Refuse, naming them all, columns of numbers with a decimal comma."""
+    """Refuse, naming them all, columns of numbers with a decimal comma, and
+    columns of numbers with a decimal point left as text by ``--decimal ,``."""
     found = [(n, e) for n in names if (e := decimal_comma(raw, n)) is not None]
-    if not found:
-        return
-    listed = name_list([n for n, _ in found])
-    raise DataValidationError(
-        f"{raw.path}: {listed} hold numbers written with a decimal comma (e.g. "
-        f"{found[0][1]}), which would be encoded as categories; pass --decimal , "
-        "to read them as numbers"
-    )
+    if found:
+        listed = name_list([n for n, _ in found])
+        thousands = (
+            " (if the commas separate thousands, remove them instead)"
+            if raw.delimiter == ","
+            else ""
+        )
+        raise DataValidationError(
+            f"{raw.path}: {listed} hold numbers written with a decimal comma (e.g. "
+            f"{found[0][1]}), which would be encoded as categories; pass --decimal , "
+            f"to read them as numbers{thousands}"
+        )
+    found = [(n, e) for n in names if (e := _decimal_point(raw, n)) is not None]
+    if found:
+        listed = name_list([n for n, _ in found])
+        raise DataValidationError(
+            f"{raw.path}: {listed} hold numbers written with a decimal point (e.g. "
+            f"{found[0][1]}), which --decimal , does not read as numbers; leave out "
+            "--decimal , for this file"
+        )
 
 
 def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
