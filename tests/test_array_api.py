@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from conftest import logistic_problem
-from logistic import LogisticRegression
+from logistic import LogisticRegression, _kernels
 from logistic._exceptions import (
     ConvergenceWarning,
     DataValidationError,
@@ -118,7 +118,15 @@ def test_fit_equals_numpy(ns, data, solver, dtype):
     fixed = solver == "gd" and (dtype == np.float32 or data == "breast-cancer")
     max_iter = GD_ITER[dtype] if fixed else 1000
     convert = NAMESPACES[ns]
-    ref = _fit(X, y, fit, params, solver, dtype, max_iter=max_iter)
+    # the array-API kernels mirror the numpy reference kernel operation by
+    # operation; the compiled kernel differs from it at rounding level, which
+    # decides where a float32 Newton run stops at its rounding floor (UCLA,
+    # unpenalized: about half of random weight/offset draws, either kernel)
+    old = _kernels.set_compiled(False)
+    try:
+        ref = _fit(X, y, fit, params, solver, dtype, max_iter=max_iter)
+    finally:
+        _kernels.set_compiled(old)
     got = _fit(X, y, fit, params, solver, dtype, convert, max_iter=max_iter)
     rtol = 1e-10 if dtype == np.float64 else 1e-5
     a, b = _theta(ref), _theta(got)

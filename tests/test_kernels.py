@@ -238,3 +238,207 @@ def test_weighted_syrk_sparse_product_path(rng, monkeypatch):
     X = sp.random(200, 12, density=0.2, format="csr", random_state=4)
     d = rng.random(200)
     np.testing.assert_allclose(K.weighted_syrk(X, d), X.T @ (X.toarray() * d[:, None]))
+
+
+# -- the compiled kernel (logistic._fused) against the numpy reference ---------
+#
+# The reference is ``value_grad_numpy`` (the plain numpy formulas above, itself
+# checked against _math); the compiled kernel must agree to rounding:
+# 1e-12 relative in float64, 1e-5 in float32.
+
+
+def _tol(dtype):
+    return 1e-12 if dtype == np.float64 else 1e-5
+
+
+def _assert_close(got, ref, dtype):
+    for a, b in zip(got, ref, strict=True):
+        scale = max(1.0, float(np.max(np.abs(b)))) if np.size(b) else 1.0
+        np.testing.assert_allclose(a, b, rtol=_tol(dtype), atol=_tol(dtype) * scale)
+
+
+def test_compiled_kernel_is_built():
+    # pip install builds it (setup.py); a missing build must fail here, not
+    # silently fall back to the slower numpy path
+    assert K.compiled_kernel() is not None, "logistic._fused was not built"
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layout", ["C", "F", "C-rows", "F-rows", "csr", "csr64"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compiled_value_grad_matches_numpy_reference(rng, dtype, layout, weighted):
+    X, y, w = _problem(rng, n=600, p=9, dtype=dtype, order=layout[0])
+    if layout.endswith("-rows"):  # a row block of a larger array (strided view)
+        X, y = X[100:450], y[100:450]
+    if layout.startswith("csr"):
+        X = sp.csr_matrix(X * (rng.random(X.shape) < 0.3))
+        if layout == "csr64":
+            X.indices = X.indices.astype(np.int64)
+            X.indptr = X.indptr.astype(np.int64)
+    n = X.shape[0]
+    s = rng.integers(0, 4, n).astype(np.float64) if weighted else None
+    off = rng.standard_normal(n)
+    assert K._compiled_pass(X, y, w, 0.3, off, s, True, False) is not None
+    got = K.value_grad(X, y, w, 0.3, off, s)
+    ref = K.value_grad_numpy(X, y, w, 0.3, off, s)
+    _assert_close(got, ref, dtype)
+    value_only = K.value_grad(X, y, w, 0.3, off, s, with_grad=False)
+    assert value_only[1].size == 0
+    np.testing.assert_allclose(value_only[0], ref[0], rtol=_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("stride", [1, 3])
+def test_compiled_value_grad_hessian_matches_numpy_reference(
+    rng, dtype, sparse, stride
+):
+    X, y, w = _problem(rng, n=500, p=6, dtype=dtype)
+    if sparse:
+        X = sp.csr_matrix(X * (rng.random(X.shape) < 0.4))
+    s = rng.random(500)
+    off = rng.standard_normal(500) * 0.1
+    got = K.value_grad_hessian(X, y, w, -0.2, off, s, stride)
+    old = K.set_compiled(False)
+    try:
+        ref = K.value_grad_hessian(X, y, w, -0.2, off, s, stride)
+    finally:
+        K.set_compiled(old)
+    _assert_close(got, ref, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_compiled_kernel_extreme_logits(dtype, sparse):
+    # |z| = 1e300 (float64) / 1e38 (float32): e^{-|z|} underflows to 0, the
+    # loss is |z| or 0 exactly, nothing overflows (values worked by hand:
+    # loss = (1[z≥0] - y) z, residual σ(z) - y ∈ {-1, 0, 1})
+    big = 1e300 if dtype == np.float64 else 1e38
+    X = np.array([[1.0], [-1.0], [1.0], [-1.0]], dtype=dtype)
+    y = np.array([1.0, 1.0, 0.0, 0.0], dtype=dtype)
+    w = np.array([big])
+    Xk = sp.csr_matrix(X) if sparse else X
+    loss, g, gb, total = K.value_grad(Xk, y, w, 0.0)
+    # rows 2 and 3 lose |z| each (float32: w rounded to float32 or not)
+    assert loss == pytest.approx(2 * big, rel=_tol(dtype))
+    np.testing.assert_allclose(g, [2.0], rtol=1e-12)  # r = (0, -1, 1, 0)
+    assert gb == 0.0 and total == 4.0
+    *_, H, h_b, h_bb = K.value_grad_hessian(Xk, y, w, 0.0)
+    np.testing.assert_array_equal(H, [[0.0]])
+    assert h_bb == 0.0
+
+
+def test_compiled_kernel_falls_back_outside_its_domain(rng):
+    # float32 X with coefficients beyond float32's range: the numpy path
+    # computes z in float64; other formats and integer data too
+    X = np.array([[1e-39], [2e-39]], dtype=np.float32)
+    y = np.array([1.0, 0.0], dtype=np.float32)
+    w = np.array([1e39])
+    assert K._compiled_pass(X, y, w, 0.0, None, None, True, False) is None
+    loss, g, _, _ = K.value_grad(X, y, w, 0.0)
+    assert np.isfinite(loss) and np.all(np.isfinite(g))
+    assert (
+        K._compiled_pass(sp.csc_matrix(X), y, w, 0.0, None, None, True, False) is None
+    )
+    Xs = np.lib.stride_tricks.as_strided(np.ones(3), (3, 2), (8, 8))  # overlapping rows
+    assert (
+        K._compiled_pass(Xs, np.ones(3), np.ones(2), 0.0, None, None, True, False)
+        is None
+    )
+
+
+def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypatch):
+    # the threaded in-memory backend, many blocks, both kernels
+    monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
+    X, y, w = _problem(rng, n=8000, p=5, order="F")
+    obj = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=2), l2=0.1)
+    theta = np.append(w, 0.2)
+    got = obj.value_and_gradient(theta)
+    old = K.set_compiled(False)
+    try:
+        ref = obj.value_and_gradient(theta)
+    finally:
+        K.set_compiled(old)
+    np.testing.assert_allclose(got[0], ref[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], ref[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_compiled_row_terms_match_math_row_by_row(rng, sparse):
+    # one row per logit (X = the logits as one column, w = 1), so each row's
+    # curvature and each single-row loss can be compared with _math's formulas;
+    # covers the vectorized exp/log1p (groups of four rows) and its scalar tail
+    z = np.concatenate(
+        [rng.standard_normal(61) * 30, [0.0, -0.0, 1e-9, -1e-9, 40, -40, 800, -800]]
+    )
+    z = np.concatenate([z, [1e300, -1e300, 745.2, -745.2, 709.8, -709.8]])
+    y = (rng.random(z.size) < 0.5).astype(float)
+    X = z[:, None].copy()
+    Xk = sp.csr_matrix(X) if sparse else X
+    mod = K.compiled_kernel()
+    d = np.empty(z.size)
+    args = (y, np.ones(1), 0.0, None, None)
+    if sparse:
+        mod.csr_pass(
+            Xk.data,
+            Xk.indices,
+            Xk.indptr,
+            *args,
+            np.empty(3 * z.size),
+            np.zeros(1),
+            d,
+            True,
+        )
+    else:
+        mod.dense_pass(
+            X,
+            *args,
+            np.empty(z.size),
+            np.empty(2 * z.size),
+            np.empty(1),
+            np.empty(1),
+            d,
+            True,
+        )
+    # atol: at |z| = 709.8 the curvature e^{-|z|} ≈ 5.5e-309 is subnormal
+    # (_math's product of two sigmoids gives 0 there, the kernel the value)
+    np.testing.assert_allclose(d, _math.hessian_weight(z), rtol=1e-14, atol=1e-300)
+    lo_ref, r_ref = _math.loss_and_residual(y, z)
+    for i in range(z.size):  # one-row blocks: the loss and residual of that row
+        loss, g, rsum, _ = K.value_grad(Xk[i : i + 1], y[i : i + 1], np.ones(1), 0.0)
+        np.testing.assert_allclose(loss, lo_ref[i], rtol=1e-14, atol=0)
+        np.testing.assert_allclose(rsum, r_ref[i], rtol=1e-14, atol=1e-300)
+
+
+def test_vector_math_where_the_platform_has_it():
+    # setup.py links glibc's libmvec on x86-64 with glibc >= 2.35; the kernel
+    # then uses it on AVX2 CPUs (flags read here from /proc/cpuinfo)
+    import os
+    import platform
+    from pathlib import Path
+
+    libc, version = platform.libc_ver()
+    cpuinfo = Path("/proc/cpuinfo")
+    flags = cpuinfo.read_text().split() if cpuinfo.exists() else []
+    expected = (
+        libc == "glibc"
+        and tuple(int(v) for v in version.split(".")[:2]) >= (2, 35)
+        and platform.machine() == "x86_64"
+        and "avx2" in flags
+        and os.environ.get("LOGISTIC_NO_MVEC") != "1"  # setup.py's opt-out
+    )
+    assert K.compiled_kernel().vector_math() is expected
+
+
+def test_compiled_csr_with_strided_arrays(rng):
+    # a reader may leave data / indices as strided views (the LibSVM reader
+    # did): the kernel gets contiguous copies and the result is unchanged
+    X = sp.random(300, 20, density=0.2, format="csr", random_state=5)
+    y = (rng.random(300) < 0.5).astype(float)
+    w = rng.standard_normal(20)
+    ref = K.value_grad_numpy(X, y, w, 0.2)
+    Xs = X.copy()
+    Xs.data = np.repeat(X.data, 2)[::2]
+    Xs.indices = np.repeat(X.indices, 2)[::2]
+    assert not Xs.data.flags.c_contiguous
+    _assert_close(K.value_grad(Xs, y, w, 0.2), ref, np.float64)

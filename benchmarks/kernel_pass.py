@@ -1,0 +1,192 @@
+"""One value+gradient pass ÷ one ``X @ w``: numpy reference, compiled kernel, numba.
+
+Usage: ``python -m benchmarks.kernel_pass [--reps 9] [--rows 1000000]
+[--sets dense64,dense32,csr]``.
+
+Each set is generated in-process (seeded): dense ``rows × 100`` N(0, 1) in
+float64 and float32 (the shape of dense1m) and a CSR set of ``rows / 5``
+rows × 100 000 columns with 100 non-zeros a row (sparse200k's generator).
+Within one run, and in alternation rep by rep so that load from other jobs
+hits every candidate alike, it times:
+
+* ``X @ w`` (numpy; multithreaded BLAS, the floor the target refers to);
+* ``numpy``: ``LogisticObjective.value_and_gradient`` with the numpy
+  reference kernel (the in-memory backend's threads over row blocks);
+* ``compiled``: the same call with the Cython kernel ``logistic._fused``;
+* ``numba`` (when numba is installed): one fused loop over rows —
+  ``z``, loss, residual and ``g += r x`` per row, ``prange`` over row chunks
+  with a gradient a chunk (fastmath reassociation only: inf/nan semantics
+  kept). Its JIT compile time is reported separately.
+
+Prints medians (ms) and the ratios to ``X @ w``; one JSON line per set.
+
+``--one-core`` measures per-core efficiency instead, which a loaded machine
+disturbs much less: BLAS, the backend and numba limited to one thread, CPU
+time (``time.process_time``) instead of wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from benchmarks import datasets
+from logistic import _kernels as K
+from logistic._objective import LogisticObjective
+from logistic.backends.in_memory import InMemory
+
+
+def _numba_pass() -> tuple[Any, Any] | None:
+    """The numba candidates (dense, CSR), or None without numba."""
+    try:
+        import numba as nb
+    except ImportError:
+        return None
+    fm = {"reassoc", "contract", "nsz", "arcp"}
+
+    @nb.njit(fastmath=fm, inline="always")
+    def terms(z, yi):  # type: ignore[no-untyped-def]
+        """Loss and residual of one row (the formulas of logistic._math)."""
+        t = np.exp(-abs(z))
+        inv = 1.0 / (1.0 + t)
+        if z >= 0:
+            return np.log1p(t) + (1.0 - yi) * z, inv - yi
+        return np.log1p(t) - yi * z, t * inv - yi
+
+    @nb.njit(parallel=True, fastmath=fm, nogil=True, cache=False)
+    def dense(X, y, w, b, n_chunks):  # type: ignore[no-untyped-def]
+        n, p = X.shape
+        G = np.zeros((n_chunks, p))
+        L = np.zeros(n_chunks)
+        step = (n + n_chunks - 1) // n_chunks
+        for c in nb.prange(n_chunks):
+            lo_sum = 0.0
+            for i in range(c * step, min(n, (c + 1) * step)):
+                z = b
+                for j in range(p):
+                    z += X[i, j] * w[j]
+                lo, r = terms(z, y[i])
+                lo_sum += lo
+                for j in range(p):
+                    G[c, j] += r * X[i, j]
+            L[c] = lo_sum
+        return L.sum(), G.sum(axis=0)
+
+    @nb.njit(parallel=True, fastmath=fm, nogil=True, cache=False)
+    def csr(data, indices, indptr, y, w, b, n_chunks):  # type: ignore[no-untyped-def]
+        n = indptr.shape[0] - 1
+        G = np.zeros((n_chunks, w.shape[0]))
+        L = np.zeros(n_chunks)
+        step = (n + n_chunks - 1) // n_chunks
+        for c in nb.prange(n_chunks):
+            lo_sum = 0.0
+            for i in range(c * step, min(n, (c + 1) * step)):
+                z = b
+                for k in range(indptr[i], indptr[i + 1]):
+                    z += data[k] * w[indices[k]]
+                lo, r = terms(z, y[i])
+                lo_sum += lo
+                for k in range(indptr[i], indptr[i + 1]):
+                    G[c, indices[k]] += r * data[k]
+            L[c] = lo_sum
+        return L.sum(), G.sum(axis=0)
+
+    return dense, csr
+
+
+def _make(name: str, rows: int) -> tuple[Any, np.ndarray]:
+    if name == "csr":
+        return datasets.gen_sparse(rows // 5, 100_000, 100, seed=3)
+    X, y = datasets.gen_dense(rows, 100, seed=1)
+    if name == "dense32":
+        X = X.astype(np.float32)
+    return X, y
+
+
+def bench(
+    name: str, rows: int, reps: int, nb_fns: tuple[Any, Any] | None, one_core: bool
+) -> dict[str, Any]:
+    X, y = _make(name, rows)
+    y = y.astype(X.dtype)
+    data = InMemory(X, y, n_threads=1 if one_core else None)
+    obj = LogisticObjective(data, l2=1.0 / X.shape[0])
+    clock = time.process_time if one_core else time.perf_counter
+    rng = np.random.default_rng(0)
+    theta = np.append(rng.standard_normal(X.shape[1]) * 0.05, 0.1)
+    w = theta[:-1].astype(X.dtype)
+    fns: dict[str, Any] = {"X @ w": lambda: X @ w}
+
+    def objective(compiled: bool) -> Any:
+        def run() -> Any:
+            old = K.set_compiled(compiled)
+            try:
+                return obj.value_and_gradient(theta)
+            finally:
+                K.set_compiled(old)
+
+        return run
+
+    fns["numpy"] = objective(False)
+    if K.compiled_kernel() is not None:
+        fns["compiled"] = objective(True)
+    jit_s = None
+    if nb_fns is not None:
+        dense, csr = nb_fns
+        w64 = theta[:-1]
+        chunks = 1 if one_core else 64
+        if name == "csr":
+            fns["numba"] = lambda: csr(X.data, X.indices, X.indptr, y, w64, 0.1, chunks)
+        else:
+            fns["numba"] = lambda: dense(X, y, w, 0.1, chunks)
+        t = time.perf_counter()
+        fns["numba"]()
+        jit_s = time.perf_counter() - t
+    for f in fns.values():  # warm caches, pools and lazy imports
+        f()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(reps):
+        for k, f in fns.items():
+            t = clock()
+            f()
+            times[k].append(clock() - t)
+    med = {k: 1e3 * float(np.median(v)) for k, v in times.items()}
+    base = med["X @ w"]
+    out = {
+        "set": name,
+        "mode": "one core, CPU time" if one_core else "all cores, wall time",
+        "shape": list(X.shape),
+        "dtype": str(X.dtype),
+        "median_ms": {k: round(v, 2) for k, v in med.items()},
+        "ratio_to_xw": {k: round(v / base, 3) for k, v in med.items()},
+        "numba_first_call_s": None if jit_s is None else round(jit_s, 2),
+    }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=9)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--sets", default="dense64,dense32,csr")
+    ap.add_argument("--no-numba", action="store_true")
+    ap.add_argument("--one-core", action="store_true")
+    a = ap.parse_args()
+    nb_fns = None if a.no_numba else _numba_pass()
+    if a.one_core:
+        threadpool_limits(1)
+        if nb_fns is not None:
+            import numba
+
+            numba.set_num_threads(1)
+    for name in a.sets.split(","):
+        row = bench(name, a.rows, a.reps, nb_fns, a.one_core)
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
+"""Compiled one-pass kernels for :mod:`logistic._kernels` (GIL released throughout).
+
+One call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
+dense; a gather loop over the rows, CSR), then per row ``z += b + offset``,
+the loss, the residual ``r = s (σ(z) - y)`` and optionally the curvature
+``d = s σ(z) σ(-z)``, then ``g = Xᵀ r`` (a second ``gemv`` on the block
+while it is in cache; CSR: a scatter loop over the same rows). The in-memory
+backend's threads run blocks side by side because no Python object is
+touched between the first and the last line of work.
+
+Numerics are those of :mod:`logistic._math` (the formulas the numpy
+reference in ``_kernels`` evaluates): with ``t = e^{-|z|}``,
+loss ``log1p(t) + (1[z≥0] - y) z``, ``σ(z) = 1/(1+t)`` for ``z ≥ 0`` and
+``t · 1/(1+t)`` otherwise, curvature ``t / (1+t)²``; none overflows for any
+finite z. ``exp`` and ``log1p`` run over the whole block at once
+(``_fused_vec.h``: four rows at a time through glibc's libmvec on AVX2
+CPUs, scalar libm elsewhere). The elementwise work and every sum are in
+float64 (loss and residual sums compensated); ``X`` and the residual handed
+to BLAS stay in X's dtype (float32 ``sgemv`` for float32 X).
+Arguments are checked by the Python caller (shapes, dtypes, strides).
+"""
+
+from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
+from libc.math cimport fabs
+
+from scipy.linalg import cython_blas as _cython_blas
+
+# BLAS from scipy's own copy, fetched at import from the capsules that back
+# ``cimport scipy.linalg.cython_blas`` (so building needs no scipy headers).
+ctypedef void (*dgemv_t)(
+    char*, int*, int*, double*, double*, int*, double*, int*, double*, double*, int*
+) noexcept nogil
+ctypedef void (*sgemv_t)(
+    char*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*
+) noexcept nogil
+
+
+cdef void* _blas_pointer(str name) except NULL:
+    capsule = _cython_blas.__pyx_capi__[name]
+    return PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
+
+
+cdef dgemv_t dgemv = <dgemv_t>_blas_pointer("dgemv")
+cdef sgemv_t sgemv = <sgemv_t>_blas_pointer("sgemv")
+
+ctypedef fused floating:
+    float
+    double
+
+ctypedef fused index_t:
+    int
+    long long
+
+
+cdef inline void _gemv(
+    char trans, int m, int n, const floating* a, int lda,
+    const floating* x, floating* y,
+) noexcept nogil:
+    """``y = op(A) x`` for column-major ``A`` (m × n, leading dimension lda)."""
+    cdef int one = 1
+    cdef floating alpha = 1.0
+    cdef floating beta = 0.0
+    if floating is double:
+        dgemv(&trans, &m, &n, &alpha, <double*>a, &lda, <double*>x, &one,
+              &beta, y, &one)
+    else:
+        sgemv(&trans, &m, &n, &alpha, <float*>a, &lda, <float*>x, &one,
+              &beta, y, &one)
+
+
+cdef extern from "_fused_vec.h" nogil:
+    int logistic_vector_math()
+    void logistic_exp_log1p(Py_ssize_t n, double* t, double* l)
+
+
+def vector_math():
+    """Whether exp and log1p run four rows at a time (libmvec, AVX2)."""
+    return bool(logistic_vector_math())
+
+
+vector_math()  # detect the CPU once, at import
+
+
+cdef inline double _terms(
+    double z, double t, double l1p, double yi, double s, double* r, double* d,
+    Py_ssize_t i,
+) noexcept nogil:
+    """Loss of one row times its weight s, from z, ``t = e^{-|z|}`` and ``log1p(t)``.
+
+    Writes ``s (σ(z) - y)`` to r and, when d is not NULL, ``s σ(z)σ(-z)`` to
+    ``d[i]``.
+    """
+    cdef double u = 1.0 + t
+    cdef double inv = 1.0 / u
+    cdef double lo
+    if z >= 0:
+        lo = l1p + (1.0 - yi) * z
+        r[0] = s * (inv - yi)
+    else:
+        lo = l1p - yi * z
+        r[0] = s * (t * inv - yi)
+    if d != NULL:
+        d[i] = s * (t / (u * u))
+    return s * lo
+
+
+cdef inline void _add(double* total, double* comp, double x) noexcept nogil:
+    """Neumaier's compensated ``total += x`` (the error of each addition kept in comp).
+
+    The block's sums then carry about one rounding error instead of one per
+    row (numpy's pairwise sum: about log2(n)), so the objective's rounding
+    noise, which the line searches compare against, stays at its floor.
+    """
+    cdef double t = total[0] + x
+    if fabs(total[0]) >= fabs(x):
+        comp[0] += (total[0] - t) + x
+    else:
+        comp[0] += (x - t) + total[0]
+    total[0] = t
+
+
+cdef inline const double* _ptr(const double[::1] v) noexcept:
+    return &v[0] if v is not None and v.shape[0] > 0 else NULL
+
+
+cdef inline double* _out_ptr(double[::1] v) noexcept:
+    return &v[0] if v is not None and v.shape[0] > 0 else NULL
+
+
+def dense_pass(
+    const floating[:, :] X,
+    const floating[::1] y,
+    const floating[::1] w,
+    double b,
+    const double[::1] offset,
+    const double[::1] sample_weight,
+    floating[::1] buf,
+    double[::1] scratch,
+    floating[::1] gbuf,
+    double[::1] g,
+    double[::1] d,
+    bint with_grad,
+):
+    """One block, dense: returns ``(Σ s L, Σ s r)`` and fills ``g = Xᵀ(s r)``.
+
+    ``X`` (n × p) must have unit stride along one axis (a C- or F-ordered
+    array or a row slice of one). ``buf`` (n, X's dtype) is scratch for z and
+    the residual, ``scratch`` (at least 2n) for ``e^{-|z|}`` and its log1p;
+    ``gbuf`` (p, X's dtype; may be ``g`` itself for float64)
+    receives ``Xᵀ r`` from BLAS and ``g`` (p, float64) the gradient, when
+    ``with_grad``; ``d`` (n, optional) receives the curvature. ``offset`` and
+    ``sample_weight`` may be None.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef Py_ssize_t isz = sizeof(floating)
+    cdef bint c_like = X.strides[1] == isz or p == 1
+    cdef int lda, m_blas, n_blas
+    cdef char op_z, op_g
+    cdef double loss = 0.0, rsum = 0.0, ri, c_loss = 0.0, c_rsum = 0.0
+    cdef const double* off = _ptr(offset)
+    cdef const double* sw = _ptr(sample_weight)
+    cdef double* dp = _out_ptr(d)
+    if n == 0:
+        return 0.0, 0.0
+    if c_like:  # column-major view of Xᵀ (p × n)
+        lda = <int>(X.strides[0] // isz) if n > 1 else <int>p
+        op_z, op_g, m_blas, n_blas = b'T', b'N', <int>p, <int>n
+    else:  # column-major X (n × p)
+        lda = <int>(X.strides[1] // isz) if p > 1 else <int>n
+        op_z, op_g, m_blas, n_blas = b'N', b'T', <int>n, <int>p
+    cdef double* tt = &scratch[0]
+    cdef double* ll = &scratch[n]
+    cdef double zi
+    with nogil:
+        _gemv(op_z, m_blas, n_blas, &X[0, 0], lda, &w[0], &buf[0])
+        for i in range(n):
+            zi = <double>buf[i] + b + (off[i] if off != NULL else 0.0)
+            tt[i] = -fabs(zi)
+        logistic_exp_log1p(n, tt, ll)
+        for i in range(n):
+            zi = <double>buf[i] + b + (off[i] if off != NULL else 0.0)
+            _add(&loss, &c_loss, _terms(
+                zi, tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0, &ri, dp, i
+            ))
+            _add(&rsum, &c_rsum, ri)
+            buf[i] = <floating>ri
+        if with_grad:
+            _gemv(op_g, m_blas, n_blas, &X[0, 0], lda, &buf[0], &gbuf[0])
+            if floating is float:
+                for j in range(p):
+                    g[j] = <double>gbuf[j]
+    return loss + c_loss, rsum + c_rsum
+
+
+def csr_pass(
+    const floating[::1] data,
+    const index_t[::1] indices,
+    const index_t[::1] indptr,
+    const floating[::1] y,
+    const double[::1] w,
+    double b,
+    const double[::1] offset,
+    const double[::1] sample_weight,
+    double[::1] scratch,
+    double[::1] g,
+    double[::1] d,
+    bint with_grad,
+):
+    """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
+
+    A loop over the rows gathers ``z``; ``exp`` and ``log1p`` run over the
+    block; a second loop scatters each row's ``r x`` into ``g`` (the block's
+    values are still in cache). Sums and ``g`` are float64; ``g`` must be
+    zeroed by the caller; ``scratch`` holds at least 3n values.
+    """
+    cdef Py_ssize_t n = indptr.shape[0] - 1, i
+    cdef index_t k, k0, k1
+    cdef double loss = 0.0, rsum = 0.0, zi, ri, c_loss = 0.0, c_rsum = 0.0
+    cdef const double* off = _ptr(offset)
+    cdef const double* sw = _ptr(sample_weight)
+    cdef double* dp = _out_ptr(d)
+    if n <= 0:
+        return 0.0, 0.0
+    cdef double* zz = &scratch[0]
+    cdef double* tt = &scratch[n]
+    cdef double* ll = &scratch[2 * n]
+    with nogil:
+        for i in range(n):
+            zi = b
+            for k in range(indptr[i], indptr[i + 1]):
+                zi = zi + <double>data[k] * w[indices[k]]
+            if off != NULL:
+                zi = zi + off[i]
+            zz[i] = zi
+            tt[i] = -fabs(zi)
+        logistic_exp_log1p(n, tt, ll)
+        for i in range(n):
+            k0 = indptr[i]
+            k1 = indptr[i + 1]
+            _add(&loss, &c_loss, _terms(
+                zz[i], tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0,
+                &ri, dp, i,
+            ))
+            _add(&rsum, &c_rsum, ri)
+            if with_grad:
+                for k in range(k0, k1):
+                    g[indices[k]] += ri * <double>data[k]
+    return loss + c_loss, rsum + c_rsum
