@@ -360,3 +360,23 @@ def test_formula_model_unknown_level_na(workdir, capsys):
     assert float(rows[0]["proba"]) == pytest.approx(expected, rel=1e-12)
     assert "2 of 3 rows not scored: 1 with missing values" in err
     assert "1 with categories not seen at fit time" in err
+
+
+def test_unknown_levels_in_several_columns_are_all_named(workdir, capsys):
+    colors, sizes = ["red", "blue", "green"], ["S", "M", "L"]
+    train = ["color,size,x,y"] + [
+        f"{colors[i % 3]},{sizes[(i // 3) % 3]},{i % 7},{(i * 7) % 5 > 1:d}"
+        for i in range(60)
+    ]
+    (workdir / "t.csv").write_text("\n".join(train) + "\n")
+    code, _, err = run_cli(capsys, ["fit", "t.csv", "-t", "y", "-o", "m.json"])
+    assert code == EX_OK, err
+    (workdir / "n.csv").write_text("color,size,x\nred,S,1\nred,XL,2\npink,M,3\n")
+    code, out, err = run_cli(capsys, ["predict", "m.json", "n.csv", "-o", "p.csv"])
+    assert code == EX_DATAERR and out == "" and err.count("\n") == 1
+    assert err == (
+        "error: 2 columns: 'color', 'size' in n.csv have categories not seen at fit "
+        "time (column 'color': ['pink'] (first at line 4); known: ['blue', 'green', "
+        "'red']); give those rows empty predictions with --unknown-levels na\n"
+    )
+    assert not (workdir / "p.csv").exists()

@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._exceptions import DataValidationError
+from .._messages import name_list
 from .._onehot import dummy_names, one_hot, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._columns import (
@@ -133,18 +134,40 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
 
 
 def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
+    out, unseen = _one_hot_unseen(raw, name, levels)
+    if unseen is not None:
+        raise DataValidationError(_unseen_message(raw, [name], unseen))
+    return out
+
+
+def _one_hot_unseen(
+    raw: RawData, name: str, levels: list[str]
+) -> tuple[np.ndarray, str | None]:
+    """The indicator columns, and the unseen categories described (or None)."""
     values = string_column(raw, name)
     out, bad = one_hot(values, levels)  # conventions: logistic._onehot
-    if bad.size:
-        first = int(bad[0])
-        unseen = sorted({str(values[i]) for i in bad})
-        raise DataValidationError(
-            f"column {name!r} in {raw.path} has categories not seen at fit time: "
-            f"{unseen[:10]!r} (first at {position(raw, first)}); known: "
-            f"{levels[:20]!r}; give those rows empty predictions with "
-            "--unknown-levels na"
+    if not bad.size:
+        return out, None
+    unseen = sorted({str(values[i]) for i in bad})
+    return out, (
+        f"{unseen[:10]!r} (first at {position(raw, int(bad[0]))}); known: "
+        f"{levels[:20]!r}"
+    )
+
+
+def _unseen_message(raw: RawData, names: list[str], first: str) -> str:
+    """One line naming every column with unseen categories (``first``
+    describes those of the first column) and the option that allows them."""
+    remedy = "give those rows empty predictions with --unknown-levels na"
+    if len(names) == 1:
+        return (
+            f"column {names[0]!r} in {raw.path} has categories not seen at fit "
+            f"time: {first}; {remedy}"
         )
-    return out
+    return (
+        f"{name_list(names)} in {raw.path} have categories not seen at fit time "
+        f"(column {names[0]!r}: {first}); {remedy}"
+    )
 
 
 def _fit_columns(
@@ -520,9 +543,16 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
 
 def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
     blocks = []
+    unseen: list[tuple[str, str]] = []  # every column with unseen categories
     for spec in specs:
         if spec["kind"] == "numeric":
             blocks.append(numeric_column(raw, spec["name"])[:, None])
         else:
-            blocks.append(_one_hot(raw, spec["name"], list(spec["levels"])))
+            block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
+            blocks.append(block)
+            if bad is not None:
+                unseen.append((spec["name"], bad))
+    if unseen:
+        names = [n for n, _ in unseen]
+        raise DataValidationError(_unseen_message(raw, names, unseen[0][1]))
     return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
