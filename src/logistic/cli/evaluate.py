@@ -21,29 +21,33 @@ from ._common import console
 from ._progress import Quiet
 
 
-def metrics_of(applied: Any, threshold: float) -> dict[str, Any]:
-    """Every metric of :func:`logistic.metrics.evaluate` plus row counts.
+def scored_outcomes(applied: Any) -> tuple[Any, Any, Any]:
+    """``(y, z, sample_weight)`` of the individual outcomes in ``applied``.
 
     Grouped binomial data (successes out of trials per row) are scored as
     their individual outcomes: each row counts as its successes (y = 1) and
-    its failures (y = 0), as weights.
+    its failures (y = 0), as weights. Otherwise the rows themselves, no
+    weights. ``evaluate`` and ``report`` both score through this.
     """
+    design = applied.design
+    if design.trials is None:
+        return design.y, applied.z, None
+    failures = design.trials - design.y
+    y = np.r_[np.ones_like(design.y), np.zeros_like(failures)]
+    return y, np.r_[applied.z, applied.z], np.r_[design.y, failures]
+
+
+def metrics_of(applied: Any, threshold: float) -> dict[str, Any]:
+    """Every metric of :func:`logistic.metrics.evaluate` plus row counts
+    (grouped data scored per trial, :func:`scored_outcomes`)."""
     from ..metrics import evaluate as compute
 
     design = applied.design
+    y, z, weight = scored_outcomes(applied)
+    result = compute(y, z, threshold=threshold, sample_weight=weight)
     if design.trials is not None:
-        failures = design.trials - design.y
-        y = np.r_[np.ones_like(design.y), np.zeros_like(failures)]
-        result = compute(
-            y,
-            np.r_[applied.z, applied.z],
-            threshold=threshold,
-            sample_weight=np.r_[design.y, failures],
-        )
         result["n_samples"] = float(design.trials.sum())
         result["n_positive"] = float(design.y.sum())
-    else:
-        result = compute(design.y, applied.z, threshold=threshold)
     result["rows_read"] = design.rows_read
     result["rows_rejected"] = design.rows_dropped
     result["rows_missing"] = int(getattr(design, "n_missing", 0))

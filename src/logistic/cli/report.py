@@ -18,7 +18,7 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, require_inputs, writing
 from ._progress import Quiet
-from .evaluate import metrics_of
+from .evaluate import metrics_of, scored_outcomes
 from .summary import summary_dict
 
 
@@ -47,6 +47,7 @@ def write_report(
         raise CLIError(
             f"{data_path}: the report needs both classes in the target column"
         )
+    y, z, weight = scored_outcomes(applied)
     info = summary_dict(applied.model_file)
     meta = [
         ("model file", model_path),
@@ -79,8 +80,9 @@ def write_report(
     text = build_report(
         title="Logistic regression report",
         meta=meta,
-        y=applied.design.y,
-        z=applied.z,
+        y=y,
+        z=z,
+        sample_weight=weight,
         metrics=m,
         coefficients=info["coefficients"],
         history=list(applied.model_file.model.history_ or []),

@@ -69,6 +69,7 @@ def build_report(
     history: list[dict[str, float]],
     cross_validation: dict[str, Any] | None = None,
     feature_names: list[str] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> str:
     """The report as one HTML string (see the module docstring).
 
@@ -79,12 +80,17 @@ def build_report(
     from .. import metrics as M
     from . import _figures as F
 
-    fpr, tpr, _ = M.roc_curve(y, z)
-    precision, recall, _ = M.precision_recall_curve(y, z)
+    fpr, tpr, _ = M.roc_curve(y, z, sample_weight)
+    precision, recall, _ = M.precision_recall_curve(y, z, sample_weight)
     figures = [
         _img(F.roc_png(fpr, tpr, metrics["roc_auc"]), "ROC curve", "roc"),
         _img(
-            F.pr_png(precision, recall, metrics["pr_auc"], float(np.mean(y))),
+            F.pr_png(
+                precision,
+                recall,
+                metrics["pr_auc"],
+                float(np.average(y, weights=sample_weight)),
+            ),
             "Precision-recall curve",
             "pr",
         ),

@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -150,17 +152,22 @@ def _read_csv(
             source = (
                 stream if on_progress is None else counting(stream, fh, on_progress)
             )
-            table = pacsv.read_csv(
-                source,
-                read_options=pacsv.ReadOptions(
-                    block_size=CSV_BLOCK_BYTES,
-                    encoding="utf8" if encoding == UTF8 else encoding,
-                ),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                convert_options=pacsv.ConvertOptions(
-                    strings_can_be_null=True, decimal_point=decimal
-                ),
-            )
+            held = sys.getrefcount(source)
+            try:
+                table = pacsv.read_csv(
+                    source,
+                    read_options=pacsv.ReadOptions(
+                        block_size=CSV_BLOCK_BYTES,
+                        encoding="utf8" if encoding == UTF8 else encoding,
+                    ),
+                    parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                    convert_options=pacsv.ConvertOptions(
+                        strings_can_be_null=True, decimal_point=decimal
+                    ),
+                )
+            finally:
+                if source is not stream:
+                    _await_release(source, held)
     except UnicodeError:
         raise _undecodable(name, path, compression, encoding) from None
     except (OSError, EOFError) as exc:
@@ -179,6 +186,24 @@ def _read_csv(
         size = os.stat(path).st_size
         on_progress(table.num_rows, size, size)
     return RawData(path=name, format="csv", table=table, delimiter=delimiter)
+
+
+def _await_release(source: Any, held: int, timeout: float = 5.0) -> None:
+    """Wait until pyarrow's reader has dropped its reference to ``source``.
+
+    ``read_csv`` wraps a Python stream (the progress counter) in a C++ file
+    that its thread pool may destroy just after ``read_csv`` returned; that
+    destructor takes the GIL, and if the interpreter is exiting by then (a
+    command failing right after the read) the thread is killed mid-C++ and
+    the process aborts ("terminate called without an active exception",
+    exit 134). Waiting here, with the GIL released by ``sleep``, lets the
+    destructor run while Python is still alive. ``held`` is
+    ``sys.getrefcount(source)`` in the caller before the reader got it (this
+    function's own parameter adds one reference).
+    """
+    deadline = time.monotonic() + timeout
+    while sys.getrefcount(source) - 1 > held and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 def _undecodable(
