@@ -175,9 +175,8 @@ def check_output(
 @contextmanager
 def writing(path: Path, *, force: bool) -> Iterator[Path]:
     """Atomic output with exit code 73/74 on failure (see :func:`atomic_output`)."""
-    from ..io import atomic_output
-
     from .._files import NotARegularFileError
+    from ..io import atomic_output
 
     try:
         with atomic_output(path, overwrite=force) as tmp:

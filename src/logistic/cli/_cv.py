@@ -75,7 +75,9 @@ def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) ->
     if cv < 2:
         raise CLIError(f"--cv must be at least 2 folds, got {cv}", EX_USAGE)
     if options.get("n_alphas") is not None and options["n_alphas"] < 1:
-        raise CLIError(f"--n-alphas must be at least 1, got {options['n_alphas']}")
+        raise CLIError(
+            f"--n-alphas must be at least 1, got {options['n_alphas']}", EX_USAGE
+        )
     if options.get("cv_rule") not in (None, "min", "1se"):
         raise CLIError(
             f"--cv-rule must be 'min' or '1se', got {options['cv_rule']!r}", EX_USAGE
@@ -98,7 +100,11 @@ def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) ->
             EX_USAGE,
         )
     if grouped:
-        raise CLIError("--cv is not available for grouped binomial data (--trials)")
+        raise CLIError(
+            "--cv is not available for grouped binomial data (--trials or "
+            "cbind() in --formula)",
+            EX_USAGE,
+        )
 
 
 def select_strength(

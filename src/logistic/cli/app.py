@@ -8,8 +8,9 @@ any moment ends in one line ``interrupted`` and exit code 130.
 
 Errors become one line ``error: ...`` on stderr and a documented exit code
 (:mod:`logistic.cli._codes`); ``--debug`` anywhere on the command line adds
-the traceback before that line (the exit code stays the same). With ``--json`` a failure also prints
-``{"ok": false, "error": ..., "exit_code": ...}`` on stdout.
+the traceback before that line (the exit code stays the same). With
+``--json`` a failure also prints ``{"ok": false, "error": ..., "exit_code":
+...}`` on stdout.
 
 A reader that closes standard output early (``logistic predict m.json d.csv |
 head -1``) ends the command quietly with exit code 141 (128 + SIGPIPE, what a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -102,12 +103,40 @@ Trials = Annotated[
 ]
 
 
-def check_strength(alpha: float | None, C: float | None) -> None:
-    """``--alpha`` and ``--C`` set the same strength: at most one (exit 2)."""
+def check_strength(
+    alpha: float | None,
+    C: float | None,
+    penalty: str | None = None,
+    l1_ratio: float | None = None,
+) -> None:
+    """Penalty options that contradict each other or say nothing (exit 2):
+    ``--alpha`` and ``--C`` both (they set the same strength); a non-finite
+    ``--C`` (``inf`` would silently mean no penalty); ``--penalty elasticnet``
+    without ``--l1-ratio`` (the mix must be chosen, as in scikit-learn: a
+    default of 0 would silently be L2); ``--l1-ratio`` with any other penalty
+    (it would be ignored)."""
     if alpha is not None and C is not None:
         raise CLIError(
             f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
             "(alpha = 1/(C x sum of weights)); give one of them",
+            EX_USAGE,
+        )
+    if C is not None and not math.isfinite(C):
+        raise CLIError(
+            f"--C must be a finite number > 0, got {C:g} (for no penalty, leave "
+            "out --penalty)",
+            EX_USAGE,
+        )
+    if penalty == "elasticnet" and l1_ratio is None:
+        raise CLIError(
+            "--penalty elasticnet needs --l1-ratio R in [0, 1] (the share of L1; "
+            "0 is plain l2, 1 is plain l1)",
+            EX_USAGE,
+        )
+    if l1_ratio is not None and penalty != "elasticnet":
+        raise CLIError(
+            f"--l1-ratio {l1_ratio:g} applies only with --penalty elasticnet "
+            f"(got --penalty {penalty or 'none'})",
             EX_USAGE,
         )
 
@@ -227,7 +256,7 @@ def fit(
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
-    check_strength(alpha, C)
+    check_strength(alpha, C, penalty, l1_ratio)
     import_pandas_first()
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
@@ -269,7 +298,10 @@ def fit(
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     plan = _stream_plan(data, stream, distributed, args, options)
     cv_options = {"cv": cv, "n_alphas": n_alphas, "cv_rule": cv_rule}
-    _cv.check_cv_options({**options, **cv_options}, plan is None, trials is not None)
+    from ..tabular._formula import is_cbind
+
+    grouped = trials is not None or is_cbind(formula)
+    _cv.check_cv_options({**options, **cv_options}, plan is None, grouped)
     options.update({k: v for k, v in cv_options.items() if v is not None})
     if plan is None and chunk_rows is not None:
         note(

@@ -47,16 +47,42 @@ _NAME = r"(`[^`]+`|[A-Za-z_]\w*)"
 _CBIND = re.compile(rf"^\s*cbind\s*\(\s*{_NAME}\s*,\s*{_NAME}\s*\)\s*$")
 
 
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+_DOT = re.compile(r"(?<![\w.])\.(?![\w.])")
+
+
+def refuse_dot(formula: str) -> None:
+    """R's ``y ~ .`` (every other column) is not part of the formula grammar:
+    refused in one line quoting the formula as the user wrote it."""
+    if _DOT.search(_QUOTED.sub("", formula)):
+        raise DataValidationError(
+            f"--formula {formula!r}: '.' (every other column) is not supported; "
+            "name the columns ('... ~ x1 + x2'), or leave out --formula and give "
+            "--target (with --trials for counts) to use every other column"
+        )
+
+
+def is_cbind(formula: str | None) -> bool:
+    """Whether ``formula``'s left side is R's ``cbind(successes, failures)``."""
+    if formula is None or "~" not in formula:
+        return False
+    return formula.split("~", 1)[0].strip().startswith("cbind")
+
+
 def grouped_response(
     formula: str | None, target: str | None, trials: str | None
 ) -> tuple[str | None, dict[str, str] | None]:
     """``(formula, binomial)``: a ``cbind(s, f) ~ rhs`` formula as ``s ~ rhs``
     with ``{"successes": s, "failures": f}``; with ``--trials`` the successes
     are the target (``--target`` or the formula's left side). Otherwise
-    ``(formula, None)``.
+    ``(formula, None)``. A formula with R's ``.`` is refused here, in the
+    user's own words, before it is rewritten (:func:`refuse_dot`).
     """
-    lhs = None if formula is None or "~" not in formula else formula.split("~", 1)[0]
-    if lhs is not None and lhs.strip().startswith("cbind"):
+    if formula is not None:
+        refuse_dot(formula)
+    if is_cbind(formula):
+        assert formula is not None
+        lhs = formula.split("~", 1)[0]
         match = _CBIND.match(lhs)
         if match is None:
             raise DataValidationError(
