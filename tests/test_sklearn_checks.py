@@ -45,10 +45,14 @@ _SEPARABLE = (
 
 def _expected_failed(estimator: LogisticRegression) -> dict[str, str]:
     if estimator.penalty is None:
-        return {
-            "check_sample_weight_equivalence_on_dense_data": _SEPARABLE,
-            "check_sample_weight_equivalence_on_sparse_data": _SEPARABLE,
-        }
+        expected = {"check_sample_weight_equivalence_on_dense_data": _SEPARABLE}
+        # on the sparse copy both fits happen to stop at the same point of the
+        # ray with the compiled kernel's rounding, not with the numpy kernel's
+        from logistic._kernels import compiled_kernel
+
+        if compiled_kernel() is None:
+            expected["check_sample_weight_equivalence_on_sparse_data"] = _SEPARABLE
+        return expected
     return {}
 
 
