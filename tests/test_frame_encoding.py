@@ -145,3 +145,47 @@ def test_model_file_keeps_the_encoding(tmp_path):
     path.write_text(json.dumps(doc))
     with pytest.raises(ModelFormatError, match="frame_encoding.feature_names"):
         load(path)
+
+
+def _with_identifiers(n=240):
+    df, y = frame(n)
+    names = [f"Passenger {i}, Mr. X" for i in range(n)]
+    return df.assign(PassengerId=np.arange(1, n + 1), Name=names), y
+
+
+def test_identifiers_and_free_text_are_left_out_as_the_cli_does(tmp_path, capsys):
+    """The CLI's screen leaves out PassengerId and Name from the same CSV: the
+    library leaves out the same columns, warns naming them and include=, and
+    fits the model of the frame without them."""
+    from logistic import DataConversionWarning
+
+    df, y = _with_identifiers()
+    path = tmp_path / "d.csv"
+    df.assign(y=y).to_csv(path, index=False)
+    code, _, err = run_cli(capsys, ["fit", path, "-t", "y", "-o", tmp_path / "m.json"])
+    assert code == 0, err
+    cli_names = json.loads((tmp_path / "m.json").read_text())["encoding"][
+        "feature_names"
+    ]
+    with pytest.warns(DataConversionWarning) as caught:
+        model = LogisticRegression().fit(df, y)
+    text = str(caught[0].message)
+    assert text.startswith("left out 2 columns: 'PassengerId', 'Name' that look like")
+    assert text.endswith("LogisticRegression(include=['PassengerId', 'Name'])")
+    assert list(model.feature_names_in_) == cli_names
+    assert model.encoding_["input_columns"] == ["age", "color", "size"]
+    plain = LogisticRegression().fit(df[["age", "color", "size"]], y)
+    np.testing.assert_array_equal(model.coef_, plain.coef_)
+    np.testing.assert_array_equal(model.predict_proba(df), plain.predict_proba(df))
+
+
+def test_include_keeps_a_screened_column():
+    from logistic import DataConversionWarning
+
+    df, y = _with_identifiers(60)
+    with pytest.warns(DataConversionWarning, match="left out column .Name."):
+        model = LogisticRegression(include=["PassengerId"]).fit(df, y)
+    assert "PassengerId" in model.feature_names_in_
+    assert not any(n.startswith("Name") for n in model.feature_names_in_)
+    with pytest.raises(DataValidationError, match="include names column 'nope'"):
+        LogisticRegression(include=["nope"]).fit(df, y)

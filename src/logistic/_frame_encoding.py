@@ -22,18 +22,30 @@ CLI sorts them), not the category order. The estimator then
   level; missing values in a text column are an error naming the column and
   the row (in ``fit`` too).
 
+Columns that look like identifiers or free text (a name such as
+``PassengerId`` with a distinct value on every row; a text column with many
+distinct values: names, tickets) are left out, by the rules the CLI applies
+to a file (:mod:`logistic._screen_rules`), with a
+:class:`~logistic.DataConversionWarning` naming them and the estimator
+parameter that keeps them: ``LogisticRegression(include=[...])``. The
+screen runs only for frames that need this encoding (a text column);
+``input_columns`` then lists the columns kept.
+
 Frames of other libraries (polars, pyarrow) with text columns are refused by
 :mod:`logistic._validation` with a message pointing here.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ._exceptions import DataValidationError
+from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
+from ._messages import name_list
 from ._onehot import dummy_names, one_hot, sorted_levels
+from ._screen_rules import identifier_name, left_out_reason
 
 __all__ = ["apply_encoding", "fit_encoding", "needs_encoding"]
 
@@ -136,15 +148,67 @@ def _design(X: Any, specs: list[dict[str, Any]], names: list[str]) -> Any:
     return pd.DataFrame(data, columns=names, index=X.index)
 
 
-def fit_encoding(X: Any) -> tuple[Any, dict[str, Any]]:
+def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
+    """Identifiers and free text (:mod:`logistic._screen_rules`, the rules the
+    CLI applies to a file), except the columns in ``include``."""
+    keep = set(include or ())
+    unknown = sorted(str(c) for c in keep if c not in kinds)
+    if unknown:
+        raise DataValidationError(
+            f"include names {name_list(unknown)} not in X; X has "
+            f"{name_list(list(kinds))}"
+        )
+    reasons: dict[str, str] = {}
+    for name, kind in kinds.items():
+        text = kind == "categorical"
+        if name in keep or not (text or identifier_name(name)):
+            continue
+        col = X[name]
+        values = _numbers(col) if not text else None
+        whole = values is not None and bool(np.all(values == np.floor(values)))
+        why = left_out_reason(
+            name,
+            text=text,
+            levels=int(col.nunique(dropna=True)),
+            valid=int(col.notna().sum()),
+            n_rows=len(col),
+            whole_numbers=whole,
+        )
+        if why is not None:
+            reasons[name] = why
+    if reasons and len(reasons) == len(kinds):
+        raise DataValidationError(
+            f"every X column looks like an identifier or free text "
+            f"({'; '.join(list(reasons.values())[:3])}); keep some with "
+            f"LogisticRegression(include=[...])"
+        )
+    if reasons:
+        left = list(reasons)
+        shown = ", ".join(list(reasons.values())[:3])
+        more = f", … and {len(left) - 3:,} more" if len(left) > 3 else ""
+        warnings.warn(
+            f"left out {name_list(left)} that look like identifiers or free text "
+            f"({shown}{more}); keep them as features with "
+            f"LogisticRegression(include={left[:5]!r})",
+            DataConversionWarning,
+            stacklevel=user_stacklevel(),
+        )
+    return reasons
+
+
+def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
     """``(encoded frame, encoding)``: X with its text columns one-hot encoded
     (a pandas DataFrame with the expanded names and X's index) and the
-    encoding to keep in ``encoding_``."""
+    encoding to keep in ``encoding_``. Identifiers and free text are left out
+    with a warning, except the columns named in ``include``."""
     columns = _column_names(X)
+    kinds = {name: _kind(name, X[name]) for name in columns}
+    left_out = _left_out(X, kinds, include)
+    columns = [c for c in columns if c not in left_out]
     specs: list[dict[str, Any]] = []
     names: list[str] = []
     for name in columns:
-        if _kind(name, X[name]) == "numeric":
+        if kinds[name] == "numeric":
             specs.append({"name": name, "kind": "numeric"})
             names.append(name)
             continue

@@ -117,6 +117,11 @@ class LogisticRegression(EstimatorProtocol):
     random_state : int, numpy Generator or None
         Seed of stochastic solvers.
     verbose : int, default=0
+    include : list of str, optional
+        Columns of a pandas DataFrame with text columns to keep as features
+        although they look like identifiers or free text (which ``fit`` leaves
+        out with a warning, as ``logistic fit`` does: see
+        :mod:`logistic._frame_encoding`).
 
     Attributes
     ----------
@@ -181,6 +186,7 @@ class LogisticRegression(EstimatorProtocol):
         "warm_start": [bool, np.bool_],
         "random_state": [is_random_state],
         "verbose": [Interval(numbers.Integral, 0, None, "left"), bool],
+        "include": [None, list, tuple],
     }
 
     def __init__(
@@ -198,6 +204,7 @@ class LogisticRegression(EstimatorProtocol):
         warm_start: bool = False,
         random_state: int | None = None,
         verbose: int = 0,
+        include: list[str] | None = None,
     ) -> None:
         self.penalty = penalty
         self.alpha = alpha
@@ -211,6 +218,7 @@ class LogisticRegression(EstimatorProtocol):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.include = include
 
     # -- validation ------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -358,7 +366,7 @@ class LogisticRegression(EstimatorProtocol):
         self._validate_params()
         encoding = None
         if needs_encoding(X):
-            X, encoding = fit_encoding(X)
+            X, encoding = fit_encoding(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__

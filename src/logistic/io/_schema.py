@@ -266,7 +266,9 @@ def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[st
             ):
                 raise _bad(path, f"field 'model.params.{key}' is not a valid mapping")
             value = {k: v for k, v in pairs}
-        elif isinstance(value, list):
+        elif isinstance(value, list) and not (
+            key == "include" and all(isinstance(v, str) for v in value)
+        ):  # include: the column names a DataFrame fit kept (a list of str)
             raise _bad(path, f"field 'model.params.{key}' has the wrong type (list)")
         try:
             validate_params(cls.__name__, {key: value}, {key: constraints[key]})

@@ -1,8 +1,10 @@
 """Columns that would make nonsense features: screened before a fit encodes them.
 
-Convention (owned here), applied at fit time to the columns chosen
-automatically (every column but the roles; columns named with
-``--features`` or in a formula are the user's choice and are not screened):
+Convention (owned here; the rules themselves are
+:func:`logistic._screen_rules.left_out_reason`, shared with the DataFrame
+encoding), applied at fit time to the columns chosen automatically (every
+column but the roles; columns named with ``--features`` or in a formula
+are the user's choice and are not screened):
 
 * (Numbers with a decimal comma are refused earlier, for every column:
   :func:`._columns.check_decimal_commas`.)
@@ -21,9 +23,8 @@ and a count of the rest) and the option that keeps them: ``--include``.
 
 from __future__ import annotations
 
-import re
-
 from .._exceptions import DataValidationError
+from .._screen_rules import FREE_TEXT_MIN_LEVELS, identifier_name, left_out_reason
 from ._columns import column_kind, is_text, require_columns, text_values
 from ._raw import RawData
 
@@ -32,24 +33,6 @@ __all__ = [
     "identifier_name",
     "screen_features",
 ]
-
-#: A text column needs more distinct values than this to count as free text.
-FREE_TEXT_MIN_LEVELS = 20
-
-_ID_EXACT = re.compile(
-    r"^(id|ids|idx|index|key|uuid|guid|row|rowid|rownum|row_?number|"
-    r"unnamed: ?0|record_?id|obs)$",
-    re.IGNORECASE,
-)
-_ID_SUFFIX = re.compile(r"[ _.\-](id|key|uuid|guid|no|number)$", re.IGNORECASE)
-_ID_CAMEL = re.compile(r"[a-z0-9](Id|ID)$")
-
-
-def identifier_name(name: str) -> bool:
-    """Whether a column name says "identifier" (``id``, ``customer_id``,
-    ``PassengerId``, ``userID``, ``Unnamed: 0``; not ``paid`` or ``valid``)."""
-    n = name.strip()
-    return bool(_ID_EXACT.match(n) or _ID_SUFFIX.search(n) or _ID_CAMEL.search(n))
 
 
 def _distinct(raw: RawData, name: str) -> tuple[int, int] | None:
@@ -91,16 +74,15 @@ def _why_left_out(raw: RawData, name: str) -> str | None:
     if counts is None:
         return None
     levels, valid = counts
-    if (
-        identifier_name(name)
-        and valid == raw.n_rows
-        and levels == valid > 1
-        and (text or _whole_numbers(raw, name))
-    ):
-        return f"{name!r} is named like an identifier and differs on every row"
-    if text and levels > FREE_TEXT_MIN_LEVELS and 2 * levels > valid:
-        return f"{name!r} has {levels:,} different texts in {valid:,} rows"
-    return None
+    whole = not text and _whole_numbers(raw, name)
+    return left_out_reason(
+        name,
+        text=text,
+        levels=levels,
+        valid=valid,
+        n_rows=raw.n_rows,
+        whole_numbers=whole,
+    )
 
 
 def screen_features(

@@ -1,0 +1,68 @@
+"""The rules that say a column is an identifier or free text (standard library only).
+
+Convention (owned here; the data-file screen :mod:`logistic.tabular._screen`
+and the DataFrame encoding :mod:`logistic._frame_encoding` count a column's
+values, then both ask :func:`left_out_reason`, so a file and a DataFrame
+holding the same columns leave out the same ones):
+
+* **Identifiers**: a column whose name says identifier (``id``, ``ID``,
+  ``*_id``, ``PassengerId``, ``userID``, ``index``, ``Unnamed: 0``, ...;
+  :func:`identifier_name`) and whose values, text or whole numbers, are
+  present and distinct on every row.
+* **Free text**: a text column with more than :data:`FREE_TEXT_MIN_LEVELS`
+  distinct values and more distinct values than half its non-missing rows
+  (names, tickets, comments).
+
+Only the standard library is used: any layer may import this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FREE_TEXT_MIN_LEVELS", "identifier_name", "left_out_reason"]
+
+#: A text column needs more distinct values than this to count as free text.
+FREE_TEXT_MIN_LEVELS = 20
+
+_ID_EXACT = re.compile(
+    r"^(id|ids|idx|index|key|uuid|guid|row|rowid|rownum|row_?number|"
+    r"unnamed: ?0|record_?id|obs)$",
+    re.IGNORECASE,
+)
+_ID_SUFFIX = re.compile(r"[ _.\-](id|key|uuid|guid|no|number)$", re.IGNORECASE)
+_ID_CAMEL = re.compile(r"[a-z0-9](Id|ID)$")
+
+
+def identifier_name(name: str) -> bool:
+    """Whether a column name says "identifier" (``id``, ``customer_id``,
+    ``PassengerId``, ``userID``, ``Unnamed: 0``; not ``paid`` or ``valid``)."""
+    n = name.strip()
+    return bool(_ID_EXACT.match(n) or _ID_SUFFIX.search(n) or _ID_CAMEL.search(n))
+
+
+def left_out_reason(
+    name: str,
+    *,
+    text: bool,
+    levels: int,
+    valid: int,
+    n_rows: int,
+    whole_numbers: bool,
+) -> str | None:
+    """Why column ``name`` is an identifier or free text, or None.
+
+    ``text``: the column holds text; ``levels``: its distinct non-missing
+    values; ``valid``: its non-missing rows, of ``n_rows``; ``whole_numbers``:
+    a numeric column holding whole numbers only (an identifier is a count or a
+    code, never a measurement)."""
+    if (
+        identifier_name(name)
+        and valid == n_rows
+        and levels == valid > 1
+        and (text or whole_numbers)
+    ):
+        return f"{name!r} is named like an identifier and differs on every row"
+    if text and levels > FREE_TEXT_MIN_LEVELS and 2 * levels > valid:
+        return f"{name!r} has {levels:,} different texts in {valid:,} rows"
+    return None
