@@ -425,8 +425,12 @@ def test_usage_errors_exit_2(workdir, capsys):
 
 
 def test_debug_shows_traceback(workdir, capsys):
-    with pytest.raises(FileNotFoundError):
-        main(["fit", "nope.csv", "-t", "y", "--debug"])
+    # --debug adds the traceback; the exit code is the one without it (66)
+    code = main(["fit", "nope.csv", "-t", "y", "--debug"])
+    err = capsys.readouterr().err
+    assert code == 66
+    assert "Traceback (most recent call last)" in err and "FileNotFoundError" in err
+    assert err.rstrip().splitlines()[-1].startswith("error: ")
 
 
 def test_write_failure_exit_74_and_old_file_kept(workdir, capsys, monkeypatch):
