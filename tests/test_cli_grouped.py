@@ -171,3 +171,21 @@ def test_class_weight_with_trials_names_the_options(grouped_file, capsys):
     assert "--class-weight balanced does not apply with --trials (" in err
     assert "trials=" not in err and "class_weight" not in err
     assert not (workdir / "m.json").exists()
+
+
+def test_score_refuses_a_model_fitted_on_counts(grouped_file, capsys):
+    """score() is 0/1 accuracy: on counts it silently returned 0.0."""
+    from logistic import InvalidParameterError, LogisticRegression, load
+
+    workdir, _ = grouped_file
+    code, _, err = run_cli(capsys, ["fit", "g.csv", "-o", "m.json", *BY_TRIALS])
+    assert code == EX_OK, err
+    x1, x2, n, s = _grouped()
+    X = np.column_stack([x1, x2])
+    with pytest.raises(InvalidParameterError, match="fitted on grouped counts"):
+        load(workdir / "m.json").score(X, s)
+    in_memory = LogisticRegression().fit(X, s, trials=n)
+    with pytest.raises(InvalidParameterError, match="fitted on grouped counts"):
+        in_memory.score(X, s)
+    labels = (s > n / 2).astype(int)  # a 0/1 refit of the same object scores
+    assert 0.0 < in_memory.fit(X, labels).score(X, labels) <= 1.0

@@ -367,6 +367,7 @@ class LogisticRegression(EstimatorProtocol):
         encoding = None
         if needs_encoding(X):
             X, encoding = fit_encoding(X, self.include)
+        self.__dict__.pop("_fitted_on_counts", None)  # set by load() for counts
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
@@ -559,8 +560,21 @@ class LogisticRegression(EstimatorProtocol):
         return self.classes_[(z > 0).astype(np.intp)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Mean accuracy (weighted by ``sample_weight``)."""
+        """Mean accuracy (weighted by ``sample_weight``) of 0/1 labels; a model
+        fitted on grouped counts (``trials=``, or ``logistic fit --trials``)
+        has no such score and is refused."""
         from .backends.array_api import host_array
+
+        stats = getattr(self, "fit_statistics_", None)
+        if getattr(self, "_fitted_on_counts", False) or (
+            stats is not None and stats.grouped is not None
+        ):
+            raise InvalidParameterError(
+                "score() is the accuracy of 0/1 labels, but this model was fitted "
+                "on grouped counts (successes out of trials): compare "
+                "predict_proba(X)[:, 1] with successes / trials, or use "
+                "`logistic evaluate`"
+            )
 
         y = np.asarray(host_array(y))
         if y.ndim == 2 and y.shape[1] == 1:

@@ -374,4 +374,9 @@ def load(
     UnsupportedVersionError
         Written by a newer major format version.
     """
-    return read_model_file(path, strict=strict, max_bytes=max_bytes).model
+    mf = read_model_file(path, strict=strict, max_bytes=max_bytes)
+    if mf.encoding and mf.encoding.get("binomial"):
+        # fitted on grouped counts (logistic fit --trials or cbind): the
+        # estimator's score() refuses it, as it does for a fit with trials=
+        mf.model._fitted_on_counts = True
+    return mf.model
