@@ -189,3 +189,31 @@ def test_include_keeps_a_screened_column():
     assert not any(n.startswith("Name") for n in model.feature_names_in_)
     with pytest.raises(DataValidationError, match="include names column 'nope'"):
         LogisticRegression(include=["nope"]).fit(df, y)
+
+
+def test_model_files_work_on_the_other_side_s_data(tmp_path, capsys):
+    """A library model with text columns predicts a CSV through the CLI, and a
+    CLI model loaded in Python predicts a raw DataFrame: the same numbers."""
+    import csv
+    import io
+
+    from logistic.io import load, save
+
+    df, y = frame()
+    df.to_csv(tmp_path / "x.csv", index=False)
+    lib = LogisticRegression().fit(df, y)
+    save(lib, tmp_path / "lib.json")
+    code, out, err = run_cli(
+        capsys, ["predict", tmp_path / "lib.json", tmp_path / "x.csv"]
+    )
+    assert code == 0, err
+    proba = [float(r["proba"]) for r in csv.DictReader(io.StringIO(out))]
+    np.testing.assert_allclose(proba, lib.predict_proba(df)[:, 1], rtol=1e-12)
+
+    df.assign(y=y).to_csv(tmp_path / "d.csv", index=False)
+    code, _, err = run_cli(
+        capsys, ["fit", tmp_path / "d.csv", "-t", "y", "-o", tmp_path / "cli.json"]
+    )
+    assert code == 0, err
+    cli = load(tmp_path / "cli.json")
+    np.testing.assert_allclose(cli.predict_proba(df), lib.predict_proba(df), rtol=1e-7)

@@ -105,6 +105,9 @@ def _encoding_of(mf: Any) -> dict[str, Any]:
     """The stored encoding; for a model saved from Python, its feature names."""
     if mf.encoding is not None:
         return mf.encoding
+    frame = getattr(mf.model, "encoding_", None)
+    if frame is not None:  # fitted on a DataFrame with text columns
+        return {"target": None, "label": None, **frame}
     names = getattr(mf.model, "feature_names_in_", None)
     if names is None:
         raise CLIError(

@@ -379,4 +379,15 @@ def load(
         # fitted on grouped counts (logistic fit --trials or cbind): the
         # estimator's score() refuses it, as it does for a fit with trials=
         mf.model._fitted_on_counts = True
+    enc = mf.encoding or {}
+    if enc.get("kind") == "columns" and getattr(mf.model, "encoding_", None) is None:
+        # a CLI model with text columns: predict on a raw DataFrame encodes its
+        # columns with the file's levels (logistic._frame_encoding)
+        if any(spec["kind"] == "categorical" for spec in enc["columns"]):
+            mf.model.encoding_ = {
+                "kind": "columns",
+                "input_columns": [spec["name"] for spec in enc["columns"]],
+                "columns": list(enc["columns"]),
+                "feature_names": list(enc["feature_names"]),
+            }
     return mf.model
