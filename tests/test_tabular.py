@@ -171,7 +171,7 @@ def test_one_hot_with_reference_level_and_reapply(tmp_path):
     new = read_data(_write(tmp_path, "n.csv", "id,cat,x\n7,b,1.0\n8,b,2.0\n"))
     d2 = apply_design(new, d.encoding)
     assert d2.X.tolist() == [[1.0, 1, 0], [2.0, 1, 0]]
-    assert any("ignored column" in n for n in d2.notes)
+    assert any("ignored column" in n and "not used by the model" in n for n in d2.notes)
 
 
 def test_unseen_category_and_missing_column(tmp_path):
@@ -302,3 +302,17 @@ def test_parquet_column_types(tmp_path):
     )
     with pytest.raises(DataValidationError, match="column 't' .* has type timestamp"):
         fit_design(read_data(tmp_path / "ts.parquet"), target="y")
+
+
+def test_many_ignored_columns_give_a_short_note(tmp_path):
+    train = read_data(_write(tmp_path, "t.csv", "x,y\n1,0\n2,1\n3,0\n4,1\n"))
+    d = fit_design(train, target="y")
+    extra = [f"extra_column_{j}" for j in range(200)]
+    header = ",".join(["x", *extra])
+    row = ",".join(["1.5", *["0"] * 200])
+    new = read_data(_write(tmp_path, "n.csv", f"{header}\n{row}\n"))
+    notes = apply_design(new, d.encoding).notes
+    assert notes == [
+        "ignored 200 columns: 'extra_column_0', 'extra_column_1', 'extra_column_2', "
+        "'extra_column_3', 'extra_column_4', … and 195 more: not used by the model"
+    ]
