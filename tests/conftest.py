@@ -86,6 +86,22 @@ def logistic_problem(seed: int, n: int = 4000):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _no_progress_lines():
+    """CLI progress lines (periodic, time-based) are off in the tests, so that what a
+    command prints does not depend on how loaded the machine is; the progress tests
+    switch them back on with monkeypatch.delenv."""
+    import os
+
+    old = os.environ.get("LOGISTIC_NO_PROGRESS")
+    os.environ["LOGISTIC_NO_PROGRESS"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("LOGISTIC_NO_PROGRESS", None)
+    else:
+        os.environ["LOGISTIC_NO_PROGRESS"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _row_cache_in_a_temporary_folder(tmp_path_factory):
     """Out-of-core fits cache decoded rows (logistic.backends._cache); during the
     tests that cache lives in a temporary folder, never in the user's ~/.cache."""
