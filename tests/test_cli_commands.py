@@ -269,6 +269,7 @@ def test_fit_shows_iterations_on_a_terminal(tmp_path, capsys, monkeypatch, strea
         shown.append(message)
         yield Status()
 
+    monkeypatch.delenv("LOGISTIC_NO_PROGRESS", raising=False)
     monkeypatch.setattr(_progress, "show_progress", lambda: True)
     monkeypatch.setattr(_progress.err_console, "status", fake_status)
     data = str(data_path("ucla-admissions", "binary.csv"))
