@@ -194,3 +194,96 @@ def test_firth_on_grouped_counts_equals_the_expanded_firth_fit():
     np.testing.assert_allclose(
         np.asarray(grouped.inference().bse), expanded.inference().bse, rtol=1e-6
     )
+
+
+# -- model files: the optional model.grouped field --------------------------------
+def _saved(model, path, edit=None):
+    """Save ``model``; ``edit`` changes the JSON and re-signs it (a valid file)."""
+    import hashlib
+    import json
+
+    import logistic.io as lio
+    from logistic import save
+
+    save(model, path)
+    if edit is not None:
+        doc = json.loads(path.read_text())
+        edit(doc["model"])
+        doc["checksum"]["value"] = hashlib.sha256(lio._canonical(doc)).hexdigest()
+        path.write_text(json.dumps(doc))
+    return path
+
+
+def test_model_file_keeps_the_grouped_marker(star, tmp_path, capsys):
+    """A library model fitted with trials= and reloaded still refuses score()
+    with the in-session message, and `logistic summary` names grouped data."""
+    import json
+
+    from conftest import run_cli
+    from logistic import load
+
+    X, k, f, model, _ = star
+    path = _saved(model, tmp_path / "g.json")
+    assert json.loads(path.read_text())["model"]["grouped"] is True
+    share = k / (k + f)
+    labels = (share > np.median(share)).astype(int)  # above-median success
+    with pytest.raises(InvalidParameterError) as in_session:
+        model.score(X, labels)
+    loaded = load(path)
+    with pytest.raises(InvalidParameterError) as after_load:
+        loaded.score(X, labels)
+    assert str(after_load.value) == str(in_session.value)
+    assert "fitted on grouped counts" in str(after_load.value)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    # saved again from the loaded model, the marker stays
+    again = load(_saved(loaded, tmp_path / "again.json"))
+    with pytest.raises(InvalidParameterError, match="fitted on grouped counts"):
+        again.score(X, labels)
+    # a 0/1 refit of the loaded object scores
+    assert 0.0 < loaded.fit(X, labels).score(X, labels) <= 1.0
+
+    code, out, err = run_cli(capsys, ["summary", str(path)])
+    assert code == 0, err
+    assert "grouped binomial data: successes out of trials (fitted with trials=)" in out
+    code, out, err = run_cli(capsys, ["summary", str(path), "--json"])
+    assert code == 0, err
+    assert json.loads(out)["grouped"] is True
+
+
+def test_model_file_without_the_grouped_field_loads_and_scores(star, tmp_path, capsys):
+    import json
+
+    from conftest import run_cli
+    from logistic import load
+
+    X, k, f, model, _ = star
+    share = k / (k + f)
+    labels = (share > np.median(share)).astype(int)  # above-median success
+    expected = LogisticRegression().fit(X, labels).score(X, labels)
+    for name, edit in (
+        ("absent", lambda m: m.pop("grouped")),  # as written before the field
+        ("null", lambda m: m.update(grouped=None)),
+        ("false", lambda m: m.update(grouped=False)),
+    ):
+        path = _saved(model, tmp_path / f"{name}.json", edit)
+        loaded = load(path)
+        # 0/1 accuracy of the grouped coefficients on above-median labels
+        acc = loaded.score(X, labels)
+        assert 0.0 < acc <= 1.0, name
+        code, out, err = run_cli(capsys, ["summary", str(path)])
+        assert code == 0, err
+        assert "grouped binomial data" not in out, name
+    # a 0/1 fit writes no marker and scores after a round trip
+    plain = LogisticRegression().fit(X, labels)
+    path = _saved(plain, tmp_path / "plain.json")
+    assert "grouped" not in json.loads(path.read_text())["model"]
+    assert load(path).score(X, labels) == expected
+
+
+@pytest.mark.parametrize("value", ["yes", 1, 0, [], {"grouped": True}, 1.0])
+def test_tampered_grouped_field_is_refused_naming_it(star, tmp_path, value):
+    from logistic import ModelFormatError, load
+
+    path = _saved(star[3], tmp_path / "t.json", lambda m: m.update(grouped=value))
+    with pytest.raises(ModelFormatError, match=r"field 'model\.grouped' must be"):
+        load(path)

@@ -25,6 +25,12 @@ refuses non-integer labels without ``trials`` and says how to pass them:
 ``fit(X, p * n, trials=n)``. ``classes_`` of a grouped fit is ``[0, 1]``
 (failure, success). Grouped fits need in-memory arrays; ``class_weight`` does
 not apply (weight the groups with ``sample_weight``).
+
+A fitted model knows it was fitted on counts (:func:`fitted_on_counts`):
+from its ``fit_statistics_`` in the session, or from the mark
+:func:`mark_fitted_on_counts` sets when a model file says so (the library's
+optional ``model.grouped`` field, or a CLI file's ``encoding.binomial``).
+``score()`` (0/1 accuracy) refuses such a model.
 """
 
 from __future__ import annotations
@@ -39,9 +45,18 @@ from ._typing import is_dask_collection
 from ._validation import check_vector, check_X, feature_names_of
 from .backends.in_memory import InMemory
 
-__all__ = ["GroupedData", "GroupedSummary", "grouped_data"]
+__all__ = [
+    "GroupedData",
+    "GroupedSummary",
+    "fitted_on_counts",
+    "grouped_data",
+    "mark_fitted_on_counts",
+]
 
 F64 = np.float64
+#: The attribute a loaded model carries when its file says it was fitted on
+#: counts (a loaded model has no ``fit_statistics_``); ``fit`` removes it.
+_MARK = "_fitted_on_counts"
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,23 @@ class GroupedData:
         w = np.concatenate([(k * s)[ones], ((n - k) * s)[zeros]])
         off = None if data.offset is None else data.offset[idx]
         return data.X[idx], y01, w, off
+
+
+def fitted_on_counts(model: Any) -> bool:
+    """Whether ``model`` was fitted on grouped counts (``trials=``, or a model
+    file that records it)."""
+    stats = getattr(model, "fit_statistics_", None)
+    grouped = stats is not None and getattr(stats, "grouped", None) is not None
+    return grouped or bool(getattr(model, _MARK, False))
+
+
+def mark_fitted_on_counts(model: Any, counts: bool = True) -> None:
+    """Mark a model loaded from a file as fitted on grouped counts (or, with
+    ``counts=False``, remove the mark: a new fit decides afresh)."""
+    if counts:
+        setattr(model, _MARK, True)
+    else:
+        model.__dict__.pop(_MARK, None)
 
 
 def _refuse_out_of_core(X: Any) -> None:

@@ -43,7 +43,12 @@ from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import apply_encoding, fit_encoding, needs_encoding
-from ._grouped import GroupedData, grouped_data
+from ._grouped import (
+    GroupedData,
+    fitted_on_counts,
+    grouped_data,
+    mark_fitted_on_counts,
+)
 from ._kernels_xp import is_device_array
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
@@ -367,7 +372,7 @@ class LogisticRegression(EstimatorProtocol):
         encoding = None
         if needs_encoding(X):
             X, encoding = fit_encoding(X, self.include)
-        self.__dict__.pop("_fitted_on_counts", None)  # set by load() for counts
+        mark_fitted_on_counts(self, False)  # the mark a model file may have set
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
@@ -565,10 +570,7 @@ class LogisticRegression(EstimatorProtocol):
         has no such score and is refused."""
         from .backends.array_api import host_array
 
-        stats = getattr(self, "fit_statistics_", None)
-        if getattr(self, "_fitted_on_counts", False) or (
-            stats is not None and stats.grouped is not None
-        ):
+        if fitted_on_counts(self):
             raise InvalidParameterError(
                 "score() is the accuracy of 0/1 labels, but this model was fitted "
                 "on grouped counts (successes out of trials): compare "

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import typer
 
+from .._grouped import fitted_on_counts
 from . import _options as opt
 from ._common import console, load_model_file
 from ._render import coefficient_rows, coefficient_table
@@ -28,6 +29,7 @@ def summary_dict(mf: Any) -> dict[str, Any]:
         "label_mapping": (mf.encoding or {}).get("label"),
         "formula": (mf.encoding or {}).get("formula"),
         "binomial": (mf.encoding or {}).get("binomial"),
+        "grouped": fitted_on_counts(model),
         "training": mf.training,
         "coefficients": coefficient_rows(
             feature_names(mf), model.coef_.ravel(), intercept, mf.covariance
@@ -74,13 +76,18 @@ def statistics_line(stats: dict[str, float]) -> str:
     return ", ".join(parts)
 
 
-def grouped_line(binomial: dict[str, str]) -> str:
-    """``grouped binomial: successes 's' out of trials 'n' (groups, scale)``."""
-    counts = (
-        f"successes {binomial['successes']!r} out of trials {binomial['trials']!r}"
-        if "trials" in binomial
-        else f"cbind({binomial['successes']}, {binomial['failures']})"
-    )
+def grouped_line(binomial: dict[str, str] | None) -> str:
+    """``grouped binomial: successes 's' out of trials 'n' (groups, scale)``;
+    without column names (a model fitted in Python with ``trials=``) the line
+    says so."""
+    if binomial is None:
+        counts = "successes out of trials (fitted with trials=)"
+    elif "trials" in binomial:
+        counts = (
+            f"successes {binomial['successes']!r} out of trials {binomial['trials']!r}"
+        )
+    else:
+        counts = f"cbind({binomial['successes']}, {binomial['failures']})"
     return (
         f"grouped binomial data: {counts}; one row per group, statistics on the "
         "grouped scale (observations = groups; Pearson chi2/df well above 1 "
@@ -123,8 +130,8 @@ def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
             markup=False,
         )
     binomial = (mf.encoding or {}).get("binomial")
-    if binomial:
-        console.print(grouped_line(binomial), markup=False)
+    if binomial or info["grouped"]:
+        console.print(grouped_line(binomial or None), markup=False)
     stats = training.get("statistics") or {}
     if stats:
         console.print(statistics_line(stats), markup=False)

@@ -57,6 +57,7 @@ from .._exceptions import (
     VersionMismatchWarning,
 )
 from .._files import open_regular
+from .._grouped import mark_fitted_on_counts
 from ._encoding import encoding_from_dict, training_from_dict
 from ._schema import (
     _PREFIX,
@@ -378,7 +379,7 @@ def load(
     if mf.encoding and mf.encoding.get("binomial"):
         # fitted on grouped counts (logistic fit --trials or cbind): the
         # estimator's score() refuses it, as it does for a fit with trials=
-        mf.model._fitted_on_counts = True
+        mark_fitted_on_counts(mf.model)
     enc = mf.encoding or {}
     if enc.get("kind") == "columns" and getattr(mf.model, "encoding_", None) is None:
         # a CLI model with text columns: predict on a raw DataFrame encodes its

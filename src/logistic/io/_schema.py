@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import ModelFormatError
+from .._grouped import fitted_on_counts, mark_fitted_on_counts
 
 FORMAT_NAME = "logistic-model"
 FORMAT_VERSION = (1, 1)
@@ -138,6 +139,8 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     frame = getattr(model, "encoding_", None)
     if frame is not None:  # optional: a DataFrame's text columns (_frame_encoding)
         section["frame_encoding"] = _jsonable(frame)
+    if fitted_on_counts(model):  # optional: fitted on grouped counts (_grouped)
+        section["grouped"] = True
     return section
 
 
@@ -387,6 +390,14 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
         from ._encoding import frame_encoding_from_dict
 
         model.encoding_ = frame_encoding_from_dict(d["frame_encoding"], n, path)
+    grouped = d.get("grouped")
+    if grouped is not None:  # optional: fitted on grouped counts (_grouped)
+        if not isinstance(grouped, bool):
+            raise _bad(
+                path,
+                f"field 'model.grouped' must be true or false, got {grouped!r:.60}",
+            )
+        mark_fitted_on_counts(model, grouped)
     return model
 
 
