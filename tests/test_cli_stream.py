@@ -8,11 +8,13 @@ mapping and coefficients to 1e-8. Files are generated in ``tmp_path``.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import logistic
+from conftest import run_cli
 from logistic.cli.app import main
 
 pa = pytest.importorskip("pyarrow")
@@ -339,3 +341,91 @@ def test_ctrl_c_keeps_the_checkpoint_and_a_rerun_resumes(workdir, capsys):
     assert "resuming from checkpoint c.ckpt" in err
     _fit(capsys, "big.parquet", "plain.json", *argv[6:-2])
     np.testing.assert_array_equal(_params("resumed.json"), _params("plain.json"))
+
+
+# -- the row cache: --cache-dir / --no-cache (logistic.backends._cache) -------------
+def _cache_files(folder):
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("fixture", ["csv_file", "parquet_file"])
+def test_cache_dir_is_written_then_read(request, workdir, capsys, fixture, monkeypatch):
+    data = request.getfixturevalue(fixture)
+    default = workdir / "default-cache"
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(default))
+    cache = workdir / "rows"
+    extra = ["--stream", "--chunk-rows", "100", "--cache-dir", str(cache)]
+    _fit(capsys, data, "a.json", *extra)
+    files = _cache_files(cache)
+    entries = [p.parent for p in files if p.name == "meta.json"]
+    assert len(entries) == 1 and Path("X.bin") in [
+        p.relative_to(entries[0]) for p in files
+    ]
+    assert not default.exists()  # --cache-dir, not $LOGISTIC_CACHE_DIR
+    facts = _doc(workdir / "a.json")["training"]["streaming"]
+    assert facts["cache"] == str(cache / entries[0])
+    meta = cache / entries[0] / "meta.json"
+    stamp = meta.stat().st_mtime_ns
+    # the second fit reads the cache (not rewritten) and gives the same model
+    _fit(capsys, data, "b.json", *extra)
+    assert _cache_files(cache) == files and meta.stat().st_mtime_ns == stamp
+    assert _doc(workdir / "b.json")["training"]["streaming"]["cache"] == facts["cache"]
+    np.testing.assert_array_equal(_params("b.json"), _params("a.json"))
+    # and the model an in-memory fit gives
+    _fit(capsys, data, "mem.json")
+    np.testing.assert_allclose(_params("a.json"), _params("mem.json"), atol=1e-8)
+
+
+def test_no_cache_writes_nothing(workdir, capsys, parquet_file, monkeypatch):
+    default = workdir / "default-cache"
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(default))
+    _fit(capsys, parquet_file, "n.json", "--stream", "--no-cache")
+    assert not default.exists() or _cache_files(default) == []
+    assert _doc(workdir / "n.json")["training"]["streaming"]["cache"] is None
+    # without --no-cache the same fit writes the cache there: same model
+    _fit(capsys, parquet_file, "c.json", "--stream")
+    assert any(p.name == "meta.json" for p in _cache_files(default))
+    np.testing.assert_allclose(_params("n.json"), _params("c.json"), atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--stream", "--cache-dir", "data.csv"],
+            "error: --cache-dir must be a directory (created if missing), but "
+            "data.csv exists and is not a directory\n",
+        ),
+        (
+            ["--stream", "--no-cache", "--cache-dir", "rows"],
+            "error: --no-cache and --cache-dir rows contradict each other (no cache "
+            "is written); give one of them\n",
+        ),
+        (
+            ["--workers", "2", "--no-cache"],
+            "error: --no-cache applies to out-of-core fits (--stream), not to a Dask "
+            "fit (--workers/--scheduler), which keeps no row cache\n",
+        ),
+    ],
+)
+def test_bad_cache_options_are_usage_errors(workdir, capsys, extra, message):
+    (workdir / "data.csv").write_text("x1,y\n1,no\n2,yes\n3,no\n4,yes\n")
+    code, out, err = run_cli(
+        capsys, ["fit", "data.csv", "-t", "y", "-o", "m.json", *extra]
+    )
+    assert (code, out, err) == (2, "", message)
+    assert sorted(p.name for p in workdir.iterdir()) == ["data.csv"]
+
+
+def test_cache_options_of_an_in_memory_fit_are_noted(workdir, capsys, monkeypatch):
+    default = workdir / "default-cache"
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(default))
+    (workdir / "data.csv").write_text("x1,y\n1,no\n2,yes\n3,no\n4,yes\n5,yes\n")
+    argv = ["fit", "data.csv", "-t", "y", "-o", "m.json", "--no-stream"]
+    code, _, err = run_cli(capsys, [*argv, "--cache-dir", "rows"])
+    assert code == 0
+    assert (
+        "--cache-dir is used only when streaming; this fit reads the data into "
+        "memory (add --stream to stream it)"
+    ) in err
+    assert not (workdir / "rows").exists() and not default.exists()

@@ -308,3 +308,46 @@ Checkpoint = Annotated[
         help="Write a checkpoint each iteration; resume from it if it exists.",
     ),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Out-of-core fits only: decode the file on every pass and write no "
+        "row cache (default: the first pass caches the decoded rows).",
+    ),
+]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Out-of-core fits only: folder of the row cache, created if missing "
+        "(default: $LOGISTIC_CACHE_DIR, else ~/.cache/logistic/rows).",
+    ),
+]
+
+
+def check_cache_options(no_cache: bool, cache_dir: Path | None, dask: bool) -> None:
+    """``--no-cache`` / ``--cache-dir`` before any work (exit 2): not both, not
+    with a Dask fit (its workers keep no row cache), and a ``--cache-dir`` that
+    exists must be a directory."""
+    from ._codes import EX_USAGE, CLIError
+
+    if no_cache and cache_dir is not None:
+        raise CLIError(
+            f"--no-cache and --cache-dir {cache_dir} contradict each other "
+            "(no cache is written); give one of them",
+            EX_USAGE,
+        )
+    if dask and (no_cache or cache_dir is not None):
+        name = "--no-cache" if no_cache else "--cache-dir"
+        raise CLIError(
+            f"{name} applies to out-of-core fits (--stream), not to a Dask fit "
+            "(--workers/--scheduler), which keeps no row cache",
+            EX_USAGE,
+        )
+    if cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
+        raise CLIError(
+            f"--cache-dir must be a directory (created if missing), but "
+            f"{cache_dir} exists and is not a directory",
+            EX_USAGE,
+        )

@@ -9,6 +9,9 @@ Conventions (owned here):
   (:func:`logistic.tabular._labels.positive_rule`) as its ``positive=``
   argument: it encodes the labels exactly as an in-memory fit does (0/1,
   -1/+1, false/true, no/yes or ``--positive``).
+* **Row cache.** ``--no-cache`` / ``--cache-dir`` become the Chunked
+  backend's ``cache=`` / ``cache_dir=`` (:mod:`logistic.backends._cache`); the
+  cache folder used is recorded as ``training.streaming.cache``.
 * **Model file.** The same ``"columns"`` encoding as an in-memory fit of
   numeric columns, so predict, evaluate and report treat both alike; the
   covariance and fit statistics come from
@@ -68,8 +71,11 @@ def fit_stream(
     checkpoint: Path | None,
     client: Any = None,
     quiet: bool = False,
+    cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> StreamResult:
-    """Fit ``model`` out of core (Chunked) or on Dask (``client``)."""
+    """Fit ``model`` out of core (Chunked) or on Dask (``client``); ``cache`` and
+    ``cache_dir`` choose the Chunked backend's row cache."""
     from ..tabular import Design
     from ..tabular._labels import label_mapping, positive_rule
     from ._stream_backends import chunked_backend, dask_backend
@@ -84,7 +90,9 @@ def fit_stream(
     t0 = time.perf_counter()
     with progress.live(f"scanning {plan.path} ...") as callback:
         if client is None:
-            backend = chunked_backend(plan, chunk_rows, progress, rule)
+            backend = chunked_backend(
+                plan, chunk_rows, progress, rule, cache=cache, cache_dir=cache_dir
+            )
         else:
             backend = dask_backend(plan, chunk_rows, progress, rule, client)
         model.fit(
@@ -108,6 +116,9 @@ def fit_stream(
         "seconds": round(time.perf_counter() - t0, 3),
         "checkpoint": None if checkpoint is None else str(checkpoint),
     }
+    if client is None:  # the row cache that later passes read (None: not cached)
+        cached = backend.cache_path
+        facts["cache"] = None if cached is None else str(cached)
     if client is not None:
         facts["workers"] = len(client.scheduler_info().get("workers", {}))
     source = _Source(plan.format, plan.delimiter)

@@ -2,7 +2,8 @@
 
 Convention (owned here): a :class:`~logistic.cli._stream_plan.StreamPlan` becomes
 a backend reading exactly the planned columns, with the command line's
-positive-class rule and the fit's progress callable. Parquet goes through the
+positive-class rule and the fit's progress callable (and, for Chunked, the
+row-cache choice of ``--no-cache`` / ``--cache-dir``). Parquet goes through the
 backends' own readers; CSV on Dask through ``dask.dataframe.read_csv`` (one
 partition per 64 MB, a compressed file as one partition). ``--workers N``
 starts a ``LocalCluster`` that is closed after the fit; ``--scheduler
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ._codes import EX_IOERR, EX_USAGE, CLIError
@@ -26,27 +28,33 @@ def chunked_backend(
     chunk_rows: int | None,
     progress: Callable[..., None],
     positive: Callable[[Any], Any],
+    *,
+    cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> Any:
-    """A :class:`~logistic.backends.Chunked` backend over the planned columns."""
+    """A :class:`~logistic.backends.Chunked` backend over the planned columns,
+    with its row cache on (in ``cache_dir``, else the default folder) or off."""
     from ..backends import Chunked
 
-    columns = {
+    args = {
         "target": plan.target,
         "features": plan.features,
         "weight": plan.weights,
         "offset": plan.offset,
+        "cache": cache,
+        "cache_dir": cache_dir,
     }
     if plan.format == "parquet":
         return Chunked.from_parquet(
             plan.path,
-            **columns,
+            **args,
             chunk_rows=chunk_rows,
             progress=progress,
             positive=positive,
         )
     return Chunked.from_csv(
         plan.path,
-        **columns,
+        **args,
         csv_options={"delimiter": plan.delimiter},
         chunk_rows=chunk_rows,
         progress=progress,

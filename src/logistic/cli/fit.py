@@ -238,6 +238,8 @@ def fit(
     workers: opt.Workers = None,
     scheduler: opt.Scheduler = None,
     checkpoint: opt.Checkpoint = None,
+    no_cache: opt.NoCache = False,
+    cache_dir: opt.CacheDir = None,
     cv: _cv.CVFolds = None,
     n_alphas: _cv.NAlphas = None,
     cv_rule: _cv.CVRule = None,
@@ -262,6 +264,7 @@ def fit(
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
     distributed = workers is not None or scheduler is not None
+    opt.check_cache_options(no_cache, cache_dir, distributed)
     stream = opt.check_reading(data, encoding, decimal, stream, distributed)
     if data.is_dir() and not (stream or distributed):
         raise CLIError(
@@ -296,6 +299,7 @@ def fit(
         "fmt": fmt,
     }
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
+    streaming |= {"cache": not no_cache, "cache_dir": cache_dir}
     plan = _stream_plan(data, stream, distributed, args, options)
     cv_options = {"cv": cv, "n_alphas": n_alphas, "cv_rule": cv_rule}
     from ..tabular._formula import is_cbind
@@ -303,10 +307,16 @@ def fit(
     grouped = trials is not None or is_cbind(formula)
     _cv.check_cv_options({**options, **cv_options}, plan is None, grouped)
     options.update({k: v for k, v in cv_options.items() if v is not None})
-    if plan is None and chunk_rows is not None:
+    # options of an out-of-core fit: a note, not an error, when the fit is in
+    # memory (whether a file streams may depend on its size)
+    given: dict[str, Any] = {"--chunk-rows": chunk_rows, "--no-cache": no_cache}
+    given["--cache-dir"] = cache_dir
+    unused = [name for name, value in given.items() if value not in (None, False)]
+    if plan is None and unused:
         note(
-            "--chunk-rows is used only when streaming; this fit reads the data "
-            "into memory (add --stream to stream it)"
+            f"{'/'.join(unused)} {'is' if len(unused) == 1 else 'are'} used only "
+            "when streaming; this fit reads the data into memory (add --stream to "
+            "stream it)"
         )
     if plan is not None:
         _fit_streamed(
