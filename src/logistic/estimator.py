@@ -27,7 +27,8 @@ C=C)`` minimises the same function as scikit-learn's
 ``LogisticRegression(C=C)``. ``fit`` is validate-then-mutate: every fitted
 attribute is assigned only after the solver has returned, so a failed ``fit``
 leaves the estimator as it was. scikit-learn is not needed to use this class;
-it is imported lazily, only inside ``__sklearn_tags__``.
+it is imported lazily, only inside ``__sklearn_tags__``. The prediction
+methods delegate to :mod:`logistic._prediction`.
 """
 
 from __future__ import annotations
@@ -38,18 +39,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _kernels, _math
+from . import _prediction
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
-from ._frame_encoding import apply_encoding, fit_encoding, needs_encoding
-from ._grouped import (
-    GroupedData,
-    fitted_on_counts,
-    grouped_data,
-    mark_fitted_on_counts,
-)
-from ._kernels_xp import is_device_array
+from ._frame_encoding import fit_encoding, needs_encoding
+from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
@@ -60,10 +55,7 @@ from ._validation import (
     FitData,
     Interval,
     Options,
-    check_feature_names,
     check_fit_data,
-    check_vector,
-    check_X,
     is_class_weight,
     is_random_state,
     validate_params,
@@ -503,44 +495,14 @@ class LogisticRegression(EstimatorProtocol):
         with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
         """
         self._check_fitted()
-        if is_dask_collection(X):
-            from .backends.dask import decision_function
-
-            return decision_function(X, self.coef_.ravel(), self.intercept_[0], offset)
-        if is_device_array(X):  # torch, CuPy, ...: float64 logits on X's device
-            from .backends.array_api import decision_function as on_device
-
-            coef, b = self.coef_.ravel(), self.intercept_[0]
-            name, p = type(self).__name__, self.n_features_in_
-            return on_device(X, coef, b, offset, n_features=p, estimator=name)
-        encoding = getattr(self, "encoding_", None)
-        if encoding is not None:
-            X = apply_encoding(encoding, X)  # text columns, as in fit
-        check_feature_names(
-            getattr(self, "feature_names_in_", None), X, type(self).__name__
-        )
-        X = check_X(X, estimator=type(self).__name__)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input."
-            )
-        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
-        return _kernels.decision_logits(X, self.coef_.ravel(), self.intercept_[0], off)
+        return _prediction.decision_function(self, X, offset)
 
     def predict_proba(self, X: Any, offset: Any = None) -> Any:
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
         if is_dask_collection(X):
-            from .backends.dask import predict_proba
-
             self._check_fitted()
-            return predict_proba(X, self.coef_.ravel(), self.intercept_[0], offset)
-        z = self.decision_function(X, offset)
-        if is_device_array(z):
-            from .backends.array_api import predict_proba as proba_on_device
-
-            return proba_on_device(z)
-        return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
+            return _prediction.dask_proba(self, X, offset)
+        return _prediction.proba(self.decision_function(X, offset))
 
     def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
         """``log predict_proba``, computed stably as ``log σ(∓z)``.
@@ -548,41 +510,17 @@ class LogisticRegression(EstimatorProtocol):
         Finite for every finite z (e.g. -800 at z = -800), unlike
         ``log(predict_proba)``.
         """
-        z = self.decision_function(X, offset)
-        if is_device_array(z):
-            from .backends.array_api import predict_log_proba
-
-            return predict_log_proba(z)
-        return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
+        return _prediction.log_proba(self.decision_function(X, offset))
 
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
-        z = self.decision_function(X, offset)
-        if is_device_array(z):
-            from .backends.array_api import predict
-
-            return predict(z, self.classes_)
-        return self.classes_[(z > 0).astype(np.intp)]
+        return _prediction.labels(self.decision_function(X, offset), self.classes_)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Mean accuracy (weighted by ``sample_weight``) of 0/1 labels; a model
         fitted on grouped counts (``trials=``, or ``logistic fit --trials``)
         has no such score and is refused."""
-        from .backends.array_api import host_array
-
-        if fitted_on_counts(self):
-            raise InvalidParameterError(
-                "score() is the accuracy of 0/1 labels, but this model was fitted "
-                "on grouped counts (successes out of trials): compare "
-                "predict_proba(X)[:, 1] with successes / trials, or use "
-                "`logistic evaluate`"
-            )
-
-        y = np.asarray(host_array(y))
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
-        correct = (host_array(self.predict(X)) == y).astype(float)
-        return float(np.average(correct, weights=host_array(sample_weight)))
+        return _prediction.accuracy(self, X, y, sample_weight)
 
     # -- inference (logic in logistic.inference) ----------------------------------
     def inference(

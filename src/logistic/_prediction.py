@@ -1,0 +1,112 @@
+"""The prediction side of :class:`~logistic.estimator.LogisticRegression`.
+
+Functions of a fitted model (``coef_``, ``intercept_``, ``classes_``,
+``n_features_in_`` and, when fitted on a DataFrame, ``feature_names_in_`` and
+``encoding_``) that its public methods call: the logits of new data for each
+kind of input, the probabilities and labels derived from them, and the
+accuracy score. The methods stay on the class (scikit-learn's rules); this
+module holds their logic so that ``estimator.py`` is the fit path.
+
+Logits go through one owner per kind of X: Dask collections
+(:mod:`logistic.backends.dask`, lazy), array-API device arrays such as torch
+or CuPy (:mod:`logistic.backends.array_api`, results on X's device), and
+everything else validated as ``fit`` validates it and summed by
+:func:`logistic._kernels.decision_logits`. The backends are imported only
+when such an input arrives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _kernels, _math
+from ._exceptions import InvalidParameterError
+from ._frame_encoding import apply_encoding
+from ._grouped import fitted_on_counts
+from ._kernels_xp import is_device_array
+from ._typing import is_dask_collection
+from ._validation import check_feature_names, check_vector, check_X
+
+
+def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
+    """Logits ``z = X w + b (+ offset)`` of a fitted ``model`` (see
+    :meth:`LogisticRegression.decision_function`)."""
+    name = type(model).__name__
+    coef, b = model.coef_.ravel(), model.intercept_[0]
+    if is_dask_collection(X):
+        from .backends.dask import decision_function as on_dask
+
+        return on_dask(X, coef, b, offset)
+    if is_device_array(X):  # torch, CuPy, ...: float64 logits on X's device
+        from .backends.array_api import decision_function as on_device
+
+        p = model.n_features_in_
+        return on_device(X, coef, b, offset, n_features=p, estimator=name)
+    encoding = getattr(model, "encoding_", None)
+    if encoding is not None:
+        X = apply_encoding(encoding, X)  # text columns, as in fit
+    check_feature_names(getattr(model, "feature_names_in_", None), X, name)
+    X = check_X(X, estimator=name)
+    if X.shape[1] != model.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {name} is expecting "
+            f"{model.n_features_in_} features as input."
+        )
+    off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    return _kernels.decision_logits(X, coef, b, off)
+
+
+def dask_proba(model: Any, X: Any, offset: Any) -> Any:
+    """``predict_proba`` of a Dask collection, lazily (fitted ``model``)."""
+    from .backends.dask import predict_proba
+
+    return predict_proba(X, model.coef_.ravel(), model.intercept_[0], offset)
+
+
+def proba(z: Any) -> Any:
+    """Columns ``[σ(-z), σ(z)]``, on z's device for an array-API z."""
+    if is_device_array(z):
+        from .backends.array_api import predict_proba as proba_on_device
+
+        return proba_on_device(z)
+    return np.column_stack([_math.sigmoid(-z), _math.sigmoid(z)])
+
+
+def log_proba(z: Any) -> Any:
+    """Columns ``[log σ(-z), log σ(z)]``, finite for every finite z."""
+    if is_device_array(z):
+        from .backends.array_api import predict_log_proba
+
+        return predict_log_proba(z)
+    return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
+
+
+def labels(z: Any, classes: np.ndarray) -> Any:
+    """``classes[1]`` where ``z > 0``, else ``classes[0]``."""
+    if is_device_array(z):
+        from .backends.array_api import predict
+
+        return predict(z, classes)
+    return classes[(z > 0).astype(np.intp)]
+
+
+def accuracy(model: Any, X: Any, y: Any, sample_weight: Any = None) -> float:
+    """Mean accuracy (weighted by ``sample_weight``) of ``model.predict(X)``
+    against 0/1 labels ``y``; refused for a model fitted on grouped counts."""
+    from .backends.array_api import host_array
+
+    if fitted_on_counts(model):
+        raise InvalidParameterError(
+            "score() is the accuracy of 0/1 labels, but this model was fitted "
+            "on grouped counts (successes out of trials): compare "
+            "predict_proba(X)[:, 1] with successes / trials, or use "
+            "`logistic evaluate`"
+        )
+
+    y = np.asarray(host_array(y))
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    correct = (host_array(model.predict(X)) == y).astype(float)
+    return float(np.average(correct, weights=host_array(sample_weight)))
