@@ -39,15 +39,14 @@ import numpy as np
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._objective import penalty_strengths
+from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
 from ._validation import (
     FitData,
-    Interval,
     Options,
     check_fit_data,
     combined_weights,
-    is_class_weight,
     validate_params,
 )
 from .estimator import LogisticRegression
@@ -188,24 +187,18 @@ class LogisticRegressionCV(EstimatorProtocol):
         The refit's path on all rows (up to the chosen point).
     """
 
+    # the path's own parameters (l1_ratio, n_alphas, eps, solver, ...) are
+    # checked as ``path`` checks them
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [Options(("l2", "l1", "elasticnet"))],
-        "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
         "Cs": [_is_grid],
         "alphas": [_is_grid],
-        "n_alphas": [Interval(numbers.Integral, 1, None, "left")],
-        "eps": [None, Interval(numbers.Real, 0, 1, "neither")],
         "cv": [_is_cv],
         "scoring": [_scoring_ok],
         "rule": [Options(("min", "1se"))],
         "refit": [bool, np.bool_],
-        "fit_intercept": [bool, np.bool_],
-        "class_weight": [is_class_weight],
-        "solver": [str],
-        "tol": [None, Interval(numbers.Real, 0, None, "left")],
-        "max_iter": [Interval(numbers.Integral, 1, None, "left")],
-        "screening": [bool, np.bool_],
         "n_jobs": [None, numbers.Integral],
+        **_PATH_CONSTRAINTS,
     }
 
     def __init__(
