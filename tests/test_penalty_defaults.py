@@ -11,22 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import data_path
 from logistic import InvalidParameterError, LogisticRegression
 from logistic._penalty import DEFAULT_C
+from test_path import _breast_cancer as breast_cancer_standardized
 
 sklearn_lm = pytest.importorskip("sklearn.linear_model")
 model_selection = pytest.importorskip("sklearn.model_selection")
-
-
-def breast_cancer_standardized():
-    d = np.loadtxt(
-        data_path("breast-cancer-wisconsin", "breast_cancer.csv"),
-        delimiter=",",
-        skiprows=1,
-    )
-    X, y = d[:, :-1], d[:, -1]
-    return (X - X.mean(axis=0)) / X.std(axis=0), y
 
 
 def xy(n=60, seed=0):
