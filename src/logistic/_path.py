@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -162,11 +163,15 @@ class _Columns:
     def __init__(self, data: FitData, fit_intercept: bool) -> None:
         self.data = data
         self.fit_intercept = fit_intercept
-        X = data.X
-        self.n_features = int(X.shape[1])
-        self._by_column = X.tocsc() if sp.issparse(X) else X
+        self.n_features = int(data.X.shape[1])
         self._key: bytes | None = None
         self._objective: LogisticObjective | None = None
+
+    @cached_property
+    def _csc(self) -> Any:
+        """Sparse X by column, made on the first restriction (a full-width
+        path, screening off, never copies X)."""
+        return self.data.X.tocsc()
 
     def objective(self, active: np.ndarray) -> LogisticObjective:
         """The objective over ``X[:, active]`` (cached while ``active`` stays)."""
@@ -175,8 +180,8 @@ class _Columns:
             d = self.data
             if active.size == self.n_features:
                 Xa = d.X
-            elif sp.issparse(self._by_column):
-                Xa = self._by_column[:, active].tocsr()
+            elif sp.issparse(d.X):
+                Xa = self._csc[:, active].tocsr()
             else:
                 Xa = np.ascontiguousarray(d.X[:, active])
             backend = InMemory(Xa, d.y01, d.sample_weight, d.offset, classes=d.classes)
