@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["dummy_names", "one_hot", "sorted_levels"]
+__all__ = ["dummy_names", "one_hot", "sorted_levels", "split_dummy_name"]
 
 
 def sorted_levels(values: Iterable[Any]) -> list[str]:
@@ -33,6 +33,18 @@ def sorted_levels(values: Iterable[Any]) -> list[str]:
 def dummy_names(name: str, levels: Sequence[str]) -> list[str]:
     """``name[T.level]`` for every level but the reference (the first)."""
     return [f"{name}[T.{level}]" for level in levels[1:]]
+
+
+def split_dummy_name(column: str) -> tuple[str, str] | None:
+    """``(name, level)`` of a column named ``name[T.level]`` by
+    :func:`dummy_names`, or None for any other name (a level holding ``]``
+    is not recognised, nor an interaction column such as ``a:b[T.level]``)."""
+    if not column.endswith("]"):
+        return None
+    head, sep, level = column[:-1].rpartition("[T.")
+    if not sep or not head or "]" in level or any(c in head for c in "[]:"):
+        return None
+    return head, level
 
 
 def one_hot(

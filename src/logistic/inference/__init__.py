@@ -14,6 +14,10 @@ Public entry points:
 * :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
   intervals of estimates with a covariance matrix stored elsewhere;
 * :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``);
+* ``InferenceResults.get_margeff(...)`` → :class:`MarginalEffects`: average
+  marginal effects, effects at the means or at given values, discrete
+  changes of dummies and one-hot levels, delta-method standard errors
+  (conventions in ``_margins``, per-block sums in ``_margins_sums``);
 * :func:`display_order` / :func:`intercept_first`: the one owner of the
   intercept-first display order (the objective stores the intercept last).
 
@@ -33,6 +37,7 @@ from __future__ import annotations
 from ._covariance import COV_TYPES, CollinearityError
 from ._fit import fit_inference
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
+from ._margins import MarginalEffects
 from ._order import display_order, intercept_first
 from ._results import InferenceResults
 from ._summary import Summary
@@ -43,6 +48,7 @@ __all__ = [
     "CollinearityError",
     "InferenceResults",
     "LRTestResult",
+    "MarginalEffects",
     "Summary",
     "WaldTable",
     "WaldTestResult",
