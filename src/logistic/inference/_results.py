@@ -462,6 +462,37 @@ class InferenceResults:
             other.nobs,
         )
 
+    def get_margeff(
+        self,
+        at: str = "overall",
+        method: str = "dydx",
+        atexog: Any = None,
+        dummy: Any = False,
+        categorical: str = "levels",
+    ) -> Any:
+        """Marginal effects with delta-method standard errors (statsmodels' name).
+
+        ``at``: ``"overall"`` (average over the training rows; needs the data
+        given to ``inference``), ``"mean"``, ``"median"`` or ``"zero"``;
+        ``method``: ``"dydx"``, ``"eyex"``, ``"dyex"`` or ``"eydx"``;
+        ``atexog``: ``{column name or index: value}`` fixed on every row;
+        ``dummy``: discrete changes of 0/1 columns (True, or a list of them);
+        ``categorical``: ``"levels"`` (each ``name[T.level]`` against the
+        reference, Stata) or ``"columns"`` (statsmodels). Returns a
+        :class:`~logistic.inference.MarginalEffects`; see
+        :mod:`logistic.inference._margins` and docs/marginal-effects.md.
+        """
+        from ._margins import marginal_effects
+
+        return marginal_effects(
+            self,
+            at=at,
+            method=method,
+            atexog=atexog,
+            dummy=dummy,
+            categorical=categorical,
+        )
+
     def summary(self, alpha: float = 0.05, title: str | None = None) -> Any:
         """A :class:`~logistic.inference.Summary` (text, HTML, Markdown)."""
         from ._summary import Summary
