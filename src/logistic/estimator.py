@@ -522,6 +522,25 @@ class LogisticRegression(EstimatorProtocol):
         has no such score and is refused."""
         return _prediction.accuracy(self, X, y, sample_weight)
 
+    def predict_interval(self, X: Any, alpha: float = 0.05, offset: Any = None) -> Any:
+        """``P(classes_[1])`` of each row with its standard error and a ``1 - alpha``
+        confidence interval, without the training data.
+
+        The interval is computed on the logit scale and mapped through σ, so
+        it lies in [0, 1]; standard errors by the delta method. Uses the
+        model-based covariance kept at fit (``fit_statistics_``) or the one
+        stored in the model file this model was loaded from; penalized fits
+        have none and are refused. Returns a DataFrame (a dict of arrays
+        without pandas) with statsmodels' ``summary_frame`` columns ``mean``,
+        ``mean_se``, ``mean_ci_lower``, ``mean_ci_upper`` and ``linpred``,
+        ``linpred_se``, ``linpred_ci_lower``, ``linpred_ci_upper``. See
+        :mod:`logistic.inference._prediction_interval`; robust covariances:
+        ``self.inference(X, y, cov_type=...).get_prediction(X_new)``.
+        """
+        from .inference import predict_interval
+
+        return predict_interval(self, X, alpha=alpha, offset=offset)
+
     # -- inference (logic in logistic.inference) ----------------------------------
     def inference(
         self,

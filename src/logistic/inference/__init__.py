@@ -18,6 +18,12 @@ Public entry points:
   marginal effects, effects at the means or at given values, discrete
   changes of dummies and one-hot levels, delta-method standard errors
   (conventions in ``_margins``, per-block sums in ``_margins_sums``);
+* :func:`predict_interval` (also ``LogisticRegression.predict_interval``) and
+  ``InferenceResults.get_prediction`` → :class:`PredictionResults`:
+  predictions with standard errors and intervals; ``InferenceResults``'
+  ``resid_*`` and ``get_influence()`` → :class:`Influence` (leverage, Cook's
+  distance, DFBETAS, most influential rows); conventions in
+  ``_prediction_interval``, ``_model_interval`` and ``_influence``;
 * :func:`display_order` / :func:`intercept_first`: the one owner of the
   intercept-first display order (the objective stores the intercept last).
 
@@ -37,8 +43,11 @@ from __future__ import annotations
 from ._covariance import COV_TYPES, CollinearityError
 from ._fit import fit_inference
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
+from ._influence import Influence
 from ._margins import MarginalEffects
+from ._model_interval import predict_interval
 from ._order import display_order, intercept_first
+from ._prediction_interval import PredictionResults
 from ._results import InferenceResults
 from ._summary import Summary
 from ._wald import WaldTable, wald_table
@@ -47,8 +56,10 @@ __all__ = [
     "COV_TYPES",
     "CollinearityError",
     "InferenceResults",
+    "Influence",
     "LRTestResult",
     "MarginalEffects",
+    "PredictionResults",
     "Summary",
     "WaldTable",
     "WaldTestResult",
@@ -56,5 +67,6 @@ __all__ = [
     "fit_inference",
     "intercept_first",
     "parse_constraints",
+    "predict_interval",
     "wald_table",
 ]

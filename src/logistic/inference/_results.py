@@ -493,6 +493,80 @@ class InferenceResults:
             categorical=categorical,
         )
 
+    # -- predictions, residuals, influence (_prediction_interval, _influence) -------
+    def get_prediction(self, X: Any = None, offset: Any = None) -> Any:
+        """Predictions with standard errors and intervals (statsmodels' name).
+
+        ``X`` new rows (array, sparse matrix or DataFrame, as ``predict``),
+        with their ``offset``; None: the training rows (needs the data given
+        to ``inference``). Uses this result's covariance (any ``cov_type``).
+        Returns a :class:`~logistic.inference.PredictionResults`
+        (``predicted``, ``se``, ``conf_int(alpha)``, ``summary_frame(alpha)``);
+        see :mod:`logistic.inference._prediction_interval`.
+        """
+        from ._prediction_interval import predict_rows, predict_training_rows
+
+        if X is None:
+            if offset is not None:
+                raise InvalidParameterError(
+                    "offset is given without X: the training rows carry their own"
+                )
+            backend = self._data("get_prediction() without X").data
+            return predict_training_rows(
+                backend, self._theta, self._cov, self.fit_intercept
+            )
+        return predict_rows(self.model, X, self._theta, self._cov, offset)
+
+    @cached_property
+    def _row_residuals(self) -> Any:
+        from ._influence import row_residuals
+
+        what = "residuals and influence measures"
+        if self.grouped:
+            raise InvalidParameterError(
+                f"{what} are not available for a grouped binomial fit (trials=): "
+                "its inference keeps no rows; fit on the 0/1 rows for them"
+            )
+        backend = self._data(what).data
+        cov = self._cov_nonrobust
+        return row_residuals(
+            backend, self._theta, cov, self._cov, self.fit_intercept, what
+        )
+
+    @property
+    def resid_response(self) -> FloatArray:
+        """``y - p̂`` per training row (needs the training data)."""
+        return self._row_residuals.response
+
+    @property
+    def resid_pearson(self) -> FloatArray:
+        """``(y - p̂) / sqrt(p̂ (1 - p̂))`` per training row."""
+        return self._row_residuals.pearson
+
+    @property
+    def resid_deviance(self) -> FloatArray:
+        """Signed square roots of each row's deviance contribution."""
+        return self._row_residuals.deviance
+
+    def get_influence(self) -> Any:
+        """Leverage, studentized residuals, Cook's distance, DFBETAS (an
+        :class:`~logistic.inference.Influence`, statsmodels' ``GLMInfluence``
+        names; ``most_influential(n, by)``). Needs the training data; see
+        :mod:`logistic.inference._influence`."""
+        from ._influence import Influence
+
+        return Influence(
+            self._row_residuals,
+            backend=self._data("get_influence()").data,
+            theta=self._theta,
+            cov=self._cov_nonrobust,
+            bse=np.sqrt(np.diag(self._cov_display())),
+            fit_intercept=self.fit_intercept,
+            perm=self._perm,
+            term_names=self.term_names,
+            df_resid=self.df_resid,
+        )
+
     def summary(self, alpha: float = 0.05, title: str | None = None) -> Any:
         """A :class:`~logistic.inference.Summary` (text, HTML, Markdown)."""
         from ._summary import Summary

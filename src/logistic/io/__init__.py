@@ -391,4 +391,7 @@ def load(
                 "columns": list(enc["columns"]),
                 "feature_names": list(enc["feature_names"]),
             }
+    if mf.covariance is not None:
+        # for predict_interval without the data (logistic.inference._model_interval)
+        mf.model._stored_covariance = (mf.covariance, mf.covariance_names)
     return mf.model

@@ -1,0 +1,90 @@
+"""``LogisticRegression.predict_interval``: intervals without the training data.
+
+Convention (owned here): the covariance a fitted model carries by itself is,
+in this order,
+
+1. the model-based covariance ``I⁻¹`` from the statistics ``fit`` kept
+   (``fit_statistics_``: unpenalized and Firth fits of at most
+   :data:`~logistic.inference._stored.MAX_STORED_PARAMS` parameters), as
+   ``model.inference()`` computes it (rank checks included);
+2. the covariance stored in the model file it was loaded from
+   (:func:`logistic.load` keeps it beside the model; ``logistic fit`` stores
+   ``cov_params()`` of unpenalized and Firth fits up to
+   ``io._schema.MAX_COVARIANCE_PARAMS`` parameters). :func:`stored_covariance`
+   is the one reader of its order: intercept first when its names start with
+   ``"Intercept"`` or have no names (``cov_params()`` order), else
+   objective order (intercept last).
+
+Otherwise (penalized fits, models fitted with more parameters or by
+``partial_fit``, files without a covariance) it refuses with one line saying
+why and what works instead (``model.inference(X, y, ...).get_prediction``,
+which also gives robust covariances).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError
+from .._typing import FloatArray
+from ._checks import penalty_of
+from ._fit import _theta, fit_inference
+from ._order import display_order
+from ._prediction_interval import predict_rows
+from ._stored import MAX_STORED_PARAMS
+
+__all__ = ["STORED_COVARIANCE_ATTR", "predict_interval", "stored_covariance"]
+
+F64 = np.float64
+
+#: Attribute of a model returned by :func:`logistic.load` holding the file's
+#: ``(covariance, names)``.
+STORED_COVARIANCE_ATTR = "_stored_covariance"
+
+
+def stored_covariance(
+    matrix: Any, names: list[str] | None, fit_intercept: bool
+) -> FloatArray:
+    """A model file's covariance in objective order (intercept last)."""
+    cov = np.asarray(matrix, dtype=F64)
+    if not fit_intercept or (names and names[0] != "Intercept"):
+        return cov  # no intercept, or written intercept-last
+    perm = display_order(cov.shape[0] - 1, True)
+    inverse = np.argsort(perm)
+    return cov[np.ix_(inverse, inverse)]
+
+
+def _refuse_penalized(model: Any) -> None:
+    l1, l2 = penalty_of(model)
+    if l1 != 0 or l2 != 0:
+        raise InvalidParameterError(
+            f"predict_interval needs the covariance of the estimates; a penalized "
+            f"fit (penalty={model.penalty!r}) has none that belongs to its "
+            "coefficients: refit with penalty=None or penalty='firth'"
+        )
+
+
+def predict_interval(
+    model: Any, X: Any, alpha: float = 0.05, offset: Any = None
+) -> Any:
+    """See :meth:`logistic.LogisticRegression.predict_interval`."""
+    if not hasattr(model, "coef_"):
+        raise InvalidParameterError("the model is not fitted; call fit() first")
+    _refuse_penalized(model)
+    if getattr(model, "fit_statistics_", None) is not None:
+        prediction = fit_inference(model).get_prediction(X, offset=offset)
+        return prediction.summary_frame(alpha)
+    stored = getattr(model, STORED_COVARIANCE_ATTR, None)
+    if stored is None:
+        raise InvalidParameterError(
+            "predict_interval needs the covariance of the estimates, and this "
+            f"model carries none (fitted with more than {MAX_STORED_PARAMS} "
+            "parameters or by partial_fit, or loaded from a model file that stores "
+            "no covariance): use model.inference(X, y, ...).get_prediction(X_new) "
+            "with the training data"
+        )
+    matrix, names = stored
+    cov = stored_covariance(matrix, names, bool(model.fit_intercept))
+    return predict_rows(model, X, _theta(model), cov, offset).summary_frame(alpha)

@@ -1,0 +1,304 @@
+"""Predictions with their uncertainty: standard errors and confidence intervals.
+
+Conventions (owned here):
+
+* For a row ``x̃ = [x, 1]`` (objective order, intercept last) and the
+  covariance ``V`` of ``θ̂`` (any ``cov_type`` of the results; a model file's
+  stored covariance), the linear predictor ``z = x̃ᵀθ̂ (+ offset)`` has the
+  standard error ``se_z = sqrt(x̃ᵀ V x̃)``; the probability ``p = σ(z)`` has
+  the delta-method standard error ``p (1 - p) se_z`` (``σ(z) σ(-z)``, no
+  cancellation). The offset is a known constant: it moves ``z``, not
+  ``se_z``.
+* Intervals are computed on the link scale, ``z ± q se_z`` with
+  ``q = Φ⁻¹(1 - α/2)``, and mapped through ``σ``: the probability interval
+  always lies in ``[0, 1]`` (statsmodels' ``get_prediction`` and R's
+  ``predict(se.fit=TRUE)`` followed by ``plogis`` do the same).
+* ``x̃ᵀ V x̃`` is computed row-wise over blocks of rows (:func:`row_quadratic`):
+  ``(X V_ww) ⊙ X`` summed per row, plus the intercept terms, never an n × n
+  matrix; a sparse X stays sparse.
+* Frames use statsmodels' ``summary_frame`` names: ``mean``, ``mean_se``,
+  ``mean_ci_lower``, ``mean_ci_upper`` (the probability of
+  ``classes_[1]``), then ``linpred``, ``linpred_se``, ``linpred_ci_lower``,
+  ``linpred_ci_upper``. A pandas DataFrame (indexed like a DataFrame X) when
+  pandas is installed, else a dict of arrays with the same keys.
+* :func:`row_blocks` is the one owner of "the training rows, block by block,
+  in order" that every per-row quantity (residuals, influence, in-sample
+  predictions) reads; a backend that can only reduce (Dask, device arrays)
+  is refused with one message saying what is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import ndtri
+
+from .. import _math
+from .._exceptions import InvalidParameterError
+from .._kernels_xp import is_device_array
+from .._typing import Block, FloatArray, is_dask_collection
+from ._wald import check_alpha
+
+__all__ = [
+    "FRAME_COLUMNS",
+    "PredictionResults",
+    "block_linpred",
+    "dense64",
+    "predict_rows",
+    "predict_training_rows",
+    "row_blocks",
+    "row_chunks",
+    "row_quadratic",
+]
+
+F64 = np.float64
+
+#: Column names of :meth:`PredictionResults.summary_frame`, in order.
+FRAME_COLUMNS = (
+    "mean",
+    "mean_se",
+    "mean_ci_lower",
+    "mean_ci_upper",
+    "linpred",
+    "linpred_se",
+    "linpred_ci_lower",
+    "linpred_ci_upper",
+)
+
+#: Values of ``X V`` held at once: rows per block are this over the width.
+BLOCK_VALUES = 1 << 21
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is optional
+        return None
+    return pd
+
+
+def row_chunks(n: int, k: int) -> Iterator[slice]:
+    step = max(1, BLOCK_VALUES // max(k, 1))
+    for start in range(0, n, step):
+        yield slice(start, min(start + step, n))
+
+
+def dense64(X: Any) -> Any:
+    """``X`` as float64 (a sparse X stays sparse, CSR)."""
+    if sp.issparse(X):
+        return sp.csr_matrix(X, dtype=F64)
+    return np.asarray(X, dtype=F64)
+
+
+def _block_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
+    """``x̃ᵢᵀ V x̃ᵢ`` for the rows of one block (dense or CSR, float64)."""
+    p = X.shape[1]
+    A = np.asarray(X @ cov[:p, :p], dtype=F64)
+    if sp.issparse(X):
+        q = np.asarray(X.multiply(A).sum(axis=1), dtype=F64).ravel()
+    else:
+        q = np.einsum("ij,ij->i", A, X)
+    if fit_intercept:
+        q += 2.0 * np.asarray(X @ cov[:p, p], dtype=F64).ravel() + cov[p, p]
+    return np.maximum(q, 0.0)  # V is positive definite: only rounding goes below 0
+
+
+def row_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
+    """``x̃ᵢᵀ V x̃ᵢ`` of shape (n_rows,) for every row of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_rows, n_features)
+    cov : ndarray of shape (k, k)
+        Objective order (features, then the intercept when ``fit_intercept``).
+    fit_intercept : bool
+    """
+    n = X.shape[0]
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+    out = np.empty(n, dtype=F64)
+    for rows in row_chunks(n, cov.shape[0]):
+        out[rows] = _block_quadratic(dense64(X[rows]), cov, fit_intercept)
+    return out
+
+
+def _linpred_and_se(
+    X: Any, theta: FloatArray, cov: FloatArray, fit_intercept: bool, offset: Any
+) -> tuple[FloatArray, FloatArray]:
+    """``z`` and ``sqrt(x̃ᵀ V x̃)`` of every row, a few thousand rows at a time
+    (a float32 X is converted one chunk at a time)."""
+    n = X.shape[0]
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+    z, q = np.empty(n, dtype=F64), np.empty(n, dtype=F64)
+    for rows in row_chunks(n, cov.shape[0]):
+        Xr = dense64(X[rows])
+        off = None if offset is None else offset[rows]
+        z[rows] = block_linpred(Xr, theta, fit_intercept, off)
+        q[rows] = _block_quadratic(Xr, cov, fit_intercept)
+    return z, np.sqrt(q)
+
+
+def block_linpred(
+    X: Any, theta: FloatArray, fit_intercept: bool, offset: Any = None
+) -> FloatArray:
+    """``z = X w + b (+ offset)`` in float64 (``theta`` in objective order)."""
+    p = X.shape[1]
+    z = np.asarray(dense64(X) @ theta[:p], dtype=F64).ravel()
+    if fit_intercept:
+        z = z + theta[p]
+    if offset is not None:
+        z = z + np.asarray(offset, dtype=F64)
+    return z
+
+
+def row_blocks(backend: Any, what: str) -> Iterator[Block]:
+    """The rows of ``backend`` as blocks, in the backend's row order.
+
+    Raises
+    ------
+    InvalidParameterError
+        The backend only reduces over its blocks (Dask, device arrays), so no
+        per-row quantity can come back from it; names ``what`` needed them.
+    """
+    caps = backend.capabilities
+    if caps.blocks:
+        yield from backend.blocks()
+    elif caps.rows_in_memory:
+        yield backend.rows()
+    else:
+        raise InvalidParameterError(
+            f"{what} needs the training rows block by block; this data "
+            f"({type(backend).__name__}) only sums over its blocks: pass the "
+            "arrays in memory or a logistic.backends.Chunked source to inference()"
+        )
+
+
+@dataclass(frozen=True)
+class PredictionResults:
+    """Linear predictor and probability of rows, with standard errors.
+
+    Names follow statsmodels' ``PredictionResultsMean`` (``predicted``,
+    ``se``, ``conf_int``, ``summary_frame``; ``predicted_mean`` and
+    ``se_mean`` are aliases).
+
+    Attributes
+    ----------
+    linpred : ndarray of shape (n_rows,)
+        ``z = x̃ᵀθ̂ (+ offset)``.
+    linpred_se : ndarray of shape (n_rows,)
+        ``sqrt(x̃ᵀ V x̃)``.
+    index : pandas Index or None
+        Row labels of a DataFrame X (used by :meth:`summary_frame`).
+    """
+
+    linpred: FloatArray
+    linpred_se: FloatArray
+    index: Any = None
+
+    @property
+    def predicted(self) -> FloatArray:
+        """``P(classes_[1]) = σ(z)``."""
+        return _math.sigmoid(self.linpred)
+
+    predicted_mean = predicted
+
+    @property
+    def se(self) -> FloatArray:
+        """Delta-method standard error ``σ(z) σ(-z) se_z`` of ``predicted``."""
+        return _math.hessian_weight(self.linpred) * self.linpred_se
+
+    se_mean = se
+
+    def linpred_conf_int(self, alpha: float = 0.05) -> FloatArray:
+        """``z ± Φ⁻¹(1 - α/2) se_z``, shape (n_rows, 2)."""
+        q = float(ndtri(1.0 - check_alpha(alpha) / 2.0))
+        half = q * self.linpred_se
+        return np.column_stack([self.linpred - half, self.linpred + half])
+
+    def conf_int(self, alpha: float = 0.05) -> FloatArray:
+        """Probability interval ``σ(z ± q se_z)``, shape (n_rows, 2), in [0, 1]."""
+        return _math.sigmoid(self.linpred_conf_int(alpha))
+
+    def summary_frame(self, alpha: float = 0.05) -> Any:
+        """Every column of :data:`FRAME_COLUMNS` (a DataFrame when pandas is
+        installed, else a dict of arrays)."""
+        ci, lin_ci = self.conf_int(alpha), self.linpred_conf_int(alpha)
+        values = (
+            self.predicted,
+            self.se,
+            ci[:, 0],
+            ci[:, 1],
+            self.linpred,
+            self.linpred_se,
+            lin_ci[:, 0],
+            lin_ci[:, 1],
+        )
+        data = {
+            c: np.asarray(v, dtype=F64)
+            for c, v in zip(FRAME_COLUMNS, values, strict=True)
+        }
+        pd = _pandas()
+        if pd is None:
+            return data
+        return pd.DataFrame(data, index=self.index)
+
+
+def _refuse_lazy(X: Any) -> None:
+    if is_dask_collection(X):
+        raise InvalidParameterError(
+            "prediction intervals need X in memory (numpy, scipy.sparse or "
+            "pandas); got a Dask collection: compute it, or call this per "
+            "partition (X.map_partitions)"
+        )
+    if is_device_array(X):
+        raise InvalidParameterError(
+            f"prediction intervals need X on the host (numpy, scipy.sparse or "
+            f"pandas); got {type(X).__name__}: copy it to numpy first"
+        )
+
+
+def predict_rows(
+    model: Any, X: Any, theta: FloatArray, cov: FloatArray, offset: Any = None
+) -> PredictionResults:
+    """Predictions with standard errors for new rows of a fitted ``model``.
+
+    Parameters
+    ----------
+    model : LogisticRegression
+        Validates X as its ``fit`` did (DataFrame encoding, names, width).
+    X : array-like, sparse matrix or DataFrame of shape (n_rows, n_features)
+    theta : ndarray of shape (k,)
+        Coefficients in objective order (intercept last).
+    cov : ndarray of shape (k, k)
+        Their covariance, objective order.
+    offset : array-like of shape (n_rows,), optional
+    """
+    from .._prediction import checked_X
+    from .._validation import check_vector
+
+    _refuse_lazy(X)
+    index = getattr(X, "index", None) if hasattr(X, "columns") else None
+    Xc = checked_X(model, X)
+    off = None if offset is None else check_vector(offset, Xc.shape[0], "offset")
+    z, se = _linpred_and_se(Xc, theta, cov, bool(model.fit_intercept), off)
+    return PredictionResults(z, se, index)
+
+
+def predict_training_rows(
+    backend: Any, theta: FloatArray, cov: FloatArray, fit_intercept: bool
+) -> PredictionResults:
+    """In-sample predictions (statsmodels' ``get_prediction()`` without exog)
+    over the rows of ``backend``, block by block (:func:`row_blocks`)."""
+    zs, ses = [], []
+    for block in row_blocks(backend, "in-sample predictions"):
+        z, se = _linpred_and_se(block.X, theta, cov, fit_intercept, block.offset)
+        zs.append(z)
+        ses.append(se)
+    z = np.concatenate(zs) if zs else np.empty(0)
+    se = np.concatenate(ses) if ses else np.empty(0)
+    return PredictionResults(z, se)
