@@ -1,0 +1,405 @@
+"""Goodness of fit: the Hosmer–Lemeshow test and the deviance and Pearson tests.
+
+Conventions (owned here):
+
+* **Hosmer–Lemeshow** (Hosmer & Lemeshow 1980): the rows are put into ``g``
+  groups (default 10) by quantiles of the fitted probability ``p̂``; with
+  ``n_k`` the (weighted) number of rows of group ``k``, ``O_k`` its observed
+  events and ``E_k = Σ s p̂`` its expected events,
+
+      HL = Σ_k (O_k - E_k)² / (E_k (1 - E_k / n_k))
+
+  which equals the Pearson χ² of the g × 2 table of observed and expected
+  events and non-events; ``df = g - 2`` and ``p = P(χ²(df) > HL)``
+  (:func:`~logistic.inference._hypothesis.chi2_sf`).
+* **Grouping rule.** Group ``k`` holds the rows with ``c_{k-1} < p̂ ≤ c_k``
+  for cut points ``c_k`` (so tied ``p̂`` always share a group); empty groups
+  are dropped. The cut points are quantiles of ``p̂``:
+
+  - ``method="stata"`` (default), Stata's ``estat gof, group(g)`` (groups of
+    ``xtile``): ``c_k`` is the ``k/g`` quantile by ``_pctile``'s definition:
+    with ``W_i`` the cumulative weight of the sorted rows and ``P = W k/g``,
+    ``c_k = p̂_(i)`` for the first ``i`` with ``W_i ≥ P``, averaged with
+    ``p̂_(i+1)`` when ``W_i = P`` exactly. ``df = g' - 2`` with ``g'`` the
+    groups that are not empty.
+  - ``method="r"``, R's ``ResourceSelection::hoslem.test(y, fitted, g)``:
+    the breaks are ``unique(quantile(p̂, seq(0, 1, 1/g)))`` (R's default
+    type-7 quantiles, linear interpolation) and ``cut(..., include.lowest =
+    TRUE)``; as ``hoslem.test`` does, ``df = g - 2`` with the ``g`` asked
+    for, even when tied breaks leave fewer groups.
+
+  Sample weights are frequency weights in both rules: a row of weight 2
+  counts as two rows, in the quantiles and in the counts (Stata's
+  ``fweight``; type-7 quantiles of the rows repeated).
+* **On any backend.** The test needs every row's ``(y, p̂, s)``: one pass
+  over the data (:func:`fitted_pairs`, a ``map_reduce`` whose block results
+  are added by concatenation) collects them, 24 bytes a row, never the
+  features. It therefore runs on arrays, files streamed out of core and Dask
+  partitions alike, as long as the three columns fit in memory.
+* **Deviance and Pearson tests** (:func:`goodness_of_fit`) are meaningful
+  only for grouped binomial data (``fit(X, successes, trials=n)``) with
+  enough trials per group: then ``D`` and ``X²`` are each approximately
+  ``χ²(df_resid)`` under the model. For 0/1 responses they are not: the
+  number of cells grows with the data, and the deviance of a 0/1 logistic
+  fit depends on the responses only through the fitted probabilities
+  (``D = -2 Σ s [p̂ logit p̂ + log(1 - p̂)]``), so it carries no information
+  about fit; the result then holds no p-value, only a note saying so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from .. import _kernels_xp, _math
+from .._exceptions import InvalidParameterError
+from .._objective import block_logits
+from .._typing import Block, FloatArray
+from ._hypothesis import chi2_sf
+
+__all__ = [
+    "GoodnessOfFit",
+    "HosmerLemeshowResult",
+    "fitted_pairs",
+    "goodness_of_fit",
+    "hosmer_lemeshow",
+]
+
+F64 = np.float64
+HL_METHODS = ("stata", "r")
+
+BINARY_NOTE = (
+    "the deviance and Pearson goodness-of-fit tests need grouped binomial data "
+    "(fit with trials=): with 0/1 responses their chi2(df_resid) reference does "
+    "not hold (the deviance depends on the responses only through the fitted "
+    "probabilities); use hosmer_lemeshow()"
+)
+
+
+# -- the (y, p, s) columns of every row, by blocks ------------------------------------
+class _Pairs:
+    """Labels, fitted probabilities and weights of some blocks; ``+`` appends.
+
+    A block function's result for ``backend.map_reduce``: adding two keeps
+    the pieces in block order (list concatenation, no copy of the arrays),
+    so the left fold of a pass costs nothing per row; :meth:`arrays` joins
+    them once.
+    """
+
+    def __init__(self, pieces: list[tuple[FloatArray, FloatArray, FloatArray]]):
+        self.pieces = pieces
+
+    def __add__(self, other: _Pairs) -> _Pairs:
+        return _Pairs(self.pieces + other.pieces)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held (what the Dask backend reports as sent to the client)."""
+        return sum(a.nbytes + b.nbytes + c.nbytes for a, b, c in self.pieces)
+
+    def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        if not self.pieces:
+            empty = np.empty(0)
+            return empty, empty, empty
+        y, p, s = (np.concatenate(cols) for cols in zip(*self.pieces, strict=True))
+        return y, p, s
+
+
+def _block_pairs(block: Block, w: FloatArray, b: float) -> _Pairs:
+    z = block_logits(block, w, b)
+    if _kernels_xp.is_device_array(z):  # array-API rows: n-vectors to the host
+        block, z = _kernels_xp.host_vectors(block), _kernels_xp.to_numpy(z)
+    z = np.asarray(z, dtype=F64)
+    y = np.asarray(block.y, dtype=F64)
+    s = (
+        np.ones(block.n_rows)
+        if block.sample_weight is None
+        else np.asarray(block.sample_weight, dtype=F64)
+    )
+    return _Pairs([(y, _math.sigmoid(z).astype(F64, copy=False), s)])
+
+
+def fitted_pairs(
+    backend: Any, w: FloatArray, b: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(y, p̂, s)`` of every row of ``backend`` at ``(w, b)`` (one pass).
+
+    Works on any backend (a block function and ``map_reduce``); holds three
+    float64 columns of length ``n_samples``, no feature.
+    """
+    return backend.map_reduce(partial(_block_pairs, w=w, b=b)).arrays()  # type: ignore[no-any-return]
+
+
+# -- Hosmer–Lemeshow ----------------------------------------------------------------
+@dataclass(frozen=True)
+class HosmerLemeshowResult:
+    """The Hosmer–Lemeshow test and its table of groups.
+
+    Attributes
+    ----------
+    statistic : float
+        ``Σ (O - E)² / (E (1 - E/n))`` over the groups.
+    df : int
+        Degrees of freedom (see :mod:`logistic.inference._goodness` for
+        each ``method``).
+    pvalue : float
+        ``P(χ²(df) > statistic)``.
+    groups : int
+        Groups in the table (non-empty ones).
+    method : {"stata", "r"}
+        The grouping rule.
+    cut_points : ndarray of shape (groups,)
+        Largest fitted probability of each group (Stata's ``Prob`` column).
+    count, observed_1, expected_1, observed_0, expected_0 : ndarray of shape (groups,)
+        Weighted rows, observed and expected events (1) and non-events (0).
+    """
+
+    statistic: float
+    df: int
+    pvalue: float
+    groups: int
+    method: str
+    cut_points: FloatArray = field(repr=False)
+    count: FloatArray = field(repr=False)
+    observed_1: FloatArray = field(repr=False)
+    expected_1: FloatArray = field(repr=False)
+    observed_0: FloatArray = field(repr=False)
+    expected_0: FloatArray = field(repr=False)
+
+    def table(self) -> list[dict[str, float]]:
+        """One dict a group: ``group``, ``prob`` (the cut point), ``obs_1``,
+        ``exp_1``, ``obs_0``, ``exp_0``, ``total`` (Stata's ``table`` columns)."""
+        return [
+            {
+                "group": float(k + 1),
+                "prob": float(self.cut_points[k]),
+                "obs_1": float(self.observed_1[k]),
+                "exp_1": float(self.expected_1[k]),
+                "obs_0": float(self.observed_0[k]),
+                "exp_0": float(self.expected_0[k]),
+                "total": float(self.count[k]),
+            }
+            for k in range(self.groups)
+        ]
+
+    def to_dataframe(self) -> Any:
+        """The table as a pandas DataFrame indexed by group (pandas optional)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.table()).set_index("group")
+
+    def __str__(self) -> str:
+        return (
+            f"Hosmer-Lemeshow chi2({self.df}) = {self.statistic:.4f}, "
+            f"p = {self.pvalue:.4g} ({self.groups} groups, method={self.method!r})"
+        )
+
+
+def _check_groups(groups: Any) -> int:
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+        raise InvalidParameterError(f"groups must be an integer >= 3; got {groups!r}")
+    if groups < 3:
+        raise InvalidParameterError(f"groups must be an integer >= 3; got {groups}")
+    return int(groups)
+
+
+def _stata_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
+    """Inner cut points ``c_1 … c_{g-1}`` by Stata's ``_pctile`` definition."""
+    total = cum[-1]
+    cuts = np.empty(g - 1)
+    for k in range(1, g):
+        P = total * k / g
+        i = int(np.searchsorted(cum, P, side="left"))  # first W_i >= P
+        i = min(i, p.size - 1)
+        exact = cum[i] == P and i + 1 < p.size
+        cuts[k - 1] = 0.5 * (p[i] + p[i + 1]) if exact else p[i]
+    return cuts
+
+
+def _r_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
+    """Inner breaks of ``unique(quantile(p, seq(0, 1, 1/g)))`` (type 7), with
+    frequency weights as repeated rows."""
+    total = cum[-1]
+    probs = np.arange(g + 1) * (1.0 / g)  # R's seq(0, 1, 1/g)
+
+    def at(position: float) -> float:  # 1-based position in the repeated rows
+        i = int(np.searchsorted(cum, position, side="left"))
+        return float(p[min(i, p.size - 1)])
+
+    qs = np.empty(g + 1)
+    for j, prob in enumerate(probs):  # R's type 7, as quantile.default
+        index = 1.0 + max(total - 1.0, 0.0) * prob
+        lo, hi = np.floor(index), np.ceil(index)
+        q = at(lo)
+        if index > lo:
+            upper = at(hi)
+            if upper != q:
+                h = index - lo
+                q = (1.0 - h) * q + h * upper
+        qs[j] = q
+    breaks = np.unique(qs)
+    return breaks[1:-1]
+
+
+def _group_sums(group: Any, values: FloatArray, n_bins: int) -> FloatArray:
+    return np.asarray(np.bincount(group, weights=values, minlength=n_bins), F64)
+
+
+def hosmer_lemeshow(
+    y: Any,
+    proba: Any,
+    sample_weight: Any = None,
+    *,
+    groups: int = 10,
+    method: str = "stata",
+) -> HosmerLemeshowResult:
+    """The Hosmer–Lemeshow goodness-of-fit test of fitted probabilities.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Observed 0/1 labels (or proportions in [0, 1], with ``sample_weight``
+        the trials).
+    proba : array-like of shape (n_samples,)
+        Fitted probabilities of label 1.
+    sample_weight : array-like of shape (n_samples,), optional
+        Frequency weights.
+    groups : int, default=10
+        Number of quantile groups ``g`` (at least 3).
+    method : {"stata", "r"}, default="stata"
+        The grouping rule: Stata's ``estat gof, group(g)`` or R's
+        ``ResourceSelection::hoslem.test`` (see the module docstring).
+
+    Returns
+    -------
+    HosmerLemeshowResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> p = rng.uniform(0.05, 0.95, 500)
+    >>> y = (rng.uniform(size=500) < p).astype(float)
+    >>> res = hosmer_lemeshow(y, p, groups=10)
+    >>> res.df, res.groups
+    (8, 10)
+    """
+    g = _check_groups(groups)
+    if method not in HL_METHODS:
+        raise InvalidParameterError(
+            f"method must be one of {list(HL_METHODS)}; got {method!r}"
+        )
+    y = np.asarray(y, dtype=F64).ravel()
+    p = np.asarray(proba, dtype=F64).ravel()
+    s = (
+        np.ones_like(p)
+        if sample_weight is None
+        else np.asarray(sample_weight, dtype=F64).ravel()
+    )
+    if not y.size == p.size == s.size:
+        raise InvalidParameterError(
+            f"y, proba and sample_weight have lengths {y.size}, {p.size}, {s.size}; "
+            "expected equal lengths"
+        )
+    keep = s > 0
+    y, p, s = y[keep], p[keep], s[keep]
+    if p.size == 0:
+        raise InvalidParameterError(
+            "the Hosmer-Lemeshow test needs rows of positive weight"
+        )
+    order = np.argsort(p, kind="stable")
+    y, p, s = y[order], p[order], s[order]
+    cum = np.cumsum(s)
+    cuts = _stata_cuts(p, cum, g) if method == "stata" else _r_cuts(p, cum, g)
+    group = np.searchsorted(cuts, p, side="left")  # c_{k-1} < p <= c_k
+    n_bins = cuts.size + 1
+    count = _group_sums(group, s, n_bins)
+    obs1 = _group_sums(group, s * y, n_bins)
+    exp1 = _group_sums(group, s * p, n_bins)
+    last = np.searchsorted(group, np.arange(n_bins), side="right") - 1
+    used = count > 0
+    top = p[last[used]]
+    count, obs1, exp1 = count[used], obs1[used], exp1[used]
+    exp0 = count - exp1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (obs1 - exp1) ** 2 / (exp1 * exp0 / count)
+    statistic = float(np.sum(terms))
+    n_groups = int(used.sum())
+    df = (n_groups if method == "stata" else g) - 2
+    pvalue = float(chi2_sf(statistic, df)) if df > 0 else float("nan")
+    return HosmerLemeshowResult(
+        statistic,
+        df,
+        pvalue,
+        n_groups,
+        method,
+        top,
+        count,
+        obs1,
+        exp1,
+        count - obs1,
+        exp0,
+    )
+
+
+# -- deviance and Pearson tests -------------------------------------------------------
+@dataclass(frozen=True)
+class GoodnessOfFit:
+    """Deviance and Pearson χ² goodness-of-fit tests of a fit.
+
+    For grouped binomial fits every field is a number; for 0/1 responses the
+    statistics and p-values are None and ``note`` says why (see the module
+    docstring).
+
+    Attributes
+    ----------
+    deviance, pearson_chi2 : float or None
+    df_resid : float
+    deviance_pvalue, pearson_pvalue : float or None
+        ``P(χ²(df_resid) > statistic)``.
+    grouped : bool
+    note : str or None
+    """
+
+    deviance: float | None
+    deviance_pvalue: float | None
+    pearson_chi2: float | None
+    pearson_pvalue: float | None
+    df_resid: float
+    grouped: bool
+    note: str | None = None
+
+    def __str__(self) -> str:
+        if not self.grouped:
+            return f"Goodness of fit: {self.note}"
+        return (
+            f"Deviance {self.deviance:.4f} on {self.df_resid:g} df, "
+            f"p = {self.deviance_pvalue:.4g}; Pearson chi2 {self.pearson_chi2:.4f} "
+            f"on {self.df_resid:g} df, p = {self.pearson_pvalue:.4g}"
+        )
+
+
+def goodness_of_fit(
+    deviance: float, pearson_chi2: float, df_resid: float, grouped: bool
+) -> GoodnessOfFit:
+    """The deviance and Pearson tests on ``df_resid`` degrees of freedom
+    (grouped data), or a result with only the note (0/1 data)."""
+    if not grouped:
+        return GoodnessOfFit(
+            None, None, None, None, float(df_resid), False, BINARY_NOTE
+        )
+    note = None
+    if df_resid <= 0:
+        note = f"df_resid = {df_resid:g}: no residual degrees of freedom to test"
+    return GoodnessOfFit(
+        float(deviance),
+        float(chi2_sf(deviance, df_resid)) if df_resid > 0 else None,
+        float(pearson_chi2),
+        float(chi2_sf(pearson_chi2, df_resid)) if df_resid > 0 else None,
+        float(df_resid),
+        True,
+        note,
+    )
