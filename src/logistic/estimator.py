@@ -574,7 +574,10 @@ class LogisticRegression(EstimatorProtocol):
         cov_type: str = "nonrobust",
         groups: Any = None,
         alpha: float = 0.05,
+        odds_ratios: bool | str = False,
     ) -> Any:
-        """``self.inference(...).summary(alpha)``: printable as text, HTML, Markdown."""
+        """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
+        text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with
+        ``exp``'d Wald intervals, ``"profile"`` with profile-likelihood ones."""
         result = self.inference(X, y, sample_weight, offset, cov_type, groups)
-        return result.summary(alpha)
+        return result.summary(alpha, odds_ratios=odds_ratios)

@@ -1,7 +1,8 @@
 """Rendering of inference results: text (R/statsmodels style), HTML and Markdown.
 
 Convention: one :class:`Summary` holds the numbers (a header of fit
-statistics and a coefficient table with Wald intervals); ``as_text``,
+statistics and a coefficient table with Wald intervals, or with
+``odds_ratios`` the odds-ratio table of :mod:`._odds`); ``as_text``,
 ``as_html`` and ``as_markdown`` only format them. Significance codes follow
 R: ``***`` p < 0.001, ``**`` p < 0.01, ``*`` p < 0.05, ``.`` p < 0.1.
 Estimates, errors and bounds are printed with 4 significant digits,
@@ -11,7 +12,7 @@ p-values with 3 significant digits (as R's ``format.pval``).
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,6 +43,31 @@ def _num(v: float) -> str:
     return f"{v:#.4g}" if np.isfinite(v) else str(v)
 
 
+class _AsWald(NamedTuple):
+    """An odds-ratio table in the coefficient table's field names."""
+
+    params: Any
+    bse: Any
+    zvalues: Any
+    pvalues: Any
+    conf_int: Any
+
+
+def _odds_method(odds_ratios: bool | str) -> str | None:
+    """None (coefficients), or the odds ratios' interval method."""
+    if odds_ratios is False or odds_ratios is None:
+        return None
+    if odds_ratios is True:
+        return "wald"
+    if odds_ratios in ("wald", "profile"):
+        return str(odds_ratios)
+    from .._exceptions import InvalidParameterError
+
+    raise InvalidParameterError(
+        f"odds_ratios must be True, False, 'wald' or 'profile'; got {odds_ratios!r}"
+    )
+
+
 class Summary:
     """Printable summary of :class:`~logistic.inference.InferenceResults`.
 
@@ -56,7 +82,11 @@ class Summary:
     """
 
     def __init__(
-        self, results: Any, alpha: float = 0.05, title: str | None = None
+        self,
+        results: Any,
+        alpha: float = 0.05,
+        title: str | None = None,
+        odds_ratios: bool | str = False,
     ) -> None:
         r = results
         self.title = title or (
@@ -64,9 +94,17 @@ class Summary:
             + (" (Firth's penalized likelihood)" if r.method == "Firth" else "")
         )
         lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
-        table = r.wald_table(alpha)  # plain arrays, display order
+        or_method = _odds_method(odds_ratios)
+        if or_method is None:
+            table: Any = r.wald_table(alpha)  # plain arrays, display order
+            first = "coef"
+        else:
+            table = r.odds_ratios(alpha, method=or_method)
+            table = _AsWald(table.odds_ratio, table.bse, table.zvalues,
+                            table.pvalues, table.conf_int)  # fmt: skip
+            first = "odds ratio"
         ci = table.conf_int
-        self.columns = ["", "coef", "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]", ""]
+        self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]", ""]
         self.rows = [
             [
                 name,
@@ -126,6 +164,13 @@ class Summary:
             )
         if not r.converged:
             self.notes.append("The fit did not converge.")
+        if or_method is not None:
+            self.notes.append(
+                "Odds ratios exp(coef); std err by the delta method (odds ratio x "
+                "std err of coef); z and P>|z| test coef = 0; intervals are exp of "
+                + ("the profile-likelihood" if or_method == "profile" else "the Wald")
+                + " bounds of coef."
+            )
         if r.grouped and r.dispersion > 2.0:
             self.notes.append(
                 f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "
