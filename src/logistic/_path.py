@@ -63,6 +63,7 @@ from ._validation import (
 from .backends.in_memory import InMemory
 from .solvers import solve
 from .solvers._auto import resolve_solver
+from .solvers.coordinate_descent import ColumnMatrix, newton_cd_columns
 
 __all__ = ["PathResult", "path"]
 
@@ -202,6 +203,29 @@ class _Point:
     n_iter: int
     rounds: int
     converged: bool
+    z: FloatArray | None = None  # logits X w + b + offset (the column solver's)
+
+
+class _Standardization:
+    """Column means and inverse scales of :mod:`logistic._scaling` for every
+    feature at a given L2 strength (the column solver's stopping rule)."""
+
+    def __init__(self, objective: LogisticObjective) -> None:
+        self.objective = objective
+        self._l2: float | None = None
+        self.mean = self.inv_scale = np.zeros(0)
+
+    def at(self, l2: float) -> tuple[FloatArray, FloatArray]:
+        if l2 != self._l2:
+            obj = self.objective
+            old = obj.l2
+            try:
+                obj.l2 = l2  # ScaledObjective reads l2 when built, nothing else
+                view = ScaledObjective(obj, moments=obj.column_moments())
+            finally:
+                obj.l2 = old
+            self.mean, self.inv_scale, self._l2 = view.mean, view.inv_scale, l2
+        return self.mean, self.inv_scale
 
 
 class _PathSolver:
@@ -222,6 +246,54 @@ class _PathSolver:
         self.solver, self.max_iter = solver, int(max_iter)
         self.tol = default_tol(data.X.dtype) if tol is None else float(tol)
         self.screening = bool(screening) and self.l1_ratio > 0
+        # "auto": the column solver (coordinate_descent.newton_cd_columns) on X's
+        # columns; a named solver: that solver on a restricted objective
+        self.by_columns = solver == "auto"
+        self.standardization = _Standardization(self.full)
+
+    @cached_property
+    def column_matrix(self) -> ColumnMatrix:
+        return ColumnMatrix(self.columns.data.X)
+
+    @cached_property
+    def _normalised(self) -> tuple[FloatArray, FloatArray]:
+        """Labels (float64) and sample weights summing to 1."""
+        d = self.columns.data
+        y = np.asarray(d.y01, dtype=np.float64)
+        s = np.ones_like(y) if d.sample_weight is None else d.sample_weight
+        s = np.asarray(s, dtype=np.float64)
+        return y, s / s.sum()
+
+    def logits(self, theta: FloatArray) -> FloatArray:
+        """``X w + b + offset`` of a full parameter vector."""
+        d = self.columns.data
+        w = theta[: self.p]
+        nz = np.flatnonzero(w)
+        z = self.column_matrix.matvec(nz, w[nz])
+        if self.fit_intercept:
+            z += theta[-1]
+        if d.offset is not None:
+            z += d.offset
+        return z
+
+    def _solve_columns(
+        self, active: np.ndarray, theta: FloatArray, z: FloatArray | None, alpha: float
+    ) -> tuple[FloatArray, int, bool, FloatArray]:
+        """Minimise over the columns ``active`` from the full ``theta`` (logits ``z``)."""
+        l1 = alpha * self.l1_ratio
+        l2 = alpha * (1.0 - self.l1_ratio)
+        mean, inv_scale = self.standardization.at(l2)
+        y, s = self._normalised
+        cols = np.ascontiguousarray(active, dtype=np.intp)
+        fit = newton_cd_columns(
+            self.column_matrix, y, s, cols, theta[active],
+            float(theta[-1]) if self.fit_intercept else 0.0,
+            self.logits(theta) if z is None else z,
+            l1=l1, l2=l2, mean=mean[active], inv_scale=inv_scale[active],
+            fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+        )  # fmt: skip
+        theta_a = np.append(fit.w, fit.b) if self.fit_intercept else fit.w
+        return theta_a, fit.n_iter, fit.converged, fit.z
 
     def _penalty_name(self) -> str:
         return {0.0: "l2", 1.0: "l1"}.get(self.l1_ratio, "elasticnet")
@@ -301,16 +373,19 @@ class _PathSolver:
                 prev.grad, self.l1_ratio, alpha, alpha_prev
             )
         n_iter, rounds, ok = 0, 0, True
-        theta, loss, grad = prev.theta, prev.loss, prev.grad
+        theta, z = prev.theta, prev.z
         while True:
             active = np.flatnonzero(keep)
             rounds += 1
             if active.size == 0 and not w_prev.any():
                 # no columns: the intercept-only problem, already solved
-                theta_a = self._restrict(active, prev.theta)
+                theta_a = self._restrict(active, theta)
+            elif self.by_columns:
+                theta_a, k, conv, z = self._solve_columns(active, theta, z, alpha)
+                n_iter, ok = n_iter + k, ok and conv
             else:
                 theta_a, k, conv = self._solve(
-                    active, self._restrict(active, prev.theta), alpha
+                    active, self._restrict(active, theta), alpha
                 )
                 n_iter, ok = n_iter + k, ok and conv
             theta = self._embed(active, theta_a)
@@ -321,7 +396,7 @@ class _PathSolver:
             if add.size == 0:
                 break
             keep[add] = True
-        return _Point(theta, loss, grad, n_iter, rounds, ok)
+        return _Point(theta, loss, grad, n_iter, rounds, ok, z)
 
 
 def path(
