@@ -13,7 +13,12 @@ Public entry points:
   model knows its feature names;
 * :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
   intervals of estimates with a covariance matrix stored elsewhere;
-* :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``);
+* :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``; odds ratios
+  with ``summary(odds_ratios=True)``);
+* :func:`hosmer_lemeshow` → :class:`HosmerLemeshowResult` for any labels and
+  fitted probabilities (``InferenceResults.hosmer_lemeshow`` on the training
+  data); :class:`GoodnessOfFit` (``InferenceResults.goodness_of_fit``) and
+  :class:`OddsRatioTable` (``InferenceResults.odds_ratios``);
 * ``InferenceResults.get_margeff(...)`` → :class:`MarginalEffects`: average
   marginal effects, effects at the means or at given values, discrete
   changes of dummies and one-hot levels, delta-method standard errors
@@ -32,7 +37,8 @@ passes in ``_fit``, covariance types and frequency weights in
 ``_covariance``, the Wald table in ``_wald``, hypotheses in ``_hypothesis``,
 fit statistics and the null model in ``_results``, the passes over a backend
 in ``_passes``, the check that the data are the training data in
-``_checks``, profile-likelihood intervals in ``_profile``, rendering in
+``_checks``, profile-likelihood intervals in ``_profile``, odds ratios in
+``_odds``, Hosmer–Lemeshow and goodness-of-fit tests in ``_goodness``, rendering in
 ``_summary``, what ``fit`` keeps for inference without data in ``_stored``.
 Firth's penalized objective is :mod:`logistic._firth`, its solver
 :mod:`logistic.solvers.firth`.
@@ -42,10 +48,12 @@ from __future__ import annotations
 
 from ._covariance import COV_TYPES, CollinearityError
 from ._fit import fit_inference
+from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
 from ._influence import Influence
 from ._margins import MarginalEffects
 from ._model_interval import predict_interval
+from ._odds import OddsRatioTable
 from ._order import display_order, intercept_first
 from ._prediction_interval import PredictionResults
 from ._results import InferenceResults
@@ -55,16 +63,20 @@ from ._wald import WaldTable, wald_table
 __all__ = [
     "COV_TYPES",
     "CollinearityError",
+    "GoodnessOfFit",
+    "HosmerLemeshowResult",
     "InferenceResults",
     "Influence",
     "LRTestResult",
     "MarginalEffects",
+    "OddsRatioTable",
     "PredictionResults",
     "Summary",
     "WaldTable",
     "WaldTestResult",
     "display_order",
     "fit_inference",
+    "hosmer_lemeshow",
     "intercept_first",
     "parse_constraints",
     "predict_interval",
