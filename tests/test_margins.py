@@ -456,3 +456,43 @@ def test_clear_errors():
     for kw in ({"method": "eyex", "dummy": True}, {"at": "median", "dummy": True}):
         with pytest.raises(ValueError):
             sm_logit(X, y).get_margeff(**kw)
+
+
+def test_without_intercept_equals_statsmodels():
+    X, y = spector()
+    res = LogisticRegression(fit_intercept=False, tol=1e-10).fit(X, y).inference(X, y)
+    ref_fit = sm.Logit(y.to_numpy(float), X.to_numpy()).fit(disp=0, tol=1e-14)
+    for at, method, dummy in (("overall", "dydx", True), ("mean", "eyex", False)):
+        me = res.get_margeff(at=at, method=method, dummy=dummy)
+        same_as_statsmodels(me, ref_fit.get_margeff(at=at, method=method, dummy=dummy))
+        assert me.jacobian.shape == (3, 3)
+
+
+def test_one_hot_names_are_parsed_back():
+    from logistic._onehot import dummy_names, split_dummy_name
+
+    for name, levels in (("race", ["white", "black"]), ("C(rank)", ["1", "2", "4"])):
+        for column, level in zip(dummy_names(name, levels), levels[1:], strict=True):
+            assert split_dummy_name(column) == (name, level)
+    for other in ("age", "x[1]", "a:b[T.x]", "a[T.x]:b[T.y]", "[T.x]", "a[T.x]]"):
+        assert split_dummy_name(other) is None
+
+
+def test_the_documented_example_runs():
+    """docs/marginal-effects.md: its code block runs as written."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "marginal-effects.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "marginal-effects.md", "exec"), namespace)
+    ame = namespace["ame"]
+    assert list(ame.margeff.index) == [
+        "gre",
+        "gpa",
+        "rank[T.2]",
+        "rank[T.3]",
+        "rank[T.4]",
+    ]
+    levels = namespace["res"].get_margeff(dummy=True).margeff
+    assert round(levels["rank[T.2]"], 3) == -0.157  # the value the page quotes
