@@ -87,11 +87,13 @@ def coefficient_table(
     inference: Any = None,
     cov: np.ndarray | None = None,
     title: str | None = None,
+    alpha: float = 0.05,
 ) -> str:
-    """The inference summary's text when available, else a plain-text table."""
+    """The inference summary's text when available, else a plain-text table
+    (intervals at level ``1 - alpha``)."""
     if inference is not None:
         try:
-            text = str(inference.summary().as_text())
+            text = str(inference.summary(alpha).as_text())
         except Exception:  # fall back to the plain table
             cov = np.asarray(inference.cov_params())
         else:
@@ -102,7 +104,7 @@ def coefficient_table(
                 for line in text.splitlines()
             )
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
-    rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov)
+    rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov, alpha)
     table = text_table(rows[:MAX_TABLE_ROWS], title or _title(model))
     if len(rows) > MAX_TABLE_ROWS:
         table += (

@@ -1,21 +1,68 @@
-"""``logistic summary``: what a model file holds, without the data."""
+"""``logistic summary``: what a model file holds, without the data.
+
+With ``--odds-ratios`` the coefficient table becomes the odds-ratio table of
+:mod:`logistic.inference._odds` (``exp(coef)``, delta-method standard error,
+z and p of ``coef = 0``, ``exp`` of the Wald bounds), computed from the
+estimates and the covariance matrix stored in the file; ``--alpha`` sets the
+intervals' level ``1 - alpha`` of either table. Profile-likelihood intervals
+need the training data, which this command does not read
+(``LogisticRegression.summary(X, y, odds_ratios="profile")`` in Python).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import typer
 
 from .._grouped import fitted_on_counts
 from . import _options as opt
+from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file
-from ._render import coefficient_rows, coefficient_table
+from ._render import MAX_TABLE_ROWS, coefficient_rows, coefficient_table, text_table
+
+OddsRatios = Annotated[
+    bool,
+    typer.Option(
+        "--odds-ratios",
+        help="Show odds ratios exp(coef) with exp'd Wald intervals (delta-method "
+        "std. errors) instead of coefficients; in --json, adds 'odds_ratios'.",
+    ),
+]
+Level = Annotated[
+    float,
+    typer.Option(
+        "--alpha",
+        help="Significance level of the intervals: 1 - ALPHA coverage (0.05 gives "
+        "95%). Not the penalty strength of 'fit --alpha'.",
+    ),
+]
 
 
-def summary_dict(mf: Any) -> dict[str, Any]:
-    """JSON-ready description of a model file."""
+def odds_ratio_rows(
+    coefficients: list[dict[str, Any]], cov: Any, alpha: float = 0.05
+) -> list[dict[str, Any]]:
+    """Odds-ratio rows (term, odds_ratio[, std_error, z, p_value, ci_low,
+    ci_high]) of coefficient rows (intercept first) and the covariance matrix
+    in the same order; ``exp(estimate)`` only when ``cov`` is None."""
+    from ..inference import wald_table
+    from ..inference._odds import odds_ratio_table
+
+    terms = [str(r["term"]) for r in coefficients]
+    est = np.array([float(r["estimate"]) for r in coefficients])
+    if cov is None:
+        with np.errstate(over="ignore"):
+            return [
+                {"term": t, "odds_ratio": float(v)}
+                for t, v in zip(terms, np.exp(est), strict=True)
+            ]
+    return odds_ratio_table(terms, wald_table(est, cov, alpha)).rows()
+
+
+def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
+    """JSON-ready description of a model file (intervals at ``1 - alpha``)."""
     model = mf.model
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     return {
@@ -32,9 +79,24 @@ def summary_dict(mf: Any) -> dict[str, Any]:
         "grouped": fitted_on_counts(model),
         "training": mf.training,
         "coefficients": coefficient_rows(
-            feature_names(mf), model.coef_.ravel(), intercept, mf.covariance
+            feature_names(mf), model.coef_.ravel(), intercept, _cov(mf), alpha
         ),
     }
+
+
+def _cov(mf: Any) -> Any:
+    """The stored covariance, intercept first (as the coefficient rows), or None."""
+    cov = mf.covariance
+    if (
+        cov is not None
+        and mf.covariance_names
+        and mf.covariance_names[0] != "Intercept"
+        and mf.model.fit_intercept
+    ):  # stored intercept-last: reorder
+        from ..inference import intercept_first
+
+        cov = intercept_first(cov)
+    return cov
 
 
 def feature_names(mf: Any) -> list[str]:
@@ -95,17 +157,29 @@ def grouped_line(binomial: dict[str, str] | None) -> str:
     )
 
 
-def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
+def summary(
+    model: opt.ModelArg,
+    json_out: opt.Json = False,
+    odds_ratios: OddsRatios = False,
+    alpha: Level = 0.05,
+) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
 
     Standard errors, z, p-values and 95% Wald intervals are shown when the
-    file stores the covariance matrix (unpenalised fits).
+    file stores the covariance matrix (unpenalised fits). --odds-ratios shows
+    exp(coef) with exp'd Wald intervals instead.
 
-    Example: logistic summary model.json
+    Example: logistic summary model.json --odds-ratios
     """
+    if not 0.0 < alpha < 1.0:
+        raise CLIError(f"--alpha must be in (0, 1); got {alpha:g}", EX_USAGE)
     mf = load_model_file(str(model))
-    info = summary_dict(mf)
+    info = summary_dict(mf, alpha)
+    if odds_ratios:
+        info["odds_ratios"] = odds_ratio_rows(info["coefficients"], _cov(mf), alpha)
     if json_out:
+        if alpha != 0.05 or odds_ratios:
+            info["alpha"] = alpha
         typer.echo(json.dumps(info, indent=2, default=str))
         return
     training = mf.training or {}
@@ -144,19 +218,33 @@ def summary(model: opt.ModelArg, json_out: opt.Json = False) -> None:
             + ("" if mf.covariance is not None else "; no covariance stored"),
             markup=False,
         )
-    cov = mf.covariance
-    if (
-        cov is not None
-        and mf.covariance_names
-        and mf.covariance_names[0] != "Intercept"
-        and mf.model.fit_intercept
-    ):  # stored intercept-last: reorder
-        from ..inference import intercept_first
-
-        cov = intercept_first(cov)
-    names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
-    console.print(
-        coefficient_table(mf.model, names, None, cov), markup=False, soft_wrap=True
-    )
+    cov = _cov(mf)
+    if odds_ratios:
+        console.print(_odds_text(info["odds_ratios"], cov is not None, alpha),
+                      markup=False, soft_wrap=True)  # fmt: skip
+    else:
+        names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
+        table = coefficient_table(mf.model, names, None, cov, alpha=alpha)
+        if alpha != 0.05 and cov is not None:
+            table += f"\nci_low, ci_high: {100 * (1 - alpha):g}% Wald intervals"
+        console.print(table, markup=False, soft_wrap=True)
     for w in training.get("warnings") or []:
         console.print(f"fit warning: {w}", markup=False)
+
+
+def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
+    level = f"{100 * (1 - alpha):g}%"
+    title = (
+        f"Odds ratios exp(coef), {level} intervals exp(Wald bounds of coef); "
+        "std_error by the delta method; z, p_value test coef = 0"
+        if with_cov
+        else "Odds ratios exp(coef) (the model file stores no covariance: no "
+        "standard errors or intervals)"
+    )
+    text = text_table(rows[:MAX_TABLE_ROWS], title)
+    if len(rows) > MAX_TABLE_ROWS:
+        text += (
+            f"\n... {len(rows) - MAX_TABLE_ROWS} more odds ratios not shown "
+            f"({len(rows)} in all; --json prints them)"
+        )
+    return text

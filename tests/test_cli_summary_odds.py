@@ -1,0 +1,101 @@
+"""``logistic summary MODEL --odds-ratios [--alpha A] [--json]``.
+
+Reference: statsmodels' Logit on the same UCLA admissions design
+(``np.exp(res.params)``, ``np.exp(res.conf_int(alpha))``, ``np.exp(params) * bse``),
+computed in the test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+
+from conftest import data_path
+from logistic.cli.app import main
+from test_inference import ucla
+
+FORMULA = "admit ~ gre + gpa + C(rank)"
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("odds") / "model.json"
+    data = str(data_path("ucla-admissions", "binary.csv"))
+    assert main(["fit", data, "--formula", FORMULA, "-o", str(path), "--quiet"]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference():
+    X, y = ucla()
+    return sm.Logit(np.asarray(y, float), sm.add_constant(X.to_numpy())).fit(
+        method="newton", tol=1e-14, disp=0
+    )
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1])
+def test_json_odds_ratios_match_statsmodels(model_file, reference, capsys, alpha):
+    args = ["summary", str(model_file), "--odds-ratios", "--json"]
+    assert main(args + ["--alpha", str(alpha)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    rows = info["odds_ratios"]
+    assert info["alpha"] == alpha
+    assert [r["term"] for r in rows] == [
+        "Intercept", "gre", "gpa", "C(rank)[T.2]", "C(rank)[T.3]", "C(rank)[T.4]"
+    ]  # fmt: skip
+    params = np.asarray(reference.params)
+    got = np.array([[r["odds_ratio"], r["ci_low"], r["ci_high"]] for r in rows])
+    np.testing.assert_allclose(got[:, 0], np.exp(params), rtol=1e-6)
+    np.testing.assert_allclose(got[:, 1:], np.exp(reference.conf_int(alpha)), rtol=1e-5)
+    se = np.array([r["std_error"] for r in rows])
+    np.testing.assert_allclose(se, np.exp(params) * reference.bse, rtol=1e-5)
+    p = np.array([r["p_value"] for r in rows])
+    np.testing.assert_allclose(p, reference.pvalues, rtol=1e-5)
+    # the coefficient rows keep the log scale, at the same level
+    coef = info["coefficients"]
+    np.testing.assert_allclose(
+        [r["ci_low"] for r in coef], reference.conf_int(alpha)[:, 0], rtol=1e-5
+    )
+
+
+def test_text_table_shows_odds_ratios(model_file, reference, capsys):
+    assert main(["summary", str(model_file), "--odds-ratios"]) == 0
+    out = capsys.readouterr().out
+    assert "Odds ratios exp(coef), 95% intervals" in out
+    gpa = next(line for line in out.splitlines() if line.startswith("gpa"))
+    assert float(gpa.split()[1]) == pytest.approx(np.exp(reference.params[2]), 1e-6)
+    assert "estimate" not in out  # odds ratios replace the coefficient table
+
+
+def test_alpha_sets_the_level_of_the_coefficient_table(model_file, reference, capsys):
+    assert main(["summary", str(model_file), "--alpha", "0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "90% Wald intervals" in out
+    gpa = next(line for line in out.splitlines() if line.startswith("gpa"))
+    low = reference.conf_int(0.1)[2, 0]
+    assert float(gpa.split()[5]) == pytest.approx(low, rel=1e-5)
+
+
+@pytest.mark.parametrize("bad", ["0", "1", "-0.1", "2"])
+def test_bad_alpha_is_a_usage_error(model_file, capsys, bad):
+    assert main(["summary", str(model_file), "--alpha", bad]) == 2
+    assert "--alpha must be in (0, 1)" in capsys.readouterr().err
+
+
+def test_penalized_model_shows_ratios_without_intervals(tmp_path, capsys):
+    path = tmp_path / "pen.json"
+    data = str(data_path("ucla-admissions", "binary.csv"))
+    fit = ["fit", data, "--formula", FORMULA, "--penalty", "l2", "-o", str(path)]
+    assert main([*fit, "--quiet"]) == 0
+    capsys.readouterr()  # fit's own table
+    assert main(["summary", str(path), "--odds-ratios", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    coef = {r["term"]: r["estimate"] for r in info["coefficients"]}
+    for row in info["odds_ratios"]:
+        assert set(row) == {"term", "odds_ratio"}
+        assert row["odds_ratio"] == pytest.approx(np.exp(coef[row["term"]]), 1e-12)
+    assert main(["summary", str(path), "--odds-ratios"]) == 0
+    assert "stores no covariance" in capsys.readouterr().out
