@@ -213,7 +213,8 @@ class _Standardization:
     def __init__(self, objective: LogisticObjective) -> None:
         self.objective = objective
         self._l2: float | None = None
-        self.mean = self.inv_scale = np.zeros(0)
+        self.mean: np.ndarray = np.zeros(0)
+        self.inv_scale: np.ndarray = np.zeros(0)
 
     def at(self, l2: float) -> tuple[FloatArray, FloatArray]:
         if l2 != self._l2:
@@ -279,7 +280,7 @@ class _PathSolver:
     def _solve_columns(
         self, active: np.ndarray, theta: FloatArray, z: FloatArray | None, alpha: float
     ) -> tuple[FloatArray, int, bool, FloatArray]:
-        """Minimise over the columns ``active`` from the full ``theta`` (logits ``z``)."""
+        """Minimise over the columns ``active`` from the full ``theta`` (logits z)."""
         l1 = alpha * self.l1_ratio
         l2 = alpha * (1.0 - self.l1_ratio)
         mean, inv_scale = self.standardization.at(l2)

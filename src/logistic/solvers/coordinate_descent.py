@@ -355,7 +355,9 @@ class ColumnFit:
     converged: bool
 
 
-def _pass(y: FloatArray, s: FloatArray, z: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+def _pass(
+    y: FloatArray, s: FloatArray, z: FloatArray
+) -> tuple[float, FloatArray, FloatArray]:
     """Mean loss, residual ``s(σ(z) − y)`` and curvature ``s σ(z)σ(−z)``
     (``s`` the normalised weights; the formulas of :mod:`logistic._math`)."""
     t = np.exp(-np.abs(z))
@@ -400,19 +402,22 @@ def newton_cd_columns(
         n_iter += 1
         xv, xxv = cm.stats(cols, v)
         vsum = float(v.sum())
+        mu: np.ndarray
+        a: np.ndarray
+        gt: np.ndarray
         if fit_intercept and vsum > 0:
             mu = xv / vsum
             a = xxv - mu * xv + l2
             gt = g - g_b * mu
         else:
-            mu, a, gt = np.zeros(K), xxv + l2, g
+            mu, a, gt = np.zeros(K), xxv + l2, g.copy()
         d, r = np.zeros(K), np.zeros(cm.n)
         inner = max(0.05 * resid, 0.01 * tol)
-        args = (cols, v, gt, a, mu, vsum, w, lam, l2, inv_scale, d, r, inner, max_sweeps)
+        model = (cols, v, gt, a, mu, vsum, w, lam, l2, inv_scale)
         if kernel is not None:
-            _, m = kernel.cd_columns(cm.arg, *args)
+            _, m = kernel.cd_columns(cm.arg, *model, d, r, inner, max_sweeps)
         else:
-            _, m = _cd_columns_numpy(cm, *args)
+            _, m = _cd_columns_numpy(cm, *model, d, r, inner, max_sweeps)
         d_b = (-g_b / vsum - m) if fit_intercept and vsum > 0 else 0.0
         F = value + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
         decrease = float(g @ d) + g_b * d_b
