@@ -402,6 +402,25 @@ def test_streamed_file_equals_in_memory(tmp_path):
         streamed.get_margeff(at="median")
 
 
+def test_array_api_rows_equal_numpy():
+    """Rows held as torch tensors (the array-API backend) give numpy's numbers."""
+    torch = pytest.importorskip("torch")
+    from logistic.backends import as_backend
+
+    X, y = lbw()
+    Xn, yn = X.to_numpy(), y.to_numpy().astype(float)
+    model = fit(Xn, yn)
+    device = fit_inference(
+        model, as_backend(torch.from_numpy(Xn), torch.from_numpy(yn))
+    )
+    memory = model.inference(Xn, yn)
+    cases = [*(c for c in CASES if "atexog" not in c), {"atexog": {0: 30.0}}]
+    for kw in cases:  # features unnamed here (x1, ...): atexog by index
+        a, b = device.get_margeff(**kw), memory.get_margeff(**kw)
+        close(a.margeff, b.margeff, rtol=1e-10, atol=1e-14)
+        close(a.margeff_se, b.margeff_se, rtol=1e-10, atol=1e-14)
+
+
 @pytest.mark.dask
 @pytest.mark.slow
 def test_dask_equals_in_memory():
