@@ -94,15 +94,53 @@ def excel_safe(column: Any) -> Any:
     return _prefix_risky(column)
 
 
+def check_interval(level: float | None) -> None:
+    """``--interval`` is a confidence level strictly between 0 and 1 (exit 2)."""
+    if level is not None and not 0.0 < level < 1.0:
+        raise CLIError(
+            f"--interval must be a confidence level between 0 and 1 (e.g. 0.95); "
+            f"got {level:g}",
+            EX_USAGE,
+        )
+
+
+def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
+    """``proba_se``, ``proba_lower``, ``proba_upper`` of the scored rows, from
+    the model file's covariance (``logistic.inference.stored_prediction``, as
+    ``LogisticRegression.predict_interval`` of the loaded model)."""
+    from ..inference import stored_prediction
+    from ..io._schema import MAX_COVARIANCE_PARAMS
+
+    mf = applied.model_file
+    if mf.covariance is None:
+        raise CLIError(
+            f"{model} stores no covariance of the estimates (a penalized fit, or "
+            f"more than {MAX_COVARIANCE_PARAMS} parameters), so --interval cannot "
+            "be computed; refit without a penalty (or with --penalty firth)"
+        )
+    design = applied.design
+    X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
+    if X.shape[0] == 0:
+        empty = np.empty(0)
+        return {"proba_se": empty, "proba_lower": empty, "proba_upper": empty}
+    pred = stored_prediction(
+        mf.model, mf.covariance, mf.covariance_names, X, design.offset
+    )
+    ci = pred.conf_int(1.0 - level)
+    return {"proba_se": pred.se, "proba_lower": ci[:, 0], "proba_upper": ci[:, 1]}
+
+
 def _table(
     applied: Any,
     threshold: float,
     keep: list[str] | None,
     safe: bool = False,
     missing: str = "error",
+    interval: dict[str, Any] | None = None,
 ) -> Any:
     """One row per input row (``rows`` of the file): the scored rows' values,
-    empty (null) values on the rows that could not be scored."""
+    empty (null) values on the rows that could not be scored; ``interval``
+    (:func:`interval_columns`) adds columns after ``logit``."""
     import pyarrow as pa
 
     from .._math import sigmoid
@@ -135,6 +173,10 @@ def _table(
     columns["proba"] = pa.array(proba, mask=empty)
     columns["label"] = pa.array(labels.tolist())
     columns["logit"] = pa.array(np.asarray(z, dtype=np.float64), mask=empty)
+    for name, values in (interval or {}).items():
+        full = np.full(scored.size, np.nan)
+        full[scored] = values
+        columns[name] = pa.array(full, mask=empty)
     return pa.table(columns)
 
 
@@ -165,6 +207,17 @@ def predict(
             "would run them as formulas).",
         ),
     ] = False,
+    interval: Annotated[
+        float | None,
+        typer.Option(
+            "--interval",
+            metavar="LEVEL",
+            help="Add proba_se, proba_lower and proba_upper: the standard error of "
+            "P(positive) and its LEVEL confidence interval (e.g. 0.95; computed on "
+            "the logit scale, so within [0, 1]) from the covariance stored in the "
+            "model file (unpenalized and Firth fits).",
+        ),
+    ] = None,
     missing: MissingRows = "error",
     unknown: UnknownLevels = "error",
     sep: opt.Sep = None,
@@ -184,10 +237,12 @@ def predict(
     input order.
 
     Example: logistic predict model.json new.csv -o predictions.csv
+    (--interval 0.95 adds the 95% confidence interval of P(positive))
     """
     import pyarrow.csv as pacsv
 
     check_row_options(missing, unknown)
+    check_interval(interval)
     require_inputs(data=data, model=model)
     if output is not None and str(output) == "-":
         output = None
@@ -212,7 +267,8 @@ def predict(
         encoding=encoding,
         decimal=decimal,
     )
-    table = _table(applied, threshold, parse_list(keep), excel, missing)
+    extra = None if interval is None else interval_columns(applied, model, interval)
+    table = _table(applied, threshold, parse_list(keep), excel, missing, extra)
     tell_unscored(applied, data, missing, unknown)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None

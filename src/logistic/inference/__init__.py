@@ -52,7 +52,7 @@ from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
 from ._influence import Influence
 from ._margins import MarginalEffects
-from ._model_interval import predict_interval
+from ._model_interval import predict_interval, stored_prediction
 from ._odds import OddsRatioTable
 from ._order import display_order, intercept_first
 from ._prediction_interval import PredictionResults
@@ -80,5 +80,6 @@ __all__ = [
     "intercept_first",
     "parse_constraints",
     "predict_interval",
+    "stored_prediction",
     "wald_table",
 ]

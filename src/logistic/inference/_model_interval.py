@@ -32,10 +32,15 @@ from .._typing import FloatArray
 from ._checks import penalty_of
 from ._fit import _theta, fit_inference
 from ._order import display_order
-from ._prediction_interval import predict_rows
+from ._prediction_interval import PredictionResults, predict_rows
 from ._stored import MAX_STORED_PARAMS
 
-__all__ = ["STORED_COVARIANCE_ATTR", "predict_interval", "stored_covariance"]
+__all__ = [
+    "STORED_COVARIANCE_ATTR",
+    "predict_interval",
+    "stored_covariance",
+    "stored_prediction",
+]
 
 F64 = np.float64
 
@@ -86,5 +91,13 @@ def predict_interval(
             "with the training data"
         )
     matrix, names = stored
+    return stored_prediction(model, matrix, names, X, offset).summary_frame(alpha)
+
+
+def stored_prediction(
+    model: Any, matrix: Any, names: list[str] | None, X: Any, offset: Any = None
+) -> PredictionResults:
+    """Predictions of ``X`` with standard errors from a model file's covariance
+    ``matrix`` (with its ``names``; order per :func:`stored_covariance`)."""
     cov = stored_covariance(matrix, names, bool(model.fit_intercept))
-    return predict_rows(model, X, _theta(model), cov, offset).summary_frame(alpha)
+    return predict_rows(model, X, _theta(model), cov, offset)
