@@ -442,3 +442,45 @@ def test_compiled_csr_with_strided_arrays(rng):
     Xs.indices = np.repeat(X.indices, 2)[::2]
     assert not Xs.data.flags.c_contiguous
     _assert_close(K.value_grad(Xs, y, w, 0.2), ref, np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("index", [np.int32, np.int64])
+@pytest.mark.parametrize("rows", ["sorted", "shuffled", "duplicates"])
+def test_compiled_sparse_sandwich_matches_dense_product(rng, dtype, index, rows):
+    # the compiled Xᵀ D X of a CSR block (hessian_sums) against the dense product
+    # in float64; rows in canonical order, shuffled, and with duplicate column
+    # indices (which scipy sums: the sandwich must count their cross terms)
+    X = sp.random(400, 25, density=0.15, format="csr", random_state=6, dtype=dtype)
+    if rows != "sorted":
+        for i in range(X.shape[0]):
+            a, b = X.indptr[i], X.indptr[i + 1]
+            perm = rng.permutation(b - a)
+            X.indices[a:b] = X.indices[a:b][perm]
+            X.data[a:b] = X.data[a:b][perm]
+        X.has_sorted_indices = False
+    if rows == "duplicates":  # each non-empty row's first value stored twice
+        data, idx, ptr = [], [], [0]
+        for i in range(X.shape[0]):
+            a, b = X.indptr[i], X.indptr[i + 1]
+            extra = slice(a, a + 1) if b > a else slice(a, a)
+            data.append(np.r_[X.data[a:b], X.data[extra]])
+            idx.append(np.r_[X.indices[a:b], X.indices[extra]])
+            ptr.append(ptr[-1] + len(idx[-1]))
+        X = sp.csr_matrix(
+            (np.concatenate(data), np.concatenate(idx), np.array(ptr)), shape=X.shape
+        )
+        assert not X.has_canonical_format
+    X.indices = X.indices.astype(index)
+    X.indptr = X.indptr.astype(index)
+    d = rng.random(400)
+    d[::7] = 0.0  # rows of zero curvature are skipped
+    A = np.asarray(X.toarray(), dtype=np.float64)
+    assert K._compiled_sandwich(X, d) is not None
+    H, hd, dsum = K.hessian_sums(X, d)
+    np.testing.assert_allclose(H, A.T @ (A * d[:, None]), rtol=1e-12, atol=1e-13)
+    np.testing.assert_array_equal(H, H.T)
+    np.testing.assert_allclose(hd, A.T @ d, rtol=1e-12, atol=1e-13)
+    assert dsum == pytest.approx(d.sum(), rel=1e-15)
+    # the sandwich replaces scipy's product only under the compiled kernel
+    np.testing.assert_allclose(K.weighted_syrk(X, d), H, rtol=1e-12, atol=1e-13)

@@ -248,3 +248,64 @@ def csr_pass(
                 for k in range(k0, k1):
                     g[indices[k]] += ri * <double>data[k]
     return loss + c_loss, rsum + c_rsum
+
+
+def csr_sandwich(
+    const floating[::1] data,
+    const index_t[::1] indices,
+    const index_t[::1] indptr,
+    const double[::1] d,
+    double[:, ::1] H,
+    double[::1] hd,
+):
+    """One CSR block: ``H += Xᵀ diag(d) X`` (upper triangle) and ``hd += Xᵀ d``.
+
+    For each row, every pair of its stored values ``(x_ij, x_ik)`` adds
+    ``d_i x_ij x_ik`` to ``H[min(j, k), max(j, k)]`` (a duplicate column
+    index adds the cross term twice, as the sum of the duplicates would);
+    the lower triangle is left untouched, so the caller symmetrizes. Work is
+    ``Σ_i nnz_i (nnz_i + 1) / 2`` multiply-adds into a dense ``p × p``
+    float64 array that stays in cache for small p; no sparse product is
+    formed. ``H`` and ``hd`` are accumulated into (zero them first).
+    """
+    cdef Py_ssize_t n = indptr.shape[0] - 1, i, p = H.shape[1]
+    cdef index_t a, c, k0, k1
+    cdef Py_ssize_t ja, jc
+    cdef double di, va, xa
+    cdef double* hp = &H[0, 0]
+    cdef double* hrow
+    cdef double* hdp = &hd[0]
+    cdef bint ascending
+    if n <= 0:
+        return
+    with nogil:
+        for i in range(n):
+            di = d[i]
+            if di == 0.0:
+                continue
+            k0 = indptr[i]
+            k1 = indptr[i + 1]
+            ascending = True
+            for a in range(k0 + 1, k1):
+                if indices[a] <= indices[a - 1]:
+                    ascending = False
+                    break
+            for a in range(k0, k1):
+                ja = indices[a]
+                xa = <double>data[a]
+                va = di * xa
+                hdp[ja] += va
+                hrow = hp + ja * p
+                hrow[ja] += va * xa
+                if ascending:  # canonical rows: every later column is above ja
+                    for c in range(a + 1, k1):
+                        hrow[indices[c]] += va * <double>data[c]
+                    continue
+                for c in range(a + 1, k1):
+                    jc = indices[c]
+                    if jc > ja:
+                        hrow[jc] += va * <double>data[c]
+                    elif jc < ja:
+                        hp[jc * p + ja] += va * <double>data[c]
+                    else:
+                        hrow[ja] += 2.0 * va * <double>data[c]
