@@ -195,3 +195,16 @@ def test_firth_fit_gives_intervals_from_its_covariance():
     x = np.column_stack([np.ones(len(X)), X.to_numpy()])
     se = np.sqrt(np.einsum("ij,jk,ik->i", x, np.asarray(res.cov_params()), x))
     np.testing.assert_allclose(frame["linpred_se"], se, rtol=1e-10)
+
+
+def test_the_documented_example_runs():
+    """docs/predictions-and-influence.md: its code block runs as written."""
+    from pathlib import Path
+
+    doc = Path(__file__).parents[1] / "docs" / "predictions-and-influence.md"
+    code = doc.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, doc.name, "exec"), namespace)
+    frame, model, new = namespace["frame"], namespace["model"], namespace["new"]
+    np.testing.assert_allclose(frame["mean"], model.predict_proba(new)[:, 1])
+    assert len(namespace["top"]) == 5
