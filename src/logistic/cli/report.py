@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 
 from . import _options as opt
@@ -35,7 +36,7 @@ def write_report(
     try:
         import matplotlib  # noqa: F401
 
-        from ..report import build_report
+        from ..report import build_report, influence_section
     except ImportError as exc:
         raise CLIError(
             f"report needs matplotlib: pip install 'logistic[plot]' (from a clone: "
@@ -77,6 +78,16 @@ def write_report(
                 ),
             )
         )
+    design = applied.design
+    influence = influence_section(
+        applied.model_file.model,
+        design.X,
+        design.y,
+        design.sample_weight,
+        design.offset,
+        row_numbers=np.flatnonzero(design.keep),
+        grouped=design.trials is not None,
+    )
     text = build_report(
         title="Logistic regression report",
         meta=meta,
@@ -90,6 +101,7 @@ def write_report(
         feature_names=[
             r["term"] for r in info["coefficients"] if r["term"] != "Intercept"
         ],
+        influence=influence,
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")

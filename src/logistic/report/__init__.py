@@ -3,11 +3,15 @@
 Convention (owned here): one HTML file, no external resources: figures are
 PNG images embedded as ``data:`` URIs, styles inline, every text escaped.
 Sections: header (model, data), metrics, summary table, ROC, precision-recall,
-calibration, coefficients with 95% intervals (when the model file stores a
-covariance), convergence history (objective and gradient norm per iteration),
-and, when the strength was cross-validated (``logistic fit --cv``), the
-coefficient path and the CV curve with the best and 1-SE points marked.
-matplotlib is imported only when a report is built.
+calibration (annotated with the Hosmer–Lemeshow test, whose table of groups
+follows the calibration table), coefficients with 95% intervals (when the
+model file stores a covariance), convergence history (objective and gradient
+norm per iteration), the most influential rows (Cook's distance, leverage,
+Pearson residual; or why they are absent) and, when the strength was
+cross-validated (``logistic fit --cv``), the coefficient path and the CV
+curve with the best and 1-SE points marked. The model checks' conventions
+are in :mod:`._diagnostics`. matplotlib is imported only when a report is
+built.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["build_report"]
+from ._diagnostics import InfluenceSection, influence_section
+
+__all__ = ["InfluenceSection", "build_report", "influence_section"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px;
@@ -70,15 +76,21 @@ def build_report(
     cross_validation: dict[str, Any] | None = None,
     feature_names: list[str] | None = None,
     sample_weight: np.ndarray | None = None,
+    influence: InfluenceSection | None = None,
 ) -> str:
     """The report as one HTML string (see the module docstring).
 
     ``cross_validation`` (the model file's optional record, :mod:`logistic.io._cv`)
     adds the coefficient path and the CV curve, with ``feature_names`` labelling
-    the path.
+    the path. ``influence`` (:func:`._diagnostics.influence_section`) fills the
+    table of influential rows; without it the report says the rows were not
+    available.
     """
     from .. import metrics as M
     from . import _figures as F
+    from ._diagnostics import hosmer_lemeshow_of
+
+    hl = hosmer_lemeshow_of(y, z, sample_weight)
 
     fpr, tpr, _ = M.roc_curve(y, z, sample_weight)
     precision, recall, _ = M.precision_recall_curve(y, z, sample_weight)
@@ -95,7 +107,9 @@ def build_report(
             "pr",
         ),
         _img(
-            F.calibration_png(metrics["calibration"]), "Calibration plot", "calibration"
+            F.calibration_png(metrics["calibration"], _hl_label(hl)),
+            "Calibration plot",
+            "calibration",
         ),
         _img(
             F.coefficients_png(coefficients),
@@ -143,5 +157,46 @@ def build_report(
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
         "<h2>Calibration "
         f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
+        f"{_hl_section(hl)}{_influence_section(influence)}"
         "</body></html>\n"
+    )
+
+
+def _hl_label(hl: Any) -> str:
+    if hl is None:
+        return ""
+    return f"Hosmer–Lemeshow χ²({hl.df}) = {hl.statistic:.2f}, p = {hl.pvalue:.3g}"
+
+
+def _hl_section(hl: Any) -> str:
+    """The Hosmer–Lemeshow test and its groups (see :mod:`._diagnostics`)."""
+    head = "<h2>Hosmer-Lemeshow test</h2>"
+    if hl is None:
+        return (
+            head + "<p>Not computed: fewer than 3 groups of distinct fitted "
+            "probabilities.</p>"
+        )
+    from ..inference._hypothesis import chi2_sf
+
+    outsample = float(chi2_sf(hl.statistic, hl.groups))
+    text = (
+        f"chi2 = {hl.statistic:.4f} on {hl.df} degrees of freedom (groups - 2), "
+        f"p = {hl.pvalue:.4g}; {hl.groups} groups by quantiles of the fitted "
+        "probability (Stata's estat gof, group(10)). df = groups - 2 holds for the "
+        "rows the model was fitted on; on other rows use df = groups "
+        f"(Stata's outsample): p = {outsample:.4g}. A small p-value means the "
+        "predicted and observed event counts differ more than chance allows."
+    )
+    return f"{head}<p>{html.escape(text)}</p>{_table(hl.table(), 'hosmer-lemeshow')}"
+
+
+def _influence_section(section: InfluenceSection | None) -> str:
+    head = "<h2>Influential rows</h2>"
+    if section is None:
+        return head + (
+            "<p>Not shown: the report was built without the rows of the data "
+            "the model was fitted on.</p>"
+        )
+    return (
+        f"{head}<p>{html.escape(section.note)}</p>{_table(section.rows, 'influence')}"
     )

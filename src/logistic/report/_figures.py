@@ -75,7 +75,9 @@ def pr_png(
     return _png(fig)
 
 
-def calibration_png(rows: list[dict[str, float]]) -> bytes:
+def calibration_png(rows: list[dict[str, float]], annotation: str = "") -> bytes:
+    """Observed rate against mean predicted probability per bin; ``annotation``
+    (the Hosmer–Lemeshow test) is written in the lower right corner."""
     fig = _figure()
     ax = fig.subplots()
     pred = [r["mean_predicted"] for r in rows]
@@ -99,6 +101,10 @@ def calibration_png(rows: list[dict[str, float]]) -> bytes:
         ylim=(0, 1),
     )
     ax.legend(loc="upper left")
+    if annotation:
+        ax.text(0.98, 0.03, annotation, transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=9,
+                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})  # fmt: skip
     return _png(fig)
 
 
