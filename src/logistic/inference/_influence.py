@@ -51,9 +51,11 @@ from scipy.special import fdtrc
 from .. import _math
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
+from ._passes import _xlogx
 from ._prediction_interval import (
     block_linpred,
     dense64,
+    frame_or_dict,
     row_blocks,
     row_chunks,
     row_quadratic,
@@ -70,21 +72,6 @@ INFLUENCE_MEASURES = {
     "resid_studentized": "standard_resid",
     "dffits": "dffits_internal",
 }
-
-
-def _pandas() -> Any:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is optional
-        return None
-    return pd
-
-
-def _xlogx(v: FloatArray) -> FloatArray:
-    out = np.zeros_like(v)
-    pos = v > 0
-    out[pos] = v[pos] * np.log(v[pos])
-    return out
 
 
 @dataclass(frozen=True)
@@ -270,7 +257,7 @@ class Influence:
         ``dffits_internal`` (statsmodels' names), one row per training row."""
         data = {f"dfb_{t}": self.dfbetas[:, j] for j, t in enumerate(self.term_names)}
         data.update(self._measures())
-        return _frame(data, None)
+        return frame_or_dict(data)
 
     def _measures(self) -> dict[str, FloatArray]:
         return {
@@ -310,11 +297,4 @@ class Influence:
         data.update({name: v[order] for name, v in measures.items()})
         data["resid_pearson"] = self.rows.pearson[order]
         data["resid_deviance"] = self.rows.deviance[order]
-        return _frame(data, None)
-
-
-def _frame(data: dict[str, Any], index: Any) -> Any:
-    pd = _pandas()
-    if pd is None:
-        return data
-    return pd.DataFrame(data, index=index)
+        return frame_or_dict(data)

@@ -48,6 +48,7 @@ __all__ = [
     "PredictionResults",
     "block_linpred",
     "dense64",
+    "frame_or_dict",
     "predict_rows",
     "predict_training_rows",
     "row_blocks",
@@ -73,12 +74,13 @@ FRAME_COLUMNS = (
 BLOCK_VALUES = 1 << 21
 
 
-def _pandas() -> Any:
+def frame_or_dict(data: dict[str, Any], index: Any = None) -> Any:
+    """``data`` as a pandas DataFrame, or the dict itself without pandas."""
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is optional
-        return None
-    return pd
+        return data
+    return pd.DataFrame(data, index=index)
 
 
 def row_chunks(n: int, k: int) -> Iterator[slice]:
@@ -242,10 +244,7 @@ class PredictionResults:
             c: np.asarray(v, dtype=F64)
             for c, v in zip(FRAME_COLUMNS, values, strict=True)
         }
-        pd = _pandas()
-        if pd is None:
-            return data
-        return pd.DataFrame(data, index=self.index)
+        return frame_or_dict(data, self.index)
 
 
 def _refuse_lazy(X: Any) -> None:
