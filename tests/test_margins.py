@@ -465,12 +465,14 @@ def test_clear_errors():
         ({"atexog": {"GPA": "high"}}, r"atexog\['GPA'\] must be a number"),
         ({"dummy": ["PSI", "GRADE"]}, "dummy names 'GRADE'"),
         ({"dummy": "PSI"}, "dummy must be True, False or a list"),
+        ({"dummy": "PSI", "method": "eyex"}, "dummy must be True, False or a list"),
         ({"method": "eyex", "dummy": True}, "not defined for discrete changes"),
         ({"at": "median", "dummy": True}, "not allowed with discrete changes"),
     ]
     for kw, message in cases:
         with pytest.raises(InvalidParameterError, match=message):
             res.get_margeff(**kw)
+    assert res.get_margeff(method="eyex", dummy=[]).dummy_idx is None  # none listed
     # statsmodels refuses the same combinations
     for kw in ({"method": "eyex", "dummy": True}, {"at": "median", "dummy": True}):
         with pytest.raises(ValueError):

@@ -251,7 +251,8 @@ def marginal_effects(
     categorical = _choice("categorical", categorical, CATEGORICAL)
     names = list(results.feature_names)
     values = _atexog(atexog, names)
-    if dummy is not False and dummy is not None:
+    listed = isinstance(dummy, Sequence) and not isinstance(dummy, (str, bytes))
+    if dummy is True or (listed and len(dummy) > 0):
         if method in ("dyex", "eyex"):
             raise InvalidParameterError(
                 f"method={method!r} is not defined for discrete changes (dummy); "
