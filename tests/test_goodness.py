@@ -262,3 +262,16 @@ def test_binary_data_get_a_note_not_a_number():
     dev = -2 * np.sum(p * np.log(p / (1 - p)) + np.log(1 - p))
     ref = sm.GLM(np.asarray(y, float), sm.add_constant(X), sm.families.Binomial())
     assert dev == pytest.approx(ref.fit().deviance, rel=1e-7)
+
+
+def test_docs_example_runs():
+    """docs/goodness-of-fit.md: its code block runs as written."""
+    text = (Path(__file__).parents[1] / "docs" / "goodness-of-fit.md").read_text()
+    code = text.split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(compile(code, "goodness-of-fit.md", "exec"), namespace)
+    assert namespace["hl"].df == 8
+    assert round(namespace["hl"].statistic, 4) == 11.0855
+    np.testing.assert_allclose(
+        namespace["table"].conf_int[2], np.exp([0.1602959439, 1.464142727]), rtol=2e-4
+    )
