@@ -251,8 +251,12 @@ def marginal_effects(
     categorical = _choice("categorical", categorical, CATEGORICAL)
     names = list(results.feature_names)
     values = _atexog(atexog, names)
-    listed = isinstance(dummy, Sequence) and not isinstance(dummy, (str, bytes))
-    if dummy is True or (listed and len(dummy) > 0):
+    listed = (
+        isinstance(dummy, Sequence)
+        and not isinstance(dummy, (str, bytes))
+        and len(dummy) > 0
+    )
+    if dummy is True or listed:
         if method in ("dyex", "eyex"):
             raise InvalidParameterError(
                 f"method={method!r} is not defined for discrete changes (dummy); "
