@@ -71,6 +71,10 @@ __all__ = [
 F64 = np.float64
 HL_METHODS = ("stata", "r")
 
+GROUPED_HL = (
+    "the Hosmer-Lemeshow test groups 0/1 rows; for a grouped binomial fit "
+    "(trials=) use goodness_of_fit() (deviance and Pearson tests)"
+)
 BINARY_NOTE = (
     "the deviance and Pearson goodness-of-fit tests need grouped binomial data "
     "(fit with trials=): with 0/1 responses their chi2(df_resid) reference does "

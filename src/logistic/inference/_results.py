@@ -569,54 +569,33 @@ class InferenceResults:
 
     # -- odds ratios and goodness of fit (conventions in _odds, _goodness) ------------
     def odds_ratios(self, alpha: float = 0.05, method: str = "wald") -> Any:
-        """Odds ratios ``exp(coef)`` with intervals (an :class:`OddsRatioTable`;
-        ``.to_dataframe()`` for pandas).
+        """Odds ratios ``exp(coef)`` with ``exp``'d ``"wald"`` or ``"profile"``
+        bounds (an :class:`OddsRatioTable`; see :mod:`._odds`)."""
+        from ._odds import odds_ratio_table
 
-        ``method="wald"``: ``exp`` of the Wald bounds; ``"profile"``: ``exp``
-        of the profile-likelihood bounds (needs the training data). Standard
-        errors by the delta method, z and p-values of ``coef = 0`` (see
-        :mod:`logistic.inference._odds`).
-        """
-        from ._odds import check_method, odds_ratio_table
-
-        check_method(method)
-        table = self.wald_table(alpha)
-        ci = None
-        if method == "profile":
-            ci = np.asarray(self.conf_int(alpha, method="profile"), dtype=np.float64)
-        return odds_ratio_table(self.term_names, table, ci, method)
+        ci = self.conf_int(alpha, "profile") if method == "profile" else None
+        return odds_ratio_table(self.term_names, self.wald_table(alpha), ci, method)
 
     @cached_property
     def _fitted_pairs(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        from ._goodness import fitted_pairs
+        from ._goodness import GROUPED_HL, fitted_pairs
 
         if self.grouped:
-            raise InvalidParameterError(
-                "the Hosmer-Lemeshow test groups 0/1 rows; for a grouped binomial "
-                "fit (trials=) use goodness_of_fit() (deviance and Pearson tests)"
-            )
-        objective = self._data("the Hosmer-Lemeshow test")
+            raise InvalidParameterError(GROUPED_HL)
         w, b = self._stats.split(self._theta)
-        return fitted_pairs(objective.data, w, b)
+        return fitted_pairs(self._data("the Hosmer-Lemeshow test").data, w, b)
 
     def hosmer_lemeshow(self, groups: int = 10, method: str = "stata") -> Any:
-        """The Hosmer–Lemeshow test (a :class:`HosmerLemeshowResult` with its
-        table of groups) of the fitted probabilities on the training data.
-
-        ``method="stata"`` groups as Stata's ``estat gof, group(g)``,
-        ``"r"`` as R's ``ResourceSelection::hoslem.test`` (see
-        :mod:`logistic.inference._goodness`). Needs the training data (one
-        pass on any backend, keeping ``y``, ``p̂`` and the weight of each row).
-        """
+        """The Hosmer–Lemeshow test of the training rows (a
+        :class:`HosmerLemeshowResult`; grouping rules and the one pass over any
+        backend in :mod:`._goodness`)."""
         from ._goodness import hosmer_lemeshow
 
-        y, p, s = self._fitted_pairs
-        return hosmer_lemeshow(y, p, s, groups=groups, method=method)
+        return hosmer_lemeshow(*self._fitted_pairs, groups=groups, method=method)
 
     def goodness_of_fit(self) -> Any:
-        """Deviance and Pearson χ² tests on ``df_resid`` degrees of freedom
-        (a :class:`GoodnessOfFit`): numbers for grouped binomial fits, a note
-        instead for 0/1 responses, where those tests do not apply."""
+        """Deviance and Pearson tests (a :class:`GoodnessOfFit`; a note instead
+        for 0/1 data, see :mod:`._goodness`)."""
         from ._goodness import goodness_of_fit
 
         return goodness_of_fit(
@@ -624,17 +603,10 @@ class InferenceResults:
         )
 
     def summary(
-        self,
-        alpha: float = 0.05,
-        title: str | None = None,
-        odds_ratios: bool | str = False,
+        self, alpha: float = 0.05, title: str | None = None, odds_ratios: Any = False
     ) -> Any:
-        """A :class:`~logistic.inference.Summary` (text, HTML, Markdown).
-
-        ``odds_ratios=True`` (or ``"wald"``) shows odds ratios with ``exp``'d
-        Wald intervals instead of coefficients; ``"profile"`` with ``exp``'d
-        profile-likelihood intervals (needs the training data).
-        """
+        """A :class:`~logistic.inference.Summary` (text, HTML, Markdown);
+        ``odds_ratios=True``/``"wald"``/``"profile"`` shows odds ratios."""
         from ._summary import Summary
 
         return Summary(self, alpha=alpha, title=title, odds_ratios=odds_ratios)
