@@ -67,7 +67,6 @@ def influence_section(
     ``row_numbers`` maps the rows of ``X`` to the input file's data rows
     (default: 0, 1, ...).
     """
-    from .._exceptions import DataValidationError, InvalidParameterError
     from ..inference import fit_inference
 
     if grouped:
@@ -87,8 +86,8 @@ def influence_section(
             warnings.simplefilter("ignore")
             res = fit_inference(model, X, y, sample_weight, offset)
             frame = res.get_influence().most_influential(N_INFLUENTIAL)
-    except (DataValidationError, InvalidParameterError, FloatingPointError) as exc:
-        reason = str(exc).split("\n")[0]
+    except Exception as exc:  # an optional table never stops the report
+        reason = str(exc).split("\n")[0] or type(exc).__name__
         return InfluenceSection(
             [], "not shown: influence is defined for the rows the model was fitted "
             f"on, and these rows are not usable as such ({reason})"
