@@ -208,3 +208,36 @@ def test_the_documented_example_runs():
     frame, model, new = namespace["frame"], namespace["model"], namespace["new"]
     np.testing.assert_allclose(frame["mean"], model.predict_proba(new)[:, 1])
     assert len(namespace["top"]) == 5
+
+
+def test_streamed_fit_gives_the_in_memory_intervals(tmp_path):
+    """A fit read block by block (out of core) keeps the statistics predict_interval
+    needs; in-sample predictions read its rows block by block."""
+    from logistic.backends import Chunked
+
+    X, y = lbw()
+    path = tmp_path / "lbw.csv"
+    X.assign(low=y).to_csv(path, index=False)
+    data = Chunked.from_csv(path, target="low", chunk_rows=40)
+    streamed = LogisticRegression().fit(data, None)
+    in_memory = LogisticRegression().fit(X, y)
+    X_new = new_rows(X, seed=8)
+    np.testing.assert_allclose(
+        streamed.predict_interval(X_new).to_numpy(),
+        in_memory.predict_interval(X_new).to_numpy(),
+        rtol=1e-9,
+    )
+    inside = streamed.inference(data).get_prediction()
+    np.testing.assert_allclose(
+        inside.summary_frame().to_numpy(),
+        in_memory.inference(X, y).get_prediction().summary_frame().to_numpy(),
+        rtol=1e-9,
+    )
+
+
+def test_dask_rows_are_refused_with_the_remedy():
+    da = pytest.importorskip("dask.array")
+    X, y = spector()
+    model = LogisticRegression().fit(X.to_numpy(), y)
+    with pytest.raises(InvalidParameterError, match="Dask collection: compute it"):
+        model.predict_interval(da.from_array(X.to_numpy(), chunks=10))
