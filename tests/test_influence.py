@@ -201,3 +201,15 @@ def test_dataframe_names_label_dfbetas():
         "dfb_TUCE",
         "dfb_PSI",
     ]
+
+
+def test_sparse_rows_give_the_dense_values():
+    import scipy.sparse as sp
+
+    X, y = lbw()
+    Xd = X.to_numpy()
+    dense = LogisticRegression().fit(Xd, y).inference(Xd, y).get_influence()
+    Xs = sp.csr_matrix(Xd)
+    sparse = LogisticRegression().fit(Xs, y).inference(Xs, y).get_influence()
+    np.testing.assert_allclose(sparse.hat_matrix_diag, dense.hat_matrix_diag, rtol=1e-8)
+    np.testing.assert_allclose(sparse.dfbetas, dense.dfbetas, rtol=1e-7, atol=1e-10)
