@@ -99,3 +99,35 @@ def test_penalized_model_shows_ratios_without_intervals(tmp_path, capsys):
         assert row["odds_ratio"] == pytest.approx(np.exp(coef[row["term"]]), 1e-12)
     assert main(["summary", str(path), "--odds-ratios"]) == 0
     assert "stores no covariance" in capsys.readouterr().out
+
+
+def test_grouped_model_summary_gives_deviance_and_pearson_tests(tmp_path, capsys):
+    from scipy.stats import chi2
+
+    rng = np.random.default_rng(5)
+    x = np.round(rng.normal(size=50), 6)
+    n = rng.integers(5, 40, size=50)
+    k = rng.binomial(n, 1 / (1 + np.exp(-(0.3 + 0.8 * x))))
+    path = tmp_path / "g.csv"
+    rows = "".join(f"{a:.6f},{b},{c}\n" for a, b, c in zip(x, k, n, strict=True))
+    path.write_text("x,k,n\n" + rows)
+    model = tmp_path / "g.json"
+    assert main(["fit", str(path), "-t", "k", "--trials", "n", "-o", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["summary", str(model), "--json"]) == 0
+    gof = json.loads(capsys.readouterr().out)["goodness_of_fit"]
+    endog = np.column_stack([k, n - k]).astype(float)
+    ref = sm.GLM(endog, sm.add_constant(x), sm.families.Binomial()).fit(tol=1e-13)
+    assert gof["df_resid"] == ref.df_resid == 48
+    assert gof["deviance"] == pytest.approx(ref.deviance, rel=1e-6)
+    assert gof["deviance_pvalue"] == pytest.approx(chi2.sf(ref.deviance, 48), rel=1e-5)
+    assert gof["pearson_pvalue"] == pytest.approx(
+        chi2.sf(ref.pearson_chi2, 48), rel=1e-5
+    )
+    assert main(["summary", str(model)]) == 0
+    assert "goodness of fit (grouped data): deviance" in capsys.readouterr().out
+
+
+def test_binary_model_summary_has_no_goodness_of_fit_numbers(model_file, capsys):
+    assert main(["summary", str(model_file), "--json"]) == 0
+    assert "goodness_of_fit" not in json.loads(capsys.readouterr().out)

@@ -177,6 +177,9 @@ def summary(
     info = summary_dict(mf, alpha)
     if odds_ratios:
         info["odds_ratios"] = odds_ratio_rows(info["coefficients"], _cov(mf), alpha)
+    gof = goodness_of_fit_dict(info)
+    if gof is not None:
+        info["goodness_of_fit"] = gof
     if json_out:
         if alpha != 0.05 or odds_ratios:
             info["alpha"] = alpha
@@ -209,6 +212,8 @@ def summary(
     stats = training.get("statistics") or {}
     if stats:
         console.print(statistics_line(stats), markup=False)
+    if info.get("goodness_of_fit"):
+        console.print(gof_line(info["goodness_of_fit"]), markup=False)
     streamed = training.get("streaming")
     if streamed:
         console.print(
@@ -230,6 +235,41 @@ def summary(
         console.print(table, markup=False, soft_wrap=True)
     for w in training.get("warnings") or []:
         console.print(f"fit warning: {w}", markup=False)
+
+
+def goodness_of_fit_dict(info: dict[str, Any]) -> dict[str, Any] | None:
+    """Deviance and Pearson tests of a grouped binomial fit from the file's
+    statistics (:func:`logistic.inference._goodness.goodness_of_fit`), or None
+    (0/1 data, where they do not apply, or no statistics stored)."""
+    stats = (info.get("training") or {}).get("statistics") or {}
+    keys = ("deviance", "pearson_chi2", "df_resid")
+    if not (info.get("binomial") or info.get("grouped")) or not all(
+        k in stats for k in keys
+    ):
+        return None
+    from ..inference._goodness import goodness_of_fit
+
+    deviance, pearson, df_resid = (float(stats[k]) for k in keys)
+    gof = goodness_of_fit(deviance, pearson, df_resid, grouped=True)
+    return {
+        "deviance": gof.deviance,
+        "deviance_pvalue": gof.deviance_pvalue,
+        "pearson_chi2": gof.pearson_chi2,
+        "pearson_pvalue": gof.pearson_pvalue,
+        "df_resid": gof.df_resid,
+    }
+
+
+def gof_line(gof: dict[str, Any]) -> str:
+    """``goodness of fit: deviance D on df, p = ...; Pearson chi2 X on df, p = ...``."""
+    df = f"{gof['df_resid']:g}"
+    if gof["deviance_pvalue"] is None:
+        return f"goodness of fit: no residual degrees of freedom ({df})"
+    return (
+        f"goodness of fit (grouped data): deviance {gof['deviance']:.3f} on {df} df, "
+        f"p = {gof['deviance_pvalue']:.4g}; Pearson chi2 {gof['pearson_chi2']:.3f} "
+        f"on {df} df, p = {gof['pearson_pvalue']:.4g}"
+    )
 
 
 def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
