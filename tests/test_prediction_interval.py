@@ -241,3 +241,22 @@ def test_dask_rows_are_refused_with_the_remedy():
     model = LogisticRegression().fit(X.to_numpy(), y)
     with pytest.raises(InvalidParameterError, match="Dask collection: compute it"):
         model.predict_interval(da.from_array(X.to_numpy(), chunks=10))
+
+
+def test_grouped_fit_equals_statsmodels_binomial_counts():
+    """trials=: statsmodels' GLM Binomial on [successes, failures]."""
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(40, 2))
+    n = rng.integers(3, 12, size=40)
+    k = rng.binomial(n, 1 / (1 + np.exp(-(0.3 + X @ [0.8, -0.5]))))
+    model = LogisticRegression().fit(X, k, trials=n)
+    X_new = rng.normal(size=(10, 2))
+    ref = sm.GLM(
+        np.column_stack([k, n - k]), sm.add_constant(X), family=sm.families.Binomial()
+    ).fit(tol=1e-14)
+    expected = sm_frame(ref, X_new, 0.05)
+    np.testing.assert_allclose(
+        model.predict_interval(X_new).to_numpy(),
+        expected[list(FRAME_COLUMNS)].to_numpy(),
+        **TOL,
+    )
