@@ -260,3 +260,16 @@ def test_grouped_fit_equals_statsmodels_binomial_counts():
         expected[list(FRAME_COLUMNS)].to_numpy(),
         **TOL,
     )
+
+
+def test_frequency_weights_equal_statsmodels_freq_weights():
+    X, y = lbw()
+    w = np.random.default_rng(10).integers(1, 4, size=len(y)).astype(float)
+    model = LogisticRegression().fit(X, y, sample_weight=w)
+    X_new = new_rows(X, seed=11)
+    expected = sm_frame(sm_glm(X, y, freq_weights=w), X_new, 0.05)
+    np.testing.assert_allclose(
+        model.predict_interval(X_new).to_numpy(),
+        expected[list(FRAME_COLUMNS)].to_numpy(),
+        **TOL,
+    )
