@@ -198,6 +198,19 @@ def test_dask_fit_gives_the_same_test():
     assert a.statistic == pytest.approx(b.statistic, rel=1e-9)
 
 
+def test_array_api_rows_give_the_same_test():
+    torch = pytest.importorskip("torch")
+    from logistic.backends import as_backend
+
+    X, y = ucla()
+    Xt, yt = torch.tensor(X.to_numpy()), torch.tensor(y.to_numpy(float))
+    backend = as_backend(Xt, yt)  # blocks stay torch tensors (array-API backend)
+    res = LogisticRegression(tol=1e-12).fit(Xt, yt).inference(backend)
+    ref = LogisticRegression(tol=1e-12).fit(X, y).inference(X, y)
+    a, b = res.hosmer_lemeshow(), ref.hosmer_lemeshow()
+    assert a.statistic == pytest.approx(b.statistic, rel=1e-9)
+
+
 def test_without_data_the_error_says_what_is_needed():
     X, y = ucla()
     res = LogisticRegression().fit(X, y).inference()
