@@ -7,6 +7,9 @@ estimates and the covariance matrix stored in the file; ``--alpha`` sets the
 intervals' level ``1 - alpha`` of either table. Profile-likelihood intervals
 need the training data, which this command does not read
 (``LogisticRegression.summary(X, y, odds_ratios="profile")`` in Python).
+A model fitted on grouped counts also gets the deviance and Pearson
+goodness-of-fit tests from the statistics stored in the file
+(:mod:`logistic.inference._goodness`; not shown for 0/1 data).
 """
 
 from __future__ import annotations
