@@ -6,7 +6,8 @@ One call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
 dense; a gather loop over the rows, CSR), then per row ``z += b + offset``,
 the loss, the residual ``r = s (σ(z) - y)`` and optionally the curvature
 ``d = s σ(z) σ(-z)``, then ``g = Xᵀ r`` (a second ``gemv`` on the block
-while it is in cache; CSR: a scatter loop over the same rows). The in-memory
+while it is in cache; CSR: a scatter loop over the same rows, a chunk of
+rows at a time, and ``Xᵀ D X`` by :func:`csr_sandwich`). The in-memory
 backend's threads run blocks side by side because no Python object is
 touched between the first and the last line of work.
 
@@ -194,6 +195,12 @@ def dense_pass(
     return loss + c_loss, rsum + c_rsum
 
 
+cdef enum:
+    # Stored values of a CSR chunk: the gather of ``z`` and the scatter of
+    # ``r x`` read a chunk's values and indices from L1 (2 048 values: 24 KiB).
+    CHUNK_VALUES = 2048
+
+
 def csr_pass(
     const floating[::1] data,
     const index_t[::1] indices,
@@ -210,9 +217,10 @@ def csr_pass(
 ):
     """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
-    A loop over the rows gathers ``z``; ``exp`` and ``log1p`` run over the
-    block; a second loop scatters each row's ``r x`` into ``g`` (the block's
-    values are still in cache). Sums and ``g`` are float64; ``g`` must be
+    Chunk by chunk of rows (``CHUNK_VALUES`` stored values, a multiple of
+    four rows): a loop gathers ``z``, ``exp`` and ``log1p`` run over the
+    chunk, a second loop scatters each row's ``r x`` into ``g`` (the chunk's
+    values are still in L1). Sums and ``g`` are float64; ``g`` must be
     zeroed by the caller; ``scratch`` holds at least 3n values.
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1, i
@@ -226,27 +234,38 @@ def csr_pass(
     cdef double* zz = &scratch[0]
     cdef double* tt = &scratch[n]
     cdef double* ll = &scratch[2 * n]
+    cdef Py_ssize_t i0 = 0, i1
     with nogil:
-        for i in range(n):
-            zi = b
-            for k in range(indptr[i], indptr[i + 1]):
-                zi = zi + <double>data[k] * w[indices[k]]
-            if off != NULL:
-                zi = zi + off[i]
-            zz[i] = zi
-            tt[i] = -fabs(zi)
-        logistic_exp_log1p(n, tt, ll)
-        for i in range(n):
-            k0 = indptr[i]
-            k1 = indptr[i + 1]
-            _add(&loss, &c_loss, _terms(
-                zz[i], tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0,
-                &ri, dp, i,
-            ))
-            _add(&rsum, &c_rsum, ri)
-            if with_grad:
-                for k in range(k0, k1):
-                    g[indices[k]] += ri * <double>data[k]
+        while i0 < n:
+            # a chunk of rows whose values fit in L1 (a multiple of 4 rows, so
+            # the vector exp/log1p sees the same groups of four as one call
+            # over the block would: the same bits)
+            i1 = i0 + 4
+            while i1 < n and indptr[i1] - indptr[i0] < CHUNK_VALUES:
+                i1 += 4
+            if i1 > n:
+                i1 = n
+            for i in range(i0, i1):
+                zi = b
+                for k in range(indptr[i], indptr[i + 1]):
+                    zi = zi + <double>data[k] * w[indices[k]]
+                if off != NULL:
+                    zi = zi + off[i]
+                zz[i] = zi
+                tt[i] = -fabs(zi)
+            logistic_exp_log1p(i1 - i0, tt + i0, ll + i0)
+            for i in range(i0, i1):
+                k0 = indptr[i]
+                k1 = indptr[i + 1]
+                _add(&loss, &c_loss, _terms(
+                    zz[i], tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0,
+                    &ri, dp, i,
+                ))
+                _add(&rsum, &c_rsum, ri)
+                if with_grad:
+                    for k in range(k0, k1):
+                        g[indices[k]] += ri * <double>data[k]
+            i0 = i1
     return loss + c_loss, rsum + c_rsum
 
 
@@ -258,54 +277,71 @@ def csr_sandwich(
     double[:, ::1] H,
     double[::1] hd,
 ):
-    """One CSR block: ``H += Xᵀ diag(d) X`` (upper triangle) and ``hd += Xᵀ d``.
+    """One CSR block: ``H += Xᵀ diag(d) X`` and ``hd += Xᵀ d`` (``H`` symmetric).
 
     For each row, every pair of its stored values ``(x_ij, x_ik)`` adds
     ``d_i x_ij x_ik`` to ``H[min(j, k), max(j, k)]`` (a duplicate column
     index adds the cross term twice, as the sum of the duplicates would);
-    the lower triangle is left untouched, so the caller symmetrizes. Work is
+    the upper triangle is then copied to the lower one. Work is
     ``Σ_i nnz_i (nnz_i + 1) / 2`` multiply-adds into a dense ``p × p``
     float64 array that stays in cache for small p; no sparse product is
     formed. ``H`` and ``hd`` are accumulated into (zero them first).
     """
-    cdef Py_ssize_t n = indptr.shape[0] - 1, i, p = H.shape[1]
-    cdef index_t a, c, k0, k1
-    cdef Py_ssize_t ja, jc
-    cdef double di, va, xa
+    cdef Py_ssize_t n = indptr.shape[0] - 1, p = H.shape[1], ja, jc
     cdef double* hp = &H[0, 0]
-    cdef double* hrow
     cdef double* hdp = &hd[0]
-    cdef bint ascending
     if n <= 0:
         return
     with nogil:
-        for i in range(n):
-            di = d[i]
-            if di == 0.0:
-                continue
-            k0 = indptr[i]
-            k1 = indptr[i + 1]
-            ascending = True
-            for a in range(k0 + 1, k1):
-                if indices[a] <= indices[a - 1]:
-                    ascending = False
-                    break
-            for a in range(k0, k1):
-                ja = indices[a]
-                xa = <double>data[a]
-                va = di * xa
-                hdp[ja] += va
-                hrow = hp + ja * p
-                hrow[ja] += va * xa
-                if ascending:  # canonical rows: every later column is above ja
-                    for c in range(a + 1, k1):
-                        hrow[indices[c]] += va * <double>data[c]
-                    continue
+        _sandwich_rows(data, indices, indptr, d, hp, hdp, n, p)
+        for ja in range(p):  # mirror the upper triangle
+            for jc in range(ja + 1, p):
+                hp[jc * p + ja] = hp[ja * p + jc]
+
+
+cdef void _sandwich_rows(
+    const floating[::1] data,
+    const index_t[::1] indices,
+    const index_t[::1] indptr,
+    const double[::1] d,
+    double* hp,
+    double* hdp,
+    Py_ssize_t n,
+    Py_ssize_t p,
+) noexcept nogil:
+    """Adds the upper triangle of ``Σ_i d_i x_i x_iᵀ`` to ``hp``, ``Σ_i d_i x_i`` to ``hdp``."""
+    cdef Py_ssize_t i, ja, jc
+    cdef index_t a, c, k0, k1
+    cdef double di, va, xa
+    cdef double* hrow
+    cdef bint ascending
+    for i in range(n):
+        di = d[i]
+        if di == 0.0:
+            continue
+        k0 = indptr[i]
+        k1 = indptr[i + 1]
+        ascending = True
+        for a in range(k0 + 1, k1):
+            if indices[a] <= indices[a - 1]:
+                ascending = False
+                break
+        for a in range(k0, k1):
+            ja = indices[a]
+            xa = <double>data[a]
+            va = di * xa
+            hdp[ja] += va
+            hrow = hp + ja * p
+            hrow[ja] += va * xa
+            if ascending:  # canonical rows: every later column is above ja
                 for c in range(a + 1, k1):
-                    jc = indices[c]
-                    if jc > ja:
-                        hrow[jc] += va * <double>data[c]
-                    elif jc < ja:
-                        hp[jc * p + ja] += va * <double>data[c]
-                    else:
-                        hrow[ja] += 2.0 * va * <double>data[c]
+                    hrow[indices[c]] += va * <double>data[c]
+                continue
+            for c in range(a + 1, k1):
+                jc = indices[c]
+                if jc > ja:
+                    hrow[jc] += va * <double>data[c]
+                elif jc < ja:
+                    hp[jc * p + ja] += va * <double>data[c]
+                else:
+                    hrow[ja] += 2.0 * va * <double>data[c]
