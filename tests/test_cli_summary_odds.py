@@ -1,7 +1,7 @@
-"""``logistic summary MODEL --odds-ratios [--alpha A] [--json]``.
+"""``logistic summary MODEL --odds-ratios [--level L] [--json]``.
 
 Reference: statsmodels' Logit on the same UCLA admissions design
-(``np.exp(res.params)``, ``np.exp(res.conf_int(alpha))``, ``np.exp(params) * bse``),
+(``np.exp(res.params)``, ``np.exp(res.conf_int(1 - level))``, ``np.exp(params) * bse``),
 computed in the test.
 """
 
@@ -36,13 +36,14 @@ def reference():
     )
 
 
-@pytest.mark.parametrize("alpha", [0.05, 0.1])
-def test_json_odds_ratios_match_statsmodels(model_file, reference, capsys, alpha):
+@pytest.mark.parametrize("level", [0.95, 0.9])
+def test_json_odds_ratios_match_statsmodels(model_file, reference, capsys, level):
     args = ["summary", str(model_file), "--odds-ratios", "--json"]
-    assert main(args + ["--alpha", str(alpha)]) == 0
+    assert main(args + ["--level", str(level)]) == 0
     info = json.loads(capsys.readouterr().out)
     rows = info["odds_ratios"]
-    assert info["alpha"] == alpha
+    assert info["level"] == level and "alpha" not in info
+    alpha = 1 - level
     assert [r["term"] for r in rows] == [
         "Intercept", "gre", "gpa", "C(rank)[T.2]", "C(rank)[T.3]", "C(rank)[T.4]"
     ]  # fmt: skip
@@ -70,8 +71,10 @@ def test_text_table_shows_odds_ratios(model_file, reference, capsys):
     assert "estimate" not in out  # odds ratios replace the coefficient table
 
 
-def test_alpha_sets_the_level_of_the_coefficient_table(model_file, reference, capsys):
-    assert main(["summary", str(model_file), "--alpha", "0.1"]) == 0
+def test_level_sets_the_coverage_of_the_coefficient_table(
+    model_file, reference, capsys
+):
+    assert main(["summary", str(model_file), "--level", "0.9"]) == 0
     out = capsys.readouterr().out
     assert "90% Wald intervals" in out
     gpa = next(line for line in out.splitlines() if line.startswith("gpa"))
@@ -79,10 +82,16 @@ def test_alpha_sets_the_level_of_the_coefficient_table(model_file, reference, ca
     assert float(gpa.split()[5]) == pytest.approx(low, rel=1e-5)
 
 
-@pytest.mark.parametrize("bad", ["0", "1", "-0.1", "2"])
-def test_bad_alpha_is_a_usage_error(model_file, capsys, bad):
-    assert main(["summary", str(model_file), "--alpha", bad]) == 2
-    assert "--alpha must be in (0, 1)" in capsys.readouterr().err
+@pytest.mark.parametrize("bad", ["0", "1", "-0.1", "95"])
+def test_bad_level_is_a_usage_error(model_file, capsys, bad):
+    assert main(["summary", str(model_file), "--level", bad]) == 2
+    assert "--level must be in (0, 1)" in capsys.readouterr().err
+
+
+def test_alpha_is_not_an_option_of_summary(model_file, capsys):
+    # fit --alpha is the penalty strength: summary does not take the same name
+    assert main(["summary", str(model_file), "--alpha", "0.05"]) == 2
+    assert "No such option: --alpha" in capsys.readouterr().err
 
 
 def test_penalized_model_shows_ratios_without_intervals(tmp_path, capsys):

@@ -3,8 +3,11 @@
 With ``--odds-ratios`` the coefficient table becomes the odds-ratio table of
 :mod:`logistic.inference._odds` (``exp(coef)``, delta-method standard error,
 z and p of ``coef = 0``, ``exp`` of the Wald bounds), computed from the
-estimates and the covariance matrix stored in the file; ``--alpha`` sets the
-intervals' level ``1 - alpha`` of either table. Profile-likelihood intervals
+estimates and the covariance matrix stored in the file; ``--level`` sets the
+coverage of either table's intervals (default 0.95; ``1 - level`` is the
+``alpha`` of the library's ``conf_int``). ``--level``, not ``--alpha``:
+``fit --alpha`` is the penalty strength, and one option name means one thing
+in this CLI. Profile-likelihood intervals
 need the training data, which this command does not read
 (``LogisticRegression.summary(X, y, odds_ratios="profile")`` in Python).
 A model fitted on grouped counts also gets the deviance and Pearson
@@ -37,9 +40,9 @@ OddsRatios = Annotated[
 Level = Annotated[
     float,
     typer.Option(
-        "--alpha",
-        help="Significance level of the intervals: 1 - ALPHA coverage (0.05 gives "
-        "95%). Not the penalty strength of 'fit --alpha'.",
+        "--level",
+        help="Coverage of the confidence intervals, in (0, 1): 0.95 gives 95% "
+        "intervals (as 'predict --interval 0.95').",
     ),
 ]
 
@@ -164,18 +167,19 @@ def summary(
     model: opt.ModelArg,
     json_out: opt.Json = False,
     odds_ratios: OddsRatios = False,
-    alpha: Level = 0.05,
+    level: Level = 0.95,
 ) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
 
     Standard errors, z, p-values and 95% Wald intervals are shown when the
     file stores the covariance matrix (unpenalised fits). --odds-ratios shows
-    exp(coef) with exp'd Wald intervals instead.
+    exp(coef) with exp'd Wald intervals instead; --level sets the coverage.
 
-    Example: logistic summary model.json --odds-ratios
+    Example: logistic summary model.json --odds-ratios --level 0.9
     """
-    if not 0.0 < alpha < 1.0:
-        raise CLIError(f"--alpha must be in (0, 1); got {alpha:g}", EX_USAGE)
+    if not 0.0 < level < 1.0:
+        raise CLIError(f"--level must be in (0, 1); got {level:g}", EX_USAGE)
+    alpha = 1.0 - level
     mf = load_model_file(str(model))
     info = summary_dict(mf, alpha)
     if odds_ratios:
@@ -184,8 +188,8 @@ def summary(
     if gof is not None:
         info["goodness_of_fit"] = gof
     if json_out:
-        if alpha != 0.05 or odds_ratios:
-            info["alpha"] = alpha
+        if level != 0.95 or odds_ratios:
+            info["level"] = level
         typer.echo(json.dumps(info, indent=2, default=str))
         return
     training = mf.training or {}
@@ -233,8 +237,8 @@ def summary(
     else:
         names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
         table = coefficient_table(mf.model, names, None, cov, alpha=alpha)
-        if alpha != 0.05 and cov is not None:
-            table += f"\nci_low, ci_high: {100 * (1 - alpha):g}% Wald intervals"
+        if level != 0.95 and cov is not None:
+            table += f"\nci_low, ci_high: {100 * level:g}% Wald intervals"
         console.print(table, markup=False, soft_wrap=True)
     for w in training.get("warnings") or []:
         console.print(f"fit warning: {w}", markup=False)
