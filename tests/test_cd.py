@@ -162,3 +162,44 @@ def test_float32_and_all_zero_columns():
     assert res.converged.all() and np.all(res.coefs[:, 5] == 0)
     m = LogisticRegression(penalty="l1", alpha=float(res.alphas[-1])).fit(X, y)
     assert abs(m.objective_ - res.objective[-1]) <= 1e-7
+
+
+@pytest.mark.parametrize("kind", ["sparse", "dense"])
+def test_gram_form_equals_plain_products_and_reference(kind):
+    S, D, rng = _matrices(seed=5)
+    X = S if kind == "sparse" else D
+    Xd = X.toarray() if kind == "sparse" else X
+    cm = cd.ColumnMatrix(X)
+    cols = np.array([4, 1, 22, 9, 13, 27], dtype=np.intp)
+    v = rng.random(X.shape[0])
+    expected = Xd[:, cols].T @ (Xd[:, cols] * v[:, None])
+    np.testing.assert_allclose(cm.gram(cols, v), expected, rtol=1e-12, atol=1e-13)
+    H = expected + 0.05 * np.eye(cols.size)
+    g, w = rng.normal(size=cols.size) * 0.1, np.array([0.3, 0, 0, -0.2, 0, 0.1])
+    lam, inv_scale = np.full(cols.size, 0.03), np.ones(cols.size)
+    d1, d2 = np.zeros(cols.size), np.zeros(cols.size)
+    s1 = cd._cd_kernel().cd_gram(H, g, w, lam, inv_scale, d1, 1e-13, 500)
+    s2 = cd._cd_gram_numpy(H, g, w, lam, inv_scale, d2, 1e-13, 500)
+    assert s1 == s2
+    np.testing.assert_allclose(d1, d2, rtol=1e-12, atol=1e-14)
+    # the minimiser of the model: subgradient optimality
+    grad, u = g + H @ d1, w + d1
+    viol = np.where(
+        u != 0, np.abs(grad + lam * np.sign(u)), np.maximum(np.abs(grad) - lam, 0)
+    )
+    assert viol.max() < 1e-10
+
+
+def test_loss_pass_equals_the_math_layer():
+    from logistic import _math
+
+    rng = np.random.default_rng(2)
+    z = np.concatenate([rng.normal(0, 5, 200), [0.0, 1e-9, -40, 40, 800, -800]])
+    y = (rng.random(z.size) < 0.5).astype(float)
+    s = rng.random(z.size)
+    s /= s.sum()
+    res, v = np.empty_like(z), np.empty_like(z)
+    total = cd._cd_kernel().loss_pass(y, s, z, res, v)
+    assert total == pytest.approx(float(s @ _math.loss(y, z)), rel=1e-14)
+    np.testing.assert_allclose(res, s * _math.residual(y, z), rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(v, s * _math.hessian_weight(z), rtol=1e-13, atol=1e-300)

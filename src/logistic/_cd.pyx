@@ -25,7 +25,7 @@ standardized coordinates, the rule of the numpy reference
 Arguments are checked by the Python caller (shapes, dtypes, contiguity).
 """
 
-from libc.math cimport fabs
+from libc.math cimport exp, fabs, log1p
 from libc.stdlib cimport free, malloc
 
 
@@ -265,3 +265,124 @@ def cd_columns(
         free(all_)
         free(act)
     return sweeps, m
+
+
+# -- the Gram (covariance) form: small active sets, many sweeps --------------------
+
+def gram_csr(
+    const double[::1] data, const Py_ssize_t[::1] indices, const Py_ssize_t[::1] indptr,
+    const Py_ssize_t[::1] pos, const double[::1] v, double[:, ::1] H,
+    Py_ssize_t[::1] kbuf, double[::1] xbuf,
+):
+    """``H += X_Sᵀ V X_S`` from the rows of a CSR matrix; ``pos[j]`` is column
+    j's index in S or -1; ``kbuf``/``xbuf`` hold one row (max row length)."""
+    cdef Py_ssize_t i, t, c, q, cnt, ka, K = H.shape[0], n = indptr.shape[0] - 1
+    cdef double xa, s
+    with nogil:
+        for i in range(n):
+            cnt = 0
+            for t in range(indptr[i], indptr[i + 1]):
+                c = pos[indices[t]]
+                if c >= 0:
+                    kbuf[cnt] = c
+                    xbuf[cnt] = data[t]
+                    cnt += 1
+            for c in range(cnt):
+                ka = kbuf[c]
+                xa = xbuf[c] * v[i]
+                for q in range(c, cnt):
+                    H[ka, kbuf[q]] += xa * xbuf[q]
+        # each off-diagonal product went to one of H[a, b], H[b, a]: fold
+        for c in range(K):
+            for q in range(c + 1, K):
+                s = H[c, q] + H[q, c]
+                H[c, q] = s
+                H[q, c] = s
+
+
+def cd_gram(
+    const double[:, ::1] H, const double[::1] g, const double[::1] w,
+    const double[::1] lam, const double[::1] inv_scale, double[::1] d,
+    double tol, Py_ssize_t max_sweeps,
+):
+    """Minimise ``gᵀd + ½ dᵀHd + Σ_k lam_k |w_k + d_k|`` by cyclic coordinate
+    descent (H symmetric, its diagonal the curvatures); ``d`` (zero on entry)
+    updated in place; the sweep schedule and stopping rule of
+    :func:`cd_columns`. Returns the sweeps."""
+    cdef Py_ssize_t K = H.shape[0], sweeps = 0, count, k, t, s
+    cdef double change, a, grad, old, new, delta, step
+    cdef double* Hd = <double*> malloc((K + 1) * sizeof(double))
+    cdef Py_ssize_t* all_ = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* act = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* which
+    if Hd == NULL or all_ == NULL or act == NULL:
+        free(Hd)
+        free(all_)
+        free(act)
+        raise MemoryError("coordinate descent buffers")
+    try:
+        with nogil:
+            for k in range(K):
+                all_[k] = k
+                Hd[k] = 0.0
+            count = K
+            which = all_
+            while sweeps < max_sweeps:
+                sweeps += 1
+                change = 0.0
+                for s in range(count):
+                    k = which[s]
+                    a = H[k, k]
+                    if not a > 0.0:
+                        continue
+                    grad = g[k] + Hd[k]
+                    old = w[k] + d[k]
+                    new = _soft(old - grad / a, lam[k] / a)
+                    delta = new - old
+                    if delta != 0.0:
+                        d[k] += delta
+                        for t in range(K):
+                            Hd[t] += delta * H[k, t]
+                        step = fabs(delta) * a * inv_scale[k]
+                        if step > change:
+                            change = step
+                if change <= tol:
+                    if which == all_:
+                        break
+                    which = all_  # the active set is stable: check every coordinate
+                    count = K
+                elif which == all_:
+                    count = _nonzero(w, d, lam, act)
+                    which = act
+    finally:
+        free(Hd)
+        free(all_)
+        free(act)
+    return sweeps
+
+
+# -- the loss pass ------------------------------------------------------------------
+
+def loss_pass(
+    const double[::1] y, const double[::1] s, const double[::1] z,
+    double[::1] res, double[::1] v,
+):
+    """``Σ s_i L(y_i, z_i)``; ``res = s (σ(z) − y)``, ``v = s σ(z) σ(−z)``
+    (the formulas of :mod:`logistic._math`: ``t = e^{−|z|}``, loss
+    ``log1p(t) + y·max(−z, 0) + (1 − y)·max(z, 0)``)."""
+    cdef Py_ssize_t i, n = z.shape[0]
+    cdef double t, inv, sig, zi, total = 0.0
+    with nogil:
+        for i in range(n):
+            zi = z[i]
+            t = exp(-fabs(zi))
+            inv = 1.0 / (1.0 + t)
+            if zi >= 0:
+                sig = inv
+                total += s[i] * (log1p(t) + (1.0 - y[i]) * zi)
+            else:
+                sig = t * inv
+                total += s[i] * (log1p(t) - y[i] * zi)
+            res[i] = s[i] * (sig - y[i])
+            v[i] = s[i] * (t * inv * inv)
+    return total

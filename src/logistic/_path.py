@@ -63,7 +63,7 @@ from ._validation import (
 from .backends.in_memory import InMemory
 from .solvers import solve
 from .solvers._auto import resolve_solver
-from .solvers.coordinate_descent import ColumnMatrix, newton_cd_columns
+from .solvers.coordinate_descent import ColumnFit, ColumnMatrix, newton_cd_columns
 
 __all__ = ["PathResult", "path"]
 
@@ -279,7 +279,7 @@ class _PathSolver:
 
     def _solve_columns(
         self, active: np.ndarray, theta: FloatArray, z: FloatArray | None, alpha: float
-    ) -> tuple[FloatArray, int, bool, FloatArray]:
+    ) -> ColumnFit:
         """Minimise over the columns ``active`` from the full ``theta`` (logits z)."""
         l1 = alpha * self.l1_ratio
         l2 = alpha * (1.0 - self.l1_ratio)
@@ -293,8 +293,25 @@ class _PathSolver:
             l1=l1, l2=l2, mean=mean[active], inv_scale=inv_scale[active],
             fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
         )  # fmt: skip
-        theta_a = np.append(fit.w, fit.b) if self.fit_intercept else fit.w
-        return theta_a, fit.n_iter, fit.converged, fit.z
+        return fit
+
+    def _from_columns(
+        self, active: np.ndarray, fit: ColumnFit
+    ) -> tuple[FloatArray, float, FloatArray]:
+        """Full parameters, mean loss and gradient of a column solve: the
+        solver's own loss and gradient over ``active``, one ``Xᵀr`` over the
+        other columns (no pass over the active ones)."""
+        theta = np.zeros(self.p + int(self.fit_intercept))
+        theta[active] = fit.w
+        if self.fit_intercept:
+            theta[-1] = fit.b
+        grad = np.empty(self.p)
+        grad[active] = fit.grad
+        rest = np.ones(self.p, dtype=bool)
+        rest[active] = False
+        others = np.flatnonzero(rest)
+        grad[others] = self.column_matrix.dots(others, fit.residual)
+        return theta, fit.loss, grad
 
     def _penalty_name(self) -> str:
         return {0.0: "l2", 1.0: "l1"}.get(self.l1_ratio, "elasticnet")
@@ -378,19 +395,21 @@ class _PathSolver:
         while True:
             active = np.flatnonzero(keep)
             rounds += 1
-            if active.size == 0 and not w_prev.any():
-                # no columns: the intercept-only problem, already solved
-                theta_a = self._restrict(active, theta)
-            elif self.by_columns:
-                theta_a, k, conv, z = self._solve_columns(active, theta, z, alpha)
-                n_iter, ok = n_iter + k, ok and conv
+            if self.by_columns and (active.size or w_prev.any()):
+                fit = self._solve_columns(active, theta, z, alpha)
+                n_iter, ok, z = n_iter + fit.n_iter, ok and fit.converged, fit.z
+                theta, loss, grad = self._from_columns(active, fit)
             else:
-                theta_a, k, conv = self._solve(
-                    active, self._restrict(active, theta), alpha
-                )
-                n_iter, ok = n_iter + k, ok and conv
-            theta = self._embed(active, theta_a)
-            loss, grad = self.evaluate(theta)
+                if active.size == 0 and not w_prev.any():
+                    # no columns: the intercept-only problem, already solved
+                    theta_a = self._restrict(active, theta)
+                else:
+                    theta_a, k, conv = self._solve(
+                        active, self._restrict(active, theta), alpha
+                    )
+                    n_iter, ok = n_iter + k, ok and conv
+                theta = self._embed(active, theta_a)
+                loss, grad = self.evaluate(theta)
             if not self.screening:
                 break
             add = kkt_violations(grad, alpha * self.l1_ratio, ~keep)
