@@ -484,3 +484,40 @@ def test_compiled_sparse_sandwich_matches_dense_product(rng, dtype, index, rows)
     assert dsum == pytest.approx(d.sum(), rel=1e-15)
     # the sandwich replaces scipy's product only under the compiled kernel
     np.testing.assert_allclose(K.weighted_syrk(X, d), H, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize(
+    "case", ["plain", "float32", "huge", "subnormal", "signed-zeros", "dense-col"]
+)
+def test_compiled_sparse_column_stats_are_the_numpy_formulas(rng, weighted, case):
+    # the compiled sweeps of _moments._compiled_sparse_stats make numpy's
+    # bincount products and sums in the same order: the same bits, including
+    # rescaled columns (values near the float64 limits) and the sign of zero
+    from logistic import _moments
+
+    X = sp.random(300, 20, density=0.25, format="csr", random_state=7)
+    X.data -= 0.5
+    if case == "float32":
+        X = X.astype(np.float32)
+    elif case == "huge":
+        X.data *= 1e300
+    elif case == "subnormal":
+        X.data *= 1e-310
+    elif case == "signed-zeros":
+        X.data[:6] = -0.0
+        X.data[6:9] = 0.0
+    elif case == "dense-col":
+        X = sp.csr_matrix(np.c_[X.toarray(), np.full(300, 2.5)])
+    s = rng.random(300) + 0.1 if weighted else None
+    got = _moments._compiled_sparse_stats(X, s)
+    assert got is not None
+    old = K.set_compiled(False)
+    try:
+        ref = _moments._sparse_stats(X, s)
+    finally:
+        K.set_compiled(old)
+    for field in ("weight", "mean", "unit", "m2", "lo", "hi"):
+        a, b = getattr(got, field), getattr(ref, field)
+        np.testing.assert_array_equal(a, b, err_msg=field)
+        np.testing.assert_array_equal(np.signbit(a), np.signbit(b), err_msg=field)

@@ -211,6 +211,9 @@ def _sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats:
     numbers bit for bit, about half the time.
     """
     n, p = X.shape
+    got = _compiled_sparse_stats(X, s)
+    if got is not None:
+        return got
     coo = X.tocoo()
     col = coo.col
     count = np.bincount(col, minlength=p)
@@ -236,12 +239,55 @@ def _sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats:
     if sw is None:  # weight of stored entries, and of implicit zeros
         stored = count.astype(F64)
     else:
-        stored = np.bincount(col, weights=sw, minlength=p)
+        stored = np.asarray(np.bincount(col, weights=sw, minlength=p), dtype=F64)
     implicit = np.maximum(total - stored, 0.0)
     d -= mean_u[col]
     sd = d if sw is None else sw * d
     m2 = np.bincount(col, weights=sd * d, minlength=p) + implicit * mean_u**2
     resid = np.bincount(col, weights=sd, minlength=p) - implicit * mean_u
+    return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
+
+
+def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
+    """:func:`_sparse_stats` of a canonical CSR block by the compiled kernel
+    (three sweeps over the stored values making the same products and sums
+    in the same order as the numpy formulas: the same bits, ~10× faster), or
+    None where it does not apply."""
+    from ._kernels import compiled_kernel  # the objective layer's kernels
+
+    mod = compiled_kernel()
+    if (
+        mod is None
+        or X.format != "csr"
+        or X.dtype not in (F64, np.float32)
+        or X.indices.dtype not in (np.int32, np.int64)
+        or not X.has_canonical_format
+    ):
+        return None
+    n, p = X.shape
+    data = np.ascontiguousarray(X.data)
+    idx = np.ascontiguousarray(X.indices)
+    ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)
+    lo, hi = np.full(p, np.inf), np.full(p, -np.inf)
+    count = np.zeros(p, dtype=np.int64)
+    mod.csr_column_range(data, idx, lo, hi, count)
+    gap = count < n  # columns with implicit zeros
+    lo = np.where(gap, np.minimum(lo, 0.0), lo)
+    hi = np.where(gap, np.maximum(hi, 0.0), hi)
+    unit, divisor = _units(lo, hi)
+    div = None if np.all(divisor == 1.0) else divisor
+    sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
+    total = float(n) if s is None else float(s.sum())
+    sums, stored = np.zeros(p), np.zeros(p)
+    mod.csr_column_sums(data, idx, ptr, div, sw, None, sums, stored)
+    mean_u = sums / total
+    if sw is None:
+        stored = count.astype(F64)
+    implicit = np.maximum(total - stored, 0.0)
+    resid, m2 = np.zeros(p), np.zeros(p)
+    mod.csr_column_sums(data, idx, ptr, div, sw, mean_u, resid, m2)
+    m2 += implicit * mean_u**2
+    resid -= implicit * mean_u
     return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
 
 
