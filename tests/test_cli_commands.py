@@ -22,6 +22,7 @@ COMMANDS = [
     "evaluate",
     "report",
     "summary",
+    "margins",
     "export",
     "demo",
     "derive",

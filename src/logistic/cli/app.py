@@ -40,6 +40,7 @@ COMMANDS = (
     "evaluate",
     "report",
     "summary",
+    "margins",
     "export",
     "demo",
     "derive",

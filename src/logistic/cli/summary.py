@@ -47,6 +47,13 @@ Level = Annotated[
 ]
 
 
+def alpha_of(level: float) -> float:
+    """``1 - level`` of a ``--level`` in (0, 1) (exit 2 otherwise)."""
+    if not 0.0 < level < 1.0:
+        raise CLIError(f"--level must be in (0, 1); got {level:g}", EX_USAGE)
+    return 1.0 - level
+
+
 def odds_ratio_rows(
     coefficients: list[dict[str, Any]], cov: Any, alpha: float = 0.05
 ) -> list[dict[str, Any]]:
@@ -177,9 +184,7 @@ def summary(
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
-    if not 0.0 < level < 1.0:
-        raise CLIError(f"--level must be in (0, 1); got {level:g}", EX_USAGE)
-    alpha = 1.0 - level
+    alpha = alpha_of(level)
     mf = load_model_file(str(model))
     info = summary_dict(mf, alpha)
     if odds_ratios:

@@ -1,0 +1,398 @@
+"""``logistic margins``: marginal effects of a model on its training data.
+
+Stata's ``margins, dydx(*)`` and statsmodels' ``get_margeff`` from the
+command line. The command reads the data file the model was fitted on, with
+the model file's encoding re-applied (as ``evaluate`` and ``report`` do) and
+the weights and offset columns the file names, builds the inference results
+on those rows (``LogisticRegression.inference``) and reports
+``InferenceResults.get_margeff`` (:mod:`logistic.inference._margins`; kinds,
+``at`` and discrete changes are explained in docs/marginal-effects.md).
+
+Conventions (owned here):
+
+* The rows are the training rows: a row with a missing value in a column the
+  model reads (or in the weights or ``--cluster`` column) is left out, as
+  ``fit --missing drop`` left it out, with one line on stderr counting them.
+  The library checks that the gradient at the fitted coefficients is zero on
+  those rows; a file that is not the training data is refused (exit 65).
+* Penalized (L1/L2) models are refused with one line (exit 2): delta-method
+  standard errors need the covariance of an unpenalized fit, which a
+  penalized model does not have. Firth models are accepted with
+  ``--cov-type nonrobust`` (the inverse information at Firth's estimate).
+  Models fitted on grouped counts (``--trials``, ``cbind``) are refused:
+  their inference keeps no per-row quantities.
+* ``--level`` is the coverage of the intervals, as ``summary --level`` and
+  ``predict --interval``; ``--at-value`` names the model's features as
+  ``summary`` lists them (``gpa``, ``C(rank)[T.2]``).
+* Output: the table on stdout (``--json``: one JSON document); ``-o FILE``
+  writes it atomically instead, as CSV (one row per feature), or the JSON
+  document with ``--json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from . import _options as opt
+from ._codes import EX_DATAERR, EX_USAGE, CLIError
+from ._common import (
+    check_output,
+    collect_warnings,
+    load_model_file,
+    note,
+    require_inputs,
+    warn,
+    writing,
+)
+from ._progress import Quiet, status
+from .summary import Level, alpha_of, feature_names
+
+Method = Annotated[
+    str,
+    typer.Option(
+        "--method",
+        help="dydx (dp/dx, default), eyex (elasticity), dyex (dp/dln x) or eydx "
+        "(dln p/dx).",
+    ),
+]
+At = Annotated[
+    str,
+    typer.Option(
+        "--at",
+        help="overall: average of the effects over the training rows (default, "
+        "AME); mean: at the column means; median; zero.",
+    ),
+]
+AtValue = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--at-value",
+        help="COL=VALUE: set feature COL to VALUE on every row first (repeat for "
+        "several); COL as 'summary' names the features, e.g. gpa=3.5.",
+    ),
+]
+Dummy = Annotated[
+    bool,
+    typer.Option(
+        "--dummy",
+        help="Effects of 0/1 columns (and one-hot levels) as discrete changes "
+        "from 0 to 1.",
+    ),
+]
+Categorical = Annotated[
+    str,
+    typer.Option(
+        "--categorical",
+        help="With --dummy, one-hot columns name[T.level]: 'levels' (each level "
+        "against the reference, Stata) or 'columns' (each column on its own, "
+        "statsmodels).",
+    ),
+]
+CovType = Annotated[
+    str,
+    typer.Option(
+        "--cov-type",
+        help="Covariance of the coefficients: nonrobust (default), HC0, HC1 or "
+        "cluster (with --cluster).",
+    ),
+]
+Cluster = Annotated[
+    str | None,
+    typer.Option("--cluster", help="Column of cluster labels for --cov-type cluster."),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the table to this file (CSV; JSON with --json) instead of "
+        "standard output.",
+    ),
+]
+
+
+@dataclass
+class TrainingRows:
+    """The training rows of a model file, ready for ``model.inference``."""
+
+    X: Any
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    offset: np.ndarray | None
+    groups: np.ndarray | None
+
+
+def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise CLIError(
+            f"{option} must be one of {', '.join(allowed)}; got {value!r}", EX_USAGE
+        )
+    return value
+
+
+def check_model(mf: Any, model: Path) -> None:
+    """Refuse penalized (L1/L2) and grouped-count models (one line each)."""
+    from .._grouped import fitted_on_counts
+    from ..inference._checks import penalty_of
+
+    fitted = mf.model
+    if penalty_of(fitted) != (0.0, 0.0):
+        raise CLIError(
+            f"{model} is a penalized model (--penalty {fitted.penalty}): marginal "
+            "effects' standard errors need the covariance of an unpenalized fit; "
+            "refit without --penalty, or with --penalty firth",
+            EX_USAGE,
+        )
+    if fitted_on_counts(fitted) or (mf.encoding or {}).get("binomial"):
+        raise CLIError(
+            f"{model} was fitted on grouped counts (--trials or cbind): margins "
+            "needs one 0/1 row per trial; refit on such rows",
+            EX_USAGE,
+        )
+
+
+def training_rows(
+    mf: Any, data: Path, cluster: str | None, *, quiet: bool, **reading: Any
+) -> TrainingRows:
+    """The rows of ``data`` the model was fitted on, encoded as at fit time,
+    with the weights column of the model file and the ``cluster`` labels."""
+    from ..tabular import apply_design
+    from ..tabular._columns import missing_mask, numeric_column, require_columns
+    from ..tabular._encode import string_or_values
+    from ._apply import _encoding_of, read_input
+    from ._common import import_pandas_first
+
+    encoding = _encoding_of(mf)
+    if not encoding.get("label"):
+        raise CLIError("the model file has no label mapping; it cannot read targets")
+    import_pandas_first()
+    raw = read_input(data, quiet=quiet, **reading)
+    roles = [c for c in (encoding.get("weights"), cluster) if c]
+    require_columns(raw, roles, "margins input")
+    design = apply_design(raw, encoding, with_target=True, missing="drop")
+    unusable = np.zeros(raw.n_rows, dtype=bool)
+    for name in roles:
+        unusable |= missing_mask(raw, name)
+    rows = design.keep & ~unusable
+    left_out = raw.n_rows - int(rows.sum())
+    if left_out:
+        note(
+            f"{left_out} of {raw.n_rows} rows left out: a missing value in a column "
+            "the model reads, its weights or --cluster column (as fit --missing drop)"
+        )
+    if not rows.any():
+        raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
+    sel = rows[design.keep]
+    design.X = design.X[sel]
+    design.y = np.asarray(design.y)[sel]
+    offset = None if design.offset is None else design.offset[sel]
+    weights = encoding.get("weights")
+    return TrainingRows(
+        X=design.frame() if hasattr(mf.model, "feature_names_in_") else design.X,
+        y=design.y,
+        sample_weight=None if not weights else numeric_column(raw, weights)[rows],
+        offset=offset,
+        groups=None if cluster is None else string_or_values(raw, cluster)[rows],
+    )
+
+
+def at_values(items: list[str] | None, names: list[str]) -> dict[str, float] | None:
+    """``["gpa=3.5"]`` → ``{"gpa": 3.5}``; names checked against the features."""
+    if not items:
+        return None
+    out: dict[str, float] = {}
+    for item in items:
+        name, eq, text = item.rpartition("=")
+        if not eq or not name:
+            raise CLIError(f"--at-value must be COL=VALUE; got {item!r}", EX_USAGE)
+        if name not in names:
+            shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+            raise CLIError(
+                f"--at-value names {name!r}, which is not a feature of the model "
+                f"({shown})",
+                EX_USAGE,
+            )
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not np.isfinite(value):
+            raise CLIError(
+                f"--at-value {name}= must be a finite number; got {text!r}", EX_USAGE
+            )
+        out[name] = value
+    return out
+
+
+#: The library's parameter spellings in its messages → the options of this command.
+_SPELLING = (
+    (re.compile(r"\bmethod='(\w+)'"), r"--method \1"),
+    (re.compile(r"\bat='(\w+)'"), r"--at \1"),
+    (re.compile(r"\bdummy=False\b"), "no --dummy"),
+    (re.compile(r"\bdummy=True\b|\(dummy\)"), "(--dummy)"),
+    (re.compile(r"\batexog\b"), "--at-value"),
+    (re.compile(r"\bcov_type='(\w+)'"), r"--cov-type \1"),
+)
+
+
+def _cli_words(message: str) -> str:
+    for pattern, replacement in _SPELLING:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def _effects(
+    mf: Any, rows: TrainingRows, data: Path, model: Path, options: dict[str, Any]
+) -> Any:
+    """``model.inference(rows, cov_type, groups).get_margeff(**margeff)``."""
+    from .._exceptions import DataValidationError, InvalidParameterError
+
+    try:
+        results = mf.model.inference(
+            rows.X,
+            rows.y,
+            rows.sample_weight,
+            rows.offset,
+            cov_type=options["cov_type"],
+            groups=rows.groups,
+        )
+        return results.get_margeff(**options["margeff"])
+    except InvalidParameterError as exc:
+        raise CLIError(_cli_words(" ".join(str(exc).split())), EX_USAGE) from None
+    except DataValidationError as exc:
+        if "do not match the data the model was fitted on" not in str(exc):
+            raise
+        raise CLIError(
+            f"{data} is not the data {model} was fitted on: the gradient at the "
+            "fitted coefficients is not zero on its rows; margins needs the "
+            "training file (same rows, weights and offset)",
+            EX_DATAERR,
+        ) from None
+
+
+def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
+    """JSON-ready marginal effects at coverage ``level``."""
+    from ..inference._margins import LABELS
+
+    table = me.wald_table(1.0 - level)
+    discrete = set() if me.dummy_idx is None else set(me.dummy_idx.tolist())
+    options = me.margeff_options
+    return {
+        "method": me.method,
+        "effect": LABELS[me.method],
+        "at": me.at,
+        "at_values": options["atexog"],
+        "dummy": bool(options["dummy"]),
+        "categorical": options["categorical"],
+        "cov_type": me.cov_type,
+        "cluster": cluster,
+        "level": level,
+        "nobs": me.nobs,
+        "effects": [
+            {
+                "term": name,
+                "effect": float(table.params[j]),
+                "std_error": float(table.bse[j]),
+                "z": float(table.zvalues[j]),
+                "p_value": float(table.pvalues[j]),
+                "ci_low": float(table.conf_int[j, 0]),
+                "ci_high": float(table.conf_int[j, 1]),
+                "discrete": j in discrete,
+            }
+            for j, name in enumerate(me.names)
+        ],
+    }
+
+
+def _csv_text(doc: dict[str, Any]) -> str:
+    """The effects as CSV, one row per feature (``discrete`` as 0/1)."""
+    buffer = io.StringIO()
+    rows = [{**r, "discrete": int(r["discrete"])} for r in doc["effects"]]
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def margins(
+    model: opt.ModelArg,
+    data: opt.DataArg,
+    method: Method = "dydx",
+    at: At = "overall",
+    at_value: AtValue = None,
+    dummy: Dummy = False,
+    categorical: Categorical = "levels",
+    cov_type: CovType = "nonrobust",
+    cluster: Cluster = None,
+    level: Level = 0.95,
+    json_out: opt.Json = False,
+    output: Output = None,
+    force: opt.Force = False,
+    sep: opt.Sep = None,
+    fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
+    quiet: Quiet = False,
+) -> None:
+    """Marginal effects with delta-method standard errors, z, p and intervals
+    (Stata's margins, statsmodels' get_margeff) on the model's training data.
+
+    DATA is the file the model was fitted on (its encoding, weights and offset
+    columns as stored in the model file). Penalized models are refused.
+
+    Example: logistic margins model.json train.csv --dummy --at overall
+    """
+    from ..inference._covariance import COV_TYPES
+    from ..inference._margins import ATS, CATEGORICAL, METHODS
+
+    alpha_of(level)
+    _choice("--method", method, METHODS)
+    _choice("--at", at, ATS)
+    _choice("--categorical", categorical, CATEGORICAL)
+    _choice("--cov-type", cov_type, COV_TYPES)
+    if (cov_type == "cluster") != (cluster is not None):
+        raise CLIError(
+            "--cov-type cluster and --cluster COL go together; got "
+            f"--cov-type {cov_type}" + (f" --cluster {cluster}" if cluster else ""),
+            EX_USAGE,
+        )
+    require_inputs(data=data, model=model)
+    out = None if output is None else check_output(output, force=force,
+                                                   inputs=(data, model))  # fmt: skip
+    mf = load_model_file(str(model))
+    check_model(mf, model)
+    margeff = {
+        "at": at,
+        "method": method,
+        "atexog": at_values(at_value, feature_names(mf)),
+        "dummy": dummy,
+        "categorical": categorical,
+    }
+    reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
+    rows = training_rows(mf, data, cluster, quiet=quiet, **reading)
+    with collect_warnings() as messages, status("marginal effects ...", quiet):
+        me = _effects(mf, rows, data, model, {"cov_type": cov_type, "margeff": margeff})
+    for message in messages:
+        warn(message)
+    doc = margins_dict(me, level, cluster)
+    if json_out:
+        text = json.dumps(doc, indent=2) + "\n"
+    elif out is not None:
+        text = _csv_text(doc)
+    else:
+        text = me.summary(1.0 - level) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with writing(out, force=force) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    note(f"marginal effects written to {out}")
