@@ -31,15 +31,8 @@ Conventions (owned here):
   ``Σ log C(n_i, k_i)`` (so AIC and BIC do; the deviance does not change),
   and ``pearson_chi2`` with ``dispersion = pearson_chi2 / df_resid`` is shown
   in the summary (values well above 1 mean overdispersion).
-* Log-likelihood ``ℓ = -Σ s_i L(y_i, z_i)``; saturated log-likelihood
-  ``ℓ_sat = Σ s_i [y_i log y_i + (1-y_i) log(1-y_i)]`` (0 for 0/1 labels);
-  ``deviance = 2(ℓ_sat - ℓ)``; ``AIC = -2ℓ + 2k``, ``BIC = -2ℓ + k log(nobs)``
-  (k = number of parameters); McFadden ``pseudo R² = 1 - ℓ/ℓ_0``.
-* The null model ``ℓ_0`` keeps the offset and weights: intercept only when
-  the model has an intercept (``logit(ȳ)`` in closed form without an
-  offset, else fitted with the Newton solver over the same rows without
-  their features), otherwise ``z = offset`` with no parameter (R's ``glm``
-  null deviance).
+* Log-likelihoods, deviances, information criteria and the null model:
+  :mod:`._likelihoods` (:class:`LikelihoodStatistics`, a base of the results).
   ``df_model = k - 1`` with an intercept (``k`` without), ``df_resid = nobs - k``.
 * Penalized (L1/L2) fits are refused: their standard errors are not those
   of the reported estimates. Firth fits (``penalty="firth"``) are accepted
@@ -58,13 +51,13 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._firth import FirthObjective
-from .._numerics import DEFAULT_TOL
 from .._objective import LogisticObjective
 from .._typing import Block, FloatArray
 from ._covariance import invert_information, robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
+from ._likelihoods import LikelihoodStatistics
 from ._order import display_order
-from ._stored import FitStatistics, null_loglik
+from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_table
 
 __all__ = ["InferenceResults"]
@@ -81,7 +74,7 @@ def _pandas() -> Any:
     return pd
 
 
-class InferenceResults:
+class InferenceResults(LikelihoodStatistics):
     """Estimates, standard errors, tests and fit statistics of one fit.
 
     Built by :func:`fit_inference` (or ``LogisticRegression.inference``).
@@ -354,86 +347,6 @@ class InferenceResults:
             },
             index=pd.Index(self.term_names, name="term"),
         )
-
-    # -- likelihoods ------------------------------------------------------------------
-    @cached_property
-    def llf(self) -> float:
-        """Log-likelihood ``-Σ s_i L(y_i, z_i)`` at ``params`` (plus
-        ``Σ log C(n_i, k_i)`` for grouped data)."""
-        return self._llf_kernel + self._log_binom
-
-    @property
-    def _llf_kernel(self) -> float:
-        return -self._stats.weight_sum * self._stats.value
-
-    @cached_property
-    def llf_penalized(self) -> float:
-        """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``."""
-        sign, logdet = np.linalg.slogdet(self._information)
-        return self._llf_kernel + 0.5 * logdet if sign > 0 else float("-inf")
-
-    @cached_property
-    def _llnull_kernel(self) -> float:
-        stats = self._stats
-        if stats.llnull is not None:
-            return float(stats.llnull)
-        if stats.labels.has_offset:
-            objective = self._data("the null model of a fit with an offset")
-            tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
-            return null_loglik(stats.labels, self.fit_intercept, objective, tol)
-        return null_loglik(stats.labels, self.fit_intercept)
-
-    @property
-    def llnull(self) -> float:
-        """Log-likelihood of the null model (same offset and weights)."""
-        return self._llnull_kernel + self._log_binom
-
-    @property
-    def deviance(self) -> float:
-        """``2 (ℓ_sat - ℓ)`` (``-2ℓ`` for 0/1 labels)."""
-        return 2.0 * (self._stats.labels.saturated - self._llf_kernel)
-
-    @property
-    def null_deviance(self) -> float:
-        """``2 (ℓ_sat - ℓ_0)``."""
-        return 2.0 * (self._stats.labels.saturated - self._llnull_kernel)
-
-    @property
-    def pearson_chi2(self) -> float:
-        """Pearson's ``χ² = Σ s (y - p)² / (p (1 - p))`` at ``params``."""
-        return float(self._stats.labels.pearson)
-
-    @property
-    def dispersion(self) -> float:
-        """``pearson_chi2 / df_resid`` (about 1 without overdispersion)."""
-        return self.pearson_chi2 / self.df_resid if self.df_resid > 0 else np.nan
-
-    @property
-    def aic(self) -> float:
-        """``-2ℓ + 2k``."""
-        return -2.0 * self.llf + 2.0 * self.k_params
-
-    @property
-    def bic(self) -> float:
-        """``-2ℓ + k log(nobs)``."""
-        return -2.0 * self.llf + self.k_params * np.log(self.nobs)
-
-    @property
-    def pseudo_rsquared(self) -> float:
-        """McFadden's ``1 - ℓ/ℓ_0``."""
-        return 1.0 - self.llf / self.llnull
-
-    prsquared = pseudo_rsquared
-
-    @property
-    def llr(self) -> float:
-        """LR statistic against the null model, ``2 (ℓ - ℓ_0)``."""
-        return 2.0 * (self.llf - self.llnull)
-
-    @property
-    def llr_pvalue(self) -> float:
-        """``P(χ²(df_model) > llr)``."""
-        return float(chi2_sf(self.llr, self.df_model))
 
     # -- tests ---------------------------------------------------------------
     def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:

@@ -1,0 +1,136 @@
+"""Log-likelihoods, deviances and information criteria of inference results.
+
+Conventions (owned here; :class:`LikelihoodStatistics` is a base of
+:class:`~logistic.inference.InferenceResults`, whose statistics kept at fit
+or computed from the data again it reads):
+
+* Log-likelihood ``ℓ = -Σ s_i L(y_i, z_i)``; saturated log-likelihood
+  ``ℓ_sat = Σ s_i [y_i log y_i + (1-y_i) log(1-y_i)]`` (0 for 0/1 labels);
+  ``deviance = 2(ℓ_sat - ℓ)``; ``AIC = -2ℓ + 2k``, ``BIC = -2ℓ + k log(nobs)``
+  (k = number of parameters); McFadden ``pseudo R² = 1 - ℓ/ℓ_0``.
+* The null model ``ℓ_0`` keeps the offset and weights: intercept only when
+  the model has an intercept (``logit(ȳ)`` in closed form without an
+  offset, else fitted with the Newton solver over the same rows without
+  their features), otherwise ``z = offset`` with no parameter (R's ``glm``
+  null deviance).
+* Grouped binomial fits add ``Σ log C(n_i, k_i)`` to ``ℓ`` and ``ℓ_0``; for
+  Firth fits ``llf`` is the ordinary log-likelihood at the estimate (see
+  :mod:`._results` for both).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._numerics import DEFAULT_TOL
+from ._hypothesis import chi2_sf
+from ._stored import null_loglik
+
+if TYPE_CHECKING:
+    from .._objective import LogisticObjective
+    from .._typing import FloatArray
+    from ._stored import FitStatistics
+
+__all__ = ["LikelihoodStatistics"]
+
+
+class LikelihoodStatistics:
+    """``llf``, ``llnull``, ``deviance``, ``aic``, ``bic``, ``pseudo_rsquared``,
+    ``llr`` ... of one fit (a base class of the inference results)."""
+
+    if TYPE_CHECKING:  # provided by InferenceResults
+        model: Any
+        _stats: FitStatistics
+        _log_binom: float
+        fit_intercept: bool
+        k_params: int
+        nobs: float
+        df_model: float
+        df_resid: float
+
+        @property
+        def _information(self) -> FloatArray: ...
+
+        def _data(self, what: str) -> LogisticObjective: ...
+
+    @cached_property
+    def llf(self) -> float:
+        """Log-likelihood ``-Σ s_i L(y_i, z_i)`` at ``params`` (plus
+        ``Σ log C(n_i, k_i)`` for grouped data)."""
+        return self._llf_kernel + self._log_binom
+
+    @property
+    def _llf_kernel(self) -> float:
+        return -self._stats.weight_sum * self._stats.value
+
+    @cached_property
+    def llf_penalized(self) -> float:
+        """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``."""
+        sign, logdet = np.linalg.slogdet(self._information)
+        return self._llf_kernel + 0.5 * logdet if sign > 0 else float("-inf")
+
+    @cached_property
+    def _llnull_kernel(self) -> float:
+        stats = self._stats
+        if stats.llnull is not None:
+            return float(stats.llnull)
+        if stats.labels.has_offset:
+            objective = self._data("the null model of a fit with an offset")
+            tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
+            return null_loglik(stats.labels, self.fit_intercept, objective, tol)
+        return null_loglik(stats.labels, self.fit_intercept)
+
+    @property
+    def llnull(self) -> float:
+        """Log-likelihood of the null model (same offset and weights)."""
+        return self._llnull_kernel + self._log_binom
+
+    @property
+    def deviance(self) -> float:
+        """``2 (ℓ_sat - ℓ)`` (``-2ℓ`` for 0/1 labels)."""
+        return 2.0 * (self._stats.labels.saturated - self._llf_kernel)
+
+    @property
+    def null_deviance(self) -> float:
+        """``2 (ℓ_sat - ℓ_0)``."""
+        return 2.0 * (self._stats.labels.saturated - self._llnull_kernel)
+
+    @property
+    def pearson_chi2(self) -> float:
+        """Pearson's ``χ² = Σ s (y - p)² / (p (1 - p))`` at ``params``."""
+        return float(self._stats.labels.pearson)
+
+    @property
+    def dispersion(self) -> float:
+        """``pearson_chi2 / df_resid`` (about 1 without overdispersion)."""
+        return self.pearson_chi2 / self.df_resid if self.df_resid > 0 else np.nan
+
+    @property
+    def aic(self) -> float:
+        """``-2ℓ + 2k``."""
+        return -2.0 * self.llf + 2.0 * self.k_params
+
+    @property
+    def bic(self) -> float:
+        """``-2ℓ + k log(nobs)``."""
+        return -2.0 * self.llf + self.k_params * np.log(self.nobs)
+
+    @property
+    def pseudo_rsquared(self) -> float:
+        """McFadden's ``1 - ℓ/ℓ_0``."""
+        return 1.0 - self.llf / self.llnull
+
+    prsquared = pseudo_rsquared
+
+    @property
+    def llr(self) -> float:
+        """LR statistic against the null model, ``2 (ℓ - ℓ_0)``."""
+        return 2.0 * (self.llf - self.llnull)
+
+    @property
+    def llr_pvalue(self) -> float:
+        """``P(χ²(df_model) > llr)``."""
+        return float(chi2_sf(self.llr, self.df_model))
