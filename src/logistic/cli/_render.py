@@ -66,13 +66,7 @@ def coefficient_rows(
     for i, (term, value) in enumerate(zip(terms, est, strict=True)):
         row: dict[str, float | str] = {"term": term, "estimate": float(value)}
         if table is not None:
-            row.update(
-                std_error=float(table.bse[i]),
-                z=float(table.zvalues[i]),
-                p_value=float(table.pvalues[i]),
-                ci_low=float(table.conf_int[i, 0]),
-                ci_high=float(table.conf_int[i, 1]),
-            )
+            row.update(table.row(i))
         rows.append(row)
     return rows
 

@@ -301,11 +301,7 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
             {
                 "term": name,
                 "effect": float(table.params[j]),
-                "std_error": float(table.bse[j]),
-                "z": float(table.zvalues[j]),
-                "p_value": float(table.pvalues[j]),
-                "ci_low": float(table.conf_int[j, 0]),
-                "ci_high": float(table.conf_int[j, 1]),
+                **table.row(j),
                 "discrete": j in discrete,
             }
             for j, name in enumerate(me.names)

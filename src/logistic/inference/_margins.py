@@ -53,7 +53,7 @@ from ._margins_sums import (
     weighted_median,
 )
 from ._order import display_order
-from ._wald import WaldTable, wald_table
+from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["METHODS", "MarginalEffects", "marginal_effects"]
 
@@ -68,6 +68,8 @@ LABELS = {
     "dyex": "dy/d(lnx)",
     "eydx": "d(lny)/dx",
 }
+#: statsmodels' ``summary_frame`` names of the bounds (its spelling kept).
+FRAME_BOUNDS = ("Conf. Int. Low", "Cont. Int. Hi.")
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
@@ -409,23 +411,12 @@ class MarginalEffects:
         """A pandas DataFrame with statsmodels' columns: the kind's label
         (``dy/dx``, ...), ``Std. Err.``, ``z``, ``Pr(>|z|)``,
         ``Conf. Int. Low`` and ``Cont. Int. Hi.`` (statsmodels' spelling)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - pandas is optional
-            raise ImportError(
-                "summary_frame() needs pandas (pip install pandas)"
-            ) from exc
-        t = self.wald_table(alpha)
-        return pd.DataFrame(
-            {
-                LABELS[self.method]: t.params,
-                "Std. Err.": t.bse,
-                "z": t.zvalues,
-                "Pr(>|z|)": t.pvalues,
-                "Conf. Int. Low": t.conf_int[:, 0],
-                "Cont. Int. Hi.": t.conf_int[:, 1],
-            },
-            index=pd.Index(self.names),
+        label = LABELS[self.method]
+        return wald_frame(
+            self.wald_table(alpha),
+            self.names,
+            columns=(label, "Std. Err.", "z", "Pr(>|z|)", *FRAME_BOUNDS),
+            caller="summary_frame()",
         )
 
     def summary(self, alpha: float = 0.05) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
-from ._wald import WaldTable
+from ._wald import WaldTable, wald_frame
 
 __all__ = ["OddsRatioTable", "odds_ratio_table"]
 
@@ -61,39 +61,31 @@ class OddsRatioTable:
     alpha: float
     method: str
 
+    def wald(self) -> WaldTable:
+        """The same numbers as a :class:`WaldTable` on the odds-ratio scale
+        (``params`` = ``odds_ratio``), for its rows and DataFrame."""
+        return WaldTable(
+            self.odds_ratio,
+            self.bse,
+            self.zvalues,
+            self.pvalues,
+            self.conf_int,
+            self.alpha,
+        )
+
     def rows(self) -> list[dict[str, float | str]]:
         """One dict a term: ``term``, ``odds_ratio``, ``std_error``, ``z``,
         ``p_value``, ``ci_low``, ``ci_high`` (the CLI's JSON keys)."""
+        table = self.wald()
         return [
-            {
-                "term": name,
-                "odds_ratio": float(self.odds_ratio[i]),
-                "std_error": float(self.bse[i]),
-                "z": float(self.zvalues[i]),
-                "p_value": float(self.pvalues[i]),
-                "ci_low": float(self.conf_int[i, 0]),
-                "ci_high": float(self.conf_int[i, 1]),
-            }
+            {"term": name, "odds_ratio": float(self.odds_ratio[i]), **table.row(i)}
             for i, name in enumerate(self.term_names)
         ]
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame indexed by term with statsmodels-style columns
         ``odds ratio``, ``std err``, ``z``, ``P>|z|``, ``[α/2``, ``1-α/2]``."""
-        import pandas as pd
-
-        lo, hi = self.alpha / 2.0, 1.0 - self.alpha / 2.0
-        return pd.DataFrame(
-            {
-                "odds ratio": self.odds_ratio,
-                "std err": self.bse,
-                "z": self.zvalues,
-                "P>|z|": self.pvalues,
-                f"[{lo:g}": self.conf_int[:, 0],
-                f"{hi:g}]": self.conf_int[:, 1],
-            },
-            index=pd.Index(self.term_names, name="term"),
-        )
+        return wald_frame(self.wald(), self.term_names, "odds ratio", index_name="term")
 
 
 def check_method(method: str) -> str:

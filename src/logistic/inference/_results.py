@@ -58,7 +58,7 @@ from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_te
 from ._likelihoods import LikelihoodStatistics
 from ._order import display_order
 from ._stored import FitStatistics
-from ._wald import WaldTable, check_alpha, wald_table
+from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 
 __all__ = ["InferenceResults"]
 
@@ -328,25 +328,7 @@ class InferenceResults(LikelihoodStatistics):
         Columns ``coef``, ``std err``, ``z``, ``P>|z|`` and the Wald bounds
         ``[α/2`` and ``1-α/2]`` (pandas is an optional dependency).
         """
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - pandas is optional
-            raise ImportError(
-                "to_dataframe() needs pandas (pip install pandas)"
-            ) from exc
-        table = self.wald_table(alpha)
-        ci = table.conf_int
-        return pd.DataFrame(
-            {
-                "coef": table.params,
-                "std err": table.bse,
-                "z": table.zvalues,
-                "P>|z|": table.pvalues,
-                f"[{alpha / 2:g}": ci[:, 0],
-                f"{1 - alpha / 2:g}]": ci[:, 1],
-            },
-            index=pd.Index(self.term_names, name="term"),
-        )
+        return wald_frame(self.wald_table(alpha), self.term_names, index_name="term")
 
     # -- tests ---------------------------------------------------------------
     def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:

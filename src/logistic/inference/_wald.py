@@ -16,6 +16,11 @@ importing ``scipy.stats``).
 :class:`~logistic.inference.InferenceResults` reports these for a fit it
 computed; :func:`wald_table` gives the same numbers for estimates and a
 covariance stored elsewhere (e.g. in a model file).
+
+Every such table leaves the library in one of two shapes, built here:
+:meth:`WaldTable.row` (the CLI's JSON keys ``std_error``, ``z``, ``p_value``,
+``ci_low``, ``ci_high``) and :func:`wald_frame` (a pandas DataFrame with
+statsmodels' column names, ``[0.025`` and ``0.975]`` for the bounds).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from scipy import special
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 
-__all__ = ["WaldTable", "wald_table"]
+__all__ = ["WaldTable", "wald_frame", "wald_table"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,53 @@ class WaldTable:
     pvalues: FloatArray
     conf_int: FloatArray
     alpha: float
+
+    def row(self, i: int) -> dict[str, float]:
+        """Row ``i``'s ``std_error``, ``z``, ``p_value``, ``ci_low`` and
+        ``ci_high`` as floats (the keys of the CLI's JSON tables)."""
+        return {
+            "std_error": float(self.bse[i]),
+            "z": float(self.zvalues[i]),
+            "p_value": float(self.pvalues[i]),
+            "ci_low": float(self.conf_int[i, 0]),
+            "ci_high": float(self.conf_int[i, 1]),
+        }
+
+
+def wald_frame(
+    table: WaldTable,
+    index: Any,
+    estimate: str = "coef",
+    *,
+    columns: tuple[str, ...] | None = None,
+    index_name: str | None = None,
+    caller: str = "to_dataframe()",
+) -> Any:
+    """``table`` as a pandas DataFrame indexed by ``index``.
+
+    Columns ``estimate`` (the params), ``std err``, ``z``, ``P>|z|``,
+    ``[α/2`` and ``1-α/2]`` (statsmodels' ``summary`` names), or the six
+    ``columns`` given. pandas is optional: without it, an ImportError naming
+    ``caller``.
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - pandas is optional
+        raise ImportError(f"{caller} needs pandas (pip install pandas)") from exc
+    lo, hi = table.alpha / 2.0, 1.0 - table.alpha / 2.0
+    names = columns or (estimate, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]")
+    values = (
+        table.params,
+        table.bse,
+        table.zvalues,
+        table.pvalues,
+        table.conf_int[:, 0],
+        table.conf_int[:, 1],
+    )
+    return pd.DataFrame(
+        dict(zip(names, values, strict=True)),
+        index=pd.Index(list(index), name=index_name),
+    )
 
 
 def check_alpha(alpha: float) -> float:
