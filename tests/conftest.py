@@ -10,7 +10,10 @@ them). Tests reach them only through :func:`data_path`, which fails loudly
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -41,6 +44,30 @@ def data_path(*parts: str) -> Path:
     if not p.exists():
         raise FileNotFoundError(f"test data {p} is missing")
     return p
+
+
+@contextmanager
+def local_dask_client() -> Iterator[Any]:
+    """A Dask client on a new local cluster of two single-threaded worker
+    processes, both closed on exit (the test is skipped without
+    ``distributed``)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    with cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture
+def dask_client():
+    """:func:`local_dask_client` for one test."""
+    with local_dask_client() as client:
+        yield client
 
 
 def wide_sparse_tfidf(n: int = 3000, d: int = 8315, seed: int = 3):

@@ -24,7 +24,7 @@ pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from conftest import logistic_problem  # noqa: E402
+from conftest import local_dask_client, logistic_problem  # noqa: E402
 from logistic import DataValidationError, LogisticRegression  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
 from logistic.backends._dispatch import as_backend  # noqa: E402
@@ -36,16 +36,8 @@ N, P = 4000, 5
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
-    with distributed.Client(cluster) as c:
+    with local_dask_client() as c:
         yield c
-    cluster.close()
 
 
 @pytest.fixture(scope="module")

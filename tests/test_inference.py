@@ -695,28 +695,23 @@ def test_wald_table_is_what_the_results_report():
 
 @pytest.mark.dask
 @pytest.mark.slow
-def test_dask_inference_equals_in_memory():
+def test_dask_inference_equals_in_memory(dask_client):
     da = pytest.importorskip("dask.array")
-    distributed = pytest.importorskip("distributed")
     from logistic.backends.dask import Dask
 
     X, y = lbw()
     Xn, yn = X.to_numpy(), np.asarray(y)
     offset = np.random.default_rng(5).normal(0, 0.3, len(yn))
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    data = Dask(
+        da.from_array(Xn, chunks=(50, Xn.shape[1])),
+        da.from_array(yn, chunks=50),
+        None,
+        da.from_array(offset, chunks=50),
+        client=dask_client,
     )
-    with cluster, distributed.Client(cluster) as client:
-        data = Dask(
-            da.from_array(Xn, chunks=(50, Xn.shape[1])),
-            da.from_array(yn, chunks=50),
-            None,
-            da.from_array(offset, chunks=50),
-            client=client,
-        )
-        model = LogisticRegression().fit(data, None)
-        streamed = fit_inference(model, data, cov_type="HC1")
-        llnull = streamed.llnull  # a Newton fit of the null model on the workers
+    model = LogisticRegression().fit(data, None)
+    streamed = fit_inference(model, data, cov_type="HC1")
+    llnull = streamed.llnull  # a Newton fit of the null model on the workers
     memory = fit_inference(
         LogisticRegression().fit(Xn, yn, offset=offset),
         Xn,

@@ -29,6 +29,7 @@ from scipy.special import expit
 from conftest import data_path
 from logistic import InvalidParameterError, LogisticRegression
 from logistic.inference import MarginalEffects, fit_inference
+from test_inference import _chunked, spector
 
 KINDS = ("dydx", "eyex", "dyex", "eydx")
 # statsmodels divides 0 by 0 for the z of an effect that is exactly 0 (its SE is 0)
@@ -37,12 +38,6 @@ RTOL, ATOL = 1e-6, 1e-9
 
 
 # -- data -------------------------------------------------------------------------------
-def spector() -> tuple[pd.DataFrame, pd.Series]:
-    d = pd.read_csv(data_path("spector", "spector.csv"), sep=r"\s+")
-    d.columns = [c.strip("'") for c in d.columns]
-    return d[["GPA", "TUCE", "PSI"]].astype(float), d.GRADE
-
-
 def lbw_frame() -> pd.DataFrame:
     return pd.read_csv(data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv"))
 
@@ -353,25 +348,6 @@ def test_sparse_rows_equal_dense():
         close(b.margeff_se, a.margeff_se, rtol=1e-12, atol=1e-15)
 
 
-def _chunked(tmp_path, X, y, weights, offset):
-    from logistic.backends import Chunked
-
-    frame = X.copy()
-    frame["label"] = np.asarray(y)
-    frame["w"] = weights
-    frame["o"] = offset
-    path = tmp_path / "data.csv"
-    frame.to_csv(path, index=False)
-    return Chunked.from_csv(
-        path,
-        target="label",
-        features=list(X.columns),
-        weight="w",
-        offset="o",
-        chunk_rows=37,
-    )
-
-
 CASES = [
     {"method": "dydx", "dummy": True},
     {"method": "eyex"},
@@ -423,9 +399,8 @@ def test_array_api_rows_equal_numpy():
 
 @pytest.mark.dask
 @pytest.mark.slow
-def test_dask_equals_in_memory():
+def test_dask_equals_in_memory(dask_client):
     da = pytest.importorskip("dask.array")
-    distributed = pytest.importorskip("distributed")
     from logistic.backends.dask import Dask
 
     X, y = lbw()
@@ -433,18 +408,14 @@ def test_dask_equals_in_memory():
     w = np.random.default_rng(4).integers(1, 4, len(yn)).astype(float)
     model = fit(Xn, yn, sample_weight=w)
     memory = model.inference(Xn, yn, w, cov_type="HC0")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    data = Dask(
+        da.from_array(Xn, chunks=(50, Xn.shape[1])),
+        da.from_array(yn, chunks=50),
+        da.from_array(w, chunks=50),
+        client=dask_client,
     )
-    with cluster, distributed.Client(cluster) as client:
-        data = Dask(
-            da.from_array(Xn, chunks=(50, Xn.shape[1])),
-            da.from_array(yn, chunks=50),
-            da.from_array(w, chunks=50),
-            client=client,
-        )
-        streamed = fit_inference(model, data, cov_type="HC0")
-        got = [streamed.get_margeff(**kw) for kw in CASES[:3]]
+    streamed = fit_inference(model, data, cov_type="HC0")
+    got = [streamed.get_margeff(**kw) for kw in CASES[:3]]
     for kw, a in zip(CASES[:3], got, strict=True):
         b = memory.get_margeff(**kw)
         close(a.margeff, b.margeff, rtol=1e-10, atol=1e-14)
