@@ -14,15 +14,22 @@ computed exactly from the gradient at the null model) down to
 
 Screening (``screening=True``, with an L1 part): at each point the sequential
 strong rule proposes the features that can be non-zero; the problem is then
-solved on those columns only, an ordinary :class:`~logistic._objective.
-LogisticObjective` over ``X[:, active]`` minimised by a registered solver
-(:func:`logistic.solvers.solve`), and the discarded features are checked
-against the KKT condition with one full gradient pass. Violators are added
-and the restricted problem solved again, so every point is the solution of
-the full problem: a discarded feature's zero is optimal and the restricted
-solver's stopping rule (KKT residual ≤ ``tol`` in standardized coordinates)
-covers the rest. Wide L1 paths thus touch only the active columns, plus one
-``Xᵀr`` per point.
+solved on those columns only, and the discarded features are checked against
+the KKT condition with one ``Xᵀr`` over the discarded columns. Violators are
+added and the restricted problem solved again, so every point is the solution
+of the full problem: a discarded feature's zero is optimal and the restricted
+solver's stopping rule (KKT residual ≤ ``tol`` in standardized coordinates,
+:mod:`logistic._scaling`) covers the rest. Wide L1 paths thus touch only the
+active columns, plus one ``Xᵀr`` over the others per point.
+
+The restricted solver: with ``solver="auto"``,
+:func:`logistic.solvers.coordinate_descent.newton_cd_columns` on X's columns
+(glmnet's proximal Newton with coordinate descent, compiled in
+``logistic._cd``; no copy of the active columns, the logits ``z`` carried from
+point to point, the curvature kept while it stays accurate); with a named
+solver, an ordinary :class:`~logistic._objective.LogisticObjective` over
+``X[:, active]`` minimised by that registered solver
+(:func:`logistic.solvers.solve`). Both stop on the same rule.
 
 Sample weights, class weights and offsets enter as in
 :class:`logistic.LogisticRegression` (class weights multiply the sample
@@ -457,8 +464,9 @@ def path(
         Multiplies the sample weights, as in ``LogisticRegression``.
     fit_intercept : bool, default=True
     solver : str, default="auto"
-        Registered solver for the (restricted) problems; "auto" as in
-        ``LogisticRegression``.
+        "auto": the path's own column solver (compiled coordinate descent on
+        X's columns, see the module docstring); a registered solver's name:
+        that solver on each restricted problem (slower; the reference).
     tol : float ≥ 0 or None, default=None
         The solvers' stopping tolerance (None: their default for X's dtype).
     max_iter : int ≥ 1, default=1000

@@ -42,6 +42,15 @@ credit-default 29998 x 23  0.13 s / 0.18 s (9/9)  stalls at KKT 2e-9
 Same objective to 15 digits and the same support where both converge.
 It forms a dense (p+1)² Hessian, so it suits p up to a few thousand; FISTA
 (O(p) memory) is the solver for wider data.
+
+:func:`newton_cd_columns` (below) is the same method working on an in-memory
+X's columns directly, for regularization paths (:mod:`logistic._path`): the
+inner coordinate descent either updates the working vector ``X_S d`` (glmnet's
+"naive" updates, O(nnz of a column) per coordinate, no Hessian) or sweeps a
+Gram matrix ``X_Sᵀ V X_S`` kept across Newton steps and path points; a cost
+model picks the form at every step (:func:`use_gram`). Compiled in
+:mod:`logistic._cd` (GIL released); ``LOGISTIC_KERNEL=numpy`` selects the
+numpy reference of every compiled routine.
 """
 
 from __future__ import annotations
@@ -58,7 +67,17 @@ from ._iterative import IterativeSolver
 from ._linesearch import armijo, backtrack, negligible
 from ._options import LineSearchOptions
 
-__all__ = ["NewtonCD", "NewtonCDOptions", "soft_threshold", "kkt_residual"]
+__all__ = [
+    "ColumnFit",
+    "ColumnMatrix",
+    "NewtonCD",
+    "NewtonCDOptions",
+    "kkt_residual",
+    "newton_cd_columns",
+    "set_compiled_cd",
+    "soft_threshold",
+    "use_gram",
+]
 
 
 @dataclass
@@ -182,20 +201,26 @@ class NewtonCD(IterativeSolver):
         return state
 
 
-# -- proximal Newton over columns of X, naive coordinate updates --------------------
+# -- proximal Newton over columns of X -----------------------------------------------
 #
 # The generic solver above sees the problem only through its objective (any backend)
 # and forms the (p+1)² Hessian at every outer iteration. Along a regularization path
 # (:mod:`logistic._path`) the data are in memory and most columns are screened out,
 # so ``newton_cd_columns`` works on X's columns directly, glmnet's way (Friedman,
-# Hastie & Tibshirani 2010, §3): the local quadratic model is minimised by
-# coordinate descent with "naive" updates of the working vector ``r = X_S d``,
-# O(nnz of a column) per coordinate and no Hessian. Measured on the path benchmark
-# (benchmarks/path_cv.py; docs/benchmarks.md) it replaces the Gram form
-# (``X_Sᵀ D X_S`` rebuilt at every Newton step) everywhere: for sparse columns the
-# Gram matrix costs more to form than the sweeps it saves, and for small dense p
-# (spambase, 57 columns) a sweep over the F-ordered columns costs about what forming
-# the Gram matrix does while warm-started points need few sweeps.
+# Hastie & Tibshirani 2010, §3). The local quadratic model is minimised by
+# coordinate descent in one of two forms, chosen at every Newton step by
+# :func:`use_gram` (a cost model in multiply-adds, with the previous inner solve's
+# sweep count as the estimate of this one's):
+#
+# * naive: updates of the working vector ``r = X_S d``, O(nnz of a column) per
+#   coordinate, no Hessian — wide sparse problems (the benchmark's 10k x 5k set,
+#   ~1,200 active columns) and the first points of every path;
+# * Gram: ``X_Sᵀ V X_S`` formed once (CSR row scan, or one ``dsyrk`` when dense)
+#   and swept at O(K) per update — small active sets that need many sweeps (a9a's
+#   correlated one-hot columns: up to 120 sweeps per Newton step, where the naive
+#   form spent 2.6 of the path's 3.2 s). The Gram matrix is kept while the logits
+#   stay within ``REUSE_DZ`` of where it was formed, and extended by the new
+#   columns' products when the active set grows.
 #
 # The intercept decouples from the coefficients in the model once the columns are
 # centred by their curvature-weighted means ``mu = X_Sᵀv / Σv`` (then
