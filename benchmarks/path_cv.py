@@ -24,7 +24,9 @@ Protocol (one run, one process, each timing a single wall-clock measurement):
 * tolerances: logistic ``tol=1e-6`` (max-norm of the standardized KKT
   residual), glum and scikit-learn at their defaults (glum gradient_tol 1e-4
   style stopping; scikit-learn tol=1e-4); every library single-threaded
-  (``n_jobs=1``, BLAS limited to one thread) so that the ratios measure the
+  (``n_jobs=1``, BLAS and OpenMP limited to one thread, the libraries loaded
+  before the limit is set so that it reaches glum's OpenMP runtime too; the
+  run stops if any thread pool is not at 1) so that the ratios measure the
   algorithms, not a shared machine's free cores;
 * every timed call is made once on a small problem first (untimed), so no
   library's first-call costs land on the first dataset;
@@ -248,18 +250,26 @@ def main() -> None:
     ap.add_argument("--tol", type=float, default=1e-6)
     ap.add_argument("--json", default=str(HERE / "results" / "path_cv.json"))
     args = ap.parse_args()
-    from threadpoolctl import threadpool_limits
+    # every library whose threads threadpool_limits must see is loaded first:
+    # it limits only the thread pools (BLAS, OpenMP) already loaded when entered
+    import glum  # glum's OpenMP runtime
+    import sklearn
+    import sklearn.linear_model  # noqa: F401
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import logistic  # noqa: F401
 
     n_alphas = 20 if args.quick else 100
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     rows = []
     with threadpool_limits(1):
+        pools = threadpool_info()
+        if any(p["num_threads"] != 1 for p in pools):
+            raise SystemExit(f"thread pools not limited to 1: {pools}")
         warm_up()
         for name in args.datasets.split(","):
             rows.append(run_dataset(name, n_alphas, args.tol))
             print(json.dumps(rows[-1]), flush=True)
-    import glum
-    import sklearn
 
     meta = {
         "started": started,
@@ -268,6 +278,10 @@ def main() -> None:
         "sklearn": sklearn.__version__,
         "glum": glum.__version__,
         "cpus": os.cpu_count(),
+        "thread_pools": [
+            (p["internal_api"], p["num_threads"], Path(p["filepath"]).name)
+            for p in pools
+        ],
     }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(
