@@ -521,3 +521,41 @@ def test_compiled_sparse_column_stats_are_the_numpy_formulas(rng, weighted, case
         a, b = getattr(got, field), getattr(ref, field)
         np.testing.assert_array_equal(a, b, err_msg=field)
         np.testing.assert_array_equal(np.signbit(a), np.signbit(b), err_msg=field)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("case", ["plain", "float32", "huge", "subnormal", "constant"])
+def test_compiled_dense_column_stats_match_the_numpy_formulas(rng, weighted, case):
+    # the compiled sweeps of _moments._compiled_dense_stats sum row by row where
+    # numpy's chunks sum in BLAS's order: lo/hi exact, the rest to rounding,
+    # and a constant column keeps std exactly 0 and its value as the mean
+    from logistic import _moments
+
+    X = rng.standard_normal((700, 9)) * 3.0 + 1.5
+    if case == "float32":
+        X = X.astype(np.float32)
+    elif case == "huge":
+        X[:, 2] *= 1e300
+    elif case == "subnormal":
+        X[:, 3] *= 1e-310
+    elif case == "constant":
+        X[:, 4] = 0.1
+    s = rng.random(700) + 0.1 if weighted else None
+    got = _moments._compiled_dense_stats(X, s)
+    assert got is not None
+    old = K.set_compiled(False)
+    try:
+        ref = _moments._dense_stats(X, s)
+    finally:
+        K.set_compiled(old)
+    np.testing.assert_array_equal(got.lo, ref.lo)
+    np.testing.assert_array_equal(got.hi, ref.hi)
+    np.testing.assert_array_equal(got.unit, ref.unit)
+    assert got.weight == ref.weight
+    mean_g, std_g = got.moments()
+    mean_r, std_r = ref.moments()
+    np.testing.assert_allclose(std_g, std_r, rtol=1e-13, atol=0)
+    # means to rounding relative to each column's spread (or magnitude)
+    assert np.all(np.abs(mean_g - mean_r) <= 1e-13 * np.maximum(std_r, np.abs(mean_r)))
+    if case == "constant":
+        assert std_g[4] == 0.0 and mean_g[4] == 0.1

@@ -142,7 +142,53 @@ def _units(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
     return unit, np.where(unit > 0, unit, 1.0)
 
 
+def _compiled_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
+    """:func:`_dense_stats` of a C-ordered float32/float64 block by the compiled
+    kernel, or None where it does not apply.
+
+    The same formulas (min/max, the mean of the rescaled values, Björck's
+    corrected two-pass sums) in two sweeps over the block (three when a
+    column is rescaled) instead of four reads and ~6 numpy calls per 128 KiB
+    chunk: 4-6× faster on dense1m/wide100k. The sums run row by row where
+    numpy's ``w @ D`` runs in BLAS's order, so the moments can differ in the
+    last bits; the standardized view rounds its scales to ``SCALE_BITS``
+    bits and its means to a grid of them (:mod:`logistic._scaling`), which
+    absorbs that.
+    """
+    from ._kernels import compiled_kernel  # the objective layer's kernels
+
+    mod = compiled_kernel()
+    if (
+        mod is None
+        or not isinstance(X, np.ndarray)
+        or X.ndim != 2
+        or X.dtype not in (F64, np.float32)
+        or not X.flags.c_contiguous
+        or X.shape[0] == 0
+        or X.shape[1] == 0
+    ):
+        return None
+    n, p = X.shape
+    sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
+    lo, hi = np.full(p, np.inf), np.full(p, -np.inf)
+    s1, s2 = np.zeros(p), np.zeros(p)
+    mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0)
+    unit, divisor = _units(lo, hi)
+    div = None if np.all(divisor == 1.0) else divisor
+    if div is not None:  # the sums again, of the rescaled values
+        s1[:] = 0.0
+        mod.dense_column_stats(X, div, sw, None, lo, hi, s1, s2, 1)
+    total = float(n) if s is None else float(s.sum())
+    mean_u = s1 / total
+    resid, m2 = np.zeros(p), np.zeros(p)
+    mod.dense_column_stats(X, div, sw, mean_u, lo, hi, resid, m2, 2)
+    return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
+
+
 def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
+    got = _compiled_dense_stats(X, s)
+    if got is not None:
+        return got
     n, p = X.shape
     lo = np.min(X, axis=0).astype(F64)
     hi = np.max(X, axis=0).astype(F64)
