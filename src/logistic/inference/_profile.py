@@ -14,9 +14,18 @@ Each endpoint is a root of that profile deviance minus the quantile, found by
 ``scipy.optimize.brentq`` after bracketing outward from ``β̂_j`` in steps of
 the Wald standard error (doubling). The constrained maximum is computed by
 modified Fisher scoring on the free coordinates (``I_ff⁻¹ U*_f``) with an
-Armijo line search, stopped when the Newton decrement in log-likelihood
-units is below 1e-12. Unbounded sides (the profile never reaches the
-quantile) give ±inf.
+Armijo line search. It starts from the profile trace of the quadratic
+approximation, ``θ + (c - θ_j) Σ_·j / Σ_jj`` (``Σ = I⁻¹`` at ``β̂``), from
+the previous profile point on the same side, so a constrained fit takes a
+few Newton passes. It stops when the Newton decrement is below 1e-12 in
+log-likelihood units or below the resolution of the objective's value
+(:func:`logistic._numerics.rounding_noise`, which grows with the sum of the
+weights): past that a line search cannot tell a step from rounding noise,
+and the profile deviance is as exact as the log-likelihood itself. Unbounded
+sides (the profile never reaches the quantile) give ±inf.
+
+``which`` restricts the computation to some coefficients (the others are
+NaN), at a cost proportional to their number.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from scipy.linalg import LinAlgError, cho_factor, cho_solve
 from .._firth import FirthPoint
 from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
-from ..solvers._linesearch import armijo, backtrack
+from ..solvers._linesearch import armijo, backtrack, negligible
 
 __all__ = ["LikelihoodPoints", "profile_conf_int"]
 
@@ -42,8 +51,16 @@ class LikelihoodPoints:
         self.objective = objective
         self.n_params = objective.n_params
 
+        self._last: tuple[bytes, FloatArray] | None = None
+
     def information(self, theta: FloatArray) -> FloatArray:
-        return self.objective.weight_sum * self.objective.hessian(theta)
+        """``I(θ)``; the last one is kept, as the profile asks for the
+        information of the point it has just evaluated (one data pass saved)."""
+        key = np.ascontiguousarray(theta, dtype=np.float64).tobytes()
+        if self._last is None or self._last[0] != key:
+            info = self.objective.weight_sum * self.objective.hessian(theta)
+            self._last = (key, info)
+        return self._last[1]
 
     def point(self, theta: FloatArray) -> FirthPoint:
         value, grad = self.objective.value_and_gradient(theta)
@@ -69,10 +86,9 @@ def _constrained_max(
         info = fo.information(pt.theta)[np.ix_(free, free)]
         g = pt.grad[free]
         d = -total * cho_solve(cho_factor(info, lower=True), g)
-        decrement = -total * float(g @ d)  # log-likelihood units
-        if decrement < 1e-12:
+        slope = float(g @ d)  # -(Newton decrement), per unit of weight
+        if -total * slope < 1e-12 or negligible(-slope, pt.value):
             break
-        slope = float(g @ d)
 
         def trial(
             t: float, base: FirthPoint = pt, d: FloatArray = d, slope: float = slope
@@ -90,22 +106,32 @@ def _constrained_max(
     return pt
 
 
-def profile_conf_int(fo: Any, theta_hat: FloatArray, alpha: float) -> FloatArray:
-    """Profile penalized-likelihood intervals, shape (k, 2), objective order."""
+def profile_conf_int(
+    fo: Any, theta_hat: FloatArray, alpha: float, which: Any = None
+) -> FloatArray:
+    """Profile penalized-likelihood intervals, shape (k, 2), objective order;
+    only the coefficients ``which`` (objective indices; all by default), the
+    other rows NaN."""
+    from scipy import stats
+
     total = fo.objective.weight_sum
     hat = fo.point(theta_hat)
     if hat.factor is None:
         raise FloatingPointError("singular Fisher information at the estimate")
-    se = np.sqrt(np.diag(cho_solve(hat.factor, np.eye(theta_hat.size))))
-    from scipy import stats
-
+    cov = cho_solve(hat.factor, np.eye(theta_hat.size))
+    se = np.sqrt(np.diag(cov))
     quantile = float(stats.chi2.isf(alpha, 1))
-    out = np.empty((theta_hat.size, 2))
-    for j in range(theta_hat.size):
+    out = np.full((theta_hat.size, 2), np.nan)
+    indices = range(theta_hat.size) if which is None else which
+    for j in indices:
+        trace = cov[:, j] / cov[j, j]  # dθ/dc of the quadratic approximation
         warm = {"theta": hat.theta}
 
-        def excess(c: float, j: int = j, warm: dict = warm) -> float:
-            pt = _constrained_max(fo, warm["theta"], j, c)
+        def excess(
+            c: float, j: int = j, warm: dict = warm, trace: FloatArray = trace
+        ) -> float:
+            start = warm["theta"] + (c - warm["theta"][j]) * trace
+            pt = _constrained_max(fo, start, j, c)
             warm["theta"] = pt.theta
             return 2.0 * total * (pt.value - hat.value) - quantile
 
@@ -121,7 +147,6 @@ def profile_conf_int(fo: Any, theta_hat: FloatArray, alpha: float) -> FloatArray
             else:
                 out[j, side] = sign * np.inf
                 continue
-            warm["theta"] = hat.theta
             out[j, side] = optimize.brentq(
                 excess, min(inner, outer), max(inner, outer), xtol=1e-12, rtol=1e-12
             )

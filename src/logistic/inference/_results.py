@@ -297,7 +297,9 @@ class InferenceResults(LikelihoodStatistics):
             return FirthObjective(objective)
         return LikelihoodPoints(objective)
 
-    def conf_int(self, alpha: float = 0.05, method: str = "wald") -> Any:
+    def conf_int(
+        self, alpha: float = 0.05, method: str = "wald", terms: Any = None
+    ) -> Any:
         """Confidence intervals of shape (k, 2) (a DataFrame with columns
         ``0``, ``1`` indexed by ``term_names`` when named, as statsmodels).
 
@@ -309,18 +311,47 @@ class InferenceResults(LikelihoodStatistics):
             ``"wald"``: ``params ± z_{1-α/2} bse`` (R ``confint.default``).
             ``"profile"``: profile-likelihood intervals (R ``confint`` on a
             glm), with Firth's penalized likelihood for Firth fits (logistf).
+        terms : list of str or int, optional
+            With ``method="profile"``: profile only these terms (names of
+            ``term_names`` or positions; R's ``parm``); the other rows are
+            NaN. The cost is proportional to their number.
         """
         alpha = check_alpha(alpha)
         if method == "profile":
             from ._profile import profile_conf_int
 
-            ci = profile_conf_int(self._points(), self._theta, alpha)[self._perm]
-            return self._frame(ci, [0, 1])
+            which = None if terms is None else self._perm[self._term_positions(terms)]
+            ci = profile_conf_int(self._points(), self._theta, alpha, which)
+            return self._frame(ci[self._perm], [0, 1])
+        if terms is not None:
+            raise InvalidParameterError(
+                "terms= selects the coefficients to profile; it needs method='profile'"
+            )
         if method != "wald":
             raise InvalidParameterError(
                 f"method must be 'wald' or 'profile'; got {method!r}"
             )
         return self._frame(self.wald_table(alpha).conf_int, [0, 1])
+
+    def _term_positions(self, terms: Any) -> Any:
+        """Display positions of ``terms`` (names of ``term_names`` or ints)."""
+        names = list(self.term_names)
+        items = [terms] if isinstance(terms, (str, int, np.integer)) else list(terms)
+        out = []
+        for t in items:
+            if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
+                if not -len(names) <= int(t) < len(names):
+                    raise InvalidParameterError(
+                        f"terms: position {t} is out of range for {len(names)} terms"
+                    )
+                out.append(int(t) % len(names))
+            elif isinstance(t, str) and t in names:
+                out.append(names.index(t))
+            else:
+                raise InvalidParameterError(
+                    f"terms: {t!r} is not a term; expected one of {names}"
+                )
+        return np.asarray(out, dtype=np.intp)
 
     def to_dataframe(self, alpha: float = 0.05) -> Any:
         """The coefficient table as a pandas DataFrame indexed by ``term_names``.
@@ -463,12 +494,15 @@ class InferenceResults(LikelihoodStatistics):
         )
 
     # -- odds ratios and goodness of fit (conventions in _odds, _goodness) ------------
-    def odds_ratios(self, alpha: float = 0.05, method: str = "wald") -> Any:
+    def odds_ratios(
+        self, alpha: float = 0.05, method: str = "wald", terms: Any = None
+    ) -> Any:
         """Odds ratios ``exp(coef)`` with ``exp``'d ``"wald"`` or ``"profile"``
-        bounds (an :class:`OddsRatioTable`; see :mod:`._odds`)."""
+        bounds (an :class:`OddsRatioTable`; see :mod:`._odds`); ``terms``
+        profiles only some terms, as in :meth:`conf_int`."""
         from ._odds import odds_ratio_table
 
-        ci = self.conf_int(alpha, "profile") if method == "profile" else None
+        ci = self.conf_int(alpha, "profile", terms) if method == "profile" else None
         return odds_ratio_table(self.term_names, self.wald_table(alpha), ci, method)
 
     @cached_property
