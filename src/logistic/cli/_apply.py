@@ -13,6 +13,13 @@ column the model reads (``--missing``) or a category not seen at fit time
   with empty probability, label and logit; ``evaluate`` leaves them out.
 
 Whenever rows are left out or left empty, one line on stderr counts them.
+
+Convention (owned here): the weights column a model file names
+(``fit --weights``, ``encoding.weights``) weights the rows wherever a command
+computes statistics of the model on labelled rows (``evaluate``, ``report``,
+``margins``; :func:`weights_of`). ``evaluate`` and ``report`` weight when
+DATA has that column and say so; ``margins`` requires it. A row whose weight
+is missing is handled as a missing value under ``--missing``.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ __all__ = [
     "read_input",
     "tell_unscored",
     "unscored_line",
+    "weights_of",
 ]
 
 MissingRows = Annotated[
@@ -99,6 +107,63 @@ class Applied:
     raw: Any
     design: Any
     z: np.ndarray
+    weights: str | None = None
+
+
+def weights_of(
+    raw: Any, encoding: dict[str, Any], *, required: bool
+) -> tuple[str | None, np.ndarray | None, np.ndarray | None]:
+    """``(name, weights, missing)`` of the model file's weights column in ``raw``.
+
+    ``weights`` holds one value per row of the file (NaN where missing) and
+    ``missing`` marks those rows. ``(None, None, None)`` when the model has
+    no weights column, or DATA lacks it and ``required`` is False (with
+    ``required``, a missing column is an error naming it).
+    """
+    from ..tabular._columns import missing_mask, numeric_column, require_columns
+
+    name = encoding.get("weights")
+    if not name:
+        return None, None, None
+    if raw.table is None or name not in raw.table.column_names:
+        if required:
+            require_columns(raw, [name], "weights (fit --weights)")
+        return None, None, None
+    return name, numeric_column(raw, name), missing_mask(raw, name)
+
+
+def _weigh(
+    design: Any, raw: Any, encoding: dict[str, Any], missing: str, data: Path
+) -> str | None:
+    """Set ``design.sample_weight`` from the stored weights column (rows with
+    a missing weight: an error, or left out under ``--missing drop|na``)."""
+    name, weights, absent = weights_of(raw, encoding, required=False)
+    if name is None:
+        if encoding.get("weights"):
+            note(
+                f"{data} has no weights column {encoding['weights']!r} (fit "
+                "--weights): the rows are not weighted"
+            )
+        return None
+    assert weights is not None and absent is not None
+    bad = absent & design.keep
+    if bad.any():
+        if missing == "error":
+            from ..tabular._columns import check_missing
+
+            check_missing(raw, [name], "error")
+        sel = ~bad[design.keep]
+        design.X = design.X[sel]
+        for field in ("y", "offset", "trials"):
+            value = getattr(design, field)
+            if value is not None:
+                setattr(design, field, np.asarray(value)[sel])
+        design.keep = design.keep & ~bad
+        design.n_missing = int(design.n_missing) + int(bad.sum())
+        if design.missing_rows is not None:
+            design.missing_rows = design.missing_rows | bad
+    design.sample_weight = weights[design.keep]
+    return str(name)
 
 
 def _encoding_of(mf: Any) -> dict[str, Any]:
@@ -136,8 +201,13 @@ def apply_model(
     quiet: bool = False,
     encoding: str | None = None,
     decimal: str = ".",
+    weighted: bool = False,
 ) -> Applied:
-    """Read both files and compute the logits; errors name the file and column."""
+    """Read both files and compute the logits; errors name the file and column.
+
+    ``weighted``: weight the rows by the model file's weights column when
+    DATA has it (``design.sample_weight``; ``Applied.weights`` names it).
+    """
     from ..tabular import apply_design
 
     import_pandas_first()
@@ -161,6 +231,7 @@ def apply_model(
     )
     for text in design.notes:
         note(text)
+    weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
     X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
     if X.shape[0] == 0:
         z = np.empty(0, dtype=np.float64)
@@ -168,7 +239,7 @@ def apply_model(
         z = np.asarray(
             mf.model.decision_function(X, offset=design.offset), dtype=np.float64
         )
-    return Applied(mf, raw, design, z)
+    return Applied(mf, raw, design, z, weights)
 
 
 def unscored_line(design: Any, missing: str, unknown: str, output: bool) -> str | None:

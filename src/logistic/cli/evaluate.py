@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -17,8 +17,24 @@ from ._apply import (
     check_row_options,
     tell_unscored,
 )
+from ._codes import EX_USAGE, CLIError
 from ._common import console
 from ._progress import Quiet
+
+HLGroups = Annotated[
+    int,
+    typer.Option(
+        "--groups",
+        help="Groups of the Hosmer-Lemeshow test (quantiles of the predicted "
+        "probability; default 10, at least 3).",
+    ),
+]
+
+
+def check_groups(groups: int) -> None:
+    """``--groups`` is at least 3 (exit 2)."""
+    if groups < 3:
+        raise CLIError(f"--groups must be at least 3; got {groups}", EX_USAGE)
 
 
 def scored_outcomes(applied: Any) -> tuple[Any, Any, Any]:
@@ -26,21 +42,28 @@ def scored_outcomes(applied: Any) -> tuple[Any, Any, Any]:
 
     Grouped binomial data (successes out of trials per row) are scored as
     their individual outcomes: each row counts as its successes (y = 1) and
-    its failures (y = 0), as weights. Otherwise the rows themselves, no
-    weights. ``evaluate`` and ``report`` both score through this.
+    its failures (y = 0), as weights. Otherwise the rows themselves. Rows
+    carry the model file's weights column when DATA has it
+    (:func:`._apply.weights_of`; multiplying the counts of grouped rows).
+    ``evaluate`` and ``report`` both score through this.
     """
     design = applied.design
+    w = design.sample_weight
     if design.trials is None:
-        return design.y, applied.z, None
+        return design.y, applied.z, w
     failures = design.trials - design.y
     y = np.r_[np.ones_like(design.y), np.zeros_like(failures)]
-    return y, np.r_[applied.z, applied.z], np.r_[design.y, failures]
+    counts = np.r_[design.y, failures]
+    return y, np.r_[applied.z, applied.z], counts if w is None else counts * np.r_[w, w]
 
 
-def metrics_of(applied: Any, threshold: float) -> dict[str, Any]:
+def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, Any]:
     """Every metric of :func:`logistic.metrics.evaluate` plus row counts
-    (grouped data scored per trial, :func:`scored_outcomes`)."""
+    (grouped data scored per trial, :func:`scored_outcomes`), the weights
+    column (``weights``: its name, or None) and the Hosmer–Lemeshow test
+    (``hosmer_lemeshow``, 10 groups; None when fewer than 3 can be formed)."""
     from ..metrics import evaluate as compute
+    from ..report._diagnostics import hosmer_lemeshow_of
 
     design = applied.design
     y, z, weight = scored_outcomes(applied)
@@ -48,17 +71,43 @@ def metrics_of(applied: Any, threshold: float) -> dict[str, Any]:
     if design.trials is not None:
         result["n_samples"] = float(design.trials.sum())
         result["n_positive"] = float(design.y.sum())
+    result["weights"] = applied.weights
+    if design.sample_weight is not None:
+        result["sum_of_weights"] = float(np.sum(design.sample_weight))
     result["rows_read"] = design.rows_read
     result["rows_rejected"] = design.rows_dropped
     result["rows_missing"] = int(getattr(design, "n_missing", 0))
     result["rows_unknown_levels"] = int(getattr(design, "n_unknown", 0))
     result["label_mapping"] = applied.model_file.encoding.get("label")
+    hl = hosmer_lemeshow_of(y, z, weight, groups=groups)
+    result["hosmer_lemeshow"] = None if hl is None else hl_dict(hl)
     return result
+
+
+def hl_dict(hl: Any) -> dict[str, Any]:
+    """The Hosmer–Lemeshow test as JSON: statistic, df (groups - 2), p-value,
+    groups, and the p-value on df = groups (rows other than the training rows,
+    Stata's ``outsample``)."""
+    from ..inference._hypothesis import chi2_sf
+
+    return {
+        "statistic": float(hl.statistic),
+        "df": int(hl.df),
+        "pvalue": float(hl.pvalue),
+        "groups": int(hl.groups),
+        "pvalue_outsample": float(chi2_sf(hl.statistic, hl.groups)),
+    }
 
 
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
-    scores = Table(title=f"{m['n_samples']:g} rows, {m['n_positive']:g} positive")
+    title = f"{m['n_samples']:g} rows, {m['n_positive']:g} positive"
+    if m.get("weights"):
+        title += (
+            f"; metrics weighted by column {m['weights']!r} (sum "
+            f"{m['sum_of_weights']:g})"
+        )
+    scores = Table(title=title)
     scores.add_column("metric")
     scores.add_column("value", justify="right")
     for key in ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier"):
@@ -86,6 +135,7 @@ def evaluate(
     model: opt.ModelArg,
     data: opt.DataArg,
     threshold: opt.Threshold = 0.5,
+    groups: HLGroups = 10,
     missing: MissingRows = "error",
     unknown: UnknownLevels = "error",
     json_out: opt.Json = False,
@@ -100,10 +150,13 @@ def evaluate(
     DATA must contain the target column (values as at fit time). Rows with a
     missing value or a category not seen at fit time are an error, or left
     out with --missing drop|na and --unknown-levels na (stderr says how many).
+    Rows are weighted by the model's --weights column when DATA has it. --json
+    adds the Hosmer-Lemeshow test (--groups groups).
 
     Example: logistic evaluate model.json test.csv --json
     """
     check_row_options(missing, unknown)
+    check_groups(groups)
     applied = apply_model(
         model,
         data,
@@ -115,9 +168,10 @@ def evaluate(
         quiet=quiet,
         encoding=encoding,
         decimal=decimal,
+        weighted=True,
     )
     tell_unscored(applied, data, missing, unknown, task="evaluate")
-    m = metrics_of(applied, threshold)
+    m = metrics_of(applied, threshold, groups)
     if json_out:
         typer.echo(json.dumps(m, indent=2))
         return

@@ -19,7 +19,8 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, require_inputs, writing
 from ._progress import Quiet
-from .evaluate import metrics_of, scored_outcomes
+from ._spelling import cli_spelling
+from .evaluate import HLGroups, check_groups, metrics_of, scored_outcomes
 from .summary import summary_dict
 
 
@@ -31,6 +32,7 @@ def write_report(
     threshold: float = 0.5,
     model_path: str = "",
     data_path: str = "",
+    groups: int = 10,
 ) -> None:
     """Compute metrics, draw figures, write the HTML atomically."""
     try:
@@ -43,7 +45,7 @@ def write_report(
             f"pip install '.[plot]') or pip install matplotlib ({exc})",
             EX_USAGE,
         ) from None
-    m = metrics_of(applied, threshold)
+    m = metrics_of(applied, threshold, groups)
     if m["roc_auc"] is None:
         raise CLIError(
             f"{data_path}: the report needs both classes in the target column"
@@ -53,7 +55,7 @@ def write_report(
     meta = [
         ("model file", model_path),
         ("data", data_path),
-        ("rows", f"{m['n_samples']} ({m['n_positive']} positive)"),
+        ("rows", f"{m['n_samples']:g} ({m['n_positive']:g} positive)"),
         (
             "solver",
             f"{info['solver']}, {info['n_iter']} iterations, "
@@ -62,6 +64,10 @@ def write_report(
     ]
     if info["formula"]:
         meta.insert(1, ("formula", info["formula"]))
+    if applied.weights:
+        meta.append(
+            ("weights", f"column {applied.weights!r}, sum {m['sum_of_weights']:g}")
+        )
     if info["label_mapping"]:
         lab = info["label_mapping"]
         meta.append(("positive class", f"{lab['column']} = {lab['positive']!r}"))
@@ -88,6 +94,7 @@ def write_report(
         row_numbers=np.flatnonzero(design.keep),
         grouped=design.trials is not None,
     )
+    influence = _in_cli_words(influence, data_path, model_path)
     text = build_report(
         title="Logistic regression report",
         meta=meta,
@@ -102,9 +109,28 @@ def write_report(
             r["term"] for r in info["coefficients"] if r["term"] != "Intercept"
         ],
         influence=influence,
+        hl_groups=groups,
+        weights=applied.weights,
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def _in_cli_words(section: Any, data_path: str, model_path: str) -> Any:
+    """The influence section's reason in the CLI's terms: options, files."""
+    from dataclasses import replace
+
+    if section.rows:
+        return section
+    if section.training is False:
+        return replace(
+            section,
+            note=f"not shown: {data_path} is not the data {model_path} was fitted on "
+            "(the gradient at the fitted coefficients is not zero on its rows); the "
+            "table needs the training file, with the same rows, --weights and "
+            "--offset columns",
+        )
+    return replace(section, note=cli_spelling(section.note))
 
 
 def report(
@@ -114,6 +140,7 @@ def report(
         Path, typer.Option("--output", "-o", help="HTML file to write.")
     ] = Path("report.html"),
     threshold: opt.Threshold = 0.5,
+    groups: HLGroups = 10,
     missing: MissingRows = "error",
     unknown: UnknownLevels = "error",
     sep: opt.Sep = None,
@@ -125,11 +152,14 @@ def report(
 ) -> None:
     """Write a self-contained HTML report: ROC and precision-recall curves,
     calibration, coefficients with confidence intervals, convergence history
-    and the summary table (images embedded; needs matplotlib).
+    the summary table, the Hosmer-Lemeshow test (--groups) and the most
+    influential rows (images embedded; needs matplotlib). Rows are weighted by
+    the model's --weights column when DATA has it.
 
     Example: logistic report model.json test.csv -o report.html
     """
     check_row_options(missing, unknown)
+    check_groups(groups)
     require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
     applied = apply_model(
@@ -143,6 +173,7 @@ def report(
         encoding=encoding,
         decimal=decimal,
         quiet=quiet,
+        weighted=True,
     )
     tell_unscored(applied, data, missing, unknown, task="report on")
     write_report(
@@ -152,5 +183,6 @@ def report(
         threshold=threshold,
         model_path=str(model),
         data_path=str(data),
+        groups=groups,
     )
     note(f"report written to {out}")

@@ -77,6 +77,8 @@ def build_report(
     feature_names: list[str] | None = None,
     sample_weight: np.ndarray | None = None,
     influence: InfluenceSection | None = None,
+    hl_groups: int = 10,
+    weights: str | None = None,
 ) -> str:
     """The report as one HTML string (see the module docstring).
 
@@ -84,13 +86,17 @@ def build_report(
     adds the coefficient path and the CV curve, with ``feature_names`` labelling
     the path. ``influence`` (:func:`._diagnostics.influence_section`) fills the
     table of influential rows; without it the report says the rows were not
-    available.
+    available. Its ``training`` flag picks the Hosmer–Lemeshow headline
+    (``df = g - 2`` on the training rows, ``df = g`` on other rows).
+    ``hl_groups``: the test's number of groups. ``weights``: the name of the
+    column weighting the rows (said above the metrics).
     """
     from .. import metrics as M
     from . import _figures as F
     from ._diagnostics import hosmer_lemeshow_of
 
-    hl = hosmer_lemeshow_of(y, z, sample_weight)
+    hl = hosmer_lemeshow_of(y, z, sample_weight, hl_groups)
+    training = None if influence is None else influence.training
 
     fpr, tpr, _ = M.roc_curve(y, z, sample_weight)
     precision, recall, _ = M.precision_recall_curve(y, z, sample_weight)
@@ -107,7 +113,7 @@ def build_report(
             "pr",
         ),
         _img(
-            F.calibration_png(metrics["calibration"], _hl_label(hl)),
+            F.calibration_png(metrics["calibration"], _hl_label(hl, training)),
             "Calibration plot",
             "calibration",
         ),
@@ -150,25 +156,46 @@ def build_report(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><ul class="meta">{meta_html}</ul>'
-        f"<h2>Metrics</h2>{_table(scores, 'metrics')}"
+        f"<h2>Metrics</h2>{_weights_line(weights)}{_table(scores, 'metrics')}"
         f"<p>Confusion matrix at threshold {metrics['threshold']:g}:</p>"
         f"{_table(confusion, 'confusion')}"
         f"<h2>Summary</h2>{_table(coefficients, 'summary')}"
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
         "<h2>Calibration "
         f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
-        f"{_hl_section(hl)}{_influence_section(influence)}"
+        f"{_hl_section(hl, training)}{_influence_section(influence)}"
         "</body></html>\n"
     )
 
 
-def _hl_label(hl: Any) -> str:
+def _weights_line(weights: str | None) -> str:
+    if not weights:
+        return ""
+    text = (
+        f"Weighted by column {weights!r} (the model's fit --weights): the metrics, "
+        "curves, calibration and Hosmer-Lemeshow test count each row by its weight."
+    )
+    return f'<p id="weights">{html.escape(text)}</p>'
+
+
+def _hl_df(hl: Any, training: bool | None) -> tuple[int, float]:
+    """The headline degrees of freedom and p-value: ``g`` (Stata's outsample)
+    on rows that are not the training rows, ``g - 2`` otherwise."""
+    if training is False:
+        from ..inference._hypothesis import chi2_sf
+
+        return hl.groups, float(chi2_sf(hl.statistic, hl.groups))
+    return hl.df, float(hl.pvalue)
+
+
+def _hl_label(hl: Any, training: bool | None = None) -> str:
     if hl is None:
         return ""
-    return f"Hosmer–Lemeshow χ²({hl.df}) = {hl.statistic:.2f}, p = {hl.pvalue:.3g}"
+    df, p = _hl_df(hl, training)
+    return f"Hosmer–Lemeshow χ²({df}) = {hl.statistic:.2f}, p = {p:.3g}"
 
 
-def _hl_section(hl: Any) -> str:
+def _hl_section(hl: Any, training: bool | None = None) -> str:
     """The Hosmer–Lemeshow test and its groups (see :mod:`._diagnostics`)."""
     head = "<h2>Hosmer-Lemeshow test</h2>"
     if hl is None:
@@ -179,13 +206,31 @@ def _hl_section(hl: Any) -> str:
     from ..inference._hypothesis import chi2_sf
 
     outsample = float(chi2_sf(hl.statistic, hl.groups))
-    text = (
-        f"chi2 = {hl.statistic:.4f} on {hl.df} degrees of freedom (groups - 2), "
-        f"p = {hl.pvalue:.4g}; {hl.groups} groups by quantiles of the fitted "
-        "probability (Stata's estat gof, group(10)). df = groups - 2 holds for the "
-        "rows the model was fitted on; on other rows use df = groups "
-        f"(Stata's outsample): p = {outsample:.4g}. A small p-value means the "
-        "predicted and observed event counts differ more than chance allows."
+    rule = (
+        f"{hl.groups} groups by quantiles of the fitted probability (Stata's "
+        f"estat gof, group({hl.groups}))."
+    )
+    if training is False:
+        text = (
+            f"chi2 = {hl.statistic:.4f} on {hl.groups} degrees of freedom (groups), "
+            f"p = {outsample:.4g}; {rule} These rows are not the rows the model was "
+            "fitted on, so df = groups (Stata's outsample); df = groups - 2 would "
+            f"give p = {hl.pvalue:.4g}."
+        )
+    else:
+        where = (
+            "These are the rows the model was fitted on."
+            if training
+            else "df = groups - 2 holds for the rows the model was fitted on; on "
+            f"other rows use df = groups (Stata's outsample): p = {outsample:.4g}."
+        )
+        text = (
+            f"chi2 = {hl.statistic:.4f} on {hl.df} degrees of freedom (groups - 2), "
+            f"p = {hl.pvalue:.4g}; {rule} {where}"
+        )
+    text += (
+        " A small p-value means the predicted and observed event counts differ "
+        "more than chance allows."
     )
     return f"{head}<p>{html.escape(text)}</p>{_table(hl.table(), 'hosmer-lemeshow')}"
 

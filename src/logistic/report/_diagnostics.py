@@ -3,10 +3,13 @@
 Conventions (owned here):
 
 * **Hosmer–Lemeshow** on the report's rows (labels, logits and weights as
-  scored), 10 groups by Stata's rule
+  scored), 10 groups by default, by Stata's rule
   (:func:`logistic.inference.hosmer_lemeshow`). Its ``df = g - 2`` holds for
-  the rows the model was fitted on; for other rows the section also gives
-  the p-value on ``df = g`` (Stata's ``estat gof, outsample``).
+  the rows the model was fitted on; on other rows the right reference is
+  ``df = g`` (Stata's ``estat gof, outsample``). Whether the rows are the
+  training rows is known from the influence check below
+  (``InfluenceSection.training``): when they are not, ``df = g`` is the
+  headline; when it is unknown (penalized, grouped), both are given.
 * **Influential rows** are those of the data the model was fitted on:
   :meth:`InferenceResults.get_influence` of an unpenalized (or Firth) fit on
   the report's rows, checked to be the training rows by
@@ -35,21 +38,27 @@ N_INFLUENTIAL = 10
 
 @dataclass(frozen=True)
 class InfluenceSection:
-    """The rows of the influence table, or the reason there are none."""
+    """The rows of the influence table, or the reason there are none.
+
+    ``training``: True when the rows were checked to be the training rows,
+    False when the check found they are not (the gradient at the fitted
+    coefficients is not zero on them), None when not checked.
+    """
 
     rows: list[dict[str, Any]]
     note: str
+    training: bool | None = None
 
 
 def hosmer_lemeshow_of(
-    y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None
+    y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None, groups: int = 10
 ) -> Any:
-    """The Hosmer–Lemeshow test (10 groups, Stata's rule) of the scored rows,
-    or None when fewer than three groups can be formed."""
+    """The Hosmer–Lemeshow test (``groups`` groups, Stata's rule) of the scored
+    rows, or None when fewer than three groups can be formed."""
     from ..inference import hosmer_lemeshow
 
     proba = sigmoid(np.asarray(z, dtype=np.float64))
-    result = hosmer_lemeshow(y, proba, sample_weight, groups=10)
+    result = hosmer_lemeshow(y, proba, sample_weight, groups=groups)
     return result if result.groups >= 3 else None
 
 
@@ -67,6 +76,7 @@ def influence_section(
     ``row_numbers`` maps the rows of ``X`` to the input file's data rows
     (default: 0, 1, ...).
     """
+    from .._exceptions import DataValidationError
     from ..inference import fit_inference
 
     if grouped:
@@ -86,12 +96,17 @@ def influence_section(
             warnings.simplefilter("ignore")
             res = fit_inference(model, X, y, sample_weight, offset)
             frame = res.get_influence().most_influential(N_INFLUENTIAL)
-    except Exception as exc:  # an optional table never stops the report
-        reason = str(exc).split("\n")[0] or type(exc).__name__
+    except DataValidationError as exc:
+        if "do not match the data the model was fitted on" not in str(exc):
+            return _unusable(exc)
         return InfluenceSection(
             [], "not shown: influence is defined for the rows the model was fitted "
-            f"on, and these rows are not usable as such ({reason})"
+            "on, and these are not those rows (the gradient at the fitted "
+            "coefficients is not zero on them; the same rows, weights and offset "
+            "as at fit are needed)", training=False,
         )  # fmt: skip
+    except Exception as exc:  # an optional table never stops the report
+        return _unusable(exc)
     get = frame.__getitem__  # a DataFrame, or a dict of arrays without pandas
     rows_in_fit = np.asarray(get("row"), dtype=np.int64)
     numbers = (
@@ -118,4 +133,13 @@ def influence_section(
         f"{X.shape[0]} rows the model was fitted on (row: 0-based data row of the "
         "input file). Cook's distance above 4/n, or far above the others, marks a "
         "row that moves the estimates.",
+        training=True,
     )
+
+
+def _unusable(exc: Exception) -> InfluenceSection:
+    reason = str(exc).split("\n")[0] or type(exc).__name__
+    return InfluenceSection(
+        [], "not shown: influence is defined for the rows the model was fitted "
+        f"on, and these rows are not usable as such ({reason})"
+    )  # fmt: skip

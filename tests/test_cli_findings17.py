@@ -1,0 +1,137 @@
+"""Issue 17's tester findings on the command line (report, evaluate, margins,
+predict --interval, summary).
+
+References computed in the tests: statsmodels' ``GLM(..., Binomial(),
+freq_weights=w)`` for the fitted probabilities of a weighted fit (frequency
+weights: the same model as the rows repeated ``w`` times), the
+Hosmer–Lemeshow statistic by the plain loop of tests/test_goodness.py on the
+repeated rows, and scikit-learn's weighted ``log_loss``. Data: the low birth
+weight data (tests/data/lbw-hosmer-lemeshow), UCLA admissions
+(tests/data/ucla-admissions), a9a (tests/data/a9a).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy.stats import chi2
+from sklearn.metrics import log_loss
+
+from conftest import data_path, fit_ucla_model
+from logistic.cli.app import main
+from test_goodness import _hl_from_groups, _stata_labels
+
+LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
+UCLA = data_path("ucla-admissions", "binary.csv")
+LBW_FORMULA = "low ~ age + lwt + C(race) + smoke + ptl + ht + ui"
+
+
+@pytest.fixture(scope="module")
+def weighted_lbw(tmp_path_factory):
+    """The LBW data with integer weights, a weighted formula model, and
+    statsmodels' fitted probabilities of the same weighted model."""
+    tmp = tmp_path_factory.mktemp("w17")
+    d = pd.read_csv(LBW)
+    d["w"] = np.random.default_rng(17).integers(1, 4, size=len(d))
+    path, model = tmp / "lbw_w.csv", tmp / "mw.json"
+    d.to_csv(path, index=False)
+    argv = ["fit", str(path), "--formula", LBW_FORMULA, "--weights", "w"]
+    assert main([*argv, "-o", str(model), "-q"]) == 0
+    X = pd.get_dummies(d["race"].astype(str), prefix="race", drop_first=True) * 1.0
+    X = pd.concat([d[["age", "lwt", "smoke", "ptl", "ht", "ui"]] * 1.0, X], axis=1)
+    glm = sm.GLM(d["low"] * 1.0, sm.add_constant(X), sm.families.Binomial(),
+                 freq_weights=d["w"] * 1.0).fit(tol=1e-14)  # fmt: skip
+    return tmp, path, model, d, glm.fittedvalues.to_numpy()
+
+
+def _weighted_hl(d, p):
+    """HL on the rows repeated w times (frequency weights), Stata's grouping."""
+    yy, pp = np.repeat(d["low"].to_numpy(), d["w"]), np.repeat(p, d["w"])
+    return _hl_from_groups(yy, pp, _stata_labels(pp, 10))
+
+
+def test_evaluate_weights_metrics_and_hl_by_the_model_weights_column(
+    weighted_lbw, capsys
+):
+    tmp, path, model, d, p = weighted_lbw
+    capsys.readouterr()
+    assert main(["evaluate", str(model), str(path), "--json", "-q"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["weights"] == "w"
+    assert doc["sum_of_weights"] == d["w"].sum()
+    ref = log_loss(d["low"], p, sample_weight=d["w"])
+    assert doc["log_loss"] == pytest.approx(ref, rel=1e-6)
+    stat, groups = _weighted_hl(d, p)
+    hl = doc["hosmer_lemeshow"]
+    assert hl["statistic"] == pytest.approx(stat, rel=1e-5)
+    assert hl["df"] == groups - 2 == 8
+    assert hl["pvalue"] == pytest.approx(chi2.sf(stat, 8), rel=1e-4)
+    # the text output says the metrics are weighted
+    assert main(["evaluate", str(model), str(path), "-q"]) == 0
+    assert "weighted by column 'w'" in capsys.readouterr().out
+
+
+def test_report_is_weighted_and_has_the_influence_table(weighted_lbw):
+    tmp, path, model, d, p = weighted_lbw
+    out = tmp / "r.html"
+    assert main(["report", str(model), str(path), "-o", str(out), "-q", "--force"]) == 0
+    text = out.read_text(encoding="utf-8")
+    stat, _ = _weighted_hl(d, p)
+    m = re.search(r"chi2 = ([0-9.]+) on 8 degrees of freedom", text)
+    assert m and float(m.group(1)) == pytest.approx(stat, abs=5e-5)
+    assert "Weighted by column &#x27;w&#x27;" in text
+    assert '<table id="influence">' in text  # the training rows, weighted
+
+
+def test_report_hl_groups_option(weighted_lbw):
+    tmp, path, model, d, p = weighted_lbw
+    out = tmp / "g.html"
+    argv = ["report", str(model), str(path), "-o", str(out), "-q", "--groups", "5"]
+    assert main([*argv, "--force"]) == 0
+    yy, pp = np.repeat(d["low"].to_numpy(), d["w"]), np.repeat(p, d["w"])
+    stat, groups = _hl_from_groups(yy, pp, _stata_labels(pp, 5))
+    text = out.read_text(encoding="utf-8")
+    m = re.search(r"chi2 = ([0-9.]+) on (\d+) degrees of freedom", text)
+    assert m and float(m.group(1)) == pytest.approx(stat, abs=5e-5)
+    assert int(m.group(2)) == groups - 2 == 3
+    assert main([*argv[:-2], "--groups", "2", "--force"]) == 2
+
+
+def test_report_on_other_rows_headlines_df_groups_in_cli_words(tmp_path):
+    model = fit_ucla_model(tmp_path)
+    part = tmp_path / "part.csv"
+    frame = pd.read_csv(UCLA).iloc[200:]
+    frame.to_csv(part, index=False)
+    out = tmp_path / "r.html"
+    assert main(["report", str(model), str(part), "-o", str(out), "-q"]) == 0
+    text = out.read_text(encoding="utf-8")
+    from logistic import load
+
+    p = load(model).predict_proba(frame[["gre", "gpa", "rank"]].assign(
+        **{f"C(rank)[T.{k}]": (frame["rank"] == k) * 1.0 for k in (2, 3, 4)}
+    ).drop(columns="rank"))[:, 1]  # fmt: skip
+    stat, groups = _hl_from_groups(frame["admit"], p, _stata_labels(p, 10))
+    m = re.search(r"chi2 = ([0-9.]+) on (\d+) degrees of freedom \(groups\), "
+                  r"p = ([0-9.e-]+);", text)  # fmt: skip
+    assert m, "the headline is not df = groups"
+    assert float(m.group(1)) == pytest.approx(stat, abs=5e-5)
+    assert int(m.group(2)) == groups == 10
+    assert float(m.group(3)) == pytest.approx(chi2.sf(stat, 10), rel=1e-3)
+    section = text.split("<h2>Influential rows</h2>")[1]
+    assert f"{part} is not the data {model} was fitted on" in section
+    for python in ("sample_weight", "fit()", "penalty="):
+        assert python not in section
+
+
+def test_penalized_report_reason_names_the_option(tmp_path):
+    m, r = tmp_path / "m.json", tmp_path / "r.html"
+    argv = ["fit", str(UCLA), "-t", "admit", "--penalty", "l2", "--alpha", "0.1"]
+    assert main([*argv, "-o", str(m), "-q"]) == 0
+    assert main(["report", str(m), str(UCLA), "-o", str(r), "-q"]) == 0
+    section = r.read_text(encoding="utf-8").split("<h2>Influential rows</h2>")[1]
+    assert "the model is penalized (--penalty l2)" in section
