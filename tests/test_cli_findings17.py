@@ -135,3 +135,53 @@ def test_penalized_report_reason_names_the_option(tmp_path):
     assert main(["report", str(m), str(UCLA), "-o", str(r), "-q"]) == 0
     section = r.read_text(encoding="utf-8").split("<h2>Influential rows</h2>")[1]
     assert "the model is penalized (--penalty l2)" in section
+
+
+def _spector_svm(tmp_path):
+    """tests/data/spector written as a one-based LibSVM file."""
+    d = pd.read_csv(data_path("spector", "spector.csv"), sep=r"\s+")
+    d.columns = [c.strip("'") for c in d.columns]
+    lines = [
+        f"{int(r.GRADE)} 1:{r.GPA:g} 2:{r.TUCE:g}" + (" 3:1" if r.PSI else "")
+        for r in d.itertuples()
+    ]
+    path = tmp_path / "spector.svm"
+    path.write_text("\n".join(lines) + "\n")
+    return path, d
+
+
+def test_margins_reads_libsvm_data(tmp_path, capsys):
+    path, d = _spector_svm(tmp_path)
+    model = tmp_path / "svm.json"
+    assert main(["fit", str(path), "-o", str(model), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["margins", str(model), str(path), "--json", "-q"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    X = sm.add_constant(d[["GPA", "TUCE", "PSI"]].astype(float))
+    ref = sm.Logit(d.GRADE.astype(float), X).fit(disp=0, tol=1e-14).get_margeff()
+    got = np.array([r["effect"] for r in doc["effects"]])
+    se = np.array([r["std_error"] for r in doc["effects"]])
+    np.testing.assert_allclose(got, ref.margeff, rtol=1e-6)
+    np.testing.assert_allclose(se, ref.margeff_se, rtol=1e-5)
+    # a cluster column cannot exist in LibSVM data: one line, exit 2
+    argv = ["margins", str(model), str(path), "--cov-type", "cluster"]
+    assert main([*argv, "--cluster", "g", "-q"]) == 2
+    assert "LibSVM" in capsys.readouterr().err
+
+
+def test_margins_on_a_python_saved_model_names_the_file_and_a_remedy(tmp_path, capsys):
+    import logistic
+
+    d = pd.read_csv(UCLA)
+    model = logistic.LogisticRegression().fit(d[["gre", "gpa"]], d["admit"])
+    path = tmp_path / "py.json"
+    logistic.save(model, path)
+    capsys.readouterr()
+    assert main(["margins", str(path), str(UCLA), "-q"]) == 65
+    err = capsys.readouterr().err
+    assert str(path) in err and "get_margeff" in err and "logistic fit" in err
+    assert len(err.strip().splitlines()) == 1
+    # evaluate and report: the same file name and remedy
+    assert main(["evaluate", str(path), str(UCLA), "-q"]) == 65
+    err = capsys.readouterr().err
+    assert str(path) in err and "logistic fit" in err

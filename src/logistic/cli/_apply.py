@@ -217,7 +217,9 @@ def apply_model(
         model_encoding.get("label") or model_encoding.get("binomial")
     ):
         raise CLIError(
-            "the model file has no label mapping; it cannot evaluate targets"
+            f"{model_path} has no label mapping (saved from Python, not by logistic "
+            "fit), so the target column of DATA cannot be read; use "
+            "logistic.metrics.evaluate in Python, or refit with logistic fit"
         )
     raw = read_input(
         data, sep=sep, fmt=fmt, quiet=quiet, encoding=encoding, decimal=decimal

@@ -140,9 +140,11 @@ def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 def check_model(mf: Any, model: Path) -> None:
-    """Refuse penalized (L1/L2) and grouped-count models (one line each)."""
+    """Refuse penalized (L1/L2) and grouped-count models, and models without
+    the target's label mapping (saved from Python; one line each)."""
     from .._grouped import fitted_on_counts
     from ..inference._checks import penalty_of
+    from ._apply import _encoding_of
 
     fitted = mf.model
     if penalty_of(fitted) != (0.0, 0.0):
@@ -158,30 +160,44 @@ def check_model(mf: Any, model: Path) -> None:
             "needs one 0/1 row per trial; refit on such rows",
             EX_USAGE,
         )
+    if not _encoding_of(mf).get("label"):
+        raise CLIError(
+            f"{model} has no label mapping (saved from Python, not by logistic "
+            "fit), so margins cannot read the target column of DATA; use "
+            "logistic.load(MODEL).inference(X, y).get_margeff() in Python, or "
+            "refit with logistic fit",
+            EX_DATAERR,
+        )
 
 
 def training_rows(
     mf: Any, data: Path, cluster: str | None, *, quiet: bool, **reading: Any
 ) -> TrainingRows:
     """The rows of ``data`` the model was fitted on, encoded as at fit time,
-    with the weights column of the model file and the ``cluster`` labels."""
+    with the weights column of the model file (:func:`._apply.weights_of`)
+    and the ``cluster`` labels."""
     from ..tabular import apply_design
-    from ..tabular._columns import missing_mask, numeric_column, require_columns
+    from ..tabular._columns import missing_mask, require_columns
     from ..tabular._encode import string_or_values
-    from ._apply import _encoding_of, read_input
+    from ._apply import _encoding_of, read_input, weights_of
     from ._common import import_pandas_first
 
     encoding = _encoding_of(mf)
-    if not encoding.get("label"):
-        raise CLIError("the model file has no label mapping; it cannot read targets")
     import_pandas_first()
     raw = read_input(data, quiet=quiet, **reading)
-    roles = [c for c in (encoding.get("weights"), cluster) if c]
-    require_columns(raw, roles, "margins input")
+    if cluster is not None:
+        if raw.table is None:
+            raise CLIError(
+                f"--cluster needs a column; {data} is LibSVM data, which has none",
+                EX_USAGE,
+            )
+        require_columns(raw, [cluster], "margins input")
     design = apply_design(raw, encoding, with_target=True, missing="drop")
-    unusable = np.zeros(raw.n_rows, dtype=bool)
-    for name in roles:
-        unusable |= missing_mask(raw, name)
+    _, weights, unusable = weights_of(raw, encoding, required=True)
+    if unusable is None:
+        unusable = np.zeros(raw.n_rows, dtype=bool)
+    if cluster is not None:
+        unusable = unusable | missing_mask(raw, cluster)
     rows = design.keep & ~unusable
     left_out = raw.n_rows - int(rows.sum())
     if left_out:
@@ -195,11 +211,10 @@ def training_rows(
     design.X = design.X[sel]
     design.y = np.asarray(design.y)[sel]
     offset = None if design.offset is None else design.offset[sel]
-    weights = encoding.get("weights")
     return TrainingRows(
         X=design.frame() if hasattr(mf.model, "feature_names_in_") else design.X,
         y=design.y,
-        sample_weight=None if not weights else numeric_column(raw, weights)[rows],
+        sample_weight=None if weights is None else weights[rows],
         offset=offset,
         groups=None if cluster is None else string_or_values(raw, cluster)[rows],
     )
