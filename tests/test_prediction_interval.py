@@ -9,6 +9,8 @@ Data: Spector & Mazzeo (tests/data/spector) and the low-birth-weight data
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -170,10 +172,32 @@ def test_saved_and_loaded_model_uses_the_stored_covariance(tmp_path):
     logistic.save(model, last, covariance=cov, covariance_names=names)
     got = logistic.load(last).predict_interval(X_new, alpha=0.1)
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+    # by default save stores the model's own covariance, and a loaded model
+    # saved again keeps it
+    plain = tmp_path / "plain.json"
+    logistic.save(model, plain)
+    got = logistic.load(plain).predict_interval(X_new, alpha=0.1)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+    again = tmp_path / "again.json"
+    logistic.save(logistic.load(plain), again)
+    got = logistic.load(again).predict_interval(X_new, alpha=0.1)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+def test_saved_model_without_a_covariance_names_the_cause(tmp_path):
+    X, y = spector()
+    X = X.assign(GPA2=X["GPA"] * 2.0)  # collinear: the information is singular
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression().fit(X, y)
     bare = tmp_path / "bare.json"
     logistic.save(model, bare)
-    with pytest.raises(InvalidParameterError, match="carries none"):
-        logistic.load(bare).predict_interval(X_new)
+    with pytest.raises(InvalidParameterError, match="carries none .*singular"):
+        logistic.load(bare).predict_interval(X)
+    penalized = tmp_path / "l2.json"
+    logistic.save(LogisticRegression(penalty="l2").fit(X, y), penalized)
+    with pytest.raises(InvalidParameterError, match="penalized fit"):
+        logistic.load(penalized).predict_interval(X)
 
 
 def test_penalized_and_unfitted_models_are_refused():

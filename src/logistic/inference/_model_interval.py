@@ -85,13 +85,27 @@ def predict_interval(
     if stored is None:
         raise InvalidParameterError(
             "predict_interval needs the covariance of the estimates, and this "
-            f"model carries none (fitted with more than {MAX_STORED_PARAMS} "
-            "parameters or by partial_fit, or loaded from a model file that stores "
-            "no covariance): use model.inference(X, y, ...).get_prediction(X_new) "
-            "with the training data"
+            f"model carries none ({_why_no_covariance(model)}): use "
+            "model.inference(X, y, ...).get_prediction(X_new) with the training data"
         )
     matrix, names = stored
     return stored_prediction(model, matrix, names, X, offset).summary_frame(alpha)
+
+
+def _why_no_covariance(model: Any) -> str:
+    """Why an unpenalized fitted model has neither statistics nor a stored
+    covariance (the cause named in predict_interval's refusal)."""
+    n_params = int(model.n_features_in_) + int(bool(model.fit_intercept))
+    if n_params > MAX_STORED_PARAMS:
+        return (
+            f"{n_params} parameters; fit keeps the statistics for at most "
+            f"{MAX_STORED_PARAMS}, and no model file it came from stored one"
+        )
+    return (
+        "fitted by partial_fit, or loaded from a model file without a covariance: "
+        "its information matrix was singular (collinear or constant columns), or "
+        "the file was written before logistic.save stored it"
+    )
 
 
 def stored_prediction(

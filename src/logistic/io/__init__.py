@@ -52,6 +52,7 @@ import numpy as np
 from .._atomic import atomic_output, atomic_write_bytes
 from .._exceptions import (
     IntegrityError,
+    LogisticError,
     ModelFormatError,
     UnsupportedVersionError,
     VersionMismatchWarning,
@@ -118,7 +119,14 @@ def save(
         encoding that could not be loaded raises :class:`ModelFormatError`
         and nothing is written.
     covariance : array-like of shape (n_params, n_params), optional
-        Covariance of the estimates (coefficients then intercept).
+        Covariance of the estimates (coefficients then intercept). By default
+        the model's own: the model-based ``cov_params()`` of an unpenalized
+        or Firth fit that kept its statistics (``fit_statistics_``), or the
+        covariance of the file the model was loaded from, so that
+        ``load(path).predict_interval(X)`` works without the data. None is
+        stored for penalized fits, a singular information matrix, and fits
+        with more parameters (:data:`MAX_COVARIANCE_PARAMS`, or the model
+        kept no statistics).
     covariance_names : list of str, optional
         Parameter names in the order of ``covariance``.
     training : dict, optional
@@ -141,6 +149,8 @@ def save(
     True
     """
     model_section = model_to_dict(model)
+    if covariance is None:
+        covariance, covariance_names = _own_covariance(model)
     encoding = _jsonable(encoding)
     encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     doc: dict[str, Any] = {
@@ -163,6 +173,23 @@ def save(
         + b"\n"
     )
     return atomic_write_bytes(path, data, overwrite=overwrite)
+
+
+def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
+    """The covariance a fitted model carries (see :func:`save`), or (None, None)."""
+    if getattr(model, "fit_statistics_", None) is not None:
+        from ..inference import fit_inference
+        from ..inference._covariance import CollinearityError
+
+        try:
+            res = fit_inference(model)
+        except (CollinearityError, LogisticError, FloatingPointError):
+            return None, None  # penalized, singular information
+        return np.asarray(res.cov_params()), list(res.term_names)
+    stored = getattr(model, "_stored_covariance", None)  # loaded from a file
+    if stored is not None:
+        return stored
+    return None, None
 
 
 # -- reading --------------------------------------------------------------------
