@@ -185,3 +185,32 @@ def test_margins_on_a_python_saved_model_names_the_file_and_a_remedy(tmp_path, c
     assert main(["evaluate", str(path), str(UCLA), "-q"]) == 65
     err = capsys.readouterr().err
     assert str(path) in err and "logistic fit" in err
+
+
+def test_predict_interval_on_extreme_rows_is_defined_and_quiet(tmp_path, capsys):
+    model = fit_ucla_model(tmp_path)
+    path = tmp_path / "ext.csv"
+    path.write_text(
+        "admit,gre,gpa,rank\n0,1e308,3,1\n0,1e308,1e308,2\n1,-1e6,3,3\n0,600,3.5,2\n"
+    )
+    out = tmp_path / "p.csv"
+    capsys.readouterr()
+    argv = ["predict", str(model), str(path), "--interval", "0.95", "-o", str(out)]
+    assert main([*argv, "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "Warning" not in err and ".py" not in err
+    got = pd.read_csv(out)
+    # sigma(z) is 1 or 0 in floating point on the first three rows: the delta
+    # method's SE sigma(z) sigma(-z) se_z is 0 there, the interval stays in [0, 1]
+    assert (got["proba_se"][:3] == 0).all()
+    assert got[["proba_lower", "proba_upper"]].notna().all().all()
+    assert ((got["proba_lower"] >= 0) & (got["proba_upper"] <= 1)).all()
+    assert got["proba_lower"][2] == 0 and got["proba_upper"][0] == 1
+    # an ordinary row keeps its delta-method SE: statsmodels' GLM get_prediction
+    d = pd.read_csv(UCLA)
+    X = sm.add_constant(pd.concat(
+        [d[["gre", "gpa"]] * 1.0] + [(d["rank"] == k).rename(f"r{k}") * 1.0
+                                     for k in (2, 3, 4)], axis=1))  # fmt: skip
+    glm = sm.GLM(d["admit"] * 1.0, X, sm.families.Binomial()).fit(tol=1e-14)
+    ref = glm.get_prediction(np.array([[1.0, 600, 3.5, 1, 0, 0]])).summary_frame()
+    assert got["proba_se"][3] == pytest.approx(ref["mean_se"].iloc[0], rel=1e-6)

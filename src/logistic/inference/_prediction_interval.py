@@ -99,14 +99,17 @@ def dense64(X: Any) -> Any:
 def _block_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
     """``x̃ᵢᵀ V x̃ᵢ`` for the rows of one block (dense or CSR, float64)."""
     p = X.shape[1]
-    A = np.asarray(X @ cov[:p, :p], dtype=F64)
-    if sp.issparse(X):
-        q = np.asarray(X.multiply(A).sum(axis=1), dtype=F64).ravel()
-    else:
-        q = np.einsum("ij,ij->i", A, X)
-    if fit_intercept:
-        q += 2.0 * np.asarray(X @ cov[:p, p], dtype=F64).ravel() + cov[p, p]
-    return np.maximum(q, 0.0)  # V is positive definite: only rounding goes below 0
+    with np.errstate(over="ignore", invalid="ignore"):  # extreme rows: see below
+        A = np.asarray(X @ cov[:p, :p], dtype=F64)
+        if sp.issparse(X):
+            q = np.asarray(X.multiply(A).sum(axis=1), dtype=F64).ravel()
+        else:
+            q = np.einsum("ij,ij->i", A, X)
+        if fit_intercept:
+            q += 2.0 * np.asarray(X @ cov[:p, p], dtype=F64).ravel() + cov[p, p]
+    # V is positive definite: only rounding goes below 0; NaN on a row of
+    # finite values comes from inf - inf when the form overflows, so it is +inf
+    return np.where(np.isnan(q), np.inf, np.maximum(q, 0.0))
 
 
 def row_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
@@ -211,8 +214,13 @@ class PredictionResults:
 
     @property
     def se(self) -> FloatArray:
-        """Delta-method standard error ``σ(z) σ(-z) se_z`` of ``predicted``."""
-        return _math.hessian_weight(self.linpred) * self.linpred_se
+        """Delta-method standard error ``σ(z) σ(-z) se_z`` of ``predicted``;
+        0 where ``σ(z)`` is 0 or 1 in floating point (``σ(z) σ(-z) = 0``),
+        also when ``se_z`` overflowed to inf on extreme rows."""
+        weight = _math.hessian_weight(self.linpred)
+        with np.errstate(invalid="ignore"):
+            se = weight * self.linpred_se
+        return np.where(weight == 0.0, 0.0, se)
 
     se_mean = se
 
