@@ -110,12 +110,31 @@ def test_penalized_model_and_file_without_covariance_are_refused(tmp_path, capsy
     err = capsys.readouterr().err
     assert "stores no covariance" in err and "penalized" in err
     assert not (tmp_path / "p.csv").exists()
+    # collinear columns: a singular information matrix, no covariance stored
+    d = pd.read_csv(UCLA)
+    d["gpa2"] = d["gpa"] * 2.0
+    twice = tmp_path / "twice.csv"
+    d.to_csv(twice, index=False)
+    singular = tmp_path / "singular.json"
+    fit(twice, singular, "--target", "admit", "--features", "gre,gpa,gpa2")
+    capsys.readouterr()
+    assert predict(singular, twice, tmp_path / "p.csv", "--interval", "0.95") == 65
+    err = capsys.readouterr().err
+    assert "stores no covariance" in err and "singular" in err
+    assert "--penalty" not in err
+
+
+def test_python_saved_model_gives_the_interval_of_predict_interval(tmp_path):
+    # logistic.save keeps the covariance of an unpenalized fit
     d = pd.read_csv(UCLA)
     bare = tmp_path / "bare.json"
     X = d[["gre", "gpa", "rank"]].astype(float)
     logistic.save(logistic.LogisticRegression().fit(X, d.admit), bare)
-    assert predict(bare, UCLA, tmp_path / "p.csv", "--interval", "0.95") == 65
-    assert "stores no covariance" in capsys.readouterr().err
+    assert predict(bare, UCLA, tmp_path / "p.csv", "--interval", "0.95") == 0
+    got = pd.read_csv(tmp_path / "p.csv")
+    ref = logistic.load(bare).predict_interval(X)
+    np.testing.assert_allclose(got["proba_se"], ref["mean_se"], rtol=1e-12)
+    np.testing.assert_allclose(got["proba_lower"], ref["mean_ci_lower"], rtol=1e-12)
 
 
 @pytest.mark.parametrize("level", ["0", "1", "95", "-0.5"])

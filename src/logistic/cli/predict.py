@@ -104,6 +104,25 @@ def check_interval(level: float | None) -> None:
         )
 
 
+def _why_no_covariance(model: Any, limit: int) -> str:
+    """The cause of a missing covariance in a model file, with its remedy."""
+    from ..inference._checks import penalty_of
+
+    if penalty_of(model) != (0.0, 0.0):
+        return (
+            f"it is a penalized fit (--penalty {model.penalty}); refit without "
+            "--penalty, or with --penalty firth"
+        )
+    n_params = int(model.n_features_in_) + int(bool(model.fit_intercept))
+    if n_params > limit:
+        return f"it has {n_params} parameters, more than the {limit} a file stores"
+    return (
+        "its information matrix was singular (collinear or constant columns; "
+        "logistic summary MODEL names them), or the file was written before model "
+        "files stored the covariance; drop the columns, or refit"
+    )
+
+
 def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     """``proba_se``, ``proba_lower``, ``proba_upper`` of the scored rows, from
     the model file's covariance (``logistic.inference.stored_prediction``, as
@@ -114,9 +133,8 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     mf = applied.model_file
     if mf.covariance is None:
         raise CLIError(
-            f"{model} stores no covariance of the estimates (a penalized fit, or "
-            f"more than {MAX_COVARIANCE_PARAMS} parameters), so --interval cannot "
-            "be computed; refit without a penalty (or with --penalty firth)"
+            f"{model} stores no covariance of the estimates, so --interval cannot "
+            f"be computed: {_why_no_covariance(mf.model, MAX_COVARIANCE_PARAMS)}"
         )
     design = applied.design
     X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
