@@ -37,6 +37,9 @@ from logistic.inference._goodness import BINARY_NOTE, hosmer_lemeshow
 from test_grouped import sm_grouped, star98
 from test_inference import spector, ucla
 
+Y10 = np.array([0, 1, 0, 1, 1, 0, 1, 0, 1, 1], float)
+P10 = np.linspace(0.1, 0.9, 10)
+
 
 def stata_lbw() -> tuple[pd.DataFrame, pd.Series]:
     """Stata's lbw data as shipped with statsmodels (tests/data/lbw-hosmer-lemeshow)."""
@@ -164,10 +167,53 @@ def test_weights_are_frequency_weights():
 def test_ties_share_a_group_and_empty_groups_are_dropped():
     y = np.array([0, 1, 0, 1, 1, 0, 1, 0, 1, 1], float)
     p = np.array([0.2] * 6 + [0.7] * 4)
-    hl = hosmer_lemeshow(y, p, groups=5)
-    assert hl.groups == 2 and hl.count.tolist() == [6, 4] and hl.df == 0
-    assert np.isnan(hl.pvalue)
-    assert hosmer_lemeshow(y, p, groups=5, method="r").df == 3  # as hoslem.test
+    p3 = np.array([0.2] * 6 + [0.5] * 2 + [0.7] * 2)
+    hl = hosmer_lemeshow(y, p3, groups=5)
+    assert hl.groups == 3 and hl.count.tolist() == [6, 2, 2] and hl.df == 1
+    assert hosmer_lemeshow(y, p3, groups=5, method="r").df == 3  # as hoslem.test
+    # two groups of distinct probabilities leave no degree of freedom
+    for method in ("stata", "r"):
+        with pytest.raises(
+            InvalidParameterError, match="at least 3 groups.*2 distinct"
+        ):
+            hosmer_lemeshow(y, p, groups=5, method=method)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (
+            (Y10, P10 * 2),
+            r"proba must be probabilities in \[0, 1\]; got 1\.08889 at position 5",
+        ),
+        (
+            (Y10 * 2, P10),
+            r"y must be observed 0/1 labels or proportions in \[0, 1\]; got 2 at position 1",
+        ),
+        ((Y10, np.r_[P10[:-1], np.nan]), r"proba must be .* got nan at position 9"),
+        ((Y10, P10[:-1]), "proba has 9 values and y has 10"),
+        ((Y10, P10, np.ones(9)), "sample_weight has 9 values and y has 10"),
+        ((Y10, P10, -np.ones(10)), "sample_weight must be finite and >= 0"),
+        ((Y10, np.full(10, 0.3)), "at least 3 groups .* 1 distinct value"),
+    ],
+)
+def test_inputs_are_checked(args, match):
+    """Out-of-range inputs gave a negative statistic with p = 1 (proba * 2), a
+    statistic for y * 2, and chi2(-1) for a constant proba."""
+    with pytest.raises(InvalidParameterError, match=match):
+        hosmer_lemeshow(*args, groups=3)
+
+
+def test_table_counts_are_integers_when_whole():
+    y = np.array([0, 1, 0, 1, 1, 0, 1, 0, 1, 1], float)
+    hl = hosmer_lemeshow(y, P10, groups=3)
+    frame = hl.to_dataframe()
+    assert frame.index.tolist() == [1, 2, 3] and frame.index.dtype.kind == "i"
+    for column in ("obs_1", "obs_0", "total"):
+        assert frame[column].dtype.kind == "i"
+    assert frame["exp_1"].dtype.kind == "f"
+    weighted = hosmer_lemeshow(y, P10, np.full(10, 0.5), groups=3).to_dataframe()
+    assert weighted["total"].dtype.kind == "f" and weighted.index.dtype.kind == "i"
 
 
 def test_streamed_fit_gives_the_same_test(tmp_path):

@@ -175,16 +175,21 @@ class HosmerLemeshowResult:
 
     def table(self) -> list[dict[str, float]]:
         """One dict a group: ``group``, ``prob`` (the cut point), ``obs_1``,
-        ``exp_1``, ``obs_0``, ``exp_0``, ``total`` (Stata's ``table`` columns)."""
+        ``exp_1``, ``obs_0``, ``exp_0``, ``total`` (Stata's ``table`` columns).
+        ``group`` is an int, and so are the observed counts and totals when
+        they are all whole numbers (unweighted or integer weights)."""
+        counts = (self.observed_1, self.observed_0, self.count)
+        whole = all(np.array_equal(c, np.round(c)) for c in counts)
+        as_count = int if whole else float
         return [
             {
-                "group": float(k + 1),
+                "group": k + 1,
                 "prob": float(self.cut_points[k]),
-                "obs_1": float(self.observed_1[k]),
+                "obs_1": as_count(self.observed_1[k]),
                 "exp_1": float(self.expected_1[k]),
-                "obs_0": float(self.observed_0[k]),
+                "obs_0": as_count(self.observed_0[k]),
                 "exp_0": float(self.expected_0[k]),
-                "total": float(self.count[k]),
+                "total": as_count(self.count[k]),
             }
             for k in range(self.groups)
         ]
@@ -200,6 +205,28 @@ class HosmerLemeshowResult:
             f"Hosmer-Lemeshow chi2({self.df}) = {self.statistic:.4f}, "
             f"p = {self.pvalue:.4g} ({self.groups} groups, method={self.method!r})"
         )
+
+
+def _first_bad(values: FloatArray, ok: Any) -> str:
+    """``"v at position i"`` for the first value that fails ``ok``."""
+    i = int(np.flatnonzero(~ok)[0])
+    return f"{float(values[i]):.6g} at position {i}"
+
+
+def _check_unit(name: str, values: Any, what: str) -> FloatArray:
+    """``values`` as a float64 vector of finite numbers in [0, 1]."""
+    try:
+        out = np.asarray(values, dtype=F64).ravel()
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"{name} must be numeric {what} in [0, 1]"
+        ) from None
+    ok = np.isfinite(out) & (out >= 0) & (out <= 1)
+    if not np.all(ok):
+        raise InvalidParameterError(
+            f"{name} must be {what} in [0, 1]; got {_first_bad(out, ok)}"
+        )
+    return out
 
 
 def _check_groups(groups: Any) -> int:
@@ -296,18 +323,26 @@ def hosmer_lemeshow(
         raise InvalidParameterError(
             f"method must be one of {list(HL_METHODS)}; got {method!r}"
         )
-    y = np.asarray(y, dtype=F64).ravel()
-    p = np.asarray(proba, dtype=F64).ravel()
-    s = (
-        np.ones_like(p)
-        if sample_weight is None
-        else np.asarray(sample_weight, dtype=F64).ravel()
-    )
-    if not y.size == p.size == s.size:
+    y = _check_unit("y", y, "observed 0/1 labels or proportions")
+    p = _check_unit("proba", proba, "probabilities")
+    if p.size != y.size:
         raise InvalidParameterError(
-            f"y, proba and sample_weight have lengths {y.size}, {p.size}, {s.size}; "
-            "expected equal lengths"
+            f"proba has {p.size} values and y has {y.size}; expected one a row"
         )
+    if sample_weight is None:
+        s = np.ones_like(p)
+    else:
+        s = np.asarray(sample_weight, dtype=F64).ravel()
+        if s.size != y.size:
+            raise InvalidParameterError(
+                f"sample_weight has {s.size} values and y has {y.size}; "
+                "expected one a row"
+            )
+        if not (np.all(np.isfinite(s)) and np.all(s >= 0)):
+            raise InvalidParameterError(
+                "sample_weight must be finite and >= 0; got "
+                f"{_first_bad(s, np.isfinite(s) & (s >= 0))}"
+            )
     keep = s > 0
     y, p, s = y[keep], p[keep], s[keep]
     if p.size == 0:
@@ -332,6 +367,12 @@ def hosmer_lemeshow(
         terms = (obs1 - exp1) ** 2 / (exp1 * exp0 / count)
     statistic = float(np.sum(terms))
     n_groups = int(used.sum())
+    if n_groups < 3:
+        raise InvalidParameterError(
+            f"the Hosmer-Lemeshow test needs at least 3 groups of distinct fitted "
+            f"probabilities (df >= 1); proba has {np.unique(p).size} distinct "
+            f"value(s), which make {n_groups} group(s)"
+        )
     df = (n_groups if method == "stata" else g) - 2
     pvalue = float(chi2_sf(statistic, df)) if df > 0 else float("nan")
     return HosmerLemeshowResult(

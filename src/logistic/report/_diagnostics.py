@@ -55,11 +55,14 @@ def hosmer_lemeshow_of(
 ) -> Any:
     """The Hosmer–Lemeshow test (``groups`` groups, Stata's rule) of the scored
     rows, or None when fewer than three groups can be formed."""
+    from .._exceptions import InvalidParameterError
     from ..inference import hosmer_lemeshow
 
     proba = sigmoid(np.asarray(z, dtype=np.float64))
-    result = hosmer_lemeshow(y, proba, sample_weight, groups=groups)
-    return result if result.groups >= 3 else None
+    try:
+        return hosmer_lemeshow(y, proba, sample_weight, groups=groups)
+    except InvalidParameterError:  # fewer than three groups (y, proba are valid)
+        return None
 
 
 def influence_section(
