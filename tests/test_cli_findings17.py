@@ -214,3 +214,14 @@ def test_predict_interval_on_extreme_rows_is_defined_and_quiet(tmp_path, capsys)
     glm = sm.GLM(d["admit"] * 1.0, X, sm.families.Binomial()).fit(tol=1e-14)
     ref = glm.get_prediction(np.array([[1.0, 600, 3.5, 1, 0, 0]])).summary_frame()
     assert got["proba_se"][3] == pytest.approx(ref["mean_se"].iloc[0], rel=1e-6)
+
+
+@pytest.mark.parametrize("command", ["summary", "margins"])
+def test_alpha_suggests_level(tmp_path, capsys, command):
+    model = fit_ucla_model(tmp_path)
+    capsys.readouterr()
+    args = [command, str(model)] + ([str(UCLA)] if command == "margins" else [])
+    assert main([*args, "--alpha", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "No such option: --alpha (use --level, the coverage 1 - alpha" in err
+    assert len(err.strip().splitlines()) == 1

@@ -9,13 +9,45 @@ user types (``--penalty l2``, ``--max-iter 100``, ``--weights``, ``--C 1.0``,
 in errors, warnings and the remedies they suggest alike; ``The 'tol'
 parameter of LogisticRegression must be`` becomes ``--tol must be``. Anything
 else is left as it is, so a message never gains words it did not have.
+
+Also owned here: :func:`usage_hint`, the option to use in place of one a
+command does not have but users coming from statsmodels or R type
+(``--alpha`` where the command takes a coverage ``--level``).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["cli_spelling"]
+__all__ = ["cli_spelling", "usage_hint"]
+
+#: (command, option it lacks) -> what to type instead.
+_LEVEL = "{0}, the coverage 1 - alpha: {0} 0.9 for alpha 0.1"
+_INSTEAD = {
+    ("summary", "--alpha"): _LEVEL.format("--level"),
+    ("margins", "--alpha"): _LEVEL.format("--level"),
+    ("predict", "--alpha"): _LEVEL.format("--interval"),
+}
+_NO_SUCH = re.compile(r"^No such option: (--[\w-]+)(?: \(Possible options: [^)]*\))?")
+
+
+def usage_hint(message: str, command_path: str) -> str:
+    """A usage error's message with the option to type instead, when the
+    command lacks one users often type (:data:`_INSTEAD`).
+
+    >>> usage_hint("No such option: --alpha (Possible options: --help)",
+    ...            "logistic summary")[:50]
+    'No such option: --alpha (use --level, the coverage'
+    """
+    match = _NO_SUCH.match(message)
+    if match is None:
+        return message
+    command = command_path.split()[-1] if command_path else ""
+    instead = _INSTEAD.get((command, match.group(1)))
+    if instead is None:
+        return message
+    return f"No such option: {match.group(1)} (use {instead})" + message[match.end() :]
+
 
 _OPTIONS = {
     "penalty": "--penalty",

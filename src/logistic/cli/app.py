@@ -148,6 +148,9 @@ def _usage_error(exc: BaseException, json_out: bool) -> int:
     message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", None) or "logistic"
+    from ._spelling import usage_hint
+
+    message = usage_hint(message, path)
     print(f"error: {message} (see '{path} --help')", file=sys.stderr, flush=True)
     if json_out:
         print(json.dumps({"ok": False, "error": message, "exit_code": EX_USAGE}))
