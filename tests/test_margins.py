@@ -488,3 +488,80 @@ def test_the_documented_example_runs():
     ]
     levels = namespace["res"].get_margeff(dummy=True).margeff
     assert round(levels["rank[T.2]"], 3) == -0.157  # the value the page quotes
+
+
+# -- atexog on a categorical term (Stata's at(race=...)) -----------------------------
+def test_atexog_sets_a_term_by_its_level_as_stata_at():
+    """Setting race to black on every row sets race[T.black] = 1 and
+    race[T.other] = 0 (Stata ``margins, dydx(*) at(race=2)``); the reference,
+    statsmodels' get_margeff with every level column given explicitly."""
+    X, y = lbw()
+    res = fit(X, y).inference(X, y)
+    model = sm_logit(X, y)
+    # statsmodels' keys count its constant: race[T.black] is 3, race[T.other] 4
+    ref = model.get_margeff(atexog={3: 1.0, 4: 0.0})
+    for spec in ({"race": "black"}, {"race[T.black]": 1}, {"race[T.black]": 1.0}):
+        me = res.get_margeff(atexog=spec)
+        same_as_statsmodels(me, ref)
+        assert me.margeff_options["atexog"] == {
+            "race[T.black]": 1.0,
+            "race[T.other]": 0.0,
+        }
+    reference_level = model.get_margeff(atexog={3: 0.0, 4: 0.0}, at="mean")
+    same_as_statsmodels(
+        res.get_margeff(atexog={"race[T.black]": 0, "race[T.other]": 0}, at="mean"),
+        reference_level,
+    )
+    text = res.get_margeff(atexog={"race": "black", "age": 30}).summary()
+    assert "Set on every row: age=30, race[T.black]=1, race[T.other]=0" in text
+    cases = [
+        ({"race": "white"}, r"'white' is not one of the term's levels with a column"),
+        ({"race[T.black]": 2.0}, "sets a level column of race to 0 or 1"),
+        ({"race": "black", "race[T.other]": 1}, "sets race.* to both"),
+    ]
+    for spec, message in cases:
+        with pytest.raises(InvalidParameterError, match=message):
+            res.get_margeff(atexog=spec)
+
+
+def test_atexog_finds_a_formula_term_by_its_variable():
+    """``C(rank)`` columns are named ``C(rank)[T.2]``; ``{"rank": 2}`` and
+    ``{"C(rank)": "2"}`` set rank 2 on every row (the reference: statsmodels
+    with the three level columns given)."""
+    d = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    X = d[["gre", "gpa"]].astype(float)
+    for k in (2, 3, 4):
+        X[f"C(rank)[T.{k}]"] = (d["rank"] == k) * 1.0
+    res = fit(X, d.admit).inference(X, d.admit)
+    ref = sm_logit(X, d.admit).get_margeff(atexog={3: 1.0, 4: 0.0, 5: 0.0})
+    for spec in ({"rank": 2}, {"C(rank)": "2"}, {"C(rank)": 2.0}):
+        same_as_statsmodels(res.get_margeff(atexog=spec), ref)
+    # the tester's by-hand Stata at(rank=2) value for gpa
+    assert res.get_margeff(atexog={"rank": 2}).margeff["gpa"] == pytest.approx(
+        0.1765, abs=5e-5
+    )
+
+
+def test_dummy_listing_a_column_that_is_not_0_1_is_refused():
+    """dummy=['GPA'] silently gave a 0 -> 1 change of a continuous column."""
+    X, y = spector()
+    model = fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'GPA', which is not a 0/1 column"):
+        model.inference(X, y).get_margeff(dummy=["GPA"])
+    with pytest.raises(InvalidParameterError, match="'TUCE', which is not a 0/1"):
+        model.inference().get_margeff(dummy=["TUCE"], at="mean")  # from fit's moments
+    ref = sm_logit(X, y).get_margeff(at="mean", dummy=True)
+    same_as_statsmodels(model.inference().get_margeff(dummy=["PSI"], at="mean"), ref)
+
+
+def test_nobs_is_an_integer_when_whole():
+    X, y = spector()
+    me = fit(X, y).inference(X, y).get_margeff()
+    assert me.nobs == 32 and isinstance(me.nobs, int)
+    w = np.full(len(y), 50_000.0)
+    big = fit(X, y, sample_weight=w).inference(X, y, sample_weight=w).get_margeff()
+    assert big.nobs == 1_600_000 and "No. observations: 1600000" in big.summary()
+    half = np.full(len(y), 0.5)
+    assert fit(X, y, sample_weight=half).inference(
+        X, y, sample_weight=half
+    ).get_margeff().nobs == pytest.approx(16.0)

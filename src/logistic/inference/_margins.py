@@ -13,7 +13,12 @@ docs/marginal-effects.md):
   memory), ``"zero"`` at ``x = 0`` (offset 0). ``atexog={column: value}``
   (a feature name or a 0-based feature index; statsmodels' integer keys also
   count its constant column) first sets those columns to the value on every
-  row.
+  row. A categorical term is set by its level, as Stata's ``at(rank=2)``:
+  ``{"C(rank)": "2"}`` (the term as its one-hot columns ``C(rank)[T.2]``
+  name it; ``{"rank": 2}`` also finds ``C(rank)``) sets that level's column
+  to 1 and the term's other level columns to 0; ``{"C(rank)[T.2]": 1}``
+  does the same, and a level column may otherwise only be set to 0. The
+  reference level (no column) is every level column set to 0.
 * ``dummy=True`` turns the effect of every 0/1 column (values 0 and 1 only,
   both present; one pass to find them) into the discrete change
   ``F(x_j = 1) - F(x_j = 0)``, ``F`` the probability (``dydx``) or its
@@ -99,6 +104,45 @@ def _column(key: Any, names: list[str], what: str) -> int:
     )
 
 
+def _term_of(key: Any, terms: dict[str, list[int]]) -> str | None:
+    """The one-hot term a key names: ``"C(rank)"`` itself, or ``"rank"`` for
+    the term ``C(rank)`` (the formula's wrapper left out)."""
+    if not isinstance(key, str) or not terms:
+        return None
+    if key in terms:
+        return key
+    wrapped = [t for t in terms if t.startswith("C(") and _bare(t) == key]
+    return wrapped[0] if len(wrapped) == 1 else None
+
+
+def _bare(term: str) -> str:
+    """``rank`` for ``C(rank)`` or ``C(rank, Treatment(1))``."""
+    inner = term[2:-1] if term.endswith(")") else term[2:]
+    return inner.split(",", 1)[0].strip()
+
+
+def _level_column(term: str, value: Any, cols: list[int], names: list[str]) -> int:
+    """The column of ``term``'s level ``value`` (compared as text, or as
+    numbers when both are numbers)."""
+    levels = [split_dummy_name(names[j])[1] for j in cols]  # type: ignore[index]
+    text = str(value)
+    for j, level in zip(cols, levels, strict=True):
+        if level == text:
+            return j
+    try:
+        number = float(value)
+        for j, level in zip(cols, levels, strict=True):
+            if float(level) == number:
+                return j
+    except (TypeError, ValueError):
+        pass
+    raise InvalidParameterError(
+        f"atexog[{term!r}] = {value!r} is not one of the term's levels with a "
+        f"column ({', '.join(levels)}); for its reference level set each of "
+        f"{term}'s level columns to 0"
+    )
+
+
 def _atexog(atexog: Any, names: list[str]) -> tuple[tuple[int, float], ...]:
     if atexog is None:
         return ()
@@ -107,19 +151,46 @@ def _atexog(atexog: Any, names: list[str]) -> tuple[tuple[int, float], ...]:
             "atexog must be a mapping {column name or index: value}; "
             f"got {type(atexog).__name__}"
         )
+    terms = _terms(names)
+    term_of_column = {j: t for t, cols in terms.items() for j in cols}
     out: dict[int, float] = {}
+
+    def put(j: int, v: float, key: Any) -> None:
+        if j in out and out[j] != v:
+            raise InvalidParameterError(
+                f"atexog sets {names[j]} to both {out[j]:g} and {v:g} (through {key!r})"
+            )
+        out[j] = v
+
     for key, value in atexog.items():
+        term = None if key in names else _term_of(key, terms)
+        if term is not None:
+            chosen = _level_column(term, value, terms[term], names)
+            for j in terms[term]:
+                put(j, 1.0 if j == chosen else 0.0, key)
+            continue
         j = _column(key, names, "atexog")
         try:
-            out[j] = float(value)
+            v = float(value)
         except (TypeError, ValueError):
             raise InvalidParameterError(
                 f"atexog[{key!r}] must be a number; got {value!r}"
             ) from None
-        if not np.isfinite(out[j]):
+        if not np.isfinite(v):
             raise InvalidParameterError(
                 f"atexog[{key!r}] must be finite; got {value!r}"
             )
+        if j in term_of_column:
+            if v not in (0.0, 1.0):
+                raise InvalidParameterError(
+                    f"atexog[{key!r}] sets a level column of {term_of_column[j]} "
+                    f"to 0 or 1; got {value!r}"
+                )
+            if v == 1.0:  # this level on every row: the term's other columns 0
+                for other in terms[term_of_column[j]]:
+                    put(other, 1.0 if other == j else 0.0, key)
+                continue
+        put(j, v, key)
     return tuple(sorted(out.items()))
 
 
@@ -151,7 +222,35 @@ def _discrete(results: Any, dummy: Any, names: list[str]) -> list[int]:
             "dummy must be True, False or a list of 0/1 columns (names or "
             f"indices); got {dummy!r}"
         )
-    return sorted({_column(key, names, "dummy") for key in dummy})
+    columns = sorted({_column(key, names, "dummy") for key in dummy})
+    _check_binary(
+        results, [j for j in columns if split_dummy_name(names[j]) is None], names
+    )
+    return columns
+
+
+def _check_binary(results: Any, columns: list[int], names: list[str]) -> None:
+    """Refuse listed dummy columns that are not 0/1: checked on the training
+    data when given (one pass), else on the column moments kept at fit (a
+    0/1 column has mean ``m`` in [0, 1] and variance ``m (1 - m)``)."""
+    if not columns:
+        return
+    data = None if results._objective is None else results._objective.data
+    if data is not None:
+        binary = set(binary_columns(data).tolist())
+        bad = [j for j in columns if j not in binary]
+        how = "its values are not all 0 or 1 (both present)"
+    else:
+        m = np.asarray(results._stats.mean, dtype=F64)[columns]
+        var = np.asarray(results._stats.std, dtype=F64)[columns] ** 2
+        wrong = (m < 0) | (m > 1) | ~np.isclose(var, m * (1 - m), rtol=1e-6, atol=1e-12)
+        bad = [j for j, w in zip(columns, wrong, strict=True) if w]
+        how = "its mean and variance at fit are not those of a 0/1 column"
+    if bad:
+        raise InvalidParameterError(
+            f"dummy lists {names[bad[0]]!r}, which is not a 0/1 column ({how}); "
+            "a discrete change from 0 to 1 needs one: drop it from dummy="
+        )
 
 
 def _contrasts(
@@ -301,10 +400,17 @@ def marginal_effects(
             "categorical": categorical,
         },
         cov_type=results.cov_type,
-        nobs=results.nobs,
+        nobs=_count(results.nobs),
         fit_intercept=fit_intercept,
         pandas=results._pd,
     )
+
+
+def _count(nobs: Any) -> int | float:
+    """``nobs`` as an int when it is a whole number (unweighted, or integer
+    frequency weights)."""
+    value = float(nobs)
+    return int(value) if value.is_integer() else value
 
 
 class MarginalEffects:
@@ -323,12 +429,15 @@ class MarginalEffects:
     jacobian : ndarray of shape (p, k)
         ``∂ margeff / ∂ params`` in ``params`` order (intercept first).
     margeff_options : dict
-        ``method``, ``at``, ``atexog`` (by name), ``dummy``, ``categorical``.
+        ``method``, ``at``, ``atexog`` (the value set of each column, by
+        name; a term set by its level appears as its level columns),
+        ``dummy``, ``categorical``.
     dummy_idx : ndarray of int or None
         Feature indices whose effect is a discrete change (None if none).
     names : list of str
     cov_type : str
-    nobs : float
+    nobs : int or float
+        An int when it is a whole number.
     """
 
     def __init__(
@@ -342,7 +451,7 @@ class MarginalEffects:
         levels: bool = False,
         options: dict[str, Any],
         cov_type: str,
-        nobs: float,
+        nobs: int | float,
         fit_intercept: bool,
         pandas: Any = None,
     ) -> None:
@@ -431,14 +540,19 @@ class MarginalEffects:
             f"{'':<{width}} {LABELS[self.method]:>13} {'std err':>10} {'z':>8} "
             f"{'P>|z|':>8} {lo:>10} {hi:>10}"
         )
+        nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
         lines = [
             "Logistic regression marginal effects",
             f"Method: {self.method}    At: {self.at}    Covariance: {self.cov_type}"
-            f"    No. observations: {self.nobs:g}",
-            "=" * len(head),
-            head,
-            "-" * len(head),
+            f"    No. observations: {nobs}",
         ]
+        values = self.margeff_options.get("atexog") or {}
+        if values:
+            lines.append(
+                "Set on every row: "
+                + ", ".join(f"{name}={v:g}" for name, v in values.items())
+            )
+        lines += ["=" * len(head), head, "-" * len(head)]
         for j, name in enumerate(label):
             lines.append(
                 f"{name:<{width}} {t.params[j]:>13.6g} {t.bse[j]:>10.4g} "
