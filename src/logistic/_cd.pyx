@@ -99,16 +99,21 @@ def col_dots_dense(
     double[::1] out,
 ):
     """As :func:`col_dots_csc` for Fortran-ordered dense X."""
-    cdef Py_ssize_t k, i, K = cols.shape[0], n = X.shape[0]
-    cdef double s
+    cdef Py_ssize_t k, i, K = cols.shape[0], n = X.shape[0], m = n - n % 4
+    cdef double s0, s1, s2, s3
     cdef const double* col
     with nogil:
         for k in range(K):
             col = &X[0, cols[k]]
-            s = 0.0
-            for i in range(n):
-                s += col[i] * r[i]
-            out[k] = s
+            s0 = s1 = s2 = s3 = 0.0
+            for i in range(0, m, 4):
+                s0 += col[i] * r[i]
+                s1 += col[i + 1] * r[i + 1]
+                s2 += col[i + 2] * r[i + 2]
+                s3 += col[i + 3] * r[i + 3]
+            for i in range(m, n):
+                s0 += col[i] * r[i]
+            out[k] = (s0 + s1) + (s2 + s3)
 
 
 def col_axpy_csc(
@@ -126,6 +131,25 @@ def col_axpy_csc(
             j = cols[k]
             for i in range(indptr[j], indptr[j + 1]):
                 out[indices[i]] += c * data[i]
+
+
+def col_axpy_dense(
+    const double[::1, :] X, const Py_ssize_t[::1] cols, const double[::1] coef,
+    double[::1] out,
+):
+    """As :func:`col_axpy_csc` for Fortran-ordered dense X (zero coefficients
+    skipped)."""
+    cdef Py_ssize_t k, i, K = cols.shape[0], n = X.shape[0]
+    cdef double c
+    cdef const double* col
+    with nogil:
+        for k in range(K):
+            c = coef[k]
+            if c == 0.0:
+                continue
+            col = &X[0, cols[k]]
+            for i in range(n):
+                out[i] += c * col[i]
 
 
 cdef double _sweep_csc(

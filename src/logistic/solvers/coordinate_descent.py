@@ -374,12 +374,14 @@ class ColumnMatrix:
 
     def matvec(self, cols: np.ndarray, coef: FloatArray) -> FloatArray:
         """``X_S coef``."""
-        if not self.sparse:
-            return self.dense[:, cols] @ coef if cols.size else np.zeros(self.n)
         out = np.zeros(self.n)
         kernel = _cd_kernel()
-        if kernel is not None:
+        if kernel is not None and self.sparse:
             kernel.col_axpy_csc(*self.arg, cols, np.ascontiguousarray(coef), out)
+        elif kernel is not None:
+            kernel.col_axpy_dense(self.dense, cols, np.ascontiguousarray(coef), out)
+        elif not self.sparse:
+            out += self.dense[:, cols] @ coef
         else:
             for k, j in enumerate(cols):
                 rows, x = self._column(int(j))
