@@ -565,3 +565,19 @@ def test_nobs_is_an_integer_when_whole():
     assert fit(X, y, sample_weight=half).inference(
         X, y, sample_weight=half
     ).get_margeff().nobs == pytest.approx(16.0)
+
+
+def test_grouped_fit_says_what_works():
+    """The message told to pass the data to inference(), which a grouped fit
+    (trials=) refuses."""
+    from test_grouped import star98
+
+    X, k, f = star98()
+    res = LogisticRegression().fit(X, k, trials=k + f).inference()
+    with pytest.raises(InvalidParameterError, match=r"grouped binomial .*at='mean'"):
+        res.get_margeff()
+    with pytest.raises(
+        InvalidParameterError, match=r"grouped binomial .*dummy=\[\.\.\.\]"
+    ):
+        res.get_margeff(at="mean", dummy=True)
+    assert np.all(np.isfinite(res.get_margeff(at="mean").margeff_se))

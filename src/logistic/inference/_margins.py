@@ -208,6 +208,12 @@ def _discrete(results: Any, dummy: Any, names: list[str]) -> list[int]:
     """The columns whose effect is a discrete change."""
     if dummy is True:
         data = None if results._objective is None else results._objective.data
+        if data is None and results.grouped:
+            raise InvalidParameterError(
+                "dummy=True finds the 0/1 columns in the training rows, which the "
+                "inference of a grouped binomial fit (trials=) does not take: list "
+                "the 0/1 columns, dummy=[...]"
+            )
         if data is None:
             raise InvalidParameterError(
                 "dummy=True finds the 0/1 columns in the training data: call "
@@ -369,6 +375,12 @@ def marginal_effects(
                 "statsmodels; use at='overall' or 'mean'"
             )
     if at == "overall":
+        if results._objective is None and results.grouped:
+            raise InvalidParameterError(
+                "at='overall' averages over the training rows, which the inference "
+                "of a grouped binomial fit (trials=) does not take: use at='mean' "
+                "(no data needed), or fit on the 0/1 rows for average effects"
+            )
         if results._objective is None:
             raise InvalidParameterError(
                 "at='overall' averages over the training rows: call "
