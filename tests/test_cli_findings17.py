@@ -225,3 +225,20 @@ def test_alpha_suggests_level(tmp_path, capsys, command):
     err = capsys.readouterr().err
     assert "No such option: --alpha (use --level, the coverage 1 - alpha" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_odds_ratio_table_p_values_in_the_coefficient_tables_format(tmp_path, capsys):
+    model = fit_ucla_model(tmp_path)
+    capsys.readouterr()
+    assert main(["summary", str(model), "--odds-ratios"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("term"))
+    col = lines[head].split().index("p_value")
+    got = [line.split()[col] for line in lines[head + 2 : head + 8]]
+    # statsmodels' p-values, printed as R's summary.glm prints them
+    d = pd.read_csv(UCLA)
+    X = sm.add_constant(pd.concat(
+        [d[["gre", "gpa"]] * 1.0] + [(d["rank"] == k).rename(f"r{k}") * 1.0
+                                     for k in (2, 3, 4)], axis=1))  # fmt: skip
+    ref = sm.Logit(d["admit"] * 1.0, X).fit(disp=0, tol=1e-14).pvalues
+    assert got == [f"{p:.3g}" if p < 1e-3 else f"{p:.4f}" for p in ref]

@@ -114,7 +114,7 @@ def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
     if not rows:
         return title
     keys = list(rows[0])
-    cells = [[_fmt(r[k]) for k in keys] for r in rows]
+    cells = [[_fmt(r[k], k) for k in keys] for r in rows]
     widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
 
     def line(values: list[str]) -> str:
@@ -128,11 +128,18 @@ def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
     return "\n".join(out)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, key: str = "") -> str:
+    """A cell: p-values as the coefficient table prints them (R's format:
+    4 decimals, 3 significant digits below 0.001, ``<2e-16``), other numbers
+    with 6 decimals (6 significant digits when tiny or huge)."""
     if isinstance(value, str):
         return value
     if value is None:
         return "n/a"
+    if key == "p_value":
+        from ..inference._summary import _pval
+
+        return _pval(float(value))
     if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
         return f"{value:.6g}"
     return f"{value:.6f}"
