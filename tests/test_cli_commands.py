@@ -95,7 +95,13 @@ def test_summary_of_model_saved_from_python(tmp_path, capsys):
     assert main(["summary", str(tmp_path / "m.json"), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert [r["term"] for r in info["coefficients"]][:2] == ["Intercept", "x1"]
-    assert "std_error" not in info["coefficients"][0]  # no covariance stored
+    # logistic.save stores the covariance of an unpenalized fit: statsmodels' SEs
+    import numpy as np
+    import statsmodels.api as sm
+
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-14).bse
+    got = [r["std_error"] for r in info["coefficients"]]
+    np.testing.assert_allclose(got, ref, rtol=1e-6)
 
 
 def test_summary_of_model_saved_from_python_with_named_features(tmp_path, capsys):
