@@ -297,3 +297,29 @@ def test_frequency_weights_equal_statsmodels_freq_weights():
         expected[list(FRAME_COLUMNS)].to_numpy(),
         **TOL,
     )
+
+
+def test_predict_interval_streams_a_backend_and_predict_proba_says_so(tmp_path):
+    """predict_interval(backend) and predict_proba(backend) raised
+    "TypeError: '_ColumnSpec' object is not iterable"."""
+    from logistic.backends import Chunked
+
+    X, y = spector()
+    path = tmp_path / "spector.csv"
+    X.assign(GRADE=y).to_csv(path, index=False)
+    data = Chunked.from_csv(path, target="GRADE")
+    model = LogisticRegression().fit(X, y)
+    expected = model.predict_interval(X).to_numpy()
+    np.testing.assert_allclose(
+        model.predict_interval(data).to_numpy(), expected, rtol=1e-12
+    )
+    saved = tmp_path / "m.json"
+    logistic.save(model, saved)  # the stored covariance, without fit statistics
+    got = logistic.load(saved).predict_interval(data).to_numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    with pytest.raises(InvalidParameterError, match="offset must be None"):
+        model.predict_interval(data, offset=np.zeros(len(y)))
+    with pytest.raises(
+        InvalidParameterError, match="predicts rows in memory .*Chunked"
+    ):
+        model.predict_proba(data)

@@ -28,11 +28,15 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
-from .._typing import FloatArray
+from .._typing import Backend, FloatArray
 from ._checks import penalty_of
 from ._fit import _theta, fit_inference
 from ._order import display_order
-from ._prediction_interval import PredictionResults, predict_rows
+from ._prediction_interval import (
+    PredictionResults,
+    predict_rows,
+    predict_training_rows,
+)
 from ._stored import MAX_STORED_PARAMS
 
 __all__ = [
@@ -78,9 +82,39 @@ def predict_interval(
     if not hasattr(model, "coef_"):
         raise InvalidParameterError("the model is not fitted; call fit() first")
     _refuse_penalized(model)
+    if isinstance(X, Backend):
+        return _on_backend(model, X, offset).summary_frame(alpha)
     if getattr(model, "fit_statistics_", None) is not None:
         prediction = fit_inference(model).get_prediction(X, offset=offset)
         return prediction.summary_frame(alpha)
+    matrix, names = _stored_or_refuse(model)
+    return stored_prediction(model, matrix, names, X, offset).summary_frame(alpha)
+
+
+def _on_backend(model: Any, data: Any, offset: Any) -> PredictionResults:
+    """Predictions of the rows of a backend (e.g. a file streamed by
+    :class:`logistic.backends.Chunked`), block by block, with its offsets."""
+    if offset is not None:
+        raise InvalidParameterError(
+            "offset must be None when X is a backend: its blocks carry the offsets"
+        )
+    if data.n_features != model.n_features_in_:
+        raise InvalidParameterError(
+            f"X ({type(data).__name__}) has {data.n_features} features, but the "
+            f"model was fitted on {model.n_features_in_}"
+        )
+    if getattr(model, "fit_statistics_", None) is not None:
+        cov = fit_inference(model)._cov
+    else:
+        matrix, names = _stored_or_refuse(model)
+        cov = stored_covariance(matrix, names, bool(model.fit_intercept))
+    theta = _theta(model)
+    return predict_training_rows(data, theta, cov, bool(model.fit_intercept))
+
+
+def _stored_or_refuse(model: Any) -> tuple[Any, list[str] | None]:
+    """The covariance stored beside a loaded model, or a refusal saying why
+    there is none."""
     stored = getattr(model, STORED_COVARIANCE_ATTR, None)
     if stored is None:
         raise InvalidParameterError(
@@ -88,8 +122,7 @@ def predict_interval(
             f"model carries none ({_why_no_covariance(model)}): use "
             "model.inference(X, y, ...).get_prediction(X_new) with the training data"
         )
-    matrix, names = stored
-    return stored_prediction(model, matrix, names, X, offset).summary_frame(alpha)
+    return stored  # type: ignore[no-any-return]
 
 
 def _why_no_covariance(model: Any) -> str:
