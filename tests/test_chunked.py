@@ -610,3 +610,13 @@ def test_a_cache_that_does_not_fit_on_disk_falls_back_with_a_warning(tmp_path, d
     ref = LogisticRegression(penalty="l2", alpha=1e-2).fit(X, y)
     np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-8)
     assert shutil.disk_usage is not None  # the real function is untouched outside
+
+
+def test_text_column_in_csv_is_named_not_called_corrupt(tmp_path):
+    """A text column said "The file is corrupt, truncated ..." (pyarrow's
+    conversion error); it is a column to encode."""
+    path = tmp_path / "t.csv"
+    path.write_text("y,x1,cat,x2\n0,0.5,a,1\n1,0.25,b,2\n0,1.5,a,3\n")
+    for features in (None, ["x2", "cat"]):
+        with pytest.raises(DataValidationError, match=r"column 'cat' holds text \('a'"):
+            Chunked.from_csv(path, target="y", features=features)

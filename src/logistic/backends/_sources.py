@@ -18,6 +18,7 @@ those :func:`logistic.formats.parquet_files` lists.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -174,8 +175,27 @@ def one_line(text: str, limit: int = 200) -> str:
     return shown + ("..." if len(first) > limit else "")
 
 
-def _reader_error(path: Path, exc: BaseException) -> DataValidationError:
+#: pyarrow's message for a value its column's numeric type cannot hold.
+_NOT_A_NUMBER = re.compile(
+    r"In CSV column #(\d+): CSV conversion error to \w+: invalid value '(.*)'"
+)
+
+
+def _reader_error(
+    path: Path, exc: BaseException, names: list[str] | None = None
+) -> DataValidationError:
     text = one_line(str(exc))
+    text_value = _NOT_A_NUMBER.search(text)
+    if text_value is not None and names is not None:
+        k = int(text_value.group(1))
+        column = names[k] if k < len(names) else f"#{k}"
+        return DataValidationError(
+            f"cannot read {path}: column {column!r} holds text "
+            f"({text_value.group(2)!r} is not a number); this source reads numbers "
+            "only: encode the column as numbers (e.g. 0/1 columns, one a level), "
+            "leave it out with features=[...], or fit with the `logistic` command, "
+            "which encodes text columns"
+        )
     if "straddl" in text:
         text = (
             "a line is longer than the reader's block (is the file CSV text with "
@@ -286,6 +306,7 @@ class _CSVSource:
         self.csv_options = dict(csv_options)
         with self._reader(parse_options=self.parse) as reader:
             names = reader.schema.names
+        self.file_columns = list(names)  # named in reader errors
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
@@ -321,7 +342,8 @@ class _CSVSource:
             except DataValidationError:
                 raise
             except _READ_ERRORS as exc:
-                raise _reader_error(self.path, exc) from None
+                names = getattr(self, "file_columns", None)
+                raise _reader_error(self.path, exc, names) from None
 
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:
         import pyarrow as pa
