@@ -242,3 +242,23 @@ def test_odds_ratio_table_p_values_in_the_coefficient_tables_format(tmp_path, ca
                                      for k in (2, 3, 4)], axis=1))  # fmt: skip
     ref = sm.Logit(d["admit"] * 1.0, X).fit(disp=0, tol=1e-14).pvalues
     assert got == [f"{p:.3g}" if p < 1e-3 else f"{p:.4f}" for p in ref]
+
+
+def test_margins_wording_and_categorical_without_dummy(tmp_path, capsys):
+    model = fit_ucla_model(tmp_path)
+    capsys.readouterr()
+    base = ["margins", str(model), str(UCLA), "-q"]
+    assert main([*base, "--categorical", "columns"]) == 2
+    assert "--categorical columns applies to discrete changes only: add --dummy" in (
+        capsys.readouterr().err
+    )
+    assert main([*base, "--dummy", "--at", "median"]) == 2
+    assert "use --at overall or mean" in capsys.readouterr().err
+    assert main([*base, "--dummy", "--method", "eyex"]) == 2
+    assert "use --method dydx or eydx, or no --dummy" in capsys.readouterr().err
+    assert main([*base, "--at-value", "gpa=abc"]) == 2
+    assert "--at-value gpa=VALUE needs a finite number" in capsys.readouterr().err
+    # with --dummy, --categorical columns is statsmodels' per-column effect
+    assert main([*base, "--dummy", "--categorical", "columns", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["categorical"] == "columns" and doc["dummy"] is True

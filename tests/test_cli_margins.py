@@ -196,7 +196,7 @@ def test_unknown_at_value_column_is_a_usage_error(ucla_files, capsys):
     assert err.startswith("error: --at-value names 'rank', which is not a feature")
     assert "C(rank)[T.r2]" in err
     code, err = run_error(capsys, plain, path, "--at-value", "gpa=high")
-    assert code == 2 and "--at-value gpa= must be a finite number" in err
+    assert code == 2 and "--at-value gpa=VALUE needs a finite number" in err
 
 
 def test_other_data_than_the_training_file_is_refused(ucla_files, capsys, tmp_path):

@@ -21,6 +21,8 @@ Conventions (owned here):
   ``--cov-type nonrobust`` (the inverse information at Firth's estimate).
   Models fitted on grouped counts (``--trials``, ``cbind``) are refused:
   their inference keeps no per-row quantities.
+* ``--categorical`` says how ``--dummy`` treats one-hot columns; given
+  without ``--dummy`` it is refused (exit 2) rather than silently ignored.
 * ``--level`` is the coverage of the intervals, as ``summary --level`` and
   ``predict --interval``; ``--at-value`` names the model's features as
   ``summary`` lists them (``gpa``, ``C(rank)[T.2]``).
@@ -89,12 +91,12 @@ Dummy = Annotated[
     ),
 ]
 Categorical = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--categorical",
         help="With --dummy, one-hot columns name[T.level]: 'levels' (each level "
-        "against the reference, Stata) or 'columns' (each column on its own, "
-        "statsmodels).",
+        "against the reference, Stata; the default) or 'columns' (each column on "
+        "its own, statsmodels). Without --dummy it is an error.",
     ),
 ]
 CovType = Annotated[
@@ -242,7 +244,8 @@ def at_values(items: list[str] | None, names: list[str]) -> dict[str, float] | N
             value = float("nan")
         if not np.isfinite(value):
             raise CLIError(
-                f"--at-value {name}= must be a finite number; got {text!r}", EX_USAGE
+                f"--at-value {name}=VALUE needs a finite number as VALUE; got {text!r}",
+                EX_USAGE,
             )
         out[name] = value
     return out
@@ -251,6 +254,8 @@ def at_values(items: list[str] | None, names: list[str]) -> dict[str, float] | N
 #: The library's parameter spellings in its messages → the options of this command.
 _SPELLING = (
     (re.compile(r"\bmethod='(\w+)'"), r"--method \1"),
+    (re.compile(r"\bat='(\w+)' or '(\w+)'"), r"--at \1 or \2"),
+    (re.compile(r"\buse '(dydx)' or '(eydx)'"), r"use --method \1 or \2"),
     (re.compile(r"\bat='(\w+)'"), r"--at \1"),
     (re.compile(r"\bdummy=False\b"), "no --dummy"),
     (re.compile(r"\bdummy=True\b|\(dummy\)"), "(--dummy)"),
@@ -341,7 +346,7 @@ def margins(
     at: At = "overall",
     at_value: AtValue = None,
     dummy: Dummy = False,
-    categorical: Categorical = "levels",
+    categorical: Categorical = None,
     cov_type: CovType = "nonrobust",
     cluster: Cluster = None,
     level: Level = 0.95,
@@ -368,7 +373,13 @@ def margins(
     alpha_of(level)
     _choice("--method", method, METHODS)
     _choice("--at", at, ATS)
-    _choice("--categorical", categorical, CATEGORICAL)
+    if categorical is not None and not dummy:
+        raise CLIError(
+            f"--categorical {categorical} applies to discrete changes only: add "
+            "--dummy, or leave --categorical out",
+            EX_USAGE,
+        )
+    categorical = _choice("--categorical", categorical or "levels", CATEGORICAL)
     _choice("--cov-type", cov_type, COV_TYPES)
     if (cov_type == "cluster") != (cluster is not None):
         raise CLIError(
