@@ -262,3 +262,22 @@ def test_margins_wording_and_categorical_without_dummy(tmp_path, capsys):
     assert main([*base, "--dummy", "--categorical", "columns", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["categorical"] == "columns" and doc["dummy"] is True
+
+
+def test_predict_interval_of_a_formula_model_equals_predict_interval_of_encoded_x(
+    tmp_path,
+):
+    import logistic
+
+    model = fit_ucla_model(tmp_path)
+    out = tmp_path / "p.csv"
+    argv = ["predict", str(model), str(UCLA), "--interval", "0.9", "-o", str(out)]
+    assert main([*argv, "-q"]) == 0
+    got = pd.read_csv(out)
+    d = pd.read_csv(UCLA)
+    X = d[["gre", "gpa"]] * 1.0  # the encoded columns summary lists
+    for k in (2, 3, 4):
+        X[f"C(rank)[T.{k}]"] = (d["rank"] == k) * 1.0
+    ref = logistic.load(model).predict_interval(X, alpha=0.1)
+    np.testing.assert_allclose(got["proba_se"], ref["mean_se"], rtol=1e-12)
+    np.testing.assert_allclose(got["proba_upper"], ref["mean_ci_upper"], rtol=1e-12)
