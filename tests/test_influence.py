@@ -213,3 +213,24 @@ def test_sparse_rows_give_the_dense_values():
     sparse = LogisticRegression().fit(Xs, y).inference(Xs, y).get_influence()
     np.testing.assert_allclose(sparse.hat_matrix_diag, dense.hat_matrix_diag, rtol=1e-8)
     np.testing.assert_allclose(sparse.dfbetas, dense.dfbetas, rtol=1e-7, atol=1e-10)
+
+
+def test_dask_collections_are_gathered_and_a_dask_backend_is_refused(dask_client):
+    """As docs/predictions-and-influence.md says: Dask collections given to
+    inference() are computed into the client (then everything works as with
+    arrays); a backends.Dask source keeps its rows on the workers, and
+    per-row quantities are refused with the remedy."""
+    dd = pytest.importorskip("dask.dataframe")
+    from logistic.backends import Dask
+
+    X, y = spector()
+    frame = dd.from_pandas(X.assign(GRADE=y), npartitions=3)
+    model = LogisticRegression().fit(X, y)
+    gathered = model.inference(frame[list(X.columns)], frame["GRADE"])
+    in_memory = model.inference(X, y)
+    np.testing.assert_allclose(gathered.resid_pearson, in_memory.resid_pearson, **TOL)
+    a, b = gathered.get_influence(), in_memory.get_influence()
+    np.testing.assert_allclose(a.cooks_distance[0], b.cooks_distance[0], **TOL)
+    on_workers = model.inference(Dask(frame[list(X.columns)], frame["GRADE"]))
+    with pytest.raises(InvalidParameterError, match="Dask collections themselves"):
+        on_workers.get_influence()

@@ -177,9 +177,11 @@ def row_blocks(backend: Any, what: str) -> Iterator[Block]:
         yield backend.rows()
     else:
         raise InvalidParameterError(
-            f"{what} needs the training rows block by block; this data "
-            f"({type(backend).__name__}) only sums over its blocks: pass the "
-            "arrays in memory or a logistic.backends.Chunked source to inference()"
+            f"the training rows are needed block by block for {what}, and this "
+            f"data ({type(backend).__name__}) only sums over its blocks: pass "
+            "inference() the arrays, a logistic.backends.Chunked source, or the "
+            "Dask collections themselves (their rows are then gathered into this "
+            "process)"
         )
 
 
