@@ -1,7 +1,7 @@
 """Compiled column coordinate descent (``logistic._cd``) against its references.
 
 References: the numpy implementation of the same updates
-(``coordinate_descent._cd_columns_numpy`` and ``ColumnMatrix``'s numpy
+(``column_cd._cd_columns_numpy`` and ``ColumnMatrix``'s numpy
 branches, selected by ``set_compiled_cd(False)``), plain numpy/scipy products
 for the column passes, and, for whole paths, the generic ``newton-cd`` solver
 on a restricted objective (``path(..., solver="newton-cd")``: a different
@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from conftest import wide_sparse_tfidf
 from logistic import LogisticRegression
 from logistic._path import path
-from logistic.solvers import coordinate_descent as cd
+from logistic.solvers import column_cd as cd
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 # cython: cdivision=True, initializedcheck=False, nonecheck=False
 """Compiled coordinate descent over columns of X (GIL released throughout).
 
-The inner solver of :func:`logistic.solvers.coordinate_descent.newton_cd_columns`:
+The inner solver of :func:`logistic.solvers.column_cd.newton_cd_columns`:
 cyclic coordinate descent on the local quadratic model of the logistic loss
 with "naive" (glmnet) updates over the working vector ``r = X_S d`` — each
 coordinate costs O(nnz of its column), no Hessian is formed. Columns are
@@ -21,7 +21,7 @@ Coordinate k's gradient is ``g̃_k + x_kᵀ V r − m·mu_k·vsum + l2·d_k`` wi
 coordinates alternate with sweeps over the non-zero ones until a sweep's
 largest scaled change ``|δ_k|·a_k·inv_scale_k`` is ≤ ``tol`` (the change in
 standardized coordinates, the rule of the numpy reference
-``coordinate_descent._cd_columns_numpy``, which this code must match).
+``column_cd._cd_columns_numpy``, which this code must match).
 Arguments are checked by the Python caller (shapes, dtypes, contiguity).
 """
 

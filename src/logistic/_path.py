@@ -23,7 +23,7 @@ solver's stopping rule (KKT residual ≤ ``tol`` in standardized coordinates,
 active columns, plus one ``Xᵀr`` over the others per point.
 
 The restricted solver: with ``solver="auto"``,
-:func:`logistic.solvers.coordinate_descent.newton_cd_columns` on X's columns
+:func:`logistic.solvers.column_cd.newton_cd_columns` on X's columns
 (glmnet's proximal Newton with coordinate descent, compiled in
 ``logistic._cd``; no copy of the active columns, the logits ``z`` carried from
 point to point, the curvature kept while it stays accurate); with a named
@@ -70,7 +70,7 @@ from ._validation import (
 from .backends.in_memory import InMemory
 from .solvers import solve
 from .solvers._auto import resolve_solver
-from .solvers.coordinate_descent import ColumnFit, ColumnMatrix, newton_cd_columns
+from .solvers.column_cd import ColumnFit, ColumnMatrix, newton_cd_columns
 
 __all__ = ["PathResult", "path"]
 
@@ -254,7 +254,7 @@ class _PathSolver:
         self.solver, self.max_iter = solver, int(max_iter)
         self.tol = default_tol(data.X.dtype) if tol is None else float(tol)
         self.screening = bool(screening) and self.l1_ratio > 0
-        # "auto": the column solver (coordinate_descent.newton_cd_columns) on X's
+        # "auto": the column solver (column_cd.newton_cd_columns) on X's
         # columns; a named solver: that solver on a restricted objective
         self.by_columns = solver == "auto"
         self.standardization = _Standardization(self.full)
