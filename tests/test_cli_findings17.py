@@ -55,6 +55,15 @@ def _weighted_hl(d, p):
     return _hl_from_groups(yy, pp, _stata_labels(pp, 10))
 
 
+def ucla_encoded(d):
+    """UCLA's model columns built here, independently of the CLI's encoder:
+    gre, gpa and the rank levels 2-4 as C(rank)[T.k] (R's treatment coding)."""
+    X = d[["gre", "gpa"]] * 1.0
+    for k in (2, 3, 4):
+        X[f"C(rank)[T.{k}]"] = (d["rank"] == k) * 1.0
+    return X
+
+
 def test_evaluate_weights_metrics_and_hl_by_the_model_weights_column(
     weighted_lbw, capsys
 ):
@@ -112,9 +121,7 @@ def test_report_on_other_rows_headlines_df_groups_in_cli_words(tmp_path):
     text = out.read_text(encoding="utf-8")
     from logistic import load
 
-    p = load(model).predict_proba(frame[["gre", "gpa", "rank"]].assign(
-        **{f"C(rank)[T.{k}]": (frame["rank"] == k) * 1.0 for k in (2, 3, 4)}
-    ).drop(columns="rank"))[:, 1]  # fmt: skip
+    p = load(model).predict_proba(ucla_encoded(frame))[:, 1]
     stat, groups = _hl_from_groups(frame["admit"], p, _stata_labels(p, 10))
     m = re.search(r"chi2 = ([0-9.]+) on (\d+) degrees of freedom \(groups\), "
                   r"p = ([0-9.e-]+);", text)  # fmt: skip
@@ -208,9 +215,7 @@ def test_predict_interval_on_extreme_rows_is_defined_and_quiet(tmp_path, capsys)
     assert got["proba_lower"][2] == 0 and got["proba_upper"][0] == 1
     # an ordinary row keeps its delta-method SE: statsmodels' GLM get_prediction
     d = pd.read_csv(UCLA)
-    X = sm.add_constant(pd.concat(
-        [d[["gre", "gpa"]] * 1.0] + [(d["rank"] == k).rename(f"r{k}") * 1.0
-                                     for k in (2, 3, 4)], axis=1))  # fmt: skip
+    X = sm.add_constant(ucla_encoded(d))
     glm = sm.GLM(d["admit"] * 1.0, X, sm.families.Binomial()).fit(tol=1e-14)
     ref = glm.get_prediction(np.array([[1.0, 600, 3.5, 1, 0, 0]])).summary_frame()
     assert got["proba_se"][3] == pytest.approx(ref["mean_se"].iloc[0], rel=1e-6)
@@ -237,9 +242,7 @@ def test_odds_ratio_table_p_values_in_the_coefficient_tables_format(tmp_path, ca
     got = [line.split()[col] for line in lines[head + 2 : head + 8]]
     # statsmodels' p-values, printed as R's summary.glm prints them
     d = pd.read_csv(UCLA)
-    X = sm.add_constant(pd.concat(
-        [d[["gre", "gpa"]] * 1.0] + [(d["rank"] == k).rename(f"r{k}") * 1.0
-                                     for k in (2, 3, 4)], axis=1))  # fmt: skip
+    X = sm.add_constant(ucla_encoded(d))
     ref = sm.Logit(d["admit"] * 1.0, X).fit(disp=0, tol=1e-14).pvalues
     assert got == [f"{p:.3g}" if p < 1e-3 else f"{p:.4f}" for p in ref]
 
@@ -275,9 +278,7 @@ def test_predict_interval_of_a_formula_model_equals_predict_interval_of_encoded_
     assert main([*argv, "-q"]) == 0
     got = pd.read_csv(out)
     d = pd.read_csv(UCLA)
-    X = d[["gre", "gpa"]] * 1.0  # the encoded columns summary lists
-    for k in (2, 3, 4):
-        X[f"C(rank)[T.{k}]"] = (d["rank"] == k) * 1.0
+    X = ucla_encoded(d)  # the encoded columns summary lists
     ref = logistic.load(model).predict_interval(X, alpha=0.1)
     np.testing.assert_allclose(got["proba_se"], ref["mean_se"], rtol=1e-12)
     np.testing.assert_allclose(got["proba_upper"], ref["mean_ci_upper"], rtol=1e-12)
