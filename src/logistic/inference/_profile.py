@@ -11,8 +11,11 @@ a spline through a grid of profile points instead, so its printed digits agree
 only to about 1e-5 relative.
 
 Each endpoint is a root of that profile deviance minus the quantile, found by
-``scipy.optimize.brentq`` after bracketing outward from ``β̂_j`` in steps of
-the Wald standard error (doubling). The constrained maximum is computed by
+the secant method on the signed root ``√deviance - √quantile`` (nearly linear
+in the coefficient) from ``β̂_j`` and the Wald endpoint, else (it does not
+settle, e.g. a profile that flattens out) by ``scipy.optimize.brentq`` after
+bracketing outward from ``β̂_j`` in steps of the Wald standard error
+(doubling). The constrained maximum is computed by
 modified Fisher scoring on the free coordinates (``I_ff⁻¹ U*_f``) with an
 Armijo line search. It starts from the profile trace of the quadratic
 approximation, ``θ + (c - θ_j) Σ_·j / Σ_jj`` (``Σ = I⁻¹`` at ``β̂``), from
@@ -106,6 +109,57 @@ def _constrained_max(
     return pt
 
 
+def _secant_endpoint(
+    deviance: Any, center: float, se: float, sign: float, quantile: float
+) -> float | None:
+    """The endpoint on side ``sign`` by the secant method on the signed root
+    ``√deviance(c) - √quantile``, which is close to linear in ``c`` (exactly
+    so for a quadratic log-likelihood), from ``β̂_j`` and the Wald endpoint:
+    a few constrained fits. None when it does not settle (then bracketing)."""
+    z = float(np.sqrt(quantile))
+    c0, f0 = center, -z
+    c1 = center + sign * z * se
+    for _ in range(12):
+        f1 = float(np.sqrt(max(deviance(c1), 0.0))) - z
+        if abs(f1) <= 1e-10 * z:
+            return c1
+        if not np.isfinite(f1) or f1 == f0:
+            return None
+        c2 = c1 - f1 * (c1 - c0) / (f1 - f0)
+        if not np.isfinite(c2) or sign * (c2 - center) <= 0:
+            return None
+        if abs(c2 - c1) <= 1e-10 * se:
+            return c2
+        c0, f0, c1 = c1, f1, c2
+    return None
+
+
+def _bracketed_endpoint(
+    deviance: Any, center: float, se: float, sign: float, quantile: float
+) -> float:
+    """The endpoint on side ``sign`` by bracketing outward in steps of
+    ``2 se`` (doubling), then ``brentq``; ``sign · inf`` when the profile
+    never reaches the quantile."""
+
+    def excess(c: float) -> float:
+        return float(deviance(c)) - quantile
+
+    inner, step = center, 2.0 * se
+    outer = inner + sign * step
+    for _ in range(40):
+        if excess(outer) > 0:
+            break
+        inner, step = outer, 2.0 * step
+        outer = inner + sign * step
+    else:
+        return sign * np.inf
+    return float(
+        optimize.brentq(
+            excess, min(inner, outer), max(inner, outer), xtol=1e-12, rtol=1e-12
+        )
+    )
+
+
 def profile_conf_int(
     fo: Any, theta_hat: FloatArray, alpha: float, which: Any = None
 ) -> FloatArray:
@@ -127,29 +181,25 @@ def profile_conf_int(
         trace = cov[:, j] / cov[j, j]  # dθ/dc of the quadratic approximation
         warm = {"theta": hat.theta}
 
-        def excess(
+        def deviance(
             c: float, j: int = j, warm: dict = warm, trace: FloatArray = trace
         ) -> float:
             start = warm["theta"] + (c - warm["theta"][j]) * trace
             pt = _constrained_max(fo, start, j, c)
             warm["theta"] = pt.theta
-            return 2.0 * total * (pt.value - hat.value) - quantile
+            return 2.0 * total * (pt.value - hat.value)
 
         for side, sign in ((0, -1.0), (1, 1.0)):
             warm["theta"] = hat.theta
-            inner, step = float(theta_hat[j]), 2.0 * se[j]
-            outer = inner + sign * step
-            for _ in range(40):
-                if excess(outer) > 0:
-                    break
-                inner, step = outer, 2.0 * step
-                outer = inner + sign * step
-            else:
-                out[j, side] = sign * np.inf
-                continue
-            out[j, side] = optimize.brentq(
-                excess, min(inner, outer), max(inner, outer), xtol=1e-12, rtol=1e-12
+            bound = _secant_endpoint(
+                deviance, float(theta_hat[j]), se[j], sign, quantile
             )
+            if bound is None:
+                warm["theta"] = hat.theta
+                bound = _bracketed_endpoint(
+                    deviance, float(theta_hat[j]), se[j], sign, quantile
+                )
+            out[j, side] = bound
     return out
 
 
