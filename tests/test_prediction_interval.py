@@ -172,16 +172,49 @@ def test_saved_and_loaded_model_uses_the_stored_covariance(tmp_path):
     logistic.save(model, last, covariance=cov, covariance_names=names)
     got = logistic.load(last).predict_interval(X_new, alpha=0.1)
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
-    # by default save stores the model's own covariance, and a loaded model
-    # saved again keeps it
+    # by default save stores the model's own covariance and fit statistics (the
+    # information rebuilt from the covariance: one inversion's rounding), and a
+    # loaded model saved again keeps them
     plain = tmp_path / "plain.json"
     logistic.save(model, plain)
     got = logistic.load(plain).predict_interval(X_new, alpha=0.1)
-    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-10)
     again = tmp_path / "again.json"
     logistic.save(logistic.load(plain), again)
     got = logistic.load(again).predict_interval(X_new, alpha=0.1)
-    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-10)
+
+
+def test_saved_and_loaded_model_has_inference_without_data(tmp_path):
+    """load(path).inference() said "this model kept no fit statistics"; the
+    reference is the fitted model's own inference (itself equal to statsmodels
+    in tests/test_inference.py)."""
+    X, y = lbw()
+    model = LogisticRegression().fit(X, y)
+    path = tmp_path / "m.json"
+    logistic.save(model, path)
+    loaded = logistic.load(path)
+    a, b = model.inference(), loaded.inference()
+    for name in ("params", "bse", "pvalues"):
+        np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-10)
+    for name in ("llf", "llnull", "deviance", "aic", "bic", "pearson_chi2"):
+        assert getattr(b, name) == pytest.approx(getattr(a, name), rel=1e-12)
+    np.testing.assert_allclose(
+        b.odds_ratios().conf_int, a.odds_ratios().conf_int, rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        b.get_margeff(at="mean").margeff_se,
+        a.get_margeff(at="mean").margeff_se,
+        rtol=1e-10,
+    )
+    assert loaded.summary().as_text() == model.summary().as_text()
+    # a robust covariance given to save is stored alone: no statistics with it
+    robust = model.inference(X, y, cov_type="HC0")
+    other = tmp_path / "hc0.json"
+    logistic.save(
+        model, other, covariance=robust.cov_params(), covariance_names=robust.term_names
+    )
+    assert getattr(logistic.load(other), "fit_statistics_", None) is None
 
 
 def test_saved_model_without_a_covariance_names_the_cause(tmp_path):
@@ -323,3 +356,26 @@ def test_predict_interval_streams_a_backend_and_predict_proba_says_so(tmp_path):
         InvalidParameterError, match="predicts rows in memory .*Chunked"
     ):
         model.predict_proba(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("theta", "x", "fit_statistics.theta' must be a list of 9 numbers"),
+        ("weight_sum", -1.0, "fit_statistics.weight_sum' must be positive"),
+        (
+            "labels",
+            {"positive": 1.0},
+            "fit_statistics.labels.weight' must hold numbers",
+        ),
+    ],
+)
+def test_wrong_fit_statistics_in_a_file_are_refused(tmp_path, field, value, message):
+    from test_io import _rewrite
+
+    X, y = lbw()
+    path = tmp_path / "m.json"
+    logistic.save(LogisticRegression().fit(X, y), path)
+    _rewrite(path, lambda doc: doc["training"]["fit_statistics"].update({field: value}))
+    with pytest.raises(logistic.ModelFormatError, match=message):
+        logistic.load(path)

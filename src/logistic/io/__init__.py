@@ -76,6 +76,8 @@ from ._schema import (
     model_from_dict,
     model_to_dict,
 )
+from ._statistics import KEY as STATISTICS_KEY
+from ._statistics import statistics_from_dict, statistics_to_dict
 
 __all__ = [
     "FORMAT_NAME",
@@ -126,7 +128,10 @@ def save(
         ``load(path).predict_interval(X)`` works without the data. None is
         stored for penalized fits, a singular information matrix, and fits
         with more parameters (:data:`MAX_COVARIANCE_PARAMS`, or the model
-        kept no statistics).
+        kept no statistics). With the model's own covariance the fit's
+        statistics go in ``training.fit_statistics``
+        (:mod:`logistic.io._statistics`), so that ``load(path).inference()``
+        and ``summary()`` work without the data as on the fitted model.
     covariance_names : list of str, optional
         Parameter names in the order of ``covariance``.
     training : dict, optional
@@ -151,6 +156,10 @@ def save(
     model_section = model_to_dict(model)
     if covariance is None:
         covariance, covariance_names = _own_covariance(model)
+        stats = getattr(model, "fit_statistics_", None)
+        kept = None if covariance is None else statistics_to_dict(stats)
+        if kept is not None:  # for load(path).inference() (io._statistics)
+            training = {**(training or {}), STATISTICS_KEY: kept}
     encoding = _jsonable(encoding)
     encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     doc: dict[str, Any] = {
@@ -421,4 +430,13 @@ def load(
     if mf.covariance is not None:
         # for predict_interval without the data (logistic.inference._model_interval)
         mf.model._stored_covariance = (mf.covariance, mf.covariance_names)
+        kept = mf.training.get(STATISTICS_KEY)
+        if kept is not None and not (mf.encoding or {}).get("binomial"):
+            from ..inference._model_interval import stored_covariance
+
+            fit_intercept = bool(mf.model.fit_intercept)
+            cov = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
+            stats = statistics_from_dict(kept, cov, fit_intercept, str(path))
+            if stats is not None:  # for inference() without the data
+                mf.model.fit_statistics_ = stats
     return mf.model

@@ -1,0 +1,134 @@
+"""A model file's ``training.fit_statistics``: what inference needs without data.
+
+Convention (owned here): :func:`logistic.save` writes, beside the model-based
+covariance, the scalars and vectors of the model's
+:class:`~logistic.inference._stored.FitStatistics` (``fit_statistics_``) of
+an unpenalized or Firth fit on 0/1 rows (grouped fits are left out): ``theta``
+(float64, objective order, intercept last), ``value``, ``gradient``,
+``weight_sum``, ``mean``, ``std``, ``llnull`` (or null) and the label sums
+(``positive``, ``weight``, ``saturated``, ``extreme``, ``has_offset``,
+``pearson``). The Hessian is not written twice: :func:`logistic.load` rebuilds
+it from the stored covariance, ``∇²J = Σ⁻¹ / weight_sum``, so that
+``load(path).inference()``, ``summary()``, odds ratios and marginal effects at
+the means work as on the fitted model (to the rounding of one inversion).
+Every field is checked on load; a wrong one raises ``ModelFormatError``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ._schema import _bad
+
+__all__ = ["statistics_from_dict", "statistics_to_dict"]
+
+F64 = np.float64
+KEY = "fit_statistics"
+_LABELS = ("positive", "weight", "saturated", "pearson")
+
+
+def _wrong(path: str, name: str, what: str) -> Exception:
+    return _bad(path, f"field '{name}' {what}")
+
+
+def _floats(values: Any) -> list[float]:
+    return [float(v) for v in np.asarray(values, dtype=F64).ravel()]
+
+
+def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
+    """The JSON form of ``stats`` (None for grouped fits or non-finite values)."""
+    if stats is None or stats.grouped is not None:
+        return None
+    labels = stats.labels
+    out = {
+        "theta": _floats(stats.theta),
+        "value": float(stats.value),
+        "gradient": _floats(stats.gradient),
+        "weight_sum": float(stats.weight_sum),
+        "mean": _floats(stats.mean),
+        "std": _floats(stats.std),
+        "llnull": None if stats.llnull is None else float(stats.llnull),
+        "labels": {
+            **{k: float(getattr(labels, k)) for k in _LABELS},
+            "extreme": int(labels.extreme),
+            "has_offset": bool(labels.has_offset),
+        },
+    }
+    numbers = [*out["theta"], *out["gradient"], *out["mean"], *out["std"]]  # type: ignore[misc]
+    numbers += [out["value"], out["weight_sum"], *out["labels"].values()]  # type: ignore[attr-defined]
+    if not all(math.isfinite(float(v)) for v in numbers):
+        return None
+    return out
+
+
+def _vector(doc: dict[str, Any], key: str, size: int, path: str) -> np.ndarray:
+    value = doc.get(key)
+    if not isinstance(value, list) or len(value) != size:
+        raise _wrong(path, f"training.{KEY}.{key}", f"must be a list of {size} numbers")
+    return np.asarray([_number(doc, key, v, path) for v in value], dtype=F64)
+
+
+def _number(doc: dict[str, Any], key: str, value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _wrong(
+            path, f"training.{KEY}.{key}", f"must hold numbers, got {value!r:.40}"
+        )
+    if not math.isfinite(value):
+        raise _wrong(path, f"training.{KEY}.{key}", "must hold finite numbers")
+    return float(value)
+
+
+def statistics_from_dict(
+    doc: Any, covariance: np.ndarray, fit_intercept: bool, path: str
+) -> Any:
+    """A :class:`FitStatistics` from ``doc`` and the file's ``covariance`` in
+    objective order, or None when the covariance cannot be inverted."""
+    from ..inference._passes import LabelSums
+    from ..inference._stored import FitStatistics
+
+    if not isinstance(doc, dict):
+        raise _wrong(path, f"training.{KEY}", "must be an object")
+    k = int(covariance.shape[0])
+    p = k - int(fit_intercept)
+    theta = _vector(doc, "theta", k, path)
+    gradient = _vector(doc, "gradient", k, path)
+    mean, std = _vector(doc, "mean", p, path), _vector(doc, "std", p, path)
+    value = _number(doc, "value", doc.get("value"), path)
+    weight_sum = _number(doc, "weight_sum", doc.get("weight_sum"), path)
+    llnull = doc.get("llnull")
+    if llnull is not None:
+        llnull = _number(doc, "llnull", llnull, path)
+    labels = doc.get("labels")
+    if not isinstance(labels, dict):
+        raise _wrong(path, f"training.{KEY}.labels", "must be an object")
+    sums = {
+        key: _number(labels, f"labels.{key}", labels.get(key), path) for key in _LABELS
+    }
+    extreme, has_offset = labels.get("extreme"), labels.get("has_offset")
+    if isinstance(extreme, bool) or not isinstance(extreme, int) or extreme < 0:
+        raise _wrong(path, f"training.{KEY}.labels.extreme", "must be a row count")
+    if not isinstance(has_offset, bool):
+        raise _wrong(path, f"training.{KEY}.labels.has_offset", "must be true or false")
+    if not weight_sum > 0:
+        raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
+    try:
+        hessian = np.linalg.inv(covariance) / weight_sum
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(hessian)):
+        return None
+    return FitStatistics(
+        theta=theta,
+        value=value,
+        gradient=gradient,
+        hessian=0.5 * (hessian + hessian.T),
+        labels=LabelSums(extreme=extreme, has_offset=has_offset, **sums),
+        weight_sum=weight_sum,
+        mean=mean,
+        std=std,
+        fit_intercept=bool(fit_intercept),
+        llnull=llnull,
+    )
