@@ -282,3 +282,27 @@ def test_predict_interval_of_a_formula_model_equals_predict_interval_of_encoded_
     ref = logistic.load(model).predict_interval(X, alpha=0.1)
     np.testing.assert_allclose(got["proba_se"], ref["mean_se"], rtol=1e-12)
     np.testing.assert_allclose(got["proba_upper"], ref["mean_ci_upper"], rtol=1e-12)
+
+
+def test_a_missing_weight_is_a_missing_value(weighted_lbw, capsys):
+    tmp, path, model, d, p = weighted_lbw
+    holed = d.copy()
+    holed["w"] = holed["w"].astype(float)
+    holed.loc[[3, 10], "w"] = np.nan
+    hpath = tmp / "holed.csv"
+    holed.to_csv(hpath, index=False)
+    capsys.readouterr()
+    assert main(["evaluate", str(model), str(hpath), "--json", "-q"]) == 65
+    assert "'w'" in capsys.readouterr().err
+    argv = ["evaluate", str(model), str(hpath), "--json", "--missing", "drop", "-q"]
+    assert main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    keep = holed["w"].notna().to_numpy()
+    assert doc["rows_missing"] == 2 and doc["n_samples"] == keep.sum()
+    ref = log_loss(d["low"][keep], p[keep], sample_weight=d["w"][keep])
+    assert doc["log_loss"] == pytest.approx(ref, rel=1e-6)
+    # DATA without the weights column: unweighted, and stderr says so
+    assert main(["evaluate", str(model), str(LBW), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["weights"] is None
+    assert "has no weights column 'w'" in captured.err
