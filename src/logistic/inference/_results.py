@@ -447,11 +447,12 @@ class InferenceResults(LikelihoodStatistics):
     def _row_residuals(self) -> Any:
         from ._influence import row_residuals
 
-        what = "residuals and influence measures"
+        what = "computing residuals and influence measures"
         if self.grouped:
             raise InvalidParameterError(
-                f"{what} are not available for a grouped binomial fit (trials=): "
-                "its inference keeps no rows; fit on the 0/1 rows for them"
+                "residuals and influence measures are not available for a grouped "
+                "binomial fit (trials=): its inference keeps no rows; fit on the 0/1 "
+                "rows for them"
             )
         backend = self._data(what).data
         cov = self._cov_nonrobust
