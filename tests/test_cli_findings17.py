@@ -306,3 +306,14 @@ def test_a_missing_weight_is_a_missing_value(weighted_lbw, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["weights"] is None
     assert "has no weights column 'w'" in captured.err
+
+
+def test_counts_in_titles_are_whole_numbers():
+    from logistic.cli.evaluate import count
+
+    assert [count(1500000.0), count(2250030.0), count(189)] == [
+        "1500000",
+        "2250030",
+        "189",
+    ]
+    assert count(2250030.5) == "2250030.5"  # a sum of fractional weights

@@ -99,13 +99,19 @@ def hl_dict(hl: Any) -> dict[str, Any]:
     }
 
 
+def count(value: float) -> str:
+    """A count or a sum of weights: whole numbers in full (1500000, never
+    1.5e+06), others with 10 significant digits."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
-    title = f"{m['n_samples']:g} rows, {m['n_positive']:g} positive"
+    title = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
     if m.get("weights"):
         title += (
             f"; metrics weighted by column {m['weights']!r} (sum "
-            f"{m['sum_of_weights']:g})"
+            f"{count(m['sum_of_weights'])})"
         )
     scores = Table(title=title)
     scores.add_column("metric")

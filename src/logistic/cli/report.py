@@ -20,7 +20,7 @@ from ._codes import EX_USAGE, CLIError
 from ._common import check_output, note, require_inputs, writing
 from ._progress import Quiet
 from ._spelling import cli_spelling
-from .evaluate import HLGroups, check_groups, metrics_of, scored_outcomes
+from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
 from .summary import summary_dict
 
 
@@ -55,7 +55,7 @@ def write_report(
     meta = [
         ("model file", model_path),
         ("data", data_path),
-        ("rows", f"{m['n_samples']:g} ({m['n_positive']:g} positive)"),
+        ("rows", f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"),
         (
             "solver",
             f"{info['solver']}, {info['n_iter']} iterations, "
@@ -66,7 +66,7 @@ def write_report(
         meta.insert(1, ("formula", info["formula"]))
     if applied.weights:
         meta.append(
-            ("weights", f"column {applied.weights!r}, sum {m['sum_of_weights']:g}")
+            ("weights", f"column {applied.weights!r}, sum {count(m['sum_of_weights'])}")
         )
     if info["label_mapping"]:
         lab = info["label_mapping"]
