@@ -29,6 +29,12 @@ Variants (``--variants``, comma-separated; default all that apply):
 
 A variant whose calibration fit runs past ``--budget`` seconds, or whose
 ladder ends without reaching the gap, is reported as not reached.
+
+``--one-thread`` runs everything on one thread (``threadpool_limits(1)``
+around every fit, entered after scikit-learn and glum are imported so their
+BLAS and OpenMP pools obey it; ours with ``n_threads=1``): a per-core
+comparison that a loaded machine disturbs much less (glum's two OpenMP
+threads spin-wait for cores other jobs hold).
 """
 
 from __future__ import annotations
@@ -56,12 +62,16 @@ FIXED_TOL = {"ours": 1e-6, "sklearn:lbfgs": 1e-7, "sklearn:newton-cg": 1e-6,
 Fit = Callable[[Any, np.ndarray, float], tuple[float, int, np.ndarray, str]]
 
 
+#: Threads of our in-memory backend (None: every CPU; ``--one-thread``: 1).
+THREADS: dict[str, int | None] = {"ours": None}
+
+
 def _ours(solver: str, cached: bool = True) -> Fit:
     from logistic import LogisticRegression
     from logistic.backends import InMemory
 
     def fit(X: Any, y: np.ndarray, tol: float) -> tuple[float, int, np.ndarray, str]:
-        data = InMemory(X, y)
+        data = InMemory(X, y, n_threads=THREADS["ours"])
         if not cached:  # hide block_index: the objective recomputes D per product
             data.capabilities = replace(data.capabilities, block_index=False)
         m = LogisticRegression(penalty="l2", C=1.0, solver=solver, tol=tol, max_iter=100_000)
@@ -141,10 +151,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--variants", default="", help="comma-separated labels; 'anchors' = every anchor")
     ap.add_argument("--fixed-tol", action="store_true", help="no calibration: FIXED_TOL")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds a calibration fit may take")
+    ap.add_argument("--one-thread", action="store_true", help="every library on one thread")
     args = ap.parse_args(argv)
     wanted = [v for v in args.variants.split(",") if v] or None
+    from contextlib import nullcontext
 
-    print(f"load average at the start: {os.getloadavg()}")
+    import glum  # noqa: F401  (loaded before threadpool_limits, so it sees them)
+    import sklearn.linear_model  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    if args.one_thread:
+        THREADS["ours"] = 1
+    limit = (lambda: threadpool_limits(1)) if args.one_thread else nullcontext
+
+    print(f"load average at the start: {os.getloadavg()}; one thread: {args.one_thread}")
     for name in args.datasets.split(","):
         X, y = datasets.load(name)
         obj = LogisticObjective(InMemory(X, y), l2=1.0 / X.shape[0])
@@ -161,7 +181,8 @@ def main(argv: list[str] | None = None) -> None:
                 ladder = [_fixed(label)] if args.fixed_tol else LADDER
                 tol[label] = None
                 for t in ladder:
-                    dt, _, theta, _ = fit(X, y, t)
+                    with limit():
+                        dt, _, theta, _ = fit(X, y, t)
                     f = obj.value(theta)
                     f_star = min(f_star, f)
                     if (f - f_star) / abs(f_star) <= GAP or args.fixed_tol:
@@ -177,7 +198,8 @@ def main(argv: list[str] | None = None) -> None:
                 for label in order:
                     t_ = tol[label]
                     assert t_ is not None
-                    dt, passes, theta, chosen = runs[label](X, y, t_)
+                    with limit():
+                        dt, passes, theta, chosen = runs[label](X, y, t_)
                     times[label].append(dt)
                     info[label] = (passes, obj.value(theta), chosen)
         f_star = min([f_star] + [v[1] for v in info.values()])
