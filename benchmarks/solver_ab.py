@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     wanted = [v for v in args.variants.split(",") if v] or None
     from contextlib import nullcontext
 
-    import glum  # noqa: F401  (loaded before threadpool_limits, so it sees them)
+    # loaded before threadpool_limits, so that it sees their thread pools
+    import glum  # noqa: F401
     import sklearn.linear_model  # noqa: F401
     from threadpoolctl import threadpool_limits
 
