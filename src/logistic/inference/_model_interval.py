@@ -5,8 +5,9 @@ in this order,
 
 1. the model-based covariance ``I⁻¹`` from the statistics ``fit`` kept
    (``fit_statistics_``: unpenalized and Firth fits of at most
-   :data:`~logistic.inference._stored.MAX_STORED_PARAMS` parameters), as
-   ``model.inference()`` computes it (rank checks included);
+   :data:`~logistic.inference._stored.MAX_STORED_PARAMS` parameters, also
+   restored by :func:`logistic.load` from a file :func:`logistic.save`
+   wrote), as ``model.inference()`` computes it (rank checks included);
 2. the covariance stored in the model file it was loaded from
    (:func:`logistic.load` keeps it beside the model; ``logistic fit`` stores
    ``cov_params()`` of unpenalized and Firth fits up to
@@ -18,7 +19,8 @@ in this order,
 Otherwise (penalized fits, models fitted with more parameters or by
 ``partial_fit``, files without a covariance) it refuses with one line saying
 why and what works instead (``model.inference(X, y, ...).get_prediction``,
-which also gives robust covariances).
+which also gives robust covariances). ``X`` may be a backend (a streamed
+file): its rows are predicted block by block with its offsets.
 """
 
 from __future__ import annotations
