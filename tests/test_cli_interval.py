@@ -144,3 +144,19 @@ def test_level_outside_zero_one_is_a_usage_error(tmp_path, capsys, level):
     capsys.readouterr()
     assert predict(model, UCLA, tmp_path / "p.csv", "--interval", level) == 2
     assert "--interval must be a confidence level" in capsys.readouterr().err
+
+
+def test_cli_model_file_gives_inference_without_data(tmp_path):
+    """A model written by ``logistic fit`` keeps the fit statistics, so
+    ``load(path).inference()`` needs no data; its standard errors are
+    statsmodels' ``Logit`` on the same design (reference computed here)."""
+    import statsmodels.api as sm
+
+    data = data_path("ucla-admissions", "binary.csv")
+    out = tmp_path / "m.json"
+    fit(data, out, "--formula", "admit ~ gre + gpa")
+    res = logistic.load(out).inference()
+    frame = pd.read_csv(data)
+    ref = sm.Logit(frame["admit"], sm.add_constant(frame[["gre", "gpa"]])).fit(disp=0)
+    np.testing.assert_allclose(np.asarray(res.bse), ref.bse.to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(res.llf, ref.llf, rtol=1e-10)

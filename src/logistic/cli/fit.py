@@ -472,6 +472,10 @@ def _save(
     from ..io import save
     from ._common import writing
 
+    if getattr(model, "fit_statistics_", None) is not None:
+        # the same model-based covariance, written by save() together with the
+        # fit statistics, so that load(path).inference() needs no data
+        cov, cov_names = None, None
     with writing(out, force=force) as tmp:
         save(
             model,
