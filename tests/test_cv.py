@@ -214,3 +214,55 @@ def test_import_logistic_exposes_the_cv_lazily():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "LogisticRegressionCV" in logistic.__all__
+
+
+def _dask_inputs(X, y, w, groups):
+    da = pytest.importorskip("dask.array")
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    return (
+        dd.from_pandas(frame, npartitions=3),
+        da.from_array(y, chunks=150),
+        da.from_array(w, chunks=150),
+        da.from_array(groups, chunks=150),
+    )
+
+
+def test_dask_collections_are_computed_to_memory_without_a_client():
+    """Equivalence with the numpy fit (itself checked against scikit-learn
+    above): same folds, scores, choice and the DataFrame's column names."""
+    X, y = _breast_cancer()
+    w = np.random.default_rng(5).uniform(0.5, 2.0, len(y))
+    groups = np.arange(len(y)) // 25
+    kw = {"penalty": "l1", "n_alphas": 8, "eps": 1e-2, "cv": GroupKFold(4)}
+    ref = LogisticRegressionCV(**kw).fit(X, y, sample_weight=w, groups=groups)
+    Xd, yd, wd, gd = _dask_inputs(X, y, w, groups)
+    got = LogisticRegressionCV(**kw).fit(Xd, yd, sample_weight=wd, groups=gd)
+    np.testing.assert_allclose(got.scores_, ref.scores_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-12)
+    assert got.best_index_ == ref.best_index_
+    assert list(got.feature_names_in_) == [f"f{j}" for j in range(X.shape[1])]
+
+
+@pytest.mark.dask
+@pytest.mark.slow
+def test_dask_folds_run_as_tasks_on_the_client_workers(dask_client):
+    distributed = pytest.importorskip("distributed")
+    X, y = _breast_cancer()
+    w = np.ones(len(y))
+    groups = np.arange(len(y)) // 25
+    kw = {"penalty": "l1", "n_alphas": 8, "eps": 1e-2, "cv": GroupKFold(5)}
+    ref = LogisticRegressionCV(**kw).fit(X, y, groups=groups)
+    Xd, yd, _, gd = _dask_inputs(X, y, w, groups)
+    with distributed.get_task_stream(dask_client) as stream:
+        got = LogisticRegressionCV(**kw).fit(Xd, yd, groups=gd)
+    fold_tasks = [t for t in stream.data if "_fold" in str(t["key"])]
+    assert len(fold_tasks) == 5  # one joblib batch per fold, on the workers
+    workers = set(dask_client.scheduler_info()["workers"])
+    assert {t["worker"] for t in fold_tasks} <= workers
+    # the computed frame's memory layout may change BLAS summation order: 1 ulp
+    np.testing.assert_allclose(got.scores_, ref.scores_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-12)
+    assert got.best_index_ == ref.best_index_
+    assert got.alpha_ == pytest.approx(ref.alpha_, rel=1e-14)

@@ -22,6 +22,13 @@ Conventions (owned here):
   may be given. The user's ``sample_weight`` weights the test rows' score as
   it weights the training loss (``class_weight`` reweights the fit only).
 * The standard error of a mean CV score is ``std(fold scores, ddof=1)/√K``.
+* Dask collections. The path solvers work on in-memory arrays, so Dask
+  ``X``/``y``/``sample_weight``/``offset``/``groups`` are computed to memory
+  in one ``dask.compute`` at the start of ``fit`` (the data must fit in the
+  client's memory, as for scikit-learn's estimators). When they were Dask
+  collections and a ``distributed`` Client is active, the folds then run as
+  Dask tasks on its workers (joblib's ``"dask"`` backend, which scatters the
+  data once); otherwise in ``n_jobs`` joblib threads.
 
 scikit-learn is needed for the splitters and scorers and is imported when
 ``fit`` runs; importing :mod:`logistic` does not import it (this module is
@@ -42,6 +49,7 @@ from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
+from ._typing import is_dask_collection
 from ._validation import (
     FitData,
     Options,
@@ -122,6 +130,34 @@ def _point_model(
     return m
 
 
+def _in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:
+    """``(values with Dask collections computed, whether any was Dask)``: one
+    ``dask.compute`` for all, so that a shared graph is evaluated once."""
+    if not any(is_dask_collection(v) for v in values):
+        return values, False
+    import dask
+
+    return tuple(dask.compute(*values)), True
+
+
+def _fold_backend(from_dask: bool) -> Any:
+    """joblib's ``"dask"`` backend when the data were Dask collections and a
+    ``distributed`` Client is active, else a no-op context (threads)."""
+    from contextlib import nullcontext
+
+    if from_dask:
+        try:
+            from distributed import default_client
+
+            default_client()
+        except (ImportError, ValueError):
+            return nullcontext()
+        from joblib import parallel_config
+
+        return parallel_config(backend="dask")
+    return nullcontext()
+
+
 def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int]:
     """``(best, one_se)``: the first index of the best mean score, and the
     first (largest strength) index whose mean is ≥ best − its standard error."""
@@ -168,7 +204,8 @@ class LogisticRegressionCV(EstimatorProtocol):
     screening : bool, default=True
         Strong rules with a KKT check along each path.
     n_jobs : int or None, default=None
-        Folds run in parallel in this many joblib threads.
+        Folds run in parallel in this many joblib threads (Dask data with an
+        active ``distributed`` Client: as Dask tasks on its workers).
 
     Attributes
     ----------
@@ -344,7 +381,9 @@ class LogisticRegressionCV(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
+        X : array-like, sparse matrix or Dask collection, (n_samples, n_features)
+            A Dask array/DataFrame is computed to memory (see the module
+            docstring); so are Dask ``y``, ``sample_weight``, ``offset``, ``groups``.
         y : array-like of shape (n_samples,), two distinct labels
         sample_weight : array-like of shape (n_samples,), optional
             Weights the training loss and the test scores.
@@ -363,6 +402,9 @@ class LogisticRegressionCV(EstimatorProtocol):
             type(self).__name__, self.get_params(), self._parameter_constraints
         )
         name = type(self).__name__
+        (X, y, sample_weight, offset, groups), from_dask = _in_memory(
+            X, y, sample_weight, offset, groups
+        )
         data = check_fit_data(X, y, sample_weight, offset, estimator=name)
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
@@ -372,10 +414,11 @@ class LogisticRegressionCV(EstimatorProtocol):
         splitter = check_cv(self.cv, labels, classifier=True)
         folds = list(splitter.split(data.X, labels, groups))
         scorer = self._scorer()
-        out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)
-            for tr, te in folds
-        )
+        with _fold_backend(from_dask):
+            out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)
+                for tr, te in folds
+            )
         self._store_cv(data, weights, kind, grid, out)
         return self
 
