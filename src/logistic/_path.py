@@ -258,6 +258,9 @@ class _PathSolver:
         # columns; a named solver: that solver on a restricted objective
         self.by_columns = solver == "auto"
         self.standardization = _Standardization(self.full)
+        #: the last column solve and its full loss gradient (a warm start at
+        #: its logits reuses them)
+        self._last_fit: tuple[ColumnFit, FloatArray] | None = None
 
     @cached_property
     def column_matrix(self) -> ColumnMatrix:
@@ -293,12 +296,19 @@ class _PathSolver:
         mean, inv_scale = self.standardization.at(l2)
         y, s = self._normalised
         cols = np.ascontiguousarray(active, dtype=np.intp)
+        last, start = self._last_fit, None
+        if z is not None and last is not None and z is last[0].z:
+            # warm start at the previous solve's logits: its loss pass and
+            # gradient (all columns, from _from_columns) hold there
+            fit0, grad0 = last
+            start = (fit0.loss, fit0.residual, fit0.weights, grad0[cols])
         fit = newton_cd_columns(
             self.column_matrix, y, s, cols, theta[active],
             float(theta[-1]) if self.fit_intercept else 0.0,
             self.logits(theta) if z is None else z,
             l1=l1, l2=l2, mean=mean[active], inv_scale=inv_scale[active],
             fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+            start=start,
         )  # fmt: skip
         return fit
 
@@ -318,6 +328,7 @@ class _PathSolver:
         rest[active] = False
         others = np.flatnonzero(rest)
         grad[others] = self.column_matrix.dots(others, fit.residual)
+        self._last_fit = (fit, grad)
         return theta, fit.loss, grad
 
     def _penalty_name(self) -> str:

@@ -125,9 +125,15 @@ class ColumnMatrix:
         if not self.sparse:
             from scipy.linalg.blas import dsyrk
 
-            B = np.asfortranarray(self.dense[:, cols] * np.sqrt(v)[:, None])
-            U = dsyrk(1.0, B, trans=1)  # upper triangle of BᵀB
-            return np.ascontiguousarray(np.triu(U) + np.triu(U, 1).T)
+            # X[:, cols] of Fortran-ordered X is a Fortran-ordered copy, scaled
+            # in place (a broadcast product would come out C-ordered and be
+            # copied again for BLAS)
+            B = self.dense[:, cols]
+            B *= np.sqrt(v)[:, None]
+            U = dsyrk(1.0, B, trans=1)  # upper triangle of BᵀB (Fortran order)
+            lower = np.tril_indices(K, -1)
+            U[lower] = U.T[lower]
+            return U.T  # symmetric: its C-ordered view
         H = np.zeros((K, K))
         kernel = _cd_kernel()
         if kernel is None:
@@ -388,8 +394,9 @@ class _Curvature:
 @dataclass
 class ColumnFit:
     """Result of :func:`newton_cd_columns`: the solution, its logits ``z``, the
-    mean loss, its gradient over the columns (no penalty term) and the
-    residual ``s(σ(z) − y)`` (``Xᵀ`` of it is the gradient of any column)."""
+    mean loss, its gradient over the columns (no penalty term), the
+    residual ``s(σ(z) − y)`` (``Xᵀ`` of it is the gradient of any column) and
+    the curvature weights ``s σ(z)σ(−z)`` (a warm start at ``z`` reuses them)."""
 
     w: FloatArray
     b: float
@@ -399,6 +406,7 @@ class ColumnFit:
     loss: float
     grad: FloatArray
     residual: FloatArray
+    weights: FloatArray
 
 
 def _pass(
@@ -423,22 +431,30 @@ def newton_cd_columns(
     w: FloatArray, b: float, z: FloatArray, *, l1: float, l2: float,
     mean: FloatArray, inv_scale: FloatArray, fit_intercept: bool, tol: float,
     max_iter: int, max_sweeps: int = 500, max_backtracks: int = 30,
+    start: tuple[float, FloatArray, FloatArray, FloatArray] | None = None,
 ) -> ColumnFit:  # fmt: skip
     """Minimise ``Σ s_i L(y_i, z_i) + l1‖w‖₁ + l2/2‖w‖²`` over the columns ``cols``.
 
     ``s`` sums to 1; ``z = X_S w + b + offset`` on entry. ``mean`` and
     ``inv_scale`` are the standardization of :mod:`logistic._scaling` for
     these columns (the stopping rule: max-norm of the KKT residual in
-    standardized coordinates ≤ ``tol``).
+    standardized coordinates ≤ ``tol``). ``start``, when given, is the mean
+    loss, residual, curvature weights and loss gradient over ``cols`` already
+    known at the entry ``z`` (a warm start from the previous solve), so the
+    first loss pass and ``X_Sᵀr`` are not repeated.
     """
     w, z = np.array(w, dtype=np.float64), np.array(z, dtype=np.float64)
     K = cols.size
     lam = np.full(K, float(l1))
     kernel = _cd_kernel()
-    value, res, v = _pass(y, s, z)
+    if start is None:
+        value, res, v = _pass(y, s, z)
+        g_loss = cm.dots(cols, res)
+    else:
+        value, res, v, g_loss = start
     n_iter, converged = 0, False
     while True:
-        g = cm.dots(cols, res) + l2 * w
+        g = g_loss + l2 * w
         g_b = float(res.sum()) if fit_intercept else 0.0
         gs = (g - mean * g_b) * inv_scale
         theta_s = w / inv_scale
@@ -503,4 +519,5 @@ def newton_cd_columns(
         if not accepted:
             break  # the line search hit the precision limit
         w, b, z, value, res, v = wt, b + t * d_b, zt, vt, res_t, v_t
-    return ColumnFit(w, float(b), z, n_iter, converged, value, g - l2 * w, res)
+        g_loss = cm.dots(cols, res)
+    return ColumnFit(w, float(b), z, n_iter, converged, value, g - l2 * w, res, v)
