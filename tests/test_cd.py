@@ -203,3 +203,15 @@ def test_loss_pass_equals_the_math_layer():
     assert total == pytest.approx(float(s @ _math.loss(y, z)), rel=1e-14)
     np.testing.assert_allclose(res, s * _math.residual(y, z), rtol=1e-14, atol=1e-300)
     np.testing.assert_allclose(v, s * _math.hessian_weight(z), rtol=1e-13, atol=1e-300)
+
+
+def test_mostly_zero_dense_x_is_held_as_csc_with_the_same_products():
+    S, D, rng = _matrices(seed=7)
+    Xd = S.toarray()  # 20 % non-zeros, given as a dense array
+    cm = cd.ColumnMatrix(Xd)
+    assert cm.sparse and not cd.ColumnMatrix(D).sparse
+    cols = np.array([2, 11, 5, 28], dtype=np.intp)
+    v, r = rng.random(Xd.shape[0]), rng.normal(size=Xd.shape[0])
+    np.testing.assert_allclose(cm.dots(cols, r), Xd[:, cols].T @ r, atol=1e-13)
+    expected = Xd[:, cols].T @ (Xd[:, cols] * v[:, None])
+    np.testing.assert_allclose(cm.gram(cols, v), expected, rtol=1e-13, atol=1e-13)

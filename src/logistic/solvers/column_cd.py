@@ -76,15 +76,27 @@ def set_compiled_cd(enabled: bool) -> bool:
     return old
 
 
+#: Dense X with at most this share of non-zeros is held as CSC: its Gram matrix
+#: costs ``Σ_i nnz_i(S)²/2`` instead of ``n·K²`` (BLAS about BLAS_SPEEDUP times
+#: faster per multiply-add) and the column passes read only the non-zeros.
+#: spambase (23 % non-zeros): 100-point L1 path 0.20 s → 0.14 s CPU.
+SPARSE_BELOW = 0.3
+
+
 class ColumnMatrix:
     """X by column for :func:`newton_cd_columns`, float64: CSC arrays (intp
-    indices) for sparse X, a Fortran-ordered copy for dense X (one copy per
-    path, in place of a copy of the active columns at every change)."""
+    indices) for sparse X and for dense X with at most ``SPARSE_BELOW``
+    non-zeros, otherwise a Fortran-ordered copy (one copy per path, in place of
+    a copy of the active columns at every change)."""
 
     def __init__(self, X: Any) -> None:
         import scipy.sparse as sp
 
         self.n = int(X.shape[0])
+        if not sp.issparse(X) and X.size:
+            X = np.asarray(X, dtype=np.float64)
+            if np.count_nonzero(X) <= SPARSE_BELOW * X.size:
+                X = sp.csc_matrix(X)
         self.sparse = bool(sp.issparse(X))
         if self.sparse:
             C = sp.csc_matrix(X, dtype=np.float64)
