@@ -12,7 +12,7 @@ p-values with 3 significant digits (as R's ``format.pval``).
 from __future__ import annotations
 
 import html
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -41,16 +41,6 @@ def _pval(p: float) -> str:
 
 def _num(v: float) -> str:
     return f"{v:#.4g}" if np.isfinite(v) else str(v)
-
-
-class _AsWald(NamedTuple):
-    """An odds-ratio table in the coefficient table's field names."""
-
-    params: Any
-    bse: Any
-    zvalues: Any
-    pvalues: Any
-    conf_int: Any
 
 
 def _odds_method(odds_ratios: bool | str) -> str | None:
@@ -99,9 +89,8 @@ class Summary:
             table: Any = r.wald_table(alpha)  # plain arrays, display order
             first = "coef"
         else:
-            table = r.odds_ratios(alpha, method=or_method)
-            table = _AsWald(table.odds_ratio, table.bse, table.zvalues,
-                            table.pvalues, table.conf_int)  # fmt: skip
+            # the odds-ratio table in the coefficient table's field names
+            table = r.odds_ratios(alpha, method=or_method).wald()
             first = "odds ratio"
         ci = table.conf_int
         self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]", ""]
