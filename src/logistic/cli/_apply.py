@@ -40,6 +40,7 @@ __all__ = [
     "UnknownLevels",
     "apply_model",
     "check_row_options",
+    "encoding_of",
     "label_values",
     "output_rows",
     "read_input",
@@ -166,7 +167,7 @@ def _weigh(
     return str(name)
 
 
-def _encoding_of(mf: Any) -> dict[str, Any]:
+def encoding_of(mf: Any) -> dict[str, Any]:
     """The stored encoding; for a model saved from Python, its feature names."""
     if mf.encoding is not None:
         return mf.encoding
@@ -212,7 +213,7 @@ def apply_model(
 
     import_pandas_first()
     mf = load_model_file(str(model_path))
-    model_encoding = _encoding_of(mf)
+    model_encoding = encoding_of(mf)
     if with_target and not (
         model_encoding.get("label") or model_encoding.get("binomial")
     ):

@@ -146,7 +146,7 @@ def check_model(mf: Any, model: Path) -> None:
     the target's label mapping (saved from Python; one line each)."""
     from .._grouped import fitted_on_counts
     from ..inference._checks import penalty_of
-    from ._apply import _encoding_of
+    from ._apply import encoding_of
 
     fitted = mf.model
     if penalty_of(fitted) != (0.0, 0.0):
@@ -162,7 +162,7 @@ def check_model(mf: Any, model: Path) -> None:
             "needs one 0/1 row per trial; refit on such rows",
             EX_USAGE,
         )
-    if not _encoding_of(mf).get("label"):
+    if not encoding_of(mf).get("label"):
         raise CLIError(
             f"{model} has no label mapping (saved from Python, not by logistic "
             "fit), so margins cannot read the target column of DATA; use "
@@ -181,10 +181,10 @@ def training_rows(
     from ..tabular import apply_design
     from ..tabular._columns import missing_mask, require_columns
     from ..tabular._encode import string_or_values
-    from ._apply import _encoding_of, read_input, weights_of
+    from ._apply import encoding_of, read_input, weights_of
     from ._common import import_pandas_first
 
-    encoding = _encoding_of(mf)
+    encoding = encoding_of(mf)
     import_pandas_first()
     raw = read_input(data, quiet=quiet, **reading)
     if cluster is not None:
@@ -367,7 +367,7 @@ def margins(
 
     Example: logistic margins model.json train.csv --dummy --at overall
     """
-    from ..inference._covariance import COV_TYPES
+    from ..inference import COV_TYPES
     from ..inference._margins import ATS, CATEGORICAL, METHODS
 
     alpha_of(level)
