@@ -3,16 +3,19 @@ Pearson tests.
 
 References, from outside the code under test:
 
-* Stata 14 ``logit grade gpa tuce psi`` then ``estat gof, group(5) table`` on the
-  Spector data: chi2 = 1.630883318257913, Prob > chi2 = 0.6524, df 3, groups of
-  7, 6, 7, 6, 6 rows (as recorded in statsmodels' test suite,
-  ``statsmodels/discrete/tests/test_discrete.py``, ``test_diagnostic``).
-* Stata Base Reference Manual, [R] estat gof, example of
-  ``logistic low age lwt i.race smoke ptl ht ui`` then ``estat gof, group(10)
-  table`` on Stata's low-birth-weight data (lbw.dta): the table below and
-  "Hosmer-Lemeshow chi2(8) = 9.65, Prob > chi2 = 0.2904". (The search tool of this
-  session returned the entry's opening only; the 40 printed table values agree
-  with the computation to every digit, which a misremembered table would not.)
+* The primary published check: Stata 14 ``logit grade gpa tuce psi`` then
+  ``estat gof, group(5) table`` on the Spector data: chi2 = 1.630883318257913,
+  Prob > chi2 = 0.6524, df 3, groups of 7, 6, 7, 6, 6 rows, as recorded in
+  statsmodels' test suite (``statsmodels/discrete/tests/test_discrete.py``,
+  ``test_diagnostic``; checkable in the installed statsmodels).
+* Secondary, NOT verified against the published text: the lbw table below and
+  "Hosmer-Lemeshow chi2(8) = 9.65, Prob > chi2 = 0.2904" are quoted from memory
+  of the Stata Base Reference Manual, [R] estat gof, example of ``logistic low
+  age lwt i.race smoke ptl ht ui`` then ``estat gof, group(10) table`` on
+  Stata's lbw.dta (the search tool of this session returned the entry's
+  opening only). Their agreement with this library's output is therefore not
+  independent evidence; the lbw grouping is checked independently by
+  ``test_hl_equals_independent_computations`` below.
 * Independent computations in this file: pandas ``qcut`` groups (R's type-7
   quantiles, ``ResourceSelection::hoslem.test``), a plain loop over Stata's
   ``_pctile`` definition, statsmodels' ``test_chisquare_binning``, and
@@ -52,7 +55,8 @@ def stata_lbw() -> tuple[pd.DataFrame, pd.Series]:
     return X, d.low
 
 
-# Stata [R] estat gof: Group, Prob, Obs_1, Exp_1, Obs_0, Exp_0, Total
+# Stata [R] estat gof (quoted from memory, not checked against the manual; see
+# the module docstring): Group, Prob, Obs_1, Exp_1, Obs_0, Exp_0, Total
 STATA_LBW_TABLE = [
     (1, 0.0827, 0, 1.2, 19, 17.8, 19),
     (2, 0.1276, 2, 2.0, 17, 17.0, 19),
