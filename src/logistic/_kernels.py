@@ -62,6 +62,7 @@ from ._typing import FloatArray
 
 __all__ = [
     "compiled_kernel",
+    "csr_arrays",
     "set_compiled",
     "value_grad_numpy",
     "decision_logits",
@@ -217,6 +218,25 @@ def _dense_layout_ok(X: np.ndarray) -> bool:
     return s0 == isz and s1 % isz == 0 and n <= lda < 2**31
 
 
+def csr_arrays(X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(data, indices, indptr)`` of a sparse block for the compiled kernel's
+    CSR routines, or None (another format, dtype or index type).
+
+    Float32/float64 CSR with int32/int64 indices; strided views (a reader's
+    slices) are made contiguous, since the kernel walks the arrays with unit
+    stride, and ``indptr`` takes the indices' type (int32 fits nnz).
+    """
+    if (
+        X.format != "csr"
+        or X.dtype not in (F64, np.float32)
+        or X.indices.dtype not in (np.int32, np.int64)
+    ):
+        return None
+    idx = np.ascontiguousarray(X.indices)
+    ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)
+    return np.ascontiguousarray(X.data), idx, ptr
+
+
 def _f64_or_none(v: FloatArray | None) -> FloatArray | None:
     return None if v is None else np.ascontiguousarray(v, dtype=F64)
 
@@ -248,19 +268,14 @@ def _compiled_pass(
     d = np.empty(n) if with_curvature else None
     yv = np.ascontiguousarray(y, dtype=dt)
     if sp.issparse(X):
-        idx = X.indices
-        if X.format != "csr" or n == 0 or idx.dtype not in (np.int32, np.int64):
+        arrays = csr_arrays(X) if n else None
+        if arrays is None:
             return None
-        # strided views (a reader's slices) are made contiguous: the kernel
-        # walks the arrays with unit stride
-        idx = np.ascontiguousarray(idx)
-        ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)  # int32 fits nnz
         g = np.zeros(p)
         wv = np.ascontiguousarray(w, dtype=F64)
         scratch = np.empty(3 * n)
-        data = np.ascontiguousarray(X.data)
         loss, rsum = mod.csr_pass(
-            data, idx, ptr, yv, wv, float(b), off, sw, scratch, g, d, with_grad
+            *arrays, yv, wv, float(b), off, sw, scratch, g, d, with_grad
         )
     elif isinstance(X, np.ndarray) and X.ndim == 2 and _dense_layout_ok(X):
         wx = w
@@ -406,21 +421,11 @@ def _compiled_sandwich(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray] |
     14 values a row), then mirrors the upper triangle.
     """
     mod = compiled_kernel()
-    if (
-        mod is None
-        or X.format != "csr"
-        or X.dtype not in (F64, np.float32)
-        or X.indices.dtype not in (np.int32, np.int64)
-    ):
+    if mod is None or (arrays := csr_arrays(X)) is None:
         return None
     p = X.shape[1]
-    idx = np.ascontiguousarray(X.indices)
-    ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)
     H, hd = np.zeros((p, p)), np.zeros(p)
-    mod.csr_sandwich(
-        np.ascontiguousarray(X.data), idx, ptr, np.ascontiguousarray(d, dtype=F64),
-        H, hd,
-    )
+    mod.csr_sandwich(*arrays, np.ascontiguousarray(d, dtype=F64), H, hd)
     return H, hd
 
 

@@ -299,21 +299,13 @@ def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     (two or three sweeps over the stored values making the same products and
     sums in the same order as the numpy formulas: the same bits, 2-10×
     faster), or None where it does not apply."""
-    from ._kernels import compiled_kernel  # the objective layer's kernels
+    from ._kernels import compiled_kernel, csr_arrays  # objective-layer kernels
 
     mod = compiled_kernel()
-    if (
-        mod is None
-        or X.format != "csr"
-        or X.dtype not in (F64, np.float32)
-        or X.indices.dtype not in (np.int32, np.int64)
-        or not X.has_canonical_format
-    ):
+    if mod is None or (arrays := csr_arrays(X)) is None or not X.has_canonical_format:
         return None
     n, p = X.shape
-    data = np.ascontiguousarray(X.data)
-    idx = np.ascontiguousarray(X.indices)
-    ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)
+    data, idx, ptr = arrays
     sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
     acc = np.zeros((p, 8))  # per column: lo hi count sum weight mean resid m2
     acc[:, 0], acc[:, 1] = np.inf, -np.inf
