@@ -487,7 +487,7 @@ class InferenceResults(LikelihoodStatistics):
             backend=self._data("get_influence()").data,
             theta=self._theta,
             cov=self._cov_nonrobust,
-            bse=np.sqrt(np.diag(self._cov_display())),
+            bse=self._wald.bse,
             fit_intercept=self.fit_intercept,
             perm=self._perm,
             term_names=self.term_names,
