@@ -232,6 +232,28 @@ def sp_columns(X: Any, cols: np.ndarray) -> Any:
     return sp.csc_matrix(X, dtype=np.float64)[:, cols]
 
 
+def _sweeps(
+    sweep: Any, w: FloatArray, lam: FloatArray, d: FloatArray, tol: float,
+    max_sweeps: int,
+) -> int:  # fmt: skip
+    """The sweep schedule of the numpy references (that of ``logistic._cd``):
+    a sweep over every coordinate, then sweeps over the active ones (``w + d``
+    non-zero or unpenalized) until they converge, until a full sweep converges
+    or ``max_sweeps`` sweeps; returns the number of sweeps. ``sweep(which)``
+    returns its largest scaled update."""
+    sweeps, everything = 0, range(d.size)
+    while sweeps < max_sweeps:
+        sweeps += 1
+        if sweep(everything) <= tol:
+            break
+        active = np.flatnonzero((w + d != 0) | (lam == 0))
+        while sweeps < max_sweeps:
+            sweeps += 1
+            if sweep(active) <= tol:
+                break
+    return sweeps
+
+
 def _cd_gram_numpy(
     H: FloatArray, g: FloatArray, w: FloatArray, lam: FloatArray,
     inv_scale: FloatArray, d: FloatArray, tol: float, max_sweeps: int,
@@ -254,17 +276,7 @@ def _cd_gram_numpy(
                 biggest = max(biggest, abs(delta) * a * inv_scale[k])
         return biggest
 
-    sweeps, everything = 0, range(d.size)
-    while sweeps < max_sweeps:
-        sweeps += 1
-        if sweep(everything) <= tol:
-            break
-        active = np.flatnonzero((w + d != 0) | (lam == 0))
-        while sweeps < max_sweeps:
-            sweeps += 1
-            if sweep(active) <= tol:
-                break
-    return sweeps
+    return _sweeps(sweep, w, lam, d, tol, max_sweeps)
 
 
 def _cd_columns_numpy(
@@ -294,17 +306,7 @@ def _cd_columns_numpy(
                 biggest = max(biggest, abs(delta) * a[k] * inv_scale[k])
         return biggest
 
-    sweeps, everything = 0, range(cols.size)
-    while sweeps < max_sweeps:
-        sweeps += 1
-        if sweep(everything) <= tol:
-            break
-        active = np.flatnonzero((w + d != 0) | (lam == 0))
-        while sweeps < max_sweeps:
-            sweeps += 1
-            if sweep(active) <= tol:
-                break
-    return sweeps, m[0]
+    return _sweeps(sweep, w, lam, d, tol, max_sweeps), m[0]
 
 
 #: Dense Gram matrices come from one BLAS ``gemm``, about this many times faster
