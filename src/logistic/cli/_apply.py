@@ -40,6 +40,7 @@ __all__ = [
     "UnknownLevels",
     "apply_model",
     "check_row_options",
+    "drop_rows",
     "encoding_of",
     "label_values",
     "output_rows",
@@ -147,24 +148,31 @@ def _weigh(
             )
         return None
     assert weights is not None and absent is not None
-    bad = absent & design.keep
-    if bad.any():
-        if missing == "error":
-            from ..tabular._columns import check_missing
+    if missing == "error" and (absent & design.keep).any():
+        from ..tabular._columns import check_missing
 
-            check_missing(raw, [name], "error")
-        sel = ~bad[design.keep]
-        design.X = design.X[sel]
-        for field in ("y", "offset", "trials"):
-            value = getattr(design, field)
-            if value is not None:
-                setattr(design, field, np.asarray(value)[sel])
-        design.keep = design.keep & ~bad
-        design.n_missing = int(design.n_missing) + int(bad.sum())
-        if design.missing_rows is not None:
-            design.missing_rows = design.missing_rows | bad
+        check_missing(raw, [name], "error")
+    drop_rows(design, absent)
     design.sample_weight = weights[design.keep]
     return str(name)
+
+
+def drop_rows(design: Any, bad: np.ndarray) -> None:
+    """Leave out of ``design`` the rows it kept that ``bad`` marks (one flag
+    per row of the file), counted as rows with a missing value."""
+    bad = bad & design.keep
+    if not bad.any():
+        return
+    sel = ~bad[design.keep]
+    design.X = design.X[sel]
+    for field in ("y", "offset", "trials"):
+        value = getattr(design, field)
+        if value is not None:
+            setattr(design, field, np.asarray(value)[sel])
+    design.keep = design.keep & ~bad
+    design.n_missing = int(design.n_missing) + int(bad.sum())
+    if design.missing_rows is not None:
+        design.missing_rows = design.missing_rows | bad
 
 
 def encoding_of(mf: Any) -> dict[str, Any]:

@@ -181,7 +181,7 @@ def training_rows(
     from ..tabular import apply_design
     from ..tabular._columns import missing_mask, require_columns
     from ..tabular._encode import string_or_values
-    from ._apply import encoding_of, read_input, weights_of
+    from ._apply import drop_rows, encoding_of, read_input, weights_of
     from ._common import import_pandas_first
 
     encoding = encoding_of(mf)
@@ -195,12 +195,12 @@ def training_rows(
             )
         require_columns(raw, [cluster], "margins input")
     design = apply_design(raw, encoding, with_target=True, missing="drop")
-    _, weights, unusable = weights_of(raw, encoding, required=True)
-    if unusable is None:
-        unusable = np.zeros(raw.n_rows, dtype=bool)
+    _, weights, no_weight = weights_of(raw, encoding, required=True)
+    if no_weight is not None:
+        drop_rows(design, no_weight)
     if cluster is not None:
-        unusable = unusable | missing_mask(raw, cluster)
-    rows = design.keep & ~unusable
+        drop_rows(design, missing_mask(raw, cluster))
+    rows = design.keep
     left_out = raw.n_rows - int(rows.sum())
     if left_out:
         note(
@@ -209,15 +209,11 @@ def training_rows(
         )
     if not rows.any():
         raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
-    sel = rows[design.keep]
-    design.X = design.X[sel]
-    design.y = np.asarray(design.y)[sel]
-    offset = None if design.offset is None else design.offset[sel]
     return TrainingRows(
         X=design.frame() if hasattr(mf.model, "feature_names_in_") else design.X,
-        y=design.y,
+        y=np.asarray(design.y),
         sample_weight=None if weights is None else weights[rows],
-        offset=offset,
+        offset=design.offset,
         groups=None if cluster is None else string_or_values(raw, cluster)[rows],
     )
 
