@@ -94,7 +94,7 @@ class ColumnMatrix:
 
         self.n = int(X.shape[0])
         if not sp.issparse(X) and X.size:
-            X = np.asarray(X, dtype=np.float64)
+            X = np.asarray(X)  # X's dtype: one float64 copy, CSC or Fortran, below
             if np.count_nonzero(X) <= SPARSE_BELOW * X.size:
                 X = sp.csc_matrix(X)
         self.sparse = bool(sp.issparse(X))
@@ -110,7 +110,7 @@ class ColumnMatrix:
             self.dense = np.asfortranarray(X, dtype=np.float64)
             self.arg = self.dense
             self.col_nnz = np.full(X.shape[1], self.n, dtype=np.intp)
-        self._X = X
+        self._X = X if self.sparse else None  # the CSR rows' source (sparse only)
         self._csr: tuple[FloatArray, np.ndarray, np.ndarray] | None = None
         #: sweeps of the last inner solve: the cost model's estimate of the next
         self.last_sweeps = 0
