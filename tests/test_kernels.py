@@ -251,6 +251,15 @@ def _tol(dtype):
     return 1e-12 if dtype == np.float64 else 1e-5
 
 
+def _numpy_kernel(fn, *args):
+    """``fn(*args)`` under the numpy reference (the compiled kernel switched off)."""
+    old = K.set_compiled(False)
+    try:
+        return fn(*args)
+    finally:
+        K.set_compiled(old)
+
+
 def _assert_close(got, ref, dtype):
     for a, b in zip(got, ref, strict=True):
         scale = max(1.0, float(np.max(np.abs(b)))) if np.size(b) else 1.0
@@ -299,11 +308,7 @@ def test_compiled_value_grad_hessian_matches_numpy_reference(
     s = rng.random(500)
     off = rng.standard_normal(500) * 0.1
     got = K.value_grad_hessian(X, y, w, -0.2, off, s, stride)
-    old = K.set_compiled(False)
-    try:
-        ref = K.value_grad_hessian(X, y, w, -0.2, off, s, stride)
-    finally:
-        K.set_compiled(old)
+    ref = _numpy_kernel(K.value_grad_hessian, X, y, w, -0.2, off, s, stride)
     _assert_close(got, ref, dtype)
 
 
@@ -354,11 +359,7 @@ def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypat
     obj = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=2), l2=0.1)
     theta = np.append(w, 0.2)
     got = obj.value_and_gradient(theta)
-    old = K.set_compiled(False)
-    try:
-        ref = obj.value_and_gradient(theta)
-    finally:
-        K.set_compiled(old)
+    ref = _numpy_kernel(obj.value_and_gradient, theta)
     np.testing.assert_allclose(got[0], ref[0], rtol=1e-12)
     np.testing.assert_allclose(got[1], ref[1], rtol=1e-12, atol=1e-15)
 
@@ -512,11 +513,7 @@ def test_compiled_sparse_column_stats_are_the_numpy_formulas(rng, weighted, case
     s = rng.random(300) + 0.1 if weighted else None
     got = _moments._compiled_sparse_stats(X, s)
     assert got is not None
-    old = K.set_compiled(False)
-    try:
-        ref = _moments._sparse_stats(X, s)
-    finally:
-        K.set_compiled(old)
+    ref = _numpy_kernel(_moments._sparse_stats, X, s)
     for field in ("weight", "mean", "unit", "m2", "lo", "hi"):
         a, b = getattr(got, field), getattr(ref, field)
         np.testing.assert_array_equal(a, b, err_msg=field)
@@ -543,11 +540,7 @@ def test_compiled_dense_column_stats_match_the_numpy_formulas(rng, weighted, cas
     s = rng.random(700) + 0.1 if weighted else None
     got = _moments._compiled_dense_stats(X, s)
     assert got is not None
-    old = K.set_compiled(False)
-    try:
-        ref = _moments._dense_stats(X, s)
-    finally:
-        K.set_compiled(old)
+    ref = _numpy_kernel(_moments._dense_stats, X, s)
     np.testing.assert_array_equal(got.lo, ref.lo)
     np.testing.assert_array_equal(got.hi, ref.hi)
     np.testing.assert_array_equal(got.unit, ref.unit)
