@@ -44,6 +44,15 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
 
         p = model.n_features_in_
         return on_device(X, coef, b, offset, n_features=p, estimator=name)
+    X = checked_X(model, X)
+    off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    return _kernels.decision_logits(X, coef, b, off)
+
+
+def checked_X(model: Any, X: Any) -> Any:
+    """In-memory X of a fitted ``model`` validated as ``fit`` validates it
+    (text columns encoded as in fit, feature names and count checked)."""
+    name = type(model).__name__
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)  # text columns, as in fit
@@ -54,8 +63,7 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
             f"X has {X.shape[1]} features, but {name} is expecting "
             f"{model.n_features_in_} features as input."
         )
-    off = None if offset is None else check_vector(offset, X.shape[0], "offset")
-    return _kernels.decision_logits(X, coef, b, off)
+    return X
 
 
 def dask_proba(model: Any, X: Any, offset: Any) -> Any:
