@@ -54,6 +54,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels
+from ._exceptions import DataValidationError
 from ._objective import LogisticObjective, penalty_strengths
 from ._scaling import ScaledObjective
 from ._softmax import cross_entropy_and_proba
@@ -91,7 +92,14 @@ def block_logits(block: Block, W: FloatArray, b: FloatArray) -> FloatArray:
     )
     Z = Z + b
     if block.offset is not None:
-        Z += np.asarray(block.offset, dtype=F64).reshape(Z.shape)
+        off = np.asarray(block.offset, dtype=F64)
+        if off.shape != Z.shape:
+            raise DataValidationError(
+                f"offset must have one column per class, shape (n_samples, "
+                f"{Z.shape[1]}), for a model of {Z.shape[1]} classes; a block has "
+                f"offsets of shape {off.shape}"
+            )
+        Z += off
     return Z
 
 
@@ -443,10 +451,15 @@ class MultinomialObjective(LogisticObjective):
 class ScaledMultinomial(ScaledObjective):
     """A :class:`MultinomialObjective` in standardized coordinates: the binary
     view's map ``T`` (:mod:`logistic._scaling`) applied to every row of Θ,
-    i.e. ``I ⊗ T``; the same column means and scales serve every class."""
+    i.e. ``I ⊗ T``; the same column means and scales serve every class
+    (``moments`` fixes them from elsewhere, as for the binary view)."""
 
-    def __init__(self, objective: MultinomialObjective) -> None:
-        super().__init__(objective)
+    def __init__(
+        self,
+        objective: MultinomialObjective,
+        moments: tuple[FloatArray, FloatArray] | None = None,
+    ) -> None:
+        super().__init__(objective, moments=moments)
         self._shape = (objective.n_equations, objective.n_coef)
 
     def _rows(self, fn: Any, theta: FloatArray) -> FloatArray:

@@ -14,8 +14,8 @@ classes stay on the binary path unchanged. This module holds what differs:
   objective only through its value, gradient, Hessian and Hessian-vector
   product) and which ``solver="auto"`` picks (:func:`choose_solver`);
 * the refusals, one message each (:func:`logistic._multiclass.not_supported`),
-  for what is binary-only so far: L1 and elastic-net penalties, Firth, grouped
-  ``trials``, checkpoints, and (outside this module) inference, model files,
+  for what is binary-only so far: Firth, grouped ``trials``, checkpoints,
+  the ``sgd`` solver, and (outside this module) inference, model files,
   ONNX export and the command line.
 
 The fitted state is written by ``LogisticRegression._store`` as for a binary
@@ -29,19 +29,22 @@ from typing import Any
 
 import numpy as np
 
+from ._exceptions import InvalidParameterError
 from ._multiclass import not_supported
 from ._multinomial import MultinomialObjective, ScaledMultinomial
 from ._multinomial_separation import check_multinomial_separation
 from ._typing import Backend
-from .solvers import SolverResult, solve
+from .solvers import Fit, Solver, SolverResult, get_solver
 from .solvers._auto import MAX_NEWTON_PASSES, newton_cost_in_passes
 
 __all__ = ["MULTINOMIAL_SOLVERS", "choose_solver", "fit_multinomial", "initial_theta"]
 
 #: Registered solvers that fit the multinomial objective: they use only the
 #: Objective protocol (value, gradient, Hessian, Hessian-vector product, the
-#: gradient-descent majorizer) and the standardized view's maps.
-MULTINOMIAL_SOLVERS = ("lbfgs", "newton", "newton-cg", "gd")
+#: gradient-descent majorizer), the standardized view's maps and (the L1
+#: solvers ``newton-cd`` and ``fista``) the fit's L1 weights, which
+#: :func:`_with_row_weights` lays out per row of Θ.
+MULTINOMIAL_SOLVERS = ("lbfgs", "newton", "newton-cg", "gd", "newton-cd", "fista")
 
 
 #: Up to this many parameters ``auto`` takes Newton whatever the cost model
@@ -51,40 +54,73 @@ MULTINOMIAL_SOLVERS = ("lbfgs", "newton", "newton-cg", "gd")
 NEWTON_MAX_PARAMS = 1000
 
 
-def choose_solver(backend: Backend, n_params: int) -> str:
+def choose_solver(backend: Backend, n_params: int, l1: float = 0.0) -> str:
     """``solver="auto"`` for a multinomial fit: Newton for at most
     ``NEWTON_MAX_PARAMS`` parameters, or while one iteration costs at most
     ``MAX_NEWTON_PASSES`` passes, counting the (K·q)² Hessian like a binary
     Hessian of K·q columns (:func:`newton_cost_in_passes`: the same
-    ``n (K q)²/2`` multiply-adds); else L-BFGS."""
-    if n_params <= NEWTON_MAX_PARAMS:
-        return "newton"
-    cost = newton_cost_in_passes(int(backend.n_samples), n_params, None)
-    return "newton" if cost <= MAX_NEWTON_PASSES else "lbfgs"
+    ``n (K q)²/2`` multiply-adds); else L-BFGS. With an L1 term the same
+    rule chooses between ``newton-cd`` (proximal Newton) and ``fista``."""
+    newton = n_params <= NEWTON_MAX_PARAMS or (
+        newton_cost_in_passes(int(backend.n_samples), n_params, None)
+        <= MAX_NEWTON_PASSES
+    )
+    if l1 > 0:
+        return "newton-cd" if newton else "fista"
+    return "newton" if newton else "lbfgs"
 
 
-def _solver(model: Any, backend: Backend, objective: MultinomialObjective) -> str:
+def _solver(
+    model: Any, backend: Backend, objective: MultinomialObjective, l1: float
+) -> str:
     if model.solver == "auto":
-        return choose_solver(backend, objective.n_params)
+        return choose_solver(backend, objective.n_params, l1)
     if model.solver not in MULTINOMIAL_SOLVERS:
         raise not_supported(
             f"solver={model.solver!r}",
             f"use one of {list(MULTINOMIAL_SOLVERS)} or solver='auto'",
         )
+    if l1 > 0 and not get_solver(model.solver).capabilities.supports_l1:
+        l1_solvers = [
+            n for n in MULTINOMIAL_SOLVERS if get_solver(n).capabilities.supports_l1
+        ]
+        raise InvalidParameterError(
+            f"solver={model.solver!r} does not support penalty={model.penalty!r} "
+            f"(an L1 term); use one of {l1_solvers} or solver='auto'"
+        )
     return str(model.solver)
 
 
-def _refuse(model: Any, backend: Backend, l1: float, **given: Any) -> None:
+_ROW_WEIGHTED: dict[str, type[Solver]] = {}
+
+
+def _with_row_weights(name: str) -> type[Solver]:
+    """The registered solver ``name``, its fit's L1 weights laid out per row
+    of Θ: ``l1/σ_j`` for every class's coefficient of column j, 0 for the
+    intercepts (the binary layout, ``lam[:p]``, would cover one row only)."""
+    if name not in _ROW_WEIGHTED:
+        base = get_solver(name)
+
+        def begin(
+            self: Any, objective: Any, view: Any = None, on_iteration: Any = None
+        ) -> Fit:
+            fit: Fit = base.begin(self, objective, view, on_iteration)
+            if fit.lam is not None:
+                row = np.zeros(objective.n_coef)
+                row[: objective.n_features] = self.l1 / fit.view.scale
+                fit.lam = np.tile(row, objective.n_equations)
+            return fit
+
+        _ROW_WEIGHTED[name] = type(base.__name__, (base,), {"begin": begin})
+    return _ROW_WEIGHTED[name]
+
+
+def _refuse(model: Any, **given: Any) -> None:
     """Raise for settings that are binary-only so far."""
     if model.penalty == "firth":
         raise not_supported(
             "penalty='firth' (Firth's bias reduction is binary-only)",
             "use penalty='l2', or penalty=None",
-        )
-    if l1 > 0:
-        raise not_supported(
-            f"penalty={model.penalty!r} (an L1 term)",
-            f"use penalty='l2' or None with one of {list(MULTINOMIAL_SOLVERS)}",
         )
     for name, value in given.items():
         if value is not None:
@@ -113,7 +149,6 @@ def fit_multinomial(
     *,
     alpha: float,
     C: float | None,
-    offset_given: bool,
     trials: Any,
     checkpoint: Any,
     callback: Callable[[dict[str, Any]], None] | None,
@@ -129,25 +164,20 @@ def fit_multinomial(
         C=C,
         fit_intercept=bool(model.fit_intercept),
     )
-    _refuse(model, backend, l1, trials=trials, checkpoint=checkpoint)
-    if offset_given and not backend.capabilities.rows_in_memory:
-        raise not_supported(
-            "offsets of out-of-core or Dask data",
-            "pass the offsets of in-memory data as an (n_samples, n_classes) matrix",
-        )
-    name = _solver(model, backend, objective)
+    _refuse(model, trials=trials, checkpoint=checkpoint)
+    name = _solver(model, backend, objective, l1)
     tol = model._tol(backend.dtype, name)
     view = ScaledMultinomial(objective)
-    result: SolverResult = solve(
-        name,
-        objective,
-        initial_theta(model, objective),
+    solver = _with_row_weights(name)(
         tol=tol,
         max_iter=model.max_iter,
+        l1=l1,
         verbose=model.verbose,
         random_state=model.random_state,
         callback=callback,
-        view=view,
+    )
+    result: SolverResult = solver.solve(
+        objective, initial_theta(model, objective), view=view
     )
     separation = None
     if objective.reference:  # unpenalized

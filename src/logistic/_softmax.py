@@ -6,10 +6,11 @@ Convention (owned here): every function takes the raw predictions
 as class indices ``y ∈ {0, …, K-1}`` (one per row). With ``m = max_k z_k``
 (per row) the log-sum-exp is
 
-    lse(z) = m + log Σ_k e^{z_k - m},
+    lse(z) = m + log Σ_k e^{z_k - m} = m + log1p(Σ_{k ≠ argmax} e^{z_k - m}),
 
-so no exponential overflows (every ``z_k - m ≤ 0``) and the sum is in
-``[1, K]``. The per-row cross-entropy of class ``y`` is
+so no exponential overflows (every ``z_k - m ≤ 0``), the sum is in
+``[1, K]`` and its small part is not rounded away. The per-row
+cross-entropy of class ``y`` is
 
     L(y, z) = lse(z) - z_y = (m - z_y) + log Σ_k e^{z_k - m} ≥ 0,
 
@@ -46,12 +47,20 @@ def _logits(Z: ArrayLike) -> NDArray[np.float64]:
 
 
 def _shifted(Z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """``(Z - m, log Σ_k e^{z_k - m})`` per row, ``m`` the row maximum."""
-    m = Z.max(axis=1, keepdims=True) if Z.shape[1] else np.zeros((Z.shape[0], 1))
+    """``(Z - m, log Σ_k e^{z_k - m})`` per row, ``m`` the row maximum.
+
+    The sum is ``1 + Σ_{k ≠ argmax} e^{z_k - m}``, taken as ``log1p`` of the
+    other terms so that a sum within rounding of 1 keeps its small part.
+    """
+    n, K = Z.shape
+    top = np.argmax(Z, axis=1) if K else np.zeros(n, dtype=np.intp)
+    rows = np.arange(n)
+    m = Z[rows, top][:, None] if K else np.zeros((n, 1))
     S = Z - m
     with np.errstate(under="ignore"):
-        log_sum = np.log(np.exp(S).sum(axis=1, keepdims=True))
-    return S, log_sum
+        E = np.exp(S)
+    E[rows, top] = 0.0
+    return S, np.log1p(E.sum(axis=1, keepdims=True))
 
 
 def log_softmax(Z: ArrayLike) -> NDArray[np.float64]:

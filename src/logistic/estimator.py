@@ -385,7 +385,6 @@ class LogisticRegression(EstimatorProtocol):
                 backend,
                 alpha=alpha,
                 C=C,
-                offset_given=offset is not None,
                 trials=trials,
                 checkpoint=checkpoint,
                 callback=callback,
