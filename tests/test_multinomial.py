@@ -9,8 +9,6 @@ the objective itself.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 

@@ -105,7 +105,7 @@ def partial_fit_multinomial(
     )
     if state is None:  # the first chunk fixes the coordinates and the step
         mean, std = objective.column_moments()
-        theta = np.zeros(objective.n_params)
+        theta: FloatArray = np.zeros(objective.n_params)
         state = PartialFitState(
             classes=known,
             mean=mean,

@@ -534,10 +534,11 @@ def check_fit_data(
     check_y = check_y_classes if multiclass else check_y_binary
     classes, y01 = check_y(y, X.shape[0])
     sw = combined_weights(sample_weight, class_weight, classes, y01)
+    off: np.ndarray | None = None
     if offset is not None and len(classes) > 2:
         off = check_offset_matrix(offset, X.shape[0], len(classes))
-    else:
-        off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    elif offset is not None:
+        off = check_vector(offset, X.shape[0], "offset")
     return FitData(X, y01, classes, sw, off, names)
 
 
