@@ -499,11 +499,13 @@ class FitData:
     Attributes
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
-    y01 : ndarray of shape (n_samples,), float64 in {0, 1}
-    classes : ndarray of shape (2,), ``[negative, positive]``
+    y01 : ndarray of shape (n_samples,), float64 in {0, 1} (class indices
+        ``0 … K-1`` for K > 2 classes)
+    classes : ndarray of shape (2,), ``[negative, positive]`` (or the K > 2
+        sorted labels)
     sample_weight : ndarray of shape (n_samples,) or None
         Sample weights times class weights.
-    offset : ndarray of shape (n_samples,) or None
+    offset : ndarray of shape (n_samples,) or None ((n_samples, K) for K > 2)
     names : ndarray of str or None
         Column names of a DataFrame X.
     """

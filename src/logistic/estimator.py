@@ -78,7 +78,8 @@ def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
 
 
 class LogisticRegression(EstimatorProtocol):
-    """Binary logistic regression.
+    """Logistic regression: binary, or multinomial when y has K > 2 classes
+    (``coef_`` of shape (K, n_features); see docs/multinomial.md).
 
     Parameters
     ----------
@@ -123,10 +124,10 @@ class LogisticRegression(EstimatorProtocol):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (1, n_features)
+    coef_ : ndarray of shape (1, n_features), or (K, n_features) for K > 2 classes
         float32 for float32 X (scikit-learn's convention; the solver works in
         float64), float64 otherwise.
-    intercept_ : ndarray of shape (1,), the dtype of ``coef_``
+    intercept_ : ndarray of shape (1,) or (K,), the dtype of ``coef_``
     classes_ : ndarray of shape (2,)
         ``[negative, positive]``: sorted labels for in-memory data (the larger
         is positive), a backend's order otherwise (its ``positive=``).
