@@ -256,6 +256,38 @@ def test_unpenalized_reference_coefficients_equal_statsmodels_mnlogit(anes96):
     assert model.separation_ is None
 
 
+def test_inference_equals_statsmodels_mnlogit(anes96):
+    X, y, r = anes96
+    inf = LogisticRegression().fit(X, y).inference()  # statistics kept by fit
+    for ours, theirs in (
+        (inf.params, r.params),
+        (inf.bse, r.bse),
+        (inf.zvalues, r.tvalues),
+        (inf.pvalues, r.pvalues),
+    ):
+        np.testing.assert_allclose(ours, np.asarray(theirs).T, rtol=1e-6, atol=1e-9)
+    ci = np.asarray(r.conf_int()).reshape(6, 6, 2)  # (equation, term, bound)
+    np.testing.assert_allclose(inf.conf_int(), ci, rtol=1e-6)
+    assert inf.llf == pytest.approx(r.llf, rel=1e-12)
+    assert inf.aic == pytest.approx(r.aic, rel=1e-12)
+    assert inf.bic == pytest.approx(r.bic, rel=1e-12)
+    assert inf.df_model == r.df_model
+    # statsmodels fits the null model iteratively; ours is its closed form
+    assert inf.llnull == pytest.approx(r.llnull, rel=1e-8)
+    assert inf.pseudo_rsquared == pytest.approx(r.prsquared, rel=1e-8)
+    text = LogisticRegression().fit(X, y).summary().as_text()
+    assert text.count("(vs 0.0)") == 6  # one block per equation
+    assert "Log-likelihood" in text and "-1461.9227" in text
+
+
+def test_inference_needs_an_unpenalized_fit(anes96):
+    X, y, _ = anes96
+    with pytest.raises(ValueError, match="needs an unpenalized fit"):
+        LogisticRegression(penalty="l2", C=1.0).fit(X, y).summary()
+    with pytest.raises(MultiClassNotSupportedError, match="cov_type='HC0'"):
+        LogisticRegression().fit(X, y).inference(cov_type="HC0")
+
+
 def test_unpenalized_symmetric_form_equals_scikit_learn(anes96):
     X, y, _ = anes96
     ref = _sklearn(X, y, C=np.inf)  # scikit-learn's unpenalized spelling
@@ -343,8 +375,6 @@ def test_binary_only_features_of_a_fitted_model_raise(iris, tmp_path):
     from logistic.onnx_export import to_onnx
 
     for call, what in (
-        (lambda: model.summary(), "inference"),
-        (lambda: model.inference(), "inference"),
         (lambda: save(model, tmp_path / "m.json"), "model files"),
         (lambda: to_onnx(model), "ONNX"),
         (lambda: LogisticRegression().fit(X, y, checkpoint=tmp_path / "c"), "checkp"),

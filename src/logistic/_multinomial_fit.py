@@ -179,7 +179,10 @@ def fit_multinomial(
     result: SolverResult = solver.solve(
         objective, initial_theta(model, objective), view=view
     )
-    separation = None
+    separation, stats = None, None
     if objective.reference:  # unpenalized
+        from .inference._multinomial import collect_multinomial
+
         separation = check_multinomial_separation(objective, result)
-    model._store(result, objective, name, l1, tol, separation, None, encoding)
+        stats = collect_multinomial(objective, result.coef)
+    model._store(result, objective, name, l1, tol, separation, stats, encoding)

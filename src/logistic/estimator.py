@@ -45,7 +45,7 @@ from ._exceptions import InvalidParameterError
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
-from ._multiclass import is_multiclass, not_supported
+from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
@@ -578,7 +578,10 @@ class LogisticRegression(EstimatorProtocol):
         from .inference import fit_inference
 
         if is_multiclass(self):
-            raise not_supported("inference() and summary()")
+            from .inference._multinomial import multinomial_inference
+
+            args = (X, y, sample_weight, offset)
+            return multinomial_inference(self, *args, cov_type=cov_type, groups=groups)
         return fit_inference(
             self, X, y, sample_weight, offset, cov_type=cov_type, groups=groups
         )
