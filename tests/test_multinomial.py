@@ -67,7 +67,9 @@ def _objective(reference: bool, intercept: bool, seed: int = 0):
     sw = rng.uniform(0.5, 2.0, y.size)
     off = rng.normal(size=(y.size, 3))
     data = InMemory(X, y.astype(float), sw, off, classes=np.arange(3))
-    o = MultinomialObjective(data, l2=0.05, fit_intercept=intercept, reference=reference)
+    o = MultinomialObjective(
+        data, l2=0.05, fit_intercept=intercept, reference=reference
+    )
     theta = rng.normal(size=o.n_params) * 0.2
     return o, theta, rng
 
@@ -80,7 +82,9 @@ def test_gradient_and_hessian_match_finite_differences(reference, intercept):
 
     def central(f, e):  # 4th-order central difference along e
         return (
-            -f(theta + 2 * h * e) + 8 * f(theta + h * e) - 8 * f(theta - h * e)
+            -f(theta + 2 * h * e)
+            + 8 * f(theta + h * e)
+            - 8 * f(theta - h * e)
             + f(theta - 2 * h * e)
         ) / (12 * h)
 
@@ -340,7 +344,9 @@ def test_binary_only_settings_raise_one_clear_error(iris, params, what):
 
 def test_l1_needs_an_l1_solver(iris):
     X, y = iris
-    with pytest.raises(ValueError, match=r"solver='lbfgs' does not support penalty='l1"):
+    with pytest.raises(
+        ValueError, match=r"solver='lbfgs' does not support penalty='l1"
+    ):
         LogisticRegression(penalty="l1", C=1.0, solver="lbfgs").fit(X, y)
 
 
