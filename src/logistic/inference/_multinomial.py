@@ -177,7 +177,7 @@ class MultinomialSummary:
             ("Converged", str(r.converged)),
         ]
         self.columns = ["", "coef", "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
-        self.blocks = [
+        self.blocks: list[tuple[str, list[list[Any]]]] = [
             (
                 f"y = {name} (vs {r.classes[0]})",
                 [
@@ -195,7 +195,7 @@ class MultinomialSummary:
             )
             for e, name in enumerate(r.equations)
         ]
-        self.notes = []
+        self.notes: list[str] = []
         if r.separation:
             self.notes.append(
                 f"Separation ({r.separation}): the MLE does not exist; estimates and "
@@ -203,9 +203,7 @@ class MultinomialSummary:
             )
 
     def as_text(self) -> str:
-        width = max(
-            len(t) for t in ["", *(row[0] for _, b in self.blocks for row in b)]
-        )
+        width = max(len(str(row[0])) for _, rows in self.blocks for row in rows)
         head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
         lines = [self.title, "=" * len(head)]
         lines += [f"{k:<20} {v:>16}" for k, v in self.header]
