@@ -31,7 +31,19 @@ from ._validation import (
 from .backends.in_memory import InMemory
 from .solvers.gradient_descent import SGDState, lipschitz_constant, minibatches
 
-__all__ = ["partial_fit_multinomial"]
+__all__ = ["many_classes", "partial_fit_multinomial"]
+
+
+def many_classes(est: Any, classes: Any) -> bool:
+    """Whether this ``partial_fit`` call is of K > 2 classes: the classes of
+    the stream so far, else the ``classes`` given, else those of a previous
+    ``fit`` (which the call then continues with)."""
+    state = getattr(est, "_partial_state", None)
+    if state is not None:
+        return len(state.classes) > 2
+    if classes is not None:
+        return len(np.unique(np.asarray(classes))) > 2
+    return len(getattr(est, "classes_", ())) > 2
 
 
 def _batch_gradient(
@@ -74,7 +86,10 @@ def partial_fit_multinomial(
     est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
 ) -> Any:
     """The body of ``LogisticRegression.partial_fit`` for K > 2 classes."""
+    est._validate_params()
     state: PartialFitState | None = getattr(est, "_partial_state", None)
+    if state is None and classes is None:
+        classes = getattr(est, "classes_", None)  # continue an earlier fit
     known = _classes(est, classes)
     names = feature_names_of(X)
     if state is not None:

@@ -11,8 +11,6 @@ Convention (owned here):
   step ``η_k = η_0 / sqrt(1 + k / n_0)`` (``n_0`` = batches in the first
   chunk), continuing the step counter across calls, and reports the
   Polyak–Ruppert average of all iterates so far.
-* More than two ``classes``: the same, on the multinomial loss
-  (:mod:`logistic._multinomial_partial`).
 * The objective is the weighted mean loss plus ``(alpha/2)‖w‖²``. The method
   exists only for configurations it can honour (``supports_partial_fit``):
   penalty None or "l2" with an explicit ``alpha`` (``C``, and the default
@@ -120,28 +118,12 @@ def partial_fit_step(
     return theta
 
 
-def _many_classes(est: Any, state: Any, classes: Any) -> bool:
-    """Whether this ``partial_fit`` call is of K > 2 classes (then
-    :mod:`logistic._multinomial_partial` fits it)."""
-    if state is not None:
-        return len(state.classes) > 2
-    if classes is not None:
-        return len(np.unique(np.asarray(classes))) > 2
-    return len(getattr(est, "classes_", ())) > 2
-
-
 def partial_fit(
     est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
 ) -> Any:
     """The body of ``LogisticRegression.partial_fit`` (see the module docstring)."""
     est._validate_params()
     state = getattr(est, "_partial_state", None)
-    if _many_classes(est, state, classes):
-        from ._multinomial_partial import partial_fit_multinomial
-
-        if state is None and classes is None:
-            classes = est.classes_  # continue an earlier multi-class fit
-        return partial_fit_multinomial(est, X, y, classes, sample_weight, offset)
     fitted_before = state is None and hasattr(est, "coef_")
     if state is None and classes is None and fitted_before:
         classes = est.classes_  # continue an earlier fit

@@ -454,8 +454,12 @@ class LogisticRegression(EstimatorProtocol):
         -------
         self
         """
+        from ._multinomial_partial import many_classes, partial_fit_multinomial
         from ._partial import partial_fit
 
+        if many_classes(self, classes):  # K > 2: mini-batch SGD, multinomial
+            args = (X, y, classes, sample_weight, offset)
+            return partial_fit_multinomial(self, *args)  # type: ignore[no-any-return]
         return partial_fit(self, X, y, classes, sample_weight, offset)
 
     def _store(
