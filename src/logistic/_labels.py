@@ -373,13 +373,23 @@ def encode(
     if not checked:
         bad = ~(positive | (y == classes[0]))
         if np.any(bad):
-            if unseen is not None:
-                raise unseen(y[bad])
-            shown = sorted({str(v) for v in y[bad]})[:5]
-            raise DataValidationError(
-                f"y contains labels not in classes={list(classes)}{source}: {shown}"
-            )
+            raise _unseen(y[bad], classes, source, unseen)
     return positive.astype(dtype)
+
+
+def _unseen(
+    labels: np.ndarray,
+    classes: Any,
+    source: str,
+    unseen: Callable[[np.ndarray], Exception] | None,
+) -> Exception:
+    """The error of labels that are none of ``classes`` (see :func:`encode`)."""
+    if unseen is not None:
+        return unseen(labels)
+    shown = sorted({str(v) for v in labels})[:5]
+    return DataValidationError(
+        f"y contains labels not in classes={list(classes)}{source}: {shown}"
+    )
 
 
 def _encode_index(
@@ -399,12 +409,7 @@ def _encode_index(
     codes = _index_of(keys, y)
     bad = codes < 0
     if np.any(bad):
-        if unseen is not None:
-            raise unseen(y[bad])
-        shown = sorted({str(v) for v in y[bad]})[:5]
-        raise DataValidationError(
-            f"y contains labels not in classes={list(classes)}{source}: {shown}"
-        )
+        raise _unseen(y[bad], classes, source, unseen)
     return codes.astype(dtype)
 
 

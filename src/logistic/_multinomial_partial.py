@@ -19,7 +19,7 @@ import numpy as np
 from ._exceptions import DataValidationError, NumericalError
 from ._labels import encode
 from ._multinomial import MultinomialObjective, ScaledMultinomial, block_value_grad
-from ._partial import BATCH_SIZE, PartialFitState
+from ._partial import BATCH_SIZE, PartialFitState, store_stream_fit
 from ._typing import Block, FloatArray
 from ._validation import (
     check_feature_names,
@@ -140,16 +140,4 @@ def partial_fit_multinomial(
             f"check the chunk for extreme values or lower the learning rate"
         )
     W, b = objective.split(theta)
-    est._partial_state = state
-    est.classes_ = known
-    est.coef_, est.intercept_ = W.copy(), b.copy()
-    est.n_features_in_ = int(X.shape[1])
-    if names is not None:
-        est.feature_names_in_ = names
-    est.n_iter_ = np.array([state.n_calls])
-    est.solver_ = "sgd"
-    est.converged_ = False  # a stream has no stopping rule
-    est.penalty_l1_, est.penalty_l2_ = 0.0, alpha
-    est.tol_ = float("nan")
-    est.fit_statistics_ = None
-    return est
+    return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha)
