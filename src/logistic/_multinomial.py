@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg.blas import dsyrk as syrk
 
 from . import _kernels
 from ._exceptions import DataValidationError
@@ -153,6 +154,15 @@ def _gram(Xt: Any, d: FloatArray) -> FloatArray:
     return np.asarray((Xt * d[:, None]).T @ Xt)
 
 
+def _self_gram(B: Any) -> FloatArray:
+    """``BᵀB`` as a dense array: one BLAS ``syrk`` (half the flops of a
+    product) for dense B."""
+    if sp.issparse(B):
+        return np.asarray((B.T @ B).toarray())
+    upper = syrk(1.0, B.T, trans=0, lower=0)  # B.T is an F-ordered view: no copy
+    return np.triu(upper) + np.triu(upper, 1).T
+
+
 def _stacked(Xt: Any, C: FloatArray) -> Any:
     """``[X̃ ⊙ c_1, …, X̃ ⊙ c_K]`` of shape (n, K·q)."""
     if sp.issparse(Xt):
@@ -191,7 +201,7 @@ def block_hessian(
     )
     Xt = _with_ones(block.X, intercept)
     B = _stacked(Xt, P * np.sqrt(s)[:, None])
-    H -= np.asarray((B.T @ B).toarray() if sp.issparse(B) else B.T @ B)
+    H -= _self_gram(B)
     for k in range(K):
         H[k * q : (k + 1) * q, k * q : (k + 1) * q] += _gram(Xt, s * P[:, k])
     return H * scale if scale != 1.0 else H
