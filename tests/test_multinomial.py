@@ -396,3 +396,27 @@ def test_two_classes_stay_binary(iris):
     model = LogisticRegression(penalty="l2", C=1.0).fit(X[keep], y[keep])
     assert model.coef_.shape == (1, 4) and model.intercept_.shape == (1,)
     assert model.decision_function(X).shape == (150,)
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "newton-cd"])
+def test_sparse_x_gives_the_dense_fit(iris, solver):
+    import scipy.sparse as sp
+
+    X, y = iris
+    dense = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(X, y)
+    sparse = LogisticRegression(penalty="l2", C=1.0, solver=solver)
+    sparse.fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(sparse.intercept_, dense.intercept_, atol=1e-9)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), atol=1e-12
+    )
+
+
+def test_dataframe_names_reach_the_summary(anes96):
+    pd = pytest.importorskip("pandas")
+    X, y, _ = anes96
+    names = ["logpopul", "selfLR", "age", "educ", "income"]
+    model = LogisticRegression().fit(pd.DataFrame(X, columns=names), y)
+    assert model.inference().term_names == [*names, "Intercept"]
+    assert "selfLR" in model.summary().as_text()
