@@ -197,7 +197,9 @@ def check_y_binary(
     if len(classes) > 2:
         raise DataValidationError(
             f"Only binary classification is supported. The type of the target is "
-            f"multiclass ({len(classes)} distinct values: {list(classes[:10])})."
+            f"multiclass ({len(classes)} distinct values: {list(classes[:10])}): "
+            f"multi-class models are not supported here yet (LogisticRegression.fit "
+            f"fits them, from arrays, files and Dask collections)."
         )
     if len(classes) < 2:
         raise _one_class(classes)
