@@ -199,7 +199,7 @@ def check_y_binary(
             f"Only binary classification is supported. The type of the target is "
             f"multiclass ({len(classes)} distinct values: {list(classes[:10])}): "
             f"multi-class models are not supported here yet (LogisticRegression.fit "
-            f"fits them, from arrays, files and Dask collections)."
+            f"fits them from numpy or scipy arrays, files and Dask collections)."
         )
     if len(classes) < 2:
         raise _one_class(classes)
