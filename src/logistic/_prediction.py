@@ -26,7 +26,7 @@ from ._exceptions import InvalidParameterError
 from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
 from ._kernels_xp import is_device_array
-from ._typing import is_dask_collection
+from ._typing import Backend, is_dask_collection
 from ._validation import check_feature_names, check_vector, check_X
 
 
@@ -50,9 +50,16 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
 
 
 def checked_X(model: Any, X: Any) -> Any:
-    """In-memory X of a fitted ``model`` validated as ``fit`` validates it
-    (text columns encoded as in fit, feature names and count checked)."""
+    """New rows for a fitted ``model`` in memory, validated as ``fit`` validated
+    its X (a DataFrame's text columns encoded as in fit, names and width
+    checked): a 2-D ndarray or scipy sparse matrix."""
     name = type(model).__name__
+    if isinstance(X, Backend):
+        raise InvalidParameterError(
+            f"{name} predicts rows in memory (arrays, DataFrames, Dask), not a "
+            f"{type(X).__name__} backend: model.predict_interval(backend) streams "
+            "its rows block by block (column 'mean' is the probability)"
+        )
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)  # text columns, as in fit
