@@ -152,8 +152,13 @@ class MultinomialInference:
         """Intervals of shape (K-1, q, 2) at level ``1 - alpha``."""
         return self.wald_table(alpha).conf_int.reshape(*self._shape, 2)
 
-    def summary(self, alpha: float = 0.05) -> MultinomialSummary:
-        """One coefficient block per equation (see :class:`MultinomialSummary`)."""
+    def summary(
+        self, alpha: float = 0.05, odds_ratios: Any = False
+    ) -> MultinomialSummary:
+        """One coefficient block per equation (see :class:`MultinomialSummary`);
+        ``odds_ratios`` (relative-risk ratios here) is binary-only so far."""
+        if odds_ratios:
+            raise not_supported(f"summary(odds_ratios={odds_ratios!r})")
         return MultinomialSummary(self, alpha)
 
 
