@@ -233,12 +233,8 @@ def test_invalid_targets():
     X, _ = xy()
     with pytest.raises(ValueError, match="only one class"):
         LogisticRegression().fit(X, np.zeros(40))
-    with pytest.raises(
-        ValueError,
-        match="Only binary classification is supported. The "
-        "type of the target is multiclass",
-    ):
-        LogisticRegression().fit(X, np.arange(40) % 3)
+    # three classes are the multinomial model (tests/test_multinomial.py)
+    assert LogisticRegression().fit(X, np.arange(40) % 3).coef_.shape == (3, 3)
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         LogisticRegression().fit(X, np.linspace(0, 1, 40))
     with pytest.raises(
@@ -325,7 +321,7 @@ def test_failed_refit_leaves_the_previous_model():
     X2[0, 0] = np.nan
     for bad in (
         lambda: m.fit(X2, y),
-        lambda: m.fit(X, np.arange(40) % 3),
+        lambda: m.fit(X, np.zeros(40)),
         lambda: m.set_params(C=-1).fit(X, y),
     ):
         with pytest.raises(ValueError):

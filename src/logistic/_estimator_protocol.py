@@ -73,12 +73,14 @@ class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
 
 
 class EstimatorProtocol:
-    """Mixin: parameters, repr, tags and the fitted check of a binary classifier.
+    """Mixin: parameters, repr, tags and the fitted check of a classifier.
 
-    The fitted state is recognised by ``coef_``.
+    The fitted state is recognised by ``coef_``. ``_multi_class`` says whether
+    the classifier takes more than two classes (its scikit-learn tags).
     """
 
     _estimator_type = "classifier"
+    _multi_class: bool = False
 
     # -- scikit-learn parameter protocol -------------------------------------
     @classmethod
@@ -125,12 +127,12 @@ class EstimatorProtocol:
         return Tags(
             estimator_type="classifier",
             target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags(multi_class=False),
+            classifier_tags=ClassifierTags(multi_class=self._multi_class),
             input_tags=InputTags(sparse=True),
         )
 
     def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
-        return {"binary_only": True, "requires_y": True}
+        return {"binary_only": not self._multi_class, "requires_y": True}
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "coef_")

@@ -1,4 +1,5 @@
-"""The two classes, which one is positive, and labels encoded to {0, 1}.
+"""The classes, which one is positive, and labels encoded to {0, 1} (or to
+class indices ``0 … K-1`` when there are K > 2 classes).
 
 Conventions (owned here):
 
@@ -13,6 +14,11 @@ Conventions (owned here):
   false/true and no/yes (any letter case, the same spelling throughout) have
   the second of each pair as the positive class; any other pair needs an
   explicit positive.
+* More than two classes (:func:`check_y_classes`, ``resolve_classes(...,
+  multiclass=True)``): ``classes_`` lists the K labels sorted, with no
+  positive class, and a label is encoded as its index in ``classes_``. For
+  two labels this is the binary encoding above (index 1 = positive), so
+  K = 2 is exactly the binary path.
 * A missing label (None, NaN, ``pd.NA``, ``NaT``) is an error naming its row,
   found before any conversion (numpy would turn NaN among strings into the
   string ``"nan"``).
@@ -29,8 +35,10 @@ import numpy as np
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
 
 __all__ = [
+    "MAX_CLASSES",
     "PositiveRule",
     "check_y_binary",
+    "check_y_classes",
     "class_order",
     "encode",
     "given_classes",
@@ -46,6 +54,10 @@ __all__ = [
 #: A positive class: None (the larger label), a label, or a callable choosing
 #: one of the two sorted labels.
 PositiveRule = Any | Callable[[np.ndarray], Any] | None
+
+#: The most distinct labels a K-class target may hold (beyond it the target is
+#: taken for a continuous one and refused).
+MAX_CLASSES = 1000
 
 _PAIRS = ({"0", "1"}, {"-1", "1"}, {"-1", "+1"}, {"false", "true"}, {"no", "yes"})
 _POSITIVE_TEXT = {"1", "+1", "true", "yes"}
@@ -156,10 +168,8 @@ def _check_label_values(y: np.ndarray) -> None:
             )
 
 
-def check_y_binary(
-    y: Any, n_samples: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(classes, y01)``: the sorted two labels and y encoded in {0., 1.}."""
+def _labels_and_index(y: Any, n_samples: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct labels of a checked ``y`` and each row's index."""
     y = label_array(y)
     if n_samples is not None and y.shape[0] != n_samples:
         raise DataValidationError(
@@ -168,18 +178,43 @@ def check_y_binary(
         )
     _check_label_values(y)
     classes, y_idx = np.unique(y, return_inverse=True)
+    return classes, y_idx.reshape(-1).astype(np.float64)
+
+
+def _one_class(classes: np.ndarray) -> DataValidationError:
+    return DataValidationError(
+        f"This solver needs samples of at least 2 classes in the data, but the "
+        f"data contains only one class: "
+        f"{classes[0] if len(classes) else None!r}"
+    )
+
+
+def check_y_binary(
+    y: Any, n_samples: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(classes, y01)``: the sorted two labels and y encoded in {0., 1.}."""
+    classes, y_idx = _labels_and_index(y, n_samples)
     if len(classes) > 2:
         raise DataValidationError(
             f"Only binary classification is supported. The type of the target is "
-            f"multiclass ({len(classes)} distinct values: {list(classes[:10])})."
+            f"multiclass ({len(classes)} distinct values: {list(classes[:10])}): "
+            f"multi-class models are not supported here yet (LogisticRegression.fit "
+            f"fits them from numpy or scipy arrays, files and Dask collections)."
         )
     if len(classes) < 2:
-        raise DataValidationError(
-            f"This solver needs samples of at least 2 classes in the data, but the "
-            f"data contains only one class: "
-            f"{classes[0] if len(classes) else None!r}"
-        )
-    return classes, y_idx.reshape(-1).astype(np.float64)
+        raise _one_class(classes)
+    return classes, y_idx
+
+
+def check_y_classes(
+    y: Any, n_samples: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(classes, y_index)``: the K ≥ 2 sorted labels and each row's class
+    index in ``{0., …, K-1.}``; for two labels exactly :func:`check_y_binary`."""
+    classes, y_idx = _labels_and_index(y, n_samples)
+    if len(classes) < 2:
+        raise _one_class(classes)
+    return classes, y_idx
 
 
 # -- the positive class --------------------------------------------------------------
@@ -258,12 +293,16 @@ def resolve_classes(
     classes: Any = None,
     positive: PositiveRule = None,
     where: str = "y",
+    multiclass: bool = False,
 ) -> np.ndarray:
     """``[negative, positive]`` from the labels ``found`` in the data.
 
     ``classes`` (two labels, optional) must cover every label found; without it
-    the data must hold exactly two labels.
+    the data must hold exactly two labels. With ``multiclass``, more than two
+    labels give them all, sorted (``positive`` must then be None).
     """
+    if multiclass and len(found if classes is None else set(classes)) > 2:
+        return _many_classes(found, classes, positive, where)
     if classes is not None:
         cls = np.unique(np.asarray(list(classes)))
         unknown = found - set(cls.tolist())
@@ -279,6 +318,25 @@ def resolve_classes(
             f"{where} must hold exactly two classes, found {found_text}"
         )
     return class_order(found, positive)
+
+
+def _many_classes(
+    found: set[Any], classes: Any, positive: PositiveRule, where: str
+) -> np.ndarray:
+    """The K > 2 sorted labels of :func:`resolve_classes` with ``multiclass``."""
+    if positive is not None:
+        raise DataValidationError(
+            f"{where} holds more than two classes, so there is no positive class; "
+            f"got positive={positive!r}"
+        )
+    cls = np.unique(np.asarray(list(found if classes is None else classes)))
+    unknown = found - set(cls.tolist())
+    if unknown:
+        raise DataValidationError(
+            f"classes must cover y; got {list(cls)[:10]}, y also holds "
+            f"{sorted(map(str, unknown))[:10]}"
+        )
+    return cls
 
 
 # -- encoding ------------------------------------------------------------------------
@@ -307,6 +365,8 @@ def encode(
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
+    if len(classes) > 2:
+        return _encode_index(y, classes, source, dtype, by_text, unseen)
     if by_text:
         if y.size:
             y = np.array([label_text(v) for v in y.tolist()], dtype=object)
@@ -315,10 +375,55 @@ def encode(
     if not checked:
         bad = ~(positive | (y == classes[0]))
         if np.any(bad):
-            if unseen is not None:
-                raise unseen(y[bad])
-            shown = sorted({str(v) for v in y[bad]})[:5]
-            raise DataValidationError(
-                f"y contains labels not in classes={list(classes)}{source}: {shown}"
-            )
+            raise _unseen(y[bad], classes, source, unseen)
     return positive.astype(dtype)
+
+
+def _unseen(
+    labels: np.ndarray,
+    classes: Any,
+    source: str,
+    unseen: Callable[[np.ndarray], Exception] | None,
+) -> Exception:
+    """The error of labels that are none of ``classes`` (see :func:`encode`)."""
+    if unseen is not None:
+        return unseen(labels)
+    shown = sorted({str(v) for v in labels})[:5]
+    return DataValidationError(
+        f"y contains labels not in classes={list(classes)}{source}: {shown}"
+    )
+
+
+def _encode_index(
+    y: np.ndarray,
+    classes: Any,
+    source: str,
+    dtype: Any,
+    by_text: bool,
+    unseen: Callable[[np.ndarray], Exception] | None,
+) -> Any:
+    """K > 2 classes: each label's index in ``classes`` (see :func:`encode`)."""
+    if by_text:
+        keys = np.array([label_text(c) for c in classes], dtype=object)
+        y = np.array([label_text(v) for v in y.tolist()], dtype=object)
+    else:
+        keys = np.asarray(classes)
+    codes = _index_of(keys, y)
+    bad = codes < 0
+    if np.any(bad):
+        raise _unseen(y[bad], classes, source, unseen)
+    return codes.astype(dtype)
+
+
+def _index_of(keys: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Index of each value of ``y`` in ``keys`` (-1 when absent), vectorized by
+    a sorted search when the values compare, else by a dictionary."""
+    try:
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        pos = np.clip(np.searchsorted(ordered, y), 0, len(keys) - 1)
+        found = np.asarray(ordered[pos] == y, dtype=bool)
+        return np.where(found, order[pos], -1).astype(np.intp)
+    except TypeError:  # labels that do not compare with each other
+        index = {k: i for i, k in enumerate(keys.tolist())}
+        return np.array([index.get(v, -1) for v in y.tolist()], dtype=np.intp)

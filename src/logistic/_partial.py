@@ -44,7 +44,12 @@ from .solvers.gradient_descent import (
     sgd_pass,
 )
 
-__all__ = ["PartialFitState", "partial_fit", "supports_partial_fit"]
+__all__ = [
+    "PartialFitState",
+    "partial_fit",
+    "store_stream_fit",
+    "supports_partial_fit",
+]
 
 BATCH_SIZE = 256
 
@@ -177,11 +182,25 @@ def partial_fit(
         state = start(classes, objective, est.random_state, theta0)
     theta = partial_fit_step(state, objective)
     w, b = objective.split(theta)
+    coef = w.reshape(1, -1).copy()
+    intercept = np.array([b if est.fit_intercept else 0.0])
+    return store_stream_fit(est, state, coef, intercept, names, alpha)
+
+
+def store_stream_fit(
+    est: Any,
+    state: Any,
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    names: np.ndarray | None,
+    alpha: float,
+) -> Any:
+    """The fitted attributes after a ``partial_fit`` call (binary, or K > 2
+    classes from :mod:`logistic._multinomial_partial`); returns ``est``."""
     est._partial_state = state
     est.classes_ = state.classes
-    est.coef_ = w.reshape(1, -1).copy()
-    est.intercept_ = np.array([b if est.fit_intercept else 0.0])
-    est.n_features_in_ = int(X.shape[1])
+    est.coef_, est.intercept_ = coef, intercept
+    est.n_features_in_ = int(coef.shape[1])
     if names is not None:
         est.feature_names_in_ = names
     est.n_iter_ = np.array([state.n_calls])

@@ -27,8 +27,10 @@ class Block:
     ----------
     X : ndarray or scipy.sparse matrix of shape (n_rows, n_features)
     y : ndarray of shape (n_rows,), values in {0, 1}, dtype of X's floats
+        (class indices ``0 … K-1`` for K > 2 classes, :mod:`logistic._labels`)
     sample_weight : ndarray of shape (n_rows,) or None (all ones)
-    offset : ndarray of shape (n_rows,) or None (all zeros)
+    offset : ndarray of shape (n_rows,) or None (all zeros); (n_rows, K) for
+        K > 2 classes
     """
 
     X: Any

@@ -25,7 +25,7 @@ from ._exceptions import (
     InvalidParameterError,
     user_stacklevel,
 )
-from ._labels import check_y_binary
+from ._labels import check_y_binary, check_y_classes
 
 __all__ = [
     "Interval",
@@ -34,6 +34,7 @@ __all__ = [
     "check_X",
     "check_y_binary",
     "check_vector",
+    "check_offset_matrix",
     "feature_names_of",
     "check_feature_names",
     "check_sample_weight",
@@ -406,10 +407,13 @@ def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.
     return arr
 
 
-def check_sample_weight(sample_weight: Any, y01: np.ndarray) -> np.ndarray | None:
+def check_sample_weight(
+    sample_weight: Any, y01: np.ndarray, n_classes: int = 2
+) -> np.ndarray | None:
     """Validate ``sample_weight`` (None stays None).
 
-    Finite, ≥ 0, and a positive total weight on each class.
+    Finite, ≥ 0, and a positive total weight on each class (``y01`` holds
+    class indices ``0 … n_classes-1``).
     """
     if sample_weight is None:
         return None
@@ -419,30 +423,31 @@ def check_sample_weight(sample_weight: Any, y01: np.ndarray) -> np.ndarray | Non
             "sample_weight sums to 0: every sample has zero weight; give at least one "
             "sample of each class a positive weight"
         )
-    for label in (0.0, 1.0):
+    for label in map(float, range(n_classes)):
         if not sw[y01 == label].sum() > 0:
             raise DataValidationError(
                 f"sample_weight is zero for every sample of class {int(label)} (after "
-                f"label encoding): the data then contain only one class; give samples "
-                f"of both classes a positive weight"
+                f"label encoding): the data then lack that class; give samples "
+                f"of every class a positive weight"
             )
     return sw
 
 
 def _balanced(s: np.ndarray, classes: np.ndarray, y01: np.ndarray) -> np.ndarray:
-    """``Σs / (2 Σ_c s)`` per class; a class whose total weight is 0, subnormal
-    or so small that its weight overflows is an error naming it."""
-    totals = np.array([s[y01 == 0].sum(), s[y01 == 1].sum()])
+    """``Σs / (K Σ_c s)`` per class (K classes); a class whose total weight is
+    0, subnormal or so small that its weight overflows is an error naming it."""
+    K = len(classes)
+    totals = np.array([s[y01 == k].sum() for k in range(K)])
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        per_class = s.sum() / (2.0 * totals)
-    for k in (0, 1):
+        per_class = s.sum() / (float(K) * totals)
+    for k in range(K):
         if not (totals[k] >= np.finfo(np.float64).tiny and np.isfinite(per_class[k])):
             label = classes[k].item() if hasattr(classes[k], "item") else classes[k]
             total = float(totals[k])
             raise DataValidationError(
                 f"class_weight='balanced' needs a positive, normal total weight per "
                 f"class; class {label!r} has total sample_weight {total:g}, so its "
-                f"balanced weight Σs/(2·{total:g}) is not a finite number. Give the "
+                f"balanced weight Σs/({K}·{total:g}) is not a finite number. Give the "
                 f"rows of class {label!r} larger weights, or drop the class."
             )
     return per_class
@@ -453,8 +458,8 @@ def class_weight_vector(
 ) -> np.ndarray | None:
     """Per-sample class weights, or None.
 
-    ``"balanced"`` gives class c the weight ``Σs / (2 Σ_{i: y_i = c} s_i)``
-    (``n / (2 n_c)`` without sample weights), as scikit-learn's
+    ``"balanced"`` gives class c the weight ``Σs / (K Σ_{i: y_i = c} s_i)``
+    (``n / (K n_c)`` without sample weights, K classes), as scikit-learn's
     ``compute_class_weight``; a dict maps labels to weights (missing labels: 1).
     """
     if class_weight is None:
@@ -463,7 +468,7 @@ def class_weight_vector(
     if isinstance(class_weight, str):  # "balanced" (checked by the constraints)
         per_class = _balanced(s, classes, y01)
     else:
-        per_class = np.ones(2)
+        per_class = np.ones(len(classes))
         known = {
             c.item() if hasattr(c, "item") else c: k for k, c in enumerate(classes)
         }
@@ -494,11 +499,13 @@ class FitData:
     Attributes
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
-    y01 : ndarray of shape (n_samples,), float64 in {0, 1}
-    classes : ndarray of shape (2,), ``[negative, positive]``
+    y01 : ndarray of shape (n_samples,), float64 in {0, 1} (class indices
+        ``0 … K-1`` for K > 2 classes)
+    classes : ndarray of shape (2,), ``[negative, positive]`` (or the K > 2
+        sorted labels)
     sample_weight : ndarray of shape (n_samples,) or None
         Sample weights times class weights.
-    offset : ndarray of shape (n_samples,) or None
+    offset : ndarray of shape (n_samples,) or None ((n_samples, K) for K > 2)
     names : ndarray of str or None
         Column names of a DataFrame X.
     """
@@ -519,15 +526,36 @@ def check_fit_data(
     *,
     class_weight: Any = None,
     estimator: str = "LogisticRegression",
+    multiclass: bool = False,
 ) -> FitData:
     """Every data check of ``fit`` on in-memory data, in order: X, y (two
-    classes), sample and class weights combined, offset."""
+    classes; K ≥ 2 with ``multiclass``), sample and class weights combined,
+    offset (with K > 2 classes an (n_samples, K) matrix)."""
     names = feature_names_of(X)
     X = check_X(X, estimator=estimator)
-    classes, y01 = check_y_binary(y, X.shape[0])
+    check_y = check_y_classes if multiclass else check_y_binary
+    classes, y01 = check_y(y, X.shape[0])
     sw = combined_weights(sample_weight, class_weight, classes, y01)
-    off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    off: np.ndarray | None = None
+    if offset is not None and len(classes) > 2:
+        off = check_offset_matrix(offset, X.shape[0], len(classes))
+    elif offset is not None:
+        off = check_vector(offset, X.shape[0], "offset")
     return FitData(X, y01, classes, sw, off, names)
+
+
+def check_offset_matrix(offset: Any, n: int, n_classes: int) -> np.ndarray:
+    """A finite float64 offset matrix of shape (n, n_classes): one column per
+    class, added to that class's logit."""
+    arr = np.asarray(offset, dtype=np.float64)
+    if arr.shape != (n, n_classes):
+        raise DataValidationError(
+            f"offset must have shape (n_samples, n_classes) = ({n}, {n_classes}) "
+            f"with {n_classes} classes (one column per class); got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise DataValidationError("offset contains NaN or infinity")
+    return arr
 
 
 def combined_weights(
@@ -538,13 +566,13 @@ def combined_weights(
     Each class must keep a positive total weight (a class weighted to zero
     would leave one class in the data), and the total must be finite.
     """
-    sw = check_sample_weight(sample_weight, y01)
+    sw = check_sample_weight(sample_weight, y01, len(classes))
     cw = class_weight_vector(class_weight, classes, y01, sw)
     if cw is None:
         combined = sw
     else:
         combined = cw if sw is None else sw * cw
-        for k in (0, 1):
+        for k in range(len(classes)):
             if not combined[y01 == k].sum() > 0:
                 label = classes[k].item() if hasattr(classes[k], "item") else classes[k]
                 source = (

@@ -39,12 +39,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _prediction
+from . import _multinomial_predict, _prediction
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
+from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import supports_partial_fit
@@ -77,7 +78,8 @@ def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
 
 
 class LogisticRegression(EstimatorProtocol):
-    """Binary logistic regression.
+    """Logistic regression: binary, or multinomial when y has K > 2 classes
+    (``coef_`` of shape (K, n_features); see docs/multinomial.md).
 
     Parameters
     ----------
@@ -122,10 +124,10 @@ class LogisticRegression(EstimatorProtocol):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (1, n_features)
+    coef_ : ndarray of shape (1, n_features), or (K, n_features) for K > 2 classes
         float32 for float32 X (scikit-learn's convention; the solver works in
         float64), float64 otherwise.
-    intercept_ : ndarray of shape (1,), the dtype of ``coef_``
+    intercept_ : ndarray of shape (1,) or (K,), the dtype of ``coef_``
     classes_ : ndarray of shape (2,)
         ``[negative, positive]``: sorted labels for in-memory data (the larger
         is positive), a backend's order otherwise (its ``positive=``).
@@ -169,6 +171,7 @@ class LogisticRegression(EstimatorProtocol):
     """
 
     _estimator_type = "classifier"
+    _multi_class = True  # K > 2 classes: the multinomial model
 
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
@@ -252,9 +255,15 @@ class LogisticRegression(EstimatorProtocol):
         :func:`~logistic._grouped.grouped_data` with ``trials``)."""
         cw, name = self.class_weight, type(self).__name__
         grouped = None
-        if trials is None:
+        if trials is None:  # K > 2 classes: the multinomial model
             backend = as_backend(
-                X, y, sample_weight, offset, class_weight=cw, estimator=name
+                X,
+                y,
+                sample_weight,
+                offset,
+                class_weight=cw,
+                estimator=name,
+                multiclass=True,
             )
         else:
             args = (X, y, trials, sample_weight, offset)
@@ -369,6 +378,20 @@ class LogisticRegression(EstimatorProtocol):
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )
+        if len(backend.classes_) > 2:
+            from ._multinomial_fit import fit_multinomial
+
+            fit_multinomial(
+                self,
+                backend,
+                alpha=alpha,
+                C=C,
+                trials=trials,
+                checkpoint=checkpoint,
+                callback=callback,
+                encoding=encoding,
+            )
+            return self
         objective, l1 = LogisticObjective.from_penalty(
             backend,
             penalty=self.penalty,
@@ -431,8 +454,12 @@ class LogisticRegression(EstimatorProtocol):
         -------
         self
         """
+        from ._multinomial_partial import many_classes, partial_fit_multinomial
         from ._partial import partial_fit
 
+        if many_classes(self, classes):  # K > 2: mini-batch SGD, multinomial
+            args = (X, y, classes, sample_weight, offset)
+            return partial_fit_multinomial(self, *args)  # type: ignore[no-any-return]
         return partial_fit(self, X, y, classes, sample_weight, offset)
 
     def _store(
@@ -458,8 +485,9 @@ class LogisticRegression(EstimatorProtocol):
         names = backend.feature_names
         dtype = coef_dtype(backend.dtype, result.coef)
         self.classes_ = np.asarray(backend.classes_)
-        self.coef_ = np.asarray(w, dtype=dtype).reshape(1, -1).copy()
-        self.intercept_ = np.array([b if self.fit_intercept else 0.0], dtype=dtype)
+        # (1, p) and (1,) for a binary fit; (K, p) and (K,) for K > 2 classes
+        self.coef_ = np.asarray(w, dtype=dtype).reshape(-1, objective.n_features).copy()
+        self.intercept_ = np.array(np.ravel(b), dtype=dtype)
         self.n_features_in_ = int(objective.n_features)
         if names is not None:
             self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -495,10 +523,15 @@ class LogisticRegression(EstimatorProtocol):
         with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
         """
         self._check_fitted()
+        if is_multiclass(self):
+            return _multinomial_predict.decision_matrix(self, X, offset)
         return _prediction.decision_function(self, X, offset)
 
     def predict_proba(self, X: Any, offset: Any = None) -> Any:
-        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
+        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1 (one
+        column per class, the softmax of the logits, for K > 2 classes)."""
+        if is_multiclass(self):
+            return _multinomial_predict.proba(self.decision_function(X, offset))
         if is_dask_collection(X):
             self._check_fitted()
             return _prediction.dask_proba(self, X, offset)
@@ -510,10 +543,16 @@ class LogisticRegression(EstimatorProtocol):
         Finite for every finite z (e.g. -800 at z = -800), unlike
         ``log(predict_proba)``.
         """
+        if is_multiclass(self):
+            return _multinomial_predict.log_proba(self.decision_function(X, offset))
         return _prediction.log_proba(self.decision_function(X, offset))
 
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
-        """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
+        """``classes_[1]`` where ``z > 0``, else ``classes_[0]`` (the class of
+        the largest logit for K > 2 classes)."""
+        if is_multiclass(self):
+            z = self.decision_function(X, offset)
+            return _multinomial_predict.labels(z, self.classes_)
         return _prediction.labels(self.decision_function(X, offset), self.classes_)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -561,6 +600,11 @@ class LogisticRegression(EstimatorProtocol):
         """
         from .inference import fit_inference
 
+        if is_multiclass(self):
+            from .inference._multinomial import multinomial_inference
+
+            args = (X, y, sample_weight, offset)
+            return multinomial_inference(self, *args, cov_type=cov_type, groups=groups)
         return fit_inference(
             self, X, y, sample_weight, offset, cov_type=cov_type, groups=groups
         )

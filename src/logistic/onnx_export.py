@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ._multiclass import is_multiclass, not_supported
+
 __all__ = ["to_onnx", "to_onnx_bytes"]
 
 OPSET = 13
@@ -24,6 +26,8 @@ def to_onnx(
     model: Any, *, feature_names: list[str] | None = None, double: bool = False
 ) -> Any:
     """An ``onnx.ModelProto`` computing the model's logits, probabilities and labels."""
+    if is_multiclass(model):
+        raise not_supported("ONNX export")
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 

@@ -122,12 +122,19 @@ def in_memory(
     *,
     class_weight: Any = None,
     estimator: str = "LogisticRegression",
+    multiclass: bool = False,
 ) -> InMemory:
     """Arrays validated as ``fit`` validates them (:func:`check_fit_data`:
     labels encoded once, class weights folded into the sample weights) as an
-    :class:`InMemory` backend."""
+    :class:`InMemory` backend (K ≥ 2 classes with ``multiclass``)."""
     d = check_fit_data(
-        X, y, sample_weight, offset, class_weight=class_weight, estimator=estimator
+        X,
+        y,
+        sample_weight,
+        offset,
+        class_weight=class_weight,
+        estimator=estimator,
+        multiclass=multiclass,
     )
     y01 = d.y01.astype(d.X.dtype, copy=False)
     return InMemory(
@@ -143,6 +150,7 @@ def as_backend(
     *,
     class_weight: Any = None,
     estimator: str = "LogisticRegression",
+    multiclass: bool = False,
     **opts: Any,
 ) -> Backend:
     """A backend for ``X`` (see the module docstring).
@@ -159,6 +167,10 @@ def as_backend(
         (their weights are per-row columns).
     estimator : str
         Named in the messages of in-memory validation.
+    multiclass : bool, default=False
+        Accept more than two classes (then ``classes_`` lists K sorted labels
+        and blocks carry class indices, :mod:`logistic._labels`); arrays,
+        files and Dask collections, not device arrays.
     **opts
         Passed to the backend: ``target``, ``features``, ``chunk_rows``,
         ``chunk_bytes``, ``dtype``, ``classes``, ``positive``, ``progress``;
@@ -177,10 +189,18 @@ def as_backend(
             estimator=estimator,
             **opts,
         )
+    if multiclass and not is_backend(X):
+        opts["multiclass"] = True
     backend = _streamed(X, y, sample_weight, offset, **opts)
     if backend is None:
         return in_memory(
-            X, y, sample_weight, offset, class_weight=class_weight, estimator=estimator
+            X,
+            y,
+            sample_weight,
+            offset,
+            class_weight=class_weight,
+            estimator=estimator,
+            multiclass=multiclass,
         )
     if class_weight is not None:
         raise InvalidParameterError(

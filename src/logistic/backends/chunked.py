@@ -51,7 +51,13 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
-from .._labels import PositiveRule, encode, label_text, resolve_classes
+from .._labels import (
+    MAX_CLASSES,
+    PositiveRule,
+    encode,
+    label_text,
+    resolve_classes,
+)
 from .._typing import BackendCapabilities, Block
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._prefetch import prefetched
@@ -157,6 +163,10 @@ class Chunked:
         The positive class: None for the larger label, a label (matched
         exactly or as text), or a callable receiving the two sorted labels
         and returning the positive one (:func:`logistic._labels.class_order`).
+    multiclass : bool, default=False
+        Accept up to ``MAX_CLASSES`` labels (:mod:`logistic._labels`): with
+        more than two, ``classes_`` lists them sorted and blocks carry class
+        indices.
     progress : callable or None
         Called after every pass with a dict ``pass``, ``rows``, ``seconds``,
         ``rows_per_s``.
@@ -199,8 +209,10 @@ class Chunked:
         prefetch: bool = True,
         cache: bool = True,
         cache_dir: str | os.PathLike[str] | None = None,
+        multiclass: bool = False,
     ) -> None:
         self.source = source
+        self.multiclass = bool(multiclass)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise DataValidationError(
@@ -351,10 +363,18 @@ class Chunked:
                 )
             _check_finite(X, where, n, "X", self.feature_names)
             labels.update(np.unique(y).tolist())
-            if len(labels) > 2 and classes is None:
+            if len(labels) > (MAX_CLASSES if self.multiclass else 2) and (
+                classes is None
+            ):
                 raise DataValidationError(
-                    f"{where}: y has more than two distinct labels "
-                    f"({sorted(map(str, labels))[:10]}); only binary targets work"
+                    f"{where}: y has more than "
+                    + (str(MAX_CLASSES) if self.multiclass else "two")
+                    + f" distinct labels ({sorted(map(str, labels))[:10]}); "
+                    + (
+                        "too many classes"
+                        if self.multiclass
+                        else "only binary targets work"
+                    )
                 )
             for name, v in (("sample_weight", w), ("offset", o)):
                 if v is not None:
@@ -391,7 +411,11 @@ class Chunked:
         """Shape, classes and fingerprint from what a scan (or the cache) found."""
         self.n_samples, self.n_features = n, int(p)
         self.classes_ = resolve_classes(
-            labels, classes, positive, where=f"{self.source.name}: y"
+            labels,
+            classes,
+            positive,
+            where=f"{self.source.name}: y",
+            multiclass=self.multiclass,
         )
         content = digest + f"{n}x{p}".encode()
         if not np.array_equal(np.sort(self.classes_), self.classes_):

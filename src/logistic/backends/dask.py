@@ -180,7 +180,9 @@ class Dask:
         part_names: Sequence[str] | None = None,
         progress: Callable[[dict[str, float]], None] | None = None,
         feature_names: Sequence[str] | None = None,
+        multiclass: bool = False,
     ) -> None:
+        self.multiclass = bool(multiclass)
         if feature_names is None and hasattr(X, "columns"):
             feature_names = [str(c) for c in X.columns if c != target]
         parts = [self._delayed_parts(v) for v in (X, y, sample_weight, offset)]
@@ -407,7 +409,9 @@ class Dask:
             raise DataValidationError("the Dask collection has no rows")
         self.n_features = p.pop()
         self.partition_rows = [s["n"] for s in stats]
-        self.classes_ = resolve_classes(labels, classes, positive)
+        self.classes_ = resolve_classes(
+            labels, classes, positive, multiclass=getattr(self, "multiclass", False)
+        )
         digest = (
             "".join(s["digest"] for s in stats) + f"{self.n_samples}x{self.n_features}"
         )

@@ -59,6 +59,7 @@ from .._exceptions import (
 )
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
+from .._multiclass import is_multiclass, not_supported
 from ._encoding import encoding_from_dict, training_from_dict
 from ._schema import (
     _PREFIX,
@@ -153,6 +154,8 @@ def save(
     >>> bool((logistic.load(p).coef_ == m.coef_).all())
     True
     """
+    if is_multiclass(model):
+        raise not_supported("model files (logistic.save)")
     model_section = model_to_dict(model)
     if covariance is None:
         covariance, covariance_names = _own_covariance(model)

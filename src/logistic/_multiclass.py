@@ -1,0 +1,37 @@
+"""What is not multi-class yet: one error type and one message for all of it.
+
+Convention (owned here): a binary-only feature asked of a model with more than
+two classes (or of data with more than two classes) raises
+:class:`MultiClassNotSupportedError` with the message ``multi-class models are
+not supported by {what} yet`` (and a remedy when there is one), never a wrong
+answer or a traceback from deep inside. :func:`is_multiclass` is the test.
+A leaf module: the estimator, inference, files, ONNX export and the command
+line all import it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._exceptions import InvalidParameterError
+
+__all__ = ["MultiClassNotSupportedError", "is_multiclass", "not_supported"]
+
+
+class MultiClassNotSupportedError(InvalidParameterError):
+    """A feature that is binary-only so far was asked of a multi-class model."""
+
+
+def not_supported(what: str, remedy: str = "") -> MultiClassNotSupportedError:
+    """The error of a binary-only ``what``: ``multi-class models are not
+    supported by {what} yet`` (``; {remedy}`` when given)."""
+    tail = f"; {remedy}" if remedy else ""
+    return MultiClassNotSupportedError(
+        f"multi-class models are not supported by {what} yet{tail}"
+    )
+
+
+def is_multiclass(model: Any) -> bool:
+    """Whether a fitted ``model`` has more than two classes."""
+    classes = getattr(model, "classes_", None)
+    return classes is not None and len(classes) > 2

@@ -1,0 +1,188 @@
+"""The steps of ``LogisticRegression.fit`` for K > 2 classes (multinomial).
+
+Convention (owned here): ``fit`` fits the multinomial model exactly when the
+data hold more than two classes (scikit-learn ≥ 1.5 does the same); two
+classes stay on the binary path unchanged. This module holds what differs:
+
+* the objective, :class:`logistic._multinomial.MultinomialObjective`, in the
+  **symmetric** parametrization for penalized fits (scikit-learn's: rows of
+  ``coef_`` sum to zero, intercepts centred) and the **reference** one for
+  unpenalized fits (statsmodels ``MNLogit``, R ``nnet::multinom``: the first
+  class's row of ``coef_`` and ``intercept_`` is 0, the others are log-odds
+  against it); see docs/multinomial.md for the map between them;
+* which solvers take it (:data:`MULTINOMIAL_SOLVERS`: those that reach the
+  objective only through its value, gradient, Hessian and Hessian-vector
+  product) and which ``solver="auto"`` picks (:func:`choose_solver`);
+* the refusals, one message each (:func:`logistic._multiclass.not_supported`),
+  for what is binary-only so far: Firth, grouped ``trials``, checkpoints,
+  the ``sgd`` solver, and (outside this module) inference, model files,
+  ONNX export and the command line.
+
+The fitted state is written by ``LogisticRegression._store`` as for a binary
+fit: ``coef_`` of shape (K, n_features), ``intercept_`` of shape (K,).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import InvalidParameterError
+from ._multiclass import not_supported
+from ._multinomial import MultinomialObjective, ScaledMultinomial
+from ._multinomial_separation import check_multinomial_separation
+from ._typing import Backend
+from .solvers import Fit, Solver, SolverResult, get_solver
+from .solvers._auto import MAX_NEWTON_PASSES, newton_cost_in_passes
+
+__all__ = ["MULTINOMIAL_SOLVERS", "choose_solver", "fit_multinomial", "initial_theta"]
+
+#: Registered solvers that fit the multinomial objective: they use only the
+#: Objective protocol (value, gradient, Hessian, Hessian-vector product, the
+#: gradient-descent majorizer), the standardized view's maps and (the L1
+#: solvers ``newton-cd`` and ``fista``) the fit's L1 weights, which
+#: :func:`_with_row_weights` lays out per row of Θ.
+MULTINOMIAL_SOLVERS = ("lbfgs", "newton", "newton-cg", "gd", "newton-cd", "fista")
+
+
+#: Up to this many parameters ``auto`` takes Newton whatever the cost model
+#: says: a dense Hessian of ≤ 1000² is cheap to factor, and L-BFGS needs
+#: thousands of iterations on ill-conditioned multinomial problems (digits,
+#: K·q = 650: Newton 11 iterations in 3 s, L-BFGS 3 758 in 17 s).
+NEWTON_MAX_PARAMS = 1000
+
+
+def choose_solver(backend: Backend, n_params: int, l1: float = 0.0) -> str:
+    """``solver="auto"`` for a multinomial fit: Newton for at most
+    ``NEWTON_MAX_PARAMS`` parameters, or while one iteration costs at most
+    ``MAX_NEWTON_PASSES`` passes, counting the (K·q)² Hessian like a binary
+    Hessian of K·q columns (:func:`newton_cost_in_passes`: the same
+    ``n (K q)²/2`` multiply-adds); else L-BFGS. With an L1 term the same
+    rule chooses between ``newton-cd`` (proximal Newton) and ``fista``."""
+    newton = n_params <= NEWTON_MAX_PARAMS or (
+        newton_cost_in_passes(int(backend.n_samples), n_params, None)
+        <= MAX_NEWTON_PASSES
+    )
+    if l1 > 0:
+        return "newton-cd" if newton else "fista"
+    return "newton" if newton else "lbfgs"
+
+
+def _solver(
+    model: Any, backend: Backend, objective: MultinomialObjective, l1: float
+) -> str:
+    if model.solver == "auto":
+        return choose_solver(backend, objective.n_params, l1)
+    if model.solver not in MULTINOMIAL_SOLVERS:
+        raise not_supported(
+            f"solver={model.solver!r}",
+            f"use one of {list(MULTINOMIAL_SOLVERS)} or solver='auto'",
+        )
+    if l1 > 0 and not get_solver(model.solver).capabilities.supports_l1:
+        l1_solvers = [
+            n for n in MULTINOMIAL_SOLVERS if get_solver(n).capabilities.supports_l1
+        ]
+        raise InvalidParameterError(
+            f"solver={model.solver!r} does not support penalty={model.penalty!r} "
+            f"(an L1 term); use one of {l1_solvers} or solver='auto'"
+        )
+    return str(model.solver)
+
+
+_ROW_WEIGHTED: dict[str, type[Solver]] = {}
+
+
+def _with_row_weights(name: str) -> type[Solver]:
+    """The registered solver ``name``, its fit's L1 weights laid out per row
+    of Θ: ``l1/σ_j`` for every class's coefficient of column j, 0 for the
+    intercepts (the binary layout, ``lam[:p]``, would cover one row only)."""
+    if name not in _ROW_WEIGHTED:
+        base = get_solver(name)
+
+        def begin(
+            self: Any, objective: Any, view: Any = None, on_iteration: Any = None
+        ) -> Fit:
+            fit: Fit = base.begin(self, objective, view, on_iteration)
+            if fit.lam is not None:
+                row = np.zeros(objective.n_coef)
+                row[: objective.n_features] = self.l1 / fit.view.scale
+                fit.lam = np.tile(row, objective.n_equations)
+            return fit
+
+        _ROW_WEIGHTED[name] = type(base.__name__, (base,), {"begin": begin})
+    return _ROW_WEIGHTED[name]
+
+
+def _refuse(model: Any, **given: Any) -> None:
+    """Raise for settings that are binary-only so far."""
+    if model.penalty == "firth":
+        raise not_supported(
+            "penalty='firth' (Firth's bias reduction is binary-only)",
+            "use penalty='l2', or penalty=None",
+        )
+    for name, value in given.items():
+        if value is not None:
+            raise not_supported(f"fit({name}=...)")
+
+
+def initial_theta(model: Any, objective: MultinomialObjective) -> np.ndarray:
+    """Zeros, or with ``warm_start`` the previous fit's coefficients when its
+    classes and shapes match (moved to this fit's parametrization)."""
+    theta0 = np.zeros(objective.n_params)
+    K, p = objective.n_classes, objective.n_features
+    coef = getattr(model, "coef_", None)
+    if not (model.warm_start and coef is not None and coef.shape == (K, p)):
+        return theta0
+    rows = (
+        np.column_stack([coef, model.intercept_]) if objective.fit_intercept else coef
+    )
+    rows = np.asarray(rows, dtype=np.float64)
+    rows = rows - (rows[0] if objective.reference else rows.mean(axis=0))
+    return (rows[1:] if objective.reference else rows).ravel()
+
+
+def fit_multinomial(
+    model: Any,
+    backend: Backend,
+    *,
+    alpha: float,
+    C: float | None,
+    trials: Any,
+    checkpoint: Any,
+    callback: Callable[[dict[str, Any]], None] | None,
+    encoding: Any,
+) -> None:
+    """Fit ``model`` (a ``LogisticRegression``) to ``backend``'s K > 2 classes
+    and store the result with ``model._store``."""
+    objective, l1 = MultinomialObjective.for_penalty(
+        backend,
+        penalty=model.penalty,
+        alpha=alpha,
+        l1_ratio=model.l1_ratio,
+        C=C,
+        fit_intercept=bool(model.fit_intercept),
+    )
+    _refuse(model, trials=trials, checkpoint=checkpoint)
+    name = _solver(model, backend, objective, l1)
+    tol = model._tol(backend.dtype, name)
+    view = ScaledMultinomial(objective)
+    solver = _with_row_weights(name)(
+        tol=tol,
+        max_iter=model.max_iter,
+        l1=l1,
+        verbose=model.verbose,
+        random_state=model.random_state,
+        callback=callback,
+    )
+    result: SolverResult = solver.solve(
+        objective, initial_theta(model, objective), view=view
+    )
+    separation, stats = None, None
+    if objective.reference:  # unpenalized
+        from .inference._multinomial import collect_multinomial
+
+        separation = check_multinomial_separation(objective, result)
+        stats = collect_multinomial(objective, result.coef)
+    model._store(result, objective, name, l1, tol, separation, stats, encoding)

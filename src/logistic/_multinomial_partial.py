@@ -1,0 +1,143 @@
+"""``partial_fit`` for K > 2 classes: mini-batch SGD on the multinomial loss.
+
+The conventions are :mod:`logistic._partial`'s (``classes`` on the first
+call, the first chunk fixes the standardized coordinates and the step
+``η_0 = 1/L``, one seeded pass per call with ``η_k = η_0 / sqrt(1 + k/n_0)``,
+the Polyak–Ruppert average reported, ``penalty`` None or "l2" with
+``alpha``), applied to :class:`logistic._multinomial.MultinomialObjective`
+in the symmetric parametrization (the L2 term, when there is one, makes it
+identifiable; without one the average is one of the equivalent optima).
+``classes_`` lists the K labels sorted; ``coef_`` is (K, n_features).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import DataValidationError, NumericalError
+from ._labels import encode
+from ._multinomial import MultinomialObjective, ScaledMultinomial, block_value_grad
+from ._partial import BATCH_SIZE, PartialFitState, store_stream_fit
+from ._typing import Block, FloatArray
+from ._validation import (
+    check_feature_names,
+    check_offset_matrix,
+    check_sample_weight,
+    check_X,
+    feature_names_of,
+)
+from .backends.in_memory import InMemory
+from .solvers.gradient_descent import SGDState, lipschitz_constant, minibatches
+
+__all__ = ["many_classes", "partial_fit_multinomial"]
+
+
+def many_classes(est: Any, classes: Any) -> bool:
+    """Whether this ``partial_fit`` call is of K > 2 classes: the classes of
+    the stream so far, else the ``classes`` given, else those of a previous
+    ``fit`` (which the call then continues with)."""
+    state = getattr(est, "_partial_state", None)
+    if state is not None:
+        return len(state.classes) > 2
+    if classes is not None:
+        return len(np.unique(np.asarray(classes))) > 2
+    return len(getattr(est, "classes_", ())) > 2
+
+
+def _batch_gradient(
+    view: ScaledMultinomial, block: Block, theta_s: FloatArray
+) -> FloatArray:
+    """Gradient of the mini-batch objective (weighted mean loss + L2), standardized."""
+    objective: Any = view.base
+    W, b = objective.split(view.to_original(theta_s))
+    _, G_w, g_b, total = block_value_grad(block, W, b)
+    g = objective._gradient(W, b, G_w, g_b, max(total, np.finfo(float).tiny))
+    return view.scaled_gradient(g)
+
+
+def _sgd_pass(view: ScaledMultinomial, state: PartialFitState) -> None:
+    """One pass of the averaged SGD steps over the chunk's mini-batches."""
+    sgd = state.sgd
+    for block in minibatches(view.base.data, state.rng, BATCH_SIZE):
+        sgd.eta = state.eta0 / np.sqrt(1.0 + sgd.k / state.n_batches0)
+        sgd.theta = sgd.theta - sgd.eta * _batch_gradient(view, block, sgd.theta)
+        sgd.k += 1
+        sgd.n_avg += 1
+        sgd.avg += (sgd.theta - sgd.avg) / sgd.n_avg
+
+
+def _classes(est: Any, classes: Any) -> np.ndarray:
+    state = getattr(est, "_partial_state", None)
+    if state is not None:
+        if classes is not None and not np.array_equal(
+            np.unique(classes), state.classes
+        ):
+            raise DataValidationError(
+                f"classes={list(np.unique(classes))} differs from the classes given "
+                f"at the first partial_fit call: {list(state.classes)}"
+            )
+        return np.asarray(state.classes)
+    return np.unique(np.asarray(classes))
+
+
+def partial_fit_multinomial(
+    est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
+) -> Any:
+    """The body of ``LogisticRegression.partial_fit`` for K > 2 classes."""
+    est._validate_params()
+    state: PartialFitState | None = getattr(est, "_partial_state", None)
+    if state is None and classes is None:
+        classes = getattr(est, "classes_", None)  # continue an earlier fit
+    known = _classes(est, classes)
+    names = feature_names_of(X)
+    if state is not None:
+        check_feature_names(
+            getattr(est, "feature_names_in_", None), X, type(est).__name__
+        )
+    X = check_X(X, estimator=type(est).__name__)
+    if state is not None and X.shape[1] != est.n_features_in_:
+        raise DataValidationError(
+            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
+            f"{est.n_features_in_} features as input (fixed by the first "
+            f"partial_fit call)."
+        )
+    y_idx = encode(y, known, " given at the first partial_fit call")
+    if y_idx.shape[0] != X.shape[0]:
+        raise DataValidationError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {y_idx.shape[0]}]"
+        )
+    sw = check_sample_weight(sample_weight, y_idx, len(known))
+    off = (
+        None if offset is None else check_offset_matrix(offset, X.shape[0], len(known))
+    )
+    alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
+    data = InMemory(X, y_idx.astype(X.dtype), sw, off, classes=known)
+    objective = MultinomialObjective(
+        data, len(known), l2=alpha, fit_intercept=bool(est.fit_intercept)
+    )
+    if state is None:  # the first chunk fixes the coordinates and the step
+        mean, std = objective.column_moments()
+        theta: FloatArray = np.zeros(objective.n_params)
+        state = PartialFitState(
+            classes=known,
+            mean=mean,
+            scale=std,
+            eta0=1.0 / lipschitz_constant(ScaledMultinomial(objective, (mean, std))),
+            n_batches0=max(1, -(-X.shape[0] // BATCH_SIZE)),
+            sgd=SGDState(theta, theta.copy()),
+            rng=np.random.default_rng(est.random_state),
+        )
+    view = ScaledMultinomial(objective, (state.mean, state.scale))
+    _sgd_pass(view, state)
+    state.n_calls += 1
+    theta = view.to_original(state.sgd.avg)
+    if not np.all(np.isfinite(theta)):
+        raise NumericalError(
+            f"partial_fit produced non-finite coefficients at call {state.n_calls}; "
+            f"check the chunk for extreme values or lower the learning rate"
+        )
+    W, b = objective.split(theta)
+    return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha)

@@ -1,0 +1,111 @@
+"""Separation of K > 2 classes: when the multinomial MLE does not exist.
+
+Convention: with ``x̃ = [x, 1]`` and the reference parametrization (class 0's
+row fixed at 0), the maximum-likelihood estimate of an unpenalized
+multinomial model does not exist exactly when some ``V ≠ 0`` (rows
+``v_1 … v_{K-1}``, ``v_0 = 0``) has
+
+    (v_{y_i} - v_k)ᵀ x̃_i ≥ 0 for every row i of positive weight and every
+    class k ≠ y_i, and > 0 for at least one pair
+
+(Albert & Anderson 1984: moving along ``V`` raises every likelihood term, so
+the likelihood has no maximum). All inequalities strict is *complete*
+separation, otherwise *quasi-complete*. This is the binary check's linear
+program (:mod:`logistic._separation`, Konis 2007) on the ``n (K-1)`` pairs
+``(i, k)``: each pair is one row ``(e_{y_i} - e_k) ⊗ x̃_i`` of the LP, on
+columns scaled by their max-abs; the LP, its tolerances and the search for a
+complete direction are the binary check's own.
+
+As there, the LP runs only when the fit looks divergent: the solver did not
+converge, or some row's fitted logit of its own class exceeds every other
+class's by more than ``SEPARATION_TRIGGER_LOGIT``. Problems whose LP would
+hold more than ``MAX_LP_NONZEROS`` values, and data that are not in memory,
+are not checked (``"unchecked"``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._exceptions import PerfectSeparationWarning, user_stacklevel
+from ._numerics import SEPARATION_TRIGGER_LOGIT
+from ._separation import MAX_LP_NONZEROS, _design, _lp_direction
+
+__all__ = ["check_multinomial_separation", "separated_pairs"]
+
+
+def separated_pairs(X: Any, y: np.ndarray, K: int, fit_intercept: bool) -> Any:
+    """The LP's rows ``(e_{y_i} - e_k) ⊗ x̃_i`` for every row and ``k ≠ y_i``,
+    columns of classes 1 … K-1 only (class 0 is the reference), as CSR."""
+    keep = np.ones(y.shape[0], dtype=bool)
+    D, _ = _design(X, keep, fit_intercept)
+    D = sp.csr_matrix(D)
+    y = np.asarray(y).astype(np.intp)
+    blocks = []
+    for k in range(K):
+        rows = np.flatnonzero(y != k)
+        Dk = D[rows]
+        E = np.zeros((rows.size, K))
+        E[np.arange(rows.size), y[rows]] = 1.0
+        E[:, k] -= 1.0
+        blocks.append(sp.hstack([Dk.multiply(E[:, [c]]) for c in range(1, K)]))
+    return sp.vstack(blocks, format="csr")
+
+
+def _margins_diverge(objective: Any, theta: np.ndarray, rows: Any) -> bool:
+    """Whether some row's own-class logit beats every other by the trigger."""
+    from ._multinomial import block_logits
+
+    W, b = objective.split(theta)
+    Z = block_logits(rows, W, b)
+    y = np.asarray(rows.y).astype(np.intp)
+    own = Z[np.arange(Z.shape[0]), y]
+    Z[np.arange(Z.shape[0]), y] = -np.inf
+    margin = own - Z.max(axis=1)
+    if rows.sample_weight is not None:
+        margin = margin[np.asarray(rows.sample_weight) > 0]
+    return bool(np.any(margin > SEPARATION_TRIGGER_LOGIT))
+
+
+def check_multinomial_separation(objective: Any, result: Any) -> str | None:
+    """``"complete"``/``"quasi-complete"`` (with a
+    :class:`PerfectSeparationWarning`) when the MLE does not exist, None when
+    it does, ``"unchecked"`` when the check cannot run (see module)."""
+    data = objective.data
+    if not data.capabilities.rows_in_memory:
+        return "unchecked"
+    rows = data.rows()
+    K, q = objective.n_classes, objective.n_coef
+    if result.converged and not _margins_diverge(objective, result.coef, rows):
+        return None
+    n = rows.n_rows
+    if n * (K - 1) * 2 * q > MAX_LP_NONZEROS:
+        return "unchecked"
+    keep = (
+        np.ones(n, dtype=bool)
+        if rows.sample_weight is None
+        else np.asarray(rows.sample_weight) > 0
+    )
+    X = rows.X[keep] if sp.issparse(rows.X) else np.asarray(rows.X)[keep]
+    A = separated_pairs(X, np.asarray(rows.y)[keep], K, objective.fit_intercept)
+    beta = _lp_direction(A, np.ones(A.shape[0]))
+    if beta is None:
+        return None
+    margins = np.asarray(A @ beta).ravel()
+    tol = 1e-7 * max(1.0, float(np.max(np.abs(margins))))
+    kind = "complete" if bool(np.all(margins > tol)) else "quasi-complete"
+    warnings.warn(
+        f"{kind} separation: a direction of the coefficients raises the likelihood "
+        f"of every row without bound ({int(np.sum(margins > tol))} of "
+        f"{margins.size} (row, other class) pairs strictly separated), so the "
+        f"maximum-likelihood estimate of the multinomial model does not exist and "
+        f"the reported coefficients are a point on a diverging path. Remedy: add a "
+        f"penalty (penalty='l2' with alpha > 0 or C).",
+        PerfectSeparationWarning,
+        stacklevel=user_stacklevel(),
+    )
+    return kind

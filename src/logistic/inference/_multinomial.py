@@ -1,0 +1,246 @@
+"""Inference for an unpenalized multinomial fit (K > 2 classes), per equation.
+
+Convention (owned here), statsmodels ``MNLogit``'s: the reference
+parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
+``K-1`` equations, equation ``k`` the log-odds of ``classes_[k]`` against
+``classes_[0]``. With ``J`` the mean loss, ``Σs`` the total weight and
+``θ̂`` the optimum,
+
+* the covariance is the inverse observed information ``(Σs ∇²J(θ̂))⁻¹``
+  (model-based, ``cov_type="nonrobust"``), of size ``(K-1)q`` square in the
+  objective's order (equation by equation, intercept last in each);
+* standard errors, z, p-values and intervals are
+  :func:`logistic.inference.wald_table`'s;
+* ``llf = -Σs J(θ̂)``; ``llnull`` the intercept-only model's
+  ``Σ_k t_k log(t_k / Σs)`` (``t_k`` the total weight of class k; offsets
+  are not part of it); ``aic = -2 llf + 2 k`` and ``bic = -2 llf + k log Σs``
+  with ``k = (K-1) q`` parameters; ``df_model = (K-1)(q-1)``;
+  ``pseudo_rsquared = 1 - llf / llnull`` (McFadden).
+
+What ``fit`` keeps (:class:`MultinomialStatistics`, in ``fit_statistics_``):
+the information at the optimum, ``Σs``, the class totals and ``llf``, two
+passes over the data, for fits of at most ``MAX_STORED_PARAMS`` parameters,
+so ``summary()`` needs no data. Robust and cluster covariances, tests and
+profile intervals are binary-only so far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError
+from .._multiclass import not_supported
+from .._typing import Block, FloatArray
+from ._stored import MAX_STORED_PARAMS
+from ._wald import WaldTable, wald_table
+
+__all__ = [
+    "MultinomialInference",
+    "MultinomialStatistics",
+    "collect_multinomial",
+    "multinomial_inference",
+]
+
+
+@dataclass(frozen=True)
+class MultinomialStatistics:
+    """What inference needs of the data, kept by ``fit`` (see module)."""
+
+    information: FloatArray
+    weight_sum: float
+    class_totals: FloatArray
+    llf: float
+    n_samples: int
+
+
+def _class_totals(block: Block, K: int) -> FloatArray:
+    """A block's total weight per class."""
+    y = np.asarray(block.y).astype(np.intp)
+    w = None if block.sample_weight is None else np.asarray(block.sample_weight)
+    return np.bincount(y, weights=w, minlength=K).astype(np.float64)
+
+
+def collect_multinomial(
+    objective: Any, theta: FloatArray
+) -> MultinomialStatistics | None:
+    """The statistics of an unpenalized (reference) fit at ``theta``, or None
+    when the objective is penalized, symmetric or too large."""
+    if not objective.reference or objective.l2 != 0:
+        return None
+    if objective.n_params > MAX_STORED_PARAMS:
+        return None
+    total = objective.weight_sum
+    value = objective.value(theta)
+    H = objective.hessian(theta)
+    totals = objective.data.map_reduce(partial(_class_totals, K=objective.n_classes))
+    return MultinomialStatistics(
+        information=H * total,
+        weight_sum=float(total),
+        class_totals=np.asarray(totals, dtype=np.float64),
+        llf=-float(value) * total,
+        n_samples=int(objective.data.n_samples),
+    )
+
+
+class MultinomialInference:
+    """Per-equation estimates, standard errors and fit statistics.
+
+    Attributes
+    ----------
+    classes : ndarray of shape (K,)
+    equations : list of str
+        ``"{class_k}"`` for k = 1 … K-1 (each against ``classes[0]``).
+    term_names : list of str
+        The ``q`` terms of every equation (features, then ``"Intercept"``).
+    params, bse, zvalues, pvalues : ndarray of shape (K-1, q)
+    cov_params : ndarray of shape ((K-1) q, (K-1) q)
+    llf, llnull, aic, bic, pseudo_rsquared, nobs, df_model : float
+    """
+
+    def __init__(self, model: Any, stats: MultinomialStatistics) -> None:
+        self.classes = np.asarray(model.classes_)
+        K, p = model.coef_.shape
+        names = getattr(model, "feature_names_in_", None)
+        terms = (
+            [str(n) for n in names]
+            if names is not None
+            else [f"x{j}" for j in range(p)]
+        )
+        intercept = bool(model.fit_intercept)
+        self.term_names = terms + (["Intercept"] if intercept else [])
+        rows = (
+            np.column_stack([model.coef_, model.intercept_])
+            if intercept
+            else model.coef_
+        )
+        self._shape = (K - 1, len(self.term_names))
+        self._flat = np.asarray(rows[1:], dtype=np.float64).ravel()
+        try:
+            self.cov_params = np.linalg.inv(stats.information)
+        except np.linalg.LinAlgError:
+            raise InvalidParameterError(
+                "the information matrix of this fit is singular (collinear columns "
+                "or separation): no standard errors exist"
+            ) from None
+        table = self.wald_table()
+        self.params = table.params.reshape(self._shape)
+        self.bse = table.bse.reshape(self._shape)
+        self.zvalues = table.zvalues.reshape(self._shape)
+        self.pvalues = table.pvalues.reshape(self._shape)
+        self.equations = [str(c) for c in self.classes[1:]]
+        k = float(self._flat.size)
+        self.nobs = stats.weight_sum
+        self.llf = stats.llf
+        t = stats.class_totals[stats.class_totals > 0]
+        self.llnull = float(np.sum(t * np.log(t / stats.weight_sum)))
+        self.df_model = float((K - 1) * (len(self.term_names) - int(intercept)))
+        self.aic = -2.0 * self.llf + 2.0 * k
+        self.bic = -2.0 * self.llf + k * np.log(stats.weight_sum)
+        self.pseudo_rsquared = 1.0 - self.llf / self.llnull
+        self.converged = bool(getattr(model, "converged_", True))
+        self.separation = getattr(model, "separation_", None)
+
+    def wald_table(self, alpha: float = 0.05) -> WaldTable:
+        """The flat Wald table (equation by equation)."""
+        return wald_table(self._flat, self.cov_params, alpha)
+
+    def conf_int(self, alpha: float = 0.05) -> FloatArray:
+        """Intervals of shape (K-1, q, 2) at level ``1 - alpha``."""
+        return self.wald_table(alpha).conf_int.reshape(*self._shape, 2)
+
+    def summary(
+        self, alpha: float = 0.05, odds_ratios: Any = False
+    ) -> MultinomialSummary:
+        """One coefficient block per equation (see :class:`MultinomialSummary`);
+        ``odds_ratios`` (relative-risk ratios here) is binary-only so far."""
+        if odds_ratios:
+            raise not_supported(f"summary(odds_ratios={odds_ratios!r})")
+        return MultinomialSummary(self, alpha)
+
+
+class MultinomialSummary:
+    """Printable summary: fit statistics, then one block per equation."""
+
+    def __init__(self, results: MultinomialInference, alpha: float = 0.05) -> None:
+        r = results
+        ci = r.conf_int(alpha)
+        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
+        self.title = "Multinomial logistic regression results"
+        self.header = [
+            ("No. observations", f"{r.nobs:g}"),
+            ("Reference class", str(r.classes[0])),
+            ("Df model", f"{r.df_model:g}"),
+            ("Log-likelihood", f"{r.llf:.4f}"),
+            ("LL-null", f"{r.llnull:.4f}"),
+            ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
+            ("AIC", f"{r.aic:.2f}"),
+            ("BIC", f"{r.bic:.2f}"),
+            ("Converged", str(r.converged)),
+        ]
+        self.columns = ["", "coef", "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
+        self.blocks: list[tuple[str, list[list[Any]]]] = [
+            (
+                f"y = {name} (vs {r.classes[0]})",
+                [
+                    [
+                        term,
+                        *(
+                            float(v[e, j])
+                            for v in (r.params, r.bse, r.zvalues, r.pvalues)
+                        ),
+                        float(ci[e, j, 0]),
+                        float(ci[e, j, 1]),
+                    ]
+                    for j, term in enumerate(r.term_names)
+                ],
+            )
+            for e, name in enumerate(r.equations)
+        ]
+        self.notes: list[str] = []
+        if r.separation:
+            self.notes.append(
+                f"Separation ({r.separation}): the MLE does not exist; estimates and "
+                "standard errors are meaningless. Use a penalty."
+            )
+
+    def as_text(self) -> str:
+        width = max(len(str(row[0])) for _, rows in self.blocks for row in rows)
+        head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
+        lines = [self.title, "=" * len(head)]
+        lines += [f"{k:<20} {v:>16}" for k, v in self.header]
+        for title, rows in self.blocks:
+            lines += ["-" * len(head), title, head]
+            for row in rows:
+                cells = " ".join(f"{v:>10.4g}" for v in row[1:])
+                lines.append(f"{row[0]:<{width}} {cells}")
+        lines.append("=" * len(head))
+        lines += self.notes
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+
+def multinomial_inference(
+    model: Any, *data: Any, cov_type: str = "nonrobust", groups: Any = None
+) -> MultinomialInference:
+    """``model.inference()`` of a multinomial fit (statistics kept by ``fit``)."""
+    if cov_type != "nonrobust" or groups is not None:
+        raise not_supported(f"cov_type={cov_type!r}", "use cov_type='nonrobust'")
+    if any(v is not None for v in data):
+        raise not_supported(
+            "inference() with data",
+            "call inference() without X and y: fit kept what it needs",
+        )
+    stats = getattr(model, "fit_statistics_", None)
+    if not isinstance(stats, MultinomialStatistics):
+        raise InvalidParameterError(
+            "inference() of a multi-class model needs an unpenalized fit "
+            f"(penalty=None) of at most {MAX_STORED_PARAMS} parameters; this fit "
+            "kept no statistics"
+        )
+    return MultinomialInference(model, stats)
