@@ -17,17 +17,16 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataValidationError, NumericalError
-from ._labels import encode
 from ._multinomial import MultinomialObjective, ScaledMultinomial, block_value_grad
-from ._partial import BATCH_SIZE, PartialFitState, store_stream_fit
-from ._typing import Block, FloatArray
-from ._validation import (
-    check_feature_names,
-    check_offset_matrix,
-    check_sample_weight,
-    check_X,
-    feature_names_of,
+from ._partial import (
+    BATCH_SIZE,
+    PartialFitState,
+    check_chunk_X,
+    encode_chunk_y,
+    store_stream_fit,
 )
+from ._typing import Block, FloatArray
+from ._validation import check_offset_matrix, check_sample_weight
 from .backends.in_memory import InMemory
 from .solvers.gradient_descent import SGDState, lipschitz_constant, minibatches
 
@@ -91,24 +90,8 @@ def partial_fit_multinomial(
     if state is None and classes is None:
         classes = getattr(est, "classes_", None)  # continue an earlier fit
     known = _classes(est, classes)
-    names = feature_names_of(X)
-    if state is not None:
-        check_feature_names(
-            getattr(est, "feature_names_in_", None), X, type(est).__name__
-        )
-    X = check_X(X, estimator=type(est).__name__)
-    if state is not None and X.shape[1] != est.n_features_in_:
-        raise DataValidationError(
-            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
-            f"{est.n_features_in_} features as input (fixed by the first "
-            f"partial_fit call)."
-        )
-    y_idx = encode(y, known, " given at the first partial_fit call")
-    if y_idx.shape[0] != X.shape[0]:
-        raise DataValidationError(
-            f"Found input variables with inconsistent numbers of samples: "
-            f"[{X.shape[0]}, {y_idx.shape[0]}]"
-        )
+    names, X = check_chunk_X(est, X, state)
+    y_idx = encode_chunk_y(y, known, X.shape[0])
     sw = check_sample_weight(sample_weight, y_idx, len(known))
     off = (
         None if offset is None else check_offset_matrix(offset, X.shape[0], len(known))

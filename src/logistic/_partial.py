@@ -46,6 +46,8 @@ from .solvers.gradient_descent import (
 
 __all__ = [
     "PartialFitState",
+    "check_chunk_X",
+    "encode_chunk_y",
     "partial_fit",
     "store_stream_fit",
     "supports_partial_fit",
@@ -123,6 +125,35 @@ def partial_fit_step(
     return theta
 
 
+def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
+    """``(names, X)`` of a chunk: its column names and X checked, with the
+    names and number of features those of the first call (when ``state``)."""
+    names = feature_names_of(X)
+    own = type(est).__name__
+    if state is not None:
+        check_feature_names(getattr(est, "feature_names_in_", None), X, own)
+    X = check_X(X, estimator=own)
+    if state is not None and X.shape[1] != est.n_features_in_:
+        raise DataValidationError(
+            f"X has {X.shape[1]} features, but {own} is expecting "
+            f"{est.n_features_in_} features as input (fixed by the first "
+            f"partial_fit call)."
+        )
+    return names, X
+
+
+def encode_chunk_y(y: Any, known: Any, n_rows: int) -> np.ndarray:
+    """A chunk's labels encoded by the stream's ``known`` classes, one per row
+    of X (``n_rows``)."""
+    codes = encode(y, known, " given at the first partial_fit call")
+    if codes.shape[0] != n_rows:
+        raise DataValidationError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"[{n_rows}, {codes.shape[0]}]"
+        )
+    return codes
+
+
 def partial_fit(
     est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
 ) -> Any:
@@ -132,17 +163,7 @@ def partial_fit(
     fitted_before = state is None and hasattr(est, "coef_")
     if state is None and classes is None and fitted_before:
         classes = est.classes_  # continue an earlier fit
-    names = feature_names_of(X)
-    if state is not None:
-        own = type(est).__name__
-        check_feature_names(getattr(est, "feature_names_in_", None), X, own)
-    X = check_X(X, estimator=type(est).__name__)
-    if state is not None and X.shape[1] != est.n_features_in_:
-        raise DataValidationError(
-            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
-            f"{est.n_features_in_} features as input (fixed by the first "
-            f"partial_fit call)."
-        )
+    names, X = check_chunk_X(est, X, state)
     if (
         state is not None
         and classes is not None
@@ -157,12 +178,7 @@ def partial_fit(
             "classes must be passed on the first call to partial_fit."
         )
     known = state.classes if state is not None else given_classes(classes)
-    y01 = encode(y, known, " given at the first partial_fit call")
-    if y01.shape[0] != X.shape[0]:
-        raise DataValidationError(
-            f"Found input variables with inconsistent numbers of samples: "
-            f"[{X.shape[0]}, {y01.shape[0]}]"
-        )
+    y01 = encode_chunk_y(y, known, X.shape[0])
     sw = check_sample_weight(sample_weight, y01)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
     alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
