@@ -73,9 +73,8 @@ def collect_multinomial(
         return None
     if objective.n_params > MAX_STORED_PARAMS:
         return None
+    value, _, H = objective.value_gradient_hessian(theta)  # one pass
     total = objective.weight_sum
-    value = objective.value(theta)
-    H = objective.hessian(theta)
     totals = objective.data.map_reduce(partial(_class_totals, K=objective.n_classes))
     return MultinomialStatistics(
         information=H * total,
