@@ -269,10 +269,12 @@ def test_partition_beyond_the_memory_limit_is_a_named_memory_error(client, data)
     """Partition 1 needs more memory than the workers' 400 MiB limit: the nanny
     restarts each worker that runs it; the fit fails with a WorkerMemoryError
     (a MemoryError) naming the partition, not with a bare KilledWorker."""
+    # the nanny's restarts take seconds each on a loaded machine: the timeout only
+    # has to outlast them (the named error, not a timeout, is what is checked)
     t0 = time.monotonic()
     with pytest.raises(WorkerMemoryError, match=r"partition 1 \(part-1\.bin\).*memory"):
-        _dask_with_block(data, 1, _hungry_block, 500, client=client, timeout=60)
-    assert time.monotonic() - t0 < 45
+        _dask_with_block(data, 1, _hungry_block, 500, client=client, timeout=180)
+    assert time.monotonic() - t0 < 170
 
 
 def test_paused_workers_fail_the_fit_with_a_memory_error(client, data):
