@@ -21,6 +21,15 @@ from logistic._path import path
 from logistic.solvers import column_cd as cd
 
 
+@pytest.fixture(autouse=True)
+def compiled_kernel():
+    """These tests compare the compiled module with its references, so it is on
+    here even when ``LOGISTIC_KERNEL=numpy`` selects the numpy path elsewhere."""
+    old = cd.set_compiled_cd(True)
+    yield
+    cd.set_compiled_cd(old)
+
+
 @pytest.fixture
 def numpy_reference():
     old = cd.set_compiled_cd(False)
