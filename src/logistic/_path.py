@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ._constraints import Interval, is_class_weight, validate_params
 from ._exceptions import InvalidParameterError
 from ._numerics import default_tol
 from ._objective import LogisticObjective
@@ -58,15 +59,7 @@ from ._strong_rules import (
     strong_set,
 )
 from ._typing import DataDescription, FloatArray
-from ._validation import (
-    FitData,
-    Interval,
-    check_fit_data,
-    check_vector,
-    check_X,
-    is_class_weight,
-    validate_params,
-)
+from ._validation import FitData, check_fit_data, check_vector, check_X
 from .backends.in_memory import InMemory
 from .solvers import solve
 from .solvers._auto import resolve_solver

@@ -1,4 +1,4 @@
-"""Checks of data (X, y, sample_weight, offset) and of hyper-parameters.
+"""Checks of data (X, y, sample_weight, offset).
 
 Convention: data checks live here only. ``X`` becomes a 2-D float32/float64
 ndarray (any memory order, never copied when already valid) or a scipy sparse
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +27,6 @@ from ._exceptions import (
 from ._labels import check_y_binary, check_y_classes
 
 __all__ = [
-    "Interval",
-    "Options",
-    "validate_params",
     "check_X",
     "check_y_binary",
     "check_vector",
@@ -43,99 +39,6 @@ __all__ = [
     "FitData",
     "check_fit_data",
 ]
-
-
-# -- hyper-parameters ------------------------------------------------------
-@dataclass(frozen=True)
-class Interval:
-    """A real or integer interval constraint, e.g. ``Interval(float, 0, None)``."""
-
-    kind: type
-    low: float | None
-    high: float | None
-    closed: str = "both"  # "both", "left", "right", "neither"
-
-    def accepts(self, v: Any) -> bool:
-        if isinstance(v, bool):
-            return False
-        if self.kind is numbers.Integral or self.kind is int:
-            if not isinstance(v, numbers.Integral):
-                return False
-        elif not isinstance(v, numbers.Real):
-            return False
-        lo_ok = self.low is None or (
-            v >= self.low if self.closed in ("both", "left") else v > self.low
-        )
-        hi_ok = self.high is None or (
-            v <= self.high if self.closed in ("both", "right") else v < self.high
-        )
-        return bool(lo_ok and hi_ok)
-
-    def __str__(self) -> str:
-        kind = "an int" if self.kind in (int, numbers.Integral) else "a float"
-        left = "[" if self.closed in ("both", "left") else "("
-        right = "]" if self.closed in ("both", "right") else ")"
-        lo = "-inf" if self.low is None else repr(self.low)
-        hi = "inf" if self.high is None else repr(self.high)
-        return f"{kind} in the range {left}{lo}, {hi}{right}"
-
-
-@dataclass(frozen=True)
-class Options:
-    """A constraint to a finite set of values."""
-
-    values: tuple[Any, ...]
-
-    def accepts(self, v: Any) -> bool:
-        return any(v is o or (type(v) is type(o) and v == o) for o in self.values)
-
-    def __str__(self) -> str:
-        return "a str among {" + ", ".join(repr(o) for o in self.values) + "}"
-
-
-Constraint = Interval | Options | type | None | Callable[[Any], bool]
-
-
-def _accepts(c: Any, v: Any) -> bool:
-    if c is None:
-        return v is None
-    if isinstance(c, (Interval, Options)):
-        return c.accepts(v)
-    if isinstance(c, type):
-        return isinstance(v, c) and not (c is not bool and isinstance(v, bool))
-    return bool(c(v))
-
-
-def _describe(c: Any) -> str:
-    if c is None:
-        return "None"
-    if isinstance(c, type):
-        return f"an instance of '{c.__name__}'"
-    if isinstance(c, (Interval, Options)):
-        return str(c)
-    return getattr(c, "__doc__", None) or "a valid value"
-
-
-def validate_params(
-    owner: str, params: Mapping[str, Any], constraints: Mapping[str, list[Any]]
-) -> None:
-    """Raise :class:`InvalidParameterError` for the first parameter that violates
-    its constraints.
-
-    The message matches scikit-learn's: "The 'C' parameter of LogisticRegression
-    must be a float in the range (0.0, inf) or None. Got -1 instead."
-    """
-    for name, allowed in constraints.items():
-        v = params[name]
-        if any(_accepts(c, v) for c in allowed):
-            continue
-        descs = [_describe(c) for c in allowed]
-        text = (
-            descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
-        )
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {owner} must be {text}. Got {v!r} instead."
-        )
 
 
 class DataTypeError(DataValidationError, TypeError):
@@ -590,18 +493,3 @@ def combined_weights(
             "the fit)"
         )
     return combined
-
-
-__all__ += ["Constraint"]
-
-
-def is_random_state(v: Any) -> bool:
-    """an int ≥ 0, a numpy Generator or None"""
-    if v is None or isinstance(v, np.random.Generator):
-        return True
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) >= 0
-
-
-def is_class_weight(v: Any) -> bool:
-    """a dict, 'balanced' or None"""
-    return v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced")

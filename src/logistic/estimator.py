@@ -40,6 +40,13 @@ from typing import Any
 import numpy as np
 
 from . import _multinomial_predict, _prediction
+from ._constraints import (
+    Interval,
+    Options,
+    is_class_weight,
+    is_random_state,
+    validate_params,
+)
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
@@ -52,15 +59,7 @@ from ._partial import supports_partial_fit
 from ._penalty import resolve_strength
 from ._scaling import ScaledObjective
 from ._typing import Backend, DataDescription, is_dask_collection
-from ._validation import (
-    FitData,
-    Interval,
-    Options,
-    check_fit_data,
-    is_class_weight,
-    is_random_state,
-    validate_params,
-)
+from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SOLVERS, SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver

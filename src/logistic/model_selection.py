@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from ._constraints import Options, validate_params
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._objective import penalty_strengths
@@ -50,13 +51,7 @@ from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
 from ._typing import is_dask_collection
-from ._validation import (
-    FitData,
-    Options,
-    check_fit_data,
-    combined_weights,
-    validate_params,
-)
+from ._validation import FitData, check_fit_data, combined_weights
 from .estimator import LogisticRegression
 from .metrics import log_loss_from_logits
 

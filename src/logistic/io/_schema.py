@@ -244,8 +244,8 @@ def _classes_from_dict(d: Any, path: str) -> np.ndarray:
 
 
 def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
+    from .._constraints import validate_params
     from .._exceptions import InvalidParameterError
-    from .._validation import validate_params
     from ..solvers import SOLVERS
 
     if not isinstance(params, dict):
