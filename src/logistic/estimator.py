@@ -52,6 +52,7 @@ from ._exceptions import InvalidParameterError
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
+from ._inference_methods import InferenceMethods
 from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
@@ -76,7 +77,7 @@ def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
     return np.float64
 
 
-class LogisticRegression(EstimatorProtocol):
+class LogisticRegression(InferenceMethods, EstimatorProtocol):
     """Logistic regression: binary, or multinomial when y has K > 2 classes
     (``coef_`` of shape (K, n_features); see docs/multinomial.md).
 
@@ -559,68 +560,3 @@ class LogisticRegression(EstimatorProtocol):
         fitted on grouped counts (``trials=``, or ``logistic fit --trials``)
         has no such score and is refused."""
         return _prediction.accuracy(self, X, y, sample_weight)
-
-    def predict_interval(self, X: Any, alpha: float = 0.05, offset: Any = None) -> Any:
-        """``P(classes_[1])`` of each row with its standard error and a ``1 - alpha``
-        confidence interval, without the training data.
-
-        The interval is computed on the logit scale and mapped through σ, so
-        it lies in [0, 1]; standard errors by the delta method. Uses the
-        model-based covariance kept at fit (``fit_statistics_``) or the one
-        stored in the model file this model was loaded from; penalized fits
-        have none and are refused. Returns a DataFrame (a dict of arrays
-        without pandas) with statsmodels' ``summary_frame`` columns ``mean``,
-        ``mean_se``, ``mean_ci_lower``, ``mean_ci_upper`` and ``linpred``,
-        ``linpred_se``, ``linpred_ci_lower``, ``linpred_ci_upper``. See
-        :mod:`logistic.inference._prediction_interval`; robust covariances:
-        ``self.inference(X, y, cov_type=...).get_prediction(X_new)``.
-        """
-        from .inference import predict_interval
-
-        return predict_interval(self, X, alpha=alpha, offset=offset)
-
-    # -- inference (logic in logistic.inference) ----------------------------------
-    def inference(
-        self,
-        X: Any = None,
-        y: Any = None,
-        sample_weight: Any = None,
-        offset: Any = None,
-        cov_type: str = "nonrobust",
-        groups: Any = None,
-    ) -> Any:
-        """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
-
-        Without arguments: the model-based covariance from the statistics kept
-        at fit (``fit_statistics_``). Robust (``"HC0"``, ``"HC1"``) and
-        ``"cluster"`` covariances (with ``groups``) need the training data:
-        pass the same X, y, sample_weight and offset as to ``fit`` (checked
-        against the fit). See :func:`logistic.inference.fit_inference`.
-        """
-        from .inference import fit_inference
-
-        if is_multiclass(self):
-            from .inference._multinomial import multinomial_inference
-
-            args = (X, y, sample_weight, offset)
-            return multinomial_inference(self, *args, cov_type=cov_type, groups=groups)
-        return fit_inference(
-            self, X, y, sample_weight, offset, cov_type=cov_type, groups=groups
-        )
-
-    def summary(
-        self,
-        X: Any = None,
-        y: Any = None,
-        sample_weight: Any = None,
-        offset: Any = None,
-        cov_type: str = "nonrobust",
-        groups: Any = None,
-        alpha: float = 0.05,
-        odds_ratios: bool | str = False,
-    ) -> Any:
-        """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
-        text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with
-        ``exp``'d Wald intervals, ``"profile"`` with profile-likelihood ones."""
-        result = self.inference(X, y, sample_weight, offset, cov_type, groups)
-        return result.summary(alpha, odds_ratios=odds_ratios)
