@@ -9,6 +9,17 @@ when ``proba > threshold`` (strictly, so threshold 0.5 agrees with
 areas follow scikit-learn's definitions (ROC AUC by the trapezoidal rule over
 distinct thresholds, PR AUC as average precision ``Σ (R_k − R_{k−1}) P_k``),
 and the tests compare with scikit-learn.
+
+Multi-class (K > 2) convention, also owned here: ``y_true`` holds class
+indices ``0..K-1`` (the order of the model's ``classes_``); scores are an
+``(n, K)`` matrix of probabilities, or of logits where a function says so.
+A row is predicted as its most probable class (the first on ties, as
+``numpy.argmax`` and ``LogisticRegression.predict``). Log loss is the mean
+cross-entropy (exact from logits, :mod:`logistic._softmax`); ROC AUC is one
+class against the rest on that class's probability, per class, and their
+unweighted mean ("macro"), as scikit-learn's ``roc_auc_score(...,
+multi_class="ovr")``; the confusion matrix is K x K, rows the true class,
+columns the predicted one. Sample weights weight every sum as above.
 """
 
 from __future__ import annotations
@@ -29,6 +40,12 @@ __all__ = [
     "confusion_matrix",
     "calibration_table",
     "evaluate",
+    "multiclass_accuracy",
+    "multiclass_log_loss",
+    "multiclass_log_loss_from_logits",
+    "multiclass_roc_auc",
+    "multiclass_confusion_matrix",
+    "evaluate_multiclass",
 ]
 
 
@@ -204,3 +221,130 @@ def evaluate(
         },
         "calibration": calibration_table(y, p, n_bins, w),
     }
+
+
+def _prep_multiclass(
+    y_true: Any, scores: Any, sample_weight: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(y, S, w)``: class indices, the (n, K) scores and the row weights."""
+    S = np.asarray(scores, dtype=np.float64)
+    if S.ndim != 2 or S.shape[1] < 2:
+        raise ValueError(f"scores must be an (n, K) matrix, K >= 2; got {S.shape}")
+    raw = np.asarray(y_true).ravel()
+    if raw.shape[0] != S.shape[0]:
+        raise ValueError(
+            f"y_true has {raw.size} values but the scores have {S.shape[0]} rows"
+        )
+    if raw.size == 0:
+        raise ValueError("metrics need at least one sample")
+    y = raw.astype(np.intp)
+    K = S.shape[1]
+    if not (np.array_equal(y, raw) and y.min() >= 0 and y.max() < K):
+        raise ValueError(f"y_true must hold class indices 0..{K - 1}")
+    w = (
+        np.ones(y.size)
+        if sample_weight is None
+        else np.asarray(sample_weight, float).ravel()
+    )
+    if w.shape != y.shape:
+        raise ValueError(f"sample_weight has {w.size} values, expected {y.size}")
+    return y, S, w
+
+
+def multiclass_accuracy(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
+    """Weighted share of rows whose most probable class is the true one."""
+    y, P, w = _prep_multiclass(y_true, proba, sample_weight)
+    return float(np.average(np.argmax(P, axis=1) == y, weights=w))
+
+
+def multiclass_log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
+    """Mean ``−log p_{y}``; infinite when a true class has probability 0."""
+    y, P, w = _prep_multiclass(y_true, proba, sample_weight)
+    with np.errstate(divide="ignore"):
+        losses = -np.log(P[np.arange(y.size), y])
+    return float(np.average(losses, weights=w))
+
+
+def multiclass_log_loss_from_logits(
+    y_true: Any, Z: Any, sample_weight: Any = None
+) -> float:
+    """Mean cross-entropy ``lse(z) − z_y`` from logits (finite for finite Z)."""
+    from ._softmax import cross_entropy
+
+    y, Z, w = _prep_multiclass(y_true, Z, sample_weight)
+    return float(np.average(cross_entropy(y, Z), weights=w))
+
+
+def multiclass_roc_auc(
+    y_true: Any, proba: Any, sample_weight: Any = None
+) -> list[float | None]:
+    """One-vs-rest ROC AUC of each class on its probability column; None for
+    a class that has no rows, or every row, in ``y_true`` (undefined)."""
+    y, P, w = _prep_multiclass(y_true, proba, sample_weight)
+    out: list[float | None] = []
+    for k in range(P.shape[1]):
+        hit = y == k
+        both = w[hit].sum() > 0 and w[~hit].sum() > 0
+        out.append(roc_auc(hit.astype(float), P[:, k], w) if both else None)
+    return out
+
+
+def multiclass_confusion_matrix(
+    y_true: Any, proba: Any, sample_weight: Any = None
+) -> np.ndarray:
+    """K x K (weighted) counts: rows the true class, columns the predicted one."""
+    y, P, w = _prep_multiclass(y_true, proba, sample_weight)
+    K = P.shape[1]
+    cm = np.zeros((K, K))
+    np.add.at(cm, (y, np.argmax(P, axis=1)), w)
+    return cm
+
+
+def evaluate_multiclass(
+    y_true: Any, Z: Any, sample_weight: Any = None, classes: Any = None
+) -> dict[str, Any]:
+    """The multi-class metrics from logits ``Z`` (n, K), as a JSON-ready dict.
+
+    ``classes`` names the K columns (default ``0..K-1``); they label the
+    per-class rows and the confusion matrix. ``roc_auc_macro`` is the mean of
+    the per-class AUCs, None when one of them is undefined.
+    """
+    from ._softmax import softmax
+
+    y, Z, w = _prep_multiclass(y_true, Z, sample_weight)
+    K = Z.shape[1]
+    names = list(range(K)) if classes is None else [_plain(c) for c in classes]
+    if len(names) != K:
+        raise ValueError(f"classes has {len(names)} names for {K} columns")
+    P = softmax(Z)
+    aucs = multiclass_roc_auc(y, P, w)
+    cm = multiclass_confusion_matrix(y, P, w)
+    count = int if sample_weight is None else float  # unweighted: integer counts
+    per_class = [
+        {
+            "class": names[k],
+            "n_samples": int(np.sum(y == k)),
+            "weight": float(w[y == k].sum()),
+            "roc_auc": aucs[k],
+        }
+        for k in range(K)
+    ]
+    defined = [a for a in aucs if a is not None]
+    return {
+        "n_samples": int(y.size),
+        "n_classes": K,
+        "classes": names,
+        "accuracy": multiclass_accuracy(y, P, w),
+        "log_loss": multiclass_log_loss_from_logits(y, Z, w),
+        "roc_auc_macro": float(np.mean(defined)) if len(defined) == K else None,
+        "per_class": per_class,
+        "confusion_matrix": {
+            "classes": names,
+            "matrix": [[count(v) for v in row] for row in cm],
+        },
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (JSON-ready)."""
+    return value.item() if isinstance(value, np.generic) else value
