@@ -288,7 +288,7 @@ def test_inference_needs_an_unpenalized_fit(anes96):
     X, y, _ = anes96
     with pytest.raises(ValueError, match="needs an unpenalized fit"):
         LogisticRegression(penalty="l2", C=1.0).fit(X, y).summary()
-    with pytest.raises(MultiClassNotSupportedError, match="cov_type='HC0'"):
+    with pytest.raises(ValueError, match="cov_type='HC0' needs the training data"):
         LogisticRegression().fit(X, y).inference(cov_type="HC0")
 
 

@@ -9,8 +9,19 @@ parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
 * the covariance is the inverse observed information ``(Σs ∇²J(θ̂))⁻¹``
   (model-based, ``cov_type="nonrobust"``), of size ``(K-1)q`` square in the
   objective's order (equation by equation, intercept last in each);
+* robust and cluster covariances (``"HC0"``, ``"HC1"``, ``"cluster"``) are
+  the sandwiches of :mod:`logistic.inference._multinomial_data`, from the
+  training data given again;
 * standard errors, z, p-values and intervals are
   :func:`logistic.inference.wald_table`'s;
+* tests (:mod:`logistic.inference._hypothesis`): the parameter named
+  ``"{class_k}:{term}"`` is term ``term`` of equation k; ``wald_test``
+  takes ``R θ = r`` as a matrix over the flat parameters or as text in these
+  names (backquoted where a name starts with a digit, e.g.
+  ``"`2:age` = `3:age`"``); ``wald_test_terms`` tests each term jointly in
+  all ``K-1`` equations (``K-1`` degrees of freedom, statsmodels'
+  ``wald_test`` with those rows); ``lr_test`` compares nested multinomial
+  fits of the same rows, ``2 (ℓ_full - ℓ_restricted) ~ χ²(Δk)``;
 * ``llf = -Σs J(θ̂)``; ``llnull`` the intercept-only model's
   ``Σ_k t_k log(t_k / Σs)`` (``t_k`` the total weight of class k; offsets
   are not part of it); ``aic = -2 llf + 2 k`` and ``bic = -2 llf + k log Σs``
@@ -20,8 +31,8 @@ parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
 What ``fit`` keeps (:class:`MultinomialStatistics`, in ``fit_statistics_``):
 the information at the optimum, ``Σs``, the class totals and ``llf``, two
 passes over the data, for fits of at most ``MAX_STORED_PARAMS`` parameters,
-so ``summary()`` needs no data. Robust and cluster covariances, tests and
-profile intervals are binary-only so far.
+so ``summary()`` needs no data. Profile intervals and odds-ratio tables
+are binary-only so far.
 """
 
 from __future__ import annotations
@@ -35,6 +46,8 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._multiclass import not_supported
 from .._typing import Block, FloatArray
+from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
+from ._multinomial_data import RobustMeat, multinomial_from_data
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_table
 
@@ -95,12 +108,26 @@ class MultinomialInference:
         ``"{class_k}"`` for k = 1 … K-1 (each against ``classes[0]``).
     term_names : list of str
         The ``q`` terms of every equation (features, then ``"Intercept"``).
+    param_names : list of str
+        ``"{class_k}:{term}"`` for the ``(K-1) q`` flat parameters, equation by
+        equation (the order of ``cov_params`` and of ``R``'s columns).
     params, bse, zvalues, pvalues : ndarray of shape (K-1, q)
     cov_params : ndarray of shape ((K-1) q, (K-1) q)
+        Of ``cov_type``.
+    cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
+    cov_info : dict
+        ``factor`` (the small-sample factor applied) and ``n_groups``.
     llf, llnull, aic, bic, pseudo_rsquared, nobs, df_model : float
+    k_params : int
+        ``(K-1) q``.
     """
 
-    def __init__(self, model: Any, stats: MultinomialStatistics) -> None:
+    def __init__(
+        self,
+        model: Any,
+        stats: MultinomialStatistics,
+        robust: RobustMeat | None = None,
+    ) -> None:
         self.classes = np.asarray(model.classes_)
         K, p = model.coef_.shape
         names = getattr(model, "feature_names_in_", None)
@@ -119,19 +146,28 @@ class MultinomialInference:
         self._shape = (K - 1, len(self.term_names))
         self._flat = np.asarray(rows[1:], dtype=np.float64).ravel()
         try:
-            self.cov_params = np.linalg.inv(stats.information)
+            cov = np.linalg.inv(stats.information)
         except np.linalg.LinAlgError:
             raise InvalidParameterError(
                 "the information matrix of this fit is singular (collinear columns "
                 "or separation): no standard errors exist"
             ) from None
+        self.cov_type = "nonrobust" if robust is None else robust.cov_type
+        self.cov_info: dict[str, Any] = {"factor": 1.0, "n_groups": None}
+        if robust is not None:
+            sandwich = cov @ robust.meat @ cov
+            cov = robust.factor * 0.5 * (sandwich + sandwich.T)
+            self.cov_info = {"factor": robust.factor, "n_groups": robust.n_groups}
+        self.cov_params = cov
         table = self.wald_table()
         self.params = table.params.reshape(self._shape)
         self.bse = table.bse.reshape(self._shape)
         self.zvalues = table.zvalues.reshape(self._shape)
         self.pvalues = table.pvalues.reshape(self._shape)
         self.equations = [str(c) for c in self.classes[1:]]
-        k = float(self._flat.size)
+        self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
+        self.k_params = int(self._flat.size)
+        k = float(self.k_params)
         self.nobs = stats.weight_sum
         self.llf = stats.llf
         t = stats.class_totals[stats.class_totals > 0]
@@ -151,6 +187,42 @@ class MultinomialInference:
         """Intervals of shape (K-1, q, 2) at level ``1 - alpha``."""
         return self.wald_table(alpha).conf_int.reshape(*self._shape, 2)
 
+    # -- tests ---------------------------------------------------------------
+    def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:
+        """Wald χ² test of ``R θ = q`` over the flat parameters (``param_names``
+        order), with ``cov_params`` of this ``cov_type``; ``R`` a matrix or
+        text such as ``"`2:age` = `3:age`, `2:educ` = 0"`` (see module)."""
+        return wald_test(self._flat, self.cov_params, R, q, self.param_names)
+
+    def wald_test_terms(self) -> dict[str, WaldTestResult]:
+        """Per term, the joint Wald test that its coefficient is 0 in all
+        ``K-1`` equations (df ``K-1``), in ``term_names`` order."""
+        m, q = self._shape
+        eye = np.eye(m * q)
+        return {
+            term: wald_test(
+                self._flat, self.cov_params, eye[j::q], None, self.param_names
+            )
+            for j, term in enumerate(self.term_names)
+        }
+
+    def lr_test(self, other: MultinomialInference) -> LRTestResult:
+        """Likelihood-ratio test against another multinomial fit of the same
+        rows and classes, nested in (or nesting) this one."""
+        if not isinstance(other, MultinomialInference):
+            raise InvalidParameterError(
+                "lr_test of a multinomial fit needs another multinomial fit's "
+                f"inference(); got {type(other).__name__}"
+            )
+        if not np.array_equal(other.classes, self.classes):
+            raise InvalidParameterError(
+                f"the models have different classes ({list(self.classes)} vs "
+                f"{list(other.classes)}); a likelihood-ratio test needs the same target"
+            )
+        return lr_test(
+            self.llf, self.k_params, other.llf, other.k_params, self.nobs, other.nobs
+        )
+
     def summary(
         self, alpha: float = 0.05, odds_ratios: Any = False
     ) -> MultinomialSummary:
@@ -168,11 +240,15 @@ class MultinomialSummary:
         r = results
         ci = r.conf_int(alpha)
         lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
+        cov = r.cov_type
+        if r.cov_info.get("n_groups"):
+            cov += f" ({r.cov_info['n_groups']} groups)"
         self.title = "Multinomial logistic regression results"
         self.header = [
             ("No. observations", f"{r.nobs:g}"),
             ("Reference class", str(r.classes[0])),
             ("Df model", f"{r.df_model:g}"),
+            ("Covariance type", cov),
             ("Log-likelihood", f"{r.llf:.4f}"),
             ("LL-null", f"{r.llnull:.4f}"),
             ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
@@ -227,13 +303,18 @@ class MultinomialSummary:
 def multinomial_inference(
     model: Any, *data: Any, cov_type: str = "nonrobust", groups: Any = None
 ) -> MultinomialInference:
-    """``model.inference()`` of a multinomial fit (statistics kept by ``fit``)."""
-    if cov_type != "nonrobust" or groups is not None:
-        raise not_supported(f"cov_type={cov_type!r}", "use cov_type='nonrobust'")
+    """``model.inference(X, y, sample_weight, offset, cov_type=, groups=)`` of a
+    multinomial fit: without data from the statistics kept by ``fit``
+    (``"nonrobust"`` only), else from the training data given again
+    (:func:`logistic.inference._multinomial_data.multinomial_from_data`)."""
     if any(v is not None for v in data):
-        raise not_supported(
-            "inference() with data",
-            "call inference() without X and y: fit kept what it needs",
+        fields, robust = multinomial_from_data(model, data, cov_type, groups)
+        return MultinomialInference(model, MultinomialStatistics(**fields), robust)
+    if cov_type != "nonrobust" or groups is not None:
+        raise InvalidParameterError(
+            f"cov_type={cov_type!r} needs the training data: pass X, y (and "
+            "sample_weight, offset) exactly as given to fit(); without data only "
+            "cov_type='nonrobust' is available"
         )
     stats = getattr(model, "fit_statistics_", None)
     if not isinstance(stats, MultinomialStatistics):

@@ -1,0 +1,309 @@
+"""Inference of a multinomial fit from its training data given again.
+
+Conventions (owned here; the covariance formulas are the binary ones of
+:mod:`logistic.inference._covariance`, one score per equation):
+
+* **Data**: ``model.inference(X, y, sample_weight, offset, ...)`` takes the
+  training data as ``fit`` took them (arrays, a DataFrame encoded with the
+  fit's levels, a path with the label column's name, a callable of blocks, a
+  Dask collection or a backend; see :func:`logistic.backends.as_backend`),
+  validated as ``fit`` validates them (``class_weight`` folded in), and checks
+  that they are the training data: the same classes and columns, and the
+  gradient at the fitted coefficients ≈ 0 (standardized max-norm at most
+  ``10·max(tol_, grad_max_norm_, 1e-12)``, the binary check of
+  :mod:`logistic.inference._checks`).
+* **Passes**: one pass at ``θ̂`` gives the log-likelihood, gradient,
+  information ``Σs ∇²J``, class totals and, for ``"HC0"``/``"HC1"``, the
+  meat; a second the column moments (the standardized gradient check).
+  Every sum is over row blocks (``backend.map_reduce``), so in-memory,
+  out-of-core and Dask data give the same numbers.
+* **Scores**: with reference class 0, ``r_i = p_i - e_{y_i}`` restricted to
+  classes ``1 … K-1`` and ``x̃_i = [x_i, 1]``, row i's score (per unit of
+  weight) is ``r_i ⊗ x̃_i`` (equation by equation, the objective's order).
+  ``s_i`` are frequency weights, as in the binary case:
+
+  * ``"HC0"``: ``V = I⁻¹ M I⁻¹``, ``M = Σ_i s_i (r_i r_iᵀ) ⊗ (x̃_i x̃_iᵀ)``
+    (statsmodels ``MNLogit(...).fit(cov_type="HC0")``);
+  * ``"HC1"``: ``n/(n-k) · HC0`` with ``n = Σs`` and ``k = (K-1) q``
+    (R ``sandwich::vcovHC(type="HC1")``; statsmodels' discrete models apply
+    no factor, their HC1 equals their HC0);
+  * ``"cluster"``: ``G/(G-1) · I⁻¹ (Σ_g S_g S_gᵀ) I⁻¹``,
+    ``S_g = Σ_{i∈g} s_i r_i ⊗ x̃_i`` over the G groups holding positive
+    weight (Stata ``vce(cluster)``; statsmodels' default
+    ``use_correction=True`` multiplies by a further ``(n-1)/(n-k)``). It
+    needs the rows in memory, aligned with their group labels (refused for
+    data read block by block, as in the binary case).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
+from .._frame_encoding import apply_encoding
+from .._multinomial import (
+    MultinomialObjective,
+    ScaledMultinomial,
+    _self_gram,
+    _stacked,
+    _with_ones,
+    block_hessian,
+    block_logits,
+    block_value_grad,
+)
+from .._numerics import DEFAULT_TOL
+from .._softmax import softmax
+from .._typing import Backend, Block, FloatArray
+from ._checks import check_unpenalized
+from ._covariance import COV_TYPES, encode_groups
+
+__all__ = ["RobustMeat", "multinomial_from_data", "reference_theta"]
+
+F64 = np.float64
+
+#: Rows of one slice of the meat's score matrix: bounds its memory to about
+#: this many float64 values whatever the block size.
+_SLICE_VALUES = 1 << 22
+
+
+@dataclass(frozen=True)
+class RobustMeat:
+    """The middle of a sandwich covariance ``factor · I⁻¹ meat I⁻¹``.
+
+    Attributes
+    ----------
+    cov_type : {"HC0", "HC1", "cluster"}
+    meat : ndarray of shape (k, k)
+    factor : float
+        The small-sample factor (see module).
+    n_groups : int or None
+        Groups holding positive weight (``"cluster"`` only).
+    """
+
+    cov_type: str
+    meat: FloatArray
+    factor: float
+    n_groups: int | None = None
+
+
+def reference_theta(model: Any) -> FloatArray:
+    """``θ̂`` of a reference fit in float64: rows 1 … K-1 of ``[coef_, intercept_]``
+    minus row 0 (which a reference fit stores as exactly 0), flattened."""
+    coef = np.asarray(model.coef_, dtype=F64)
+    rows = (
+        np.column_stack([coef, np.asarray(model.intercept_, dtype=F64)])
+        if model.fit_intercept
+        else coef
+    )
+    return (rows[1:] - rows[0]).ravel()
+
+
+def _residuals(block: Block, W: FloatArray, b: FloatArray) -> FloatArray:
+    """``P - Y`` of one block without the reference column, (n_rows, K-1)."""
+    R = softmax(block_logits(block, W, b))
+    R[np.arange(R.shape[0]), np.asarray(block.y).astype(np.intp)] -= 1.0
+    return R[:, 1:]
+
+
+def _block_meat(
+    block: Block, W: FloatArray, b: FloatArray, intercept: bool
+) -> FloatArray:
+    """``Σ_i s_i (r_i r_iᵀ) ⊗ (x̃_i x̃_iᵀ)`` over one block, as ``BᵀB`` with
+    ``B = [x̃ ⊙ √s r_1, …, x̃ ⊙ √s r_{K-1}]`` built a slice of rows at a time."""
+    K, p = W.shape
+    k = (K - 1) * (p + int(intercept))
+    meat = np.zeros((k, k))
+    if block.n_rows == 0:
+        return meat
+    R = _residuals(block, W, b)
+    if block.sample_weight is not None:
+        R = R * np.sqrt(np.asarray(block.sample_weight, dtype=F64))[:, None]
+    Xt = _with_ones(block.X, intercept)
+    step = max(1, _SLICE_VALUES // max(k, 1))
+    for a in range(0, block.n_rows, step):
+        meat += _self_gram(_stacked(Xt[a : a + step], R[a : a + step]))
+    return meat
+
+
+def _block_pass(
+    block: Block, W: FloatArray, b: FloatArray, intercept: bool, meat: bool
+) -> tuple[Any, ...]:
+    """One block's ``(Σ s L, gradient sums, Σ s, Hessian sum, class totals, meat)``."""
+    K = W.shape[0]
+    vg = block_value_grad(block, W, b)
+    H = block_hessian(block, W, b, intercept)
+    y = np.asarray(block.y).astype(np.intp)
+    s = None if block.sample_weight is None else np.asarray(block.sample_weight)
+    totals = np.bincount(y, weights=s, minlength=K).astype(F64)
+    M = _block_meat(block, W, b, intercept) if meat else 0.0
+    return (*vg, H, totals, M)
+
+
+def _group_scores(
+    rows: Block,
+    W: FloatArray,
+    b: FloatArray,
+    intercept: bool,
+    codes: np.ndarray,
+    n_groups: int,
+) -> FloatArray:
+    """``S`` of shape (G, (K-1) q): row g is ``Σ_{i∈g} s_i r_i ⊗ x̃_i``."""
+    R = _residuals(rows, W, b)
+    if rows.sample_weight is not None:
+        R = R * np.asarray(rows.sample_weight, dtype=F64)[:, None]
+    n = rows.n_rows
+    ind = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
+    Xt = _with_ones(rows.X, intercept)
+    parts = []
+    for e in range(R.shape[1]):  # one equation at a time: memory n × q
+        if sp.issparse(Xt):
+            parts.append(np.asarray((ind @ Xt.multiply(R[:, [e]])).toarray()))
+        else:
+            parts.append(np.asarray(ind @ (Xt * R[:, [e]])))
+    return np.hstack(parts)
+
+
+def _cluster_meat(
+    backend: Backend, W: FloatArray, b: FloatArray, intercept: bool, groups: Any
+) -> RobustMeat:
+    if not backend.capabilities.rows_in_memory:
+        raise InvalidParameterError(
+            "cov_type='cluster' needs the rows in memory, aligned with their group "
+            "labels; this data is read block by block (out of core or on Dask), "
+            "where 'nonrobust', 'HC0' and 'HC1' are available"
+        )
+    rows = backend.rows()
+    s = None if rows.sample_weight is None else np.asarray(rows.sample_weight, F64)
+    codes, n_groups = encode_groups(groups, rows.n_rows, s)
+    if n_groups < 2:
+        raise DataValidationError(
+            "cov_type='cluster' needs at least 2 groups with positive weight; "
+            f"got {n_groups}"
+        )
+    S = _group_scores(rows, W, b, intercept, codes, int(codes.max()) + 1)
+    return RobustMeat("cluster", S.T @ S, n_groups / (n_groups - 1.0), n_groups)
+
+
+def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
+    """The data as ``fit`` read them, checked against the fit's classes and columns."""
+    from ..backends import as_backend
+
+    X, y, sample_weight, offset = data
+    encoding = getattr(model, "encoding_", None)
+    if encoding is not None and not isinstance(X, Backend):
+        X = apply_encoding(encoding, X)
+    class_weight = getattr(model, "class_weight", None)
+    backend = as_backend(
+        X,
+        y,
+        sample_weight,
+        offset,
+        class_weight=class_weight,
+        estimator=type(model).__name__,
+        multiclass=True,
+    )
+    if int(backend.n_features) != int(model.n_features_in_):
+        raise DataValidationError(
+            f"the data have {backend.n_features} features, but the model was fitted "
+            f"with {model.n_features_in_}"
+        )
+    names, fitted = backend.feature_names, getattr(model, "feature_names_in_", None)
+    if names is not None and fitted is not None and list(names) != list(fitted):
+        raise DataValidationError(
+            f"the data's columns {list(names)} differ from those seen in fit "
+            f"{list(fitted)}"
+        )
+    classes = np.asarray(backend.classes_)
+    if not np.array_equal(classes, model.classes_):
+        raise DataValidationError(
+            f"y has labels {list(classes)}, but the model was fitted on "
+            f"{list(model.classes_)}"
+        )
+    if class_weight is not None:
+        warnings.warn(
+            "the model was fitted with class_weight: inference treats the combined "
+            "weights as frequency weights (see logistic.inference._covariance), which "
+            "is rarely what class weights mean; the standard errors may be misleading.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+    return backend  # type: ignore[no-any-return]
+
+
+def _check_stationary(
+    model: Any, objective: MultinomialObjective, grad: FloatArray
+) -> None:
+    """Refuse data at which the fitted coefficients are not the optimum."""
+    scaled = ScaledMultinomial(objective).scaled_gradient(grad)
+    gnorm = float(np.max(np.abs(scaled), initial=0.0))
+    recorded = float(getattr(model, "grad_max_norm_", 0.0) or 0.0)
+    tol = float(getattr(model, "tol_", DEFAULT_TOL))
+    limit = 10.0 * max(tol, recorded, 1e-12)
+    if not gnorm <= limit:
+        raise DataValidationError(
+            "the data passed for inference do not match the data the model was fitted "
+            f"on: the gradient at the fitted coefficients has standardized max-norm "
+            f"{gnorm:.3g} > {limit:.3g}. The estimator does not store its training "
+            "data: pass exactly the same X, y, sample_weight and offset as to fit()."
+        )
+
+
+def multinomial_from_data(
+    model: Any, data: tuple[Any, ...], cov_type: str, groups: Any
+) -> tuple[dict[str, Any], RobustMeat | None]:
+    """``(fields, RobustMeat or None)`` of ``model`` on ``data`` (X, y,
+    sample_weight, offset), after checking they are its training data;
+    ``fields`` are those of
+    :class:`~logistic.inference._multinomial.MultinomialStatistics`."""
+    if cov_type not in COV_TYPES:
+        raise InvalidParameterError(
+            f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
+            f"Got {cov_type!r} instead."
+        )
+    if (groups is not None) != (cov_type == "cluster"):
+        raise InvalidParameterError(
+            "groups must be given with cov_type='cluster' (and only then); "
+            f"got cov_type={cov_type!r} and "
+            f"groups={'set' if groups is not None else None}"
+        )
+    check_unpenalized(model)
+    backend = _backend(model, data)
+    intercept = bool(model.fit_intercept)
+    objective = MultinomialObjective(
+        backend, len(model.classes_), fit_intercept=intercept, reference=True
+    )
+    theta = reference_theta(model)
+    W, b = objective.split(theta)
+    hc = cov_type in ("HC0", "HC1")
+    loss, G_w, g_b, total, H, totals, M = objective._reduce(
+        partial(_block_pass, W=W, b=b, intercept=intercept, meat=hc)
+    )
+    total = objective._total(total)
+    grad = objective._gradient(W, b, G_w, g_b, total)
+    _check_stationary(model, objective, grad)
+    stats = {
+        "information": objective._assemble(H, total) * total,
+        "weight_sum": float(total),
+        "class_totals": np.asarray(totals, dtype=F64),
+        "llf": -float(loss),
+        "n_samples": int(backend.n_samples),
+    }
+    if cov_type == "nonrobust":
+        return stats, None
+    if cov_type == "cluster":
+        return stats, _cluster_meat(backend, W, b, intercept, groups)
+    k = objective.n_params
+    factor = 1.0
+    if cov_type == "HC1":
+        if total <= k:
+            raise DataValidationError(
+                f"HC1 needs more observations than parameters (n={total:g}, k={k})"
+            )
+        factor = total / (total - k)
+    return stats, RobustMeat(cov_type, np.asarray(M, dtype=F64), factor)
