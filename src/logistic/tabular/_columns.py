@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .._arrow_numpy import booleans, floats, objects
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from ..columns import arrow_kind
@@ -106,15 +107,15 @@ def decimal_comma(raw: RawData, name: str) -> str | None:
     import pyarrow.compute as pc
 
     col = _column(raw, name)
-    comma = pc.match_substring_regex(col, _COMMA_NUMBER).fill_null(False)
-    n_comma = pc.sum(comma).as_py() or 0
+    comma = booleans(pc.match_substring_regex(col, _COMMA_NUMBER))
+    n_comma = int(comma.sum())
     if n_comma == 0:
         return None
-    plain = pc.match_substring_regex(col, _NUMBER).fill_null(False)
+    plain = booleans(pc.match_substring_regex(col, _NUMBER))
     n_valid = len(col) - col.null_count
-    if 2 * (n_comma + (pc.sum(plain).as_py() or 0)) < n_valid:
+    if 2 * (n_comma + int(plain.sum())) < n_valid:
         return None
-    first = int(pc.index(comma, True).as_py())
+    first = int(np.flatnonzero(comma)[0])
     return f"{col[first].as_py()!r} at {position(raw, first)}"
 
 
@@ -130,10 +131,10 @@ def _decimal_point(raw: RawData, name: str) -> str | None:
         return None
     import pyarrow.compute as pc
 
-    point = pc.match_substring(_column(raw, name), ".").fill_null(False)
-    if not pc.any(point).as_py():
+    point = booleans(pc.match_substring(_column(raw, name), "."))
+    if not point.any():
         return None
-    first = int(pc.index(point, True).as_py())
+    first = int(np.flatnonzero(point)[0])
     return f"{_column(raw, name)[first].as_py()!r} at {position(raw, first)}"
 
 
@@ -167,9 +168,7 @@ def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     col = _column(raw, name)
-    valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    matches = pc.match_substring_regex(col, _NUMBER).fill_null(False)
-    return valid, np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool)
+    return booleans(col.is_valid()), booleans(pc.match_substring_regex(col, _NUMBER))
 
 
 def _mostly_numbers(raw: RawData, name: str) -> bool:
@@ -208,7 +207,7 @@ def numeric_column(raw: RawData, name: str) -> np.ndarray:
         col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
     elif not pa.types.is_floating(col.type) or col.type != pa.float64():
         col = pc.cast(col, pa.float64())
-    values = np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+    values = floats(col)
     if np.isinf(values).any():
         i = int(np.flatnonzero(np.isinf(values))[0])
         raise DataValidationError(
@@ -227,7 +226,7 @@ def string_column(raw: RawData, name: str) -> np.ndarray:
     col = _column(raw, name)
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.string())
-    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+    return objects(col)
 
 
 def nonnegative_column(
@@ -254,10 +253,9 @@ def missing_mask(raw: RawData, name: str) -> np.ndarray:
     import pyarrow.compute as pc
 
     col = _column(raw, name)
-    mask = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    mask = booleans(col.is_null())
     if pa.types.is_floating(col.type):
-        nan = pc.is_nan(col).fill_null(False).to_numpy(zero_copy_only=False)
-        mask |= np.asarray(nan, dtype=bool)
+        mask |= booleans(pc.is_nan(col))
     return mask
 
 

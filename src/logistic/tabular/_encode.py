@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._arrow_numpy import values as arrow_values
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from .._onehot import dummy_names, one_hot, sorted_levels
@@ -399,7 +400,7 @@ def string_or_values(raw: RawData, name: str) -> np.ndarray:
         or pa.types.is_integer(kind)
         or pa.types.is_floating(kind)
     ):
-        return np.asarray(raw.table.column(name).to_numpy(zero_copy_only=False))
+        return arrow_values(raw.table.column(name))
     return string_column(raw, name)
 
 

@@ -1,0 +1,116 @@
+"""Arrow columns to numpy arrays, read from the Arrow buffers.
+
+pyarrow's own ``to_numpy`` (and every conversion of a Python scalar, such as
+``fill_null(False)``) imports pandas the first time it runs, about 0.4 s:
+more than the rest of ``logistic fit`` on a small file. The conversions the
+command line needs are simple enough to read straight from the buffers of
+the Arrow columnar format (a validity bitmap and a values buffer per chunk),
+so the CLI never imports pandas unless a formula or a data frame asks for it.
+
+Conventions: a missing value (null) becomes NaN in a float result and
+``False`` in a boolean one; integers without nulls stay integers. Text
+columns become object arrays of ``str`` with ``None`` where missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["booleans", "floats", "objects", "values"]
+
+
+def _chunks(column: Any) -> list[Any]:
+    return list(column.chunks) if hasattr(column, "chunks") else [column]
+
+
+def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:
+    """``n`` bits of an Arrow bitmap from bit ``offset`` as a bool array."""
+    first, last = offset // 8, (offset + n + 7) // 8
+    raw = np.frombuffer(buffer, dtype=np.uint8)[first:last]
+    bits = np.unpackbits(raw, bitorder="little")
+    start = offset - 8 * first
+    return bits[start : start + n].astype(bool)
+
+
+def _valid(chunk: Any) -> np.ndarray | None:
+    """Validity of each slot of ``chunk`` (None when nothing is missing)."""
+    if chunk.null_count == 0:
+        return None
+    return _bits(chunk.buffers()[0], chunk.offset, len(chunk))
+
+
+def _primitive(chunk: Any, dtype: np.dtype) -> np.ndarray:
+    """The values buffer of a fixed-width chunk (null slots hold anything)."""
+    offset = chunk.offset * dtype.itemsize
+    data = chunk.buffers()[1]
+    return np.frombuffer(data, dtype=dtype, count=len(chunk), offset=offset)
+
+
+def floats(column: Any) -> np.ndarray:
+    """A numeric or boolean column as float64, NaN where missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.type != pa.float64():
+        column = pc.cast(column, pa.float64())
+    out = np.empty(len(column), dtype=np.float64)
+    pos = 0
+    for chunk in _chunks(column):
+        n = len(chunk)
+        if n == 0:
+            continue
+        part = out[pos : pos + n]
+        part[:] = _primitive(chunk, np.dtype(np.float64))
+        valid = _valid(chunk)
+        if valid is not None:
+            part[~valid] = np.nan
+        pos += n
+    return out
+
+
+def booleans(column: Any) -> np.ndarray:
+    """A boolean column as a bool array, False where missing."""
+    out = np.empty(len(column), dtype=bool)
+    pos = 0
+    for chunk in _chunks(column):
+        n = len(chunk)
+        if n == 0:
+            continue
+        part = _bits(chunk.buffers()[1], chunk.offset, n)
+        valid = _valid(chunk)
+        out[pos : pos + n] = part if valid is None else part & valid
+        pos += n
+    return out
+
+
+def objects(column: Any) -> np.ndarray:
+    """Any column as an object array of Python values (None where missing)."""
+    out = np.empty(len(column), dtype=object)
+    out[:] = column.to_pylist()
+    return out
+
+
+def values(column: Any) -> np.ndarray:
+    """A column's values with the type numpy would give them: integers stay
+    integers, floats stay float64, booleans stay bool, as long as nothing is
+    missing; a missing value makes an integer column float64 (NaN) and a
+    boolean column an object array (None); text gives objects."""
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_floating(kind):
+        return floats(column)
+    if pa.types.is_integer(kind):
+        if column.null_count:
+            return floats(column)
+        out = np.empty(len(column), dtype=np.dtype(kind.to_pandas_dtype()))
+        pos = 0
+        for chunk in _chunks(column):
+            out[pos : pos + len(chunk)] = _primitive(chunk, out.dtype)
+            pos += len(chunk)
+        return out
+    if pa.types.is_boolean(kind) and not column.null_count:
+        return booleans(column)
+    return objects(column)
