@@ -221,7 +221,16 @@ Positive = Annotated[
     typer.Option(
         "--positive",
         help="Target value of the positive class (needed "
-        "unless 0/1, -1/+1, false/true, no/yes).",
+        "unless 0/1, -1/+1, false/true, no/yes); two-class targets only.",
+    ),
+]
+Reference = Annotated[
+    str | None,
+    typer.Option(
+        "--reference",
+        help="Reference level of a target with more than two levels (default: "
+        "the first in sorted order); unpenalized fits report each other level "
+        "against it.",
     ),
 ]
 Penalty = Annotated[

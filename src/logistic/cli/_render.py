@@ -156,7 +156,11 @@ def _title(model: Any) -> str:
 def print_design_notes(design: Any) -> None:
     """Label mapping, encoded columns and dropped rows, on stderr."""
     label = design.encoding.get("label") or {}
-    if label:
+    if label.get("levels") is not None:  # more than two classes
+        from ._multiclass import design_note
+
+        note(design_note(label))
+    elif label:
         note(
             f"target {label.get('column')!r}: positive class "
             f"{label.get('positive')!r}, "

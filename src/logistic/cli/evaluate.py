@@ -153,6 +153,9 @@ def evaluate(
 ) -> None:
     """Accuracy, log loss, ROC AUC, PR AUC, Brier score, confusion matrix, calibration.
 
+    A model of more than two classes gets log loss, accuracy, per-class and
+    macro ROC AUC (one-vs-rest) and the K x K confusion matrix.
+
     DATA must contain the target column (values as at fit time). Rows with a
     missing value or a category not seen at fit time are an error, or left
     out with --missing drop|na and --unknown-levels na (stderr says how many).
@@ -177,9 +180,17 @@ def evaluate(
         weighted=True,
     )
     tell_unscored(applied, data, missing, unknown, task="evaluate")
-    m = metrics_of(applied, threshold, groups)
+    from . import _multiclass
+
+    if _multiclass.is_multiclass(applied.model_file.model):
+        _multiclass.check_threshold(threshold, groups)
+        m = _multiclass.metrics_of(applied)
+        tables = _multiclass.metrics_tables(m)
+    else:
+        m = metrics_of(applied, threshold, groups)
+        tables = metrics_tables(m)
     if json_out:
         typer.echo(json.dumps(m, indent=2))
         return
-    for table in metrics_tables(m):
+    for table in tables:
         console.print(table)

@@ -24,6 +24,8 @@ from ._common import (
     require_inputs,
     warn,
 )
+from ._multiclass import coefficient_text, is_multiclass, model_levels
+from ._multiclass import inference_of as multiclass_inference
 from ._progress import FitProgress, Quiet, status
 from ._render import coefficient_table, inference_of, print_design_notes
 from ._stream import data_sha256
@@ -178,10 +180,15 @@ def _train(
             callback=callback,
             **grouped,
         )
-        # a grouped fit's inference comes from the statistics kept at fit
-        data = () if grouped else (design.frame(), design.y)
-        data += () if grouped else (design.sample_weight, design.offset)
-        inference = inference_of(model, *data)
+        if is_multiclass(model):  # from the statistics kept at fit
+            inference = multiclass_inference(
+                model, model_levels(model, design.encoding)
+            )
+        else:
+            # a grouped fit's inference comes from the statistics kept at fit
+            data = () if grouped else (design.frame(), design.y)
+            data += () if grouped else (design.sample_weight, design.offset)
+            inference = inference_of(model, *data)
     _cv.attach(model, cv_record)
     return model, inference, messages
 
@@ -214,6 +221,7 @@ def fit(
     features: opt.Features = None,
     drop: opt.Drop = None,
     positive: opt.Positive = None,
+    reference: opt.Reference = None,
     missing: opt.Missing = "error",
     penalty: opt.Penalty = None,
     alpha: opt.Alpha = None,
@@ -329,12 +337,23 @@ def fit(
             positive,
             streaming,
             (scheduler, workers) if distributed else None,
+            reference,
         )
         return
     reading = {"encoding": encoding, "decimal": decimal}
     args["include"] = parse_list(include)
     _fit_in_memory(
-        data, out, force, json_out, args, options, positive, checkpoint, quiet, reading
+        data,
+        out,
+        force,
+        json_out,
+        args,
+        options,
+        positive,
+        checkpoint,
+        quiet,
+        reading,
+        reference,
     )
 
 
@@ -372,6 +391,7 @@ def _fit_streamed(
     positive: str | None,
     streaming: dict,
     cluster: tuple[str | None, int | None] | None,
+    reference: str | None = None,
 ) -> None:
     from contextlib import nullcontext
 
@@ -405,6 +425,7 @@ def _fit_in_memory(
     checkpoint: Path | None,
     quiet: bool = False,
     reading: dict | None = None,
+    reference: str | None = None,
 ) -> None:
     from ..tabular import fit_design
     from ..tabular._formula import grouped_response
@@ -566,6 +587,10 @@ def _report(
             "coef": model.coef_.ravel().tolist(),
             "intercept": float(model.intercept_[0]),
         }
+        if is_multiclass(model):  # one row of coefficients per class
+            summary["classes"] = model_levels(model, design.encoding)
+            summary["coef"] = model.coef_.tolist()
+            summary["intercept"] = np.asarray(model.intercept_).tolist()
         if "streaming" in facts:
             summary["streaming"] = facts["streaming"]
         typer.echo(json.dumps(summary, indent=2))
@@ -575,9 +600,10 @@ def _report(
     if getattr(model, "cross_validation_", None) is not None:
         console.print(_cv.cv_table(model.cross_validation_), markup=False)
     print_design_notes(design)
-    console.print(
-        coefficient_table(model, design.feature_names, inference, cov),
-        markup=False,
-        soft_wrap=True,
-    )
+    if is_multiclass(model):
+        levels = model_levels(model, design.encoding)
+        table = coefficient_text(model, design.feature_names, levels, inference)
+    else:
+        table = coefficient_table(model, design.feature_names, inference, cov)
+    console.print(table, markup=False, soft_wrap=True)
     note(f"model written to {out}")

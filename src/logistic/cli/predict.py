@@ -162,19 +162,25 @@ def _table(
     import pyarrow as pa
 
     from .._math import sigmoid
+    from . import _multiclass
 
     design = applied.design
     rows = output_rows(design, missing)
     scored = design.keep[rows]  # output rows that have a prediction
-    z = np.full(scored.size, np.nan)
-    z[scored] = applied.z
-    proba = sigmoid(z)
-    labels = np.full(scored.size, None, dtype=object)
-    labels[scored] = label_values(
-        applied.model_file.encoding,
-        proba[scored] > threshold,
-        applied.model_file.model.classes_,
-    )
+    multiclass = _multiclass.is_multiclass(applied.model_file.model)
+    if multiclass:  # one probability column per class, no logit
+        probas, label_list = _multiclass.predict_columns(applied, scored)
+    else:
+        z = np.full(scored.size, np.nan)
+        z[scored] = applied.z
+        proba = sigmoid(z)
+        labels = np.full(scored.size, None, dtype=object)
+        labels[scored] = label_values(
+            applied.model_file.encoding,
+            proba[scored] > threshold,
+            applied.model_file.model.classes_,
+        )
+        probas, label_list = {"proba": proba}, labels.tolist()
     columns: dict[str, object] = {}
     if keep and applied.raw.table is None:
         raise CLIError(f"--keep does not apply to LibSVM data ({applied.raw.path})")
@@ -188,9 +194,11 @@ def _table(
             column = column.filter(pa.array(rows))
         columns[name] = excel_safe(column) if safe else column
     empty = ~scored
-    columns["proba"] = pa.array(proba, mask=empty)
-    columns["label"] = pa.array(labels.tolist())
-    columns["logit"] = pa.array(np.asarray(z, dtype=np.float64), mask=empty)
+    for name, values in probas.items():
+        columns[name] = pa.array(values, mask=empty)
+    columns["label"] = pa.array(label_list)
+    if not multiclass:
+        columns["logit"] = pa.array(np.asarray(z, dtype=np.float64), mask=empty)
     for name, values in (interval or {}).items():
         full = np.full(scored.size, np.nan)
         full[scored] = values
@@ -247,6 +255,9 @@ def predict(
 ) -> None:
     """Predict P(positive), the label and the logit for every row of DATA.
 
+    A model of more than two classes writes proba_<level> (one column per
+    class) and the most probable level as label.
+
     The model file's encoding (formula, categorical levels) is re-applied;
     columns are matched by name; missing columns are errors. A missing value
     or a category not seen at fit time is an error, unless --missing drop
@@ -285,6 +296,16 @@ def predict(
         encoding=encoding,
         decimal=decimal,
     )
+    from . import _multiclass
+
+    if _multiclass.is_multiclass(applied.model_file.model):
+        _multiclass.check_threshold(threshold)
+        if interval is not None:
+            raise CLIError(
+                f"--interval applies to two-class models (the interval of "
+                f"P(positive)); {model} has more than two classes",
+                EX_USAGE,
+            )
     extra = None if interval is None else interval_columns(applied, model, interval)
     table = _table(applied, threshold, parse_list(keep), excel, missing, extra)
     tell_unscored(applied, data, missing, unknown)

@@ -45,6 +45,14 @@ def write_report(
             f"pip install '.[plot]') or pip install matplotlib ({exc})",
             EX_USAGE,
         ) from None
+    from . import _multiclass
+
+    if _multiclass.is_multiclass(applied.model_file.model):
+        _multiclass.check_threshold(threshold, groups)
+        text = _multiclass_report(applied, model_path, data_path)
+        with writing(out, force=force) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        return
     m = metrics_of(applied, threshold, groups)
     if m["roc_auc"] is None:
         raise CLIError(
@@ -116,6 +124,53 @@ def write_report(
         tmp.write_text(text, encoding="utf-8")
 
 
+def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
+    """The HTML report of a model of more than two classes
+    (:func:`logistic.report.build_multiclass_report`)."""
+    from .._softmax import softmax
+    from ..report import build_multiclass_report
+    from . import _multiclass
+
+    m = _multiclass.metrics_of(applied)
+    mf = applied.model_file
+    model = mf.model
+    levels = _multiclass.levels_of(mf)
+    info = summary_dict(mf)
+    label = (mf.encoding or {}).get("label") or {}
+    meta = [
+        ("model file", model_path),
+        ("data", data_path),
+        ("rows", f"{count(m['n_samples'])}, {len(levels)} classes"),
+        (
+            "target",
+            f"{label.get('column', '?')}: reference level {levels[0]!r}",
+        ),
+        (
+            "solver",
+            f"{info['solver']}, {info['n_iter']} iterations, "
+            f"converged={info['converged']}",
+        ),
+    ]
+    if info["formula"]:
+        meta.insert(1, ("formula", info["formula"]))
+    if applied.weights:
+        meta.append(
+            ("weights", f"column {applied.weights!r}, sum {count(m['sum_of_weights'])}")
+        )
+    design = applied.design
+    return build_multiclass_report(
+        title="Multinomial logistic regression report",
+        meta=meta,
+        y=np.asarray(design.y).astype(np.intp),
+        proba=softmax(applied.z),
+        metrics=m,
+        coefficients=info["coefficients"],
+        history=list(model.history_ or []),
+        sample_weight=design.sample_weight,
+        weights=applied.weights,
+    )
+
+
 def _in_cli_words(section: Any, data_path: str, model_path: str) -> Any:
     """The influence section's reason in the CLI's terms: options, files."""
     from dataclasses import replace
@@ -154,7 +209,9 @@ def report(
     calibration, coefficients with confidence intervals, convergence history
     the summary table, the Hosmer-Lemeshow test (--groups) and the most
     influential rows (images embedded; needs matplotlib). Rows are weighted by
-    the model's --weights column when DATA has it.
+    the model's --weights column when DATA has it. A model of more than two
+    classes gets its multi-class metrics, confusion matrix and one ROC curve
+    per class against the rest.
 
     Example: logistic report model.json test.csv -o report.html
     """

@@ -76,9 +76,17 @@ def odds_ratio_rows(
 
 def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     """JSON-ready description of a model file (intervals at ``1 - alpha``)."""
+    from ._multiclass import is_multiclass, levels_of, summary_rows
+
     model = mf.model
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
-    return {
+    if is_multiclass(model):
+        rows = summary_rows(mf, alpha)
+    else:
+        rows = coefficient_rows(
+            feature_names(mf), model.coef_.ravel(), intercept, _cov(mf), alpha
+        )
+    info = {
         "format_version": mf.format_version,
         "library_version": mf.library_version,
         "created": mf.created,
@@ -91,10 +99,11 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "binomial": (mf.encoding or {}).get("binomial"),
         "grouped": fitted_on_counts(model),
         "training": mf.training,
-        "coefficients": coefficient_rows(
-            feature_names(mf), model.coef_.ravel(), intercept, _cov(mf), alpha
-        ),
+        "coefficients": rows,
     }
+    if is_multiclass(model):
+        info["classes"] = levels_of(mf)
+    return info
 
 
 def _cov(mf: Any) -> Any:
@@ -184,8 +193,18 @@ def summary(
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
+    from ._multiclass import coefficient_text, is_multiclass, levels_of
+
     alpha = alpha_of(level)
     mf = load_model_file(str(model))
+    multiclass = is_multiclass(mf.model)
+    if multiclass and odds_ratios:
+        raise CLIError(
+            f"--odds-ratios applies to two-class models; {model} has more than "
+            "two classes (its coefficients are log relative risks against the "
+            "reference level)",
+            EX_USAGE,
+        )
     info = summary_dict(mf, alpha)
     if odds_ratios:
         info["odds_ratios"] = odds_ratio_rows(info["coefficients"], _cov(mf), alpha)
@@ -211,7 +230,14 @@ def summary(
         f"{training.get('rows_read', '?')}",
         markup=False,
     )
-    if info["label_mapping"]:
+    if multiclass:
+        levels = levels_of(mf)
+        column = (info["label_mapping"] or {}).get("column")
+        console.print(
+            f"target {column!r}: {len(levels)} classes, reference {levels[0]!r}",
+            markup=False,
+        )
+    elif info["label_mapping"]:
         lab = info["label_mapping"]
         console.print(
             f"target {lab.get('column')!r}: positive {lab['positive']!r}, "
@@ -236,7 +262,11 @@ def summary(
             markup=False,
         )
     cov = _cov(mf)
-    if odds_ratios:
+    if multiclass:
+        names = feature_names(mf)
+        text = coefficient_text(mf.model, names, levels_of(mf), alpha=alpha)
+        console.print(text, markup=False, soft_wrap=True)
+    elif odds_ratios:
         console.print(_odds_text(info["odds_ratios"], cov is not None, alpha),
                       markup=False, soft_wrap=True)  # fmt: skip
     else:

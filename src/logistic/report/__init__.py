@@ -10,7 +10,13 @@ norm per iteration), the most influential rows (Cook's distance, leverage,
 Pearson residual; or why they are absent) and, when the strength was
 cross-validated (``logistic fit --cv``), the coefficient path and the CV
 curve with the best and 1-SE points marked. The model checks' conventions
-are in :mod:`._diagnostics`. matplotlib is imported only when a report is
+are in :mod:`._diagnostics`. A model of more than two classes
+(:func:`build_multiclass_report`) gets its own metrics (log loss, accuracy,
+per-class and macro ROC AUC, the K x K confusion matrix), the per-class
+coefficients, one ROC curve per class against the rest and the convergence
+history; the parts defined for P(positive) of two classes (precision-recall,
+calibration, Hosmer–Lemeshow, influential rows) are left out, and the
+report says why. matplotlib is imported only when a report is
 built.
 """
 
@@ -24,7 +30,12 @@ import numpy as np
 
 from ._diagnostics import InfluenceSection, influence_section
 
-__all__ = ["InfluenceSection", "build_report", "influence_section"]
+__all__ = [
+    "InfluenceSection",
+    "build_multiclass_report",
+    "build_report",
+    "influence_section",
+]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px;
@@ -164,6 +175,89 @@ def build_report(
         "<h2>Calibration "
         f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
         f"{_hl_section(hl, training)}{_influence_section(influence)}"
+        "</body></html>\n"
+    )
+
+
+def build_multiclass_report(
+    *,
+    title: str,
+    meta: list[tuple[str, str]],
+    y: np.ndarray,
+    proba: np.ndarray,
+    metrics: dict[str, Any],
+    coefficients: list[dict[str, Any]],
+    history: list[dict[str, float]],
+    sample_weight: np.ndarray | None = None,
+    weights: str | None = None,
+) -> str:
+    """The report of a K-class model as one HTML string.
+
+    ``y`` holds class indices and ``proba`` the (n, K) probabilities;
+    ``metrics`` is :func:`logistic.metrics.evaluate_multiclass`'s dict (its
+    ``classes`` name the columns); ``coefficients`` are rows with a
+    ``class`` and a ``term`` column.
+    """
+    from .. import metrics as M
+    from . import _figures as F
+
+    classes = [str(c) for c in metrics["classes"]]
+    curves = []
+    for k, row in enumerate(metrics["per_class"]):
+        if row["roc_auc"] is None:  # the class is absent, or is every row
+            continue
+        fpr, tpr, _ = M.roc_curve((y == k).astype(float), proba[:, k], sample_weight)
+        curves.append((classes[k], fpr, tpr, row["roc_auc"]))
+    figures = []
+    if curves:
+        figures.append(
+            _img(F.roc_ovr_png(curves), "ROC curves, one class against the rest", "roc")
+        )
+    if history:
+        figures.append(
+            _img(
+                F.convergence_png(history),
+                "Convergence: objective and gradient norm per iteration",
+                "convergence",
+            )
+        )
+    scores = [
+        {"metric": k, "value": metrics[k]}
+        for k in ("accuracy", "log_loss", "roc_auc_macro")
+    ]
+    per_class = [
+        {"class": classes[k], "rows": float(r["n_samples"]), "roc_auc": r["roc_auc"]}
+        for k, r in enumerate(metrics["per_class"])
+    ]
+    matrix = metrics["confusion_matrix"]["matrix"]
+    confusion = [
+        {
+            "": f"actual {c}",
+            **{f"predicted {d}": float(v) for d, v in zip(classes, row, strict=True)},
+        }
+        for c, row in zip(classes, matrix, strict=True)
+    ]
+    meta_html = "".join(
+        f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in meta
+    )
+    omitted = (
+        f"The precision-recall curve, the calibration plot, the Hosmer-Lemeshow "
+        f"test and the table of influential rows are not shown: they are defined "
+        f"for the probability of the positive class of a two-class model, and "
+        f"this model has {len(classes)} classes."
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f'<h1>{html.escape(title)}</h1><ul class="meta">{meta_html}</ul>'
+        f"<h2>Metrics</h2>{_weights_line(weights)}{_table(scores, 'metrics')}"
+        "<p>Per class, one class against the rest:</p>"
+        f"{_table(per_class, 'per-class')}"
+        "<p>Confusion matrix (rows: actual class, columns: predicted, the most "
+        f"probable class):</p>{_table(confusion, 'confusion')}"
+        f"<h2>Summary</h2>{_table(coefficients, 'summary')}"
+        f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
+        f'<p id="omitted">{html.escape(omitted)}</p>'
         "</body></html>\n"
     )
 

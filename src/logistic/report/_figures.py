@@ -13,6 +13,7 @@ import numpy as np
 
 __all__ = [
     "roc_png",
+    "roc_ovr_png",
     "pr_png",
     "calibration_png",
     "coefficients_png",
@@ -45,6 +46,24 @@ def roc_png(fpr: np.ndarray, tpr: np.ndarray, auc: float) -> bytes:
         ylim=(0, 1.01),
     )
     ax.legend(loc="lower right")
+    return _png(fig)
+
+
+def roc_ovr_png(curves: list[tuple[str, np.ndarray, np.ndarray, float]]) -> bytes:
+    """One ROC curve per class against the rest: ``(label, fpr, tpr, auc)``."""
+    fig = _figure(5.5, 4.5)
+    ax = fig.subplots()
+    for k, (label, fpr, tpr, auc) in enumerate(curves):
+        ax.plot(fpr, tpr, color=f"C{k % 10}", lw=2, label=f"{label} (AUC = {auc:.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
+    ax.set(
+        xlabel="false positive rate",
+        ylabel="true positive rate",
+        title="ROC curves, each class against the rest",
+        xlim=(0, 1),
+        ylim=(0, 1.01),
+    )
+    ax.legend(loc="lower right", fontsize=8)
     return _png(fig)
 
 

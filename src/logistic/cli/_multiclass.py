@@ -1,0 +1,299 @@
+"""The command line's models of more than two classes (multinomial fits).
+
+Convention (owned here): a model file is multi-class when its model has
+more than two classes (:func:`logistic._multiclass.is_multiclass`). The model
+is fitted on class codes ``0..K-1``; the target's levels in code order (the
+reference level first) are the stored label mapping's ``levels``
+(:func:`levels_of`; a model saved from Python: its ``classes_``). Every
+command shows levels, never codes:
+
+* ``predict`` writes one probability column per class, ``proba_<level>``
+  (:func:`proba_names`: characters other than letters, digits, ``_ . -``
+  become ``_``; names that would then collide fall back to ``proba_<code>``),
+  and ``label``, the most probable level; no ``logit`` column (K logits
+  are defined only up to a common shift);
+* ``evaluate`` and ``report`` compute :func:`logistic.metrics.evaluate_multiclass`
+  (log loss, accuracy, per-class and macro one-vs-rest ROC AUC, K x K
+  confusion matrix) with the model file's weights;
+* coefficient tables have one row per (class, term) or, for unpenalized
+  fits, one block per equation against the reference level.
+
+Binary-only options (``--threshold``, ``--interval``, ``--positive``,
+``--trials``, ``--stream``) are refused with one line naming the option.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from .._multiclass import is_multiclass
+from ._codes import EX_USAGE, CLIError
+
+__all__ = [
+    "check_threshold",
+    "coefficient_rows",
+    "coefficient_text",
+    "design_note",
+    "inference_of",
+    "is_multiclass",
+    "levels_of",
+    "metrics_of",
+    "metrics_tables",
+    "model_levels",
+    "name_classes",
+    "predict_columns",
+    "proba_names",
+    "summary_rows",
+]
+
+
+def levels_of(mf: Any) -> list[Any]:
+    """The target's levels in code order (reference first) of a model file."""
+    return model_levels(mf.model, mf.encoding)
+
+
+def model_levels(model: Any, encoding: dict[str, Any] | None) -> list[Any]:
+    """The levels of ``model``'s classes: the stored label mapping's
+    ``levels``, else (a model fitted in Python) its ``classes_``."""
+    label = (encoding or {}).get("label") or {}
+    levels = label.get("levels")
+    if levels is None:
+        levels = [_plain(c) for c in np.asarray(model.classes_)]
+    return list(levels)
+
+
+def inference_of(model: Any, levels: list[Any]) -> Any:
+    """The per-equation inference of an unpenalized multinomial fit (from the
+    statistics ``fit`` kept), its equations named by ``levels``; None for a
+    penalized fit or when no standard errors exist (a note says why)."""
+    if model.penalty is not None:
+        return None
+    try:
+        return name_classes(model.inference(), levels)
+    except Exception as exc:  # singular information, too many parameters
+        from ._common import note
+        from ._spelling import cli_spelling
+
+        note(cli_spelling(f"no standard errors: {exc}"))
+        return None
+
+
+def design_note(label: dict[str, Any]) -> str:
+    """``target 'y': 3 levels, reference 'a' (others: 'b', 'c')``."""
+    from .._messages import name_list
+
+    levels = list(label["levels"])
+    return (
+        f"target {label.get('column')!r}: {len(levels)} levels, reference "
+        f"{levels[0]!r}; the others: {name_list(levels[1:], 'levels')}"
+    )
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def check_threshold(threshold: float, groups: int = 10) -> None:
+    """``--threshold`` (a cut-off of P(positive)) and ``--groups`` (the
+    Hosmer-Lemeshow test) apply to two-class models only (exit 2)."""
+    if threshold != 0.5:
+        raise CLIError(
+            f"--threshold {threshold:g} applies to two-class models; a model of "
+            "more than two classes predicts the most probable class",
+            EX_USAGE,
+        )
+    if groups != 10:
+        raise CLIError(
+            f"--groups {groups} applies to two-class models (the Hosmer-Lemeshow "
+            "test of P(positive)); this model has more than two classes",
+            EX_USAGE,
+        )
+
+
+def proba_names(levels: list[Any]) -> list[str]:
+    """``proba_<level>`` column names, safe for CSV headers and spreadsheets."""
+    names = [
+        "proba_" + re.sub(r"[^0-9A-Za-z_.\-]", "_", str(level)) for level in levels
+    ]
+    if len(set(names)) < len(names):
+        return [f"proba_{k}" for k in range(len(levels))]
+    return names
+
+
+def predict_columns(
+    applied: Any, scored: np.ndarray
+) -> tuple[dict[str, Any], list[Any]]:
+    """``({proba_<level>: column}, labels)`` of predict's output rows: the
+    probabilities of the scored rows (NaN elsewhere) and the most probable
+    level (None elsewhere)."""
+    from .._softmax import softmax
+
+    levels = levels_of(applied.model_file)
+    K = len(levels)
+    P = np.full((scored.size, K), np.nan)
+    labels = np.full(scored.size, None, dtype=object)
+    if applied.z.size:
+        P[scored] = softmax(applied.z)
+        labels[scored] = np.asarray(levels, dtype=object)[np.argmax(applied.z, axis=1)]
+    names = proba_names(levels)
+    return {names[k]: P[:, k] for k in range(K)}, labels.tolist()
+
+
+def metrics_of(applied: Any) -> dict[str, Any]:
+    """:func:`logistic.metrics.evaluate_multiclass` of the scored rows (with
+    the model file's weights) plus the weights column and row counts."""
+    from ..metrics import evaluate_multiclass
+
+    design = applied.design
+    w = design.sample_weight
+    m = evaluate_multiclass(
+        np.asarray(design.y).astype(np.intp),
+        applied.z,
+        sample_weight=w,
+        classes=levels_of(applied.model_file),
+    )
+    m["reference"] = m["classes"][0]
+    m["weights"] = applied.weights
+    if w is not None:
+        m["sum_of_weights"] = float(np.sum(w))
+    m["rows_read"] = design.rows_read
+    m["rows_rejected"] = design.rows_dropped
+    m["rows_missing"] = int(getattr(design, "n_missing", 0))
+    m["rows_unknown_levels"] = int(getattr(design, "n_unknown", 0))
+    m["label_mapping"] = (applied.model_file.encoding or {}).get("label")
+    return m
+
+
+def metrics_tables(m: dict[str, Any]) -> list[Any]:
+    """Rich tables: scores, per-class ROC AUC, the K x K confusion matrix."""
+    from rich.table import Table
+
+    from .evaluate import count
+
+    title = f"{count(m['n_samples'])} rows, {m['n_classes']} classes"
+    if m.get("weights"):
+        title += (
+            f"; metrics weighted by column {m['weights']!r} (sum "
+            f"{count(m['sum_of_weights'])})"
+        )
+    scores = Table(title=title)
+    scores.add_column("metric")
+    scores.add_column("value", justify="right")
+    for key in ("accuracy", "log_loss", "roc_auc_macro"):
+        scores.add_row(key, "n/a" if m[key] is None else f"{m[key]:.6f}")
+    per = Table(title="per class (one-vs-rest)")
+    for col in ("class", "rows", "roc_auc"):
+        per.add_column(col, justify="left" if col == "class" else "right")
+    for row in m["per_class"]:
+        auc = row["roc_auc"]
+        per.add_row(
+            str(row["class"]),
+            str(row["n_samples"]),
+            "n/a" if auc is None else f"{auc:.6f}",
+        )
+    cm = m["confusion_matrix"]
+    conf = Table(title="confusion matrix (rows: actual, columns: predicted)")
+    conf.add_column("")
+    for c in cm["classes"]:
+        conf.add_column(f"predicted {c}", justify="right")
+    for c, row in zip(cm["classes"], cm["matrix"], strict=True):
+        conf.add_row(f"actual {c}", *(f"{v:g}" for v in row))
+    return [scores, per, conf]
+
+
+def name_classes(inference: Any, levels: list[Any]) -> Any:
+    """Label a multinomial inference result's equations with the target's
+    levels instead of the class codes the model was fitted on."""
+    inference.classes = np.asarray([str(v) for v in levels], dtype=object)
+    inference.equations = [str(v) for v in levels[1:]]
+    return inference
+
+
+def coefficient_rows(model: Any, names: list[str], levels: list[Any]) -> list[dict]:
+    """One row per (class, term): ``class``, ``term``, ``estimate``; the
+    intercept first in each class, as the binary tables."""
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    rows: list[dict[str, Any]] = []
+    for k, level in enumerate(levels):
+        if model.fit_intercept:
+            b = float(np.asarray(model.intercept_)[k])
+            rows.append({"class": str(level), "term": "Intercept", "estimate": b})
+        for name, value in zip(names, coef[k], strict=True):
+            rows.append({"class": str(level), "term": name, "estimate": float(value)})
+    return rows
+
+
+def summary_rows(mf: Any, alpha: float = 0.05) -> list[dict[str, Any]]:
+    """Coefficient rows of a model file: with the fit's statistics (an
+    unpenalized fit), one row per (equation, term) against the reference
+    level with standard error, z, p-value and interval at ``1 - alpha``;
+    otherwise :func:`coefficient_rows`. The intercept first in each class."""
+    from .summary import feature_names
+
+    model, levels = mf.model, levels_of(mf)
+    names = feature_names(mf)
+    inference = None
+    if getattr(model, "fit_statistics_", None) is not None:
+        try:
+            inference = model.inference()
+        except Exception:  # singular information: estimates only
+            inference = None
+    if inference is None:
+        return coefficient_rows(model, names, levels)
+    ci = inference.conf_int(alpha)
+    terms = ["Intercept", *names] if model.fit_intercept else names
+    # the inference's terms are the features, then "Intercept"
+    order = [len(names)] + list(range(len(names))) if model.fit_intercept else None
+    rows: list[dict[str, Any]] = []
+    for e, level in enumerate(levels[1:]):
+        for t, j in zip(terms, order or range(len(names)), strict=True):
+            rows.append(
+                {
+                    "class": str(level),
+                    "term": t,
+                    "estimate": float(inference.params[e, j]),
+                    "std_error": float(inference.bse[e, j]),
+                    "z": float(inference.zvalues[e, j]),
+                    "p_value": float(inference.pvalues[e, j]),
+                    "ci_low": float(ci[e, j, 0]),
+                    "ci_high": float(ci[e, j, 1]),
+                }
+            )
+    return rows
+
+
+def coefficient_text(
+    model: Any,
+    names: list[str],
+    levels: list[Any],
+    inference: Any = None,
+    alpha: float = 0.05,
+) -> str:
+    """The per-equation summary of an unpenalized fit when ``inference`` is
+    given (or the model kept its fit statistics), else the plain table of
+    :func:`coefficient_rows`, with the parametrization said in its title."""
+    from ._render import MAX_TABLE_ROWS, text_table
+
+    if inference is None and getattr(model, "fit_statistics_", None) is not None:
+        try:
+            inference = model.inference()
+        except Exception:  # singular information: the plain table
+            inference = None
+    if inference is not None:
+        return str(name_classes(inference, levels).summary(alpha).as_text())
+    rows = coefficient_rows(model, names, levels)
+    if model.penalty is None:
+        form = f"reference parametrization: {levels[0]!r} is the reference level"
+    else:
+        form = "symmetric parametrization (penalized fit)"
+    title = f"coefficients of {len(levels)} classes, {form}"
+    text = text_table(rows[:MAX_TABLE_ROWS], title)
+    if len(rows) > MAX_TABLE_ROWS:
+        text += (
+            f"\n... {len(rows) - MAX_TABLE_ROWS} more coefficients not shown "
+            f"({len(rows)} in all; --json prints them)"
+        )
+    return text
