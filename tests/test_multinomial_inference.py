@@ -116,7 +116,8 @@ def test_nonrobust_with_data_equals_the_kept_statistics(anes, model):
     np.testing.assert_allclose(again.cov_params, kept.cov_params, rtol=1e-10)
     assert again.llf == pytest.approx(kept.llf, rel=1e-13)
     assert again.llnull == pytest.approx(kept.llnull, rel=1e-13)
-    assert "Covariance type" in str(kept.summary()) and "nonrobust" in str(kept.summary())
+    text = str(kept.summary())
+    assert "Covariance type" in text and "nonrobust" in text
 
 
 @pytest.mark.parametrize("cov_type", ["nonrobust", "HC0", "cluster"])
@@ -144,7 +145,9 @@ def test_wald_test_equals_statsmodels(anes, model, statsmodels_fits, cov_type):
 
 
 @pytest.mark.parametrize("cov_type", ["nonrobust", "HC1"])
-def test_per_term_joint_tests_equal_statsmodels(anes, model, statsmodels_fits, cov_type):
+def test_per_term_joint_tests_equal_statsmodels(
+    anes, model, statsmodels_fits, cov_type
+):
     X, y, _ = anes
     res = model.inference(X, y, cov_type=cov_type)
     ref = statsmodels_fits["nonrobust" if cov_type == "nonrobust" else "HC0"]

@@ -51,7 +51,10 @@ class InferenceMethods:
         at fit (``fit_statistics_``). Robust (``"HC0"``, ``"HC1"``) and
         ``"cluster"`` covariances (with ``groups``) need the training data:
         pass the same X, y, sample_weight and offset as to ``fit`` (checked
-        against the fit). See :func:`logistic.inference.fit_inference`.
+        against the fit). See :func:`logistic.inference.fit_inference`; for
+        K > 2 classes the same arguments give a
+        :class:`logistic.inference.MultinomialInference` (per-equation tables,
+        ``wald_test``, ``wald_test_terms``, ``lr_test``).
         """
         from .inference import fit_inference
 

@@ -30,7 +30,12 @@ Public entry points:
   distance, DFBETAS, most influential rows); conventions in
   ``_prediction_interval``, ``_model_interval`` and ``_influence``;
 * :func:`display_order` / :func:`intercept_first`: the one owner of the
-  intercept-first display order (the objective stores the intercept last).
+  intercept-first display order (the objective stores the intercept last);
+* :class:`MultinomialInference` (``inference()`` of a fit of K > 2 classes):
+  per-equation tables, ``"nonrobust"``, ``"HC0"``, ``"HC1"`` and
+  ``"cluster"`` covariances, ``wald_test``, ``wald_test_terms``, ``lr_test``
+  (conventions in ``_multinomial``; the data given again and the robust
+  sandwiches in ``_multinomial_data``).
 
 Conventions live in the private modules' docstrings: which data and how many
 passes in ``_fit``, covariance types and frequency weights in
@@ -53,6 +58,7 @@ from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
 from ._influence import Influence
 from ._margins import MarginalEffects
 from ._model_interval import predict_interval, stored_prediction
+from ._multinomial import MultinomialInference
 from ._odds import OddsRatioTable
 from ._order import display_order, intercept_first
 from ._prediction_interval import PredictionResults
@@ -69,6 +75,7 @@ __all__ = [
     "Influence",
     "LRTestResult",
     "MarginalEffects",
+    "MultinomialInference",
     "OddsRatioTable",
     "PredictionResults",
     "Summary",
