@@ -59,8 +59,9 @@ from .._exceptions import (
 )
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
-from .._multiclass import is_multiclass, not_supported
+from .._multiclass import is_multiclass
 from ._encoding import encoding_from_dict, training_from_dict
+from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._schema import (
     _PREFIX,
     FORMAT_NAME,
@@ -78,7 +79,14 @@ from ._schema import (
     model_to_dict,
 )
 from ._statistics import KEY as STATISTICS_KEY
-from ._statistics import statistics_from_dict, statistics_to_dict
+from ._statistics import (
+    multinomial_statistics_from_dict,
+    statistics_from_dict,
+    statistics_to_dict,
+)
+
+#: The format version of binary files (K > 2 classes: ``MULTICLASS_VERSION``).
+BINARY_VERSION = (1, 1)
 
 __all__ = [
     "FORMAT_NAME",
@@ -154,8 +162,6 @@ def save(
     >>> bool((logistic.load(p).coef_ == m.coef_).all())
     True
     """
-    if is_multiclass(model):
-        raise not_supported("model files (logistic.save)")
     model_section = model_to_dict(model)
     if covariance is None:
         covariance, covariance_names = _own_covariance(model)
@@ -165,9 +171,10 @@ def save(
             training = {**(training or {}), STATISTICS_KEY: kept}
     encoding = _jsonable(encoding)
     encoding_from_dict(encoding, model_section["n_features_in"], str(path))
+    version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
-        "format_version": f"{FORMAT_VERSION[0]}.{FORMAT_VERSION[1]}",
+        "format_version": f"{version[0]}.{version[1]}",
         "library_version": _library_version(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "checksum": None,
@@ -189,6 +196,8 @@ def save(
 
 def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
     """The covariance a fitted model carries (see :func:`save`), or (None, None)."""
+    if is_multiclass(model):
+        return _multinomial_covariance(model)
     if getattr(model, "fit_statistics_", None) is not None:
         from ..inference import fit_inference
         from ..inference._covariance import CollinearityError
@@ -202,6 +211,20 @@ def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
     if stored is not None:
         return stored
     return None, None
+
+
+def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
+    """A K-class reference fit's covariance (objective order; io._multinomial)."""
+    if getattr(model, "fit_statistics_", None) is None:
+        return None, None
+    from ..inference._multinomial import multinomial_inference
+
+    try:
+        res = multinomial_inference(model)
+    except (LogisticError, FloatingPointError):
+        return None, None  # penalized, singular information
+    names = [f"{eq}:{term}" for eq in res.equations for term in res.term_names]
+    return np.asarray(res.cov_params), names
 
 
 # -- reading --------------------------------------------------------------------
@@ -303,6 +326,16 @@ def _check_checksum(doc: dict[str, Any], path: str) -> None:
         )
 
 
+def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
+    major, minor = (int(v) for v in version.split("."))
+    if (major, minor) < MULTICLASS_VERSION:
+        raise _bad(
+            path,
+            f"field 'format_version' is {version} but the model has {n_classes} "
+            "classes (format {}.{} or later)".format(*MULTICLASS_VERSION),
+        )
+
+
 def read_model_file(
     path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = MAX_BYTES
 ) -> ModelFile:
@@ -364,6 +397,9 @@ def read_model_bytes(
             raise _bad(p, f"unknown top-level field(s) {sorted(extra)}")
     model = model_from_dict(doc.get("model"), p, strict=strict)
     n_params = model.n_features_in_ + (1 if model.fit_intercept else 0)
+    if is_multiclass(model):
+        _check_multiclass_version(str(doc["format_version"]), len(model.classes_), p)
+        n_params = covariance_size(model)
     covariance, cov_names = _covariance_from_dict(doc.get("covariance"), n_params, p)
     encoding = encoding_from_dict(
         doc.get("encoding"), model.n_features_in_, p, strict=strict
@@ -430,7 +466,16 @@ def load(
                 "columns": list(enc["columns"]),
                 "feature_names": list(enc["feature_names"]),
             }
-    if mf.covariance is not None:
+    if mf.covariance is not None and is_multiclass(mf.model):
+        kept = mf.training.get(STATISTICS_KEY)
+        if kept is not None:  # for summary()/inference() without the data
+            n_classes = len(mf.model.classes_)
+            stats = multinomial_statistics_from_dict(
+                kept, mf.covariance, n_classes, str(path)
+            )
+            if stats is not None:
+                mf.model.fit_statistics_ = stats
+    elif mf.covariance is not None:
         # for predict_interval without the data (logistic.inference._model_interval)
         mf.model._stored_covariance = (mf.covariance, mf.covariance_names)
         kept = mf.training.get(STATISTICS_KEY)

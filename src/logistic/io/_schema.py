@@ -14,11 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import ModelFormatError
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
+from . import _multinomial
+from ._fields import _bad, _finite_list
 
 FORMAT_NAME = "logistic-model"
-FORMAT_VERSION = (1, 1)
+#: The newest format this build reads and writes (binary files are written as
+#: 1.1, K-class files as 1.2: :mod:`._multinomial`); a newer major is refused.
+FORMAT_VERSION = (1, 2)
 #: Files larger than this are refused before being read (P07).
 MAX_BYTES = 512 * 2**20
 #: Largest feature count a model file may claim (P07).
@@ -103,7 +106,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     if not hasattr(model, "coef_"):
         raise ValueError("cannot save an unfitted model: call fit() first")
     coef = np.asarray(model.coef_).ravel()
-    intercept = float(np.asarray(model.intercept_).ravel()[0])
+    intercept = float(np.asarray(model.intercept_).ravel()[0])  # K > 2: replaced
     if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
         raise ValueError("cannot save a model with non-finite coefficients")
     names = getattr(model, "feature_names_in_", None)
@@ -133,6 +136,8 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "fitted": fitted,
         "history": history,
     }
+    if len(model.classes_) > 2:  # K classes: coef rows, intercepts (_multinomial)
+        section.update(_multinomial.coef_to_dict(model))
     cv = getattr(model, "cross_validation_", None)
     if cv is not None:  # optional (logistic fit --cv): see io/_cv.py
         section["cross_validation"] = _jsonable(cv)
@@ -157,10 +162,6 @@ def _covariance_to_dict(
     return {"names": names, "matrix": cov.tolist()}
 
 
-def _bad(path: str, what: str) -> ModelFormatError:
-    return ModelFormatError(f"model file {path}: {what}")
-
-
 def _field(
     d: Any, key: str, types: type | tuple[type, ...], path: str, where: str
 ) -> Any:
@@ -178,21 +179,6 @@ def _field(
     return value
 
 
-def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
-    if not isinstance(value, list) or len(value) != n:
-        got = len(value) if isinstance(value, list) else type(value).__name__
-        raise _bad(path, f"field '{where}' must be a list of {n} numbers, got {got}")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        raise _bad(path, f"field '{where}' must hold numbers only")
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except OverflowError:
-        arr = np.array([np.inf])
-    if not np.all(np.isfinite(arr)):
-        raise _bad(path, f"field '{where}' holds non-finite values")
-    return arr
-
-
 _DTYPE_VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "b": (bool,),
     "i": (int,),
@@ -202,17 +188,19 @@ _DTYPE_VALUE_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _classes_from_dict(d: Any, path: str) -> np.ndarray:
+def _classes_from_dict(d: Any, path: str, k: int = 2) -> np.ndarray:
+    """The ``k`` distinct labels of ``model.classes`` (2, or one per row of a
+    K-class ``model.coef``), each exactly representable in its dtype."""
     dtype = _field(d, "dtype", str, path, "model.classes.")
     values = _field(d, "values", list, path, "model.classes.")
-    if len(values) != 2 or not all(
+    if len(values) != k or not all(
         isinstance(v, (str, int, float, bool)) for v in values
     ):
-        raise _bad(path, "field 'model.classes.values' must hold 2 distinct labels")
+        raise _bad(path, f"field 'model.classes.values' must hold {k} distinct labels")
     if dtype == "object":
-        if not all(isinstance(v, str) for v in values) or values[0] == values[1]:
+        if not all(isinstance(v, str) for v in values) or len(set(values)) != k:
             raise _bad(
-                path, "field 'model.classes.values' must hold 2 distinct strings"
+                path, f"field 'model.classes.values' must hold {k} distinct strings"
             )
         return np.array(values, dtype=object)
     if not _DTYPE_RE.match(dtype):
@@ -238,8 +226,8 @@ def _classes_from_dict(d: Any, path: str) -> np.ndarray:
             f"field 'model.classes.values' {values!r:.80} do not fit dtype {dtype!r} "
             "exactly",
         )
-    if classes[0] == classes[1]:
-        raise _bad(path, "field 'model.classes.values' must hold 2 distinct labels")
+    if len(np.unique(classes)) != k:
+        raise _bad(path, f"field 'model.classes.values' must hold {k} distinct labels")
     return classes
 
 
@@ -336,19 +324,32 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             path,
             f"field 'model.coef_dtype' must be float64 or float32, got {coef_dtype!r}",
         )
-    coef64 = _finite_list(d.get("coef"), n, path, "model.coef")
-    coef = coef64.astype(np.dtype(coef_dtype))
-    if not np.array_equal(coef.astype(np.float64), coef64):
-        raise _bad(
-            path, f"field 'model.coef' holds values that are not exact {coef_dtype!r}"
+    if _multinomial.is_multiclass_section(d):  # K > 2 classes
+        coef, intercept, _ = _multinomial.coef_from_dict(
+            d, n, np.dtype(coef_dtype), path
         )
-    intercept = _finite_list([d.get("intercept")], 1, path, "model.intercept")
+    else:
+        coef64 = _finite_list(d.get("coef"), n, path, "model.coef")
+        coef = coef64.astype(np.dtype(coef_dtype)).reshape(1, n)
+        if not np.array_equal(coef.astype(np.float64).ravel(), coef64):
+            raise _bad(
+                path,
+                f"field 'model.coef' holds values that are not exact {coef_dtype!r}",
+            )
+        intercept = _finite_list([d.get("intercept")], 1, path, "model.intercept")
     model = LogisticRegression(
         **_params_from_json(d.get("params"), path, strict, LogisticRegression)
     )
-    model.coef_ = coef.reshape(1, n)
+    model.coef_ = coef
     model.intercept_ = intercept
-    model.classes_ = _classes_from_dict(d.get("classes"), path)
+    model.classes_ = _classes_from_dict(d.get("classes"), path, max(len(coef), 2))
+    if len(coef) > 2 and _multinomial.parametrization(model) != d["parametrization"]:
+        raise _bad(
+            path,
+            f"field 'model.parametrization' is {d['parametrization']!r}, which "
+            f"'model.params.penalty' = {model.penalty!r} and the coefficients do not "
+            "match (reference: penalty null and a zero first row)",
+        )
     model.n_features_in_ = n
     names = _check_names(d.get("feature_names"), n, path)
     if names is not None:

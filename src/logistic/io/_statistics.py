@@ -12,6 +12,13 @@ it from the stored covariance, ``∇²J = Σ⁻¹ / weight_sum``, so that
 ``load(path).inference()``, ``summary()``, odds ratios and marginal effects at
 the means work as on the fitted model (to the rounding of one inversion).
 Every field is checked on load; a wrong one raises ``ModelFormatError``.
+
+A K-class reference fit
+(:class:`~logistic.inference._multinomial.MultinomialStatistics`) writes
+``{"kind": "multinomial", "weight_sum", "class_totals" (K numbers),
+"llf", "n_samples"}``; its information matrix is rebuilt from the stored
+covariance, ``I = Σ⁻¹``, so ``load(path).summary()`` prints the fitted
+model's table (to the rounding of one inversion).
 """
 
 from __future__ import annotations
@@ -21,9 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from ._schema import _bad
+from ._fields import _bad
 
-__all__ = ["statistics_from_dict", "statistics_to_dict"]
+__all__ = [
+    "multinomial_statistics_from_dict",
+    "statistics_from_dict",
+    "statistics_to_dict",
+]
 
 F64 = np.float64
 KEY = "fit_statistics"
@@ -40,7 +51,11 @@ def _floats(values: Any) -> list[float]:
 
 def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
     """The JSON form of ``stats`` (None for grouped fits or non-finite values)."""
-    if stats is None or stats.grouped is not None:
+    if stats is None:
+        return None
+    if hasattr(stats, "class_totals"):  # K classes (inference._multinomial)
+        return _multinomial_to_dict(stats)
+    if stats.grouped is not None:
         return None
     labels = stats.labels
     out = {
@@ -131,4 +146,60 @@ def statistics_from_dict(
         std=std,
         fit_intercept=bool(fit_intercept),
         llnull=llnull,
+    )
+
+
+def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
+    totals = _floats(stats.class_totals)
+    out = {
+        "kind": "multinomial",
+        "weight_sum": float(stats.weight_sum),
+        "class_totals": totals,
+        "llf": float(stats.llf),
+        "n_samples": int(stats.n_samples),
+    }
+    numbers = [float(stats.weight_sum), float(stats.llf), *totals]
+    return out if all(math.isfinite(v) for v in numbers) else None
+
+
+def multinomial_statistics_from_dict(
+    doc: Any, covariance: np.ndarray, n_classes: int, path: str
+) -> Any:
+    """A :class:`MultinomialStatistics` from ``doc`` and the file's covariance
+    (objective order), or None when the covariance cannot be inverted."""
+    from ..inference._multinomial import MultinomialStatistics
+
+    name = f"training.{KEY}"
+    if not isinstance(doc, dict) or doc.get("kind") != "multinomial":
+        raise _wrong(path, name, 'must be an object with "kind": "multinomial"')
+    totals = _vector(doc, "class_totals", n_classes, path)
+    weight_sum = _number(doc, "weight_sum", doc.get("weight_sum"), path)
+    llf = _number(doc, "llf", doc.get("llf"), path)
+    n_samples = doc.get("n_samples")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
+        raise _wrong(path, f"{name}.n_samples", "must be a positive row count")
+    if not weight_sum > 0:
+        raise _wrong(path, f"{name}.weight_sum", "must be positive")
+    if np.any(totals < 0) or not math.isclose(
+        float(totals.sum()), weight_sum, rel_tol=1e-9
+    ):
+        raise _wrong(
+            path,
+            f"{name}.class_totals",
+            f"must be {n_classes} non-negative numbers summing to weight_sum",
+        )
+    if llf > 0:
+        raise _wrong(path, f"{name}.llf", f"must be <= 0 (a log-likelihood), got {llf}")
+    try:
+        information = np.linalg.inv(covariance)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(information)):
+        return None
+    return MultinomialStatistics(
+        information=0.5 * (information + information.T),
+        weight_sum=weight_sum,
+        class_totals=totals,
+        llf=llf,
+        n_samples=n_samples,
     )
