@@ -110,6 +110,24 @@ def test_cluster_equals_statsmodels_up_to_its_documented_factor(
     assert "cluster (99 groups)" in text
 
 
+def test_a_fit_that_kept_no_statistics_gets_them_from_the_data(
+    anes, statsmodels_fits, monkeypatch
+):
+    import logistic.inference._multinomial as mn
+
+    X, y, _ = anes
+    monkeypatch.setattr(mn, "MAX_STORED_PARAMS", 10)  # anes96 has 36 parameters
+    fitted = LogisticRegression().fit(X, y)
+    assert fitted.fit_statistics_ is None
+    with pytest.raises(InvalidParameterError, match="pass X and y exactly"):
+        fitted.inference()
+    res = fitted.inference(X, y)
+    ref = statsmodels_fits["nonrobust"]
+    np.testing.assert_allclose(res.bse, _bse(ref), rtol=1e-6)
+    assert res.llf == pytest.approx(ref.llf, rel=1e-12)
+    assert res.aic == pytest.approx(ref.aic, rel=1e-12)
+
+
 def test_nonrobust_with_data_equals_the_kept_statistics(anes, model):
     X, y, _ = anes
     kept, again = model.inference(), model.inference(X, y)
@@ -226,8 +244,9 @@ def test_requests_that_cannot_be_answered_are_refused(anes, model):
         model.inference(X, y, cov_type="HC0", groups=towns)
     with pytest.raises(InvalidParameterError, match="groups must be given"):
         model.inference(X, y, cov_type="cluster")
-    with pytest.raises(InvalidParameterError, match="'cov_type' parameter"):
-        model.inference(X, y, cov_type="HC3")
+    for data in ((X, y), ()):
+        with pytest.raises(InvalidParameterError, match="'cov_type' parameter"):
+            model.inference(*data, cov_type="HC3")
     with pytest.raises(DataValidationError, match="do not match the data"):
         model.inference(X[::-1] * 1.01, y, cov_type="HC0")
     with pytest.raises(DataValidationError, match="fitted on"):

@@ -47,7 +47,7 @@ from .._exceptions import InvalidParameterError
 from .._multiclass import not_supported
 from .._typing import Block, FloatArray
 from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
-from ._multinomial_data import RobustMeat, multinomial_from_data
+from ._multinomial_data import RobustMeat, check_cov_request, multinomial_from_data
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_table
 
@@ -307,10 +307,11 @@ def multinomial_inference(
     multinomial fit: without data from the statistics kept by ``fit``
     (``"nonrobust"`` only), else from the training data given again
     (:func:`logistic.inference._multinomial_data.multinomial_from_data`)."""
+    check_cov_request(cov_type, groups)
     if any(v is not None for v in data):
         fields, robust = multinomial_from_data(model, data, cov_type, groups)
         return MultinomialInference(model, MultinomialStatistics(**fields), robust)
-    if cov_type != "nonrobust" or groups is not None:
+    if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "
             "sample_weight, offset) exactly as given to fit(); without data only "
@@ -320,7 +321,8 @@ def multinomial_inference(
     if not isinstance(stats, MultinomialStatistics):
         raise InvalidParameterError(
             "inference() of a multi-class model needs an unpenalized fit "
-            f"(penalty=None) of at most {MAX_STORED_PARAMS} parameters; this fit "
-            "kept no statistics"
+            f"(penalty=None); without data, of at most {MAX_STORED_PARAMS} "
+            "parameters (this fit kept no statistics): pass X and y exactly as "
+            "given to fit()"
         )
     return MultinomialInference(model, stats)

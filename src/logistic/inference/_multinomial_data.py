@@ -63,7 +63,12 @@ from .._typing import Backend, Block, FloatArray
 from ._checks import check_unpenalized
 from ._covariance import COV_TYPES, encode_groups
 
-__all__ = ["RobustMeat", "multinomial_from_data", "reference_theta"]
+__all__ = [
+    "RobustMeat",
+    "check_cov_request",
+    "multinomial_from_data",
+    "reference_theta",
+]
 
 F64 = np.float64
 
@@ -254,13 +259,9 @@ def _check_stationary(
         )
 
 
-def multinomial_from_data(
-    model: Any, data: tuple[Any, ...], cov_type: str, groups: Any
-) -> tuple[dict[str, Any], RobustMeat | None]:
-    """``(fields, RobustMeat or None)`` of ``model`` on ``data`` (X, y,
-    sample_weight, offset), after checking they are its training data;
-    ``fields`` are those of
-    :class:`~logistic.inference._multinomial.MultinomialStatistics`."""
+def check_cov_request(cov_type: str, groups: Any) -> None:
+    """Refuse an unknown ``cov_type``, and ``groups`` without ``"cluster"`` (or
+    ``"cluster"`` without them)."""
     if cov_type not in COV_TYPES:
         raise InvalidParameterError(
             f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
@@ -272,6 +273,16 @@ def multinomial_from_data(
             f"got cov_type={cov_type!r} and "
             f"groups={'set' if groups is not None else None}"
         )
+
+
+def multinomial_from_data(
+    model: Any, data: tuple[Any, ...], cov_type: str, groups: Any
+) -> tuple[dict[str, Any], RobustMeat | None]:
+    """``(fields, RobustMeat or None)`` of ``model`` on ``data`` (X, y,
+    sample_weight, offset), after checking they are its training data;
+    ``fields`` are those of
+    :class:`~logistic.inference._multinomial.MultinomialStatistics`."""
+    check_cov_request(cov_type, groups)
     check_unpenalized(model)
     backend = _backend(model, data)
     intercept = bool(model.fit_intercept)
