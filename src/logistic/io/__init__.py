@@ -60,7 +60,7 @@ from .._exceptions import (
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
-from ._encoding import encoding_from_dict, training_from_dict
+from ._encoding import check_label_classes, encoding_from_dict, training_from_dict
 from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._schema import (
     _PREFIX,
@@ -170,7 +170,8 @@ def save(
         if kept is not None:  # for load(path).inference() (io._statistics)
             training = {**(training or {}), STATISTICS_KEY: kept}
     encoding = _jsonable(encoding)
-    encoding_from_dict(encoding, model_section["n_features_in"], str(path))
+    checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
+    check_label_classes((checked or {}).get("label"), model.classes_, str(path))
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
@@ -404,6 +405,7 @@ def read_model_bytes(
     encoding = encoding_from_dict(
         doc.get("encoding"), model.n_features_in_, p, strict=strict
     )
+    check_label_classes((encoding or {}).get("label"), model.classes_, p)
     names = getattr(model, "feature_names_in_", None)
     if encoding is not None and names is not None:
         if list(names) != encoding["feature_names"]:

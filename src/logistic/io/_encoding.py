@@ -17,7 +17,9 @@ dropped (an error with ``strict=True``). The encoding kinds are:
 * ``"libsvm"``: ``n_features`` and ``zero_based``.
 
 Each kind also holds ``target``, ``label`` (``{"column", "negative",
-"positive"}`` or null), ``weights``, ``offset`` and ``feature_names`` (which
+"positive"}``, or for a K-class target ``{"column", "levels"}``: 3 to
+``MAX_CLASSES`` distinct values of one type in code order, the reference
+first; or null), ``weights``, ``offset`` and ``feature_names`` (which
 must be the names the encoding produces, one per model feature); grouped
 binomial fits also hold ``binomial``: ``{"successes", "trials"}`` or
 ``{"successes", "failures"}``, column names only (``successes`` is the
@@ -32,6 +34,7 @@ import re
 from typing import Any
 
 from .._exceptions import ModelFormatError
+from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
 from ._terms import (
     TermError,
@@ -43,7 +46,12 @@ from ._terms import (
     parse_factor,
 )
 
-__all__ = ["encoding_from_dict", "frame_encoding_from_dict", "training_from_dict"]
+__all__ = [
+    "check_label_classes",
+    "encoding_from_dict",
+    "frame_encoding_from_dict",
+    "training_from_dict",
+]
 
 _KINDS = ("columns", "formula", "libsvm")
 _COMMON = (
@@ -106,6 +114,9 @@ def _label(value: Any, path: str) -> dict[str, Any] | None:
             value.get("column"), path, "encoding.label.column", optional=True
         )
     }
+    if "levels" in value:  # a K-class target
+        out["levels"] = _levels(value["levels"], path)
+        return out
     for key in ("negative", "positive"):
         if key not in value:
             raise _bad(path, f"encoding.label.{key}", "is missing")
@@ -126,6 +137,59 @@ def _label(value: Any, path: str) -> dict[str, Any] | None:
     if _label_text(out["negative"]) == _label_text(out["positive"]):
         raise _bad(path, "encoding.label", "has the same negative and positive value")
     return out
+
+
+def _levels(value: Any, path: str) -> list[Any]:
+    """A K-class target's levels: distinct scalars of one type, 3 to MAX_CLASSES."""
+    field = "encoding.label.levels"
+    if not isinstance(value, list) or not 3 <= len(value) <= MAX_CLASSES:
+        raise _bad(
+            path,
+            field,
+            f"must be a list of 3 to {MAX_CLASSES} values, got {value!r:.60}",
+        )
+    for v in value:
+        if not _scalar(v):
+            raise _bad(
+                path,
+                field,
+                f"must hold strings, numbers or booleans, got {v!r:.60}",
+            )
+    if len({_kind(v) for v in value}) != 1:
+        raise _bad(path, field, "must hold values of one type (strings or numbers)")
+    if len({_label_text(v) for v in value}) != len(value):
+        raise _bad(path, field, f"holds the same level twice: {value!r:.80}")
+    return list(value)
+
+
+def check_label_classes(label: dict[str, Any] | None, classes: Any, path: str) -> None:
+    """The label mapping fits the model: two values for a binary model; for a
+    K-class model, K ``levels`` and classes that are the codes ``0 … K-1``."""
+    if label is None:
+        return
+    K = len(classes)
+    if "levels" not in label:
+        if K != 2:
+            raise _bad(
+                path,
+                "encoding.label",
+                f"maps two values but the model has {K} classes (expected levels)",
+            )
+        return
+    if len(label["levels"]) != K:
+        raise _bad(
+            path,
+            "encoding.label.levels",
+            f"lists {len(label['levels'])} levels but the model has {K} classes",
+        )
+    codes = [_label_text(c) for c in classes.tolist()]
+    if codes != [str(k) for k in range(K)]:
+        raise _bad(
+            path,
+            "model.classes",
+            f"must be the codes 0 … {K - 1} of 'encoding.label.levels', got "
+            f"{classes.tolist()!r:.60}",
+        )
 
 
 def _binomial(value: Any, target: Any, path: str) -> dict[str, str] | None:

@@ -9,8 +9,9 @@ file, with ``kind``:
 * ``"formula"`` — a formula's terms stored as data (:mod:`._formula`).
 * ``"libsvm"`` — sparse features by index, names ``x1..xp``.
 
-Each also holds ``target``, ``label`` (the raw → 0/1 mapping of
-:mod:`._labels`), optional ``weights``/``offset`` column names and
+Each also holds ``target``, ``label`` (the raw → class-code mapping of
+:mod:`._labels`: 0/1 for two values, ``0 … K-1`` with ``levels`` for K > 2,
+the ``reference`` level first), optional ``weights``/``offset`` column names and
 ``feature_names``. The target, weights and offset columns are never
 features. Rows with missing values are an error unless ``missing="drop"``.
 
@@ -47,7 +48,7 @@ from ._columns import (
 )
 from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
 from ._grouped import grouped_counts
-from ._labels import apply_labels, fit_labels
+from ._labels import apply_labels, fit_target_labels
 from ._read import RawData, position
 from ._screen import screen_features
 
@@ -64,7 +65,8 @@ class Design:
     Attributes
     ----------
     X : ndarray or csr_matrix of shape (n_rows_used, n_features)
-    y : ndarray of 0/1 floats, or None when the data has no target
+    y : ndarray of class codes (0/1 floats, or 0 … K-1 for K > 2 classes), or
+        None when the data has no target
     sample_weight, offset : ndarray or None
     feature_names : list of str
     encoding : dict
@@ -236,7 +238,9 @@ def _fit_libsvm(raw: RawData, options: dict[str, Any]) -> Design:
             raise DataValidationError(
                 f"--{opt} does not apply to LibSVM data ({raw.path})"
             )
-    y, mapping = fit_labels(raw.labels, "label", raw.path, options.get("positive"))
+    y, mapping = fit_target_labels(
+        raw.labels, "label", raw.path, options.get("positive"), options.get("reference")
+    )
     p = raw.X.shape[1]
     names = [f"x{j + (0 if raw.zero_based else 1)}" for j in range(p)]
     encoding = {
@@ -264,8 +268,13 @@ def fit_design(
     offset: str | None = None,
     include: list[str] | None = None,
     binomial: dict[str, str] | None = None,
+    reference: str | None = None,
 ) -> Design:
     """Encode training data; see the module docstring.
+
+    A target of two values is coded 0/1 (``positive`` chooses the class coded
+    1); one of K > 2 values is coded ``0 … K-1`` with ``reference`` (default:
+    the first sorted level) as code 0 (:func:`._labels.fit_target_labels`).
 
     ``binomial`` marks grouped data (:mod:`._grouped`): the target counts
     successes; its trials (or failures) column is read, never a feature.
@@ -275,6 +284,7 @@ def fit_design(
         "features": features,
         "drop": drop,
         "positive": positive,
+        "reference": reference,
         "weights": weights,
         "offset": offset,
     }
@@ -308,11 +318,16 @@ def fit_design(
     keep, dropped = check_missing(raw, roles + counts + used, missing)
     sub = _subset(raw, keep)
     trials = mapping = None
+    if binomial and reference is not None:
+        raise DataValidationError(
+            f"--reference {reference} does not apply to grouped binomial data: the "
+            f"target column {binomial['successes']!r} counts the successes"
+        )
     if binomial:
         y, trials = grouped_counts(sub, binomial)
     else:
-        y, mapping = fit_labels(
-            string_or_values(sub, target), target, raw.path, positive
+        y, mapping = fit_target_labels(
+            string_or_values(sub, target), target, raw.path, positive, reference
         )
     sw, off = _weight_column(sub, weights), _optional_numeric(sub, offset)
     encoding: dict[str, Any] = {

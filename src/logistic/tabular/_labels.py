@@ -1,13 +1,30 @@
-"""Map a target column's two raw values to {0, 1}.
+"""Map a target column's raw values to class codes: {0, 1} for two values,
+``0 … K-1`` for K > 2 (a multinomial fit).
 
-Convention (owned here): the positive class follows the command line's rule
-of :mod:`logistic._labels` (recognised pairs 0/1, -1/+1, false/true, no/yes;
-any other two values need ``positive=VALUE``, compared as text, so
-``--positive 2`` matches the number 2). One value, or three or more, is an
-error listing every value found with its count. The mapping is stored as
-``{"negative": raw, "positive": raw, "column": name}`` with raw values as JSON
-scalars, and re-applied to targets at evaluation. :func:`positive_rule` gives
-the same choice to a streaming backend (its ``positive=`` argument).
+Convention (owned here), two values: the positive class follows the command
+line's rule of :mod:`logistic._labels` (recognised pairs 0/1, -1/+1,
+false/true, no/yes; any other two values need ``positive=VALUE``, compared
+as text, so ``--positive 2`` matches the number 2). The mapping is stored as
+``{"column": name, "negative": raw, "positive": raw}`` with raw values as JSON
+scalars. :func:`positive_rule` gives the same choice to a streaming backend
+(its ``positive=`` argument).
+
+K > 2 values (:func:`fit_class_labels`): the levels in the sorted order of
+:func:`logistic._labels.check_y_classes` (text sorted as text, numbers as
+numbers), except that the ``reference`` level (``--reference LEVEL``,
+matched as text like ``--positive``; default the first sorted level) comes
+first. Level k has code k, so the reference is code 0, the class the
+multinomial model's reference parametrization holds at zero. The mapping is
+stored as ``{"column": name, "levels": [raw, ...]}`` in code order
+(:func:`class_mapping`); :func:`mapping_levels` reads the levels of either
+form. A non-integral numeric target, or more than
+:data:`logistic._labels.MAX_CLASSES` values, is refused.
+
+:func:`fit_target_labels` picks between the two by the number of values
+(``positive`` only for two, ``reference`` only for more); one value is an
+error listing it with its count. :func:`apply_labels` re-applies either
+mapping to the targets of another file (evaluation); a value outside it is an
+error naming the column, the file, the unseen values and the known levels.
 
 This module is an adapter: the class order, matching ``--positive`` and the
 encoding are :mod:`logistic._labels`' (``class_order``, ``match_label``,
@@ -23,13 +40,24 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
-from .._labels import class_order, encode, match_label, recognised_positive
+from .._labels import (
+    MAX_CLASSES,
+    class_order,
+    encode,
+    label_text,
+    match_label,
+    recognised_positive,
+)
 
 __all__ = [
     "fit_labels",
+    "fit_class_labels",
+    "fit_target_labels",
     "apply_labels",
+    "class_mapping",
     "describe_values",
     "label_mapping",
+    "mapping_levels",
     "positive_rule",
 ]
 
@@ -136,15 +164,111 @@ def label_mapping(classes: Any, column: str) -> dict[str, Any]:
 
 
 def apply_labels(y: np.ndarray, mapping: dict[str, Any], path: str) -> np.ndarray:
-    """0/1 floats for raw targets; values outside the mapping are an error."""
+    """Class codes (floats: 0/1, or 0 … K-1 for a mapping with ``levels``)
+    for raw targets; values outside the mapping are an error."""
+    classes = mapping_levels(mapping)
 
     def unseen(bad: np.ndarray) -> Exception:
         values, counts = _unique(np.asarray(bad, dtype=str))
+        if "levels" in mapping:
+            known = ", ".join(repr(v) for v in classes[:20])
+            more = f", ... ({len(classes) - 20} more)" if len(classes) > 20 else ""
+            expected = f"one of the {len(classes)} levels {known}{more}"
+        else:
+            expected = f"{mapping['negative']!r} or {mapping['positive']!r}"
         return DataValidationError(
             f"target column {mapping.get('column')!r} in {path} has values the model "
             f"was not trained on: {describe_values(values, counts)} (expected "
-            f"{mapping['negative']!r} or {mapping['positive']!r})"
+            f"{expected})"
         )
 
-    classes = [mapping["negative"], mapping["positive"]]
     return np.asarray(encode(y, classes, by_text=True, unseen=unseen))
+
+
+def mapping_levels(mapping: dict[str, Any]) -> list[Any]:
+    """The raw target values in code order: ``[negative, positive]``, or the
+    ``levels`` of a K-class mapping (the reference first)."""
+    if "levels" in mapping:
+        return list(mapping["levels"])
+    return [mapping["negative"], mapping["positive"]]
+
+
+def class_mapping(levels: Any, column: str) -> dict[str, Any]:
+    """The stored mapping of a K-class target: ``levels`` in code order."""
+    return {"column": column, "levels": [_scalar(v) for v in levels]}
+
+
+def fit_class_labels(
+    y: np.ndarray, column: str, path: str, reference: str | None = None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """``(codes, mapping)`` for a target of K > 2 values without missing ones:
+    codes ``0 … K-1`` (floats) in the order of the mapping's ``levels``, the
+    ``reference`` level first (default: the first sorted level)."""
+    values, counts = _unique(np.asarray(y))
+    where = f"target column {column!r} in {path}"
+    if len(values) < 3:
+        raise DataValidationError(
+            f"{where} has {len(values)} distinct values "
+            f"({describe_values(values, counts)}); a multi-class target needs 3 or more"
+        )
+    _check_many(values, counts, where)
+    k = 0
+    if reference is not None:
+        found = match_label(list(values), reference)
+        if found is None:
+            raise DataValidationError(
+                f"--reference {reference!r} is not a value of the {where}; values: "
+                f"{describe_values(values, counts)}"
+            )
+        k = found
+    levels = [values[k], *np.delete(values, k)]
+    mapping = class_mapping(levels, column)
+    return apply_labels(y, mapping, path), mapping
+
+
+def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
+    """Refuse a target of K > 2 values that does not look like classes."""
+    if len(values) > MAX_CLASSES:
+        raise DataValidationError(
+            f"{where} has {len(values)} distinct values, more than the "
+            f"{MAX_CLASSES} classes a multinomial model takes: "
+            f"{describe_values(values, counts)}{_counts_hint(values)}"
+        )
+    if values.dtype.kind == "f" and not np.all(values == np.round(values)):
+        raise DataValidationError(
+            f"{where} holds non-integral numbers ({describe_values(values, counts)}): "
+            "a continuous target, not classes"
+        )
+    texts = {label_text(_scalar(v)) for v in values}
+    if len(texts) != len(values):
+        raise DataValidationError(
+            f"{where} holds values that are one label as text "
+            f"({describe_values(values, counts)})"
+        )
+
+
+def fit_target_labels(
+    y: np.ndarray,
+    column: str,
+    path: str,
+    positive: str | None = None,
+    reference: str | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """:func:`fit_labels` for a target of two values, :func:`fit_class_labels`
+    for more; ``positive`` applies to two values only, ``reference`` to more."""
+    values, counts = _unique(np.asarray(y))
+    where = f"target column {column!r} in {path}"
+    if len(values) <= 2:
+        if reference is not None:
+            raise DataValidationError(
+                f"--reference applies to a target of more than two classes; the "
+                f"{where} has {describe_values(values, counts)}: use --positive"
+            )
+        return fit_labels(y, column, path, positive)
+    if positive is not None:
+        raise DataValidationError(
+            f"--positive applies to a target of two classes; the {where} has "
+            f"{len(values)} ({describe_values(values, counts)}): use --reference "
+            "to choose the reference class"
+        )
+    return fit_class_labels(y, column, path, reference)
