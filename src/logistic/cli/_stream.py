@@ -5,10 +5,16 @@ Conventions (owned here):
 * **Plan.** :mod:`._stream_plan` decides, from the file's head, that the fit
   streams and which columns it reads; :mod:`._stream_backends` builds the
   backend.
-* **Labels.** The backend is given the command line's positive-class rule
-  (:func:`logistic.tabular._labels.positive_rule`) as its ``positive=``
-  argument: it encodes the labels exactly as an in-memory fit does (0/1,
-  -1/+1, false/true, no/yes or ``--positive``).
+* **Labels.** The backend is built with ``multiclass=True``: with more than
+  two labels it fits the multinomial model, the levels in sorted order (the
+  first is the reference level; ``--reference`` may only name it), stored as
+  an in-memory fit stores them. With two, the command line's positive-class
+  rule (:func:`logistic.tabular._labels.positive_rule`: 0/1, -1/+1,
+  false/true, no/yes or ``--positive``) orders them; ``--positive`` is given
+  to the backend as its ``positive=`` argument, and without it the scan
+  takes the larger label as positive and is redone, with the rule, only
+  when the rule picks the other one. The labels are encoded exactly as an
+  in-memory fit encodes them.
 * **Row cache.** ``--no-cache`` / ``--cache-dir`` become the Chunked
   backend's ``cache=`` / ``cache_dir=`` (:mod:`logistic.backends._cache`); the
   cache folder used is recorded as ``training.streaming.cache``.
@@ -73,11 +79,14 @@ def fit_stream(
     quiet: bool = False,
     cache: bool = True,
     cache_dir: Path | None = None,
+    reference: str | None = None,
 ) -> StreamResult:
     """Fit ``model`` out of core (Chunked) or on Dask (``client``); ``cache`` and
-    ``cache_dir`` choose the Chunked backend's row cache."""
+    ``cache_dir`` choose the Chunked backend's row cache; ``reference`` the
+    reference level of more than two classes (only the first sorted level)."""
     from ..tabular import Design
     from ..tabular._labels import label_mapping, positive_rule
+    from ._multiclass import multiclass_mapping
     from ._stream_backends import chunked_backend, dask_backend
 
     if chunk_rows is not None and chunk_rows < 1:
@@ -89,21 +98,34 @@ def fit_stream(
     rule = positive_rule(plan.target, plan.path, positive)
     t0 = time.perf_counter()
     with progress.live(f"scanning {plan.path} ...") as callback:
-        if client is None:
-            backend = chunked_backend(
-                plan, chunk_rows, progress, rule, cache=cache, cache_dir=cache_dir
-            )
-        else:
-            backend = dask_backend(plan, chunk_rows, progress, rule, client)
+
+        def build(order: Any) -> Any:
+            if client is None:
+                return chunked_backend(
+                    plan, chunk_rows, progress, order, cache=cache, cache_dir=cache_dir
+                )
+            return dask_backend(plan, chunk_rows, progress, order, client)
+
+        backend = _labelled_backend(build, rule, positive, plan)
+        levels = None
+        if len(backend.classes_) > 2:
+            levels = _levels(backend.classes_, reference, plan)
         model.fit(
             backend,
             None,
             checkpoint=None if checkpoint is None else str(checkpoint),
             callback=callback,
         )
-    mapping = label_mapping(backend.classes_, plan.target)
-    model.classes_ = np.array([0.0, 1.0])  # labels 0/1, as an in-memory CLI fit
-    inference = inference_of(model, backend)
+    if levels is None:
+        mapping = label_mapping(backend.classes_, plan.target)
+        model.classes_ = np.array([0.0, 1.0])  # labels 0/1, as an in-memory CLI fit
+        inference = inference_of(model, backend)
+    else:
+        from ._multiclass import inference_of as multiclass_inference
+
+        mapping = multiclass_mapping(levels, plan.target)
+        model.classes_ = np.arange(len(levels), dtype=np.float64)  # class codes
+        inference = multiclass_inference(model, levels)
     notes = [f"streamed ({kind}): {progress.summary()}"]
     features, n = list(plan.features), int(backend.n_samples)
     no_rows = np.ones(0, dtype=bool)  # nothing held in memory
@@ -123,6 +145,47 @@ def fit_stream(
         facts["workers"] = len(client.scheduler_info().get("workers", {}))
     source = _Source(plan.format, plan.delimiter)
     return StreamResult(model, design, source, facts, inference)
+
+
+def _labelled_backend(
+    build: Any, rule: Any, positive: str | None, plan: StreamPlan
+) -> Any:
+    """The backend of the fit, its labels ordered as the module docstring says
+    (``build(positive)`` makes one; a second only when the rule disagrees
+    with the first scan's order of two labels)."""
+    from .._exceptions import DataValidationError
+
+    try:
+        backend = build(rule if positive is not None else None)
+    except DataValidationError as exc:
+        if positive is not None and "no positive class" in str(exc):
+            raise CLIError(
+                f"--positive {positive} applies to two-class targets; target "
+                f"column {plan.target!r} in {plan.path} has more than two levels "
+                "(use --reference LEVEL to choose the reference level)",
+                EX_USAGE,
+            ) from None
+        raise
+    if positive is None and len(backend.classes_) == 2:
+        if rule(np.sort(backend.classes_)) != backend.classes_[1]:
+            backend = build(rule)  # the other label is positive: scan again
+    return backend
+
+
+def _levels(classes: Any, reference: str | None, plan: StreamPlan) -> list[Any]:
+    """The sorted levels of a streamed target; ``--reference`` must name the
+    first (a streamed fit cannot reorder the classes)."""
+    from .._labels import match_label
+
+    levels = [v.item() if isinstance(v, np.generic) else v for v in classes]
+    if reference is not None and match_label(levels, reference) != 0:
+        raise CLIError(
+            f"--reference {reference} with --stream or Dask: a streamed fit takes "
+            f"the first level in sorted order ({levels[0]!r}) as the reference "
+            "level; leave out --reference, or fit in memory (--no-stream)",
+            EX_USAGE,
+        )
+    return levels
 
 
 @dataclass

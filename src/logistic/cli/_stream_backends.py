@@ -27,7 +27,7 @@ def chunked_backend(
     plan: StreamPlan,
     chunk_rows: int | None,
     progress: Callable[..., None],
-    positive: Callable[[Any], Any],
+    positive: Callable[[Any], Any] | None,
     *,
     cache: bool = True,
     cache_dir: Path | None = None,
@@ -43,6 +43,7 @@ def chunked_backend(
         "offset": plan.offset,
         "cache": cache,
         "cache_dir": cache_dir,
+        "multiclass": True,  # K > 2 classes: sorted levels (see ._stream)
     }
     if plan.format == "parquet":
         return Chunked.from_parquet(
@@ -66,7 +67,7 @@ def dask_backend(
     plan: StreamPlan,
     chunk_rows: int | None,
     progress: Callable[..., None],
-    positive: Callable[[Any], Any],
+    positive: Callable[[Any], Any] | None,
     client: Any,
 ) -> Any:
     """A :class:`~logistic.backends.Dask` backend over the planned columns."""
@@ -77,6 +78,7 @@ def dask_backend(
         "chunk_rows": chunk_rows,
         "progress": progress,
         "positive": positive,
+        "multiclass": True,
     }
     if plan.format == "parquet":
         return Dask.from_parquet(

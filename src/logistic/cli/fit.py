@@ -401,7 +401,14 @@ def _fit_streamed(
     model = _estimator(options, True)
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
     with collect_warnings() as messages, context as client:
-        result = fit_stream(plan, model, positive=positive, client=client, **streaming)
+        result = fit_stream(
+            plan,
+            model,
+            positive=positive,
+            client=client,
+            reference=reference,
+            **streaming,
+        )
     design, inference = result.design, result.inference
     facts = _training_facts(data, result.source, design, model, options, messages)
     facts["streaming"] = result.facts
