@@ -304,6 +304,7 @@ class Dask:
             )
         feats = list(spec.features)
         backend = cls.__new__(cls)
+        backend.multiclass = bool(opts.pop("multiclass", False))  # as __init__
         backend._setup(parts, [str(f) for f in files], feats, **opts)
         return backend
 
