@@ -30,11 +30,13 @@ from .._typing import FloatArray
 from .._validation import check_fit_data
 
 __all__ = [
+    "check_gradient_norm",
     "check_matches_fit",
     "check_unpenalized",
     "penalty_of",
     "prepare",
     "separation",
+    "warn_class_weight",
 ]
 
 F64 = np.float64
@@ -91,9 +93,13 @@ def check_matches_fit(
             )
     elif grad is None:
         grad = objective.gradient(theta)
-    gnorm = float(
-        np.max(np.abs(ScaledObjective(objective).scaled_gradient(grad)), initial=0.0)
-    )
+    check_gradient_norm(model, ScaledObjective(objective).scaled_gradient(grad))
+
+
+def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
+    """Refuse data whose gradient at the fitted coefficients (in the solvers'
+    standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)``."""
+    gnorm = float(np.max(np.abs(scaled_grad), initial=0.0))
     recorded = getattr(model, "grad_max_norm_", None)
     if recorded is None:
         history = getattr(model, "history_", None) or [{}]
@@ -159,6 +165,12 @@ def prepare(
             f"y has labels {list(classes)}, but the model was fitted on "
             f"{list(model.classes_)}"
         )
+    warn_class_weight(model)
+    return X, np.asarray(y01, dtype=F64), sw, off
+
+
+def warn_class_weight(model: Any) -> None:
+    """Warn that a fit's class weights are treated as frequency weights."""
     if getattr(model, "class_weight", None) is not None:
         warnings.warn(
             "the model was fitted with class_weight: inference treats the combined "
@@ -167,4 +179,3 @@ def prepare(
             UserWarning,
             stacklevel=user_stacklevel(),
         )
-    return X, np.asarray(y01, dtype=F64), sw, off

@@ -67,6 +67,7 @@ from .._typing import Block, FloatArray
 __all__ = [
     "COV_TYPES",
     "CollinearityError",
+    "check_cov_request",
     "cluster_meat",
     "hc_meat",
     "invert_information",
@@ -195,6 +196,24 @@ def cluster_meat(
     return S.T @ S, n_groups
 
 
+def check_cov_request(
+    cov_type: str, groups: Any, allowed: tuple[str, ...] = COV_TYPES
+) -> None:
+    """Refuse a ``cov_type`` not in ``allowed``, and ``groups`` without
+    ``"cluster"`` (or ``"cluster"`` without them)."""
+    if cov_type not in allowed:
+        raise InvalidParameterError(
+            f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
+            f"Got {cov_type!r} instead."
+        )
+    if (groups is not None) != (cov_type == "cluster"):
+        raise InvalidParameterError(
+            "groups must be given with cov_type='cluster' (and only then); "
+            f"got cov_type={cov_type!r} and "
+            f"groups={'set' if groups is not None else None}"
+        )
+
+
 def robust_covariance(
     cov: FloatArray,
     backend: Any,
@@ -231,17 +250,7 @@ def robust_covariance(
     info : dict
         ``factor`` (the small-sample factor applied) and ``n_groups``.
     """
-    if cov_type not in COV_TYPES[1:]:
-        raise InvalidParameterError(
-            f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
-            f"Got {cov_type!r} instead."
-        )
-    if (groups is not None) != (cov_type == "cluster"):
-        raise InvalidParameterError(
-            "groups must be given with cov_type='cluster' (and only then); "
-            f"got cov_type={cov_type!r} and "
-            f"groups={'set' if groups is not None else None}"
-        )
+    check_cov_request(cov_type, groups, COV_TYPES[1:])
     k = cov.shape[0]
     info: dict[str, Any] = {"n_groups": None}
     factor = 1.0

@@ -46,8 +46,9 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._multiclass import not_supported
 from .._typing import Block, FloatArray
+from ._covariance import check_cov_request
 from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
-from ._multinomial_data import RobustMeat, check_cov_request, multinomial_from_data
+from ._multinomial_data import RobustMeat, multinomial_from_data
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_table
 

@@ -37,7 +37,6 @@ Conventions (owned here; the covariance formulas are the binary ones of
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -45,7 +44,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
+from .._exceptions import DataValidationError, InvalidParameterError
 from .._frame_encoding import apply_encoding
 from .._multinomial import (
     MultinomialObjective,
@@ -57,15 +56,13 @@ from .._multinomial import (
     block_logits,
     block_value_grad,
 )
-from .._numerics import DEFAULT_TOL
 from .._softmax import softmax
 from .._typing import Backend, Block, FloatArray
-from ._checks import check_unpenalized
-from ._covariance import COV_TYPES, encode_groups
+from ._checks import check_gradient_norm, check_unpenalized, warn_class_weight
+from ._covariance import check_cov_request, encode_groups
 
 __all__ = [
     "RobustMeat",
-    "check_cov_request",
     "multinomial_from_data",
     "reference_theta",
 ]
@@ -230,49 +227,8 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
             f"y has labels {list(classes)}, but the model was fitted on "
             f"{list(model.classes_)}"
         )
-    if class_weight is not None:
-        warnings.warn(
-            "the model was fitted with class_weight: inference treats the combined "
-            "weights as frequency weights (see logistic.inference._covariance), which "
-            "is rarely what class weights mean; the standard errors may be misleading.",
-            UserWarning,
-            stacklevel=user_stacklevel(),
-        )
+    warn_class_weight(model)
     return backend  # type: ignore[no-any-return]
-
-
-def _check_stationary(
-    model: Any, objective: MultinomialObjective, grad: FloatArray
-) -> None:
-    """Refuse data at which the fitted coefficients are not the optimum."""
-    scaled = ScaledMultinomial(objective).scaled_gradient(grad)
-    gnorm = float(np.max(np.abs(scaled), initial=0.0))
-    recorded = float(getattr(model, "grad_max_norm_", 0.0) or 0.0)
-    tol = float(getattr(model, "tol_", DEFAULT_TOL))
-    limit = 10.0 * max(tol, recorded, 1e-12)
-    if not gnorm <= limit:
-        raise DataValidationError(
-            "the data passed for inference do not match the data the model was fitted "
-            f"on: the gradient at the fitted coefficients has standardized max-norm "
-            f"{gnorm:.3g} > {limit:.3g}. The estimator does not store its training "
-            "data: pass exactly the same X, y, sample_weight and offset as to fit()."
-        )
-
-
-def check_cov_request(cov_type: str, groups: Any) -> None:
-    """Refuse an unknown ``cov_type``, and ``groups`` without ``"cluster"`` (or
-    ``"cluster"`` without them)."""
-    if cov_type not in COV_TYPES:
-        raise InvalidParameterError(
-            f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
-            f"Got {cov_type!r} instead."
-        )
-    if (groups is not None) != (cov_type == "cluster"):
-        raise InvalidParameterError(
-            "groups must be given with cov_type='cluster' (and only then); "
-            f"got cov_type={cov_type!r} and "
-            f"groups={'set' if groups is not None else None}"
-        )
 
 
 def multinomial_from_data(
@@ -297,7 +253,7 @@ def multinomial_from_data(
     )
     total = objective._total(total)
     grad = objective._gradient(W, b, G_w, g_b, total)
-    _check_stationary(model, objective, grad)
+    check_gradient_norm(model, ScaledMultinomial(objective).scaled_gradient(grad))
     stats = {
         "information": objective._assemble(H, total) * total,
         "weight_sum": float(total),
