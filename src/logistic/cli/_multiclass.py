@@ -43,7 +43,6 @@ __all__ = [
     "metrics_of",
     "metrics_tables",
     "model_levels",
-    "multiclass_mapping",
     "name_classes",
     "predict_columns",
     "proba_names",
@@ -64,11 +63,6 @@ def model_levels(model: Any, encoding: dict[str, Any] | None) -> list[Any]:
     if levels is None:
         levels = [_plain(c) for c in np.asarray(model.classes_)]
     return list(levels)
-
-
-def multiclass_mapping(levels: list[Any], column: str) -> dict[str, Any]:
-    """The stored label mapping of a K-class target (levels in code order)."""
-    return {"column": column, "levels": list(levels)}
 
 
 def inference_of(model: Any, levels: list[Any]) -> Any:

@@ -85,8 +85,7 @@ def fit_stream(
     ``cache_dir`` choose the Chunked backend's row cache; ``reference`` the
     reference level of more than two classes (only the first sorted level)."""
     from ..tabular import Design
-    from ..tabular._labels import label_mapping, positive_rule
-    from ._multiclass import multiclass_mapping
+    from ..tabular._labels import class_mapping, label_mapping, positive_rule
     from ._stream_backends import chunked_backend, dask_backend
 
     if chunk_rows is not None and chunk_rows < 1:
@@ -123,7 +122,7 @@ def fit_stream(
     else:
         from ._multiclass import inference_of as multiclass_inference
 
-        mapping = multiclass_mapping(levels, plan.target)
+        mapping = class_mapping(levels, plan.target)
         model.classes_ = np.arange(len(levels), dtype=np.float64)  # class codes
         inference = multiclass_inference(model, levels)
     notes = [f"streamed ({kind}): {progress.summary()}"]

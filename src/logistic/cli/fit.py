@@ -452,7 +452,7 @@ def _fit_in_memory(
     try:
         raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
         with status(f"encoding {data} ...", quiet):
-            design = fit_design(raw, positive=positive, **args)
+            design = fit_design(raw, positive=positive, reference=reference, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
