@@ -134,6 +134,9 @@ def test_nonrobust_with_data_equals_the_kept_statistics(anes, model):
     np.testing.assert_allclose(again.cov_params, kept.cov_params, rtol=1e-10)
     assert again.llf == pytest.approx(kept.llf, rel=1e-13)
     assert again.llnull == pytest.approx(kept.llnull, rel=1e-13)
+    ref = sm.MNLogit(y, sm.add_constant(X, prepend=False)).fit(**FIT)
+    assert kept.llr == pytest.approx(ref.llr, rel=1e-8)  # its llnull is iterative
+    assert kept.llr_pvalue == pytest.approx(ref.llr_pvalue, rel=1e-6, abs=1e-300)
     text = str(kept.summary())
     assert "Covariance type" in text and "nonrobust" in text
 
@@ -220,6 +223,18 @@ def test_frequency_weights_equal_duplicated_rows(anes):
         gd = None if g is None else g[dup]
         b = duplicated.inference(X[dup], y[dup], cov_type=cov_type, groups=gd)
         np.testing.assert_allclose(a.bse, b.bse, rtol=1e-7)
+
+
+def test_an_offset_matrix_given_again(anes, statsmodels_fits):
+    # a constant offset per class only moves the intercepts: the same fitted
+    # probabilities, so statsmodels' HC0 standard errors without offset
+    X, y, towns = anes
+    offset = np.tile(np.linspace(-1.0, 2.0, 7), (y.size, 1))
+    shifted = LogisticRegression().fit(X, y, offset=offset)
+    res = shifted.inference(X, y, None, offset, cov_type="HC0")
+    np.testing.assert_allclose(res.bse, _bse(statsmodels_fits["HC0"]), rtol=1e-6)
+    with pytest.raises(DataValidationError, match="do not match the data"):
+        shifted.inference(X, y, cov_type="HC0")  # the offset left out
 
 
 def test_dataframe_names_reach_the_tests(anes):

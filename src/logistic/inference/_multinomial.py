@@ -26,7 +26,8 @@ parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
   ``Σ_k t_k log(t_k / Σs)`` (``t_k`` the total weight of class k; offsets
   are not part of it); ``aic = -2 llf + 2 k`` and ``bic = -2 llf + k log Σs``
   with ``k = (K-1) q`` parameters; ``df_model = (K-1)(q-1)``;
-  ``pseudo_rsquared = 1 - llf / llnull`` (McFadden).
+  ``pseudo_rsquared = 1 - llf / llnull`` (McFadden); ``llr = 2 (llf -
+  llnull)`` with its χ²(``df_model``) p-value ``llr_pvalue``.
 
 What ``fit`` keeps (:class:`MultinomialStatistics`, in ``fit_statistics_``):
 the information at the optimum, ``Σs``, the class totals and ``llf``, two
@@ -47,7 +48,7 @@ from .._exceptions import InvalidParameterError
 from .._multiclass import not_supported
 from .._typing import Block, FloatArray
 from ._covariance import check_cov_request
-from ._hypothesis import LRTestResult, WaldTestResult, lr_test, wald_test
+from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
 from ._multinomial_data import RobustMeat, multinomial_from_data
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_table
@@ -119,6 +120,8 @@ class MultinomialInference:
     cov_info : dict
         ``factor`` (the small-sample factor applied) and ``n_groups``.
     llf, llnull, aic, bic, pseudo_rsquared, nobs, df_model : float
+    llr, llr_pvalue : float
+        LR statistic against the intercept-only model and its p-value.
     k_params : int
         ``(K-1) q``.
     """
@@ -177,6 +180,8 @@ class MultinomialInference:
         self.aic = -2.0 * self.llf + 2.0 * k
         self.bic = -2.0 * self.llf + k * np.log(stats.weight_sum)
         self.pseudo_rsquared = 1.0 - self.llf / self.llnull
+        self.llr = 2.0 * (self.llf - self.llnull)
+        self.llr_pvalue = float(chi2_sf(self.llr, self.df_model))
         self.converged = bool(getattr(model, "converged_", True))
         self.separation = getattr(model, "separation_", None)
 
@@ -253,6 +258,7 @@ class MultinomialSummary:
             ("Log-likelihood", f"{r.llf:.4f}"),
             ("LL-null", f"{r.llnull:.4f}"),
             ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
+            ("LLR p-value", f"{r.llr_pvalue:.4g}"),
             ("AIC", f"{r.aic:.2f}"),
             ("BIC", f"{r.bic:.2f}"),
             ("Converged", str(r.converged)),
