@@ -251,6 +251,26 @@ def test_dataframe_names_reach_the_tests(anes):
     assert list(res.wald_test_terms())[1] == "selfLR"
 
 
+def test_sparse_x_and_text_columns_given_again(anes, model):
+    import scipy.sparse as sp
+
+    pd = pytest.importorskip("pandas")
+    X, y, towns = anes
+    for cov_type, g in (("HC0", None), ("cluster", towns)):
+        dense = model.inference(X, y, cov_type=cov_type, groups=g)
+        fitted = LogisticRegression().fit(sp.csr_matrix(X), y)
+        sparse = fitted.inference(sp.csr_matrix(X), y, cov_type=cov_type, groups=g)
+        np.testing.assert_allclose(sparse.bse, dense.bse, rtol=1e-7)
+    frame = pd.DataFrame(X[:, :4], columns=NAMES[:4])
+    frame["income"] = np.where(X[:, 4] > 15, "high", "low")  # a text column
+    fitted = LogisticRegression().fit(frame, y)
+    res = fitted.inference(frame, y, cov_type="HC1")
+    assert res.term_names[-2:] == ["income[T.low]", "Intercept"]
+    np.testing.assert_allclose(
+        fitted.inference(frame, y).bse, fitted.inference().bse, rtol=1e-10
+    )
+
+
 def test_requests_that_cannot_be_answered_are_refused(anes, model):
     X, y, towns = anes
     with pytest.raises(InvalidParameterError, match="cov_type='HC1' needs the train"):
