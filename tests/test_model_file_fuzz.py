@@ -1,8 +1,9 @@
 """Model-file mutation fuzzer: whatever a file holds, load() is safe and precise.
 
-RELIABILITY rows P01, P04 and P06. Three valid files (a formula model in the
+RELIABILITY rows P01, P04 and P06. Four valid files (a formula model in the
 current format, the committed format-1.0 formula file, an automatic-columns
-model) are mutated at every JSON path: the field deleted, its value swapped
+model, and an unpenalized three-class model with its covariance, fit
+statistics and target levels, format 1.2) are mutated at every JSON path: the field deleted, its value swapped
 for each of a set of values of other types, its strings replaced by code
 payloads; then bit flips, truncations and the formula injections. After every
 mutation the checksum is recomputed, so the schema check (not only the
@@ -33,10 +34,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import data_path, run_cli
-from logistic import DataValidationError, ModelFormatError, VersionMismatchWarning
+from logistic import (
+    DataValidationError,
+    LogisticRegression,
+    ModelFormatError,
+    VersionMismatchWarning,
+)
 from logistic import io as lio
+from logistic._exceptions import LogisticError, PerfectSeparationWarning
 from logistic.io._terms import TermError, check_factors, parse_factor
-from logistic.tabular import apply_design, read_data
+from logistic.tabular import apply_design, fit_design, read_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ucla_formula_format1.json"
 FORMULA = "admit ~ center(gre) + scale(gpa) + I(gpa ** 2) + np.log(gre) + C(rank) * gpa"
@@ -136,9 +143,16 @@ class Checker:
     def _consistent(self, mf: Any, label: str) -> None:
         model = mf.model
         n = model.n_features_in_
-        assert model.coef_.shape == (1, n), label
+        K = len(model.classes_)
+        assert model.coef_.shape == (K if K > 2 else 1, n), label
+        assert model.intercept_.shape == (K if K > 2 else 1,), label
         assert np.all(np.isfinite(model.coef_)), label
-        assert len(model.classes_) == 2 and model.classes_[0] != model.classes_[1]
+        assert K >= 2 and len(set(model.classes_.tolist())) == K, label
+        if K > 2 and getattr(model, "fit_statistics_", None) is not None:
+            try:  # what the file's statistics allow without the data
+                model.inference()
+            except LogisticError:
+                pass
         if mf.encoding is None:
             return
         assert len(mf.encoding["feature_names"]) == n, label
@@ -161,7 +175,7 @@ class Checker:
         named = hasattr(mf.model, "feature_names_in_")
         with np.errstate(all="ignore"):
             z = mf.model.decision_function(design.frame() if named else design.X)
-        assert z.shape == (self.raw.n_rows,), label
+        assert z.shape[0] == self.raw.n_rows, label
         return design.X.shape[1]
 
 
@@ -188,6 +202,31 @@ def models(tmp_path_factory) -> dict[str, dict]:
     return docs
 
 
+@pytest.fixture(scope="module")
+def iris_raw():
+    return read_data(data_path("iris", "iris.csv"))
+
+
+@pytest.fixture(scope="module")
+def multiclass_doc(iris_raw, tmp_path_factory) -> dict:
+    """An unpenalized three-class model (reference level versicolor) of two
+    iris columns: coefficient rows, covariance, fit statistics, levels."""
+    design = fit_design(
+        iris_raw,
+        target="species",
+        features=["sepal_width", "petal_width"],
+        reference="versicolor",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        model = LogisticRegression().fit(design.X, design.y)
+    out = tmp_path_factory.mktemp("fuzz-k") / "k.json"
+    lio.save(model, out, encoding=design.encoding)
+    doc = json.loads(out.read_text())
+    assert doc["covariance"] and "fit_statistics" in doc["training"]
+    return doc
+
+
 @pytest.fixture
 def checker(tmp_path, raw):
     with warnings.catch_warnings():
@@ -205,6 +244,35 @@ def test_every_path_deleted_or_swapped(models, checker, tmp_path, name):
         checker.check_doc(mutated, label)
         n += 1
     assert n > 300 and checker.counts["refused"] > n // 2
+    assert not sentinel.exists()
+
+
+def test_every_multiclass_path_deleted_or_swapped(multiclass_doc, iris_raw, tmp_path):
+    sentinel = tmp_path / "PWNED"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VersionMismatchWarning)
+        checker = Checker(tmp_path, iris_raw)
+        n = 0
+        for label, mutated in _mutations(multiclass_doc, sentinel):
+            checker.check_doc(mutated, label)
+            n += 1
+        text = json.dumps(multiclass_doc).encode()
+        rng = np.random.default_rng(11)
+        for pos, bit in zip(
+            rng.integers(0, len(text), size=300),
+            rng.integers(0, 7, size=300),
+            strict=True,
+        ):
+            flipped = bytearray(text)
+            flipped[pos] ^= 1 << int(bit)
+            try:
+                doc = json.loads(bytes(flipped).decode("utf-8"))
+            except ValueError:
+                checker.check_bytes(bytes(flipped), f"flip {pos}:{bit}")
+                continue
+            if isinstance(doc, dict):
+                checker.check_doc(doc, f"flip {pos}:{bit}")
+    assert n > 1000 and checker.counts["refused"] > n // 2
     assert not sentinel.exists()
 
 

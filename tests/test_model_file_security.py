@@ -17,6 +17,7 @@ import stat
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import logistic
@@ -261,3 +262,74 @@ def test_symlink_to_a_device_is_refused_without_reading(workdir, capsys):
     data = shutil.copy(data_path("ucla-admissions", "binary.csv"), workdir / "d.csv")
     code, _, err = run_cli(capsys, ["predict", "m.json", data])
     assert code == 66 and "character device" in err
+
+
+# -- K-class files: labels, levels and the new fields are data -------------------------
+@pytest.fixture(scope="module")
+def iris_file(tmp_path_factory) -> Path:
+    from logistic import LogisticRegression
+    from logistic._exceptions import PerfectSeparationWarning
+
+    raw = read_data(data_path("iris", "iris.csv"))
+    design = fit_design(raw, target="species", features=["sepal_width", "petal_width"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        model = LogisticRegression().fit(design.X, design.y)
+    path = tmp_path_factory.mktemp("k") / "k.json"
+    return logistic.save(model, path, encoding=design.encoding)
+
+
+def _multiclass_edits(sentinel: Path) -> dict[str, tuple[object, bool]]:
+    """Edits of a K-class file putting code where data goes: (edit, loads)."""
+    code = _payloads(sentinel)["quoted"]
+
+    def levels(doc):
+        doc["encoding"]["label"]["levels"][1] = code
+
+    def classes(doc):
+        doc["encoding"]["label"] = None
+        doc["model"]["classes"] = {"dtype": "object", "values": ["a", code, "c"]}
+
+    def parametrization(doc):
+        doc["model"]["parametrization"] = code
+
+    def statistics(doc):
+        doc["training"]["fit_statistics"]["kind"] = code
+
+    def totals(doc):
+        doc["training"]["fit_statistics"]["class_totals"] = [code] * 3
+
+    def covariance_names(doc):
+        doc["covariance"]["names"][0] = code
+
+    return {
+        "a level": (levels, True),
+        "a class label": (classes, True),
+        "parametrization": (parametrization, False),
+        "statistics kind": (statistics, False),
+        "class totals": (totals, False),
+        "covariance name": (covariance_names, True),
+    }
+
+
+@pytest.mark.parametrize("name", list(_multiclass_edits(Path("x"))))
+def test_multiclass_fields_hold_data_never_code(iris_file, tmp_path, name):
+    sentinel = tmp_path / "PWNED"
+    edit, loads = _multiclass_edits(sentinel)[name]
+    doc = json.loads(iris_file.read_text())
+    edit(doc)
+    evil = _write(doc, tmp_path / "evil.json")
+    if loads:  # a label or a name: inert text
+        model = logistic.load(evil)
+        X = np.array([[3.0, 0.2], [3.0, 2.0]])
+        assert model.predict_proba(X).shape == (2, 3)
+        assert _plain_labels(model)
+    else:
+        with pytest.raises(ModelFormatError, match=f"model file {evil}: field '"):
+            logistic.load(evil)
+    assert not sentinel.exists()
+
+
+def _plain_labels(model) -> bool:
+    """Every label of ``model`` is a plain string or number."""
+    return all(isinstance(c, (str, int, float, np.number)) for c in model.classes_)
