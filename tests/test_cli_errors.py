@@ -105,14 +105,13 @@ CASES = [
         "needs two",
     ),
     (
-        "three classes",
+        "three classes with --positive",
         {"data.csv": b"x,y\n1,0\n2,1\n3,2\n3,2\n"},
-        FIT,
+        [*FIT, "--positive", "1"],
         65,
-        "target column 'y' in data.csv: only binary classification is supported, "
-        "found 3 distinct values: 0 (n=1), 1 (n=1), 2 (n=2); if they count "
-        "successes out of trials (grouped data), give the trials with --trials "
-        "COLUMN or the formula 'cbind(successes, failures) ~ ...'",
+        "--positive applies to a target of two classes; the target column 'y' in "
+        "data.csv has 3 (0 (n=1), 1 (n=1), 2 (n=2)): use --reference to choose the "
+        "reference class",
     ),
     (
         "unknown label pair",

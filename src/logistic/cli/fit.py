@@ -32,17 +32,53 @@ from ._stream import data_sha256
 
 
 def _class_weight(value: str | None) -> Any:
+    """``--class-weight``: ``"balanced"``, or ``{key text: weight}`` (the keys
+    become class codes once the target is read, :func:`_class_weight_codes`)."""
     if value is None:
         return None
     if value == "balanced":
         return "balanced"
     try:
         pairs = [item.split("=", 1) for item in value.split(",")]
-        return {float(k): float(v) for k, v in pairs}
+        return {k.strip(): float(v) for k, v in pairs}
     except ValueError:
         raise CLIError(
-            f"--class-weight must be 'balanced' or '0=W0,1=W1', got {value!r}", EX_USAGE
+            f"--class-weight must be 'balanced' or '0=W0,1=W1', got {value!r}",
+            EX_USAGE,
         ) from None
+
+
+def _class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
+    """``--class-weight`` keyed by the class codes the model is fitted on: the
+    codes 0 and 1 as given for two classes; for more, the levels of the
+    target (matched as text, as ``--reference``)."""
+    if not isinstance(weights, dict):
+        return weights
+    label = label or {}
+    levels = label.get("levels")
+    if levels is None:
+        try:
+            return {float(k): v for k, v in weights.items()}
+        except ValueError:
+            raise CLIError(
+                f"--class-weight must be 'balanced' or '0=W0,1=W1' for a target of "
+                f"two classes, got keys {list(weights)}",
+                EX_USAGE,
+            ) from None
+    from .._labels import match_label
+    from .._messages import name_list
+
+    codes: dict[float, float] = {}
+    for key, value in weights.items():
+        k = match_label(list(levels), key)
+        if k is None:
+            raise CLIError(
+                f"--class-weight {key}={value:g}: {key!r} is not a level of target "
+                f"{label.get('column')!r} ({name_list(levels, 'levels')})",
+                EX_USAGE,
+            )
+        codes[float(k)] = value
+    return codes
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -459,6 +495,15 @@ def _fit_in_memory(
         design.encoding["formula"] = formula  # as the user wrote it (display only)
     if checkpoint is not None and checkpoint.exists():
         note(f"resuming from checkpoint {checkpoint}")
+    label = design.encoding.get("label") or {}
+    options["class_weight"] = _class_weight_codes(options["class_weight"], label)
+    if options.get("cv") is not None and label.get("levels") is not None:
+        raise CLIError(
+            f"--cv {options['cv']} supports targets of two classes only so far; "
+            f"target {label.get('column')!r} has {len(label['levels'])} levels: "
+            "give --C or --alpha instead",
+            EX_USAGE,
+        )
     model, inference, messages = _train(design, options, checkpoint, quiet)
     facts = _training_facts(data, raw, design, model, options, messages)
     cov, cov_names = _covariance(inference)
