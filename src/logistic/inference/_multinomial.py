@@ -283,7 +283,7 @@ class MultinomialSummary:
             for e, name in enumerate(r.equations)
         ]
         self.notes: list[str] = []
-        if r.separation:
+        if r.separation in ("complete", "quasi-complete"):  # not "unchecked"
             self.notes.append(
                 f"Separation ({r.separation}): the MLE does not exist; estimates and "
                 "standard errors are meaningless. Use a penalty."
