@@ -224,3 +224,44 @@ def test_mostly_zero_dense_x_is_held_as_csc_with_the_same_products():
     np.testing.assert_allclose(cm.dots(cols, r), Xd[:, cols].T @ r, atol=1e-13)
     expected = Xd[:, cols].T @ (Xd[:, cols] * v[:, None])
     np.testing.assert_allclose(cm.gram(cols, v), expected, rtol=1e-13, atol=1e-13)
+
+
+def test_step_kernels_equal_their_numpy_references():
+    """The fused kernels of a Newton step (trial pass, KKT residual, predicted
+    decrease, penalty) against the numpy branches of column_cd."""
+    from logistic import _math
+    from logistic.solvers._base import kkt_residual
+
+    k = cd._cd_kernel()
+    rng = np.random.default_rng(3)
+    n, K = 203, 9
+    z, dz = rng.normal(0, 3, n), rng.normal(0, 1, n)
+    y = (rng.random(n) < 0.5).astype(float)
+    s = rng.random(n)
+    s /= s.sum()
+    zt, res, v = np.empty(n), np.empty(n), np.empty(n)
+    total, rsum = k.loss_pass_step(y, s, z, dz, 0.5, zt, res, v)
+    np.testing.assert_array_equal(zt, z + 0.5 * dz)
+    assert total == pytest.approx(float(s @ _math.loss(y, zt)), rel=1e-14)
+    np.testing.assert_allclose(res, s * _math.residual(y, zt), rtol=1e-14)
+    assert rsum == pytest.approx(float(res.sum()), rel=1e-12)
+    assert k.max_abs_diff(z, zt) == np.abs(z - zt).max()
+
+    w = np.array([0.0, 0.4, -0.2, 0.0, 1.5, 0.0, -0.7, 0.0, 0.1])
+    g_loss, mean = rng.normal(0, 0.1, K), rng.normal(0, 1, K)
+    inv_scale = rng.random(K) + 0.5
+    g = np.empty(K)
+    resid = k.kkt_standardized(g_loss, w, 0.03, 0.002, mean, inv_scale, 0.05, g)
+    np.testing.assert_array_equal(g, g_loss + 0.03 * w)
+    expected = kkt_residual(
+        w / inv_scale, (g - mean * 0.002) * inv_scale, 0.05 * inv_scale
+    )
+    assert resid == pytest.approx(max(expected, 0.002), rel=1e-15)
+    d = rng.normal(0, 0.1, K)
+    dec = k.predicted_decrease(g, w, d, 0.05, 0.002, -0.3)
+    ref = float(g @ d) + 0.002 * -0.3 + 0.05 * float(np.sum(np.abs(w + d) - np.abs(w)))
+    assert dec == pytest.approx(ref, rel=1e-13)
+    wt = np.empty(K)
+    pen = k.penalty_step(w, d, 0.25, 0.05, 0.03, wt)
+    np.testing.assert_array_equal(wt, w + 0.25 * d)
+    assert pen == pytest.approx(0.05 * np.abs(wt).sum() + 0.015 * wt @ wt, rel=1e-14)

@@ -387,6 +387,24 @@ def cd_gram(
 
 # -- the loss pass ------------------------------------------------------------------
 
+cdef inline double _row_loss(
+    double yi, double si, double zi, double* res, double* v
+) noexcept nogil:
+    """Row i of :func:`loss_pass`: returns ``s_i L(y_i, z_i)``, writes the
+    residual and the curvature weight."""
+    cdef double t = exp(-fabs(zi))
+    cdef double inv = 1.0 / (1.0 + t)
+    cdef double lo
+    if zi >= 0:
+        res[0] = si * (inv - yi)
+        lo = log1p(t) + (1.0 - yi) * zi
+    else:
+        res[0] = si * (t * inv - yi)
+        lo = log1p(t) - yi * zi
+    v[0] = si * (t * inv * inv)
+    return si * lo
+
+
 def loss_pass(
     const double[::1] y, const double[::1] s, const double[::1] z,
     double[::1] res, double[::1] v,
@@ -395,18 +413,97 @@ def loss_pass(
     (the formulas of :mod:`logistic._math`: ``t = e^{−|z|}``, loss
     ``log1p(t) + y·max(−z, 0) + (1 − y)·max(z, 0)``)."""
     cdef Py_ssize_t i, n = z.shape[0]
-    cdef double t, inv, sig, zi, total = 0.0
+    cdef double total = 0.0
     with nogil:
         for i in range(n):
-            zi = z[i]
-            t = exp(-fabs(zi))
-            inv = 1.0 / (1.0 + t)
-            if zi >= 0:
-                sig = inv
-                total += s[i] * (log1p(t) + (1.0 - y[i]) * zi)
-            else:
-                sig = t * inv
-                total += s[i] * (log1p(t) - y[i] * zi)
-            res[i] = s[i] * (sig - y[i])
-            v[i] = s[i] * (t * inv * inv)
+            total += _row_loss(y[i], s[i], z[i], &res[i], &v[i])
     return total
+
+
+def loss_pass_step(
+    const double[::1] y, const double[::1] s, const double[::1] z,
+    const double[::1] dz, double t, double[::1] zt, double[::1] res, double[::1] v,
+):
+    """:func:`loss_pass` at ``zt = z + t·dz`` (written to ``zt``): the line
+    search's trial point and its pass in one loop. Returns ``(loss, Σ res)``
+    (the second is the intercept's gradient)."""
+    cdef Py_ssize_t i, n = z.shape[0]
+    cdef double total = 0.0, zi, rsum = 0.0
+    with nogil:
+        for i in range(n):
+            zi = z[i] + t * dz[i]
+            zt[i] = zi
+            total += _row_loss(y[i], s[i], zi, &res[i], &v[i])
+            rsum += res[i]
+    return total, rsum
+
+
+# -- the proximal Newton step's small vectors (the numpy branches of
+# -- column_cd.newton_cd_columns are their references) ------------------------------
+
+def kkt_standardized(
+    const double[::1] g_loss, const double[::1] w, double l2, double g_b,
+    const double[::1] mean, const double[::1] inv_scale, double l1, double[::1] g,
+):
+    """``g = g_loss + l2·w`` (written) and the stopping rule's residual
+    ``max(‖θ − prox(θ − ĝ)‖∞, |g_b|)`` in standardized coordinates
+    (``θ = w/inv_scale``, ``ĝ = (g − mean·g_b)·inv_scale``, L1 weights
+    ``l1·inv_scale``): :func:`logistic.solvers._base.kkt_residual`."""
+    cdef Py_ssize_t k, K = w.shape[0]
+    cdef double gk, gs, th, x, thr, soft, r, resid = 0.0
+    with nogil:
+        for k in range(K):
+            gk = g_loss[k] + l2 * w[k]
+            g[k] = gk
+            gs = (gk - mean[k] * g_b) * inv_scale[k]
+            th = w[k] / inv_scale[k]
+            x = th - gs
+            thr = l1 * inv_scale[k]
+            soft = _soft(x, thr)
+            r = fabs(th - soft)
+            if r > resid:
+                resid = r
+    return max(resid, fabs(g_b))
+
+
+def predicted_decrease(
+    const double[::1] g, const double[::1] w, const double[::1] d, double l1,
+    double g_b, double d_b,
+):
+    """``gᵀd + g_b·d_b + l1·Σ(|w + d| − |w|)``: the decrease the step
+    predicts (Tseng & Yun's Δ), negative for a descent direction."""
+    cdef Py_ssize_t k, K = w.shape[0]
+    cdef double gd = 0.0, l1sum = 0.0
+    with nogil:
+        for k in range(K):
+            gd += g[k] * d[k]
+            l1sum += fabs(w[k] + d[k]) - fabs(w[k])
+    return gd + g_b * d_b + l1 * l1sum
+
+
+def penalty_step(
+    const double[::1] w, const double[::1] d, double t, double l1, double l2,
+    double[::1] wt,
+):
+    """``wt = w + t·d`` (written) and its penalty ``l1‖wt‖₁ + l2/2‖wt‖²``."""
+    cdef Py_ssize_t k, K = w.shape[0]
+    cdef double a = 0.0, b = 0.0, x
+    with nogil:
+        for k in range(K):
+            x = w[k] + t * d[k]
+            wt[k] = x
+            a += fabs(x)
+            b += x * x
+    return l1 * a + 0.5 * l2 * b
+
+
+def max_abs_diff(const double[::1] a, const double[::1] b):
+    """``max_i |a_i − b_i|`` (0 when empty)."""
+    cdef Py_ssize_t i, n = a.shape[0]
+    cdef double m = 0.0, x
+    with nogil:
+        for i in range(n):
+            x = fabs(a[i] - b[i])
+            if x > m:
+                m = x
+    return m

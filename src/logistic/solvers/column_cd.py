@@ -316,19 +316,21 @@ BLAS_SPEEDUP = 8.0
 MAX_GRAM = 4096
 
 
-def use_gram(cm: ColumnMatrix, cols: np.ndarray) -> bool:
+def use_gram(cm: ColumnMatrix, cols: np.ndarray, nnz: float | None = None) -> bool:
     """The inner solver's form, by a cost model in multiply-adds.
 
     A naive sweep reads each active column twice (``2·nnz(X_S)``); the Gram
     form costs ``X_Sᵀ V X_S`` once (sparse: a scan of X's rows plus
     ``Σ_i nnz_i(S)²/2``, estimated as ``nnz(X_S)²/(2n)``; dense:
     ``n·K²/BLAS_SPEEDUP``) plus ``K²`` a sweep and one ``X_S d``. The number of
-    sweeps is estimated by the previous inner solve's.
+    sweeps is estimated by the previous inner solve's. ``nnz``: ``nnz(X_S)``
+    when the caller knows it.
     """
     K, sweeps = cols.size, max(cm.last_sweeps, 1)
     if K == 0 or K > MAX_GRAM:
         return False
-    nnz = float(cm.col_nnz[cols].sum())
+    if nnz is None:
+        nnz = float(cm.col_nnz[cols].sum())
     if cm.sparse:  # one scan of all rows, then the products of active pairs
         form = float(cm.col_nnz.sum()) + nnz * nnz / (2.0 * max(cm.n, 1))
     else:
@@ -360,15 +362,21 @@ class _Curvature:
         self.xv, self.xxv = cm.stats(cols, v)
         self.vsum = float(v.sum())
         self.H = cm.gram(cols, v) if gram else None
+        self._model: dict[bool, tuple[FloatArray, FloatArray | None]] = {}
 
     def near(self, z: FloatArray) -> bool:
         """Whether the logits moved by at most ``REUSE_DZ`` from where the
         weights were taken (each weight then within a factor ``e^{±REUSE_DZ}``)."""
+        kernel = _cd_kernel()
+        if kernel is not None:
+            return float(kernel.max_abs_diff(z, self.z)) <= REUSE_DZ
         return float(np.max(np.abs(z - self.z), initial=0.0)) <= REUSE_DZ
 
     def over(self, cols: np.ndarray) -> _Curvature | None:
         """The same curvature over other columns (None when mostly new)."""
-        if np.array_equal(cols, self.cols):
+        if cols is self.cols or (
+            cols.size == self.cols.size and np.array_equal(cols, self.cols)
+        ):
             return self
         if self.H is None or self.cols.size == 0:
             return None
@@ -380,6 +388,7 @@ class _Curvature:
         out = object.__new__(_Curvature)
         out.cm, out.cols, out.z, out.v = self.cm, cols, self.z, self.v
         out.vsum = self.vsum
+        out._model = {}
         old = at[found]
         K = cols.size
         H = np.empty((K, K))
@@ -396,13 +405,23 @@ class _Curvature:
 
     def model(self, fit_intercept: bool) -> tuple[FloatArray, FloatArray | None]:
         """Weighted means ``mu`` (0 without an intercept) and the centred
-        Gram ``X̃ᵀ V X̃`` (None in the naive form)."""
+        Gram ``X̃ᵀ V X̃`` (None in the naive form); computed once per
+        curvature (the steps that reuse it share them: read only)."""
+        found = self._model.get(fit_intercept)
+        if found is not None:
+            return found
         if not (fit_intercept and self.vsum > 0):
-            return np.zeros(self.cols.size), None if self.H is None else self.H.copy()
-        mu = self.xv / self.vsum
-        if self.H is None:
-            return mu, None
-        return mu, self.H - self.vsum * np.outer(mu, mu)
+            out: tuple[FloatArray, FloatArray | None] = (
+                np.zeros(self.cols.size),
+                self.H,
+            )
+        elif self.H is None:
+            out = (self.xv / self.vsum, None)
+        else:
+            mu = self.xv / self.vsum
+            out = (mu, self.H - self.vsum * np.outer(mu, mu))
+        self._model[fit_intercept] = out
+        return out
 
 
 @dataclass
@@ -440,6 +459,61 @@ def _pass(
     return float(s @ lo), s * (sig - y), s * (t * inv * inv)
 
 
+def _pass_step(
+    y: FloatArray, s: FloatArray, z: FloatArray, dz: FloatArray, t: float
+) -> tuple[float, FloatArray, FloatArray, FloatArray, float]:
+    """:func:`_pass` at the trial logits ``z + t·dz``: ``(loss, logits,
+    residual, curvature, Σ residual)``."""
+    kernel = _cd_kernel()
+    if kernel is not None:
+        zt, res, v = np.empty_like(z), np.empty_like(z), np.empty_like(z)
+        value, rsum = kernel.loss_pass_step(y, s, z, dz, t, zt, res, v)
+        return value, zt, res, v, rsum
+    zt = z + t * dz
+    value, res, v = _pass(y, s, zt)
+    return value, zt, res, v, float(res.sum())
+
+
+def _kkt(
+    g_loss: FloatArray, w: FloatArray, l2: float, g_b: float, mean: FloatArray,
+    inv_scale: FloatArray, l1: float,
+) -> tuple[FloatArray, float]:  # fmt: skip
+    """``(g, residual)``: the gradient ``g_loss + l2·w`` and the stopping
+    rule's KKT residual in standardized coordinates (with ``|g_b|``)."""
+    kernel = _cd_kernel()
+    if kernel is not None:
+        g = np.empty_like(w)
+        resid = kernel.kkt_standardized(g_loss, w, l2, g_b, mean, inv_scale, l1, g)
+        return g, float(resid)
+    g = g_loss + l2 * w
+    gs = (g - mean * g_b) * inv_scale
+    resid = kkt_residual(w / inv_scale, gs, l1 * inv_scale)
+    return g, max(resid, abs(g_b))
+
+
+def _decrease(
+    g: FloatArray, w: FloatArray, d: FloatArray, l1: float, g_b: float, d_b: float
+) -> float:
+    """``gᵀd + g_b·d_b + l1·Σ(|w + d| − |w|)`` (the step's predicted decrease)."""
+    kernel = _cd_kernel()
+    if kernel is not None:
+        return float(kernel.predicted_decrease(g, w, d, l1, g_b, d_b))
+    decrease = float(g @ d) + g_b * d_b
+    return decrease + l1 * float(np.sum(np.abs(w + d) - np.abs(w)))
+
+
+def _penalty_step(
+    w: FloatArray, d: FloatArray, t: float, l1: float, l2: float
+) -> tuple[FloatArray, float]:
+    """``(wt, penalty)``: ``wt = w + t·d`` and ``l1‖wt‖₁ + l2/2‖wt‖²``."""
+    kernel = _cd_kernel()
+    if kernel is not None:
+        wt = np.empty_like(w)
+        return wt, float(kernel.penalty_step(w, d, t, l1, l2, wt))
+    wt = w + t * d
+    return wt, l1 * float(np.abs(wt).sum()) + 0.5 * l2 * float(wt @ wt)
+
+
 def newton_cd_columns(
     cm: ColumnMatrix, y: FloatArray, s: FloatArray, cols: np.ndarray,
     w: FloatArray, b: float, z: FloatArray, *, l1: float, l2: float,
@@ -457,7 +531,8 @@ def newton_cd_columns(
     known at the entry ``z`` (a warm start from the previous solve), so the
     first loss pass and ``X_Sᵀr`` are not repeated.
     """
-    w, z = np.array(w, dtype=np.float64), np.array(z, dtype=np.float64)
+    w = np.array(w, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)  # never written: each step makes new logits
     K = cols.size
     lam = np.full(K, float(l1))
     kernel = _cd_kernel()
@@ -466,21 +541,19 @@ def newton_cd_columns(
         g_loss = cm.dots(cols, res)
     else:
         value, res, v, g_loss = start
+    g_b = float(res.sum()) if fit_intercept else 0.0
+    nnz = float(cm.col_nnz[cols].sum())
+    F = value + _penalty_step(w, np.zeros(K), 0.0, l1, l2)[1]
     n_iter, converged = 0, False
     while True:
-        g = g_loss + l2 * w
-        g_b = float(res.sum()) if fit_intercept else 0.0
-        gs = (g - mean * g_b) * inv_scale
-        theta_s = w / inv_scale
-        resid = kkt_residual(theta_s, gs, lam * inv_scale)
-        resid = max(resid, abs(g_b))
+        g, resid = _kkt(g_loss, w, l2, g_b, mean, inv_scale, l1)
         if resid <= tol:
             converged = True
             break
         if n_iter >= max_iter:
             break
         n_iter += 1
-        gram = use_gram(cm, cols)
+        gram = use_gram(cm, cols, nnz)
         cur = cm.curvature if gram and cm.curvature is not None else None
         if cur is not None and cur.near(z):
             cur = cur.over(cols)
@@ -496,7 +569,9 @@ def newton_cd_columns(
         inner = max(0.05 * resid, 0.01 * tol)
         if Hc is not None:
             H = Hc
-            H[np.diag_indices(K)] += l2
+            if l2:
+                H = Hc.copy()
+                H.flat[:: K + 1] += l2
             if kernel is not None:
                 sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, inner, max_sweeps)
             else:
@@ -512,18 +587,16 @@ def newton_cd_columns(
                 sweeps, m = _cd_columns_numpy(cm, *model, d, r, inner, max_sweeps)
         cm.last_sweeps = int(sweeps)
         d_b = (-g_b / vsum - m) if fit_intercept and vsum > 0 else 0.0
-        F = value + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
-        decrease = float(g @ d) + g_b * d_b
-        decrease += l1 * float(np.sum(np.abs(w + d) - np.abs(w)))
+        decrease = _decrease(g, w, d, l1, g_b, d_b)
         if not decrease < 0:
             break  # KKT residual at its precision floor
-        dz = r + d_b
+        dz = r
+        dz += d_b
         t, accepted = 1.0, False
         for _ in range(max_backtracks + 1):
-            wt = w + t * d
-            zt = z + t * dz
-            vt, res_t, v_t = _pass(y, s, zt)
-            Ft = vt + l1 * float(np.abs(wt).sum()) + 0.5 * l2 * float(wt @ wt)
+            wt, pen = _penalty_step(w, d, t, l1, l2)
+            vt, zt, res_t, v_t, rsum = _pass_step(y, s, z, dz, t)
+            Ft = vt + pen
             if (negligible(-decrease * t, F) and np.isfinite(Ft)) or armijo(
                 Ft, F, t, decrease
             ):
@@ -532,6 +605,7 @@ def newton_cd_columns(
             t *= 0.5
         if not accepted:
             break  # the line search hit the precision limit
-        w, b, z, value, res, v = wt, b + t * d_b, zt, vt, res_t, v_t
+        w, b, z, value, res, v, F = wt, b + t * d_b, zt, vt, res_t, v_t, Ft
+        g_b = rsum if fit_intercept else 0.0
         g_loss = cm.dots(cols, res)
     return ColumnFit(w, float(b), z, n_iter, converged, value, g - l2 * w, res, v)
