@@ -376,15 +376,8 @@ def test_partial_fit_learns_three_classes(iris):
 
 def test_binary_only_features_of_a_fitted_model_raise(iris, tmp_path):
     X, y = iris
-    model = LogisticRegression(penalty="l2", C=1.0).fit(X, y)
-    from logistic.onnx_export import to_onnx
-
-    for call, what in (
-        (lambda: to_onnx(model), "ONNX"),
-        (lambda: LogisticRegression().fit(X, y, checkpoint=tmp_path / "c"), "checkp"),
-    ):
-        with pytest.raises(MultiClassNotSupportedError, match=what):
-            call()
+    with pytest.raises(MultiClassNotSupportedError, match="checkp"):
+        LogisticRegression().fit(X, y, checkpoint=tmp_path / "c")
 
 
 def test_two_classes_stay_binary(iris):

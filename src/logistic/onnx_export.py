@@ -1,11 +1,17 @@
-"""Export a fitted binary model as an ONNX graph (optional extra ``onnx``).
+"""Export a fitted model as an ONNX graph (optional extra ``onnx``).
 
 Convention (owned here): input ``X`` of shape (N, n_features) holds the
-*encoded* features (float32 by default, float64 with ``double=True``);
-outputs are ``logit`` (N,) = ``X w + b``, ``probabilities`` (N, 2) =
-``[σ(−z), σ(z)]`` in the order of ``classes_`` and ``label`` (N,) int64
-index into ``classes_`` (1 where ``z > 0``, as ``predict``). Feature names
-and classes are stored in the model's metadata. Opset 13.
+*encoded* features (float32 by default, float64 with ``double=True``).
+Outputs, for a binary model: ``logit`` (N,) = ``X w + b``,
+``probabilities`` (N, 2) = ``[σ(−z), σ(z)]`` in the order of ``classes_``
+and ``label`` (N,) int64 index into ``classes_`` (1 where ``z > 0``, as
+``predict``). For K > 2 classes (docs/multinomial.md) the same three names:
+``logit`` (N, K) = ``X Wᵀ + b``, ``probabilities`` (N, K) its softmax (ONNX
+``Softmax`` over axis 1, which subtracts the row maximum, so every finite
+logit gives finite probabilities) and ``label`` (N,) the index of the largest
+logit (ONNX ``ArgMax``: the first on ties, as ``numpy.argmax`` and
+``predict``). Feature names and classes are stored in the model's metadata.
+Opset 13.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ._multiclass import is_multiclass, not_supported
+from ._multiclass import is_multiclass
 
 __all__ = ["to_onnx", "to_onnx_bytes"]
 
@@ -23,16 +29,54 @@ OPSET = 13
 
 
 def to_onnx(
-    model: Any, *, feature_names: list[str] | None = None, double: bool = False
+    model: Any,
+    *,
+    feature_names: list[str] | None = None,
+    double: bool = False,
+    classes: list[Any] | None = None,
 ) -> Any:
-    """An ``onnx.ModelProto`` computing the model's logits, probabilities and labels."""
-    if is_multiclass(model):
-        raise not_supported("ONNX export")
+    """An ``onnx.ModelProto`` computing the model's logits, probabilities and
+    labels (two classes or K; see the module docstring). ``classes``: the
+    labels written to the metadata in place of ``model.classes_`` (e.g. the
+    command line's target levels of a model fitted on class codes)."""
     import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import TensorProto, helper
 
     dtype = np.float64 if double else np.float32
     elem = TensorProto.DOUBLE if double else TensorProto.FLOAT
+    build = _multinomial_graph if is_multiclass(model) else _binary_graph
+    graph = build(model, dtype, elem)
+    proto = helper.make_model(
+        graph, producer_name="logistic", opset_imports=[helper.make_opsetid("", OPSET)]
+    )
+    proto.ir_version = min(proto.ir_version, 8)
+    names = feature_names or [str(n) for n in getattr(model, "feature_names_in_", [])]
+    meta = {
+        "feature_names": json.dumps(list(names)),
+        "classes": json.dumps(_class_labels(model, classes)),
+    }
+    for key, value in meta.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.checker.check_model(proto)
+    return proto
+
+
+def _class_labels(model: Any, classes: list[Any] | None) -> list[Any]:
+    if classes is None:
+        return list(np.asarray(model.classes_).tolist())
+    if len(classes) != len(model.classes_):
+        raise ValueError(
+            f"classes lists {len(classes)} labels but the model has "
+            f"{len(model.classes_)} classes"
+        )
+    return [c.item() if isinstance(c, np.generic) else c for c in classes]
+
+
+def _binary_graph(model: Any, dtype: Any, elem: int) -> Any:
+    """``logit`` (N,), ``probabilities`` (N, 2) and ``label`` of a binary model."""
+    from onnx import TensorProto, helper, numpy_helper
+
     p = int(model.n_features_in_)
     w = numpy_helper.from_array(
         np.asarray(model.coef_, dtype=dtype).reshape(p, 1), "coef"
@@ -55,7 +99,7 @@ def to_onnx(
         helper.make_node("Greater", ["logit", "zero"], ["is_pos"]),
         helper.make_node("Cast", ["is_pos"], ["label"], to=TensorProto.INT64),
     ]
-    graph = helper.make_graph(
+    return helper.make_graph(
         nodes,
         "logistic_regression",
         inputs=[helper.make_tensor_value_info("X", elem, ["N", p])],
@@ -66,26 +110,45 @@ def to_onnx(
         ],
         initializer=[w, b, zero, axes],
     )
-    proto = helper.make_model(
-        graph, producer_name="logistic", opset_imports=[helper.make_opsetid("", OPSET)]
+
+
+def _multinomial_graph(model: Any, dtype: Any, elem: int) -> Any:
+    """``logit`` (N, K), ``probabilities`` (N, K) = softmax and ``label`` (N,)
+    = argmax of a K-class model."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    K, p = np.asarray(model.coef_).shape
+    w = numpy_helper.from_array(np.asarray(model.coef_, dtype=dtype).T.copy(), "coef")
+    b = numpy_helper.from_array(
+        np.asarray(model.intercept_, dtype=dtype).reshape(K), "intercept"
     )
-    proto.ir_version = min(proto.ir_version, 8)
-    names = feature_names or [str(n) for n in getattr(model, "feature_names_in_", [])]
-    meta = {
-        "feature_names": json.dumps(list(names)),
-        "classes": json.dumps(np.asarray(model.classes_).tolist()),
-    }
-    for key, value in meta.items():
-        entry = proto.metadata_props.add()
-        entry.key, entry.value = key, value
-    onnx.checker.check_model(proto)
-    return proto
+    nodes = [
+        helper.make_node("MatMul", ["X", "coef"], ["xw"]),
+        helper.make_node("Add", ["xw", "intercept"], ["logit"]),
+        helper.make_node("Softmax", ["logit"], ["probabilities"], axis=1),
+        helper.make_node("ArgMax", ["logit"], ["label"], axis=1, keepdims=0),
+    ]
+    return helper.make_graph(
+        nodes,
+        "multinomial_logistic_regression",
+        inputs=[helper.make_tensor_value_info("X", elem, ["N", p])],
+        outputs=[
+            helper.make_tensor_value_info("label", TensorProto.INT64, ["N"]),
+            helper.make_tensor_value_info("probabilities", elem, ["N", K]),
+            helper.make_tensor_value_info("logit", elem, ["N", K]),
+        ],
+        initializer=[w, b],
+    )
 
 
 def to_onnx_bytes(
-    model: Any, *, feature_names: list[str] | None = None, double: bool = False
+    model: Any,
+    *,
+    feature_names: list[str] | None = None,
+    double: bool = False,
+    classes: list[Any] | None = None,
 ) -> bytes:
     """Serialized :func:`to_onnx`."""
     return to_onnx(
-        model, feature_names=feature_names, double=double
+        model, feature_names=feature_names, double=double, classes=classes
     ).SerializeToString()

@@ -225,7 +225,8 @@ def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
     except (LogisticError, FloatingPointError):
         return None, None  # penalized, singular information
     names = [f"{eq}:{term}" for eq in res.equations for term in res.term_names]
-    return np.asarray(res.cov_params), names
+    cov = res.cov_params
+    return np.asarray(cov() if callable(cov) else cov), names
 
 
 # -- reading --------------------------------------------------------------------
