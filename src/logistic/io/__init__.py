@@ -11,6 +11,10 @@ Convention (owned here):
   coefficients, intercept, classes with dtype, feature names, diagnostics and
   solver history), ``encoding`` (how input columns become features, or null),
   ``covariance`` (or null) and ``training`` (free-form facts about the fit).
+* A file carries the oldest format version that describes it: 1.1 for a
+  binary model, 1.2 for K > 2 classes (coefficient rows, K intercepts and the
+  parametrization: :mod:`._multinomial`). This build reads every 1.x file; a
+  K-class model in a file that claims 1.1 or older is refused.
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);
   non-finite coefficients are refused when saving and when loading.
