@@ -79,7 +79,9 @@ def test_hc0_equals_statsmodels(anes, model, statsmodels_fits):
     assert res.cov_type == "HC0"
     np.testing.assert_allclose(res.params, np.asarray(ref.params).T, atol=1e-6)
     np.testing.assert_allclose(res.bse, _bse(ref), rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(res.cov_params, ref.cov_params(), rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(
+        res.cov_params(), ref.cov_params(), rtol=1e-6, atol=1e-10
+    )
     np.testing.assert_allclose(res.pvalues, np.asarray(ref.pvalues).T, rtol=1e-5)
 
 
@@ -131,7 +133,7 @@ def test_a_fit_that_kept_no_statistics_gets_them_from_the_data(
 def test_nonrobust_with_data_equals_the_kept_statistics(anes, model):
     X, y, _ = anes
     kept, again = model.inference(), model.inference(X, y)
-    np.testing.assert_allclose(again.cov_params, kept.cov_params, rtol=1e-10)
+    np.testing.assert_allclose(again.cov_params(), kept.cov_params(), rtol=1e-10)
     assert again.llf == pytest.approx(kept.llf, rel=1e-13)
     assert again.llnull == pytest.approx(kept.llnull, rel=1e-13)
     ref = sm.MNLogit(y, sm.add_constant(X, prepend=False)).fit(**FIT)
@@ -307,7 +309,7 @@ def _blocks(X, y, rows, w=None):
 
 def _same(a, b):
     np.testing.assert_allclose(a.params, b.params, rtol=0, atol=1e-8)
-    np.testing.assert_allclose(a.cov_params, b.cov_params, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(a.cov_params(), b.cov_params(), rtol=1e-8, atol=1e-12)
     assert a.llf == pytest.approx(b.llf, rel=1e-12)
 
 

@@ -32,8 +32,11 @@ parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
 What ``fit`` keeps (:class:`MultinomialStatistics`, in ``fit_statistics_``):
 the information at the optimum, ``Σs``, the class totals and ``llf``, two
 passes over the data, for fits of at most ``MAX_STORED_PARAMS`` parameters,
-so ``summary()`` needs no data. Profile intervals and odds-ratio tables
-are binary-only so far.
+so ``summary()`` needs no data; also the column means and mean offsets
+(``get_margeff(at="mean")``). Relative-risk ratios (``odds_ratios``,
+``summary(odds_ratios=True)``) are :mod:`._odds`'s table over the flat
+parameters; marginal effects on every class probability are
+:mod:`._multinomial_margins`'s. Profile intervals are binary-only so far.
 """
 
 from __future__ import annotations
@@ -46,10 +49,16 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._multiclass import not_supported
-from .._typing import Block, FloatArray
+from .._typing import Backend, FloatArray
 from ._covariance import check_cov_request
 from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
-from ._multinomial_data import RobustMeat, multinomial_from_data
+from ._multinomial_data import (
+    RobustMeat,
+    block_moments,
+    moments_fields,
+    multinomial_from_data,
+)
+from ._odds import OddsRatioTable, odds_ratio_table
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_table
 
@@ -70,13 +79,8 @@ class MultinomialStatistics:
     class_totals: FloatArray
     llf: float
     n_samples: int
-
-
-def _class_totals(block: Block, K: int) -> FloatArray:
-    """A block's total weight per class."""
-    y = np.asarray(block.y).astype(np.intp)
-    w = None if block.sample_weight is None else np.asarray(block.sample_weight)
-    return np.bincount(y, weights=w, minlength=K).astype(np.float64)
+    mean: FloatArray | None = None
+    offset_mean: FloatArray | None = None
 
 
 def collect_multinomial(
@@ -90,13 +94,13 @@ def collect_multinomial(
         return None
     value, _, H = objective.value_gradient_hessian(theta)  # one pass
     total = objective.weight_sum
-    totals = objective.data.map_reduce(partial(_class_totals, K=objective.n_classes))
+    moments = objective.data.map_reduce(partial(block_moments, K=objective.n_classes))
     return MultinomialStatistics(
         information=H * total,
         weight_sum=float(total),
-        class_totals=np.asarray(totals, dtype=np.float64),
         llf=-float(value) * total,
         n_samples=int(objective.data.n_samples),
+        **moments_fields(*moments, float(total)),
     )
 
 
@@ -114,8 +118,6 @@ class MultinomialInference:
         ``"{class_k}:{term}"`` for the ``(K-1) q`` flat parameters, equation by
         equation (the order of ``cov_params`` and of ``R``'s columns).
     params, bse, zvalues, pvalues : ndarray of shape (K-1, q)
-    cov_params : ndarray of shape ((K-1) q, (K-1) q)
-        Of ``cov_type``.
     cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
     cov_info : dict
         ``factor`` (the small-sample factor applied) and ``n_groups``.
@@ -131,7 +133,11 @@ class MultinomialInference:
         model: Any,
         stats: MultinomialStatistics,
         robust: RobustMeat | None = None,
+        data: Backend | None = None,
     ) -> None:
+        self._stats = stats
+        self._data = data
+        self.fit_intercept = bool(model.fit_intercept)
         self.classes = np.asarray(model.classes_)
         K, p = model.coef_.shape
         names = getattr(model, "feature_names_in_", None)
@@ -162,7 +168,7 @@ class MultinomialInference:
             sandwich = cov @ robust.meat @ cov
             cov = robust.factor * 0.5 * (sandwich + sandwich.T)
             self.cov_info = {"factor": robust.factor, "n_groups": robust.n_groups}
-        self.cov_params = cov
+        self._cov = cov
         table = self.wald_table()
         self.params = table.params.reshape(self._shape)
         self.bse = table.bse.reshape(self._shape)
@@ -185,9 +191,14 @@ class MultinomialInference:
         self.converged = bool(getattr(model, "converged_", True))
         self.separation = getattr(model, "separation_", None)
 
+    def cov_params(self) -> FloatArray:
+        """The covariance of ``cov_type``, ``((K-1) q, (K-1) q)`` in
+        ``param_names`` order (a copy)."""
+        return self._cov.copy()
+
     def wald_table(self, alpha: float = 0.05) -> WaldTable:
         """The flat Wald table (equation by equation)."""
-        return wald_table(self._flat, self.cov_params, alpha)
+        return wald_table(self._flat, self._cov, alpha)
 
     def conf_int(self, alpha: float = 0.05) -> FloatArray:
         """Intervals of shape (K-1, q, 2) at level ``1 - alpha``."""
@@ -198,7 +209,7 @@ class MultinomialInference:
         """Wald χ² test of ``R θ = q`` over the flat parameters (``param_names``
         order), with ``cov_params`` of this ``cov_type``; ``R`` a matrix or
         text such as ``"`2:age` = `3:age`, `2:educ` = 0"`` (see module)."""
-        return wald_test(self._flat, self.cov_params, R, q, self.param_names)
+        return wald_test(self._flat, self._cov, R, q, self.param_names)
 
     def wald_test_terms(self) -> dict[str, WaldTestResult]:
         """Per term, the joint Wald test that its coefficient is 0 in all
@@ -206,9 +217,7 @@ class MultinomialInference:
         m, q = self._shape
         eye = np.eye(m * q)
         return {
-            term: wald_test(
-                self._flat, self.cov_params, eye[j::q], None, self.param_names
-            )
+            term: wald_test(self._flat, self._cov, eye[j::q], None, self.param_names)
             for j, term in enumerate(self.term_names)
         }
 
@@ -229,22 +238,102 @@ class MultinomialInference:
             self.llf, self.k_params, other.llf, other.k_params, self.nobs, other.nobs
         )
 
+    # -- relative-risk ratios and marginal effects ---------------------------
+    def odds_ratios(
+        self, alpha: float = 0.05, method: str = "wald", terms: Any = None
+    ) -> OddsRatioTable:
+        """Relative-risk ratios ``exp(coef)`` of every equation (Stata's
+        ``mlogit, rrr``): the :class:`OddsRatioTable` of :mod:`._odds` over the
+        flat parameters, named ``"{class}:{term}"`` (``param_names`` order),
+        with Wald intervals ``exp(ci)`` and delta-method standard errors
+        ``RRR · se``. ``terms`` (term names of ``term_names``, or parameter
+        names) keeps those rows only; ``method="profile"`` is binary-only."""
+        if method == "profile":
+            raise not_supported("odds_ratios(method='profile')", "use method='wald'")
+        table = odds_ratio_table(
+            self.param_names, self.wald_table(alpha), method=method, label="RRR"
+        )
+        return table if terms is None else _rows(table, self._rows_of(terms))
+
+    def _rows_of(self, terms: Any) -> list[int]:
+        """Flat positions of ``terms`` (term names, each in every equation, or
+        parameter names)."""
+        names = [terms] if isinstance(terms, str) else list(terms)
+        q = len(self.term_names)
+        rows: list[int] = []
+        for name in names:
+            if name in self.term_names:
+                j = self.term_names.index(name)
+                rows += [e * q + j for e in range(len(self.equations))]
+            elif name in self.param_names:
+                rows.append(self.param_names.index(name))
+            else:
+                raise InvalidParameterError(
+                    f"terms names {name!r}, which is neither a term "
+                    f"({', '.join(self.term_names)}) nor a parameter ('class:term')"
+                )
+        return sorted(set(rows))
+
+    def get_margeff(
+        self,
+        at: str = "overall",
+        method: str = "dydx",
+        dummy: Any = False,
+        categorical: str = "levels",
+    ) -> Any:
+        """Marginal effects on every class probability with delta-method
+        standard errors (a :class:`MultinomialMarginalEffects`, statsmodels
+        ``MNLogit.get_margeff``'s ``(p, K)`` layout); conventions in
+        :mod:`logistic.inference._multinomial_margins`."""
+        from ._multinomial_margins import multinomial_margins
+
+        return multinomial_margins(self, at, method, dummy, categorical)
+
     def summary(
         self, alpha: float = 0.05, odds_ratios: Any = False
     ) -> MultinomialSummary:
         """One coefficient block per equation (see :class:`MultinomialSummary`);
-        ``odds_ratios`` (relative-risk ratios here) is binary-only so far."""
-        if odds_ratios:
-            raise not_supported(f"summary(odds_ratios={odds_ratios!r})")
-        return MultinomialSummary(self, alpha)
+        ``odds_ratios=True`` (or ``"wald"``) shows relative-risk ratios
+        ``exp(coef)`` instead of the coefficients (Stata's ``mlogit, rrr``)."""
+        from ._summary import _odds_method
+
+        how = _odds_method(odds_ratios)
+        if how == "profile":
+            raise not_supported(
+                "summary(odds_ratios='profile')", "use odds_ratios=True (Wald)"
+            )
+        return MultinomialSummary(self, alpha, rrr=how is not None)
+
+
+def _rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
+    """The rows ``rows`` of ``table``."""
+    return OddsRatioTable(
+        [table.term_names[i] for i in rows],
+        table.odds_ratio[rows],
+        table.bse[rows],
+        table.zvalues[rows],
+        table.pvalues[rows],
+        table.conf_int[rows],
+        table.alpha,
+        table.method,
+        table.label,
+    )
 
 
 class MultinomialSummary:
     """Printable summary: fit statistics, then one block per equation."""
 
-    def __init__(self, results: MultinomialInference, alpha: float = 0.05) -> None:
+    def __init__(
+        self, results: MultinomialInference, alpha: float = 0.05, rrr: bool = False
+    ) -> None:
         r = results
-        ci = r.conf_int(alpha)
+        estimate, bse, ci = r.params, r.bse, r.conf_int(alpha)
+        if rrr:
+            table = r.odds_ratios(alpha)
+            shape = r.params.shape
+            estimate = table.odds_ratio.reshape(shape)
+            bse = table.bse.reshape(shape)
+            ci = table.conf_int.reshape(*shape, 2)
         lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
         cov = r.cov_type
         if r.cov_info.get("n_groups"):
@@ -263,7 +352,8 @@ class MultinomialSummary:
             ("BIC", f"{r.bic:.2f}"),
             ("Converged", str(r.converged)),
         ]
-        self.columns = ["", "coef", "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
+        first = "RRR" if rrr else "coef"
+        self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
         self.blocks: list[tuple[str, list[list[Any]]]] = [
             (
                 f"y = {name} (vs {r.classes[0]})",
@@ -272,7 +362,7 @@ class MultinomialSummary:
                         term,
                         *(
                             float(v[e, j])
-                            for v in (r.params, r.bse, r.zvalues, r.pvalues)
+                            for v in (estimate, bse, r.zvalues, r.pvalues)
                         ),
                         float(ci[e, j, 0]),
                         float(ci[e, j, 1]),
@@ -283,6 +373,12 @@ class MultinomialSummary:
             for e, name in enumerate(r.equations)
         ]
         self.notes: list[str] = []
+        if rrr:
+            self.notes += [
+                f"Relative-risk ratios exp(coef) against {r.classes[0]}; std err by "
+                "the delta method (RRR x se);",
+                "z and P>|z| test coef = 0; intervals are exp of the coefficient's.",
+            ]
         if r.separation in ("complete", "quasi-complete"):  # not "unchecked"
             self.notes.append(
                 f"Separation ({r.separation}): the MLE does not exist; estimates and "
@@ -316,8 +412,9 @@ def multinomial_inference(
     (:func:`logistic.inference._multinomial_data.multinomial_from_data`)."""
     check_cov_request(cov_type, groups)
     if any(v is not None for v in data):
-        fields, robust = multinomial_from_data(model, data, cov_type, groups)
-        return MultinomialInference(model, MultinomialStatistics(**fields), robust)
+        fields, robust, backend = multinomial_from_data(model, data, cov_type, groups)
+        stats = MultinomialStatistics(**fields)
+        return MultinomialInference(model, stats, robust, backend)
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "

@@ -63,6 +63,8 @@ from ._covariance import check_cov_request, encode_groups
 
 __all__ = [
     "RobustMeat",
+    "block_moments",
+    "moments_fields",
     "multinomial_from_data",
     "reference_theta",
 ]
@@ -133,18 +135,42 @@ def _block_meat(
     return meat
 
 
+def block_moments(block: Block, K: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One block's class totals ``Σ s [y = k]`` (K,), column sums ``Σ s x``
+    (p,) and offset sums ``Σ s o`` (K,; zeros without an offset)."""
+    y = np.asarray(block.y).astype(np.intp)
+    n = block.n_rows
+    s = np.ones(n) if block.sample_weight is None else np.asarray(block.sample_weight)
+    s = s.astype(F64, copy=False)
+    totals = np.bincount(y, weights=s, minlength=K).astype(F64)
+    colsum = np.asarray(block.X.T @ s, dtype=F64).ravel()
+    off = np.zeros(K)
+    if block.offset is not None:
+        off = np.asarray(s @ np.asarray(block.offset, dtype=F64), dtype=F64).ravel()
+    return totals, colsum, off
+
+
+def moments_fields(
+    totals: FloatArray, colsum: FloatArray, off: FloatArray, weight: float
+) -> dict[str, Any]:
+    """The ``class_totals``, ``mean`` and ``offset_mean`` fields of the statistics."""
+    return {
+        "class_totals": np.asarray(totals, dtype=F64),
+        "mean": np.asarray(colsum, dtype=F64) / weight,
+        "offset_mean": np.asarray(off, dtype=F64) / weight,
+    }
+
+
 def _block_pass(
     block: Block, W: FloatArray, b: FloatArray, intercept: bool, meat: bool
 ) -> tuple[Any, ...]:
-    """One block's ``(Σ s L, gradient sums, Σ s, Hessian sum, class totals, meat)``."""
+    """One block's ``(Σ s L, gradient sums, Σ s, Hessian sum, class totals,
+    column sums, offset sums, meat)``."""
     K = W.shape[0]
     vg = block_value_grad(block, W, b)
     H = block_hessian(block, W, b, intercept)
-    y = np.asarray(block.y).astype(np.intp)
-    s = None if block.sample_weight is None else np.asarray(block.sample_weight)
-    totals = np.bincount(y, weights=s, minlength=K).astype(F64)
     M = _block_meat(block, W, b, intercept) if meat else 0.0
-    return (*vg, H, totals, M)
+    return (*vg, H, *block_moments(block, K), M)
 
 
 def _group_scores(
@@ -233,11 +259,12 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
 
 def multinomial_from_data(
     model: Any, data: tuple[Any, ...], cov_type: str, groups: Any
-) -> tuple[dict[str, Any], RobustMeat | None]:
-    """``(fields, RobustMeat or None)`` of ``model`` on ``data`` (X, y,
-    sample_weight, offset), after checking they are its training data;
+) -> tuple[dict[str, Any], RobustMeat | None, Backend]:
+    """``(fields, RobustMeat or None, backend)`` of ``model`` on ``data`` (X,
+    y, sample_weight, offset), after checking they are its training data;
     ``fields`` are those of
-    :class:`~logistic.inference._multinomial.MultinomialStatistics`."""
+    :class:`~logistic.inference._multinomial.MultinomialStatistics`, the
+    backend the data read as ``fit`` read them (kept for marginal effects)."""
     check_cov_request(cov_type, groups)
     check_unpenalized(model)
     backend = _backend(model, data)
@@ -248,7 +275,7 @@ def multinomial_from_data(
     theta = reference_theta(model)
     W, b = objective.split(theta)
     hc = cov_type in ("HC0", "HC1")
-    loss, G_w, g_b, total, H, totals, M = objective._reduce(
+    loss, G_w, g_b, total, H, totals, colsum, off, M = objective._reduce(
         partial(_block_pass, W=W, b=b, intercept=intercept, meat=hc)
     )
     total = objective._total(total)
@@ -257,14 +284,14 @@ def multinomial_from_data(
     stats = {
         "information": objective._assemble(H, total) * total,
         "weight_sum": float(total),
-        "class_totals": np.asarray(totals, dtype=F64),
         "llf": -float(loss),
         "n_samples": int(backend.n_samples),
+        **moments_fields(totals, colsum, off, float(total)),
     }
     if cov_type == "nonrobust":
-        return stats, None
+        return stats, None, backend
     if cov_type == "cluster":
-        return stats, _cluster_meat(backend, W, b, intercept, groups)
+        return stats, _cluster_meat(backend, W, b, intercept, groups), backend
     k = objective.n_params
     factor = 1.0
     if cov_type == "HC1":
@@ -273,4 +300,4 @@ def multinomial_from_data(
                 f"HC1 needs more observations than parameters (n={total:g}, k={k})"
             )
         factor = total / (total - k)
-    return stats, RobustMeat(cov_type, np.asarray(M, dtype=F64), factor)
+    return stats, RobustMeat(cov_type, np.asarray(M, dtype=F64), factor), backend

@@ -1,5 +1,6 @@
 """Odds ratios: ``exp(coef)`` with their intervals (Stata's ``logistic``, R's
-``exp(cbind(coef(m), confint(m)))``).
+``exp(cbind(coef(m), confint(m)))``); for a multinomial fit the same table
+of every equation's relative-risk ratios (Stata's ``mlogit, rrr``).
 
 Convention (owned here): for each coefficient ``β_j`` with standard error
 ``se_j`` (of the results' covariance type),
@@ -50,6 +51,9 @@ class OddsRatioTable:
     alpha : float
     method : {"wald", "profile"}
         How the interval was computed.
+    label : str
+        The ratio's column header: ``"odds ratio"``, or ``"RRR"`` for the
+        relative-risk ratios of a multinomial fit (Stata's ``mlogit, rrr``).
     """
 
     term_names: list[str]
@@ -60,6 +64,7 @@ class OddsRatioTable:
     conf_int: FloatArray
     alpha: float
     method: str
+    label: str = "odds ratio"
 
     def wald(self) -> WaldTable:
         """The same numbers as a :class:`WaldTable` on the odds-ratio scale
@@ -84,8 +89,9 @@ class OddsRatioTable:
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame indexed by term with statsmodels-style columns
-        ``odds ratio``, ``std err``, ``z``, ``P>|z|``, ``[α/2``, ``1-α/2]``."""
-        return wald_frame(self.wald(), self.term_names, "odds ratio", index_name="term")
+        ``odds ratio`` (or ``label``), ``std err``, ``z``, ``P>|z|``, ``[α/2``,
+        ``1-α/2]``."""
+        return wald_frame(self.wald(), self.term_names, self.label, index_name="term")
 
 
 def check_method(method: str) -> str:
@@ -101,9 +107,11 @@ def odds_ratio_table(
     wald: WaldTable,
     conf_int: Any = None,
     method: str = "wald",
+    label: str = "odds ratio",
 ) -> OddsRatioTable:
     """Odds ratios from a Wald table; ``conf_int`` (k × 2, coefficient scale)
-    replaces the Wald interval (the profile bounds)."""
+    replaces the Wald interval (the profile bounds); ``label`` names the
+    ratio's column (``"RRR"`` for relative-risk ratios)."""
     check_method(method)
     ci = wald.conf_int if conf_int is None else np.asarray(conf_int, dtype=np.float64)
     with np.errstate(over="ignore"):
@@ -118,4 +126,5 @@ def odds_ratio_table(
         bounds,
         wald.alpha,
         method,
+        label,
     )
