@@ -37,6 +37,7 @@ selects the numpy reference below, which makes the same updates in the same orde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,11 @@ class ColumnMatrix:
         #: the last Gram-form curvature (reused while valid, see REUSE_DZ)
         self.curvature: Any = None
 
+    @cached_property
+    def _longest_row(self) -> int:
+        """Non-zeros of sparse X's longest row (the Gram kernel's buffers)."""
+        return int(np.diff(self._rows()[2]).max(initial=0))
+
     def _rows(self) -> tuple[FloatArray, np.ndarray, np.ndarray]:
         """CSR arrays of sparse X (made when the Gram form is first chosen)."""
         if self._csr is None:
@@ -154,7 +160,7 @@ class ColumnMatrix:
         data, indices, indptr = self._rows()
         pos = np.full(self.col_nnz.size, -1, dtype=np.intp)
         pos[cols] = np.arange(K)
-        longest = int(np.diff(indptr).max(initial=0))
+        longest = self._longest_row
         kbuf, xbuf = np.empty(longest, dtype=np.intp), np.empty(longest)
         kernel.gram_csr(data, indices, indptr, pos, v, H, kbuf, xbuf)
         return H
@@ -345,6 +351,13 @@ def use_gram(cm: ColumnMatrix, cols: np.ndarray, nnz: float | None = None) -> bo
 #: Measured on the path benchmark: 0.3 beats 0.1 and 1.0 (a9a: 0.65 s / 0.76 s /
 #: 0.73 s CPU); an L1 test on the weights themselves needed many more Newton steps.
 REUSE_DZ = 0.3
+
+#: Inner tolerance of the Gram form, relative to the KKT residual (the naive
+#: form uses 0.05, as NewtonCD): a Gram sweep costs K² multiply-adds, far less
+#: than the loss pass and ``Xᵀr`` of an outer step, so the inner model is
+#: solved almost exactly and Newton converges in fewer steps (spambase path:
+#: 239 → 205 steps, 0.140 → 0.127 s CPU; a9a 231 → 220; 1e-4 and 0 no better).
+INNER_GRAM = 1e-3
 
 
 class _Curvature:
@@ -566,7 +579,7 @@ def newton_cd_columns(
         vsum = cur.vsum
         gt = g - g_b * mu
         d = np.zeros(K)
-        inner = max(0.05 * resid, 0.01 * tol)
+        inner = max((INNER_GRAM if Hc is not None else 0.05) * resid, 0.01 * tol)
         if Hc is not None:
             H = Hc
             if l2:
