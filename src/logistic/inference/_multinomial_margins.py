@@ -1,0 +1,509 @@
+"""Marginal effects of a multinomial fit on every class probability.
+
+Conventions (owned here; the binary ones are :mod:`._margins`'s, whose kinds,
+``at`` values and discrete changes these follow):
+
+* With ``B`` the (K, p) coefficients and ``c`` the K intercepts of the
+  reference parametrization (row 0, the reference class, is 0),
+  ``P = softmax(X Bᵀ + c + O)`` and ``β̄_i = Σ_k P_ik B_k`` (p,), the per-row
+  effect of a continuous column ``l`` on class ``j``'s probability is
+  ``dydx = P_ij (B_jl - β̄_il)`` (every class, the reference included:
+  statsmodels ``MNLogit``'s effects for all K outcomes). ``eydx`` is
+  ``∂ log P_j / ∂x_l = B_jl - β̄_il``; ``dyex`` and ``eyex`` multiply these by
+  ``x_il``.
+* ``at="overall"`` averages the per-row effects over the training rows with
+  frequency weights (``Σ s e_i / Σ s``); ``"mean"`` evaluates them at the
+  weighted column means (and mean offset row), ``"zero"`` at ``x = 0``
+  (offset 0). ``"median"`` is binary-only.
+* ``dummy`` (True, or a list of 0/1 columns) turns an effect into the
+  discrete change ``F(x_l = 1) - F(x_l = 0)``, ``F`` the class probabilities
+  (``dydx``) or their logarithms (``eydx``), with the binary rules of
+  :mod:`._margins` (one-hot levels against the reference level with
+  ``categorical="levels"``, statsmodels' column-wise changes with
+  ``"columns"``; ``"dyex"``/``"eyex"`` and ``at="zero"`` refused).
+* Standard errors by the delta method, ``V_me = J V Jᵀ`` with ``V`` the
+  results' ``cov_params()`` (any ``cov_type``) and ``J`` the analytic
+  Jacobian. With ``D_jl = B_jl - β̄_l`` and ``θ_{m,k}`` term ``k`` of
+  equation ``m`` (``x̃ = [x, 1]``): ``∂P_j/∂θ_{mk} = P_j(δ_jm - P_m) x̃_k``
+  and ``∂D_jl/∂θ_{mk} = δ_jm δ_lk - P_m (x̃_k D_ml + δ_lk)``, so a row adds
+  ``Σ s c_l x̃_k G_jlm + δ_lk Σ s c_l H_jm`` with ``c_l = x_l`` (``ex``) or 1,
+
+  * ``dy``: ``H_jm = P_j (δ_jm - P_m)``, ``G_jlm = H_jm D_jl - P_j P_m D_ml``;
+  * ``ey``: ``H_jm = δ_jm - P_m``, ``G_jlm = -P_m D_ml``.
+
+  A discrete change's derivative is ``Σ s (Γ¹ - Γ⁰)_jm x̃_k`` for columns the
+  change leaves alone, ``Σ s Γ¹_jm`` for its target and 0 for the other
+  columns it sets, ``Γ`` being ``H`` at the logits with the column(s) set.
+* Data: one ``map_reduce`` pass over the training data given to
+  ``inference(...)`` (arrays, file chunks, Dask), rows taken a slice at a
+  time so memory stays near ``_SLICE_VALUES`` floats; ``dummy=True`` one
+  more pass to find the 0/1 columns. ``at="mean"`` needs no data for a fit
+  that kept its statistics (the column means), else one pass.
+* Layout (statsmodels): ``margeff`` and ``margeff_se`` of shape (p, K),
+  feature by class; ``margeff_cov`` over the effects flattened class by
+  class (index ``j p + l``), as statsmodels' ``margeff_cov``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._exceptions import InvalidParameterError
+from .._multiclass import not_supported
+from .._onehot import split_dummy_name
+from .._softmax import log_softmax, softmax
+from .._typing import Block, FloatArray
+from ._margins import (
+    CATEGORICAL,
+    FRAME_BOUNDS,
+    LABELS,
+    METHODS,
+    _choice,
+    _column,
+    _contrasts,
+)
+from ._margins_sums import Contrasts, _host_block, binary_columns
+from ._multinomial_data import block_moments, moments_fields
+from ._wald import WaldTable, wald_frame, wald_table
+
+__all__ = ["MultinomialMarginalEffects", "multinomial_margins"]
+
+F64 = np.float64
+ATS = ("overall", "mean", "zero")
+#: About this many float64 values per row slice of the per-row tensors.
+_SLICE_VALUES = 1 << 21
+
+
+@dataclass(frozen=True)
+class _Coef:
+    """The reference fit's ``B`` (K, p), ``c`` (K,), and the options."""
+
+    B: FloatArray
+    c: FloatArray
+    intercept: bool
+    ey: bool
+    ex: bool
+
+
+def _tilde(X: Any, intercept: bool) -> Any:
+    if not intercept:
+        return X
+    ones = np.ones((X.shape[0], 1))
+    return (
+        sp.hstack([X, ones], format="csr") if sp.issparse(X) else np.hstack([X, ones])
+    )
+
+
+def _gamma(P: FloatArray, ey: bool) -> FloatArray:
+    """``H`` of the module docstring, (n, K, K-1)."""
+    delta = np.eye(P.shape[1])[:, 1:]
+    H = delta[None] - P[:, None, 1:]
+    return H if ey else P[:, :, None] * H
+
+
+def _slice_sums(
+    X: Any, s: FloatArray, off: FloatArray | None, co: _Coef
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(Σ s c E (K, p), Σ s c x̃ G (q, K, p, K-1), Σ s c H (K, p, K-1))``."""
+    B = co.B
+    K, p = B.shape
+    Z = np.asarray(X @ B.T, dtype=F64) + co.c
+    if off is not None:
+        Z = Z + off
+    P = softmax(Z)
+    D = B[None, :, :] - (P @ B)[:, None, :]  # (n, K, p)
+    H = _gamma(P, co.ey)  # (n, K, K-1)
+    Dm = D[:, 1:, :].transpose(0, 2, 1)  # (n, p, K-1): D_ml
+    PD = P[:, None, 1:] * Dm  # P_m D_ml
+    if co.ey:
+        E = D
+        G = np.broadcast_to(-PD[:, None], (X.shape[0], K, p, K - 1))
+    else:
+        E = P[:, :, None] * D
+        G = H[:, :, None, :] * D[:, :, :, None] - P[:, :, None, None] * PD[:, None]
+    sw = s
+    if co.ex:
+        xd = X.toarray() if sp.issparse(X) else X
+        cw = s[:, None] * xd  # (n, p): s c_l
+        eff = np.einsum("nl,njl->jl", cw, E)
+        SG = G * cw[:, None, :, None]
+        Hs = np.einsum("nl,njm->jlm", cw, H)
+    else:
+        eff = np.einsum("n,njl->jl", s, E)
+        SG = G * sw[:, None, None, None]
+        Hs = np.broadcast_to(np.einsum("n,njm->jm", s, H)[:, None, :], (K, p, K - 1))
+    Xt = _tilde(X, co.intercept)
+    jac = np.asarray(Xt.T @ SG.reshape(X.shape[0], -1), dtype=F64)
+    return eff, jac.reshape(-1, K, p, K - 1), np.array(Hs)
+
+
+def _contrast_sums(
+    X: Any, s: FloatArray, off: FloatArray | None, co: _Coef, contrasts: Contrasts
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per contrast: ``Σ s (F(z¹) - F(z⁰))`` (m, K), ``Σ s (Γ¹ - Γ⁰) x̃``
+    (m, q, K, K-1) and ``Σ s Γ¹`` (m, K, K-1)."""
+    B = co.B
+    K = B.shape[0]
+    m = contrasts.target.shape[0]
+    q = B.shape[1] + int(co.intercept)
+    change, jac, level = (
+        np.zeros((m, K)),
+        np.zeros((m, q, K, K - 1)),
+        np.zeros((m, K, K - 1)),
+    )
+    if m == 0:
+        return change, jac, level
+    Z = np.asarray(X @ B.T, dtype=F64) + co.c
+    if off is not None:
+        Z = Z + off
+    Xt = _tilde(X, co.intercept)
+    F = log_softmax if co.ey else softmax
+    for c in range(m):
+        zeroed = contrasts.zeroed[:, c]
+        Z0 = Z - np.asarray(X @ (B * zeroed[None, :]).T, dtype=F64)
+        Z1 = Z0 + B[:, contrasts.target[c]]
+        change[c] = s @ (F(Z1) - F(Z0))
+        G1, G0 = _gamma(softmax(Z1), co.ey), _gamma(softmax(Z0), co.ey)
+        diff = (G1 - G0) * s[:, None, None]
+        jac[c] = np.asarray(Xt.T @ diff.reshape(X.shape[0], -1)).reshape(q, K, K - 1)
+        level[c] = np.einsum("n,njm->jm", s, G1)
+    return change, jac, level
+
+
+def _block_sums(block: Block, co: _Coef, contrasts: Contrasts) -> tuple[Any, ...]:
+    """One block's partial sums: ``Σ s``, the effects, both Jacobian parts,
+    and the contrasts' sums (each a slice of rows at a time)."""
+    X, s, off = _host_block(block)
+    K, p = co.B.shape
+    q = p + int(co.intercept)
+    m = contrasts.target.shape[0]
+    out: list[Any] = [
+        0.0,
+        np.zeros((K, p)),
+        np.zeros((q, K, p, K - 1)),
+        np.zeros((K, p, K - 1)),
+        np.zeros((m, K)),
+        np.zeros((m, q, K, K - 1)),
+        np.zeros((m, K, K - 1)),
+    ]
+    step = max(1, _SLICE_VALUES // max(K * p * K, 1))
+    for a in range(0, X.shape[0], step):
+        rows = slice(a, a + step)
+        Xs, ss = X[rows], s[rows]
+        os_ = None if off is None else off[rows]
+        parts = (
+            float(ss.sum()),
+            *_slice_sums(Xs, ss, os_, co),
+            *_contrast_sums(Xs, ss, os_, co, contrasts),
+        )
+        out = [o + v for o, v in zip(out, parts, strict=True)]
+    return tuple(out)
+
+
+def _point(results: Any, at: str, p: int, K: int) -> Block:
+    """The one row (weight 1) at which ``at`` evaluates the effects."""
+    if at == "zero":
+        return Block(np.zeros((1, p)), np.zeros(1), None, None)
+    stats = results._stats
+    mean, off = stats.mean, stats.offset_mean
+    if mean is None:
+        if results._data is None:
+            raise InvalidParameterError(
+                "at='mean' needs the column means, which this model does not keep "
+                "(loaded from a file): call model.inference(X, y, sample_weight, "
+                "offset) with the data given to fit()"
+            )
+        moments = results._data.map_reduce(partial(block_moments, K=K))
+        fields = moments_fields(*moments, float(results.nobs))
+        mean, off = fields["mean"], fields["offset_mean"]
+    offset = None if off is None or not np.any(off) else np.asarray(off)[None, :]
+    return Block(np.asarray(mean, dtype=F64)[None, :], np.zeros(1), None, offset)
+
+
+def _discrete(results: Any, dummy: Any, names: list[str]) -> list[int]:
+    """The columns whose effect is a discrete change (0/1 columns checked on
+    the training data)."""
+    if dummy is False or dummy is None:
+        return []
+    if dummy is not True and (
+        isinstance(dummy, (str, bytes)) or not isinstance(dummy, Sequence)
+    ):
+        raise InvalidParameterError(
+            "dummy must be True, False or a list of 0/1 columns (names or "
+            f"indices); got {dummy!r}"
+        )
+    listed = (
+        [] if dummy is True else sorted({_column(k, names, "dummy") for k in dummy})
+    )
+    plain = [j for j in listed if split_dummy_name(names[j]) is None]
+    if dummy is not True and not plain:
+        return listed
+    if results._data is None:
+        raise InvalidParameterError(
+            "dummy finds or checks the 0/1 columns in the training data: call "
+            "model.inference(X, y, ...) with the data given to fit()"
+        )
+    binary = [int(j) for j in binary_columns(results._data)]
+    if dummy is True:
+        return binary
+    bad = [j for j in plain if j not in binary]
+    if bad:
+        raise InvalidParameterError(
+            f"dummy lists {names[bad[0]]!r}, which is not a 0/1 column (its values "
+            "are not all 0 or 1, both present); drop it from dummy="
+        )
+    return listed
+
+
+def _assemble(
+    sums: tuple[Any, ...], contrasts: Contrasts, p: int, intercept: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Averaged effects (K, p) and their Jacobian (K p, (K-1) q) in the
+    results' flat parameter order."""
+    W, eff, jac1, jac2, change, cjac, level = sums
+    if not W > 0:
+        raise InvalidParameterError("marginal effects need rows of positive weight")
+    K = eff.shape[0]
+    q = p + int(intercept)
+    jac = np.asarray(jac1, dtype=F64).transpose(1, 2, 3, 0).copy()  # (K, p, K-1, q)
+    idx = np.arange(p)
+    jac[:, idx, :, idx] += np.asarray(jac2).transpose(1, 0, 2)
+    effects = np.asarray(eff, dtype=F64).copy()
+    for c, t in enumerate(contrasts.target):
+        rows = np.asarray(cjac[c]).transpose(1, 2, 0).copy()  # (K, K-1, q)
+        rows[:, :, np.flatnonzero(contrasts.zeroed[:, c])] = 0.0
+        rows[:, :, t] = level[c]
+        effects[:, t] = change[c]
+        jac[:, t] = rows
+    return effects / W, jac.reshape(K * p, (K - 1) * q) / W
+
+
+def multinomial_margins(
+    results: Any,
+    at: str = "overall",
+    method: str = "dydx",
+    dummy: Any = False,
+    categorical: str = "levels",
+) -> MultinomialMarginalEffects:
+    """Marginal effects of a :class:`MultinomialInference` (see module)."""
+    if isinstance(at, str) and at.lower() == "median":
+        raise not_supported("get_margeff(at='median')", "use at='overall' or 'mean'")
+    at = _choice("at", at, ATS)
+    method = _choice("method", method, METHODS)
+    categorical = _choice("categorical", categorical, CATEGORICAL)
+    names = list(
+        results.term_names[: len(results.term_names) - int(results.fit_intercept)]
+    )
+    K = len(results.classes)
+    p = len(names)
+    columns = _discrete(results, dummy, names)
+    if columns:
+        if method in ("dyex", "eyex"):
+            raise InvalidParameterError(
+                f"method={method!r} is not defined for discrete changes (dummy); "
+                "use 'dydx' or 'eydx', or dummy=False"
+            )
+        if at == "zero":
+            raise InvalidParameterError(
+                "at='zero' is not allowed with discrete changes (dummy), as in "
+                "statsmodels; use at='overall' or 'mean'"
+            )
+    contrasts = (
+        _contrasts(columns, names, categorical, dummy)
+        if columns
+        else Contrasts.empty(p)
+    )
+    rows = np.vstack([np.zeros(p + int(results.fit_intercept)), results.params])
+    co = _Coef(
+        B=rows[:, :p].copy(),
+        c=rows[:, p].copy() if results.fit_intercept else np.zeros(K),
+        intercept=bool(results.fit_intercept),
+        ey=method.startswith("ey"),
+        ex=method.endswith("ex"),
+    )
+    fn = partial(_block_sums, co=co, contrasts=contrasts)
+    if at == "overall":
+        if results._data is None:
+            raise InvalidParameterError(
+                "at='overall' averages over the training rows: call "
+                "model.inference(X, y, sample_weight, offset) with the data given "
+                "to fit(), or use at='mean'"
+            )
+        sums = results._data.map_reduce(fn)
+    else:
+        sums = fn(_point(results, at, p, K))
+    effects, jac = _assemble(sums, contrasts, p, co.intercept)
+    cov = jac @ results.cov_params() @ jac.T
+    return MultinomialMarginalEffects(
+        effects,
+        0.5 * (cov + cov.T),
+        jac,
+        names=names,
+        classes=[str(c) for c in results.classes],
+        discrete=np.asarray(contrasts.target, dtype=np.intp),
+        options={
+            "method": method,
+            "at": at,
+            "dummy": dummy,
+            "categorical": categorical,
+        },
+        cov_type=results.cov_type,
+        nobs=results.nobs,
+    )
+
+
+class MultinomialMarginalEffects:
+    """Marginal effects on each class probability, delta-method standard errors.
+
+    Built by :meth:`MultinomialInference.get_margeff`; statsmodels
+    ``MNLogit(...).fit().get_margeff()``'s names and layout.
+
+    Attributes
+    ----------
+    margeff, margeff_se, zvalues (alias tvalues), pvalues : ndarray of shape (p, K)
+        Feature by class (every class, the reference included).
+    margeff_cov : ndarray of shape (K p, K p)
+        ``J V Jᵀ`` over the effects flattened class by class (``j p + l``).
+    jacobian : ndarray of shape (K p, (K-1) q)
+        ``∂ margeff / ∂ params`` in ``param_names`` order.
+    names : list of str
+        The p features.
+    classes : list of str
+        The K classes (columns).
+    dummy_idx : ndarray of int or None
+        Feature indices whose effect is a discrete change.
+    margeff_options : dict
+        ``method``, ``at``, ``dummy``, ``categorical``.
+    cov_type : str
+    nobs : float
+    """
+
+    def __init__(
+        self,
+        effects: FloatArray,
+        cov: FloatArray,
+        jacobian: FloatArray,
+        *,
+        names: list[str],
+        classes: list[str],
+        discrete: np.ndarray,
+        options: dict[str, Any],
+        cov_type: str,
+        nobs: float,
+    ) -> None:
+        self._effects = effects  # (K, p)
+        self.margeff_cov = cov
+        self.jacobian = jacobian
+        self.names = list(names)
+        self.classes = list(classes)
+        self.dummy_idx = np.unique(discrete) if discrete.size else None
+        self.margeff_options = options
+        self.method = str(options["method"])
+        self.at = str(options["at"])
+        self.cov_type = cov_type
+        self.nobs = nobs
+        self._table = wald_table(effects.ravel(), cov)
+
+    def _layout(self, flat: FloatArray) -> FloatArray:
+        """Flat class-by-class values as (p, K)."""
+        return np.asarray(flat).reshape(len(self.classes), len(self.names)).T.copy()
+
+    @property
+    def margeff(self) -> FloatArray:
+        """The effects, (p, K)."""
+        return self._effects.T.copy()
+
+    @property
+    def margeff_se(self) -> FloatArray:
+        """``sqrt(diag(J V Jᵀ))``, (p, K)."""
+        return self._layout(self._table.bse)
+
+    @property
+    def zvalues(self) -> FloatArray:
+        """``margeff / margeff_se``, (p, K)."""
+        return self._layout(self._table.zvalues)
+
+    tvalues = zvalues
+
+    @property
+    def pvalues(self) -> FloatArray:
+        """Two-sided normal p-values, (p, K)."""
+        return self._layout(self._table.pvalues)
+
+    def wald_table(self, alpha: float = 0.05) -> WaldTable:
+        """The flat (class by class) :class:`~logistic.inference.WaldTable`."""
+        return wald_table(self._effects.ravel(), self.margeff_cov, alpha)
+
+    def conf_int(self, alpha: float = 0.05) -> FloatArray:
+        """``margeff ± z_{1-α/2} margeff_se``, shape (p, K, 2)."""
+        ci = self.wald_table(alpha).conf_int.reshape(
+            len(self.classes), len(self.names), 2
+        )
+        return ci.transpose(1, 0, 2).copy()
+
+    def summary_frame(self, alpha: float = 0.05) -> Any:
+        """A pandas DataFrame indexed by (class, feature) with statsmodels'
+        columns (``dy/dx`` …, ``Std. Err.``, ``z``, ``Pr(>|z|)``,
+        ``Conf. Int. Low``, ``Cont. Int. Hi.``)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - pandas is optional
+            raise ImportError(
+                "summary_frame() needs pandas (pip install pandas)"
+            ) from exc
+        index = pd.MultiIndex.from_product(
+            [self.classes, self.names], names=["class", "feature"]
+        )
+        return wald_frame(
+            self.wald_table(alpha),
+            index,
+            columns=(LABELS[self.method], "Std. Err.", "z", "Pr(>|z|)", *FRAME_BOUNDS),
+            caller="summary_frame()",
+        )
+
+    def summary(self, alpha: float = 0.05) -> str:
+        """One block per class: effect, std err, z, P>|z| and the interval;
+        discrete changes marked ``(d)``."""
+        t = self.wald_table(alpha)
+        marks = set() if self.dummy_idx is None else set(self.dummy_idx.tolist())
+        label = [f"{n} (d)" if j in marks else n for j, n in enumerate(self.names)]
+        width = max([len(s) for s in label] + [12])
+        lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
+        head = (
+            f"{'':<{width}} {LABELS[self.method]:>13} {'std err':>10} {'z':>8} "
+            f"{'P>|z|':>8} {lo:>10} {hi:>10}"
+        )
+        lines = [
+            "Multinomial logistic regression marginal effects",
+            f"Method: {self.method}    At: {self.at}    Covariance: {self.cov_type}"
+            f"    No. observations: {self.nobs:.10g}",
+        ]
+        p = len(self.names)
+        for k, cls in enumerate(self.classes):
+            lines += ["=" * len(head), f"y = {cls}", head, "-" * len(head)]
+            for j, name in enumerate(label):
+                i = k * p + j
+                lines.append(
+                    f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
+                    f"{t.zvalues[i]:>8.3f} {t.pvalues[i]:>8.3f} "
+                    f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
+                )
+        lines.append("=" * len(head))
+        if marks:
+            lines.append("(d) discrete change of the column from 0 to 1")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"<MultinomialMarginalEffects method={self.method!r}, at={self.at!r}, "
+            f"cov_type={self.cov_type!r}, p={len(self.names)}, K={len(self.classes)}>"
+        )

@@ -1,0 +1,297 @@
+"""Relative-risk ratios and marginal effects of unpenalized multinomial fits.
+
+References, all computed here from statsmodels ``MNLogit`` (Newton to 1e-12)
+on its bundled ``anes96`` data (party identification, 7 classes, 944 rows;
+``statsmodels.datasets.anes96``, shipped with statsmodels, read offline):
+
+* relative-risk ratios: ``exp(params)`` and ``exp(conf_int())`` (Stata's
+  ``mlogit, rrr``), standard errors ``exp(params) · bse`` (Stata's delta
+  method);
+* marginal effects: ``get_margeff(at=..., method=..., dummy=...)``
+  (``margeff``, ``margeff_se``, ``margeff_cov``; its Jacobian is a complex-step
+  derivative, accurate to ~1e-13). statsmodels 0.15's ``MNLogit`` fails on
+  ``"dyex"``/``"eyex"`` (a broadcasting error in ``_derivative_exog``), so
+  those references are built from its ``dydx`` per-row effects
+  (``MNLogit._derivative_exog``) times ``x`` (divided by ``predict`` for
+  ``ey``), averaged, with statsmodels' ``approx_fprime_cs`` Jacobian and
+  ``cov_params()``.
+
+Out-of-core blocks must give the in-memory numbers to 1e-10; frequency
+weights the duplicated rows'.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+from logistic._exceptions import InvalidParameterError
+from logistic._multiclass import MultiClassNotSupportedError
+
+sm = pytest.importorskip("statsmodels.api")
+
+FIT = {"method": "newton", "tol": 1e-12, "maxiter": 100, "disp": 0}
+TOL = {"rtol": 1e-6, "atol": 1e-9}
+
+
+@pytest.fixture(scope="module")
+def anes():
+    data = sm.datasets.anes96.load_pandas()
+    X = np.asarray(data.exog, dtype=float)  # logpopul, selfLR, age, educ, income
+    y = np.asarray(data.endog, dtype=float)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def sm_model(anes):
+    X, y = anes
+    return sm.MNLogit(y, sm.add_constant(X, prepend=False))
+
+
+@pytest.fixture(scope="module")
+def sm_fit(sm_model):
+    return sm_model.fit(**FIT)
+
+
+@pytest.fixture(scope="module")
+def model(anes):
+    X, y = anes
+    return LogisticRegression().fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def res(anes, model):
+    X, y = anes
+    return model.inference(X, y)
+
+
+# -- relative-risk ratios ----------------------------------------------------------
+def test_relative_risk_ratios_equal_exp_of_statsmodels(res, sm_fit):
+    table = res.odds_ratios()
+    params = np.asarray(sm_fit.params).T.ravel()  # equation by equation
+    ci = np.asarray(sm_fit.conf_int()).reshape(-1, 2)  # (K-1, q, 2) -> flat
+    np.testing.assert_allclose(table.odds_ratio, np.exp(params), **TOL)
+    np.testing.assert_allclose(table.conf_int, np.exp(ci), **TOL)
+    bse = np.asarray(sm_fit.bse).T.ravel()
+    np.testing.assert_allclose(table.bse, np.exp(params) * bse, **TOL)
+    np.testing.assert_allclose(
+        table.zvalues, np.asarray(sm_fit.tvalues).T.ravel(), **TOL
+    )
+    assert table.term_names == res.param_names
+    assert table.label == "RRR"
+    frame = table.to_dataframe()
+    assert list(frame.columns)[0] == "RRR"
+    assert frame.index[1] == "1.0:x1"
+
+
+def test_relative_risk_ratios_of_a_robust_covariance(anes, model, sm_model):
+    X, y = anes
+    ref = sm_model.fit(cov_type="HC0", **FIT)
+    table = model.inference(X, y, cov_type="HC0").odds_ratios(alpha=0.1)
+    ci = np.asarray(ref.conf_int(alpha=0.1)).reshape(-1, 2)
+    np.testing.assert_allclose(table.conf_int, np.exp(ci), **TOL)
+
+
+def test_terms_keep_their_rows_in_every_equation(res):
+    full = res.odds_ratios()
+    some = res.odds_ratios(terms=["x1", "3.0:x4"])
+    assert some.term_names == [
+        "1.0:x1",
+        "2.0:x1",
+        "3.0:x1",
+        "3.0:x4",
+        "4.0:x1",
+        "5.0:x1",
+        "6.0:x1",
+    ]
+    rows = [full.term_names.index(n) for n in some.term_names]
+    np.testing.assert_array_equal(some.odds_ratio, full.odds_ratio[rows])
+    np.testing.assert_array_equal(some.conf_int, full.conf_int[rows])
+    with pytest.raises(InvalidParameterError, match="'nope'"):
+        res.odds_ratios(terms=["nope"])
+
+
+def test_summary_prints_relative_risk_ratios(res, sm_fit):
+    text = res.summary(odds_ratios=True).as_text()
+    assert "RRR" in text and "Relative-risk ratios" in text
+    first = res.summary(odds_ratios=True).blocks[0][1][1]  # equation 1, x1
+    assert first[0] == "x1"
+    assert first[1] == pytest.approx(np.exp(np.asarray(sm_fit.params)[1, 0]), rel=1e-6)
+    plain = res.summary().blocks[0][1][1]
+    assert plain[1] == pytest.approx(np.asarray(sm_fit.params)[1, 0], rel=1e-6)
+    with pytest.raises(MultiClassNotSupportedError, match="profile"):
+        res.summary(odds_ratios="profile")
+    with pytest.raises(MultiClassNotSupportedError, match="profile"):
+        res.odds_ratios(method="profile")
+    with pytest.raises(InvalidParameterError, match="odds_ratios"):
+        res.summary(odds_ratios="exact")
+
+
+def test_cov_params_is_a_method_returning_a_copy(res, sm_fit):
+    cov = res.cov_params()
+    np.testing.assert_allclose(cov, sm_fit.cov_params(), rtol=1e-6, atol=1e-10)
+    cov[0, 0] = 1e9
+    assert res.cov_params()[0, 0] != 1e9
+
+
+# -- marginal effects ----------------------------------------------------------------
+def _close(me, ref):
+    np.testing.assert_allclose(me.margeff, ref.margeff, **TOL)
+    np.testing.assert_allclose(me.margeff_se, ref.margeff_se, **TOL)
+    np.testing.assert_allclose(me.margeff_cov, ref.margeff_cov, rtol=1e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize("at", ["overall", "mean", "zero"])
+@pytest.mark.parametrize("method", ["dydx", "eydx"])
+def test_margeff_equals_statsmodels(res, sm_fit, at, method):
+    me = res.get_margeff(at=at, method=method)
+    assert me.margeff.shape == (5, 7)
+    _close(me, sm_fit.get_margeff(at=at, method=method))
+
+
+def _ex_reference(sm_model, sm_fit, at, method):
+    from statsmodels.tools.numdiff import approx_fprime_cs
+
+    exog = sm_model.exog if at == "overall" else sm_model.exog.mean(0)[None, :]
+    q, J = exog.shape[1], int(sm_model.J)
+
+    def effects(params):
+        e = sm_model._derivative_exog(params, exog, "dydx")
+        e = e.reshape(len(exog), q, J, order="F")
+        if method.startswith("ey"):
+            e = e / sm_model.predict(params.reshape(q, J - 1, order="F"), exog)[:, None]
+        return (e * exog[:, :, None]).mean(0)[:-1].ravel(order="F")
+
+    params = np.asarray(sm_fit.params).ravel(order="F")
+    jac = approx_fprime_cs(params, effects)
+    se = np.sqrt(np.diag(jac @ sm_fit.cov_params() @ jac.T))
+    return effects(params).reshape(J, q - 1).T, se.reshape(J, q - 1).T
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+@pytest.mark.parametrize("method", ["dyex", "eyex"])
+def test_elasticities_equal_statsmodels_per_row_effects(
+    res, sm_model, sm_fit, at, method
+):
+    margeff, se = _ex_reference(sm_model, sm_fit, at, method)
+    me = res.get_margeff(at=at, method=method)
+    np.testing.assert_allclose(me.margeff, margeff, **TOL)
+    np.testing.assert_allclose(me.margeff_se, se, **TOL)
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+@pytest.mark.parametrize("method", ["dydx", "eydx"])
+def test_dummy_columns_are_discrete_changes_as_in_statsmodels(anes, at, method):
+    X, y = anes
+    Xd = np.column_stack([X, (X[:, 2] > 45).astype(float)])  # age over 45: 0/1
+    ref = sm.MNLogit(y, sm.add_constant(Xd, prepend=False)).fit(**FIT)
+    fitted = LogisticRegression().fit(Xd, y)
+    me = fitted.inference(Xd, y).get_margeff(at=at, method=method, dummy=True)
+    np.testing.assert_array_equal(me.dummy_idx, [5])
+    _close(me, ref.get_margeff(at=at, method=method, dummy=True))
+    listed = fitted.inference(Xd, y).get_margeff(at=at, method=method, dummy=[5])
+    np.testing.assert_allclose(listed.margeff, me.margeff, rtol=1e-14)
+    assert "x5 (d)" in me.summary()
+
+
+def test_robust_covariance_reaches_the_standard_errors(anes, model, sm_model):
+    X, y = anes
+    ref = sm_model.fit(cov_type="HC0", **FIT)
+    _close(model.inference(X, y, cov_type="HC0").get_margeff(), ref.get_margeff())
+
+
+def test_effects_on_all_classes_sum_to_zero(res):
+    # Σ_j P_j = 1 for every x: the effects on the K probabilities cancel
+    me = res.get_margeff()
+    np.testing.assert_allclose(me.margeff.sum(axis=1), 0.0, atol=1e-15)
+    ones = np.kron(np.ones(7), np.eye(5))  # sums the K effects of each feature
+    var = np.diag(ones @ me.margeff_cov @ ones.T)
+    np.testing.assert_allclose(var, 0.0, atol=1e-18)
+
+
+def _blocks(X, y, rows, w=None):
+    def blocks():
+        for a in range(0, len(y), rows):
+            if w is None:
+                yield X[a : a + rows], y[a : a + rows]
+            else:
+                yield X[a : a + rows], y[a : a + rows], w[a : a + rows]
+
+    return blocks
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+def test_blocks_and_weights_give_the_in_memory_effects(anes, at):
+    X, y = anes
+    w = np.linspace(0.5, 2.0, len(y))
+    weighted = LogisticRegression().fit(X, y, sample_weight=w)
+    streamed = LogisticRegression().fit(_blocks(X, y, 301, w), None)
+    a = weighted.inference(X, y, w, cov_type="HC1").get_margeff(at=at)
+    b = streamed.inference(_blocks(X, y, 301, w), None, cov_type="HC1").get_margeff(
+        at=at
+    )
+    np.testing.assert_allclose(b.margeff, a.margeff, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(b.margeff_se, a.margeff_se, rtol=1e-8)
+
+
+def test_integer_weights_equal_duplicated_rows(anes):
+    X, y = anes
+    w = np.where(np.arange(len(y)) % 3 == 0, 2.0, 1.0)
+    dup = np.repeat(np.arange(len(y)), w.astype(int))
+    a = LogisticRegression().fit(X, y, sample_weight=w).inference(X, y, w)
+    b = LogisticRegression().fit(X[dup], y[dup]).inference(X[dup], y[dup])
+    for at in ("overall", "mean"):
+        ma, mb = (
+            a.get_margeff(at=at, method="eyex"),
+            b.get_margeff(at=at, method="eyex"),
+        )
+        np.testing.assert_allclose(ma.margeff, mb.margeff, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(ma.margeff_se, mb.margeff_se, rtol=1e-6)
+
+
+def test_sparse_x_gives_the_dense_effects(anes, model, res):
+    import scipy.sparse as sp
+
+    X, y = anes
+    sparse = model.inference(sp.csr_matrix(X), y)
+    for method in ("dydx", "eyex"):
+        a, b = res.get_margeff(method=method), sparse.get_margeff(method=method)
+        np.testing.assert_allclose(b.margeff, a.margeff, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(b.margeff_se, a.margeff_se, rtol=1e-10)
+
+
+def test_at_mean_needs_no_data(model, res):
+    kept = model.inference().get_margeff(at="mean", method="dyex")
+    given = res.get_margeff(at="mean", method="dyex")
+    np.testing.assert_allclose(kept.margeff, given.margeff, rtol=1e-12)
+    np.testing.assert_allclose(kept.margeff_se, given.margeff_se, rtol=1e-10)
+
+
+def test_summary_frame_and_intervals(res, sm_fit):
+    pytest.importorskip("pandas")
+    me = res.get_margeff()
+    frame = me.summary_frame(alpha=0.1)
+    assert list(frame.columns)[:2] == ["dy/dx", "Std. Err."]
+    assert frame.index[0] == ("0.0", "x0") and len(frame) == 35
+    ref = sm_fit.get_margeff().summary_frame(alpha=0.1)
+    np.testing.assert_allclose(frame.to_numpy(), ref.to_numpy(), rtol=1e-6, atol=1e-9)
+    ci = me.conf_int(0.1)
+    assert ci.shape == (5, 7, 2)
+    np.testing.assert_allclose(ci[:, :, 0], frame.iloc[:, 4].to_numpy().reshape(7, 5).T)
+
+
+def test_requests_that_cannot_be_answered_are_refused(anes, model, res):
+    with pytest.raises(InvalidParameterError, match="at='overall' averages"):
+        model.inference().get_margeff()
+    with pytest.raises(MultiClassNotSupportedError, match="median"):
+        res.get_margeff(at="median")
+    with pytest.raises(InvalidParameterError, match="'method' parameter"):
+        res.get_margeff(method="dydy")
+    with pytest.raises(InvalidParameterError, match="not a 0/1 column"):
+        res.get_margeff(dummy=["x1"])
+    with pytest.raises(InvalidParameterError, match="discrete changes"):
+        X, y = anes
+        Xd = np.column_stack([X, (X[:, 2] > 45).astype(float)])
+        fitted = LogisticRegression().fit(Xd, y)
+        fitted.inference(Xd, y).get_margeff(method="eyex", dummy=True)
