@@ -164,6 +164,9 @@ def test_inference_after_load_equals_statsmodels_mnlogit(anes96, tmp_path):
     # the fitted model's own numbers, to the rounding of one inversion
     np.testing.assert_allclose(inf.bse, model.inference().bse, rtol=1e-10)
     assert loaded.summary().as_text() == model.summary().as_text()
+    for key in ("mean", "offset_mean"):  # for marginal effects at the means
+        kept, read = (getattr(m.fit_statistics_, key) for m in (model, loaded))
+        assert kept is not None and np.array_equal(read, kept)
 
 
 def test_penalized_file_has_no_covariance_and_no_summary(iris, tmp_path):
@@ -217,6 +220,8 @@ def _stats(d):
         (lambda d: _stats(d).update(n_samples=True), r"'training\.fit_statistics\.n_samples' must be a positive"),
         (lambda d: _stats(d).update(llf=12.5), r"'training\.fit_statistics\.llf' must be <= 0"),
         (lambda d: _stats(d).update(weight_sum=-1.0), r"class_totals' must be 7|weight_sum' must be positive"),
+        (lambda d: _stats(d)["mean"].pop(), r"'training\.fit_statistics\.mean' must be a list of 5"),
+        (lambda d: _stats(d)["offset_mean"].__setitem__(2, "x"), r"'training\.fit_statistics\.offset_mean' must hold numbers"),
     ],
 )  # fmt: skip
 def test_every_multiclass_field_is_checked(anes_file, tmp_path, edit, message):

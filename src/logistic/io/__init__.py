@@ -228,9 +228,7 @@ def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
         res = multinomial_inference(model)
     except (LogisticError, FloatingPointError):
         return None, None  # penalized, singular information
-    names = [f"{eq}:{term}" for eq in res.equations for term in res.term_names]
-    cov = res.cov_params
-    return np.asarray(cov() if callable(cov) else cov), names
+    return np.asarray(res.cov_params()), list(res.param_names)
 
 
 # -- reading --------------------------------------------------------------------
@@ -478,7 +476,7 @@ def load(
         if kept is not None:  # for summary()/inference() without the data
             n_classes = len(mf.model.classes_)
             stats = multinomial_statistics_from_dict(
-                kept, mf.covariance, n_classes, str(path)
+                kept, mf.covariance, n_classes, mf.model.n_features_in_, str(path)
             )
             if stats is not None:
                 mf.model.fit_statistics_ = stats

@@ -16,7 +16,9 @@ Every field is checked on load; a wrong one raises ``ModelFormatError``.
 A K-class reference fit
 (:class:`~logistic.inference._multinomial.MultinomialStatistics`) writes
 ``{"kind": "multinomial", "weight_sum", "class_totals" (K numbers),
-"llf", "n_samples"}``; its information matrix is rebuilt from the stored
+"llf", "n_samples"}`` and, when the fit kept them, ``mean`` (the weighted
+column means, n_features numbers) and ``offset_mean`` (K numbers, for
+marginal effects at the means); its information matrix is rebuilt from the stored
 covariance, ``I = Σ⁻¹``, so ``load(path).summary()`` prints the fitted
 model's table (to the rounding of one inversion).
 """
@@ -39,6 +41,7 @@ __all__ = [
 F64 = np.float64
 KEY = "fit_statistics"
 _LABELS = ("positive", "weight", "saturated", "pearson")
+_MULTINOMIAL_OPTIONAL = ("mean", "offset_mean")
 
 
 def _wrong(path: str, name: str, what: str) -> Exception:
@@ -159,11 +162,17 @@ def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
         "n_samples": int(stats.n_samples),
     }
     numbers = [float(stats.weight_sum), float(stats.llf), *totals]
+    for key in _MULTINOMIAL_OPTIONAL:
+        value = getattr(stats, key, None)
+        if value is not None:
+            values = _floats(value)
+            out[key] = values
+            numbers += values
     return out if all(math.isfinite(v) for v in numbers) else None
 
 
 def multinomial_statistics_from_dict(
-    doc: Any, covariance: np.ndarray, n_classes: int, path: str
+    doc: Any, covariance: np.ndarray, n_classes: int, n_features: int, path: str
 ) -> Any:
     """A :class:`MultinomialStatistics` from ``doc`` and the file's covariance
     (objective order), or None when the covariance cannot be inverted."""
@@ -190,6 +199,12 @@ def multinomial_statistics_from_dict(
         )
     if llf > 0:
         raise _wrong(path, f"{name}.llf", f"must be <= 0 (a log-likelihood), got {llf}")
+    sizes = {"mean": n_features, "offset_mean": n_classes}
+    optional = {
+        key: _vector(doc, key, sizes[key], path)
+        for key in _MULTINOMIAL_OPTIONAL
+        if doc.get(key) is not None
+    }
     try:
         information = np.linalg.inv(covariance)
     except np.linalg.LinAlgError:
@@ -202,4 +217,5 @@ def multinomial_statistics_from_dict(
         class_totals=totals,
         llf=llf,
         n_samples=n_samples,
+        **optional,
     )
