@@ -169,6 +169,17 @@ def test_inference_after_load_equals_statsmodels_mnlogit(anes96, tmp_path):
         assert kept is not None and np.array_equal(read, kept)
 
 
+def test_separation_survives_the_file(iris, tmp_path):
+    # unpenalized iris is quasi-completely separated: the loaded model's
+    # summary still says the MLE does not exist
+    X, y = iris
+    model = _fit(X, y)
+    assert model.separation_ == "quasi-complete"
+    loaded = logistic.load(logistic.save(model, tmp_path / "m.json"))
+    assert loaded.separation_ == "quasi-complete"
+    assert "Separation (quasi-complete)" in loaded.summary().as_text()
+
+
 def test_penalized_file_has_no_covariance_and_no_summary(iris, tmp_path):
     X, y = iris
     path = logistic.save(_fit(X, y, penalty="l2", C=1.0), tmp_path / "m.json")
@@ -209,6 +220,7 @@ def _stats(d):
         (lambda d: d["model"].update(parametrization="other"), r"'model\.parametrization' is 'other'"),
         (lambda d: d["model"].pop("parametrization"), r"'model\.parametrization' is None"),
         (lambda d: d["model"].update(parametrization="symmetric"), r"'model\.parametrization' is 'symmetric'"),
+        (lambda d: d["model"].update(separation="none"), r"'model\.separation' is 'none'"),
         (lambda d: d["model"]["coef"][0].__setitem__(1, 0.5), r"row 0 and 'model\.intercept\[0\]' must be 0"),
         (lambda d: d["model"]["intercept"].__setitem__(0, 0.5), r"row 0 and 'model\.intercept\[0\]' must be 0"),
         (lambda d: d["model"].update(coef_dtype="<f4"), r"'model\.coef' holds values that are not exact"),

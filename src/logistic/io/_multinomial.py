@@ -9,7 +9,10 @@ its ``model`` section differs from a binary one in three fields:
 * ``intercept``: a list of K numbers (a binary file's is one number);
 * ``parametrization``: ``"reference"`` (unpenalized fits: row 0 of ``coef``
   and ``intercept[0]`` are exactly 0, the other rows log-odds against
-  ``classes[0]``) or ``"symmetric"`` (scikit-learn's, penalized fits).
+  ``classes[0]``) or ``"symmetric"`` (scikit-learn's, penalized fits);
+* ``separation`` (optional): the fit's ``separation_`` (null,
+  ``"complete"``, ``"quasi-complete"`` or ``"unchecked"``), so the summary
+  of a loaded model still says when the MLE does not exist.
 
 ``classes`` then holds K distinct labels (the binary layout's rule for two).
 Which layout a file uses is read from ``coef`` (a list of lists: K classes),
@@ -39,11 +42,13 @@ __all__ = [
     "coef_to_dict",
     "covariance_size",
     "is_multiclass_section",
+    "separation_from_dict",
 ]
 
 #: The format version of K-class files (binary files stay at 1.1).
 MULTICLASS_VERSION = (1, 2)
 PARAMETRIZATIONS = ("reference", "symmetric")
+SEPARATIONS = (None, "complete", "quasi-complete", "unchecked")
 
 
 def parametrization(model: Any) -> str:
@@ -65,6 +70,7 @@ def coef_to_dict(model: Any) -> dict[str, Any]:
         "coef": [[float(c) for c in row] for row in coef],
         "intercept": [float(b) for b in intercept],
         "parametrization": parametrization(model),
+        "separation": getattr(model, "separation_", None),
     }
 
 
@@ -85,6 +91,18 @@ def _exact(values: np.ndarray, dtype: np.dtype, path: str, where: str) -> np.nda
             path, f"field '{where}' holds values that are not exact {dtype.str!r}"
         )
     return out
+
+
+def separation_from_dict(d: dict[str, Any], path: str) -> str | None:
+    """The optional ``separation`` field of a K-class section, checked."""
+    value = d.get("separation")
+    if value not in SEPARATIONS:
+        raise _bad(
+            path,
+            f"field 'model.separation' is {value!r:.40}; expected null or one of "
+            f"{SEPARATIONS[1:]}",
+        )
+    return value  # type: ignore[no-any-return]
 
 
 def coef_from_dict(

@@ -350,6 +350,8 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             f"'model.params.penalty' = {model.penalty!r} and the coefficients do not "
             "match (reference: penalty null and a zero first row)",
         )
+    if len(coef) > 2:
+        model.separation_ = _multinomial.separation_from_dict(d, path)
     model.n_features_in_ = n
     names = _check_names(d.get("feature_names"), n, path)
     if names is not None:
