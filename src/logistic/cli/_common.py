@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 
-
 class _Console(Console):
     """rich's console, but a closed standard output raises ``BrokenPipeError``
     (rich's own reaction is ``SystemExit(1)``, the exit code of a bug): the
@@ -138,8 +137,7 @@ def check_output(
 
     if str(path) == "-":  # predict's "-" is standard output; here it is no file
         raise CLIError(
-            f"{option} -: this command writes a file, not standard output; "
-            "name a file",
+            f"{option} -: this command writes a file, not standard output; name a file",
             EX_USAGE,
         )
     out = Path(path)
@@ -286,4 +284,24 @@ def load_model_file(path: str) -> Any:
         mf = read_model_file(p)
     for m in messages:
         warn(m)
+    _attach_statistics(mf, str(p))
     return mf
+
+
+def _attach_statistics(mf: Any, path: str) -> None:
+    """Give a K-class model read from ``path`` the fit statistics its file
+    keeps (an unpenalized fit), so that ``summary`` and ``report`` show
+    per-equation standard errors without the data: :func:`logistic.load`
+    rebuilds them (the CLI reads files with ``read_model_file``, which does
+    not); read once more only for such files."""
+    from .._multiclass import is_multiclass
+
+    model = mf.model
+    if not is_multiclass(model) or mf.covariance is None:
+        return
+    if getattr(model, "fit_statistics_", None) is None:
+        from ..io import load
+
+        stats = getattr(load(path), "fit_statistics_", None)
+        if stats is not None:
+            model.fit_statistics_ = stats

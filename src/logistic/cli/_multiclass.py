@@ -36,7 +36,6 @@ __all__ = [
     "check_threshold",
     "coefficient_rows",
     "coefficient_text",
-    "design_note",
     "inference_of",
     "is_multiclass",
     "levels_of",
@@ -79,17 +78,6 @@ def inference_of(model: Any, levels: list[Any]) -> Any:
 
         note(cli_spelling(f"no standard errors: {exc}"))
         return None
-
-
-def design_note(label: dict[str, Any]) -> str:
-    """``target 'y': 3 levels, reference 'a' (others: 'b', 'c')``."""
-    from .._messages import name_list
-
-    levels = list(label["levels"])
-    return (
-        f"target {label.get('column')!r}: {len(levels)} levels, reference "
-        f"{levels[0]!r}; the others: {name_list(levels[1:], 'levels')}"
-    )
 
 
 def _plain(value: Any) -> Any:
@@ -171,7 +159,7 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     """Rich tables: scores, per-class ROC AUC, the K x K confusion matrix."""
     from rich.table import Table
 
-    from .evaluate import count
+    from ._render import count
 
     title = f"{count(m['n_samples'])} rows, {m['n_classes']} classes"
     if m.get("weights"):
@@ -226,15 +214,14 @@ def coefficient_rows(model: Any, names: list[str], levels: list[Any]) -> list[di
     return rows
 
 
-def summary_rows(mf: Any, alpha: float = 0.05) -> list[dict[str, Any]]:
+def summary_rows(
+    mf: Any, names: list[str], alpha: float = 0.05
+) -> list[dict[str, Any]]:
     """Coefficient rows of a model file: with the fit's statistics (an
     unpenalized fit), one row per (equation, term) against the reference
     level with standard error, z, p-value and interval at ``1 - alpha``;
     otherwise :func:`coefficient_rows`. The intercept first in each class."""
-    from .summary import feature_names
-
     model, levels = mf.model, levels_of(mf)
-    names = feature_names(mf)
     inference = None
     if getattr(model, "fit_statistics_", None) is not None:
         try:

@@ -22,6 +22,8 @@ __all__ = [
     "coefficient_table",
     "text_table",
     "print_design_notes",
+    "design_note",
+    "count",
 ]
 
 
@@ -157,8 +159,6 @@ def print_design_notes(design: Any) -> None:
     """Label mapping, encoded columns and dropped rows, on stderr."""
     label = design.encoding.get("label") or {}
     if label.get("levels") is not None:  # more than two classes
-        from ._multiclass import design_note
-
         note(design_note(label))
     elif label:
         note(
@@ -175,3 +175,20 @@ def print_design_notes(design: Any) -> None:
             )
     for text in design.notes:
         note(text)
+
+
+def design_note(label: dict[str, Any]) -> str:
+    """``target 'y': 3 levels, reference 'a' (others: 'b', 'c')``."""
+    from .._messages import name_list
+
+    levels = list(label["levels"])
+    return (
+        f"target {label.get('column')!r}: {len(levels)} levels, reference "
+        f"{levels[0]!r}; the others: {name_list(levels[1:], 'levels')}"
+    )
+
+
+def count(value: float) -> str:
+    """A count or a sum of weights: whole numbers in full (1500000, never
+    1.5e+06), others with 10 significant digits."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"

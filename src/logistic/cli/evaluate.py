@@ -20,6 +20,7 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console
 from ._progress import Quiet
+from ._render import count
 
 HLGroups = Annotated[
     int,
@@ -97,12 +98,6 @@ def hl_dict(hl: Any) -> dict[str, Any]:
         "groups": int(hl.groups),
         "pvalue_outsample": float(chi2_sf(hl.statistic, hl.groups)),
     }
-
-
-def count(value: float) -> str:
-    """A count or a sum of weights: whole numbers in full (1500000, never
-    1.5e+06), others with 10 significant digits."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
 
 
 def metrics_tables(m: dict[str, Any]) -> list[Table]:

@@ -81,7 +81,7 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     model = mf.model
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     if is_multiclass(model):
-        rows = summary_rows(mf, alpha)
+        rows = summary_rows(mf, feature_names(mf), alpha)
     else:
         rows = coefficient_rows(
             feature_names(mf), model.coef_.ravel(), intercept, _cov(mf), alpha
