@@ -295,3 +295,31 @@ def test_requests_that_cannot_be_answered_are_refused(anes, model, res):
         Xd = np.column_stack([X, (X[:, 2] > 45).astype(float)])
         fitted = LogisticRegression().fit(Xd, y)
         fitted.inference(Xd, y).get_margeff(method="eyex", dummy=True)
+
+
+def test_a_constant_offset_matrix_leaves_the_effects(anes, res):
+    # a constant offset per class only moves the intercepts: the same fitted
+    # probabilities, so the same effects (at the means: the mean offset row)
+    X, y = anes
+    offset = np.tile(np.linspace(-1.0, 2.0, 7), (y.size, 1))
+    shifted = LogisticRegression().fit(X, y, offset=offset)
+    for at in ("overall", "mean"):
+        a = res.get_margeff(at=at, method="eydx")
+        b = shifted.inference(X, y, None, offset).get_margeff(at=at, method="eydx")
+        np.testing.assert_allclose(b.margeff, a.margeff, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(b.margeff_se, a.margeff_se, rtol=1e-6)
+    kept = shifted.inference().get_margeff(at="mean")
+    np.testing.assert_allclose(kept.margeff, res.get_margeff(at="mean").margeff, **TOL)
+
+
+@pytest.mark.dask
+def test_dask_gives_the_in_memory_effects(anes, res):
+    da = pytest.importorskip("dask.array")
+    X, y = anes
+    Xd = da.from_array(X, chunks=(250, 5))
+    yd = da.from_array(y, chunks=250)
+    fitted = LogisticRegression().fit(Xd, yd)
+    me = fitted.inference(Xd, yd).get_margeff(method="dyex")
+    ref = res.get_margeff(method="dyex")
+    np.testing.assert_allclose(me.margeff, ref.margeff, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(me.margeff_se, ref.margeff_se, rtol=1e-8)

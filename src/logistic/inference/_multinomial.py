@@ -100,7 +100,7 @@ def collect_multinomial(
         weight_sum=float(total),
         llf=-float(value) * total,
         n_samples=int(objective.data.n_samples),
-        **moments_fields(*moments, float(total)),
+        **moments_fields(moments, float(total)),
     )
 
 
@@ -413,8 +413,8 @@ def multinomial_inference(
     check_cov_request(cov_type, groups)
     if any(v is not None for v in data):
         fields, robust, backend = multinomial_from_data(model, data, cov_type, groups)
-        stats = MultinomialStatistics(**fields)
-        return MultinomialInference(model, stats, robust, backend)
+        given = MultinomialStatistics(**fields)
+        return MultinomialInference(model, given, robust, backend)
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "

@@ -150,10 +150,10 @@ def block_moments(block: Block, K: int) -> tuple[FloatArray, FloatArray, FloatAr
     return totals, colsum, off
 
 
-def moments_fields(
-    totals: FloatArray, colsum: FloatArray, off: FloatArray, weight: float
-) -> dict[str, Any]:
-    """The ``class_totals``, ``mean`` and ``offset_mean`` fields of the statistics."""
+def moments_fields(moments: Any, weight: float) -> dict[str, Any]:
+    """The ``class_totals``, ``mean`` and ``offset_mean`` fields of the
+    statistics from :func:`block_moments`'s summed ``(totals, colsum, off)``."""
+    totals, colsum, off = moments
     return {
         "class_totals": np.asarray(totals, dtype=F64),
         "mean": np.asarray(colsum, dtype=F64) / weight,
@@ -286,7 +286,7 @@ def multinomial_from_data(
         "weight_sum": float(total),
         "llf": -float(loss),
         "n_samples": int(backend.n_samples),
-        **moments_fields(totals, colsum, off, float(total)),
+        **moments_fields((totals, colsum, off), float(total)),
     }
     if cov_type == "nonrobust":
         return stats, None, backend

@@ -220,7 +220,7 @@ def _point(results: Any, at: str, p: int, K: int) -> Block:
                 "offset) with the data given to fit()"
             )
         moments = results._data.map_reduce(partial(block_moments, K=K))
-        fields = moments_fields(*moments, float(results.nobs))
+        fields = moments_fields(moments, float(results.nobs))
         mean, off = fields["mean"], fields["offset_mean"]
     offset = None if off is None or not np.any(off) else np.asarray(off)[None, :]
     return Block(np.asarray(mean, dtype=F64)[None, :], np.zeros(1), None, offset)
