@@ -239,6 +239,7 @@ def test_missing_rows_dropped_and_na_in_predict(workdir, capsys):
         (["predict", "m.json", IRIS, "--threshold", "0.3"], 2, "--threshold 0.3"),
         (["evaluate", "m.json", IRIS, "--groups", "5"], 2, "--groups 5"),
         (["summary", "m.json", "--odds-ratios"], 2, "--odds-ratios applies"),
+        (["margins", "m.json", IRIS], 2, "more than two classes: marginal effects"),
     ],
 )
 def test_binary_only_options_are_refused_by_name(workdir, capsys, args, code, message):
@@ -253,3 +254,21 @@ def test_proba_column_names_are_safe_and_distinct():
     assert proba_names(["a b", "=cmd", 3]) == ["proba_a_b", "proba__cmd", "proba_3"]
     # names that would collide once cleaned fall back to the class codes
     assert proba_names(["a b", "a_b", "c"]) == ["proba_0", "proba_1", "proba_2"]
+
+
+def test_export_writes_the_levels_into_the_onnx_metadata(workdir, capsys):
+    onnx = pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    X, _ = _iris()
+    code, _, err = run_cli(capsys, ["fit", IRIS, "-t", "species", "-o", "m.json"])
+    assert code == 0, err
+    code, _, err = run_cli(capsys, ["export", "m.json", "--onnx", "m.onnx", "--double"])
+    assert code == 0, err
+    meta = {p.key: p.value for p in onnx.load("m.onnx").metadata_props}
+    assert json.loads(meta["classes"]) == LEVELS
+    code, out, _ = run_cli(capsys, ["predict", "m.json", IRIS])
+    P = np.array([[float(r[f"proba_{v}"]) for v in LEVELS] for r in _read_csv(out)])
+    session = ort.InferenceSession("m.onnx")
+    names = [o.name for o in session.get_outputs()]
+    got = dict(zip(names, session.run(None, {"X": X}), strict=True))
+    np.testing.assert_allclose(got["probabilities"], P, atol=1e-12)

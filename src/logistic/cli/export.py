@@ -24,7 +24,9 @@ def export(
     force: opt.Force = False,
 ) -> None:
     """Export a model file to ONNX: input 'X' (n, p) of the encoded features;
-    outputs 'label' (0/1), 'probabilities' (n, 2) and 'logit'.
+    outputs 'label' (0/1), 'probabilities' (n, 2) and 'logit' (K classes:
+    'label' the class code, 'probabilities' and 'logit' (n, K); the levels
+    are in the metadata).
 
     The ONNX graph applies the linear model only: give it the encoded
     features (feature names are in the model file and the ONNX metadata).
@@ -36,11 +38,14 @@ def export(
     mf = load_model_file(str(model))
     try:
         from ..onnx_export import to_onnx_bytes
+        from ._multiclass import is_multiclass, levels_of
 
         data = to_onnx_bytes(
             mf.model,
             feature_names=(mf.encoding or {}).get("feature_names"),
             double=double,
+            # the target's levels (not the class codes) in the metadata
+            classes=levels_of(mf) if is_multiclass(mf.model) else None,
         )
     except ImportError as exc:
         raise CLIError(

@@ -149,6 +149,12 @@ def check_model(mf: Any, model: Path) -> None:
     from ._apply import encoding_of
 
     fitted = mf.model
+    if len(getattr(fitted, "classes_", ())) > 2:
+        raise CLIError(
+            f"{model} has more than two classes: marginal effects of a multinomial "
+            "model (one per class) are not supported by logistic margins yet",
+            EX_USAGE,
+        )
     if penalty_of(fitted) != (0.0, 0.0):
         raise CLIError(
             f"{model} is a penalized model (--penalty {fitted.penalty}): marginal "
