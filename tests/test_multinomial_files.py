@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import logistic
 from conftest import data_path
@@ -94,6 +96,39 @@ def test_predictions_after_load_equal_those_before(iris, tmp_path, kind, params)
     assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
     assert np.array_equal(loaded.predict(X), model.predict(X))
     assert np.array_equal(loaded.decision_function(X), model.decision_function(X))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    K=st.integers(3, 6),
+    numbers=st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, width=64),
+        min_size=36,
+        max_size=36,
+    ),
+    labels=st.sampled_from(["int", "str", "float"]),
+)
+def test_any_finite_coefficients_read_back_bit_for_bit(
+    iris, tmp_path, K, numbers, labels
+):
+    # -0.0, subnormals and the largest floats included
+    X, y = iris
+    model = _fit(X[:, :2], y % K if K <= 3 else np.arange(150) % K, penalty="l2", C=1.0)
+    values = np.array(numbers[: K * 3]).reshape(K, 3)
+    model.coef_, model.intercept_ = values[:, :2].copy(), values[:, 2].copy()
+    model.classes_ = {
+        "int": np.arange(K) * 7 - 3,
+        "str": np.array([f"c{k}é" for k in range(K)]),
+        "float": np.arange(K) / 4.0,
+    }[labels]
+    loaded = logistic.load(logistic.save(model, tmp_path / "p.json"))
+    assert loaded.coef_.tobytes() == model.coef_.tobytes()
+    assert loaded.intercept_.tobytes() == model.intercept_.tobytes()
+    assert loaded.classes_.tolist() == model.classes_.tolist()
 
 
 def test_float32_coefficients_round_trip(iris, tmp_path):
