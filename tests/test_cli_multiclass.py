@@ -235,6 +235,7 @@ def test_missing_rows_dropped_and_na_in_predict(workdir, capsys):
         (["fit", IRIS, "-t", "species", "--reference", "rose"], 65, "--reference"),
         (["fit", IRIS, "-t", "species", "--penalty", "firth"], 2, "--penalty firth"),
         (["fit", IRIS, "-t", "species", "--cv", "3"], 2, "--cv 3 supports targets"),
+        (["fit", IRIS, "-t", "species", "--offset", "sepal_width"], 2, "--offset"),
         (["predict", "m.json", IRIS, "--interval", "0.9"], 2, "--interval applies"),
         (["predict", "m.json", IRIS, "--threshold", "0.3"], 2, "--threshold 0.3"),
         (["evaluate", "m.json", IRIS, "--groups", "5"], 2, "--groups 5"),

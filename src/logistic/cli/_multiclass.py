@@ -33,6 +33,7 @@ from .._multiclass import is_multiclass
 from ._codes import EX_USAGE, CLIError
 
 __all__ = [
+    "check_offset",
     "check_threshold",
     "coefficient_rows",
     "coefficient_text",
@@ -97,6 +98,17 @@ def check_threshold(threshold: float, groups: int = 10) -> None:
         raise CLIError(
             f"--groups {groups} applies to two-class models (the Hosmer-Lemeshow "
             "test of P(positive)); this model has more than two classes",
+            EX_USAGE,
+        )
+
+
+def check_offset(offset: str | None) -> None:
+    """``--offset`` is one column: added to every class's logit it would change
+    no probability, and a multinomial offset has one column per class (exit 2)."""
+    if offset is not None:
+        raise CLIError(
+            f"--offset {offset} applies to two-class targets: a multinomial model "
+            "needs one offset column per class (offset= of shape (n, K) in Python)",
             EX_USAGE,
         )
 

@@ -108,6 +108,9 @@ def fit_stream(
         backend = _labelled_backend(build, rule, positive, plan)
         levels = None
         if len(backend.classes_) > 2:
+            from ._multiclass import check_offset
+
+            check_offset(plan.offset)
             levels = _levels(backend.classes_, reference, plan)
         model.fit(
             backend,

@@ -497,6 +497,10 @@ def _fit_in_memory(
         note(f"resuming from checkpoint {checkpoint}")
     label = design.encoding.get("label") or {}
     options["class_weight"] = _class_weight_codes(options["class_weight"], label)
+    if label.get("levels") is not None:
+        from ._multiclass import check_offset
+
+        check_offset(design.encoding.get("offset"))
     if options.get("cv") is not None and label.get("levels") is not None:
         raise CLIError(
             f"--cv {options['cv']} supports targets of two classes only so far; "
