@@ -15,8 +15,8 @@ classes stay on the binary path unchanged. This module holds what differs:
   product) and which ``solver="auto"`` picks (:func:`choose_solver`);
 * the refusals, one message each (:func:`logistic._multiclass.not_supported`),
   for what is binary-only so far: Firth, grouped ``trials``, checkpoints,
-  the ``sgd`` solver, and (outside this module) inference, model files,
-  ONNX export and the command line.
+  the ``sgd`` solver, and (outside this module) what docs/multinomial.md
+  lists under "Not yet multi-class".
 
 The fitted state is written by ``LogisticRegression._store`` as for a binary
 fit: ``coef_`` of shape (K, n_features), ``intercept_`` of shape (K,).
