@@ -77,7 +77,12 @@ def extensions() -> list[Extension]:
     )
     # coordinate descent over columns (solvers.column_cd.newton_cd_columns)
     cd = Extension(
-        "logistic._cd", ["src/logistic/_cd.pyx"], extra_compile_args=["-O3", "-g0"]
+        "logistic._cd",
+        ["src/logistic/_cd.pyx"],
+        include_dirs=["src/logistic"],
+        depends=["src/logistic/_fused_vec.h"],
+        extra_compile_args=["-O3", "-g0"],
+        **vector_math(),
     )
     return cythonize([ext, cd], language_level=3)
 
