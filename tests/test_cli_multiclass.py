@@ -253,6 +253,7 @@ def test_binary_only_options_are_refused_by_name(workdir, capsys, args, code, me
 
 def test_proba_column_names_are_safe_and_distinct():
     assert proba_names(["a b", "=cmd", 3]) == ["proba_a_b", "proba__cmd", "proba_3"]
+    assert proba_names([1.0, 2.5, True]) == ["proba_1", "proba_2.5", "proba_true"]
     # names that would collide once cleaned fall back to the class codes
     assert proba_names(["a b", "a_b", "c"]) == ["proba_0", "proba_1", "proba_2"]
 

@@ -8,18 +8,22 @@ reference level first) are the stored label mapping's ``levels``
 command shows levels, never codes:
 
 * ``predict`` writes one probability column per class, ``proba_<level>``
-  (:func:`proba_names`: characters other than letters, digits, ``_ . -``
-  become ``_``; names that would then collide fall back to ``proba_<code>``),
-  and ``label``, the most probable level; no ``logit`` column (K logits
-  are defined only up to a common shift);
-* ``evaluate`` and ``report`` compute :func:`logistic.metrics.evaluate_multiclass`
-  (log loss, accuracy, per-class and macro one-vs-rest ROC AUC, K x K
-  confusion matrix) with the model file's weights;
+  (:func:`proba_names`: the level as text, whole floats without ``.0``;
+  characters other than letters, digits, ``_ . -`` become ``_``; names
+  that would then collide fall back to ``proba_<code>``), and ``label``,
+  the most probable level; no ``logit`` column (K logits are defined only
+  up to a common shift);
+* ``evaluate`` and ``report`` compute
+  :func:`logistic.metrics.evaluate_multiclass` (log loss, accuracy,
+  per-class and macro one-vs-rest ROC AUC, K x K confusion matrix) with the
+  model file's weights;
 * coefficient tables have one row per (class, term) or, for unpenalized
-  fits, one block per equation against the reference level.
+  fits, one block per equation against the reference level, named by the
+  levels (:func:`name_classes`).
 
-Binary-only options (``--threshold``, ``--interval``, ``--positive``,
-``--trials``, ``--stream``) are refused with one line naming the option.
+Two-class options (``--threshold``, ``--groups``, ``--interval``,
+``--odds-ratios``, ``--offset``; ``--positive`` and ``--cv`` in ``fit``)
+are refused with one line naming the option (exit 2).
 """
 
 from __future__ import annotations
@@ -115,8 +119,11 @@ def check_offset(offset: str | None) -> None:
 
 def proba_names(levels: list[Any]) -> list[str]:
     """``proba_<level>`` column names, safe for CSV headers and spreadsheets."""
+    from .._labels import label_text  # 1.0 and 1 are one label, "1"
+
     names = [
-        "proba_" + re.sub(r"[^0-9A-Za-z_.\-]", "_", str(level)) for level in levels
+        "proba_" + re.sub(r"[^0-9A-Za-z_.\-]", "_", label_text(level))
+        for level in levels
     ]
     if len(set(names)) < len(names):
         return [f"proba_{k}" for k in range(len(levels))]

@@ -250,7 +250,12 @@ Solver = Annotated[
     typer.Option("--solver", help="auto (default), newton, lbfgs, gd, sgd, ..."),
 ]
 ClassWeight = Annotated[
-    str | None, typer.Option("--class-weight", help="'balanced' or '0=W0,1=W1'.")
+    str | None,
+    typer.Option(
+        "--class-weight",
+        help="'balanced' or '0=W0,1=W1'; with more than two classes "
+        "'LEVEL=W,...' (e.g. 'setosa=2,versicolor=1,virginica=1').",
+    ),
 ]
 Weights = Annotated[
     str | None, typer.Option("--weights", help="Column of (frequency) sample weights.")

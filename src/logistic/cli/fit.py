@@ -295,7 +295,9 @@ def fit(
     (first sorted level dropped); or give a --formula. The encoding is stored
     in the model file and re-applied by predict, evaluate and report. Grouped
     binomial data (successes out of trials per row): --trials COLUMN, or the
-    formula 'cbind(successes, failures) ~ x1 + x2'. Large
+    formula 'cbind(successes, failures) ~ x1 + x2'. A target of more than
+    two values fits the multinomial model (--reference LEVEL: its reference
+    level, default the first sorted). Large
     files are streamed (--stream; numeric columns only) or fitted on Dask
     (--workers N, --scheduler ADDRESS).
 
