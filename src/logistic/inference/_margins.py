@@ -343,6 +343,20 @@ def _assemble(
     return effects, jac
 
 
+def check_discrete(method: str, at: str) -> None:
+    """Refuse what discrete changes (``dummy``) do not allow, as statsmodels."""
+    if method in ("dyex", "eyex"):
+        raise InvalidParameterError(
+            f"method={method!r} is not defined for discrete changes (dummy); "
+            "use 'dydx' or 'eydx', or dummy=False"
+        )
+    if at in ("median", "zero"):
+        raise InvalidParameterError(
+            f"at={at!r} is not allowed with discrete changes (dummy), as in "
+            "statsmodels; use at='overall' or 'mean'"
+        )
+
+
 def marginal_effects(
     results: Any,
     at: str = "overall",
@@ -364,16 +378,7 @@ def marginal_effects(
         and len(dummy) > 0
     )
     if dummy is True or listed:
-        if method in ("dyex", "eyex"):
-            raise InvalidParameterError(
-                f"method={method!r} is not defined for discrete changes (dummy); "
-                "use 'dydx' or 'eydx', or dummy=False"
-            )
-        if at in ("median", "zero"):
-            raise InvalidParameterError(
-                f"at={at!r} is not allowed with discrete changes (dummy), as in "
-                "statsmodels; use at='overall' or 'mean'"
-            )
+        check_discrete(method, at)
     if at == "overall":
         if results._objective is None and results.grouped:
             raise InvalidParameterError(
@@ -543,7 +548,24 @@ class MarginalEffects:
     def summary(self, alpha: float = 0.05) -> str:
         """The table as text: effect, std err, z, P>|z| and the interval;
         discrete changes marked ``(d)``."""
-        t = self.wald_table(alpha)
+        label, width, head = self._layout(alpha)
+        lines = self._heading("Logistic regression marginal effects")
+        values = self.margeff_options.get("atexog") or {}
+        if values:
+            lines.append(
+                "Set on every row: "
+                + ", ".join(f"{name}={v:g}" for name, v in values.items())
+            )
+        lines += ["=" * len(head), head, "-" * len(head)]
+        lines += self._row_lines(self.wald_table(alpha), label, width)
+        lines.append("=" * len(head))
+        if self.dummy_idx is not None:
+            lines.append(self._discrete_note())
+        return "\n".join(lines)
+
+    def _layout(self, alpha: float) -> tuple[list[str], int, str]:
+        """The text table's row labels (discrete changes marked ``(d)``), their
+        width and the header line."""
         marks = set() if self.dummy_idx is None else set(self.dummy_idx.tolist())
         label = [f"{n} (d)" if j in marks else n for j, n in enumerate(self.names)]
         width = max([len(s) for s in label] + [12])
@@ -552,29 +574,27 @@ class MarginalEffects:
             f"{'':<{width}} {LABELS[self.method]:>13} {'std err':>10} {'z':>8} "
             f"{'P>|z|':>8} {lo:>10} {hi:>10}"
         )
+        return label, width, head
+
+    def _heading(self, title: str) -> list[str]:
         nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
-        lines = [
-            "Logistic regression marginal effects",
+        return [
+            title,
             f"Method: {self.method}    At: {self.at}    Covariance: {self.cov_type}"
             f"    No. observations: {nobs}",
         ]
-        values = self.margeff_options.get("atexog") or {}
-        if values:
-            lines.append(
-                "Set on every row: "
-                + ", ".join(f"{name}={v:g}" for name, v in values.items())
-            )
-        lines += ["=" * len(head), head, "-" * len(head)]
-        for j, name in enumerate(label):
-            lines.append(
-                f"{name:<{width}} {t.params[j]:>13.6g} {t.bse[j]:>10.4g} "
-                f"{t.zvalues[j]:>8.3f} {t.pvalues[j]:>8.3f} "
-                f"{t.conf_int[j, 0]:>10.4g} {t.conf_int[j, 1]:>10.4g}"
-            )
-        lines.append("=" * len(head))
-        if marks:
-            lines.append(self._discrete_note())
-        return "\n".join(lines)
+
+    @staticmethod
+    def _row_lines(
+        t: WaldTable, label: list[str], width: int, start: int = 0
+    ) -> list[str]:
+        """One line per label for entries ``start, start + 1, …`` of ``t``."""
+        return [
+            f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
+            f"{t.zvalues[i]:>8.3f} {t.pvalues[i]:>8.3f} "
+            f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
+            for i, name in enumerate(label, start)
+        ]
 
     def _discrete_note(self) -> str:
         if self._levels:

@@ -64,13 +64,15 @@ from ._margins import (
     FRAME_BOUNDS,
     LABELS,
     METHODS,
+    MarginalEffects,
     _choice,
     _column,
     _contrasts,
+    check_discrete,
 )
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
-from ._wald import WaldTable, wald_frame, wald_table
+from ._wald import wald_frame, wald_table
 
 __all__ = ["MultinomialMarginalEffects", "multinomial_margins"]
 
@@ -304,16 +306,7 @@ def multinomial_margins(
     p = len(names)
     columns = _discrete(results, dummy, names)
     if columns:
-        if method in ("dyex", "eyex"):
-            raise InvalidParameterError(
-                f"method={method!r} is not defined for discrete changes (dummy); "
-                "use 'dydx' or 'eydx', or dummy=False"
-            )
-        if at == "zero":
-            raise InvalidParameterError(
-                "at='zero' is not allowed with discrete changes (dummy), as in "
-                "statsmodels; use at='overall' or 'mean'"
-            )
+        check_discrete(method, at)
     contrasts = (
         _contrasts(columns, names, categorical, dummy)
         if columns
@@ -347,6 +340,7 @@ def multinomial_margins(
         names=names,
         classes=[str(c) for c in results.classes],
         discrete=np.asarray(contrasts.target, dtype=np.intp),
+        levels=bool((contrasts.zeroed.sum(axis=0) > 1).any()),
         options={
             "method": method,
             "at": at,
@@ -358,7 +352,7 @@ def multinomial_margins(
     )
 
 
-class MultinomialMarginalEffects:
+class MultinomialMarginalEffects(MarginalEffects):
     """Marginal effects on each class probability, delta-method standard errors.
 
     Built by :meth:`MultinomialInference.get_margeff`; statsmodels
@@ -393,52 +387,29 @@ class MultinomialMarginalEffects:
         names: list[str],
         classes: list[str],
         discrete: np.ndarray,
+        levels: bool,
         options: dict[str, Any],
         cov_type: str,
         nobs: float,
     ) -> None:
-        self._effects = effects  # (K, p)
-        self.margeff_cov = cov
+        self._effects = np.asarray(effects).ravel()  # class by class
+        self._cov = cov
         self.jacobian = jacobian
         self.names = list(names)
         self.classes = list(classes)
         self.dummy_idx = np.unique(discrete) if discrete.size else None
+        self._levels = levels
         self.margeff_options = options
         self.method = str(options["method"])
         self.at = str(options["at"])
         self.cov_type = cov_type
         self.nobs = nobs
-        self._table = wald_table(effects.ravel(), cov)
+        self._pd = None
+        self._table = wald_table(self._effects, cov)
 
-    def _layout(self, flat: FloatArray) -> FloatArray:
+    def _series(self, values: FloatArray) -> Any:
         """Flat class-by-class values as (p, K)."""
-        return np.asarray(flat).reshape(len(self.classes), len(self.names)).T.copy()
-
-    @property
-    def margeff(self) -> FloatArray:
-        """The effects, (p, K)."""
-        return self._effects.T.copy()
-
-    @property
-    def margeff_se(self) -> FloatArray:
-        """``sqrt(diag(J V Jᵀ))``, (p, K)."""
-        return self._layout(self._table.bse)
-
-    @property
-    def zvalues(self) -> FloatArray:
-        """``margeff / margeff_se``, (p, K)."""
-        return self._layout(self._table.zvalues)
-
-    tvalues = zvalues
-
-    @property
-    def pvalues(self) -> FloatArray:
-        """Two-sided normal p-values, (p, K)."""
-        return self._layout(self._table.pvalues)
-
-    def wald_table(self, alpha: float = 0.05) -> WaldTable:
-        """The flat (class by class) :class:`~logistic.inference.WaldTable`."""
-        return wald_table(self._effects.ravel(), self.margeff_cov, alpha)
+        return np.asarray(values).reshape(len(self.classes), len(self.names)).T.copy()
 
     def conf_int(self, alpha: float = 0.05) -> FloatArray:
         """``margeff ± z_{1-α/2} margeff_se``, shape (p, K, 2)."""
@@ -471,36 +442,15 @@ class MultinomialMarginalEffects:
         """One block per class: effect, std err, z, P>|z| and the interval;
         discrete changes marked ``(d)``."""
         t = self.wald_table(alpha)
-        marks = set() if self.dummy_idx is None else set(self.dummy_idx.tolist())
-        label = [f"{n} (d)" if j in marks else n for j, n in enumerate(self.names)]
-        width = max([len(s) for s in label] + [12])
-        lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
-        head = (
-            f"{'':<{width}} {LABELS[self.method]:>13} {'std err':>10} {'z':>8} "
-            f"{'P>|z|':>8} {lo:>10} {hi:>10}"
-        )
-        lines = [
-            "Multinomial logistic regression marginal effects",
-            f"Method: {self.method}    At: {self.at}    Covariance: {self.cov_type}"
-            f"    No. observations: {self.nobs:.10g}",
-        ]
-        p = len(self.names)
+        label, width, head = self._layout(alpha)
+        lines = self._heading("Multinomial logistic regression marginal effects")
         for k, cls in enumerate(self.classes):
             lines += ["=" * len(head), f"y = {cls}", head, "-" * len(head)]
-            for j, name in enumerate(label):
-                i = k * p + j
-                lines.append(
-                    f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
-                    f"{t.zvalues[i]:>8.3f} {t.pvalues[i]:>8.3f} "
-                    f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
-                )
+            lines += self._row_lines(t, label, width, k * len(self.names))
         lines.append("=" * len(head))
-        if marks:
-            lines.append("(d) discrete change of the column from 0 to 1")
+        if self.dummy_idx is not None:
+            lines.append(self._discrete_note())
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def __repr__(self) -> str:
         return (
