@@ -25,13 +25,17 @@ centred by their curvature-weighted means ``mu = X_Sᵀv / Σv`` (then
 ``1ᵀ V (X_S − 1muᵀ) = 0``): with ``e = d_b + muᵀd`` the model separates into
 ``g_b e + ½ Σv e²`` (so ``e = −g_b/Σv``) and the lasso model of the module
 docstring of :mod:`logistic._cd` in ``d``. The centring is implicit (sparse X
-stays sparse). Stopping rule, line search and inner tolerance are those of
-``NewtonCD`` (standardized KKT residual ≤ tol; Armijo with Tseng & Yun's
-decrease; inner tolerance ``max(0.05·residual, 0.01·tol)``).
+stays sparse). Stopping rule and line search are those of ``NewtonCD``
+(standardized KKT residual ≤ tol; Armijo with Tseng & Yun's decrease); the
+inner tolerance is ``max(0.05·residual, 0.01·tol)`` in the naive form, as
+there, and ``max(INNER_GRAM·residual, 0.01·tol)`` in the Gram form, whose
+sweeps are cheap.
 
-The compiled kernel (``logistic._cd``) runs the sweeps and the column passes with
-the GIL released; ``LOGISTIC_KERNEL=numpy`` (or ``set_compiled_cd(False)``)
-selects the numpy reference below, which makes the same updates in the same order.
+The compiled kernel (``logistic._cd``) runs the sweeps, the column passes and
+the small vector operations of each Newton step (trial pass, KKT residual,
+predicted decrease, penalty) with the GIL released; ``LOGISTIC_KERNEL=numpy``
+(or ``set_compiled_cd(False)``) selects the numpy references below, which make
+the same updates in the same order.
 """
 
 from __future__ import annotations
