@@ -323,3 +323,29 @@ def test_dask_gives_the_in_memory_effects(anes, res):
     ref = res.get_margeff(method="dyex")
     np.testing.assert_allclose(me.margeff, ref.margeff, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(me.margeff_se, ref.margeff_se, rtol=1e-8)
+
+
+def test_a_loaded_model_keeps_rrr_and_the_means(tmp_path, model, res):
+    import logistic
+
+    path = tmp_path / "anes.json"
+    logistic.save(model, path)
+    loaded = logistic.load(path).inference()
+    rrr = res.odds_ratios()
+    np.testing.assert_allclose(loaded.odds_ratios().odds_ratio, rrr.odds_ratio)
+    me = loaded.get_margeff(at="mean")
+    np.testing.assert_allclose(me.margeff, res.get_margeff(at="mean").margeff, **TOL)
+
+
+def test_statistics_without_means_take_the_data(anes, model, res):
+    import copy
+    import dataclasses
+
+    X, y = anes
+    bare = copy.deepcopy(model)
+    kept = bare.fit_statistics_
+    bare.fit_statistics_ = dataclasses.replace(kept, mean=None, offset_mean=None)
+    with pytest.raises(InvalidParameterError, match="column means"):
+        bare.inference().get_margeff(at="mean")
+    me = bare.inference(X, y).get_margeff(at="mean")
+    np.testing.assert_allclose(me.margeff, res.get_margeff(at="mean").margeff, **TOL)

@@ -217,9 +217,9 @@ def _point(results: Any, at: str, p: int, K: int) -> Block:
     if mean is None:
         if results._data is None:
             raise InvalidParameterError(
-                "at='mean' needs the column means, which this model does not keep "
-                "(loaded from a file): call model.inference(X, y, sample_weight, "
-                "offset) with the data given to fit()"
+                "at='mean' needs the column means, which this model's statistics "
+                "do not hold: call model.inference(X, y, sample_weight, offset) "
+                "with the data given to fit()"
             )
         moments = results._data.map_reduce(partial(block_moments, K=K))
         fields = moments_fields(moments, float(results.nobs))
