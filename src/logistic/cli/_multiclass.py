@@ -178,19 +178,10 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     """Rich tables: scores, per-class ROC AUC, the K x K confusion matrix."""
     from rich.table import Table
 
-    from ._render import count
+    from ._render import count, scores_table
 
-    title = f"{count(m['n_samples'])} rows, {m['n_classes']} classes"
-    if m.get("weights"):
-        title += (
-            f"; metrics weighted by column {m['weights']!r} (sum "
-            f"{count(m['sum_of_weights'])})"
-        )
-    scores = Table(title=title)
-    scores.add_column("metric")
-    scores.add_column("value", justify="right")
-    for key in ("accuracy", "log_loss", "roc_auc_macro"):
-        scores.add_row(key, "n/a" if m[key] is None else f"{m[key]:.6f}")
+    head = f"{count(m['n_samples'])} rows, {m['n_classes']} classes"
+    scores = scores_table(m, head, ("accuracy", "log_loss", "roc_auc_macro"))
     per = Table(title="per class (one-vs-rest)")
     for col in ("class", "rows", "roc_auc"):
         per.add_column(col, justify="left" if col == "class" else "right")
@@ -281,7 +272,7 @@ def coefficient_text(
     """The per-equation summary of an unpenalized fit when ``inference`` is
     given (or the model kept its fit statistics), else the plain table of
     :func:`coefficient_rows`, with the parametrization said in its title."""
-    from ._render import MAX_TABLE_ROWS, text_table
+    from ._render import capped_table
 
     if inference is None and getattr(model, "fit_statistics_", None) is not None:
         try:
@@ -296,10 +287,4 @@ def coefficient_text(
     else:
         form = "symmetric parametrization (penalized fit)"
     title = f"coefficients of {len(levels)} classes, {form}"
-    text = text_table(rows[:MAX_TABLE_ROWS], title)
-    if len(rows) > MAX_TABLE_ROWS:
-        text += (
-            f"\n... {len(rows) - MAX_TABLE_ROWS} more coefficients not shown "
-            f"({len(rows)} in all; --json prints them)"
-        )
-    return text
+    return capped_table(rows, title, "coefficients")

@@ -24,6 +24,8 @@ __all__ = [
     "print_design_notes",
     "design_note",
     "count",
+    "scores_table",
+    "capped_table",
 ]
 
 
@@ -101,12 +103,23 @@ def coefficient_table(
             )
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov, alpha)
-    table = text_table(rows[:MAX_TABLE_ROWS], title or _title(model))
+    where = "every one is in the model file, and --json prints them"
+    return capped_table(rows, title or _title(model), "coefficients", where)
+
+
+def capped_table(
+    rows: list[dict[str, Any]],
+    title: str,
+    what: str,
+    where: str = "--json prints them",
+) -> str:
+    """:func:`text_table` of the first :data:`MAX_TABLE_ROWS` rows, and a line
+    counting the ``what`` left out (``where`` says where they are)."""
+    table = text_table(rows[:MAX_TABLE_ROWS], title)
     if len(rows) > MAX_TABLE_ROWS:
         table += (
-            f"\n... {len(rows) - MAX_TABLE_ROWS} more coefficients not shown "
-            f"({len(rows)} in all; every one is in the model file, and "
-            "--json prints them)"
+            f"\n... {len(rows) - MAX_TABLE_ROWS} more {what} not shown "
+            f"({len(rows)} in all; {where})"
         )
     return table
 
@@ -192,3 +205,22 @@ def count(value: float) -> str:
     """A count or a sum of weights: whole numbers in full (1500000, never
     1.5e+06), others with 10 significant digits."""
     return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def scores_table(m: dict[str, Any], head: str, keys: tuple[str, ...]) -> Any:
+    """evaluate's table of scores ``keys`` of the metrics ``m`` (n/a for None),
+    titled ``head`` and the weights column when the rows are weighted."""
+    from rich.table import Table
+
+    title = head
+    if m.get("weights"):
+        title += (
+            f"; metrics weighted by column {m['weights']!r} (sum "
+            f"{count(m['sum_of_weights'])})"
+        )
+    scores = Table(title=title)
+    scores.add_column("metric")
+    scores.add_column("value", justify="right")
+    for key in keys:
+        scores.add_row(key, "n/a" if m[key] is None else f"{m[key]:.6f}")
+    return scores

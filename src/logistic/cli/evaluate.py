@@ -20,7 +20,7 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console
 from ._progress import Quiet
-from ._render import count
+from ._render import count, scores_table
 
 HLGroups = Annotated[
     int,
@@ -102,17 +102,9 @@ def hl_dict(hl: Any) -> dict[str, Any]:
 
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
-    title = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
-    if m.get("weights"):
-        title += (
-            f"; metrics weighted by column {m['weights']!r} (sum "
-            f"{count(m['sum_of_weights'])})"
-        )
-    scores = Table(title=title)
-    scores.add_column("metric")
-    scores.add_column("value", justify="right")
-    for key in ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier"):
-        scores.add_row(key, "n/a" if m[key] is None else f"{m[key]:.6f}")
+    head = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
+    keys = ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
+    scores = scores_table(m, head, keys)
     cm = m["confusion_matrix"]
     conf = Table(title=f"confusion matrix at threshold {m['threshold']:g}")
     for col in ("", "predicted 0", "predicted 1"):

@@ -60,22 +60,8 @@ def write_report(
         )
     y, z, weight = scored_outcomes(applied)
     info = summary_dict(applied.model_file)
-    meta = [
-        ("model file", model_path),
-        ("data", data_path),
-        ("rows", f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"),
-        (
-            "solver",
-            f"{info['solver']}, {info['n_iter']} iterations, "
-            f"converged={info['converged']}",
-        ),
-    ]
-    if info["formula"]:
-        meta.insert(1, ("formula", info["formula"]))
-    if applied.weights:
-        meta.append(
-            ("weights", f"column {applied.weights!r}, sum {count(m['sum_of_weights'])}")
-        )
+    rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
+    meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
         lab = info["label_mapping"]
         meta.append(("positive class", f"{lab['column']} = {lab['positive']!r}"))
@@ -124,6 +110,30 @@ def write_report(
         tmp.write_text(text, encoding="utf-8")
 
 
+def _meta(
+    info: dict[str, Any], m: dict[str, Any], weights: str | None, head: list[str]
+) -> list[tuple[str, str]]:
+    """The report's header lines: model file, (formula,) data, rows (``head``),
+    the solver and the weights column."""
+    meta = [
+        ("model file", head[0]),
+        ("data", head[1]),
+        ("rows", head[2]),
+        (
+            "solver",
+            f"{info['solver']}, {info['n_iter']} iterations, "
+            f"converged={info['converged']}",
+        ),
+    ]
+    if info["formula"]:
+        meta.insert(1, ("formula", info["formula"]))
+    if weights:
+        meta.append(
+            ("weights", f"column {weights!r}, sum {count(m['sum_of_weights'])}")
+        )
+    return meta
+
+
 def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     """The HTML report of a model of more than two classes
     (:func:`logistic.report.build_multiclass_report`)."""
@@ -137,26 +147,10 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     levels = _multiclass.levels_of(mf)
     info = summary_dict(mf)
     label = (mf.encoding or {}).get("label") or {}
-    meta = [
-        ("model file", model_path),
-        ("data", data_path),
-        ("rows", f"{count(m['n_samples'])}, {len(levels)} classes"),
-        (
-            "target",
-            f"{label.get('column', '?')}: reference level {levels[0]!r}",
-        ),
-        (
-            "solver",
-            f"{info['solver']}, {info['n_iter']} iterations, "
-            f"converged={info['converged']}",
-        ),
-    ]
-    if info["formula"]:
-        meta.insert(1, ("formula", info["formula"]))
-    if applied.weights:
-        meta.append(
-            ("weights", f"column {applied.weights!r}, sum {count(m['sum_of_weights'])}")
-        )
+    rows = f"{count(m['n_samples'])}, {len(levels)} classes"
+    meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
+    target = f"{label.get('column', '?')}: reference level {levels[0]!r}"
+    meta.insert(-1 if applied.weights else len(meta), ("target", target))
     design = applied.design
     return build_multiclass_report(
         title="Multinomial logistic regression report",

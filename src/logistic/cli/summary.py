@@ -27,7 +27,7 @@ from .._grouped import fitted_on_counts
 from . import _options as opt
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file
-from ._render import MAX_TABLE_ROWS, coefficient_rows, coefficient_table, text_table
+from ._render import capped_table, coefficient_rows, coefficient_table
 
 OddsRatios = Annotated[
     bool,
@@ -323,10 +323,4 @@ def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
         else "Odds ratios exp(coef) (the model file stores no covariance: no "
         "standard errors or intervals)"
     )
-    text = text_table(rows[:MAX_TABLE_ROWS], title)
-    if len(rows) > MAX_TABLE_ROWS:
-        text += (
-            f"\n... {len(rows) - MAX_TABLE_ROWS} more odds ratios not shown "
-            f"({len(rows)} in all; --json prints them)"
-        )
-    return text
+    return capped_table(rows, title, "odds ratios")

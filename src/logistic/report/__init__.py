@@ -143,14 +143,7 @@ def build_report(
         names = feature_names or [f"x{j}" for j in range(n)]
         for png, caption, ident in cv_section(cross_validation, names):
             figures.append(_img(png, caption, ident))
-    if history:
-        figures.append(
-            _img(
-                F.convergence_png(history),
-                "Convergence: objective and gradient norm per iteration",
-                "convergence",
-            )
-        )
+    figures += _convergence(history)
     scores = [
         {"metric": k, "value": metrics[k]}
         for k in ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
@@ -208,19 +201,12 @@ def build_multiclass_report(
             continue
         fpr, tpr, _ = M.roc_curve((y == k).astype(float), proba[:, k], sample_weight)
         curves.append((classes[k], fpr, tpr, row["roc_auc"]))
-    figures = []
+    figures: list[str] = []
     if curves:
         figures.append(
             _img(F.roc_ovr_png(curves), "ROC curves, one class against the rest", "roc")
         )
-    if history:
-        figures.append(
-            _img(
-                F.convergence_png(history),
-                "Convergence: objective and gradient norm per iteration",
-                "convergence",
-            )
-        )
+    figures += _convergence(history)
     scores = [
         {"metric": k, "value": metrics[k]}
         for k in ("accuracy", "log_loss", "roc_auc_macro")
@@ -240,6 +226,7 @@ def build_multiclass_report(
     meta_html = "".join(
         f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in meta
     )
+    what = "metrics, confusion matrix and ROC curves"
     omitted = (
         f"The precision-recall curve, the calibration plot, the Hosmer-Lemeshow "
         f"test and the table of influential rows are not shown: they are defined "
@@ -250,7 +237,7 @@ def build_multiclass_report(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><ul class="meta">{meta_html}</ul>'
-        f"<h2>Metrics</h2>{_weights_line(weights)}{_table(scores, 'metrics')}"
+        f"<h2>Metrics</h2>{_weights_line(weights, what)}{_table(scores, 'metrics')}"
         "<p>Per class, one class against the rest:</p>"
         f"{_table(per_class, 'per-class')}"
         "<p>Confusion matrix (rows: actual class, columns: predicted, the most "
@@ -262,12 +249,26 @@ def build_multiclass_report(
     )
 
 
-def _weights_line(weights: str | None) -> str:
+def _convergence(history: list[dict[str, float]]) -> list[str]:
+    """The convergence figure (none without a history)."""
+    if not history:
+        return []
+    from . import _figures as F
+
+    png = F.convergence_png(history)
+    caption = "Convergence: objective and gradient norm per iteration"
+    return [_img(png, caption, "convergence")]
+
+
+def _weights_line(
+    weights: str | None,
+    what: str = "metrics, curves, calibration and Hosmer-Lemeshow test",
+) -> str:
     if not weights:
         return ""
     text = (
-        f"Weighted by column {weights!r} (the model's fit --weights): the metrics, "
-        "curves, calibration and Hosmer-Lemeshow test count each row by its weight."
+        f"Weighted by column {weights!r} (the model's fit --weights): the {what} "
+        "count each row by its weight."
     )
     return f'<p id="weights">{html.escape(text)}</p>'
 

@@ -34,24 +34,21 @@ def _png(fig: Any) -> bytes:
 
 
 def roc_png(fpr: np.ndarray, tpr: np.ndarray, auc: float) -> bytes:
-    fig = _figure()
-    ax = fig.subplots()
-    ax.plot(fpr, tpr, color="C0", lw=2, label=f"model (AUC = {auc:.3f})")
-    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
-    ax.set(
-        xlabel="false positive rate",
-        ylabel="true positive rate",
-        title="ROC curve",
-        xlim=(0, 1),
-        ylim=(0, 1.01),
-    )
-    ax.legend(loc="lower right")
-    return _png(fig)
+    return _roc_curves([("model", fpr, tpr, auc)], "ROC curve", _figure())
 
 
 def roc_ovr_png(curves: list[tuple[str, np.ndarray, np.ndarray, float]]) -> bytes:
     """One ROC curve per class against the rest: ``(label, fpr, tpr, auc)``."""
-    fig = _figure(5.5, 4.5)
+    title = "ROC curves, each class against the rest"
+    return _roc_curves(curves, title, _figure(5.5, 4.5), fontsize=8)
+
+
+def _roc_curves(
+    curves: list[tuple[str, np.ndarray, np.ndarray, float]],
+    title: str,
+    fig: Any,
+    fontsize: float | None = None,
+) -> bytes:
     ax = fig.subplots()
     for k, (label, fpr, tpr, auc) in enumerate(curves):
         ax.plot(fpr, tpr, color=f"C{k % 10}", lw=2, label=f"{label} (AUC = {auc:.3f})")
@@ -59,11 +56,11 @@ def roc_ovr_png(curves: list[tuple[str, np.ndarray, np.ndarray, float]]) -> byte
     ax.set(
         xlabel="false positive rate",
         ylabel="true positive rate",
-        title="ROC curves, each class against the rest",
+        title=title,
         xlim=(0, 1),
         ylim=(0, 1.01),
     )
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=fontsize)
     return _png(fig)
 
 
