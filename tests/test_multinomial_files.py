@@ -266,6 +266,8 @@ def _stats(d):
         (lambda d: _stats(d)["class_totals"].__setitem__(0, 1.0), r"class_totals' must be 7 non-negative numbers summing"),
         (lambda d: _stats(d).update(n_samples=True), r"'training\.fit_statistics\.n_samples' must be a positive"),
         (lambda d: _stats(d).update(llf=12.5), r"'training\.fit_statistics\.llf' must be <= 0"),
+        (lambda d: _stats(d).update(llf=-(10**400)), r"'training\.fit_statistics\.llf' must hold finite"),
+        (lambda d: _stats(d)["mean"].__setitem__(0, 10**400), r"'training\.fit_statistics\.mean' must hold finite"),
         (lambda d: _stats(d).update(weight_sum=-1.0), r"class_totals' must be 7|weight_sum' must be positive"),
         (lambda d: _stats(d)["mean"].pop(), r"'training\.fit_statistics\.mean' must be a list of 5"),
         (lambda d: _stats(d)["offset_mean"].__setitem__(2, "x"), r"'training\.fit_statistics\.offset_mean' must hold numbers"),

@@ -94,9 +94,13 @@ def _number(doc: dict[str, Any], key: str, value: Any, path: str) -> float:
         raise _wrong(
             path, f"training.{KEY}.{key}", f"must hold numbers, got {value!r:.40}"
         )
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond float range
+        number = math.inf
+    if not math.isfinite(number):
         raise _wrong(path, f"training.{KEY}.{key}", "must hold finite numbers")
-    return float(value)
+    return number
 
 
 def statistics_from_dict(
