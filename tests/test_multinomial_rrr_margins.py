@@ -31,6 +31,8 @@ from logistic._multiclass import MultiClassNotSupportedError
 
 sm = pytest.importorskip("statsmodels.api")
 
+from test_multinomial_inference import _blocks  # noqa: E402  (row blocks of X, y, w)
+
 FIT = {"method": "newton", "tol": 1e-12, "maxiter": 100, "disp": 0}
 TOL = {"rtol": 1e-6, "atol": 1e-9}
 
@@ -208,17 +210,6 @@ def test_effects_on_all_classes_sum_to_zero(res):
     ones = np.kron(np.ones(7), np.eye(5))  # sums the K effects of each feature
     var = np.diag(ones @ me.margeff_cov @ ones.T)
     np.testing.assert_allclose(var, 0.0, atol=1e-18)
-
-
-def _blocks(X, y, rows, w=None):
-    def blocks():
-        for a in range(0, len(y), rows):
-            if w is None:
-                yield X[a : a + rows], y[a : a + rows]
-            else:
-                yield X[a : a + rows], y[a : a + rows], w[a : a + rows]
-
-    return blocks
 
 
 @pytest.mark.parametrize("at", ["overall", "mean"])
