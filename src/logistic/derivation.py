@@ -18,15 +18,47 @@ Steps (numbering follows the seed):
    gradient ``∂J/∂b = (1/m) Σ_i (h(x_i) - y_i)`` (``x_j = 1``), checked on a
    symbolic data set of m = 3 rows and 2 features
 7. (beyond the seed) ``∂²L/∂z² = σ(z)(1 - σ(z))``, the Hessian weight.
+
+``steps(classes=K)`` (``logistic derive --classes K``) is the same derivation
+for K classes, the softmax model of :mod:`logistic._softmax` and
+:mod:`logistic._multinomial`, with ``y`` one-hot (checked for any labels that
+sum to 1, ``y_K = 1 - Σ_{k<K} y_k``):
+
+1. ``p_k = softmax(z)_k`` does not change when one constant is added to
+   every ``z_k`` (why the model needs a parametrization)
+2. ``∂p_k/∂z_j = p_k(δ_kj - p_j)``: the Jacobian ``diag(p) - p pᵀ``
+3. ``L = -Σ_k y_k log p_k = lse(z) - Σ_k y_k z_k`` (the stable form computed)
+4. ``∂L/∂z_k = p_k - y_k``, the binary ``h - y`` once per class
+5. ``∂²L/∂z∂zᵀ = diag(p) - p pᵀ`` (does not depend on ``y``)
+6. averaged over a symbolic data set of m = 3 rows and 2 features:
+   ``∂J/∂W = (1/m) (P - Y)ᵀ X`` (``Xᵀ(P - Y)/m`` transposed: one row per
+   class) and ``∂J/∂b = (1/m) (P - Y)ᵀ 1``
+7. Hessian blocks (m = 2 rows): ``∂²J/∂w_k∂w_lᵀ = (1/m) Σ_i (δ_kl p_ik -
+   p_ik p_il) x_i x_iᵀ``, i.e. ``Σ_i (diag(p_i) - p_i p_iᵀ) ⊗ x_i x_iᵀ / m``
+8. K = 2 with the reference class ``z = (0, t)``: ``p_2 = σ(t)``, the loss is
+   the binary cross-entropy of ``y_2`` and ``∂L/∂t = σ(t) - y_2`` (the binary
+   steps 1, 3 and 5), whatever K was asked for.
+
+Steps 6 and 7 are checked with exact rational arithmetic after each ``e^{z}``
+is replaced by a positive symbol (:func:`_is_zero_exp`): multiplying out the
+denominators leaves a polynomial that must expand to 0.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Step", "StepResult", "steps", "verify", "render"]
+__all__ = [
+    "MAX_CLASSES",
+    "Step",
+    "StepResult",
+    "steps",
+    "softmax_steps",
+    "verify",
+    "render",
+]
 
 
 @dataclass(frozen=True)
@@ -57,8 +89,19 @@ def _sympy() -> Any:
     return sympy
 
 
-def steps() -> list[Step]:
-    """The derivation's steps, each with its computed and its claimed side."""
+#: The largest ``classes`` ``steps`` accepts: the symbolic data set's
+#: Hessian has ``(2K)²`` entries and grows quickly past this.
+MAX_CLASSES = 6
+
+
+def steps(classes: int | None = None) -> list[Step]:
+    """The derivation's steps, each with its computed and its claimed side.
+
+    ``classes=None``: the seed's binary derivation; ``classes=K``
+    (``2 <= K <= MAX_CLASSES``): the softmax derivation for K classes.
+    """
+    if classes is not None:
+        return softmax_steps(classes)
     s = _sympy()
     z, y, h, x1, x2, w1, w2, b = s.symbols("z y h x_1 x_2 w_1 w_2 b", real=True)
 
@@ -146,6 +189,185 @@ def steps() -> list[Step]:
     ]
 
 
+def _softmax_symbols(K: int, m: int) -> dict[str, Any]:
+    """Symbols of a data set: ``X`` (m × 2), ``W`` (K × 2), ``b`` (K), labels
+    ``Y`` (m × K) whose rows sum to 1, logits ``Z`` and probabilities ``P``."""
+    s = _sympy()
+    q = 2
+    X = s.Matrix(m, q, lambda i, j: s.Symbol(f"x_{i + 1}{j + 1}", real=True))
+    W = s.Matrix(K, q, lambda k, j: s.Symbol(f"w_{k + 1}{j + 1}", real=True))
+    b = s.Matrix([s.Symbol(f"b_{k + 1}", real=True) for k in range(K)])
+    Y = s.Matrix(m, K, lambda i, k: s.Symbol(f"y_{i + 1}{k + 1}", real=True))
+    Y[:, K - 1] = s.Matrix([1 - sum(Y[i, :K - 1]) for i in range(m)])
+    Z = X * W.T + s.ones(m, 1) * b.T
+    P = s.Matrix.vstack(*(_softmax(list(Z.row(i))).T for i in range(m)))
+    J = sum(_lse(list(Z.row(i))) - (Y.row(i) * Z.row(i).T)[0] for i in range(m)) / m
+    return {"X": X, "W": W, "b": b, "Y": Y, "P": P, "J": J, "m": m, "q": q}
+
+
+def _softmax(z: list[Any]) -> Any:
+    s = _sympy()
+    total = sum(s.exp(t) for t in z)
+    return s.Matrix([s.exp(t) / total for t in z])
+
+
+def _lse(z: list[Any]) -> Any:
+    s = _sympy()
+    return s.log(sum(s.exp(t) for t in z))
+
+
+def softmax_steps(K: int) -> list[Step]:
+    """The softmax (K-class) derivation's steps (module docstring)."""
+    if isinstance(K, bool) or not isinstance(K, int) or not 2 <= K <= MAX_CLASSES:
+        raise ValueError(
+            f"classes must be an integer from 2 to {MAX_CLASSES}; got {K!r}"
+        )
+    s = _sympy()
+    z = list(s.symbols(f"z_1:{K + 1}", real=True))
+    c, t, y2 = s.symbols("c t y_2", real=True)
+    y = list(s.symbols(f"y_1:{K}", real=True))
+    y = s.Matrix(y + [1 - sum(y)])
+    p = _softmax(z)
+    Jac = s.diag(*p) - p * p.T
+
+    def L(zz: list[Any]) -> Any:
+        pp = _softmax(zz)
+        return -sum(y[k] * s.log(pp[k]) for k in range(K))
+
+    def data(m: int) -> dict[str, Any]:
+        return _softmax_symbols(K, m)
+
+    def grad_W() -> Any:
+        d = data(3)
+        return s.Matrix(K, d["q"], lambda k, j: s.diff(d["J"], d["W"][k, j]))
+
+    def grad_W_claim() -> Any:
+        d = data(3)
+        return (d["P"] - d["Y"]).T * d["X"] / d["m"]
+
+    def grad_b() -> Any:
+        d = data(3)
+        return s.Matrix([s.diff(d["J"], bk) for bk in d["b"]])
+
+    def grad_b_claim() -> Any:
+        d = data(3)
+        return (d["P"] - d["Y"]).T * s.ones(d["m"], 1) / d["m"]
+
+    def hess() -> Any:
+        d = data(2)
+        return s.hessian(d["J"], list(d["W"]))
+
+    def hess_claim() -> Any:
+        d = data(2)
+        P, X, q, m = d["P"], d["X"], d["q"], d["m"]
+
+        def entry(a: int, e: int) -> Any:
+            k, j, k2, jj = a // q, a % q, e // q, e % q
+            return sum(
+                (int(k == k2) * P[i, k] - P[i, k] * P[i, k2]) * X[i, j] * X[i, jj]
+                for i in range(m)
+            ) / m
+
+        return s.Matrix(K * q, K * q, entry)
+
+    def sigma(u: Any) -> Any:
+        return 1 / (1 + s.exp(-u))
+
+    def L2(u: Any) -> Any:
+        pp = _softmax([s.Integer(0), u])
+        return -((1 - y2) * s.log(pp[0]) + y2 * s.log(pp[1]))
+
+    return [
+        Step(
+            "1",
+            f"softmax p_k = e^(z_k) / Σ_j e^(z_j) (K = {K}) is unchanged by z_k + c",
+            lambda: _softmax([zk + c for zk in z]),
+            lambda: p,
+        ),
+        Step("2", "∂p_k/∂z_j = p_k(δ_kj - p_j): the Jacobian diag(p) - p pᵀ",
+             lambda: p.jacobian(z), lambda: Jac),
+        Step(
+            "3",
+            "L = -Σ_k y_k log p_k = lse(z) - Σ_k y_k z_k  (Σ_k y_k = 1)",
+            lambda: L(z),
+            lambda: _lse(z) - sum(y[k] * z[k] for k in range(K)),
+        ),
+        Step("4", "∂L/∂z_k = p_k - y_k  (one-hot y)",
+             lambda: s.Matrix([s.diff(L(z), zk) for zk in z]), lambda: p - y),
+        Step("5", "∂²L/∂z∂zᵀ = diag(p) - p pᵀ  (free of y)",
+             lambda: s.hessian(L(z), z), lambda: Jac),
+        Step("6a", "∂J/∂W = (1/m) (P - Y)ᵀ X, i.e. the gradient Xᵀ(P - Y)/m  (m = 3)",
+             grad_W, grad_W_claim),
+        Step("6b", "bias: ∂J/∂b = (1/m) (P - Y)ᵀ 1", grad_b, grad_b_claim),
+        Step(
+            "7",
+            "Hessian blocks ∂²J/∂w_k∂w_lᵀ = (1/m) Σ_i (δ_kl p_ik - p_ik p_il) "
+            "x_i x_iᵀ  (m = 2)",
+            hess,
+            hess_claim,
+        ),
+        Step("8a", "K = 2, z = (0, t): p_2 = σ(t)",
+             lambda: _softmax([s.Integer(0), t])[1], lambda: sigma(t)),
+        Step(
+            "8b",
+            "K = 2: L = -[y log σ(t) + (1 - y) log(1 - σ(t))], the binary loss "
+            "(y = y_2)",
+            lambda: L2(t),
+            lambda: -(y2 * s.log(sigma(t)) + (1 - y2) * s.log(1 - sigma(t))),
+        ),
+        Step("8c", "K = 2: ∂L/∂t = σ(t) - y, the binary gradient",
+             lambda: s.diff(L2(t), t), lambda: sigma(t) - y2),
+    ]
+
+
+def _is_zero_exp(expr: Any) -> bool | None:
+    """Exact zero test for rational functions of ``exp`` of linear forms and
+    of ``log`` of such functions.
+
+    ``log`` is expanded (``log(e^a / S) = a - log S``) and ``e^{a+b}`` split
+    into ``e^a e^b``, so every exponential is ``e^{r u}`` of a monomial ``u``;
+    each ``e^u`` becomes a positive symbol ``E`` (``e^{ru}``, r rational,
+    ``E**r``) and the numerator over a common denominator must then expand
+    to 0 (the denominators are sums of positive terms). Exponentials of
+    distinct monomials are algebraically independent over the rational
+    functions, so a nonzero numerator means a false claim. ``None`` when
+    something other than such a rational function is left (the caller falls
+    back to :func:`_is_zero`).
+    """
+    s = _sympy()
+    expr = s.expand_power_exp(s.expand_log(expr, force=True))
+    bases: list[tuple[Any, Any]] = []
+    replace: dict[Any, Any] = {}
+    for atom in sorted(expr.atoms(s.exp), key=s.count_ops):
+        a = atom.args[0]
+        for c, E in bases:
+            if a.free_symbols == c.free_symbols:
+                r = s.cancel(a / c)
+                if r.is_Rational:
+                    replace[atom] = E**r
+                    break
+        else:
+            E = s.Dummy("E", positive=True)
+            bases.append((a, E))
+            replace[atom] = E
+    rational = expr.xreplace(replace)
+    if rational.atoms(s.exp, s.log):
+        return None
+    numerator, _ = s.fraction(s.together(rational))
+    return bool(s.expand(numerator) == 0)
+
+
+def _is_zero_any(expr: Any) -> bool:
+    """Zero test of a scalar or (entry by entry) a matrix."""
+    s = _sympy()
+    entries = list(expr) if isinstance(expr, s.MatrixBase) else [expr]
+    for e in entries:
+        fast = _is_zero_exp(e)
+        if not (_is_zero(e) if fast is None else fast):
+            return False
+    return True
+
+
 def _is_zero(expr: Any) -> bool:
     """Exact zero test.
 
@@ -173,30 +395,43 @@ def _is_zero(expr: Any) -> bool:
 
 def verify(
     overrides: Mapping[str, Callable[[], Any]] | None = None,
+    classes: int | None = None,
+    only: Collection[str] | None = None,
 ) -> list[StepResult]:
-    """Check every step; ``overrides`` replaces a step's claimed side (for tests)."""
+    """Check every step; ``overrides`` replaces a step's claimed side (for tests).
+
+    ``classes``: as for :func:`steps` (``None``, the binary derivation);
+    ``only``: check just the steps of these numbers.
+    """
     results = []
-    for st in steps():
+    zero = _is_zero if classes is None else _is_zero_any
+    for st in steps(classes):
+        if only is not None and st.number not in only:
+            continue
         rhs_fn = (overrides or {}).get(st.number, st.rhs)
         lhs, rhs = st.lhs(), rhs_fn()
-        results.append(StepResult(st, lhs, rhs, _is_zero(lhs - rhs)))
+        results.append(StepResult(st, lhs, rhs, zero(lhs - rhs)))
     return results
+
+
+def _short(expr: Any, what: str) -> str:
+    """``expr`` as text, or a one-line stand-in when it is past 160 characters."""
+    s = _sympy()
+    text = s.sstr(expr)
+    if len(text) <= 160:
+        return text
+    return f"({what}: {s.count_ops(expr)} operations, see verify())"
 
 
 def render(results: list[StepResult]) -> str:
     """Numbered plain-text rendering with sympy's pretty printer."""
-    s = _sympy()
     lines = []
     for r in results:
         mark = "verified" if r.passed else "FAILED"
         lines.append(f"Step {r.step.number}: {r.step.title}  [{mark}]")
-        computed = s.sstr(r.lhs)
-        if len(computed) > 160:
-            computed = (
-                f"(sympy's derivative: {s.count_ops(r.lhs)} operations, see verify())"
-            )
-        lines.append("    sympy computes: " + computed)
-        lines.append("    claimed       : " + s.sstr(r.rhs))
+        lines.append("    sympy computes: " + _short(r.lhs, "sympy's result"))
+        claimed = _short(r.rhs, "the closed form in the title")
+        lines.append("    claimed       : " + claimed)
     n_ok = sum(r.passed for r in results)
     lines.append(f"{n_ok}/{len(results)} steps verified.")
     return "\n".join(lines)

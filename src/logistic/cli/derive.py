@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from ._codes import EX_SOFTWARE
+from ._codes import EX_SOFTWARE, EX_USAGE, CLIError
 from ._common import console
 
+Classes = Annotated[
+    int | None,
+    typer.Option(
+        "--classes",
+        help="Derive the softmax (multinomial) model for K classes instead: "
+        "∂L/∂z_k = p_k - y_k, the gradient Xᵀ(P - Y)/m, the Hessian blocks "
+        "diag(p) - p pᵀ, and K = 2 reducing to the binary derivation. 2 <= K <= 6.",
+    ),
+]
 
-def derive() -> None:
+
+def derive(classes: Classes = None) -> None:
     """Print the verified derivation of the gradient; exit 1 if any step fails.
 
     Each step of the derivation (sigmoid, log-likelihood, gradient, Hessian) is
-    checked symbolically with sympy.
+    checked symbolically with sympy; --classes K does the same for softmax.
 
-    Example: logistic derive
+    Example: logistic derive --classes 3
     """
     from .. import derivation
 
-    results = derivation.verify()
+    if classes is None:
+        results = derivation.verify()
+    else:
+        if not 2 <= classes <= derivation.MAX_CLASSES:
+            raise CLIError(
+                f"--classes must be from 2 to {derivation.MAX_CLASSES}; got {classes}",
+                EX_USAGE,
+            )
+        results = derivation.verify(classes=classes)
     console.print(derivation.render(results), markup=False, highlight=False)
     if not all(r.passed for r in results):
         raise typer.Exit(EX_SOFTWARE)
