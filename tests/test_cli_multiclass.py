@@ -105,6 +105,11 @@ def test_penalized_fit_predict_matches_scikit_learn(workdir, capsys):
     )
     assert code == 0, err
     assert "symmetric parametrization" in out and "versicolor" in out
+    argv = ["fit", IRIS, "-t", "species", "--penalty", "l2", "--json", "-o", "j.json"]
+    code, out, err = run_cli(capsys, argv)
+    summary = json.loads(out)
+    assert summary["classes"] == LEVELS and summary["label_mapping"]["levels"] == LEVELS
+    assert np.shape(summary["coef"]) == (3, 4) and len(summary["intercept"]) == 3
     code, out, err = run_cli(capsys, ["predict", "m.json", IRIS])
     assert code == 0, err
     rows = _read_csv(out)
@@ -167,18 +172,27 @@ def test_report_of_a_three_class_model(workdir, capsys):
 
 
 def test_streamed_and_dask_fits_equal_the_in_memory_fit(workdir, capsys, dask_client):
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
     import logistic
 
+    pq.write_table(pacsv.read_csv(IRIS), workdir / "iris.parquet")
     base = ["fit", IRIS, "-t", "species", "--penalty", "l2"]
+    dask = ["--scheduler", dask_client.scheduler.address]
     for extra, name in (
         ([], "mem.json"),
         (["--stream", "--chunk-rows", "40", "--no-cache"], "stream.json"),
-        (["--scheduler", dask_client.scheduler.address], "dask.json"),
+        (dask, "dask.json"),
+        ([*dask, "--format", "parquet"], "dask_parquet.json"),
     ):
-        code, _, err = run_cli(capsys, [*base, *extra, "-o", name])
+        argv = [*base, *extra, "-o", name]
+        if "parquet" in extra:
+            argv[1] = "iris.parquet"
+        code, _, err = run_cli(capsys, argv)
         assert code == 0, err
     mem = logistic.load("mem.json")
-    for name in ("stream.json", "dask.json"):
+    for name in ("stream.json", "dask.json", "dask_parquet.json"):
         other = logistic.load(name)
         np.testing.assert_allclose(other.coef_, mem.coef_, atol=1e-8)
         np.testing.assert_allclose(other.intercept_, mem.intercept_, atol=1e-8)
