@@ -161,6 +161,26 @@ class Checker:
             return
         self.check_bytes(raw, label)
 
+    def check_bit_flips(self, doc: dict, seed: int, size: int) -> None:
+        """Flip ``size`` seeded bits of the JSON text, one at a time; when it
+        still parses, recompute the checksum."""
+        text = json.dumps(doc).encode()
+        rng = np.random.default_rng(seed)
+        for pos, bit in zip(
+            rng.integers(0, len(text), size=size),
+            rng.integers(0, 7, size=size),
+            strict=True,
+        ):
+            flipped = bytearray(text)
+            flipped[pos] ^= 1 << int(bit)
+            try:
+                parsed = json.loads(bytes(flipped).decode("utf-8"))
+            except ValueError:
+                self.check_bytes(bytes(flipped), f"flip {pos}:{bit}")
+                continue
+            if isinstance(parsed, dict):
+                self.check_doc(parsed, f"flip {pos}:{bit}")
+
     def _consistent(self, mf: Any, label: str) -> None:
         model = mf.model
         n = model.n_features_in_
@@ -272,43 +292,14 @@ def test_every_multiclass_path_deleted_or_swapped(multiclass_doc, iris_raw, tmp_
         for label, mutated in _mutations(multiclass_doc, sentinel):
             checker.check_doc(mutated, label)
             n += 1
-        text = json.dumps(multiclass_doc).encode()
-        rng = np.random.default_rng(11)
-        for pos, bit in zip(
-            rng.integers(0, len(text), size=300),
-            rng.integers(0, 7, size=300),
-            strict=True,
-        ):
-            flipped = bytearray(text)
-            flipped[pos] ^= 1 << int(bit)
-            try:
-                doc = json.loads(bytes(flipped).decode("utf-8"))
-            except ValueError:
-                checker.check_bytes(bytes(flipped), f"flip {pos}:{bit}")
-                continue
-            if isinstance(doc, dict):
-                checker.check_doc(doc, f"flip {pos}:{bit}")
+        checker.check_bit_flips(multiclass_doc, seed=11, size=300)
     assert n > 1000 and checker.counts["refused"] > n // 2
     assert not sentinel.exists()
 
 
 @pytest.mark.parametrize("name", ["formula", "format 1.0"])
 def test_bit_flips_with_recomputed_checksum(models, checker, name):
-    # flip bits in the JSON text; when it still parses, recompute the checksum
-    text = json.dumps(models[name]).encode()
-    rng = np.random.default_rng(10)
-    for pos, bit in zip(
-        rng.integers(0, len(text), size=600), rng.integers(0, 7, size=600), strict=True
-    ):
-        flipped = bytearray(text)
-        flipped[pos] ^= 1 << int(bit)
-        try:
-            doc = json.loads(bytes(flipped).decode("utf-8"))
-        except ValueError:
-            checker.check_bytes(bytes(flipped), f"flip {pos}:{bit}")
-            continue
-        if isinstance(doc, dict):
-            checker.check_doc(doc, f"flip {pos}:{bit}")
+    checker.check_bit_flips(models[name], seed=10, size=600)
 
 
 def test_truncations_at_every_offset_step(models, checker):
