@@ -1,0 +1,171 @@
+"""``logistic fit``'s checks of its options before and after reading the data:
+the penalty strength, ``--class-weight`` (parsed, then keyed by class code),
+``--checkpoint`` paths, and the ``--C`` / ``--trials`` option types."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
+
+__all__ = [
+    "InverseStrength",
+    "Trials",
+    "check_checkpoint",
+    "check_strength",
+    "class_weight_codes",
+    "parse_class_weight",
+]
+
+
+def parse_class_weight(value: str | None) -> Any:
+    """``--class-weight``: ``"balanced"``, or ``{key text: weight}`` (the keys
+    become class codes once the target is read, :func:`class_weight_codes`)."""
+    if value is None:
+        return None
+    if value == "balanced":
+        return "balanced"
+    try:
+        pairs = [item.split("=", 1) for item in value.split(",")]
+        return {k.strip(): float(v) for k, v in pairs}
+    except ValueError:
+        raise CLIError(
+            f"--class-weight must be 'balanced' or '0=W0,1=W1', got {value!r}",
+            EX_USAGE,
+        ) from None
+
+
+def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
+    """``--class-weight`` keyed by the class codes the model is fitted on: the
+    codes 0 and 1 as given for two classes; for more, the levels of the
+    target (matched as text, as ``--reference``)."""
+    if not isinstance(weights, dict):
+        return weights
+    label = label or {}
+    levels = label.get("levels")
+    if levels is None:
+        try:
+            return {float(k): v for k, v in weights.items()}
+        except ValueError:
+            raise CLIError(
+                f"--class-weight must be 'balanced' or '0=W0,1=W1' for a target of "
+                f"two classes, got keys {list(weights)}",
+                EX_USAGE,
+            ) from None
+    from .._labels import match_label
+    from .._messages import name_list
+
+    codes: dict[float, float] = {}
+    for key, value in weights.items():
+        k = match_label(list(levels), key)
+        if k is None:
+            raise CLIError(
+                f"--class-weight {key}={value:g}: {key!r} is not a level of target "
+                f"{label.get('column')!r} ({name_list(levels, 'levels')})",
+                EX_USAGE,
+            )
+        codes[float(k)] = value
+    return codes
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (existing or not; links resolved)."""
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
+
+
+def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
+    """Refuse, before any work, a checkpoint path that would overwrite the model
+    or the data (exit 2), or that cannot be created (exit 73).
+
+    The checkpoint writer keeps the previous checkpoint as ``PATH.prev``, so
+    that name is checked too.
+    """
+    if checkpoint is None:
+        return
+    previous = checkpoint.with_name(checkpoint.name + ".prev")
+    for name, path in (("--output", out), ("the input file", data)):
+        for ckpt in (checkpoint, previous):
+            if _same_file(ckpt, path):
+                raise CLIError(
+                    f"--checkpoint {checkpoint} and {name} {path} are the same file "
+                    f"(the checkpoint is written over {ckpt} at every iteration); "
+                    "give --checkpoint a path of its own",
+                    EX_USAGE,
+                )
+    parent = checkpoint.parent if str(checkpoint.parent) else Path(".")
+    if not parent.is_dir():
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}: directory {parent} does not exist",
+            EX_CANTCREAT,
+        )
+    if checkpoint.is_dir():
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
+        )
+
+
+#: ``--C``: scikit-learn's inverse penalty strength.
+InverseStrength = Annotated[
+    float | None,
+    typer.Option(
+        "--C",
+        help="Inverse penalty strength, as scikit-learn's C: alpha = 1/(C x sum of "
+        "weights). Give --C or --alpha, not both; a --penalty named without either "
+        "uses C = 1.",
+    ),
+]
+#: ``--trials``: grouped binomial data.
+Trials = Annotated[
+    str | None,
+    typer.Option(
+        "--trials",
+        help="Column of trials per row (grouped binomial data): the target column "
+        "then holds the number of successes, 0 <= successes <= trials. Same as the "
+        "formula 'cbind(successes, failures) ~ ...'.",
+    ),
+]
+
+
+def check_strength(
+    alpha: float | None,
+    C: float | None,
+    penalty: str | None = None,
+    l1_ratio: float | None = None,
+) -> None:
+    """Penalty options that contradict each other or say nothing (exit 2):
+    ``--alpha`` and ``--C`` both (they set the same strength); a non-finite
+    ``--C`` (``inf`` would silently mean no penalty); ``--penalty elasticnet``
+    without ``--l1-ratio`` (the mix must be chosen, as in scikit-learn: a
+    default of 0 would silently be L2); ``--l1-ratio`` with any other penalty
+    (it would be ignored)."""
+    if alpha is not None and C is not None:
+        raise CLIError(
+            f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
+            "(alpha = 1/(C x sum of weights)); give one of them",
+            EX_USAGE,
+        )
+    if C is not None and not math.isfinite(C):
+        raise CLIError(
+            f"--C must be a finite number > 0, got {C:g} (for no penalty, leave "
+            "out --penalty)",
+            EX_USAGE,
+        )
+    if penalty == "elasticnet" and l1_ratio is None:
+        raise CLIError(
+            "--penalty elasticnet needs --l1-ratio R in [0, 1] (the share of L1; "
+            "0 is plain l2, 1 is plain l1)",
+            EX_USAGE,
+        )
+    if l1_ratio is not None and penalty != "elasticnet":
+        raise CLIError(
+            f"--l1-ratio {l1_ratio:g} applies only with --penalty elasticnet "
+            f"(got --penalty {penalty or 'none'})",
+            EX_USAGE,
+        )
