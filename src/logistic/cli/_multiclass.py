@@ -41,6 +41,10 @@ __all__ = [
     "check_threshold",
     "coefficient_rows",
     "coefficient_text",
+    "fit_statistics",
+    "penalty_text",
+    "separation_text",
+    "target_text",
     "inference_of",
     "is_multiclass",
     "levels_of",
@@ -83,6 +87,59 @@ def inference_of(model: Any, levels: list[Any]) -> Any:
 
         note(cli_spelling(f"no standard errors: {exc}"))
         return None
+
+
+def separation_text(model: Any) -> str | None:
+    """The warning of a fit whose MLE does not exist (the model's
+    ``separation_``, kept in the model file), as ``fit`` and ``summary`` say
+    it; None when no separation was found or it was not checked."""
+    kind = getattr(model, "separation_", None)
+    if kind not in ("complete", "quasi-complete"):
+        return None
+    return (
+        f"Separation ({kind}): the MLE does not exist; estimates and standard "
+        "errors are meaningless. Use a penalty (--penalty l2)."
+    )
+
+
+def penalty_text(model: Any) -> str:
+    """``none (maximum likelihood)``, ``l2, C=1 (the default)``,
+    ``l1, alpha=0.01``: the penalty and its strength as fitted."""
+    if model.penalty is None:
+        return "none (maximum likelihood)"
+    alpha = getattr(model, "alpha", None)
+    C = getattr(model, "C", None)
+    if alpha is not None:
+        strength = f"alpha={alpha:g}"
+    elif C is not None:
+        strength = f"C={C:g}"
+    else:
+        strength = "C=1 (the default)"
+    ratio = getattr(model, "l1_ratio", None)
+    if model.penalty == "elasticnet" and ratio is not None:
+        strength += f", l1_ratio={ratio:g}"
+    return f"{model.penalty}, {strength}"
+
+
+def target_text(model: Any, column: Any, levels: list[Any]) -> str:
+    """``'species': 3 classes, reference 'setosa'`` for an unpenalized fit;
+    a penalized fit is symmetric (no class is a reference), so its line gives
+    the class order instead."""
+    from .._labels import label_text
+
+    head = f"{column!r}: {len(levels)} classes"
+    if model.penalty is None:
+        return f"{head}, reference {label_text(levels[0])!r}"
+    order = ", ".join(repr(label_text(v)) for v in levels)
+    return f"{head} ({order}); symmetric parametrization, no reference class"
+
+
+def fit_statistics(mf: Any) -> dict[str, float]:
+    """The fit statistics ``fit`` stored for an unpenalized model
+    (log-likelihood, LL-null, AIC, BIC, pseudo R-squared, ...); empty for a
+    penalized fit or a file without them."""
+    stats = (mf.training or {}).get("statistics") or {}
+    return {k: float(v) for k, v in stats.items() if isinstance(v, int | float)}
 
 
 def _plain(value: Any) -> Any:

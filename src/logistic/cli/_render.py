@@ -168,11 +168,12 @@ def _title(model: Any) -> str:
     )
 
 
-def print_design_notes(design: Any) -> None:
-    """Label mapping, encoded columns and dropped rows, on stderr."""
+def print_design_notes(design: Any, penalized: bool = False) -> None:
+    """Label mapping, encoded columns and dropped rows, on stderr
+    (``penalized``: the fit has a penalty, so K classes have no reference)."""
     label = design.encoding.get("label") or {}
     if label.get("levels") is not None:  # more than two classes
-        note(design_note(label))
+        note(design_note(label, penalized))
     elif label:
         note(
             f"target {label.get('column')!r}: positive class "
@@ -190,11 +191,20 @@ def print_design_notes(design: Any) -> None:
         note(text)
 
 
-def design_note(label: dict[str, Any]) -> str:
-    """``target 'y': 3 levels, reference 'a' (others: 'b', 'c')``."""
+def design_note(label: dict[str, Any], penalized: bool = False) -> str:
+    """``target 'y': 3 levels, reference 'a' (others: 'b', 'c')``; for a
+    penalized (symmetric) fit the class order, as no class is a reference."""
+    from .._labels import label_text
     from .._messages import name_list
 
     levels = list(label["levels"])
+    if penalized:
+        order = ", ".join(repr(label_text(v)) for v in levels)
+        return (
+            f"target {label.get('column')!r}: {len(levels)} levels ({order}); "
+            "penalized fit: symmetric parametrization, no reference level "
+            "(--reference only sets the class order)"
+        )
     return (
         f"target {label.get('column')!r}: {len(levels)} levels, reference "
         f"{levels[0]!r}; the others: {name_list(levels[1:], 'levels')}"

@@ -515,7 +515,7 @@ def _report(
         warn(m)
     if getattr(model, "cross_validation_", None) is not None:
         console.print(_cv.cv_table(model.cross_validation_), markup=False)
-    print_design_notes(design)
+    print_design_notes(design, penalized=model.penalty is not None)
     if is_multiclass(model):
         levels = model_levels(model, design.encoding)
         table = coefficient_text(model, design.feature_names, levels, inference)

@@ -149,8 +149,14 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     label = (mf.encoding or {}).get("label") or {}
     rows = f"{count(m['n_samples'])}, {len(levels)} classes"
     meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
-    target = f"{label.get('column', '?')}: reference level {levels[0]!r}"
-    meta.insert(-1 if applied.weights else len(meta), ("target", target))
+    target = _multiclass.target_text(model, label.get("column", "?"), levels)
+    at = len(meta) - 1 if applied.weights else len(meta)
+    meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
+    stats = _multiclass.fit_statistics(mf)
+    if stats:
+        from .summary import statistics_line
+
+        meta.append(("fit on training data", statistics_line(stats)))
     design = applied.design
     return build_multiclass_report(
         title="Multinomial logistic regression report",
@@ -162,6 +168,7 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
         history=list(model.history_ or []),
         sample_weight=design.sample_weight,
         weights=applied.weights,
+        coefficient_note=_multiclass.separation_text(model),
     )
 
 

@@ -193,7 +193,13 @@ def summary(
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
-    from ._multiclass import coefficient_text, is_multiclass, levels_of
+    from ._multiclass import (
+        coefficient_text,
+        is_multiclass,
+        levels_of,
+        penalty_text,
+        target_text,
+    )
 
     alpha = alpha_of(level)
     mf = load_model_file(str(model))
@@ -231,12 +237,10 @@ def summary(
         markup=False,
     )
     if multiclass:
-        levels = levels_of(mf)
         column = (info["label_mapping"] or {}).get("column")
-        console.print(
-            f"target {column!r}: {len(levels)} classes, reference {levels[0]!r}",
-            markup=False,
-        )
+        target = target_text(mf.model, column, levels_of(mf))
+        console.print(f"target {target}", markup=False)
+        console.print(f"penalty {penalty_text(mf.model)}", markup=False)
     elif info["label_mapping"]:
         lab = info["label_mapping"]
         console.print(

@@ -183,13 +183,15 @@ def build_multiclass_report(
     history: list[dict[str, float]],
     sample_weight: np.ndarray | None = None,
     weights: str | None = None,
+    coefficient_note: str | None = None,
 ) -> str:
     """The report of a K-class model as one HTML string.
 
     ``y`` holds class indices and ``proba`` the (n, K) probabilities;
     ``metrics`` is :func:`logistic.metrics.evaluate_multiclass`'s dict (its
     ``classes`` name the columns); ``coefficients`` are rows with a
-    ``class`` and a ``term`` column.
+    ``class`` and a ``term`` column; ``coefficient_note`` (a warning such as
+    separation) is shown just above their table.
     """
     from .. import metrics as M
     from . import _figures as F
@@ -242,11 +244,18 @@ def build_multiclass_report(
         f"{_table(per_class, 'per-class')}"
         "<p>Confusion matrix (rows: actual class, columns: predicted, the most "
         f"probable class):</p>{_table(confusion, 'confusion')}"
-        f"<h2>Summary</h2>{_table(coefficients, 'summary')}"
+        f"<h2>Summary</h2>{_note(coefficient_note)}{_table(coefficients, 'summary')}"
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
         f'<p id="omitted">{html.escape(omitted)}</p>'
         "</body></html>\n"
     )
+
+
+def _note(text: str | None) -> str:
+    """A warning paragraph (nothing when ``text`` is None)."""
+    if not text:
+        return ""
+    return f'<p class="warning" id="coefficient-note"><b>{html.escape(text)}</b></p>'
 
 
 def _convergence(history: list[dict[str, float]]) -> list[str]:

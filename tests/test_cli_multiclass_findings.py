@@ -1,0 +1,103 @@
+"""The command line with K > 2 classes: the new-user tester's findings on
+issue 16 (report warnings and header, summary odds ratios and margins, level
+spelling, help texts, messages, evaluate's JSON).
+
+Data: iris (tests/data/iris) and the low-birth-weight data's ``race``
+(1/2/3; tests/data/lbw-hosmer-lemeshow). References: statsmodels ``MNLogit``
+(``exp(params)``, ``exp(conf_int())``, ``get_margeff``) on the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import numpy as np
+import pytest
+
+from conftest import data_path, run_cli
+
+IRIS = data_path("iris", "iris.csv")
+LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
+LBW_X = ["age", "lwt", "smoke"]
+
+
+def _html_text(path):
+    return re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def iris_none(workdir, capsys):
+    """An unpenalized iris fit: quasi-complete separation (the MLE does not exist)."""
+    code, _, err = run_cli(capsys, ["fit", IRIS, "--target", "species", "-o", "m.json"])
+    assert code == 0, err
+    return workdir / "m.json"
+
+
+@pytest.fixture
+def lbw_none(workdir, capsys):
+    """race ~ age + lwt + smoke, unpenalized (reference: race 1)."""
+    code, _, err = run_cli(
+        capsys,
+        ["fit", LBW, "--target", "race", "--features", ",".join(LBW_X),
+         "--reference", "1", "-o", "lbw.json"],
+    )  # fmt: skip
+    assert code == 0, err
+    return workdir / "lbw.json"
+
+
+def _lbw_mnlogit():
+    sm = pytest.importorskip("statsmodels.api")
+    with open(LBW, newline="") as f:
+        rows = list(csv.DictReader(f))
+    X = np.array([[float(r[c]) for c in LBW_X] for r in rows])
+    y = np.array([int(r["race"]) - 1 for r in rows])
+    return sm.MNLogit(y, sm.add_constant(X)).fit(disp=0, method="newton")
+
+
+# F7 -----------------------------------------------------------------------
+
+
+def test_report_of_separated_fit_warns_next_to_coefficients(iris_none, capsys):
+    code, _, err = run_cli(capsys, ["report", iris_none, IRIS, "-o", "r.html"])
+    assert code == 0, err
+    html = (iris_none.parent / "r.html").read_text(encoding="utf-8")
+    summary = html.index("<h2>Summary</h2>")
+    warning = html.index("Separation (quasi-complete): the MLE does not exist")
+    table = html.index("<table", summary)
+    assert summary < warning < table
+
+
+# F8 -----------------------------------------------------------------------
+
+
+def test_report_states_penalty_and_fit_statistics(iris_none, capsys):
+    code, out, err = run_cli(capsys, ["summary", iris_none])
+    llf = re.search(r"log-likelihood (-?\d+\.\d+)", out).group(1)
+    code, _, err = run_cli(capsys, ["report", iris_none, IRIS, "-o", "r.html"])
+    assert code == 0, err
+    text = _html_text(iris_none.parent / "r.html")
+    assert "penalty : none (maximum likelihood)" in text
+    assert f"log-likelihood {llf}" in text and "AIC" in text and "BIC" in text
+    assert "reference &#x27;setosa&#x27;" in text
+
+
+def test_penalized_fit_names_no_reference_level(workdir, capsys):
+    code, _, err = run_cli(
+        capsys,
+        ["fit", IRIS, "--target", "species", "--reference", "virginica",
+         "--penalty", "l2", "-o", "p.json"],
+    )  # fmt: skip
+    assert code == 0, err
+    assert "reference 'virginica'" not in err
+    assert "no reference level" in err
+    code, out, _ = run_cli(capsys, ["summary", "p.json"])
+    assert "reference" not in out.split("coefficients of")[0].replace(
+        "no reference class", ""
+    )
+    assert "penalty l2, C=1" in out
+    code, _, err = run_cli(capsys, ["report", "p.json", IRIS, "-o", "r.html"])
+    text = _html_text(workdir / "r.html")
+    assert "reference level" not in text
+    assert "penalty : l2, C=1" in text
+    assert "symmetric parametrization, no reference class" in text
