@@ -332,7 +332,6 @@ def test_separated_classes_warn_and_are_named():
     ("params", "what"),
     [
         ({"penalty": "firth"}, "penalty='firth'"),
-        ({"solver": "sgd"}, "solver='sgd'"),
     ],
 )
 def test_binary_only_settings_raise_one_clear_error(iris, params, what):

@@ -207,6 +207,18 @@ def block_hessian(
     return H * scale if scale != 1.0 else H
 
 
+def block_value_grad_hessian(
+    block: Block, W: FloatArray, b: FloatArray, intercept: bool, stride: int = 1
+) -> tuple[Any, ...]:
+    """:func:`block_value_grad`'s four sums and :func:`block_hessian`'s, from
+    one visit of the block (module level, so a process cluster can pickle it
+    with its arguments as a :func:`functools.partial`)."""
+    return (
+        *block_value_grad(block, W, b),
+        block_hessian(block, W, b, intercept, stride),
+    )
+
+
 def _take_rows(block: Block, rows: np.ndarray) -> Block:
     def take(v: Any) -> Any:
         return None if v is None else v[rows]
@@ -394,6 +406,13 @@ class MultinomialObjective(LogisticObjective):
         g_b = g_b / total + self.gauge * float(np.sum(b))
         return self._flat(G_w / total + self.l2 * W, g_b)
 
+    def batch_gradient(self, theta: FloatArray, block: Block) -> FloatArray:
+        """Gradient over the rows of ``block`` alone (their weighted mean loss,
+        the penalty and the gauge term): SGD's and ``partial_fit``'s step."""
+        W, b = self.split(theta)
+        _, G_w, g_b, total = block_value_grad(block, W, b)
+        return self._gradient(W, b, G_w, g_b, max(total, np.finfo(float).tiny))
+
     # -- second order -------------------------------------------------------
     def hessian(self, theta: FloatArray) -> FloatArray:
         """``∇²J(θ)``, dense (n_params, n_params) float64."""
@@ -408,12 +427,15 @@ class MultinomialObjective(LogisticObjective):
         the Hessian from every k-th row of each block."""
         W, b = self.split(theta)
         k = max(1, int(hessian_stride))
-
-        def fn(block: Block) -> tuple[Any, ...]:
-            vg = block_value_grad(block, W, b)
-            return (*vg, block_hessian(block, W, b, self.fit_intercept, k))
-
-        loss, G_w, g_b, total, H = self._reduce(fn)
+        loss, G_w, g_b, total, H = self._reduce(
+            partial(
+                block_value_grad_hessian,
+                W=W,
+                b=b,
+                intercept=self.fit_intercept,
+                stride=k,
+            )
+        )
         total = self._total(total)
         value = loss / total + self._penalty(W) + self._gauge(b)
         grad = self._gradient(W, b, G_w, g_b, total)
@@ -462,15 +484,32 @@ class ScaledMultinomial(ScaledObjective):
     """A :class:`MultinomialObjective` in standardized coordinates: the binary
     view's map ``T`` (:mod:`logistic._scaling`) applied to every row of Θ,
     i.e. ``I ⊗ T``; the same column means and scales serve every class
-    (``moments`` fixes them from elsewhere, as for the binary view)."""
+    (``moments`` fixes them from elsewhere, as for the binary view).
+
+    ``stochastic=True`` (``sgd``, ``partial_fit``) also sets the objective's
+    gauge strength γ so that the gauge term's curvature in these coordinates
+    is 1/4, the scale of every other direction: ``Σ_k b_k`` reads
+    ``Σ_k (b'_k - Σ_j μ_j w'_kj / σ_j)`` here, so
+    ``γ = 1/(4K(1 + Σ_j μ_j²/σ_j²))``. Any γ > 0 has the same optimum (the
+    loss does not change along ``b + c·1``, the gauge term is 0 at its
+    minimum); the default ``1/(4K)`` gives columns with large ``|μ/σ|`` a
+    gauge curvature of ``(1 + Σ μ²/σ²)/4`` (≈ 27 on iris), and that sets
+    SGD's step ``1/L`` far too small. Deterministic solvers keep the default,
+    which centres the intercepts more tightly at a given gradient tolerance.
+    """
 
     def __init__(
         self,
         objective: MultinomialObjective,
         moments: tuple[FloatArray, FloatArray] | None = None,
+        *,
+        stochastic: bool = False,
     ) -> None:
         super().__init__(objective, moments=moments)
         self._shape = (objective.n_equations, objective.n_coef)
+        if stochastic and objective.gauge:
+            spread = 1.0 + float(np.sum((self.mean / self.scale) ** 2))
+            objective.gauge = 0.25 / (objective.n_classes * spread)
 
     def _rows(self, fn: Any, theta: FloatArray) -> FloatArray:
         rows = np.asarray(theta, dtype=F64).reshape(self._shape)

@@ -15,7 +15,7 @@ classes stay on the binary path unchanged. This module holds what differs:
   product) and which ``solver="auto"`` picks (:func:`choose_solver`);
 * the refusals, one message each (:func:`logistic._multiclass.not_supported`),
   for what is binary-only so far: Firth, grouped ``trials``, checkpoints,
-  the ``sgd`` solver, and (outside this module) what docs/multinomial.md
+  and (outside this module) what docs/multinomial.md
   lists under "Not yet multi-class".
 
 The fitted state is written by ``LogisticRegression._store`` as for a binary
@@ -41,10 +41,19 @@ __all__ = ["MULTINOMIAL_SOLVERS", "choose_solver", "fit_multinomial", "initial_t
 
 #: Registered solvers that fit the multinomial objective: they use only the
 #: Objective protocol (value, gradient, Hessian, Hessian-vector product, the
-#: gradient-descent majorizer), the standardized view's maps and (the L1
+#: gradient-descent majorizer, ``sgd``'s mini-batch ``batch_gradient``), the
+#: standardized view's maps and (the L1
 #: solvers ``newton-cd`` and ``fista``) the fit's L1 weights, which
 #: :func:`_with_row_weights` lays out per row of Θ.
-MULTINOMIAL_SOLVERS = ("lbfgs", "newton", "newton-cg", "gd", "newton-cd", "fista")
+MULTINOMIAL_SOLVERS = (
+    "lbfgs",
+    "newton",
+    "newton-cg",
+    "gd",
+    "newton-cd",
+    "fista",
+    "sgd",
+)
 
 
 #: Up to this many parameters ``auto`` takes Newton whatever the cost model
@@ -167,7 +176,8 @@ def fit_multinomial(
     _refuse(model, trials=trials, checkpoint=checkpoint)
     name = _solver(model, backend, objective, l1)
     tol = model._tol(backend.dtype, name)
-    view = ScaledMultinomial(objective)
+    stochastic = get_solver(name).capabilities.stochastic
+    view = ScaledMultinomial(objective, stochastic=stochastic)
     solver = _with_row_weights(name)(
         tol=tol,
         max_iter=model.max_iter,

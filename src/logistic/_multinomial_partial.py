@@ -8,6 +8,10 @@ the Polyak–Ruppert average reported, ``penalty`` None or "l2" with
 in the symmetric parametrization (the L2 term, when there is one, makes it
 identifiable; without one the average is one of the equivalent optima).
 ``classes_`` lists the K labels sorted; ``coef_`` is (K, n_features).
+The steps are :func:`logistic.solvers.gradient_descent.sgd_pass`'s, along
+the objective's own mini-batch gradient
+(:meth:`~logistic._multinomial.MultinomialObjective.batch_gradient`), as
+for ``solver="sgd"``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataValidationError, NumericalError
-from ._multinomial import MultinomialObjective, ScaledMultinomial, block_value_grad
+from ._multinomial import MultinomialObjective, ScaledMultinomial
 from ._partial import (
     BATCH_SIZE,
     PartialFitState,
@@ -25,10 +29,15 @@ from ._partial import (
     encode_chunk_y,
     store_stream_fit,
 )
-from ._typing import Block, FloatArray
+from ._typing import FloatArray
 from ._validation import check_offset_matrix, check_sample_weight
 from .backends.in_memory import InMemory
-from .solvers.gradient_descent import SGDState, lipschitz_constant, minibatches
+from .solvers.gradient_descent import (
+    SGDState,
+    lipschitz_constant,
+    minibatches,
+    sgd_pass,
+)
 
 __all__ = ["many_classes", "partial_fit_multinomial"]
 
@@ -43,28 +52,6 @@ def many_classes(est: Any, classes: Any) -> bool:
     if classes is not None:
         return len(np.unique(np.asarray(classes))) > 2
     return len(getattr(est, "classes_", ())) > 2
-
-
-def _batch_gradient(
-    view: ScaledMultinomial, block: Block, theta_s: FloatArray
-) -> FloatArray:
-    """Gradient of the mini-batch objective (weighted mean loss + L2), standardized."""
-    objective: Any = view.base
-    W, b = objective.split(view.to_original(theta_s))
-    _, G_w, g_b, total = block_value_grad(block, W, b)
-    g = objective._gradient(W, b, G_w, g_b, max(total, np.finfo(float).tiny))
-    return view.scaled_gradient(g)
-
-
-def _sgd_pass(view: ScaledMultinomial, state: PartialFitState) -> None:
-    """One pass of the averaged SGD steps over the chunk's mini-batches."""
-    sgd = state.sgd
-    for block in minibatches(view.base.data, state.rng, BATCH_SIZE):
-        sgd.eta = state.eta0 / np.sqrt(1.0 + sgd.k / state.n_batches0)
-        sgd.theta = sgd.theta - sgd.eta * _batch_gradient(view, block, sgd.theta)
-        sgd.k += 1
-        sgd.n_avg += 1
-        sgd.avg += (sgd.theta - sgd.avg) / sgd.n_avg
 
 
 def _classes(est: Any, classes: Any) -> np.ndarray:
@@ -108,13 +95,17 @@ def partial_fit_multinomial(
             classes=known,
             mean=mean,
             scale=std,
-            eta0=1.0 / lipschitz_constant(ScaledMultinomial(objective, (mean, std))),
+            eta0=1.0
+            / lipschitz_constant(
+                ScaledMultinomial(objective, (mean, std), stochastic=True)
+            ),
             n_batches0=max(1, -(-X.shape[0] // BATCH_SIZE)),
             sgd=SGDState(theta, theta.copy()),
             rng=np.random.default_rng(est.random_state),
         )
-    view = ScaledMultinomial(objective, (state.mean, state.scale))
-    _sgd_pass(view, state)
+    view = ScaledMultinomial(objective, (state.mean, state.scale), stochastic=True)
+    batches = minibatches(objective.data, state.rng, BATCH_SIZE)
+    sgd_pass(view, batches, state.sgd, state.eta0, state.n_batches0, average=True)
     state.n_calls += 1
     theta = view.to_original(state.sgd.avg)
     if not np.all(np.isfinite(theta)):

@@ -376,6 +376,15 @@ class LogisticObjective:
         """``∇J(θ)``."""
         return self.value_and_gradient(theta)[1]
 
+    def batch_gradient(self, theta: FloatArray, block: Block) -> FloatArray:
+        """Gradient of the objective over the rows of ``block`` alone (their
+        weighted mean loss plus the penalty): the mini-batch gradient that
+        SGD and ``partial_fit`` step along."""
+        w, b = self.split(theta)
+        _, g_w, g_b, total = block_value_grad(block, w, b)
+        total = max(total, np.finfo(float).tiny)
+        return self._join(g_w / total + self.l2 * w, g_b / total)
+
     # -- second order -------------------------------------------------------
     def hessian(self, theta: FloatArray) -> FloatArray:
         """``∇²J(θ)`` as a dense (n_params, n_params) float64 array."""

@@ -17,7 +17,7 @@ floor instead of stalling at the objective's.
 SGD draws seeded, reproducible mini-batches (a fresh permutation per epoch;
 within each chunk for out-of-core data),
 uses the decaying step ``η_k = η_0 / sqrt(1 + k / n_batches)`` with
-``η_0 = 1/L`` and Polyak–Ruppert averaging of the iterates after the first
+``η_0 = 1/L`` and averaging of the iterates (weights :data:`AVG_DECAY`) after the first
 epoch (the returned point is the average); after each epoch it evaluates the
 full gradient at the average for the stopping rule (one extra pass).
 """
@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
-from .._objective import block_value_grad
 from .._scaling import ScaledObjective
 from .._typing import Backend, Block, FloatArray
 from ._base import Capabilities, Fit, register
@@ -189,19 +188,23 @@ def _rows(block: Block, idx: np.ndarray) -> Block:
 def batch_gradient(
     obj: ScaledObjective, block: Block, theta_s: FloatArray
 ) -> FloatArray:
-    """Gradient of the mini-batch objective (weighted mean loss + L2), standardized."""
-    w, b = obj.base.split(obj.to_original(theta_s))
-    _, g_w, g_b, total = block_value_grad(block, w, b)
-    total = max(total, np.finfo(float).tiny)
-    g = g_w / total + obj.l2 * w
-    if obj.fit_intercept:
-        g = np.append(g, g_b / total)
-    return obj.scaled_gradient(g)
+    """Gradient of the mini-batch objective (weighted mean loss + L2), standardized:
+    the objective's own :meth:`~logistic._objective.LogisticObjective.batch_gradient`
+    (binary or multinomial) in the view's coordinates."""
+    return obj.scaled_gradient(obj.base.batch_gradient(obj.to_original(theta_s), block))
+
+
+#: ρ of the polynomial-decay average: iterate k enters with weight
+#: ``(1 + ρ)/(k + ρ)``, so the average forgets the early, far-off iterates
+#: (Shamir & Zhang 2013, "Stochastic gradient descent for non-smooth
+#: optimization", their η = 3); ρ = 0 would be the plain running mean.
+AVG_DECAY = 3.0
 
 
 @dataclass
 class SGDState:
-    """Iterate, Polyak–Ruppert average and step counter (shared with partial_fit)."""
+    """Iterate, averaged iterate (weights :data:`AVG_DECAY`) and step counter
+    (shared with partial_fit)."""
 
     theta: FloatArray
     avg: FloatArray
@@ -225,7 +228,8 @@ def sgd_pass(
         state.k += 1
         if average:
             state.n_avg += 1
-            state.avg += (state.theta - state.avg) / state.n_avg
+            weight = (1.0 + AVG_DECAY) / (state.n_avg + AVG_DECAY)
+            state.avg += (state.theta - state.avg) * weight
     return state
 
 
@@ -270,7 +274,8 @@ class SGDOptions:
 
 @register
 class StochasticGradientDescent(IterativeSolver):
-    """Mini-batch SGD with a decaying step and Polyak–Ruppert averaging.
+    """Mini-batch SGD with a decaying step and averaged iterates (Polyak–Ruppert
+    with polynomial-decay weights, :data:`AVG_DECAY`).
 
     ``max_iter`` counts epochs; the default ``tol`` is :meth:`default_tol`
     (1e-3: reachable by averaged mini-batch steps within a few hundred epochs,
