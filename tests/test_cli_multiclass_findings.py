@@ -101,3 +101,26 @@ def test_penalized_fit_names_no_reference_level(workdir, capsys):
     assert "reference level" not in text
     assert "penalty : l2, C=1" in text
     assert "symmetric parametrization, no reference class" in text
+
+
+# F16 ----------------------------------------------------------------------
+
+
+def test_fit_above_statistics_limit_says_so_in_cli_terms(capsys):
+    """101 classes, 5 features and an intercept: 100 x 6 = 600 free
+    parameters, above the 500 for which fit keeps statistics. (A model object
+    stands in for the fit: the unpenalized fit's separation check of so many
+    classes takes minutes.)"""
+    from types import SimpleNamespace
+
+    from logistic.cli._multiclass import inference_of
+
+    model = SimpleNamespace(
+        penalty=None, coef_=np.zeros((101, 5)), fit_intercept=True,
+        fit_statistics_=None,
+    )  # fmt: skip
+    assert inference_of(model, [f"c{k}" for k in range(101)]) is None
+    err = capsys.readouterr().err
+    assert "computed for at most 500 parameters, and this fit has 600" in err
+    for api_word in ("inference()", "fit()", "pass X and y", "--penalty none"):
+        assert api_word not in err

@@ -79,10 +79,21 @@ def inference_of(model: Any, levels: list[Any]) -> Any:
     penalized fit or when no standard errors exist (a note says why)."""
     if model.penalty is not None:
         return None
+    from ..inference._stored import MAX_STORED_PARAMS
+    from ._common import note
+
+    n_params = (len(levels) - 1) * (model.coef_.shape[1] + int(model.fit_intercept))
+    if getattr(model, "fit_statistics_", None) is None and n_params > MAX_STORED_PARAMS:
+        note(
+            f"no standard errors or fit statistics: they are computed for at most "
+            f"{MAX_STORED_PARAMS} parameters, and this fit has {n_params} "
+            f"({len(levels) - 1} equations x {n_params // (len(levels) - 1)} terms); "
+            "estimates only"
+        )
+        return None
     try:
         return name_classes(model.inference(), levels)
-    except Exception as exc:  # singular information, too many parameters
-        from ._common import note
+    except Exception as exc:  # singular information
         from ._spelling import cli_spelling
 
         note(cli_spelling(f"no standard errors: {exc}"))
