@@ -53,8 +53,9 @@ class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
     capabilities (the same idea as ``sklearn.utils._available_if``).
     """
 
-    def __init__(self, check: Any) -> None:
+    def __init__(self, check: Any, reason: Any = None) -> None:
         self.check = check
+        self.reason = reason  # reason(obj): why the method is missing, or None
 
     def __call__(self, fn: Any) -> Any:
         self.fn = fn
@@ -65,9 +66,10 @@ class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
         if obj is None:
             return self.fn
         if not self.check(obj):
+            why = self.reason(obj) if self.reason is not None else None
             raise AttributeError(
                 f"{type(obj).__name__} with these parameters has no "
-                f"{self.fn.__name__!r}"
+                f"{self.fn.__name__!r}" + (f": {why}" if why else "")
             )
         return self.fn.__get__(obj, owner)
 

@@ -49,6 +49,7 @@ __all__ = [
     "check_chunk_X",
     "encode_chunk_y",
     "partial_fit",
+    "partial_fit_refusal",
     "store_stream_fit",
     "supports_partial_fit",
 ]
@@ -72,10 +73,27 @@ class PartialFitState:
 
 def supports_partial_fit(est: Any) -> bool:
     """Whether this configuration can be fitted incrementally (mini-batch SGD)."""
-    strength_known = est.penalty is None or (
-        est.penalty == "l2" and est.alpha is not None
+    return partial_fit_refusal(est) is None
+
+
+def partial_fit_refusal(est: Any) -> str | None:
+    """Why ``est`` has no ``partial_fit`` (the parameters that disable it and
+    what it accepts), or None when it has one."""
+    why = []
+    if est.solver not in ("auto", "sgd"):
+        why.append(f"solver={est.solver!r}")
+    if est.penalty not in (None, "l2"):
+        why.append(f"penalty={est.penalty!r}")
+    if est.C is not None:
+        why.append(f"C={est.C!r} (it scales with the whole stream's weight)")
+    elif est.penalty == "l2" and est.alpha is None:
+        why.append("penalty='l2' without alpha")
+    if not why:
+        return None
+    return (
+        ", ".join(why) + "; partial_fit (mini-batch SGD) takes penalty=None or "
+        "penalty='l2' with alpha=, no C, and solver='auto' or 'sgd'"
     )
-    return strength_known and est.C is None and est.solver in ("auto", "sgd")
 
 
 def start(

@@ -56,7 +56,7 @@ from ._inference_methods import InferenceMethods
 from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
-from ._partial import supports_partial_fit
+from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
 from ._scaling import ScaledObjective
 from ._typing import Backend, DataDescription, is_dask_collection
@@ -434,7 +434,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self
 
-    @available_if(supports_partial_fit)
+    @available_if(supports_partial_fit, reason=partial_fit_refusal)
     def partial_fit(
         self,
         X: Any,

@@ -32,7 +32,13 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 
-__all__ = ["WaldTestResult", "LRTestResult", "parse_constraints", "wald_test"]
+__all__ = [
+    "LRTestResult",
+    "TermTests",
+    "WaldTestResult",
+    "parse_constraints",
+    "wald_test",
+]
 
 
 def chi2_sf(x: Any, df: Any) -> Any:
@@ -52,6 +58,15 @@ def chi2_sf(x: Any, df: Any) -> Any:
 
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+class TermTests(dict):  # type: ignore[type-arg]
+    """``{term: WaldTestResult}`` (``wald_test_terms``); an unknown term is a
+    KeyError naming it and the known terms."""
+
+    def __missing__(self, key: Any) -> Any:
+        known = ", ".join(repr(t) for t in self)
+        raise KeyError(f"no term {key!r} in these tests; the terms are {known}")
 
 
 @dataclass(frozen=True)

@@ -41,17 +41,26 @@ parameters; marginal effects on every class probability are
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError
+from .._exceptions import InvalidParameterError, NumericalStabilityWarning
 from .._multiclass import not_supported
 from .._typing import Backend, FloatArray
-from ._covariance import check_cov_request
-from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
+from ._checks import penalty_of
+from ._covariance import CollinearityError, check_cov_request, invert_information
+from ._hypothesis import (
+    LRTestResult,
+    TermTests,
+    WaldTestResult,
+    chi2_sf,
+    lr_test,
+    wald_test,
+)
 from ._multinomial_data import (
     RobustMeat,
     block_moments,
@@ -61,6 +70,9 @@ from ._multinomial_data import (
 from ._odds import OddsRatioTable, odds_ratio_table
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_table
+
+#: ``separation_`` values under which the MLE does not exist.
+SEPARATED = ("complete", "quasi-complete")
 
 __all__ = [
     "MultinomialInference",
@@ -117,11 +129,14 @@ class MultinomialInference:
     param_names : list of str
         ``"{class_k}:{term}"`` for the ``(K-1) q`` flat parameters, equation by
         equation (the order of ``cov_params`` and of ``R``'s columns).
-    params, bse, zvalues, pvalues : ndarray of shape (K-1, q)
+    params, bse, zvalues (alias tvalues), pvalues : ndarray of shape (K-1, q)
     cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
     cov_info : dict
         ``factor`` (the small-sample factor applied) and ``n_groups``.
-    llf, llnull, aic, bic, pseudo_rsquared, nobs, df_model : float
+    llf, llnull, aic, bic, pseudo_rsquared (alias prsquared), nobs, df_model : float
+    rcond : float
+        Reciprocal condition of the equilibrated information (as for two
+        classes).
     llr, llr_pvalue : float
         LR statistic against the intercept-only model and its p-value.
     k_params : int
@@ -155,13 +170,10 @@ class MultinomialInference:
         )
         self._shape = (K - 1, len(self.term_names))
         self._flat = np.asarray(rows[1:], dtype=np.float64).ravel()
-        try:
-            cov = np.linalg.inv(stats.information)
-        except np.linalg.LinAlgError:
-            raise InvalidParameterError(
-                "the information matrix of this fit is singular (collinear columns "
-                "or separation): no standard errors exist"
-            ) from None
+        self.equations = [str(c) for c in self.classes[1:]]
+        self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
+        separated = getattr(model, "separation_", None) in SEPARATED
+        cov, self.rcond = _invert(stats, self.param_names, terms, intercept, separated)
         self.cov_type = "nonrobust" if robust is None else robust.cov_type
         self.cov_info: dict[str, Any] = {"factor": 1.0, "n_groups": None}
         if robust is not None:
@@ -174,8 +186,6 @@ class MultinomialInference:
         self.bse = table.bse.reshape(self._shape)
         self.zvalues = table.zvalues.reshape(self._shape)
         self.pvalues = table.pvalues.reshape(self._shape)
-        self.equations = [str(c) for c in self.classes[1:]]
-        self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
         self.k_params = int(self._flat.size)
         k = float(self.k_params)
         self.nobs = stats.weight_sum
@@ -211,15 +221,29 @@ class MultinomialInference:
         text such as ``"`2:age` = `3:age`, `2:educ` = 0"`` (see module)."""
         return wald_test(self._flat, self._cov, R, q, self.param_names)
 
-    def wald_test_terms(self) -> dict[str, WaldTestResult]:
+    @property
+    def prsquared(self) -> float:
+        """``pseudo_rsquared`` under statsmodels' name."""
+        return self.pseudo_rsquared
+
+    @property
+    def tvalues(self) -> FloatArray:
+        """``zvalues`` under statsmodels' name (normal, not t, statistics)."""
+        return self.zvalues
+
+    def wald_test_terms(self) -> TermTests:
         """Per term, the joint Wald test that its coefficient is 0 in all
         ``K-1`` equations (df ``K-1``), in ``term_names`` order."""
         m, q = self._shape
         eye = np.eye(m * q)
-        return {
-            term: wald_test(self._flat, self._cov, eye[j::q], None, self.param_names)
-            for j, term in enumerate(self.term_names)
-        }
+        return TermTests(
+            {
+                term: wald_test(
+                    self._flat, self._cov, eye[j::q], None, self.param_names
+                )
+                for j, term in enumerate(self.term_names)
+            }
+        )
 
     def lr_test(self, other: MultinomialInference) -> LRTestResult:
         """Likelihood-ratio test against another multinomial fit of the same
@@ -379,7 +403,7 @@ class MultinomialSummary:
                 "the delta method (RRR x se);",
                 "z and P>|z| test coef = 0; intervals are exp of the coefficient's.",
             ]
-        if r.separation in ("complete", "quasi-complete"):  # not "unchecked"
+        if r.separation in SEPARATED:  # not "unchecked"
             self.notes.append(
                 f"Separation ({r.separation}): the MLE does not exist; estimates and "
                 "standard errors are meaningless. Use a penalty."
@@ -403,6 +427,96 @@ class MultinomialSummary:
         return self.as_text()
 
 
+def _constant_terms(
+    info: FloatArray, mean: FloatArray | None, terms: list[str], q: int
+) -> list[str]:
+    """Feature columns constant beside the intercept, read off the information:
+    in every equation e, ``I[e:j, e:b]² = I[e:j, e:j] I[e:b, e:b]`` (Cauchy-Schwarz
+    with equality: x_j constant on the rows that carry curvature) and the
+    constant ``I[e:j, e:b] / I[e:b, e:b]`` is the column's mean."""
+    if mean is None:
+        return []
+    out = []
+    for j, name in enumerate(terms):
+        constant = True
+        for e in range(info.shape[0] // q):
+            jj, bb = e * q + j, e * q + q - 1
+            hjj, hbb, hjb = info[jj, jj], info[bb, bb], info[jj, bb]
+            if not (hjj > 0 and hbb > 0):
+                constant = False
+                break
+            value = hjb / hbb
+            tol = 1e-9 * max(abs(value), abs(float(mean[j])), 1e-300)
+            if hjb * hjb < (1 - 1e-10) * hjj * hbb or abs(value - mean[j]) > tol:
+                constant = False
+                break
+        if constant and mean[j] != 0:
+            out.append(name)
+    return out
+
+
+def _invert(
+    stats: MultinomialStatistics,
+    names: list[str],
+    terms: list[str],
+    intercept: bool,
+    separated: bool,
+) -> tuple[FloatArray, float]:
+    """The model-based covariance ``I⁻¹`` and its reciprocal condition after
+    the binary path's rank checks (:func:`._covariance.invert_information`),
+    so that no standard error comes from a singular information matrix:
+
+    * a constant column beside the intercept raises
+      :class:`CollinearityError` naming it;
+    * the columns themselves are checked on ``Σ_e I_ee``, the sum of the
+      equations' diagonal blocks (``X̃ᵀ diag(s Σ_e p_e(1-p_e)) X̃``): collinear
+      or all-zero columns raise, named by term (not once per equation);
+    * then the whole information. Under separation (``separated``), where
+      it is ill-conditioned because coefficients diverge, the inverse is
+      returned as it is (the summary says these standard errors are
+      meaningless); otherwise a singular information raises, saying that
+      the columns are not collinear, so some class's fitted probabilities
+      are 0 or 1.
+    """
+    info = np.asarray(stats.information, dtype=np.float64)
+    q = len(terms) + int(intercept)
+    m = info.shape[0] // q
+    term_names = terms + (["Intercept"] if intercept else [])
+    constant = _constant_terms(info, stats.mean, terms, q) if intercept else []
+    blocks = sum(info[e * q : (e + 1) * q, e * q : (e + 1) * q] for e in range(m))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NumericalStabilityWarning)
+        invert_information(
+            np.asarray(blocks),
+            term_names,
+            constant_columns=constant,
+            capacity=np.diag(blocks).copy(),
+        )
+    if separated:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumericalStabilityWarning)
+            try:
+                return invert_information(info, names, capacity=np.diag(info).copy())
+            except CollinearityError as exc:
+                try:
+                    cov = np.linalg.inv(info)
+                except np.linalg.LinAlgError:
+                    raise exc from None
+                root = np.sqrt(np.abs(np.diag(info)))
+                evals = np.linalg.eigvalsh(info / np.outer(root, root))
+                return 0.5 * (cov + cov.T), float(evals[0] / evals[-1])
+    try:
+        return invert_information(info, names, capacity=np.diag(info).copy())
+    except CollinearityError as exc:
+        raise CollinearityError(
+            "the information matrix of this fit is singular although its columns "
+            "are not collinear: some class's fitted probabilities are 0 or 1 "
+            "(separation) and standard errors do not exist; refit with a penalty "
+            f"or fewer columns ({exc})",
+            exc.columns,
+        ) from None
+
+
 def multinomial_inference(
     model: Any, *data: Any, cov_type: str = "nonrobust", groups: Any = None
 ) -> MultinomialInference:
@@ -411,6 +525,7 @@ def multinomial_inference(
     (``"nonrobust"`` only), else from the training data given again
     (:func:`logistic.inference._multinomial_data.multinomial_from_data`)."""
     check_cov_request(cov_type, groups)
+    _check_unpenalized(model)
     if any(v is not None for v in data):
         fields, robust, backend = multinomial_from_data(model, data, cov_type, groups)
         given = MultinomialStatistics(**fields)
@@ -423,10 +538,33 @@ def multinomial_inference(
         )
     stats = getattr(model, "fit_statistics_", None)
     if not isinstance(stats, MultinomialStatistics):
+        K, p = np.shape(model.coef_)
+        k = (K - 1) * (p + int(model.fit_intercept))
+        why = (
+            f"fit keeps them for at most {MAX_STORED_PARAMS} parameters and this "
+            f"model has {k}"
+            if k > MAX_STORED_PARAMS
+            else "this model carries none"
+        )
         raise InvalidParameterError(
-            "inference() of a multi-class model needs an unpenalized fit "
-            f"(penalty=None); without data, of at most {MAX_STORED_PARAMS} "
-            "parameters (this fit kept no statistics): pass X and y exactly as "
-            "given to fit()"
+            "summary() and inference() without data need the statistics kept by "
+            f"fit ({why}): pass X and y exactly as given to fit() (and "
+            "sample_weight, offset), e.g. model.summary(X, y)"
         )
     return MultinomialInference(model, stats)
+
+
+def _check_unpenalized(model: Any) -> None:
+    """Refuse a penalized K-class fit by its penalty (with or without data):
+    standard errors of penalized estimates are not those of its coefficients."""
+    l1, l2 = penalty_of(model)
+    if l1 == 0 and l2 == 0:
+        return
+    strength = f"C={model.C!r}" if model.C is not None else f"l1={l1:.3g}, l2={l2:.3g}"
+    raise InvalidParameterError(
+        "a table of standard errors and tests (summary(), inference()) of a "
+        "multi-class model needs an unpenalized fit; this one has "
+        f"penalty={model.penalty!r} ({strength}), whose estimates have no such "
+        "standard errors. Refit with penalty=None for them; the penalized "
+        "coefficients are in coef_ and intercept_."
+    )
