@@ -340,9 +340,10 @@ def invert_information(
     """
     if constant_columns:
         raise CollinearityError(
-            f"constant {name_list(constant_columns)} duplicate the intercept: the "
-            "information matrix is singular and standard errors do not exist. "
-            "Drop these columns (or fit without intercept).",
+            f"constant {name_list(constant_columns)} "
+            f"{'duplicates' if len(constant_columns) == 1 else 'duplicate'} the "
+            "intercept: the information matrix is singular and standard errors "
+            "do not exist. Drop these columns (or fit without intercept).",
             list(constant_columns),
         )
     diag = np.diag(info).copy()
