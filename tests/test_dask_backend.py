@@ -236,6 +236,17 @@ def test_estimator_fit_and_lazy_predict_proba_on_dask(client, data, reference):
     np.testing.assert_allclose(proba.compute(), model.predict_proba(X), rtol=1e-14)
 
 
+def test_lazy_predict_proba_of_a_dask_dataframe(client, data, reference):
+    """A Dask DataFrame (row lengths unknown until computed) predicts like its
+    numpy values; it once failed in ``to_dask_array``'s ``lengths`` check."""
+    X, _ = data
+    ref = reference["newton"]
+    ddf = dd.from_pandas(pd.DataFrame(X), npartitions=3)
+    proba = ref.predict_proba(ddf)
+    assert isinstance(proba, da.Array)
+    np.testing.assert_allclose(proba.compute(), ref.predict_proba(X), rtol=1e-14)
+
+
 def test_dask_predictions_stay_finite_for_huge_finite_inputs(client, data):
     """Logits are computed per block by ``_kernels.decision_logits``: a row whose
     naive product overflows (inf - inf) still gets its exact, finite logit."""

@@ -495,7 +495,7 @@ def decision_function(
     logit is within the float64 range). ``offset``: a Dask array partitioned
     like X's rows, or None."""
     if hasattr(X, "to_dask_array"):
-        X = X.to_dask_array(lengths=False)
+        X = X.to_dask_array()
     if X.ndim != 2 or (not np.isnan(X.shape[1]) and X.shape[1] != coef.shape[0]):
         raise DataValidationError(
             f"X has shape {X.shape}; expected (n_samples, {coef.shape[0]})"
