@@ -10,6 +10,7 @@ Data: iris (tests/data/iris) and the low-birth-weight data's ``race``
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import numpy as np
@@ -124,3 +125,68 @@ def test_fit_above_statistics_limit_says_so_in_cli_terms(capsys):
     assert "computed for at most 500 parameters, and this fit has 600" in err
     for api_word in ("inference()", "fit()", "pass X and y", "--penalty none"):
         assert api_word not in err
+
+
+# F5 -----------------------------------------------------------------------
+
+
+def test_summary_odds_ratios_are_statsmodels_relative_risk_ratios(lbw_none, capsys):
+    res = _lbw_mnlogit()
+    code, out, err = run_cli(
+        capsys, ["summary", lbw_none, "--odds-ratios", "--level", "0.9", "--json"]
+    )
+    assert code == 0, err
+    rows = json.loads(out)["odds_ratios"]
+    terms = ["Intercept", *LBW_X]  # statsmodels: const first, as the CLI rows
+    assert [(r["class"], r["term"]) for r in rows] == [
+        (c, t) for c in ("2", "3") for t in terms
+    ]
+    rrr = np.array([r["odds_ratio"] for r in rows]).reshape(2, 4)
+    ci = np.array([[r["ci_low"], r["ci_high"]] for r in rows]).reshape(2, 4, 2)
+    np.testing.assert_allclose(rrr, np.exp(np.asarray(res.params)).T, rtol=1e-6)
+    sm_ci = np.exp(np.asarray(res.conf_int(alpha=0.1))).reshape(2, 4, 2)
+    np.testing.assert_allclose(ci, sm_ci, rtol=1e-6)
+    se = np.array([r["std_error"] for r in rows]).reshape(2, 4)
+    np.testing.assert_allclose(se, rrr * np.asarray(res.bse).T, rtol=1e-5)
+    code, out, err = run_cli(capsys, ["summary", lbw_none, "--odds-ratios"])
+    assert code == 0, err
+    assert "RRR" in out and "y = 3 (vs 1)" in out
+
+
+def test_summary_odds_ratios_of_penalized_fit_is_refused_in_one_line(workdir, capsys):
+    code, _, err = run_cli(
+        capsys, ["fit", IRIS, "--target", "species", "--penalty", "l2", "-o", "p.json"]
+    )
+    assert code == 0, err
+    code, _, err = run_cli(capsys, ["summary", "p.json", "--odds-ratios"])
+    assert code == 2
+    assert "--odds-ratios" in err and "--penalty none" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+def test_margins_of_k_classes_match_statsmodels_get_margeff(lbw_none, capsys, at):
+    me = _lbw_mnlogit().get_margeff(at=at)
+    code, out, err = run_cli(
+        capsys, ["margins", lbw_none, LBW, "--at", at, "--json"]
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["classes"] == ["1", "2", "3"]
+    rows = doc["effects"]
+    assert [(r["class"], r["term"]) for r in rows] == [
+        (c, t) for c in ("1", "2", "3") for t in LBW_X
+    ]
+    # statsmodels: margeff of shape (p, K), columns the classes
+    effect = np.array([r["effect"] for r in rows]).reshape(3, 3).T
+    se = np.array([r["std_error"] for r in rows]).reshape(3, 3).T
+    np.testing.assert_allclose(effect, me.margeff, rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(se, me.margeff_se, rtol=1e-5, atol=1e-10)
+    code, out, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at", at])
+    assert code == 0, err
+    assert "y = 3" in out
+
+
+def test_margins_of_k_classes_refuses_at_value(lbw_none, capsys):
+    code, _, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at-value", "age=20"])
+    assert code == 2 and "--at-value" in err

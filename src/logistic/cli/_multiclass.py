@@ -54,6 +54,7 @@ __all__ = [
     "name_classes",
     "predict_columns",
     "proba_names",
+    "rrr_rows",
     "summary_rows",
 ]
 
@@ -273,9 +274,32 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
 def name_classes(inference: Any, levels: list[Any]) -> Any:
     """Label a multinomial inference result's equations with the target's
     levels instead of the class codes the model was fitted on."""
-    inference.classes = np.asarray([str(v) for v in levels], dtype=object)
-    inference.equations = [str(v) for v in levels[1:]]
+    from .._labels import label_text
+
+    inference.classes = np.asarray([label_text(v) for v in levels], dtype=object)
+    inference.equations = [label_text(v) for v in levels[1:]]
+    inference.param_names = [
+        f"{e}:{t}" for e in inference.equations for t in inference.term_names
+    ]
     return inference
+
+
+def rrr_rows(inference: Any, alpha: float = 0.05) -> list[dict[str, Any]]:
+    """Relative-risk ratio rows (``class``, ``term``, ``odds_ratio`` = RRR,
+    ``std_error``, ``z``, ``p_value``, ``ci_low``, ``ci_high``) of a named
+    multinomial inference, equation by equation, the intercept first."""
+    rows = inference.odds_ratios(alpha).rows()
+    q = len(inference.term_names)
+    out: list[dict[str, Any]] = []
+    for e, level in enumerate(inference.equations):
+        block = [
+            {"class": level, **rows[e * q + j], "term": t}
+            for j, t in enumerate(inference.term_names)
+        ]
+        if inference.fit_intercept:  # the library puts it last
+            block = block[-1:] + block[:-1]
+        out += block
+    return out
 
 
 def coefficient_rows(model: Any, names: list[str], levels: list[Any]) -> list[dict]:

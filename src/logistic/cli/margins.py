@@ -15,6 +15,11 @@ Conventions (owned here):
   ``fit --missing drop`` left it out, with one line on stderr counting them.
   The library checks that the gradient at the fitted coefficients is zero on
   those rows; a file that is not the training data is refused (exit 65).
+* A model of more than two classes gets the effects on each class
+  probability (``MultinomialInference.get_margeff``: one row per class and
+  feature, the reference class included; ``--json`` adds ``classes`` and a
+  ``class`` key per effect); it takes ``--at overall``, ``mean`` or ``zero``
+  and no ``--at-value``.
 * Penalized (L1/L2) models are refused with one line (exit 2): delta-method
   standard errors need the covariance of an unpenalized fit, which a
   penalized model does not have. Firth models are accepted with
@@ -149,12 +154,6 @@ def check_model(mf: Any, model: Path) -> None:
     from ._apply import encoding_of
 
     fitted = mf.model
-    if len(getattr(fitted, "classes_", ())) > 2:
-        raise CLIError(
-            f"{model} has more than two classes: marginal effects of a multinomial "
-            "model (one per class) are not supported by logistic margins yet",
-            EX_USAGE,
-        )
     if penalty_of(fitted) != (0.0, 0.0):
         raise CLIError(
             f"{model} is a penalized model (--penalty {fitted.penalty}): marginal "
@@ -175,6 +174,29 @@ def check_model(mf: Any, model: Path) -> None:
             "logistic.load(MODEL).inference(X, y).get_margeff() in Python, or "
             "refit with logistic fit",
             EX_DATAERR,
+        )
+
+
+def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
+    """A model of more than two classes: effects on each class probability
+    (:mod:`logistic.inference._multinomial_margins`), which take ``--at``
+    overall, mean or zero and no ``--at-value`` (exit 2 otherwise)."""
+    from ..inference._multinomial_margins import ATS
+    from ._multiclass import is_multiclass
+
+    if not is_multiclass(mf.model):
+        return
+    if at not in ATS:
+        raise CLIError(
+            f"--at {at}: a model of more than two classes takes --at "
+            f"{', '.join(ATS)}",
+            EX_USAGE,
+        )
+    if at_value:
+        raise CLIError(
+            f"--at-value {at_value[0]} applies to two-class models; a model of "
+            "more than two classes takes --at overall, mean or zero",
+            EX_USAGE,
         )
 
 
@@ -277,7 +299,9 @@ def _effects(
 ) -> Any:
     """``model.inference(rows, cov_type, groups).get_margeff(**margeff)``."""
     from .._exceptions import DataValidationError, InvalidParameterError
+    from ._multiclass import is_multiclass, levels_of, name_classes
 
+    margeff = dict(options["margeff"])
     try:
         results = mf.model.inference(
             rows.X,
@@ -287,7 +311,10 @@ def _effects(
             cov_type=options["cov_type"],
             groups=rows.groups,
         )
-        return results.get_margeff(**options["margeff"])
+        if is_multiclass(mf.model):  # effects on every class, named by level
+            results = name_classes(results, levels_of(mf))
+            del margeff["atexog"]  # refused before, by check_multiclass
+        return results.get_margeff(**margeff)
     except InvalidParameterError as exc:
         raise CLIError(_cli_words(" ".join(str(exc).split())), EX_USAGE) from None
     except DataValidationError as exc:
@@ -308,18 +335,22 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
     table = me.wald_table(1.0 - level)
     discrete = set() if me.dummy_idx is None else set(me.dummy_idx.tolist())
     options = me.margeff_options
-    return {
-        "method": me.method,
-        "effect": LABELS[me.method],
-        "at": me.at,
-        "at_values": options["atexog"],
-        "dummy": bool(options["dummy"]),
-        "categorical": options["categorical"],
-        "cov_type": me.cov_type,
-        "cluster": cluster,
-        "level": level,
-        "nobs": me.nobs,
-        "effects": [
+    classes = getattr(me, "classes", None)
+    if classes is not None:  # K classes: one row per (class, feature)
+        p = len(me.names)
+        effects = [
+            {
+                "class": cls,
+                "term": name,
+                "effect": float(table.params[k * p + j]),
+                **table.row(k * p + j),
+                "discrete": j in discrete,
+            }
+            for k, cls in enumerate(classes)
+            for j, name in enumerate(me.names)
+        ]
+    else:
+        effects = [
             {
                 "term": name,
                 "effect": float(table.params[j]),
@@ -327,7 +358,20 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
                 "discrete": j in discrete,
             }
             for j, name in enumerate(me.names)
-        ],
+        ]
+    return {
+        "method": me.method,
+        "effect": LABELS[me.method],
+        "at": me.at,
+        "at_values": options.get("atexog"),
+        "dummy": bool(options["dummy"]),
+        "categorical": options["categorical"],
+        "cov_type": me.cov_type,
+        "cluster": cluster,
+        "level": level,
+        "nobs": me.nobs,
+        **({} if classes is None else {"classes": list(classes)}),
+        "effects": effects,
     }
 
 
@@ -394,6 +438,7 @@ def margins(
                                                    inputs=(data, model))  # fmt: skip
     mf = load_model_file(str(model))
     check_model(mf, model)
+    check_multiclass(mf, at, at_value)
     margeff = {
         "at": at,
         "method": method,

@@ -34,7 +34,8 @@ OddsRatios = Annotated[
     typer.Option(
         "--odds-ratios",
         help="Show odds ratios exp(coef) with exp'd Wald intervals (delta-method "
-        "std. errors) instead of coefficients; in --json, adds 'odds_ratios'.",
+        "std. errors) instead of coefficients (more than two classes: relative-risk "
+        "ratios per equation); in --json, adds 'odds_ratios'.",
     ),
 ]
 Level = Annotated[
@@ -198,21 +199,18 @@ def summary(
         is_multiclass,
         levels_of,
         penalty_text,
+        rrr_rows,
         target_text,
     )
 
     alpha = alpha_of(level)
     mf = load_model_file(str(model))
     multiclass = is_multiclass(mf.model)
-    if multiclass and odds_ratios:
-        raise CLIError(
-            f"--odds-ratios applies to two-class models; {model} has more than "
-            "two classes (its coefficients are log relative risks against the "
-            "reference level)",
-            EX_USAGE,
-        )
+    inference = _rrr_inference(mf, model) if multiclass and odds_ratios else None
     info = summary_dict(mf, alpha)
-    if odds_ratios:
+    if inference is not None:
+        info["odds_ratios"] = rrr_rows(inference, alpha)
+    elif odds_ratios:
         info["odds_ratios"] = odds_ratio_rows(info["coefficients"], _cov(mf), alpha)
     gof = goodness_of_fit_dict(info)
     if gof is not None:
@@ -266,7 +264,10 @@ def summary(
             markup=False,
         )
     cov = _cov(mf)
-    if multiclass:
+    if inference is not None:  # relative-risk ratios per equation
+        text = inference.summary(alpha, odds_ratios=True).as_text()
+        console.print(text, markup=False, soft_wrap=True)
+    elif multiclass:
         names = feature_names(mf)
         text = coefficient_text(mf.model, names, levels_of(mf), alpha=alpha)
         console.print(text, markup=False, soft_wrap=True)
@@ -281,6 +282,35 @@ def summary(
         console.print(table, markup=False, soft_wrap=True)
     for w in training.get("warnings") or []:
         console.print(f"fit warning: {w}", markup=False)
+
+
+def _rrr_inference(mf: Any, model: Any) -> Any:
+    """The named per-equation inference behind ``--odds-ratios`` of a model of
+    more than two classes (relative-risk ratios, Stata's ``mlogit, rrr``);
+    exit 2 when the model has no standard errors."""
+    from ._multiclass import levels_of, name_classes, penalty_text
+
+    fitted = mf.model
+    if fitted.penalty is not None:
+        raise CLIError(
+            f"--odds-ratios of {model}: relative-risk ratios are against a reference "
+            f"class, and this penalized fit (penalty {penalty_text(fitted)}) is "
+            "symmetric with no reference; refit with --penalty none",
+            EX_USAGE,
+        )
+    if getattr(fitted, "fit_statistics_", None) is None:
+        raise CLIError(
+            f"--odds-ratios of {model}: the file keeps no statistics for standard "
+            "errors (more than 500 parameters, or a fit out of core); "
+            "exp(coef) of each equation is exp of the coefficients summary shows",
+            EX_USAGE,
+        )
+    try:
+        return name_classes(fitted.inference(), levels_of(mf))
+    except Exception as exc:  # singular information
+        raise CLIError(
+            f"--odds-ratios of {model}: no standard errors ({exc})", EX_USAGE
+        ) from None
 
 
 def goodness_of_fit_dict(info: dict[str, Any]) -> dict[str, Any] | None:
