@@ -95,8 +95,13 @@ def test_fit_inference_and_effects_on_a_process_cluster_equal_in_memory():
     Xd, yd = da.from_array(X, chunks=(200, 3)), da.from_array(y, chunks=200)
     ref = LogisticRegression(solver="newton").fit(X, y)
     with local_dask_client():
+        lbfgs = LogisticRegression(solver="lbfgs").fit(Xd, yd)
+        np.testing.assert_allclose(lbfgs.coef_, ref.coef_, rtol=0, atol=1e-6)
         model = LogisticRegression(solver="newton").fit(Xd, yd)
         np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-8)
+        np.testing.assert_allclose(
+            model.predict_proba(Xd).compute(), ref.predict_proba(X), atol=1e-8
+        )
         np.testing.assert_allclose(
             model.inference().bse, ref.inference().bse, rtol=1e-8
         )
