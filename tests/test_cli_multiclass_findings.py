@@ -167,9 +167,7 @@ def test_summary_odds_ratios_of_penalized_fit_is_refused_in_one_line(workdir, ca
 @pytest.mark.parametrize("at", ["overall", "mean"])
 def test_margins_of_k_classes_match_statsmodels_get_margeff(lbw_none, capsys, at):
     me = _lbw_mnlogit().get_margeff(at=at)
-    code, out, err = run_cli(
-        capsys, ["margins", lbw_none, LBW, "--at", at, "--json"]
-    )
+    code, out, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at", at, "--json"])
     assert code == 0, err
     doc = json.loads(out)
     assert doc["classes"] == ["1", "2", "3"]
@@ -190,3 +188,59 @@ def test_margins_of_k_classes_match_statsmodels_get_margeff(lbw_none, capsys, at
 def test_margins_of_k_classes_refuses_at_value(lbw_none, capsys):
     code, _, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at-value", "age=20"])
     assert code == 2 and "--at-value" in err
+
+
+# F6 -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def lbw_float(workdir):
+    """The lbw file with race written 1.0/2.0/3.0."""
+    with open(LBW, newline="") as f:
+        rows = list(csv.DictReader(f))
+    with open("lbw_float.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows({**r, "race": f"{float(r['race']):.1f}"} for r in rows)
+    return workdir / "lbw_float.csv"
+
+
+def test_whole_number_levels_are_spelled_alike_in_every_command(lbw_float, capsys):
+    args = ["--target", "race", "--features", ",".join(LBW_X)]
+    for penalty in ("none", "l2"):
+        code, out, err = run_cli(
+            capsys,
+            ["fit", lbw_float, *args, "--penalty", penalty, "-o", "f.json", "--force"],
+        )
+        assert code == 0, err
+        code, summary, _ = run_cli(capsys, ["summary", "f.json"])
+        code, evaluate, _ = run_cli(capsys, ["evaluate", "f.json", lbw_float])
+        code, _, _ = run_cli(
+            capsys, ["predict", "f.json", lbw_float, "-o", "p.csv", "--force"]
+        )
+        code, _, _ = run_cli(
+            capsys, ["report", "f.json", lbw_float, "-o", "r.html", "--force"]
+        )
+        report = _html_text(lbw_float.parent / "r.html")
+        for text in (out, err, summary, evaluate, report):
+            assert not re.search(r"(?<![\d.])[123]\.0\b", text), text
+        assert "actual 3" in evaluate
+        with open("p.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert list(rows[0]) == ["proba_1", "proba_2", "proba_3", "label"]
+        assert {r["label"] for r in rows} <= {"1", "2", "3"}
+
+
+def test_reference_matches_numbers_both_ways(lbw_float, capsys):
+    args = ["--target", "race", "--features", "age", "--penalty", "l2"]
+    code, _, err = run_cli(
+        capsys, ["fit", LBW, *args, "--reference", "3.0", "-o", "a.json"]
+    )
+    assert code == 0, err
+    code, _, err = run_cli(
+        capsys, ["fit", lbw_float, *args, "--reference", "3", "-o", "b.json"]
+    )
+    assert code == 0, err
+    for name in ("a.json", "b.json"):
+        levels = json.loads(open(name).read())["encoding"]["label"]["levels"]
+        assert [float(v) for v in levels] == [3.0, 1.0, 2.0]

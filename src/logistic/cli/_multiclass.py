@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .._labels import label_text
 from .._multiclass import is_multiclass
 from ._codes import EX_USAGE, CLIError
 
@@ -137,8 +138,6 @@ def target_text(model: Any, column: Any, levels: list[Any]) -> str:
     """``'species': 3 classes, reference 'setosa'`` for an unpenalized fit;
     a penalized fit is symmetric (no class is a reference), so its line gives
     the class order instead."""
-    from .._labels import label_text
-
     head = f"{column!r}: {len(levels)} classes"
     if model.penalty is None:
         return f"{head}, reference {label_text(levels[0])!r}"
@@ -188,8 +187,6 @@ def check_offset(offset: str | None) -> None:
 
 def proba_names(levels: list[Any]) -> list[str]:
     """``proba_<level>`` column names, safe for CSV headers and spreadsheets."""
-    from .._labels import label_text  # 1.0 and 1 are one label, "1"
-
     names = [
         "proba_" + re.sub(r"[^0-9A-Za-z_.\-]", "_", label_text(level))
         for level in levels
@@ -257,7 +254,7 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     for row in m["per_class"]:
         auc = row["roc_auc"]
         per.add_row(
-            str(row["class"]),
+            label_text(row["class"]),
             str(row["n_samples"]),
             "n/a" if auc is None else f"{auc:.6f}",
         )
@@ -265,17 +262,15 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     conf = Table(title="confusion matrix (rows: actual, columns: predicted)")
     conf.add_column("")
     for c in cm["classes"]:
-        conf.add_column(f"predicted {c}", justify="right")
+        conf.add_column(f"predicted {label_text(c)}", justify="right")
     for c, row in zip(cm["classes"], cm["matrix"], strict=True):
-        conf.add_row(f"actual {c}", *(f"{v:g}" for v in row))
+        conf.add_row(f"actual {label_text(c)}", *(f"{v:g}" for v in row))
     return [scores, per, conf]
 
 
 def name_classes(inference: Any, levels: list[Any]) -> Any:
     """Label a multinomial inference result's equations with the target's
     levels instead of the class codes the model was fitted on."""
-    from .._labels import label_text
-
     inference.classes = np.asarray([label_text(v) for v in levels], dtype=object)
     inference.equations = [label_text(v) for v in levels[1:]]
     inference.param_names = [
@@ -310,9 +305,12 @@ def coefficient_rows(model: Any, names: list[str], levels: list[Any]) -> list[di
     for k, level in enumerate(levels):
         if model.fit_intercept:
             b = float(np.asarray(model.intercept_)[k])
-            rows.append({"class": str(level), "term": "Intercept", "estimate": b})
+            rows.append({"class": label_text(level), "term": "Intercept",
+                         "estimate": b})  # fmt: skip
         for name, value in zip(names, coef[k], strict=True):
-            rows.append({"class": str(level), "term": name, "estimate": float(value)})
+            rows.append(
+                {"class": label_text(level), "term": name, "estimate": float(value)}
+            )
     return rows
 
 
@@ -341,7 +339,7 @@ def summary_rows(
         for t, j in zip(terms, order or range(len(names)), strict=True):
             rows.append(
                 {
-                    "class": str(level),
+                    "class": label_text(level),
                     "term": t,
                     "estimate": float(inference.params[e, j]),
                     "std_error": float(inference.bse[e, j]),
@@ -375,7 +373,10 @@ def coefficient_text(
         return str(name_classes(inference, levels).summary(alpha).as_text())
     rows = coefficient_rows(model, names, levels)
     if model.penalty is None:
-        form = f"reference parametrization: {levels[0]!r} is the reference level"
+        form = (
+            f"reference parametrization: {label_text(levels[0])!r} is the "
+            "reference level"
+        )
     else:
         form = "symmetric parametrization (penalized fit)"
     title = f"coefficients of {len(levels)} classes, {form}"

@@ -197,9 +197,9 @@ def design_note(label: dict[str, Any], penalized: bool = False) -> str:
     from .._labels import label_text
     from .._messages import name_list
 
-    levels = list(label["levels"])
+    levels = [label_text(v) for v in label["levels"]]  # 1.0 as 1, everywhere
     if penalized:
-        order = ", ".join(repr(label_text(v)) for v in levels)
+        order = ", ".join(repr(v) for v in levels)
         return (
             f"target {label.get('column')!r}: {len(levels)} levels ({order}); "
             "penalized fit: symmetric parametrization, no reference level "

@@ -188,8 +188,7 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
         return
     if at not in ATS:
         raise CLIError(
-            f"--at {at}: a model of more than two classes takes --at "
-            f"{', '.join(ATS)}",
+            f"--at {at}: a model of more than two classes takes --at {', '.join(ATS)}",
             EX_USAGE,
         )
     if at_value:

@@ -137,11 +137,15 @@ def _meta(
 def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     """The HTML report of a model of more than two classes
     (:func:`logistic.report.build_multiclass_report`)."""
+    from .._labels import label_text
     from .._softmax import softmax
     from ..report import build_multiclass_report
     from . import _multiclass
 
     m = _multiclass.metrics_of(applied)
+    spelled = [label_text(c) for c in m["classes"]]  # 1.0 as 1, as every command
+    m = {**m, "classes": spelled}
+    m["confusion_matrix"] = {**m["confusion_matrix"], "classes": spelled}
     mf = applied.model_file
     model = mf.model
     levels = _multiclass.levels_of(mf)

@@ -216,6 +216,8 @@ def fit_class_labels(
     if reference is not None:
         found = match_label(list(values), reference)
         if found is None:
+            found = _match_number(values, reference)
+        if found is None:
             raise DataValidationError(
                 f"--reference {reference!r} is not a value of the {where}; values: "
                 f"{describe_values(values, counts)}"
@@ -224,6 +226,22 @@ def fit_class_labels(
     levels = [values[k], *np.delete(values, k)]
     mapping = class_mapping(levels, column)
     return apply_labels(y, mapping, path), mapping
+
+
+def _match_number(values: np.ndarray, label: str) -> int | None:
+    """Index of the numeric value equal to ``label`` read as a number
+    (``--reference 3.0`` names the level 3, as ``--reference 3`` names 3.0)."""
+    try:
+        number = float(label)
+    except (TypeError, ValueError):
+        return None
+    for i, v in enumerate(values):
+        if isinstance(v, int | float | np.integer | np.floating) and not isinstance(
+            v, bool | np.bool_
+        ):
+            if float(v) == number:
+                return i
+    return None
 
 
 def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
