@@ -63,6 +63,18 @@ def test_dask_offset_matrix(fitted):
     np.testing.assert_array_equal(model.predict(Xd, Od).compute(), labels)
 
 
+def test_dask_offset_chunked_across_columns(fitted):
+    # an offset split between column chunks still gives rows of K probabilities
+    da = pytest.importorskip("dask.array")
+    X, model, _, offset = fitted
+    Xd = da.from_array(X, chunks=(40, 4))
+    Od = da.from_array(offset, chunks=(40, (2, 1)))
+    Z, P, logP, labels = _expected(model, X, offset)
+    np.testing.assert_allclose(model.predict_proba(Xd, Od).compute(), P, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(model.predict_log_proba(Xd, Od).compute(), logP, rtol=1e-14, atol=1e-14)
+    np.testing.assert_array_equal(model.predict(Xd, Od).compute(), labels)
+
+
 def test_dask_dataframe(fitted):
     dd = pytest.importorskip("dask.dataframe")
     pd = pytest.importorskip("pandas")

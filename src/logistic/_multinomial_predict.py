@@ -75,7 +75,9 @@ def _dask_logits(X: Any, coef: np.ndarray, b: np.ndarray, offset: Any) -> Any:
     Z = X.map_blocks(
         partial(_logits, coef=coef, b=b), chunks=(X.chunks[0], (K,)), dtype=np.float64
     )
-    return Z if offset is None else Z + offset
+    # one chunk across the K columns: softmax and argmax act on whole rows,
+    # whatever the offset's column chunks
+    return Z if offset is None else (Z + offset).rechunk({1: -1})
 
 
 def _device_logits(
