@@ -560,11 +560,12 @@ def _check_unpenalized(model: Any) -> None:
     l1, l2 = penalty_of(model)
     if l1 == 0 and l2 == 0:
         return
-    strength = f"C={model.C!r}" if model.C is not None else f"l1={l1:.3g}, l2={l2:.3g}"
+    C = getattr(model, "C", None)
+    strength = f"C={C!r}" if C is not None else f"l1={l1:.3g}, l2={l2:.3g}"
     raise InvalidParameterError(
         "a table of standard errors and tests (summary(), inference()) of a "
         "multi-class model needs an unpenalized fit; this one has "
-        f"penalty={model.penalty!r} ({strength}), whose estimates have no such "
-        "standard errors. Refit with penalty=None for them; the penalized "
-        "coefficients are in coef_ and intercept_."
+        f"penalty={getattr(model, 'penalty', None)!r} ({strength}), whose "
+        "estimates have no such standard errors. Refit with penalty=None for "
+        "them; the penalized coefficients are in coef_ and intercept_."
     )
