@@ -75,6 +75,50 @@ def test_a_wrong_softmax_step_fails(number, wrong):
     assert "FAILED" in derivation.render(results)
 
 
+def _near_misses():
+    """A plausible but wrong closed form for every step (K = 3), written here
+    from the textbook forms with one slip each."""
+    s, K = sympy, 3
+    z = list(s.symbols("z_1:4", real=True))
+    free_y = s.Matrix(s.symbols("y_1:4", real=True))  # y_3 not tied to 1 - y_1 - y_2
+    y = s.Matrix([*free_y[:2], 1 - free_y[0] - free_y[1]])
+    e = [s.exp(t) for t in z]
+    p = s.Matrix([ek / sum(e) for ek in e])
+    t, y2 = s.symbols("t y_2", real=True)
+    sigma = 1 / (1 + s.exp(-t))
+
+    def data(m):
+        d = derivation._softmax_symbols(K, m)
+        return d["P"], d["Y"], d["X"]
+
+    def hessian_without_diagonal():
+        P, _, X = data(2)
+        return s.Matrix(6, 6, lambda a, c: -sum(
+            P[i, a // 2] * P[i, c // 2] * X[i, a % 2] * X[i, c % 2] for i in range(2)) / 2)
+
+    return {
+        "1": lambda: s.Matrix([s.exp(z[0] + 1), *e[1:]]) / (s.exp(z[0] + 1) + sum(e[1:])),
+        "2": lambda: s.diag(*p),  # the Jacobian without -p pᵀ
+        "3": lambda: s.log(sum(e)) - sum(y[k] * z[k] for k in range(K - 1)),
+        "4": lambda: p - free_y,  # true only where Σ_k y_k = 1
+        "5": lambda: s.diag(*p),
+        "6a": lambda: (lambda P, Y, X: (P - Y).T * X)(*data(3)),  # no 1/m
+        "6b": lambda: (lambda P, Y, X: (P - Y).T * s.ones(3, 1) / 2)(*data(3)),
+        "7": hessian_without_diagonal,
+        "8a": lambda: 1 / (1 + s.exp(t)),  # σ(-t)
+        "8b": lambda: -((1 - y2) * s.log(sigma) + y2 * s.log(1 - sigma)),
+        "8c": lambda: y2 - sigma,
+    }
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_every_softmax_step_refuses_a_near_miss(number):
+    # each check can fail: a claim with one slip is refused, step by step
+    wrong = _near_misses()[number]
+    results = derivation.verify({number: wrong}, classes=3, only={number})
+    assert [(r.step.number, r.passed) for r in results] == [(number, False)]
+
+
 @pytest.mark.parametrize("bad", [1, 7, True, 2.0])
 def test_classes_out_of_range_is_refused(bad):
     with pytest.raises(ValueError, match="classes must be an integer from 2 to 6"):
