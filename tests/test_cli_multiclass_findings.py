@@ -244,3 +244,70 @@ def test_reference_matches_numbers_both_ways(lbw_float, capsys):
     for name in ("a.json", "b.json"):
         levels = json.loads(open(name).read())["encoding"]["label"]["levels"]
         assert [float(v) for v in levels] == [3.0, 1.0, 2.0]
+
+
+# F14, F15, F10 ---------------------------------------------------------------
+
+
+def test_workers_refusals_name_workers_not_stream(workdir, capsys):
+    with open(IRIS, newline="") as f:
+        rows = list(csv.DictReader(f))
+    with open("text.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=[*rows[0], "colour"], lineterminator="\n")
+        w.writeheader()
+        w.writerows({**r, "colour": "red"} for r in rows)
+    base = ["fit", "text.csv", "--target", "species", "--workers", "2", "-o", "x.json"]
+    for extra, said in (
+        (["--missing", "drop"], "--missing drop is not available with Dask"),
+        ([], "Dask (--workers 2) needs numeric feature columns"),
+    ):
+        code, _, err = run_cli(capsys, [*base, *extra])
+        assert code == 2
+        assert said in err and "(without --workers)" in err
+        assert "--stream" not in err and "streaming" not in err
+
+
+def test_evaluate_json_always_has_sum_of_weights(workdir, capsys):
+    code, _, err = run_cli(
+        capsys, ["fit", IRIS, "--target", "species", "--penalty", "l2", "-o", "m.json"]
+    )
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["evaluate", "m.json", IRIS, "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["weights"] is None and doc["sum_of_weights"] == 150.0
+    with open(IRIS, newline="") as f:
+        rows = list(csv.DictReader(f))
+    with open("bin.csv", "w", newline="") as f:  # setosa or not: two classes
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows({**r, "species": int(r["species"] == "setosa")} for r in rows)
+    code, _, err = run_cli(
+        capsys,
+        ["fit", "bin.csv", "--target", "species", "--penalty", "l2", "-o", "b.json"],
+    )
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["evaluate", "b.json", "bin.csv", "--json"])
+    assert json.loads(out)["sum_of_weights"] == 150.0
+
+
+def test_help_texts_are_not_binary_only(capsys):
+    code, out, _ = run_cli(capsys, ["--help"])
+    assert code == 0 and "Binary logistic regression" not in out
+    assert "multinomial" in out
+    code, out, _ = run_cli(capsys, ["predict", "--help"])
+    assert "Predict class probabilities and the label" in out
+    assert "Predict P(positive), the label and the logit for" not in out
+    code, out, _ = run_cli(capsys, ["evaluate", "--help"])
+    assert "Accuracy, log loss, ROC AUC and confusion matrix" in out
+
+
+def test_export_takes_o_as_other_commands(workdir, capsys):
+    pytest.importorskip("onnx")
+    code, _, err = run_cli(
+        capsys, ["fit", IRIS, "--target", "species", "--penalty", "l2", "-o", "m.json"]
+    )
+    assert code == 0, err
+    code, _, err = run_cli(capsys, ["export", "m.json", "-o", "m.onnx"])
+    assert code == 0, err
+    assert (workdir / "m.onnx").stat().st_size > 0

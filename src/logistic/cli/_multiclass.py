@@ -230,8 +230,8 @@ def metrics_of(applied: Any) -> dict[str, Any]:
     )
     m["reference"] = m["classes"][0]
     m["weights"] = applied.weights
-    if w is not None:
-        m["sum_of_weights"] = float(np.sum(w))
+    # always present (a stable --json schema): the rows scored when unweighted
+    m["sum_of_weights"] = float(m["n_samples"] if w is None else np.sum(w))
     m["rows_read"] = design.rows_read
     m["rows_rejected"] = design.rows_dropped
     m["rows_missing"] = int(getattr(design, "n_missing", 0))

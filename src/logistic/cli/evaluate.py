@@ -73,8 +73,12 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
         result["n_samples"] = float(design.trials.sum())
         result["n_positive"] = float(design.y.sum())
     result["weights"] = applied.weights
-    if design.sample_weight is not None:
-        result["sum_of_weights"] = float(np.sum(design.sample_weight))
+    # always present (a stable --json schema): the rows scored when unweighted
+    result["sum_of_weights"] = (
+        float(result["n_samples"])
+        if design.sample_weight is None
+        else float(np.sum(design.sample_weight))
+    )
     result["rows_read"] = design.rows_read
     result["rows_rejected"] = design.rows_dropped
     result["rows_missing"] = int(getattr(design, "n_missing", 0))
@@ -138,10 +142,11 @@ def evaluate(
     decimal: opt.Decimal = ".",
     quiet: Quiet = False,
 ) -> None:
-    """Accuracy, log loss, ROC AUC, PR AUC, Brier score, confusion matrix, calibration.
+    """Accuracy, log loss, ROC AUC and confusion matrix of a model on DATA.
 
-    A model of more than two classes gets log loss, accuracy, per-class and
-    macro ROC AUC (one-vs-rest) and the K x K confusion matrix.
+    Two classes: also PR AUC, Brier score and calibration. A model of more
+    than two classes gets log loss, accuracy, per-class and macro ROC AUC
+    (one-vs-rest) and the K x K confusion matrix.
 
     DATA must contain the target column (values as at fit time). Rows with a
     missing value or a category not seen at fit time are an error, or left

@@ -14,7 +14,15 @@ from ._common import check_output, load_model_file, note, require_inputs, writin
 
 def export(
     model: opt.ModelArg,
-    onnx: Annotated[Path, typer.Option("--onnx", help="ONNX file to write.")],
+    onnx: Annotated[
+        Path,
+        typer.Option(
+            "--onnx",
+            "--output",
+            "-o",
+            help="ONNX file to write (-o as in other commands).",
+        ),
+    ],
     double: Annotated[
         bool,
         typer.Option(

@@ -204,7 +204,10 @@ def fit(
     }
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     streaming |= {"cache": not no_cache, "cache_dir": cache_dir}
-    plan = _stream_plan(data, stream, distributed, args, options)
+    dask = None
+    if distributed:  # the option the user gave, for messages
+        dask = f"--workers {workers}" if workers is not None else "--scheduler"
+    plan = _stream_plan(data, stream, dask, args, options)
     cv_options = {"cv": cv, "n_alphas": n_alphas, "cv_rule": cv_rule}
     from ..tabular._formula import is_cbind
 
@@ -254,15 +257,22 @@ def fit(
 
 
 def _stream_plan(
-    data: Path, stream: bool | None, distributed: bool, args: dict, options: dict
+    data: Path, stream: bool | None, dask: str | None, args: dict, options: dict
 ) -> Any:
-    """The streaming plan, or None for an in-memory fit (see ``_stream``)."""
+    """The streaming plan, or None for an in-memory fit (see ``_stream``);
+    ``dask`` is the Dask option given (``--workers 2``), named in a refusal
+    when ``--stream`` was not."""
     from ._stream_plan import NotStreamable, auto_stream, plan_stream
 
-    if stream is False and not distributed:
+    if stream is False and dask is None:
         return None
-    if stream or distributed:
-        return plan_stream(data, **args, options=options)
+    if stream or dask is not None:
+        try:
+            return plan_stream(data, **args, options=options)
+        except NotStreamable as exc:
+            if stream or dask is None:
+                raise
+            raise NotStreamable(_dask_words(str(exc), dask)) from None
     if not (data.is_file() and auto_stream(data)):
         return None
     try:
@@ -275,6 +285,21 @@ def _stream_plan(
         "to read it into memory)"
     )
     return plan
+
+
+def _dask_words(message: str, dask: str) -> str:
+    """A streaming refusal in terms of the Dask option the user gave."""
+    option = dask.split()[0]
+    message = message.replace("(without --stream)", f"(without {option})")
+    message = message.replace("when streaming", f"with Dask ({dask})")
+    message = message.replace("cannot be streamed", f"cannot be fitted with {dask}")
+    message = message.replace("streaming needs", f"Dask ({dask}) needs")
+    message = message.replace(
+        "or fit in memory", f"or fit in memory (without {option})"
+    )
+    return message.replace(
+        f"(without {option}) (without {option})", f"(without {option})"
+    )
 
 
 def _fit_streamed(

@@ -253,10 +253,11 @@ def predict(
     force: opt.Force = False,
     quiet: Quiet = False,
 ) -> None:
-    """Predict P(positive), the label and the logit for every row of DATA.
+    """Predict class probabilities and the label for every row of DATA.
 
-    A model of more than two classes writes proba_<level> (one column per
-    class) and the most probable level as label.
+    Two classes: P(positive), the label and the logit. A model of more than
+    two classes writes proba_<level> (one column per class) and the most
+    probable level as label.
 
     The model file's encoding (formula, categorical levels) is re-applied;
     columns are matched by name; missing columns are errors. A missing value
