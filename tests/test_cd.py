@@ -265,3 +265,23 @@ def test_step_kernels_equal_their_numpy_references():
     pen = k.penalty_step(w, d, 0.25, 0.05, 0.03, wt)
     np.testing.assert_array_equal(wt, w + 0.25 * d)
     assert pen == pytest.approx(0.05 * np.abs(wt).sum() + 0.015 * wt @ wt, rel=1e-14)
+
+    # column_cd's numpy branches themselves (LOGISTIC_KERNEL=numpy) give what the
+    # kernels give; in the second case the intercept's |g_b| is the KKT residual
+    def step(g_b, mean):
+        parts = (
+            cd._pass_step(y, s, z, dz, 0.5),
+            cd._kkt(g_loss, w, 0.03, g_b, mean, inv_scale, 0.05),
+            (cd._decrease(g, w, d, 0.05, g_b, -0.3),),
+            cd._penalty_step(w, d, 0.25, 0.05, 0.03),
+        )
+        return np.concatenate([np.atleast_1d(x) for part in parts for x in part])
+
+    for g_b, m in ((0.002, mean), (0.5, np.zeros(K))):
+        compiled = step(g_b, m)
+        old = cd.set_compiled_cd(False)
+        try:
+            reference = step(g_b, m)
+        finally:
+            cd.set_compiled_cd(old)
+        np.testing.assert_allclose(compiled, reference, rtol=1e-12, atol=1e-15)
