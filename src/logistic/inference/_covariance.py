@@ -69,6 +69,7 @@ __all__ = [
     "CollinearityError",
     "check_cov_request",
     "cluster_meat",
+    "group_meat",
     "hc_meat",
     "invert_information",
     "robust_covariance",
@@ -179,11 +180,20 @@ def cluster_meat(
     rows: Block, w: FloatArray, b: float, fit_intercept: bool, groups: Any
 ) -> tuple[FloatArray, int]:
     """``(Σ_g S_g S_gᵀ, G)`` over the groups holding positive weight."""
-    r = row_residuals(rows, w, b)
+    return group_meat(rows, row_residuals(rows, w, b), fit_intercept, groups)
+
+
+def group_meat(
+    rows: Block, residuals: FloatArray, fit_intercept: bool, groups: Any
+) -> tuple[FloatArray, int]:
+    """``(Σ_g S_g S_gᵀ, G)`` over the G groups holding positive weight, with
+    ``S_g = Σ_{i∈g} s_i r_i ⊗ x̃_i`` for ``residuals`` of shape (n,) or
+    (n, m) (m equations: ``S_g`` equation by equation, one column at a time
+    so that memory stays n × q)."""
     s = (
         None
         if rows.sample_weight is None
-        else rows.sample_weight.astype(F64, copy=False)
+        else np.asarray(rows.sample_weight, dtype=F64)
     )
     codes, n_groups = encode_groups(groups, rows.n_rows, s)
     if n_groups < 2:
@@ -191,8 +201,16 @@ def cluster_meat(
             "cov_type='cluster' needs at least 2 groups with positive weight; "
             f"got {n_groups}"
         )
-    v = r if s is None else s * r
-    S = _group_score_sums(rows.X, v, codes, int(codes.max()) + 1, fit_intercept)
+    R = np.asarray(residuals, dtype=F64).reshape(rows.n_rows, -1)
+    G = int(codes.max()) + 1
+    S = np.hstack(
+        [
+            _group_score_sums(
+                rows.X, R[:, e] if s is None else s * R[:, e], codes, G, fit_intercept
+            )
+            for e in range(R.shape[1])
+        ]
+    )
     return S.T @ S, n_groups
 
 

@@ -42,7 +42,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._frame_encoding import apply_encoding
@@ -59,7 +58,7 @@ from .._multinomial import (
 from .._softmax import softmax
 from .._typing import Backend, Block, FloatArray
 from ._checks import check_gradient_norm, check_unpenalized, warn_class_weight
-from ._covariance import check_cov_request, encode_groups
+from ._covariance import check_cov_request, group_meat
 
 __all__ = [
     "RobustMeat",
@@ -173,30 +172,6 @@ def _block_pass(
     return (*vg, H, *block_moments(block, K), M)
 
 
-def _group_scores(
-    rows: Block,
-    W: FloatArray,
-    b: FloatArray,
-    intercept: bool,
-    codes: np.ndarray,
-    n_groups: int,
-) -> FloatArray:
-    """``S`` of shape (G, (K-1) q): row g is ``Σ_{i∈g} s_i r_i ⊗ x̃_i``."""
-    R = _residuals(rows, W, b)
-    if rows.sample_weight is not None:
-        R = R * np.asarray(rows.sample_weight, dtype=F64)[:, None]
-    n = rows.n_rows
-    ind = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
-    Xt = _with_ones(rows.X, intercept)
-    parts = []
-    for e in range(R.shape[1]):  # one equation at a time: memory n × q
-        if sp.issparse(Xt):
-            parts.append(np.asarray((ind @ Xt.multiply(R[:, [e]])).toarray()))
-        else:
-            parts.append(np.asarray(ind @ (Xt * R[:, [e]])))
-    return np.hstack(parts)
-
-
 def _cluster_meat(
     backend: Backend, W: FloatArray, b: FloatArray, intercept: bool, groups: Any
 ) -> RobustMeat:
@@ -207,15 +182,8 @@ def _cluster_meat(
             "where 'nonrobust', 'HC0' and 'HC1' are available"
         )
     rows = backend.rows()
-    s = None if rows.sample_weight is None else np.asarray(rows.sample_weight, F64)
-    codes, n_groups = encode_groups(groups, rows.n_rows, s)
-    if n_groups < 2:
-        raise DataValidationError(
-            "cov_type='cluster' needs at least 2 groups with positive weight; "
-            f"got {n_groups}"
-        )
-    S = _group_scores(rows, W, b, intercept, codes, int(codes.max()) + 1)
-    return RobustMeat("cluster", S.T @ S, n_groups / (n_groups - 1.0), n_groups)
+    meat, n_groups = group_meat(rows, _residuals(rows, W, b), intercept, groups)
+    return RobustMeat("cluster", meat, n_groups / (n_groups - 1.0), n_groups)
 
 
 def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
