@@ -103,7 +103,7 @@ def test_compiled_sweeps_equal_the_numpy_reference(kind, max_sweeps):
             )
         ]
         if compiled:
-            sweeps, m = cd._cd_kernel().cd_columns(
+            sweeps, m = cd.cd_kernel().cd_columns(
                 cm.arg, *args, d, r, 1e-12, max_sweeps
             )
         else:
@@ -187,7 +187,7 @@ def test_gram_form_equals_plain_products_and_reference(kind):
     g, w = rng.normal(size=cols.size) * 0.1, np.array([0.3, 0, 0, -0.2, 0, 0.1])
     lam, inv_scale = np.full(cols.size, 0.03), np.ones(cols.size)
     d1, d2 = np.zeros(cols.size), np.zeros(cols.size)
-    s1 = cd._cd_kernel().cd_gram(H, g, w, lam, inv_scale, d1, 1e-13, 500)
+    s1 = cd.cd_kernel().cd_gram(H, g, w, lam, inv_scale, d1, 1e-13, 500)
     s2 = cd._cd_gram_numpy(H, g, w, lam, inv_scale, d2, 1e-13, 500)
     assert s1 == s2
     np.testing.assert_allclose(d1, d2, rtol=1e-12, atol=1e-14)
@@ -208,7 +208,7 @@ def test_loss_pass_equals_the_math_layer():
     s = rng.random(z.size)
     s /= s.sum()
     res, v = np.empty_like(z), np.empty_like(z)
-    total = cd._cd_kernel().loss_pass(y, s, z, res, v)
+    total = cd.cd_kernel().loss_pass(y, s, z, res, v)
     assert total == pytest.approx(float(s @ _math.loss(y, z)), rel=1e-14)
     np.testing.assert_allclose(res, s * _math.residual(y, z), rtol=1e-14, atol=1e-300)
     np.testing.assert_allclose(v, s * _math.hessian_weight(z), rtol=1e-13, atol=1e-300)
@@ -232,7 +232,7 @@ def test_step_kernels_equal_their_numpy_references():
     from logistic import _math
     from logistic.solvers._base import kkt_residual
 
-    k = cd._cd_kernel()
+    k = cd.cd_kernel()
     rng = np.random.default_rng(3)
     n, K = 203, 9
     z, dz = rng.normal(0, 3, n), rng.normal(0, 1, n)
