@@ -70,10 +70,12 @@ __all__ = [
     "check_cov_request",
     "cluster_meat",
     "group_meat",
+    "hc1_factor",
     "hc_meat",
     "invert_information",
     "robust_covariance",
     "row_residuals",
+    "sandwich",
 ]
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
@@ -285,14 +287,24 @@ def robust_covariance(
     else:
         meat = hc_meat(backend, w, b, fit_intercept)
         if cov_type == "HC1":
-            if nobs <= k:
-                raise DataValidationError(
-                    f"HC1 needs more observations than parameters (n={nobs:g}, k={k})"
-                )
-            factor = nobs / (nobs - k)
+            factor = hc1_factor(nobs, k)
     info["factor"] = factor
-    sandwich = cov @ meat @ cov
-    return factor * 0.5 * (sandwich + sandwich.T), info
+    return sandwich(cov, meat, factor), info
+
+
+def hc1_factor(nobs: float, k: int) -> float:
+    """HC1's small-sample factor ``n/(n-k)`` (refused for ``n ≤ k``)."""
+    if nobs <= k:
+        raise DataValidationError(
+            f"HC1 needs more observations than parameters (n={nobs:g}, k={k})"
+        )
+    return nobs / (nobs - k)
+
+
+def sandwich(cov: FloatArray, meat: FloatArray, factor: float = 1.0) -> FloatArray:
+    """``factor · cov · meat · cov``, symmetrized."""
+    s = cov @ meat @ cov
+    return factor * 0.5 * (s + s.T)
 
 
 def _describe_null(

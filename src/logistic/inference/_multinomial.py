@@ -52,7 +52,12 @@ from .._exceptions import InvalidParameterError, NumericalStabilityWarning
 from .._multiclass import not_supported
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of
-from ._covariance import CollinearityError, check_cov_request, invert_information
+from ._covariance import (
+    CollinearityError,
+    check_cov_request,
+    invert_information,
+    sandwich,
+)
 from ._hypothesis import (
     LRTestResult,
     TermTests,
@@ -177,8 +182,7 @@ class MultinomialInference:
         self.cov_type = "nonrobust" if robust is None else robust.cov_type
         self.cov_info: dict[str, Any] = {"factor": 1.0, "n_groups": None}
         if robust is not None:
-            sandwich = cov @ robust.meat @ cov
-            cov = robust.factor * 0.5 * (sandwich + sandwich.T)
+            cov = sandwich(cov, robust.meat, robust.factor)
             self.cov_info = {"factor": robust.factor, "n_groups": robust.n_groups}
         self._cov = cov
         table = self.wald_table()

@@ -58,7 +58,7 @@ from .._multinomial import (
 from .._softmax import softmax
 from .._typing import Backend, Block, FloatArray
 from ._checks import check_gradient_norm, check_unpenalized, warn_class_weight
-from ._covariance import check_cov_request, group_meat
+from ._covariance import check_cov_request, group_meat, hc1_factor
 
 __all__ = [
     "RobustMeat",
@@ -260,12 +260,5 @@ def multinomial_from_data(
         return stats, None, backend
     if cov_type == "cluster":
         return stats, _cluster_meat(backend, W, b, intercept, groups), backend
-    k = objective.n_params
-    factor = 1.0
-    if cov_type == "HC1":
-        if total <= k:
-            raise DataValidationError(
-                f"HC1 needs more observations than parameters (n={total:g}, k={k})"
-            )
-        factor = total / (total - k)
+    factor = hc1_factor(total, objective.n_params) if cov_type == "HC1" else 1.0
     return stats, RobustMeat(cov_type, np.asarray(M, dtype=F64), factor), backend
