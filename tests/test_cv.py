@@ -126,6 +126,25 @@ def test_sample_weights_are_honoured_in_the_scoring():
     assert acc.scores_[0, 2] == pytest.approx(np.average(pred == y[te], weights=w[te]))
 
 
+def test_a_scorer_sees_the_test_rows_offset():
+    """A scikit-learn scorer calls ``predict_proba(X)`` without an offset; the
+    test fold's offset is still part of every prediction it scores."""
+    X, y = _breast_cancer()
+    off = np.random.default_rng(5).normal(0.0, 2.0, len(y))
+    folds = list(KFold(4, shuffle=True, random_state=0).split(X))
+    alphas = np.geomspace(0.1, 1e-3, 5)
+    cv = LogisticRegressionCV(
+        penalty="l1", alphas=alphas, cv=folds, scoring="neg_log_loss"
+    ).fit(X, y, offset=off)
+    for f, (tr, te) in enumerate(folds):
+        res = path(X[tr], y[tr], alphas, offset=off[tr])
+        z = X[te] @ res.coefs.T + res.intercepts + off[te][:, None]
+        expected = [
+            -_weighted_log_loss(y[te], z[:, k], np.ones(len(te))) for k in range(5)
+        ]
+        np.testing.assert_allclose(cv.scores_[f], expected, rtol=1e-9)
+
+
 def test_integer_weights_equal_duplicated_rows_in_fit_and_score():
     X, y = _breast_cancer()
     X, y = X[:300], y[:300]

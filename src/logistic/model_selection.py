@@ -110,11 +110,30 @@ def _scoring_ok(v: Any) -> bool:
     return v is None or isinstance(v, str) or callable(v)
 
 
+class _FoldPoint(LogisticRegression):
+    """A path point scored on a test fold. A scikit-learn scorer calls
+    ``predict_proba(X)`` (or ``predict``, ``decision_function``) without an
+    offset, so the fold's offset rows are the default here: every prediction
+    method goes through :meth:`decision_function`."""
+
+    fold_offset: Any = None
+
+    def decision_function(self, X: Any, offset: Any = None) -> Any:
+        return super().decision_function(
+            X, self.fold_offset if offset is None else offset
+        )
+
+
 def _point_model(
-    classes: np.ndarray, coef: np.ndarray, intercept: float, names: Any
-) -> LogisticRegression:
-    """A fitted ``LogisticRegression`` holding one point of a path."""
+    classes: np.ndarray, coef: np.ndarray, intercept: float, names: Any,
+    offset: Any = None,
+) -> LogisticRegression:  # fmt: skip
+    """A fitted ``LogisticRegression`` holding one point of a path; with
+    ``offset`` (a test fold's rows), one that adds it to every prediction."""
     m = LogisticRegression()
+    if offset is not None:
+        m = _FoldPoint()
+        m.fold_offset = offset
     m.classes_ = classes
     m.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
     m.intercept_ = np.array([float(intercept)])
@@ -359,9 +378,12 @@ class LogisticRegressionCV(EstimatorProtocol):
             return _neg_log_losses(res, X_te, y01[test], w_te, off, test), res
         labels = data.classes[y01[test].astype(np.intp)]
         kw = {} if w_te is None else {"sample_weight": w_te}
+        off_te = None if off is None else off[test]
         scores = np.array(
             [
-                scorer(_point_model(data.classes, c, b, None), X_te, labels, **kw)
+                scorer(
+                    _point_model(data.classes, c, b, None, off_te), X_te, labels, **kw
+                )
                 for c, b in zip(res.coefs, res.intercepts, strict=True)
             ],
             dtype=np.float64,
