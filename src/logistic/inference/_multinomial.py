@@ -30,8 +30,8 @@ parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
   llnull)`` with its χ²(``df_model``) p-value ``llr_pvalue``.
 
 What ``fit`` keeps (:class:`MultinomialStatistics`, in ``fit_statistics_``):
-the information at the optimum, ``Σs``, the class totals and ``llf``, two
-passes over the data, for fits of at most ``MAX_STORED_PARAMS`` parameters,
+the information at the optimum, ``Σs``, the class totals and ``llf``, one
+pass over the data, for fits of at most ``MAX_STORED_PARAMS`` parameters,
 so ``summary()`` needs no data; also the column means and mean offsets
 (``get_margeff(at="mean")``). Relative-risk ratios (``odds_ratios``,
 ``summary(odds_ratios=True)``) are :mod:`._odds`'s table over the flat
@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -68,9 +67,8 @@ from ._hypothesis import (
 )
 from ._multinomial_data import (
     RobustMeat,
-    block_moments,
-    moments_fields,
     multinomial_from_data,
+    statistics_pass,
 )
 from ._odds import OddsRatioTable, odds_ratio_table
 from ._stored import MAX_STORED_PARAMS
@@ -109,16 +107,8 @@ def collect_multinomial(
         return None
     if objective.n_params > MAX_STORED_PARAMS:
         return None
-    value, _, H = objective.value_gradient_hessian(theta)  # one pass
-    total = objective.weight_sum
-    moments = objective.data.map_reduce(partial(block_moments, K=objective.n_classes))
-    return MultinomialStatistics(
-        information=H * total,
-        weight_sum=float(total),
-        llf=-float(value) * total,
-        n_samples=int(objective.data.n_samples),
-        **moments_fields(moments, float(total)),
-    )
+    fields, _, _ = statistics_pass(objective, theta)  # one pass
+    return MultinomialStatistics(**fields)
 
 
 class MultinomialInference:

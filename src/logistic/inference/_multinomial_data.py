@@ -66,6 +66,7 @@ __all__ = [
     "moments_fields",
     "multinomial_from_data",
     "reference_theta",
+    "statistics_pass",
 ]
 
 F64 = np.float64
@@ -225,6 +226,28 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
     return backend  # type: ignore[no-any-return]
 
 
+def statistics_pass(
+    objective: MultinomialObjective, theta: FloatArray, meat: bool = False
+) -> tuple[dict[str, Any], FloatArray, Any]:
+    """One pass at ``theta``: the fields of
+    :class:`~logistic.inference._multinomial.MultinomialStatistics`, the
+    gradient and (``meat``) the HC meat's sum (else 0)."""
+    W, b = objective.split(theta)
+    intercept = objective.fit_intercept
+    loss, G_w, g_b, total, H, totals, colsum, off, M = objective._reduce(
+        partial(_block_pass, W=W, b=b, intercept=intercept, meat=meat)
+    )
+    total = objective._total(total)
+    stats = {
+        "information": objective._assemble(H, total) * total,
+        "weight_sum": float(total),
+        "llf": -float(loss),
+        "n_samples": int(objective.data.n_samples),
+        **moments_fields((totals, colsum, off), float(total)),
+    }
+    return stats, objective._gradient(W, b, G_w, g_b, total), M
+
+
 def multinomial_from_data(
     model: Any, data: tuple[Any, ...], cov_type: str, groups: Any
 ) -> tuple[dict[str, Any], RobustMeat | None, Backend]:
@@ -241,24 +264,14 @@ def multinomial_from_data(
         backend, len(model.classes_), fit_intercept=intercept, reference=True
     )
     theta = reference_theta(model)
-    W, b = objective.split(theta)
     hc = cov_type in ("HC0", "HC1")
-    loss, G_w, g_b, total, H, totals, colsum, off, M = objective._reduce(
-        partial(_block_pass, W=W, b=b, intercept=intercept, meat=hc)
-    )
-    total = objective._total(total)
-    grad = objective._gradient(W, b, G_w, g_b, total)
+    stats, grad, M = statistics_pass(objective, theta, meat=hc)
     check_gradient_norm(model, ScaledMultinomial(objective).scaled_gradient(grad))
-    stats = {
-        "information": objective._assemble(H, total) * total,
-        "weight_sum": float(total),
-        "llf": -float(loss),
-        "n_samples": int(backend.n_samples),
-        **moments_fields((totals, colsum, off), float(total)),
-    }
     if cov_type == "nonrobust":
         return stats, None, backend
     if cov_type == "cluster":
+        W, b = objective.split(theta)
         return stats, _cluster_meat(backend, W, b, intercept, groups), backend
-    factor = hc1_factor(total, objective.n_params) if cov_type == "HC1" else 1.0
+    n, k = stats["weight_sum"], objective.n_params
+    factor = hc1_factor(n, k) if cov_type == "HC1" else 1.0
     return stats, RobustMeat(cov_type, np.asarray(M, dtype=F64), factor), backend
