@@ -51,9 +51,8 @@ from .._multinomial import (
     _self_gram,
     _stacked,
     _with_ones,
-    block_hessian,
     block_logits,
-    block_value_grad,
+    block_value_grad_hessian,
 )
 from .._softmax import softmax
 from .._typing import Backend, Block, FloatArray
@@ -166,11 +165,9 @@ def _block_pass(
 ) -> tuple[Any, ...]:
     """One block's ``(Σ s L, gradient sums, Σ s, Hessian sum, class totals,
     column sums, offset sums, meat)``."""
-    K = W.shape[0]
-    vg = block_value_grad(block, W, b)
-    H = block_hessian(block, W, b, intercept)
     M = _block_meat(block, W, b, intercept) if meat else 0.0
-    return (*vg, H, *block_moments(block, K), M)
+    sums = block_value_grad_hessian(block, W, b, intercept)
+    return (*sums, *block_moments(block, W.shape[0]), M)
 
 
 def _cluster_meat(
