@@ -675,7 +675,7 @@ def test_committed_format1_1_file_loads_and_rebuilds_the_design():
     assert np.allclose(new.model.coef_.ravel(), r, atol=5e-7, rtol=0)
     raw = read_data(data_path("ucla-admissions", "binary.csv"))
     design = apply_design(raw, new.encoding, with_target=True)
-    X = design.frame()
+    X = design.named_X()
     assert np.allclose(
         new.model.predict_proba(X), old.model.predict_proba(X), rtol=1e-6, atol=0
     )

@@ -210,7 +210,7 @@ class Checker:
             pytest.fail(f"{label}: apply_design raised {type(exc).__name__}: {exc}")
         named = hasattr(mf.model, "feature_names_in_")
         with np.errstate(all="ignore"):
-            z = mf.model.decision_function(design.frame() if named else design.X)
+            z = mf.model.decision_function(design.named_X() if named else design.X)
         assert z.shape[0] == self.raw.n_rows, label
         return design.X.shape[1]
 

@@ -219,9 +219,9 @@ def apply_model(
     """
     from ..tabular import apply_design
 
-    import_pandas_first()
     mf = load_model_file(str(model_path))
     model_encoding = encoding_of(mf)
+    import_pandas_first(model_encoding.get("kind") == "formula")
     if with_target and not (
         model_encoding.get("label") or model_encoding.get("binomial")
     ):
@@ -243,7 +243,7 @@ def apply_model(
     for text in design.notes:
         note(text)
     weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
-    X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
+    X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
     if X.shape[0] == 0:
         z = np.empty(0, dtype=np.float64)
     else:

@@ -260,14 +260,20 @@ def require_inputs(
         check_path(str(data))
 
 
-def import_pandas_first() -> None:
-    """Import pandas now, where Ctrl-C can interrupt the import.
+def import_pandas_first(needed: bool = True) -> None:
+    """Import pandas now, where Ctrl-C can interrupt the import, when
+    ``needed``: the formula encodings read their columns through pandas.
 
-    pyarrow imports pandas on its first conversion of a column to numpy,
-    inside a function that cannot pass exceptions on: a Ctrl-C during that
-    import is reported as ignored and the command carries on. Commands that
-    read data files call this before reading.
+    pyarrow imports pandas on its first conversion to pandas, inside a
+    function that cannot pass exceptions on: a Ctrl-C during that import is
+    reported as ignored and the command carries on. Commands call this before
+    reading data they will encode with a formula; column encodings convert
+    Arrow columns without pandas (:mod:`logistic._arrow_numpy`) and fit on
+    :class:`logistic.tabular._named.NamedColumns`, so they skip the ≈ 0.2–0.6 s
+    import.
     """
+    if not needed:
+        return
     try:
         import pandas  # noqa: F401
     except ImportError:  # pragma: no cover - pandas comes with the cli extra

@@ -142,7 +142,7 @@ def select_strength(
         refit=False,
         **common,
     )
-    X, y = design.frame(), design.y
+    X, y = design.named_X(), design.y
     with collect_warnings() as messages:
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
     for m in messages[:3]:

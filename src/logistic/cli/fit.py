@@ -66,7 +66,7 @@ def _train(
         progress.live(f"fitting {shape} ...") as callback,
     ):
         model.fit(
-            design.frame(),
+            design.named_X(),
             design.y,
             sample_weight=design.sample_weight,
             offset=design.offset,
@@ -80,7 +80,7 @@ def _train(
             )
         else:
             # a grouped fit's inference comes from the statistics kept at fit
-            data = () if grouped else (design.frame(), design.y)
+            data = () if grouped else (design.named_X(), design.y)
             data += () if grouped else (design.sample_weight, design.offset)
             inference = inference_of(model, *data)
     _cv.attach(model, cv_record)
@@ -163,7 +163,7 @@ def fit(
     """
     opt.check_missing_option(missing)
     check_strength(alpha, C, penalty, l1_ratio)
-    import_pandas_first()
+    import_pandas_first(formula is not None)
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)

@@ -212,7 +212,7 @@ def training_rows(
     from ._common import import_pandas_first
 
     encoding = encoding_of(mf)
-    import_pandas_first()
+    import_pandas_first(encoding.get("kind") == "formula")
     raw = read_input(data, quiet=quiet, **reading)
     if cluster is not None:
         if raw.table is None:
@@ -237,7 +237,7 @@ def training_rows(
     if not rows.any():
         raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
     return TrainingRows(
-        X=design.frame() if hasattr(mf.model, "feature_names_in_") else design.X,
+        X=design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X,
         y=np.asarray(design.y),
         sample_weight=None if weights is None else weights[rows],
         offset=design.offset,

@@ -137,7 +137,7 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
             f"be computed: {_why_no_covariance(mf.model, MAX_COVARIANCE_PARAMS)}"
         )
     design = applied.design
-    X = design.frame() if hasattr(mf.model, "feature_names_in_") else design.X
+    X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
     if X.shape[0] == 0:
         empty = np.empty(0)
         return {"proba_se": empty, "proba_lower": empty, "proba_upper": empty}

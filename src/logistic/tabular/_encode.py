@@ -49,6 +49,7 @@ from ._columns import (
 from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
 from ._grouped import grouped_counts
 from ._labels import apply_labels, fit_target_labels
+from ._named import NamedColumns
 from ._read import RawData, position
 from ._screen import screen_features
 
@@ -97,13 +98,12 @@ class Design:
     n_unknown: int = 0
     missing_rows: np.ndarray | None = None
 
-    def frame(self) -> Any:
-        """Dense X as a pandas DataFrame with the feature names (sparse X as is)."""
+    def named_X(self) -> Any:
+        """Dense X carrying the feature names (:class:`._named.NamedColumns`,
+        which the estimators read as a DataFrame's columns); sparse X as is."""
         if sp.issparse(self.X):
             return self.X
-        import pandas as pd
-
-        return pd.DataFrame(self.X, columns=self.feature_names, copy=False)
+        return NamedColumns(self.X, self.feature_names)
 
 
 def _subset(raw: RawData, keep: np.ndarray) -> RawData:
