@@ -13,6 +13,12 @@ Targets (issue 13): ``import logistic`` ≤ 0.2 s, ``logistic fit`` on the
 
 ``--importtime`` also prints the ten slowest imports of each Python command
 (``python -X importtime``), the profile behind any miss.
+
+``--baseline SRC`` also times every command with ``PYTHONPATH=SRC`` (e.g. the
+``src`` of ``git archive`` of an earlier commit, with the compiled ``.so``
+files copied in), alternating with the working tree's, so a before/after
+comparison sees the same load; ``--only TEXT`` keeps the commands whose label
+contains TEXT (repeatable).
 """
 
 from __future__ import annotations
@@ -65,11 +71,15 @@ def commands(out_dir: str) -> dict[str, list[str]]:
     }
 
 
-def _time(cmd: list[str]) -> float:
+def _time(cmd: list[str], env: dict[str, str] | None = None) -> float:
     """Wall seconds of one run; ``nan`` when the command failed (reported)."""
     t0 = time.perf_counter()
     rc = subprocess.run(
-        cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     ).returncode
     return time.perf_counter() - t0 if rc == 0 else float("nan")
 
@@ -98,15 +108,27 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--baseline", metavar="SRC", default=None)
+    parser.add_argument("--only", action="append", default=None)
     args = parser.parse_args(argv)
+    envs: dict[str, dict[str, str] | None] = {"": None}
+    if args.baseline is not None:
+        base = {**os.environ, "PYTHONPATH": str(Path(args.baseline).resolve())}
+        envs = {"": None, " [baseline]": base}
     with tempfile.TemporaryDirectory() as out_dir:
-        cmds = commands(out_dir)
-        for cmd in cmds.values():  # warm the file cache and bytecode
-            _time(cmd)
-        times: dict[str, list[float]] = {k: [] for k in cmds}
+        cmds = {
+            label: cmd
+            for label, cmd in commands(out_dir).items()
+            if not args.only or any(o in label for o in args.only)
+        }
+        runs = [(label + tag, cmd, env) for label, cmd in cmds.items()
+                for tag, env in envs.items()]  # fmt: skip
+        for _, cmd, env in runs:  # warm the file cache and bytecode
+            _time(cmd, env)
+        times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
         for _ in range(args.repeats):
-            for label, cmd in cmds.items():
-                times[label].append(_time(cmd))
+            for label, cmd, env in runs:
+                times[label].append(_time(cmd, env))
         print(f"load average at the end: {os.getloadavg()}")
         print("| command | median (s) | min (s) | max (s) | runs |")
         print("|---|---|---|---|---|")

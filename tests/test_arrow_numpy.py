@@ -78,3 +78,32 @@ def test_reading_a_csv_does_not_import_pandas(tmp_path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "type_", [pa.int8(), pa.int64(), pa.uint32(), pa.float32(), pa.bool_()]
+)
+def test_floats_read_without_a_cast_match_arrow_cast(type_: object) -> None:
+    # reference: Arrow's own cast to float64, then pyarrow's to_numpy
+    import pyarrow.compute as pc
+
+    raw = [1, 0, None, 3, 1, None, 0, 1, 2, 0, 1, 1, None, 5, 0]
+    if type_ == pa.bool_():
+        raw = [None if v is None else bool(v % 2) for v in raw]
+    col = _chunked(raw, type_)
+    ref = _reference(pc.cast(col, pa.float64()), np.float64)
+    np.testing.assert_array_equal(an.floats(col), ref)
+
+
+def test_floats_of_integers_beyond_2_53_go_through_arrow_safe_cast() -> None:
+    col = pa.chunked_array([pa.array([1, 2**53 + 1], type=pa.int64())])
+    with pytest.raises(pa.ArrowInvalid):
+        an.floats(col)
+
+
+def test_nulls_match_pyarrow_is_null() -> None:
+    col = _chunked([1, None, 3, None, None, 6, 7, 8, None, 10, 11, 12], pa.int64())
+    ref = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    np.testing.assert_array_equal(an.nulls(col), ref)
+    all_null = pa.chunked_array([pa.nulls(4)])
+    np.testing.assert_array_equal(an.nulls(all_null), np.ones(4, dtype=bool))

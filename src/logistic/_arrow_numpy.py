@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["booleans", "floats", "objects", "values"]
+__all__ = ["booleans", "floats", "nulls", "objects", "values"]
 
 
 def _chunks(column: Any) -> list[Any]:
@@ -48,13 +48,48 @@ def _primitive(chunk: Any, dtype: np.dtype) -> np.ndarray:
     return np.frombuffer(data, dtype=dtype, count=len(chunk), offset=offset)
 
 
-def floats(column: Any) -> np.ndarray:
-    """A numeric or boolean column as float64, NaN where missing."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+#: Integers beyond this are not all exact in float64: Arrow's safe cast
+#: refuses them, so they go through it (and its error).
+_EXACT_INT = 2**53
 
-    if column.type != pa.float64():
+
+def _direct_dtype(kind: Any) -> np.dtype | None:
+    """The numpy dtype of a column read from its buffers without a cast
+    (float64, float32, integers and booleans), else None."""
+    import pyarrow as pa
+
+    if pa.types.is_boolean(kind):
+        return np.dtype(bool)
+    if (
+        pa.types.is_float32(kind)
+        or pa.types.is_float64(kind)
+        or pa.types.is_integer(kind)
+    ):
+        return np.dtype(kind.to_pandas_dtype())
+    return None
+
+
+def floats(column: Any) -> np.ndarray:
+    """A numeric or boolean column as float64, NaN where missing.
+
+    float, integer and boolean columns are read from their buffers (no
+    ``pyarrow.compute``, ≈ 0.04 s to import); other types are cast by Arrow.
+    """
+    import pyarrow as pa
+
+    dtype = _direct_dtype(column.type)
+    if dtype is not None and dtype.kind in "iu" and len(column):
+        whole = _direct(column, dtype)
+        if (
+            whole.size
+            and max(abs(int(whole.min())), abs(int(whole.max()))) > _EXACT_INT
+        ):
+            dtype = None
+    if dtype is None:
+        import pyarrow.compute as pc
+
         column = pc.cast(column, pa.float64())
+        dtype = np.dtype(np.float64)
     out = np.empty(len(column), dtype=np.float64)
     pos = 0
     for chunk in _chunks(column):
@@ -62,10 +97,35 @@ def floats(column: Any) -> np.ndarray:
         if n == 0:
             continue
         part = out[pos : pos + n]
-        part[:] = _primitive(chunk, np.dtype(np.float64))
+        if dtype.kind == "b":
+            part[:] = _bits(chunk.buffers()[1], chunk.offset, n)
+        else:
+            part[:] = _primitive(chunk, dtype)
         valid = _valid(chunk)
         if valid is not None:
             part[~valid] = np.nan
+        pos += n
+    return out
+
+
+def _direct(column: Any, dtype: np.dtype) -> np.ndarray:
+    """The values of a fixed-width column (null slots hold anything)."""
+    parts = [_primitive(c, dtype) for c in _chunks(column) if len(c)]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def nulls(column: Any) -> np.ndarray:
+    """True where a value is null (from the validity bitmaps)."""
+    out = np.zeros(len(column), dtype=bool)
+    pos = 0
+    for chunk in _chunks(column):
+        n = len(chunk)
+        if chunk.null_count == n:
+            out[pos : pos + n] = n > 0
+        else:
+            valid = _valid(chunk)
+            if valid is not None:
+                out[pos : pos + n] = ~valid
         pos += n
     return out
 

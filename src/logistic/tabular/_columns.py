@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrow_numpy import booleans, floats, objects
+from .._arrow_numpy import booleans, floats, nulls, objects
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from ..columns import arrow_kind
@@ -75,14 +75,17 @@ def column_kind(raw: RawData, name: str) -> str:
 
 def _column(raw: RawData, name: str) -> Any:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     col = raw.table.column(name)
     if pa.types.is_dictionary(col.type):
+        import pyarrow.compute as pc
+
         col = pc.cast(col, col.type.value_type)
     if arrow_kind(col.type) == "text" and not (
         pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
     ):
+        import pyarrow.compute as pc
+
         col = pc.cast(col, pa.string())  # string_view: compute kernels need string
     return col
 
@@ -199,15 +202,14 @@ def _raise_garbage(raw: RawData, name: str) -> None:
 def numeric_column(raw: RawData, name: str) -> np.ndarray:
     """float64 values of a numeric column (NaN where missing)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     col = _column(raw, name)
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        import pyarrow.compute as pc
+
         _raise_garbage(raw, name)
         col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
-    elif not pa.types.is_floating(col.type) or col.type != pa.float64():
-        col = pc.cast(col, pa.float64())
-    values = floats(col)
+    values = floats(col)  # casts what it cannot read from the buffers
     if np.isinf(values).any():
         i = int(np.flatnonzero(np.isinf(values))[0])
         raise DataValidationError(
@@ -250,13 +252,11 @@ def nonnegative_column(
 def missing_mask(raw: RawData, name: str) -> np.ndarray:
     """True where a value is null, or NaN in a float column."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     col = _column(raw, name)
-    mask = booleans(col.is_null())
     if pa.types.is_floating(col.type):
-        mask |= booleans(pc.is_nan(col))
-    return mask
+        return np.isnan(floats(col))  # null or NaN
+    return nulls(col)
 
 
 def check_missing(
