@@ -107,3 +107,11 @@ def test_nulls_match_pyarrow_is_null() -> None:
     np.testing.assert_array_equal(an.nulls(col), ref)
     all_null = pa.chunked_array([pa.nulls(4)])
     np.testing.assert_array_equal(an.nulls(all_null), np.ones(4, dtype=bool))
+
+
+def test_bool_array_matches_pyarrow() -> None:
+    rng = np.random.default_rng(1)
+    for n in (0, 1, 7, 8, 9, 37):
+        mask = rng.random(n) < 0.5
+        got = an.bool_array(mask)
+        assert got.equals(pa.array(mask)), n

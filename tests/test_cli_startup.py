@@ -129,3 +129,21 @@ def test_named_columns_record_and_check_feature_names():
     assert NamedColumns(X, ["a", "b"])[:, ::-1].columns is None
     with pytest.raises(ValueError, match="names"):
         NamedColumns(X, ["a"])
+
+
+def test_missing_drop_fit_imports_no_pandas_and_drops_the_rows(tmp_path):
+    d = pd.read_csv(UCLA)
+    d.loc[[3, 50, 51], "gpa"] = np.nan
+    data = tmp_path / "holes.csv"
+    d.to_csv(data, index=False)
+    out = tmp_path / "m.json"
+    lines = _run(
+        "fit", str(data), "--target", "admit", "--penalty", "l2",
+        "--missing", "drop", "-o", str(out),
+    )  # fmt: skip
+    assert lines[-1] == "pandas imported: False"
+    kept = d.dropna()
+    X = kept[["gre", "gpa", "rank"]].astype(float)
+    ref = LogisticRegression(penalty="l2").fit(X, kept["admit"].to_numpy())
+    mf = read_model_file(out)
+    np.testing.assert_allclose(mf.model.coef_, ref.coef_, rtol=1e-9, atol=1e-12)

@@ -7,6 +7,10 @@ command line needs are simple enough to read straight from the buffers of
 the Arrow columnar format (a validity bitmap and a values buffer per chunk),
 so the CLI never imports pandas unless a formula or a data frame asks for it.
 
+The other direction, :func:`bool_array` builds an Arrow boolean array (a row
+filter) from its bitmap, for the same reason: ``pa.array`` imports pandas in
+its check for array-likes.
+
 Conventions: a missing value (null) becomes NaN in a float result and
 ``False`` in a boolean one; integers without nulls stay integers. Text
 columns become object arrays of ``str`` with ``None`` where missing.
@@ -18,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["booleans", "floats", "nulls", "objects", "values"]
+__all__ = ["bool_array", "booleans", "floats", "nulls", "objects", "values"]
 
 
 def _chunks(column: Any) -> list[Any]:
@@ -174,3 +178,12 @@ def values(column: Any) -> np.ndarray:
     if pa.types.is_boolean(kind) and not column.null_count:
         return booleans(column)
     return objects(column)
+
+
+def bool_array(mask: np.ndarray) -> Any:
+    """A 1-D bool ndarray as an Arrow boolean array without nulls."""
+    import pyarrow as pa
+
+    mask = np.asarray(mask, dtype=bool).ravel()
+    bits = np.packbits(mask, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), mask.size, [None, pa.py_buffer(bits)])

@@ -163,6 +163,9 @@ def _table(
 
     from .._math import sigmoid
     from . import _multiclass
+    from ._common import import_pandas_first
+
+    import_pandas_first()  # pa.array below imports it inside pyarrow
 
     design = applied.design
     rows = output_rows(design, missing)

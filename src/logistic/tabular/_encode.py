@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._arrow_numpy import bool_array
 from .._arrow_numpy import values as arrow_values
 from .._exceptions import DataValidationError
 from .._messages import name_list
@@ -109,9 +110,7 @@ class Design:
 def _subset(raw: RawData, keep: np.ndarray) -> RawData:
     if keep.all():
         return raw
-    import pyarrow as pa
-
-    table = raw.table.filter(pa.array(keep))
+    table = raw.table.filter(bool_array(keep))
     sub = RawData(
         path=raw.path, format=raw.format, table=table, delimiter=raw.delimiter
     )
