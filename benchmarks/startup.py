@@ -68,6 +68,19 @@ def commands(out_dir: str) -> dict[str, list[str]]:
             model,
             "--force",
         ],
+        # no inference summary (penalized): the fit path without InferenceResults
+        "logistic fit UCLA --penalty l2": [
+            *cli,
+            "fit",
+            str(UCLA),
+            "--target",
+            "admit",
+            "--penalty",
+            "l2",
+            "-o",
+            model,
+            "--force",
+        ],
     }
 
 
