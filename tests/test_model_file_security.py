@@ -149,7 +149,7 @@ def test_library_predict_path_after_migration_matches_r(tmp_path):
     design = apply_design(raw, mf.encoding, with_target=True)
     fresh = fit_design(raw, target=None, formula="admit ~ gre + gpa + C(rank)")
     assert (design.X == fresh.X).all()
-    proba = mf.model.predict_proba(design.frame())[:, 1]
+    proba = mf.model.predict_proba(design.named_X())[:, 1]
     assert 0.0 < proba.min() < proba.max() < 1.0
 
 

@@ -251,7 +251,7 @@ def fit_inference(
             model, (X, y, sample_weight, offset), cov_type, groups, firth
         )
     res.separation = kind
-    res.cov_params()  # fail now (collinearity, groups) rather than on first access
+    res._cov_display()  # fail now (collinearity, groups) rather than on first access
     return res
 
 

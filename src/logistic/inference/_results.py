@@ -136,7 +136,7 @@ class InferenceResults(LikelihoodStatistics):
         p = stats.n_features
         self._perm = display_order(p, self.fit_intercept)
         self.term_names = (["Intercept"] if self.fit_intercept else []) + list(names)
-        self._pd = _pandas() if labelled else None
+        self._labelled = labelled
         self.k_params = stats.n_params
         grouped = stats.grouped
         self.grouped = grouped is not None
@@ -161,6 +161,13 @@ class InferenceResults(LikelihoodStatistics):
                 "sample_weight, offset, ...) with the data given to fit()"
             )
         return self._objective
+
+    @property
+    def _pd(self) -> Any:
+        """pandas when the fit had feature names (labelled tables), else None;
+        imported on the first table built, not when the results are made
+        (``logistic fit`` prints its summary without pandas)."""
+        return _pandas() if self._labelled else None
 
     def _series(self, values: FloatArray) -> Any:
         """``values`` (display order) as a Series named by term, or the array."""
