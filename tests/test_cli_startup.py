@@ -60,12 +60,12 @@ def _ucla_with_text_rank(tmp_path: Path) -> Path:
     return path
 
 
-def test_penalized_fit_on_ucla_imports_no_pandas(tmp_path):
-    # nor pyarrow.compute: numeric columns are read from the Arrow buffers
+@pytest.mark.parametrize("penalty", [["--penalty", "l2"], []])
+def test_fit_on_ucla_imports_no_pandas(tmp_path, penalty):
+    # nor pyarrow.compute: numeric columns are read from the Arrow buffers; the
+    # unpenalized fit's summary and stored covariance are built without pandas
     out = tmp_path / "m.json"
-    lines = _run(
-        "fit", str(UCLA), "--target", "admit", "--penalty", "l2", "-o", str(out)
-    )
+    lines = _run("fit", str(UCLA), "--target", "admit", *penalty, "-o", str(out))
     assert lines == ["pyarrow.compute imported: False", "pandas imported: False"]
     mf = read_model_file(out)
     assert list(mf.model.feature_names_in_) == ["gre", "gpa", "rank"]

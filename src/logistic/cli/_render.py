@@ -93,7 +93,7 @@ def coefficient_table(
         try:
             text = str(inference.summary(alpha).as_text())
         except Exception:  # fall back to the plain table
-            cov = np.asarray(inference.cov_params())
+            cov = inference.covariance()
         else:
             from ._spelling import cli_spelling
 

@@ -453,7 +453,7 @@ def _covariance(inference: Any) -> tuple[Any, Any]:
     if inference is None:
         return None, None
     try:
-        return np.asarray(inference.cov_params()), list(inference.term_names)
+        return inference.covariance(), list(inference.term_names)
     except Exception:  # a singular information matrix: no covariance stored
         return None, None
 

@@ -251,7 +251,7 @@ def fit_inference(
             model, (X, y, sample_weight, offset), cov_type, groups, firth
         )
     res.separation = kind
-    res._cov_display()  # fail now (collinearity, groups) rather than on first access
+    res.covariance()  # fail now (collinearity, groups) rather than on first access
     return res
 
 

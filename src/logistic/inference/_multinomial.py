@@ -200,6 +200,11 @@ class MultinomialInference:
         ``param_names`` order (a copy)."""
         return self._cov.copy()
 
+    def covariance(self) -> FloatArray:
+        """:meth:`cov_params` (the same plain array, as the binary results'
+        ``covariance()``)."""
+        return self.cov_params()
+
     def wald_table(self, alpha: float = 0.05) -> WaldTable:
         """The flat Wald table (equation by equation)."""
         return wald_table(self._flat, self._cov, alpha)

@@ -240,6 +240,11 @@ class InferenceResults(LikelihoodStatistics):
         (a DataFrame indexed by ``term_names`` when named)."""
         return self._frame(self._cov_display(), list(self.term_names))
 
+    def covariance(self) -> FloatArray:
+        """:meth:`cov_params` as a plain array in ``term_names`` order (a
+        copy; no DataFrame, so no pandas import)."""
+        return self._cov_display()
+
     # -- coefficient table ---------------------------------------------------------
     def _params(self) -> FloatArray:
         return self._theta[self._perm].copy()

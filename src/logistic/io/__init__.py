@@ -211,7 +211,7 @@ def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
             res = fit_inference(model)
         except (CollinearityError, LogisticError, FloatingPointError):
             return None, None  # penalized, singular information
-        return np.asarray(res.cov_params()), list(res.term_names)
+        return res.covariance(), list(res.term_names)
     stored = getattr(model, "_stored_covariance", None)  # loaded from a file
     if stored is not None:
         return stored
@@ -228,7 +228,7 @@ def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
         res = multinomial_inference(model)
     except (LogisticError, FloatingPointError):
         return None, None  # penalized, singular information
-    return np.asarray(res.cov_params()), list(res.param_names)
+    return res.covariance(), list(res.param_names)
 
 
 # -- reading --------------------------------------------------------------------
