@@ -197,7 +197,7 @@ def check_y_binary(
     if len(classes) > 2:
         raise DataValidationError(
             f"Only binary classification is supported. The type of the target is "
-            f"multiclass ({len(classes)} distinct values: {list(classes[:10])}): "
+            f"multiclass ({len(classes)} distinct values: {classes[:10].tolist()}): "
             f"multi-class models are not supported here yet (LogisticRegression.fit "
             f"fits them from numpy or scipy arrays, files and Dask collections)."
         )
