@@ -329,7 +329,7 @@ def _effects(
 
 def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
     """JSON-ready marginal effects at coverage ``level``."""
-    from ..inference._margins import LABELS
+    from ..inference._margins_results import LABELS
 
     table = me.wald_table(1.0 - level)
     discrete = set() if me.dummy_idx is None else set(me.dummy_idx.tolist())

@@ -56,7 +56,7 @@ from ._fit import fit_inference
 from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
 from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
 from ._influence import Influence
-from ._margins import MarginalEffects
+from ._margins_results import MarginalEffects
 from ._model_interval import predict_interval, stored_prediction
 from ._multinomial import MultinomialInference
 from ._odds import OddsRatioTable

@@ -49,6 +49,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._onehot import split_dummy_name
 from .._typing import Block, FloatArray
+from ._margins_results import MarginalEffects
 from ._margins_sums import (
     Contrasts,
     MarginSums,
@@ -57,8 +58,6 @@ from ._margins_sums import (
     offset_mean,
     weighted_median,
 )
-from ._order import display_order
-from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["METHODS", "MarginalEffects", "marginal_effects"]
 
@@ -66,15 +65,6 @@ F64 = np.float64
 METHODS = ("dydx", "eyex", "dyex", "eydx")
 ATS = ("overall", "mean", "median", "zero")
 CATEGORICAL = ("levels", "columns")
-#: Column header of each kind (statsmodels' ``summary_frame`` names).
-LABELS = {
-    "dydx": "dy/dx",
-    "eyex": "d(lny)/d(lnx)",
-    "dyex": "dy/d(lnx)",
-    "eydx": "d(lny)/dx",
-}
-#: statsmodels' ``summary_frame`` names of the bounds (its spelling kept).
-FRAME_BOUNDS = ("Conf. Int. Low", "Cont. Int. Hi.")
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
@@ -428,187 +418,3 @@ def _count(nobs: Any) -> int | float:
     frequency weights)."""
     value = float(nobs)
     return int(value) if value.is_integer() else value
-
-
-class MarginalEffects:
-    """Marginal effects with delta-method standard errors (statsmodels' names).
-
-    Built by :meth:`InferenceResults.get_margeff`. Arrays are per feature in
-    the model's order (no intercept); pandas Series/DataFrames indexed by
-    feature name when the results are named.
-
-    Attributes
-    ----------
-    margeff, margeff_se, zvalues (alias tvalues), pvalues : ndarray or Series
-        Of shape (p,).
-    margeff_cov : ndarray or DataFrame of shape (p, p)
-        ``J V Jᵀ``.
-    jacobian : ndarray of shape (p, k)
-        ``∂ margeff / ∂ params`` in ``params`` order (intercept first).
-    margeff_options : dict
-        ``method``, ``at``, ``atexog`` (the value set of each column, by
-        name; a term set by its level appears as its level columns),
-        ``dummy``, ``categorical``.
-    dummy_idx : ndarray of int or None
-        Feature indices whose effect is a discrete change (None if none).
-    names : list of str
-    cov_type : str
-    nobs : int or float
-        An int when it is a whole number.
-    """
-
-    def __init__(
-        self,
-        effects: FloatArray,
-        cov: FloatArray,
-        jacobian: FloatArray,
-        *,
-        names: list[str],
-        discrete: np.ndarray,
-        levels: bool = False,
-        options: dict[str, Any],
-        cov_type: str,
-        nobs: int | float,
-        fit_intercept: bool,
-        pandas: Any = None,
-    ) -> None:
-        self._effects = effects
-        self._cov = cov
-        perm = display_order(len(names), fit_intercept)
-        self.jacobian = jacobian[:, perm]
-        self.names = list(names)
-        self.dummy_idx = np.sort(discrete) if discrete.size else None
-        self._levels = levels
-        self.margeff_options = options
-        self.method = str(options["method"])
-        self.at = str(options["at"])
-        self.cov_type = cov_type
-        self.nobs = nobs
-        self._pd = pandas
-        self._table = wald_table(effects, cov)
-
-    def _series(self, values: FloatArray) -> Any:
-        if self._pd is None:
-            return values.copy()
-        return self._pd.Series(values, index=list(self.names))
-
-    @property
-    def margeff(self) -> Any:
-        """The effects, one per feature."""
-        return self._series(self._effects)
-
-    @property
-    def margeff_cov(self) -> Any:
-        """Delta-method covariance ``J V Jᵀ`` of the effects."""
-        if self._pd is None:
-            return self._cov.copy()
-        return self._pd.DataFrame(self._cov, index=self.names, columns=self.names)
-
-    @property
-    def margeff_se(self) -> Any:
-        """Standard errors ``sqrt(diag(J V Jᵀ))``."""
-        return self._series(self._table.bse)
-
-    @property
-    def zvalues(self) -> Any:
-        """``margeff / margeff_se``."""
-        return self._series(self._table.zvalues)
-
-    tvalues = zvalues
-
-    @property
-    def pvalues(self) -> Any:
-        """Two-sided normal p-values ``2 Φ(-|z|)``."""
-        return self._series(self._table.pvalues)
-
-    def wald_table(self, alpha: float = 0.05) -> WaldTable:
-        """The effects' :class:`~logistic.inference.WaldTable` (plain arrays)."""
-        return wald_table(self._effects, self._cov, alpha)
-
-    def conf_int(self, alpha: float = 0.05) -> Any:
-        """``margeff ± z_{1-α/2} margeff_se``, shape (p, 2) (a DataFrame with
-        columns 0, 1 when named)."""
-        ci = self.wald_table(alpha).conf_int
-        if self._pd is None:
-            return ci
-        return self._pd.DataFrame(ci, index=self.names, columns=[0, 1])
-
-    def summary_frame(self, alpha: float = 0.05) -> Any:
-        """A pandas DataFrame with statsmodels' columns: the kind's label
-        (``dy/dx``, ...), ``Std. Err.``, ``z``, ``Pr(>|z|)``,
-        ``Conf. Int. Low`` and ``Cont. Int. Hi.`` (statsmodels' spelling)."""
-        label = LABELS[self.method]
-        return wald_frame(
-            self.wald_table(alpha),
-            self.names,
-            columns=(label, "Std. Err.", "z", "Pr(>|z|)", *FRAME_BOUNDS),
-            caller="summary_frame()",
-        )
-
-    def summary(self, alpha: float = 0.05) -> str:
-        """The table as text: effect, std err, z, P>|z| and the interval;
-        discrete changes marked ``(d)``."""
-        label, width, head = self._layout(alpha)
-        lines = self._heading("Logistic regression marginal effects")
-        values = self.margeff_options.get("atexog") or {}
-        if values:
-            lines.append(
-                "Set on every row: "
-                + ", ".join(f"{name}={v:g}" for name, v in values.items())
-            )
-        lines += ["=" * len(head), head, "-" * len(head)]
-        lines += self._row_lines(self.wald_table(alpha), label, width)
-        lines.append("=" * len(head))
-        if self.dummy_idx is not None:
-            lines.append(self._discrete_note())
-        return "\n".join(lines)
-
-    def _layout(self, alpha: float) -> tuple[list[str], int, str]:
-        """The text table's row labels (discrete changes marked ``(d)``), their
-        width and the header line."""
-        marks = set() if self.dummy_idx is None else set(self.dummy_idx.tolist())
-        label = [f"{n} (d)" if j in marks else n for j, n in enumerate(self.names)]
-        width = max([len(s) for s in label] + [12])
-        lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
-        head = (
-            f"{'':<{width}} {LABELS[self.method]:>13} {'std err':>10} {'z':>8} "
-            f"{'P>|z|':>8} {lo:>10} {hi:>10}"
-        )
-        return label, width, head
-
-    def _heading(self, title: str) -> list[str]:
-        nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
-        return [
-            title,
-            f"Method: {self.method}    At: {self.at}    Covariance: {self.cov_type}"
-            f"    No. observations: {nobs}",
-        ]
-
-    @staticmethod
-    def _row_lines(
-        t: WaldTable, label: list[str], width: int, start: int = 0
-    ) -> list[str]:
-        """One line per label for entries ``start, start + 1, …`` of ``t``."""
-        return [
-            f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
-            f"{t.zvalues[i]:>8.3f} {t.pvalues[i]:>8.3f} "
-            f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
-            for i, name in enumerate(label, start)
-        ]
-
-    def _discrete_note(self) -> str:
-        if self._levels:
-            return (
-                "(d) discrete change from 0 to 1; a level name[T.level] against the "
-                "reference level, the term's other columns 0"
-            )
-        return "(d) discrete change of the column from 0 to 1"
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return (
-            f"<MarginalEffects method={self.method!r}, at={self.at!r}, "
-            f"cov_type={self.cov_type!r}, p={len(self.names)}>"
-        )

@@ -59,17 +59,8 @@ from .._multiclass import not_supported
 from .._onehot import split_dummy_name
 from .._softmax import log_softmax, softmax
 from .._typing import Block, FloatArray
-from ._margins import (
-    CATEGORICAL,
-    FRAME_BOUNDS,
-    LABELS,
-    METHODS,
-    MarginalEffects,
-    _choice,
-    _column,
-    _contrasts,
-    check_discrete,
-)
+from ._margins import CATEGORICAL, METHODS, _choice, _column, _contrasts, check_discrete
+from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
 from ._wald import wald_frame, wald_table
