@@ -20,13 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from ._exceptions import DataValidationError, NumericalError
+from ._exceptions import DataValidationError
 from ._multinomial import MultinomialObjective, ScaledMultinomial
 from ._partial import (
     BATCH_SIZE,
     PartialFitState,
     check_chunk_X,
     encode_chunk_y,
+    partial_fit_step,
     store_stream_fit,
 )
 from ._typing import FloatArray
@@ -35,8 +36,6 @@ from .backends.in_memory import InMemory
 from .solvers.gradient_descent import (
     SGDState,
     lipschitz_constant,
-    minibatches,
-    sgd_pass,
 )
 
 __all__ = ["many_classes", "partial_fit_multinomial"]
@@ -104,14 +103,6 @@ def partial_fit_multinomial(
             rng=np.random.default_rng(est.random_state),
         )
     view = ScaledMultinomial(objective, (state.mean, state.scale), stochastic=True)
-    batches = minibatches(objective.data, state.rng, BATCH_SIZE)
-    sgd_pass(view, batches, state.sgd, state.eta0, state.n_batches0, average=True)
-    state.n_calls += 1
-    theta = view.to_original(state.sgd.avg)
-    if not np.all(np.isfinite(theta)):
-        raise NumericalError(
-            f"partial_fit produced non-finite coefficients at call {state.n_calls}; "
-            f"check the chunk for extreme values or lower the learning rate"
-        )
+    theta = partial_fit_step(state, view)
     W, b = objective.split(theta)
     return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha)

@@ -126,12 +126,11 @@ def start(
     )
 
 
-def partial_fit_step(
-    state: PartialFitState, objective: LogisticObjective
-) -> np.ndarray:
-    """One SGD pass over the chunk; returns the averaged θ on the original scale."""
-    scaled = ScaledObjective(objective, moments=(state.mean, state.scale))
-    batches = minibatches(objective.data, state.rng, BATCH_SIZE)
+def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
+    """One SGD pass over the chunk through ``scaled`` (the chunk's objective in
+    the state's standardized coordinates, two or K classes); returns the
+    averaged θ on the original scale."""
+    batches = minibatches(scaled.base.data, state.rng, BATCH_SIZE)
     sgd_pass(scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True)
     state.n_calls += 1
     theta = scaled.to_original(state.sgd.avg)
@@ -214,7 +213,8 @@ def partial_fit(
             theta0 = np.append(est.coef_.ravel(), est.intercept_[:1])
             theta0 = theta0[: objective.n_params]
         state = start(classes, objective, est.random_state, theta0)
-    theta = partial_fit_step(state, objective)
+    scaled = ScaledObjective(objective, moments=(state.mean, state.scale))
+    theta = partial_fit_step(state, scaled)
     w, b = objective.split(theta)
     coef = w.reshape(1, -1).copy()
     intercept = np.array([b if est.fit_intercept else 0.0])
