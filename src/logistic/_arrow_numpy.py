@@ -82,13 +82,8 @@ def floats(column: Any) -> np.ndarray:
     import pyarrow as pa
 
     dtype = _direct_dtype(column.type)
-    if dtype is not None and dtype.kind in "iu" and len(column):
-        whole = _direct(column, dtype)
-        if (
-            whole.size
-            and max(abs(int(whole.min())), abs(int(whole.max()))) > _EXACT_INT
-        ):
-            dtype = None
+    if dtype is not None and dtype.kind in "iu" and _beyond_exact(column, dtype):
+        dtype = None
     if dtype is None:
         import pyarrow.compute as pc
 
@@ -110,6 +105,17 @@ def floats(column: Any) -> np.ndarray:
             part[~valid] = np.nan
         pos += n
     return out
+
+
+def _beyond_exact(column: Any, dtype: np.dtype) -> bool:
+    """Whether an integer column holds a value beyond ``_EXACT_INT`` (read in
+    place, chunk by chunk; null slots may hold anything and count too)."""
+    for chunk in _chunks(column):
+        if len(chunk):
+            part = _primitive(chunk, dtype)
+            if max(abs(int(part.min())), abs(int(part.max()))) > _EXACT_INT:
+                return True
+    return False
 
 
 def _direct(column: Any, dtype: np.dtype) -> np.ndarray:
@@ -169,12 +175,7 @@ def values(column: Any) -> np.ndarray:
     if pa.types.is_integer(kind):
         if column.null_count:
             return floats(column)
-        out = np.empty(len(column), dtype=np.dtype(kind.to_pandas_dtype()))
-        pos = 0
-        for chunk in _chunks(column):
-            out[pos : pos + len(chunk)] = _primitive(chunk, out.dtype)
-            pos += len(chunk)
-        return out
+        return _direct(column, np.dtype(kind.to_pandas_dtype()))
     if pa.types.is_boolean(kind) and not column.null_count:
         return booleans(column)
     return objects(column)
