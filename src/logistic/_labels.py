@@ -176,9 +176,38 @@ def _labels_and_index(y: Any, n_samples: int | None) -> tuple[np.ndarray, np.nda
             f"Found input variables with inconsistent numbers of samples: "
             f"[{n_samples}, {y.shape[0]}]"
         )
+    two = _two_numeric_labels(y)
+    if two is not None:
+        return two
     _check_label_values(y)
     classes, y_idx = np.unique(y, return_inverse=True)
     return classes, y_idx.reshape(-1).astype(np.float64)
+
+
+def _two_numeric_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(classes, y01)`` of numeric labels holding exactly two values, both
+    finite and integral; None for anything else (which takes the checks of
+    :func:`_check_label_values` and the sort of ``np.unique``).
+
+    The minimum and the maximum, then one comparison a row with each: no sort
+    of the labels. NaN makes the minimum NaN and ±inf makes it infinite, so
+    missing and infinite labels, like non-integral ones, fall through to the
+    checks that name them; the result equals ``np.unique``'s.
+    """
+    if y.dtype.kind not in "biuf" or y.size == 0:
+        return None
+    lo, hi = y.min(), y.max()
+    if y.dtype.kind == "f" and not all(
+        np.isfinite(v) and v == np.round(v) for v in (lo, hi)
+    ):
+        return None
+    if lo == hi:
+        return None
+    positive = y == hi
+    if np.count_nonzero(positive) + np.count_nonzero(y == lo) != y.size:
+        return None
+    classes = np.array([lo, hi], dtype=y.dtype)
+    return classes, positive.astype(np.float64)
 
 
 def _one_class(classes: np.ndarray) -> DataValidationError:

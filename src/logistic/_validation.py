@@ -170,6 +170,19 @@ def _pandas_columns_to_float(X: Any, cols: list[Any]) -> np.ndarray:
 
 
 def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
+    """Raise naming the fault, the columns and the first bad row when ``data``
+    (X's values) holds NaN or ±inf.
+
+    The sum of the values is finite whenever every value is (NaN and ±inf
+    propagate through a sum), so the common case costs one read of X and no
+    n × p boolean array (scikit-learn's test); only a sum that is not finite
+    (a non-finite value, or finite values whose sum overflows) pays for the
+    elementwise scan, which decides and builds the message.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(data)
+    if np.isfinite(total):
+        return
     finite = np.isfinite(data)
     if np.all(finite):
         return
