@@ -70,7 +70,9 @@ def is_backend(X: Any) -> bool:
     """
     if not hasattr(X, "map_reduce") or isinstance(X, type):
         return False
-    missing = [m for m in _MEMBERS if not hasattr(X, m)]
+    # a member the class defines (a lazy property such as InMemory's content
+    # hash, ~1 s on 800 MB) is present without being evaluated
+    missing = [m for m in _MEMBERS if not (hasattr(type(X), m) or hasattr(X, m))]
     if not missing:
         missing = [
             method
