@@ -32,6 +32,13 @@ Newton's subsampled Hessian
     For data much taller than wide, Newton's Hessian is estimated from
     :func:`hessian_subsample_rows` rows (every k-th row).
 
+Newton's subsample start
+    A tall fit from zero starts at the optimum of the same objective on
+    :func:`start_subsample_rows` rows (every k-th row), found by at most
+    ``START_MAX_ITER`` Newton iterations to ``START_TOL`` (or the fit's tol if
+    looser), when the data have at least ``START_MIN_RATIO`` times as many
+    rows (:mod:`logistic.solvers.newton`).
+
 Separation (:mod:`logistic._separation`, inference)
     Thresholds on fitted logits ``z`` on their correct side (a logit ``m``
     means a fitted probability within ``e^-m`` of the label).
@@ -53,6 +60,11 @@ __all__ = [
     "FLOOR_FACTOR",
     "HESSIAN_MIN_ROWS",
     "HESSIAN_ROWS_PER_PARAM",
+    "START_MAX_ITER",
+    "START_MIN_RATIO",
+    "START_MIN_ROWS",
+    "START_ROWS_PER_PARAM",
+    "START_TOL",
     "MAX_BACKTRACKS",
     "ROUNDING_ULPS",
     "CERTAIN_CURVATURE",
@@ -64,6 +76,7 @@ __all__ = [
     "default_tol",
     "hessian_subsample_rows",
     "rounding_noise",
+    "start_subsample_rows",
 ]
 
 #: Machine epsilon of float64 (solver state and sums are float64).
@@ -130,6 +143,27 @@ HESSIAN_ROWS_PER_PARAM = 50
 def hessian_subsample_rows(n_params: int) -> int:
     """Rows of Newton's Hessian estimate: ``max(50 000, 50 · n_params)``."""
     return max(HESSIAN_MIN_ROWS, HESSIAN_ROWS_PER_PARAM * int(n_params))
+
+
+# -- Newton's subsample start --------------------------------------------------------
+#: Fewest rows of the subsample fit that starts a tall Newton fit.
+START_MIN_ROWS = 20_000
+#: Rows of that subsample per parameter.
+START_ROWS_PER_PARAM = 20
+#: The subsample start runs only on data with at least this many times its rows.
+START_MIN_RATIO = 10
+#: Newton iterations of the subsample fit at most (it is refused when it has not
+#: converged by then: a separable subsample, or an ill-posed one).
+START_MAX_ITER = 10
+#: Stopping tolerance of the subsample fit (the fit's own when tighter): its
+#: optimum differs from the full one by sampling error of order 1/√rows, so a
+#: tighter solve buys nothing.
+START_TOL = 1e-4
+
+
+def start_subsample_rows(n_params: int) -> int:
+    """Rows of Newton's subsample start: ``max(20 000, 20 · n_params)``."""
+    return max(START_MIN_ROWS, START_ROWS_PER_PARAM * int(n_params))
 
 
 # -- separation -----------------------------------------------------------------------

@@ -129,6 +129,13 @@ class IterativeSolver(Solver):
 
     def _start(self, fit: Fit, theta0: FloatArray) -> tuple[Any, _Progress, int]:
         state = self.init_state(fit, fit.from_original(theta0))
+        return self._started(fit, theta0, state)
+
+    def _started(
+        self, fit: Fit, theta0: FloatArray, state: Any, **entry: Any
+    ) -> tuple[Any, _Progress, int]:
+        """Check and record the first state (iteration 0; ``entry``: extra keys
+        of its history entry, e.g. how a solver chose its starting point)."""
         self._check_finite(0, theta0, state.value, state.grad_max_norm)
         self._record(
             fit,
@@ -136,6 +143,7 @@ class IterativeSolver(Solver):
             objective=state.value,
             grad_max_norm=state.grad_max_norm,
             step=0.0,
+            **entry,
         )
         return state, _Progress(state.grad_max_norm, 0, state.value), 0
 
