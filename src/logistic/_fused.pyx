@@ -374,10 +374,13 @@ def csr_column_stats(
     is None):
 
     * sweep 0: ``lo``/``hi`` the smallest/largest ``x``, ``count`` the number
-      of stored values, ``sum += s x`` and, with row weights,
-      ``weight += s`` (``divisor`` is not used);
+      of stored values, ``sum += s x``, ``m2 += (s x) x`` (the raw second
+      moment, which :mod:`logistic._moments` uses when no column needs the
+      centred sweep) and, with row weights, ``weight += s`` (``divisor`` is
+      not used);
     * sweep 1: ``sum += s v`` (the caller zeroes ``sum`` first);
-    * sweep 2: ``d = v - mean``, ``resid += s d``, ``m2 += (s d) d``.
+    * sweep 2: ``d = v - mean``, ``resid += s d``, ``m2 += (s d) d`` (the
+      caller zeroes ``m2`` first).
 
     Every product and sum is the one ``np.bincount`` with those weights
     makes, in the same (storage) order, and min/max are exact, so the
@@ -403,10 +406,12 @@ def csr_column_stats(
                         c[1] = v
                     c[2] += 1.0
                     if sw != NULL:
-                        c[3] += sw[i] * v
+                        sd = sw[i] * v
                         c[4] += sw[i]
                     else:
-                        c[3] += v
+                        sd = v
+                    c[3] += sd
+                    c[7] += sd * v
                     continue
                 if div != NULL:
                     v = v / div[j]
