@@ -1,5 +1,9 @@
 """The command line tool fits and predicts on numpy data without pandas.
 
+Also structural start-up checks (issue 13, item 4): a command imports only
+what it needs, checked in a fresh interpreter by the modules it leaves out of
+``sys.modules`` (not timed: timings on a shared machine are noise).
+
 ``Design.named_X`` gives the estimators a :class:`NamedColumns` array (an
 ndarray with ``columns``), so the model records and checks its feature names
 as it did from a pandas DataFrame; the reference is the same estimator fitted
@@ -18,6 +22,7 @@ import pytest
 
 import logistic
 from logistic import LogisticRegression
+from logistic.cli._arrow import bool_array, float_array, label_array
 from logistic.io import read_model_file
 from logistic.tabular._named import NamedColumns
 
@@ -147,3 +152,123 @@ def test_missing_drop_fit_imports_no_pandas_and_drops_the_rows(tmp_path):
     ref = LogisticRegression(penalty="l2").fit(X, kept["admit"].to_numpy())
     mf = read_model_file(out)
     np.testing.assert_allclose(mf.model.coef_, ref.coef_, rtol=1e-9, atol=1e-12)
+
+
+# runs the CLI in this interpreter, then prints the watched modules it imported
+_IMPORTED = (
+    "import sys, runpy\n"
+    "sys.argv = ['logistic', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('logistic.cli.app', run_name='__main__')\n"
+    "except SystemExit as e:\n"
+    "    code = e.code\n"
+    "else:\n"
+    "    code = 0\n"
+    "watched = %r\n"
+    "print('imported:', ','.join(m for m in watched if m in sys.modules),\n"
+    "      file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+_HEAVY = (
+    "numpy", "pyarrow", "pandas", "scipy", "scipy.sparse", "scipy.stats",
+    "scipy.optimize", "pyarrow.compute", "pydantic", "sklearn",
+    "logistic.estimator", "logistic.cli._cv", "logistic.cli._stream",
+    "logistic.cli._multiclass", "logistic.inference._multinomial",
+    "logistic.inference._margins", "logistic.inference._influence",
+    "logistic.inference._goodness",
+)  # fmt: skip
+
+
+def _imported(*args: str) -> set[str]:
+    """The modules of ``_HEAVY`` that ``logistic ARGS`` imported."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTED % (_HEAVY,), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith("imported:"), proc.stderr
+    return set(filter(None, line[len("imported:") :].strip().split(",")))
+
+
+def test_help_imports_no_numpy_pyarrow_or_scipy():
+    # the command list comes from the command modules, which import their
+    # numerical libraries inside the functions that run the command
+    numeric = {"numpy", "pyarrow", "pandas", "scipy", "pydantic", "logistic.estimator"}
+    assert _imported("--help").isdisjoint(numeric)
+
+
+@pytest.mark.parametrize("command", ["fit", "predict", "summary", "margins"])
+def test_command_help_imports_no_numpy_or_pyarrow(command):
+    # typer 0.29 coerces the --help flag through pydantic: that one stays
+    assert _imported(command, "--help") <= {"pydantic"}
+
+
+def test_binary_fit_imports_only_what_it_needs(tmp_path):
+    # no cross-validation, streaming or K-class CLI code, no scipy.stats or
+    # scipy.optimize (Newton on 400 rows), no pandas
+    out = tmp_path / "m.json"
+    got = _imported("fit", str(UCLA), "--target", "admit", "-o", str(out))
+    assert got.isdisjoint(
+        {
+            "pandas", "pyarrow.compute", "scipy.stats", "scipy.optimize",
+            "sklearn", "logistic.cli._cv", "logistic.cli._stream",
+            "logistic.cli._multiclass", "logistic.inference._margins",
+        }
+    ), got  # fmt: skip
+    assert read_model_file(out).model.solver_ == "newton"
+
+
+def test_predict_imports_no_pandas(tmp_path):
+    model, preds = tmp_path / "m.json", tmp_path / "p.csv"
+    _run("fit", str(UCLA), "--target", "admit", "--penalty", "l2", "-o", str(model))
+    got = _imported("predict", str(model), str(UCLA), "-o", str(preds))
+    assert got.isdisjoint({"pandas", "pyarrow.compute", "logistic.cli._cv"}), got
+    assert len(pd.read_csv(preds)) == 400
+
+
+_LABELS = [
+    ["no", None, "yes", "ü€"],
+    [True, None, False],
+    [0, 1, None, -(2**63)],
+    [0.5, None, float("nan"), -1e300],
+    [None, None],  # no label: pa.array's null type
+    [1, 2.5],  # mixed: pa.array decides
+    [2**64, None],  # out of int64: pa.array's error
+    [np.int64(3), None],  # numpy scalars: pa.array decides
+]
+
+
+@pytest.mark.parametrize("labels", _LABELS, ids=range(len(_LABELS)))
+def test_label_array_equals_pa_array(labels):
+    import pyarrow as pa
+
+    try:
+        want = pa.array(labels)
+    except (OverflowError, pa.ArrowException) as exc:
+        with pytest.raises(type(exc)):
+            label_array(labels)
+        return
+    got = label_array(labels)
+    assert got.type == want.type
+    assert got.null_count == want.null_count
+    assert str(got.to_pylist()) == str(want.to_pylist())  # nan prints as nan
+    assert got.validate(full=True) is None
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32])
+def test_float_and_bool_arrays_equal_pa_array(dtype):
+    import pyarrow as pa
+
+    values = np.array([0.25, np.nan, -3.0, 7.5, 1e-300])
+    values = values.astype(dtype) if dtype != np.int32 else np.arange(5, dtype=dtype)
+    mask = np.array([False, False, True, False, True])
+    for m in (mask, None, np.zeros(5, bool)):
+        got, want = float_array(values, mask=m), pa.array(values, mask=m)
+        assert got.type == want.type and got.null_count == want.null_count
+        assert str(got.to_pylist()) == str(want.to_pylist())  # NaN kept, not null
+    rows = np.array([True, False, True, True, False, False, True, True, True])
+    assert bool_array(rows).equals(pa.array(rows))

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
+    import numpy as np
+
 import typer
 
 from ._codes import EX_DATAERR, EX_USAGE, CLIError
@@ -160,6 +162,8 @@ def _weigh(
 def drop_rows(design: Any, bad: np.ndarray) -> None:
     """Leave out of ``design`` the rows it kept that ``bad`` marks (one flag
     per row of the file), counted as rows with a missing value."""
+    import numpy as np
+
     bad = bad & design.keep
     if not bad.any():
         return
@@ -217,6 +221,8 @@ def apply_model(
     ``weighted``: weight the rows by the model file's weights column when
     DATA has it (``design.sample_weight``; ``Applied.weights`` names it).
     """
+    import numpy as np
+
     from ..tabular import apply_design
 
     mf = load_model_file(str(model_path))
@@ -295,6 +301,8 @@ def tell_unscored(
 def output_rows(design: Any, missing: str) -> np.ndarray:
     """Rows of the file that have a row in predict's output: the rows scored,
     and the rows not scored unless ``--missing drop`` left them out."""
+    import numpy as np
+
     rows = np.ones(design.rows_read, dtype=bool)
     if missing == "drop" and design.missing_rows is not None:
         rows &= ~design.missing_rows
@@ -305,6 +313,8 @@ def label_values(
     mf_encoding: dict[str, Any] | None, positive: np.ndarray, classes: np.ndarray
 ) -> np.ndarray:
     """Predicted labels as the raw target values (or the model's classes)."""
+    import numpy as np
+
     label = (mf_encoding or {}).get("label")
     if label:
         values = np.array([label["negative"], label["positive"]], dtype=object)

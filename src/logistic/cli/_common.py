@@ -34,6 +34,7 @@ __all__ = [
     "check_output",
     "collect_warnings",
     "console",
+    "data_sha256",
     "err_console",
     "error_message",
     "import_pandas_first",
@@ -240,6 +241,25 @@ def parse_list(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def data_sha256(path: Path) -> str:
+    """sha256 of a file, or of a directory's Parquet files in name order."""
+    import hashlib
+
+    from .._files import open_regular
+
+    files = (
+        sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    )
+    h = hashlib.sha256()
+    for f in files:
+        if path.is_dir():
+            h.update(os.fsencode(f.relative_to(path)) + b"\0")
+        with open_regular(f, what="input file") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    return h.hexdigest()
 
 
 def require_inputs(

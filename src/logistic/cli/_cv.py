@@ -8,103 +8,24 @@ strengths from ``alpha_max`` down, glmnet's sequence). The chosen ``alpha``
 then drives the ordinary fit (same estimator, same inference and model
 file), and the CV record (:mod:`logistic.io._cv`) is attached to the fitted
 model as ``cross_validation_``, printed as a table and stored in the model
-file. Needs scikit-learn (for the splitter); data in memory.
+file. Needs scikit-learn (for the splitter); data in memory. The options
+and their checks are in :mod:`logistic.cli._fit_options` (``logistic fit``
+imports this module only with ``--cv``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-import numpy as np
-import typer
+from typing import Any
 
 from ._codes import EX_USAGE, CLIError
 from ._common import collect_warnings, warn
+from ._fit_options import CV_KEYS
 
 __all__ = [
-    "CVFolds",
-    "NAlphas",
-    "CVRule",
-    "CV_KEYS",
-    "check_cv_options",
     "select_strength",
     "attach",
     "cv_table",
 ]
-
-CVFolds = Annotated[
-    int | None,
-    typer.Option(
-        "--cv",
-        help="Choose the penalty strength by K-fold cross-validation (stratified, "
-        "shuffled with seed 0; log loss): K >= 2. Uses --penalty (default l2), "
-        "--l1-ratio and --n-alphas; not with --alpha or --C.",
-    ),
-]
-NAlphas = Annotated[
-    int | None,
-    typer.Option(
-        "--n-alphas",
-        help="With --cv: number of strengths tried, from alpha_max (all "
-        "coefficients zero) down to alpha_max x 1e-4 (1e-2 when features >= rows). "
-        "Default 100.",
-    ),
-]
-CVRule = Annotated[
-    str | None,
-    typer.Option(
-        "--cv-rule",
-        help="With --cv: 'min' (best mean score, default) or '1se' (the largest "
-        "strength within one standard error of the best, glmnet's lambda.1se).",
-    ),
-]
-
-#: The keys ``fit`` adds to its options for this module (removed before the
-#: estimator is built).
-CV_KEYS = ("cv", "n_alphas", "cv_rule")
-
-
-def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) -> None:
-    """Refuse inconsistent ``--cv`` options before any data are read (exit 2)."""
-    cv = options.get("cv")
-    if cv is None:
-        for key, flag in (("n_alphas", "--n-alphas"), ("cv_rule", "--cv-rule")):
-            if options.get(key) is not None:
-                raise CLIError(f"{flag} is used only with --cv K", EX_USAGE)
-        return
-    if cv < 2:
-        raise CLIError(f"--cv must be at least 2 folds, got {cv}", EX_USAGE)
-    if options.get("n_alphas") is not None and options["n_alphas"] < 1:
-        raise CLIError(
-            f"--n-alphas must be at least 1, got {options['n_alphas']}", EX_USAGE
-        )
-    if options.get("cv_rule") not in (None, "min", "1se"):
-        raise CLIError(
-            f"--cv-rule must be 'min' or '1se', got {options['cv_rule']!r}", EX_USAGE
-        )
-    for key, flag in (("alpha", "--alpha"), ("C", "--C")):
-        if options.get(key) is not None:
-            raise CLIError(
-                f"--cv chooses the penalty strength; do not give {flag} with it",
-                EX_USAGE,
-            )
-    if options.get("penalty") not in (None, "l1", "l2", "elasticnet"):
-        raise CLIError(
-            f"--cv needs --penalty l1, l2 or elasticnet, got {options['penalty']!r}",
-            EX_USAGE,
-        )
-    if not in_memory:
-        raise CLIError(
-            "--cv needs the data in memory; it is not available with --stream, "
-            "--workers or --scheduler",
-            EX_USAGE,
-        )
-    if grouped:
-        raise CLIError(
-            "--cv is not available for grouped binomial data (--trials or "
-            "cbind() in --formula)",
-            EX_USAGE,
-        )
 
 
 def select_strength(
@@ -192,6 +113,7 @@ def attach(model: Any, record: dict[str, Any] | None) -> None:
 def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
     """A rich table of the CV curve: about ``rows`` strengths, always with the
     best and the 1-SE points."""
+    import numpy as np
     from rich.table import Table
 
     n = len(record["alphas"])

@@ -1,6 +1,8 @@
 """``logistic fit``'s checks of its options before and after reading the data:
 the penalty strength, ``--class-weight`` (parsed, then keyed by class code),
-``--checkpoint`` paths, and the ``--C`` / ``--trials`` option types."""
+``--checkpoint`` paths, the ``--C`` / ``--trials`` option types, and the
+``--cv`` / ``--n-alphas`` / ``--cv-rule`` options with their checks (the
+cross-validation itself: :mod:`logistic.cli._cv`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,11 @@ import typer
 from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
 
 __all__ = [
+    "CVFolds",
+    "NAlphas",
+    "CVRule",
+    "CV_KEYS",
+    "check_cv_options",
     "InverseStrength",
     "Trials",
     "check_checkpoint",
@@ -167,5 +174,80 @@ def check_strength(
         raise CLIError(
             f"--l1-ratio {l1_ratio:g} applies only with --penalty elasticnet "
             f"(got --penalty {penalty or 'none'})",
+            EX_USAGE,
+        )
+
+
+CVFolds = Annotated[
+    int | None,
+    typer.Option(
+        "--cv",
+        help="Choose the penalty strength by K-fold cross-validation (stratified, "
+        "shuffled with seed 0; log loss): K >= 2. Uses --penalty (default l2), "
+        "--l1-ratio and --n-alphas; not with --alpha or --C.",
+    ),
+]
+NAlphas = Annotated[
+    int | None,
+    typer.Option(
+        "--n-alphas",
+        help="With --cv: number of strengths tried, from alpha_max (all "
+        "coefficients zero) down to alpha_max x 1e-4 (1e-2 when features >= rows). "
+        "Default 100.",
+    ),
+]
+CVRule = Annotated[
+    str | None,
+    typer.Option(
+        "--cv-rule",
+        help="With --cv: 'min' (best mean score, default) or '1se' (the largest "
+        "strength within one standard error of the best, glmnet's lambda.1se).",
+    ),
+]
+
+#: The keys ``fit`` adds to its options for this module (removed before the
+#: estimator is built).
+CV_KEYS = ("cv", "n_alphas", "cv_rule")
+
+
+def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) -> None:
+    """Refuse inconsistent ``--cv`` options before any data are read (exit 2)."""
+    cv = options.get("cv")
+    if cv is None:
+        for key, flag in (("n_alphas", "--n-alphas"), ("cv_rule", "--cv-rule")):
+            if options.get(key) is not None:
+                raise CLIError(f"{flag} is used only with --cv K", EX_USAGE)
+        return
+    if cv < 2:
+        raise CLIError(f"--cv must be at least 2 folds, got {cv}", EX_USAGE)
+    if options.get("n_alphas") is not None and options["n_alphas"] < 1:
+        raise CLIError(
+            f"--n-alphas must be at least 1, got {options['n_alphas']}", EX_USAGE
+        )
+    if options.get("cv_rule") not in (None, "min", "1se"):
+        raise CLIError(
+            f"--cv-rule must be 'min' or '1se', got {options['cv_rule']!r}", EX_USAGE
+        )
+    for key, flag in (("alpha", "--alpha"), ("C", "--C")):
+        if options.get(key) is not None:
+            raise CLIError(
+                f"--cv chooses the penalty strength; do not give {flag} with it",
+                EX_USAGE,
+            )
+    if options.get("penalty") not in (None, "l1", "l2", "elasticnet"):
+        raise CLIError(
+            f"--cv needs --penalty l1, l2 or elasticnet, got {options['penalty']!r}",
+            EX_USAGE,
+        )
+    if not in_memory:
+        raise CLIError(
+            "--cv needs the data in memory; it is not available with --stream, "
+            "--workers or --scheduler",
+            EX_USAGE,
+        )
+    if grouped:
+        raise CLIError(
+            "--cv is not available for grouped binomial data (--trials or "
+            "cbind() in --formula)",
             EX_USAGE,
         )

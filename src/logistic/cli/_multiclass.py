@@ -29,11 +29,11 @@ are refused with one line naming the option (exit 2).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
+    import numpy as np
 
-from .._labels import label_text
 from .._multiclass import is_multiclass
 from ._codes import EX_USAGE, CLIError
 
@@ -68,6 +68,8 @@ def levels_of(mf: Any) -> list[Any]:
 def model_levels(model: Any, encoding: dict[str, Any] | None) -> list[Any]:
     """The levels of ``model``'s classes: the stored label mapping's
     ``levels``, else (a model fitted in Python) its ``classes_``."""
+    import numpy as np
+
     label = (encoding or {}).get("label") or {}
     levels = label.get("levels")
     if levels is None:
@@ -138,6 +140,8 @@ def target_text(model: Any, column: Any, levels: list[Any]) -> str:
     """``'species': 3 classes, reference 'setosa'`` for an unpenalized fit;
     a penalized fit is symmetric (no class is a reference), so its line gives
     the class order instead."""
+    from .._labels import label_text
+
     head = f"{column!r}: {len(levels)} classes"
     if model.penalty is None:
         return f"{head}, reference {label_text(levels[0])!r}"
@@ -154,6 +158,8 @@ def fit_statistics(mf: Any) -> dict[str, float]:
 
 
 def _plain(value: Any) -> Any:
+    import numpy as np
+
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -187,6 +193,8 @@ def check_offset(offset: str | None) -> None:
 
 def proba_names(levels: list[Any]) -> list[str]:
     """``proba_<level>`` column names, safe for CSV headers and spreadsheets."""
+    from .._labels import label_text
+
     names = [
         "proba_" + re.sub(r"[^0-9A-Za-z_.\-]", "_", label_text(level))
         for level in levels
@@ -202,6 +210,8 @@ def predict_columns(
     """``({proba_<level>: column}, labels)`` of predict's output rows: the
     probabilities of the scored rows (NaN elsewhere) and the most probable
     level (None elsewhere)."""
+    import numpy as np
+
     from .._softmax import softmax
 
     levels = levels_of(applied.model_file)
@@ -218,6 +228,8 @@ def predict_columns(
 def metrics_of(applied: Any) -> dict[str, Any]:
     """:func:`logistic.metrics.evaluate_multiclass` of the scored rows (with
     the model file's weights) plus the weights column and row counts."""
+    import numpy as np
+
     from ..metrics import evaluate_multiclass
 
     design = applied.design
@@ -244,6 +256,7 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     """Rich tables: scores, per-class ROC AUC, the K x K confusion matrix."""
     from rich.table import Table
 
+    from .._labels import label_text
     from ._render import count, scores_table
 
     head = f"{count(m['n_samples'])} rows, {m['n_classes']} classes"
@@ -271,6 +284,10 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
 def name_classes(inference: Any, levels: list[Any]) -> Any:
     """Label a multinomial inference result's equations with the target's
     levels instead of the class codes the model was fitted on."""
+    import numpy as np
+
+    from .._labels import label_text
+
     inference.classes = np.asarray([label_text(v) for v in levels], dtype=object)
     inference.equations = [label_text(v) for v in levels[1:]]
     inference.param_names = [
@@ -300,6 +317,10 @@ def rrr_rows(inference: Any, alpha: float = 0.05) -> list[dict[str, Any]]:
 def coefficient_rows(model: Any, names: list[str], levels: list[Any]) -> list[dict]:
     """One row per (class, term): ``class``, ``term``, ``estimate``; the
     intercept first in each class, as the binary tables."""
+    import numpy as np
+
+    from .._labels import label_text
+
     coef = np.asarray(model.coef_, dtype=np.float64)
     rows: list[dict[str, Any]] = []
     for k, level in enumerate(levels):
@@ -321,6 +342,8 @@ def summary_rows(
     unpenalized fit), one row per (equation, term) against the reference
     level with standard error, z, p-value and interval at ``1 - alpha``;
     otherwise :func:`coefficient_rows`. The intercept first in each class."""
+    from .._labels import label_text
+
     model, levels = mf.model, levels_of(mf)
     inference = None
     if getattr(model, "fit_statistics_", None) is not None:
@@ -362,6 +385,7 @@ def coefficient_text(
     """The per-equation summary of an unpenalized fit when ``inference`` is
     given (or the model kept its fit statistics), else the plain table of
     :func:`coefficient_rows`, with the parametrization said in its title."""
+    from .._labels import label_text
     from ._render import capped_table
 
     if inference is None and getattr(model, "fit_statistics_", None) is not None:

@@ -10,9 +10,10 @@ first, as R prints them) comes from :func:`logistic.inference.wald_table`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
+    import numpy as np
 
 from ._common import note
 
@@ -58,6 +59,8 @@ def coefficient_rows(
 ) -> list[dict[str, float | str]]:
     """Rows (term, estimate[, std_error, z, p_value, ci_low, ci_high]), intercept
     first; the Wald columns (level ``1 - alpha``) when ``cov`` is given."""
+    import numpy as np
+
     from ..inference import intercept_first, wald_table
 
     terms = (["Intercept"] if intercept is not None else []) + list(names)
@@ -161,6 +164,8 @@ def _fmt(value: Any, key: str = "") -> str:
 
 
 def _title(model: Any) -> str:
+    import numpy as np
+
     n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
     return (
         f"solver {getattr(model, 'solver_', '?')}, {n_iter} iterations, "

@@ -26,22 +26,18 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from .._files import open_regular
 from ._codes import EX_USAGE, CLIError
 from ._common import note
 from ._progress import FitProgress
 from ._render import inference_of
 from ._stream_plan import StreamPlan
 
-__all__ = ["StreamResult", "data_sha256", "fit_stream"]
+__all__ = ["StreamResult", "fit_stream"]
 
 
 @dataclass
@@ -84,6 +80,8 @@ def fit_stream(
     """Fit ``model`` out of core (Chunked) or on Dask (``client``); ``cache`` and
     ``cache_dir`` choose the Chunked backend's row cache; ``reference`` the
     reference level of more than two classes (only the first sorted level)."""
+    import numpy as np
+
     from ..tabular import Design
     from ..tabular._labels import class_mapping, label_mapping, positive_rule
     from ._stream_backends import chunked_backend, dask_backend
@@ -155,6 +153,8 @@ def _labelled_backend(
     """The backend of the fit, its labels ordered as the module docstring says
     (``build(positive)`` makes one; a second only when the rule disagrees
     with the first scan's order of two labels)."""
+    import numpy as np
+
     from .._exceptions import DataValidationError
 
     try:
@@ -177,6 +177,8 @@ def _labelled_backend(
 def _levels(classes: Any, reference: str | None, plan: StreamPlan) -> list[Any]:
     """The sorted levels of a streamed target; ``--reference`` must name the
     first (a streamed fit cannot reorder the classes)."""
+    import numpy as np
+
     from .._labels import match_label
 
     levels = [v.item() if isinstance(v, np.generic) else v for v in classes]
@@ -196,20 +198,3 @@ class _Source:
 
     format: str
     delimiter: str | None
-
-
-def data_sha256(path: Path) -> str:
-    """sha256 of a file, or of a directory's Parquet files in name order."""
-    import hashlib
-
-    files = (
-        sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
-    )
-    h = hashlib.sha256()
-    for f in files:
-        if path.is_dir():
-            h.update(os.fsencode(f.relative_to(path)) + b"\0")
-        with open_regular(f, what="input file") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    return h.hexdigest()

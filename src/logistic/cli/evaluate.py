@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -48,6 +47,8 @@ def scored_outcomes(applied: Any) -> tuple[Any, Any, Any]:
     (:func:`._apply.weights_of`; multiplying the counts of grouped rows).
     ``evaluate`` and ``report`` both score through this.
     """
+    import numpy as np
+
     design = applied.design
     w = design.sample_weight
     if design.trials is None:
@@ -63,6 +64,8 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     (grouped data scored per trial, :func:`scored_outcomes`), the weights
     column (``weights``: its name, or None) and the Hosmer–Lemeshow test
     (``hosmer_lemeshow``, 10 groups; None when fewer than 3 can be formed)."""
+    import numpy as np
+
     from ..metrics import evaluate as compute
     from ..report._diagnostics import hosmer_lemeshow_of
 

@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
 
-from . import _cv
+from .._multiclass import is_multiclass
 from . import _options as opt
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
     check_output,
     collect_warnings,
     console,
+    data_sha256,
     import_pandas_first,
     note,
     parse_list,
@@ -23,18 +23,19 @@ from ._common import (
     warn,
 )
 from ._fit_options import (
+    CVFolds,
+    CVRule,
     InverseStrength,
+    NAlphas,
     Trials,
     check_checkpoint,
+    check_cv_options,
     check_strength,
     class_weight_codes,
     parse_class_weight,
 )
-from ._multiclass import coefficient_text, is_multiclass, model_levels
-from ._multiclass import inference_of as multiclass_inference
 from ._progress import FitProgress, Quiet, status
 from ._render import coefficient_table, inference_of, print_design_notes
-from ._stream import data_sha256
 
 
 def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
@@ -56,7 +57,11 @@ def _train(
     checkpoint: Path | None = None,
     quiet: bool = False,
 ) -> tuple[Any, Any, list[str]]:
-    options, cv_record = _cv.select_strength(design, options)  # --cv K
+    cv_record = None
+    if "cv" in options:  # --cv K (fit adds the CV options only when given)
+        from ._cv import select_strength
+
+        options, cv_record = select_strength(design, options)
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
     progress = FitProgress(quiet)
@@ -75,6 +80,9 @@ def _train(
             **grouped,
         )
         if is_multiclass(model):  # from the statistics kept at fit
+            from ._multiclass import inference_of as multiclass_inference
+            from ._multiclass import model_levels
+
             inference = multiclass_inference(
                 model, model_levels(model, design.encoding)
             )
@@ -83,7 +91,10 @@ def _train(
             data = () if grouped else (design.named_X(), design.y)
             data += () if grouped else (design.sample_weight, design.offset)
             inference = inference_of(model, *data)
-    _cv.attach(model, cv_record)
+    if cv_record is not None:
+        from ._cv import attach
+
+        attach(model, cv_record)
     return model, inference, messages
 
 
@@ -142,9 +153,9 @@ def fit(
     checkpoint: opt.Checkpoint = None,
     no_cache: opt.NoCache = False,
     cache_dir: opt.CacheDir = None,
-    cv: _cv.CVFolds = None,
-    n_alphas: _cv.NAlphas = None,
-    cv_rule: _cv.CVRule = None,
+    cv: CVFolds = None,
+    n_alphas: NAlphas = None,
+    cv_rule: CVRule = None,
     quiet: Quiet = False,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
@@ -212,7 +223,7 @@ def fit(
     from ..tabular._formula import is_cbind
 
     grouped = trials is not None or is_cbind(formula)
-    _cv.check_cv_options({**options, **cv_options}, plan is None, grouped)
+    check_cv_options({**options, **cv_options}, plan is None, grouped)
     options.update({k: v for k, v in cv_options.items() if v is not None})
     # options of an out-of-core fit: a note, not an error, when the fit is in
     # memory (whether a file streams may depend on its size)
@@ -505,6 +516,8 @@ def _report(
     json_out: bool,
     cov: Any = None,
 ) -> None:
+    import numpy as np
+
     if json_out:
         summary = {
             "ok": True,
@@ -529,6 +542,8 @@ def _report(
             "intercept": float(model.intercept_[0]),
         }
         if is_multiclass(model):  # one row of coefficients per class
+            from ._multiclass import model_levels
+
             summary["classes"] = model_levels(model, design.encoding)
             summary["coef"] = model.coef_.tolist()
             summary["intercept"] = np.asarray(model.intercept_).tolist()
@@ -539,9 +554,13 @@ def _report(
     for m in facts["warnings"]:
         warn(m)
     if getattr(model, "cross_validation_", None) is not None:
-        console.print(_cv.cv_table(model.cross_validation_), markup=False)
+        from ._cv import cv_table
+
+        console.print(cv_table(model.cross_validation_), markup=False)
     print_design_notes(design, penalized=model.penalty is not None)
     if is_multiclass(model):
+        from ._multiclass import coefficient_text, model_levels
+
         levels = model_levels(model, design.encoding)
         table = coefficient_text(model, design.feature_names, levels, inference)
     else:

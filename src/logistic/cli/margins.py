@@ -44,9 +44,11 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
+    import numpy as np
+
 import typer
 
 from . import _options as opt
@@ -205,6 +207,8 @@ def training_rows(
     """The rows of ``data`` the model was fitted on, encoded as at fit time,
     with the weights column of the model file (:func:`._apply.weights_of`)
     and the ``cluster`` labels."""
+    import numpy as np
+
     from ..tabular import apply_design
     from ..tabular._columns import missing_mask, require_columns
     from ..tabular._encode import string_or_values
@@ -247,6 +251,8 @@ def training_rows(
 
 def at_values(items: list[str] | None, names: list[str]) -> dict[str, float] | None:
     """``["gpa=3.5"]`` → ``{"gpa": 3.5}``; names checked against the features."""
+    import numpy as np
+
     if not items:
         return None
     out: dict[str, float] = {}

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from . import _options as opt
@@ -127,6 +126,8 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     """``proba_se``, ``proba_lower``, ``proba_upper`` of the scored rows, from
     the model file's covariance (``logistic.inference.stored_prediction``, as
     ``LogisticRegression.predict_interval`` of the loaded model)."""
+    import numpy as np
+
     from ..inference import stored_prediction
     from ..io._schema import MAX_COVARIANCE_PARAMS
 
@@ -159,13 +160,12 @@ def _table(
     """One row per input row (``rows`` of the file): the scored rows' values,
     empty (null) values on the rows that could not be scored; ``interval``
     (:func:`interval_columns`) adds columns after ``logit``."""
+    import numpy as np
     import pyarrow as pa
 
     from .._math import sigmoid
     from . import _multiclass
-    from ._common import import_pandas_first
-
-    import_pandas_first()  # pa.array below imports it inside pyarrow
+    from ._arrow import bool_array, float_array, label_array
 
     design = applied.design
     rows = output_rows(design, missing)
@@ -194,18 +194,18 @@ def _table(
     for name in keep or []:
         column = _writable(applied.raw.table.column(name))
         if not rows.all():
-            column = column.filter(pa.array(rows))
+            column = column.filter(bool_array(rows))
         columns[name] = excel_safe(column) if safe else column
     empty = ~scored
     for name, values in probas.items():
-        columns[name] = pa.array(values, mask=empty)
-    columns["label"] = pa.array(label_list)
+        columns[name] = float_array(values, mask=empty)
+    columns["label"] = label_array(label_list)
     if not multiclass:
-        columns["logit"] = pa.array(np.asarray(z, dtype=np.float64), mask=empty)
+        columns["logit"] = float_array(np.asarray(z, dtype=np.float64), mask=empty)
     for name, values in (interval or {}).items():
         full = np.full(scored.size, np.nan)
         full[scored] = values
-        columns[name] = pa.array(full, mask=empty)
+        columns[name] = float_array(full, mask=empty)
     return pa.table(columns)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from . import _options as opt
@@ -35,6 +34,8 @@ def write_report(
     groups: int = 10,
 ) -> None:
     """Compute metrics, draw figures, write the HTML atomically."""
+    import numpy as np
+
     try:
         import matplotlib  # noqa: F401
 
@@ -137,6 +138,8 @@ def _meta(
 def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     """The HTML report of a model of more than two classes
     (:func:`logistic.report.build_multiclass_report`)."""
+    import numpy as np
+
     from .._labels import label_text
     from .._softmax import softmax
     from ..report import build_multiclass_report

@@ -20,10 +20,8 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
-from .._grouped import fitted_on_counts
 from . import _options as opt
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file
@@ -61,6 +59,8 @@ def odds_ratio_rows(
     """Odds-ratio rows (term, odds_ratio[, std_error, z, p_value, ci_low,
     ci_high]) of coefficient rows (intercept first) and the covariance matrix
     in the same order; ``exp(estimate)`` only when ``cov`` is None."""
+    import numpy as np
+
     from ..inference import wald_table
     from ..inference._odds import odds_ratio_table
 
@@ -77,6 +77,9 @@ def odds_ratio_rows(
 
 def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     """JSON-ready description of a model file (intervals at ``1 - alpha``)."""
+    import numpy as np
+
+    from .._grouped import fitted_on_counts
     from ._multiclass import is_multiclass, levels_of, summary_rows
 
     model = mf.model
