@@ -200,3 +200,43 @@ def test_lazy_public_names_are_the_real_objects():
         "else:\n    raise SystemExit('no AttributeError')"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_inference_package_imports_its_modules_on_first_use():
+    # fit keeps its statistics through inference._stored: the package's
+    # __init__ must not load margins, influence or the multinomial tables
+    loaded = _loaded_by("import logistic.inference._stored")
+    heavy = sorted(
+        m
+        for m in loaded
+        if m.startswith("logistic.inference.")
+        and m.split(".")[-1] in ("_margins_results", "_influence", "_multinomial")
+    )
+    assert heavy == [], heavy
+    code = (
+        "import importlib, logistic.inference as inf\n"
+        "for name in inf.__all__:\n"
+        "    module = importlib.import_module('logistic.inference.' + inf._LAZY[name])\n"
+        "    assert getattr(inf, name) is getattr(module, name), name\n"
+        "assert set(inf.__all__) == set(inf._LAZY) <= set(dir(inf))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sparse_check_is_a_leaf_that_imports_no_scipy():
+    # logistic._sparse.issparse answers without importing scipy.sparse
+    code = (
+        "import numpy as np\n"
+        "from logistic._sparse import issparse\n"
+        "from logistic._validation import check_X\n"
+        "assert not issparse(np.eye(2))\n"
+        "check_X(np.eye(2))\n"
+        "import sys\n"
+        "assert 'scipy.sparse' not in sys.modules, 'scipy.sparse imported'\n"
+        "import scipy.sparse as sp\n"
+        "assert issparse(sp.csr_matrix(np.eye(2))) and issparse(sp.csr_array((2, 2)))\n"
+        "assert not issparse(np.eye(2))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    graph = import_graph()
+    assert {t for t in graph["logistic._sparse"] if t.startswith("logistic")} == set()

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from . import _sparse as sp  # sp.issparse without importing scipy.sparse
 from ._exceptions import (
     DataValidationError,
     InvalidParameterError,

@@ -51,20 +51,52 @@ Firth's penalized objective is :mod:`logistic._firth`, its solver
 
 from __future__ import annotations
 
-from ._covariance import COV_TYPES, CollinearityError
-from ._fit import fit_inference
-from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
-from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
-from ._influence import Influence
-from ._margins_results import MarginalEffects
-from ._model_interval import predict_interval, stored_prediction
-from ._multinomial import MultinomialInference
-from ._odds import OddsRatioTable
-from ._order import display_order, intercept_first
-from ._prediction_interval import PredictionResults
-from ._results import InferenceResults
-from ._summary import Summary
-from ._wald import WaldTable, wald_table
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._covariance import COV_TYPES, CollinearityError
+    from ._fit import fit_inference
+    from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
+    from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
+    from ._influence import Influence
+    from ._margins_results import MarginalEffects
+    from ._model_interval import predict_interval, stored_prediction
+    from ._multinomial import MultinomialInference
+    from ._odds import OddsRatioTable
+    from ._order import display_order, intercept_first
+    from ._prediction_interval import PredictionResults
+    from ._results import InferenceResults
+    from ._summary import Summary
+    from ._wald import WaldTable, wald_table
+
+#: Public name -> the private module that defines it; imported on first use
+#: (``fit`` keeps its statistics through ``_stored`` without loading the
+#: margins, influence, goodness-of-fit or multinomial modules).
+_LAZY = {
+    "COV_TYPES": "_covariance",
+    "CollinearityError": "_covariance",
+    "fit_inference": "_fit",
+    "GoodnessOfFit": "_goodness",
+    "HosmerLemeshowResult": "_goodness",
+    "hosmer_lemeshow": "_goodness",
+    "LRTestResult": "_hypothesis",
+    "WaldTestResult": "_hypothesis",
+    "parse_constraints": "_hypothesis",
+    "Influence": "_influence",
+    "MarginalEffects": "_margins_results",
+    "predict_interval": "_model_interval",
+    "stored_prediction": "_model_interval",
+    "MultinomialInference": "_multinomial",
+    "OddsRatioTable": "_odds",
+    "display_order": "_order",
+    "intercept_first": "_order",
+    "PredictionResults": "_prediction_interval",
+    "InferenceResults": "_results",
+    "Summary": "_summary",
+    "WaldTable": "_wald",
+    "wald_table": "_wald",
+}
 
 __all__ = [
     "COV_TYPES",
@@ -90,3 +122,17 @@ __all__ = [
     "stored_prediction",
     "wald_table",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module behind public ``name`` on first use and cache the value."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._arrow_numpy import bool_array
 from .._arrow_numpy import values as arrow_values
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from .._onehot import dummy_names, one_hot, sorted_levels
+from .._sparse import issparse
 from ..columns import ColumnPlan, plan_columns
 from ._columns import (
     ROLE_OPTIONS,
@@ -102,7 +102,7 @@ class Design:
     def named_X(self) -> Any:
         """Dense X carrying the feature names (:class:`._named.NamedColumns`,
         which the estimators read as a DataFrame's columns); sparse X as is."""
-        if sp.issparse(self.X):
+        if issparse(self.X):
             return self.X
         return NamedColumns(self.X, self.feature_names)
 
@@ -444,6 +444,8 @@ def _apply_libsvm(raw: RawData, encoding: dict[str, Any]) -> Any:
             "large at "
             f"{position(raw, row)}), but the model has {p} features"
         )
+    import scipy.sparse as sp
+
     return sp.csr_matrix((X.data, indices, X.indptr), shape=(X.shape[0], p))
 
 

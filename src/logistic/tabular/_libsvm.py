@@ -12,7 +12,6 @@ finite. Every error names the file and the line.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
@@ -172,6 +171,8 @@ def read_libsvm(path: str, compression: str | None, name: str | None = None) -> 
     zero_based = bool(idx.size and idx.min() == 0)
     cols = idx.astype(np.int64) - (0 if zero_based else 1)
     n_features = int(cols.max()) + 1 if cols.size else 0
+    import scipy.sparse as sp
+
     X = sp.csr_matrix(
         (val, cols, np.array(indptr, dtype=np.int64)), shape=(len(labels), n_features)
     )
