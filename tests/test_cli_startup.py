@@ -272,3 +272,20 @@ def test_float_and_bool_arrays_equal_pa_array(dtype):
         assert str(got.to_pylist()) == str(want.to_pylist())  # NaN kept, not null
     rows = np.array([True, False, True, True, False, False, True, True, True])
     assert bool_array(rows).equals(pa.array(rows))
+
+
+def test_names_print_as_written_not_as_emoji(tmp_path):
+    # rich would turn ":thumbs_up:" into an emoji (and import its 0.01 s code
+    # table); the consoles print names from data files as written
+    d = pd.read_csv(UCLA).rename(columns={"gre": ":thumbs_up:"})
+    data = tmp_path / "emoji.csv"
+    d.to_csv(data, index=False)
+    out = tmp_path / "m.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTED % (("rich._emoji_codes",),), "fit",
+         str(data), "--target", "admit", "-o", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert ":thumbs_up:" in proc.stdout and "\N{THUMBS UP SIGN}" not in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == "imported:"

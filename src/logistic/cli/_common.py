@@ -56,8 +56,10 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, "standard output closed by its reader")
 
 
-console = _Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: names from data files are printed as written (":x:" is not an
+# emoji code here), and rich's 0.01 s table of emoji codes is never imported
+console = _Console(highlight=False, soft_wrap=True, emoji=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 #: Estimator parameters that ``logistic fit`` exposes as options.
