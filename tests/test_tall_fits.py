@@ -145,6 +145,25 @@ def test_unpenalized_separable_subsample(flips, used):
     assert started.n_passes <= zero.n_passes + (1 - used)
 
 
+@pytest.mark.parametrize("kind", ["csr", "float32-F"])
+def test_tall_sparse_and_float32_fortran_fits_start_from_the_subsample(tall, kind):
+    sklearn_lm = pytest.importorskip("sklearn.linear_model")
+    X, y = tall
+    if kind == "csr":
+        X = sp.csr_matrix(np.where(np.abs(X - X.mean(0)) > 0.5 * X.std(0), X, 0.0))
+        atol = 1e-6
+    else:  # float32 resolves coefficients to ~1e-6 relative (default tol 1e-6)
+        X = np.asfortranarray(X, dtype=np.float32)
+        atol = 1e-4
+    ours = LogisticRegression(penalty="l2", C=1.0).fit(X, y)
+    theirs = sklearn_lm.LogisticRegression(
+        C=1.0, solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X.astype(np.float64), y)
+    assert ours.solver_ == "newton" and ours.history_[0]["subsample_used"] == 1
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=atol)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=atol)
+
+
 def test_no_subsample_start_with_offset_or_warm_start(tall):
     X, y = tall
     offset = np.full(N, 0.1)

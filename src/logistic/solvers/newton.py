@@ -64,7 +64,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from .._exceptions import NumericalError
@@ -76,6 +75,7 @@ from .._numerics import (
     start_subsample_rows,
 )
 from .._objective import LogisticObjective
+from .._sparse import issparse
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
@@ -177,9 +177,7 @@ class Newton(IterativeSolver):
             return None
         block = data.rows()
         X = block.X
-        if block.offset is not None or not (
-            isinstance(X, np.ndarray) or sp.issparse(X)
-        ):
+        if block.offset is not None or not (isinstance(X, np.ndarray) or issparse(X)):
             return None
         k = n // rows
         Xs = np.ascontiguousarray(X[::k]) if isinstance(X, np.ndarray) else X[::k]
