@@ -289,3 +289,23 @@ def test_names_print_as_written_not_as_emoji(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert ":thumbs_up:" in proc.stdout and "\N{THUMBS UP SIGN}" not in proc.stdout
     assert proc.stderr.strip().splitlines()[-1] == "imported:"
+
+
+def test_penalized_fit_imports_no_scipy_special(tmp_path):
+    # the compiled kernel needs no expit; without inference there are no
+    # p-values (scipy.special costs ≈ 0.1 s, most of it parsing docstrings)
+    from logistic._kernels import compiled_kernel
+
+    if compiled_kernel() is None:
+        pytest.skip("the numpy reference kernel computes expit with scipy.special")
+    out = tmp_path / "m.json"
+    args = ["fit", str(UCLA), "--target", "admit", "--penalty", "l2", "-o", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTED % (("scipy.special", "scipy.stats"),), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "imported:"
+    assert read_model_file(out).model.penalty == "l2"

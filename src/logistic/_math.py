@@ -13,14 +13,15 @@ its derivative is ``σ(z) - y`` and its second derivative is
 ``σ(z) σ(-z) = σ(z)(1 - σ(z))`` (the identity σ' = σ(1 - σ)). None of them
 clips probabilities: ``log(1 + e^z)`` is evaluated as ``logaddexp(0, z)`` and
 ``σ(z) σ(-z)`` avoids the cancellation in ``p (1 - p)`` as p → 1. All are exact
-to a few ulp and finite for every finite ``z``.
+to a few ulp and finite for every finite ``z``. ``scipy.special`` (≈ 0.1 s to
+import) is imported inside the functions that call it: a fit through the
+compiled kernel without inference never loads it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import expit, log_expit
 
 __all__ = [
     "sigmoid",
@@ -41,11 +42,15 @@ def _float(z: ArrayLike) -> NDArray[np.floating]:
 
 def sigmoid(z: ArrayLike) -> NDArray[np.floating]:
     """σ(z) = 1 / (1 + e^{-z}), computed without overflow (``scipy.special.expit``)."""
+    from scipy.special import expit
+
     return expit(_float(z))
 
 
 def log_sigmoid(z: ArrayLike) -> NDArray[np.floating]:
     """log σ(z) = -log(1 + e^{-z}), accurate for large |z| (scipy's ``log_expit``)."""
+    from scipy.special import log_expit
+
     return log_expit(_float(z))
 
 
@@ -87,12 +92,16 @@ def _loss_from(
 
 def residual(y: ArrayLike, z: ArrayLike) -> NDArray[np.floating]:
     """Derivative of the loss in z: ``σ(z) - y`` (in [-1, 1])."""
+    from scipy.special import expit
+
     z = _float(z)
     return (expit(z) - np.asarray(y, dtype=z.dtype)).astype(z.dtype, copy=False)
 
 
 def hessian_weight(z: ArrayLike) -> NDArray[np.floating]:
     """Second derivative of the loss in z: ``σ(z) σ(-z)`` (in [0, 1/4])."""
+    from scipy.special import expit
+
     z = _float(z)
     return expit(z) * expit(-z)
 

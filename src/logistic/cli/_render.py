@@ -37,10 +37,10 @@ def inference_of(model: Any, *data: Any) -> Any:
     in memory, or the backend of a streamed fit. A fit without standard
     errors (collinearity, separation) is reported in a note and kept.
     """
-    from ..inference import fit_inference
-
     if getattr(model, "penalty", None) not in (None, "firth"):
         return None
+    from ..inference import fit_inference
+
     try:
         return fit_inference(model, *data)
     except Exception as exc:  # collinearity, separation: report, keep the fit

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
@@ -132,6 +131,8 @@ def wald_table(params: Any, cov: Any, alpha: float = 0.05) -> WaldTable:
     >>> t.bse.tolist(), t.zvalues.tolist()
     ([0.5, 1.0], [2.0, -2.0])
     """
+    from scipy import special
+
     alpha = check_alpha(alpha)
     beta = np.asarray(params, dtype=np.float64).ravel()
     V = np.asarray(cov, dtype=np.float64)
