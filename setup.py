@@ -71,7 +71,7 @@ def extensions() -> list[Extension]:
         "logistic._fused",
         ["src/logistic/_fused.pyx"],
         include_dirs=["src/logistic"],
-        depends=["src/logistic/_fused_vec.h"],
+        depends=["src/logistic/_fused_vec.h", "src/logistic/_fused_rows.h"],
         extra_compile_args=["-O3", "-g0"],
         **vector_math(),
     )

@@ -12,7 +12,11 @@ hits every candidate alike, it times:
 * ``X @ w`` (numpy; multithreaded BLAS, the floor the target refers to);
 * ``numpy``: ``LogisticObjective.value_and_gradient`` with the numpy
   reference kernel (the in-memory backend's threads over row blocks);
-* ``compiled``: the same call with the Cython kernel ``logistic._fused``;
+* ``compiled``: the same call with the Cython kernel ``logistic._fused``
+  (dense C-ordered blocks: its fused row loop where the CPU has AVX-512);
+  ``compiled@L`` the same at row-loop level L (``--levels``; ``-1``: two
+  BLAS ``gemv`` a block, the kernel before the row loop; 0: x86-64
+  baseline; 1: AVX2);
 * ``numba`` (when numba is installed): one fused loop over rows —
   ``z``, loss, residual and ``g += r x`` per row, ``prange`` over row chunks
   with a gradient a chunk (fastmath reassociation only: inf/nan semantics
@@ -109,7 +113,12 @@ def _make(name: str, rows: int) -> tuple[Any, np.ndarray]:
 
 
 def bench(
-    name: str, rows: int, reps: int, nb_fns: tuple[Any, Any] | None, one_core: bool
+    name: str,
+    rows: int,
+    reps: int,
+    nb_fns: tuple[Any, Any] | None,
+    one_core: bool,
+    levels: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     X, y = _make(name, rows)
     y = y.astype(X.dtype)
@@ -121,19 +130,29 @@ def bench(
     w = theta[:-1].astype(X.dtype)
     fns: dict[str, Any] = {"X @ w": lambda: X @ w}
 
-    def objective(compiled: bool) -> Any:
+    mod = K.compiled_kernel()
+    best = mod.row_loop_level() if mod is not None else -1
+
+    def objective(compiled: bool, level: int = best) -> Any:
         def run() -> Any:
             old = K.set_compiled(compiled)
+            if mod is not None and level != best:
+                mod.row_loop_level(level)
             try:
                 return obj.value_and_gradient(theta)
             finally:
                 K.set_compiled(old)
+                if mod is not None:
+                    mod.row_loop_level(-2)
 
         return run
 
     fns["numpy"] = objective(False)
-    if K.compiled_kernel() is not None:
+    if mod is not None:
         fns["compiled"] = objective(True)
+        for level in levels:
+            if level != best:  # the kernel at another row-loop level
+                fns[f"compiled@{level}"] = objective(True, level)
     jit_s = None
     if nb_fns is not None:
         dense, csr = nb_fns
@@ -175,7 +194,14 @@ def main() -> None:
     ap.add_argument("--sets", default="dense64,dense32,csr")
     ap.add_argument("--no-numba", action="store_true")
     ap.add_argument("--one-core", action="store_true")
+    ap.add_argument(
+        "--levels",
+        default="-1",
+        help="also time the compiled kernel at these row-loop levels "
+        "(comma-separated; -1: BLAS gemv twice, 0: baseline x86-64, 1: AVX2)",
+    )
     a = ap.parse_args()
+    levels = tuple(int(v) for v in a.levels.split(",") if v.strip())
     nb_fns = None if a.no_numba else _numba_pass()
     if a.one_core:
         threadpool_limits(1)
@@ -184,7 +210,7 @@ def main() -> None:
 
             numba.set_num_threads(1)
     for name in a.sets.split(","):
-        row = bench(name, a.rows, a.reps, nb_fns, a.one_core)
+        row = bench(name, a.rows, a.reps, nb_fns, a.one_core, levels)
         print(json.dumps(row), flush=True)
 
 

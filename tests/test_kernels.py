@@ -334,12 +334,22 @@ def test_compiled_kernel_extreme_logits(dtype, sparse):
 
 
 def test_compiled_kernel_falls_back_outside_its_domain(rng):
-    # float32 X with coefficients beyond float32's range: the numpy path
-    # computes z in float64; other formats and integer data too
+    # float32 X with coefficients beyond float32's range: the BLAS path
+    # (float32 gemv) cannot take them, so the numpy path computes z in
+    # float64; the row loop works in float64 and takes them itself
     X = np.array([[1e-39], [2e-39]], dtype=np.float32)
     y = np.array([1.0, 0.0], dtype=np.float32)
     w = np.array([1e39])
-    assert K._compiled_pass(X, y, w, 0.0, None, None, True, False) is None
+    mod = K.compiled_kernel()
+    row_loop = mod is not None and mod.row_loop_level() >= 0
+    got = K._compiled_pass(X, y, w, 0.0, None, None, True, False)
+    ref = K.value_grad_numpy(X, y, w, 0.0)
+    if row_loop:
+        assert got is not None
+        assert got[0] == pytest.approx(ref[0], rel=1e-6)
+        np.testing.assert_allclose(got[1], ref[1], rtol=1e-6)
+    else:
+        assert got is None
     loss, g, _, _ = K.value_grad(X, y, w, 0.0)
     assert np.isfinite(loss) and np.all(np.isfinite(g))
     assert (
@@ -552,3 +562,33 @@ def test_compiled_dense_column_stats_match_the_numpy_formulas(rng, weighted, cas
     assert np.all(np.abs(mean_g - mean_r) <= 1e-13 * np.maximum(std_r, np.abs(mean_r)))
     if case == "constant":
         assert std_g[4] == 0.0 and mean_g[4] == 0.1
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("level", [-1, 0, 1, 2])
+def test_row_loop_levels_match_reference(rng, dtype, level):
+    # the fused row loop at every instruction-set level the CPU has (and -1,
+    # the BLAS path) against the numpy reference: p past a multiple of 8,
+    # a partial last group of rows, a row slice, weights, offsets, curvature
+    mod = K.compiled_kernel()
+    if mod is None:
+        pytest.skip("compiled kernel not built")
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    X = rng.standard_normal((203, 37)).astype(dtype)[3:]
+    y = (rng.random(200) < 0.4).astype(dtype)
+    w = rng.standard_normal(37) * 0.4
+    sw, off = rng.random(200) + 0.5, rng.standard_normal(200)
+    try:
+        mod.row_loop_level(level)
+        for args in ((None, None), (off, sw)):
+            got = K._compiled_pass(X, y, w, 0.3, *args, True, True)
+            loss, g, rsum, _ = K.value_grad_numpy(X, y, w, 0.3, *args)
+            assert got is not None
+            assert got[0] == pytest.approx(loss, rel=tol)
+            np.testing.assert_allclose(got[1], g, rtol=tol, atol=tol * np.abs(g).max())
+            assert got[2] == pytest.approx(rsum, rel=tol, abs=tol)
+            z = X.astype(np.float64) @ w + 0.3 + (0.0 if args[0] is None else off)
+            d = K.hessian_weight_from_logits(z) * (1.0 if args[1] is None else sw)
+            np.testing.assert_allclose(got[3], d, rtol=1e-12 if level >= 0 else tol)
+    finally:
+        mod.row_loop_level(-2)

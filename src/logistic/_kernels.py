@@ -218,6 +218,25 @@ def _dense_layout_ok(X: np.ndarray) -> bool:
     return s0 == isz and s1 % isz == 0 and n <= lda < 2**31
 
 
+def _row_loop_applies(mod: Any, X: Any) -> bool:
+    """Whether a dense block goes through the compiled fused row loop.
+
+    It needs contiguous, non-overlapping rows (C order or a row slice of it;
+    F order takes the BLAS path) and a CPU the loop is chosen for
+    (``row_loop_level``).
+    """
+    return (
+        isinstance(X, np.ndarray)
+        and X.ndim == 2
+        and X.shape[1] > 0
+        and X.strides[1] == X.dtype.itemsize
+        and X.shape[0] > 0
+        and (X.shape[0] == 1 or X.strides[0] >= X.shape[1] * X.dtype.itemsize)
+        and X.strides[0] % X.dtype.itemsize == 0
+        and mod.row_loop_level() >= 0
+    )
+
+
 def csr_arrays(X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``(data, indices, indptr)`` of a sparse block for the compiled kernel's
     CSR routines, or None (another format, dtype or index type).
@@ -276,6 +295,12 @@ def _compiled_pass(
         scratch = np.empty(3 * n)
         loss, rsum = mod.csr_pass(
             *arrays, yv, wv, float(b), off, sw, scratch, g, d, with_grad
+        )
+    elif _row_loop_applies(mod, X):
+        g = np.empty(p)
+        rows = mod.dense_rows_f64 if dt == F64 else mod.dense_rows_f32
+        loss, rsum = rows(
+            X, yv, np.ascontiguousarray(w, dtype=F64), float(b), off, sw, g, d, with_grad
         )
     elif isinstance(X, np.ndarray) and X.ndim == 2 and _dense_layout_ok(X):
         wx = w

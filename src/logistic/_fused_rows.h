@@ -1,0 +1,371 @@
+/* One fused pass over the rows of a C-ordered dense block (logistic._fused).
+ *
+ * logistic_dense_rows_f64 / _f32(n, p, X, ld, w, b, off, y, sw, g, d,
+ *                                with_grad, out)
+ * reads each row of X once from memory: eight rows at a time it forms
+ * z_i = x_i . w + b + off_i, then t_i = e^{-|z_i|} and log1p(t_i) for the
+ * eight rows together (libmvec's vector exp/log1p where linked), the loss,
+ * the residual r_i = s_i (sigma(z_i) - y_i) and optionally the curvature
+ * d_i = s_i t_i / (1 + t_i)^2, then g += sum_i r_i x_i while the eight rows
+ * are still in L1. BLAS instead reads a block twice (gemv for z, gemv^T for
+ * g) and cannot overlap the row terms with the stream from memory.
+ *
+ * Numerics: every product and sum is in float64 (float32 X is widened as it
+ * is read). Each dot product keeps eight partial sums (column j goes to
+ * lane j mod 8, the tail past the last multiple of 8 added after the lanes),
+ * reduced in a fixed tree; g[j] adds the eight rows' terms in row order.
+ * No fused multiply-adds (fp-contract=off), so the AVX-512, AVX2 and plain
+ * builds of the loop round alike; only exp/log1p may differ by a few ulp
+ * (libmvec: 4 ulp documented). Loss and residual sums are compensated
+ * (Neumaier) per row lane and the lanes combined in order at the end.
+ * out[0] = sum s L, out[1] = sum s r. g is overwritten (not accumulated).
+ *
+ * The loop is written with GCC/clang vector extensions (8 doubles: one
+ * AVX-512 register, two AVX2 or four SSE2 registers) and compiled three
+ * times, for AVX-512, AVX2+FMA-class CPUs and the x86-64 baseline; the
+ * best the CPU supports is chosen at run time (logistic_rows_level).
+ * LOGISTIC_ROWS_AVAILABLE is 0 where these extensions are missing; the
+ * Cython caller then uses its BLAS path.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define LOGISTIC_ROWS_AVAILABLE 1
+#else
+#define LOGISTIC_ROWS_AVAILABLE 0
+#endif
+
+#if LOGISTIC_ROWS_AVAILABLE
+#include <immintrin.h>
+
+typedef double lg_v8d __attribute__((vector_size(64)));
+typedef double lg_v8d_u __attribute__((vector_size(64), aligned(8), may_alias));
+typedef float lg_v8f_u __attribute__((vector_size(32), aligned(4), may_alias));
+
+#define LG_ROWS 8
+
+#ifdef LOGISTIC_MVEC
+__m256d _ZGVdN4v_exp(__m256d);
+__m256d _ZGVdN4v_log1p(__m256d);
+__m512d _ZGVeN8v_exp(__m512d);
+__m512d _ZGVeN8v_log1p(__m512d);
+#endif
+
+#define LG_ATTR_512                                                                  \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"),                    \
+                   optimize("fp-contract=off")))
+#define LG_ATTR_256 __attribute__((target("avx2,fma"), optimize("fp-contract=off")))
+#define LG_ATTR_BASE __attribute__((optimize("fp-contract=off")))
+
+/* t[k] = exp(t[k]), l[k] = log1p(t[k]) for the eight rows of a group. */
+LG_ATTR_512 static inline void lg_explog_512(double *t, double *l) {
+#ifdef LOGISTIC_MVEC
+    __m512d e = _ZGVeN8v_exp(_mm512_loadu_pd(t));
+    _mm512_storeu_pd(t, e);
+    _mm512_storeu_pd(l, _ZGVeN8v_log1p(e));
+#else
+    for (int k = 0; k < LG_ROWS; k++) {
+        t[k] = exp(t[k]);
+        l[k] = log1p(t[k]);
+    }
+#endif
+}
+
+LG_ATTR_256 static inline void lg_explog_256(double *t, double *l) {
+#ifdef LOGISTIC_MVEC
+    for (int h = 0; h < LG_ROWS; h += 4) {
+        __m256d e = _ZGVdN4v_exp(_mm256_loadu_pd(t + h));
+        _mm256_storeu_pd(t + h, e);
+        _mm256_storeu_pd(l + h, _ZGVdN4v_log1p(e));
+    }
+#else
+    for (int k = 0; k < LG_ROWS; k++) {
+        t[k] = exp(t[k]);
+        l[k] = log1p(t[k]);
+    }
+#endif
+}
+
+LG_ATTR_BASE static inline void lg_explog_base(double *t, double *l) {
+    for (int k = 0; k < LG_ROWS; k++) {
+        t[k] = exp(t[k]);
+        l[k] = log1p(t[k]);
+    }
+}
+
+/* Loads eight values of a row as float64. */
+#define LG_LOAD_double(p) (*(const lg_v8d_u *)(p))
+#define LG_LOAD_float(p) LG_CVT(p)
+/* float32 -> float64 widening of eight values; per target (GCC's generic
+ * lowering of __builtin_convertvector splits it into halves on AVX-512). */
+#define LG_CVT_512(p) ((lg_v8d)_mm512_cvtps_pd(_mm256_loadu_ps(p)))
+#define LG_CVT_GENERIC(p) __builtin_convertvector(*(const lg_v8f_u *)(p), lg_v8d)
+
+#define LG_NEUMAIER1(tot, comp, x)                                                   \
+    do {                                                                             \
+        const double t_ = (tot) + (x);                                               \
+        (comp) += fabs(tot) >= fabs(x) ? ((tot) - t_) + (x) : ((x) - t_) + (tot);    \
+        (tot) = t_;                                                                  \
+    } while (0)
+
+typedef long long lg_v8i __attribute__((vector_size(64)));
+typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias));
+
+/* mask ? a : b, lane by lane (mask lanes all ones or all zeros). */
+#define LG_SEL(mask, a, b) ((lg_v8d)(((mask) & (lg_v8i)(a)) | (~(mask) & (lg_v8i)(b))))
+#define LG_ABS(v) ((lg_v8d)((lg_v8i)(v) & ((lg_v8i){0} + 0x7fffffffffffffffLL)))
+
+/* Neumaier's compensated tot += x in every lane. */
+#define LG_NEUMAIER(tot, comp, x)                                                    \
+    do {                                                                             \
+        const lg_v8d t_ = (tot) + (x);                                               \
+        const lg_v8i big_ = LG_ABS(tot) >= LG_ABS(x);                                \
+        (comp) += LG_SEL(big_, ((tot) - t_) + (x), ((x) - t_) + (tot));              \
+        (tot) = t_;                                                                  \
+    } while (0)
+
+/* The eight dot products of a group as one vector: lane k = sum of acc[k]'s
+ * lanes, as ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)). */
+#define LG_PAIR(a, c)                                                                \
+    (__builtin_shufflevector(a, c, 0, 1, 2, 3, 8, 9, 10, 11) +                       \
+     __builtin_shufflevector(a, c, 4, 5, 6, 7, 12, 13, 14, 15))
+#define LG_QUAD(a, c)                                                                \
+    (__builtin_shufflevector(a, c, 0, 1, 8, 9, 4, 5, 12, 13) +                       \
+     __builtin_shufflevector(a, c, 2, 3, 10, 11, 6, 7, 14, 15))
+#define LG_OCT(a, c)                                                                 \
+    (__builtin_shufflevector(a, c, 0, 2, 4, 6, 8, 10, 12, 14) +                      \
+     __builtin_shufflevector(a, c, 1, 3, 5, 7, 9, 11, 13, 15))
+
+#ifndef LG_ORDER
+#define LG_ORDER 1
+#endif
+#if LG_ORDER == 0
+#define LG_DOTS(T)                                                                   \
+    for (ptrdiff_t j = 0; j < pm; j += 8) {                                          \
+        const lg_v8d wv = LG_LOAD_double(w + j);                                     \
+        for (int k = 0; k < LG_ROWS; k++)                                            \
+            acc[k] += LG_LOAD_##T(x[k] + j) * wv;                                    \
+    }
+#else
+#define LG_DOTS(T)                                                                   \
+    for (int k = 0; k < LG_ROWS; k++) {                                              \
+        const T *restrict xk = x[k];                                                 \
+        lg_v8d a = {0};                                                              \
+        for (ptrdiff_t j = 0; j < pm; j += 8)                                        \
+            a += LG_LOAD_##T(xk + j) * LG_LOAD_double(w + j);                        \
+        acc[k] = a;                                                                  \
+    }
+#endif
+#ifdef LG_PREFETCH
+#define LG_PF(T) for (int k = 0; k < LG_ROWS * (int)sizeof(T) * (int)ld / 64 ; k++) __builtin_prefetch((const char *)(X + (i0 + LG_PREFETCH) * ld) + 64 * k);
+#else
+#define LG_PF(T)
+#endif
+
+#define LOGISTIC_DENSE_ROWS(NAME, T, ATTR, EXPLOG)                                   \
+    ATTR static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X, ptrdiff_t ld,        \
+                          const double *restrict w, double b,                        \
+                          const double *restrict off, const T *restrict y,           \
+                          const double *restrict sw, double *restrict g,             \
+                          double *restrict d, int with_grad, double *out) {          \
+        lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                               \
+        const ptrdiff_t pm = p - p % 8;                                              \
+        double wt[8] = {0};                                                          \
+        for (ptrdiff_t j = pm; j < p; j++)                                           \
+            wt[j - pm] = w[j];                                                       \
+        const lg_v8d wtail = LG_LOAD_double(wt);                                     \
+        if (with_grad)                                                               \
+            memset(g, 0, (size_t)p * sizeof(double));                                \
+        for (ptrdiff_t i0 = 0; i0 < n; i0 += LG_ROWS) {                              \
+            const ptrdiff_t m = n - i0 < LG_ROWS ? n - i0 : LG_ROWS;                 \
+            const T *x[LG_ROWS];                                                     \
+            double yk[LG_ROWS], sk[LG_ROWS], ok[LG_ROWS];                            \
+            long long vk[LG_ROWS];                                                   \
+            for (int k = 0; k < LG_ROWS; k++) {                                      \
+                const ptrdiff_t i = i0 + (k < m ? k : m - 1);                        \
+                x[k] = X + i * ld;                                                   \
+                yk[k] = (double)y[i];                                                \
+                sk[k] = sw ? sw[i] : 1.0;                                            \
+                ok[k] = b + (off ? off[i] : 0.0);                                    \
+                vk[k] = k < m ? -1 : 0;                                              \
+            }                                                                        \
+            lg_v8d acc[LG_ROWS];                                                     \
+            for (int k = 0; k < LG_ROWS; k++)                                        \
+                acc[k] = (lg_v8d){0};                                                \
+            LG_PF(T)                                                                 \
+            LG_DOTS(T)                                                               \
+            if (pm < p)                                                              \
+                for (int k = 0; k < LG_ROWS; k++) {                                  \
+                    T xt[8] = {0};                                                   \
+                    for (ptrdiff_t j = pm; j < p; j++)                               \
+                        xt[j - pm] = x[k][j];                                        \
+                    acc[k] += LG_LOAD_##T(xt) * wtail;                               \
+                }                                                                    \
+            const lg_v8d zv =                                                        \
+                LG_OCT(LG_QUAD(LG_PAIR(acc[0], acc[2]), LG_PAIR(acc[1], acc[3])),    \
+                       LG_QUAD(LG_PAIR(acc[4], acc[6]), LG_PAIR(acc[5], acc[7]))) +  \
+                LG_LOAD_double(ok);                                                  \
+            double t[LG_ROWS], l1[LG_ROWS], r[LG_ROWS];                              \
+            *(lg_v8d_u *)t = -LG_ABS(zv);                                            \
+            EXPLOG(t, l1);                                                           \
+            const lg_v8d tv = LG_LOAD_double(t), lv = LG_LOAD_double(l1);            \
+            const lg_v8d yv = LG_LOAD_double(yk), sv = LG_LOAD_double(sk);           \
+            const lg_v8i valid = *(const lg_v8i_u *)vk;                                \
+            const lg_v8d u = 1.0 + tv, inv = 1.0 / u;                                \
+            const lg_v8i pos = zv >= 0.0;                                            \
+            const lg_v8d lo = LG_SEL(pos, lv + (1.0 - yv) * zv, lv - yv * zv);       \
+            const lg_v8d sg = LG_SEL(pos, inv, tv * inv);                            \
+            const lg_v8d zero = {0};                                                 \
+            const lg_v8d lw = LG_SEL(valid, sv * lo, zero);                          \
+            const lg_v8d rw = LG_SEL(valid, sv * (sg - yv), zero);                   \
+            *(lg_v8d_u *)r = rw;                                                     \
+            LG_NEUMAIER(ls, lc, lw);                                                 \
+            LG_NEUMAIER(rs, rc, rw);                                                 \
+            if (d) {                                                                 \
+                double dk[LG_ROWS];                                                  \
+                *(lg_v8d_u *)dk = sv * (tv / (u * u));                               \
+                for (int k = 0; k < m; k++)                                          \
+                    d[i0 + k] = dk[k];                                               \
+            }                                                                        \
+            if (!with_grad)                                                          \
+                continue;                                                            \
+            if (m < LG_ROWS) { /* the block's last, partial group */                 \
+                for (int k = 0; k < m; k++)                                          \
+                    for (ptrdiff_t j = 0; j < p; j++)                                \
+                        g[j] += (double)x[k][j] * r[k];                              \
+                continue;                                                            \
+            }                                                                        \
+            const T *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2];   \
+            const T *restrict x3 = x[3], *restrict x4 = x[4], *restrict x5 = x[5];   \
+            const T *restrict x6 = x[6], *restrict x7 = x[7];                        \
+            for (ptrdiff_t j = 0; j < pm; j += 8) {                                  \
+                lg_v8d v = LG_LOAD_double(g + j);                                    \
+                v += LG_LOAD_##T(x0 + j) * r[0];                                     \
+                v += LG_LOAD_##T(x1 + j) * r[1];                                     \
+                v += LG_LOAD_##T(x2 + j) * r[2];                                     \
+                v += LG_LOAD_##T(x3 + j) * r[3];                                     \
+                v += LG_LOAD_##T(x4 + j) * r[4];                                     \
+                v += LG_LOAD_##T(x5 + j) * r[5];                                     \
+                v += LG_LOAD_##T(x6 + j) * r[6];                                     \
+                v += LG_LOAD_##T(x7 + j) * r[7];                                     \
+                *(lg_v8d_u *)(g + j) = v;                                            \
+            }                                                                        \
+            for (ptrdiff_t j = pm; j < p; j++) {                                     \
+                double v = g[j];                                                     \
+                for (int k = 0; k < LG_ROWS; k++)                                    \
+                    v += (double)x[k][j] * r[k];                                     \
+                g[j] = v;                                                            \
+            }                                                                        \
+        }                                                                            \
+        double lt = 0.0, lcmp = 0.0, rt = 0.0, rcmp = 0.0;                           \
+        for (int k = 0; k < LG_ROWS; k++) {                                          \
+            LG_NEUMAIER1(lt, lcmp, ls[k]);                                           \
+            lcmp += lc[k];                                                           \
+            LG_NEUMAIER1(rt, rcmp, rs[k]);                                           \
+            rcmp += rc[k];                                                           \
+        }                                                                            \
+        out[0] = lt + lcmp;                                                          \
+        out[1] = rt + rcmp;                                                          \
+    }
+
+#define LG_CVT LG_CVT_512
+LOGISTIC_DENSE_ROWS(lg_rows_f64_512, double, LG_ATTR_512, lg_explog_512)
+LOGISTIC_DENSE_ROWS(lg_rows_f32_512, float, LG_ATTR_512, lg_explog_512)
+#undef LG_CVT
+#define LG_CVT LG_CVT_GENERIC
+LOGISTIC_DENSE_ROWS(lg_rows_f64_256, double, LG_ATTR_256, lg_explog_256)
+LOGISTIC_DENSE_ROWS(lg_rows_f32_256, float, LG_ATTR_256, lg_explog_256)
+LOGISTIC_DENSE_ROWS(lg_rows_f64_base, double, LG_ATTR_BASE, lg_explog_base)
+LOGISTIC_DENSE_ROWS(lg_rows_f32_base, float, LG_ATTR_BASE, lg_explog_base)
+#undef LG_CVT
+
+/* 2: AVX-512, 1: AVX2 + FMA, 0: baseline; -1 until detected. */
+static int logistic_rows_cpu = -1;
+/* -2: automatic; otherwise the level asked for by logistic_rows_force. */
+static int logistic_rows_forced = -2;
+
+/* The level the row loop runs at, -1 for none (the caller's BLAS path).
+ * Automatic: AVX-512 CPUs only. On the project's machine the AVX2 and
+ * baseline builds of the loop measured slower than two BLAS gemv a block
+ * (8 doubles are two or four registers there and the loop runs short of
+ * them), so they serve tests and explicit requests (logistic_rows_force,
+ * clamped to what the CPU has; -2 restores the automatic choice). */
+static int logistic_rows_level(void) {
+    if (logistic_rows_cpu < 0) {
+        __builtin_cpu_init();
+        logistic_rows_cpu = (__builtin_cpu_supports("avx512f") &&
+                             __builtin_cpu_supports("avx512dq") &&
+                             __builtin_cpu_supports("avx512vl"))
+                                ? 2
+                            : (__builtin_cpu_supports("avx2") &&
+                               __builtin_cpu_supports("fma"))
+                                ? 1
+                                : 0;
+    }
+    if (logistic_rows_forced == -2)
+        return logistic_rows_cpu == 2 ? 2 : -1;
+    return logistic_rows_forced < logistic_rows_cpu ? logistic_rows_forced
+                                                    : logistic_rows_cpu;
+}
+
+static void logistic_rows_force(int level) {
+    logistic_rows_forced = level < -2 ? -2 : level > 2 ? 2 : level;
+}
+
+static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
+                                    ptrdiff_t ld, const double *w, double b,
+                                    const double *off, const double *y,
+                                    const double *sw, double *g, double *d,
+                                    int with_grad, double *out) {
+    switch (logistic_rows_level()) {
+    case 2:
+        lg_rows_f64_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        break;
+    case 1:
+        lg_rows_f64_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        break;
+    default:
+        lg_rows_f64_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+    }
+}
+
+static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
+                                    ptrdiff_t ld, const double *w, double b,
+                                    const double *off, const float *y,
+                                    const double *sw, double *g, double *d,
+                                    int with_grad, double *out) {
+    switch (logistic_rows_level()) {
+    case 2:
+        lg_rows_f32_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        break;
+    case 1:
+        lg_rows_f32_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        break;
+    default:
+        lg_rows_f32_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+    }
+}
+
+#else /* no vector extensions: the Cython caller uses BLAS */
+static int logistic_rows_level(void) { return -1; }
+static void logistic_rows_force(int level) { (void)level; }
+static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
+                                    ptrdiff_t ld, const double *w, double b,
+                                    const double *off, const double *y,
+                                    const double *sw, double *g, double *d,
+                                    int with_grad, double *out) {
+    (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
+    (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
+}
+static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
+                                    ptrdiff_t ld, const double *w, double b,
+                                    const double *off, const float *y,
+                                    const double *sw, double *g, double *d,
+                                    int with_grad, double *out) {
+    (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
+    (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
+}
+#endif
