@@ -184,13 +184,17 @@ def compiled_kernel() -> Any | None:
     """The compiled module ``logistic._fused``, or None (not built, or disabled).
 
     ``LOGISTIC_KERNEL=numpy`` in the environment, or :func:`set_compiled`,
-    selects the numpy reference instead.
+    selects the numpy reference instead; ``LOGISTIC_ROW_LOOP=0`` keeps the
+    compiled kernel but turns its fused row loop off (dense blocks then take
+    two BLAS ``gemv``), for A/B measurements.
     """
     if "module" not in _COMPILED:
         try:
             mod: Any = importlib.import_module("logistic._fused")
         except ImportError:
             mod = None
+        if mod is not None and os.environ.get("LOGISTIC_ROW_LOOP") == "0":
+            mod.row_loop_level(-1)  # two BLAS gemv a dense block (A/B runs)
         _COMPILED["module"] = mod
         _COMPILED.setdefault("enabled", os.environ.get("LOGISTIC_KERNEL") != "numpy")
     return _COMPILED["module"] if _COMPILED["enabled"] else None
