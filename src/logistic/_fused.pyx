@@ -2,7 +2,10 @@
 # cython: cdivision=True, initializedcheck=False, nonecheck=False
 """Compiled one-pass kernels for :mod:`logistic._kernels` (GIL released throughout).
 
-One call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
+Dense blocks with contiguous rows on AVX-512 CPUs: :func:`dense_rows_f64`
+/ :func:`dense_rows_f32`, a fused loop over the rows (``_fused_rows.h``:
+eight rows at a time, each read from memory once, float64 throughout).
+Otherwise one call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
 dense; a gather loop over the rows, CSR), then per row ``z += b + offset``,
 the loss, the residual ``r = s (σ(z) - y)`` and optionally the curvature
 ``d = s σ(z) σ(-z)``, then ``g = Xᵀ r`` (a second ``gemv`` on the block

@@ -9,11 +9,17 @@ intercept ``b``, and optional ``offset`` / ``sample_weight``. It returns
 Two implementations of the value+gradient(+curvature) pass. The compiled
 kernel :mod:`logistic._fused` (Cython, built by ``setup.py``; loaded at the
 first kernel call, not at ``import logistic``) does a block in one call with
-the GIL released: ``z = X w`` (BLAS ``gemv``), ``z += b + offset``, loss,
-residual and curvature in float64 (``exp``/``log1p`` over the block, four
-rows at a time where glibc's libmvec and AVX2 are there), ``Xᵀ r`` (a second
-``gemv`` on the block while it is in cache; CSR: a gather loop for ``z`` and
-a scatter loop for ``Xᵀ r`` over the same rows). It applies to
+the GIL released. Blocks with contiguous rows, on AVX-512 CPUs, go through
+its fused row loop (``_fused_rows.h``): eight rows at a time ``z = X w + b +
+offset``, ``exp``/``log1p``, loss, residual and curvature, then ``g += r x``
+while the rows are in L1, so each row is read from memory once; every
+product and sum in float64 (float32 X is widened as it is read, and ``w``
+stays float64). Other dense blocks: ``z = X w`` (BLAS ``gemv``), ``z += b +
+offset``, loss, residual and curvature in float64 (``exp``/``log1p`` over
+the block, four rows at a time where glibc's libmvec and AVX2 are there),
+``Xᵀ r`` (a second ``gemv`` on the block while it is in cache); CSR: a
+gather loop for ``z`` and a scatter loop for ``Xᵀ r`` over the same rows.
+``LOGISTIC_ROW_LOOP=0`` turns the row loop off (A/B runs). It applies to
 float32/float64 dense blocks with unit stride on one axis (C order, F order,
 row slices of either) and to CSR blocks, and agrees with the numpy reference
 to rounding (tests/test_kernels.py: 1e-12 relative in float64, 1e-5 in
@@ -303,9 +309,8 @@ def _compiled_pass(
     elif _row_loop_applies(mod, X):
         g = np.empty(p)
         rows = mod.dense_rows_f64 if dt == F64 else mod.dense_rows_f32
-        loss, rsum = rows(
-            X, yv, np.ascontiguousarray(w, dtype=F64), float(b), off, sw, g, d, with_grad
-        )
+        w64 = np.ascontiguousarray(w, dtype=F64)
+        loss, rsum = rows(X, yv, w64, float(b), off, sw, g, d, with_grad)
     elif isinstance(X, np.ndarray) and X.ndim == 2 and _dense_layout_ok(X):
         wx = w
         if w.dtype != dt or not w.flags.c_contiguous:
