@@ -569,12 +569,13 @@ def test_compiled_dense_column_stats_match_the_numpy_formulas(rng, weighted, cas
 def test_row_loop_levels_match_reference(rng, dtype, level):
     # the fused row loop at every instruction-set level the CPU has (and -1,
     # the BLAS path) against the numpy reference: p past a multiple of 8,
-    # a partial last group of rows, a row slice, weights, offsets, curvature
+    # a partial last group of rows, a row and column slice of a C array,
+    # weights, offsets, curvature
     mod = K.compiled_kernel()
     if mod is None:
         pytest.skip("compiled kernel not built")
     tol = 1e-12 if dtype == np.float64 else 1e-5
-    X = rng.standard_normal((203, 37)).astype(dtype)[3:]
+    X = rng.standard_normal((203, 45)).astype(dtype)[3:, :37]  # rows apart
     y = (rng.random(200) < 0.4).astype(dtype)
     w = rng.standard_normal(37) * 0.4
     sw, off = rng.random(200) + 0.5, rng.standard_normal(200)

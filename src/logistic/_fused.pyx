@@ -238,7 +238,7 @@ cdef inline tuple _rows_result(double* out):
 
 
 def dense_rows_f64(
-    const double[:, ::1] X,
+    const double[:, :] X,
     const double[::1] y,
     const double[::1] w,
     double b,
@@ -248,9 +248,10 @@ def dense_rows_f64(
     double[::1] d,
     bint with_grad,
 ):
-    """One C-ordered float64 block by the fused row loop: ``(Σ s L, Σ s r)``.
+    """One float64 block by the fused row loop: ``(Σ s L, Σ s r)``.
 
-    Each row is read once (``_fused_rows.h``); ``g`` (p) receives
+    X's rows must be contiguous and must not overlap (C order, or a row or
+    column slice of it; the caller checks). Each row is read once (``_fused_rows.h``); ``g`` (p) receives
     ``Xᵀ(s r)`` when ``with_grad``, ``d`` (n, optional) the curvature.
     Separate float64/float32 functions (not one fused-type function) keep
     the call cheap: a block is ~1 MiB, and the fused dispatch cost 2-4 µs
@@ -273,7 +274,7 @@ def dense_rows_f64(
 
 
 def dense_rows_f32(
-    const float[:, ::1] X,
+    const float[:, :] X,
     const float[::1] y,
     const double[::1] w,
     double b,
