@@ -16,7 +16,8 @@ hits every candidate alike, it times:
   (dense C-ordered blocks: its fused row loop where the CPU has AVX-512);
   ``compiled@L`` the same at row-loop level L (``--levels``; ``-1``: two
   BLAS ``gemv`` a block, the kernel before the row loop; 0: x86-64
-  baseline; 1: AVX2);
+  baseline; 1: AVX2); ``compiled/NMiB`` the same over the backend's row
+  blocks of N MiB (``--block-mib``; the default block is 1 MiB);
 * ``numba`` (when numba is installed): one fused loop over rows —
   ``z``, loss, residual and ``g += r x`` per row, ``prange`` over row chunks
   with a gradient a chunk (fastmath reassociation only: inf/nan semantics
@@ -119,6 +120,7 @@ def bench(
     nb_fns: tuple[Any, Any] | None,
     one_core: bool,
     levels: tuple[int, ...] = (),
+    block_mib: tuple[float, ...] = (),
 ) -> dict[str, Any]:
     X, y = _make(name, rows)
     y = y.astype(X.dtype)
@@ -133,13 +135,13 @@ def bench(
     mod = K.compiled_kernel()
     best = mod.row_loop_level() if mod is not None else -1
 
-    def objective(compiled: bool, level: int = best) -> Any:
+    def objective(compiled: bool, level: int = best, o: Any = obj) -> Any:
         def run() -> Any:
             old = K.set_compiled(compiled)
             if mod is not None and level != best:
                 mod.row_loop_level(level)
             try:
-                return obj.value_and_gradient(theta)
+                return o.value_and_gradient(theta)
             finally:
                 K.set_compiled(old)
                 if mod is not None:
@@ -153,6 +155,12 @@ def bench(
         for level in levels:
             if level != best:  # the kernel at another row-loop level
                 fns[f"compiled@{level}"] = objective(True, level)
+        for mib in block_mib:  # the same pass over larger row blocks
+            big = InMemory(
+                X, y, n_threads=1 if one_core else None, block_bytes=int(mib * 2**20)
+            )
+            o = LogisticObjective(big, l2=1.0 / X.shape[0])
+            fns[f"compiled/{mib:g}MiB"] = objective(True, best, o)
     jit_s = None
     if nb_fns is not None:
         dense, csr = nb_fns
@@ -200,8 +208,15 @@ def main() -> None:
         help="also time the compiled kernel at these row-loop levels "
         "(comma-separated; -1: BLAS gemv twice, 0: baseline x86-64, 1: AVX2)",
     )
+    ap.add_argument(
+        "--block-mib",
+        default="",
+        help="also time the compiled kernel with the backend's row blocks of "
+        "these sizes in MiB (comma-separated; the default block is 1 MiB)",
+    )
     a = ap.parse_args()
     levels = tuple(int(v) for v in a.levels.split(",") if v.strip())
+    block_mib = tuple(float(v) for v in a.block_mib.split(",") if v.strip())
     nb_fns = None if a.no_numba else _numba_pass()
     if a.one_core:
         threadpool_limits(1)
@@ -210,7 +225,7 @@ def main() -> None:
 
             numba.set_num_threads(1)
     for name in a.sets.split(","):
-        row = bench(name, a.rows, a.reps, nb_fns, a.one_core, levels)
+        row = bench(name, a.rows, a.reps, nb_fns, a.one_core, levels, block_mib)
         print(json.dumps(row), flush=True)
 
 
