@@ -23,7 +23,8 @@
  * The loop is written with GCC/clang vector extensions (8 doubles: one
  * AVX-512 register, two AVX2 or four SSE2 registers) and compiled three
  * times, for AVX-512, AVX2+FMA-class CPUs and the x86-64 baseline; the
- * best the CPU supports is chosen at run time (logistic_rows_level).
+ * AVX-512 build runs where the CPU has it (logistic_rows_level), the others
+ * only when asked for (tests).
  * LOGISTIC_ROWS_AVAILABLE is 0 where these extensions are missing; the
  * Cython caller then uses its BLAS path.
  */
@@ -139,17 +140,7 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
     (__builtin_shufflevector(a, c, 0, 2, 4, 6, 8, 10, 12, 14) +                      \
      __builtin_shufflevector(a, c, 1, 3, 5, 7, 9, 11, 13, 15))
 
-#ifndef LG_ORDER
-#define LG_ORDER 1
-#endif
-#if LG_ORDER == 0
-#define LG_DOTS(T)                                                                   \
-    for (ptrdiff_t j = 0; j < pm; j += 8) {                                          \
-        const lg_v8d wv = LG_LOAD_double(w + j);                                     \
-        for (int k = 0; k < LG_ROWS; k++)                                            \
-            acc[k] += LG_LOAD_##T(x[k] + j) * wv;                                    \
-    }
-#else
+/* The eight rows' dot products, one row after the other (reads X in order). */
 #define LG_DOTS(T)                                                                   \
     for (int k = 0; k < LG_ROWS; k++) {                                              \
         const T *restrict xk = x[k];                                                 \
@@ -158,12 +149,6 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
             a += LG_LOAD_##T(xk + j) * LG_LOAD_double(w + j);                        \
         acc[k] = a;                                                                  \
     }
-#endif
-#ifdef LG_PREFETCH
-#define LG_PF(T) for (int k = 0; k < LG_ROWS * (int)sizeof(T) * (int)ld / 64 ; k++) __builtin_prefetch((const char *)(X + (i0 + LG_PREFETCH) * ld) + 64 * k);
-#else
-#define LG_PF(T)
-#endif
 
 #define LOGISTIC_DENSE_ROWS(NAME, T, ATTR, EXPLOG)                                   \
     ATTR static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X, ptrdiff_t ld,        \
@@ -195,7 +180,6 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
             lg_v8d acc[LG_ROWS];                                                     \
             for (int k = 0; k < LG_ROWS; k++)                                        \
                 acc[k] = (lg_v8d){0};                                                \
-            LG_PF(T)                                                                 \
             LG_DOTS(T)                                                               \
             if (pm < p)                                                              \
                 for (int k = 0; k < LG_ROWS; k++) {                                  \
