@@ -69,6 +69,7 @@ from ._typing import FloatArray
 __all__ = [
     "compiled_kernel",
     "csr_arrays",
+    "row_loop_active",
     "set_compiled",
     "value_grad_numpy",
     "decision_logits",
@@ -212,6 +213,15 @@ def set_compiled(enabled: bool) -> bool:
     old = bool(_COMPILED["enabled"])
     _COMPILED["enabled"] = bool(enabled)
     return old
+
+
+def row_loop_active() -> bool:
+    """Whether C-ordered dense blocks go through the fused row loop now
+    (the compiled kernel is in use and its loop is chosen for this CPU).
+
+    The in-memory backend reads it to size its row blocks."""
+    mod = compiled_kernel()
+    return mod is not None and mod.row_loop_level() >= 0
 
 
 def _dense_layout_ok(X: np.ndarray) -> bool:
