@@ -25,6 +25,14 @@ hits every candidate alike, it times:
 
 Prints medians (ms) and the ratios to ``X @ w``; one JSON line per set.
 
+``--fits dense1m,illcond1m`` times whole fits instead (``benchmarks/datasets``
+sets; L2, C = 1, ``--solver`` at ``--tol``, arrays passed to
+``LogisticRegression.fit``): the row loop on (the automatic level) and off
+(``row_loop_level(-1)``: the BLAS path and 1 MiB blocks, as
+``LOGISTIC_ROW_LOOP=0``) alternating fit by fit in one process, so that load
+from other jobs hits both alike; prints the medians, their ratio and the
+passes.
+
 ``--one-core`` measures per-core efficiency instead, which a loaded machine
 disturbs much less: BLAS, the backend and numba limited to one thread, CPU
 time (``time.process_time``) instead of wall time.
@@ -195,6 +203,54 @@ def bench(
     return out
 
 
+def bench_fits(name: str, reps: int, solver: str, tol: float) -> dict[str, Any]:
+    """Whole fits with the row loop on and off, alternating (see module doc)."""
+    import os
+
+    from logistic import LogisticRegression
+
+    X, y = datasets.load(name)
+    mod = K.compiled_kernel()
+    if mod is None or mod.row_loop_level() < 0:
+        raise SystemExit("the fused row loop is not active on this machine")
+
+    def fit(level: int) -> tuple[float, int, np.ndarray]:
+        mod.row_loop_level(level)
+        try:
+            m = LogisticRegression(penalty="l2", C=1.0, solver=solver, tol=tol)
+            t = time.perf_counter()
+            m.fit(X, y)
+            dt = time.perf_counter() - t
+        finally:
+            mod.row_loop_level(-2)
+        return dt, int(m.n_passes_), np.r_[m.coef_.ravel(), m.intercept_]
+
+    labels = {"row loop": -2, "BLAS (off)": -1}
+    for level in labels.values():  # warm-up: pools, lazy imports, page cache
+        fit(level)
+    times: dict[str, list[float]] = {k: [] for k in labels}
+    info: dict[str, tuple[int, np.ndarray]] = {}
+    for r in range(reps):
+        order = list(labels) if r % 2 == 0 else list(labels)[::-1]
+        for k in order:
+            dt, passes, theta = fit(labels[k])
+            times[k].append(dt)
+            info[k] = (passes, theta)
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    a, b = (info[k][1] for k in labels)
+    return {
+        "set": name,
+        "solver": solver,
+        "tol": tol,
+        "median_s": {k: round(v, 4) for k, v in med.items()},
+        "times_s": {k: [round(t, 3) for t in v] for k, v in times.items()},
+        "off_over_on": round(med["BLAS (off)"] / med["row loop"], 3),
+        "passes": {k: v[0] for k, v in info.items()},
+        "coef_max_rel_diff": float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
+        "loadavg": [round(v, 2) for v in os.getloadavg()],
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=9)
@@ -214,7 +270,19 @@ def main() -> None:
         help="also time the compiled kernel with the backend's row blocks of "
         "these sizes in MiB (comma-separated; the default block is 1 MiB)",
     )
+    ap.add_argument(
+        "--fits",
+        default="",
+        help="time whole fits of these benchmark sets with the row loop on and "
+        "off, alternating (comma-separated, e.g. dense1m,illcond1m)",
+    )
+    ap.add_argument("--solver", default="auto", help="solver of --fits")
+    ap.add_argument("--tol", type=float, default=1e-5, help="tol of --fits")
     a = ap.parse_args()
+    if a.fits:
+        for name in a.fits.split(","):
+            print(json.dumps(bench_fits(name, a.reps, a.solver, a.tol)), flush=True)
+        return
     levels = tuple(int(v) for v in a.levels.split(",") if v.strip())
     block_mib = tuple(float(v) for v in a.block_mib.split(",") if v.strip())
     nb_fns = None if a.no_numba else _numba_pass()

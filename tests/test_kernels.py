@@ -593,3 +593,47 @@ def test_row_loop_levels_match_reference(rng, dtype, level):
             np.testing.assert_allclose(got[3], d, rtol=1e-12 if level >= 0 else tol)
     finally:
         mod.row_loop_level(-2)
+
+
+def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
+    # dense C-ordered data read by the fused row loop gets larger row blocks
+    # (at most ROW_LOOP_BLOCK_BYTES, at least ROW_LOOP_MIN_BLOCKS of them);
+    # with the loop off, F order, or an explicit block size, the 1 MiB grid
+    # of the BLAS path; results do not depend on the number of threads
+    mod = K.compiled_kernel()
+    if mod is None:
+        pytest.skip("compiled kernel not built")
+    if mod.row_loop_level(0) < 0:  # the baseline build, on any x86-64 CPU
+        mod.row_loop_level(-2)
+        pytest.skip("fused row loop not built on this platform")
+    monkeypatch.setattr(in_memory, "ROW_LOOP_MIN_BLOCKS", 8)
+    monkeypatch.setattr(in_memory, "ROW_LOOP_BLOCK_BYTES", 2 * 2**20)
+    X, y, w = _problem(rng, n=40_000, p=40)  # 12.8 MB: 1.6 MB blocks
+    small = 2**20 // (40 * 8)
+    try:
+        big = InMemory(X, y).block_rows
+        assert big == 12_800_000 // 8 // (40 * 8)
+        assert InMemory(np.asfortranarray(X), y).block_rows == small
+        assert InMemory(X, y, block_bytes=2**19).block_rows == small // 2
+        theta = np.append(w, 0.2)
+        sums = [
+            LogisticObjective(InMemory(X, y, n_threads=k), l2=0.1).value_gradient_hessian(
+                theta, hessian_stride=3
+            )
+            for k in (1, 2)
+        ]
+        assert sums[0][0] == sums[1][0]
+        np.testing.assert_array_equal(sums[0][1], sums[1][1])
+        np.testing.assert_array_equal(sums[0][2], sums[1][2])
+        ref = LogisticObjective.from_arrays(X, y, l2=0.1)
+        K.set_compiled(False)
+        try:
+            f_ref, g_ref = ref.value_and_gradient(theta)
+        finally:
+            K.set_compiled(True)
+        assert sums[0][0] == pytest.approx(f_ref, rel=1e-12)
+        np.testing.assert_allclose(sums[0][1], g_ref, rtol=1e-10, atol=1e-14)
+        mod.row_loop_level(-1)  # the BLAS path keeps the 1 MiB grid
+        assert InMemory(X, y).block_rows == small
+    finally:
+        mod.row_loop_level(-2)

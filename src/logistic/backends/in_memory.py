@@ -5,7 +5,11 @@ Convention: dense ``X`` (any memory order) is cut into row blocks of about
 stored values. Blocks are views (CSR blocks share ``data`` and ``indices``),
 never copies, so a fused value+gradient pass reads each block from memory
 once and its second product (``Xᵀ r``) hits the cache. Other sparse formats
-are one block.
+are one block. With the default size, C-ordered float32/float64 data that
+the compiled kernel's fused row loop reads (one read of each row, no second
+product: :func:`logistic._kernels.row_loop_active`) gets larger blocks, up
+to ``ROW_LOOP_BLOCK_BYTES`` with at least ``ROW_LOOP_MIN_BLOCKS`` blocks: the
+block grid depends on the data's size and the CPU, never on the threads.
 
 Threads: when there are several blocks and more than one CPU, the blocks are
 processed by a pool of ``n_threads`` Python threads (numpy and BLAS release
