@@ -17,7 +17,9 @@ hits every candidate alike, it times:
   ``compiled@L`` the same at row-loop level L (``--levels``; ``-1``: two
   BLAS ``gemv`` a block, the kernel before the row loop; 0: x86-64
   baseline; 1: AVX2); ``compiled/NMiB`` the same over the backend's row
-  blocks of N MiB (``--block-mib``; the default block is 1 MiB);
+  blocks of N MiB (``--block-mib``). Each candidate runs over the block grid
+  the backend gives it (1 MiB blocks; up to 8 MiB where the row loop is
+  active: ``backends/in_memory.ROW_LOOP_BLOCK_BYTES``);
 * ``numba`` (when numba is installed): one fused loop over rows —
   ``z``, loss, residual and ``g += r x`` per row, ``prange`` over row chunks
   with a gradient a chunk (fastmath reassociation only: inf/nan semantics
@@ -132,8 +134,7 @@ def bench(
 ) -> dict[str, Any]:
     X, y = _make(name, rows)
     y = y.astype(X.dtype)
-    data = InMemory(X, y, n_threads=1 if one_core else None)
-    obj = LogisticObjective(data, l2=1.0 / X.shape[0])
+    threads = 1 if one_core else None
     clock = time.process_time if one_core else time.perf_counter
     rng = np.random.default_rng(0)
     theta = np.append(rng.standard_normal(X.shape[1]) * 0.05, 0.1)
@@ -143,7 +144,25 @@ def bench(
     mod = K.compiled_kernel()
     best = mod.row_loop_level() if mod is not None else -1
 
-    def objective(compiled: bool, level: int = best, o: Any = obj) -> Any:
+    def make(compiled: bool, level: int, block_bytes: int | None = None) -> Any:
+        """The objective over the block grid the backend gives this candidate
+        (the row loop's larger blocks only where it is active)."""
+        old = K.set_compiled(compiled)
+        if mod is not None:
+            mod.row_loop_level(level)
+        try:
+            kw = {} if block_bytes is None else {"block_bytes": block_bytes}
+            data = InMemory(X, y, n_threads=threads, **kw)
+            _ = data.block_rows  # fixed now, under this kernel and level
+        finally:
+            K.set_compiled(old)
+            if mod is not None:
+                mod.row_loop_level(-2)
+        return LogisticObjective(data, l2=1.0 / X.shape[0])
+
+    def objective(compiled: bool, level: int = best, o: Any = None) -> Any:
+        o = make(compiled, level) if o is None else o
+
         def run() -> Any:
             old = K.set_compiled(compiled)
             if mod is not None and level != best:
@@ -163,11 +182,8 @@ def bench(
         for level in levels:
             if level != best:  # the kernel at another row-loop level
                 fns[f"compiled@{level}"] = objective(True, level)
-        for mib in block_mib:  # the same pass over larger row blocks
-            big = InMemory(
-                X, y, n_threads=1 if one_core else None, block_bytes=int(mib * 2**20)
-            )
-            o = LogisticObjective(big, l2=1.0 / X.shape[0])
+        for mib in block_mib:  # the same pass over row blocks of this size
+            o = make(True, best, int(mib * 2**20))
             fns[f"compiled/{mib:g}MiB"] = objective(True, best, o)
     jit_s = None
     if nb_fns is not None:
