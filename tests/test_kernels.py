@@ -579,6 +579,7 @@ def test_row_loop_levels_match_reference(rng, dtype, level):
     y = (rng.random(200) < 0.4).astype(dtype)
     w = rng.standard_normal(37) * 0.4
     sw, off = rng.random(200) + 0.5, rng.standard_normal(200)
+    prev = mod.row_loop_level()  # restored after: -1 under LOGISTIC_ROW_LOOP=0
     try:
         mod.row_loop_level(level)
         for args in ((None, None), (off, sw)):
@@ -592,7 +593,7 @@ def test_row_loop_levels_match_reference(rng, dtype, level):
             d = K.hessian_weight_from_logits(z) * (1.0 if args[1] is None else sw)
             np.testing.assert_allclose(got[3], d, rtol=1e-12 if level >= 0 else tol)
     finally:
-        mod.row_loop_level(-2)
+        mod.row_loop_level(prev)
 
 
 def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
@@ -603,8 +604,9 @@ def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
     mod = K.compiled_kernel()
     if mod is None:
         pytest.skip("compiled kernel not built")
+    prev = mod.row_loop_level()  # restored after: -1 under LOGISTIC_ROW_LOOP=0
     if mod.row_loop_level(0) < 0:  # the baseline build, on any x86-64 CPU
-        mod.row_loop_level(-2)
+        mod.row_loop_level(prev)
         pytest.skip("fused row loop not built on this platform")
     monkeypatch.setattr(in_memory, "ROW_LOOP_MIN_BLOCKS", 8)
     monkeypatch.setattr(in_memory, "ROW_LOOP_BLOCK_BYTES", 2 * 2**20)
@@ -636,4 +638,4 @@ def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
         mod.row_loop_level(-1)  # the BLAS path keeps the 1 MiB grid
         assert InMemory(X, y).block_rows == small
     finally:
-        mod.row_loop_level(-2)
+        mod.row_loop_level(prev)
