@@ -619,9 +619,9 @@ def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
         assert InMemory(X, y, block_bytes=2**19).block_rows == small // 2
         theta = np.append(w, 0.2)
         sums = [
-            LogisticObjective(InMemory(X, y, n_threads=k), l2=0.1).value_gradient_hessian(
-                theta, hessian_stride=3
-            )
+            LogisticObjective(
+                InMemory(X, y, n_threads=k), l2=0.1
+            ).value_gradient_hessian(theta, hessian_stride=3)
             for k in (1, 2)
         ]
         assert sums[0][0] == sums[1][0]
