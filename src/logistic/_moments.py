@@ -308,12 +308,13 @@ def _sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats:
     total = float(n) if s is None else float(s.sum())
     sw = None if s is None else s[coo.row]
     sd = d if sw is None else sw * d
-    s1 = np.bincount(col, weights=sd, minlength=p)
+    s1: FloatArray = np.bincount(col, weights=sd, minlength=p).astype(F64, copy=False)
     mean_u = s1 / total
     if bool(np.all(divisor == 1.0)):
-        raw = _from_raw_moments(
-            total, s1, np.bincount(col, weights=sd * d, minlength=p)
+        sq: FloatArray = np.bincount(col, weights=sd * d, minlength=p).astype(
+            F64, copy=False
         )
+        raw = _from_raw_moments(total, s1, sq)
         if raw is not None:
             return ColumnStats(total, mean_u, unit, raw, lo, hi)
     if sw is None:  # weight of stored entries, and of implicit zeros
