@@ -35,8 +35,9 @@ Newton's subsampled Hessian
 Newton's subsample start
     A tall fit from zero starts at the optimum of the same objective on
     :func:`start_subsample_rows` rows (every k-th row), found by at most
-    ``START_MAX_ITER`` Newton iterations to ``START_TOL`` (or the fit's tol if
-    looser), when the data have at least ``START_MIN_RATIO`` times as many
+    ``START_MAX_ITER`` Newton iterations (Hessian from
+    :func:`start_hessian_rows` of those rows) to ``START_TOL`` (or the fit's
+    tol if looser), when the data have at least ``START_MIN_RATIO`` times as many
     rows (:mod:`logistic.solvers.newton`).
 
 Separation (:mod:`logistic._separation`, inference)
@@ -60,6 +61,7 @@ __all__ = [
     "FLOOR_FACTOR",
     "HESSIAN_MIN_ROWS",
     "HESSIAN_ROWS_PER_PARAM",
+    "START_HESSIAN_ROWS",
     "START_MAX_ITER",
     "START_MIN_RATIO",
     "START_MIN_ROWS",
@@ -76,6 +78,7 @@ __all__ = [
     "default_tol",
     "hessian_subsample_rows",
     "rounding_noise",
+    "start_hessian_rows",
     "start_subsample_rows",
 ]
 
@@ -161,9 +164,20 @@ START_MAX_ITER = 10
 START_TOL = 1e-4
 
 
+#: Fewest rows of the subsample fit's own Hessian estimate (every k-th row of
+#: the subsample): on dense1m the exact Hessian of 20 000 rows made the
+#: subsample fit cost 0.87 of a full pass, 6 667 rows 0.5, for the same start.
+START_HESSIAN_ROWS = 5_000
+
+
 def start_subsample_rows(n_params: int) -> int:
     """Rows of Newton's subsample start: ``max(20 000, 20 · n_params)``."""
     return max(START_MIN_ROWS, START_ROWS_PER_PARAM * int(n_params))
+
+
+def start_hessian_rows(n_params: int) -> int:
+    """Rows of the subsample fit's Hessian estimate: ``max(5 000, 50 · n_params)``."""
+    return max(START_HESSIAN_ROWS, HESSIAN_ROWS_PER_PARAM * int(n_params))
 
 
 # -- separation -----------------------------------------------------------------------

@@ -29,7 +29,8 @@ with at least ``START_MIN_RATIO`` times ``m = max(20 000, 20·n_params)`` rows
 (:func:`logistic._numerics.start_subsample_rows`) first minimizes the same
 objective (mean loss, the same ``l2``) on every k-th row, ``k = n // m``,
 with their labels and weights (class weights are part of them), by at most
-``START_MAX_ITER`` Newton iterations on those rows. That optimum is within
+``START_MAX_ITER`` Newton iterations on those rows (their Hessian from
+:func:`logistic._numerics.start_hessian_rows` of them). That optimum is within
 sampling error (order ``1/√m``) of the full one, so the full-data Newton,
 whose subsampled Hessian converges at a rate of about
 ``√(n_params / hessian_rows)``, needs 3 iterations instead of 5-6 (dense1m,
@@ -72,6 +73,7 @@ from .._numerics import (
     START_MIN_RATIO,
     START_TOL,
     hessian_subsample_rows,
+    start_hessian_rows,
     start_subsample_rows,
 )
 from .._objective import LogisticObjective
@@ -207,7 +209,7 @@ class Newton(IterativeSolver):
         solver = type(self)(
             tol=max(fit.tol, START_TOL),
             max_iter=START_MAX_ITER,
-            hessian_rows=self.options.hessian_rows,
+            hessian_rows=start_hessian_rows(objective.n_params),
             max_backtracks=self.options.max_backtracks,
             start_rows=0,
         )
