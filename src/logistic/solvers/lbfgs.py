@@ -14,6 +14,12 @@ one history entry per iteration (``docs/benchmarks.md`` has the split).
 Precision polish: L-BFGS-B's line search compares objective values, so it
 stalls once the decrease per step falls below the floating-point resolution
 of ``J`` (≈ 1e-16 relative), typically with a gradient max-norm near 1e-9.
+The wrapper cuts that stall short: once ``FLAT_EVALUATIONS`` evaluations in a
+row since scipy's last accepted iterate return values within rounding noise
+of it (:func:`._linesearch.unresolved`), scipy is stopped there instead of
+finishing its line search (up to 20 evaluations that compare values one ulp
+apart; whether it accepts one more step is a matter of rounding, so pass
+counts at the floor varied with the summation order of the kernel).
 When scipy stops there with the gradient still above ``tol``, at most
 ``polish_steps`` (default 5) Newton–CG steps follow (conjugate gradients on
 Hessian-vector products, one pass each; accepted only when they reduce the
@@ -31,8 +37,17 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
+from ._linesearch import unresolved
 
 __all__ = ["LBFGS", "LBFGSOptions"]
+
+#: Evaluations in a row within rounding noise of the last accepted value after
+#: which scipy's line search is stopped (see the module docstring).
+FLAT_EVALUATIONS = 3
+
+
+class _Stalled(Exception):
+    """scipy's line search compares values within rounding noise."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +68,21 @@ class _Evaluations:
         self.x: FloatArray | None = None
         self.f = 0.0
         self.g = x0
+        #: scipy's last accepted iterate and its value (set by :meth:`accept`)
+        self.x_accepted = x0
+        self.f_accepted: float | None = None
+        self.flat = 0
 
     def __call__(self, x: FloatArray) -> tuple[float, FloatArray]:
         """Value and gradient at ``x``, which the caller must not modify
-        afterwards (scipy passes a fresh copy each call; it is kept as is)."""
+        afterwards (scipy passes a fresh copy each call; it is kept as is).
+
+        The point evaluated last is not evaluated again (scipy's first call
+        is at the start, which :meth:`residual` has just evaluated). Raises
+        :class:`_Stalled` on the ``FLAT_EVALUATIONS``-th value in a row within
+        rounding noise of the last accepted one."""
+        if self.x is not None and np.array_equal(x, self.x):
+            return self.f, self.g.copy()
         f, g = self.fit.coords.value_and_gradient(x)
         if not (np.isfinite(f) and np.isfinite(g).all()):
             # the original-coordinate map only on failure, not every pass
@@ -65,7 +91,17 @@ class _Evaluations:
                 len(self.fit.history), self.fit.to_original(last), f, g
             )
         self.x, self.f, self.g = x, f, g
+        if self.f_accepted is not None and unresolved(f, self.f_accepted):
+            self.flat += 1
+            if self.flat >= FLAT_EVALUATIONS:
+                raise _Stalled
+        else:
+            self.flat = 0
         return f, g
+
+    def accept(self, x: FloatArray, f: float) -> None:
+        """Record scipy's accepted iterate (a copy: scipy updates it in place)."""
+        self.x_accepted, self.f_accepted, self.flat = np.array(x), f, 0
 
     def residual(self, x: FloatArray) -> float:
         """The stopping norm at ``x`` (evaluating there unless just done)."""
@@ -119,13 +155,14 @@ class LBFGS(Solver):
             self._record(fit, iter=0, objective=ev.f, grad_max_norm=g0, step=0.0)
         if g0 <= fit.tol:
             return self._translate(fit, None, fit.to_original(x0))
+        ev.accept(x0, ev.f)
 
         def callback(intermediate_result: Any) -> None:
             x = intermediate_result.x
             gn = ev.residual(x)
-            self._iteration(
-                fit, x, float(intermediate_result.fun), gn, step=float("nan")
-            )
+            f = float(intermediate_result.fun)
+            ev.accept(x, f)
+            self._iteration(fit, x, f, gn, step=float("nan"))
             if gn <= fit.tol:
                 raise StopIteration
 
@@ -133,25 +170,32 @@ class LBFGS(Solver):
         from scipy.optimize import minimize
 
         remaining = max(0, self.max_iter - k0)
+        res: Any = None
         with _one_blas_thread():
-            res = minimize(
-                ev,
-                x0,
-                jac=True,
-                method="L-BFGS-B",
-                callback=callback,
-                options={
-                    "maxiter": remaining,
-                    "maxfun": max(15000, 20 * self.max_iter),
-                    "gtol": 0.0,
-                    "ftol": 0.0,
-                    "maxcor": self.options.memory,
-                },
-            )
-        x = res.x
-        if fit.history[-1]["grad_max_norm"] > fit.tol and res.nit < remaining:
+            try:
+                res = minimize(
+                    ev,
+                    x0,
+                    jac=True,
+                    method="L-BFGS-B",
+                    callback=callback,
+                    options={
+                        "maxiter": remaining,
+                        "maxfun": max(15000, 20 * self.max_iter),
+                        "gtol": 0.0,
+                        "ftol": 0.0,
+                        "maxcor": self.options.memory,
+                    },
+                )
+            except _Stalled:
+                pass
+        ev.f_accepted = None  # the polish compares gradients, not values
+        x = ev.x_accepted if res is None else res.x
+        if fit.history[-1]["grad_max_norm"] > fit.tol and (
+            res is None or res.nit < remaining
+        ):
             x = self._polish(fit, x, ev)
-        return self._translate(fit, res, fit.to_original(x))
+        return self._translate(fit, res, fit.to_original(x), stalled=res is None)
 
     def _polish(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
         """Newton–CG steps without objective comparisons (see module docstring)."""
@@ -177,13 +221,23 @@ class LBFGS(Solver):
                 break
         return x
 
-    def _translate(self, fit: Fit, res: Any, coef: FloatArray) -> SolverResult:
-        """scipy's result as a :class:`SolverResult`."""
+    def _translate(
+        self, fit: Fit, res: Any, coef: FloatArray, *, stalled: bool = False
+    ) -> SolverResult:
+        """scipy's result as a :class:`SolverResult` (``res`` None: scipy did
+        not run, or was stopped at the rounding floor when ``stalled``)."""
         last = fit.history[-1]
-        if res is None:
-            status = "gradient max-norm below tol at the start"
-        elif last["grad_max_norm"] <= fit.tol:
-            status = "gradient max-norm below tol"
+        if last["grad_max_norm"] <= fit.tol:
+            status = (
+                "gradient max-norm below tol"
+                if res is not None or stalled
+                else "gradient max-norm below tol at the start"
+            )
+        elif stalled:
+            status = (
+                "L-BFGS-B stopped: the objective no longer changes beyond "
+                "rounding (precision limit)"
+            )
         else:
             status = f"scipy L-BFGS-B stopped: {res.message}"
         return self._finish(
