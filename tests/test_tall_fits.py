@@ -175,6 +175,23 @@ def test_no_subsample_start_with_offset_or_warm_start(tall):
     assert "subsample_used" not in m.history_[0]
 
 
+def test_tall_multinomial_newton_fit_starts_at_zero_and_matches_sklearn(tall):
+    """K = 3 classes go through the same Newton class on another objective
+    (J(0) = log 3): no subsample start, the optimum is scikit-learn's."""
+    sklearn_lm = pytest.importorskip("sklearn.linear_model")
+    X, _ = tall
+    y = np.digitize(X[:, 0] - X[:, 3] / 10.0, [-1.0, 1.0]).astype(float)
+    flip = np.random.default_rng(3).random(N) < 0.2
+    y[flip] = np.random.default_rng(4).integers(0, 3, int(flip.sum()))
+    ours = LogisticRegression(penalty="l2", C=1.0, solver="newton").fit(X, y)
+    theirs = sklearn_lm.LogisticRegression(
+        C=1.0, solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X, y)
+    assert "subsample_used" not in ours.history_[0]
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-6)
+
+
 def test_no_subsample_start_on_short_data(tall):
     X, y = tall
     m = LogisticRegression().fit(X[:150_000], y[:150_000])

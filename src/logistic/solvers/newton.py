@@ -44,7 +44,8 @@ large decrement. Otherwise the fit starts from zero as without it, having
 spent one extra full pass. It is not tried when the caller gives a non-zero
 start (``warm_start``, a path's previous solution), when the data carry an
 offset (``J(0)`` would then cost a pass of its own), when the rows are not in
-memory as numpy or scipy arrays, or when resuming a checkpoint.
+memory as numpy or scipy arrays, when resuming a checkpoint, or for another
+objective than the binary one (the multinomial fit's Newton starts at zero).
 
 ``n_iter`` counts the full-data iterations and ``n_passes`` the full-data
 passes; the iteration-0 history entry of a fit that tried the subsample start
@@ -168,6 +169,8 @@ class Newton(IterativeSolver):
         """Every k-th row as one :class:`~logistic._typing.Block` (copies), or
         None when the fit does not qualify for a subsample start."""
         objective = fit.objective
+        if type(objective) is not LogisticObjective:  # e.g. K classes: J(0) = log K
+            return None
         data = objective.data
         rows = self.options.start_rows
         if rows is None:
