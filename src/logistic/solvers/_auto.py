@@ -28,7 +28,9 @@ Rule (measurements in docs/benchmarks.md):
   Measured (2 cores, L2 with C = 1, time to a 1e-8 objective gap, ours):
   Newton needs 4–8 iterations everywhere; L-BFGS needs 7 (dense1m, wide100k,
   well conditioned) to 50+ (illcond1m, credit-default: unscaled, correlated)
-  to 100 (a9a). Newton: dense1m ≈ L-BFGS, illcond1m 4× faster, a9a 4.5×,
+  to 100 (a9a). On data of 200 000 rows or more Newton starts from a
+  subsample fit (:mod:`.newton`): dense1m 4 full passes against L-BFGS's 9,
+  illcond1m 4. Newton (from zero): dense1m ≈ L-BFGS, illcond1m 4× faster, a9a 4.5×,
   credit-default 9×, higgs 6×; L-BFGS: wide100k (a full 1000² Hessian per
   iteration is ~16 passes) and sparse with large p (reuters p = 8 315,
   sparse200k p = 100 000: a dense p × p Hessian is out of the question).
