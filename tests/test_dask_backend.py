@@ -248,7 +248,7 @@ def test_lazy_predict_proba_of_a_dask_dataframe(client, data, reference):
 
 
 def test_dask_predictions_stay_finite_for_huge_finite_inputs(client, data):
-    """Logits are computed per block by ``_kernels.decision_logits``: a row whose
+    """Logits are computed per block by ``_logits.decision_logits``: a row whose
     naive product overflows (inf - inf) still gets its exact, finite logit."""
     X, y = data
     model = LogisticRegression(solver="newton").fit(X, y)

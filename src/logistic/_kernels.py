@@ -63,7 +63,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
-from ._exceptions import NumericalError
+from ._logits import logits
 from ._typing import FloatArray
 
 __all__ = [
@@ -72,8 +72,6 @@ __all__ = [
     "row_loop_active",
     "set_compiled",
     "value_grad_numpy",
-    "decision_logits",
-    "logits",
     "value_grad",
     "value_grad_hessian",
     "hessian",
@@ -98,88 +96,6 @@ def quiet_overflow(fn: _F) -> _F:
 
 #: Sparse blocks up to this dense size get their Hessian through dense syrk.
 SPARSE_DENSIFY_BYTES = 64 * 2**20
-
-
-def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatArray:
-    """``z = X w + b + offset`` in X's floating dtype (a new array).
-
-    Coefficients beyond the range of X's dtype (float32 X with ``|w| > 3.4e38``,
-    as on a column of subnormal values) would become infinite when cast; the
-    product is then taken in float64 and ``z`` is float64.
-    """
-    with np.errstate(over="ignore"):  # an overflow is detected just below
-        wx = w.astype(X.dtype, copy=False)
-    if wx is not w and not np.all(np.isfinite(wx)):
-        z = np.asarray(X @ np.asarray(w, dtype=F64), dtype=F64).reshape(-1)
-    else:
-        z = np.asarray(X @ wx)
-        if z.dtype != X.dtype:  # sparse matrices of float32 return float32 too
-            z = z.astype(X.dtype)
-    if b != 0.0:
-        z += z.dtype.type(b)
-    if offset is not None:
-        z += offset.astype(z.dtype, copy=False)
-    return z
-
-
-def _binary_exponent(a: FloatArray) -> np.ndarray:
-    """``e`` with ``2^(e-1) ≤ a < 2^e`` (0 where ``a`` is 0)."""
-    return np.where(a > 0, np.frexp(a)[1], 0)
-
-
-def _rescaled_logits(X: Any, w: FloatArray, b: float) -> FloatArray:
-    """``X w + b`` for a few rows, exact in range whatever the magnitudes.
-
-    Each row and ``w`` are divided by powers of two (exact) so the products
-    and partial sums stay in range; the result is scaled back with ``ldexp``,
-    which overflows only when the logit itself is beyond the float64 range.
-    """
-    A = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=F64)
-    w = np.asarray(w, dtype=F64)
-    e_row = _binary_exponent(np.max(np.abs(A), axis=1, initial=0.0))
-    e_w = int(_binary_exponent(np.max(np.abs(w), initial=0.0)))
-    u = np.ldexp(A, -e_row[:, None]) @ np.ldexp(w, -e_w)  # |u| ≤ n_features
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.ldexp(u, e_row + e_w) + b
-
-
-def decision_logits(
-    X: Any, w: FloatArray, b: float, offset: FloatArray | None = None
-) -> FloatArray:
-    """``z = X w + b (+ offset)`` as float64, finite for every finite X whose logit is.
-
-    ``X @ w`` runs in X's dtype (float32 X is not copied); rows where that
-    product over- or underflows to a non-finite value (``inf - inf`` in the
-    sum, or a float32 overflow) are recomputed in float64 with exact power-of-
-    two scaling (:func:`_rescaled_logits`). ``offset`` (float64, one value a
-    row) is added last.
-
-    Raises
-    ------
-    NumericalError
-        A row whose logit is beyond the float64 range (``|z| > 1.8e308``),
-        naming the row: no probability can be computed from it.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = np.asarray(X @ w.astype(X.dtype, copy=False)).reshape(-1).astype(F64)
-        z += b
-    bad = np.flatnonzero(~np.isfinite(z))
-    if bad.size:
-        z[bad] = _rescaled_logits(X[bad], w, b)
-    if offset is not None:
-        with np.errstate(over="ignore", invalid="ignore"):
-            z += offset
-    still = np.flatnonzero(~np.isfinite(z)) if bad.size or offset is not None else bad
-    if still.size:
-        i = int(still[0])
-        terms = "X w + b" if offset is None else "X w + b + offset"
-        raise NumericalError(
-            f"the logit z = {terms} of row {i} of X (0-based; {still.size} row(s) "
-            f"in all) is beyond the float64 range (|z| > 1.8e308), so it has no "
-            f"probability; that row's values are far outside any range the "
-            f"model can score. Check X for unit errors or corrupt values."
-        )
-    return z
 
 
 #: The compiled kernel module (``logistic._fused``), loaded at the first

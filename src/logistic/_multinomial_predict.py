@@ -3,7 +3,7 @@
 Convention: ``decision_function`` returns the (n_samples, K) logits
 ``Z = X coef_ᵀ + intercept_ (+ offset)``, one column per class in the order
 of ``classes_`` (scikit-learn's shape for multi-class models); each column
-is summed by the binary owner of logits, :func:`logistic._kernels.decision_logits`
+is summed by the binary owner of logits, :func:`logistic._logits.decision_logits`
 (finite for every finite row whose logit is, float32 X never copied).
 ``predict_proba`` is ``softmax(Z)`` and ``predict_log_proba`` ``log_softmax(Z)``
 (:mod:`logistic._softmax`: finite for every finite Z); ``predict`` is the
@@ -30,8 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _kernels, _softmax
+from . import _softmax
 from ._kernels_xp import is_device_array
+from ._logits import decision_logits
 from ._prediction import checked_X
 from ._typing import is_dask_collection
 from ._validation import check_offset_matrix
@@ -43,7 +44,7 @@ def _logits(X: Any, coef: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``X coefᵀ + b`` of in-memory rows, column by column (float64)."""
     Z = np.empty((X.shape[0], coef.shape[0]))
     for k in range(coef.shape[0]):
-        Z[:, k] = _kernels.decision_logits(X, coef[k], float(b[k]))
+        Z[:, k] = decision_logits(X, coef[k], float(b[k]))
     return Z
 
 
@@ -101,7 +102,9 @@ def _device_logits(
         off = kx.to_device(host, xp, dev, kx.accumulation_dtype(xp, dev, X.dtype))
     columns = [
         kx.decision_logits(
-            X, np.asarray(coef[k], dtype=np.float64), float(b[k]),
+            X,
+            np.asarray(coef[k], dtype=np.float64),
+            float(b[k]),
             None if off is None else off[:, k],
         )
         for k in range(coef.shape[0])

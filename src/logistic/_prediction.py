@@ -11,7 +11,7 @@ Logits go through one owner per kind of X: Dask collections
 (:mod:`logistic.backends.dask`, lazy), array-API device arrays such as torch
 or CuPy (:mod:`logistic.backends.array_api`, results on X's device), and
 everything else validated as ``fit`` validates it and summed by
-:func:`logistic._kernels.decision_logits`. The backends are imported only
+:func:`logistic._logits.decision_logits`. The backends are imported only
 when such an input arrives.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _kernels, _math
+from . import _logits, _math
 from ._exceptions import InvalidParameterError
 from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
@@ -46,7 +46,7 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
         return on_device(X, coef, b, offset, n_features=p, estimator=name)
     X = checked_X(model, X)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
-    return _kernels.decision_logits(X, coef, b, off)
+    return _logits.decision_logits(X, coef, b, off)
 
 
 def checked_X(model: Any, X: Any) -> Any:

@@ -517,7 +517,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         recomputed with exact rescaling, so every finite row gives a finite
         logit, or a :class:`NumericalError` naming the row when the logit
         itself exceeds the float64 range
-        (:func:`logistic._kernels.decision_logits`). A Dask X gives a lazy
+        (:func:`logistic._logits.decision_logits`). A Dask X gives a lazy
         Dask array (``offset`` then a Dask array partitioned like X, or None).
         A model fitted on a DataFrame with text columns encodes X's columns
         with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).

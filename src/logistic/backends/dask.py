@@ -49,8 +49,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
-from .._kernels import decision_logits
 from .._labels import PositiveRule, label_text, resolve_classes
+from .._logits import decision_logits
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
 from ._dask_faults import (
@@ -491,7 +491,7 @@ def decision_function(
 ) -> Any:
     """Lazy logits ``X w + b (+ offset)`` of a Dask array or DataFrame (a 1-D
     float64 Dask array), computed block by block by
-    :func:`logistic._kernels.decision_logits` (finite for every row whose
+    :func:`logistic._logits.decision_logits` (finite for every row whose
     logit is within the float64 range). ``offset``: a Dask array partitioned
     like X's rows, or None."""
     if hasattr(X, "to_dask_array"):
