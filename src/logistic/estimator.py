@@ -140,11 +140,17 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         The one-hot encoding of a DataFrame's text columns (column, kind,
         levels; the model file's ``"columns"`` encoding), None without one.
     n_iter_ : ndarray of shape (1,)
+        Iterations over the full data (a tall Newton fit's start from a
+        subsample fit is not counted; ``history_[0]`` records it).
+    n_passes_ : int
+        Passes over the full data (value, gradient or Hessian evaluations).
     converged_ : bool
     solver_ : str
     objective_ : float
     history_ : list of dict
-        Per iteration: objective, gradient max-norm, step, time.
+        Per iteration: objective, gradient max-norm, step, time; Newton's
+        iteration-0 entry of a tall fit also has ``subsample_rows``,
+        ``subsample_iter``, ``subsample_passes`` and ``subsample_used``.
     grad_max_norm_ : float
     fit_status_ : str
     penalty_l1_, penalty_l2_ : float
