@@ -102,3 +102,29 @@ def test_compiled_and_numpy_raw_moments_are_the_same_bits(rng, weighted):
     a, b = _stats(X, s, True), _stats(X, s, False)
     for field in ("weight", "mean", "unit", "m2", "lo", "hi"):
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field), field)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_dense_blocks_take_one_sweep_only_when_centred(compiled):
+    # the compiled dense statistics use the raw second moment of their first
+    # sweep only when every column is near-centred: a column at 1e8 + small
+    # integers (Σx²/m2 ≈ 1e16) keeps the centred sweep's exact spread, and a
+    # centred column agrees with the two-pass formula. Reference: exact
+    # rational arithmetic.
+    if compiled and K.compiled_kernel() is None:
+        pytest.skip("the compiled kernel is not built")
+    n = 1000
+    far = 1e8 + (np.arange(n) % 7).astype(float)
+    near = (np.arange(n) % 11).astype(float) - 5.0
+    for X in (np.c_[far, near], np.c_[near, near * 2.0]):
+        old = K.set_compiled(compiled)
+        try:
+            mean, std = _moments._dense_stats(np.ascontiguousarray(X), None).moments()
+        finally:
+            K.set_compiled(old)
+        for j in range(2):
+            fr = [Fraction(v) for v in X[:, j]]
+            mu = sum(fr) / n
+            var = sum((v - mu) ** 2 for v in fr) / n
+            assert mean[j] == pytest.approx(float(mu), rel=1e-15, abs=1e-15)
+            assert std[j] == pytest.approx(float(var) ** 0.5, rel=1e-12)

@@ -67,7 +67,8 @@ static void logistic_exp_log1p(ptrdiff_t n, double *t, double *l) {
  * default x86-64 target has only 2-wide SSE2. No fused multiply-adds
  * (fp-contract=off), so every clone rounds like the others.
  *
- * sweep 0: lo/hi = min/max of x, s1 += s x
+ * sweep 0: lo/hi = min/max of x, s1 += s x, s2 += s x x (the raw second
+ *          moment, used by logistic._moments when no column needs sweep 2)
  * sweep 1: s1 += s (x / div)
  * sweep 2: d = x (/ div) - mu, s1 += s d, s2 += s d d
  * (s = sw[i], or 1 when sw is NULL; div may be NULL in sweep 2.)
@@ -95,6 +96,7 @@ static void logistic_exp_log1p(ptrdiff_t n, double *t, double *l) {
                     lo[j] = v < lo[j] ? v : lo[j];                                  \
                     hi[j] = v > hi[j] ? v : hi[j];                                  \
                     s1[j] += s * v;                                                 \
+                    s2[j] += s * v * v;                                             \
                 }                                                                   \
             } else if (sweep == 1) {                                                \
                 for (ptrdiff_t j = 0; j < p; j++) s1[j] += s * ((double)row[j] / div[j]); \

@@ -27,11 +27,13 @@ Blocks are merged pairwise with Chan, Golub & LeVeque's update
 also in units of the common power of two. float32 blocks are promoted one
 block at a time; sparse blocks touch their stored values only (implicit zeros
 enter through counts). A sparse block is not in cache for a second sweep (and
-its accumulators, one per column, may not be either), so when every column is
-close to centred (``Σ s x² ≤ 2^10 · m2``: typical of sparse features, whose
-implicit zeros spread them) its ``m2`` is ``Σ s x² - (Σ s x)² / Σ s`` from the
-first sweep, which loses at most 10 of 53 bits; other blocks take the centred
-sweep.
+its accumulators, one per column, may not be either), nor is a large dense
+block, so when every column is close to centred (``Σ s x² ≤ 2^10 · m2``:
+typical of sparse features, whose implicit zeros spread them, and of
+standardized dense ones) the compiled kernel's ``m2`` is
+``Σ s x² - (Σ s x)² / Σ s`` from the first sweep, which loses at most 10 of 53
+bits; other blocks take the centred sweep. (The numpy path of dense blocks
+keeps the two-pass formula: the two agree to rounding, as before.)
 """
 
 from __future__ import annotations
@@ -161,7 +163,10 @@ def _compiled_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     The same formulas (min/max, the mean of the rescaled values, Björck's
     corrected two-pass sums) in two sweeps over the block (three when a
     column is rescaled) instead of four reads and ~6 numpy calls per 128 KiB
-    chunk: 4-6× faster on dense1m/wide100k. The sums run row by row where
+    chunk: 4-6× faster on dense1m/wide100k. One sweep when every column is
+    near-centred (:func:`_from_raw_moments`, as for sparse blocks): the
+    second sweep re-reads the block, which the row loop's blocks of up to
+    8 MiB do not keep in L2. The sums run row by row where
     numpy's ``w @ D`` runs in BLAS's order, so the moments can differ in the
     last bits; the standardized view rounds its scales to ``SCALE_BITS``
     bits and its means to a grid of them (:mod:`logistic._scaling`), which
@@ -187,10 +192,14 @@ def _compiled_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0)
     unit, divisor = _units(lo, hi)
     div = None if np.all(divisor == 1.0) else divisor
-    if div is not None:  # the sums again, of the rescaled values
+    total = float(n) if s is None else float(s.sum())
+    if div is None:  # one sweep may be enough: Σ s x² is in s2
+        raw = _from_raw_moments(total, s1, s2)
+        if raw is not None:
+            return ColumnStats(total, s1 / total, unit, raw, lo, hi)
+    else:  # the sums again, of the rescaled values
         s1[:] = 0.0
         mod.dense_column_stats(X, div, sw, None, lo, hi, s1, s2, 1)
-    total = float(n) if s is None else float(s.sum())
     mean_u = s1 / total
     resid, m2 = np.zeros(p), np.zeros(p)
     mod.dense_column_stats(X, div, sw, mean_u, lo, hi, resid, m2, 2)
