@@ -85,11 +85,9 @@ def test_ill_centred_sparse_column_keeps_full_accuracy(compiled):
     X = sp.csr_matrix(np.c_[vals, other])
     st = _stats(X, None, compiled)
     mean, std = st.moments()
-    fr = [Fraction(v) for v in vals]
-    mu = sum(fr) / n
-    var = sum((v - mu) ** 2 for v in fr) / n
-    assert mean[0] == pytest.approx(float(mu), rel=1e-15)
-    assert std[0] == pytest.approx(float(var) ** 0.5, rel=1e-12)
+    mu, sd = _exact_moments(vals)
+    assert mean[0] == pytest.approx(mu, rel=1e-15)
+    assert std[0] == pytest.approx(sd, rel=1e-12)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -123,8 +121,15 @@ def test_dense_blocks_take_one_sweep_only_when_centred(compiled):
         finally:
             K.set_compiled(old)
         for j in range(2):
-            fr = [Fraction(v) for v in X[:, j]]
-            mu = sum(fr) / n
-            var = sum((v - mu) ** 2 for v in fr) / n
-            assert mean[j] == pytest.approx(float(mu), rel=1e-15, abs=1e-15)
-            assert std[j] == pytest.approx(float(var) ** 0.5, rel=1e-12)
+            mu, sd = _exact_moments(X[:, j])
+            assert mean[j] == pytest.approx(mu, rel=1e-15, abs=1e-15)
+            assert std[j] == pytest.approx(sd, rel=1e-12)
+
+
+def _exact_moments(x):
+    """Mean and population standard deviation of ``x`` in exact rational
+    arithmetic (the square root rounded once, at the end)."""
+    fr = [Fraction(v) for v in x]
+    mu = sum(fr) / len(fr)
+    var = sum((v - mu) ** 2 for v in fr) / len(fr)
+    return float(mu), float(var) ** 0.5
