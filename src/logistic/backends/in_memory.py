@@ -30,13 +30,16 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-import scipy.sparse as sp
 
+from .._sparse import issparse
 from .._typing import BackendCapabilities, Block
 from ._reduce import tree_sum
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 T = TypeVar("T")
 
@@ -102,6 +105,8 @@ def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
     The arrays are attached after construction: scipy's constructor "prunes"
     (copies) index and data views much smaller than their base.
     """
+    import scipy.sparse as sp  # only sparse input gets here (``_sparse``)
+
     lo, hi = int(X.indptr[start]), int(X.indptr[stop])
     view = sp.csr_matrix((stop - start, X.shape[1]), dtype=X.dtype)
     view.indptr = X.indptr[start : stop + 1] - X.indptr.dtype.type(lo)
@@ -187,8 +192,8 @@ class InMemory:
         self.feature_names = None if feature_names is None else list(feature_names)
         self.n_samples, self.n_features = (int(s) for s in X.shape)
         self.dtype = X.dtype
-        self.nnz: int | None = int(X.nnz) if sp.issparse(X) else None
-        if sp.issparse(X):
+        self.nnz: int | None = int(X.nnz) if issparse(X) else None
+        if issparse(X):
             self.nbytes = int(X.nnz) * (X.dtype.itemsize + 4)
         else:
             self.nbytes = int(self.n_samples * self.n_features * X.dtype.itemsize)
@@ -229,9 +234,9 @@ class InMemory:
 
     def _block_rows(self, block_bytes: int) -> int:
         X = self.X
-        if sp.issparse(X) and X.format != "csr":
+        if issparse(X) and X.format != "csr":
             return max(1, self.n_samples)
-        if sp.issparse(X):
+        if issparse(X):
             nnz_row = max(1.0, X.nnz / max(1, self.n_samples))
             row_bytes = nnz_row * (X.dtype.itemsize + X.indices.dtype.itemsize)
             rows = int(block_bytes / row_bytes)
@@ -254,7 +259,7 @@ class InMemory:
         if self._fingerprint is None:
             X = self.X
             h = hashlib.blake2b(digest_size=16)
-            parts = [X.data, X.indices, X.indptr] if sp.issparse(X) else [X]
+            parts = [X.data, X.indices, X.indptr] if issparse(X) else [X]
             for v in (*parts, self.y, self.sample_weight, self.offset):
                 h.update(b"-" if v is None else np.ascontiguousarray(v).tobytes())
             self._fingerprint = h.hexdigest()
@@ -266,7 +271,7 @@ class InMemory:
 
     def _rows(self, sl: slice) -> Any:
         X = self.X
-        if not sp.issparse(X):
+        if not issparse(X):
             return X[sl]
         if sl.start == 0 and sl.stop == self.n_samples:
             return X
