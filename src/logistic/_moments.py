@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from ._sparse import issparse
 from ._typing import Block, FloatArray
 
 __all__ = ["ColumnStats", "block_column_stats"]
@@ -390,6 +390,6 @@ def block_column_stats(block: Block) -> ColumnStats:
             X, s = X[keep], s[keep]
     if X.shape[0] == 0:
         return ColumnStats.empty(p)
-    if sp.issparse(X):
+    if issparse(X):
         return _sparse_stats(X, s)
     return _dense_stats(np.asarray(X), s)

@@ -36,7 +36,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.linalg.blas import dger
 
 from ._objective import LogisticObjective
 from ._typing import FloatArray
@@ -201,11 +200,15 @@ class ScaledObjective:
         c, d, mu = H[:p, p].copy(), float(H[p, p]), self.mean
         u = c - d * mu
         # A - c μᵀ - μ cᵀ + d μ μᵀ = A - c μᵀ - μ uᵀ, as two in-place rank-1
-        # updates (no p×p temporaries: the Hessian may be large)
+        # updates by blocks of rows (temporaries of one block, not p×p: the
+        # Hessian may be large; numpy, not scipy's BLAS ger, so a fit needs no
+        # scipy.linalg)
         A = np.ascontiguousarray(H[:p, :p])
-        At = A.T  # F-ordered view: BLAS ger updates it in place
-        At[...] = dger(-1.0, mu, c, a=At, overwrite_a=1)
-        At[...] = dger(-1.0, u, mu, a=At, overwrite_a=1)
+        step = max(1, 2**16 // max(p, 1))
+        for lo in range(0, p, step):
+            rows = A[lo : lo + step]
+            rows -= c[lo : lo + step, None] * mu
+            rows -= mu[lo : lo + step, None] * u
         A *= inv[:, None]
         A *= inv[None, :]
         out = np.empty_like(H)
