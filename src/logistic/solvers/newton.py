@@ -66,9 +66,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from .._exceptions import NumericalError
+from .._linalg import LinAlgError, cholesky
 from .._numerics import (
     START_MAX_ITER,
     START_MIN_RATIO,
@@ -290,10 +290,8 @@ class Newton(IterativeSolver):
         mu = 0.0
         for _ in range(40):
             try:
-                factor = cho_factor(
-                    Hs + mu * np.eye(H.shape[0]), lower=True, check_finite=False
-                )
-                d = -cho_solve(factor, gs, check_finite=False) * s
+                factor = cholesky(Hs + mu * np.eye(H.shape[0]))
+                d = -factor.solve(gs) * s
                 if np.all(np.isfinite(d)):
                     if mu > 0:
                         fit.warn_once(
@@ -362,11 +360,11 @@ def _newton_decrement(H: FloatArray, g: FloatArray) -> float:
     s = 1.0 / np.sqrt(diag)
     with _one_blas_thread(H.shape[0]):
         try:
-            factor = cho_factor(H * np.outer(s, s), lower=True, check_finite=False)
+            factor = cholesky(H * np.outer(s, s))
         except LinAlgError:
             return float("inf")
         gs = g * s
-        value = float(gs @ cho_solve(factor, gs, check_finite=False))
+        value = float(gs @ factor.solve(gs))
     return value if np.isfinite(value) and value >= 0 else float("inf")
 
 

@@ -1,0 +1,67 @@
+"""Cholesky factor and solve of a symmetric positive-definite matrix, without
+importing ``scipy.linalg`` for small matrices.
+
+``import scipy.linalg`` costs ≈ 0.3 s (scipy's array-API layer), more than a
+whole Newton fit of a few hundred rows. Up to :data:`NUMPY_SOLVE_MAX` rows the
+factor is numpy's (LAPACK ``potrf``) and the solve two substitutions with the
+factor, one row at a time; larger matrices use scipy's ``cho_factor`` /
+``cho_solve`` (``potrf`` / ``potrs``), imported then. Either way a matrix that
+is not positive definite raises :class:`LinAlgError` (numpy's class, which
+``scipy.linalg`` re-exports), and nothing checks finiteness: a non-finite
+factor shows as a non-finite solution.
+
+A leaf: imports numpy (and scipy inside :func:`cholesky` for large matrices).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.linalg import LinAlgError
+
+from ._typing import FloatArray
+
+__all__ = ["NUMPY_SOLVE_MAX", "Cholesky", "LinAlgError", "cholesky"]
+
+#: Up to this many rows the factor and solve are numpy's: the substitutions
+#: are a Python loop over rows (≈ 2 µs a row), below scipy's import cost
+#: for any fit that needs a handful of solves.
+NUMPY_SOLVE_MAX = 64
+
+
+@dataclass(frozen=True)
+class Cholesky:
+    """The Cholesky factor of a symmetric positive-definite ``A = L Lᵀ``."""
+
+    lower: FloatArray
+    """``L`` (numpy's factor), or scipy's ``cho_factor`` array for large A."""
+    scipy_factor: Any = None
+    """scipy's ``(c, lower)`` pair when scipy factored A, else None."""
+
+    def solve(self, b: FloatArray) -> FloatArray:
+        """``A⁻¹ b`` for a vector ``b``."""
+        if self.scipy_factor is not None:
+            from scipy.linalg import cho_solve
+
+            return np.asarray(cho_solve(self.scipy_factor, b, check_finite=False))
+        L = self.lower
+        n = L.shape[0]
+        x = np.array(b, dtype=np.result_type(L.dtype, np.asarray(b).dtype))
+        for i in range(n):  # L y = b
+            x[i] = (x[i] - L[i, :i] @ x[:i]) / L[i, i]
+        for i in range(n - 1, -1, -1):  # Lᵀ x = y
+            x[i] = (x[i] - L[i + 1 :, i] @ x[i + 1 :]) / L[i, i]
+        return x
+
+
+def cholesky(A: FloatArray) -> Cholesky:
+    """The Cholesky factor of the symmetric matrix ``A`` (its lower triangle is
+    read); :class:`LinAlgError` when ``A`` is not positive definite."""
+    if A.shape[0] <= NUMPY_SOLVE_MAX:
+        return Cholesky(np.linalg.cholesky(A))
+    from scipy.linalg import cho_factor
+
+    factor = cho_factor(A, lower=True, check_finite=False)
+    return Cholesky(factor[0], factor)

@@ -1,0 +1,63 @@
+"""logistic._linalg: Cholesky factor and solve against scipy.linalg (the
+reference: LAPACK potrf/potrs through scipy) and numpy.linalg.solve."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy.linalg import cho_factor, cho_solve
+
+from logistic._linalg import NUMPY_SOLVE_MAX, LinAlgError, cholesky
+
+
+def _spd(p: int, cond: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((p, p)))
+    return (Q * np.geomspace(1.0, 1.0 / cond, p)) @ Q.T
+
+
+@pytest.mark.parametrize("p", [1, 2, 4, 29, NUMPY_SOLVE_MAX, NUMPY_SOLVE_MAX + 1, 150])
+@pytest.mark.parametrize("cond", [1e1, 1e8])
+def test_solve_matches_scipy_cho_solve(p, cond):
+    A = _spd(p, cond, seed=p)
+    b = np.random.default_rng(p + 1).standard_normal(p)
+    want = cho_solve(cho_factor(A, lower=True), b)
+    got = cholesky(A).solve(b)
+    # both backward stable: agreement to cond · eps of the solution
+    assert np.max(np.abs(got - want)) <= 50 * cond * 2.2e-16 * np.max(np.abs(want))
+    assert np.allclose(A @ got, b, rtol=0, atol=1e-12 * cond * np.abs(b).max())
+    assert got.shape == b.shape and got.dtype == np.float64
+
+
+@pytest.mark.parametrize("p", [3, NUMPY_SOLVE_MAX + 6])
+def test_not_positive_definite_raises_numpy_and_scipy_class(p):
+    A = _spd(p, 10.0, seed=0)
+    A[1, 1] = -1.0
+    with pytest.raises(LinAlgError):
+        cholesky(A)
+    import scipy.linalg
+
+    assert LinAlgError is scipy.linalg.LinAlgError is np.linalg.LinAlgError
+
+
+def test_input_is_not_modified_and_empty_matrix_solves():
+    A = _spd(5, 100.0, seed=3)
+    before = A.copy()
+    cholesky(A).solve(np.ones(5))
+    assert np.array_equal(A, before)
+    assert cholesky(np.zeros((0, 0))).solve(np.zeros(0)).shape == (0,)
+
+
+def test_small_matrices_import_no_scipy():
+    code = (
+        "import sys, numpy as np\n"
+        "from logistic._linalg import cholesky\n"
+        "x = cholesky(np.array([[4.0, 2.0], [2.0, 3.0]])).solve(np.array([2.0, 1.0]))\n"
+        "assert np.allclose(x, [0.5, 0.0]), x\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('scipy'))\n"
+        "assert loaded == [], loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
