@@ -146,9 +146,10 @@ class ScaledObjective:
         """``θ = T θ'``."""
         theta = np.array(theta_s, dtype=np.float64)
         p = self.n_features
-        theta[:p] = theta_s[:p] * self.inv_scale
+        w = theta[:p]
+        w *= self.inv_scale  # in place: the map runs on every pass of a fit
         if self.fit_intercept:
-            theta[p] = theta_s[p] - float(self.mean @ theta[:p])
+            theta[p] -= float(self.mean @ w)
         return theta
 
     def from_original(self, theta: FloatArray) -> FloatArray:
@@ -164,10 +165,10 @@ class ScaledObjective:
         """``Tᵀ g``: a gradient of the original problem in standardized coordinates."""
         out = np.array(g, dtype=np.float64)
         p = self.n_features
+        w = out[:p]  # in place: the map runs on every pass of a fit
         if self.fit_intercept:
-            out[:p] = (g[:p] - self.mean * g[p]) * self.inv_scale
-        else:
-            out[:p] = g[:p] * self.inv_scale
+            w -= self.mean * out[p]
+        w *= self.inv_scale
         return out
 
     def original_gradient(self, g_s: FloatArray) -> FloatArray:
@@ -191,8 +192,12 @@ class ScaledObjective:
         return self.value_and_gradient(theta_s)[1]
 
     def hessian(self, theta_s: FloatArray) -> FloatArray:
-        """``Tᵀ H T`` in O(p²) from T's structure (diagonal scale, intercept row)."""
-        H = self.base.hessian(self.to_original(theta_s))
+        """The Hessian at ``theta_s`` in standardized coordinates (``Tᵀ H T``)."""
+        return self.scaled_hessian(self.base.hessian(self.to_original(theta_s)))
+
+    def scaled_hessian(self, H: FloatArray) -> FloatArray:
+        """``Tᵀ H T`` of an original-coordinate Hessian ``H``, in O(p²) from T's
+        structure (diagonal scale, intercept row)."""
         p = self.n_features
         inv = self.inv_scale
         if not self.fit_intercept:

@@ -30,6 +30,7 @@ with ``polish=1``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,36 +62,55 @@ class LBFGSOptions:
 
 
 class _Evaluations:
-    """The fused value and gradient at the last point scipy asked for."""
+    """The fused value and gradient at the last point scipy asked for, with
+    the stopping norm there.
+
+    Per evaluation the wrapper does one reduction over the gradient: the
+    stopping norm ``max |∇J'|`` (:meth:`Fit.residual`), which is NaN or
+    infinite exactly when the gradient is, so it is also the finiteness test
+    (the exact test runs only when it fails). The callback reads that norm
+    instead of recomputing it.
+    """
 
     def __init__(self, solver: LBFGS, fit: Fit, x0: FloatArray) -> None:
         self.solver, self.fit, self.x0 = solver, fit, x0
         self.x: FloatArray | None = None
         self.f = 0.0
         self.g = x0
+        #: the stopping norm at ``x``
+        self.gn = float("inf")
         #: scipy's last accepted iterate and its value (set by :meth:`accept`)
         self.x_accepted = x0
         self.f_accepted: float | None = None
+        #: value, gradient and stopping norm at ``x_accepted`` (None: not kept)
+        self.at_accepted: tuple[float, FloatArray, float] | None = None
         self.flat = 0
+        #: whether the next call after the start's evaluation is scipy's first
+        #: (which repeats the start)
+        self.first_call = True
 
     def __call__(self, x: FloatArray) -> tuple[float, FloatArray]:
         """Value and gradient at ``x``, which the caller must not modify
         afterwards (scipy passes a fresh copy each call; it is kept as is).
 
-        The point evaluated last is not evaluated again (scipy's first call
-        is at the start, which :meth:`residual` has just evaluated). Raises
-        :class:`_Stalled` on the ``FLAT_EVALUATIONS``-th value in a row within
-        rounding noise of the last accepted one."""
-        if self.x is not None and np.array_equal(x, self.x):
-            return self.f, self.g.copy()
+        scipy's first call is at the start, which :meth:`residual` has just
+        evaluated: that point is not evaluated again (scipy's own cache asks
+        for no point twice after that). Raises :class:`_Stalled` on the
+        ``FLAT_EVALUATIONS``-th value in a row within rounding noise of the
+        last accepted one."""
+        if self.first_call and self.x is not None:
+            self.first_call = False
+            if np.array_equal(x, self.x):
+                return self.f, self.g.copy()
         f, g = self.fit.coords.value_and_gradient(x)
-        if not (np.isfinite(f) and np.isfinite(g).all()):
-            # the original-coordinate map only on failure, not every pass
+        gn = self.fit.residual(x, g)
+        if not (math.isfinite(f) and math.isfinite(gn)):
+            # the exact test and the original-coordinate map only on failure
             last = self.x0 if self.x is None else self.x
             self.solver._check_finite(
                 len(self.fit.history), self.fit.to_original(last), f, g
             )
-        self.x, self.f, self.g = x, f, g
+        self.x, self.f, self.g, self.gn = x, f, g, gn
         if self.f_accepted is not None and unresolved(f, self.f_accepted):
             self.flat += 1
             if self.flat >= FLAT_EVALUATIONS:
@@ -100,14 +120,28 @@ class _Evaluations:
         return f, g
 
     def accept(self, x: FloatArray, f: float) -> None:
-        """Record scipy's accepted iterate (a copy: scipy updates it in place)."""
-        self.x_accepted, self.f_accepted, self.flat = np.array(x), f, 0
+        """Record scipy's accepted iterate (a copy: scipy updates it in place)
+        and, when it is the point evaluated last, its gradient and norm."""
+        self.f_accepted, self.flat = f, 0
+        if self.x is not None and np.array_equal(self.x, x):
+            self.x_accepted = self.x  # our copy, which scipy does not update
+            self.at_accepted = (self.f, self.g, self.gn)
+        else:
+            self.x_accepted, self.at_accepted = np.array(x), None
+
+    def rewind(self) -> FloatArray:
+        """Go back to the accepted iterate (scipy stopped in a line search
+        beyond it), without evaluating it again when its gradient is kept."""
+        if self.at_accepted is not None:
+            self.x = self.x_accepted
+            self.f, self.g, self.gn = self.at_accepted
+        return self.x_accepted
 
     def residual(self, x: FloatArray) -> float:
         """The stopping norm at ``x`` (evaluating there unless just done)."""
         if self.x is None or not (self.x is x or np.array_equal(self.x, x)):
             self(np.array(x))  # scipy updates its iterate in place: keep a copy
-        return self.fit.residual(x, self.g)
+        return self.gn
 
 
 @register
@@ -190,7 +224,7 @@ class LBFGS(Solver):
             except _Stalled:
                 pass
         ev.f_accepted = None  # the polish compares gradients, not values
-        x = ev.x_accepted if res is None else res.x
+        x = ev.rewind() if res is None else res.x
         if fit.history[-1]["grad_max_norm"] > fit.tol and (
             res is None or res.nit < remaining
         ):
@@ -202,21 +236,24 @@ class LBFGS(Solver):
         from scipy.sparse.linalg import LinearOperator, cg  # lazy (start-up time)
 
         fun = fit.coords
+        # ev.residual leaves ev at x: its value and gradient are those at x
         gn = ev.residual(x)
         for _ in range(self.options.polish_steps):
-            _, g = fun.value_and_gradient(x)
             H = LinearOperator(
                 (x.size, x.size), matvec=lambda v, x=x: fun.hessian_vector(x, v)
             )
             d, _info = cg(
-                H, -g, rtol=1e-4, maxiter=max(20, 2 * x.size) if x.size < 200 else 200
+                H,
+                -ev.g,
+                rtol=1e-4,
+                maxiter=max(20, 2 * x.size) if x.size < 200 else 200,
             )
             x_new = x + d
             gn_new = ev.residual(x_new)
             if not gn_new < gn:
                 break
             x, gn = x_new, gn_new
-            self._iteration(fit, x, float(fun.value(x)), gn, step=1.0, polish=1)
+            self._iteration(fit, x, ev.f, gn, step=1.0, polish=1)
             if gn <= fit.tol:
                 break
         return x
