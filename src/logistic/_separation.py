@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
 from ._numerics import (
@@ -43,6 +42,7 @@ from ._numerics import (
     SEPARATION_ALL_LOGIT,
     SEPARATION_TRIGGER_LOGIT,
 )
+from ._sparse import issparse
 
 __all__ = [
     "SeparationReport",
@@ -81,18 +81,19 @@ class SeparationReport:
 
 def _design(X: Any, keep: np.ndarray, fit_intercept: bool) -> tuple[Any, np.ndarray]:
     """Active rows of ``[X, 1]``, columns scaled by their max-abs."""
-    if sp.issparse(X):
+    if issparse(X):
+        import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
+
         Xa = sp.csr_matrix(X)[keep].astype(np.float64)
         scale = np.asarray(abs(Xa).max(axis=0).todense()).ravel()
-    else:
-        Xa = np.asarray(X, dtype=np.float64)[keep]
-        scale = np.max(np.abs(Xa), axis=0) if Xa.shape[0] else np.ones(Xa.shape[1])
-    scale = np.where(scale > 0, scale, 1.0)
-    if sp.issparse(Xa):
+        scale = np.where(scale > 0, scale, 1.0)
         D = Xa @ sp.diags(1.0 / scale)
         if fit_intercept:
             D = sp.hstack([D, np.ones((D.shape[0], 1))], format="csr")
     else:
+        Xa = np.asarray(X, dtype=np.float64)[keep]
+        scale = np.max(np.abs(Xa), axis=0) if Xa.shape[0] else np.ones(Xa.shape[1])
+        scale = np.where(scale > 0, scale, 1.0)
         D = Xa / scale
         if fit_intercept:
             D = np.hstack([D, np.ones((D.shape[0], 1))])
@@ -101,6 +102,7 @@ def _design(X: Any, keep: np.ndarray, fit_intercept: bool) -> tuple[Any, np.ndar
 
 def _lp_direction(D: Any, sign: np.ndarray) -> np.ndarray | None:
     """Maximiser of Konis's LP, or None when the optimum is 0 (MLE exists)."""
+    import scipy.sparse as sp
     from scipy.optimize import linprog
 
     A = sp.diags(sign) @ sp.csr_matrix(D) if sp.issparse(D) else D * sign[:, None]
@@ -129,6 +131,7 @@ def _sparsest_direction(A: Any) -> np.ndarray | None:
     ``min Σ|β_j|`` subject to ``Aβ ≥ 0`` and ``Σ_i (Aβ)_i ≥ 1``, with
     ``β = β⁺ − β⁻``; it exists whenever Konis's LP found a separation.
     """
+    import scipy.sparse as sp
     from scipy.optimize import linprog
 
     n, k = A.shape
@@ -152,6 +155,7 @@ def _complete_direction(A: Any) -> np.ndarray | None:
 
     Falls back to None when ``t`` is 0 (quasi-complete separation only).
     """
+    import scipy.sparse as sp
     from scipy.optimize import linprog
 
     n, k = A.shape
@@ -242,7 +246,7 @@ def detect_separation(
         lam = min_curvature()
         if lam is not None and lam > CERTAIN_CURVATURE:
             return None
-    nnz = X.nnz if sp.issparse(X) else X.shape[0] * X.shape[1]
+    nnz = X.nnz if issparse(X) else X.shape[0] * X.shape[1]
     if nnz <= MAX_LP_NONZEROS:
         return _from_lp(X, y01, keep, fit_intercept)
     if np.all(margins > SEPARATION_ALL_LOGIT):
@@ -295,7 +299,9 @@ def _min_curvature(objective: Any, theta: np.ndarray, view: Any = None) -> float
     from ._scaling import ScaledObjective
 
     scaled = ScaledObjective(objective) if view is None else view
-    H = scaled.hessian(scaled.from_original(theta))
+    # at θ itself, not at a round trip through standardized coordinates: the
+    # objective keeps the Hessian of Newton's last step there (no pass)
+    H = scaled.scaled_hessian(objective.hessian(theta))
     if not np.all(np.isfinite(H)):
         return None  # overflowed (extreme values of X): the LP decides
     try:
