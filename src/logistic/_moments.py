@@ -34,10 +34,20 @@ standardized dense ones) the compiled kernel's ``m2`` is
 ``Σ s x² - (Σ s x)² / Σ s`` from the first sweep, which loses at most 10 of 53
 bits; other blocks take the centred sweep. (The numpy path of dense blocks
 keeps the two-pass formula: the two agree to rounding, as before.)
+
+Finiteness. Every value of a block whose rows all have positive weight
+enters its sums, and NaN or ±inf makes them non-finite (``0·inf`` and
+``inf - inf`` are NaN), so finite statistics of such a block prove its
+values finite. While :func:`finite_witness` is active in a thread, each
+:func:`block_column_stats` call there records that verdict; the in-memory
+backend uses it to skip a separate scan of X (``logistic.backends.in_memory``).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +56,7 @@ import numpy as np
 from ._sparse import issparse
 from ._typing import Block, FloatArray
 
-__all__ = ["ColumnStats", "block_column_stats"]
+__all__ = ["ColumnStats", "block_column_stats", "finite_witness"]
 
 F64 = np.float64
 #: Columns with ``max|x|`` in ``(SAFE_LOW, SAFE_HIGH)`` are summed unscaled.
@@ -97,6 +107,16 @@ class ColumnStats:
     def empty(cls, p: int) -> ColumnStats:
         z = np.zeros(p)
         return cls(0.0, z, z.copy(), z.copy(), np.full(p, np.inf), np.full(p, -np.inf))
+
+    def all_finite(self) -> bool:
+        """Whether every statistic is finite (false when a value summed was
+        NaN or ±inf, or when weighted sums overflowed)."""
+        return bool(
+            np.all(np.isfinite(self.mean))
+            and np.all(np.isfinite(self.m2))
+            and np.all(np.isfinite(self.lo))
+            and np.all(np.isfinite(self.hi))
+        )
 
     @property
     def nbytes(self) -> int:
@@ -379,17 +399,50 @@ def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
 
 
+_WITNESS = threading.local()
+
+
+@contextmanager
+def finite_witness() -> Iterator[list[bool | None]]:
+    """Within the block, each :func:`block_column_stats` call of this thread
+    appends to the list yielded whether its block's values are finite, as its
+    sums show: True (every value entered finite sums), False (some statistic
+    is not finite: a NaN or ±inf, or finite values whose weighted sums
+    overflowed), None (rows of weight 0 were left out, so not every value
+    was read). Those calls silence floating-point warnings of non-finite
+    values (the verdict reports them)."""
+    seen: list[bool | None] = []
+    outer = getattr(_WITNESS, "seen", None)
+    _WITNESS.seen = seen
+    try:
+        yield seen
+    finally:
+        _WITNESS.seen = outer
+
+
 def block_column_stats(block: Block) -> ColumnStats:
     """:class:`ColumnStats` of one block (rows of weight 0 left out)."""
+    seen = getattr(_WITNESS, "seen", None)
+    if seen is None:
+        return _block_stats(block)[0]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        stats, every_row = _block_stats(block)
+        seen.append(stats.all_finite() if every_row else None)
+    return stats
+
+
+def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
+    """:class:`ColumnStats` of a block, and whether every row entered them."""
     X, s = block.X, block.sample_weight
     p = X.shape[1]
+    every_row = True
     if s is not None:
         s = np.asarray(s, dtype=F64)
         keep = s > 0
         if not np.all(keep):
-            X, s = X[keep], s[keep]
+            X, s, every_row = X[keep], s[keep], False
     if X.shape[0] == 0:
-        return ColumnStats.empty(p)
+        return ColumnStats.empty(p), every_row
     if issparse(X):
-        return _sparse_stats(X, s)
-    return _dense_stats(np.asarray(X), s)
+        return _sparse_stats(X, s), every_row
+    return _dense_stats(np.asarray(X), s), every_row

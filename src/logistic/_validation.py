@@ -38,6 +38,8 @@ __all__ = [
     "combined_weights",
     "FitData",
     "check_fit_data",
+    "check_finite_X",
+    "scan_finite",
 ]
 
 
@@ -183,6 +185,13 @@ def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
         total = np.sum(data)
     if np.isfinite(total):
         return
+    scan_finite(data, X, names)
+
+
+def scan_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
+    """The elementwise scan of :func:`_check_finite`: raise naming the fault,
+    the columns and the first bad row when ``data`` holds NaN or ±inf
+    (nothing when every value is finite)."""
     finite = np.isfinite(data)
     if np.all(finite):
         return
@@ -256,13 +265,16 @@ def check_X(
     accept_sparse: bool = True,
     estimator: str = "LogisticRegression",
     min_samples: int = 1,
+    check_finite: bool = True,
 ) -> Any:
     """Validate X: 2-D, numeric, finite, at least one sample and one feature.
 
     float32/float64 arrays are kept as they are (no copy; read-only and
     memory-mapped arrays are fine because X is never written); other numeric
     types become float64. Sparse input becomes CSR (CSC is kept); its data
-    is never densified.
+    is never densified. ``check_finite=False`` leaves out the finite check
+    of a dense X (the caller then owes it: :func:`check_fit_data`'s
+    ``defer_finite``); sparse X is always checked.
     """
     names = feature_names_of(X)
     if sp.issparse(X):
@@ -290,7 +302,8 @@ def check_X(
             f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
             f"required by {estimator}."
         )
-    _check_finite(data, X, names)
+    if check_finite or sp.issparse(X):
+        _check_finite(data, X, names)
     return X
 
 
@@ -424,6 +437,10 @@ class FitData:
     offset : ndarray of shape (n_samples,) or None ((n_samples, K) for K > 2)
     names : ndarray of str or None
         Column names of a DataFrame X.
+    finite_pending : bool
+        True when X (dense) has not been checked for NaN and ±inf yet
+        (``check_fit_data(defer_finite=True)``): whoever holds it runs
+        :func:`check_finite_X` or proves X finite otherwise.
     """
 
     X: Any
@@ -432,6 +449,19 @@ class FitData:
     sample_weight: np.ndarray | None
     offset: np.ndarray | None
     names: np.ndarray | None
+    finite_pending: bool = False
+
+
+def check_finite_X(X: Any, names: Any = None, *, suspect: bool = False) -> None:
+    """X's finite check (:func:`check_X`'s, same error): the sum of the values,
+    then the elementwise scan when the sum is not finite; ``suspect`` (sums
+    of X already found not finite) goes straight to the scan."""
+    names = None if names is None else np.asarray(names, dtype=object)
+    data = X.data if sp.issparse(X) else X
+    if suspect:
+        scan_finite(data, X, names)
+    else:
+        _check_finite(data, X, names)
 
 
 def check_fit_data(
@@ -443,21 +473,35 @@ def check_fit_data(
     class_weight: Any = None,
     estimator: str = "LogisticRegression",
     multiclass: bool = False,
+    defer_finite: bool = False,
 ) -> FitData:
     """Every data check of ``fit`` on in-memory data, in order: X, y (two
     classes; K ≥ 2 with ``multiclass``), sample and class weights combined,
-    offset (with K > 2 classes an (n_samples, K) matrix)."""
+    offset (with K > 2 classes an (n_samples, K) matrix).
+
+    ``defer_finite``: a dense X's NaN/±inf check is left to the holder of
+    the result (``finite_pending``; the in-memory backend folds it into the
+    column statistics, which read every value anyway). The order of errors
+    is kept: when a later check fails, X's finite check runs first, so
+    non-finite X is still reported before bad labels or weights.
+    """
     names = feature_names_of(X)
-    X = check_X(X, estimator=estimator)
-    check_y = check_y_classes if multiclass else check_y_binary
-    classes, y01 = check_y(y, X.shape[0])
-    sw = combined_weights(sample_weight, class_weight, classes, y01)
-    off: np.ndarray | None = None
-    if offset is not None and len(classes) > 2:
-        off = check_offset_matrix(offset, X.shape[0], len(classes))
-    elif offset is not None:
-        off = check_vector(offset, X.shape[0], "offset")
-    return FitData(X, y01, classes, sw, off, names)
+    X = check_X(X, estimator=estimator, check_finite=not defer_finite)
+    pending = defer_finite and not sp.issparse(X)
+    try:
+        check_y = check_y_classes if multiclass else check_y_binary
+        classes, y01 = check_y(y, X.shape[0])
+        sw = combined_weights(sample_weight, class_weight, classes, y01)
+        off: np.ndarray | None = None
+        if offset is not None and len(classes) > 2:
+            off = check_offset_matrix(offset, X.shape[0], len(classes))
+        elif offset is not None:
+            off = check_vector(offset, X.shape[0], "offset")
+    except Exception:
+        if pending:  # X's fault is reported first, as without deferral
+            check_finite_X(X, names)
+        raise
+    return FitData(X, y01, classes, sw, off, names, pending)
 
 
 def check_offset_matrix(offset: Any, n: int, n_classes: int) -> np.ndarray:

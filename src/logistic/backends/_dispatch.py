@@ -128,7 +128,8 @@ def in_memory(
 ) -> InMemory:
     """Arrays validated as ``fit`` validates them (:func:`check_fit_data`:
     labels encoded once, class weights folded into the sample weights) as an
-    :class:`InMemory` backend (K ≥ 2 classes with ``multiclass``)."""
+    :class:`InMemory` backend (K ≥ 2 classes with ``multiclass``). A dense
+    X's NaN/±inf check is the backend's, folded into its first pass."""
     d = check_fit_data(
         X,
         y,
@@ -137,10 +138,17 @@ def in_memory(
         class_weight=class_weight,
         estimator=estimator,
         multiclass=multiclass,
+        defer_finite=True,
     )
     y01 = d.y01.astype(d.X.dtype, copy=False)
     return InMemory(
-        d.X, y01, d.sample_weight, d.offset, classes=d.classes, feature_names=d.names
+        d.X,
+        y01,
+        d.sample_weight,
+        d.offset,
+        classes=d.classes,
+        feature_names=d.names,
+        finite_checked=not d.finite_pending,
     )
 
 
