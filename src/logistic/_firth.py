@@ -31,11 +31,10 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from . import _math
 from ._objective import LogisticObjective, block_logits
+from ._sparse import issparse
 from ._typing import Block, FloatArray
 
 __all__ = ["FirthObjective", "FirthPoint", "block_firth_correction"]
@@ -60,7 +59,7 @@ def _quadratic_forms(X: Any, A: FloatArray, fit_intercept: bool) -> FloatArray:
     q = np.empty(n)
     for start in range(0, n, rows):
         Xc = X[start : start + rows]
-        if sp.issparse(Xc):
+        if issparse(Xc):
             XA = np.asarray(Xc @ top, dtype=F64)
             qc = np.asarray(Xc.multiply(XA[:, :p]).sum(axis=1), dtype=F64).ravel()
         else:
@@ -137,6 +136,8 @@ class FirthObjective:
 
     def point(self, theta: FloatArray, *, with_grad: bool = True) -> FirthPoint:
         """Evaluate ``F`` (and optionally ``∇F``) at ``theta``."""
+        from scipy.linalg import LinAlgError, cho_factor, cho_solve  # ≈ 0.3 s
+
         obj = self.objective
         theta = np.asarray(theta, dtype=F64)
         if with_grad:

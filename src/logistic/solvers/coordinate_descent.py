@@ -60,8 +60,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
+from .._linalg import LinAlgError, cholesky
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
 from ._iterative import IterativeSolver
@@ -146,7 +146,7 @@ class NewtonCD(IterativeSolver):
         g, theta, lam = state.grad, state.theta, fit.weights
         if not np.any(lam > 0):
             try:
-                return -cho_solve(cho_factor(H, check_finite=False), g), 0
+                return -cholesky(H).solve(g), 0
             except (LinAlgError, ValueError):
                 pass  # singular: coordinate descent needs only H_jj > 0
         inner_tol = max(0.05 * state.grad_max_norm, 0.01 * fit.tol)
