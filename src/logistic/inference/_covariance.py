@@ -50,8 +50,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.linalg import eigh
 
 from .. import _math
 from .._exceptions import (
@@ -62,6 +60,7 @@ from .._exceptions import (
 )
 from .._messages import name_list
 from .._objective import block_logits
+from .._sparse import issparse
 from .._typing import Block, FloatArray
 
 __all__ = [
@@ -107,7 +106,9 @@ def row_residuals(block: Block, w: FloatArray, b: float) -> FloatArray:
 def _weighted_xtx(X: Any, d: FloatArray, fit_intercept: bool) -> FloatArray:
     """``X̃ᵀ diag(d) X̃`` for dense or sparse X (float64)."""
     p = X.shape[1]
-    if sp.issparse(X):
+    if issparse(X):
+        import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
+
         xtdx = np.asarray((X.T @ sp.diags(d) @ X).toarray(), dtype=F64)
     else:
         xtdx = np.asarray(X.T @ (X * d[:, None]), dtype=F64)
@@ -124,9 +125,11 @@ def _group_score_sums(
     X: Any, v: FloatArray, codes: np.ndarray, n_groups: int, fit_intercept: bool
 ) -> FloatArray:
     """``S`` of shape (G, k): row g is ``Σ_{i∈g} v_i x̃_i``."""
+    import scipy.sparse as sp  # the group indicator (cluster covariances only)
+
     n = X.shape[0]
     ind = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
-    if sp.issparse(X):
+    if issparse(X):
         Sw = np.asarray((ind @ (sp.diags(v) @ X)).toarray(), dtype=F64)
     else:
         Sw = np.asarray(ind @ (X * v[:, None]), dtype=F64)
@@ -391,7 +394,7 @@ def invert_information(
         )
     root = np.sqrt(diag)
     C = info / np.outer(root, root)
-    evals, evecs = eigh(0.5 * (C + C.T))
+    evals, evecs = np.linalg.eigh(0.5 * (C + C.T))
     rcond = float(evals[0] / evals[-1]) if evals[-1] > 0 else 0.0
     if rcond <= WARN_RCOND:
         small = np.flatnonzero(evals <= max(WARN_RCOND, SINGULAR_RCOND) * evals[-1])

@@ -31,6 +31,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
+from ._distributions import chi2_sf
 
 __all__ = [
     "LRTestResult",
@@ -39,22 +40,6 @@ __all__ = [
     "parse_constraints",
     "wald_test",
 ]
-
-
-def chi2_sf(x: Any, df: Any) -> Any:
-    """``P(χ²(df) > x)``, the values of ``scipy.stats.chi2.sf``.
-
-    Computed by ``scipy.special.chdtrc`` (the function ``chi2.sf`` itself
-    calls) so that a fit's summary does not import ``scipy.stats`` (≈ 0.3 s
-    of start-up). ``chi2.sf``'s own domain handling is kept: ``x < 0`` gives
-    1, ``df ≤ 0`` gives nan, nan stays nan.
-    """
-    from scipy.special import chdtrc
-
-    x = np.asarray(x, dtype=np.float64)
-    df = np.asarray(df, dtype=np.float64)
-    p = chdtrc(df, np.maximum(x, 0.0))
-    return np.where(df > 0, p, np.nan)[()]
 
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")

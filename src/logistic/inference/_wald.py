@@ -9,9 +9,8 @@ Convention (owned here): with ``V`` the covariance of the estimates ``β̂``,
 * intervals ``β̂_j ± z_{1-α/2} se_j`` with ``z_{1-α/2}`` the standard normal
   quantile (1.959964 for 95 %), as R's ``confint.default``.
 
-``Φ`` and its inverse are ``scipy.special.ndtr`` and ``ndtri``, the functions
-``scipy.stats.norm.sf`` and ``isf`` evaluate (the same values, without
-importing ``scipy.stats``).
+The normal tail and quantile are :mod:`._distributions`' (the values of
+``scipy.stats.norm.sf`` and ``isf``, without importing scipy).
 
 :class:`~logistic.inference.InferenceResults` reports these for a fit it
 computed; :func:`wald_table` gives the same numbers for estimates and a
@@ -32,6 +31,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
+from ._distributions import normal_isf, normal_sf
 
 __all__ = ["WaldTable", "wald_frame", "wald_table"]
 
@@ -131,8 +131,6 @@ def wald_table(params: Any, cov: Any, alpha: float = 0.05) -> WaldTable:
     >>> t.bse.tolist(), t.zvalues.tolist()
     ([0.5, 1.0], [2.0, -2.0])
     """
-    from scipy import special
-
     alpha = check_alpha(alpha)
     beta = np.asarray(params, dtype=np.float64).ravel()
     V = np.asarray(cov, dtype=np.float64)
@@ -144,7 +142,7 @@ def wald_table(params: Any, cov: Any, alpha: float = 0.05) -> WaldTable:
     positive = se > 0
     z = np.full(beta.size, np.nan)
     z[positive] = beta[positive] / se[positive]
-    p = 2.0 * special.ndtr(-np.abs(z))
-    half = -special.ndtri(alpha / 2.0) * se
+    p = 2.0 * normal_sf(np.abs(z))
+    half = normal_isf(alpha / 2.0) * se
     ci = np.column_stack([beta - half, beta + half])
     return WaldTable(beta, se, z, p, ci, alpha)
