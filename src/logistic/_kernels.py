@@ -101,6 +101,21 @@ SPARSE_DENSIFY_BYTES = 64 * 2**20
 #: kernel call rather than at ``import logistic``; None when not built.
 _COMPILED: dict[str, Any] = {}
 
+#: Blocks of fewer values (rows × columns) take the numpy reference: loading
+#: the compiled kernel imports scipy.linalg for its BLAS (≈ 0.3 s), while a
+#: pass over such a block takes microseconds either way (a 400-row file's
+#: whole fit). The rule is the block's size alone, so a fit of the same data
+#: computes the same numbers whatever ran before it.
+COMPILED_MIN_VALUES = 2048
+
+
+def compiled_for(X: Any) -> Any | None:
+    """:func:`compiled_kernel` for a block of at least
+    :data:`COMPILED_MIN_VALUES` values, else None (without loading it)."""
+    if X.shape[0] * X.shape[1] < COMPILED_MIN_VALUES:
+        return None
+    return compiled_kernel()
+
 
 def compiled_kernel() -> Any | None:
     """The compiled module ``logistic._fused``, or None (not built, or disabled).
@@ -323,7 +338,9 @@ def value_grad(
     floating-point warning can arise there, so no ``errstate`` per block),
     else the numpy reference :func:`value_grad_numpy`.
     """
-    got = _compiled_pass(X, y, w, b, offset, sample_weight, with_grad, False)
+    got = None
+    if compiled_for(X) is not None:
+        got = _compiled_pass(X, y, w, b, offset, sample_weight, with_grad, False)
     if got is None:
         return value_grad_numpy(X, y, w, b, offset, sample_weight, with_grad)
     loss, g, rsum, _ = got
@@ -402,7 +419,7 @@ def hessian_sums(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray, float]:
     sweep of the block (:func:`_compiled_sandwich`); everything else is
     :func:`weighted_syrk` and ``Xᵀ d``.
     """
-    if issparse(X) and X.shape[0] > 0 and _sparse_sandwich_applies(X):
+    if issparse(X) and compiled_for(X) is not None and _sparse_sandwich_applies(X):
         got = _compiled_sandwich(X, d)
         if got is not None:
             return got[0], got[1], float(d.sum())
@@ -426,7 +443,7 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
         return np.zeros((p, p))
     if issparse(X):
         if _sparse_sandwich_applies(X):
-            got = _compiled_sandwich(X, d)
+            got = _compiled_sandwich(X, d) if compiled_for(X) is not None else None
             if got is not None:
                 return got[0]
             import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
@@ -498,7 +515,9 @@ def value_grad_hessian(
         vg = value_grad(X, y, w, b, offset, sample_weight)
         return (*vg, np.zeros((p, p)), np.zeros(p), 0.0)
     k = max(1, int(hessian_stride))
-    got = _compiled_pass(X, y, w, b, offset, sample_weight, True, True)
+    got = None
+    if compiled_for(X) is not None:
+        got = _compiled_pass(X, y, w, b, offset, sample_weight, True, True)
     if got is not None:
         loss_sum, g_w, rsum, d_all = got
         assert d_all is not None

@@ -192,9 +192,9 @@ def _compiled_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     bits and its means to a grid of them (:mod:`logistic._scaling`), which
     absorbs that.
     """
-    from ._kernels import compiled_kernel  # the objective layer's kernels
+    from ._kernels import compiled_for  # the objective layer's kernels
 
-    mod = compiled_kernel()
+    mod = compiled_for(X) if getattr(X, "ndim", 0) == 2 else None
     if (
         mod is None
         or not isinstance(X, np.ndarray)
@@ -363,9 +363,9 @@ def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     (one to three sweeps over the stored values making the same products and
     sums in the same order as the numpy formulas: the same bits, 2-10×
     faster), or None where it does not apply."""
-    from ._kernels import compiled_kernel, csr_arrays  # objective-layer kernels
+    from ._kernels import compiled_for, csr_arrays  # objective-layer kernels
 
-    mod = compiled_kernel()
+    mod = compiled_for(X)
     if mod is None or (arrays := csr_arrays(X)) is None or not X.has_canonical_format:
         return None
     n, p = X.shape

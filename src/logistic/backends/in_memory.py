@@ -243,8 +243,8 @@ class InMemory:
             return None
         from .. import _kernels  # lazily: loads the compiled kernel
 
-        if not _kernels.row_loop_active():
-            return None
+        if X.size < _kernels.COMPILED_MIN_VALUES or not _kernels.row_loop_active():
+            return None  # (small data: the numpy reference, module not loaded)
         size = self.nbytes // ROW_LOOP_MIN_BLOCKS
         return max(IN_MEMORY_BLOCK_BYTES, min(ROW_LOOP_BLOCK_BYTES, size))
 
