@@ -180,10 +180,10 @@ _HEAVY = (
 )  # fmt: skip
 
 
-def _imported(*args: str) -> set[str]:
-    """The modules of ``_HEAVY`` that ``logistic ARGS`` imported."""
+def _watched(watched: tuple[str, ...], *args: str) -> tuple[set[str], str]:
+    """The modules of ``watched`` that ``logistic ARGS`` imported, and its stdout."""
     proc = subprocess.run(
-        [sys.executable, "-c", _IMPORTED % (_HEAVY,), *args],
+        [sys.executable, "-c", _IMPORTED % (watched,), *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -191,7 +191,12 @@ def _imported(*args: str) -> set[str]:
     assert proc.returncode == 0, proc.stderr
     line = proc.stderr.strip().splitlines()[-1]
     assert line.startswith("imported:"), proc.stderr
-    return set(filter(None, line[len("imported:") :].strip().split(",")))
+    return set(filter(None, line[len("imported:") :].strip().split(","))), proc.stdout
+
+
+def _imported(*args: str) -> set[str]:
+    """The modules of ``_HEAVY`` that ``logistic ARGS`` imported."""
+    return _watched(_HEAVY, *args)[0]
 
 
 def test_help_imports_no_numpy_pyarrow_or_scipy():
@@ -291,21 +296,31 @@ def test_names_print_as_written_not_as_emoji(tmp_path):
     assert proc.stderr.strip().splitlines()[-1] == "imported:"
 
 
-def test_penalized_fit_imports_no_scipy_special(tmp_path):
-    # the compiled kernel needs no expit; without inference there are no
-    # p-values (scipy.special costs ≈ 0.1 s, most of it parsing docstrings)
-    from logistic._kernels import compiled_kernel
+# importing any scipy submodule costs ≈ 0.3 s (scipy's array-API layer); the
+# compiled kernel imports scipy.linalg for its BLAS, so a 400-row fit runs the
+# numpy reference (_kernels.COMPILED_MIN_VALUES) and must not load it either
+_NO_SCIPY = ("scipy", "logistic._fused")
 
-    if compiled_kernel() is None:
-        pytest.skip("the numpy reference kernel computes expit with scipy.special")
+
+def test_binary_dense_fit_and_summary_import_no_scipy(tmp_path):
     out = tmp_path / "m.json"
+    args = ["fit", str(UCLA), "--target", "admit", "-o", str(out)]
+    got, stdout = _watched(_NO_SCIPY, *args)
+    assert got == set(), got
+    # the summary's p-values, LR test and intervals without scipy: statsmodels
+    # 0.15 Logit on the same file gives p = 0.00233, 0.0356, 0.0177, 1.06e-05,
+    # LLR p-value 8.207e-09 and gpa's 95 % interval (0.1352, 1.419)
+    for text in ("0.0023", "0.0356", "0.0177", "1.06e-05", "8.21e-09", "0.1352"):
+        assert text in stdout, (text, stdout)
+    assert read_model_file(out).model.solver_ == "newton"
+
+
+def test_penalized_fit_and_predict_import_no_scipy(tmp_path):
+    out, preds = tmp_path / "m.json", tmp_path / "p.csv"
     args = ["fit", str(UCLA), "--target", "admit", "--penalty", "l2", "-o", str(out)]
-    proc = subprocess.run(
-        [sys.executable, "-c", _IMPORTED % (("scipy.special", "scipy.stats"),), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "imported:"
+    got, _ = _watched(_NO_SCIPY, *args)
+    assert got == set(), got
     assert read_model_file(out).model.penalty == "l2"
+    got, _ = _watched(_NO_SCIPY, "predict", str(out), str(UCLA), "-o", str(preds))
+    assert got == set(), got
+    assert len(pd.read_csv(preds)) == 400
