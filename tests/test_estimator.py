@@ -427,9 +427,18 @@ def test_nan_gradient_mid_fit_raises_and_keeps_the_old_model(solver, monkeypatch
             g = g * np.nan
         return f, g
 
+    original_vgh = _objective.LogisticObjective.value_gradient_hessian
+
+    def poisoned_vgh(self, theta, *args, **kwargs):  # Newton's one pass a step
+        calls["n"] += 1
+        f, g, H = original_vgh(self, theta, *args, **kwargs)
+        if calls["n"] >= 3:
+            g = g * np.nan
+        return f, g, H
+
     monkeypatch.setattr(_objective.LogisticObjective, "value_and_gradient", poisoned)
     monkeypatch.setattr(
-        _objective.LogisticObjective, "value_gradient_hessian", None, raising=False
+        _objective.LogisticObjective, "value_gradient_hessian", poisoned_vgh
     )
     with pytest.raises(NumericalError, match=solver) as info:
         m.fit(X, y)

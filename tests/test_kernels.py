@@ -18,7 +18,6 @@ from logistic._objective import LogisticObjective
 from logistic.backends import in_memory
 from logistic.backends.in_memory import InMemory
 from logistic.solvers import get_solver
-from logistic.solvers import newton as newton_mod
 
 
 def _problem(rng, n=300, p=7, dtype=np.float64, order="C", scale=1.0):
@@ -215,13 +214,10 @@ def _newton_problem(rng, n=20_000, p=6):
 
 
 @pytest.mark.parametrize("hessian_rows", [None, 2000])
-def test_newton_fused_and_subsampled_reach_the_same_optimum(
-    rng, monkeypatch, hessian_rows
-):
+def test_newton_fused_and_subsampled_reach_the_same_optimum(rng, hessian_rows):
     X, y = _newton_problem(rng)
     ref_obj = LogisticObjective.from_arrays(X, y, l2=1e-4)
-    ref = get_solver("newton")(tol=1e-10).solve(ref_obj, np.zeros(7))  # separate passes
-    monkeypatch.setattr(newton_mod, "FUSED_MIN_SIZE", 0)
+    ref = get_solver("newton")(tol=1e-10).solve(ref_obj, np.zeros(7))  # default blocks
     obj = LogisticObjective(InMemory(X, y, block_bytes=16384), l2=1e-4)
     opts = {} if hessian_rows is None else {"hessian_rows": hessian_rows}
     res = get_solver("newton")(tol=1e-10, **opts).solve(obj, np.zeros(7))
@@ -639,3 +635,38 @@ def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
         assert InMemory(X, y).block_rows == small
     finally:
         mod.row_loop_level(prev)
+
+
+def test_objective_keeps_its_last_exact_evaluation(rng):
+    # Newton's last accepted step evaluates (J, ∇J, ∇²J) at the point it
+    # returns; asked again there (inference, the separation check) the
+    # objective answers from what it kept, without a pass, and equal to a
+    # fresh objective's evaluation
+    X, y = _newton_problem(rng, n=5000)
+    obj = LogisticObjective.from_arrays(X, y)
+    res = get_solver("newton")(tol=1e-10).solve(obj, np.zeros(7))
+    passes = obj.n_evaluations
+    f, g, H = obj.value_gradient_hessian(res.coef)
+    H2 = obj.hessian(res.coef)
+    assert obj.n_evaluations == passes
+    fresh = LogisticObjective.from_arrays(X, y)
+    f_ref, g_ref, H_ref = fresh.value_gradient_hessian(res.coef)
+    assert f == f_ref
+    np.testing.assert_array_equal(g, g_ref)
+    np.testing.assert_array_equal(H, H_ref)
+    np.testing.assert_array_equal(H2, H_ref)
+    H[0, 0] = g[0] = np.nan  # callers get copies
+    assert np.isfinite(obj.hessian(res.coef)).all()
+    moved = res.coef + 1e-3
+    obj.value_gradient_hessian(moved)  # another point: a pass
+    assert obj.n_evaluations == passes + 1
+    obj.l2 = 0.5  # another objective: a pass, with the new penalty
+    f_l2, _, H_l2 = obj.value_gradient_hessian(moved)
+    assert obj.n_evaluations == passes + 2
+    f_ref2, _, H_ref2 = LogisticObjective.from_arrays(
+        X, y, l2=0.5
+    ).value_gradient_hessian(moved)
+    assert f_l2 == f_ref2
+    np.testing.assert_array_equal(H_l2, H_ref2)
+    obj.value_gradient_hessian(moved, hessian_stride=2)  # an estimate is not kept
+    assert obj.n_evaluations == passes + 3

@@ -245,6 +245,7 @@ class LogisticObjective:
         self._column_stats: ColumnStats | None = None
         self._curvature_key: bytes | None = None
         self._curvature: dict[int, Any] = {}
+        self._last_exact: tuple[tuple[bytes, float], Any] | None = None
 
     @classmethod
     def from_penalty(
@@ -387,10 +388,31 @@ class LogisticObjective:
 
     # -- second order -------------------------------------------------------
     def hessian(self, theta: FloatArray) -> FloatArray:
-        """``∇²J(θ)`` as a dense (n_params, n_params) float64 array."""
+        """``∇²J(θ)`` as a dense (n_params, n_params) float64 array (no pass
+        when :meth:`value_gradient_hessian` was last evaluated exactly at θ)."""
+        kept = self._kept(theta)
+        if kept is not None:
+            return kept[2]
         w, b = self.split(theta)
         hww, hwb, hbb = self._reduce(partial(block_hessian, w=w, b=b))
         return self._assemble_hessian(hww, hwb, hbb, self.weight_sum)
+
+    def _exact_key(self, theta: FloatArray) -> tuple[bytes, float]:
+        return np.asarray(theta, dtype=F64).tobytes(), self.l2
+
+    def _kept(self, theta: FloatArray) -> tuple[float, FloatArray, FloatArray] | None:
+        """Copies of the last exact :meth:`value_gradient_hessian` result when it
+        was evaluated at ``theta`` (bitwise) with the current ``l2``, else None.
+
+        Newton's last accepted step evaluates ``(J, ∇J, ∇²J)`` at the point it
+        returns, and the inference of an unpenalized fit asks for the same
+        three at that point: kept here, they cost no second pass. Only the
+        latest exact evaluation is kept (its own arrays, ``p² + p`` floats)."""
+        last = self._last_exact
+        if last is None or last[0] != self._exact_key(theta):
+            return None
+        value, grad, H = last[1]
+        return value, grad.copy(), H.copy()
 
     def value_gradient_hessian(
         self, theta: FloatArray, hessian_stride: int = 1
@@ -404,9 +426,18 @@ class LogisticObjective:
         ``n_samples / rows sampled``, so the per-block cost of a Hessian
         (``syrk`` call, p × p partial sum) is paid in 1/k of the blocks;
         other backends sample every k-th row of every block.
+
+        The result of an exact evaluation (``k = 1``) is kept, so its gradient
+        and Hessian are returned read-only: asked again at the same θ
+        (bitwise, same ``l2``), this method and :meth:`hessian` return
+        writable copies of it without a pass (and without counting one).
         """
-        w, b = self.split(theta)
         k = int(hessian_stride)
+        if k == 1:
+            kept = self._kept(theta)
+            if kept is not None:
+                return kept
+        w, b = self.split(theta)
         if k > 1 and self.data.capabilities.block_index:
             self.n_evaluations += 1
 
@@ -426,7 +457,11 @@ class LogisticObjective:
         total = self._total(total)
         value = loss / total + self._penalty(w)
         grad = self._join(g_w / total + self.l2 * w, g_b / total)
-        return value, grad, self._assemble_hessian(hww, hwb, hbb, total)
+        H = self._assemble_hessian(hww, hwb, hbb, total)
+        if k == 1:  # kept, not copied (p² floats): read-only from now on
+            grad.flags.writeable = H.flags.writeable = False
+            self._last_exact = (self._exact_key(theta), (value, grad, H))
+        return value, grad, H
 
     def _assemble_hessian(
         self, hww: FloatArray, hwb: FloatArray, hbb: float, total: float

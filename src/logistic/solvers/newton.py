@@ -10,13 +10,16 @@ when the gradient
 max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
 decrement ``gᵀH⁻¹g`` is recorded per iteration.
 
-Cost per iteration (data with at least ``FUSED_MIN_SIZE`` entries): one pass
-over the data (:meth:`LogisticObjective.value_gradient_hessian`) that returns
-the value, the gradient *and* the Hessian at the trial point, so an accepted
-step already carries the next iteration's Hessian; smaller data take the
-value and gradient in one pass and the Hessian in another. For ``n_samples``
+Cost per iteration: one pass over the data
+(:meth:`LogisticObjective.value_gradient_hessian`) that returns the value,
+the gradient *and* the Hessian at the trial point, so an accepted step
+already carries the next iteration's Hessian (a rejected trial's Hessian is
+wasted; Newton's full step is almost always accepted). The last accepted
+point's exact evaluation stays with the objective, so the inference of an
+unpenalized fit reads its Hessian there without another pass. For ``n_samples``
 much larger than ``n_features`` the Hessian is estimated from every k-th row
-(``hessian_rows``, default ``max(50 000, 50·n_params)`` rows,
+(``hessian_rows``, default ``max(40 000, 50·n_params)`` rows, on data of
+at least ``EXACT_HESSIAN_MAX_SIZE`` entries,
 :func:`logistic._numerics.hessian_subsample_rows`, so
 ``k = n_samples // hessian_rows``): the step stays a descent direction
 (the estimate is positive definite), convergence becomes linear with a rate
@@ -87,9 +90,9 @@ from ._options import LineSearchOptions
 
 __all__ = ["Newton", "NewtonOptions"]
 
-#: Below this many entries of X (n_samples × n_params) a pass costs little:
-#: value+gradient and the Hessian are evaluated separately.
-FUSED_MIN_SIZE = 1_000_000
+#: Below this many entries of X (n_samples × n_params) the Hessian is exact
+#: (``hessian_rows`` applies to larger data only): its ``syrk`` costs little.
+EXACT_HESSIAN_MAX_SIZE = 1_000_000
 
 #: The objective at θ = 0 without an offset: every row's loss at z = 0 is log 2
 #: whatever its label and weight, and the penalty is 0.
@@ -161,7 +164,7 @@ class Newton(IterativeSolver):
         gain = VALUE_AT_ZERO - state.value
         if not gain > 0:
             return False
-        if state.hessian is None:  # small data: the step would compute it anyway
+        if state.hessian is None:  # a state restored without it
             state.hessian = fit.objective.hessian(state.theta)
         return 0.5 * _newton_decrement(state.hessian, state.grad) < gain
 
@@ -231,10 +234,10 @@ class Newton(IterativeSolver):
         return result.coef, entry
 
     def _hessian_stride(self, objective: LogisticObjective) -> int:
-        """Row stride of the Hessian estimate; 0 = no fused pass (small data)."""
+        """Row stride of the Hessian estimate (1: the exact Hessian)."""
         n = int(objective.data.n_samples)
-        if n * objective.n_params < FUSED_MIN_SIZE:
-            return 0
+        if n * objective.n_params < EXACT_HESSIAN_MAX_SIZE:
+            return 1
         rows = self.options.hessian_rows
         if rows is None:
             rows = hessian_subsample_rows(objective.n_params)
@@ -242,14 +245,10 @@ class Newton(IterativeSolver):
 
     def _evaluate(
         self, fit: Fit, theta: FloatArray
-    ) -> tuple[float, FloatArray, FloatArray | None]:
-        """Value, gradient and (data of ``FUSED_MIN_SIZE`` entries or more) the
-        Hessian in one pass."""
+    ) -> tuple[float, FloatArray, FloatArray]:
+        """Value, gradient and Hessian (estimate) in one pass."""
         objective = fit.objective
         stride = self._hessian_stride(objective)
-        if stride == 0:
-            f, g = objective.value_and_gradient(theta)
-            return f, g, None
         if stride > 1:
             return objective.value_gradient_hessian(theta, hessian_stride=stride)
         return objective.value_gradient_hessian(theta)
