@@ -176,12 +176,20 @@ def check_output(
 @contextmanager
 def writing(path: Path, *, force: bool) -> Iterator[Path]:
     """Atomic output with exit code 73/74 on failure (see :func:`atomic_output`)."""
-    from .._files import NotARegularFileError
     from ..io import atomic_output
 
+    with write_errors(path), atomic_output(path, overwrite=force) as tmp:
+        yield tmp
+
+
+@contextmanager
+def write_errors(path: Path) -> Iterator[None]:
+    """Errors of writing ``path`` (itself atomic, e.g. ``io.save``) as exit
+    codes 73/74, with the messages of :func:`writing`."""
+    from .._files import NotARegularFileError
+
     try:
-        with atomic_output(path, overwrite=force) as tmp:
-            yield tmp
+        yield
     except NotARegularFileError as exc:
         raise CLIError(str(exc.strerror), EX_CANTCREAT) from None
     except FileExistsError:

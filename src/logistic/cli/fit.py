@@ -443,20 +443,21 @@ def _save(
     cov_names: list[str] | None,
 ) -> None:
     from ..io import save
-    from ._common import writing
+    from ._common import write_errors
 
     if getattr(model, "fit_statistics_", None) is not None:
         # the same model-based covariance, written by save() together with the
         # fit statistics, so that load(path).inference() needs no data
         cov, cov_names = None, None
-    with writing(out, force=force) as tmp:
+    with write_errors(out):  # save() writes atomically itself (one fsync'd rename)
         save(
             model,
-            tmp,
+            out,
             encoding=design.encoding,
             covariance=cov,
             covariance_names=cov_names,
             training=facts,
+            overwrite=force,
         )
 
 
