@@ -371,12 +371,17 @@ def _newton_decrement(H: FloatArray, g: FloatArray) -> float:
 #: busy cores, OpenBLAS's threads spin-waiting for each other made a 301 × 301
 #: factorization take 30–1600 ms instead of 10 ms (w8a, load average 10).
 ONE_THREAD_MAX_PARAMS = 2048
+#: Factorizations this small (a few thousand flops) run on one thread anyway:
+#: no threadpoolctl (its import and controller cost ≈ 10 ms of a small fit).
+SERIAL_MAX_PARAMS = 32
 
 
 def _one_blas_thread(n_params: int) -> Any:
     """A context limiting BLAS to one thread for small factorizations."""
     from contextlib import nullcontext
 
+    if n_params <= SERIAL_MAX_PARAMS:
+        return nullcontext()
     from ..backends.in_memory import _blas_controller
 
     controller = _blas_controller() if n_params <= ONE_THREAD_MAX_PARAMS else None
