@@ -39,9 +39,10 @@ T = TypeVar("T")
 
 
 def _xlogx(v: FloatArray) -> FloatArray:
+    """``v log v`` (0 where ``v = 0``), without gathering the positive entries."""
     out = np.zeros_like(v)
-    pos = v > 0
-    out[pos] = v[pos] * np.log(v[pos])
+    np.log(v, out=out, where=v > 0)
+    out *= v
     return out
 
 
@@ -81,8 +82,9 @@ class LabelSums:
 def _pearson_terms(y: FloatArray, z: FloatArray) -> FloatArray:
     """``(y - p)² / (p (1 - p))`` with ``p = σ(z)``, stably: ``r² / (σ(z) σ(-z))``
     (0 where both vanish, i.e. a label fitted exactly at an extreme logit)."""
-    r = _math.residual(y, z).astype(F64, copy=False)
-    d = _math.hessian_weight(z)
+    p = _math.sigmoid(z)  # once: residual and curvature share it
+    r = p - np.asarray(y, dtype=p.dtype)  # _math.residual
+    d = p * _math.sigmoid(-z)  # _math.hessian_weight
     num = r * r
     out = np.zeros_like(num)
     np.divide(num, d, out=out, where=d > 0)
@@ -100,7 +102,8 @@ def _block_label_sums(
     s = block.sample_weight
     z = np.asarray(z, dtype=F64)
     extreme = ((z > 0) == (y > 0.5)) & (np.abs(z) > threshold)
-    sat = _xlogx(y) + _xlogx(1.0 - y)
+    soft = (y > 0) & (y < 1)  # only labels strictly inside (0, 1) add to it
+    sat = _xlogx(y) + _xlogx(1.0 - y) if soft.any() else np.zeros_like(y)
     pearson = _pearson_terms(y, z)
     weight = weight_total(block.n_rows, s)
     if s is None:
