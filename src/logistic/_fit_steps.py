@@ -92,7 +92,8 @@ def fit_statistics(
 ) -> Any:
     """The :class:`~logistic.inference._stored.FitStatistics` of an unpenalized
     (or Firth) fit of at most ``MAX_STORED_PARAMS`` parameters, else None:
-    one pass at the optimum and one label-sums pass
+    a pass at the optimum (none after Newton: its last step's is kept) and
+    one label-sums pass
     (:func:`logistic.inference._stored.collect`)."""
     from .inference._stored import MAX_STORED_PARAMS, collect
 

@@ -9,10 +9,9 @@ features, then the intercept):
 
 * the mean loss ``J(θ̂)``, its gradient and its Hessian ``∇²J(θ̂)``: the
   Fisher information is ``I = Σs · ∇²J(θ̂)`` (observed = expected for the
-  logit link), in original coordinates, intercept last, from **one extra pass
-  over the data at θ̂**. The solver's last Hessian is not reused: solvers work
-  in standardized coordinates, Newton may subsample it, and it is evaluated at
-  the previous iterate, not at ``θ̂``;
+  logit link), in original coordinates, intercept last, from **one pass over
+  the data at θ̂**, or none when the objective kept its exact evaluation there
+  (Newton's last accepted step: :meth:`LogisticObjective.value_gradient_hessian`);
 * the label sums of :func:`logistic.inference._passes.label_sums` (one pass:
   saturated log-likelihood, Pearson χ², separation suspects);
 * the column means and scales (already computed for the standardized view);
@@ -154,8 +153,9 @@ def collect(
 ) -> FitStatistics:
     """The :class:`FitStatistics` of ``objective`` at ``theta``.
 
-    Two passes (value/gradient/Hessian, label sums); the column moments come
-    from the objective's cache when the fit computed them. ``with_null``
+    Two passes (value/gradient/Hessian unless the objective kept them, label
+    sums); the column moments come from the objective's cache when the fit
+    computed them. ``with_null``
     also fits the null model now when it needs the rows (an offset).
     """
     theta = np.asarray(theta, dtype=F64)
