@@ -1,19 +1,29 @@
 # ruff: noqa: E501  (benchmark tables read best unwrapped)
-"""Tall dense fits before/after the cheap fit checks and Newton's subsample start.
+"""Tall dense fits before/after changes to their fixed costs, in one process.
 
-"Before" is this code with the three changes switched off in the same process
-(so before and after alternate under the same load): X's finite check as the
-elementwise ``np.all(np.isfinite(X))``, labels through ``np.unique``, and no
-subsample start (:mod:`logistic.solvers.newton`).
+"Before" is this code with changes switched off in the same process (so before
+and after alternate under the same load). Two sets of changes:
 
-    python -m benchmarks.tall_ab solver_ab --datasets dense1m --reps 3 --variants auto,auto-nostart,sklearn:lbfgs
-    python -m benchmarks.tall_ab estimator dense1m 4
+* ``issue13`` (the first): X's finite check as the elementwise
+  ``np.all(np.isfinite(X))``, labels through ``np.unique``, and no subsample
+  start (:mod:`logistic.solvers.newton`);
+* ``fixed`` (the default; each part also by its own name): ``fold``, X's
+  finite check made by its own ``np.sum`` at validation instead of folded
+  into the column statistics (``check_fit_data(defer_finite=False)``);
+  ``consts``, Newton's earlier Hessian estimate from at least 50 000 rows
+  (now 40 000).
+
+    python -m benchmarks.tall_ab solver_ab --datasets dense1m --reps 3 --variants auto,auto-before,sklearn:lbfgs
+    python -m benchmarks.tall_ab estimator dense1m 4 [fixed|issue13|fold|consts]
     python -m benchmarks.tall_ab checks
 
-``solver_ab``: :mod:`benchmarks.solver_ab` with two more variants,
-``auto-nostart`` and ``newton-nostart``. ``estimator``: ``LogisticRegression
-.fit(X, y)`` on the arrays (validation included; L2 alpha = 1/n, tol 1e-5),
-alternating. ``checks``: the finite check and the label check alone.
+``solver_ab``: :mod:`benchmarks.solver_ab` with more variants: ``auto-nostart``
+and ``newton-nostart`` (no subsample start), ``auto-before`` and
+``newton-before`` (``consts`` off; ``solver_ab`` passes a
+backend, so no validation and no ``fold``). ``estimator``:
+``LogisticRegression.fit(X, y)`` on the arrays (validation included; L2
+alpha = 1/n, tol 1e-5), alternating. ``checks``: the finite check and the
+label check alone.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import numpy as np
 
 import logistic._labels as _labels
 import logistic._validation as _validation
+import logistic.backends._dispatch as _dispatch
 import logistic.solvers.newton as _newton
 
 _NEW = (
@@ -63,6 +74,37 @@ def before(checks: bool = True, start: bool = True) -> Iterator[None]:
         ) = _NEW
 
 
+def _checked_at_validation(*args: Any, **kwargs: Any) -> Any:
+    kwargs["defer_finite"] = False
+    return _validation.check_fit_data(*args, **kwargs)
+
+
+#: Newton's constants before the ``consts`` change, by their names in newton.
+OLD_CONSTS: dict[str, Any] = {
+    "hessian_subsample_rows": lambda p: max(50_000, 50 * int(p)),
+}
+
+_FIXED = {
+    "fold": [(_dispatch, "check_fit_data", _checked_at_validation)],
+    "consts": [(_newton, name, value) for name, value in OLD_CONSTS.items()],
+}
+
+
+@contextmanager
+def before_fixed(parts: tuple[str, ...] = ("fold", "consts")) -> Iterator[None]:
+    """The code before the ``fixed`` changes named in ``parts``."""
+    saved = []
+    for part in parts:
+        for module, name, old in _FIXED[part]:
+            saved.append((module, name, getattr(module, name)))
+            setattr(module, name, old)
+    try:
+        yield
+    finally:
+        for module, name, new in reversed(saved):
+            setattr(module, name, new)
+
+
 def _solver_ab(argv: list[str]) -> None:
     import benchmarks.solver_ab as ab
 
@@ -75,38 +117,58 @@ def _solver_ab(argv: list[str]) -> None:
 
         return f
 
+    def fixed_off(fit: Callable[..., Any]) -> Callable[..., Any]:
+        def f(X: Any, y: np.ndarray, tol: float) -> Any:
+            with before_fixed(("consts",)):
+                return fit(X, y, tol)
+
+        return f
+
     def variants(X: Any, wanted: list[str] | None) -> dict[str, Any]:
         out = plain(X, None)
-        out["auto-nostart"] = nostart(out["auto"])
-        if "newton" in out:
-            out["newton-nostart"] = nostart(out["newton"])
+        for name in ("auto", "newton"):
+            if name in out:
+                out[f"{name}-nostart"] = nostart(out[name])
+                out[f"{name}-before"] = fixed_off(out[name])
         return {k: v for k, v in out.items() if not wanted or k in wanted}
 
     ab.variants = variants  # type: ignore[assignment]
     ab.main(argv)
 
 
-def _estimator(name: str, reps: int) -> None:
+def _switch(which: str) -> Callable[[], Any]:
+    """The context that switches on the "before" code of ``which``."""
+    if which == "issue13":
+        return before
+    parts = ("fold", "consts") if which == "fixed" else tuple(which.split(","))
+    return lambda: before_fixed(parts)
+
+
+def _estimator(name: str, reps: int, which: str = "fixed") -> None:
     from logistic import LogisticRegression
 
     X = np.load(f"benchmarks/data/{name}.X.npy")
     y = np.load(f"benchmarks/data/{name}.y.npy")
     times: dict[str, list[float]] = {"before": [], "after": []}
-    print("load", os.getloadavg())
+    cpu: dict[str, list[float]] = {"before": [], "after": []}
+    switch = _switch(which)
+    print("before =", which, "switched off; load", os.getloadavg())
     for r in range(reps):
         for label in ("before", "after") if r % 2 == 0 else ("after", "before"):
             model = LogisticRegression(
                 penalty="l2", alpha=1 / X.shape[0], tol=1e-5, max_iter=100_000
             )
-            with before() if label == "before" else _nothing():
-                t = time.perf_counter()
+            with switch() if label == "before" else _nothing():
+                t, c = time.perf_counter(), time.process_time()
                 model.fit(X, y)
                 times[label].append(time.perf_counter() - t)
+                cpu[label].append(time.process_time() - c)
             print(
-                f"{label:6} {times[label][-1]:.3f} s  passes={model.n_passes_} n_iter={model.n_iter_[0]} objective={model.objective_:.12g}"
+                f"{label:6} {times[label][-1]:.3f} s (CPU {cpu[label][-1]:.3f} s)  passes={model.n_passes_} n_iter={model.n_iter_[0]} objective={model.objective_:.12g}"
             )
     print("load", os.getloadavg())
-    print({k: round(float(np.median(v)), 3) for k, v in times.items()})
+    print("wall", {k: round(float(np.median(v)), 3) for k, v in times.items()})
+    print("CPU (all threads)", {k: round(float(np.median(v)), 3) for k, v in cpu.items()})
 
 
 @contextmanager
@@ -145,7 +207,11 @@ def main(argv: list[str]) -> None:
     if mode == "solver_ab":
         _solver_ab(rest)
     elif mode == "estimator":
-        _estimator(rest[0] if rest else "dense1m", int(rest[1]) if len(rest) > 1 else 4)
+        _estimator(
+            rest[0] if rest else "dense1m",
+            int(rest[1]) if len(rest) > 1 else 4,
+            rest[2] if len(rest) > 2 else "fixed",
+        )
     elif mode == "checks":
         _checks()
     else:

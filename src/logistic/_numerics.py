@@ -137,14 +137,19 @@ BACKTRACK_FACTOR = 0.5
 MAX_BACKTRACKS = 50
 
 # -- Newton's subsampled Hessian ------------------------------------------------------
-#: Fewest rows of the Hessian estimate.
-HESSIAN_MIN_ROWS = 50_000
+#: Fewest rows of the Hessian estimate. Each Hessian row costs about as much as
+#: 10 rows of the value+gradient pass (dense1m: ~10 ms a 10 485-row block
+#: against ~0.75 ms), so the estimate is a large share of a Newton pass on tall
+#: data; 40 000 rows (4 of dense1m's 96 blocks instead of 5 with 50 000) keep
+#: its linear rate (~√(p/rows)) and the 4 full passes of dense1m and
+#: illcond1m from the subsample start at tol 1e-5 (docs/benchmarks.md).
+HESSIAN_MIN_ROWS = 40_000
 #: Rows of the Hessian estimate per parameter.
 HESSIAN_ROWS_PER_PARAM = 50
 
 
 def hessian_subsample_rows(n_params: int) -> int:
-    """Rows of Newton's Hessian estimate: ``max(50 000, 50 · n_params)``."""
+    """Rows of Newton's Hessian estimate: ``max(40 000, 50 · n_params)``."""
     return max(HESSIAN_MIN_ROWS, HESSIAN_ROWS_PER_PARAM * int(n_params))
 
 
@@ -158,9 +163,11 @@ START_MIN_RATIO = 10
 #: Newton iterations of the subsample fit at most (it is refused when it has not
 #: converged by then: a separable subsample, or an ill-posed one).
 START_MAX_ITER = 10
-#: Stopping tolerance of the subsample fit (the fit's own when tighter): its
+#: Stopping tolerance of the subsample fit (the fit's own when looser): its
 #: optimum differs from the full one by sampling error of order 1/√rows, so a
-#: tighter solve buys nothing.
+#: tighter solve buys nothing. (1e-3 saved 1-2 subsample iterations, ~1 % of a
+#: dense1m fit, but accepts the start of a separable subsample that 1e-4 leaves
+#: unconverged, changing which unpenalized fits start there.)
 START_TOL = 1e-4
 
 

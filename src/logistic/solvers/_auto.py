@@ -12,7 +12,7 @@ Rule (measurements in docs/benchmarks.md):
   over the data, else L-BFGS. Costs are counted in "streamed entries" of X
   (one pass = ``n·p`` dense, ``nnz`` sparse):
 
-  - dense: the Hessian uses ``m = min(n, max(50 000, 50·p))`` rows (Newton's
+  - dense: the Hessian uses ``m = min(n, max(40 000, 50·p))`` rows (Newton's
     subsampled Hessian, :func:`logistic._numerics.hessian_subsample_rows`) at
     ``m·p²/2`` multiply-adds, and its Cholesky ``p³/3``; BLAS does ~32
     multiply-adds in the time one entry of X streams from memory (2-core
