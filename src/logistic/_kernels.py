@@ -457,13 +457,15 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     A = np.multiply(X, sq[:, None], order=order)
     # numpy's matmul of a float32/float64 array with its own transpose is one
     # BLAS syrk, the triangle mirrored (exactly symmetric), as fast as
-    # scipy's dsyrk and without importing scipy.linalg (≈ 0.3 s).
-    H = np.asarray(A.T @ A, dtype=F64)
-    if dt == np.float32 and not np.all(np.isfinite(H)):
-        # float32 products beyond 3.4e38 (values above ~1e19): redo in float64
-        # with a block-sized temporary (rare; X itself is never copied)
-        A64 = np.multiply(X, np.sqrt(d)[:, None], dtype=F64)
-        H = A64.T @ A64
+    # scipy's dsyrk and without importing scipy.linalg (≈ 0.3 s); silent on
+    # overflow, as BLAS is (the objective tests the Hessian's finiteness).
+    with np.errstate(over="ignore", invalid="ignore"):
+        H = np.asarray(A.T @ A, dtype=F64)
+        if dt == np.float32 and not np.all(np.isfinite(H)):
+            # float32 products beyond 3.4e38 (values above ~1e19): redo in
+            # float64 with a block-sized temporary (rare; X is never copied)
+            A64 = np.multiply(X, np.sqrt(d)[:, None], dtype=F64)
+            H = A64.T @ A64
     return H
 
 

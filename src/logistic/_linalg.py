@@ -7,8 +7,8 @@ factor is numpy's (LAPACK ``potrf``) and the solve two substitutions with the
 factor, one row at a time; larger matrices use scipy's ``cho_factor`` /
 ``cho_solve`` (``potrf`` / ``potrs``), imported then. Either way a matrix that
 is not positive definite raises :class:`LinAlgError` (numpy's class, which
-``scipy.linalg`` re-exports), and nothing checks finiteness: a non-finite
-factor shows as a non-finite solution.
+``scipy.linalg`` re-exports), and nothing checks finiteness or warns: a
+non-finite factor shows as a non-finite solution.
 
 A leaf: imports numpy (and scipy inside :func:`cholesky` for large matrices).
 """
@@ -49,10 +49,11 @@ class Cholesky:
         L = self.lower
         n = L.shape[0]
         x = np.array(b, dtype=np.result_type(L.dtype, np.asarray(b).dtype))
-        for i in range(n):  # L y = b
-            x[i] = (x[i] - L[i, :i] @ x[:i]) / L[i, i]
-        for i in range(n - 1, -1, -1):  # Lᵀ x = y
-            x[i] = (x[i] - L[i + 1 :, i] @ x[i + 1 :]) / L[i, i]
+        with np.errstate(all="ignore"):  # silent, as LAPACK's potrs
+            for i in range(n):  # L y = b
+                x[i] = (x[i] - L[i, :i] @ x[:i]) / L[i, i]
+            for i in range(n - 1, -1, -1):  # Lᵀ x = y
+                x[i] = (x[i] - L[i + 1 :, i] @ x[i + 1 :]) / L[i, i]
         return x
 
 

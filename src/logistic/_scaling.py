@@ -207,13 +207,14 @@ class ScaledObjective:
         # A - c μᵀ - μ cᵀ + d μ μᵀ = A - c μᵀ - μ uᵀ, as two in-place rank-1
         # updates by blocks of rows (temporaries of one block, not p×p: the
         # Hessian may be large; numpy, not scipy's BLAS ger, so a fit needs no
-        # scipy.linalg)
+        # scipy.linalg); silent on overflow as BLAS is: callers test finiteness
         A = np.ascontiguousarray(H[:p, :p])
         step = max(1, 2**16 // max(p, 1))
-        for lo in range(0, p, step):
-            rows = A[lo : lo + step]
-            rows -= c[lo : lo + step, None] * mu
-            rows -= mu[lo : lo + step, None] * u
+        with np.errstate(over="ignore", invalid="ignore"):
+            for lo in range(0, p, step):
+                rows = A[lo : lo + step]
+                rows -= c[lo : lo + step, None] * mu
+                rows -= mu[lo : lo + step, None] * u
         A *= inv[:, None]
         A *= inv[None, :]
         out = np.empty_like(H)
