@@ -670,3 +670,40 @@ def test_objective_keeps_its_last_exact_evaluation(rng):
     np.testing.assert_array_equal(H_l2, H_ref2)
     obj.value_gradient_hessian(moved, hessian_stride=2)  # an estimate is not kept
     assert obj.n_evaluations == passes + 3
+
+
+def test_newton_last_step_skips_the_hessian_of_a_penalized_fit(rng, monkeypatch):
+    # the step predicted to end a penalized fit evaluates value and gradient
+    # only; the fit is the same as with a Hessian at every trial, and a wrong
+    # prediction only costs the next step a pass for its Hessian
+    X, y = _newton_problem(rng, n=5000)
+    Newton = get_solver("newton")
+
+    def fit():
+        obj = LogisticObjective.from_arrays(X, y, l2=1e-3)
+        calls = {"vgh": 0, "vg": 0}
+        vgh, vg = obj.value_gradient_hessian, obj.value_and_gradient
+
+        def count_vgh(*args, **kwargs):
+            calls["vgh"] += 1
+            return vgh(*args, **kwargs)
+
+        def count_vg(*args, **kwargs):
+            calls["vg"] += 1
+            return vg(*args, **kwargs)
+
+        obj.value_gradient_hessian, obj.value_and_gradient = count_vgh, count_vg
+        return Newton(tol=1e-10).solve(obj, np.zeros(7)), calls
+
+    res, calls = fit()
+    assert res.converged and calls == {"vgh": res.n_iter, "vg": 1}
+    assert res.n_passes == res.n_iter + 1
+    monkeypatch.setattr(Newton, "_last_step_predicted", lambda self, fit, state: False)
+    ref, ref_calls = fit()
+    assert ref_calls == {"vgh": ref.n_iter + 1, "vg": 0}
+    monkeypatch.setattr(Newton, "_last_step_predicted", lambda self, fit, state: True)
+    wrong, wrong_calls = fit()  # every step: value+gradient, then a Hessian pass
+    assert wrong_calls == {"vgh": 1 + (wrong.n_iter - 1), "vg": wrong.n_iter}
+    for other in (ref, wrong):
+        assert other.n_iter == res.n_iter and other.objective == res.objective
+        np.testing.assert_allclose(other.coef, res.coef, rtol=1e-14, atol=1e-15)

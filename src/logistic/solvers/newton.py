@@ -16,7 +16,11 @@ the gradient *and* the Hessian at the trial point, so an accepted step
 already carries the next iteration's Hessian (a rejected trial's Hessian is
 wasted; Newton's full step is almost always accepted). The last accepted
 point's exact evaluation stays with the objective, so the inference of an
-unpenalized fit reads its Hessian there without another pass. For ``n_samples``
+unpenalized fit reads its Hessian there without another pass. The step
+that is predicted to end a penalized fit (quadratic convergence measured on
+the previous full step, ``LAST_STEP_MARGIN``) evaluates only the value and
+gradient at its trial point: nothing reads the Hessian after the last step
+(a wrong prediction costs the next step one pass for its Hessian). For ``n_samples``
 much larger than ``n_features`` the Hessian is estimated from every k-th row
 (``hessian_rows``, default ``max(40 000, 50·n_params)`` rows, on data of
 at least ``EXACT_HESSIAN_MAX_SIZE`` entries,
@@ -94,6 +98,10 @@ __all__ = ["Newton", "NewtonOptions"]
 #: (``hessian_rows`` applies to larger data only): its ``syrk`` costs little.
 EXACT_HESSIAN_MAX_SIZE = 1_000_000
 
+#: A penalized fit's step skips the Hessian at its trial point when the
+#: predicted gradient norm after it is below ``tol / LAST_STEP_MARGIN``.
+LAST_STEP_MARGIN = 8.0
+
 #: The objective at θ = 0 without an offset: every row's loss at z = 0 is log 2
 #: whatever its label and weight, and the penalty is 0.
 VALUE_AT_ZERO = float(np.log(2.0))
@@ -109,6 +117,7 @@ class _NewtonState:
     decrement: float = float("nan")
     stop: str = ""
     hessian: FloatArray | None = None
+    prev_grad_max_norm: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -314,11 +323,25 @@ class Newton(IterativeSolver):
         direction whatever the units: its slope is ``-‖Tᵀ g‖²``)."""
         return -fit.view.to_original(fit.view.scaled_gradient(g))
 
+    def _last_step_predicted(self, fit: Fit, state: _NewtonState) -> bool:
+        """Whether the step from ``state`` is predicted to end a penalized fit,
+        so its trial point needs no Hessian (see the module docstring).
+
+        In Newton's quadratic phase ``‖g_{k+1}‖ ≈ c ‖g_k‖²``; ``c`` is
+        measured on the last full step (``‖g_k‖ / ‖g_{k-1}‖²``, stopping
+        norms) and the prediction must clear ``tol`` by ``LAST_STEP_MARGIN``.
+        Unpenalized fits always take the Hessian: their inference and
+        separation check read it at the optimum."""
+        prev, now = state.prev_grad_max_norm, state.grad_max_norm
+        if fit.objective.l2 == 0 or state.step != 1.0 or not 0 < now < prev:
+            return False
+        return (now / prev**2) * now**2 * LAST_STEP_MARGIN < fit.tol
+
     def step(self, fit: Fit, state: _NewtonState) -> _NewtonState:
         g = state.grad
         H = state.hessian
-        if H is None:
-            H = fit.objective.hessian(state.theta)
+        if H is None:  # a mispredicted last step, or a restored state
+            H = self._evaluate(fit, state.theta)[2]
         d = self.direction(fit, H, g)
         slope = float(g @ d)
         if not slope < 0:
@@ -329,10 +352,15 @@ class Newton(IterativeSolver):
             d = self._fallback(fit, g)
             slope = float(g @ d)
         g_l1 = float(np.sum(np.abs(g)))
+        last = self._last_step_predicted(fit, state)
 
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
-            f, g_new, H_new = self._evaluate(fit, theta)
+            H_new: FloatArray | None = None
+            if last:
+                f, g_new = fit.objective.value_and_gradient(theta)
+            else:
+                f, g_new, H_new = self._evaluate(fit, theta)
             ok = armijo_or_flat(
                 f, state.value, t, slope, lambda: float(np.sum(np.abs(g_new))) < g_l1
             )
@@ -344,7 +372,16 @@ class Newton(IterativeSolver):
         if accepted and out is not None:
             t, theta, f, g_new, H_new = out
             gnorm = fit.residual(theta, g_new)
-            return _NewtonState(theta, f, g_new, gnorm, t, -slope, hessian=H_new)
+            return _NewtonState(
+                theta,
+                f,
+                g_new,
+                gnorm,
+                t,
+                -slope,
+                hessian=H_new,
+                prev_grad_max_norm=state.grad_max_norm,
+            )
         state.stop = "line search could not decrease the objective (precision limit)"
         state.decrement = -slope
         return state
