@@ -227,6 +227,35 @@ def test_binary_fit_imports_only_what_it_needs(tmp_path):
     assert read_model_file(out).model.solver_ == "newton"
 
 
+_SOLVER_MODULES = tuple(
+    f"logistic.solvers.{m}"
+    for m in (
+        "newton", "lbfgs", "coordinate_descent", "column_cd", "firth",
+        "gradient_descent", "newton_cg", "proximal",
+    )
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("penalty", [[], ["--penalty", "l2"]])
+def test_newton_fit_imports_no_other_solver(tmp_path, penalty):
+    # the registry imports a solver's module on its first lookup: a Newton fit
+    # (auto on 400 rows) loads newton.py only, not L-BFGS, CD, SGD, FISTA, ...
+    out = tmp_path / "m.json"
+    args = ["fit", str(UCLA), "--target", "admit", *penalty, "-o", str(out)]
+    got, _ = _watched(_SOLVER_MODULES, *args)
+    assert got == {"logistic.solvers.newton"}, got
+    assert read_model_file(out).model.solver_ == "newton"
+
+
+def test_an_l1_fit_still_finds_its_solver(tmp_path):
+    # auto's search for an L1 solver reads every solver's capabilities
+    out = tmp_path / "m.json"
+    args = ["fit", str(UCLA), "--target", "admit", "--penalty", "l1", "-o", str(out)]
+    got, _ = _watched(_SOLVER_MODULES, *args)
+    assert "logistic.solvers.coordinate_descent" in got, got
+    assert read_model_file(out).model.solver_ == "newton-cd"
+
+
 def test_predict_imports_no_pandas(tmp_path):
     model, preds = tmp_path / "m.json", tmp_path / "p.csv"
     _run("fit", str(UCLA), "--target", "admit", "--penalty", "l2", "-o", str(model))

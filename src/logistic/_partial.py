@@ -22,7 +22,7 @@ Convention (owned here):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,12 +37,10 @@ from ._validation import (
     check_X,
     feature_names_of,
 )
-from .solvers.gradient_descent import (
-    SGDState,
-    lipschitz_constant,
-    minibatches,
-    sgd_pass,
-)
+
+if TYPE_CHECKING:  # imported by the functions that run SGD: the estimator
+    # imports this module, and a fit other than SGD needs no gradient_descent
+    from .solvers.gradient_descent import SGDState
 
 __all__ = [
     "PartialFitState",
@@ -103,6 +101,8 @@ def start(
 
     ``theta0`` (original scale) continues from an earlier ``fit``.
     """
+    from .solvers.gradient_descent import SGDState, lipschitz_constant
+
     if classes is None:
         raise DataValidationError(
             "classes must be passed on the first call to partial_fit."
@@ -130,6 +130,8 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
     """One SGD pass over the chunk through ``scaled`` (the chunk's objective in
     the state's standardized coordinates, two or K classes); returns the
     averaged θ on the original scale."""
+    from .solvers.gradient_descent import minibatches, sgd_pass
+
     batches = minibatches(scaled.base.data, state.rng, BATCH_SIZE)
     sgd_pass(scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True)
     state.n_calls += 1

@@ -1,7 +1,11 @@
-"""Solvers. Importing this package registers every built-in solver.
+"""Solvers. Importing this package declares every built-in solver by name.
 
 See :mod:`logistic.solvers._base` for the contract all solvers share;
-:func:`solve` is the one entry point of the fit path.
+:func:`solve` is the one entry point of the fit path. ``SOLVERS`` knows every
+built-in name at once and imports a solver's module the first time its class
+is looked up (:mod:`._registry`), so a fit imports only the solver it runs.
+A new built-in solver is one line of ``_BUILT_IN`` (its name and module) and
+an ``@register`` on its class.
 """
 
 from __future__ import annotations
@@ -10,15 +14,6 @@ from typing import Any
 
 from .._checkpoint import run_with_checkpoint
 from .._typing import FloatArray
-from . import (  # noqa: F401  (registration)
-    coordinate_descent,
-    firth,
-    gradient_descent,
-    lbfgs,
-    newton,
-    newton_cg,
-    proximal,
-)
 from ._base import (
     SOLVERS,
     Capabilities,
@@ -41,6 +36,21 @@ __all__ = [
     "register",
     "solve",
 ]
+
+#: Built-in solver name -> the module whose import registers it, in the order
+#: ``auto`` meets them when it looks for a capability (Firth, L1).
+_BUILT_IN = {
+    "newton-cd": "coordinate_descent",
+    "firth": "firth",
+    "gd": "gradient_descent",
+    "sgd": "gradient_descent",
+    "lbfgs": "lbfgs",
+    "newton": "newton",
+    "newton-cg": "newton_cg",
+    "fista": "proximal",
+}
+for _name, _module in _BUILT_IN.items():
+    SOLVERS.declare(_name, f"{__name__}.{_module}")
 
 
 def solve(

@@ -50,6 +50,7 @@ from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from ._diagnosis import likely_cause
 from ._options import NoOptions, parse_options
+from ._registry import LazyRegistry
 
 __all__ = [
     "Capabilities",
@@ -219,7 +220,9 @@ class Fit:
             self.warned = True
 
 
-SOLVERS: dict[str, type[Solver]] = {}
+#: Name -> solver class; the built-in classes are imported on first lookup
+#: (declared in ``logistic.solvers``, see :mod:`._registry`).
+SOLVERS: LazyRegistry[type[Solver]] = LazyRegistry()
 
 
 def register(cls: type[Solver]) -> type[Solver]:
