@@ -13,7 +13,9 @@ noise between two runs minutes apart. So the two versions alternate: each
 round runs, for every case, one child process per version (in alternating
 order), each doing an untimed warm-up fit and then ``--fits`` timed fits of
 ``LogisticRegression`` (``penalty="l2", C=1`` or ``penalty=None``, the
-suite's settings) and reporting their median wall and CPU (process) time.
+suite's settings; ``--tol``, default 1e-4, the tolerance the suite's
+calibration picks for these data) and reporting their median wall and CPU
+(process) time.
 The table gives, per case and version, the median over rounds of those
 medians, ``n_iter_``,
 ``n_passes_``, and the largest relative difference of the coefficients
@@ -41,7 +43,7 @@ import numpy as np
 warnings.simplefilter("ignore")
 from logistic import LogisticRegression
 name, penalty, fits = sys.argv[1], sys.argv[2], int(sys.argv[3])
-data = sys.argv[4]
+data, tol = sys.argv[4], sys.argv[5]
 try:
     X = np.load(f"{data}/{name}.X.npy")
 except FileNotFoundError:
@@ -49,6 +51,8 @@ except FileNotFoundError:
     X = sp.load_npz(f"{data}/{name}.X.npz")
 y = np.load(f"{data}/{name}.y.npy")
 kw = {"penalty": None} if penalty == "none" else {"penalty": "l2", "C": 1.0}
+if tol != "default":
+    kw["tol"] = float(tol)
 LogisticRegression(**kw).fit(X, y)
 times, cpu = [], []
 for _ in range(fits):
@@ -62,11 +66,11 @@ print(json.dumps({"median": float(np.median(times)), "cpu": float(np.median(cpu)
 """
 
 
-def _child(src: Path, case: str, fits: int) -> dict:
+def _child(src: Path, case: str, fits: int, tol: str) -> dict:
     name, penalty = case.split(":")
     env = dict(os.environ, PYTHONPATH=str(src))
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, name, penalty, str(fits), str(DATA)],
+        [sys.executable, "-c", CHILD, name, penalty, str(fits), str(DATA), tol],
         env=env,
         capture_output=True,
         text=True,
@@ -84,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--fits", type=int, default=15)
+    parser.add_argument(
+        "--tol", default="1e-4", help="the fits' tol ('default': the estimator's)"
+    )
     args = parser.parse_args(argv)
     versions = {"before": args.baseline_src.resolve(), "after": ROOT / "src"}
     cases = args.cases.split(",")
@@ -93,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             order = list(versions) if r % 2 == 0 else list(versions)[::-1]
             for v in order:
                 runs.setdefault((case, v), []).append(
-                    _child(versions[v], case, args.fits)
+                    _child(versions[v], case, args.fits, args.tol)
                 )
     print(
-        f"load average {os.getloadavg()[0]:.1f} (1 min) at the end; {args.rounds} rounds × {args.fits} fits"
+        f"load average {os.getloadavg()[0]:.1f} (1 min) at the end; {args.rounds} rounds × {args.fits} fits; tol {args.tol}"
     )
     print(
         "| case | before ms | after ms | before ÷ after | CPU ms before → after | n_iter | n_passes before → after | max rel. coef diff |"

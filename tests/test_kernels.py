@@ -707,3 +707,16 @@ def test_newton_last_step_skips_the_hessian_of_a_penalized_fit(rng, monkeypatch)
     for other in (ref, wrong):
         assert other.n_iter == res.n_iter and other.objective == res.objective
         np.testing.assert_allclose(other.coef, res.coef, rtol=1e-14, atol=1e-15)
+
+
+def test_newton_subsampled_hessian_takes_it_at_every_step(rng):
+    # a subsampled Hessian converges linearly: no last-step prediction there
+    X, y = _newton_problem(rng, n=150_000)  # 1.05M entries: subsampled
+    obj = LogisticObjective.from_arrays(X, y, l2=1e-3)
+    vg = obj.value_and_gradient
+    calls = []
+    obj.value_and_gradient = lambda theta: calls.append(1) or vg(theta)
+    res = get_solver("newton")(tol=1e-10, hessian_rows=5000, start_rows=0).solve(
+        obj, np.zeros(7)
+    )
+    assert res.converged and res.n_iter >= 3 and not calls
