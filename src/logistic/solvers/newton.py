@@ -17,9 +17,9 @@ already carries the next iteration's Hessian (a rejected trial's Hessian is
 wasted; Newton's full step is almost always accepted). The last accepted
 point's exact evaluation stays with the objective, so the inference of an
 unpenalized fit reads its Hessian there without another pass. The step
-that is predicted to end a penalized fit with an exact Hessian (quadratic
-convergence measured on the previous full step, ``LAST_STEP_MARGIN``)
-evaluates only the value and
+that is predicted to end a penalized fit (quadratic convergence, or linear
+with a subsampled Hessian, measured on the previous full step,
+``LAST_STEP_MARGIN``) evaluates only the value and
 gradient at its trial point: nothing reads the Hessian after the last step
 (a wrong prediction costs the next step one pass for its Hessian). For ``n_samples``
 much larger than ``n_features`` the Hessian is estimated from every k-th row
@@ -100,8 +100,7 @@ __all__ = ["Newton", "NewtonOptions"]
 EXACT_HESSIAN_MAX_SIZE = 1_000_000
 
 #: A penalized fit's step skips the Hessian at its trial point when the
-#: predicted gradient norm after it is below ``tol / LAST_STEP_MARGIN``
-#: (exact Hessians only).
+#: predicted gradient norm after it is below ``tol / LAST_STEP_MARGIN``.
 LAST_STEP_MARGIN = 2.0
 
 #: The objective at θ = 0 without an offset: every row's loss at z = 0 is log 2
@@ -331,19 +330,22 @@ class Newton(IterativeSolver):
 
         In Newton's quadratic phase ``‖g_{k+1}‖ ≈ c ‖g_k‖²``; ``c`` is
         measured on the last full step (``‖g_k‖ / ‖g_{k-1}‖²``, stopping
-        norms) and the prediction must clear ``tol`` by ``LAST_STEP_MARGIN``.
-        A wrong prediction costs one value+gradient pass, a right one saves
-        the Hessian's ``syrk`` (two to three times that on dense data), so
-        the margin is small. Not with a subsampled Hessian (convergence is
-        linear there, and its Hessian cheap), and not for unpenalized fits:
-        their inference and separation check read the Hessian at the
+        norms). With a subsampled Hessian convergence is linear:
+        ``‖g_{k+1}‖ ≈ r ‖g_k‖``, ``r = ‖g_k‖ / ‖g_{k-1}‖``. The prediction must
+        clear ``tol`` by ``LAST_STEP_MARGIN``: a wrong one costs one
+        value+gradient pass, a right one saves the Hessian (its ``syrk``
+        costs two to three passes on small dense data, about one for a
+        subsample of tall data), so the margin is small. Not for unpenalized
+        fits: their inference and separation check read the Hessian at the
         optimum."""
         prev, now = state.prev_grad_max_norm, state.grad_max_norm
         if fit.objective.l2 == 0 or state.step != 1.0 or not 0 < now < prev:
             return False
-        if self._hessian_stride(fit.objective) != 1:  # linear convergence
-            return False
-        return (now / prev**2) * now**2 * LAST_STEP_MARGIN < fit.tol
+        if self._hessian_stride(fit.objective) == 1:
+            predicted = (now / prev**2) * now**2  # quadratic
+        else:
+            predicted = (now / prev) * now  # linear (subsampled Hessian)
+        return predicted * LAST_STEP_MARGIN < fit.tol
 
     def step(self, fit: Fit, state: _NewtonState) -> _NewtonState:
         g = state.grad
