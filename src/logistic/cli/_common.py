@@ -8,7 +8,6 @@ files are checked *before* any work and written atomically
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import warnings
@@ -16,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from rich.console import Console
 
 from ._codes import (
     EX_CANTCREAT,
@@ -29,6 +26,7 @@ from ._codes import (
     exit_code_for,
     is_cluster_fault,
 )
+from ._console import console, err_console
 
 __all__ = [
     "check_output",
@@ -45,21 +43,6 @@ __all__ = [
     "warn",
     "writing",
 ]
-
-
-class _Console(Console):
-    """rich's console, but a closed standard output raises ``BrokenPipeError``
-    (rich's own reaction is ``SystemExit(1)``, the exit code of a bug): the
-    entry point turns it into the documented quiet exit 141."""
-
-    def on_broken_pipe(self) -> None:
-        raise BrokenPipeError(errno.EPIPE, "standard output closed by its reader")
-
-
-# emoji=False: names from data files are printed as written (":x:" is not an
-# emoji code here), and rich's 0.01 s table of emoji codes is never imported
-console = _Console(highlight=False, soft_wrap=True, emoji=False)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 #: Estimator parameters that ``logistic fit`` exposes as options.

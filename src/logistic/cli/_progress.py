@@ -206,7 +206,7 @@ class ReadProgress:
         from rich.progress import BarColumn, Progress, TextColumn
 
         columns = (TextColumn("{task.description}"), BarColumn())
-        with Progress(*columns, console=err_console, transient=True) as bar:
+        with Progress(*columns, console=err_console.rich, transient=True) as bar:
             self._bar = bar
             self._task = bar.add_task(f"reading {self.name} ...", total=None)
             try:
