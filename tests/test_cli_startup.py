@@ -214,14 +214,17 @@ def test_command_help_imports_no_numpy_or_pyarrow(command):
 
 def test_binary_fit_imports_only_what_it_needs(tmp_path):
     # no cross-validation, streaming or K-class CLI code, no scipy.stats or
-    # scipy.optimize (Newton on 400 rows), no pandas
+    # scipy.optimize (Newton on 400 rows), no pandas; no rich (plain text to a
+    # pipe, cli._console) and no html (the summary's HTML form)
     out = tmp_path / "m.json"
-    got = _imported("fit", str(UCLA), "--target", "admit", "-o", str(out))
+    args = ["fit", str(UCLA), "--target", "admit", "-o", str(out)]
+    got, _ = _watched((*_HEAVY, "rich", "html"), *args)
     assert got.isdisjoint(
         {
             "pandas", "pyarrow.compute", "scipy.stats", "scipy.optimize",
             "sklearn", "logistic.cli._cv", "logistic.cli._stream",
             "logistic.cli._multiclass", "logistic.inference._margins",
+            "rich", "html",
         }
     ), got  # fmt: skip
     assert read_model_file(out).model.solver_ == "newton"

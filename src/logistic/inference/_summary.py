@@ -11,7 +11,6 @@ p-values with 3 significant digits (as R's ``format.pval``).
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
@@ -246,6 +245,8 @@ class Summary:
     # -- html --------------------------------------------------------------------------
     def as_html(self) -> str:
         """HTML: a statistics table and a coefficient table (escaped)."""
+        import html  # here: a text summary needs no html module
+
         esc = html.escape
         stats_rows = "".join(
             f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
