@@ -215,16 +215,17 @@ def test_command_help_imports_no_numpy_or_pyarrow(command):
 def test_binary_fit_imports_only_what_it_needs(tmp_path):
     # no cross-validation, streaming or K-class CLI code, no scipy.stats or
     # scipy.optimize (Newton on 400 rows), no pandas; no rich (plain text to a
-    # pipe, cli._console) and no html (the summary's HTML form)
+    # pipe, cli._console), no html (the summary's HTML form), no _spelling
+    # (its regular expressions rewrite warnings and notes; this fit has none)
     out = tmp_path / "m.json"
     args = ["fit", str(UCLA), "--target", "admit", "-o", str(out)]
-    got, _ = _watched((*_HEAVY, "rich", "html"), *args)
+    got, _ = _watched((*_HEAVY, "rich", "html", "logistic.cli._spelling"), *args)
     assert got.isdisjoint(
         {
             "pandas", "pyarrow.compute", "scipy.stats", "scipy.optimize",
             "sklearn", "logistic.cli._cv", "logistic.cli._stream",
             "logistic.cli._multiclass", "logistic.inference._margins",
-            "rich", "html",
+            "rich", "html", "logistic.cli._spelling",
         }
     ), got  # fmt: skip
     assert read_model_file(out).model.solver_ == "newton"
@@ -396,3 +397,12 @@ def test_main_with_argv_restores_the_collector(tmp_path):
     out = tmp_path / "m.json"
     assert main(["fit", str(UCLA), "--target", "admit", "-q", "-o", str(out)]) == 0
     assert gc.get_threshold() == before and gc.isenabled()
+
+
+def test_model_file_stores_the_installed_version(tmp_path):
+    from importlib.metadata import version
+
+    out = tmp_path / "m.json"
+    _run("fit", str(UCLA), "--target", "admit", "-o", str(out))
+    assert read_model_file(out).library_version == version("logistic")
+    assert logistic.__version__ == version("logistic")

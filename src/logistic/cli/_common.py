@@ -197,16 +197,17 @@ def write_errors(path: Path) -> Iterator[None]:
 def collect_warnings() -> Iterator[list[str]]:
     """Record warnings raised inside (to print them once and store them), with
     parameters spelt as CLI options (:func:`._spelling.cli_spelling`)."""
-    from ._spelling import cli_spelling
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         messages: list[str] = []
         yield messages
+    shown = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
+    if not shown:
+        return
+    from ._spelling import cli_spelling
+
     seen = set()
-    for w in caught:
-        if issubclass(w.category, DeprecationWarning):
-            continue
+    for w in shown:
         text = cli_spelling(f"{w.category.__name__}: {w.message}")
         if text not in seen:
             seen.add(text)

@@ -98,11 +98,14 @@ def coefficient_table(
         except Exception:  # fall back to the plain table
             cov = inference.covariance()
         else:
-            from ._spelling import cli_spelling
+            lines = text.splitlines()
+            if not any(line.startswith("Note:") for line in lines):
+                return "\n".join(lines)
+            from ._spelling import cli_spelling  # a note may name a parameter
 
             return "\n".join(
                 cli_spelling(line) if line.startswith("Note:") else line
-                for line in text.splitlines()
+                for line in lines
             )
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov, alpha)
