@@ -61,3 +61,14 @@ def test_small_matrices_import_no_scipy():
         "assert loaded == [], loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_non_finite_factor_solves_to_nan_without_raising():
+    # the solve is silent as LAPACK's potrs: a NaN in the factor (an overflowed
+    # Hessian) shows as NaN in the solution, which the callers test for
+    from logistic._linalg import Cholesky
+
+    for bad in (np.nan, np.inf):
+        L = np.array([[2.0, 0.0, 0.0], [bad, 1.0, 0.0], [0.5, 0.5, 1.0]])
+        x = Cholesky(L).solve(np.ones(3))
+        assert not np.all(np.isfinite(x))

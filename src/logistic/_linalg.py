@@ -3,8 +3,9 @@ importing ``scipy.linalg`` for small matrices.
 
 ``import scipy.linalg`` costs ≈ 0.3 s (scipy's array-API layer), more than a
 whole Newton fit of a few hundred rows. Up to :data:`NUMPY_SOLVE_MAX` rows the
-factor is numpy's (LAPACK ``potrf``) and the solve two substitutions with the
-factor, one row at a time; larger matrices use scipy's ``cho_factor`` /
+factor is numpy's (LAPACK ``potrf``) and the solve two ``numpy.linalg.solve``
+with the factor and its transpose (row-by-row substitution when the factor is
+not finite); larger matrices use scipy's ``cho_factor`` /
 ``cho_solve`` (``potrf`` / ``potrs``), imported then. Either way a matrix that
 is not positive definite raises :class:`LinAlgError` (numpy's class, which
 ``scipy.linalg`` re-exports), and nothing checks finiteness or warns: a
@@ -25,9 +26,9 @@ from ._typing import FloatArray
 
 __all__ = ["NUMPY_SOLVE_MAX", "Cholesky", "LinAlgError", "cholesky"]
 
-#: Up to this many rows the factor and solve are numpy's: the substitutions
-#: are a Python loop over rows (≈ 2 µs a row), below scipy's import cost
-#: for any fit that needs a handful of solves.
+#: Up to this many rows the factor and solve are numpy's (a solve 26 µs at
+#: 29 rows against scipy's 7 µs), below scipy's import cost for any fit that
+#: needs a handful of solves.
 NUMPY_SOLVE_MAX = 64
 
 
@@ -50,6 +51,11 @@ class Cholesky:
         n = L.shape[0]
         x = np.array(b, dtype=np.result_type(L.dtype, np.asarray(b).dtype))
         with np.errstate(all="ignore"):  # silent, as LAPACK's potrs
+            if n:
+                try:  # LAPACK gesv on L and Lᵀ: 23 µs at n = 29, the loops 70 µs
+                    return np.linalg.solve(L.T, np.linalg.solve(L, x))
+                except LinAlgError:  # a non-finite factor: the loops' NaN
+                    pass
             for i in range(n):  # L y = b
                 x[i] = (x[i] - L[i, :i] @ x[:i]) / L[i, i]
             for i in range(n - 1, -1, -1):  # Lᵀ x = y
