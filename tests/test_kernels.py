@@ -314,16 +314,20 @@ def test_compiled_kernel_extreme_logits(dtype, sparse):
     # |z| = 1e300 (float64) / 1e38 (float32): e^{-|z|} underflows to 0, the
     # loss is |z| or 0 exactly, nothing overflows (values worked by hand:
     # loss = (1[z≥0] - y) z, residual σ(z) - y ∈ {-1, 0, 1})
+    # the four rows repeated to COMPILED_MIN_VALUES values, so the block is
+    # large enough for the compiled kernel (smaller ones take the numpy one)
     big = 1e300 if dtype == np.float64 else 1e38
-    X = np.array([[1.0], [-1.0], [1.0], [-1.0]], dtype=dtype)
-    y = np.array([1.0, 1.0, 0.0, 0.0], dtype=dtype)
+    reps = K.COMPILED_MIN_VALUES // 4
+    X = np.tile(np.array([[1.0], [-1.0], [1.0], [-1.0]], dtype=dtype), (reps, 1))
+    y = np.tile(np.array([1.0, 1.0, 0.0, 0.0], dtype=dtype), reps)
     w = np.array([big])
     Xk = sp.csr_matrix(X) if sparse else X
+    assert K.compiled_for(Xk) is K.compiled_kernel()
     loss, g, gb, total = K.value_grad(Xk, y, w, 0.0)
-    # rows 2 and 3 lose |z| each (float32: w rounded to float32 or not)
-    assert loss == pytest.approx(2 * big, rel=_tol(dtype))
-    np.testing.assert_allclose(g, [2.0], rtol=1e-12)  # r = (0, -1, 1, 0)
-    assert gb == 0.0 and total == 4.0
+    # rows 2 and 3 of each four lose |z| each (float32: w rounded to float32 or not)
+    assert loss == pytest.approx(2 * reps * big, rel=_tol(dtype))
+    np.testing.assert_allclose(g, [2.0 * reps], rtol=1e-12)  # r = (0, -1, 1, 0)
+    assert gb == 0.0 and total == 4.0 * reps
     *_, H, h_b, h_bb = K.value_grad_hessian(Xk, y, w, 0.0)
     np.testing.assert_array_equal(H, [[0.0]])
     assert h_bb == 0.0
