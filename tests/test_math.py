@@ -130,3 +130,15 @@ def test_soft_labels_use_general_formula():
     z = np.array([-3.0, 0.0, 2.0])
     ref = [ref_loss(yi, zi) for yi, zi in zip(y, z, strict=True)]
     np.testing.assert_allclose(_math.loss(y, z), ref, rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_residual_and_hessian_weight_together_equal_each_alone(dtype):
+    # the pair shares σ(z); each must stay bit for bit the function the
+    # high-precision tests above pin (soft and hard labels, extreme logits)
+    z = np.concatenate([np.linspace(-60, 60, 1201), [-800.0, 800.0, 0.0]]).astype(dtype)
+    y = np.resize(np.array([0.0, 1.0, 0.25]), z.size)
+    r, d = _math.residual_and_hessian_weight(y, z)
+    assert r.dtype == d.dtype == dtype
+    assert np.array_equal(r, _math.residual(y, z))
+    assert np.array_equal(d, _math.hessian_weight(z))

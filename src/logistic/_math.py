@@ -31,6 +31,7 @@ __all__ = [
     "loss",
     "residual",
     "hessian_weight",
+    "residual_and_hessian_weight",
     "loss_and_residual",
 ]
 
@@ -103,6 +104,17 @@ def hessian_weight(z: ArrayLike) -> NDArray[np.floating]:
     """Second derivative of the loss in z: ``σ(z) σ(-z)`` (in [0, 1/4])."""
     z = _float(z)
     return sigmoid(z) * sigmoid(-z)
+
+
+def residual_and_hessian_weight(
+    y: ArrayLike, z: ArrayLike
+) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+    """:func:`residual` and :func:`hessian_weight` together, ``σ(z)`` computed
+    once (the same operations on the same operands, so the same values)."""
+    z = _float(z)
+    p = sigmoid(z)
+    r = (p - np.asarray(y, dtype=z.dtype)).astype(z.dtype, copy=False)
+    return r, p * sigmoid(-z)
 
 
 def loss_and_residual(

@@ -82,9 +82,7 @@ class LabelSums:
 def _pearson_terms(y: FloatArray, z: FloatArray) -> FloatArray:
     """``(y - p)² / (p (1 - p))`` with ``p = σ(z)``, stably: ``r² / (σ(z) σ(-z))``
     (0 where both vanish, i.e. a label fitted exactly at an extreme logit)."""
-    p = _math.sigmoid(z)  # once: residual and curvature share it
-    r = p - np.asarray(y, dtype=p.dtype)  # _math.residual
-    d = p * _math.sigmoid(-z)  # _math.hessian_weight
+    r, d = _math.residual_and_hessian_weight(y, z)
     num = r * r
     out = np.zeros_like(num)
     np.divide(num, d, out=out, where=d > 0)
