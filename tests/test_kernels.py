@@ -181,8 +181,11 @@ def test_threaded_reduction_is_bitwise_the_sequential_one(rng, monkeypatch, spar
     if sparse:
         X = sp.csr_matrix(X * (rng.random(X.shape) < 0.3))
     theta = np.append(w, 0.2)
-    seq = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=1), l2=0.1)
-    par = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=2), l2=0.1)
+    # blocks of 500 rows or more (≥ COMPILED_MIN_VALUES values: the compiled
+    # kernel's blocks when it is built), a dozen of them or more
+    seq = LogisticObjective(InMemory(X, y, block_bytes=20_000, n_threads=1), l2=0.1)
+    par = LogisticObjective(InMemory(X, y, block_bytes=20_000, n_threads=2), l2=0.1)
+    assert len(list(par.data.blocks())) > 4
     f1, g1 = seq.value_and_gradient(theta)
     f2, g2 = par.value_and_gradient(theta)
     assert f1 == f2
@@ -298,11 +301,15 @@ def test_compiled_value_grad_matches_numpy_reference(rng, dtype, layout, weighte
 def test_compiled_value_grad_hessian_matches_numpy_reference(
     rng, dtype, sparse, stride
 ):
-    X, y, w = _problem(rng, n=500, p=6, dtype=dtype)
+    # 1 200 rows: the block and its every-3rd-row Hessian sample both hold at
+    # least COMPILED_MIN_VALUES values, so the compiled kernel computes both
+    n = 1200
+    X, y, w = _problem(rng, n=n, p=6, dtype=dtype)
     if sparse:
         X = sp.csr_matrix(X * (rng.random(X.shape) < 0.4))
-    s = rng.random(500)
-    off = rng.standard_normal(500) * 0.1
+    assert K.compiled_for(X[::stride]) is K.compiled_kernel()
+    s = rng.random(n)
+    off = rng.standard_normal(n) * 0.1
     got = K.value_grad_hessian(X, y, w, -0.2, off, s, stride)
     ref = _numpy_kernel(K.value_grad_hessian, X, y, w, -0.2, off, s, stride)
     _assert_close(got, ref, dtype)
@@ -366,7 +373,9 @@ def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypat
     # the threaded in-memory backend, many blocks, both kernels
     monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
     X, y, w = _problem(rng, n=8000, p=5, order="F")
-    obj = LogisticObjective(InMemory(X, y, block_bytes=4096, n_threads=2), l2=0.1)
+    # 500-row blocks: COMPILED_MIN_VALUES values or more, the compiled kernel's
+    obj = LogisticObjective(InMemory(X, y, block_bytes=20_000, n_threads=2), l2=0.1)
+    assert all(K.compiled_for(b.X) is K.compiled_kernel() for b in obj.data.blocks())
     theta = np.append(w, 0.2)
     got = obj.value_and_gradient(theta)
     ref = _numpy_kernel(obj.value_and_gradient, theta)
@@ -416,7 +425,12 @@ def test_compiled_row_terms_match_math_row_by_row(rng, sparse):
     np.testing.assert_allclose(d, _math.hessian_weight(z), rtol=1e-14, atol=1e-300)
     lo_ref, r_ref = _math.loss_and_residual(y, z)
     for i in range(z.size):  # one-row blocks: the loss and residual of that row
-        loss, g, rsum, _ = K.value_grad(Xk[i : i + 1], y[i : i + 1], np.ones(1), 0.0)
+        # the compiled pass itself (value_grad gives blocks this small to numpy)
+        got = K._compiled_pass(
+            Xk[i : i + 1], y[i : i + 1], np.ones(1), 0.0, None, None, True, False
+        )
+        assert got is not None
+        loss, g, rsum, _ = got
         np.testing.assert_allclose(loss, lo_ref[i], rtol=1e-14, atol=0)
         np.testing.assert_allclose(rsum, r_ref[i], rtol=1e-14, atol=1e-300)
 

@@ -78,11 +78,13 @@ def test_ill_centred_sparse_column_keeps_full_accuracy(compiled):
         pytest.skip("the compiled kernel is not built")
     # column 0 is stored on every row at 1e8 + small integers (Σx²/m2 ≈ 1e16):
     # the raw formula would return noise; the centred sweep gives the exact
-    # spread. Reference: exact rational arithmetic.
-    n = 1000
+    # spread. Reference: exact rational arithmetic. (2 000 rows × 2 columns:
+    # at least COMPILED_MIN_VALUES values, so the compiled kernel takes it.)
+    n = 2000
     vals = 1e8 + (np.arange(n) % 7).astype(float)
     other = np.where(np.arange(n) % 3 == 0, np.arange(n) % 5 + 0.5, 0.0)
     X = sp.csr_matrix(np.c_[vals, other])
+    assert K.compiled_for(X) is K.compiled_kernel()
     st = _stats(X, None, compiled)
     mean, std = st.moments()
     mu, sd = _exact_moments(vals)
@@ -108,10 +110,11 @@ def test_dense_blocks_take_one_sweep_only_when_centred(compiled):
     # sweep only when every column is near-centred: a column at 1e8 + small
     # integers (Σx²/m2 ≈ 1e16) keeps the centred sweep's exact spread, and a
     # centred column agrees with the two-pass formula. Reference: exact
-    # rational arithmetic.
+    # rational arithmetic. (2 000 rows × 2 columns: at least
+    # COMPILED_MIN_VALUES values, so the compiled kernel takes them.)
     if compiled and K.compiled_kernel() is None:
         pytest.skip("the compiled kernel is not built")
-    n = 1000
+    n = 2000
     far = 1e8 + (np.arange(n) % 7).astype(float)
     near = (np.arange(n) % 11).astype(float) - 5.0
     for X in (np.c_[far, near], np.c_[near, near * 2.0]):
