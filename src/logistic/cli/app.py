@@ -108,7 +108,16 @@ def _click_command(name: str) -> Any:
 
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     single.command(name=name)(_pipe_safe(command_function(name)))
-    return typer.main.get_command(single)
+    return _plain_values(typer.main.get_command(single))
+
+
+def _plain_values(command: Any) -> Any:
+    """``command`` converting plain option values without pydantic (``._values``)."""
+    try:  # typer 0.2x converts every value with pydantic
+        from ._values import install
+    except ImportError:  # an earlier typer: click's types, no pydantic
+        return command
+    return install(command)
 
 
 def build_app() -> Any:
@@ -127,11 +136,13 @@ def build_app() -> Any:
                 self.commands[cmd_name] = _click_command(cmd_name)
             return self.commands[cmd_name]
 
-    return LazyGroup(
-        name="logistic",
-        help=HELP,
-        no_args_is_help=True,
-        rich_markup_mode=DEFAULT_MARKUP_MODE,
+    return _plain_values(
+        LazyGroup(
+            name="logistic",
+            help=HELP,
+            no_args_is_help=True,
+            rich_markup_mode=DEFAULT_MARKUP_MODE,
+        )
     )
 
 
