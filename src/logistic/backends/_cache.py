@@ -197,22 +197,19 @@ class CachedRows:
 
     def blocks(self, chunk_rows: int) -> Iterator[tuple[Any, Any, Any, Any]]:
         """``(X, label codes, weight, offset)`` of consecutive ``chunk_rows`` rows."""
-        n, p, f = self.n_samples, self.n_features, self.folder
-        for row0 in range(0, n, chunk_rows):
-            k = min(chunk_rows, n - row0)
-            X = _map_rows(f / "X.bin", row0, k, (p,), self.dtype)
-            codes = _map_rows(f / "codes.bin", row0, k, (), np.uint8)
-            w = (
-                _map_rows(f / "w.bin", row0, k, (), self.dtype)
-                if self.has_weight
-                else None
-            )
-            o = (
-                _map_rows(f / "o.bin", row0, k, (), self.dtype)
-                if self.has_offset
-                else None
-            )
-            yield X, codes, w, o
+        for row0 in range(0, self.n_samples, chunk_rows):
+            yield self.block(row0, chunk_rows)
+
+    def block(self, row0: int, chunk_rows: int) -> tuple[Any, Any, Any, Any]:
+        """``(X, label codes, weight, offset)`` of rows ``row0 : row0 + chunk_rows``
+        (fewer at the end), each memory-mapped on its own."""
+        p, f = self.n_features, self.folder
+        k = max(0, min(chunk_rows, self.n_samples - row0))
+        X = _map_rows(f / "X.bin", row0, k, (p,), self.dtype)
+        codes = _map_rows(f / "codes.bin", row0, k, (), np.uint8)
+        w = _map_rows(f / "w.bin", row0, k, (), self.dtype) if self.has_weight else None
+        o = _map_rows(f / "o.bin", row0, k, (), self.dtype) if self.has_offset else None
+        return X, codes, w, o
 
 
 class CacheWriter:

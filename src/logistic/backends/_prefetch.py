@@ -14,6 +14,11 @@ one that never does (an exception whose traceback sits in a reference cycle)
 would leave its producer waiting on a full queue, and the interpreter waits for
 pool threads at exit. So every producer is also told to stop by threading's
 exit hook, which runs before the pool's threads are joined.
+
+:func:`ordered_map` runs ``fn`` over items on several threads (blocks that are
+cheap to produce, such as memory-mapped rows of the row cache, reduced in
+parallel): results come back in item order, so a left fold over them is
+bitwise the sequential one, and at most ``window`` items are in flight.
 """
 
 from __future__ import annotations
@@ -21,16 +26,19 @@ from __future__ import annotations
 import queue
 import threading
 import weakref
-from collections.abc import Generator, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["prefetched"]
+__all__ = ["ordered_map", "prefetched"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 _DONE = object()
 _LOCK = threading.Lock()
 _POOL: list[ThreadPoolExecutor] = []
+_WORKERS: dict[int, ThreadPoolExecutor] = {}
 _RUNNING: weakref.WeakSet[threading.Event] = weakref.WeakSet()
 
 
@@ -99,3 +107,48 @@ def prefetched(items: Iterable[T], depth: int = 1) -> Generator[T, None, None]:
     finally:
         stop.set()
         future.result()
+
+
+def _workers(n_threads: int) -> ThreadPoolExecutor:
+    with _LOCK:
+        pool = _WORKERS.get(n_threads)
+        if pool is None:
+            pool = ThreadPoolExecutor(n_threads, thread_name_prefix="logistic-map")
+            _WORKERS[n_threads] = pool
+        return pool
+
+
+def ordered_map(
+    fn: Callable[[T], R], items: Iterable[T], n_threads: int, window: int
+) -> Generator[R, None, None]:
+    """``fn(item)`` for each item, computed on ``n_threads`` threads, in item order.
+
+    At most ``window`` calls are submitted ahead of the result being yielded
+    (memory: ``window`` items and results alive). An exception in ``fn`` is
+    raised when its result's turn comes; a consumer that stops early cancels
+    the calls not yet started and waits for the running ones. With one thread,
+    or when no thread can be started, the calls run inline.
+    """
+    if n_threads <= 1:
+        yield from map(fn, items)
+        return
+    try:
+        pool = _workers(n_threads)
+    except RuntimeError:  # pragma: no cover - cannot start a thread
+        yield from map(fn, items)
+        return
+    pending: deque[Future[R]] = deque()
+    source = iter(items)
+    try:
+        for item in source:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= max(1, window):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            if not future.cancelled():
+                future.exception()  # wait; its error, if any, is not ours to raise

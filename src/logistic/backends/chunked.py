@@ -32,7 +32,9 @@ Conventions (owned here)
   turns it off, ``cache_dir`` chooses its folder); every later pass, and the
   scan of a later fit of the unchanged source, memory-maps it block by block
   instead of decoding the files again. The blocks, and so every sum, are
-  bitwise the ones read from the source.
+  bitwise the ones read from the source. Mapping a cached block costs next to
+  nothing, so cached passes reduce blocks on every CPU at once
+  (:func:`logistic.backends._prefetch.ordered_map`), folded in block order.
 * **Nothing lost.** Every pass counts its rows; a pass that sees a different
   number of rows than the scan raises :class:`IntegrityError` (the data changed
   during the fit).
@@ -60,7 +62,7 @@ from .._labels import (
 )
 from .._typing import BackendCapabilities, Block
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
-from ._prefetch import prefetched
+from ._prefetch import ordered_map, prefetched
 from ._reduce import pass_progress, tree_sum
 from ._sources import (
     RawChunk,
@@ -73,7 +75,7 @@ from ._sources import (
     chunk_rows_for,
     natural_key,
 )
-from .in_memory import DEFAULT_BLOCK_BYTES, _blas_controller
+from .in_memory import DEFAULT_BLOCK_BYTES, _blas_controller, available_cpus
 
 __all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
@@ -172,7 +174,10 @@ class Chunked:
         ``rows_per_s``.
     prefetch : bool
         Read and convert the next block in a background thread while the
-        current one is reduced (one more block in memory; same sums).
+        current one is reduced (one more block in memory; same sums). With a
+        row cache, every available CPU maps and reduces blocks of its own
+        instead (at most two blocks a CPU in memory; the same sums, folded in
+        block order); False reduces them one after another in this thread.
     cache : bool
         Keep the decoded rows of a Parquet or CSV source in a local binary
         cache (:mod:`logistic.backends._cache`) written by the scan pass and
@@ -474,14 +479,43 @@ class Chunked:
             finally:  # stops the reader however the pass ends
                 source.close()
 
+        def cached_parts(
+            rows: CachedRows, values: np.ndarray
+        ) -> Generator[T, None, None]:
+            nonlocal n
+            chunk = self.chunk_rows
+
+            def one(row0: int) -> tuple[int, T]:
+                X, codes, w, o = rows.block(row0, chunk)
+                return X.shape[0], fn(Block(X, values[codes], w, o))
+
+            threads = available_cpus()
+            results = ordered_map(
+                one, range(0, self.n_samples, chunk), threads, 2 * threads
+            )
+            try:
+                for k, part in results:
+                    n += k
+                    yield part
+            finally:
+                results.close()
+
         # Reading/decoding runs in the prefetch thread, the block kernels here
         # with single-threaded BLAS (as the in-memory backend's threads do).
+        # Blocks of the row cache cost only a memory map: every CPU maps and
+        # reduces its own blocks, folded in block order (the same sums).
         controller = _blas_controller() if self.prefetch else None
         with (
             controller.limit(limits=1, user_api="blas")
             if controller
             else nullcontext(),
-            closing(parts()) as pass_parts,
+            closing(
+                cached_parts(self._cached, self._label_values)
+                if self.prefetch
+                and self._cached is not None
+                and self._label_values is not None
+                else parts()
+            ) as pass_parts,
         ):
             result = tree_sum(pass_parts)
         if n != self.n_samples:
