@@ -411,3 +411,30 @@ def test_model_file_stores_the_installed_version(tmp_path):
     _run("fit", str(UCLA), "--target", "admit", "-o", str(out))
     assert read_model_file(out).library_version == version("logistic")
     assert logistic.__version__ == version("logistic")
+
+
+def _describe(command: object) -> list[tuple]:
+    return [
+        (
+            p.name, p.opts, p.secondary_opts, repr(p.default), p.required,
+            p.multiple, p.nargs, getattr(p, "help", None), p.hidden,
+            getattr(p, "is_flag", None), p.type_descriptor.annotation,
+            p.type_descriptor.parameter_info.param_decls, p.callback is None,
+        )
+        for p in command.params  # type: ignore[attr-defined]
+    ]  # fmt: skip
+
+
+def test_commands_from_evaluated_signatures_equal_typers_own():
+    # cli.app hands typer each command's signature with its annotations
+    # evaluated once; typer builds the same parameters as from the function
+    import typer
+
+    from logistic.cli.app import COMMANDS, _click_command, command_function
+
+    for name in COMMANDS:
+        single = typer.Typer(add_completion=False)
+        single.command(name=name)(command_function(name))
+        want = _describe(typer.main.get_command(single))
+        assert len(want) > 0
+        assert _describe(_click_command(name)) == want, name
