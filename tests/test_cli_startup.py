@@ -438,3 +438,20 @@ def test_commands_from_evaluated_signatures_equal_typers_own():
         want = _describe(typer.main.get_command(single))
         assert len(want) > 0
         assert _describe(_click_command(name)) == want, name
+
+
+# standard-library packages a small file's fit and predict do not need:
+# concurrent.futures (the in-memory backend's thread pool, used from 8 MiB of
+# data on; ~4 ms to import)
+_UNNEEDED = ("concurrent.futures",)
+
+
+@pytest.mark.parametrize("penalty", [[], ["--penalty", "l2"]])
+def test_small_fit_and_predict_leave_out_unneeded_modules(tmp_path, penalty):
+    out, preds = tmp_path / "m.json", tmp_path / "p.csv"
+    args = ["fit", str(UCLA), "--target", "admit", *penalty, "-o", str(out)]
+    got, _ = _watched(_UNNEEDED, *args)
+    assert got == set(), got
+    got, _ = _watched(_UNNEEDED, "predict", str(out), str(UCLA), "-o", str(preds))
+    assert got == set(), got
+    assert len(pd.read_csv(preds)) == 400

@@ -40,7 +40,6 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -50,6 +49,8 @@ from .._typing import BackendCapabilities, Block
 from ._reduce import tree_sum
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     import scipy.sparse as sp
 
 T = TypeVar("T")
@@ -90,6 +91,10 @@ def available_cpus() -> int:
 
 
 def _pool(n_threads: int) -> ThreadPoolExecutor:
+    # imported here: data below THREAD_MIN_BYTES (a command's small file)
+    # never uses the pool, and concurrent.futures costs ~4 ms to import
+    from concurrent.futures import ThreadPoolExecutor
+
     with _POOL_LOCK:
         pool = _POOLS.get(n_threads)
         if pool is None:
