@@ -11,10 +11,12 @@ and after alternate under the same load). Two sets of changes:
   finite check made by its own ``np.sum`` at validation instead of folded
   into the column statistics (``check_fit_data(defer_finite=False)``);
   ``consts``, Newton's earlier Hessian estimate from at least 50 000 rows
-  (now 40 000).
+  (now 40 000); ``hessian`` (not in ``fixed``), the Hessian of every block
+  by ``X ⊙ √d`` and BLAS ``syrk`` instead of the compiled row loop
+  (``_kernels.FUSED_HESSIAN_MAX_FEATURES = 0``).
 
     python -m benchmarks.tall_ab solver_ab --datasets dense1m --reps 3 --variants auto,auto-before,sklearn:lbfgs
-    python -m benchmarks.tall_ab estimator dense1m 4 [fixed|issue13|fold|consts]
+    python -m benchmarks.tall_ab estimator dense1m 4 [fixed|issue13|fold|consts|hessian]
     python -m benchmarks.tall_ab checks
 
 ``solver_ab``: :mod:`benchmarks.solver_ab` with more variants: ``auto-nostart``
@@ -37,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+import logistic._kernels as _kernels
 import logistic._labels as _labels
 import logistic._validation as _validation
 import logistic.backends._dispatch as _dispatch
@@ -87,6 +90,8 @@ OLD_CONSTS: dict[str, Any] = {
 _FIXED = {
     "fold": [(_dispatch, "check_fit_data", _checked_at_validation)],
     "consts": [(_newton, name, value) for name, value in OLD_CONSTS.items()],
+    # the Hessian of every block by X ⊙ √d and BLAS syrk, not the row loop
+    "hessian": [(_kernels, "FUSED_HESSIAN_MAX_FEATURES", 0)],
 }
 
 

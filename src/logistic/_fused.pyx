@@ -90,14 +90,17 @@ cdef extern from "_fused_vec.h" nogil:
 cdef extern from "_fused_rows.h" nogil:
     int logistic_rows_level()
     void logistic_rows_force(int level)
+    enum: LG_HESS_MAX_Q
     void logistic_dense_rows_f64(
         Py_ssize_t n, Py_ssize_t p, const double* X, Py_ssize_t ld,
         const double* w, double b, const double* off, const double* y,
-        const double* sw, double* g, double* d, int with_grad, double* out)
+        const double* sw, double* g, double* d, int with_grad, double* out,
+        double* H, Py_ssize_t q)
     void logistic_dense_rows_f32(
         Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
         const double* w, double b, const double* off, const float* y,
-        const double* sw, double* g, double* d, int with_grad, double* out)
+        const double* sw, double* g, double* d, int with_grad, double* out,
+        double* H, Py_ssize_t q)
 
 
 def row_loop_level(level=None):
@@ -112,6 +115,11 @@ def row_loop_level(level=None):
     if level is not None:
         logistic_rows_force(<int>level)
     return logistic_rows_level()
+
+
+def hessian_max_order():
+    """Largest padded order q of the ``hess`` argument of :func:`dense_rows_f64`."""
+    return LG_HESS_MAX_Q
 
 
 def vector_math():
@@ -247,12 +255,18 @@ def dense_rows_f64(
     double[::1] g,
     double[::1] d,
     bint with_grad,
+    double[:, ::1] hess=None,
 ):
     """One float64 block by the fused row loop: ``(Σ s L, Σ s r)``.
 
     X's rows must be contiguous and must not overlap (C order, or a row or
     column slice of it; the caller checks). Each row is read once (``_fused_rows.h``); ``g`` (p) receives
     ``Xᵀ(s r)`` when ``with_grad``, ``d`` (n, optional) the curvature.
+    ``hess`` (optional, q × q with q a multiple of 8, ``p < q ≤``
+    :func:`hessian_max_order`) receives the augmented Hessian sums of the
+    same rows: with ``x̃ = (x, 1)``, ``hess[:p+1, :p+1] = Σ d_i x̃_i x̃_iᵀ``
+    (``d_i = s_i σ(z_i)σ(-z_i)``; symmetric, mirrored from the upper
+    triangle), so its column p is ``Xᵀ d`` and ``hess[p, p] = Σ d``.
     Separate float64/float32 functions (not one fused-type function) keep
     the call cheap: a block is ~1 MiB, and the fused dispatch cost 2-4 µs
     of the ~60 µs a block takes. Call only when ``row_loop_level() >= 0``.
@@ -267,9 +281,15 @@ def dense_rows_f64(
     cdef const double* off = _ptr(offset)
     cdef const double* sw = _ptr(sample_weight)
     cdef double* dp = _out_ptr(d)
+    cdef double* hp = NULL
+    cdef Py_ssize_t q = 0
+    if hess is not None:
+        q = hess.shape[0]
+        hp = &hess[0, 0]
     with nogil:
         logistic_dense_rows_f64(
-            n, p, &X[0, 0], ld, &w[0], b, off, &y[0], sw, &g[0], dp, with_grad, out)
+            n, p, &X[0, 0], ld, &w[0], b, off, &y[0], sw, &g[0], dp, with_grad, out,
+            hp, q)
     return _rows_result(out)
 
 
@@ -283,6 +303,7 @@ def dense_rows_f32(
     double[::1] g,
     double[::1] d,
     bint with_grad,
+    double[:, ::1] hess=None,
 ):
     """:func:`dense_rows_f64` for float32 X and y (every sum in float64)."""
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
@@ -295,9 +316,15 @@ def dense_rows_f32(
     cdef const double* off = _ptr(offset)
     cdef const double* sw = _ptr(sample_weight)
     cdef double* dp = _out_ptr(d)
+    cdef double* hp = NULL
+    cdef Py_ssize_t q = 0
+    if hess is not None:
+        q = hess.shape[0]
+        hp = &hess[0, 0]
     with nogil:
         logistic_dense_rows_f32(
-            n, p, &X[0, 0], ld, &w[0], b, off, &y[0], sw, &g[0], dp, with_grad, out)
+            n, p, &X[0, 0], ld, &w[0], b, off, &y[0], sw, &g[0], dp, with_grad, out,
+            hp, q)
     return _rows_result(out)
 
 

@@ -150,13 +150,80 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
         acc[k] = a;                                                                  \
     }
 
-#define LOGISTIC_DENSE_ROWS(NAME, T, ATTR, EXPLOG)                                   \
+/* Largest padded order q of the Hessian the row loop accumulates (p + 1 <= q). */
+#define LG_HESS_MAX_Q 128
+
+/* The Hessian terms of one group of eight rows: H += sum_k d_k x~_k x~_k^T,
+ * x~_k = (x_k, 1, 0...) padded to q (a multiple of 8) columns, so column p of
+ * H collects sum d x and H[p][p] sum d. xg holds the group's rows widened to
+ * float64 (columns p.. already 1 and zeros), a the rows scaled by d_k. H is
+ * q x q, row-major; 8 x 8 tiles on and above the diagonal are updated (a
+ * tile's entries below the diagonal too: the caller mirrors the upper
+ * triangle), each tile's eight rows of H held in registers while the eight
+ * rows of the group are added to it in row order. */
+#define LOGISTIC_HESS_GROUP(NAME, T, ATTR)                                          \
+    ATTR static inline void NAME(ptrdiff_t p, ptrdiff_t q, const T *const *x,        \
+                                 const double *dk, double *restrict xg,              \
+                                 double *restrict a, double *restrict H) {           \
+        for (int k = 0; k < LG_ROWS; k++) {                                          \
+            const T *restrict xs = x[k];                                             \
+            double *restrict xr = xg + k * q;                                        \
+            for (ptrdiff_t j = 0; j < p; j++)                                        \
+                xr[j] = (double)xs[j];                                               \
+            const double s = dk[k];                                                  \
+            for (ptrdiff_t j = 0; j < q; j += 8)                                     \
+                *(lg_v8d *)(a + k * q + j) = *(const lg_v8d *)(xr + j) * s;          \
+        }                                                                            \
+        for (ptrdiff_t jt = 0; jt <= p; jt += 8) {                                   \
+            for (ptrdiff_t c = jt; c < q; c += 8) {                                  \
+                double *restrict h = H + jt * q + c;                                 \
+                lg_v8d h0 = LG_LOAD_double(h), h1 = LG_LOAD_double(h + q);           \
+                lg_v8d h2 = LG_LOAD_double(h + 2 * q);                               \
+                lg_v8d h3 = LG_LOAD_double(h + 3 * q);                               \
+                lg_v8d h4 = LG_LOAD_double(h + 4 * q);                               \
+                lg_v8d h5 = LG_LOAD_double(h + 5 * q);                               \
+                lg_v8d h6 = LG_LOAD_double(h + 6 * q);                               \
+                lg_v8d h7 = LG_LOAD_double(h + 7 * q);                               \
+                for (int k = 0; k < LG_ROWS; k++) {                                  \
+                    const lg_v8d xv = *(const lg_v8d *)(xg + k * q + c);             \
+                    const double *ak = a + k * q + jt;                               \
+                    h0 += xv * ak[0];                                                \
+                    h1 += xv * ak[1];                                                \
+                    h2 += xv * ak[2];                                                \
+                    h3 += xv * ak[3];                                                \
+                    h4 += xv * ak[4];                                                \
+                    h5 += xv * ak[5];                                                \
+                    h6 += xv * ak[6];                                                \
+                    h7 += xv * ak[7];                                                \
+                }                                                                    \
+                *(lg_v8d_u *)h = h0;                                                 \
+                *(lg_v8d_u *)(h + q) = h1;                                           \
+                *(lg_v8d_u *)(h + 2 * q) = h2;                                       \
+                *(lg_v8d_u *)(h + 3 * q) = h3;                                       \
+                *(lg_v8d_u *)(h + 4 * q) = h4;                                       \
+                *(lg_v8d_u *)(h + 5 * q) = h5;                                       \
+                *(lg_v8d_u *)(h + 6 * q) = h6;                                       \
+                *(lg_v8d_u *)(h + 7 * q) = h7;                                       \
+            }                                                                        \
+        }                                                                            \
+    }
+
+#define LOGISTIC_DENSE_ROWS(NAME, T, ATTR, EXPLOG, HESS)                             \
     ATTR static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X, ptrdiff_t ld,        \
                           const double *restrict w, double b,                        \
                           const double *restrict off, const T *restrict y,           \
                           const double *restrict sw, double *restrict g,             \
-                          double *restrict d, int with_grad, double *out) {          \
+                          double *restrict d, int with_grad, double *out,            \
+                          double *restrict H, ptrdiff_t q) {                         \
         lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                               \
+        double xg[H ? LG_ROWS * q : 1] __attribute__((aligned(64)));                 \
+        double ha[H ? LG_ROWS * q : 1] __attribute__((aligned(64)));                 \
+        if (H) {                                                                     \
+            memset(H, 0, (size_t)(q * q) * sizeof(double));                          \
+            memset(xg, 0, sizeof(xg));                                               \
+            for (int k = 0; k < LG_ROWS; k++)                                        \
+                xg[k * q + p] = 1.0;                                                 \
+        }                                                                            \
         const ptrdiff_t pm = p - p % 8;                                              \
         double wt[8] = {0};                                                          \
         for (ptrdiff_t j = pm; j < p; j++)                                           \
@@ -214,6 +281,11 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
                 for (int k = 0; k < m; k++)                                          \
                     d[i0 + k] = dk[k];                                               \
             }                                                                        \
+            if (H) {                                                                 \
+                double dk[LG_ROWS];                                                  \
+                *(lg_v8d_u *)dk = LG_SEL(valid, sv * (tv / (u * u)), zero);          \
+                HESS(p, q, x, dk, xg, ha, H);                                        \
+            }                                                                        \
             if (!with_grad)                                                          \
                 continue;                                                            \
             if (m < LG_ROWS) { /* the block's last, partial group */                 \
@@ -253,17 +325,31 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
         }                                                                            \
         out[0] = lt + lcmp;                                                          \
         out[1] = rt + rcmp;                                                          \
+        if (H)                                                                       \
+            for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
+                for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \
+                    H[jc * q + ja] = H[ja * q + jc];                                 \
     }
 
+#define LG_ATTR_512_FMA                                                              \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"),                    \
+                   optimize("fp-contract=fast")))
+#define LG_ATTR_256_FMA __attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
+LOGISTIC_HESS_GROUP(lg_hess_f64_512, double, LG_ATTR_512_FMA)
+LOGISTIC_HESS_GROUP(lg_hess_f32_512, float, LG_ATTR_512_FMA)
+LOGISTIC_HESS_GROUP(lg_hess_f64_256, double, LG_ATTR_256_FMA)
+LOGISTIC_HESS_GROUP(lg_hess_f32_256, float, LG_ATTR_256_FMA)
+LOGISTIC_HESS_GROUP(lg_hess_f64_base, double, LG_ATTR_BASE)
+LOGISTIC_HESS_GROUP(lg_hess_f32_base, float, LG_ATTR_BASE)
 #define LG_CVT LG_CVT_512
-LOGISTIC_DENSE_ROWS(lg_rows_f64_512, double, LG_ATTR_512, lg_explog_512)
-LOGISTIC_DENSE_ROWS(lg_rows_f32_512, float, LG_ATTR_512, lg_explog_512)
+LOGISTIC_DENSE_ROWS(lg_rows_f64_512, double, LG_ATTR_512, lg_explog_512, lg_hess_f64_512)
+LOGISTIC_DENSE_ROWS(lg_rows_f32_512, float, LG_ATTR_512, lg_explog_512, lg_hess_f32_512)
 #undef LG_CVT
 #define LG_CVT LG_CVT_GENERIC
-LOGISTIC_DENSE_ROWS(lg_rows_f64_256, double, LG_ATTR_256, lg_explog_256)
-LOGISTIC_DENSE_ROWS(lg_rows_f32_256, float, LG_ATTR_256, lg_explog_256)
-LOGISTIC_DENSE_ROWS(lg_rows_f64_base, double, LG_ATTR_BASE, lg_explog_base)
-LOGISTIC_DENSE_ROWS(lg_rows_f32_base, float, LG_ATTR_BASE, lg_explog_base)
+LOGISTIC_DENSE_ROWS(lg_rows_f64_256, double, LG_ATTR_256, lg_explog_256, lg_hess_f64_256)
+LOGISTIC_DENSE_ROWS(lg_rows_f32_256, float, LG_ATTR_256, lg_explog_256, lg_hess_f32_256)
+LOGISTIC_DENSE_ROWS(lg_rows_f64_base, double, LG_ATTR_BASE, lg_explog_base, lg_hess_f64_base)
+LOGISTIC_DENSE_ROWS(lg_rows_f32_base, float, LG_ATTR_BASE, lg_explog_base, lg_hess_f32_base)
 #undef LG_CVT
 
 /* 2: AVX-512, 1: AVX2 + FMA, 0: baseline; -1 until detected. */
@@ -303,16 +389,17 @@ static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
                                     ptrdiff_t ld, const double *w, double b,
                                     const double *off, const double *y,
                                     const double *sw, double *g, double *d,
-                                    int with_grad, double *out) {
+                                    int with_grad, double *out, double *H,
+                                    ptrdiff_t q) {
     switch (logistic_rows_level()) {
     case 2:
-        lg_rows_f64_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        lg_rows_f64_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     case 1:
-        lg_rows_f64_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        lg_rows_f64_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     default:
-        lg_rows_f64_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        lg_rows_f64_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
     }
 }
 
@@ -320,16 +407,17 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
                                     ptrdiff_t ld, const double *w, double b,
                                     const double *off, const float *y,
                                     const double *sw, double *g, double *d,
-                                    int with_grad, double *out) {
+                                    int with_grad, double *out, double *H,
+                                    ptrdiff_t q) {
     switch (logistic_rows_level()) {
     case 2:
-        lg_rows_f32_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        lg_rows_f32_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     case 1:
-        lg_rows_f32_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        lg_rows_f32_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     default:
-        lg_rows_f32_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out);
+        lg_rows_f32_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
     }
 }
 
@@ -340,16 +428,18 @@ static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
                                     ptrdiff_t ld, const double *w, double b,
                                     const double *off, const double *y,
                                     const double *sw, double *g, double *d,
-                                    int with_grad, double *out) {
-    (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
+                                    int with_grad, double *out, double *H,
+                                    ptrdiff_t q) {
+    (void)H; (void)q; (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
     (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
 }
 static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
                                     ptrdiff_t ld, const double *w, double b,
                                     const double *off, const float *y,
                                     const double *sw, double *g, double *d,
-                                    int with_grad, double *out) {
-    (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
+                                    int with_grad, double *out, double *H,
+                                    ptrdiff_t q) {
+    (void)H; (void)q; (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
     (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
 }
 #endif

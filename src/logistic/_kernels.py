@@ -68,6 +68,7 @@ from ._typing import FloatArray
 __all__ = [
     "compiled_kernel",
     "csr_arrays",
+    "fused_hessian_applies",
     "row_loop_active",
     "set_compiled",
     "value_grad_numpy",
@@ -107,6 +108,13 @@ _COMPILED: dict[str, Any] = {}
 #: whole fit). The rule is the block's size alone, so a fit of the same data
 #: computes the same numbers whatever ran before it.
 COMPILED_MIN_VALUES = 2048
+
+#: Dense blocks of at most this many columns, read by the compiled row loop,
+#: get their Hessian from that loop (:func:`_fused_hessian_pass`) rather than
+#: from ``X ⊙ √d`` and BLAS ``syrk``; the loop's limit is 127 (its padded
+#: order ``q ≤ 128``). Measured against one-thread ``syrk`` on 1 MiB blocks
+#: (docs/benchmarks.md, "Compiled dense Hessian for small p").
+FUSED_HESSIAN_MAX_FEATURES = 127
 
 
 def compiled_for(X: Any) -> Any | None:
@@ -268,6 +276,63 @@ def _compiled_pass(
     else:
         return None
     return loss, (g if with_grad else np.zeros(0)), rsum, d
+
+
+def fused_hessian_applies(X: Any) -> bool:
+    """Whether a dense block's value, gradient and Hessian come from one
+    call of the compiled row loop (:func:`_fused_hessian_pass`).
+
+    The block must be one the loop reads (:func:`_row_loop_applies`: float32
+    or float64 with contiguous rows, an AVX-512 CPU), of at least
+    :data:`COMPILED_MIN_VALUES` values and with at most
+    :data:`FUSED_HESSIAN_MAX_FEATURES` columns. :func:`value_grad`,
+    :func:`value_grad_hessian` and :func:`hessian` then make no BLAS call on
+    the block (the in-memory backend need not limit BLAS's threads).
+    """
+    if not (isinstance(X, np.ndarray) and X.dtype in (F64, np.float32)):
+        return False
+    if X.shape[1] > FUSED_HESSIAN_MAX_FEATURES or compiled_for(X) is None:
+        return False
+    return _row_loop_applies(compiled_kernel(), X)
+
+
+def _fused_hessian_pass(
+    X: Any,
+    y: FloatArray,
+    w: FloatArray,
+    b: float,
+    offset: FloatArray | None,
+    sample_weight: FloatArray | None,
+) -> tuple[float, FloatArray, float, FloatArray, FloatArray, float] | None:
+    """``(Σ s L, Xᵀ(s r), Σ s r, Xᵀ D X, Xᵀ d, Σ d)`` of a dense block from one
+    read of its rows, or None (:func:`fused_hessian_applies` says no).
+
+    The row loop adds ``d_i x̃_i x̃_iᵀ`` (``x̃ = (x, 1)``) to a float64
+    ``q × q`` array eight rows at a time while the rows are in L1, in place
+    of a block-sized ``X ⊙ √d`` and a BLAS ``syrk``; the three Hessian sums
+    are views of it (its last row and column are ``Xᵀ d`` and ``Σ d``).
+    """
+    if not fused_hessian_applies(X):
+        return None
+    mod: Any = compiled_kernel()
+    n, p = X.shape
+    q = (p + 8) // 8 * 8  # x̃ has p + 1 columns, padded to whole vectors
+    H = np.empty((q, q))
+    g = np.empty(p)
+    rows = mod.dense_rows_f64 if X.dtype == F64 else mod.dense_rows_f32
+    loss, rsum = rows(
+        X,
+        np.ascontiguousarray(y, dtype=X.dtype),
+        np.ascontiguousarray(w, dtype=F64),
+        float(b),
+        _f64_or_none(offset),
+        _f64_or_none(sample_weight),
+        g,
+        None,
+        True,
+        H,
+    )
+    return loss, g, rsum, H[:p, :p], H[:p, p], float(H[p, p])
 
 
 def _sum(v: FloatArray, s: FloatArray | None) -> float:
@@ -482,6 +547,9 @@ def hessian(
     p = w.shape[0]
     if X.shape[0] == 0:
         return np.zeros((p, p)), np.zeros(p), 0.0
+    fused = _fused_hessian_pass(X, y, w, b, offset, sample_weight)
+    if fused is not None:  # the numbers of value_grad_hessian, no BLAS call
+        return fused[3], fused[4], fused[5]
     d = hessian_weight_from_logits(logits(X, w, b, offset))
     if sample_weight is not None:
         d *= sample_weight
@@ -519,6 +587,8 @@ def value_grad_hessian(
     k = max(1, int(hessian_stride))
     got = None
     if compiled_for(X) is not None:
+        if k == 1 and (fused := _fused_hessian_pass(X, y, w, b, offset, sample_weight)):
+            return (*fused[:3], total, *fused[3:])
         got = _compiled_pass(X, y, w, b, offset, sample_weight, True, True)
     if got is not None:
         loss_sum, g_w, rsum, d_all = got

@@ -224,6 +224,7 @@ class InMemory:
         self._blocks: list[Block] | None = None
         self._fingerprint: str | None = None
         self._finite_pending = not finite_checked and not issparse(X)
+        self._blas_free_: bool | None = None
 
     @property
     def block_rows(self) -> int:
@@ -383,16 +384,36 @@ class InMemory:
         k = min(self.n_threads, len(blocks))
         if self.nbytes < THREAD_MIN_BYTES:
             k = 1  # waking threads costs more than the work
-        controller = _blas_controller() if k > 1 else None
-        if controller is None:
+        if k == 1:
             return tree_sum(fn(b, i) for i, b in enumerate(blocks))
+        controller = None if self._blas_free() else _blas_controller()
+        if controller is None:
+            return self._windows(fn, blocks, k)
+        with controller.limit(limits=1, user_api="blas"):
+            return self._windows(fn, blocks, k)
+
+    def _blas_free(self) -> bool:
+        """Whether the kernels make no BLAS call on these blocks
+        (:func:`logistic._kernels.fused_hessian_applies` of the first block):
+        the reduction then needs no BLAS thread limit, and a process whose
+        fits never need it never creates threadpoolctl's controller (≈ 6-30 ms
+        the first time). Reductions that call BLAS themselves (Hessian-vector
+        products) over such blocks run it with BLAS's own threads."""
+        if self._blas_free_ is None:
+            from .. import _kernels  # lazily: loads the compiled kernel
+
+            X = self._block_list()[0].X
+            self._blas_free_ = bool(_kernels.fused_hessian_applies(X))
+        return self._blas_free_
+
+    def _windows(self, fn: Callable[[Block, int], T], blocks: list[Block], k: int) -> T:
+        """Blocks in windows over ``k`` pool threads, folded in block order."""
         pool = _pool(k)
         acc: list[Any] = []
-        with controller.limit(limits=1, user_api="blas"):
-            for lo in range(0, len(blocks), k * WINDOW_BLOCKS):
-                hi = min(len(blocks), lo + k * WINDOW_BLOCKS)
-                bounds = [lo + (hi - lo) * i // k for i in range(k + 1)]
-                runs = [range(bounds[i], bounds[i + 1]) for i in range(k)]
-                parts = pool.map(lambda run: [fn(blocks[i], i) for i in run], runs)
-                acc = [_fold(acc + [p for run in parts for p in run])]
+        for lo in range(0, len(blocks), k * WINDOW_BLOCKS):
+            hi = min(len(blocks), lo + k * WINDOW_BLOCKS)
+            bounds = [lo + (hi - lo) * i // k for i in range(k + 1)]
+            runs = [range(bounds[i], bounds[i + 1]) for i in range(k)]
+            parts = pool.map(lambda run: [fn(blocks[i], i) for i in run], runs)
+            acc = [_fold(acc + [p for run in parts for p in run])]
         return acc[0]
