@@ -442,23 +442,57 @@ cdef void _sandwich_rows(
     Py_ssize_t n,
     Py_ssize_t p,
 ) noexcept nogil:
-    """Adds the upper triangle of ``Σ_i d_i x_i x_iᵀ`` to ``hp``, ``Σ_i d_i x_i`` to ``hdp``."""
-    cdef Py_ssize_t i, ja, jc
+    """Adds the upper triangle of ``Σ_i d_i x_i x_iᵀ`` to ``hp``, ``Σ_i d_i x_i`` to ``hdp``.
+
+    A canonical row (ascending column indices) of at most 128 stored values
+    is first copied to local arrays (the offsets ``j·p`` of its columns and
+    its values as float64), so the pair loop converts and multiplies no
+    index; a row of values all 1 (one-hot, binary features) adds ``d_i`` to
+    every pair without a product. Other rows take the general loop.
+    """
+    cdef Py_ssize_t i, ja, jc, m, u, v
     cdef index_t a, c, k0, k1
     cdef double di, va, xa
     cdef double* hrow
-    cdef bint ascending
+    cdef bint ascending, ones
+    cdef Py_ssize_t cols[128]
+    cdef double vals[128]
     for i in range(n):
         di = d[i]
         if di == 0.0:
             continue
         k0 = indptr[i]
         k1 = indptr[i + 1]
-        ascending = True
-        for a in range(k0 + 1, k1):
-            if indices[a] <= indices[a - 1]:
-                ascending = False
-                break
+        m = k1 - k0
+        ascending = m <= 128
+        ones = True
+        if ascending:
+            for u in range(m):
+                ja = indices[k0 + u]
+                xa = <double>data[k0 + u]
+                if u > 0 and ja <= cols[u - 1]:
+                    ascending = False
+                    break
+                cols[u] = ja
+                vals[u] = xa
+                if xa != 1.0:
+                    ones = False
+        if ascending:
+            for u in range(m):
+                ja = cols[u]
+                hrow = hp + ja * p
+                if ones:
+                    hdp[ja] += di
+                    hrow[ja] += di
+                    for v in range(u + 1, m):
+                        hrow[cols[v]] += di
+                else:
+                    va = di * vals[u]
+                    hdp[ja] += va
+                    hrow[ja] += va * vals[u]
+                    for v in range(u + 1, m):
+                        hrow[cols[v]] += va * vals[v]
+            continue
         for a in range(k0, k1):
             ja = indices[a]
             xa = <double>data[a]
@@ -466,10 +500,6 @@ cdef void _sandwich_rows(
             hdp[ja] += va
             hrow = hp + ja * p
             hrow[ja] += va * xa
-            if ascending:  # canonical rows: every later column is above ja
-                for c in range(a + 1, k1):
-                    hrow[indices[c]] += va * <double>data[c]
-                continue
             for c in range(a + 1, k1):
                 jc = indices[c]
                 if jc > ja:
