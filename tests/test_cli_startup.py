@@ -443,8 +443,9 @@ def test_commands_from_evaluated_signatures_equal_typers_own():
 # standard-library packages a small file's fit and predict do not need:
 # concurrent.futures (the in-memory backend's thread pool, used from 8 MiB of
 # data on; ~4 ms to import), importlib.metadata (the model file's library
-# version is read by logistic._version without it; ~10-15 ms)
-_UNNEEDED = ("concurrent.futures", "importlib.metadata")
+# version is read by logistic._version without it; ~10-15 ms), gzip (for
+# compressed files only)
+_UNNEEDED = ("concurrent.futures", "importlib.metadata", "gzip")
 
 
 @pytest.mark.parametrize("penalty", [[], ["--penalty", "l2"]])

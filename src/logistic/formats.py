@@ -43,8 +43,6 @@ Examples
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import os
 import re
 from pathlib import Path
@@ -147,10 +145,15 @@ def compression_of(head: bytes) -> str | None:
 
 
 def decompressed(fh: BinaryIO, compression: str | None) -> BinaryIO:
-    """``fh`` read through gzip or bz2 (or as it is)."""
+    """``fh`` read through gzip or bz2 (or as it is); the codec modules are
+    imported here, for compressed files only."""
     if compression == "gzip":
+        import gzip
+
         return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
     if compression == "bz2":
+        import bz2
+
         return bz2.BZ2File(fh, mode="rb")  # type: ignore[return-value]
     return fh
 
