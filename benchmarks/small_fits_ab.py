@@ -19,7 +19,11 @@ calibration picks for these data) and reporting their median wall and CPU
 The table gives, per case and version, the median over rounds of those
 medians, ``n_iter_``,
 ``n_passes_``, and the largest relative difference of the coefficients
-between the versions (results must agree to rounding). ``--baseline-src``
+between the versions (results must agree to rounding). ``--first`` times
+instead the first full fit of each process after the suite's 200-row
+warm-up (``benchmarks/_fit.py``), the fit the suite itself times, one-time
+costs of the process (thread pool, BLAS thread limit) included.
+``--baseline-src``
 is a copy of ``src/`` at the commit before the change (with the compiled
 modules built or copied in).
 """
@@ -43,7 +47,7 @@ import numpy as np
 warnings.simplefilter("ignore")
 from logistic import LogisticRegression
 name, penalty, fits = sys.argv[1], sys.argv[2], int(sys.argv[3])
-data, tol = sys.argv[4], sys.argv[5]
+data, tol, first = sys.argv[4], sys.argv[5], sys.argv[6] == "first"
 try:
     X = np.load(f"{data}/{name}.X.npy")
 except FileNotFoundError:
@@ -53,7 +57,12 @@ y = np.load(f"{data}/{name}.y.npy")
 kw = {"penalty": None} if penalty == "none" else {"penalty": "l2", "C": 1.0}
 if tol != "default":
     kw["tol"] = float(tol)
-LogisticRegression(**kw).fit(X, y)
+if first:  # benchmarks/_fit.py's warm-up: the first 100 rows of each class
+    rows = np.sort(np.concatenate([np.flatnonzero(y == c)[:100] for c in (0, 1)]))
+    LogisticRegression(**kw).fit(X[rows], y[rows])
+    fits = 1
+else:
+    LogisticRegression(**kw).fit(X, y)
 times, cpu = [], []
 for _ in range(fits):
     t, c = time.perf_counter(), time.process_time()
@@ -66,11 +75,12 @@ print(json.dumps({"median": float(np.median(times)), "cpu": float(np.median(cpu)
 """
 
 
-def _child(src: Path, case: str, fits: int, tol: str) -> dict:
+def _child(src: Path, case: str, fits: int, tol: str, first: bool = False) -> dict:
     name, penalty = case.split(":")
     env = dict(os.environ, PYTHONPATH=str(src))
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, name, penalty, str(fits), str(DATA), tol],
+        [sys.executable, "-c", CHILD, name, penalty, str(fits), str(DATA), tol]
+        + ["first" if first else "warm"],
         env=env,
         capture_output=True,
         text=True,
@@ -91,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tol", default="1e-4", help="the fits' tol ('default': the estimator's)"
     )
+    parser.add_argument(
+        "--first",
+        action="store_true",
+        help="time only the first full fit of each process, after the suite's "
+        "200-row warm-up (benchmarks/_fit.py): one-time costs included",
+    )
     args = parser.parse_args(argv)
     versions = {"before": args.baseline_src.resolve(), "after": ROOT / "src"}
     cases = args.cases.split(",")
@@ -100,10 +116,11 @@ def main(argv: list[str] | None = None) -> int:
             order = list(versions) if r % 2 == 0 else list(versions)[::-1]
             for v in order:
                 runs.setdefault((case, v), []).append(
-                    _child(versions[v], case, args.fits, args.tol)
+                    _child(versions[v], case, args.fits, args.tol, args.first)
                 )
+    fits = "the first fit after a 200-row warm-up" if args.first else f"{args.fits} fits"
     print(
-        f"load average {os.getloadavg()[0]:.1f} (1 min) at the end; {args.rounds} rounds × {args.fits} fits; tol {args.tol}"
+        f"load average {os.getloadavg()[0]:.1f} (1 min) at the end; {args.rounds} rounds × {fits}; tol {args.tol}"
     )
     print(
         "| case | before ms | after ms | before ÷ after | CPU ms before → after | n_iter | n_passes before → after | max rel. coef diff |"
