@@ -164,15 +164,17 @@ def _table(
     import pyarrow as pa
 
     from .._math import sigmoid
-    from . import _multiclass
+    from .._multiclass import is_multiclass
     from ._arrow import bool_array, float_array, label_array
 
     design = applied.design
     rows = output_rows(design, missing)
     scored = design.keep[rows]  # output rows that have a prediction
-    multiclass = _multiclass.is_multiclass(applied.model_file.model)
+    multiclass = is_multiclass(applied.model_file.model)
     if multiclass:  # one probability column per class, no logit
-        probas, label_list = _multiclass.predict_columns(applied, scored)
+        from ._multiclass import predict_columns
+
+        probas, label_list = predict_columns(applied, scored)
     else:
         z = np.full(scored.size, np.nan)
         z[scored] = applied.z
@@ -300,10 +302,12 @@ def predict(
         encoding=encoding,
         decimal=decimal,
     )
-    from . import _multiclass
+    from .._multiclass import is_multiclass
 
-    if _multiclass.is_multiclass(applied.model_file.model):
-        _multiclass.check_threshold(threshold)
+    if is_multiclass(applied.model_file.model):
+        from ._multiclass import check_threshold
+
+        check_threshold(threshold)
         if interval is not None:
             raise CLIError(
                 f"--interval applies to two-class models (the interval of "
