@@ -4,7 +4,8 @@
 
 Dense blocks with contiguous rows on AVX-512 CPUs: :func:`dense_rows_f64`
 / :func:`dense_rows_f32`, a fused loop over the rows (``_fused_rows.h``:
-eight rows at a time, each read from memory once, float64 throughout).
+eight rows at a time, each read from memory once, float64 throughout;
+with ``hess``, Newton's Hessian sums of the same rows in the same pass).
 Otherwise one call processes one row block: ``z = X w`` (BLAS ``gemv`` on the block,
 dense; a gather loop over the rows, CSR), then per row ``z += b + offset``,
 the loss, the residual ``r = s (σ(z) - y)`` and optionally the curvature

@@ -19,8 +19,12 @@ multithreaded BLAS). One block per thread keeps its rows in that core's
 cache between ``X @ w`` and ``Xᵀ r``; multithreaded BLAS inside each block
 instead splits every product across cores and spin-waits between them,
 which measured up to several times slower on a loaded machine (see
-docs/benchmarks.md). Partial results are summed in block order whatever the
-thread schedule, so reductions stay deterministic.
+docs/benchmarks.md). Blocks on which the kernels make no BLAS call
+(:func:`logistic._kernels.fused_hessian_applies`: the compiled row loop
+reads them, Hessian included) need no limit, and threadpoolctl's controller
+(6-30 ms to create, the first time in a process) is not created for them.
+Partial results are summed in block order whatever the thread schedule, so
+reductions stay deterministic.
 
 Finite check (``finite_checked=False``, arrays from
 :func:`logistic.backends.as_backend`): X's NaN/±inf check is owed by the
