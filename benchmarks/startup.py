@@ -7,7 +7,9 @@ Usage (from the repository root)::
 Each command runs ``--repeats`` times in a fresh interpreter, the commands
 alternating (so a burst of load on the shared machine hits all of them), and
 the median wall time of each is reported, hyperfine-style, beside the bare
-interpreter's start (``python -c pass``), which no library can go below.
+interpreter's start (``python -c pass``), which no library can go below. The
+median CPU time (user + system of the command's process) is reported too: on
+a machine shared with other work it moves less than wall time.
 ``logistic predict UCLA`` reads a model file fitted (``--penalty l2``)
 before the timing. Targets (issue 13): ``import logistic`` ≤ 0.2 s, ``logistic fit`` on the
 400-row UCLA file ≤ 0.4 s.
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -120,8 +123,11 @@ def _env(pythonpath: str | None = None) -> dict[str, str]:
     return env
 
 
-def _time(cmd: list[str], env: dict[str, str] | None = None) -> float:
-    """Wall seconds of one run; ``nan`` when the command failed (reported)."""
+def _time(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run; ``nan`` when the
+    command failed (reported). CPU time counts what the command itself ran,
+    so other processes on a shared machine change it less than wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     rc = subprocess.run(
         cmd,
@@ -130,7 +136,10 @@ def _time(cmd: list[str], env: dict[str, str] | None = None) -> float:
         stderr=subprocess.DEVNULL,
         env=env,
     ).returncode
-    return time.perf_counter() - t0 if rc == 0 else float("nan")
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (wall, cpu) if rc == 0 else (float("nan"), float("nan"))
 
 
 def _slowest_imports(cmd: list[str], k: int = 10) -> list[tuple[int, str]]:
@@ -176,19 +185,22 @@ def main(argv: list[str] | None = None) -> None:
         for _, cmd, env in runs:  # warm the file cache and bytecode
             _time(cmd, env)
         times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        cpu: dict[str, list[float]] = {label: [] for label, _, _ in runs}
         for _ in range(args.repeats):
             for label, cmd, env in runs:
-                times[label].append(_time(cmd, env))
+                wall, used = _time(cmd, env)
+                times[label].append(wall)
+                cpu[label].append(used)
         print(f"load average at the end: {os.getloadavg()}")
-        print("| command | median (s) | min (s) | max (s) | runs |")
-        print("|---|---|---|---|---|")
+        print("| command | median (s) | min (s) | max (s) | CPU median (s) | runs |")
+        print("|---|---|---|---|---|---|")
         for label, ts in times.items():
             if any(t != t for t in ts):
-                print(f"| `{label}` | failed | | | {len(ts)} |")
+                print(f"| `{label}` | failed | | | | {len(ts)} |")
                 continue
             print(
                 f"| `{label}` | {statistics.median(ts):.3f} | {min(ts):.3f} "
-                f"| {max(ts):.3f} | {len(ts)} |"
+                f"| {max(ts):.3f} | {statistics.median(cpu[label]):.3f} | {len(ts)} |"
             )
         if args.importtime:
             for label, cmd in cmds.items():
