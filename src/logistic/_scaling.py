@@ -227,5 +227,20 @@ class ScaledObjective:
         hv = self.base.hessian_vector(self.to_original(theta_s), self.to_original(v))
         return self.scaled_gradient(hv)
 
+    def hessian_diagonal(self, theta_s: FloatArray) -> FloatArray:
+        """The diagonal of ``Tᵀ H T`` at ``theta_s`` (one read of the data): for
+        a coefficient ``(H_jj - 2 μ_j H_jb + μ_j² H_bb) / σ_j²``, for the
+        intercept ``H_bb`` (``μ`` = 0 without an intercept); the Jacobi
+        preconditioner of truncated Newton's conjugate gradients."""
+        h_diag, h_wb, h_bb = self.base.hessian_diagonal(self.to_original(theta_s))
+        inv = self.inv_scale
+        if not self.fit_intercept:
+            return h_diag * inv * inv
+        mu = self.mean
+        out = np.empty(self.n_features + 1)
+        out[:-1] = (h_diag - 2.0 * mu * h_wb + mu * mu * h_bb) * inv * inv
+        out[-1] = h_bb
+        return out
+
     def majorizer_vector(self, v: FloatArray) -> FloatArray:
         return self.scaled_gradient(self.base.majorizer_vector(self.to_original(v)))

@@ -37,10 +37,10 @@ Rule (measurements in docs/benchmarks.md):
 
   Truncated Newton (``newton-cg``) keeps the curvature per outer iteration, so
   a Hessian-vector product costs two products with X, like one value+gradient
-  pass; it still needs more passes than L-BFGS where ``auto`` would consider
-  it (reuters: 68 against 41, and a tie in time with scipy's L-BFGS-B:
-  0.10–0.15 s each in two runs of ``python -m benchmarks.solver_ab``), so
-  ``auto`` keeps L-BFGS there.
+  pass, and its CG is Jacobi-preconditioned; it still needs more passes than
+  L-BFGS where ``auto`` would consider it (reuters: 55 against 40, CPU 102
+  against 93 ms, alternating in one process; sparse200k 16 against 7, twice
+  the time), so ``auto`` keeps L-BFGS there.
 """
 
 from __future__ import annotations

@@ -45,11 +45,31 @@ from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
 from ._linesearch import unresolved
 
-__all__ = ["LBFGS", "LBFGSOptions"]
+__all__ = ["LBFGS", "LBFGSOptions", "default_memory"]
 
 #: Evaluations in a row within rounding noise of the last accepted value after
 #: which scipy's line search is stopped (see the module docstring).
 FLAT_EVALUATIONS = 3
+
+
+#: Curvature pairs of L-BFGS by default, and above ``WIDE_PARAMS`` parameters.
+MEMORY, WIDE_MEMORY = 20, 10
+WIDE_PARAMS = 2048
+
+
+def default_memory(n_params: int) -> int:
+    """Curvature pairs kept by default: ``MEMORY`` (20), ``WIDE_MEMORY`` (10)
+    above ``WIDE_PARAMS`` parameters.
+
+    More pairs mean fewer iterations (a9a 98 at 20 pairs against 137 at 10,
+    w8a 97 against 147, credit-default 45 against 66) but ``setulb``'s work
+    an iteration grows with ``memory × p``: at p = 8 316 (reuters) 0.64 ms
+    at 20 pairs against 0.35 ms at 10, as much as a third of a data pass,
+    and reuters takes 80 against 87-91 ms at 10 pairs (39 iterations
+    against 36; alternating in one process, load 2.5). Fits that stop
+    within 10 iterations (sparse200k, 6) are the same with either.
+    """
+    return WIDE_MEMORY if n_params > WIDE_PARAMS else MEMORY
 
 
 class _Stalled(Exception):
@@ -58,10 +78,11 @@ class _Stalled(Exception):
 
 @dataclass(frozen=True)
 class LBFGSOptions:
-    """memory : curvature pairs kept; standardize : iterate in standardized
+    """memory : curvature pairs kept (None: :func:`default_memory` of the
+    number of parameters); standardize : iterate in standardized
     coordinates; polish_steps : Newton–CG steps after a stall of scipy."""
 
-    memory: int = field(default=20, metadata={"min": 1})
+    memory: int | None = field(default=None, metadata={"min": 1})
     standardize: bool = True
     polish_steps: int = field(default=5, metadata={"min": 0})
 
@@ -209,6 +230,9 @@ class LBFGS(Solver):
         from scipy.optimize import minimize
 
         remaining = max(0, self.max_iter - k0)
+        memory = self.options.memory
+        if memory is None:
+            memory = default_memory(x0.size)
         res: Any = None
         with _one_blas_thread():
             try:
@@ -223,7 +247,7 @@ class LBFGS(Solver):
                         "maxfun": max(15000, 20 * self.max_iter),
                         "gtol": 0.0,
                         "ftol": 0.0,
-                        "maxcor": self.options.memory,
+                        "maxcor": memory,
                     },
                 )
             except _Stalled:

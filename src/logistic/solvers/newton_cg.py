@@ -7,7 +7,15 @@ iteration, never a p × p matrix), to the relative residual
 ``η = min(0.5, sqrt(‖g‖))`` (Eisenstat–Walker forcing: loose far from the
 optimum, tight near it, so convergence is superlinear), then takes an Armijo
 backtracking step. It iterates in standardized coordinates
-(:mod:`logistic._scaling`), which also preconditions CG. Near the optimum,
+(:mod:`logistic._scaling`), and CG is preconditioned by the diagonal of the
+Hessian there (Jacobi; option ``precondition``, binary objective only): one
+read of the data per Newton step, whose curvature ``d`` the products that
+follow reuse (:meth:`LogisticObjective.hessian_diagonal`). Measured in passes
+to the same optimum (``benchmarks.fit_fingerprint``, and reuters): reuters
+68 → 55, spambase L2 310 → 189 and unpenalized 2 260 → 349, credit-default
+163 → 145; where standardization alone already equalizes the curvature the
+diagonal's pass is not paid back (a9a L2 132 → 138, ijcnn1 55 → 65, the
+400-row UCLA 27 → 32). Near the optimum,
 once objective differences are rounding noise, a step that lowers the
 gradient is accepted (as in :mod:`.newton`; both through :mod:`._linesearch`).
 """
@@ -19,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
@@ -41,9 +50,11 @@ class _State:
 
 @dataclass(frozen=True)
 class NewtonCGOptions(LineSearchOptions):
-    """max_cg : CG iterations per Newton step (None: ``min(200, n_params)``)."""
+    """max_cg : CG iterations per Newton step (None: ``min(200, n_params)``).
+    precondition : whether CG is preconditioned by the Hessian's diagonal."""
 
     max_cg: int | None = field(default=None, metadata={"min": 1})
+    precondition: bool = True
 
 
 @register
@@ -77,10 +88,28 @@ class NewtonCG(IterativeSolver):
         maxiter = self.options.max_cg
         if maxiter is None:
             maxiter = min(200, n)
-        d, _info = cg(H, -g, rtol=rtol, maxiter=maxiter, callback=tick)
+        M = self._preconditioner(fit, state) if self.options.precondition else None
+        d, _info = cg(H, -g, rtol=rtol, maxiter=maxiter, M=M, callback=tick)
         if not np.all(np.isfinite(d)) or not float(g @ d) < 0:
             return -g, count[0]  # not a descent direction: steepest descent
         return d, count[0]
+
+    @staticmethod
+    def _preconditioner(fit: Fit, state: _State) -> Any:
+        """Jacobi preconditioner ``diag(H)⁻¹`` (one read of the data, whose
+        curvature the products that follow reuse), or None when the view
+        has no diagonal, the objective is not the binary one, or the
+        diagonal is not finite and positive."""
+        from scipy.sparse.linalg import LinearOperator
+
+        diagonal = getattr(fit.view, "hessian_diagonal", None)
+        if diagonal is None or type(fit.objective) is not LogisticObjective:
+            return None  # e.g. K classes: no diagonal written for them
+        h = diagonal(state.theta)
+        if not (np.all(np.isfinite(h)) and np.all(h > 0)):
+            return None
+        inv = 1.0 / h
+        return LinearOperator((h.size, h.size), matvec=lambda v: inv * np.ravel(v))
 
     def step(self, fit: Fit, state: _State) -> _State:
         d, n_cg = self._direction(fit, state)
