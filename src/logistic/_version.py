@@ -24,9 +24,12 @@ __all__ = ["__version__", "installed_version"]
 _HEADER = re.compile(r"[\041-\071\073-\176]*:")
 
 
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
 def _normalized(name: str) -> str:
     """``importlib.metadata``'s normalized distribution name (PEP 503, ``_``)."""
-    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
+    return _SEPARATORS.sub("-", name).lower().replace("-", "_")
 
 
 def _metadata_dir(name: str) -> str | None:
