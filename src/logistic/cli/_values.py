@@ -54,20 +54,18 @@ def _bool(value: Any, info: Any, param: Any, ctx: Any) -> Any:
     return value if type(value) is bool else _DEFER
 
 
-def _int(value: Any, info: Any, param: Any, ctx: Any) -> Any:
-    if type(value) is int:
-        return value
-    if type(value) is str and _INT.fullmatch(value):
-        return int(value)
-    return _DEFER
+def _number(kind: type[Any], spelling: re.Pattern[str]) -> Convert:
+    """A value of type ``kind`` as it is; a string spelt as ``spelling``
+    allows, ``kind(value)``."""
 
+    def convert(value: Any, info: Any, param: Any, ctx: Any) -> Any:
+        if type(value) is kind:
+            return value
+        if type(value) is str and spelling.fullmatch(value):
+            return kind(value)
+        return _DEFER
 
-def _float(value: Any, info: Any, param: Any, ctx: Any) -> Any:
-    if type(value) is float:
-        return value
-    if type(value) is str and _FLOAT.fullmatch(value):
-        return float(value)
-    return _DEFER
+    return convert
 
 
 def _path(value: Any, info: Any, param: Any, ctx: Any) -> Any:
@@ -83,8 +81,8 @@ def _path(value: Any, info: Any, param: Any, ctx: Any) -> Any:
 _LEAVES: dict[Any, Convert] = {
     str: _str,
     bool: _bool,
-    int: _int,
-    float: _float,
+    int: _number(int, _INT),
+    float: _number(float, _FLOAT),
     Path: _path,
 }
 
