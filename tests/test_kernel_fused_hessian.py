@@ -12,6 +12,8 @@ not bit for bit. Every test asserts that the compiled path is the one taken.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -26,14 +28,21 @@ def _mod():
     return mod
 
 
-def _at_level(level: int):
-    """Row-loop level ``level`` for the test (skipped where the CPU lacks it)."""
+@contextlib.contextmanager
+def _row_loop(level: int | None = None):
+    """The compiled module with its row loop on (restored after): at
+    ``level``, or with None at the level in use (the baseline build where the
+    automatic choice is off). Skipped where the CPU lacks the level."""
     mod = _mod()
     prev = mod.row_loop_level()
-    if mod.row_loop_level(level) != level:
+    want = level if level is not None else max(prev, 0)
+    got = mod.row_loop_level(want)
+    try:
+        if got != want:
+            pytest.skip(f"row loop level {want} not available on this CPU")
+        yield mod
+    finally:
         mod.row_loop_level(prev)
-        pytest.skip(f"row loop level {level} not available on this CPU")
-    return mod, prev
 
 
 def _numpy(fn, *args):
@@ -86,8 +95,7 @@ def test_fused_hessian_matches_numpy_formula(rng, level, dtype, p):
     # every instruction-set level of the loop, p around multiples of 8 (the
     # padded order q = p + 1 rounded up to 8) up to the largest p it takes,
     # a partial last group of rows, weights (some zero) and offsets
-    mod, prev = _at_level(level)
-    try:
+    with _row_loop(level):
         n = max(K.COMPILED_MIN_VALUES // p + 5, 21)
         X, y, w = _block(rng, n, p, dtype, rows_apart=p % 2 == 1)
         s = rng.integers(0, 3, n).astype(np.float64) + rng.random(n)
@@ -104,22 +112,18 @@ def test_fused_hessian_matches_numpy_formula(rng, level, dtype, p):
             _close(got[4:], _plain(X, y, w, -0.4, *args)[4:], 1e-12)
             H = got[4]
             assert H.shape == (p, p) and np.array_equal(H, H.T)
-    finally:
-        mod.row_loop_level(prev)
 
 
 def test_fused_hessian_extreme_logits_stay_finite(rng):
     # |z| up to 800: curvature underflows to 0 for such rows, never NaN
-    mod = _mod()
-    if mod.row_loop_level() < 0:
-        pytest.skip("fused row loop not active on this CPU")
     n, p = 400, 9
     X = rng.standard_normal((n, p))
     w = np.zeros(p)
     w[0] = 800.0
     y = (rng.random(n) < 0.5).astype(np.float64)
-    assert K.fused_hessian_applies(X)
-    got = K.value_grad_hessian(X, y, w, 0.0)
+    with _row_loop():
+        assert K.fused_hessian_applies(X)
+        got = K.value_grad_hessian(X, y, w, 0.0)
     ref = _numpy(K.value_grad_hessian, X, y, w, 0.0)
     assert all(np.all(np.isfinite(v)) for v in got)
     _close(got, ref, 1e-12)
@@ -128,12 +132,7 @@ def test_fused_hessian_extreme_logits_stay_finite(rng):
 def test_fused_hessian_dispatch(rng):
     # which blocks take the loop's Hessian: C rows, enough values, p small
     # enough; F order, wide blocks, tiny blocks and the loop turned off do not
-    mod = _mod()
-    prev = mod.row_loop_level()
-    if mod.row_loop_level(0) < 0:
-        mod.row_loop_level(prev)
-        pytest.skip("fused row loop not built on this platform")
-    try:
+    with _row_loop() as mod:
         X, _, _ = _block(rng, 600, 20, np.float64, rows_apart=False)
         assert K.fused_hessian_applies(X)
         assert K.fused_hessian_applies(X.astype(np.float32))
@@ -146,19 +145,12 @@ def test_fused_hessian_dispatch(rng):
         assert (K.FUSED_HESSIAN_MAX_FEATURES + 8) // 8 * 8 <= mod.hessian_max_order()
         mod.row_loop_level(-1)
         assert not K.fused_hessian_applies(X)
-    finally:
-        mod.row_loop_level(prev)
 
 
 def test_fused_hessian_wide_block_uses_syrk_and_agrees(rng):
     # the first p past the loop's limit takes X ⊙ √d and syrk: both paths
     # agree on the same data to rounding (the limit moves no fit)
-    mod = _mod()
-    prev = mod.row_loop_level()
-    if mod.row_loop_level(0) < 0:
-        mod.row_loop_level(prev)
-        pytest.skip("fused row loop not built on this platform")
-    try:
+    with _row_loop():
         p = K.FUSED_HESSIAN_MAX_FEATURES
         X, y, w = _block(rng, 300, p + 1, np.float64, rows_apart=False)
         assert not K.fused_hessian_applies(X)
@@ -169,8 +161,6 @@ def test_fused_hessian_wide_block_uses_syrk_and_agrees(rng):
         ref = _plain(Xn, y, w[:p], 0.1, None, None)
         _close(narrow, ref, 1e-12)
         assert wide[4].shape == (p + 1, p + 1)
-    finally:
-        mod.row_loop_level(prev)
 
 
 def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
@@ -182,11 +172,6 @@ def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
     from logistic.backends import in_memory
     from logistic.backends.in_memory import InMemory
 
-    mod = _mod()
-    prev = mod.row_loop_level()
-    if mod.row_loop_level(0) < 0:
-        mod.row_loop_level(prev)
-        pytest.skip("fused row loop not built on this platform")
     made: list[int] = []
 
     class Controller:
@@ -200,7 +185,7 @@ def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
     monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
     X, y, w = _block(rng, 3000, 12, np.float64, rows_apart=False)
     theta = np.append(w, 0.1)
-    try:
+    with _row_loop():
         for data, limited in ((X, False), (np.asfortranarray(X), True)):
             made.clear()
             one = LogisticObjective(InMemory(data, y, n_threads=1, block_bytes=2**15))
@@ -212,5 +197,3 @@ def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
             assert a[0] == b[0]
             np.testing.assert_array_equal(a[1], b[1])
             np.testing.assert_array_equal(a[2], b[2])
-    finally:
-        mod.row_loop_level(prev)
