@@ -458,3 +458,52 @@ def test_small_fit_and_predict_leave_out_unneeded_modules(tmp_path, penalty):
     got, _ = _watched(_UNNEEDED, "predict", str(out), str(UCLA), "-o", str(preds))
     assert got == set(), got
     assert len(pd.read_csv(preds)) == 400
+
+
+# runs the CLI, then prints OPENBLAS_THREAD_TIMEOUT as numpy's OpenBLAS read it
+_BLAS_TIMEOUT = (
+    "import os, sys\n"
+    "from logistic.cli.app import main\n"
+    "sys.argv = ['logistic', *sys.argv[1:]]\n"
+    "code = main()\n"
+    "print('numpy' in sys.modules, os.environ.get('OPENBLAS_THREAD_TIMEOUT'),\n"
+    "      file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "4"), ("12", "12")])
+def test_blas_threads_sleep_when_idle(tmp_path, given, expected):
+    # cli.app sets OpenBLAS's idle-thread timeout before numpy loads (its
+    # worker thread spins ~0.1 s otherwise); a user's own setting is kept
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    if given is not None:
+        env["OPENBLAS_THREAD_TIMEOUT"] = given
+    out = tmp_path / "m.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", _BLAS_TIMEOUT, "fit", str(UCLA), "--target",
+         "admit", "-o", str(out)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == f"True {expected}"
+    assert read_model_file(out).model.solver_ == "newton"
+
+
+def test_main_with_argv_leaves_the_environment_as_it_was(tmp_path):
+    # main(argv) in a Python process (numpy not loaded yet) sets the timeout
+    # for the numpy it loads, then removes it again
+    import os
+
+    code = _BLAS_TIMEOUT.replace("code = main()", "code = main(sys.argv[1:])")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    out = tmp_path / "m.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "fit", str(UCLA), "--target", "admit",
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "True None"
