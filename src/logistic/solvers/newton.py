@@ -333,7 +333,8 @@ class Newton(IterativeSolver):
         mu = 0.0
         for _ in range(40):
             try:
-                factor = cholesky(Hs + mu * np.eye(H.shape[0]))
+                damped = Hs if mu == 0 else Hs + mu * np.eye(H.shape[0])
+                factor = cholesky(damped)
                 d = -factor.solve(gs) * s
                 if np.all(np.isfinite(d)):
                     if mu > 0:
