@@ -41,6 +41,36 @@ def test_the_package_version_needs_no_importlib_metadata():
     assert out == [importlib.metadata.version("logistic"), "False"]
 
 
+def _stdlib_find_distributions(*args, **kwargs):
+    # PathFinder.find_distributions as the standard library defines it
+    from importlib.metadata import MetadataPathFinder
+
+    return MetadataPathFinder.find_distributions(*args, **kwargs)
+
+
+@pytest.fixture
+def standard_finders(monkeypatch):
+    """The standard library's distribution finders only: importing dask loads
+    the importlib_metadata backport, which removes the standard path finder's
+    ``find_distributions`` and adds its own finder (``_version`` then asks
+    importlib.metadata, rightly)."""
+    import importlib.machinery
+
+    path_finder = importlib.machinery.PathFinder
+    finders = [
+        f for f in sys.meta_path
+        if not hasattr(f, "find_distributions") or f is path_finder
+    ]  # fmt: skip
+    monkeypatch.setattr(sys, "meta_path", finders)
+    if not hasattr(path_finder, "find_distributions"):
+        monkeypatch.setattr(
+            path_finder,
+            "find_distributions",
+            staticmethod(_stdlib_find_distributions),
+            raising=False,
+        )
+
+
 def _dist(root: Path, dirname: str, metadata: str | None, file: str = "METADATA"):
     d = root / dirname
     d.mkdir(parents=True)
@@ -86,7 +116,9 @@ _ANSWERED_PLAINLY = {
 
 
 @pytest.mark.parametrize("layout", list(_LAYOUTS))
-def test_made_up_layouts_equal_importlib_metadata(tmp_path, monkeypatch, layout):
+def test_made_up_layouts_equal_importlib_metadata(
+    tmp_path, monkeypatch, standard_finders, layout
+):
     roots, name = _LAYOUTS[layout]
     path = []
     for i, dists in enumerate(roots):
@@ -115,7 +147,9 @@ def test_made_up_layouts_equal_importlib_metadata(tmp_path, monkeypatch, layout)
         assert ("value", installed_version(name)) == want
 
 
-def test_plain_layouts_are_answered_without_importlib_metadata(tmp_path, monkeypatch):
+def test_plain_layouts_are_answered_without_importlib_metadata(
+    tmp_path, monkeypatch, standard_finders
+):
     _dist(tmp_path, "Foo_Bar-2.0.dist-info", "Name: foo-bar\nVersion: 2.0\n\n")
     monkeypatch.setattr(sys, "path", [str(tmp_path)])
     monkeypatch.setattr(importlib.metadata, "version", None)  # would fail
@@ -138,3 +172,24 @@ def test_default_replaces_only_a_missing_distribution(tmp_path, monkeypatch):
     assert installed_version("foo", default="0.0.0+unknown") == "0.0.0+unknown"
     with pytest.raises(importlib.metadata.PackageNotFoundError):
         installed_version("foo")
+
+
+class _ListingFinder:
+    """A meta-path finder that lists distributions (as importlib_metadata's)."""
+
+    def find_spec(self, *args):
+        return None
+
+    def find_distributions(self, context=None):
+        return iter(())
+
+
+def test_another_distribution_finder_is_left_to_importlib_metadata(
+    tmp_path, monkeypatch, standard_finders
+):
+    _dist(tmp_path, "foo-3.1.dist-info", "Name: foo\nVersion: 3.1\n\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    monkeypatch.setattr(sys, "meta_path", [_ListingFinder(), *sys.meta_path])
+    importlib.invalidate_caches()
+    assert _version._metadata_dir("foo") is None
+    assert installed_version("foo") == importlib.metadata.version("foo") == "3.1"
