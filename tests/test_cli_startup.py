@@ -354,15 +354,22 @@ def test_binary_dense_fit_and_summary_import_no_scipy(tmp_path):
     assert read_model_file(out).model.solver_ == "newton"
 
 
-def test_penalized_fit_and_predict_import_no_scipy(tmp_path):
+def _fit_then_predict(
+    tmp_path: Path, watched: tuple[str, ...], penalty: list[str]
+) -> tuple[set[str], set[str]]:
+    """The modules of ``watched`` that ``fit UCLA PENALTY`` and then
+    ``predict`` with its model imported."""
     out, preds = tmp_path / "m.json", tmp_path / "p.csv"
-    args = ["fit", str(UCLA), "--target", "admit", "--penalty", "l2", "-o", str(out)]
-    got, _ = _watched(_NO_SCIPY, *args)
-    assert got == set(), got
-    assert read_model_file(out).model.penalty == "l2"
-    got, _ = _watched(_NO_SCIPY, "predict", str(out), str(UCLA), "-o", str(preds))
-    assert got == set(), got
+    args = ["fit", str(UCLA), "--target", "admit", *penalty, "-o", str(out)]
+    fit_got, _ = _watched(watched, *args)
+    assert read_model_file(out).model.penalty == (penalty[1] if penalty else None)
+    predict_got, _ = _watched(watched, "predict", str(out), str(UCLA), "-o", str(preds))
     assert len(pd.read_csv(preds)) == 400
+    return fit_got, predict_got
+
+
+def test_penalized_fit_and_predict_import_no_scipy(tmp_path):
+    assert _fit_then_predict(tmp_path, _NO_SCIPY, ["--penalty", "l2"]) == (set(), set())
 
 
 # counts the cyclic collector's runs during the command (cli.app's module doc)
@@ -379,19 +386,25 @@ _GC_RUNS = (
 )
 
 
+def _ucla_fit_reports(code: str, out: Path, env: dict | None = None) -> str:
+    """The last stderr line of ``code`` run with ``fit UCLA --target admit -o
+    OUT`` as its arguments (it runs the CLI and reports on stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "fit", str(UCLA), "--target", "admit",
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert read_model_file(out).model.solver_ == "newton"
+    return proc.stderr.strip().splitlines()[-1]
+
+
 def test_fit_runs_no_cyclic_collection(tmp_path):
     # at the default threshold (700) the collector scans start-up's ~80 000
     # long-lived objects ~120 times (≈ 20-35 ms of this fit); the command
     # leaves it disabled for the process's exit (its full collection ≈ 20 ms)
-    out = tmp_path / "m.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", _GC_RUNS, "fit", str(UCLA), "--target", "admit",
-         "-o", str(out)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "collections: 0 enabled: False"
-    assert read_model_file(out).model.solver_ == "newton"
+    got = _ucla_fit_reports(_GC_RUNS, tmp_path / "m.json")
+    assert got == "collections: 0 enabled: False"
 
 
 def test_main_with_argv_restores_the_collector(tmp_path):
@@ -451,13 +464,7 @@ _UNNEEDED = ("concurrent.futures", "importlib.metadata", "gzip")
 
 @pytest.mark.parametrize("penalty", [[], ["--penalty", "l2"]])
 def test_small_fit_and_predict_leave_out_unneeded_modules(tmp_path, penalty):
-    out, preds = tmp_path / "m.json", tmp_path / "p.csv"
-    args = ["fit", str(UCLA), "--target", "admit", *penalty, "-o", str(out)]
-    got, _ = _watched(_UNNEEDED, *args)
-    assert got == set(), got
-    got, _ = _watched(_UNNEEDED, "predict", str(out), str(UCLA), "-o", str(preds))
-    assert got == set(), got
-    assert len(pd.read_csv(preds)) == 400
+    assert _fit_then_predict(tmp_path, _UNNEEDED, penalty) == (set(), set())
 
 
 # runs the CLI, then prints OPENBLAS_THREAD_TIMEOUT as numpy's OpenBLAS read it
@@ -481,15 +488,8 @@ def test_blas_threads_sleep_when_idle(tmp_path, given, expected):
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
     if given is not None:
         env["OPENBLAS_THREAD_TIMEOUT"] = given
-    out = tmp_path / "m.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", _BLAS_TIMEOUT, "fit", str(UCLA), "--target",
-         "admit", "-o", str(out)],
-        capture_output=True, text=True, timeout=300, env=env,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == f"True {expected}"
-    assert read_model_file(out).model.solver_ == "newton"
+    got = _ucla_fit_reports(_BLAS_TIMEOUT, tmp_path / "m.json", env)
+    assert got == f"True {expected}"
 
 
 def test_main_with_argv_leaves_the_environment_as_it_was(tmp_path):
@@ -499,11 +499,4 @@ def test_main_with_argv_leaves_the_environment_as_it_was(tmp_path):
 
     code = _BLAS_TIMEOUT.replace("code = main()", "code = main(sys.argv[1:])")
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
-    out = tmp_path / "m.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", code, "fit", str(UCLA), "--target", "admit",
-         "-o", str(out)],
-        capture_output=True, text=True, timeout=300, env=env,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "True None"
+    assert _ucla_fit_reports(code, tmp_path / "m.json", env) == "True None"
