@@ -197,3 +197,77 @@ def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
             assert a[0] == b[0]
             np.testing.assert_array_equal(a[1], b[1])
             np.testing.assert_array_equal(a[2], b[2])
+
+
+def test_the_blas_limit_is_skipped_only_for_marked_kernels_over_whole_blocks(
+    rng, monkeypatch
+):
+    # the skip is per call: value/gradient/Hessian over row-loop blocks skip
+    # the limit; a Hessian-vector product (BLAS gemv) over the same blocks,
+    # a large block the row loop does not read, and the numpy kernel all get it
+    from logistic._objective import LogisticObjective
+    from logistic.backends import in_memory
+    from logistic.backends.in_memory import InMemory
+
+    made: list[int] = []
+
+    class Controller:
+        def limit(self, **_kw):
+            made.append(1)
+            return contextlib.nullcontext()
+
+    monkeypatch.setattr(in_memory, "_blas_controller", Controller)
+    monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
+    X, y, w = _block(rng, 3000, 12, np.float64, rows_apart=False)
+    theta = np.append(w, 0.1)
+    with _row_loop():
+        obj = LogisticObjective(InMemory(X, y, n_threads=2, block_bytes=2**15))
+        blocks = obj.data._block_list()
+        assert len(blocks) > 2 and blocks[-1].X.shape[0] < blocks[0].X.shape[0]
+        made.clear()
+        obj.value_and_gradient(theta)
+        obj.value_gradient_hessian(theta * 1.01)
+        assert made == []
+        obj.hessian_vector(theta, np.ones_like(theta))  # X @ v: BLAS
+        assert made == [1]
+        made.clear()
+        old = K.set_compiled(False)  # the numpy kernel: BLAS on every block
+        try:
+            obj.value_gradient_hessian(theta * 1.02)
+        finally:
+            K.set_compiled(old)
+        assert made == [1]
+    # a last block that the row loop does not read and BLAS may thread
+    big_tail = [
+        type(blocks[0])(X[:2000], y[:2000]),
+        type(blocks[0])(np.asfortranarray(X), y),
+    ]
+    marked = K.row_loop_only(lambda block: 0.0)
+    with _row_loop():
+        assert K.blas_free(marked, blocks)
+        assert not K.blas_free(lambda block: 0.0, blocks)  # no mark
+        assert not K.blas_free(marked, big_tail)
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (20, 20), (16, 24), (136, 136)])
+def test_the_row_loop_refuses_a_hessian_array_of_the_wrong_shape(rng, shape):
+    # the loop writes q × q in 8 × 8 tiles: a wrong q would write out of bounds
+    mod = _mod()
+    X, y, w = _block(rng, 300, 12, np.float64, rows_apart=False)
+    g, d = np.empty(12), np.empty(300)
+    with (
+        _row_loop(),
+        pytest.raises(ValueError, match=r"hess has shape .* expected \(q, q\)"),
+    ):
+        mod.dense_rows_f64(X, y, w, 0.1, None, None, g, d, True, np.zeros(shape))
+
+
+def test_the_row_loop_zeroes_the_hessian_of_no_rows():
+    mod = _mod()
+    H = np.full((16, 16), 7.0)
+    X = np.empty((0, 12))
+    with _row_loop():
+        got = mod.dense_rows_f64(
+            X, np.empty(0), np.zeros(12), 0.0, None, None, np.empty(12), None, True, H
+        )
+    assert got == (0.0, 0.0) and not H.any()

@@ -156,3 +156,67 @@ def test_an_error_in_a_cached_block_reaches_the_caller(cached_parquet):
     with pytest.raises(FloatingPointError, match="bad block"):
         backend.map_reduce(fn)
     assert backend.map_reduce(lambda block: block.n_rows) == 3000  # usable after
+
+
+def test_an_interrupt_while_waiting_still_waits_for_the_running_call():
+    # the call being waited on stays pending until it is done, so the
+    # cleanup after an interrupt cancels or waits for every call
+    running = threading.Event()
+    release = threading.Event()
+    done = []
+
+    def fn(i):
+        if i == 0:
+            running.set()
+            release.wait(5)
+        done.append(i)
+        return i
+
+    class Interrupted(BaseException):
+        pass
+
+    gen = ordered_map(fn, range(6), n_threads=2, window=3)
+
+    def interrupted_result(self, timeout=None):
+        running.wait(5)
+        raise Interrupted
+
+    import unittest.mock
+
+    threading.Timer(0.3, release.set).start()  # call 0 ends after 0.3 s
+    with unittest.mock.patch.object(_prefetch.Future, "result", interrupted_result):
+        with pytest.raises(Interrupted):
+            next(gen)  # the generator's cleanup runs as the interrupt leaves it
+    assert 0 in done  # it waited for call 0, which was running
+
+
+def test_a_forked_child_gets_fresh_pools():
+    import os
+    import sys
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    code = (
+        "import os, signal\n"
+        "from logistic.backends._prefetch import ordered_map\n"
+        "assert list(ordered_map(abs, range(-4, 0), 2, 3)) == [4, 3, 2, 1]\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    signal.alarm(20)\n"
+        "    ok = list(ordered_map(abs, range(-4, 0), 2, 3)) == [4, 3, 2, 1]\n"
+        "    os._exit(0 if ok else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "raise SystemExit(os.waitstatus_to_exitcode(status))\n"
+    )
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_n_threads_must_be_positive(cached_parquet):
+    path, cache = cached_parquet
+    with pytest.raises(ValueError, match="n_threads must be a positive integer"):
+        Chunked.from_parquet(path, target="label", cache_dir=cache, n_threads=0)
+    one = Chunked.from_parquet(path, target="label", cache_dir=cache, n_threads=1)
+    assert one.map_reduce(lambda block: block.n_rows) == 3000

@@ -246,6 +246,21 @@ cdef inline tuple _rows_result(double* out):
     return out[0], out[1]
 
 
+cdef Py_ssize_t _hessian_order(double[:, ::1] hess, Py_ssize_t p) except -1:
+    """``hess``'s order q, checked (0 without ``hess``): the row loop writes a
+    q × q array in 8 × 8 tiles, so q must be a multiple of 8 with p < q ≤
+    LG_HESS_MAX_Q, and ``hess`` square."""
+    if hess is None:
+        return 0
+    cdef Py_ssize_t q = hess.shape[0]
+    if hess.shape[1] != q or q % 8 != 0 or not (p < q <= LG_HESS_MAX_Q):
+        raise ValueError(
+            f"hess has shape ({hess.shape[0]}, {hess.shape[1]}); expected (q, q) "
+            f"with q a multiple of 8 and {p} < q <= {LG_HESS_MAX_Q}"
+        )
+    return q
+
+
 def dense_rows_f64(
     const double[:, :] X,
     const double[::1] y,
@@ -276,16 +291,17 @@ def dense_rows_f64(
     cdef double out[2]
     out[0] = 0.0
     out[1] = 0.0
+    cdef Py_ssize_t q = _hessian_order(hess, p)
     if n == 0 or p == 0:
+        if hess is not None:
+            hess[:, :] = 0.0
         return 0.0, 0.0
     cdef Py_ssize_t ld = X.strides[0] // sizeof(double) if n > 1 else p
     cdef const double* off = _ptr(offset)
     cdef const double* sw = _ptr(sample_weight)
     cdef double* dp = _out_ptr(d)
     cdef double* hp = NULL
-    cdef Py_ssize_t q = 0
     if hess is not None:
-        q = hess.shape[0]
         hp = &hess[0, 0]
     with nogil:
         logistic_dense_rows_f64(
@@ -311,16 +327,17 @@ def dense_rows_f32(
     cdef double out[2]
     out[0] = 0.0
     out[1] = 0.0
+    cdef Py_ssize_t q = _hessian_order(hess, p)
     if n == 0 or p == 0:
+        if hess is not None:
+            hess[:, :] = 0.0
         return 0.0, 0.0
     cdef Py_ssize_t ld = X.strides[0] // sizeof(float) if n > 1 else p
     cdef const double* off = _ptr(offset)
     cdef const double* sw = _ptr(sample_weight)
     cdef double* dp = _out_ptr(d)
     cdef double* hp = NULL
-    cdef Py_ssize_t q = 0
     if hess is not None:
-        q = hess.shape[0]
         hp = &hess[0, 0]
     with nogil:
         logistic_dense_rows_f32(

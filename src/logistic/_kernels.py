@@ -74,7 +74,9 @@ from ._typing import FloatArray
 __all__ = [
     "compiled_kernel",
     "csr_arrays",
+    "blas_free",
     "fused_hessian_applies",
+    "row_loop_only",
     "row_loop_active",
     "set_compiled",
     "value_grad_numpy",
@@ -300,6 +302,52 @@ def fused_hessian_applies(X: Any) -> bool:
     if X.shape[1] > FUSED_HESSIAN_MAX_FEATURES or compiled_for(X) is None:
         return False
     return _row_loop_applies(compiled_kernel(), X)
+
+
+#: Attribute of a block function that calls only :func:`value_grad`,
+#: :func:`value_grad_hessian`, :func:`hessian` and the compiled column
+#: statistics (:func:`row_loop_only`).
+_ROW_LOOP_ONLY = "_logistic_row_loop_only"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def row_loop_only(fn: F) -> F:
+    """Mark ``fn`` (a block function) as one that calls only the kernels
+    that make no BLAS call on blocks :func:`fused_hessian_applies` to
+    (:func:`value_grad`, :func:`value_grad_hessian`, :func:`hessian`, the
+    compiled column statistics); :func:`blas_free` reads the mark."""
+    setattr(fn, _ROW_LOOP_ONLY, True)
+    return fn
+
+
+def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
+    """Whether a reduction of ``fn`` over ``blocks`` makes no multithreaded
+    BLAS call, so that its threads need no BLAS thread limit.
+
+    ``fn`` (or the function a ``functools.partial`` wraps) must carry the
+    :func:`row_loop_only` mark, and every block must be C-ordered and one the
+    row loop reads whole (:func:`fused_hessian_applies`; the compiled column
+    statistics read such blocks too) or too small for BLAS to thread.
+    Blocks of one backend differ in their row count only, so the first and
+    the last block stand for all of them. Decided at each call:
+    the kernel in use can change (:func:`set_compiled`).
+    """
+    target = fn
+    while isinstance(target, functools.partial):
+        target = target.func
+    if not getattr(target, _ROW_LOOP_ONLY, False) or not blocks:
+        return False
+    for block in (blocks[0], blocks[-1]):
+        X = block.X
+        if not isinstance(X, np.ndarray):
+            return False
+        read_whole = X.flags.c_contiguous and fused_hessian_applies(X)
+        # a block under COMPILED_MIN_VALUES takes the numpy kernel; BLAS runs
+        # such a product on one thread (OpenBLAS threads gemv from 9 216 values)
+        if not (read_whole or X.size < COMPILED_MIN_VALUES):
+            return False
+    return True
 
 
 def _fused_hessian_pass(

@@ -119,6 +119,7 @@ def _csc_transpose(X: Any, data: FloatArray | None = None) -> Any:
     return Xt
 
 
+@_kernels.row_loop_only
 def block_value_grad(
     block: Block, w: FloatArray, b: float, with_grad: bool = True
 ) -> tuple[float, FloatArray, float, float]:
@@ -144,6 +145,7 @@ def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
     return d
 
 
+@_kernels.row_loop_only
 def block_hessian(
     block: Block, w: FloatArray, b: float
 ) -> tuple[FloatArray, FloatArray, float]:
@@ -156,6 +158,7 @@ def block_hessian(
     return kernels.hessian(block.X, block.y, w, b, block.offset, block.sample_weight)
 
 
+@_kernels.row_loop_only
 def block_value_grad_hessian(
     block: Block, w: FloatArray, b: float, hessian_stride: int = 1
 ) -> tuple[float, FloatArray, float, float, FloatArray, FloatArray, float]:
@@ -238,6 +241,7 @@ def block_curvature_diagonal(
     return squares, _xt_dot(block, d), float(d.sum())
 
 
+@_kernels.row_loop_only
 def block_data_stats(block: Block) -> tuple[ColumnStats, float]:
     """Column statistics and the weight total of one block (one read)."""
     if _kernels_xp.is_device_array(block.X):
@@ -506,6 +510,7 @@ class LogisticObjective:
         if k > 1 and self.data.capabilities.block_index:
             self.n_evaluations += 1
 
+            @_kernels.row_loop_only
             def fn(block: Block, i: int) -> Any:
                 return block_value_grad_hessian(block, w, b, 1 if i % k == 0 else 0)
 

@@ -23,6 +23,7 @@ bitwise the sequential one, and at most ``window`` items are in flight.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import weakref
@@ -53,6 +54,16 @@ def _stop_all() -> None:
 _register_atexit = getattr(threading, "_register_atexit", None)
 if _register_atexit is not None:
     _register_atexit(_stop_all)
+
+
+def _forget_pools() -> None:
+    """A forked child inherits the pools but not their threads: start afresh."""
+    _POOL.clear()
+    _WORKERS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools)
 
 
 class _Failure:
@@ -143,9 +154,13 @@ def ordered_map(
         for item in source:
             pending.append(pool.submit(fn, item))
             if len(pending) >= max(1, window):
-                yield pending.popleft().result()
+                result = pending[0].result()  # stays pending until it is done
+                pending.popleft()
+                yield result
         while pending:
-            yield pending.popleft().result()
+            result = pending[0].result()
+            pending.popleft()
+            yield result
     finally:
         for future in pending:
             future.cancel()

@@ -19,7 +19,8 @@ Conventions (owned here)
   The peak memory
   of a pass is about ``4 × chunk_bytes`` (the reader's batch, the converted
   block, one block-sized temporary) plus ``n_features²`` floats for a Hessian,
-  independent of the number of rows.
+  independent of the number of rows; a pass over the row cache holds up to
+  ``n_threads + 1`` mapped blocks and their temporaries and partial sums.
 * **Labels.** A *scan* pass at construction reads every row once: it counts
   rows, finds the two classes (ordered ``[negative, positive]`` by the rules
   of :mod:`logistic._labels`: the larger label is positive unless
@@ -175,9 +176,13 @@ class Chunked:
     prefetch : bool
         Read and convert the next block in a background thread while the
         current one is reduced (one more block in memory; same sums). With a
-        row cache, every available CPU maps and reduces blocks of its own
-        instead (at most two blocks a CPU in memory; the same sums, folded in
-        block order); False reduces them one after another in this thread.
+        row cache, ``n_threads`` threads map and reduce blocks of their own
+        instead (at most ``n_threads + 1`` blocks in memory; the same sums,
+        folded in block order); False reduces them one after another in this
+        thread.
+    n_threads : int or None
+        Threads that reduce blocks of the row cache (None: every available
+        CPU).
     cache : bool
         Keep the decoded rows of a Parquet or CSV source in a local binary
         cache (:mod:`logistic.backends._cache`) written by the scan pass and
@@ -215,6 +220,7 @@ class Chunked:
         cache: bool = True,
         cache_dir: str | os.PathLike[str] | None = None,
         multiclass: bool = False,
+        n_threads: int | None = None,
     ) -> None:
         self.source = source
         self.multiclass = bool(multiclass)
@@ -226,6 +232,11 @@ class Chunked:
         self._chunk_rows, self.chunk_bytes = chunk_rows, int(chunk_bytes)
         self.progress = progress
         self.prefetch = bool(prefetch)
+        if n_threads is not None and int(n_threads) < 1:
+            raise ValueError(
+                f"n_threads must be a positive integer or None, got {n_threads!r}"
+            )
+        self.n_threads = None if n_threads is None else int(n_threads)
         self.columns = columns
         self.feature_names = None if columns is None else list(columns.features)
         self.n_passes = 0
@@ -489,9 +500,9 @@ class Chunked:
                 X, codes, w, o = rows.block(row0, chunk)
                 return X.shape[0], fn(Block(X, values[codes], w, o))
 
-            threads = available_cpus()
+            threads = self.n_threads or available_cpus()
             results = ordered_map(
-                one, range(0, self.n_samples, chunk), threads, 2 * threads
+                one, range(0, self.n_samples, chunk), threads, threads + 1
             )
             try:
                 for k, part in results:

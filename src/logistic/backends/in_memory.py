@@ -19,10 +19,12 @@ multithreaded BLAS). One block per thread keeps its rows in that core's
 cache between ``X @ w`` and ``Xᵀ r``; multithreaded BLAS inside each block
 instead splits every product across cores and spin-waits between them,
 which measured up to several times slower on a loaded machine (see
-docs/benchmarks.md). Blocks on which the kernels make no BLAS call
-(:func:`logistic._kernels.fused_hessian_applies`: the compiled row loop
-reads them, Hessian included) need no limit, and threadpoolctl's controller
-(6-30 ms to create, the first time in a process) is not created for them.
+docs/benchmarks.md). A reduction that makes no BLAS call
+(:func:`logistic._kernels.blas_free`: a function marked
+:func:`~logistic._kernels.row_loop_only`, value, gradient, Hessian or column
+statistics, over blocks the compiled row loop reads whole) needs no limit,
+and threadpoolctl's controller (6-30 ms to create, the first time in a
+process) is not created for it; every other reduction gets the limit.
 Partial results are summed in block order whatever the thread schedule, so
 reductions stay deterministic.
 
@@ -84,6 +86,15 @@ THREAD_MIN_BYTES = 8 * 2**20
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 _CONTROLLER: list[Any] = []
+
+
+def _forget_pools() -> None:
+    """A forked child inherits the pools but not their threads: start afresh."""
+    _POOLS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools)
 
 
 def available_cpus() -> int:
@@ -228,7 +239,6 @@ class InMemory:
         self._blocks: list[Block] | None = None
         self._fingerprint: str | None = None
         self._finite_pending = not finite_checked and not issparse(X)
-        self._blas_free_: bool | None = None
 
     @property
     def block_rows(self) -> int:
@@ -342,7 +352,7 @@ class InMemory:
         so scheduling costs nothing per block); the partial results are then
         added in block order.
         """
-        return self.map_reduce_indexed(lambda block, _i: fn(block))
+        return self._map(lambda block, _i: fn(block), fn)
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
         """Like :meth:`map_reduce` with ``fn(block, block_index)``.
@@ -354,11 +364,18 @@ class InMemory:
         sums) are alive at once. The first reduction over an X whose finite
         check is owed also makes that check (module docstring).
         """
-        if self._finite_pending:
-            return self._reduce_checking_finite(fn)
-        return self._reduce(fn)
+        return self._map(fn, fn)
 
-    def _reduce_checking_finite(self, fn: Callable[[Block, int], T]) -> T:
+    def _map(self, fn: Callable[[Block, int], T], kernel: Callable[..., Any]) -> T:
+        """Reduce ``fn``; ``kernel`` is the caller's function, whose
+        :func:`logistic._kernels.row_loop_only` mark :meth:`_reduce` reads."""
+        if self._finite_pending:
+            return self._reduce_checking_finite(fn, kernel)
+        return self._reduce(fn, kernel)
+
+    def _reduce_checking_finite(
+        self, fn: Callable[[Block, int], T], kernel: Callable[..., Any]
+    ) -> T:
         """:meth:`_reduce` of ``fn``, and X's finite check: skipped when every
         block's column statistics were finite
         (:func:`logistic._moments.finite_witness`), made (before the result
@@ -374,7 +391,7 @@ class InMemory:
             return out
 
         try:
-            result = self._reduce(witnessed)
+            result = self._reduce(witnessed, kernel)
         except Exception:
             self._check_finite()  # X's own fault first, as at validation
             raise
@@ -383,32 +400,30 @@ class InMemory:
         self._finite_pending = False
         return result
 
-    def _reduce(self, fn: Callable[[Block, int], T]) -> T:
+    def _reduce(self, fn: Callable[[Block, int], T], kernel: Callable[..., Any]) -> T:
         blocks = self._block_list()
         k = min(self.n_threads, len(blocks))
         if self.nbytes < THREAD_MIN_BYTES:
             k = 1  # waking threads costs more than the work
         if k == 1:
             return tree_sum(fn(b, i) for i, b in enumerate(blocks))
-        controller = None if self._blas_free() else _blas_controller()
+        controller = None if self._blas_free(kernel, blocks) else _blas_controller()
         if controller is None:
             return self._windows(fn, blocks, k)
         with controller.limit(limits=1, user_api="blas"):
             return self._windows(fn, blocks, k)
 
-    def _blas_free(self) -> bool:
-        """Whether the kernels make no BLAS call on these blocks
-        (:func:`logistic._kernels.fused_hessian_applies` of the first block):
-        the reduction then needs no BLAS thread limit, and a process whose
-        fits never need it never creates threadpoolctl's controller (≈ 6-30 ms
-        the first time). Reductions that call BLAS themselves (Hessian-vector
-        products) over such blocks run it with BLAS's own threads."""
-        if self._blas_free_ is None:
-            from .. import _kernels  # lazily: loads the compiled kernel
+    @staticmethod
+    def _blas_free(kernel: Callable[..., Any], blocks: list[Block]) -> bool:
+        """Whether reducing ``kernel`` over ``blocks`` makes no BLAS call
+        (:func:`logistic._kernels.blas_free`): the reduction then needs no
+        BLAS thread limit, and a process whose reductions never need it never
+        creates threadpoolctl's controller (≈ 6-30 ms the first time). Any
+        other function (Hessian-vector products, inference) runs its blocks
+        with BLAS limited to one thread."""
+        from .. import _kernels  # lazily: loads the compiled kernel
 
-            X = self._block_list()[0].X
-            self._blas_free_ = bool(_kernels.fused_hessian_applies(X))
-        return self._blas_free_
+        return _kernels.blas_free(kernel, blocks)
 
     def _windows(self, fn: Callable[[Block, int], T], blocks: list[Block], k: int) -> T:
         """Blocks in windows over ``k`` pool threads, folded in block order."""
