@@ -163,26 +163,32 @@ def test_fused_hessian_wide_block_uses_syrk_and_agrees(rng):
         assert wide[4].shape == (p + 1, p + 1)
 
 
-def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
-    # threaded reductions over blocks the row loop reads whole (Hessian
-    # included) make no BLAS call: no threadpoolctl controller is created;
-    # F-ordered blocks (BLAS gemv) still get the limit; both give the
-    # single-thread result bit for bit
-    from logistic._objective import LogisticObjective
+def _count_blas_limits(monkeypatch) -> list[int]:
+    """Threads for every block, and a list that gets one entry each time the
+    in-memory backend limits BLAS's threads (a stand-in controller)."""
     from logistic.backends import in_memory
-    from logistic.backends.in_memory import InMemory
 
     made: list[int] = []
 
     class Controller:
         def limit(self, **_kw):
             made.append(1)
-            import contextlib
-
             return contextlib.nullcontext()
 
     monkeypatch.setattr(in_memory, "_blas_controller", Controller)
     monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
+    return made
+
+
+def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
+    # threaded reductions over blocks the row loop reads whole (Hessian
+    # included) make no BLAS call: no threadpoolctl controller is created;
+    # F-ordered blocks (BLAS gemv) still get the limit; both give the
+    # single-thread result bit for bit
+    from logistic._objective import LogisticObjective
+    from logistic.backends.in_memory import InMemory
+
+    made = _count_blas_limits(monkeypatch)
     X, y, w = _block(rng, 3000, 12, np.float64, rows_apart=False)
     theta = np.append(w, 0.1)
     with _row_loop():
@@ -206,18 +212,9 @@ def test_the_blas_limit_is_skipped_only_for_marked_kernels_over_whole_blocks(
     # the limit; a Hessian-vector product (BLAS gemv) over the same blocks,
     # a large block the row loop does not read, and the numpy kernel all get it
     from logistic._objective import LogisticObjective
-    from logistic.backends import in_memory
     from logistic.backends.in_memory import InMemory
 
-    made: list[int] = []
-
-    class Controller:
-        def limit(self, **_kw):
-            made.append(1)
-            return contextlib.nullcontext()
-
-    monkeypatch.setattr(in_memory, "_blas_controller", Controller)
-    monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
+    made = _count_blas_limits(monkeypatch)
     X, y, w = _block(rng, 3000, 12, np.float64, rows_apart=False)
     theta = np.append(w, 0.1)
     with _row_loop():
