@@ -60,7 +60,7 @@ _LAZY = {
     "check_gradient": "._gradcheck",
     "GradientCheck": "._gradcheck",
     "datasets": ".datasets",
-    "__version__": "._version",  # reads the installed metadata
+    "__version__": "._version",  # the version, written once there
     "path": "._path",
     "PathResult": "._path",
     "LogisticRegressionCV": ".model_selection",  # needs scikit-learn when fitted
