@@ -14,7 +14,8 @@ import pytest
 import scipy.sparse as sp
 
 from logistic import LogisticRegression
-from logistic._objective import LogisticObjective, _xt_dot
+from logistic._block_sums import _xt_dot
+from logistic._objective import LogisticObjective
 from logistic._scaling import ScaledObjective
 from logistic._typing import Block
 from logistic.backends import InMemory

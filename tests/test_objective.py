@@ -31,7 +31,9 @@ def fd_gradient(f, theta, h=1e-4):
     for j in range(theta.size):
         e = np.zeros_like(theta)
         e[j] = h
-        g[j] = (-f(theta + 2 * e) + 8 * f(theta + e) - 8 * f(theta - e) + f(theta - 2 * e)) / (12 * h)
+        g[j] = (
+            -f(theta + 2 * e) + 8 * f(theta + e) - 8 * f(theta - e) + f(theta - 2 * e)
+        ) / (12 * h)
     return g
 
 
@@ -47,7 +49,9 @@ def seed_objective(X, y, s, o, l2, theta):
     return J, g
 
 
-@pytest.mark.parametrize("weights,offset,l2", [(False, False, 0.0), (True, True, 0.3), (True, False, 1e-3)])
+@pytest.mark.parametrize(
+    "weights,offset,l2", [(False, False, 0.0), (True, True, 0.3), (True, False, 1e-3)]
+)
 def test_value_and_gradient_match_the_seed_formulas(rng, weights, offset, l2):
     X, y, s, o, theta = make_problem(rng, weights=weights, offset=offset)
     obj = LogisticObjective.from_arrays(X, y, s, o, l2=l2)
@@ -67,15 +71,24 @@ def test_gradient_and_hessian_match_finite_differences(rng, l2):
     g_fd = fd_gradient(obj.value, theta)
     np.testing.assert_allclose(g, g_fd, rtol=1e-7, atol=1e-9 * np.abs(g).max())
     H = obj.hessian(theta)
-    H_fd = np.column_stack([fd_gradient(lambda t, j=j: obj.gradient(t)[j], theta) for j in range(theta.size)]).T
+    H_fd = np.column_stack(
+        [
+            fd_gradient(lambda t, j=j: obj.gradient(t)[j], theta)
+            for j in range(theta.size)
+        ]
+    ).T
     np.testing.assert_allclose(H, H_fd, rtol=1e-7, atol=1e-9 * np.abs(H).max())
     np.testing.assert_allclose(H, H.T, rtol=0, atol=1e-15)
     # Hessian-vector products along random directions
     for _ in range(3):
         v = rng.standard_normal(theta.size)
-        np.testing.assert_allclose(obj.hessian_vector(theta, v), H @ v, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(
+            obj.hessian_vector(theta, v), H @ v, rtol=1e-12, atol=1e-14
+        )
         # directional derivative of the gradient, by finite differences
-        hv_fd = fd_gradient(lambda t, v=v: obj.gradient(theta + t[0] * v) @ v, np.zeros(1))[0]
+        hv_fd = fd_gradient(
+            lambda t, v=v: obj.gradient(theta + t[0] * v) @ v, np.zeros(1)
+        )[0]
         assert v @ H @ v == pytest.approx(hv_fd, rel=1e-7)
 
 
@@ -84,9 +97,16 @@ def test_derivatives_on_real_data():
     obj = LogisticObjective.from_arrays(X, y)
     theta = np.array([0.002, 0.8, -0.7, -1.3, -1.5, -4.0])
     g = obj.gradient(theta)
-    np.testing.assert_allclose(g, fd_gradient(obj.value, theta, h=1e-5), rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(
+        g, fd_gradient(obj.value, theta, h=1e-5), rtol=1e-7, atol=1e-10
+    )
     H = obj.hessian(theta)
-    H_fd = np.column_stack([fd_gradient(lambda t, j=j: obj.gradient(t)[j], theta, h=1e-5) for j in range(6)])
+    H_fd = np.column_stack(
+        [
+            fd_gradient(lambda t, j=j: obj.gradient(t)[j], theta, h=1e-5)
+            for j in range(6)
+        ]
+    )
     np.testing.assert_allclose(H, H_fd, rtol=1e-7, atol=1e-9 * np.abs(H).max())
 
 
@@ -97,7 +117,9 @@ def test_intercept_is_not_penalized_and_optional(rng):
     w = theta[:-1]
     assert obj.value(theta) - obj0.value(theta) == pytest.approx(2.5 * w @ w, rel=1e-12)
     assert obj.gradient(theta)[-1] == pytest.approx(obj0.gradient(theta)[-1], rel=1e-14)
-    assert obj.hessian(theta)[-1, -1] == pytest.approx(obj0.hessian(theta)[-1, -1], rel=1e-14)
+    assert obj.hessian(theta)[-1, -1] == pytest.approx(
+        obj0.hessian(theta)[-1, -1], rel=1e-14
+    )
     no_b = LogisticObjective.from_arrays(X, y, fit_intercept=False)
     assert no_b.n_params == X.shape[1]
     f_ref, g_ref = seed_objective(X, y, None, None, 0.0, np.append(w, 0.0))
@@ -128,7 +150,9 @@ def test_layouts_and_dtypes_agree(rng):
 def test_blocks_are_views_and_blocking_does_not_change_results(rng):
     X, y, s, o, theta = make_problem(rng, n=1000, p=6)
     whole = LogisticObjective.from_arrays(X, y, s, o, l2=0.2)
-    data = InMemory(X, y, s, o, block_bytes=6 * 8 * 37)  # 37-row blocks, uneven last block
+    data = InMemory(
+        X, y, s, o, block_bytes=6 * 8 * 37
+    )  # 37-row blocks, uneven last block
     assert data.block_rows == 37
     blocks = list(data.blocks())
     assert sum(b.n_rows for b in blocks) == 1000
@@ -138,7 +162,9 @@ def test_blocks_are_views_and_blocking_does_not_change_results(rng):
     f1, g1 = blocked.value_and_gradient(theta)
     assert f1 == pytest.approx(f0, rel=1e-13)
     np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(blocked.hessian(theta), whole.hessian(theta), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        blocked.hessian(theta), whole.hessian(theta), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_weight_semantics(rng):
@@ -168,7 +194,9 @@ def test_offset_equals_a_fixed_column_with_coefficient_one(rng):
     aug = LogisticObjective.from_arrays(X_aug, y)
     assert with_offset.value(theta) == pytest.approx(aug.value(theta_aug), rel=1e-14)
     g_aug = aug.gradient(theta_aug)
-    np.testing.assert_allclose(with_offset.gradient(theta), np.delete(g_aug, X.shape[1]), rtol=1e-12)
+    np.testing.assert_allclose(
+        with_offset.gradient(theta), np.delete(g_aug, X.shape[1]), rtol=1e-12
+    )
 
 
 def test_majorizer_bounds_the_hessian(rng):
@@ -247,7 +275,7 @@ def seed_hessian(X, s, o, l2, theta):
 def test_hessian_vector_keeps_the_curvature_per_point(rng, monkeypatch, sparse):
     # Several products at one θ (CG iterations) compute z = X w once per block;
     # a new θ recomputes it. Every product equals the seed formula's H v.
-    from logistic import _objective
+    from logistic import _block_sums
 
     X, y, s, o, theta = make_problem(rng, n=900, p=6)
     X[np.abs(X) < 1.0] = 0.0
@@ -257,13 +285,17 @@ def test_hessian_vector_keeps_the_curvature_per_point(rng, monkeypatch, sparse):
     assert n_blocks > 3
     obj = LogisticObjective(data, l2=0.1)
     calls = []
-    real = _objective.block_logits
-    monkeypatch.setattr(_objective, "block_logits", lambda *a: calls.append(1) or real(*a))
+    real = _block_sums.block_logits  # where the block functions look it up
+    monkeypatch.setattr(
+        _block_sums, "block_logits", lambda *a: calls.append(1) or real(*a)
+    )
     for t in (theta, theta * 0.5):
         H = seed_hessian(X, s, o, 0.1, t)
         for _ in range(4):
             v = rng.standard_normal(theta.size)
-            np.testing.assert_allclose(obj.hessian_vector(t, v), H @ v, rtol=1e-11, atol=1e-13)
+            np.testing.assert_allclose(
+                obj.hessian_vector(t, v), H @ v, rtol=1e-11, atol=1e-13
+            )
     assert len(calls) == 2 * n_blocks  # once per block and point, not per product
     # the majorizer (d = s/4) is kept too, and is not the curvature at any θ
     v = rng.standard_normal(theta.size)
@@ -271,4 +303,6 @@ def test_hessian_vector_keeps_the_curvature_per_point(rng, monkeypatch, sparse):
     M = Xt.T @ ((s / 4)[:, None] * Xt) / np.sum(s)
     M[:-1, :-1] += 0.1 * np.eye(6)
     np.testing.assert_allclose(obj.majorizer_vector(v), M @ v, rtol=1e-11)
-    np.testing.assert_allclose(obj.hessian_vector(theta, v), seed_hessian(X, s, o, 0.1, theta) @ v, rtol=1e-11)
+    np.testing.assert_allclose(
+        obj.hessian_vector(theta, v), seed_hessian(X, s, o, 0.1, theta) @ v, rtol=1e-11
+    )
