@@ -104,3 +104,37 @@ def test_lbfgs_keeps_fewer_pairs_on_wide_data():
     ours = LogisticRegression(penalty="l2", C=1.0, solver="lbfgs", tol=1e-9).fit(X, y)
     ref = sklearn_lm.LogisticRegression(C=1.0, tol=1e-12, max_iter=5000).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
+
+
+def test_hessian_diagonal_of_streamed_blocks_keeps_no_block_alive(monkeypatch):
+    # a store of the curvature is for stable in-memory blocks only: over
+    # streamed blocks it would hold every block of the pass (the whole data
+    # of an out-of-core fit) until the pass ends
+    import gc
+    import weakref
+
+    from logistic import _block_sums
+    from logistic.backends.chunked import Chunked
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((4000, 6))
+    y = (rng.random(4000) < 0.4).astype(float)
+    backend = Chunked.from_blocks([(X, y)], chunk_rows=200, prefetch=False)
+    seen: list[weakref.ref] = []
+    most_alive = [0]
+    real = _block_sums._curvature
+
+    def tracking(block, w, b, unit):
+        gc.collect()
+        most_alive[0] = max(most_alive[0], sum(r() is not None for r in seen))
+        seen.append(weakref.ref(block.X))
+        return real(block, w, b, unit)
+
+    monkeypatch.setattr(_block_sums, "_curvature", tracking)
+    obj = LogisticObjective(backend, l2=0.1)
+    theta = np.full(7, 0.05)
+    diag, _, hbb = obj.hessian_diagonal(theta)
+    assert len(seen) == 20
+    assert most_alive[0] <= 2  # the block in hand and at most the one before
+    ref = np.diag(LogisticObjective(InMemory(X, y), l2=0.1).hessian(theta))
+    np.testing.assert_allclose(np.append(diag, hbb), ref, rtol=1e-12)

@@ -185,20 +185,24 @@ def block_curvature_diagonal(
     block: Block,
     w: FloatArray,
     b: float,
-    store: dict[int, tuple[Block, FloatArray]],
+    store: dict[int, tuple[Block, FloatArray]] | None,
 ) -> tuple[FloatArray, FloatArray, float]:
     """Partial sums ``(Σ d x², Σ d x, Σ d)`` of one block (columnwise): the
-    diagonal and the intercept row of ``X̃ᵀ D X̃``. The curvature ``d`` is
-    read from ``store`` or computed and kept there, as
-    :func:`block_curvature_hessp` does, so the products at the same θ that
-    follow reuse it."""
+    diagonal and the intercept row of ``X̃ᵀ D X̃``. With a ``store`` (stable
+    in-memory blocks) the curvature ``d`` is read from it or computed and
+    kept there, as :func:`block_curvature_hessp` does, so the products at the
+    same θ that follow reuse it; None keeps nothing (streamed blocks: a store
+    would hold every block of the pass alive)."""
     p = w.shape[0]
     if block.n_rows == 0:
         return np.zeros(p), np.zeros(p), 0.0
-    entry = store.get(id(block))
-    if entry is None or entry[0] is not block:
-        entry = store[id(block)] = (block, _curvature(block, w, b, False))
-    d = entry[1]
+    if store is None:
+        d = _curvature(block, w, b, False)
+    else:
+        entry = store.get(id(block))
+        if entry is None or entry[0] is not block:
+            entry = store[id(block)] = (block, _curvature(block, w, b, False))
+        d = entry[1]
     X = block.X
     squares: FloatArray
     if _is_csr(X):

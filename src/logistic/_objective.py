@@ -422,7 +422,7 @@ class LogisticObjective:
         ``block_index`` the curvature stays in the store of
         :meth:`hessian_vector`, whose products at the same θ read it."""
         w, b = self.split(theta)
-        store: dict[int, Any] = {}
+        store = None
         if self.data.capabilities.block_index:
             store = self._curvature_store(theta, False)
         sq, hwb, hbb = self._reduce(
