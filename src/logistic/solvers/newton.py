@@ -170,6 +170,7 @@ class Newton(IterativeSolver):
     def _start(self, fit: Fit, theta0: FloatArray) -> Any:
         """The first state: at the subsample fit's optimum when it qualifies
         and its full objective is below ``J(0)``, else at ``theta0``."""
+        _heap_headroom(fit.objective.n_params)
         sub = self._subsample_fit(fit, theta0)
         if sub is None:
             return super()._start(fit, theta0)
@@ -473,6 +474,40 @@ def _newton_decrement(H: FloatArray, g: FloatArray) -> float:
         gs = g * s
         value = float(gs @ factor.solve(gs))
     return value if np.isfinite(value) and value >= 0 else float("inf")
+
+
+#: The p × p temporaries of one iteration that the heap keeps room for
+#: (:func:`_heap_headroom`): the per-block Hessian sums and their total, the
+#: assembled and scaled Hessians, the factor and the solver's copies.
+HEAP_HEADROOM_MATRICES = 16
+#: glibc adapts its thresholds to freed chunks of at most 32 MiB.
+HEAP_HEADROOM_MAX_BYTES = 30 * 2**20
+#: Temporaries below this size stay under glibc's initial thresholds.
+HEAP_HEADROOM_MIN_BYTES = 2**20
+_HEAP_HEADROOM = [0]
+
+
+def _heap_headroom(n_params: int) -> None:
+    """Let the heap keep the memory of an iteration's p × p temporaries.
+
+    glibc's malloc serves a chunk above its mmap threshold (initially 128
+    KiB) by ``mmap`` and, when such a chunk is freed, raises that threshold
+    to its size and the heap's trim threshold to twice it. A Newton
+    iteration on a few hundred parameters frees several p × p arrays at once
+    (720 KiB each at p = 301), more than that trim threshold, so the heap
+    was returned to the system and re-faulted at every iteration: ~6 000
+    page faults (5-10 % of the time) of every w8a fit. Allocating and
+    freeing, untouched, one chunk of ``HEAP_HEADROOM_MATRICES`` such arrays
+    (once per process and size; up to glibc's 32 MiB limit) sets the
+    thresholds as a large temporary would have: the heap then keeps that
+    much free memory. Other allocators see one allocation and free.
+    """
+    size = HEAP_HEADROOM_MATRICES * 8 * n_params * n_params
+    size = min(size, HEAP_HEADROOM_MAX_BYTES)
+    if size < HEAP_HEADROOM_MIN_BYTES or size <= _HEAP_HEADROOM[0]:
+        return
+    np.empty(size, dtype=np.uint8)  # allocated, never touched, freed at once
+    _HEAP_HEADROOM[0] = size
 
 
 #: Up to this many parameters the Cholesky runs on one BLAS thread: on two
