@@ -54,6 +54,8 @@ from typing import Any
 
 import numpy as np
 
+from .._exceptions import IntegrityError
+
 __all__ = [
     "RESERVE_BYTES",
     "CacheWriter",
@@ -122,7 +124,11 @@ def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:
 def _map_rows(
     path: Path, row0: int, rows: int, row_shape: tuple[int, ...], dtype: Any
 ) -> Any:
-    """Rows ``row0 : row0 + rows`` of a raw C-order array file, memory-mapped."""
+    """Rows ``row0 : row0 + rows`` of a raw C-order array file, memory-mapped.
+
+    A file shorter than the block (the cache cut short during the fit) raises
+    :class:`IntegrityError` naming it.
+    """
     dtype = np.dtype(dtype)
     row_bytes = int(np.prod(row_shape, dtype=np.int64)) * dtype.itemsize
     start, length = row0 * row_bytes, rows * row_bytes
@@ -130,6 +136,11 @@ def _map_rows(
         return np.empty((0, *row_shape), dtype=dtype)
     aligned = start - start % mmap.ALLOCATIONGRANULARITY
     with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size < start + length:
+            raise IntegrityError(
+                f"{path}: ends before byte {start + length}, which its meta.json "
+                f"promises; the row cache changed during the fit. Refit."
+            )
         size = length + start - aligned
         if hasattr(mmap, "MAP_SHARED"):  # POSIX: pre-fault the block (one call)
             flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)

@@ -1,0 +1,81 @@
+"""Passes over the row cache (logistic.backends._cache): a cache file cut short
+during a fit is an IntegrityError naming it; the blocks alive during a threaded
+pass stay within the documented ``n_threads + 1``; a fit over the cache equals
+the fit that decodes the source, bitwise (same blocks, same order)."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from logistic import LogisticRegression  # noqa: E402
+from logistic._exceptions import IntegrityError  # noqa: E402
+from logistic._objective import LogisticObjective  # noqa: E402
+from logistic.backends.chunked import Chunked  # noqa: E402
+
+
+@pytest.fixture()
+def cached(tmp_path):
+    rng = np.random.default_rng(5)
+    n, p = 2400, 5
+    X = rng.standard_normal((n, p))
+    y = (X @ rng.standard_normal(p) + rng.logistic(size=n) > 0).astype(np.int64)
+    w = rng.uniform(0.5, 2.0, n)
+    path = tmp_path / "d.parquet"
+    cols = {f"x{j}": X[:, j] for j in range(p)}
+    pq.write_table(pa.table({**cols, "label": y, "w": w}), path)
+    opts = dict(target="label", weight="w", chunk_rows=170, cache_dir=tmp_path / "c")
+    Chunked.from_parquet(path, **opts)  # the scan writes the cache
+    backend = Chunked.from_parquet(path, **opts)
+    assert backend.cache_path is not None
+    return path, opts, backend, X
+
+
+def test_a_cache_file_cut_short_during_the_fit_is_an_integrity_error(cached):
+    _path, _opts, backend, X = cached
+    theta = np.full(X.shape[1] + 1, 0.1)
+    LogisticObjective(backend).value_and_gradient(theta)  # the cache is read
+    with open(backend.cache_path / "X.bin", "r+b") as fh:
+        fh.truncate(X.nbytes // 2)
+    with pytest.raises(IntegrityError, match=r"X\.bin: ends before byte \d+.*Refit"):
+        LogisticObjective(backend).value_and_gradient(theta)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_a_cached_pass_keeps_at_most_n_threads_plus_one_blocks_alive(cached, n_threads):
+    path, opts, _backend, _X = cached
+    backend = Chunked.from_parquet(path, **opts, n_threads=n_threads)
+    seen: list[weakref.ref[np.ndarray]] = []
+    most = []
+    lock = threading.Lock()
+
+    def fn(block):
+        with lock:
+            seen.append(weakref.ref(block.X))
+            most.append(sum(r() is not None for r in seen))
+        return float(block.X.sum())
+
+    total = backend.map_reduce(fn)
+    assert len(most) == -(-backend.n_samples // 170)
+    assert max(most) <= n_threads + 1
+    assert total == sum(float(b.X.sum()) for b in backend.blocks())
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+def test_a_fit_over_the_cache_equals_the_fit_that_decodes_the_source(cached, solver):
+    path, opts, backend, _X = cached
+    plain = Chunked.from_parquet(path, **{**opts, "cache": False})
+    assert plain.cache_path is None
+    fits = [
+        LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(b, None)
+        for b in (backend, plain)
+    ]
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
+    assert fits[0].n_iter_ == fits[1].n_iter_
