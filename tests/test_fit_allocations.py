@@ -101,3 +101,57 @@ def test_newton_iterations_on_301_parameters_do_not_refault_the_heap(tmp_path):
     )
     faults = int(out.stdout.strip().splitlines()[-1])
     assert faults < 200, faults
+
+
+def _csr_with_blocks(duplicate: bool):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(1)
+    X = sp.random(4000, 50, density=0.1, format="csr", random_state=rng)
+    if duplicate:  # row 3's first entry stored twice (scipy sums duplicates)
+        lo = X.indptr[3]
+        X = sp.csr_matrix(
+            (
+                np.insert(X.data, lo, 1.0),
+                np.insert(X.indices, lo, X.indices[lo]),
+                np.concatenate([X.indptr[:4], X.indptr[4:] + 1]),
+            ),
+            shape=X.shape,
+        )
+    return X
+
+
+def test_csr_blocks_know_they_are_canonical_from_one_scan_of_x(monkeypatch):
+    """Row blocks of a canonical X are canonical: X is scanned once (scipy keeps
+    the answer on X), not each block in each fit's statistics pass."""
+    import scipy.sparse._compressed as compressed
+
+    from logistic.backends.in_memory import InMemory
+
+    scans = []
+    real = compressed.csr_has_canonical_format
+
+    def counting(*args):
+        scans.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(compressed, "csr_has_canonical_format", counting)
+    X = _csr_with_blocks(duplicate=False)
+    data = InMemory(X, np.zeros(X.shape[0]), block_bytes=4096)
+    blocks = list(data.blocks())
+    assert len(blocks) > 4
+    assert all(b.X.has_canonical_format and b.X.has_sorted_indices for b in blocks)
+    assert len(scans) == 1  # X's own scan
+
+
+def test_csr_blocks_of_x_with_duplicates_are_not_canonical():
+    from logistic.backends.in_memory import InMemory
+
+    X = _csr_with_blocks(duplicate=True)
+    assert not X.has_canonical_format
+    data = InMemory(X, np.zeros(X.shape[0]), block_bytes=4096)
+    first = next(iter(data.blocks())).X
+    assert not first.has_canonical_format  # the block holding row 3
+    summed = first.copy()
+    summed.sum_duplicates()  # scipy's own answer for the block's matrix
+    assert np.array_equal(first.toarray(), summed.toarray())

@@ -144,7 +144,13 @@ def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
     view.indptr = X.indptr[start : stop + 1] - X.indptr.dtype.type(lo)
     view.indices = X.indices[lo:hi]
     view.data = X.data[lo:hi]
-    view.has_sorted_indices = X.has_sorted_indices
+    # rows of a canonical X (sorted, no duplicates) are canonical: one scan
+    # of X, which scipy keeps on X, instead of one per block and fit (the
+    # statistics pass asks each block; 0.8 ms a fit on w8a)
+    canonical = X.has_canonical_format
+    view.has_canonical_format = canonical
+    if not canonical:
+        view.has_sorted_indices = X.has_sorted_indices
     return view
 
 
