@@ -155,3 +155,42 @@ def test_csr_blocks_of_x_with_duplicates_are_not_canonical():
     summed = first.copy()
     summed.sum_duplicates()  # scipy's own answer for the block's matrix
     assert np.array_equal(first.toarray(), summed.toarray())
+
+
+def test_block_workers_return_results_in_order_and_raise_the_first_error():
+    from logistic.backends.in_memory import _Workers
+
+    pool = _Workers(2)
+    assert pool.map(lambda a: a * a, list(range(7))) == [a * a for a in range(7)]
+    assert pool.map(lambda a: a, []) == []
+
+    def fail_on_odd(a):
+        if a % 2:
+            raise KeyError(a)
+        return a
+
+    with pytest.raises(KeyError) as err:
+        pool.map(fail_on_odd, [0, 3, 5, 2])
+    assert err.value.args == (3,)  # the first in the arguments' order
+    assert pool.map(lambda a: a + 1, [1, 2, 3]) == [2, 3, 4]  # still serving
+
+
+def test_threaded_reduction_equals_the_one_thread_one(monkeypatch):
+    """Blocks reduced by the caller and a worker give the one-thread bits."""
+    from logistic.backends import in_memory
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(6000, 12))
+    y = (rng.random(6000) < 0.4).astype(float)
+    w = rng.normal(size=12)
+
+    def block_sum(block):
+        return (float(block.y.sum()), block.X.T @ (block.X @ w - block.y))
+
+    one = in_memory.InMemory(X, y, block_bytes=64 * 1024, n_threads=1)
+    monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
+    two = in_memory.InMemory(X, y, block_bytes=64 * 1024, n_threads=2)
+    a, b = one.map_reduce(block_sum), two.map_reduce(block_sum)
+    assert a[0] == b[0] and np.array_equal(a[1], b[1])
+    with pytest.raises(ZeroDivisionError):
+        two.map_reduce(lambda block: 1 / 0)

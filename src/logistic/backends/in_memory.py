@@ -12,8 +12,9 @@ to ``ROW_LOOP_BLOCK_BYTES`` with at least ``ROW_LOOP_MIN_BLOCKS`` blocks: the
 block grid depends on the data's size and the CPU, never on the threads.
 
 Threads: when there are several blocks and more than one CPU, the blocks are
-processed by a pool of ``n_threads`` Python threads (numpy and BLAS release
-the GIL) with BLAS itself limited to one thread for the duration of the call
+processed by ``n_threads`` Python threads, the calling one and
+``n_threads - 1`` workers (numpy, BLAS and the compiled kernel release the
+GIL) with BLAS itself limited to one thread for the duration of the call
 (through ``threadpoolctl``; without it the blocks run one after another on
 multithreaded BLAS). One block per thread keeps its rows in that core's
 cache between ``X @ w`` and ``Xᵀ r``; multithreaded BLAS inside each block
@@ -42,6 +43,7 @@ returned, raising the same error as at validation. ``rows()`` and
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
 import os
@@ -56,8 +58,6 @@ from .._typing import BackendCapabilities, Block
 from ._reduce import tree_sum
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     import scipy.sparse as sp
 
 T = TypeVar("T")
@@ -85,17 +85,73 @@ WINDOW_BLOCKS = 8
 THREAD_MIN_BYTES = 8 * 2**20
 
 _POOL_LOCK = threading.Lock()
-_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS: dict[int, _Workers] = {}
 _CONTROLLER: list[Any] = []
 
 
-def _forget_pools() -> None:
-    """A forked child inherits the pools but not their threads: start afresh."""
-    _POOLS.clear()
+class _Task:
+    """One call handed to a worker; ``done`` is released when it has run."""
+
+    __slots__ = ("arg", "done", "error", "fn", "result")
+
+    def __init__(self, fn: Callable[[Any], Any], arg: Any) -> None:
+        self.fn, self.arg = fn, arg
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Lock()
+        self.done.acquire()
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pools)
+class _Workers:
+    """Daemon threads that run :meth:`map`'s calls; the calling thread runs
+    the first call itself, so ``k`` runs need ``k - 1`` workers.
+
+    Built on ``threading`` alone: ``concurrent.futures``'s executor costs
+    1.5-2.5 ms to import and start in the first fit that threads (ijcnn1's
+    fit takes ~20 ms), and the caller taking a share saves one hand-off a
+    reduction.
+    """
+
+    def __init__(self, n_workers: int) -> None:
+        self._ready = threading.Condition(threading.Lock())
+        self._tasks: collections.deque[_Task] = collections.deque()
+        for i in range(n_workers):
+            threading.Thread(
+                target=self._work, name=f"logistic-block-{i}", daemon=True
+            ).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                while not self._tasks:
+                    self._ready.wait()
+                task = self._tasks.popleft()
+            try:
+                task.result = task.fn(task.arg)
+            except BaseException as exc:  # handed to the caller
+                task.error = exc
+            task.done.release()
+
+    def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]:
+        """``[fn(a) for a in args]``, the calls after the first on the workers;
+        the first error in ``args``' order is raised once every call is done."""
+        tasks = [_Task(fn, a) for a in args[1:]]
+        with self._ready:
+            self._tasks.extend(tasks)
+            self._ready.notify(len(tasks))
+        first = _Task(fn, args[0]) if args else None
+        if first is not None:
+            try:
+                first.result = fn(first.arg)
+            except BaseException as exc:
+                first.error = exc
+        for task in tasks:  # every call done before returning: none left reading
+            task.done.acquire()
+        done = ([] if first is None else [first]) + tasks
+        for task in done:
+            if task.error is not None:
+                raise task.error
+        return [task.result for task in done]
 
 
 def available_cpus() -> int:
@@ -106,15 +162,13 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _pool(n_threads: int) -> ThreadPoolExecutor:
-    # imported here: data below THREAD_MIN_BYTES (a command's small file)
-    # never uses the pool, and concurrent.futures costs ~4 ms to import
-    from concurrent.futures import ThreadPoolExecutor
-
+def _pool(n_threads: int) -> _Workers:
+    """The workers for reductions over ``n_threads`` threads (the caller and
+    ``n_threads - 1`` workers), started at first use."""
     with _POOL_LOCK:
         pool = _POOLS.get(n_threads)
         if pool is None:
-            pool = ThreadPoolExecutor(n_threads, thread_name_prefix="logistic-block")
+            pool = _Workers(n_threads - 1)
             _POOLS[n_threads] = pool
         return pool
 
