@@ -79,3 +79,29 @@ def test_a_fit_over_the_cache_equals_the_fit_that_decodes_the_source(cached, sol
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
     assert fits[0].n_iter_ == fits[1].n_iter_
+
+
+@pytest.mark.parametrize("how", ["threaded", "one thread", "source"])
+def test_indexed_pass_numbers_the_blocks_of_the_grid(cached, how):
+    path, opts, _backend, X = cached
+    extra = {"threaded": {}, "one thread": {"prefetch": False}, "source": {}}[how]
+    if how == "source":
+        opts = {**opts, "cache": False}
+    backend = Chunked.from_parquet(path, **opts, **extra)
+    seen = []
+    lock = threading.Lock()
+
+    def fn(block, i):
+        with lock:
+            seen.append(i)
+        np.testing.assert_array_equal(block.X, X[170 * i : 170 * (i + 1)])
+        return block.X.sum(axis=0) * (i + 1)
+
+    got = backend.map_reduce_indexed(fn)
+    assert sorted(seen) == list(range(-(-X.shape[0] // 170)))
+    parts = [X[170 * i : 170 * (i + 1)].sum(axis=0) * (i + 1) for i in range(len(seen))]
+    want = parts[0]
+    for part in parts[1:]:
+        want = want + part
+    np.testing.assert_array_equal(got, want)  # bitwise: folded in block order
+    assert backend.n_passes == 1

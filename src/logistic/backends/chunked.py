@@ -473,9 +473,23 @@ class Chunked:
         raise NotImplementedError("Chunked streams its rows: they are never in memory")
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
-        raise NotImplementedError("Chunked does not declare block_index")
+        """Like :meth:`map_reduce` with ``fn(block, i)``, ``i`` the block's
+        place on the block grid (rows ``i·chunk_rows`` onwards).
+
+        The grid is fixed, so ``i`` names the same rows on every pass (a
+        Hessian estimate may sample every k-th block whole); the blocks
+        themselves are read afresh each pass. Not declared as the
+        ``block_index`` capability, which also promises blocks that stay
+        the same objects between passes (:mod:`logistic._objective` keeps
+        per-block curvature by block identity).
+        """
+        return self._pass(fn)
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
+        return self._pass(lambda block, _i: fn(block))
+
+    def _pass(self, fn: Callable[[Block, int], T]) -> T:
+        """One pass: ``fn(block, i)`` over the blocks, summed in block order."""
         t0 = time.perf_counter()
         n = 0
 
@@ -484,9 +498,9 @@ class Chunked:
             blocks = self.blocks()
             source = prefetched(blocks) if self.prefetch else blocks
             try:
-                for block in source:
+                for i, block in enumerate(source):
                     n += block.n_rows
-                    yield fn(block)
+                    yield fn(block, i)
             finally:  # stops the reader however the pass ends
                 source.close()
 
@@ -498,7 +512,7 @@ class Chunked:
 
             def one(row0: int) -> tuple[int, T]:
                 X, codes, w, o = rows.block(row0, chunk)
-                return X.shape[0], fn(Block(X, values[codes], w, o))
+                return X.shape[0], fn(Block(X, values[codes], w, o), row0 // chunk)
 
             threads = self.n_threads or available_cpus()
             results = ordered_map(
