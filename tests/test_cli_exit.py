@@ -41,8 +41,7 @@ _SETUPS = {
     "a trace function": "sys.settrace(lambda *a: None)",
     "a profile function": "sys.setprofile(lambda *a: None)",
     "another thread": (
-        "import threading, time\n"
-        "threading.Thread(target=time.sleep, args=(3,)).start()"
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(3,)).start()"
     ),
     "multiprocessing": "import multiprocessing",
 }
@@ -58,9 +57,7 @@ def _run(setup: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("setup", list(_SETUPS))
-def test_console_script_skips_the_teardown_unless_something_needs_it(
-    tmp_path, setup
-):
+def test_console_script_skips_the_teardown_unless_something_needs_it(tmp_path, setup):
     out = tmp_path / "m.json"
     proc = _run(_SETUPS[setup], "fit", str(UCLA), "--target", "admit", "-o", str(out))
     assert proc.returncode == 0, proc.stderr

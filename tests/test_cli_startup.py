@@ -467,6 +467,20 @@ def test_small_fit_and_predict_leave_out_unneeded_modules(tmp_path, penalty):
     assert _fit_then_predict(tmp_path, _UNNEEDED, penalty) == (set(), set())
 
 
+# a binary model's fit and predict on a CSV file: no K-class prediction code
+# (estimator imports it for K > 2 classes only), no LibSVM reader (tabular._read
+# imports it for LibSVM files only)
+_BINARY_CSV_UNNEEDED = (
+    "logistic._multinomial_predict", "logistic._softmax", "logistic.tabular._libsvm",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("penalty", [[], ["--penalty", "l2"]])
+def test_binary_csv_fit_and_predict_leave_out_other_kinds_code(tmp_path, penalty):
+    got = _fit_then_predict(tmp_path, _BINARY_CSV_UNNEEDED, penalty)
+    assert got == (set(), set())
+
+
 # runs the CLI, then prints OPENBLAS_THREAD_TIMEOUT as numpy's OpenBLAS read it
 _BLAS_TIMEOUT = (
     "import os, sys\n"

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _multinomial_predict, _prediction
+from . import _prediction
 from ._constraints import (
     Interval,
     Options,
@@ -530,6 +530,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         """
         self._check_fitted()
         if is_multiclass(self):
+            from . import _multinomial_predict  # K > 2 classes only
+
             return _multinomial_predict.decision_matrix(self, X, offset)
         return _prediction.decision_function(self, X, offset)
 
@@ -537,6 +539,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1 (one
         column per class, the softmax of the logits, for K > 2 classes)."""
         if is_multiclass(self):
+            from . import _multinomial_predict
+
             return _multinomial_predict.proba(self.decision_function(X, offset))
         if is_dask_collection(X):
             self._check_fitted()
@@ -550,6 +554,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         ``log(predict_proba)``.
         """
         if is_multiclass(self):
+            from . import _multinomial_predict
+
             return _multinomial_predict.log_proba(self.decision_function(X, offset))
         return _prediction.log_proba(self.decision_function(X, offset))
 
@@ -557,6 +563,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]`` (the class of
         the largest logit for K > 2 classes)."""
         if is_multiclass(self):
+            from . import _multinomial_predict
+
             z = self.decision_function(X, offset)
             return _multinomial_predict.labels(z, self.classes_)
         return _prediction.labels(self.decision_function(X, offset), self.classes_)

@@ -64,7 +64,6 @@ from ._encoding import (
     refuse_binary,
     refuse_utf16,
 )
-from ._libsvm import read_libsvm
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
 
 __all__ = [
@@ -443,6 +442,8 @@ def read_data(
         if kind == "parquet":
             raw = _read_parquet(src.path, src.name, compression)
         elif kind == "libsvm":
+            from ._libsvm import read_libsvm  # LibSVM files only
+
             raw = read_libsvm(src.path, compression, name=src.name)
         else:
             raw = _read_csv(
