@@ -18,7 +18,8 @@ travel per iteration (coefficients out in every task, partial sums back).
   ``tests/test_out_of_core_memory.py``).
 * Dask: a ``LocalCluster`` with 1 or 2 worker processes (1 thread each) loads
   one partition per Parquet file inside tasks and persists it; the fit then
-  makes one compute per evaluation.
+  makes one compute per evaluation, one task per worker (``dask2``) or per
+  partition (``dask2:partition``).
 
 Usage::
 
@@ -182,7 +183,11 @@ def run_parquet(
     return res
 
 
-def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
+def run_dask(
+    root: Path, solver: str, n_workers: int, by_worker: bool = True
+) -> dict[str, Any]:
+    """One fit on a new LocalCluster; ``by_worker=False``: one task per
+    partition and pass instead of one per worker (``Dask.group_by_worker``)."""
     from distributed import Client, LocalCluster
 
     with (
@@ -197,6 +202,7 @@ def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
     ):
         t0 = time.perf_counter()
         backend = Dask.from_parquet(root, target="y", client=client, persist=True)
+        backend.group_by_worker = by_worker
         t1 = time.perf_counter()
         model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(
             backend, None
@@ -205,7 +211,8 @@ def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
         p = backend.n_features
         task_bytes = len(pickle.dumps(partial(block_value_grad, w=np.zeros(p), b=0.0)))
         return {
-            "backend": f"Dask, {n_workers} worker{'s' * (n_workers > 1)}",
+            "backend": f"Dask, {n_workers} worker{'s' * (n_workers > 1)}"
+            + ("" if by_worker else ", task per partition"),
             "solver": solver,
             "scan_s": t1 - t0,
             "fit_s": t2 - t1,
@@ -215,10 +222,54 @@ def run_dask(root: Path, solver: str, n_workers: int) -> dict[str, Any]:
             "coef": model.coef_.ravel().tolist(),
             "intercept": float(model.intercept_[0]),
             "down_bytes_per_pass": backend.bytes_to_client / backend.n_passes,
-            "up_bytes_per_pass": task_bytes * backend.n_partitions,
+            "up_bytes_per_pass": task_bytes * backend.tasks_per_pass,
             "n_partitions": backend.n_partitions,
+            "tasks_per_pass": backend.tasks_per_pass,
             "rss_peak_mb": float("nan"),
         }
+
+
+def run_dask_ab(name: str, root: Path, solver: str, rounds: int) -> str:
+    """Fit times on one 2-worker LocalCluster (partitions persisted once),
+    alternating one task per worker, one task per partition and the in-memory
+    fit ``rounds`` times; their medians and the median ratios to in-memory."""
+    from distributed import Client, LocalCluster
+
+    X, y = datasets.load(name)
+    memory = as_backend(X, y)
+    times: dict[str, list[float]] = {"worker": [], "partition": [], "memory": []}
+    coefs: dict[str, np.ndarray] = {}
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        backend = Dask.from_parquet(root, target="y", client=client, persist=True)
+        for _ in range(rounds):
+            for mode in times:
+                data = memory if mode == "memory" else backend
+                backend.group_by_worker = mode == "worker"
+                t0 = time.perf_counter()
+                model = LogisticRegression(penalty="l2", C=1.0, solver=solver)
+                model.fit(data, None)
+                times[mode].append(time.perf_counter() - t0)
+                coefs[mode] = model.coef_
+    same = np.array_equal(coefs["worker"], coefs["partition"])
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    ratio = {
+        k: float(np.median(np.divide(times[k], times["memory"])))
+        for k in ("worker", "partition")
+    }
+    return (
+        f"dask2 A/B, {rounds} rounds, {solver}: median fit s {med}; median ratio "
+        f"to in-memory {ratio}; task per worker vs per partition bitwise equal "
+        f"coefficients: {same}; load average {os.getloadavg()}"
+    )
 
 
 def table(rows: list[dict[str, Any]], n: int) -> str:
@@ -237,7 +288,8 @@ def table(rows: list[dict[str, Any]], n: int) -> str:
         if "down_bytes_per_pass" in r:
             per_iter = r["passes"] / max(r["n_iter"], 1)
             kib = (r["down_bytes_per_pass"] + r["up_bytes_per_pass"]) * per_iter / 1024
-            comm = f"{kib:.0f} KiB ({r['n_partitions']} parts)"
+            tasks = r.get("tasks_per_pass", r["n_partitions"])
+            comm = f"{kib:.0f} KiB ({r['n_partitions']} parts, {tasks} tasks)"
         rss = "—"
         if not np.isnan(r.get("rss_peak_mb", np.nan)):
             rss = f"{r['rss_peak_mb']:.0f} (base {r['rss_base_mb']:.0f})"
@@ -260,9 +312,19 @@ def main(argv: list[str] | None = None) -> None:
         nargs="+",
         default=["memory", "parquet", "dask1", "dask2"],
         help="memory, parquet (no row cache), parquet-cold (the fit writes the "
-        "row cache), parquet-cached (an earlier fit's cache), dask1, dask2",
+        "row cache), parquet-cached (an earlier fit's cache), dask1, dask2 (one "
+        "task per worker and pass), dask2:partition (one task per partition); "
+        "a mode may repeat (alternating runs)",
     )
     ap.add_argument("--cap-mb", type=int, default=256)
+    ap.add_argument(
+        "--dask-ab",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="instead of --modes: on one 2-worker cluster, alternate fits with "
+        "one task per worker, one per partition and in memory ROUNDS times",
+    )
     ap.add_argument(
         "--table",
         action="store_true",
@@ -275,6 +337,10 @@ def main(argv: list[str] | None = None) -> None:
         print(table(saved["rows"], saved["meta"]["n_rows"]))
         return
     root, warm, data_bytes = write_parquet(args.dataset)
+    if args.dask_ab:
+        for solver in args.solvers:
+            print(run_dask_ab(args.dataset, root, solver, args.dask_ab), flush=True)
+        return
     n = datasets.load(args.dataset)[0].shape[0]
     rows = []
     for solver in args.solvers:
@@ -285,8 +351,9 @@ def main(argv: list[str] | None = None) -> None:
             elif mode.startswith("parquet"):
                 cache = {"parquet": "off", "parquet-cold": "cold"}.get(mode, "warm")
                 r = run_parquet(root, warm, data_bytes, solver, args.cap_mb, cache)
-            else:
-                r = run_dask(root, solver, int(mode[-1]))
+            else:  # dask1, dask2, dask2:partition (one task per partition)
+                workers, _, tasks = mode.removeprefix("dask").partition(":")
+                r = run_dask(root, solver, int(workers), tasks != "partition")
             print(f"# {mode} {solver}: {time.perf_counter() - t0:.1f} s", flush=True)
             rows.append(r)
     RESULTS.mkdir(exist_ok=True)

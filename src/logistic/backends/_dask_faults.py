@@ -2,8 +2,12 @@
 
 Convention (owned here):
 
-* An evaluation submits one task per partition and waits for them in slices of
-  at most ``poll`` seconds (``cluster_timeout / 10``, between 0.05 and 2 s).
+* An evaluation submits one task per partition (or one per group of
+  partitions persisted on one worker, :meth:`ClusterRun.compute_groups`: a
+  failed group task makes the caller recompute that evaluation one task per
+  partition, so that the error names the partition) and waits for them in
+  slices of at most ``poll`` seconds (``cluster_timeout / 10``, between 0.05
+  and 2 s).
   A finished task, a failed one or a cancelled one wakes the wait at once;
   otherwise, after each slice, the client asks the scheduler for its workers
   (a request bounded by the slice).
@@ -185,6 +189,41 @@ class ClusterRun:
             raise
         return [failed[i] if i in failed else next(values) for i in range(len(tasks))]
 
+    def compute_groups(
+        self,
+        calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]],
+        members: list[list[int]],
+        label: str,
+    ) -> list[Any] | None:
+        """Results of ``client.submit(fn, *args, **kwargs)`` for each call
+        (one task reducing the partitions ``members[i]``), or None when a task
+        failed: the caller then recomputes the evaluation one task per
+        partition, which names the failed partition. A cancelled task, a lost
+        scheduler and the ``timeout`` raise as for :meth:`compute` (the
+        timeout naming the partitions of the unfinished tasks).
+        """
+        self._since = time.time()
+        if self.client.status not in ("running", "newly-created"):
+            raise self._lost(label, f"the client is {self.client.status}")
+        try:
+            futures = [
+                self.client.submit(
+                    fn, *args, retries=self.retries, pure=False, **kwargs
+                )
+                for fn, args, kwargs in calls
+            ]
+        except (CancelledError, OSError) as exc:
+            raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
+        try:
+            self._wait(futures, label, fail_fast=True, members=members)
+            if any(f.status == "error" for f in futures):
+                self._cancel(futures)
+                return None
+            return self._gather(futures, label)
+        except BaseException:
+            self._cancel(futures)
+            raise
+
     def _submit(self, tasks: list[Any], label: str) -> list[Any]:
         if self.client.status not in ("running", "newly-created"):
             raise self._lost(label, f"the client is {self.client.status}")
@@ -193,7 +232,13 @@ class ClusterRun:
         except (CancelledError, OSError) as exc:
             raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
 
-    def _wait(self, futures: list[Any], label: str, fail_fast: bool) -> None:
+    def _wait(
+        self,
+        futures: list[Any],
+        label: str,
+        fail_fast: bool,
+        members: list[list[int]] | None = None,
+    ) -> None:
         wake = _wake_on_done(futures)
         t0 = time.monotonic()
         stalled_since: float | None = None
@@ -209,7 +254,7 @@ class ClusterRun:
                 return
             elapsed = time.monotonic() - t0
             if self.timeout is not None and elapsed >= self.timeout:
-                raise self._timed_out(futures, label)
+                raise self._timed_out(futures, label, members)
             wait_s = self.poll
             if self.timeout is not None:
                 wait_s = min(wait_s, self.timeout - elapsed)
@@ -310,8 +355,13 @@ class ClusterRun:
             f"{RESUME}."
         )
 
-    def _timed_out(self, futures: list[Any], label: str) -> DaskClusterError:
+    def _timed_out(
+        self, futures: list[Any], label: str, members: list[list[int]] | None = None
+    ) -> DaskClusterError:
+        """``members[i]``: the partitions of task ``i`` (None: one per task)."""
         pending = [i for i, f in enumerate(futures) if f.status in ("pending", "lost")]
+        if members is not None:
+            pending = sorted(j for i in pending for j in members[i])
         info = self._identity()
         if info is None:
             return self._lost(label, f"no answer at the timeout={self.timeout:g} s")

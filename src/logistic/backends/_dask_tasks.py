@@ -1,4 +1,5 @@
-"""Functions the Dask backend runs on the workers, one call per partition.
+"""Functions the Dask backend runs on the workers, one call per partition
+(or, for partitions persisted on one worker, one call for several of them).
 
 Module-level functions so that they pickle by reference. Each receives the
 partition's index and its pieces (X, y, sample_weight, offset: numpy arrays,
@@ -201,6 +202,36 @@ def partition_reduce(
             )
         )
     return index, n, tree_sum(parts)
+
+
+def partitions_reduce(
+    fn: Callable[[Block], T],
+    indices: list[int],
+    dtype: Any,
+    target: str | None,
+    classes: Any,
+    chunk_rows: int,
+    *pieces: Any,
+) -> list[tuple[int, int, T]]:
+    """:func:`partition_reduce` of several partitions in one task.
+
+    ``pieces`` holds ``(X, y, sample_weight, offset)`` of each partition of
+    ``indices`` in turn (None where absent). Each partition's sum is computed
+    exactly as its own task would compute it, and returned separately, so
+    the client still folds them in partition index order (bitwise the
+    per-partition result).
+    """
+    if len(pieces) != 4 * len(indices):
+        raise ValueError(
+            f"partitions_reduce: {len(pieces)} pieces for {len(indices)} partitions "
+            f"(expected 4 each: X, y, sample_weight, offset)"
+        )
+    return [
+        partition_reduce(
+            fn, i, dtype, target, classes, chunk_rows, *pieces[4 * k : 4 * k + 4]
+        )
+        for k, i in enumerate(indices)
+    ]
 
 
 def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:

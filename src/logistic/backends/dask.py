@@ -8,25 +8,31 @@ Conventions (owned here)
 * **One explicit compute per evaluation.** ``map_reduce(fn)`` builds one task
   per partition, ``(index, n_rows, fn-partial-sum)``, submits them together
   (``client.compute`` with a distributed client, else ``dask.compute``) and
-  waits. Only the partial sums (a few floats, ``n_features`` of them for a
-  gradient, ``n_features²`` for a Hessian) travel back; the solver state
-  (``n_features`` floats) stays on the client and travels to the workers inside
-  the task (the ``fn`` partial).
+  waits. Partitions persisted on a distributed cluster (``persist=True``) are
+  instead reduced by one task per worker thread, placed on the worker that
+  holds them, which returns each partition's ``(index, n_rows, sum)``
+  separately (:mod:`logistic.backends._dask_locality`; ``group_by_worker``):
+  the per-pass scheduling cost then follows the number of workers, not of
+  partitions. Only the partial sums (a few floats, ``n_features`` of them for
+  a gradient, ``n_features²`` for a Hessian) travel back; the solver state
+  (``n_features`` floats) stays on the client and travels to the workers
+  inside each task (the ``fn`` partial).
 * **Summation order.** Inside a partition, rows are cut into blocks of
   ``chunk_rows`` (the chunk-size rule of :mod:`logistic.backends.chunked`) and
   folded left to right; on the client the partition sums are folded left to
   right in **partition index** order. The result is therefore bitwise
   reproducible for a fixed partitioning, whatever the number of workers, the
-  scheduling or a worker's death; another partitioning changes it only by
-  rounding.
+  grouping of partitions into tasks, the scheduling or a worker's death;
+  another partitioning changes it only by rounding.
 * **Nothing lost or counted twice.** The client checks that every partition id
   comes back exactly once and that the row counts add up to the ``n_samples``
   found by the scan; a lost worker's partitions are recomputed by Dask from
   their lineage (data must be *loaded by tasks*, e.g. ``dd.read_parquet`` or
   :meth:`Dask.from_parquet`, never ``client.scatter``-ed). A partition whose
   task fails (corrupt file, a worker killed repeatedly) fails the fit with an
-  error naming the partition (and its file when known); empty partitions
-  contribute zero.
+  error naming the partition (and its file when known); when a task reducing
+  a group of partitions fails, the evaluation is recomputed one task per
+  partition to find and name it. Empty partitions contribute zero.
 * **Faults end in errors, never in a wait without end.** A lost scheduler, a
   cluster without a worker able to run tasks, an evaluation past ``timeout``
   and a partition that keeps killing its worker each raise a named error
@@ -61,10 +67,12 @@ from ._dask_faults import (
     SchedulerLostError,
     WorkerMemoryError,
 )
+from ._dask_locality import persisted_futures, worker_groups
 from ._dask_tasks import (
     PartitionRowError,
     partition_reduce,
     partition_scan,
+    partitions_reduce,
     proba_block,
     read_parquet_part,
 )
@@ -253,6 +261,7 @@ class Dask:
             self.parts = [
                 tuple(None if v is None else next(flat) for v in t) for t in parts
             ]
+        self._futures = persisted_futures(self.parts) if persist else None
         self._chunk_rows = chunk_rows
         self.n_passes, self.rows_read, self.bytes_to_client = 0, 0, 0
         self._scan(classes, positive)
@@ -328,13 +337,7 @@ class Dask:
         """
         client = self._client()
         label = f"Dask evaluation {self.n_passes + 1}" if self._scanned else "Dask scan"
-        self._run = run = ClusterRun(
-            client,
-            retries=self.retries,
-            timeout=self.timeout,
-            cluster_timeout=self.cluster_timeout,
-            part_names=self.part_names,
-        )
+        run = self._new_run(client)
         if client is not None:
             return run.compute(tasks, label, collect_errors)
         import dask
@@ -352,6 +355,16 @@ class Dask:
         if failed and not collect_errors:
             raise run.partition_error(failed[0], outcomes[failed[0]], failed)
         return outcomes
+
+    def _new_run(self, client: Any) -> ClusterRun:
+        self._run = ClusterRun(
+            client,
+            retries=self.retries,
+            timeout=self.timeout,
+            cluster_timeout=self.cluster_timeout,
+            part_names=self.part_names,
+        )
+        return self._run
 
     def _row_error(
         self, i: int, row0: int, what: str, row: int, remedy: str, column: str = ""
@@ -429,6 +442,11 @@ class Dask:
 
     capabilities = BackendCapabilities()
     nnz: int | None = None  # partitions are dense
+    #: Persisted partitions on a distributed cluster are reduced one task per
+    #: worker thread (False: one task per partition, as without persist).
+    group_by_worker: bool = True
+    #: Tasks the last evaluation submitted.
+    tasks_per_pass: int = 0
 
     def rows(self) -> Block:
         raise NotImplementedError("Dask rows stay on the workers")
@@ -453,14 +471,23 @@ class Dask:
         import dask
 
         t0 = time.perf_counter()
-        results = self._compute(
-            [
-                dask.delayed(partition_reduce, pure=False)(
-                    fn, i, self.dtype, self.target, self.classes_, self.chunk_rows, *t
-                )
-                for i, t in enumerate(self.parts)
-            ]
-        )
+        results = self._reduce_groups(fn)
+        if results is None:
+            self.tasks_per_pass = len(self.parts)
+            results = self._compute(
+                [
+                    dask.delayed(partition_reduce, pure=False)(
+                        fn,
+                        i,
+                        self.dtype,
+                        self.target,
+                        self.classes_,
+                        self.chunk_rows,
+                        *t,
+                    )
+                    for i, t in enumerate(self.parts)
+                ]
+            )
         self._check_ids([r[0] for r in results])
         rows = sum(r[1] for r in results)
         if rows != self.n_samples:
@@ -477,6 +504,37 @@ class Dask:
             extra = {"bytes_to_client": self.last_bytes_to_client}
             self.progress(pass_progress(self.n_passes, rows, t0, **extra))
         return out
+
+    def _reduce_groups(self, fn: Callable[[Block], T]) -> list[Any] | None:
+        """The partitions' ``(index, n_rows, sum)`` from one task per worker
+        thread (:mod:`logistic.backends._dask_locality`), or None when the
+        partitions are not persisted on a distributed cluster, the scheduler
+        did not say where they are, or a task failed (the caller then runs one
+        task per partition, which names a failed partition)."""
+        client = self._client() if self.group_by_worker else None
+        if client is None or self._futures is None:
+            return None
+        run = self._new_run(client)
+        groups = worker_groups(client, self._futures, run.poll)
+        if groups is None:
+            return None
+        meta = (self.dtype, self.target, self.classes_, self.chunk_rows)
+        calls = [
+            (
+                partitions_reduce,
+                (fn, idx, *meta, *(v for i in idx for v in self._futures[i])),
+                {}
+                if address is None
+                else {"workers": [address], "allow_other_workers": True},
+            )
+            for address, idx in groups
+        ]
+        label = f"Dask evaluation {self.n_passes + 1}"
+        out = run.compute_groups(calls, [idx for _, idx in groups], label)
+        if out is None:
+            return None
+        self.tasks_per_pass = len(calls)
+        return [r for group in out for r in group]
 
     def __repr__(self) -> str:
         return (

@@ -1,0 +1,183 @@
+"""Persisted Dask partitions reduced one task per worker (``_dask_locality``).
+
+Grouping changes which task computes a partition's sum, never how: fits and
+reductions equal the one-task-per-partition ones bitwise, a worker killed
+during a grouped pass ends in the fault-free sums, and a failure inside a
+grouped task still names its partition and file. One module-scoped cluster
+(2 worker processes, 1 thread each).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import partial
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.dask
+
+distributed = pytest.importorskip("distributed")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from conftest import local_dask_client, logistic_problem  # noqa: E402
+from logistic import LogisticRegression  # noqa: E402
+from logistic.backends._dask_locality import worker_groups  # noqa: E402
+from logistic.backends.dask import (  # noqa: E402
+    Dask,
+    EvaluationTimeoutError,
+    PartitionError,
+)
+
+N, P, PARTS = 4000, 5, 8
+
+
+@pytest.fixture(scope="module")
+def client():
+    with local_dask_client() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def data():
+    return logistic_problem(13, N)
+
+
+@pytest.fixture(scope="module")
+def parquet_dir(tmp_path_factory, data):
+    X, y = data
+    root = tmp_path_factory.mktemp("groups-pq")
+    for k in range(PARTS):
+        rows = slice(k * N // PARTS, (k + 1) * N // PARTS)
+        cols = {f"x{j}": X[rows, j] for j in range(P)}
+        pq.write_table(pa.table({**cols, "label": y[rows]}), root / f"part-{k}.parquet")
+    return root
+
+
+def _persisted(parquet_dir, client, **opts):
+    return Dask.from_parquet(
+        parquet_dir, target="label", client=client, persist=True, **opts
+    )
+
+
+def _sums(block):
+    """Column sums, label sum and rows of a block (the test's reduction)."""
+    return block.X.sum(axis=0), float(block.y.sum()), float(block.X.shape[0])
+
+
+def _sums_or_die(block, flag):
+    """:func:`_sums`, but the first call that finds ``flag`` (renamed
+    atomically, so exactly one) kills its worker process."""
+    try:
+        os.rename(flag, flag + ".taken")
+    except FileNotFoundError:
+        return _sums(block)
+    os._exit(1)
+
+
+def _sums_or_raise(block, marker):
+    """:func:`_sums`, but the block whose first value is ``marker`` raises."""
+    if block.X.shape[0] and block.X[0, 0] == marker:
+        raise OSError("unreadable block")
+    return _sums(block)
+
+
+def _sums_slowly(block, marker, release):
+    """:func:`_sums`, after waiting (at most 30 s) for ``release`` on the block
+    whose first value is ``marker``."""
+    deadline = time.monotonic() + 30
+    while block.X[0, 0] == marker and not os.path.exists(release):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    return _sums(block)
+
+
+def _assert_bitwise(a, b):
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_groups_cover_every_partition_once_in_index_order(client, parquet_dir):
+    backend = _persisted(parquet_dir, client)
+    groups = worker_groups(client, backend._futures, timeout=10)
+    assert groups is not None
+    workers = set(client.scheduler_info()["workers"])
+    # one group per worker thread holding data (1 thread each here)
+    assert 1 <= len(groups) <= len(workers)
+    assert sorted(i for _, idx in groups for i in idx) == list(range(PARTS))
+    for address, idx in groups:
+        assert address in workers
+        assert idx == sorted(idx)
+        holders = client.who_has([backend._futures[i][0] for i in idx])
+        assert all(address in w for w in holders.values())
+
+
+def test_task_per_worker_equals_task_per_partition_bitwise(client, parquet_dir, data):
+    X, y = data
+    grouped = _persisted(parquet_dir, client)
+    single = _persisted(parquet_dir, client)
+    single.group_by_worker = False
+    fits = []
+    for backend in (grouped, single):
+        fits.append(LogisticRegression(solver="newton").fit(backend, None))
+    assert grouped.tasks_per_pass <= 2 < PARTS == single.tasks_per_pass
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    assert fits[0].objective_ == fits[1].objective_
+    # and the same optimum as the fit of the arrays in memory
+    ref = LogisticRegression(solver="newton").fit(X, y)
+    np.testing.assert_allclose(fits[0].coef_, ref.coef_, rtol=0, atol=1e-8)
+    # not persisted: one task per partition, the same sums bitwise
+    lazy = Dask.from_parquet(parquet_dir, target="label", client=client)
+    _assert_bitwise(grouped.map_reduce(_sums), lazy.map_reduce(_sums))
+    assert lazy.tasks_per_pass == PARTS
+
+
+def test_worker_killed_during_a_grouped_pass_gives_the_same_sums(
+    client, parquet_dir, data, tmp_path
+):
+    """A task reducing one worker's partitions kills that worker: the task is
+    rescheduled, the lost persisted partitions are recomputed from their
+    lineage, and the sums are bitwise those of a pass without the fault."""
+    X, y = data
+    backend = _persisted(parquet_dir, client, timeout=120)
+    clean = backend.map_reduce(_sums)
+    np.testing.assert_allclose(clean[0], X.sum(axis=0), rtol=1e-12)
+    assert clean[1:] == (float(y.sum()), float(N))
+    pids = set(client.run(os.getpid).values())
+    flag = tmp_path / "kill"
+    flag.touch()
+    again = backend.map_reduce(partial(_sums_or_die, flag=str(flag)))
+    assert (tmp_path / "kill.taken").exists() and not flag.exists()
+    _assert_bitwise(again, clean)
+    assert backend.tasks_per_pass < PARTS  # the grouped pass completed
+    client.wait_for_workers(2, timeout=60)
+    assert set(client.run(os.getpid).values()) != pids  # one worker restarted
+
+
+def test_failure_inside_a_grouped_task_names_the_partition(client, parquet_dir, data):
+    X, _ = data
+    backend = _persisted(parquet_dir, client)
+    first_of_5 = X[5 * N // PARTS, 0]
+    with pytest.raises(PartitionError, match=r"partition 5 \(.*part-5\.parquet\)"):
+        backend.map_reduce(partial(_sums_or_raise, marker=first_of_5))
+    assert backend.map_reduce(_sums)[2] == N  # the backend still works
+
+
+def test_grouped_pass_past_its_timeout_names_the_partitions(
+    client, parquet_dir, data, tmp_path
+):
+    X, _ = data
+    backend = _persisted(parquet_dir, client)
+    backend.timeout = 0.5  # for the pass only (a loaded machine's scan is slower)
+    release = tmp_path / "release"
+    fn = partial(_sums_slowly, marker=X[3 * N // PARTS, 0], release=str(release))
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(EvaluationTimeoutError, match=r"part-3\.parquet"):
+            backend.map_reduce(fn)
+        assert time.monotonic() - t0 < 10
+    finally:
+        release.touch()
