@@ -5,6 +5,9 @@ the fit that decodes the source, bitwise (same blocks, same order)."""
 
 from __future__ import annotations
 
+import mmap
+import os
+import sys
 import threading
 import weakref
 
@@ -17,6 +20,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 from logistic import LogisticRegression  # noqa: E402
 from logistic._exceptions import IntegrityError  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
+from logistic.backends import _cache  # noqa: E402
 from logistic.backends.chunked import Chunked  # noqa: E402
 
 
@@ -105,3 +109,75 @@ def test_indexed_pass_numbers_the_blocks_of_the_grid(cached, how):
         want = want + part
     np.testing.assert_array_equal(got, want)  # bitwise: folded in block order
     assert backend.n_passes == 1
+
+
+def _is_mapped(a):
+    while isinstance(a, (np.ndarray, memoryview)):
+        a = a.base if isinstance(a, np.ndarray) else a.obj
+    return isinstance(a, mmap.mmap)
+
+
+def _evict(folder):
+    for path in folder.glob("*.bin"):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # dirty pages (just written) are not dropped
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mincore: Linux")
+def test_blocks_out_of_the_page_cache_are_read_and_resident_ones_mapped(cached):
+    path, opts, backend, X = cached
+    entry = backend.cache_path
+    with open("/proc/self/maps") as fh:
+        assert str(entry) not in fh.read()
+    blocks = backend.blocks()
+    first = next(blocks)  # the scan just wrote the file: in the page cache
+    with open("/proc/self/maps") as fh:
+        assert str(entry / "X.bin") in fh.read()  # mapped
+    assert _is_mapped(first.X)
+    del first
+    blocks.close()
+    _evict(entry)
+    with open(entry / "X.bin", "rb") as fh:
+        probe = mmap.mmap(fh.fileno(), 0, prot=mmap.PROT_READ)
+        view = np.frombuffer(probe, np.uint8)
+        evicted = not _cache._resident(view)
+        del view
+        probe.close()
+    if not evicted:
+        pytest.skip("this file system kept the pages in the page cache")
+    fresh = Chunked.from_parquet(path, **opts)
+    read = list(fresh.blocks())
+    assert not _is_mapped(read[0].X)  # read, not mapped
+    np.testing.assert_array_equal(np.concatenate([b.X for b in read]), X)
+
+
+def test_read_and_mapped_blocks_give_the_same_fit_bitwise(cached, monkeypatch):
+    path, opts, backend, _X = cached
+    calls = iter(range(10**6))
+    monkeypatch.setattr(_cache, "_resident", lambda view: next(calls) % 3 != 1)
+    mixed = LogisticRegression(solver="newton").fit(backend, None)
+    monkeypatch.undo()
+    mapped = LogisticRegression(solver="newton").fit(
+        Chunked.from_parquet(path, **opts), None
+    )
+    np.testing.assert_array_equal(mixed.coef_, mapped.coef_)
+    np.testing.assert_array_equal(mixed.intercept_, mapped.intercept_)
+
+
+def test_a_cache_replaced_on_disk_during_the_fit_is_not_mixed_in(cached):
+    # the entry keeps its files open: a new file under the same name (another
+    # fit rewriting a stale cache) is not read by this fit's passes
+    _path, _opts, backend, X = cached
+    theta = np.full(X.shape[1] + 1, 0.1)
+    before = LogisticObjective(backend).value_and_gradient(theta)
+    target = backend.cache_path / "X.bin"
+    other = backend.cache_path / "X.new"
+    other.write_bytes(np.ascontiguousarray(X[::-1]).tobytes())  # same size
+    os.replace(other, target)
+    after = LogisticObjective(backend).value_and_gradient(theta)
+    assert after[0] == before[0]
+    np.testing.assert_array_equal(after[1], before[1])

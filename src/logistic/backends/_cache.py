@@ -35,6 +35,16 @@ Conventions (owned here)
 * **Memory.** Later passes map one block at a time (``mmap`` of that block's
   byte range, pre-faulted where the platform allows), so a pass's resident
   memory stays bounded by the block size, as when reading the source.
+* **Page cache.** Mapping costs per page-cache folio, and the folios' size is
+  set when the kernel reads the file in: a file just written (the scan) or
+  read in by sequential reads sits in large folios (up to 2 MiB), one faulted
+  in through a mapping in 4-16 KiB folios, and a pass over the latter costs
+  about 1.6× as much CPU (``benchmarks/cache_pass.py --evict``). So on Linux
+  a block whose pages are not all in the page cache (``mincore``; evicted
+  since the scan, e.g. by memory pressure) is read with positional reads on a
+  descriptor that the entry keeps open (its read-ahead follows the pass and
+  reads the file in large folios) into an array of its own; a resident block
+  is mapped. Either way the same numbers reach the block.
 * **Where.** ``cache_dir`` when given; else ``$LOGISTIC_CACHE_DIR``; else
   ``$XDG_CACHE_HOME/logistic/rows`` or ``~/.cache/logistic/rows``.
 """
@@ -46,8 +56,10 @@ import json
 import mmap
 import os
 import shutil
+import sys
 import tempfile
 import warnings
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -121,12 +133,67 @@ def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _map_rows(
-    path: Path, row0: int, rows: int, row_shape: tuple[int, ...], dtype: Any
-) -> Any:
-    """Rows ``row0 : row0 + rows`` of a raw C-order array file, memory-mapped.
+#: ``madvise`` advice that faults a mapped range in with one call (Linux 5.14).
+MADV_POPULATE_READ = 22
 
-    A file shorter than the block (the cache cut short during the fit) raises
+_MINCORE: Any = (
+    None  # libc's mincore (Linux), False where unavailable; set on first use
+)
+
+
+def _mincore() -> Any:
+    """libc's ``mincore`` through ctypes on Linux, else False."""
+    global _MINCORE
+    if _MINCORE is None:
+        _MINCORE = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                fn = ctypes.CDLL(None, use_errno=True).mincore
+                fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+                fn.restype = ctypes.c_int
+                _MINCORE = fn
+            except (OSError, AttributeError):  # pragma: no cover - no libc symbol
+                pass
+    return _MINCORE
+
+
+def _resident(view: np.ndarray) -> bool:
+    """Whether every page of a fresh mapping (``view``, its bytes) is in the page
+    cache; True when that cannot be told."""
+    mincore = _mincore()
+    pages = np.zeros(-(-view.nbytes // mmap.PAGESIZE), dtype=np.uint8)
+    if not mincore or mincore(view.ctypes.data, view.nbytes, pages.ctypes.data):
+        return True
+    return bool(np.all(pages & 1))
+
+
+def _read(fd: int, path: Path, start: int, count: int, dtype: np.dtype) -> Any:
+    """``count`` items of ``dtype`` from byte ``start`` of an open file, read
+    with positional reads (the GIL released) into a new array."""
+    out = np.empty(count, dtype=dtype)
+    view, done = out.view(np.uint8).data, 0
+    while done < view.nbytes:
+        got = os.preadv(fd, [view[done:]], start + done)
+        if not got:
+            raise IntegrityError(
+                f"{path}: ends at byte {start + done}, before byte "
+                f"{start + view.nbytes}, which its meta.json promises; the row "
+                f"cache changed during the fit. Refit."
+            )
+        done += got
+    return out
+
+
+def _block_rows(
+    fd: int, path: Path, row0: int, rows: int, row_shape: tuple[int, ...], dtype: Any
+) -> Any:
+    """Rows ``row0 : row0 + rows`` of a raw C-order array file open as ``fd``.
+
+    Memory-mapped and pre-faulted when its pages are in the page cache; read
+    into a new array when some are not (Linux, see the module docstring). A
+    file shorter than the block (cut short during the fit) raises
     :class:`IntegrityError` naming it.
     """
     dtype = np.dtype(dtype)
@@ -134,28 +201,45 @@ def _map_rows(
     start, length = row0 * row_bytes, rows * row_bytes
     if length == 0:
         return np.empty((0, *row_shape), dtype=dtype)
+    if os.fstat(fd).st_size < start + length:
+        raise IntegrityError(
+            f"{path}: ends before byte {start + length}, which its meta.json "
+            f"promises; the row cache changed during the fit. Refit."
+        )
     aligned = start - start % mmap.ALLOCATIONGRANULARITY
-    with open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size < start + length:
-            raise IntegrityError(
-                f"{path}: ends before byte {start + length}, which its meta.json "
-                f"promises; the row cache changed during the fit. Refit."
-            )
-        size = length + start - aligned
-        if hasattr(mmap, "MAP_SHARED"):  # POSIX: pre-fault the block (one call)
-            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
-            mm = mmap.mmap(
-                fh.fileno(), size, flags=flags, prot=mmap.PROT_READ, offset=aligned
-            )
-        else:  # pragma: no cover - Windows
-            mm = mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_READ, offset=aligned)
+    size = length + start - aligned
+    count = length // dtype.itemsize
+    if not hasattr(mmap, "MAP_SHARED"):  # pragma: no cover - Windows
+        mm = mmap.mmap(fd, size, access=mmap.ACCESS_READ, offset=aligned)
+    elif not _mincore():  # other POSIX systems: pre-fault the block (one call)
+        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+        mm = mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ, offset=aligned)
+    else:
+        mm = mmap.mmap(
+            fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ, offset=aligned
+        )
+        pages = np.frombuffer(mm, dtype=np.uint8)
+        resident = _resident(pages)
+        del pages
+        if not resident:
+            mm.close()
+            return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
+        try:
+            mm.madvise(MADV_POPULATE_READ)
+        except OSError:  # pragma: no cover - Linux < 5.14: pages fault in when read
+            pass
     # the array keeps the map alive; the map closes when the block is dropped
-    return np.frombuffer(
-        mm,
-        dtype=dtype,
-        count=rows * row_bytes // dtype.itemsize,
-        offset=start - aligned,
-    ).reshape(rows, *row_shape)
+    return np.frombuffer(mm, dtype=dtype, count=count, offset=start - aligned).reshape(
+        rows, *row_shape
+    )
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:  # pragma: no cover - already closed
+            pass
 
 
 class CachedRows:
@@ -170,6 +254,17 @@ class CachedRows:
         self.has_weight = bool(meta["weight"])
         self.has_offset = bool(meta["offset"])
         self.labels = np.load(folder / "labels.npy", allow_pickle=False)
+        # one descriptor a file for the entry's lifetime, shared by the threads
+        # of a pass: the kernel's read-ahead state (which sizes the page
+        # cache's folios) follows the whole pass, and a cache replaced on disk
+        # meanwhile is not mixed into this fit's blocks
+        self._fds: dict[str, int] = {}
+        try:
+            for key in self.file_sizes():
+                flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+                self._fds[key] = os.open(folder / f"{key}.bin", flags)
+        finally:
+            weakref.finalize(self, _close_all, list(self._fds.values()))
 
     @classmethod
     def open(
@@ -186,7 +281,7 @@ class CachedRows:
             return None
         try:
             rows = cls(folder, meta)
-            # a file shorter than its meta says would fault (SIGBUS) when mapped
+            # a file shorter than its meta says is not a complete entry
             if any(
                 (folder / f"{key}.bin").stat().st_size != nbytes
                 for key, nbytes in rows.file_sizes().items()
@@ -213,14 +308,21 @@ class CachedRows:
 
     def block(self, row0: int, chunk_rows: int) -> tuple[Any, Any, Any, Any]:
         """``(X, label codes, weight, offset)`` of rows ``row0 : row0 + chunk_rows``
-        (fewer at the end), each memory-mapped on its own."""
-        p, f = self.n_features, self.folder
+        (fewer at the end), each mapped (or read) on its own."""
         k = max(0, min(chunk_rows, self.n_samples - row0))
-        X = _map_rows(f / "X.bin", row0, k, (p,), self.dtype)
-        codes = _map_rows(f / "codes.bin", row0, k, (), np.uint8)
-        w = _map_rows(f / "w.bin", row0, k, (), self.dtype) if self.has_weight else None
-        o = _map_rows(f / "o.bin", row0, k, (), self.dtype) if self.has_offset else None
-        return X, codes, w, o
+        shapes = {"X": (self.n_features,), "codes": (), "w": (), "o": ()}
+        out = {
+            key: _block_rows(
+                fd,
+                self.folder / f"{key}.bin",
+                row0,
+                k,
+                shapes[key],
+                fh_dtype(key, self.dtype),
+            )
+            for key, fd in self._fds.items()
+        }
+        return out["X"], out["codes"], out.get("w"), out.get("o")
 
 
 class CacheWriter:

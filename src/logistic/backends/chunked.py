@@ -32,6 +32,7 @@ Conventions (owned here)
   to a local binary cache (:mod:`._cache`, on by default; ``cache=False``
   turns it off, ``cache_dir`` chooses its folder); every later pass, and the
   scan of a later fit of the unchanged source, memory-maps it block by block
+  (a block evicted from the page cache is read instead, :mod:`._cache`)
   instead of decoding the files again. The blocks, and so every sum, are
   bitwise the ones read from the source. Mapping a cached block costs next to
   nothing, so cached passes reduce blocks on every CPU at once
