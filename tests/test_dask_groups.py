@@ -115,6 +115,43 @@ def test_groups_cover_every_partition_once_in_index_order(client, parquet_dir):
         assert all(address in w for w in holders.values())
 
 
+class _StubClient:
+    """Answers ``worker_groups``' one scheduler request with fixed facts."""
+
+    status = "running"
+
+    def __init__(self, who, nthreads):
+        self.answer = (who, nthreads)
+
+    def sync(self, ask, callback_timeout):
+        return self.answer
+
+
+class _Key:
+    def __init__(self, key):
+        self.key = key
+
+
+def test_grouping_rule_threads_replicas_and_unplaced_partitions():
+    """Worker A (2 threads) holds 0, 1, 3, 4; B (1 thread) holds 2 and a
+    replica of 5, which A holds too; nobody holds 6 (being recomputed); the
+    holder of 7 is not running (absent from ncores_running)."""
+    who = {0: ["A"], 1: ["A"], 2: ["B"], 3: ["A"], 4: ["A"], 5: ["A", "B"], 7: ["C"]}
+    futures = [[_Key(i), _Key(("y", i))] for i in range(8)]
+    client = _StubClient(who, {"A": 2, "B": 1})
+    rows = [100] * 8
+    groups = worker_groups(client, futures, timeout=1.0, rows=rows)
+    # A: 400 rows on 2 threads (200 a thread), B: 100 on 1, so 5 goes to B;
+    # A's four partitions split in two contiguous runs; 6 and 7 go unplaced
+    assert groups == [
+        ("A", [0, 1]),
+        ("B", [2, 5]),
+        ("A", [3, 4]),
+        (None, [6]),
+        (None, [7]),
+    ]
+
+
 def test_task_per_worker_equals_task_per_partition_bitwise(client, parquet_dir, data):
     X, y = data
     grouped = _persisted(parquet_dir, client)

@@ -7,11 +7,11 @@ held (``who_has``) and how many threads each running worker has
 worker thread, each reducing a contiguous run (in partition index order) of
 that worker's partitions. The task is placed on that worker
 (``workers=[address]``, ``allow_other_workers=True``: if the worker is gone it
-runs elsewhere and the scheduler recomputes lost inputs from their lineage). A partition whose data
-no worker holds at that moment (being recomputed) gets a task of its own with
-no placement. The per-pass scheduling cost then grows with the number of
-worker threads, not with the number of partitions (20 partitions on 2
-workers: 2 tasks instead of 20).
+runs elsewhere and the scheduler recomputes lost inputs from their lineage).
+A partition whose data no worker holds at that moment (being recomputed) gets
+a task of its own with no placement. The per-pass scheduling cost then grows
+with the number of worker threads, not with the number of partitions (20
+partitions on 2 workers: 2 tasks instead of 20).
 
 Grouping changes which task computes a partition's sum, never how: every
 partition's sum is still computed alone and returned alone, and the client
@@ -55,12 +55,19 @@ def persisted_futures(parts: Sequence[tuple[Any, ...]]) -> list[list[Any]] | Non
 
 
 def worker_groups(
-    client: Any, futures: Sequence[Sequence[Any]], timeout: float
+    client: Any,
+    futures: Sequence[Sequence[Any]],
+    timeout: float,
+    rows: Sequence[int] | None = None,
 ) -> list[Group] | None:
     """The partitions grouped by the worker holding their X (module docstring),
     or None when the scheduler does not answer within ``timeout`` seconds (the
     caller then submits one task per partition, whose wait watches the
-    cluster's health)."""
+    cluster's health).
+
+    A partition held by several workers (a replica, e.g. while Dask moves
+    data) goes to the holder with the fewest ``rows`` per thread assigned so
+    far (partitions with one holder are assigned first)."""
     keys = [f[0].key for f in futures]
 
     async def ask() -> tuple[dict[Any, list[str]], dict[str, int]]:
@@ -73,15 +80,20 @@ def worker_groups(
         who, nthreads = client.sync(ask, callback_timeout=timeout)
     except (TimeoutError, OSError, CancelledError):
         return None
+    size_of = (lambda i: 1) if rows is None else (lambda i: max(1, rows[i]))
+    holders = [sorted(w for w in who.get(key, ()) if w in nthreads) for key in keys]
+    load = {w: 0.0 for w in nthreads}
     by_worker: dict[str, list[int]] = {}
     groups: list[Group] = []
-    for i, key in enumerate(keys):
-        holders = [w for w in who.get(key, ()) if w in nthreads]
-        if holders:
-            by_worker.setdefault(min(holders), []).append(i)
-        else:
+    for i in sorted(range(len(keys)), key=lambda i: len(holders[i]) != 1):
+        if not holders[i]:
             groups.append((None, [i]))
+            continue
+        w = min(holders[i], key=lambda w: (load[w] / max(1, nthreads[w]), w))
+        load[w] += size_of(i)
+        by_worker.setdefault(w, []).append(i)
     for address, indices in by_worker.items():
+        indices.sort()
         n = max(1, min(len(indices), int(nthreads.get(address, 1))))
         size, extra = divmod(len(indices), n)
         start = 0

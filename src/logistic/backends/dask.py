@@ -515,7 +515,7 @@ class Dask:
         if client is None or self._futures is None:
             return None
         run = self._new_run(client)
-        groups = worker_groups(client, self._futures, run.poll)
+        groups = worker_groups(client, self._futures, run.poll, self.partition_rows)
         if groups is None:
             return None
         meta = (self.dtype, self.target, self.classes_, self.chunk_rows)
