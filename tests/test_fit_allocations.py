@@ -194,3 +194,25 @@ def test_threaded_reduction_equals_the_one_thread_one(monkeypatch):
     assert a[0] == b[0] and np.array_equal(a[1], b[1])
     with pytest.raises(ZeroDivisionError):
         two.map_reduce(lambda block: 1 / 0)
+
+
+def test_csr_blocks_of_small_p_hold_many_times_p_squared_values():
+    """Sparse Newton's p × p partial sums are amortized: w8a's shape (p = 300,
+    12 values a row, 16·p² = 1.44 M values > its 600 000) gets 2 halves (1 MiB
+    blocks gave 7); wide sparse data keep 1 MiB blocks."""
+    import scipy.sparse as sp
+
+    from logistic.backends import in_memory
+
+    rng = np.random.default_rng(2)
+    n, p, k = 50_000, 300, 12
+    cols = rng.integers(0, p, size=(n, k))
+    X = sp.csr_matrix(
+        (np.ones(n * k), (np.repeat(np.arange(n), k), cols.ravel())), shape=(n, p)
+    )
+    data = in_memory.InMemory(X, np.zeros(n))
+    blocks = list(data.blocks())
+    assert [b.X.shape[0] for b in blocks] == [n // 2, n // 2]
+    wide = sp.random(8000, 5000, density=0.005, format="csr", random_state=rng)
+    rows = in_memory.InMemory(wide, np.zeros(8000)).block_rows
+    assert rows * wide.nnz / 8000 * 12 <= 1.1 * in_memory.IN_MEMORY_BLOCK_BYTES

@@ -78,6 +78,7 @@ backtrack to exhaustion on rounding noise.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -496,18 +497,32 @@ def _heap_headroom(n_params: int) -> None:
     iteration on a few hundred parameters frees several p × p arrays at once
     (720 KiB each at p = 301), more than that trim threshold, so the heap
     was returned to the system and re-faulted at every iteration: ~6 000
-    page faults (5-10 % of the time) of every w8a fit. Allocating and
-    freeing, untouched, one chunk of ``HEAP_HEADROOM_MATRICES`` such arrays
-    (once per process and size; up to glibc's 32 MiB limit) sets the
-    thresholds as a large temporary would have: the heap then keeps that
-    much free memory. Other allocators see one allocation and free.
+    page faults (5-10 % of the time) of every w8a fit. A ``malloc`` and
+    ``free`` of one chunk of ``HEAP_HEADROOM_MATRICES`` such arrays (once per
+    process and size; up to glibc's 32 MiB limit; never touched, so no
+    memory is used) sets the thresholds as a large temporary would have: the
+    heap then keeps that much free memory. Called through ``ctypes`` (which
+    ``threadpoolctl`` has loaded for the Cholesky's thread limit): a numpy
+    array would show in ``tracemalloc`` as a peak that no page backs. Linux
+    only; elsewhere nothing is done.
     """
     size = HEAP_HEADROOM_MATRICES * 8 * n_params * n_params
     size = min(size, HEAP_HEADROOM_MAX_BYTES)
     if size < HEAP_HEADROOM_MIN_BYTES or size <= _HEAP_HEADROOM[0]:
         return
-    np.empty(size, dtype=np.uint8)  # allocated, never touched, freed at once
     _HEAP_HEADROOM[0] = size
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        malloc, free = libc.malloc, libc.free
+    except (ImportError, OSError, AttributeError):  # pragma: no cover
+        return
+    malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    free.restype, free.argtypes = None, [ctypes.c_void_p]
+    free(malloc(size))
 
 
 #: Up to this many parameters the Cholesky runs on one BLAS thread: on two
