@@ -139,6 +139,7 @@ class LogisticObjective:
         self._curvature_key: bytes | None = None
         self._curvature: dict[int, Any] = {}
         self._last_exact: tuple[tuple[bytes, float], Any] | None = None
+        self._uneven_grid = False  # block-sampled Hessians fell short of rows
 
     @classmethod
     def from_penalty(
@@ -314,11 +315,12 @@ class LogisticObjective:
 
         ``hessian_stride = k > 1`` estimates the Hessian from a 1/k sample of
         the rows (value and gradient stay exact): a subsampled Newton step for
-        ``n_samples ≫ n_features``. Backends declaring ``block_index`` (the
-        in-memory one) sample every k-th *block* whole, scaled by
-        ``n_samples / rows sampled``, so the per-block cost of a Hessian
-        (``syrk`` call, p × p partial sum) is paid in 1/k of the blocks;
-        other backends sample every k-th row of every block.
+        ``n_samples ≫ n_features``. Backends with a fixed block grid
+        (``block_grid``: in memory, out of core) sample every k-th *block*
+        whole (:meth:`_block_sampled_sums`), so the per-block cost of a
+        Hessian (``syrk`` call, p × p partial sum) is paid in 1/k of the
+        blocks and streamed blocks are not copied; other backends sample every
+        k-th row of every block.
 
         The result of an exact evaluation (``k = 1``) is kept, so its gradient
         and Hessian are returned read-only: asked again at the same θ
@@ -331,23 +333,15 @@ class LogisticObjective:
             if kept is not None:
                 return kept
         w, b = self.split(theta)
-        if k > 1 and self.data.capabilities.block_index:
-            self.n_evaluations += 1
-
-            @_kernels.row_loop_only
-            def fn(block: Block, i: int) -> Any:
-                return block_value_grad_hessian(block, w, b, 1 if i % k == 0 else 0)
-
-            sums = self.data.map_reduce_indexed(fn)
-            rows = [blk.n_rows for blk in self.data.blocks()]
-            sampled = sum(rows[::k])
-            scale = sum(rows) / max(1, sampled)
-            loss, g_w, g_b, total, hww, hwb, hbb = sums
-            hww, hwb, hbb = hww * scale, hwb * scale, hbb * scale
-        else:
-            loss, g_w, g_b, total, hww, hwb, hbb = self._reduce(
+        caps = self.data.capabilities
+        sums = None
+        if k > 1 and (caps.block_grid or caps.block_index) and not self._uneven_grid:
+            sums = self._block_sampled_sums(w, b, k)
+        if sums is None:
+            sums = self._reduce(
                 partial(block_value_grad_hessian, w=w, b=b, hessian_stride=k)
             )
+        loss, g_w, g_b, total, hww, hwb, hbb = sums
         total = self._total(total)
         value = loss / total + self._penalty(w)
         grad = self._join(g_w / total + self.l2 * w, g_b / total)
@@ -356,6 +350,37 @@ class LogisticObjective:
             grad.flags.writeable = H.flags.writeable = False
             self._last_exact = (self._exact_key(theta), (value, grad, H))
         return value, grad, H
+
+    def _block_sampled_sums(self, w: FloatArray, b: float, k: int) -> Any:
+        """One pass's partial sums with the Hessian's from every k-th block of
+        the grid whole, scaled by ``rows / rows sampled``; None (and row
+        sampling from then on) when those blocks hold fewer than ``n // k``
+        rows.
+
+        Rows are counted inside the pass (``blocks()`` would be another read
+        out of core). Every k-th row of every block gives at least ``n / k``
+        rows, and Newton takes ``k = n // rows wanted``; so do every k-th
+        block of a grid of equal blocks but the last (in memory, out of
+        core), whatever k: ``⌈B/k⌉`` blocks of ``m`` rows with ``B m ≥ n``.
+        Only an uneven grid can fall short; then the pass is repeated with
+        row sampling (value and gradient are the same), as are later ones.
+        """
+        self.n_evaluations += 1
+
+        @_kernels.row_loop_only
+        def fn(block: Block, i: int) -> Any:
+            hit = i % k == 0
+            n = block.n_rows
+            sums = block_value_grad_hessian(block, w, b, 1 if hit else 0)
+            return (*sums, n if hit else 0, n)
+
+        *sums, sampled, rows = self.data.map_reduce_indexed(fn)
+        if sampled < rows // k:
+            self._uneven_grid = True
+            return None
+        scale = rows / max(1, sampled)
+        loss, g_w, g_b, total, hww, hwb, hbb = sums
+        return loss, g_w, g_b, total, hww * scale, hwb * scale, hbb * scale
 
     def _assemble_hessian(
         self, hww: FloatArray, hwb: FloatArray, hbb: float, total: float

@@ -53,13 +53,19 @@ class BackendCapabilities:
         (random row access: the separation check, SGD's global shuffle).
     blocks : ``blocks()`` yields the row blocks in reduction order (SGD's
         mini-batches on streamed data).
-    block_index : ``map_reduce_indexed(fn)`` passes each block's index, so a
-        Hessian can be estimated from every k-th block whole.
+    block_grid : ``map_reduce_indexed(fn)`` passes each block's place ``i`` on
+        a fixed block grid (block ``i`` holds the same rows on every pass), so
+        a Hessian can be estimated from every k-th block whole. The blocks may
+        be read afresh each pass (out of core): nothing is kept per block.
+    block_index : ``block_grid``, and the blocks are the same objects on every
+        pass, so per-block state may be kept by block identity between passes
+        (the curvature store of Hessian-vector products: in memory only).
     """
 
     rows_in_memory: bool = False
     blocks: bool = False
     block_index: bool = False
+    block_grid: bool = False
 
 
 @dataclass(frozen=True)

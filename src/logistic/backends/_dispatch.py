@@ -59,6 +59,7 @@ _CAPABILITY_METHODS = {
     "rows_in_memory": "rows",
     "blocks": "blocks",
     "block_index": "map_reduce_indexed",
+    "block_grid": "map_reduce_indexed",
 }
 
 

@@ -449,7 +449,7 @@ class Chunked:
         return None if self._cached is None else self._cached.folder
 
     # -- Backend Protocol --------------------------------------------------------
-    capabilities = BackendCapabilities(blocks=True)
+    capabilities = BackendCapabilities(blocks=True, block_grid=True)
     nnz: int | None = None  # blocks are dense
 
     @property
@@ -479,8 +479,8 @@ class Chunked:
 
         The grid is fixed, so ``i`` names the same rows on every pass (a
         Hessian estimate may sample every k-th block whole); the blocks
-        themselves are read afresh each pass. Not declared as the
-        ``block_index`` capability, which also promises blocks that stay
+        themselves are read afresh each pass: declared as the ``block_grid``
+        capability, not ``block_index``, which also promises blocks that stay
         the same objects between passes (:mod:`logistic._objective` keeps
         per-block curvature by block identity).
         """
