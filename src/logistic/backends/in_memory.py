@@ -284,7 +284,7 @@ class InMemory:
     """
 
     capabilities = BackendCapabilities(
-        rows_in_memory=True, blocks=True, block_index=True
+        rows_in_memory=True, blocks=True, block_index=True, block_grid=True
     )
 
     def __init__(
