@@ -172,6 +172,28 @@ def test_task_per_worker_equals_task_per_partition_bitwise(client, parquet_dir, 
     assert lazy.tasks_per_pass == PARTS
 
 
+def _rows_at_index(block, index, n_blocks):
+    """A vector with the block's rows at its global index."""
+    out = np.zeros(n_blocks)
+    out[index] += block.X.shape[0]
+    return out
+
+
+def test_map_reduce_indexed_numbers_blocks_across_partitions(client, parquet_dir):
+    """8 files of 500 rows in blocks of 128 rows: 4 blocks a partition
+    (128, 128, 128, 116), numbered 0..31 in partition order, each seen once,
+    grouped by worker or one task per partition alike."""
+    expected = np.tile([128.0, 128.0, 128.0, 116.0], PARTS)
+    fn = partial(_rows_at_index, n_blocks=4 * PARTS)
+    grouped = _persisted(parquet_dir, client, chunk_rows=128)
+    lazy = Dask.from_parquet(parquet_dir, target="label", client=client, chunk_rows=128)
+    assert grouped.first_blocks() == list(range(0, 4 * PARTS, 4))
+    np.testing.assert_array_equal(grouped.map_reduce_indexed(fn), expected)
+    assert grouped.tasks_per_pass <= 2
+    np.testing.assert_array_equal(lazy.map_reduce_indexed(fn), expected)
+    assert lazy.tasks_per_pass == PARTS
+
+
 def test_worker_killed_during_a_grouped_pass_gives_the_same_sums(
     client, parquet_dir, data, tmp_path
 ):

@@ -15,7 +15,7 @@ into the global row (see ``logistic.backends.dask``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -173,7 +173,7 @@ def partition_scan(
 
 
 def partition_reduce(
-    fn: Callable[[Block], T],
+    fn: Callable[..., T],
     index: int,
     dtype: Any,
     target: str | None,
@@ -183,40 +183,50 @@ def partition_reduce(
     y: Any,
     w: Any = None,
     o: Any = None,
+    *,
+    first_block: int | None = None,
 ) -> tuple[int, int, T]:
-    """``(index, n_rows, Σ fn(block))`` over the partition's row blocks, in order."""
+    """``(index, n_rows, Σ fn(block))`` over the partition's row blocks, in order.
+
+    With ``first_block`` (the global index of the partition's first block)
+    ``fn`` is called as ``fn(block, global block index)`` instead. An empty
+    partition is one empty block.
+    """
     X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
     y01 = encode(y, classes, dtype=X.dtype, checked=True)
     n = X.shape[0]
     parts = []
-    for s in range(0, max(n, 1), chunk_rows):
+    for k, s in enumerate(range(0, max(n, 1), chunk_rows)):
         sl = slice(s, min(s + chunk_rows, n))
-        parts.append(
-            fn(
-                Block(
-                    X[sl],
-                    y01[sl],
-                    None if w is None else w[sl],
-                    None if o is None else o[sl],
-                )
-            )
+        block = Block(
+            X[sl],
+            y01[sl],
+            None if w is None else w[sl],
+            None if o is None else o[sl],
         )
+        if first_block is None:
+            parts.append(fn(block))
+        else:
+            parts.append(fn(block, first_block + k))
     return index, n, tree_sum(parts)
 
 
 def partitions_reduce(
-    fn: Callable[[Block], T],
+    fn: Callable[..., T],
     indices: list[int],
     dtype: Any,
     target: str | None,
     classes: Any,
     chunk_rows: int,
     *pieces: Any,
+    first_blocks: Sequence[int] | None = None,
 ) -> list[tuple[int, int, T]]:
     """:func:`partition_reduce` of several partitions in one task.
 
     ``pieces`` holds ``(X, y, sample_weight, offset)`` of each partition of
-    ``indices`` in turn (None where absent). Each partition's sum is computed
+    ``indices`` in turn (None where absent); ``first_blocks``: the global
+    index of the first block of every partition (all of them, not only
+    ``indices``), for ``fn(block, block_index)``. Each partition's sum is computed
     exactly as its own task would compute it, and returned separately, so
     the client still folds them in partition index order (bitwise the
     per-partition result).
@@ -228,7 +238,14 @@ def partitions_reduce(
         )
     return [
         partition_reduce(
-            fn, i, dtype, target, classes, chunk_rows, *pieces[4 * k : 4 * k + 4]
+            fn,
+            i,
+            dtype,
+            target,
+            classes,
+            chunk_rows,
+            *pieces[4 * k : 4 * k + 4],
+            first_block=None if first_blocks is None else first_blocks[i],
         )
         for k, i in enumerate(indices)
     ]

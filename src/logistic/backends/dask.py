@@ -48,7 +48,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,7 +55,6 @@ import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule, label_text, resolve_classes
-from .._logits import decision_logits
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
 from ._dask_faults import (
@@ -68,12 +66,12 @@ from ._dask_faults import (
     WorkerMemoryError,
 )
 from ._dask_locality import persisted_futures, worker_groups
+from ._dask_predict import decision_function, predict_proba
 from ._dask_tasks import (
     PartitionRowError,
     partition_reduce,
     partition_scan,
     partitions_reduce,
-    proba_block,
     read_parquet_part,
 )
 from ._reduce import pass_progress, tree_sum
@@ -455,7 +453,20 @@ class Dask:
         raise NotImplementedError("Dask blocks stay on the workers: only reductions")
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
-        raise NotImplementedError("Dask does not declare block_index")
+        """:meth:`map_reduce` of ``fn(block, global block index)``: the blocks
+        of ``chunk_rows`` rows are numbered across partitions in partition
+        order (an empty partition is one empty block). Not declared as the
+        ``block_index`` capability: the objective's block-sampled Hessian also
+        reads ``blocks()``, which Dask does not offer."""
+        return self._map(fn, self.first_blocks())
+
+    def first_blocks(self) -> list[int]:
+        """The global index of each partition's first block."""
+        starts, k = [], 0
+        for n in self.partition_rows:
+            starts.append(k)
+            k += max(1, -(-n // self.chunk_rows))
+        return starts
 
     @property
     def n_partitions(self) -> int:
@@ -468,10 +479,15 @@ class Dask:
         return chunk_rows_for(self.n_features, self.dtype, DEFAULT_BLOCK_BYTES)
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
+        return self._map(fn, None)
+
+    def _map(self, fn: Callable[..., T], first: list[int] | None) -> T:
+        """One evaluation; ``first``: each partition's first global block
+        index, passed on to ``fn`` (None: ``fn(block)``)."""
         import dask
 
         t0 = time.perf_counter()
-        results = self._reduce_groups(fn)
+        results = self._reduce_groups(fn, first)
         if results is None:
             self.tasks_per_pass = len(self.parts)
             results = self._compute(
@@ -484,6 +500,7 @@ class Dask:
                         self.classes_,
                         self.chunk_rows,
                         *t,
+                        first_block=None if first is None else first[i],
                     )
                     for i, t in enumerate(self.parts)
                 ]
@@ -505,7 +522,9 @@ class Dask:
             self.progress(pass_progress(self.n_passes, rows, t0, **extra))
         return out
 
-    def _reduce_groups(self, fn: Callable[[Block], T]) -> list[Any] | None:
+    def _reduce_groups(
+        self, fn: Callable[..., T], first: list[int] | None
+    ) -> list[Any] | None:
         """The partitions' ``(index, n_rows, sum)`` from one task per worker
         thread (:mod:`logistic.backends._dask_locality`), or None when the
         partitions are not persisted on a distributed cluster, the scheduler
@@ -519,16 +538,13 @@ class Dask:
         if groups is None:
             return None
         meta = (self.dtype, self.target, self.classes_, self.chunk_rows)
-        calls = [
-            (
-                partitions_reduce,
-                (fn, idx, *meta, *(v for i in idx for v in self._futures[i])),
-                {}
-                if address is None
-                else {"workers": [address], "allow_other_workers": True},
-            )
-            for address, idx in groups
-        ]
+        calls = []
+        for address, idx in groups:
+            pieces = (v for i in idx for v in self._futures[i])
+            kwargs: dict[str, Any] = {"first_blocks": first}
+            if address is not None:  # loosely: elsewhere when the worker is gone
+                kwargs.update(workers=[address], allow_other_workers=True)
+            calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
         label = f"Dask evaluation {self.n_passes + 1}"
         out = run.compute_groups(calls, [idx for _, idx in groups], label)
         if out is None:
@@ -541,38 +557,6 @@ class Dask:
             f"Dask(n_partitions={self.n_partitions}, n_samples={self.n_samples}, "
             f"n_features={self.n_features})"
         )
-
-
-# -- prediction on Dask input ----------------------------------------------------------
-def decision_function(
-    X: Any, coef: np.ndarray, intercept: float, offset: Any = None
-) -> Any:
-    """Lazy logits ``X w + b (+ offset)`` of a Dask array or DataFrame (a 1-D
-    float64 Dask array), computed block by block by
-    :func:`logistic._logits.decision_logits` (finite for every row whose
-    logit is within the float64 range). ``offset``: a Dask array partitioned
-    like X's rows, or None."""
-    if hasattr(X, "to_dask_array"):
-        X = X.to_dask_array()
-    if X.ndim != 2 or (not np.isnan(X.shape[1]) and X.shape[1] != coef.shape[0]):
-        raise DataValidationError(
-            f"X has shape {X.shape}; expected (n_samples, {coef.shape[0]})"
-        )
-    X = X.rechunk({1: -1})
-    w = np.asarray(coef, dtype=np.float64)
-    logits = partial(decision_logits, w=w, b=float(intercept))
-    z = X.map_blocks(logits, drop_axis=1, dtype=np.float64)
-    return z if offset is None else z + offset
-
-
-def predict_proba(
-    X: Any, coef: np.ndarray, intercept: float, offset: Any = None
-) -> Any:
-    """Lazy ``[P(classes_[0]), P(classes_[1])]`` of shape (n_samples, 2)."""
-    z = decision_function(X, coef, intercept, offset)
-    return z.map_blocks(
-        proba_block, new_axis=1, chunks=(z.chunks[0], (2,)), dtype=z.dtype
-    )
 
 
 # -- clusters for the CLI --------------------------------------------------------------
