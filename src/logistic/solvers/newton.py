@@ -126,8 +126,14 @@ SPARSE_START_MIN_ROWS = 2_000
 VALUE_AT_ZERO = float(np.log(2.0))
 
 
-@dataclass
+@dataclass(eq=False)
 class _NewtonState:
+    """A Newton iterate: its point, value, gradient and step (the loop's state;
+    a dataclass for checkpoints). With this docstring and no ``__eq__``
+    (states are never compared), defining the class at the first Newton fit
+    costs less (dataclasses otherwise derives a docstring through
+    ``inspect.signature``)."""
+
     theta: FloatArray
     value: float
     grad: FloatArray
