@@ -194,6 +194,45 @@ def test_map_reduce_indexed_numbers_blocks_across_partitions(client, parquet_dir
     assert lazy.tasks_per_pass == PARTS
 
 
+@pytest.mark.parametrize("k", [3, 5])
+def test_newton_hessian_estimate_takes_every_kth_block_of_the_grid(
+    client, parquet_dir, data, k
+):
+    """``block_grid``: the objective's Hessian estimate over a persisted Dask
+    backend (8 partitions of 500 rows, blocks of 128) is numpy's Hessian over
+    exactly the rows of global blocks 0, k, 2k, ... (block g is block g % 4 of
+    partition g // 4), in one grouped pass."""
+    from logistic._objective import LogisticObjective
+    from test_streamed_block_hessian import _numpy_vgh
+
+    X, y = data
+    backend = _persisted(parquet_dir, client, chunk_rows=128)
+    assert backend.capabilities.block_grid and not backend.capabilities.block_index
+    theta = np.linspace(-0.4, 0.5, P + 1)
+    passes = backend.n_passes
+    value, grad, H = LogisticObjective(backend, l2=0.01).value_gradient_hessian(
+        theta, hessian_stride=k
+    )
+    assert backend.n_passes == passes + 1 and backend.tasks_per_pass <= 2
+    size = N // PARTS
+    rows = np.concatenate(
+        [
+            np.arange(
+                g // 4 * size + g % 4 * 128,
+                g // 4 * size + min(size, g % 4 * 128 + 128),
+            )
+            for g in range(0, 4 * PARTS, k)
+        ]
+    )
+    want = _numpy_vgh(X, y.astype(float), np.ones(N), theta, 0.01, rows)
+    np.testing.assert_allclose(value, want[0], rtol=1e-12)
+    np.testing.assert_allclose(grad, want[1], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(H, want[2], rtol=1e-10, atol=1e-14)
+    # not every k-th row: that estimate differs
+    strided = _numpy_vgh(X, y, np.ones(N), theta, 0.01, np.arange(0, N, k))[2]
+    assert not np.allclose(H, strided, rtol=1e-6)
+
+
 def test_worker_killed_during_a_grouped_pass_gives_the_same_sums(
     client, parquet_dir, data, tmp_path
 ):

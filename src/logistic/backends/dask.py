@@ -438,7 +438,10 @@ class Dask:
                 f"0..{len(self.parts) - 1} exactly once"
             )
 
-    capabilities = BackendCapabilities()
+    #: ``block_grid``: block ``i`` of :meth:`map_reduce_indexed` holds the
+    #: same rows on every pass (``chunk_rows`` blocks within each partition),
+    #: so Newton's Hessian estimate takes every k-th block whole.
+    capabilities = BackendCapabilities(block_grid=True)
     nnz: int | None = None  # partitions are dense
     #: Persisted partitions on a distributed cluster are reduced one task per
     #: worker thread (False: one task per partition, as without persist).
@@ -455,9 +458,8 @@ class Dask:
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
         """:meth:`map_reduce` of ``fn(block, global block index)``: the blocks
         of ``chunk_rows`` rows are numbered across partitions in partition
-        order (an empty partition is one empty block). Not declared as the
-        ``block_index`` capability: the objective's block-sampled Hessian also
-        reads ``blocks()``, which Dask does not offer."""
+        order (an empty partition is one empty block), the same on every pass
+        (the ``block_grid`` capability)."""
         return self._map(fn, self.first_blocks())
 
     def first_blocks(self) -> list[int]:
