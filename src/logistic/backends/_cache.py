@@ -56,7 +56,6 @@ import json
 import mmap
 import os
 import shutil
-import sys
 import tempfile
 import warnings
 import weakref
@@ -66,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _libc
 from .._exceptions import IntegrityError
 
 __all__ = [
@@ -136,33 +136,10 @@ def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:
 #: ``madvise`` advice that faults a mapped range in with one call (Linux 5.14).
 MADV_POPULATE_READ = 22
 
-_MINCORE: Any = (
-    None  # libc's mincore (Linux), False where unavailable; set on first use
-)
-
-
-def _mincore() -> Any:
-    """libc's ``mincore`` through ctypes on Linux, else False."""
-    global _MINCORE
-    if _MINCORE is None:
-        _MINCORE = False
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-
-                fn = ctypes.CDLL(None, use_errno=True).mincore
-                fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
-                fn.restype = ctypes.c_int
-                _MINCORE = fn
-            except (OSError, AttributeError):  # pragma: no cover - no libc symbol
-                pass
-    return _MINCORE
-
-
 def _resident(view: np.ndarray) -> bool:
     """Whether every page of a fresh mapping (``view``, its bytes) is in the page
     cache; True when that cannot be told."""
-    mincore = _mincore()
+    mincore = _libc.mincore()
     pages = np.zeros(-(-view.nbytes // mmap.PAGESIZE), dtype=np.uint8)
     if not mincore or mincore(view.ctypes.data, view.nbytes, pages.ctypes.data):
         return True
@@ -211,7 +188,7 @@ def _block_rows(
     count = length // dtype.itemsize
     if not hasattr(mmap, "MAP_SHARED"):  # pragma: no cover - Windows
         mm = mmap.mmap(fd, size, access=mmap.ACCESS_READ, offset=aligned)
-    elif not _mincore():  # other POSIX systems: pre-fault the block (one call)
+    elif not _libc.mincore():  # other POSIX systems: pre-fault the block (one call)
         flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
         mm = mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ, offset=aligned)
     else:

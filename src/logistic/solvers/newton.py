@@ -78,7 +78,6 @@ backtrack to exhaustion on rounding noise.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +85,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import NumericalError
+from .._libc import reserve_heap
 from .._linalg import LinAlgError, cholesky
 from .._numerics import (
     START_MAX_ITER,
@@ -507,28 +507,16 @@ def _heap_headroom(n_params: int) -> None:
     ``free`` of one chunk of ``HEAP_HEADROOM_MATRICES`` such arrays (once per
     process and size; up to glibc's 32 MiB limit; never touched, so no
     memory is used) sets the thresholds as a large temporary would have: the
-    heap then keeps that much free memory. Called through ``ctypes`` (which
-    ``threadpoolctl`` has loaded for the Cholesky's thread limit): a numpy
-    array would show in ``tracemalloc`` as a peak that no page backs. Linux
-    only; elsewhere nothing is done.
+    heap then keeps that much free memory (:func:`logistic._libc.reserve_heap`;
+    a numpy array would show in ``tracemalloc`` as a peak that no page
+    backs). Linux only; elsewhere nothing is done.
     """
     size = HEAP_HEADROOM_MATRICES * 8 * n_params * n_params
     size = min(size, HEAP_HEADROOM_MAX_BYTES)
     if size < HEAP_HEADROOM_MIN_BYTES or size <= _HEAP_HEADROOM[0]:
         return
     _HEAP_HEADROOM[0] = size
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None)
-        malloc, free = libc.malloc, libc.free
-    except (ImportError, OSError, AttributeError):  # pragma: no cover
-        return
-    malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
-    free.restype, free.argtypes = None, [ctypes.c_void_p]
-    free(malloc(size))
+    reserve_heap(size)
 
 
 #: Up to this many parameters the Cholesky runs on one BLAS thread: on two
