@@ -58,9 +58,12 @@ _CHILD = textwrap.dedent(
     y = np.load(sys.argv[2])
     model = LogisticRegression(penalty="l2", C=1.0, solver="newton")
     model.fit(X, y)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    model.fit(X, y)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+    faults = []
+    for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        model.fit(X, y)
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+    print(min(faults))
     """
 )
 
@@ -71,10 +74,12 @@ def test_newton_iterations_on_301_parameters_do_not_refault_the_heap(tmp_path):
 
     Before the heap kept room for an iteration's p × p temporaries (720 KiB
     each), glibc returned and re-faulted them at every iteration: ~870 minor
-    page faults for this fit (~6 000 on w8a); now 0-180 (the heap's growth
-    to one more p × p array in the second fit, sometimes). A fresh process
-    that loads its data the way the benchmark suite does, so that nothing
-    else has raised glibc's thresholds."""
+    page faults for every such fit (~6 000 on w8a); now 0-180 (the heap's
+    growth to one more p × p array, sometimes). The fewest faults of three
+    repeated fits, so that one fit disturbed by a busy machine (once > 450
+    in a full parallel test run) does not decide; before, each of them
+    made ~870. A fresh process that loads its data the way the benchmark
+    suite does, so that nothing else has raised glibc's thresholds."""
     import scipy.sparse as sp
 
     rng = np.random.default_rng(0)
