@@ -4,6 +4,7 @@ heap room Newton keeps for its p × p temporaries (page faults measured with
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -222,3 +223,25 @@ def test_csr_blocks_of_small_p_hold_many_times_p_squared_values():
     wide = sp.random(8000, 5000, density=0.005, format="csr", random_state=rng)
     rows = in_memory.InMemory(wide, np.zeros(8000)).block_rows
     assert rows * wide.nnz / 8000 * 12 <= 1.1 * in_memory.IN_MEMORY_BLOCK_BYTES
+
+
+def test_a_forked_child_gets_fresh_block_workers():
+    """The in-memory block workers are threads: a forked child has none of
+    them, so it must start its own (a reduction waiting on the parent's would
+    never end)."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    code = (
+        "import os, signal\n"
+        "from logistic.backends.in_memory import _pool\n"
+        "assert _pool(3).map(abs, [-1, -2, -3]) == [1, 2, 3]\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    signal.alarm(20)\n"
+        "    ok = _pool(3).map(abs, [-4, -5, -6]) == [4, 5, 6]\n"
+        "    os._exit(0 if ok else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "raise SystemExit(os.waitstatus_to_exitcode(status))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -159,6 +159,18 @@ class _Workers:
         return [task.result for task in done]
 
 
+def _forget_pools() -> None:
+    """A forked child inherits the workers' registry but not their threads
+    (nor, if another thread held it at the fork, a usable lock): start afresh."""
+    global _POOL_LOCK
+    _POOL_LOCK = threading.Lock()
+    _POOLS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools)
+
+
 def available_cpus() -> int:
     """CPUs this process may run on."""
     try:
