@@ -112,6 +112,36 @@ def logistic_problem(seed: int, n: int = 4000):
     return X, y
 
 
+def write_parquet_parts(root: Path, X: np.ndarray, y: np.ndarray, parts: int) -> Path:
+    """``X`` (columns x0, x1, …) and ``y`` (column label) as ``parts`` Parquet files
+    of consecutive rows, part-0.parquet … in ``root``; returns ``root``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = len(y)
+    for k in range(parts):
+        rows = slice(k * n // parts, (k + 1) * n // parts)
+        cols = {f"x{j}": X[rows, j] for j in range(X.shape[1])}
+        pq.write_table(pa.table({**cols, "label": y[rows]}), root / f"part-{k}.parquet")
+    return root
+
+
+def weighted_parquet(tmp_path: Path, seed: int, n: int = 2400, p: int = 5):
+    """One Parquet file d.parquet of ``n`` rows: features x0 … (standard normal),
+    a logistic label and positive weights w; returns (path, X, y, w)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = (X @ rng.standard_normal(p) + rng.logistic(size=n) > 0).astype(np.int64)
+    w = rng.uniform(0.5, 2.0, n)
+    path = tmp_path / "d.parquet"
+    cols = {f"x{j}": X[:, j] for j in range(p)}
+    pq.write_table(pa.table({**cols, "label": y, "w": w}), path)
+    return path, X, y, w
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_progress_lines():
     """CLI progress lines (periodic, time-based) are off in the tests, so that what a

@@ -17,6 +17,7 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+from conftest import weighted_parquet  # noqa: E402
 from logistic import LogisticRegression  # noqa: E402
 from logistic._exceptions import IntegrityError  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
@@ -26,14 +27,7 @@ from logistic.backends.chunked import Chunked  # noqa: E402
 
 @pytest.fixture()
 def cached(tmp_path):
-    rng = np.random.default_rng(5)
-    n, p = 2400, 5
-    X = rng.standard_normal((n, p))
-    y = (X @ rng.standard_normal(p) + rng.logistic(size=n) > 0).astype(np.int64)
-    w = rng.uniform(0.5, 2.0, n)
-    path = tmp_path / "d.parquet"
-    cols = {f"x{j}": X[:, j] for j in range(p)}
-    pq.write_table(pa.table({**cols, "label": y, "w": w}), path)
+    path, X, _y, _w = weighted_parquet(tmp_path, 5)
     opts = dict(target="label", weight="w", chunk_rows=170, cache_dir=tmp_path / "c")
     Chunked.from_parquet(path, **opts)  # the scan writes the cache
     backend = Chunked.from_parquet(path, **opts)

@@ -28,7 +28,7 @@ distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from conftest import logistic_problem  # noqa: E402
+from conftest import logistic_problem, write_parquet_parts  # noqa: E402
 from logistic import LogisticRegression  # noqa: E402
 from logistic.backends.dask import (  # noqa: E402
     Dask,
@@ -91,12 +91,7 @@ def data():
 @pytest.fixture(scope="module")
 def parquet_dir(tmp_path_factory, data):
     X, y = data
-    root = tmp_path_factory.mktemp("faults-pq")
-    for k in range(PARTS):
-        rows = slice(k * N // PARTS, (k + 1) * N // PARTS)
-        cols = {f"x{j}": X[rows, j] for j in range(P)}
-        pq.write_table(pa.table({**cols, "label": y[rows]}), root / f"part-{k}.parquet")
-    return root
+    return write_parquet_parts(tmp_path_factory.mktemp("faults-pq"), X, y, PARTS)
 
 
 @pytest.fixture(scope="module")

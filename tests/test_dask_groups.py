@@ -22,7 +22,11 @@ distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from conftest import local_dask_client, logistic_problem  # noqa: E402
+from conftest import (  # noqa: E402
+    local_dask_client,
+    logistic_problem,
+    write_parquet_parts,
+)
 from logistic import LogisticRegression  # noqa: E402
 from logistic.backends._dask_locality import worker_groups  # noqa: E402
 from logistic.backends.dask import (  # noqa: E402
@@ -48,12 +52,7 @@ def data():
 @pytest.fixture(scope="module")
 def parquet_dir(tmp_path_factory, data):
     X, y = data
-    root = tmp_path_factory.mktemp("groups-pq")
-    for k in range(PARTS):
-        rows = slice(k * N // PARTS, (k + 1) * N // PARTS)
-        cols = {f"x{j}": X[rows, j] for j in range(P)}
-        pq.write_table(pa.table({**cols, "label": y[rows]}), root / f"part-{k}.parquet")
-    return root
+    return write_parquet_parts(tmp_path_factory.mktemp("groups-pq"), X, y, PARTS)
 
 
 def _persisted(parquet_dir, client, **opts):

@@ -16,6 +16,7 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+from conftest import weighted_parquet  # noqa: E402
 from logistic import LogisticRegression  # noqa: E402
 from logistic._objective import LogisticObjective  # noqa: E402
 from logistic._typing import BackendCapabilities, Block  # noqa: E402
@@ -27,14 +28,7 @@ CHUNK = 170
 
 @pytest.fixture()
 def cached(tmp_path):
-    rng = np.random.default_rng(11)
-    n, p = 2400, 5
-    X = rng.standard_normal((n, p))
-    y = (X @ rng.standard_normal(p) + rng.logistic(size=n) > 0).astype(np.int64)
-    w = rng.uniform(0.5, 2.0, n)
-    path = tmp_path / "d.parquet"
-    cols = {f"x{j}": X[:, j] for j in range(p)}
-    pq.write_table(pa.table({**cols, "label": y, "w": w}), path)
+    path, X, y, w = weighted_parquet(tmp_path, 11)
     opts = dict(target="label", weight="w", chunk_rows=CHUNK, cache_dir=tmp_path / "c")
     Chunked.from_parquet(path, **opts)  # the scan writes the cache
     return path, opts, X, y.astype(float), w
