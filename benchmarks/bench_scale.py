@@ -199,22 +199,29 @@ def warm_dask(client: Any, warm: Path, solver: str) -> None:
         )
 
 
+def _local_cluster(n_workers: int) -> Any:
+    """A local Dask cluster of ``n_workers`` single-threaded worker processes."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+
+
 def run_dask(
     root: Path, warm: Path, solver: str, n_workers: int, by_worker: bool = True
 ) -> dict[str, Any]:
     """One fit on a new LocalCluster, warmed up first (:func:`warm_dask`);
     ``by_worker=False``: one task per partition and pass instead of one per
     worker (``Dask.group_by_worker``)."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     with (
-        LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,
-        ) as cluster,
+        _local_cluster(n_workers) as cluster,
         Client(cluster) as client,
     ):
         warm_dask(client, warm, solver)
@@ -262,7 +269,7 @@ def run_dask_ab(name: str, root: Path, warm: Path, solver: str, rounds: int) -> 
     fit ``rounds`` times; their medians and the median ratios to in-memory,
     and the median CPU seconds of each fit (client, scheduler and workers:
     less sensitive than wall time to other load on the machine)."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     X, y = datasets.load(name)
     memory = as_backend(X, y)
@@ -270,13 +277,7 @@ def run_dask_ab(name: str, root: Path, warm: Path, solver: str, rounds: int) -> 
     cpu: dict[str, list[float]] = {k: [] for k in times}
     coefs: dict[str, np.ndarray] = {}
     with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,
-        ) as cluster,
+        _local_cluster(2) as cluster,
         Client(cluster) as client,
     ):
         warm_dask(client, warm, solver)
