@@ -150,8 +150,15 @@ class _Workers:
                 first.result = fn(first.arg)
             except BaseException as exc:
                 first.error = exc
-        for task in tasks:  # every call done before returning: none left reading
-            task.done.acquire()
+        try:
+            for task in tasks:  # every call done before returning: none left reading
+                task.done.acquire()
+        except BaseException:  # interrupted: the calls not yet started never run
+            with self._ready:
+                for task in tasks:
+                    if task in self._tasks:
+                        self._tasks.remove(task)
+            raise
         done = ([] if first is None else [first]) + tasks
         for task in done:
             if task.error is not None:
