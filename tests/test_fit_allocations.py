@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -48,66 +47,6 @@ def test_fold_of_one_part_and_of_parts_it_does_not_add_in_place():
     assert np.array_equal(got[0], np.arange(3) * 2) and got[1] == 7
     with pytest.raises(ValueError, match="empty"):
         _fold(iter([]))
-
-
-_CHILD = textwrap.dedent(
-    """
-    import resource, sys
-    import numpy as np, scipy.sparse as sp
-    from logistic import LogisticRegression
-    X = sp.load_npz(sys.argv[1]).tocsr()
-    y = np.load(sys.argv[2])
-    model = LogisticRegression(penalty="l2", C=1.0, solver="newton")
-    model.fit(X, y)
-    faults = []
-    for _ in range(3):
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        model.fit(X, y)
-        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
-    print(min(faults))
-    """
-)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
-def test_newton_iterations_on_301_parameters_do_not_refault_the_heap(tmp_path):
-    """A repeated Newton fit with p = 300 (w8a's width) reuses the heap's pages.
-
-    Before the heap kept room for an iteration's p × p temporaries (720 KiB
-    each), glibc returned and re-faulted them at every iteration: ~870 minor
-    page faults for every such fit (~6 000 on w8a); now 0-180 (the heap's
-    growth to one more p × p array, sometimes). The fewest faults of three
-    repeated fits, so that one fit disturbed by a busy machine (once > 450
-    in a full parallel test run) does not decide; before, each of them
-    made ~870. A fresh process that loads its data the way the benchmark
-    suite does, so that nothing else has raised glibc's thresholds."""
-    import scipy.sparse as sp
-
-    rng = np.random.default_rng(0)
-    n, p, k = 20_000, 300, 12
-    cols = rng.integers(0, p, size=(n, k))
-    X = sp.csr_matrix(
-        (np.ones(n * k), (np.repeat(np.arange(n), k), cols.ravel())), shape=(n, p)
-    )
-    X.sum_duplicates()
-    w = rng.normal(size=p) * 0.3
-    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ w - 1)))).astype(float)
-    sp.save_npz(tmp_path / "X.npz", X)
-    np.save(tmp_path / "y.npy", y)
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _CHILD,
-            str(tmp_path / "X.npz"),
-            str(tmp_path / "y.npy"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    faults = int(out.stdout.strip().splitlines()[-1])
-    assert faults < 450, faults
 
 
 def _csr_with_blocks(duplicate: bool):
