@@ -184,28 +184,3 @@ def test_a_forked_child_gets_fresh_block_workers():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
-
-
-def test_an_interrupted_reduction_leaves_no_queued_block_runs():
-    """Ctrl-C while the caller waits for the block workers: the runs not yet
-    started are dropped (as an executor's pending futures are cancelled), so
-    they neither run later nor delay the next reduction."""
-    import signal
-    import threading
-    import time
-
-    from logistic.backends.in_memory import _Workers
-
-    ran: list[int] = []
-
-    def block(i: int) -> None:
-        if i == 1:
-            time.sleep(0.4)  # the one worker is busy with run 1
-        ran.append(i)
-
-    workers = _Workers(1)
-    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
-    with pytest.raises(KeyboardInterrupt):
-        workers.map(block, [0, 1, 2, 3])
-    time.sleep(0.6)
-    assert sorted(ran) == [0, 1]
