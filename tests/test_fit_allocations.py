@@ -142,14 +142,15 @@ def test_threaded_reduction_equals_the_one_thread_one(monkeypatch):
         two.map_reduce(lambda block: 1 / 0)
 
 
-def test_csr_blocks_of_small_p_hold_many_times_p_squared_values():
+def test_csr_blocks_of_small_p_hold_many_times_p_squared_values(monkeypatch):
     """Sparse Newton's p × p partial sums are amortized: w8a's shape (p = 300,
-    12 values a row, 16·p² = 1.44 M values > its 600 000) gets 2 halves (1 MiB
-    blocks gave 7); wide sparse data keep 1 MiB blocks."""
+    12 values a row, 16·p² = 1.44 M values > its 600 000) gets 2 halves on 2
+    CPUs (1 MiB blocks gave 7); wide sparse data keep 1 MiB blocks."""
     import scipy.sparse as sp
 
     from logistic.backends import in_memory
 
+    monkeypatch.setattr(in_memory, "available_cpus", lambda: 2)
     rng = np.random.default_rng(2)
     n, p, k = 50_000, 300, 12
     cols = rng.integers(0, p, size=(n, k))

@@ -2,8 +2,10 @@
 
 Convention: dense ``X`` (any memory order) is cut into row blocks of about
 ``block_bytes`` bytes; CSR ``X`` into row blocks of about ``block_bytes`` of
-stored values. Blocks are views (CSR blocks share ``data`` and ``indices``),
-never copies, so a fused value+gradient pass reads each block from memory
+stored values (for small p at least ``SPARSE_HESSIAN_VALUES · p²`` of them,
+but a block for each available CPU: :meth:`InMemory._sparse_hessian_rows`).
+Blocks are views (CSR blocks share ``data`` and ``indices``), never copies,
+so a fused value+gradient pass reads each block from memory
 once and its second product (``Xᵀ r``) hits the cache. Other sparse formats
 are one block. With the default size, C-ordered float32/float64 data that
 the compiled kernel's fused row loop reads (one read of each row, no second
@@ -397,15 +399,19 @@ class InMemory:
         block (O(p²) each), against ``Σ nnz_i²/2`` multiply-adds of the block
         itself: at w8a's p = 301 and 12 values a row, 1 MiB blocks (7 of
         them) spent as long on the p × p arrays as on the products. Blocks
-        get at least ``SPARSE_HESSIAN_VALUES · p²`` stored values, but the
-        data at least two blocks, for p up to ``SPARSE_HESSIAN_MAX_FEATURES``
-        (beyond it Newton's dense Hessian is not chosen).
+        get at least ``SPARSE_HESSIAN_VALUES · p²`` stored values, for p up
+        to ``SPARSE_HESSIAN_MAX_FEATURES`` (beyond it Newton's dense Hessian
+        is not chosen), but at most ``ceil(n / max(2, CPUs))`` rows: at least
+        two blocks, and a block for every available CPU (the floor alone
+        made data of a few ten MB 2-4 blocks, idling most of 16 CPUs). The CPU count is
+        the machine's (:func:`available_cpus`), not ``n_threads``, so the
+        grid, and with it the sums' rounding, never depends on the threads.
         """
         p = self.n_features
         if p > SPARSE_HESSIAN_MAX_FEATURES:
             return 0
-        half = -(-self.n_samples // 2)
-        return min(int(SPARSE_HESSIAN_VALUES * p * p / nnz_row), half)
+        share = -(-self.n_samples // max(2, available_cpus()))
+        return min(int(SPARSE_HESSIAN_VALUES * p * p / nnz_row), share)
 
     @property
     def fingerprint(self) -> str:

@@ -1,0 +1,110 @@
+"""The in-memory backend's block grid on many CPUs and its block workers
+interrupted while the caller waits (``logistic.backends.in_memory``).
+
+No test here depends on timing: the machine's CPU count is the one the
+backend reads (:func:`in_memory.available_cpus`), replaced; the interrupt is
+raised by the caller's wait itself, once a worker is known to be busy.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from logistic.backends import in_memory
+
+sp = pytest.importorskip("scipy.sparse")
+
+
+def _csr(n: int, p: int, k: int, seed: int = 4):
+    """An n × p CSR matrix of ones, k stored values a row (columns drawn)."""
+    rng = np.random.default_rng(seed)
+    indices = np.sort(rng.integers(0, p, size=(n, k)), axis=1).ravel()
+    indptr = np.arange(0, n * k + 1, k)
+    return sp.csr_matrix((np.ones(n * k), indices, indptr), shape=(n, p))
+
+
+@pytest.mark.parametrize(("cpus", "blocks"), [(1, 3), (2, 3), (16, 16), (64, 19)])
+def test_csr_blocks_of_small_p_leave_no_cpu_idle(monkeypatch, cpus, blocks):
+    """200 000 rows × p = 200, 8 values a row (19 MB stored): 16·p² values a
+    block would be 80 000 rows, 3 blocks, whatever the CPUs. On 16 CPUs a
+    block holds at most n / 16 rows (16 blocks, one for each CPU); on 64 CPUs
+    the 1 MiB blocks (10 922 rows: 19 blocks) are the limit; on 1-2 CPUs the
+    grid is the 3 blocks of 16·p²."""
+    monkeypatch.setattr(in_memory, "available_cpus", lambda: cpus)
+    n = 200_000
+    X = _csr(n, 200, 8)
+    data = in_memory.InMemory(X, np.zeros(n))
+    assert data.n_threads == cpus
+    sizes = [b.X.shape[0] for b in data.blocks()]
+    assert len(sizes) == blocks and sum(sizes) == n
+    assert min(data.n_threads, len(sizes)) == min(cpus, blocks)
+    # the same grid whatever n_threads says: only the machine's CPUs count
+    one = in_memory.InMemory(X, np.zeros(n), n_threads=1)
+    assert one.block_rows == data.block_rows
+
+
+def test_w8a_shaped_csr_keeps_two_blocks_on_two_cpus(monkeypatch):
+    """w8a's shape (49 749 × 300, 12 values a row): 2 blocks on a 2-CPU
+    machine (as before the cap), 7 of 1 MiB on 16 CPUs."""
+    X = _csr(49_749, 300, 12)
+    counts = []
+    for cpus in (2, 16):
+        monkeypatch.setattr(in_memory, "available_cpus", lambda c=cpus: c)
+        counts.append(len(list(in_memory.InMemory(X, np.zeros(49_749)).blocks())))
+    assert counts == [2, 7]
+
+
+class _InterruptedWait:
+    """A queued run's ``done`` lock whose wait, in the thread that called
+    ``map``, raises KeyboardInterrupt (as Ctrl-C does there) once the worker
+    has started its first run."""
+
+    def __init__(self, lock: threading.Lock, caller: int, started: threading.Event):
+        self._lock, self._caller, self._started = lock, caller, started
+
+    def acquire(self) -> bool:
+        if threading.get_ident() == self._caller:
+            assert self._started.wait(60), "the worker never started run 1"
+            raise KeyboardInterrupt
+        return self._lock.acquire()
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+def test_an_interrupted_map_drops_the_runs_not_yet_started(monkeypatch):
+    """Runs 1-3 are queued for the one worker; it starts run 1 and is held
+    there while the caller's wait is interrupted. Runs 2 and 3 never run: a
+    later map's queued run (FIFO after them, had they stayed) comes back with
+    nothing else having run in between."""
+    started, hold = threading.Event(), threading.Event()
+    ran: list[int] = []
+
+    def run(i: int) -> int:
+        if i == 1:
+            started.set()
+            assert hold.wait(60)
+        ran.append(i)
+        return i
+
+    caller = threading.get_ident()
+
+    class Task(in_memory._Task):
+        __slots__ = ()
+
+        def __init__(self, fn, arg):
+            super().__init__(fn, arg)
+            self.done = _InterruptedWait(self.done, caller, started)
+
+    workers = in_memory._Workers(1)
+    monkeypatch.setattr(in_memory, "_Task", Task)
+    with pytest.raises(KeyboardInterrupt):
+        workers.map(run, [0, 1, 2, 3])
+    monkeypatch.undo()
+    hold.set()  # run 1 ends; the worker takes whatever is still queued
+    assert workers.map(run, [10, 11]) == [10, 11]
+    assert sorted(ran) == [0, 1, 10, 11]
+    assert ran.index(1) < ran.index(11)  # run 1 ended before the worker's next
