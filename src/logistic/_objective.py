@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels
+from ._block_sample import block_sampling_fits, grid_rows
 from ._block_sums import (
     block_curvature_diagonal,
     block_curvature_hessp,
@@ -335,7 +336,7 @@ class LogisticObjective:
         w, b = self.split(theta)
         caps = self.data.capabilities
         sums = None
-        if k > 1 and (caps.block_grid or caps.block_index) and not self._uneven_grid:
+        if k > 1 and (caps.block_grid or caps.block_index) and self._blocks_fit(k):
             sums = self._block_sampled_sums(w, b, k)
         if sums is None:
             sums = self._reduce(
@@ -351,19 +352,34 @@ class LogisticObjective:
             self._last_exact = (self._exact_key(theta), (value, grad, H))
         return value, grad, H
 
+    def _blocks_fit(self, k: int) -> bool:
+        """Whether every k-th block of the grid may hold the Hessian's
+        ``n // k`` rows: decided from the grid's row counts when the backend
+        gives them (:func:`logistic._block_sample.grid_rows`: Dask's uneven
+        partitions), so such a grid samples rows from the first pass on;
+        else found by the first block-sampled pass (:meth:`_block_sampled_sums`)."""
+        if self._uneven_grid:
+            return False
+        sizes = grid_rows(self.data)
+        if sizes is not None and not block_sampling_fits(sizes, k):
+            self._uneven_grid = True
+        return not self._uneven_grid
+
     def _block_sampled_sums(self, w: FloatArray, b: float, k: int) -> Any:
         """One pass's partial sums with the Hessian's from every k-th block of
         the grid whole, scaled by ``rows / rows sampled``; None (and row
         sampling from then on) when those blocks hold fewer than ``n // k``
         rows.
 
-        Rows are counted inside the pass (``blocks()`` would be another read
-        out of core). Every k-th row of every block gives at least ``n / k``
-        rows, and Newton takes ``k = n // rows wanted``; so do every k-th
-        block of a grid of equal blocks but the last (in memory, out of
-        core), whatever k: ``⌈B/k⌉`` blocks of ``m`` rows with ``B m ≥ n``.
-        Only an uneven grid can fall short; then the pass is repeated with
-        row sampling (value and gradient are the same), as are later ones.
+        Rows are counted inside the pass. Every k-th row of every block gives
+        at least ``n / k`` rows, and Newton takes ``k = n // rows wanted``;
+        so do every k-th block of a grid of equal blocks but the last (in
+        memory, out of core), whatever k: ``⌈B/k⌉`` blocks of ``m`` rows with
+        ``B m ≥ n``. Only an uneven grid can fall short: a backend that gives
+        its grid's row counts (Dask) is checked before the pass
+        (:meth:`_blocks_fit`); for one that does not, the pass is repeated
+        with row sampling (value and gradient are the same), as are later
+        ones.
         """
         self.n_evaluations += 1
 

@@ -486,6 +486,30 @@ class Chunked:
         """
         return self._pass(fn)
 
+    def grid_rows(self) -> list[int]:
+        """Rows of each block of the grid (:mod:`logistic._block_sample`)."""
+        c = self.chunk_rows
+        return [min(c, self.n_samples - s) for s in range(0, self.n_samples, c)]
+
+    def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
+        """Copies of every ``step``-th row of the grid blocks ``indices``, read
+        from the row cache only (not a pass: not counted); None without the
+        cache (the blocks would cost a full read of the source)."""
+        if self._cached is None or self._label_values is None:
+            return None
+        c, out = self.chunk_rows, []
+        for i in indices:
+            X, codes, w, o = self._cached.block(int(i) * c, c)
+            out.append(
+                Block(
+                    np.array(X[::step]),
+                    self._label_values[codes[::step]],
+                    None if w is None else np.array(w[::step]),
+                    None if o is None else np.array(o[::step]),
+                )
+            )
+        return out
+
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
         return self._pass(lambda block, _i: fn(block))
 

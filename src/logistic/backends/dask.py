@@ -65,6 +65,7 @@ from ._dask_faults import (
     SchedulerLostError,
     WorkerMemoryError,
 )
+from ._dask_gather import gather_blocks
 from ._dask_locality import persisted_futures, worker_groups
 from ._dask_predict import decision_function, predict_proba
 from ._dask_tasks import (
@@ -469,6 +470,17 @@ class Dask:
             starts.append(k)
             k += max(1, -(-n // self.chunk_rows))
         return starts
+
+    def grid_rows(self) -> list[int]:
+        """Rows of each grid block (an empty partition: one empty block)."""
+        c = self.chunk_rows
+        rows = self.partition_rows
+        return [min(c, n - s) for n in rows for s in range(0, max(n, 1), c)]
+
+    def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
+        """Copies of every ``step``-th row of the grid blocks ``indices``
+        (:mod:`._dask_gather`; not a pass: not counted)."""
+        return gather_blocks(self, indices, step)
 
     @property
     def n_partitions(self) -> int:

@@ -60,9 +60,20 @@ subsample of data that are not separable gives, has little curvature and a
 large decrement. Otherwise the fit starts from zero as without it, having
 spent one extra full pass. It is not tried when the caller gives a non-zero
 start (``warm_start``, a path's previous solution), when the data carry an
-offset (``J(0)`` would then cost a pass of its own), when the rows are not in
-memory as numpy or scipy arrays, when resuming a checkpoint, or for another
+offset (``J(0)`` would then cost a pass of its own), when the rows are
+neither in memory as numpy or scipy arrays nor on a block grid that hands
+over its blocks without a pass, when resuming a checkpoint, or for another
 objective than the binary one (the multinomial fit's Newton starts at zero).
+
+Streamed data (``block_grid``: the row cache of :class:`~logistic.backends.Chunked`,
+:class:`~logistic.backends.Dask`) start from every k-th block of the grid
+whole, as their Hessian estimate samples it
+(:func:`logistic._block_sample.gather_start_rows`: about ``m`` to ``2m``
+rows copied to the caller, read without a pass and not counted as one), with
+the same subsample fit and acceptance test. dense1m: 9 → 8 iterations and
+11 → 10 passes on both, as in memory. Contiguous blocks of data sorted by
+label are a biased sample; the acceptance test refuses such a start, which
+then costs the gather, the subsample fit and one full pass.
 
 ``n_iter`` counts the full-data iterations and ``n_passes`` the full-data
 passes; the iteration-0 history entry of a fit that tried the subsample start
@@ -84,6 +95,7 @@ from typing import Any
 
 import numpy as np
 
+from .._block_sample import gather_start_rows
 from .._exceptions import NumericalError
 from .._libc import reserve_heap
 from .._linalg import LinAlgError, cholesky
@@ -207,8 +219,10 @@ class Newton(IterativeSolver):
         return 0.5 * _newton_decrement(state.hessian, state.grad) < gain
 
     def _subsample_rows(self, fit: Fit, theta0: FloatArray) -> Any:
-        """Every k-th row as one :class:`~logistic._typing.Block` (copies), or
-        None when the fit does not qualify for a subsample start."""
+        """Every k-th row as one :class:`~logistic._typing.Block` (copies);
+        streamed data (``block_grid``): every k-th block of the grid, gathered
+        without a pass (:func:`logistic._block_sample.gather_start_rows`); None
+        when the fit does not qualify for a subsample start."""
         objective = fit.objective
         if type(objective) is not LogisticObjective:  # e.g. K classes: J(0) = log K
             return None
@@ -218,7 +232,7 @@ class Newton(IterativeSolver):
         if rows == 0 or np.any(theta0 != 0):
             return None
         if not data.capabilities.rows_in_memory:
-            return None
+            return gather_start_rows(data, rows)
         block = data.rows()
         X = block.X
         if block.offset is not None or not (isinstance(X, np.ndarray) or issparse(X)):

@@ -1,0 +1,102 @@
+"""Rows of chosen grid blocks of a Dask backend, copied to the client.
+
+Newton's subsample start on Dask (:mod:`logistic._block_sample`) asks for a
+few blocks of the grid of :meth:`logistic.backends.dask.Dask.map_reduce_indexed`
+(blocks of ``chunk_rows`` rows within each partition, numbered across
+partitions in order): one task per partition that holds any of them, placed
+where the partition lives when it is persisted, returns copies of every
+``step``-th row of its wanted blocks, labels already in {0, 1}. Only those
+rows travel (about the start's row count); partitions without a wanted block
+are not touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .._labels import encode
+from .._typing import Block
+from ._dask_tasks import partition_arrays
+
+
+def partition_blocks(
+    index: int,
+    dtype: Any,
+    target: str | None,
+    classes: Any,
+    chunk_rows: int,
+    X: Any,
+    y: Any,
+    w: Any = None,
+    o: Any = None,
+    *,
+    local: Sequence[int] = (),
+    step: int = 1,
+) -> list[Block]:
+    """Copies of every ``step``-th row of the partition's blocks ``local``
+    (block numbers within the partition)."""
+    X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
+    y01 = encode(y, classes, dtype=X.dtype, checked=True)
+    out = []
+    for j in local:
+        sl = slice(j * chunk_rows, min((j + 1) * chunk_rows, X.shape[0]), step)
+        out.append(
+            Block(
+                X[sl].copy(),
+                y01[sl].copy(),
+                None if w is None else w[sl].copy(),
+                None if o is None else o[sl].copy(),
+            )
+        )
+    return out
+
+
+def block_places(
+    first_blocks: Sequence[int], n_blocks: int, indices: Sequence[int]
+) -> list[tuple[int, int]]:
+    """``(partition, block number within it)`` of each global block index
+    (``first_blocks``: each partition's first global block, ``n_blocks``: the
+    grid's blocks in all)."""
+    import bisect
+
+    places = []
+    for g in indices:
+        if not 0 <= g < n_blocks:
+            raise ValueError(f"block index {g} is outside the grid of {n_blocks}")
+        i = bisect.bisect_right(first_blocks, g) - 1
+        places.append((i, g - first_blocks[i]))
+    return places
+
+
+def gather_blocks(
+    backend: Any, indices: Sequence[int], step: int
+) -> list[Block] | None:
+    """The blocks ``indices`` of the backend's grid (every ``step``-th row),
+    in the order given, from one task per partition holding any of them; None
+    when a task failed (the caller goes on without them: the next pass meets
+    the same failure and names its partition)."""
+    import dask
+
+    places = block_places(backend.first_blocks(), len(backend.grid_rows()), indices)
+    wanted: dict[int, list[int]] = {}
+    for i, j in places:
+        wanted.setdefault(i, []).append(j)
+    parts = sorted(wanted)
+    meta = (backend.dtype, backend.target, backend.classes_, backend.chunk_rows)
+    tasks = [
+        dask.delayed(partition_blocks, pure=False)(
+            i, *meta, *backend.parts[i], local=wanted[i], step=step
+        )
+        for i in parts
+    ]
+    try:
+        results = backend._compute(tasks)
+    except Exception:  # noqa: BLE001 - an optimisation only: the pass reports it
+        return None
+    found = {
+        (i, j): block
+        for i, blocks in zip(parts, results, strict=True)
+        for j, block in zip(wanted[i], blocks, strict=True)
+    }
+    return [found[place] for place in places]
