@@ -160,14 +160,14 @@ def test_dask_uneven_partitions_sample_rows_without_a_rerun():
     X, y = _data()
     chunks = (100, 9_900) * (N // 10_000)
     backend = _dask_backend(X, y, chunks)
-    sizes = backend.grid_rows()
-    assert sum(sizes) == N
-    objective = LogisticObjective(backend, l2=1.0 / N)
-    k = 11  # blocks 0, 11, 22, …: 100-row blocks only
+    sizes = ([100] + [1_000] * 9 + [900]) * (N // 10_000)
+    k = 11  # blocks 0, 11, 22, …: the 100-row blocks only
     assert sum(sizes[::k]) < N // k
+    objective = LogisticObjective(backend, l2=1.0 / N)
     before = backend.n_passes
     value, grad, H = objective.value_gradient_hessian(np.zeros(P + 1), k)
     assert backend.n_passes == before + 1  # one pass, no rerun
+    assert backend.grid_rows() == sizes
     memory = LogisticObjective(InMemory(X, y), l2=1.0 / N)
     want = memory.value_gradient_hessian(np.zeros(P + 1))
     assert value == pytest.approx(want[0], rel=1e-12)
