@@ -11,9 +11,12 @@ own clusters.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import signal
+import tempfile
 import threading
 import time
 
@@ -257,6 +260,43 @@ def test_poison_partition_is_named_and_the_checkpoint_survives(client, data, tmp
     )
     np.testing.assert_array_equal(resumed.coef_, clean.coef_)
     assert resumed.n_iter_[0] == clean.n_iter_[0]
+
+
+def _sums_or_kill(block, marker: float, deaths: str):
+    """Column sums and rows of a block; the block whose first value is
+    ``marker`` kills its worker process each time, leaving a file in ``deaths``."""
+    if block.X.shape[0] and block.X[0, 0] == marker:
+        fd, _ = tempfile.mkstemp(dir=deaths)
+        os.close(fd)
+        os._exit(1)
+    return block.X.sum(axis=0), float(block.X.shape[0])
+
+
+def test_group_task_that_kills_its_worker_fails_at_once_naming_its_files(
+    client, parquet_dir, data, tmp_path
+):
+    """A persisted backend reduces its partitions one task per worker; the
+    block of partition 2 kills its worker. The scheduler gives up on that
+    group's task after ``allowed_failures`` + 1 = 2 deaths and the evaluation
+    raises a PartitionError naming the group's partitions and files at once:
+    no per-partition rerun, which would kill two more workers."""
+    X, _ = data
+    backend = Dask.from_parquet(
+        parquet_dir, target="label", client=client, persist=True, timeout=120
+    )
+    deaths = tmp_path / "deaths"
+    deaths.mkdir()
+    marker = X[2 * N // PARTS, 0]
+    fn = functools.partial(_sums_or_kill, marker=marker, deaths=str(deaths))
+    with pytest.raises(PartitionError) as info:
+        backend.map_reduce(fn)
+    assert len(os.listdir(deaths)) == 2
+    error = info.value
+    assert 2 in error.partitions and set(error.partitions) <= set(range(PARTS))
+    for i in error.partitions:
+        assert re.search(rf"partition {i} \([^)]*part-{i}\.parquet\)", str(error))
+    assert "killed the worker running it 2 times" in str(error)
+    assert "checkpoint" in str(error)
 
 
 # -- D09: memory pressure -----------------------------------------------------------

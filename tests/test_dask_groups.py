@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import types
 from functools import partial
 
 import numpy as np
@@ -278,3 +279,44 @@ def test_grouped_pass_past_its_timeout_names_the_partitions(
         assert time.monotonic() - t0 < 10
     finally:
         release.touch()
+
+
+@pytest.mark.parametrize(("spent", "error"), [(0.5, PartitionError), (1.0, None)])
+def test_rerun_after_a_failed_grouped_pass_gets_what_remains_of_the_timeout(
+    client, parquet_dir, data, monkeypatch, spent, error
+):
+    """A grouped task raises, so the evaluation reruns one task per partition
+    to name the partition. The rerun is the same evaluation: when the grouped
+    attempt has used up its ``timeout`` (the faults module's clock moved on by
+    ``spent`` · timeout once that attempt returns) the rerun fails with
+    EvaluationTimeoutError at once; with half of it left, the rerun names the
+    partition as before."""
+    from logistic.backends import _dask_faults
+
+    X, _ = data
+    backend = _persisted(parquet_dir, client)
+    backend.timeout = 600.0
+    shift = [0.0]
+    clock = types.SimpleNamespace(
+        time=time.time, monotonic=lambda: time.monotonic() + shift[0]
+    )
+    monkeypatch.setattr(_dask_faults, "time", clock)
+    grouped = _dask_faults.ClusterRun.compute_groups
+    attempts = []
+
+    def compute_groups(run, *args, **kwargs):
+        out = grouped(run, *args, **kwargs)
+        attempts.append(out)
+        shift[0] += spent * backend.timeout
+        return out
+
+    monkeypatch.setattr(_dask_faults.ClusterRun, "compute_groups", compute_groups)
+    fn = partial(_sums_or_raise, marker=X[5 * N // PARTS, 0])
+    expected = EvaluationTimeoutError if error is None else error
+    with pytest.raises(expected) as info:
+        backend.map_reduce(fn)
+    assert attempts == [None]  # the grouped attempt failed and was rerun
+    if error is None:
+        assert "timeout=600 s" in str(info.value)
+    else:
+        assert info.value.partition == 5

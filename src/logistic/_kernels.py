@@ -458,7 +458,6 @@ def hessian(
     return hessian_sums(X, d)
 
 
-@quiet_overflow
 def value_grad_hessian(
     X: Any,
     y: FloatArray,
@@ -479,7 +478,30 @@ def value_grad_hessian(
     positive semi-definite by construction, costing 1/k of the ``syrk``
     flops); with ``hessian_stride = 0`` they are zero (the block is left out
     of a Hessian estimate). Value and gradient are always exact.
+
+    The compiled row loop (:func:`_fused_hessian_pass`) raises no numpy
+    floating-point warning, so only the other paths run under
+    :func:`quiet_overflow`.
     """
+    if hessian_stride == 1 and X.shape[0] and compiled_for(X) is not None:
+        fused = _fused_hessian_pass(X, y, w, b, offset, sample_weight)
+        if fused is not None:
+            total = weight_total(X.shape[0], sample_weight)
+            return (*fused[:3], total, *fused[3:])
+    return _value_grad_hessian(X, y, w, b, offset, sample_weight, hessian_stride)
+
+
+@quiet_overflow
+def _value_grad_hessian(
+    X: Any,
+    y: FloatArray,
+    w: FloatArray,
+    b: float,
+    offset: FloatArray | None,
+    sample_weight: FloatArray | None,
+    hessian_stride: int,
+) -> tuple[float, FloatArray, float, float, FloatArray, FloatArray, float]:
+    """:func:`value_grad_hessian` on every path but the fused row loop."""
     p = w.shape[0]
     n = X.shape[0]
     total = weight_total(n, sample_weight)
@@ -489,8 +511,6 @@ def value_grad_hessian(
     k = max(1, int(hessian_stride))
     got = None
     if compiled_for(X) is not None:
-        if k == 1 and (fused := _fused_hessian_pass(X, y, w, b, offset, sample_weight)):
-            return (*fused[:3], total, *fused[3:])
         got = _compiled_pass(X, y, w, b, offset, sample_weight, True, True)
     if got is not None:
         loss_sum, g_w, rsum, d_all = got

@@ -229,7 +229,11 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     # -- validation ------------------------------------------------------------
     def _validate_params(self) -> None:
         name = type(self).__name__
-        validate_params(name, self.get_params(), self._parameter_constraints)
+        # the constrained parameters only (validate_params reads no other):
+        # get_params would read the signature of __init__ at every fit
+        constraints = self._parameter_constraints
+        params = {key: getattr(self, key) for key in constraints}
+        validate_params(name, params, constraints)
         if self.solver != "auto" and self.solver not in SOLVERS:
             raise InvalidParameterError(
                 f"The 'solver' parameter of {name} must be 'auto' or one of the "

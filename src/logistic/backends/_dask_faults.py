@@ -4,10 +4,10 @@ Convention (owned here):
 
 * An evaluation submits one task per partition (or one per group of
   partitions persisted on one worker, :meth:`ClusterRun.compute_groups`: a
-  failed group task makes the caller recompute that evaluation one task per
-  partition, so that the error names the partition) and waits for them in
-  slices of at most ``poll`` seconds (``cluster_timeout / 10``, between 0.05
-  and 2 s).
+  group task that raised makes the caller recompute that evaluation one task
+  per partition, so that the error names the partition, within what remains
+  of the same ``timeout``) and waits for them in slices of at most ``poll``
+  seconds (``cluster_timeout / 10``, between 0.05 and 2 s).
   A finished task, a failed one or a cancelled one wakes the wait at once;
   otherwise, after each slice, the client asks the scheduler for its workers
   (a request bounded by the slice).
@@ -32,7 +32,16 @@ Convention (owned here):
   than ``allowed-failures`` times              :class:`WorkerMemoryError` when a
   (``KilledWorker``)                           nanny restarted a worker for
                                                exceeding its memory limit
+  a group task kills its worker more than      the same errors at once, naming
+  ``allowed-failures`` times                   the group's partitions (and
+                                               files)
   ===========================================  =================================
+
+  A group task that killed its worker is not rerun one task per partition:
+  the culprit would kill ``allowed-failures`` + 1 workers again (each death
+  restarts a worker and loses the partitions persisted on it, recomputed from
+  their files) only to narrow the suspects from the group's partitions to
+  one, while the remedy, loading the named files alone, stays the same.
 
   Messages name the partition (and file), the scheduler's address, what
   happened and the remedy; each error says that a fit given ``checkpoint=``
@@ -105,14 +114,24 @@ class PartitionError(DataValidationError):
         Index of the partition (0-based, in the collection's order).
     path : str or None
         The file the partition was read from, when known.
+    partitions : tuple of int
+        Every partition the error names: ``(partition,)``, or the partitions
+        of a task that reduced several of them (``partition`` is then -1).
     """
 
     def __init__(
-        self, message: str, partition: int = -1, path: str | None = None
+        self,
+        message: str,
+        partition: int = -1,
+        path: str | None = None,
+        partitions: Sequence[int] | None = None,
     ) -> None:
         super().__init__(message)
         self.partition = partition
         self.path = path
+        if partitions is None:
+            partitions = () if partition < 0 else (partition,)
+        self.partitions = tuple(partitions)
 
 
 def _mib(n: float) -> str:
@@ -152,7 +171,13 @@ class ClusterRun:
         self.part_names = part_names
         limit = 20.0 if cluster_timeout is None else cluster_timeout
         self.poll = min(2.0, max(0.05, limit / 10))
+        self._begin()
+
+    def _begin(self) -> None:
+        """Start an evaluation: its ``timeout`` and its memory events count
+        from now."""
         self._since = time.time()
+        self._t0 = time.monotonic()
 
     @property
     def address(self) -> str:
@@ -164,15 +189,23 @@ class ClusterRun:
 
     # -- one evaluation ------------------------------------------------------
     def compute(
-        self, tasks: list[Any], label: str, collect_errors: bool = False
+        self,
+        tasks: list[Any],
+        label: str,
+        collect_errors: bool = False,
+        *,
+        resume: bool = False,
     ) -> list[Any]:
         """Results in partition order.
 
         With ``collect_errors`` every task is waited for and a failed one's
         exception is returned in its place (untranslated); otherwise the
-        first failure cancels the rest and raises.
+        first failure cancels the rest and raises. ``resume``: the same
+        evaluation after :meth:`compute_groups` returned None, so the tasks
+        get what remains of its ``timeout``, not a new one.
         """
-        self._since = time.time()
+        if not resume:
+            self._begin()
         futures = self._submit(tasks, label)
         try:
             self._wait(futures, label, fail_fast=not collect_errors)
@@ -197,12 +230,15 @@ class ClusterRun:
     ) -> list[Any] | None:
         """Results of ``client.submit(fn, *args, **kwargs)`` for each call
         (one task reducing the partitions ``members[i]``), or None when a task
-        failed: the caller then recomputes the evaluation one task per
-        partition, which names the failed partition. A cancelled task, a lost
-        scheduler and the ``timeout`` raise as for :meth:`compute` (the
-        timeout naming the partitions of the unfinished tasks).
+        raised: the caller then recomputes the evaluation one task per
+        partition (``compute(..., resume=True)``), which names the failed
+        partition. A task that killed its worker (``KilledWorker``) raises
+        :meth:`killed_error` for its partitions at once (module docstring). A
+        cancelled task, a lost scheduler and the ``timeout`` raise as for
+        :meth:`compute` (the timeout naming the partitions of the unfinished
+        tasks).
         """
-        self._since = time.time()
+        self._begin()
         if self.client.status not in ("running", "newly-created"):
             raise self._lost(label, f"the client is {self.client.status}")
         try:
@@ -216,7 +252,12 @@ class ClusterRun:
             raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
         try:
             self._wait(futures, label, fail_fast=True, members=members)
-            if any(f.status == "error" for f in futures):
+            failed = [i for i, f in enumerate(futures) if f.status == "error"]
+            for i in failed:
+                error = futures[i].exception()
+                if _killed_worker(error):
+                    raise self.killed_error(members[i], error)
+            if failed:
                 self._cancel(futures)
                 return None
             return self._gather(futures, label)
@@ -240,7 +281,7 @@ class ClusterRun:
         members: list[list[int]] | None = None,
     ) -> None:
         wake = _wake_on_done(futures)
-        t0 = time.monotonic()
+        t0 = self._t0  # the evaluation's start (``timeout`` covers a rerun)
         stalled_since: float | None = None
         while True:
             wake.clear()
@@ -388,35 +429,54 @@ class ClusterRun:
         path = self.part_names[i] if self.part_names else None
         others = [j for j in failed if j != i]
         also = f" (partitions {others[:10]} failed too)" if others else ""
-        if type(exc).__name__ == "KilledWorker":  # distributed.scheduler's
-            attempts = int(getattr(exc, "allowed_failures", 0)) + 1
-            restarts = self._memory_restarts()
-            if restarts:
-                return WorkerMemoryError(
-                    f"{where}: its task ran Dask workers out of memory{also}: "
-                    f"{len(restarts)} worker(s) were restarted by their nanny for "
-                    f"exceeding the memory limit ({restarts[0]}), and the scheduler "
-                    f"gave up after {attempts} attempts (allowed-failures="
-                    f"{attempts - 1}). Give workers more memory (memory_limit), use "
-                    f"smaller partitions or dtype=float32; {RESUME}.",
-                    partition=i,
-                )
-            return PartitionError(
-                f"{where}: its task killed the worker running it {attempts} times "
-                f"(allowed-failures={attempts - 1}; KilledWorker){also}. The worker "
-                f"process died while reading or reducing this partition (a crash in "
-                f"native code, os._exit, or the operating system's out-of-memory "
-                f"killer). The fit stops rather than continue without these rows: "
-                f"load {'this file' if path else 'this partition'} alone to find the "
-                f"cause, repair or remove it; {RESUME}.",
-                partition=i,
-                path=path,
-            )
+        if _killed_worker(exc):
+            return self.killed_error([i], exc, also)
         return PartitionError(
             f"{where} failed{also}: {type(exc).__name__}: {exc}. The fit stops "
             f"rather than continue without these rows.",
             partition=i,
             path=path,
+        )
+
+    def killed_error(
+        self, members: Sequence[int], exc: BaseException, also: str = ""
+    ) -> Exception:
+        """The error for a task that killed its worker (``KilledWorker``):
+        partition ``members[0]``'s own task, or one task that reduced the
+        partitions ``members`` (each named, with its file)."""
+        attempts = int(getattr(exc, "allowed_failures", 0)) + 1
+        one = len(members) == 1
+        names = ", ".join(self.where(i) for i in members[:10])
+        names += ", ..." if len(members) > 10 else ""
+        where = f"{names}: its task" if one else f"the task reducing {names}"
+        restarts = self._memory_restarts()
+        if restarts:
+            return WorkerMemoryError(
+                f"{where} ran Dask workers out of memory{also}: "
+                f"{len(restarts)} worker(s) were restarted by their nanny for "
+                f"exceeding the memory limit ({restarts[0]}), and the scheduler "
+                f"gave up after {attempts} attempts (allowed-failures="
+                f"{attempts - 1}). Give workers more memory (memory_limit), use "
+                f"smaller partitions or dtype=float32; {RESUME}.",
+                partition=members[0] if one else None,
+            )
+        path = self.part_names[members[0]] if self.part_names and one else None
+        if one:
+            what = "this partition"
+            remedy = f"load {'this file' if path else 'this partition'} alone"
+        else:
+            what = "one of these partitions"
+            remedy = f"load {'each file' if self.part_names else 'each'} alone"
+        return PartitionError(
+            f"{where} killed the worker running it {attempts} times "
+            f"(allowed-failures={attempts - 1}; KilledWorker){also}. The worker "
+            f"process died while reading or reducing {what} (a crash in "
+            f"native code, os._exit, or the operating system's out-of-memory "
+            f"killer). The fit stops rather than continue without these rows: "
+            f"{remedy} to find the cause, repair or remove it; {RESUME}.",
+            partition=members[0] if one else -1,
+            path=path,
+            partitions=members,
         )
 
     def _memory_restarts(self) -> list[str]:
@@ -434,6 +494,11 @@ class ClusterRun:
             for t, e in events
             if t >= self._since - 1.0 and isinstance(e, dict)
         ]
+
+
+def _killed_worker(exc: BaseException | None) -> bool:
+    """Whether a task's error is ``distributed.scheduler.KilledWorker``."""
+    return type(exc).__name__ == "KilledWorker"
 
 
 def _wake_on_done(futures: list[Any]) -> threading.Event:

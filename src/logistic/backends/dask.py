@@ -327,18 +327,26 @@ class Dask:
         except (ImportError, ValueError):
             return None
 
-    def _compute(self, tasks: list[Any], collect_errors: bool = False) -> list[Any]:
+    def _compute(
+        self,
+        tasks: list[Any],
+        collect_errors: bool = False,
+        run: ClusterRun | None = None,
+    ) -> list[Any]:
         """One explicit compute of all partition tasks, results in partition order.
 
         A failed task raises an error naming its partition (see
         :mod:`logistic.backends._dask_faults`); with ``collect_errors`` its
-        exception is returned in its place instead.
+        exception is returned in its place instead. ``run``: the evaluation's
+        run, whose grouped tasks failed: these tasks get what remains of its
+        ``timeout``.
         """
-        client = self._client()
+        resume = run is not None
+        client = self._client() if run is None else run.client
         label = f"Dask evaluation {self.n_passes + 1}" if self._scanned else "Dask scan"
-        run = self._new_run(client)
+        run = run or self._new_run(client)
         if client is not None:
-            return run.compute(tasks, label, collect_errors)
+            return run.compute(tasks, label, collect_errors, resume=resume)
         import dask
 
         try:
@@ -501,7 +509,8 @@ class Dask:
         import dask
 
         t0 = time.perf_counter()
-        results = self._reduce_groups(fn, first)
+        run = self._new_run(self._client())  # one ``timeout`` for the evaluation
+        results = self._reduce_groups(fn, first, run)
         if results is None:
             self.tasks_per_pass = len(self.parts)
             results = self._compute(
@@ -517,7 +526,8 @@ class Dask:
                         first_block=None if first is None else first[i],
                     )
                     for i, t in enumerate(self.parts)
-                ]
+                ],
+                run=run,
             )
         self._check_ids([r[0] for r in results])
         rows = sum(r[1] for r in results)
@@ -537,17 +547,16 @@ class Dask:
         return out
 
     def _reduce_groups(
-        self, fn: Callable[..., T], first: list[int] | None
+        self, fn: Callable[..., T], first: list[int] | None, run: ClusterRun
     ) -> list[Any] | None:
         """The partitions' ``(index, n_rows, sum)`` from one task per worker
         thread (:mod:`logistic.backends._dask_locality`), or None when the
         partitions are not persisted on a distributed cluster, the scheduler
-        did not say where they are, or a task failed (the caller then runs one
+        did not say where they are, or a task raised (the caller then runs one
         task per partition, which names a failed partition)."""
-        client = self._client() if self.group_by_worker else None
+        client = run.client if self.group_by_worker else None
         if client is None or self._futures is None:
             return None
-        run = self._new_run(client)
         groups = worker_groups(client, self._futures, run.poll, self.partition_rows)
         if groups is None:
             return None

@@ -33,6 +33,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any, ClassVar
 
 import numpy as np
@@ -431,7 +432,9 @@ class Solver:
         self, iteration: int, last_finite: FloatArray, *values: Any
     ) -> None:
         for v in values:
-            if not np.all(np.isfinite(v)):
+            # a float (the objective, a norm) without numpy's call overhead
+            finite = isfinite(v) if isinstance(v, float) else np.isfinite(v).all()
+            if not finite:
                 raise NumericalError(
                     f"solver {self.name!r} produced a non-finite objective or gradient "
                     f"at iteration {iteration}; the last finite coefficients are "
