@@ -44,6 +44,7 @@ import numpy as np
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
 from ._linesearch import unresolved
+from ._subspace import SubspaceModel, sample_for_subspace
 
 __all__ = ["LBFGS", "LBFGSOptions", "default_memory"]
 
@@ -80,11 +81,14 @@ class _Stalled(Exception):
 class LBFGSOptions:
     """memory : curvature pairs kept (None: :func:`default_memory` of the
     number of parameters); standardize : iterate in standardized
-    coordinates; polish_steps : Newton–CG steps after a stall of scipy."""
+    coordinates; polish_steps : Newton–CG steps after a stall of scipy;
+    subspace_steps : at most this many sampled subspace steps before scipy
+    on data that qualify (0: none; :mod:`._subspace`)."""
 
     memory: int | None = field(default=None, metadata={"min": 1})
     standardize: bool = True
     polish_steps: int = field(default=5, metadata={"min": 0})
+    subspace_steps: int = field(default=50, metadata={"min": 0})
 
 
 class _Evaluations:
@@ -215,6 +219,11 @@ class LBFGS(Solver):
             self._record(fit, iter=0, objective=ev.f, grad_max_norm=g0, step=0.0)
         if g0 <= fit.tol:
             return self._translate(fit, None, fit.to_original(x0))
+        if start is None:
+            with _one_blas_thread():
+                x0 = self._subspace(fit, x0, ev)
+            if ev.gn <= fit.tol:
+                return self._translate(fit, None, fit.to_original(x0), stalled=True)
         ev.accept(x0, ev.f)
 
         def callback(intermediate_result: Any) -> None:
@@ -229,7 +238,7 @@ class LBFGS(Solver):
         # lazy: scipy.optimize alone costs ~0.3 s to import
         from scipy.optimize import minimize
 
-        remaining = max(0, self.max_iter - k0)
+        remaining = max(0, self.max_iter - k0 - (len(fit.history) - 1))
         memory = self.options.memory
         if memory is None:
             memory = default_memory(x0.size)
@@ -259,6 +268,37 @@ class LBFGS(Solver):
         ):
             x = self._polish(fit, x, ev)
         return self._translate(fit, res, fit.to_original(x), stalled=res is None)
+
+    def _subspace(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
+        """Sampled subspace steps from ``x`` (:mod:`._subspace`) while they
+        decrease the objective, up to ``subspace_steps`` and ``max_iter``;
+        returns the last accepted point, with ``ev`` at it. A step that does
+        not decrease the objective (nor, within rounding, the gradient) is
+        dropped and L-BFGS-B continues from the point before it."""
+        if self.options.subspace_steps == 0 or fit.lam is not None:
+            return x
+        sample = sample_for_subspace(fit.objective)
+        if sample is None:
+            return x
+        objective = fit.objective
+        model = SubspaceModel(
+            sample, objective.l2, objective.fit_intercept, fit.to_original
+        )
+        f, g, gn = ev.f, ev.g, ev.gn
+        for _ in range(min(self.options.subspace_steps, self.max_iter)):
+            s = model.step(x, g)
+            if s is None:
+                break
+            x_new = x + s
+            gn_new = ev.residual(x_new)
+            if not (ev.f < f or (unresolved(ev.f, f) and gn_new < gn)):
+                ev.x, ev.f, ev.g, ev.gn = x, f, g, gn
+                break
+            x, f, g, gn = x_new, ev.f, ev.g, gn_new
+            self._iteration(fit, x, f, gn, step=1.0, subspace=1)
+            if gn <= fit.tol:
+                break
+        return x
 
     def _polish(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
         """Newton–CG steps without objective comparisons (see module docstring)."""

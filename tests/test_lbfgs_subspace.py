@@ -1,0 +1,126 @@
+"""L-BFGS's sampled subspace steps (`solvers/_subspace.py`, `solvers/lbfgs.py`):
+the same optimum as scikit-learn, fewer passes than L-BFGS-B alone, and
+data that do not qualify are left to L-BFGS-B.
+
+Reference for every fitted optimum: scikit-learn's
+``LogisticRegression(solver="newton-cholesky")`` at ``tol=1e-12`` on the same
+data, weights and penalty (C = 1, L2 on the mean loss ``1/(C·Σs)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+from logistic._objective import LogisticObjective
+from logistic.solvers import _subspace
+from logistic.solvers.lbfgs import LBFGS
+
+N_ROWS, N_FEATURES = 70_000, 12
+
+
+def _data(seed: int, n: int = N_ROWS, p: int = N_FEATURES):
+    """Correlated, unscaled columns (so standardization matters) and labels
+    drawn from a logistic model."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) @ (np.eye(p) + 0.3) * rng.uniform(0.5, 4, p)
+    X += rng.uniform(-2, 2, p)
+    beta = rng.standard_normal(p) / np.abs(X).mean(axis=0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ beta - 0.5)))).astype(np.float64)
+    return X, y
+
+
+def _reference(X, y, sample_weight=None, fit_intercept=True):
+    total = float(np.sum(sample_weight)) if sample_weight is not None else len(y)
+    sk = SkLogisticRegression(
+        C=1.0,
+        solver="newton-cholesky",
+        tol=1e-12,
+        max_iter=200,
+        fit_intercept=fit_intercept,
+    )
+    # scikit-learn's C multiplies the summed loss: C = 1 on Σs·(mean loss)
+    # is our λ = 1/Σs
+    sk.fit(X, y, sample_weight=sample_weight)
+    coef = sk.coef_.ravel()
+    return np.r_[coef, sk.intercept_] if fit_intercept else coef, 1.0 / total
+
+
+def _solve(X, y, l2, sample_weight=None, fit_intercept=True, **options):
+    obj = LogisticObjective.from_arrays(
+        X, y, sample_weight, l2=l2, fit_intercept=fit_intercept
+    )
+    res = LBFGS(tol=1e-9, max_iter=500, **options).solve(obj, np.zeros(obj.n_params))
+    return res, obj
+
+
+@pytest.mark.parametrize(
+    "weighted, fit_intercept", [(False, True), (True, True), (False, False)]
+)
+def test_subspace_steps_reach_scikit_learns_optimum(weighted, fit_intercept):
+    X, y = _data(0)
+    w = np.random.default_rng(1).uniform(0.2, 3.0, len(y)) if weighted else None
+    ref, l2 = _reference(X, y, w, fit_intercept)
+    res, _ = _solve(X, y, l2, w, fit_intercept)
+    steps = [h for h in res.history if h.get("subspace")]
+    assert len(steps) >= 2  # the data qualify: the fit ran subspace steps
+    assert res.converged
+    np.testing.assert_allclose(res.coef, ref, rtol=1e-6, atol=1e-7)
+
+
+def test_fewer_passes_than_lbfgs_b_alone():
+    X, y = _data(2)
+    ref, l2 = _reference(X, y)
+    with_steps, obj = _solve(X, y, l2)
+    passes_with = obj.n_evaluations
+    without, obj0 = _solve(X, y, l2, subspace_steps=0)
+    assert not any(h.get("subspace") for h in without.history)
+    assert passes_with < obj0.n_evaluations
+    np.testing.assert_allclose(without.coef, ref, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(with_steps.coef, ref, rtol=1e-6, atol=1e-7)
+
+
+def test_lbfgs_b_continues_after_the_last_subspace_step():
+    X, y = _data(3)
+    ref, l2 = _reference(X, y)
+    res, _ = _solve(X, y, l2, subspace_steps=1)
+    marks = [bool(h.get("subspace")) for h in res.history[1:]]
+    assert marks[0] and not any(marks[1:]) and len(marks) > 1
+    assert res.converged
+    np.testing.assert_allclose(res.coef, ref, rtol=1e-6, atol=1e-7)
+
+
+def test_a_step_that_does_not_decrease_hands_over_to_lbfgs_b(monkeypatch):
+    """A subspace step uphill is dropped: L-BFGS-B starts where it was."""
+    X, y = _data(4)
+    ref, l2 = _reference(X, y)
+    step = _subspace.SubspaceModel.step
+
+    def uphill(self, x, g):
+        s = step(self, x, g)
+        return s if len(self.steps) < 2 else -10 * s
+
+    monkeypatch.setattr(_subspace.SubspaceModel, "step", uphill)
+    res, _ = _solve(X, y, l2)
+    marks = [bool(h.get("subspace")) for h in res.history[1:]]
+    assert marks[:2] == [True, False] and not any(marks[2:])
+    values = [h["objective"] for h in res.history]
+    assert all(b <= a for a, b in zip(values, values[1:], strict=False))
+    assert res.converged
+    np.testing.assert_allclose(res.coef, ref, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("case", ["few rows", "sparse", "offset"])
+def test_data_that_do_not_qualify_run_lbfgs_b_only(case):
+    X, y = _data(5, n=20_000 if case == "few rows" else N_ROWS)
+    offset = None
+    if case == "sparse":
+        X = sp.csr_matrix(X)
+    if case == "offset":
+        offset = np.full(len(y), 0.1)
+    obj = LogisticObjective.from_arrays(X, y, l2=1.0 / len(y), offset=offset)
+    assert _subspace.sample_for_subspace(obj) is None
+    res = LBFGS(tol=1e-6).solve(obj, np.zeros(obj.n_params))
+    assert res.converged and not any(h.get("subspace") for h in res.history)
