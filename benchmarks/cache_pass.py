@@ -14,6 +14,11 @@ Wall and CPU times, alternating in one process (medians and minima of
 * ``cached, one thread``: the same with ``prefetch=False``;
 * ``cached, map only``: the threaded pass with a function that reads nothing
   (the cost of mapping the blocks: page-table set-up);
+* ``cached, 4 KiB rules`` and ``map only, 4 KiB rules``: the same two passes
+  with the row cache's earlier mapping rules (set for the pass by
+  :func:`earlier_rules`): every block mapped at a 4 KiB boundary, small
+  ones included, and its residency asked of ``mincore`` page by page rather
+  than of ``cachestat``;
 * ``mapped, compute only``: the value+gradient of blocks mapped beforehand;
 * ``read`` (the alternative measured against mapping): the threaded pass
   over blocks read with positional reads (``os.preadv``) into arrays of their
@@ -25,6 +30,9 @@ the page cache themselves: a file just written (by the scan) is held in large
 folios, one read back by page faults in 4-16 KiB folios, and both mapping and
 copying cost per folio (see the "row cache" section of ``docs/scaling.md``).
 
+``--cache-dir`` names another row-cache folder (e.g. one written afresh by
+the scan, to compare the page cache's folios a scan leaves).
+
 Peak resident memory of the threaded cached passes is printed (measured
 before anything else is loaded). The sums of the cached, one-thread and read
 passes are checked bitwise against each other.
@@ -33,9 +41,12 @@ passes are checked bitwise against each other.
 from __future__ import annotations
 
 import argparse
+import mmap
 import os
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -45,7 +56,7 @@ import numpy as np
 from benchmarks import datasets
 from logistic._objective import block_value_grad
 from logistic._typing import Block
-from logistic.backends import as_backend
+from logistic.backends import _cache, as_backend
 from logistic.backends._prefetch import ordered_map
 from logistic.backends._reduce import tree_sum
 from logistic.backends.chunked import Chunked
@@ -55,7 +66,7 @@ from logistic.backends.in_memory import _blas_controller, available_cpus
 def read_rows(path: Path, row0: int, rows: int, row_bytes: int, dtype: Any) -> Any:
     """Rows ``row0 : row0 + rows`` of a raw array file, read into a new array."""
     out = np.empty(rows * row_bytes, dtype=np.uint8)
-    view, done = memoryview(out), 0
+    view, done = out.data, 0
     fd = os.open(path, os.O_RDONLY)
     try:
         while done < len(view):
@@ -85,6 +96,27 @@ def read_pass(backend: Chunked, fn: Any, threads: int) -> Any:
         return tree_sum(ordered_map(one, items, threads, threads + 1))
 
 
+@contextmanager
+def earlier_rules() -> Iterator[None]:
+    """The row cache's mapping rules before 2 MiB extents, ``cachestat`` and
+    reads of small blocks (module constants of :mod:`logistic.backends._cache`)."""
+    saved = _cache.HUGE_BYTES, _cache.MAP_MIN_BYTES, _cache._in_page_cache
+    _cache.HUGE_BYTES, _cache.MAP_MIN_BYTES = mmap.ALLOCATIONGRANULARITY, 0
+    _cache._in_page_cache = lambda fd, start, length: None
+    try:
+        yield
+    finally:
+        _cache.HUGE_BYTES, _cache.MAP_MIN_BYTES, _cache._in_page_cache = saved
+
+
+def with_earlier_rules(run: Callable[[], Any]) -> Callable[[], Any]:
+    def wrapped() -> Any:
+        with earlier_rules():
+            return run()
+
+    return wrapped
+
+
 def evict(folder: Path) -> None:
     """Drop the cache files from the page cache."""
     for path in folder.glob("*.bin"):
@@ -108,13 +140,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dataset", default="dense1m")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument(
+        "--cache-dir",
+        default=str(datasets.DATA_DIR / "row-cache"),
+        help="the row-cache folder (default: the benchmarks' own)",
+    )
+    ap.add_argument(
         "--evict",
         action="store_true",
         help="drop the cache files from the page cache first",
     )
     args = ap.parse_args(argv)
     root = datasets.DATA_DIR / f"{args.dataset}.parquet"
-    cache = str(datasets.DATA_DIR / "row-cache")
+    cache = args.cache_dir
     cached = Chunked.from_parquet(root, target="y", cache_dir=cache)
     serial = Chunked.from_parquet(root, target="y", cache_dir=cache, prefetch=False)
     if cached.cache_path is None:
@@ -134,6 +171,10 @@ def main(argv: list[str] | None = None) -> None:
         "cached": lambda: cached.map_reduce(fn),
         "cached, one thread": lambda: serial.map_reduce(fn),
         "cached, map only": lambda: cached.map_reduce(lambda block: 0.0),
+        "cached, 4 KiB rules": with_earlier_rules(lambda: cached.map_reduce(fn)),
+        "map only, 4 KiB rules": with_earlier_rules(
+            lambda: cached.map_reduce(lambda block: 0.0)
+        ),
         "mapped, compute only": lambda: list(
             ordered_map(fn, mapped, threads, threads + 1)
         ),
@@ -152,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
             cpu[name].append(time.process_time() - c0)
             sums[name] = out
     a = sums["cached"]
-    for other in ("cached, one thread", "read"):
+    for other in ("cached, one thread", "read", "cached, 4 KiB rules"):
         b = sums[other]
         assert a[0] == b[0] and np.array_equal(a[1], b[1]), f"{other}: sums differ"
     print(f"{args.dataset}: {X.nbytes / 2**20:.0f} MiB, {threads} threads")

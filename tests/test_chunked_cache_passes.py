@@ -26,7 +26,10 @@ from logistic.backends.chunked import Chunked  # noqa: E402
 
 
 @pytest.fixture()
-def cached(tmp_path):
+def cached(tmp_path, monkeypatch):
+    # blocks of a few KiB are read, not mapped (MAP_MIN_BYTES): map them all,
+    # so that these tests go through the mapped path
+    monkeypatch.setattr(_cache, "MAP_MIN_BYTES", 0)
     path, X, _y, _w = weighted_parquet(tmp_path, 5)
     opts = dict(target="label", weight="w", chunk_rows=170, cache_dir=tmp_path / "c")
     Chunked.from_parquet(path, **opts)  # the scan writes the cache
@@ -149,11 +152,19 @@ def test_blocks_out_of_the_page_cache_are_read_and_resident_ones_mapped(cached):
     np.testing.assert_array_equal(np.concatenate([b.X for b in read]), X)
 
 
-def test_read_and_mapped_blocks_give_the_same_fit_bitwise(cached, monkeypatch):
+@pytest.mark.parametrize("asked", ["cachestat", "mincore"])
+def test_read_and_mapped_blocks_give_the_same_fit_bitwise(cached, monkeypatch, asked):
     path, opts, backend, _X = cached
     calls = iter(range(10**6))
-    monkeypatch.setattr(_cache, "_resident", lambda view: next(calls) % 3 != 1)
+    if asked == "cachestat":
+        monkeypatch.setattr(
+            _cache, "_in_page_cache", lambda *args: next(calls) % 3 != 1
+        )
+    else:  # a kernel without cachestat: mincore decides
+        monkeypatch.setattr(_cache, "_in_page_cache", lambda *args: None)
+        monkeypatch.setattr(_cache, "_resident", lambda view: next(calls) % 3 != 1)
     mixed = LogisticRegression(solver="newton").fit(backend, None)
+    assert next(calls) > 3  # the patched rule was asked
     monkeypatch.undo()
     mapped = LogisticRegression(solver="newton").fit(
         Chunked.from_parquet(path, **opts), None
@@ -175,3 +186,73 @@ def test_a_cache_replaced_on_disk_during_the_fit_is_not_mixed_in(cached):
     after = LogisticObjective(backend).value_and_gradient(theta)
     assert after[0] == before[0]
     np.testing.assert_array_equal(after[1], before[1])
+
+
+def _mapped_extent(path):
+    """(file offset, length) of the one mapping of ``path`` in this process."""
+    with open("/proc/self/maps") as fh:
+        lines = [line.split() for line in fh if line.rstrip().endswith(str(path))]
+    assert len(lines) == 1, lines
+    lo, hi = (int(x, 16) for x in lines[0][0].split("-"))
+    return int(lines[0][2], 16), hi - lo
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mincore: Linux")
+def test_large_blocks_are_mapped_on_whole_2_mib_stretches_and_small_ones_read(
+    tmp_path,
+):
+    # 6000 x 100 float64: X.bin is 4.8 MB; blocks of 1000 rows (800 000 bytes)
+    path, X, _y, _w = weighted_parquet(tmp_path, 7, n=6000, p=100)
+    features = [f"x{j}" for j in range(100)]
+    opts = dict(target="label", features=features, chunk_rows=1000)
+    opts["cache_dir"] = tmp_path / "c"
+    Chunked.from_parquet(path, **opts)  # the scan writes the cache
+    backend = Chunked.from_parquet(path, **opts)
+    entry = backend.cache_path
+    assert entry is not None
+    huge = 2 * 2**20  # _cache.HUGE_BYTES on x86-64 and arm64
+    X3, codes3, _, _ = backend._cached.block(3000, 1000)  # bytes 2.4e6 : 3.2e6
+    assert _is_mapped(X3)
+    assert not _is_mapped(codes3)  # 1000 bytes of label codes: read
+    offset, length = _mapped_extent(entry / "X.bin")
+    assert offset % huge == 0 and offset <= 2_400_000
+    assert offset + length >= 3_200_000
+    assert length == huge  # 2 MiB : 4 MiB, not the block's 4 KiB pages
+    np.testing.assert_array_equal(X3, X[3000:4000])
+    del X3
+    X5, _, _, _ = backend._cached.block(5000, 1000)  # bytes 4e6 : 4.8e6, the end
+    offset, length = _mapped_extent(entry / "X.bin")
+    end = -(-X.nbytes // mmap.PAGESIZE) * mmap.PAGESIZE  # the file's last page
+    assert offset == huge and offset + length == end  # no further than the end
+    np.testing.assert_array_equal(X5, X[5000:])
+
+
+def test_the_writer_writes_whole_aligned_2_mib_stretches(tmp_path):
+    huge = 2 * 2**20  # _cache.HUGE_BYTES on x86-64 and arm64
+    writer = _cache._AlignedWriter(tmp_path / "X.bin")
+    real = writer._fh
+    writes = []
+
+    class Recorder:
+        closed = False
+
+        def write(self, data):
+            writes.append((real.tell(), len(data)))
+            return real.write(data)
+
+        def close(self):
+            real.close()
+
+    writer._fh = Recorder()
+    rng = np.random.default_rng(0)
+    chunks = [
+        rng.standard_normal(k) for k in (3, huge // 8 + 5, 7 * huge // 8, 1, 0, 9)
+    ]
+    for chunk in chunks:
+        writer.write(chunk)
+    writer.close()
+    got = np.fromfile(tmp_path / "X.bin", dtype=np.float64)
+    np.testing.assert_array_equal(got, np.concatenate(chunks))
+    *whole, last = writes
+    assert whole and all(at % huge == 0 and n % huge == 0 for at, n in whole)
+    assert last[0] % huge == 0 and last[0] + last[1] == got.nbytes

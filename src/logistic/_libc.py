@@ -1,10 +1,12 @@
 """The C library's functions that numpy and the standard library do not offer.
 
-Two calls, both Linux only and both optional (a caller gets ``None`` and does
+Three calls, all Linux only and all optional (a caller gets ``None`` and does
 without):
 
-* ``mincore`` tells which pages of a mapping are in the page cache (the row
-  cache reads a block that is not, rather than mapping it: see
+* ``cachestat`` (Linux 6.5) counts the pages of a file's byte range that are
+  in the page cache, one step per page-cache folio, and ``mincore`` tells
+  which pages of a mapping are, one step per page (the row cache reads a
+  block that is not in the page cache, rather than mapping it: see
   :mod:`logistic.backends._cache`);
 * ``malloc``/``free`` of one untouched chunk sets glibc's adaptive mmap and
   trim thresholds as a large temporary would (:func:`reserve_heap`, used by
@@ -17,6 +19,8 @@ logistic`` does not load it.
 
 from __future__ import annotations
 
+import errno
+import platform
 import sys
 from functools import cache
 from typing import Any
@@ -47,6 +51,43 @@ def function(name: str, restype: Any, argtypes: tuple[Any, ...]) -> Any:
 def mincore() -> Any:
     """``mincore(addr, length, vec)`` (0 on success), or None."""
     return function("mincore", "c_int", ("c_void_p", "c_size_t", "c_void_p"))
+
+
+#: ``cachestat``'s system call number: the same on every Linux architecture
+#: (the shared table of calls added since 5.1) but Alpha's.
+_NR_CACHESTAT = 451
+#: Set when the kernel has no ``cachestat`` (ENOSYS) or refuses it.
+_NO_CACHESTAT: list[bool] = []
+
+
+@cache
+def _syscall() -> Any:
+    """``syscall`` where the numbers above hold (Linux but Alpha), or None."""
+    if platform.machine().lower().startswith("alpha"):
+        return None
+    return function(
+        "syscall", "c_long", ("c_long", "c_uint", "c_void_p", "c_void_p", "c_uint")
+    )
+
+
+def cached_pages(fd: int, start: int, length: int) -> int | None:
+    """Pages of bytes ``start : start + length`` of the open file ``fd`` that
+    are in the page cache (``cachestat``), or None where that cannot be told
+    this way (not Linux, Alpha, a kernel older than 6.5; then never tried
+    again in this process).
+    """
+    call = None if _NO_CACHESTAT else _syscall()
+    if call is None:
+        return None
+    import ctypes
+
+    span = (ctypes.c_uint64 * 2)(start, length)  # struct cachestat_range
+    stat = (ctypes.c_uint64 * 5)()  # struct cachestat: nr_cache first
+    if call(_NR_CACHESTAT, fd, ctypes.addressof(span), ctypes.addressof(stat), 0):
+        if ctypes.get_errno() in (errno.ENOSYS, errno.EPERM):
+            _NO_CACHESTAT.append(True)
+        return None
+    return int(stat[0])
 
 
 def reserve_heap(nbytes: int) -> bool:

@@ -33,18 +33,28 @@ Conventions (owned here)
   does not fit), the cache is abandoned with a :class:`UserWarning` that says
   so, and the fit goes on reading the source on every pass.
 * **Memory.** Later passes map one block at a time (``mmap`` of that block's
-  byte range, pre-faulted where the platform allows), so a pass's resident
-  memory stays bounded by the block size, as when reading the source.
-* **Page cache.** Mapping costs per page-cache folio, and the folios' size is
-  set when the kernel reads the file in: a file just written (the scan) or
-  read in by sequential reads sits in large folios (up to 2 MiB), one faulted
-  in through a mapping in 4-16 KiB folios, and a pass over the latter costs
-  about 1.6× as much CPU (``benchmarks/cache_pass.py --evict``). So on Linux
-  a block whose pages are not all in the page cache (``mincore``; evicted
-  since the scan, e.g. by memory pressure) is read with positional reads on a
-  descriptor that the entry keeps open (its read-ahead follows the pass and
-  reads the file in large folios) into an array of its own; a resident block
-  is mapped. Either way the same numbers reach the block.
+  byte range widened to whole 2 MiB stretches of the file, pre-faulted where
+  the platform allows), so a pass's resident memory stays bounded by the
+  block size plus at most 4 MiB a block, as when reading the source. Blocks
+  under :data:`MAP_MIN_BYTES` (label codes, weights, offsets, small chunks)
+  are read into arrays of their own instead.
+* **Page cache.** Mapping and reducing a block cost per page-cache folio
+  (page-table entries set up and torn down, TLB misses), and a folio's size
+  is set when the kernel brings that part of the file in: by the writes of
+  the scan (a folio is no larger than the write and aligned to its size, so
+  the writer writes whole, aligned 2 MiB stretches: :class:`_AlignedWriter`),
+  by sequential reads (read-ahead grows to 2 MiB folios), or by page faults
+  through a mapping (4-16 KiB folios, about 1.6× the CPU of a pass:
+  ``benchmarks/cache_pass.py --evict``). A 2 MiB folio whose whole stretch
+  is mapped takes one page-table entry instead of 512, hence the widened
+  mappings. On Linux a block whose pages are not all in the page cache
+  (``cachestat``, Linux 6.5, one step per folio; else ``mincore``, one per
+  page; evicted since the scan, e.g. by memory pressure) is read with
+  positional reads on a descriptor that the entry keeps open (its read-ahead
+  follows the pass and reads the file in large folios) into an array of its
+  own; a resident block is mapped. Either way the same numbers reach the
+  block. Where a call is missing (other systems, older kernels) the block is
+  mapped and faulted in as it is read.
 * **Where.** ``cache_dir`` when given; else ``$LOGISTIC_CACHE_DIR``; else
   ``$XDG_CACHE_HOME/logistic/rows`` or ``~/.cache/logistic/rows``.
 """
@@ -134,7 +144,17 @@ def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:
 
 
 #: ``madvise`` advice that faults a mapped range in with one call (Linux 5.14).
-MADV_POPULATE_READ = 22
+MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)
+#: The largest page-cache folio the kernel maps with one page-table entry
+#: (a PMD: 2 MiB on x86-64 and arm64 with 4 KiB pages). Mappings of the cache
+#: files start and end on multiples of it, and the writer writes whole
+#: multiples of it (see the module docstring).
+HUGE_BYTES = 2 * 2**20
+#: Blocks of a file smaller than this are read into an array of their own:
+#: copying a few KiB (label codes, weights, small blocks) costs less than
+#: mapping, pre-faulting and unmapping them (``benchmarks/cache_pass.py``).
+MAP_MIN_BYTES = 256 * 2**10
+
 
 def _resident(view: np.ndarray) -> bool:
     """Whether every page of a fresh mapping (``view``, its bytes) is in the page
@@ -144,6 +164,17 @@ def _resident(view: np.ndarray) -> bool:
     if not mincore or mincore(view.ctypes.data, view.nbytes, pages.ctypes.data):
         return True
     return bool(np.all(pages & 1))
+
+
+def _in_page_cache(fd: int, start: int, length: int) -> bool | None:
+    """Whether every page of bytes ``start : start + length`` of the open file
+    is in the page cache, asked of ``cachestat`` (Linux 6.5: one step per
+    folio, where ``mincore`` takes one per page); None when it cannot say."""
+    cached = _libc.cached_pages(fd, start, length)
+    if cached is None:
+        return None
+    pages = (start + length - 1) // mmap.PAGESIZE - start // mmap.PAGESIZE + 1
+    return cached >= pages
 
 
 def _read(fd: int, path: Path, start: int, count: int, dtype: np.dtype) -> Any:
@@ -163,50 +194,82 @@ def _read(fd: int, path: Path, start: int, count: int, dtype: np.dtype) -> Any:
     return out
 
 
+def _map(fd: int, start: int, length: int, file_size: int) -> tuple[Any, int]:
+    """A read-only shared mapping that holds bytes ``start : start + length`` of
+    the file, and where they begin in it.
+
+    With ``mincore`` (Linux) the mapping is widened to whole
+    :data:`HUGE_BYTES` stretches of the file (the file's end at most): the
+    kernel places a file mapping at an address congruent to its offset modulo
+    2 MiB, so every 2 MiB folio of the page cache inside the block, including
+    those it shares with its neighbours, is mapped by one page-table entry
+    rather than 512 (fewer entries to set up and tear down, fewer TLB misses
+    while the block is reduced). Only the block's own pages are pre-faulted.
+    """
+    if not hasattr(mmap, "MAP_SHARED"):  # pragma: no cover - Windows
+        lo = start - start % mmap.ALLOCATIONGRANULARITY
+        mm = mmap.mmap(fd, start + length - lo, access=mmap.ACCESS_READ, offset=lo)
+        return mm, start - lo
+    if not _libc.mincore():  # other POSIX systems: pre-fault the block (one call)
+        lo = start - start % mmap.ALLOCATIONGRANULARITY
+        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+        mm = mmap.mmap(
+            fd, start + length - lo, flags=flags, prot=mmap.PROT_READ, offset=lo
+        )
+        return mm, start - lo
+    lo = start - start % HUGE_BYTES
+    hi = min(-(-(start + length) // HUGE_BYTES) * HUGE_BYTES, file_size)
+    mm = mmap.mmap(fd, hi - lo, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ, offset=lo)
+    return mm, start - lo
+
+
 def _block_rows(
     fd: int, path: Path, row0: int, rows: int, row_shape: tuple[int, ...], dtype: Any
 ) -> Any:
     """Rows ``row0 : row0 + rows`` of a raw C-order array file open as ``fd``.
 
     Memory-mapped and pre-faulted when its pages are in the page cache; read
-    into a new array when some are not (Linux, see the module docstring). A
-    file shorter than the block (cut short during the fit) raises
-    :class:`IntegrityError` naming it.
+    into a new array when some are not (Linux, see the module docstring) or
+    when the block is smaller than :data:`MAP_MIN_BYTES`. A file shorter
+    than the block (cut short during the fit) raises :class:`IntegrityError`
+    naming it.
     """
     dtype = np.dtype(dtype)
     row_bytes = int(np.prod(row_shape, dtype=np.int64)) * dtype.itemsize
     start, length = row0 * row_bytes, rows * row_bytes
     if length == 0:
         return np.empty((0, *row_shape), dtype=dtype)
-    if os.fstat(fd).st_size < start + length:
+    file_size = os.fstat(fd).st_size
+    if file_size < start + length:
         raise IntegrityError(
             f"{path}: ends before byte {start + length}, which its meta.json "
             f"promises; the row cache changed during the fit. Refit."
         )
-    aligned = start - start % mmap.ALLOCATIONGRANULARITY
-    size = length + start - aligned
     count = length // dtype.itemsize
-    if not hasattr(mmap, "MAP_SHARED"):  # pragma: no cover - Windows
-        mm = mmap.mmap(fd, size, access=mmap.ACCESS_READ, offset=aligned)
-    elif not _libc.mincore():  # other POSIX systems: pre-fault the block (one call)
-        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
-        mm = mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ, offset=aligned)
-    else:
-        mm = mmap.mmap(
-            fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ, offset=aligned
-        )
-        pages = np.frombuffer(mm, dtype=np.uint8)
-        resident = _resident(pages)
-        del pages
-        if not resident:
-            mm.close()
-            return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
+    readable = hasattr(os, "preadv")
+    if length < MAP_MIN_BYTES and readable:
+        return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
+    resident = _in_page_cache(fd, start, length) if readable else None
+    if resident is False:
+        return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
+    mm, at = _map(fd, start, length, file_size)
+    first = at - at % mmap.PAGESIZE  # the block's own pages
+    if readable and _libc.mincore():
+        if resident is None:  # no cachestat: ask mincore, page by page
+            pages = np.frombuffer(
+                mm, dtype=np.uint8, count=at + length - first, offset=first
+            )
+            resident = _resident(pages)
+            del pages
+            if not resident:
+                mm.close()
+                return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
         try:
-            mm.madvise(MADV_POPULATE_READ)
+            mm.madvise(MADV_POPULATE_READ, first, at + length - first)
         except OSError:  # pragma: no cover - Linux < 5.14: pages fault in when read
             pass
     # the array keeps the map alive; the map closes when the block is dropped
-    return np.frombuffer(mm, dtype=dtype, count=count, offset=start - aligned).reshape(
+    return np.frombuffer(mm, dtype=dtype, count=count, offset=at).reshape(
         rows, *row_shape
     )
 
@@ -340,7 +403,7 @@ class CacheWriter:
             for key in ("X", "codes", "w", "o"):
                 if key == "w" and not weight or key == "o" and not offset:
                     continue
-                self._files[key] = open(self.tmp / f"{key}.bin", "wb")
+                self._files[key] = _AlignedWriter(self.tmp / f"{key}.bin")
         except (OSError, _NoSpace) as exc:
             self.abandon(exc)
 
@@ -428,7 +491,7 @@ class CacheWriter:
     def abandon(self, reason: BaseException | None = None) -> None:
         """Drop the partial entry (with a warning when ``reason`` is given)."""
         for fh in self._files.values():
-            fh.close()
+            fh.discard()
         self._files = {}
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -446,6 +509,54 @@ class CacheWriter:
 def fh_dtype(key: str, dtype: np.dtype) -> Any:
     """The stored dtype of each cache file."""
     return np.uint8 if key == "codes" else dtype
+
+
+class _AlignedWriter:
+    """A file written in whole :data:`HUGE_BYTES` stretches of the file.
+
+    The page cache holds what is written in folios no larger than the write
+    and aligned to their size: a chunk of 8 388 000 bytes written at an offset
+    that is not a multiple of 2 MiB leaves about 2 MiB of smaller folios at
+    its start. Writing only whole aligned 2 MiB stretches (the rest waits for
+    the next chunk, and the tail for :meth:`close`) leaves the file in 2 MiB
+    folios, which a mapping maps with one page-table entry each (:func:`_map`).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._fh = open(path, "wb")
+        self._pending = bytearray()
+        self._written = 0
+
+    def write(self, array: np.ndarray) -> None:
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8).data
+        n = len(self._pending) + len(data)
+        cut = (self._written + n) // HUGE_BYTES * HUGE_BYTES - self._written
+        if cut <= 0:
+            self._pending += data
+            return
+        take = cut - len(self._pending)  # of data; >= 0 since pending < 2 MiB
+        if self._pending:
+            self._pending += data[:take]
+            self._fh.write(self._pending)
+            self._pending = bytearray(data[take:])
+        else:
+            self._fh.write(data[:take])
+            self._pending = bytearray(data[take:])
+        self._written += cut
+
+    def close(self) -> None:
+        """Write what waits and close the file (again: nothing)."""
+        if not self._fh.closed:
+            try:
+                self._fh.write(self._pending)
+            finally:
+                self._pending = bytearray()
+                self._fh.close()
+
+    def discard(self) -> None:
+        """Close the file without writing what waits."""
+        self._pending = bytearray()
+        self._fh.close()
 
 
 class _NoSpace(Exception):
