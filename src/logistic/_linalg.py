@@ -6,11 +6,13 @@ whole Newton fit of a few hundred rows. Up to :data:`NUMPY_SOLVE_MAX` rows the
 factor is numpy's (LAPACK ``potrf``) and the solve two ``numpy.linalg.solve``
 with the factor and its transpose (row-by-row substitution when the factor is
 not finite); larger matrices use scipy's ``cho_factor`` /
-``cho_solve`` (``potrf`` / ``potrs``), imported then. Once ``scipy.linalg``
-is loaded anyway (the compiled kernel ``logistic._fused`` loads it with its
-BLAS/LAPACK), small float64 matrices also go straight to its LAPACK
-``dpotrf`` / ``dpotrs``: 4 µs a factor and solve at 29 rows against 45 µs
-through ``numpy.linalg`` (Newton's direction on small data). Either way a matrix that
+``cho_solve`` (``potrf`` / ``potrs``), imported then. A float64 matrix
+goes straight to scipy's LAPACK ``dpotrf`` / ``dpotrs`` (the routines behind
+``cho_factor`` / ``cho_solve``, without their argument checks) when it is
+large, or when ``scipy.linalg`` is loaded anyway (the compiled kernel
+``logistic._fused`` loads it with its BLAS/LAPACK): 4 µs a factor and solve
+at 29 rows against 45 µs through ``numpy.linalg`` (Newton's direction on
+small data). Either way a matrix that
 is not positive definite raises :class:`LinAlgError` (numpy's class, which
 ``scipy.linalg`` re-exports), and nothing checks finiteness or warns: a
 non-finite factor shows as a non-finite solution.
@@ -73,9 +75,14 @@ class Cholesky:
 def cholesky(A: FloatArray) -> Cholesky:
     """The Cholesky factor of the symmetric matrix ``A`` (its lower triangle is
     read); :class:`LinAlgError` when ``A`` is not positive definite."""
-    if A.shape[0] <= NUMPY_SOLVE_MAX:
-        if "scipy.linalg" in sys.modules and A.dtype == np.float64 and A.size:
-            return _lapack_cholesky(A)
+    small = A.shape[0] <= NUMPY_SOLVE_MAX
+    if (
+        A.dtype == np.float64
+        and A.size
+        and (not small or "scipy.linalg" in sys.modules)
+    ):
+        return _lapack_cholesky(A)
+    if small:
         return Cholesky(np.linalg.cholesky(A))
     from scipy.linalg import cho_factor
 
