@@ -31,6 +31,17 @@ point each step lands on, which the next step starts from; accepted only
 when they reduce the gradient norm). They need no objective comparisons and
 converge quadratically this close to the optimum. Each is recorded in
 ``history`` with ``polish=1``.
+
+Sampled subspace steps (option ``subspace_steps``, :mod:`._subspace`): a fit
+from its start (not a resumed one, no L1 term) on dense data in memory with
+at least 64 000 rows and 20 rows a parameter first takes steps that
+minimize the objective over the span of its last gradients and steps on a
+sample of the rows, with the full gradient; each costs one full pass
+(wide100k reaches a 1e-8 gap in 6 passes against scipy's 8, dense1m in 4
+against 8). They continue while they decrease the objective, up to
+``subspace_steps`` (default 50); a step that does not is dropped and scipy
+continues from the point before it. Each is recorded in ``history`` with
+``subspace=1``.
 """
 
 from __future__ import annotations
