@@ -133,7 +133,7 @@ def test_without_the_row_cache_no_start_is_gathered(tmp_path):
     assert backend.n_passes == result.n_passes + 1
 
 
-def _dask_backend(X, y, chunks):
+def _dask_backend(X, y, chunks, **opts):
     da = pytest.importorskip("dask.array")
     from logistic.backends.dask import Dask
 
@@ -141,6 +141,7 @@ def _dask_backend(X, y, chunks):
         da.from_array(X, chunks=(chunks, -1)),
         da.from_array(y, chunks=chunks),
         chunk_rows=CHUNK,
+        **opts,
     )
 
 
@@ -151,6 +152,21 @@ def test_dask_fit_starts_from_gathered_blocks():
     assert result.history[0]["subsample_used"] == 1
     assert result.history[0]["subsample_rows"] == 3 * CHUNK
     assert backend.n_passes == result.n_passes + 1  # the scan
+    np.testing.assert_allclose(result.coef, _sklearn_optimum(X, y), rtol=0, atol=1e-7)
+
+
+def test_dask_cluster_fit_starts_from_blocks_fetched_from_the_workers(dask_client):
+    X, y = _data()
+    backend = _dask_backend(X, y, 6_000, client=dask_client, persist=True)
+    (block,) = backend.grid_blocks([59], 7)  # partition 9's last block
+    np.testing.assert_array_equal(block.X, X[59_000:60_000:7])
+    np.testing.assert_array_equal(block.y, y[59_000:60_000:7])
+    result = _solve(backend)
+    assert result.history[0]["subsample_used"] == 1
+    assert result.history[0]["subsample_rows"] == 3 * CHUNK
+    assert backend.n_passes == result.n_passes + 1  # the scan
+    memory = _solve(InMemory(X, y))
+    np.testing.assert_allclose(result.coef, memory.coef, rtol=0, atol=1e-7)
     np.testing.assert_allclose(result.coef, _sklearn_optimum(X, y), rtol=0, atol=1e-7)
 
 
