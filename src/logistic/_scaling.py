@@ -107,18 +107,23 @@ class ScaledObjective:
         )
         constant = std == 0  # exactly: only columns whose values are all equal
         center = objective.fit_intercept if center is None else center
-        centred = ~constant & bool(center)
-        self.mean = np.where(centred, mean, 0.0)
-        # spread about the centre: std when centred, the root mean square
-        # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|)
-        spread = np.where(centred, std, np.hypot(std, mean))
+        if center and not constant.any():  # every column centred (the usual fit)
+            self.mean, spread = mean, std
+        else:
+            centred = ~constant & bool(center)
+            self.mean = np.where(centred, mean, 0.0)
+            # spread about the centre: std when centred, the root mean square
+            # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|)
+            spread = np.where(centred, std, np.hypot(std, mean))
         # Jacobi preconditioning: the curvature of coordinate j is about
         # (spread_j²/4 + λ)/scale_j², so scale_j = sqrt(spread_j² + 4λ) keeps every
         # diagonal entry near 1/4 also when an L2 term dominates a small spread.
         scale = np.hypot(spread, 2.0 * np.sqrt(max(objective.l2, 0.0)))
-        scale = np.where(scale > 0, scale, 1.0)  # an all-zero column
-        # subnormal spreads: the smallest normal float64, so 1/scale is finite
-        scale = np.maximum(scale, np.finfo(np.float64).tiny)
+        tiny = np.finfo(np.float64).tiny
+        if not (scale.size and scale.min() >= tiny):  # (min is NaN-propagating)
+            scale = np.where(scale > 0, scale, 1.0)  # an all-zero column
+            # subnormal spreads: the smallest normal float64, so 1/scale is finite
+            scale = np.maximum(scale, tiny)
         self.scale = _round_bits(scale, SCALE_BITS)
         self.mean = _round_to_grid(self.mean, self.scale)
         # T's diagonal entries: to_original and Tᵀ multiply by them, so T built

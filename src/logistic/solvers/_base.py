@@ -199,7 +199,7 @@ class Fit:
         solver takes an L1 term."""
         g_s = grad if self.standardized else self.view.scaled_gradient(grad)
         if self.lam is None:
-            return float(np.max(np.abs(g_s), initial=0.0))
+            return float(np.abs(g_s).max()) if g_s.size else 0.0
         theta_s = theta if self.standardized else self.view.from_original(theta)
         return kkt_residual(theta_s, g_s, self.lam)
 
