@@ -124,3 +124,22 @@ def test_data_that_do_not_qualify_run_lbfgs_b_only(case):
     assert _subspace.sample_for_subspace(obj) is None
     res = LBFGS(tol=1e-6).solve(obj, np.zeros(obj.n_params))
     assert res.converged and not any(h.get("subspace") for h in res.history)
+
+
+def test_max_iter_counts_the_subspace_steps():
+    X, y = _data(6)
+    obj = LogisticObjective.from_arrays(X, y, l2=1.0 / len(y))
+    with pytest.warns(Warning, match="did not converge"):
+        res = LBFGS(tol=1e-12, max_iter=2).solve(obj, np.zeros(obj.n_params))
+    assert res.n_iter == 2 and not res.converged
+    assert all(h.get("subspace") for h in res.history[1:])
+    assert "max_iter=2" in res.status
+
+
+def test_float32_rows_reach_the_float64_optimum():
+    X, y = _data(7)
+    ref, l2 = _reference(X, y)
+    res, _ = _solve(X.astype(np.float32), y, l2)
+    assert any(h.get("subspace") for h in res.history)
+    # float32 rows are a different problem: agreement to float32 resolution
+    np.testing.assert_allclose(res.coef, ref, rtol=2e-4, atol=1e-5)

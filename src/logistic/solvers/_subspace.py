@@ -89,7 +89,9 @@ def sample_for_subspace(objective: Any) -> Any:
         return None
     k = n // SAMPLE_ROWS
     Xs = X[::k]
-    if not X.flags.c_contiguous or Xs.strides[1] * p < MIN_VIEW_ROW_BYTES:
+    if X.dtype != np.float64:  # the products run in float64: convert once
+        Xs = np.ascontiguousarray(Xs, dtype=np.float64)
+    elif not X.flags.c_contiguous or Xs.strides[1] * p < MIN_VIEW_ROW_BYTES:
         # short rows: a strided view reads a page per row; copy them once
         Xs = np.ascontiguousarray(Xs)
     w = block.sample_weight

@@ -235,6 +235,8 @@ class LBFGS(Solver):
                 x0 = self._subspace(fit, x0, ev)
             if ev.gn <= fit.tol:
                 return self._translate(fit, None, fit.to_original(x0), stalled=True)
+            if len(fit.history) - 1 >= self.max_iter:  # scipy would still iterate
+                return self._translate(fit, None, fit.to_original(x0), limit=True)
         ev.accept(x0, ev.f)
 
         def callback(intermediate_result: Any) -> None:
@@ -339,10 +341,17 @@ class LBFGS(Solver):
         return x
 
     def _translate(
-        self, fit: Fit, res: Any, coef: FloatArray, *, stalled: bool = False
+        self,
+        fit: Fit,
+        res: Any,
+        coef: FloatArray,
+        *,
+        stalled: bool = False,
+        limit: bool = False,
     ) -> SolverResult:
         """scipy's result as a :class:`SolverResult` (``res`` None: scipy did
-        not run, or was stopped at the rounding floor when ``stalled``)."""
+        not run, or was stopped at the rounding floor when ``stalled``, or
+        the subspace steps reached ``max_iter`` when ``limit``)."""
         last = fit.history[-1]
         if last["grad_max_norm"] <= fit.tol:
             status = (
@@ -350,6 +359,8 @@ class LBFGS(Solver):
                 if res is not None or stalled
                 else "gradient max-norm below tol at the start"
             )
+        elif limit:
+            status = f"max_iter={self.max_iter} reached in sampled subspace steps"
         elif stalled:
             status = (
                 "L-BFGS-B stopped: the objective no longer changes beyond "
