@@ -246,14 +246,21 @@ def detect_separation(
     SeparationReport or None
         None when the data are not separated (the MLE exists).
     """
-    keep = np.ones(y01.shape[0], bool) if sample_weight is None else sample_weight > 0
     with np.errstate(over="ignore", invalid="ignore"):
-        z = _linear_predictor(X, coef) + intercept
-    if offset is not None:
-        z = z + offset
-    margins = ((2.0 * y01 - 1.0) * z)[keep]
-    if converged and not np.any(margins > SEPARATION_TRIGGER_LOGIT):
+        margins = _linear_predictor(X, coef)  # a new array: summed in place
+        margins += intercept
+        if offset is not None:
+            margins += offset
+        margins *= 2.0 * y01 - 1.0  # t_i z_i
+    if sample_weight is None:
+        keep = None
+    else:
+        keep = sample_weight > 0
+        margins = margins[keep]
+    if converged and not (margins > SEPARATION_TRIGGER_LOGIT).any():
         return None
+    if keep is None:
+        keep = np.ones(y01.shape[0], bool)
     if converged and min_curvature is not None:
         lam = min_curvature()
         if lam is not None and lam > CERTAIN_CURVATURE:
