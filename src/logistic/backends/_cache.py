@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import mmap
 import os
 import shutil
@@ -235,7 +236,7 @@ def _block_rows(
     naming it.
     """
     dtype = np.dtype(dtype)
-    row_bytes = int(np.prod(row_shape, dtype=np.int64)) * dtype.itemsize
+    row_bytes = math.prod(row_shape) * dtype.itemsize
     start, length = row0 * row_bytes, rows * row_bytes
     if length == 0:
         return np.empty((0, *row_shape), dtype=dtype)
@@ -305,6 +306,12 @@ class CachedRows:
                 self._fds[key] = os.open(folder / f"{key}.bin", flags)
         finally:
             weakref.finalize(self, _close_all, list(self._fds.values()))
+        # each file's (key, descriptor, path, row shape, dtype), set once
+        shapes = {"X": (self.n_features,), "codes": (), "w": (), "o": ()}
+        self._layout = [
+            (key, fd, folder / f"{key}.bin", shapes[key], fh_dtype(key, self.dtype))
+            for key, fd in self._fds.items()
+        ]
 
     @classmethod
     def open(
@@ -350,17 +357,9 @@ class CachedRows:
         """``(X, label codes, weight, offset)`` of rows ``row0 : row0 + chunk_rows``
         (fewer at the end), each mapped (or read) on its own."""
         k = max(0, min(chunk_rows, self.n_samples - row0))
-        shapes = {"X": (self.n_features,), "codes": (), "w": (), "o": ()}
         out = {
-            key: _block_rows(
-                fd,
-                self.folder / f"{key}.bin",
-                row0,
-                k,
-                shapes[key],
-                fh_dtype(key, self.dtype),
-            )
-            for key, fd in self._fds.items()
+            key: _block_rows(fd, path, row0, k, shape, dtype)
+            for key, fd, path, shape, dtype in self._layout
         }
         return out["X"], out["codes"], out.get("w"), out.get("o")
 
