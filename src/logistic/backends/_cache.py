@@ -523,25 +523,21 @@ class _AlignedWriter:
 
     def __init__(self, path: Path) -> None:
         self._fh = open(path, "wb")
-        self._pending = bytearray()
-        self._written = 0
+        self._pending = bytearray()  # < 2 MiB; the file ends on a multiple of it
 
     def write(self, array: np.ndarray) -> None:
         data = np.ascontiguousarray(array).reshape(-1).view(np.uint8).data
-        n = len(self._pending) + len(data)
-        cut = (self._written + n) // HUGE_BYTES * HUGE_BYTES - self._written
-        if cut <= 0:
-            self._pending += data
-            return
-        take = cut - len(self._pending)  # of data; >= 0 since pending < 2 MiB
-        if self._pending:
-            self._pending += data[:take]
+        if self._pending:  # complete the waiting stretch first (copies < 2 MiB)
+            fill = min(HUGE_BYTES - len(self._pending), len(data))
+            self._pending += data[:fill]
+            data = data[fill:]
+            if len(self._pending) < HUGE_BYTES:
+                return
             self._fh.write(self._pending)
-            self._pending = bytearray(data[take:])
-        else:
-            self._fh.write(data[:take])
-            self._pending = bytearray(data[take:])
-        self._written += cut
+        whole = len(data) // HUGE_BYTES * HUGE_BYTES
+        if whole:
+            self._fh.write(data[:whole])  # straight from the chunk, no copy
+        self._pending = bytearray(data[whole:])
 
     def close(self) -> None:
         """Write what waits and close the file (again: nothing)."""
