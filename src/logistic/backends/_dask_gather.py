@@ -22,21 +22,17 @@ from ._dask_tasks import partition_arrays
 
 def partition_blocks(
     index: int,
-    dtype: Any,
-    target: str | None,
-    classes: Any,
-    chunk_rows: int,
-    X: Any,
-    y: Any,
-    w: Any = None,
-    o: Any = None,
-    *,
-    local: Sequence[int] = (),
+    meta: tuple[Any, Any, Any, int],
+    pieces: tuple[Any, Any, Any, Any],
+    local: Sequence[int],
     step: int = 1,
 ) -> list[Block]:
     """Copies of every ``step``-th row of the partition's blocks ``local``
-    (block numbers within the partition)."""
-    X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
+    (block numbers within the partition); ``meta``: the backend's dtype,
+    target column, classes and ``chunk_rows``; ``pieces``: the partition's
+    X, y, sample_weight and offset."""
+    dtype, target, classes, chunk_rows = meta
+    X, y, w, o = partition_arrays(index, dtype, *pieces, target)
     y01 = encode(y, classes, dtype=X.dtype, checked=True)
     out = []
     for j in local:
@@ -86,7 +82,7 @@ def gather_blocks(
     meta = (backend.dtype, backend.target, backend.classes_, backend.chunk_rows)
     tasks = [
         dask.delayed(partition_blocks, pure=False)(
-            i, *meta, *backend.parts[i], local=wanted[i], step=step
+            i, meta, tuple(backend.parts[i]), wanted[i], step
         )
         for i in parts
     ]
