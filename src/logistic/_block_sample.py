@@ -5,8 +5,9 @@ also knows the rows of every grid block without reading them offers
 ``grid_rows()`` (a list, block ``i`` first to last: the row cache's fixed
 ``chunk_rows`` grid, Dask's blocks within each partition) and
 ``grid_blocks(indices, step)`` (the blocks at those places, every
-``step``-th row of each, as in-memory copies with labels in {0, 1}; None when
-reading them would cost a full pass, e.g. a source without a row cache).
+``step``-th row of each, in memory with labels in {0, 1}: copies, or views of
+a row cache's mapping, which the caller copies; None when reading them would
+cost a full pass, e.g. a source without a row cache).
 This module decides from those counts, on the caller's side:
 
 * :func:`block_sampling_fits`: whether every k-th block whole holds the
@@ -85,17 +86,27 @@ def gather_start_rows(data: Backend, rows: int) -> Block | None:
         return None
     if any(b.offset is not None for b in blocks):
         return None
-    X = np.concatenate([b.X for b in blocks])
-    y = np.concatenate([b.y for b in blocks])
-    weights = [b.sample_weight for b in blocks]
-    sw = None
-    if any(w is not None for w in weights):
-        sw = np.concatenate(
-            [
-                np.ones(b.n_rows, X.dtype) if w is None else w
-                for b, w in zip(blocks, weights, strict=True)
-            ]
-        )
-        if not np.sum(sw) > 0:
-            return None
+    return _joined(blocks)
+
+
+def _joined(blocks: list[Block]) -> Block | None:
+    """The blocks' rows as one block of fresh arrays, each block dropped from
+    the list once copied (the peak is the joined rows and one block: a row
+    cache's blocks are views of its mapping); None when the weights sum to 0."""
+    n = sum(b.n_rows for b in blocks)
+    X = np.empty((n, blocks[0].X.shape[1]), dtype=blocks[0].X.dtype)
+    y = np.empty(n, dtype=blocks[0].y.dtype)
+    weighted = any(b.sample_weight is not None for b in blocks)
+    sw = np.ones(n, dtype=X.dtype) if weighted else None
+    row = 0
+    blocks.reverse()
+    while blocks:
+        block = blocks.pop()
+        rows = slice(row, row + block.n_rows)
+        X[rows], y[rows] = block.X, block.y
+        if sw is not None and block.sample_weight is not None:
+            sw[rows] = block.sample_weight
+        row += block.n_rows
+    if sw is not None and not np.sum(sw) > 0:
+        return None
     return Block(X, y, sw)

@@ -492,22 +492,17 @@ class Chunked:
         return [min(c, self.n_samples - s) for s in range(0, self.n_samples, c)]
 
     def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
-        """Copies of every ``step``-th row of the grid blocks ``indices``, read
-        from the row cache only (not a pass: not counted); None without the
-        cache (the blocks would cost a full read of the source)."""
+        """Every ``step``-th row of the grid blocks ``indices`` (views of the
+        row cache's mapping, or blocks read from it; labels encoded), from
+        the row cache only (not a pass: not counted); None without the cache
+        (the blocks would cost a full read of the source)."""
         if self._cached is None or self._label_values is None:
             return None
         c, out = self.chunk_rows, []
         for i in indices:
             X, codes, w, o = self._cached.block(int(i) * c, c)
-            out.append(
-                Block(
-                    np.array(X[::step]),
-                    self._label_values[codes[::step]],
-                    None if w is None else np.array(w[::step]),
-                    None if o is None else np.array(o[::step]),
-                )
-            )
+            w, o = (None if v is None else v[::step] for v in (w, o))
+            out.append(Block(X[::step], self._label_values[codes[::step]], w, o))
         return out
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
