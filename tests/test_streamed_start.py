@@ -91,6 +91,29 @@ def test_row_cache_fit_starts_from_gathered_blocks(tmp_path):
     assert streamed.n_passes < zero.n_passes
 
 
+def test_weighted_row_cache_fit_starts_at_the_weighted_optimum(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    X, y = _data(9)
+    s = np.random.default_rng(9).uniform(0.5, 2.0, N)
+    cols = {f"x{j}": X[:, j] for j in range(P)}
+    pq.write_table(pa.table({**cols, "label": y, "w": s}), tmp_path / "w.parquet")
+    opts = dict(target="label", weight="w", chunk_rows=CHUNK, cache_dir=tmp_path / "c")
+    Chunked.from_parquet(tmp_path / "w.parquet", **opts)  # writes the row cache
+    objective = LogisticObjective(
+        Chunked.from_parquet(tmp_path / "w.parquet", **opts), l2=1.0 / s.sum()
+    )
+    result = Newton(tol=1e-9, start_rows=START).solve(objective, np.zeros(P + 1))
+    assert result.history[0]["subsample_used"] == 1
+    lm = pytest.importorskip("sklearn.linear_model")
+    ref = lm.LogisticRegression(
+        C=1.0, solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X, y, sample_weight=s)
+    want = np.r_[ref.coef_.ravel(), ref.intercept_]
+    np.testing.assert_allclose(result.coef, want, rtol=0, atol=1e-7)
+
+
 def test_label_sorted_data_reach_the_same_optimum(tmp_path):
     X, y = _data(5)
     order = np.argsort(y, kind="stable")
