@@ -74,24 +74,34 @@ def test_a_non_finite_factor_solves_to_nan_without_raising():
         assert not np.all(np.isfinite(x))
 
 
-def test_small_factor_through_loaded_lapack_matches_numpy_path():
-    # with scipy.linalg loaded (as the compiled kernel loads it) a small float64
-    # matrix is factored by LAPACK dpotrf and solved by dpotrs directly; the
-    # numpy path (two numpy.linalg.solve with the factor) is the reference
-    import scipy.linalg  # noqa: F401  (loaded: the LAPACK path applies)
+def test_large_float64_factor_through_lapack_matches_numpy_path():
+    # above NUMPY_SOLVE_MAX a float64 matrix is factored by LAPACK dpotrf and
+    # solved by dpotrs directly; numpy's factor with two numpy.linalg.solve
+    # is the reference
+    from logistic._linalg import NUMPY_SOLVE_MAX, Cholesky
 
-    from logistic._linalg import Cholesky
-
-    A = _spd(29, 1e6, seed=7)
-    b = np.random.default_rng(8).standard_normal(29)
+    n = NUMPY_SOLVE_MAX + 36
+    A = _spd(n, 1e6, seed=7)
+    b = np.random.default_rng(8).standard_normal(n)
     factor = cholesky(A)
     assert factor.scipy_factor is not None and factor.scipy_factor[1] == "lapack"
     assert np.array_equal(np.tril(factor.lower), factor.lower)  # clean lower factor
     want = Cholesky(np.linalg.cholesky(A)).solve(b)
     got = factor.solve(b)
-    assert got.shape == (29,) and got.dtype == np.float64
+    assert got.shape == (n,) and got.dtype == np.float64
     assert np.max(np.abs(got - want)) <= 50 * 1e6 * 2.2e-16 * np.max(np.abs(want))
     # a non-finite factor solves to NaN without raising, as numpy's path
     bad = factor.lower.copy()
     bad[3, 1] = np.nan
     assert not np.all(np.isfinite(Cholesky(bad, (bad, "lapack")).solve(b)))
+
+
+def test_small_factor_path_does_not_depend_on_loaded_modules():
+    # a small matrix takes numpy's path even once scipy.linalg is loaded, so a
+    # small fit's last bits never depend on what ran before it in the process
+    import scipy.linalg  # noqa: F401
+
+    A = _spd(29, 1e6, seed=7)
+    factor = cholesky(A)
+    assert factor.scipy_factor is None
+    assert np.array_equal(factor.lower, np.linalg.cholesky(A))

@@ -6,13 +6,15 @@ whole Newton fit of a few hundred rows. Up to :data:`NUMPY_SOLVE_MAX` rows the
 factor is numpy's (LAPACK ``potrf``) and the solve two ``numpy.linalg.solve``
 with the factor and its transpose (row-by-row substitution when the factor is
 not finite); larger matrices use scipy's ``cho_factor`` /
-``cho_solve`` (``potrf`` / ``potrs``), imported then. A float64 matrix
-goes straight to scipy's LAPACK ``dpotrf`` / ``dpotrs`` (the routines behind
-``cho_factor`` / ``cho_solve``, without their argument checks) when it is
-large, or when ``scipy.linalg`` is loaded anyway (the compiled kernel
-``logistic._fused`` loads it with its BLAS/LAPACK): 4 µs a factor and solve
-at 29 rows against 45 µs through ``numpy.linalg`` (Newton's direction on
-small data). Either way a matrix that
+``cho_solve`` (``potrf`` / ``potrs``), imported then; a large float64
+matrix goes straight to scipy's LAPACK ``dpotrf`` / ``dpotrs`` (the routines
+behind ``cho_factor`` / ``cho_solve``, without their argument checks: a9a's
+p = 124 direction ~400 → ~160 µs). The path depends on the matrix only, never
+on what the process has imported, so a fit gives the same bits in any process
+(the LAPACK call would also be faster for small matrices once ``scipy.linalg``
+is loaded — 4 against 45 µs at 29 rows — but a choice made on ``sys.modules``
+would make a small fit's last bits depend on the fits run before it). Either
+way a matrix that
 is not positive definite raises :class:`LinAlgError` (numpy's class, which
 ``scipy.linalg`` re-exports), and nothing checks finiteness or warns: a
 non-finite factor shows as a non-finite solution.
@@ -22,7 +24,6 @@ A leaf: imports numpy (and scipy inside :func:`cholesky` for large matrices).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,15 +76,10 @@ class Cholesky:
 def cholesky(A: FloatArray) -> Cholesky:
     """The Cholesky factor of the symmetric matrix ``A`` (its lower triangle is
     read); :class:`LinAlgError` when ``A`` is not positive definite."""
-    small = A.shape[0] <= NUMPY_SOLVE_MAX
-    if (
-        A.dtype == np.float64
-        and A.size
-        and (not small or "scipy.linalg" in sys.modules)
-    ):
-        return _lapack_cholesky(A)
-    if small:
+    if A.shape[0] <= NUMPY_SOLVE_MAX:
         return Cholesky(np.linalg.cholesky(A))
+    if A.dtype == np.float64:
+        return _lapack_cholesky(A)
     from scipy.linalg import cho_factor
 
     factor = cho_factor(A, lower=True, check_finite=False)
@@ -95,9 +91,9 @@ _LAPACK = "lapack"
 
 
 def _lapack_cholesky(A: FloatArray) -> Cholesky:
-    """The lower factor of a float64 ``A`` by LAPACK ``dpotrf`` of the loaded
-    ``scipy.linalg`` (no argument checks: the cost of a small factor is the
-    call); :class:`LinAlgError` as numpy's when ``A`` is not positive definite."""
+    """The lower factor of a float64 ``A`` by scipy's LAPACK ``dpotrf`` (no
+    argument checks); :class:`LinAlgError` as numpy's when ``A`` is not
+    positive definite."""
     from scipy.linalg import lapack
 
     L, info = lapack.dpotrf(A, lower=1, clean=1)
