@@ -11,8 +11,8 @@ conjugate gradients do; for the logistic loss the minimization is exact
 along the curved objective, so no line search is needed.
 
 The minimization runs on every k-th row only (``SAMPLE_ROWS`` rows: the
-subspace has at most about ten dimensions, so a few thousand rows determine
-its curvature well), with its gradient at ``a = 0`` replaced by the full
+subspace has at most 27 dimensions, so a few thousand rows determine its
+curvature well), with its gradient at ``a = 0`` replaced by the full
 one (the model ``S(a) − ∇S(0)ᵀa + gᵀDa``, ``S`` the sample objective on
 ``x + Da``): the model agrees with the full objective to first order
 exactly, and to second order up to the sample's error in a
@@ -28,7 +28,10 @@ objective gap after each full pass, from zero):
   1.4e-9: a gap of 1e-8 in 6 passes (tol 1e-6) against 8 (tol 1e-5);
 * dense1m (1 000 000 × 100): 0.47, 2.7e-3, 1.6e-6, 9.1e-10 (4 passes at
   tol 1e-5) against 8;
-* illcond1m (correlated columns): 46 passes against 59 at tol 1e-5.
+* illcond1m (correlated columns): 25 passes against 59 at tol 1e-5 (47
+  with the last 6 gradients only, 38 with 10, 32 with 16: on ill-conditioned
+  data the span of every gradient so far is what makes the steps
+  conjugate-gradient-like).
 
 Each step contracts the gap about 80-fold on wide100k, the rate of
 conjugate gradients for the spread of ``XᵀX``'s spectrum at 100 rows a
@@ -63,8 +66,8 @@ MIN_ROWS_PER_PARAM = 20
 #: Rows shorter than this are copied into the sample; longer rows (wide data,
 #: where a copy would cost a noticeable part of a pass) are read in place.
 MIN_VIEW_ROW_BYTES = 4096
-#: Gradients and steps spanning the subspace.
-SUBSPACE_GRADIENTS, SUBSPACE_STEPS = 6, 2
+#: Gradients and steps spanning the subspace (see the illcond1m numbers).
+SUBSPACE_GRADIENTS, SUBSPACE_STEPS = 24, 2
 #: Newton iterations of the subspace minimization (it converges in 3–6), and
 #: its stop: the Newton decrement below this fraction of the decrease so far.
 MODEL_ITERATIONS = 20
