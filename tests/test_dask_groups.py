@@ -320,3 +320,81 @@ def test_rerun_after_a_failed_grouped_pass_gets_what_remains_of_the_timeout(
         assert "timeout=600 s" in str(info.value)
     else:
         assert info.value.partition == 5
+
+
+def _scheduler_keys(dask_scheduler):
+    return set(dask_scheduler.tasks)
+
+
+def test_group_tasks_are_submitted_together_on_the_client_loop(
+    client, parquet_dir, monkeypatch
+):
+    """Every group task of a pass is submitted from the client's event loop
+    (their messages leave in one batch, not one task 10 ms after the other)."""
+    import threading
+
+    backend = _persisted(parquet_dir, client)
+    threads = []
+    submit = client.submit
+
+    def recording_submit(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(client, "submit", recording_submit)
+
+    async def loop_thread():
+        return threading.get_ident()
+
+    on_loop = client.sync(loop_thread)
+    backend.map_reduce(_sums)
+    assert backend.tasks_per_pass == 2
+    assert threads == [on_loop, on_loop]
+
+
+def test_a_pass_releases_the_previous_pass_results_after_submitting(
+    client, parquet_dir
+):
+    """The workers keep a grouped pass's partial sums until the next pass is
+    submitted, then release them; above ``hold_bytes`` they are released as
+    soon as they are gathered. The sums are the same either way."""
+    backend = _persisted(parquet_dir, client)
+    first = backend.map_reduce(_sums)
+    held = [f.key for f in backend._held]
+    assert len(held) == backend.tasks_per_pass == 2
+    assert set(held) <= client.run_on_scheduler(_scheduler_keys)
+    _assert_bitwise(backend.map_reduce(_sums), first)
+    assert not {f.key for f in backend._held} & set(held)
+    deadline = time.monotonic() + 30
+    while set(held) & client.run_on_scheduler(_scheduler_keys):
+        assert time.monotonic() < deadline, "the first pass's results stay held"
+        time.sleep(0.05)
+    backend.hold_bytes = 0
+    _assert_bitwise(backend.map_reduce(_sums), first)
+    assert backend._held == []
+
+
+@pytest.mark.parametrize(
+    ("direct", "address", "expected"),
+    [
+        (None, "tcp://127.0.0.1:8786", True),
+        (None, "tcp://localhost:8786", True),
+        (None, "tcp://[::1]:8786", True),
+        (None, "inproc://10.0.0.5/123/1", True),
+        (None, "tcp://10.0.0.5:8786", False),
+        (None, "tls://scheduler.example:8786", False),
+        (False, "tcp://127.0.0.1:8786", False),
+        (True, "tcp://10.0.0.5:8786", True),
+    ],
+)
+def test_results_come_from_the_workers_directly_only_when_reachable(
+    direct, address, expected
+):
+    """Direct fetching follows the client's ``direct_to_workers``; unset, only
+    a scheduler on this machine (whose workers the client reaches) uses it."""
+    from logistic.backends._dask_faults import direct_gather
+
+    fake = types.SimpleNamespace(
+        direct_to_workers=direct, scheduler=types.SimpleNamespace(address=address)
+    )
+    assert direct_gather(fake) is expected

@@ -10,7 +10,11 @@ Convention (owned here):
   seconds (``cluster_timeout / 10``, between 0.05 and 2 s).
   A finished task, a failed one or a cancelled one wakes the wait at once;
   otherwise, after each slice, the client asks the scheduler for its workers
-  (a request bounded by the slice).
+  (a request bounded by the slice). Group tasks are submitted together from
+  the client's event loop, the workers keep an evaluation's group results
+  until the next one is submitted (:func:`hold_results`), and results come
+  from the workers directly when the client can reach them
+  (:func:`direct_gather`), else through the scheduler.
 * The wait ends with an error, never by waiting forever:
 
   ===========================================  =================================
@@ -227,6 +231,7 @@ class ClusterRun:
         calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]],
         members: list[list[int]],
         label: str,
+        held: list[Any] | None = None,
     ) -> list[Any] | None:
         """Results of ``client.submit(fn, *args, **kwargs)`` for each call
         (one task reducing the partitions ``members[i]``), or None when a task
@@ -237,17 +242,15 @@ class ClusterRun:
         cancelled task, a lost scheduler and the ``timeout`` raise as for
         :meth:`compute` (the timeout naming the partitions of the unfinished
         tasks).
+
+        ``held``: the futures of the caller's previous evaluation, replaced by
+        this one's once its tasks are submitted (see :func:`hold_results`).
         """
         self._begin()
         if self.client.status not in ("running", "newly-created"):
             raise self._lost(label, f"the client is {self.client.status}")
         try:
-            futures = [
-                self.client.submit(
-                    fn, *args, retries=self.retries, pure=False, **kwargs
-                )
-                for fn, args, kwargs in calls
-            ]
+            futures = self._submit_calls(calls, held)
         except (CancelledError, OSError) as exc:
             raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
         try:
@@ -264,6 +267,40 @@ class ClusterRun:
         except BaseException:
             self._cancel(futures)
             raise
+
+    def _submit_calls(
+        self,
+        calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]],
+        held: list[Any] | None,
+    ) -> list[Any]:
+        """``client.submit`` of every call, all made on the client's event
+        loop so that their messages leave in one batch.
+
+        The client sends its messages to the scheduler at most once every
+        10 ms (Dask's batched stream): submitted from this thread, the first
+        task's message left at once and the next one's waited out those
+        10 ms while the first worker was already computing. ``held``
+        (:func:`hold_results`) is updated on the loop too, after the
+        submissions.
+        """
+        client = self.client
+
+        def submit() -> list[Any]:
+            futures = [
+                client.submit(fn, *args, retries=self.retries, pure=False, **kw)
+                for fn, args, kw in calls
+            ]
+            if held is not None:
+                hold_results(held, futures)
+            return futures
+
+        if getattr(client, "asynchronous", False):  # pragma: no cover - not ours
+            return submit()
+
+        async def on_loop() -> list[Any]:
+            return submit()
+
+        return list(client.sync(on_loop, callback_timeout=self.cluster_timeout))
 
     def _submit(self, tasks: list[Any], label: str) -> list[Any]:
         if self.client.status not in ("running", "newly-created"):
@@ -312,11 +349,17 @@ class ClusterRun:
 
     def _gather(self, futures: list[Any], label: str) -> list[Any]:
         gather = getattr(self.client, "_gather", None)
+        direct = direct_gather(self.client)
         try:
             if gather is None:  # pragma: no cover - other distributed versions
-                return list(self.client.gather(futures))
+                return list(self.client.gather(futures, direct=direct))
             return list(
-                self.client.sync(gather, futures, callback_timeout=self.cluster_timeout)
+                self.client.sync(
+                    gather,
+                    futures,
+                    direct=direct,
+                    callback_timeout=self.cluster_timeout,
+                )
             )
         except (CancelledError, OSError) as exc:
             raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
@@ -494,6 +537,37 @@ class ClusterRun:
             for t, e in events
             if t >= self._since - 1.0 and isinstance(e, dict)
         ]
+
+
+def direct_gather(client: Any) -> bool:
+    """Whether results are fetched from the workers directly rather than
+    through the scheduler: the client's own ``direct_to_workers`` when set,
+    else only for a scheduler on this machine (a ``LocalCluster``: loopback or
+    in-process), whose workers the client can surely reach. Direct fetching
+    skips the scheduler's copy of every result (one hop and one copy less per
+    pass, with the scheduler's event loop free for the task messages)."""
+    direct = getattr(client, "direct_to_workers", None)
+    if direct is not None:
+        return bool(direct)
+    address = str(getattr(client.scheduler, "address", ""))
+    if address.startswith("inproc://"):
+        return True
+    host = address.partition("://")[2].rpartition(":")[0].strip("[]")
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def hold_results(held: list[Any], futures: list[Any]) -> None:
+    """Put ``futures`` in ``held`` in place of the previous evaluation's.
+
+    Called right after an evaluation's tasks are submitted: dropping a future
+    makes the client tell the scheduler to release its key, and the client
+    sends its messages to the scheduler at most once every 10 ms (Dask's
+    batched stream); released at the end of the previous evaluation, the
+    keys' message was sent just before the solver's next submit, which then
+    waited for the rest of those 10 ms. Released here, they follow the
+    submitted tasks. Until then the workers keep the previous evaluation's
+    partial sums (what travelled to the client, ``bytes_to_client``)."""
+    held[:] = futures
 
 
 def _killed_worker(exc: BaseException | None) -> bool:

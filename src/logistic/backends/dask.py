@@ -13,10 +13,13 @@ Conventions (owned here)
   holds them, which returns each partition's ``(index, n_rows, sum)``
   separately (:mod:`logistic.backends._dask_locality`; ``group_by_worker``):
   the per-pass scheduling cost then follows the number of workers, not of
-  partitions. Only the partial sums (a few floats, ``n_features`` of them for
-  a gradient, ``n_features²`` for a Hessian) travel back; the solver state
-  (``n_features`` floats) stays on the client and travels to the workers
-  inside each task (the ``fn`` partial).
+  partitions; the group tasks are submitted together and, on a local
+  cluster, their results fetched from the workers directly
+  (:mod:`logistic.backends._dask_faults`). Only the partial sums (a few
+  floats, ``n_features`` of them for a gradient, ``n_features²`` for a
+  Hessian) travel back; the solver state (``n_features`` floats) stays on
+  the client and travels to the workers inside each task (the ``fn``
+  partial).
 * **Summation order.** Inside a partition, rows are cut into blocks of
   ``chunk_rows`` (the chunk-size rule of :mod:`logistic.backends.chunked`) and
   folded left to right; on the client the partition sums are folded left to
@@ -261,6 +264,7 @@ class Dask:
                 tuple(None if v is None else next(flat) for v in t) for t in parts
             ]
         self._futures = persisted_futures(self.parts) if persist else None
+        self._held: list[Any] = []  # the last grouped evaluation's futures
         self._chunk_rows = chunk_rows
         self.n_passes, self.rows_read, self.bytes_to_client = 0, 0, 0
         self._scan(classes, positive)
@@ -457,6 +461,12 @@ class Dask:
     group_by_worker: bool = True
     #: Tasks the last evaluation submitted.
     tasks_per_pass: int = 0
+    #: Partial sums of a grouped evaluation (bytes sent to the client) up to
+    #: which the workers keep them until the next evaluation is submitted
+    #: (:func:`logistic.backends._dask_faults.hold_results`: the release
+    #: message then no longer delays the next submission); larger ones are
+    #: released as soon as they are gathered.
+    hold_bytes: int = 16 * 2**20
 
     def rows(self) -> Block:
         raise NotImplementedError("Dask rows stay on the workers")
@@ -569,7 +579,11 @@ class Dask:
                 kwargs.update(workers=[address], allow_other_workers=True)
             calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
         label = f"Dask evaluation {self.n_passes + 1}"
-        out = run.compute_groups(calls, [idx for _, idx in groups], label)
+        held: list[Any] | None = self._held  # released after the next submit
+        if getattr(self, "last_bytes_to_client", 0) > self.hold_bytes:
+            self._held.clear()  # large partial sums: released once gathered
+            held = None
+        out = run.compute_groups(calls, [idx for _, idx in groups], label, held)
         if out is None:
             return None
         self.tasks_per_pass = len(calls)
