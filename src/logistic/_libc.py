@@ -20,7 +20,7 @@ logistic`` does not load it.
 from __future__ import annotations
 
 import errno
-import platform
+import os
 import sys
 from functools import cache
 from typing import Any
@@ -63,7 +63,7 @@ _NO_CACHESTAT: list[bool] = []
 @cache
 def _syscall() -> Any:
     """``syscall`` where the numbers above hold (Linux but Alpha), or None."""
-    if platform.machine().lower().startswith("alpha"):
+    if os.uname().machine.lower().startswith("alpha"):
         return None
     return function(
         "syscall", "c_long", ("c_long", "c_uint", "c_void_p", "c_void_p", "c_uint")
