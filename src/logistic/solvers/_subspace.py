@@ -51,6 +51,7 @@ import numpy as np
 from .._math import loss, residual, residual_and_hessian_weight
 from .._objective import LogisticObjective
 from .._typing import FloatArray
+from ._linesearch import armijo
 
 __all__ = ["SubspaceModel", "sample_for_subspace"]
 
@@ -215,7 +216,7 @@ class SubspaceModel:
             t = 1.0
             while t > 1e-6:
                 f_new = value(a + t * da) + float(c @ (a + t * da))
-                if f_new <= f + 1e-4 * t * slope:
+                if armijo(f_new, f, t, slope):
                     break
                 t *= 0.5
             else:
