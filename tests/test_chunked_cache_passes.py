@@ -256,3 +256,23 @@ def test_the_writer_writes_whole_aligned_2_mib_stretches(tmp_path):
     *whole, last = writes
     assert whole and all(at % huge == 0 and n % huge == 0 for at, n in whole)
     assert last[0] % huge == 0 and last[0] + last[1] == got.nbytes
+
+
+@pytest.mark.parametrize("missing", ["cachestat", "cachestat and mincore"])
+def test_a_pass_without_the_page_cache_calls_gives_the_same_sums(
+    cached, monkeypatch, missing
+):
+    # other systems and older kernels: no cachestat (Linux < 6.5), no mincore
+    # (not Linux): blocks are mapped (pre-faulted where MAP_POPULATE exists)
+    _path, _opts, backend, X = cached
+    theta = np.full(X.shape[1] + 1, 0.1)
+    want = LogisticObjective(backend).value_and_gradient(theta)
+    monkeypatch.setattr(_cache._libc, "_NO_CACHESTAT", [True])
+    if missing == "cachestat and mincore":
+        monkeypatch.setattr(_cache._libc, "mincore", lambda: None)
+    first = next(backend.blocks())
+    assert _is_mapped(first.X)
+    del first
+    got = LogisticObjective(backend).value_and_gradient(theta)
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[1], want[1])
