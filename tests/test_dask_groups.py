@@ -398,3 +398,39 @@ def test_results_come_from_the_workers_directly_only_when_reachable(
         direct_to_workers=direct, scheduler=types.SimpleNamespace(address=address)
     )
     assert direct_gather(fake) is expected
+
+
+def test_packed_group_results_give_back_each_partition_sum_bitwise():
+    """A group task's sums travel as one float64 array: unpacked, every
+    partition's sum has the same structure, types and bits (signed zero,
+    NaN, a Fortran-ordered matrix, a 0-d array), ints, float32 arrays and
+    numpy scalars kept as they were."""
+    from logistic.backends._dask_tasks import pack_sums, unpack_sums
+
+    rng = np.random.default_rng(5)
+    hessian = np.asfortranarray(rng.normal(size=(3, 3)))
+    sums = [
+        (0, 7, (1.5, rng.normal(size=4), -0.0, 7, hessian, (np.nan, np.float64(2.0)))),
+        (3, 0, (0.0, np.zeros(4), 0.0, 0, np.zeros((3, 3)), (0.25, np.float64(0)))),
+        (5, 2, (np.array(3.0), rng.normal(size=2).astype(np.float32), 1e-300)),
+    ]
+    layout, values = pack_sums(sums)
+    assert values.dtype == np.float64 and values.ndim == 1
+    assert values.size == 2 * (1 + 4 + 1 + 9 + 1) + 1 + 1
+    values.flags.writeable = False  # as a buffer off the network may be
+    back = unpack_sums((layout, values))
+
+    def same(a, b):
+        assert type(a) is type(b)
+        if isinstance(a, tuple):
+            assert len(a) == len(b)
+            for u, v in zip(a, b, strict=True):
+                same(u, v)
+        elif isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            assert a.tobytes(order="C") == b.tobytes(order="C")
+            assert b.flags.writeable
+        else:
+            assert np.array(a).tobytes() == np.array(b).tobytes()
+
+    same(tuple(sums), tuple(back))

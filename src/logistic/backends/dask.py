@@ -77,6 +77,7 @@ from ._dask_tasks import (
     partition_scan,
     partitions_reduce,
     read_parquet_part,
+    unpack_sums,
 )
 from ._reduce import pass_progress, tree_sum
 from ._sources import (
@@ -587,7 +588,7 @@ class Dask:
         if out is None:
             return None
         self.tasks_per_pass = len(calls)
-        return [r for group in out for r in group]
+        return [r for group in out for r in unpack_sums(group)]
 
     def __repr__(self) -> str:
         return (
