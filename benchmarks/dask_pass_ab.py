@@ -4,11 +4,12 @@ On one 2-worker ``LocalCluster`` (1 thread each) with dense1m's Parquet files
 persisted (20 partitions, 2 group tasks a pass), alternates
 
 * ``before``: the group tasks submitted one by one from the calling thread,
-  each pass's results released as soon as they are gathered, and gathered
-  through the scheduler;
+  each pass's results released as soon as they are gathered, gathered
+  through the scheduler, each partition's sums sent as their own arrays;
 * ``after``: the library as it is (:mod:`logistic.backends._dask_faults`:
   submitted together on the client's event loop, results held until the
-  next submit, fetched from the workers directly on a local cluster).
+  next submit, fetched from the workers directly on a local cluster;
+  :func:`logistic.backends._dask_tasks.pack_sums`: one array a group).
 
 Two measures, each alternating ``--rounds`` times:
 
@@ -41,6 +42,8 @@ from benchmarks.bench_scale import _local_cluster, warm_dask, write_parquet
 from logistic import LogisticRegression
 from logistic.backends import Dask, as_backend
 from logistic.backends import _dask_faults as faults
+from logistic.backends import dask as dask_backend
+from logistic.backends._dask_tasks import partition_reduce
 
 P = 100
 
@@ -60,12 +63,35 @@ def _before_submit(self: Any, calls: Any, held: Any) -> list[Any]:
     ]
 
 
-AFTER = (faults.ClusterRun._submit_calls, faults.direct_gather)
-BEFORE = (_before_submit, lambda client: False)
+def _before_reduce(
+    fn: Any, indices: list[int], *meta: Any, first_blocks: Any = None
+) -> list[Any]:
+    """A group task returning each partition's sums as they are (unpacked)."""
+    head, pieces = meta[:4], meta[4:]
+    return [
+        partition_reduce(
+            fn,
+            i,
+            *head,
+            *pieces[4 * k : 4 * k + 4],
+            first_block=None if first_blocks is None else first_blocks[i],
+        )
+        for k, i in enumerate(indices)
+    ]
 
 
-def _use(variant: tuple[Any, Any]) -> None:
-    faults.ClusterRun._submit_calls, faults.direct_gather = variant
+AFTER = (
+    faults.ClusterRun._submit_calls,
+    faults.direct_gather,
+    dask_backend.partitions_reduce,
+    dask_backend.unpack_sums,
+)
+BEFORE = (_before_submit, lambda client: False, _before_reduce, lambda group: group)
+
+
+def _use(variant: tuple[Any, ...]) -> None:
+    faults.ClusterRun._submit_calls, faults.direct_gather = variant[:2]
+    dask_backend.partitions_reduce, dask_backend.unpack_sums = variant[2:]
 
 
 def main() -> None:
