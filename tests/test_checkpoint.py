@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from logistic import IntegrityError, LogisticRegression
+from logistic import ConvergenceWarning, IntegrityError, LogisticRegression
 from logistic._checkpoint import Checkpointer, atomic_write
 from logistic.backends import InMemory
 from logistic.backends.chunked import Chunked
@@ -262,3 +262,24 @@ def test_sigkill_loop_then_resume_equals_uninterrupted(tmp_path):
     )
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     assert resumed.n_iter_[0] == full.n_iter_[0], (progress, full.n_iter_)
+
+
+def test_lbfgs_resume_counts_max_iter_over_the_whole_fit(tmp_path):
+    # max_iter bounds the iterations of the whole fit, those before the
+    # interruption included: a fit cut off by max_iter = 30 and the same fit
+    # resumed halfway both end at iteration 30 (the resumed one stopped at 20
+    # when the iterations before the crash were subtracted twice)
+    X, y = correlated(3000, 12, 0)
+    est = dict(solver="lbfgs", max_iter=30, tol=1e-12)
+    with pytest.warns(ConvergenceWarning):
+        full = LogisticRegression(**est).fit(chunked(X, y), None)
+    assert full.n_iter_[0] == 30
+    path = tmp_path / "ckpt.json"
+    with pytest.raises(Crash):
+        LogisticRegression(**est).fit(
+            CrashingBackend(chunked(X, y), after=14), None, checkpoint=path
+        )
+    with pytest.warns(ConvergenceWarning):
+        resumed = LogisticRegression(**est).fit(chunked(X, y), None, checkpoint=path)
+    assert resumed.n_iter_[0] == 30
+    assert resumed.history_[-1]["iter"] == 30

@@ -92,6 +92,33 @@ def test_lbfgs_b_continues_after_the_last_subspace_step():
     np.testing.assert_allclose(res.coef, ref, rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("steps", [1, 50])
+def test_no_point_is_evaluated_twice(monkeypatch, steps):
+    # scipy's first call repeats the point the subspace steps ended at, where
+    # the evaluations already are: it is answered without a pass, so the passes
+    # equal the distinct points evaluated
+    from logistic.solvers import lbfgs
+
+    points = []
+    real_call = lbfgs._Evaluations.__call__
+
+    def spy(self, x):
+        points.append(np.array(x))
+        return real_call(self, x)
+
+    monkeypatch.setattr(lbfgs._Evaluations, "__call__", spy)
+    X, y = _data(3)
+    _, l2 = _reference(X, y)
+    res, obj = _solve(X, y, l2, subspace_steps=steps)
+    assert any(h.get("subspace") for h in res.history)
+    distinct = [
+        x
+        for i, x in enumerate(points)
+        if not any(np.array_equal(x, q) for q in points[:i])
+    ]
+    assert obj.n_evaluations == len(distinct)
+
+
 def test_a_step_that_does_not_decrease_hands_over_to_lbfgs_b(monkeypatch):
     """A subspace step uphill is dropped: L-BFGS-B starts where it was."""
     X, y = _data(4)

@@ -219,9 +219,7 @@ class LBFGS(Solver):
     def _run(
         self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
     ) -> SolverResult:
-        k0 = 0
         if start is not None:
-            k0 = int(start["n_iter"])
             theta0 = np.asarray(start["state"]["theta_original"], dtype=np.float64)
         x0 = fit.from_original(theta0)
         ev = _Evaluations(self, fit, x0)
@@ -233,6 +231,7 @@ class LBFGS(Solver):
         if start is None:
             with _one_blas_thread():
                 x0 = self._subspace(fit, x0, ev)
+            ev.first_call = True  # scipy's first call repeats x0, where ev is
             if ev.gn <= fit.tol:
                 return self._translate(fit, None, fit.to_original(x0), stalled=True)
             if len(fit.history) - 1 >= self.max_iter:  # scipy would still iterate
@@ -251,7 +250,9 @@ class LBFGS(Solver):
         # lazy: scipy.optimize alone costs ~0.3 s to import
         from scipy.optimize import minimize
 
-        remaining = max(0, self.max_iter - k0 - (len(fit.history) - 1))
+        # iterations done: a resumed fit's history holds those before the
+        # interruption, and every fit's the subspace steps
+        remaining = max(0, self.max_iter - (len(fit.history) - 1))
         memory = self.options.memory
         if memory is None:
             memory = default_memory(x0.size)
