@@ -150,7 +150,7 @@ def test_csr_blocks_of_small_p_hold_many_times_p_squared_values(monkeypatch):
 
     from logistic.backends import in_memory
 
-    monkeypatch.setattr(in_memory, "available_cpus", lambda: 2)
+    monkeypatch.setattr(in_memory, "machine_cpus", lambda: 2)
     rng = np.random.default_rng(2)
     n, p, k = 50_000, 300, 12
     cols = rng.integers(0, p, size=(n, k))

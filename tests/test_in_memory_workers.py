@@ -2,7 +2,7 @@
 interrupted while the caller waits (``logistic.backends.in_memory``).
 
 No test here depends on timing: the machine's CPU count is the one the
-backend reads (:func:`in_memory.available_cpus`), replaced; the interrupt is
+backend reads (:func:`in_memory.machine_cpus`), replaced; the interrupt is
 raised by the caller's wait itself, once a worker is known to be busy.
 """
 
@@ -33,7 +33,8 @@ def test_csr_blocks_of_small_p_leave_no_cpu_idle(monkeypatch, cpus, blocks):
     block holds at most n / 16 rows (16 blocks, one for each CPU); on 64 CPUs
     the 1 MiB blocks (10 922 rows: 19 blocks) are the limit; on 1-2 CPUs the
     grid is the 3 blocks of 16·p²."""
-    monkeypatch.setattr(in_memory, "available_cpus", lambda: cpus)
+    monkeypatch.setattr(in_memory, "machine_cpus", lambda: cpus)
+    monkeypatch.setattr(in_memory, "available_cpus", lambda: cpus)  # threads
     n = 200_000
     X = _csr(n, 200, 8)
     data = in_memory.InMemory(X, np.zeros(n))
@@ -41,9 +42,13 @@ def test_csr_blocks_of_small_p_leave_no_cpu_idle(monkeypatch, cpus, blocks):
     sizes = [b.X.shape[0] for b in data.blocks()]
     assert len(sizes) == blocks and sum(sizes) == n
     assert min(data.n_threads, len(sizes)) == min(cpus, blocks)
-    # the same grid whatever n_threads says: only the machine's CPUs count
+    # the same grid whatever n_threads says and whatever CPUs this process
+    # may use: only the machine's CPUs count
     one = in_memory.InMemory(X, np.zeros(n), n_threads=1)
     assert one.block_rows == data.block_rows
+    monkeypatch.setattr(in_memory, "available_cpus", lambda: 1)  # e.g. taskset
+    pinned = in_memory.InMemory(X, np.zeros(n))
+    assert pinned.n_threads == 1 and pinned.block_rows == data.block_rows
 
 
 def test_w8a_shaped_csr_keeps_two_blocks_on_two_cpus(monkeypatch):
@@ -52,7 +57,7 @@ def test_w8a_shaped_csr_keeps_two_blocks_on_two_cpus(monkeypatch):
     X = _csr(49_749, 300, 12)
     counts = []
     for cpus in (2, 16):
-        monkeypatch.setattr(in_memory, "available_cpus", lambda c=cpus: c)
+        monkeypatch.setattr(in_memory, "machine_cpus", lambda c=cpus: c)
         counts.append(len(list(in_memory.InMemory(X, np.zeros(49_749)).blocks())))
     assert counts == [2, 7]
 

@@ -188,6 +188,13 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def machine_cpus() -> int:
+    """CPUs of the machine (``os.cpu_count()``), whatever this process may
+    run on: a block grid sized from it is the same under ``taskset``, a
+    cgroup cpuset or a pinned worker, so its sums' rounding is too."""
+    return os.cpu_count() or 1
+
+
 def _pool(n_threads: int) -> _Workers:
     """The workers for reductions over ``n_threads`` threads (the caller and
     ``n_threads - 1`` workers), started at first use."""
@@ -402,15 +409,16 @@ class InMemory:
         get at least ``SPARSE_HESSIAN_VALUES · p²`` stored values, for p up
         to ``SPARSE_HESSIAN_MAX_FEATURES`` (beyond it Newton's dense Hessian
         is not chosen), but at most ``ceil(n / max(2, CPUs))`` rows: at least
-        two blocks, and a block for every available CPU (the floor alone
-        made data of a few ten MB 2-4 blocks, idling most of 16 CPUs). The CPU count is
-        the machine's (:func:`available_cpus`), not ``n_threads``, so the
-        grid, and with it the sums' rounding, never depends on the threads.
+        two blocks, and a block for every CPU (the floor alone made data of
+        a few ten MB 2-4 blocks, idling most of 16 CPUs). The CPU count is the
+        machine's (:func:`machine_cpus`), neither ``n_threads`` nor the CPUs
+        this process may use, so the grid, and with it the sums' rounding,
+        never depends on the threads or the process's CPU affinity.
         """
         p = self.n_features
         if p > SPARSE_HESSIAN_MAX_FEATURES:
             return 0
-        share = -(-self.n_samples // max(2, available_cpus()))
+        share = -(-self.n_samples // max(2, machine_cpus()))
         return min(int(SPARSE_HESSIAN_VALUES * p * p / nnz_row), share)
 
     @property
