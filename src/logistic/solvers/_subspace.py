@@ -73,6 +73,14 @@ SUBSPACE_GRADIENTS, SUBSPACE_STEPS = 24, 2
 #: its stop: the Newton decrement below this fraction of the decrease so far.
 MODEL_ITERATIONS = 20
 MODEL_RTOL = 1e-8
+#: The phase ends after a step whose actual decrease of the full objective is
+#: below this fraction of the decrease the sample's model predicted (a trust
+#: region's agreement ratio): the sample then misses curvature the full data
+#: have (a rare feature, a few points that keep the data from being
+#: separable), and L-BFGS-B, whose curvature comes from the full gradients,
+#: does better from there (quasi-separable 70 000 × 6 data: 38 subspace steps
+#: against 27 L-BFGS-B iterations without the test).
+MIN_AGREEMENT = 0.5
 
 
 def sample_for_subspace(objective: Any) -> Any:
@@ -134,6 +142,8 @@ class SubspaceModel:
         self.grads: list[tuple[FloatArray, FloatArray, FloatArray]] = []
         self.steps: list[tuple[FloatArray, FloatArray, FloatArray]] = []
         self.z: FloatArray | None = None  # sampled logits at the current point
+        #: the decrease of the objective the model predicts for the last step
+        self.predicted = 0.0
 
     def _image(self, d: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """``d`` scaled to unit norm, its original-coordinate image and the
@@ -224,6 +234,7 @@ class SubspaceModel:
             a, f = a + t * da, f_new
             if -slope <= MODEL_RTOL * (f0 - f):  # what is left ≪ the decrease
                 break
+        self.predicted = f0 - f
         return a if np.all(np.isfinite(a)) else None
 
     def _weighted(self, v: FloatArray) -> FloatArray:

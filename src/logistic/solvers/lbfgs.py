@@ -55,7 +55,7 @@ import numpy as np
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
 from ._linesearch import unresolved
-from ._subspace import SubspaceModel, sample_for_subspace
+from ._subspace import MIN_AGREEMENT, SubspaceModel, sample_for_subspace
 
 __all__ = ["LBFGS", "LBFGSOptions", "default_memory"]
 
@@ -288,7 +288,9 @@ class LBFGS(Solver):
         decrease the objective, up to ``subspace_steps`` and ``max_iter``;
         returns the last accepted point, with ``ev`` at it. A step that does
         not decrease the objective (nor, within rounding, the gradient) is
-        dropped and L-BFGS-B continues from the point before it."""
+        dropped and L-BFGS-B continues from the point before it; after a step
+        that decreased it by less than ``MIN_AGREEMENT`` of the model's
+        prediction, L-BFGS-B continues from the step's point."""
         if self.options.subspace_steps == 0 or fit.lam is not None:
             return x
         sample = sample_for_subspace(fit.objective)
@@ -308,9 +310,10 @@ class LBFGS(Solver):
             if not (ev.f < f or (unresolved(ev.f, f) and gn_new < gn)):
                 ev.x, ev.f, ev.g, ev.gn = x, f, g, gn
                 break
+            agreement = (f - ev.f) / model.predicted if model.predicted > 0 else 0.0
             x, f, g, gn = x_new, ev.f, ev.g, gn_new
             self._iteration(fit, x, f, gn, step=1.0, subspace=1)
-            if gn <= fit.tol:
+            if gn <= fit.tol or agreement < MIN_AGREEMENT:
                 break
         return x
 
