@@ -28,7 +28,12 @@ Rule (measurements in docs/benchmarks.md):
   Measured (2 cores, L2 with C = 1, time to a 1e-8 objective gap, ours):
   Newton needs 4–8 iterations everywhere; L-BFGS needs 7 (dense1m, wide100k,
   well conditioned) to 50+ (illcond1m, credit-default: unscaled, correlated)
-  to 100 (a9a). On data of 200 000 rows or more Newton starts from a
+  to 100 (a9a) — scipy's L-BFGS-B alone; on dense data in memory of 64 000
+  rows or more its sampled subspace steps (:mod:`._subspace`) come first:
+  wide100k 6 passes, dense1m 5, illcond1m 30 (74 alone), so L-BFGS and
+  Newton come close on dense1m (Newton measured faster, 1.27 against 1.49 s
+  at load 9) and L-BFGS stays the choice on wide100k.
+  On data of 200 000 rows or more Newton starts from a
   subsample fit (:mod:`.newton`): dense1m 4 full passes against L-BFGS's 9,
   illcond1m 4. Newton (from zero): dense1m ≈ L-BFGS, illcond1m 4× faster, a9a 4.5×,
   credit-default 9×, higgs 6×; L-BFGS: wide100k (a full 1000² Hessian per
