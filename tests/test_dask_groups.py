@@ -434,3 +434,21 @@ def test_packed_group_results_give_back_each_partition_sum_bitwise():
             assert np.array(a).tobytes() == np.array(b).tobytes()
 
     same(tuple(sums), tuple(back))
+
+
+def test_persisted_partitions_are_spread_evenly_in_contiguous_runs(
+    client, parquet_dir
+):
+    """8 partitions persisted on 2 single-threaded workers: 4 each, 0-3 on
+    one and 4-7 on the other (left to Dask, the first free worker loads
+    more), so each grouped pass gives both workers the same rows."""
+    backend = _persisted(parquet_dir, client)
+    futures = [f[0] for f in backend._futures]
+    who = client.who_has(futures)
+    holders = [tuple(who[str(f.key)]) for f in futures]
+    assert all(len(h) == 1 for h in holders)
+    assert holders[:4] == [holders[0]] * 4
+    assert holders[4:] == [holders[4]] * 4
+    assert holders[0] != holders[4]
+    groups = worker_groups(client, backend._futures, timeout=10)
+    assert sorted(idx for _, idx in groups) == [[0, 1, 2, 3], [4, 5, 6, 7]]

@@ -25,10 +25,43 @@ from collections.abc import Sequence
 from concurrent.futures import CancelledError
 from typing import Any
 
-__all__ = ["Group", "persisted_futures", "worker_groups"]
+__all__ = ["Group", "persist_spread", "persisted_futures", "worker_groups"]
 
 #: ``(worker address or None, partition indices)``: one task's partitions.
 Group = tuple[str | None, list[int]]
+
+
+def persist_spread(client: Any, parts: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """``client.persist`` of every piece of ``parts`` (None skipped), flat in
+    partition order, each worker loading a contiguous run of partitions in
+    proportion to its threads (``workers=[address]``,
+    ``allow_other_workers=True``: a worker lost later only means its
+    partitions are recomputed elsewhere from their lineage).
+
+    Left to Dask, the loading tasks land where a worker is free first: 20
+    dense1m partitions on 2 workers came out 11 and 9, and a grouped pass
+    then waits for the worker with 10 % more rows. With fewer than two
+    workers running (or none answering), one plain ``persist``.
+    """
+    todo = [[v for v in t if v is not None] for t in parts]
+    try:
+        nthreads = {w: max(1, int(n)) for w, n in client.ncores().items()}
+    except (TimeoutError, OSError, CancelledError):
+        nthreads = {}
+    if len(nthreads) < 2 or len(parts) < 2:
+        return list(client.persist([v for t in todo for v in t]))
+    addresses = sorted(nthreads)
+    total = sum(nthreads.values())
+    out: list[Any] = []
+    start, threads = 0, 0
+    for address in addresses:
+        threads += nthreads[address]
+        stop = round(threads * len(parts) / total)
+        run = [v for t in todo[start:stop] for v in t]
+        if run:
+            out += client.persist(run, workers=[address], allow_other_workers=True)
+        start = stop
+    return out
 
 
 def persisted_futures(parts: Sequence[tuple[Any, ...]]) -> list[list[Any]] | None:

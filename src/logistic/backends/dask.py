@@ -69,7 +69,7 @@ from ._dask_faults import (
     WorkerMemoryError,
 )
 from ._dask_gather import gather_blocks
-from ._dask_locality import persisted_futures, worker_groups
+from ._dask_locality import persist_spread, persisted_futures, worker_groups
 from ._dask_predict import decision_function, predict_proba
 from ._dask_tasks import (
     PartitionRowError,
@@ -259,7 +259,9 @@ class Dask:
             todo = [v for t in parts for v in t if v is not None]
             client = self._client()
             flat = iter(
-                client.persist(todo) if client is not None else dask.persist(*todo)
+                persist_spread(client, parts)
+                if client is not None
+                else dask.persist(*todo)
             )
             self.parts = [
                 tuple(None if v is None else next(flat) for v in t) for t in parts
