@@ -436,9 +436,7 @@ def test_packed_group_results_give_back_each_partition_sum_bitwise():
     same(tuple(sums), tuple(back))
 
 
-def test_persisted_partitions_are_spread_evenly_in_contiguous_runs(
-    client, parquet_dir
-):
+def test_persisted_partitions_are_spread_evenly_in_contiguous_runs(client, parquet_dir):
     """8 partitions persisted on 2 single-threaded workers: 4 each, 0-3 on
     one and 4-7 on the other (left to Dask, the first free worker loads
     more), so each grouped pass gives both workers the same rows."""
