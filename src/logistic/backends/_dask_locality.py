@@ -1,7 +1,9 @@
 """Which persisted partitions a Dask evaluation reduces together, in one task.
 
-Convention (owned here): when the partitions are persisted on a distributed
-cluster, an evaluation asks the scheduler once where each partition's X is
+Convention (owned here): partitions persisted on a distributed cluster are
+loaded in contiguous runs, one run per worker in proportion to its threads
+(:func:`persist_spread`), so that every worker holds the same share of rows.
+An evaluation then asks the scheduler once where each partition's X is
 held (``who_has``) and how many threads each running worker has
 (``ncores_running``), and groups the partitions by worker: one task per
 worker thread, each reducing a contiguous run (in partition index order) of
