@@ -2,7 +2,7 @@
 
 Convention (owned here): partitions persisted on a distributed cluster are
 loaded in contiguous runs, one run per worker in proportion to its threads
-(:func:`persist_spread`), so that every worker holds the same share of rows.
+(:func:`persist_spread`), so that every worker holds its share of partitions.
 An evaluation then asks the scheduler once where each partition's X is
 held (``who_has``) and how many threads each running worker has
 (``ncores_running``), and groups the partitions by worker: one task per
