@@ -19,6 +19,7 @@ import signal
 import tempfile
 import threading
 import time
+import types
 
 import numpy as np
 import pytest
@@ -463,3 +464,23 @@ def test_silent_scheduler_fails_after_cluster_timeout(data):
             assert time.monotonic() - t0 < 15
         finally:
             os.kill(pid, signal.SIGCONT)
+
+
+def test_memory_error_of_a_group_task_names_every_partition(monkeypatch):
+    """A task that reduced several partitions and ran its workers out of
+    memory raises a WorkerMemoryError whose ``partitions`` are the group's,
+    as a PartitionError's are (``partition`` is None: no single culprit)."""
+    from logistic.backends._dask_faults import ClusterRun
+
+    run = ClusterRun(
+        types.SimpleNamespace(scheduler=types.SimpleNamespace(address="inproc://x")),
+        part_names=[f"part-{i}.bin" for i in range(4)],
+    )
+    monkeypatch.setattr(run, "_memory_restarts", lambda: ["worker w1: 2 GiB"])
+    killed = types.SimpleNamespace(allowed_failures=1)
+    err = run.killed_error([1, 3], killed)
+    assert isinstance(err, WorkerMemoryError)
+    assert err.partition is None and err.partitions == (1, 3)
+    assert "part-1.bin" in str(err) and "part-3.bin" in str(err)
+    one = run.killed_error([2], killed)
+    assert one.partition == 2 and one.partitions == (2,)

@@ -375,27 +375,41 @@ def test_a_pass_releases_the_previous_pass_results_after_submitting(
 
 
 @pytest.mark.parametrize(
-    ("direct", "address", "expected"),
+    ("direct", "address", "cluster", "expected"),
     [
-        (None, "tcp://127.0.0.1:8786", True),
-        (None, "tcp://localhost:8786", True),
-        (None, "tcp://[::1]:8786", True),
-        (None, "inproc://10.0.0.5/123/1", True),
-        (None, "tcp://10.0.0.5:8786", False),
-        (None, "tls://scheduler.example:8786", False),
-        (False, "tcp://127.0.0.1:8786", False),
-        (True, "tcp://10.0.0.5:8786", True),
+        (None, "tcp://127.0.0.1:8786", "local", True),
+        (None, "inproc://10.0.0.5/123/1", None, True),
+        # a loopback address without a LocalCluster: maybe an SSH tunnel to a
+        # remote scheduler, whose workers the client cannot reach
+        (None, "tcp://127.0.0.1:8786", None, False),
+        (None, "tcp://localhost:8786", None, False),
+        (None, "tcp://[::1]:8786", None, False),
+        (None, "tcp://10.0.0.5:8786", None, False),
+        (None, "tls://scheduler.example:8786", "other", False),
+        (False, "tcp://127.0.0.1:8786", "local", False),
+        (True, "tcp://10.0.0.5:8786", None, True),
     ],
 )
 def test_results_come_from_the_workers_directly_only_when_reachable(
-    direct, address, expected
+    direct, address, cluster, expected
 ):
     """Direct fetching follows the client's ``direct_to_workers``; unset, only
-    a scheduler on this machine (whose workers the client reaches) uses it."""
+    an in-process scheduler or the client's own LocalCluster (whose workers
+    the client reaches) uses it."""
+    from distributed import LocalCluster
+    from distributed.deploy import SpecCluster
+
     from logistic.backends._dask_faults import direct_gather
 
+    owned = {
+        "local": object.__new__(LocalCluster),  # isinstance only: never started
+        "other": object.__new__(SpecCluster),  # e.g. an SSH or cloud cluster
+        None: None,
+    }[cluster]
     fake = types.SimpleNamespace(
-        direct_to_workers=direct, scheduler=types.SimpleNamespace(address=address)
+        direct_to_workers=direct,
+        scheduler=types.SimpleNamespace(address=address),
+        cluster=owned,
     )
     assert direct_gather(fake) is expected
 

@@ -102,11 +102,22 @@ class WorkerMemoryError(DaskClusterError, MemoryError):
     ----------
     partition : int or None
         The partition whose task was running, when known.
+    partitions : tuple of int
+        Every partition the error names: ``(partition,)``, those of a task
+        that reduced several of them (``partition`` is then None), or ``()``.
     """
 
-    def __init__(self, message: str, partition: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        partition: int | None = None,
+        partitions: Sequence[int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.partition = partition
+        if partitions is None:
+            partitions = () if partition is None else (partition,)
+        self.partitions = tuple(partitions)
 
 
 class PartitionError(DataValidationError):
@@ -502,6 +513,7 @@ class ClusterRun:
                 f"{attempts - 1}). Give workers more memory (memory_limit), use "
                 f"smaller partitions or dtype=float32; {RESUME}.",
                 partition=members[0] if one else None,
+                partitions=members,
             )
         path = self.part_names[members[0]] if self.part_names and one else None
         if one:
@@ -542,18 +554,21 @@ class ClusterRun:
 def direct_gather(client: Any) -> bool:
     """Whether results are fetched from the workers directly rather than
     through the scheduler: the client's own ``direct_to_workers`` when set,
-    else only for a scheduler on this machine (a ``LocalCluster``: loopback or
-    in-process), whose workers the client can surely reach. Direct fetching
-    skips the scheduler's copy of every result (one hop and one copy less per
-    pass, with the scheduler's event loop free for the task messages)."""
+    else only for a cluster whose workers the client surely reaches: an
+    in-process scheduler, or the client's own ``LocalCluster``. A scheduler
+    address on loopback alone does not qualify (an SSH tunnel to a remote
+    scheduler looks the same, and its workers cannot be reached: the fetch
+    would retry until ``cluster_timeout``). Direct fetching skips the
+    scheduler's copy of every result (one hop and one copy less per pass,
+    with the scheduler's event loop free for the task messages)."""
     direct = getattr(client, "direct_to_workers", None)
     if direct is not None:
         return bool(direct)
-    address = str(getattr(client.scheduler, "address", ""))
-    if address.startswith("inproc://"):
+    if str(getattr(client.scheduler, "address", "")).startswith("inproc://"):
         return True
-    host = address.partition("://")[2].rpartition(":")[0].strip("[]")
-    return host in ("127.0.0.1", "localhost", "::1")
+    from distributed import LocalCluster  # loaded: a client exists
+
+    return isinstance(getattr(client, "cluster", None), LocalCluster)
 
 
 def hold_results(held: list[Any], futures: list[Any]) -> None:
