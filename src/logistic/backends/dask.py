@@ -60,6 +60,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule, label_text, resolve_classes
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
+from ._dask_connect import connect
 from ._dask_faults import (
     ClusterRun,
     DaskClusterError,
@@ -597,29 +598,3 @@ class Dask:
             f"Dask(n_partitions={self.n_partitions}, n_samples={self.n_samples}, "
             f"n_features={self.n_features})"
         )
-
-
-# -- clusters for the CLI --------------------------------------------------------------
-def connect(
-    scheduler: str | None = None,
-    workers: int | None = None,
-    threads_per_worker: int = 1,
-) -> Any:
-    """A ``distributed.Client``: to ``scheduler`` (an address) or a new LocalCluster.
-
-    The CLI's ``--scheduler ADDRESS`` / ``--workers N``. With neither, the
-    default client if one exists, else a LocalCluster with one worker process
-    per core. Close the returned client (and its cluster) when done:
-    ``client.close(); client.cluster and client.cluster.close()``.
-    """
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        return Client(scheduler)
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=threads_per_worker,
-        processes=True,
-        dashboard_address=None,
-    )
-    return Client(cluster)
