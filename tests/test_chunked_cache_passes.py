@@ -201,30 +201,38 @@ def _mapped_extent(path):
 def test_large_blocks_are_mapped_on_whole_2_mib_stretches_and_small_ones_read(
     tmp_path,
 ):
-    # 6000 x 100 float64: X.bin is 4.8 MB; blocks of 1000 rows (800 000 bytes)
-    path, X, _y, _w = weighted_parquet(tmp_path, 7, n=6000, p=100)
+    # 24000 x 100 float64: X.bin is 19.2 MB; blocks of 6000 rows (4.8 MB, at
+    # least _cache.WIDEN_MIN_BYTES) are widened, blocks of 1000 rows (800 kB)
+    # are mapped on their own pages only
+    path, X, _y, _w = weighted_parquet(tmp_path, 7, n=24_000, p=100)
     features = [f"x{j}" for j in range(100)]
-    opts = dict(target="label", features=features, chunk_rows=1000)
+    opts = dict(target="label", features=features, chunk_rows=6000)
     opts["cache_dir"] = tmp_path / "c"
     Chunked.from_parquet(path, **opts)  # the scan writes the cache
     backend = Chunked.from_parquet(path, **opts)
     entry = backend.cache_path
     assert entry is not None
     huge = 2 * 2**20  # _cache.HUGE_BYTES on x86-64 and arm64
-    X3, codes3, _, _ = backend._cached.block(3000, 1000)  # bytes 2.4e6 : 3.2e6
-    assert _is_mapped(X3)
-    assert not _is_mapped(codes3)  # 1000 bytes of label codes: read
+    X1, codes1, _, _ = backend._cached.block(6000, 6000)  # bytes 4.8e6 : 9.6e6
+    assert _is_mapped(X1)
+    assert not _is_mapped(codes1)  # 6000 bytes of label codes: read
     offset, length = _mapped_extent(entry / "X.bin")
-    assert offset % huge == 0 and offset <= 2_400_000
-    assert offset + length >= 3_200_000
-    assert length == huge  # 2 MiB : 4 MiB, not the block's 4 KiB pages
-    np.testing.assert_array_equal(X3, X[3000:4000])
-    del X3
-    X5, _, _, _ = backend._cached.block(5000, 1000)  # bytes 4e6 : 4.8e6, the end
+    assert offset == 2 * huge and offset + length == 5 * huge  # 4 MiB : 10 MiB
+    np.testing.assert_array_equal(X1, X[6000:12000])
+    del X1
+    X3, _, _, _ = backend._cached.block(18_000, 6000)  # bytes 14.4e6 : 19.2e6, the end
     offset, length = _mapped_extent(entry / "X.bin")
     end = -(-X.nbytes // mmap.PAGESIZE) * mmap.PAGESIZE  # the file's last page
-    assert offset == huge and offset + length == end  # no further than the end
-    np.testing.assert_array_equal(X5, X[5000:])
+    assert offset == 6 * huge and offset + length == end  # no further than the end
+    np.testing.assert_array_equal(X3, X[18_000:])
+    del X3
+    small = Chunked.from_parquet(path, **{**opts, "chunk_rows": 1000})
+    X_s, _, _, _ = small._cached.block(3000, 1000)  # bytes 2.4e6 : 3.2e6
+    assert _is_mapped(X_s)
+    offset, length = _mapped_extent(small.cache_path / "X.bin")
+    assert offset <= 2_400_000 < 2_400_000 + 800_000 <= offset + length
+    assert length < huge  # the block's own pages, not 2 MiB stretches
+    np.testing.assert_array_equal(X_s, X[3000:4000])
 
 
 def test_the_writer_writes_whole_aligned_2_mib_stretches(tmp_path):

@@ -151,6 +151,12 @@ MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)
 #: files start and end on multiples of it, and the writer writes whole
 #: multiples of it (see the module docstring).
 HUGE_BYTES = 2 * 2**20
+#: Only blocks of at least this many bytes are widened to whole
+#: :data:`HUGE_BYTES` stretches, so a mapping holds at most twice its block:
+#: the widening adds up to ``2 · HUGE_BYTES`` of address space, which would
+#: quadruple a 1 MiB block's (an address-space cap of a few blocks, as
+#: ``tests/test_out_of_core_memory.py`` sets, is then exceeded).
+WIDEN_MIN_BYTES = 2 * HUGE_BYTES
 #: Blocks of a file smaller than this are read into an array of their own:
 #: copying a few KiB (label codes, weights, small blocks) costs less than
 #: mapping, pre-faulting and unmapping them (``benchmarks/cache_pass.py``).
@@ -199,21 +205,24 @@ def _map(fd: int, start: int, length: int, file_size: int) -> tuple[Any, int]:
     """A read-only shared mapping that holds bytes ``start : start + length`` of
     the file, and where they begin in it.
 
-    With ``mincore`` (Linux) the mapping is widened to whole
-    :data:`HUGE_BYTES` stretches of the file (the file's end at most): the
-    kernel places a file mapping at an address congruent to its offset modulo
-    2 MiB, so every 2 MiB folio of the page cache inside the block, including
-    those it shares with its neighbours, is mapped by one page-table entry
-    rather than 512 (fewer entries to set up and tear down, fewer TLB misses
-    while the block is reduced). Only the block's own pages are pre-faulted.
+    With ``mincore`` (Linux) a block of at least :data:`WIDEN_MIN_BYTES` is
+    mapped on whole :data:`HUGE_BYTES` stretches of the file (the file's end
+    at most): the kernel places a file mapping at an address congruent to
+    its offset modulo 2 MiB, so every 2 MiB folio of the page cache inside
+    the block, including those it shares with its neighbours, is mapped by
+    one page-table entry rather than 512 (fewer entries to set up and tear
+    down, fewer TLB misses while the block is reduced). Only the block's own
+    pages are pre-faulted.
     """
     if not hasattr(mmap, "MAP_SHARED"):  # pragma: no cover - Windows
         lo = start - start % mmap.ALLOCATIONGRANULARITY
         mm = mmap.mmap(fd, start + length - lo, access=mmap.ACCESS_READ, offset=lo)
         return mm, start - lo
-    if not _libc.mincore():  # other POSIX systems: pre-fault the block (one call)
+    if not _libc.mincore() or length < WIDEN_MIN_BYTES:
         lo = start - start % mmap.ALLOCATIONGRANULARITY
-        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+        flags = mmap.MAP_SHARED
+        if not _libc.mincore():  # other POSIX systems: pre-fault it (one call)
+            flags |= getattr(mmap, "MAP_POPULATE", 0)
         mm = mmap.mmap(
             fd, start + length - lo, flags=flags, prot=mmap.PROT_READ, offset=lo
         )
