@@ -57,7 +57,7 @@ def is_cluster_fault(exc: BaseException) -> bool:
     """Whether ``exc`` is a fault of the Dask cluster (not of the data)."""
     if "logistic.backends._dask_faults" not in sys.modules:
         return False  # no Dask fit ran in this process
-    from ..backends._dask_faults import DaskClusterError
+    from ..backends._dask_errors import DaskClusterError
 
     return isinstance(exc, DaskClusterError)
 

@@ -1,0 +1,95 @@
+"""The errors a Dask fit raises for faults of the cluster or of a partition.
+
+Owned here so that callers (the CLI's exit codes, the backend) import them
+without the evaluation machinery of :mod:`logistic.backends._dask_faults`,
+which re-exports them. The cluster errors derive from
+:class:`logistic.LogisticError` and from the matching builtin
+(``ConnectionError``, ``TimeoutError``, ``MemoryError``), not from
+``ValueError``: they are faults of the cluster, not of the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .._exceptions import DataValidationError, LogisticError
+
+__all__ = [
+    "RESUME",
+    "DaskClusterError",
+    "EvaluationTimeoutError",
+    "PartitionError",
+    "SchedulerLostError",
+    "WorkerMemoryError",
+]
+
+RESUME = (
+    "a fit given checkpoint=PATH (CLI: --checkpoint PATH) resumes from its last "
+    "checkpoint on a new cluster with the same result"
+)
+
+
+class DaskClusterError(LogisticError, RuntimeError):
+    """The Dask cluster could not complete an evaluation (a fault, not bad data)."""
+
+
+class SchedulerLostError(DaskClusterError, ConnectionError):
+    """The Dask scheduler closed the connection or stopped answering."""
+
+
+class EvaluationTimeoutError(DaskClusterError, TimeoutError):
+    """An evaluation did not finish within the backend's ``timeout``."""
+
+
+class WorkerMemoryError(DaskClusterError, MemoryError):
+    """Workers ran out of memory: paused at their limit, or restarted for it.
+
+    Attributes
+    ----------
+    partition : int or None
+        The partition whose task was running, when known.
+    partitions : tuple of int
+        Every partition the error names: ``(partition,)``, those of a task
+        that reduced several of them (``partition`` is then None), or ``()``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        partition: int | None = None,
+        partitions: Sequence[int] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.partition = partition
+        if partitions is None:
+            partitions = () if partition is None else (partition,)
+        self.partitions = tuple(partitions)
+
+
+class PartitionError(DataValidationError):
+    """A partition's task failed; the fit stops rather than drop its rows.
+
+    Attributes
+    ----------
+    partition : int
+        Index of the partition (0-based, in the collection's order).
+    path : str or None
+        The file the partition was read from, when known.
+    partitions : tuple of int
+        Every partition the error names: ``(partition,)``, or the partitions
+        of a task that reduced several of them (``partition`` is then -1).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        partition: int = -1,
+        path: str | None = None,
+        partitions: Sequence[int] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.partition = partition
+        self.path = path
+        if partitions is None:
+            partitions = () if partition < 0 else (partition,)
+        self.partitions = tuple(partitions)
