@@ -464,3 +464,34 @@ def test_persisted_partitions_are_spread_evenly_in_contiguous_runs(client, parqu
     assert holders[0] != holders[4]
     groups = worker_groups(client, backend._futures, timeout=10)
     assert sorted(idx for _, idx in groups) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+def test_start_gather_fetches_directly_only_when_the_workers_are_reachable(
+    monkeypatch, reachable
+):
+    """The subsample start's gather follows the same rule as the passes
+    (``direct_gather``): a client behind a tunnel fetches through the
+    scheduler, where a direct fetch would retry without end."""
+    import distributed
+
+    from logistic.backends import _dask_gather
+
+    asked = []
+
+    class Client:
+        def compute(self, tasks):
+            return [types.SimpleNamespace(status="finished", value=t) for t in tasks]
+
+        def gather(self, futures, direct):
+            asked.append(direct)
+            return [f.value for f in futures]
+
+        def cancel(self, futures):
+            raise AssertionError("nothing failed")
+
+    monkeypatch.setattr(distributed, "wait", lambda futures, timeout=None: None)
+    monkeypatch.setattr(_dask_gather, "direct_gather", lambda client: reachable)
+    backend = types.SimpleNamespace(_client=Client, timeout=None, cluster_timeout=5.0)
+    assert _dask_gather._compute(backend, ["a", "b"]) == ["a", "b"]
+    assert asked == [reachable]

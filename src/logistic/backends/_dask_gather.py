@@ -17,6 +17,7 @@ from typing import Any
 
 from .._labels import encode
 from .._typing import Block
+from ._dask_faults import direct_gather
 from ._dask_tasks import partition_arrays
 
 
@@ -99,8 +100,10 @@ def gather_blocks(
 
 def _compute(backend: Any, tasks: list[Any]) -> list[Any] | None:
     """The tasks' results; with a distributed client fetched from the workers
-    directly (``direct=True``: through the scheduler, 16 MiB of dense1m rows
-    took 2.5-3 times as long), waited for at most the backend's ``timeout``
+    directly where the client reaches them (:func:`._dask_faults.direct_gather`:
+    through the scheduler, 16 MiB of dense1m rows took 2.5-3 times as long;
+    through a tunnel to remote workers a direct fetch would retry without
+    end), waited for at most the backend's ``timeout``
     (else ``cluster_timeout``). None when a task failed or the wait ran out:
     the start is an optimisation, and the next pass meets the same fault and
     reports it (:mod:`._dask_faults`)."""
@@ -117,10 +120,10 @@ def _compute(backend: Any, tasks: list[Any]) -> list[Any] | None:
     futures = client.compute(tasks)
     limit = backend.timeout if backend.timeout is not None else backend.cluster_timeout
     try:
-        done, _ = wait(futures, timeout=limit)
+        wait(futures, timeout=limit)
         if any(f.status != "finished" for f in futures):
             raise RuntimeError("a gather task did not finish")
-        return list(client.gather(futures, direct=True))
+        return list(client.gather(futures, direct=direct_gather(client)))
     except Exception:  # noqa: BLE001 - the pass reports it
         client.cancel(futures)
         return None
