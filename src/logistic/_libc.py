@@ -53,8 +53,10 @@ def mincore() -> Any:
     return function("mincore", "c_int", ("c_void_p", "c_size_t", "c_void_p"))
 
 
-#: ``cachestat``'s system call number: the same on every Linux architecture
-#: (the shared table of calls added since 5.1) but Alpha's.
+#: ``cachestat``'s system call number in the table shared since Linux 5.1
+#: (x86-64, i386, arm, arm64, riscv, s390, powerpc, ...). Alpha numbers it
+#: 561 (not tried); MIPS adds its ABI's base (4000/5000/6000), so 451 there
+#: is no call at all and answers ENOSYS, which turns ``cachestat`` off.
 _NR_CACHESTAT = 451
 #: Set when the kernel has no ``cachestat`` (ENOSYS) or refuses it.
 _NO_CACHESTAT: list[bool] = []
