@@ -259,6 +259,17 @@ def partitions_reduce(
 #: every float64 array and float of the sums in one float64 array.
 PackedSums = tuple[list[tuple[int, int, Any]], np.ndarray]
 
+#: float64 arrays of at least this many values whose bits are all zero
+#: (``+0.0`` everywhere) travel as their shape alone (:func:`pack_sums`).
+ZERO_ARRAY_MIN_VALUES = 1024
+
+
+def _all_plus_zero(v: np.ndarray) -> bool:
+    """Whether every value of ``v`` is ``+0.0`` (all bits zero: ``-0.0`` and
+    NaN payloads are not)."""
+    flat = v.ravel(order="K")  # a view of any contiguous array
+    return not flat.view(np.uint64).any()
+
 
 def pack_sums(results: Sequence[tuple[int, int, Any]]) -> PackedSums:
     """Partitions' ``(index, n_rows, sum)`` with the float64 arrays and the
@@ -270,7 +281,11 @@ def pack_sums(results: Sequence[tuple[int, int, Any]]) -> PackedSums:
     a no-op task's round trip 25.0 -> 22.1 ms on 2 loaded cores). Values
     are copied, not added: :func:`unpack_sums` gives back the same numbers
     bitwise; other leaves (ints, other dtypes) stay in the layout as they
-    are.
+    are. A float64 array of at least ``ZERO_ARRAY_MIN_VALUES`` values that
+    are all ``+0.0`` is neither copied nor sent: the layout keeps its shape
+    and :func:`unpack_sums` gives ``np.zeros`` of it (the same bits). Newton's
+    block-sampled passes return such a p × p Hessian sum for every partition
+    without a sampled block (16 of dense1m's 20: 1.6 MB -> 0.3 MB a pass).
     """
     chunks: list[np.ndarray] = []
     size = 0
@@ -284,6 +299,8 @@ def pack_sums(results: Sequence[tuple[int, int, Any]]) -> PackedSums:
             size += 1
             return ("f", size - 1)
         if isinstance(v, np.ndarray) and v.dtype == np.float64:
+            if v.size >= ZERO_ARRAY_MIN_VALUES and _all_plus_zero(v):
+                return ("z", v.shape)
             chunks.append(v.ravel())
             size += v.size
             return ("a", size - v.size, v.shape)
@@ -296,7 +313,8 @@ def pack_sums(results: Sequence[tuple[int, int, Any]]) -> PackedSums:
 
 def unpack_sums(packed: PackedSums) -> list[tuple[int, int, Any]]:
     """The ``(index, n_rows, sum)`` of each partition :func:`pack_sums`
-    packed, its arrays views of one writable copy of the values."""
+    packed, its arrays views of one writable copy of the values (an
+    all-zero array sent as its shape: a new ``np.zeros``)."""
     layout, values = packed
     if not values.flags.writeable:
         values = values.copy()
@@ -307,6 +325,8 @@ def unpack_sums(packed: PackedSums) -> list[tuple[int, int, Any]]:
             return tuple(build(x) for x in entry[1])
         if kind == "f":
             return float(values[entry[1]])
+        if kind == "z":
+            return np.zeros(entry[1])
         if kind == "a":
             start, shape = entry[1], entry[2]
             return values[start : start + int(np.prod(shape))].reshape(shape)
