@@ -102,6 +102,14 @@ cdef extern from "_fused_rows.h" nogil:
         const double* w, double b, const double* off, const float* y,
         const double* sw, double* g, double* d, int with_grad, double* out,
         double* H, Py_ssize_t q)
+    void logistic_column_stats_start_f64(
+        Py_ssize_t n, Py_ssize_t p, const double* X, Py_ssize_t ld,
+        const double* sw, const double* r0, double* lo, double* hi,
+        double* s1, double* s2, double* g)
+    void logistic_column_stats_start_f32(
+        Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
+        const double* sw, const double* r0, double* lo, double* hi,
+        double* s1, double* s2, double* g)
 
 
 def row_loop_level(level=None):
@@ -536,6 +544,7 @@ def csr_column_stats(
     const double[::1] row_weight,
     double[:, ::1] acc,
     int sweep,
+    const double[::1] residual=None,
 ):
     """One sweep over a CSR block's stored values for :mod:`logistic._moments`.
 
@@ -549,8 +558,10 @@ def csr_column_stats(
     * sweep 0: ``lo``/``hi`` the smallest/largest ``x``, ``count`` the number
       of stored values, ``sum += s x``, ``m2 += (s x) x`` (the raw second
       moment, which :mod:`logistic._moments` uses when no column needs the
-      centred sweep) and, with row weights, ``weight += s`` (``divisor`` is
-      not used);
+      centred sweep), with row weights ``weight += s`` and, with
+      ``residual`` (one value ``r`` a row), ``resid += r x``: the gradient
+      sums at logit 0, which the caller reads and zeroes before sweep 2
+      (``divisor`` is not used);
     * sweep 1: ``sum += s v`` (the caller zeroes ``sum`` first);
     * sweep 2: ``d = v - mean``, ``resid += s d``, ``m2 += (s d) d`` (the
       caller zeroes ``m2`` first).
@@ -563,9 +574,14 @@ def csr_column_stats(
     cdef index_t k
     cdef const double* div = _ptr(divisor)
     cdef const double* sw = _ptr(row_weight)
+    cdef const double* r0 = _ptr(residual)
     cdef double* a = &acc[0, 0]
     cdef double* c
     cdef double v, sd
+    if r0 != NULL and residual.shape[0] != n:
+        raise ValueError(
+            f"csr_column_stats: residual needs {n} values; got {residual.shape[0]}"
+        )
     with nogil:
         for i in range(n):
             for k in range(indptr[i], indptr[i + 1]):
@@ -585,6 +601,8 @@ def csr_column_stats(
                         sd = v
                     c[3] += sd
                     c[7] += sd * v
+                    if r0 != NULL:
+                        c[6] += r0[i] * v
                     continue
                 if div != NULL:
                     v = v / div[j]
@@ -607,14 +625,18 @@ def dense_column_stats(
     double[::1] s1,
     double[::1] s2,
     int sweep,
+    const double[::1] residual=None,
+    double[::1] grad=None,
 ):
     """One sweep over a C-ordered dense block for :mod:`logistic._moments`.
 
     With ``v = x / divisor[j]`` (``x`` when ``divisor`` is None) and ``s`` the
     row's weight (1 when ``row_weight`` is None), rows in order:
 
-    * sweep 0: ``lo``/``hi`` the smallest/largest ``x`` of each column and
-      ``s1 += s x`` (``divisor`` is not used);
+    * sweep 0: ``lo``/``hi`` the smallest/largest ``x`` of each column,
+      ``s1 += s x`` and ``s2 += s x²`` (``divisor`` is not used); with
+      ``residual`` (one value ``r`` a row) and ``grad``, also
+      ``grad += r x`` (``_fused_rows.h``: the same bits for the other sums);
     * sweep 1: ``s1 += s v`` (the caller zeroes ``s1`` first);
     * sweep 2: ``d = v - mean[j]``, ``s1 += s d`` and ``s2 += s d²``.
 
@@ -630,6 +652,25 @@ def dense_column_stats(
     cdef const double* div = _ptr(divisor)
     cdef const double* sw = _ptr(row_weight)
     cdef const double* mu = _ptr(mean)
+    if sweep == 0 and residual is not None:
+        if residual.shape[0] != n or grad is None or grad.shape[0] != p:
+            raise ValueError(
+                f"dense_column_stats: residual needs {n} values and grad {p}; got "
+                f"{residual.shape[0]} and "
+                f"{'None' if grad is None else grad.shape[0]}"
+            )
+        with nogil:
+            if floating is double:
+                logistic_column_stats_start_f64(
+                    n, p, &X[0, 0], ld, sw, &residual[0], &lo[0], &hi[0],
+                    &s1[0], &s2[0], &grad[0]
+                )
+            else:
+                logistic_column_stats_start_f32(
+                    n, p, &X[0, 0], ld, sw, &residual[0], &lo[0], &hi[0],
+                    &s1[0], &s2[0], &grad[0]
+                )
+        return
     with nogil:
         if floating is double:
             logistic_column_stats_f64(

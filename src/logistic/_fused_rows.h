@@ -467,3 +467,47 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
     (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
 }
 #endif
+
+/* Column statistics of a C-ordered dense block with the gradient sums at
+ * logit 0 (logistic._moments), in the same sweep over the rows:
+ *
+ * lo/hi = min/max of x, s1 += s x, s2 += s x x, g += r x
+ *
+ * with s = sw[i] (1 when sw is NULL) and r = r0[i], the residual of row i at
+ * logit 0 times its weight, s (1/2 - y), computed by the caller. lo, hi, s1
+ * and s2 are the sums of sweep 0 of logistic_column_stats_f64/_f32
+ * (_fused_vec.h), made by the same operations in the same order (no fused
+ * multiply-adds), so they are the same bits; g adds the value+gradient pass's
+ * sum of r_i x_i at w = 0, b = 0 without a pass of its own. Cloned for
+ * AVX-512 and AVX2 like the kernel of _fused_vec.h (GCC, x86-64 Linux).
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define LG_STATS_CLONES                                                              \
+    __attribute__((target_clones("avx512f", "avx2", "default"), optimize("fp-contract=off")))
+#else
+#define LG_STATS_CLONES
+#endif
+
+#define LG_COLUMN_STATS_START(NAME, T)                                               \
+    LG_STATS_CLONES static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X,           \
+                                     ptrdiff_t ld, const double *sw,                 \
+                                     const double *r0, double *restrict lo,          \
+                                     double *restrict hi, double *restrict s1,       \
+                                     double *restrict s2, double *restrict g) {      \
+        for (ptrdiff_t i = 0; i < n; i++) {                                          \
+            const T *restrict row = X + i * ld;                                      \
+            const double s = sw ? sw[i] : 1.0;                                       \
+            const double r = r0[i];                                                  \
+            for (ptrdiff_t j = 0; j < p; j++) {                                      \
+                const double v = (double)row[j];                                     \
+                lo[j] = v < lo[j] ? v : lo[j];                                       \
+                hi[j] = v > hi[j] ? v : hi[j];                                       \
+                s1[j] += s * v;                                                      \
+                s2[j] += s * v * v;                                                  \
+                g[j] += r * v;                                                       \
+            }                                                                        \
+        }                                                                            \
+    }
+
+LG_COLUMN_STATS_START(logistic_column_stats_start_f64, double)
+LG_COLUMN_STATS_START(logistic_column_stats_start_f32, float)

@@ -35,6 +35,15 @@ standardized dense ones) the compiled kernel's ``m2`` is
 bits; other blocks take the centred sweep. (The numpy path of dense blocks
 keeps the two-pass formula: the two agree to rounding, as before.)
 
+Gradient at logit 0. The same sweep also sums ``Σ r x`` per column and
+``Σ r``, with ``r = s (1/2 - y)`` the weighted residual of a row at logit 0
+(:attr:`ColumnStats.grad0`): the unnormalized gradient of the loss at
+``w = 0, b = 0`` when no offset moves the logits, which
+:meth:`logistic._objective.LogisticObjective.start_value_and_gradient` turns
+into the objective's first value and gradient without a pass of their own.
+Blocks with an offset, and kernels that do not make the sums (device
+arrays), leave it None, and None merges to None.
+
 Finiteness. Every value of a block whose rows all have positive weight
 enters its sums, and NaN or ±inf makes them non-finite (``0·inf`` and
 ``inf - inf`` are NaN), so finite statistics of such a block prove its
@@ -48,7 +57,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -94,6 +103,10 @@ class ColumnStats:
         ``Σ s ((x - mean) / unit)²``.
     lo, hi : ndarray of shape (n_features,)
         Smallest and largest value (``+inf`` / ``-inf`` without rows).
+    grad0 : ndarray of shape (n_features + 1,) or None
+        ``Σ r x`` of each column, then ``Σ r``, with ``r = s (1/2 - y)``:
+        the sums of the loss gradient at logit 0 (module docstring); None
+        where some block had an offset or its kernel does not make them.
     """
 
     weight: float
@@ -102,11 +115,20 @@ class ColumnStats:
     m2: FloatArray
     lo: FloatArray
     hi: FloatArray
+    grad0: FloatArray | None = None
 
     @classmethod
     def empty(cls, p: int) -> ColumnStats:
         z = np.zeros(p)
-        return cls(0.0, z, z.copy(), z.copy(), np.full(p, np.inf), np.full(p, -np.inf))
+        return cls(
+            0.0,
+            z,
+            z.copy(),
+            z.copy(),
+            np.full(p, np.inf),
+            np.full(p, -np.inf),
+            np.zeros(p + 1),
+        )
 
     def all_finite(self) -> bool:
         """Whether every statistic is finite (false when a value summed was
@@ -120,13 +142,17 @@ class ColumnStats:
 
     @property
     def nbytes(self) -> int:
-        return 8 + 5 * self.mean.nbytes
+        extra = 0 if self.grad0 is None else self.grad0.nbytes
+        return 8 + 5 * self.mean.nbytes + extra
 
     def __add__(self, other: ColumnStats) -> ColumnStats:
+        grad0 = None
+        if self.grad0 is not None and other.grad0 is not None:
+            grad0 = self.grad0 + other.grad0
         if other.weight == 0:
-            return self
+            return replace(self, grad0=grad0)
         if self.weight == 0:
-            return other
+            return replace(other, grad0=grad0)
         w = self.weight + other.weight
         fa, fb = self.weight / w, other.weight / w
         unit = np.maximum(self.unit, other.unit)
@@ -145,6 +171,7 @@ class ColumnStats:
             m2,
             np.minimum(self.lo, other.lo),
             np.maximum(self.hi, other.hi),
+            grad0,
         )
 
     def moments(self) -> tuple[FloatArray, FloatArray]:
@@ -180,7 +207,9 @@ def _units(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
     return unit, np.where(unit > 0, unit, 1.0)
 
 
-def _compiled_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
+def _compiled_dense_stats(
+    X: Any, s: FloatArray | None, r0: FloatArray | None = None
+) -> ColumnStats | None:
     """:func:`_dense_stats` of a C-ordered float32/float64 block by the compiled
     kernel, or None where it does not apply.
 
@@ -213,27 +242,62 @@ def _compiled_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
     lo, hi = np.full(p, np.inf), np.full(p, -np.inf)
     s1, s2 = np.zeros(p), np.zeros(p)
-    mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0)
+    if r0 is None:
+        mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0)
+        grad0 = None
+    else:  # Σ r x in the same sweep
+        g = np.zeros(p)
+        mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0, r0, g)
+        grad0 = _grad0(g, r0)
     unit, divisor = _units(lo, hi)
     div = None if np.all(divisor == 1.0) else divisor
     total = float(n) if s is None else float(s.sum())
     if div is None:  # one sweep may be enough: Σ s x² is in s2
         raw = _from_raw_moments(total, s1, s2)
         if raw is not None:
-            return ColumnStats(total, s1 / total, unit, raw, lo, hi)
+            return ColumnStats(total, s1 / total, unit, raw, lo, hi, grad0)
     else:  # the sums again, of the rescaled values
         s1[:] = 0.0
         mod.dense_column_stats(X, div, sw, None, lo, hi, s1, s2, 1)
     mean_u = s1 / total
     resid, m2 = np.zeros(p), np.zeros(p)
     mod.dense_column_stats(X, div, sw, mean_u, lo, hi, resid, m2, 2)
-    return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
+    return replace(
+        _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi), grad0=grad0
+    )
 
 
-def _dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
-    got = _compiled_dense_stats(X, s)
+def _grad0(g: FloatArray, r0: FloatArray) -> FloatArray:
+    """:attr:`ColumnStats.grad0` from ``Σ r x`` of each column and the rows' ``r``."""
+    return np.append(g, np.sum(r0))
+
+
+def _dense_stats(
+    X: Any, s: FloatArray | None, r0: FloatArray | None = None
+) -> ColumnStats:
+    got = _compiled_dense_stats(X, s, r0)
     if got is not None:
         return got
+    return replace(_numpy_dense_stats(X, s), grad0=_dense_grad0(X, r0))
+
+
+def _dense_grad0(X: Any, r0: FloatArray | None) -> FloatArray | None:
+    """``Σ r x`` of each column and ``Σ r`` by numpy (float64 products, a
+    cache-sized chunk of rows at a time), or None without ``r0``."""
+    if r0 is None:
+        return None
+    n, p = X.shape
+    if X.dtype == F64:
+        return _grad0(np.asarray(r0 @ X, dtype=F64), r0)
+    rows = max(1, CHUNK_BYTES // (8 * max(p, 1)))
+    g = np.zeros(p)
+    for a in range(0, n, rows):
+        g += r0[a : a + rows] @ np.asarray(X[a : a + rows], dtype=F64)
+    return _grad0(g, r0)
+
+
+def _numpy_dense_stats(X: Any, s: FloatArray | None) -> ColumnStats:
+    """:func:`_dense_stats` by numpy (any dense block)."""
     n, p = X.shape
     lo = np.min(X, axis=0).astype(F64)
     hi = np.max(X, axis=0).astype(F64)
@@ -309,18 +373,30 @@ def _from_raw_moments(
     return m2 if bool(np.all(ok)) else None
 
 
-def _sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats:
+def _sparse_stats(
+    X: Any, s: FloatArray | None, r0: FloatArray | None = None
+) -> ColumnStats:
     """Statistics of a sparse block from its stored values (implicit zeros by count).
 
     Without weights the weight factors (all 1) and, when no column needs
     rescaling, the division by ``divisor`` (all 1) are skipped: the same
     numbers bit for bit, about half the time.
     """
-    n, p = X.shape
-    got = _compiled_sparse_stats(X, s)
+    got = _compiled_sparse_stats(X, s, r0)
     if got is not None:
         return got
     coo = X.tocoo()
+    grad0 = None
+    if r0 is not None:  # implicit zeros add nothing to Σ r x
+        rx = r0[coo.row] * coo.data.astype(F64)
+        g = np.bincount(coo.col, weights=rx, minlength=X.shape[1]).astype(F64)
+        grad0 = _grad0(g, r0)
+    return replace(_numpy_sparse_stats(X, s, coo), grad0=grad0)
+
+
+def _numpy_sparse_stats(X: Any, s: FloatArray | None, coo: Any) -> ColumnStats:
+    """:func:`_sparse_stats` by numpy (``coo``: X in COO form)."""
+    n, p = X.shape
     col = coo.col
     count = np.bincount(col, minlength=p)
     if getattr(X, "has_canonical_format", False):  # no duplicate entries
@@ -362,7 +438,9 @@ def _sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats:
     return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
 
 
-def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
+def _compiled_sparse_stats(
+    X: Any, s: FloatArray | None, r0: FloatArray | None = None
+) -> ColumnStats | None:
     """:func:`_sparse_stats` of a canonical CSR block by the compiled kernel
     (one to three sweeps over the stored values making the same products and
     sums in the same order as the numpy formulas: the same bits, 2-10×
@@ -377,7 +455,13 @@ def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
     acc = np.zeros((p, 8))  # per column: lo hi count sum weight mean resid m2
     acc[:, 0], acc[:, 1] = np.inf, -np.inf
-    mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0)
+    if r0 is None:
+        mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0)
+        grad0 = None
+    else:  # Σ r x in the resid slot, which sweep 2 needs zeroed
+        mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0, r0)
+        grad0 = _grad0(acc[:, 6].copy(), r0)
+        acc[:, 6] = 0.0
     lo, hi, count = acc[:, 0], acc[:, 1], acc[:, 2]
     gap = count < n  # columns with implicit zeros
     lo = np.where(gap, np.minimum(lo, 0.0), lo)
@@ -388,7 +472,7 @@ def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     if div is None:  # one sweep may be enough: Σ s x² is in acc[:, 7]
         raw = _from_raw_moments(total, acc[:, 3], acc[:, 7])
         if raw is not None:
-            return ColumnStats(total, acc[:, 3] / total, unit, raw, lo, hi)
+            return ColumnStats(total, acc[:, 3] / total, unit, raw, lo, hi, grad0)
     else:  # the sums again, of the rescaled values
         acc[:, 3] = 0.0
         mod.csr_column_stats(data, idx, ptr, div, sw, acc, 1)
@@ -400,7 +484,9 @@ def _compiled_sparse_stats(X: Any, s: FloatArray | None) -> ColumnStats | None:
     mod.csr_column_stats(data, idx, ptr, div, sw, acc, 2)
     m2 = acc[:, 7] + implicit * mean_u**2
     resid = acc[:, 6] - implicit * mean_u
-    return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
+    return replace(
+        _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi), grad0=grad0
+    )
 
 
 _WITNESS = threading.local()
@@ -437,7 +523,7 @@ def block_column_stats(block: Block) -> ColumnStats:
 
 def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
     """:class:`ColumnStats` of a block, and whether every row entered them."""
-    X, s = block.X, block.sample_weight
+    X, s, y = block.X, block.sample_weight, block.y
     p = X.shape[1]
     every_row = True
     if s is not None:
@@ -445,8 +531,16 @@ def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
         keep = s > 0
         if not np.all(keep):
             X, s, every_row = X[keep], s[keep], False
+            y = None if y is None else np.asarray(y)[keep]
+    # the weighted residual at logit 0 (module docstring), float64
+    r0 = None
+    if block.offset is None and y is not None:
+        r0 = np.subtract(0.5, y, dtype=F64)
+        if s is not None:
+            r0 *= s
     if X.shape[0] == 0:
-        return ColumnStats.empty(p), every_row
+        empty = ColumnStats.empty(p)
+        return (empty if r0 is not None else replace(empty, grad0=None)), every_row
     if issparse(X):
-        return _sparse_stats(X, s), every_row
-    return _dense_stats(np.asarray(X), s), every_row
+        return _sparse_stats(X, s, r0), every_row
+    return _dense_stats(np.asarray(X), s, r0), every_row

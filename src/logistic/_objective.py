@@ -268,6 +268,31 @@ class LogisticObjective:
         value = loss / total + self._penalty(w)
         return value, self._join(g_w / total + self.l2 * w, g_b / total)
 
+    def start_value_and_gradient(
+        self, theta: FloatArray
+    ) -> tuple[float, FloatArray] | None:
+        """``(J(θ), ∇J(θ))`` at ``θ = 0`` without a pass, or None.
+
+        Where no offset moves the logits, every logit is 0 at ``θ = 0``, so
+        ``J = log 2`` (``L(y, 0) = log 2`` for every y; the penalty is 0) and
+        ``∇J`` holds the sums of ``r x`` and ``r``, ``r = s (1/2 - y)``, over
+        ``Σs``: the data-statistics pass makes them
+        (:attr:`logistic._moments.ColumnStats.grad0`). Returned when that
+        pass has been made with them and ``θ`` is zero; None otherwise (a
+        nonzero ``θ``, an offset, a backend whose kernels do not make the
+        sums). Counts no evaluation: it reads no data.
+        """
+        stats = self._column_stats
+        if stats is None or stats.grad0 is None:
+            return None
+        w, b = self.split(theta)
+        if b != 0.0 or np.any(w):
+            return None
+        total = self.weight_sum
+        g0 = stats.grad0
+        value = float(np.log(2.0)) + self._penalty(w)
+        return value, self._join(g0[:-1] / total + self.l2 * w, g0[-1] / total)
+
     def gradient(self, theta: FloatArray) -> FloatArray:
         """``∇J(θ)``."""
         return self.value_and_gradient(theta)[1]

@@ -193,6 +193,18 @@ class ScaledObjective:
         f, g = self.base.value_and_gradient(self.to_original(theta_s))
         return f, self.scaled_gradient(g)
 
+    def start_value_and_gradient(
+        self, theta_s: FloatArray
+    ) -> tuple[float, FloatArray] | None:
+        """The base objective's value and gradient at ``θ' = 0`` (``θ = 0``)
+        without a pass, or None
+        (:meth:`LogisticObjective.start_value_and_gradient`)."""
+        got = self.base.start_value_and_gradient(self.to_original(theta_s))
+        if got is None:
+            return None
+        f, g = got
+        return f, self.scaled_gradient(g)
+
     def gradient(self, theta_s: FloatArray) -> FloatArray:
         return self.value_and_gradient(theta_s)[1]
 
