@@ -48,6 +48,7 @@ _BUILT_IN = {
     "newton": "newton",
     "newton-cg": "newton_cg",
     "fista": "proximal",
+    "newton-cd-columns": "column_newton",
 }
 for _name, _module in _BUILT_IN.items():
     SOLVERS.declare(_name, f"{__name__}.{_module}")
