@@ -26,7 +26,9 @@ Conventions (owned here)
 * **Atomic creation.** The cache is written into a temporary folder beside
   its final name and renamed into place only when complete (``meta.json``
   written last); a crash leaves a temporary folder that is never read (and is
-  removed by the next write of that source), never a half cache.
+  removed by the next write of that source), never a half cache. Two fits
+  scanning one source write their own temporary folders, each held by a lock
+  (:mod:`logistic.backends._cache_lock`); the last to finish wins the entry.
 * **Disk space.** Before each chunk is written the free space of the cache
   folder is checked (:func:`shutil.disk_usage`); when the cache would leave
   less than :data:`RESERVE_BYTES` free (or the source's known size already
@@ -78,6 +80,7 @@ import numpy as np
 
 from .. import _libc
 from .._exceptions import IntegrityError
+from . import _cache_lock
 
 __all__ = [
     "RESERVE_BYTES",
@@ -401,13 +404,14 @@ class CacheWriter:
         self.n = 0
         self.tmp: Path | None = None
         self._files: dict[str, Any] = {}
+        self._lock: int | None = None
         try:
             root.mkdir(parents=True, exist_ok=True)
-            for old in root.glob(f"{name}.tmp-*"):  # a crashed writer's leftovers
-                shutil.rmtree(old, ignore_errors=True)
+            _cache_lock.remove_leftovers(root, name)  # what crashed writers left
             if expected_bytes is not None:
                 self._check_space(root, expected_bytes)
             self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            self._lock = _cache_lock.hold(self.tmp)
             for key in ("X", "codes", "w", "o"):
                 if key == "w" and not weight or key == "o" and not offset:
                     continue
@@ -489,6 +493,8 @@ class CacheWriter:
             (self.tmp / "meta.json").write_text(json.dumps(meta))
             if self.final.exists():  # stale, or written meanwhile by another fit
                 shutil.rmtree(self.final, ignore_errors=True)
+            _cache_lock.release(self._lock, self.tmp)
+            self._lock = None
             os.replace(self.tmp, self.final)
             self.tmp = None
             return CachedRows(self.final, meta)
@@ -504,6 +510,8 @@ class CacheWriter:
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+        _cache_lock.release(self._lock)
+        self._lock = None
         if reason is not None:
             warnings.warn(
                 f"{self.source_name}: not caching the decoded rows ({reason}); every "

@@ -1,0 +1,86 @@
+"""Which temporary row-cache folders belong to a live writer.
+
+Convention (owned here): a :class:`~logistic.backends._cache.CacheWriter`
+takes an exclusive ``flock`` on a file :data:`LOCK_NAME` inside its temporary
+folder for as long as it writes, and drops it when the entry is renamed into
+place or abandoned; the kernel drops it when the writing process dies. A
+writer clears the temporary folders a crashed writer left for the same entry
+(:func:`remove_leftovers`), and a folder whose lock another process holds is
+a fit still scanning the same source: it is left alone, so two fits of one
+source each finish (or abandon) their own cache and neither loses its work.
+A folder without a lock file (a writer between creating its folder and its
+lock, or a system without ``flock``) is removed only once it is older than
+:data:`UNLOCKED_STALE_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: leftovers are removed once stale
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = "writer.lock"
+UNLOCKED_STALE_SECONDS = 24 * 3600.0
+
+
+def hold(folder: Path) -> int | None:
+    """Take the writer's lock in ``folder``; the descriptor to :func:`release`
+    (None where the system has no ``flock``)."""
+    if fcntl is None:
+        return None
+    fd = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def release(fd: int | None, folder: Path | None = None) -> None:
+    """Drop the lock (removing its file first when ``folder`` is given, so
+    that a completed entry carries no lock file)."""
+    if folder is not None:
+        try:
+            os.unlink(folder / LOCK_NAME)
+        except OSError:
+            pass
+    if fd is not None:
+        os.close(fd)
+
+
+def in_use(folder: Path) -> bool:
+    """Whether a live writer holds ``folder``, or it is too young to tell."""
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR)
+    except FileNotFoundError:
+        try:
+            age = time.time() - folder.stat().st_mtime
+        except OSError:
+            return False  # gone already
+        return age < UNLOCKED_STALE_SECONDS
+    except OSError:
+        return True  # cannot tell: leave it
+    try:
+        if fcntl is None:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a live writer
+            return True
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(root: Path, name: str) -> None:
+    """Remove the temporary folders of entry ``name`` that no live writer holds."""
+    for old in root.glob(f"{name}.tmp-*"):
+        if not in_use(old):
+            shutil.rmtree(old, ignore_errors=True)

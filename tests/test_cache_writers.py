@@ -1,0 +1,96 @@
+"""Two fits writing the row cache of one source at once, and the leftovers of
+crashed writers (``logistic.backends._cache_lock``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from logistic.backends import _cache_lock
+from logistic.backends._cache import CachedRows, CacheWriter
+
+pytestmark = pytest.mark.skipif(_cache_lock.fcntl is None, reason="needs flock (POSIX)")
+
+STAMP = [{"path": "x", "size": 1, "mtime_ns": 1, "edges": "0"}]
+META = {"n_features": 3, "digest": "00"}
+
+
+def _writer(root: Path) -> CacheWriter:
+    return CacheWriter(root, "entry", STAMP, np.float64, weight=False, offset=False)
+
+
+def _rows(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(50, 3)), rng.integers(0, 2, 50).astype(float)
+
+
+def test_a_second_writer_leaves_a_live_writers_folder_alone(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an abandoned cache would warn
+        a = _writer(tmp_path)
+        Xa, ya = _rows(0)
+        a.append(Xa, ya, None, None)
+        b = _writer(tmp_path)
+        assert a.tmp is not None and a.tmp.exists()
+        Xb, yb = _rows(1)
+        a.append(Xb, yb, None, None)
+        b.append(Xb, yb, None, None)
+        assert a.active and b.active
+        got_b = b.finish(dict(META))
+        got_a = a.finish(dict(META))
+    assert isinstance(got_a, CachedRows) and isinstance(got_b, CachedRows)
+    # the last writer to finish owns the entry: A's 100 rows, no lock file, no leftovers
+    assert got_a.n_samples == 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entry"]
+    assert not (tmp_path / "entry" / _cache_lock.LOCK_NAME).exists()
+    X, _, _, _ = got_a.block(0, 100)
+    np.testing.assert_array_equal(np.asarray(X), np.vstack([Xa, Xb]))
+
+
+def test_a_crashed_writers_folder_is_removed(tmp_path: Path) -> None:
+    # a writer in another process that dies (SIGKILL) mid-scan: its lock dies with it
+    code = (
+        "import os, sys, numpy as np\n"
+        "from pathlib import Path\n"
+        "from logistic.backends._cache import CacheWriter\n"
+        f"w = CacheWriter(Path({str(tmp_path)!r}), 'entry', {STAMP!r}, np.float64,"
+        " weight=False, offset=False)\n"
+        "w.append(np.ones((10, 3)), np.r_[np.zeros(5), np.ones(5)], None, None)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert proc.returncode == -9, proc.stderr
+    left = list(tmp_path.glob("entry.tmp-*"))
+    assert len(left) == 1 and (left[0] / _cache_lock.LOCK_NAME).exists()
+    w = _writer(tmp_path)
+    assert not left[0].exists()
+    w.abandon()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unlocked_folder_is_removed_only_once_stale(tmp_path: Path) -> None:
+    young = tmp_path / "entry.tmp-young"
+    old = tmp_path / "entry.tmp-old"
+    young.mkdir()
+    old.mkdir()
+    stale = time.time() - _cache_lock.UNLOCKED_STALE_SECONDS - 60
+    os.utime(old, (stale, stale))
+    w = _writer(tmp_path)
+    assert young.exists() and not old.exists()
+    w.abandon()
+
+
+def test_abandon_releases_the_lock(tmp_path: Path) -> None:
+    w = _writer(tmp_path)
+    folder = w.tmp
+    assert folder is not None and _cache_lock.in_use(folder)
+    w.abandon()
+    assert not folder.exists()
+    assert w._lock is None
