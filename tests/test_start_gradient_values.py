@@ -190,3 +190,28 @@ def test_dask_backend_start_equals_a_pass(dask_client):
     objective = LogisticObjective(data, l2=0.01)
     objective.column_moments()
     _assert_start_matches_a_pass(objective, X, y, s)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_array_api_block_start_equals_a_pass(dtype):
+    torch = pytest.importorskip("torch")
+    X, y, s = _problem(10)
+    tdt = getattr(torch, dtype)
+    objective = LogisticObjective.from_arrays(
+        torch.tensor(X, dtype=tdt),
+        torch.tensor(y, dtype=tdt),
+        torch.tensor(s, dtype=torch.float64),
+        l2=0.1,
+    )
+    objective.column_moments()
+    got = objective.start_value_and_gradient(np.zeros(objective.n_params))
+    assert got is not None
+    f, g = objective.value_and_gradient(np.zeros(objective.n_params))
+    # the pass forms Xᵀr in X's dtype: float32 rounding there
+    rtol = 1e-12 if dtype == "float64" else 1e-6
+    assert got[0] == pytest.approx(float(f), rel=rtol)
+    np.testing.assert_allclose(got[1], g, rtol=0, atol=rtol * np.abs(g).max())
+    X_rounded = X.astype(dtype).astype(np.float64)  # the values the block holds
+    ref_f, ref_g = _formula(X_rounded, y, s, 0.1, True)
+    assert got[0] == pytest.approx(ref_f, rel=1e-15)
+    np.testing.assert_allclose(got[1], ref_g, rtol=0, atol=1e-12 * np.abs(g).max())

@@ -219,7 +219,9 @@ def block_curvature_diagonal(
 def block_data_stats(block: Block) -> tuple[ColumnStats, float]:
     """Column statistics and the weight total of one block (one read)."""
     if _kernels_xp.is_device_array(block.X):
-        return _kernels_xp.data_stats(block.X, block.sample_weight)
+        return _kernels_xp.data_stats(
+            block.X, block.sample_weight, block.y, block.offset
+        )
     return block_column_stats(block), _kernels.weight_total(
         block.n_rows, block.sample_weight
     )

@@ -32,6 +32,7 @@ device formats are refused by the backend.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -420,11 +421,16 @@ def _masked_extremes(xp: Any, X: Any, keep: Any | None, acc: Any) -> tuple[Any, 
     )
 
 
-def data_stats(X: Any, sample_weight: Any | None) -> tuple[ColumnStats, float]:
+def data_stats(
+    X: Any, sample_weight: Any | None, y: Any | None = None, offset: Any | None = None
+) -> tuple[ColumnStats, float]:
     """Column statistics (:class:`logistic._moments.ColumnStats`, on the host)
     and the weight total of one block, by :mod:`logistic._moments`' numerics:
     rows of weight 0 left out, columns beyond ``2^±400`` divided by a power of
-    two, the corrected two-pass sum of squares, in the accumulation dtype."""
+    two, the corrected two-pass sum of squares, in the accumulation dtype.
+    A dense block with labels ``y`` and no ``offset`` also gives the gradient
+    sums at logit 0 (``grad0``: ``Σ r x`` and ``Σ r``, ``r = s (1/2 - y)``)
+    from the same block-sized ``D``; sparse blocks leave them None."""
     xp = namespace(X)
     acc = _acc(xp, X)
     n, p = X.shape
@@ -434,11 +440,15 @@ def data_stats(X: Any, sample_weight: Any | None) -> tuple[ColumnStats, float]:
         keep = None
     total = float(n) if s is None else float(xp.sum(s))
     if n == 0 or not total > 0:
-        return ColumnStats.empty(p), total
+        empty = ColumnStats.empty(p)  # grad0: zeros, unless none could be made
+        if y is None or offset is not None or is_sparse(X):
+            empty = replace(empty, grad0=None)
+        return empty, total
     lo, hi = _masked_extremes(xp, X, keep, acc)
     unit, divisor = _units(lo, hi)
     dev = device_of(X)
     div = to_device(divisor, xp, dev, acc)
+    grad0 = None
     if is_sparse(X):
         mean_u, resid, m2 = _sparse_sums(X, s, div, total, acc)
     else:
@@ -447,13 +457,19 @@ def data_stats(X: Any, sample_weight: Any | None) -> tuple[ColumnStats, float]:
         if keep is not None:  # rows of weight 0 do not exist (nor their values)
             D = xp.where(keep[:, None], D, xp.asarray(0.0, dtype=acc, device=dev))
         mean_u = (ones @ D) / total
+        if y is not None and offset is None:
+            r0 = 0.5 - xp.astype(y, acc)
+            r0 = r0 if s is None else r0 * s
+            r0 = r0 if keep is None else xp.where(keep, r0, xp.zeros_like(r0))
+            # D = X / div exactly (powers of two), so (r0 @ D)·div is Σ r x
+            grad0 = np.append(to_host((r0 @ D) * div), float(xp.sum(r0)))
         D = D - mean_u
         resid = ones @ D
         m2 = ones @ (D * D)
     stats = _corrected(
         total, to_host(mean_u), to_host(resid), to_host(m2), unit, divisor, lo, hi
     )
-    return stats, total
+    return replace(stats, grad0=grad0), total
 
 
 def _sparse_extremes(X: Any, keep: Any | None) -> tuple[Any, Any]:
