@@ -1,0 +1,177 @@
+"""The solver ``newton-cd-columns`` (:mod:`logistic.solvers.column_newton`) and
+``auto``'s choice of it (:mod:`logistic.solvers._auto`).
+
+Reference optima come from scikit-learn's ``LogisticRegression`` (``lbfgs`` at
+``tol=1e-12``; the same objective: L2 with ``C = 1/(alpha·n)``, intercept not
+penalized) and from duplicated rows (an integer weight is that many copies of
+the row). The registry-wide contract (known optima, max_iter, resume bit for
+bit, float32 and sparse memory) runs in tests/test_solver_contract.py and
+tests/test_solver_base.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from logistic import LogisticRegression
+from logistic._exceptions import InvalidParameterError
+from logistic._multinomial import MultinomialObjective
+from logistic._objective import LogisticObjective
+from logistic._typing import DataDescription
+from logistic.backends import InMemory
+from logistic.solvers import get_solver
+from logistic.solvers._auto import choose_solver, resolve_solver
+
+
+def _text_like(n: int = 600, p: int = 1500, seed: int = 0):
+    """Wide sparse counts with Zipf-like column frequencies (p > n, as text)."""
+    rng = np.random.default_rng(seed)
+    freq = 0.2 / np.arange(1, p + 1) ** 0.8
+    mask = rng.random((n, p)) < freq
+    X = sp.csr_matrix(mask * rng.integers(1, 4, size=(n, p)), dtype=np.float64)
+    w = rng.standard_normal(p) * (rng.random(p) < 0.1)
+    z = X @ w - 1.5
+    y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(np.float64)
+    return X, y
+
+
+def _correlated(n: int = 3000, p: int = 60, seed: int = 1):
+    """One-hot blocks plus their sums: strongly correlated sparse columns
+    (a9a-like), where two or three coordinate sweeps make a poor Newton step."""
+    rng = np.random.default_rng(seed)
+    cats = rng.integers(0, 10, size=(n, p // 10))
+    rows = np.repeat(np.arange(n), p // 10)
+    cols = (cats + 10 * np.arange(p // 10)).ravel()
+    X = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, p))
+    X = sp.hstack([X, X[:, :10] + X[:, 10:20]]).tocsr()
+    w = rng.standard_normal(X.shape[1])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ w - 1.0)))).astype(np.float64)
+    return X, y
+
+
+def _sklearn(X, y, alpha, fit_intercept=True, sample_weight=None):
+    sk = pytest.importorskip("sklearn.linear_model")
+    m = sk.LogisticRegression(
+        C=1.0 / (alpha * X.shape[0] if sample_weight is None else alpha * sample_weight.sum()),
+        solver="lbfgs", tol=1e-12, max_iter=100_000, fit_intercept=fit_intercept,
+    )  # fmt: skip
+    m.fit(X, y, sample_weight=sample_weight)
+    return np.append(m.coef_.ravel(), m.intercept_ if fit_intercept else [])
+
+
+def _ours(X, y, alpha=None, **kw):
+    alpha = 1.0 / X.shape[0] if alpha is None else alpha
+    m = LogisticRegression(
+        penalty="l2", alpha=alpha, solver="newton-cd-columns", tol=1e-10,
+        max_iter=1000, **kw,
+    )  # fmt: skip
+    return m
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_wide_sparse_matches_sklearn(fit_intercept):
+    X, y = _text_like()
+    m = _ours(X, y, fit_intercept=fit_intercept).fit(X, y)
+    ref = _sklearn(X, y, 1.0 / X.shape[0], fit_intercept)
+    ours = np.append(m.coef_.ravel(), m.intercept_ if fit_intercept else [])
+    np.testing.assert_allclose(ours, ref, atol=2e-6)
+    assert m.solver_ == "newton-cd-columns"
+
+
+def test_weights_equal_duplicated_rows():
+    X, y = _text_like(n=400, p=900, seed=3)
+    s = np.random.default_rng(3).integers(0, 4, size=X.shape[0]).astype(float)
+    alpha = 1e-3
+    weighted = _ours(X, y, alpha).fit(X, y, sample_weight=s)
+    idx = np.repeat(np.arange(X.shape[0]), s.astype(int))
+    copied = _ours(X, y, alpha).fit(X[idx], y[idx])
+    np.testing.assert_allclose(weighted.coef_, copied.coef_, atol=1e-7)
+    np.testing.assert_allclose(weighted.intercept_, copied.intercept_, atol=1e-7)
+
+
+def test_offset_and_float32_agree_with_lbfgs():
+    X, y = _text_like(n=500, p=800, seed=5)
+    offset = np.random.default_rng(5).standard_normal(X.shape[0]) * 0.3
+    for X_ in (X, X.astype(np.float32)):
+        a = LogisticObjective(InMemory(X_, y.astype(X_.dtype), None, offset), l2=1e-3)
+        res = get_solver("newton-cd-columns")(tol=1e-9).solve(a, np.zeros(a.n_params))
+        b = LogisticObjective(InMemory(X_, y.astype(X_.dtype), None, offset), l2=1e-3)
+        ref = get_solver("lbfgs")(tol=1e-9).solve(b, np.zeros(b.n_params))
+        assert res.converged
+        np.testing.assert_allclose(res.coef, ref.coef, atol=1e-6)
+        assert res.objective == pytest.approx(b.value(ref.coef), rel=1e-12, abs=1e-14)
+
+
+def test_l1_matches_newton_cd():
+    X, y = _text_like(n=400, p=500, seed=7)
+    a = LogisticObjective.from_arrays(X, y, l2=1e-3)
+    res = get_solver("newton-cd-columns")(tol=1e-9, l1=2e-3).solve(
+        a, np.zeros(a.n_params)
+    )
+    b = LogisticObjective.from_arrays(X, y, l2=1e-3)
+    ref = get_solver("newton-cd")(tol=1e-9, l1=2e-3).solve(b, np.zeros(b.n_params))
+    np.testing.assert_allclose(res.coef, ref.coef, atol=1e-6)
+    assert np.array_equal(res.coef[:-1] == 0, ref.coef[:-1] == 0)
+
+
+def test_sweep_cap_grows_on_correlated_columns():
+    """Two or three sweeps a step on correlated columns: without the cap's
+    growth the fit needs hundreds of Newton steps (a9a: 568 to tol 1e-6)."""
+    X, y = _correlated()
+    a = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+    res = get_solver("newton-cd-columns")(tol=1e-8, max_iter=60).solve(
+        a, np.zeros(a.n_params)
+    )
+    assert res.converged and res.n_iter <= 30
+    ref = _sklearn(X, y, 1.0 / X.shape[0])
+    np.testing.assert_allclose(res.coef, ref, atol=1e-5)
+
+
+def test_dense_x_runs_newton_cd_iterations():
+    X, y = _text_like(n=300, p=40, seed=9)
+    D = X.toarray()
+    a = LogisticObjective.from_arrays(D, y, l2=1e-2)
+    res = get_solver("newton-cd-columns")(tol=1e-10).solve(a, np.zeros(a.n_params))
+    b = LogisticObjective.from_arrays(D, y, l2=1e-2)
+    ref = get_solver("newton-cd")(tol=1e-10).solve(b, np.zeros(b.n_params))
+    np.testing.assert_array_equal(res.coef, ref.coef)
+    assert res.n_iter == ref.n_iter
+
+
+def test_multinomial_objective_is_refused():
+    rng = np.random.default_rng(0)
+    X = sp.random(60, 5, density=0.5, format="csr", random_state=0)
+    y = rng.integers(0, 3, 60).astype(float)
+    obj = MultinomialObjective(InMemory(X, y), n_classes=3)
+    with pytest.raises(InvalidParameterError, match="binary model only"):
+        get_solver("newton-cd-columns")().solve(obj, np.zeros(obj.n_params))
+
+
+# -- auto ---------------------------------------------------------------------
+REUTERS = DataDescription(7770, 8315, np.dtype(np.float64), 339_837)
+SPARSE200K = DataDescription(200_000, 100_000, np.dtype(np.float64), 19_990_146)
+W8A = DataDescription(49_749, 300, np.dtype(np.float64), 579_586)
+
+
+def test_auto_picks_columns_for_wide_sparse_data_in_memory():
+    assert choose_solver(REUTERS, penalty="l2", l1=0.0, rows_in_memory=True) == (
+        "newton-cd-columns"
+    )
+    assert resolve_solver(
+        "auto", REUTERS, penalty="l2", l1=0.0, owner="t", rows_in_memory=True
+    ) == ("newton-cd-columns")
+
+
+def test_auto_keeps_lbfgs_or_newton_elsewhere():
+    # not known to be in memory (streamed, Dask, a GPU array): no column copy
+    assert choose_solver(REUTERS, penalty="l2", l1=0.0) == "lbfgs"
+    # 20 M stored values: L-BFGS measured faster (7 passes)
+    assert (
+        choose_solver(SPARSE200K, penalty="l2", l1=0.0, rows_in_memory=True) == "lbfgs"
+    )
+    # narrow: Newton with Cholesky
+    assert choose_solver(W8A, penalty="l2", l1=0.0, rows_in_memory=True) == "newton"
+    dense = DataDescription(7770, 8315, np.dtype(np.float64), None)
+    assert choose_solver(dense, penalty="l2", l1=0.0, rows_in_memory=True) == "lbfgs"
