@@ -25,7 +25,9 @@ warm-up (``benchmarks/_fit.py``), the fit the suite itself times, one-time
 costs of the process (thread pool, BLAS thread limit) included.
 ``--baseline-src``
 is a copy of ``src/`` at the commit before the change (with the compiled
-modules built or copied in).
+modules built or copied in); ``--after-src`` (default: this checkout's
+``src/``) another tree to compare it with, e.g. a copy with a change to a
+module that is not this checkout's to edit.
 """
 
 from __future__ import annotations
@@ -93,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-src", required=True, type=Path)
     parser.add_argument(
+        "--after-src",
+        type=Path,
+        default=ROOT / "src",
+        help="the source tree of the change (default: this checkout's src/)",
+    )
+    parser.add_argument(
         "--cases",
         default="higgs:none,higgs:l2,ijcnn1:l2,credit-default:l2,credit-default:none",
     )
@@ -108,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         "200-row warm-up (benchmarks/_fit.py): one-time costs included",
     )
     args = parser.parse_args(argv)
-    versions = {"before": args.baseline_src.resolve(), "after": ROOT / "src"}
+    versions = {
+        "before": args.baseline_src.resolve(),
+        "after": args.after_src.resolve(),
+    }
     cases = args.cases.split(",")
     runs: dict[tuple[str, str], list[dict]] = {}
     for r in range(args.rounds):
@@ -118,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
                 runs.setdefault((case, v), []).append(
                     _child(versions[v], case, args.fits, args.tol, args.first)
                 )
-    fits = "the first fit after a 200-row warm-up" if args.first else f"{args.fits} fits"
+    fits = (
+        "the first fit after a 200-row warm-up" if args.first else f"{args.fits} fits"
+    )
     print(
         f"load average {os.getloadavg()[0]:.1f} (1 min) at the end; {args.rounds} rounds × {fits}; tol {args.tol}"
     )
