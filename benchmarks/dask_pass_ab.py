@@ -1,23 +1,23 @@
-"""Dask grouped passes: how they are submitted and gathered, A/B in one process.
+"""Dask grouped passes: what their results send back, A/B in one process.
 
 On one 2-worker ``LocalCluster`` (1 thread each) with dense1m's Parquet files
 persisted (20 partitions, 2 group tasks a pass), alternates
 
-* ``before``: the group tasks submitted one by one from the calling thread,
-  each pass's results released as soon as they are gathered, gathered
-  through the scheduler, each partition's sums sent as their own arrays;
-* ``after``: the library as it is (:mod:`logistic.backends._dask_faults`:
-  submitted together on the client's event loop, results held until the
-  next submit, fetched from the workers directly on a local cluster;
-  :func:`logistic.backends._dask_tasks.pack_sums`: one array a group).
+* ``before``: each group's sums packed with every float64 array copied into
+  the packed values, all-zero ones included (a partition without a sampled
+  Hessian block sends its p x p zeros);
+* ``after``: the library as it is: an all-zero array of at least
+  ``ZERO_ARRAY_MIN_VALUES`` values travels as its shape
+  (:func:`logistic.backends._dask_tasks.pack_sums`).
 
 Two measures, each alternating ``--rounds`` times:
 
 * the framework cost of a pass: ``map_reduce_indexed`` of a function that
-  does no arithmetic and returns sums shaped like Newton's (loss, p
-  gradient, p × p Hessian, ...), so the time is scheduling, messages and
-  transfers, not the data pass (median ms a pass, and CPU ms a pass of this
-  process, which holds the client and the scheduler);
+  does no arithmetic and returns sums shaped like Newton's block-sampled
+  pass (every 25th block a p x p Hessian of ones, else zeros), so the time
+  is scheduling, messages and transfers, not the data pass (median ms a
+  pass, and CPU ms a pass of this process, which holds the client and the
+  scheduler);
 * with ``--fits``: the fit of dense1m (``auto``, L2, C = 1) on the same
   cluster, and the in-memory fit, alternating (median seconds, median ratio
   to in-memory, passes, whether the two Dask fits' coefficients are equal
@@ -41,57 +41,39 @@ from benchmarks import datasets
 from benchmarks.bench_scale import _local_cluster, warm_dask, write_parquet
 from logistic import LogisticRegression
 from logistic.backends import Dask, as_backend
-from logistic.backends import _dask_faults as faults
+from logistic.backends import _dask_tasks as tasks
 from logistic.backends import dask as dask_backend
-from logistic.backends._dask_tasks import partition_reduce
 
 P = 100
 
 
 def _shaped_sums(block: Any, i: int) -> tuple[Any, ...]:
-    """No arithmetic; Newton's block-sampled sums' shapes (dense1m's p)."""
+    """No arithmetic; the shapes of Newton's block-sampled sums (dense1m's p,
+    a Hessian from every 25th block)."""
     n = block.n_rows
-    return (0.0, np.zeros(P), 0.0, float(n), np.zeros((P, P)), np.zeros(P), 0.0, 0, n)
+    hessian = np.ones((P, P)) if i % 25 == 0 else np.zeros((P, P))
+    return (0.0, np.zeros(P), 0.0, float(n), hessian, np.zeros(P), 0.0, 0, n)
 
 
-def _before_submit(self: Any, calls: Any, held: Any) -> list[Any]:
-    if held is not None:
-        held.clear()  # released at once, as they were
-    return [
-        self.client.submit(fn, *args, retries=self.retries, pure=False, **kw)
-        for fn, args, kw in calls
-    ]
+def _before_reduce(*args: Any, **kwargs: Any) -> Any:
+    """:func:`partitions_reduce` packing all-zero arrays as values too."""
+    keep = tasks.ZERO_ARRAY_MIN_VALUES
+    tasks.ZERO_ARRAY_MIN_VALUES = 2**62  # this worker process, this task
+    try:
+        return tasks.partitions_reduce(*args, **kwargs)
+    finally:
+        tasks.ZERO_ARRAY_MIN_VALUES = keep
 
 
-def _before_reduce(
-    fn: Any, indices: list[int], *meta: Any, first_blocks: Any = None
-) -> list[Any]:
-    """A group task returning each partition's sums as they are (unpacked)."""
-    head, pieces = meta[:4], meta[4:]
-    return [
-        partition_reduce(
-            fn,
-            i,
-            *head,
-            *pieces[4 * k : 4 * k + 4],
-            first_block=None if first_blocks is None else first_blocks[i],
-        )
-        for k, i in enumerate(indices)
-    ]
+#: The group task each variant runs.
+VARIANTS: dict[str, Any] = {
+    "before": _before_reduce,
+    "after": tasks.partitions_reduce,
+}
 
 
-AFTER = (
-    faults.ClusterRun._submit_calls,
-    faults.direct_gather,
-    dask_backend.partitions_reduce,
-    dask_backend.unpack_sums,
-)
-BEFORE = (_before_submit, lambda client: False, _before_reduce, lambda group: group)
-
-
-def _use(variant: tuple[Any, ...]) -> None:
-    faults.ClusterRun._submit_calls, faults.direct_gather = variant[:2]
-    dask_backend.partitions_reduce, dask_backend.unpack_sums = variant[2:]
+def _use(name: str) -> None:
+    dask_backend.partitions_reduce = VARIANTS[name]
 
 
 def main() -> None:
@@ -100,7 +82,7 @@ def main() -> None:
     parser.add_argument("--fits", type=int, default=0)
     args = parser.parse_args()
     root, warm, _ = write_parquet("dense1m")
-    variants = {"before": BEFORE, "after": AFTER}
+    variants = list(VARIANTS)
     with _local_cluster(2) as cluster:
         from distributed import Client
 
@@ -112,8 +94,8 @@ def main() -> None:
             times: dict[str, list[float]] = {k: [] for k in variants}
             cpu: dict[str, list[float]] = {k: [] for k in variants}
             for _ in range(args.rounds):
-                for name, variant in variants.items():
-                    _use(variant)
+                for name in variants:
+                    _use(name)
                     backend.map_reduce_indexed(_shaped_sums)  # into this variant
                     time.sleep(0.002)  # a solver step between passes
                     c0, t0 = sum(os.times()[:2]), time.perf_counter()
@@ -130,10 +112,10 @@ def main() -> None:
             print(f"load average {os.getloadavg()}")
             if args.fits:
                 _fits(backend, variants, args.fits)
-    _use(AFTER)
+    _use("after")
 
 
-def _fits(backend: Dask, variants: dict[str, Any], rounds: int) -> None:
+def _fits(backend: Dask, variants: list[str], rounds: int) -> None:
     X, y = datasets.load("dense1m")
     memory = as_backend(X, y)
     fit_s: dict[str, list[float]] = {k: [] for k in [*variants, "memory"]}
@@ -142,7 +124,7 @@ def _fits(backend: Dask, variants: dict[str, Any], rounds: int) -> None:
     for _ in range(rounds):
         for name in fit_s:
             if name != "memory":
-                _use(variants[name])
+                _use(name)
             data = memory if name == "memory" else backend
             n0 = backend.n_passes
             t0 = time.perf_counter()
@@ -156,8 +138,8 @@ def _fits(backend: Dask, variants: dict[str, Any], rounds: int) -> None:
             f"dense1m fit, {name}: median {np.median(v):.3f} s, x in-memory "
             f"{ratio:.2f} (median ratio), Dask passes {passes[name]}"
         )
-    same = np.array_equal(coefs["before"], coefs["after"])
-    print(f"before/after coefficients bitwise equal: {same}")
+    same = all(np.array_equal(coefs["before"], coefs[k]) for k in variants)
+    print(f"the variants' coefficients bitwise equal: {same}")
     print(f"load average {os.getloadavg()}")
 
 
