@@ -106,10 +106,14 @@ def test_solution_matches_scikit_learn():
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-5, atol=1e-7)
 
 
-def test_solver_level_history_counts_no_start_pass():
+@pytest.mark.parametrize("standardize", [True, False])
+def test_solver_level_history_counts_no_start_pass(standardize):
     X, y = _dense(n=4000, p=6, seed=7)
     objective = LogisticObjective.from_arrays(X, y, l2=1e-3)
-    result = get_solver("lbfgs")(tol=1e-8).solve(objective, np.zeros(7))
+    solver = get_solver("lbfgs")(tol=1e-8, standardize=standardize)
+    result = solver.solve(objective, np.zeros(7))
     assert result.converged
     assert result.history[0]["n_passes"] == 0
     assert result.n_passes == objective.n_evaluations
+    f, g = objective.value_and_gradient(np.zeros(7))
+    assert result.history[0]["objective"] == pytest.approx(f, rel=1e-15)
