@@ -10,6 +10,12 @@ when the gradient
 max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
 decrement ``gᵀH⁻¹g`` is recorded per iteration.
 
+Start at ``θ = 0`` (no offset, dense rows in memory, at least four times
+``max(2 000, 50·n_params)`` rows): value and gradient come from the
+data-statistics pass and the Hessian from that many sampled rows
+(:mod:`._zero_start`), so iteration 0 reads no data; otherwise it is one
+exact pass.
+
 Cost per iteration: one pass over the data
 (:meth:`LogisticObjective.value_gradient_hessian`) that returns the value,
 the gradient *and* the Hessian at the trial point, so an accepted step
@@ -115,6 +121,7 @@ from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
+from ._zero_start import zero_start
 
 __all__ = ["Newton", "NewtonOptions"]
 
@@ -183,7 +190,8 @@ class Newton(IterativeSolver):
     standardized = False  # affine invariant: original coordinates
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
-        f, g, H = self._evaluate(fit, theta0)
+        got = zero_start(fit.objective, theta0)  # θ = 0 without a pass, or None
+        f, g, H = got if got is not None else self._evaluate(fit, theta0)
         return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
 
     def _start(self, fit: Fit, theta0: FloatArray) -> Any:

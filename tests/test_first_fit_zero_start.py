@@ -1,0 +1,130 @@
+"""Newton's first state at θ = 0 from the statistics pass and a row sample
+(:mod:`logistic.solvers._zero_start`).
+
+References: scikit-learn's ``LogisticRegression`` (lbfgs at ``tol=1e-10``,
+``C = 1/(alpha · n)``: the same objective) for the optimum; the pass counts
+follow from the module's convention (no pass at iteration 0).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+from logistic._objective import LogisticObjective
+from logistic.solvers._zero_start import (
+    DIAGONAL_TOLERANCE,
+    sample_rows,
+    zero_start,
+)
+
+
+def _data(n: int = 12_000, p: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Dense data whose first column repeats every ten rows (a one-hot code of
+    ``i mod 10``, as ijcnn1's first columns): every k-th row with k a
+    multiple of 10 would see it constant."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    X[:, 0] = (np.arange(n) % 10 == 3).astype(float)
+    beta = rng.normal(size=p)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ beta - 0.5)))).astype(float)
+    return X, y
+
+
+def _rare_column(n: int) -> np.ndarray:
+    """Nonzero in 3 rows of n = 12 000: 2 000 sampled rows hold 0 or 1 of
+    them, a second moment 0 or twice the exact one, never within
+    ``DIAGONAL_TOLERANCE``."""
+    col = np.zeros(n)
+    col[[17, n // 2 + 3, n - 5]] = 1.0
+    return col
+
+
+def _fit(X: np.ndarray, y: np.ndarray, **kw: object) -> LogisticRegression:
+    alpha = 1.0 / X.shape[0]
+    model = LogisticRegression(penalty="l2", alpha=alpha, solver="newton", **kw)
+    return model.fit(X, y)
+
+
+def test_sampled_start_saves_the_first_pass() -> None:
+    X, y = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no singular-Hessian or other warning
+        model = _fit(X, y, tol=1e-8)
+    # iteration 0 read no data: one pass per iteration (n_iter + 1 before)
+    assert model.n_passes_ == model.n_iter_[0]
+    assert model.history_[0]["n_passes"] == 0
+
+
+def test_sampled_start_reaches_scikit_learns_optimum() -> None:
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    X, y = _data()
+    ours = _fit(X, y, tol=1e-8)
+    ref = sklearn.LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-6, atol=1e-8)
+
+
+def test_estimate_close_to_the_exact_hessian() -> None:
+    X, y = _data()
+    objective = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+    objective.column_moments()  # the statistics pass every fit makes first
+    theta0 = np.zeros(objective.n_params)
+    got = zero_start(objective, theta0)
+    assert got is not None
+    value, grad, H = got
+    exact_value, exact_grad, exact_H = objective.value_gradient_hessian(theta0)
+    assert value == pytest.approx(exact_value, rel=1e-14)
+    np.testing.assert_allclose(grad, exact_grad, rtol=1e-10, atol=1e-14)
+    # a 2 000-row estimate of a 9 × 9 Gram matrix: a few per cent
+    assert np.max(np.abs(H - exact_H)) < 0.1 * np.max(np.abs(exact_H))
+
+
+@pytest.mark.parametrize("case", ["rare column", "offset", "small"])
+def test_exact_first_pass_when_the_sample_does_not_apply(case: str) -> None:
+    X, y = _data()
+    fit_kw: dict[str, object] = {}
+    if case == "rare column":
+        X[:, 1] = _rare_column(X.shape[0])
+    elif case == "offset":
+        fit_kw["offset"] = np.full(X.shape[0], 0.1)
+    elif case == "small":
+        X, y = X[:6000], y[:6000]  # under MIN_RATIO · 2 000 rows
+    alpha = 1.0 / X.shape[0]
+    model = LogisticRegression(penalty="l2", alpha=alpha, solver="newton", tol=1e-8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(X, y, **fit_kw)
+    assert model.n_passes_ == model.n_iter_[0] + 1
+
+
+def test_rare_column_is_refused_by_its_second_moment() -> None:
+    X, y = _data()
+    X[:, 1] = _rare_column(X.shape[0])
+    objective = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+    objective.column_moments()
+    assert zero_start(objective, np.zeros(objective.n_params)) is None
+
+
+def test_nonzero_start_is_evaluated() -> None:
+    X, y = _data()
+    objective = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+    objective.column_moments()
+    theta = np.zeros(objective.n_params)
+    assert zero_start(objective, theta) is not None
+    theta[2] = 0.5  # a warm start: its logits are not 0
+    assert zero_start(objective, theta) is None
+
+
+def test_sample_rows_spread_over_a_period() -> None:
+    idx = sample_rows(49_990, 23)
+    assert idx is not None
+    assert np.all(np.diff(idx) >= 0) and idx[0] >= 0 and idx[-1] < 49_990
+    np.testing.assert_array_equal(idx, sample_rows(49_990, 23))  # deterministic
+    counts = np.bincount(idx % 10, minlength=10)
+    share = counts / idx.size
+    assert np.all(np.abs(share - 0.1) < 0.1 * DIAGONAL_TOLERANCE)
+    assert sample_rows(7_000, 29) is None  # too few rows to sample
