@@ -19,6 +19,7 @@ from logistic._objective import LogisticObjective
 from logistic._scaling import ScaledObjective
 from logistic._typing import Block
 from logistic.backends.chunked import Chunked
+from logistic.backends.in_memory import InMemory
 
 
 def _problem(seed: int = 0, n: int = 3000, p: int = 17):
@@ -215,3 +216,14 @@ def test_array_api_block_start_equals_a_pass(dtype):
     ref_f, ref_g = _formula(X_rounded, y, s, 0.1, True)
     assert got[0] == pytest.approx(ref_f, rel=1e-15)
     np.testing.assert_allclose(got[1], ref_g, rtol=0, atol=1e-12 * np.abs(g).max())
+
+
+def test_k_class_objective_has_no_binary_start():
+    from logistic._multinomial import MultinomialObjective
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(300, 4))
+    y = rng.integers(0, 3, size=300).astype(np.float64)
+    objective = MultinomialObjective(InMemory(X, y), 3)
+    objective.column_moments()
+    assert objective.start_value_and_gradient(np.zeros(objective.n_params)) is None

@@ -280,10 +280,12 @@ class LogisticObjective:
         (:attr:`logistic._moments.ColumnStats.grad0`). Returned when that
         pass has been made with them and ``θ`` is zero; None otherwise (a
         nonzero ``θ``, an offset, a backend whose kernels do not make the
-        sums). Counts no evaluation: it reads no data.
+        sums). Counts no evaluation: it reads no data. The formulas are the
+        binary loss's: a subclass with another loss (K classes, whose
+        ``J(0)`` is ``log K``) gets None.
         """
         stats = self._column_stats
-        if stats is None or stats.grad0 is None:
+        if type(self) is not LogisticObjective or stats is None or stats.grad0 is None:
             return None
         w, b = self.split(theta)
         if b != 0.0 or np.any(w):
