@@ -5,6 +5,7 @@ Every test builds its data from an explicit seed in ``tmp_path``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -578,6 +579,8 @@ def test_a_half_written_cache_is_never_trusted(tmp_path, data):
     (entry / "X.bin").write_bytes(b"\0" * 64)  # truncated data
     leftover = cache / f"{entry.name}.tmp-crashed"
     leftover.mkdir()
+    crashed_at = time.time() - 3600  # no lock file and not young: a dead writer's
+    os.utime(leftover, (crashed_at, crashed_at))
     again = Chunked.from_parquet(path, target="label", cache_dir=cache)
     assert again.cache_path == entry and (entry / "meta.json").exists()
     assert not leftover.exists()

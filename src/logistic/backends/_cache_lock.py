@@ -8,9 +8,12 @@ writer clears the temporary folders a crashed writer left for the same entry
 (:func:`remove_leftovers`), and a folder whose lock another process holds is
 a fit still scanning the same source: it is left alone, so two fits of one
 source each finish (or abandon) their own cache and neither loses its work.
-A folder without a lock file (a writer between creating its folder and its
-lock, or a system without ``flock``) is removed only once it is older than
-:data:`UNLOCKED_STALE_SECONDS`.
+A folder without a lock file is removed once it is older than
+:data:`UNLOCKED_STALE_SECONDS`: younger, it may be a writer between creating
+its folder and taking its lock (microseconds). On a system without ``flock``
+no folder has a lock, so there a scan that outlasts that age can still lose
+its folder to a concurrent writer of the same source (it then warns and
+reads its source on every pass).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ except ImportError:  # not POSIX: leftovers are removed once stale
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = "writer.lock"
-UNLOCKED_STALE_SECONDS = 24 * 3600.0
+UNLOCKED_STALE_SECONDS = 60.0
 
 
 def hold(folder: Path) -> int | None:
