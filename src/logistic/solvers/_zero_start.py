@@ -13,7 +13,9 @@ ratio, in row order: spread over the rows without the aliasing of every k-th
 row, whose period can match the data's — ijcnn1's first ten columns repeat
 every ten rows; the same rows in every process), when X is a dense array in
 memory of at least ``MIN_RATIO · m`` rows, in place of Newton's first pass
-(value, gradient and exact Hessian at ``θ = 0``).
+(value, gradient and exact Hessian at ``θ = 0``). Newton asks for it where
+its Hessians are exact (tall data, whose Hessians are subsampled anyway, keep
+their first pass).
 
 Only the first step reads the estimate: its line search evaluates value,
 gradient and Hessian exactly at the trial point, and every later step is

@@ -11,10 +11,11 @@ max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
 decrement ``gᵀH⁻¹g`` is recorded per iteration.
 
 Start at ``θ = 0`` (no offset, dense rows in memory, at least four times
-``max(2 000, 50·n_params)`` rows): value and gradient come from the
+``max(2 000, 50·n_params)`` rows, an exact Hessian: fewer than
+``EXACT_HESSIAN_MAX_SIZE`` entries): value and gradient come from the
 data-statistics pass and the Hessian from that many sampled rows
 (:mod:`._zero_start`), so iteration 0 reads no data; otherwise it is one
-exact pass.
+pass.
 
 Cost per iteration: one pass over the data
 (:meth:`LogisticObjective.value_gradient_hessian`) that returns the value,
@@ -190,7 +191,9 @@ class Newton(IterativeSolver):
     standardized = False  # affine invariant: original coordinates
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
-        got = zero_start(fit.objective, theta0)  # θ = 0 without a pass, or None
+        got = None
+        if self._hessian_stride(fit.objective) == 1:  # θ = 0 without a pass
+            got = zero_start(fit.objective, theta0)
         f, g, H = got if got is not None else self._evaluate(fit, theta0)
         return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
 
