@@ -41,8 +41,9 @@ Gradient at logit 0. The same sweep also sums ``Σ r x`` per column and
 ``w = 0, b = 0`` when no offset moves the logits, which
 :meth:`logistic._objective.LogisticObjective.start_value_and_gradient` turns
 into the objective's first value and gradient without a pass of their own.
-Blocks with an offset, and kernels that do not make the sums (device
-arrays), leave it None, and None merges to None.
+Blocks with an offset, and kernels that do not make the sums (sparse
+blocks of device arrays, :mod:`logistic._kernels_xp`), leave it None, and
+None merges to None.
 
 Finiteness. Every value of a block whose rows all have positive weight
 enters its sums, and NaN or ±inf makes them non-finite (``0·inf`` and
