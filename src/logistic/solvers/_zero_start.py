@@ -133,16 +133,17 @@ def _sampled_hessian(
     ss = float(np.sum(sw)) if sw is not None else float(idx.size)
     if not ss > 0:
         return None
-    sq = np.square(Xs, dtype=np.float64)
-    moments = (sw @ sq if sw is not None else sq.sum(axis=0)) / ss
+    if sw is None:
+        moments = np.einsum("ij,ij->j", Xs, Xs, dtype=np.float64) / ss
+    else:
+        moments = np.einsum("i,ij,ij->j", sw, Xs, Xs, dtype=np.float64) / ss
     mean, std = objective.column_moments()
     exact = np.square(std) + np.square(mean)
     if not np.all(
         (moments <= MOMENT_RATIO * exact) & (exact <= MOMENT_RATIO * moments)
     ):
         return None
-    spread = np.count_nonzero(np.abs(Xs - mean) > std, axis=0)
-    if np.any((spread < MIN_SPREAD_ROWS) & (std > 0)):
+    if np.any((_spread(Xs, mean, std) < MIN_SPREAD_ROWS) & (std > 0)):
         return None
     # d = s σ(0)σ(0) = s/4 on every row: hbb = Σ s/4 over the sample
     hww, hwb, hbb = hessian(Xs, block.y[idx], np.zeros(p), 0.0, None, sw)
@@ -158,6 +159,15 @@ def _sampled_hessian(
     if not _positive_definite(H):
         return None
     return H
+
+
+def _spread(Xs: FloatArray, mean: FloatArray, std: FloatArray) -> FloatArray:
+    """Per column, the rows of ``Xs`` more than ``std`` from ``mean`` (one
+    temporary; the sum over rows a matrix-vector product)."""
+    t = np.subtract(Xs, mean, dtype=np.float64)
+    np.abs(t, out=t)
+    np.greater(t, std, out=t)  # 1.0 where beyond, else 0.0
+    return np.ones(t.shape[0]) @ t
 
 
 def _positive_definite(H: FloatArray) -> bool:
