@@ -1,9 +1,11 @@
 """What a grouped Dask pass sends back: all-zero Hessian sums travel as
-their shape alone, and come back with the same bits."""
+their shape alone, come back with the same bits, and the bytes the pass
+reports are those that travelled."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from logistic.backends._dask_tasks import (
     ZERO_ARRAY_MIN_VALUES,
@@ -45,3 +47,35 @@ def test_large_zero_arrays_travel_as_their_shape_and_come_back_bitwise():
             assert a.tobytes(order="C") == b.tobytes(order="C")
     assert back[1][2][3].flags.writeable and back[2][2][3].flags.writeable
     assert np.signbit(back[2][2][4][3, 5])  # -0.0 kept
+
+
+#: A 40 x 40 sum: at least ZERO_ARRAY_MIN_VALUES values.
+H = 40
+
+
+def _sums_with_zero_matrix(block):
+    """Column sums, rows and an all-zero H x H sum (as a partition without a
+    sampled Hessian block returns)."""
+    return block.X.sum(axis=0), float(block.n_rows), np.zeros((H, H))
+
+
+@pytest.mark.dask
+def test_a_grouped_pass_counts_the_bytes_that_travel(dask_client, tmp_path):
+    """4 persisted partitions on 2 workers, reduced one task per worker: the
+    all-zero H x H sums travel as their shapes, so ``last_bytes_to_client``
+    counts the column sums, the row counts and 16 bytes a partition (index,
+    rows) only; the sums equal those of one task per partition bitwise."""
+    from conftest import logistic_problem, write_parquet_parts
+    from logistic.backends.dask import Dask
+
+    X, y = logistic_problem(21, 2000)
+    root = write_parquet_parts(tmp_path, X, y, 4)
+    backend = Dask.from_parquet(root, target="label", client=dask_client, persist=True)
+    grouped = backend.map_reduce(_sums_with_zero_matrix)
+    assert backend.tasks_per_pass == 2
+    assert backend.last_bytes_to_client == 4 * (5 + 1) * 8 + 4 * 16
+    backend.group_by_worker = False
+    alone = backend.map_reduce(_sums_with_zero_matrix)
+    assert backend.tasks_per_pass == 4
+    for a, b in zip(grouped, alone, strict=True):
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes()

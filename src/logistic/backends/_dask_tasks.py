@@ -335,6 +335,24 @@ def unpack_sums(packed: PackedSums) -> list[tuple[int, int, Any]]:
     return [(i, n, build(entry)) for i, n, entry in layout]
 
 
+def _nbytes(x: Any) -> int:
+    if isinstance(x, tuple):
+        return sum(_nbytes(v) for v in x)
+    return int(getattr(x, "nbytes", 8))
+
+
+def travelled_bytes(
+    results: Sequence[tuple[int, int, Any]], packed: Sequence[PackedSums] | None
+) -> int:
+    """Bytes of partial sums that travelled to the client for ``results``
+    (each partition's ``(index, n_rows, sum)``): the values of the group
+    tasks' ``packed`` sums (an all-zero array sent as its shape counts 0),
+    else every array's and float's bytes; 16 more a partition (index, rows)."""
+    if packed is not None:
+        return sum(int(values.nbytes) for _, values in packed) + 16 * len(results)
+    return sum(_nbytes(r[2]) + 16 for r in results)
+
+
 def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
     """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file."""
     import pyarrow.parquet as pq

@@ -78,6 +78,7 @@ from ._dask_tasks import (
     partition_scan,
     partitions_reduce,
     read_parquet_part,
+    travelled_bytes,
     unpack_sums,
 )
 from ._reduce import pass_progress, tree_sum
@@ -105,12 +106,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-def _nbytes(x: Any) -> int:
-    if isinstance(x, tuple):
-        return sum(_nbytes(v) for v in x)
-    return int(getattr(x, "nbytes", 8))
 
 
 # -- the backend -------------------------------------------------------------------
@@ -524,6 +519,7 @@ class Dask:
 
         t0 = time.perf_counter()
         run = self._new_run(self._client())  # one ``timeout`` for the evaluation
+        self._packed: list[Any] | None = None  # set by a grouped evaluation
         results = self._reduce_groups(fn, first, run)
         if results is None:
             self.tasks_per_pass = len(self.parts)
@@ -551,7 +547,8 @@ class Dask:
             )
         results.sort(key=lambda r: r[0])
         out = tree_sum(r[2] for r in results)
-        self.last_bytes_to_client = sum(_nbytes(r[2]) + 16 for r in results)
+        self.last_bytes_to_client = travelled_bytes(results, self._packed)
+        self._packed = None
         self.n_passes += 1
         self.rows_read += rows
         self.bytes_to_client += self.last_bytes_to_client
@@ -591,6 +588,7 @@ class Dask:
         if out is None:
             return None
         self.tasks_per_pass = len(calls)
+        self._packed = out
         return [r for group in out for r in unpack_sums(group)]
 
     def __repr__(self) -> str:
