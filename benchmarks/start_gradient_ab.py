@@ -16,7 +16,12 @@ call only), the variants alternating in rotating order:
 * ``off``: the same with that shortcut patched out in the child (the start
   is evaluated by a pass, as before it existed);
 * ``sklearn:lbfgs``: scikit-learn's ``LogisticRegression(solver="lbfgs",
-  C = 1/(alpha·n))``.
+  C = 1/(alpha·n))``;
+* a name given to ``--trees NAME=PATH``: ``auto`` as shipped by the source
+  tree ``PATH`` (a ``src/`` folder with its compiled modules built in, put
+  first on the child's ``PYTHONPATH``): e.g. the commit before the change
+  and that commit with the change applied, which differ in nothing else
+  (the ``off`` variant keeps the statistics pass's extra sums).
 
 The problem is the suite's (``benchmarks/run.py``): L2 with ``alpha = 1/n``
 on our scale. Each variant's tolerance is calibrated as the suite does: the
@@ -58,7 +63,7 @@ def _child(args: dict[str, Any]) -> None:
     alpha, tol, variant = args["alpha"], args["tol"], args["variant"]
     if variant == "off":
         LogisticObjective.start_value_and_gradient = lambda self, theta: None  # type: ignore[method-assign]
-    method = "logistic:auto" if variant in ("on", "off") else variant
+    method = variant if variant.startswith("sklearn:") else "logistic:auto"
     out: dict[str, Any] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -83,7 +88,7 @@ def _child(args: dict[str, Any]) -> None:
     print(json.dumps(out))
 
 
-def _run(args: dict[str, Any]) -> dict[str, Any]:
+def _run(args: dict[str, Any], trees: dict[str, str]) -> dict[str, Any]:
     cmd = [
         sys.executable,
         "-m",
@@ -91,7 +96,12 @@ def _run(args: dict[str, Any]) -> dict[str, Any]:
         "--child",
         json.dumps(args),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+    env = dict(os.environ)
+    if args["variant"] in trees:
+        env["PYTHONPATH"] = trees[args["variant"]]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.strip().splitlines()[-1:])
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -119,6 +129,7 @@ def main() -> None:
     ap.add_argument("--dataset", default="wide100k")
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--methods", default="on,off,sklearn:lbfgs")
+    ap.add_argument("--trees", default="", help="NAME=PATH,... (see above)")
     args = ap.parse_args()
     if args.child:
         _child(json.loads(args.child))
@@ -130,11 +141,12 @@ def main() -> None:
     alpha = 1.0 / n
     fstar = _reference(name, alpha)
     variants = args.methods.split(",")
+    trees = dict(t.split("=", 1) for t in args.trees.split(",") if t)
     tols: dict[str, float] = {}
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
     for v in variants:  # calibration: the loosest tolerance reaching the gap
         for tol in LADDER:
-            r = _run({"dataset": name, "alpha": alpha, "tol": tol, "variant": v})
+            r = _run({"dataset": name, "alpha": alpha, "tol": tol, "variant": v}, trees)
             fstar = min(fstar, r["objective"])
             if (r["objective"] - fstar) / abs(fstar) <= GAP or tol == LADDER[-1]:
                 tols[v] = tol
@@ -143,7 +155,9 @@ def main() -> None:
     for rep in range(args.reps - 1):
         k = rep % len(variants)
         for v in variants[k:] + variants[:k]:
-            r = _run({"dataset": name, "alpha": alpha, "tol": tols[v], "variant": v})
+            r = _run(
+                {"dataset": name, "alpha": alpha, "tol": tols[v], "variant": v}, trees
+            )
             fstar = min(fstar, r["objective"])
             runs[v].append(r)
     load_avg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -161,11 +175,11 @@ def main() -> None:
             f"  {v:14s} tol={tols[v]:g}  median {med[v]:.3f} s ({times})"
             f"{extra}  iterations {rs[0]['n_iter']}  max gap {gap:.1e}"
         )
-    ours = [v for v in ("on", "off") if v in med]
-    others = [v for v in variants if v not in ours]
-    if len(ours) == 2:
-        print(f"  off / on: {med['off'] / med['on']:.3f}×")
-    for other in others:
+    ours = [v for v in variants if not v.startswith("sklearn:")]
+    for i, a in enumerate(ours):
+        for b in ours[i + 1 :]:
+            print(f"  {b} / {a}: {med[b] / med[a]:.3f}×")
+    for other in (v for v in variants if v.startswith("sklearn:")):
         for v in ours:
             print(f"  {other} / {v}: {med[other] / med[v]:.2f}×")
 
