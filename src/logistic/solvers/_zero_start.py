@@ -24,8 +24,9 @@ iterates differ from the exact first step's by the estimate's error (a few
 per cent of the first step, which exact Newton contracts quadratically).
 ijcnn1 (49 990 × 22): 7 → 6 passes, the same 6 iterations, the gap to the
 optimum at tol 1e-4 2.0e-10 (1.5e-10 with the exact first step); the estimate
-costs about a tenth of the pass it replaces. Smaller data (higgs, 7 000 ×
-28) are not sampled: 2 000 rows of 7 000 cost as much as the pass.
+costs a tenth to a fifth of the pass it replaces (0.3-0.6 ms against
+1.8-3.3 ms, loaded machine). Smaller data (higgs, 7 000 × 28) are not
+sampled: 2 000 rows of 7 000 cost as much as the pass.
 
 The estimate is refused, and Newton evaluates ``θ = 0`` in one pass as
 without it, when a column's sampled second moment ``Σ s x²/Σ s`` is more
