@@ -495,3 +495,62 @@ def test_start_gather_fetches_directly_only_when_the_workers_are_reachable(
     backend = types.SimpleNamespace(_client=Client, timeout=None, cluster_timeout=5.0)
     assert _dask_gather._compute(backend, ["a", "b"]) == ["a", "b"]
     assert asked == [reachable]
+
+
+def test_results_above_hold_bytes_are_released_even_on_the_first_pass(
+    client, parquet_dir
+):
+    """Whether a pass's partial sums stay on the workers is decided from that
+    pass's own size: with ``hold_bytes = 0`` not even the first pass's stay."""
+    backend = _persisted(parquet_dir, client)
+    backend.hold_bytes = 0
+    first = backend.map_reduce(_sums)
+    assert backend.last_bytes_to_client > 0
+    assert backend._held == []
+    _assert_bitwise(backend.map_reduce(_sums), first)
+    assert backend._held == []
+
+
+def test_persist_spread_asks_the_scheduler_within_the_timeout():
+    """A scheduler that stops answering while partitions are persisted: the
+    question of its workers' threads gives up after ``cluster_timeout`` and
+    one plain persist follows (the scan then reports the lost scheduler)."""
+    import asyncio
+
+    from logistic.backends._dask_locality import persist_spread
+
+    class Silent:
+        async def ncores_running(self):
+            await asyncio.sleep(3600)
+
+    class FakeClient:
+        scheduler = Silent()
+        timeouts: list[float | None] = []
+        persisted: list[list[str]] = []
+
+        def sync(self, fn, callback_timeout=None):
+            self.timeouts.append(callback_timeout)
+
+            async def bounded():
+                return await asyncio.wait_for(fn(), callback_timeout)
+
+            return asyncio.run(bounded())
+
+        def persist(self, items, **kwargs):
+            self.persisted.append(list(items))
+            return list(items)
+
+    fake = FakeClient()
+    t0 = time.monotonic()
+    out = persist_spread(fake, [("x0", "y0"), ("x1", None)], 0.2)
+    assert time.monotonic() - t0 < 10
+    assert fake.timeouts == [0.2]
+    assert out == ["x0", "y0", "x1"] and fake.persisted == [["x0", "y0", "x1"]]
+
+
+def test_no_start_gather_from_parquet_files_that_are_not_persisted(parquet_dir):
+    """Without persisted partitions a gather task would decode its whole
+    Parquet file: the streamed start is not offered (as without the row cache)."""
+    backend = Dask.from_parquet(parquet_dir, target="label", persist=False)
+    assert backend.grid_rows() is not None
+    assert backend.grid_blocks([0], 2) is None

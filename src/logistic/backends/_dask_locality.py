@@ -33,7 +33,9 @@ __all__ = ["Group", "persist_spread", "persisted_futures", "worker_groups"]
 Group = tuple[str | None, list[int]]
 
 
-def persist_spread(client: Any, parts: Sequence[tuple[Any, ...]]) -> list[Any]:
+def persist_spread(
+    client: Any, parts: Sequence[tuple[Any, ...]], timeout: float | None = None
+) -> list[Any]:
     """``client.persist`` of every piece of ``parts`` (None skipped), flat in
     partition order, each worker loading a contiguous run of partitions in
     proportion to its threads (``workers=[address]``,
@@ -43,11 +45,14 @@ def persist_spread(client: Any, parts: Sequence[tuple[Any, ...]]) -> list[Any]:
     Left to Dask, the loading tasks land where a worker is free first: 20
     dense1m partitions on 2 workers came out 11 and 9, and a grouped pass
     then waits for the worker with 10 % more rows. With fewer than two
-    workers running (or none answering), one plain ``persist``.
+    workers running (or none answering within ``timeout`` seconds: the
+    backend's ``cluster_timeout``), one plain ``persist``, which returns at
+    once (the scan that follows then reports a lost scheduler).
     """
     todo = [[v for v in t if v is not None] for t in parts]
     try:
-        nthreads = {w: max(1, int(n)) for w, n in client.ncores().items()}
+        running = client.sync(client.scheduler.ncores_running, callback_timeout=timeout)
+        nthreads = {w: max(1, int(n)) for w, n in running.items()}
     except (TimeoutError, OSError, CancelledError):
         nthreads = {}
     if len(nthreads) < 2 or len(parts) < 2:

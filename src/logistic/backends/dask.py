@@ -255,7 +255,7 @@ class Dask:
             todo = [v for t in parts for v in t if v is not None]
             client = self._client()
             flat = iter(
-                persist_spread(client, parts)
+                persist_spread(client, parts, cluster_timeout)
                 if client is not None
                 else dask.persist(*todo)
             )
@@ -317,6 +317,7 @@ class Dask:
         backend = cls.__new__(cls)
         backend.multiclass = bool(opts.pop("multiclass", False))  # as __init__
         backend._setup(parts, [str(f) for f in files], feats, **opts)
+        backend._decodes_files = True
         return backend
 
     # -- computing -------------------------------------------------------------
@@ -466,6 +467,8 @@ class Dask:
     #: message then no longer delays the next submission); larger ones are
     #: released as soon as they are gathered.
     hold_bytes: int = 16 * 2**20
+    #: Partitions are files decoded by their tasks (:meth:`from_parquet`).
+    _decodes_files: bool = False
 
     def rows(self) -> Block:
         raise NotImplementedError("Dask rows stay on the workers")
@@ -496,7 +499,11 @@ class Dask:
 
     def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
         """Copies of every ``step``-th row of the grid blocks ``indices``
-        (:mod:`._dask_gather`; not a pass: not counted)."""
+        (:mod:`._dask_gather`; not a pass: not counted), from persisted
+        partitions or arrays only; None for files read afresh (each gather task
+        would decode its whole file: the cost of a pass)."""
+        if self._futures is None and self._decodes_files:
+            return None
         return gather_blocks(self, indices, step)
 
     @property
@@ -548,6 +555,8 @@ class Dask:
         results.sort(key=lambda r: r[0])
         out = tree_sum(r[2] for r in results)
         self.last_bytes_to_client = travelled_bytes(results, self._packed)
+        if self.last_bytes_to_client > self.hold_bytes:
+            self._held.clear()  # large partial sums: released once gathered
         self._packed = None
         self.n_passes += 1
         self.rows_read += rows
@@ -580,11 +589,8 @@ class Dask:
                 kwargs.update(workers=[address], allow_other_workers=True)
             calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
         label = f"Dask evaluation {self.n_passes + 1}"
-        held: list[Any] | None = self._held  # released after the next submit
-        if getattr(self, "last_bytes_to_client", 0) > self.hold_bytes:
-            self._held.clear()  # large partial sums: released once gathered
-            held = None
-        out = run.compute_groups(calls, [idx for _, idx in groups], label, held)
+        # held until the next submit, unless _map finds them large
+        out = run.compute_groups(calls, [idx for _, idx in groups], label, self._held)
         if out is None:
             return None
         self.tasks_per_pass = len(calls)
