@@ -175,3 +175,26 @@ def test_auto_keeps_lbfgs_or_newton_elsewhere():
     assert choose_solver(W8A, penalty="l2", l1=0.0, rows_in_memory=True) == "newton"
     dense = DataDescription(7770, 8315, np.dtype(np.float64), None)
     assert choose_solver(dense, penalty="l2", l1=0.0, rows_in_memory=True) == "lbfgs"
+
+
+def test_the_estimator_auto_fits_wide_sparse_data_by_columns():
+    # wide sparse data in memory (p > n, Newton too costly): auto's column
+    # solver reaches scikit-learn's optimum; three classes take the K-class
+    # solvers (the column solver is binary only)
+    from sklearn.linear_model import LogisticRegression as SK
+
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(7)
+    n, p = 300, 400
+    X = sp.random(n, p, density=0.05, format="csr", random_state=7)
+    y = (X @ rng.normal(size=p) + 0.3 * rng.normal(size=n) > 0).astype(float)
+    model = LogisticRegression(penalty="l2", alpha=1e-2, tol=1e-10).fit(X, y)
+    assert model.solver_ == "newton-cd-columns"
+    ref = SK(C=1 / (1e-2 * n), tol=1e-12, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=0, atol=1e-6)
+    y3 = rng.integers(0, 3, n).astype(float)
+    three = LogisticRegression(penalty="l2", alpha=1e-2).fit(X, y3)
+    assert three.solver_ != "newton-cd-columns"
+    assert three.coef_.shape == (3, p)

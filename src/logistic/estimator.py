@@ -293,6 +293,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
             penalty=self.penalty,
             l1=l1,
             owner=type(self).__name__,
+            rows_in_memory=backend.capabilities.rows_in_memory,
         )
         caps, data = get_solver(name).capabilities, backend.capabilities
         if not data.rows_in_memory and not caps.streaming:
