@@ -211,11 +211,11 @@ class ColumnNewtonCD(IterativeSolver):
             max_sweeps=GRAM_SWEEPS if gram else sweeps or o.max_sweeps,
             max_backtracks=o.max_backtracks, start=start,
         )  # fmt: skip
-        # passes over X: the gradient's Xᵀr and, per Newton step, the model
-        # (its diagonal, or the Gram matrix and X d) and the naive form's
-        # sweeps; the line search reads no X
+        # passes over X: the gradient's Xᵀr and, per Newton step, the model's
+        # column sums (Xᵀv, (X∘X)ᵀv) and then the Gram matrix and X d, or the
+        # naive form's sweeps; the line search reads no X
         if max_iter:
-            step = 2 if gram else 1 + columns.cm.last_sweeps
+            step = 3 if gram else 1 + columns.cm.last_sweeps
             fit.objective.n_evaluations += step
         fit.objective.n_evaluations += 1
         return col
