@@ -126,3 +126,39 @@ def test_sample_rows_spread_over_a_period() -> None:
     share = counts / idx.size
     assert np.all(np.abs(share - 0.1) < 0.01)
     assert sample_rows(7_000, 29) is None  # too few rows to sample
+
+
+def test_weights_resting_on_few_sampled_rows_are_refused() -> None:
+    # 0.5 % of the rows weigh 1, the rest 0: about 10 of the 2 000 sampled rows
+    # carry the estimate, which then cost 14-16 passes against 7-9 exact
+    rng = np.random.default_rng(0)
+    n = 12_000
+    X = rng.standard_normal((n, 10))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X[:, :3] @ [1, 0.1, 2] + 0.5)))).astype(float)
+    sw = np.zeros(n)
+    sw[np.random.default_rng(0).random(n) < 0.005] = 1.0
+    model = LogisticRegression(penalty="l2", alpha=1e-3, solver="newton", tol=1e-8)
+    model.fit(X, y, sample_weight=sw)
+    assert model.history_[0]["n_passes"] == 1  # θ = 0 evaluated by a pass
+    assert model.n_passes_ == model.n_iter_[0] + 1
+
+
+def test_a_direction_only_the_sample_makes_flat_costs_one_pass_at_most() -> None:
+    # column 1 equals column 0 (to 2e-8) on exactly the sampled rows, and is
+    # independent of it elsewhere; with a ridge the sampled Hessian is well
+    # conditioned, yet its first step runs along the flat direction: the full
+    # step is refused and the step is taken from the exact Hessian
+    rng = np.random.default_rng(1)
+    n = 12_000
+    X = rng.standard_normal((n, 3))
+    idx = sample_rows(n, 4)
+    assert idx is not None
+    X[idx, 1] = X[idx, 0] + 2e-8 * rng.standard_normal(idx.size)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ [1.0, -1.0, 0.5] + 0.3)))).astype(float)
+    kw = dict(penalty="l2", alpha=1e-4, tol=1e-8)
+    model = LogisticRegression(solver="newton", **kw).fit(X, y)
+    exact = LogisticRegression(solver="newton", **kw)
+    exact.fit(X, y, offset=np.zeros(n))  # an offset turns the sampled start off
+    assert model.history_[0]["n_passes"] == 0  # the estimate was used
+    assert model.n_passes_ <= exact.n_passes_ + 1  # 16 against 6 before
+    assert model.objective_ == pytest.approx(exact.objective_, rel=1e-12)

@@ -195,7 +195,9 @@ class Newton(IterativeSolver):
         if self._hessian_stride(fit.objective) == 1:  # θ = 0 without a pass
             got = zero_start(fit.objective, theta0)
         f, g, H = got if got is not None else self._evaluate(fit, theta0)
-        return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
+        state = _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
+        self._estimated_start = state if got is not None else None
+        return state
 
     def _start(self, fit: Fit, theta0: FloatArray) -> Any:
         """The first state: at the subsample fit's optimum when it qualifies
@@ -416,6 +418,23 @@ class Newton(IterativeSolver):
         return predicted * LAST_STEP_MARGIN < fit.tol
 
     def step(self, fit: Fit, state: _NewtonState) -> _NewtonState:
+        if state is getattr(self, "_estimated_start", None):
+            # the first step from the sampled Hessian at θ = 0: its full step
+            # alone; where that is refused the sample misled the step (a
+            # direction it makes flat that the data do not), so the step is
+            # taken again from the exact Hessian (one pass more), never
+            # searched along the estimate's direction
+            self._estimated_start = None
+            out = self._step(fit, state, max_backtracks=1)
+            if not out.stop:
+                return out
+            state.stop, state.decrement = "", float("nan")
+            state.hessian = self._evaluate(fit, state.theta)[2]
+        return self._step(fit, state, max_backtracks=self.options.max_backtracks)
+
+    def _step(
+        self, fit: Fit, state: _NewtonState, *, max_backtracks: int
+    ) -> _NewtonState:
         g = state.grad
         H = state.hessian
         stale = H is None and state.stale_hessian is not None
@@ -447,9 +466,7 @@ class Newton(IterativeSolver):
             )
             return ok, (t, theta, f, g_new, H_new)
 
-        accepted, out = backtrack(
-            trial, 1.0, max_backtracks=self.options.max_backtracks
-        )
+        accepted, out = backtrack(trial, 1.0, max_backtracks=max_backtracks)
         if accepted and out is not None:
             t, theta, f, g_new, H_new = out
             gnorm = fit.residual(theta, g_new)
