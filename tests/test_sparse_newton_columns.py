@@ -204,7 +204,7 @@ def test_the_estimator_auto_fits_wide_sparse_data_by_columns():
 def test_a_large_offset_does_not_stall_the_line_search(offset):
     # every probability within ~1e-9 of 1 at the start while most labels are 0:
     # the intercept's Newton step over the vanishing curvature moves the logits
-    # by 1e8 and more; the first trial is capped (MAX_LOGIT_STEP) and the fit
+    # by 1e8 and more; the first trial is capped (MAX_LOGIT_REACH) and the fit
     # reaches L-BFGS's optimum (which stopped after 2 steps, objective 14.9
     # against 0.279, before the cap)
     rng = np.random.default_rng(0)

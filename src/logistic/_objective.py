@@ -295,6 +295,18 @@ class LogisticObjective:
         value = float(np.log(2.0)) + self._penalty(w)
         return value, self._join(g0[:-1] / total + self.l2 * w, g0[-1] / total)
 
+    def logit_reach(self, direction: FloatArray) -> float | None:
+        """An upper bound on how far a step ``direction`` moves any row's
+        logit, ``max_i |x_i·d_w + d_b| ≤ Σ_j max_i |x_ij|·|d_j| + |d_b|``,
+        from the columns' ranges of the data-statistics pass (no pass); None
+        before that pass, and for the K-class objective."""
+        stats = self._column_stats
+        if type(self) is not LogisticObjective or stats is None:
+            return None
+        w, b = self.split(direction)
+        amax = np.maximum(np.abs(stats.lo), np.abs(stats.hi))
+        return float(amax @ np.abs(w)) + abs(float(b))
+
     def gradient(self, theta: FloatArray) -> FloatArray:
         """``∇J(θ)``."""
         return self.value_and_gradient(theta)[1]

@@ -20,12 +20,20 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
     :func:`armijo_or_flat` combines it with Armijo's test) and
     :func:`negligible` (the predicted decrease is within the noise, so the
     step is taken untested).
+* The first step ``t0`` of a Newton-type search is 1, or less where the step
+  would move some row's logit by more than :data:`MAX_LOGIT_REACH`
+  (:func:`first_trial`, bounded from the columns' ranges without a pass; the
+  column solver, which holds the step's logits, takes their exact reach):
+  where the curvature vanishes (every probability within ~1e-9 of its label,
+  e.g. under a large offset) a Newton step can move the logits by 1e8 or
+  more, beyond what the halvings of ``t = 1`` bring back; ordinary steps reach
+  far less and keep ``t0 = 1``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,11 +44,25 @@ __all__ = [
     "armijo_or_flat",
     "backtrack",
     "below_upper_bound",
+    "first_trial",
     "negligible",
     "unresolved",
 ]
 
 T = TypeVar("T")
+
+#: Farthest a Newton-type search's first trial moves any logit (see above).
+MAX_LOGIT_REACH = 1e4
+
+
+def first_trial(objective: Any, direction: Any) -> float:
+    """The first step of a Newton-type line search along ``direction``
+    (original coordinates of a binary ``objective``; 1 for any other)."""
+    reach_of = getattr(objective, "logit_reach", None)
+    reach = None if reach_of is None else reach_of(direction)
+    if reach is None or not reach > MAX_LOGIT_REACH:
+        return 1.0
+    return MAX_LOGIT_REACH / reach
 
 
 def backtrack(

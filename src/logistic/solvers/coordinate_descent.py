@@ -65,7 +65,7 @@ from .._linalg import LinAlgError, cholesky
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
 from ._iterative import IterativeSolver
-from ._linesearch import armijo, backtrack, negligible
+from ._linesearch import armijo, backtrack, first_trial, negligible
 from ._options import LineSearchOptions
 
 __all__ = ["NewtonCD", "NewtonCDOptions", "soft_threshold", "kkt_residual"]
@@ -183,8 +183,11 @@ class NewtonCD(IterativeSolver):
             untested = negligible(-decrease * t, F) and bool(np.isfinite(new.value))
             return untested or armijo(new.value, F, t, decrease), new
 
+        step = fit.to_original(theta + d) - fit.to_original(theta)
         accepted, new = backtrack(
-            trial, 1.0, max_backtracks=self.options.max_backtracks
+            trial,
+            first_trial(fit.objective, step),
+            max_backtracks=self.options.max_backtracks,
         )
         if accepted and new is not None:
             return new

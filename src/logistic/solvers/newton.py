@@ -120,7 +120,7 @@ from .._sparse import issparse
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
-from ._linesearch import armijo_or_flat, backtrack
+from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._options import LineSearchOptions
 from ._zero_start import zero_start
 
@@ -466,7 +466,9 @@ class Newton(IterativeSolver):
             )
             return ok, (t, theta, f, g_new, H_new)
 
-        accepted, out = backtrack(trial, 1.0, max_backtracks=max_backtracks)
+        accepted, out = backtrack(
+            trial, first_trial(fit.objective, d), max_backtracks=max_backtracks
+        )
         if accepted and out is not None:
             t, theta, f, g_new, H_new = out
             gnorm = fit.residual(theta, g_new)
