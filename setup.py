@@ -1,4 +1,5 @@
-"""Build of the compiled kernels ``logistic._fused`` and ``logistic._cd``.
+"""Build of the compiled kernels ``logistic._fused``, ``logistic._cd`` and
+``logistic._column_stats``.
 
 Everything else is in pyproject.toml.
 
@@ -19,8 +20,8 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 HELP = (
-    "building logistic's compiled kernels (src/logistic/_fused.pyx, _cd.pyx) failed: "
-    "{what}. "
+    "building logistic's compiled kernels "
+    "(src/logistic/_fused.pyx, _cd.pyx, _column_stats.pyx) failed: {what}. "
     "It needs a C compiler (gcc or clang: e.g. `apt-get install gcc`) and the "
     "Python development headers (Python.h: e.g. `apt-get install python3-dev`); "
     "Cython is installed by pip as a build requirement."
@@ -62,29 +63,37 @@ def vector_math() -> dict[str, list]:
     return {"define_macros": [("LOGISTIC_MVEC", "1")], "libraries": ["mvec", "m"]}
 
 
+def kernel(name: str, depends: list[str]) -> Extension:
+    """The extension ``logistic.<name>`` from ``src/logistic/<name>.pyx``.
+
+    Every compiled module is built alike: C from Cython, ``-O3``, the
+    headers and declarations it includes in ``depends`` (a change to one
+    rebuilds it), and :func:`vector_math`'s flags.
+    """
+    return Extension(
+        f"logistic.{name}",
+        [f"src/logistic/{name}.pyx"],
+        include_dirs=["src/logistic"],
+        depends=[f"src/logistic/{d}" for d in depends],
+        extra_compile_args=["-O3", "-g0"],
+        **vector_math(),
+    )
+
+
 def extensions() -> list[Extension]:
     try:
         from Cython.Build import cythonize
     except ImportError as exc:
         raise SystemExit(HELP.format(what="Cython is not installed")) from exc
-    ext = Extension(
-        "logistic._fused",
-        ["src/logistic/_fused.pyx"],
-        include_dirs=["src/logistic"],
-        depends=["src/logistic/_fused_vec.h", "src/logistic/_fused_rows.h"],
-        extra_compile_args=["-O3", "-g0"],
-        **vector_math(),
-    )
-    # coordinate descent over columns (solvers.column_cd.newton_cd_columns)
-    cd = Extension(
-        "logistic._cd",
-        ["src/logistic/_cd.pyx"],
-        include_dirs=["src/logistic"],
-        depends=["src/logistic/_fused_vec.h"],
-        extra_compile_args=["-O3", "-g0"],
-        **vector_math(),
-    )
-    return cythonize([ext, cd], language_level=3)
+    modules = [
+        # the one-pass block kernels (_kernels, _compiled)
+        kernel("_fused", ["_fused_vec.h", "_fused_rows.h", "_kernel_types.pxd"]),
+        # coordinate descent over columns (solvers.column_cd.newton_cd_columns)
+        kernel("_cd", ["_fused_vec.h"]),
+        # column statistics of a block (_moments; re-exported by _fused)
+        kernel("_column_stats", ["_column_stats.h", "_kernel_types.pxd"]),
+    ]
+    return cythonize(modules, language_level=3)
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": BuildExt})

@@ -70,6 +70,9 @@ def compiled_for(X: Any) -> Any | None:
 def compiled_kernel() -> Any | None:
     """The compiled module ``logistic._fused``, or None (not built, or disabled).
 
+    It imports ``logistic._column_stats`` and re-exports its column
+    statistics (``dense_column_stats``, ``csr_column_stats``).
+
     ``LOGISTIC_KERNEL=numpy`` in the environment, or :func:`set_compiled`,
     selects the numpy reference instead; ``LOGISTIC_ROW_LOOP=0`` keeps the
     compiled kernel but turns its fused row loop off (dense blocks then take
