@@ -266,3 +266,49 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
     assert gram_reads, "the data should take Gram-form steps"
     assert all(r == 4 for r in gram_reads)
     assert steps[-len(gram_reads):] == gram_reads
+
+
+# -- wide L1 problems and Hessians larger than memory --------------------------
+def test_auto_l1_on_very_wide_data_forms_no_dense_hessian():
+    # sparse200k's p = 100 000: newton-cd's Hessian would take 74.5 GiB
+    assert choose_solver(SPARSE200K, penalty="l1", l1=1e-3) == "fista"
+    assert (
+        choose_solver(SPARSE200K, penalty="l1", l1=1e-3, rows_in_memory=True)
+        == "fista"  # 20 M stored values: beyond the column solver's bound
+    )
+    assert (
+        choose_solver(REUTERS, penalty="l1", l1=1e-3, rows_in_memory=True)
+        == "newton-cd-columns"
+    )
+    assert choose_solver(W8A, penalty="l1", l1=1e-3) == "newton-cd"
+
+
+def test_a_hessian_larger_than_memory_is_refused_by_name():
+    from logistic.solvers import _auto
+
+    memory = _auto._physical_memory()
+    if memory is None:
+        pytest.skip("the system does not report its memory")
+    p = int((memory / 8) ** 0.5) + 10
+    wide = DataDescription(1000, p, np.dtype(np.float64), 10_000)
+    with pytest.raises(InvalidParameterError, match=r"solver='newton' forms a dense"):
+        resolve_solver("newton", wide, penalty="l2", l1=0.0, owner="t")
+    assert resolve_solver("auto", wide, penalty="l2", l1=0.0, owner="t") == "lbfgs"
+    assert resolve_solver("auto", wide, penalty="l1", l1=1e-3, owner="t") == "fista"
+
+
+def test_the_estimator_fits_wide_sparse_l1_data_without_a_dense_hessian():
+    # p = 10 000 (newton-cd's Hessian: 800 MB): auto takes the column solver,
+    # which reaches fista's optimum (no Hessian) at a tight tolerance
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(3)
+    n, p = 500, 10_000
+    X = sp.random(n, p, density=0.002, format="csr", random_state=3)
+    y = (X @ rng.normal(size=p) * 5 + 0.2 * rng.normal(size=n) > 0).astype(float)
+    kw = dict(penalty="l1", alpha=0.01, tol=1e-9)
+    model = LogisticRegression(**kw).fit(X, y)
+    assert model.solver_ == "newton-cd-columns"
+    ref = LogisticRegression(solver="fista", max_iter=100_000, **kw).fit(X, y)
+    assert model.objective_ == pytest.approx(ref.objective_, rel=1e-9)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-5)

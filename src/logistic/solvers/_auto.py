@@ -7,7 +7,10 @@ recorded by the estimator in ``solver_``.
 Rule (measurements in docs/benchmarks.md):
 
 * Firth's penalty → the solver with ``firth``; an L1 term → the first
-  registered solver with ``supports_l1``;
+  registered solver with ``supports_l1`` (``newton-cd``), unless its dense
+  Hessian would exceed ``MAX_HESSIAN_BYTES``: then ``newton-cd-columns`` for
+  sparse X in memory within ``MAX_COLUMN_NNZ``, else the first L1 solver
+  that needs no Hessian and streams (``fista``);
 * otherwise Newton when one Newton iteration costs at most about four passes
   over the data, else L-BFGS. Costs are counted in "streamed entries" of X
   (one pass = ``n·p`` dense, ``nnz`` sparse):
@@ -64,6 +67,7 @@ Rule (measurements in docs/benchmarks.md):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from .._exceptions import InvalidParameterError
@@ -84,6 +88,16 @@ MAX_NEWTON_PASSES = 4.0
 #: sweeps over 20 M values and their CSC copy, against 7 threaded passes);
 #: the bound lies between them, closer to the size measured faster.
 MAX_COLUMN_NNZ = 5_000_000
+#: Largest dense ``p × p`` Hessian ``auto`` has an L1 fit form (512 MiB:
+#: p ≈ 8 000). Wider L1 problems take the column solver (sparse X in memory
+#: within ``MAX_COLUMN_NNZ``) or the first L1 solver without a Hessian
+#: (``fista``): sparse200k's p = 100 000 would need 74.5 GiB.
+MAX_HESSIAN_BYTES = 512 * 2**20
+
+
+def hessian_bytes(n_params: int) -> int:
+    """Bytes of a dense float64 ``n_params × n_params`` Hessian."""
+    return 8 * n_params * n_params
 
 
 def _first(has: Callable[[Capabilities], bool]) -> str | None:
@@ -130,7 +144,14 @@ def choose_solver(
         if name is not None:
             return name
     if l1 > 0:
-        name = _first(lambda c: c.supports_l1)
+        if hessian_bytes(data.n_features + 1) <= MAX_HESSIAN_BYTES:
+            name = _first(lambda c: c.supports_l1)
+        elif rows_in_memory and data.nnz is not None and data.nnz <= MAX_COLUMN_NNZ:
+            name = "newton-cd-columns"
+        else:
+            name = _first(
+                lambda c: c.supports_l1 and not c.needs_hessian and c.streaming
+            )
         if name is not None:
             return name
     cost = newton_cost_in_passes(data.n_samples, data.n_features, data.nnz)
@@ -182,4 +203,22 @@ def resolve_solver(
         raise InvalidParameterError(
             f"solver={name!r} does not accept sparse X; use solver='auto'."
         )
+    memory = _physical_memory()
+    n_params = data.n_features + 1
+    if caps.needs_hessian and memory and hessian_bytes(n_params) > memory:
+        raise InvalidParameterError(
+            f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
+            f"({hessian_bytes(n_params) / 2**30:.1f} GiB), more than this "
+            f"machine's memory ({memory / 2**30:.1f} GiB); use solver='auto' "
+            f"(or 'lbfgs', 'newton-cg'; with an L1 term 'fista', or "
+            f"'newton-cd-columns' for sparse X)."
+        )
     return name
+
+
+def _physical_memory() -> int | None:
+    """The machine's memory in bytes (None where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
