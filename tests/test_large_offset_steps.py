@@ -4,8 +4,8 @@ the first trial's logit reach).
 With a constant offset of 20 or 40 and most labels 0, every probability
 starts within ~1e-9 of 1: the curvature nearly vanishes, the Newton step
 moves the logits by 1e8 and more, and 50 halvings of ``t = 1`` stalled
-(``newton`` and ``newton-cd`` stopped after 1-2 steps at objective 14.9 or
-31.7). Reference: scikit-learn has no offset, so the reference is our
+(``newton``, ``newton-cd`` and ``newton-cd-columns`` stopped after 1-2 steps
+at objective 14.9 or 31.7). Reference: scikit-learn has no offset, so the reference is our
 L-BFGS, which takes no Newton steps, at the same tolerance, and
 scikit-learn's optimum for offset 0.
 """
@@ -33,7 +33,7 @@ def _text_like(dense: bool) -> tuple[object, np.ndarray]:
     return X, y
 
 
-@pytest.mark.parametrize("solver", ["newton", "newton-cd"])
+@pytest.mark.parametrize("solver", ["newton", "newton-cd", "newton-cd-columns"])
 @pytest.mark.parametrize("offset", [20.0, 40.0])
 @pytest.mark.parametrize("dense", [False, True])
 def test_newton_steps_under_a_large_offset_reach_the_optimum(solver, offset, dense):

@@ -329,7 +329,7 @@ class LogisticObjective:
             return kept[2]
         w, b = self.split(theta)
         hww, hwb, hbb = self._reduce(partial(block_hessian, w=w, b=b))
-        return self._assemble_hessian(hww, hwb, hbb, self.weight_sum)
+        return self.assemble_hessian(hww, hwb, hbb, self.weight_sum)
 
     def _exact_key(self, theta: FloatArray) -> tuple[bytes, float]:
         return np.asarray(theta, dtype=F64).tobytes(), self.l2
@@ -385,7 +385,7 @@ class LogisticObjective:
         total = self._total(total)
         value = loss / total + self._penalty(w)
         grad = self._join(g_w / total + self.l2 * w, g_b / total)
-        H = self._assemble_hessian(hww, hwb, hbb, total)
+        H = self.assemble_hessian(hww, hwb, hbb, total)
         if k == 1:  # kept, not copied (p² floats): read-only from now on
             grad.flags.writeable = H.flags.writeable = False
             self._last_exact = (self._exact_key(theta), (value, grad, H))
@@ -437,9 +437,12 @@ class LogisticObjective:
         loss, g_w, g_b, total, hww, hwb, hbb = sums
         return loss, g_w, g_b, total, hww * scale, hwb * scale, hbb * scale
 
-    def _assemble_hessian(
+    def assemble_hessian(
         self, hww: FloatArray, hwb: FloatArray, hbb: float, total: float
     ) -> FloatArray:
+        """``∇²J`` from the row sums ``Σ d x xᵀ``, ``Σ d x``, ``Σ d`` (the
+        kernels' ``hessian``) over a weight total ``total``: the means, the L2
+        term on the coefficients, the intercept's row and column last."""
         p = self.n_features
         H = np.empty((self.n_params, self.n_params))
         H[:p, :p] = hww / total

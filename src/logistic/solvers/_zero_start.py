@@ -165,13 +165,7 @@ def _sampled_hessian(
     hww, hwb, hbb = hessian(Xs, block.y[idx], np.zeros(p), 0.0, None, sw)
     if not hbb > 0:
         return None
-    total = 4.0 * hbb  # Σ s over the sample
-    H = np.empty((objective.n_params, objective.n_params))
-    H[:p, :p] = hww / total
-    H[:p, :p][np.diag_indices(p)] += objective.l2
-    if objective.fit_intercept:
-        H[:p, p] = H[p, :p] = hwb / total
-        H[p, p] = hbb / total
+    H = objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
     if not _well_conditioned(H):
         return None
     return H
