@@ -462,10 +462,8 @@ class Dask:
     #: Tasks the last evaluation submitted.
     tasks_per_pass: int = 0
     #: Partial sums of a grouped evaluation (bytes sent to the client) up to
-    #: which the workers keep them until the next evaluation is submitted
-    #: (:func:`logistic.backends._dask_faults.hold_results`: the release
-    #: message then no longer delays the next submission); larger ones are
-    #: released as soon as they are gathered.
+    #: which the workers keep them until the next submit (``hold_results``:
+    #: the release then does not delay it); larger ones go once gathered.
     hold_bytes: int = 16 * 2**20
     #: Partitions are files decoded by their tasks (:meth:`from_parquet`).
     _decodes_files: bool = False
@@ -499,9 +497,8 @@ class Dask:
 
     def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
         """Copies of every ``step``-th row of the grid blocks ``indices``
-        (:mod:`._dask_gather`; not a pass: not counted), from persisted
-        partitions or arrays only; None for files read afresh (each gather task
-        would decode its whole file: the cost of a pass)."""
+        (:mod:`._dask_gather`; not a pass: not counted); None for files not
+        persisted (each gather task would decode its whole file: a pass)."""
         if self._futures is None and self._decodes_files:
             return None
         return gather_blocks(self, indices, step)
