@@ -47,7 +47,6 @@ Conventions (owned here)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -57,7 +56,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .._exceptions import DataValidationError, IntegrityError
-from .._labels import PositiveRule, label_text, resolve_classes
+from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
 from ._dask_connect import connect
@@ -72,8 +71,8 @@ from ._dask_faults import (
 from ._dask_gather import gather_blocks
 from ._dask_locality import persist_spread, persisted_futures, worker_groups
 from ._dask_predict import decision_function, predict_proba
+from ._dask_scan import raise_first_problem, scan_facts
 from ._dask_tasks import (
-    PartitionRowError,
     partition_reduce,
     partition_scan,
     partitions_reduce,
@@ -377,72 +376,25 @@ class Dask:
         )
         return self._run
 
-    def _row_error(
-        self, i: int, row0: int, what: str, row: int, remedy: str, column: str = ""
-    ) -> PartitionError:
-        """A problem at ``row`` of partition ``i``, whose first row is ``row0``."""
-        return PartitionError(
-            f"{self._run.where(i)}: {what} at row {row0 + row} (0-based, global; "
-            f"row {row} of partition {i}){column}; {remedy}",
-            partition=i,
-            path=self.part_names[i] if self.part_names else None,
-        )
-
-    def _problem_error(self, i: int, row0: int, problem: dict[str, Any]) -> Exception:
-        value, row = problem["value"], problem["row"]
-        if problem["kind"] == "negative":
-            what = f"sample_weight has a negative value ({value})"
-            return self._row_error(i, row0, what, row, "weights must be >= 0")
-        j = problem["column"]
-        column = "" if j is None else f", column {self._feature(j)!r}"
-        what = f"{problem['what']} has a non-finite value ({value})"
-        return self._row_error(i, row0, what, row, "drop or impute it first", column)
-
-    def _feature(self, j: int) -> Any:
-        names = self.feature_names
-        return names[j] if names and j < len(names) else j
-
     def _scan(self, classes: Any, positive: PositiveRule) -> None:
         import dask
 
         self._scanned = False
-        outcomes = self._compute(
+        stats = self._compute(
             [
                 dask.delayed(partition_scan)(i, self.dtype, self.target, *t)
                 for i, t in enumerate(self.parts)
             ],
             collect_errors=True,
         )
-        row0 = 0
-        for i, s in enumerate(outcomes):  # the first problem, with its global row
-            if isinstance(s, PartitionRowError):
-                raise self._row_error(i, row0, s.description, s.row, s.remedy) from s
-            if isinstance(s, BaseException):
-                raise self._run.partition_error(i, s) from s
-            if s["problem"] is not None:
-                raise self._problem_error(i, row0, s["problem"])
-            row0 += s["n"]
-        stats = outcomes
+        raise_first_problem(stats, self._run, self.part_names, self.feature_names)
         self._scanned = True
         self._check_ids([s["index"] for s in stats])
-        p = {s["p"] for s in stats if s["n"] > 0} or {s["p"] for s in stats}
-        if len(p) != 1:
-            raise DataValidationError(f"partitions have different column counts {p}")
-        labels = {v for s in stats for v in s["labels"]}
-        self.n_samples = sum(s["n"] for s in stats)
-        if self.n_samples == 0:
-            raise DataValidationError("the Dask collection has no rows")
-        self.n_features = p.pop()
-        self.partition_rows = [s["n"] for s in stats]
-        self.classes_ = resolve_classes(
-            labels, classes, positive, multiclass=getattr(self, "multiclass", False)
-        )
-        digest = (
-            "".join(s["digest"] for s in stats) + f"{self.n_samples}x{self.n_features}"
-        )
-        if not np.array_equal(np.sort(self.classes_), self.classes_):
-            digest += f":positive={label_text(self.classes_[1])}"
-        self.fingerprint = hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
+        multiclass = getattr(self, "multiclass", False)
+        facts = scan_facts(stats, classes, positive, multiclass)
+        self.n_samples, self.n_features = facts.n_samples, facts.n_features
+        self.partition_rows, self.classes_ = facts.partition_rows, facts.classes
+        self.fingerprint = facts.fingerprint
 
     def _check_ids(self, ids: list[int]) -> None:
         if sorted(ids) != list(range(len(self.parts))):

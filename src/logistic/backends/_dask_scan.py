@@ -1,0 +1,122 @@
+"""What the Dask backend's scan learns from its partitions' summaries.
+
+Convention (owned here): the scan's tasks (``_dask_tasks.partition_scan``)
+each return their partition's row count, column count, labels, content
+digest and first bad value (a row of its own partition). :func:`raise_first_problem`
+turns the first partition's problem into an error naming the row in the
+whole collection (the row counts of the partitions before it added) and in
+the partition, its file when known, and the feature's name;
+:func:`scan_facts` gives the collection's shape, the partitions' row counts,
+the classes and the content fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from .._labels import PositiveRule, label_text, resolve_classes
+from ._dask_faults import ClusterRun, PartitionError
+from ._dask_tasks import PartitionRowError
+
+__all__ = ["ScanFacts", "raise_first_problem", "scan_facts"]
+
+
+@dataclass(frozen=True)
+class ScanFacts:
+    """The collection as the scan found it."""
+
+    n_samples: int
+    n_features: int
+    partition_rows: list[int]
+    classes: np.ndarray
+    fingerprint: str
+
+
+def raise_first_problem(
+    outcomes: Sequence[Any],
+    run: ClusterRun,
+    part_names: Sequence[str] | None,
+    feature_names: Sequence[Any] | None,
+) -> None:
+    """Raise the error of the first partition whose scan failed or found a bad
+    value (``outcomes``: the scan tasks' results or exceptions, in partition
+    order); return when there is none."""
+    row0 = 0
+    for i, s in enumerate(outcomes):
+        if isinstance(s, PartitionRowError):
+            where = _RowError(run, part_names, feature_names, i, row0)
+            raise where.error(s.description, s.row, s.remedy) from s
+        if isinstance(s, BaseException):
+            raise run.partition_error(i, s) from s
+        if s["problem"] is not None:
+            raise _RowError(run, part_names, feature_names, i, row0).of(s["problem"])
+        row0 += s["n"]
+
+
+def scan_facts(
+    stats: Sequence[dict[str, Any]],
+    classes: Any,
+    positive: PositiveRule,
+    multiclass: bool,
+) -> ScanFacts:
+    """The collection's facts from the partitions' scan summaries (in
+    partition order, every one without a problem)."""
+    p = {s["p"] for s in stats if s["n"] > 0} or {s["p"] for s in stats}
+    if len(p) != 1:
+        raise DataValidationError(f"partitions have different column counts {p}")
+    labels = {v for s in stats for v in s["labels"]}
+    n_samples = sum(s["n"] for s in stats)
+    if n_samples == 0:
+        raise DataValidationError("the Dask collection has no rows")
+    n_features = p.pop()
+    resolved = resolve_classes(labels, classes, positive, multiclass=multiclass)
+    digest = "".join(s["digest"] for s in stats) + f"{n_samples}x{n_features}"
+    if not np.array_equal(np.sort(resolved), resolved):
+        digest += f":positive={label_text(resolved[1])}"
+    return ScanFacts(
+        n_samples,
+        n_features,
+        [s["n"] for s in stats],
+        resolved,
+        hashlib.blake2b(digest.encode(), digest_size=16).hexdigest(),
+    )
+
+
+@dataclass(frozen=True)
+class _RowError:
+    """Errors at a row of partition ``i``, whose first row is ``row0``."""
+
+    run: ClusterRun
+    part_names: Sequence[str] | None
+    feature_names: Sequence[Any] | None
+    i: int
+    row0: int
+
+    def error(
+        self, what: str, row: int, remedy: str, column: str = ""
+    ) -> PartitionError:
+        i = self.i
+        return PartitionError(
+            f"{self.run.where(i)}: {what} at row {self.row0 + row} (0-based, "
+            f"global; row {row} of partition {i}){column}; {remedy}",
+            partition=i,
+            path=self.part_names[i] if self.part_names else None,
+        )
+
+    def of(self, problem: dict[str, Any]) -> PartitionError:
+        value, row = problem["value"], problem["row"]
+        if problem["kind"] == "negative":
+            what = f"sample_weight has a negative value ({value})"
+            return self.error(what, row, "weights must be >= 0")
+        j = problem["column"]
+        names = self.feature_names
+        name = names[j] if names and j is not None and j < len(names) else j
+        column = "" if j is None else f", column {name!r}"
+        what = f"{problem['what']} has a non-finite value ({value})"
+        return self.error(what, row, "drop or impute it first", column)
