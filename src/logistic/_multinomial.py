@@ -348,6 +348,17 @@ class MultinomialObjective(LogisticObjective):
         return objective, l1
 
     # -- parameter layout ---------------------------------------------------
+    def start_value_and_gradient(
+        self, theta: FloatArray
+    ) -> tuple[float, FloatArray] | None:
+        """None: the statistics pass sums the binary loss's gradient at logit 0
+        (``J(0)`` is ``log K`` here, and the labels are class indices)."""
+        return None
+
+    def logit_reach(self, direction: FloatArray) -> float | None:
+        """None: a K-class step moves K logits a row (not bounded here)."""
+        return None
+
     def coef_matrix(self, theta: FloatArray) -> FloatArray:
         """Θ of shape (K, q) from ``theta`` (a zero first row when reference)."""
         theta = np.asarray(theta, dtype=F64)

@@ -281,11 +281,10 @@ class LogisticObjective:
         pass has been made with them and ``θ`` is zero; None otherwise (a
         nonzero ``θ``, an offset, a backend whose kernels do not make the
         sums). Counts no evaluation: it reads no data. The formulas are the
-        binary loss's: a subclass with another loss (K classes, whose
-        ``J(0)`` is ``log K``) gets None.
+        binary loss's: the K-class objective overrides it.
         """
         stats = self._column_stats
-        if type(self) is not LogisticObjective or stats is None or stats.grad0 is None:
+        if stats is None or stats.grad0 is None:
             return None
         w, b = self.split(theta)
         if b != 0.0 or np.any(w):
@@ -299,9 +298,9 @@ class LogisticObjective:
         """An upper bound on how far a step ``direction`` moves any row's
         logit, ``max_i |x_i·d_w + d_b| ≤ Σ_j max_i |x_ij|·|d_j| + |d_b|``,
         from the columns' ranges of the data-statistics pass (no pass); None
-        before that pass, and for the K-class objective."""
+        before that pass (the K-class objective overrides it)."""
         stats = self._column_stats
-        if type(self) is not LogisticObjective or stats is None:
+        if stats is None:
             return None
         w, b = self.split(direction)
         amax = np.maximum(np.abs(stats.lo), np.abs(stats.hi))
