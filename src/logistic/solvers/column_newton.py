@@ -119,12 +119,13 @@ class _Columns:
         self.mean, self.inv_scale = fit.view.mean, fit.view.inv_scale
         self.fit_intercept = objective.fit_intercept
         self.l2 = objective.l2
+        self._split = objective.split
 
     def split(self, theta: FloatArray) -> tuple[FloatArray, float]:
-        """``(w, b)`` of original coefficients."""
-        if self.fit_intercept:
-            return np.array(theta[:-1]), float(theta[-1])
-        return np.array(theta), 0.0
+        """``(w, b)`` of original coefficients (``w`` a copy: the column
+        solver updates it)."""
+        w, b = self._split(theta)
+        return np.array(w), b
 
     def logits(self, w: FloatArray, b: float) -> FloatArray:
         """``X w + b + offset``."""
@@ -193,8 +194,10 @@ class ColumnNewtonCD(IterativeSolver):
         max_iter: int, sweeps: int = 0,
     ) -> ColumnFit:  # fmt: skip
         w, b = columns.split(fit.view.to_original(theta))
-        z, start = (columns.logits(w, b), None) if state is None else (state.z, None)
-        if state is not None:
+        if state is None:
+            z, start = columns.logits(w, b), None
+        else:
+            z = state.z
             start = (state.loss, state.residual, state.weights, state.grad_loss)
         o = self.options
         # the cost model's estimate and the kept Gram curvature live on the
