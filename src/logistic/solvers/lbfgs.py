@@ -190,7 +190,7 @@ class _Evaluations:
         there from the data-statistics pass where the objective has them
         (``start_value_and_gradient``: ``x0 = 0`` and no offset; no pass),
         else from an evaluation."""
-        # objectives of other models (multinomial) may not offer the shortcut
+        # a coordinate view without the method (another model's) evaluates
         known = getattr(self.fit.coords, "start_value_and_gradient", None)
         got = None if known is None else known(x0)
         if got is None:
