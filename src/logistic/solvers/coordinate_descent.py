@@ -67,6 +67,7 @@ from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
 from ._iterative import IterativeSolver
 from ._linesearch import armijo, backtrack, first_trial, negligible
 from ._options import LineSearchOptions
+from ._start import start_value_and_gradient
 
 __all__ = ["NewtonCD", "NewtonCDOptions", "soft_threshold", "kkt_residual"]
 
@@ -131,11 +132,12 @@ class NewtonCD(IterativeSolver):
     State = _CDState
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _CDState:
-        return self._state(fit, theta)
+        return self._state(fit, theta, *start_value_and_gradient(fit.view, theta))
 
     @staticmethod
-    def _state(fit: Fit, theta: FloatArray, **extra: Any) -> _CDState:
-        f, g = fit.view.value_and_gradient(theta)
+    def _state(
+        fit: Fit, theta: FloatArray, f: float, g: FloatArray, **extra: Any
+    ) -> _CDState:
         value = f + fit.l1_penalty(theta)
         return _CDState(theta, value, f, g, fit.residual(theta, g), **extra)
 
@@ -178,7 +180,9 @@ class NewtonCD(IterativeSolver):
             return state
 
         def trial(t: float) -> tuple[bool, _CDState]:
-            new = self._state(fit, theta + t * d, step=t, sweeps=sweeps)
+            at = theta + t * d
+            f, g = fit.view.value_and_gradient(at)
+            new = self._state(fit, at, f, g, step=t, sweeps=sweeps)
             # precision regime (see the module docstring): the step untested
             untested = negligible(-decrease * t, F) and bool(np.isfinite(new.value))
             return untested or armijo(new.value, F, t, decrease), new

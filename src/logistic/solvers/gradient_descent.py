@@ -38,6 +38,7 @@ from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import backtrack, below_upper_bound, negligible
 from ._options import LineSearchOptions
+from ._start import start_value_and_gradient
 
 __all__ = [
     "GradientDescent",
@@ -110,7 +111,7 @@ class GradientDescent(IterativeSolver):
     def init_state(self, fit: Fit, theta: FloatArray) -> _GDState:
         obj = fit.coords
         step = 1.0 / lipschitz_constant(obj)
-        f, g = obj.value_and_gradient(theta)
+        f, g = start_value_and_gradient(obj, theta)
         return _GDState(theta, f, g, fit.residual(theta, g), 0.0, step, step)
 
     @staticmethod

@@ -33,6 +33,7 @@ from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
+from ._start import start_value_and_gradient
 
 __all__ = ["NewtonCG", "NewtonCGOptions"]
 
@@ -67,7 +68,7 @@ class NewtonCG(IterativeSolver):
     State = _State
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _State:
-        f, g = fit.view.value_and_gradient(theta)
+        f, g = start_value_and_gradient(fit.view, theta)
         return _State(theta, f, g, fit.residual(theta, g))
 
     def _direction(self, fit: Fit, state: _State) -> tuple[FloatArray, int]:

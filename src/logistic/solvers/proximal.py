@@ -39,6 +39,7 @@ from ._base import Capabilities, Fit, register, soft_threshold
 from ._iterative import IterativeSolver
 from ._linesearch import backtrack, below_upper_bound, unresolved
 from ._options import LineSearchOptions
+from ._start import start_value_and_gradient
 from .gradient_descent import lipschitz_constant
 
 __all__ = ["FISTA"]
@@ -71,7 +72,7 @@ class FISTA(IterativeSolver):
     State = _FistaState
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _FistaState:
-        f, g = fit.view.value_and_gradient(theta)
+        f, g = start_value_and_gradient(fit.view, theta)
         L = lipschitz_constant(fit.view)
         return _FistaState(
             theta,
