@@ -12,7 +12,14 @@ from typing import Any
 
 from logistic._typing import FloatArray
 
-__all__ = ["start_value_and_gradient"]
+__all__ = ["known_start", "start_value_and_gradient"]
+
+
+def known_start(objective: Any, theta: FloatArray) -> tuple[float, FloatArray] | None:
+    """``(J(θ), ∇J(θ))`` from the statistics pass where ``objective`` has them
+    for this ``θ``, else None (no pass either way)."""
+    known = getattr(objective, "start_value_and_gradient", None)
+    return None if known is None else known(theta)
 
 
 def start_value_and_gradient(
@@ -20,8 +27,7 @@ def start_value_and_gradient(
 ) -> tuple[float, FloatArray]:
     """``(J(θ), ∇J(θ))`` at a solver's start: from the statistics pass where
     ``objective`` has it for this ``θ``, else by one evaluation."""
-    known = getattr(objective, "start_value_and_gradient", None)
-    got = None if known is None else known(theta)
+    got = known_start(objective, theta)
     if got is not None:
         return got
     f, g = objective.value_and_gradient(theta)

@@ -62,6 +62,7 @@ import numpy as np
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
 from ._linesearch import unresolved
+from ._start import known_start
 from ._subspace import MIN_AGREEMENT, SubspaceModel, sample_for_subspace
 
 __all__ = ["LBFGS", "LBFGSOptions", "default_memory"]
@@ -190,9 +191,7 @@ class _Evaluations:
         there from the data-statistics pass where the objective has them
         (``start_value_and_gradient``: ``x0 = 0`` and no offset; no pass),
         else from an evaluation."""
-        # a coordinate view without the method (another model's) evaluates
-        known = getattr(self.fit.coords, "start_value_and_gradient", None)
-        got = None if known is None else known(x0)
+        got = known_start(self.fit.coords, x0)
         if got is None:
             return self.residual(x0)
         f, g = got
