@@ -80,10 +80,11 @@ def csr_column_stats(
                 c = a + 8 * j
                 v = <double>data[k]
                 if sweep == 0:
-                    if v < c[0]:
-                        c[0] = v
-                    if v > c[1]:
-                        c[1] = v
+                    # unconditional stores: min/max instructions, where
+                    # conditional ones branch on unpredictable values
+                    # (2.5x slower on reuters' first sweep)
+                    c[0] = v if v < c[0] else c[0]
+                    c[1] = v if v > c[1] else c[1]
                     c[2] += 1.0
                     if sw != NULL:
                         sd = sw[i] * v

@@ -80,6 +80,12 @@ CHUNK_BYTES = 128 * 2**10
 #: ratio in bits (10 of 53), far below the 20 bits the standardized view keeps
 #: of a scale (:data:`logistic._scaling.SCALE_BITS`).
 RAW_MOMENT_MAX_CANCELLATION = 2.0**10
+#: The compiled CSR sweep's per-column accumulators are kept per thread up to
+#: this size and reused by the next block (a fresh array of them is a fresh
+#: mapping whose pages fault in on every block: half of a reuters block's
+#: 0.5 ms); larger ones are allocated per block.
+KEEP_ACC_BYTES = 4 * 2**20
+_ACC = threading.local()
 
 
 def _power_of_two_at_least_half(amax: FloatArray) -> FloatArray:
@@ -198,10 +204,13 @@ def _units(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
     ``max|x|`` elsewhere; an all-zero column has unit 0 (neutral in merges) and
     divisor 1."""
     amax = np.maximum(np.abs(lo), np.abs(hi))
-    if amax.size and amax.min() > SAFE_LOW and amax.max() < SAFE_HIGH:
-        # every column in range (the usual case; NaN fails both tests): the
-        # arrays of the general rule below, in three calls instead of twelve
-        return np.ones(amax.shape), np.ones(amax.shape)
+    if amax.size and amax.max() < SAFE_HIGH:
+        # every column in range or all zero (the usual case: a sparse row
+        # block leaves most columns empty; NaN fails the test): the arrays of
+        # the general rule below in a few calls instead of twelve
+        present = amax > 0
+        if not np.any(present & (amax <= SAFE_LOW)):
+            return present.astype(F64), np.ones(amax.shape)
     safe = (amax > SAFE_LOW) & (amax < SAFE_HIGH)
     unit = np.where(safe, 1.0, _power_of_two_at_least_half(amax))
     unit = np.where(amax > 0, unit, 0.0)
@@ -439,6 +448,18 @@ def _numpy_sparse_stats(X: Any, s: FloatArray | None, coo: Any) -> ColumnStats:
     return _corrected(total, mean_u, resid, m2, unit, divisor, lo, hi)
 
 
+def _accumulators(p: int) -> FloatArray:
+    """``(p, 8)`` accumulators of :func:`_compiled_sparse_stats`, set to
+    ``inf, -inf, 0, …`` (this thread's kept array when small enough)."""
+    acc = getattr(_ACC, "acc", None)
+    if acc is None or acc.shape[0] != p:
+        acc = np.empty((p, 8))
+        if acc.nbytes <= KEEP_ACC_BYTES:
+            _ACC.acc = acc
+    acc[:, 0], acc[:, 1], acc[:, 2:] = np.inf, -np.inf, 0.0
+    return acc
+
+
 def _compiled_sparse_stats(
     X: Any, s: FloatArray | None, r0: FloatArray | None = None
 ) -> ColumnStats | None:
@@ -454,30 +475,25 @@ def _compiled_sparse_stats(
     n, p = X.shape
     data, idx, ptr = arrays
     sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
-    acc = np.zeros((p, 8))  # per column: lo hi count sum weight mean resid m2
-    acc[:, 0], acc[:, 1] = np.inf, -np.inf
-    if r0 is None:
-        mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0)
-        grad0 = None
-    else:  # Σ r x in the resid slot, which sweep 2 needs zeroed
-        mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0, r0)
-        grad0 = _grad0(acc[:, 6].copy(), r0)
-        acc[:, 6] = 0.0
-    lo, hi, count = acc[:, 0], acc[:, 1], acc[:, 2]
+    acc = _accumulators(p)  # per column: lo hi count sum weight mean resid m2
+    # with r0, Σ r x in the resid slot (zeroed below if sweep 2 runs)
+    mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0, r0)
+    lo, hi, count, s1, sq = (acc[:, k].copy() for k in (0, 1, 2, 3, 7))
+    grad0 = None if r0 is None else _grad0(acc[:, 6].copy(), r0)
     gap = count < n  # columns with implicit zeros
-    lo = np.where(gap, np.minimum(lo, 0.0), lo)
-    hi = np.where(gap, np.maximum(hi, 0.0), hi)
+    np.minimum(lo, 0.0, out=lo, where=gap)
+    np.maximum(hi, 0.0, out=hi, where=gap)
     unit, divisor = _units(lo, hi)
     div = None if np.all(divisor == 1.0) else divisor
     total = float(n) if s is None else float(s.sum())
     if div is None:  # one sweep may be enough: Σ s x² is in acc[:, 7]
-        raw = _from_raw_moments(total, acc[:, 3], acc[:, 7])
+        raw = _from_raw_moments(total, s1, sq)
         if raw is not None:
-            return ColumnStats(total, acc[:, 3] / total, unit, raw, lo, hi, grad0)
+            return ColumnStats(total, s1 / total, unit, raw, lo, hi, grad0)
     else:  # the sums again, of the rescaled values
         acc[:, 3] = 0.0
         mod.csr_column_stats(data, idx, ptr, div, sw, acc, 1)
-    acc[:, 7] = 0.0
+    acc[:, 6:] = 0.0
     mean_u = acc[:, 3] / total
     stored = count.copy() if sw is None else acc[:, 4].copy()
     implicit = np.maximum(total - stored, 0.0)
