@@ -1,0 +1,94 @@
+"""The dense linear algebra around a Newton step on a few hundred parameters:
+the Newton decrement, BLAS limited to one thread for small factorizations, and
+heap headroom for an iteration's p × p temporaries (:mod:`.newton`).
+
+Imports numpy and, for factorizations of more than ``SERIAL_MAX_PARAMS``
+rows, the in-memory backend's cached threadpoolctl controller.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+import numpy as np
+
+from .._libc import reserve_heap
+from .._linalg import LinAlgError, cholesky
+from .._typing import FloatArray
+
+__all__ = ["heap_headroom", "newton_decrement", "one_blas_thread"]
+
+
+def newton_decrement(H: FloatArray, g: FloatArray) -> float:
+    """``gᵀ H⁻¹ g`` by Cholesky of the Jacobi-scaled H; inf when H is not
+    finite and positive definite."""
+    diag = np.diag(H)
+    if not (np.all(np.isfinite(H)) and np.all(diag > 0)):
+        return float("inf")
+    s = 1.0 / np.sqrt(diag)
+    with one_blas_thread(H.shape[0]):
+        try:
+            factor = cholesky(H * np.outer(s, s))
+        except LinAlgError:
+            return float("inf")
+        gs = g * s
+        value = float(gs @ factor.solve(gs))
+    return value if np.isfinite(value) and value >= 0 else float("inf")
+
+
+#: The p × p temporaries of one iteration that the heap keeps room for
+#: (:func:`heap_headroom`): the per-block Hessian sums and their total, the
+#: assembled and scaled Hessians, the factor and the solver's copies.
+HEAP_HEADROOM_MATRICES = 16
+#: glibc adapts its thresholds to freed chunks of at most 32 MiB.
+HEAP_HEADROOM_MAX_BYTES = 30 * 2**20
+#: Temporaries below this size stay under glibc's initial thresholds.
+HEAP_HEADROOM_MIN_BYTES = 2**20
+_HEAP_HEADROOM = [0]
+
+
+def heap_headroom(n_params: int) -> None:
+    """Let the heap keep the memory of an iteration's p × p temporaries.
+
+    glibc's malloc serves a chunk above its mmap threshold (initially 128
+    KiB) by ``mmap`` and, when such a chunk is freed, raises that threshold
+    to its size and the heap's trim threshold to twice it. A Newton
+    iteration on a few hundred parameters frees several p × p arrays at once
+    (720 KiB each at p = 301), more than that trim threshold, so the heap
+    was returned to the system and re-faulted at every iteration: ~6 000
+    page faults (5-10 % of the time) of every w8a fit. A ``malloc`` and
+    ``free`` of one chunk of ``HEAP_HEADROOM_MATRICES`` such arrays (once per
+    process and size; up to glibc's 32 MiB limit; never touched, so no
+    memory is used) sets the thresholds as a large temporary would have: the
+    heap then keeps that much free memory (:func:`logistic._libc.reserve_heap`;
+    a numpy array would show in ``tracemalloc`` as a peak that no page
+    backs). Linux only; elsewhere nothing is done.
+    """
+    size = HEAP_HEADROOM_MATRICES * 8 * n_params * n_params
+    size = min(size, HEAP_HEADROOM_MAX_BYTES)
+    if size < HEAP_HEADROOM_MIN_BYTES or size <= _HEAP_HEADROOM[0]:
+        return
+    _HEAP_HEADROOM[0] = size
+    reserve_heap(size)
+
+
+#: Up to this many parameters the Cholesky runs on one BLAS thread: on two
+#: busy cores, OpenBLAS's threads spin-waiting for each other made a 301 × 301
+#: factorization take 30–1600 ms instead of 10 ms (w8a, load average 10).
+ONE_THREAD_MAX_PARAMS = 2048
+#: Factorizations this small (a few thousand flops) run on one thread anyway:
+#: no threadpoolctl (its import and controller cost ≈ 10 ms of a small fit).
+SERIAL_MAX_PARAMS = 32
+
+
+def one_blas_thread(n_params: int) -> Any:
+    """A context limiting BLAS to one thread for small factorizations."""
+    if n_params <= SERIAL_MAX_PARAMS:
+        return nullcontext()
+    from ..backends.in_memory import _blas_controller
+
+    controller = _blas_controller() if n_params <= ONE_THREAD_MAX_PARAMS else None
+    if controller is None:
+        return nullcontext()
+    return controller.limit(limits=1, user_api="blas")
