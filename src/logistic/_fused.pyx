@@ -28,7 +28,7 @@ Arguments are checked by the Python caller (shapes, dtypes, strides).
 """
 
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
-from libc.math cimport fabs
+from libc.math cimport fabs, isfinite
 
 from logistic._kernel_types cimport _ptr, floating, index_t
 
@@ -159,6 +159,13 @@ cdef inline void _add(double* total, double* comp, double x) noexcept nogil:
     total[0] = t
 
 
+cdef inline double _total(double total, double comp) noexcept nogil:
+    """A compensated sum's value: ``total + comp``, or ``total`` when it is not
+    finite (an infinite term leaves NaN in comp; the sum is then ``total``, as
+    a plain sum's)."""
+    return total + comp if isfinite(total) else total
+
+
 cdef inline double* _out_ptr(double[::1] v) noexcept:
     return &v[0] if v is not None and v.shape[0] > 0 else NULL
 
@@ -225,7 +232,7 @@ def dense_pass(
             if floating is float:
                 for j in range(p):
                     g[j] = <double>gbuf[j]
-    return loss + c_loss, rsum + c_rsum
+    return _total(loss, c_loss), _total(rsum, c_rsum)
 
 
 cdef inline tuple _rows_result(double* out):
@@ -403,7 +410,7 @@ def csr_pass(
                     for k in range(k0, k1):
                         g[indices[k]] += ri * <double>data[k]
             i0 = i1
-    return loss + c_loss, rsum + c_rsum
+    return _total(loss, c_loss), _total(rsum, c_rsum)
 
 
 def csr_sandwich(

@@ -14,9 +14,11 @@
  * is read). Each dot product keeps eight partial sums (column j goes to
  * lane j mod 8, the tail past the last multiple of 8 added after the lanes),
  * reduced in a fixed tree; g[j] adds the eight rows' terms in row order.
- * No fused multiply-adds (fp-contract=off), so the AVX-512, AVX2 and plain
- * builds of the loop round alike; only exp/log1p may differ by a few ulp
- * (libmvec: 4 ulp documented). Loss and residual sums are compensated
+ * The AVX2 and plain builds use no fused multiply-adds (fp-contract=off) and
+ * round alike; the AVX-512 build (_fused_rows512.h) forms the dot products
+ * and gradient terms with fused multiply-adds, so its sums differ from theirs
+ * by rounding; exp/log1p may differ by a few ulp between builds (libmvec:
+ * 4 ulp documented). Loss and residual sums are compensated
  * (Neumaier) per row lane and the lanes combined in order at the end.
  * out[0] = sum s L, out[1] = sum s r. g is overwritten (not accumulated).
  *
@@ -30,9 +32,10 @@
  * the numpy formula to rounding, not bit for bit); rows are added in order,
  * so the result does not depend on threads.
  *
- * The loop is written with GCC/clang vector extensions (8 doubles: one
- * AVX-512 register, two AVX2 or four SSE2 registers) and compiled three
- * times, for AVX-512, AVX2+FMA-class CPUs and the x86-64 baseline; the
+ * The loop is written with GCC/clang vector extensions (8 doubles: two AVX2
+ * or four SSE2 registers) and compiled twice, for AVX2+FMA-class CPUs and the
+ * x86-64 baseline; the AVX-512 build is its own loop in AVX-512 intrinsics
+ * (_fused_rows512.h: prefetching, masked tails, float32 widened once). The
  * AVX-512 build runs where the CPU has it (logistic_rows_level), the others
  * only when asked for (tests).
  * LOGISTIC_ROWS_AVAILABLE is 0 where these extensions are missing; the
@@ -72,19 +75,6 @@ __m512d _ZGVeN8v_log1p(__m512d);
 #define LG_ATTR_BASE __attribute__((optimize("fp-contract=off")))
 
 /* t[k] = exp(t[k]), l[k] = log1p(t[k]) for the eight rows of a group. */
-LG_ATTR_512 static inline void lg_explog_512(double *t, double *l) {
-#ifdef LOGISTIC_MVEC
-    __m512d e = _ZGVeN8v_exp(_mm512_loadu_pd(t));
-    _mm512_storeu_pd(t, e);
-    _mm512_storeu_pd(l, _ZGVeN8v_log1p(e));
-#else
-    for (int k = 0; k < LG_ROWS; k++) {
-        t[k] = exp(t[k]);
-        l[k] = log1p(t[k]);
-    }
-#endif
-}
-
 LG_ATTR_256 static inline void lg_explog_256(double *t, double *l) {
 #ifdef LOGISTIC_MVEC
     for (int h = 0; h < LG_ROWS; h += 4) {
@@ -109,11 +99,11 @@ LG_ATTR_BASE static inline void lg_explog_base(double *t, double *l) {
 
 /* Loads eight values of a row as float64. */
 #define LG_LOAD_double(p) (*(const lg_v8d_u *)(p))
-#define LG_LOAD_float(p) LG_CVT(p)
-/* float32 -> float64 widening of eight values; per target (GCC's generic
- * lowering of __builtin_convertvector splits it into halves on AVX-512). */
-#define LG_CVT_512(p) ((lg_v8d)_mm512_cvtps_pd(_mm256_loadu_ps(p)))
-#define LG_CVT_GENERIC(p) __builtin_convertvector(*(const lg_v8f_u *)(p), lg_v8d)
+#define LG_LOAD_float(p) __builtin_convertvector(*(const lg_v8f_u *)(p), lg_v8d)
+
+/* A compensated sum's value: tot + comp, or tot itself when it is not finite
+ * (an infinite term leaves NaN in comp; the sum is then tot, as a plain sum's). */
+#define LG_TOTAL(tot, comp) (isfinite(tot) ? (tot) + (comp) : (tot))
 
 #define LG_NEUMAIER1(tot, comp, x)                                                   \
     do {                                                                             \
@@ -347,8 +337,8 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
             LG_NEUMAIER1(rt, rcmp, rs[k]);                                           \
             rcmp += rc[k];                                                           \
         }                                                                            \
-        out[0] = lt + lcmp;                                                          \
-        out[1] = rt + rcmp;                                                          \
+        out[0] = LG_TOTAL(lt, lcmp);                                                 \
+        out[1] = LG_TOTAL(rt, rcmp);                                                 \
         if (H)                                                                       \
             for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
                 for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \
@@ -365,16 +355,13 @@ LOGISTIC_HESS_GROUP(lg_hess_f64_256, double, LG_ATTR_256_FMA)
 LOGISTIC_HESS_GROUP(lg_hess_f32_256, float, LG_ATTR_256_FMA)
 LOGISTIC_HESS_GROUP(lg_hess_f64_base, double, LG_ATTR_BASE)
 LOGISTIC_HESS_GROUP(lg_hess_f32_base, float, LG_ATTR_BASE)
-#define LG_CVT LG_CVT_512
-LOGISTIC_DENSE_ROWS(lg_rows_f64_512, double, LG_ATTR_512, lg_explog_512, lg_hess_f64_512)
-LOGISTIC_DENSE_ROWS(lg_rows_f32_512, float, LG_ATTR_512, lg_explog_512, lg_hess_f32_512)
-#undef LG_CVT
-#define LG_CVT LG_CVT_GENERIC
 LOGISTIC_DENSE_ROWS(lg_rows_f64_256, double, LG_ATTR_256, lg_explog_256, lg_hess_f64_256)
 LOGISTIC_DENSE_ROWS(lg_rows_f32_256, float, LG_ATTR_256, lg_explog_256, lg_hess_f32_256)
 LOGISTIC_DENSE_ROWS(lg_rows_f64_base, double, LG_ATTR_BASE, lg_explog_base, lg_hess_f64_base)
 LOGISTIC_DENSE_ROWS(lg_rows_f32_base, float, LG_ATTR_BASE, lg_explog_base, lg_hess_f32_base)
-#undef LG_CVT
+
+/* The AVX-512 build (level 2): lg_rows512_f64 / lg_rows512_f32. */
+#include "_fused_rows512.h"
 
 /* 2: AVX-512, 1: AVX2 + FMA, 0: baseline; -1 until detected. */
 static int logistic_rows_cpu = -1;
@@ -417,7 +404,7 @@ static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
                                     ptrdiff_t q) {
     switch (logistic_rows_level()) {
     case 2:
-        lg_rows_f64_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
+        lg_rows512_f64(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     case 1:
         lg_rows_f64_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
@@ -435,7 +422,7 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
                                     ptrdiff_t q) {
     switch (logistic_rows_level()) {
     case 2:
-        lg_rows_f32_512(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
+        lg_rows512_f32(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     case 1:
         lg_rows_f32_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
