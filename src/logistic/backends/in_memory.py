@@ -45,6 +45,7 @@ returned, raising the same error as at validation. ``rows()`` and
 
 from __future__ import annotations
 
+import _thread
 import collections
 import hashlib
 import itertools
@@ -90,6 +91,12 @@ WINDOW_BLOCKS = 8
 #: Data smaller than this is reduced in the calling thread (higgs, 1.5 MB:
 #: 15 ms a fit with the pool, most of it waking threads and queueing).
 THREAD_MIN_BYTES = 8 * 2**20
+#: Dense data the row loop reads that is smaller than ``THREAD_MIN_BYTES``
+#: and has fewer rows than this is one block (a block costs ~12 µs a pass
+#: in calls and partial sums: credit-default's 6 blocks ~70 µs): twice
+#: :data:`logistic._numerics.HESSIAN_MIN_ROWS`, below which Newton never
+#: samples the Hessian by blocks (every k-th block, k ≥ 2).
+SINGLE_BLOCK_MAX_ROWS = 80_000
 
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, _Workers] = {}
@@ -122,10 +129,13 @@ class _Workers:
     def __init__(self, n_workers: int) -> None:
         self._ready = threading.Condition(threading.Lock())
         self._tasks: collections.deque[_Task] = collections.deque()
-        for i in range(n_workers):
-            threading.Thread(
-                target=self._work, name=f"logistic-block-{i}", daemon=True
-            ).start()
+        for _ in range(n_workers):
+            # not threading.Thread.start, which waits until the new thread
+            # has run (0.2 ms idle, a scheduler slice, up to ~3 ms, on a
+            # busy machine): the worker starts while the caller goes on and
+            # takes queued calls once it runs. Like a daemon thread, it is
+            # not joined at exit.
+            _thread.start_new_thread(self._work, ())
 
     def _work(self) -> None:
         while True:
@@ -348,6 +358,16 @@ class InMemory:
         self._blocks: list[Block] | None = None
         self._fingerprint: str | None = None
         self._finite_pending = not finite_checked and not issparse(X)
+        if self._threaded(dense_only=True):
+            # the workers come up while the fit validates and sets up
+            _pool(min(self.n_threads, len(self._block_list())))
+
+    def _threaded(self, dense_only: bool = False) -> bool:
+        """Whether reductions may run on several threads (``dense_only``:
+        and X is a dense array, whose grid is known without reading X)."""
+        if dense_only and not isinstance(self.X, np.ndarray):
+            return False
+        return self.n_threads > 1 and self.nbytes >= THREAD_MIN_BYTES
 
     @property
     def block_rows(self) -> int:
@@ -374,8 +394,20 @@ class InMemory:
 
         if X.size < _kernels.COMPILED_MIN_VALUES or not _kernels.row_loop_active():
             return None  # (small data: the numpy reference, module not loaded)
+        row_bytes = self.n_features * X.dtype.itemsize
+        if self.nbytes < THREAD_MIN_BYTES and self.n_samples < SINGLE_BLOCK_MAX_ROWS:
+            return max(1, self.nbytes)  # one thread reduces it: one block
         size = self.nbytes // ROW_LOOP_MIN_BLOCKS
-        return max(IN_MEMORY_BLOCK_BYTES, min(ROW_LOOP_BLOCK_BYTES, size))
+        if size >= IN_MEMORY_BLOCK_BYTES:
+            return min(ROW_LOOP_BLOCK_BYTES, size)
+        # fewer than ROW_LOOP_MIN_BLOCKS blocks of 1 MiB: as many blocks as a
+        # multiple of the machine's CPUs, equal, so that each thread of a
+        # reduction gets as many rows (ijcnn1 on 2 CPUs: 10 blocks, 5 and 5,
+        # not 9 of 1 MiB, 4 and 5, where the pass waits for the fifth)
+        cpus = machine_cpus()
+        blocks = -(-self.nbytes // IN_MEMORY_BLOCK_BYTES)
+        blocks = -(-blocks // cpus) * cpus
+        return max(1, -(-self.n_samples // blocks)) * row_bytes
 
     def _block_rows(self, block_bytes: int) -> int:
         X = self.X
@@ -535,7 +567,7 @@ class InMemory:
     def _reduce(self, fn: Callable[[Block, int], T], kernel: Callable[..., Any]) -> T:
         blocks = self._block_list()
         k = min(self.n_threads, len(blocks))
-        if self.nbytes < THREAD_MIN_BYTES:
+        if not self._threaded():
             k = 1  # waking threads costs more than the work
         if k == 1:
             return _fold(fn(b, i) for i, b in enumerate(blocks))
