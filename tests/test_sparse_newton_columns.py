@@ -204,7 +204,7 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
     # a Gram-form step reads X four times: the model's column sums (stats), the
     # Gram matrix, X d, and the new gradient's Xᵀr; the history counts them all
     from logistic import LogisticRegression
-    from logistic.solvers import _column_matrix, column_cd, column_newton
+    from logistic.solvers import _column_matrix, column_newton
 
     reads: list[int] = [0]
     for name in ("stats", "gram", "matvec", "dots"):
@@ -216,7 +216,7 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
 
         monkeypatch.setattr(_column_matrix.ColumnMatrix, name, counted)
     per_step: list[tuple[bool, int]] = []
-    solve, choose = column_cd.newton_cd_columns, column_newton.use_gram
+    solve, choose = column_newton.newton_steps, column_newton.use_gram
     form = [False]
 
     def use_gram(*a, **k):
@@ -230,7 +230,7 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
         return out
 
     monkeypatch.setattr(column_newton, "use_gram", use_gram)
-    monkeypatch.setattr(column_newton, "newton_cd_columns", spy)
+    monkeypatch.setattr(column_newton, "newton_steps", spy)
     X, y = _correlated()
     model = LogisticRegression(
         penalty="l2", alpha=1 / X.shape[0], solver="newton-cd-columns", tol=1e-10
@@ -240,7 +240,7 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
     gram_reads = [r for g, r in per_step if g]
     assert gram_reads, "the data should take Gram-form steps"
     assert all(r == 4 for r in gram_reads)
-    assert steps[-len(gram_reads):] == gram_reads
+    assert steps[-len(gram_reads) :] == gram_reads
 
 
 # -- wide L1 problems and Hessians larger than memory --------------------------

@@ -6,7 +6,8 @@ The inner solver of :func:`logistic.solvers.column_cd.newton_cd_columns`:
 cyclic coordinate descent on the local quadratic model of the logistic loss
 with "naive" (glmnet) updates over the working vector ``r = X_S d`` — each
 coordinate costs O(nnz of its column), no Hessian is formed. Columns are
-those of a CSC matrix (``data``, ``indices``, ``indptr``, all intp indices)
+those of a CSC matrix (``data``, ``indices``, ``indptr``, int32 or intp indices:
+``_cd_curvature.pxi``, included below)
 or of a Fortran-ordered dense array, selected by ``cols``.
 
 The model (coordinates ``k`` of the active columns ``cols``; the intercept,
@@ -44,6 +45,12 @@ def vector_math():
 vector_math()  # detect the CPU once, at import (the header's switch)
 
 
+# CSC index dtype: int32 (scipy's, kept by a column copy that fits) or intp
+ctypedef fused col_index:
+    int
+    Py_ssize_t
+
+
 cdef inline double _soft(double z, double t) noexcept nogil:
     if z > t:
         return z - t
@@ -53,7 +60,7 @@ cdef inline double _soft(double z, double t) noexcept nogil:
 
 
 def col_stats_csc(
-    const double[::1] data, const Py_ssize_t[::1] indices, const Py_ssize_t[::1] indptr,
+    const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
     const Py_ssize_t[::1] cols, const double[::1] v, double[::1] xv, double[::1] xxv,
 ):
     """``xv_k = x_kᵀ v`` and ``xxv_k = Σ_i v_i x_ik²`` over the columns ``cols``."""
@@ -94,7 +101,7 @@ def col_stats_dense(
 
 
 def col_dots_csc(
-    const double[::1] data, const Py_ssize_t[::1] indices, const Py_ssize_t[::1] indptr,
+    const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
     const Py_ssize_t[::1] cols, const double[::1] r, double[::1] out,
 ):
     """``out_k = x_kᵀ r`` over the columns ``cols``."""
@@ -132,7 +139,7 @@ def col_dots_dense(
 
 
 def col_axpy_csc(
-    const double[::1] data, const Py_ssize_t[::1] indices, const Py_ssize_t[::1] indptr,
+    const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
     const Py_ssize_t[::1] cols, const double[::1] coef, double[::1] out,
 ):
     """``out += X_S coef`` (``out`` of length n_samples)."""
@@ -168,7 +175,7 @@ def col_axpy_dense(
 
 
 cdef double _sweep_csc(
-    const double[::1] data, const Py_ssize_t[::1] indices, const Py_ssize_t[::1] indptr,
+    const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
     const Py_ssize_t[::1] cols, const double[::1] v, const double[::1] g,
     const double[::1] a, const double[::1] mu, double vsum, const double[::1] w,
     const double[::1] lam, double l2, const double[::1] inv_scale,
@@ -253,21 +260,25 @@ def cd_columns(
 ):
     """Minimise the model of the module docstring; ``d`` and ``r`` updated in place.
 
-    ``X`` is ``(data, indices, indptr)`` of a CSC matrix or a Fortran-ordered
-    2-D float64 array. Returns ``(sweeps, m)`` with ``m = muᵀd``.
+    ``X`` is ``(data, indices, indptr)`` of a CSC matrix (int32 or intp
+    indices) or a Fortran-ordered 2-D float64 array. Returns ``(sweeps, m)``
+    with ``m = muᵀd``.
     """
     cdef Py_ssize_t K = cols.shape[0], sweeps = 0, count, k
     cdef double m = 0.0, change
-    cdef bint sparse = isinstance(X, tuple)
-    cdef const double[::1] data
-    cdef const Py_ssize_t[::1] indices, indptr
     cdef const double[::1, :] dense
-    if sparse:
-        data, indices, indptr = X
-    else:
-        dense = X
     for k in range(K):
         m += d[k] * mu[k]
+    if isinstance(X, tuple):
+        data, indices, indptr = X
+        if indices.itemsize == 4:
+            return _csc_solve[int](data, indices, indptr, cols, v, g, a, mu, vsum, w,
+                                   lam, l2, inv_scale, d, r, tol, max_sweeps, m,
+                                   False, 0.0, False)
+        return _csc_solve[Py_ssize_t](data, indices, indptr, cols, v, g, a, mu, vsum,
+                                      w, lam, l2, inv_scale, d, r, tol, max_sweeps, m,
+                                      False, 0.0, False)
+    dense = X
     cdef Py_ssize_t* all_ = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* act = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
     if all_ == NULL or act == NULL:
@@ -279,31 +290,25 @@ def cd_columns(
             for k in range(K):
                 all_[k] = k
             while sweeps < max_sweeps:
-                if sparse:
-                    change = _sweep_csc(data, indices, indptr, cols, v, g, a, mu,
-                                        vsum, w, lam, l2, inv_scale, d, r, &m, all_, K)
-                else:
-                    change = _sweep_dense(dense, cols, v, g, a, mu, vsum, w, lam, l2,
-                                          inv_scale, d, r, &m, all_, K)
+                change = _sweep_dense(dense, cols, v, g, a, mu, vsum, w, lam, l2,
+                                      inv_scale, d, r, &m, all_, K)
                 sweeps += 1
                 if change <= tol:
                     break
                 count = _nonzero(w, d, lam, act)
                 while sweeps < max_sweeps:
                     sweeps += 1
-                    if sparse:
-                        change = _sweep_csc(data, indices, indptr, cols, v, g, a, mu,
-                                            vsum, w, lam, l2, inv_scale, d, r, &m,
-                                            act, count)
-                    else:
-                        change = _sweep_dense(dense, cols, v, g, a, mu, vsum, w, lam,
-                                              l2, inv_scale, d, r, &m, act, count)
+                    change = _sweep_dense(dense, cols, v, g, a, mu, vsum, w, lam,
+                                          l2, inv_scale, d, r, &m, act, count)
                     if change <= tol:
                         break
     finally:
         free(all_)
         free(act)
     return sweeps, m
+
+
+include "_cd_curvature.pxi"
 
 
 # -- the Gram (covariance) form: small active sets, many sweeps --------------------

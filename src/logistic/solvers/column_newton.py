@@ -6,7 +6,9 @@ newGLMNET's method: Friedman, Hastie & Tibshirani 2010; Yuan, Ho & Lin 2012),
 as an ordinary solver over every column, one Newton step per iteration:
 
 1. the curvature ``v = s σ(z)σ(−z)`` at the logits ``z`` and, per column, the
-   model's diagonal ``Σ v x² − μ Σ v x + λ₂`` (one read of X);
+   model's diagonal ``Σ v x² − μ Σ v x + λ₂`` (one read of X; on sparse X
+   made by the first sweep of step 2 as it reads each column,
+   :mod:`._column_step`);
 2. cyclic coordinate descent on the local quadratic model (plus the L1 term,
    if any) with the working vector ``X d`` updated column by column: a sweep
    reads X once, and each coordinate update uses the exact curvature of its
@@ -33,7 +35,8 @@ chosen by :func:`.column_cd.use_gram`) sweeps the Gram matrix, which reads no
 X, up to ``GRAM_SWEEPS`` times.
 
 Data: a sparse X whose rows are in memory (``Backend.rows()``) is copied once
-per fit by column (float64 CSC: ``nnz`` × 16 bytes). For dense X, where a
+per fit by column (float64 CSC: ``nnz`` × 12 bytes with scipy's int32
+indices, :func:`._column_step.column_matrix`). For dense X, where a
 column copy would double the memory and the ``(p+1)²`` Hessian is the better
 model anyway, and for sparse X not in memory, the iterations are those of
 ``newton-cd`` (:class:`.coordinate_descent.NewtonCD`: the same Newton step,
@@ -61,10 +64,10 @@ from .._exceptions import InvalidParameterError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._column_matrix import ColumnMatrix
+from ._column_step import column_matrix, fused_form, newton_steps
 from ._iterative import IterativeSolver
 from ._options import LineSearchOptions
-from .column_cd import ColumnFit, newton_cd_columns, use_gram
+from .column_cd import ColumnFit, use_gram
 from .coordinate_descent import NewtonCD
 
 __all__ = ["ColumnNewtonCD", "ColumnNewtonOptions"]
@@ -108,7 +111,7 @@ class _Columns:
     def __init__(self, fit: Fit) -> None:
         objective = fit.objective
         rows = objective.data.rows()
-        self.cm = ColumnMatrix(rows.X)
+        self.cm = column_matrix(rows.X)
         self.y = np.asarray(rows.y, dtype=np.float64)
         s = np.ones(self.y.size) if rows.sample_weight is None else rows.sample_weight
         s = np.asarray(s, dtype=np.float64)
@@ -206,7 +209,8 @@ class ColumnNewtonCD(IterativeSolver):
         columns.cm.last_sweeps = state.last_sweeps if state is not None else 0
         columns.cm.curvature = None
         gram = use_gram(columns.cm, columns.cols, columns.nnz)
-        col = newton_cd_columns(
+        fused = fused_form(columns.cm, columns.cols, columns.nnz)
+        col = newton_steps(
             columns.cm, columns.y, columns.s, columns.cols, w, b, z,
             l1=self.l1, l2=columns.l2, mean=columns.mean,
             inv_scale=columns.inv_scale, fit_intercept=columns.fit_intercept,
@@ -215,10 +219,11 @@ class ColumnNewtonCD(IterativeSolver):
             max_backtracks=o.max_backtracks, start=start,
         )  # fmt: skip
         # passes over X: the gradient's Xᵀr and, per Newton step, the model's
-        # column sums (Xᵀv, (X∘X)ᵀv) and then the Gram matrix and X d, or the
-        # naive form's sweeps; the line search reads no X
+        # column sums (Xᵀv, (X∘X)ᵀv; made by the first sweep in the fused
+        # form) and then the Gram matrix and X d, or the naive form's sweeps;
+        # the line search reads no X
         if max_iter:
-            step = 3 if gram else 1 + columns.cm.last_sweeps
+            step = 3 if gram else (0 if fused else 1) + columns.cm.last_sweeps
             fit.objective.n_evaluations += step
         fit.objective.n_evaluations += 1
         return col
