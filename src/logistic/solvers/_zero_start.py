@@ -44,9 +44,11 @@ spread rests on few rows is refused whatever its moment: fewer than
 mean (a binary feature of frequency 0.5 %: about 10 of 2 000 rows, whose
 co-occurrences the sample cannot estimate; accepted, such data, 30 000 × 15,
 took one iteration and one backtracking pass more, 7 → 8 passes, where 2 %
-saves a pass, 8 → 7). It is refused too when the sample's weights rest on
-few rows (an effective size ``(Σ s)²/Σ s²`` below ``MIN_EFFECTIVE_FRACTION``
-of its rows: data whose rows mostly weigh 0, where a 0.5 % weighted took
+saves a pass, 8 → 7); this count is made after the sample's Hessian, in
+place of the copied rows (no temporary of their size). It is refused too
+when the sample's weights rest on few rows (an effective size
+``(Σ s)²/Σ s²`` below ``MIN_EFFECTIVE_FRACTION`` of its rows: data whose
+rows mostly weigh 0, where a 0.5 % weighted took
 14-16 passes against 7-9) and when the estimate is not positive definite
 with every pivot of its Jacobi-scaled Cholesky factor at least ``MIN_PIVOT``
 (columns collinear, or nearly, in the sample only: that would warn of a
@@ -159,10 +161,13 @@ def _sampled_hessian(
         (moments <= MOMENT_RATIO * exact) & (exact <= MOMENT_RATIO * moments)
     ):
         return None
-    if np.any((_spread(Xs, mean, std, sw) < MIN_SPREAD_ROWS) & (std > 0)):
-        return None
     # d = s σ(0)σ(0) = s/4 on every row: hbb = Σ s/4 over the sample
     hww, hwb, hbb = hessian(Xs, block.y[idx], np.zeros(p), 0.0, None, sw)
+    # after the Hessian, which no longer reads the copied rows: a float64
+    # copy is overwritten by the spread count instead of a temporary of its
+    # size (~350 KB: ~90 page faults a fit, the heap returning it each time)
+    if np.any((_spread(Xs, mean, std, sw) < MIN_SPREAD_ROWS) & (std > 0)):
+        return None
     if not hbb > 0:
         return None
     H = objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
@@ -175,8 +180,13 @@ def _spread(
     Xs: FloatArray, mean: FloatArray, std: FloatArray, sw: FloatArray | None
 ) -> FloatArray:
     """Per column, the rows of ``Xs`` of positive weight more than ``std``
-    from ``mean`` (one temporary; the sum over rows a matrix-vector product)."""
-    t = np.subtract(Xs, mean, dtype=np.float64)
+    from ``mean`` (the sum over rows a matrix-vector product). A float64
+    ``Xs`` is overwritten (the caller's copy); another dtype gets one
+    float64 temporary."""
+    if Xs.dtype == np.float64:
+        t = np.subtract(Xs, mean, out=Xs)
+    else:
+        t = np.subtract(Xs, mean, dtype=np.float64)
     np.abs(t, out=t)
     np.greater(t, std, out=t)  # 1.0 where beyond, else 0.0
     rows = np.ones(t.shape[0]) if sw is None else (sw > 0).astype(np.float64)
