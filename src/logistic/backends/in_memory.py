@@ -10,14 +10,21 @@ once and its second product (``Xᵀ r``) hits the cache. Other sparse formats
 are one block. With the default size, C-ordered float32/float64 data that
 the compiled kernel's fused row loop reads (one read of each row, no second
 product: :func:`logistic._kernels.row_loop_active`) gets larger blocks, up
-to ``ROW_LOOP_BLOCK_BYTES`` with at least ``ROW_LOOP_MIN_BLOCKS`` blocks: the
-block grid depends on the data's size and the CPU, never on the threads.
+to ``ROW_LOOP_BLOCK_BYTES`` with at least ``ROW_LOOP_MIN_BLOCKS`` blocks;
+fewer than that many blocks of 1 MiB are as many equal blocks as a multiple
+of the machine's CPUs (every thread gets as many rows), and data reduced in
+one thread (under ``THREAD_MIN_BYTES``, fewer than
+``SINGLE_BLOCK_MAX_ROWS`` rows) is one block. The block grid depends on the
+data's size and the machine (its instruction set, ``os.cpu_count()``),
+never on the threads.
 
 Threads: when there are several blocks and more than one CPU, the blocks are
 processed by ``n_threads`` Python threads, the calling one and
 ``n_threads - 1`` workers (numpy, BLAS and the compiled kernel release the
-GIL) with BLAS itself limited to one thread for the duration of the call
-(through ``threadpoolctl``; without it the blocks run one after another on
+GIL; for dense data the workers are started with the backend, without
+waiting for them, so they are up by its first reduction) with BLAS itself
+limited to one thread for the duration of the call (through
+``threadpoolctl``; without it the blocks run one after another on
 multithreaded BLAS). One block per thread keeps its rows in that core's
 cache between ``X @ w`` and ``Xᵀ r``; multithreaded BLAS inside each block
 instead splits every product across cores and spin-waits between them,
@@ -48,17 +55,16 @@ from __future__ import annotations
 import _thread
 import collections
 import hashlib
-import itertools
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from .._sparse import issparse
 from .._typing import BackendCapabilities, Block
-from ._reduce import tree_sum
+from ._fold import fold_in_order as _fold
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -249,51 +255,6 @@ def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
     if not canonical:
         view.has_sorted_indices = X.has_sorted_indices
     return view
-
-
-def _is_flat(part: Any) -> bool:
-    """Whether a partial result is a tuple of floats and float64 arrays."""
-    return isinstance(part, tuple) and all(
-        isinstance(v, float | int)
-        or (isinstance(v, np.ndarray) and v.dtype == np.float64)
-        for v in part
-    )
-
-
-def _fold(parts: Iterable[Any]) -> Any:
-    """Left fold in block order, like :func:`tree_sum`, adding arrays in place.
-
-    Gives the same bits as ``tree_sum`` (the same additions in the same order)
-    without a new array per addition, and consumes ``parts`` as it goes: a
-    generator's block results are dropped once added, so a pass allocates
-    one accumulator and each block's own result (a p × p Hessian sum freed
-    before the next block's is made reuses its memory, where a new sum per
-    addition made the allocator return and re-fault pages: ~6 000 page
-    faults, 5-10 % of a w8a fit). Anything but a flat tuple of floats and
-    float64 arrays goes to ``tree_sum`` itself.
-    """
-    it = iter(parts)
-    try:
-        first = next(it)
-    except StopIteration:
-        return tree_sum(())  # its error
-    if not _is_flat(first):
-        return tree_sum(itertools.chain((first,), it))
-    acc: list[Any] | None = None
-    for part in it:
-        if acc is None:  # a copy: the first block's arrays may be kept elsewhere
-            acc = [v.copy() if isinstance(v, np.ndarray) else v for v in first]
-        for i, v in enumerate(part):
-            a = acc[i]
-            if (
-                isinstance(a, np.ndarray)
-                and isinstance(v, np.ndarray)
-                and (v.dtype == np.float64 and v.shape == a.shape)
-            ):
-                a += v
-            else:
-                acc[i] = a + v
-    return first if acc is None else tuple(acc)
 
 
 class InMemory:
