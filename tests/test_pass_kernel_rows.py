@@ -165,3 +165,42 @@ def test_compensated_sums_of_an_infinite_loss_are_infinite(rng, kind):
     assert got is not None
     assert got[0] == np.inf and ref[0] == np.inf
     assert got[2] == pytest.approx(ref[2], rel=1e-12)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("index", [np.int32, np.int64])
+def test_csr_pass_logits_at_every_level(rng, level, dtype, index):
+    # level 2 gathers w eight stored values at a time (_fused_csr.h), the
+    # others add them one by one: rows of 0, 1, 7, 8, 9 and 40 stored values
+    import scipy.sparse as sp
+
+    mod = _mod()
+    counts = np.array([0, 1, 7, 8, 9, 40, 3, 0, 17] * 5)
+    n, p = counts.size, 60
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(index)
+    indices = np.concatenate(
+        [np.sort(rng.choice(p, c, replace=False)) for c in counts]
+    ).astype(index)
+    data = rng.standard_normal(indices.size).astype(dtype)
+    X = sp.csr_matrix((data, indices, indptr), shape=(n, p))
+    y = (rng.random(n) < 0.5).astype(dtype)
+    w = rng.standard_normal(p)
+    off, s = rng.standard_normal(n), rng.random(n) + 0.5
+    for args in ((None, None), (off, s)):
+        g = np.zeros(p)
+        d = np.empty(n)
+        prev = mod.row_loop_level()
+        try:
+            if mod.row_loop_level(level) != level:
+                pytest.skip(f"row loop level {level} not available on this CPU")
+            loss, rsum = mod.csr_pass(
+                data, indices, indptr, y, w, 0.3, *args, np.empty(3 * n), g, d, True
+            )
+        finally:
+            mod.row_loop_level(prev)
+        ref = _reference(X.toarray(), y, w, 0.3, *args)
+        assert loss == pytest.approx(ref[0], rel=1e-12)
+        np.testing.assert_allclose(g, ref[1], rtol=1e-11, atol=1e-13 * n)
+        assert rsum == pytest.approx(ref[2], rel=1e-11, abs=1e-13 * n)
+        np.testing.assert_allclose(d, ref[3], rtol=1e-12)

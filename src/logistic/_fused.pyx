@@ -87,6 +87,22 @@ cdef extern from "_fused_rows.h" nogil:
         const double* w, double b, const double* off, const double* y,
         const double* sw, double* g, double* d, int with_grad, double* out,
         double* H, Py_ssize_t q)
+    int logistic_csr_z_f64_i32(
+        Py_ssize_t i0, Py_ssize_t i1, const double* data, const int* indices,
+        const int* indptr, const double* w, double b, const double* off,
+        double* zz, double* tt)
+    int logistic_csr_z_f64_i64(
+        Py_ssize_t i0, Py_ssize_t i1, const double* data, const long long* indices,
+        const long long* indptr, const double* w, double b, const double* off,
+        double* zz, double* tt)
+    int logistic_csr_z_f32_i32(
+        Py_ssize_t i0, Py_ssize_t i1, const float* data, const int* indices,
+        const int* indptr, const double* w, double b, const double* off,
+        double* zz, double* tt)
+    int logistic_csr_z_f32_i64(
+        Py_ssize_t i0, Py_ssize_t i1, const float* data, const long long* indices,
+        const long long* indptr, const double* w, double b, const double* off,
+        double* zz, double* tt)
     void logistic_dense_rows_f32(
         Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
         const double* w, double b, const double* off, const float* y,
@@ -99,7 +115,8 @@ def row_loop_level(level=None):
 
     2: AVX-512, 1: AVX2 + FMA, 0: x86-64 baseline, -1: off (not built, or
     not chosen: :func:`dense_pass`, BLAS ``gemv`` twice a block, serves
-    instead). Automatic: 2 on AVX-512 CPUs, else -1. ``level`` sets it for
+    instead). At level 2 the CSR pass also gathers its logits with AVX-512
+    (:func:`csr_pass`). Automatic: 2 on AVX-512 CPUs, else -1. ``level`` sets it for
     the process (-1 off, 0-2 clamped to what the CPU has; tests run every
     level), -2 restores the automatic choice; returns the level now in use.
     """
@@ -339,6 +356,29 @@ def dense_rows_f32(
     return _rows_result(out)
 
 
+cdef inline int _csr_z(
+    const floating[::1] data, const index_t[::1] indices, const index_t[::1] indptr,
+    Py_ssize_t i0, Py_ssize_t i1, const double* w, double b, const double* off,
+    double* zz, double* tt,
+) noexcept nogil:
+    """The logits of rows i0..i1-1 by AVX-512 gathers (``_fused_csr.h``);
+    0 when the row loop level is not 2 (the caller's scalar loop then)."""
+    if floating is double:
+        if index_t is int:
+            return logistic_csr_z_f64_i32(
+                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+        else:
+            return logistic_csr_z_f64_i64(
+                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+    else:
+        if index_t is int:
+            return logistic_csr_z_f32_i32(
+                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+        else:
+            return logistic_csr_z_f32_i64(
+                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+
+
 cdef enum:
     # Stored values of a CSR chunk: the gather of ``z`` and the scatter of
     # ``r x`` read a chunk's values and indices from L1 (2 048 values: 24 KiB).
@@ -362,8 +402,9 @@ def csr_pass(
     """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
     Chunk by chunk of rows (``CHUNK_VALUES`` stored values, a multiple of
-    four rows): a loop gathers ``z``, ``exp`` and ``log1p`` run over the
-    chunk, a second loop scatters each row's ``r x`` into ``g`` (the chunk's
+    four rows): a loop gathers ``z`` (at row loop level 2, eight stored
+    values at a time with AVX-512 gathers: :func:`_csr_z`), ``exp`` and
+    ``log1p`` run over the chunk, a second loop scatters each row's ``r x`` into ``g`` (the chunk's
     values are still in L1). Sums and ``g`` are float64; ``g`` must be
     zeroed by the caller; ``scratch`` holds at least 3n values.
     """
@@ -389,14 +430,15 @@ def csr_pass(
                 i1 += 4
             if i1 > n:
                 i1 = n
-            for i in range(i0, i1):
-                zi = b
-                for k in range(indptr[i], indptr[i + 1]):
-                    zi = zi + <double>data[k] * w[indices[k]]
-                if off != NULL:
-                    zi = zi + off[i]
-                zz[i] = zi
-                tt[i] = -fabs(zi)
+            if not _csr_z(data, indices, indptr, i0, i1, &w[0], b, off, zz, tt):
+                for i in range(i0, i1):
+                    zi = b
+                    for k in range(indptr[i], indptr[i + 1]):
+                        zi = zi + <double>data[k] * w[indices[k]]
+                    if off != NULL:
+                        zi = zi + off[i]
+                    zz[i] = zi
+                    tt[i] = -fabs(zi)
             logistic_exp_log1p(i1 - i0, tt + i0, ll + i0)
             for i in range(i0, i1):
                 k0 = indptr[i]

@@ -454,3 +454,6 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
     (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
 }
 #endif
+
+/* CSR logits with AVX-512 gathers (at row loop level 2). */
+#include "_fused_csr.h"
