@@ -34,34 +34,30 @@ def _text_like(n=500, p=900, seed=0):
     return X, y
 
 
-def _steps(solve, cm, X, y, s, *, l1, fit_intercept, n_steps=6):
-    """``n_steps`` calls of one Newton step each, chained as
-    ``newton-cd-columns`` chains them (warm start from the last result)."""
+def _problem(X, n_steps=6):
     n, p = X.shape
-    cols = np.arange(p, dtype=np.intp)
-    w, b, z, start = np.zeros(p), 0.0, np.zeros(n), None
     mean = np.asarray(X.mean(axis=0)).ravel()
     inv_scale = 1.0 / (np.sqrt(np.asarray(X.multiply(X).mean(axis=0)).ravel()) + 0.1)
-    out = []
-    cm.last_sweeps = 0
-    for _ in range(n_steps):
-        col = solve(
-            cm, y, s, cols, w, b, z, l1=l1, l2=1.0 / n, mean=mean,
-            inv_scale=inv_scale, fit_intercept=fit_intercept, tol=1e-12,
-            max_iter=1, max_sweeps=3, max_backtracks=30, start=start,
-        )  # fmt: skip
-        out.append((col, cm.last_sweeps))
-        w, b, z = col.w, col.b, col.z
-        start = (col.loss, col.residual, col.weights, col.grad)
-    return out
+    return np.arange(p, dtype=np.intp), mean, inv_scale
+
+
+def _args(X, y, s, cm, l1, fit_intercept, max_iter):
+    n, p = X.shape
+    cols, mean, inv_scale = _problem(X)
+    return (cm, y, s, cols, np.zeros(p), 0.0, np.zeros(n)), dict(
+        l1=l1, l2=1.0 / n, mean=mean, inv_scale=inv_scale,
+        fit_intercept=fit_intercept, tol=1e-12, max_iter=max_iter, max_sweeps=3,
+        max_backtracks=30,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("l1", [0.0, 2e-3])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_fused_steps_equal_the_column_solver_bit_for_bit(
-    monkeypatch, fit_intercept, l1, weighted
-):
+def test_fused_steps_equal_the_column_solver_bit_for_bit(fit_intercept, l1, weighted):
+    # one Newton step a call, chained as newton-cd-columns chains them (the
+    # state's gradient and first sweep), against one newton_cd_columns call
+    # of k steps, for k = 1..6
     X, y = _text_like()
     n = X.shape[0]
     s = np.random.default_rng(3).random(n) + 0.5 if weighted else np.ones(n)
@@ -69,22 +65,29 @@ def test_fused_steps_equal_the_column_solver_bit_for_bit(
     fused_cm = _column_step.column_matrix(X)
     assert isinstance(fused_cm, _column_step.CscColumns)
     assert fused_cm.indices.dtype == np.int32  # scipy's, not converted
-
-    def not_here(*a, **k):
-        raise AssertionError("every step of this data should take the fused form")
-
-    with monkeypatch.context() as m:
-        m.setattr(_column_step, "newton_cd_columns", not_here)
-        got = _steps(_column_step.newton_steps, fused_cm, X, y, s, l1=l1,
-                     fit_intercept=fit_intercept)  # fmt: skip
-    ref = _steps(newton_cd_columns, ColumnMatrix(X), X, y, s, l1=l1,
-                 fit_intercept=fit_intercept)  # fmt: skip
-    assert any(col.n_iter for col, _ in ref)
-    for (a, sa), (b, sb) in zip(got, ref, strict=True):
-        assert sa == sb and a.n_iter == b.n_iter and a.converged == b.converged
-        assert a.b == b.b and a.loss == b.loss
-        for name in ("w", "z", "grad", "residual", "weights"):
-            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    args, kw = _args(X, y, s, fused_cm, l1, fit_intercept, 0)
+    col, first, reads = _column_step.fused_step(*args, **kw)
+    assert reads == 1 and col.n_iter == 0
+    for k in range(1, 7):
+        assert _column_step.fused_form(fused_cm, args[3], float(X.nnz))
+        start = (col.loss, col.residual, col.weights, col.grad)
+        args = (*args[:4], col.w, col.b, col.z)
+        kw.update(max_iter=1, start=start)
+        col, first, reads = _column_step.fused_step(*args, **kw, first=first)
+        sweeps = fused_cm.last_sweeps
+        cm = ColumnMatrix(X)
+        ref_args, ref_kw = _args(X, y, s, cm, l1, fit_intercept, k)
+        ref = newton_cd_columns(*ref_args, **ref_kw)
+        assert cm.last_sweeps == sweeps and reads == sweeps
+        assert col.n_iter == min(ref.n_iter, 1) and col.converged == ref.converged
+        assert col.b == ref.b and col.loss == ref.loss
+        for name in ("w", "z", "residual", "weights"):
+            np.testing.assert_array_equal(getattr(col, name), getattr(ref, name))
+        # ref's gradient is (g + l2 w) - l2 w: within an ulp of l2 w
+        tiny = 4 * np.finfo(float).eps * (np.abs(col.w).max() / n + 1e-300)
+        np.testing.assert_allclose(col.grad, ref.grad, rtol=0, atol=tiny)
+        if ref.converged:
+            break
 
 
 def test_int32_columns_give_the_intp_kernels_results():
@@ -118,8 +121,9 @@ def test_non_canonical_csr_keeps_the_converting_copy():
 
 
 def test_a_fused_step_counts_its_sweeps_and_the_gradient(monkeypatch):
-    # the model's column sums come from the first sweep: a naive step reads X
-    # once a sweep and once for the new gradient's Xᵀr, and calls no stats pass
+    # the model's column sums and the first sweep come with the gradient's
+    # read of X: a naive step reads X once a sweep (its first made with the
+    # previous step's gradient, and the new gradient with the next step's)
     X, y = _text_like(n=800, p=1500, seed=5)
     stats_calls, sweeps = [0], []
     stats = ColumnMatrix.stats
@@ -128,7 +132,7 @@ def test_a_fused_step_counts_its_sweeps_and_the_gradient(monkeypatch):
         stats_calls[0] += 1
         return stats(self, *a, **k)
 
-    solve = column_newton.newton_steps
+    solve = column_newton.fused_step
 
     def spy(cm, *a, **k):
         out = solve(cm, *a, **k)
@@ -137,11 +141,11 @@ def test_a_fused_step_counts_its_sweeps_and_the_gradient(monkeypatch):
         return out
 
     monkeypatch.setattr(ColumnMatrix, "stats", counted)
-    monkeypatch.setattr(column_newton, "newton_steps", spy)
+    monkeypatch.setattr(column_newton, "fused_step", spy)
     model = LogisticRegression(
         penalty="l2", alpha=1 / X.shape[0], solver="newton-cd-columns", tol=1e-8
     ).fit(X, y)
     counted_passes = [h["n_passes"] for h in model.history_]
     steps = [b - a for a, b in zip(counted_passes, counted_passes[1:], strict=False)]
     assert sweeps and stats_calls[0] == 0
-    assert steps == [k + 1 for k in sweeps]
+    assert steps == sweeps

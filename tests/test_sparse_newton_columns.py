@@ -216,7 +216,7 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
 
         monkeypatch.setattr(_column_matrix.ColumnMatrix, name, counted)
     per_step: list[tuple[bool, int]] = []
-    solve, choose = column_newton.newton_steps, column_newton.use_gram
+    solve, choose = column_newton.newton_cd_columns, column_newton.use_gram
     form = [False]
 
     def use_gram(*a, **k):
@@ -230,7 +230,7 @@ def test_a_gram_step_counts_every_read_of_x(monkeypatch):
         return out
 
     monkeypatch.setattr(column_newton, "use_gram", use_gram)
-    monkeypatch.setattr(column_newton, "newton_steps", spy)
+    monkeypatch.setattr(column_newton, "newton_cd_columns", spy)
     X, y = _correlated()
     model = LogisticRegression(
         penalty="l2", alpha=1 / X.shape[0], solver="newton-cd-columns", tol=1e-10

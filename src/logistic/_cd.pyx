@@ -274,10 +274,10 @@ def cd_columns(
         if indices.itemsize == 4:
             return _csc_solve[int](data, indices, indptr, cols, v, g, a, mu, vsum, w,
                                    lam, l2, inv_scale, d, r, tol, max_sweeps, m,
-                                   False, 0.0, False)
+                                   0, 0.0)
         return _csc_solve[Py_ssize_t](data, indices, indptr, cols, v, g, a, mu, vsum,
                                       w, lam, l2, inv_scale, d, r, tol, max_sweeps, m,
-                                      False, 0.0, False)
+                                      0, 0.0)
     dense = X
     cdef Py_ssize_t* all_ = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* act = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))

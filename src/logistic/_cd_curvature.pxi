@@ -1,6 +1,7 @@
 # Included by _cd.pyx: coordinate descent over the columns of a CSC matrix
-# (int32 or intp indices), and the variant whose first sweep also forms the
-# model's curvature (newton-cd-columns: one read of X fewer a Newton step).
+# (int32 or intp indices), and the first sweep of newton-cd-columns' Newton
+# step that also makes the gradient at its point and the step's model (one
+# read of X where the gradient, the model and the sweep took three).
 
 
 cdef Py_ssize_t _csc_schedule(
@@ -37,13 +38,12 @@ cdef object _csc_solve(
     const double[::1] a, const double[::1] mu, double vsum, const double[::1] w,
     const double[::1] lam, double l2, const double[::1] inv_scale,
     double[::1] d, double[::1] r, double tol, Py_ssize_t max_sweeps, double m,
-    bint curvature, double g_b, bint center,
+    Py_ssize_t sweeps, double change,
 ):
-    """:func:`cd_columns` on CSC arrays; with ``curvature``, the first sweep
-    is :func:`_sweep_curvature`'s, which writes ``a``, ``mu`` and ``g`` (the
-    const views are the caller's writable arrays)."""
-    cdef Py_ssize_t K = cols.shape[0], sweeps = 0, k
-    cdef double change
+    """:func:`cd_columns` on CSC arrays: a full sweep first unless ``sweeps``
+    (1: the first full sweep is made, ``change`` its largest scaled update),
+    then :func:`_csc_schedule`. Returns ``(sweeps, m)``."""
+    cdef Py_ssize_t K = cols.shape[0], k
     cdef Py_ssize_t* all_ = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* act = <Py_ssize_t*> malloc((K + 1) * sizeof(Py_ssize_t))
     if all_ == NULL or act == NULL:
@@ -54,59 +54,57 @@ cdef object _csc_solve(
         with nogil:
             for k in range(K):
                 all_[k] = k
-            if max_sweeps >= 1:
-                if curvature:
-                    change = _sweep_curvature(
-                        data, indices, indptr, cols, v, <double*> &g[0],
-                        <double*> &a[0], <double*> &mu[0], vsum, g_b, center, w,
-                        lam, l2, inv_scale, d, r, &m)
-                else:
-                    change = _sweep_csc(data, indices, indptr, cols, v, g, a, mu,
-                                        vsum, w, lam, l2, inv_scale, d, r, &m, all_, K)
+            if sweeps == 0 and max_sweeps >= 1:
+                change = _sweep_csc(data, indices, indptr, cols, v, g, a, mu,
+                                    vsum, w, lam, l2, inv_scale, d, r, &m, all_, K)
+                sweeps = 1
+            if sweeps:
                 sweeps = _csc_schedule(data, indices, indptr, cols, v, g, a, mu, vsum,
                                        w, lam, l2, inv_scale, d, r, &m, all_, act, tol,
-                                       max_sweeps, 1, change)
+                                       max_sweeps, sweeps, change)
     finally:
         free(all_)
         free(act)
     return sweeps, m
 
 
-cdef double _sweep_curvature(
+cdef double _sweep_gradient(
     const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
-    const Py_ssize_t[::1] cols, const double[::1] v, double* g, double* a,
-    double* mu, double vsum, double g_b, bint center, const double[::1] w,
-    const double[::1] lam, double l2, const double[::1] inv_scale,
-    double[::1] d, double[::1] r, double* m,
+    const Py_ssize_t[::1] cols, const double[::1] v, const double[::1] res,
+    double* g_loss, double* gt, double* a, double* mu, double vsum, double g_b,
+    bint center, const double[::1] w, const double[::1] lam, double l2,
+    const double[::1] inv_scale, double[::1] d, double[::1] r, double* m,
 ) noexcept nogil:
-    """A sweep of :func:`_sweep_csc` over every coordinate that forms each
-    column's model as it reads the column (``d`` zero on entry): ``x_kᵀv``,
-    ``Σ v x_k²`` and ``x_kᵀ V r`` in one loop, then ``mu_k = x_kᵀv / vsum``
-    (0 without ``center``), ``a_k = Σ v x_k² − mu_k x_kᵀv + l2`` and
-    ``g_k ← g_k − g_b mu_k`` (written), the products and sums of
-    :func:`col_stats_csc` and :func:`_sweep_csc` in their order: the same
-    bits as those two calls."""
+    """A sweep of :func:`_sweep_csc` over every coordinate (``d`` and ``r``
+    zero on entry) that first makes, as it reads each column, the loss
+    gradient ``x_kᵀres`` and the column's model: ``x_kᵀv``, ``Σ v x_k²`` and
+    ``x_kᵀ V r`` in one loop, then ``mu_k = x_kᵀv / vsum`` (0 without
+    ``center``), ``a_k = Σ v x_k² − mu_k x_kᵀv + l2`` and
+    ``gt_k = (x_kᵀres + l2 w_k) − g_b mu_k`` (all written)."""
     cdef Py_ssize_t k, j, i, row, K = cols.shape[0]
-    cdef double s1, s2, sr, x, grad, old, new, delta, biggest = 0.0, step, muk
+    cdef double s0, s1, s2, sr, x, grad, old, new, delta, biggest = 0.0, step, muk
     for k in range(K):
         j = cols[k]
+        s0 = 0.0
         s1 = 0.0
         s2 = 0.0
         sr = 0.0
         for i in range(indptr[j], indptr[j + 1]):
             row = indices[i]
+            s0 += data[i] * res[row]
             x = data[i] * v[row]
             s1 += x
             s2 += x * data[i]
             sr += x * r[row]
+        g_loss[k] = s0
         muk = s1 / vsum if center else 0.0
         mu[k] = muk
         a[k] = s2 - muk * s1 + l2
-        g[k] = g[k] - g_b * muk
+        gt[k] = (s0 + l2 * w[k]) - g_b * muk
         if not a[k] > 0.0:
             continue
         grad = sr
-        grad += g[k] - m[0] * muk * vsum + l2 * d[k]
+        grad += gt[k] - m[0] * muk * vsum + l2 * d[k]
         old = w[k] + d[k]
         new = _soft(old - grad / a[k], lam[k] / a[k])
         delta = new - old
@@ -121,19 +119,40 @@ cdef double _sweep_curvature(
     return biggest
 
 
-def cd_columns_curvature(
+def gradient_sweep(
     const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
-    const Py_ssize_t[::1] cols, const double[::1] v, double vsum, double[::1] g,
-    double g_b, bint center, const double[::1] w, const double[::1] lam, double l2,
-    const double[::1] inv_scale, double[::1] a, double[::1] mu, double[::1] d,
-    double[::1] r, double tol, Py_ssize_t max_sweeps,
+    const Py_ssize_t[::1] cols, const double[::1] v, double vsum,
+    const double[::1] res, double g_b, bint center, const double[::1] w,
+    const double[::1] lam, double l2, const double[::1] inv_scale,
+    double[::1] g_loss, double[::1] gt, double[::1] a, double[::1] mu,
+    double[::1] d, double[::1] r,
 ):
-    """:func:`cd_columns` on CSC arrays whose first sweep forms the model:
-    on entry ``g`` is the gradient over ``cols`` (loss and L2 terms), ``d``
-    and ``r`` are zero; ``a``, ``mu`` and ``g`` (then ``g − g_b·mu``) are
-    written as the caller would compute them from ``col_stats_csc`` with
-    ``mu = X_Sᵀv / vsum`` when ``center`` (else 0). Returns ``(sweeps, m)``."""
+    """One read of X: the loss gradient ``g_loss = X_Sᵀres`` and the first
+    coordinate sweep of the Newton step at this point (:func:`_sweep_gradient`;
+    ``d`` and ``r`` zero on entry, updated). Returns ``(change, m)``: the
+    sweep's largest scaled update and ``muᵀd``; :func:`more_sweeps` goes on."""
+    cdef double m = 0.0, change = 0.0
     if cols.shape[0] == 0:
-        return 0, 0.0
-    return _csc_solve(data, indices, indptr, cols, v, g, a, mu, vsum, w, lam, l2,
-                      inv_scale, d, r, tol, max_sweeps, 0.0, True, g_b, center)
+        return 0.0, 0.0
+    with nogil:
+        change = _sweep_gradient(data, indices, indptr, cols, v, res, &g_loss[0],
+                                 &gt[0], &a[0], &mu[0], vsum, g_b, center, w, lam,
+                                 l2, inv_scale, d, r, &m)
+    return change, m
+
+
+def more_sweeps(
+    const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
+    const Py_ssize_t[::1] cols, const double[::1] v, const double[::1] gt,
+    const double[::1] a, const double[::1] mu, double vsum, const double[::1] w,
+    const double[::1] lam, double l2, const double[::1] inv_scale,
+    double[::1] d, double[::1] r, double m, double change, double tol,
+    Py_ssize_t max_sweeps,
+):
+    """The sweeps of :func:`cd_columns` after :func:`gradient_sweep`'s (which
+    counts as the first: ``change`` its largest update), on its model.
+    Returns ``(sweeps, m)``."""
+    if cols.shape[0] == 0:
+        return 1, m
+    return _csc_solve(data, indices, indptr, cols, v, gt, a, mu, vsum, w, lam, l2,
+                      inv_scale, d, r, tol, max_sweeps, m, 1, change)

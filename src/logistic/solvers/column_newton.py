@@ -64,10 +64,10 @@ from .._exceptions import InvalidParameterError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._column_step import column_matrix, fused_form, newton_steps
+from ._column_step import FirstSweep, column_matrix, fused_form, fused_step
 from ._iterative import IterativeSolver
 from ._options import LineSearchOptions
-from .column_cd import ColumnFit, use_gram
+from .column_cd import ColumnFit, newton_cd_columns, use_gram
 from .coordinate_descent import NewtonCD
 
 __all__ = ["ColumnNewtonCD", "ColumnNewtonOptions"]
@@ -156,6 +156,9 @@ class _State:
     sweeps: int = 0  # the naive form's sweep cap of the next step (0: the option)
     last_sweeps: int = 0  # sweeps of the last inner solve (the form's cost model)
     columns: _Columns | None = None  # per-fit data, not part of a checkpoint
+    # the next step's first sweep, made with the gradient (not part of a
+    # checkpoint: a resumed step makes it again, the same bits)
+    first: FirstSweep | None = None
 
 
 @register
@@ -178,8 +181,9 @@ class ColumnNewtonCD(IterativeSolver):
         )  # fmt: skip
 
     def _state(
-        self, fit: Fit, columns: _Columns, col: ColumnFit, step: float
-    ) -> _State:
+        self, fit: Fit, columns: _Columns, col: ColumnFit, step: float,
+        first: FirstSweep | None = None,
+    ) -> _State:  # fmt: skip
         g_w = col.grad + columns.l2 * col.w
         theta = np.append(col.w, col.b) if columns.fit_intercept else col.w.copy()
         grad = np.append(g_w, col.residual.sum()) if columns.fit_intercept else g_w
@@ -189,19 +193,20 @@ class ColumnNewtonCD(IterativeSolver):
         return _State(
             theta_s, value, grad_s, fit.residual(theta_s, grad_s), col.z,
             col.loss, col.residual, col.weights, col.grad, step=step,
-            columns=columns,
+            columns=columns, first=first,
         )  # fmt: skip
 
     def _solve(
         self, fit: Fit, state: _State | None, columns: _Columns, theta: FloatArray,
         max_iter: int, sweeps: int = 0,
-    ) -> ColumnFit:  # fmt: skip
+    ) -> tuple[ColumnFit, FirstSweep | None]:  # fmt: skip
         w, b = columns.split(fit.view.to_original(theta))
         if state is None:
-            z, start = columns.logits(w, b), None
+            z, start, first = columns.logits(w, b), None, None
         else:
             z = state.z
             start = (state.loss, state.residual, state.weights, state.grad_loss)
+            first, state.first = state.first, None  # the step updates it in place
         o = self.options
         # the cost model's estimate and the kept Gram curvature live on the
         # column matrix; from the state instead, so that a resumed fit makes
@@ -209,31 +214,35 @@ class ColumnNewtonCD(IterativeSolver):
         columns.cm.last_sweeps = state.last_sweeps if state is not None else 0
         columns.cm.curvature = None
         gram = use_gram(columns.cm, columns.cols, columns.nnz)
-        fused = fused_form(columns.cm, columns.cols, columns.nnz)
-        col = newton_steps(
-            columns.cm, columns.y, columns.s, columns.cols, w, b, z,
+        args = (columns.cm, columns.y, columns.s, columns.cols, w, b, z)
+        kwargs = dict(
             l1=self.l1, l2=columns.l2, mean=columns.mean,
             inv_scale=columns.inv_scale, fit_intercept=columns.fit_intercept,
             tol=fit.tol, max_iter=max_iter,
             max_sweeps=GRAM_SWEEPS if gram else sweeps or o.max_sweeps,
             max_backtracks=o.max_backtracks, start=start,
         )  # fmt: skip
-        # passes over X: the gradient's Xᵀr and, per Newton step, the model's
-        # column sums (Xᵀv, (X∘X)ᵀv; made by the first sweep in the fused
-        # form) and then the Gram matrix and X d, or the naive form's sweeps;
-        # the line search reads no X
+        # passes over X: per Newton step, the model's column sums (Xᵀv,
+        # (X∘X)ᵀv) and then the Gram matrix and X d, or the naive form's
+        # sweeps, and the new gradient's Xᵀr; the line search reads no X. The
+        # fused form makes the sums and the next step's first sweep with Xᵀr.
+        if fused_form(columns.cm, columns.cols, columns.nnz):
+            col, first, reads = fused_step(*args, **kwargs, first=first)
+            fit.objective.n_evaluations += reads
+            return col, first
+        col = newton_cd_columns(*args, **kwargs)
         if max_iter:
-            step = 3 if gram else (0 if fused else 1) + columns.cm.last_sweeps
+            step = 3 if gram else 1 + columns.cm.last_sweeps
             fit.objective.n_evaluations += step
         fit.objective.n_evaluations += 1
-        return col
+        return col, None
 
     def init_state(self, fit: Fit, theta: FloatArray) -> Any:
         if not _by_columns(fit):
             return self._hessian.init_state(fit, theta)
         columns = _Columns(fit)
-        col = self._solve(fit, None, columns, theta, max_iter=0)
-        return self._state(fit, columns, col, 0.0)
+        col, first = self._solve(fit, None, columns, theta, max_iter=0)
+        return self._state(fit, columns, col, 0.0, first)
 
     def _resume(self, fit: Fit, start: dict[str, Any]) -> Any:
         if not _by_columns(fit):  # a state of newton-cd's iterations
@@ -244,6 +253,7 @@ class ColumnNewtonCD(IterativeSolver):
         values = super().state_dict(state)
         if isinstance(state, _State):
             values["columns"] = None  # rebuilt from the data on resume
+            values["first"] = None  # made again by the next step
         return values
 
     def load_state(self, fit: Fit, values: dict[str, Any]) -> Any:
@@ -258,7 +268,9 @@ class ColumnNewtonCD(IterativeSolver):
             return self._hessian.step(fit, state)
         columns = state.columns if state.columns is not None else _Columns(fit)
         cap = state.sweeps or self.options.max_sweeps
-        col = self._solve(fit, state, columns, state.theta, max_iter=1, sweeps=cap)
+        col, first = self._solve(
+            fit, state, columns, state.theta, max_iter=1, sweeps=cap
+        )
         w, b = columns.split(fit.view.to_original(state.theta))
         if np.array_equal(col.w, w) and col.b == b:
             state.stop = (
@@ -266,7 +278,7 @@ class ColumnNewtonCD(IterativeSolver):
                 "(precision limit)"
             )
             return state
-        new = self._state(fit, columns, col, 0.0)
+        new = self._state(fit, columns, col, 0.0, first)
         new.step = float(np.max(np.abs(new.theta - state.theta)))
         new.sweeps, new.last_sweeps = cap, columns.cm.last_sweeps
         if columns.cm.last_sweeps >= cap and (
