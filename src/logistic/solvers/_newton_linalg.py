@@ -1,8 +1,8 @@
-"""The dense linear algebra around a Newton step on a few hundred parameters:
-the Newton decrement, BLAS limited to one thread for small factorizations, and
-heap headroom for an iteration's p × p temporaries (:mod:`.newton`).
+"""Around a Newton step on a few hundred parameters (:mod:`.newton`): BLAS
+limited to one thread for small factorizations, and heap headroom for an
+iteration's p × p temporaries.
 
-Imports numpy and, for factorizations of more than ``SERIAL_MAX_PARAMS``
+Imports, for factorizations of more than ``SERIAL_MAX_PARAMS``
 rows, the in-memory backend's cached threadpoolctl controller.
 """
 
@@ -11,30 +11,9 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
-import numpy as np
-
 from .._libc import reserve_heap
-from .._linalg import LinAlgError, cholesky
-from .._typing import FloatArray
 
-__all__ = ["heap_headroom", "newton_decrement", "one_blas_thread"]
-
-
-def newton_decrement(H: FloatArray, g: FloatArray) -> float:
-    """``gᵀ H⁻¹ g`` by Cholesky of the Jacobi-scaled H; inf when H is not
-    finite and positive definite."""
-    diag = np.diag(H)
-    if not (np.all(np.isfinite(H)) and np.all(diag > 0)):
-        return float("inf")
-    s = 1.0 / np.sqrt(diag)
-    with one_blas_thread(H.shape[0]):
-        try:
-            factor = cholesky(H * np.outer(s, s))
-        except LinAlgError:
-            return float("inf")
-        gs = g * s
-        value = float(gs @ factor.solve(gs))
-    return value if np.isfinite(value) and value >= 0 else float("inf")
+__all__ = ["heap_headroom", "one_blas_thread"]
 
 
 #: The p × p temporaries of one iteration that the heap keeps room for

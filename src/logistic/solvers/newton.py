@@ -105,7 +105,7 @@ import numpy as np
 
 from .._block_sample import gather_start_rows
 from .._exceptions import NumericalError
-from .._linalg import LinAlgError, cholesky
+from .._linalg import Cholesky, LinAlgError, cholesky
 from .._numerics import (
     START_MAX_ITER,
     START_MIN_RATIO,
@@ -122,7 +122,6 @@ from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import heap_headroom as _heap_headroom
-from ._newton_linalg import newton_decrement as _newton_decrement
 from ._newton_linalg import one_blas_thread as _one_blas_thread
 from ._options import LineSearchOptions
 from ._zero_start import zero_start
@@ -239,7 +238,22 @@ class Newton(IterativeSolver):
             return False
         if state.hessian is None:  # a state restored without it
             state.hessian = fit.objective.hessian(state.theta)
-        return 0.5 * _newton_decrement(state.hessian, state.grad) < gain
+        return 0.5 * self._decrement(state.hessian, state.grad) < gain
+
+    def _decrement(self, H: FloatArray, g: FloatArray) -> float:
+        """``gᵀ H⁻¹ g`` by the Cholesky factor of the Jacobi-scaled H, which the
+        first step's :meth:`direction` then reuses; inf when H is not finite
+        and positive definite."""
+        if not (np.all(np.isfinite(H)) and np.all(np.diag(H) > 0)):
+            return float("inf")
+        s = _jacobi(H)
+        try:
+            factor = self._factor(H, s)
+        except LinAlgError:
+            return float("inf")
+        gs = g * s
+        value = float(gs @ factor.solve(gs))
+        return value if np.isfinite(value) and value >= 0 else float("inf")
 
     def _subsample_rows(self, fit: Fit, theta0: FloatArray) -> Any:
         """Every k-th row as one :class:`~logistic._typing.Block` (copies);
@@ -361,6 +375,11 @@ class Newton(IterativeSolver):
         the original one: the damping, like everything else, does not depend
         on the units of the features.
         """
+        cached = self._factored
+        if cached is not None and cached[0] is H:  # a stale step, or after _decrement
+            d = -cached[2].solve(g * cached[1]) * cached[1]
+            if np.all(np.isfinite(d)):
+                return d
         if not np.all(np.isfinite(H)):
             fit.warn_once(
                 "Newton: the Hessian is not finite (cause: scale; products of "
@@ -368,13 +387,35 @@ class Newton(IterativeSolver):
                 "steepest descent. Remedy: rescale those columns of X."
             )
             return self._fallback(fit, g)
-        diag = np.diag(H)
-        s = np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
+        s = _jacobi(H)
+        try:
+            factor = self._factor(H, s)
+            d = -factor.solve(g * s) * s
+            if np.all(np.isfinite(d)):
+                return d
+        except LinAlgError:
+            pass
         Hs = H * s[:, None]
         Hs *= s[None, :]
-        gs = g * s
         with _one_blas_thread(H.shape[0]):
-            return self._damped_cholesky(fit, H, Hs, gs, s, g)
+            return self._damped_cholesky(fit, H, Hs, g * s, s, g)
+
+    #: The last factored Hessian, its Jacobi scaling and the Cholesky factor of
+    #: the scaled matrix (a step with a stale Hessian, or the first step after
+    #: :meth:`_decrement`, reuses them; held by identity).
+    _factored: tuple[FloatArray, FloatArray, Cholesky] | None = None
+
+    def _factor(self, H: FloatArray, s: FloatArray) -> Cholesky:
+        """The Cholesky factor of ``S H S`` (``s = diag(H)^{-1/2}``, :func:`_jacobi`),
+        kept for the next call with the same H; :class:`LinAlgError` when it is
+        not positive definite."""
+        self._factored = None
+        Hs = H * s[:, None]
+        Hs *= s[None, :]
+        with _one_blas_thread(H.shape[0]):
+            factor = cholesky(Hs)
+        self._factored = (H, s, factor)
+        return factor
 
     def _damped_cholesky(
         self,
@@ -507,6 +548,12 @@ class Newton(IterativeSolver):
         state.stop = "line search could not decrease the objective (precision limit)"
         state.decrement = -slope
         return state
+
+
+def _jacobi(H: FloatArray) -> FloatArray:
+    """``diag(H)^{-1/2}``, 1 where the diagonal is not positive."""
+    diag = np.diag(H)
+    return np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
 
 
 def _sparse_start_rows(objective: LogisticObjective) -> int:
