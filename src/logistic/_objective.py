@@ -195,7 +195,14 @@ class LogisticObjective:
         return theta, 0.0
 
     def _join(self, g_w: FloatArray, g_b: float) -> FloatArray:
-        return np.append(g_w, g_b) if self.fit_intercept else np.asarray(g_w)
+        if not self.fit_intercept:
+            return np.asarray(g_w)
+        if not isinstance(g_w, np.ndarray):  # another namespace's array
+            return np.append(g_w, g_b)
+        out = np.empty(g_w.size + 1)  # np.append's result, without its checks
+        out[:-1] = g_w.ravel()
+        out[-1] = g_b
+        return out
 
     def _reduce(self, fn: Any) -> Any:
         self.n_evaluations += 1
@@ -445,7 +452,8 @@ class LogisticObjective:
         p = self.n_features
         H = np.empty((self.n_params, self.n_params))
         H[:p, :p] = hww / total
-        H[:p, :p][np.diag_indices(p)] += self.l2
+        n = self.n_params
+        H.ravel()[: p * (n + 1) : n + 1] += self.l2  # H[j, j], j < p
         if self.fit_intercept:
             H[:p, p] = H[p, :p] = hwb / total
             H[p, p] = hbb / total
