@@ -149,3 +149,44 @@ def test_a_fused_step_counts_its_sweeps_and_the_gradient(monkeypatch):
     steps = [b - a for a, b in zip(counted_passes, counted_passes[1:], strict=False)]
     assert sweeps and stats_calls[0] == 0
     assert steps == sweeps
+
+
+def test_a_resumed_sparse_fit_makes_the_same_steps_bit_for_bit(tmp_path):
+    # the first sweep kept in the state is not checkpointed: the resumed step
+    # makes it again at the same point, with the same bits
+    from logistic._checkpoint import Checkpointer
+    from logistic._objective import LogisticObjective
+    from logistic.solvers import get_solver
+
+    X, y = _text_like(n=700, p=1200, seed=6)
+
+    def solve(**kw):
+        obj = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+        solver = get_solver("newton-cd-columns")(tol=1e-12, max_iter=12)
+        return solver.solve(obj, np.zeros(obj.n_params), **kw)
+
+    full = solve()
+    assert full.n_iter > 4
+    ckpt = Checkpointer(tmp_path / "c.json", fingerprint="f", config={})
+
+    class Stop(Exception):
+        pass
+
+    def crash(n_iter, state, history):
+        ckpt.save(n_iter, state, history)
+        if n_iter == 3:
+            raise Stop
+
+    with pytest.raises(Stop):
+        solve(on_iteration=crash)
+    start = ckpt.load()
+    assert start is not None and start["n_iter"] == 3
+    resumed = solve(start=start)
+    np.testing.assert_array_equal(resumed.coef, full.coef)
+    assert resumed.n_iter == full.n_iter
+    assert [h["objective"] for h in resumed.history] == [
+        h["objective"] for h in full.history
+    ]
+    assert [h["grad_max_norm"] for h in resumed.history] == [
+        h["grad_max_norm"] for h in full.history
+    ]

@@ -27,6 +27,7 @@ Anything else (the Gram form, dense X, the numpy reference) is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,14 +138,20 @@ def fused_step(
     mean: FloatArray, inv_scale: FloatArray, fit_intercept: bool, tol: float,
     max_iter: int, max_sweeps: int, max_backtracks: int = 30,
     start: tuple[float, FloatArray, FloatArray, FloatArray] | None = None,
-    first: FirstSweep | None = None,
+    first: FirstSweep | None = None, g_b: float | None = None,
+    stored: Callable[[FloatArray, float], FloatArray] | None = None,
 ) -> tuple[ColumnFit, FirstSweep, int]:  # fmt: skip
     """:func:`newton_cd_columns` (same arguments and result; ``max_iter``
     Newton steps, each model formed and each first sweep made by the read of
     X that makes the gradient) and the first sweep of the next step.
 
     ``first``: the first sweep at the entry point, which ``start``'s
-    gradient was made with (None: made here, a read of X). The steps equal
+    gradient was made with (None: made here, a read of X, with the intercept
+    gradient ``g_b``, by default ``Σ res``: the one the step that made the
+    point used keeps a resumed fit on the same bits). ``stored(w, b)``: the
+    coefficients the caller's next step will start from, as it stores the
+    point (rounded by a change of coordinates; default ``w``): the next
+    first sweep is made at them. The steps equal
     those of one :func:`newton_cd_columns` call bit for bit; the result's
     ``grad`` is the loss gradient as the read of X made it. Returns the
     result, the next first sweep and the reads of X made.
@@ -170,7 +177,8 @@ def fused_step(
         value, res, v, g_loss = start
     reads = 0
     if first is None:
-        g_b = float(res.sum()) if fit_intercept else 0.0
+        if g_b is None or not fit_intercept:
+            g_b = float(res.sum()) if fit_intercept else 0.0
         g_loss, first = sweep_at(res, v, w, g_b)
         reads += 1
     g_b = first.g_b
@@ -218,7 +226,7 @@ def fused_step(
             break  # the line search hit the precision limit
         w, b, z, value, res, v, F = wt, b + t * d_b, zt, vt, res_t, v_t, Ft
         g_b = rsum if fit_intercept else 0.0
-        g_loss, first = sweep_at(res, v, w, g_b)
+        g_loss, first = sweep_at(res, v, w if stored is None else stored(w, b), g_b)
         reads += 1
     # the loss gradient as the read of X made it (``g - l2·w`` would round it)
     col = ColumnFit(w, float(b), z, n_iter, converged, value, g_loss, res, v)

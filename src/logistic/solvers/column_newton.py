@@ -130,6 +130,12 @@ class _Columns:
         w, b = self._split(theta)
         return np.array(w), b
 
+    def stored(self, view: Any, w: FloatArray, b: float) -> FloatArray:
+        """``w`` as the next step reads it back from a state's standardized
+        ``theta`` (the change of coordinates rounds)."""
+        theta = np.append(w, b) if self.fit_intercept else w
+        return self.split(view.to_original(view.from_original(theta)))[0]
+
     def logits(self, w: FloatArray, b: float) -> FloatArray:
         """``X w + b + offset``."""
         nz = np.flatnonzero(w)
@@ -157,8 +163,10 @@ class _State:
     last_sweeps: int = 0  # sweeps of the last inner solve (the form's cost model)
     columns: _Columns | None = None  # per-fit data, not part of a checkpoint
     # the next step's first sweep, made with the gradient (not part of a
-    # checkpoint: a resumed step makes it again, the same bits)
+    # checkpoint: a resumed step makes it again, with the intercept gradient
+    # it was made with, g_b, so with the same bits)
     first: FirstSweep | None = None
+    g_b: float | None = None
 
 
 @register
@@ -194,6 +202,7 @@ class ColumnNewtonCD(IterativeSolver):
             theta_s, value, grad_s, fit.residual(theta_s, grad_s), col.z,
             col.loss, col.residual, col.weights, col.grad, step=step,
             columns=columns, first=first,
+            g_b=None if first is None else first.g_b,
         )  # fmt: skip
 
     def _solve(
@@ -207,6 +216,7 @@ class ColumnNewtonCD(IterativeSolver):
             z = state.z
             start = (state.loss, state.residual, state.weights, state.grad_loss)
             first, state.first = state.first, None  # the step updates it in place
+        g_b = None if state is None else state.g_b
         o = self.options
         # the cost model's estimate and the kept Gram curvature live on the
         # column matrix; from the state instead, so that a resumed fit makes
@@ -227,7 +237,10 @@ class ColumnNewtonCD(IterativeSolver):
         # sweeps, and the new gradient's Xᵀr; the line search reads no X. The
         # fused form makes the sums and the next step's first sweep with Xᵀr.
         if fused_form(columns.cm, columns.cols, columns.nnz):
-            col, first, reads = fused_step(*args, **kwargs, first=first)
+            col, first, reads = fused_step(
+                *args, **kwargs, first=first, g_b=g_b,
+                stored=lambda w, b: columns.stored(fit.view, w, b),
+            )  # fmt: skip
             fit.objective.n_evaluations += reads
             return col, first
         col = newton_cd_columns(*args, **kwargs)
