@@ -105,7 +105,9 @@ def split(dataset: str, fits: int) -> None:
     timed(csr_module, "csr_tocsc")
 
     def fit() -> tuple[float, Any]:
-        model = LogisticRegression(penalty="l2", alpha=1 / n, tol=1e-6, max_iter=100_000)
+        model = LogisticRegression(
+            penalty="l2", alpha=1 / n, tol=1e-6, max_iter=100_000
+        )
         t = time.thread_time()
         model.fit(X, y)
         return time.thread_time() - t, model
@@ -139,7 +141,13 @@ def main() -> None:
     if a.mode == "ab":
         if not a.trees:
             ap.error("ab needs BASE_TREE [NEW_TREE]")
-        ab(a.trees[0], a.trees[1] if len(a.trees) > 1 else str(HERE), a.dataset, a.reps, a.tol)
+        ab(
+            a.trees[0],
+            a.trees[1] if len(a.trees) > 1 else str(HERE),
+            a.dataset,
+            a.reps,
+            a.tol,
+        )
     else:
         split(a.dataset, a.fits)
 
