@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from .._libc import reserve_heap
+from .._linalg import serial_cholesky
 
 __all__ = ["heap_headroom", "one_blas_thread"]
 
@@ -62,8 +63,9 @@ SERIAL_MAX_PARAMS = 32
 
 
 def one_blas_thread(n_params: int) -> Any:
-    """A context limiting BLAS to one thread for small factorizations."""
-    if n_params <= SERIAL_MAX_PARAMS:
+    """A context limiting BLAS to one thread for small factorizations (none
+    where :func:`logistic._linalg.cholesky` uses no BLAS)."""
+    if n_params <= SERIAL_MAX_PARAMS or serial_cholesky(n_params):
         return nullcontext()
     from ..backends.in_memory import _blas_controller
 

@@ -33,10 +33,12 @@ After a wrong prediction the next step reuses the Hessian of the step before
 gradient far below what was missing) and again evaluates only the value and
 gradient; if that misses too, the step after evaluates the Hessian afresh.
 A wrong prediction so costs one value+gradient pass instead of a Hessian
-(w8a: 12 → 11 passes from zero, 8 → 7 from its subsample start). For ``n_samples``
-much larger than ``n_features`` the Hessian is estimated from every k-th row
-(``hessian_rows``, default ``max(40 000, 50·n_params)`` rows, on data of
-at least ``EXACT_HESSIAN_MAX_SIZE`` entries,
+(w8a: 12 → 11 passes from zero, 8 → 7 from its subsample start). Each
+Hessian is factored once: the stale step, and the first step after the
+subsample start's decrement test, reuse the factor (:meth:`Newton._factor`).
+For ``n_samples`` much larger than ``n_features`` the Hessian is estimated
+from every k-th row (``hessian_rows``, default ``max(40 000, 50·n_params)``
+rows, on data of at least ``EXACT_HESSIAN_MAX_SIZE`` entries,
 :func:`logistic._numerics.hessian_subsample_rows`, so
 ``k = n_samples // hessian_rows``): the step stays a descent direction
 (the estimate is positive definite), convergence becomes linear with a rate
