@@ -87,9 +87,18 @@ def extensions() -> list[Extension]:
         raise SystemExit(HELP.format(what="Cython is not installed")) from exc
     modules = [
         # the one-pass block kernels (_kernels, _compiled)
-        kernel("_fused", ["_fused_vec.h", "_fused_rows.h", "_kernel_types.pxd"]),
+        kernel(
+            "_fused",
+            [
+                "_fused_vec.h",
+                "_fused_rows.h",
+                "_fused_rows512.h",
+                "_fused_csr.h",
+                "_kernel_types.pxd",
+            ],
+        ),
         # coordinate descent over columns (solvers.column_cd.newton_cd_columns)
-        kernel("_cd", ["_fused_vec.h"]),
+        kernel("_cd", ["_fused_vec.h", "_cd_curvature.pxi"]),
         # column statistics of a block (_moments; re-exported by _fused)
         kernel("_column_stats", ["_column_stats.h", "_kernel_types.pxd"]),
         # Cholesky of small matrices on the calling thread (_linalg)
