@@ -517,6 +517,8 @@ class Newton(IterativeSolver):
             slope = float(g @ d)
         g_l1 = float(np.sum(np.abs(g)))
         last = stale or self._last_step_predicted(fit, state)
+        if not last:  # no later step reuses this factor: free it before the pass
+            self._factored = None
 
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d

@@ -1,0 +1,67 @@
+"""Newton's factorizations above ``COMPILED_MAX`` parameters run on one BLAS
+thread (:func:`logistic.solvers._newton_linalg.one_blas_thread`): OpenBLAS's
+own thread setters where every BLAS in the process is OpenBLAS, without
+building threadpoolctl's controller. threadpoolctl's ``threadpool_info`` is
+the reference for the thread counts.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from logistic._linalg import COMPILED_MAX
+from logistic.solvers import _newton_linalg
+
+
+def test_one_blas_thread_limits_every_blas_and_restores():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import scipy.linalg  # noqa: F401  (scipy's OpenBLAS, as LAPACK's dpotrf uses)
+
+    blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    if not blas:
+        pytest.skip("no BLAS that threadpoolctl recognizes")
+    before = [i["num_threads"] for i in blas]
+    with _newton_linalg.one_blas_thread(COMPILED_MAX + 1):
+        inside = threadpoolctl.threadpool_info()
+        assert all(i["num_threads"] == 1 for i in inside if i["user_api"] == "blas")
+    after = threadpoolctl.threadpool_info()
+    assert [i["num_threads"] for i in after if i["user_api"] == "blas"] == before
+
+
+def test_setters_found_for_openblas_builds():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import scipy.linalg  # noqa: F401
+
+    blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    if not blas or any(i["internal_api"] != "openblas" for i in blas):
+        pytest.skip("a BLAS other than OpenBLAS: threadpoolctl's controller is used")
+    setters = _newton_linalg._openblas_setters()
+    assert setters is not None and len(setters) == len(blas)
+
+
+def test_sparse_newton_fit_on_300_parameters_needs_no_threadpoolctl():
+    # w8a's shape: p = 301 factorizations by LAPACK on one OpenBLAS thread
+    code = """
+import sys
+import numpy as np
+import scipy.sparse as sp
+from logistic import LogisticRegression
+from logistic.solvers import _newton_linalg
+rng = np.random.default_rng(0)
+X = sp.random(24000, 300, density=0.04, format="csr", random_state=rng)
+X.data[:] = 1.0
+y = (rng.random(24000) < 1 / (1 + np.exp(-(X @ rng.standard_normal(300) - 1)))).astype(float)
+m = LogisticRegression(penalty="l2", C=1.0, solver="newton", tol=1e-8).fit(X, y)
+assert m.converged_
+print(_newton_linalg._openblas_setters() is not None, "threadpoolctl" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    openblas, imported = out.stdout.split()
+    if openblas == "False":
+        pytest.skip("a BLAS other than OpenBLAS: threadpoolctl's controller is used")
+    assert imported == "False"
