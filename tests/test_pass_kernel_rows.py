@@ -171,8 +171,9 @@ def test_compensated_sums_of_an_infinite_loss_are_infinite(rng, kind):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("index", [np.int32, np.int64])
 def test_csr_pass_logits_at_every_level(rng, level, dtype, index):
-    # level 2 gathers w eight stored values at a time (_fused_csr.h), the
-    # others add them one by one: rows of 0, 1, 7, 8, 9 and 40 stored values
+    # level 2 runs _fused_csr.h (four rows a group, w gathered eight stored
+    # values at a time), the others add them one by one: rows of 0, 1, 7, 8,
+    # 9 and 40 stored values, 45 rows (a partial last group)
     import scipy.sparse as sp
 
     mod = _mod()

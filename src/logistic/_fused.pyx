@@ -87,22 +87,22 @@ cdef extern from "_fused_rows.h" nogil:
         const double* w, double b, const double* off, const double* y,
         const double* sw, double* g, double* d, int with_grad, double* out,
         double* H, Py_ssize_t q)
-    int logistic_csr_z_f64_i32(
-        Py_ssize_t i0, Py_ssize_t i1, const double* data, const int* indices,
-        const int* indptr, const double* w, double b, const double* off,
-        double* zz, double* tt)
-    int logistic_csr_z_f64_i64(
-        Py_ssize_t i0, Py_ssize_t i1, const double* data, const long long* indices,
-        const long long* indptr, const double* w, double b, const double* off,
-        double* zz, double* tt)
-    int logistic_csr_z_f32_i32(
-        Py_ssize_t i0, Py_ssize_t i1, const float* data, const int* indices,
-        const int* indptr, const double* w, double b, const double* off,
-        double* zz, double* tt)
-    int logistic_csr_z_f32_i64(
-        Py_ssize_t i0, Py_ssize_t i1, const float* data, const long long* indices,
-        const long long* indptr, const double* w, double b, const double* off,
-        double* zz, double* tt)
+    int logistic_csr_rows_f64_i32(
+        Py_ssize_t n, const double* data, const int* indices, const int* indptr,
+        const double* w, double b, const double* off, const double* y,
+        const double* sw, double* g, double* d, int with_grad, double* out)
+    int logistic_csr_rows_f64_i64(
+        Py_ssize_t n, const double* data, const long long* indices, const long long* indptr,
+        const double* w, double b, const double* off, const double* y,
+        const double* sw, double* g, double* d, int with_grad, double* out)
+    int logistic_csr_rows_f32_i32(
+        Py_ssize_t n, const float* data, const int* indices, const int* indptr,
+        const double* w, double b, const double* off, const float* y,
+        const double* sw, double* g, double* d, int with_grad, double* out)
+    int logistic_csr_rows_f32_i64(
+        Py_ssize_t n, const float* data, const long long* indices, const long long* indptr,
+        const double* w, double b, const double* off, const float* y,
+        const double* sw, double* g, double* d, int with_grad, double* out)
     void logistic_dense_rows_f32(
         Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
         const double* w, double b, const double* off, const float* y,
@@ -115,7 +115,7 @@ def row_loop_level(level=None):
 
     2: AVX-512, 1: AVX2 + FMA, 0: x86-64 baseline, -1: off (not built, or
     not chosen: :func:`dense_pass`, BLAS ``gemv`` twice a block, serves
-    instead). At level 2 the CSR pass also gathers its logits with AVX-512
+    instead). At level 2 the CSR pass also runs an AVX-512 loop
     (:func:`csr_pass`). Automatic: 2 on AVX-512 CPUs, else -1. ``level`` sets it for
     the process (-1 off, 0-2 clamped to what the CPU has; tests run every
     level), -2 restores the automatic choice; returns the level now in use.
@@ -356,27 +356,31 @@ def dense_rows_f32(
     return _rows_result(out)
 
 
-cdef inline int _csr_z(
+cdef inline int _csr_rows(
     const floating[::1] data, const index_t[::1] indices, const index_t[::1] indptr,
-    Py_ssize_t i0, Py_ssize_t i1, const double* w, double b, const double* off,
-    double* zz, double* tt,
+    Py_ssize_t n, const floating* y, const double* w, double b, const double* off,
+    const double* sw, double* g, double* d, bint with_grad, double* out,
 ) noexcept nogil:
-    """The logits of rows i0..i1-1 by AVX-512 gathers (``_fused_csr.h``);
-    0 when the row loop level is not 2 (the caller's scalar loop then)."""
+    """The whole CSR pass at row loop level 2 (``_fused_csr.h``: four rows at
+    a time, logits by AVX-512 gathers); 0 at other levels (the caller's loop)."""
     if floating is double:
         if index_t is int:
-            return logistic_csr_z_f64_i32(
-                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+            return logistic_csr_rows_f64_i32(
+                n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
+                with_grad, out)
         else:
-            return logistic_csr_z_f64_i64(
-                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+            return logistic_csr_rows_f64_i64(
+                n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
+                with_grad, out)
     else:
         if index_t is int:
-            return logistic_csr_z_f32_i32(
-                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+            return logistic_csr_rows_f32_i32(
+                n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
+                with_grad, out)
         else:
-            return logistic_csr_z_f32_i64(
-                i0, i1, &data[0], &indices[0], &indptr[0], w, b, off, zz, tt)
+            return logistic_csr_rows_f32_i64(
+                n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
+                with_grad, out)
 
 
 cdef enum:
@@ -401,11 +405,12 @@ def csr_pass(
 ):
     """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
-    Chunk by chunk of rows (``CHUNK_VALUES`` stored values, a multiple of
-    four rows): a loop gathers ``z`` (at row loop level 2, eight stored
-    values at a time with AVX-512 gathers: :func:`_csr_z`), ``exp`` and
-    ``log1p`` run over the chunk, a second loop scatters each row's ``r x`` into ``g`` (the chunk's
-    values are still in L1). Sums and ``g`` are float64; ``g`` must be
+    At row loop level 2 (AVX-512) the C loop of ``_fused_csr.h`` makes the
+    pass (:func:`_csr_rows`: four rows at a time, logits by gathers).
+    Otherwise chunk by chunk of rows (``CHUNK_VALUES`` stored values, a
+    multiple of four rows): a loop gathers ``z``, ``exp`` and ``log1p`` run
+    over the chunk, a second loop scatters each row's ``r x`` into ``g``
+    (the chunk's values are still in L1). Sums and ``g`` are float64; ``g`` must be
     zeroed by the caller; ``scratch`` holds at least 3n values.
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1, i
@@ -420,7 +425,13 @@ def csr_pass(
     cdef double* tt = &scratch[n]
     cdef double* ll = &scratch[2 * n]
     cdef Py_ssize_t i0 = 0, i1
+    cdef double out[2]
+    cdef bint whole
     with nogil:
+        whole = _csr_rows(data, indices, indptr, n, &y[0], &w[0], b, off, sw, &g[0],
+                          dp, with_grad, out)
+        if whole:
+            i0 = n
         while i0 < n:
             # a chunk of rows whose values fit in L1 (a multiple of 4 rows, so
             # the vector exp/log1p sees the same groups of four as one call
@@ -430,15 +441,14 @@ def csr_pass(
                 i1 += 4
             if i1 > n:
                 i1 = n
-            if not _csr_z(data, indices, indptr, i0, i1, &w[0], b, off, zz, tt):
-                for i in range(i0, i1):
-                    zi = b
-                    for k in range(indptr[i], indptr[i + 1]):
-                        zi = zi + <double>data[k] * w[indices[k]]
-                    if off != NULL:
-                        zi = zi + off[i]
-                    zz[i] = zi
-                    tt[i] = -fabs(zi)
+            for i in range(i0, i1):
+                zi = b
+                for k in range(indptr[i], indptr[i + 1]):
+                    zi = zi + <double>data[k] * w[indices[k]]
+                if off != NULL:
+                    zi = zi + off[i]
+                zz[i] = zi
+                tt[i] = -fabs(zi)
             logistic_exp_log1p(i1 - i0, tt + i0, ll + i0)
             for i in range(i0, i1):
                 k0 = indptr[i]
@@ -452,6 +462,8 @@ def csr_pass(
                     for k in range(k0, k1):
                         g[indices[k]] += ri * <double>data[k]
             i0 = i1
+    if whole:
+        return _rows_result(out)
     return _total(loss, c_loss), _total(rsum, c_rsum)
 
 
