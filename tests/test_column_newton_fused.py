@@ -66,14 +66,14 @@ def test_fused_steps_equal_the_column_solver_bit_for_bit(fit_intercept, l1, weig
     assert isinstance(fused_cm, _column_step.CscColumns)
     assert fused_cm.indices.dtype == np.int32  # scipy's, not converted
     args, kw = _args(X, y, s, fused_cm, l1, fit_intercept, 0)
-    col, first, reads = _column_step.fused_step(*args, **kw)
+    col, first, reads = _column_step.fused_step(*args, **kw, focus=0.0)
     assert reads == 1 and col.n_iter == 0
     for k in range(1, 7):
         assert _column_step.fused_form(fused_cm, args[3], float(X.nnz))
         start = (col.loss, col.residual, col.weights, col.grad)
         args = (*args[:4], col.w, col.b, col.z)
         kw.update(max_iter=1, start=start)
-        col, first, reads = _column_step.fused_step(*args, **kw, first=first)
+        col, first, reads = _column_step.fused_step(*args, **kw, first=first, focus=0.0)
         sweeps = fused_cm.last_sweeps
         cm = ColumnMatrix(X)
         ref_args, ref_kw = _args(X, y, s, cm, l1, fit_intercept, k)
@@ -190,3 +190,19 @@ def test_a_resumed_sparse_fit_makes_the_same_steps_bit_for_bit(tmp_path):
     assert [h["grad_max_norm"] for h in resumed.history] == [
         h["grad_max_norm"] for h in full.history
     ]
+
+
+@pytest.mark.parametrize("focus", [0.0, 0.05, 0.5])
+def test_focused_sweeps_reach_scikit_learns_optimum(monkeypatch, focus):
+    # later sweeps over the coordinates the first sweep moved most change the
+    # Newton steps, not the optimum (scikit-learn's lbfgs at tol 1e-12, C=1/(alpha n))
+    sk = pytest.importorskip("sklearn.linear_model")
+    X, y = _text_like(n=600, p=1500, seed=7)
+    n = X.shape[0]
+    monkeypatch.setattr(_column_step, "FOCUS", focus)
+    ours = LogisticRegression(
+        penalty="l2", alpha=1 / n, solver="newton-cd-columns", tol=1e-10
+    ).fit(X, y)
+    ref = sk.LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_.ravel(), ref.coef_.ravel(), atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)

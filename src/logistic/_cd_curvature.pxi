@@ -11,14 +11,25 @@ cdef Py_ssize_t _csc_schedule(
     const double[::1] lam, double l2, const double[::1] inv_scale,
     double[::1] d, double[::1] r, double* m, Py_ssize_t* all_, Py_ssize_t* act,
     double tol, Py_ssize_t max_sweeps, Py_ssize_t sweeps, double change,
+    double focus=0.0,
 ) noexcept nogil:
     """The sweep schedule of :func:`cd_columns` after a sweep over every
     coordinate (``sweeps`` made so far, ``change`` the last full sweep's):
     sweeps over the active coordinates until they converge, then a full sweep
-    again, until a full sweep converges or ``max_sweeps``. Returns the sweeps."""
-    cdef Py_ssize_t count, K = cols.shape[0]
+    again, until a full sweep converges or ``max_sweeps``. With ``focus`` > 0
+    the coordinates after the first sweep (``d`` zero before it) are those
+    it moved by more than ``focus·change`` (scaled as ``change``), not every
+    active one. Returns the sweeps."""
+    cdef Py_ssize_t count, K = cols.shape[0], k
     while change > tol and sweeps < max_sweeps:
-        count = _nonzero(w, d, lam, act)
+        if focus > 0.0 and sweeps == 1:
+            count = 0
+            for k in range(K):
+                if fabs(d[k]) * a[k] * inv_scale[k] > focus * change:
+                    act[count] = k
+                    count += 1
+        else:
+            count = _nonzero(w, d, lam, act)
         while sweeps < max_sweeps:
             sweeps += 1
             if _sweep_csc(data, indices, indptr, cols, v, g, a, mu, vsum, w, lam,
@@ -38,7 +49,7 @@ cdef object _csc_solve(
     const double[::1] a, const double[::1] mu, double vsum, const double[::1] w,
     const double[::1] lam, double l2, const double[::1] inv_scale,
     double[::1] d, double[::1] r, double tol, Py_ssize_t max_sweeps, double m,
-    Py_ssize_t sweeps, double change,
+    Py_ssize_t sweeps, double change, double focus=0.0,
 ):
     """:func:`cd_columns` on CSC arrays: a full sweep first unless ``sweeps``
     (1: the first full sweep is made, ``change`` its largest scaled update),
@@ -61,7 +72,7 @@ cdef object _csc_solve(
             if sweeps:
                 sweeps = _csc_schedule(data, indices, indptr, cols, v, g, a, mu, vsum,
                                        w, lam, l2, inv_scale, d, r, &m, all_, act, tol,
-                                       max_sweeps, sweeps, change)
+                                       max_sweeps, sweeps, change, focus)
     finally:
         free(all_)
         free(act)
@@ -147,12 +158,12 @@ def more_sweeps(
     const double[::1] a, const double[::1] mu, double vsum, const double[::1] w,
     const double[::1] lam, double l2, const double[::1] inv_scale,
     double[::1] d, double[::1] r, double m, double change, double tol,
-    Py_ssize_t max_sweeps,
+    Py_ssize_t max_sweeps, double focus=0.0,
 ):
     """The sweeps of :func:`cd_columns` after :func:`gradient_sweep`'s (which
-    counts as the first: ``change`` its largest update), on its model.
-    Returns ``(sweeps, m)``."""
+    counts as the first: ``change`` its largest update), on its model;
+    ``focus``: :func:`_csc_schedule`'s. Returns ``(sweeps, m)``."""
     if cols.shape[0] == 0:
         return 1, m
     return _csc_solve(data, indices, indptr, cols, v, gt, a, mu, vsum, w, lam, l2,
-                      inv_scale, d, r, tol, max_sweeps, m, 1, change)
+                      inv_scale, d, r, tol, max_sweeps, m, 1, change, focus)
