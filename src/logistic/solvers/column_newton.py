@@ -46,8 +46,9 @@ K classes is an error.
 
 Measured (``benchmarks/sparse_solvers_ab.py``; L2 with C = 1, 1e-8 objective
 gap): on reuters (7 770 × 8 315 CSR, 44 stored values a row) a sweep costs
-about one value+gradient pass (0.6 ms) and the fit needs 6–7 Newton steps of
-2–3 sweeps, against L-BFGS's 41 passes and newton-cg's 55; on sparse200k
+about one value+gradient pass (0.6 ms) and the fit needs 7–8 Newton steps in
+25 reads of X (:mod:`._column_step`; ``benchmarks/column_newton_ab.py
+split``), against L-BFGS's 41 passes and newton-cg's 55; on sparse200k
 (200 000 × 100 000, well conditioned: L-BFGS 7 passes) and w8a (p = 300,
 where Newton with Cholesky takes 5 passes) it loses. ``auto`` picks it by
 :func:`logistic.solvers._auto.choose_solver`'s rule.
