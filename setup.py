@@ -101,8 +101,6 @@ def extensions() -> list[Extension]:
         kernel("_cd", ["_fused_vec.h", "_cd_curvature.pxi"]),
         # column statistics of a block (_moments; re-exported by _fused)
         kernel("_column_stats", ["_column_stats.h", "_kernel_types.pxd"]),
-        # Cholesky of small matrices on the calling thread (_linalg)
-        kernel("_cholesky", []),
     ]
     return cythonize(modules, language_level=3)
 

@@ -75,12 +75,12 @@ def test_a_non_finite_factor_solves_to_nan_without_raising():
 
 
 def test_large_float64_factor_through_lapack_matches_numpy_path():
-    # above COMPILED_MAX (and NUMPY_SOLVE_MAX) a float64 matrix is factored by
-    # LAPACK dpotrf and solved by dpotrs directly; numpy's factor with two
-    # numpy.linalg.solve is the reference
-    from logistic._linalg import COMPILED_MAX, Cholesky
+    # above NUMPY_SOLVE_MAX a float64 matrix is factored by LAPACK dpotrf and
+    # solved by dpotrs directly; numpy's factor with two numpy.linalg.solve
+    # is the reference
+    from logistic._linalg import NUMPY_SOLVE_MAX, Cholesky
 
-    n = COMPILED_MAX + 36
+    n = NUMPY_SOLVE_MAX + 36
     A = _spd(n, 1e6, seed=7)
     b = np.random.default_rng(8).standard_normal(n)
     factor = cholesky(A)

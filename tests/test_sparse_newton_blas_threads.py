@@ -1,8 +1,8 @@
-"""Newton's factorizations above ``COMPILED_MAX`` parameters run on one BLAS
-thread (:func:`logistic.solvers._newton_linalg.one_blas_thread`): OpenBLAS's
-own thread setters where every BLAS in the process is OpenBLAS, without
-building threadpoolctl's controller. threadpoolctl's ``threadpool_info`` is
-the reference for the thread counts.
+"""Newton's factorizations of more than ``SERIAL_MAX_PARAMS`` parameters run
+on one BLAS thread (:func:`logistic.solvers._newton_linalg.one_blas_thread`):
+OpenBLAS's own thread setters where every BLAS in the process is OpenBLAS,
+without building threadpoolctl's controller. threadpoolctl's
+``threadpool_info`` is the reference for the thread counts.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from logistic._linalg import COMPILED_MAX
+from logistic._linalg import NUMPY_SOLVE_MAX
 from logistic.solvers import _newton_linalg
 
 
@@ -24,7 +24,7 @@ def test_one_blas_thread_limits_every_blas_and_restores():
     if not blas:
         pytest.skip("no BLAS that threadpoolctl recognizes")
     before = [i["num_threads"] for i in blas]
-    with _newton_linalg.one_blas_thread(COMPILED_MAX + 1):
+    with _newton_linalg.one_blas_thread(NUMPY_SOLVE_MAX + 1):
         inside = threadpoolctl.threadpool_info()
         assert all(i["num_threads"] == 1 for i in inside if i["user_api"] == "blas")
     after = threadpoolctl.threadpool_info()

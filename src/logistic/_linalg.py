@@ -9,13 +9,7 @@ not finite); larger matrices use scipy's ``cho_factor`` /
 ``cho_solve`` (``potrf`` / ``potrs``), imported then; a large float64
 matrix goes straight to scipy's LAPACK ``dpotrf`` / ``dpotrs`` (the routines
 behind ``cho_factor`` / ``cho_solve``, without their argument checks: a9a's
-p = 124 direction ~400 → ~160 µs). Float64 matrices of more than
-``NUMPY_SOLVE_MAX`` and at most :data:`COMPILED_MAX` rows are factored and
-solved by the compiled :mod:`logistic._cholesky` instead, on the calling
-thread: OpenBLAS threads ``dpotrf`` at that size, and holding it to one
-thread takes threadpoolctl's controller (6-8 ms to build in a new process,
-a quarter of a fresh a9a fit); where the module is not built they take the
-LAPACK path. The path depends on the matrix only, never
+p = 124 direction ~400 → ~160 µs). The path depends on the matrix only, never
 on what the process has imported, so a fit gives the same bits in any process
 (the LAPACK call would also be faster for small matrices once ``scipy.linalg``
 is loaded — 4 against 45 µs at 29 rows — but a choice made on ``sys.modules``
@@ -38,24 +32,12 @@ from numpy.linalg import LinAlgError
 
 from ._typing import FloatArray
 
-__all__ = [
-    "COMPILED_MAX",
-    "NUMPY_SOLVE_MAX",
-    "Cholesky",
-    "LinAlgError",
-    "cholesky",
-    "serial_cholesky",
-]
+__all__ = ["NUMPY_SOLVE_MAX", "Cholesky", "LinAlgError", "cholesky"]
 
 #: Up to this many rows the factor and solve are numpy's (a solve 26 µs at
 #: 29 rows against scipy's 7 µs), below scipy's import cost for any fit that
 #: needs a handful of solves.
 NUMPY_SOLVE_MAX = 64
-
-#: Up to this many rows a float64 matrix above ``NUMPY_SOLVE_MAX`` is factored
-#: by :mod:`logistic._cholesky` (one thread; 2× single-threaded ``dpotrf``:
-#: 0.35 against 0.16 ms at 200 rows, 1.1 against 0.43 ms at 301).
-COMPILED_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -65,17 +47,11 @@ class Cholesky:
     lower: FloatArray
     """``L`` (numpy's factor), or scipy's ``cho_factor`` array for large A."""
     scipy_factor: Any = None
-    """scipy's ``(c, lower)`` pair when scipy factored A, ``(L, marker)`` when
-    LAPACK's ``dpotrf`` did, ``(L, marker, module)`` when
-    :mod:`logistic._cholesky` did; None when numpy did."""
+    """scipy's ``(c, lower)`` pair when scipy factored A, else None."""
 
     def solve(self, b: FloatArray) -> FloatArray:
         """``A⁻¹ b`` for a vector ``b``."""
         if self.scipy_factor is not None:
-            if self.scipy_factor[1] is _COMPILED:
-                x = np.array(b, dtype=np.float64)
-                self.scipy_factor[2].cholesky_solve(self.lower, x)
-                return x
             if self.scipy_factor[1] is _LAPACK:
                 return _lapack_solve(self.lower, b)
             from scipy.linalg import cho_solve
@@ -103,8 +79,6 @@ def cholesky(A: FloatArray) -> Cholesky:
     if A.shape[0] <= NUMPY_SOLVE_MAX:
         return Cholesky(np.linalg.cholesky(A))
     if A.dtype == np.float64:
-        if serial_cholesky(A.shape[0]):
-            return _compiled_cholesky(A)
         return _lapack_cholesky(A)
     from scipy.linalg import cho_factor
 
@@ -114,38 +88,6 @@ def cholesky(A: FloatArray) -> Cholesky:
 
 #: Marks a factor made by :func:`_lapack_cholesky` (solved by ``dpotrs``).
 _LAPACK = "lapack"
-#: Marks a factor made by :func:`_compiled_cholesky`.
-_COMPILED = "compiled"
-_MODULE: list[Any] = []
-
-
-def _cholesky_module() -> Any:
-    """:mod:`logistic._cholesky`, or None when it is not built."""
-    if not _MODULE:
-        try:
-            import importlib
-
-            _MODULE.append(importlib.import_module("logistic._cholesky"))
-        except ImportError:
-            _MODULE.append(None)
-    return _MODULE[0]
-
-
-def serial_cholesky(n: int) -> bool:
-    """Whether :func:`cholesky` factors a float64 matrix of ``n`` rows on the
-    calling thread without BLAS (numpy's up to ``NUMPY_SOLVE_MAX`` rows is
-    not: OpenBLAS may thread it)."""
-    return NUMPY_SOLVE_MAX < n <= COMPILED_MAX and _cholesky_module() is not None
-
-
-def _compiled_cholesky(A: FloatArray) -> Cholesky:
-    """The lower factor of a float64 ``A`` by :mod:`logistic._cholesky`;
-    :class:`LinAlgError` as numpy's when ``A`` is not positive definite."""
-    mod = _cholesky_module()
-    L = np.empty(A.shape)
-    if mod.cholesky_lower(np.ascontiguousarray(A), L):
-        raise LinAlgError("Matrix is not positive definite")
-    return Cholesky(L, (L, _COMPILED, mod))
 
 
 def _lapack_cholesky(A: FloatArray) -> Cholesky:

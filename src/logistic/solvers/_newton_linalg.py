@@ -13,7 +13,6 @@ from contextlib import nullcontext
 from typing import Any
 
 from .._libc import reserve_heap
-from .._linalg import serial_cholesky
 
 __all__ = ["heap_headroom", "one_blas_thread"]
 
@@ -64,11 +63,10 @@ SERIAL_MAX_PARAMS = 32
 
 
 def one_blas_thread(n_params: int) -> Any:
-    """A context limiting BLAS to one thread for small factorizations (none
-    where :func:`logistic._linalg.cholesky` uses no BLAS): OpenBLAS's own
-    thread setters where every BLAS in the process is OpenBLAS
+    """A context limiting BLAS to one thread for small factorizations:
+    OpenBLAS's own thread setters where every BLAS in the process is OpenBLAS
     (:func:`_openblas_setters`), else threadpoolctl's controller."""
-    if n_params <= SERIAL_MAX_PARAMS or serial_cholesky(n_params):
+    if n_params <= SERIAL_MAX_PARAMS:
         return nullcontext()
     if n_params > ONE_THREAD_MAX_PARAMS:
         return nullcontext()
