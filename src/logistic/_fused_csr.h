@@ -13,6 +13,8 @@
  * indices are still in L1 (g accumulates: the caller zeroes it).
  * out[0] = sum s L, out[1] = sum s r; d (optional) receives the curvature.
  *
+ * The stored values and indices LG_CSR_PF (256) values ahead are prefetched
+ * to L2 as the gathers read them (one core: 53-58 -> 48-55 ms a pass).
  * A scalar loop with one sum a row is bound by the add's latency, and in
  * larger groups the gathered lines of w push the group's values and indices
  * out of L1 before the gradient reads them again (one core, 200k x 100k
@@ -26,9 +28,8 @@
 
 #if LOGISTIC_ROWS_AVAILABLE
 
-#ifndef LG_CSR_ROWS
+#define LG_CSR_PF 256
 #define LG_CSR_ROWS 4
-#endif
 
 /* w gathered at the eight indices at ix (mask m). */
 #define LG_CSR_GATHER_int(m, ix) \
@@ -43,6 +44,7 @@
         const T *restrict y, const double *restrict sw, double *restrict g,          \
         double *restrict d, int with_grad, double *out) {                            \
         lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                               \
+        const ptrdiff_t kend = (ptrdiff_t)indptr[n];                                 \
         for (ptrdiff_t i0 = 0; i0 < n; i0 += LG_CSR_ROWS) {                          \
             const ptrdiff_t m = n - i0 < LG_CSR_ROWS ? n - i0 : LG_CSR_ROWS;         \
             const __mmask8 vmask = (__mmask8)((1u << m) - 1u);                       \
@@ -51,9 +53,13 @@
                 ptrdiff_t k = (ptrdiff_t)indptr[i];                                  \
                 const ptrdiff_t e = (ptrdiff_t)indptr[i + 1];                        \
                 __m512d a = _mm512_setzero_pd();                                     \
-                for (; k + 8 <= e; k += 8)                                           \
+                for (; k + 8 <= e; k += 8) {                                         \
+                    const ptrdiff_t kp = k + LG_CSR_PF < kend ? k + LG_CSR_PF : k;   \
+                    _mm_prefetch((const char *)(data + kp), _MM_HINT_T1);            \
+                    _mm_prefetch((const char *)(indices + kp), _MM_HINT_T1);         \
                     a = _mm512_fmadd_pd(lg512_ldm_##T(0xff, data + k),               \
                                         LG_CSR_GATHER_##IX(0xff, indices + k), a);   \
+                }                                                                    \
                 if (k < e) {                                                         \
                     const __mmask8 t = (__mmask8)((1u << (e - k)) - 1u);             \
                     a = _mm512_fmadd_pd(lg512_ldm_##T(t, data + k),                  \
