@@ -54,13 +54,14 @@ from typing import Any
 import numpy as np
 
 from benchmarks import datasets
+from logistic._blas_threads import one_blas_thread
 from logistic._objective import block_value_grad
 from logistic._typing import Block
 from logistic.backends import _cache, as_backend
 from logistic.backends._prefetch import ordered_map
 from logistic.backends._reduce import tree_sum
 from logistic.backends.chunked import Chunked
-from logistic.backends.in_memory import _blas_controller, available_cpus
+from logistic.backends.in_memory import available_cpus
 
 
 def read_rows(path: Path, row0: int, rows: int, row_bytes: int, dtype: Any) -> Any:
@@ -91,7 +92,7 @@ def read_pass(backend: Chunked, fn: Any, threads: int) -> Any:
         codes = read_rows(rows.folder / "codes.bin", row0, k, 1, np.uint8)
         return fn(Block(X.reshape(k, p), values[codes], None, None))
 
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         items = range(0, rows.n_samples, chunk)
         return tree_sum(ordered_map(one, items, threads, threads + 1))
 

@@ -170,19 +170,18 @@ def _count_blas_limits(monkeypatch) -> list[int]:
 
     made: list[int] = []
 
-    class Controller:
-        def limit(self, **_kw):
-            made.append(1)
-            return contextlib.nullcontext()
+    def one_blas_thread():
+        made.append(1)
+        return contextlib.nullcontext()
 
-    monkeypatch.setattr(in_memory, "_blas_controller", Controller)
+    monkeypatch.setattr(in_memory, "one_blas_thread", one_blas_thread)
     monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
     return made
 
 
 def test_in_memory_skips_the_blas_limit_for_blas_free_blocks(rng, monkeypatch):
     # threaded reductions over blocks the row loop reads whole (Hessian
-    # included) make no BLAS call: no threadpoolctl controller is created;
+    # included) make no BLAS call: no BLAS thread limit is set;
     # F-ordered blocks (BLAS gemv) still get the limit; both give the
     # single-thread result bit for bit
     from logistic._objective import LogisticObjective

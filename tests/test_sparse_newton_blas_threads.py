@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from logistic._blas_threads import openblas_setters
 from logistic._linalg import NUMPY_SOLVE_MAX
 from logistic.solvers import _newton_linalg
 
@@ -38,7 +39,7 @@ def test_setters_found_for_openblas_builds():
     blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     if not blas or any(i["internal_api"] != "openblas" for i in blas):
         pytest.skip("a BLAS other than OpenBLAS: threadpoolctl's controller is used")
-    setters = _newton_linalg._openblas_setters()
+    setters = openblas_setters()
     assert setters is not None and len(setters) == len(blas)
 
 
@@ -49,14 +50,14 @@ import sys
 import numpy as np
 import scipy.sparse as sp
 from logistic import LogisticRegression
-from logistic.solvers import _newton_linalg
+from logistic._blas_threads import openblas_setters
 rng = np.random.default_rng(0)
 X = sp.random(24000, 300, density=0.04, format="csr", random_state=rng)
 X.data[:] = 1.0
 y = (rng.random(24000) < 1 / (1 + np.exp(-(X @ rng.standard_normal(300) - 1)))).astype(float)
 m = LogisticRegression(penalty="l2", C=1.0, solver="newton", tol=1e-8).fit(X, y)
 assert m.converged_
-print(_newton_linalg._openblas_setters() is not None, "threadpoolctl" in sys.modules)
+print(openblas_setters() is not None, "threadpoolctl" in sys.modules)
 """
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -65,3 +66,23 @@ print(_newton_linalg._openblas_setters() is not None, "threadpoolctl" in sys.mod
     if openblas == "False":
         pytest.skip("a BLAS other than OpenBLAS: threadpoolctl's controller is used")
     assert imported == "False"
+
+
+def test_setters_searched_again_after_new_imports(monkeypatch):
+    # a BLAS may arrive with a later import: the search is made again when
+    # the process has imported modules since the last one, not otherwise
+    import types
+
+    from logistic import _blas_threads
+
+    calls: list[int] = []
+    monkeypatch.setattr(_blas_threads, "_SETTERS", [])
+    monkeypatch.setattr(
+        _blas_threads, "_find_openblas_setters", lambda: calls.append(1) or None
+    )
+    _blas_threads.openblas_setters()
+    _blas_threads.openblas_setters()
+    assert len(calls) == 1
+    monkeypatch.setitem(sys.modules, "_logistic_test_new_module", types.ModuleType("m"))
+    _blas_threads.openblas_setters()
+    assert len(calls) == 2

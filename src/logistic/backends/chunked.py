@@ -54,6 +54,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from .._blas_threads import one_blas_thread
 from .._exceptions import DataValidationError, IntegrityError
 from .._labels import (
     MAX_CLASSES,
@@ -77,7 +78,7 @@ from ._sources import (
     chunk_rows_for,
     natural_key,
 )
-from .in_memory import DEFAULT_BLOCK_BYTES, _blas_controller, available_cpus
+from .in_memory import DEFAULT_BLOCK_BYTES, available_cpus
 
 __all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
@@ -551,11 +552,8 @@ class Chunked:
         # with single-threaded BLAS (as the in-memory backend's threads do).
         # Blocks of the row cache cost only a memory map: every CPU maps and
         # reduces its own blocks, folded in block order (the same sums).
-        controller = _blas_controller() if self.prefetch else None
         with (
-            controller.limit(limits=1, user_api="blas")
-            if controller
-            else nullcontext(),
+            one_blas_thread() if self.prefetch else nullcontext(),
             closing(
                 cached_parts(self._cached, self._label_values)
                 if self.prefetch

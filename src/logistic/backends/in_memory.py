@@ -23,18 +23,16 @@ processed by ``n_threads`` Python threads, the calling one and
 ``n_threads - 1`` workers (numpy, BLAS and the compiled kernel release the
 GIL; for dense data the workers are started with the backend, without
 waiting for them, so they are up by its first reduction) with BLAS itself
-limited to one thread for the duration of the call (through
-``threadpoolctl``; without it the blocks run one after another on
-multithreaded BLAS). One block per thread keeps its rows in that core's
-cache between ``X @ w`` and ``Xᵀ r``; multithreaded BLAS inside each block
-instead splits every product across cores and spin-waits between them,
-which measured up to several times slower on a loaded machine (see
-docs/benchmarks.md). A reduction that makes no BLAS call
+limited to one thread for the duration of the call
+(:func:`logistic._blas_threads.one_blas_thread`). One block per thread keeps
+its rows in that core's cache between ``X @ w`` and ``Xᵀ r``; multithreaded
+BLAS inside each block instead splits every product across cores and
+spin-waits between them, which measured up to several times slower on a
+loaded machine (see docs/benchmarks.md). A reduction that makes no BLAS call
 (:func:`logistic._kernels.blas_free`: a function marked
 :func:`~logistic._kernels.row_loop_only`, value, gradient, Hessian or column
-statistics, over blocks the compiled row loop reads whole) needs no limit,
-and threadpoolctl's controller (6-30 ms to create, the first time in a
-process) is not created for it; every other reduction gets the limit.
+statistics, over blocks the compiled row loop reads whole) needs no limit and
+sets none; every other reduction gets the limit.
 Partial results are summed in block order whatever the thread schedule, so
 reductions stay deterministic.
 
@@ -62,6 +60,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from .._blas_threads import one_blas_thread
 from .._sparse import issparse
 from .._typing import BackendCapabilities, Block
 from ._fold import fold_in_order as _fold
@@ -106,7 +105,6 @@ SINGLE_BLOCK_MAX_ROWS = 80_000
 
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, _Workers] = {}
-_CONTROLLER: list[Any] = []
 
 
 class _Task:
@@ -220,18 +218,6 @@ def _pool(n_threads: int) -> _Workers:
             pool = _Workers(n_threads - 1)
             _POOLS[n_threads] = pool
         return pool
-
-
-def _blas_controller() -> Any:
-    """A cached ``threadpoolctl.ThreadpoolController`` or None when unavailable."""
-    if not _CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            _CONTROLLER.append(ThreadpoolController())
-        except Exception:  # pragma: no cover - threadpoolctl is optional
-            _CONTROLLER.append(None)
-    return _CONTROLLER[0]
 
 
 def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
@@ -532,20 +518,18 @@ class InMemory:
             k = 1  # waking threads costs more than the work
         if k == 1:
             return _fold(fn(b, i) for i, b in enumerate(blocks))
-        controller = None if self._blas_free(kernel, blocks) else _blas_controller()
-        if controller is None:
+        if self._blas_free(kernel, blocks):
             return self._windows(fn, blocks, k)
-        with controller.limit(limits=1, user_api="blas"):
+        with one_blas_thread():
             return self._windows(fn, blocks, k)
 
     @staticmethod
     def _blas_free(kernel: Callable[..., Any], blocks: list[Block]) -> bool:
         """Whether reducing ``kernel`` over ``blocks`` makes no BLAS call
         (:func:`logistic._kernels.blas_free`): the reduction then needs no
-        BLAS thread limit, and a process whose reductions never need it never
-        creates threadpoolctl's controller (≈ 6-30 ms the first time). Any
-        other function (Hessian-vector products, inference) runs its blocks
-        with BLAS limited to one thread."""
+        BLAS thread limit and sets none. Any other function (Hessian-vector
+        products, inference) runs its blocks with BLAS limited to one
+        thread."""
         from .. import _kernels  # lazily: loads the compiled kernel
 
         return _kernels.blas_free(kernel, blocks)

@@ -2,16 +2,15 @@
 limited to one thread for small factorizations, and heap headroom for an
 iteration's p × p temporaries.
 
-Imports, for factorizations of more than ``SERIAL_MAX_PARAMS``
-rows, the in-memory backend's cached threadpoolctl controller.
+The thread limit itself is :mod:`logistic._blas_threads`'s.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import nullcontext
 from typing import Any
 
+from .._blas_threads import one_blas_thread as _one_thread
 from .._libc import reserve_heap
 
 __all__ = ["heap_headroom", "one_blas_thread"]
@@ -58,94 +57,14 @@ def heap_headroom(n_params: int) -> None:
 #: factorization take 30–1600 ms instead of 10 ms (w8a, load average 10).
 ONE_THREAD_MAX_PARAMS = 2048
 #: Factorizations this small (a few thousand flops) run on one thread anyway:
-#: no threadpoolctl (its import and controller cost ≈ 10 ms of a small fit).
+#: no thread limit is set for them.
 SERIAL_MAX_PARAMS = 32
 
 
 def one_blas_thread(n_params: int) -> Any:
-    """A context limiting BLAS to one thread for small factorizations:
-    OpenBLAS's own thread setters where every BLAS in the process is OpenBLAS
-    (:func:`_openblas_setters`), else threadpoolctl's controller."""
-    if n_params <= SERIAL_MAX_PARAMS:
+    """A context holding BLAS to one thread for a factorization of
+    ``n_params`` rows (:func:`logistic._blas_threads.one_blas_thread`); none
+    below ``SERIAL_MAX_PARAMS`` or above ``ONE_THREAD_MAX_PARAMS`` rows."""
+    if n_params <= SERIAL_MAX_PARAMS or n_params > ONE_THREAD_MAX_PARAMS:
         return nullcontext()
-    if n_params > ONE_THREAD_MAX_PARAMS:
-        return nullcontext()
-    setters = _openblas_setters()
-    if setters is not None:
-        return _OneOpenBLASThread(setters)
-    from ..backends.in_memory import _blas_controller
-
-    controller = _blas_controller()
-    if controller is None:
-        return nullcontext()
-    return controller.limit(limits=1, user_api="blas")
-
-
-#: A mapped library whose file name holds one of these is a BLAS.
-_BLAS_NAMES = ("blas", "mkl", "blis", "lapack", "accelerate", "armpl")
-_SETTERS: list[Any] = []
-
-
-def _openblas_setters() -> list[tuple[Any, Any]] | None:
-    """``(get_num_threads, set_num_threads)`` of every BLAS mapped into the
-    process (Linux's ``/proc/self/maps``, read once), or None when one of
-    them is not an OpenBLAS exporting them (with scipy's or numpy's symbol
-    prefix ``scipy_`` and suffix ``64_``), or off Linux.
-
-    threadpoolctl's controller finds the same functions by resolving the
-    path of every library in the process (6-8 ms in a new process, more than
-    a w8a fit's factorizations); the maps file names the few BLAS ones.
-    """
-    if not _SETTERS:
-        _SETTERS.append(_find_openblas_setters())
-    return _SETTERS[0]
-
-
-def _find_openblas_setters() -> list[tuple[Any, Any]] | None:
-    try:
-        import ctypes
-
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if ".so" in line}
-        mode = os.RTLD_NOLOAD | os.RTLD_LAZY  # never loads a library
-    except (OSError, ImportError, AttributeError):
-        return None
-    found: dict[int | None, tuple[Any, Any]] = {}
-    for path in sorted(paths):
-        name = path.rsplit("/", 1)[-1].lower()
-        if "cpython" in name or "abi3" in name:  # Python extensions link to BLAS
-            continue
-        if not any(b in name for b in _BLAS_NAMES):
-            continue
-        try:
-            lib = ctypes.CDLL(path, mode=mode)
-        except OSError:
-            return None
-        pairs = [
-            (get, put)
-            for prefix in ("", "scipy_")
-            for suffix in ("", "64_")
-            if (get := getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None))
-            and (put := getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None))
-        ]
-        if not pairs:
-            return None
-        found[ctypes.cast(pairs[0][1], ctypes.c_void_p).value] = pairs[0]
-    return list(found.values()) or None
-
-
-class _OneOpenBLASThread:
-    """Every OpenBLAS on one thread inside the block, its count restored after."""
-
-    def __init__(self, setters: list[tuple[Any, Any]]) -> None:
-        self._setters = setters
-        self._before: list[int] = []
-
-    def __enter__(self) -> None:
-        self._before = [int(get()) for get, _ in self._setters]
-        for _, put in self._setters:
-            put(1)
-
-    def __exit__(self, *exc: object) -> None:
-        for (_, put), n in zip(self._setters, self._before, strict=True):
-            put(n)
+    return _one_thread()

@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 
+from .._blas_threads import one_blas_thread
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
 from ._linesearch import unresolved
@@ -414,11 +415,4 @@ def _one_blas_thread() -> Any:
     threads, 0.03 s with one). The in-memory data passes already run their
     blocks with BLAS at one thread (:mod:`logistic.backends.in_memory`).
     """
-    from contextlib import nullcontext
-
-    from ..backends.in_memory import _blas_controller
-
-    controller = _blas_controller()
-    if controller is None:
-        return nullcontext()
-    return controller.limit(limits=1, user_api="blas")
+    return one_blas_thread()

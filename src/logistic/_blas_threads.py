@@ -1,0 +1,122 @@
+"""BLAS held to one thread for a stretch of work (:func:`one_blas_thread`).
+
+The in-memory backend's block threads, the row cache's readers, scipy's
+L-BFGS-B iterations and Newton's small factorizations each run BLAS on one
+thread: on a machine whose cores are busy, OpenBLAS's threads spin-wait for
+each other on small products (a 301 × 301 factorization took 30–1600 ms
+instead of 10 ms at load 10; see docs/benchmarks.md).
+
+Where every BLAS mapped into the process is an OpenBLAS, its own
+``openblas_get_num_threads`` / ``openblas_set_num_threads`` (with scipy's
+and numpy's symbol prefix ``scipy_`` and suffix ``64_``) set the count. They
+are found from Linux's ``/proc/self/maps`` in about 1 ms, where threadpoolctl's
+controller resolves every library of the process (6–30 ms the first time in
+a process: more than a small fit). The search is made again when the process
+has imported modules since the last one (a BLAS may have been loaded with
+them). Elsewhere (another BLAS, another system) threadpoolctl's controller
+sets the limit, built once; without threadpoolctl nothing is limited.
+
+A leaf: imports only the standard library (threadpoolctl lazily).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import nullcontext
+from typing import Any
+
+__all__ = ["one_blas_thread", "openblas_setters"]
+
+#: A mapped library whose file name holds one of these is a BLAS.
+_BLAS_NAMES = ("blas", "mkl", "blis", "lapack", "accelerate", "armpl")
+#: ``[modules imported at the search, its result]`` of the last search.
+_SETTERS: list[Any] = []
+_CONTROLLER: list[Any] = []
+
+
+def one_blas_thread() -> Any:
+    """A context in which every BLAS of the process runs on one thread, its
+    thread counts restored after (a no-op context where nothing can set
+    them)."""
+    setters = openblas_setters()
+    if setters is not None:
+        return _OneOpenBLASThread(setters)
+    controller = _controller()
+    if controller is None:
+        return nullcontext()
+    return controller.limit(limits=1, user_api="blas")
+
+
+def openblas_setters() -> list[tuple[Any, Any]] | None:
+    """``(get_num_threads, set_num_threads)`` of every BLAS mapped into the
+    process, or None when one of them is not an OpenBLAS exporting them, or
+    off Linux; searched again when modules were imported since the last
+    search."""
+    imported = len(sys.modules)
+    if not _SETTERS or _SETTERS[0] != imported:
+        _SETTERS[:] = [imported, _find_openblas_setters()]
+    found: list[tuple[Any, Any]] | None = _SETTERS[1]
+    return found
+
+
+def _find_openblas_setters() -> list[tuple[Any, Any]] | None:
+    try:
+        import ctypes
+
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if ".so" in line}
+        mode = os.RTLD_NOLOAD | os.RTLD_LAZY  # never loads a library
+    except (OSError, ImportError, AttributeError):
+        return None
+    found: dict[int | None, tuple[Any, Any]] = {}
+    for path in sorted(paths):
+        name = path.rsplit("/", 1)[-1].lower()
+        if "cpython" in name or "abi3" in name:  # Python extensions link to BLAS
+            continue
+        if not any(b in name for b in _BLAS_NAMES):
+            continue
+        try:
+            lib = ctypes.CDLL(path, mode=mode)
+        except OSError:
+            return None
+        pairs = [
+            (get, put)
+            for prefix in ("", "scipy_")
+            for suffix in ("", "64_")
+            if (get := getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None))
+            and (put := getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None))
+        ]
+        if not pairs:
+            return None
+        found[ctypes.cast(pairs[0][1], ctypes.c_void_p).value] = pairs[0]
+    return list(found.values()) or None
+
+
+def _controller() -> Any:
+    """A cached ``threadpoolctl.ThreadpoolController``, or None without it."""
+    if not _CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER.append(ThreadpoolController())
+        except Exception:  # pragma: no cover - threadpoolctl is optional
+            _CONTROLLER.append(None)
+    return _CONTROLLER[0]
+
+
+class _OneOpenBLASThread:
+    """Every OpenBLAS on one thread inside the block, its count restored after."""
+
+    def __init__(self, setters: list[tuple[Any, Any]]) -> None:
+        self._setters = setters
+        self._before: list[int] = []
+
+    def __enter__(self) -> None:
+        self._before = [int(get()) for get, _ in self._setters]
+        for _, put in self._setters:
+            put(1)
+
+    def __exit__(self, *exc: object) -> None:
+        for (_, put), n in zip(self._setters, self._before, strict=True):
+            put(n)
