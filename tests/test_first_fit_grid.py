@@ -37,11 +37,14 @@ def _data(n: int, p: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
 
 
 @needs_row_loop
-@pytest.mark.parametrize(("cpus", "blocks"), [(1, 9), (2, 10), (3, 9), (16, 16)])
+@pytest.mark.parametrize(
+    ("cpus", "blocks"), [(1, 9), (2, 10), (3, 9), (9, 9), (16, 9), (192, 9)]
+)
 def test_ijcnn1_shaped_grid_is_a_multiple_of_the_cpus(monkeypatch, cpus, blocks):
     """49 990 × 22 float64 (8.8 MB, ijcnn1's shape): 9 blocks of 1 MiB on
     one CPU; on 2 CPUs 10 equal blocks (5 for each thread, where 9 gave the
-    worker 5 and the caller 4), on 16 CPUs 16; whatever n_threads says."""
+    worker 5 and the caller 4); on more CPUs than 1 MiB blocks (16, 192)
+    the 9 blocks stay, not a block a CPU; whatever n_threads says."""
     monkeypatch.setattr(in_memory, "machine_cpus", lambda: cpus)
     X, y = _data(49_990, 22)
     sizes = [b.n_rows for b in InMemory(X, y, n_threads=1)._block_list()]

@@ -347,13 +347,16 @@ class InMemory:
         size = self.nbytes // ROW_LOOP_MIN_BLOCKS
         if size >= IN_MEMORY_BLOCK_BYTES:
             return min(ROW_LOOP_BLOCK_BYTES, size)
-        # fewer than ROW_LOOP_MIN_BLOCKS blocks of 1 MiB: as many blocks as a
-        # multiple of the machine's CPUs, equal, so that each thread of a
-        # reduction gets as many rows (ijcnn1 on 2 CPUs: 10 blocks, 5 and 5,
-        # not 9 of 1 MiB, 4 and 5, where the pass waits for the fifth)
+        # fewer than ROW_LOOP_MIN_BLOCKS blocks of 1 MiB: where there are at
+        # least as many as the machine's CPUs, a multiple of them, equal, so
+        # that each thread of a reduction gets as many rows (ijcnn1 on 2 CPUs:
+        # 10 blocks, 5 and 5, not 9 of 1 MiB, 4 and 5, where the pass waits
+        # for the fifth); fewer stay 1 MiB blocks (a many-CPU machine would
+        # otherwise cut small data into a block a CPU)
         cpus = machine_cpus()
         blocks = -(-self.nbytes // IN_MEMORY_BLOCK_BYTES)
-        blocks = -(-blocks // cpus) * cpus
+        if blocks >= cpus:
+            blocks = -(-blocks // cpus) * cpus
         return max(1, -(-self.n_samples // blocks)) * row_bytes
 
     def _block_rows(self, block_bytes: int) -> int:
