@@ -86,3 +86,55 @@ def test_setters_searched_again_after_new_imports(monkeypatch):
     monkeypatch.setitem(sys.modules, "_logistic_test_new_module", types.ModuleType("m"))
     _blas_threads.openblas_setters()
     assert len(calls) == 2
+
+
+def test_overlapping_limits_restore_the_count_once_all_have_left(monkeypatch):
+    # two fits in two Python threads: A enters, B enters (finding 1), A
+    # leaves, B leaves; the count must end where it began, and stay 1 while
+    # either is inside (a stand-in OpenBLAS records the counts)
+    from logistic import _blas_threads
+
+    count = [4]
+    monkeypatch.setattr(
+        _blas_threads,
+        "openblas_setters",
+        lambda: [(lambda: count[0], lambda n: count.__setitem__(0, n))],
+    )
+    a, b = _blas_threads.one_blas_thread(), _blas_threads.one_blas_thread()
+    a.__enter__()
+    b.__enter__()
+    assert count[0] == 1
+    a.__exit__(None, None, None)
+    assert count[0] == 1  # B still runs
+    b.__exit__(None, None, None)
+    assert count[0] == 4
+
+
+def test_concurrent_fits_leave_blas_threads_as_they_were():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threading
+
+    import numpy as np
+    import scipy.linalg  # noqa: F401  (scipy's OpenBLAS loaded)
+
+    from logistic import LogisticRegression
+
+    def counts():
+        info = threadpoolctl.threadpool_info()
+        return [i["num_threads"] for i in info if i["user_api"] == "blas"]
+
+    before = counts()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 40))
+    y = (rng.uniform(size=3000) < 0.4).astype(float)
+
+    def fit():
+        for _ in range(3):
+            LogisticRegression(solver="lbfgs", penalty="l2", alpha=1e-3).fit(X, y)
+
+    threads = [threading.Thread(target=fit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counts() == before

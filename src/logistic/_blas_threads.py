@@ -13,8 +13,9 @@ are found from Linux's ``/proc/self/maps`` in about 1 ms, where threadpoolctl's
 controller resolves every library of the process (6–30 ms the first time in
 a process: more than a small fit). The search is made again when the process
 has imported modules since the last one (a BLAS may have been loaded with
-them). Elsewhere (another BLAS, another system) threadpoolctl's controller
-sets the limit, built once; without threadpoolctl nothing is limited.
+them; one loaded by ``ctypes`` alone is not seen). Elsewhere (another BLAS,
+another system) threadpoolctl's controller sets the limit, built once;
+without threadpoolctl nothing is limited.
 
 A leaf: imports only the standard library (threadpoolctl lazily).
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
+import threading
 from typing import Any
 
 __all__ = ["one_blas_thread", "openblas_setters"]
@@ -37,15 +38,49 @@ _CONTROLLER: list[Any] = []
 
 def one_blas_thread() -> Any:
     """A context in which every BLAS of the process runs on one thread, its
-    thread counts restored after (a no-op context where nothing can set
-    them)."""
+    thread counts restored when the last such context of the process exits
+    (two fits in two Python threads may overlap: the first to leave must not
+    restore the count while the other still runs, nor the second restore the
+    1 it found); a no-op context where nothing can set them."""
+    return _OneThread()
+
+
+class _OneThread:
+    """The process-wide limit: set when the first context enters, restored
+    when the last one exits (a count under a lock)."""
+
+    _lock = threading.Lock()
+    _depth = 0
+    _restore: Any = None
+
+    def __enter__(self) -> None:
+        with _OneThread._lock:
+            if _OneThread._depth == 0:
+                _OneThread._restore = _limit_to_one()
+            _OneThread._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with _OneThread._lock:
+            _OneThread._depth -= 1
+            if _OneThread._depth == 0:
+                restore, _OneThread._restore = _OneThread._restore, None
+                if restore is not None:
+                    restore()
+
+
+def _limit_to_one() -> Any:
+    """Sets every BLAS to one thread; returns what restores the counts."""
     setters = openblas_setters()
     if setters is not None:
-        return _OneOpenBLASThread(setters)
+        before = [int(get()) for get, _ in setters]
+        for _, put in setters:
+            put(1)
+        return lambda: [put(n) for (_, put), n in zip(setters, before, strict=True)]
     controller = _controller()
     if controller is None:
-        return nullcontext()
-    return controller.limit(limits=1, user_api="blas")
+        return None
+    limiter = controller.limit(limits=1, user_api="blas")
+    return limiter.restore_original_limits
 
 
 def openblas_setters() -> list[tuple[Any, Any]] | None:
@@ -103,20 +138,3 @@ def _controller() -> Any:
         except Exception:  # pragma: no cover - threadpoolctl is optional
             _CONTROLLER.append(None)
     return _CONTROLLER[0]
-
-
-class _OneOpenBLASThread:
-    """Every OpenBLAS on one thread inside the block, its count restored after."""
-
-    def __init__(self, setters: list[tuple[Any, Any]]) -> None:
-        self._setters = setters
-        self._before: list[int] = []
-
-    def __enter__(self) -> None:
-        self._before = [int(get()) for get, _ in self._setters]
-        for _, put in self._setters:
-            put(1)
-
-    def __exit__(self, *exc: object) -> None:
-        for (_, put), n in zip(self._setters, self._before, strict=True):
-            put(n)
