@@ -223,7 +223,7 @@ class Newton(IterativeSolver):
             state = self.init_state(fit, fit.from_original(theta_sub))
             if not self._nearer_than_zero(fit, state):
                 entry["subsample_used"] = 0
-                state = None
+                state = self._factored = None  # (the refused start's factor)
         if state is None:
             state = self.init_state(fit, fit.from_original(theta0))
         return self._started(fit, theta0, state, **entry)
