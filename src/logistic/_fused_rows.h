@@ -46,11 +46,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__GNUC__) && defined(__x86_64__)
+/* __builtin_shufflevector: clang, and GCC from version 12 */
+#if defined(__GNUC__) && defined(__x86_64__) && \
+    (defined(__clang__) || __GNUC__ >= 12)
 #define LOGISTIC_ROWS_AVAILABLE 1
 #else
 #define LOGISTIC_ROWS_AVAILABLE 0
 #endif
+
+/* Largest padded order q of the Hessian the row loop accumulates (p + 1 <= q);
+ * declared in every build (hessian_max_order reads it). */
+#define LG_HESS_MAX_Q 128
 
 #if LOGISTIC_ROWS_AVAILABLE
 #include <immintrin.h>
@@ -150,8 +156,6 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
         acc[k] = a;                                                                  \
     }
 
-/* Largest padded order q of the Hessian the row loop accumulates (p + 1 <= q). */
-#define LG_HESS_MAX_Q 128
 /* Groups of eight rows whose Hessian terms are added to H together. */
 #ifndef LG_HESS_SLOTS
 #define LG_HESS_SLOTS 2
