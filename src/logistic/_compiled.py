@@ -75,8 +75,9 @@ def compiled_kernel() -> Any | None:
 
     ``LOGISTIC_KERNEL=numpy`` in the environment, or :func:`set_compiled`,
     selects the numpy reference instead; ``LOGISTIC_ROW_LOOP=0`` keeps the
-    compiled kernel but turns its fused row loop off (dense blocks then take
-    two BLAS ``gemv``), for A/B measurements.
+    compiled kernel but turns its row-loop level off (dense blocks then take
+    two BLAS ``gemv``, CSR blocks the Cython loop instead of the AVX-512
+    one), for A/B measurements.
     """
     if "module" not in _COMPILED:
         try:
