@@ -18,7 +18,9 @@
  * A scalar loop with one sum a row is bound by the add's latency, and in
  * larger groups the gathered lines of w push the group's values and indices
  * out of L1 before the gradient reads them again (one core, 200k x 100k
- * with 100 values a row: 2 rows 57.9 ms, 4 rows 55.5 ms, 8 rows 59.4 ms).
+ * with 100 values a row: 2 rows 57.9 ms, 4 rows 55.5 ms, 8 rows 59.4 ms;
+ * each variant built and timed by `python -m benchmarks.kernel_pass
+ * --one-core --sets csr`).
  * Returns 1 when it ran, 0 when the row loop level (logistic_rows_level,
  * _fused_rows.h) is not 2 (AVX-512): the caller then runs its scalar loop.
  * float64 sums either way; results differ from the scalar loop's by

@@ -12,7 +12,9 @@
  *   last four's in the gradient loop (without a gradient, all in the dot
  *   loop), so that requests to memory are spread over the group's work
  *   (one core, 1M x 100: float32 39.0 -> 34.7 ms, float64 64.9 -> 59.1 ms
- *   against all eight rows in the dot loop; no prefetch: 60 and 76 ms);
+ *   against all eight rows in the dot loop; no prefetch: 60 and 76 ms;
+ *   each variant built and timed by `python -m benchmarks.kernel_pass
+ *   --one-core`);
  * - float32 rows of at most LG_WIDE_MAX columns are widened to float64 once,
  *   into an L1 buffer the gradient update reads (one conversion a value
  *   instead of two);
