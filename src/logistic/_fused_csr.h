@@ -102,15 +102,7 @@
                     g[indices[k]] += ri * (double)data[k];                           \
             }                                                                        \
         }                                                                            \
-        double lt = 0.0, lcmp = 0.0, rt = 0.0, rcmp = 0.0;                           \
-        for (int k = 0; k < LG_ROWS; k++) {                                          \
-            LG_NEUMAIER1(lt, lcmp, ls[k]);                                           \
-            lcmp += lc[k];                                                           \
-            LG_NEUMAIER1(rt, rcmp, rs[k]);                                           \
-            rcmp += rc[k];                                                           \
-        }                                                                            \
-        out[0] = LG_TOTAL(lt, lcmp);                                                 \
-        out[1] = LG_TOTAL(rt, rcmp);                                                 \
+        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
     }                                                                                \
     static int NAME(ptrdiff_t n, const T *data, const I *indices, const I *indptr,   \
                     const double *w, double b, const double *off, const T *y,        \

@@ -118,6 +118,21 @@ LG_ATTR_BASE static inline void lg_explog_base(double *t, double *l) {
         (tot) = t_;                                                                  \
     } while (0)
 
+/* out[0], out[1]: the loss and residual sums of the LG_ROWS lanes (each lane's
+ * compensated pair ls/lc and rs/rc), added in lane order. */
+#define LG_LANE_TOTALS(ls, lc, rs, rc, out)                                          \
+    do {                                                                             \
+        double lt_ = 0.0, lcmp_ = 0.0, rt_ = 0.0, rcmp_ = 0.0;                       \
+        for (int k_ = 0; k_ < LG_ROWS; k_++) {                                       \
+            LG_NEUMAIER1(lt_, lcmp_, (ls)[k_]);                                      \
+            lcmp_ += (lc)[k_];                                                       \
+            LG_NEUMAIER1(rt_, rcmp_, (rs)[k_]);                                      \
+            rcmp_ += (rc)[k_];                                                       \
+        }                                                                            \
+        (out)[0] = LG_TOTAL(lt_, lcmp_);                                             \
+        (out)[1] = LG_TOTAL(rt_, rcmp_);                                             \
+    } while (0)
+
 typedef long long lg_v8i __attribute__((vector_size(64)));
 typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias));
 
@@ -334,15 +349,7 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
                 g[j] = v;                                                            \
             }                                                                        \
         }                                                                            \
-        double lt = 0.0, lcmp = 0.0, rt = 0.0, rcmp = 0.0;                           \
-        for (int k = 0; k < LG_ROWS; k++) {                                          \
-            LG_NEUMAIER1(lt, lcmp, ls[k]);                                           \
-            lcmp += lc[k];                                                           \
-            LG_NEUMAIER1(rt, rcmp, rs[k]);                                           \
-            rcmp += rc[k];                                                           \
-        }                                                                            \
-        out[0] = LG_TOTAL(lt, lcmp);                                                 \
-        out[1] = LG_TOTAL(rt, rcmp);                                                 \
+        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
         if (H)                                                                       \
             for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
                 for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \

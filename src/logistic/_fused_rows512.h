@@ -274,15 +274,7 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
                     LG512_GRAD_STEP(XT##M, pm, LG512_LGM, LG512_SGM);                \
             }                                                                        \
         }                                                                            \
-        double lt = 0.0, lcmp = 0.0, rt = 0.0, rcmp = 0.0;                           \
-        for (int k = 0; k < LG_ROWS; k++) {                                          \
-            LG_NEUMAIER1(lt, lcmp, ls[k]);                                           \
-            lcmp += lc[k];                                                           \
-            LG_NEUMAIER1(rt, rcmp, rs[k]);                                           \
-            rcmp += rc[k];                                                           \
-        }                                                                            \
-        out[0] = LG_TOTAL(lt, lcmp);                                                 \
-        out[1] = LG_TOTAL(rt, rcmp);                                                 \
+        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
         if (H)                                                                       \
             for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
                 for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \
