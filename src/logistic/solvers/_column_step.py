@@ -37,13 +37,12 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._column_matrix import ColumnMatrix, cd_kernel
-from ._linesearch import MAX_LOGIT_REACH, armijo, negligible
 from .column_cd import (
     ColumnFit,
     _decrease,
     _kkt,
+    _line_search,
     _pass,
-    _pass_step,
     _penalty_step,
     use_gram,
 )
@@ -225,23 +224,11 @@ def fused_step(
             break  # KKT residual at its precision floor
         dz = f.r
         dz += d_b
-        # the first trial moves no logit farther than MAX_LOGIT_REACH
-        reach = float(np.max(np.abs(dz))) if dz.size else 0.0
-        t = MAX_LOGIT_REACH / reach if reach > MAX_LOGIT_REACH else 1.0
-        accepted = False
-        for _ in range(max_backtracks + 1):
-            wt, pen = _penalty_step(w, d, t, l1, l2)
-            vt, zt, res_t, v_t, rsum = _pass_step(y, s, z, dz, t)
-            Ft = vt + pen
-            if (negligible(-decrease * t, F) and np.isfinite(Ft)) or armijo(
-                Ft, F, t, decrease
-            ):
-                accepted = True
-                break
-            t *= 0.5
-        if not accepted:
+        found = _line_search(y, s, z, dz, w, d, l1, l2, F, decrease, max_backtracks)
+        if found is None:
             break  # the line search hit the precision limit
-        w, b, z, value, res, v, F = wt, b + t * d_b, zt, vt, res_t, v_t, Ft
+        t, w, value, z, res, v, rsum, F = found
+        b += t * d_b
         g_b = rsum if fit_intercept else 0.0
         g_loss, first = sweep_at(res, v, w if stored is None else stored(w, b), g_b)
         reads += 1

@@ -349,6 +349,37 @@ def _penalty_step(
     return wt, l1 * float(np.abs(wt).sum()) + 0.5 * l2 * float(wt @ wt)
 
 
+#: ``(t, wt, loss, logits, residual, curvature, Σ residual, objective)``.
+_Trial = tuple[
+    float, FloatArray, float, FloatArray, FloatArray, FloatArray, float, float
+]
+
+
+def _line_search(
+    y: FloatArray, s: FloatArray, z: FloatArray, dz: FloatArray, w: FloatArray,
+    d: FloatArray, l1: float, l2: float, F: float, decrease: float,
+    max_backtracks: int,
+) -> _Trial | None:
+    """Backtracking along ``(d, dz)`` from the objective ``F`` with predicted
+    ``decrease``: ``(t, wt, loss, logits, residual, curvature, Σ residual,
+    objective)`` of the accepted trial, or None when the line search hit the
+    precision limit. The first trial moves no logit farther than
+    ``MAX_LOGIT_REACH`` (:mod:`._linesearch`; ``dz`` is at hand, so its exact
+    reach); a step whose decrease is below rounding is taken untested."""
+    reach = float(np.max(np.abs(dz))) if dz.size else 0.0
+    t = MAX_LOGIT_REACH / reach if reach > MAX_LOGIT_REACH else 1.0
+    for _ in range(max_backtracks + 1):
+        wt, pen = _penalty_step(w, d, t, l1, l2)
+        vt, zt, res_t, v_t, rsum = _pass_step(y, s, z, dz, t)
+        Ft = vt + pen
+        if (negligible(-decrease * t, F) and np.isfinite(Ft)) or armijo(
+            Ft, F, t, decrease
+        ):
+            return t, wt, vt, zt, res_t, v_t, rsum, Ft
+        t *= 0.5
+    return None
+
+
 def newton_cd_columns(
     cm: ColumnMatrix, y: FloatArray, s: FloatArray, cols: np.ndarray,
     w: FloatArray, b: float, z: FloatArray, *, l1: float, l2: float,
@@ -427,24 +458,11 @@ def newton_cd_columns(
             break  # KKT residual at its precision floor
         dz = r
         dz += d_b
-        # the first trial moves no logit farther than MAX_LOGIT_REACH
-        # (:mod:`._linesearch`; dz is at hand, so its exact reach)
-        reach = float(np.max(np.abs(dz))) if dz.size else 0.0
-        t = MAX_LOGIT_REACH / reach if reach > MAX_LOGIT_REACH else 1.0
-        accepted = False
-        for _ in range(max_backtracks + 1):
-            wt, pen = _penalty_step(w, d, t, l1, l2)
-            vt, zt, res_t, v_t, rsum = _pass_step(y, s, z, dz, t)
-            Ft = vt + pen
-            if (negligible(-decrease * t, F) and np.isfinite(Ft)) or armijo(
-                Ft, F, t, decrease
-            ):
-                accepted = True
-                break
-            t *= 0.5
-        if not accepted:
+        found = _line_search(y, s, z, dz, w, d, l1, l2, F, decrease, max_backtracks)
+        if found is None:
             break  # the line search hit the precision limit
-        w, b, z, value, res, v, F = wt, b + t * d_b, zt, vt, res_t, v_t, Ft
+        t, w, value, z, res, v, rsum, F = found
+        b += t * d_b
         g_b = rsum if fit_intercept else 0.0
         g_loss = cm.dots(cols, res)
     return ColumnFit(w, float(b), z, n_iter, converged, value, g - l2 * w, res, v)
