@@ -112,6 +112,20 @@ def logistic_problem(seed: int, n: int = 4000):
     return X, y
 
 
+def binary_sparse_problem(seed: int, n: int, p: int, density: float):
+    """CSR X of 0/1 values (one-hot-like columns, ``density·p`` stored values a
+    row on average) and labels drawn from a logistic model with random
+    coefficients and intercept -1."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, format="csr", random_state=rng, dtype=float)
+    X.data[:] = 1.0
+    w = rng.standard_normal(p)
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ w - 1.0)))).astype(float)
+    return X, y
+
+
 def write_parquet_parts(root: Path, X: np.ndarray, y: np.ndarray, parts: int) -> Path:
     """``X`` (columns x0, x1, …) and ``y`` (column label) as ``parts`` Parquet files
     of consecutive rows, part-0.parquet … in ``root``; returns ``root``."""

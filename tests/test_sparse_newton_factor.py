@@ -17,6 +17,7 @@ import pytest
 import scipy.sparse as sp
 
 import logistic._linalg as linalg
+from conftest import binary_sparse_problem
 from logistic import LogisticRegression
 
 N, P = 24_000, 80  # above NUMPY_SOLVE_MAX parameters: LAPACK's dpotrf
@@ -25,12 +26,7 @@ N, P = 24_000, 80  # above NUMPY_SOLVE_MAX parameters: LAPACK's dpotrf
 @pytest.fixture(scope="module")
 def sparse_data() -> tuple[sp.csr_matrix, np.ndarray]:
     """Binary columns (about 8 stored values a row) and logistic labels."""
-    rng = np.random.default_rng(5)
-    X = sp.random(N, P, density=0.1, format="csr", random_state=rng, dtype=float)
-    X.data[:] = 1.0
-    w = rng.standard_normal(P)
-    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-(X @ w - 1.0)))).astype(float)
-    return X, y
+    return binary_sparse_problem(5, N, P, density=0.1)
 
 
 def test_each_hessian_is_factored_once(sparse_data, monkeypatch):

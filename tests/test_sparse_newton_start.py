@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import binary_sparse_problem
 from logistic import LogisticRegression
 from logistic._objective import LogisticObjective
 from logistic.backends import InMemory
@@ -24,13 +25,7 @@ N, P = 24_000, 40
 @pytest.fixture(scope="module")
 def sparse_data() -> tuple[sp.csr_matrix, np.ndarray]:
     """Binary one-hot-like columns (about 6 stored values a row) and logistic labels."""
-    rng = np.random.default_rng(7)
-    X = sp.random(N, P, density=0.15, format="csr", random_state=rng, dtype=float)
-    X.data[:] = 1.0
-    w = rng.standard_normal(P)
-    z = X @ w - 1.0
-    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-z))).astype(float)
-    return X, y
+    return binary_sparse_problem(7, N, P, density=0.15)
 
 
 def _sklearn_optimum(X: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import binary_sparse_problem
 from logistic import LogisticRegression
 from logistic._objective import LogisticObjective
 from logistic.solvers.newton import SPARSE_START_TOL_SCALE, Newton
@@ -25,12 +26,7 @@ N, P = 24_000, 40
 @pytest.fixture(scope="module")
 def sparse_data() -> tuple[sp.csr_matrix, np.ndarray]:
     """Binary columns (about 6 stored values a row) and logistic labels."""
-    rng = np.random.default_rng(11)
-    X = sp.random(N, P, density=0.15, format="csr", random_state=rng, dtype=float)
-    X.data[:] = 1.0
-    w = rng.standard_normal(P)
-    y = (rng.random(N) < 1.0 / (1.0 + np.exp(-(X @ w - 1.0)))).astype(float)
-    return X, y
+    return binary_sparse_problem(11, N, P, density=0.15)
 
 
 def _subsample_iterations(X: sp.csr_matrix, y: np.ndarray, tol: float) -> int:
