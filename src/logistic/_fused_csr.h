@@ -76,20 +76,7 @@
                 off ? _mm512_maskz_loadu_pd(vmask, off + i0) : _mm512_setzero_pd();  \
             const lg_v8d zv = ((lg_v8d)_mm512_set1_pd(b) + LG_LOAD_double(zk)) +     \
                               (lg_v8d)offv;                                          \
-            __m512d lv_;                                                             \
-            const lg_v8d tv = (lg_v8d)lg512_explog((__m512d)(-LG_ABS(zv)), &lv_);   \
-            const lg_v8d lv = (lg_v8d)lv_;                                           \
-            const lg_v8d yv = (lg_v8d)lg512_ldm_##T(vmask, y + i0);                  \
-            const lg_v8d sv =                                                        \
-                (lg_v8d)(sw ? _mm512_maskz_loadu_pd(vmask, sw + i0) : _mm512_set1_pd(1.0)); \
-            const lg_v8d u = 1.0 + tv, inv = 1.0 / u;                                \
-            const lg_v8i pos = zv >= 0.0;                                            \
-            const lg_v8d lo = LG_SEL(pos, lv + (1.0 - yv) * zv, lv - yv * zv);       \
-            const lg_v8d sg = LG_SEL(pos, inv, tv * inv);                            \
-            const __m512d lw = _mm512_maskz_mov_pd(vmask, (__m512d)(sv * lo));       \
-            const __m512d rw = _mm512_maskz_mov_pd(vmask, (__m512d)(sv * (sg - yv))); \
-            LG_NEUMAIER(ls, lc, (lg_v8d)lw);                                         \
-            LG_NEUMAIER(rs, rc, (lg_v8d)rw);                                         \
+            LG512_ROW_TERMS(zv, vmask, lg512_ldm_##T, y, sw, i0);                    \
             if (d)                                                                   \
                 _mm512_mask_storeu_pd(d + i0, vmask, (__m512d)(sv * (tv / (u * u)))); \
             if (!with_grad)                                                          \

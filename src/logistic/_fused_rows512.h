@@ -153,6 +153,26 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
 #endif
 }
 
+/* The row terms of eight logits zv (lanes outside vmask count 0): declares
+ * tv = e^{-|z|}, lv = log1p(tv), yv and sv (the rows' labels, by YLOAD, and
+ * weights), u = 1 + tv, inv = 1/u, the loss lo and sigmoid sg, and adds
+ * sv·lo and sv·(sg - yv) to the compensated lane sums (ls, lc), (rs, rc). */
+#define LG512_ROW_TERMS(zv, vmask, YLOAD, y, sw, i0)                                 \
+    __m512d lv_;                                                                     \
+    const lg_v8d tv = (lg_v8d)lg512_explog((__m512d)(-LG_ABS(zv)), &lv_);            \
+    const lg_v8d lv = (lg_v8d)lv_;                                                   \
+    const lg_v8d yv = (lg_v8d)YLOAD(vmask, (y) + (i0));                              \
+    const lg_v8d sv =                                                                \
+        (lg_v8d)((sw) ? _mm512_maskz_loadu_pd(vmask, (sw) + (i0)) : _mm512_set1_pd(1.0));\
+    const lg_v8d u = 1.0 + tv, inv = 1.0 / u;                                        \
+    const lg_v8i pos = (zv) >= 0.0;                                                  \
+    const lg_v8d lo = LG_SEL(pos, lv + (1.0 - yv) * (zv), lv - yv * (zv));           \
+    const lg_v8d sg = LG_SEL(pos, inv, tv * inv);                                    \
+    const __m512d lw = _mm512_maskz_mov_pd(vmask, (__m512d)(sv * lo));               \
+    const __m512d rw = _mm512_maskz_mov_pd(vmask, (__m512d)(sv * (sg - yv)));        \
+    LG_NEUMAIER(ls, lc, (lg_v8d)lw);                                                 \
+    LG_NEUMAIER(rs, rc, (lg_v8d)rw)
+
 #define LOGISTIC_ROWS_512(NAME, T, XT, XTM, HESS)                                   \
     LG_ATTR_512 static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X, ptrdiff_t ld, \
                                   const double *restrict w, double b,                \
@@ -214,20 +234,7 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
                        LG_QUAD(LG_PAIR((lg_v8d)a4, (lg_v8d)a6),                      \
                                LG_PAIR((lg_v8d)a5, (lg_v8d)a7))) +                   \
                 ((lg_v8d)_mm512_set1_pd(b) + (lg_v8d)offv);                          \
-            __m512d lv_;                                                             \
-            const lg_v8d tv = (lg_v8d)lg512_explog((__m512d)(-LG_ABS(zv)), &lv_);   \
-            const lg_v8d lv = (lg_v8d)lv_;                                           \
-            const lg_v8d yv = (lg_v8d)XTM(vmask, y + i0);                            \
-            const lg_v8d sv =                                                        \
-                (lg_v8d)(sw ? _mm512_maskz_loadu_pd(vmask, sw + i0) : _mm512_set1_pd(1.0)); \
-            const lg_v8d u = 1.0 + tv, inv = 1.0 / u;                                \
-            const lg_v8i pos = zv >= 0.0;                                            \
-            const lg_v8d lo = LG_SEL(pos, lv + (1.0 - yv) * zv, lv - yv * zv);       \
-            const lg_v8d sg = LG_SEL(pos, inv, tv * inv);                            \
-            const __m512d lw = _mm512_maskz_mov_pd(vmask, (__m512d)(sv * lo));       \
-            const __m512d rw = _mm512_maskz_mov_pd(vmask, (__m512d)(sv * (sg - yv))); \
-            LG_NEUMAIER(ls, lc, (lg_v8d)lw);                                         \
-            LG_NEUMAIER(rs, rc, (lg_v8d)rw);                                         \
+            LG512_ROW_TERMS(zv, vmask, XTM, y, sw, i0);                              \
             if (d || H) {                                                            \
                 const __m512d dv =                                                   \
                     _mm512_maskz_mov_pd(vmask, (__m512d)(sv * (tv / (u * u))));      \
