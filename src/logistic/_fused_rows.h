@@ -238,6 +238,23 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
         }                                                                            \
     }
 
+/* The start of a row loop: the compensated lane sums ls/lc (loss) and rs/rc
+ * (residual) at zero; with H (q x q) zeroed, the group's rows extended by
+ * x_p = 1 (xg) and their curvature-weighted copies (ha) for LG_HESS_SLOTS
+ * groups, hslot the group's slot; pm the columns of whole eights. */
+#define LG_ROWS_PROLOGUE(H, p, q)                                                    \
+    lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                                   \
+    double xg[(H) ? LG_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
+    double ha[(H) ? LG_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
+    int hslot = 0;                                                                   \
+    if (H) {                                                                         \
+        memset((H), 0, (size_t)((q) * (q)) * sizeof(double));                        \
+        memset(xg, 0, sizeof(xg));                                                   \
+        for (int k = 0; k < LG_HESS_SLOTS * LG_ROWS; k++)                            \
+            xg[k * (q) + (p)] = 1.0;                                                 \
+    }                                                                                \
+    const ptrdiff_t pm = (p) - (p) % 8
+
 #define LOGISTIC_DENSE_ROWS(NAME, T, ATTR, EXPLOG, HESS)                             \
     ATTR static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X, ptrdiff_t ld,        \
                           const double *restrict w, double b,                        \
@@ -245,17 +262,7 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
                           const double *restrict sw, double *restrict g,             \
                           double *restrict d, int with_grad, double *out,            \
                           double *restrict H, ptrdiff_t q) {                         \
-        lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                               \
-        double xg[H ? LG_HESS_SLOTS * LG_ROWS * q : 1] __attribute__((aligned(64))); \
-        double ha[H ? LG_HESS_SLOTS * LG_ROWS * q : 1] __attribute__((aligned(64))); \
-        int hslot = 0;                                                               \
-        if (H) {                                                                     \
-            memset(H, 0, (size_t)(q * q) * sizeof(double));                          \
-            memset(xg, 0, sizeof(xg));                                               \
-            for (int k = 0; k < LG_HESS_SLOTS * LG_ROWS; k++)                        \
-                xg[k * q + p] = 1.0;                                                 \
-        }                                                                            \
-        const ptrdiff_t pm = p - p % 8;                                              \
+        LG_ROWS_PROLOGUE(H, p, q);                                                   \
         double wt[8] = {0};                                                          \
         for (ptrdiff_t j = pm; j < p; j++)                                           \
             wt[j - pm] = w[j];                                                       \

@@ -180,17 +180,7 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
                                   const double *restrict sw, double *restrict g,     \
                                   double *restrict d, int with_grad, double *out,    \
                                   double *restrict H, ptrdiff_t q) {                 \
-        lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                               \
-        double xg[H ? LG_HESS_SLOTS * LG_ROWS * q : 1] __attribute__((aligned(64))); \
-        double ha[H ? LG_HESS_SLOTS * LG_ROWS * q : 1] __attribute__((aligned(64))); \
-        int hslot = 0;                                                               \
-        if (H) {                                                                     \
-            memset(H, 0, (size_t)(q * q) * sizeof(double));                          \
-            memset(xg, 0, sizeof(xg));                                               \
-            for (int k = 0; k < LG_HESS_SLOTS * LG_ROWS; k++)                        \
-                xg[k * q + p] = 1.0;                                                 \
-        }                                                                            \
-        const ptrdiff_t pm = p - p % 8;                                              \
+        LG_ROWS_PROLOGUE(H, p, q);                                                   \
         const __mmask8 tmask = (__mmask8)((1u << (p - pm)) - 1u);                   \
         /* float32 rows widened once into xb (row stride S), when they fit */       \
         const int widen = sizeof(T) == 4 && p <= LG_WIDE_MAX;                        \
