@@ -145,7 +145,8 @@ def test_threaded_reduction_equals_the_one_thread_one(monkeypatch):
 def test_csr_blocks_of_small_p_hold_many_times_p_squared_values(monkeypatch):
     """Sparse Newton's p × p partial sums are amortized: w8a's shape (p = 300,
     12 values a row, 16·p² = 1.44 M values > its 600 000) gets 2 halves on 2
-    CPUs (1 MiB blocks gave 7); wide sparse data keep 1 MiB blocks."""
+    CPUs (1 MiB blocks gave 7); wide sparse data (p = 5 000 > 1 024) take no
+    p² floor: their blocks hold 32·p values or a CPU's share of the rows."""
     import scipy.sparse as sp
 
     from logistic.backends import in_memory
@@ -162,7 +163,8 @@ def test_csr_blocks_of_small_p_hold_many_times_p_squared_values(monkeypatch):
     assert [b.X.shape[0] for b in blocks] == [n // 2, n // 2]
     wide = sp.random(8000, 5000, density=0.005, format="csr", random_state=rng)
     rows = in_memory.InMemory(wide, np.zeros(8000)).block_rows
-    assert rows * wide.nnz / 8000 * 12 <= 1.1 * in_memory.IN_MEMORY_BLOCK_BYTES
+    gradient_rows = in_memory.SPARSE_GRADIENT_VALUES * 5000 / (wide.nnz / 8000)
+    assert rows == min(int(gradient_rows), 8000 // 2)
 
 
 def test_a_forked_child_gets_fresh_block_workers():
