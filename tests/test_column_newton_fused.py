@@ -62,9 +62,8 @@ def test_fused_steps_equal_the_column_solver_bit_for_bit(fit_intercept, l1, weig
     n = X.shape[0]
     s = np.random.default_rng(3).random(n) + 0.5 if weighted else np.ones(n)
     s = s / s.sum()
-    fused_cm = _column_step.column_matrix(X)
-    assert isinstance(fused_cm, _column_step.CscColumns)
-    assert fused_cm.indices.dtype == np.int32  # scipy's, not converted
+    fused_cm = ColumnMatrix(X)
+    assert fused_cm.indices.dtype == np.int32  # scipy's tocsc arrays, not converted
     args, kw = _args(X, y, s, fused_cm, l1, fit_intercept, 0)
     col, first, reads = _column_step.fused_step(*args, **kw, focus=0.0)
     assert reads == 1 and col.n_iter == 0
@@ -93,7 +92,8 @@ def test_fused_steps_equal_the_column_solver_bit_for_bit(fit_intercept, l1, weig
 def test_int32_columns_give_the_intp_kernels_results():
     X, _ = _text_like(seed=2)
     n, p = X.shape
-    a, b = _column_step.column_matrix(X), ColumnMatrix(X)
+    # a CSC X takes the converting copy (intp indices)
+    a, b = ColumnMatrix(X), ColumnMatrix(sp.csc_matrix(X))
     assert a.indices.dtype == np.int32 and b.indices.dtype == np.intp
     np.testing.assert_array_equal(a.col_nnz, b.col_nnz)
     rng = np.random.default_rng(1)
@@ -113,11 +113,11 @@ def test_non_canonical_csr_keeps_the_converting_copy():
         shape=(2, 4),
     )
     assert not dup.has_canonical_format
-    cm = _column_step.column_matrix(dup)
-    assert type(cm) is ColumnMatrix
+    cm = ColumnMatrix(dup)
+    assert cm.indices.dtype == np.intp  # the converting copy
     np.testing.assert_array_equal(cm.data, [3.0, 3.0])
     X, _ = _text_like(seed=4)
-    assert type(_column_step.column_matrix(X.astype(np.float32))) is ColumnMatrix
+    assert ColumnMatrix(X.astype(np.float32)).indices.dtype == np.intp
 
 
 def test_a_fused_step_counts_its_sweeps_and_the_gradient(monkeypatch):

@@ -49,11 +49,24 @@ def set_compiled_cd(enabled: bool) -> bool:
 SPARSE_BELOW = 0.3
 
 
+def _canonical_csr(X: Any) -> bool:
+    """Whether X is a canonical float64 CSR matrix with contiguous arrays."""
+    return bool(
+        getattr(X, "format", None) == "csr"
+        and X.dtype == np.float64
+        and X.has_canonical_format
+        and X.indices.flags.c_contiguous
+        and X.indptr.flags.c_contiguous
+        and X.data.flags.c_contiguous
+    )
+
+
 class ColumnMatrix:
     """X by column for :func:`newton_cd_columns`, float64: CSC arrays (intp
-    indices) for sparse X and for dense X with at most ``SPARSE_BELOW``
-    non-zeros, otherwise a Fortran-ordered copy (one copy per path, in place of
-    a copy of the active columns at every change)."""
+    indices, or scipy's int32 ones for a canonical float64 CSR X) for sparse
+    X and for dense X with at most ``SPARSE_BELOW`` non-zeros, otherwise a
+    Fortran-ordered copy (one copy per path, in place of a copy of the active
+    columns at every change)."""
 
     def __init__(self, X: Any) -> None:
         import scipy.sparse as sp
@@ -65,13 +78,20 @@ class ColumnMatrix:
                 X = sp.csc_matrix(X)
         self.sparse = bool(sp.issparse(X))
         if self.sparse:
-            C = sp.csc_matrix(X, dtype=np.float64)
-            C.sum_duplicates()
-            self.data = np.ascontiguousarray(C.data, dtype=np.float64)
-            self.indices = np.ascontiguousarray(C.indices, dtype=np.intp)
-            self.indptr = np.ascontiguousarray(C.indptr, dtype=np.intp)
+            if _canonical_csr(X):
+                # scipy's tocsc arrays as they are (int32 indices where they
+                # fit: the column kernels take int32 or intp); a canonical
+                # matrix needs no duplicate check (reuters 3.7 -> 1.5 ms)
+                C = X.tocsc()
+                self.data, self.indices, self.indptr = C.data, C.indices, C.indptr
+            else:
+                C = sp.csc_matrix(X, dtype=np.float64)
+                C.sum_duplicates()
+                self.data = np.ascontiguousarray(C.data, dtype=np.float64)
+                self.indices = np.ascontiguousarray(C.indices, dtype=np.intp)
+                self.indptr = np.ascontiguousarray(C.indptr, dtype=np.intp)
             self.arg: Any = (self.data, self.indices, self.indptr)
-            self.col_nnz = np.diff(self.indptr)
+            self.col_nnz = np.diff(self.indptr).astype(np.intp)
         else:
             self.dense = np.asfortranarray(X, dtype=np.float64)
             self.arg = self.dense

@@ -17,12 +17,6 @@ call bit for bit, with two reads of X fewer a step (reuters: 7 steps of 3
 sweeps in 22 reads of X instead of 36). When the iterations stop, the last
 first sweep is unused.
 
-:class:`CscColumns` holds a canonical CSR X by column as scipy's ``tocsc``
-leaves it (int32 indices when they fit, which the column kernels take as
-they are): no conversion of the indices, no duplicate check a canonical
-matrix does not need (reuters: 3.7 → 1.5 ms a fit, and a quarter less to
-read a pass).
-
 Anything else (the Gram form, dense X, the numpy reference) is
 :func:`newton_cd_columns` itself (:func:`fused_form` decides).
 """
@@ -31,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -47,7 +40,7 @@ from .column_cd import (
     use_gram,
 )
 
-__all__ = ["CscColumns", "FirstSweep", "column_matrix", "fused_form", "fused_step"]
+__all__ = ["FirstSweep", "fused_form", "fused_step"]
 
 #: The sweeps after a step's first go over the coordinates whose first-sweep
 #: update (scaled, as the stopping rule measures it) exceeded FOCUS times the
@@ -61,38 +54,6 @@ __all__ = ["CscColumns", "FirstSweep", "column_matrix", "fused_form", "fused_ste
 #: (tests/test_solver_contract.py, sparse against dense). 0 gives the steps
 #: of newton_cd_columns.
 FOCUS = 0.01
-
-
-class CscColumns(ColumnMatrix):
-    """:class:`ColumnMatrix` of a canonical float64 CSR matrix: its
-    ``tocsc()`` arrays as they are (int32 or int64 indices)."""
-
-    def __init__(self, X: Any) -> None:
-        C = X.tocsc()
-        self.n = int(X.shape[0])
-        self.sparse = True
-        self.data, self.indices, self.indptr = C.data, C.indices, C.indptr
-        self.arg = (self.data, self.indices, self.indptr)
-        self.col_nnz = np.diff(self.indptr).astype(np.intp)
-        self._X = X
-        self._csr = None
-        self.last_sweeps = 0
-        self.curvature = None
-
-
-def column_matrix(X: Any) -> ColumnMatrix:
-    """X by column: :class:`CscColumns` for a canonical float64 CSR matrix
-    whose index arrays are contiguous, :class:`ColumnMatrix` otherwise."""
-    if (
-        getattr(X, "format", None) == "csr"
-        and X.dtype == np.float64
-        and X.has_canonical_format
-        and X.indices.flags.c_contiguous
-        and X.indptr.flags.c_contiguous
-        and X.data.flags.c_contiguous
-    ):
-        return CscColumns(X)
-    return ColumnMatrix(X)
 
 
 def fused_form(cm: ColumnMatrix, cols: np.ndarray, nnz: float) -> bool:

@@ -36,7 +36,7 @@ X, up to ``GRAM_SWEEPS`` times.
 
 Data: a sparse X whose rows are in memory (``Backend.rows()``) is copied once
 per fit by column (float64 CSC: ``nnz`` × 12 bytes with scipy's int32
-indices, :func:`._column_step.column_matrix`). For dense X, where a
+indices, :class:`._column_matrix.ColumnMatrix`). For dense X, where a
 column copy would double the memory and the ``(p+1)²`` Hessian is the better
 model anyway, and for sparse X not in memory, the iterations are those of
 ``newton-cd`` (:class:`.coordinate_descent.NewtonCD`: the same Newton step,
@@ -65,7 +65,8 @@ from .._exceptions import InvalidParameterError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._column_step import FirstSweep, column_matrix, fused_form, fused_step
+from ._column_matrix import ColumnMatrix
+from ._column_step import FirstSweep, fused_form, fused_step
 from ._iterative import IterativeSolver
 from ._options import LineSearchOptions
 from .column_cd import ColumnFit, newton_cd_columns, use_gram
@@ -112,7 +113,7 @@ class _Columns:
     def __init__(self, fit: Fit) -> None:
         objective = fit.objective
         rows = objective.data.rows()
-        self.cm = column_matrix(rows.X)
+        self.cm = ColumnMatrix(rows.X)
         self.y = np.asarray(rows.y, dtype=np.float64)
         s = np.ones(self.y.size) if rows.sample_weight is None else rows.sample_weight
         s = np.asarray(s, dtype=np.float64)
