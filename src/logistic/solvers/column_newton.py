@@ -26,13 +26,18 @@ coordinates, as :mod:`.coordinate_descent`'s; the column solver takes and
 returns original coefficients and measures in standardized units.
 
 Sweep cap: a sweep of the naive form reads X once, and on nearly orthogonal
-columns (text) two or three sweeps give a Newton step as good as converged
+columns (text) two sweeps give a Newton step nearly as good as converged
 sweeps do; on correlated columns they do not. So the naive form starts at
-``max_sweeps`` sweeps a step (default 3), and a step that used them all and
+``max_sweeps`` sweeps a step (default 2), and a step that used them all and
 left more than ``SLOW`` of the residual multiplies the cap by
-``SWEEP_GROWTH`` for the steps that follow. A Gram-form step (few columns,
-chosen by :func:`.column_cd.use_gram`) sweeps the Gram matrix, which reads no
-X, up to ``GRAM_SWEEPS`` times.
+``SWEEP_GROWTH`` for the steps that follow. reuters to a 1e-8 gap (tol
+1e-5; thread CPU a fit, medians of 21 alternating in one process, load
+1.4): 3 sweeps 7 steps in 22 reads of X, 16.1 ms; 2 sweeps 8 steps in 17
+reads, 15.2 ms; 1 sweep 9 steps in 16 reads, 14.3 ms, but then a9a[:500]'s
+flat direction (duplicated columns, l2 = 1e-3) stays visibly unconverged at
+tol 1e-9 (tests/test_solver_contract.py, sparse against dense). A
+Gram-form step (few columns, chosen by :func:`.column_cd.use_gram`) sweeps
+the Gram matrix, which reads no X, up to ``GRAM_SWEEPS`` times.
 
 Data: a sparse X whose rows are in memory (``Backend.rows()``) is copied once
 per fit by column (float64 CSC: ``nnz`` × 12 bytes with scipy's int32
@@ -46,8 +51,8 @@ K classes is an error.
 
 Measured (``benchmarks/sparse_solvers_ab.py``; L2 with C = 1, 1e-8 objective
 gap): on reuters (7 770 × 8 315 CSR, 44 stored values a row) a sweep costs
-about one value+gradient pass (0.6 ms) and the fit needs 7–8 Newton steps in
-25 reads of X (:mod:`._column_step`; ``benchmarks/column_newton_ab.py
+about one value+gradient pass (0.6 ms) and the fit needs 8 Newton steps in
+17 reads of X (:mod:`._column_step`; ``benchmarks/column_newton_ab.py
 split``), against L-BFGS's 41 passes and newton-cg's 55; on sparse200k
 (200 000 × 100 000, well conditioned: L-BFGS 7 passes) and w8a (p = 300,
 where Newton with Cholesky takes 5 passes) it loses. ``auto`` picks it by
@@ -89,7 +94,7 @@ class ColumnNewtonOptions(LineSearchOptions):
     """max_sweeps : sweeps over X's columns per Newton step at first (the
     naive form; see the module docstring for how the cap grows)."""
 
-    max_sweeps: int = field(default=3, metadata={"min": 1})
+    max_sweeps: int = field(default=2, metadata={"min": 1})
 
 
 def _by_columns(fit: Fit) -> bool:
