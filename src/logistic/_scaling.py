@@ -113,8 +113,12 @@ class ScaledObjective:
             centred = ~constant & bool(center)
             self.mean = np.where(centred, mean, 0.0)
             # spread about the centre: std when centred, the root mean square
-            # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|)
-            spread = np.where(centred, std, np.hypot(std, mean))
+            # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|),
+            # computed for those columns only (hypot is slow; wide sparse data
+            # have a few empty columns among thousands)
+            spread = std.copy()
+            about_zero = ~centred
+            spread[about_zero] = np.hypot(std[about_zero], mean[about_zero])
         # Jacobi preconditioning: the curvature of coordinate j is about
         # (spread_j²/4 + λ)/scale_j², so scale_j = sqrt(spread_j² + 4λ) keeps every
         # diagonal entry near 1/4 also when an L2 term dominates a small spread.

@@ -138,9 +138,16 @@ def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
 
 
 def kkt_residual(theta: FloatArray, grad: FloatArray, weights: FloatArray) -> float:
-    """Max-norm of ``θ − prox(θ − g)`` for the penalty ``Σ weights_j |θ_j|``."""
-    r = theta - soft_threshold(theta - grad, weights)
-    return float(np.max(np.abs(r), initial=0.0))
+    """Max-norm of ``θ − prox(θ − g)`` for the penalty ``Σ weights_j |θ_j|``.
+
+    With every weight 0 (an L1-capable solver on an L2 fit) the prox is the
+    identity, bit for bit (``sign(x)·max(|x| − 0, 0) = x``, NaN kept), so
+    it is not applied: two vector operations instead of seven.
+    """
+    x = theta - grad
+    r = soft_threshold(x, weights) if np.any(weights) else x
+    np.subtract(theta, r, out=r)
+    return float(np.max(np.abs(r, out=r), initial=0.0))
 
 
 @dataclass
