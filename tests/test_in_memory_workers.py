@@ -80,19 +80,23 @@ class _InterruptedWait:
         self._lock.release()
 
 
-def test_an_interrupted_map_drops_the_runs_not_yet_started(monkeypatch):
+def test_an_interrupted_map_leaves_no_run_queued(monkeypatch):
     """Runs 1-3 are queued for the one worker; it starts run 1 and is held
-    there while the caller's wait is interrupted. Runs 2 and 3 never run: a
-    later map's queued run (FIFO after them, had they stayed) comes back with
-    nothing else having run in between."""
-    started, hold = threading.Event(), threading.Event()
+    there. The caller, done with run 0 (which waits for that), runs 2 and 3
+    itself (no worker took them), then its wait for run 1 is interrupted. Nothing stays queued: a
+    later map's runs come back with no other run in between."""
+    started, hold, finished = threading.Event(), threading.Event(), threading.Event()
     ran: list[int] = []
 
     def run(i: int) -> int:
+        if i == 0:  # the caller's run ends once the worker holds run 1
+            assert started.wait(60)
         if i == 1:
             started.set()
             assert hold.wait(60)
         ran.append(i)
+        if i == 1:
+            finished.set()
         return i
 
     caller = threading.get_ident()
@@ -109,7 +113,26 @@ def test_an_interrupted_map_drops_the_runs_not_yet_started(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         workers.map(run, [0, 1, 2, 3])
     monkeypatch.undo()
-    hold.set()  # run 1 ends; the worker takes whatever is still queued
+    assert sorted(ran) == [0, 2, 3]  # run 1 still held in the worker
+    hold.set()
+    assert finished.wait(60)
     assert workers.map(run, [10, 11]) == [10, 11]
-    assert sorted(ran) == [0, 1, 10, 11]
-    assert ran.index(1) < ran.index(11)  # run 1 ended before the worker's next
+    assert sorted(ran) == [0, 1, 2, 3, 10, 11]
+    assert ran.index(1) < ran.index(10)
+
+
+def test_runs_no_worker_took_are_run_by_the_caller():
+    """A worker held in a run leaves the map's other queued runs to the
+    caller: the map returns without waiting for the worker to take them."""
+    started, hold = threading.Event(), threading.Event()
+    workers = in_memory._Workers(1)
+
+    def block(i: int) -> int:
+        started.set()
+        assert hold.wait(60)
+        return i
+
+    threading.Thread(target=workers.map, args=(block, [0, 1])).start()
+    assert started.wait(60)  # the one worker, or that map's caller, is held
+    assert workers.map(lambda i: i * i, [1, 2, 3]) == [1, 4, 9]
+    hold.set()

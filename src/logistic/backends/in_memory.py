@@ -18,8 +18,9 @@ one thread (under ``THREAD_MIN_BYTES``, fewer than
 data's size and the machine (its instruction set, ``os.cpu_count()``),
 never on the threads.
 
-Threads: when there are several blocks and more than one CPU, the blocks are
-processed by ``n_threads`` Python threads, the calling one and
+Threads: when there are several blocks and more than one CPU (and the data
+hold at least ``THREAD_MIN_BYTES``, CSR data ``SPARSE_THREAD_MIN_BYTES``), the
+blocks are processed by ``n_threads`` Python threads, the calling one and
 ``n_threads - 1`` workers (numpy, BLAS and the compiled kernel release the
 GIL; for dense data the workers are started with the backend, without
 waiting for them, so they are up by its first reduction) with BLAS itself
@@ -99,6 +100,12 @@ WINDOW_BLOCKS = 8
 #: Data smaller than this is reduced in the calling thread (higgs, 1.5 MB:
 #: 15 ms a fit with the pool, most of it waking threads and queueing).
 THREAD_MIN_BYTES = 8 * 2**20
+#: ... CSR data from this size on (stored values and indices): a pass costs
+#: several times a dense pass of as many bytes (a gather and a scatter a
+#: value), the sparse Hessian ``Σ nnz_i²/2`` products a row, against ~20 µs
+#: a hand-off to a worker (a9a, 5.4 MB, two blocks: 1.0 ms a block for a
+#: Newton pass with its Hessian).
+SPARSE_THREAD_MIN_BYTES = 1 * 2**20
 #: Dense data the row loop reads that is smaller than ``THREAD_MIN_BYTES``
 #: and has fewer rows than this is one block (a block costs ~12 µs a pass
 #: in calls and partial sums: credit-default's 6 blocks ~70 µs): twice
@@ -125,7 +132,10 @@ class _Task:
 
 class _Workers:
     """Daemon threads that run :meth:`map`'s calls; the calling thread runs
-    the first call itself, so ``k`` runs need ``k - 1`` workers.
+    the first call itself, so ``k`` runs need ``k - 1`` workers, and then
+    every call no worker has taken yet: on a machine whose cores are busy a
+    worker may wait for a time slice, and the reduction then costs what one
+    thread takes, not that wait.
 
     Built on ``threading`` alone: ``concurrent.futures``'s executor costs
     1.5-2.5 ms to import and start in the first fit that threads (ijcnn1's
@@ -150,25 +160,27 @@ class _Workers:
                 while not self._tasks:
                     self._ready.wait()
                 task = self._tasks.popleft()
-            try:
-                task.result = task.fn(task.arg)
-            except BaseException as exc:  # handed to the caller
-                task.error = exc
+            _run_task(task)
             task.done.release()
 
     def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]:
-        """``[fn(a) for a in args]``, the calls after the first on the workers;
-        the first error in ``args``' order is raised once every call is done."""
+        """``[fn(a) for a in args]``, the calls after the first on the workers
+        (those not yet taken when the first is done, in this thread); the
+        first error in ``args``' order is raised once every call is done."""
         tasks = [_Task(fn, a) for a in args[1:]]
         with self._ready:
             self._tasks.extend(tasks)
             self._ready.notify(len(tasks))
         first = _Task(fn, args[0]) if args else None
         if first is not None:
-            try:
-                first.result = fn(first.arg)
-            except BaseException as exc:
-                first.error = exc
+            _run_task(first)
+        with self._ready:  # calls no worker has taken yet: the caller runs them
+            left = [task for task in tasks if task in self._tasks]
+            for task in left:
+                self._tasks.remove(task)
+        for task in left:
+            _run_task(task)
+            task.done.release()
         try:
             for task in tasks:  # every call done before returning: none left reading
                 task.done.acquire()
@@ -183,6 +195,14 @@ class _Workers:
             if task.error is not None:
                 raise task.error
         return [task.result for task in done]
+
+
+def _run_task(task: _Task) -> None:
+    """Run one call in this thread, keeping its result or error."""
+    try:
+        task.result = task.fn(task.arg)
+    except BaseException as exc:  # handed to the caller
+        task.error = exc
 
 
 def _forget_pools() -> None:
@@ -317,7 +337,8 @@ class InMemory:
         and X is a dense array, whose grid is known without reading X)."""
         if dense_only and not isinstance(self.X, np.ndarray):
             return False
-        return self.n_threads > 1 and self.nbytes >= THREAD_MIN_BYTES
+        least = SPARSE_THREAD_MIN_BYTES if self.nnz is not None else THREAD_MIN_BYTES
+        return self.n_threads > 1 and self.nbytes >= least
 
     @property
     def block_rows(self) -> int:
