@@ -451,7 +451,10 @@ class LogisticObjective:
         term on the coefficients, the intercept's row and column last."""
         p = self.n_features
         H = np.empty((self.n_params, self.n_params))
-        H[:p, :p] = hww / total
+        if isinstance(hww, np.ndarray):  # into H: no p × p temporary
+            np.divide(hww, total, out=H[:p, :p])
+        else:
+            H[:p, :p] = hww / total
         n = self.n_params
         H.ravel()[: p * (n + 1) : n + 1] += self.l2  # H[j, j], j < p
         if self.fit_intercept:
