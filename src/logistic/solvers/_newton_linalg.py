@@ -1,19 +1,27 @@
 """Around a Newton step on a few hundred parameters (:mod:`.newton`): BLAS
-limited to one thread for small factorizations, and heap headroom for an
-iteration's p × p temporaries.
+limited to one thread for small factorizations, heap headroom for an
+iteration's p × p temporaries, and the LU solve of a small system.
 
 The thread limit itself is :mod:`logistic._blas_threads`'s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
+import numpy as np
+
 from .._blas_threads import one_blas_thread as _one_thread
 from .._libc import reserve_heap
+from .._linalg import LinAlgError
+from .._typing import FloatArray
 
-__all__ = ["heap_headroom", "one_blas_thread"]
+__all__ = ["Solve", "heap_headroom", "lu_solve", "one_blas_thread"]
+
+#: ``b ↦ A⁻¹ b`` for one factored matrix A.
+Solve = Callable[[FloatArray], FloatArray]
 
 
 #: The p × p temporaries of one iteration that the heap keeps room for
@@ -68,3 +76,13 @@ def one_blas_thread(n_params: int) -> Any:
     if n_params <= SERIAL_MAX_PARAMS or n_params > ONE_THREAD_MAX_PARAMS:
         return nullcontext()
     return _one_thread()
+
+
+def lu_solve(A: FloatArray, fallback: Solve, b: FloatArray) -> FloatArray:
+    """``A⁻¹ b`` by numpy's LU solve (one LAPACK call); ``fallback(b)`` where
+    numpy finds A singular (a non-finite A: a factor's solve then gives its
+    NaN, as LAPACK's ``potrs`` does)."""
+    try:
+        return np.asarray(np.linalg.solve(A, b))
+    except LinAlgError:
+        return fallback(b)
