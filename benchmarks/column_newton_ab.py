@@ -4,7 +4,7 @@
 Usage (from the repository root)::
 
     python -m benchmarks.column_newton_ab ab BASE_TREE [NEW_TREE] [--dataset reuters] [--reps 11] [--tol 1e-6]
-    python -m benchmarks.column_newton_ab split [--dataset reuters] [--fits 20]
+    python -m benchmarks.column_newton_ab split [--dataset reuters] [--fits 20] [--tol 1e-6]
 
 ``ab``: the fit of :mod:`benchmarks._fit` (a fresh process, an untimed
 200-row warm-up fit, then the timed fit of ``logistic:auto``, L2 with
@@ -75,7 +75,7 @@ def ab(base: str, new: str, dataset: str, reps: int, tol: float) -> None:
     print(f"largest coefficient difference: {diff:.1e}")
 
 
-def split(dataset: str, fits: int) -> None:
+def split(dataset: str, fits: int, tol: float) -> None:
     import scipy.sparse._csr as csr_module
 
     from benchmarks import datasets
@@ -108,7 +108,7 @@ def split(dataset: str, fits: int) -> None:
 
     def fit() -> tuple[float, Any]:
         model = LogisticRegression(
-            penalty="l2", alpha=1 / n, tol=1e-6, max_iter=100_000
+            penalty="l2", alpha=1 / n, tol=tol, max_iter=100_000
         )
         t = time.thread_time()
         model.fit(X, y)
@@ -151,7 +151,7 @@ def main() -> None:
             a.tol,
         )
     else:
-        split(a.dataset, a.fits)
+        split(a.dataset, a.fits, a.tol)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,79 @@
+"""The column copy of ``newton-cd-columns`` (:func:`csc_arrays`) and the first
+sweep's interleaved weights (``logistic._cd.gradient_sweep``).
+
+Reference: scipy's ``tocsc`` (the same arrays, dtypes and order) and plain
+sparse products for the sweep's sums.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from logistic.solvers import _column_matrix
+from logistic.solvers._column_matrix import ColumnMatrix, cd_kernel, csc_arrays
+
+pytestmark = pytest.mark.skipif(cd_kernel() is None, reason="compiled _cd not built")
+
+
+def _same_as_scipy(X):
+    data, indices, indptr = csc_arrays(X)
+    C = X.tocsc()
+    assert data.dtype == C.data.dtype and indices.dtype == C.indices.dtype
+    assert indptr.dtype == C.indptr.dtype
+    np.testing.assert_array_equal(indptr, C.indptr)
+    np.testing.assert_array_equal(indices, C.indices)
+    np.testing.assert_array_equal(data, C.data)
+
+
+def test_a_copy_of_huge_pages_equals_scipys_tocsc():
+    # 300 000 stored values: 3.6 MB of values and row indices, above HUGE_PAGE,
+    # so the compiled kernel makes them
+    rng = np.random.default_rng(0)
+    X = sp.random(30_000, 500, density=0.02, format="csr", random_state=rng)
+    assert X.nnz * 12 >= _column_matrix.HUGE_PAGE
+    _same_as_scipy(X)
+    data = csc_arrays(X)[0]
+    assert data.__array_interface__["data"][0] % _column_matrix.HUGE_PAGE == 0
+
+
+@pytest.mark.parametrize(
+    "shape, density", [((200, 50), 0.1), ((1, 7), 1.0), ((9, 1), 0.5), ((40, 30), 0.0)]
+)
+@pytest.mark.parametrize("index", [np.int32, np.int64])
+def test_small_pages_give_scipys_arrays_too(monkeypatch, shape, density, index):
+    # an 8-byte "huge page" sends every matrix with stored values through the
+    # kernel (the advice fails off a page boundary, harmlessly): empty rows
+    # and columns, one row, one column, both index dtypes; none stored: scipy
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    rng = np.random.default_rng(1)
+    X = sp.random(*shape, density=density, format="csr", random_state=rng)
+    X = sp.csr_matrix(
+        (X.data, X.indices.astype(index), X.indptr.astype(index)), shape=shape
+    )
+    _same_as_scipy(X)
+
+
+def test_the_first_sweep_makes_the_plain_sums():
+    # gradient_sweep reads v and res side by side: its gradient and model are
+    # those of plain sparse products
+    rng = np.random.default_rng(2)
+    X = sp.random(300, 40, density=0.2, format="csr", random_state=rng)
+    cm = ColumnMatrix(X)
+    n, p = X.shape
+    v, res = rng.random(n) / n, rng.normal(size=n) / n
+    cols = np.arange(p, dtype=np.intp)
+    g, gt, a, mu = (np.empty(p) for _ in range(4))
+    d, r = np.zeros(p), np.zeros(n)
+    vsum = float(v.sum())
+    cd_kernel().gradient_sweep(
+        *cm.arg, cols, v, vsum, res, 0.1, True, np.zeros(p), np.zeros(p), 0.01,
+        np.ones(p), g, gt, a, mu, d, r,
+    )  # fmt: skip
+    np.testing.assert_allclose(g, X.T @ res, rtol=1e-12, atol=1e-15)
+    xv = X.T @ v
+    np.testing.assert_allclose(mu, xv / vsum, rtol=1e-12)
+    xxv = X.multiply(X).T @ v
+    np.testing.assert_allclose(a, xxv - xv * xv / vsum + 0.01, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(r, X @ d, rtol=1e-12, atol=1e-15)
