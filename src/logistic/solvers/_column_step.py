@@ -115,7 +115,7 @@ def fused_step(
     start: tuple[float, FloatArray, FloatArray, FloatArray] | None = None,
     first: FirstSweep | None = None, g_b: float | None = None,
     stored: Callable[[FloatArray, float], FloatArray] | None = None,
-    focus: float | None = None,
+    focus: float | None = None, measure_last: bool = True,
 ) -> tuple[ColumnFit, FirstSweep, int]:  # fmt: skip
     """:func:`newton_cd_columns` (same arguments and result; ``max_iter``
     Newton steps, each model formed and each first sweep made by the read of
@@ -128,8 +128,11 @@ def fused_step(
     coefficients the caller's next step will start from, as it stores the
     point (rounded by a change of coordinates; default ``w``): the next
     first sweep is made at them. ``focus``: :data:`FOCUS` if None; with 0 the steps
-    equal those of one :func:`newton_cd_columns` call bit for bit. The
-    result's ``grad`` is the loss gradient as the read of X made it.
+    equal those of one :func:`newton_cd_columns` call bit for bit.
+    ``measure_last``: False skips the KKT residual of the point the last of
+    ``max_iter`` steps reached (``converged`` is then False there), for a
+    caller that measures that point itself. The result's ``grad`` is the
+    loss gradient as the read of X made it.
     Returns the result, the next first sweep and the reads of X made.
     """
     w = np.array(w, dtype=np.float64)
@@ -162,6 +165,8 @@ def fused_step(
     F = value + _penalty_step(w, np.zeros(K), 0.0, l1, l2)[1]
     n_iter, converged = 0, False
     while True:
+        if n_iter and n_iter >= max_iter and not measure_last:
+            break
         g, resid = _kkt(g_loss, w, l2, g_b, mean, inv_scale, l1)
         if resid <= tol:
             converged = True

@@ -203,7 +203,8 @@ class ColumnNewtonCD(IterativeSolver):
         theta = np.append(col.w, col.b) if columns.fit_intercept else col.w.copy()
         grad = np.append(g_w, col.residual.sum()) if columns.fit_intercept else g_w
         value = col.loss + 0.5 * columns.l2 * float(col.w @ col.w)
-        value += self.l1 * float(np.abs(col.w).sum())
+        if self.l1:
+            value += self.l1 * float(np.abs(col.w).sum())
         theta_s, grad_s = fit.view.from_original(theta), fit.view.scaled_gradient(grad)
         return _State(
             theta_s, value, grad_s, fit.residual(theta_s, grad_s), col.z,
@@ -244,9 +245,12 @@ class ColumnNewtonCD(IterativeSolver):
         # sweeps, and the new gradient's Xᵀr; the line search reads no X. The
         # fused form makes the sums and the next step's first sweep with Xᵀr.
         if fused_form(columns.cm, columns.cols, columns.nnz):
+            # the next step (or the stopping rule, by :meth:`_state`) measures
+            # the point a step reaches: no KKT residual of it here
             col, first, reads = fused_step(
                 *args, **kwargs, first=first, g_b=g_b,
                 stored=lambda w, b: columns.stored(fit.view, w, b),
+                measure_last=False,
             )  # fmt: skip
             fit.objective.n_evaluations += reads
             return col, first
