@@ -101,7 +101,8 @@ def split(dataset: str, fits: int, tol: float) -> None:
         setattr(module, name, wrapper)
 
     for name in ("gradient_sweep", "more_sweeps", "loss_pass", "loss_pass_step",
-                 "kkt_standardized", "col_dots_csc", "col_stats_csc", "cd_columns"):  # fmt: skip
+                 "kkt_standardized", "col_dots_csc", "col_stats_csc", "cd_columns",
+                 "csr_to_csc", "advise_huge_pages"):  # fmt: skip
         timed(_cd, name)
     timed(_moments, "_compiled_sparse_stats")
     timed(csr_module, "csr_tocsc")
