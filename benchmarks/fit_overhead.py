@@ -4,34 +4,46 @@
 Usage (from the repository root)::
 
     python -m benchmarks.fit_overhead [--cases higgs:1e-4,a9a:1e-4,...] [--fits 30]
+        [--procs 3] [--baseline-src /path/to/old/src]
 
-Each case runs in a fresh child process that loads the suite's dataset, makes
-the suite's untimed 200-row warm-up fit (``benchmarks/_fit.py``), then times
+Each case runs in fresh child processes that load the suite's dataset, make
+the suite's untimed 200-row warm-up fit (``benchmarks/_fit.py``), then time
 the suite's fit (``LogisticRegression(penalty="l2", alpha=1/n,
 solver="auto", tol=tol, max_iter=100_000)``): the first fit after the
 warm-up (the fit the suite times) and ``--fits`` repeated fits. Every fit is
 split with ``time.perf_counter`` into the stages of
 :meth:`logistic.LogisticRegression.fit` (wrapping the names the estimator
-calls) and, inside the solver, the compiled data passes (the value,
-gradient and Hessian kernels, the column statistics, the column-Newton
-sweeps, the CSC copy) and the small dense linear algebra (Cholesky and
-triangular solves). ``other`` is a stage's time outside those: Python,
-numpy calls on vectors, allocations. Times are medians in milliseconds;
-``first`` is the median over ``--procs`` processes of their first fit.
+calls); inside them, the compiled data passes (the value, gradient and
+Hessian kernels, the column statistics, the column-Newton sweeps, the CSC
+copy, the finite check of sparse X), the small dense linear algebra
+(Cholesky factor and solves) and first-use costs (a solver module's import,
+the BLAS setter search of :mod:`logistic._blas_threads`) are timed apart and
+left out of their stage. A stage's remaining time is the fixed cost: Python,
+numpy calls on vectors, allocations, waits for block threads (a pass's time
+in a worker thread is shown on its own line and not subtracted). Times are
+medians in milliseconds: ``first`` over the processes' first fits,
+``steady`` over the processes' medians of the repeated fits.
+
+``--baseline-src`` (a copy of ``src/`` with its compiled modules) alternates
+that tree with this checkout's ``src/``, process by process, and prints both.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 CASES = "higgs:1e-4,a9a:1e-4,reuters:1e-5,ijcnn1:1e-4,credit-default:1e-4"
+#: Parts of a fit that are data passes or dense linear algebra (the rest is fixed cost).
+PARTS = ("pass:", "linalg:")
 
 CHILD = r"""
 import json, statistics, sys, time, warnings
@@ -156,40 +168,87 @@ print(json.dumps({"first": first, "steady": steady, "imports": new,
 """
 
 
+def _child(src: Path | None, name: str, tol: str, fits: int) -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # imports read the cached bytecode
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), str(ROOT)])
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, name, tol, str(fits)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    if out.returncode:
+        sys.exit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _summed(run: dict, which: str, pred: Any) -> float:
+    return sum(v for k, v in run[which].items() if pred(k))
+
+
+def _table(case: str, runs: dict[str, list[dict]]) -> None:
+    first = next(iter(runs.values()))[0]
+    print(
+        f"\n{case}: {first['solver']}, {first['n_iter']} iterations, "
+        f"{first['passes']} passes; imported by the first fit: {first['imports']}"
+    )
+    keys = sorted({k for rs in runs.values() for r in rs for k in r["first"]})
+    groups: list[tuple[str, Any]] = [
+        ("total", lambda k: k == "total"),
+        (
+            "passes + linalg (calling thread)",
+            lambda k: k.startswith(PARTS) and "worker" not in k,
+        ),
+        ("first use (imports, BLAS search)", lambda k: k.startswith("first use:")),
+        ("stages outside the passes", lambda k: k.startswith("stage:")),
+    ]
+    groups += [
+        ("  " + k, (lambda kk: lambda k: k == kk)(k)) for k in keys if k != "total"
+    ]
+    cols = [f"{which} {v}" for which in ("first", "steady") for v in runs]
+    print(f"{'part (median ms)':44s}" + "".join(f"{c:>16s}" for c in cols))
+    for label, pred in groups:
+        vals = [
+            statistics.median(_summed(r, which, pred) for r in runs[v])
+            for which in ("first", "steady")
+            for v in runs
+        ]
+        print(f"{label:44s}" + "".join(f"{x:16.3f}" for x in vals))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", default=CASES)
     ap.add_argument("--fits", type=int, default=30)
-    ap.add_argument("--procs", type=int, default=3)
+    ap.add_argument(
+        "--procs", type=int, default=3, help="processes per case and version"
+    )
+    ap.add_argument(
+        "--baseline-src",
+        type=Path,
+        default=None,
+        help="a copy of src/ (compiled modules included) to alternate with this "
+        "checkout's, process by process",
+    )
     ap.add_argument("--json", default=None, help="write the raw results here")
     args = ap.parse_args(argv)
-    results = {}
+    versions: dict[str, Path | None] = {"this": ROOT / "src"}
+    if args.baseline_src is not None:
+        versions = {"before": args.baseline_src.resolve(), "after": ROOT / "src"}
+    results: dict[str, dict[str, list[dict]]] = {}
     for case in args.cases.split(","):
         name, tol = case.split(":")
-        runs = []
-        for _ in range(args.procs):
-            out = subprocess.run(
-                [sys.executable, "-c", CHILD, name, tol, str(args.fits)],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-            )
-            if out.returncode:
-                sys.exit(out.stderr)
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        runs: dict[str, list[dict]] = {v: [] for v in versions}
+        for r in range(args.procs):
+            order = list(versions) if r % 2 == 0 else list(versions)[::-1]
+            for v in order:
+                runs[v].append(_child(versions[v], name, tol, args.fits))
         results[case] = runs
-        keys = sorted(
-            set().union(*(r["first"].keys() | r["steady"].keys() for r in runs))
-        )
-        print(
-            f"\n{name} (tol {tol}): {runs[0]['solver']}, {runs[0]['n_iter']} iterations, "
-            f"{runs[0]['passes']} passes; imported by the first fit: {runs[0]['imports']}"
-        )
-        print(f"{'part':40s} {'first':>8s} {'steady':>8s}")
-        for k in keys:
-            f = statistics.median(r["first"].get(k, 0.0) for r in runs)
-            s = statistics.median(r["steady"].get(k, 0.0) for r in runs)
-            print(f"{k:40s} {f:8.3f} {s:8.3f}")
+        _table(case, runs)
+    print(f"\nload average at the end: {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 
