@@ -21,6 +21,8 @@ Out-of-core and Dask data must give the in-memory numbers to 1e-8.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -353,3 +355,21 @@ def test_dask_gives_the_in_memory_covariance(anes, model):
             fitted.inference(Xd, yd, cov_type=cov_type),
             model.inference(X, y, cov_type=cov_type),
         )
+
+
+def test_separated_information_with_a_zero_diagonal_inverts_without_warnings():
+    """A fuzzed model file can carry an information matrix of a separated fit
+    whose diagonal has a zero (an equation's probabilities all 0 or 1): the
+    fallback inverse is returned as it is and its condition number is computed
+    without dividing by that zero (no RuntimeWarning escapes)."""
+    from types import SimpleNamespace
+
+    from logistic.inference._multinomial import _invert
+
+    info = np.array([[0.0, 1.0], [1.0, 2.0]])
+    stats = SimpleNamespace(information=info, mean=np.zeros(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cov, _ = _invert(stats, ["a:x", "b:x"], ["x"], False, True)  # type: ignore[arg-type]
+    # inverse of [[0, 1], [1, 2]] by hand: (1/det) [[2, -1], [-1, 0]] with det = -1
+    np.testing.assert_allclose(cov, [[-2.0, 1.0], [1.0, 0.0]])

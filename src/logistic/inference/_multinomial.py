@@ -501,7 +501,11 @@ def _invert(
                     cov = np.linalg.inv(info)
                 except np.linalg.LinAlgError:
                     raise exc from None
+                # Unit-diagonal scaling for the condition number; a zero
+                # diagonal entry (a class whose fitted probabilities are all
+                # 0 or 1 on a column) is left unscaled rather than divided by.
                 root = np.sqrt(np.abs(np.diag(info)))
+                root[root == 0] = 1.0
                 evals = np.linalg.eigvalsh(info / np.outer(root, root))
                 return 0.5 * (cov + cov.T), float(evals[0] / evals[-1])
     try:
