@@ -3,8 +3,9 @@
 On a 2-worker ``LocalCluster`` (1 thread each; dense1m's Parquet files
 persisted, as :mod:`benchmarks.bench_scale` runs ``dask2``), one fit
 (``auto``, L2, C = 1) is timed with the client's steps wrapped in timers
-(the statistics pass, the subsample start's gather, each pass: grouping,
-submission, wait, fetch, the fold on the client) and the workers' task
+(the statistics pass, the subsample start's gather, each pass: the
+visit to the client's event loop that asks where the partitions are and
+submits, the wait, the fetch on the loop, the fold on the client) and the workers' task
 stream (each task's compute interval on its worker), all on one clock
 (``time.time``: client and workers share the machine). Prints, relative
 to the fit's start, one line per step and per worker task, then the totals
@@ -47,6 +48,18 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _timed_async(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.time()
+        try:
+            return await fn(*args, **kwargs)
+        finally:
+            EVENTS.append((name, t0, time.time()))
+
+    return wrapper
+
+
 def _fn_name(fn: Any) -> str:
     inner = getattr(fn, "func", fn)
     return str(getattr(inner, "__name__", type(inner).__name__))
@@ -65,11 +78,16 @@ def instrument() -> None:
 
     Dask._map = _map  # type: ignore[method-assign]
     run = faults.ClusterRun
-    run._submit_calls = _timed("  submit", run._submit_calls)  # type: ignore[method-assign]
+    run._submit_calls = _timed("  plan+submit", run._submit_calls)  # type: ignore[method-assign]
     run._submit = _timed("  submit (per partition)", run._submit)  # type: ignore[method-assign]
     run._wait = _timed("  wait", run._wait)  # type: ignore[method-assign]
-    run._gather = _timed("  fetch", run._gather)  # type: ignore[method-assign]
-    dask_backend.worker_groups = _timed("  who_has", dask_backend.worker_groups)
+    run._gather = _timed("  fetch (from this thread)", run._gather)  # type: ignore[method-assign]
+    dask_backend.worker_groups_on_loop = _timed_async(
+        "    who_has (on the loop)", dask_backend.worker_groups_on_loop
+    )
+    faults.EarlyFetch._fetch = _timed_async(  # type: ignore[method-assign]
+        "    fetch (on the loop)", faults.EarlyFetch._fetch
+    )
     dask_backend.gather_blocks = _timed("start gather", dask_backend.gather_blocks)
     gather._compute = _timed("  gather compute+fetch", gather._compute)
 

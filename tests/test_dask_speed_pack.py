@@ -1,6 +1,8 @@
-"""What a grouped Dask pass sends back: all-zero Hessian sums travel as
-their shape alone, come back with the same bits, and the bytes the pass
-reports are those that travelled."""
+"""What a grouped Dask pass costs beside its arithmetic: all-zero Hessian
+sums travel as their shape alone, come back with the same bits, and the
+bytes the pass reports are those that travelled; packed sums give their
+size at once; a kept partition's labels are encoded once; the results are
+fetched on the client's event loop."""
 
 from __future__ import annotations
 
@@ -78,4 +80,113 @@ def test_a_grouped_pass_counts_the_bytes_that_travel(dask_client, tmp_path):
     alone = backend.map_reduce(_sums_with_zero_matrix)
     assert backend.tasks_per_pass == 4
     for a, b in zip(grouped, alone, strict=True):
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+
+
+def test_packed_sums_size_at_once_and_pickle_bitwise():
+    """A group task's packed sums tell Dask their size without Dask walking
+    their layout (its ``sizeof`` of a nested tuple visits entry after entry):
+    the values' bytes plus a little a partition; pickled with out-of-band
+    buffers (as a worker sends them) they come back with the same bits."""
+    import pickle
+
+    from dask.sizeof import sizeof
+
+    rng = np.random.default_rng(5)
+    sums = [
+        (i, 100, (float(i), rng.normal(size=30), rng.normal(size=(30, 30))))
+        for i in range(10)
+    ]
+    packed = pack_sums(sums)
+    assert packed.values.nbytes <= sizeof(packed) <= packed.values.nbytes + 2048
+    buffers: list = []
+    data = pickle.dumps(packed, protocol=5, buffer_callback=buffers.append)
+    assert len(buffers) == 1  # the values travel as one buffer
+    back = unpack_sums(pickle.loads(data, buffers=buffers))
+    for (i, n, s), (j, m, t) in zip(sums, back, strict=True):
+        assert (i, n, s[0]) == (j, m, t[0])
+        assert s[1].tobytes() == t[1].tobytes() and s[2].tobytes() == t[2].tobytes()
+
+
+def test_labels_of_a_kept_partition_are_encoded_once():
+    """A worker encodes the labels of a partition it holds (the same label
+    array on every pass) once: the next passes get the same read-only
+    {0, 1} array; other classes encode anew; narrow partitions keep nothing;
+    a label array that is gone leaves nothing behind. The sums equal those
+    of encoding every time."""
+    import gc
+
+    from logistic.backends import _dask_tasks
+
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(500, _dask_tasks.KEEP_LABELS_MIN_FEATURES))
+    y = rng.choice(np.array(["no", "yes"]), size=500)
+    classes = np.array(["no", "yes"])
+    first = _dask_tasks._encoded(y, y, classes, np.float64)
+    np.testing.assert_array_equal(first, (y == "yes").astype(float))
+    assert not first.flags.writeable
+    assert _dask_tasks._encoded(y, y.copy(), classes.copy(), np.float64) is first
+    flipped = _dask_tasks._encoded(y, y, classes[::-1], np.float64)
+    np.testing.assert_array_equal(flipped, 1.0 - first)
+    assert _dask_tasks._encoded(y, y, classes, np.float32).dtype == np.float32
+    assert _dask_tasks._encoded(None, y, classes, np.float64) is not first
+
+    def sums(block):
+        return block.X.T @ block.y, float(block.y.sum())
+
+    args = (sums, 0, np.float64, None, classes, 128, X)
+    kept = _dask_tasks.partition_reduce(*args, y)
+    again = _dask_tasks.partition_reduce(*args, y)
+    fresh = _dask_tasks.partition_reduce(*args, y.copy())
+    for a in (again, fresh):
+        assert a[:2] == kept[:2]
+        assert a[2][0].tobytes() == kept[2][0].tobytes() and a[2][1] == kept[2][1]
+    held = _dask_tasks._ENCODED[id(y)][2]  # the last classes and dtype asked
+    _dask_tasks.partition_reduce(*args, y)
+    assert _dask_tasks._ENCODED[id(y)][2] is held
+    entries = len(_dask_tasks._ENCODED)
+    narrow = _dask_tasks.partition_reduce(
+        sums, 0, np.float64, None, classes, 128, X[:, :2], y
+    )
+    assert narrow[2][1] == kept[2][1] and len(_dask_tasks._ENCODED) == entries
+    key = id(y)
+    del y
+    gc.collect()
+    assert key not in _dask_tasks._ENCODED
+
+
+@pytest.mark.dask
+def test_grouped_results_come_back_without_a_second_visit_to_the_loop(
+    dask_client, tmp_path, monkeypatch
+):
+    """A grouped pass plans, submits and fetches on the client's event loop:
+    the waiting thread reads the fetched results (``ClusterRun._gather`` is
+    not called). When that fetch fails, the pass fetches them again as
+    before and gets the same sums."""
+    from conftest import logistic_problem, write_parquet_parts
+    from logistic.backends import _dask_faults
+    from logistic.backends.dask import Dask
+
+    X, y = logistic_problem(22, 2000)
+    root = write_parquet_parts(tmp_path, X, y, 4)
+    backend = Dask.from_parquet(root, target="label", client=dask_client, persist=True)
+    gathered = []
+    gather = _dask_faults.ClusterRun._gather
+
+    def counting_gather(run, futures, label):
+        gathered.append(len(futures))
+        return gather(run, futures, label)
+
+    monkeypatch.setattr(_dask_faults.ClusterRun, "_gather", counting_gather)
+    early = backend.map_reduce(_sums_with_zero_matrix)
+    assert backend.tasks_per_pass == 2 and gathered == []
+
+    async def failing_fetch(self, gather, futures, direct):
+        self.done.set()
+        self.wake.set()
+
+    monkeypatch.setattr(_dask_faults.EarlyFetch, "_fetch", failing_fetch)
+    again = backend.map_reduce(_sums_with_zero_matrix)
+    assert gathered == [2]
+    for a, b in zip(early, again, strict=True):
         assert np.asarray(a).tobytes() == np.asarray(b).tobytes()

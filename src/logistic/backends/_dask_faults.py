@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import CancelledError
 from typing import Any
 
@@ -83,6 +83,11 @@ __all__ = [
     "SchedulerLostError",
     "WorkerMemoryError",
 ]
+
+
+#: What an evaluation's ``plan`` gives: each task's partitions and its
+#: ``(fn, args, kwargs)`` for ``client.submit``.
+Planned = tuple[list[list[int]], list[tuple[Any, tuple[Any, ...], dict[str, Any]]]]
 
 
 def _mib(n: float) -> str:
@@ -175,33 +180,39 @@ class ClusterRun:
 
     def compute_groups(
         self,
-        calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]],
-        members: list[list[int]],
+        plan: Callable[[], Awaitable[Planned | None]],
         label: str,
         held: list[Any] | None = None,
-    ) -> list[Any] | None:
-        """Results of ``client.submit(fn, *args, **kwargs)`` for each call
-        (one task reducing the partitions ``members[i]``), or None when a task
-        raised: the caller then recomputes the evaluation one task per
-        partition (``compute(..., resume=True)``), which names the failed
-        partition. A task that killed its worker (``KilledWorker``) raises
-        :meth:`killed_error` for its partitions at once (module docstring). A
-        cancelled task, a lost scheduler and the ``timeout`` raise as for
-        :meth:`compute` (the timeout naming the partitions of the unfinished
-        tasks).
+    ) -> tuple[list[list[int]], list[Any]] | None:
+        """One task per group of partitions, planned and submitted in one
+        visit to the client's event loop (``plan()``, awaited there: each
+        task's partitions and ``client.submit(fn, *args, **kwargs)`` call,
+        None when the scheduler did not say where the partitions are).
+        Returns the tasks' partitions and results, or None without a plan
+        or when a task raised: the caller then recomputes the evaluation one
+        task per partition (``compute(..., resume=True)``), which names the
+        failed partition. A task that killed its worker (``KilledWorker``)
+        raises :meth:`killed_error` for its partitions at once (module
+        docstring). A cancelled task, a lost scheduler and the ``timeout``
+        raise as for :meth:`compute` (the timeout naming the partitions of
+        the unfinished tasks).
 
         ``held``: the futures of the caller's previous evaluation, replaced by
         this one's once its tasks are submitted (see :func:`hold_results`).
         """
         self._begin()
-        if self.client.status not in ("running", "newly-created"):
-            raise self._lost(label, f"the client is {self.client.status}")
+        if self.client.status != "running":
+            return None  # the per-partition rerun reports what became of it
         try:
-            futures = self._submit_calls(calls, held)
+            submitted = self._submit_calls(plan, held)
         except (CancelledError, OSError) as exc:
             raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
+        if submitted is None:
+            return None
+        members, futures, early = submitted
         try:
-            self._wait(futures, label, fail_fast=True, members=members)
+            wake = None if early is None else early.wake
+            self._wait(futures, label, fail_fast=True, members=members, wake=wake)
             failed = [i for i, f in enumerate(futures) if f.status == "error"]
             for i in failed:
                 error = futures[i].exception()
@@ -210,44 +221,42 @@ class ClusterRun:
             if failed:
                 self._cancel(futures)
                 return None
-            return self._gather(futures, label)
+            if early is not None and early.done.wait(self.poll) and early.complete:
+                return members, early.values
+            return members, self._gather(futures, label)
         except BaseException:
             self._cancel(futures)
             raise
 
     def _submit_calls(
-        self,
-        calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]],
-        held: list[Any] | None,
-    ) -> list[Any]:
-        """``client.submit`` of every call, all made on the client's event
-        loop so that their messages leave in one batch.
-
-        The client sends its messages to the scheduler at most once every
-        10 ms (Dask's batched stream): submitted from this thread, the first
-        task's message left at once and the next one's waited out those
-        10 ms while the first worker was already computing. ``held``
-        (:func:`hold_results`) is updated on the loop too, after the
-        submissions.
-        """
+        self, plan: Callable[[], Awaitable[Planned | None]], held: list[Any] | None
+    ) -> tuple[list[list[int]], list[Any], EarlyFetch | None] | None:
+        """On the client's event loop: ``plan()``, ``client.submit`` of every
+        call and the :class:`EarlyFetch` of their results (None without a
+        plan). The client sends its messages to the scheduler at most once
+        every 10 ms (Dask's batched stream): submitted from this thread, the
+        second task's message waited out those 10 ms while the first worker
+        computed. Asking for ``plan`` from this thread too would be a second
+        hand-over between threads (under load each can wait for a CPU).
+        ``held`` (:func:`hold_results`) is updated after the submissions."""
         client = self.client
 
-        def submit() -> list[Any]:
+        async def on_loop() -> tuple[list[list[int]], list[Any], Any] | None:
+            planned = await plan()
+            if planned is None:
+                return None
+            members, calls = planned
+            if held is not None:
+                held.clear()  # their release leaves with these tasks (hold_results)
             futures = [
                 client.submit(fn, *args, retries=self.retries, pure=False, **kw)
                 for fn, args, kw in calls
             ]
             if held is not None:
                 hold_results(held, futures)
-            return futures
+            return members, futures, EarlyFetch.start(client, futures)
 
-        if getattr(client, "asynchronous", False):  # pragma: no cover - not ours
-            return submit()
-
-        async def on_loop() -> list[Any]:
-            return submit()
-
-        return list(client.sync(on_loop, callback_timeout=self.cluster_timeout))
+        return client.sync(on_loop, callback_timeout=self.cluster_timeout)
 
     def _submit(self, tasks: list[Any], label: str) -> list[Any]:
         if self.client.status not in ("running", "newly-created"):
@@ -263,8 +272,11 @@ class ClusterRun:
         label: str,
         fail_fast: bool,
         members: list[list[int]] | None = None,
+        wake: threading.Event | None = None,
     ) -> None:
-        wake = _wake_on_done(futures)
+        """Until every task finished (``fail_fast``: or one failed), one was
+        cancelled or a fault raises; ``wake``: set when a state may change."""
+        wake = wake or _wake_on_done(futures)
         t0 = self._t0  # the evaluation's start (``timeout`` covers a rerun)
         stalled_since: float | None = None
         while True:
@@ -507,17 +519,63 @@ def direct_gather(client: Any) -> bool:
     return isinstance(getattr(client, "cluster", None), LocalCluster)
 
 
-def hold_results(held: list[Any], futures: list[Any]) -> None:
-    """Put ``futures`` in ``held`` in place of the previous evaluation's.
+class EarlyFetch:
+    """The tasks' results fetched on the client's event loop once the last
+    task finishes (``Client._gather``, directly from the workers where
+    :func:`direct_gather` says so). ``wake`` is set when the fetch ends (with
+    the values, or a task's error, a cancellation, a lost connection);
+    ``values`` are read once ``done`` is set and ``complete``, else the wait
+    fetches as without it (:meth:`ClusterRun._gather`), so failures are
+    reported as before. The waiting thread wakes once, with the results,
+    not on the finished tasks (through Dask's callback thread) and again
+    for the fetch: each wake-up is a hand-over between threads, which on a
+    loaded machine waits for a CPU. (A fetch per task as it finished moved
+    the first result while the other computed, but each direct fetch asks
+    the scheduler where its keys are: one request more a pass, no faster.)
+    """
 
-    Called right after an evaluation's tasks are submitted: dropping a future
-    makes the client tell the scheduler to release its key, and the client
-    sends its messages to the scheduler at most once every 10 ms (Dask's
-    batched stream); released at the end of the previous evaluation, the
-    keys' message was sent just before the solver's next submit, which then
-    waited for the rest of those 10 ms. Released here, they follow the
-    submitted tasks. Until then the workers keep the previous evaluation's
-    partial sums (what travelled to the client, ``bytes_to_client``)."""
+    def __init__(self, n: int) -> None:
+        self.wake = threading.Event()
+        self.done = threading.Event()
+        self.values: list[Any] = [None] * n
+        self.complete = False
+        self._task: Any = None  # the loop keeps only a weak reference
+
+    @classmethod
+    def start(cls, client: Any, futures: list[Any]) -> EarlyFetch | None:
+        """Start the fetch (called on the client's event loop); None when
+        this client has no ``_gather`` coroutine (other ``distributed``
+        versions)."""
+        gather = getattr(client, "_gather", None)
+        if gather is None:  # pragma: no cover - other distributed versions
+            return None
+        import asyncio
+
+        early = cls(len(futures))
+        direct = direct_gather(client)
+        early._task = asyncio.ensure_future(early._fetch(gather, futures, direct))
+        return early
+
+    async def _fetch(self, gather: Any, futures: list[Any], direct: bool) -> None:
+        try:
+            self.values = list(await gather(futures, direct=direct))
+            self.complete = True
+        except BaseException:  # noqa: BLE001 - the waiting thread finds it
+            pass
+        finally:
+            self.done.set()
+            self.wake.set()
+
+
+def hold_results(held: list[Any], futures: list[Any]) -> None:
+    """Put ``futures`` in ``held``, emptied just before they were submitted
+    (on the same visit to the client's event loop). A dropped future's key
+    is released by a callback the loop runs next, and the client sends to
+    the scheduler at most once every 10 ms (Dask's batched stream): released
+    at the end of an evaluation, the message delayed the next submit by up
+    to 10 ms; released after the submit, it left 10 ms later, mid-pass;
+    released just before, it leaves with the tasks. Until then the workers
+    keep the previous evaluation's partial sums."""
     held[:] = futures
 
 

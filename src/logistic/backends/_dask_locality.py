@@ -27,7 +27,13 @@ from collections.abc import Sequence
 from concurrent.futures import CancelledError
 from typing import Any
 
-__all__ = ["Group", "persist_spread", "persisted_futures", "worker_groups"]
+__all__ = [
+    "Group",
+    "persist_spread",
+    "persisted_futures",
+    "worker_groups",
+    "worker_groups_on_loop",
+]
 
 #: ``(worker address or None, partition indices)``: one task's partitions.
 Group = tuple[str | None, list[int]]
@@ -109,17 +115,53 @@ def worker_groups(
     data) goes to the holder with the fewest ``rows`` per thread assigned so
     far (partitions with one holder are assigned first)."""
     keys = [f[0].key for f in futures]
-
-    async def ask() -> tuple[dict[Any, list[str]], dict[str, int]]:
-        who = await client.scheduler.who_has(keys=keys)
-        return who, await client.scheduler.ncores_running()
-
     if client.status != "running":
         return None
+
+    async def ask() -> tuple[Any, Any]:
+        return await _placement(client, keys)
+
     try:
         who, nthreads = client.sync(ask, callback_timeout=timeout)
     except (TimeoutError, OSError, CancelledError):
         return None
+    return _grouped(keys, who, nthreads, rows)
+
+
+async def worker_groups_on_loop(
+    client: Any,
+    futures: Sequence[Sequence[Any]],
+    timeout: float,
+    rows: Sequence[int] | None = None,
+) -> list[Group] | None:
+    """:func:`worker_groups` awaited on the client's event loop (the same
+    request and rule), so that an evaluation asks and submits in one visit
+    to the loop."""
+    import asyncio
+
+    keys = [f[0].key for f in futures]
+    if client.status != "running":
+        return None
+    try:
+        who, nthreads = await asyncio.wait_for(_placement(client, keys), timeout)
+    except (TimeoutError, asyncio.TimeoutError, OSError, CancelledError):
+        return None
+    return _grouped(keys, who, nthreads, rows)
+
+
+async def _placement(client: Any, keys: list[Any]) -> tuple[Any, Any]:
+    """The scheduler's ``who_has`` of ``keys`` and its running workers' threads."""
+    who = await client.scheduler.who_has(keys=keys)
+    return who, await client.scheduler.ncores_running()
+
+
+def _grouped(
+    keys: list[Any],
+    who: dict[Any, list[str]],
+    nthreads: dict[str, int],
+    rows: Sequence[int] | None,
+) -> list[Group]:
+    """The grouping rule of :func:`worker_groups` on the scheduler's answer."""
     size_of = (lambda i: 1) if rows is None else (lambda i: max(1, rows[i]))
     holders = [sorted(w for w in who.get(key, ()) if w in nthreads) for key in keys]
     load = {w: 0.0 for w in nthreads}

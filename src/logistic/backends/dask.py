@@ -65,11 +65,12 @@ from ._dask_faults import (
     DaskClusterError,
     EvaluationTimeoutError,
     PartitionError,
+    Planned,
     SchedulerLostError,
     WorkerMemoryError,
 )
 from ._dask_gather import gather_blocks
-from ._dask_locality import persist_spread, persisted_futures, worker_groups
+from ._dask_locality import persist_spread, persisted_futures, worker_groups_on_loop
 from ._dask_predict import decision_function, predict_proba
 from ._dask_scan import raise_first_problem, scan_facts
 from ._dask_tasks import (
@@ -524,27 +525,35 @@ class Dask:
         did not say where they are, or a task raised (the caller then runs one
         task per partition, which names a failed partition)."""
         client = run.client if self.group_by_worker else None
-        if client is None or self._futures is None:
-            return None
-        groups = worker_groups(client, self._futures, run.poll, self.partition_rows)
-        if groups is None:
+        futures = self._futures
+        if client is None or futures is None:
             return None
         meta = (self.dtype, self.target, self.classes_, self.chunk_rows)
-        calls = []
-        for address, idx in groups:
-            pieces = (v for i in idx for v in self._futures[i])
-            kwargs: dict[str, Any] = {"first_blocks": first}
-            if address is not None:  # loosely: elsewhere when the worker is gone
-                kwargs.update(workers=[address], allow_other_workers=True)
-            calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
+
+        async def plan() -> Planned | None:
+            groups = await worker_groups_on_loop(
+                client, futures, run.poll, self.partition_rows
+            )
+            if groups is None:
+                return None
+            calls = []
+            for address, idx in groups:
+                pieces = (v for i in idx for v in futures[i])
+                kwargs: dict[str, Any] = {"first_blocks": first}
+                if address is not None:  # loosely: elsewhere when the worker is gone
+                    kwargs.update(workers=[address], allow_other_workers=True)
+                calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
+            return [idx for _, idx in groups], calls
+
         label = f"Dask evaluation {self.n_passes + 1}"
         # held until the next submit, unless _map finds them large
-        out = run.compute_groups(calls, [idx for _, idx in groups], label, self._held)
+        out = run.compute_groups(plan, label, self._held)
         if out is None:
             return None
-        self.tasks_per_pass = len(calls)
-        self._packed = out
-        return [r for group in out for r in unpack_sums(group)]
+        members, packed = out
+        self.tasks_per_pass = len(members)
+        self._packed = packed
+        return [r for group in packed for r in unpack_sums(group)]
 
     def __repr__(self) -> str:
         return (
