@@ -150,9 +150,14 @@ async def worker_groups_on_loop(
 
 
 async def _placement(client: Any, keys: list[Any]) -> tuple[Any, Any]:
-    """The scheduler's ``who_has`` of ``keys`` and its running workers' threads."""
-    who = await client.scheduler.who_has(keys=keys)
-    return who, await client.scheduler.ncores_running()
+    """The scheduler's ``who_has`` of ``keys`` and its running workers'
+    threads, both requests sent at once (one round trip, not two)."""
+    import asyncio
+
+    who, nthreads = await asyncio.gather(
+        client.scheduler.who_has(keys=keys), client.scheduler.ncores_running()
+    )
+    return who, nthreads
 
 
 def _grouped(
