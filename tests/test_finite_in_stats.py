@@ -156,3 +156,57 @@ def test_checked_backend_makes_no_check(monkeypatch):
     monkeypatch.setattr(validation, "_check_finite", None)
     monkeypatch.setattr(validation, "scan_finite", None)
     LogisticObjective(InMemory(X, y)).value_and_gradient(np.zeros(5))
+
+
+def _sparse(fmt: str, bad: float | None, n: int = 3_000) -> tuple:
+    """A sparse X (every column stored somewhere) with ``bad`` stored at
+    rows 7 and 40, and labels."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    X = sp.random(n, 30, density=0.2, format="csr", random_state=rng)
+    X = (X + sp.eye(n, 30, format="csr")).tocsr()
+    y = (rng.random(n) < 0.5).astype(float)
+    if bad is not None:
+        X = X.tolil()
+        X[7, 2] = bad
+        X[40, 5] = bad
+    return X.asformat(fmt), y
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("solver", ["auto", "lbfgs", "newton", "newton-cd-columns"])
+def test_fit_reports_nonfinite_sparse_X_as_validation_does(bad, fmt, solver):
+    """Sparse X's check is folded into the statistics as a dense X's: the
+    same exception and message as ``check_X`` gives at validation, whatever
+    the solver's first use of the rows."""
+    X, y = _sparse(fmt, bad)
+    expected = _validation_error(X)
+    assert expected.startswith("Input X contains")
+    with pytest.raises(DataValidationError) as info:
+        LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(X, y)
+    assert str(info.value) == expected
+
+
+def test_nan_in_a_sparse_row_of_weight_zero_is_still_an_error():
+    X, y = _sparse("csr", np.nan)
+    w = np.ones(X.shape[0])
+    w[[7, 40]] = 0.0
+    expected = _validation_error(X)
+    with pytest.raises(DataValidationError) as info:
+        LogisticRegression(penalty="l2", C=1.0).fit(X, y, sample_weight=w)
+    assert str(info.value) == expected
+
+
+def test_finite_sparse_X_makes_no_separate_scan(monkeypatch):
+    X, y = _sparse("csr", None)
+    reference = LogisticRegression(penalty="l2", C=1.0).fit(X.copy(), y)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("X was scanned again")
+
+    monkeypatch.setattr(validation, "_check_finite", forbidden)
+    monkeypatch.setattr(validation, "scan_finite", forbidden)
+    model = LogisticRegression(penalty="l2", C=1.0).fit(X, y)
+    np.testing.assert_array_equal(model.coef_, reference.coef_)

@@ -273,8 +273,7 @@ def check_X(
     memory-mapped arrays are fine because X is never written); other numeric
     types become float64. Sparse input becomes CSR (CSC is kept); its data
     is never densified. ``check_finite=False`` leaves out the finite check
-    of a dense X (the caller then owes it: :func:`check_fit_data`'s
-    ``defer_finite``); sparse X is always checked.
+    (the caller then owes it: :func:`check_fit_data`'s ``defer_finite``).
     """
     names = feature_names_of(X)
     if sp.issparse(X):
@@ -302,7 +301,7 @@ def check_X(
             f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
             f"required by {estimator}."
         )
-    if check_finite or sp.issparse(X):
+    if check_finite:
         _check_finite(data, X, names)
     return X
 
@@ -438,7 +437,7 @@ class FitData:
     names : ndarray of str or None
         Column names of a DataFrame X.
     finite_pending : bool
-        True when X (dense) has not been checked for NaN and ±inf yet
+        True when X has not been checked for NaN and ±inf yet
         (``check_fit_data(defer_finite=True)``): whoever holds it runs
         :func:`check_finite_X` or proves X finite otherwise.
     """
@@ -479,7 +478,7 @@ def check_fit_data(
     classes; K ≥ 2 with ``multiclass``), sample and class weights combined,
     offset (with K > 2 classes an (n_samples, K) matrix).
 
-    ``defer_finite``: a dense X's NaN/±inf check is left to the holder of
+    ``defer_finite``: X's NaN/±inf check (dense or sparse) is left to the holder of
     the result (``finite_pending``; the in-memory backend folds it into the
     column statistics, which read every value anyway). The order of errors
     is kept: when a later check fails, X's finite check runs first, so
@@ -487,7 +486,7 @@ def check_fit_data(
     """
     names = feature_names_of(X)
     X = check_X(X, estimator=estimator, check_finite=not defer_finite)
-    pending = defer_finite and not sp.issparse(X)
+    pending = defer_finite
     try:
         check_y = check_y_classes if multiclass else check_y_binary
         classes, y01 = check_y(y, X.shape[0])

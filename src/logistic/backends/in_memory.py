@@ -287,7 +287,7 @@ class InMemory:
     n_threads : int or None
         Threads that process blocks; None uses every available CPU.
     finite_checked : bool, default=True
-        False when X (dense) has not been checked for NaN and ±inf: the
+        False when X has not been checked for NaN and ±inf: the
         backend then checks it (module docstring).
     """
 
@@ -327,7 +327,7 @@ class InMemory:
         self._block_rows_: int | None = None
         self._blocks: list[Block] | None = None
         self._fingerprint: str | None = None
-        self._finite_pending = not finite_checked and not issparse(X)
+        self._finite_pending = not finite_checked
         if self._threaded(dense_only=True):
             # the workers come up while the fit validates and sets up
             _pool(min(self.n_threads, len(self._block_list())))
