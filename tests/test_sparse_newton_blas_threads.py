@@ -7,6 +7,7 @@ without building threadpoolctl's controller. threadpoolctl's
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -69,14 +70,16 @@ print(openblas_setters() is not None, "threadpoolctl" in sys.modules)
 
 
 def test_setters_searched_again_after_new_imports(monkeypatch):
-    # a BLAS may arrive with a later import: the search is made again when
-    # the process has imported modules since the last one, not otherwise
+    # where the loader's counters cannot be read, a BLAS may arrive with a
+    # later import: the search is made again when the process has imported
+    # modules since the last one, not otherwise
     import types
 
     from logistic import _blas_threads
 
     calls: list[int] = []
     monkeypatch.setattr(_blas_threads, "_SETTERS", [])
+    monkeypatch.setattr(_blas_threads, "_LOADER", None)
     monkeypatch.setattr(
         _blas_threads, "_find_openblas_setters", lambda: calls.append(1) or None
     )
@@ -86,6 +89,50 @@ def test_setters_searched_again_after_new_imports(monkeypatch):
     monkeypatch.setitem(sys.modules, "_logistic_test_new_module", types.ModuleType("m"))
     _blas_threads.openblas_setters()
     assert len(calls) == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+def test_setters_searched_again_only_when_a_library_is_loaded(monkeypatch):
+    # the loader's counters: importing a pure Python module does not repeat
+    # the search; a shared library loaded by ctypes alone does
+    import ctypes
+    import importlib.util
+    import types
+
+    from logistic import _blas_threads
+
+    loader = _blas_threads._LOADER
+    before = None if loader is None else loader.counters()
+    if loader is None or before is None:
+        pytest.skip("the loader's counters cannot be read here")
+    loaded = _blas_threads._loaded_libraries() or set()
+    origins = [
+        spec.origin
+        for name in ("_testbuffer", "_testcapi", "_ctypes_test", "xxlimited", "_xxtestfuzz")
+        if (spec := importlib.util.find_spec(name)) is not None and spec.origin
+    ]
+    fresh = [o for o in origins if o not in loaded and _name_not_imported(o)]
+    if not fresh:
+        pytest.skip("no unloaded extension module to load")
+    calls: list[int] = []
+    monkeypatch.setattr(_blas_threads, "_SETTERS", [])
+    monkeypatch.setattr(
+        _blas_threads, "_find_openblas_setters", lambda: calls.append(1) or None
+    )
+    _blas_threads.openblas_setters()
+    monkeypatch.setitem(sys.modules, "_logistic_test_new_module", types.ModuleType("m"))
+    _blas_threads.openblas_setters()
+    assert len(calls) == 1
+    ctypes.CDLL(fresh[0], mode=os.RTLD_LOCAL | os.RTLD_LAZY)
+    after = loader.counters()
+    assert after is not None and after[0] > before[0]
+    _blas_threads.openblas_setters()
+    assert len(calls) == 2
+
+
+def _name_not_imported(origin: str) -> bool:
+    """Whether no imported module was loaded from ``origin``."""
+    return all(getattr(m, "__file__", None) != origin for m in list(sys.modules.values()))
 
 
 def test_overlapping_limits_restore_the_count_once_all_have_left(monkeypatch):
