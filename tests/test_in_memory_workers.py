@@ -136,3 +136,40 @@ def test_runs_no_worker_took_are_run_by_the_caller():
     assert started.wait(60)  # the one worker, or that map's caller, is held
     assert workers.map(lambda i: i * i, [1, 2, 3]) == [1, 4, 9]
     hold.set()
+
+
+def test_sparse_column_statistics_set_no_blas_limit(monkeypatch):
+    """The column statistics of CSR blocks sum stored values without BLAS:
+    a threaded statistics pass over them sets no BLAS thread limit (nor
+    searches for the setters), while a value/gradient pass over the same
+    blocks still does; both give the single-thread results bit for bit."""
+    import contextlib
+
+    from logistic._objective import LogisticObjective
+    from logistic.backends.in_memory import InMemory
+
+    made: list[int] = []
+
+    def counting() -> contextlib.nullcontext[None]:
+        made.append(1)
+        return contextlib.nullcontext()
+
+    monkeypatch.setattr(in_memory, "one_blas_thread", counting)
+    monkeypatch.setattr(in_memory, "SPARSE_THREAD_MIN_BYTES", 0)
+    rng = np.random.default_rng(5)
+    X = sp.random(4000, 40, density=0.1, format="csr", random_state=rng)
+    y = (rng.random(4000) < 0.4).astype(float)
+    one = LogisticObjective(InMemory(X, y, n_threads=1, block_bytes=2**13))
+    two = LogisticObjective(InMemory(X, y, n_threads=2, block_bytes=2**13))
+    assert len(two.data._block_list()) > 2
+    expected = one.column_moments()
+    got = two.column_moments()
+    assert made == []
+    for a, b in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(a, b)
+    theta = np.full(41, 0.01)
+    a = one.value_and_gradient(theta)
+    b = two.value_and_gradient(theta)
+    assert made  # BLAS limited for the evaluation
+    assert a[0] == b[0]
+    np.testing.assert_array_equal(a[1], b[1])
