@@ -77,3 +77,42 @@ def test_the_first_sweep_makes_the_plain_sums():
     xxv = X.multiply(X).T @ v
     np.testing.assert_allclose(a, xxv - xv * xv / vsum + 0.01, rtol=1e-10, atol=1e-15)
     np.testing.assert_allclose(r, X @ d, rtol=1e-12, atol=1e-15)
+
+
+def test_int32_indices_with_an_int64_index_pointer_take_scipys_copy():
+    """The compiled transpose takes one index dtype for all three arrays: an X
+    whose index pointer was widened after construction gets scipy's copy
+    (it raised a buffer dtype mismatch)."""
+    rng = np.random.default_rng(3)
+    X = sp.random(30_000, 500, density=0.02, format="csr", random_state=rng)
+    X.indptr = X.indptr.astype(np.int64)
+    assert X.indices.dtype == np.int32 and X.nnz * 12 >= _column_matrix.HUGE_PAGE
+    data, indices, indptr = csc_arrays(X)
+    C = X.tocsc()
+    np.testing.assert_array_equal(indptr, C.indptr)
+    np.testing.assert_array_equal(indices, C.indices)
+    np.testing.assert_array_equal(data, C.data)
+
+
+@pytest.mark.parametrize(
+    ("indptr", "indices", "message"),
+    [
+        ([0, 2, 3], [0, 5, 1], r"outside \[0, 4\)"),  # column 5 of 4
+        ([0, 2, 3], [0, -1, 1], r"outside \[0, 4\)"),
+        ([0, 3, 2], [0, 1, 2], "decreases"),
+        ([0, 2, 9], [0, 1, 2], "does not fit"),
+        ([1, 2, 3], [0, 1, 2], "does not fit"),
+    ],
+)
+def test_the_transpose_refuses_arrays_that_would_write_out_of_bounds(
+    indptr, indices, message
+):
+    kernel = cd_kernel()
+    indptr = np.asarray(indptr, dtype=np.int32)
+    indices = np.asarray(indices, dtype=np.int32)
+    data = np.ones(3)
+    out_indptr = np.zeros(5, dtype=np.int32)
+    with pytest.raises(ValueError, match=message):
+        kernel.csr_to_csc(
+            indptr, indices, data, out_indptr, np.zeros(3, np.int32), np.zeros(3)
+        )

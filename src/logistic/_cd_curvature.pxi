@@ -224,17 +224,38 @@ def csr_to_csc(
     into the given arrays (``out_indices`` and ``out_data`` of the stored
     values' length): a count of each column's values, their running sum, then
     each row's values placed at their columns' next free slots, so rows stay
-    in order within a column (scipy's ``csr_tocsc``, the same arrays). The
-    caller checks the lengths and that every index is below the columns."""
+    in order within a column (scipy's ``csr_tocsc``, the same arrays).
+    ``ValueError`` before anything is placed where ``indptr`` does not rise
+    from 0 within the arrays' lengths or a column index is outside
+    ``[0, p)`` (an attacker's file can make such an X)."""
     cdef Py_ssize_t n = indptr.shape[0] - 1, p = out_indptr.shape[0] - 1
-    cdef Py_ssize_t i, j, k, dest, count, total = 0
+    cdef Py_ssize_t i, j, k, dest, count, total = 0, nnz
+    cdef int bad = 0
     if n < 0 or p < 0:
         raise ValueError("csr_to_csc: empty index pointer")
+    nnz = indptr[n]
+    if (indptr[0] != 0 or nnz > indices.shape[0] or nnz > data.shape[0]
+            or nnz > out_indices.shape[0] or nnz > out_data.shape[0]):
+        raise ValueError("csr_to_csc: the index pointer does not fit the arrays")
     with nogil:
+        for i in range(n):
+            if indptr[i + 1] < indptr[i]:
+                bad = 1
+                break
         for j in range(p + 1):
             out_indptr[j] = 0
-        for k in range(indptr[n]):
-            out_indptr[indices[k]] += 1
+        if not bad:
+            for k in range(nnz):
+                j = indices[k]
+                if j < 0 or j >= p:
+                    bad = 2
+                    break
+                out_indptr[j] += 1
+    if bad == 1:
+        raise ValueError("csr_to_csc: the index pointer decreases")
+    if bad == 2:
+        raise ValueError(f"csr_to_csc: a column index outside [0, {p})")
+    with nogil:
         for j in range(p):
             count = out_indptr[j]
             out_indptr[j] = total

@@ -86,8 +86,9 @@ def _huge_page_buffer(kernel: Any, nbytes: int) -> np.ndarray:
 
 
 def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray]:
-    """``X.tocsc()``'s arrays of a canonical float64 CSR X (the same values,
-    index dtype and order). Where they fill at least a :data:`HUGE_PAGE`, the
+    """``X.tocsc()``'s arrays of a canonical float64 CSR X (the same values in
+    the same order; X's own index dtype, where scipy may narrow int64 to
+    int32). Where they fill at least a :data:`HUGE_PAGE`, the
     values and row indices are made by the compiled kernel into one
     huge-page buffer: the first fit of a process pays for every page of the
     copy it touches (reuters' 4 MB: ~1 000 page faults, 2-5 ms of a 17 ms
@@ -96,7 +97,12 @@ def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray]:
     index = X.indices.dtype
     kernel = cd_kernel()
     size = nnz * (8 + index.itemsize)
-    if kernel is None or size < HUGE_PAGE or index not in (np.int32, np.intp):
+    if (
+        kernel is None
+        or size < HUGE_PAGE
+        or index not in (np.int32, np.intp)
+        or X.indptr.dtype != index
+    ):
         C = X.tocsc()
         return C.data, C.indices, C.indptr
     buf = _huge_page_buffer(kernel, size)
