@@ -21,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 
 HELP = (
     "building logistic's compiled kernels "
-    "(src/logistic/_fused.pyx, _cd.pyx, _column_stats.pyx) failed: {what}. "
+    "(src/logistic/_fused.pyx, _cd.pyx, _column_stats.pyx, _loader.pyx) failed: {what}. "
     "It needs a C compiler (gcc or clang: e.g. `apt-get install gcc`) and the "
     "Python development headers (Python.h: e.g. `apt-get install python3-dev`); "
     "Cython is installed by pip as a build requirement."
@@ -101,6 +101,8 @@ def extensions() -> list[Extension]:
         kernel("_cd", ["_fused_vec.h", "_cd_curvature.pxi"]),
         # column statistics of a block (_moments; re-exported by _fused)
         kernel("_column_stats", ["_column_stats.h", "_kernel_types.pxd"]),
+        # the loader's list of libraries, walked in C (_blas_threads)
+        kernel("_loader", []),
     ]
     return cythonize(modules, language_level=3)
 
