@@ -79,7 +79,7 @@ def test_setters_searched_again_after_new_imports(monkeypatch):
 
     calls: list[int] = []
     monkeypatch.setattr(_blas_threads, "_SETTERS", [])
-    monkeypatch.setattr(_blas_threads, "_LOADER", None)
+    monkeypatch.setattr(_blas_threads, "_LOADER", [None])  # no compiled walk
     monkeypatch.setattr(
         _blas_threads, "_find_openblas_setters", lambda: calls.append(1) or None
     )
@@ -101,8 +101,8 @@ def test_setters_searched_again_only_when_a_library_is_loaded(monkeypatch):
 
     from logistic import _blas_threads
 
-    loader = _blas_threads._LOADER
-    before = None if loader is None else loader.counters()
+    loader = _blas_threads._loader_module()
+    before = None if loader is None else loader.load_counters()
     if loader is None or before is None:
         pytest.skip("the loader's counters cannot be read here")
     loaded = _blas_threads._loaded_libraries() or set()
@@ -124,7 +124,7 @@ def test_setters_searched_again_only_when_a_library_is_loaded(monkeypatch):
     _blas_threads.openblas_setters()
     assert len(calls) == 1
     ctypes.CDLL(fresh[0], mode=os.RTLD_LOCAL | os.RTLD_LAZY)
-    after = loader.counters()
+    after = loader.load_counters()
     assert after is not None and after[0] > before[0]
     _blas_threads.openblas_setters()
     assert len(calls) == 2

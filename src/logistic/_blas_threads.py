@@ -10,18 +10,20 @@ Where every BLAS mapped into the process is an OpenBLAS, its own
 ``openblas_get_num_threads`` / ``openblas_set_num_threads`` (with scipy's
 and numpy's symbol prefix ``scipy_`` and suffix ``64_``) set the count. They
 are found from the dynamic loader's list of loaded libraries (Linux's
-``dl_iterate_phdr``; ``/proc/self/maps`` where that fails) in about 0.1 ms,
+``dl_iterate_phdr``, walked in C by :mod:`logistic._loader`;
+``/proc/self/maps`` where that is not built) in about 0.05 ms,
 where threadpoolctl's controller resolves every library of the process (6–30
 ms the first time in a process: more than a small fit). The search is made
 again when the loader has loaded or unloaded a library since the last one
 (its ``dlpi_adds`` / ``dlpi_subs`` counters, read from the first entry of
-``dl_iterate_phdr`` in ~2 µs; a BLAS loaded by ``ctypes`` is seen too);
+``dl_iterate_phdr`` in under 1 µs; a BLAS loaded by ``ctypes`` is seen too);
 where the counters cannot be read, when the process has imported modules
 since the last search (a BLAS may have been loaded with them).
 Elsewhere (another BLAS, another system) threadpoolctl's controller sets the
 limit, built once; without threadpoolctl nothing is limited.
 
-A leaf: imports only the standard library (threadpoolctl lazily).
+A leaf: imports only the standard library and the compiled leaf
+:mod:`logistic._loader` (both lazily, with threadpoolctl).
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def openblas_setters() -> list[tuple[Any, Any]] | None:
     off Linux; searched again when the loader's library counters (or,
     without them, the count of imported modules) changed since the last
     search."""
-    counters = None if _LOADER is None else _LOADER.counters()
+    loader = _loader_module()
+    counters = None if loader is None else loader.load_counters()
     key = counters or len(sys.modules)
     if not _SETTERS or _SETTERS[0] != key:
         _SETTERS[:] = [key, _find_openblas_setters()]
@@ -102,92 +105,33 @@ def openblas_setters() -> list[tuple[Any, Any]] | None:
     return found
 
 
-class _Loader:
-    """The dynamic loader's list of libraries through ``dl_iterate_phdr``
-    (glibc, musl). Its ctypes types and callbacks are built once, when the
-    module is imported (0.1–0.2 ms): the first fit that limits BLAS then
-    pays only the walk. Called through ``PyDLL``, which keeps the GIL: a
-    callback then never waits for it while the loader's lock is held."""
-
-    def __init__(self) -> None:
-        import ctypes
-
-        class Info(ctypes.Structure):  # dl_phdr_info up to the load counters
-            _fields_ = [
-                ("addr", ctypes.c_void_p),
-                ("name", ctypes.c_char_p),
-                ("phdr", ctypes.c_void_p),
-                ("phnum", ctypes.c_uint16),
-                ("adds", ctypes.c_ulonglong),
-                ("subs", ctypes.c_ulonglong),
-            ]
-
-        proto = ctypes.CFUNCTYPE(
-            ctypes.c_int, ctypes.POINTER(Info), ctypes.c_size_t, ctypes.c_void_p
-        )
-        self._iterate = ctypes.PyDLL(None).dl_iterate_phdr
-        self._iterate.argtypes = [proto, ctypes.c_void_p]
-        self._iterate.restype = ctypes.c_int
-        self._full = ctypes.sizeof(Info)
-        self._out: list[Any] = []
-        self._lock = threading.Lock()  # one output list for every thread
-        self._each_name = proto(self._name)
-        self._first_counters = proto(self._counters)
-
-    def _name(self, info: Any, size: int, data: Any) -> int:
-        name = info.contents.name
-        if name:
-            self._out.append(name)
-        return 0  # every entry
-
-    def _counters(self, info: Any, size: int, data: Any) -> int:
-        if size >= self._full:  # an older loader's entry ends before the counters
-            entry = info.contents
-            self._out.append((int(entry.adds), int(entry.subs)))
-        return 1  # the first entry only
-
-    def _walk(self, callback: Any) -> list[Any]:
-        with self._lock:
-            self._out = []
-            self._iterate(callback, None)
-            return self._out
-
-    def names(self) -> list[bytes]:
-        """Paths (as bytes) of the loaded libraries (~0.03 ms)."""
-        return self._walk(self._each_name)
-
-    def counters(self) -> tuple[int, int] | None:
-        """``(dlpi_adds, dlpi_subs)``: how many libraries the loader has
-        loaded and unloaded in the process (~2 µs); None where its entries
-        do not carry them."""
-        out = self._walk(self._first_counters)
-        return out[0] if out else None
+#: ``[logistic._loader or None]`` once looked up (:func:`_loader_module`).
+_LOADER: list[Any] = []
 
 
-def _make_loader() -> _Loader | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return _Loader()
-    except Exception:  # no ctypes, no such function (not glibc or musl)
-        return None
-
-
-_LOADER = _make_loader()
+def _loader_module() -> Any:
+    """:mod:`logistic._loader`, the loader's list walked in C, or None where
+    it is not built (a Python callback inside ``dl_iterate_phdr`` would run
+    under the loader's lock and can deadlock against a thread importing an
+    extension module: the walk is never made from Python)."""
+    if not _LOADER:
+        try:
+            from . import _loader
+        except ImportError:
+            _LOADER.append(None)
+        else:
+            _LOADER.append(_loader)
+    return _LOADER[0]
 
 
 def _loaded_libraries() -> set[str] | None:
     """Paths of the shared libraries loaded into the process, from the dynamic
-    loader's own list (``dl_iterate_phdr``: ~0.03 ms, where reading
-    ``/proc/self/maps`` takes ~0.7 ms for the kernel to write ~400 lines);
+    loader's own list (``dl_iterate_phdr``: ~0.05 ms, where reading
+    ``/proc/self/maps`` takes ~0.5 ms for the kernel to write ~400 lines);
     None where it cannot be asked."""
-    if _LOADER is None:
-        return None
-    try:
-        names = _LOADER.names()
-    except Exception:
-        return None
-    return {os.fsdecode(n) for n in names}
+    loader = _loader_module()
+    names = None if loader is None else loader.loaded_libraries()
+    return None if names is None else set(names)
 
 
 def _find_openblas_setters() -> list[tuple[Any, Any]] | None:

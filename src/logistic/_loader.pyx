@@ -20,7 +20,7 @@ cdef extern from *:
     typedef struct {
         char *buf;
         size_t cap, used;
-        int full, counted;
+        int full, counted, have_counters;
         unsigned long long adds, subs;
     } lg_loader_names;
 
@@ -35,6 +35,7 @@ cdef extern from *:
             if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof(info->dlpi_subs)) {
                 out->adds = info->dlpi_adds;
                 out->subs = info->dlpi_subs;
+                out->have_counters = 1;
             }
         }
         if (out->buf == NULL)
@@ -54,40 +55,44 @@ cdef extern from *:
     }
 
     /* The bytes of names written to buf (NULL: the counters alone), -1 when
-       buf is too small, -2 where there is no walk. */
+       buf is too small, -2 where there is no walk; *counted 0 where the
+       loader's entries end before its counters (older loaders). */
     static ptrdiff_t lg_loader_walk(char *buf, size_t cap, unsigned long long *adds,
-                                    unsigned long long *subs) {
-        lg_loader_names out = {buf, cap, 0, 0, 0, 0, 0};
+                                    unsigned long long *subs, int *counted) {
+        lg_loader_names out = {buf, cap, 0, 0, 0, 0, 0, 0};
         dl_iterate_phdr(lg_loader_collect, &out);
         *adds = out.adds;
         *subs = out.subs;
+        *counted = out.have_counters;
         return out.full ? -1 : (ptrdiff_t)out.used;
     }
     #else
     static ptrdiff_t lg_loader_walk(char *buf, size_t cap, unsigned long long *adds,
-                                    unsigned long long *subs) {
+                                    unsigned long long *subs, int *counted) {
         (void)buf;
         (void)cap;
         *adds = 0;
         *subs = 0;
+        *counted = 0;
         return -2;
     }
     #endif
     """
     ptrdiff_t lg_loader_walk(
-        char *buf, size_t cap, unsigned long long *adds, unsigned long long *subs
+        char *buf, size_t cap, unsigned long long *adds, unsigned long long *subs,
+        int *counted,
     ) nogil
 
 
 def load_counters():
     """``(adds, subs)``: how many libraries the loader has loaded and unloaded
-    so far (a change means the list changed), or None off Linux. Reads the
-    first entry only."""
+    so far (a change means the list changed), or None off Linux and where
+    the loader's entries do not carry them. Reads the first entry only."""
     cdef unsigned long long adds = 0, subs = 0
-    cdef ptrdiff_t used
+    cdef int counted = 0
     with nogil:
-        used = lg_loader_walk(NULL, 0, &adds, &subs)
-    return None if used == -2 else (int(adds), int(subs))
+        lg_loader_walk(NULL, 0, &adds, &subs, &counted)
+    return (int(adds), int(subs)) if counted else None
 
 
 def loaded_libraries():
@@ -95,6 +100,7 @@ def loaded_libraries():
     empty name left out), as the loader lists them, or None off Linux."""
     cdef size_t cap = 1 << 16
     cdef unsigned long long adds = 0, subs = 0
+    cdef int counted = 0
     cdef ptrdiff_t used
     cdef bytearray buf
     cdef char *p
@@ -102,7 +108,7 @@ def loaded_libraries():
         buf = bytearray(cap)
         p = buf
         with nogil:
-            used = lg_loader_walk(p, cap, &adds, &subs)
+            used = lg_loader_walk(p, cap, &adds, &subs, &counted)
         if used == -2:
             return None
         if used >= 0:
