@@ -138,6 +138,39 @@ def test_runs_no_worker_took_are_run_by_the_caller():
     hold.set()
 
 
+def test_an_error_in_the_callers_run_skips_the_runs_no_worker_took():
+    """The one worker is held by another map; the caller's own run raises
+    (an error, or Ctrl-C): the map raises at once, without running the
+    queued runs one after another first (they are thrown away)."""
+    started, hold = threading.Event(), threading.Event()
+    workers = in_memory._Workers(1)
+
+    def block(i: int) -> int:
+        started.set()
+        assert hold.wait(60)
+        return i
+
+    other = threading.Thread(target=workers.map, args=(block, [0, 1]))
+    other.start()
+    assert started.wait(60)
+    ran: list[int] = []
+
+    def run(i: int) -> int:
+        if i == 0:
+            raise KeyboardInterrupt
+        ran.append(i)
+        return i
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            workers.map(run, [0, 1, 2, 3])
+        assert ran == []
+    finally:
+        hold.set()
+        other.join(60)
+    assert workers.map(run, [4, 5]) == [4, 5]
+
+
 def test_sparse_column_statistics_set_no_blas_limit(monkeypatch):
     """The column statistics of CSR blocks sum stored values without BLAS:
     a threaded statistics pass over them sets no BLAS thread limit (nor

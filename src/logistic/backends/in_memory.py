@@ -166,7 +166,9 @@ class _Workers:
     def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]:
         """``[fn(a) for a in args]``, the calls after the first on the workers
         (those not yet taken when the first is done, in this thread); the
-        first error in ``args``' order is raised once every call is done."""
+        first error in ``args``' order is raised once every started call is
+        done. After an error (or an interrupt) in this thread, the calls no
+        worker has taken never run."""
         tasks = [_Task(fn, a) for a in args[1:]]
         with self._ready:
             self._tasks.extend(tasks)
@@ -178,18 +180,14 @@ class _Workers:
             left = [task for task in tasks if task in self._tasks]
             for task in left:
                 self._tasks.remove(task)
+        failed = first is not None and first.error is not None
         for task in left:
-            _run_task(task)
+            if not failed:
+                _run_task(task)
+                failed = task.error is not None
             task.done.release()
-        try:
-            for task in tasks:  # every call done before returning: none left reading
-                task.done.acquire()
-        except BaseException:  # interrupted: the calls not yet started never run
-            with self._ready:
-                for task in tasks:
-                    if task in self._tasks:
-                        self._tasks.remove(task)
-            raise
+        for task in tasks:  # every started call done: none left reading the data
+            task.done.acquire()
         done = ([] if first is None else [first]) + tasks
         for task in done:
             if task.error is not None:
