@@ -1,27 +1,19 @@
 """Around a Newton step on a few hundred parameters (:mod:`.newton`): BLAS
-limited to one thread for small factorizations, heap headroom for an
-iteration's p × p temporaries, and the LU solve of a small system.
+limited to one thread for small factorizations, and heap headroom for an
+iteration's p × p temporaries.
 
 The thread limit itself is :mod:`logistic._blas_threads`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
-import numpy as np
-
 from .._blas_threads import one_blas_thread as _one_thread
 from .._libc import reserve_heap
-from .._linalg import LinAlgError
-from .._typing import FloatArray
 
-__all__ = ["Solve", "heap_headroom", "lu_solve", "one_blas_thread"]
-
-#: ``b ↦ A⁻¹ b`` for one factored matrix A.
-Solve = Callable[[FloatArray], FloatArray]
+__all__ = ["heap_headroom", "one_blas_thread"]
 
 
 #: The p × p temporaries of one iteration that the heap keeps room for
@@ -77,12 +69,3 @@ def one_blas_thread(n_params: int) -> Any:
         return nullcontext()
     return _one_thread()
 
-
-def lu_solve(A: FloatArray, fallback: Solve, b: FloatArray) -> FloatArray:
-    """``A⁻¹ b`` by numpy's LU solve (one LAPACK call); ``fallback(b)`` where
-    numpy finds A singular (a non-finite A: a factor's solve then gives its
-    NaN, as LAPACK's ``potrs`` does)."""
-    try:
-        return np.asarray(np.linalg.solve(A, b))
-    except LinAlgError:
-        return fallback(b)

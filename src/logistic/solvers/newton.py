@@ -101,14 +101,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from .._block_sample import gather_start_rows
 from .._exceptions import NumericalError
-from .._linalg import NUMPY_SOLVE_MAX, LinAlgError, cholesky
+from .._linalg import Cholesky, LinAlgError, cholesky
 from .._numerics import (
     START_MAX_ITER,
     START_MIN_RATIO,
@@ -124,7 +123,6 @@ from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
-from ._newton_linalg import Solve, lu_solve
 from ._newton_linalg import heap_headroom as _heap_headroom
 from ._newton_linalg import one_blas_thread as _one_blas_thread
 from ._options import LineSearchOptions
@@ -253,11 +251,11 @@ class Newton(IterativeSolver):
             return float("inf")
         s = _jacobi(H)
         try:
-            solve = self._factor(H, s)
+            factor = self._factor(H, s)
         except LinAlgError:
             return float("inf")
         gs = g * s
-        value = float(gs @ solve(gs))
+        value = float(gs @ factor.solve(gs))
         return value if np.isfinite(value) and value >= 0 else float("inf")
 
     def _subsample_rows(self, fit: Fit, theta0: FloatArray) -> Any:
@@ -382,7 +380,7 @@ class Newton(IterativeSolver):
         """
         cached = self._factored
         if cached is not None and cached[0] is H:  # a stale step, or after _decrement
-            d = -cached[2](g * cached[1]) * cached[1]
+            d = -cached[2].solve(g * cached[1]) * cached[1]
             if np.all(np.isfinite(d)):
                 return d
         if not np.all(np.isfinite(H)):
@@ -394,7 +392,7 @@ class Newton(IterativeSolver):
             return self._fallback(fit, g)
         s = _jacobi(H)
         try:
-            d = -self._factor(H, s)(g * s) * s
+            d = -self._factor(H, s).solve(g * s) * s
             if np.all(np.isfinite(d)):
                 return d
         except LinAlgError:
@@ -404,28 +402,22 @@ class Newton(IterativeSolver):
         with _one_blas_thread(H.shape[0]):
             return self._damped_cholesky(fit, H, Hs, g * s, s, g)
 
-    #: The last factored Hessian, its Jacobi scaling and the solve of the
-    #: scaled system (a step with a stale Hessian, or the first step after
+    #: The last factored Hessian, its Jacobi scaling and the Cholesky factor of
+    #: the scaled matrix (a step with a stale Hessian, or the first step after
     #: :meth:`_decrement`, reuses them; held by identity).
-    _factored: tuple[FloatArray, FloatArray, Solve] | None = None
+    _factored: tuple[FloatArray, FloatArray, Cholesky] | None = None
 
-    def _factor(self, H: FloatArray, s: FloatArray) -> Solve:
-        """The solve of ``S H S x = b`` (``s = diag(H)^{-1/2}``, :func:`_jacobi`)
-        by its Cholesky factor, kept for the next call with the same H;
-        :class:`LinAlgError` when ``S H S`` is not positive definite. Up to
-        ``NUMPY_SOLVE_MAX`` rows, once the factor has shown it positive
-        definite, numpy's LU solve of ``S H S`` itself (:func:`.lu_solve`: one
-        LAPACK call, 9 against 16 µs for the factor's two solves at 29 rows)."""
+    def _factor(self, H: FloatArray, s: FloatArray) -> Cholesky:
+        """The Cholesky factor of ``S H S`` (``s = diag(H)^{-1/2}``, :func:`_jacobi`),
+        kept for the next call with the same H; :class:`LinAlgError` when it is
+        not positive definite."""
         self._factored = None
         Hs = H * s[:, None]
         Hs *= s[None, :]
         with _one_blas_thread(H.shape[0]):
             factor = cholesky(Hs)
-        solve = factor.solve
-        if Hs.shape[0] <= NUMPY_SOLVE_MAX:
-            solve = partial(lu_solve, Hs, factor.solve)
-        self._factored = (H, s, solve)
-        return solve
+        self._factored = (H, s, factor)
+        return factor
 
     def _damped_cholesky(
         self,
