@@ -1,5 +1,6 @@
 """Build of the compiled kernels ``logistic._fused``, ``logistic._cd`` and
-``logistic._column_stats``.
+``logistic._column_stats``, and of ``logistic._loader`` (the loader's list of
+libraries, for ``logistic._blas_threads``).
 
 Everything else is in pyproject.toml.
 

@@ -97,11 +97,11 @@ def test_int32_indices_with_an_int64_index_pointer_take_scipys_copy():
 @pytest.mark.parametrize(
     ("indptr", "indices", "message"),
     [
-        ([0, 2, 3], [0, 5, 1], r"outside \[0, 4\)"),  # column 5 of 4
-        ([0, 2, 3], [0, -1, 1], r"outside \[0, 4\)"),
-        ([0, 3, 2], [0, 1, 2], "decreases"),
-        ([0, 2, 9], [0, 1, 2], "does not fit"),
-        ([1, 2, 3], [0, 1, 2], "does not fit"),
+        ([0, 2, 3], [0, 5, 1], r"value 1 has column index 5; expected one in \[0, 4\)"),
+        ([0, 2, 3], [0, -1, 1], r"value 1 has column index -1; expected one in \[0, 4\)"),
+        ([0, 3, 2], [0, 1, 2], r"decreases at row 1 \(3 then 2\)"),
+        ([0, 2, 9], [0, 1, 2], "runs from 0 to 9; expected 0 to at most"),
+        ([1, 2, 3], [0, 1, 2], "runs from 1 to 3; expected 0"),
     ],
 )
 def test_the_transpose_refuses_arrays_that_would_write_out_of_bounds(

@@ -108,6 +108,17 @@ def test_packed_sums_size_at_once_and_pickle_bitwise():
         assert s[1].tobytes() == t[1].tobytes() and s[2].tobytes() == t[2].tobytes()
 
 
+def test_packed_sums_count_the_leaves_kept_as_they_are():
+    """Leaves that are not float64 (a float32 array, column statistics) stay
+    in the layout: Dask's memory accounting still sees their bytes."""
+    from dask.sizeof import sizeof
+
+    leaf = np.ones((500, 500), dtype=np.float32)  # 1 MB
+    packed = pack_sums([(0, 10, (1.0, leaf))])
+    assert sizeof(packed) >= leaf.nbytes + packed.values.nbytes
+    assert sizeof(packed) <= leaf.nbytes + packed.values.nbytes + 2048
+
+
 def test_labels_of_a_kept_partition_are_encoded_once():
     """A worker encodes the labels of a partition it holds (the same label
     array on every pass) once: the next passes get the same read-only

@@ -96,13 +96,20 @@ def openblas_setters() -> list[tuple[Any, Any]] | None:
     off Linux; searched again when the loader's library counters (or,
     without them, the count of imported modules) changed since the last
     search."""
+    if not _SETTERS or _SETTERS[0] != _search_key():
+        found = _find_openblas_setters()
+        # the key after the search: its RTLD_NOLOAD opens move musl's counter
+        _SETTERS[:] = [_search_key(), found]
+    setters: list[tuple[Any, Any]] | None = _SETTERS[1]
+    return setters
+
+
+def _search_key() -> Any:
+    """The loader's ``(adds, subs)`` counters, or the count of imported modules
+    where they cannot be read."""
     loader = _loader_module()
     counters = None if loader is None else loader.load_counters()
-    key = counters or len(sys.modules)
-    if not _SETTERS or _SETTERS[0] != key:
-        _SETTERS[:] = [key, _find_openblas_setters()]
-    found: list[tuple[Any, Any]] | None = _SETTERS[1]
-    return found
+    return counters or len(sys.modules)
 
 
 #: ``[logistic._loader or None]`` once looked up (:func:`_loader_module`).
@@ -111,9 +118,9 @@ _LOADER: list[Any] = []
 
 def _loader_module() -> Any:
     """:mod:`logistic._loader`, the loader's list walked in C, or None where
-    it is not built (a Python callback inside ``dl_iterate_phdr`` would run
-    under the loader's lock and can deadlock against a thread importing an
-    extension module: the walk is never made from Python)."""
+    it is not built (a Python callback inside glibc's ``dl_iterate_phdr``
+    would run under the loader's lock and can deadlock against a thread
+    importing an extension module: the walk is never made from Python)."""
     if not _LOADER:
         try:
             from . import _loader

@@ -236,7 +236,12 @@ def csr_to_csc(
     nnz = indptr[n]
     if (indptr[0] != 0 or nnz > indices.shape[0] or nnz > data.shape[0]
             or nnz > out_indices.shape[0] or nnz > out_data.shape[0]):
-        raise ValueError("csr_to_csc: the index pointer does not fit the arrays")
+        raise ValueError(
+            f"csr_to_csc: the index pointer runs from {indptr[0]} to {nnz}; expected "
+            f"0 to at most the stored values' arrays' lengths (indices "
+            f"{indices.shape[0]}, data {data.shape[0]}, out_indices "
+            f"{out_indices.shape[0]}, out_data {out_data.shape[0]})"
+        )
     with nogil:
         for i in range(n):
             if indptr[i + 1] < indptr[i]:
@@ -252,9 +257,15 @@ def csr_to_csc(
                     break
                 out_indptr[j] += 1
     if bad == 1:
-        raise ValueError("csr_to_csc: the index pointer decreases")
+        raise ValueError(
+            f"csr_to_csc: the index pointer decreases at row {i} "
+            f"({indptr[i]} then {indptr[i + 1]}); expected it non-decreasing"
+        )
     if bad == 2:
-        raise ValueError(f"csr_to_csc: a column index outside [0, {p})")
+        raise ValueError(
+            f"csr_to_csc: stored value {k} has column index {j}; "
+            f"expected one in [0, {p})"
+        )
     with nogil:
         for j in range(p):
             count = out_indptr[j]

@@ -1,7 +1,7 @@
 # cython: language_level=3
 """The dynamic loader's list of libraries, walked in C (``dl_iterate_phdr``).
 
-glibc and musl hold the loader's lock while ``dl_iterate_phdr`` runs its
+glibc holds the loader's lock while ``dl_iterate_phdr`` runs its
 callback. A Python callback there can hand the GIL to a thread that is
 loading a library (an extension import holds the GIL while it calls
 ``dlopen``), and then each thread waits for the other forever. The callback
@@ -10,6 +10,8 @@ and the Python strings are made after it returns, outside the lock. Off Linux
 there is no walk: both functions return None and the caller reads what its
 platform offers.
 """
+
+import os
 
 cdef extern from *:
     """
@@ -26,8 +28,8 @@ cdef extern from *:
 
     /* One library: the load counters from the first (they are the loader's,
        the same in every entry, where the entry is long enough to hold them),
-       its name appended to buf with a newline; stops at the first without a
-       buffer, or when the buffer is full. */
+       its name appended to buf with a NUL (no path holds one); stops at the
+       first without a buffer, or when the buffer is full. */
     static int lg_loader_collect(struct dl_phdr_info *info, size_t size, void *data) {
         lg_loader_names *out = (lg_loader_names *)data;
         if (!out->counted) {
@@ -49,7 +51,7 @@ cdef extern from *:
             return 1;
         }
         memcpy(out->buf + out->used, name, len);
-        out->buf[out->used + len] = '\\n';
+        out->buf[out->used + len] = '\\0';
         out->used += len + 1;
         return 0;
     }
@@ -96,8 +98,9 @@ def load_counters():
 
 
 def loaded_libraries():
-    """The paths of the libraries mapped into the process (the main program's
-    empty name left out), as the loader lists them, or None off Linux."""
+    """The paths of the libraries mapped into the process (empty names, such
+    as glibc's for the main program, left out), as the loader lists them
+    (decoded as the file system encodes names), or None off Linux."""
     cdef size_t cap = 1 << 16
     cdef unsigned long long adds = 0, subs = 0
     cdef int counted = 0
@@ -112,5 +115,5 @@ def loaded_libraries():
         if used == -2:
             return None
         if used >= 0:
-            return bytes(buf[:used]).decode("utf-8", "surrogateescape").splitlines()
+            return [os.fsdecode(n) for n in bytes(buf[:used]).split(b"\0") if n]
         cap *= 4
