@@ -121,27 +121,9 @@ def test_an_interrupted_map_leaves_no_run_queued(monkeypatch):
     assert ran.index(1) < ran.index(10)
 
 
-def test_runs_no_worker_took_are_run_by_the_caller():
-    """A worker held in a run leaves the map's other queued runs to the
-    caller: the map returns without waiting for the worker to take them."""
-    started, hold = threading.Event(), threading.Event()
-    workers = in_memory._Workers(1)
-
-    def block(i: int) -> int:
-        started.set()
-        assert hold.wait(60)
-        return i
-
-    threading.Thread(target=workers.map, args=(block, [0, 1])).start()
-    assert started.wait(60)  # the one worker, or that map's caller, is held
-    assert workers.map(lambda i: i * i, [1, 2, 3]) == [1, 4, 9]
-    hold.set()
-
-
-def test_an_error_in_the_callers_run_skips_the_runs_no_worker_took():
-    """The one worker is held by another map; the caller's own run raises
-    (an error, or Ctrl-C): the map raises at once, without running the
-    queued runs one after another first (they are thrown away)."""
+def _held_workers() -> tuple[in_memory._Workers, threading.Event, threading.Thread]:
+    """One worker, held (with the caller of another map) until the returned
+    event is set; the thread running that other map."""
     started, hold = threading.Event(), threading.Event()
     workers = in_memory._Workers(1)
 
@@ -152,7 +134,26 @@ def test_an_error_in_the_callers_run_skips_the_runs_no_worker_took():
 
     other = threading.Thread(target=workers.map, args=(block, [0, 1]))
     other.start()
-    assert started.wait(60)
+    assert started.wait(60)  # the one worker, or that map's caller, is held
+    return workers, hold, other
+
+
+def test_runs_no_worker_took_are_run_by_the_caller():
+    """A worker held in a run leaves the map's other queued runs to the
+    caller: the map returns without waiting for the worker to take them."""
+    workers, hold, other = _held_workers()
+    try:
+        assert workers.map(lambda i: i * i, [1, 2, 3]) == [1, 4, 9]
+    finally:
+        hold.set()
+        other.join(60)
+
+
+def test_an_error_in_the_callers_run_skips_the_runs_no_worker_took():
+    """The one worker is held by another map; the caller's own run raises
+    (an error, or Ctrl-C): the map raises at once, without running the
+    queued runs one after another first (they are thrown away)."""
+    workers, hold, other = _held_workers()
     ran: list[int] = []
 
     def run(i: int) -> int:
