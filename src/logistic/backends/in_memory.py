@@ -573,8 +573,10 @@ class InMemory:
         thread."""
         from .. import _block_sums, _kernels  # lazily: loads the compiled kernel
 
-        if kernel is _block_sums.block_data_stats and all(
-            issparse(b.X) for b in (blocks[0], blocks[-1])
+        if (
+            kernel is _block_sums.block_data_stats
+            and blocks
+            and all(issparse(b.X) for b in (blocks[0], blocks[-1]))
         ):
             return True
         return _kernels.blas_free(kernel, blocks)

@@ -68,4 +68,3 @@ def one_blas_thread(n_params: int) -> Any:
     if n_params <= SERIAL_MAX_PARAMS or n_params > ONE_THREAD_MAX_PARAMS:
         return nullcontext()
     return _one_thread()
-
