@@ -25,6 +25,12 @@ hits every candidate alike, it times:
   with a gradient a chunk (fastmath reassociation only: inf/nan semantics
   kept). Its JIT compile time is reported separately.
 
+Before each timed call the process sleeps ``BLAS_SETTLE_S`` (as
+``benchmarks.run``'s micro-benchmark does): OpenBLAS's threads spin for a while
+after a product, and a pass timed right after ``X @ w`` shares the CPUs with
+them (dense1m on a 2-CPU host: the backend's two-thread pass 36.5 ms right
+after ``X @ w``, 24.5 ms without it).
+
 Prints medians (ms) and the ratios to ``X @ w``; one JSON line per set.
 
 ``--fits dense1m,illcond1m`` times whole fits instead (``benchmarks/datasets``
@@ -51,6 +57,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from benchmarks import datasets
+from benchmarks.run import BLAS_SETTLE_S
 from logistic import _kernels as K
 from logistic._objective import LogisticObjective
 from logistic.backends.in_memory import InMemory
@@ -202,6 +209,7 @@ def bench(
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(reps):
         for k, f in fns.items():
+            time.sleep(BLAS_SETTLE_S)  # OpenBLAS's spinning threads go idle
             t = clock()
             f()
             times[k].append(clock() - t)
