@@ -26,14 +26,30 @@ harness reports as such).
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+
+def child_env(*paths: Path) -> dict[str, str]:
+    """The environment of a child process that times fits: this process's,
+    ``paths`` (source trees) first on ``PYTHONPATH``, and without
+    ``PYTHONDONTWRITEBYTECODE``. With that variable set, a module whose
+    cached bytecode is stale is compiled again on every import, and a module
+    a fit imports lazily (``solvers.newton`` in a9a's timed fit, after a
+    warm-up that took another solver) puts its compile time into the fit."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
+    return env
 
 
 def _rss_mb() -> float:

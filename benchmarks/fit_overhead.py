@@ -39,6 +39,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks._fit import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CASES = "higgs:1e-4,a9a:1e-4,reuters:1e-5,ijcnn1:1e-4,credit-default:1e-4"
@@ -169,10 +171,7 @@ print(json.dumps({"first": first, "steady": steady, "imports": new,
 
 
 def _child(src: Path | None, name: str, tol: str, fits: int) -> dict:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # imports read the cached bytecode
-    if src is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(src), str(ROOT)])
+    env = child_env() if src is None else child_env(src, ROOT)
     out = subprocess.run(
         [sys.executable, "-c", CHILD, name, tol, str(fits)],
         capture_output=True,

@@ -45,7 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from benchmarks import datasets
-from benchmarks._fit import _x_bytes
+from benchmarks._fit import _x_bytes, child_env
 
 GAP = 1e-8
 LADDER = [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10]
@@ -127,7 +127,7 @@ def run_fit(args: dict[str, Any], timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              cwd=Path(__file__).resolve().parents[1])
+                              cwd=Path(__file__).resolve().parents[1], env=child_env())
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "wall": time.perf_counter() - t0}
     if proc.returncode != 0:

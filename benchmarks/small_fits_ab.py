@@ -40,6 +40,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks._fit import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 
@@ -79,7 +81,7 @@ print(json.dumps({"median": float(np.median(times)), "cpu": float(np.median(cpu)
 
 def _child(src: Path, case: str, fits: int, tol: str, first: bool = False) -> dict:
     name, penalty = case.split(":")
-    env = dict(os.environ, PYTHONPATH=str(src))
+    env = child_env(src)
     out = subprocess.run(
         [sys.executable, "-c", CHILD, name, penalty, str(fits), str(DATA), tol]
         + ["first" if first else "warm"],
