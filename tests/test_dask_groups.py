@@ -115,16 +115,32 @@ def test_groups_cover_every_partition_once_in_index_order(client, parquet_dir):
         assert all(address in w for w in holders.values())
 
 
+class _StubScheduler:
+    """Answers the scheduler's two placement requests with fixed facts."""
+
+    def __init__(self, who, nthreads):
+        self.who, self.nthreads = who, nthreads
+
+    async def who_has(self, keys):
+        return {k: self.who[k] for k in keys if k in self.who}
+
+    async def ncores_running(self):
+        return self.nthreads
+
+
 class _StubClient:
-    """Answers ``worker_groups``' one scheduler request with fixed facts."""
+    """A running client whose ``sync`` runs the coroutine function on an
+    event loop of its own, against :class:`_StubScheduler`."""
 
     status = "running"
 
     def __init__(self, who, nthreads):
-        self.answer = (who, nthreads)
+        self.scheduler = _StubScheduler(who, nthreads)
 
-    def sync(self, ask, callback_timeout):
-        return self.answer
+    def sync(self, fn, *args):
+        import asyncio
+
+        return asyncio.run(fn(*args))
 
 
 class _Key:
@@ -150,6 +166,31 @@ def test_grouping_rule_threads_replicas_and_unplaced_partitions():
         (None, [6]),
         (None, [7]),
     ]
+
+
+class _SilentScheduler(_StubScheduler):
+    async def who_has(self, keys):
+        import asyncio
+
+        await asyncio.sleep(60)
+
+
+class _DisconnectedScheduler(_StubScheduler):
+    async def ncores_running(self):
+        raise OSError("connection to the scheduler closed")
+
+
+@pytest.mark.parametrize("scheduler", [_SilentScheduler, _DisconnectedScheduler])
+def test_no_groups_when_the_scheduler_does_not_answer(scheduler):
+    """A scheduler that says nothing within the timeout, or whose connection
+    fails, gives no groups (the caller then runs a task a partition)."""
+    import time
+
+    client = _StubClient({0: ["A"]}, {"A": 1})
+    client.scheduler = scheduler({0: ["A"]}, {"A": 1})
+    t0 = time.monotonic()
+    assert worker_groups(client, [[_Key(0)]], timeout=0.2) is None
+    assert time.monotonic() - t0 < 10
 
 
 def test_task_per_worker_equals_task_per_partition_bitwise(client, parquet_dir, data):

@@ -113,19 +113,17 @@ def worker_groups(
 
     A partition held by several workers (a replica, e.g. while Dask moves
     data) goes to the holder with the fewest ``rows`` per thread assigned so
-    far (partitions with one holder are assigned first)."""
-    keys = [f[0].key for f in futures]
+    far (partitions with one holder are assigned first). From a thread other
+    than the client's event loop: :func:`worker_groups_on_loop` run there."""
     if client.status != "running":
         return None
-
-    async def ask() -> tuple[Any, Any]:
-        return await _placement(client, keys)
-
     try:
-        who, nthreads = client.sync(ask, callback_timeout=timeout)
+        groups: list[Group] | None = client.sync(
+            worker_groups_on_loop, client, futures, timeout, rows
+        )
     except (TimeoutError, OSError, CancelledError):
         return None
-    return _grouped(keys, who, nthreads, rows)
+    return groups
 
 
 async def worker_groups_on_loop(
