@@ -469,11 +469,12 @@ def test_packed_group_results_give_back_each_partition_sum_bitwise():
         (3, 0, (0.0, np.zeros(4), 0.0, 0, np.zeros((3, 3)), (0.25, np.float64(0)))),
         (5, 2, (np.array(3.0), rng.normal(size=2).astype(np.float32), 1e-300)),
     ]
-    layout, values = pack_sums(sums)
+    sums_packed = pack_sums(sums)
+    values = sums_packed.values
     assert values.dtype == np.float64 and values.ndim == 1
     assert values.size == 2 * (1 + 4 + 1 + 9 + 1) + 1 + 1
     values.flags.writeable = False  # as a buffer off the network may be
-    back = unpack_sums((layout, values))
+    back = unpack_sums(sums_packed)
 
     def same(a, b):
         assert type(a) is type(b)

@@ -33,13 +33,14 @@ def test_large_zero_arrays_travel_as_their_shape_and_come_back_bitwise():
         (1, 10, (0.25, grad, 2.0, np.zeros((p, p)), np.zeros(p))),
         (2, 10, (0.125, grad, 3.0, np.asfortranarray(np.zeros((p, p))), signed)),
     ]
-    layout, values = pack_sums(sums)
+    sums_packed = pack_sums(sums)
+    values = sums_packed.values
     # 3 x (two floats, grad), two zeros(p), hessian and signed: the two
     # all-zero p x p sums are left out
     packed = 3 * (2 + p) + 2 * p + 2 * p * p
     assert values.size == packed
     values.flags.writeable = False  # as a buffer off the network may be
-    back = unpack_sums((layout, values))
+    back = unpack_sums(sums_packed)
     for (i, n, s), (j, m, t) in zip(sums, back, strict=True):
         assert (i, n) == (j, m)
         for a, b in zip(s, t, strict=True):

@@ -391,9 +391,7 @@ def pack_sums(results: Sequence[tuple[int, int, Any]]) -> PackedSums:
     return PackedSums(layout, values, other)
 
 
-def unpack_sums(
-    packed: PackedSums | tuple[list[Any], np.ndarray],
-) -> list[tuple[int, int, Any]]:
+def unpack_sums(packed: PackedSums) -> list[tuple[int, int, Any]]:
     """The ``(index, n_rows, sum)`` of each partition :func:`pack_sums`
     packed, its arrays views of one writable copy of the values (an
     all-zero array sent as its shape: a new ``np.zeros``)."""
