@@ -79,7 +79,7 @@ def test_setters_searched_again_after_new_imports(monkeypatch):
 
     calls: list[int] = []
     monkeypatch.setattr(_blas_threads, "_SETTERS", [])
-    monkeypatch.setattr(_blas_threads, "_LOADER", [None])  # no compiled walk
+    monkeypatch.setattr(_blas_threads, "_loader_module", lambda: None)  # no C walk
     monkeypatch.setattr(
         _blas_threads, "_find_openblas_setters", lambda: calls.append(1) or None
     )

@@ -28,6 +28,7 @@ A leaf: imports only the standard library and the compiled leaf
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -112,23 +113,17 @@ def _search_key() -> Any:
     return counters or len(sys.modules)
 
 
-#: ``[logistic._loader or None]`` once looked up (:func:`_loader_module`).
-_LOADER: list[Any] = []
-
-
+@functools.cache
 def _loader_module() -> Any:
     """:mod:`logistic._loader`, the loader's list walked in C, or None where
     it is not built (a Python callback inside glibc's ``dl_iterate_phdr``
     would run under the loader's lock and can deadlock against a thread
     importing an extension module: the walk is never made from Python)."""
-    if not _LOADER:
-        try:
-            from . import _loader
-        except ImportError:
-            _LOADER.append(None)
-        else:
-            _LOADER.append(_loader)
-    return _LOADER[0]
+    try:
+        from . import _loader
+    except ImportError:
+        return None
+    return _loader
 
 
 def _loaded_libraries() -> set[str] | None:

@@ -185,7 +185,6 @@ def more_sweeps(
                       inv_scale, d, r, tol, max_sweeps, m, 1, change, focus)
 
 
-
 # The column copy of a CSR matrix (solvers._column_matrix.csc_arrays): its
 # arrays, and huge pages for the buffer they fill.
 cdef extern from *:
