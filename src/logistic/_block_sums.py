@@ -215,6 +215,7 @@ def block_curvature_diagonal(
     return squares, _xt_dot(block, d), float(d.sum())
 
 
+@_kernels.blas_free_on_sparse
 @_kernels.row_loop_only
 def block_data_stats(block: Block) -> tuple[ColumnStats, float]:
     """Column statistics and the weight total of one block (one read)."""

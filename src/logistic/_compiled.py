@@ -22,10 +22,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ._sparse import issparse
+
 __all__ = [
     "COMPILED_MIN_VALUES",
     "FUSED_HESSIAN_MAX_FEATURES",
     "blas_free",
+    "blas_free_on_sparse",
     "compiled_for",
     "compiled_kernel",
     "csr_arrays",
@@ -182,6 +185,21 @@ def row_loop_only(fn: _F) -> _F:
     return fn
 
 
+#: Attribute of a block function that makes no BLAS call on sparse blocks
+#: either (:func:`blas_free_on_sparse`).
+_SPARSE_BLAS_FREE = "_logistic_sparse_blas_free"
+
+
+def blas_free_on_sparse(fn: _F) -> _F:
+    """Mark ``fn`` (a block function) as one that makes no BLAS call on a
+    scipy sparse block (the column statistics: sums of stored values in
+    loops and numpy elementwise calls); :func:`blas_free` reads the mark. A
+    process's first reduction under the BLAS thread limit searches for the
+    BLAS's thread setters (0.3-0.5 ms): such a reduction needs no limit."""
+    setattr(fn, _SPARSE_BLAS_FREE, True)
+    return fn
+
+
 def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     """Whether a reduction of ``fn`` over ``blocks`` makes no multithreaded
     BLAS call, so that its threads need no BLAS thread limit.
@@ -189,15 +207,22 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     ``fn`` (or the function a ``functools.partial`` wraps) must carry the
     :func:`row_loop_only` mark, and every block must be C-ordered and one the
     row loop reads whole (:func:`fused_hessian_applies`; the compiled column
-    statistics read such blocks too) or too small for BLAS to thread.
-    Blocks of one backend differ in their row count only, so the first and
-    the last block stand for all of them. Decided at each call:
-    the kernel in use can change (:func:`set_compiled`).
+    statistics read such blocks too) or too small for BLAS to thread; or
+    ``fn`` carries the :func:`blas_free_on_sparse` mark and the blocks are
+    scipy sparse. Blocks of one backend differ in their row count only, so
+    the first and the last block stand for all of them. Decided at each
+    call: the kernel in use can change (:func:`set_compiled`).
     """
     target = fn
     while isinstance(target, functools.partial):
         target = target.func
-    if not getattr(target, _ROW_LOOP_ONLY, False) or not blocks:
+    if not blocks:
+        return False
+    if getattr(target, _SPARSE_BLAS_FREE, False) and all(
+        issparse(b.X) for b in (blocks[0], blocks[-1])
+    ):
+        return True
+    if not getattr(target, _ROW_LOOP_ONLY, False):
         return False
     for block in (blocks[0], blocks[-1]):
         X = block.X
@@ -209,3 +234,4 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
         if not (read_whole or X.size < COMPILED_MIN_VALUES):
             return False
     return True
+

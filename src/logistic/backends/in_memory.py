@@ -564,21 +564,12 @@ class InMemory:
     @staticmethod
     def _blas_free(kernel: Callable[..., Any], blocks: list[Block]) -> bool:
         """Whether reducing ``kernel`` over ``blocks`` makes no BLAS call
-        (:func:`logistic._kernels.blas_free`; and the column statistics of
-        sparse blocks, which sum stored values in loops and numpy
-        elementwise calls): the reduction then needs no BLAS thread limit
-        and sets none, nor, in a process's first such pass, searches for
-        the BLAS setters (0.3-0.5 ms). Any other function (Hessian-vector
+        (:func:`logistic._kernels.blas_free`): the reduction then needs no
+        BLAS thread limit and sets none. Any other function (Hessian-vector
         products, inference) runs its blocks with BLAS limited to one
         thread."""
-        from .. import _block_sums, _kernels  # lazily: loads the compiled kernel
+        from .. import _kernels  # lazily: loads the compiled kernel
 
-        if (
-            kernel is _block_sums.block_data_stats
-            and blocks
-            and all(issparse(b.X) for b in (blocks[0], blocks[-1]))
-        ):
-            return True
         return _kernels.blas_free(kernel, blocks)
 
     def _windows(self, fn: Callable[[Block, int], T], blocks: list[Block], k: int) -> T:
