@@ -30,6 +30,7 @@ from benchmarks.bench_scale import _local_cluster, warm_dask, write_parquet
 from logistic import LogisticRegression
 from logistic.backends import Dask
 from logistic.backends import _dask_faults as faults
+from logistic.backends import _dask_fetch as fetch
 from logistic.backends import _dask_gather as gather
 from logistic.backends import dask as dask_backend
 
@@ -85,8 +86,8 @@ def instrument() -> None:
     dask_backend.worker_groups_on_loop = _timed_async(
         "    who_has (on the loop)", dask_backend.worker_groups_on_loop
     )
-    faults.EarlyFetch._fetch = _timed_async(  # type: ignore[method-assign]
-        "    fetch (on the loop)", faults.EarlyFetch._fetch
+    fetch.EarlyFetch._fetch = _timed_async(  # type: ignore[method-assign]
+        "    fetch (on the loop)", fetch.EarlyFetch._fetch
     )
     dask_backend.gather_blocks = _timed("start gather", dask_backend.gather_blocks)
     gather._compute = _timed("  gather compute+fetch", gather._compute)

@@ -440,7 +440,7 @@ def test_results_come_from_the_workers_directly_only_when_reachable(
     from distributed import LocalCluster
     from distributed.deploy import SpecCluster
 
-    from logistic.backends._dask_faults import direct_gather
+    from logistic.backends._dask_fetch import direct_gather
 
     owned = {
         "local": object.__new__(LocalCluster),  # isinstance only: never started

@@ -177,6 +177,7 @@ def test_grouped_results_come_back_without_a_second_visit_to_the_loop(
     before and gets the same sums."""
     from conftest import logistic_problem, write_parquet_parts
     from logistic.backends import _dask_faults
+    from logistic.backends import _dask_fetch
     from logistic.backends.dask import Dask
 
     X, y = logistic_problem(22, 2000)
@@ -197,7 +198,7 @@ def test_grouped_results_come_back_without_a_second_visit_to_the_loop(
         self.done.set()
         self.wake.set()
 
-    monkeypatch.setattr(_dask_faults.EarlyFetch, "_fetch", failing_fetch)
+    monkeypatch.setattr(_dask_fetch.EarlyFetch, "_fetch", failing_fetch)
     again = backend.map_reduce(_sums_with_zero_matrix)
     assert gathered == [2]
     for a, b in zip(early, again, strict=True):

@@ -17,7 +17,7 @@ from typing import Any
 
 from .._labels import encode
 from .._typing import Block
-from ._dask_faults import direct_gather
+from ._dask_fetch import direct_gather
 from ._dask_tasks import partition_arrays
 
 
@@ -100,7 +100,7 @@ def gather_blocks(
 
 def _compute(backend: Any, tasks: list[Any]) -> list[Any] | None:
     """The tasks' results; with a distributed client fetched from the workers
-    directly where the client reaches them (:func:`._dask_faults.direct_gather`:
+    directly where the client reaches them (:func:`._dask_fetch.direct_gather`:
     through the scheduler, 16 MiB of dense1m rows took 2.5-3 times as long;
     through a tunnel to remote workers a direct fetch would retry without
     end), waited for at most the backend's ``timeout``
