@@ -4,7 +4,7 @@
 Usage (from the repository root)::
 
     python -m benchmarks.fit_overhead [--cases higgs:1e-4,a9a:1e-4,...] [--fits 30]
-        [--procs 3] [--baseline-src /path/to/old/src]
+        [--procs 3] [--baseline-src /path/to/old/src] [--src /path/to/new/src]
 
 Each case runs in fresh child processes that load the suite's dataset, make
 the suite's untimed 200-row warm-up fit (``benchmarks/_fit.py``), then time
@@ -25,7 +25,9 @@ medians in milliseconds: ``first`` over the processes' first fits,
 ``steady`` over the processes' medians of the repeated fits.
 
 ``--baseline-src`` (a copy of ``src/`` with its compiled modules) alternates
-that tree with this checkout's ``src/``, process by process, and prints both.
+that tree with this checkout's ``src/`` (or ``--src``: a tree holding one
+change alone while the checkout holds others' work too), process by process,
+and prints both.
 """
 
 from __future__ import annotations
@@ -232,11 +234,17 @@ def main(argv: list[str] | None = None) -> None:
         help="a copy of src/ (compiled modules included) to alternate with this "
         "checkout's, process by process",
     )
+    ap.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="the tree to time (default: this checkout's src/)",
+    )
     ap.add_argument("--json", default=None, help="write the raw results here")
     args = ap.parse_args(argv)
-    versions: dict[str, Path | None] = {"this": ROOT / "src"}
+    versions: dict[str, Path | None] = {"this": args.src.resolve()}
     if args.baseline_src is not None:
-        versions = {"before": args.baseline_src.resolve(), "after": ROOT / "src"}
+        versions = {"before": args.baseline_src.resolve(), "after": args.src.resolve()}
     results: dict[str, dict[str, list[dict]]] = {}
     for case in args.cases.split(","):
         name, tol = case.split(":")
