@@ -7,14 +7,19 @@
  * - the eight rows' dot products run side by side (one load of w for eight
  *   rows), with fused multiply-adds; the columns past the last multiple of 8
  *   are read with masked loads (no copy of the row's tail);
- * - the rows LG_PF_ROWS ahead are prefetched (to L2) line by line as the
- *   group is read: the first four rows' lines in the dot product loop, the
- *   last four's in the gradient loop (without a gradient, all in the dot
- *   loop), so that requests to memory are spread over the group's work
- *   (one core, 1M x 100: float32 39.0 -> 34.7 ms, float64 64.9 -> 59.1 ms
- *   against all eight rows in the dot loop; no prefetch: 60 and 76 ms;
+ * - the rows LG_PF_ROWS ahead are prefetched (to L1, LG_PF_HINT) line by
+ *   line as the group is read: the first four rows' lines in the dot product
+ *   loop, the last four's in the gradient loop (without a gradient, all in
+ *   the dot loop), so that requests to memory are spread over the group's
+ *   work (one core, 1M x 100: float32 39.0 -> 34.7 ms, float64 64.9 -> 59.1
+ *   ms against all eight rows in the dot loop; no prefetch: 60 and 76 ms;
  *   each variant built and timed by `python -m benchmarks.kernel_pass
- *   --one-core`);
+ *   --one-core`). To L1 rather than L2 (_MM_HINT_T1): on an AMD EPYC
+ *   (Zen 5, 2 vCPUs) float64 30-32 ms against 33-36 ms a pass, 1.25-1.32x
+ *   against 1.38-1.46x one X @ w, float32 and the Hessian pass unchanged
+ *   (CPU time, one thread, variants built side by side and alternated in one
+ *   process, 7-9 reps, four runs); 8-12 rows ahead as 16, 24-64 rows 8-15 %
+ *   slower;
  * - float32 rows of at most LG_WIDE_MAX columns are widened to float64 once,
  *   into an L1 buffer the gradient update reads (one conversion a value
  *   instead of two);
@@ -34,7 +39,7 @@
 #define LG_PF_ROWS 16
 #endif
 #ifndef LG_PF_HINT
-#define LG_PF_HINT _MM_HINT_T1
+#define LG_PF_HINT _MM_HINT_T0
 #endif
 #ifndef LG_WIDE_MAX
 #define LG_WIDE_MAX 256
