@@ -63,20 +63,33 @@ def col_stats_csc(
     const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
     const Py_ssize_t[::1] cols, const double[::1] v, double[::1] xv, double[::1] xxv,
 ):
-    """``xv_k = x_kᵀ v`` and ``xxv_k = Σ_i v_i x_ik²`` over the columns ``cols``."""
-    cdef Py_ssize_t k, j, i, K = cols.shape[0]
-    cdef double s1, s2, x
+    """``xv_k = x_kᵀ v`` and ``xxv_k = Σ_i v_i x_ik²`` over the columns ``cols``.
+
+    Every column sum of the CSC kernels (here, :func:`col_dots_csc`, the
+    sweeps) is two partial sums, of the even and of the odd stored values of
+    the column, added at its end: two chains of additions instead of one
+    (an addition waits for the one before it), in the same order in every
+    kernel, so the fused and unfused steps stay equal bit for bit."""
+    cdef Py_ssize_t k, j, i, lo, hi, K = cols.shape[0]
+    cdef double s1, s2, t1, t2, x, y
     with nogil:
         for k in range(K):
             j = cols[k]
-            s1 = 0.0
-            s2 = 0.0
-            for i in range(indptr[j], indptr[j + 1]):
+            lo, hi = indptr[j], indptr[j + 1]
+            s1 = s2 = t1 = t2 = 0.0
+            for i in range(lo, hi - 1, 2):
                 x = data[i] * v[indices[i]]
+                y = data[i + 1] * v[indices[i + 1]]
                 s1 += x
+                t1 += y
                 s2 += x * data[i]
-            xv[k] = s1
-            xxv[k] = s2
+                t2 += y * data[i + 1]
+            if (hi - lo) & 1:
+                x = data[hi - 1] * v[indices[hi - 1]]
+                s1 += x
+                s2 += x * data[hi - 1]
+            xv[k] = s1 + t1
+            xxv[k] = s2 + t2
 
 
 def col_stats_dense(
@@ -105,15 +118,19 @@ def col_dots_csc(
     const Py_ssize_t[::1] cols, const double[::1] r, double[::1] out,
 ):
     """``out_k = x_kᵀ r`` over the columns ``cols``."""
-    cdef Py_ssize_t k, j, i, K = cols.shape[0]
-    cdef double s
+    cdef Py_ssize_t k, j, i, lo, hi, K = cols.shape[0]
+    cdef double s, t
     with nogil:
         for k in range(K):
             j = cols[k]
-            s = 0.0
-            for i in range(indptr[j], indptr[j + 1]):
+            lo, hi = indptr[j], indptr[j + 1]
+            s = t = 0.0
+            for i in range(lo, hi - 1, 2):
                 s += data[i] * r[indices[i]]
-            out[k] = s
+                t += data[i + 1] * r[indices[i + 1]]
+            if (hi - lo) & 1:
+                s += data[hi - 1] * r[indices[hi - 1]]
+            out[k] = s + t
 
 
 def col_dots_dense(
@@ -181,17 +198,24 @@ cdef double _sweep_csc(
     const double[::1] lam, double l2, const double[::1] inv_scale,
     double[::1] d, double[::1] r, double* m, Py_ssize_t* which, Py_ssize_t count,
 ) noexcept nogil:
-    cdef Py_ssize_t t, k, j, i, row
-    cdef double grad, old, new, delta, biggest = 0.0, step
+    cdef Py_ssize_t t, k, j, i, lo, hi, row, row1
+    cdef double grad, grad1, old, new, delta, biggest = 0.0, step
     for t in range(count):
         k = which[t]
         if not a[k] > 0.0:
             continue
         j = cols[k]
-        grad = 0.0
-        for i in range(indptr[j], indptr[j + 1]):
+        lo, hi = indptr[j], indptr[j + 1]
+        grad = grad1 = 0.0
+        for i in range(lo, hi - 1, 2):
             row = indices[i]
+            row1 = indices[i + 1]
             grad += data[i] * v[row] * r[row]
+            grad1 += data[i + 1] * v[row1] * r[row1]
+        if (hi - lo) & 1:
+            row = indices[hi - 1]
+            grad += data[hi - 1] * v[row] * r[row]
+        grad += grad1
         grad += g[k] - m[0] * mu[k] * vsum + l2 * d[k]
         old = w[k] + d[k]
         new = _soft(old - grad / a[k], lam[k] / a[k])

@@ -94,22 +94,39 @@ cdef double _sweep_gradient(
     ``gt_k = (x_kᵀres + l2 w_k) − g_b mu_k`` (all written). ``vres`` holds
     ``v_i, res_i`` side by side (row i at ``2i``): a stored value's two
     weights come from one cache line instead of two arrays' (reuters: the
-    sweep 5-7 % faster)."""
-    cdef Py_ssize_t k, j, i, row, K = cols.shape[0]
-    cdef double s0, s1, s2, sr, x, grad, old, new, delta, biggest = 0.0, step, muk
+    sweep 5-7 % faster). Each sum is two partial sums, as in every CSC
+    kernel (:func:`col_stats_csc`)."""
+    cdef Py_ssize_t k, j, i, lo, hi, row, row1, K = cols.shape[0]
+    cdef double s0, s1, s2, sr, t0, t1, t2, tr, x, y
+    cdef double grad, old, new, delta, biggest = 0.0, step, muk
     for k in range(K):
         j = cols[k]
-        s0 = 0.0
-        s1 = 0.0
-        s2 = 0.0
-        sr = 0.0
-        for i in range(indptr[j], indptr[j + 1]):
+        lo, hi = indptr[j], indptr[j + 1]
+        s0 = s1 = s2 = sr = t0 = t1 = t2 = tr = 0.0
+        for i in range(lo, hi - 1, 2):
             row = indices[i]
+            row1 = indices[i + 1]
             s0 += data[i] * vres[2 * row + 1]
+            t0 += data[i + 1] * vres[2 * row1 + 1]
             x = data[i] * vres[2 * row]
+            y = data[i + 1] * vres[2 * row1]
             s1 += x
+            t1 += y
             s2 += x * data[i]
+            t2 += y * data[i + 1]
             sr += x * r[row]
+            tr += y * r[row1]
+        if (hi - lo) & 1:
+            row = indices[hi - 1]
+            s0 += data[hi - 1] * vres[2 * row + 1]
+            x = data[hi - 1] * vres[2 * row]
+            s1 += x
+            s2 += x * data[hi - 1]
+            sr += x * r[row]
+        s0 += t0
+        s1 += t1
+        s2 += t2
+        sr += tr
         g_loss[k] = s0
         muk = s1 / vsum if center else 0.0
         mu[k] = muk
