@@ -206,3 +206,41 @@ def test_focused_sweeps_reach_scikit_learns_optimum(monkeypatch, focus):
     ref = sk.LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(ours.coef_.ravel(), ref.coef_.ravel(), atol=1e-6)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
+
+
+@pytest.mark.parametrize("margin", [0.0, np.inf])
+def test_a_gradient_alone_read_makes_the_same_steps_bit_for_bit(monkeypatch, margin):
+    # the read of a point where the fit is predicted to stop makes the gradient
+    # alone (fused_step's expect); where the fit goes on, the next step makes
+    # the first sweep at that point from the state: the same steps, bit for
+    # bit, whether the gradient-alone read is never made (margin 0) or made at
+    # every step the prediction covers (margin inf)
+    from logistic._objective import LogisticObjective
+    from logistic.solvers import get_solver
+
+    X, y = _text_like(n=700, p=1200, seed=8)
+    dots = [0]
+    plain = ColumnMatrix.dots
+
+    def counted(self, *a, **k):
+        dots[0] += 1
+        return plain(self, *a, **k)
+
+    def solve():
+        obj = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+        solver = get_solver("newton-cd-columns")(tol=1e-10, max_iter=50)
+        return solver.solve(obj, np.zeros(obj.n_params))
+
+    ref = solve()
+    monkeypatch.setattr(_column_step, "EXPECT_MARGIN", margin)
+    monkeypatch.setattr(ColumnMatrix, "dots", counted)
+    got = solve()
+    assert ref.converged and ref.n_iter > 4
+    np.testing.assert_array_equal(got.coef, ref.coef)
+    assert got.n_iter == ref.n_iter
+    for key in ("objective", "grad_max_norm"):
+        assert [h[key] for h in got.history] == [h[key] for h in ref.history]
+    if margin == 0.0:
+        assert dots[0] == 0
+    else:  # every step but the first predicts (it needs the last step's rate)
+        assert dots[0] == ref.n_iter - 1

@@ -275,6 +275,9 @@ class ColumnFit:
     grad: FloatArray
     residual: FloatArray
     weights: FloatArray
+    #: ``Σ residual`` as the pass that made the residual summed it (the next
+    #: Newton step's intercept gradient), where the solver keeps it
+    residual_sum: float | None = None
 
 
 def _pass(

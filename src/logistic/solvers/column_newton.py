@@ -16,7 +16,10 @@ as an ordinary solver over every column, one Newton step per iteration:
    at most ``max_sweeps`` sweeps, fewer once the largest scaled update is
    below ``0.05·residual`` (the column solver's inner tolerance);
 3. Armijo backtracking on ``z + t X d`` (no pass over X), then ``Xᵀr`` for
-   the gradient at the new point (one read of X).
+   the gradient at the new point (one read of X, which on sparse X also
+   makes the next step's first sweep, unless the last step's rate of
+   decrease predicts that the fit stops at this point:
+   :func:`._column_step.fused_step`'s ``expect``).
 
 The intercept is eliminated from the model by centring the columns with their
 curvature-weighted means (implicitly: a sparse X stays sparse). Stopping
@@ -174,6 +177,9 @@ class _State:
     # it was made with, g_b, so with the same bits)
     first: FirstSweep | None = None
     g_b: float | None = None
+    # the last step's ratio of KKT residuals (0: none yet), from which the
+    # next step predicts where it ends (``fused_step``'s ``expect``)
+    rate: float = 0.0
 
 
 @register
@@ -210,7 +216,7 @@ class ColumnNewtonCD(IterativeSolver):
             theta_s, value, grad_s, fit.residual(theta_s, grad_s), col.z,
             col.loss, col.residual, col.weights, col.grad, step=step,
             columns=columns, first=first,
-            g_b=None if first is None else first.g_b,
+            g_b=col.residual_sum if first is None else first.g_b,
         )  # fmt: skip
 
     def _solve(
@@ -247,10 +253,13 @@ class ColumnNewtonCD(IterativeSolver):
         if fused_form(columns.cm, columns.cols, columns.nnz):
             # the next step (or the stopping rule, by :meth:`_state`) measures
             # the point a step reaches: no KKT residual of it here
+            expect = None
+            if state is not None and state.rate > 0:
+                expect = state.grad_max_norm * state.rate
             col, first, reads = fused_step(
                 *args, **kwargs, first=first, g_b=g_b,
                 stored=lambda w, b: columns.stored(fit.view, w, b),
-                measure_last=False,
+                measure_last=False, expect=expect,
             )  # fmt: skip
             fit.objective.n_evaluations += reads
             return col, first
@@ -305,6 +314,8 @@ class ColumnNewtonCD(IterativeSolver):
         new = self._state(fit, columns, col, 0.0, first)
         new.step = float(np.max(np.abs(new.theta - state.theta)))
         new.sweeps, new.last_sweeps = cap, columns.cm.last_sweeps
+        if state.grad_max_norm > 0:
+            new.rate = new.grad_max_norm / state.grad_max_norm
         if columns.cm.last_sweeps >= cap and (
             new.grad_max_norm > SLOW * state.grad_max_norm
         ):
