@@ -15,7 +15,13 @@ import pytest
 
 from logistic import LogisticRegression
 from logistic._objective import LogisticObjective
-from logistic.solvers._zero_start import sample_rows, zero_start
+from logistic.solvers._zero_start import (
+    MIN_SPREAD_ROWS,
+    SMALL_SAMPLE_BYTES,
+    _spread_enough,
+    sample_rows,
+    zero_start,
+)
 
 
 def _data(n: int = 12_000, p: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +77,7 @@ def test_estimate_close_to_the_exact_hessian() -> None:
     theta0 = np.zeros(objective.n_params)
     got = zero_start(objective, theta0)
     assert got is not None
-    value, grad, H = got
+    value, grad, H = got.value, got.grad, got.hessian
     exact_value, exact_grad, exact_H = objective.value_gradient_hessian(theta0)
     assert value == pytest.approx(exact_value, rel=1e-14)
     np.testing.assert_allclose(grad, exact_grad, rtol=1e-10, atol=1e-14)
@@ -125,7 +131,50 @@ def test_sample_rows_spread_over_a_period() -> None:
     counts = np.bincount(idx % 10, minlength=10)
     share = counts / idx.size
     assert np.all(np.abs(share - 0.1) < 0.01)
-    assert sample_rows(7_000, 29) is None  # too few rows to sample
+    assert sample_rows(7_000, 10) is None  # too few rows to sample
+
+
+def test_smaller_data_sample_what_a_small_copy_holds() -> None:
+    # under MIN_RATIO · 2 000 rows: the rows of a SMALL_SAMPLE_BYTES copy, at
+    # most n // 4, where the exact Hessian's work n · n_params² is at least
+    # SMALL_MIN_WORK and they are at least SMALL_ROWS_PER_PARAM per parameter
+    idx = sample_rows(7_000, 29)  # higgs: 7 000 · 29² = 5.9e6
+    assert idx is not None and idx.size == SMALL_SAMPLE_BYTES // (8 * 28) == 548
+    assert np.unique(idx).size == idx.size
+    assert idx.size * 28 * 8 < 128 * 1024  # under glibc's mmap threshold
+    f32 = sample_rows(7_000, 29, itemsize=4)
+    assert f32 is not None and f32.size == SMALL_SAMPLE_BYTES // (4 * 28) == 1_097
+    assert sample_rows(7_000, 23) is None  # 3.7e6 multiply-adds: the pass
+    assert sample_rows(7_000, 31) is None  # 438 rows < 18 · 31
+
+
+def test_higgs_sized_fit_saves_its_first_pass() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(7_000, 28)) * rng.uniform(0.5, 3.0, size=28)
+    beta = rng.normal(size=28) / 4
+    y = (rng.random(7_000) < 1 / (1 + np.exp(-(X @ beta)))).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = _fit(X, y, tol=1e-8)
+    assert model.history_[0]["n_passes"] == 0
+    assert model.n_passes_ == model.n_iter_[0]
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    ref = sklearn.LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12)
+    ref.fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("beyond", [29, 30])
+def test_spread_counted_past_the_head_rows(beyond: int) -> None:
+    # a column whose rows beyond one std all lie after the first
+    # SPREAD_HEAD_ROWS rows: the head alone says too few, the full count decides
+    m = 2_000
+    Xs = np.zeros((m, 2))
+    Xs[:, 0] = np.resize([-1.0, 1.0], m)  # every row one std from its mean 0
+    Xs[-beyond:, 1] = 10.0
+    mean, std = np.array([0.0, 0.0]), np.array([0.5, 1.0])
+    got = _spread_enough(Xs, mean, std, None)
+    assert got == (beyond >= MIN_SPREAD_ROWS)
 
 
 def test_weights_resting_on_few_sampled_rows_are_refused() -> None:

@@ -25,17 +25,25 @@ per cent of the first step, which exact Newton contracts quadratically).
 ijcnn1 (49 990 × 22): 7 → 6 passes, the same 6 iterations, the gap to the
 optimum at tol 1e-4 2.0e-10 (1.5e-10 with the exact first step); the estimate
 costs a tenth to a fifth of the pass it replaces (0.3-0.6 ms against
-1.8-3.3 ms, loaded machine). Smaller data (higgs, 7 000 × 28) are not
-sampled: 2 000 rows of 7 000 cost as much as the pass.
+1.8-3.3 ms, loaded machine). Data of fewer than ``MIN_RATIO · m`` rows, whose
+exact Hessian's work ``n · n_params²`` is at least ``SMALL_MIN_WORK`` (below
+it the pass costs less than the sample's fixed costs), sample as many rows
+as a copy of ``SMALL_SAMPLE_BYTES`` holds, at most ``n // MIN_RATIO``, when
+those are at least ``SMALL_ROWS_PER_PARAM · n_params``: a copy above glibc's
+mmap threshold (128 KiB) is mapped afresh and faulted in by a process's first
+fit (1 750 rows of higgs: ~100 faults, more than the pass it saved). higgs
+(7 000 × 28) samples 548 rows: 4 → 3 passes, the same 3 iterations, gap at
+tol 1e-4 3.2e-9 (2.3e-10 with the exact first step, 1.4e-9 from 1 750 rows).
 
 The estimate is refused, and Newton evaluates ``θ = 0`` in one pass as
 without it, when a column's sampled second moment ``Σ s x²/Σ s`` is more
 than ``MOMENT_RATIO`` times larger or smaller than the exact one (the
-statistics pass's mean and standard deviation: ``std² + mean²``), checked on
-the copied rows before their Hessian is summed (a refusal costs the copy,
-~0.1 ms). A column that the sample misses (a rare value: a sampled moment of
-0, or one row counted ``n/m`` times over) would make the first step that
-many times too long along it, into a line search. Heavy tails move the
+statistics pass's mean and standard deviation: ``std² + mean²``), read
+from the diagonal of the sample's Hessian (``Σ (s/4) x²``: no sweep of its
+own; a refusal costs the copy and that Hessian, ~0.1 ms). A column that the
+sample misses (a rare value: a sampled moment of 0, or one row counted
+``n/m`` times over) would make the first step that many times too long
+along it, into a line search. Heavy tails move the
 sampled moments less: credit-default's amounts, 0.37-0.6 of the exact ones
 in its 2 000 rows, leave its iterations as they are (5) and save the pass
 (6 → 5 passes at tol 1e-5, gap 6.6e-12 against 5.4e-12). A column whose
@@ -45,42 +53,61 @@ mean (a binary feature of frequency 0.5 %: about 10 of 2 000 rows, whose
 co-occurrences the sample cannot estimate; accepted, such data, 30 000 × 15,
 took one iteration and one backtracking pass more, 7 → 8 passes, where 2 %
 saves a pass, 8 → 7); this count is made after the sample's Hessian, in
-place of the copied rows (no temporary of their size). It is refused too
-when the sample's weights rest on few rows (an effective size
+place of the copied rows (no temporary of their size), on its first
+``SPREAD_HEAD_ROWS`` rows and on the others only for a column short there.
+It is refused too when the sample's weights rest on few rows (an effective size
 ``(Σ s)²/Σ s²`` below ``MIN_EFFECTIVE_FRACTION`` of its rows: data whose
 rows mostly weigh 0, where a 0.5 % weighted took
 14-16 passes against 7-9) and when the estimate is not positive definite
 with every pivot of its Jacobi-scaled Cholesky factor at least ``MIN_PIVOT``
 (columns collinear, or nearly, in the sample only: that would warn of a
 singular Hessian the data do not have, or send the first step far along a
-direction only the sample makes flat — 19-53 passes against 6).
+direction only the sample makes flat — 19-53 passes against 6). That factor
+is made as Newton makes its own (:meth:`logistic.solvers.newton.Newton._factor`:
+the same scaling and Cholesky) and returned with the estimate, so the first
+step does not factor the estimate again.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .._kernels import hessian
-from .._linalg import LinAlgError, cholesky
+from .._linalg import Cholesky, LinAlgError, cholesky
 from .._objective import LogisticObjective
 from .._typing import FloatArray
+from ._newton_linalg import one_blas_thread
 
-__all__ = ["zero_start", "sample_rows"]
+__all__ = ["ZeroStart", "zero_start", "sample_rows"]
 
 #: Rows of the Hessian estimate: at least this many ...
 SAMPLE_MIN_ROWS = 2_000
 #: ... and this many per parameter (relative error about ``√(p / m)``).
 SAMPLE_ROWS_PER_PARAM = 50
-#: Data of fewer than this many times the sample's rows are not sampled: the
-#: sample's copy, sort and Hessian cost about a third of the exact pass at 2×.
+#: Data of fewer than this many times the sample's rows sample ``n // MIN_RATIO``
+#: rows, or none (:data:`SMALL_MIN_WORK`): the sample's copy, spread count and
+#: Hessian cost about a third of the exact pass at 2×.
 MIN_RATIO = 4
+#: Smallest ``n_samples · n_params²`` (the exact Hessian's multiply-adds, up
+#: to a factor 2) of data below ``MIN_RATIO · m`` rows that are sampled:
+#: below it the exact pass costs less than the sample's fixed costs.
+SMALL_MIN_WORK = 4_000_000
+#: Largest copy of the sample of such data: under glibc's initial mmap
+#: threshold (128 KiB), so the heap serves it without fresh pages.
+SMALL_SAMPLE_BYTES = 120 * 1024
+#: Fewest rows per parameter of such a sample (relative error ``√(1/18)``).
+SMALL_ROWS_PER_PARAM = 18
 #: Largest factor between a column's sampled and exact second moments.
 MOMENT_RATIO = 4.0
 #: Fewest sampled rows more than one standard deviation from their column's
 #: mean, for every non-constant column.
 MIN_SPREAD_ROWS = 30
+#: The spread is counted on this many of the sample's rows first, and on the
+#: others only for the columns short of ``MIN_SPREAD_ROWS`` there
+#: (:func:`_spread_enough`).
+SPREAD_HEAD_ROWS = 16 * MIN_SPREAD_ROWS
 #: Smallest effective size ``(Σ s)² / Σ s²`` of the sample's weights, as a
 #: fraction of its rows: a sample whose weight rests on a few rows (most rows
 #: weighted 0) estimates the Hessian from those few.
@@ -93,13 +120,29 @@ MIN_PIVOT = 1e-6
 _PHI = (5**0.5 - 1) / 2
 
 
-def sample_rows(n_samples: int, n_params: int) -> np.ndarray | None:
+class ZeroStart(NamedTuple):
+    """Newton's first state at ``θ = 0`` without a pass: ``J(0)``, ``∇J(0)``,
+    the Hessian estimate ``Ĥ(0)``, and the Jacobi scaling ``s = diag(Ĥ)^{-1/2}``
+    with the Cholesky factor of ``S Ĥ S`` that the estimate's test made."""
+
+    value: float
+    grad: FloatArray
+    hessian: FloatArray
+    scaling: FloatArray
+    factor: Cholesky
+
+
+def sample_rows(n_samples: int, n_params: int, itemsize: int = 8) -> np.ndarray | None:
     """Indices (sorted, distinct unless ``m`` is close to ``n_samples``) of the
     rows that estimate the Hessian at ``θ = 0``, or None when the data are too
-    small to sample."""
+    small to sample (``itemsize``: bytes of a value of X)."""
     m = max(SAMPLE_MIN_ROWS, SAMPLE_ROWS_PER_PARAM * n_params)
     if n_samples < MIN_RATIO * m:
-        return None
+        fits = SMALL_SAMPLE_BYTES // (itemsize * max(1, n_params - 1))
+        m = min(n_samples // MIN_RATIO, fits)
+        small = n_samples * n_params * n_params < SMALL_MIN_WORK
+        if small or m < SMALL_ROWS_PER_PARAM * n_params:
+            return None
     u = np.arange(1, m + 1, dtype=np.float64) * _PHI
     u -= np.floor(u)
     idx = (u * n_samples).astype(np.intp)
@@ -107,11 +150,10 @@ def sample_rows(n_samples: int, n_params: int) -> np.ndarray | None:
     return idx
 
 
-def zero_start(
-    objective: Any, theta0: FloatArray
-) -> tuple[float, FloatArray, FloatArray] | None:
-    """``(J(0), ∇J(0), Ĥ(0))`` without a pass over the data, or None (see the
-    module docstring for when; the caller then evaluates ``θ = 0`` exactly).
+def zero_start(objective: Any, theta0: FloatArray) -> ZeroStart | None:
+    """``J(0)``, ``∇J(0)`` and ``Ĥ(0)`` without a pass over the data, or None
+    (see the module docstring for when; the caller then evaluates ``θ = 0``
+    exactly).
 
     ``objective`` is in original coordinates (Newton's); ``Ĥ(0)`` is the
     estimate from :func:`sample_rows`.
@@ -128,52 +170,69 @@ def zero_start(
     X = block.X
     if not isinstance(X, np.ndarray) or block.offset is not None:
         return None
-    idx = sample_rows(X.shape[0], objective.n_params)
+    idx = sample_rows(X.shape[0], objective.n_params, X.itemsize)
     if idx is None:
         return None
     H = _sampled_hessian(objective, block, idx)
     if H is None:
         return None
+    factored = _well_conditioned(H)
+    if factored is None:
+        return None
     value, grad = known
-    return value, grad, H
+    return ZeroStart(value, grad, H, *factored)
 
 
 def _sampled_hessian(
     objective: LogisticObjective, block: Any, idx: np.ndarray
 ) -> FloatArray | None:
     """The Hessian at ``θ = 0`` estimated from rows ``idx``, or None when
-    refused (a misrepresented column, not positive definite)."""
+    refused (a misrepresented column)."""
     sw = None if block.sample_weight is None else block.sample_weight[idx]
     p = objective.n_features
-    Xs = block.X[idx]
     ss = float(np.sum(sw)) if sw is not None else float(idx.size)
     if not ss > 0:
         return None
     if sw is not None and ss * ss < MIN_EFFECTIVE_FRACTION * idx.size * float(sw @ sw):
         return None
-    if sw is None:
-        moments = np.einsum("ij,ij->j", Xs, Xs, dtype=np.float64) / ss
-    else:
-        moments = np.einsum("i,ij,ij->j", sw, Xs, Xs, dtype=np.float64) / ss
+    Xs = np.take(block.X, idx, axis=0)  # a copy (np.take: faster than X[idx])
+    # d = s σ(0)σ(0) = s/4 on every row: hbb = Σ s/4 over the sample
+    hww, hwb, hbb = hessian(Xs, block.y[idx], np.zeros(p), 0.0, None, sw)
+    if not hbb > 0:
+        return None
+    moments = 4.0 * np.diagonal(hww) / ss  # Σ s x² / Σ s
     mean, std = objective.column_moments()
     exact = np.square(std) + np.square(mean)
     if not np.all(
         (moments <= MOMENT_RATIO * exact) & (exact <= MOMENT_RATIO * moments)
     ):
         return None
-    # d = s σ(0)σ(0) = s/4 on every row: hbb = Σ s/4 over the sample
-    hww, hwb, hbb = hessian(Xs, block.y[idx], np.zeros(p), 0.0, None, sw)
     # after the Hessian, which no longer reads the copied rows: a float64
     # copy is overwritten by the spread count instead of a temporary of its
     # size (~350 KB: ~90 page faults a fit, the heap returning it each time)
-    if np.any((_spread(Xs, mean, std, sw) < MIN_SPREAD_ROWS) & (std > 0)):
+    if not _spread_enough(Xs, mean, std, sw):
         return None
-    if not hbb > 0:
-        return None
-    H = objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
-    if not _well_conditioned(H):
-        return None
-    return H
+    return objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
+
+
+def _spread_enough(
+    Xs: FloatArray, mean: FloatArray, std: FloatArray, sw: FloatArray | None
+) -> bool:
+    """Whether every non-constant column has at least ``MIN_SPREAD_ROWS``
+    rows of ``Xs`` (of positive weight) more than ``std`` from ``mean``.
+
+    Counted on the first ``SPREAD_HEAD_ROWS`` rows first, where a column of
+    ordinary spread (a third of its rows beyond one standard deviation)
+    already has them all; only when a column falls short are the other rows
+    counted too. The counts only grow with rows, so the answer is the full
+    count's. Overwrites a float64 ``Xs`` (:func:`_spread`)."""
+    head = SPREAD_HEAD_ROWS
+    counts = _spread(Xs[:head], mean, std, None if sw is None else sw[:head])
+    short = (counts < MIN_SPREAD_ROWS) & (std > 0)
+    if not np.any(short) or Xs.shape[0] <= head:
+        return not np.any(short)
+    rest = _spread(Xs[head:], mean, std, None if sw is None else sw[head:])
+    return not np.any((counts + rest < MIN_SPREAD_ROWS) & (std > 0))
 
 
 def _spread(
@@ -193,15 +252,23 @@ def _spread(
     return rows @ t
 
 
-def _well_conditioned(H: FloatArray) -> bool:
-    """Whether the Jacobi-scaled H has a Cholesky factor (Newton's test)
-    whose pivots are all at least :data:`MIN_PIVOT`."""
+def _well_conditioned(H: FloatArray) -> tuple[FloatArray, Cholesky] | None:
+    """The Jacobi scaling ``s = diag(H)^{-1/2}`` and the Cholesky factor of
+    ``S H S``, made with the operations of Newton's own factor
+    (:meth:`logistic.solvers.newton.Newton._factor`); None when H is not
+    finite with a positive diagonal, not positive definite, or a pivot of the
+    factor is below :data:`MIN_PIVOT`."""
     diag = np.diag(H)
     if not (np.all(np.isfinite(H)) and np.all(diag > 0)):
-        return False
+        return None
     s = 1.0 / np.sqrt(diag)
+    Hs = H * s[:, None]
+    Hs *= s[None, :]
     try:
-        factor = cholesky(H * np.outer(s, s))
+        with one_blas_thread(H.shape[0]):
+            factor = cholesky(Hs)
     except LinAlgError:
-        return False
-    return bool(np.min(np.square(np.diag(factor.lower))) >= MIN_PIVOT)
+        return None
+    if not np.min(np.square(np.diag(factor.lower))) >= MIN_PIVOT:
+        return None
+    return s, factor

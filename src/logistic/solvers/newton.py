@@ -206,7 +206,11 @@ class Newton(IterativeSolver):
         got = None
         if self._hessian_stride(fit.objective) == 1:  # θ = 0 without a pass
             got = zero_start(fit.objective, theta0)
-        f, g, H = got if got is not None else self._evaluate(fit, theta0)
+        if got is None:
+            f, g, H = self._evaluate(fit, theta0)
+        else:  # the estimate's factor, which the first step reuses
+            f, g, H = got.value, got.grad, got.hessian
+            self._factored = (H, got.scaling, got.factor)
         state = _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
         self._estimated_start = state if got is not None else None
         return state
