@@ -38,6 +38,21 @@ def test_a_copy_of_huge_pages_equals_scipys_tocsc():
     assert data.__array_interface__["data"][0] % _column_matrix.HUGE_PAGE == 0
 
 
+def test_huge_pages_are_aligned_writable_and_outlive_their_maker():
+    # the compiled mapping behind the column copy: the array keeps it alive
+    pages = cd_kernel().huge_pages(5000, 4096)
+    if pages is None:
+        pytest.skip("no private anonymous mappings on this platform")
+    a = np.frombuffer(pages, dtype=np.uint8)
+    del pages
+    assert a.size == 5000 and a.flags.writeable
+    assert a.__array_interface__["data"][0] % 4096 == 0
+    a[:] = 7
+    assert int(a.sum()) == 7 * 5000
+    with pytest.raises(ValueError, match="page 3"):
+        cd_kernel().huge_pages(10, 3)
+
+
 @pytest.mark.parametrize(
     "shape, density", [((200, 50), 0.1), ((1, 7), 1.0), ((9, 1), 0.5), ((40, 30), 0.0)]
 )

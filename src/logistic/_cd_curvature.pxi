@@ -1,7 +1,8 @@
 # Included by _cd.pyx: coordinate descent over the columns of a CSC matrix
 # (int32 or intp indices), and the first sweep of newton-cd-columns' Newton
 # step that also makes the gradient at its point and the step's model (one
-# read of X where the gradient, the model and the sweep took three).
+# read of X where the gradient, the model and the sweep took three); the
+# column copy of a CSR matrix and the huge-page buffer it is made in.
 
 
 cdef Py_ssize_t _csc_schedule(
@@ -273,3 +274,87 @@ def csr_to_csc(
             count = out_indptr[j]
             out_indptr[j] = total
             total = count
+
+
+cdef extern from *:
+    """
+    #if defined(__unix__) || defined(__APPLE__)
+    #include <sys/mman.h>
+    static void *logistic_map(size_t size) {
+        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+    }
+    static void logistic_unmap(void *p, size_t size) { munmap(p, size); }
+    static void logistic_advise_huge(void *p, size_t size) {
+    #ifdef MADV_HUGEPAGE
+        (void)madvise(p, size, MADV_HUGEPAGE); /* refused: plain pages, no harm */
+    #endif
+    }
+    #define LOGISTIC_MAPS 1
+    #else
+    static void *logistic_map(size_t size) { (void)size; return NULL; }
+    static void logistic_unmap(void *p, size_t size) { (void)p; (void)size; }
+    static void logistic_advise_huge(void *p, size_t size) { (void)p; (void)size; }
+    #define LOGISTIC_MAPS 0
+    #endif
+    """
+    void* logistic_map(size_t size) nogil
+    void logistic_unmap(void* p, size_t size) nogil
+    void logistic_advise_huge(void* p, size_t size) nogil
+    int LOGISTIC_MAPS
+
+
+cdef class HugePages:
+    """``nbytes`` writable bytes (a buffer) starting at a ``page`` boundary of
+    a private anonymous mapping of whole pages and one more, advised
+    ``MADV_HUGEPAGE`` where the platform has it; unmapped when the last
+    view of it goes. Made by :func:`huge_pages`."""
+
+    cdef char* base
+    cdef size_t size
+    cdef char* start
+    cdef Py_ssize_t nbytes
+
+    def __getbuffer__(self, Py_buffer* buffer, int flags):
+        buffer.buf = self.start
+        buffer.obj = self
+        buffer.len = self.nbytes
+        buffer.readonly = 0
+        buffer.itemsize = 1
+        buffer.format = "B"
+        buffer.ndim = 1
+        buffer.shape = &self.nbytes
+        buffer.strides = NULL
+        buffer.suboffsets = NULL
+        buffer.internal = NULL
+
+    def __releasebuffer__(self, Py_buffer* buffer):
+        pass
+
+    def __dealloc__(self):
+        if self.base != NULL:
+            logistic_unmap(self.base, self.size)
+
+
+def huge_pages(Py_ssize_t nbytes, Py_ssize_t page):
+    """A :class:`HugePages` buffer of ``nbytes`` bytes aligned to ``page`` (a
+    power of two), or None where private anonymous mappings are not
+    available (Windows). The slack around the buffer is never touched, so it
+    takes no memory. ``MemoryError`` where the mapping fails."""
+    cdef HugePages out
+    cdef size_t offset
+    if not LOGISTIC_MAPS:
+        return None
+    if nbytes < 0 or page <= 0 or page & (page - 1):
+        raise ValueError(f"huge_pages: {nbytes} bytes, page {page}")
+    out = HugePages.__new__(HugePages)
+    out.size = <size_t> ((nbytes + page - 1) // page * page + page)
+    out.base = <char*> logistic_map(out.size)
+    if out.base == NULL:
+        raise MemoryError(f"huge_pages: a mapping of {out.size} bytes")
+    offset = (page - <size_t> out.base % page) % page
+    out.start = out.base + offset
+    out.nbytes = nbytes
+    logistic_advise_huge(out.start, out.size - offset)
+    return out
