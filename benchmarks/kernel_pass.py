@@ -29,7 +29,10 @@ Before each timed call the process sleeps ``BLAS_SETTLE_S`` (as
 ``benchmarks.run``'s micro-benchmark does): OpenBLAS's threads spin for a while
 after a product, and a pass timed right after ``X @ w`` shares the CPUs with
 them (dense1m on a 2-CPU host: the backend's two-thread pass 36.5 ms right
-after ``X @ w``, 24.5 ms without it).
+after ``X @ w``, 24.5 ms without it). ``benchmarks.pass_sched`` shows it
+thread by thread: with no settle one OpenBLAS thread ran ~25 ms of CPU
+during the pass; after 0.2 s none did, and the pass's threads ran as long as
+after another pass (CPU time: 37.3 ms in both, at load 7.7).
 
 Prints medians (ms) and the ratios to ``X @ w``; one JSON line per set.
 
