@@ -105,3 +105,18 @@ def test_small_factor_path_does_not_depend_on_loaded_modules():
     factor = cholesky(A)
     assert factor.scipy_factor is None
     assert np.array_equal(factor.lower, np.linalg.cholesky(A))
+
+
+def test_small_factor_without_a_copy_solves_as_with_one():
+    # copy=False keeps the caller's temporary as the matrix the LU solve reads
+    # (no p × p copy); the solution is the same to the bit, and scipy's
+    # cho_solve agrees to rounding
+    A = _spd(29, 1e4, seed=3)
+    b = np.random.default_rng(4).standard_normal(29)
+    kept = cholesky(A, copy=False)
+    assert kept.matrix is A
+    copied = cholesky(A)
+    assert copied.matrix is not A
+    assert np.array_equal(kept.solve(b), copied.solve(b))
+    want = cho_solve(cho_factor(A), b)
+    np.testing.assert_allclose(kept.solve(b), want, rtol=1e-9, atol=0)

@@ -59,9 +59,8 @@ class Cholesky:
     def solve(self, b: FloatArray) -> FloatArray:
         """``A⁻¹ b`` for a vector ``b``."""
         if self.matrix is not None:
-            try:
-                with np.errstate(all="ignore"):
-                    return np.asarray(np.linalg.solve(self.matrix, b))
+            try:  # silent: numpy's solve sets every floating-point error state
+                return np.asarray(np.linalg.solve(self.matrix, b))
             except LinAlgError:  # singular to numpy: the factor's solve below
                 pass
         if self.scipy_factor is not None:
@@ -86,12 +85,14 @@ class Cholesky:
         return x
 
 
-def cholesky(A: FloatArray) -> Cholesky:
+def cholesky(A: FloatArray, *, copy: bool = True) -> Cholesky:
     """The Cholesky factor of the symmetric matrix ``A`` (its lower triangle is
     factored; up to ``NUMPY_SOLVE_MAX`` rows the solve reads all of A, kept
-    as a copy); :class:`LinAlgError` when ``A`` is not positive definite."""
+    as a copy, or A itself with ``copy=False``: a temporary of the caller, which
+    it then no longer changes); :class:`LinAlgError` when ``A`` is not positive
+    definite."""
     if A.shape[0] <= NUMPY_SOLVE_MAX:
-        return Cholesky(np.linalg.cholesky(A), matrix=np.array(A))
+        return Cholesky(np.linalg.cholesky(A), matrix=np.array(A) if copy else A)
     if A.dtype == np.float64:
         return _lapack_cholesky(A)
     from scipy.linalg import cho_factor

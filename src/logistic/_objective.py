@@ -141,6 +141,9 @@ class LogisticObjective:
         self._curvature: dict[int, Any] = {}
         self._last_exact: tuple[tuple[bytes, float], Any] | None = None
         self._uneven_grid = False  # block-sampled Hessians fell short of rows
+        #: The columns' largest absolute values, ``max_i |x_ij|``, of the
+        #: statistics held (:meth:`logit_reach`).
+        self._column_amax: tuple[ColumnStats, FloatArray] | None = None
 
     @classmethod
     def from_penalty(
@@ -310,8 +313,13 @@ class LogisticObjective:
         if stats is None:
             return None
         w, b = self.split(direction)
-        amax = np.maximum(np.abs(stats.lo), np.abs(stats.hi))
-        return float(amax @ np.abs(w)) + abs(float(b))
+        kept = self._column_amax
+        if kept is None or kept[0] is not stats:  # once per statistics pass
+            kept = self._column_amax = (
+                stats,
+                np.maximum(np.abs(stats.lo), np.abs(stats.hi)),
+            )
+        return float(kept[1] @ np.abs(w)) + abs(float(b))
 
     def gradient(self, theta: FloatArray) -> FloatArray:
         """``∇J(θ)``."""

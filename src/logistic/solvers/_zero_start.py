@@ -266,7 +266,7 @@ def _well_conditioned(H: FloatArray) -> tuple[FloatArray, Cholesky] | None:
     Hs *= s[None, :]
     try:
         with one_blas_thread(H.shape[0]):
-            factor = cholesky(Hs)
+            factor = cholesky(Hs, copy=False)  # Hs: this function's own
     except LinAlgError:
         return None
     if not np.min(np.square(np.diag(factor.lower))) >= MIN_PIVOT:

@@ -385,9 +385,9 @@ class Newton(IterativeSolver):
         cached = self._factored
         if cached is not None and cached[0] is H:  # a stale step, or after _decrement
             d = -cached[2].solve(g * cached[1]) * cached[1]
-            if np.all(np.isfinite(d)):
+            if np.isfinite(d).all():
                 return d
-        if not np.all(np.isfinite(H)):
+        if not np.isfinite(H).all():
             fit.warn_once(
                 "Newton: the Hessian is not finite (cause: scale; products of "
                 "values of X beyond ~1e154 overflow float64); using preconditioned "
@@ -397,7 +397,7 @@ class Newton(IterativeSolver):
         s = _jacobi(H)
         try:
             d = -self._factor(H, s).solve(g * s) * s
-            if np.all(np.isfinite(d)):
+            if np.isfinite(d).all():
                 return d
         except LinAlgError:
             pass
@@ -419,7 +419,7 @@ class Newton(IterativeSolver):
         Hs = H * s[:, None]
         Hs *= s[None, :]
         with _one_blas_thread(H.shape[0]):
-            factor = cholesky(Hs)
+            factor = cholesky(Hs, copy=False)  # Hs: this method's own
         self._factored = (H, s, factor)
         return factor
 
@@ -519,7 +519,6 @@ class Newton(IterativeSolver):
             )
             d = self._fallback(fit, g)
             slope = float(g @ d)
-        g_l1 = float(np.sum(np.abs(g)))
         last = stale or self._last_step_predicted(fit, state)
         if not last:  # no later step reuses this factor: free it before the pass
             self._factored = None
@@ -532,7 +531,11 @@ class Newton(IterativeSolver):
             else:
                 f, g_new, H_new = self._evaluate(fit, theta)
             ok = armijo_or_flat(
-                f, state.value, t, slope, lambda: float(np.sum(np.abs(g_new))) < g_l1
+                f,
+                state.value,
+                t,
+                slope,
+                lambda: float(np.abs(g_new).sum()) < float(np.abs(g).sum()),
             )
             return ok, (t, theta, f, g_new, H_new)
 
