@@ -300,6 +300,30 @@ def test_group_task_that_kills_its_worker_fails_at_once_naming_its_files(
     assert "checkpoint" in str(error)
 
 
+def _column_sums(block):
+    return block.X.sum(axis=0), float(block.X.shape[0])
+
+
+def test_partitions_lost_with_every_worker_are_reloaded_on_new_ones(
+    client, parquet_dir
+):
+    """Both workers restart at once (new addresses): the persisted partitions
+    are reloaded on the new workers and the pass gives the same sums. The
+    loading tasks' placement on the first workers was cleared once they
+    were loaded; kept, the reloads would wait for workers that are gone."""
+    backend = Dask.from_parquet(
+        parquet_dir, target="label", client=client, persist=True, timeout=60
+    )
+    before = backend.map_reduce(_column_sums)
+    old = set(client.scheduler_info()["workers"])
+    client.restart_workers(sorted(old))
+    client.wait_for_workers(2, timeout=60)
+    assert not set(client.scheduler_info()["workers"]) & old
+    again = backend.map_reduce(_column_sums)
+    for u, v in zip(again, before, strict=True):
+        np.testing.assert_array_equal(u, v)
+
+
 # -- D09: memory pressure -----------------------------------------------------------
 def test_partition_beyond_the_memory_limit_is_a_named_memory_error(client, data):
     """Partition 1 needs more memory than the workers' 400 MiB limit: the nanny

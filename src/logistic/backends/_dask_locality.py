@@ -31,6 +31,7 @@ __all__ = [
     "Group",
     "persist_spread",
     "persisted_futures",
+    "release_placement",
     "worker_groups",
     "worker_groups_on_loop",
 ]
@@ -75,6 +76,38 @@ def persist_spread(
             out += client.persist(run, workers=[address], allow_other_workers=True)
         start = stop
     return out
+
+
+def release_placement(
+    client: Any, parts: Sequence[tuple[Any, ...]], timeout: float | None = None
+) -> None:
+    """Clear the worker restrictions :func:`persist_spread` gave the tasks
+    loading ``parts`` (the collections as they were before ``persist``),
+    once they are in memory: a partition lost with its worker is then
+    recomputed on any running worker. Loose restrictions naming only
+    departed workers would leave the tasks waiting for them (``distributed``
+    2026.8 does not hand such ``no-worker`` tasks to a worker that joins
+    later): with every worker restarted at once, the evaluation would wait
+    until its ``timeout``. Keys the scheduler no longer knows are skipped;
+    a scheduler that does not answer within ``timeout`` seconds leaves them
+    as they are."""
+    import asyncio
+
+    graphs = {id(g): g for t in parts for v in t if v is not None for g in [v.dask]}
+    keys = {k for g in graphs.values() for k in g}  # one graph often serves all
+    if not keys:
+        return
+
+    async def clear() -> None:
+        await asyncio.gather(
+            *(client.scheduler.set_restrictions(worker={k: None}) for k in keys),
+            return_exceptions=True,
+        )
+
+    try:
+        client.sync(clear, callback_timeout=timeout)
+    except (TimeoutError, OSError, CancelledError):
+        pass
 
 
 def persisted_futures(parts: Sequence[tuple[Any, ...]]) -> list[list[Any]] | None:

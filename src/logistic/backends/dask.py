@@ -70,7 +70,12 @@ from ._dask_faults import (
     WorkerMemoryError,
 )
 from ._dask_gather import gather_blocks
-from ._dask_locality import persist_spread, persisted_futures, worker_groups_on_loop
+from ._dask_locality import (
+    persist_spread,
+    persisted_futures,
+    release_placement,
+    worker_groups_on_loop,
+)
 from ._dask_predict import decision_function, predict_proba
 from ._dask_scan import raise_first_problem, scan_facts
 from ._dask_tasks import (
@@ -267,6 +272,8 @@ class Dask:
         self._chunk_rows = chunk_rows
         self.n_passes, self.rows_read, self.bytes_to_client = 0, 0, 0
         self._scan(classes, positive)
+        if persist and client is not None:  # loaded: placement no longer needed
+            release_placement(client, parts, cluster_timeout)
 
     @staticmethod
     def _delayed_parts(v: Any) -> list[Any] | None:
