@@ -102,6 +102,8 @@ def main() -> None:
     print(
         f"this checkout faster in {faster} of {args.blocks} blocks; sums bitwise equal: {same}"
     )
+    ways = {k: getattr(d, "_direct_ready", None) for k, d in data.items()}
+    print(f"direct calls to the workers (None: never asked): {ways}")
     print(f"load average {os.getloadavg()}")
 
 

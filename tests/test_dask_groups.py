@@ -10,6 +10,7 @@ grouped task still names its partition and file. One module-scoped cluster
 from __future__ import annotations
 
 import os
+import threading
 import time
 import types
 from functools import partial
@@ -372,9 +373,8 @@ def test_group_tasks_are_submitted_together_on_the_client_loop(
 ):
     """Every group task of a pass is submitted from the client's event loop
     (their messages leave in one batch, not one task 10 ms after the other)."""
-    import threading
-
     backend = _persisted(parquet_dir, client)
+    backend.direct_calls = False  # the tasks' path (a direct pass submits none)
     threads = []
     submit = client.submit
 
@@ -400,6 +400,7 @@ def test_a_pass_releases_the_previous_pass_results_after_submitting(
     submitted, then release them; above ``hold_bytes`` they are released as
     soon as they are gathered. The sums are the same either way."""
     backend = _persisted(parquet_dir, client)
+    backend.direct_calls = False  # the tasks' path (a direct pass holds nothing)
     first = backend.map_reduce(_sums)
     held = [f.key for f in backend._held]
     assert len(held) == backend.tasks_per_pass == 2

@@ -176,13 +176,13 @@ def test_grouped_results_come_back_without_a_second_visit_to_the_loop(
     not called). When that fetch fails, the pass fetches them again as
     before and gets the same sums."""
     from conftest import logistic_problem, write_parquet_parts
-    from logistic.backends import _dask_faults
-    from logistic.backends import _dask_fetch
+    from logistic.backends import _dask_faults, _dask_fetch
     from logistic.backends.dask import Dask
 
     X, y = logistic_problem(22, 2000)
     root = write_parquet_parts(tmp_path, X, y, 4)
     backend = Dask.from_parquet(root, target="label", client=dask_client, persist=True)
+    backend.direct_calls = False  # the tasks' path (direct calls fetch nothing)
     gathered = []
     gather = _dask_faults.ClusterRun._gather
 

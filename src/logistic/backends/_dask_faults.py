@@ -184,6 +184,8 @@ class ClusterRun:
         plan: Callable[[], Awaitable[Planned | None]],
         label: str,
         held: list[Any] | None = None,
+        *,
+        resume: bool = False,
     ) -> tuple[list[list[int]], list[Any]] | None:
         """One task per group of partitions, planned and submitted in one
         visit to the client's event loop (``plan()``, awaited there: each
@@ -200,8 +202,12 @@ class ClusterRun:
 
         ``held``: the futures of the caller's previous evaluation, replaced by
         this one's once its tasks are submitted (see :func:`hold_results`).
+        ``resume``: the same evaluation after its direct calls were declined
+        (:mod:`logistic.backends._dask_direct`): what remains of its
+        ``timeout``.
         """
-        self._begin()
+        if not resume:
+            self._begin()
         if self.client.status != "running":
             return None  # the per-partition rerun reports what became of it
         try:
@@ -266,6 +272,19 @@ class ClusterRun:
             return list(self.client.compute(tasks, retries=self.retries))
         except (CancelledError, OSError) as exc:
             raise self._lost(label, f"{type(exc).__name__}: {exc}") from exc
+
+    def wait_calls(
+        self,
+        calls: list[Any],
+        label: str,
+        members: list[list[int]],
+        wake: threading.Event,
+    ) -> None:
+        """:meth:`_wait` for direct calls (objects with a future's ``status``:
+        ``pending``, ``finished`` or ``error``; ``wake`` set when one ends),
+        until all answered or one was declined; ``members[i]``: call ``i``'s
+        partitions, named by the ``timeout``'s error."""
+        self._wait(calls, label, fail_fast=True, members=members, wake=wake)
 
     def _wait(
         self,

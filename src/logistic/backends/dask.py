@@ -12,10 +12,10 @@ Conventions (owned here)
   instead reduced by one task per worker thread, placed on the worker that
   holds them, which returns each partition's ``(index, n_rows, sum)``
   separately (:mod:`logistic.backends._dask_locality`; ``group_by_worker``):
-  the per-pass scheduling cost then follows the number of workers, not of
-  partitions; the group tasks are submitted together and, on a local
-  cluster, their results fetched from the workers directly
-  (:mod:`logistic.backends._dask_faults`). Only the partial sums (a few
+  the per-pass cost then follows the number of workers, not of partitions.
+  Where the client reaches the workers, each is called directly, without
+  tasks (:mod:`._dask_direct`; ``direct_calls``), else the group tasks are
+  submitted together (:mod:`._dask_faults`). Only the partial sums (a few
   floats, ``n_features`` of them for a gradient, ``n_features²`` for a
   Hessian) travel back; the solver state (``n_features`` floats) stays on
   the client and travels to the workers inside each task (the ``fn``
@@ -50,6 +50,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,8 +70,10 @@ from ._dask_faults import (
     SchedulerLostError,
     WorkerMemoryError,
 )
+from ._dask_fetch import direct_gather
 from ._dask_gather import gather_blocks
 from ._dask_locality import (
+    Group,
     persist_spread,
     persisted_futures,
     release_placement,
@@ -419,6 +422,12 @@ class Dask:
     #: Persisted partitions on a distributed cluster are reduced one task per
     #: worker thread (False: one task per partition, as without persist).
     group_by_worker: bool = True
+    #: Grouped evaluations call the workers directly instead of submitting
+    #: tasks where the client reaches them (:mod:`._dask_direct`; False:
+    #: group tasks always).
+    direct_calls: bool = True
+    #: Whether the workers' direct-call handler is installed (None: not asked).
+    _direct_ready: bool | None = None
     #: Tasks the last evaluation submitted.
     tasks_per_pass: int = 0
     #: Partial sums of a grouped evaluation (bytes sent to the client) up to
@@ -536,11 +545,15 @@ class Dask:
         if client is None or futures is None:
             return None
         meta = (self.dtype, self.target, self.classes_, self.chunk_rows)
+        label = f"Dask evaluation {self.n_passes + 1}"
 
-        async def plan() -> Planned | None:
-            groups = await worker_groups_on_loop(
+        async def grouped() -> list[Group] | None:
+            return await worker_groups_on_loop(
                 client, futures, run.poll, self.partition_rows
             )
+
+        async def plan() -> Planned | None:
+            groups = await grouped()
             if groups is None:
                 return None
             calls = []
@@ -552,15 +565,32 @@ class Dask:
                 calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
             return [idx for _, idx in groups], calls
 
-        label = f"Dask evaluation {self.n_passes + 1}"
-        # held until the next submit, unless _map finds them large
-        out = run.compute_groups(plan, label, self._held)
+        direct, out = self._direct_calls(client), None
+        if direct is not None:
+            call = partial(direct.group_payload, fn, meta, futures, first)
+            out = direct.compute_direct(run, grouped, call, label)
+            if out is not None:
+                self._held.clear()  # the last task pass's results: released
+        if out is None:  # held until the next submit, unless _map finds them large
+            out = run.compute_groups(plan, label, self._held, resume=bool(direct))
         if out is None:
             return None
         members, packed = out
         self.tasks_per_pass = len(members)
         self._packed = packed
         return [r for group in packed for r in unpack_sums(group)]
+
+    def _direct_calls(self, client: Any) -> Any:
+        """:mod:`._dask_direct` when this evaluation may call the workers
+        directly (``direct_calls``, a cluster whose workers the client
+        reaches, the handler installed once per backend), else None."""
+        if not self.direct_calls or not direct_gather(client):
+            return None
+        from . import _dask_direct
+
+        if self._direct_ready is None:
+            self._direct_ready = _dask_direct.install(client, self.cluster_timeout)
+        return _dask_direct if self._direct_ready else None
 
     def __repr__(self) -> str:
         return (

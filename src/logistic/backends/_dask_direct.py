@@ -1,0 +1,191 @@
+"""Grouped Dask evaluations by direct calls to the workers, without tasks.
+
+Convention (owned here): where the client surely reaches the workers
+(:func:`logistic.backends._dask_fetch.direct_gather`) and every partition is
+persisted on a known worker, an evaluation does not submit its group tasks.
+It still asks the scheduler where the partitions are (the same request and
+grouping rule, which also shows the scheduler alive), then calls, for each
+group, the ``logistic_reduce`` handler of the worker holding it (installed
+once per cluster by the :class:`DirectReduce` worker plugin) with the block
+function, the group's partitions and their keys. The worker reads the
+partitions from its memory (or its spill directory), runs
+:func:`logistic.backends._dask_tasks.partitions_reduce` on one of its
+threads and answers with the packed sums: one round trip to each worker, no
+message through the scheduler, nothing left in the workers' memory. A group
+task runs the same function on the same partitions, so the sums are bitwise
+those of the task path.
+
+A call is *declined* (the worker is not running, e.g. paused at its memory
+limit; a partition is no longer in its memory; the function raised; the
+connection failed, e.g. the worker died) and the evaluation then runs as
+group tasks (:meth:`logistic.backends._dask_faults.ClusterRun.compute_groups`)
+within what remains of its ``timeout``: their failure handling (a partition
+named, lost partitions recomputed from their lineage, a task that kills its
+worker) applies unchanged. A function that kills its worker therefore kills
+one worker in its direct call before the tasks' ``allowed-failures`` + 1.
+While the calls run, the wait is the tasks' wait: ``timeout`` names the
+partitions of the unanswered calls, and a scheduler silent, or a cluster
+without a running worker, for ``cluster_timeout`` raises as for tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import CancelledError
+from functools import partial
+from typing import Any
+
+from distributed.core import Status
+from distributed.diagnostics.plugin import WorkerPlugin
+from distributed.protocol import pickle as dask_pickle
+from distributed.protocol import to_serialize
+
+from ._dask_locality import Group
+from ._dask_tasks import partitions_reduce
+
+__all__ = ["HANDLER", "DirectReduce", "compute_direct", "group_payload", "install"]
+
+#: The worker handler :class:`DirectReduce` installs.
+HANDLER = "logistic_reduce"
+
+
+class DirectReduce(WorkerPlugin):
+    """Installs the ``logistic_reduce`` handler on each worker (registered
+    once per cluster by :func:`install`; workers that join later get it from
+    the scheduler)."""
+
+    name = "logistic-direct-reduce"
+    idempotent = True
+
+    def setup(self, worker: Any) -> None:
+        worker.handlers[HANDLER] = _Handler(worker).logistic_reduce
+
+    def teardown(self, worker: Any) -> None:
+        worker.handlers.pop(HANDLER, None)
+
+
+class _Handler:
+    def __init__(self, worker: Any) -> None:
+        self.worker = worker
+
+    async def logistic_reduce(self, comm: Any, payload: bytes) -> dict[str, Any]:
+        """``partitions_reduce(fn, indices, *meta, *pieces, first_blocks=...)``
+        of the partitions whose keys ``payload`` names, on a worker thread
+        (the event loop stays free for heartbeats and transfers)."""
+        worker = self.worker
+        if worker.status != Status.running:
+            return {"status": "declined", "why": f"worker {worker.status.name}"}
+        fn, indices, meta, keys, first_blocks = dask_pickle.loads(payload)
+        try:  # read on the loop, as the worker reads a task's inputs
+            pieces = [None if k is None else worker.data[k] for ks in keys for k in ks]
+        except KeyError as exc:
+            return {"status": "declined", "why": f"not in memory: {exc}"}
+        loop = asyncio.get_running_loop()
+        call = partial(
+            partitions_reduce, fn, indices, *meta, *pieces, first_blocks=first_blocks
+        )
+        try:
+            packed = await loop.run_in_executor(worker.executors["default"], call)
+        except Exception as exc:  # noqa: BLE001 - the tasks' rerun names it
+            return {"status": "declined", "why": f"{type(exc).__name__}: {exc}"}
+        return {"status": "OK", "result": to_serialize(packed)}
+
+
+def install(client: Any, timeout: float | None) -> bool:
+    """Register :class:`DirectReduce` on ``client``'s cluster; False when the
+    scheduler or a worker refused it or did not answer within ``timeout``."""
+    register = getattr(client, "_register_worker_plugin", None)
+    if register is None:  # pragma: no cover - other distributed versions
+        return False
+    try:
+        client.sync(
+            register, DirectReduce(), DirectReduce.name, True, callback_timeout=timeout
+        )
+    except Exception:  # noqa: BLE001 - no direct calls then; tasks as before
+        return False
+    return True
+
+
+class _Call:
+    """One direct call, with the ``status`` a task's future would have
+    (``pending``, ``finished``, ``error``), for the tasks' wait."""
+
+    __slots__ = ("status", "value", "task")
+
+    def __init__(self) -> None:
+        self.status = "pending"
+        self.value: Any = None
+        self.task: Any = None  # the loop keeps only a weak reference
+
+
+async def _call(client: Any, address: str, payload: bytes, out: _Call) -> None:
+    try:
+        reply = await client.rpc(address).logistic_reduce(payload=payload)
+    except Exception:  # noqa: BLE001 - declined: the tasks rerun the pass
+        reply = None
+    if isinstance(reply, dict) and reply.get("status") == "OK":
+        out.value, out.status = reply["result"], "finished"
+    else:
+        out.status = "error"
+
+
+def compute_direct(
+    run: Any,
+    groups: Callable[[], Awaitable[list[Group] | None]],
+    payload: Callable[[list[int]], bytes],
+    label: str,
+) -> tuple[list[list[int]], list[Any]] | None:
+    """The groups' partitions and packed sums by direct calls (module
+    docstring), or None when the evaluation should run as group tasks: no
+    grouping, a partition without a known worker, or a declined call.
+
+    ``run``: the evaluation's ``ClusterRun`` (its client, ``timeout``,
+    ``cluster_timeout`` and wait); ``groups()``: awaited on the client's
+    event loop; ``payload(indices)``: the pickled call for a group."""
+    client = run.client
+    if client.status != "running":
+        return None
+    wake = threading.Event()
+
+    async def on_loop() -> tuple[list[list[int]], list[_Call]] | None:
+        planned = await groups()
+        if planned is None or any(address is None for address, _ in planned):
+            return None
+        calls = []
+        for address, idx in planned:
+            call = _Call()
+            call.task = asyncio.ensure_future(
+                _call(client, str(address), payload(idx), call)
+            )
+            call.task.add_done_callback(lambda _: wake.set())
+            calls.append(call)
+        return [idx for _, idx in planned], calls
+
+    try:
+        started = client.sync(on_loop, callback_timeout=run.cluster_timeout)
+    except (CancelledError, OSError, TimeoutError):
+        return None  # the tasks' path reports what became of the cluster
+    if started is None:
+        return None
+    members, calls = started
+    run.wait_calls(calls, label, members, wake)
+    if any(c.status != "finished" for c in calls):
+        return None
+    return members, [c.value for c in calls]
+
+
+def group_payload(
+    fn: Any,
+    meta: Sequence[Any],
+    futures: Sequence[Sequence[Any]],
+    first_blocks: Sequence[int] | None,
+    indices: list[int],
+) -> bytes:
+    """The pickled call of one group: ``fn``, the partitions ``indices``,
+    ``meta`` (dtype, target, classes, chunk rows), the keys of their pieces
+    (``futures[i]``: partition ``i``'s persisted pieces, None where absent)
+    and every partition's first block index (or None)."""
+    keys = [[None if f is None else f.key for f in futures[i]] for i in indices]
+    return bytes(dask_pickle.dumps((fn, indices, tuple(meta), keys, first_blocks)))
