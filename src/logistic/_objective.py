@@ -144,6 +144,8 @@ class LogisticObjective:
         #: The columns' largest absolute values, ``max_i |x_ij|``, of the
         #: statistics held (:meth:`logit_reach`).
         self._column_amax: tuple[ColumnStats, FloatArray] | None = None
+        #: ``(statistics, (mean, std))`` of :meth:`column_moments`.
+        self._moments: tuple[ColumnStats, tuple[FloatArray, FloatArray]] | None = None
 
     @classmethod
     def from_penalty(
@@ -247,11 +249,17 @@ class LogisticObjective:
 
         One pass over the data the first time (not counted in
         ``n_evaluations``: it is a fact about the data, not an evaluation),
-        cached afterwards. A column has std exactly 0 when its values (on
-        rows of positive weight) are all equal, and only then; see
-        :mod:`logistic._moments`.
+        cached afterwards (the same two read-only arrays at every call). A
+        column has std exactly 0 when its values (on rows of positive weight)
+        are all equal, and only then; see :mod:`logistic._moments`.
         """
-        return self._data_stats().moments()
+        stats = self._data_stats()
+        kept = self._moments
+        if kept is None or kept[0] is not stats:
+            mean, std = stats.moments()
+            mean.flags.writeable = std.flags.writeable = False
+            kept = self._moments = (stats, (mean, std))
+        return kept[1]
 
     def _penalty(self, w: FloatArray) -> float:
         """``(λ/2)‖w‖²`` (0 without an L2 term, whatever w; inf when it overflows)."""
