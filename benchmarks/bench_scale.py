@@ -19,7 +19,8 @@ travel per iteration (coefficients out in every task, partial sums back).
 * Dask: a ``LocalCluster`` with 1 or 2 worker processes (1 thread each),
   warmed up by a 2-iteration fit of the small warm-up file, loads
   one partition per Parquet file inside tasks and persists it; the fit then
-  makes one compute per evaluation, one task per worker (``dask2``) or per
+  makes one compute per evaluation: one direct call to each worker (``dask2``:
+  the library's default on a cluster the client reaches) or one task per
   partition (``dask2:partition``).
 
 Usage::
@@ -178,9 +179,7 @@ def run_parquet(
         raise RuntimeError(out.stderr[-3000:])
     res = json.loads(out.stdout.strip().splitlines()[-1])
     label = {"off": "no cache", "cold": "cache written", "warm": "cached"}[cache]
-    res.update(
-        backend=f"out-of-core Parquet, {label} (cap {cap_mb} MB)", solver=solver
-    )
+    res.update(backend=f"out-of-core Parquet, {label} (cap {cap_mb} MB)", solver=solver)
     return res
 
 
@@ -265,15 +264,17 @@ def _cpu_seconds(client: Any = None) -> float:
 
 def run_dask_ab(name: str, root: Path, warm: Path, solver: str, rounds: int) -> str:
     """Fit times on one 2-worker LocalCluster (partitions persisted once),
-    alternating one task per worker, one task per partition and the in-memory
-    fit ``rounds`` times; their medians and the median ratios to in-memory,
+    alternating direct calls to each worker (``direct``), one task per worker
+    (``worker``), one task per partition and the in-memory fit ``rounds``
+    times; their medians and the median ratios to in-memory,
     and the median CPU seconds of each fit (client, scheduler and workers:
     less sensitive than wall time to other load on the machine)."""
     from distributed import Client
 
     X, y = datasets.load(name)
     memory = as_backend(X, y)
-    times: dict[str, list[float]] = {"worker": [], "partition": [], "memory": []}
+    modes = ("direct", "worker", "partition", "memory")
+    times: dict[str, list[float]] = {k: [] for k in modes}
     cpu: dict[str, list[float]] = {k: [] for k in times}
     coefs: dict[str, np.ndarray] = {}
     with (
@@ -285,7 +286,8 @@ def run_dask_ab(name: str, root: Path, warm: Path, solver: str, rounds: int) -> 
         for _ in range(rounds):
             for mode in times:
                 data = memory if mode == "memory" else backend
-                backend.group_by_worker = mode == "worker"
+                backend.group_by_worker = mode in ("direct", "worker")
+                backend.direct_calls = mode == "direct"
                 c0 = _cpu_seconds(None if mode == "memory" else client)
                 t0 = time.perf_counter()
                 model = LogisticRegression(penalty="l2", C=1.0, solver=solver)
@@ -294,17 +296,17 @@ def run_dask_ab(name: str, root: Path, warm: Path, solver: str, rounds: int) -> 
                 c1 = _cpu_seconds(None if mode == "memory" else client)
                 cpu[mode].append(c1 - c0)
                 coefs[mode] = model.coef_
-    same = np.array_equal(coefs["worker"], coefs["partition"])
+    same = all(np.array_equal(coefs[k], coefs["partition"]) for k in modes[:2])
     med = {k: round(float(np.median(v)), 3) for k, v in times.items()}
     med_cpu = {k: round(float(np.median(v)), 3) for k, v in cpu.items()}
     ratio = {
         k: round(float(np.median(np.divide(times[k], times["memory"]))), 3)
-        for k in ("worker", "partition")
+        for k in modes[:3]
     }
     return (
         f"dask2 A/B, {rounds} rounds, {solver}: median fit s {med}; median ratio "
         f"to in-memory {ratio}; median CPU s a fit {med_cpu}; "
-        f"task per worker vs per partition bitwise equal "
+        f"direct, task per worker and per partition bitwise equal "
         f"coefficients: {same}; load average {os.getloadavg()}"
     )
 
@@ -360,7 +362,8 @@ def main(argv: list[str] | None = None) -> None:
         default=0,
         metavar="ROUNDS",
         help="instead of --modes: on one 2-worker cluster, alternate fits with "
-        "one task per worker, one per partition and in memory ROUNDS times",
+        "direct calls to each worker, one task per worker, one per partition and "
+        "in memory ROUNDS times",
     )
     ap.add_argument(
         "--table",
