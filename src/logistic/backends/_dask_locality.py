@@ -2,9 +2,11 @@
 
 Convention (owned here): partitions persisted on a distributed cluster are
 loaded in contiguous runs, one run per worker in proportion to its threads
-(:func:`persist_spread`), so that every worker holds its share of partitions.
-An evaluation then asks the scheduler once where each partition's X is
-held (``who_has``) and how many threads each running worker has
+(:func:`persist_spread`), so that every worker holds its share of partitions;
+once loaded, that placement is cleared (:func:`release_placement`), so a
+partition lost with its worker reloads on any running one. An evaluation
+then asks the scheduler once where each partition's X is held
+(``who_has``) and how many threads each running worker has
 (``ncores_running``), and groups the partitions by worker: one task per
 worker thread, each reducing a contiguous run (in partition index order) of
 that worker's partitions. The task is placed on that worker
