@@ -11,9 +11,10 @@ Where every BLAS mapped into the process is an OpenBLAS, its own
 and numpy's symbol prefix ``scipy_`` and suffix ``64_``) set the count. They
 are found from the dynamic loader's list of loaded libraries (Linux's
 ``dl_iterate_phdr``, walked in C by :mod:`logistic._loader`, which also
-picks the BLAS libraries by name and looks the setters up: ~0.1 ms the first
-time in a process, where the same through :mod:`ctypes` took ~0.25 ms;
-``/proc/self/maps`` and :mod:`ctypes` where it is not built),
+opens the libraries this module picks as BLAS by name and looks the setters
+up, each library found kept loaded: ~0.1 ms the first time in a process,
+where the same through :mod:`ctypes` took ~0.25 ms; ``/proc/self/maps`` and
+:mod:`ctypes` where it is not built),
 where threadpoolctl's controller resolves every library of the process (6–30
 ms the first time in a process: more than a small fit). The search is made
 again when the loader has loaded or unloaded a library since the last one
@@ -38,8 +39,23 @@ from typing import Any
 
 __all__ = ["one_blas_thread", "openblas_setters"]
 
-#: A mapped library whose file name holds one of these is a BLAS.
-_BLAS_NAMES = ("blas", "mkl", "blis", "lapack", "accelerate", "armpl")
+#: A mapped library whose file name holds one of these is a BLAS ...
+_BLAS_NAMES = ("blas", "mkl", "libblis", "lapack", "accelerate", "armpl")
+#: ... unless it also holds one of these: a Python extension links to a BLAS
+#: without being one, and a GPU BLAS (mapped by CuPy or torch) runs no CPU
+#: threads.
+_NOT_BLAS_NAMES = ("cpython", "abi3", "cublas", "hipblas", "rocblas", "clblas")
+#: OpenBLAS's thread getter and setter as builds spell them (scipy's and
+#: numpy's wheels prefix ``scipy_`` and suffix ``64_``), the first exported
+#: pair taken.
+_SETTER_SPELLINGS = tuple(
+    (
+        f"{prefix}openblas_get_num_threads{suffix}",
+        f"{prefix}openblas_set_num_threads{suffix}",
+    )
+    for prefix in ("", "scipy_")
+    for suffix in ("", "64_")
+)
 #: ``[loader's (adds, subs) or modules imported at the search, its result]``
 #: of the last search.
 _SETTERS: list[Any] = []
@@ -140,28 +156,54 @@ def _loaded_libraries() -> set[str] | None:
 
 def _find_openblas_setters() -> list[tuple[Any, Any]] | None:
     """The setters of every BLAS the process maps (None: one is not an
-    OpenBLAS, or none is mapped): found by :mod:`logistic._loader` in C
-    where it is built, else from ``/proc/self/maps`` through :mod:`ctypes`."""
+    OpenBLAS, or none is mapped): the loader's list filtered by
+    :func:`_is_blas`, the setters looked up by :mod:`logistic._loader` in C
+    where it is built, else from ``/proc/self/maps`` through :mod:`ctypes`
+    (which never closes a library: each search holds one more reference)."""
     loader = _loader_module()
-    if loader is not None:
-        try:
-            addresses = loader.openblas_functions()
-        except OSError:  # no walk here: the maps' list, as without the module
-            pass
-        else:
-            return None if addresses is None else _functions(addresses)
+    names = None if loader is None else loader.loaded_libraries()
+    if names is not None:
+        paths = [os.fsencode(p) for p in names if _is_blas(p)]
+        spellings = [(get.encode(), put.encode()) for get, put in _SETTER_SPELLINGS]
+        found = loader.openblas_functions(paths, spellings)
+        return None if found is None else _functions(loader, found)
     return _search_maps()
 
 
-def _functions(addresses: list[tuple[int, int]]) -> list[tuple[Any, Any]] | None:
+def _is_blas(path: str) -> bool:
+    """Whether the library at ``path`` is a CPU BLAS, by its file name."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if any(n in name for n in _NOT_BLAS_NAMES):
+        return False
+    return any(b in name for b in _BLAS_NAMES)
+
+
+#: Handles of the BLAS libraries whose setters were found, one reference
+#: each, kept for the life of the process: a library found is never
+#: unloaded under the addresses taken from it.
+_PINNED: set[int] = set()
+_PIN_LOCK = threading.Lock()
+
+
+def _functions(
+    loader: Any, found: list[tuple[int, int, int]]
+) -> list[tuple[Any, Any]] | None:
     """ctypes functions ``(get_num_threads, set_num_threads)`` of the
-    addresses, one pair a setter; None when there are none."""
+    libraries ``loader.openblas_functions`` found, one pair a setter (None
+    when there are none); one reference a library kept in :data:`_PINNED`,
+    a second one given back."""
     import ctypes
 
+    with _PIN_LOCK:
+        for handle, _, _ in found:
+            if handle in _PINNED:
+                loader.close(handle)
+            else:
+                _PINNED.add(handle)
     get_t = ctypes.CFUNCTYPE(ctypes.c_int)
     put_t = ctypes.CFUNCTYPE(None, ctypes.c_int)
-    found = {put: (get_t(get), put_t(put)) for get, put in addresses}
-    return list(found.values()) or None
+    setters = {put: (get_t(get), put_t(put)) for _, get, put in found}
+    return list(setters.values()) or None
 
 
 def _search_maps() -> list[tuple[Any, Any]] | None:
@@ -178,22 +220,16 @@ def _search_maps() -> list[tuple[Any, Any]] | None:
     except (OSError, ImportError, AttributeError):
         return None
     found: dict[int | None, tuple[Any, Any]] = {}
-    for path in sorted(paths):
-        name = path.rsplit("/", 1)[-1].lower()
-        if "cpython" in name or "abi3" in name:  # Python extensions link to BLAS
-            continue
-        if not any(b in name for b in _BLAS_NAMES):
-            continue
+    for path in sorted(p for p in paths if _is_blas(p)):
         try:
             lib = ctypes.CDLL(path, mode=mode)
         except OSError:
             return None
         pairs = [
             (get, put)
-            for prefix in ("", "scipy_")
-            for suffix in ("", "64_")
-            if (get := getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None))
-            and (put := getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None))
+            for get_name, put_name in _SETTER_SPELLINGS
+            if (get := getattr(lib, get_name, None))
+            and (put := getattr(lib, put_name, None))
         ]
         if not pairs:
             return None
