@@ -5,8 +5,10 @@ persisted, as :mod:`benchmarks.bench_scale` runs ``dask2``), one fit
 (``auto``, L2, C = 1) is timed with the client's steps wrapped in timers
 (the statistics pass, the subsample start's gather, each pass: the
 visit to the client's event loop that asks where the partitions are and
-submits, the wait, the fetch on the loop, the fold on the client) and the workers' task
-stream (each task's compute interval on its worker), all on one clock
+calls each worker directly, each call on the loop and the wait for them,
+or, as group tasks, the submit, the wait, the fetch on the loop; the fold
+on the client), the workers' task stream (each task's compute interval on
+its worker) and each direct call's reduce on its worker, all on one clock
 (``time.time``: client and workers share the machine). Prints, relative
 to the fit's start, one line per step and per worker task, then the totals
 by kind: the solver's own work on the client is what is left between
@@ -29,6 +31,7 @@ from typing import Any
 from benchmarks.bench_scale import _local_cluster, warm_dask, write_parquet
 from logistic import LogisticRegression
 from logistic.backends import Dask
+from logistic.backends import _dask_direct as direct
 from logistic.backends import _dask_faults as faults
 from logistic.backends import _dask_fetch as fetch
 from logistic.backends import _dask_gather as gather
@@ -89,8 +92,46 @@ def instrument() -> None:
     fetch.EarlyFetch._fetch = _timed_async(  # type: ignore[method-assign]
         "    fetch (on the loop)", fetch.EarlyFetch._fetch
     )
+    direct.compute_direct = _timed("  direct calls", direct.compute_direct)
+    direct._call = _timed_async("    direct call (on the loop)", direct._call)
+    run.wait_calls = _timed("    wait (direct calls)", run.wait_calls)  # type: ignore[method-assign]
     dask_backend.gather_blocks = _timed("start gather", dask_backend.gather_blocks)
     gather._compute = _timed("  gather compute+fetch", gather._compute)
+
+
+def time_direct_reduce() -> None:
+    """On a worker (``client.run``): record the interval of each direct
+    call's reduce (``partitions_reduce`` on the worker's thread)."""
+    if hasattr(direct, "timeline_log"):
+        return
+    log: list[tuple[float, float]] = []
+    inner = direct.partitions_reduce
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            log.append((t0, time.time()))
+
+    setattr(direct, "partitions_reduce", timed)  # noqa: B010 - a worker's module
+    setattr(direct, "timeline_log", log)  # noqa: B010
+
+
+def direct_reduce_log() -> list[tuple[float, float]]:
+    """On a worker: the intervals :func:`time_direct_reduce` recorded, cleared."""
+    log = getattr(direct, "timeline_log", [])
+    out = list(log)
+    log.clear()
+    return out
+
+
+def _direct_events(client: Any, t0: float) -> list[tuple[str, float, float]]:
+    return [
+        (f"    worker {w.rsplit(':', 1)[-1]} direct reduce", a - t0, b - t0)
+        for w, log in client.run(direct_reduce_log).items()
+        for a, b in log
+    ]
 
 
 def one_fit(client: Any, backend: Dask) -> tuple[float, list[tuple[str, float, float]]]:
@@ -107,6 +148,7 @@ def one_fit(client: Any, backend: Dask) -> tuple[float, list[tuple[str, float, f
             worker = task.get("worker", "?").rsplit(":", 1)[-1]
             name = f"    worker {worker} {ss['action']} {task['key'][0][:22]}"
             events.append((name, ss["start"] - t0, ss["stop"] - t0))
+    events += _direct_events(client, t0)
     return t1 - t0, sorted(events, key=lambda e: e[1])
 
 
@@ -130,6 +172,7 @@ def noop_passes(client: Any, backend: Dask, passes: int) -> None:
                 worker = task.get("worker", "?").rsplit(":", 1)[-1]
                 name = f"{worker} {ss['action']}"
                 events.append((name, ss["start"] - t0, ss["stop"] - t0))
+        events += [(n.strip(), a, b) for n, a, b in _direct_events(client, t0)]
         line = "; ".join(
             f"{n} {a * 1e3:.1f}-{b * 1e3:.1f}"
             for n, a, b in sorted(events, key=lambda e: e[1])
@@ -156,6 +199,7 @@ def main() -> None:
 
     with _local_cluster(2) as cluster, Client(cluster) as client:
         warm_dask(client, warm, "auto")
+        client.run(time_direct_reduce)
         backend = Dask.from_parquet(root, target="y", client=client, persist=True)
         if args.noop:
             noop_passes(client, backend, args.noop)

@@ -535,8 +535,8 @@ class Dask:
     def _reduce_groups(
         self, fn: Callable[..., T], first: list[int] | None, run: ClusterRun
     ) -> list[Any] | None:
-        """The partitions' ``(index, n_rows, sum)`` from one task per worker
-        thread (:mod:`logistic.backends._dask_locality`), or None when the
+        """The partitions' ``(index, n_rows, sum)`` from one direct call or
+        task per worker thread (:mod:`._dask_locality`), or None when the
         partitions are not persisted on a distributed cluster, the scheduler
         did not say where they are, or a task raised (the caller then runs one
         task per partition, which names a failed partition)."""
