@@ -1,6 +1,6 @@
-"""Around a Newton step on a few hundred parameters (:mod:`.newton`): BLAS
-limited to one thread for small factorizations, and heap headroom for an
-iteration's p × p temporaries.
+"""Around a Newton step on a few hundred parameters (:mod:`.newton`): the
+Jacobi scaling its factorizations use, BLAS limited to one thread for small
+factorizations, and heap headroom for an iteration's p × p temporaries.
 
 The thread limit itself is :mod:`logistic._blas_threads`'s.
 """
@@ -10,10 +10,13 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
+import numpy as np
+
 from .._blas_threads import one_blas_thread as _one_thread
 from .._libc import reserve_heap
+from .._typing import FloatArray
 
-__all__ = ["heap_headroom", "one_blas_thread"]
+__all__ = ["heap_headroom", "jacobi_scaling", "one_blas_thread"]
 
 
 #: The p × p temporaries of one iteration that the heap keeps room for
@@ -68,3 +71,11 @@ def one_blas_thread(n_params: int) -> Any:
     if n_params <= SERIAL_MAX_PARAMS or n_params > ONE_THREAD_MAX_PARAMS:
         return nullcontext()
     return _one_thread()
+
+
+def jacobi_scaling(H: FloatArray) -> FloatArray:
+    """``diag(H)^{-1/2}``, 1 where the diagonal is not positive."""
+    diag = np.diag(H)
+    if diag.min() > 0:
+        return 1.0 / np.sqrt(diag)
+    return np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)

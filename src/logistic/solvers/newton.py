@@ -10,12 +10,14 @@ when the gradient
 max-norm in standardized coordinates is ≤ tol (as every solver); the Newton
 decrement ``gᵀH⁻¹g`` is recorded per iteration.
 
-Start at ``θ = 0`` (no offset, dense rows in memory, at least four times
-``max(2 000, 50·n_params)`` rows, an exact Hessian: fewer than
-``EXACT_HESSIAN_MAX_SIZE`` entries): value and gradient come from the
-data-statistics pass and the Hessian from that many sampled rows
-(:mod:`._zero_start`), so iteration 0 reads no data; otherwise it is one
-pass.
+Start at ``θ = 0`` (no offset, dense rows in memory, an exact Hessian: fewer
+than ``EXACT_HESSIAN_MAX_SIZE`` entries, and rows enough to sample: at least
+four times ``max(2 000, 50·n_params)``, or, for smaller data whose Hessian
+costs more than the sample, a quarter of them or a copy of 120 KiB, see
+:func:`._zero_start.sample_rows`): value and gradient come from the
+data-statistics pass and the Hessian from the sampled rows
+(:mod:`._zero_start`), whose Cholesky factor the first step reuses, so
+iteration 0 reads no data; otherwise it is one pass.
 
 Cost per iteration: one pass over the data
 (:meth:`LogisticObjective.value_gradient_hessian`) that returns the value,
@@ -58,8 +60,9 @@ whose subsampled Hessian converges at a rate of about
 ``√(n_params / hessian_rows)``, needs 3 iterations instead of 5-6 (dense1m,
 illcond1m). A penalized fit on sparse X below that size starts the same
 way from every 8th row when those are at least ``max(2 000, 20·n_params)``
-(:func:`_sparse_start_rows`: the sandwich ``X̃ᵀ D X̃`` makes a sparse
-Newton iteration cost several passes, so the start pays at far fewer rows),
+(:func:`._newton_sparse_start.sparse_start_rows`: the sandwich ``X̃ᵀ D X̃``
+makes a sparse Newton iteration cost several passes, so the start pays at far
+fewer rows),
 solved only to ``SPARSE_START_TOL_SCALE / √rows``, a fraction of its sampling error.
 The full-data stopping rule is unchanged. The start is used only
 if the subsample fit converged within its cap and, at the first full
@@ -111,7 +114,6 @@ from .._linalg import Cholesky, LinAlgError, cholesky
 from .._numerics import (
     START_MAX_ITER,
     START_MIN_RATIO,
-    START_ROWS_PER_PARAM,
     START_TOL,
     hessian_subsample_rows,
     start_hessian_rows,
@@ -124,7 +126,9 @@ from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import heap_headroom as _heap_headroom
+from ._newton_linalg import jacobi_scaling
 from ._newton_linalg import one_blas_thread as _one_blas_thread
+from ._newton_sparse_start import SPARSE_START_TOL_SCALE, sparse_start_rows
 from ._options import LineSearchOptions
 from ._zero_start import zero_start
 
@@ -137,20 +141,6 @@ EXACT_HESSIAN_MAX_SIZE = 1_000_000
 #: A penalized fit's step skips the Hessian at its trial point when the
 #: predicted gradient norm after it is below ``tol / LAST_STEP_MARGIN``.
 LAST_STEP_MARGIN = 2.0
-
-#: A penalized fit on sparse X too small for the dense subsample-start rule
-#: starts from a fit on every ``SPARSE_START_DIVISOR``-th row
-#: (:func:`_sparse_start_rows`), when that subsample has at least
-#: ``SPARSE_START_MIN_ROWS`` and ``START_ROWS_PER_PARAM · n_params`` rows.
-SPARSE_START_DIVISOR = 8
-SPARSE_START_MIN_ROWS = 2_000
-#: That subsample fit stops at a gradient max-norm of
-#: ``SPARSE_START_TOL_SCALE / √rows`` (or a looser tol): its optimum is
-#: off the full one by sampling error of about ``1/√rows`` in the gradient
-#: (a9a, w8a: 0.8/√rows at the start), so solving it further moves the start
-#: no nearer (a9a 6 → 4, w8a 8 → 6 subsample iterations, the same or fewer
-#: full ones).
-SPARSE_START_TOL_SCALE = 0.25
 
 #: The objective at θ = 0 without an offset: every row's loss at z = 0 is log 2
 #: whatever its label and weight, and the penalty is 0.
@@ -253,7 +243,7 @@ class Newton(IterativeSolver):
         and positive definite."""
         if not (np.all(np.isfinite(H)) and np.all(np.diag(H) > 0)):
             return float("inf")
-        s = _jacobi(H)
+        s = jacobi_scaling(H)
         try:
             factor = self._factor(H, s)
         except LinAlgError:
@@ -294,7 +284,8 @@ class Newton(IterativeSolver):
 
         The ``start_rows`` option or ``m = max(20 000, 20·n_params)`` rows
         when the data have at least ``START_MIN_RATIO·m`` rows; else, for a
-        penalized fit on sparse X (:func:`_sparse_start_rows`), ``n // 8``.
+        penalized fit on sparse X
+        (:func:`._newton_sparse_start.sparse_start_rows`), ``n // 8``.
         """
         n = int(objective.data.n_samples)
         rows = self.options.start_rows
@@ -303,10 +294,10 @@ class Newton(IterativeSolver):
         rows = start_subsample_rows(objective.n_params)
         if n >= START_MIN_RATIO * rows:
             return rows
-        return _sparse_start_rows(objective)
+        return sparse_start_rows(objective)
 
     def _sparse_start(self, objective: LogisticObjective) -> bool:
-        """Whether a subsample start follows :func:`_sparse_start_rows`."""
+        """Whether a subsample start follows :func:`sparse_start_rows`."""
         rows = start_subsample_rows(objective.n_params)
         return (
             self.options.start_rows is None
@@ -394,7 +385,7 @@ class Newton(IterativeSolver):
                 "steepest descent. Remedy: rescale those columns of X."
             )
             return self._fallback(fit, g)
-        s = _jacobi(H)
+        s = jacobi_scaling(H)
         try:
             d = -self._factor(H, s).solve(g * s) * s
             if np.isfinite(d).all():
@@ -412,9 +403,9 @@ class Newton(IterativeSolver):
     _factored: tuple[FloatArray, FloatArray, Cholesky] | None = None
 
     def _factor(self, H: FloatArray, s: FloatArray) -> Cholesky:
-        """The Cholesky factor of ``S H S`` (``s = diag(H)^{-1/2}``, :func:`_jacobi`),
-        kept for the next call with the same H; :class:`LinAlgError` when it is
-        not positive definite."""
+        """The Cholesky factor of ``S H S`` (``s = diag(H)^{-1/2}``,
+        :func:`._newton_linalg.jacobi_scaling`), kept for the next call with the
+        same H; :class:`LinAlgError` when it is not positive definite."""
         self._factored = None
         Hs = H * s[:, None]
         Hs *= s[None, :]
@@ -559,33 +550,3 @@ class Newton(IterativeSolver):
         state.stop = "line search could not decrease the objective (precision limit)"
         state.decrement = -slope
         return state
-
-
-def _jacobi(H: FloatArray) -> FloatArray:
-    """``diag(H)^{-1/2}``, 1 where the diagonal is not positive."""
-    diag = np.diag(H)
-    if diag.min() > 0:
-        return 1.0 / np.sqrt(diag)
-    return np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
-
-
-def _sparse_start_rows(objective: LogisticObjective) -> int:
-    """Rows of the subsample start of a penalized fit on sparse X below the
-    dense rule's size: ``n // SPARSE_START_DIVISOR`` when that is at least
-    ``SPARSE_START_MIN_ROWS`` and ``START_ROWS_PER_PARAM · n_params``, else 0.
-
-    On sparse X a Newton iteration costs several passes (the sandwich
-    ``X̃ᵀ D X̃``: 2.5–3.5 value+gradient passes on a9a and w8a), so a subsample
-    fit on an eighth of the rows pays for itself at far fewer rows than on
-    dense data (measured: w8a 10 → 5 full iterations, −15 % CPU; a9a 6 → 3,
-    −10 to −17 %; on dense ijcnn1, whose 23 × 23 Hessian is cheap, the same
-    start cost +25 %, so dense data keep the ``START_MIN_RATIO`` rule).
-    Unpenalized fits keep it too (their inference reads the exact optimum
-    either way; sparse one-hot subsamples are often separable).
-    """
-    data = objective.data
-    if objective.l2 <= 0 or getattr(data, "nnz", None) is None:
-        return 0
-    rows = int(data.n_samples) // SPARSE_START_DIVISOR
-    need = max(SPARSE_START_MIN_ROWS, START_ROWS_PER_PARAM * objective.n_params)
-    return rows if rows >= need else 0
