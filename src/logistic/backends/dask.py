@@ -277,6 +277,7 @@ class Dask:
         self._scan(classes, positive)
         if persist and client is not None:  # loaded: placement no longer needed
             release_placement(client, parts, cluster_timeout)
+            self._direct_calls(client)  # the workers' handler installed now
 
     @staticmethod
     def _delayed_parts(v: Any) -> list[Any] | None:
@@ -422,9 +423,8 @@ class Dask:
     #: Persisted partitions on a distributed cluster are reduced one task per
     #: worker thread (False: one task per partition, as without persist).
     group_by_worker: bool = True
-    #: Grouped evaluations call the workers directly instead of submitting
-    #: tasks where the client reaches them (:mod:`._dask_direct`; False:
-    #: group tasks always).
+    #: Grouped evaluations call the workers directly where the client reaches
+    #: them (:mod:`._dask_direct`), instead of submitting group tasks (False).
     direct_calls: bool = True
     #: Whether the workers' direct-call handler is installed (None: not asked).
     _direct_ready: bool | None = None
@@ -583,7 +583,7 @@ class Dask:
     def _direct_calls(self, client: Any) -> Any:
         """:mod:`._dask_direct` when this evaluation may call the workers
         directly (``direct_calls``, a cluster whose workers the client
-        reaches, the handler installed once per backend), else None."""
+        reaches, the handler installed once, by the persisting setup), else None."""
         if not self.direct_calls or not direct_gather(client):
             return None
         from . import _dask_direct
