@@ -53,6 +53,24 @@ def test_huge_pages_are_aligned_writable_and_outlive_their_maker():
         cd_kernel().huge_pages(10, 3)
 
 
+def test_huge_pages_refuse_pickle_and_copy():
+    """The buffer's addresses belong to its mapping: a pickled or copied
+    buffer would point into freed memory (the array viewing it copies)."""
+    import copy
+    import pickle
+
+    pages = cd_kernel().huge_pages(5000, 4096)
+    if pages is None:
+        pytest.skip("no private anonymous mappings on this platform")
+    for make_copy in (pickle.dumps, copy.copy, copy.deepcopy):
+        with pytest.raises(TypeError, match="cannot be pickled or copied"):
+            make_copy(pages)
+    a = np.frombuffer(pages, dtype=np.uint8)
+    a[:] = 3
+    b = pickle.loads(pickle.dumps(a))
+    assert b.size == 5000 and int(b.sum()) == 3 * 5000
+
+
 @pytest.mark.parametrize(
     "shape, density", [((200, 50), 0.1), ((1, 7), 1.0), ((9, 1), 0.5), ((40, 30), 0.0)]
 )

@@ -26,6 +26,7 @@ standardized coordinates, the rule of the numpy reference
 Arguments are checked by the Python caller (shapes, dtypes, contiguity).
 """
 
+cimport cython
 from libc.math cimport exp, fabs, log1p
 from libc.stdlib cimport free, malloc
 

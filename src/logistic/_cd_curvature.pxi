@@ -305,11 +305,13 @@ cdef extern from *:
     int LOGISTIC_MAPS
 
 
+@cython.auto_pickle(False)
 cdef class HugePages:
     """``nbytes`` writable bytes (a buffer) starting at a ``page`` boundary of
     a private anonymous mapping of whole pages and one more, advised
     ``MADV_HUGEPAGE`` where the platform has it; unmapped when the last
-    view of it goes. Made by :func:`huge_pages`."""
+    view of it goes. Made by :func:`huge_pages`. Neither pickled nor copied:
+    its addresses belong to this mapping (copy the array viewing it)."""
 
     cdef char* base
     cdef size_t size
@@ -331,6 +333,12 @@ cdef class HugePages:
 
     def __releasebuffer__(self, Py_buffer* buffer):
         pass
+
+    def __reduce__(self):
+        raise TypeError(
+            "a HugePages buffer cannot be pickled or copied: its memory is a "
+            "mapping of this process (copy the array that views it)"
+        )
 
     def __dealloc__(self):
         if self.base != NULL:
