@@ -90,21 +90,30 @@ def release_placement(
     departed workers would leave the tasks waiting for them (``distributed``
     2026.8 does not hand such ``no-worker`` tasks to a worker that joins
     later): with every worker restarted at once, the evaluation would wait
-    until its ``timeout``. Keys the scheduler no longer knows are skipped;
+    until its ``timeout``. Keys the scheduler no longer knows are skipped
+    (asked first: one request for the keys' states, one that clears the
+    known keys; key by key only where a key was forgotten between the two);
     a scheduler that does not answer within ``timeout`` seconds leaves them
     as they are."""
     import asyncio
 
     graphs = {id(g): g for t in parts for v in t if v is not None for g in [v.dask]}
-    keys = {k for g in graphs.values() for k in g}  # one graph often serves all
+    keys = list({k for g in graphs.values() for k in g})  # one graph often serves all
     if not keys:
         return
 
     async def clear() -> None:
-        await asyncio.gather(
-            *(client.scheduler.set_restrictions(worker={k: None}) for k in keys),
-            return_exceptions=True,
-        )
+        states = await client.scheduler.get_task_status(keys=keys)
+        known = [k for k in keys if states.get(k) is not None]
+        if not known:
+            return
+        try:
+            await client.scheduler.set_restrictions(worker=dict.fromkeys(known))
+        except KeyError:  # forgotten since: the scheduler stops at that key
+            await asyncio.gather(
+                *(client.scheduler.set_restrictions(worker={k: None}) for k in known),
+                return_exceptions=True,
+            )
 
     try:
         client.sync(clear, callback_timeout=timeout)
