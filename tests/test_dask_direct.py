@@ -10,6 +10,7 @@ a worker that joins later gets the handler too. One module-scoped cluster
 from __future__ import annotations
 
 import asyncio
+import time
 import types
 from functools import partial
 
@@ -171,6 +172,41 @@ def test_a_declined_call_runs_the_pass_as_tasks(client, parquet_dir, monkeypatch
     monkeypatch.setattr(_dask_direct, "_call", declining)
     _assert_bitwise(backend.map_reduce(_sums), direct)
     assert len(calls) == 2 and len(backend._held) == 2  # group tasks ran
+
+
+def test_a_call_whose_worker_left_the_cluster_is_declined(
+    client, parquet_dir, monkeypatch
+):
+    """A call to a worker the scheduler no longer lists (removed but not
+    killed, so its connection stays open) would wait until the timeout; the
+    wait's look at the cluster declines it, cancels it, and the pass runs as
+    tasks with the same sums."""
+    backend = Dask.from_parquet(
+        parquet_dir, target="label", client=client, persist=True, timeout=120
+    )
+    direct = backend.map_reduce(_sums)
+    real_call = _dask_direct._call
+    hung = []
+
+    async def one_worker_gone(client, address, payload, out):
+        if hung:
+            return await real_call(client, address, payload, out)
+        out.worker_address = "tcp://127.0.0.1:1"  # not a worker of the cluster
+        hung.append("started")
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            hung.append("cancelled")
+            raise
+
+    monkeypatch.setattr(_dask_direct, "_call", one_worker_gone)
+    _assert_bitwise(backend.map_reduce(_sums), direct)
+    assert len(backend._held) == 2  # group tasks ran
+    for _ in range(100):  # the cancel runs on the client's loop
+        if "cancelled" in hung:
+            break
+        time.sleep(0.02)
+    assert hung == ["started", "cancelled"]
 
 
 def test_no_direct_calls_where_the_workers_are_not_reachable(

@@ -5,15 +5,15 @@ Convention (owned here): where the client surely reaches the workers
 persisted on a known worker, an evaluation does not submit its group tasks.
 It still asks the scheduler where the partitions are (the same request and
 grouping rule, which also shows the scheduler alive), then calls, for each
-group, the ``logistic_reduce`` handler of the worker holding it (installed
-once per cluster by the :class:`DirectReduce` worker plugin) with the block
-function, the group's partitions and their keys. The worker reads the
-partitions from its memory (or its spill directory), runs
+group, the ``logistic_reduce_v1`` handler (:data:`HANDLER`) of the worker
+holding it (installed once per cluster by the :class:`DirectReduce` worker
+plugin) with the block function, the group's partitions and their keys. The
+worker reads the partitions from its memory (or its spill directory), runs
 :func:`logistic.backends._dask_tasks.partitions_reduce` on one of its
-threads and answers with the packed sums: one round trip to each worker, no
-message through the scheduler, nothing left in the workers' memory. A group
-task runs the same function on the same partitions, so the sums are bitwise
-those of the task path.
+threads and answers with the packed sums: one round trip a group (a worker
+thread's share of the partitions), no message through the scheduler,
+nothing left in the workers' memory. A group task runs the same function on
+the same partitions, so the sums are bitwise those of the task path.
 
 A call is *declined* (the worker is not running, e.g. paused at its memory
 limit; a partition is no longer in its memory; the function raised; the
@@ -23,6 +23,11 @@ within what remains of its ``timeout``: their failure handling (a partition
 named, lost partitions recomputed from their lineage, a task that kills its
 worker) applies unchanged. A function that kills its worker therefore kills
 one worker in its direct call before the tasks' ``allowed-failures`` + 1.
+A declined evaluation does not stop the calls still running on other
+workers (their answers are dropped; the tasks may queue behind them), as a
+task already running is not stopped either. A call whose worker the
+scheduler no longer lists (removed, e.g. past its time-to-live, but not
+killed) is declined at the wait's next look at the cluster.
 While the calls run, the wait is the tasks' wait: ``timeout`` names the
 partitions of the unanswered calls, and a scheduler silent, or a cluster
 without a running worker, for ``cluster_timeout`` raises as for tasks.
@@ -47,16 +52,21 @@ from ._dask_tasks import partitions_reduce
 
 __all__ = ["HANDLER", "DirectReduce", "compute_direct", "group_payload", "install"]
 
+#: Version of the direct call (the payload's layout and the reply's): in the
+#: handler's and the plugin's names, so that a cluster shared with another
+#: release of this library holds both handlers instead of the first
+#: installed, whose calls the other would decline every pass.
+PROTOCOL = 1
 #: The worker handler :class:`DirectReduce` installs.
-HANDLER = "logistic_reduce"
+HANDLER = f"logistic_reduce_v{PROTOCOL}"
 
 
 class DirectReduce(WorkerPlugin):
-    """Installs the ``logistic_reduce`` handler on each worker (registered
-    once per cluster by :func:`install`; workers that join later get it from
-    the scheduler)."""
+    """Installs the :data:`HANDLER` handler on each worker (registered once
+    per cluster by :func:`install`; workers that join later get it from the
+    scheduler)."""
 
-    name = "logistic-direct-reduce"
+    name = f"logistic-direct-reduce-v{PROTOCOL}"
     idempotent = True
 
     def setup(self, worker: Any) -> None:
@@ -112,19 +122,28 @@ class _Call:
     """One direct call, with the ``status`` a task's future would have
     (``pending``, ``finished``, ``error``), for the tasks' wait."""
 
-    __slots__ = ("status", "value", "task")
+    __slots__ = ("status", "value", "task", "worker_address", "loop")
 
-    def __init__(self) -> None:
+    def __init__(self, worker_address: str, loop: Any) -> None:
         self.status = "pending"
         self.value: Any = None
         self.task: Any = None  # the loop keeps only a weak reference
+        self.worker_address = worker_address  # read by the wait
+        self.loop = loop
+
+    def abandon(self) -> None:
+        """Cancels the call (from any thread): declined by the wait."""
+        if self.task is not None:
+            self.loop.add_callback(self.task.cancel)
 
 
 async def _call(client: Any, address: str, payload: bytes, out: _Call) -> None:
     try:
-        reply = await client.rpc(address).logistic_reduce(payload=payload)
+        reply = await getattr(client.rpc(address), HANDLER)(payload=payload)
     except Exception:  # noqa: BLE001 - declined: the tasks rerun the pass
         reply = None
+    if out.status != "pending":  # declined by the wait meanwhile
+        return
     if isinstance(reply, dict) and reply.get("status") == "OK":
         out.value, out.status = reply["result"], "finished"
     else:
@@ -155,7 +174,7 @@ def compute_direct(
             return None
         calls = []
         for address, idx in planned:
-            call = _Call()
+            call = _Call(str(address), client.loop)
             call.task = asyncio.ensure_future(
                 _call(client, str(address), payload(idx), call)
             )

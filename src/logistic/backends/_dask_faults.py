@@ -317,7 +317,10 @@ class ClusterRun:
                 wait_s = min(wait_s, self.timeout - elapsed)
             if wake.wait(wait_s):
                 continue
-            problem = self._health()
+            info = self._identity()
+            if _decline_departed(futures, info):
+                continue  # a direct call's worker left: the tasks rerun the pass
+            problem = self._health(info)
             if problem is None:
                 stalled_since = None
                 continue
@@ -361,9 +364,11 @@ class ClusterRun:
         except (TimeoutError, OSError, CancelledError):
             return None
 
-    def _health(self) -> Callable[[str, list[Any], float], Exception] | None:
-        """None when the cluster can make progress, else how to fail if it lasts."""
-        info = self._identity()
+    def _health(
+        self, info: dict[str, Any] | None
+    ) -> Callable[[str, list[Any], float], Exception] | None:
+        """None when the cluster can make progress, else how to fail if it
+        lasts; ``info``: the scheduler's :meth:`_identity` answer."""
         if info is None:
             return lambda label, futures, s: self._lost(
                 label, f"it has not answered for {s:g} s (cluster_timeout)"
@@ -522,6 +527,29 @@ class ClusterRun:
 def _killed_worker(exc: BaseException | None) -> bool:
     """Whether a task's error is ``distributed.scheduler.KilledWorker``."""
     return type(exc).__name__ == "KilledWorker"
+
+
+def _decline_departed(calls: list[Any], info: dict[str, Any] | None) -> bool:
+    """Marks declined (``error``) each pending direct call whose worker the
+    scheduler no longer lists (``info``: its ``identity`` answer; task
+    futures carry no ``worker_address`` and are left to the scheduler, which
+    reschedules them), and stops its wait: a worker removed but not killed
+    (no nanny) would keep the call open until the ``timeout``. Whether any
+    was."""
+    if info is None:
+        return False
+    workers = info.get("workers", {})
+    gone = [
+        c
+        for c in calls
+        if c.status == "pending"
+        and getattr(c, "worker_address", None) is not None
+        and c.worker_address not in workers
+    ]
+    for c in gone:
+        c.status = "error"
+        c.abandon()
+    return bool(gone)
 
 
 def _wake_on_done(futures: list[Any]) -> threading.Event:
