@@ -284,3 +284,33 @@ def test_a_pass_without_the_page_cache_calls_gives_the_same_sums(
     got = LogisticObjective(backend).value_and_gradient(theta)
     assert got[0] == want[0]
     np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_start_rows_from_the_cache_hold_one_block_mapped_at_a_time(
+    cached, monkeypatch
+):
+    """Newton's start rows (``grid_blocks``) copy each picked block's rows and
+    let its mapping go before the next is mapped: kept as views, every
+    picked block stayed mapped at once (each mapping widened to huge pages),
+    which broke a capped address space (tests/test_out_of_core_memory.py)."""
+    _path, _opts, backend, X = cached
+    monkeypatch.setattr(_cache, "_in_page_cache", lambda *args: True)  # mapped
+    live: list[weakref.ref[mmap.mmap]] = []
+    most = []
+    real_map = _cache._map
+
+    def counting_map(*args, **kwargs):
+        mm, at = real_map(*args, **kwargs)
+        live.append(weakref.ref(mm))
+        most.append(sum(r() is not None for r in live))
+        return mm, at
+
+    monkeypatch.setattr(_cache, "_map", counting_map)
+    picked = list(range(0, -(-backend.n_samples // 170), 2))
+    blocks = backend.grid_blocks(picked, 3)
+    assert blocks is not None and len(most) >= 2 * len(picked)  # X, codes, w
+    # one block's arrays (X, label codes, weights) mapped at a time, at most
+    assert max(most) <= 3
+    assert all(r() is None for r in live)
+    for i, block in zip(picked, blocks, strict=True):
+        np.testing.assert_array_equal(block.X, X[170 * i : 170 * (i + 1)][::3])

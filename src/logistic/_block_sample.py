@@ -91,8 +91,8 @@ def gather_start_rows(data: Backend, rows: int) -> Block | None:
 
 def _joined(blocks: list[Block]) -> Block | None:
     """The blocks' rows as one block of fresh arrays, each block dropped from
-    the list once copied (the peak is the joined rows and one block: a row
-    cache's blocks are views of its mapping); None when the weights sum to 0."""
+    the list once copied (a backend's blocks may be views of its memory);
+    None when the weights sum to 0."""
     n = sum(b.n_rows for b in blocks)
     X = np.empty((n, blocks[0].X.shape[1]), dtype=blocks[0].X.dtype)
     y = np.empty(n, dtype=blocks[0].y.dtype)

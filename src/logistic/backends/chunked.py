@@ -493,17 +493,22 @@ class Chunked:
         return [min(c, self.n_samples - s) for s in range(0, self.n_samples, c)]
 
     def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
-        """Every ``step``-th row of the grid blocks ``indices`` (views of the
-        row cache's mapping, or blocks read from it; labels encoded), from
-        the row cache only (not a pass: not counted); None without the cache
-        (the blocks would cost a full read of the source)."""
+        """Every ``step``-th row of the grid blocks ``indices`` (copies of the
+        rows, labels encoded), from the row cache only (not a pass: not
+        counted); None without the cache (the blocks would cost a full read
+        of the source). Each block's mapping (or read buffer) is let go
+        before the next is opened: the address space held is one block and
+        the rows taken, never every picked block's mapping at once."""
         if self._cached is None or self._label_values is None:
             return None
         c, out = self.chunk_rows, []
         for i in indices:
             X, codes, w, o = self._cached.block(int(i) * c, c)
-            w, o = (None if v is None else v[::step] for v in (w, o))
-            out.append(Block(X[::step], self._label_values[codes[::step]], w, o))
+            w, o = (None if v is None else v[::step].copy() for v in (w, o))
+            rows = X[::step].copy()
+            labels = self._label_values[codes[::step]]
+            del X, codes
+            out.append(Block(rows, labels, w, o))
         return out
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
