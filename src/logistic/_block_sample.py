@@ -4,10 +4,12 @@ Convention (owned here): a backend with the ``block_grid`` capability that
 also knows the rows of every grid block without reading them offers
 ``grid_rows()`` (a list, block ``i`` first to last: the row cache's fixed
 ``chunk_rows`` grid, Dask's blocks within each partition) and
-``grid_blocks(indices, step)`` (the blocks at those places, every
-``step``-th row of each, in memory with labels in {0, 1}: copies, or views of
-a row cache's mapping, which the caller copies; None when reading them would
-cost a full pass, e.g. a source without a row cache).
+``grid_blocks(indices, step)`` (the blocks at those places, in that order,
+every ``step``-th row of each (``ceil(rows / step)`` rows), in memory with
+labels in {0, 1}: an iterable the caller copies block by block, so a
+backend may hand over views of its memory or of a mapping it lets go before
+it reads the next; None when reading them would cost a full pass, e.g. a
+source without a row cache).
 This module decides from those counts, on the caller's side:
 
 * :func:`block_sampling_fits`: whether every k-th block whole holds the
@@ -29,6 +31,7 @@ having spent the gather, the subsample fit and one full pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -82,31 +85,45 @@ def gather_start_rows(data: Backend, rows: int) -> Block | None:
         return None
     picked, step = start_blocks(sizes, rows)
     blocks: Any = read(picked, step)
-    if not blocks:
+    if blocks is None:
         return None
-    if any(b.offset is not None for b in blocks):
-        return None
-    return _joined(blocks)
+    n = sum(-(-sizes[i] // step) for i in picked)
+    return _joined(iter(blocks), n)
 
 
-def _joined(blocks: list[Block]) -> Block | None:
-    """The blocks' rows as one block of fresh arrays, each block dropped from
-    the list once copied (a backend's blocks may be views of its memory);
-    None when the weights sum to 0."""
-    n = sum(b.n_rows for b in blocks)
-    X = np.empty((n, blocks[0].X.shape[1]), dtype=blocks[0].X.dtype)
-    y = np.empty(n, dtype=blocks[0].y.dtype)
-    weighted = any(b.sample_weight is not None for b in blocks)
-    sw = np.ones(n, dtype=X.dtype) if weighted else None
+def _joined(blocks: Iterator[Block], n: int) -> Block | None:
+    """The blocks' ``n`` rows as one block of fresh arrays, each block copied
+    and let go before the next is asked for (a backend's blocks may be views
+    of a mapping: one is held at a time); None when there are none, one
+    carries an offset, or the weights sum to 0."""
+    X: Any = None
+    y: Any = None
+    sw: Any = None
     row = 0
-    blocks.reverse()
-    while blocks:
-        block = blocks.pop()
-        rows = slice(row, row + block.n_rows)
-        X[rows], y[rows] = block.X, block.y
-        if sw is not None and block.sample_weight is not None:
-            sw[rows] = block.sample_weight
-        row += block.n_rows
+    for block in blocks:
+        if block.offset is not None:
+            return None
+        k = block.n_rows
+        if row + k > n:
+            raise ValueError(
+                f"grid_blocks handed over more than the {n} rows its grid "
+                f"promises (ceil(rows / step) a block)"
+            )
+        if X is None:
+            X = np.empty((n, block.X.shape[1]), dtype=block.X.dtype)
+            y = np.empty(n, dtype=block.y.dtype)
+        X[row : row + k], y[row : row + k] = block.X, block.y
+        if block.sample_weight is not None:
+            if sw is None:
+                sw = np.ones(n, dtype=X.dtype)
+            sw[row : row + k] = block.sample_weight
+        row += k
+        del block  # the next block is read with this one let go
+    if X is None or row == 0:
+        return None
+    if row < n:
+        X, y = X[:row].copy(), y[:row].copy()
+        sw = None if sw is None else sw[:row].copy()
     if sw is not None and not np.sum(sw) > 0:
         return None
     return Block(X, y, sw)

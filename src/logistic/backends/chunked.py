@@ -492,24 +492,31 @@ class Chunked:
         c = self.chunk_rows
         return [min(c, self.n_samples - s) for s in range(0, self.n_samples, c)]
 
-    def grid_blocks(self, indices: Sequence[int], step: int = 1) -> list[Block] | None:
-        """Every ``step``-th row of the grid blocks ``indices`` (copies of the
-        rows, labels encoded), from the row cache only (not a pass: not
+    def grid_blocks(
+        self, indices: Sequence[int], step: int = 1
+    ) -> Iterator[Block] | None:
+        """Every ``step``-th row of the grid blocks ``indices`` (views of the
+        row cache's mapping, or of a block read from it; labels encoded),
+        one block at a time, from the row cache only (not a pass: not
         counted); None without the cache (the blocks would cost a full read
-        of the source). Each block's mapping (or read buffer) is let go
-        before the next is opened: the address space held is one block and
-        the rows taken, never every picked block's mapping at once."""
-        if self._cached is None or self._label_values is None:
+        of the source). A block's mapping is let go once the caller has let
+        go of the block, before the next is mapped: the address space held
+        is one block, never every picked block at once."""
+        cached, labels = self._cached, self._label_values
+        if cached is None or labels is None:
             return None
-        c, out = self.chunk_rows, []
-        for i in indices:
-            X, codes, w, o = self._cached.block(int(i) * c, c)
-            w, o = (None if v is None else v[::step].copy() for v in (w, o))
-            rows = X[::step].copy()
-            labels = self._label_values[codes[::step]]
-            del X, codes
-            out.append(Block(rows, labels, w, o))
-        return out
+        c = self.chunk_rows
+
+        def one_at_a_time() -> Iterator[Block]:
+            for i in indices:
+                X, codes, w, o = cached.block(int(i) * c, c)
+                w, o = (None if v is None else v[::step] for v in (w, o))
+                block = Block(X[::step], labels[codes[::step]], w, o)
+                del X, codes, w, o
+                yield block
+                del block
+
+        return one_at_a_time()
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
         return self._pass(lambda block, _i: fn(block))
