@@ -88,7 +88,8 @@ def partial_fit_multinomial(
         data, len(known), l2=alpha, fit_intercept=bool(est.fit_intercept)
     )
     if state is None:  # the first chunk fixes the coordinates and the step
-        mean, std = objective.column_moments()
+        # the model's own arrays: the objective's are its read-only cache
+        mean, std = (np.array(v) for v in objective.column_moments())
         theta: FloatArray = np.zeros(objective.n_params)
         state = PartialFitState(
             classes=known,

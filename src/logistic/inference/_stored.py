@@ -162,7 +162,8 @@ def collect(
     w, b = objective.split(theta)
     value, grad, hessian = objective.value_gradient_hessian(theta)
     labels = label_sums(objective.data, w, b, SEPARATION_SUSPECT_LOGIT)
-    mean, std = objective.column_moments()
+    # the model's own arrays: the objective's are its read-only cache
+    mean, std = (np.array(v, dtype=F64) for v in objective.column_moments())
     llnull = None
     if with_null and labels.has_offset:
         llnull = null_loglik(labels, objective.fit_intercept, objective, tol)
