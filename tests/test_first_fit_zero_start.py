@@ -211,3 +211,16 @@ def test_a_direction_only_the_sample_makes_flat_costs_one_pass_at_most() -> None
     assert model.history_[0]["n_passes"] == 0  # the estimate was used
     assert model.n_passes_ <= exact.n_passes_ + 1  # 16 against 6 before
     assert model.objective_ == pytest.approx(exact.objective_, rel=1e-12)
+
+
+def test_the_small_data_copy_stays_within_its_bytes_without_an_intercept():
+    """The sample's copy holds X's columns: 28 of them whether or not the fit
+    has an intercept (29 or 28 parameters), at most SMALL_SAMPLE_BYTES."""
+    from logistic.solvers._zero_start import SMALL_SAMPLE_BYTES
+
+    with_intercept = sample_rows(7_000, 29, 8, 28)
+    without = sample_rows(7_000, 28, 8, 28)
+    assert with_intercept is not None and without is not None
+    assert with_intercept.size == 548  # higgs, as documented
+    for idx in (with_intercept, without):
+        assert idx.size * 28 * 8 <= SMALL_SAMPLE_BYTES

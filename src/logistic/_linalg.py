@@ -54,7 +54,9 @@ class Cholesky:
     scipy_factor: Any = None
     """scipy's ``(c, lower)`` pair when scipy factored A, else None."""
     matrix: FloatArray | None = None
-    """A copy of A up to ``NUMPY_SOLVE_MAX`` rows (solved by LU), else None."""
+    """A up to ``NUMPY_SOLVE_MAX`` rows (solved by LU; a copy, or the
+    caller's array itself with ``copy=False``, which it must not change while
+    it solves with this factor), else None."""
 
     def solve(self, b: FloatArray) -> FloatArray:
         """``A⁻¹ b`` for a vector ``b``."""

@@ -92,32 +92,30 @@ def release_placement(
     later): with every worker restarted at once, the evaluation would wait
     until its ``timeout``. Keys the scheduler no longer knows are skipped
     (asked first: one request for the keys' states, one that clears the
-    known keys; key by key only where a key was forgotten between the two);
+    known keys; asked again once where a key was forgotten between the two);
     a scheduler that does not answer within ``timeout`` seconds leaves them
     as they are."""
-    import asyncio
-
     graphs = {id(g): g for t in parts for v in t if v is not None for g in [v.dask]}
     keys = list({k for g in graphs.values() for k in g})  # one graph often serves all
     if not keys:
         return
 
     async def clear() -> None:
-        states = await client.scheduler.get_task_status(keys=keys)
-        known = [k for k in keys if states.get(k) is not None]
-        if not known:
-            return
-        try:
-            await client.scheduler.set_restrictions(worker=dict.fromkeys(known))
-        except KeyError:  # forgotten since: the scheduler stops at that key
-            await asyncio.gather(
-                *(client.scheduler.set_restrictions(worker={k: None}) for k in known),
-                return_exceptions=True,
-            )
+        for attempt in range(2):
+            states = await client.scheduler.get_task_status(keys=keys)
+            known = [k for k in keys if states.get(k) is not None]
+            if not known:
+                return
+            try:
+                await client.scheduler.set_restrictions(worker=dict.fromkeys(known))
+                return
+            except KeyError:  # forgotten since: the scheduler stopped at that key
+                if attempt:
+                    raise
 
     try:
         client.sync(clear, callback_timeout=timeout)
-    except (TimeoutError, OSError, CancelledError):
+    except (TimeoutError, OSError, CancelledError, KeyError):
         pass
 
 

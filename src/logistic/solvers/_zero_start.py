@@ -12,7 +12,8 @@ it from ``m = max(SAMPLE_MIN_ROWS, SAMPLE_ROWS_PER_PARAM · n_params)`` rows
 ratio, in row order: spread over the rows without the aliasing of every k-th
 row, whose period can match the data's — ijcnn1's first ten columns repeat
 every ten rows; the same rows in every process), when X is a dense array in
-memory of at least ``MIN_RATIO · m`` rows, in place of Newton's first pass
+memory of at least ``MIN_RATIO · m`` rows (smaller data: below), in place of
+Newton's first pass
 (value, gradient and exact Hessian at ``θ = 0``). Newton asks for it where
 its Hessians are exact (tall data, whose Hessians are subsampled anyway, keep
 their first pass).
@@ -132,13 +133,17 @@ class ZeroStart(NamedTuple):
     factor: Cholesky
 
 
-def sample_rows(n_samples: int, n_params: int, itemsize: int = 8) -> np.ndarray | None:
+def sample_rows(
+    n_samples: int, n_params: int, itemsize: int = 8, n_columns: int | None = None
+) -> np.ndarray | None:
     """Indices (sorted, distinct unless ``m`` is close to ``n_samples``) of the
     rows that estimate the Hessian at ``θ = 0``, or None when the data are too
-    small to sample (``itemsize``: bytes of a value of X)."""
+    small to sample (``itemsize``: bytes of a value of X; ``n_columns``: X's
+    columns, the copy's width, ``n_params - 1`` when not given)."""
     m = max(SAMPLE_MIN_ROWS, SAMPLE_ROWS_PER_PARAM * n_params)
     if n_samples < MIN_RATIO * m:
-        fits = SMALL_SAMPLE_BYTES // (itemsize * max(1, n_params - 1))
+        width = n_params - 1 if n_columns is None else n_columns
+        fits = SMALL_SAMPLE_BYTES // (itemsize * max(1, width))
         m = min(n_samples // MIN_RATIO, fits)
         small = n_samples * n_params * n_params < SMALL_MIN_WORK
         if small or m < SMALL_ROWS_PER_PARAM * n_params:
@@ -170,7 +175,7 @@ def zero_start(objective: Any, theta0: FloatArray) -> ZeroStart | None:
     X = block.X
     if not isinstance(X, np.ndarray) or block.offset is not None:
         return None
-    idx = sample_rows(X.shape[0], objective.n_params, X.itemsize)
+    idx = sample_rows(X.shape[0], objective.n_params, X.itemsize, X.shape[1])
     if idx is None:
         return None
     H = _sampled_hessian(objective, block, idx)

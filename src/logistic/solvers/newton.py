@@ -13,7 +13,8 @@ decrement ``gᵀH⁻¹g`` is recorded per iteration.
 Start at ``θ = 0`` (no offset, dense rows in memory, an exact Hessian: fewer
 than ``EXACT_HESSIAN_MAX_SIZE`` entries, and rows enough to sample: at least
 four times ``max(2 000, 50·n_params)``, or, for smaller data whose Hessian
-costs more than the sample, a quarter of them or a copy of 120 KiB, see
+costs more than the sample, the fewer of a quarter of them and the rows a
+120 KiB copy holds, when those are at least 18 a parameter, see
 :func:`._zero_start.sample_rows`): value and gradient come from the
 data-statistics pass and the Hessian from the sampled rows
 (:mod:`._zero_start`), whose Cholesky factor the first step reuses, so
