@@ -14,9 +14,16 @@ import numpy as np
 
 from .._blas_threads import one_blas_thread as _one_thread
 from .._libc import reserve_heap
+from .._linalg import Cholesky, cholesky
 from .._typing import FloatArray
 
-__all__ = ["heap_headroom", "jacobi_scaling", "one_blas_thread"]
+__all__ = [
+    "heap_headroom",
+    "jacobi_scaling",
+    "jacobi_scaled",
+    "one_blas_thread",
+    "scaled_cholesky",
+]
 
 
 #: The p × p temporaries of one iteration that the heap keeps room for
@@ -79,3 +86,20 @@ def jacobi_scaling(H: FloatArray) -> FloatArray:
     if diag.min() > 0:
         return 1.0 / np.sqrt(diag)
     return np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
+
+
+def jacobi_scaled(H: FloatArray, s: FloatArray) -> FloatArray:
+    """``S H S`` (``S = diag(s)``), a new array."""
+    Hs = H * s[:, None]
+    Hs *= s[None, :]
+    return Hs
+
+
+def scaled_cholesky(H: FloatArray, s: FloatArray) -> Cholesky:
+    """The Cholesky factor of ``S H S`` (:func:`jacobi_scaled`), BLAS held to
+    one thread by :func:`one_blas_thread`'s size rule: Newton's factor, and
+    the zero start's, which Newton's first step reuses, made alike;
+    :class:`logistic._linalg.LinAlgError` when it is not positive definite."""
+    Hs = jacobi_scaled(H, s)
+    with one_blas_thread(H.shape[0]):
+        return cholesky(Hs, copy=False)  # Hs: this function's own

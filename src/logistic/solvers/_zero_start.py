@@ -76,10 +76,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._kernels import hessian
-from .._linalg import Cholesky, LinAlgError, cholesky
+from .._linalg import Cholesky, LinAlgError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
-from ._newton_linalg import one_blas_thread
+from ._newton_linalg import jacobi_scaling, scaled_cholesky
 
 __all__ = ["ZeroStart", "zero_start", "sample_rows"]
 
@@ -259,19 +259,16 @@ def _spread(
 
 def _well_conditioned(H: FloatArray) -> tuple[FloatArray, Cholesky] | None:
     """The Jacobi scaling ``s = diag(H)^{-1/2}`` and the Cholesky factor of
-    ``S H S``, made with the operations of Newton's own factor
-    (:meth:`logistic.solvers.newton.Newton._factor`); None when H is not
-    finite with a positive diagonal, not positive definite, or a pivot of the
-    factor is below :data:`MIN_PIVOT`."""
+    ``S H S``, made as Newton's own factor is
+    (:func:`._newton_linalg.scaled_cholesky`); None when H is not finite with
+    a positive diagonal, not positive definite, or a pivot of the factor is
+    below :data:`MIN_PIVOT`."""
     diag = np.diag(H)
     if not (np.all(np.isfinite(H)) and np.all(diag > 0)):
         return None
-    s = 1.0 / np.sqrt(diag)
-    Hs = H * s[:, None]
-    Hs *= s[None, :]
+    s = jacobi_scaling(H)
     try:
-        with one_blas_thread(H.shape[0]):
-            factor = cholesky(Hs, copy=False)  # Hs: this function's own
+        factor = scaled_cholesky(H, s)
     except LinAlgError:
         return None
     if not np.min(np.square(np.diag(factor.lower))) >= MIN_PIVOT:

@@ -127,7 +127,7 @@ from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import heap_headroom as _heap_headroom
-from ._newton_linalg import jacobi_scaling
+from ._newton_linalg import jacobi_scaled, jacobi_scaling, scaled_cholesky
 from ._newton_linalg import one_blas_thread as _one_blas_thread
 from ._newton_sparse_start import SPARSE_START_TOL_SCALE, sparse_start_rows
 from ._options import LineSearchOptions
@@ -393,8 +393,7 @@ class Newton(IterativeSolver):
                 return d
         except LinAlgError:
             pass
-        Hs = H * s[:, None]
-        Hs *= s[None, :]
+        Hs = jacobi_scaled(H, s)
         with _one_blas_thread(H.shape[0]):
             return self._damped_cholesky(fit, H, Hs, g * s, s, g)
 
@@ -408,10 +407,7 @@ class Newton(IterativeSolver):
         :func:`._newton_linalg.jacobi_scaling`), kept for the next call with the
         same H; :class:`LinAlgError` when it is not positive definite."""
         self._factored = None
-        Hs = H * s[:, None]
-        Hs *= s[None, :]
-        with _one_blas_thread(H.shape[0]):
-            factor = cholesky(Hs, copy=False)  # Hs: this method's own
+        factor = scaled_cholesky(H, s)
         self._factored = (H, s, factor)
         return factor
 
