@@ -189,10 +189,28 @@ def compute_direct(
     if started is None:
         return None
     members, calls = started
-    run.wait_calls(calls, label, members, wake)
+    run.wait_calls(calls, label, members, wake, partial(decline_departed, calls))
     if any(c.status != "finished" for c in calls):
         return None
     return members, [c.value for c in calls]
+
+
+def decline_departed(calls: list[_Call], info: dict[str, Any] | None) -> bool:
+    """Declines (``error``) and cancels each pending call whose worker the
+    scheduler no longer lists (``info``: its ``identity`` answer, None when
+    it did not answer: nothing declined): a worker removed but not killed
+    (no nanny) would keep its call open until the ``timeout``. Whether any
+    was."""
+    if info is None:
+        return False
+    workers = info.get("workers", {})
+    gone = [
+        c for c in calls if c.status == "pending" and c.worker_address not in workers
+    ]
+    for c in gone:
+        c.status = "error"
+        c.abandon()
+    return bool(gone)
 
 
 def group_payload(

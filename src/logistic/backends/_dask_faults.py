@@ -279,12 +279,17 @@ class ClusterRun:
         label: str,
         members: list[list[int]],
         wake: threading.Event,
+        on_look: Callable[[dict[str, Any] | None], bool],
     ) -> None:
         """:meth:`_wait` for direct calls (objects with a future's ``status``:
         ``pending``, ``finished`` or ``error``; ``wake`` set when one ends),
         until all answered or one was declined; ``members[i]``: call ``i``'s
-        partitions, named by the ``timeout``'s error."""
-        self._wait(calls, label, fail_fast=True, members=members, wake=wake)
+        partitions, named by the ``timeout``'s error; ``on_look(info)`` at
+        each look at the cluster (the scheduler's ``identity`` answer, None
+        when it did not answer): true when it declined a call."""
+        self._wait(
+            calls, label, fail_fast=True, members=members, wake=wake, on_look=on_look
+        )
 
     def _wait(
         self,
@@ -293,9 +298,11 @@ class ClusterRun:
         fail_fast: bool,
         members: list[list[int]] | None = None,
         wake: threading.Event | None = None,
+        on_look: Callable[[dict[str, Any] | None], bool] | None = None,
     ) -> None:
         """Until every task finished (``fail_fast``: or one failed), one was
-        cancelled or a fault raises; ``wake``: set when a state may change."""
+        cancelled or a fault raises; ``wake``: set when a state may change;
+        ``on_look``: :meth:`wait_calls`'."""
         wake = wake or _wake_on_done(futures)
         t0 = self._t0  # the evaluation's start (``timeout`` covers a rerun)
         stalled_since: float | None = None
@@ -318,8 +325,8 @@ class ClusterRun:
             if wake.wait(wait_s):
                 continue
             info = self._identity()
-            if _decline_departed(futures, info):
-                continue  # a direct call's worker left: the tasks rerun the pass
+            if on_look is not None and on_look(info):
+                continue  # a direct call was declined: the tasks rerun the pass
             problem = self._health(info)
             if problem is None:
                 stalled_since = None
@@ -527,29 +534,6 @@ class ClusterRun:
 def _killed_worker(exc: BaseException | None) -> bool:
     """Whether a task's error is ``distributed.scheduler.KilledWorker``."""
     return type(exc).__name__ == "KilledWorker"
-
-
-def _decline_departed(calls: list[Any], info: dict[str, Any] | None) -> bool:
-    """Marks declined (``error``) each pending direct call whose worker the
-    scheduler no longer lists (``info``: its ``identity`` answer; task
-    futures carry no ``worker_address`` and are left to the scheduler, which
-    reschedules them), and stops its wait: a worker removed but not killed
-    (no nanny) would keep the call open until the ``timeout``. Whether any
-    was."""
-    if info is None:
-        return False
-    workers = info.get("workers", {})
-    gone = [
-        c
-        for c in calls
-        if c.status == "pending"
-        and getattr(c, "worker_address", None) is not None
-        and c.worker_address not in workers
-    ]
-    for c in gone:
-        c.status = "error"
-        c.abandon()
-    return bool(gone)
 
 
 def _wake_on_done(futures: list[Any]) -> threading.Event:
