@@ -148,11 +148,13 @@ def test_smaller_data_sample_what_a_small_copy_holds() -> None:
     assert sample_rows(7_000, 31) is None  # 438 rows < 18 · 31
 
 
-def test_higgs_sized_fit_saves_its_first_pass() -> None:
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_higgs_sized_fit_saves_its_first_pass(dtype) -> None:
     rng = np.random.default_rng(3)
     X = rng.normal(size=(7_000, 28)) * rng.uniform(0.5, 3.0, size=28)
     beta = rng.normal(size=28) / 4
     y = (rng.random(7_000) < 1 / (1 + np.exp(-(X @ beta)))).astype(float)
+    X = X.astype(dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model = _fit(X, y, tol=1e-8)
@@ -160,7 +162,7 @@ def test_higgs_sized_fit_saves_its_first_pass() -> None:
     assert model.n_passes_ == model.n_iter_[0]
     sklearn = pytest.importorskip("sklearn.linear_model")
     ref = sklearn.LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12)
-    ref.fit(X, y)
+    ref.fit(X.astype(np.float64), y)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
 
 
