@@ -65,6 +65,7 @@ from .._blas_threads import one_blas_thread
 from .._sparse import issparse
 from .._typing import BackendCapabilities, Block
 from ._fold import fold_in_order as _fold
+from ._windows import reduce_windows
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -95,8 +96,6 @@ SPARSE_GRADIENT_VALUES = 32
 #: w8a 7 → 2 blocks, 10 % less time a fit.
 SPARSE_HESSIAN_VALUES = 16
 SPARSE_HESSIAN_MAX_FEATURES = 1024
-#: Blocks a thread processes between two reductions (bounds live partial sums).
-WINDOW_BLOCKS = 8
 #: Data smaller than this is reduced in the calling thread (higgs, 1.5 MB:
 #: 15 ms a fit with the pool, most of it waking threads and queueing).
 THREAD_MIN_BYTES = 8 * 2**20
@@ -506,12 +505,13 @@ class InMemory:
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
         """Like :meth:`map_reduce` with ``fn(block, block_index)``.
 
-        Blocks go to the threads in windows of ``WINDOW_BLOCKS`` blocks a
-        thread (one task per thread and window); each window's results are
-        folded, in block order, before the next window starts, so at most
-        ``n_threads · WINDOW_BLOCKS`` partial results (e.g. p × p Hessian
-        sums) are alive at once. The first reduction over an X whose finite
-        check is owed also makes that check (module docstring).
+        Blocks go to the threads in windows (one task per thread and window,
+        :func:`logistic.backends._windows.reduce_windows`); each window's
+        results are folded, in block order, before the next window starts,
+        so the partial results (e.g. p × p Hessian sums) alive at once stay
+        within ``_windows.PARTIAL_BYTES`` or ``n_threads ·
+        _windows.WINDOW_BLOCKS`` of them. The first reduction over an X
+        whose finite check is owed also makes that check (module docstring).
         """
         return self._map(fn, fn)
 
@@ -557,9 +557,9 @@ class InMemory:
         if k == 1:
             return _fold(fn(b, i) for i, b in enumerate(blocks))
         if self._blas_free(kernel, blocks):
-            return self._windows(fn, blocks, k)
+            return reduce_windows(_pool(k), fn, blocks, k)
         with one_blas_thread():
-            return self._windows(fn, blocks, k)
+            return reduce_windows(_pool(k), fn, blocks, k)
 
     @staticmethod
     def _blas_free(kernel: Callable[..., Any], blocks: list[Block]) -> bool:
@@ -571,15 +571,3 @@ class InMemory:
         from .. import _kernels  # lazily: loads the compiled kernel
 
         return _kernels.blas_free(kernel, blocks)
-
-    def _windows(self, fn: Callable[[Block, int], T], blocks: list[Block], k: int) -> T:
-        """Blocks in windows over ``k`` pool threads, folded in block order."""
-        pool = _pool(k)
-        acc: list[Any] = []
-        for lo in range(0, len(blocks), k * WINDOW_BLOCKS):
-            hi = min(len(blocks), lo + k * WINDOW_BLOCKS)
-            bounds = [lo + (hi - lo) * i // k for i in range(k + 1)]
-            runs = [range(bounds[i], bounds[i + 1]) for i in range(k)]
-            parts = pool.map(lambda run: [fn(blocks[i], i) for i in run], runs)
-            acc = [_fold(acc + [p for run in parts for p in run])]
-        return acc[0]

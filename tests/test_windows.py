@@ -1,0 +1,98 @@
+"""Windows of row blocks over a pool's threads (``logistic.backends._windows``).
+
+The reference for every sum is a plain left fold of the blocks' results in
+block order (:func:`logistic.backends._reduce.tree_sum`); the windows'
+lengths are read from a pool that records the runs it is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from logistic.backends import _windows, in_memory
+from logistic.backends._reduce import tree_sum
+
+
+class _RecordingPool:
+    """Runs ``map`` in this thread and keeps the runs of each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[range]] = []
+
+    def map(self, fn: Any, args: list[Any]) -> list[Any]:
+        self.calls.append(list(args))
+        return [fn(a) for a in args]
+
+
+def _parts(n_blocks: int, size: int, seed: int = 0) -> list[tuple[float, np.ndarray]]:
+    """Block results whose float64 sum depends on the order of additions."""
+    rng = np.random.default_rng(seed)
+    scale = 10.0 ** rng.integers(-8, 8, size=n_blocks)
+    return [
+        (float(rng.standard_normal() * s), rng.standard_normal(size) * s)
+        for s in scale
+    ]
+
+
+@pytest.mark.parametrize(("n_blocks", "k"), [(1, 1), (2, 2), (3, 2), (96, 2), (97, 3)])
+def test_sums_are_the_left_fold_in_block_order(n_blocks, k):
+    parts = _parts(n_blocks, 100)
+    pool = _RecordingPool()
+    got = _windows.reduce_windows(pool, lambda _b, i: parts[i], [None] * n_blocks, k)
+    want = tree_sum(parts)
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[1], want[1])
+    ran = [i for call in pool.calls for run in call for i in run]
+    assert ran == list(range(n_blocks))  # every block once, in order
+    assert all(len(call) == k for call in pool.calls)
+
+
+def test_small_results_make_a_pass_two_windows():
+    """p-vectors of p = 100 over dense1m's 96 blocks on 2 threads: one block
+    a thread, then the other 94 in one window (47 a thread)."""
+    parts = _parts(96, 100)
+    pool = _RecordingPool()
+    _windows.reduce_windows(pool, lambda _b, i: parts[i], [None] * 96, 2)
+    assert [[len(r) for r in call] for call in pool.calls] == [[1, 1], [47, 47]]
+
+
+def test_large_results_keep_window_blocks_a_thread():
+    """300 × 300 Hessian sums (720 KB a block): at most ``WINDOW_BLOCKS`` a
+    thread alive at once, as many as before the windows adapted."""
+    n_blocks, k = 40, 2
+    H = np.ones((300, 300))
+    pool = _RecordingPool()
+    _windows.reduce_windows(pool, lambda _b, _i: (1.0, H), [None] * n_blocks, k)
+    lengths = [sum(len(r) for r in call) for call in pool.calls]
+    assert lengths[0] == k
+    assert max(lengths[1:]) == k * _windows.WINDOW_BLOCKS
+    assert sum(lengths) == n_blocks
+
+
+def test_results_of_unknown_size_get_window_blocks():
+    assert _windows.result_bytes(object()) is None
+    assert _windows.result_bytes((1.0, object())) is None
+    assert _windows.window_blocks(None, 2) == _windows.WINDOW_BLOCKS
+
+
+def test_result_bytes_and_window_length():
+    assert _windows.result_bytes((1.0, np.zeros(100), 2.0, 3)) == 8 * 103
+    assert _windows.result_bytes(np.zeros((3, 4))) == 96
+    # the budget over k threads' results, never under WINDOW_BLOCKS a thread
+    assert _windows.window_blocks(1024, 2) == _windows.PARTIAL_BYTES // 2048
+    assert _windows.window_blocks(_windows.PARTIAL_BYTES, 2) == _windows.WINDOW_BLOCKS
+
+
+def test_the_backends_threads_give_the_fold_of_one_thread():
+    """The in-memory pool (two threads) over 96 blocks: the bits of the left
+    fold, however the workers take the runs."""
+    parts = _parts(96, 1000, seed=3)
+    pool = in_memory._pool(2)
+    for _ in range(5):
+        got = _windows.reduce_windows(pool, lambda _b, i: parts[i], [None] * 96, 2)
+        want = tree_sum(parts)
+        assert got[0] == want[0]
+        np.testing.assert_array_equal(got[1], want[1])
