@@ -65,6 +65,7 @@ from .._blas_threads import one_blas_thread
 from .._sparse import issparse
 from .._typing import BackendCapabilities, Block
 from ._fold import fold_in_order as _fold
+from ._placement import current_cpu, leave_cpu
 from ._windows import reduce_windows
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ class _Workers:
     def __init__(self, n_workers: int) -> None:
         self._ready = threading.Condition(threading.Lock())
         self._tasks: collections.deque[_Task] = collections.deque()
+        self._caller_cpu = -1  # a worker on this CPU moves (``_placement``)
         for _ in range(n_workers):
             # not threading.Thread.start, which waits until the new thread
             # has run (0.2 ms idle, a scheduler slice, up to ~3 ms, on a
@@ -159,6 +161,8 @@ class _Workers:
                 while not self._tasks:
                     self._ready.wait()
                 task = self._tasks.popleft()
+                cpu = self._caller_cpu
+            leave_cpu(cpu)
             _run_task(task)
             task.done.release()
 
@@ -169,7 +173,9 @@ class _Workers:
         done. After an error (or an interrupt) in this thread, the calls no
         worker has taken never run."""
         tasks = [_Task(fn, a) for a in args[1:]]
+        cpu = current_cpu()
         with self._ready:
+            self._caller_cpu = cpu
             self._tasks.extend(tasks)
             self._ready.notify(len(tasks))
         first = _Task(fn, args[0]) if args else None

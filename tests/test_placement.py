@@ -1,0 +1,81 @@
+"""A pool worker moved off its caller's CPU (``logistic.backends._placement``).
+
+Placement itself is the scheduler's; these tests check what the module
+promises whatever the scheduler does: the CPU read is one this thread may
+use, a thread's affinity is the same after a move as before, and nothing
+moves with one usable CPU or an unknown CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import pytest
+
+from logistic.backends import _placement, in_memory
+
+linux = pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or _placement.current_cpu() < 0,
+    reason="needs sched_getcpu and sched_setaffinity (Linux)",
+)
+
+
+def _in_thread(fn: Any) -> Any:
+    """``fn()`` in a new thread (affinity is per thread: pytest's stays)."""
+    out: list[Any] = []
+    t = threading.Thread(target=lambda: out.append(fn()))
+    t.start()
+    t.join()
+    return out[0]
+
+
+@linux
+def test_current_cpu_is_one_this_thread_may_use():
+    assert _placement.current_cpu() in os.sched_getaffinity(0)
+
+
+def test_unknown_cpu_moves_nothing():
+    assert _placement.leave_cpu(-1) is False
+
+
+@linux
+def test_a_thread_on_another_cpu_stays():
+    def run() -> tuple[bool, set[int]]:
+        before = os.sched_getaffinity(0)
+        elsewhere = max(before | {-1}) + 1  # a CPU this thread is not on
+        return _placement.leave_cpu(elsewhere), before - os.sched_getaffinity(0)
+
+    moved, lost = _in_thread(run)
+    assert moved is False and not lost
+
+
+@linux
+def test_one_usable_cpu_moves_nothing():
+    def run() -> tuple[bool, set[int]]:
+        cpu = _placement.current_cpu()
+        os.sched_setaffinity(0, {cpu})
+        return _placement.leave_cpu(cpu), os.sched_getaffinity(0)
+
+    moved, after = _in_thread(run)
+    assert moved is False and len(after) == 1
+
+
+@linux
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_a_move_keeps_the_threads_affinity():
+    def run() -> tuple[bool, set[int], set[int]]:
+        before = os.sched_getaffinity(0)
+        moved = _placement.leave_cpu(_placement.current_cpu())
+        return moved, before, os.sched_getaffinity(0)
+
+    moved, before, after = _in_thread(run)
+    assert moved is True and after == before
+
+
+def test_the_pool_still_runs_every_call_in_order():
+    pool = in_memory._pool(2)
+    for _ in range(20):
+        assert pool.map(lambda a: a * a, list(range(7))) == [a * a for a in range(7)]
+    assert pool._caller_cpu >= -1
