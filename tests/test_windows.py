@@ -67,9 +67,18 @@ def test_large_results_keep_window_blocks_a_thread():
     pool = _RecordingPool()
     _windows.reduce_windows(pool, lambda _b, _i: (1.0, H), [None] * n_blocks, k)
     lengths = [sum(len(r) for r in call) for call in pool.calls]
-    assert lengths[0] == k
+    assert lengths[0] == k  # more blocks than one window: the size probe
     assert max(lengths[1:]) == k * _windows.WINDOW_BLOCKS
     assert sum(lengths) == n_blocks
+
+
+@pytest.mark.parametrize(("n_blocks", "k"), [(10, 2), (16, 2), (3, 2), (24, 3)])
+def test_blocks_of_one_window_are_one_window(n_blocks, k):
+    """ijcnn1 on 2 CPUs (10 blocks): one hand-off to the workers a pass."""
+    parts = _parts(n_blocks, 10)
+    pool = _RecordingPool()
+    _windows.reduce_windows(pool, lambda _b, i: parts[i], [None] * n_blocks, k)
+    assert len(pool.calls) == 1
 
 
 def test_results_of_unknown_size_get_window_blocks():

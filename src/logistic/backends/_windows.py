@@ -3,8 +3,9 @@
 Convention: a window gives each of ``k`` threads one contiguous run of
 blocks (one task a thread, one hand-off to the workers a window); its
 results are folded, in block order, into the pass's accumulator before the
-next window starts. The first window holds one block a thread; the size of
-its results sets the later windows' length: as many blocks as keep the
+next window starts. Up to ``WINDOW_BLOCKS`` blocks a thread are one window;
+of more, the first window holds one block a thread and the size of its
+results sets the later windows' length: as many blocks as keep the
 partial results alive at once within ``PARTIAL_BYTES``, and at least
 ``WINDOW_BLOCKS`` a thread (results of unknown size: exactly that many). A
 value+gradient pass (a p-vector a block) is then two windows; windows of
@@ -96,7 +97,8 @@ def reduce_windows(
     def run(r: range) -> list[T]:
         return [fn(blocks[i], i) for i in r]
 
-    hi = min(len(blocks), k)
+    # one window where WINDOW_BLOCKS a thread hold every block (no probe)
+    hi = len(blocks) if len(blocks) <= k * WINDOW_BLOCKS else k
     parts = pool.map(run, _split(0, hi, k))
     first = [p for run_parts in parts for p in run_parts]
     per_thread = window_blocks(result_bytes(first[0]), k)
