@@ -1,6 +1,6 @@
 """The C library's functions that numpy and the standard library do not offer.
 
-Three calls, all Linux only and all optional (a caller gets ``None`` and does
+Calls, all Linux only and all optional (a caller gets ``None`` and does
 without):
 
 * ``cachestat`` (Linux 6.5) counts the pages of a file's byte range that are
@@ -10,7 +10,9 @@ without):
   :mod:`logistic.backends._cache`);
 * ``malloc``/``free`` of one untouched chunk sets glibc's adaptive mmap and
   trim thresholds as a large temporary would (:func:`reserve_heap`, used by
-  Newton for its p × p temporaries: see :mod:`logistic.solvers.newton`).
+  Newton for its p × p temporaries: see :mod:`logistic.solvers.newton`);
+* ``sched_getcpu`` tells a thread its CPU (the in-memory backend's workers
+  move off their caller's: :mod:`logistic.backends._placement`).
 
 They are reached through :mod:`ctypes` on the process's own symbols
 (``CDLL(None)``); ``ctypes`` is imported on first use only, so ``import

@@ -18,31 +18,15 @@ on run queues, 27.4 ms a pass; moved: 1.8 ms, 24.6 ms (``X @ w``: 21.2 ms).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from functools import cache
+
+from .._libc import function
 
 __all__ = ["current_cpu", "leave_cpu"]
 
 
-@cache
-def _getcpu() -> Callable[[], int] | None:
-    """libc's ``sched_getcpu``, or None where there is none."""
-    if not hasattr(os, "sched_setaffinity"):
-        return None
-    try:
-        import ctypes  # loaded by numpy's and scipy's imports already
-
-        fn = ctypes.CDLL(None, use_errno=True).sched_getcpu
-    except (OSError, AttributeError):
-        return None
-    fn.restype = ctypes.c_int
-    fn.argtypes = []
-    return fn  # type: ignore[no-any-return]
-
-
 def current_cpu() -> int:
     """The CPU this thread runs on now (-1 when unknown)."""
-    fn = _getcpu()
+    fn = function("sched_getcpu", "c_int", ())
     return -1 if fn is None else int(fn())
 
 
