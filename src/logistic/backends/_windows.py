@@ -37,6 +37,8 @@ from ._fold import fold_in_order as _fold
 if TYPE_CHECKING:
     from .._typing import Block
 
+__all__ = ["PARTIAL_BYTES", "WINDOW_BLOCKS", "Pool", "reduce_windows"]
+
 T = TypeVar("T")
 
 
@@ -46,7 +48,6 @@ class Pool(Protocol):
 
     def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]: ...
 
-__all__ = ["PARTIAL_BYTES", "WINDOW_BLOCKS", "Pool", "reduce_windows"]
 
 #: Least blocks a thread processes between two folds after the first window
 #: (and exactly this many when a result's size is unknown).
