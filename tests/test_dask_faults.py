@@ -32,7 +32,11 @@ distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from conftest import logistic_problem, write_parquet_parts  # noqa: E402
+from conftest import (  # noqa: E402
+    local_dask_client,
+    logistic_problem,
+    write_parquet_parts,
+)
 from logistic import LogisticRegression  # noqa: E402
 from logistic.backends.dask import (  # noqa: E402
     Dask,
@@ -312,22 +316,24 @@ def _column_sums(block):
     return block.X.sum(axis=0), float(block.X.shape[0])
 
 
-def test_partitions_lost_with_every_worker_are_reloaded_on_new_ones(
-    client, parquet_dir
-):
+def test_partitions_lost_with_every_worker_are_reloaded_on_new_ones(parquet_dir):
     """Both workers restart at once (new addresses): the persisted partitions
     are reloaded on the new workers and the pass gives the same sums. The
     loading tasks' placement on the first workers was cleared once they
-    were loaded; kept, the reloads would wait for workers that are gone."""
-    backend = Dask.from_parquet(
-        parquet_dir, target="label", client=client, persist=True, timeout=60
-    )
-    before = backend.map_reduce(_column_sums)
-    old = set(client.scheduler_info()["workers"])
-    client.restart_workers(sorted(old))
-    client.wait_for_workers(2, timeout=60)
-    assert not set(client.scheduler_info()["workers"]) & old
-    again = backend.map_reduce(_column_sums)
+    were loaded; kept, the reloads would wait for workers that are gone.
+    A cluster of its own: the module's has lost workers to the tests that
+    kill them, and may still be bringing one back."""
+    with local_dask_client() as client:
+        client.wait_for_workers(2, timeout=60)
+        backend = Dask.from_parquet(
+            parquet_dir, target="label", client=client, persist=True, timeout=60
+        )
+        before = backend.map_reduce(_column_sums)
+        old = set(client.scheduler_info()["workers"])
+        client.restart_workers(sorted(old), timeout=120)
+        client.wait_for_workers(2, timeout=60)
+        assert not set(client.scheduler_info()["workers"]) & old
+        again = backend.map_reduce(_column_sums)
     for u, v in zip(again, before, strict=True):
         np.testing.assert_array_equal(u, v)
 
