@@ -234,4 +234,3 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
         if not (read_whole or X.size < COMPILED_MIN_VALUES):
             return False
     return True
-

@@ -64,9 +64,10 @@ with every pivot of its Jacobi-scaled Cholesky factor at least ``MIN_PIVOT``
 (columns collinear, or nearly, in the sample only: that would warn of a
 singular Hessian the data do not have, or send the first step far along a
 direction only the sample makes flat — 19-53 passes against 6). That factor
-is made as Newton makes its own (:meth:`logistic.solvers.newton.Newton._factor`:
-the same scaling and Cholesky) and returned with the estimate, so the first
-step does not factor the estimate again.
+is made by Newton's own factorization
+(:func:`logistic.solvers._newton_linalg.scaled_cholesky`: the same scaling and
+Cholesky) and returned with the estimate, so the first step does not factor
+the estimate again.
 """
 
 from __future__ import annotations
