@@ -1,0 +1,81 @@
+"""Newton's state and options classes, whose ``__init__`` is written by hand
+(cheaper to define at a process's first Newton fit than a generated one): the
+same parameters, defaults and behaviour as the dataclasses they declare."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import numpy as np
+import pytest
+
+from logistic._numerics import MAX_BACKTRACKS, STALL_PATIENCE
+from logistic.solvers._options import LineSearchOptions, parse_options
+from logistic.solvers.newton import Newton, NewtonOptions, _NewtonState
+
+
+def _init_defaults(cls: type) -> list[tuple[str, object]]:
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    return [(p.name, p.default) for p in params]
+
+
+def _field_defaults(cls: type) -> list[tuple[str, object]]:
+    return [(f.name, f.default) for f in dataclasses.fields(cls)]
+
+
+def test_options_init_takes_the_fields_and_their_defaults() -> None:
+    assert _init_defaults(NewtonOptions) == _field_defaults(NewtonOptions)
+    base = LineSearchOptions()
+    options = NewtonOptions()
+    assert (options.patience, options.max_backtracks) == (
+        base.patience,
+        base.max_backtracks,
+    )
+    assert (options.patience, options.max_backtracks) == (
+        STALL_PATIENCE,
+        MAX_BACKTRACKS,
+    )
+    assert options.hessian_rows is None and options.start_rows is None
+
+
+def test_options_are_frozen_and_parsed() -> None:
+    options = parse_options(
+        "newton", NewtonOptions, {"hessian_rows": 7, "max_backtracks": 3}
+    )
+    assert (options.hessian_rows, options.max_backtracks, options.start_rows) == (
+        7,
+        3,
+        None,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.start_rows = 0  # type: ignore[misc]
+    assert "hessian_rows=7" in repr(options)
+
+
+def test_state_init_takes_the_fields_in_order() -> None:
+    init = _init_defaults(_NewtonState)
+    fields = [f.name for f in dataclasses.fields(_NewtonState)]
+    assert [name for name, _ in init] == fields
+    state = _NewtonState(np.zeros(2), 1.0, np.ones(2), 0.5)
+    assert state.step == 0.0 and state.stop == "" and state.hessian is None
+    assert np.isnan(state.decrement) and np.isnan(state.prev_grad_max_norm)
+    assert state.stale_hessian is None
+
+
+def test_state_round_trips_through_its_dict() -> None:
+    state = _NewtonState(
+        np.array([1.0, -2.0]),
+        0.3,
+        np.array([0.1, 0.2]),
+        0.2,
+        step=0.5,
+        decrement=0.01,
+        hessian=np.eye(2),
+        prev_grad_max_norm=0.4,
+    )
+    solver = Newton()
+    values = solver.state_dict(state)
+    again = solver.load_state(None, values)  # type: ignore[arg-type]
+    for name, value in values.items():
+        np.testing.assert_array_equal(getattr(again, name), value)
