@@ -10,12 +10,17 @@ and the Python strings are made after it returns, outside the lock. The
 look-up of OpenBLAS's thread setters (:func:`openblas_functions`) opens the
 libraries it is given and finds their symbols in C too, after the walk
 (never inside it: a ``dlopen`` under the loader's lock would wait for
-itself). Off Linux there is
+itself). :func:`libraries_named` picks libraries from the list by the
+caller's words in their file names, tested in C on the loader's bytes
+(:func:`named`), so that a search decodes no name. Off Linux there is
 no walk: the functions return None (the search raises OSError) and the
 caller reads what its platform offers.
 """
 
 import os
+
+from libc.stdlib cimport free, malloc
+from libc.string cimport strlen
 
 cdef extern from *:
     """
@@ -130,6 +135,7 @@ cdef extern from *:
     static void lg_loader_close(void *lib) {
         dlclose(lib);
     }
+
     #else
     static ptrdiff_t lg_loader_walk(char *buf, size_t cap, unsigned long long *adds,
                                     unsigned long long *subs, int *counted) {
@@ -156,7 +162,34 @@ cdef extern from *:
     static void lg_loader_close(void *lib) {
         (void)lib;
     }
+
     #endif
+
+    /* Whether the file name of path (what follows its last '/'), in ASCII
+       lower case, holds one of the NUL-separated words of any (any_len
+       bytes) and none of those of none (none_len bytes). */
+    static int lg_loader_named(const char *path, size_t len, const char *any,
+                               size_t any_len, const char *none, size_t none_len) {
+        size_t start = len;
+        while (start > 0 && path[start - 1] != '/')
+            start--;
+        char low[512];
+        size_t n = len - start;
+        if (n >= sizeof low)
+            n = sizeof low - 1;
+        for (size_t k = 0; k < n; k++) {
+            const char c = path[start + k];
+            low[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        low[n] = '\\0';
+        for (const char *w = none; w < none + none_len; w += strlen(w) + 1)
+            if (*w && strstr(low, w))
+                return 0;
+        for (const char *w = any; w < any + any_len; w += strlen(w) + 1)
+            if (*w && strstr(low, w))
+                return 1;
+        return 0;
+    }
     """
     ptrdiff_t lg_loader_walk(
         char *buf, size_t cap, unsigned long long *adds, unsigned long long *subs,
@@ -167,6 +200,10 @@ cdef extern from *:
         void **out, size_t cap,
     ) nogil
     void lg_loader_close(void *lib) nogil
+    int lg_loader_named(
+        const char *path, size_t len, const char *any, size_t any_len,
+        const char *none, size_t none_len,
+    ) nogil
 
 
 def load_counters():
@@ -181,22 +218,27 @@ def load_counters():
 
 
 cdef bytes _names():
-    """The loader's names, NUL-separated, or None off Linux."""
-    cdef size_t cap = 1 << 16
+    """The loader's names, NUL-separated, or None off Linux. The buffer is
+    malloc's, unzeroed, and starts at 16 KiB (~200 names; a 64 KiB zeroed
+    one faulted in ~16 fresh pages, ~45 µs, in a process's first search)."""
+    cdef size_t cap = 1 << 14
     cdef unsigned long long adds = 0, subs = 0
     cdef int counted = 0
     cdef ptrdiff_t used
-    cdef bytearray buf
     cdef char *p
     while True:
-        buf = bytearray(cap)
-        p = buf
-        with nogil:
-            used = lg_loader_walk(p, cap, &adds, &subs, &counted)
-        if used == -2:
-            return None
-        if used >= 0:
-            return bytes(buf[:used])
+        p = <char *>malloc(cap)
+        if p == NULL:
+            raise MemoryError()
+        try:
+            with nogil:
+                used = lg_loader_walk(p, cap, &adds, &subs, &counted)
+            if used == -2:
+                return None
+            if used >= 0:
+                return p[:used]
+        finally:
+            free(p)
         cap *= 4
 
 
@@ -208,6 +250,50 @@ def loaded_libraries():
     if names is None:
         return None
     return [os.fsdecode(n) for n in names.split(b"\0") if n]
+
+
+def named(paths, words, not_words):
+    """The paths among ``paths`` (bytes) whose file name (after the last
+    ``/``), in ASCII lower case, holds one of ``words`` and none of
+    ``not_words`` (lower-case bytes), in their order."""
+    cdef bytes any_ = b"".join(bytes(w) + b"\0" for w in words)
+    cdef bytes none = b"".join(bytes(w) + b"\0" for w in not_words)
+    cdef const char *a = any_
+    cdef const char *z = none
+    cdef size_t a_len = len(any_), z_len = len(none)
+    cdef bytes path
+    out = []
+    for p in paths:
+        path = bytes(p)
+        if lg_loader_named(path, len(path), a, a_len, z, z_len):
+            out.append(path)
+    return out
+
+
+def libraries_named(words, not_words):
+    """:func:`named` over the loader's list of libraries (the paths as bytes,
+    the loader's own spelling): the libraries whose file names the caller's
+    words pick, tested in C on the loader's buffer without a Python object
+    for the others; None off Linux. ~25 µs in a process's first search,
+    where :func:`loaded_libraries` and a Python test of each name took
+    ~0.13 ms (73 libraries)."""
+    cdef bytes names = _names()
+    if names is None:
+        return None
+    cdef bytes any_ = b"".join(bytes(w) + b"\0" for w in words)
+    cdef bytes none = b"".join(bytes(w) + b"\0" for w in not_words)
+    cdef const char *a = any_
+    cdef const char *z = none
+    cdef size_t a_len = len(any_), z_len = len(none)
+    cdef const char *buf = names
+    cdef size_t used = len(names), at = 0, n
+    out = []
+    while at < used:
+        n = strlen(buf + at)
+        if n and lg_loader_named(buf + at, n, a, a_len, z, z_len):
+            out.append(buf[at:at + n])
+        at += n + 1
+    return out
 
 
 def openblas_functions(paths, spellings):
