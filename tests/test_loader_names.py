@@ -63,3 +63,26 @@ def test_libraries_named_are_the_loaded_blas() -> None:
         os.fsencode(p) for p in loader.loaded_libraries() if _blas_threads._is_blas(p)
     ]
     assert found == listed and found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+def test_setters_called_by_the_loader_act_as_ctypes_ones() -> None:
+    """The getter and setter the loader calls answer and set what ctypes
+    prototypes at the same addresses answer and set."""
+    import ctypes
+
+    _loader()
+    np.ones(3) @ np.ones(3)
+    setters = _blas_threads._find_openblas_setters()
+    if setters is None:
+        pytest.skip("a BLAS of this process is not an OpenBLAS")
+    for get, put in setters:
+        c_get = ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.cast(get, ctypes.c_void_p).value)
+        before = get()
+        assert isinstance(before, int) and before == c_get()
+        try:
+            put(1)
+            assert get() == c_get() == 1
+        finally:
+            put(before)
+        assert c_get() == before

@@ -332,6 +332,30 @@ def openblas_functions(paths, spellings):
     ]
 
 
+def thread_count(getter):
+    """What the ``int (void)`` function at address ``getter`` answers (an
+    OpenBLAS ``get_num_threads`` that :func:`openblas_functions` found),
+    called without the GIL."""
+    cdef size_t address = getter
+    cdef int (*get)() noexcept nogil
+    cdef int n
+    get = <int (*)() noexcept nogil><void *>address
+    with nogil:
+        n = get()
+    return n
+
+
+def set_thread_count(setter, int n):
+    """Calls the ``void (int)`` function at address ``setter`` (an OpenBLAS
+    ``set_num_threads`` that :func:`openblas_functions` found) with ``n``,
+    without the GIL."""
+    cdef size_t address = setter
+    cdef void (*put)(int) noexcept nogil
+    put = <void (*)(int) noexcept nogil><void *>address
+    with nogil:
+        put(n)
+
+
 def close(handle):
     """Gives back the reference a handle of :func:`openblas_functions`
     holds."""
