@@ -9,9 +9,13 @@ weighted sums of the values and of their squares (raw, sweep 0, or centred
 on the mean, sweeps 1 and 2), and in sweep 0 optionally the gradient sums
 at logit 0. :mod:`logistic._moments` owns the formulas and reads the
 module through :func:`logistic._compiled.compiled_for` (``logistic._fused``
-re-exports both functions). Arguments are checked by the Python caller
+re-exports both functions). :func:`csc_column_stats` makes sweep 0 of
+a matrix held by column (the column solver's copy of X,
+:func:`logistic._moments.csc_column_stats`). Arguments are checked by the Python caller
 (shapes, dtypes, strides).
 """
+
+from libc.math cimport INFINITY
 
 from logistic._kernel_types cimport _ptr, floating, index_t
 
@@ -105,6 +109,65 @@ def csr_column_stats(
                 sd = sw[i] * v if sw != NULL else v
                 c[6] += sd
                 c[7] += sd * v
+
+
+def csc_column_stats(
+    const double[::1] data,
+    const index_t[::1] indices,
+    const index_t[::1] indptr,
+    const double[::1] row_weight,
+    double[:, ::1] acc,
+    const double[::1] residual=None,
+):
+    """Sweep 0 of :func:`csr_column_stats` over a matrix held by column.
+
+    ``data``, ``indices`` (row numbers), ``indptr``: CSC arrays whose rows
+    rise within each column (a canonical matrix's, as ``tocsc`` makes them);
+    ``row_weight`` and ``residual`` are indexed by row, ``acc`` is ``(p, 8)``
+    as :func:`csr_column_stats`' and written (its sweep-0 slots: ``lo, hi,
+    count, sum, weight, resid, m2``; ``mean`` is left alone). A column's
+    sums run in registers over its values in row order: the products and
+    sums :func:`csr_column_stats` makes of the same rows as one block, in
+    the same order, so the same bits, with no scattered accumulator per
+    stored value (reuters: one sequential read of the values)."""
+    cdef Py_ssize_t p = indptr.shape[0] - 1, j, n = 0
+    cdef index_t k, i
+    cdef const double* sw = _ptr(row_weight)
+    cdef const double* r0 = _ptr(residual)
+    cdef double* c
+    cdef double v, sd, lo, hi, count, s1, wsum, g, m2
+    if acc.shape[0] != p or acc.shape[1] != 8:
+        raise ValueError(
+            f"csc_column_stats: acc needs shape ({p}, 8); got "
+            f"({acc.shape[0]}, {acc.shape[1]})"
+        )
+    if p == 0:
+        return
+    if sw != NULL:
+        n = row_weight.shape[0]
+    if r0 != NULL and sw != NULL and residual.shape[0] != n:
+        raise ValueError("csc_column_stats: row_weight and residual differ in length")
+    with nogil:
+        for j in range(p):
+            lo, hi = INFINITY, -INFINITY
+            count = s1 = wsum = g = m2 = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                v = data[k]
+                lo = v if v < lo else lo
+                hi = v if v > hi else hi
+                count += 1.0
+                if sw != NULL:
+                    sd = sw[i] * v
+                    wsum += sw[i]
+                else:
+                    sd = v
+                s1 += sd
+                m2 += sd * v
+                if r0 != NULL:
+                    g += r0[i] * v
+            c = &acc[j, 0]
+            c[0], c[1], c[2], c[3], c[4], c[6], c[7] = lo, hi, count, s1, wsum, g, m2
 
 
 def dense_column_stats(

@@ -59,6 +59,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -460,6 +461,48 @@ def _accumulators(p: int) -> FloatArray:
     return acc
 
 
+def _first_sweep(
+    acc: FloatArray, n: int, s: FloatArray | None, r0: FloatArray | None
+) -> ColumnStats | tuple[Any, ...]:
+    """The statistics of ``n`` rows from sweep 0's ``acc`` where they suffice
+    (no column rescaled, raw moments exact enough), else ``(lo, hi, count,
+    unit, divisor, total, grad0)`` for the sweeps that follow."""
+    lo, hi, count, s1, sq = (acc[:, k].copy() for k in (0, 1, 2, 3, 7))
+    grad0 = None if r0 is None else _grad0(acc[:, 6].copy(), r0)
+    gap = count < n  # columns with implicit zeros
+    np.minimum(lo, 0.0, out=lo, where=gap)
+    np.maximum(hi, 0.0, out=hi, where=gap)
+    unit, divisor = _units(lo, hi)
+    total = float(n) if s is None else float(s.sum())
+    if np.all(divisor == 1.0):  # one sweep may be enough: Σ s x² is in acc[:, 7]
+        raw = _from_raw_moments(total, s1, sq)
+        if raw is not None:
+            return ColumnStats(total, s1 / total, unit, raw, lo, hi, grad0)
+    return lo, hi, count, unit, divisor, total, grad0
+
+
+def csc_column_stats(
+    data: FloatArray, indices: Any, indptr: Any, n: int,
+    s: FloatArray | None, r0: FloatArray | None = None,
+) -> ColumnStats | None:  # fmt: skip
+    """:class:`ColumnStats` of ``n`` rows held by column (float64 CSC arrays,
+    rows rising within a column; ``s`` positive weights or None, ``r0`` as in
+    :func:`block_column_stats`) by one sweep a column at a time: the sums the
+    CSR sweep makes of the same rows as one block, the same bits. None where
+    they do not suffice (a rescaled column, the centred sweep) or the compiled
+    kernels do not run such a block (:func:`logistic._compiled.compiled_for`)."""
+    from ._kernels import compiled_for  # (its rule reads X's shape alone)
+
+    if compiled_for(SimpleNamespace(shape=(n, indptr.size - 1))) is None:
+        return None
+    from . import _column_stats as mod  # type: ignore[attr-defined]
+
+    acc = _accumulators(indptr.size - 1)
+    mod.csc_column_stats(data, indices, indptr, s, acc, r0)
+    first = _first_sweep(acc, n, s, r0)
+    return first if isinstance(first, ColumnStats) else None
+
+
 def _compiled_sparse_stats(
     X: Any, s: FloatArray | None, r0: FloatArray | None = None
 ) -> ColumnStats | None:
@@ -478,19 +521,12 @@ def _compiled_sparse_stats(
     acc = _accumulators(p)  # per column: lo hi count sum weight mean resid m2
     # with r0, Σ r x in the resid slot (zeroed below if sweep 2 runs)
     mod.csr_column_stats(data, idx, ptr, None, sw, acc, 0, r0)
-    lo, hi, count, s1, sq = (acc[:, k].copy() for k in (0, 1, 2, 3, 7))
-    grad0 = None if r0 is None else _grad0(acc[:, 6].copy(), r0)
-    gap = count < n  # columns with implicit zeros
-    np.minimum(lo, 0.0, out=lo, where=gap)
-    np.maximum(hi, 0.0, out=hi, where=gap)
-    unit, divisor = _units(lo, hi)
+    first = _first_sweep(acc, n, s, r0)
+    if isinstance(first, ColumnStats):
+        return first
+    lo, hi, count, unit, divisor, total, grad0 = first
     div = None if np.all(divisor == 1.0) else divisor
-    total = float(n) if s is None else float(s.sum())
-    if div is None:  # one sweep may be enough: Σ s x² is in acc[:, 7]
-        raw = _from_raw_moments(total, s1, sq)
-        if raw is not None:
-            return ColumnStats(total, s1 / total, unit, raw, lo, hi, grad0)
-    else:  # the sums again, of the rescaled values
+    if div is not None:  # the sums again, of the rescaled values
         acc[:, 3] = 0.0
         mod.csr_column_stats(data, idx, ptr, div, sw, acc, 1)
     acc[:, 6:] = 0.0

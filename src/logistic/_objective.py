@@ -244,6 +244,15 @@ class LogisticObjective:
             self._column_stats = stats
         return self._column_stats
 
+    def set_data_stats(self, stats: ColumnStats) -> None:
+        """Take ``stats``, made by the caller from another copy of every row
+        of the data (a column copy of X: a solver's own pass), as the
+        data-statistics pass's result; ignored once that pass has been made.
+        """
+        if self._column_stats is None:
+            self._total(stats.weight)
+            self._column_stats = stats
+
     def column_moments(self) -> tuple[FloatArray, FloatArray]:
         """Weighted column means and standard deviations of the data.
 

@@ -14,8 +14,9 @@ arrays, files, block callables and Dask collections alike:
 3. the solver named by :func:`~logistic.solvers._auto.resolve_solver` from the
    data's :class:`~logistic._typing.DataDescription` and the penalty;
 4. the standardized view (:class:`~logistic._scaling.ScaledObjective`), built
-   once, handed to :func:`logistic.solvers.solve` (with the checkpoint and
-   the progress ``callback``) and to the separation check;
+   once by the solver's ``view_of``, handed to :func:`logistic.solvers.solve`
+   (with the checkpoint and the progress ``callback``) and to the separation
+   check;
 5. :meth:`LogisticRegression._store`, the one place fitted state is written.
 
 The penalty is
@@ -58,7 +59,6 @@ from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
-from ._scaling import ScaledObjective
 from ._typing import Backend, DataDescription, is_dask_collection
 from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
@@ -413,7 +413,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         )
         name = self._solver_name(backend, l1)
         tol = self._tol(backend.dtype, name)
-        view = ScaledObjective(objective)
+        view = get_solver(name).view_of(objective)
         ckpt = checkpointer(
             checkpoint,
             objective,

@@ -352,6 +352,13 @@ class Solver:
             fit.history = list(start["history"])
         return self._run(fit, np.asarray(theta0, dtype=np.float64), start)
 
+    @classmethod
+    def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
+        """The standardized view of ``objective`` for a fit by this solver,
+        built before the fit (a solver that makes the column statistics from
+        its own copy of X overrides it: ``newton-cd-columns``)."""
+        return ScaledObjective(objective)
+
     def begin(
         self,
         objective: LogisticObjective,
@@ -360,7 +367,7 @@ class Solver:
     ) -> Fit:
         """The context of one fit of ``objective``."""
         if view is None:
-            view = ScaledObjective(objective)
+            view = self.view_of(objective)
         elif view.base is not objective:
             raise InvalidParameterError(
                 "the standardized view passed to the solver was built for another "

@@ -44,9 +44,12 @@ the Gram matrix, which reads no X, up to ``GRAM_SWEEPS`` times.
 
 Data: a sparse X whose rows are in memory (``Backend.rows()``) is copied once
 per fit by column (float64 CSC: ``nnz`` × 12 bytes with scipy's int32
-indices, :class:`._column_matrix.ColumnMatrix`). For dense X, where a
-column copy would double the memory and the ``(p+1)²`` Hessian is the better
-model anyway, and for sparse X not in memory, the iterations are those of
+indices, :class:`._column_matrix.ColumnMatrix`), before the standardized
+view, whose column statistics are then one sweep over the copy
+(:meth:`ColumnNewtonCD.view_of`) instead of a pass over the rows. For dense
+X, where a column copy would double the memory and the ``(p+1)²`` Hessian
+is the better model anyway, and for sparse X not in memory, the iterations
+are those of
 ``newton-cd`` (:class:`.coordinate_descent.NewtonCD`: the same Newton step,
 its model formed as the Hessian through the objective). The estimator
 refuses out-of-core and Dask data (``streaming = False``); an objective over
@@ -64,16 +67,19 @@ where Newton with Cholesky takes 5 passes) it loses. ``auto`` picks it by
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._moments import csc_column_stats
 from .._objective import LogisticObjective
+from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._column_matrix import ColumnMatrix
+from ._column_matrix import ColumnMatrix, _canonical_csr
 from ._column_step import FirstSweep, fused_form, fused_step
 from ._iterative import IterativeSolver
 from ._options import LineSearchOptions
@@ -102,7 +108,11 @@ class ColumnNewtonOptions(LineSearchOptions):
 
 def _by_columns(fit: Fit) -> bool:
     """Whether this fit runs on X's columns (sparse X held in memory)."""
-    objective = fit.objective
+    return _on_columns(fit.objective)
+
+
+def _on_columns(objective: Any) -> bool:
+    """:func:`_by_columns` of a fit of ``objective``."""
     if type(objective) is not LogisticObjective:
         raise InvalidParameterError(
             f"solver 'newton-cd-columns' fits the binary model only; got an "
@@ -121,7 +131,8 @@ class _Columns:
     def __init__(self, fit: Fit) -> None:
         objective = fit.objective
         rows = objective.data.rows()
-        self.cm = ColumnMatrix(rows.X)
+        made = _MADE.pop(objective, None)
+        self.cm = made if made is not None else ColumnMatrix(rows.X)
         self.y = np.asarray(rows.y, dtype=np.float64)
         s = np.ones(self.y.size) if rows.sample_weight is None else rows.sample_weight
         s = np.asarray(s, dtype=np.float64)
@@ -154,6 +165,37 @@ class _Columns:
         if self.offset is not None:
             z += np.asarray(self.offset, dtype=np.float64)
         return z
+
+
+#: Column copies made by :meth:`ColumnNewtonCD.begin` for the fit of an
+#: objective, taken by that fit's first step (:class:`_Columns`).
+_MADE: weakref.WeakKeyDictionary[Any, ColumnMatrix] = weakref.WeakKeyDictionary()
+
+
+def _column_copy(objective: LogisticObjective) -> ColumnMatrix:
+    """X's column copy, made before the data-statistics pass: where X is a
+    canonical float64 CSR matrix whose rows all have positive weight, the
+    statistics come from one sweep over the copy
+    (:func:`logistic._moments.csc_column_stats`, handed to the objective),
+    a third of the pass over the rows they take otherwise (reuters: 0.3 ms
+    against 1.5 ms on two threads, whose accumulators are scattered over
+    8 315 columns)."""
+    rows = objective.data.rows()  # X's finite check, if owed, first
+    cm = ColumnMatrix(rows.X)
+    s = rows.sample_weight
+    s = None if s is None else np.ascontiguousarray(s, dtype=np.float64)
+    positive = s is None or bool(np.all(s > 0))  # rows of weight 0 are left out
+    if cm.sparse and _canonical_csr(rows.X) and cm.n and positive:
+        y = np.asarray(rows.y, dtype=np.float64)
+        r0 = None
+        if rows.offset is None:  # the gradient sums at logit 0
+            r0 = np.subtract(0.5, y)
+            if s is not None:
+                r0 *= s
+        stats = csc_column_stats(cm.data, cm.indices, cm.indptr, cm.n, s, r0)
+        if stats is not None and stats.all_finite():
+            objective.set_data_stats(stats)
+    return cm
 
 
 @dataclass
@@ -200,6 +242,14 @@ class ColumnNewtonCD(IterativeSolver):
             tol=self.tol, max_iter=self.max_iter, l1=self.l1,
             max_backtracks=o.max_backtracks, patience=o.patience,
         )  # fmt: skip
+
+    @classmethod
+    def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
+        """On X's columns, X's column copy first and the standardization's
+        column statistics from it (:func:`_column_copy`), then the view."""
+        if type(objective) is LogisticObjective and _on_columns(objective):
+            _MADE[objective] = _column_copy(objective)
+        return super().view_of(objective)
 
     def _state(
         self, fit: Fit, columns: _Columns, col: ColumnFit, step: float,
