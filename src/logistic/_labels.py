@@ -193,6 +193,11 @@ def _two_numeric_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     of the labels. NaN makes the minimum NaN and ±inf makes it infinite, so
     missing and infinite labels, like non-integral ones, fall through to the
     checks that name them; the result equals ``np.unique``'s.
+
+    Contiguous float64 labels that already are 0 and 1 are their own
+    encoding: ``y01`` is then a read-only view of ``y`` (no n-row copy:
+    a9a's 260 KB, ~65 fresh pages in a process's first fit), equal to the
+    copy value for value.
     """
     if y.dtype.kind not in "biuf" or y.size == 0:
         return None
@@ -207,6 +212,10 @@ def _two_numeric_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     if np.count_nonzero(positive) + np.count_nonzero(y == lo) != y.size:
         return None
     classes = np.array([lo, hi], dtype=y.dtype)
+    if y.dtype == np.float64 and y.flags.c_contiguous and lo == 0 and hi == 1:
+        y01 = y.view()
+        y01.flags.writeable = False
+        return classes, y01
     return classes, positive.astype(np.float64)
 
 
