@@ -363,3 +363,23 @@ def test_fit_statistics_with_offset_null_model_on_device(ns):
         assert getattr(b.labels, field) == pytest.approx(
             getattr(a.labels, field), rel=1e-10
         )
+
+
+def test_torch_fit_with_numpy_labels_neither_warns_nor_shares_them():
+    """Float 0/1 labels are their own encoding, a read-only view of the
+    caller's ``y``; on the way to a torch device they are copied, so torch
+    neither warns that it cannot honour the read-only flag nor holds the
+    caller's memory."""
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    X, y = ucla()
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    before = y.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LogisticRegression(solver="newton").fit(
+            torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64)), y
+        )
+    assert y.flags.writeable and np.array_equal(y, before)
+    reference = LogisticRegression(solver="newton").fit(X, y)
+    np.testing.assert_allclose(_theta(model), _theta(reference), rtol=1e-10, atol=1e-12)

@@ -154,8 +154,16 @@ def no_columns(X: Any) -> Any:
 
 
 def to_device(v: Any, xp: Any, device: Any, dtype: Any = None) -> Any:
-    """A host array (numpy) on ``device`` of namespace ``xp`` (dtype ``dtype``)."""
-    return xp.asarray(np.ascontiguousarray(v), dtype=dtype, device=device)
+    """A host array (numpy) on ``device`` of namespace ``xp`` (dtype ``dtype``).
+
+    A read-only host array (such as labels that are their own encoding, a
+    view of the caller's ``y``) is copied first: a namespace on the host
+    (torch on CPU) would otherwise share its memory, and torch warns that it
+    cannot honour the read-only flag."""
+    host = np.ascontiguousarray(v)
+    if not host.flags.writeable:
+        host = host.copy()
+    return xp.asarray(host, dtype=dtype, device=device)
 
 
 def _coef(xp: Any, X: Any, w: Any) -> Any:
