@@ -253,33 +253,26 @@ def loaded_libraries():
 
 
 def named(paths, words, not_words):
-    """The paths among ``paths`` (bytes) whose file name (after the last
-    ``/``), in ASCII lower case, holds one of ``words`` and none of
-    ``not_words`` (lower-case bytes), in their order."""
-    cdef bytes any_ = b"".join(bytes(w) + b"\0" for w in words)
-    cdef bytes none = b"".join(bytes(w) + b"\0" for w in not_words)
-    cdef const char *a = any_
-    cdef const char *z = none
-    cdef size_t a_len = len(any_), z_len = len(none)
-    cdef bytes path
-    out = []
-    for p in paths:
-        path = bytes(p)
-        if lg_loader_named(path, len(path), a, a_len, z, z_len):
-            out.append(path)
-    return out
+    """The paths among ``paths`` (bytes, none holding a NUL) whose file name
+    (after the last ``/``), in ASCII lower case, holds one of ``words`` and
+    none of ``not_words`` (lower-case bytes), in their order: the test
+    :func:`libraries_named` applies to the loader's list."""
+    return _picked(b"".join(bytes(p) + b"\0" for p in paths), words, not_words)
 
 
 def libraries_named(words, not_words):
     """:func:`named` over the loader's list of libraries (the paths as bytes,
     the loader's own spelling): the libraries whose file names the caller's
-    words pick, tested in C on the loader's buffer without a Python object
-    for the others; None off Linux. ~25 µs in a process's first search,
-    where :func:`loaded_libraries` and a Python test of each name took
-    ~0.13 ms (73 libraries)."""
+    words pick, tested in C on the loader's buffer, with no Python object
+    made for the others; None off Linux."""
     cdef bytes names = _names()
     if names is None:
         return None
+    return _picked(names, words, not_words)
+
+
+cdef list _picked(bytes names, words, not_words):
+    """The NUL-separated paths in ``names`` that ``lg_loader_named`` picks."""
     cdef bytes any_ = b"".join(bytes(w) + b"\0" for w in words)
     cdef bytes none = b"".join(bytes(w) + b"\0" for w in not_words)
     cdef const char *a = any_
