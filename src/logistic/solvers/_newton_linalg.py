@@ -1,5 +1,6 @@
 """Around a Newton step on a few hundred parameters (:mod:`.newton`): the
-Jacobi scaling its factorizations use, BLAS limited to one thread for small
+Jacobi scaling its factorizations use, the Levenberg-damped solve of a
+Hessian that is not positive definite, BLAS limited to one thread for small
 factorizations, and heap headroom for an iteration's p × p temporaries.
 
 The thread limit itself is :mod:`logistic._blas_threads`'s.
@@ -14,10 +15,11 @@ import numpy as np
 
 from .._blas_threads import one_blas_thread as _one_thread
 from .._libc import reserve_heap
-from .._linalg import Cholesky, cholesky
+from .._linalg import Cholesky, LinAlgError, cholesky
 from .._typing import FloatArray
 
 __all__ = [
+    "damped_solve",
     "heap_headroom",
     "jacobi_scaling",
     "jacobi_scaled",
@@ -103,3 +105,27 @@ def scaled_cholesky(H: FloatArray, s: FloatArray) -> Cholesky:
     Hs = jacobi_scaled(H, s)
     with one_blas_thread(H.shape[0]):
         return cholesky(Hs, copy=False)  # Hs: this function's own
+
+
+#: Levenberg damping tries ``μ = 0, 1e-10, 1e-9, …`` (this many at most).
+DAMPING_TRIES = 40
+
+
+def damped_solve(
+    Hs: FloatArray, gs: FloatArray, s: FloatArray
+) -> tuple[FloatArray, float] | None:
+    """``(-H⁻¹ g, μ)`` by Cholesky of the Jacobi-scaled ``Hs = S H S``
+    (``gs = s ⊙ g``), damped to ``Hs + μ I`` (``μ diag(H)`` unscaled) with
+    the smallest ``μ`` of ``0, 1e-10, 1e-9, …`` that factors and gives a
+    finite step; None when none of ``DAMPING_TRIES`` does."""
+    mu = 0.0
+    for _ in range(DAMPING_TRIES):
+        try:
+            damped = Hs if mu == 0 else Hs + mu * np.eye(Hs.shape[0])
+            d = -cholesky(damped).solve(gs) * s
+            if np.all(np.isfinite(d)):
+                return d, mu
+        except LinAlgError:
+            pass
+        mu = max(1e-10, 10.0 * mu)
+    return None

@@ -18,11 +18,12 @@ Newton's first pass
 its Hessians are exact (tall data, whose Hessians are subsampled anyway, keep
 their first pass).
 
-Only the first step reads the estimate: its line search evaluates value,
-gradient and Hessian exactly at the trial point, and every later step is
-exact Newton, so the stopping rule and the optimum are unchanged and the
-iterates differ from the exact first step's by the estimate's error (a few
-per cent of the first step, which exact Newton contracts quadratically).
+Only the first step reads the estimate: its line search evaluates value and
+gradient exactly at the trial point, and the Hessian there exactly or, far
+from the optimum, from the same rows (:mod:`._newton_rows`, which states
+when), so the stopping rule and the optimum are unchanged and the iterates
+differ from exact Newton's by the estimates' errors (a few per cent of the
+first steps, which the exact steps near the optimum contract quadratically).
 ijcnn1 (49 990 × 22): 7 → 6 passes, the same 6 iterations, the gap to the
 optimum at tol 1e-4 2.0e-10 (1.5e-10 with the exact first step); the estimate
 costs a tenth to a fifth of the pass it replaces (0.3-0.6 ms against
@@ -81,6 +82,7 @@ from .._linalg import Cholesky, LinAlgError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._newton_linalg import jacobi_scaling, scaled_cholesky
+from ._newton_rows import HessianSample
 
 __all__ = ["ZeroStart", "zero_start", "sample_rows"]
 
@@ -118,6 +120,9 @@ MIN_EFFECTIVE_FRACTION = 0.25
 #: estimate (unit diagonal): a smaller one is a direction the sample makes
 #: nearly flat, along which the first step would run far.
 MIN_PIVOT = 1e-6
+#: Floor of a column's second moment in the sample's relative moment error
+#: (a column of zeros: no error).
+TINY = 1e-300
 #: The golden ratio's fractional part: ``frac(i φ)`` spreads evenly over [0, 1).
 _PHI = (5**0.5 - 1) / 2
 
@@ -125,13 +130,16 @@ _PHI = (5**0.5 - 1) / 2
 class ZeroStart(NamedTuple):
     """Newton's first state at ``θ = 0`` without a pass: ``J(0)``, ``∇J(0)``,
     the Hessian estimate ``Ĥ(0)``, and the Jacobi scaling ``s = diag(Ĥ)^{-1/2}``
-    with the Cholesky factor of ``S Ĥ S`` that the estimate's test made."""
+    with the Cholesky factor of ``S Ĥ S`` that the estimate's test made, and
+    the sampled rows (:class:`._newton_rows.HessianSample`: Newton's later
+    estimates far from the optimum read them)."""
 
     value: float
     grad: FloatArray
     hessian: FloatArray
     scaling: FloatArray
     factor: Cholesky
+    sample: HessianSample
 
 
 def sample_rows(
@@ -179,21 +187,24 @@ def zero_start(objective: Any, theta0: FloatArray) -> ZeroStart | None:
     idx = sample_rows(X.shape[0], objective.n_params, X.itemsize, X.shape[1])
     if idx is None:
         return None
-    H = _sampled_hessian(objective, block, idx)
-    if H is None:
+    got = _sampled_hessian(objective, block, idx)
+    if got is None:
         return None
+    H, moment_error = got
     factored = _well_conditioned(H)
     if factored is None:
         return None
     value, grad = known
-    return ZeroStart(value, grad, H, *factored)
+    sample = HessianSample(objective, idx, moment_error)
+    return ZeroStart(value, grad, H, *factored, sample)
 
 
 def _sampled_hessian(
     objective: LogisticObjective, block: Any, idx: np.ndarray
-) -> FloatArray | None:
-    """The Hessian at ``θ = 0`` estimated from rows ``idx``, or None when
-    refused (a misrepresented column)."""
+) -> tuple[FloatArray, float] | None:
+    """The Hessian at ``θ = 0`` estimated from rows ``idx`` and the largest
+    relative error of a column's sampled second moment, or None when refused
+    (a misrepresented column)."""
     sw = None if block.sample_weight is None else block.sample_weight[idx]
     p = objective.n_features
     ss = float(np.sum(sw)) if sw is not None else float(idx.size)
@@ -218,7 +229,8 @@ def _sampled_hessian(
     # size (~350 KB: ~90 page faults a fit, the heap returning it each time)
     if not _spread_enough(Xs, mean, std, sw):
         return None
-    return objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
+    H = objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
+    return H, float(np.max(np.abs(moments - exact) / np.maximum(exact, TINY)))
 
 
 def _spread_enough(

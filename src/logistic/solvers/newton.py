@@ -48,6 +48,11 @@ rows, on data of at least ``EXACT_HESSIAN_MAX_SIZE`` entries,
 of about ``√(n_params / hessian_rows)``, and the ``syrk`` flops, which
 dominate an exact Newton iteration on 1M × 100 data, drop k-fold. Value and
 gradient are always exact, so the stopping rule is unchanged.
+Where the Hessians are exact and the fit started from the sampled Hessian
+at ``θ = 0``, the steps far from the optimum (by their Newton decrement)
+estimate the Hessian at their trial points from the same rows and evaluate
+only value and gradient over the data (:mod:`._newton_rows`: ijcnn1, 3 of
+its 5 Hessians).
 
 Subsample start (tall data, option ``start_rows``): a fit from zero on data
 with at least ``START_MIN_RATIO`` times ``m = max(20 000, 20·n_params)`` rows
@@ -109,9 +114,8 @@ from typing import Any
 
 import numpy as np
 
-from .._block_sample import gather_start_rows
 from .._exceptions import NumericalError
-from .._linalg import Cholesky, LinAlgError, cholesky
+from .._linalg import Cholesky, LinAlgError
 from .._numerics import (
     MAX_BACKTRACKS,
     STALL_PATIENCE,
@@ -123,14 +127,14 @@ from .._numerics import (
     start_subsample_rows,
 )
 from .._objective import LogisticObjective
-from .._sparse import issparse
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
+from ._newton_linalg import damped_solve, jacobi_scaled, jacobi_scaling, scaled_cholesky
 from ._newton_linalg import heap_headroom as _heap_headroom
-from ._newton_linalg import jacobi_scaled, jacobi_scaling, scaled_cholesky
 from ._newton_linalg import one_blas_thread as _one_blas_thread
+from ._newton_rows import HessianSample, sample_for, start_block
 from ._newton_sparse_start import SPARSE_START_TOL_SCALE, sparse_start_rows
 from ._options import LineSearchOptions
 from ._zero_start import zero_start
@@ -252,6 +256,7 @@ class Newton(IterativeSolver):
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
         got = None
+        self._sample = None
         if self._hessian_stride(fit.objective) == 1:  # θ = 0 without a pass
             got = zero_start(fit.objective, theta0)
         if got is None:
@@ -259,6 +264,7 @@ class Newton(IterativeSolver):
         else:  # the estimate's factor, which the first step reuses
             f, g, H = got.value, got.grad, got.hessian
             self._factored = (H, got.scaling, got.factor)
+            self._sample = got.sample
         state = _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
         self._estimated_start = state if got is not None else None
         return state
@@ -311,31 +317,15 @@ class Newton(IterativeSolver):
         return value if np.isfinite(value) and value >= 0 else float("inf")
 
     def _subsample_rows(self, fit: Fit, theta0: FloatArray) -> Any:
-        """Every k-th row as one :class:`~logistic._typing.Block` (copies);
-        streamed data (``block_grid``): every k-th block of the grid, gathered
-        without a pass (:func:`logistic._block_sample.gather_start_rows`); None
-        when the fit does not qualify for a subsample start."""
+        """The subsample start's rows (:func:`._newton_rows.start_block`), or
+        None when the fit does not qualify for a subsample start."""
         objective = fit.objective
         if type(objective) is not LogisticObjective:  # e.g. K classes: J(0) = log K
             return None
-        data = objective.data
-        n = int(data.n_samples)
         rows = self._start_rows(objective)
         if rows == 0 or np.any(theta0 != 0):
             return None
-        if not data.capabilities.rows_in_memory:
-            return gather_start_rows(data, rows)
-        block = data.rows()
-        X = block.X
-        if block.offset is not None or not (isinstance(X, np.ndarray) or issparse(X)):
-            return None
-        k = n // rows
-        Xs = np.ascontiguousarray(X[::k]) if isinstance(X, np.ndarray) else X[::k]
-        sw = block.sample_weight
-        sw = None if sw is None else np.ascontiguousarray(sw[::k])
-        if sw is not None and not np.sum(sw) > 0:
-            return None
-        return type(block)(Xs, np.ascontiguousarray(block.y[::k]), sw)
+        return start_block(objective, rows)
 
     def _start_rows(self, objective: LogisticObjective) -> int:
         """Rows of the subsample start on these data (0: no subsample start).
@@ -450,9 +440,21 @@ class Newton(IterativeSolver):
                 return d
         except LinAlgError:
             pass
-        Hs = jacobi_scaled(H, s)
         with _one_blas_thread(H.shape[0]):
-            return self._damped_cholesky(fit, H, Hs, g * s, s, g)
+            got = damped_solve(jacobi_scaled(H, s), g * s, s)
+        if got is None:
+            fit.warn_once(
+                "Newton: Cholesky failed even with damping; using preconditioned "
+                "steepest descent."
+            )
+            return self._fallback(fit, g)
+        if got[1] > 0:
+            fit.warn_once(
+                "Newton: the Hessian is singular or not positive definite "
+                "(collinear columns or separation?); damped with "
+                f"mu={got[1]:.3g}·diag(H)."
+            )
+        return got[0]
 
     #: The last factored Hessian, its Jacobi scaling and the Cholesky factor of
     #: the scaled matrix (a step with a stale Hessian, or the first step after
@@ -468,44 +470,16 @@ class Newton(IterativeSolver):
         self._factored = (H, s, factor)
         return factor
 
-    def _damped_cholesky(
-        self,
-        fit: Fit,
-        H: FloatArray,
-        Hs: FloatArray,
-        gs: FloatArray,
-        s: FloatArray,
-        g: FloatArray,
-    ) -> FloatArray:
-        """``-H⁻¹ g`` by Cholesky of the Jacobi-scaled ``Hs``, damped if needed."""
-        mu = 0.0
-        for _ in range(40):
-            try:
-                damped = Hs if mu == 0 else Hs + mu * np.eye(H.shape[0])
-                factor = cholesky(damped)
-                d = -factor.solve(gs) * s
-                if np.all(np.isfinite(d)):
-                    if mu > 0:
-                        fit.warn_once(
-                            "Newton: the Hessian is singular or not positive "
-                            "definite (collinear columns or separation?); damped "
-                            f"with mu={mu:.3g}·diag(H)."
-                        )
-                    return d
-            except LinAlgError:
-                pass
-            mu = max(1e-10, 10.0 * mu)
-        fit.warn_once(
-            "Newton: Cholesky failed even with damping; using preconditioned "
-            "steepest descent."
-        )
-        return self._fallback(fit, g)
-
     @staticmethod
     def _fallback(fit: Fit, g: FloatArray) -> FloatArray:
         """Steepest descent in standardized coordinates: ``-T Tᵀ g`` (a descent
         direction whatever the units: its slope is ``-‖Tᵀ g‖²``)."""
         return -fit.view.to_original(fit.view.scaled_gradient(g))
+
+    #: The rows whose Hessian estimates the exact one far from the optimum
+    #: (:mod:`._newton_rows`, from the zero start) and the last estimate.
+    _sample: HessianSample | None = None
+    _estimate: FloatArray | None = None
 
     def _last_step_predicted(self, fit: Fit, state: _NewtonState) -> bool:
         """Whether the step from ``state`` is predicted to end a penalized fit,
@@ -524,7 +498,8 @@ class Newton(IterativeSolver):
         prev, now = state.prev_grad_max_norm, state.grad_max_norm
         if fit.objective.l2 == 0 or state.step != 1.0 or not 0 < now < prev:
             return False
-        if self._hessian_stride(fit.objective) == 1:
+        estimate = state.hessian is not None and state.hessian is self._estimate
+        if self._hessian_stride(fit.objective) == 1 and not estimate:
             predicted = (now / prev**2) * now**2  # quadratic
         else:
             predicted = (now / prev) * now  # linear (subsampled Hessian)
@@ -543,6 +518,7 @@ class Newton(IterativeSolver):
                 return out
             state.stop, state.decrement = "", float("nan")
             state.hessian = self._evaluate(fit, state.theta)[2]
+            self._sample = None
         return self._step(fit, state, max_backtracks=self.options.max_backtracks)
 
     def _step(
@@ -567,12 +543,18 @@ class Newton(IterativeSolver):
         last = stale or self._last_step_predicted(fit, state)
         if not last:  # no later step reuses this factor: free it before the pass
             self._factored = None
+        sample = self._sample = sample_for(
+            self._sample, fit.objective, -slope, state.decrement
+        )
 
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
             H_new: FloatArray | None = None
             if last:
                 f, g_new = fit.objective.value_and_gradient(theta)
+            elif sample is not None:  # far from the optimum: H estimated
+                f, g_new = fit.objective.value_and_gradient(theta)
+                H_new = self._estimate = sample.hessian(theta)
             else:
                 f, g_new, H_new = self._evaluate(fit, theta)
             ok = armijo_or_flat(
@@ -589,6 +571,8 @@ class Newton(IterativeSolver):
         )
         if accepted and out is not None:
             t, theta, f, g_new, H_new = out
+            if t != 1.0:  # a step that backtracked: exact Hessians from now on
+                self._sample = None
             gnorm = fit.residual(theta, g_new)
             return _NewtonState(
                 theta,
