@@ -80,3 +80,16 @@ def test_state_round_trips_through_its_dict() -> None:
     again = solver.load_state(None, values)  # type: ignore[arg-type]
     for name in values:
         np.testing.assert_array_equal(getattr(again, name), getattr(state, name))
+
+
+def test_options_compare_and_hash_by_every_field() -> None:
+    assert NewtonOptions(hessian_rows=7) == NewtonOptions(hessian_rows=7)
+    assert hash(NewtonOptions(hessian_rows=7)) == hash(NewtonOptions(hessian_rows=7))
+    assert NewtonOptions(hessian_rows=7) != NewtonOptions(hessian_rows=8)
+    assert NewtonOptions(start_rows=0) != NewtonOptions()
+    assert NewtonOptions(max_backtracks=3) != NewtonOptions()
+    assert len({NewtonOptions(hessian_rows=7), NewtonOptions(hessian_rows=8)}) == 2
+    assert NewtonOptions() != LineSearchOptions()
+    assert NewtonOptions.__match_args__ == tuple(
+        f.name for f in dataclasses.fields(NewtonOptions)
+    )

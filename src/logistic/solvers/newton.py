@@ -223,12 +223,13 @@ class NewtonOptions(LineSearchOptions):
     (None: :func:`logistic._numerics.start_subsample_rows`; 0: no subsample
     start).
 
-    A written ``__init__`` (the fields' defaults, set as a frozen dataclass
-    sets them) and no ``__eq__`` (options are never compared): defining the
-    class at the first Newton fit costs ~0.15 ms instead of ~0.33."""
+    ``__init__``, ``__eq__`` and ``__hash__`` are written here (over the
+    fields, as a frozen dataclass makes them) rather than generated, which
+    halves the cost of defining the class at a process's first Newton fit."""
 
     hessian_rows: int | None = field(default=None, metadata={"min": 1})
     start_rows: int | None = field(default=None, metadata={"min": 0})
+    __match_args__ = ("patience", "max_backtracks", "hessian_rows", "start_rows")
 
     def __init__(
         self,
@@ -242,6 +243,14 @@ class NewtonOptions(LineSearchOptions):
         put(self, "max_backtracks", max_backtracks)
         put(self, "hessian_rows", hessian_rows)
         put(self, "start_rows", start_rows)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
 
 
 @register
