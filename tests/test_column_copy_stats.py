@@ -124,3 +124,22 @@ def test_a_weighted_column_fit_leaves_rows_of_weight_zero_out():
     got_mean, got_std = objective.column_moments()
     np.testing.assert_allclose(got_mean, mean, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(got_std, std, rtol=1e-10, atol=1e-15)
+
+
+def test_a_column_fit_lets_the_heap_keep_its_vectors(monkeypatch):
+    from logistic.solvers import column_newton
+
+    asked: list[int] = []
+    monkeypatch.setattr(column_newton, "reserve_heap", asked.append)
+    monkeypatch.setattr(column_newton, "_HEAP_ROOM", [0])
+    small_X, small_y = _data(seed=5, n=400, p=50)
+    LogisticRegression(solver="newton-cd-columns", penalty="l2", alpha=1e-2).fit(
+        small_X, small_y
+    )
+    assert asked == []  # 32 vectors of 400 values stay below glibc's thresholds
+    X, y = _data(seed=5, n=6000, p=40)
+    for _ in range(2):
+        LogisticRegression(solver="newton-cd-columns", penalty="l2", alpha=1e-2).fit(
+            X, y
+        )
+    assert asked == [32 * 8 * 6000]  # once per process and size
