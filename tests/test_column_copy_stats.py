@@ -143,3 +143,45 @@ def test_a_column_fit_lets_the_heap_keep_its_vectors(monkeypatch):
             X, y
         )
     assert asked == [32 * 8 * 6000]  # once per process and size
+
+
+def test_the_view_holds_the_copy_its_fit_reads(monkeypatch):
+    """One column copy a fit: made by ``view_of``, held by the view, read by
+    the fit; and no sweep for statistics the objective already has."""
+    from logistic.solvers import column_newton
+    from logistic.solvers._base import get_solver
+
+    X, y = _data(seed=6, n=2000, p=40)
+    made: list[object] = []
+    original = column_newton.ColumnMatrix
+
+    class Counted(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            made.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(column_newton, "ColumnMatrix", Counted)
+    objective = LogisticObjective(InMemory(X, y), l2=1e-2)
+    view = get_solver("newton-cd-columns").view_of(objective)
+    assert isinstance(view.prepared, original) and len(made) == 1
+    result = solve("newton-cd-columns", objective, np.zeros(objective.n_params),
+                   tol=1e-8, max_iter=100, view=view)  # fmt: skip
+    assert result.converged and len(made) == 1
+    # statistics already known (the row pass made them): the copy, no sweep
+    swept: list[int] = []
+    monkeypatch.setattr(column_newton, "csc_column_stats",
+                        lambda *a, **k: swept.append(1))  # fmt: skip
+    known = LogisticObjective(InMemory(X, y), l2=1e-2)
+    known.column_moments()
+    assert known.has_data_stats
+    get_solver("newton-cd-columns").view_of(known)
+    assert swept == []
+
+
+def test_set_data_stats_refuses_statistics_of_other_columns():
+    X, y = _data(seed=7, n=300, p=20)
+    objective = LogisticObjective(InMemory(X, y), l2=1e-2)
+    data, indices, indptr = csc_arrays(X[:, :10].tocsr())
+    stats = csc_column_stats(data, indices, indptr, 300, None)
+    with pytest.raises(ValueError, match=r"\(10,\) columns, expected \(20,\)"):
+        objective.set_data_stats(stats)

@@ -106,8 +106,8 @@ cdef double _sweep_gradient(
         lo, hi = indptr[j], indptr[j + 1]
         s0 = s1 = s2 = sr = t0 = t1 = t2 = tr = 0.0
         for i in range(lo, hi - 1, 2):
-            row = 3 * indices[i]
-            row1 = 3 * indices[i + 1]
+            row = 3 * <Py_ssize_t>indices[i]  # widened first: int32 indices
+            row1 = 3 * <Py_ssize_t>indices[i + 1]
             s0 += data[i] * vrr[row + 1]
             t0 += data[i + 1] * vrr[row1 + 1]
             x = data[i] * vrr[row]
@@ -119,7 +119,7 @@ cdef double _sweep_gradient(
             sr += x * vrr[row + 2]
             tr += y * vrr[row1 + 2]
         if (hi - lo) & 1:
-            row = 3 * indices[hi - 1]
+            row = 3 * <Py_ssize_t>indices[hi - 1]
             s0 += data[hi - 1] * vrr[row + 1]
             x = data[hi - 1] * vrr[row]
             s1 += x
@@ -145,7 +145,7 @@ cdef double _sweep_gradient(
             d[k] += delta
             m[0] += delta * muk
             for i in range(lo, hi):
-                vrr[3 * indices[i] + 2] += delta * data[i]
+                vrr[3 * <Py_ssize_t>indices[i] + 2] += delta * data[i]
             step = fabs(delta) * a[k] * inv_scale[k]
             if step > biggest:
                 biggest = step

@@ -65,7 +65,12 @@ FUSED_HESSIAN_MAX_FEATURES = 127
 def compiled_for(X: Any) -> Any | None:
     """:func:`compiled_kernel` for a block of at least
     :data:`COMPILED_MIN_VALUES` values, else None (without loading it)."""
-    if X.shape[0] * X.shape[1] < COMPILED_MIN_VALUES:
+    return compiled_for_shape(X.shape[0], X.shape[1])
+
+
+def compiled_for_shape(n_rows: int, n_columns: int) -> Any | None:
+    """:func:`compiled_for` of a block of that shape."""
+    if n_rows * n_columns < COMPILED_MIN_VALUES:
         return None
     return compiled_kernel()
 

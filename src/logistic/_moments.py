@@ -59,7 +59,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -491,9 +490,9 @@ def csc_column_stats(
     CSR sweep makes of the same rows as one block, the same bits. None where
     they do not suffice (a rescaled column, the centred sweep) or the compiled
     kernels do not run such a block (:func:`logistic._compiled.compiled_for`)."""
-    from ._kernels import compiled_for  # (its rule reads X's shape alone)
+    from ._kernels import compiled_for_shape
 
-    if compiled_for(SimpleNamespace(shape=(n, indptr.size - 1))) is None:
+    if compiled_for_shape(n, indptr.size - 1) is None:
         return None
     from . import _column_stats as mod  # type: ignore[attr-defined]
 

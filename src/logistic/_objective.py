@@ -249,9 +249,20 @@ class LogisticObjective:
         of the data (a column copy of X: a solver's own pass), as the
         data-statistics pass's result; ignored once that pass has been made.
         """
+        if stats.mean.shape != (self.n_features,):
+            raise ValueError(
+                f"set_data_stats: statistics of {stats.mean.shape} columns, "
+                f"expected ({self.n_features},)"
+            )
         if self._column_stats is None:
             self._total(stats.weight)
             self._column_stats = stats
+
+    @property
+    def has_data_stats(self) -> bool:
+        """Whether the data statistics are known (the pass has run, or
+        :meth:`set_data_stats` gave them)."""
+        return self._column_stats is not None
 
     def column_moments(self) -> tuple[FloatArray, FloatArray]:
         """Weighted column means and standard deviations of the data.

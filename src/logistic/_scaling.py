@@ -96,6 +96,9 @@ class ScaledObjective:
         moments: tuple[FloatArray, FloatArray] | None = None,
     ):
         self.base = objective
+        #: what a solver prepared with the view for its fits (its ``view_of``;
+        #: ``newton-cd-columns``: X's column copy, which gave the statistics)
+        self.prepared: Any = None
         self.n_params = objective.n_params
         self.n_features = objective.n_features
         self.fit_intercept = objective.fit_intercept

@@ -67,7 +67,6 @@ where Newton with Cholesky takes 5 passes) it loses. ``auto`` picks it by
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +131,8 @@ class _Columns:
     def __init__(self, fit: Fit) -> None:
         objective = fit.objective
         rows = objective.data.rows()
-        made = _MADE.pop(objective, None)
-        self.cm = made if made is not None else ColumnMatrix(rows.X)
+        made = fit.view.prepared  # ColumnNewtonCD.view_of's copy, if it made one
+        self.cm = made if isinstance(made, ColumnMatrix) else ColumnMatrix(rows.X)
         self.y = np.asarray(rows.y, dtype=np.float64)
         s = np.ones(self.y.size) if rows.sample_weight is None else rows.sample_weight
         s = np.asarray(s, dtype=np.float64)
@@ -166,11 +165,6 @@ class _Columns:
         if self.offset is not None:
             z += np.asarray(self.offset, dtype=np.float64)
         return z
-
-
-#: Column copies made by :meth:`ColumnNewtonCD.begin` for the fit of an
-#: objective, taken by that fit's first step (:class:`_Columns`).
-_MADE: weakref.WeakKeyDictionary[Any, ColumnMatrix] = weakref.WeakKeyDictionary()
 
 
 #: The row- and column-length float64 temporaries of a Newton step that the
@@ -208,7 +202,8 @@ def _column_copy(objective: LogisticObjective) -> ColumnMatrix:
     s = rows.sample_weight
     s = None if s is None else np.ascontiguousarray(s, dtype=np.float64)
     positive = s is None or bool(np.all(s > 0))  # rows of weight 0 are left out
-    if cm.sparse and _canonical_csr(rows.X) and cm.n and positive:
+    known = objective.has_data_stats
+    if cm.sparse and _canonical_csr(rows.X) and cm.n and positive and not known:
         y = np.asarray(rows.y, dtype=np.float64)
         r0 = None
         if rows.offset is None:  # the gradient sums at logit 0
@@ -269,10 +264,14 @@ class ColumnNewtonCD(IterativeSolver):
     @classmethod
     def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
         """On X's columns, X's column copy first and the standardization's
-        column statistics from it (:func:`_column_copy`), then the view."""
+        column statistics from it (:func:`_column_copy`), then the view,
+        which holds the copy for the fit (``view.prepared``)."""
+        made = None
         if type(objective) is LogisticObjective and _on_columns(objective):
-            _MADE[objective] = _column_copy(objective)
-        return super().view_of(objective)
+            made = _column_copy(objective)
+        view = super().view_of(objective)
+        view.prepared = made
+        return view
 
     def _state(
         self, fit: Fit, columns: _Columns, col: ColumnFit, step: float,
