@@ -131,6 +131,36 @@ def test_resume_is_bitwise_equal_for_stateless_solvers(tmp_path, data, solver, w
     ]
 
 
+@pytest.mark.parametrize("stop_at", [1, 3])
+def test_resume_of_a_sampling_newton_fit_is_bitwise(tmp_path, stop_at):
+    """Tall data (20 000 × 10, alpha = 1/n): Newton's first steps estimate
+    the Hessian from the zero start's rows (``solvers/_newton_rows.py``); a
+    fit stopped there resumes to the uninterrupted fit's bits."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 10))
+    z = X @ (16.0 * rng.normal(size=10)) - 1.0
+    y = (rng.random(20_000) < 1.0 / (1.0 + np.exp(-z))).astype(float)
+
+    def model():
+        return LogisticRegression(
+            penalty="l2", alpha=1.0 / 20_000, solver="newton", tol=1e-10
+        )
+
+    full = model().fit(X, y)
+    path = tmp_path / "ckpt.json"
+
+    def stop(entry):
+        if entry["iter"] == stop_at:
+            raise Crash
+
+    with pytest.raises(Crash):
+        model().fit(X, y, checkpoint=path, callback=stop)
+    resumed = model().fit(X, y, checkpoint=path)
+    np.testing.assert_array_equal(resumed.coef_, full.coef_)
+    np.testing.assert_array_equal(resumed.intercept_, full.intercept_)
+    assert resumed.n_iter_[0] == full.n_iter_[0]
+
+
 def test_lbfgs_resume_reaches_the_same_optimum(tmp_path, data):
     X, y = data
     full = LogisticRegression(solver="lbfgs").fit(chunked(X, y), None)

@@ -14,14 +14,18 @@ import pytest
 
 from logistic import LogisticRegression
 from logistic._objective import LogisticObjective
-from logistic.solvers import _newton_rows as rows_mod
 from logistic.solvers import newton as newton_mod
 from logistic.solvers._newton_rows import (
     DECREMENT_PER_ERROR,
+    FIRST_STEP_CONSTANT,
     MAX_MOMENT_ERROR,
+    MIN_ROWS_PER_PARAM,
     HessianSample,
+    effective_rows,
+    loss_share,
     predicted_decrement,
     sampled,
+    usable,
 )
 from logistic.solvers._zero_start import zero_start
 
@@ -56,7 +60,7 @@ def _fit(X, y, alpha, monkeypatch, *, estimate: bool, sw=None):
     with monkeypatch.context() as m:
         m.setattr(HessianSample, "hessian", counting)
         if not estimate:
-            m.setattr(newton_mod, "sample_for", lambda *args: None)
+            m.setattr(newton_mod, "trial_rows", lambda *args: None)
         penalty = {"penalty": "l2", "alpha": alpha} if alpha > 0 else {"penalty": None}
         model = LogisticRegression(**penalty, tol=1e-8, solver="newton").fit(
             X, y, sample_weight=sw
@@ -102,6 +106,24 @@ def test_the_estimate_is_the_sampled_rows_hessian():
     np.testing.assert_allclose(sample.hessian(theta), ref, rtol=1e-12, atol=1e-15)
 
 
+def test_the_effective_rows_are_those_of_the_curvature_weights():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 5))
+    y = (rng.random(400) < 0.3).astype(float)
+    sw = rng.uniform(0.1, 3.0, size=400)
+    objective = LogisticObjective.from_arrays(X, y, sw, l2=0.01)
+    sample = HessianSample(objective, np.arange(0, 400, 4), 0.0)
+    theta = 3.0 * rng.normal(size=6)
+    z = np.hstack([X[::4], np.ones((100, 1))]) @ theta
+    d = sw[::4] * np.exp(-np.logaddexp(0.0, z) - np.logaddexp(0.0, -z))
+    assert sample.size_at(theta) == pytest.approx(d.sum() ** 2 / (d @ d), rel=1e-12)
+    w = sw[::4]  # at θ = 0 every curvature weight is s/4
+    assert sample.size_at(np.zeros(6)) == pytest.approx(w.sum() ** 2 / (w @ w))
+    assert effective_rows(np.ones(7)) == pytest.approx(7.0)
+    assert effective_rows(np.array([1.0, 0.0, 0.0, 0.0])) == pytest.approx(1.0)
+    assert effective_rows(np.zeros(3)) == 0.0
+
+
 def _sample(
     m: int, n_params: int, moment_error: float, l2: float = 1.0
 ) -> HessianSample:
@@ -114,23 +136,34 @@ def _sample(
 def test_predicted_decrement_repeats_the_last_contraction():
     assert predicted_decrement(0.1, 0.73) == pytest.approx(0.1 * 0.1 / 0.73)
     assert predicted_decrement(0.5, 0.25) == 0.5  # never a growth
-    assert predicted_decrement(0.73, float("nan")) == pytest.approx(0.73**2)
+    first = FIRST_STEP_CONSTANT * 0.73**2
+    assert predicted_decrement(0.73, float("nan")) == pytest.approx(first)
+    # a penalty's share of the curvature shrinks the first step's constant
+    assert predicted_decrement(0.73, float("nan"), 0.5) == pytest.approx(first / 8)
+
+
+def test_the_loss_share_of_the_curvature():
+    """``ρ = h / (h + λ)``, ``h`` the largest ``E[x²] / 4`` of a column."""
+    X = np.column_stack([np.full(8, 2.0), np.tile([-1.0, 1.0], 4)])
+    y = np.tile([0.0, 1.0], 4)
+    assert loss_share(LogisticObjective.from_arrays(X, y, l2=1.0)) == 0.5
+    assert loss_share(LogisticObjective.from_arrays(X, y, l2=0.0)) == 1.0
 
 
 def test_estimates_only_far_from_the_optimum_from_a_faithful_sample():
-    """ijcnn1's numbers (2 000 rows, 23 parameters): its decrements 0.73, 0.1,
-    0.035 are far, 0.0095 after 0.035 is not."""
-    sample = _sample(2000, 23, 0.07)
-    bar = DECREMENT_PER_ERROR * 23 / 2000
-    assert 0.0095 * 0.0095 / 0.035 < bar < 0.035 * 0.035 / 0.1
-    assert sampled(sample, 0.73, float("nan"))
-    assert sampled(sample, 0.1, 0.73)
-    assert sampled(sample, 0.035, 0.1)
-    assert not sampled(sample, 0.0095, 0.035)
-    assert not sampled(_sample(2000, 23, 0.3), 0.73, float("nan"))  # heavy tails
-    assert not sampled(_sample(1000, 23, 0.0), 0.73, float("nan"))  # few rows
-    assert not sampled(_sample(2000, 23, 0.0, l2=0.0), 0.73, float("nan"))
-    assert rows_mod.sample_for(sample, object(), 0.73, float("nan")) is None
+    """ijcnn1's numbers (2 000 rows, 23 parameters, effective rows 1 824,
+    1 367 and 1 030 at its first trial points): its decrements predicted at
+    0.134, 0.0137 and 0.0129 are far; 0.0026 is not."""
+    for size, predicted in [(1824, 0.134), (1367, 0.0137), (1030, 0.0129)]:
+        assert sampled(23, size, predicted)
+    assert not sampled(23, 1030, 0.0026)
+    assert DECREMENT_PER_ERROR * 23 / 1030 > 0.0026
+    # near separation the curvature rests on a few rows: too few effective
+    assert not sampled(11, MIN_ROWS_PER_PARAM * 11 - 1, 1.0)
+    assert usable(_sample(2000, 23, 0.07))
+    assert not usable(_sample(2000, 23, 0.3))  # heavy tails
+    assert not usable(_sample(MIN_ROWS_PER_PARAM * 23 - 1, 23, 0.0))  # few rows
+    assert not usable(_sample(2000, 23, 0.0, l2=0.0))  # unpenalized
 
 
 def test_an_unpenalized_fit_keeps_the_exact_hessians(monkeypatch):
@@ -151,3 +184,91 @@ def test_a_heavy_tailed_column_keeps_the_exact_hessians(monkeypatch):
     assert start.sample.moment_error > MAX_MOMENT_ERROR  # ... Newton does not
     _, n_estimates = _fit(X, y, 1.0 / X.shape[0], monkeypatch, estimate=True)
     assert n_estimates == 0
+
+
+def _separable(seed: int):
+    """Nearly separable tall data (the coefficients of :func:`_data` eight
+    times larger): the curvature concentrates on a few rows as Newton nears
+    the optimum."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(20_000, 10))
+    w = 16.0 * rng.normal(size=10)
+    y = (rng.random(20_000) < 1.0 / (1.0 + np.exp(-(X @ w - 1.0)))).astype(float)
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "data, alpha, tol, n_iter",
+    [
+        # the iterations of exact Newton (every Hessian exact: the tree
+        # before these estimates, 6ca05da), in the regimes where an estimate
+        # used too early or on too few effective rows costs one iteration
+        (lambda: _data(0), 1.0, 1e-6, 2),  # nearly quadratic: 3 with it
+        (lambda: _data(0), 1.0, 1e-10, 3),  # 4 with it
+        (lambda: _data(2), 1.0, 1e-6, 2),  # 3 with it
+        (lambda: _data(0), 0.3, 1e-4, 2),  # 3 with it
+        (lambda: _separable(0), 1.0 / 20_000, 1e-4, 8),  # 9 with it
+        (lambda: _separable(2), 1.0 / 20_000, 1e-10, 10),  # 11 with it
+    ],
+)
+def test_as_many_iterations_as_exact_newton(data, alpha, tol, n_iter):
+    X, y = data()
+    model = LogisticRegression(penalty="l2", alpha=alpha, tol=tol, solver="newton")
+    assert model.fit(X, y).n_iter_[0] == n_iter
+
+
+def test_a_step_that_backtracks_ends_the_sampling(monkeypatch):
+    """The second step's full step is refused (its trial reported as not
+    accepted): it backtracks, and no later step reads an estimate."""
+    X, y = _data()
+    steps: list[float] = []
+    at: list[int] = []
+    refuse = [True]
+    real_backtrack = newton_mod.backtrack
+    real_hessian = HessianSample.hessian
+
+    def refusing(trial, t0, *, max_backtracks):
+        steps.append(t0)
+
+        def refused_once(t):
+            ok, out = trial(t)
+            return (ok and not (refuse[0] and len(steps) == 2 and t == t0)), out
+
+        return real_backtrack(refused_once, t0, max_backtracks=max_backtracks)
+
+    def counting(self, theta):
+        at.append(len(steps))
+        return real_hessian(self, theta)
+
+    monkeypatch.setattr(newton_mod, "backtrack", refusing)
+    monkeypatch.setattr(HessianSample, "hessian", counting)
+    model = LogisticRegression(penalty="l2", alpha=1.0 / X.shape[0], tol=1e-8)
+    model.set_params(solver="newton").fit(X, y)
+    assert model.history_[2]["step"] < 1.0
+    assert 2 in at and max(at) == 2  # estimates up to the second step only
+    refuse[0] = False
+    at.clear()
+    steps.clear()
+    model.fit(X, y)  # no step refused: the third step estimates too
+    assert 3 in at
+
+
+def test_the_last_step_prediction_is_linear_after_an_estimate():
+    """A state whose Hessian is an estimate converges linearly
+    (``‖g⁺‖ ≈ (‖g‖/‖g⁻‖)·‖g‖``), an exact one quadratically
+    (``‖g⁺‖ ≈ (‖g‖/‖g⁻‖²)·‖g‖²``)."""
+    X, y = _data()
+    objective = LogisticObjective.from_arrays(X[:2000], y[:2000], l2=1e-3)
+
+    class _Fit:
+        tol = 1e-7
+
+    _Fit.objective = objective
+    solver = newton_mod.Newton(tol=1e-7)
+    state = newton_mod._NewtonState(
+        np.zeros(11), 0.5, np.zeros(11), 1e-4, step=1.0, hessian=np.eye(11)
+    )
+    state.prev_grad_max_norm = 1e-2  # quadratic: 2e-8 < tol; linear: 2e-6
+    assert solver._last_step_predicted(_Fit, state)
+    state.hessian_estimated = True
+    assert not solver._last_step_predicted(_Fit, state)

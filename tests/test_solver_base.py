@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+import sys
 import threading
 import warnings
 
@@ -224,6 +225,61 @@ def test_one_instance_runs_fits_in_threads(name):
         np.testing.assert_array_equal(out[s].coef, ref.coef)
 
 
+def _tall_newton(seed):
+    """Tall data on which Newton estimates Hessians from the zero start's
+    rows at its first trial points (``_newton_rows``: 20 000 × 10, l2 =
+    1/n, a strong signal): the sampling is per-fit state too."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(20_000, 10))
+    y = (rng.random(20_000) < expit(X @ (16.0 * rng.normal(size=10)) - 1.0)).astype(
+        float
+    )
+    return LogisticObjective.from_arrays(X, y, l2=1.0 / 20_000)
+
+
+def test_one_newton_instance_interleaves_two_sampling_fits():
+    kw = dict(tol=1e-9, max_iter=40)
+    ref_a = _quiet_solve(get_solver("newton")(**kw), _tall_newton(0))
+    ref_b = _quiet_solve(get_solver("newton")(**kw), _tall_newton(1))
+    inner: dict = {}
+
+    def callback(entry):
+        if entry["iter"] == 1 and not inner:
+            inner["started"] = True
+            inner["b"] = _quiet_solve(shared, _tall_newton(1))
+
+    shared = get_solver("newton")(callback=callback, **kw)
+    got_a = _quiet_solve(shared, _tall_newton(0))
+    for got, ref in [(got_a, ref_a), (inner["b"], ref_b)]:
+        np.testing.assert_array_equal(got.coef, ref.coef)
+        assert got.n_iter == ref.n_iter
+
+
+def test_one_newton_instance_runs_sampling_fits_in_threads():
+    kw = dict(tol=1e-10, max_iter=40)
+    objs = [_tall_newton(s) for s in range(2)]
+    refs = [_quiet_solve(get_solver("newton")(**kw), o) for o in objs]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: races show
+    try:
+        for _ in range(5):
+            shared = get_solver("newton")(**kw)
+            out: dict = {}
+
+            def run(i, shared=shared, out=out):
+                out[i] = _quiet_solve(shared, objs[i])
+
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            for i, ref in enumerate(refs):
+                np.testing.assert_array_equal(out[i].coef, ref.coef)
+    finally:
+        sys.setswitchinterval(interval)
+
+
 # -- a checkpoint is the state serialized -------------------------------------------------
 class _Stop(Exception):
     pass
@@ -246,6 +302,31 @@ def test_resume_from_the_serialized_state_is_bitwise(name, tmp_path):
     start = ckpt.load()
     assert start is not None and start["n_iter"] == 3
     resumed = _quiet_solve(get_solver(name)(**kw), _objective(name), start=start)
+    np.testing.assert_array_equal(resumed.coef, full.coef)
+    assert resumed.n_iter == full.n_iter
+    assert [h["objective"] for h in resumed.history] == [
+        h["objective"] for h in full.history
+    ]
+
+
+@pytest.mark.parametrize("crash_at", [1, 2, 4])
+def test_resume_of_a_sampling_newton_fit_is_bitwise(tmp_path, crash_at):
+    """Whether a fit still estimates Hessians, and whether its Hessian is an
+    estimate, are checkpointed; the resumed fit samples the same rows."""
+    kw = dict(tol=1e-10, max_iter=40)
+    full = _quiet_solve(get_solver("newton")(**kw), _tall_newton(0))
+    assert full.n_iter > crash_at + 2
+    ckpt = Checkpointer(tmp_path / "c.json", fingerprint="f", config={})
+
+    def crash(n_iter, state, history):
+        ckpt.save(n_iter, state, history)
+        if n_iter == crash_at:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        _quiet_solve(get_solver("newton")(**kw), _tall_newton(0), on_iteration=crash)
+    start = ckpt.load()
+    resumed = _quiet_solve(get_solver("newton")(**kw), _tall_newton(0), start=start)
     np.testing.assert_array_equal(resumed.coef, full.coef)
     assert resumed.n_iter == full.n_iter
     assert [h["objective"] for h in resumed.history] == [

@@ -18,12 +18,13 @@ Newton's first pass
 its Hessians are exact (tall data, whose Hessians are subsampled anyway, keep
 their first pass).
 
-Only the first step reads the estimate: its line search evaluates value and
-gradient exactly at the trial point, and the Hessian there exactly or, far
-from the optimum, from the same rows (:mod:`._newton_rows`, which states
-when), so the stopping rule and the optimum are unchanged and the iterates
-differ from exact Newton's by the estimates' errors (a few per cent of the
-first steps, which the exact steps near the optimum contract quadratically).
+The first step's direction reads this estimate; its line search evaluates
+value and gradient exactly at the trial point, and the Hessian there
+exactly or, far from the optimum, from the same rows (:mod:`._newton_rows`,
+which states when; :func:`sample_of` chooses them again for a resumed fit),
+so the stopping rule and the optimum are unchanged and the iterates differ
+from exact Newton's by the estimates' errors (a few per cent of the first
+steps, which the exact steps near the optimum contract quadratically).
 ijcnn1 (49 990 × 22): 7 → 6 passes, the same 6 iterations, the gap to the
 optimum at tol 1e-4 2.0e-10 (1.5e-10 with the exact first step); the estimate
 costs a tenth to a fifth of the pass it replaces (0.3-0.6 ms against
@@ -84,7 +85,7 @@ from .._typing import FloatArray
 from ._newton_linalg import jacobi_scaling, scaled_cholesky
 from ._newton_rows import HessianSample
 
-__all__ = ["ZeroStart", "zero_start", "sample_rows"]
+__all__ = ["ZeroStart", "zero_start", "sample_of", "sample_rows"]
 
 #: Rows of the Hessian estimate: at least this many ...
 SAMPLE_MIN_ROWS = 2_000
@@ -197,6 +198,15 @@ def zero_start(objective: Any, theta0: FloatArray) -> ZeroStart | None:
     value, grad = known
     sample = HessianSample(objective, idx, moment_error)
     return ZeroStart(value, grad, H, *factored, sample)
+
+
+def sample_of(objective: Any) -> HessianSample | None:
+    """The rows :func:`zero_start` samples of ``objective``'s data (the same
+    ones: :func:`sample_rows` is deterministic), for a resumed fit that was
+    estimating Hessians from them; None where it samples none."""
+    X = objective.data.rows().X
+    idx = sample_rows(X.shape[0], objective.n_params, X.itemsize, X.shape[1])
+    return None if idx is None else HessianSample(objective, idx)
 
 
 def _sampled_hessian(

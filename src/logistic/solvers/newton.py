@@ -52,7 +52,7 @@ Where the Hessians are exact and the fit started from the sampled Hessian
 at ``θ = 0``, the steps far from the optimum (by their Newton decrement)
 estimate the Hessian at their trial points from the same rows and evaluate
 only value and gradient over the data (:mod:`._newton_rows`: ijcnn1, 3 of
-its 5 Hessians).
+its 5 Hessians; whether a fit samples is part of its state).
 
 Subsample start (tall data, option ``start_rows``): a fit from zero on data
 with at least ``START_MIN_RATIO`` times ``m = max(20 000, 20·n_params)`` rows
@@ -108,23 +108,17 @@ backtrack to exhaustion on rounding noise.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import NumericalError
 from .._linalg import Cholesky, LinAlgError
 from .._numerics import (
     MAX_BACKTRACKS,
     STALL_PATIENCE,
-    START_MAX_ITER,
-    START_MIN_RATIO,
-    START_TOL,
+    START_MAX_ITER,  # noqa: F401  (the subsample start's cap, read from here)
     hessian_subsample_rows,
-    start_hessian_rows,
-    start_subsample_rows,
 )
 from .._objective import LogisticObjective
 from .._typing import FloatArray
@@ -134,10 +128,18 @@ from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import damped_solve, jacobi_scaled, jacobi_scaling, scaled_cholesky
 from ._newton_linalg import heap_headroom as _heap_headroom
 from ._newton_linalg import one_blas_thread as _one_blas_thread
-from ._newton_rows import HessianSample, sample_for, start_block
-from ._newton_sparse_start import SPARSE_START_TOL_SCALE, sparse_start_rows
+from ._newton_rows import (
+    HessianSample,
+    sparse_start,
+    start_block,
+    start_rows,
+    subsample_fit,
+    trial_rows,
+    usable,
+)
+from ._newton_sparse_start import SPARSE_START_TOL_SCALE  # noqa: F401  (likewise)
 from ._options import LineSearchOptions
-from ._zero_start import zero_start
+from ._zero_start import sample_of, zero_start
 
 __all__ = ["Newton", "NewtonOptions"]
 
@@ -162,7 +164,10 @@ class _NewtonState:
     printed or matched) leave dataclasses nothing to generate: defining the
     class at the first Newton fit costs ~0.06 ms instead of ~0.19 (dataclasses
     otherwise compiles ``__init__`` from source, and derives a docstring
-    through ``inspect.signature`` where there is none)."""
+    through ``inspect.signature`` where there is none). ``rows``, the
+    sampled rows of a fit that estimates Hessians (:mod:`._newton_rows`), is
+    a slot but no field: a checkpoint holds ``sampling`` and
+    :meth:`Newton.load_state` chooses the same rows again."""
 
     __slots__ = (
         "theta",
@@ -175,6 +180,9 @@ class _NewtonState:
         "hessian",
         "prev_grad_max_norm",
         "stale_hessian",
+        "sampling",
+        "hessian_estimated",
+        "rows",
     )
 
     theta: FloatArray
@@ -189,6 +197,12 @@ class _NewtonState:
     #: The Hessian the step to this state used, kept when that step skipped
     #: the Hessian at its trial point (a predicted last step).
     stale_hessian: FloatArray | None
+    #: Whether the steps may still estimate the Hessian at their trial
+    #: points from the zero start's rows (:mod:`._newton_rows`).
+    sampling: bool
+    #: Whether ``hessian`` is such an estimate (the zero start's or a trial
+    #: point's).
+    hessian_estimated: bool
 
     def __init__(
         self,
@@ -202,6 +216,8 @@ class _NewtonState:
         hessian: FloatArray | None = None,
         prev_grad_max_norm: float = float("nan"),
         stale_hessian: FloatArray | None = None,
+        sampling: bool = False,
+        hessian_estimated: bool = False,
     ) -> None:
         self.theta = theta
         self.value = value
@@ -213,6 +229,9 @@ class _NewtonState:
         self.hessian = hessian
         self.prev_grad_max_norm = prev_grad_max_norm
         self.stale_hessian = stale_hessian
+        self.sampling = sampling
+        self.hessian_estimated = hessian_estimated
+        self.rows: HessianSample | None = None
 
 
 @dataclass(frozen=True, init=False, eq=False, match_args=False)
@@ -265,17 +284,32 @@ class Newton(IterativeSolver):
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
         got = None
-        self._sample = None
         if self._hessian_stride(fit.objective) == 1:  # θ = 0 without a pass
             got = zero_start(fit.objective, theta0)
         if got is None:
             f, g, H = self._evaluate(fit, theta0)
-        else:  # the estimate's factor, which the first step reuses
-            f, g, H = got.value, got.grad, got.hessian
-            self._factored = (H, got.scaling, got.factor)
-            self._sample = got.sample
-        state = _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
-        self._estimated_start = state if got is not None else None
+            return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
+        self._factored = (got.hessian, got.scaling, got.factor)  # the first step's
+        sampling = usable(got.sample)
+        state = _NewtonState(
+            theta0,
+            got.value,
+            got.grad,
+            fit.residual(theta0, got.grad),
+            hessian=got.hessian,
+            sampling=sampling,
+            hessian_estimated=True,
+        )
+        state.rows = got.sample if sampling else None
+        return state
+
+    def load_state(self, fit: Fit, values: dict[str, Any]) -> _NewtonState:
+        """The state written by :meth:`state_dict`, with the sampled rows of a
+        fit that estimates Hessians chosen again (:func:`._zero_start.sample_of`)."""
+        state: _NewtonState = super().load_state(fit, values)
+        if state.sampling:
+            state.rows = sample_of(fit.objective)
+            state.sampling = state.rows is not None
         return state
 
     def _start(self, fit: Fit, theta0: FloatArray) -> Any:
@@ -326,40 +360,16 @@ class Newton(IterativeSolver):
         return value if np.isfinite(value) and value >= 0 else float("inf")
 
     def _subsample_rows(self, fit: Fit, theta0: FloatArray) -> Any:
-        """The subsample start's rows (:func:`._newton_rows.start_block`), or
-        None when the fit does not qualify for a subsample start."""
+        """The subsample start's rows (:func:`._newton_rows.start_block` of
+        :func:`._newton_rows.start_rows`), or None when the fit does not
+        qualify for a subsample start."""
         objective = fit.objective
         if type(objective) is not LogisticObjective:  # e.g. K classes: J(0) = log K
             return None
-        rows = self._start_rows(objective)
+        rows = start_rows(objective, self.options.start_rows)
         if rows == 0 or np.any(theta0 != 0):
             return None
         return start_block(objective, rows)
-
-    def _start_rows(self, objective: LogisticObjective) -> int:
-        """Rows of the subsample start on these data (0: no subsample start).
-
-        The ``start_rows`` option or ``m = max(20 000, 20·n_params)`` rows
-        when the data have at least ``START_MIN_RATIO·m`` rows; else, for a
-        penalized fit on sparse X
-        (:func:`._newton_sparse_start.sparse_start_rows`), ``n // 8``.
-        """
-        n = int(objective.data.n_samples)
-        rows = self.options.start_rows
-        if rows is not None:
-            return rows if n >= START_MIN_RATIO * rows else 0
-        rows = start_subsample_rows(objective.n_params)
-        if n >= START_MIN_RATIO * rows:
-            return rows
-        return sparse_start_rows(objective)
-
-    def _sparse_start(self, objective: LogisticObjective) -> bool:
-        """Whether a subsample start follows :func:`sparse_start_rows`."""
-        rows = start_subsample_rows(objective.n_params)
-        return (
-            self.options.start_rows is None
-            and int(objective.data.n_samples) < START_MIN_RATIO * rows
-        )
 
     def _subsample_fit(
         self, fit: Fit, theta0: FloatArray
@@ -370,37 +380,15 @@ class Newton(IterativeSolver):
         rows = self._subsample_rows(fit, theta0)
         if rows is None:
             return None
-        objective = fit.objective
-        sub = LogisticObjective.from_arrays(
-            rows.X,
-            rows.y,
-            rows.sample_weight,
-            l2=objective.l2,
-            fit_intercept=objective.fit_intercept,
-        )
-        tol = max(fit.tol, START_TOL)
-        if self._sparse_start(objective):
-            tol = max(tol, SPARSE_START_TOL_SCALE / np.sqrt(rows.n_rows))
-        solver = type(self)(
-            tol=tol,
-            max_iter=START_MAX_ITER,
-            hessian_rows=start_hessian_rows(objective.n_params),
+        sparse = sparse_start(fit.objective, self.options.start_rows)
+        return subsample_fit(
+            type(self),
+            fit.objective,
+            rows,
+            tol=fit.tol,
             max_backtracks=self.options.max_backtracks,
-            start_rows=0,
+            sparse=sparse,
         )
-        with warnings.catch_warnings():  # its failures only mean: start from zero
-            warnings.simplefilter("ignore")
-            try:
-                result = solver.solve(sub, np.zeros(objective.n_params))
-            except (NumericalError, LinAlgError, ValueError, FloatingPointError):
-                return None
-        entry = {
-            "subsample_rows": int(rows.n_rows),
-            "subsample_iter": int(result.n_iter),
-            "subsample_passes": int(result.n_passes),
-            "subsample_used": int(result.converged),
-        }
-        return result.coef, entry
 
     def _hessian_stride(self, objective: LogisticObjective) -> int:
         """Row stride of the Hessian estimate (1: the exact Hessian)."""
@@ -485,11 +473,6 @@ class Newton(IterativeSolver):
         direction whatever the units: its slope is ``-‖Tᵀ g‖²``)."""
         return -fit.view.to_original(fit.view.scaled_gradient(g))
 
-    #: The rows whose Hessian estimates the exact one far from the optimum
-    #: (:mod:`._newton_rows`, from the zero start) and the last estimate.
-    _sample: HessianSample | None = None
-    _estimate: FloatArray | None = None
-
     def _last_step_predicted(self, fit: Fit, state: _NewtonState) -> bool:
         """Whether the step from ``state`` is predicted to end a penalized fit,
         so its trial point needs no Hessian (see the module docstring).
@@ -507,7 +490,7 @@ class Newton(IterativeSolver):
         prev, now = state.prev_grad_max_norm, state.grad_max_norm
         if fit.objective.l2 == 0 or state.step != 1.0 or not 0 < now < prev:
             return False
-        estimate = state.hessian is not None and state.hessian is self._estimate
+        estimate = state.hessian is not None and state.hessian_estimated
         if self._hessian_stride(fit.objective) == 1 and not estimate:
             predicted = (now / prev**2) * now**2  # quadratic
         else:
@@ -515,29 +498,31 @@ class Newton(IterativeSolver):
         return predicted * LAST_STEP_MARGIN < fit.tol
 
     def step(self, fit: Fit, state: _NewtonState) -> _NewtonState:
-        if state is getattr(self, "_estimated_start", None):
+        if state.hessian_estimated and state.step == 0.0:
             # the first step from the sampled Hessian at θ = 0: its full step
             # alone; where that is refused the sample misled the step (a
-            # direction it makes flat that the data do not), so the step is
-            # taken again from the exact Hessian (one pass more), never
-            # searched along the estimate's direction
-            self._estimated_start = None
+            # direction it makes flat that the data do not): the step again
+            # from the exact Hessian (one pass more), and no more sampling
             out = self._step(fit, state, max_backtracks=1)
             if not out.stop:
                 return out
             state.stop, state.decrement = "", float("nan")
             state.hessian = self._evaluate(fit, state.theta)[2]
-            self._sample = None
+            state.hessian_estimated = state.sampling = False
+            state.rows = None
         return self._step(fit, state, max_backtracks=self.options.max_backtracks)
 
-    def _step(
-        self, fit: Fit, state: _NewtonState, *, max_backtracks: int
-    ) -> _NewtonState:
+    def _descent(
+        self, fit: Fit, state: _NewtonState
+    ) -> tuple[FloatArray, FloatArray, float, bool]:
+        """The Hessian the step from ``state`` reads, its direction, the
+        slope ``gᵀd`` and whether that Hessian is stale (a mispredicted last
+        step's, one step old)."""
         g = state.grad
         H = state.hessian
         stale = H is None and state.stale_hessian is not None
         if H is None and state.stale_hessian is not None:
-            H = state.stale_hessian  # a mispredicted last step's, one step old
+            H = state.stale_hessian
         elif H is None:  # a restored state
             H = self._evaluate(fit, state.theta)[2]
         d = self.direction(fit, H, g)
@@ -549,21 +534,27 @@ class Newton(IterativeSolver):
             )
             d = self._fallback(fit, g)
             slope = float(g @ d)
+        return H, d, slope, stale
+
+    def _step(
+        self, fit: Fit, state: _NewtonState, *, max_backtracks: int
+    ) -> _NewtonState:
+        g = state.grad
+        H, d, slope, stale = self._descent(fit, state)
         last = stale or self._last_step_predicted(fit, state)
         if not last:  # no later step reuses this factor: free it before the pass
             self._factored = None
-        sample = self._sample = sample_for(
-            self._sample, fit.objective, -slope, state.decrement
-        )
+        sample = None if last else trial_rows(state, fit.objective, -slope)
 
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
             theta = state.theta + t * d
             H_new: FloatArray | None = None
+            estimated = sample is not None and sample[0].estimates(theta, sample[1])
             if last:
                 f, g_new = fit.objective.value_and_gradient(theta)
-            elif sample is not None:  # far from the optimum: H estimated
+            elif estimated and sample is not None:  # far from the optimum
                 f, g_new = fit.objective.value_and_gradient(theta)
-                H_new = self._estimate = sample.hessian(theta)
+                H_new = sample[0].hessian(theta)
             else:
                 f, g_new, H_new = self._evaluate(fit, theta)
             ok = armijo_or_flat(
@@ -573,27 +564,31 @@ class Newton(IterativeSolver):
                 slope,
                 lambda: float(np.abs(g_new).sum()) < float(np.abs(g).sum()),
             )
-            return ok, (t, theta, f, g_new, H_new)
+            return ok, (t, theta, f, g_new, H_new, estimated)
 
         accepted, out = backtrack(
             trial, first_trial(fit.objective, d), max_backtracks=max_backtracks
         )
-        if accepted and out is not None:
-            t, theta, f, g_new, H_new = out
-            if t != 1.0:  # a step that backtracked: exact Hessians from now on
-                self._sample = None
-            gnorm = fit.residual(theta, g_new)
-            return _NewtonState(
-                theta,
-                f,
-                g_new,
-                gnorm,
-                t,
-                -slope,
-                hessian=H_new,
-                prev_grad_max_norm=state.grad_max_norm,
-                stale_hessian=H if last and not stale else None,
+        if not (accepted and out is not None):
+            state.stop = (
+                "line search could not decrease the objective (precision limit)"
             )
-        state.stop = "line search could not decrease the objective (precision limit)"
-        state.decrement = -slope
-        return state
+            state.decrement = -slope
+            return state
+        t, theta, f, g_new, H_new, estimated = out
+        new = _NewtonState(
+            theta,
+            f,
+            g_new,
+            fit.residual(theta, g_new),
+            t,
+            -slope,
+            hessian=H_new,
+            prev_grad_max_norm=state.grad_max_norm,
+            stale_hessian=H if last and not stale else None,
+            # after an exact Hessian or a step that backtracked: exact ones
+            sampling=estimated and t == 1.0,
+            hessian_estimated=estimated,
+        )
+        new.rows = sample[0] if new.sampling and sample is not None else None
+        return new
