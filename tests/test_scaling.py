@@ -52,6 +52,25 @@ def test_transformed_derivatives_match_the_explicit_map(rng, fit_intercept):
     assert s.scale[4] == pytest.approx(np.hypot(3.0, 2 * np.sqrt(0.1)), rel=2.0**-20)
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_the_maps_of_parts_are_those_of_joined_vectors(rng, fit_intercept):
+    # from_parts / gradient_from_parts / round_trip (newton-cd-columns' steps,
+    # which hold w and b apart) give the bits of the maps of np.append(w, b)
+    obj, s = problem(rng, fit_intercept)
+    p = obj.n_features
+    for _ in range(20):
+        w = rng.standard_normal(p) * 10.0 ** rng.integers(-8, 8, p)
+        b = float(rng.standard_normal())
+        theta = np.append(w, b) if fit_intercept else w.copy()
+        np.testing.assert_array_equal(s.from_parts(w, b), s.from_original(theta))
+        np.testing.assert_array_equal(
+            s.gradient_from_parts(w, b), s.scaled_gradient(theta)
+        )
+        np.testing.assert_array_equal(
+            s.round_trip(w), s.to_original(s.from_original(theta))[:p]
+        )
+
+
 def test_a_strong_l2_penalty_on_near_constant_columns_stays_well_conditioned(rng):
     # columns with std ~1e-3 and alpha = 1e-2: the Jacobi scale sqrt(σ² + 4λ)
     X = rng.standard_normal((500, 4)) * [1e-3, 1e-3, 1.0, 1.0]

@@ -173,6 +173,40 @@ class ScaledObjective:
             theta_s[p] = theta[p] + float(self.mean @ theta[:p])
         return theta_s
 
+    def from_parts(self, w: FloatArray, b: float) -> FloatArray:
+        """``θ' = T⁻¹ [w, b]`` (``b`` ignored without an intercept): the bits
+        of :meth:`from_original` without joining ``w`` and ``b`` first."""
+        p = self.n_features
+        theta_s = np.empty(self.n_params)
+        np.multiply(w, self.scale, out=theta_s[:p])
+        if self.fit_intercept:
+            theta_s[p] = float(b) + float(self.mean @ w)
+        return theta_s
+
+    def round_trip(self, w: FloatArray) -> FloatArray:
+        """The coefficients ``w`` as :meth:`to_original` returns them from
+        :meth:`from_original`'s ``θ'`` (the change of coordinates rounds:
+        ``(w·σ)·(1/σ)``, the same operations), without the intercept."""
+        out = np.multiply(w, self.scale)
+        out *= self.inv_scale
+        return out
+
+    def gradient_from_parts(self, g_w: FloatArray, g_b: float) -> FloatArray:
+        """``Tᵀ [g_w, g_b]``: the bits of :meth:`scaled_gradient` without
+        joining ``g_w`` and ``g_b`` first (``g_b`` ignored without an
+        intercept)."""
+        p = self.n_features
+        out = np.empty(self.n_params)
+        w = out[:p]
+        if self.fit_intercept:
+            np.multiply(self.mean, float(g_b), out=w)
+            np.subtract(g_w, w, out=w)
+            out[p] = g_b
+        else:
+            w[...] = g_w
+        w *= self.inv_scale
+        return out
+
     def scaled_gradient(self, g: FloatArray) -> FloatArray:
         """``Tᵀ g``: a gradient of the original problem in standardized coordinates."""
         out = np.array(g, dtype=np.float64)

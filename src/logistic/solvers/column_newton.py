@@ -146,16 +146,14 @@ class _Columns:
         self._split = objective.split
 
     def split(self, theta: FloatArray) -> tuple[FloatArray, float]:
-        """``(w, b)`` of original coefficients (``w`` a copy: the column
-        solver updates it)."""
-        w, b = self._split(theta)
-        return np.array(w), b
+        """``(w, b)`` of original coefficients (``w`` a view of ``theta``:
+        the column solvers copy it before they update it)."""
+        return self._split(theta)
 
     def stored(self, view: Any, w: FloatArray, b: float) -> FloatArray:
         """``w`` as the next step reads it back from a state's standardized
         ``theta`` (the change of coordinates rounds)."""
-        theta = np.append(w, b) if self.fit_intercept else w
-        return self.split(view.to_original(view.from_original(theta)))[0]
+        return view.round_trip(w)
 
     def logits(self, w: FloatArray, b: float) -> FloatArray:
         """``X w + b + offset``."""
@@ -278,12 +276,12 @@ class ColumnNewtonCD(IterativeSolver):
         first: FirstSweep | None = None,
     ) -> _State:  # fmt: skip
         g_w = col.grad + columns.l2 * col.w
-        theta = np.append(col.w, col.b) if columns.fit_intercept else col.w.copy()
-        grad = np.append(g_w, col.residual.sum()) if columns.fit_intercept else g_w
+        g_b = col.residual.sum() if columns.fit_intercept else 0.0
         value = col.loss + 0.5 * columns.l2 * float(col.w @ col.w)
         if self.l1:
             value += self.l1 * float(np.abs(col.w).sum())
-        theta_s, grad_s = fit.view.from_original(theta), fit.view.scaled_gradient(grad)
+        theta_s = fit.view.from_parts(col.w, col.b)
+        grad_s = fit.view.gradient_from_parts(g_w, g_b)
         return _State(
             theta_s, value, grad_s, fit.residual(theta_s, grad_s), col.z,
             col.loss, col.residual, col.weights, col.grad, step=step,
@@ -292,10 +290,11 @@ class ColumnNewtonCD(IterativeSolver):
         )  # fmt: skip
 
     def _solve(
-        self, fit: Fit, state: _State | None, columns: _Columns, theta: FloatArray,
-        max_iter: int, sweeps: int = 0,
+        self, fit: Fit, state: _State | None, columns: _Columns, w: FloatArray,
+        b: float, max_iter: int, sweeps: int = 0,
     ) -> tuple[ColumnFit, FirstSweep | None]:  # fmt: skip
-        w, b = columns.split(fit.view.to_original(theta))
+        """Newton steps from the original coefficients ``(w, b)`` (those of
+        ``state.theta``; never written)."""
         if state is None:
             z, start, first = columns.logits(w, b), None, None
         else:
@@ -346,7 +345,8 @@ class ColumnNewtonCD(IterativeSolver):
         if not _by_columns(fit):
             return self._hessian.init_state(fit, theta)
         columns = _Columns(fit)
-        col, first = self._solve(fit, None, columns, theta, max_iter=0)
+        w, b = columns.split(fit.view.to_original(theta))
+        col, first = self._solve(fit, None, columns, w, b, max_iter=0)
         return self._state(fit, columns, col, 0.0, first)
 
     def _resume(self, fit: Fit, start: dict[str, Any]) -> Any:
@@ -373,10 +373,8 @@ class ColumnNewtonCD(IterativeSolver):
             return self._hessian.step(fit, state)
         columns = state.columns if state.columns is not None else _Columns(fit)
         cap = state.sweeps or self.options.max_sweeps
-        col, first = self._solve(
-            fit, state, columns, state.theta, max_iter=1, sweeps=cap
-        )
         w, b = columns.split(fit.view.to_original(state.theta))
+        col, first = self._solve(fit, state, columns, w, b, max_iter=1, sweeps=cap)
         if np.array_equal(col.w, w) and col.b == b:
             state.stop = (
                 "the Newton step's line search could not decrease the objective "
