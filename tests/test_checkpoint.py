@@ -3,14 +3,17 @@ decision 8)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from logistic import ConvergenceWarning, IntegrityError, LogisticRegression
 from logistic._checkpoint import Checkpointer, atomic_write
@@ -131,34 +134,168 @@ def test_resume_is_bitwise_equal_for_stateless_solvers(tmp_path, data, solver, w
     ]
 
 
-@pytest.mark.parametrize("stop_at", [1, 3])
-def test_resume_of_a_sampling_newton_fit_is_bitwise(tmp_path, stop_at):
-    """Tall data (20 000 × 10, alpha = 1/n): Newton's first steps estimate
-    the Hessian from the zero start's rows (``solvers/_newton_rows.py``); a
-    fit stopped there resumes to the uninterrupted fit's bits."""
+def _tall_sampling_data():
+    """Tall data (20 000 × 10, alpha = 1/n) on which Newton's first steps
+    estimate the Hessian from the zero start's rows (``solvers/_newton_rows.py``)."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20_000, 10))
     z = X @ (16.0 * rng.normal(size=10)) - 1.0
     y = (rng.random(20_000) < 1.0 / (1.0 + np.exp(-z))).astype(float)
+    return X, y
 
-    def model():
-        return LogisticRegression(
-            penalty="l2", alpha=1.0 / 20_000, solver="newton", tol=1e-10
-        )
 
-    full = model().fit(X, y)
-    path = tmp_path / "ckpt.json"
+def _tall_newton():
+    return LogisticRegression(
+        penalty="l2", alpha=1.0 / 20_000, solver="newton", tol=1e-10
+    )
+
+
+def _stopped_fit(model, X, y, path, stop_at):
+    """Fit ``model`` with a checkpoint at ``path`` and stop it when iteration
+    ``stop_at`` is recorded (before that iteration is saved): the checkpoint
+    then holds iteration ``stop_at - 1``."""
 
     def stop(entry):
         if entry["iter"] == stop_at:
             raise Crash
 
     with pytest.raises(Crash):
-        model().fit(X, y, checkpoint=path, callback=stop)
-    resumed = model().fit(X, y, checkpoint=path)
+        model.fit(X, y, checkpoint=path, callback=stop)
+    assert path.exists()
+    return json.loads(path.read_text())["payload"]
+
+
+def _rewrite_state(path, change):
+    """The checkpoint at ``path`` with ``change(state)`` applied to its
+    payload's state and a valid checksum (a file as an attacker, or an
+    older version, may write it)."""
+    doc = json.loads(path.read_text())
+    change(doc["payload"]["state"])
+    text = json.dumps(doc["payload"], sort_keys=True)
+    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    path.write_text(json.dumps(doc, sort_keys=True))
+
+
+@pytest.mark.parametrize("stop_at", [2, 3])
+def test_resume_of_a_sampling_newton_fit_is_bitwise(tmp_path, stop_at):
+    """A fit stopped while its steps estimate Hessians resumes to the
+    uninterrupted fit's bits (iteration 0 is checkpointed after the first
+    recorded entry, so ``stop_at`` 2 and 3 resume from iterations 1 and 2)."""
+    X, y = _tall_sampling_data()
+    full = _tall_newton().fit(X, y)
+    path = tmp_path / "ckpt.json"
+    payload = _stopped_fit(_tall_newton(), X, y, path, stop_at)
+    assert payload["n_iter"] == stop_at - 1
+    assert payload["state"]["sampling"] is True
+    resumed = _tall_newton().fit(X, y, checkpoint=path)
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     np.testing.assert_array_equal(resumed.intercept_, full.intercept_)
     assert resumed.n_iter_[0] == full.n_iter_[0]
+
+
+def _drop_sampling_fields(state):
+    del state["sampling"], state["hessian_estimated"]
+
+
+def test_newton_checkpoint_without_the_sampling_fields_resumes(tmp_path, data):
+    """A Newton checkpoint written before the state had ``sampling`` and
+    ``hessian_estimated`` (those fields dropped from a fresh one: a fit that
+    never estimated a Hessian after its start, as every fit then) resumes
+    to the uninterrupted fit's bits."""
+    X, y = data
+    full = LogisticRegression(solver="newton", tol=1e-10).fit(X, y)
+    path = tmp_path / "ckpt.json"
+    _stopped_fit(LogisticRegression(solver="newton", tol=1e-10), X, y, path, 3)
+    _rewrite_state(path, _drop_sampling_fields)
+    resumed = LogisticRegression(solver="newton", tol=1e-10).fit(X, y, checkpoint=path)
+    np.testing.assert_array_equal(resumed.coef_, full.coef_)
+    assert resumed.n_iter_[0] == full.n_iter_[0]
+
+
+def test_sampling_checkpoint_without_its_fields_resumes_with_exact_hessians(
+    tmp_path,
+):
+    X, y = _tall_sampling_data()
+    full = _tall_newton().fit(X, y)
+    path = tmp_path / "ckpt.json"
+    _stopped_fit(_tall_newton(), X, y, path, 2)
+    _rewrite_state(path, _drop_sampling_fields)
+    resumed = _tall_newton().fit(X, y, checkpoint=path)
+    assert resumed.converged_
+    np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=1e-7)
+
+
+def test_newton_state_missing_fields_is_refused_naming_them(tmp_path, data):
+    X, y = data
+    path = tmp_path / "ckpt.json"
+    _stopped_fit(LogisticRegression(solver="newton"), X, y, path, 2)
+
+    def drop(state):
+        del state["grad"], state["value"]
+
+    _rewrite_state(path, drop)
+    with pytest.raises(IntegrityError, match=r"\['grad', 'value'\] missing"):
+        LogisticRegression(solver="newton").fit(X, y, checkpoint=path)
+
+
+def _hex_array(values, shape):
+    return {"array": [float(v).hex() for v in values], "shape": list(shape)}
+
+
+@pytest.mark.parametrize(
+    "field, value, received",
+    [
+        ("sampling", 1, "int 1"),
+        ("sampling", "no", "str 'no'"),
+        ("sampling", None, "NoneType"),
+        ("hessian_estimated", [1], "list"),
+        ("theta", _hex_array([0.0] * 3, [3]), r"shape \(3,\)"),
+        ("grad", _hex_array([0.0] * 14, [7, 2]), r"shape \(7, 2\)"),
+        ("hessian", _hex_array([1.0] * 4, [2, 2]), r"shape \(2, 2\)"),
+        ("stale_hessian", _hex_array([1.0] * 7, [7]), r"shape \(7,\)"),
+    ],
+)
+def test_newton_state_of_the_wrong_type_or_shape_is_refused(
+    tmp_path, data, field, value, received
+):
+    """Every checked field of a Newton checkpoint: IntegrityError naming the
+    field, what it holds and what it should hold (7 parameters here)."""
+    X, y = data
+    path = tmp_path / "ckpt.json"
+    _stopped_fit(LogisticRegression(solver="newton"), X, y, path, 2)
+    _rewrite_state(path, lambda state: state.__setitem__(field, value))
+    expected = "true or false" if "sampl" in field or "estim" in field else "(7"
+    with pytest.raises(IntegrityError) as info:
+        LogisticRegression(solver="newton").fit(X, y, checkpoint=path)
+    message = str(info.value)
+    assert repr(field) in message and expected in message
+    assert re.search(received, message), message
+
+
+def _csr(X, y):
+    return sp.csr_matrix(X), y
+
+
+def _chunks(X, y):
+    blocks = [(X[i : i + 5_000], y[i : i + 5_000]) for i in range(0, len(y), 5_000)]
+    return Chunked.from_blocks(blocks), None
+
+
+@pytest.mark.parametrize("convert", [_csr, _chunks], ids=["csr", "chunked"])
+def test_dense_sampling_checkpoint_resumed_on_other_rows_uses_exact_hessians(
+    tmp_path, convert
+):
+    """A genuine checkpoint of a dense fit that samples, resumed with
+    ``force_resume`` on the same data held as CSR or in chunks (where no fit
+    samples): exact Hessians, the same optimum."""
+    X, y = _tall_sampling_data()
+    full = _tall_newton().fit(X, y)
+    path = tmp_path / "ckpt.json"
+    payload = _stopped_fit(_tall_newton(), X, y, path, 3)
+    assert payload["state"]["sampling"] is True
+    resumed = _tall_newton().fit(*convert(X, y), checkpoint=path, force_resume=True)
+    assert resumed.converged_
+    np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=1e-7)
 
 
 def test_lbfgs_resume_reaches_the_same_optimum(tmp_path, data):

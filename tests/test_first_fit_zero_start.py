@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from logistic import LogisticRegression
 from logistic._objective import LogisticObjective
@@ -19,6 +20,7 @@ from logistic.solvers._zero_start import (
     MIN_SPREAD_ROWS,
     SMALL_SAMPLE_BYTES,
     _spread_enough,
+    sample_of,
     sample_rows,
     zero_start,
 )
@@ -226,3 +228,34 @@ def test_the_small_data_copy_stays_within_its_bytes_without_an_intercept():
     assert with_intercept.size == 548  # higgs, as documented
     for idx in (with_intercept, without):
         assert idx.size * 28 * 8 <= SMALL_SAMPLE_BYTES
+
+
+def _objective(X: np.ndarray, y: np.ndarray, **kw: object) -> LogisticObjective:
+    kw.setdefault("l2", 1.0 / X.shape[0])
+    return LogisticObjective.from_arrays(X, y, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "case", ["csr", "offset", "unpenalized", "heavy tails", "rare column", "small"]
+)
+def test_resumed_fit_samples_only_where_a_fresh_fit_would(case: str) -> None:
+    """:func:`sample_of` (the rows a resumed fit that was sampling estimates
+    from) applies :func:`zero_start`'s guards and tests and
+    :func:`._newton_rows.usable`: whatever a checkpoint says, data a fresh fit
+    would not sample get None (exact Hessians)."""
+    X, y = _data()
+    assert sample_of(_objective(X, y)) is not None  # the data as they are
+    kw: dict[str, object] = {}
+    if case == "csr":
+        X = sp.csr_matrix(X)
+    elif case == "offset":
+        kw["offset"] = np.full(X.shape[0], 0.1)
+    elif case == "unpenalized":
+        kw["l2"] = 0.0
+    elif case == "heavy tails":  # moments beyond MAX_MOMENT_ERROR, within the start's
+        X[:, 1] = np.random.default_rng(3).standard_t(2.5, size=X.shape[0])
+    elif case == "rare column":
+        X[:, 1] = _rare_column(X.shape[0])
+    elif case == "small":
+        X, y = X[:6000], y[:6000]
+    assert sample_of(_objective(X, y, **kw)) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -77,7 +78,8 @@ def test_state_round_trips_through_its_dict() -> None:
     solver = Newton()
     values = solver.state_dict(state)
     assert {"theta", "value", "grad", "hessian", "decrement", "step"} <= set(values)
-    again = solver.load_state(None, values)  # type: ignore[arg-type]
+    fit = SimpleNamespace(objective=SimpleNamespace(n_params=2))  # the shapes' n
+    again = solver.load_state(fit, values)  # type: ignore[arg-type]
     for name in values:
         np.testing.assert_array_equal(getattr(again, name), getattr(state, name))
 

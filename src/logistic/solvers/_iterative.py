@@ -20,8 +20,11 @@ problem), and it continues until ``max_iter``.
 Resuming: after every iteration ``on_iteration(n_iter, state, history)``
 receives the solver state as a dict of plain values (:meth:`state_dict`)
 together with the stall counters; ``start`` given to ``solve`` continues
-exactly from such a dict. A dict holding only ``theta_original`` (a warm
-start) restarts the solver from that point.
+exactly from such a dict. Fields a solver added to its state later are
+filled from its ``state_defaults`` (the values right for a state written
+without them). A dict that still lacks some fields restarts the solver from
+its ``theta_original`` (a warm start); without that point too it is refused
+(:class:`~logistic.IntegrityError` naming the missing fields).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .._exceptions import IntegrityError
 from .._numerics import FLOOR_FACTOR, rounding_noise
 from .._typing import FloatArray
 from ._base import Fit, Solver, SolverResult
@@ -89,6 +93,8 @@ class IterativeSolver(Solver):
     State: ClassVar[type] = object
     #: Whether the loop applies the stall test.
     detects_stall: ClassVar[bool] = True
+    #: Values of state fields that checkpoints written before them lack.
+    state_defaults: ClassVar[dict[str, Any]] = {}
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -114,11 +120,18 @@ class IterativeSolver(Solver):
         return self.State(**{k: v for k, v in values.items() if k in names})
 
     def _resume(self, fit: Fit, start: dict[str, Any]) -> tuple[Any, _Progress, int]:
-        values = dict(start["state"])
+        values = {**self.state_defaults, **start["state"]}
         names = {f.name for f in dataclasses.fields(self.State)}
         n_iter = int(start["n_iter"])
-        if names <= set(values):
+        missing = names - set(values)
+        if not missing:
             state = self.load_state(fit, values)
+        elif "theta_original" not in values:
+            raise IntegrityError(
+                f"checkpoint state of solver {self.name!r}: fields "
+                f"{sorted(missing)} missing, and no 'theta_original' to restart "
+                f"from; expected the fields {sorted(names)}"
+            )
         else:  # a warm start from the stored point
             theta = np.asarray(values["theta_original"], dtype=np.float64)
             state = self.init_state(fit, fit.from_original(theta))

@@ -83,7 +83,7 @@ from .._linalg import Cholesky, LinAlgError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._newton_linalg import jacobi_scaling, scaled_cholesky
-from ._newton_rows import HessianSample
+from ._newton_rows import HessianSample, usable
 
 __all__ = ["ZeroStart", "zero_start", "sample_of", "sample_rows"]
 
@@ -173,18 +173,58 @@ def zero_start(objective: Any, theta0: FloatArray) -> ZeroStart | None:
     ``objective`` is in original coordinates (Newton's); ``Ĥ(0)`` is the
     estimate from :func:`sample_rows`.
     """
-    if type(objective) is not LogisticObjective or np.any(theta0):
+    if np.any(theta0):
         return None
-    data = objective.data
-    if not data.capabilities.rows_in_memory:
+    block = _eligible_rows(objective)
+    if block is None:
         return None
     known = objective.start_value_and_gradient(theta0)
     if known is None:
         return None
-    block = data.rows()
-    X = block.X
-    if not isinstance(X, np.ndarray) or block.offset is not None:
+    got = _estimate(objective, block)
+    if got is None:
         return None
+    H, factored, sample = got
+    value, grad = known
+    return ZeroStart(value, grad, H, *factored, sample)
+
+
+def sample_of(objective: Any) -> HessianSample | None:
+    """The rows :func:`zero_start` samples of ``objective``'s data, for a
+    resumed fit whose checkpoint says it was estimating Hessians from them:
+    the same rows (:func:`sample_rows` is deterministic), chosen only where
+    :func:`zero_start` would sample these data (the same guards and tests,
+    its sample's Hessian made again: ~0.1 ms) and
+    :func:`._newton_rows.usable` accepts the sample; else None (the fit goes
+    on with exact Hessians)."""
+    block = _eligible_rows(objective)
+    got = None if block is None else _estimate(objective, block)
+    if got is None or not usable(got[2]):
+        return None
+    return got[2]
+
+
+def _eligible_rows(objective: Any) -> Any:
+    """The rows (one block) of a binary objective whose Hessian at ``θ = 0``
+    may be sampled: X a dense array in memory, no offset; else None."""
+    if type(objective) is not LogisticObjective:
+        return None
+    data = objective.data
+    if not data.capabilities.rows_in_memory:
+        return None
+    block = data.rows()
+    if not isinstance(block.X, np.ndarray) or block.offset is not None:
+        return None
+    return block
+
+
+def _estimate(
+    objective: LogisticObjective, block: Any
+) -> tuple[FloatArray, tuple[FloatArray, Cholesky], HessianSample] | None:
+    """The Hessian at ``θ = 0`` from :func:`sample_rows` of ``block``, its
+    scaling and factor (:func:`_well_conditioned`) and the sample, or None
+    where the data are too small to sample or the estimate is refused."""
+    X = block.X
     idx = sample_rows(X.shape[0], objective.n_params, X.itemsize, X.shape[1])
     if idx is None:
         return None
@@ -195,18 +235,7 @@ def zero_start(objective: Any, theta0: FloatArray) -> ZeroStart | None:
     factored = _well_conditioned(H)
     if factored is None:
         return None
-    value, grad = known
-    sample = HessianSample(objective, idx, moment_error)
-    return ZeroStart(value, grad, H, *factored, sample)
-
-
-def sample_of(objective: Any) -> HessianSample | None:
-    """The rows :func:`zero_start` samples of ``objective``'s data (the same
-    ones: :func:`sample_rows` is deterministic), for a resumed fit that was
-    estimating Hessians from them; None where it samples none."""
-    X = objective.data.rows().X
-    idx = sample_rows(X.shape[0], objective.n_params, X.itemsize, X.shape[1])
-    return None if idx is None else HessianSample(objective, idx)
+    return H, factored, HessianSample(objective, idx, moment_error)
 
 
 def _sampled_hessian(

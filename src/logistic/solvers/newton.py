@@ -129,7 +129,6 @@ from ._newton_linalg import damped_solve, jacobi_scaled, jacobi_scaling, scaled_
 from ._newton_linalg import heap_headroom as _heap_headroom
 from ._newton_linalg import one_blas_thread as _one_blas_thread
 from ._newton_rows import (
-    HessianSample,
     sparse_start,
     start_block,
     start_rows,
@@ -138,6 +137,7 @@ from ._newton_rows import (
     usable,
 )
 from ._newton_sparse_start import SPARSE_START_TOL_SCALE  # noqa: F401  (likewise)
+from ._newton_state import STATE_DEFAULTS, _NewtonState, checked_values
 from ._options import LineSearchOptions
 from ._zero_start import sample_of, zero_start
 
@@ -154,84 +154,6 @@ LAST_STEP_MARGIN = 2.0
 #: The objective at θ = 0 without an offset: every row's loss at z = 0 is log 2
 #: whatever its label and weight, and the penalty is 0.
 VALUE_AT_ZERO = float(np.log(2.0))
-
-
-@dataclass(init=False, eq=False, repr=False, match_args=False)
-class _NewtonState:
-    """A Newton iterate: its point, value, gradient and step (the loop's state;
-    a dataclass for checkpoints, whose fields :mod:`._iterative` reads). Slots,
-    this docstring and a written ``__init__`` (states are never compared,
-    printed or matched) leave dataclasses nothing to generate: defining the
-    class at the first Newton fit costs ~0.06 ms instead of ~0.19 (dataclasses
-    otherwise compiles ``__init__`` from source, and derives a docstring
-    through ``inspect.signature`` where there is none). ``rows``, the
-    sampled rows of a fit that estimates Hessians (:mod:`._newton_rows`), is
-    a slot but no field: a checkpoint holds ``sampling`` and
-    :meth:`Newton.load_state` chooses the same rows again."""
-
-    __slots__ = (
-        "theta",
-        "value",
-        "grad",
-        "grad_max_norm",
-        "step",
-        "decrement",
-        "stop",
-        "hessian",
-        "prev_grad_max_norm",
-        "stale_hessian",
-        "sampling",
-        "hessian_estimated",
-        "rows",
-    )
-
-    theta: FloatArray
-    value: float
-    grad: FloatArray
-    grad_max_norm: float
-    step: float
-    decrement: float
-    stop: str
-    hessian: FloatArray | None
-    prev_grad_max_norm: float
-    #: The Hessian the step to this state used, kept when that step skipped
-    #: the Hessian at its trial point (a predicted last step).
-    stale_hessian: FloatArray | None
-    #: Whether the steps may still estimate the Hessian at their trial
-    #: points from the zero start's rows (:mod:`._newton_rows`).
-    sampling: bool
-    #: Whether ``hessian`` is such an estimate (the zero start's or a trial
-    #: point's).
-    hessian_estimated: bool
-
-    def __init__(
-        self,
-        theta: FloatArray,
-        value: float,
-        grad: FloatArray,
-        grad_max_norm: float,
-        step: float = 0.0,
-        decrement: float = float("nan"),
-        stop: str = "",
-        hessian: FloatArray | None = None,
-        prev_grad_max_norm: float = float("nan"),
-        stale_hessian: FloatArray | None = None,
-        sampling: bool = False,
-        hessian_estimated: bool = False,
-    ) -> None:
-        self.theta = theta
-        self.value = value
-        self.grad = grad
-        self.grad_max_norm = grad_max_norm
-        self.step = step
-        self.decrement = decrement
-        self.stop = stop
-        self.hessian = hessian
-        self.prev_grad_max_norm = prev_grad_max_norm
-        self.stale_hessian = stale_hessian
-        self.sampling = sampling
-        self.hessian_estimated = hessian_estimated
-        self.rows: HessianSample | None = None
 
 
 @dataclass(frozen=True, init=False, eq=False, match_args=False)
@@ -280,6 +202,7 @@ class Newton(IterativeSolver):
     capabilities = Capabilities(needs_hessian=True)
     Options = NewtonOptions
     State = _NewtonState
+    state_defaults = STATE_DEFAULTS
     standardized = False  # affine invariant: original coordinates
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
@@ -289,7 +212,6 @@ class Newton(IterativeSolver):
         if got is None:
             f, g, H = self._evaluate(fit, theta0)
             return _NewtonState(theta0, f, g, fit.residual(theta0, g), hessian=H)
-        self._factored = (got.hessian, got.scaling, got.factor)  # the first step's
         sampling = usable(got.sample)
         state = _NewtonState(
             theta0,
@@ -301,12 +223,17 @@ class Newton(IterativeSolver):
             hessian_estimated=True,
         )
         state.rows = got.sample if sampling else None
+        state.factored = (got.hessian, got.scaling, got.factor)  # the first step's
         return state
 
     def load_state(self, fit: Fit, values: dict[str, Any]) -> _NewtonState:
-        """The state written by :meth:`state_dict`, with the sampled rows of a
-        fit that estimates Hessians chosen again (:func:`._zero_start.sample_of`)."""
-        state: _NewtonState = super().load_state(fit, values)
+        """The state written by :meth:`state_dict`, its fields checked
+        (:func:`._newton_state.checked_values`), with the sampled rows of a fit
+        that estimates Hessians chosen again (:func:`._zero_start.sample_of`:
+        none, and exact Hessians, where these data and this objective would
+        not sample)."""
+        checked = checked_values(values, fit.objective.n_params)
+        state: _NewtonState = super().load_state(fit, checked)
         if state.sampling:
             state.rows = sample_of(fit.objective)
             state.sampling = state.rows is not None
@@ -325,7 +252,7 @@ class Newton(IterativeSolver):
             state = self.init_state(fit, fit.from_original(theta_sub))
             if not self._nearer_than_zero(fit, state):
                 entry["subsample_used"] = 0
-                state = self._factored = None  # (the refused start's factor)
+                state = None
         if state is None:
             state = self.init_state(fit, fit.from_original(theta0))
         return self._started(fit, theta0, state, **entry)
@@ -342,17 +269,18 @@ class Newton(IterativeSolver):
             return False
         if state.hessian is None:  # a state restored without it
             state.hessian = fit.objective.hessian(state.theta)
-        return 0.5 * self._decrement(state.hessian, state.grad) < gain
+        return 0.5 * self._decrement(state, state.hessian) < gain
 
-    def _decrement(self, H: FloatArray, g: FloatArray) -> float:
-        """``gᵀ H⁻¹ g`` by the Cholesky factor of the Jacobi-scaled H, which the
-        first step's :meth:`direction` then reuses; inf when H is not finite
-        and positive definite."""
+    def _decrement(self, state: _NewtonState, H: FloatArray) -> float:
+        """``gᵀ H⁻¹ g`` at ``state`` by the Cholesky factor of the Jacobi-scaled
+        H, which the first step's :meth:`direction` then reuses; inf when H is
+        not finite and positive definite."""
+        g = state.grad
         if not (np.all(np.isfinite(H)) and np.all(np.diag(H) > 0)):
             return float("inf")
         s = jacobi_scaling(H)
         try:
-            factor = self._factor(H, s)
+            factor = self._factor(state, H, s)
         except LinAlgError:
             return float("inf")
         gs = g * s
@@ -410,15 +338,18 @@ class Newton(IterativeSolver):
             return objective.value_gradient_hessian(theta, hessian_stride=stride)
         return objective.value_gradient_hessian(theta)
 
-    def direction(self, fit: Fit, H: FloatArray, g: FloatArray) -> FloatArray:
-        """Newton direction, damped if H is not positive definite.
+    def direction(
+        self, fit: Fit, state: _NewtonState, H: FloatArray, g: FloatArray
+    ) -> FloatArray:
+        """Newton direction, damped if H is not positive definite (``state``
+        holds the fit's last factor, :meth:`_factor`).
 
         The system is solved Jacobi-scaled (``S H S``, ``S = diag(H)^{-1/2}``),
         so Levenberg damping ``μ I`` of the scaled system is ``μ diag(H)`` of
         the original one: the damping, like everything else, does not depend
         on the units of the features.
         """
-        cached = self._factored
+        cached = state.factored
         if cached is not None and cached[0] is H:  # a stale step, or after _decrement
             d = -cached[2].solve(g * cached[1]) * cached[1]
             if np.isfinite(d).all():
@@ -432,7 +363,7 @@ class Newton(IterativeSolver):
             return self._fallback(fit, g)
         s = jacobi_scaling(H)
         try:
-            d = -self._factor(H, s).solve(g * s) * s
+            d = -self._factor(state, H, s).solve(g * s) * s
             if np.isfinite(d).all():
                 return d
         except LinAlgError:
@@ -453,18 +384,16 @@ class Newton(IterativeSolver):
             )
         return got[0]
 
-    #: The last factored Hessian, its Jacobi scaling and the Cholesky factor of
-    #: the scaled matrix (a step with a stale Hessian, or the first step after
-    #: :meth:`_decrement`, reuses them; held by identity).
-    _factored: tuple[FloatArray, FloatArray, Cholesky] | None = None
-
-    def _factor(self, H: FloatArray, s: FloatArray) -> Cholesky:
+    @staticmethod
+    def _factor(state: _NewtonState, H: FloatArray, s: FloatArray) -> Cholesky:
         """The Cholesky factor of ``S H S`` (``s = diag(H)^{-1/2}``,
-        :func:`._newton_linalg.jacobi_scaling`), kept for the next call with the
-        same H; :class:`LinAlgError` when it is not positive definite."""
-        self._factored = None
+        :func:`._newton_linalg.jacobi_scaling`), kept in ``state.factored``
+        for the next call with the same H (a step with a stale Hessian, or
+        the first step after :meth:`_decrement`); :class:`LinAlgError` when
+        it is not positive definite."""
+        state.factored = None
         factor = scaled_cholesky(H, s)
-        self._factored = (H, s, factor)
+        state.factored = (H, s, factor)
         return factor
 
     @staticmethod
@@ -525,7 +454,7 @@ class Newton(IterativeSolver):
             H = state.stale_hessian
         elif H is None:  # a restored state
             H = self._evaluate(fit, state.theta)[2]
-        d = self.direction(fit, H, g)
+        d = self.direction(fit, state, H, g)
         slope = float(g @ d)
         if not slope < 0:
             fit.warn_once(
@@ -543,7 +472,7 @@ class Newton(IterativeSolver):
         H, d, slope, stale = self._descent(fit, state)
         last = stale or self._last_step_predicted(fit, state)
         if not last:  # no later step reuses this factor: free it before the pass
-            self._factored = None
+            state.factored = None
         sample = None if last else trial_rows(state, fit.objective, -slope)
 
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
@@ -591,4 +520,6 @@ class Newton(IterativeSolver):
             hessian_estimated=estimated,
         )
         new.rows = sample[0] if new.sampling and sample is not None else None
+        if last and not stale:  # the next step may reuse H's factor
+            new.factored = state.factored
         return new
