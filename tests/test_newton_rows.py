@@ -142,6 +142,48 @@ def test_predicted_decrement_repeats_the_last_contraction():
     assert predicted_decrement(0.73, float("nan"), 0.5) == pytest.approx(first / 8)
 
 
+def test_a_prediction_that_is_not_a_number_gets_no_estimate():
+    """``min(1, nan)`` is 1: without its own test a NaN contraction would
+    predict the largest decrement, the side that estimates more."""
+    nan, inf = float("nan"), float("inf")
+    assert predicted_decrement(nan, 0.73) == 0.0
+    assert predicted_decrement(0.1, nan, nan) == 0.0  # the first step's, ρ nan
+    assert predicted_decrement(inf, 0.5) == 0.0
+    assert predicted_decrement(0.1, inf) == 0.0  # rate 0: no decrement left
+    assert not sampled(11, 2_000.0, predicted_decrement(nan, 0.73))
+
+
+def test_effective_rows_of_weights_not_finite_or_far_from_one():
+    assert effective_rows(np.array([np.inf, 1.0])) == 0.0
+    assert effective_rows(np.array([np.nan, 1.0, 1.0])) == 0.0
+    assert effective_rows(np.array([])) == 0.0
+    # squares that underflow or overflow float64: the count all the same
+    assert effective_rows(np.array([1e-200, 1e-200, 0.0])) == pytest.approx(2.0)
+    assert effective_rows(np.array([1e200, 1e200, 1e200])) == pytest.approx(3.0)
+
+
+def test_rows_are_copied_only_for_a_step_that_may_get_an_estimate(monkeypatch):
+    """:meth:`HessianSample.estimates` tests the prediction with all ``m``
+    rows first (the effective rows never exceed them): a prediction below
+    the bar of ``m`` rows neither copies the rows nor reads them."""
+    X, y = _data()
+    objective = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+    sample = HessianSample(objective, np.arange(0, 20_000, 10), 0.0)
+    sizes: list[float] = []
+    real = HessianSample.size_at
+
+    def counting(self, theta):
+        sizes.append(real(self, theta))
+        return sizes[-1]
+
+    monkeypatch.setattr(HessianSample, "size_at", counting)
+    bar = DECREMENT_PER_ERROR * objective.n_params / 2_000
+    assert not sample.estimates(np.zeros(11), 0.99 * bar)
+    assert sizes == [] and sample._rows is None
+    assert sample.estimates(np.zeros(11), 100 * bar)
+    assert len(sizes) == 1 and sample._rows is not None
+
+
 def test_the_loss_share_of_the_curvature():
     """``ρ = h / (h + λ)``, ``h`` the largest ``E[x²] / 4`` of a column."""
     X = np.column_stack([np.full(8, 2.0), np.tile([-1.0, 1.0], 4)])
@@ -200,15 +242,17 @@ def _separable(seed: int):
 @pytest.mark.parametrize(
     "data, alpha, tol, n_iter",
     [
-        # the iterations of exact Newton (every Hessian exact: the tree
-        # before these estimates, 6ca05da), in the regimes where an estimate
-        # used too early or on too few effective rows costs one iteration
-        (lambda: _data(0), 1.0, 1e-6, 2),  # nearly quadratic: 3 with it
-        (lambda: _data(0), 1.0, 1e-10, 3),  # 4 with it
-        (lambda: _data(2), 1.0, 1e-6, 2),  # 3 with it
-        (lambda: _data(0), 0.3, 1e-4, 2),  # 3 with it
-        (lambda: _separable(0), 1.0 / 20_000, 1e-4, 8),  # 9 with it
-        (lambda: _separable(2), 1.0 / 20_000, 1e-10, 10),  # 11 with it
+        # n_iter: Newton's iterations with every Hessian exact (measured
+        # with no estimate); the fit must take no more. An estimate used
+        # too early on a strongly penalized, nearly quadratic objective
+        # (alpha 1 and 0.3), or on too few effective rows near separation,
+        # takes one iteration more in each of these cases
+        (lambda: _data(0), 1.0, 1e-6, 2),
+        (lambda: _data(0), 1.0, 1e-10, 3),
+        (lambda: _data(2), 1.0, 1e-6, 2),
+        (lambda: _data(0), 0.3, 1e-4, 2),
+        (lambda: _separable(0), 1.0 / 20_000, 1e-4, 8),
+        (lambda: _separable(2), 1.0 / 20_000, 1e-10, 10),
     ],
 )
 def test_as_many_iterations_as_exact_newton(data, alpha, tol, n_iter):

@@ -11,8 +11,9 @@ Hessian estimate (convention owned here). Where Newton's Hessians are exact
 (data below ``EXACT_HESSIAN_MAX_SIZE`` entries or too short to subsample)
 and the fit started from the sampled Hessian at ``θ = 0``
 (:mod:`._zero_start`, which checks those rows for the columns they
-misrepresent), the same ``m`` rows (copied again at the first estimate: the
-zero start's copy is spent on its own checks), when they are at least
+misrepresent), the same ``m`` rows (copied again at the first trial point
+that may get an estimate, :meth:`HessianSample.size_at`: the zero start's
+copy is spent on its own checks), when they are at least
 ``MIN_ROWS_PER_PARAM`` a parameter, also estimate the Hessian at the trial
 points of the steps far from the optimum: a trial point's value and gradient
 stay exact (a value+gradient pass: the stopping rule is unchanged) and its
@@ -20,7 +21,9 @@ Hessian costs ``m·n_params²/2`` multiply-adds instead of ``n·n_params²/2``.
 Whether a fit still samples and whether its current Hessian is an estimate
 are fields of Newton's state (checkpointed); the rows travel with the state
 and are chosen again, the same ones, when a checkpoint is resumed
-(:func:`._zero_start.sample_of`): nothing of a fit is kept on the solver.
+(:func:`._zero_start.sample_of`, which samples only where a fresh fit of
+these data would); so does the fit's last Cholesky factor: nothing of a fit
+is kept on the solver.
 
 An estimate of relative error ``ε`` (``ε² ~ n_params / m_eff``) adds about
 ``ε·λ`` to the next decrement ``λ⁺ ≈ c·λ²`` of an exact step (``λ² = gᵀH⁻¹g``,
@@ -46,7 +49,7 @@ has no third derivative, and the step's constant scales with the third
 derivative squared over the curvature cubed; a strongly penalized
 objective is nearly quadratic and exact Newton ends it in two or three
 steps, which an estimate would lengthen: alpha = 1 on unit-variance
-columns, ``ρ = 0.2``, predicted 3.4e-5 where it was 3.4e-5, against a bar
+columns, ``ρ = 0.2``, predicted 3.4e-5, measured 3.4e-5, against a bar
 of 2.8e-3).
 Heavy tails make ``ε`` larger than ``n_params / m`` says: a sample whose
 second moment of some column is off by more than ``MAX_MOMENT_ERROR``
@@ -128,8 +131,8 @@ FIRST_STEP_CONSTANT = 0.25
 
 class HessianSample:
     """Rows of the data whose Hessian estimates the data's: the zero start's
-    (their indices), copied at the first estimate. One fit's: its states
-    carry it.
+    (their indices), copied at the first trial point that may get an
+    estimate (:meth:`size_at`). One fit's: its states carry it.
 
     Parameters
     ----------
@@ -139,8 +142,7 @@ class HessianSample:
         The sampled rows.
     moment_error : float
         The largest relative error of a column's sampled second moment
-        ``Σ s x² / Σ s`` against the data's (0 for rows chosen again on a
-        resume, whose fit already passed :func:`usable`).
+        ``Σ s x² / Σ s`` against the data's (:func:`usable` reads it).
     """
 
     __slots__ = ("objective", "idx", "moment_error", "_rows")
@@ -184,15 +186,27 @@ class HessianSample:
     def estimates(self, theta: FloatArray, predicted: float) -> bool:
         """Whether the estimate is the Hessian at the trial point ``θ`` of a
         step whose predicted decrement there is ``predicted``
-        (:func:`sampled`, with the effective rows at ``θ``)."""
+        (:func:`sampled`, with the effective rows at ``θ``). Tested first
+        with all ``m`` rows, which the effective rows never exceed, so a
+        step that gets no estimate copies no rows."""
         n_params = self.objective.n_params
+        if not sampled(n_params, float(self.idx.size), predicted):
+            return False
         return sampled(n_params, self.size_at(theta), predicted)
 
 
 def effective_rows(d: FloatArray) -> float:
     """``(Σd)² / Σd²`` of non-negative weights ``d`` (their count when equal,
-    the few large ones' count when they dominate; 0 when all are 0)."""
+    the few large ones' count when they dominate; 0 when all are 0 or one
+    is not finite). Computed on ``d / max(d)``, so squares neither overflow
+    nor underflow."""
     d = np.asarray(d, dtype=np.float64)
+    if d.size == 0:
+        return 0.0
+    top = float(np.max(d))
+    if not (np.isfinite(top) and top > 0):  # NaN propagates into the max
+        return 0.0
+    d = d / top
     squares = float(d @ d)
     if not squares > 0:
         return 0.0
@@ -229,11 +243,14 @@ def predicted_decrement(decrement: float, previous: float, share: float = 1.0) -
     for the first step): the last contraction ``decrement / previous``
     repeated, or, for the first step, quadratic convergence with the
     constant ``FIRST_STEP_CONSTANT · share³`` (``share``: ``ρ`` of
-    :func:`loss_share`); never a growth."""
+    :func:`loss_share`); never a growth. 0 (no estimate) when that
+    contraction or the decrement is not a finite number."""
     if previous > 0:
         rate = decrement / previous
     else:
         rate = FIRST_STEP_CONSTANT * share**3 * decrement
+    if not (rate >= 0 and 0 <= decrement < float("inf")):
+        return 0.0
     return decrement * min(1.0, rate)
 
 
