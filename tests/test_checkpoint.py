@@ -253,6 +253,10 @@ def _hex_array(values, shape):
         ("grad", _hex_array([0.0] * 14, [7, 2]), r"shape \(7, 2\)"),
         ("hessian", _hex_array([1.0] * 4, [2, 2]), r"shape \(2, 2\)"),
         ("stale_hessian", _hex_array([1.0] * 7, [7]), r"shape \(7,\)"),
+        ("step", "x", "str 'x'"),
+        ("value", None, "NoneType"),
+        ("decrement", 1, "int 1"),
+        ("stop", 5, "int 5"),
     ],
 )
 def test_newton_state_of_the_wrong_type_or_shape_is_refused(
@@ -264,7 +268,14 @@ def test_newton_state_of_the_wrong_type_or_shape_is_refused(
     path = tmp_path / "ckpt.json"
     _stopped_fit(LogisticRegression(solver="newton"), X, y, path, 2)
     _rewrite_state(path, lambda state: state.__setitem__(field, value))
-    expected = "true or false" if "sampl" in field or "estim" in field else "(7"
+    expected = {
+        "sampling": "true or false",
+        "hessian_estimated": "true or false",
+        "step": "a float",
+        "value": "a float",
+        "decrement": "a float",
+        "stop": "a string",
+    }.get(field, "(7")
     with pytest.raises(IntegrityError) as info:
         LogisticRegression(solver="newton").fit(X, y, checkpoint=path)
     message = str(info.value)

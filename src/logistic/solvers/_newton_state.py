@@ -4,7 +4,9 @@ checks of a checkpointed one.
 Convention (owned here). A checkpoint's state is read as written by an
 attacker: :func:`checked_values` accepts it only with every field
 :class:`_NewtonState` declares, ``sampling`` and ``hessian_estimated``
-booleans (``type(v) is bool``), ``theta`` and ``grad`` of shape
+booleans (``type(v) is bool``), ``value``, ``grad_max_norm``, ``step``,
+``decrement`` and ``prev_grad_max_norm`` floats (as the checkpoint writes
+them), ``stop`` a string, ``theta`` and ``grad`` float arrays of shape
 ``(n_params,)`` and ``hessian`` and ``stale_hessian`` of shape
 ``(n_params, n_params)`` or None; else :class:`~logistic.IntegrityError`
 names the field, what it holds and what is expected. Fields added after
@@ -121,6 +123,9 @@ def checked_values(values: dict[str, Any], n_params: int) -> dict[str, Any]:
     :class:`~logistic.IntegrityError` naming the first field that does not."""
     for name in ("sampling", "hessian_estimated"):
         _expect(type(values[name]) is bool, name, values[name], "true or false")
+    for name in _FLOATS:
+        _expect(type(values[name]) is float, name, values[name], "a float")
+    _expect(type(values["stop"]) is str, "stop", values["stop"], "a string")
     for name, shape, optional in (
         ("theta", (n_params,), False),
         ("grad", (n_params,), False),
@@ -134,6 +139,10 @@ def checked_values(values: dict[str, Any], n_params: int) -> dict[str, Any]:
         expected = f"a float array of shape {shape}" + (" or null" if optional else "")
         _expect(ok, name, v, expected)
     return values
+
+
+#: The state's scalar fields written as floats.
+_FLOATS = ("value", "grad_max_norm", "step", "decrement", "prev_grad_max_norm")
 
 
 def _expect(ok: bool, name: str, value: Any, expected: str) -> None:
