@@ -175,7 +175,9 @@ class ScaledObjective:
 
     def from_parts(self, w: FloatArray, b: float) -> FloatArray:
         """``θ' = T⁻¹ [w, b]`` (``b`` ignored without an intercept): the bits
-        of :meth:`from_original` without joining ``w`` and ``b`` first."""
+        of :meth:`from_original` without joining ``w`` and ``b`` first, for a
+        contiguous ``w`` (``mean @ w`` over a strided view may round
+        differently)."""
         p = self.n_features
         theta_s = np.empty(self.n_params)
         np.multiply(w, self.scale, out=theta_s[:p])
