@@ -197,32 +197,111 @@ def _drop_sampling_fields(state):
     del state["sampling"], state["hessian_estimated"]
 
 
-def test_newton_checkpoint_without_the_sampling_fields_resumes(tmp_path, data):
+def _no_estimates(monkeypatch):
+    """Record every Hessian estimate a fit makes after its start: rows chosen
+    again for a resumed state (``sample_of``) and trial points' estimates
+    (``HessianSample.estimates`` answering True)."""
+    from logistic.solvers import _newton_rows, newton
+
+    made = []
+    sample_of, estimates = newton.sample_of, _newton_rows.HessianSample.estimates
+
+    def spy_sample_of(objective):
+        made.append("sample_of")
+        return sample_of(objective)
+
+    def spy_estimates(self, theta, predicted):
+        got = estimates(self, theta, predicted)
+        if got:
+            made.append("estimate")
+        return got
+
+    monkeypatch.setattr(newton, "sample_of", spy_sample_of)
+    monkeypatch.setattr(_newton_rows.HessianSample, "estimates", spy_estimates)
+    return made
+
+
+def test_newton_checkpoint_without_the_sampling_fields_resumes(
+    tmp_path, data, monkeypatch
+):
     """A Newton checkpoint written before the state had ``sampling`` and
     ``hessian_estimated`` (those fields dropped from a fresh one: a fit that
     never estimated a Hessian after its start, as every fit then) resumes
-    to the uninterrupted fit's bits."""
+    to the uninterrupted fit's bits, making no estimate."""
     X, y = data
     full = LogisticRegression(solver="newton", tol=1e-10).fit(X, y)
     path = tmp_path / "ckpt.json"
     _stopped_fit(LogisticRegression(solver="newton", tol=1e-10), X, y, path, 3)
     _rewrite_state(path, _drop_sampling_fields)
+    made = _no_estimates(monkeypatch)
     resumed = LogisticRegression(solver="newton", tol=1e-10).fit(X, y, checkpoint=path)
+    assert made == []
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
     assert resumed.n_iter_[0] == full.n_iter_[0]
 
 
 def test_sampling_checkpoint_without_its_fields_resumes_with_exact_hessians(
-    tmp_path,
+    tmp_path, monkeypatch
 ):
     X, y = _tall_sampling_data()
     full = _tall_newton().fit(X, y)
     path = tmp_path / "ckpt.json"
     _stopped_fit(_tall_newton(), X, y, path, 2)
     _rewrite_state(path, _drop_sampling_fields)
+    made = _no_estimates(monkeypatch)
     resumed = _tall_newton().fit(X, y, checkpoint=path)
+    assert made == []  # the defaults: sampling False, the Hessian exact
     assert resumed.converged_
     np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=1e-7)
+
+
+def test_newton_checkpoint_without_the_later_fields_resumes(tmp_path, data):
+    """``stale_hessian`` and ``prev_grad_max_norm`` default to None and NaN
+    (no stale Hessian kept, no last-step prediction): a checkpoint written
+    without them resumes to the same optimum."""
+    X, y = data
+    model = LogisticRegression(solver="newton", penalty="l2", alpha=1e-3, tol=1e-10)
+    full = model.fit(X, y)
+    path = tmp_path / "ckpt.json"
+    _stopped_fit(model, X, y, path, 3)
+
+    def drop(state):
+        del state["stale_hessian"], state["prev_grad_max_norm"]
+        del state["sampling"], state["hessian_estimated"]
+
+    _rewrite_state(path, drop)
+    resumed = model.fit(X, y, checkpoint=path)
+    assert resumed.converged_
+    np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=1e-8)
+
+
+def test_a_sampling_checkpoint_resumed_where_hessians_are_strided_samples_none(
+    tmp_path, monkeypatch
+):
+    """A genuine checkpoint of a sampling fit resumed where Newton's Hessian
+    is a strided estimate (the exact Hessian's size limit lowered below these
+    data): a fresh fit there samples no rows at its start, so the resumed one
+    does not either."""
+    from logistic import LogisticObjective
+    from logistic.solvers import newton
+
+    X, y = _tall_sampling_data()
+    path = tmp_path / "ckpt.json"
+    payload = _stopped_fit(_tall_newton(), X, y, path, 2)
+    assert payload["state"]["sampling"] is True
+    rows = []
+    sample_of = newton.sample_of
+    monkeypatch.setattr(
+        newton, "sample_of", lambda obj: rows.append(1) or sample_of(obj)
+    )
+    limit = X.shape[0] * (X.shape[1] + 1) // 2  # these rows are now "tall"
+    monkeypatch.setattr(newton, "EXACT_HESSIAN_MAX_SIZE", limit)
+    monkeypatch.setattr(newton, "hessian_subsample_rows", lambda n_params: 2_000)
+    objective = LogisticObjective.from_arrays(X, y)
+    assert newton.Newton()._hessian_stride(objective) > 1
+    resumed = _tall_newton().fit(X, y, checkpoint=path)
+    assert rows == []
+    assert resumed.converged_
 
 
 def test_newton_state_missing_fields_is_refused_naming_them(tmp_path, data):
@@ -276,6 +355,8 @@ def test_newton_state_of_the_wrong_type_or_shape_is_refused(
         "decrement": "a float",
         "stop": "a string",
     }.get(field, "(7")
+    if isinstance(value, list):  # not a value the checkpoint format writes
+        expected = "expected a number or a string"
     with pytest.raises(IntegrityError) as info:
         LogisticRegression(solver="newton").fit(X, y, checkpoint=path)
     message = str(info.value)

@@ -15,8 +15,15 @@ Conventions (owned here)
   ``path`` or ``path.prev``; a corrupt or missing latest falls back to the
   previous one with a warning. Stray temp files are ignored. At most one
   iteration of work is lost.
-* **Refusals.** Resuming refuses (``IntegrityError``) when the data
-  fingerprint or the problem configuration differs, unless ``force=True``.
+* **Refusals.** A checkpoint is read as written by an attacker (anyone can
+  recompute its checksum). Resuming refuses (``IntegrityError`` naming the
+  file, the field, what it holds and what is expected) a value that
+  ``_encode`` does not write (bad hex, an array whose length is not its
+  shape's, a state that is not an object), and, when the data fingerprint or
+  the problem configuration differs, the whole checkpoint unless
+  ``force=True``. The loop then checks the state against the data
+  (:mod:`logistic.solvers._iterative`); a forced resume whose state the data
+  contradict restarts from the checkpoint's point, with a warning.
 * **Exactness of resume.** A checkpoint is the solver's state serialized
   (:meth:`~logistic.solvers._iterative.IterativeSolver.state_dict`). Solvers
   written as a direction rule (every one but ``lbfgs``) store their whole
@@ -69,12 +76,70 @@ def _encode(v: Any) -> Any:
     raise TypeError(f"cannot checkpoint a value of type {type(v).__name__}")
 
 
-def _decode(v: Any) -> Any:
-    if isinstance(v, dict) and "array" in v:
-        return np.array([float.fromhex(x) for x in v["array"]]).reshape(v["shape"])
-    if isinstance(v, dict) and "float" in v:
-        return float.fromhex(v["float"])
-    return v
+def _decode(v: Any, key: str) -> Any:
+    """The value ``_encode`` wrote as ``v``; ``key`` names it in the
+    :class:`IntegrityError` raised for anything ``_encode`` does not write
+    (bad hex, an array whose length is not its shape's, a nested list)."""
+    if isinstance(v, dict):
+        if set(v) == {"float"} and isinstance(v["float"], str):
+            return _hex_float(v["float"], key)
+        shape = v.get("shape")
+        if (
+            set(v) == {"array", "shape"}
+            and isinstance(v["array"], list)
+            and isinstance(shape, list)
+            and all(type(d) is int and d >= 0 for d in shape)
+            and len(v["array"]) == int(np.prod(shape, dtype=np.int64))
+            and all(isinstance(x, str) for x in v["array"])
+        ):
+            values = [_hex_float(x, key) for x in v["array"]]
+            return np.array(values, dtype=np.float64).reshape(shape)
+        raise IntegrityError(
+            f"{key}: received {_shown(v)}, expected {{'float': hex}} or "
+            f"{{'array': [hex, ...], 'shape': [int, ...]}} with as many values as "
+            f"the shape holds"
+        )
+    if isinstance(v, (bool, int, float, str)) or v is None:
+        return v
+    raise IntegrityError(f"{key}: received {_shown(v)}, expected a number or a string")
+
+
+def _hex_float(text: str, key: str) -> float:
+    try:
+        return float.fromhex(text)
+    except ValueError:
+        raise IntegrityError(
+            f"{key}: received {_shown(text)}, expected a float written by float.hex"
+        ) from None
+
+
+def _shown(v: Any) -> str:
+    text = repr(v)
+    return f"{type(v).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _decoded(payload: Any, path: Path) -> dict[str, Any]:
+    """A checkpoint's payload decoded: the iteration count, the state and the
+    history, each value checked (:func:`_decode`)."""
+    where = f"checkpoint {path}"
+    state, history = payload.get("state"), payload.get("history")
+    if not isinstance(state, dict):
+        raise IntegrityError(f"{where}: 'state' is {_shown(state)}, expected an object")
+    if not isinstance(history, list) or not all(isinstance(e, dict) for e in history):
+        raise IntegrityError(
+            f"{where}: 'history' is {_shown(history)}, expected a list of objects"
+        )
+    return {
+        "n_iter": payload.get("n_iter"),
+        "state": {
+            k: _decode(v, f"{where}: state field {k!r}") for k, v in state.items()
+        },
+        "history": [
+            {k: _decode(v, f"{where}: history[{i}] field {k!r}") for k, v in e.items()}
+            for i, e in enumerate(history)
+        ],
+        "path": str(path),
+    }
 
 
 class Checkpointer:
@@ -139,9 +204,13 @@ class Checkpointer:
     @staticmethod
     def _read(path: Path) -> dict[str, Any]:
         doc = json.loads(path.read_bytes())
+        if not isinstance(doc, dict) or not isinstance(doc.get("payload"), dict):
+            raise IntegrityError(
+                f"checkpoint {path}: expected an object with 'sha256' and 'payload'"
+            )
         payload = doc["payload"]
         text = json.dumps(payload, sort_keys=True)
-        if hashlib.sha256(text.encode()).hexdigest() != doc["sha256"]:
+        if hashlib.sha256(text.encode()).hexdigest() != doc.get("sha256"):
             raise IntegrityError(f"checkpoint {path}: checksum mismatch (corrupt file)")
         if payload.get("format_version") != FORMAT_VERSION:
             raise IntegrityError(
@@ -165,6 +234,7 @@ class Checkpointer:
                 continue
             try:
                 payload = self._read(candidate)
+                decoded = _decoded(payload, candidate)
             except (ValueError, KeyError, TypeError) as exc:  # IntegrityError too
                 errors.append(f"{candidate}: {exc}")
                 continue
@@ -175,38 +245,36 @@ class Checkpointer:
                     UserWarning,
                     stacklevel=3,
                 )
-            self._check_matches(payload, candidate, force)
-            return {
-                "n_iter": payload["n_iter"],
-                "state": {k: _decode(v) for k, v in payload["state"].items()},
-                "history": [
-                    {k: _decode(v) for k, v in e.items()} for e in payload["history"]
-                ],
-            }
+            decoded["forced"] = self._check_matches(payload, candidate, force)
+            return decoded
         if errors:
             raise IntegrityError("no valid checkpoint: " + "; ".join(errors))
         return None
 
-    def _check_matches(self, payload: dict[str, Any], where: Path, force: bool) -> None:
+    def _check_matches(self, payload: dict[str, Any], where: Path, force: bool) -> bool:
+        """Whether ``force`` resumes a checkpoint of other data or another
+        problem; without ``force`` such a checkpoint is an IntegrityError."""
+        stored = payload.get("config")
+        stored = stored if isinstance(stored, dict) else {}
+        written_for = payload.get("fingerprint")
+        diff = {
+            k: (stored.get(k), v) for k, v in self.config.items() if stored.get(k) != v
+        }
         if force:
-            return
-        if payload["fingerprint"] != self.fingerprint:
+            return written_for != self.fingerprint or bool(diff)
+        if written_for != self.fingerprint:
             raise IntegrityError(
                 f"checkpoint {where} was written for different data (fingerprint "
-                f"{payload['fingerprint']}, the data now hash to {self.fingerprint}): "
+                f"{written_for}, the data now hash to {self.fingerprint}): "
                 f"rows were added, removed or changed. Delete the checkpoint to start "
                 f"afresh, or pass force_resume=True to resume anyway."
             )
-        diff = {
-            k: (payload["config"].get(k), v)
-            for k, v in self.config.items()
-            if payload["config"].get(k) != v
-        }
         if diff:
             raise IntegrityError(
                 f"checkpoint {where} was written for another problem (differences "
                 f"{diff}); use the same settings, or delete the checkpoint."
             )
+        return False
 
 
 # -- running a solver with checkpoints ---------------------------------------------

@@ -25,17 +25,31 @@ filled from its ``state_defaults`` (the values right for a state written
 without them). A dict that still lacks some fields restarts the solver from
 its ``theta_original`` (a warm start); without that point too it is refused
 (:class:`~logistic.IntegrityError` naming the missing fields).
+
+A checkpoint is read as written by an attacker (its checksum proves nothing:
+anyone can recompute it). Before the loop continues from a loaded state,
+``n_iter`` must be an integer from 0 to ``max_iter``, the stall counters
+numbers of their kinds, a warm start's ``theta_original`` finite of the
+problem's length, and the state's point, value and stopping norm finite; the
+value and the stopping norm are then evaluated afresh at the state's point
+(one pass) and must agree with the stored ones to ``VALUE_RTOL`` /
+``NORM_RTOL`` (or, for the norm, within ``FLOOR_FACTOR`` times the
+gradient's rounding noise, :func:`gradient_noise`, measured only when the
+first test fails; a solver whose state holds other quantities sets
+``verifies_objective`` False). The loop goes on with the stored values, so
+a genuine resume stays bitwise equal to the uninterrupted fit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .._exceptions import IntegrityError
+from .._exceptions import IntegrityError, user_stacklevel
 from .._numerics import FLOOR_FACTOR, rounding_noise
 from .._typing import FloatArray
 from ._base import Fit, Solver, SolverResult
@@ -84,6 +98,64 @@ class _Progress:
 
 _PROGRESS_KEYS = ("stall_best", "stall_since_best", "stall_best_value")
 
+#: Relative agreement a loaded state's value must have with the value the
+#: data give at its point (a genuine checkpoint differs by rounding at most).
+VALUE_RTOL = 1e-8
+#: The same for the stopping norm, with an absolute allowance of
+#: ``NORM_ATOL * tol`` (near the optimum the norm is mostly rounding noise).
+NORM_RTOL = 1e-6
+NORM_ATOL = 1e-3
+
+
+def _described(v: Any) -> str:
+    """``v`` in a message: an array by its shape and dtype, else its repr."""
+    if isinstance(v, np.ndarray):
+        return f"an array of shape {v.shape} and dtype {v.dtype}"
+    text = repr(v)
+    return f"{type(v).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _finite(theta: Any, fit: Fit) -> bool:
+    """Whether ``theta`` is a finite float vector of the problem's length."""
+    n = fit.objective.n_params
+    return (
+        isinstance(theta, np.ndarray)
+        and theta.dtype.kind == "f"
+        and theta.shape == (n,)
+        and bool(np.isfinite(theta).all())
+    )
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _checked_progress(values: dict[str, Any], where: str) -> _Progress:
+    """The stall counters of a checkpoint's state, checked: ``stall_best`` a
+    float >= 0 (inf before any iteration), ``stall_since_best`` an int >= 0,
+    ``stall_best_value`` a float (not NaN)."""
+    best, since, best_value = (values[k] for k in _PROGRESS_KEYS)
+    for name, v, ok, expected in (
+        ("stall_best", best, isinstance(best, float) and best >= 0, "a float >= 0"),
+        (
+            "stall_since_best",
+            since,
+            _is_int(since) and since >= 0,
+            "an integer >= 0",
+        ),
+        (
+            "stall_best_value",
+            best_value,
+            isinstance(best_value, float) and not np.isnan(best_value),
+            "a float",
+        ),
+    ):
+        if not ok:
+            raise IntegrityError(
+                f"{where}: state field {name!r} is {_described(v)}, expected {expected}"
+            )
+    return _Progress(best, int(since), best_value)
+
 
 class IterativeSolver(Solver):
     """Template for solvers written as ``init_state`` / ``step`` (see module)."""
@@ -95,6 +167,11 @@ class IterativeSolver(Solver):
     detects_stall: ClassVar[bool] = True
     #: Values of state fields that checkpoints written before them lack.
     state_defaults: ClassVar[dict[str, Any]] = {}
+    #: Whether the state's ``value`` and ``grad_max_norm`` are the fit's
+    #: objective (plus its L1 term) and :meth:`Fit.residual` at the state's
+    #: point, so that a resume checks them against the data
+    #: (:meth:`_verify_state`).
+    verifies_objective: ClassVar[bool] = True
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -120,12 +197,33 @@ class IterativeSolver(Solver):
         return self.State(**{k: v for k, v in values.items() if k in names})
 
     def _resume(self, fit: Fit, start: dict[str, Any]) -> tuple[Any, _Progress, int]:
+        where = f"checkpoint {start.get('path', '(given state)')}"
         values = {**self.state_defaults, **start["state"]}
         names = {f.name for f in dataclasses.fields(self.State)}
-        n_iter = int(start["n_iter"])
+        n_iter = start["n_iter"]
+        if not _is_int(n_iter) or not 0 <= n_iter <= self.max_iter:
+            raise IntegrityError(
+                f"{where}: 'n_iter' is {n_iter!r}, expected an integer from 0 to "
+                f"max_iter={self.max_iter} (to continue a fit past its max_iter, "
+                f"raise max_iter)"
+            )
         missing = names - set(values)
         if not missing:
-            state = self.load_state(fit, values)
+            try:
+                state = self.load_state(fit, values)
+                self._verify_state(fit, state, where)
+            except IntegrityError as exc:
+                theta = values.get("theta")
+                if not start.get("forced") or not _finite(theta, fit):
+                    raise
+                warnings.warn(
+                    f"{exc}. force_resume: the fit restarts from the "
+                    f"checkpoint's point on these data",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
+                state = self.init_state(fit, np.array(theta, dtype=np.float64))
+                return state, _Progress(state.grad_max_norm, 0, state.value), n_iter
         elif "theta_original" not in values:
             raise IntegrityError(
                 f"checkpoint state of solver {self.name!r}: fields "
@@ -133,12 +231,78 @@ class IterativeSolver(Solver):
                 f"from; expected the fields {sorted(names)}"
             )
         else:  # a warm start from the stored point
-            theta = np.asarray(values["theta_original"], dtype=np.float64)
+            theta = values["theta_original"]
+            if not _finite(theta, fit):
+                raise IntegrityError(
+                    f"{where}: 'theta_original' is {_described(theta)}, expected "
+                    f"{fit.objective.n_params} finite floats"
+                )
             state = self.init_state(fit, fit.from_original(theta))
         if all(k in values for k in _PROGRESS_KEYS):
-            best, since, best_value = (values[k] for k in _PROGRESS_KEYS)
-            return state, _Progress(float(best), int(since), float(best_value)), n_iter
-        return state, _Progress(state.grad_max_norm, 0, state.value), n_iter
+            return state, _checked_progress(values, where), int(n_iter)
+        return state, _Progress(state.grad_max_norm, 0, state.value), int(n_iter)
+
+    def _verify_state(self, fit: Fit, state: Any, where: str) -> None:
+        """Refuse a loaded state whose point, value or stopping norm are not
+        finite, or (:attr:`verifies_objective`) whose value and stopping norm
+        disagree with the objective evaluated afresh at its point (one pass,
+        not counted in the fit's ``n_passes``). The stored values stay those
+        the loop uses, so a genuine resume is bitwise equal to the
+        uninterrupted fit; a forged one (say ``grad_max_norm`` 0 where the
+        gradient is not) is an :class:`~logistic.IntegrityError`."""
+        theta = np.asarray(self.iterate(state))
+        n = fit.objective.n_params
+        if not _finite(theta, fit):
+            raise IntegrityError(
+                f"{where}: the state's point is {_described(theta)}, expected "
+                f"{n} finite floats"
+            )
+        for name in ("value", "grad_max_norm"):
+            v = getattr(state, name)
+            if (
+                not isinstance(v, (float, np.floating))
+                or not np.isfinite(v)
+                or (name == "grad_max_norm" and v < 0)
+            ):
+                raise IntegrityError(
+                    f"{where}: state field {name!r} is {v!r}, expected a finite "
+                    f"float" + (" >= 0" if name == "grad_max_norm" else "")
+                )
+        if not self.verifies_objective:
+            return
+        passes = fit.objective.n_evaluations
+        try:
+            self._verify_objective(fit, state, theta, where)
+        finally:  # the check's passes are not the fit's
+            fit.passes0 += fit.objective.n_evaluations - passes
+
+    def _verify_objective(
+        self, fit: Fit, state: Any, theta: FloatArray, where: str
+    ) -> None:
+        """The second half of :meth:`_verify_state`: the stored value and
+        stopping norm against those the data give at ``theta``."""
+        theta_o = fit.to_original(theta)
+        value, grad = fit.objective.value_and_gradient(theta_o)
+        grad = fit.view.scaled_gradient(grad) if fit.standardized else grad
+        theta_s = theta if fit.standardized else fit.view.from_original(theta_o)
+        value += fit.l1_penalty(theta_s)
+        norm = fit.residual(theta, grad)
+        if abs(state.value - value) > VALUE_RTOL * abs(value) + rounding_noise(value):
+            raise IntegrityError(
+                f"{where}: stored objective value {state.value!r} at the stored "
+                f"point, the data give {value!r} there: the checkpoint was "
+                f"altered or written for other data"
+            )
+        diff = abs(state.grad_max_norm - norm)
+        allowed = NORM_RTOL * max(norm, state.grad_max_norm) + NORM_ATOL * fit.tol
+        if diff > allowed and diff > FLOOR_FACTOR * gradient_noise(
+            fit.objective, fit.view, theta_o
+        ):  # beyond the gradient's rounding noise too (two passes, rarely)
+            raise IntegrityError(
+                f"{where}: stored gradient norm {state.grad_max_norm!r} at the "
+                f"stored point, the data give {norm!r} there: the checkpoint was "
+                f"altered or written for other data"
+            )
 
     def _start(self, fit: Fit, theta0: FloatArray) -> tuple[Any, _Progress, int]:
         state = self.init_state(fit, fit.from_original(theta0))

@@ -12,7 +12,8 @@ them), ``stop`` a string, ``theta`` and ``grad`` float arrays of shape
 names the field, what it holds and what is expected. Fields added after
 checkpoints were first written have defaults (:data:`STATE_DEFAULTS`) that
 are right for the checkpoints written without them: such a fit never
-estimated a Hessian after its start.
+estimated a Hessian after its start, kept no stale Hessian and measured no
+previous gradient norm (NaN, as :class:`_NewtonState` starts).
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ from ._newton_rows import HessianSample
 __all__ = ["STATE_DEFAULTS", "checked_values"]
 
 #: Values of the fields that checkpoints written before them lack.
-STATE_DEFAULTS: dict[str, Any] = {"sampling": False, "hessian_estimated": False}
+STATE_DEFAULTS: dict[str, Any] = {
+    "sampling": False,
+    "hessian_estimated": False,
+    "stale_hessian": None,
+    "prev_grad_max_norm": float("nan"),
+}
 
 
 @dataclass(init=False, eq=False, repr=False, match_args=False)

@@ -72,7 +72,7 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError
+from .._exceptions import IntegrityError, InvalidParameterError
 from .._libc import reserve_heap
 from .._moments import csc_column_stats
 from .._objective import LogisticObjective
@@ -81,9 +81,9 @@ from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._column_matrix import ColumnMatrix, _canonical_csr
 from ._column_step import FirstSweep, fused_form, fused_step
-from ._iterative import IterativeSolver
+from ._iterative import IterativeSolver, _described
 from ._options import LineSearchOptions
-from .column_cd import ColumnFit, newton_cd_columns, use_gram
+from .column_cd import ColumnFit, _pass, newton_cd_columns, use_gram
 from .coordinate_descent import NewtonCD
 
 __all__ = ["ColumnNewtonCD", "ColumnNewtonOptions"]
@@ -240,6 +240,76 @@ class _State:
     rate: float = 0.0
 
 
+def _checked_values(
+    fit: Fit, columns: _Columns, values: dict[str, Any]
+) -> dict[str, Any]:
+    """``values`` (a checkpoint's state, read as written by an attacker) when
+    its fields have the types and shapes of :class:`_State` and are finite,
+    its logits ``z`` are ``X w + b (+ offset)`` at its point and its loss,
+    residual, curvature weights, loss gradient and ``g_b`` are those of its
+    ``z`` (to rounding: one pass over X and one over the rows); else
+    :class:`~logistic.IntegrityError` naming the field. The stored values
+    are the ones the fit goes on with (bitwise equal resumes)."""
+    n, k = columns.cm.n, columns.cols.size
+    p = fit.objective.n_params
+    for name, size in (("theta", p), ("grad", p), ("z", n), ("residual", n),
+                       ("weights", n), ("grad_loss", k)):  # fmt: skip
+        v = values[name]
+        ok = isinstance(v, np.ndarray) and v.dtype == np.float64
+        _expect(ok and v.shape == (size,) and bool(np.isfinite(v).all()),
+                name, v, f"{size} finite floats")  # fmt: skip
+    for name in ("value", "grad_max_norm", "loss", "step", "rate"):
+        v = values[name]
+        ok = isinstance(v, float) and bool(np.isfinite(v))
+        _expect(ok and (name == "value" or v >= 0), name, v, "a finite float")
+    for name in ("sweeps", "last_sweeps"):
+        v = values[name]
+        ok = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+        _expect(ok and v >= 0, name, v, "an integer >= 0")
+    _expect(isinstance(values["stop"], str), "stop", values["stop"], "a string")
+    g_b = values["g_b"]
+    ok = g_b is None or (isinstance(g_b, float) and bool(np.isfinite(g_b)))
+    _expect(ok, "g_b", g_b, "a finite float or null")
+    for name in ("columns", "first"):
+        _expect(values[name] is None, name, values[name], "null")
+    w, b = columns.split(fit.view.to_original(values["theta"]))
+    z = values["z"]
+    _agree("z", z, columns.logits(w, b), 1e-6)
+    loss, res, v = _pass(columns.y, columns.s, z)
+    _agree("loss", np.array([values["loss"]]), np.array([loss]), 1e-8)
+    _agree("residual", values["residual"], res, 1e-8)
+    _agree("weights", values["weights"], v, 1e-8)
+    tol = 1e-3 * fit.tol
+    g_loss = columns.cm.dots(columns.cols, values["residual"])
+    _agree("grad_loss", values["grad_loss"], g_loss, 1e-6, tol)
+    if g_b is not None and columns.fit_intercept:
+        _agree("g_b", np.array([g_b]), np.array([res.sum()]), 1e-6, tol)
+    return values
+
+
+def _expect(ok: bool, name: str, value: Any, expected: str) -> None:
+    if not ok:
+        raise IntegrityError(
+            f"checkpoint state field {name!r}: received {_described(value)}, "
+            f"expected {expected}"
+        )
+
+
+def _agree(
+    name: str, stored: FloatArray, fresh: FloatArray, rtol: float, atol: float = 0.0
+) -> None:
+    """:class:`~logistic.IntegrityError` unless ``stored`` and ``fresh`` agree
+    to ``rtol`` of ``fresh``'s largest magnitude (plus ``atol``)."""
+    scale = float(np.max(np.abs(fresh), initial=0.0))
+    diff = float(np.max(np.abs(stored - fresh), initial=0.0))
+    if diff > rtol * max(scale, 1e-300) + atol:
+        raise IntegrityError(
+            f"checkpoint state field {name!r} differs from what the data give at "
+            f"the state's point by {diff:.3g} (largest value {scale:.3g}): the "
+            f"checkpoint was altered or written for other data"
+        )
+
+
 @register
 class ColumnNewtonCD(IterativeSolver):
     """Newton with a coordinate-descent inner solve on X's columns (see module;
@@ -364,8 +434,9 @@ class ColumnNewtonCD(IterativeSolver):
     def load_state(self, fit: Fit, values: dict[str, Any]) -> Any:
         if not _by_columns(fit):
             return self._hessian.load_state(fit, values)
-        state = super().load_state(fit, values)
-        state.columns = _Columns(fit)
+        columns = _Columns(fit)
+        state = super().load_state(fit, _checked_values(fit, columns, values))
+        state.columns = columns
         return state
 
     def step(self, fit: Fit, state: Any) -> Any:

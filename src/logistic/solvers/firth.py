@@ -62,6 +62,7 @@ class Firth(IterativeSolver):
     Options = FirthOptions
     State = _FirthState
     standardized = False
+    verifies_objective = False  # its value and gradient are Firth's penalized ones
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _FirthState:
         firth = FirthObjective(fit.objective)

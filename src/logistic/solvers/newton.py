@@ -229,15 +229,26 @@ class Newton(IterativeSolver):
     def load_state(self, fit: Fit, values: dict[str, Any]) -> _NewtonState:
         """The state written by :meth:`state_dict`, its fields checked
         (:func:`._newton_state.checked_values`), with the sampled rows of a fit
-        that estimates Hessians chosen again (:func:`._zero_start.sample_of`:
+        that estimates Hessians chosen again (:func:`._zero_start.sample_of`,
+        and only where :meth:`init_state` would sample, :meth:`_zero_known`:
         none, and exact Hessians, where these data and this objective would
         not sample)."""
         checked = checked_values(values, fit.objective.n_params)
         state: _NewtonState = super().load_state(fit, checked)
-        if state.sampling:
-            state.rows = sample_of(fit.objective)
+        if state.sampling:  # only where init_state samples too
+            state.rows = sample_of(fit.objective) if self._zero_known(fit) else None
             state.sampling = state.rows is not None
         return state
+
+    def _zero_known(self, fit: Fit) -> bool:
+        """Whether :meth:`init_state` would try the zero start's sampled
+        Hessian on this fit: exact Hessians (stride 1) and ``J(0)``,
+        ``∇J(0)`` known without a pass."""
+        objective = fit.objective
+        if self._hessian_stride(objective) != 1:
+            return False
+        zero = np.zeros(objective.n_params)
+        return objective.start_value_and_gradient(zero) is not None
 
     def _start(self, fit: Fit, theta0: FloatArray) -> Any:
         """The first state: at the subsample fit's optimum when it qualifies
