@@ -130,6 +130,35 @@ def test_a_newton_point_moved_with_its_values_kept_is_refused(tmp_path):
         _model("newton").fit(X, y, checkpoint=path)
 
 
+def _scaled_grad(factor):
+    def change(payload):
+        state = payload["state"]
+        state["grad"] = _hex_array(_decoded(state["grad"]) * factor)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "solver, change",
+    [
+        ("newton", _scaled_grad(0.0)),
+        ("newton", _scaled_grad(3.0)),
+        ("newton", _set_state("grad", _hex_array([float("nan")] * 7))),
+        ("gd", _scaled_grad(0.5)),
+        ("newton-cg", _scaled_grad(-1.0)),
+    ],
+)
+def test_a_forged_gradient_with_its_norm_kept_is_refused(tmp_path, solver, change):
+    """The state's gradient steers the next step: it is checked against the
+    gradient at the stored point too, not only its norm."""
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    _stopped(_model(solver), X, y, path)
+    _rewrite(path, change)
+    with pytest.raises(IntegrityError, match="'grad'|stored gradient"):
+        _model(solver).fit(X, y, checkpoint=path)
+
+
 @pytest.mark.parametrize(
     "field, value, match",
     [

@@ -293,16 +293,33 @@ class IterativeSolver(Solver):
                 f"point, the data give {value!r} there: the checkpoint was "
                 f"altered or written for other data"
             )
-        diff = abs(state.grad_max_norm - norm)
-        allowed = NORM_RTOL * max(norm, state.grad_max_norm) + NORM_ATOL * fit.tol
-        if diff > allowed and diff > FLOOR_FACTOR * gradient_noise(
-            fit.objective, fit.view, theta_o
-        ):  # beyond the gradient's rounding noise too (two passes, rarely)
-            raise IntegrityError(
-                f"{where}: stored gradient norm {state.grad_max_norm!r} at the "
-                f"stored point, the data give {norm!r} there: the checkpoint was "
-                f"altered or written for other data"
-            )
+        diffs = {"gradient norm": (state.grad_max_norm, norm)}
+        stored = getattr(state, "grad", None)  # the gradient at theta, if kept
+        if isinstance(stored, np.ndarray):
+            if stored.shape != grad.shape or not bool(np.isfinite(stored).all()):
+                raise IntegrityError(
+                    f"{where}: state field 'grad' is {_described(stored)}, "
+                    f"expected {grad.size} finite floats"
+                )
+            to_s = (lambda g: g) if fit.standardized else fit.view.scaled_gradient
+            g_stored, g_fresh = to_s(stored), to_s(grad)
+            worst = int(np.argmax(np.abs(g_stored - g_fresh)))
+            what = "gradient (its most different component, standardized)"
+            diffs[what] = (float(g_stored[worst]), float(g_fresh[worst]))
+        noise = None
+        for what, (old, new) in diffs.items():
+            diff = abs(old - new)
+            allowed = NORM_RTOL * max(abs(norm), abs(old)) + NORM_ATOL * fit.tol
+            if diff <= allowed:
+                continue
+            if noise is None:  # the gradient's rounding noise (two passes, rarely)
+                noise = gradient_noise(fit.objective, fit.view, theta_o)
+            if diff > FLOOR_FACTOR * noise:
+                raise IntegrityError(
+                    f"{where}: stored {what} {old!r} at the stored point, the "
+                    f"data give {new!r} there: the checkpoint was altered or "
+                    f"written for other data"
+                )
 
     def _start(self, fit: Fit, theta0: FloatArray) -> tuple[Any, _Progress, int]:
         state = self.init_state(fit, fit.from_original(theta0))
