@@ -393,3 +393,24 @@ def test_a_good_warm_start_point_resumes(tmp_path):
         warnings.simplefilter("ignore", ConvergenceWarning)
         resumed = _model("gd").fit(X, y, checkpoint=path)
     np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "value, received",
+    [
+        (_hex_array([0.0] * 3), r"shape \(3,\)"),
+        (_hex_array([float("nan")] * 7), r"shape \(7,\)"),
+        ("x", "str 'x'"),
+    ],
+)
+def test_a_bad_lbfgs_restart_point_is_refused(tmp_path, value, received):
+    """L-BFGS restarts from its checkpoint's ``theta_original``: a point that
+    is not the problem's number of finite floats is refused, naming it."""
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    _stopped(_model("lbfgs"), X, y, path)
+    _rewrite(path, _set_state("theta_original", value))
+    with pytest.raises(IntegrityError, match="'theta_original'") as info:
+        _model("lbfgs").fit(X, y, checkpoint=path)
+    assert re.search(received, str(info.value))
+    assert "7 finite floats" in str(info.value)

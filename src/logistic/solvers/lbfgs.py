@@ -60,8 +60,10 @@ from typing import Any
 import numpy as np
 
 from .._blas_threads import one_blas_thread
+from .._exceptions import IntegrityError
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
+from ._iterative import _described, _finite
 from ._linesearch import unresolved
 from ._start import known_start
 from ._subspace import MIN_AGREEMENT, SubspaceModel, sample_for_subspace
@@ -244,7 +246,7 @@ class LBFGS(Solver):
         self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
     ) -> SolverResult:
         if start is not None:
-            theta0 = np.asarray(start["state"]["theta_original"], dtype=np.float64)
+            theta0 = _restart_point(start, fit)
         x0 = fit.from_original(theta0)
         ev = _Evaluations(self, fit, x0)
         g0 = ev.start(x0)
@@ -416,3 +418,17 @@ def _one_blas_thread() -> Any:
     blocks with BLAS at one thread (:mod:`logistic.backends.in_memory`).
     """
     return one_blas_thread()
+
+
+
+def _restart_point(start: dict[str, Any], fit: Fit) -> FloatArray:
+    """The point a checkpoint restarts L-BFGS from (``theta_original``),
+    refused unless it is the problem's number of finite floats."""
+    state = start.get("state")
+    theta = state.get("theta_original") if isinstance(state, dict) else None
+    if not _finite(theta, fit):
+        raise IntegrityError(
+            f"checkpoint state of solver 'lbfgs': 'theta_original' is "
+            f"{_described(theta)}, expected {fit.objective.n_params} finite floats"
+        )
+    return np.asarray(theta, dtype=np.float64)
