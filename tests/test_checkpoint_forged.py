@@ -414,3 +414,49 @@ def test_a_bad_lbfgs_restart_point_is_refused(tmp_path, value, received):
         _model("lbfgs").fit(X, y, checkpoint=path)
     assert re.search(received, str(info.value))
     assert "7 finite floats" in str(info.value)
+
+
+def test_a_column_fit_run_to_its_rounding_floor_resumes(tmp_path):
+    """Near the optimum the intercept gradient the columns state keeps is
+    rounding noise (~1e-18), summed by the kernel in another order than the
+    check's: the check allows that rounding, so a genuine checkpoint of a
+    ``tol=0`` fit resumes, bitwise."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(2000, 30)) * 3
+    X[rng.random(X.shape) < 0.6] = 0
+    y = (rng.random(2000) < 1 / (1 + np.exp(-(X @ rng.normal(size=30) / 3 + 0.5))))
+    y = y.astype(float)
+    sw = rng.uniform(0.1, 5, 2000)
+    X = sp.csr_matrix(X)
+    kw = {"solver": "newton-cd-columns", "penalty": "l2", "alpha": 1e-3, "tol": 0.0,
+          "max_iter": 60}  # fmt: skip
+    full = LogisticRegression(**kw).fit(X, y, sample_weight=sw)
+    n = int(full.n_iter_[0])
+    for stop_at in (n - 2, n):
+        path = tmp_path / f"c{stop_at}.json"
+
+        def stop(entry, stop_at=stop_at):
+            if entry["iter"] == stop_at:
+                raise Crash
+
+        with pytest.raises(Crash):
+            LogisticRegression(**kw).fit(X, y, sample_weight=sw, checkpoint=path,
+                                         callback=stop)  # fmt: skip
+        assert path.exists()
+        resumed = LogisticRegression(**kw).fit(X, y, sample_weight=sw, checkpoint=path)
+        np.testing.assert_array_equal(resumed.coef_, full.coef_)
+        np.testing.assert_array_equal(resumed.intercept_, full.intercept_)
+
+
+@pytest.mark.parametrize(
+    "solver, field, value",
+    [("newton", "step", "x"), ("lbfgs", "theta_original", "x")],
+)
+def test_a_refused_state_field_names_the_file(tmp_path, solver, field, value):
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    _stopped(_model(solver), X, y, path)
+    _rewrite(path, _set_state(field, value))
+    with pytest.raises(IntegrityError, match=f"'{field}'") as info:
+        _model(solver).fit(X, y, checkpoint=path)
+    assert str(path) in str(info.value)

@@ -210,7 +210,7 @@ class IterativeSolver(Solver):
         missing = names - set(values)
         if not missing:
             try:
-                state = self.load_state(fit, values)
+                state = self._loaded(fit, values, where)
                 self._verify_state(fit, state, where)
             except IntegrityError as exc:
                 theta = values.get("theta")
@@ -241,6 +241,14 @@ class IterativeSolver(Solver):
         if all(k in values for k in _PROGRESS_KEYS):
             return state, _checked_progress(values, where), int(n_iter)
         return state, _Progress(state.grad_max_norm, 0, state.value), int(n_iter)
+
+    def _loaded(self, fit: Fit, values: dict[str, Any], where: str) -> Any:
+        """:meth:`load_state`, an :class:`~logistic.IntegrityError` it raises
+        naming the checkpoint (``where``)."""
+        try:
+            return self.load_state(fit, values)
+        except IntegrityError as exc:
+            raise IntegrityError(f"{where}: {exc}") from exc
 
     def _verify_state(self, fit: Fit, state: Any, where: str) -> None:
         """Refuse a loaded state whose point, value or stopping norm are not

@@ -428,7 +428,8 @@ def _restart_point(start: dict[str, Any], fit: Fit) -> FloatArray:
     theta = state.get("theta_original") if isinstance(state, dict) else None
     if not _finite(theta, fit):
         raise IntegrityError(
-            f"checkpoint state of solver 'lbfgs': 'theta_original' is "
-            f"{_described(theta)}, expected {fit.objective.n_params} finite floats"
+            f"checkpoint {start.get('path', '(given state)')}: state field "
+            f"'theta_original' of solver 'lbfgs' is {_described(theta)}, expected "
+            f"{fit.objective.n_params} finite floats"
         )
     return np.asarray(theta, dtype=np.float64)
