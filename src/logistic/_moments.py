@@ -492,11 +492,8 @@ def csc_column_stats(
     kernels do not run such a block (:func:`logistic._compiled.compiled_for`)."""
     from ._kernels import compiled_for_shape
 
-    for name, v in (("s", s), ("r0", r0)):
-        if v is not None and v.shape != (n,):
-            raise ValueError(
-                f"csc_column_stats: {name} needs shape ({n},); got {v.shape}"
-            )
+    if any(v is not None and v.shape != (n,) for v in (s, r0)):
+        raise ValueError(f"csc_column_stats: s and r0 need shape ({n},) or None")
     if compiled_for_shape(n, indptr.size - 1) is None:
         return None
     from . import _column_stats as mod  # type: ignore[attr-defined]
