@@ -350,14 +350,16 @@ def test_stall_counters_of_the_wrong_kind_are_refused(tmp_path, field, value):
         _model("gd").fit(X, y, checkpoint=path)
 
 
-@pytest.mark.parametrize(
-    "value, received",
-    [
-        (_hex_array([0.0] * 3), r"shape \(3,\)"),
-        (_hex_array([float("nan")] * 7), r"shape \(7,\)"),
-        ("x", "str 'x'"),
-    ],
-)
+#: ``theta_original`` values a checkpoint may not restart from (the problem
+#: has 7 parameters), with how the refusal describes each.
+BAD_POINTS = [
+    (_hex_array([0.0] * 3), r"shape \(3,\)"),
+    (_hex_array([float("nan")] * 7), r"shape \(7,\)"),
+    ("x", "str 'x'"),
+]
+
+
+@pytest.mark.parametrize("value, received", BAD_POINTS)
 def test_a_bad_warm_start_point_is_refused(tmp_path, value, received):
     """A state lacking fields restarts from its ``theta_original``: that point
     must be finite, of the problem's length."""
@@ -395,14 +397,7 @@ def test_a_good_warm_start_point_resumes(tmp_path):
     np.testing.assert_allclose(resumed.coef_, full.coef_, rtol=1e-6)
 
 
-@pytest.mark.parametrize(
-    "value, received",
-    [
-        (_hex_array([0.0] * 3), r"shape \(3,\)"),
-        (_hex_array([float("nan")] * 7), r"shape \(7,\)"),
-        ("x", "str 'x'"),
-    ],
-)
+@pytest.mark.parametrize("value, received", BAD_POINTS)
 def test_a_bad_lbfgs_restart_point_is_refused(tmp_path, value, received):
     """L-BFGS restarts from its checkpoint's ``theta_original``: a point that
     is not the problem's number of finite floats is refused, naming it."""

@@ -203,6 +203,15 @@ def test_one_instance_interleaves_two_fits(name):
         assert got.n_iter == ref.n_iter and got.status == ref.status
 
 
+def _in_threads(run, n):
+    """``run(0)`` … ``run(n - 1)``, each on a thread of its own, all at once."""
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_one_instance_runs_fits_in_threads(name):
     kw = dict(tol=1e-9, max_iter=40, l1=_l1(name), random_state=0)
@@ -214,13 +223,9 @@ def test_one_instance_runs_fits_in_threads(name):
         obj = _objective(name, seed)
         out[seed] = shared.solve(obj, np.zeros(obj.n_params))
 
-    threads = [threading.Thread(target=run, args=(s,)) for s in range(4)]
     with warnings.catch_warnings():  # the filters are process-wide: set them once
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        _in_threads(run, 4)
     for s, ref in enumerate(refs):
         np.testing.assert_array_equal(out[s].coef, ref.coef)
 
@@ -273,11 +278,7 @@ def test_one_newton_instance_runs_sampling_fits_in_threads():
             def run(i, shared=shared, out=out):
                 out[i] = _quiet_solve(shared, objs[i])
 
-            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            _in_threads(run, 2)
             for i, ref in enumerate(refs):
                 np.testing.assert_array_equal(out[i].coef, ref.coef)
     finally:
