@@ -38,9 +38,14 @@ class Interval:
     closed: str = "both"  # "both", "left", "right", "neither"
 
     def accepts(self, v: Any) -> bool:
-        if isinstance(v, bool):
+        integral = self.kind is numbers.Integral or self.kind is int
+        t = type(v)
+        if t is float or t is int:  # exactly these types: no ABC checks
+            if integral and t is float:
+                return False
+        elif isinstance(v, bool):
             return False
-        if self.kind is numbers.Integral or self.kind is int:
+        elif integral:
             if not isinstance(v, numbers.Integral):
                 return False
         elif not isinstance(v, numbers.Real):
@@ -109,15 +114,20 @@ def validate_params(
     """
     for name, allowed in constraints.items():
         v = params[name]
-        if any(_accepts(c, v) for c in allowed):
-            continue
-        descs = [_describe(c) for c in allowed]
-        text = (
-            descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
-        )
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {owner} must be {text}. Got {v!r} instead."
-        )
+        for c in allowed:
+            if _accepts(c, v):
+                break
+        else:
+            _refuse(owner, name, v, allowed)
+
+
+def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> None:
+    """Raise the error of ``v`` violating every constraint in ``allowed``."""
+    descs = [_describe(c) for c in allowed]
+    text = descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
+    raise InvalidParameterError(
+        f"The {name!r} parameter of {owner} must be {text}. Got {v!r} instead."
+    )
 
 
 def is_random_state(v: Any) -> bool:

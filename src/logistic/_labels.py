@@ -26,6 +26,7 @@ Conventions (owned here):
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -115,6 +116,8 @@ def label_array(y: Any) -> np.ndarray:
     Sequences that are not arrays are checked element by element before numpy
     converts them.
     """
+    if type(y) is np.ndarray and y.ndim == 1:  # as it is (no conversion, no copy)
+        return y
     if y is None:
         raise DataValidationError("requires y to be passed, but the target y is None")
     dtype = getattr(y, "dtype", None)
@@ -184,6 +187,16 @@ def _labels_and_index(y: Any, n_samples: int | None) -> tuple[np.ndarray, np.nda
     return classes, y_idx.reshape(-1).astype(np.float64)
 
 
+def _whole(v: Any) -> bool:
+    """Whether a floating-point label is finite and integral (NaN is not).
+    Up to float64 by Python's float (exact, without numpy's scalar calls);
+    a wider float by numpy."""
+    if v.dtype.itemsize <= 8:
+        f = float(v)
+        return math.isfinite(f) and f.is_integer()
+    return bool(np.isfinite(v) and v == np.round(v))
+
+
 def _two_numeric_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """``(classes, y01)`` of numeric labels holding exactly two values, both
     finite and integral; None for anything else (which takes the checks of
@@ -202,9 +215,7 @@ def _two_numeric_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     if y.dtype.kind not in "biuf" or y.size == 0:
         return None
     lo, hi = y.min(), y.max()
-    if y.dtype.kind == "f" and not all(
-        np.isfinite(v) and v == np.round(v) for v in (lo, hi)
-    ):
+    if y.dtype.kind == "f" and not (_whole(lo) and _whole(hi)):
         return None
     if lo == hi:
         return None

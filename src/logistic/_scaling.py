@@ -33,6 +33,7 @@ on how the moments were summed. A scale below the smallest normal float64
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -51,22 +52,39 @@ __all__ = ["ScaledObjective", "column_moments"]
 SCALE_BITS = 20
 
 
+#: float64's ``maxexp`` (2^maxexp overflows) and the smallest exponent of a
+#: positive (subnormal) power of two.
+_MAXEXP = int(np.finfo(np.float64).maxexp)
+_MIN_EXP = -1074
+#: The smallest normal float64 (the floor of a scale).
+_TINY = float(np.finfo(np.float64).tiny)
+
+
 def _round_bits(x: FloatArray, bits: int) -> FloatArray:
     """Positive ``x`` rounded to ``bits`` significant bits (exact operations)."""
     m, e = np.frexp(x)
     r = np.round(np.ldexp(m, bits))
-    # rounding up to 2^bits at the top binade would give 2^1024: round down there
-    r = np.where((r == 2.0**bits) & (e >= np.finfo(np.float64).maxexp), r - 1.0, r)
+    if e.size and e.max() >= _MAXEXP:
+        # rounding up to 2^bits at the top binade would give 2^1024: round down there
+        r = np.where((r == 2.0**bits) & (e >= _MAXEXP), r - 1.0, r)
     return np.ldexp(r, e - bits)
 
 
 def _round_to_grid(mean: FloatArray, scale: FloatArray) -> FloatArray:
     """``mean`` rounded to a multiple of the power of two near ``scale·2^-bits``
-    (left as is where that grid is finer than the mean's own precision)."""
+    (left as is where that grid is finer than the mean's own precision).
+
+    The usual case, every grid step ``q`` a positive power of two whose
+    ``q·2^52`` is finite and every ``|mean| < q·2^52``, takes the rounding
+    alone: the operations the general case makes on such entries, without
+    its masks."""
     e = np.frexp(scale)[1] - SCALE_BITS - 1
     q = np.ldexp(1.0, e)
+    top = _MAXEXP - 1
+    if e.size and e.min() >= _MIN_EXP and e.max() + 52 <= top:
+        if np.all(np.abs(mean) < q * 2.0**52):  # q·2^52 = 2^(e+52), exact
+            return np.round(mean / q) * q
     # |mean| < q·2^52; beyond float64's range (exponent > 1023) every mean is
-    top = np.finfo(np.float64).maxexp - 1
     below = (np.abs(mean) < np.ldexp(1.0, np.minimum(e + 52, top))) | (e + 52 > top)
     fine = (q > 0) & below
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -125,8 +143,8 @@ class ScaledObjective:
         # Jacobi preconditioning: the curvature of coordinate j is about
         # (spread_j²/4 + λ)/scale_j², so scale_j = sqrt(spread_j² + 4λ) keeps every
         # diagonal entry near 1/4 also when an L2 term dominates a small spread.
-        scale = np.hypot(spread, 2.0 * np.sqrt(max(objective.l2, 0.0)))
-        tiny = np.finfo(np.float64).tiny
+        scale = np.hypot(spread, 2.0 * math.sqrt(max(objective.l2, 0.0)))
+        tiny = _TINY
         if not (scale.size and scale.min() >= tiny):  # (min is NaN-propagating)
             scale = np.where(scale > 0, scale, 1.0)  # an all-zero column
             # subnormal spreads: the smallest normal float64, so 1/scale is finite
