@@ -45,7 +45,7 @@ def test_sampled_start_copies_the_sample_once():
     Xt = np.hstack([X[idx], np.ones((idx.size, 1))])
     ref = Xt.T @ Xt / (4.0 * idx.size)
     ref[:-1, :-1] += 1e-3 * np.eye(X.shape[1])
-    np.testing.assert_allclose(got[2], ref, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(got.hessian, ref, rtol=1e-10, atol=1e-13)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

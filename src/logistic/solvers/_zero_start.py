@@ -74,7 +74,7 @@ the estimate again.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -128,19 +128,33 @@ TINY = 1e-300
 _PHI = (5**0.5 - 1) / 2
 
 
-class ZeroStart(NamedTuple):
+class ZeroStart:
     """Newton's first state at ``θ = 0`` without a pass: ``J(0)``, ``∇J(0)``,
     the Hessian estimate ``Ĥ(0)``, and the Jacobi scaling ``s = diag(Ĥ)^{-1/2}``
     with the Cholesky factor of ``S Ĥ S`` that the estimate's test made, and
     the sampled rows (:class:`._newton_rows.HessianSample`: Newton's later
-    estimates far from the optimum read them)."""
+    estimates far from the optimum read them).
 
-    value: float
-    grad: FloatArray
-    hessian: FloatArray
-    scaling: FloatArray
-    factor: Cholesky
-    sample: HessianSample
+    A plain class with slots: a ``NamedTuple`` costs ~0.1 ms to define when
+    a process first imports Newton, in its first fit."""
+
+    __slots__ = ("value", "grad", "hessian", "scaling", "factor", "sample")
+
+    def __init__(
+        self,
+        value: float,
+        grad: FloatArray,
+        hessian: FloatArray,
+        scaling: FloatArray,
+        factor: Cholesky,
+        sample: HessianSample,
+    ) -> None:
+        self.value = value
+        self.grad = grad
+        self.hessian = hessian
+        self.scaling = scaling
+        self.factor = factor
+        self.sample = sample
 
 
 def sample_rows(

@@ -156,7 +156,7 @@ LAST_STEP_MARGIN = 2.0
 VALUE_AT_ZERO = float(np.log(2.0))
 
 
-@dataclass(frozen=True, init=False, eq=False, match_args=False)
+@dataclass(frozen=True, init=False, repr=False, eq=False, match_args=False)
 class NewtonOptions(LineSearchOptions):
     """hessian_rows : rows of the Hessian estimate on tall data (None: the default
     of :func:`logistic._numerics.hessian_subsample_rows`).
@@ -164,9 +164,10 @@ class NewtonOptions(LineSearchOptions):
     (None: :func:`logistic._numerics.start_subsample_rows`; 0: no subsample
     start).
 
-    ``__init__``, ``__eq__`` and ``__hash__`` are written here (over the
-    fields, as a frozen dataclass makes them) rather than generated, which
-    halves the cost of defining the class at a process's first Newton fit."""
+    ``__init__``, ``__repr__``, ``__eq__`` and ``__hash__`` are written here
+    (over the fields, as a frozen dataclass makes them) rather than generated,
+    which halves the cost of defining the class at a process's first Newton
+    fit."""
 
     hessian_rows: int | None = field(default=None, metadata={"min": 1})
     start_rows: int | None = field(default=None, metadata={"min": 0})
@@ -184,6 +185,10 @@ class NewtonOptions(LineSearchOptions):
         put(self, "max_backtracks", max_backtracks)
         put(self, "hessian_rows", hessian_rows)
         put(self, "start_rows", start_rows)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+        return f"{self.__class__.__qualname__}({fields})"
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
