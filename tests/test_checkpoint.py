@@ -201,10 +201,11 @@ def _no_estimates(monkeypatch):
     """Record every Hessian estimate a fit makes after its start: rows chosen
     again for a resumed state (``sample_of``) and trial points' estimates
     (``HessianSample.estimates`` answering True)."""
-    from logistic.solvers import _newton_rows, newton
+    from logistic.solvers import _newton_rows, _zero_start
 
     made = []
-    sample_of, estimates = newton.sample_of, _newton_rows.HessianSample.estimates
+    sample_of = _zero_start.sample_of
+    estimates = _newton_rows.HessianSample.estimates
 
     def spy_sample_of(objective):
         made.append("sample_of")
@@ -216,7 +217,7 @@ def _no_estimates(monkeypatch):
             made.append("estimate")
         return got
 
-    monkeypatch.setattr(newton, "sample_of", spy_sample_of)
+    monkeypatch.setattr(_zero_start, "sample_of", spy_sample_of)
     monkeypatch.setattr(_newton_rows.HessianSample, "estimates", spy_estimates)
     return made
 
@@ -283,16 +284,16 @@ def test_a_sampling_checkpoint_resumed_where_hessians_are_strided_samples_none(
     data): a fresh fit there samples no rows at its start, so the resumed one
     does not either."""
     from logistic import LogisticObjective
-    from logistic.solvers import newton
+    from logistic.solvers import _zero_start, newton
 
     X, y = _tall_sampling_data()
     path = tmp_path / "ckpt.json"
     payload = _stopped_fit(_tall_newton(), X, y, path, 2)
     assert payload["state"]["sampling"] is True
     rows = []
-    sample_of = newton.sample_of
+    sample_of = _zero_start.sample_of
     monkeypatch.setattr(
-        newton, "sample_of", lambda obj: rows.append(1) or sample_of(obj)
+        _zero_start, "sample_of", lambda obj: rows.append(1) or sample_of(obj)
     )
     limit = X.shape[0] * (X.shape[1] + 1) // 2  # these rows are now "tall"
     monkeypatch.setattr(newton, "EXACT_HESSIAN_MAX_SIZE", limit)
