@@ -66,7 +66,7 @@ whose subsampled Hessian converges at a rate of about
 ``√(n_params / hessian_rows)``, needs 3 iterations instead of 5-6 (dense1m,
 illcond1m). A penalized fit on sparse X below that size starts the same
 way from every 8th row when those are at least ``max(2 000, 20·n_params)``
-(:func:`._newton_sparse_start.sparse_start_rows`: the sandwich ``X̃ᵀ D X̃``
+(:func:`._newton_rows.sparse_start_rows`: the sandwich ``X̃ᵀ D X̃``
 makes a sparse Newton iteration cost several passes, so the start pays at far
 fewer rows),
 solved only to ``SPARSE_START_TOL_SCALE / √rows``, a fraction of its sampling error.
@@ -128,7 +128,8 @@ from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import damped_solve, jacobi_scaled, jacobi_scaling, scaled_cholesky
 from ._newton_linalg import heap_headroom as _heap_headroom
 from ._newton_linalg import one_blas_thread as _one_blas_thread
-from ._newton_rows import (
+from ._newton_rows import (  # noqa: F401  (SPARSE_START_TOL_SCALE: likewise)
+    SPARSE_START_TOL_SCALE,
     sparse_start,
     start_block,
     start_rows,
@@ -136,7 +137,6 @@ from ._newton_rows import (
     trial_rows,
     usable,
 )
-from ._newton_sparse_start import SPARSE_START_TOL_SCALE  # noqa: F401  (likewise)
 from ._newton_state import STATE_DEFAULTS, _NewtonState, checked_values
 from ._options import LineSearchOptions
 
