@@ -149,3 +149,141 @@ def test_the_transpose_refuses_arrays_that_would_write_out_of_bounds(
         kernel.csr_to_csc(
             indptr, indices, data, out_indptr, np.zeros(3, np.int32), np.zeros(3)
         )
+
+
+def _unsorted_copy(X, rng):
+    """X with each row's stored values in a shuffled order (not canonical)."""
+    indices, data = X.indices.copy(), X.data.copy()
+    for i in range(X.shape[0]):
+        lo, hi = X.indptr[i], X.indptr[i + 1]
+        order = lo + rng.permutation(hi - lo)
+        indices[lo:hi], data[lo:hi] = X.indices[order], X.data[order]
+    return sp.csr_matrix((data, indices, X.indptr.copy()), shape=X.shape)
+
+
+@pytest.mark.parametrize("huge", [False, True])
+def test_rows_in_any_order_give_scipys_canonical_copy(monkeypatch, huge):
+    """The copy places rows in order whatever the order of a row's columns:
+    the arrays of scipy's tocsc, and the copy holds X's own values."""
+    if not huge:
+        monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    rng = np.random.default_rng(4)
+    shape = (30_000, 500) if huge else (300, 40)
+    X = _unsorted_copy(
+        sp.random(*shape, density=0.02, format="csr", random_state=rng), rng
+    )
+    assert not X.copy().has_sorted_indices
+    C = X.tocsc()
+    C.sort_indices()
+    data, indices, indptr = csc_arrays(X)
+    np.testing.assert_array_equal(indptr, C.indptr)
+    np.testing.assert_array_equal(indices, C.indices)
+    np.testing.assert_array_equal(data, C.data)
+    assert ColumnMatrix(X).stored_values
+
+
+def test_a_duplicate_entry_is_summed_not_copied(monkeypatch):
+    """A column twice in a row stops the compiled copy (False, nothing
+    placed); the column matrix then holds scipy's summed values and its
+    statistics do not come from the copy."""
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    # row 0 holds column 1 twice (2 + 3), row 1 holds column 0 and 2
+    X = sp.csr_matrix(
+        (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([0, 1, 1, 0, 2], np.int32),
+         np.array([0, 3, 5], np.int32)), shape=(2, 3),
+    )  # fmt: skip
+    out = (np.zeros(4, np.int32), np.zeros(5, np.int32), np.zeros(5))
+    assert cd_kernel().csr_to_csc(X.indptr, X.indices, X.data, *out) is False
+    assert csc_arrays(X) is None
+    cm = ColumnMatrix(X)
+    assert not cm.stored_values
+    dense = np.array([[1.0, 5.0, 0.0], [4.0, 0.0, 5.0]])
+    got = sp.csc_matrix((cm.data, cm.indices, cm.indptr), shape=(2, 3)).toarray()
+    np.testing.assert_array_equal(got, dense)
+
+
+def test_a_fit_on_unsorted_rows_equals_the_fit_on_sorted_ones():
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(5)
+    X = sp.random(30_000, 500, density=0.02, format="csr", random_state=rng)
+    y = (X @ rng.normal(size=500) + 0.3 * rng.normal(size=30_000) > 0).astype(float)
+    U = _unsorted_copy(X, rng)
+    kw = dict(solver="newton-cd-columns", penalty="l2", alpha=1e-3, tol=1e-10)
+    a = LogisticRegression(**kw).fit(X, y)
+    b = LogisticRegression(**kw).fit(U, y)
+    np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(b.intercept_, a.intercept_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("where", [0, 1, 2500, -1])
+def test_the_copy_finds_a_duplicate_anywhere_and_only_duplicates(monkeypatch, where):
+    """Equal row numbers side by side across a column boundary are no
+    duplicate (the copy is made); a column twice in one row, in the first,
+    a middle or the last row, is (False: the caller sums them)."""
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    rng = np.random.default_rng(6)
+    n, p = 5000, 60
+    X = sp.random(n, p, density=0.1, format="csr", random_state=rng)
+    # every column holds row 7 and nothing after it in column 0 or before it
+    # in column 1: row 7 ends column 0 and starts column 1 (equal neighbours)
+    D = X.toarray()
+    D[:, :2] = 0.0
+    D[7, :2] = 1.0
+    X = sp.csr_matrix(D)
+    nnz = X.nnz
+    out = (np.zeros(p + 1, np.int32), np.zeros(nnz, np.int32), np.zeros(nnz))
+    assert cd_kernel().csr_to_csc(X.indptr, X.indices, X.data, *out) is True
+    np.testing.assert_array_equal(out[1], X.tocsc().indices)
+    # a duplicate: row `where`'s first stored value once more
+    row = where % n
+    while X.indptr[row + 1] == X.indptr[row]:
+        row -= 1
+    at = X.indptr[row]
+    indices = np.insert(X.indices, at, X.indices[at])
+    data = np.insert(X.data, at, 0.5)
+    indptr = X.indptr.copy()
+    indptr[row + 1 :] += 1
+    Y = sp.csr_matrix((data, indices, indptr), shape=(n, p))
+    out = (np.zeros(p + 1, np.int32), np.zeros(nnz + 1, np.int32), np.zeros(nnz + 1))
+    assert cd_kernel().csr_to_csc(Y.indptr, Y.indices, Y.data, *out) is False
+    assert csc_arrays(Y) is None
+    cm = ColumnMatrix(Y)
+    got = sp.csc_matrix((cm.data, cm.indices, cm.indptr), shape=(n, p)).toarray()
+    np.testing.assert_array_equal(got, Y.toarray())
+
+
+@pytest.mark.parametrize("l1", [0.0, 0.003])
+def test_the_first_sweep_makes_the_stopping_rule_of_its_point(l1):
+    """With ``g`` and ``mean``, gradient_sweep's gradient and KKT residual are
+    kkt_standardized's at the same point, bit for bit, and the sweep itself
+    is unchanged."""
+    rng = np.random.default_rng(7)
+    X = sp.random(400, 50, density=0.2, format="csr", random_state=rng)
+    cm = ColumnMatrix(X)
+    n, p = X.shape
+    v, res = rng.random(n) / n, rng.normal(size=n) / n
+    w = rng.normal(size=p) * (rng.random(p) < 0.7)
+    mean, inv_scale = rng.normal(size=p), rng.random(p) + 0.5
+    cols = np.arange(p, dtype=np.intp)
+    lam = np.full(p, l1)
+    g_b, l2 = 0.02, 0.01
+    runs = []
+    for with_kkt in (False, True):
+        out = [np.empty(p) for _ in range(4)] + [np.zeros(p), np.zeros(n)]
+        g = np.empty(p) if with_kkt else None
+        change, m, resid = cd_kernel().gradient_sweep(
+            *cm.arg, cols, v, float(v.sum()), res, g_b, True, w, lam, l2,
+            inv_scale, *out, g, mean if with_kkt else None, l1,
+        )  # fmt: skip
+        runs.append((change, m, resid, out, g))
+    (c0, m0, r0, out0, _), (c1, m1, r1, out1, g1) = runs
+    assert np.isnan(r0) and (c0, m0) == (c1, m1)
+    for a, b in zip(out0, out1, strict=True):
+        np.testing.assert_array_equal(a, b)
+    g_ref = np.empty(p)
+    r_ref = cd_kernel().kkt_standardized(
+        out1[0], w, l2, g_b, mean, inv_scale, l1, g_ref
+    )
+    assert r1 == r_ref
+    np.testing.assert_array_equal(g1.view(np.int64), g_ref.view(np.int64))

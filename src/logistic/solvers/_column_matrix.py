@@ -56,12 +56,12 @@ def set_compiled_cd(enabled: bool) -> bool:
 SPARSE_BELOW = 0.3
 
 
-def _canonical_csr(X: Any) -> bool:
-    """Whether X is a canonical float64 CSR matrix with contiguous arrays."""
+def _float64_csr(X: Any) -> bool:
+    """Whether X is a float64 CSR matrix with contiguous arrays (canonical or
+    not: :func:`csc_arrays` finds duplicate entries itself)."""
     return bool(
         getattr(X, "format", None) == "csr"
         and X.dtype == np.float64
-        and X.has_canonical_format
         and X.indices.flags.c_contiguous
         and X.indptr.flags.c_contiguous
         and X.data.flags.c_contiguous
@@ -88,14 +88,19 @@ def _huge_page_buffer(nbytes: int) -> np.ndarray:
     return np.frombuffer(pages, dtype=np.uint8)
 
 
-def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray]:
-    """``X.tocsc()``'s arrays of a canonical float64 CSR X (the same values in
-    the same order; X's own index dtype, where scipy may narrow int64 to
-    int32). Where they fill at least a :data:`HUGE_PAGE`, the
-    values and row indices are made by the compiled kernel into one
-    huge-page buffer: the first fit of a process pays for every page of the
-    copy it touches (reuters' 4 MB: ~1 000 page faults, 2-5 ms of a 17 ms
-    fit in a fresh process; 6 faults and 0.9-1.5 ms this way)."""
+def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray] | None:
+    """``X.tocsc()``'s arrays of a float64 CSR X with contiguous arrays (the
+    same values in the same order, rows rising within each column; X's own
+    index dtype, where scipy may narrow int64 to int32), or None where X
+    has a duplicate entry (a column twice in a row; the caller sums them).
+    Where they fill at least a :data:`HUGE_PAGE`, the values and row
+    indices are made by the compiled kernel into one huge-page buffer: the
+    first fit of a process pays for every page of the copy it touches
+    (reuters' 4 MB: ~1 000 page faults, 2-5 ms of a 17 ms fit in a fresh
+    process; 6 faults and 0.9-1.5 ms this way); its count of each column's
+    values finds duplicates, so X's canonical-format check (scipy's
+    ``has_canonical_format``, another read of X's indices: ~0.2 ms on
+    reuters, cached on X only after its first fit) is not needed."""
     nnz = int(X.nnz)
     index = X.indices.dtype
     kernel = cd_kernel()
@@ -106,13 +111,16 @@ def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray]:
         or index not in (np.int32, np.intp)
         or X.indptr.dtype != index
     ):
+        if not X.has_canonical_format:
+            return None
         C = X.tocsc()
         return C.data, C.indices, C.indptr
     buf = _huge_page_buffer(size)
     data = buf[: 8 * nnz].view(np.float64)
     indices = buf[8 * nnz :].view(index)
     indptr = np.empty(X.shape[1] + 1, dtype=index)
-    kernel.csr_to_csc(X.indptr, X.indices, X.data, indptr, indices, data)
+    if not kernel.csr_to_csc(X.indptr, X.indices, X.data, indptr, indices, data):
+        return None
     return data, indices, indptr
 
 
@@ -132,12 +140,17 @@ class ColumnMatrix:
             if np.count_nonzero(X) <= SPARSE_BELOW * X.size:
                 X = sp.csc_matrix(X)
         self.sparse = bool(sp.issparse(X))
+        #: whether the copy holds X's own stored values (a float64 CSR X
+        #: without duplicate entries), rows rising within each column
+        self.stored_values = False
         if self.sparse:
-            if _canonical_csr(X):
+            arrays = csc_arrays(X) if _float64_csr(X) else None
+            if arrays is not None:
                 # scipy's tocsc arrays (int32 indices where they fit: the
-                # column kernels take int32 or intp); a canonical matrix
-                # needs no duplicate check (reuters 3.7 -> 1.5 ms)
-                self.data, self.indices, self.indptr = csc_arrays(X)
+                # column kernels take int32 or intp); no duplicates, so no
+                # sum_duplicates (reuters 3.7 -> 1.5 ms)
+                self.data, self.indices, self.indptr = arrays
+                self.stored_values = True
             else:
                 C = sp.csc_matrix(X, dtype=np.float64)
                 C.sum_duplicates()
