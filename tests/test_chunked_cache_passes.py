@@ -125,7 +125,13 @@ def _evict(folder):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mincore: Linux")
-def test_blocks_out_of_the_page_cache_are_read_and_resident_ones_mapped(cached):
+@pytest.mark.parametrize("huge", [True, False])
+def test_blocks_out_of_the_page_cache_are_mapped_huge_or_else_read(
+    cached, monkeypatch, huge
+):
+    # a block not in the page cache is mapped with MADV_HUGEPAGE (its pages
+    # come back as 2 MiB folios); where the kernel refuses the advice, it is
+    # read (faults would bring it back in small folios)
     path, opts, backend, X = cached
     entry = backend.cache_path
     with open("/proc/self/maps") as fh:
@@ -146,10 +152,18 @@ def test_blocks_out_of_the_page_cache_are_read_and_resident_ones_mapped(cached):
         probe.close()
     if not evicted:
         pytest.skip("this file system kept the pages in the page cache")
+    advised = []
+
+    def advise(mm):
+        advised.append(mm)
+        return huge
+
+    monkeypatch.setattr(_cache._cache_read, "advise_huge", advise)
     fresh = Chunked.from_parquet(path, **opts)
-    read = list(fresh.blocks())
-    assert not _is_mapped(read[0].X)  # read, not mapped
-    np.testing.assert_array_equal(np.concatenate([b.X for b in read]), X)
+    got = list(fresh.blocks())
+    assert advised  # asked for the evicted blocks
+    assert _is_mapped(got[0].X) is huge  # mapped with the advice, else read
+    np.testing.assert_array_equal(np.concatenate([b.X for b in got]), X)
 
 
 @pytest.mark.parametrize("asked", ["cachestat", "mincore"])

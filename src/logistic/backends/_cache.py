@@ -39,31 +39,36 @@ Conventions (owned here)
   the platform allows), so a pass's resident memory stays bounded by the
   block size plus at most 4 MiB a block, as when reading the source. Blocks
   under :data:`MAP_MIN_BYTES` (label codes, weights, offsets, small chunks)
-  are read into arrays of their own instead.
+  are read into arrays of their own instead; blocks that a threaded pass
+  reads (below) go into buffers the entry keeps, one a block in flight.
 * **Page cache.** Mapping and reducing a block cost per page-cache folio
   (page-table entries set up and torn down, TLB misses), and a folio's size
   is set when the kernel brings that part of the file in: by the writes of
   the scan (a folio is no larger than the write and aligned to its size, so
   the writer writes whole, aligned 2 MiB stretches: :class:`_AlignedWriter`),
-  by sequential reads (read-ahead grows to 2 MiB folios), or by page faults
-  through a mapping (4-16 KiB folios, about 1.6× the CPU of a pass:
-  ``benchmarks/cache_pass.py --evict``). A 2 MiB folio whose whole stretch
-  is mapped takes one page-table entry instead of 512, hence the widened
-  mappings. On Linux a block whose pages are not all in the page cache
-  (``cachestat``, Linux 6.5, one step per folio; else ``mincore``, one per
-  page; evicted since the scan, e.g. by memory pressure) is read with
-  positional reads on a descriptor that the entry keeps open (its read-ahead
-  follows the pass and reads the file in large folios) into an array of its
-  own; a resident block is mapped. Either way the same numbers reach the
-  block. Where a call is missing (other systems, older kernels) the block is
-  mapped and faulted in as it is read.
+  by reads (read-ahead ramps up from 16 KiB folios at every new stretch it
+  starts), or by page faults through a mapping (4 KiB folios; 2 MiB ones
+  through a mapping advised ``MADV_HUGEPAGE`` where the whole 2 MiB stretch
+  is absent). A 2 MiB folio whose whole stretch is mapped takes one
+  page-table entry instead of 512, hence the widened mappings. So on Linux
+  every mapping is advised ``MADV_HUGEPAGE``; a block whose pages are not
+  all in the page cache (``cachestat``, Linux 6.5, one step per folio; else
+  ``mincore``, one per page; evicted since the scan: memory pressure,
+  proactive reclaim, which on some systems drops a file's pages within
+  minutes of its last use) first has the 2 MiB stretches of which only some
+  pages are cached dropped whole, and is then mapped and pre-faulted, which
+  reads the missing stretches back as 2 MiB folios (where the kernel
+  refuses the advice, the block is read instead). A block whose pre-faulting
+  shows it held in small folios is read on later passes (:mod:`._cache_read`).
+  Either way the same numbers reach the block. Where a call is missing
+  (other systems, older kernels) the block is mapped and faulted in as it
+  is read.
 * **Where.** ``cache_dir`` when given; else ``$LOGISTIC_CACHE_DIR``; else
   ``$XDG_CACHE_HOME/logistic/rows`` or ``~/.cache/logistic/rows``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import mmap
@@ -72,79 +77,33 @@ import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .. import _libc
 from .._exceptions import IntegrityError
-from . import _cache_lock
+from . import _cache_lock, _cache_read
+from ._cache_id import FORMAT, default_cache_dir, entry_name, source_stamp
 
 __all__ = [
     "RESERVE_BYTES",
     "CacheWriter",
     "CachedRows",
     "default_cache_dir",
+    "entry_name",
     "source_stamp",
 ]
 
-#: Cache format version (part of the folder name: a new format never reads an old one).
-FORMAT = 1
+T = TypeVar("T")
+
 #: Free space the cache must leave on its disk.
 RESERVE_BYTES = 512 * 2**20
-#: Bytes of each end of a source file digested into its stamp.
-EDGE_BYTES = 64 * 2**10
 #: More distinct labels than this in a source: not cached (the scan refuses
 #: more than two anyway, unless ``classes`` names them).
 MAX_LABELS = 255
-
-
-def default_cache_dir() -> Path:
-    """The cache folder when none is given (see the module docstring)."""
-    env = os.environ.get("LOGISTIC_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cache"
-    )
-    return Path(base) / "logistic" / "rows"
-
-
-def _file_stamp(path: Path) -> dict[str, Any]:
-    st = os.stat(path)
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        h.update(fh.read(EDGE_BYTES))
-        if st.st_size > EDGE_BYTES:
-            fh.seek(max(EDGE_BYTES, st.st_size - EDGE_BYTES))
-            h.update(fh.read(EDGE_BYTES))
-    return {
-        "path": str(path),
-        "size": st.st_size,
-        "mtime_ns": st.st_mtime_ns,
-        "edges": h.hexdigest(),
-    }
-
-
-def source_stamp(files: Sequence[Path]) -> list[dict[str, Any]]:
-    """Size, modification time and a digest of both ends of every source file."""
-    return [_file_stamp(Path(f).resolve()) for f in files]
-
-
-def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:
-    """The cache folder's name for these files read with these options."""
-    text = json.dumps(
-        {
-            "format": FORMAT,
-            "files": [str(Path(f).resolve()) for f in files],
-            "options": options,
-        },
-        sort_keys=True,
-        default=repr,
-    )
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 #: ``madvise`` advice that faults a mapped range in with one call (Linux 5.14).
@@ -187,10 +146,22 @@ def _in_page_cache(fd: int, start: int, length: int) -> bool | None:
     return cached >= pages
 
 
-def _read(fd: int, path: Path, start: int, count: int, dtype: np.dtype) -> Any:
+def _read(
+    fd: int,
+    path: Path,
+    start: int,
+    count: int,
+    dtype: np.dtype,
+    lease: _cache_read.Lease | None = None,
+) -> Any:
     """``count`` items of ``dtype`` from byte ``start`` of an open file, read
-    with positional reads (the GIL released) into a new array."""
-    out = np.empty(count, dtype=dtype)
+    with positional reads (the GIL released) into a new array, or into a
+    buffer of ``lease`` (:class:`._cache_read.Lease`) when given."""
+    if lease is None:
+        out = np.empty(count, dtype=dtype)
+    else:
+        nbytes = count * dtype.itemsize
+        out = lease.buffer(nbytes)[:nbytes].view(dtype)
     view, done = out.view(np.uint8).data, 0
     while done < view.nbytes:
         got = os.preadv(fd, [view[done:]], start + done)
@@ -237,15 +208,25 @@ def _map(fd: int, start: int, length: int, file_size: int) -> tuple[Any, int]:
 
 
 def _block_rows(
-    fd: int, path: Path, row0: int, rows: int, row_shape: tuple[int, ...], dtype: Any
+    fd: int,
+    path: Path,
+    row0: int,
+    rows: int,
+    row_shape: tuple[int, ...],
+    dtype: Any,
+    reads: _cache_read.BlockReads | None = None,
+    lease: _cache_read.Lease | None = None,
 ) -> Any:
     """Rows ``row0 : row0 + rows`` of a raw C-order array file open as ``fd``.
 
-    Memory-mapped and pre-faulted when its pages are in the page cache; read
-    into a new array when some are not (Linux, see the module docstring) or
-    when the block is smaller than :data:`MAP_MIN_BYTES`. A file shorter
-    than the block (cut short during the fit) raises :class:`IntegrityError`
-    naming it.
+    Memory-mapped and pre-faulted (pages not in the page cache are brought
+    in as 2 MiB folios where the kernel can, see the module docstring); read
+    when an earlier mapping found the block in small folios (``reads``,
+    :mod:`._cache_read`), when its pages are not all in the page cache and
+    the kernel cannot bring them in as huge pages, or when the block is
+    smaller than :data:`MAP_MIN_BYTES`: into a buffer of ``lease`` when
+    given, else into a new array. A file shorter than the block (cut short
+    during the fit) raises :class:`IntegrityError` naming it.
     """
     dtype = np.dtype(dtype)
     row_bytes = math.prod(row_shape) * dtype.itemsize
@@ -260,27 +241,37 @@ def _block_rows(
         )
     count = length // dtype.itemsize
     readable = hasattr(os, "preadv")
-    if length < MAP_MIN_BYTES and readable:
+    if readable and length < MAP_MIN_BYTES:
         return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
+    if readable and reads is not None and (fd, start) in reads.small:
+        return _read(fd, path, start, count, dtype, lease).reshape(rows, *row_shape)
     resident = _in_page_cache(fd, start, length) if readable else None
-    if resident is False:
-        return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
     mm, at = _map(fd, start, length, file_size)
     first = at - at % mmap.PAGESIZE  # the block's own pages
     if readable and _libc.mincore():
+        huge = _cache_read.advise_huge(mm)
         if resident is None:  # no cachestat: ask mincore, page by page
             pages = np.frombuffer(
                 mm, dtype=np.uint8, count=at + length - first, offset=first
             )
             resident = _resident(pages)
             del pages
-            if not resident:
+        if not resident:
+            if not huge:  # faults would bring the pages in as small folios
                 mm.close()
-                return _read(fd, path, start, count, dtype).reshape(rows, *row_shape)
+                return _read(fd, path, start, count, dtype, lease).reshape(
+                    rows, *row_shape
+                )
+            _cache_read.drop_partial_stretches(fd, start, length, file_size)
+        faults = None if reads is None else _cache_read.thread_faults()
         try:
             mm.madvise(MADV_POPULATE_READ, first, at + length - first)
         except OSError:  # pragma: no cover - Linux < 5.14: pages fault in when read
-            pass
+            faults = None
+        after = None if faults is None else _cache_read.thread_faults()
+        if reads is not None and faults is not None and after is not None:
+            if _cache_read.in_small_folios(after - faults, start, length):
+                reads.small.add((fd, start))
     # the array keeps the map alive; the map closes when the block is dropped
     return np.frombuffer(mm, dtype=dtype, count=count, offset=at).reshape(
         rows, *row_shape
@@ -307,6 +298,7 @@ class CachedRows:
         self.has_weight = bool(meta["weight"])
         self.has_offset = bool(meta["offset"])
         self.labels = np.load(folder / "labels.npy", allow_pickle=False)
+        self._reads = _cache_read.BlockReads()
         # one descriptor a file for the entry's lifetime, shared by the threads
         # of a pass: the kernel's read-ahead state (which sizes the page
         # cache's folios) follows the whole pass, and a cache replaced on disk
@@ -365,15 +357,24 @@ class CachedRows:
         for row0 in range(0, self.n_samples, chunk_rows):
             yield self.block(row0, chunk_rows)
 
-    def block(self, row0: int, chunk_rows: int) -> tuple[Any, Any, Any, Any]:
+    def block(
+        self, row0: int, chunk_rows: int, lease: _cache_read.Lease | None = None
+    ) -> tuple[Any, Any, Any, Any]:
         """``(X, label codes, weight, offset)`` of rows ``row0 : row0 + chunk_rows``
-        (fewer at the end), each mapped (or read) on its own."""
+        (fewer at the end), each mapped (or read, into ``lease``'s buffers
+        when given) on its own."""
         k = max(0, min(chunk_rows, self.n_samples - row0))
         out = {
-            key: _block_rows(fd, path, row0, k, shape, dtype)
+            key: _block_rows(fd, path, row0, k, shape, dtype, self._reads, lease)
             for key, fd, path, shape, dtype in self._layout
         }
         return out["X"], out["codes"], out.get("w"), out.get("o")
+
+    def reduce_block(self, row0: int, chunk_rows: int, fn: Callable[..., T]) -> T:
+        """``fn(X, codes, w, o)`` of :meth:`block`'s arrays; blocks read go into
+        reused buffers, given back when ``fn`` has returned (:mod:`._cache_read`)."""
+        with self._reads.lease() as lease:
+            return fn(*self.block(row0, chunk_rows, lease))
 
 
 class CacheWriter:

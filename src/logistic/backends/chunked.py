@@ -32,7 +32,7 @@ Conventions (owned here)
   to a local binary cache (:mod:`._cache`, on by default; ``cache=False``
   turns it off, ``cache_dir`` chooses its folder); every later pass, and the
   scan of a later fit of the unchanged source, memory-maps it block by block
-  (a block evicted from the page cache is read instead, :mod:`._cache`)
+  (or reads a block held in small page-cache folios, :mod:`._cache`)
   instead of decoding the files again. The blocks, and so every sum, are
   bitwise the ones read from the source. Mapping a cached block costs next to
   nothing, so cached passes reduce blocks on every CPU at once
@@ -544,10 +544,12 @@ class Chunked:
             chunk = self.chunk_rows
 
             def one(row0: int) -> tuple[int, T]:
-                X, codes, w, o = rows.block(row0, chunk)
-                # take: a third of values[codes]'s time for uint8 codes
-                labels = values.take(codes)
-                return X.shape[0], fn(Block(X, labels, w, o), row0 // chunk)
+                def reduce(X: Any, codes: Any, w: Any, o: Any) -> tuple[int, T]:
+                    # take: a third of values[codes]'s time for uint8 codes
+                    labels = values.take(codes)
+                    return X.shape[0], fn(Block(X, labels, w, o), row0 // chunk)
+
+                return rows.reduce_block(row0, chunk, reduce)
 
             threads = self.n_threads or available_cpus()
             results = ordered_map(

@@ -1,0 +1,189 @@
+"""Which blocks of the row cache a pass reads rather than maps, and the buffers it
+reads them into.
+
+Conventions (owned here; the mapping itself is :mod:`._cache`'s)
+------------------------------------------------------------------
+* **Small folios are read.** Mapping a block costs per page-table entry: one
+  for each 2 MiB page-cache folio whose whole stretch the mapping covers, one
+  for every 4 KiB page of any smaller folio. Pre-faulting a block mapped on
+  2 MiB folios takes one fault a folio; outside them the kernel maps
+  :data:`FAULT_AROUND_BYTES` a fault (its fault-around window), 16 entries.
+  The page cache holds a file in small folios where it was brought back a
+  piece at a time after pages were dropped (reads filling holes between
+  resident folios, page faults): then setting up and tearing down the
+  mapping (interrupting the pass's other CPUs to flush their TLBs) costs more
+  than copying the block out of the page cache. So a pass counts the faults
+  of its thread (``getrusage(RUSAGE_THREAD)``, Linux) while it pre-faults a
+  mapped block, and a block whose faults show at least
+  :data:`SMALL_FOLIO_SHARE` of its bytes outside 2 MiB folios is read from
+  then on, for the entry's lifetime (:class:`BlockReads`). Measured on
+  dense1m's 8 MiB blocks, one thread: mapped on 2 MiB folios 0.02 ms, read
+  0.3 ms; mapped on 4 KiB folios (129 faults) 0.95 ms, read 0.65 ms;
+  break-even near 35 faults (``benchmarks/cache_pass.py``).
+* **Reused buffers.** A block read during a threaded pass is read into a
+  buffer of the entry's pool: its pages are faulted in on its first read
+  only, so a later read is a copy out of the page cache and nothing else. A
+  buffer goes back to the pool once the block's reduction has returned and
+  nothing refers to the buffer any more (a reduction that kept a view of
+  its block keeps the buffer: it is never reused). A pass has at most one
+  buffer a block being read or reduced (``n_threads``), which the pool keeps
+  for the entry's lifetime. Blocks handed out to callers (``Chunked.blocks``,
+  ``grid_blocks``) are read into arrays of their own, as before.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import sys
+import threading
+from typing import Any
+
+import numpy as np
+
+from .. import _libc
+
+__all__ = [
+    "BlockReads",
+    "Lease",
+    "advise_huge",
+    "drop_partial_stretches",
+    "in_small_folios",
+    "thread_faults",
+]
+
+#: The kernel's fault-around window: a page fault on a page-cache page outside
+#: a 2 MiB folio maps up to this many bytes around it (Linux's default).
+FAULT_AROUND_BYTES = 64 * 2**10
+#: A mapped block whose pre-faulting shows at least this share of its bytes
+#: outside 2 MiB folios is read on later passes (see the module docstring).
+SMALL_FOLIO_SHARE = 0.25
+#: The page-cache folio mapped by one page-table entry (see ``._cache``).
+HUGE_BYTES = 2 * 2**20
+
+try:  # Unix; RUSAGE_THREAD (the calling thread's own counts): Linux
+    import resource as _resource
+except ImportError:  # pragma: no cover - Windows: nothing is learnt
+    _resource = None  # type: ignore[assignment]
+_RUSAGE_THREAD: int | None = getattr(_resource, "RUSAGE_THREAD", None)
+
+
+def thread_faults() -> int | None:
+    """Page faults (minor and major) of the calling thread so far, or None
+    where the system does not count them per thread."""
+    if _RUSAGE_THREAD is None:  # pragma: no cover - not Linux
+        return None
+    usage = _resource.getrusage(_RUSAGE_THREAD)
+    return int(usage.ru_minflt + usage.ru_majflt)
+
+
+def in_small_folios(faults: int, start: int, length: int) -> bool:
+    """Whether pre-faulting bytes ``start : start + length`` of a file with
+    ``faults`` faults shows at least :data:`SMALL_FOLIO_SHARE` of them
+    outside 2 MiB folios: one fault a 2 MiB stretch is what 2 MiB folios
+    take, each further one maps :data:`FAULT_AROUND_BYTES` at most."""
+    stretches = (start + length - 1) // HUGE_BYTES - start // HUGE_BYTES + 1
+    return (faults - stretches) * FAULT_AROUND_BYTES >= SMALL_FOLIO_SHARE * length
+
+
+def advise_huge(mm: mmap.mmap) -> bool:
+    """``madvise(MADV_HUGEPAGE)`` on a file mapping, so that a page faulted in
+    through it brings the aligned 2 MiB stretch of the file around it (and
+    the next) into the page cache as 2 MiB folios where the stretch is
+    absent (Linux, transparent huge pages; a file system whose page cache
+    holds large folios); False where the kernel refuses.
+
+    Read-ahead that such faults start later reads a window of the file that,
+    where it meets a page already cached, brings the rest of its missing
+    pages in as 4 KiB folios: dense1m with 60 % of its 2 MiB stretches
+    dropped at random came back with 16 % of the file in 4 KiB folios
+    (those blocks are then read, :func:`in_small_folios`). ``MADV_RANDOM``
+    as well avoids that (none), but then each fault reads one stretch and
+    waits for it: the same refill took twice as long."""
+    advice = getattr(mmap, "MADV_HUGEPAGE", None)
+    if advice is None:  # pragma: no cover - not Linux
+        return False
+    try:
+        mm.madvise(advice)
+    except OSError:  # pragma: no cover - a kernel without transparent huge pages
+        return False
+    return True
+
+
+def drop_partial_stretches(fd: int, start: int, length: int, file_size: int) -> None:
+    """Drop from the page cache each 2 MiB stretch of the file around bytes
+    ``start : start + length`` of which only some pages are there.
+
+    The missing pages of such a stretch would be brought back as small
+    folios around those kept; dropped whole (its clean, unmapped pages: the
+    call leaves mapped or dirty ones), the stretch comes back as one 2 MiB
+    folio. Costs reading what was dropped again from disk, in a pass that
+    reads the block's missing pages anyway. Nothing is done where
+    ``cachestat`` is missing."""
+    lo = start - start % HUGE_BYTES
+    hi = min(-(-(start + length) // HUGE_BYTES) * HUGE_BYTES, file_size)
+    whole = HUGE_BYTES // mmap.PAGESIZE
+    for at in range(lo, hi, HUGE_BYTES):
+        span = min(HUGE_BYTES, hi - at)
+        cached = _libc.cached_pages(fd, at, span)
+        if cached is None:
+            return
+        if 0 < cached < whole and span == HUGE_BYTES:
+            os.posix_fadvise(fd, at, span, os.POSIX_FADV_DONTNEED)
+
+
+class BlockReads:
+    """Per cache entry: the blocks held in small folios (read, not mapped) and
+    the pool of buffers that blocks are read into during threaded passes."""
+
+    def __init__(self) -> None:
+        #: ``(descriptor, byte offset)`` of blocks to read rather than map
+        self.small: set[tuple[int, int]] = set()
+        self._free: list[np.ndarray] = []
+        self._lock = threading.Lock()
+
+    def lease(self) -> Lease:
+        """Buffers for one block's arrays, given back by :meth:`Lease.close`."""
+        return Lease(self)
+
+    def _take(self, nbytes: int) -> np.ndarray:
+        with self._lock:
+            fits = [i for i, buf in enumerate(self._free) if buf.nbytes >= nbytes]
+            if fits:
+                return self._free.pop(min(fits, key=lambda i: self._free[i].nbytes))
+        return np.empty(nbytes, dtype=np.uint8)
+
+    def _give(self, buf: np.ndarray) -> None:
+        with self._lock:
+            self._free.append(buf)
+
+
+class Lease:
+    """The buffers one block was read into (see :class:`BlockReads`)."""
+
+    def __init__(self, reads: BlockReads) -> None:
+        self.reads = reads
+        self._taken: list[np.ndarray] = []
+
+    def buffer(self, nbytes: int) -> np.ndarray:
+        """A uint8 buffer of at least ``nbytes`` bytes, held until :meth:`close`."""
+        buf = self.reads._take(nbytes)
+        self._taken.append(buf)
+        return buf
+
+    def close(self) -> None:
+        """Give back every buffer that nothing else refers to any more (an
+        array viewing it holds a reference to it); the others are let go."""
+        taken, self._taken = self._taken, []
+        while taken:
+            buf = taken.pop()
+            # references: ``buf`` and getrefcount's argument
+            if sys.getrefcount(buf) <= 2:
+                self.reads._give(buf)
+            del buf
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,154 @@
+"""Blocks of the row cache read rather than mapped (logistic.backends._cache_read):
+blocks whose mapping showed small page-cache folios are read on later passes,
+into buffers reused from pass to pass, with the same sums bitwise; a buffer
+that a reduction still refers to is never reused; the fault rule's arithmetic;
+partially cached 2 MiB stretches are dropped whole."""
+
+from __future__ import annotations
+
+import mmap
+import os
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pyarrow")
+
+from conftest import weighted_parquet  # noqa: E402
+from logistic import LogisticRegression, _libc  # noqa: E402
+from logistic._objective import LogisticObjective  # noqa: E402
+from logistic.backends import _cache, _cache_read  # noqa: E402
+from logistic.backends.chunked import Chunked  # noqa: E402
+
+HUGE = 2 * 2**20
+linux = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="per-thread faults, cachestat: Linux"
+)
+
+
+def _is_mapped(a):
+    while isinstance(a, (np.ndarray, memoryview)):
+        a = a.base if isinstance(a, np.ndarray) else a.obj
+    return isinstance(a, mmap.mmap)
+
+
+@pytest.fixture()
+def cached(tmp_path, monkeypatch):
+    monkeypatch.setattr(_cache, "MAP_MIN_BYTES", 0)  # map the small blocks too
+    path, X, _y, _w = weighted_parquet(tmp_path, 11)
+    opts = dict(target="label", weight="w", chunk_rows=170, cache_dir=tmp_path / "c")
+    Chunked.from_parquet(path, **opts)  # the scan writes the cache
+    return path, opts, X
+
+
+def test_the_fault_rule_counts_faults_beyond_one_a_2_mib_stretch():
+    block = 10_485 * 800  # dense1m's 8 MiB blocks
+    start = 3 * block
+    stretches = (start + block - 1) // HUGE - start // HUGE + 1
+    assert stretches == 5
+    # 2 MiB folios: one fault a stretch; 4 KiB folios: one a 64 KiB window
+    assert not _cache_read.in_small_folios(stretches, start, block)
+    assert _cache_read.in_small_folios(block // (64 * 2**10), start, block)
+    # a quarter of the block outside 2 MiB folios: 32 windows of 64 KiB
+    quarter = -(-block // 4 // (64 * 2**10))
+    assert _cache_read.in_small_folios(stretches + quarter, start, block)
+    assert not _cache_read.in_small_folios(stretches + quarter - 1, start, block)
+    assert not _cache_read.in_small_folios(1, 0, 6800)  # a small block, one fault
+
+
+@linux
+def test_blocks_found_in_small_folios_are_read_into_reused_buffers(cached, monkeypatch):
+    path, opts, _X = cached
+    theta = np.full(6, 0.1)
+    want = LogisticObjective(Chunked.from_parquet(path, **opts)).value_and_gradient(
+        theta
+    )
+    rule = threading.Lock()
+    flagged: set[int] = set()
+
+    def every_other(faults, start, length):  # every other block of X.bin
+        with rule:
+            small = (start // length) % 2 == 1 and length == 170 * 5 * 8
+            if small:
+                flagged.add(start)
+            return small
+
+    monkeypatch.setattr(_cache_read, "in_small_folios", every_other)
+    backend = Chunked.from_parquet(path, **opts, n_threads=2)
+    objective = LogisticObjective(backend)
+    got = [objective.value_and_gradient(theta) for _ in range(3)]
+    reads = backend._cached._reads
+    assert flagged and {s for _fd, s in reads.small} == flagged
+    for value, grad in got:  # mapped, then half the blocks read: same bits
+        assert value == want[0]
+        np.testing.assert_array_equal(grad, want[1])
+    # at most one buffer a block in flight, the same ones on every pass
+    pooled = [id(b) for b in reads._free]
+    assert 1 <= len(pooled) <= 3
+    objective.value_and_gradient(theta)
+    assert sorted(id(b) for b in reads._free) == sorted(pooled)
+    # blocks handed to callers are arrays of their own, never pool buffers
+    blocks = list(backend.blocks())
+    read = [b for b in blocks if not _is_mapped(b.X)]
+    assert read and all(not any(b.X.base is p for p in reads._free) for b in read)
+
+
+@linux
+def test_a_buffer_that_a_reduction_keeps_is_not_reused(cached, monkeypatch):
+    path, opts, X = cached
+    monkeypatch.setattr(_cache_read, "in_small_folios", lambda *args: True)
+    backend = Chunked.from_parquet(path, **opts, n_threads=2)
+    backend.map_reduce(lambda block: 0.0)  # every block found "small": read next
+    kept: dict[int, np.ndarray] = {}
+    lock = threading.Lock()
+
+    def keep(block, i):
+        with lock:
+            kept[i] = block.X  # a view of the buffer, alive after the pass
+        return 0.0
+
+    backend.map_reduce_indexed(keep)
+    assert not any(_is_mapped(v) for v in kept.values())
+    for i, view in kept.items():  # not overwritten by later blocks
+        np.testing.assert_array_equal(view, X[170 * i : 170 * (i + 1)])
+    pooled = backend._cached._reads._free  # weights' and codes' buffers may be
+    assert not any(v.base is b for v in kept.values() for b in pooled)
+
+
+def test_a_fit_with_read_blocks_equals_the_fit_that_decodes_the_source(
+    cached, monkeypatch
+):
+    path, opts, _X = cached
+    monkeypatch.setattr(_cache_read, "in_small_folios", lambda *args: True)
+    fits = [
+        LogisticRegression(solver="newton").fit(Chunked.from_parquet(path, **o), None)
+        for o in (opts, {**opts, "cache": False})
+    ]
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
+
+
+@linux
+def test_partially_cached_2_mib_stretches_are_dropped_whole(tmp_path):
+    path = tmp_path / "X.bin"
+    data = np.random.default_rng(3).integers(0, 255, 3 * HUGE, dtype=np.uint8)
+    path.write_bytes(data.tobytes())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        if _libc.cached_pages(fd, 0, 3 * HUGE) != 0:
+            pytest.skip("no cachestat, or the file system kept the pages")
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)  # no read-ahead
+        assert os.pread(fd, HUGE, 0) == data[:HUGE].tobytes()  # stretch 0: whole
+        os.pread(fd, 4096, HUGE)  # stretch 1: one page
+        whole = HUGE // mmap.PAGESIZE
+        before = [_libc.cached_pages(fd, k * HUGE, HUGE) for k in range(3)]
+        assert before[0] == whole and 0 < before[1] < whole and before[2] == 0
+        _cache_read.drop_partial_stretches(fd, HUGE // 2, 2 * HUGE, 3 * HUGE)
+        after = [_libc.cached_pages(fd, k * HUGE, HUGE) for k in range(3)]
+        assert after == [whole, 0, 0]
+    finally:
+        os.close(fd)
