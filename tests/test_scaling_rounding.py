@@ -97,3 +97,38 @@ def test_two_numeric_labels_integral_floats(y: np.ndarray, expected: object) -> 
     else:
         assert got is not None
         assert got[0].tolist() == expected
+
+
+def _in_range_cases(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scales from 2^-1000 to 2^900 and means within their grids' range: the
+    inputs of the usual case (no exponent in the top binade, every grid step
+    a normal power of two, every |mean| < q·2^52)."""
+    rng = np.random.default_rng(seed)
+    exps = rng.integers(-1000, 900, size=n)
+    scale = rng.uniform(0.5, 1.0, size=n) * np.ldexp(1.0, exps)
+    mean = rng.normal(size=n) * scale * np.ldexp(1.0, rng.integers(-40, 25, size=n))
+    mean[:3] = [0.0, -0.0, 1.0 * scale[2]]
+    return scale, mean
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_usual_case_rounding_matches_scalar_rule(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual case skips the masked path (``np.where`` never called) and
+    gives the scalar rules' bits."""
+    scale, mean = _in_range_cases(seed, 300)
+    want_scale = np.array([ref_round_bits(x, SCALE_BITS) for x in scale.tolist()])
+    rounded_scale = _round_bits(scale, SCALE_BITS)
+    pairs = zip(mean.tolist(), rounded_scale.tolist(), strict=True)
+    want_mean = np.array([ref_round_to_grid(m, s) for m, s in pairs])
+
+    def no_masks(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the masked path ran on usual-case input")
+
+    monkeypatch.setattr(np, "where", no_masks)
+    got_scale = _round_bits(scale, SCALE_BITS)
+    got_mean = _round_to_grid(mean, rounded_scale)
+    monkeypatch.undo()
+    assert _bits(got_scale) == _bits(want_scale)
+    assert _bits(got_mean) == _bits(want_mean)

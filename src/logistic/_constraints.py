@@ -12,7 +12,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -121,7 +121,7 @@ def validate_params(
             _refuse(owner, name, v, allowed)
 
 
-def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> None:
+def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> NoReturn:
     """Raise the error of ``v`` violating every constraint in ``allowed``."""
     descs = [_describe(c) for c in allowed]
     text = descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]

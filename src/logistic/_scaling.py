@@ -83,8 +83,9 @@ def _round_to_grid(mean: FloatArray, scale: FloatArray) -> FloatArray:
     top = _MAXEXP - 1
     if e.size and e.min() >= _MIN_EXP and e.max() + 52 <= top:
         if np.all(np.abs(mean) < q * 2.0**52):  # q·2^52 = 2^(e+52), exact
-            return np.round(mean / q) * q
-    # |mean| < q·2^52; beyond float64's range (exponent > 1023) every mean is
+            return np.asarray(np.round(mean / q) * q)
+    # a mean is rounded where |mean| < q·2^52; where that bound is beyond
+    # float64's range (exponent > 1023) every finite mean is below it
     below = (np.abs(mean) < np.ldexp(1.0, np.minimum(e + 52, top))) | (e + 52 > top)
     fine = (q > 0) & below
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -144,11 +145,10 @@ class ScaledObjective:
         # (spread_j²/4 + λ)/scale_j², so scale_j = sqrt(spread_j² + 4λ) keeps every
         # diagonal entry near 1/4 also when an L2 term dominates a small spread.
         scale = np.hypot(spread, 2.0 * math.sqrt(max(objective.l2, 0.0)))
-        tiny = _TINY
-        if not (scale.size and scale.min() >= tiny):  # (min is NaN-propagating)
+        if not (scale.size and scale.min() >= _TINY):  # (min is NaN-propagating)
             scale = np.where(scale > 0, scale, 1.0)  # an all-zero column
             # subnormal spreads: the smallest normal float64, so 1/scale is finite
-            scale = np.maximum(scale, tiny)
+            scale = np.maximum(scale, _TINY)
         self.scale = _round_bits(scale, SCALE_BITS)
         self.mean = _round_to_grid(self.mean, self.scale)
         # T's diagonal entries: to_original and Tᵀ multiply by them, so T built
