@@ -287,3 +287,215 @@ def test_the_first_sweep_makes_the_stopping_rule_of_its_point(l1):
     )
     assert r1 == r_ref
     np.testing.assert_array_equal(g1.view(np.int64), g_ref.view(np.int64))
+
+
+def _with_duplicate(rng, n, p, density):
+    """A CSR matrix whose row 3 holds its first column twice (not side by
+    side: ``[j, others..., j]``), and the same matrix summed."""
+    X = sp.random(n, p, density=density, format="csr", random_state=rng)
+    X = X.tolil()
+    X[3, 0] = 0.0
+    X[3, 1] = 1.5
+    X[3, 2] = -0.5
+    X = X.tocsr()
+    lo, hi = X.indptr[3], X.indptr[4]
+    indices = np.insert(X.indices, hi, X.indices[lo])
+    data = np.insert(X.data, hi, 0.75)
+    indptr = X.indptr.copy()
+    indptr[4:] += 1
+    D = sp.csr_matrix((data, indices, indptr), shape=(n, p))
+    S = D.copy()
+    S.sum_duplicates()
+    assert S.nnz == D.nnz - 1
+    return D, S
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("huge", [False, True])
+def test_a_lying_canonical_flag_is_not_trusted(monkeypatch, huge, compiled):
+    """``has_canonical_format`` set True on a CSR X with a duplicate entry:
+    the copy still finds it, so the column matrix and the fit equal those
+    of the summed matrix (a duplicate copied as two values would give its
+    column the curvature x1² + x2² instead of (x1 + x2)²)."""
+    from logistic import LogisticRegression
+
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8 if huge else 1 << 40)
+    old = _column_matrix.set_compiled_cd(compiled)
+    try:
+        rng = np.random.default_rng(8)
+        D, S = _with_duplicate(rng, 600, 30, 0.1)
+        D.has_canonical_format = True  # the lie
+        assert csc_arrays(D) is None
+        cm, ref = ColumnMatrix(D), ColumnMatrix(S)
+        assert not cm.stored_values and ref.stored_values
+        got = sp.csc_matrix((cm.data, cm.indices, cm.indptr), shape=D.shape)
+        np.testing.assert_array_equal(got.toarray(), S.toarray())
+        v = rng.random(600)
+        cols = np.arange(30)
+        for a, b in zip(cm.stats(cols, v), ref.stats(cols, v), strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-14)
+        y = (S @ rng.normal(size=30) + 0.5 * rng.normal(size=600) > 0).astype(float)
+        kw = dict(solver="newton-cd-columns", penalty="l2", alpha=1e-2, tol=1e-10)
+        a = LogisticRegression(**kw).fit(D, y)
+        b = LogisticRegression(**kw).fit(S, y)
+    finally:
+        _column_matrix.set_compiled_cd(old)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_duplicate_apart_in_its_row_is_found(monkeypatch, compiled):
+    """Row 0's columns ``[1, 0, 1]``: column 1 twice, not side by side in
+    the row (side by side in the copy, whose rows rise)."""
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    X = sp.csr_matrix(
+        (np.array([2.0, 1.0, 3.0, 4.0]), np.array([1, 0, 1, 2], np.int32),
+         np.array([0, 3, 4], np.int32)), shape=(2, 3),
+    )  # fmt: skip
+    if compiled:
+        out = (np.zeros(4, np.int32), np.zeros(4, np.int32), np.zeros(4))
+        assert cd_kernel().csr_to_csc(X.indptr, X.indices, X.data, *out) is False
+    old = _column_matrix.set_compiled_cd(compiled)
+    try:
+        assert csc_arrays(X) is None
+        cm = ColumnMatrix(X)
+    finally:
+        _column_matrix.set_compiled_cd(old)
+    got = sp.csc_matrix((cm.data, cm.indices, cm.indptr), shape=(2, 3)).toarray()
+    np.testing.assert_array_equal(got, [[1.0, 5.0, 0.0], [0.0, 0.0, 4.0]])
+
+
+@pytest.mark.parametrize("m", [4096, 4097])
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_duplicate_at_the_counting_block_edge_is_found(monkeypatch, m, compiled):
+    """Column 0 holds rows 0 .. m-1 and row m-1 once more: the twins sit at
+    positions m-1 and m of the copy, 4095/4096 (the end of the kernel's
+    first block of 4096 comparisons) or 4096/4097 (the start of the next)."""
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    indptr = np.arange(m + 1, dtype=np.int32)
+    indptr[m] = m + 1
+    X = sp.csr_matrix((np.ones(m + 1), np.zeros(m + 1, np.int32), indptr), shape=(m, 2))
+    old = _column_matrix.set_compiled_cd(compiled)
+    try:
+        assert csc_arrays(X) is None
+        # the same matrix without the twin is copied
+        Y = sp.csr_matrix(
+            (np.ones(m), np.zeros(m, np.int32), np.arange(m + 1, dtype=np.int32)),
+            shape=(m, 2),
+        )
+        assert csc_arrays(Y) is not None
+    finally:
+        _column_matrix.set_compiled_cd(old)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_equal_neighbours_across_empty_columns_are_no_duplicate(monkeypatch, compiled):
+    """Row 7 ends column 0 and starts column 3, columns 1 and 2 empty: the
+    equal neighbours start a column (three columns start there)."""
+    monkeypatch.setattr(_column_matrix, "HUGE_PAGE", 8)
+    D = np.zeros((10, 5))
+    D[[2, 7], 0] = [1.0, 2.0]
+    D[[7, 9], 3] = [3.0, 4.0]
+    D[7, 4] = 5.0  # and once more into the last column
+    X = sp.csr_matrix(D)
+    old = _column_matrix.set_compiled_cd(compiled)
+    try:
+        arrays = csc_arrays(X)
+    finally:
+        _column_matrix.set_compiled_cd(old)
+    assert arrays is not None
+    C = X.tocsc()
+    for got, want in zip(arrays, (C.data, C.indices, C.indptr), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def _first_sweep(rng, n=300, p=40, l1=0.002):
+    from logistic.solvers._column_step import gradient_sweep
+
+    X = sp.random(n, p, density=0.2, format="csr", random_state=rng)
+    cm = ColumnMatrix(X)
+    v, res = rng.random(n) / n, rng.normal(size=n) / n
+    w = rng.normal(size=p) * (rng.random(p) < 0.7)
+    mean, inv_scale = rng.normal(size=p), rng.random(p) + 0.5
+    kw = dict(l1=l1, l2=0.01, inv_scale=inv_scale, fit_intercept=True, mean=mean)
+    g_loss, first = gradient_sweep(
+        cm, np.arange(p, dtype=np.intp), res, v, w, 0.02, **kw
+    )
+    return g_loss, first, w, mean, inv_scale, kw
+
+
+def test_the_first_sweeps_kkt_numbers_are_handed_out_only_for_its_point():
+    """:meth:`FirstSweep.kkt` gives ``_kkt``'s numbers for the sweep's own
+    g_loss array, point (bit for bit), g_b and rule, and None for anything
+    else: w one ulp away, another g_b, an equal copy of g_loss, another
+    l1, l2, mean or inv_scale."""
+    from logistic.solvers.column_cd import _kkt
+
+    rng = np.random.default_rng(9)
+    g_loss, first, w, mean, inv_scale, kw = _first_sweep(rng)
+    l1, l2 = kw["l1"], kw["l2"]
+    args = (g_loss, w, 0.02, l1, l2, mean, inv_scale)
+    g, resid = first.kkt(*args)
+    g_ref, r_ref = _kkt(g_loss, w, l2, 0.02, mean, inv_scale, l1)
+    np.testing.assert_array_equal(g.view(np.int64), g_ref.view(np.int64))
+    assert resid == r_ref
+    assert first.kkt(g_loss, w.copy(), *args[2:]) is not None  # equal bits
+    ulp = w.copy()
+    ulp[5] = np.nextafter(ulp[5], np.inf)
+    assert first.kkt(g_loss, ulp, *args[2:]) is None
+    assert first.kkt(g_loss.copy(), *args[1:]) is None
+    assert first.kkt(g_loss, w, np.nextafter(0.02, 1.0), *args[3:]) is None
+    assert first.kkt(*args[:3], 2 * l1, l2, mean, inv_scale) is None
+    assert first.kkt(*args[:3], l1, 2 * l2, mean, inv_scale) is None
+    assert first.kkt(*args[:3], l1, l2, mean.copy(), inv_scale) is None
+    assert first.kkt(*args[:3], l1, l2, mean, inv_scale.copy()) is None
+
+
+def test_the_first_sweep_reuses_its_spent_gradient_array():
+    from logistic.solvers._column_step import gradient_sweep
+
+    rng = np.random.default_rng(10)
+    g_loss, first, w, mean, inv_scale, kw = _first_sweep(rng)
+    n, p, g_old = first.r.size, w.size, first.g
+    v, res = rng.random(n) / n, rng.normal(size=n) / n
+    cols = np.arange(p, dtype=np.intp)
+    cm = ColumnMatrix(sp.random(n, p, density=0.2, format="csr", random_state=rng))
+    _, again = gradient_sweep(cm, cols, res, v, w, 0.02, spent=first, **kw)
+    assert again.g is g_old
+    _, fresh = gradient_sweep(cm, cols, res, v, w, 0.02, **kw)
+    np.testing.assert_array_equal(again.g, fresh.g)
+    assert again.resid == fresh.resid
+
+
+@pytest.mark.parametrize("penalty", ["l2", "l1"])
+def test_a_fit_takes_its_stopping_rule_from_the_first_sweeps(monkeypatch, penalty):
+    """Every KKT residual of a fused fit comes from a first sweep: no call
+    of ``_kkt`` (a refusal of :meth:`FirstSweep.kkt` would make one)."""
+    from logistic import LogisticRegression
+    from logistic.solvers import _column_step
+
+    calls = []
+
+    def spy(*args):
+        calls.append(1)
+        return _kkt(*args)
+
+    _kkt = _column_step._kkt
+    monkeypatch.setattr(_column_step, "_kkt", spy)
+    made = []
+    sweep = _column_step.gradient_sweep
+
+    def count(*args, **kwargs):
+        made.append(1)
+        return sweep(*args, **kwargs)
+
+    monkeypatch.setattr(_column_step, "gradient_sweep", count)
+    rng = np.random.default_rng(11)
+    X = sp.random(3000, 400, density=0.02, format="csr", random_state=rng)
+    y = (X @ rng.normal(size=400) + 0.3 * rng.normal(size=3000) > 0).astype(float)
+    m = LogisticRegression(
+        solver="newton-cd-columns", penalty=penalty, alpha=1e-3, tol=1e-8
+    ).fit(X, y)
+    assert m.n_iter_ >= 3 and len(made) >= 3
+    assert calls == []

@@ -60,6 +60,22 @@ cdef inline double _soft(double z, double t) noexcept nogil:
     return 0.0
 
 
+cdef inline double _kkt_term(
+    double g_loss, double w, double l2, double g_b, double mean, double inv_scale,
+    double l1, double* g,
+) noexcept nogil:
+    """One coordinate of :func:`kkt_standardized`: ``g = g_loss + l2·w``
+    (written) and ``|θ − prox(θ − ĝ)|``. Its one definition makes the fused
+    sweep's residual (:func:`_sweep_gradient`) the same expressions as
+    :func:`kkt_standardized`'s, so both round alike wherever the compiler
+    contracts a product and a sum into a fused multiply-add."""
+    cdef double gk = g_loss + l2 * w
+    cdef double gs = (gk - mean * g_b) * inv_scale
+    cdef double th = w / inv_scale
+    g[0] = gk
+    return fabs(th - _soft(th - gs, l1 * inv_scale))
+
+
 def col_stats_csc(
     const double[::1] data, const col_index[::1] indices, const col_index[::1] indptr,
     const Py_ssize_t[::1] cols, const double[::1] v, double[::1] xv, double[::1] xxv,
@@ -510,17 +526,10 @@ def kkt_standardized(
     (``θ = w/inv_scale``, ``ĝ = (g − mean·g_b)·inv_scale``, L1 weights
     ``l1·inv_scale``): :func:`logistic.solvers._base.kkt_residual`."""
     cdef Py_ssize_t k, K = w.shape[0]
-    cdef double gk, gs, th, x, thr, soft, r, resid = 0.0
+    cdef double r, resid = 0.0
     with nogil:
         for k in range(K):
-            gk = g_loss[k] + l2 * w[k]
-            g[k] = gk
-            gs = (gk - mean[k] * g_b) * inv_scale[k]
-            th = w[k] / inv_scale[k]
-            x = th - gs
-            thr = l1 * inv_scale[k]
-            soft = _soft(x, thr)
-            r = fabs(th - soft)
+            r = _kkt_term(g_loss[k], w[k], l2, g_b, mean[k], inv_scale[k], l1, &g[k])
             if r > resid:
                 resid = r
     return max(resid, fabs(g_b))

@@ -90,43 +90,56 @@ def _huge_page_buffer(nbytes: int) -> np.ndarray:
 
 def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray] | None:
     """``X.tocsc()``'s arrays of a float64 CSR X with contiguous arrays (the
-    same values in the same order, rows rising within each column; X's own
-    index dtype, where scipy may narrow int64 to int32), or None where X
-    has a duplicate entry (a column twice in a row; the caller sums them).
-    Where they fill at least a :data:`HUGE_PAGE`, the values and row
-    indices are made by the compiled kernel into one huge-page buffer: the
-    first fit of a process pays for every page of the copy it touches
-    (reuters' 4 MB: ~1 000 page faults, 2-5 ms of a 17 ms fit in a fresh
-    process; 6 faults and 0.9-1.5 ms this way); its count of each column's
-    values finds duplicates, so X's canonical-format check (scipy's
-    ``has_canonical_format``, another read of X's indices: ~0.2 ms on
-    reuters, cached on X only after its first fit) is not needed."""
+    same values in the same order, rows rising within each column), or None
+    where X has a duplicate entry (a column twice in a row; the caller sums
+    them). Found from the copy itself, never from X's
+    ``has_canonical_format`` flag, which anyone may set: a duplicate copied
+    as two values would give its column the curvature ``x₁² + x₂²`` instead
+    of ``(x₁ + x₂)²``. With the compiled kernel (X's index dtype int32 or
+    intp, kept), ``logistic._cd.csr_to_csc``, which finds duplicates as it
+    copies; copies of at least a :data:`HUGE_PAGE` are made into one
+    huge-page buffer (the first fit of a process pays for every page of the
+    copy it touches: 6 faults instead of ~1 000 for reuters' 4 MB).
+    Otherwise scipy's ``tocsc`` (which may narrow int64 indices to int32)
+    and :func:`_has_duplicates` on its result."""
     nnz = int(X.nnz)
     index = X.indices.dtype
     kernel = cd_kernel()
-    size = nnz * (8 + index.itemsize)
-    if (
-        kernel is None
-        or size < HUGE_PAGE
-        or index not in (np.int32, np.intp)
-        or X.indptr.dtype != index
-    ):
-        if not X.has_canonical_format:
-            return None
+    if kernel is None or index not in (np.int32, np.intp) or X.indptr.dtype != index:
         C = X.tocsc()
+        if _has_duplicates(C.indices, C.indptr):
+            return None
         return C.data, C.indices, C.indptr
-    buf = _huge_page_buffer(size)
-    data = buf[: 8 * nnz].view(np.float64)
-    indices = buf[8 * nnz :].view(index)
+    size = nnz * (8 + index.itemsize)
+    if size >= HUGE_PAGE:
+        buf = _huge_page_buffer(size)
+        data = buf[: 8 * nnz].view(np.float64)
+        indices = buf[8 * nnz :].view(index)
+    else:
+        data, indices = np.empty(nnz), np.empty(nnz, dtype=index)
     indptr = np.empty(X.shape[1] + 1, dtype=index)
     if not kernel.csr_to_csc(X.indptr, X.indices, X.data, indptr, indices, data):
         return None
     return data, indices, indptr
 
 
+def _has_duplicates(indices: np.ndarray, indptr: np.ndarray) -> bool:
+    """Whether a CSC matrix whose rows rise within each column (scipy's
+    ``tocsc``) holds a row twice in a column: equal neighbours where the
+    second does not start a column (the compiled copy's rule)."""
+    nnz = int(indptr[-1])
+    if nnz < 2:
+        return False
+    same = indices[1:nnz] == indices[: nnz - 1]
+    starts = indptr[(indptr > 0) & (indptr < nnz)]
+    same[starts - 1] = False
+    return bool(same.any())
+
+
 class ColumnMatrix:
-    """X by column for :func:`newton_cd_columns`, float64: CSC arrays (intp
-    indices, or scipy's int32 ones for a canonical float64 CSR X) for sparse
+    """X by column for :func:`newton_cd_columns`, float64: CSC arrays (those
+    of :func:`csc_arrays` for a float64 CSR X without duplicate entries,
+    int32 or intp indices; intp ones, duplicates summed, otherwise) for sparse
     X and for dense X with at most ``SPARSE_BELOW`` non-zeros, otherwise a
     Fortran-ordered copy (one copy per path, in place of a copy of the active
     columns at every change)."""
@@ -146,9 +159,8 @@ class ColumnMatrix:
         if self.sparse:
             arrays = csc_arrays(X) if _float64_csr(X) else None
             if arrays is not None:
-                # scipy's tocsc arrays (int32 indices where they fit: the
-                # column kernels take int32 or intp); no duplicates, so no
-                # sum_duplicates (reuters 3.7 -> 1.5 ms)
+                # no duplicates, so no sum_duplicates (the column kernels
+                # take int32 or intp indices)
                 self.data, self.indices, self.indptr = arrays
                 self.stored_values = True
             else:

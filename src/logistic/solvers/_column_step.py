@@ -17,9 +17,9 @@ call bit for bit, with two reads of X fewer a step (reuters: 7 steps of 3
 sweeps in 22 reads of X instead of 36). When the iterations stop, the last
 first sweep is unused. The same read makes the stopping rule's gradient and
 KKT residual at its point (:meth:`FirstSweep.kkt`, ``_kkt``'s numbers bit
-for bit) while each column's numbers are in the cache: ``_kkt``'s own pass
-over six vectors that the sweep has pushed out of it took 47 µs a step on
-reuters (0.3 ms of an 11 ms fit).
+for bit) while each column's gradient is in the cache, so the stopping rule
+makes no pass of its own over six vectors that the sweep has pushed out of
+it.
 
 Anything else (the Gram form, dense X, the numpy reference) is
 :func:`newton_cd_columns` itself (:func:`fused_form` decides).
@@ -85,7 +85,8 @@ class FirstSweep:
     and the sweep's largest scaled update ``change``; and the stopping
     rule's numbers at the point ``w`` it was made at, from ``g_loss``:
     the gradient ``g`` and the KKT residual ``resid`` (``_kkt``'s, made by
-    the same read; None where not made)."""
+    the same read; None where not made), with the ``rule`` they were made
+    under: ``(l1, l2, mean, inv_scale)``."""
 
     gt: FloatArray
     a: FloatArray
@@ -100,14 +101,21 @@ class FirstSweep:
     g_loss: FloatArray | None = None
     g: FloatArray | None = None
     resid: float = float("nan")
+    rule: tuple[float, float, FloatArray, FloatArray] | None = None
 
     def kkt(
-        self, g_loss: FloatArray, w: FloatArray, g_b: float
-    ) -> tuple[FloatArray, float] | None:
-        """``(g, resid)`` where they are those of ``g_loss`` (this sweep's
-        array), ``w`` (bit for bit) and ``g_b``, else None."""
+        self, g_loss: FloatArray, w: FloatArray, g_b: float, l1: float, l2: float,
+        mean: FloatArray, inv_scale: FloatArray,
+    ) -> tuple[FloatArray, float] | None:  # fmt: skip
+        """``(g, resid)``, ``_kkt(g_loss, w, l2, g_b, mean, inv_scale, l1)``,
+        where this sweep made them: ``g_loss`` its array, ``w`` its point
+        bit for bit, ``g_b``, ``l1`` and ``l2`` its values, ``mean`` and
+        ``inv_scale`` its arrays; else None (the caller calls ``_kkt``)."""
         same = self.g is not None and g_loss is self.g_loss and g_b == self.g_b
-        if not same or self.w is None or self.g is None:
+        if not same or self.w is None or self.g is None or self.rule is None:
+            return None
+        l1_, l2_, mean_, inv_scale_ = self.rule
+        if not (l1 == l1_ and l2 == l2_ and mean is mean_ and inv_scale is inv_scale_):
             return None
         if self.w is not w and not np.array_equal(
             self.w.view(np.int64), np.asarray(w, dtype=np.float64).view(np.int64)
@@ -126,8 +134,9 @@ def gradient_sweep(
     (``logistic._cd.gradient_sweep``): ``res`` and ``v`` the residual and
     curvature weights at the point, ``g_b`` the intercept's gradient;
     ``lam`` the L1 weights (``l1`` each when None). ``spent``: a first sweep
-    the caller is done with, whose arrays this one is written into (fresh
-    arrays of 5 × 65 KB a step on reuters fault in ~40 pages). ``mean``
+    the caller is done with (its ``g`` among them), whose arrays this one
+    is written into: fresh arrays would fault in new pages every step
+    (``g_loss`` is new: the caller keeps it). ``mean``
     (the standardization's, with ``inv_scale``): the same read also makes
     the stopping rule's gradient and KKT residual at ``w``
     (:meth:`FirstSweep.kkt`; ``_kkt``'s numbers, bit for bit)."""
@@ -149,14 +158,19 @@ def gradient_sweep(
         r.fill(0.0)
     if lam is None:
         lam = np.full(K, float(l1))
-    g = None if mean is None else np.empty(K)
+    g = None
+    if mean is not None:
+        g = None if spent is None else spent.g
+        if g is None or g.size != K:
+            g = np.empty(K)
     change, m, resid = cd_kernel().gradient_sweep(
         *cm.arg, cols, v, vsum, res, g_b, center, w, lam, l2, inv_scale,
         g_loss, gt, a, mu, d, r, g, mean, float(l1),
     )  # fmt: skip
     first = FirstSweep(gt, a, mu, d, r, vsum, g_b, float(m), float(change))
-    if g is not None:
+    if g is not None and mean is not None:
         first.w, first.g_loss, first.g, first.resid = w, g_loss, g, float(resid)
+        first.rule = (float(l1), float(l2), mean, inv_scale)
     return g_loss, first
 
 
@@ -230,7 +244,9 @@ def fused_step(
         if n_iter and n_iter >= max_iter and not measure_last:
             break
         # the read of X that made g_loss made these too, where it was at w
-        made = None if first is None else first.kkt(g_loss, w, g_b)
+        made = None
+        if first is not None:
+            made = first.kkt(g_loss, w, g_b, l1, l2, mean, inv_scale)
         g, resid = made or _kkt(g_loss, w, l2, g_b, mean, inv_scale, l1)
         if resid <= tol:
             converged = True
