@@ -79,3 +79,28 @@ def test_the_pool_still_runs_every_call_in_order():
     for _ in range(20):
         assert pool.map(lambda a: a * a, list(range(7))) == [a * a for a in range(7)]
     assert pool._caller_cpu >= -1
+
+
+@linux
+def test_set_thread_affinity_sets_this_threads_cpus_only():
+    from logistic._libc import set_thread_affinity
+
+    def run() -> tuple[bool, set[int], set[int]]:
+        before = os.sched_getaffinity(0)
+        one = {min(before)}
+        ok = set_thread_affinity(one)
+        during = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, before)
+        return ok, one, during
+
+    process_before = os.sched_getaffinity(0)
+    ok, one, during = _in_thread(run)
+    assert ok is True and during == one
+    assert os.sched_getaffinity(0) == process_before  # pytest's thread untouched
+
+
+def test_set_thread_affinity_refuses_empty_or_negative_sets():
+    from logistic._libc import set_thread_affinity
+
+    assert set_thread_affinity(set()) is False
+    assert set_thread_affinity({-1}) is False

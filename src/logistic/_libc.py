@@ -11,8 +11,12 @@ without):
 * ``malloc``/``free`` of one untouched chunk sets glibc's adaptive mmap and
   trim thresholds as a large temporary would (:func:`reserve_heap`, used by
   Newton for its p × p temporaries: see :mod:`logistic.solvers.newton`);
-* ``sched_getcpu`` tells a thread its CPU (the in-memory backend's workers
-  move off their caller's: :mod:`logistic.backends._placement`).
+* ``sched_getcpu`` tells a thread its CPU and ``sched_setaffinity`` moves it
+  (the in-memory backend's workers move off their caller's:
+  :mod:`logistic.backends._placement`); called through :mod:`ctypes`, which
+  releases the GIL for the call, where :func:`os.sched_setaffinity` holds it
+  while the kernel moves the thread (a wait for a busy CPU's run queue that
+  stalls every other thread of the process).
 
 They are reached through :mod:`ctypes` on the process's own symbols
 (``CDLL(None)``); ``ctypes`` is imported on first use only, so ``import
@@ -106,3 +110,22 @@ def reserve_heap(nbytes: int) -> bool:
         return False
     free(malloc(int(nbytes)))
     return True
+
+
+def set_thread_affinity(cpus: frozenset[int] | set[int]) -> bool:
+    """``sched_setaffinity(0, ...)``: this thread may run on ``cpus`` only.
+
+    Called through :mod:`ctypes`, so the GIL is released while the kernel
+    moves the thread, which may wait for a CPU another process keeps busy.
+    False where it cannot be called or the kernel refuses (an empty or
+    unusable set)."""
+    fn = function("sched_setaffinity", "c_int", ("c_int", "c_size_t", "c_void_p"))
+    if fn is None or not cpus or min(cpus) < 0:
+        return False
+    import ctypes
+
+    bits = 8 * ctypes.sizeof(ctypes.c_ulong)
+    mask = (ctypes.c_ulong * (max(cpus) // bits + 1))()  # cpu_set_t's words
+    for cpu in cpus:
+        mask[cpu // bits] |= 1 << (cpu % bits)
+    return fn(0, ctypes.sizeof(mask), ctypes.addressof(mask)) == 0

@@ -4,7 +4,9 @@ Convention: the caller of a reduction notes its CPU (:func:`current_cpu`)
 before waking the workers; a worker that finds itself on that CPU when it
 takes a call (:func:`leave_cpu`) restricts its own affinity to the other
 CPUs it may use, which moves it at once, and restores the affinity it had,
-so the scheduler stays free to place it afterwards. Nothing else about a
+so the scheduler stays free to place it afterwards. The move releases the
+GIL (:func:`logistic._libc.set_thread_affinity`): the kernel may keep the
+thread waiting for the other CPU, and the caller goes on meanwhile. Nothing else about a
 thread's or the process's affinity is changed; with one usable CPU, or where
 the CPU cannot be read (non-Linux), nothing is done.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import os
 
-from .._libc import function
+from .._libc import function, set_thread_affinity
 
 __all__ = ["current_cpu", "leave_cpu"]
 
@@ -40,8 +42,10 @@ def leave_cpu(cpu: int) -> bool:
         others = allowed - {cpu}
         if not others:
             return False
-        os.sched_setaffinity(0, others)
-        os.sched_setaffinity(0, allowed)
+        if not set_thread_affinity(others):
+            return False
+        if not set_thread_affinity(allowed):
+            os.sched_setaffinity(0, allowed)  # raises what the kernel refuses
     except OSError:  # e.g. a cpuset changed meanwhile: stay where it is
         return False
     return True
