@@ -19,6 +19,7 @@ from logistic._objective import LogisticObjective
 from logistic.solvers._zero_start import (
     MIN_SPREAD_ROWS,
     SMALL_SAMPLE_BYTES,
+    ZeroStart,
     _spread_enough,
     sample_of,
     sample_rows,
@@ -259,3 +260,27 @@ def test_resumed_fit_samples_only_where_a_fresh_fit_would(case: str) -> None:
     elif case == "small":
         X, y = X[:6000], y[:6000]
     assert sample_of(_objective(X, y, **kw)) is None
+
+
+def test_zero_start_holds_its_fields_and_no_others() -> None:
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((40_000, 5))
+    y = (X @ np.ones(5) + rng.standard_normal(40_000) > 0).astype(float)
+    objective = LogisticObjective.from_arrays(X, y, l2=1e-3)
+    objective.column_moments()  # the statistics pass every fit makes first
+    got = zero_start(objective, np.zeros(objective.n_params))
+    assert isinstance(got, ZeroStart)
+    assert got.value == pytest.approx(np.log(2.0))
+    assert got.grad.shape == (6,) and got.hessian.shape == (6, 6)
+    assert got.scaling.shape == (6,) and got.sample.idx.size > 0
+    lower = got.factor.lower
+    scaled = got.hessian * np.outer(got.scaling, got.scaling)
+    np.testing.assert_allclose(lower @ lower.T, scaled, rtol=1e-12, atol=1e-14)
+    with pytest.raises(AttributeError):
+        got.other = 1  # type: ignore[attr-defined]
+    assert repr(got) == (
+        f"ZeroStart(value={got.value!r}, grad=<array (6,)>, "
+        "hessian=<array (6, 6)>, scaling=<array (6,)>, "
+        f"factor=<{type(got.factor).__name__}>, "
+        f"sample=<HessianSample of {got.sample.idx.size} rows>)"
+    )

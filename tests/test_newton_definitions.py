@@ -1,6 +1,7 @@
-"""Newton's state and options classes, whose ``__init__`` is written by hand
-(cheaper to define at a process's first Newton fit than a generated one): the
-same parameters, defaults and behaviour as the dataclasses they declare."""
+"""Newton's state and options classes, whose ``__init__`` (and the options'
+``__repr__``) are written by hand (cheaper to define at a process's first
+Newton fit than generated ones): the same parameters, defaults, repr and
+behaviour as the dataclasses they declare."""
 
 from __future__ import annotations
 
@@ -94,4 +95,20 @@ def test_options_compare_and_hash_by_every_field() -> None:
     assert NewtonOptions() != LineSearchOptions()
     assert NewtonOptions.__match_args__ == tuple(
         f.name for f in dataclasses.fields(NewtonOptions)
+    )
+
+
+def test_options_repr_is_the_generated_one() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Generated(LineSearchOptions):
+        hessian_rows: int | None = None
+        start_rows: int | None = None
+
+    for kwargs in ({}, {"hessian_rows": 7}, {"start_rows": 0, "max_backtracks": 3}):
+        written = repr(NewtonOptions(**kwargs))
+        generated = repr(Generated(**kwargs))  # its qualified name is local
+        assert written.partition("(")[1:] == generated.partition("(")[1:]
+    assert repr(NewtonOptions(hessian_rows=7)) == (
+        f"NewtonOptions(patience={STALL_PATIENCE}, max_backtracks={MAX_BACKTRACKS}, "
+        "hessian_rows=7, start_rows=None)"
     )

@@ -135,8 +135,10 @@ class ZeroStart:
     the sampled rows (:class:`._newton_rows.HessianSample`: Newton's later
     estimates far from the optimum read them).
 
-    A plain class with slots: a ``NamedTuple`` costs ~0.1 ms to define when
-    a process first imports Newton, in its first fit."""
+    A plain class holding these fields in slots, its methods written out
+    rather than generated: cheap to define at the import a process's first
+    Newton fit makes. Its repr names the fields, arrays by shape and the
+    sample by its rows."""
 
     __slots__ = ("value", "grad", "hessian", "scaling", "factor", "sample")
 
@@ -155,6 +157,15 @@ class ZeroStart:
         self.scaling = scaling
         self.factor = factor
         self.sample = sample
+
+    def __repr__(self) -> str:
+        parts = [f"value={self.value!r}"]
+        for name in ("grad", "hessian", "scaling"):
+            parts.append(f"{name}=<array {getattr(self, name).shape}>")
+        parts.append(f"factor=<{type(self.factor).__name__}>")
+        rows = self.sample.idx.size
+        parts.append(f"sample=<{type(self.sample).__name__} of {rows} rows>")
+        return f"ZeroStart({', '.join(parts)})"
 
 
 def sample_rows(
