@@ -305,6 +305,40 @@ def test_a_sampling_checkpoint_resumed_where_hessians_are_strided_samples_none(
     assert resumed.converged_
 
 
+@pytest.mark.parametrize("reports_nnz", [False, True], ids=["dense", "dense-nnz"])
+def test_a_resumed_newton_state_samples_exactly_where_a_fresh_one_does(reports_nnz):
+    """Newton's state loaded from a sampling fit's state samples the zero
+    start's rows exactly where a fresh fit's first state does: dense rows
+    (both sample), and dense rows whose backend reports an ``nnz`` (neither:
+    the zero start samples only rows that report none)."""
+    from types import SimpleNamespace
+
+    from logistic import LogisticObjective
+    from logistic.solvers.newton import Newton
+
+    X, y = _tall_sampling_data()
+    solver = Newton()
+
+    def fit_on(nnz):
+        data = InMemory(X, y)
+        data.nnz = nnz
+        objective = LogisticObjective(data, l2=1.0 / X.shape[0])
+        objective.column_moments()  # the statistics pass every fit makes first
+        residual = lambda theta, g: float(np.abs(g).max())  # noqa: E731
+        return SimpleNamespace(objective=objective, residual=residual)
+
+    zero = np.zeros(X.shape[1] + 1)
+    sampling = solver.init_state(fit_on(None), zero)  # a checkpointed fit's
+    assert sampling.sampling is True
+    values = solver.state_dict(sampling)
+    fit = fit_on(X.size if reports_nnz else None)
+    fresh = solver.init_state(fit, zero).sampling
+    resumed = solver.load_state(fit, values)
+    assert fresh is (not reports_nnz)
+    assert resumed.sampling is fresh
+    assert (resumed.rows is not None) is fresh
+
+
 def test_newton_state_missing_fields_is_refused_naming_them(tmp_path, data):
     X, y = data
     path = tmp_path / "ckpt.json"

@@ -211,9 +211,7 @@ class Newton(IterativeSolver):
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
         got = None
-        if self._hessian_stride(fit.objective) == 1 and fit.objective.data.nnz is None:
-            # θ = 0 without a pass, on dense rows only: a sparse fit never
-            # loads the module (~0.13 ms of its process's first Newton fit)
+        if self._zero_may_sample(fit.objective):  # θ = 0 without a pass
             from . import _zero_start
 
             got = _zero_start.zero_start(fit.objective, theta0)
@@ -244,19 +242,31 @@ class Newton(IterativeSolver):
         checked = checked_values(values, fit.objective.n_params)
         state: _NewtonState = super().load_state(fit, checked)
         if state.sampling:  # only where init_state samples too
-            from . import _zero_start
+            state.rows = None
+            if self._zero_known(fit):
+                from . import _zero_start
 
-            known = self._zero_known(fit)
-            state.rows = _zero_start.sample_of(fit.objective) if known else None
+                state.rows = _zero_start.sample_of(fit.objective)
             state.sampling = state.rows is not None
         return state
 
+    def _zero_may_sample(self, objective: LogisticObjective) -> bool:
+        """Whether the zero start (:mod:`._zero_start`) may sample this fit's
+        rows: exact Hessians (stride 1) on dense rows (the backend reports no
+        ``nnz``). :meth:`init_state` and :meth:`load_state` both ask this, so
+        a resumed fit samples exactly where a fresh one would; elsewhere the
+        module is never imported (~0.13 ms of a process's first Newton
+        fit)."""
+        if objective.data.nnz is not None:
+            return False
+        return self._hessian_stride(objective) == 1
+
     def _zero_known(self, fit: Fit) -> bool:
         """Whether :meth:`init_state` would try the zero start's sampled
-        Hessian on this fit: exact Hessians (stride 1) and ``J(0)``,
+        Hessian on this fit: :meth:`_zero_may_sample`, and ``J(0)``,
         ``∇J(0)`` known without a pass."""
         objective = fit.objective
-        if self._hessian_stride(objective) != 1:
+        if not self._zero_may_sample(objective):
             return False
         zero = np.zeros(objective.n_params)
         return objective.start_value_and_gradient(zero) is not None
