@@ -104,3 +104,45 @@ def test_set_thread_affinity_refuses_empty_or_negative_sets():
 
     assert set_thread_affinity(set()) is False
     assert set_thread_affinity({-1}) is False
+
+
+def test_cpu_mask_is_glibcs_cpu_set_layout():
+    """glibc's CPU_SET: CPU c is bit c % bits of unsigned long word c // bits."""
+    import ctypes
+
+    from logistic._libc import cpu_mask
+
+    bits = 8 * ctypes.sizeof(ctypes.c_ulong)
+    mask = cpu_mask(frozenset({0, 63, 64, 130}))
+    words = [int(w) for w in mask]
+    want = [0] * (130 // bits + 1)
+    for cpu in (0, 63, 64, 130):
+        want[cpu // bits] |= 1 << (cpu % bits)
+    assert words == want
+    if bits == 64:
+        assert words == [1 | 1 << 63, 1, 1 << 2]
+
+
+@linux
+def test_a_refused_restore_gives_every_cpu_back(monkeypatch: pytest.MonkeyPatch):
+    """Where the kernel refuses the saved set, the worker gets every CPU the
+    cpuset allows rather than staying pinned off one."""
+
+    def run() -> set[int]:
+        before = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(before)})
+        real = os.sched_setaffinity
+        calls: list[Any] = []
+
+        def refuse_first(pid: int, cpus: Any) -> None:
+            calls.append(cpus)
+            if len(calls) == 1:
+                raise OSError(22, "Invalid argument")
+            real(pid, cpus)
+
+        monkeypatch.setattr(os, "sched_setaffinity", refuse_first)
+        _placement._restore(before)
+        monkeypatch.setattr(os, "sched_setaffinity", real)
+        return os.sched_getaffinity(0)
+
+    assert _in_thread(run) == os.sched_getaffinity(0)

@@ -124,8 +124,20 @@ def set_thread_affinity(cpus: frozenset[int] | set[int]) -> bool:
         return False
     import ctypes
 
+    mask = cpu_mask(frozenset(cpus))
+    return fn(0, ctypes.sizeof(mask), ctypes.addressof(mask)) == 0
+
+
+@cache
+def cpu_mask(cpus: frozenset[int]) -> Any:
+    """``cpus`` (non-negative) as glibc's ``cpu_set_t``: ``unsigned long``
+    words, CPU ``c`` the bit ``c % bits`` of word ``c // bits`` (on either
+    byte order), as short as the largest CPU allows (the kernel reads a short
+    mask as zero-filled). Cached: a worker moves between the same two sets."""
+    import ctypes
+
     bits = 8 * ctypes.sizeof(ctypes.c_ulong)
-    mask = (ctypes.c_ulong * (max(cpus) // bits + 1))()  # cpu_set_t's words
+    mask = (ctypes.c_ulong * (max(cpus) // bits + 1))()
     for cpu in cpus:
         mask[cpu // bits] |= 1 << (cpu % bits)
-    return fn(0, ctypes.sizeof(mask), ctypes.addressof(mask)) == 0
+    return mask

@@ -45,7 +45,17 @@ def leave_cpu(cpu: int) -> bool:
         if not set_thread_affinity(others):
             return False
         if not set_thread_affinity(allowed):
-            os.sched_setaffinity(0, allowed)  # raises what the kernel refuses
+            _restore(allowed)
     except OSError:  # e.g. a cpuset changed meanwhile: stay where it is
         return False
     return True
+
+
+def _restore(allowed: set[int]) -> None:
+    """Give this thread back ``allowed``, or where the kernel refuses it (a
+    cpuset changed meanwhile) every CPU of the machine, which the kernel
+    narrows to the cpuset: a worker is never left pinned off a CPU."""
+    try:
+        os.sched_setaffinity(0, allowed)
+    except OSError:
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
