@@ -343,6 +343,83 @@ def test_ctrl_c_keeps_the_checkpoint_and_a_rerun_resumes(workdir, capsys):
     np.testing.assert_array_equal(_params("resumed.json"), _params("plain.json"))
 
 
+# Runs ``logistic fit`` (its ``main``) again and again in one process, each run
+# interrupted at the k-th trace event of the pass machinery (backends._prefetch and
+# the threading, queue and concurrent.futures code it calls) in the first pass
+# after the checkpoint exists, k = 1, 2, ... until a run gets past every point
+# and finishes (each rerun resumes from the checkpoint); then the process exits
+# the ordinary way (the interpreter's exit hooks and thread joins).
+CTRL_C_SWEEP = """
+import os, sys
+import concurrent.futures._base, concurrent.futures.thread, queue, threading
+import logistic.backends.chunked as chunked
+from logistic.backends import _prefetch
+from logistic.cli.app import main
+
+FILES = {m.__file__ for m in (
+    _prefetch, threading, queue, concurrent.futures.thread, concurrent.futures._base
+)}
+count, target = [0], [0]
+
+def trace(frame, event, arg):
+    if frame.f_code.co_filename in FILES:
+        count[0] += 1
+        if count[0] == target[0]:
+            raise KeyboardInterrupt  # as the SIGINT handler would, here
+    return trace
+
+def armed(real):
+    def pass_with_a_trace(*args, **kwargs):
+        if target[0] and os.path.exists("c.ckpt"):
+            count[0] = 0
+            sys.settrace(trace)  # this (the main) thread only
+        return real(*args, **kwargs)
+    return pass_with_a_trace
+
+chunked.prefetched = armed(chunked.prefetched)
+chunked.ordered_map = armed(chunked.ordered_map)
+codes = []
+while not codes or codes[-1] == 130:
+    target[0] = len(codes) + 1
+    codes.append(main(sys.argv[1:]))
+    sys.settrace(None)
+    assert os.path.exists("c.ckpt"), "the checkpoint was kept"
+    assert os.path.exists("m.json") == (codes[-1] == 0), codes
+print("runs", len(codes), codes[-1])
+"""
+
+
+@pytest.mark.parametrize("cache", [["--cache-dir", "rows"], ["--no-cache"]])
+def test_ctrl_c_anywhere_in_a_pass_exits_130_and_keeps_the_checkpoint(
+    workdir, capsys, cache
+):
+    """Ctrl-C that lands inside the threads' hand-off (a lock of the consumer
+    left held) once hung the exit of ``logistic fit --stream``; here every
+    point of a pass is hit, deterministically, and the process must end."""
+    import os
+    import subprocess
+    import sys
+
+    pq.write_table(_table(n=4000), workdir / "d.parquet")
+    argv = ["fit", "d.parquet", "-t", "y", "--drop", "id", "--stream"]
+    argv += ["--chunk-rows", "1000", "--solver", "newton", *cache]
+    argv += ["--checkpoint", "c.ckpt"]
+    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1"}
+    cmd = [sys.executable, "-c", CTRL_C_SWEEP, *argv, "-o", "m.json"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a run or the exit hung after an interrupt")
+    assert done.returncode == 0, done.stderr
+    word, runs, last = done.stdout.splitlines()[-1].split()
+    runs, last = int(runs), int(last)
+    assert runs > 30 and last == 0  # every point, then a run that finished
+    assert done.stderr.count("error: interrupted") == runs - 1
+    # the runs resumed one another's checkpoints: the model of a plain fit
+    _fit(capsys, "d.parquet", "plain.json", *argv[6:-2])
+    np.testing.assert_array_equal(_params("m.json"), _params("plain.json"))
+
+
 # -- the row cache: --cache-dir / --no-cache (logistic.backends._cache) -------------
 def _cache_files(folder):
     return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())

@@ -159,10 +159,12 @@ def test_an_error_in_a_cached_block_reaches_the_caller(cached_parquet):
 
 
 def test_an_interrupt_while_waiting_still_waits_for_the_running_call():
-    # the call being waited on stays pending until it is done, so the
-    # cleanup after an interrupt cancels or waits for every call
-    running = threading.Event()
-    release = threading.Event()
+    # Ctrl-C (a signal to the main thread) while the consumer waits for call
+    # 0, running on a worker: the clean-up waits for call 0 (it reads the
+    # caller's data) and cancels the calls no thread took
+    import signal
+
+    running, release = threading.Event(), threading.Event()
     done = []
 
     def fn(i):
@@ -172,22 +174,37 @@ def test_an_interrupt_while_waiting_still_waits_for_the_running_call():
         done.append(i)
         return i
 
+    def items():
+        yield 0
+        running.wait(5)  # call 0 is on a worker before the consumer goes on
+        yield from range(1, 6)
+
     class Interrupted(BaseException):
         pass
 
-    gen = ordered_map(fn, range(6), n_threads=2, window=3)
-
-    def interrupted_result(self, timeout=None):
-        running.wait(5)
+    def handler(signum, frame):
         raise Interrupted
 
-    import unittest.mock
+    def interrupt():
+        running.wait(5)
+        time.sleep(0.05)  # the consumer waits for call 0 by now
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        time.sleep(0.3)
+        release.set()  # call 0 ends 0.3 s after the interrupt
 
-    threading.Timer(0.3, release.set).start()  # call 0 ends after 0.3 s
-    with unittest.mock.patch.object(_prefetch.Future, "result", interrupted_result):
+    list(ordered_map(abs, range(4), n_threads=2, window=3))  # workers started
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        helper = threading.Thread(target=interrupt)
+        helper.start()
+        gen = ordered_map(fn, items(), n_threads=2, window=3)
         with pytest.raises(Interrupted):
-            next(gen)  # the generator's cleanup runs as the interrupt leaves it
-    assert 0 in done  # it waited for call 0, which was running
+            next(gen)  # the generator's clean-up runs as the interrupt leaves it
+        assert 0 in done  # it waited for call 0, which was running
+        helper.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert set(done) <= {0, 1, 2}  # calls 3-5 were never submitted
 
 
 def test_a_forked_child_gets_fresh_pools():
