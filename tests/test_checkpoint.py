@@ -535,14 +535,23 @@ def test_sigkill_loop_then_resume_equals_uninterrupted(tmp_path):
     rng = np.random.default_rng(0)
     tests_dir = os.path.dirname(__file__)
     progress = []
-    for _ in range(3):
+    # each run is killed once the checkpoint reached its iteration (not after
+    # a fixed time: how many iterations a second buys depends on the machine)
+    for target in sorted(rng.choice(np.arange(20, 280), 3, replace=False)):
         proc = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(path), tests_dir],
             stdout=subprocess.PIPE,
             text=True,
         )
         assert proc.stdout.readline().strip() == "started"
-        time.sleep(rng.uniform(0.3, 1.2))
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:  # absent while the writer swaps in the next one
+                if Checkpointer._read(path)["n_iter"] >= target:
+                    break
+            except FileNotFoundError:
+                pass
+            time.sleep(0.002)
         proc.kill()
         proc.wait()
         proc.stdout.close()
