@@ -84,11 +84,14 @@ def test_blocks_found_in_small_folios_are_read_into_reused_buffers(cached, monke
     for value, grad in got:  # mapped, then half the blocks read: same bits
         assert value == want[0]
         np.testing.assert_array_equal(grad, want[1])
-    # at most one buffer a block in flight, the same ones on every pass
-    pooled = [id(b) for b in reads._free]
-    assert 1 <= len(pooled) <= 3
-    objective.value_and_gradient(theta)
-    assert sorted(id(b) for b in reads._free) == sorted(pooled)
+    # at most one buffer a block in flight (n_threads, and the consumer's
+    # thread where it runs a call), reused from pass to pass: a new buffer
+    # for each block read would make about 7 a pass
+    seen = {id(b) for b in reads._free}
+    for _ in range(5):
+        objective.value_and_gradient(theta)
+        seen |= {id(b) for b in reads._free}
+    assert 1 <= len(seen) <= 3
     # blocks handed to callers are arrays of their own, never pool buffers
     blocks = list(backend.blocks())
     read = [b for b in blocks if not _is_mapped(b.X)]
