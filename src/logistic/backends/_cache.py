@@ -87,6 +87,7 @@ from .. import _libc
 from .._exceptions import IntegrityError
 from . import _cache_lock, _cache_read
 from ._cache_id import FORMAT, default_cache_dir, entry_name, source_stamp
+from ._cache_read import HUGE_BYTES
 
 __all__ = [
     "RESERVE_BYTES",
@@ -108,11 +109,6 @@ MAX_LABELS = 255
 
 #: ``madvise`` advice that faults a mapped range in with one call (Linux 5.14).
 MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)
-#: The largest page-cache folio the kernel maps with one page-table entry
-#: (a PMD: 2 MiB on x86-64 and arm64 with 4 KiB pages). Mappings of the cache
-#: files start and end on multiples of it, and the writer writes whole
-#: multiples of it (see the module docstring).
-HUGE_BYTES = 2 * 2**20
 #: Only blocks of at least this many bytes are widened to whole
 #: :data:`HUGE_BYTES` stretches, so a mapping holds at most twice its block:
 #: the widening adds up to ``2 · HUGE_BYTES`` of address space, which would

@@ -28,7 +28,7 @@ Conventions (owned here; the mapping itself is :mod:`._cache`'s)
   its block keeps the buffer: it is never reused). A pass has at most one
   buffer a block being read or reduced (``n_threads``), which the pool keeps
   for the entry's lifetime. Blocks handed out to callers (``Chunked.blocks``,
-  ``grid_blocks``) are read into arrays of their own, as before.
+  ``grid_blocks``) are read into arrays of their own.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import numpy as np
 from .. import _libc
 
 __all__ = [
+    "HUGE_BYTES",
     "BlockReads",
     "Lease",
     "advise_huge",
@@ -58,7 +59,9 @@ FAULT_AROUND_BYTES = 64 * 2**10
 #: A mapped block whose pre-faulting shows at least this share of its bytes
 #: outside 2 MiB folios is read on later passes (see the module docstring).
 SMALL_FOLIO_SHARE = 0.25
-#: The page-cache folio mapped by one page-table entry (see ``._cache``).
+#: The largest page-cache folio the kernel maps with one page-table entry
+#: (a PMD: 2 MiB on x86-64 and arm64 with 4 KiB pages). ``._cache`` maps and
+#: writes its files on multiples of it.
 HUGE_BYTES = 2 * 2**20
 
 try:  # Unix; RUSAGE_THREAD (the calling thread's own counts): Linux
