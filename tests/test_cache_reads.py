@@ -48,14 +48,53 @@ def test_the_fault_rule_counts_faults_beyond_one_a_2_mib_stretch():
     start = 3 * block
     stretches = (start + block - 1) // HUGE - start // HUGE + 1
     assert stretches == 5
+    rule = _cache_read.in_small_folios
     # 2 MiB folios: one fault a stretch; 4 KiB folios: one a 64 KiB window
-    assert not _cache_read.in_small_folios(stretches, start, block)
-    assert _cache_read.in_small_folios(block // (64 * 2**10), start, block)
+    assert not rule(stretches, start, block, True)
+    assert rule(block // (64 * 2**10), start, block, True)
     # a quarter of the block outside 2 MiB folios: 32 windows of 64 KiB
     quarter = -(-block // 4 // (64 * 2**10))
-    assert _cache_read.in_small_folios(stretches + quarter, start, block)
-    assert not _cache_read.in_small_folios(stretches + quarter - 1, start, block)
-    assert not _cache_read.in_small_folios(1, 0, 6800)  # a small block, one fault
+    assert rule(stretches + quarter, start, block, True)
+    assert not rule(stretches + quarter - 1, start, block, True)
+    assert not rule(1, 0, 6800, True)  # a small block, one fault
+    # a mapping not widened to whole stretches faults once a 64 KiB window
+    # whatever its folios: it tells nothing
+    assert not rule(block // (64 * 2**10), start, block, False)
+    assert not rule(17, 2**20, 2**20, False)  # a 1 MiB block's faults
+    # widened: the mapping covers every stretch the block touches, whole
+    lo, end = start // HUGE * HUGE, -(-(start + block) // HUGE) * HUGE
+    assert _cache_read.widened(lo, end - lo, start, block)
+    assert _cache_read.widened(lo, 2 * HUGE, lo + 1, 2**20)
+    assert not _cache_read.widened(lo, end - lo - 4096, start, block)
+    assert not _cache_read.widened(lo + 4096, end - lo, start, block)
+    page = start // 4096 * 4096  # a mapping of the block's own pages
+    assert not _cache_read.widened(page, start + block - page, start, block)
+    # a 3 MiB file mapped whole: its first stretch is whole, its second,
+    # cut short by the file's end, holds no 2 MiB folio
+    assert _cache_read.widened(0, 3 * 2**20, 2**20, 2**20)
+    assert not _cache_read.widened(0, 3 * 2**20, 2**20, 2 * 2**20)
+    assert not _cache_read.widened(2 * HUGE, 2**20, 2 * HUGE, 2**20)
+
+
+@linux
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_blocks_narrower_than_the_widened_mappings_are_never_marked(tmp_path, dtype):
+    # the rule measured for real (nothing patched): 1 MiB blocks of X, mapped
+    # on their own pages (below WIDEN_MIN_BYTES), take a fault a 64 KiB
+    # fault-around window or so (17-19 here, against the rule's one a 2 MiB
+    # stretch) wherever their pages sit; they stay mapped
+    path, _X, _y, _w = weighted_parquet(tmp_path, 4, n=8 * 16_384, p=8)
+    rows = 2**20 // (8 * np.dtype(dtype).itemsize)
+    assert _cache.MAP_MIN_BYTES <= 2**20 < _cache.WIDEN_MIN_BYTES
+    opts = dict(target="label", weight="w", chunk_rows=rows, dtype=dtype)
+    opts["cache_dir"] = tmp_path / "c"
+    Chunked.from_parquet(path, **opts)  # the scan writes the cache
+    backend = Chunked.from_parquet(path, **opts, n_threads=2)
+    for _ in range(2):
+        backend.map_reduce(lambda block: float(block.X.sum()))
+    assert not backend._cached._reads.small
+    X_b, _, _, _ = backend._cached.block(rows, rows, backend._cached._reads.lease())
+    assert _is_mapped(X_b)
 
 
 @linux
@@ -68,7 +107,7 @@ def test_blocks_found_in_small_folios_are_read_into_reused_buffers(cached, monke
     rule = threading.Lock()
     flagged: set[int] = set()
 
-    def every_other(faults, start, length):  # every other block of X.bin
+    def every_other(faults, start, length, widened):  # every other X.bin block
         with rule:
             small = (start // length) % 2 == 1 and length == 170 * 5 * 8
             if small:

@@ -266,7 +266,8 @@ def _block_rows(
             faults = None
         after = None if faults is None else _cache_read.thread_faults()
         if reads is not None and faults is not None and after is not None:
-            if _cache_read.in_small_folios(after - faults, start, length):
+            wide = _cache_read.widened(start - at, len(mm), start, length)
+            if _cache_read.in_small_folios(after - faults, start, length, wide):
                 reads.small.add((fd, start))
     # the array keeps the map alive; the map closes when the block is dropped
     return np.frombuffer(mm, dtype=dtype, count=count, offset=at).reshape(

@@ -16,7 +16,11 @@ Conventions (owned here; the mapping itself is :mod:`._cache`'s)
   of its thread (``getrusage(RUSAGE_THREAD)``, Linux) while it pre-faults a
   mapped block, and a block whose faults show at least
   :data:`SMALL_FOLIO_SHARE` of its bytes outside 2 MiB folios is read from
-  then on, for the entry's lifetime (:class:`BlockReads`). Measured on
+  then on, for the entry's lifetime (:class:`BlockReads`). Only a mapping
+  that covers the block's 2 MiB stretches whole (:func:`widened`: blocks of
+  at least ``._cache``'s ``WIDEN_MIN_BYTES``) tells: a narrower one maps no
+  2 MiB folio with one entry, so it takes a fault a fault-around window or
+  so wherever its pages sit (1 MiB blocks: 17-19 faults either way). Measured on
   dense1m's 8 MiB blocks, one thread: mapped on 2 MiB folios 0.02 ms, read
   0.3 ms; mapped on 4 KiB folios (129 faults) 0.95 ms, read 0.65 ms;
   break-even near 35 faults (``benchmarks/cache_pass.py``).
@@ -51,6 +55,7 @@ __all__ = [
     "drop_partial_stretches",
     "in_small_folios",
     "thread_faults",
+    "widened",
 ]
 
 #: The kernel's fault-around window: a page fault on a page-cache page outside
@@ -80,11 +85,24 @@ def thread_faults() -> int | None:
     return int(usage.ru_minflt + usage.ru_majflt)
 
 
-def in_small_folios(faults: int, start: int, length: int) -> bool:
+def widened(lo: int, size: int, start: int, length: int) -> bool:
+    """Whether a mapping of ``size`` bytes from byte ``lo`` of a file covers each
+    2 MiB stretch that bytes ``start : start + length`` touch, whole, as
+    ``._cache`` maps blocks of at least its ``WIDEN_MIN_BYTES``. A stretch cut
+    short by the file's end holds no 2 MiB folio: a block in one is not."""
+    end = -(-(start + length) // HUGE_BYTES) * HUGE_BYTES
+    return lo % HUGE_BYTES == 0 and lo <= start and lo + size >= end
+
+
+def in_small_folios(faults: int, start: int, length: int, widened: bool) -> bool:
     """Whether pre-faulting bytes ``start : start + length`` of a file with
     ``faults`` faults shows at least :data:`SMALL_FOLIO_SHARE` of them
     outside 2 MiB folios: one fault a 2 MiB stretch is what 2 MiB folios
-    take, each further one maps :data:`FAULT_AROUND_BYTES` at most."""
+    take, each further one maps :data:`FAULT_AROUND_BYTES` at most. False
+    unless the mapping was ``widened`` to whole 2 MiB stretches (the only
+    mappings whose faults tell folio sizes apart, see the module docstring)."""
+    if not widened:
+        return False
     stretches = (start + length - 1) // HUGE_BYTES - start // HUGE_BYTES + 1
     return (faults - stretches) * FAULT_AROUND_BYTES >= SMALL_FOLIO_SHARE * length
 
