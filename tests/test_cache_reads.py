@@ -159,6 +159,19 @@ def test_a_buffer_that_a_reduction_keeps_is_not_reused(cached, monkeypatch):
     assert not any(v.base is b for v in kept.values() for b in pooled)
 
 
+def test_a_lease_gives_back_exactly_the_buffers_nothing_refers_to():
+    reads = _cache_read.BlockReads()
+    with reads.lease() as lease:
+        kept = lease.buffer(100)[:10]  # a view: its buffer is not given back
+        lease.buffer(200)
+        lease.buffer(300)
+    assert sorted(b.nbytes for b in reads._free) == [200, 300]
+    assert not any(kept.base is b for b in reads._free)
+    with reads.lease() as lease:  # best fit from the pool, then given back
+        assert lease.buffer(150).nbytes == 200
+    assert sorted(b.nbytes for b in reads._free) == [200, 300]
+
+
 def test_a_fit_with_read_blocks_equals_the_fit_that_decodes_the_source(
     cached, monkeypatch
 ):

@@ -153,6 +153,24 @@ def drop_partial_stretches(fd: int, start: int, length: int, file_size: int) -> 
             os.posix_fadvise(fd, at, span, os.POSIX_FADV_DONTNEED)
 
 
+def _refs(obj: object) -> int:
+    """``sys.getrefcount`` of ``obj`` as passed here from a caller's local."""
+    return sys.getrefcount(obj)
+
+
+def _alone() -> int:
+    """What :func:`_refs` counts for an object held by one local variable and
+    nothing else: the interpreter's own references to a call's argument vary
+    (Python 3.14 borrows a local's reference when passing it), so the
+    baseline is measured with the call :meth:`Lease.close` makes."""
+    probe = np.empty(0, dtype=np.uint8)
+    return _refs(probe)
+
+
+#: :func:`_refs` of a buffer nobody else refers to (see :func:`_alone`).
+_ALONE = _alone()
+
+
 class BlockReads:
     """Per cache entry: the blocks held in small folios (read, not mapped) and
     the pool of buffers that blocks are read into during threaded passes."""
@@ -198,8 +216,7 @@ class Lease:
         taken, self._taken = self._taken, []
         while taken:
             buf = taken.pop()
-            # references: ``buf`` and getrefcount's argument
-            if sys.getrefcount(buf) <= 2:
+            if _refs(buf) <= _ALONE:  # only ``buf`` holds it
                 self.reads._give(buf)
             del buf
 
