@@ -5,6 +5,7 @@ the fit that decodes the source, bitwise (same blocks, same order)."""
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import sys
@@ -45,6 +46,44 @@ def test_a_cache_file_cut_short_during_the_fit_is_an_integrity_error(cached):
     with open(backend.cache_path / "X.bin", "r+b") as fh:
         fh.truncate(X.nbytes // 2)
     with pytest.raises(IntegrityError, match=r"X\.bin: ends before byte \d+.*Refit"):
+        LogisticObjective(backend).value_and_gradient(theta)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="pre-faulting: MADV_POPULATE_READ"
+)
+@pytest.mark.parametrize("code", [errno.EFAULT, errno.EINVAL])
+def test_a_block_that_cannot_be_pre_faulted_is_an_integrity_error(
+    cached, monkeypatch, code
+):
+    # EFAULT: pages past the file's end (cut short after the size check), which
+    # reading the array would turn into SIGBUS; EINVAL: a kernel without the
+    # advice, whose pages fault in when read
+    _path, _opts, backend, X = cached
+    theta = np.full(X.shape[1] + 1, 0.1)
+    want = LogisticObjective(backend).value_and_gradient(theta)
+    real_map = _cache._map
+
+    class Refusing(mmap.mmap):
+        def madvise(self, option, *args):
+            if option == _cache.MADV_POPULATE_READ:
+                raise OSError(code, os.strerror(code))
+            return super().madvise(option, *args)
+
+    def refusing_map(fd, start, length, file_size):
+        mm, at = real_map(fd, start, length, file_size)
+        size, offset = len(mm), start - at
+        mm.close()
+        flags, prot = mmap.MAP_SHARED, mmap.PROT_READ
+        return Refusing(fd, size, flags=flags, prot=prot, offset=offset), at
+
+    monkeypatch.setattr(_cache, "_map", refusing_map)
+    if code == errno.EINVAL:
+        got = LogisticObjective(backend).value_and_gradient(theta)
+        assert got[0] == want[0]
+        np.testing.assert_array_equal(got[1], want[1])
+        return
+    with pytest.raises(IntegrityError, match=r"X\.bin: bytes \d+ : \d+ cannot be"):
         LogisticObjective(backend).value_and_gradient(theta)
 
 

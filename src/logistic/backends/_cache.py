@@ -69,6 +69,7 @@ Conventions (owned here)
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import mmap
@@ -262,8 +263,15 @@ def _block_rows(
         faults = None if reads is None else _cache_read.thread_faults()
         try:
             mm.madvise(MADV_POPULATE_READ, first, at + length - first)
-        except OSError:  # pragma: no cover - Linux < 5.14: pages fault in when read
-            faults = None
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:  # EFAULT: pages past the file's end
+                mm.close()
+                raise IntegrityError(
+                    f"{path}: bytes {start} : {start + length} cannot be read "
+                    f"({exc.strerror}); the row cache may have changed during "
+                    f"the fit. Refit."
+                ) from exc
+            faults = None  # Linux < 5.14: pages fault in when read
         after = None if faults is None else _cache_read.thread_faults()
         if reads is not None and faults is not None and after is not None:
             wide = _cache_read.widened(start - at, len(mm), start, length)
