@@ -170,8 +170,16 @@ def test_blocks_out_of_the_page_cache_are_mapped_huge_or_else_read(
 ):
     # a block not in the page cache is mapped with MADV_HUGEPAGE (its pages
     # come back as 2 MiB folios); where the kernel refuses the advice, it is
-    # read (faults would bring it back in small folios)
+    # read (faults would bring it back in small folios); a resident block is
+    # mapped without the advice
     path, opts, backend, X = cached
+    advised = []
+
+    def advise(mm):
+        advised.append(mm)
+        return huge
+
+    monkeypatch.setattr(_cache._cache_read, "advise_huge", advise)
     entry = backend.cache_path
     with open("/proc/self/maps") as fh:
         assert str(entry) not in fh.read()
@@ -182,6 +190,7 @@ def test_blocks_out_of_the_page_cache_are_mapped_huge_or_else_read(
     assert _is_mapped(first.X)
     del first
     blocks.close()
+    assert not advised
     _evict(entry)
     with open(entry / "X.bin", "rb") as fh:
         probe = mmap.mmap(fh.fileno(), 0, prot=mmap.PROT_READ)
@@ -191,13 +200,6 @@ def test_blocks_out_of_the_page_cache_are_mapped_huge_or_else_read(
         probe.close()
     if not evicted:
         pytest.skip("this file system kept the pages in the page cache")
-    advised = []
-
-    def advise(mm):
-        advised.append(mm)
-        return huge
-
-    monkeypatch.setattr(_cache._cache_read, "advise_huge", advise)
     fresh = Chunked.from_parquet(path, **opts)
     got = list(fresh.blocks())
     assert advised  # asked for the evicted blocks

@@ -50,16 +50,17 @@ Conventions (owned here)
   starts), or by page faults through a mapping (4 KiB folios; 2 MiB ones
   through a mapping advised ``MADV_HUGEPAGE`` where the whole 2 MiB stretch
   is absent). A 2 MiB folio whose whole stretch is mapped takes one
-  page-table entry instead of 512, hence the widened mappings. So on Linux
-  every mapping is advised ``MADV_HUGEPAGE``; a block whose pages are not
-  all in the page cache (``cachestat``, Linux 6.5, one step per folio; else
-  ``mincore``, one per page; evicted since the scan: memory pressure,
-  proactive reclaim, which on some systems drops a file's pages within
-  minutes of its last use) first has the 2 MiB stretches of which only some
-  pages are cached dropped whole, and is then mapped and pre-faulted, which
-  reads the missing stretches back as 2 MiB folios (where the kernel
-  refuses the advice, the block is read instead). A block whose pre-faulting
-  shows it held in small folios is read on later passes (:mod:`._cache_read`).
+  page-table entry instead of 512, hence the widened mappings. So on Linux a
+  block whose pages are not all in the page cache (``cachestat``, Linux 6.5,
+  one step per folio; else ``mincore``, one per page; evicted since the scan:
+  memory pressure, proactive reclaim, which on some systems drops a file's
+  pages within minutes of its last use) is mapped and advised
+  ``MADV_HUGEPAGE``, has the 2 MiB stretches of which only some pages are
+  cached dropped whole, and is pre-faulted, which reads the missing stretches
+  back as 2 MiB folios (where the kernel refuses the advice, the block is read
+  instead); a resident block is mapped and pre-faulted without the advice. A
+  widened block whose pre-faulting shows it held in small folios is read on
+  later passes (:mod:`._cache_read`).
   Either way the same numbers reach the block. Where a call is missing
   (other systems, older kernels) the block is mapped and faulted in as it
   is read.
@@ -246,15 +247,16 @@ def _block_rows(
     mm, at = _map(fd, start, length, file_size)
     first = at - at % mmap.PAGESIZE  # the block's own pages
     if readable and _libc.mincore():
-        huge = _cache_read.advise_huge(mm)
         if resident is None:  # no cachestat: ask mincore, page by page
             pages = np.frombuffer(
                 mm, dtype=np.uint8, count=at + length - first, offset=first
             )
             resident = _resident(pages)
             del pages
+        # the advice only matters for pages the faults bring in (a resident
+        # 2 MiB folio is mapped by one entry without it)
         if not resident:
-            if not huge:  # faults would bring the pages in as small folios
+            if not _cache_read.advise_huge(mm):  # pages would come as small folios
                 mm.close()
                 return _read(fd, path, start, count, dtype, lease).reshape(
                     rows, *row_shape
