@@ -123,9 +123,11 @@ def test_blocks_found_in_small_folios_are_read_into_reused_buffers(cached, monke
     for value, grad in got:  # mapped, then half the blocks read: same bits
         assert value == want[0]
         np.testing.assert_array_equal(grad, want[1])
-    # at most one buffer a block in flight (n_threads, and the consumer's
-    # thread where it runs a call), reused from pass to pass: a new buffer
-    # for each block read would make about 7 a pass
+    # at most one buffer a block in flight, reused from pass to pass (a new
+    # buffer for each block read would make about 7 a pass): ordered_map's
+    # n_threads workers each run one call at a time, and its consumer runs
+    # the call whose turn has come when no worker took it yet (_outcome), so
+    # n_threads + 1 calls, 3 here, can read blocks at once
     seen = {id(b) for b in reads._free}
     for _ in range(5):
         objective.value_and_gradient(theta)
@@ -172,17 +174,31 @@ def test_a_lease_gives_back_exactly_the_buffers_nothing_refers_to():
     assert sorted(b.nbytes for b in reads._free) == [200, 300]
 
 
+@linux
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_a_fit_with_read_blocks_equals_the_fit_that_decodes_the_source(
-    cached, monkeypatch
+    cached, monkeypatch, dtype
 ):
     path, opts, _X = cached
+    opts = {**opts, "dtype": dtype}
+    Chunked.from_parquet(path, **opts)  # the scan writes this dtype's cache
     monkeypatch.setattr(_cache_read, "in_small_folios", lambda *args: True)
+    backend = Chunked.from_parquet(path, **opts, n_threads=2)
     fits = [
-        LogisticRegression(solver="newton").fit(Chunked.from_parquet(path, **o), None)
-        for o in (opts, {**opts, "cache": False})
+        LogisticRegression(solver="newton").fit(b, None)
+        for b in (backend, Chunked.from_parquet(path, **opts, cache=False))
     ]
+    assert backend._cached._reads.small  # blocks were read, not mapped
+    assert backend._cached._reads._free  # into the pool's buffers
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
+    theta = np.full(6, 0.1)
+    got, want = (
+        LogisticObjective(b).value_and_gradient(theta)
+        for b in (backend, Chunked.from_parquet(path, **opts, cache=False))
+    )
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[1], want[1])
 
 
 @linux
