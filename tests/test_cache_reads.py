@@ -128,15 +128,15 @@ def test_blocks_found_in_small_folios_are_read_into_reused_buffers(cached, monke
     # n_threads workers each run one call at a time, and its consumer runs
     # the call whose turn has come when no worker took it yet (_outcome), so
     # n_threads + 1 calls, 3 here, can read blocks at once
-    seen = {id(b) for b in reads._free}
+    seen = {id(b) for b in reads.pooled()}
     for _ in range(5):
         objective.value_and_gradient(theta)
-        seen |= {id(b) for b in reads._free}
+        seen |= {id(b) for b in reads.pooled()}
     assert 1 <= len(seen) <= 3
     # blocks handed to callers are arrays of their own, never pool buffers
     blocks = list(backend.blocks())
     read = [b for b in blocks if not _is_mapped(b.X)]
-    assert read and all(not any(b.X.base is p for p in reads._free) for b in read)
+    assert read and all(not any(b.X.base is p for p in reads.pooled()) for b in read)
 
 
 @linux
@@ -157,7 +157,7 @@ def test_a_buffer_that_a_reduction_keeps_is_not_reused(cached, monkeypatch):
     assert not any(_is_mapped(v) for v in kept.values())
     for i, view in kept.items():  # not overwritten by later blocks
         np.testing.assert_array_equal(view, X[170 * i : 170 * (i + 1)])
-    pooled = backend._cached._reads._free  # weights' and codes' buffers may be
+    pooled = backend._cached._reads.pooled()  # weights' and codes' buffers may be
     assert not any(v.base is b for v in kept.values() for b in pooled)
 
 
@@ -167,11 +167,18 @@ def test_a_lease_gives_back_exactly_the_buffers_nothing_refers_to():
         kept = lease.buffer(100)[:10]  # a view: its buffer is not given back
         lease.buffer(200)
         lease.buffer(300)
-    assert sorted(b.nbytes for b in reads._free) == [200, 300]
-    assert not any(kept.base is b for b in reads._free)
+    assert sorted(b.nbytes for b in reads.pooled()) == [200, 300]
+    assert not any(kept.base is b for b in reads.pooled())
     with reads.lease() as lease:  # best fit from the pool, then given back
         assert lease.buffer(150).nbytes == 200
-    assert sorted(b.nbytes for b in reads._free) == [200, 300]
+    assert sorted(b.nbytes for b in reads.pooled()) == [200, 300]
+    # one pool a file: a weights block never takes a buffer of X's
+    with reads.lease() as lease:
+        lease.buffer(1000, "X")
+    with reads.lease() as lease:
+        assert lease.buffer(10, "w").nbytes == 10
+        assert lease.buffer(900, "X").nbytes == 1000
+    assert sorted(b.nbytes for b in reads.pooled()) == [10, 200, 300, 1000]
 
 
 @linux
@@ -189,7 +196,7 @@ def test_a_fit_with_read_blocks_equals_the_fit_that_decodes_the_source(
         for b in (backend, Chunked.from_parquet(path, **opts, cache=False))
     ]
     assert backend._cached._reads.small  # blocks were read, not mapped
-    assert backend._cached._reads._free  # into the pool's buffers
+    assert backend._cached._reads.pooled()  # into the pool's buffers
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
     theta = np.full(6, 0.1)

@@ -40,7 +40,8 @@ Conventions (owned here)
   block size plus at most 4 MiB a block, as when reading the source. Blocks
   under :data:`MAP_MIN_BYTES` (label codes, weights, offsets, small chunks)
   are read into arrays of their own instead; blocks that a threaded pass
-  reads (below) go into buffers the entry keeps, one a block in flight.
+  reads (below) go into buffers the entry keeps, at most ``n_threads + 1``
+  a file (:mod:`._cache_read`).
 * **Page cache.** Mapping and reducing a block cost per page-cache folio
   (page-table entries set up and torn down, TLB misses), and a folio's size
   is set when the kernel brings that part of the file in: by the writes of
@@ -159,7 +160,7 @@ def _read(
         out = np.empty(count, dtype=dtype)
     else:
         nbytes = count * dtype.itemsize
-        out = lease.buffer(nbytes)[:nbytes].view(dtype)
+        out = lease.buffer(nbytes, fd)[:nbytes].view(dtype)
     view, done = out.view(np.uint8).data, 0
     while done < view.nbytes:
         got = os.preadv(fd, [view[done:]], start + done)

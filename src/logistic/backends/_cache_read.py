@@ -29,9 +29,13 @@ Conventions (owned here; the mapping itself is :mod:`._cache`'s)
   only, so a later read is a copy out of the page cache and nothing else. A
   buffer goes back to the pool once the block's reduction has returned and
   nothing refers to the buffer any more (a reduction that kept a view of
-  its block keeps the buffer: it is never reused). A pass has at most one
-  buffer a block being read or reduced (``n_threads``), which the pool keeps
-  for the entry's lifetime. Blocks handed out to callers (``Chunked.blocks``,
+  its block keeps the buffer: it is never reused). Each file has its own
+  free list (a weights block never takes a buffer the size of a block of
+  X). A threaded pass reads or reduces at most ``n_threads + 1`` blocks at
+  once (its workers, and its consumer when it runs a call itself), so each
+  file's list holds at most that many buffers, kept for the entry's
+  lifetime (between fits too): up to ``n_threads + 1`` blocks of each file
+  that is read. Blocks handed out to callers (``Chunked.blocks``,
   ``grid_blocks``) are read into arrays of their own.
 """
 
@@ -41,6 +45,7 @@ import mmap
 import os
 import sys
 import threading
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -173,28 +178,35 @@ _ALONE = _alone()
 
 class BlockReads:
     """Per cache entry: the blocks held in small folios (read, not mapped) and
-    the pool of buffers that blocks are read into during threaded passes."""
+    the pools of buffers, one a file, that blocks are read into during
+    threaded passes."""
 
     def __init__(self) -> None:
         #: ``(descriptor, byte offset)`` of blocks to read rather than map
         self.small: set[tuple[int, int]] = set()
-        self._free: list[np.ndarray] = []
+        self._free: dict[Hashable, list[np.ndarray]] = {}
         self._lock = threading.Lock()
 
     def lease(self) -> Lease:
         """Buffers for one block's arrays, given back by :meth:`Lease.close`."""
         return Lease(self)
 
-    def _take(self, nbytes: int) -> np.ndarray:
+    def pooled(self) -> list[np.ndarray]:
+        """The buffers in the pools now, every file's."""
         with self._lock:
-            fits = [i for i, buf in enumerate(self._free) if buf.nbytes >= nbytes]
+            return [buf for free in self._free.values() for buf in free]
+
+    def _take(self, nbytes: int, key: Hashable) -> np.ndarray:
+        with self._lock:
+            free = self._free.get(key, [])
+            fits = [i for i, buf in enumerate(free) if buf.nbytes >= nbytes]
             if fits:
-                return self._free.pop(min(fits, key=lambda i: self._free[i].nbytes))
+                return free.pop(min(fits, key=lambda i: free[i].nbytes))
         return np.empty(nbytes, dtype=np.uint8)
 
-    def _give(self, buf: np.ndarray) -> None:
+    def _give(self, buf: np.ndarray, key: Hashable) -> None:
         with self._lock:
-            self._free.append(buf)
+            self._free.setdefault(key, []).append(buf)
 
 
 class Lease:
@@ -202,12 +214,13 @@ class Lease:
 
     def __init__(self, reads: BlockReads) -> None:
         self.reads = reads
-        self._taken: list[np.ndarray] = []
+        self._taken: list[tuple[Hashable, np.ndarray]] = []
 
-    def buffer(self, nbytes: int) -> np.ndarray:
-        """A uint8 buffer of at least ``nbytes`` bytes, held until :meth:`close`."""
-        buf = self.reads._take(nbytes)
-        self._taken.append(buf)
+    def buffer(self, nbytes: int, key: Hashable = None) -> np.ndarray:
+        """A uint8 buffer of at least ``nbytes`` bytes from the pool of ``key``
+        (the file's), held until :meth:`close`."""
+        buf = self.reads._take(nbytes, key)
+        self._taken.append((key, buf))
         return buf
 
     def close(self) -> None:
@@ -215,9 +228,9 @@ class Lease:
         array viewing it holds a reference to it); the others are let go."""
         taken, self._taken = self._taken, []
         while taken:
-            buf = taken.pop()
+            key, buf = taken.pop()
             if _refs(buf) <= _ALONE:  # only ``buf`` holds it
-                self.reads._give(buf)
+                self.reads._give(buf, key)
             del buf
 
     def __enter__(self) -> Lease:
