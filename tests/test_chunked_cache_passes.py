@@ -371,3 +371,38 @@ def test_start_rows_from_the_cache_hold_one_block_mapped_at_a_time(
     assert all(r() is None for r in live)
     expected = np.concatenate([X[170 * i : 170 * (i + 1)][::3] for i in picked])
     np.testing.assert_array_equal(joined.X, expected)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mincore: Linux")
+@pytest.mark.parametrize("small", [True, False])
+def test_advised_refills_in_small_folios_stop_the_advice(cached, monkeypatch, small):
+    # the kernel takes MADV_HUGEPAGE on file mappings also where no 2 MiB
+    # folio arrives: SMALL_REFILLS refills all in small folios and the entry
+    # reads its blocks that are not in the page cache (no stretch dropped,
+    # no advice); one refill in 2 MiB folios keeps the advice on
+    path, opts, backend, X = cached
+    _evict(backend.cache_path)
+    if _cache._in_page_cache(backend._cached._fds["X"], 0, 4096) is not False:
+        pytest.skip("no cachestat, or the file system kept the pages")
+    advised, dropped = [], []
+
+    def advise(mm):
+        advised.append(mm)
+        return True
+
+    monkeypatch.setattr(_cache._cache_read, "advise_huge", advise)
+    monkeypatch.setattr(
+        _cache._cache_read, "drop_partial_stretches", lambda *a: dropped.append(a)
+    )
+    monkeypatch.setattr(_cache._cache_read, "widened", lambda *args: True)
+    monkeypatch.setattr(_cache._cache_read, "in_small_folios", lambda *a: small)
+    fresh = Chunked.from_parquet(path, **opts)
+    got = list(fresh.blocks())
+    np.testing.assert_array_equal(np.concatenate([b.X for b in got]), X)
+    reads = fresh._cached._reads
+    if small:
+        assert reads.huge_refill is False
+        assert len(advised) == len(dropped) == _cache._cache_read.SMALL_REFILLS
+    else:
+        assert reads.huge_refill is True
+        assert len(advised) == len(dropped) > _cache._cache_read.SMALL_REFILLS

@@ -58,10 +58,11 @@ Conventions (owned here)
   pages within minutes of its last use) is mapped and advised
   ``MADV_HUGEPAGE``, has the 2 MiB stretches of which only some pages are
   cached dropped whole, and is pre-faulted, which reads the missing stretches
-  back as 2 MiB folios (where the kernel refuses the advice, the block is read
-  instead); a resident block is mapped and pre-faulted without the advice. A
-  widened block whose pre-faulting shows it held in small folios is read on
-  later passes (:mod:`._cache_read`).
+  back as 2 MiB folios (where the kernel refuses the advice, or advised
+  refills came back in small folios, the block is read instead); a resident
+  block is mapped and pre-faulted without the advice. A widened block whose
+  pre-faulting shows it held in small folios is read on later passes
+  (:mod:`._cache_read`).
   Either way the same numbers reach the block. Where a call is missing
   (other systems, older kernels) the block is mapped and faulted in as it
   is read.
@@ -257,7 +258,10 @@ def _block_rows(
         # the advice only matters for pages the faults bring in (a resident
         # 2 MiB folio is mapped by one entry without it)
         if not resident:
-            if not _cache_read.advise_huge(mm):  # pages would come as small folios
+            # pages would come back as small folios: where the kernel refuses
+            # the advice, or where advised refills showed that it has no effect
+            refused = reads is not None and reads.huge_refill is False
+            if refused or not _cache_read.advise_huge(mm):
                 mm.close()
                 return _read(fd, path, start, count, dtype, lease).reshape(
                     rows, *row_shape
@@ -278,8 +282,11 @@ def _block_rows(
         after = None if faults is None else _cache_read.thread_faults()
         if reads is not None and faults is not None and after is not None:
             wide = _cache_read.widened(start - at, len(mm), start, length)
-            if _cache_read.in_small_folios(after - faults, start, length, wide):
+            small = _cache_read.in_small_folios(after - faults, start, length, wide)
+            if small:
                 reads.small.add((fd, start))
+            if wide and not resident:
+                reads.refilled(small)
     # the array keeps the map alive; the map closes when the block is dropped
     return np.frombuffer(mm, dtype=dtype, count=count, offset=at).reshape(
         rows, *row_shape

@@ -69,6 +69,9 @@ FAULT_AROUND_BYTES = 64 * 2**10
 #: A mapped block whose pre-faulting shows at least this share of its bytes
 #: outside 2 MiB folios is read on later passes (see the module docstring).
 SMALL_FOLIO_SHARE = 0.25
+#: Advised refills of widened blocks that all came back in small folios
+#: before an entry stops advising and reads blocks not in the page cache.
+SMALL_REFILLS = 2
 #: The largest page-cache folio the kernel maps with one page-table entry
 #: (a PMD: 2 MiB on x86-64 and arm64 with 4 KiB pages). ``._cache`` maps and
 #: writes its files on multiples of it.
@@ -184,8 +187,32 @@ class BlockReads:
     def __init__(self) -> None:
         #: ``(descriptor, byte offset)`` of blocks to read rather than map
         self.small: set[tuple[int, int]] = set()
+        #: whether faults through a mapping advised ``MADV_HUGEPAGE`` bring
+        #: pages in as 2 MiB folios (None: not learnt yet, :meth:`refilled`)
+        self.huge_refill: bool | None = None
+        self._small_refills = 0
         self._free: dict[Hashable, list[np.ndarray]] = {}
         self._lock = threading.Lock()
+
+    def refilled(self, small: bool) -> None:
+        """Learn from the pre-fault of a widened, advised block that was not all
+        in the page cache whether it came back ``small`` (:func:`in_small_folios`).
+
+        The kernel accepts the advice on file mappings also where no large
+        folio arrives (transparent huge pages off, a file system without
+        large folios): then dropping partially cached stretches only costs
+        disk reads, and the refilled blocks are read on later passes anyway.
+        One refill in 2 MiB folios settles it (True); :data:`SMALL_REFILLS`
+        in small folios and none in 2 MiB ones, False: blocks not in the page
+        cache are then read, as where the advice is refused."""
+        if self.huge_refill is not None:
+            return
+        if not small:
+            self.huge_refill = True
+            return
+        self._small_refills += 1
+        if self._small_refills >= SMALL_REFILLS:
+            self.huge_refill = False
 
     def lease(self) -> Lease:
         """Buffers for one block's arrays, given back by :meth:`Lease.close`."""
