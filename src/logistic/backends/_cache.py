@@ -271,7 +271,12 @@ def _block_rows(
         try:
             mm.madvise(MADV_POPULATE_READ, first, at + length - first)
         except OSError as exc:
-            if exc.errno != errno.EINVAL:  # EFAULT: pages past the file's end
+            if exc.errno in (errno.ENOMEM, errno.EINTR):  # memory ran out paging in
+                mm.close()  # read instead, which reports memory really exhausted
+                return _read(fd, path, start, count, dtype, lease).reshape(
+                    rows, *row_shape
+                )
+            if exc.errno != errno.EINVAL:  # EFAULT, EIO, EHWPOISON: unreadable
                 mm.close()
                 raise IntegrityError(
                     f"{path}: bytes {start} : {start + length} cannot be read "
