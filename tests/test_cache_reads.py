@@ -225,8 +225,29 @@ def test_partially_cached_2_mib_stretches_are_dropped_whole(tmp_path):
         whole = HUGE // mmap.PAGESIZE
         before = [_libc.cached_pages(fd, k * HUGE, HUGE) for k in range(3)]
         assert before[0] == whole and 0 < before[1] < whole and before[2] == 0
-        _cache_read.drop_partial_stretches(fd, HUGE // 2, 2 * HUGE, 3 * HUGE)
+        left = _cache_read.drop_partial_stretches(fd, HUGE // 2, 2 * HUGE, 3 * HUGE)
         after = [_libc.cached_pages(fd, k * HUGE, HUGE) for k in range(3)]
         assert after == [whole, 0, 0]
+        assert left == whole  # the pages still cached around the block
     finally:
         os.close(fd)
+
+
+def test_an_entry_that_stopped_advising_still_tries_and_learns_again():
+    # refills in small folios stop the advice for blocks not in the page
+    # cache, but one widened block in RETRY_EVERY is still advised; a refill
+    # of one in 2 MiB folios (huge pages turned on since) turns it back on
+    reads = _cache_read.BlockReads()
+    refills, every = _cache_read.SMALL_REFILLS, _cache_read.RETRY_EVERY
+    for _ in range(refills):
+        assert reads.advise(True)
+        reads.refilled(True)
+    assert reads.huge_refill is False
+    tried = [reads.advise(True) for _ in range(2 * every)]
+    assert [i for i, t in enumerate(tried) if t] == [every - 1, 2 * every - 1]
+    assert not any(reads.advise(False) for _ in range(2 * every))  # narrow: never
+    reads.refilled(True)  # a retried refill in small folios changes nothing
+    assert reads.huge_refill is False
+    reads.refilled(False)
+    assert reads.huge_refill is True
+    assert reads.advise(True) and reads.advise(False)

@@ -375,35 +375,54 @@ def test_start_rows_from_the_cache_hold_one_block_mapped_at_a_time(
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mincore: Linux")
-@pytest.mark.parametrize("small", [True, False])
-def test_advised_refills_in_small_folios_stop_the_advice(cached, monkeypatch, small):
+@pytest.mark.parametrize(("small", "left"), [(True, 0), (False, 0), (True, 1)])
+def test_advised_refills_in_small_folios_stop_the_advice(
+    cached, monkeypatch, small, left
+):
     # the kernel takes MADV_HUGEPAGE on file mappings also where no 2 MiB
     # folio arrives: SMALL_REFILLS refills all in small folios and the entry
     # reads its blocks that are not in the page cache (no stretch dropped,
-    # no advice); one refill in 2 MiB folios keeps the advice on
+    # no advice but one in RETRY_EVERY); one refill in 2 MiB folios keeps the
+    # advice on; a block with pages left cached after the drop (``left``)
+    # faults also for those small folios and teaches nothing
     path, opts, backend, X = cached
     _evict(backend.cache_path)
     if _cache._in_page_cache(backend._cached._fds["X"], 0, 4096) is not False:
         pytest.skip("no cachestat, or the file system kept the pages")
-    advised, dropped = [], []
+    advised, dropped, asked = [], [], []
 
     def advise(mm):
         advised.append(mm)
         return True
 
+    def drop(*args):
+        dropped.append(args)
+        return left
+
+    def in_page_cache(*args):  # read-ahead would bring later blocks back
+        asked.append(False)
+        return False
+
+    monkeypatch.setattr(_cache, "_in_page_cache", in_page_cache)
     monkeypatch.setattr(_cache._cache_read, "advise_huge", advise)
-    monkeypatch.setattr(
-        _cache._cache_read, "drop_partial_stretches", lambda *a: dropped.append(a)
-    )
+    monkeypatch.setattr(_cache._cache_read, "drop_partial_stretches", drop)
     monkeypatch.setattr(_cache._cache_read, "widened", lambda *args: True)
     monkeypatch.setattr(_cache._cache_read, "in_small_folios", lambda *a: small)
     fresh = Chunked.from_parquet(path, **opts)
     got = list(fresh.blocks())
     np.testing.assert_array_equal(np.concatenate([b.X for b in got]), X)
     reads = fresh._cached._reads
-    if small:
+    evicted = len(asked)
+    assert evicted > _cache._cache_read.SMALL_REFILLS + _cache._cache_read.RETRY_EVERY
+    if small and left == 0:
         assert reads.huge_refill is False
-        assert len(advised) == len(dropped) == _cache._cache_read.SMALL_REFILLS
+        refills = _cache._cache_read.SMALL_REFILLS
+        every = _cache._cache_read.RETRY_EVERY
+        retried = (evicted - refills) // every
+        assert len(advised) == len(dropped) == refills + retried
+        # the blocks neither advised nor mapped are read
+        assert sum(_is_mapped(b.X) for b in got) <= len(advised) < len(got)
+        assert not _is_mapped(got[-1].X)
     else:
-        assert reads.huge_refill is True
-        assert len(advised) == len(dropped) > _cache._cache_read.SMALL_REFILLS
+        assert reads.huge_refill is (None if small else True)
+        assert len(advised) == len(dropped) == evicted

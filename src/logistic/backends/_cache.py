@@ -257,16 +257,17 @@ def _block_rows(
             del pages
         # the advice only matters for pages the faults bring in (a resident
         # 2 MiB folio is mapped by one entry without it)
+        wide, left = _cache_read.widened(start - at, len(mm), start, length), None
         if not resident:
             # pages would come back as small folios: where the kernel refuses
             # the advice, or where advised refills showed that it has no effect
-            refused = reads is not None and reads.huge_refill is False
+            refused = reads is not None and not reads.advise(wide)
             if refused or not _cache_read.advise_huge(mm):
                 mm.close()
                 return _read(fd, path, start, count, dtype, lease).reshape(
                     rows, *row_shape
                 )
-            _cache_read.drop_partial_stretches(fd, start, length, file_size)
+            left = _cache_read.drop_partial_stretches(fd, start, length, file_size)
         faults = None if reads is None else _cache_read.thread_faults()
         try:
             mm.madvise(MADV_POPULATE_READ, first, at + length - first)
@@ -286,11 +287,10 @@ def _block_rows(
             faults = None  # Linux < 5.14: pages fault in when read
         after = None if faults is None else _cache_read.thread_faults()
         if reads is not None and faults is not None and after is not None:
-            wide = _cache_read.widened(start - at, len(mm), start, length)
             small = _cache_read.in_small_folios(after - faults, start, length, wide)
             if small:
                 reads.small.add((fd, start))
-            if wide and not resident:
+            if wide and left == 0:  # the whole mapping was refilled
                 reads.refilled(small)
     # the array keeps the map alive; the map closes when the block is dropped
     return np.frombuffer(mm, dtype=dtype, count=count, offset=at).reshape(

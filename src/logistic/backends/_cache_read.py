@@ -72,6 +72,10 @@ SMALL_FOLIO_SHARE = 0.25
 #: Advised refills of widened blocks that all came back in small folios
 #: before an entry stops advising and reads blocks not in the page cache.
 SMALL_REFILLS = 2
+#: Once it stopped, an entry still advises one in this many widened blocks
+#: not in the page cache, so that a refill in 2 MiB folios (the system's
+#: transparent huge pages turned on) turns the advice back on.
+RETRY_EVERY = 32
 #: The largest page-cache folio the kernel maps with one page-table entry
 #: (a PMD: 2 MiB on x86-64 and arm64 with 4 KiB pages). ``._cache`` maps and
 #: writes its files on multiples of it.
@@ -139,9 +143,12 @@ def advise_huge(mm: mmap.mmap) -> bool:
     return True
 
 
-def drop_partial_stretches(fd: int, start: int, length: int, file_size: int) -> None:
+def drop_partial_stretches(
+    fd: int, start: int, length: int, file_size: int
+) -> int | None:
     """Drop from the page cache each 2 MiB stretch of the file around bytes
-    ``start : start + length`` of which only some pages are there.
+    ``start : start + length`` of which only some pages are there; return the
+    pages of those stretches still cached afterwards (None where unknown).
 
     The missing pages of such a stretch would be brought back as small
     folios around those kept; dropped whole (its clean, unmapped pages: the
@@ -151,14 +158,19 @@ def drop_partial_stretches(fd: int, start: int, length: int, file_size: int) -> 
     ``cachestat`` is missing."""
     lo = start - start % HUGE_BYTES
     hi = min(-(-(start + length) // HUGE_BYTES) * HUGE_BYTES, file_size)
-    whole = HUGE_BYTES // mmap.PAGESIZE
+    whole, left = HUGE_BYTES // mmap.PAGESIZE, 0
     for at in range(lo, hi, HUGE_BYTES):
         span = min(HUGE_BYTES, hi - at)
         cached = _libc.cached_pages(fd, at, span)
         if cached is None:
-            return
+            return None
         if 0 < cached < whole and span == HUGE_BYTES:
             os.posix_fadvise(fd, at, span, os.POSIX_FADV_DONTNEED)
+            cached = _libc.cached_pages(fd, at, span)  # mapped or dirty pages stay
+            if cached is None:  # pragma: no cover - cachestat answered just before
+                return None
+        left += cached
+    return left
 
 
 def _refs(obj: object) -> int:
@@ -191,28 +203,44 @@ class BlockReads:
         #: pages in as 2 MiB folios (None: not learnt yet, :meth:`refilled`)
         self.huge_refill: bool | None = None
         self._small_refills = 0
+        self._unadvised = 0
         self._free: dict[Hashable, list[np.ndarray]] = {}
         self._lock = threading.Lock()
 
+    def advise(self, widened: bool) -> bool:
+        """Whether to advise ``MADV_HUGEPAGE`` on the mapping of a block not
+        in the page cache: unless refills came back in small folios
+        (:attr:`huge_refill` False); then one in :data:`RETRY_EVERY` such
+        ``widened`` blocks still is, whose refill :meth:`refilled` learns from."""
+        with self._lock:
+            if self.huge_refill is not False:
+                return True
+            if not widened:
+                return False
+            self._unadvised += 1
+            return self._unadvised % RETRY_EVERY == 0
+
     def refilled(self, small: bool) -> None:
-        """Learn from the pre-fault of a widened, advised block that was not all
-        in the page cache whether it came back ``small`` (:func:`in_small_folios`).
+        """Learn from the pre-fault of a widened, advised block that had no page
+        in the page cache (none left after :func:`drop_partial_stretches`)
+        whether it came back ``small`` (:func:`in_small_folios`).
 
         The kernel accepts the advice on file mappings also where no large
         folio arrives (transparent huge pages off, a file system without
         large folios): then dropping partially cached stretches only costs
         disk reads, and the refilled blocks are read on later passes anyway.
-        One refill in 2 MiB folios settles it (True); :data:`SMALL_REFILLS`
-        in small folios and none in 2 MiB ones, False: blocks not in the page
-        cache are then read, as where the advice is refused."""
-        if self.huge_refill is not None:
-            return
-        if not small:
-            self.huge_refill = True
-            return
-        self._small_refills += 1
-        if self._small_refills >= SMALL_REFILLS:
-            self.huge_refill = False
+        One refill in 2 MiB folios settles it (True), also after it was
+        False (:meth:`advise` still advises a few blocks);
+        :data:`SMALL_REFILLS` in small folios and none in 2 MiB ones, False:
+        blocks not in the page cache are then read, as where the advice is
+        refused."""
+        with self._lock:
+            if not small:
+                self.huge_refill = True
+            elif self.huge_refill is None:
+                self._small_refills += 1
+                if self._small_refills >= SMALL_REFILLS:
+                    self.huge_refill = False
 
     def lease(self) -> Lease:
         """Buffers for one block's arrays, given back by :meth:`Lease.close`."""
