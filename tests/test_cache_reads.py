@@ -181,6 +181,33 @@ def test_a_lease_gives_back_exactly_the_buffers_nothing_refers_to():
     assert sorted(b.nbytes for b in reads.pooled()) == [10, 200, 300, 1000]
 
 
+def test_a_files_free_list_holds_at_most_the_buffers_taken_at_once():
+    # three blocks at once (n_threads + 1 = 3), then three larger ones: the
+    # buffer too small for any of them makes way for the one allocated, so the
+    # list keeps 3 buffers, not [300, 1000, 1000, 1000]
+    reads = _cache_read.BlockReads()
+
+    def at_once(sizes):
+        leases = [reads.lease() for _ in sizes]
+        for lease, n in zip(leases, sizes, strict=True):
+            lease.buffer(n, "X")
+        for lease in leases:
+            lease.close()
+
+    at_once([1000, 1000, 300])
+    assert sorted(b.nbytes for b in reads.pooled()) == [300, 1000, 1000]
+    at_once([1000, 1000, 1000])
+    assert sorted(b.nbytes for b in reads.pooled()) == [1000, 1000, 1000]
+    for _ in range(3):  # one at a time: each reuses one of them
+        at_once([1000])
+    at_once([10, 10])
+    assert sorted(b.nbytes for b in reads.pooled()) == [1000, 1000, 1000]
+    # a list is capped at the most taken at once, keeping its largest buffers
+    reads._out["X"] += 1  # a 2000-byte buffer taken beside them, given back
+    reads._give(np.empty(2000, dtype=np.uint8), "X")
+    assert sorted(b.nbytes for b in reads.pooled()) == [1000, 1000, 2000]
+
+
 @linux
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_a_fit_with_read_blocks_equals_the_fit_that_decodes_the_source(

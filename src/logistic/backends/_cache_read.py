@@ -205,6 +205,10 @@ class BlockReads:
         self._small_refills = 0
         self._unadvised = 0
         self._free: dict[Hashable, list[np.ndarray]] = {}
+        #: each file's buffers taken now, and the most ever taken at once
+        #: (``n_threads + 1``: its free list holds at most that many)
+        self._out: dict[Hashable, int] = {}
+        self._most: dict[Hashable, int] = {}
         self._lock = threading.Lock()
 
     def advise(self, widened: bool) -> bool:
@@ -252,16 +256,33 @@ class BlockReads:
             return [buf for free in self._free.values() for buf in free]
 
     def _take(self, nbytes: int, key: Hashable) -> np.ndarray:
+        """The smallest free buffer of ``key`` that fits, else a new one, which
+        replaces the largest free one (too small), so that a file's buffers
+        never outnumber the most it had taken at once."""
         with self._lock:
+            out = self._out[key] = self._out.get(key, 0) + 1
+            self._most[key] = max(self._most.get(key, 0), out)
             free = self._free.get(key, [])
-            fits = [i for i, buf in enumerate(free) if buf.nbytes >= nbytes]
+            by_size = sorted(range(len(free)), key=lambda i: free[i].nbytes)
+            fits = [i for i in by_size if free[i].nbytes >= nbytes]
             if fits:
-                return free.pop(min(fits, key=lambda i: free[i].nbytes))
+                return free.pop(fits[0])
+            if free:
+                del free[by_size[-1]]
         return np.empty(nbytes, dtype=np.uint8)
 
-    def _give(self, buf: np.ndarray, key: Hashable) -> None:
+    def _give(self, buf: np.ndarray | None, key: Hashable) -> None:
+        """A buffer of ``key`` is done with: ``buf`` goes back on its free list
+        (None: it is let go), which keeps its largest buffers, at most the
+        most ever taken at once."""
         with self._lock:
-            self._free.setdefault(key, []).append(buf)
+            self._out[key] -= 1
+            if buf is None:
+                return
+            free = self._free.setdefault(key, [])
+            free.append(buf)
+            if len(free) > self._most[key]:
+                del free[min(range(len(free)), key=lambda i: free[i].nbytes)]
 
 
 class Lease:
@@ -284,8 +305,8 @@ class Lease:
         taken, self._taken = self._taken, []
         while taken:
             key, buf = taken.pop()
-            if _refs(buf) <= _ALONE:  # only ``buf`` holds it
-                self.reads._give(buf, key)
+            alone = _refs(buf) <= _ALONE  # only ``buf`` holds it
+            self.reads._give(buf if alone else None, key)
             del buf
 
     def __enter__(self) -> Lease:
