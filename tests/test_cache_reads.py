@@ -10,6 +10,7 @@ import mmap
 import os
 import sys
 import threading
+import weakref
 
 import numpy as np
 import pytest
@@ -128,10 +129,15 @@ def test_blocks_found_in_small_folios_are_read_into_reused_buffers(cached, monke
     # n_threads workers each run one call at a time, and its consumer runs
     # the call whose turn has come when no worker took it yet (_outcome), so
     # n_threads + 1 calls, 3 here, can read blocks at once
-    seen = {id(b) for b in reads.pooled()}
-    for _ in range(5):
-        objective.value_and_gradient(theta)
-        seen |= {id(b) for b in reads.pooled()}
+    # (weak references: a reference held here would keep a buffer from being
+    # given back, and an id could be reused by a later buffer)
+    seen: list[weakref.ref[np.ndarray]] = []
+    for i in range(6):
+        if i:
+            objective.value_and_gradient(theta)
+        pooled = reads.pooled()
+        seen += [weakref.ref(b) for b in pooled if not any(r() is b for r in seen)]
+        del pooled
     assert 1 <= len(seen) <= 3
     # blocks handed to callers are arrays of their own, never pool buffers
     blocks = list(backend.blocks())
