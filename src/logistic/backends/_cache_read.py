@@ -174,21 +174,14 @@ def drop_partial_stretches(
 
 
 def _refs(obj: object) -> int:
-    """``sys.getrefcount`` of ``obj`` as passed here from a caller's local."""
+    """``sys.getrefcount`` of ``obj`` as passed here from a caller's local.
+
+    The interpreter's own references to a call's argument vary (Python 3.14
+    borrows a local's reference when passing it, and a call site may be
+    specialised after it ran a few times), so :meth:`Lease.close` compares a
+    buffer's count with those of fresh probes held alike, counted through
+    the same call right before and after it."""
     return sys.getrefcount(obj)
-
-
-def _alone() -> int:
-    """What :func:`_refs` counts for an object held by one local variable and
-    nothing else: the interpreter's own references to a call's argument vary
-    (Python 3.14 borrows a local's reference when passing it), so the
-    baseline is measured with the call :meth:`Lease.close` makes."""
-    probe = np.empty(0, dtype=np.uint8)
-    return _refs(probe)
-
-
-#: :func:`_refs` of a buffer nobody else refers to (see :func:`_alone`).
-_ALONE = _alone()
 
 
 class BlockReads:
@@ -301,11 +294,20 @@ class Lease:
 
     def close(self) -> None:
         """Give back every buffer that nothing else refers to any more (an
-        array viewing it holds a reference to it); the others are let go."""
+        array viewing it holds a reference to it); the others are let go.
+
+        Only references count: a raw address taken from a block
+        (``X.ctypes.data``, ``__array_interface__``) holds none, so the
+        buffer behind it may be reused once this returns."""
         taken, self._taken = self._taken, []
         while taken:
             key, buf = taken.pop()
-            alone = _refs(buf) <= _ALONE  # only ``buf`` holds it
+            # each held by one local, the tuple and ``x`` (see _refs); a count
+            # that changes between the probes makes the test err on keeping
+            before, after = object(), object()
+            counts = [_refs(x) for x in (before, buf, after)]
+            del before, after
+            alone = counts[1] <= min(counts[0], counts[2])  # only ``buf`` holds it
             self.reads._give(buf if alone else None, key)
             del buf
 
