@@ -100,7 +100,12 @@ def thread_faults() -> int | None:
 def widened(lo: int, size: int, start: int, length: int) -> bool:
     """Whether a mapping of ``size`` bytes from byte ``lo`` of a file covers each
     2 MiB stretch that bytes ``start : start + length`` touch, whole, as
-    ``._cache`` maps blocks of at least its ``WIDEN_MIN_BYTES``. A stretch cut
+    ``._cache`` maps blocks of at least its ``WIDEN_MIN_BYTES``; a narrower
+    block's mapping that happens to start and end on 2 MiB boundaries counts
+    too. Either way its faults tell folio sizes apart only where the kernel
+    places the mapping at an address congruent to its offset modulo 2 MiB, as
+    it does file mappings on ext4 and xfs (the assumption ``._cache``'s
+    ``_map`` makes). A stretch cut
     short by the file's end holds no 2 MiB folio: a block in one is not."""
     end = -(-(start + length) // HUGE_BYTES) * HUGE_BYTES
     return lo % HUGE_BYTES == 0 and lo <= start and lo + size >= end
