@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ from logistic import DataValidationError, IntegrityError, LogisticRegression  # 
 from logistic._objective import LogisticObjective  # noqa: E402
 from logistic._typing import BackendCapabilities  # noqa: E402
 from logistic.backends._dispatch import as_backend  # noqa: E402
+from logistic.backends._prefetch import CLOSE_WAIT, prefetched  # noqa: E402
 from logistic.backends.chunked import Chunked  # noqa: E402
 from logistic.backends.in_memory import InMemory  # noqa: E402
 from logistic.tabular._labels import label_mapping, positive_rule  # noqa: E402
@@ -486,6 +488,33 @@ def test_a_pass_interrupted_in_the_reduction_stops_its_reader(data):
     assert closed == [True]  # the reader stopped and let go of its source
 
 
+def test_a_generator_closed_on_its_own_producer_does_not_wait_for_itself():
+    """A generator dropped in a reference cycle is closed by the collector on
+    whatever thread runs it, its own producer included: the clean-up there
+    must not wait for that producer (CLOSE_WAIT) to answer."""
+    holder: list = []
+    closed_in: list[float] = []
+
+    suspended = threading.Event()  # the consumer holds item 0: g is suspended
+
+    def items():
+        yield 0
+        suspended.wait(2 * CLOSE_WAIT)
+        start = time.monotonic()
+        holder[0].close()  # as the collector would, on the producer's thread
+        closed_in.append(time.monotonic() - start)
+        yield 1
+
+    g = prefetched(items())
+    holder.append(g)
+    assert next(g) == 0
+    suspended.set()
+    deadline = time.monotonic() + 2 * CLOSE_WAIT
+    while not closed_in and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert closed_in and closed_in[0] < CLOSE_WAIT / 2, closed_in
+
+
 def test_an_iterator_never_closed_does_not_hang_the_exit():
     code = (
         "from logistic.backends._prefetch import prefetched\n"
@@ -493,8 +522,13 @@ def test_an_iterator_never_closed_does_not_hang_the_exit():
         "next(g)\n"
         "keep = [g]  # never closed\n"
     )
+    start = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    took = time.monotonic() - start
     assert done.returncode == 0, done.stderr
+    # the clean-up at exit does not wait for the producer, which can no longer
+    # answer (a wait would take the whole CLOSE_WAIT)
+    assert took < CLOSE_WAIT, took
 
 
 # -- the row cache (backends/_cache.py) ---------------------------------------------

@@ -37,6 +37,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import os
+import sys
 import time
 import weakref
 from collections import deque
@@ -58,6 +59,16 @@ _POLL = 0.1
 _DONE = object()  # the producer's last item
 _EXITED = object()  # the producer let go of the items and their iterator
 _WORKER, _CONSUMER, _CLOSER = object(), object(), object()  # who runs a call
+#: Identities of this module's producer and worker threads: a clean-up that
+#: runs on one of them (a generator collected there) must not wait for itself.
+_POOL_THREADS: set[int] = set()
+
+
+def _may_wait() -> bool:
+    """Whether a clean-up may wait for this module's threads: not during the
+    interpreter's exit (they can no longer take the GIL to answer) and not on
+    one of those threads (it would wait for itself)."""
+    return not sys.is_finalizing() and _thread.get_ident() not in _POOL_THREADS
 
 #: ``[queue of idle producers' job queues]``; one list, replaced in a child.
 _IDLE: list[SimpleQueue[SimpleQueue[tuple[Any, ...]]]] = [SimpleQueue()]
@@ -68,6 +79,7 @@ _WORKERS: dict[int, SimpleQueue[_Call | None]] = {}
 def _forget_pools() -> None:
     """A forked child inherits the queues but not their threads: start afresh."""
     _IDLE[0] = SimpleQueue()
+    _POOL_THREADS.clear()
     _WORKERS.clear()
 
 
@@ -107,6 +119,7 @@ def _wait_for(out: SimpleQueue[Any], until: object, timeout: float) -> bool:
 def _producer_loop(job: tuple[Any, ...]) -> None:
     """A producer thread: runs ``job``, then offers itself for the next."""
     jobs: SimpleQueue[tuple[Any, ...]] = SimpleQueue()
+    _POOL_THREADS.add(_thread.get_ident())
     while True:
         out = job[1]
         _produce(*job)
@@ -194,7 +207,8 @@ def prefetched(items: Iterable[T], depth: int = 1) -> Generator[T, None, None]:
     finally:
         link.stop = True
         credits.put(False)  # wakes a producer waiting for leave
-        _wait_for(out, _EXITED, CLOSE_WAIT)
+        if _may_wait():
+            _wait_for(out, _EXITED, CLOSE_WAIT)
 
 
 # -- ordered_map: calls on a fixed set of threads, results in order -------------
@@ -227,9 +241,11 @@ class _Call:
 
 
 def _map_worker(tasks: SimpleQueue[_Call | None]) -> None:
+    _POOL_THREADS.add(_thread.get_ident())
     while True:
         call = tasks.get()
         if call is None:
+            _POOL_THREADS.discard(_thread.get_ident())
             return
         if call.claim(_WORKER):
             call.run()
@@ -261,21 +277,22 @@ def _outcome(call: _Call) -> Any:
     yet, else waited for."""
     if call.claim(_CONSUMER):
         call.run()
-    elif not call.done:
+    else:  # a worker's: it puts one None once the call is done
         call.out.get()
     if call.error is not None:
         raise call.error
-    return call.result
+    result, call.result = call.result, None  # the caller holds it alone
+    return result
 
 
 def _close(pending: deque[_Call]) -> None:
     """Cancel the calls no thread took; wait (up to :data:`CLOSE_WAIT` in all)
     for those workers run."""
-    deadline = time.monotonic() + CLOSE_WAIT
+    deadline = time.monotonic() + CLOSE_WAIT if _may_wait() else 0.0
     for call in pending:
         if call.claim(_CLOSER):
             call.fn = call.item = None  # its worker skips it
-        elif call.owner[0] is _WORKER and not call.done:
+        elif call.owner[0] is _WORKER and not call.done and deadline:
             left = deadline - time.monotonic()
             try:
                 call.out.get(timeout=max(left, 1e-3))
@@ -290,7 +307,8 @@ def ordered_map(
 
     At most ``window`` calls are submitted ahead of the result being yielded
     (memory: ``window`` items and results alive); the consumer runs a call
-    itself when its turn comes before a worker took it. An exception in
+    itself when its turn comes before a worker took it, so up to
+    ``n_threads + 1`` calls may run at once. An exception in
     ``fn`` is raised when its result's turn comes; a consumer that stops
     early cancels the calls not yet started and waits for the running ones
     (up to :data:`CLOSE_WAIT` seconds). With one thread, or when no thread
