@@ -25,10 +25,12 @@ Wall and CPU times, alternating in one process (medians and minima of
   own, and ``read only``, the reads alone (a copy out of the page cache).
 
 ``--evict`` first drops the cache files from the page cache
-(``POSIX_FADV_DONTNEED``), so that the passes read them back from disk into
-the page cache themselves: a file just written (by the scan) is held in large
-folios, one read back by page faults in 4-16 KiB folios, and both mapping and
-copying cost per folio (see the "row cache" section of ``docs/scaling.md``).
+(``POSIX_FADV_DONTNEED``), so that the passes bring them back from disk
+themselves: a file just written (by the scan) is held in large folios; the
+row cache brings evicted blocks back as 2 MiB folios where the kernel allows
+(``MADV_HUGEPAGE``), while reads with two threads and page faults through a
+plain mapping bring 4-16 KiB ones, and both mapping and copying cost per
+folio (see the "row cache" section of ``docs/scaling.md``).
 
 ``--cache-dir`` names another row-cache folder (e.g. one written afresh by
 the scan, to compare the page cache's folios a scan leaves).
