@@ -12,6 +12,8 @@ on a pandas DataFrame of the same file (the way the CLI fitted before).
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -514,3 +516,30 @@ def test_main_with_argv_leaves_the_environment_as_it_was(tmp_path):
     code = _BLAS_TIMEOUT.replace("code = main()", "code = main(sys.argv[1:])")
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
     assert _ucla_fit_reports(code, tmp_path / "m.json", env) == "True None"
+
+
+def test_python_m_exits_with_mains_code_after_an_interrupt_left_an_exec(tmp_path):
+    """A KeyboardInterrupt that left an ``exec`` of a string (a dataclass being
+    defined) and was handled makes ``python -m`` end by SIGINT (-2) unless
+    ``cli.app`` clears CPython's mark; with it cleared the exit code is 130."""
+    body = (
+        "import sys\n"
+        "from logistic.cli.app import _forget_handled_interrupt\n"
+        "try:\n"
+        "    exec('raise KeyboardInterrupt')\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+        "if sys.argv[1:] == ['clear']:\n"
+        "    _forget_handled_interrupt()\n"
+        "sys.exit(130)\n"
+    )
+    (tmp_path / "interrupted_main.py").write_text(body)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+
+    def code(*args: str) -> int:
+        cmd = [sys.executable, "-m", "interrupted_main", *args]
+        return subprocess.run(cmd, env=env, capture_output=True, timeout=60).returncode
+
+    if code() != -signal.SIGINT:
+        pytest.skip("this interpreter does not mark a handled interrupt in exec")
+    assert code("clear") == 130

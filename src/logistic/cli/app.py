@@ -345,5 +345,19 @@ def _teardown_skippable() -> bool:
     return "multiprocessing" not in sys.modules
 
 
+def _forget_handled_interrupt() -> None:
+    """Clear CPython's mark of an unhandled ``KeyboardInterrupt``.
+
+    The interpreter marks one whenever a ``KeyboardInterrupt`` leaves an
+    ``exec`` or ``eval`` of a string (defining a dataclass or a namedtuple
+    does one, e.g. in a module a fit imports), even when :func:`main` catches
+    it later, and ``python -m`` then ends the process by SIGINT (a parent sees
+    -2) instead of with :func:`main`'s code. Evaluating any string clears the
+    mark; the string here is a constant, nothing read from outside."""
+    eval("None")
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    code = main()
+    _forget_handled_interrupt()
+    sys.exit(code)
