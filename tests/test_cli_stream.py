@@ -393,9 +393,10 @@ print("runs", len(codes), codes[-1])
 def test_ctrl_c_anywhere_in_a_pass_exits_130_and_keeps_the_checkpoint(
     workdir, capsys, cache
 ):
-    """Ctrl-C that lands inside the threads' hand-off (a lock of the consumer
-    left held) once hung the exit of ``logistic fit --stream``; here every
-    point of a pass is hit, deterministically, and the process must end."""
+    """Ctrl-C anywhere in a pass of ``logistic fit --stream``, the threads'
+    hand-off included: each interrupted run exits 130 with the checkpoint kept
+    and the process ends. The interrupt is raised at the k-th line event of
+    the pass machinery's code, k = 1, 2, ..., deterministically."""
     import os
     import subprocess
     import sys

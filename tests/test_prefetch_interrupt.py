@@ -2,9 +2,9 @@
 
 Python's SIGINT handler raises ``KeyboardInterrupt`` in the main thread between
 two bytecodes, wherever that thread is: also inside ``threading`` code, between
-a lock's acquire and the ``with`` block that would release it. A lock so left
-held once wedged the pass's worker threads, and the interpreter's exit, which
-joined them, hung (seen after Ctrl-C of ``logistic fit --stream``).
+a lock's acquire and the ``with`` block that would release it. A lock the
+pass's worker threads share with the main thread, so left held, would block
+them for good, and an exit that joins them would hang.
 
 Here the interrupt is raised by a trace function, deterministically, at every
 opcode boundary of the main thread during a pass (``ordered_map`` or
