@@ -13,7 +13,7 @@ import threading
 import numpy as np
 import pytest
 
-from logistic.backends import in_memory
+from logistic.backends import _workers, in_memory
 
 sp = pytest.importorskip("scipy.sparse")
 
@@ -62,24 +62,6 @@ def test_w8a_shaped_csr_keeps_two_blocks_on_two_cpus(monkeypatch):
     assert counts == [2, 7]
 
 
-class _InterruptedWait:
-    """A queued run's ``done`` lock whose wait, in the thread that called
-    ``map``, raises KeyboardInterrupt (as Ctrl-C does there) once the worker
-    has started its first run."""
-
-    def __init__(self, lock: threading.Lock, caller: int, started: threading.Event):
-        self._lock, self._caller, self._started = lock, caller, started
-
-    def acquire(self) -> bool:
-        if threading.get_ident() == self._caller:
-            assert self._started.wait(60), "the worker never started run 1"
-            raise KeyboardInterrupt
-        return self._lock.acquire()
-
-    def release(self) -> None:
-        self._lock.release()
-
-
 def test_an_interrupted_map_leaves_no_run_queued(monkeypatch):
     """Runs 1-3 are queued for the one worker; it starts run 1 and is held
     there. The caller, done with run 0 (which waits for that), runs 2 and 3
@@ -101,15 +83,19 @@ def test_an_interrupted_map_leaves_no_run_queued(monkeypatch):
 
     caller = threading.get_ident()
 
-    class Task(in_memory._Task):
-        __slots__ = ()
+    class Done(_workers.SimpleQueue):
+        """A map's queue of calls done whose wait, in the thread that called
+        ``map``, raises KeyboardInterrupt (as Ctrl-C does there) once the
+        worker has started run 1."""
 
-        def __init__(self, fn, arg):
-            super().__init__(fn, arg)
-            self.done = _InterruptedWait(self.done, caller, started)
+        def get(self, *args, **kwargs):
+            if threading.get_ident() == caller:
+                assert started.wait(60), "the worker never started run 1"
+                raise KeyboardInterrupt
+            return super().get(*args, **kwargs)
 
     workers = in_memory._Workers(1)
-    monkeypatch.setattr(in_memory, "_Task", Task)
+    monkeypatch.setattr(_workers, "SimpleQueue", Done)
     with pytest.raises(KeyboardInterrupt):
         workers.map(run, [0, 1, 2, 3])
     monkeypatch.undo()

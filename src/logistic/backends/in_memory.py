@@ -51,11 +51,8 @@ returned, raising the same error as at validation. ``rows()`` and
 
 from __future__ import annotations
 
-import _thread
-import collections
 import hashlib
 import os
-import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,8 +62,8 @@ from .._blas_threads import one_blas_thread
 from .._sparse import issparse
 from .._typing import BackendCapabilities, Block
 from ._fold import fold_in_order as _fold
-from ._placement import current_cpu, leave_cpu
 from ._windows import reduce_windows
+from ._workers import Workers as _Workers
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -113,106 +110,12 @@ SPARSE_THREAD_MIN_BYTES = 1 * 2**20
 #: samples the Hessian by blocks (every k-th block, k ≥ 2).
 SINGLE_BLOCK_MAX_ROWS = 80_000
 
-_POOL_LOCK = threading.Lock()
 _POOLS: dict[int, _Workers] = {}
 
 
-class _Task:
-    """One call handed to a worker; ``done`` is released when it has run."""
-
-    __slots__ = ("arg", "done", "error", "fn", "result")
-
-    def __init__(self, fn: Callable[[Any], Any], arg: Any) -> None:
-        self.fn, self.arg = fn, arg
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self.done = threading.Lock()
-        self.done.acquire()
-
-
-class _Workers:
-    """Daemon threads that run :meth:`map`'s calls; the calling thread runs
-    the first call itself, so ``k`` runs need ``k - 1`` workers, and then
-    every call no worker has taken yet: on a machine whose cores are busy a
-    worker may wait for a time slice, and the reduction then costs what one
-    thread takes, not that wait.
-
-    Built on ``threading`` alone: ``concurrent.futures``'s executor costs
-    1.5-2.5 ms to import and start in the first fit that threads (ijcnn1's
-    fit takes ~20 ms), and the caller taking a share saves one hand-off a
-    reduction.
-    """
-
-    def __init__(self, n_workers: int) -> None:
-        self._ready = threading.Condition(threading.Lock())
-        self._tasks: collections.deque[_Task] = collections.deque()
-        self._caller_cpu = -1  # a worker on this CPU moves (``_placement``)
-        for _ in range(n_workers):
-            # not threading.Thread.start, which waits until the new thread
-            # has run (0.2 ms idle, a scheduler slice, up to ~3 ms, on a
-            # busy machine): the worker starts while the caller goes on and
-            # takes queued calls once it runs. Like a daemon thread, it is
-            # not joined at exit.
-            _thread.start_new_thread(self._work, ())
-
-    def _work(self) -> None:
-        while True:
-            with self._ready:
-                while not self._tasks:
-                    self._ready.wait()
-                task = self._tasks.popleft()
-                cpu = self._caller_cpu
-            leave_cpu(cpu)
-            _run_task(task)
-            task.done.release()
-
-    def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]:
-        """``[fn(a) for a in args]``, the calls after the first on the workers
-        (those not yet taken when the first is done, in this thread); the
-        first error in ``args``' order is raised once every started call is
-        done. After an error (or an interrupt) in this thread, the calls no
-        worker has taken never run."""
-        tasks = [_Task(fn, a) for a in args[1:]]
-        cpu = current_cpu()
-        with self._ready:
-            self._caller_cpu = cpu
-            self._tasks.extend(tasks)
-            self._ready.notify(len(tasks))
-        first = _Task(fn, args[0]) if args else None
-        if first is not None:
-            _run_task(first)
-        with self._ready:  # calls no worker has taken yet: the caller runs them
-            left = [task for task in tasks if task in self._tasks]
-            for task in left:
-                self._tasks.remove(task)
-        failed = first is not None and first.error is not None
-        for task in left:
-            if not failed:
-                _run_task(task)
-                failed = task.error is not None
-            task.done.release()
-        for task in tasks:  # every started call done: none left reading the data
-            task.done.acquire()
-        done = ([] if first is None else [first]) + tasks
-        for task in done:
-            if task.error is not None:
-                raise task.error
-        return [task.result for task in done]
-
-
-def _run_task(task: _Task) -> None:
-    """Run one call in this thread, keeping its result or error."""
-    try:
-        task.result = task.fn(task.arg)
-    except BaseException as exc:  # handed to the caller
-        task.error = exc
-
-
 def _forget_pools() -> None:
-    """A forked child inherits the workers' registry but not their threads
-    (nor, if another thread held it at the fork, a usable lock): start afresh."""
-    global _POOL_LOCK
-    _POOL_LOCK = threading.Lock()
+    """A forked child inherits the workers' registry but not their threads:
+    start afresh."""
     _POOLS.clear()
 
 
@@ -237,13 +140,19 @@ def machine_cpus() -> int:
 
 def _pool(n_threads: int) -> _Workers:
     """The workers for reductions over ``n_threads`` threads (the caller and
-    ``n_threads - 1`` workers), started at first use."""
-    with _POOL_LOCK:
-        pool = _POOLS.get(n_threads)
-        if pool is None:
-            pool = _Workers(n_threads - 1)
-            _POOLS[n_threads] = pool
+    ``n_threads - 1`` workers), started at first use (no lock, which an
+    interrupt could leave held: of two threads starting them at once, one's
+    workers end)."""
+    pool = _POOLS.get(n_threads)
+    if pool is not None:
         return pool
+    new = _Workers(n_threads - 1)
+    try:
+        _POOLS.setdefault(n_threads, new)
+    finally:
+        if _POOLS.get(n_threads) is not new:
+            new.close()
+    return _POOLS[n_threads]
 
 
 def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:

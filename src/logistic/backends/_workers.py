@@ -1,0 +1,146 @@
+"""Threads that run a reduction's calls beside the calling thread (:class:`Workers`).
+
+Convention: ``map(fn, args)`` returns ``[fn(a) for a in args]`` in ``args``'
+order; the calling thread runs the first call and then, in order, every call
+no worker has taken yet, so ``k`` calls need ``k - 1`` workers and progress
+needs none (on a machine whose cores are busy a worker may wait for a time
+slice: the reduction then costs what one thread takes, not that wait). The
+first error in ``args``' order is raised once every started call is done;
+after an error in the calling thread's own calls, the calls no worker took
+never run.
+
+Ctrl-C: Python's SIGINT handler raises ``KeyboardInterrupt`` in the main
+thread between any two bytecodes, also inside ``threading`` code between a
+lock's acquire and the ``with`` block that releases it (in
+``Condition.__enter__``), so a lock the caller shares with a worker can stay
+held for good, and the next reduction in the process (a notebook's next fit)
+deadlocks. Hence caller and workers share no lock of Python code (as in
+:mod:`logistic.backends._prefetch`): calls go to the workers through one
+``queue.SimpleQueue`` and come back done through another, one a ``map``
+(``put`` and ``get`` are single C calls, ``get`` interruptible), and a list
+append, a single C operation, decides who runs a call (a worker, or the
+caller, which runs or cancels it). A caller interrupted anywhere in ``map``
+cancels the calls no worker took (they never run) and raises at once; a
+worker's call of that map ends on its own, and its done signal goes to a
+queue nobody reads any more.
+
+Workers are started with ``_thread``, not ``threading.Thread.start``, which
+waits until the new thread has run (0.2 ms idle, a scheduler slice, up to ~3
+ms, on a busy machine): a worker starts while the caller goes on and takes
+queued calls once it runs. Like a daemon thread, it is not joined at exit.
+``concurrent.futures``' executor costs 1.5-2.5 ms to import and start in the
+first fit that threads (ijcnn1's fit takes ~20 ms), and the caller taking a
+share saves one hand-off a reduction.
+"""
+
+from __future__ import annotations
+
+import _thread
+from collections.abc import Callable
+from queue import SimpleQueue
+from typing import Any, TypeVar
+
+from ._placement import current_cpu, leave_cpu
+
+__all__ = ["Workers"]
+
+T = TypeVar("T")
+
+_WORKER, _CALLER = object(), object()  # who runs (or cancels) a call
+
+
+class _Task:
+    """One ``fn(arg)``; ``owner[0]`` (the first to append) runs it, or, for
+    the caller after an error or interrupt, cancels it; a worker puts None on
+    ``done`` once it has run it."""
+
+    __slots__ = ("arg", "done", "error", "fn", "owner", "result")
+
+    def __init__(
+        self, fn: Callable[[Any], Any], arg: Any, done: SimpleQueue[None]
+    ) -> None:
+        self.fn, self.arg = fn, arg
+        self.owner: list[object] = []
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = done
+
+    def claim(self, who: object) -> bool:
+        self.owner.append(who)  # one C call: the first appended wins
+        return self.owner[0] is who
+
+    def run(self) -> None:
+        """Run the call in this thread, keeping its result or error."""
+        try:
+            self.result = self.fn(self.arg)
+        except BaseException as exc:  # handed to the caller
+            self.error = exc
+
+
+def _work(pool: Workers, tasks: SimpleQueue[_Task | None]) -> None:
+    """A worker: runs the calls it claims until it gets None."""
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        if task.claim(_WORKER):
+            leave_cpu(pool._caller_cpu)  # off the caller's CPU (``_placement``)
+            task.run()
+            task.done.put(None)
+        del task  # its result is the caller's alone
+
+
+class Workers:
+    """``n_workers`` threads that run :meth:`map`'s calls beside the caller
+    (module docstring); :meth:`close` ends them."""
+
+    def __init__(self, n_workers: int) -> None:
+        self._tasks: SimpleQueue[_Task | None] = SimpleQueue()
+        self._n_workers = n_workers
+        self._caller_cpu = -1  # a worker on this CPU moves (``_placement``)
+        try:
+            for _ in range(n_workers):
+                _thread.start_new_thread(_work, (self, self._tasks))
+        except BaseException:  # a start failed or was interrupted
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """End the workers once they have run the calls queued before."""
+        for _ in range(self._n_workers):
+            self._tasks.put(None)
+
+    def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]:
+        """``[fn(a) for a in args]``, the calls after the first on the workers
+        (those not yet taken when the caller comes to them, in this thread);
+        the first error in ``args``' order is raised once every started call
+        is done. After an error in this thread, or an interrupt, the calls no
+        worker has taken never run."""
+        if not args:
+            return []
+        done: SimpleQueue[None] = SimpleQueue()
+        tasks = [_Task(fn, a, done) for a in args[1:]]
+        try:
+            self._caller_cpu = current_cpu()
+            for task in tasks:
+                self._tasks.put(task)
+            first = _Task(fn, args[0], done)
+            first.run()
+            failed = first.error is not None
+            running = 0  # calls the workers took
+            for task in tasks:
+                if not task.claim(_CALLER):
+                    running += 1
+                elif not failed:  # else cancelled: it never runs
+                    task.run()
+                    failed = task.error is not None
+            for _ in range(running):  # every started call done
+                done.get()
+        except BaseException:  # interrupted: the calls no worker took never run
+            for task in tasks:
+                task.claim(_CALLER)
+            raise
+        for task in [first, *tasks]:
+            if task.error is not None:
+                raise task.error
+        return [first.result] + [task.result for task in tasks]
