@@ -25,7 +25,7 @@ consumer and workers share no lock of Python code: they hand over through
 interruptible) and single C operations on plain objects (a list append
 decides who runs a call), and a consumer interrupted anywhere never blocks a
 worker. The threads are started with ``_thread`` (as
-:class:`logistic.backends.in_memory._Workers` are), so the interpreter's exit
+:class:`logistic.backends._workers.Workers` are), so the interpreter's exit
 does not join them, and a consumer's clean-up waits for a running producer or
 call at most :data:`CLOSE_WAIT` seconds in all (a call left running holds its
 own references to its data). A producer whose generator was dropped without

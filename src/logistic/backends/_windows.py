@@ -44,7 +44,7 @@ T = TypeVar("T")
 
 class Pool(Protocol):
     """Threads that run ``[fn(a) for a in args]`` (the in-memory backend's
-    ``_Workers``)."""
+    :class:`logistic.backends._workers.Workers`)."""
 
     def map(self, fn: Callable[[Any], T], args: list[Any]) -> list[T]: ...
 

@@ -36,6 +36,7 @@ share saves one hand-off a reduction.
 from __future__ import annotations
 
 import _thread
+import contextlib
 from collections.abc import Callable
 from queue import SimpleQueue
 from typing import Any, TypeVar
@@ -59,7 +60,8 @@ class _Task:
     def __init__(
         self, fn: Callable[[Any], Any], arg: Any, done: SimpleQueue[None]
     ) -> None:
-        self.fn, self.arg = fn, arg
+        self.fn: Callable[[Any], Any] | None = fn
+        self.arg = arg
         self.owner: list[object] = []
         self.result: Any = None
         self.error: BaseException | None = None
@@ -70,11 +72,14 @@ class _Task:
         return self.owner[0] is who
 
     def run(self) -> None:
-        """Run the call in this thread, keeping its result or error."""
+        """Run the call in this thread, keeping its result or error; the
+        function and its argument are let go (a task a worker has not yet
+        taken off the queue holds nothing of the data)."""
         try:
-            self.result = self.fn(self.arg)
+            self.result = self.fn(self.arg)  # type: ignore[misc]
         except BaseException as exc:  # handed to the caller
             self.error = exc
+        self.fn = self.arg = None
 
 
 def _work(pool: Workers, tasks: SimpleQueue[_Task | None]) -> None:
@@ -84,9 +89,12 @@ def _work(pool: Workers, tasks: SimpleQueue[_Task | None]) -> None:
         if task is None:
             return
         if task.claim(_WORKER):
-            leave_cpu(pool._caller_cpu)  # off the caller's CPU (``_placement``)
-            task.run()
-            task.done.put(None)
+            try:
+                with contextlib.suppress(Exception):  # placement is only speed
+                    leave_cpu(pool._caller_cpu)  # off the caller's CPU
+                task.run()
+            finally:  # the caller counts on one signal a call it did not take
+                task.done.put(None)
         del task  # its result is the caller's alone
 
 
@@ -115,7 +123,12 @@ class Workers:
         (those not yet taken when the caller comes to them, in this thread);
         the first error in ``args``' order is raised once every started call
         is done. After an error in this thread, or an interrupt, the calls no
-        worker has taken never run."""
+        worker has taken never run; an interrupt of this thread (Ctrl-C)
+        raises at once, while a call a worker took may still be running: it
+        holds its own references to its data, and its result is dropped.
+        Every task lets go of its function, argument and result once this
+        returns or raises (tasks a worker has yet to take off the queue stay
+        there, empty)."""
         if not args:
             return []
         done: SimpleQueue[None] = SimpleQueue()
@@ -138,9 +151,14 @@ class Workers:
                 done.get()
         except BaseException:  # interrupted: the calls no worker took never run
             for task in tasks:
-                task.claim(_CALLER)
+                if task.claim(_CALLER):
+                    task.fn = task.arg = None
             raise
-        for task in [first, *tasks]:
-            if task.error is not None:
-                raise task.error
-        return [first.result] + [task.result for task in tasks]
+        everything = [first, *tasks]
+        error = next((t.error for t in everything if t.error is not None), None)
+        results = [task.result for task in everything]
+        for task in tasks:  # cancelled ones included: nothing kept in the queue
+            task.fn = task.arg = task.result = task.error = None
+        if error is not None:
+            raise error
+        return results
