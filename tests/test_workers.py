@@ -87,3 +87,14 @@ def test_results_and_arguments_are_let_go_when_map_returns(pool):
         assert all(r() is None for r in arg_refs)
     finally:
         hold.set()
+
+
+def test_a_call_of_an_interrupted_map_is_not_run_by_a_worker(pool):
+    """A map whose caller was interrupted sets its stop flag before cancelling
+    its calls; a call a worker claims after that (a second interrupt having
+    stopped the cancelling) is skipped, and still signalled done."""
+    ran: list[int] = []
+    done: SimpleQueue[None] = SimpleQueue()
+    pool._tasks.put(_Task(ran.append, 1, done, stop=[True]))
+    done.get(timeout=WAIT)  # signalled although not run
+    assert ran == []

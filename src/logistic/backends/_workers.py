@@ -55,10 +55,14 @@ class _Task:
     the caller after an error or interrupt, cancels it; a worker puts None on
     ``done`` once it has run it."""
 
-    __slots__ = ("arg", "done", "error", "fn", "owner", "result")
+    __slots__ = ("arg", "done", "error", "fn", "owner", "result", "stop")
 
     def __init__(
-        self, fn: Callable[[Any], Any], arg: Any, done: SimpleQueue[None]
+        self,
+        fn: Callable[[Any], Any],
+        arg: Any,
+        done: SimpleQueue[None],
+        stop: list[bool] | None = None,
     ) -> None:
         self.fn: Callable[[Any], Any] | None = fn
         self.arg = arg
@@ -66,6 +70,10 @@ class _Task:
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = done
+        #: the map's flag, set first when its caller is interrupted: a call a
+        #: worker claims after that is not run (a second interrupt may stop
+        #: the caller before it has cancelled every call)
+        self.stop: list[bool] = [] if stop is None else stop
 
     def claim(self, who: object) -> bool:
         self.owner.append(who)  # one C call: the first appended wins
@@ -90,9 +98,10 @@ def _work(pool: Workers, tasks: SimpleQueue[_Task | None]) -> None:
             return
         if task.claim(_WORKER):
             try:
-                with contextlib.suppress(Exception):  # placement is only speed
-                    leave_cpu(pool._caller_cpu)  # off the caller's CPU
-                task.run()
+                if not task.stop:
+                    with contextlib.suppress(Exception):  # placement is only speed
+                        leave_cpu(pool._caller_cpu)  # off the caller's CPU
+                    task.run()
             finally:  # the caller counts on one signal a call it did not take
                 task.done.put(None)
         del task  # its result is the caller's alone
@@ -132,7 +141,8 @@ class Workers:
         if not args:
             return []
         done: SimpleQueue[None] = SimpleQueue()
-        tasks = [_Task(fn, a, done) for a in args[1:]]
+        stop: list[bool] = []
+        tasks = [_Task(fn, a, done, stop) for a in args[1:]]
         try:
             self._caller_cpu = current_cpu()
             for task in tasks:
@@ -150,6 +160,7 @@ class Workers:
             for _ in range(running):  # every started call done
                 done.get()
         except BaseException:  # interrupted: the calls no worker took never run
+            stop.append(True)  # first: a worker claiming one now skips it
             for task in tasks:
                 if task.claim(_CALLER):
                     task.fn = task.arg = None

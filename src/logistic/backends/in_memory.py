@@ -146,11 +146,12 @@ def _pool(n_threads: int) -> _Workers:
     pool = _POOLS.get(n_threads)
     if pool is not None:
         return pool
-    new = _Workers(n_threads - 1)
+    new = None
     try:
+        new = _Workers(n_threads - 1)
         _POOLS.setdefault(n_threads, new)
-    finally:
-        if _POOLS.get(n_threads) is not new:
+    finally:  # a pool not registered (another won, or an interrupt) ends
+        if new is not None and _POOLS.get(n_threads) is not new:
             new.close()
     return _POOLS[n_threads]
 
