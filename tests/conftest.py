@@ -10,6 +10,8 @@ them). Tests reach them only through :func:`data_path`, which fails loudly
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,40 @@ INSTALLED = {
     "spector": ("statsmodels", ("datasets", "spector")),
     "star98": ("statsmodels", ("datasets", "star98")),
 }
+
+
+#: The start of an interrupt sweep's script: ``trace``, set with
+#: ``sys.settrace``, raises ``KeyboardInterrupt`` at the ``target[0]``-th event
+#: of the main thread (every opcode included), as Python's SIGINT handler would
+#: there; the script sets ``count[0], target[0] = 0, k`` before each run.
+INTERRUPT_TRACE = """
+count, target = [0], [0]
+
+def trace(frame, event, arg):
+    frame.f_trace_opcodes = True
+    count[0] += 1
+    if count[0] == target[0]:
+        raise KeyboardInterrupt  # as the SIGINT handler would, here
+    return trace
+"""
+
+
+def run_interrupt_sweep(script: str, arg: str, *, timeout: float, hung: str) -> str:
+    """Run an interrupt sweep's ``script`` (``INTERRUPT_TRACE`` first) with
+    ``arg`` in a fresh interpreter; its standard output. A run past
+    ``timeout`` seconds fails the test with ``hung``, one that fails with its
+    standard error."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", INTERRUPT_TRACE + script, arg],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(hung)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def data_path(*parts: str) -> Path:

@@ -15,10 +15,9 @@ then exit by itself (ordinary interpreter exit) within the timeout.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+
+from conftest import run_interrupt_sweep
 
 SWEEP = """
 import gc, os, sys, time
@@ -39,15 +38,6 @@ def run_pass():
         return sum(gen)
     finally:
         gen.close()
-
-count, target = [0], [0]
-
-def trace(frame, event, arg):
-    frame.f_trace_opcodes = True
-    count[0] += 1
-    if count[0] == target[0]:
-        raise KeyboardInterrupt  # as the SIGINT handler would, here
-    return trace
 
 def threads():
     return len(os.listdir("/proc/self/task"))
@@ -81,17 +71,10 @@ print(points, new, idle)
 
 @pytest.mark.parametrize("kind", ["ordered_map", "prefetched"])
 def test_an_interrupt_at_any_point_of_a_pass_ends_it_and_the_process_exits(kind):
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", SWEEP, kind],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{kind}: a pass or the exit hung after an interrupt")
-    assert done.returncode == 0, done.stderr
-    points, new_threads, idle = map(int, done.stdout.split())
+    out = run_interrupt_sweep(
+        SWEEP, kind, timeout=120, hung=f"{kind}: a pass or the exit hung after an interrupt"
+    )
+    points, new_threads, idle = map(int, out.split())
     assert points > 100  # every opcode boundary of a pass was a point
     if kind == "ordered_map":
         assert new_threads == 2  # its two workers, whatever was interrupted

@@ -18,10 +18,9 @@ worker races the caller for the calls.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+
+from conftest import run_interrupt_sweep
 
 SWEEP = r"""
 import sys, threading, time
@@ -35,15 +34,6 @@ maps = [0]
 def work(i):
     ran.append((maps[0], i, threading.get_ident() == MAIN))
     return i * i
-
-count, target = [0], [0]
-
-def trace(frame, event, arg):
-    frame.f_trace_opcodes = True
-    count[0] += 1
-    if count[0] == target[0]:
-        raise KeyboardInterrupt  # as the SIGINT handler would, here
-    return trace
 
 def hold_worker():
     # the pool's one worker and another thread's map, held until ``hold`` is set
@@ -111,14 +101,7 @@ print(points)
 
 @pytest.mark.parametrize("worker", ["held", "free"])
 def test_an_interrupt_at_any_point_of_a_map_leaves_the_workers_usable(worker):
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", SWEEP, worker],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{worker}: a map hung after an interrupt")
-    assert done.returncode == 0, done.stderr
-    assert int(done.stdout) > 50  # every opcode boundary of a map was a point
+    out = run_interrupt_sweep(
+        SWEEP, worker, timeout=60, hung=f"{worker}: a map hung after an interrupt"
+    )
+    assert int(out) > 50  # every opcode boundary of a map was a point
