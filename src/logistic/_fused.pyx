@@ -14,6 +14,8 @@ while it is in cache; CSR: a scatter loop over the same rows, a chunk of
 rows at a time, and ``Xᵀ D X`` by :func:`csr_sandwich`). The in-memory
 backend's threads run blocks side by side because no Python object is
 touched between the first and the last line of work.
+:func:`sample_gram` forms Newton's zero-start Hessian sums over sampled
+rows in place (the row loop's Hessian group, without copying the rows).
 
 Numerics are those of :mod:`logistic._math` (the formulas the numpy
 reference in ``_kernels`` evaluates): with ``t = e^{-|z|}``,
@@ -108,6 +110,14 @@ cdef extern from "_fused_rows.h" nogil:
         const double* w, double b, const double* off, const float* y,
         const double* sw, double* g, double* d, int with_grad, double* out,
         double* H, Py_ssize_t q)
+    int logistic_sample_gram_f64(
+        Py_ssize_t m, Py_ssize_t p, const double* X, Py_ssize_t ld,
+        const Py_ssize_t* idx, const double* sw, const double* mean,
+        const double* sd, double* H, Py_ssize_t q, double* counts)
+    int logistic_sample_gram_f32(
+        Py_ssize_t m, Py_ssize_t p, const float* X, Py_ssize_t ld,
+        const Py_ssize_t* idx, const double* sw, const double* mean,
+        const double* sd, double* H, Py_ssize_t q, double* counts)
 
 
 def row_loop_level(level=None):
@@ -354,6 +364,55 @@ def dense_rows_f32(
             n, p, &X[0, 0], ld, &w[0], b, off, &y[0], sw, &g[0], dp, with_grad, out,
             hp, q)
     return _rows_result(out)
+
+
+def sample_gram(
+    X,
+    const Py_ssize_t[::1] idx,
+    const double[::1] sample_weight,
+    const double[::1] mean,
+    const double[::1] std,
+    double[:, ::1] hess,
+    double[::1] counts,
+):
+    """Newton's zero-start sums over the rows ``idx`` of X, read in place.
+
+    ``hess`` (q × q, as for :func:`dense_rows_f64`) receives
+    ``Σ_k (s_k/4) x̃_k x̃_kᵀ`` over those rows (``x̃ = (x, 1)``, ``s`` the
+    weights, 1 without): bit for bit the Hessian sums :func:`dense_rows_f64`
+    forms at ``w = 0, b = 0`` from a copy of the rows (``X[idx]``), without
+    the copy. ``counts`` (p) receives, per column, the rows of positive
+    weight with ``|x - mean| > std``. X: float64 or float32 with contiguous
+    rows (the caller checks, and that every index is a row of X). Returns
+    False (nothing written) where the row loop is off
+    (``row_loop_level() < 0``).
+    """
+    cdef Py_ssize_t m = idx.shape[0], p = X.shape[1]
+    cdef Py_ssize_t q = _hessian_order(hess, p)
+    if q == 0 or m == 0 or p == 0 or counts.shape[0] != p:
+        raise ValueError("sample_gram: hess, rows and counts must be given")
+    if mean.shape[0] != p or std.shape[0] != p:
+        raise ValueError("sample_gram: mean and std must have X's columns")
+    cdef const double[:, :] X64
+    cdef const float[:, :] X32
+    cdef const double* sw = _ptr(sample_weight)
+    cdef int status
+    cdef Py_ssize_t ld
+    if X.itemsize == 8:
+        X64 = X
+        ld = X64.strides[0] // sizeof(double) if X64.shape[0] > 1 else p
+        with nogil:
+            status = logistic_sample_gram_f64(
+                m, p, &X64[0, 0], ld, &idx[0], sw, &mean[0], &std[0],
+                &hess[0, 0], q, &counts[0])
+    else:
+        X32 = X
+        ld = X32.strides[0] // sizeof(float) if X32.shape[0] > 1 else p
+        with nogil:
+            status = logistic_sample_gram_f32(
+                m, p, &X32[0, 0], ld, &idx[0], sw, &mean[0], &std[0],
+                &hess[0, 0], q, &counts[0])
+    return status == 0
 
 
 cdef inline int _csr_rows(

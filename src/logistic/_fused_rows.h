@@ -30,7 +30,9 @@
  * block-sized X * sqrt(d) and a BLAS syrk. float64 throughout; the AVX2 and
  * AVX-512 builds of this part use fused multiply-adds (it is compared with
  * the numpy formula to rounding, not bit for bit); rows are added in order,
- * so the result does not depend on threads.
+ * so the result does not depend on threads. logistic_sample_gram_f64 / _f32
+ * form the same sums at logit 0 over rows picked by index, read in place
+ * (Newton's zero start).
  *
  * The loop is written with GCC/clang vector extensions (8 doubles: two AVX2
  * or four SSE2 registers) and compiled twice, for AVX2+FMA-class CPUs and the
@@ -450,6 +452,70 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
     }
 }
 
+/* The Gram sums of sampled rows at logit 0 (Newton's zero start,
+ * logistic.solvers._zero_start): with x~ = (x, 1), H = sum_k d_k x~_k x~_k^T
+ * over the rows idx[0..m) of X (row stride ld), d_k = s_k / 4 (s_k = sw[idx[k]],
+ * 1 without weights): the curvature sigma(0) sigma(0) = t / (1 + t)^2 at
+ * t = e^0 = 1, exactly. The rows are read in place (no copy) eight at a time
+ * through the row loop's own Hessian group of the level in use
+ * (LOGISTIC_HESS_GROUP, the same slots, flushes and padding of a partial
+ * group), so H is bit for bit the Hessian sums that logistic_dense_rows_*
+ * forms from a copy of those rows at w = 0, b = 0. counts[j] (p, overwritten)
+ * receives the number of rows of positive weight (every row without weights)
+ * with |x_kj - mean_j| > sd_j. Returns -1 (nothing written) where the row
+ * loop is off. */
+#define LOGISTIC_SAMPLE_GRAM(NAME, T, H512, H256, HBASE)                             \
+    static int NAME(ptrdiff_t m, ptrdiff_t p, const T *X, ptrdiff_t ld,              \
+                    const ptrdiff_t *idx, const double *sw, const double *mean,      \
+                    const double *sd, double *H, ptrdiff_t q, double *counts) {      \
+        const int level = logistic_rows_level();                                     \
+        if (level < 0)                                                               \
+            return -1;                                                               \
+        double xg[LG_HESS_SLOTS * LG_ROWS * q] __attribute__((aligned(64)));         \
+        double ha[LG_HESS_SLOTS * LG_ROWS * q] __attribute__((aligned(64)));         \
+        memset(H, 0, (size_t)(q * q) * sizeof(double));                              \
+        memset(xg, 0, sizeof(xg));                                                   \
+        for (int k = 0; k < LG_HESS_SLOTS * LG_ROWS; k++)                            \
+            xg[k * q + p] = 1.0;                                                     \
+        for (ptrdiff_t j = 0; j < p; j++)                                            \
+            counts[j] = 0.0;                                                         \
+        int hslot = 0;                                                               \
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += LG_ROWS) {                              \
+            const ptrdiff_t mk = m - i0 < LG_ROWS ? m - i0 : LG_ROWS;                \
+            const T *x[LG_ROWS];                                                     \
+            double dk[LG_ROWS];                                                      \
+            for (int k = 0; k < LG_ROWS; k++) {                                      \
+                const ptrdiff_t i = idx[i0 + (k < mk ? k : mk - 1)];                 \
+                x[k] = X + i * ld;                                                   \
+                dk[k] = k < mk ? (sw ? sw[i] : 1.0) * 0.25 : 0.0;                    \
+            }                                                                        \
+            const int flush = hslot == LG_HESS_SLOTS - 1 || i0 + LG_ROWS >= m;       \
+            if (level == 2)                                                          \
+                H512(p, q, x, dk, xg, ha, H, hslot, flush);                          \
+            else if (level == 1)                                                     \
+                H256(p, q, x, dk, xg, ha, H, hslot, flush);                          \
+            else                                                                     \
+                HBASE(p, q, x, dk, xg, ha, H, hslot, flush);                         \
+            hslot = flush ? 0 : hslot + 1;                                           \
+            for (int k = 0; k < mk; k++) {                                           \
+                if (sw && !(sw[idx[i0 + k]] > 0))                                    \
+                    continue;                                                        \
+                const T *xs = x[k];                                                  \
+                for (ptrdiff_t j = 0; j < p; j++)                                    \
+                    counts[j] += fabs((double)xs[j] - mean[j]) > sd[j];              \
+            }                                                                        \
+        }                                                                            \
+        for (ptrdiff_t ja = 0; ja <= p; ja++)                                        \
+            for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                               \
+                H[jc * q + ja] = H[ja * q + jc];                                     \
+        return 0;                                                                    \
+    }
+
+LOGISTIC_SAMPLE_GRAM(logistic_sample_gram_f64, double, lg_hess_f64_512,
+                     lg_hess_f64_256, lg_hess_f64_base)
+LOGISTIC_SAMPLE_GRAM(logistic_sample_gram_f32, float, lg_hess_f32_512,
+                     lg_hess_f32_256, lg_hess_f32_base)
+
 #else /* no vector extensions: the Cython caller uses BLAS */
 static int logistic_rows_level(void) { return -1; }
 static void logistic_rows_force(int level) { (void)level; }
@@ -470,6 +536,24 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
                                     ptrdiff_t q) {
     (void)H; (void)q; (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
     (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
+}
+static int logistic_sample_gram_f64(ptrdiff_t m, ptrdiff_t p, const double *X,
+                                    ptrdiff_t ld, const ptrdiff_t *idx,
+                                    const double *sw, const double *mean,
+                                    const double *sd, double *H, ptrdiff_t q,
+                                    double *counts) {
+    (void)m; (void)p; (void)X; (void)ld; (void)idx; (void)sw; (void)mean; (void)sd;
+    (void)H; (void)q; (void)counts;
+    return -1;
+}
+static int logistic_sample_gram_f32(ptrdiff_t m, ptrdiff_t p, const float *X,
+                                    ptrdiff_t ld, const ptrdiff_t *idx,
+                                    const double *sw, const double *mean,
+                                    const double *sd, double *H, ptrdiff_t q,
+                                    double *counts) {
+    (void)m; (void)p; (void)X; (void)ld; (void)idx; (void)sw; (void)mean; (void)sd;
+    (void)H; (void)q; (void)counts;
+    return -1;
 }
 #endif
 
