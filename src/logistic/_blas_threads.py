@@ -25,6 +25,17 @@ since the last search (a BLAS may have been loaded with them).
 Elsewhere (another BLAS, another system) threadpoolctl's controller sets the
 limit, built once; without threadpoolctl nothing is limited.
 
+Ctrl-C: Python raises ``KeyboardInterrupt`` in the main thread between any
+two bytecodes, also between a lock's acquire and the ``with`` block that
+releases it, or between a count of contexts and the limit it stands for.
+So no lock of Python code guards the limit (as in
+:mod:`logistic.backends._workers`): the loader's setters are held by
+:class:`logistic._loader.OneThread`, whose entry and exit are one C call
+each (its count of contexts and the counts it restores live in C), and the
+search's state changes are single C operations (a slice assignment, a
+``dict.setdefault``). Tested by a trace function raising the interrupt at
+every opcode (``tests/test_blas_threads_interrupt.py``).
+
 A leaf: imports only the standard library and the compiled leaf
 :mod:`logistic._loader` (both lazily, with threadpoolctl).
 """
@@ -61,8 +72,9 @@ _SETTER_SPELLINGS = tuple(
     for prefix in ("", "scipy_")
     for suffix in ("", "64_")
 )
-#: ``[loader's (adds, subs) or modules imported at the search, its result]``
-#: of the last search.
+#: ``[loader's (adds, subs) or modules imported at the search, its result,
+#: the compiled context holding its libraries to one thread or None]`` of the
+#: last search (replaced whole, by one slice assignment).
 _SETTERS: list[Any] = []
 _CONTROLLER: list[Any] = []
 
@@ -72,31 +84,68 @@ def one_blas_thread() -> Any:
     thread counts restored when the last such context of the process exits
     (two fits in two Python threads may overlap: the first to leave must not
     restore the count while the other still runs, nor the second restore the
-    1 it found); a no-op context where nothing can set them."""
-    return _OneThread()
+    1 it found); a no-op context where nothing can set them.
+
+    Ctrl-C (``KeyboardInterrupt`` between any two bytecodes of the main
+    thread) anywhere in it leaves no lock held and no count off where the
+    setters are the compiled loader's (:class:`logistic._loader.OneThread`:
+    entering and leaving are one C call each, which no interrupt splits);
+    elsewhere (:class:`_Fallback`) it never leaves a lock held either, but
+    an interrupt inside its Python code may leave BLAS on one thread."""
+    setters = openblas_setters()
+    search = _SETTERS
+    if search and setters is search[1] and search[2] is not None:
+        return search[2]
+    return _FALLBACK
 
 
-class _OneThread:
-    """The process-wide limit: set when the first context enters, restored
-    when the last one exits (a count under a lock)."""
+class _Fallback:
+    """The process-wide limit where the loader's context does not apply
+    (threadpoolctl's controller, or :mod:`ctypes` setters): one entry in
+    :data:`_INSIDE` a context inside, the limit set while there is one and
+    restored when there is none. The change of limit is made by one thread
+    at a time, the one whose non-blocking acquire of :data:`_SETTLING`
+    succeeded (no thread ever waits on it); it checks again after letting
+    go, so a change of :data:`_INSIDE` made while it held the lock is not
+    lost. No lock is waited on, so none an interrupt leaves held can block a
+    later fit."""
 
-    _lock = threading.Lock()
-    _depth = 0
-    _restore: Any = None
+    __slots__ = ()
 
     def __enter__(self) -> None:
-        with _OneThread._lock:
-            if _OneThread._depth == 0:
-                _OneThread._restore = _limit_to_one()
-            _OneThread._depth += 1
+        _INSIDE.append(None)
+        _settle()
 
     def __exit__(self, *exc: object) -> None:
-        with _OneThread._lock:
-            _OneThread._depth -= 1
-            if _OneThread._depth == 0:
-                restore, _OneThread._restore = _OneThread._restore, None
+        _INSIDE.pop()
+        _settle()
+
+
+_FALLBACK = _Fallback()
+#: one entry a :class:`_Fallback` context inside (list append and pop: one
+#: C call each)
+_INSIDE: list[None] = []
+#: ``[restore]`` while :class:`_Fallback` holds the limit (restore None
+#: where nothing could be set)
+_UNDO: list[Any] = []
+_SETTLING = threading.Lock()
+
+
+def _settle() -> None:
+    """Sets or restores the limit until it matches :data:`_INSIDE`, unless
+    another thread is doing so (it then sees this thread's change)."""
+    while _SETTLING.acquire(blocking=False):
+        try:
+            if _INSIDE and not _UNDO:
+                _UNDO.append(_limit_to_one())
+            elif not _INSIDE and _UNDO:
+                restore = _UNDO.pop()
                 if restore is not None:
                     restore()
+        finally:
+            _SETTLING.release()
+        if bool(_INSIDE) == bool(_UNDO):
+            return
 
 
 def _limit_to_one() -> Any:
@@ -120,12 +169,28 @@ def openblas_setters() -> list[tuple[Any, Any]] | None:
     off Linux; searched again when the loader's library counters (or,
     without them, the count of imported modules) changed since the last
     search."""
-    if not _SETTERS or _SETTERS[0] != _search_key():
+    search = _SETTERS
+    if not search or search[0] != _search_key():
         found = _find_openblas_setters()
         # the key after the search: its RTLD_NOLOAD opens move musl's counter
-        _SETTERS[:] = [_search_key(), found]
-    setters: list[tuple[Any, Any]] | None = _SETTERS[1]
+        search = [_search_key(), found, _context(found)]
+        _SETTERS[:] = search
+    setters: list[tuple[Any, Any]] | None = search[1]
     return setters
+
+
+def _context(setters: list[tuple[Any, Any]] | None) -> Any:
+    """The loader's :class:`~logistic._loader.OneThread` over ``setters``
+    where all of them are the loader's (:class:`_Getter`, :class:`_Setter`),
+    else None."""
+    if not setters or not all(
+        isinstance(get, _Getter) and isinstance(put, _Setter) for get, put in setters
+    ):
+        return None
+    loader = setters[0][0]._loader
+    return loader.OneThread(
+        [(get._as_parameter_, put._as_parameter_) for get, put in setters]
+    )
 
 
 def _search_key() -> Any:
@@ -186,9 +251,9 @@ def _is_blas(path: str) -> bool:
 
 #: Handles of the BLAS libraries whose setters were found, one reference
 #: each, kept for the life of the process: a library found is never
-#: unloaded under the addresses taken from it.
-_PINNED: set[int] = set()
-_PIN_LOCK = threading.Lock()
+#: unloaded under the addresses taken from it (a dict: ``setdefault`` is
+#: one C call, so two searches at once pin a handle once, with no lock).
+_PINNED: dict[int, object] = {}
 
 
 def _functions(
@@ -198,13 +263,12 @@ def _functions(
     ``loader.openblas_functions`` found, one pair a setter (None when there
     are none), called in C by the loader (:class:`_Getter`, :class:`_Setter`);
     one reference a library kept in :data:`_PINNED`, a second one given
-    back."""
-    with _PIN_LOCK:
-        for handle, _, _ in found:
-            if handle in _PINNED:
-                loader.close(handle)
-            else:
-                _PINNED.add(handle)
+    back (an interrupt before that keeps the library loaded, as it is
+    anyway)."""
+    mine = object()
+    for handle, _, _ in found:
+        if _PINNED.setdefault(handle, mine) is not mine:
+            loader.close(handle)
     setters = {
         put: (_Getter(loader, get), _Setter(loader, put)) for _, get, put in found
     }

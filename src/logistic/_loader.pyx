@@ -355,3 +355,84 @@ def close(handle):
     cdef size_t h = handle
     with nogil:
         lg_loader_close(<void *>h)
+
+
+# The process's one-thread limit (:class:`OneThread`): how many contexts are
+# inside, and the setters it has set to one with the counts they had before.
+# Read and written only with the GIL held and no Python code run in between,
+# so that no other thread and no ``KeyboardInterrupt`` can come between.
+cdef enum:
+    _MAX_LIMITED = 64
+
+cdef Py_ssize_t _inside = 0
+cdef size_t _n_limited = 0
+cdef size_t _limited_setter[_MAX_LIMITED]
+cdef int _limited_before[_MAX_LIMITED]
+
+
+cdef class OneThread:
+    """A context holding the OpenBLAS libraries of ``pairs`` (their
+    ``(get_num_threads, set_num_threads)`` addresses, as
+    :func:`openblas_functions` found them) to one thread while any
+    :class:`OneThread` of the process is inside, the counts they had
+    restored when the last one leaves; reusable, re-entrant and shared by
+    threads.
+
+    ``__enter__`` and ``__exit__`` are C that runs no Python code and keeps
+    the GIL: each is one step for other threads and for Ctrl-C (Python
+    raises ``KeyboardInterrupt`` only between bytecodes, so never inside
+    them, and after ``__enter__`` has returned the ``with`` statement calls
+    ``__exit__``). A library of ``pairs`` not yet limited when a context
+    enters (loaded since the first context entered) is limited then, and
+    restored with the others."""
+
+    cdef size_t _n
+    cdef size_t _get[_MAX_LIMITED]
+    cdef size_t _put[_MAX_LIMITED]
+
+    def __cinit__(self, pairs):
+        pairs = list(pairs)
+        if len(pairs) > _MAX_LIMITED:
+            raise ValueError(f"more than {_MAX_LIMITED} libraries")
+        self._n = 0
+        for get, put in pairs:
+            self._get[self._n] = get
+            self._put[self._n] = put
+            self._n += 1
+
+    def __enter__(self):
+        global _inside, _n_limited
+        cdef size_t k, j
+        cdef int (*get)() noexcept nogil
+        cdef void (*put)(int) noexcept nogil
+        _inside += 1
+        for k in range(self._n):
+            for j in range(_n_limited):
+                if _limited_setter[j] == self._put[k]:
+                    break
+            else:
+                if _n_limited < _MAX_LIMITED:
+                    get = <int (*)() noexcept nogil><void *>self._get[k]
+                    put = <void (*)(int) noexcept nogil><void *>self._put[k]
+                    _limited_before[_n_limited] = get()
+                    _limited_setter[_n_limited] = self._put[k]
+                    _n_limited += 1
+                    put(1)
+
+    def __exit__(self, exc_type, exc, tb):
+        global _inside, _n_limited
+        cdef size_t j
+        cdef void (*put)(int) noexcept nogil
+        _inside -= 1
+        if _inside == 0:
+            for j in range(_n_limited):
+                put = <void (*)(int) noexcept nogil><void *>_limited_setter[j]
+                put(_limited_before[j])
+            _n_limited = 0
+        return False
+
+
+def one_thread_inside():
+    """How many :class:`OneThread` contexts of the process are inside, and
+    how many libraries they hold at one thread: ``(contexts, libraries)``."""
+    return _inside, _n_limited
