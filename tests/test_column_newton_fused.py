@@ -244,3 +244,67 @@ def test_a_gradient_alone_read_makes_the_same_steps_bit_for_bit(monkeypatch, mar
         assert dots[0] == 0
     else:  # every step but the first predicts (it needs the last step's rate)
         assert dots[0] == ref.n_iter - 1
+
+
+def test_steps_far_from_the_optimum_make_one_sweep(monkeypatch):
+    # a step from a point whose KKT residual is above EARLY times the starting
+    # point's makes one sweep (its read of X, which also makes the gradient
+    # where it lands, is the whole step); the later steps up to the option's
+    # two; the optimum is scikit-learn's (lbfgs at tol 1e-12, C=1/(alpha n))
+    sk = pytest.importorskip("sklearn.linear_model")
+    X, y = _text_like(n=600, p=1500, seed=9)
+    n, sweeps = X.shape[0], []
+    solve = column_newton.fused_step
+
+    def spy(cm, *a, **k):
+        out = solve(cm, *a, **k)
+        if k.get("max_iter"):
+            sweeps.append(cm.last_sweeps)
+        return out
+
+    monkeypatch.setattr(column_newton, "fused_step", spy)
+    ours = LogisticRegression(
+        penalty="l2", alpha=1 / n, solver="newton-cd-columns", tol=1e-10
+    ).fit(X, y)
+    g = [h["grad_max_norm"] for h in ours.history_]
+    far = [gi > column_newton.EARLY * g[0] for gi in g[: len(sweeps)]]
+    assert far[0] and not far[-1]
+    assert [s for s, f in zip(sweeps, far, strict=True) if f] == [1] * sum(far)
+    assert max(s for s, f in zip(sweeps, far, strict=True) if not f) == 2
+    ref = sk.LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_.ravel(), ref.coef_.ravel(), atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
+
+
+def test_a_checkpoint_without_the_one_sweep_bound_resumes(tmp_path):
+    # a state written before the field ``early`` existed resumes with its
+    # default (no one-sweep steps) and reaches the uninterrupted fit's optimum
+    from logistic._checkpoint import Checkpointer
+    from logistic._objective import LogisticObjective
+    from logistic.solvers import get_solver
+
+    X, y = _text_like(n=700, p=1200, seed=10)
+
+    def solve(**kw):
+        obj = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
+        solver = get_solver("newton-cd-columns")(tol=1e-10, max_iter=50)
+        return solver.solve(obj, np.zeros(obj.n_params), **kw)
+
+    full = solve()
+    ckpt = Checkpointer(tmp_path / "c.json", fingerprint="f", config={})
+
+    class Stop(Exception):
+        pass
+
+    def crash(n_iter, state, history):
+        ckpt.save(n_iter, state, history)
+        if n_iter == 1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        solve(on_iteration=crash)
+    start = ckpt.load()
+    assert start is not None and start["state"].pop("early") > 0
+    resumed = solve(start=start)
+    assert resumed.converged
+    np.testing.assert_allclose(resumed.coef, full.coef, atol=1e-7)
