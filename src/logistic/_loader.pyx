@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, binding=False
 """The dynamic loader's list of libraries, walked in C (``dl_iterate_phdr``).
 
 glibc holds the loader's lock while ``dl_iterate_phdr`` runs its
@@ -15,6 +15,12 @@ caller's words in their file names, tested in C on the loader's bytes
 (:func:`named`), so that a search decodes no name. Off Linux there is
 no walk: the functions return None (the search raises OSError) and the
 caller reads what its platform offers.
+
+Its functions are plain builtin functions (``binding=False``: no Cython
+function objects made at import, and fewer relocations for ``dlopen``):
+the module is first imported inside a process's first fit that limits
+BLAS, an import of ~0.45-0.6 ms (most of it ``dlopen`` and the module's
+set-up) that Cython's function objects would lengthen by ~50-70 µs.
 """
 
 import os
