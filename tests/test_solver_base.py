@@ -299,9 +299,9 @@ def test_a_dense_newton_fit_factors_each_hessian_once(monkeypatch):
 
     factored: list[bytes] = []
 
-    def recording(H, s):
+    def recording(H, s, *args):
         factored.append(H.tobytes())
-        return _newton_linalg.scaled_cholesky(H, s)
+        return _newton_linalg.scaled_cholesky(H, s, *args)
 
     monkeypatch.setattr(newton, "scaled_cholesky", recording)
     monkeypatch.setattr(_zero_start, "scaled_cholesky", recording)

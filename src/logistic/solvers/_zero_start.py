@@ -91,7 +91,7 @@ from .._kernels import hessian
 from .._linalg import Cholesky, LinAlgError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
-from ._newton_linalg import jacobi_scaling, scaled_cholesky
+from ._newton_linalg import jacobi_scaling, lapack_factors, scaled_cholesky
 from ._newton_rows import HessianSample, usable
 
 __all__ = ["ZeroStart", "zero_start", "sample_of", "sample_rows"]
@@ -266,7 +266,7 @@ def _estimate(
     if got is None:
         return None
     H, moment_error = got
-    factored = _well_conditioned(H)
+    factored = _well_conditioned(H, lapack_factors(objective))
     if factored is None:
         return None
     return H, factored, HessianSample(objective, idx, moment_error)
@@ -378,7 +378,9 @@ def _spread(
     return rows @ t
 
 
-def _well_conditioned(H: FloatArray) -> tuple[FloatArray, Cholesky] | None:
+def _well_conditioned(
+    H: FloatArray, lapack: bool = False
+) -> tuple[FloatArray, Cholesky] | None:
     """The Jacobi scaling ``s = diag(H)^{-1/2}`` and the Cholesky factor of
     ``S H S``, made as Newton's own factor is
     (:func:`._newton_linalg.scaled_cholesky`); None when H is not finite with
@@ -389,7 +391,7 @@ def _well_conditioned(H: FloatArray) -> tuple[FloatArray, Cholesky] | None:
         return None
     s = jacobi_scaling(H)
     try:
-        factor = scaled_cholesky(H, s)
+        factor = scaled_cholesky(H, s, lapack)
     except LinAlgError:
         return None
     if not np.min(np.square(np.diag(factor.lower))) >= MIN_PIVOT:

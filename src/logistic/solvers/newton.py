@@ -125,7 +125,13 @@ from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
-from ._newton_linalg import damped_solve, jacobi_scaled, jacobi_scaling, scaled_cholesky
+from ._newton_linalg import (
+    damped_solve,
+    jacobi_scaled,
+    jacobi_scaling,
+    lapack_factors,
+    scaled_cholesky,
+)
 from ._newton_linalg import heap_headroom as _heap_headroom
 from ._newton_linalg import one_blas_thread as _one_blas_thread
 from ._newton_rows import (  # noqa: F401  (SPARSE_START_TOL_SCALE: likewise)
@@ -301,9 +307,12 @@ class Newton(IterativeSolver):
             return False
         if state.hessian is None:  # a state restored without it
             state.hessian = fit.objective.hessian(state.theta)
-        return 0.5 * self._decrement(state, state.hessian) < gain
+        lapack = lapack_factors(fit.objective)
+        return 0.5 * self._decrement(state, state.hessian, lapack) < gain
 
-    def _decrement(self, state: _NewtonState, H: FloatArray) -> float:
+    def _decrement(
+        self, state: _NewtonState, H: FloatArray, lapack: bool = False
+    ) -> float:
         """``gᵀ H⁻¹ g`` at ``state`` by the Cholesky factor of the Jacobi-scaled
         H, which the first step's :meth:`direction` then reuses; inf when H is
         not finite and positive definite."""
@@ -312,7 +321,7 @@ class Newton(IterativeSolver):
             return float("inf")
         s = jacobi_scaling(H)
         try:
-            factor = self._factor(state, H, s)
+            factor = self._factor(state, H, s, lapack)
         except LinAlgError:
             return float("inf")
         gs = g * s
@@ -395,7 +404,8 @@ class Newton(IterativeSolver):
             return self._fallback(fit, g)
         s = jacobi_scaling(H)
         try:
-            d = -self._factor(state, H, s).solve(g * s) * s
+            lapack = lapack_factors(fit.objective)
+            d = -self._factor(state, H, s, lapack).solve(g * s) * s
             if np.isfinite(d).all():
                 return d
         except LinAlgError:
@@ -417,14 +427,17 @@ class Newton(IterativeSolver):
         return got[0]
 
     @staticmethod
-    def _factor(state: _NewtonState, H: FloatArray, s: FloatArray) -> Cholesky:
+    def _factor(
+        state: _NewtonState, H: FloatArray, s: FloatArray, lapack: bool = False
+    ) -> Cholesky:
         """The Cholesky factor of ``S H S`` (``s = diag(H)^{-1/2}``,
-        :func:`._newton_linalg.jacobi_scaling`), kept in ``state.factored``
-        for the next call with the same H (a step with a stale Hessian, or
-        the first step after :meth:`_decrement`); :class:`LinAlgError` when
-        it is not positive definite."""
+        :func:`._newton_linalg.jacobi_scaling`; ``lapack``:
+        :func:`._newton_linalg.lapack_factors` of the fit's objective), kept
+        in ``state.factored`` for the next call with the same H (a step with
+        a stale Hessian, or the first step after :meth:`_decrement`);
+        :class:`LinAlgError` when it is not positive definite."""
         state.factored = None
-        factor = scaled_cholesky(H, s)
+        factor = scaled_cholesky(H, s, lapack)
         state.factored = (H, s, factor)
         return factor
 
