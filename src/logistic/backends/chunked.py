@@ -9,7 +9,8 @@ Conventions (owned here)
   of exactly ``chunk_rows`` rows in *source order* (files of a directory sorted
   by name, rows in file order); the last block may be shorter. File, row-group
   and batch boundaries do not matter. ``map_reduce`` is a left fold in block
-  order (:func:`logistic.backends._reduce.tree_sum`). Hence the same rows in
+  order (:func:`logistic.backends._fold.fold_in_order`, the bits of
+  :func:`logistic.backends._reduce.tree_sum`). Hence the same rows in
   the same order with the same ``chunk_rows`` give **bitwise-identical** sums
   however they are stored; with ``chunk_rows`` equal to the in-memory backend's
   ``block_rows`` the sums equal the in-memory ones. Other chunkings agree to
@@ -20,7 +21,8 @@ Conventions (owned here)
   of a pass is about ``4 × chunk_bytes`` (the reader's batch, the converted
   block, one block-sized temporary) plus ``n_features²`` floats for a Hessian,
   independent of the number of rows; a pass over the row cache holds up to
-  ``n_threads + 1`` mapped blocks and their temporaries and partial sums.
+  ``n_threads + 1`` mapped blocks and their temporaries, and the partial sums
+  of as many runs of blocks (:mod:`._cache_pass`).
 * **Labels.** A *scan* pass at construction reads every row once: it counts
   rows, finds the two classes (ordered ``[negative, positive]`` by the rules
   of :mod:`logistic._labels`: the larger label is positive unless
@@ -35,8 +37,9 @@ Conventions (owned here)
   (or reads a block held in small page-cache folios, :mod:`._cache`)
   instead of decoding the files again. The blocks, and so every sum, are
   bitwise the ones read from the source. Mapping a cached block costs next to
-  nothing, so cached passes reduce blocks on every CPU at once
-  (:func:`logistic.backends._prefetch.ordered_map`), folded in block order.
+  nothing, so cached passes reduce runs of blocks on every CPU at once
+  (:func:`logistic.backends._prefetch.ordered_map`, a call a run of blocks:
+  :mod:`logistic.backends._cache_pass`), folded in block order.
 * **Nothing lost.** Every pass counts its rows; a pass that sees a different
   number of rows than the scan raises :class:`IntegrityError` (the data changed
   during the fit).
@@ -65,8 +68,10 @@ from .._labels import (
 )
 from .._typing import BackendCapabilities, Block
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
+from ._cache_pass import CachedRuns
+from ._fold import fold_in_order
 from ._prefetch import ordered_map, prefetched
-from ._reduce import pass_progress, tree_sum
+from ._reduce import pass_progress
 from ._sources import (
     RawChunk,
     _BlockSource,
@@ -178,10 +183,10 @@ class Chunked:
     prefetch : bool
         Read and convert the next block in a background thread while the
         current one is reduced (one more block in memory; same sums). With a
-        row cache, ``n_threads`` threads map and reduce blocks of their own
-        instead (at most ``n_threads + 1`` blocks in memory; the same sums,
-        folded in block order); False reduces them one after another in this
-        thread.
+        row cache, ``n_threads`` threads map and reduce runs of blocks of
+        their own instead (at most ``n_threads + 1`` blocks in memory; the
+        same sums, folded in block order); False reduces them one after
+        another in this thread.
     n_threads : int or None
         Threads that reduce blocks of the row cache (None: every available
         CPU).
@@ -541,31 +546,22 @@ class Chunked:
             rows: CachedRows, values: np.ndarray
         ) -> Generator[T, None, None]:
             nonlocal n
-            chunk = self.chunk_rows
-
-            def one(row0: int) -> tuple[int, T]:
-                def reduce(X: Any, codes: Any, w: Any, o: Any) -> tuple[int, T]:
-                    # take: a third of values[codes]'s time for uint8 codes
-                    labels = values.take(codes)
-                    return X.shape[0], fn(Block(X, labels, w, o), row0 // chunk)
-
-                return rows.reduce_block(row0, chunk, reduce)
-
             threads = self.n_threads or available_cpus()
-            results = ordered_map(
-                one, range(0, self.n_samples, chunk), threads, threads + 1
-            )
+            plan = CachedRuns(rows, values, self.chunk_rows, fn, threads)
+            # every thread's pool, even for fewer blocks: a first small fit
+            # starts the threads a later one uses (before an address-space cap)
+            done = ordered_map(plan.run, plan.runs(), threads, threads + 1)
             try:
-                for k, part in results:
-                    n += k
-                    yield part
+                yield from plan.results(done)
             finally:
-                results.close()
+                done.close()
+                n = plan.rows
 
         # Reading/decoding runs in the prefetch thread, the block kernels here
         # with single-threaded BLAS (as the in-memory backend's threads do).
         # Blocks of the row cache cost only a memory map: every CPU maps and
-        # reduces its own blocks, folded in block order (the same sums).
+        # reduces its own runs of blocks (:mod:`._cache_pass`), folded in
+        # block order (the same sums).
         with (
             one_blas_thread() if self.prefetch else nullcontext(),
             closing(
@@ -576,7 +572,7 @@ class Chunked:
                 else parts()
             ) as pass_parts,
         ):
-            result = tree_sum(pass_parts)
+            result = fold_in_order(pass_parts)
         if n != self.n_samples:
             raise IntegrityError(
                 f"{self.source.name}: a pass read {n} rows but the scan found "

@@ -1,0 +1,112 @@
+"""Runs of blocks a threaded pass over the row cache hands to its threads
+(logistic.backends._cache_pass): they cover the grid in order, one call a
+run; their lengths follow the guided rule and the results' budget; the sums
+are bitwise those of a pass that reduces one block after another."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from conftest import weighted_parquet  # noqa: E402
+from logistic.backends import _cache, chunked  # noqa: E402
+from logistic.backends._cache_pass import RUN_BLOCKS, CachedRuns  # noqa: E402
+from logistic.backends._windows import PARTIAL_BYTES  # noqa: E402
+from logistic.backends.chunked import Chunked  # noqa: E402
+
+
+def _plan(n_blocks: int, n_threads: int) -> CachedRuns[Any]:
+    rows = SimpleNamespace(n_samples=n_blocks * 10)
+    return CachedRuns(rows, np.array([0.0, 1.0]), 10, lambda b, i: 0.0, n_threads)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("n_blocks, k", [(96, 2), (96, 4), (5, 2), (1, 3), (400, 2)])
+def test_runs_cover_the_grid_in_order_single_blocks_first(n_blocks, k):
+    plan = _plan(n_blocks, k)
+    runs = list(plan.runs())
+    assert [i for r in runs for i in r] == list(range(n_blocks))
+    first = min(k, n_blocks) + 1
+    assert all(len(r) == 1 for r in runs[:first])
+    lengths = [len(r) for r in runs[first:]]
+    assert all(1 <= n <= RUN_BLOCKS for n in lengths)
+    assert lengths == sorted(lengths, reverse=True)  # long runs first
+    if n_blocks == 96 and k == 2:  # guided: 1/(2k) of the blocks left
+        assert lengths[:4] == [24, 18, 13, 10]
+        assert len(runs) < n_blocks // 4
+
+
+def test_later_runs_keep_the_results_in_flight_within_the_budget():
+    k = 2
+    plan = _plan(200, k)
+    runs = plan.runs()
+    big = np.zeros(PARTIAL_BYTES // (8 * 4 * (k + 1)))  # 4 a run fit the budget
+    got = list(plan.results(iter([[(10, (1.0, big))]])))  # as a result comes back
+    assert got[0][1] is big and plan.rows == 10
+    lengths = [len(next(runs)) for _ in range(k + 3)]
+    assert lengths[: k + 1] == [1] * (k + 1)
+    assert lengths[k + 1 :] == [3, 3]  # the tuple's float tips it below 4
+    list(plan.results(iter([[(10, object())]])))
+    assert len(next(runs)) == 1  # a result of unknown size: a block a call
+
+
+@pytest.fixture()
+def cached(tmp_path, monkeypatch):
+    monkeypatch.setattr(_cache, "MAP_MIN_BYTES", 0)  # map even tiny blocks
+    path, X, y, w = weighted_parquet(tmp_path, 7, n=5000)
+    opts = dict(target="label", weight="w", chunk_rows=100, cache_dir=tmp_path / "c")
+    Chunked.from_parquet(path, **opts)  # the scan writes the cache
+    return path, opts, X, y, w
+
+
+@pytest.mark.parametrize("n_threads", [2, 3])
+@pytest.mark.parametrize("positive", [None, 0])
+def test_a_threaded_pass_hands_over_runs_and_sums_like_one_thread(
+    cached, monkeypatch, n_threads, positive
+):
+    path, opts, X, y, w = cached
+    threaded = Chunked.from_parquet(
+        path, **opts, n_threads=n_threads, positive=positive
+    )
+    serial = Chunked.from_parquet(path, **opts, prefetch=False, positive=positive)
+    assert threaded.cache_path is not None
+    calls = []
+    real = chunked.ordered_map
+
+    def counting(fn, items, *args):
+        def counted():
+            for item in items:
+                calls.append(item)
+                yield item
+
+        return real(fn, counted(), *args)
+
+    monkeypatch.setattr(chunked, "ordered_map", counting)
+    lock, seen = threading.Lock(), []
+    label = y if positive is None else 1 - y  # positive=0: the labels flipped
+
+    def fn(block, i):
+        with lock:
+            seen.append(i)
+        rows = slice(100 * i, 100 * (i + 1))
+        np.testing.assert_array_equal(block.X, X[rows])
+        np.testing.assert_array_equal(block.y, label[rows])
+        assert block.y.dtype == np.float64
+        g = block.X.T @ (block.sample_weight * (block.y - 0.3))
+        return float(block.sample_weight @ block.y), g, np.outer(g, g)
+
+    got = threaded.map_reduce_indexed(fn)
+    assert sorted(seen) == list(range(50))
+    assert [i for r in calls for i in r] == list(range(50))
+    assert len(calls) < 50  # runs of blocks, not a hand-off a block
+    monkeypatch.setattr(chunked, "ordered_map", real)
+    want = serial.map_reduce_indexed(fn)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)  # bitwise: folded in block order
+    assert threaded.n_passes == 1 and threaded.rows_read == X.shape[0]
