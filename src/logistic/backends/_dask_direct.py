@@ -36,7 +36,6 @@ without a running worker, for ``cluster_timeout`` raises as for tasks.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import CancelledError
 from functools import partial
@@ -49,6 +48,7 @@ from distributed.protocol import to_serialize
 
 from ._dask_locality import Group
 from ._dask_tasks import partitions_reduce
+from ._wake import Wake
 
 __all__ = ["HANDLER", "DirectReduce", "compute_direct", "group_payload", "install"]
 
@@ -166,7 +166,7 @@ def compute_direct(
     client = run.client
     if client.status != "running":
         return None
-    wake = threading.Event()
+    wake = Wake()  # set from the event loop: no lock a Ctrl-C can hold
 
     async def on_loop() -> tuple[list[list[int]], list[_Call]] | None:
         planned = await groups()

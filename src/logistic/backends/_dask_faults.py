@@ -60,7 +60,6 @@ from ``ValueError``: they are faults of the cluster, not of the data.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import CancelledError
@@ -75,6 +74,7 @@ from ._dask_errors import (
     WorkerMemoryError,
 )
 from ._dask_fetch import EarlyFetch, direct_gather, hold_results
+from ._wake import Wake
 
 __all__ = [
     "ClusterRun",
@@ -278,7 +278,7 @@ class ClusterRun:
         calls: list[Any],
         label: str,
         members: list[list[int]],
-        wake: threading.Event,
+        wake: Wake,
         on_look: Callable[[dict[str, Any] | None], bool],
     ) -> None:
         """:meth:`_wait` for direct calls (objects with a future's ``status``:
@@ -297,7 +297,7 @@ class ClusterRun:
         label: str,
         fail_fast: bool,
         members: list[list[int]] | None = None,
-        wake: threading.Event | None = None,
+        wake: Wake | None = None,
         on_look: Callable[[dict[str, Any] | None], bool] | None = None,
     ) -> None:
         """Until every task finished (``fail_fast``: or one failed), one was
@@ -536,9 +536,11 @@ def _killed_worker(exc: BaseException | None) -> bool:
     return type(exc).__name__ == "KilledWorker"
 
 
-def _wake_on_done(futures: list[Any]) -> threading.Event:
-    """An event set whenever one of ``futures`` finishes, fails or is cancelled."""
-    wake = threading.Event()
+def _wake_on_done(futures: list[Any]) -> Wake:
+    """A flag set whenever one of ``futures`` finishes, fails or is cancelled
+    (by Dask's callback, on the client's event loop: a :class:`Wake`, which
+    no Ctrl-C in the waiting thread can leave blocking it)."""
+    wake = Wake()
 
     def done(_: Any) -> None:
         wake.set()

@@ -10,8 +10,9 @@ keep its results until the next evaluation is submitted
 
 from __future__ import annotations
 
-import threading
 from typing import Any
+
+from ._wake import Wake
 
 __all__ = ["EarlyFetch", "direct_gather", "hold_results"]
 
@@ -52,8 +53,8 @@ class EarlyFetch:
     """
 
     def __init__(self, n: int) -> None:
-        self.wake = threading.Event()
-        self.done = threading.Event()
+        self.wake = Wake()  # set from the event loop: no lock a Ctrl-C can hold
+        self.done = Wake()
         self.values: list[Any] = [None] * n
         self.complete = False
         self._task: Any = None  # the loop keeps only a weak reference
