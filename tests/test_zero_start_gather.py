@@ -127,3 +127,18 @@ def test_zero_start_copies_no_rows() -> None:
     ref = Xt.T @ Xt / (4.0 * idx.size)
     ref[:-1, :-1] += 1e-3 * np.eye(p)
     np.testing.assert_allclose(got.hessian, ref, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "n, m", [(7_000, 548), (20_000, 2_000), (10**6, 5_000), (9, 9)]
+)
+def test_golden_rows_are_numpys(n: int, m: int) -> None:
+    """The compiled rows are the numpy formula's, element for element."""
+    from logistic.solvers._zero_start import _PHI
+
+    u = np.arange(1, m + 1, dtype=np.float64) * _PHI
+    u -= np.floor(u)
+    ref = np.sort((u * n).astype(np.intp))
+    got = np.empty(m, dtype=np.intp)
+    _mod.golden_rows(n, _PHI, got)
+    np.testing.assert_array_equal(got, ref)

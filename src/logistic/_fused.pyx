@@ -15,7 +15,8 @@ rows at a time, and ``Xᵀ D X`` by :func:`csr_sandwich`). The in-memory
 backend's threads run blocks side by side because no Python object is
 touched between the first and the last line of work.
 :func:`sample_gram` forms Newton's zero-start Hessian sums over sampled
-rows in place (the row loop's Hessian group, without copying the rows).
+rows in place (the row loop's Hessian group, without copying the rows);
+:func:`golden_rows` picks those rows.
 
 Numerics are those of :mod:`logistic._math` (the formulas the numpy
 reference in ``_kernels`` evaluates): with ``t = e^{-|z|}``,
@@ -30,7 +31,8 @@ Arguments are checked by the Python caller (shapes, dtypes, strides).
 """
 
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
-from libc.math cimport fabs, isfinite
+from libc.math cimport fabs, floor, isfinite
+from libc.stdlib cimport qsort
 
 from logistic._kernel_types cimport _ptr, floating, index_t
 
@@ -413,6 +415,30 @@ def sample_gram(
                 m, p, &X32[0, 0], ld, &idx[0], sw, &mean[0], &std[0],
                 &hess[0, 0], q, &counts[0])
     return status == 0
+
+
+def golden_rows(Py_ssize_t n, double phi, Py_ssize_t[::1] out):
+    """``out[i] = ⌊n · frac((i + 1) φ)⌋`` for ``i < m`` (``φ = phi``, the golden
+    ratio's fractional part, ``m = out.shape[0]``), then sorted: the same
+    float64 operations as numpy's ``u = arange(1, m + 1) * φ; u -= floor(u);
+    (u * n).astype(intp)`` and its sort (Newton's zero-start rows,
+    :func:`logistic.solvers._zero_start.sample_rows`), in one call."""
+    cdef Py_ssize_t m = out.shape[0], i
+    cdef double u, nf = <double>n
+    if m == 0:
+        return None
+    with nogil:
+        for i in range(m):
+            u = <double>(i + 1) * phi
+            u = u - floor(u)
+            out[i] = <Py_ssize_t>(u * nf)
+        qsort(&out[0], m, sizeof(Py_ssize_t), _cmp_index)
+    return None
+
+
+cdef int _cmp_index(const void* a, const void* b) noexcept nogil:
+    cdef Py_ssize_t x = (<const Py_ssize_t*>a)[0], y = (<const Py_ssize_t*>b)[0]
+    return (x > y) - (x < y)
 
 
 cdef inline int _csr_rows(

@@ -414,8 +414,13 @@ class InMemory:
 
         Each thread takes one contiguous run of blocks (one task per thread,
         so scheduling costs nothing per block); the partial results are then
-        added in block order.
+        added in block order. Data of one block (small data, whose finite
+        check is made) get ``fn(block)`` itself: the same result as the
+        fold of one block, without the calls around it.
         """
+        blocks = self._blocks
+        if blocks is not None and len(blocks) == 1 and not self._finite_pending:
+            return fn(blocks[0])
         return self._map(lambda block, _i: fn(block), fn)
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:

@@ -185,13 +185,18 @@ def sample_rows(
     small to sample (``itemsize``: bytes of a value of X; ``n_columns``: X's
     columns, the copy's width, ``n_params - 1`` when not given)."""
     m = max(SAMPLE_MIN_ROWS, SAMPLE_ROWS_PER_PARAM * n_params)
+    width = n_params - 1 if n_columns is None else n_columns
     if n_samples < MIN_RATIO * m:
-        width = n_params - 1 if n_columns is None else n_columns
         fits = SMALL_SAMPLE_BYTES // (itemsize * max(1, width))
         m = min(n_samples // MIN_RATIO, fits)
         small = n_samples * n_params * n_params < SMALL_MIN_WORK
         if small or m < SMALL_ROWS_PER_PARAM * n_params:
             return None
+    mod = compiled_for_shape(n_samples, width)
+    if mod is not None:  # the same operations in one call
+        idx = np.empty(m, dtype=np.intp)
+        mod.golden_rows(n_samples, _PHI, idx)
+        return idx
     u = np.arange(1, m + 1, dtype=np.float64) * _PHI
     u -= np.floor(u)
     idx = (u * n_samples).astype(np.intp)
