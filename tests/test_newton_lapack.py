@@ -50,3 +50,31 @@ def test_lapack_factors_follow_the_datas_size(rows: int) -> None:
     obj = LogisticObjective.from_arrays(X, y)
     want = rows * 4 >= COMPILED_MIN_VALUES and compiled_kernel() is not None
     assert lapack_factors(obj) is want
+
+
+@pytest.mark.skipif(compiled_kernel() is None, reason="no compiled kernels here")
+@pytest.mark.parametrize("n", [1, 29, 64, 100])
+def test_compiled_jacobi_factor_is_the_scaled_matrix_factor(n: int) -> None:
+    from logistic.solvers._newton_linalg import jacobi_scaling, scaled_cholesky
+
+    rng = np.random.default_rng(7 + n)
+    B = rng.standard_normal((3 * n, n)) * rng.uniform(0.1, 100.0, n)
+    H = B.T @ B / (3 * n) + 1e-3 * np.eye(n)
+    s = jacobi_scaling(H)
+    got = scaled_cholesky(H, s, lapack=True)
+    Hs = H * s[:, None]
+    Hs *= s[None, :]
+    np.testing.assert_allclose(got.lower, np.linalg.cholesky(Hs), rtol=0, atol=1e-13)
+    assert not np.triu(got.lower, 1).any()
+    g = rng.standard_normal(n)
+    d = -got.solve(g * s) * s
+    np.testing.assert_allclose(H @ d, -g, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.skipif(compiled_kernel() is None, reason="no compiled kernels here")
+def test_compiled_jacobi_factor_refuses_an_indefinite_matrix() -> None:
+    from logistic.solvers._newton_linalg import scaled_cholesky
+
+    H = np.array([[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(LinAlgError):
+        scaled_cholesky(H, np.ones(2), lapack=True)

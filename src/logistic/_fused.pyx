@@ -16,7 +16,8 @@ backend's threads run blocks side by side because no Python object is
 touched between the first and the last line of work.
 :func:`sample_gram` forms Newton's zero-start Hessian sums over sampled
 rows in place (the row loop's Hessian group, without copying the rows);
-:func:`golden_rows` picks those rows.
+:func:`golden_rows` picks those rows; :func:`jacobi_factor` is Newton's
+Jacobi-scaled Cholesky factor in one call (LAPACK ``dpotrf``).
 
 Numerics are those of :mod:`logistic._math` (the formulas the numpy
 reference in ``_kernels`` evaluates): with ``t = e^{-|z|}``,
@@ -37,6 +38,7 @@ from libc.stdlib cimport qsort
 from logistic._kernel_types cimport _ptr, floating, index_t
 
 from scipy.linalg import cython_blas as _cython_blas
+from scipy.linalg import cython_lapack as _cython_lapack
 
 # The column-statistics sweeps are compiled on their own
 # (logistic._column_stats); logistic._moments calls them on this module.
@@ -59,6 +61,17 @@ cdef void* _blas_pointer(str name) except NULL:
 
 cdef dgemv_t dgemv = <dgemv_t>_blas_pointer("dgemv")
 cdef sgemv_t sgemv = <sgemv_t>_blas_pointer("sgemv")
+
+# LAPACK's Cholesky factor from scipy's copy too (scipy.linalg.cython_lapack).
+ctypedef void (*dpotrf_t)(char*, int*, double*, int*, int*) noexcept nogil
+
+
+cdef void* _lapack_pointer(str name) except NULL:
+    capsule = _cython_lapack.__pyx_capi__[name]
+    return PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
+
+
+cdef dpotrf_t dpotrf = <dpotrf_t>_lapack_pointer("dpotrf")
 
 
 cdef inline void _gemv(
@@ -415,6 +428,38 @@ def sample_gram(
                 m, p, &X32[0, 0], ld, &idx[0], sw, &mean[0], &std[0],
                 &hess[0, 0], q, &counts[0])
     return status == 0
+
+
+def jacobi_factor(const double[:, ::1] H, const double[::1] s, double[:, ::1] L):
+    """``L`` (C order) ← the lower Cholesky factor of ``S H S``, ``S =
+    diag(s)``, its strict upper triangle zero; returns LAPACK ``dpotrf``'s
+    ``info`` (0: factored; k > 0: the leading minor of order k is not
+    positive definite, ``L`` then undefined).
+
+    ``S H S`` is formed as ``(H_ij s_i) s_j`` (numpy's ``H * s[:, None] *
+    s[None, :]``) straight into ``L``; ``dpotrf`` reads the C-ordered
+    buffer as column-major, i.e. the transpose of the symmetric matrix, and
+    its upper factor ``U`` in that order is ``L = Uᵀ`` in C order: one call
+    for Newton's scaled factor (:mod:`logistic.solvers._newton_linalg`)
+    where scaling in numpy and scipy's wrapper (a Fortran-ordered copy,
+    argument checks) made up most of its cost at a few dozen rows."""
+    cdef Py_ssize_t n = H.shape[0], i, j
+    if H.shape[1] != n or s.shape[0] != n or L.shape[0] != n or L.shape[1] != n:
+        raise ValueError("jacobi_factor: H, s and L must be n × n, n and n × n")
+    cdef int nn = <int>n, info = 0
+    cdef char uplo = b'U'
+    if n == 0:
+        return 0
+    with nogil:
+        for i in range(n):
+            for j in range(n):
+                L[i, j] = (H[i, j] * s[i]) * s[j]
+        dpotrf(&uplo, &nn, &L[0, 0], &nn, &info)
+        if info == 0:
+            for i in range(n):
+                for j in range(i + 1, n):
+                    L[i, j] = 0.0
+    return info
 
 
 def golden_rows(Py_ssize_t n, double phi, Py_ssize_t[::1] out):

@@ -39,7 +39,7 @@ from numpy.linalg import LinAlgError
 
 from ._typing import FloatArray
 
-__all__ = ["NUMPY_SOLVE_MAX", "Cholesky", "LinAlgError", "cholesky"]
+__all__ = ["NUMPY_SOLVE_MAX", "Cholesky", "LinAlgError", "cholesky", "lapack_factor"]
 
 #: Up to this many rows the factor and solve are numpy's (a solve 26 µs at
 #: 29 rows against scipy's 7 µs), below scipy's import cost for any fit that
@@ -116,6 +116,14 @@ def cholesky(A: FloatArray, *, copy: bool = True, lapack: bool = False) -> Chole
 
 #: Marks a factor made by :func:`_lapack_cholesky` (solved by ``dpotrs``).
 _LAPACK = "lapack"
+
+
+def lapack_factor(lower: FloatArray) -> Cholesky:
+    """The factor of a matrix that LAPACK ``dpotrf`` factored elsewhere
+    (``lower``: float64, its strict upper triangle zero; Newton's compiled
+    Jacobi-scaled factor, :func:`logistic.solvers._newton_linalg.scaled_cholesky`),
+    solved as :func:`_lapack_cholesky`'s, by ``dpotrs``."""
+    return Cholesky(lower, (lower, _LAPACK))
 
 
 def _lapack_cholesky(A: FloatArray) -> Cholesky:

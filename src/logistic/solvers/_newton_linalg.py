@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from .._blas_threads import one_blas_thread as _one_thread
-from .._compiled import compiled_for_shape
+from .._compiled import compiled_for_shape, compiled_kernel
 from .._libc import reserve_heap
-from .._linalg import Cholesky, LinAlgError, cholesky
+from .._linalg import Cholesky, LinAlgError, cholesky, lapack_factor
 from .._typing import FloatArray
 
 __all__ = [
@@ -119,8 +119,19 @@ def scaled_cholesky(H: FloatArray, s: FloatArray, lapack: bool = False) -> Chole
     """The Cholesky factor of ``S H S`` (:func:`jacobi_scaled`), BLAS held to
     one thread by :func:`one_blas_thread`'s size rule: Newton's factor, and
     the zero start's, which Newton's first step reuses, made alike
-    (``lapack``: :func:`lapack_factors` of the fit's objective);
+    (``lapack``: :func:`lapack_factors` of the fit's objective; a float64 H
+    then in one compiled call, ``_fused.jacobi_factor``: the same scaled
+    matrix and ``dpotrf``, without numpy's scaling and scipy's wrapper);
     :class:`logistic._linalg.LinAlgError` when it is not positive definite."""
+    if lapack and H.dtype == np.float64:
+        mod = compiled_kernel()
+        if mod is not None:  # scaling and dpotrf in one compiled call
+            L = np.empty(H.shape)
+            with one_blas_thread(H.shape[0]):
+                info = mod.jacobi_factor(np.ascontiguousarray(H), s, L)
+            if info > 0:
+                raise LinAlgError("Matrix is not positive definite")
+            return lapack_factor(L)
     Hs = jacobi_scaled(H, s)
     with one_blas_thread(H.shape[0]):
         return cholesky(Hs, copy=False, lapack=lapack)  # Hs: this function's own
