@@ -5,6 +5,7 @@ are bitwise those of a pass that reduces one block after another."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from types import SimpleNamespace
 from typing import Any
@@ -110,3 +111,19 @@ def test_a_threaded_pass_hands_over_runs_and_sums_like_one_thread(
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)  # bitwise: folded in block order
     assert threaded.n_passes == 1 and threaded.rows_read == X.shape[0]
+
+
+def test_results_of_dataclasses_count_their_fields():
+    @dataclasses.dataclass
+    class Stats:
+        weight: float
+        mean: np.ndarray
+        extra: np.ndarray | None
+
+    k = 2
+    plan = _plan(200, k)
+    runs = plan.runs()
+    big = np.zeros(PARTIAL_BYTES // (8 * 4 * (k + 1)))
+    list(plan.results(iter([[(10, (Stats(1.0, big, None), 2.0))]])))
+    lengths = [len(next(runs)) for _ in range(k + 2)]
+    assert lengths == [1] * (k + 1) + [3]  # sized like the tuple of arrays

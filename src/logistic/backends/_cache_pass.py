@@ -29,6 +29,7 @@ the threads and their Ctrl-C safety :func:`._prefetch.ordered_map`'s)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -46,6 +47,22 @@ T = TypeVar("T")
 
 #: Most blocks a run (a call) reduces.
 RUN_BLOCKS = 32
+
+
+def _nbytes(part: Any) -> int | None:
+    """Bytes of a block's result: :func:`._windows.result_bytes`, and also
+    through dataclass instances (the column statistics) and None (0 bytes);
+    None where some part's size is unknown."""
+    if part is None:
+        return 0
+    if dataclasses.is_dataclass(part) and not isinstance(part, type):
+        parts = [getattr(part, f.name) for f in dataclasses.fields(part)]
+    elif isinstance(part, tuple):
+        parts = list(part)
+    else:
+        return result_bytes(part)
+    sizes = [_nbytes(v) for v in parts]
+    return None if None in sizes else sum(s for s in sizes if s is not None)
 
 
 class CachedRuns(Generic[T]):
@@ -110,7 +127,7 @@ class CachedRuns(Generic[T]):
         for parts in done:
             for rows, part in parts:
                 self.rows += rows
-                size = result_bytes(part)
+                size = _nbytes(part)
                 # a result of unknown size counts as a full budget's share
                 self._largest = max(self._largest, size or PARTIAL_BYTES)
                 yield part
