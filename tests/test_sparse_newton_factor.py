@@ -19,6 +19,7 @@ import scipy.sparse as sp
 import logistic._linalg as linalg
 from conftest import binary_sparse_problem
 from logistic import LogisticRegression
+from logistic.solvers import _newton_linalg
 
 N, P = 24_000, 80  # above NUMPY_SOLVE_MAX parameters: LAPACK's dpotrf
 
@@ -34,12 +35,18 @@ def test_each_hessian_is_factored_once(sparse_data, monkeypatch):
     factored: list[str] = []
 
     real = linalg._lapack_cholesky
+    made = _newton_linalg.lapack_factor
 
     def recording(A: np.ndarray) -> linalg.Cholesky:
         factored.append(hashlib.blake2b(A.tobytes(), digest_size=16).hexdigest())
         return real(A)
 
+    def recording_made(L: np.ndarray) -> linalg.Cholesky:  # the compiled factor
+        factored.append(hashlib.blake2b(L.tobytes(), digest_size=16).hexdigest())
+        return made(L)
+
     monkeypatch.setattr(linalg, "_lapack_cholesky", recording)
+    monkeypatch.setattr(_newton_linalg, "lapack_factor", recording_made)
     ours = LogisticRegression(penalty="l2", C=1.0, tol=1e-10).fit(X, y)
     assert ours.converged_ and ours.history_[0]["subsample_used"] == 1
     assert factored and len(factored) == len(set(factored))
