@@ -60,8 +60,9 @@ float32/float64 rows, :func:`logistic._compiled.fused_hessian_applies`), the
 sample's Hessian and this count come from one sweep over the sampled rows
 read in place (``_fused.sample_gram``: the Hessian sums bit for bit those of
 the row loop over a copy of the rows, :func:`_gathered_sums`), so no rows
-are copied: the copy's pages and numpy calls were ~0.27 ms of higgs's first
-fit in a fresh process (2.40 → 2.09 ms, median of 30 pairs, load ~4.5).
+are copied: the copy's pages and numpy calls would be ~0.27 ms of higgs's
+first fit in a fresh process (2.09 ms against 2.40 with the copy, median of
+30 pairs, load ~4.5).
 Elsewhere the rows are copied and the count is made after the sample's
 Hessian, in place of the copied rows (no temporary of their size), on its
 first ``SPREAD_HEAD_ROWS`` rows and on the others only for a column short

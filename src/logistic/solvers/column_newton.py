@@ -44,12 +44,14 @@ starting point's, a naive-form step makes one sweep: its one read of X
 (which also makes the gradient where it lands) is the whole step, and the
 model a second sweep would refine is replaced by the next step's; one such
 step that leaves more than ``SLOW`` of the residual ends them. Reads of X
-to tol 1e-5 (1e-6): reuters 17 -> 15 (21 -> 19), gap 3.5e-9 -> 5.4e-9;
-w8a 33 -> 29 (41 -> 37); reuters with an L1 term 11 -> 9 (13 -> 9); but
-sparse200k 7 -> 6 at 1e-5 leaves a 1.6e-8 gap (2.4e-9 before) and takes 8
-reads to 1e-6. reuters' fit, main-thread CPU in fresh processes after the
-suite's warm-up (25 alternating pairs, load 4.8): first fit 19.9 -> 18.0
-ms, later fits 17.3 -> 15.2 ms. A
+to tol 1e-5 (1e-6) with such steps, against without: reuters 15 against
+17 (19 against 21), objective gap 5.4e-9 against 3.5e-9; w8a 29 against
+33 (37 against 41); reuters with an L1 term 9 against 11 (9 against 13);
+but sparse200k (which ``auto`` gives to L-BFGS) stops at 1e-5 after 6
+reads with a 1.6e-8 gap (7 reads and 2.4e-9 without) and takes 8 reads to
+1e-6. reuters' fit, main-thread CPU in fresh processes after the suite's
+warm-up (25 alternating pairs, load 4.8): first fit 18.0 ms against 19.9,
+later fits 15.2 ms against 17.3. A
 Gram-form step (few columns, chosen by :func:`.column_cd.use_gram`) sweeps
 the Gram matrix, which reads no X, up to ``GRAM_SWEEPS`` times.
 
