@@ -142,9 +142,10 @@ def test_overlapping_limits_restore_the_count_once_all_have_left(monkeypatch):
     from logistic import _blas_threads
 
     count = [4]
+    monkeypatch.setattr(_blas_threads, "_SETTERS", [])  # searched again
     monkeypatch.setattr(
         _blas_threads,
-        "openblas_setters",
+        "_find_openblas_setters",
         lambda: [(lambda: count[0], lambda n: count.__setitem__(0, n))],
     )
     a, b = _blas_threads.one_blas_thread(), _blas_threads.one_blas_thread()

@@ -25,16 +25,25 @@ since the last search (a BLAS may have been loaded with them).
 Elsewhere (another BLAS, another system) threadpoolctl's controller sets the
 limit, built once; without threadpoolctl nothing is limited.
 
-Ctrl-C: Python raises ``KeyboardInterrupt`` in the main thread between any
-two bytecodes, also between a lock's acquire and the ``with`` block that
-releases it, or between a count of contexts and the limit it stands for.
-So no lock of Python code guards the limit (as in
-:mod:`logistic.backends._workers`): the loader's setters are held by
-:class:`logistic._loader.OneThread`, whose entry and exit are one C call
-each (its count of contexts and the counts it restores live in C), and the
-search's state changes are single C operations (a slice assignment, a
-``dict.setdefault``). Tested by a trace function raising the interrupt at
-every opcode (``tests/test_blas_threads_interrupt.py``).
+Ctrl-C: CPython runs the SIGINT handler, which raises ``KeyboardInterrupt``
+in the main thread, only where its eval loop checks for signals: at a
+function's entry, after a call returns, at a backward jump; so also between
+a lock's acquire and the ``with`` block that releases it, or between a count
+of contexts and the limit it stands for. So no lock of Python code guards
+the limit (as in :mod:`logistic.backends._workers`): the loader's setters
+are held by :class:`logistic._loader.OneThread`, whose entry and exit are
+one C call each (its count of contexts and the counts it restores live in
+C), and the search's state changes are single C operations (a slice
+assignment, a ``dict.setdefault``). Tested by a trace function raising the
+interrupt at every opcode (``tests/test_blas_threads_interrupt.py``), but
+for those of a ``with``'s normal exit before its ``__exit__`` call (outside
+the ``with``'s exception table: an interrupt there would skip ``__exit__``,
+which a signal, checked only after that call, never does).
+
+A fork while another thread is inside a limit gives a child that counts a
+context its missing thread never leaves: the child's limit is never
+restored (nothing is reset at fork: the forking thread may itself be
+inside one).
 
 A leaf: imports only the standard library and the compiled leaf
 :mod:`logistic._loader` (both lazily, with threadpoolctl).
@@ -72,10 +81,14 @@ _SETTER_SPELLINGS = tuple(
     for prefix in ("", "scipy_")
     for suffix in ("", "64_")
 )
-#: ``[loader's (adds, subs) or modules imported at the search, its result,
-#: the compiled context holding its libraries to one thread or None]`` of the
-#: last search (replaced whole, by one slice assignment).
-_SETTERS: list[Any] = []
+#: ``[(loader's (adds, subs) or modules imported at the search, its result,
+#: the compiled context holding its libraries to one thread or None)]`` of
+#: the last search: one tuple, the list's content replaced whole (one slice
+#: assignment), read once.
+_SETTERS: list[tuple[Any, Any, Any]] = []
+#: ``[context]``: the last compiled context a search made, handed out while
+#: one is inside although a later search found setters it cannot hold.
+_HELD: list[Any] = []
 _CONTROLLER: list[Any] = []
 
 
@@ -86,16 +99,29 @@ def one_blas_thread() -> Any:
     restore the count while the other still runs, nor the second restore the
     1 it found); a no-op context where nothing can set them.
 
-    Ctrl-C (``KeyboardInterrupt`` between any two bytecodes of the main
-    thread) anywhere in it leaves no lock held and no count off where the
-    setters are the compiled loader's (:class:`logistic._loader.OneThread`:
-    entering and leaving are one C call each, which no interrupt splits);
-    elsewhere (:class:`_Fallback`) it never leaves a lock held either, but
-    an interrupt inside its Python code may leave BLAS on one thread."""
-    setters = openblas_setters()
-    search = _SETTERS
-    if search and setters is search[1] and search[2] is not None:
-        return search[2]
+    Where the setters are the compiled loader's, the context is
+    :class:`logistic._loader.OneThread` (entering and leaving are one C call
+    each, which no signal check splits): Ctrl-C anywhere in it leaves no
+    lock held and no count off (see its docstring for the ``with``'s own
+    exit opcodes, where no signal is checked). Elsewhere (:class:`_Fallback`) no lock is
+    ever waited on, but an interrupt inside its Python code may leave the
+    count of contexts one off (BLAS kept on one thread, or restored early)
+    or its settling lock held (the limit then never changes again).
+
+    The two keep separate counts, so one kind is handed out while a context
+    of it is inside, the other only when none is: a library loaded meanwhile
+    that the kind inside cannot hold stays unheld until they all leave. (Two
+    threads whose searches straddle a library's load, each finding nothing
+    inside before either enters, can still take one kind each.)"""
+    search = _search()
+    if _INSIDE or _UNDO:
+        return _FALLBACK
+    context = search[2]
+    if context is not None:
+        return context
+    held, loader = _HELD, _loader_module()
+    if held and loader is not None and loader.one_thread_inside()[0] > 0:
+        return held[0]
     return _FALLBACK
 
 
@@ -108,13 +134,24 @@ class _Fallback:
     succeeded (no thread ever waits on it); it checks again after letting
     go, so a change of :data:`_INSIDE` made while it held the lock is not
     lost. No lock is waited on, so none an interrupt leaves held can block a
-    later fit."""
+    later fit; but an interrupt at a signal check inside this Python code
+    (a call's entry or end: in ``_settle`` or the setters) may leave
+    :data:`_SETTLING` held (the limit then never changes again) or, in
+    ``__exit__`` before its pop, :data:`_INSIDE` one too long (BLAS kept on
+    one thread); ``__enter__`` takes its entry back when its limit raises."""
 
     __slots__ = ()
 
     def __enter__(self) -> None:
-        _INSIDE.append(None)
-        _settle()
+        # the append inside the try: the first signal check after it is the
+        # end of its own call (unspecialized) or of _settle's, both covered
+        try:
+            _INSIDE.append(None)
+            _settle()
+        except BaseException:
+            _INSIDE.pop()
+            _settle()
+            raise
 
     def __exit__(self, *exc: object) -> None:
         _INSIDE.pop()
@@ -133,15 +170,19 @@ _SETTLING = threading.Lock()
 
 def _settle() -> None:
     """Sets or restores the limit until it matches :data:`_INSIDE`, unless
-    another thread is doing so (it then sees this thread's change)."""
+    another thread is doing so (it then sees this thread's change). The
+    restore is taken off :data:`_UNDO` after it ran: while it runs,
+    :func:`one_blas_thread` still hands out this context, not the loader's
+    (which would find the 1 being undone)."""
     while _SETTLING.acquire(blocking=False):
         try:
             if _INSIDE and not _UNDO:
                 _UNDO.append(_limit_to_one())
             elif not _INSIDE and _UNDO:
-                restore = _UNDO.pop()
+                restore = _UNDO[-1]
                 if restore is not None:
                     restore()
+                _UNDO.pop()
         finally:
             _SETTLING.release()
         if bool(_INSIDE) == bool(_UNDO):
@@ -169,14 +210,27 @@ def openblas_setters() -> list[tuple[Any, Any]] | None:
     off Linux; searched again when the loader's library counters (or,
     without them, the count of imported modules) changed since the last
     search."""
-    search = _SETTERS
-    if not search or search[0] != _search_key():
-        found = _find_openblas_setters()
-        # the key after the search: its RTLD_NOLOAD opens move musl's counter
-        search = [_search_key(), found, _context(found)]
-        _SETTERS[:] = search
-    setters: list[tuple[Any, Any]] | None = search[1]
+    setters: list[tuple[Any, Any]] | None = _search()[1]
     return setters
+
+
+def _search() -> tuple[Any, Any, Any]:
+    """The last search's ``(key, setters, context)`` (:data:`_SETTERS`), made
+    again when its key is not the loader's now."""
+    search: tuple[Any, Any, Any] | None
+    try:
+        search = _SETTERS[0]
+    except IndexError:
+        search = None
+    if search is None or search[0] != _search_key():
+        found = _find_openblas_setters()
+        context = _context(found)
+        # the key after the search: its RTLD_NOLOAD opens move musl's counter
+        search = (_search_key(), found, context)
+        if context is not None:
+            _HELD[:] = [context]
+        _SETTERS[:] = [search]
+    return search
 
 
 def _context(setters: list[tuple[Any, Any]] | None) -> Any:
@@ -204,12 +258,21 @@ def _search_key() -> Any:
 @functools.cache
 def _loader_module() -> Any:
     """:mod:`logistic._loader`, the loader's list walked in C, or None where
-    it is not built (a Python callback inside glibc's ``dl_iterate_phdr``
-    would run under the loader's lock and can deadlock against a thread
-    importing an extension module: the walk is never made from Python)."""
+    it is not built or its import was cut short (a Python callback inside
+    glibc's ``dl_iterate_phdr`` would run under the loader's lock and can
+    deadlock against a thread importing an extension module: the walk is
+    never made from Python)."""
     try:
         from . import _loader
     except ImportError:
+        return None
+    if not hasattr(_loader, "one_thread_inside"):  # its last name
+        # left half set up by an interrupt in its import: not used, not kept
+        name, package = f"{__package__}._loader", sys.modules.get(__package__ or "")
+        if sys.modules.get(name) is _loader:
+            del sys.modules[name]
+        if getattr(package, "_loader", None) is _loader:
+            delattr(package, "_loader")
         return None
     return _loader
 

@@ -385,12 +385,24 @@ cdef class OneThread:
     threads.
 
     ``__enter__`` and ``__exit__`` are C that runs no Python code and keeps
-    the GIL: each is one step for other threads and for Ctrl-C (Python
-    raises ``KeyboardInterrupt`` only between bytecodes, so never inside
-    them, and after ``__enter__`` has returned the ``with`` statement calls
-    ``__exit__``). A library of ``pairs`` not yet limited when a context
-    enters (loaded since the first context entered) is limited then, and
-    restored with the others."""
+    the GIL: each is one step for other threads and for Ctrl-C. CPython
+    raises ``KeyboardInterrupt`` only where its eval loop checks for
+    signals (a function's entry, after a call returns, a backward jump):
+    the first after ``__enter__`` returns lies inside the ``with``'s
+    exception table, so ``__exit__`` runs; the one after ``__exit__``'s
+    call comes once it is done. The opcodes
+    of a ``with``'s normal exit before the ``__exit__`` call lie outside
+    that table: an exception raised there (by a trace function; no signal
+    is checked there) skips ``__exit__`` and leaves the count one high.
+    A library of ``pairs`` not yet limited when a context enters (loaded
+    since the first context entered) is limited then, and restored with
+    the others. At most 64 libraries (``_MAX_LIMITED``) are held at once:
+    more ``pairs`` raise ValueError, and a library past 64 held by several
+    contexts' pairs together is left unheld.
+
+    The count is the process's: a child forked while another thread is
+    inside counts that thread, which it does not have, so its limit is
+    never restored."""
 
     cdef size_t _n
     cdef size_t _get[_MAX_LIMITED]
