@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
+import weakref
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +26,7 @@ from logistic.backends.chunked import Chunked  # noqa: E402
 
 
 def _plan(n_blocks: int, n_threads: int) -> CachedRuns[Any]:
-    rows = SimpleNamespace(n_samples=n_blocks * 10)
+    rows = SimpleNamespace(n_samples=n_blocks * 10, folder=None)
     return CachedRuns(rows, np.array([0.0, 1.0]), 10, lambda b, i: 0.0, n_threads)  # type: ignore[arg-type]
 
 
@@ -127,3 +129,87 @@ def test_results_of_dataclasses_count_their_fields():
     list(plan.results(iter([[(10, (Stats(1.0, big, None), 2.0))]])))
     lengths = [len(next(runs)) for _ in range(k + 2)]
     assert lengths == [1] * (k + 1) + [3]  # sized like the tuple of arrays
+
+
+def _flip_code(backend: Chunked, row: int, code: int) -> None:
+    """Write ``code`` as row ``row``'s label code in the backend's cache."""
+    with open(backend.cache_path / "codes.bin", "r+b") as f:  # type: ignore[operator]
+        f.seek(row)
+        f.write(bytes([code]))
+
+
+@pytest.mark.parametrize("positive", [None, 0])  # codes cast / taken
+@pytest.mark.parametrize("reader", ["threads", "one thread", "grid"])
+def test_a_label_code_outside_the_labels_raises_naming_the_file_and_row(
+    cached, positive, reader
+):
+    path, opts, _X, _y, _w = cached
+    threads = {"n_threads": 2} if reader == "threads" else {"prefetch": False}
+    backend = Chunked.from_parquet(path, **opts, positive=positive, **threads)
+    _flip_code(backend, 1234, 7)  # a damaged byte: 2 labels, code 7
+    with pytest.raises(chunked.IntegrityError) as err:
+        if reader == "grid":
+            list(backend.grid_blocks([12], step=2))  # rows 1200, 1202, ...
+        else:
+            backend.map_reduce(lambda block: float(block.y.sum()))
+    assert "codes.bin: label code 7 at row 1234" in str(err.value)
+
+
+def test_a_pass_that_fails_stops_its_running_runs_at_their_next_block(cached):
+    # 100 blocks on 2 threads: runs of 1, 1, 1, 25, 18, 14, ... blocks; block 4
+    # fails while the runs after it are under way: they stop at their next
+    # block, not at their end (18 + 14 more blocks)
+    path, opts, _X, _y, _w = cached
+    backend = Chunked.from_parquet(path, **{**opts, "chunk_rows": 50}, n_threads=2)
+    lock, seen = threading.Lock(), []
+
+    def fn(block, i):
+        with lock:
+            seen.append(i)
+        time.sleep(0.005)
+        if i == 4:
+            raise ValueError("block 4")
+        return float(block.y.sum())
+
+    with pytest.raises(ValueError, match="block 4"):
+        backend.map_reduce_indexed(fn)
+    time.sleep(0.3)  # anything still running would go on reducing meanwhile
+    assert len(seen) < 5 + 2 * 4, sorted(seen)
+
+
+def test_a_pass_holds_the_results_of_at_most_k_plus_1_runs(cached):
+    # results of PARTIAL_BYTES / 24 bytes: runs of 8 blocks after the first
+    # k + 1 = 3; at most 3 runs' results alive (the one being folded, and the
+    # fold's first two, beside them), never those of a 4th run
+    path, opts, _X, _y, _w = cached
+    backend = Chunked.from_parquet(path, **{**opts, "chunk_rows": 50}, n_threads=2)
+    size = PARTIAL_BYTES // 24 // 8
+    lock, alive, peak = threading.Lock(), [0], [0]
+
+    def gone():
+        with lock:
+            alive[0] -= 1
+
+    def fn(block, i):
+        a = np.zeros(size)
+        with lock:
+            alive[0] += 1
+            peak[0] = max(peak[0], alive[0])
+        weakref.finalize(a, gone)
+        time.sleep(0.0005 if i % 7 else 0.003)
+        return (a,)
+
+    backend.map_reduce_indexed(fn)
+    assert peak[0] <= 3 * 8 + 3
+
+
+def test_a_runs_results_leave_its_list_as_they_are_yielded():
+    # the list is the one ordered_map holds while it submits the next call:
+    # emptied, it keeps no result of a run already folded
+    plan = _plan(10, 2)
+    run = [(10, np.full(3, float(i))) for i in range(4)]
+    results = plan.results(iter([run]))
+    first = next(results)
+    assert first[0] == 0.0 and len(run) == 3
+    assert [r[0] for r in results] == [1.0, 2.0, 3.0]
+    assert run == [] and plan.rows == 40

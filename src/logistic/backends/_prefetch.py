@@ -51,7 +51,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Seconds a consumer's clean-up waits, in all, for the producer or calls
-#: still running (each ends within one block's time when nothing is wrong).
+#: still running: a producer ends within one item's time, a call when its
+#: ``fn`` returns (a row-cache pass's run of blocks returns before its next
+#: block once ``ordered_map``'s ``stop`` is called,
+#: :meth:`._cache_pass.CachedRuns.stop`), when nothing is wrong.
 CLOSE_WAIT = 5.0
 #: Seconds between a waiting producer's looks at whether its consumer is gone.
 _POLL = 0.1
@@ -301,7 +304,11 @@ def _close(pending: deque[_Call]) -> None:
 
 
 def ordered_map(
-    fn: Callable[[T], R], items: Iterable[T], n_threads: int, window: int
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    n_threads: int,
+    window: int,
+    stop: Callable[[], None] | None = None,
 ) -> Generator[R, None, None]:
     """``fn(item)`` for each item, computed on ``n_threads`` threads, in item order.
 
@@ -311,8 +318,10 @@ def ordered_map(
     ``n_threads + 1`` calls may run at once. An exception in
     ``fn`` is raised when its result's turn comes; a consumer that stops
     early cancels the calls not yet started and waits for the running ones
-    (up to :data:`CLOSE_WAIT` seconds). With one thread, or when no thread
-    can be started, the calls run inline.
+    (up to :data:`CLOSE_WAIT` seconds); ``stop``, when given, is called
+    first, however the map ends, so that running calls can return early
+    (their results are dropped). With one thread, or when no thread can be
+    started, the calls run inline.
     """
     if n_threads <= 1:
         yield from map(fn, items)
@@ -336,4 +345,8 @@ def ordered_map(
             pending.popleft()
             yield result
     finally:
-        _close(pending)
+        try:
+            if stop is not None:
+                stop()
+        finally:
+            _close(pending)

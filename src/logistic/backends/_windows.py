@@ -27,6 +27,7 @@ same order (a left fold in block order) whatever the windows' lengths.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -60,18 +61,25 @@ PARTIAL_BYTES = 4 * 2**20
 
 
 def result_bytes(part: Any) -> int | None:
-    """Bytes of one block's result: an array, a float, or a tuple of those;
-    None for anything else (its size is not known)."""
+    """Bytes of one block's result: an array, a float, None (0 bytes), or a
+    tuple or dataclass instance (the column statistics) of those; None for
+    anything else (its size is not known)."""
     if isinstance(part, np.ndarray):
         return int(part.nbytes)
     if isinstance(part, float | int):
         return 8
-    if isinstance(part, tuple):
-        sizes = [result_bytes(v) for v in part]
-        if any(s is None for s in sizes):
-            return None
-        return sum(s for s in sizes if s is not None)
-    return None
+    if part is None:
+        return 0
+    if dataclasses.is_dataclass(part) and not isinstance(part, type):
+        fields = [getattr(part, f.name) for f in dataclasses.fields(part)]
+    elif isinstance(part, tuple):
+        fields = list(part)
+    else:
+        return None
+    sizes = [result_bytes(v) for v in fields]
+    if any(s is None for s in sizes):
+        return None
+    return sum(s for s in sizes if s is not None)
 
 
 def window_blocks(part_bytes: int | None, k: int) -> int:

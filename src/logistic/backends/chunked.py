@@ -68,7 +68,7 @@ from .._labels import (
 )
 from .._typing import BackendCapabilities, Block
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
-from ._cache_pass import CachedRuns
+from ._cache_pass import CachedRuns, LabelCodes
 from ._fold import fold_in_order
 from ._prefetch import ordered_map, prefetched
 from ._reduce import pass_progress
@@ -469,9 +469,9 @@ class Chunked:
         """Blocks of ``chunk_rows`` rows in source order, labels encoded to {0, 1}."""
         classes = self.classes_
         if self._cached is not None and self._label_values is not None:
-            values = self._label_values
-            for X, codes, w, o in self._cached.blocks(self.chunk_rows):
-                yield Block(X, values.take(codes), w, o)
+            labels, c = LabelCodes(self._label_values, self._cached), self.chunk_rows
+            for i, (X, codes, w, o) in enumerate(self._cached.blocks(c)):
+                yield Block(X, labels(codes, i * c), w, o)
             return
         for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
             yield Block(X, encode(y, classes, dtype=self.dtype, checked=True), w, o)
@@ -507,16 +507,16 @@ class Chunked:
         of the source). A block's mapping is let go once the caller has let
         go of the block, before the next is mapped: the address space held
         is one block, never every picked block at once."""
-        cached, labels = self._cached, self._label_values
-        if cached is None or labels is None:
+        cached, values = self._cached, self._label_values
+        if cached is None or values is None:
             return None
-        c = self.chunk_rows
+        c, labels = self.chunk_rows, LabelCodes(values, cached)
 
         def one_at_a_time() -> Iterator[Block]:
             for i in indices:
                 X, codes, w, o = cached.block(int(i) * c, c)
                 w, o = (None if v is None else v[::step] for v in (w, o))
-                block = Block(X[::step], labels[codes[::step]], w, o)
+                block = Block(X[::step], labels(codes[::step], int(i) * c, step), w, o)
                 del X, codes, w, o
                 yield block
                 del block
@@ -550,7 +550,8 @@ class Chunked:
             plan = CachedRuns(rows, values, self.chunk_rows, fn, threads)
             # every thread's pool, even for fewer blocks: a first small fit
             # starts the threads a later one uses (before an address-space cap)
-            done = ordered_map(plan.run, plan.runs(), threads, threads + 1)
+            # however the map ends, plan.stop ends its running calls early
+            done = ordered_map(plan.run, plan.runs(), threads, threads + 1, plan.stop)
             try:
                 yield from plan.results(done)
             finally:
