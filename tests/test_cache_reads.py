@@ -208,10 +208,9 @@ def test_a_files_free_list_holds_at_most_the_buffers_taken_at_once():
         at_once([1000])
     at_once([10, 10])
     assert sorted(b.nbytes for b in reads.pooled()) == [1000, 1000, 1000]
-    # a list is capped at the most taken at once, keeping its largest buffers
-    reads._out["X"] += 1  # a 2000-byte buffer taken beside them, given back
-    reads._give(np.empty(2000, dtype=np.uint8), "X")
-    assert sorted(b.nbytes for b in reads.pooled()) == [1000, 1000, 2000]
+    # a buffer is made only when the list is empty: four at once, four kept
+    at_once([1000] * 4)
+    assert sorted(b.nbytes for b in reads.pooled()) == [1000] * 4
 
 
 @linux

@@ -31,20 +31,26 @@ Conventions (owned here; the mapping itself is :mod:`._cache`'s)
   nothing refers to the buffer any more (a reduction that kept a view of
   its block keeps the buffer: it is never reused). Each file has its own
   free list (a weights block never takes a buffer the size of a block of
-  X). A threaded pass reads or reduces at most ``n_threads + 1`` blocks at
-  once (its workers, and its consumer when it runs a call itself), so each
-  file's list holds at most that many buffers, kept for the entry's
-  lifetime (between fits too): up to ``n_threads + 1`` blocks of each file
-  that is read. Blocks handed out to callers (``Chunked.blocks``,
-  ``grid_blocks``) are read into arrays of their own.
+  X). A block takes the list's last buffer, or a new one where the list is
+  empty; one too small (a pass's short last block's) is let go and
+  replaced. A new buffer is made only when the list is empty, so a file's
+  buffers, taken and free, are never more than the blocks read at once: a
+  threaded pass reads or reduces at most ``n_threads + 1`` (its workers,
+  and its consumer when it runs a call itself), kept for the entry's
+  lifetime (between fits too). The lists and counters are taken and changed
+  by single C calls (``list.pop``, ``list.append``, ``next`` of a counter),
+  no lock: the consumer (the main thread) reads blocks too, and a Ctrl-C
+  there must not leave a lock held (:mod:`._prefetch`'s hand-offs). Blocks
+  handed out to callers (``Chunked.blocks``, ``grid_blocks``) are read into
+  arrays of their own.
 """
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import os
 import sys
-import threading
 from collections.abc import Hashable
 from typing import Any
 
@@ -200,27 +206,20 @@ class BlockReads:
         #: whether faults through a mapping advised ``MADV_HUGEPAGE`` bring
         #: pages in as 2 MiB folios (None: not learnt yet, :meth:`refilled`)
         self.huge_refill: bool | None = None
-        self._small_refills = 0
-        self._unadvised = 0
+        self._small_refills = itertools.count(1)
+        self._unadvised = itertools.count(1)
         self._free: dict[Hashable, list[np.ndarray]] = {}
-        #: each file's buffers taken now, and the most ever taken at once
-        #: (``n_threads + 1``: its free list holds at most that many)
-        self._out: dict[Hashable, int] = {}
-        self._most: dict[Hashable, int] = {}
-        self._lock = threading.Lock()
 
     def advise(self, widened: bool) -> bool:
         """Whether to advise ``MADV_HUGEPAGE`` on the mapping of a block not
         in the page cache: unless refills came back in small folios
         (:attr:`huge_refill` False); then one in :data:`RETRY_EVERY` such
         ``widened`` blocks still is, whose refill :meth:`refilled` learns from."""
-        with self._lock:
-            if self.huge_refill is not False:
-                return True
-            if not widened:
-                return False
-            self._unadvised += 1
-            return self._unadvised % RETRY_EVERY == 0
+        if self.huge_refill is not False:
+            return True
+        if not widened:
+            return False
+        return next(self._unadvised) % RETRY_EVERY == 0
 
     def refilled(self, small: bool) -> None:
         """Learn from the pre-fault of a widened, advised block that had no page
@@ -236,13 +235,10 @@ class BlockReads:
         :data:`SMALL_REFILLS` in small folios and none in 2 MiB ones, False:
         blocks not in the page cache are then read, as where the advice is
         refused."""
-        with self._lock:
-            if not small:
-                self.huge_refill = True
-            elif self.huge_refill is None:
-                self._small_refills += 1
-                if self._small_refills >= SMALL_REFILLS:
-                    self.huge_refill = False
+        if not small:
+            self.huge_refill = True
+        elif self.huge_refill is None and next(self._small_refills) >= SMALL_REFILLS:
+            self.huge_refill = False
 
     def lease(self) -> Lease:
         """Buffers for one block's arrays, given back by :meth:`Lease.close`."""
@@ -250,37 +246,23 @@ class BlockReads:
 
     def pooled(self) -> list[np.ndarray]:
         """The buffers in the pools now, every file's."""
-        with self._lock:
-            return [buf for free in self._free.values() for buf in free]
+        return [buf for free in list(self._free.values()) for buf in list(free)]
 
     def _take(self, nbytes: int, key: Hashable) -> np.ndarray:
-        """The smallest free buffer of ``key`` that fits, else a new one, which
-        replaces the largest free one (too small), so that a file's buffers
-        never outnumber the most it had taken at once."""
-        with self._lock:
-            out = self._out[key] = self._out.get(key, 0) + 1
-            self._most[key] = max(self._most.get(key, 0), out)
-            free = self._free.get(key, [])
-            by_size = sorted(range(len(free)), key=lambda i: free[i].nbytes)
-            fits = [i for i in by_size if free[i].nbytes >= nbytes]
-            if fits:
-                return free.pop(fits[0])
-            if free:
-                del free[by_size[-1]]
-        return np.empty(nbytes, dtype=np.uint8)
+        """The last free buffer of ``key`` if it fits, else a new one (module
+        docstring)."""
+        free = self._free.setdefault(key, [])
+        try:
+            buf = free.pop()
+        except IndexError:
+            return np.empty(nbytes, dtype=np.uint8)
+        if buf.nbytes >= nbytes:
+            return buf
+        return np.empty(nbytes, dtype=np.uint8)  # replaces ``buf``, let go
 
-    def _give(self, buf: np.ndarray | None, key: Hashable) -> None:
-        """A buffer of ``key`` is done with: ``buf`` goes back on its free list
-        (None: it is let go), which keeps its largest buffers, at most the
-        most ever taken at once."""
-        with self._lock:
-            self._out[key] -= 1
-            if buf is None:
-                return
-            free = self._free.setdefault(key, [])
-            free.append(buf)
-            if len(free) > self._most[key]:
-                del free[min(range(len(free)), key=lambda i: free[i].nbytes)]
+    def _give(self, buf: np.ndarray, key: Hashable) -> None:
+        """``buf`` of ``key`` is done with: back on its free list."""
+        self._free.setdefault(key, []).append(buf)
 
 
 class Lease:
@@ -313,7 +295,8 @@ class Lease:
             counts = [_refs(x) for x in (before, buf, after)]
             del before, after
             alone = counts[1] <= min(counts[0], counts[2])  # only ``buf`` holds it
-            self.reads._give(buf if alone else None, key)
+            if alone:
+                self.reads._give(buf, key)
             del buf
 
     def __enter__(self) -> Lease:
