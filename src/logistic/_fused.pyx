@@ -28,7 +28,8 @@ finite z. ``exp`` and ``log1p`` run over the whole block at once
 CPUs, scalar libm elsewhere). The elementwise work and every sum are in
 float64 (loss and residual sums compensated); ``X`` and the residual handed
 to BLAS stay in X's dtype (float32 ``sgemv`` for float32 X).
-Arguments are checked by the Python caller (shapes, dtypes, strides).
+Arguments are checked by the Python caller (shapes, dtypes, strides),
+except :func:`sample_gram`'s, which it checks itself (it reads rows by index).
 """
 
 from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
@@ -61,18 +62,6 @@ cdef void* _blas_pointer(str name) except NULL:
 
 cdef dgemv_t dgemv = <dgemv_t>_blas_pointer("dgemv")
 cdef sgemv_t sgemv = <sgemv_t>_blas_pointer("sgemv")
-
-# LAPACK's Cholesky factor from scipy's copy too (scipy.linalg.cython_lapack).
-ctypedef void (*dpotrf_t)(char*, int*, double*, int*, int*) noexcept nogil
-
-
-cdef void* _lapack_pointer(str name) except NULL:
-    capsule = _cython_lapack.__pyx_capi__[name]
-    return PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
-
-
-cdef dpotrf_t dpotrf = <dpotrf_t>_lapack_pointer("dpotrf")
-
 
 cdef inline void _gemv(
     char trans, int m, int n, const floating* a, int lda,
@@ -125,14 +114,6 @@ cdef extern from "_fused_rows.h" nogil:
         const double* w, double b, const double* off, const float* y,
         const double* sw, double* g, double* d, int with_grad, double* out,
         double* H, Py_ssize_t q)
-    int logistic_sample_gram_f64(
-        Py_ssize_t m, Py_ssize_t p, const double* X, Py_ssize_t ld,
-        const Py_ssize_t* idx, const double* sw, const double* mean,
-        const double* sd, double* H, Py_ssize_t q, double* counts)
-    int logistic_sample_gram_f32(
-        Py_ssize_t m, Py_ssize_t p, const float* X, Py_ssize_t ld,
-        const Py_ssize_t* idx, const double* sw, const double* mean,
-        const double* sd, double* H, Py_ssize_t q, double* counts)
 
 
 def row_loop_level(level=None):
@@ -381,109 +362,9 @@ def dense_rows_f32(
     return _rows_result(out)
 
 
-def sample_gram(
-    X,
-    const Py_ssize_t[::1] idx,
-    const double[::1] sample_weight,
-    const double[::1] mean,
-    const double[::1] std,
-    double[:, ::1] hess,
-    double[::1] counts,
-):
-    """Newton's zero-start sums over the rows ``idx`` of X, read in place.
-
-    ``hess`` (q × q, as for :func:`dense_rows_f64`) receives
-    ``Σ_k (s_k/4) x̃_k x̃_kᵀ`` over those rows (``x̃ = (x, 1)``, ``s`` the
-    weights, 1 without): bit for bit the Hessian sums :func:`dense_rows_f64`
-    forms at ``w = 0, b = 0`` from a copy of the rows (``X[idx]``), without
-    the copy. ``counts`` (p) receives, per column, the rows of positive
-    weight with ``|x - mean| > std``. X: float64 or float32 with contiguous
-    rows (the caller checks, and that every index is a row of X). Returns
-    False (nothing written) where the row loop is off
-    (``row_loop_level() < 0``).
-    """
-    cdef Py_ssize_t m = idx.shape[0], p = X.shape[1]
-    cdef Py_ssize_t q = _hessian_order(hess, p)
-    if q == 0 or m == 0 or p == 0 or counts.shape[0] != p:
-        raise ValueError("sample_gram: hess, rows and counts must be given")
-    if mean.shape[0] != p or std.shape[0] != p:
-        raise ValueError("sample_gram: mean and std must have X's columns")
-    cdef const double[:, :] X64
-    cdef const float[:, :] X32
-    cdef const double* sw = _ptr(sample_weight)
-    cdef int status
-    cdef Py_ssize_t ld
-    if X.itemsize == 8:
-        X64 = X
-        ld = X64.strides[0] // sizeof(double) if X64.shape[0] > 1 else p
-        with nogil:
-            status = logistic_sample_gram_f64(
-                m, p, &X64[0, 0], ld, &idx[0], sw, &mean[0], &std[0],
-                &hess[0, 0], q, &counts[0])
-    else:
-        X32 = X
-        ld = X32.strides[0] // sizeof(float) if X32.shape[0] > 1 else p
-        with nogil:
-            status = logistic_sample_gram_f32(
-                m, p, &X32[0, 0], ld, &idx[0], sw, &mean[0], &std[0],
-                &hess[0, 0], q, &counts[0])
-    return status == 0
-
-
-def jacobi_factor(const double[:, ::1] H, const double[::1] s, double[:, ::1] L):
-    """``L`` (C order) ← the lower Cholesky factor of ``S H S``, ``S =
-    diag(s)``, its strict upper triangle zero; returns LAPACK ``dpotrf``'s
-    ``info`` (0: factored; k > 0: the leading minor of order k is not
-    positive definite, ``L`` then undefined).
-
-    ``S H S`` is formed as ``(H_ij s_i) s_j`` (numpy's ``H * s[:, None] *
-    s[None, :]``) straight into ``L``; ``dpotrf`` reads the C-ordered
-    buffer as column-major, i.e. the transpose of the symmetric matrix, and
-    its upper factor ``U`` in that order is ``L = Uᵀ`` in C order: one call
-    for Newton's scaled factor (:mod:`logistic.solvers._newton_linalg`)
-    where scaling in numpy and scipy's wrapper (a Fortran-ordered copy,
-    argument checks) made up most of its cost at a few dozen rows."""
-    cdef Py_ssize_t n = H.shape[0], i, j
-    if H.shape[1] != n or s.shape[0] != n or L.shape[0] != n or L.shape[1] != n:
-        raise ValueError("jacobi_factor: H, s and L must be n × n, n and n × n")
-    cdef int nn = <int>n, info = 0
-    cdef char uplo = b'U'
-    if n == 0:
-        return 0
-    with nogil:
-        for i in range(n):
-            for j in range(n):
-                L[i, j] = (H[i, j] * s[i]) * s[j]
-        dpotrf(&uplo, &nn, &L[0, 0], &nn, &info)
-        if info == 0:
-            for i in range(n):
-                for j in range(i + 1, n):
-                    L[i, j] = 0.0
-    return info
-
-
-def golden_rows(Py_ssize_t n, double phi, Py_ssize_t[::1] out):
-    """``out[i] = ⌊n · frac((i + 1) φ)⌋`` for ``i < m`` (``φ = phi``, the golden
-    ratio's fractional part, ``m = out.shape[0]``), then sorted: the same
-    float64 operations as numpy's ``u = arange(1, m + 1) * φ; u -= floor(u);
-    (u * n).astype(intp)`` and its sort (Newton's zero-start rows,
-    :func:`logistic.solvers._zero_start.sample_rows`), in one call."""
-    cdef Py_ssize_t m = out.shape[0], i
-    cdef double u, nf = <double>n
-    if m == 0:
-        return None
-    with nogil:
-        for i in range(m):
-            u = <double>(i + 1) * phi
-            u = u - floor(u)
-            out[i] = <Py_ssize_t>(u * nf)
-        qsort(&out[0], m, sizeof(Py_ssize_t), _cmp_index)
-    return None
-
-
-cdef int _cmp_index(const void* a, const void* b) noexcept nogil:
-    cdef Py_ssize_t x = (<const Py_ssize_t*>a)[0], y = (<const Py_ssize_t*>b)[0]
-    return (x > y) - (x < y)
+# Newton's zero start and Jacobi-scaled factor: sample_gram, golden_rows,
+# jacobi_factor.
+include "_fused_newton.pxi"
 
 
 cdef inline int _csr_rows(

@@ -25,14 +25,15 @@
  * With H (q x q, q a multiple of 8, p < q <= LG_HESS_MAX_Q) the same pass
  * also forms the Hessian sums: H = sum_i d_i x~_i x~_i^T with x~ = (x, 1)
  * (column p: X^T d; H[p][p]: sum d), eight rows at a time while they are in
- * L1 (LOGISTIC_HESS_GROUP: 8 x 8 tiles of H in registers, the terms of
- * LG_HESS_SLOTS groups added per load and store of H), in place of a
+ * L1 (LOGISTIC_HESS_GROUP: tiles of H in registers, 8 x 8, or 8 x 16 in the
+ * AVX-512 build, the terms of LG_HESS_SLOTS groups added per load and store
+ * of H), in place of a
  * block-sized X * sqrt(d) and a BLAS syrk. float64 throughout; the AVX2 and
  * AVX-512 builds of this part use fused multiply-adds (it is compared with
  * the numpy formula to rounding, not bit for bit); rows are added in order,
  * so the result does not depend on threads. logistic_sample_gram_f64 / _f32
- * form the same sums at logit 0 over rows picked by index, read in place
- * (Newton's zero start).
+ * (_fused_sample.h) form the same sums at logit 0 over rows picked by index,
+ * read in place (Newton's zero start).
  *
  * The loop is written with GCC/clang vector extensions (8 doubles: two AVX2
  * or four SSE2 registers) and compiled twice, for AVX2+FMA-class CPUs and the
@@ -186,13 +187,16 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
  * the rows of slots 0..slot are added to H: 8 x 8 tiles on and above the
  * diagonal (a tile's entries below the diagonal too: the caller mirrors the
  * upper triangle), each tile's eight rows of H held in registers while the
- * rows are added to it in row order (LG_HESS_SLOTS = 2 groups a load and
- * store of H: 10-20 % faster than one on AVX-512, the same bits). WIDE (the
- * AVX-512 build, whose 32 registers hold them): tiles of eight rows by 16
- * columns where two vectors fit, one load of a_k[j] for 16 columns (a row of
- * higgs, 7 000 x 28, the Hessian part of a pass 196 -> 174 us, w = 100 15 %
- * less; 4 slots or one gained nothing), the same operations on every entry
- * in the same order, so the same bits. */
+ * rows are added to it in row order. LG_HESS_SLOTS = 2 groups are added per
+ * load and store of a tile: on AVX-512 that is 10-20 % faster than one group,
+ * and more groups a flush measured no faster (the loads of H are then already
+ * a small part), with the same bits either way. WIDE (the AVX-512 build,
+ * whose 32 registers hold 16 accumulators): tiles of eight rows by 16 columns
+ * where two vectors fit, so one load of a_k[j] serves 16 columns. A pass with
+ * the Hessian over a higgs-sized block (7 000 x 28) takes ~176 us with these
+ * tiles against ~186 us with 8 x 8 ones, ~437 against ~471 us at p = 60
+ * (the same at p = 12). Every entry gets the same fused multiply-adds in
+ * the same row order as in an 8 x 8 tile, so the sums are the same bits. */
 #define LOGISTIC_HESS_GROUP(NAME, T, ATTR, WIDE)                                    \
     ATTR static inline void NAME(ptrdiff_t p, ptrdiff_t q, const T *const *x,        \
                                  const double *dk, double *restrict xg,              \
@@ -300,12 +304,10 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
         }                                                                            \
     }
 
-/* The start of a row loop: the compensated lane sums ls/lc (loss) and rs/rc
- * (residual) at zero; with H (q x q) zeroed, the group's rows extended by
- * x_p = 1 (xg) and their curvature-weighted copies (ha) for LG_HESS_SLOTS
- * groups, hslot the group's slot; pm the columns of whole eights. */
-#define LG_ROWS_PROLOGUE(H, p, q)                                                    \
-    lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                                   \
+/* With H (q x q, zeroed here): the Hessian's scratch for LG_HESS_SLOTS
+ * groups of rows, xg (the rows extended by x_p = 1 and zeros to q columns) and
+ * ha (their curvature-weighted copies), and hslot, the next group's slot. */
+#define LG_HESS_SETUP(H, p, q)                                                       \
     double xg[(H) ? LG_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
     double ha[(H) ? LG_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
     int hslot = 0;                                                                   \
@@ -314,7 +316,24 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
         memset(xg, 0, sizeof(xg));                                                   \
         for (int k = 0; k < LG_HESS_SLOTS * LG_ROWS; k++)                            \
             xg[k * (q) + (p)] = 1.0;                                                 \
-    }                                                                                \
+    }
+
+/* With H: its lower triangle (order p + 1) copied from the upper one, which
+ * the Hessian groups form. */
+#define LG_HESS_MIRROR(H, p, q)                                                      \
+    do {                                                                             \
+        if (H)                                                                       \
+            for (ptrdiff_t ja = 0; ja <= (p); ja++)                                  \
+                for (ptrdiff_t jc = ja + 1; jc <= (p); jc++)                         \
+                    (H)[jc * (q) + ja] = (H)[ja * (q) + jc];                         \
+    } while (0)
+
+/* The start of a row loop: the compensated lane sums ls/lc (loss) and rs/rc
+ * (residual) at zero, the Hessian's scratch (LG_HESS_SETUP), pm the columns
+ * of whole eights. */
+#define LG_ROWS_PROLOGUE(H, p, q)                                                    \
+    lg_v8d ls = {0}, lc = {0}, rs = {0}, rc = {0};                                   \
+    LG_HESS_SETUP(H, p, q);                                                          \
     const ptrdiff_t pm = (p) - (p) % 8
 
 #define LOGISTIC_DENSE_ROWS(NAME, T, ATTR, EXPLOG, HESS)                             \
@@ -419,10 +438,7 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
             }                                                                        \
         }                                                                            \
         LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
-        if (H)                                                                       \
-            for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
-                for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \
-                    H[jc * q + ja] = H[ja * q + jc];                                 \
+        LG_HESS_MIRROR(H, p, q);                                                     \
     }
 
 #define LG_ATTR_512_FMA                                                              \
@@ -512,70 +528,6 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
     }
 }
 
-/* The Gram sums of sampled rows at logit 0 (Newton's zero start,
- * logistic.solvers._zero_start): with x~ = (x, 1), H = sum_k d_k x~_k x~_k^T
- * over the rows idx[0..m) of X (row stride ld), d_k = s_k / 4 (s_k = sw[idx[k]],
- * 1 without weights): the curvature sigma(0) sigma(0) = t / (1 + t)^2 at
- * t = e^0 = 1, exactly. The rows are read in place (no copy) eight at a time
- * through the row loop's own Hessian group of the level in use
- * (LOGISTIC_HESS_GROUP, the same slots, flushes and padding of a partial
- * group), so H is bit for bit the Hessian sums that logistic_dense_rows_*
- * forms from a copy of those rows at w = 0, b = 0. counts[j] (p, overwritten)
- * receives the number of rows of positive weight (every row without weights)
- * with |x_kj - mean_j| > sd_j. Returns -1 (nothing written) where the row
- * loop is off. */
-#define LOGISTIC_SAMPLE_GRAM(NAME, T, H512, H256, HBASE)                             \
-    static int NAME(ptrdiff_t m, ptrdiff_t p, const T *X, ptrdiff_t ld,              \
-                    const ptrdiff_t *idx, const double *sw, const double *mean,      \
-                    const double *sd, double *H, ptrdiff_t q, double *counts) {      \
-        const int level = logistic_rows_level();                                     \
-        if (level < 0)                                                               \
-            return -1;                                                               \
-        double xg[LG_HESS_SLOTS * LG_ROWS * q] __attribute__((aligned(64)));         \
-        double ha[LG_HESS_SLOTS * LG_ROWS * q] __attribute__((aligned(64)));         \
-        memset(H, 0, (size_t)(q * q) * sizeof(double));                              \
-        memset(xg, 0, sizeof(xg));                                                   \
-        for (int k = 0; k < LG_HESS_SLOTS * LG_ROWS; k++)                            \
-            xg[k * q + p] = 1.0;                                                     \
-        for (ptrdiff_t j = 0; j < p; j++)                                            \
-            counts[j] = 0.0;                                                         \
-        int hslot = 0;                                                               \
-        for (ptrdiff_t i0 = 0; i0 < m; i0 += LG_ROWS) {                              \
-            const ptrdiff_t mk = m - i0 < LG_ROWS ? m - i0 : LG_ROWS;                \
-            const T *x[LG_ROWS];                                                     \
-            double dk[LG_ROWS];                                                      \
-            for (int k = 0; k < LG_ROWS; k++) {                                      \
-                const ptrdiff_t i = idx[i0 + (k < mk ? k : mk - 1)];                 \
-                x[k] = X + i * ld;                                                   \
-                dk[k] = k < mk ? (sw ? sw[i] : 1.0) * 0.25 : 0.0;                    \
-            }                                                                        \
-            const int flush = hslot == LG_HESS_SLOTS - 1 || i0 + LG_ROWS >= m;       \
-            if (level == 2)                                                          \
-                H512(p, q, x, dk, xg, ha, H, hslot, flush);                          \
-            else if (level == 1)                                                     \
-                H256(p, q, x, dk, xg, ha, H, hslot, flush);                          \
-            else                                                                     \
-                HBASE(p, q, x, dk, xg, ha, H, hslot, flush);                         \
-            hslot = flush ? 0 : hslot + 1;                                           \
-            for (int k = 0; k < mk; k++) {                                           \
-                if (sw && !(sw[idx[i0 + k]] > 0))                                    \
-                    continue;                                                        \
-                const T *xs = x[k];                                                  \
-                for (ptrdiff_t j = 0; j < p; j++)                                    \
-                    counts[j] += fabs((double)xs[j] - mean[j]) > sd[j];              \
-            }                                                                        \
-        }                                                                            \
-        for (ptrdiff_t ja = 0; ja <= p; ja++)                                        \
-            for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                               \
-                H[jc * q + ja] = H[ja * q + jc];                                     \
-        return 0;                                                                    \
-    }
-
-LOGISTIC_SAMPLE_GRAM(logistic_sample_gram_f64, double, lg_hess_f64_512,
-                     lg_hess_f64_256, lg_hess_f64_base)
-LOGISTIC_SAMPLE_GRAM(logistic_sample_gram_f32, float, lg_hess_f32_512,
-                     lg_hess_f32_256, lg_hess_f32_base)
-
 #else /* no vector extensions: the Cython caller uses BLAS */
 static int logistic_rows_level(void) { return -1; }
 static void logistic_rows_force(int level) { (void)level; }
@@ -597,25 +549,10 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
     (void)H; (void)q; (void)n; (void)p; (void)X; (void)ld; (void)w; (void)b; (void)off; (void)y;
     (void)sw; (void)g; (void)d; (void)with_grad; out[0] = out[1] = NAN;
 }
-static int logistic_sample_gram_f64(ptrdiff_t m, ptrdiff_t p, const double *X,
-                                    ptrdiff_t ld, const ptrdiff_t *idx,
-                                    const double *sw, const double *mean,
-                                    const double *sd, double *H, ptrdiff_t q,
-                                    double *counts) {
-    (void)m; (void)p; (void)X; (void)ld; (void)idx; (void)sw; (void)mean; (void)sd;
-    (void)H; (void)q; (void)counts;
-    return -1;
-}
-static int logistic_sample_gram_f32(ptrdiff_t m, ptrdiff_t p, const float *X,
-                                    ptrdiff_t ld, const ptrdiff_t *idx,
-                                    const double *sw, const double *mean,
-                                    const double *sd, double *H, ptrdiff_t q,
-                                    double *counts) {
-    (void)m; (void)p; (void)X; (void)ld; (void)idx; (void)sw; (void)mean; (void)sd;
-    (void)H; (void)q; (void)counts;
-    return -1;
-}
 #endif
+
+/* Newton's zero-start sums of sampled rows, read in place. */
+#include "_fused_sample.h"
 
 /* CSR logits with AVX-512 gathers (at row loop level 2). */
 #include "_fused_csr.h"

@@ -277,10 +277,7 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
             }                                                                        \
         }                                                                            \
         LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
-        if (H)                                                                       \
-            for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
-                for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \
-                    H[jc * q + ja] = H[ja * q + jc];                                 \
+        LG_HESS_MIRROR(H, p, q);                                                     \
     }
 
 /* The gradient terms of a group of m rows (x: the rows, r: their residuals)
@@ -413,10 +410,7 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
                 xq[k] = x[k];                                                        \
         }                                                                            \
         LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
-        if (H)                                                                       \
-            for (ptrdiff_t ja = 0; ja <= p; ja++)                                    \
-                for (ptrdiff_t jc = ja + 1; jc <= p; jc++)                           \
-                    H[jc * q + ja] = H[ja * q + jc];                                 \
+        LG_HESS_MIRROR(H, p, q);                                                     \
     }
 
 LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64, double, LG512_XD, lg512_ldm_double,

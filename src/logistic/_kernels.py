@@ -202,6 +202,13 @@ def _compiled_pass(
     return loss, (g if with_grad else np.zeros(0)), rsum, d
 
 
+def hessian_order(p: int) -> int:
+    """The order q of the row loop's Hessian array for p columns: ``x̃ = (x,
+    1)`` has p + 1 entries, padded to whole vectors of eight (``_fused``'s
+    ``hess`` argument, a multiple of 8 above p)."""
+    return (p + 8) // 8 * 8
+
+
 def _fused_hessian_pass(
     X: Any,
     y: FloatArray,
@@ -222,7 +229,7 @@ def _fused_hessian_pass(
         return None
     mod: Any = compiled_kernel()
     n, p = X.shape
-    q = (p + 8) // 8 * 8  # x̃ has p + 1 columns, padded to whole vectors
+    q = hessian_order(p)
     H = np.empty((q, q))
     g = np.empty(p)
     rows = mod.dense_rows_f64 if X.dtype == F64 else mod.dense_rows_f32

@@ -121,7 +121,9 @@ def scaled_cholesky(H: FloatArray, s: FloatArray, lapack: bool = False) -> Chole
     the zero start's, which Newton's first step reuses, made alike
     (``lapack``: :func:`lapack_factors` of the fit's objective; a float64 H
     then in one compiled call, ``_fused.jacobi_factor``: the same scaled
-    matrix and ``dpotrf``, without numpy's scaling and scipy's wrapper);
+    matrix, factored by ``dpotrf`` as the upper factor of its transpose,
+    without numpy's scaling and scipy's wrapper, so the factor equals
+    scipy's to rounding, not bit for bit);
     :class:`logistic._linalg.LinAlgError` when it is not positive definite."""
     if lapack and H.dtype == np.float64:
         mod = compiled_kernel()

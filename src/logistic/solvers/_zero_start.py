@@ -88,7 +88,7 @@ from typing import Any
 import numpy as np
 
 from .._compiled import compiled_for_shape, compiled_kernel, fused_hessian_applies
-from .._kernels import hessian
+from .._kernels import hessian, hessian_order
 from .._linalg import Cholesky, LinAlgError
 from .._objective import LogisticObjective
 from .._typing import FloatArray
@@ -335,7 +335,7 @@ def _gathered_sums(
     p = X.shape[1]
     if not (fused_hessian_applies(X) and compiled_for_shape(idx.size, p) is not None):
         return None
-    q = (p + 8) // 8 * 8  # x̃ = (x, 1), padded as the row loop's Hessian
+    q = hessian_order(p)  # x̃ = (x, 1), padded as the row loop's Hessian
     H = np.empty((q, q))
     counts = np.empty(p)
     sw = block.sample_weight
