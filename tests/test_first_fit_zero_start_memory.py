@@ -1,8 +1,14 @@
 """Memory of Newton's sampled start at θ = 0
-(:mod:`logistic.solvers._zero_start`): the sample's rows are copied once and
-the spread count reuses that copy, so no second array of its size is made
-(at ijcnn1's 2 000 × 22 rows, ~350 KB above glibc's mmap threshold: the
-heap returned it and faulted it in again at every fit).
+(:mod:`logistic.solvers._zero_start`), on each of its paths:
+
+- in place (``_fused.sample_gram``, where the row loop runs): nothing of the
+  sample's size is allocated;
+- a copy of the sampled rows read by the row loop (the copy path at a row
+  loop level): the copy once, the spread count reusing it, so no second
+  array of its size (at ijcnn1's 2 000 × 22 rows, ~350 KB above glibc's mmap
+  threshold: the heap returned it and faulted it in again at every fit);
+- the copy with the row loop off (CPUs without AVX-512): the copy and the
+  Hessian's ``X ⊙ √d`` for BLAS ``syrk``, two arrays of its size, no third.
 
 No timing: the peak of ``tracemalloc`` (numpy reports its arrays to it).
 """
@@ -14,7 +20,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
+from logistic._compiled import compiled_kernel
 from logistic._objective import LogisticObjective
+from logistic.solvers import _zero_start
 from logistic.solvers._zero_start import _spread, sample_rows, zero_start
 
 
@@ -25,7 +33,37 @@ def _data(n: int = 20_000, p: int = 22, seed: int = 5):
     return X, y
 
 
-def test_sampled_start_copies_the_sample_once():
+#: path -> (copy the rows, row loop on, peak bound in sample sizes)
+PATHS = {
+    "in place": (False, True, 0.25),
+    "copy, row loop": (True, True, 1.5),
+    "copy, BLAS": (True, False, 2.5),
+}
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_sampled_start_copies_the_sample_once(monkeypatch, path):
+    copy, loop, bound = PATHS[path]
+    mod = compiled_kernel()
+    if mod is None and not (copy and not loop):
+        pytest.skip("no compiled kernels here")
+    if copy:
+        monkeypatch.setattr(_zero_start, "_gathered_sums", lambda *a: None)
+    if mod is None:
+        _check_peak(bound)
+        return
+    old = mod.row_loop_level()
+    try:
+        top = max(mod.row_loop_level(lv) for lv in range(3))
+        if loop and top < 0:
+            pytest.skip("no row loop level on this CPU")
+        mod.row_loop_level(top if loop else -1)
+        _check_peak(bound)
+    finally:
+        mod.row_loop_level(-2 if old == 2 else old)
+
+
+def _check_peak(bound: float) -> None:
     X, y = _data()
     obj = LogisticObjective.from_arrays(X, y, l2=1e-3)
     obj.column_moments()  # the statistics pass every fit makes first
@@ -40,7 +78,7 @@ def test_sampled_start_copies_the_sample_once():
     finally:
         tracemalloc.stop()
     assert got is not None  # accepted: Gaussian columns are well sampled
-    assert peak < 1.5 * sample_bytes  # the copy, not the copy and a temporary
+    assert peak < bound * sample_bytes
     # the estimate is the sampled rows' own Gram matrix: (1/m) Σ x̃ x̃ᵀ / 4 + λ
     Xt = np.hstack([X[idx], np.ones((idx.size, 1))])
     ref = Xt.T @ Xt / (4.0 * idx.size)

@@ -294,13 +294,18 @@ def test_a_newton_fit_leaves_nothing_on_the_solver():
 
 def test_a_dense_newton_fit_factors_each_hessian_once(monkeypatch):
     """The zero start's factor serves the first step, and a stale step's
-    factor the step after (the factor travels with the fit's state)."""
+    factor the step after (the factor travels with the fit's state). Each
+    factor goes to LAPACK (``lapack=True``) on these data, which hold more
+    than COMPILED_MIN_VALUES values, wherever the compiled kernels run."""
+    from logistic._compiled import COMPILED_MIN_VALUES, compiled_kernel
     from logistic.solvers import _newton_linalg, _zero_start, newton
 
     factored: list[bytes] = []
+    lapack: list[bool] = []
 
     def recording(H, s, *args):
         factored.append(H.tobytes())
+        lapack.append(bool(args[0]) if args else False)
         return _newton_linalg.scaled_cholesky(H, s, *args)
 
     monkeypatch.setattr(newton, "scaled_cholesky", recording)
@@ -308,6 +313,8 @@ def test_a_dense_newton_fit_factors_each_hessian_once(monkeypatch):
     got = _quiet_solve(get_solver("newton")(tol=1e-10, max_iter=40), _tall_newton(0))
     assert got.converged and got.history[0].get("subsample_used") is None
     assert len(factored) > 3 and len(factored) == len(set(factored))
+    assert 20_000 * 10 >= COMPILED_MIN_VALUES
+    assert lapack == [compiled_kernel() is not None] * len(factored)
 
 
 # -- a checkpoint is the state serialized -------------------------------------------------
