@@ -12,6 +12,7 @@ OpenBLAS libraries again) must not switch the kind until every context left.
 
 from __future__ import annotations
 
+import dis
 import subprocess
 import sys
 import threading
@@ -181,3 +182,43 @@ def test_a_half_imported_loader_module_is_not_used(monkeypatch):
     assert _blas_threads._loader_module.__wrapped__() is None
     assert sys.modules.get("logistic._loader") is not half
     assert getattr(logistic, "_loader", None) is not half
+
+
+def test_an_interrupt_before_the_fallback_s_count_leaves_it_as_it_was(monkeypatch):
+    """A ``KeyboardInterrupt`` raised (by a trace function) at each event of
+    the fallback's ``__enter__`` before its count's append propagates as it
+    is, the count unchanged."""
+    monkeypatch.setattr(_blas_threads, "_limit_to_one", lambda: None)
+    code = _blas_threads._Fallback.__enter__.__code__
+    # the first call is the append's (its opcode event comes before it runs)
+    append = next(op.offset for op in dis.get_instructions(code) if op.opname == "CALL")
+    count, target = [0], [0]
+
+    def trace(frame, event, arg):
+        if frame.f_code is not code:
+            return None
+        frame.f_trace_opcodes = True
+        if frame.f_lasti <= append:
+            count[0] += 1
+            if count[0] == target[0]:
+                raise KeyboardInterrupt
+        return trace
+
+    points = 0
+    while True:
+        count[0], target[0] = 0, points + 1
+        sys.settrace(trace)
+        try:
+            with _blas_threads._FALLBACK:
+                pass
+            interrupted = False
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            sys.settrace(None)
+        assert _blas_threads._INSIDE == [], f"point {points}"
+        assert not _blas_threads._SETTLING.locked()
+        if not interrupted:
+            break
+        points += 1
+    assert points > 3

@@ -144,12 +144,15 @@ class _Fallback:
 
     def __enter__(self) -> None:
         # the append inside the try: the first signal check after it is the
-        # end of its own call (unspecialized) or of _settle's, both covered
+        # end of its own call (unspecialized) or of _settle's, both covered.
+        # Only a trace function raises before it (no signal is checked
+        # there): the pop is then another context's, or none.
         try:
             _INSIDE.append(None)
             _settle()
         except BaseException:
-            _INSIDE.pop()
+            if _INSIDE:
+                _INSIDE.pop()
             _settle()
             raise
 
