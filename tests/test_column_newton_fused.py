@@ -276,6 +276,43 @@ def test_steps_far_from_the_optimum_make_one_sweep(monkeypatch):
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
 
 
+def test_a_slow_one_sweep_step_ends_the_one_sweep_steps(monkeypatch):
+    # a one-sweep step that leaves more than SLOW of the KKT residual ends
+    # the one-sweep steps: the step after it makes more than one sweep though
+    # its point is still above EARLY times the start's (positive values in 5%
+    # of a 2000 x 300 X, where one sweep is too little); the optimum is
+    # scikit-learn's (newton-cholesky at tol 1e-12, C = 1 / (alpha n); its
+    # lbfgs stops ~2e-6 off on these data)
+    sk = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(0)
+    X = sp.random(2000, 300, density=0.05, format="csr", random_state=1)
+    X.data = np.abs(rng.standard_normal(X.nnz)) + 0.5
+    w = rng.standard_normal(300)
+    y = (rng.random(2000) < 1 / (1 + np.exp(-(X @ w)))).astype(np.float64)
+    steps = []  # (residual before, residual after, sweeps) a Newton step
+    step = column_newton.ColumnNewtonCD.step
+
+    def spy(self, fit, state):
+        new = step(self, fit, state)
+        steps.append((state.grad_max_norm, new.grad_max_norm, new.last_sweeps))
+        return new
+
+    monkeypatch.setattr(column_newton.ColumnNewtonCD, "step", spy)
+    ours = LogisticRegression(
+        penalty="l2", alpha=1e-4, solver="newton-cd-columns", tol=1e-10
+    ).fit(X, y)
+    early = column_newton.EARLY * steps[0][0]
+    i = next(
+        i for i, (g, g_new, _) in enumerate(steps) if g_new > column_newton.SLOW * g
+    )
+    assert all(g > early and k == 1 for g, _, k in steps[: i + 1])
+    assert steps[i + 1][0] > early and steps[i + 1][2] > 1
+    ref = sk.LogisticRegression(C=5.0, tol=1e-12, solver="newton-cholesky")
+    ref.fit(X, y)
+    np.testing.assert_allclose(ours.coef_.ravel(), ref.coef_.ravel(), atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
+
+
 def test_a_checkpoint_without_the_one_sweep_bound_resumes(tmp_path):
     # a state written before the field ``early`` existed resumes with its
     # default (no one-sweep steps) and reaches the uninterrupted fit's optimum

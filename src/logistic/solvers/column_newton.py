@@ -30,30 +30,36 @@ returns original coefficients and measures in standardized units.
 
 Sweep cap: a sweep of the naive form reads X once, and on nearly orthogonal
 columns (text) two sweeps give a Newton step nearly as good as converged
-sweeps do; on correlated columns they do not. So the naive form starts at
-``max_sweeps`` sweeps a step (default 2), and a step that used them all and
+sweeps do; on correlated columns they do not. So a naive-form step makes at
+most ``max_sweeps`` sweeps (default 2), and a step that used them all and
 left more than ``SLOW`` of the residual multiplies the cap by
 ``SWEEP_GROWTH`` for the steps that follow. reuters to a 1e-8 gap (tol
-1e-5; thread CPU a fit, medians of 21 alternating in one process, load
-1.4): 3 sweeps 7 steps in 22 reads of X, 16.1 ms; 2 sweeps 8 steps in 17
-reads, 15.2 ms; 1 sweep 9 steps in 16 reads, 14.3 ms, but then a9a[:500]'s
-flat direction (duplicated columns, l2 = 1e-3) stays visibly unconverged at
-tol 1e-9 (tests/test_solver_contract.py, sparse against dense). Far from
-the optimum, from a point whose KKT residual is above ``EARLY`` times the
-starting point's, a naive-form step makes one sweep: its one read of X
-(which also makes the gradient where it lands) is the whole step, and the
-model a second sweep would refine is replaced by the next step's; one such
-step that leaves more than ``SLOW`` of the residual ends them. Reads of X
-to tol 1e-5 (1e-6) with such steps, against without: reuters 15 against
-17 (19 against 21), objective gap 5.4e-9 against 3.5e-9; w8a 29 against
-33 (37 against 41); reuters with an L1 term 9 against 11 (9 against 13);
-but sparse200k (which ``auto`` gives to L-BFGS) stops at 1e-5 after 6
-reads with a 1.6e-8 gap (7 reads and 2.4e-9 without) and takes 8 reads to
-1e-6. reuters' fit, main-thread CPU in fresh processes after the suite's
-warm-up (25 alternating pairs, load 4.8): first fit 18.0 ms against 19.9,
-later fits 15.2 ms against 17.3. A
-Gram-form step (few columns, chosen by :func:`.column_cd.use_gram`) sweeps
-the Gram matrix, which reads no X, up to ``GRAM_SWEEPS`` times.
+1e-5, without the one-sweep steps below; thread CPU a fit, medians of 21
+alternating in one process, load 1.4): 3 sweeps 7 steps in 22 reads of X,
+16.1 ms; 2 sweeps 8 steps in 17 reads, 15.2 ms; 1 sweep 9 steps in 16
+reads, 14.3 ms, but then a9a[:500]'s flat direction (duplicated columns,
+l2 = 1e-3) stays visibly unconverged at tol 1e-9
+(tests/test_solver_contract.py, sparse against dense). A Gram-form step
+(few columns, chosen by :func:`.column_cd.use_gram`) sweeps the Gram
+matrix, which reads no X, up to ``GRAM_SWEEPS`` times.
+
+One-sweep steps: far from the optimum, from a point whose KKT residual is
+above ``EARLY`` times the starting point's, a naive-form step makes one
+sweep, whatever the cap: the model a second sweep would refine is replaced
+by the next step's anyway. On the compiled path that sweep's one read of X,
+which also makes the gradient where the step lands, is the whole step (with
+the numpy kernels, ``LOGISTIC_KERNEL=numpy``, the step's column statistics
+and its gradient still take a read of X each). The first such step that
+leaves more than ``SLOW`` of the residual ends them: one sweep is too
+little on these data, and the steps that follow make up to the cap. Reads
+of X to tol 1e-5 (1e-6), with these steps against without: reuters 15
+against 17 (19 against 21), objective gap 5.4e-9 against 3.5e-9; w8a 29
+against 33 (37 against 41); reuters with an L1 term 9 against 11 (9
+against 13); but sparse200k (which ``auto`` gives to L-BFGS) stops at 1e-5
+after 6 reads with a 1.6e-8 gap (7 reads and 2.4e-9 without) and takes 8
+reads to 1e-6. reuters' fit, main-thread CPU in fresh processes after the
+suite's warm-up (25 alternating pairs, load 4.8): first fit 18.0 ms against
+19.9, later fits 15.2 ms against 17.3.
 
 Data: a sparse X whose rows are in memory (``Backend.rows()``) is copied once
 per fit by column (float64 CSC: ``nnz`` × 12 bytes with scipy's int32
@@ -71,7 +77,7 @@ K classes is an error.
 Measured (``benchmarks/sparse_solvers_ab.py``; L2 with C = 1, 1e-8 objective
 gap): on reuters (7 770 × 8 315 CSR, 44 stored values a row) a sweep costs
 about one value+gradient pass (0.6 ms) and the fit needs 8 Newton steps in
-17 reads of X (:mod:`._column_step`; ``benchmarks/column_newton_ab.py
+15 reads of X (:mod:`._column_step`; ``benchmarks/column_newton_ab.py
 split``), against L-BFGS's 41 passes and newton-cg's 55; on sparse200k
 (200 000 × 100 000, well conditioned: L-BFGS 7 passes) and w8a (p = 300,
 where Newton with Cholesky takes 5 passes) it loses. ``auto`` picks it by
@@ -117,8 +123,11 @@ EARLY = 0.1
 
 @dataclass(frozen=True)
 class ColumnNewtonOptions(LineSearchOptions):
-    """max_sweeps : sweeps over X's columns per Newton step at first (the
-    naive form; see the module docstring for how the cap grows)."""
+    """max_sweeps : most sweeps over X's columns a naive-form Newton step
+    makes at first, once the one-sweep steps are over (a step from a point
+    whose KKT residual is above ``EARLY`` times the starting point's makes
+    one, until one of them leaves more than ``SLOW`` of its residual); see
+    the module docstring for how the cap grows."""
 
     max_sweeps: int = field(default=2, metadata={"min": 1})
 
@@ -282,7 +291,10 @@ def _checked_values(
     for name in ("value", "grad_max_norm", "loss", "step", "rate", "early"):
         v = values[name]
         ok = isinstance(v, float) and bool(np.isfinite(v))
-        _expect(ok and (name == "value" or v >= 0), name, v, "a finite float")
+        if name == "value":
+            _expect(ok, name, v, "a finite float")
+        else:
+            _expect(ok and v >= 0, name, v, "a finite float >= 0")
     for name in ("sweeps", "last_sweeps"):
         v = values[name]
         ok = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
@@ -488,16 +500,15 @@ class ColumnNewtonCD(IterativeSolver):
             return state
         new = self._state(fit, columns, col, 0.0, first)
         new.step = float(np.max(np.abs(new.theta - state.theta)))
-        new.sweeps, new.last_sweeps = cap, columns.cm.last_sweeps
-        new.early = state.early
+        new.last_sweeps, new.early = columns.cm.last_sweeps, state.early
         if state.grad_max_norm > 0:
             new.rate = new.grad_max_norm / state.grad_max_norm
+        slow = new.grad_max_norm > SLOW * state.grad_max_norm
         if far:
             new.sweeps = state.sweeps  # the cap of the steps that follow
-            if new.grad_max_norm > SLOW * state.grad_max_norm:
+            if slow:
                 new.early = 0.0  # one sweep is too little here: no more such steps
-        elif columns.cm.last_sweeps >= cap and (
-            new.grad_max_norm > SLOW * state.grad_max_norm
-        ):
-            new.sweeps = cap * SWEEP_GROWTH
+        else:
+            grow = slow and columns.cm.last_sweeps >= cap
+            new.sweeps = cap * SWEEP_GROWTH if grow else cap
         return new
