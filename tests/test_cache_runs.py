@@ -174,7 +174,7 @@ def test_a_pass_that_fails_stops_its_running_runs_at_their_next_block(cached):
     with pytest.raises(ValueError, match="block 4"):
         backend.map_reduce_indexed(fn)
     time.sleep(0.3)  # anything still running would go on reducing meanwhile
-    assert len(seen) < 5 + 2 * 4, sorted(seen)
+    assert len(seen) < 5 + 16, sorted(seen)  # all 32 before; ~9 on an idle machine
 
 
 def test_a_pass_holds_the_results_of_at_most_k_plus_1_runs(cached):
