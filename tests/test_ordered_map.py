@@ -121,9 +121,9 @@ def test_threaded_cached_pass_equals_the_sequential_and_uncached_sums(
     calls = []
     real = _prefetch.ordered_map
 
-    def spy(fn, items, n_threads, window):
+    def spy(fn, items, n_threads, window, *stop):
         calls.append((n_threads, window))
-        return real(fn, items, max(2, n_threads), window)
+        return real(fn, items, max(2, n_threads), window, *stop)
 
     monkeypatch.setattr("logistic.backends.chunked.ordered_map", spy)
     theta = np.linspace(-0.4, 0.4, 7)
