@@ -414,13 +414,8 @@ class InMemory:
 
         Each thread takes one contiguous run of blocks (one task per thread,
         so scheduling costs nothing per block); the partial results are then
-        added in block order. Data of one block (small data, whose finite
-        check is made) get ``fn(block)`` itself: the same result as the
-        fold of one block, without the calls around it.
+        added in block order.
         """
-        blocks = self._blocks
-        if blocks is not None and len(blocks) == 1 and not self._finite_pending:
-            return fn(blocks[0])
         return self._map(lambda block, _i: fn(block), fn)
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
@@ -472,6 +467,8 @@ class InMemory:
 
     def _reduce(self, fn: Callable[[Block, int], T], kernel: Callable[..., Any]) -> T:
         blocks = self._block_list()
+        if len(blocks) == 1:  # small data: the fold of one result is that result
+            return fn(blocks[0], 0)
         k = min(self.n_threads, len(blocks))
         if not self._threaded():
             k = 1  # waking threads costs more than the work
