@@ -154,7 +154,6 @@ def test_a_fused_step_counts_its_sweeps_and_the_gradient(monkeypatch):
 def test_a_resumed_sparse_fit_makes_the_same_steps_bit_for_bit(tmp_path):
     # the first sweep kept in the state is not checkpointed: the resumed step
     # makes it again at the same point, with the same bits
-    from logistic._checkpoint import Checkpointer
     from logistic._objective import LogisticObjective
     from logistic.solvers import get_solver
 
@@ -167,19 +166,7 @@ def test_a_resumed_sparse_fit_makes_the_same_steps_bit_for_bit(tmp_path):
 
     full = solve()
     assert full.n_iter > 4
-    ckpt = Checkpointer(tmp_path / "c.json", fingerprint="f", config={})
-
-    class Stop(Exception):
-        pass
-
-    def crash(n_iter, state, history):
-        ckpt.save(n_iter, state, history)
-        if n_iter == 3:
-            raise Stop
-
-    with pytest.raises(Stop):
-        solve(on_iteration=crash)
-    start = ckpt.load()
+    start = _checkpoint_at(solve, 3, tmp_path)
     assert start is not None and start["n_iter"] == 3
     resumed = solve(start=start)
     np.testing.assert_array_equal(resumed.coef, full.coef)
@@ -316,7 +303,6 @@ def test_a_slow_one_sweep_step_ends_the_one_sweep_steps(monkeypatch):
 def test_a_checkpoint_without_the_one_sweep_bound_resumes(tmp_path):
     # a state written before the field ``early`` existed resumes with its
     # default (no one-sweep steps) and reaches the uninterrupted fit's optimum
-    from logistic._checkpoint import Checkpointer
     from logistic._objective import LogisticObjective
     from logistic.solvers import get_solver
 
@@ -328,20 +314,28 @@ def test_a_checkpoint_without_the_one_sweep_bound_resumes(tmp_path):
         return solver.solve(obj, np.zeros(obj.n_params), **kw)
 
     full = solve()
+    start = _checkpoint_at(solve, 1, tmp_path)
+    assert start is not None and start["state"].pop("early") > 0
+    resumed = solve(start=start)
+    assert resumed.converged
+    np.testing.assert_allclose(resumed.coef, full.coef, atol=1e-7)
+
+
+def _checkpoint_at(solve, n_iter, tmp_path):
+    """The checkpoint a fit ``solve(on_iteration=...)`` saves at each
+    iteration, as loaded after the fit is stopped at iteration ``n_iter``."""
+    from logistic._checkpoint import Checkpointer
+
     ckpt = Checkpointer(tmp_path / "c.json", fingerprint="f", config={})
 
     class Stop(Exception):
         pass
 
-    def crash(n_iter, state, history):
-        ckpt.save(n_iter, state, history)
-        if n_iter == 1:
+    def crash(n, state, history):
+        ckpt.save(n, state, history)
+        if n == n_iter:
             raise Stop
 
     with pytest.raises(Stop):
         solve(on_iteration=crash)
-    start = ckpt.load()
-    assert start is not None and start["state"].pop("early") > 0
-    resumed = solve(start=start)
-    assert resumed.converged
-    np.testing.assert_allclose(resumed.coef, full.coef, atol=1e-7)
+    return ckpt.load()
