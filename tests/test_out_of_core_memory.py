@@ -2,7 +2,10 @@
 
 The fit runs in a subprocess whose address space is capped with
 ``resource.setrlimit(RLIMIT_AS, current + LIMIT)`` after a warm-up fit on a tiny
-file (imports, thread pools and allocator arenas exist before the cap). The
+file (imports, thread pools and allocator arenas exist before the cap, and
+OpenBLAS's buffers for as many calls at once as the fit makes). The fit's
+thread count is fixed (the row cache holds up to ``n_threads + 1`` blocks),
+so the test asks the same of a 2-CPU and a 64-CPU machine. The
 dataset's float64 values are ≥ 3 × LIMIT. The subprocess also proves the cap
 bites: allocating the whole dataset afterwards raises ``MemoryError``.
 pyarrow's ``system`` memory pool is used in the subprocess because mimalloc
@@ -32,7 +35,7 @@ LIMIT_MB = 30
 N_FILES, ROWS, P = 12, 50_000, 20  # 12 * 50k * 20 * 8 B = 96 MB of float64 values
 
 CHILD = r"""
-import json, resource, sys, warnings
+import json, os, resource, sys, warnings
 import numpy as np
 import logistic
 from logistic.backends._dispatch import as_backend
@@ -42,14 +45,40 @@ def status(key):
         if line.startswith(key):
             return int(line.split()[1]) * 1024
 
+# The row cache's passes hold up to n_threads + 1 blocks at once: the thread
+# count is fixed so that the bound under the cap is the same on every machine.
+THREADS = 2
+
+def reserve_blas_buffers():
+    # OpenBLAS maps one buffer (32 MiB here) for each call running at once, the
+    # first time that many run together, and keeps it. The row cache's passes
+    # run block kernels on THREADS threads and the consumer: that many BLAS
+    # calls at once, in both OpenBLAS copies (numpy's and scipy's), are a
+    # set-up cost like the thread pools, paid before the cap.
+    import threading
+    import scipy.linalg.blas
+    n = THREADS + 2
+    start = threading.Barrier(n)
+    a = np.ones((600, 600))
+    def work():
+        start.wait()
+        a @ a
+        scipy.linalg.blas.dgemm(1.0, a, a)
+    threads = [threading.Thread(target=work) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
 root, warm, limit_mb, data_bytes, solver = sys.argv[1:6]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", logistic.ConvergenceWarning)
     logistic.LogisticRegression(solver=solver, max_iter=2).fit(
-        as_backend(warm, "y", chunk_bytes=2**20), None)
+        as_backend(warm, "y", chunk_bytes=2**20, n_threads=THREADS), None)
+reserve_blas_buffers()
 cap = status("VmSize") + int(limit_mb) * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-backend = as_backend(root, "y", chunk_bytes=2**20)
+backend = as_backend(root, "y", chunk_bytes=2**20, n_threads=THREADS)
 model = logistic.LogisticRegression(solver=solver).fit(backend, None)
 vm_end = status("VmSize")
 try:
