@@ -46,7 +46,10 @@ prove X finite and no separate read of X is made (one ``np.sum`` of X, ~70 ms
 on 1M × 100); otherwise, or when some statistic is not finite, the check of
 :func:`logistic._validation.check_finite_X` runs before the result is
 returned, raising the same error as at validation. ``rows()`` and
-``blocks()`` run it before handing out rows.
+``blocks()`` run it before handing out rows; ``rows_unchecked()`` hands them
+out for a caller whose own sums of every value settle it
+(``settle_finite``: the column solver's copy of X, whose statistics read
+every value).
 """
 
 from __future__ import annotations
@@ -378,6 +381,26 @@ class InMemory:
         """Every row as one block (the arrays themselves, not copies)."""
         self._check_finite()
         return Block(self.X, self.y, self.sample_weight, self.offset)
+
+    def rows_unchecked(self) -> Block:
+        """:meth:`rows` without X's owed finite check, for a caller that
+        reads every value into sums of its own (a column copy's statistics)
+        and then settles the check with :meth:`settle_finite`; until then
+        the check stays owed, so :meth:`rows`, :meth:`blocks` and the first
+        reduction still make it."""
+        return Block(self.X, self.y, self.sample_weight, self.offset)
+
+    def settle_finite(self, shown: bool | None) -> None:
+        """Settle X's owed finite check (nothing when none is owed) with a
+        caller's verdict from sums of every value of X at positive weight,
+        as :func:`logistic._moments.finite_witness` reports one: True (every
+        sum finite: X is finite, no read of X), False (some sum is not
+        finite: the elementwise scan, which raises the validation's error
+        where X is not finite), None (no verdict: the check itself)."""
+        if shown is True:
+            self._finite_pending = False
+        else:
+            self._check_finite(suspect=shown is False)
 
     def _rows(self, sl: slice) -> Any:
         X = self.X
