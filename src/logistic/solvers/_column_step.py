@@ -68,7 +68,8 @@ FOCUS = 0.01
 #: rate times the residual), over 314 steps of reuters, w8a,
 #: sparse200k[:40000] and a9a at alpha 0.1/n, 1/n and 10/n: at most 1 in
 #: 65 % of them (51 % of each fit's first 15), at most 0.86 in 31 % (0.77):
-#: the break-even margin is 1.2-1.3; 1 keeps below it.
+#: the break-even margin is 1.2-1.3; 1 keeps below it
+#: (``python -m benchmarks.expect_margin``).
 EXPECT_MARGIN = 1.0
 
 
