@@ -14,7 +14,6 @@ import sys
 import pytest
 
 from logistic._blas_threads import openblas_setters
-from logistic._linalg import NUMPY_SOLVE_MAX
 from logistic.solvers import _newton_linalg
 
 
@@ -26,7 +25,7 @@ def test_one_blas_thread_limits_every_blas_and_restores():
     if not blas:
         pytest.skip("no BLAS that threadpoolctl recognizes")
     before = [i["num_threads"] for i in blas]
-    with _newton_linalg.one_blas_thread(NUMPY_SOLVE_MAX + 1):
+    with _newton_linalg.one_blas_thread(_newton_linalg.SERIAL_MAX_PARAMS + 1):
         inside = threadpoolctl.threadpool_info()
         assert all(i["num_threads"] == 1 for i in inside if i["user_api"] == "blas")
     after = threadpoolctl.threadpool_info()

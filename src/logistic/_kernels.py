@@ -66,10 +66,10 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ._compiled import (
+    _ROW_LOOP_ONLY,
     COMPILED_MIN_VALUES,
     FUSED_HESSIAN_MAX_FEATURES,
     _row_loop_applies,
-    blas_free,
     blas_free_on_sparse,
     compiled_for,
     compiled_for_shape,
@@ -80,6 +80,7 @@ from ._compiled import (
     row_loop_only,
     set_compiled,
 )
+from ._compiled import blas_free as _dense_blas_free
 from ._logits import logits
 from ._sparse import issparse
 from ._typing import FloatArray
@@ -388,6 +389,29 @@ def _sparse_sandwich_applies(X: Any) -> bool:
     densified ``syrk`` (see :func:`weighted_syrk`)."""
     size = X.shape[0] * X.shape[1]
     return size * X.dtype.itemsize > SPARSE_DENSIFY_BYTES or X.nnz < 0.25 * size
+
+
+def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
+    """Whether a reduction of ``fn`` over ``blocks`` makes no multithreaded
+    BLAS call (:func:`logistic._compiled.blas_free`), or ``fn`` is marked
+    :func:`row_loop_only`, takes no Hessian from every k-th row (a
+    ``functools.partial`` with ``hessian_stride`` above 1) and every block is
+    sparse with its Hessian a sparse sandwich (:func:`_sparse_sandwich_applies`):
+    such a block's value, gradient and Hessian are the compiled CSR kernels'
+    or scipy's sparse products, and none calls BLAS. A process's first
+    reduction under the BLAS thread limit imports :mod:`logistic._loader` and
+    searches the BLAS's thread setters (~0.3 ms of a9a's first fit), and every
+    one sets and restores the count."""
+    if _dense_blas_free(fn, blocks):
+        return True
+    target = fn
+    while isinstance(target, functools.partial):
+        if int(target.keywords.get("hessian_stride", 1)) > 1:
+            return False
+        target = target.func
+    if not blocks or not getattr(target, _ROW_LOOP_ONLY, False):
+        return False
+    return all(issparse(b.X) and _sparse_sandwich_applies(b.X) for b in blocks)
 
 
 def hessian_sums(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray, float]:

@@ -70,9 +70,17 @@ def heap_headroom(n_params: int) -> None:
 #: busy cores, OpenBLAS's threads spin-waiting for each other made a 301 × 301
 #: factorization take 30–1600 ms instead of 10 ms (w8a, load average 10).
 ONE_THREAD_MAX_PARAMS = 2048
-#: Factorizations this small (a few thousand flops) run on one thread anyway:
-#: no thread limit is set for them.
-SERIAL_MAX_PARAMS = 32
+#: Factorizations this small run on one thread anyway: no thread limit is set
+#: for them. OpenBLAS's ``potrf`` runs a float64 matrix of fewer than 128 rows
+#: unthreaded (measured on 2 CPUs: 5 000 ``dpotrf`` of 124 rows take ~44 µs
+#: each with and without the limit, and BLAS's threads spend no more CPU time
+#: than while idle; from 128 rows on its threads take half the CPU time, and a
+#: factor ~760 µs on a loaded machine against ~87 µs at 127 rows). A fit on
+#: a9a (p = 124) so sets no limit, and its first fit neither imports
+#: :mod:`logistic._loader` nor searches the process's libraries (~0.3 ms).
+#: (numpy's and scipy's wheels ship OpenBLAS; another BLAS may thread smaller
+#: factors.)
+SERIAL_MAX_PARAMS = 127
 
 
 def one_blas_thread(n_params: int) -> Any:

@@ -95,6 +95,7 @@ from .._numerics import (
     start_subsample_rows,
 )
 from .._objective import LogisticObjective
+from .._scaling import ScaledObjective
 from .._sparse import issparse
 from .._typing import FloatArray
 
@@ -368,7 +369,11 @@ def subsample_fit(
     ``SPARSE_START_TOL_SCALE / √rows``) within ``START_MAX_ITER``
     iterations, its Hessian from
     :func:`logistic._numerics.start_hessian_rows` of the rows; its warnings
-    are silenced (a failure only means: start from zero)."""
+    are silenced (a failure only means: start from zero). Sparse rows take
+    the full data's column moments for their standardized view, which only
+    measures the stopping rule there (Newton runs in original coordinates,
+    and on sparse rows it evaluates ``θ = 0`` by a pass): no statistics pass
+    over the rows (~0.25 ms of a9a's fit; its coefficients the same bits)."""
     sub = LogisticObjective.from_arrays(
         rows.X,
         rows.y,
@@ -386,10 +391,13 @@ def subsample_fit(
         max_backtracks=max_backtracks,
         start_rows=0,
     )
+    view = None
+    if issparse(rows.X) and objective.has_data_stats:
+        view = ScaledObjective(sub, moments=objective.column_moments())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            result = solver.solve(sub, np.zeros(objective.n_params))
+            result = solver.solve(sub, np.zeros(objective.n_params), view=view)
         except (NumericalError, LinAlgError, ValueError, FloatingPointError):
             return None
     entry = {
