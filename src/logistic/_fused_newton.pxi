@@ -1,7 +1,9 @@
 # Newton's zero start and Jacobi-scaled factor, included by _fused.pyx:
 # sample_gram forms the zero start's Hessian sums over sampled rows in place
 # (_fused_sample.h), golden_rows picks those rows, jacobi_factor is Newton's
-# scaled Cholesky factor in one call (LAPACK dpotrf from scipy's copy).
+# scaled Cholesky factor in one call (LAPACK dpotrf from scipy's copy);
+# narrow_column_stats, the first statistics sweep of blocks of at most 32
+# columns, its sums in registers (_fused_sample.h).
 
 cdef extern from "_fused_rows.h" nogil:
     int logistic_sample_gram_f64(
@@ -12,6 +14,14 @@ cdef extern from "_fused_rows.h" nogil:
         Py_ssize_t m, Py_ssize_t p, const float* X, Py_ssize_t ld,
         const Py_ssize_t* idx, const double* sw, const double* mean,
         const double* sd, double* H, Py_ssize_t q, double* counts)
+    int logistic_narrow_stats_f64(
+        Py_ssize_t n, Py_ssize_t p, const double* X, Py_ssize_t ld,
+        const double* sw, const double* r0, double* lo, double* hi, double* s1,
+        double* s2, double* g)
+    int logistic_narrow_stats_f32(
+        Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
+        const double* sw, const double* r0, double* lo, double* hi, double* s1,
+        double* s2, double* g)
 
 # LAPACK's Cholesky factor from scipy's copy too (scipy.linalg.cython_lapack).
 ctypedef void (*dpotrf_t)(char*, int*, double*, int*, int*) noexcept nogil
@@ -167,3 +177,50 @@ cdef Py_ssize_t _first_outside(const Py_ssize_t[::1] idx, Py_ssize_t n) noexcept
             if idx[k] < 0 or idx[k] >= n:
                 return k
     return m
+
+
+def narrow_column_stats(
+    const floating[:, ::1] X,
+    const double[::1] row_weight,
+    double[::1] lo,
+    double[::1] hi,
+    double[::1] s1,
+    double[::1] s2,
+    const double[::1] residual=None,
+    double[::1] grad=None,
+):
+    """Sweep 0 of :func:`dense_column_stats` for a block of at most 32
+    columns at row loop level 2: ``lo``/``hi`` the smallest/largest value of
+    each column, ``s1 += s x``, ``s2 += s x²`` and, with ``residual`` (one
+    value a row) and ``grad``, ``grad += r x``, from the values they hold;
+    each column's sums kept in registers over the rows
+    (``_fused_sample.h``), the same bits as :func:`dense_column_stats`.
+    Returns False (nothing written) at another level or for a wider block;
+    ValueError for arrays of the wrong length."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
+    cdef Py_ssize_t ld = X.strides[0] // sizeof(floating) if n > 1 else p
+    if lo.shape[0] != p or hi.shape[0] != p or s1.shape[0] != p or s2.shape[0] != p:
+        raise ValueError(f"narrow_column_stats: lo, hi, s1 and s2 need {p} values")
+    if row_weight is not None and row_weight.shape[0] != n:
+        raise ValueError(f"narrow_column_stats: row_weight needs {n} values")
+    if (residual is None) != (grad is None) or (
+        residual is not None and (residual.shape[0] != n or grad.shape[0] != p)
+    ):
+        raise ValueError(
+            f"narrow_column_stats: residual and grad need {n} and {p} values, "
+            "or both None"
+        )
+    if n == 0 or p == 0:
+        return True
+    cdef const double* sw = _ptr(row_weight)
+    cdef const double* r0 = _ptr(residual)
+    cdef double* g = NULL if grad is None else &grad[0]
+    cdef int status
+    with nogil:
+        if floating is double:
+            status = logistic_narrow_stats_f64(
+                n, p, &X[0, 0], ld, sw, r0, &lo[0], &hi[0], &s1[0], &s2[0], g)
+        else:
+            status = logistic_narrow_stats_f32(
+                n, p, &X[0, 0], ld, sw, r0, &lo[0], &hi[0], &s1[0], &s2[0], g)
+    return status == 0
