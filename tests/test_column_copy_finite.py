@@ -139,3 +139,62 @@ def test_settle_finite_verdicts():
     backend.rows_unchecked()
     with pytest.raises(ValueError, match="NaN"):
         backend.rows()
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_an_interrupt_during_the_copy_stays_an_interrupt(monkeypatch, checks, bad):
+    # Ctrl-C is no fault of X's: no check runs (on a NaN X its error would
+    # replace the interrupt, on any X it would delay it by a read of X), and
+    # the check stays owed, so the next read of the rows still makes it
+    X, y = _data(seed=6)
+    if bad:
+        X = X.copy()
+        X.data[9] = np.nan
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(column_newton, "ColumnMatrix", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _fit(X, y)
+    assert checks == []
+    backend = InMemory(X, y, finite_checked=False)
+    objective = LogisticObjective(backend, l2=1.0 / X.shape[0])
+    with pytest.raises(KeyboardInterrupt):
+        get_solver("newton-cd-columns").view_of(objective)
+    assert checks == []
+    if bad:
+        with pytest.raises(ValueError, match="NaN"):
+            backend.rows()
+    else:
+        assert backend.rows().X is X
+    assert checks == [False]
+
+
+@needs_compiled
+def test_non_finite_statistics_run_the_suspect_scan(monkeypatch, checks):
+    # the compiled sweep gives no statistics for a non-finite X; statistics
+    # that are not finite (as a sweep that summed the NaN would make) must
+    # not settle the check: the elementwise scan runs and raises
+    X, y = _data(seed=7)
+    X = X.copy()
+    X.data[11] = np.nan
+    with pytest.raises(ValueError) as expected:
+        _validation.check_finite_X(X)
+    checks.clear()
+    plain = column_newton.csc_column_stats
+    made = []
+
+    def not_finite(data, *args, **kwargs):
+        stats = plain(np.nan_to_num(data), *args, **kwargs)
+        assert stats is not None
+        stats.mean[0] = np.nan
+        made.append(stats)
+        return stats
+
+    monkeypatch.setattr(column_newton, "csc_column_stats", not_finite)
+    with pytest.raises(ValueError) as got:
+        _fit(X, y)
+    assert len(made) == 1
+    assert checks == [True]  # straight to the scan
+    assert str(got.value) == str(expected.value)

@@ -60,12 +60,17 @@ class BackendCapabilities:
     block_index : ``block_grid``, and the blocks are the same objects on every
         pass, so per-block state may be kept by block identity between passes
         (the curvature store of Hessian-vector products: in memory only).
+    settles_finite : the backend may owe X's NaN/±inf check, and a caller
+        that sums every value of X may settle it (:class:`SettlesFinite`:
+        ``rows_unchecked()`` hands the rows out with the check still owed,
+        ``settle_finite(verdict)`` settles it: the column solver's copy).
     """
 
     rows_in_memory: bool = False
     blocks: bool = False
     block_index: bool = False
     block_grid: bool = False
+    settles_finite: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,15 @@ class Backend(Protocol):
     def blocks(self) -> Iterator[Block]: ...
 
     def rows(self) -> Block: ...
+
+
+class SettlesFinite(Protocol):
+    """The methods of a backend whose ``capabilities`` declare
+    ``settles_finite`` (:class:`logistic.backends.InMemory`'s)."""
+
+    def rows_unchecked(self) -> Block: ...
+
+    def settle_finite(self, shown: bool | None) -> None: ...
 
 
 class Objective(Protocol):

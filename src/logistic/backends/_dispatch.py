@@ -129,8 +129,10 @@ def in_memory(
 ) -> InMemory:
     """Arrays validated as ``fit`` validates them (:func:`check_fit_data`:
     labels encoded once, class weights folded into the sample weights) as an
-    :class:`InMemory` backend (K ≥ 2 classes with ``multiclass``). A dense
-    X's NaN/±inf check is the backend's, folded into its first pass."""
+    :class:`InMemory` backend (K ≥ 2 classes with ``multiclass``). X's
+    NaN/±inf check (dense or sparse) is the backend's, folded into its first
+    pass or settled by a caller's sums of every value
+    (:meth:`InMemory.settle_finite`)."""
     d = check_fit_data(
         X,
         y,

@@ -48,8 +48,8 @@ on 1M × 100); otherwise, or when some statistic is not finite, the check of
 returned, raising the same error as at validation. ``rows()`` and
 ``blocks()`` run it before handing out rows; ``rows_unchecked()`` hands them
 out for a caller whose own sums of every value settle it
-(``settle_finite``: the column solver's copy of X, whose statistics read
-every value).
+(``settle_finite``, declared by ``capabilities.settles_finite``: the column
+solver's copy of X, whose statistics read every value).
 """
 
 from __future__ import annotations
@@ -208,7 +208,11 @@ class InMemory:
     """
 
     capabilities = BackendCapabilities(
-        rows_in_memory=True, blocks=True, block_index=True, block_grid=True
+        rows_in_memory=True,
+        blocks=True,
+        block_index=True,
+        block_grid=True,
+        settles_finite=True,
     )
 
     def __init__(

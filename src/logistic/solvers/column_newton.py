@@ -87,7 +87,7 @@ where Newton with Cholesky takes 5 passes) it loses. ``auto`` picks it by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -97,7 +97,7 @@ from .._moments import csc_column_stats
 from .._numerics import FLOOR_FACTOR
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
-from .._typing import FloatArray
+from .._typing import FloatArray, SettlesFinite
 from ._base import Capabilities, Fit, register
 from ._column_matrix import ColumnMatrix
 from ._column_step import FirstSweep, fused_form, fused_step
@@ -221,18 +221,20 @@ def _column_copy(objective: LogisticObjective) -> ColumnMatrix:
     a third of the pass over the rows they take otherwise (reuters: 0.3 ms
     against 1.5 ms on two threads, whose accumulators are scattered over
     8 315 columns). Those statistics sum every stored value at a positive
-    weight, so on the in-memory backend they also settle X's owed finite
-    check (:meth:`~logistic.backends.InMemory.settle_finite`: no read of X
-    of its own where they are finite, reuters 0.2 ms); elsewhere the check
-    runs first, as :meth:`rows` makes it."""
-    from ..backends.in_memory import InMemory  # the objective's own backend
-
+    weight, so on a backend that declares ``capabilities.settles_finite``
+    (the in-memory one) they also settle X's owed finite check
+    (:meth:`~logistic.backends.InMemory.settle_finite`: no read of X of its
+    own where they are finite, reuters 0.2 ms); elsewhere the check runs
+    first, as :meth:`~logistic.backends.InMemory.rows` makes it. Where the
+    copy raises an ``Exception``, X's check runs first (a non-finite X
+    raises the validation's error in its place); an interrupt is left as it
+    is, with the check still owed."""
     data = objective.data
-    held = data if isinstance(data, InMemory) else None
+    held = cast(SettlesFinite, data) if data.capabilities.settles_finite else None
     rows = data.rows() if held is None else held.rows_unchecked()
     verdict: bool | None = None
     try:
-        _heap_room(objective.data.n_samples, objective.n_params)
+        _heap_room(data.n_samples, objective.n_params)
         cm = ColumnMatrix(rows.X)
         s = rows.sample_weight
         s = None if s is None else np.ascontiguousarray(s, dtype=np.float64)
@@ -251,9 +253,12 @@ def _column_copy(objective: LogisticObjective) -> ColumnMatrix:
                 verdict = stats.all_finite()
                 if verdict:
                     objective.set_data_stats(stats)
-    finally:
+    except Exception:
         if held is not None:
-            held.settle_finite(verdict)  # X's own fault first, as at validation
+            held.settle_finite(None)  # X's own fault first, as at validation
+        raise
+    if held is not None:
+        held.settle_finite(verdict)
     return cm
 
 
