@@ -195,17 +195,26 @@ def test_focused_sweeps_reach_scikit_learns_optimum(monkeypatch, focus):
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
 
 
+@pytest.mark.parametrize("case", ["l2", "l1", "weighted", "offset"])
 @pytest.mark.parametrize("margin", [0.0, np.inf])
-def test_a_gradient_alone_read_makes_the_same_steps_bit_for_bit(monkeypatch, margin):
+def test_a_gradient_alone_read_makes_the_same_steps_bit_for_bit(
+    monkeypatch, margin, case
+):
     # the read of a point where the fit is predicted to stop makes the gradient
     # alone (fused_step's expect); where the fit goes on, the next step makes
     # the first sweep at that point from the state: the same steps, bit for
     # bit, whether the gradient-alone read is never made (margin 0) or made at
-    # every step the prediction covers (margin inf)
+    # every step the prediction covers (margin inf); with an l1 penalty, sample
+    # weights or an offset too (the KKT residual, the sweep's model and the
+    # logits carry them)
     from logistic._objective import LogisticObjective
     from logistic.solvers import get_solver
 
     X, y = _text_like(n=700, p=1200, seed=8)
+    rng = np.random.default_rng(9)
+    s = rng.random(X.shape[0]) + 0.1 if case == "weighted" else None
+    offset = rng.normal(size=X.shape[0]) * 0.3 if case == "offset" else None
+    l1 = 1e-3 if case == "l1" else 0.0
     dots = [0]
     plain = ColumnMatrix.dots
 
@@ -214,8 +223,8 @@ def test_a_gradient_alone_read_makes_the_same_steps_bit_for_bit(monkeypatch, mar
         return plain(self, *a, **k)
 
     def solve():
-        obj = LogisticObjective.from_arrays(X, y, l2=1.0 / X.shape[0])
-        solver = get_solver("newton-cd-columns")(tol=1e-10, max_iter=50)
+        obj = LogisticObjective.from_arrays(X, y, s, offset, l2=1.0 / X.shape[0])
+        solver = get_solver("newton-cd-columns")(tol=1e-10, max_iter=50, l1=l1)
         return solver.solve(obj, np.zeros(obj.n_params))
 
     ref = solve()
