@@ -41,6 +41,18 @@ def test_options_init_takes_the_fields_and_their_defaults() -> None:
     assert options.hessian_rows is None and options.start_rows is None
 
 
+def test_options_repeat_the_line_search_fields() -> None:
+    # NewtonOptions declares LineSearchOptions's fields itself (not a subclass)
+    def described(cls: type) -> list[tuple[object, ...]]:
+        return [
+            (f.name, f.type, f.default, dict(f.metadata))
+            for f in dataclasses.fields(cls)
+        ]
+
+    base = described(LineSearchOptions)
+    assert described(NewtonOptions)[: len(base)] == base
+
+
 def test_options_are_frozen_and_parsed() -> None:
     options = parse_options(
         "newton", NewtonOptions, {"hessian_rows": 7, "max_backtracks": 3}
@@ -52,6 +64,10 @@ def test_options_are_frozen_and_parsed() -> None:
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.start_rows = 0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del options.hessian_rows
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.other = 1  # type: ignore[attr-defined]
     assert "hessian_rows=7" in repr(options)
 
 
