@@ -66,6 +66,13 @@ def test_sparse_sandwich_passes_set_no_limit_and_keep_their_bits(monkeypatch):
     np.testing.assert_array_equal(a[2], b[2])
     two.hessian_vector(theta, np.ones_like(theta))  # not marked: the limit
     assert made == [1]
+    made.clear()
+    old = K.set_compiled(False)  # the numpy reference: weighted sums by BLAS
+    try:
+        two.value_gradient_hessian(theta * 1.01)
+    finally:
+        K.set_compiled(old)
+    assert made == [1]
 
 
 def test_blas_free_on_sparse_blocks_needs_the_mark_the_sandwich_and_stride_one():

@@ -396,12 +396,14 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     BLAS call (:func:`logistic._compiled.blas_free`), or ``fn`` is marked
     :func:`row_loop_only`, takes no Hessian from every k-th row (a
     ``functools.partial`` with ``hessian_stride`` above 1) and every block is
-    sparse with its Hessian a sparse sandwich (:func:`_sparse_sandwich_applies`):
-    such a block's value, gradient and Hessian are the compiled CSR kernels'
-    or scipy's sparse products, and none calls BLAS. A process's first
-    reduction under the BLAS thread limit imports :mod:`logistic._loader` and
-    searches the BLAS's thread setters (~0.3 ms of a9a's first fit), and every
-    one sets and restores the count."""
+    a CSR block the compiled kernels read (:func:`compiled_for`, a dtype and
+    index type of :func:`csr_arrays`) whose Hessian is the sparse sandwich
+    (:func:`_sparse_sandwich_applies`): value, gradient and Hessian are then
+    the compiled CSR pass and sandwich, which call no BLAS (the numpy
+    reference's weighted sums are BLAS ``ddot``, threaded on long blocks). A
+    process's first reduction under the BLAS thread limit imports
+    :mod:`logistic._loader` and searches the BLAS's thread setters (~0.3 ms
+    of a9a's first fit), and every one sets and restores the count."""
     if _dense_blas_free(fn, blocks):
         return True
     target = fn
@@ -411,7 +413,19 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
         target = target.func
     if not blocks or not getattr(target, _ROW_LOOP_ONLY, False):
         return False
-    return all(issparse(b.X) and _sparse_sandwich_applies(b.X) for b in blocks)
+    return all(_compiled_sandwich_block(b.X) for b in blocks)
+
+
+def _compiled_sandwich_block(X: Any) -> bool:
+    """Whether the compiled CSR pass and sparse sandwich read the block ``X``."""
+    return (
+        issparse(X)
+        and X.format == "csr"
+        and X.dtype in (F64, np.float32)
+        and X.indices.dtype in (np.int32, np.int64)
+        and compiled_for(X) is not None
+        and _sparse_sandwich_applies(X)
+    )
 
 
 def hessian_sums(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray, float]:
