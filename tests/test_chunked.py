@@ -341,6 +341,15 @@ def test_sgd_streams_chunks_but_needs_blocks(data):
     with pytest.raises(ValueError, match="not a complete backend.*capabilities"):
         LogisticRegression().fit(Incomplete(), None)
 
+    class ClaimsToSettle(ReduceOnly):  # declares a capability without its methods
+        capabilities = BackendCapabilities(settles_finite=True)
+
+        def rows_unchecked(self):
+            raise NotImplementedError
+
+    with pytest.raises(ValueError, match=r"lacks \['settle_finite'\]"):
+        LogisticRegression().fit(ClaimsToSettle(backend), None)
+
 
 def test_fingerprint_is_content_based_and_chunking_invariant(tmp_path, data):
     X, y, _ = data

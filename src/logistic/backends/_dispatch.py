@@ -55,11 +55,12 @@ _MEMBERS = (
     "map_reduce",
 )
 #: The method each capability promises.
-_CAPABILITY_METHODS = {
-    "rows_in_memory": "rows",
-    "blocks": "blocks",
-    "block_index": "map_reduce_indexed",
-    "block_grid": "map_reduce_indexed",
+_CAPABILITY_METHODS: dict[str, tuple[str, ...]] = {
+    "rows_in_memory": ("rows",),
+    "blocks": ("blocks",),
+    "block_index": ("map_reduce_indexed",),
+    "block_grid": ("map_reduce_indexed",),
+    "settles_finite": ("rows_unchecked", "settle_finite"),
 }
 
 
@@ -77,8 +78,10 @@ def is_backend(X: Any) -> bool:
     if not missing:
         missing = [
             method
-            for flag, method in _CAPABILITY_METHODS.items()
-            if getattr(X.capabilities, flag) and not hasattr(X, method)
+            for flag, methods in _CAPABILITY_METHODS.items()
+            if getattr(X.capabilities, flag)
+            for method in methods
+            if not hasattr(X, method)
         ]
     if missing:
         raise InvalidParameterError(
