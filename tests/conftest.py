@@ -82,21 +82,36 @@ def data_path(*parts: str) -> Path:
     return p
 
 
+#: Dask settings for the life of a test's ``LocalCluster`` whose workers a test
+#: kills or restarts. ``LocalCluster`` closes a worker's nanny when no worker of
+#: its name is registered ``distributed.deploy.lost-worker-timeout`` (15 s)
+#: after one was removed, even while that nanny is restarting it: a restart
+#: that takes that long on a loaded machine, or a later kill of the same worker
+#: still restarting when an earlier kill's timer fires, closes the nanny and the
+#: cluster stays a worker short for good (nothing starts it again before the
+#: next ``scale``). The tests rely on the nannies bringing their workers back.
+NANNIES_KEEP_RESTARTING = {"distributed.deploy.lost-worker-timeout": "1h"}
+
+
 @contextmanager
 def local_dask_client() -> Iterator[Any]:
     """A Dask client on a new local cluster of two single-threaded worker
     processes, both closed on exit (the test is skipped without
-    ``distributed``)."""
+    ``distributed``); a killed worker is restarted by its nanny however long
+    that takes (:data:`NANNIES_KEEP_RESTARTING`)."""
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
-    with cluster, distributed.Client(cluster) as client:
-        yield client
+    import dask
+
+    with dask.config.set(NANNIES_KEEP_RESTARTING):
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
+        with cluster, distributed.Client(cluster) as client:
+            yield client
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ Every fault ends in the fault-free coefficients or in a named ``logistic``
 error within a bounded time; none hangs. One module-scoped ``LocalCluster``
 (2 worker processes of 1 thread, ``memory_limit`` 400 MiB, ``allowed_failures``
 1, worker saturation 1.0 so that only the task a worker is running is blamed
-for its death) serves the churn, poison-partition and memory tests, each of
-which leaves it with two running workers; the scheduler-loss tests start their
-own clusters.
+for its death, nannies that never give up restarting a worker) serves the
+churn, poison-partition and memory tests, each of which leaves it with two
+running workers; the scheduler-loss tests start their own clusters.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from conftest import (  # noqa: E402
+    NANNIES_KEEP_RESTARTING,
     local_dask_client,
     logistic_problem,
     write_parquet_parts,
@@ -74,11 +75,14 @@ def _close_orphaned(cluster) -> None:
 
 @pytest.fixture(scope="module")
 def cluster():
-    cluster = _local_cluster(
-        memory_limit="400MiB", scheduler_kwargs={"allowed_failures": 1}
-    )
-    yield cluster
-    cluster.close()
+    # the nannies restart every worker the tests kill, however long a restart
+    # takes and however soon the same worker is killed again
+    with dask.config.set(NANNIES_KEEP_RESTARTING):
+        cluster = _local_cluster(
+            memory_limit="400MiB", scheduler_kwargs={"allowed_failures": 1}
+        )
+        yield cluster
+        cluster.close()
 
 
 @pytest.fixture
