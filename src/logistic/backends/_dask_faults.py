@@ -46,6 +46,12 @@ Convention (owned here):
   restarts a worker and loses the partitions persisted on it, recomputed from
   their files) only to narrow the suspects from the group's partitions to
   one, while the remedy, loading the named files alone, stays the same.
+  The scheduler counts a worker's death against every task the worker held,
+  the one it ran and those waiting behind it (nothing is held back at the
+  scheduler for a graph of a few tasks a worker thread), so a cheap task can
+  reach ``allowed-failures`` + 1 beside the culprit: the error names every
+  partition whose task (or group task) was given up on as a suspect, never
+  only the first by index.
 
   Messages name the partition (and file), the scheduler's address, what
   happened and the remedy; each error says that a fit given ``checkpoint=``
@@ -61,7 +67,7 @@ from ``ValueError``: they are faults of the cluster, not of the data.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import CancelledError
 from typing import Any
 
@@ -170,8 +176,7 @@ class ClusterRun:
                 i: f.exception() for i, f in enumerate(futures) if f.status == "error"
             }
             if failed and not collect_errors:
-                i = min(failed)
-                raise self.partition_error(i, failed[i], sorted(failed))
+                raise self.partition_error(failed)
             done = [f for f in futures if f.status == "finished"]
             values = iter(self._gather(done, label))
         except BaseException:
@@ -221,10 +226,11 @@ class ClusterRun:
             wake = None if early is None else early.wake
             self._wait(futures, label, fail_fast=True, members=members, wake=wake)
             failed = [i for i, f in enumerate(futures) if f.status == "error"]
-            for i in failed:
-                error = futures[i].exception()
-                if _killed_worker(error):
-                    raise self.killed_error(members[i], error)
+            killed = [i for i in failed if _killed_worker(futures[i].exception())]
+            if killed:  # every partition of each such task: a suspect
+                suspects = sorted(j for i in killed for j in members[i])
+                error = futures[killed[0]].exception()
+                raise self.killed_error(suspects, error, tasks=len(killed))
             if failed:
                 self._cancel(futures)
                 return None
@@ -455,16 +461,25 @@ class ClusterRun:
         )
 
     # -- a failed partition task ---------------------------------------------
-    def partition_error(
-        self, i: int, exc: BaseException, failed: Sequence[int] = ()
-    ) -> Exception:
-        """The error for partition ``i``'s failed task (``failed``: all that did)."""
-        where = self.where(i)
-        path = self.part_names[i] if self.part_names else None
-        others = [j for j in failed if j != i]
+    def partition_error(self, failed: Mapping[int, BaseException]) -> Exception:
+        """The error for an evaluation whose partition tasks ``failed`` (each
+        failed partition's exception): the first partition's, naming the
+        others. When the first is a ``KilledWorker``, every partition whose
+        task the scheduler gave up on for killing its worker is named as a
+        suspect: the scheduler blames each task a dying worker held, the one
+        it ran and those waiting behind it, so the first by index need not be
+        the one at fault (the one at fault is among them)."""
+        i = min(failed)
+        exc = failed[i]
+        suspects = [i]
+        if _killed_worker(exc):
+            suspects = sorted(j for j, e in failed.items() if _killed_worker(e))
+        others = sorted(j for j in failed if j not in suspects)
         also = f" (partitions {others[:10]} failed too)" if others else ""
         if _killed_worker(exc):
-            return self.killed_error([i], exc, also)
+            return self.killed_error(suspects, exc, also, tasks=len(suspects))
+        where = self.where(i)
+        path = self.part_names[i] if self.part_names else None
         return PartitionError(
             f"{where} failed{also}: {type(exc).__name__}: {exc}. The fit stops "
             f"rather than continue without these rows.",
@@ -473,16 +488,24 @@ class ClusterRun:
         )
 
     def killed_error(
-        self, members: Sequence[int], exc: BaseException, also: str = ""
+        self,
+        members: Sequence[int],
+        exc: BaseException,
+        also: str = "",
+        *,
+        tasks: int = 1,
     ) -> Exception:
         """The error for a task that killed its worker (``KilledWorker``):
-        partition ``members[0]``'s own task, or one task that reduced the
-        partitions ``members`` (each named, with its file)."""
+        partition ``members[0]``'s own task, one task that reduced the
+        partitions ``members``, or one of ``tasks`` tasks (> 1) of those
+        partitions that the scheduler gave up on (each named, with its file)."""
         attempts = int(getattr(exc, "allowed_failures", 0)) + 1
         one = len(members) == 1
         names = ", ".join(self.where(i) for i in members[:10])
         names += ", ..." if len(members) > 10 else ""
         where = f"{names}: its task" if one else f"the task reducing {names}"
+        if tasks > 1 and not one:
+            where = f"one of the tasks of {names}"
         restarts = self._memory_restarts()
         if restarts:
             return WorkerMemoryError(

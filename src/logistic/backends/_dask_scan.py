@@ -53,7 +53,12 @@ def raise_first_problem(
             where = _RowError(run, part_names, feature_names, i, row0)
             raise where.error(s.description, s.row, s.remedy) from s
         if isinstance(s, BaseException):
-            raise run.partition_error(i, s) from s
+            failed = {
+                j: o
+                for j, o in enumerate(outcomes)
+                if isinstance(o, BaseException) and not isinstance(o, PartitionRowError)
+            }
+            raise run.partition_error(failed) from s
         if s["problem"] is not None:
             raise _RowError(run, part_names, feature_names, i, row0).of(s["problem"])
         row0 += s["n"]

@@ -375,7 +375,7 @@ class Dask:
                     outcomes.append(exc)
         failed = [i for i, v in enumerate(outcomes) if isinstance(v, Exception)]
         if failed and not collect_errors:
-            raise run.partition_error(failed[0], outcomes[failed[0]], failed)
+            raise run.partition_error({i: outcomes[i] for i in failed})
         return outcomes
 
     def _new_run(self, client: Any) -> ClusterRun:
