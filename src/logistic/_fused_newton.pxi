@@ -1,8 +1,8 @@
 # Newton's zero start and Jacobi-scaled factor, included by _fused.pyx:
 # sample_gram forms the zero start's Hessian sums over sampled rows in place
 # (_fused_sample.h), golden_rows picks those rows, jacobi_factor is Newton's
-# scaled Cholesky factor in one call (LAPACK dpotrf from scipy's copy);
-# narrow_column_stats, the first statistics sweep of blocks of at most 32
+# scaled Cholesky factor in one call (LAPACK dpotrf from scipy's copy),
+# reserve_heap its heap headroom's malloc and free; narrow_column_stats, the first statistics sweep of blocks of at most 32
 # columns, its sums in registers (_fused_sample.h).
 
 cdef extern from "_fused_rows.h" nogil:
@@ -22,6 +22,28 @@ cdef extern from "_fused_rows.h" nogil:
         Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
         const double* sw, const double* r0, double* lo, double* hi, double* s1,
         double* s2, double* g)
+
+cdef extern from *:
+    """
+    #include <stdlib.h>
+    /* free(malloc(n)), the pointer kept in a volatile so that the compiler
+       cannot drop the pair (it may, for an unused allocation). */
+    static void lg_reserve_heap(size_t n) {
+        void *volatile p = malloc(n);
+        free(p);
+    }
+    """
+    void lg_reserve_heap(size_t n) nogil
+
+
+def reserve_heap(Py_ssize_t nbytes):
+    """``free(malloc(nbytes))`` (:func:`logistic._libc.reserve_heap`'s call)
+    in C: Newton's heap headroom without :mod:`ctypes` prototypes, whose
+    first ones cost ~0.1 ms of a process's first Newton fit."""
+    if nbytes > 0:
+        lg_reserve_heap(<size_t>nbytes)
+    return True
+
 
 # LAPACK's Cholesky factor from scipy's copy too (scipy.linalg.cython_lapack).
 ctypedef void (*dpotrf_t)(char*, int*, double*, int*, int*) noexcept nogil

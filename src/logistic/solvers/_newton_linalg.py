@@ -8,6 +8,7 @@ The thread limit itself is :mod:`logistic._blas_threads`'s.
 
 from __future__ import annotations
 
+import sys
 from contextlib import nullcontext
 from typing import Any
 
@@ -56,14 +57,22 @@ def heap_headroom(n_params: int) -> None:
     memory is used) sets the thresholds as a large temporary would have: the
     heap then keeps that much free memory (:func:`logistic._libc.reserve_heap`;
     a numpy array would show in ``tracemalloc`` as a peak that no page
-    backs). Linux only; elsewhere nothing is done.
+    backs). The thresholds are glibc's: elsewhere the call changes nothing
+    (and off Linux the :mod:`ctypes` one is not made). Where the compiled kernels
+    are loaded (any fit of a size that needs headroom), their
+    ``_fused.reserve_heap`` makes the call: the :mod:`ctypes` prototypes of
+    ``malloc`` and ``free`` cost ~0.1 ms of a process's first Newton fit.
     """
     size = HEAP_HEADROOM_MATRICES * 8 * n_params * n_params
     size = min(size, HEAP_HEADROOM_MAX_BYTES)
     if size < HEAP_HEADROOM_MIN_BYTES or size <= _HEAP_HEADROOM[0]:
         return
     _HEAP_HEADROOM[0] = size
-    reserve_heap(size)
+    mod = sys.modules.get("logistic._fused")
+    if mod is not None and hasattr(mod, "reserve_heap"):
+        mod.reserve_heap(size)  # the compiled call where it is loaded
+    else:
+        reserve_heap(size)
 
 
 #: Up to this many parameters the Cholesky runs on one BLAS thread: on two
