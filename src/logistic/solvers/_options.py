@@ -1,8 +1,10 @@
 """Declared, typed solver options.
 
 Convention (owned here): each solver declares its options as a frozen
-dataclass (``Solver.Options``) whose fields carry a type annotation, a default
-and optionally a lower bound (``field(metadata={"min": ...})``).
+dataclass (``Solver.Options``), or a dataclass frozen by its own
+``__setattr__`` and ``__delattr__`` (``NewtonOptions``), whose fields carry a
+type annotation, a default and optionally a lower bound
+(``field(metadata={"min": ...})``).
 :func:`parse_options` turns the keyword arguments a solver was given into
 that dataclass: an unknown name is an :class:`InvalidParameterError` naming it
 and listing the valid ones, a value of the wrong type or below its bound is
