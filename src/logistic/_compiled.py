@@ -8,8 +8,11 @@ blocks go through its fused row loop on CPUs it is chosen for
 (:func:`row_loop_active`), Hessian included up to
 :data:`FUSED_HESSIAN_MAX_FEATURES` columns (:func:`fused_hessian_applies`);
 and a reduction of functions marked :func:`row_loop_only` over such blocks
-makes no BLAS call (:func:`blas_free`), so its threads need no BLAS thread
-limit. :mod:`logistic._kernels` runs the kernels so chosen.
+(:func:`dense_blas_free`), or over CSR blocks the compiled CSR pass and
+sparse sandwich read (:func:`csr_readable`; the rule is
+:func:`logistic._kernels.blas_free`'s), makes no BLAS call, so its threads
+need no BLAS thread limit. :mod:`logistic._kernels` runs the kernels so
+chosen.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from ._sparse import issparse
 __all__ = [
     "COMPILED_MIN_VALUES",
     "FUSED_HESSIAN_MAX_FEATURES",
-    "blas_free",
     "blas_free_on_sparse",
     "compiled_for",
     "compiled_kernel",
     "csr_arrays",
+    "csr_readable",
+    "dense_blas_free",
     "fused_hessian_applies",
     "row_loop_active",
     "row_loop_only",
@@ -135,19 +139,27 @@ def _row_loop_applies(mod: Any, X: Any) -> bool:
     )
 
 
+def csr_readable(X: Any) -> bool:
+    """Whether ``X`` is a sparse block the compiled kernel's CSR routines
+    read: float32/float64 CSR with int32/int64 indices."""
+    return (
+        issparse(X)
+        and X.format == "csr"
+        and X.dtype in (F64, np.float32)
+        and X.indices.dtype in (np.int32, np.int64)
+    )
+
+
 def csr_arrays(X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``(data, indices, indptr)`` of a sparse block for the compiled kernel's
-    CSR routines, or None (another format, dtype or index type).
+    CSR routines, or None (another format, dtype or index type:
+    :func:`csr_readable`).
 
-    Float32/float64 CSR with int32/int64 indices; strided views (a reader's
-    slices) are made contiguous, since the kernel walks the arrays with unit
-    stride, and ``indptr`` takes the indices' type (int32 fits nnz).
+    Strided views (a reader's slices) are made contiguous, since the kernel
+    walks the arrays with unit stride, and ``indptr`` takes the indices' type
+    (int32 fits nnz).
     """
-    if (
-        X.format != "csr"
-        or X.dtype not in (F64, np.float32)
-        or X.indices.dtype not in (np.int32, np.int64)
-    ):
+    if not csr_readable(X):
         return None
     idx = np.ascontiguousarray(X.indices)
     ptr = np.ascontiguousarray(X.indptr, dtype=idx.dtype)
@@ -185,7 +197,10 @@ def row_loop_only(fn: _F) -> _F:
     """Mark ``fn`` (a block function) as one that calls only the kernels
     that make no BLAS call on blocks :func:`fused_hessian_applies` to
     (``value_grad``, ``value_grad_hessian``, ``hessian``, the
-    compiled column statistics); :func:`blas_free` reads the mark."""
+    compiled column statistics), which make none on CSR blocks the
+    compiled CSR pass and sparse sandwich read either (:func:`csr_readable`);
+    :func:`dense_blas_free` and :func:`logistic._kernels.blas_free` read the
+    mark."""
     setattr(fn, _ROW_LOOP_ONLY, True)
     return fn
 
@@ -198,16 +213,18 @@ _SPARSE_BLAS_FREE = "_logistic_sparse_blas_free"
 def blas_free_on_sparse(fn: _F) -> _F:
     """Mark ``fn`` (a block function) as one that makes no BLAS call on a
     scipy sparse block (the column statistics: sums of stored values in
-    loops and numpy elementwise calls); :func:`blas_free` reads the mark. A
+    loops and numpy elementwise calls); :func:`dense_blas_free` reads the mark. A
     process's first reduction under the BLAS thread limit searches for the
     BLAS's thread setters (0.3-0.5 ms): such a reduction needs no limit."""
     setattr(fn, _SPARSE_BLAS_FREE, True)
     return fn
 
 
-def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
+def dense_blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     """Whether a reduction of ``fn`` over ``blocks`` makes no multithreaded
-    BLAS call, so that its threads need no BLAS thread limit.
+    BLAS call by the dense rule (or the column statistics' sparse one), so
+    that its threads need no BLAS thread limit; the rule the in-memory
+    backend asks, which adds CSR blocks, is :func:`logistic._kernels.blas_free`.
 
     ``fn`` (or the function a ``functools.partial`` wraps) must carry the
     :func:`row_loop_only` mark, and every block must be C-ordered and one the

@@ -75,12 +75,13 @@ from ._compiled import (
     compiled_for_shape,
     compiled_kernel,
     csr_arrays,
+    csr_readable,
+    dense_blas_free,
     fused_hessian_applies,
     row_loop_active,
     row_loop_only,
     set_compiled,
 )
-from ._compiled import blas_free as _dense_blas_free
 from ._logits import logits
 from ._sparse import issparse
 from ._typing import FloatArray
@@ -393,18 +394,20 @@ def _sparse_sandwich_applies(X: Any) -> bool:
 
 def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     """Whether a reduction of ``fn`` over ``blocks`` makes no multithreaded
-    BLAS call (:func:`logistic._compiled.blas_free`), or ``fn`` is marked
+    BLAS call, so that its threads need no BLAS thread limit (the rule the
+    in-memory backend asks): the dense rule
+    (:func:`logistic._compiled.dense_blas_free`), or ``fn`` is marked
     :func:`row_loop_only`, takes no Hessian from every k-th row (a
     ``functools.partial`` with ``hessian_stride`` above 1) and every block is
-    a CSR block the compiled kernels read (:func:`compiled_for`, a dtype and
-    index type of :func:`csr_arrays`) whose Hessian is the sparse sandwich
+    a CSR block the compiled kernels read (:func:`compiled_for`,
+    :func:`csr_readable`) whose Hessian is the sparse sandwich
     (:func:`_sparse_sandwich_applies`): value, gradient and Hessian are then
     the compiled CSR pass and sandwich, which call no BLAS (the numpy
     reference's weighted sums are BLAS ``ddot``, threaded on long blocks). A
     process's first reduction under the BLAS thread limit imports
     :mod:`logistic._loader` and searches the BLAS's thread setters (~0.3 ms
     of a9a's first fit), and every one sets and restores the count."""
-    if _dense_blas_free(fn, blocks):
+    if dense_blas_free(fn, blocks):
         return True
     target = fn
     while isinstance(target, functools.partial):
@@ -419,12 +422,7 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
 def _compiled_sandwich_block(X: Any) -> bool:
     """Whether the compiled CSR pass and sparse sandwich read the block ``X``."""
     return (
-        issparse(X)
-        and X.format == "csr"
-        and X.dtype in (F64, np.float32)
-        and X.indices.dtype in (np.int32, np.int64)
-        and compiled_for(X) is not None
-        and _sparse_sandwich_applies(X)
+        csr_readable(X) and compiled_for(X) is not None and _sparse_sandwich_applies(X)
     )
 
 
