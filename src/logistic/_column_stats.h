@@ -17,6 +17,10 @@
  * sweep 2: d = x (/ div) - mu, s1 += s d, s2 += s d d
  * (s = sw[i], or 1 when sw is NULL; div may be NULL in sweep 2; r0 and g are
  * read in sweep 0 only, and r0 only when g is not NULL.)
+ * Sweep 0 of blocks of at most 32 columns at row-loop level 2 runs instead in
+ * LOGISTIC_NARROW_STATS (_fused_sample.h, logistic._fused.narrow_column_stats),
+ * its sums in AVX-512 registers: the two must keep the same operations in the
+ * same order to give the same bits.
  */
 #include <stddef.h>
 

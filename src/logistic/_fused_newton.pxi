@@ -1,9 +1,11 @@
-# Newton's zero start and Jacobi-scaled factor, included by _fused.pyx:
-# sample_gram forms the zero start's Hessian sums over sampled rows in place
-# (_fused_sample.h), golden_rows picks those rows, jacobi_factor is Newton's
-# scaled Cholesky factor in one call (LAPACK dpotrf from scipy's copy),
-# reserve_heap its heap headroom's malloc and free; narrow_column_stats, the first statistics sweep of blocks of at most 32
-# columns, its sums in registers (_fused_sample.h).
+# Newton's zero start and Jacobi-scaled factor, and the narrow column
+# statistics, included by _fused.pyx: sample_gram forms the zero start's
+# Hessian sums over sampled rows in place (_fused_sample.h), golden_rows
+# picks those rows, jacobi_factor is Newton's scaled Cholesky factor in one
+# call (LAPACK dpotrf from scipy's copy), reserve_heap its heap headroom's
+# malloc and free; narrow_column_stats is the first statistics sweep of
+# blocks of at most 32 columns, its sums in registers (_fused_sample.h's
+# LOGISTIC_NARROW_STATS, the same operations as _column_stats.h's sweep 0).
 
 cdef extern from "_fused_rows.h" nogil:
     int logistic_sample_gram_f64(
@@ -217,8 +219,9 @@ def narrow_column_stats(
     value a row) and ``grad``, ``grad += r x``, from the values they hold;
     each column's sums kept in registers over the rows
     (``_fused_sample.h``), the same bits as :func:`dense_column_stats`.
-    Returns False (nothing written) at another level or for a wider block;
-    ValueError for arrays of the wrong length."""
+    Returns False (nothing written) at another level or for a wider block,
+    True for an empty block (nothing to add) at any level; ValueError for
+    arrays of the wrong length."""
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
     cdef Py_ssize_t ld = X.strides[0] // sizeof(floating) if n > 1 else p
     if lo.shape[0] != p or hi.shape[0] != p or s1.shape[0] != p or s2.shape[0] != p:
