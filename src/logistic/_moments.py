@@ -255,8 +255,8 @@ def _compiled_dense_stats(
     lo, hi = np.full(p, np.inf), np.full(p, -np.inf)
     s1, s2 = np.zeros(p), np.zeros(p)
     g = None if r0 is None else np.zeros(p)  # with r0, Σ r x in the same sweep
-    narrow = getattr(mod, "narrow_column_stats", None)  # p ≤ 32, same bits
-    if not (narrow is not None and narrow(X, sw, lo, hi, s1, s2, r0, g)):
+    # p ≤ 32 at row-loop level 2: the first sweep in registers, same bits
+    if not mod.narrow_column_stats(X, sw, lo, hi, s1, s2, r0, g):
         mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0, r0, g)
     grad0 = None if r0 is None or g is None else _grad0(g, r0)
     unit, divisor = _units(lo, hi)
