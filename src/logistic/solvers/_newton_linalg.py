@@ -95,7 +95,7 @@ SERIAL_MAX_PARAMS = 127
 def one_blas_thread(n_params: int) -> Any:
     """A context holding BLAS to one thread for a factorization of
     ``n_params`` rows (:func:`logistic._blas_threads.one_blas_thread`); none
-    below ``SERIAL_MAX_PARAMS`` or above ``ONE_THREAD_MAX_PARAMS`` rows."""
+    up to ``SERIAL_MAX_PARAMS`` or above ``ONE_THREAD_MAX_PARAMS`` rows."""
     if n_params <= SERIAL_MAX_PARAMS or n_params > ONE_THREAD_MAX_PARAMS:
         return nullcontext()
     return _one_thread()
