@@ -74,3 +74,63 @@ def test_wider_blocks_and_bad_lengths():
         F.narrow_column_stats(np.ones((5, 3)), None, *[np.zeros(3)] * 4, np.ones(5))
     with pytest.raises(ValueError, match="row_weight"):
         F.narrow_column_stats(np.ones((5, 3)), np.ones(4), *[np.zeros(3)] * 4)
+
+
+@pytest.fixture
+def level_one():
+    """The row loop forced to level 1 (AVX2) for the test, then automatic again."""
+    F.row_loop_level(1)
+    try:
+        yield
+    finally:
+        F.row_loop_level(-2)
+    assert F.row_loop_level() == 2
+
+
+def test_another_level_writes_nothing(level_one):
+    X = np.random.default_rng(9).standard_normal((40, 10))
+    out = [np.full(10, 7.0) for _ in range(4)]
+    assert F.narrow_column_stats(X, None, *out) is False
+    assert all((v == 7.0).all() for v in out)
+
+
+_FIELDS = ("weight", "mean", "unit", "m2", "lo", "hi", "grad0")
+
+
+def _blocks():
+    """Blocks of 1-32 columns large enough for the compiled kernel, scaled
+    from 1e-3 to near each dtype's limit, one constant column each, with and
+    without weights and residuals."""
+    rng = np.random.default_rng(10)
+    for case in range(24):
+        p = int(rng.integers(1, 33))
+        n = int(rng.integers(2048 // p + 1, 4000))
+        dtype = np.float32 if case % 2 else np.float64
+        scale = rng.choice([1e-3, 1.0, 1e3, 1e20 if dtype == np.float32 else 1e200])
+        X = (rng.standard_normal((n, p)) * scale).astype(dtype)
+        X[:, rng.integers(0, p)] = 0.5
+        s = rng.random(n) if case % 3 else None
+        r0 = rng.standard_normal(n) if case % 4 else None
+        yield X, s, r0
+
+
+def test_column_stats_the_same_bits_at_levels_one_and_two():
+    """``_moments._compiled_dense_stats`` takes the narrow sweep at level 2
+    and ``dense_column_stats``' sweep 0 at level 1: the same ColumnStats."""
+    from logistic import _moments
+
+    blocks = list(_blocks())
+    F.row_loop_level(1)
+    try:
+        at_one = [_moments._compiled_dense_stats(*b) for b in blocks]
+    finally:
+        F.row_loop_level(-2)
+    assert F.row_loop_level() == 2
+    for block, a in zip(blocks, at_one, strict=True):
+        b = _moments._compiled_dense_stats(*block)
+        assert a is not None and b is not None
+        for name in _FIELDS:
+            u, v = getattr(a, name), getattr(b, name)
+            assert (u is None) == (v is None), name
+            if u is not None:
+                assert np.asarray(u).tobytes() == np.asarray(v).tobytes(), name
