@@ -33,6 +33,8 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from .._exceptions import InvalidParameterError
 from .._kernels_xp import is_device_array
 from .._typing import Backend, is_dask_collection
@@ -193,6 +195,19 @@ def as_backend(
         Dask also ``client``, ``persist``, ``timeout``; CSV also
         ``csv_options``.
     """
+    if type(X) is np.ndarray:
+        # the common case, by a concrete type check: the ABC checks below
+        # (``os.PathLike``, ``Iterator``) are recomputed for each new type
+        # once loading Cython's memoryview types has cleared the ABC caches
+        return in_memory(
+            X,
+            y,
+            sample_weight,
+            offset,
+            class_weight=class_weight,
+            estimator=estimator,
+            multiclass=multiclass,
+        )
     if is_device_array(X):
         from .array_api import ArrayAPI
 

@@ -32,7 +32,8 @@ spin-waits between them, which measured up to several times slower on a
 loaded machine (see docs/benchmarks.md). A reduction that makes no BLAS call
 (:func:`logistic._kernels.blas_free`: a function marked
 :func:`~logistic._kernels.row_loop_only`, value, gradient, Hessian or column
-statistics, over blocks the compiled row loop reads whole) needs no limit and
+statistics, over dense blocks the compiled row loop reads whole or CSR
+blocks the compiled CSR pass and sparse sandwich read) needs no limit and
 sets none; every other reduction gets the limit.
 Partial results are summed in block order whatever the thread schedule, so
 reductions stay deterministic.
