@@ -3,14 +3,43 @@
 Kept apart from the backend (:mod:`logistic.backends.dask`, which re-exports
 :func:`connect`): which cluster to run on is the caller's choice, not part of
 how a pass runs on it.
+
+Convention (owned here): while a ``LocalCluster`` the library started is in
+use, ``distributed.deploy.lost-worker-timeout`` is :data:`LOST_WORKER_TIMEOUT`
+(:func:`nannies_keep_restarting`). ``LocalCluster`` closes a worker's nanny
+for good when no worker of its name is registered that long (default 15 s)
+after one was removed, even while the nanny is still restarting it: a restart
+slower than that (a loaded machine, a slow worker start-up) would leave the
+cluster a worker short, and a cluster of one worker with none. The key is read
+at each worker's removal, so the setting must cover the cluster's use, not
+only its creation.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["connect"]
+__all__ = ["LOST_WORKER_TIMEOUT", "connect", "nannies_keep_restarting"]
+
+#: How long a ``LocalCluster`` of the library waits for a removed worker's
+#: nanny to bring it back before closing that nanny (module docstring).
+LOST_WORKER_TIMEOUT = "1h"
+
+
+@contextmanager
+def nannies_keep_restarting() -> Iterator[None]:
+    """``distributed.deploy.lost-worker-timeout`` set to
+    :data:`LOST_WORKER_TIMEOUT` for the block (process-wide, as every Dask
+    setting), restored after it."""
+    import dask
+    import distributed  # noqa: F401  its defaults loaded first, so kept after the block
+
+    key = "distributed.deploy.lost-worker-timeout"
+    with dask.config.set({key: LOST_WORKER_TIMEOUT}):
+        yield
 
 
 def connect(
@@ -25,6 +54,19 @@ def connect(
     ``threads_per_worker`` threads. Close the returned client (and its
     cluster) when done:
     ``client.close(); client.cluster and client.cluster.close()``.
+
+    A LocalCluster closes a dead worker's nanny when its restart is still
+    under way ``distributed.deploy.lost-worker-timeout`` (15 s) after the
+    death, leaving the cluster a worker short (with one worker: none, and the
+    fit fails with
+    :class:`~logistic.backends.dask.DaskClusterError`). The CLI uses the cluster inside
+    :func:`nannies_keep_restarting`; a caller that keeps the cluster should
+    do the same around its use::
+
+        with nannies_keep_restarting():
+            client = connect(workers=4)
+            ...  # the fits
+            client.close(); client.cluster.close()
     """
     from distributed import Client, LocalCluster
 

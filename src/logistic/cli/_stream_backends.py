@@ -13,7 +13,7 @@ ADDRESS`` connects to a running one. Dask is imported only here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +121,25 @@ _NO_DASK = (
 
 @contextmanager
 def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """A ``distributed.Client`` for ``--scheduler``/``--workers``, closed after."""
+    """A ``distributed.Client`` for ``--scheduler``/``--workers``, closed after;
+    a LocalCluster of ``--workers`` is used and closed inside
+    :func:`~logistic.backends._dask_connect.nannies_keep_restarting`."""
     try:
+        from ..backends._dask_connect import nannies_keep_restarting
         from ..backends.dask import connect
     except ImportError as exc:
         raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
     if workers is not None and workers < 1:
         raise CLIError(f"--workers must be at least 1, got {workers}", EX_USAGE)
+    with nannies_keep_restarting() if scheduler is None else nullcontext():
+        with _connected(scheduler, workers, connect) as client:
+            yield client
+
+
+@contextmanager
+def _connected(
+    scheduler: str | None, workers: int | None, connect: Callable[..., Any]
+) -> Iterator[Any]:
     try:
         client = connect(scheduler=scheduler, workers=workers)
     except ImportError as exc:
