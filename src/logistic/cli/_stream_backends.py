@@ -13,7 +13,7 @@ ADDRESS`` connects to a running one. Dask is imported only here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,12 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
     if workers is not None and workers < 1:
         raise CLIError(f"--workers must be at least 1, got {workers}", EX_USAGE)
-    with nannies_keep_restarting() if scheduler is None else nullcontext():
+    with ExitStack() as stack:
+        if scheduler is None:
+            try:
+                stack.enter_context(nannies_keep_restarting())
+            except ImportError as exc:
+                raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
         with _connected(scheduler, workers, connect) as client:
             yield client
 
