@@ -10,12 +10,13 @@ which re-exports them. The cluster errors derive from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .._exceptions import DataValidationError, LogisticError
 
 __all__ = [
     "RESUME",
+    "blamed",
     "DaskClusterError",
     "EvaluationTimeoutError",
     "PartitionError",
@@ -50,7 +51,9 @@ class WorkerMemoryError(DaskClusterError, MemoryError):
         The partition whose task was running, when known.
     partitions : tuple of int
         Every partition the error names: ``(partition,)``, those of a task
-        that reduced several of them (``partition`` is then None), or ``()``.
+        that reduced several of them, or every partition whose task the
+        scheduler gave up on for its workers' deaths (``KilledWorker``), one
+        of them the cause (``partition`` is then None); or ``()``.
     """
 
     def __init__(
@@ -76,8 +79,10 @@ class PartitionError(DataValidationError):
     path : str or None
         The file the partition was read from, when known.
     partitions : tuple of int
-        Every partition the error names: ``(partition,)``, or the partitions
-        of a task that reduced several of them (``partition`` is then -1).
+        Every partition the error names: ``(partition,)``, the partitions of
+        a task that reduced several of them, or every partition whose task
+        the scheduler gave up on for its workers' deaths (``KilledWorker``),
+        one of them the cause (``partition`` is then -1 and ``path`` None).
     """
 
     def __init__(
@@ -93,3 +98,31 @@ class PartitionError(DataValidationError):
         if partitions is None:
             partitions = () if partition < 0 else (partition,)
         self.partitions = tuple(partitions)
+
+
+def blamed(
+    where: Callable[[int], str], members: Sequence[int], tasks: int
+) -> tuple[str, str]:
+    """Whom an error for a ``KilledWorker`` blames (each partition named by
+    ``where``), and why it names several: partition ``members[0]``'s own task,
+    the one task that reduced the partitions ``members``, one of ``tasks``
+    (> 1) tasks of those partitions that the scheduler gave up on, or, one
+    task a partition (``tasks == len(members)``), one of those partitions."""
+    per_partition = 1 < tasks == len(members)
+    sep = " or " if per_partition else ", "
+    names = sep.join(where(i) for i in members[:10])
+    names += f"{sep}..." if len(members) > 10 else ""
+    if len(members) == 1:
+        return f"{names}: its task", ""
+    if tasks == 1:
+        return f"the task reducing {names}", ""
+    each = "the task of each"
+    if not per_partition:
+        names, each = (
+            f"one of the tasks reducing {names}",
+            f"each of those {tasks} tasks",
+        )
+    return names, (
+        f" (the scheduler gave up on {each}: a dying worker's death counts against "
+        f"every task it held, so one of them is the cause)"
+    )

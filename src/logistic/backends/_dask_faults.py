@@ -66,6 +66,8 @@ from ``ValueError``: they are faults of the cluster, not of the data.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import CancelledError
@@ -78,6 +80,7 @@ from ._dask_errors import (
     PartitionError,
     SchedulerLostError,
     WorkerMemoryError,
+    blamed,
 )
 from ._dask_fetch import EarlyFetch, direct_gather, hold_results
 from ._wake import Wake
@@ -172,9 +175,7 @@ class ClusterRun:
         futures = self._submit(tasks, label)
         try:
             self._wait(futures, label, fail_fast=not collect_errors)
-            failed = {
-                i: f.exception() for i, f in enumerate(futures) if f.status == "error"
-            }
+            failed = self._failures(futures)
             if failed and not collect_errors:
                 raise self.partition_error(failed)
             done = [f for f in futures if f.status == "finished"]
@@ -225,12 +226,11 @@ class ClusterRun:
         try:
             wake = None if early is None else early.wake
             self._wait(futures, label, fail_fast=True, members=members, wake=wake)
-            failed = [i for i, f in enumerate(futures) if f.status == "error"]
-            killed = [i for i in failed if _killed_worker(futures[i].exception())]
+            failed = self._failures(futures)
+            killed = [i for i, e in failed.items() if _killed_worker(e)]
             if killed:  # every partition of each such task: a suspect
                 suspects = sorted(j for i in killed for j in members[i])
-                error = futures[killed[0]].exception()
-                raise self.killed_error(suspects, error, tasks=len(killed))
+                raise self.killed_error(suspects, failed[killed[0]], tasks=len(killed))
             if failed:
                 self._cancel(futures)
                 return None
@@ -240,6 +240,25 @@ class ClusterRun:
         except BaseException:
             self._cancel(futures)
             raise
+
+    def _failures(self, futures: list[Any]) -> dict[int, BaseException]:
+        """The failed tasks' exceptions by index. The scheduler reports the
+        tasks it gave up on after a worker's death (``KilledWorker``) in one
+        message batch, handled on the client's event loop: having seen one,
+        a round trip on that loop lets the batch land before the statuses are
+        read again, so that no task of that death is missed."""
+
+        def read() -> dict[int, BaseException]:
+            return {
+                i: f.exception() for i, f in enumerate(futures) if f.status == "error"
+            }
+
+        failed = read()
+        if any(_killed_worker(e) for e in failed.values()):
+            with contextlib.suppress(TimeoutError, OSError, CancelledError):
+                self.client.sync(asyncio.sleep, 0, callback_timeout=self.poll * 5)
+            failed = read()
+        return failed
 
     def _submit_calls(
         self, plan: Callable[[], Awaitable[Planned | None]], held: list[Any] | None
@@ -498,14 +517,12 @@ class ClusterRun:
         """The error for a task that killed its worker (``KilledWorker``):
         partition ``members[0]``'s own task, one task that reduced the
         partitions ``members``, or one of ``tasks`` tasks (> 1) of those
-        partitions that the scheduler gave up on (each named, with its file)."""
+        partitions that the scheduler gave up on (each named, with its file,
+        and why several are)."""
         attempts = int(getattr(exc, "allowed_failures", 0)) + 1
         one = len(members) == 1
-        names = ", ".join(self.where(i) for i in members[:10])
-        names += ", ..." if len(members) > 10 else ""
-        where = f"{names}: its task" if one else f"the task reducing {names}"
-        if tasks > 1 and not one:
-            where = f"one of the tasks of {names}"
+        where, why = blamed(self.where, members, tasks)
+        also = why + also
         restarts = self._memory_restarts()
         if restarts:
             return WorkerMemoryError(
