@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import needs_compiled_kernel
 from logistic import _kernels as K
 
 
@@ -30,9 +31,9 @@ def test_small_block_is_the_numpy_reference_bit_for_bit():
     assert np.array_equal(got[1], ref[1])
 
 
+@needs_compiled_kernel
 def test_block_at_the_threshold_takes_the_compiled_kernel():
-    if K.compiled_kernel() is None:
-        pytest.skip("logistic._fused is not built or LOGISTIC_KERNEL=numpy")
+    assert K.compiled_kernel() is not None, "logistic._fused was not built"
     X, y, w = _block(K.COMPILED_MIN_VALUES // 4, 4)
     assert K.compiled_for(X) is K.compiled_kernel()
     got, ref = K.value_grad(X, y, w, 0.2), K.value_grad_numpy(X, y, w, 0.2)
