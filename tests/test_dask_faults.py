@@ -564,6 +564,7 @@ def test_every_partition_given_up_on_is_a_suspect(monkeypatch):
     err = run.partition_error({2: KilledWorker(), 0: KilledWorker(), 3: OSError()})
     assert type(err) is PartitionError
     assert err.partitions == (0, 2) and err.partition == -1 and err.path is None
+    assert err.paths == ("part-0.bin", "part-2.bin")
     assert str(err).startswith(
         "partition 0 (part-0.bin) or partition 2 (part-2.bin) killed the worker "
         "running it 2 times (allowed-failures=1; KilledWorker) (the scheduler gave "
@@ -573,6 +574,7 @@ def test_every_partition_given_up_on_is_a_suspect(monkeypatch):
     assert "partitions [3] failed too" in str(err)
     one = run.partition_error({2: KilledWorker(), 3: OSError()})
     assert one.partition == 2 and one.partitions == (2,) and one.path == "part-2.bin"
+    assert one.paths == ("part-2.bin",)
     assert str(one).startswith("partition 2 (part-2.bin): its task killed")
     raised = run.partition_error({1: OSError("unreadable"), 2: KilledWorker()})
     assert raised.partition == 1 and "partitions [2] failed too" in str(raised)
@@ -621,6 +623,7 @@ def test_group_tasks_given_up_on_are_all_suspects(monkeypatch):
         run.compute_groups(lambda: None, "Dask evaluation 1")
     assert info.value.partitions == (0, 1, 4, 5)
     assert info.value.partition == -1 and info.value.path is None
+    assert info.value.paths == ("part-0.bin", "part-1.bin", "part-4.bin", "part-5.bin")
     assert str(info.value).startswith(
         "one of the tasks reducing partition 0 (part-0.bin), partition 1 "
         "(part-1.bin), partition 4 (part-4.bin), partition 5 (part-5.bin) killed"

@@ -83,6 +83,9 @@ class PartitionError(DataValidationError):
         a task that reduced several of them, or every partition whose task
         the scheduler gave up on for its workers' deaths (``KilledWorker``),
         one of them the cause (``partition`` is then -1 and ``path`` None).
+    paths : tuple of str
+        The files of ``partitions``, in the same order, when known:
+        ``(path,)``, or one a partition; else ``()``.
     """
 
     def __init__(
@@ -91,6 +94,7 @@ class PartitionError(DataValidationError):
         partition: int = -1,
         path: str | None = None,
         partitions: Sequence[int] | None = None,
+        paths: Sequence[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.partition = partition
@@ -98,6 +102,9 @@ class PartitionError(DataValidationError):
         if partitions is None:
             partitions = () if partition < 0 else (partition,)
         self.partitions = tuple(partitions)
+        if paths is None:
+            paths = () if path is None else (path,)
+        self.paths = tuple(paths)
 
 
 def blamed(

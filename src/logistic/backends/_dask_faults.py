@@ -552,6 +552,7 @@ class ClusterRun:
             partition=members[0] if one else -1,
             path=path,
             partitions=members,
+            paths=[self.part_names[i] for i in members] if self.part_names else None,
         )
 
     def _memory_restarts(self) -> list[str]:
