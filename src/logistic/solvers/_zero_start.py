@@ -301,14 +301,14 @@ def _sampled_hessian(
         hww, hwb, hbb, counts = gathered
     if not hbb > 0:
         return None
-    moments = 4.0 * np.diagonal(hww) / ss  # Σ s x² / Σ s
+    moments = 4.0 * hww.diagonal() / ss  # Σ s x² / Σ s
     exact = np.square(std) + np.square(mean)
-    if not np.all(
+    if not (
         (moments <= MOMENT_RATIO * exact) & (exact <= MOMENT_RATIO * moments)
-    ):
+    ).all():
         return None
     if gathered is not None:
-        if np.any((counts < MIN_SPREAD_ROWS) & (std > 0)):
+        if ((counts < MIN_SPREAD_ROWS) & (std > 0)).any():
             return None
     # after the Hessian, which no longer reads the copied rows: a float64
     # copy is overwritten by the spread count instead of a temporary of its
@@ -316,7 +316,7 @@ def _sampled_hessian(
     elif not _spread_enough(Xs, mean, std, sw):
         return None
     H = objective.assemble_hessian(hww, hwb, hbb, 4.0 * hbb)  # 4 hbb = Σ s
-    return H, float(np.max(np.abs(moments - exact) / np.maximum(exact, TINY)))
+    return H, float((np.abs(moments - exact) / np.maximum(exact, TINY)).max())
 
 
 def _gathered_sums(
@@ -392,14 +392,14 @@ def _well_conditioned(
     (:func:`._newton_linalg.scaled_cholesky`); None when H is not finite with
     a positive diagonal, not positive definite, or a pivot of the factor is
     below :data:`MIN_PIVOT`."""
-    diag = np.diag(H)
-    if not (np.all(np.isfinite(H)) and np.all(diag > 0)):
+    diag = H.diagonal()
+    if not (np.isfinite(H).all() and (diag > 0).all()):
         return None
     s = jacobi_scaling(H)
     try:
         factor = scaled_cholesky(H, s, lapack)
     except LinAlgError:
         return None
-    if not np.min(np.square(np.diag(factor.lower))) >= MIN_PIVOT:
+    if not np.square(factor.lower.diagonal()).min() >= MIN_PIVOT:
         return None
     return s, factor
