@@ -58,12 +58,15 @@ def connect(
     A LocalCluster closes a dead worker's nanny when its restart is still
     under way ``distributed.deploy.lost-worker-timeout`` (15 s) after the
     death, leaving the cluster a worker short (with one worker: none, and the
-    fit fails with
-    :class:`~logistic.backends.dask.DaskClusterError`). The CLI uses the cluster inside
-    :func:`nannies_keep_restarting`; a caller that keeps the cluster should
-    do the same around its use::
+    fit fails with :class:`~logistic.backends.dask.DaskClusterError`). The
+    CLI uses the cluster inside :func:`nannies_keep_restarting`; a caller that
+    keeps the cluster should set the key for as long as it uses the cluster
+    (it is read at each worker's removal; import ``distributed`` first, so
+    that leaving the block keeps its default)::
 
-        with nannies_keep_restarting():
+        import dask, distributed
+
+        with dask.config.set({"distributed.deploy.lost-worker-timeout": "1h"}):
             client = connect(workers=4)
             ...  # the fits
             client.close(); client.cluster.close()
