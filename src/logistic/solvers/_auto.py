@@ -93,6 +93,10 @@ MAX_COLUMN_NNZ = 5_000_000
 #: within ``MAX_COLUMN_NNZ``) or the first L1 solver without a Hessian
 #: (``fista``): sparse200k's p = 100 000 would need 74.5 GiB.
 MAX_HESSIAN_BYTES = 512 * 2**20
+#: Hessians of at most this many bytes (64 MiB: p ≈ 2 900) fit any machine
+#: this runs on: the machine's memory is asked (two ``sysconf`` calls, some
+#: microseconds of every fit) only for larger ones.
+MEMORY_CHECK_MIN_BYTES = 64 * 2**20
 
 
 def hessian_bytes(n_params: int) -> int:
@@ -203,9 +207,13 @@ def resolve_solver(
         raise InvalidParameterError(
             f"solver={name!r} does not accept sparse X; use solver='auto'."
         )
-    memory = _physical_memory()
     n_params = data.n_features + 1
-    if caps.needs_hessian and memory and hessian_bytes(n_params) > memory:
+    if (
+        caps.needs_hessian
+        and hessian_bytes(n_params) > MEMORY_CHECK_MIN_BYTES
+        and (memory := _physical_memory())
+        and hessian_bytes(n_params) > memory
+    ):
         raise InvalidParameterError(
             f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
             f"({hessian_bytes(n_params) / 2**30:.1f} GiB), more than this "
