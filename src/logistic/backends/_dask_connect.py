@@ -4,9 +4,12 @@ Kept apart from the backend (:mod:`logistic.backends.dask`, which re-exports
 :func:`connect`): which cluster to run on is the caller's choice, not part of
 how a pass runs on it.
 
-Convention (owned here): while a ``LocalCluster`` the library started is in
-use, ``distributed.deploy.lost-worker-timeout`` is :data:`LOST_WORKER_TIMEOUT`
-(:func:`nannies_keep_restarting`). ``LocalCluster`` closes a worker's nanny
+Convention (owned here): while the CLI uses a ``LocalCluster`` it started
+(``--workers``), ``distributed.deploy.lost-worker-timeout`` is
+:data:`LOST_WORKER_TIMEOUT` (:func:`nannies_keep_restarting`, entered by
+:func:`logistic.cli._stream_backends.dask_client`; :func:`connect` itself
+sets nothing: a library caller keeping its cluster sets the key as
+:func:`connect`'s docstring shows). ``LocalCluster`` closes a worker's nanny
 for good when no worker of its name is registered that long (default 15 s)
 after one was removed, even while the nanny is still restarting it: a restart
 slower than that (a loaded machine, a slow worker start-up) would leave the
@@ -18,6 +21,7 @@ only its creation.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,18 +32,39 @@ __all__ = ["LOST_WORKER_TIMEOUT", "connect", "nannies_keep_restarting"]
 #: nanny to bring it back before closing that nanny (module docstring).
 LOST_WORKER_TIMEOUT = "1h"
 
+_KEY = "distributed.deploy.lost-worker-timeout"
+
+
+_LOCK = threading.Lock()
+_active = 0  # blocks of nannies_keep_restarting open in this process
+_setting: Any = None  # the dask.config.set that entered the value; restores on exit
+
 
 @contextmanager
 def nannies_keep_restarting() -> Iterator[None]:
     """``distributed.deploy.lost-worker-timeout`` set to
     :data:`LOST_WORKER_TIMEOUT` for the block (process-wide, as every Dask
-    setting), restored after it."""
+    setting), restored after it.
+
+    Blocks of several threads may overlap and end in any order: the first to
+    enter sets the key, the last to leave restores the value from before the
+    first, so every block runs with the hour and none outlives the others."""
     import dask
     import distributed  # noqa: F401  its defaults loaded first, so kept after the block
 
-    key = "distributed.deploy.lost-worker-timeout"
-    with dask.config.set({key: LOST_WORKER_TIMEOUT}):
+    global _active, _setting
+    with _LOCK:
+        if _active == 0:
+            _setting = dask.config.set({_KEY: LOST_WORKER_TIMEOUT})
+        _active += 1
+    try:
         yield
+    finally:
+        with _LOCK:
+            _active -= 1
+            if _active == 0:
+                _setting.__exit__(None, None, None)
+                _setting = None
 
 
 def connect(
