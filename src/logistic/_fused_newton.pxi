@@ -34,8 +34,45 @@ cdef extern from *:
         void *volatile p = malloc(n);
         free(p);
     }
+    /* Sorts a[0..m), values in [0, n), ascending: a counting sort by the
+       bucket floor(v m / n) (monotone in v; the golden rows fall about one
+       to a bucket), then an insertion sort that orders each bucket's few
+       values. Integers, so the same array as any sort. -1 (a untouched)
+       where the m + m + 1 integers of scratch cannot be allocated. */
+    static int lg_sort_rows(Py_ssize_t *a, Py_ssize_t m, Py_ssize_t n) {
+        Py_ssize_t *tmp, *start, i, j, b, v;
+        double scale = (double)m / (double)(n > 0 ? n : 1);
+        tmp = (Py_ssize_t *)malloc((size_t)(2 * m + 1) * sizeof(Py_ssize_t));
+        if (tmp == NULL)
+            return -1;
+        start = tmp + m;
+        for (b = 0; b <= m; b++)
+            start[b] = 0;
+    #define LG_BUCKET(x) (b = (Py_ssize_t)((double)(x) * scale), \
+                          b = b < 0 ? 0 : (b >= m ? m - 1 : b))
+        for (i = 0; i < m; i++) {
+            LG_BUCKET(a[i]);
+            start[b + 1]++;
+        }
+        for (b = 0; b < m; b++)
+            start[b + 1] += start[b];
+        for (i = 0; i < m; i++) {
+            LG_BUCKET(a[i]);
+            tmp[start[b]++] = a[i];
+        }
+    #undef LG_BUCKET
+        for (i = 0; i < m; i++) {
+            v = tmp[i];
+            for (j = i; j > 0 && a[j - 1] > v; j--)
+                a[j] = a[j - 1];
+            a[j] = v;
+        }
+        free(tmp);
+        return 0;
+    }
     """
     void lg_reserve_heap(size_t n) nogil
+    int lg_sort_rows(Py_ssize_t* a, Py_ssize_t m, Py_ssize_t n) nogil
 
 
 def reserve_heap(Py_ssize_t nbytes):
@@ -184,7 +221,8 @@ def golden_rows(Py_ssize_t n, double phi, Py_ssize_t[::1] out):
             u = <double>(i + 1) * phi
             u = u - floor(u)
             out[i] = <Py_ssize_t>(u * nf)
-        qsort(&out[0], m, sizeof(Py_ssize_t), _cmp_index)
+        if lg_sort_rows(&out[0], m, n) != 0:
+            qsort(&out[0], m, sizeof(Py_ssize_t), _cmp_index)
     return None
 
 
