@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import pickle
 import re
 import signal
 import tempfile
@@ -266,7 +267,7 @@ def test_poison_partition_is_named_and_the_checkpoint_survives(client, data, tmp
         assert info.value.partition == 2 and info.value.path == "part-2.bin"
     else:
         assert info.value.partition == -1 and info.value.path is None
-        assert "(the scheduler gave up on the task of each: a dying worker's" in (
+        assert ". The scheduler gave up on the task of each: a dying worker's" in (
             message
         )
     json.loads(ckpt.read_text())  # intact
@@ -319,8 +320,9 @@ def test_group_task_that_kills_its_worker_fails_at_once_naming_its_files(
     assert len(os.listdir(deaths)) in ((3, 2) if direct else (2,))
     error = info.value
     assert 2 in error.partitions and set(error.partitions) <= set(range(PARTS))
-    for i in error.partitions:
-        assert re.search(rf"partition {i} \([^)]*part-{i}\.parquet\)", str(error))
+    for i, path in zip(error.partitions, error.paths, strict=True):
+        assert path.endswith(f"part-{i}.parquet") and path in str(error)
+        assert re.search(rf"partitions? \[?[0-9, ]*\b{i}\b", str(error))
     assert "killed the worker running it 2 times" in str(error)
     assert "checkpoint" in str(error)
 
@@ -533,12 +535,26 @@ def test_memory_error_of_a_group_task_names_every_partition(monkeypatch):
     )
     monkeypatch.setattr(run, "_memory_restarts", lambda: ["worker w1: 2 GiB"])
     killed = types.SimpleNamespace(allowed_failures=1)
-    err = run.killed_error([1, 3], killed)
+    err = run.killed_error([[1, 3]], killed)
     assert isinstance(err, WorkerMemoryError)
     assert err.partition is None and err.partitions == (1, 3)
-    assert "part-1.bin" in str(err) and "part-3.bin" in str(err)
-    one = run.killed_error([2], killed)
+    assert err.paths == ("part-1.bin", "part-3.bin")
+    assert str(err).startswith(
+        "the task reducing partitions [1, 3] (part-1.bin, part-3.bin) ran Dask "
+        "workers out of memory: 1 worker(s) were restarted"
+    )
+    one = run.killed_error([[2]], killed)
     assert one.partition == 2 and one.partitions == (2,)
+    assert one.paths == ("part-2.bin",)
+    # the attributes survive pickling (a Dask error may cross processes)
+    for error in (err, one, run.killed_error([[1, 3]], killed)):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
+        assert (back.partition, back.partitions, back.paths) == (
+            error.partition,
+            error.partitions,
+            error.paths,
+        )
 
 
 class KilledWorker(Exception):
@@ -567,11 +583,11 @@ def test_every_partition_given_up_on_is_a_suspect(monkeypatch):
     assert err.paths == ("part-0.bin", "part-2.bin")
     assert str(err).startswith(
         "partition 0 (part-0.bin) or partition 2 (part-2.bin) killed the worker "
-        "running it 2 times (allowed-failures=1; KilledWorker) (the scheduler gave "
-        "up on the task of each: a dying worker's death counts against every task "
-        "it held, so one of them is the cause)"
+        "running it 2 times (allowed-failures=1; KilledWorker; partitions [3] "
+        "failed too). The scheduler gave up on the task of each: a dying worker's "
+        "death counts against every task it held, so one of them is the cause. "
+        "The worker process died"
     )
-    assert "partitions [3] failed too" in str(err)
     one = run.partition_error({2: KilledWorker(), 3: OSError()})
     assert one.partition == 2 and one.partitions == (2,) and one.path == "part-2.bin"
     assert one.paths == ("part-2.bin",)
@@ -587,7 +603,11 @@ def test_every_partition_given_up_on_is_a_suspect(monkeypatch):
     assert info.value.partitions == (1, 3) and info.value.partition is None
     assert str(info.value).startswith(
         "partition 1 (part-1.bin) or partition 3 (part-3.bin) ran Dask workers out "
-        "of memory (the scheduler gave up on the task of each"
+        "of memory: 1 worker(s) were restarted"
+    )
+    assert info.value.paths == ("part-1.bin", "part-3.bin")
+    assert "(allowed-failures=1). The scheduler gave up on the task of each" in (
+        str(info.value)
     )
 
 
@@ -625,11 +645,11 @@ def test_group_tasks_given_up_on_are_all_suspects(monkeypatch):
     assert info.value.partition == -1 and info.value.path is None
     assert info.value.paths == ("part-0.bin", "part-1.bin", "part-4.bin", "part-5.bin")
     assert str(info.value).startswith(
-        "one of the tasks reducing partition 0 (part-0.bin), partition 1 "
-        "(part-1.bin), partition 4 (part-4.bin), partition 5 (part-5.bin) killed"
-    )
-    assert "(the scheduler gave up on each of those 2 tasks: a dying worker's" in (
-        str(info.value)
+        "one of the tasks reducing partitions [0, 1] (part-0.bin, part-1.bin) "
+        "and [4, 5] (part-4.bin, part-5.bin) killed the worker running it 2 times "
+        "(allowed-failures=1; KilledWorker). The scheduler gave up on each of "
+        "those 2 tasks: a dying worker's death counts against every task it held, "
+        "so one of them is the cause. The worker"
     )
 
 
@@ -658,4 +678,8 @@ def test_failures_are_read_again_after_a_round_trip_on_the_client_loop():
     )
     failed = ClusterRun(client)._failures([first, Task(), second])
     assert sorted(failed) == [0, 2]
+    # without a KilledWorker: read once, no round trip
+    calls = []
+    client.sync = lambda *args, **kwargs: calls.append(args)
     assert ClusterRun(client)._failures([Task(), Task(OSError())]).keys() == {1}
+    assert calls == []

@@ -10,7 +10,7 @@ which re-exports them. The cluster errors derive from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from .._exceptions import DataValidationError, LogisticError
 
@@ -54,6 +54,9 @@ class WorkerMemoryError(DaskClusterError, MemoryError):
         that reduced several of them, or every partition whose task the
         scheduler gave up on for its workers' deaths (``KilledWorker``), one
         of them the cause (``partition`` is then None); or ``()``.
+    paths : tuple of str
+        The files of ``partitions``, in the same order, when known (one a
+        partition); else ``()``.
     """
 
     def __init__(
@@ -61,12 +64,14 @@ class WorkerMemoryError(DaskClusterError, MemoryError):
         message: str,
         partition: int | None = None,
         partitions: Sequence[int] | None = None,
+        paths: Sequence[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.partition = partition
         if partitions is None:
             partitions = () if partition is None else (partition,)
         self.partitions = tuple(partitions)
+        self.paths = tuple(paths or ())
 
 
 class PartitionError(DataValidationError):
@@ -108,28 +113,38 @@ class PartitionError(DataValidationError):
 
 
 def blamed(
-    where: Callable[[int], str], members: Sequence[int], tasks: int
+    groups: Sequence[Sequence[int]], files: Sequence[str] | None = None
 ) -> tuple[str, str]:
-    """Whom an error for a ``KilledWorker`` blames (each partition named by
-    ``where``), and why it names several: partition ``members[0]``'s own task,
-    the one task that reduced the partitions ``members``, one of ``tasks``
-    (> 1) tasks of those partitions that the scheduler gave up on, or, one
-    task a partition (``tasks == len(members)``), one of those partitions."""
-    per_partition = 1 < tasks == len(members)
-    sep = " or " if per_partition else ", "
-    names = sep.join(where(i) for i in members[:10])
-    names += f"{sep}..." if len(members) > 10 else ""
+    """Whom an error for a ``KilledWorker`` blames, and why it names several
+    (a sentence, or ""). ``groups``: the partitions of each task the
+    scheduler gave up on (``files``: each partition's file, when known).
+    One task of one partition: that partition's task; one task of several:
+    the task reducing them; several tasks of one partition each: one of
+    those partitions; several tasks of several: one of those tasks, each
+    named by its partitions."""
+    members = [i for g in groups for i in g]
+
+    def where(i: int) -> str:
+        return f"partition {i}" + (f" ({files[i]})" if files else "")
+
+    def group(g: Sequence[int]) -> str:
+        named = f" ({', '.join(files[i] for i in g)})" if files else ""
+        return f"{list(g)}{named}"
+
     if len(members) == 1:
-        return f"{names}: its task", ""
-    if tasks == 1:
-        return f"the task reducing {names}", ""
-    each = "the task of each"
-    if not per_partition:
-        names, each = (
-            f"one of the tasks reducing {names}",
-            f"each of those {tasks} tasks",
-        )
+        return f"{where(members[0])}: its task", ""
+    if len(groups) == 1:
+        return f"the task reducing partitions {group(members)}", ""
+    if all(len(g) == 1 for g in groups):
+        names = " or ".join(where(i) for i in members[:10])
+        names += " or ..." if len(members) > 10 else ""
+        each = "the task of each"
+    else:
+        named = [group(g) for g in groups[:10]] + (["..."] if len(groups) > 10 else [])
+        names = f"one of the tasks reducing partitions {', '.join(named[:-1])}"
+        names += f" and {named[-1]}"
+        each = f"each of those {len(groups)} tasks"
     return names, (
-        f" (the scheduler gave up on {each}: a dying worker's death counts against "
-        f"every task it held, so one of them is the cause)"
+        f" The scheduler gave up on {each}: a dying worker's death counts against "
+        f"every task it held, so one of them is the cause."
     )

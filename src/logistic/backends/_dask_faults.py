@@ -229,8 +229,8 @@ class ClusterRun:
             failed = self._failures(futures)
             killed = [i for i, e in failed.items() if _killed_worker(e)]
             if killed:  # every partition of each such task: a suspect
-                suspects = sorted(j for i in killed for j in members[i])
-                raise self.killed_error(suspects, failed[killed[0]], tasks=len(killed))
+                groups = [members[i] for i in sorted(killed)]
+                raise self.killed_error(groups, failed[killed[0]])
             if failed:
                 self._cancel(futures)
                 return None
@@ -494,9 +494,9 @@ class ClusterRun:
         if _killed_worker(exc):
             suspects = sorted(j for j, e in failed.items() if _killed_worker(e))
         others = sorted(j for j in failed if j not in suspects)
-        also = f" (partitions {others[:10]} failed too)" if others else ""
         if _killed_worker(exc):
-            return self.killed_error(suspects, exc, also, tasks=len(suspects))
+            return self.killed_error([[j] for j in suspects], exc, others)
+        also = f" (partitions {others[:10]} failed too)" if others else ""
         where = self.where(i)
         path = self.part_names[i] if self.part_names else None
         return PartitionError(
@@ -508,32 +508,34 @@ class ClusterRun:
 
     def killed_error(
         self,
-        members: Sequence[int],
+        groups: Sequence[Sequence[int]],
         exc: BaseException,
-        also: str = "",
-        *,
-        tasks: int = 1,
+        others: Sequence[int] = (),
     ) -> Exception:
-        """The error for a task that killed its worker (``KilledWorker``):
-        partition ``members[0]``'s own task, one task that reduced the
-        partitions ``members``, or one of ``tasks`` tasks (> 1) of those
-        partitions that the scheduler gave up on (each named, with its file,
-        and why several are)."""
+        """The error for the tasks that killed their workers
+        (``KilledWorker``), ``groups`` their partitions: one partition's own
+        task, one task that reduced several, or several tasks the scheduler
+        gave up on (each partition named, with its file, and why several
+        are; :func:`~logistic.backends._dask_errors.blamed`). ``others``:
+        partitions whose tasks failed otherwise."""
         attempts = int(getattr(exc, "allowed_failures", 0)) + 1
+        members = [i for g in groups for i in g]
         one = len(members) == 1
-        where, why = blamed(self.where, members, tasks)
-        also = why + also
+        where, why = blamed(groups, self.part_names)
+        also = f"; partitions {list(others[:10])} failed too" if others else ""
+        paths = [self.part_names[i] for i in members] if self.part_names else None
         restarts = self._memory_restarts()
         if restarts:
             return WorkerMemoryError(
-                f"{where} ran Dask workers out of memory{also}: "
-                f"{len(restarts)} worker(s) were restarted by their nanny for "
-                f"exceeding the memory limit ({restarts[0]}), and the scheduler "
-                f"gave up after {attempts} attempts (allowed-failures="
-                f"{attempts - 1}). Give workers more memory (memory_limit), use "
-                f"smaller partitions or dtype=float32; {RESUME}.",
+                f"{where} ran Dask workers out of memory: {len(restarts)} "
+                f"worker(s) were restarted by their nanny for exceeding the "
+                f"memory limit ({restarts[0]}), and the scheduler gave up after "
+                f"{attempts} attempts (allowed-failures={attempts - 1}{also}).{why} "
+                f"Give workers more memory (memory_limit), use smaller partitions "
+                f"or dtype=float32; {RESUME}.",
                 partition=members[0] if one else None,
                 partitions=members,
+                paths=paths,
             )
         path = self.part_names[members[0]] if self.part_names and one else None
         if one:
@@ -544,15 +546,15 @@ class ClusterRun:
             remedy = f"load {'each file' if self.part_names else 'each'} alone"
         return PartitionError(
             f"{where} killed the worker running it {attempts} times "
-            f"(allowed-failures={attempts - 1}; KilledWorker){also}. The worker "
-            f"process died while reading or reducing {what} (a crash in "
+            f"(allowed-failures={attempts - 1}; KilledWorker{also}).{why} The "
+            f"worker process died while reading or reducing {what} (a crash in "
             f"native code, os._exit, or the operating system's out-of-memory "
             f"killer). The fit stops rather than continue without these rows: "
             f"{remedy} to find the cause, repair or remove it; {RESUME}.",
             partition=members[0] if one else -1,
             path=path,
             partitions=members,
-            paths=[self.part_names[i] for i in members] if self.part_names else None,
+            paths=paths,
         )
 
     def _memory_restarts(self) -> list[str]:
