@@ -63,23 +63,20 @@ from typing import Any
 
 import numpy as np
 
+from ._moments_unscaled import (
+    SAFE_HIGH,
+    SAFE_LOW,
+    _from_raw_moments,
+    unscaled_raw_moments,
+)
 from ._sparse import issparse
 from ._typing import Block, FloatArray
 
 __all__ = ["ColumnStats", "block_column_stats", "finite_witness"]
 
 F64 = np.float64
-#: Columns with ``max|x|`` in ``(SAFE_LOW, SAFE_HIGH)`` are summed unscaled.
-SAFE_LOW, SAFE_HIGH = 2.0**-400, 2.0**400
 #: Size of the float64 temporaries of a dense block (a sub-block at a time).
 CHUNK_BYTES = 128 * 2**10
-#: A sparse block's spread comes from its raw second moment ``Σ s x²`` (one
-#: sweep over the stored values) when, in every column, ``Σ s x²`` is at most
-#: this many times the centred sum ``m2``; otherwise from the centred second
-#: sweep. The subtraction ``Σ s x² - (Σ s x)²/Σ s`` loses about log2 of that
-#: ratio in bits (10 of 53), far below the 20 bits the standardized view keeps
-#: of a scale (:data:`logistic._scaling.SCALE_BITS`).
-RAW_MOMENT_MAX_CANCELLATION = 2.0**10
 #: The compiled CSR sweep's per-column accumulators are kept per thread up to
 #: this size and reused by the next block (a fresh array of them is a fresh
 #: mapping whose pages fault in on every block: half of a reuters block's
@@ -252,16 +249,21 @@ def _compiled_dense_stats(
         return None
     n, p = X.shape
     sw = None if s is None else np.ascontiguousarray(s, dtype=F64)
-    lo, hi = np.full(p, np.inf), np.full(p, -np.inf)
-    s1, s2 = np.zeros(p), np.zeros(p)
-    g = None if r0 is None else np.zeros(p)  # with r0, Σ r x in the same sweep
+    acc = np.zeros((4, p))  # lo hi s1 s2 in one allocation
+    acc[0], acc[1] = np.inf, -np.inf
+    lo, hi, s1, s2 = acc
+    grad0 = None if r0 is None else np.zeros(p + 1)  # Σ r x, then Σ r
+    g = None if grad0 is None else grad0[:p]  # with r0, in the same sweep
     # p ≤ 32 at row-loop level 2: the first sweep in registers, same bits
     if not mod.narrow_column_stats(X, sw, lo, hi, s1, s2, r0, g):
         mod.dense_column_stats(X, None, sw, None, lo, hi, s1, s2, 0, r0, g)
-    grad0 = None if r0 is None or g is None else _grad0(g, r0)
+    if grad0 is not None and r0 is not None:
+        grad0[p] = np.sum(r0)
+    total = float(n) if s is None else float(s.sum())
+    if (got := unscaled_raw_moments(total, lo, hi, s1, s2)) is not None:
+        return ColumnStats(total, s1 / total, *got, lo, hi, grad0)
     unit, divisor = _units(lo, hi)
     div = None if np.all(divisor == 1.0) else divisor
-    total = float(n) if s is None else float(s.sum())
     if div is None:  # one sweep may be enough: Σ s x² is in s2
         raw = _from_raw_moments(total, s1, s2)
         if raw is not None:
@@ -366,21 +368,6 @@ def _corrected(
     m2 = m2 - resid * resid / total
     mean = (mean_u + resid / total) * divisor
     return ColumnStats(total, mean, unit, m2, lo, hi)
-
-
-def _from_raw_moments(
-    total: float, s1: FloatArray, sq: FloatArray
-) -> FloatArray | None:
-    """``m2 = Σ s x² - (Σ s x)² / Σ s`` of every column, or None when some
-    column would lose more than :data:`RAW_MOMENT_MAX_CANCELLATION` in the
-    subtraction (a column far from centred: the centred sweep is needed).
-
-    Implicit zeros of a sparse column add nothing to ``Σ s x`` or ``Σ s x²``,
-    so the stored values give the moments of the whole column.
-    """
-    m2 = sq - s1 * s1 / total
-    ok = np.isfinite(m2) & ((sq == 0) | (m2 * RAW_MOMENT_MAX_CANCELLATION >= sq))
-    return m2 if bool(np.all(ok)) else None
 
 
 def _sparse_stats(

@@ -1,0 +1,79 @@
+"""The one-sweep shortcut of the compiled dense statistics
+(:func:`logistic._moments_unscaled.unscaled_raw_moments`) gives the general
+rule's ColumnStats bit for bit, and declines where that rule rescales a
+column, takes the centred sweep or meets a NaN."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from logistic import _moments
+from logistic._compiled import COMPILED_MIN_VALUES
+from logistic._moments_unscaled import unscaled_raw_moments
+
+_FIELDS = ("weight", "mean", "unit", "m2", "lo", "hi", "grad0")
+
+
+def _blocks() -> Iterator[tuple[Any, Any, Any]]:
+    rng = np.random.default_rng(7)
+    for case in range(14):
+        p = int(rng.integers(1, 40))  # enough rows for the compiled kernel
+        n = COMPILED_MIN_VALUES // p + int(rng.integers(1, 300))
+        X = rng.standard_normal((n, p))
+        if case % 7 == 1:
+            X[:, 0] = 0.0  # an all-zero column: unit 0
+        if case % 7 == 2:
+            X[:, -1] *= 2.0**-450  # a tiny column: rescaled
+        if case % 7 == 3:
+            X[:, 0] *= 2.0**450  # a huge column: rescaled
+        if case % 7 == 4:
+            X[:, 0] += 1e6  # far from centred: the centred sweep
+        if case % 7 == 5:
+            X[0, -1] = np.nan
+        dtype = np.float32 if case % 5 == 4 and case % 7 not in (2, 3) else np.float64
+        s = rng.random(n) + 0.1 if case % 3 else None
+        r0 = rng.standard_normal(n) if case % 4 else None
+        yield np.ascontiguousarray(X.astype(dtype)), s, r0
+
+
+def _same(a: Any, b: Any) -> None:
+    for name in _FIELDS:
+        u, v = getattr(a, name), getattr(b, name)
+        assert (u is None) == (v is None), name
+        if u is not None:
+            assert np.asarray(u).tobytes() == np.asarray(v).tobytes(), name
+
+
+def test_shortcut_gives_the_general_rules_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = list(_blocks())
+    with np.errstate(invalid="ignore", over="ignore"):
+        got = [_moments._compiled_dense_stats(*b) for b in blocks]
+        monkeypatch.setattr(_moments, "unscaled_raw_moments", lambda *a: None)
+        ref = [_moments._compiled_dense_stats(*b) for b in blocks]
+    if all(a is None for a in got):
+        pytest.skip("compiled kernels not built")
+    for a, b in zip(got, ref, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None:
+            _same(a, b)
+
+
+def test_shortcut_declines_what_the_general_rule_treats_otherwise() -> None:
+    one = np.ones(2)
+    ok = unscaled_raw_moments(4.0, -one, one, np.zeros(2), 4.0 * one)
+    assert ok is not None
+    assert ok[0].tolist() == [1.0, 1.0] and ok[1].tolist() == [4.0, 4.0]
+    zero = np.array([0.0, 1.0])  # an all-zero column: unit 0 there
+    assert unscaled_raw_moments(4.0, -zero, zero, one, 4.0 * one) is None
+    tiny = np.array([2.0**-401, 1.0])  # rescaled
+    assert unscaled_raw_moments(4.0, -tiny, tiny, one, 4.0 * one) is None
+    huge = np.array([2.0**400, 1.0])
+    assert unscaled_raw_moments(4.0, -one, huge, one, 4.0 * one) is None
+    nan = np.array([np.nan, 1.0])
+    assert unscaled_raw_moments(4.0, -one, nan, one, 4.0 * one) is None
+    # far from centred: m2 = 4 - 3.999²/4 is below Σ s x² / 2^10
+    assert unscaled_raw_moments(4.0, -one, one, 3.999 * one, 4.0 * one) is None
