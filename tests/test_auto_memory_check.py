@@ -1,9 +1,12 @@
-"""resolve_solver asks for the machine's memory only for Hessians above
-MEMORY_CHECK_MIN_BYTES; larger ones beyond the memory are refused."""
+"""The dense-Hessian memory check (:func:`logistic.solvers._auto.check_hessian_memory`):
+asked only for Hessians above MEMORY_CHECK_MIN_BYTES, larger ones beyond the
+memory refused, for binary fits (``resolve_solver``) and multinomial ones
+(K·(p+1) parameters); the memory is the machine's or its cgroup's limit."""
 
 import numpy as np
 import pytest
 
+from logistic import LogisticRegression
 from logistic._exceptions import InvalidParameterError
 from logistic._typing import DataDescription
 from logistic.solvers import _auto
@@ -13,19 +16,154 @@ def _data(p):
     return DataDescription(1000, p, np.dtype(np.float64), None)
 
 
-def test_small_hessians_do_not_ask_for_the_memory(monkeypatch):
-    def refuse():
-        raise AssertionError("memory asked for a small Hessian")
+def _refuse():
+    raise AssertionError("memory asked for a small Hessian")
 
-    monkeypatch.setattr(_auto, "_physical_memory", refuse)
+
+def test_small_hessians_do_not_ask_for_the_memory(monkeypatch):
+    monkeypatch.setattr(_auto, "_physical_memory", _refuse)
     p = 200  # 8 * 201² bytes = 0.3 MiB
     assert 8 * (p + 1) ** 2 <= _auto.MEMORY_CHECK_MIN_BYTES
     name = _auto.resolve_solver("newton", _data(p), penalty="l2", l1=0.0, owner="t")
     assert name == "newton"
 
 
+def test_the_memory_is_asked_from_just_above_the_threshold(monkeypatch):
+    # threshold: the Hessian of p = 100 columns and an intercept (8 * 101²)
+    monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 8 * 101 * 101)
+    monkeypatch.setattr(_auto, "_physical_memory", _refuse)
+    assert _auto.resolve_solver("newton", _data(100), penalty="l2", l1=0.0, owner="t")
+    asked = []
+    monkeypatch.setattr(_auto, "_physical_memory", lambda: asked.append(1) or 2**40)
+    assert (
+        _auto.resolve_solver("newton", _data(101), penalty="l2", l1=0.0, owner="t")
+        == "newton"
+    )
+    assert asked
+
+
 def test_a_large_hessian_beyond_the_memory_is_refused(monkeypatch):
     monkeypatch.setattr(_auto, "_physical_memory", lambda: 2**20 * 100)
     p = 4000  # 8 * 4001² bytes = 122 MiB > 100 MiB
-    with pytest.raises(InvalidParameterError, match="forms a dense"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"solver='newton' forms a dense 4001 × 4001 Hessian \(122 MiB\), "
+        r"more than this machine's memory \(100 MiB\)",
+    ):
         _auto.resolve_solver("newton", _data(p), penalty="l2", l1=0.0, owner="t")
+    # solvers without a dense Hessian pass
+    assert (
+        _auto.resolve_solver("lbfgs", _data(p), penalty="l2", l1=0.0, owner="t")
+        == "lbfgs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (512, "512 B"),
+        (1536, "1.5 KiB"),
+        (8 * 4001**2, "122 MiB"),
+        (100 * 2**20, "100 MiB"),
+        (int(2.5 * 2**30), "2.5 GiB"),
+        (80 * 2**30, "80 GiB"),
+        (3 * 2**40, "3.0 TiB"),
+    ],
+)
+def test_sizes_in_messages(size, text):
+    assert _auto.format_bytes(size) == text
+
+
+# -- multinomial fits: a (K·(p+1))² Hessian --------------------------------------
+def _three_classes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 20))
+    return X, rng.integers(0, 3, 300)
+
+
+def _small_machine(monkeypatch, memory):
+    monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 0)
+    monkeypatch.setattr(_auto, "_physical_memory", lambda: memory)
+
+
+def test_a_multinomial_hessian_beyond_the_memory_is_refused(monkeypatch):
+    # 10 000 bytes hold the binary Hessian of 21 parameters (3 528 bytes),
+    # not the multinomial one: with an L2 term K·(p+1) = 63 parameters
+    # (31 752 bytes), unpenalized (reference classes) (K-1)·(p+1) = 42
+    _small_machine(monkeypatch, 10_000)
+    X, y = _three_classes()
+    LogisticRegression(solver="newton").fit(X, (y > 0).astype(float))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"solver='newton' forms a dense 63 × 63 Hessian \(31 KiB\), more "
+        r"than this machine's memory \(9.8 KiB\); use solver='auto' "
+        r"\(or 'lbfgs', 'newton-cg'; with an L1 term 'fista'\)",
+    ):
+        LogisticRegression(solver="newton", penalty="l2").fit(X, y)
+    with pytest.raises(InvalidParameterError, match=r"42 × 42 Hessian \(14 KiB\)"):
+        LogisticRegression(solver="newton", penalty=None).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="solver='newton-cd' forms"):
+        LogisticRegression(solver="newton-cd", penalty="l1", C=1.0).fit(X, y)
+
+
+def test_multinomial_auto_takes_no_hessian_beyond_the_memory(monkeypatch):
+    X, y = _three_classes()
+    assert LogisticRegression().fit(X, y).solver_ == "newton"
+    _small_machine(monkeypatch, 10_000)
+    assert LogisticRegression().fit(X, y).solver_ == "lbfgs"
+    l1 = LogisticRegression(penalty="l1", C=1.0).fit(X, y)
+    assert l1.solver_ == "fista"
+    assert LogisticRegression(solver="lbfgs").fit(X, y).solver_ == "lbfgs"
+
+
+# -- the memory: the machine's, or its cgroup's limit where lower ---------------
+def _limits(monkeypatch, tmp_path, v2, v1):
+    paths = []
+    for name, text in (("memory.max", v2), ("memory.limit_in_bytes", v1)):
+        path = tmp_path / name
+        if text is not None:
+            path.write_text(text)
+        paths.append(str(path))
+    monkeypatch.setattr(_auto, "CGROUP_LIMIT_FILES", tuple(paths))
+
+
+@pytest.mark.parametrize(
+    ("v2", "v1", "limit"),
+    [
+        ("2147483648\n", None, 2**31),  # cgroup v2
+        ("max\n", None, None),  # v2 without a limit
+        (None, "1073741824\n", 2**30),  # cgroup v1
+        (None, "9223372036854771712\n", None),  # v1 without a limit
+        ("max\n", "1073741824\n", 2**30),
+        (None, None, None),  # neither readable
+        ("garbage", "0", None),
+    ],
+)
+def test_the_cgroup_limit(monkeypatch, tmp_path, v2, v1, limit):
+    _limits(monkeypatch, tmp_path, v2, v1)
+    assert _auto._cgroup_limit() == limit
+
+
+def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_path):
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 64 * 2**20}  # 256 GiB host
+    monkeypatch.setattr(_auto.os, "sysconf", pages.__getitem__)
+    _limits(monkeypatch, tmp_path, "2147483648\n", None)  # a 2 GiB container
+    assert _auto._physical_memory() == 2**31
+    _auto.check_hessian_memory("newton", 16_000)  # 1.9 GiB fits
+    with pytest.raises(
+        InvalidParameterError, match=r"Hessian \(2.2 GiB\), .* memory \(2.0 GiB\)"
+    ):
+        _auto.check_hessian_memory("newton", 17_000)
+    _limits(monkeypatch, tmp_path, "max\n", None)
+    assert _auto._physical_memory() == 256 * 2**30
+
+
+def test_the_memory_without_sysconf_is_the_cgroup_limit(monkeypatch, tmp_path):
+    def no_sysconf(name):
+        raise ValueError(name)
+
+    monkeypatch.setattr(_auto.os, "sysconf", no_sysconf)
+    _limits(monkeypatch, tmp_path, None, None)
+    assert _auto._physical_memory() is None
+    _limits(monkeypatch, tmp_path, "2147483648\n", None)
+    assert _auto._physical_memory() == 2**31

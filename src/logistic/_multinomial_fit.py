@@ -35,7 +35,12 @@ from ._multinomial import MultinomialObjective, ScaledMultinomial
 from ._multinomial_separation import check_multinomial_separation
 from ._typing import Backend
 from .solvers import Fit, Solver, SolverResult, get_solver
-from .solvers._auto import MAX_NEWTON_PASSES, newton_cost_in_passes
+from .solvers._auto import (
+    MAX_NEWTON_PASSES,
+    check_hessian_memory,
+    hessian_fits_memory,
+    newton_cost_in_passes,
+)
 
 __all__ = ["MULTINOMIAL_SOLVERS", "choose_solver", "fit_multinomial", "initial_theta"]
 
@@ -69,11 +74,13 @@ def choose_solver(backend: Backend, n_params: int, l1: float = 0.0) -> str:
     ``MAX_NEWTON_PASSES`` passes, counting the (K·q)² Hessian like a binary
     Hessian of K·q columns (:func:`newton_cost_in_passes`: the same
     ``n (K q)²/2`` multiply-adds); else L-BFGS. With an L1 term the same
-    rule chooses between ``newton-cd`` (proximal Newton) and ``fista``."""
-    newton = n_params <= NEWTON_MAX_PARAMS or (
-        newton_cost_in_passes(int(backend.n_samples), n_params, None)
+    rule chooses between ``newton-cd`` (proximal Newton) and ``fista``.
+    Never a Hessian beyond the memory (:func:`hessian_fits_memory`)."""
+    newton = (
+        n_params <= NEWTON_MAX_PARAMS
+        or newton_cost_in_passes(int(backend.n_samples), n_params, None)
         <= MAX_NEWTON_PASSES
-    )
+    ) and hessian_fits_memory(n_params)
     if l1 > 0:
         return "newton-cd" if newton else "fista"
     return "newton" if newton else "lbfgs"
@@ -97,6 +104,11 @@ def _solver(
             f"solver={model.solver!r} does not support penalty={model.penalty!r} "
             f"(an L1 term); use one of {l1_solvers} or solver='auto'"
         )
+    check_hessian_memory(
+        model.solver,
+        objective.n_params,
+        alternatives="'lbfgs', 'newton-cg'; with an L1 term 'fista'",
+    )
     return str(model.solver)
 
 

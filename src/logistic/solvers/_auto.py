@@ -75,7 +75,13 @@ from .._numerics import hessian_subsample_rows
 from .._typing import DataDescription
 from ._base import SOLVERS, Capabilities, get_solver
 
-__all__ = ["choose_solver", "newton_cost_in_passes", "resolve_solver"]
+__all__ = [
+    "check_hessian_memory",
+    "choose_solver",
+    "hessian_fits_memory",
+    "newton_cost_in_passes",
+    "resolve_solver",
+]
 
 #: Multiply-adds of BLAS per entry of X streamed from memory (see docstring).
 FLOPS_PER_ENTRY = 32.0
@@ -94,8 +100,8 @@ MAX_COLUMN_NNZ = 5_000_000
 #: (``fista``): sparse200k's p = 100 000 would need 74.5 GiB.
 MAX_HESSIAN_BYTES = 512 * 2**20
 #: Hessians of at most this many bytes (64 MiB: p ≈ 2 900) fit any machine
-#: this runs on: the machine's memory is asked (two ``sysconf`` calls, some
-#: microseconds of every fit) only for larger ones.
+#: this runs on: the memory is asked (two ``sysconf`` calls and the cgroup's
+#: limit file, some microseconds) only for larger ones.
 MEMORY_CHECK_MIN_BYTES = 64 * 2**20
 
 
@@ -207,26 +213,97 @@ def resolve_solver(
         raise InvalidParameterError(
             f"solver={name!r} does not accept sparse X; use solver='auto'."
         )
-    n_params = data.n_features + 1
-    if (
-        caps.needs_hessian
-        and hessian_bytes(n_params) > MEMORY_CHECK_MIN_BYTES
-        and (memory := _physical_memory())
-        and hessian_bytes(n_params) > memory
-    ):
-        raise InvalidParameterError(
-            f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
-            f"({hessian_bytes(n_params) / 2**30:.1f} GiB), more than this "
-            f"machine's memory ({memory / 2**30:.1f} GiB); use solver='auto' "
-            f"(or 'lbfgs', 'newton-cg'; with an L1 term 'fista', or "
-            f"'newton-cd-columns' for sparse X)."
-        )
+    check_hessian_memory(name, data.n_features + 1)
     return name
 
 
+#: What a refusal of a dense Hessian suggests instead, for binary fits.
+BINARY_ALTERNATIVES = (
+    "'lbfgs', 'newton-cg'; with an L1 term 'fista', or 'newton-cd-columns' for sparse X"
+)
+
+
+def check_hessian_memory(
+    name: str, n_params: int, *, alternatives: str = BINARY_ALTERNATIVES
+) -> None:
+    """Refuse the registered solver ``name`` when it forms a dense
+    ``n_params × n_params`` Hessian (capability ``needs_hessian``) larger
+    than the memory this process may use (:func:`_physical_memory`).
+    Called by the binary (:func:`resolve_solver`) and the multinomial
+    (``n_params = K·(p+1)``) paths; ``alternatives`` lists the solvers the
+    message suggests. The memory is asked only above
+    ``MEMORY_CHECK_MIN_BYTES``."""
+    if (
+        hessian_bytes(n_params) <= MEMORY_CHECK_MIN_BYTES
+        or not get_solver(name).capabilities.needs_hessian
+        or hessian_fits_memory(n_params)
+    ):
+        return
+    raise InvalidParameterError(
+        f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
+        f"({format_bytes(hessian_bytes(n_params))}), more than this "
+        f"machine's memory ({format_bytes(_physical_memory() or 0)}); use "
+        f"solver='auto' (or {alternatives})."
+    )
+
+
+def hessian_fits_memory(n_params: int) -> bool:
+    """Whether a dense ``n_params × n_params`` Hessian fits the memory this
+    process may use (True where the system does not say)."""
+    size = hessian_bytes(n_params)
+    if size <= MEMORY_CHECK_MIN_BYTES:
+        return True
+    memory = _physical_memory()
+    return not memory or size <= memory
+
+
+def format_bytes(size: float) -> str:
+    """``size`` in the largest binary unit it reaches (B, KiB, ... TiB), one
+    decimal below 10 of that unit, none above: "122 MiB", "1.5 GiB"."""
+    value, units = float(size), ["B", "KiB", "MiB", "GiB", "TiB"]
+    while value >= 1024 and len(units) > 1:
+        value /= 1024
+        units.pop(0)
+    unit = units[0]
+    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+
+
+#: Memory limits of the process's cgroup, in the order read: cgroup v2's
+#: ``memory.max`` ("max": no limit), then cgroup v1's ``limit_in_bytes``
+#: (no limit reads as a number near 2**63).
+CGROUP_LIMIT_FILES = (
+    "/sys/fs/cgroup/memory.max",
+    "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+)
+#: cgroup v1 limits at or above this are "no limit" (its default is 2**63
+#: rounded down to a page).
+_NO_CGROUP_LIMIT = 2**60
+
+
+def _cgroup_limit() -> int | None:
+    """The first numeric, finite memory limit of :data:`CGROUP_LIMIT_FILES`
+    (None: unreadable, "max" or absurdly large everywhere)."""
+    for path in CGROUP_LIMIT_FILES:
+        try:
+            with open(path) as f:
+                limit = int(f.read().strip())
+        except (OSError, ValueError):
+            continue
+        if 0 < limit < _NO_CGROUP_LIMIT:
+            return limit
+    return None
+
+
 def _physical_memory() -> int | None:
-    """The machine's memory in bytes (None where the system does not say)."""
+    """The memory this process may use, in bytes: the machine's, or its
+    cgroup's limit where lower (a container limited to 2 GiB on a larger
+    host is OOM-killed beyond 2 GiB). None where neither says."""
     try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+        machine: int | None = int(os.sysconf("SC_PAGE_SIZE")) * int(
+            os.sysconf("SC_PHYS_PAGES")
+        )
     except (AttributeError, ValueError, OSError):
-        return None
+        machine = None
+    limit = _cgroup_limit()
+    known = [m for m in (machine, limit) if m]
+    return min(known) if known else None
