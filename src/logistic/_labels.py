@@ -27,6 +27,7 @@ Conventions (owned here):
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -94,6 +95,25 @@ def missing_mask(y: Any) -> np.ndarray:
     return np.asarray(pd.isna(y), dtype=bool)
 
 
+def refuse_masked(v: Any, name: str) -> None:
+    """Refuse a numpy masked array whose mask hides values: converting it with
+    ``np.asarray`` would use the hidden values as data. Its masked entries are
+    missing values, refused as NaN is (a masked array with nothing masked is
+    used as its data)."""
+    ma = sys.modules.get("numpy.ma")  # no masked array exists before it loads
+    if ma is None or type(v) is np.ndarray or not isinstance(v, ma.MaskedArray):
+        return
+    mask = ma.getmaskarray(v)
+    if not mask.any():
+        return
+    at = ", ".join(str(int(i)) for i in np.argwhere(mask)[0])
+    raise DataValidationError(
+        f"{name} is a masked array with {int(mask.sum())} masked value(s), the "
+        f"first at index ({at}): masked entries are missing values; fill them "
+        f"({name}.filled(value)) or drop their rows"
+    )
+
+
 def _missing_error(v: Any, row: int) -> DataValidationError:
     what = "NaN" if isinstance(v, (float, np.floating)) else repr(v)
     return DataValidationError(
@@ -120,6 +140,7 @@ def label_array(y: Any) -> np.ndarray:
         return y
     if y is None:
         raise DataValidationError("requires y to be passed, but the target y is None")
+    refuse_masked(y, "y")
     dtype = getattr(y, "dtype", None)
     if dtype is None:  # a list or tuple: NaN among strings would become "nan"
         flat = np.asarray(y, dtype=object)

@@ -24,7 +24,7 @@ from ._exceptions import (
     InvalidParameterError,
     user_stacklevel,
 )
-from ._labels import check_y_binary, check_y_classes
+from ._labels import check_y_binary, check_y_classes, refuse_masked
 
 __all__ = [
     "check_X",
@@ -225,6 +225,7 @@ def _ragged_row(X: Any) -> tuple[int, int, int] | None:
 
 
 def _dense_array(X: Any) -> np.ndarray:
+    refuse_masked(X, "X")
     try:
         X = np.asarray(_frame_to_array(X))
     except ValueError as exc:
@@ -308,6 +309,7 @@ def check_X(
 
 def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.ndarray:
     """A finite float64 vector of length n (sample_weight, offset)."""
+    refuse_masked(v, name)
     try:
         arr = np.asarray(v, dtype=np.float64)
     except (TypeError, ValueError) as exc:
