@@ -77,3 +77,47 @@ def test_shortcut_declines_what_the_general_rule_treats_otherwise() -> None:
     assert unscaled_raw_moments(4.0, -one, nan, one, 4.0 * one) is None
     # far from centred: m2 = 4 - 3.999²/4 is below Σ s x² / 2^10
     assert unscaled_raw_moments(4.0, -one, one, 3.999 * one, 4.0 * one) is None
+
+
+def _general_moments(c: Any) -> tuple[Any, Any]:
+    """The convention of :mod:`logistic._moments` written out column by column."""
+    mean, std = np.empty_like(c.mean), np.empty_like(c.mean)
+    for j in range(c.mean.size):
+        const = c.lo[j] == c.hi[j]
+        mean[j] = c.lo[j] if const else c.mean[j]
+        var = max(c.m2[j] / c.weight, 0.0) if c.weight > 0 else 0.0
+        unit = c.unit[j] if c.unit[j] > 0 else 1.0
+        std[j] = 0.0 if const or c.weight == 0 else unit * np.sqrt(var)
+        if not const and std[j] == 0 and c.weight > 0:
+            std[j] = np.finfo(np.float64).smallest_subnormal
+    return mean, std
+
+
+def test_moments_are_the_conventions() -> None:
+    rng = np.random.default_rng(3)
+    cases = []
+    for case in range(8):
+        p = 6
+        m2 = rng.random(p) * 10
+        lo, hi = -rng.random(p), rng.random(p)
+        unit = np.ones(p)
+        if case == 1:
+            lo[2] = hi[2] = 0.5  # a constant column
+        if case == 2:
+            m2[3] = 0.0  # spread rounded away: the smallest positive std
+        if case == 3:
+            m2[1] = -1e-30  # rounding below 0: var 0
+        if case == 4:
+            unit[0], lo[0], hi[0], m2[0] = 0.0, 0.0, 0.0, 0.0  # a zero column
+        if case == 5:
+            unit[4] = 2.0**-500
+        if case == 6:
+            m2[5] = np.nan
+        weight = 0.0 if case == 7 else 12.5
+        cases.append(_moments.ColumnStats(weight, rng.standard_normal(p), unit, m2, lo, hi))
+    for c in cases:
+        with np.errstate(invalid="ignore"):
+            got, ref = c.moments(), _general_moments(c)
+        for u, v in zip(got, ref, strict=True):
+            assert u.tobytes() == v.tobytes()
+            assert u is not c.mean

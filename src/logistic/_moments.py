@@ -181,6 +181,12 @@ class ColumnStats:
     def moments(self) -> tuple[FloatArray, FloatArray]:
         """``(mean, std)`` by the convention of the module docstring."""
         const = self.lo == self.hi
+        if self.weight > 0 and not const.any():
+            # the usual case in fewer calls: no constant column, every unit
+            # and std positive (else the general rule below decides)
+            std = self.unit * np.sqrt(np.maximum(self.m2 / self.weight, 0.0))
+            if (std > 0).all() and (self.unit > 0).all():
+                return self.mean.copy(), std
         mean = np.where(const, self.lo, self.mean)
         if self.weight > 0:
             var = np.maximum(self.m2 / self.weight, 0.0)
