@@ -58,6 +58,21 @@ def test_a_large_hessian_beyond_the_memory_is_refused(monkeypatch):
     )
 
 
+def test_auto_takes_no_newton_beyond_the_memory(monkeypatch):
+    # 10^9 rows: one Newton iteration on p = 20 000 costs ~1.3 passes, but
+    # its Hessian (3.0 GiB) exceeds a 2 GiB machine
+    long = DataDescription(10**9, 20_000, np.dtype(np.float64), None)
+    assert _auto.newton_cost_in_passes(10**9, 20_000) <= _auto.MAX_NEWTON_PASSES
+    monkeypatch.setattr(_auto, "_physical_memory", lambda: 2**40)
+    assert _auto.resolve_solver("auto", long, penalty="l2", l1=0.0, owner="t") == (
+        "newton"
+    )
+    monkeypatch.setattr(_auto, "_physical_memory", lambda: 2 * 2**30)
+    assert _auto.resolve_solver("auto", long, penalty="l2", l1=0.0, owner="t") == (
+        "lbfgs"
+    )
+
+
 @pytest.mark.parametrize(
     ("size", "text"),
     [

@@ -12,8 +12,10 @@ Rule (measurements in docs/benchmarks.md):
   sparse X in memory within ``MAX_COLUMN_NNZ``, else the first L1 solver
   that needs no Hessian and streams (``fista``);
 * otherwise Newton when one Newton iteration costs at most about four passes
-  over the data, else L-BFGS. Costs are counted in "streamed entries" of X
-  (one pass = ``n·p`` dense, ``nnz`` sparse):
+  over the data and its Hessian fits the memory (:func:`hessian_fits_memory`:
+  very long data can make a wide Newton cheap in passes), else L-BFGS.
+  Costs are counted in "streamed entries" of X (one pass = ``n·p`` dense,
+  ``nnz`` sparse):
 
   - dense: the Hessian uses ``m = min(n, max(40 000, 50·p))`` rows (Newton's
     subsampled Hessian, :func:`logistic._numerics.hessian_subsample_rows`) at
@@ -165,7 +167,7 @@ def choose_solver(
         if name is not None:
             return name
     cost = newton_cost_in_passes(data.n_samples, data.n_features, data.nnz)
-    if cost <= MAX_NEWTON_PASSES:
+    if cost <= MAX_NEWTON_PASSES and hessian_fits_memory(data.n_features + 1):
         return "newton"
     if rows_in_memory and data.nnz is not None and data.nnz <= MAX_COLUMN_NNZ:
         return "newton-cd-columns"
