@@ -48,7 +48,7 @@ def test_a_large_hessian_beyond_the_memory_is_refused(monkeypatch):
     with pytest.raises(
         InvalidParameterError,
         match=r"solver='newton' forms a dense 4001 × 4001 Hessian \(122 MiB\), "
-        r"more than this machine's memory \(100 MiB\)",
+        r"more than the memory this process may use \(100 MiB: the machine's, or its container's limit\)",
     ):
         _auto.resolve_solver("newton", _data(p), penalty="l2", l1=0.0, owner="t")
     # solvers without a dense Hessian pass
@@ -111,7 +111,7 @@ def test_a_multinomial_hessian_beyond_the_memory_is_refused(monkeypatch):
     with pytest.raises(
         InvalidParameterError,
         match=r"solver='newton' forms a dense 63 × 63 Hessian \(31 KiB\), more "
-        r"than this machine's memory \(9.8 KiB\); use solver='auto' "
+        r"than the memory this process may use \(9.8 KiB: the machine's, or its container's limit\); use solver='auto' "
         r"\(or 'lbfgs', 'newton-cg'; with an L1 term 'fista'\)",
     ):
         LogisticRegression(solver="newton", penalty="l2").fit(X, y)
@@ -166,7 +166,8 @@ def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_
     assert _auto._physical_memory() == 2**31
     _auto.check_hessian_memory("newton", 16_000)  # 1.9 GiB fits
     with pytest.raises(
-        InvalidParameterError, match=r"Hessian \(2.2 GiB\), .* memory \(2.0 GiB\)"
+        InvalidParameterError,
+        match=r"Hessian \(2.2 GiB\), .* may use \(2.0 GiB: the machine.s, or its container.s limit\)",
     ):
         _auto.check_hessian_memory("newton", 17_000)
     _limits(monkeypatch, tmp_path, "max\n", None)

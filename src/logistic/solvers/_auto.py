@@ -243,9 +243,10 @@ def check_hessian_memory(
         return
     raise InvalidParameterError(
         f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
-        f"({format_bytes(hessian_bytes(n_params))}), more than this "
-        f"machine's memory ({format_bytes(_physical_memory() or 0)}); use "
-        f"solver='auto' (or {alternatives})."
+        f"({format_bytes(hessian_bytes(n_params))}), more than the memory this "
+        f"process may use ({format_bytes(_physical_memory() or 0)}: the "
+        f"machine's, or its container's limit); use solver='auto' (or "
+        f"{alternatives})."
     )
 
 
