@@ -195,34 +195,27 @@ def as_backend(
         Dask also ``client``, ``persist``, ``timeout``; CSV also
         ``csv_options``.
     """
-    if type(X) is np.ndarray:
-        # the common case, by a concrete type check: the ABC checks below
-        # (``os.PathLike``, ``Iterator``) are recomputed for each new type
-        # once loading Cython's memoryview types has cleared the ABC caches
-        return in_memory(
-            X,
-            y,
-            sample_weight,
-            offset,
-            class_weight=class_weight,
-            estimator=estimator,
-            multiclass=multiclass,
-        )
-    if is_device_array(X):
-        from .array_api import ArrayAPI
+    backend = None
+    # a numpy array goes to in_memory by a concrete type check: the ABC checks
+    # of the other kinds (``os.PathLike``, ``Iterator``) are recomputed for
+    # each new type once loading Cython's memoryview types has cleared the
+    # ABC caches
+    if type(X) is not np.ndarray:
+        if is_device_array(X):
+            from .array_api import ArrayAPI
 
-        return ArrayAPI.from_arrays(
-            X,
-            y,
-            sample_weight,
-            offset,
-            class_weight=class_weight,
-            estimator=estimator,
-            **opts,
-        )
-    if multiclass and not is_backend(X):
-        opts["multiclass"] = True
-    backend = _streamed(X, y, sample_weight, offset, **opts)
+            return ArrayAPI.from_arrays(
+                X,
+                y,
+                sample_weight,
+                offset,
+                class_weight=class_weight,
+                estimator=estimator,
+                **opts,
+            )
+        if multiclass and not is_backend(X):
+            opts["multiclass"] = True
+        backend = _streamed(X, y, sample_weight, offset, **opts)
     if backend is None:
         return in_memory(
             X,
