@@ -121,3 +121,14 @@ def test_moments_are_the_conventions() -> None:
         for u, v in zip(got, ref, strict=True):
             assert u.tobytes() == v.tobytes()
             assert u is not c.mean
+
+
+@pytest.mark.parametrize("field", ["mean", "m2", "lo", "hi"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_all_finite_sees_each_field(field: str, bad: float) -> None:
+    p = 3
+    c = _moments.ColumnStats(2.0, *(np.ones(p) for _ in range(5)))
+    assert c.all_finite()
+    getattr(c, field)[1] = bad
+    assert not c.all_finite()
+    assert _moments.ColumnStats.empty(0).all_finite()

@@ -136,13 +136,10 @@ class ColumnStats:
 
     def all_finite(self) -> bool:
         """Whether every statistic is finite (false when a value summed was
-        NaN or ±inf, or when weighted sums overflowed)."""
-        return bool(
-            np.isfinite(self.mean).all()
-            and np.isfinite(self.m2).all()
-            and np.isfinite(self.lo).all()
-            and np.isfinite(self.hi).all()
-        )
+        NaN or ±inf, or when weighted sums overflowed); one test of the four
+        arrays joined (fewer numpy calls than four)."""
+        joined = np.concatenate((self.mean, self.m2, self.lo, self.hi))
+        return bool(np.isfinite(joined).all())
 
     @property
     def nbytes(self) -> int:
