@@ -61,9 +61,9 @@ def unscaled_raw_moments(
     ``s1 = Σ s x``, ``sq = Σ s x²``).
 
     ``max(-lo, hi)`` is ``max(|lo|, |hi|)`` where ``lo ≤ hi``; a NaN in
-    either propagates and fails the range test. A column with ``Σ s x² = 0``
-    fails the cancellation test here (the general rule accepts it), as does
-    a non-finite ``m2`` (the general rule rejects it)."""
+    either propagates and fails the range test, as does a column of zeros
+    (``max|x| = 0``; the general rule accepts it); a non-finite ``m2`` fails
+    the last test (the general rule rejects it)."""
     amax = np.maximum(-lo, hi)
     if not (amax.min() > SAFE_LOW and amax.max() < SAFE_HIGH):
         return None
