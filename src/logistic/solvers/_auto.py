@@ -104,7 +104,7 @@ MAX_HESSIAN_BYTES = 512 * 2**20
 #: Hessians of at most this many bytes (64 MiB: p ≈ 2 900) fit any machine
 #: this runs on: the memory is asked (two ``sysconf`` calls and the cgroup's
 #: limit file, some microseconds) only for larger ones.
-MEMORY_CHECK_MIN_BYTES = 64 * 2**20
+MEMORY_CHECK_MIN_BYTES = 2**26  # 64 MiB
 
 
 def hessian_bytes(n_params: int) -> int:
