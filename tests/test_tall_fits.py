@@ -236,7 +236,12 @@ def test_nonfinite_X_names_columns_and_first_row(bad, text, order):
 def test_nonfinite_sparse_X():
     X = sp.random(40, 5, density=0.3, format="csr", random_state=0)
     X.data[3] = np.nan
-    with pytest.raises(ValueError, match=r"^Input X contains NaN\.$"):
+    row, col = np.argwhere(np.isnan(X.toarray()))[0]  # where the dense view has it
+    with pytest.raises(
+        ValueError,
+        match=rf"^Input X contains NaN\. Columns with non-finite values: \['{col}'\]; "
+        rf"first bad row: {row}\. Remove or impute them first\.$",
+    ):
         check_X(X)
 
 

@@ -349,3 +349,23 @@ def test_sparse_formats_are_accepted():
     Xs.indptr = Xs.indptr.astype(np.int64)
     m = LogisticRegression(penalty="l2", alpha=0.1).fit(Xs, y)
     np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-10)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_non_finite_x_names_its_columns_and_first_row(fmt):
+    """RELIABILITY's contract for NaN/±inf in X (the columns and the first bad
+    row), for sparse X too: the stored values' positions come from the
+    index arrays, in either orientation."""
+    from logistic._exceptions import DataValidationError
+
+    rng = np.random.default_rng(3)
+    dense = rng.standard_normal((40, 5)) * (rng.random((40, 5)) < 0.6)
+    dense[12, 3], dense[30, 1], dense[35, 3] = np.nan, np.inf, -np.inf
+    X = sp.csr_matrix(dense) if fmt == "csr" else sp.csc_matrix(dense)
+    y = np.r_[np.zeros(20), np.ones(20)]
+    with pytest.raises(
+        DataValidationError,
+        match=r"^Input X contains NaN\. Columns with non-finite values: \['1', '3'\]; "
+        r"first bad row: 12\. Remove or impute them first\.$",
+    ):
+        LogisticRegression().fit(X, y)

@@ -204,12 +204,29 @@ def scan_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
     if not sp.issparse(X):
         bad_cols = np.flatnonzero(~np.all(finite, axis=0))
         bad_rows = np.flatnonzero(~np.all(finite, axis=1))
+    else:
+        bad_rows, bad_cols = _sparse_positions(X, np.flatnonzero(~finite))
+    if len(bad_rows):
         labels = [str(names[j]) if names is not None else str(j) for j in bad_cols[:10]]
         where = (
             f" Columns with non-finite values: {labels}; first bad row: "
             f"{int(bad_rows[0])}. Remove or impute them first."
         )
     raise DataValidationError(f"Input X contains {what}.{where}")
+
+
+def _sparse_positions(X: Any, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct rows and columns of the stored values ``X.data[k]``
+    of a CSR or CSC matrix (values stored past ``indptr[-1]`` belong to no
+    row: left out); empty arrays for other formats."""
+    fmt = getattr(X, "format", None)
+    if fmt not in ("csr", "csc"):
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    k = k[k < X.indptr[-1]]
+    major = np.searchsorted(X.indptr, k, side="right") - 1
+    minor = np.asarray(X.indices)[k]
+    rows, cols = (major, minor) if fmt == "csr" else (minor, major)
+    return np.unique(rows), np.unique(cols)
 
 
 def _ragged_row(X: Any) -> tuple[int, int, int] | None:
