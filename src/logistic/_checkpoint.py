@@ -16,14 +16,25 @@ Conventions (owned here)
   previous one with a warning. Stray temp files are ignored. At most one
   iteration of work is lost.
 * **Refusals.** A checkpoint is read as written by an attacker (anyone can
-  recompute its checksum). Resuming refuses (``IntegrityError`` naming the
-  file, the field, what it holds and what is expected) a value that
-  ``_encode`` does not write (bad hex, an array whose length is not its
-  shape's, a state that is not an object), and, when the data fingerprint or
-  the problem configuration differs, the whole checkpoint unless
-  ``force=True``. The loop then checks the state against the data
-  (:mod:`logistic.solvers._iterative`); a forced resume whose state the data
-  contradict restarts from the checkpoint's point, with a warning.
+  recompute its checksum): it is opened only as a regular file (a FIFO or a
+  device is refused, never waited on) and every field of its payload is
+  checked before anything is built from it. Resuming refuses
+  (``IntegrityError`` naming the file, the field, what it holds, shown as an
+  escaped and shortened ``repr``, and what is expected) a payload whose keys
+  are not the six ``save`` writes, a format version other than
+  :data:`FORMAT_VERSION`, a fingerprint that is not a hex digest, a
+  configuration that is not an object of the values ``_encode`` writes, an
+  ``n_iter`` that is not an integer >= 0, a history that is not
+  ``n_iter + 1`` entries (entry ``i`` has ``iter`` ``i``, ``n_passes`` an
+  integer >= 0, and otherwise names of at most 40 lower-case letters, digits
+  and underscores holding numbers), a value that ``_encode`` does not write
+  (bad hex, an array whose length is not its shape's, a state that is not an
+  object), and, when the data fingerprint or the problem configuration
+  differs, the whole checkpoint unless ``force=True``. The loop then checks
+  the state against the data (:mod:`logistic.solvers._iterative`; the state's
+  ``stop`` must be one of the statuses the solver's steps write); a forced
+  resume whose state the data contradict restarts from the checkpoint's
+  point, with a warning.
 * **Exactness of resume.** A checkpoint is the solver's state serialized
   (:meth:`~logistic.solvers._iterative.IterativeSolver.state_dict`). Solvers
   written as a direction rule (every one but ``lbfgs``) store their whole
@@ -39,6 +50,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -113,31 +125,143 @@ def _hex_float(text: str, key: str) -> float:
         ) from None
 
 
-def _shown(v: Any) -> str:
+def _text(v: Any) -> str:
+    """``v``'s ``repr`` (control characters escaped), at most 60 characters."""
     text = repr(v)
-    return f"{type(v).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _decoded(payload: Any, path: Path) -> dict[str, Any]:
-    """A checkpoint's payload decoded: the iteration count, the state and the
-    history, each value checked (:func:`_decode`)."""
-    where = f"checkpoint {path}"
-    state, history = payload.get("state"), payload.get("history")
-    if not isinstance(state, dict):
-        raise IntegrityError(f"{where}: 'state' is {_shown(state)}, expected an object")
+def _shown(v: Any) -> str:
+    """``v`` in a message: its type and :func:`_text`."""
+    return f"{type(v).__name__} {_text(v)}"
+
+
+#: The keys of a checkpoint's payload (:meth:`Checkpointer.save`).
+_PAYLOAD_KEYS = (
+    "config",
+    "fingerprint",
+    "format_version",
+    "history",
+    "n_iter",
+    "state",
+)
+#: A data fingerprint: a hex digest (every backend's ``fingerprint``).
+_FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
+#: A history entry's field name (``Solver._record``'s keyword arguments).
+_HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _is_count(v: Any) -> bool:
+    return type(v) is int and v >= 0
+
+
+def _checked_payload(payload: dict[str, Any], where: str) -> None:
+    """Refuse a payload whose keys, format version, fingerprint,
+    configuration or iteration count are not of the kinds ``save`` writes."""
+    keys = set(payload)
+    if keys != set(_PAYLOAD_KEYS):
+        missing, extra = (
+            sorted(set(_PAYLOAD_KEYS) - keys),
+            sorted(keys - set(_PAYLOAD_KEYS)),
+        )
+        raise IntegrityError(
+            f"{where}: "
+            + (f"missing field(s) {missing}" if missing else "")
+            + ("; " if missing and extra else "")
+            + (
+                f"unknown field(s) [{', '.join(map(_text, extra[:5]))}]"
+                if extra
+                else ""
+            )
+            + f"; expected the fields {list(_PAYLOAD_KEYS)}"
+        )
+    version = payload["format_version"]
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise IntegrityError(
+            f"{where}: format {_shown(version)}, this build reads format "
+            f"{FORMAT_VERSION}"
+        )
+    fingerprint = payload["fingerprint"]
+    if not isinstance(fingerprint, str) or not _FINGERPRINT.fullmatch(fingerprint):
+        raise IntegrityError(
+            f"{where}: 'fingerprint' is {_shown(fingerprint)}, expected a hex digest "
+            "of the data"
+        )
+    config = payload["config"]
+    if not isinstance(config, dict):
+        raise IntegrityError(
+            f"{where}: 'config' is {_shown(config)}, expected an object"
+        )
+    for k, v in config.items():
+        if isinstance(v, dict) and set(v) == {"float"}:
+            _decode(v, f"{where}: config field {_text(k)}")
+        elif not (v is None or isinstance(v, (bool, int, str))):
+            raise IntegrityError(
+                f"{where}: config field {_text(k)} is {_shown(v)}, expected "
+                "{'float': hex}, an integer, a string, true, false or null"
+            )
+    if not _is_count(payload["n_iter"]):
+        raise IntegrityError(
+            f"{where}: 'n_iter' is {_shown(payload['n_iter'])}, expected an integer "
+            "from 0 to max_iter"
+        )
+
+
+def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, Any]]:
+    """The history decoded: ``n_iter + 1`` entries, entry ``i`` with ``iter``
+    ``i``, ``n_passes`` a count and other fields named as ``_record`` names
+    them, holding numbers."""
     if not isinstance(history, list) or not all(isinstance(e, dict) for e in history):
         raise IntegrityError(
             f"{where}: 'history' is {_shown(history)}, expected a list of objects"
         )
+    if len(history) != n_iter + 1:
+        raise IntegrityError(
+            f"{where}: 'history' holds {len(history)} entries, expected "
+            f"{n_iter + 1} (one for each iteration from 0 to 'n_iter' = {n_iter})"
+        )
+    decoded = []
+    for i, entry in enumerate(history):
+        out = {}
+        for k, v in entry.items():
+            key = f"{where}: history[{i}] field {_text(k)}"
+            if not _HISTORY_NAME.fullmatch(k):
+                raise IntegrityError(
+                    f"{key}: expected a name of at most 40 lower-case letters, "
+                    "digits and underscores"
+                )
+            value = _decode(v, key)
+            if k == "iter" and not (type(value) is int and value == i):
+                raise IntegrityError(f"{key} is {_shown(value)}, expected {i}")
+            if k == "n_passes" and not _is_count(value):
+                raise IntegrityError(
+                    f"{key} is {_shown(value)}, expected an integer >= 0"
+                )
+            if type(value) not in (int, float):
+                raise IntegrityError(f"{key} is {_shown(value)}, expected a number")
+            out[k] = value
+        if "iter" not in out:
+            raise IntegrityError(f"{where}: history[{i}] has no field 'iter'")
+        decoded.append(out)
+    return decoded
+
+
+def _decoded(payload: Any, path: Path) -> dict[str, Any]:
+    """A checkpoint's payload decoded: the iteration count, the state and the
+    history, each field checked (:func:`_checked_payload`,
+    :func:`_checked_history`, :func:`_decode`)."""
+    where = f"checkpoint {path}"
+    _checked_payload(payload, where)
+    state = payload["state"]
+    if not isinstance(state, dict):
+        raise IntegrityError(f"{where}: 'state' is {_shown(state)}, expected an object")
+    n_iter = payload["n_iter"]
     return {
-        "n_iter": payload.get("n_iter"),
+        "n_iter": n_iter,
         "state": {
             k: _decode(v, f"{where}: state field {k!r}") for k, v in state.items()
         },
-        "history": [
-            {k: _decode(v, f"{where}: history[{i}] field {k!r}") for k, v in e.items()}
-            for i, e in enumerate(history)
-        ],
+        "history": _checked_history(payload["history"], n_iter, where),
         "path": str(path),
     }
 
@@ -203,7 +327,17 @@ class Checkpointer:
 
     @staticmethod
     def _read(path: Path) -> dict[str, Any]:
-        doc = json.loads(path.read_bytes())
+        from ._files import NotARegularFileError, describe_mode, open_regular
+
+        try:
+            with open_regular(path, what="checkpoint") as fh:
+                raw = fh.read()
+        except NotARegularFileError:
+            raise IntegrityError(
+                f"checkpoint {path} is {describe_mode(path.stat().st_mode)}, not a "
+                "regular file; remove it or give another checkpoint path"
+            ) from None
+        doc = json.loads(raw)
         if not isinstance(doc, dict) or not isinstance(doc.get("payload"), dict):
             raise IntegrityError(
                 f"checkpoint {path}: expected an object with 'sha256' and 'payload'"
@@ -212,11 +346,6 @@ class Checkpointer:
         text = json.dumps(payload, sort_keys=True)
         if hashlib.sha256(text.encode()).hexdigest() != doc.get("sha256"):
             raise IntegrityError(f"checkpoint {path}: checksum mismatch (corrupt file)")
-        if payload.get("format_version") != FORMAT_VERSION:
-            raise IntegrityError(
-                f"checkpoint {path}: format {payload.get('format_version')}, this "
-                f"build reads format {FORMAT_VERSION}"
-            )
         return payload
 
     def load(self, *, force: bool = False) -> dict[str, Any] | None:
@@ -257,9 +386,11 @@ class Checkpointer:
         stored = payload.get("config")
         stored = stored if isinstance(stored, dict) else {}
         written_for = payload.get("fingerprint")
-        diff = {
-            k: (stored.get(k), v) for k, v in self.config.items() if stored.get(k) != v
-        }
+        diff = ", ".join(
+            f"{k}: {_text(stored.get(k))} in the checkpoint, {_text(v)} now"
+            for k, v in self.config.items()
+            if stored.get(k) != v
+        )
         if force:
             return written_for != self.fingerprint or bool(diff)
         if written_for != self.fingerprint:
@@ -271,8 +402,8 @@ class Checkpointer:
             )
         if diff:
             raise IntegrityError(
-                f"checkpoint {where} was written for another problem (differences "
-                f"{diff}); use the same settings, or delete the checkpoint."
+                f"checkpoint {where} was written for another problem ({diff}); use "
+                f"the same settings, or delete the checkpoint."
             )
         return False
 

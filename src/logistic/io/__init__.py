@@ -279,8 +279,12 @@ def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
 
 def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
     value = doc.get(key)
-    if not isinstance(value, str) or len(value) > 100:
-        raise _bad(path, f"field '{key}' must be a short string, got {value!r:.40}")
+    if not isinstance(value, str) or len(value) > 100 or not value.isprintable():
+        raise _bad(
+            path,
+            f"field '{key}' must be a short printable string (at most 100 "
+            f"characters, no control characters), got {value!r:.40}",
+        )
     return value
 
 

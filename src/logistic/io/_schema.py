@@ -49,6 +49,10 @@ _FITTED_TYPES = {
     "penalty_l2": "number",
 }
 _MAX_COUNT = 2**62
+#: Longest ``model.fitted.fit_status`` (a solver's status text).
+MAX_STATUS = 1000
+#: A key of a history entry (the solvers' ``_record`` names).
+_HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
 
 
@@ -382,6 +386,8 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
                 f"field 'model.fitted.{key}' must be a {kind} or null, got "
                 f"{value!r:.60}",
             )
+        if isinstance(value, str):
+            _check_fitted_text(key, value, path)
         setattr(model, f"{key}_", value)
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
@@ -404,11 +410,38 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     return model
 
 
+def _check_fitted_text(key: str, value: str, path: str) -> None:
+    """``model.fitted.solver`` names a registered solver; ``fit_status`` (a
+    solver's status, shown by ``summary`` and in warnings) is printable text
+    of at most :data:`MAX_STATUS` characters."""
+    if key == "solver":
+        from ..solvers import SOLVERS
+
+        if value not in SOLVERS:
+            raise _bad(
+                path,
+                f"field 'model.fitted.solver' is {value!r:.60}; expected one of "
+                f"{sorted(SOLVERS)}",
+            )
+    elif not (len(value) <= MAX_STATUS and value.isprintable()):
+        raise _bad(
+            path,
+            f"field 'model.fitted.{key}' is {value!r:.60}; expected printable "
+            f"text (no control characters) of at most {MAX_STATUS} characters",
+        )
+
+
 def _history(history: list[Any], path: str) -> list[dict[str, Any]]:
     for i, entry in enumerate(history):
         if not isinstance(entry, dict):
             raise _bad(path, f"field 'model.history[{i}]' must be an object")
         for key, value in entry.items():
+            if not _HISTORY_NAME.fullmatch(key):
+                raise _bad(
+                    path,
+                    f"field 'model.history[{i}]' has the key {key!r:.60}; expected "
+                    "names of at most 40 lower-case letters, digits and underscores",
+                )
             if value is not None and not _is_finite_number(value):
                 raise _bad(
                     path,

@@ -55,7 +55,11 @@ from .._typing import FloatArray
 from ._base import Fit, Solver, SolverResult
 from ._options import LoopOptions
 
-__all__ = ["IterativeSolver", "gradient_noise"]
+__all__ = ["IterativeSolver", "LINE_SEARCH_STOP", "gradient_noise"]
+
+#: The status a step leaves in its state's ``stop`` when its backtracking
+#: line search finds no decrease of the objective.
+LINE_SEARCH_STOP = "line search could not decrease the objective (precision limit)"
 
 
 def gradient_noise(objective: Any, view: Any, theta: FloatArray) -> float:
@@ -167,6 +171,9 @@ class IterativeSolver(Solver):
     detects_stall: ClassVar[bool] = True
     #: Values of state fields that checkpoints written before them lack.
     state_defaults: ClassVar[dict[str, Any]] = {}
+    #: The statuses :meth:`step` may leave in the state's ``stop``: a loaded
+    #: state's ``stop`` is "" or one of these (:meth:`_loaded`).
+    stop_statuses: ClassVar[tuple[str, ...]] = ()
     #: Whether the state's ``value`` and ``grad_max_norm`` are the fit's
     #: objective (plus its L1 term) and :meth:`Fit.residual` at the state's
     #: point, so that a resume checks them against the data
@@ -244,7 +251,17 @@ class IterativeSolver(Solver):
 
     def _loaded(self, fit: Fit, values: dict[str, Any], where: str) -> Any:
         """:meth:`load_state`, an :class:`~logistic.IntegrityError` it raises
-        naming the checkpoint (``where``)."""
+        naming the checkpoint (``where``); first the state's ``stop``, which
+        ends the loop and becomes the fit's status, is refused unless it is
+        "" or one of :attr:`stop_statuses`."""
+        stop = values.get("stop", "")
+        fields = {f.name for f in dataclasses.fields(self.State)}
+        if "stop" in fields and not (stop == "" or stop in self.stop_statuses):
+            allowed = ", ".join(repr(s) for s in ("", *self.stop_statuses))
+            raise IntegrityError(
+                f"{where}: state field 'stop' is {_described(stop)}, expected "
+                f"{allowed} (the statuses solver {self.name!r} writes)"
+            )
         try:
             return self.load_state(fit, values)
         except IntegrityError as exc:

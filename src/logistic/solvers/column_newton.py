@@ -108,6 +108,12 @@ from .coordinate_descent import NewtonCD
 
 __all__ = ["ColumnNewtonCD", "ColumnNewtonOptions"]
 
+#: The status of a Newton step whose line search finds no decrease.
+LINE_SEARCH_STOP_COLUMNS = (
+    "the Newton step's line search could not decrease the objective "
+    "(precision limit)"
+)
+
 #: Most sweeps of a Gram-form inner solve (the column solver's own cap): a
 #: Gram sweep costs K² multiply-adds and reads no X, and a9a's correlated
 #: one-hot columns need up to 120 of them per Newton step.
@@ -383,6 +389,7 @@ class ColumnNewtonCD(IterativeSolver):
     Options = ColumnNewtonOptions
     State = _State
     state_defaults = {"early": 0.0}
+    stop_statuses = (LINE_SEARCH_STOP_COLUMNS,)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -514,10 +521,7 @@ class ColumnNewtonCD(IterativeSolver):
         w, b = columns.split(fit.view.to_original(state.theta))
         col, first = self._solve(fit, state, columns, w, b, max_iter=1, sweeps=cap)
         if np.array_equal(col.w, w) and col.b == b:
-            state.stop = (
-                "the Newton step's line search could not decrease the objective "
-                "(precision limit)"
-            )
+            state.stop = LINE_SEARCH_STOP_COLUMNS
             return state
         new = self._state(fit, columns, col, 0.0, first)
         new.step = float(np.max(np.abs(new.theta - state.theta)))

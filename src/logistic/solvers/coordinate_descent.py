@@ -64,12 +64,15 @@ import numpy as np
 from .._linalg import LinAlgError, cholesky
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
-from ._iterative import IterativeSolver
+from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo, backtrack, first_trial, negligible
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
 
 __all__ = ["NewtonCD", "NewtonCDOptions", "soft_threshold", "kkt_residual"]
+
+#: The status of a step whose direction does not descend.
+NO_DESCENT_STOP = "no descent direction (KKT residual at its precision floor)"
 
 
 @dataclass
@@ -130,6 +133,7 @@ class NewtonCD(IterativeSolver):
     capabilities = Capabilities(supports_l1=True, needs_hessian=True)
     Options = NewtonCDOptions
     State = _CDState
+    stop_statuses = (LINE_SEARCH_STOP, NO_DESCENT_STOP)
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _CDState:
         return self._state(fit, theta, *start_value_and_gradient(fit.view, theta))
@@ -176,7 +180,7 @@ class NewtonCD(IterativeSolver):
         change = float(fit.weights @ (np.abs(theta + d) - np.abs(theta)))
         decrease = float(state.grad @ d) + change
         if not decrease < 0:
-            state.stop = "no descent direction (KKT residual at its precision floor)"
+            state.stop = NO_DESCENT_STOP
             return state
 
         def trial(t: float) -> tuple[bool, _CDState]:
@@ -195,5 +199,5 @@ class NewtonCD(IterativeSolver):
         )
         if accepted and new is not None:
             return new
-        state.stop = "line search could not decrease the objective (precision limit)"
+        state.stop = LINE_SEARCH_STOP
         return state

@@ -29,6 +29,11 @@ from ._options import LineSearchOptions
 
 __all__ = ["Firth", "FirthObjective", "FirthOptions", "FirthPoint"]
 
+#: The status of a step whose line search finds no decrease.
+LINE_SEARCH_STOP_FIRTH = (
+    "line search could not decrease the penalized objective (precision limit)"
+)
+
 
 @dataclass
 class _FirthState:
@@ -61,6 +66,7 @@ class Firth(IterativeSolver):
     capabilities = Capabilities(firth=True, needs_hessian=True)
     Options = FirthOptions
     State = _FirthState
+    stop_statuses = (LINE_SEARCH_STOP_FIRTH,)
     standardized = False
     verifies_objective = False  # its value and gradient are Firth's penalized ones
 
@@ -125,7 +131,5 @@ class Firth(IterativeSolver):
         )
         if accepted and new is not None:
             return new
-        state.stop = (
-            "line search could not decrease the penalized objective (precision limit)"
-        )
+        state.stop = LINE_SEARCH_STOP_FIRTH
         return state

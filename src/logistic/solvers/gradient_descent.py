@@ -35,7 +35,7 @@ from .._exceptions import InvalidParameterError
 from .._scaling import ScaledObjective
 from .._typing import Backend, Block, FloatArray
 from ._base import Capabilities, Fit, register
-from ._iterative import IterativeSolver
+from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import backtrack, below_upper_bound, negligible
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
@@ -104,6 +104,7 @@ class GradientDescent(IterativeSolver):
     capabilities = Capabilities()
     Options = GDOptions
     State = _GDState
+    stop_statuses = (LINE_SEARCH_STOP,)
 
     def iterates_standardized(self) -> bool:
         return bool(self.options.standardize)
@@ -142,7 +143,7 @@ class GradientDescent(IterativeSolver):
         if accepted and out is not None:
             t, theta, f_new, g_new = out
             return self._state(fit, theta, f_new, g_new, t, state.min_step)
-        state.stop = "line search could not decrease the objective (precision limit)"
+        state.stop = LINE_SEARCH_STOP
         return state
 
 

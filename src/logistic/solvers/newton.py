@@ -123,7 +123,7 @@ from .._numerics import (
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._iterative import IterativeSolver
+from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import (
     damped_solve,
@@ -226,6 +226,7 @@ class Newton(IterativeSolver):
     Options = NewtonOptions
     State = _NewtonState
     state_defaults = STATE_DEFAULTS
+    stop_statuses = (LINE_SEARCH_STOP,)
     standardized = False  # affine invariant: original coordinates
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _NewtonState:
@@ -557,9 +558,7 @@ class Newton(IterativeSolver):
             trial, first_trial(fit.objective, d), max_backtracks=max_backtracks
         )
         if not (accepted and out is not None):
-            state.stop = (
-                "line search could not decrease the objective (precision limit)"
-            )
+            state.stop = LINE_SEARCH_STOP
             state.decrement = -slope
             return state
         t, theta, f, g_new, H_new, estimated = out

@@ -30,7 +30,7 @@ import numpy as np
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._iterative import IterativeSolver
+from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
@@ -66,6 +66,7 @@ class NewtonCG(IterativeSolver):
     capabilities = Capabilities()
     Options = NewtonCGOptions
     State = _State
+    stop_statuses = (LINE_SEARCH_STOP,)
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _State:
         f, g = start_value_and_gradient(fit.view, theta)
@@ -132,5 +133,5 @@ class NewtonCG(IterativeSolver):
             t, theta, f, g = out
             gmax = fit.residual(theta, g)
             return _State(theta, f, g, gmax, step=t, cg_iter=n_cg)
-        state.stop = "line search could not decrease the objective (precision limit)"
+        state.stop = LINE_SEARCH_STOP
         return state
