@@ -1,9 +1,9 @@
 """What the first fit of a process pays for the in-memory backend's grid and
 threads (``logistic.backends.in_memory``).
 
-* Dense data that will be reduced on several threads has its block workers
-  started when the backend is made, before its first reduction, and the
-  reduction uses those workers.
+* Dense and CSR data that will be reduced on several threads have their
+  block workers started when the backend is made, before its first
+  reduction, and the reduction uses those workers.
 * Dense data the row loop reads in fewer than ``ROW_LOOP_MIN_BLOCKS`` blocks
   of 1 MiB gets a block count that is a multiple of the machine's CPUs, all
   blocks equal (each thread of a reduction gets as many rows); data reduced
@@ -107,10 +107,34 @@ def test_threaded_dense_data_start_their_workers_with_the_backend(monkeypatch):
     np.testing.assert_array_equal(par[2], seq[2])
 
 
-@pytest.mark.parametrize("case", ["one thread", "small", "sparse"])
+def test_threaded_csr_data_start_their_workers_with_the_backend(monkeypatch):
+    """CSR data: the grid follows from the shape and nnz, so the pool of k
+    exists once the backend is made (no block built yet), and the first
+    reduction gives the one-thread bits."""
+    sp = pytest.importorskip("scipy.sparse")
+    monkeypatch.setattr(in_memory, "SPARSE_THREAD_MIN_BYTES", 0)
+    monkeypatch.setattr(in_memory, "_POOLS", {})
+    X, y = _data(6_000, 5)
+    X[X < 0.5] = 0.0
+    Xs = sp.csr_matrix(X)
+    data = InMemory(Xs, y, block_bytes=4_000, n_threads=3)
+    assert data._blocks is None and list(in_memory._POOLS) == [3]
+    assert data._n_blocks() == len(data._block_list()) > 3
+    theta = np.array([0.3, -0.1, 0.2, 0.0, 0.1, -0.2])
+    par = LogisticObjective(data, l2=0.1).value_gradient_hessian(theta)
+    assert list(in_memory._POOLS) == [3]
+    one = InMemory(Xs, y, block_bytes=4_000, n_threads=1)
+    seq = LogisticObjective(one, l2=0.1).value_gradient_hessian(theta)
+    assert par[0] == seq[0]
+    np.testing.assert_array_equal(par[1], seq[1])
+    np.testing.assert_array_equal(par[2], seq[2])
+
+
+@pytest.mark.parametrize("case", ["one thread", "small", "small sparse", "csc"])
 def test_no_workers_for_data_reduced_in_one_thread(monkeypatch, case):
-    """No pool is started for n_threads=1, for data under THREAD_MIN_BYTES,
-    nor, at construction, for sparse data (its grid needs a look at X)."""
+    """No pool is started for n_threads=1, for data under THREAD_MIN_BYTES
+    (CSR: SPARSE_THREAD_MIN_BYTES), nor, at construction, for sparse data
+    of another format (one block)."""
     monkeypatch.setattr(in_memory, "_POOLS", {})
     X, y = _data(6_000, 5)
     if case == "one thread":
@@ -121,7 +145,10 @@ def test_no_workers_for_data_reduced_in_one_thread(monkeypatch, case):
     else:
         sp = pytest.importorskip("scipy.sparse")
         monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
-        InMemory(sp.csr_matrix(X), y, block_bytes=20_000, n_threads=2)
+        if case == "csc":
+            monkeypatch.setattr(in_memory, "SPARSE_THREAD_MIN_BYTES", 0)
+        Xs = sp.csc_matrix(X) if case == "csc" else sp.csr_matrix(X)
+        InMemory(Xs, y, block_bytes=20_000, n_threads=2)
     assert in_memory._POOLS == {}
 
 
@@ -130,3 +157,25 @@ def test_workers_started_without_waiting_serve_at_once():
     serves its first map (the calls queued until a worker runs)."""
     pool = in_memory._Workers(3)
     assert pool.map(lambda a: a + 1, [1, 2, 3, 4]) == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("kind", ["csr_matrix", "csr_array"])
+def test_csr_row_views_are_the_rows_and_share_their_arrays(kind):
+    """A CSR block is X's rows ``start:stop`` (scipy's own slice), of X's
+    class, reading X's data and indices in place; its ``indptr`` is its
+    own (X's is unchanged)."""
+    sp = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(5)
+    dense = rng.standard_normal((300, 7)) * (rng.random((300, 7)) < 0.3)
+    X = getattr(sp, kind)(dense)
+    indptr = X.indptr.copy()
+    for start, stop in [(0, 300), (0, 1), (17, 180), (299, 300), (50, 50)]:
+        view = in_memory._csr_row_view(X, start, stop)
+        assert type(view) is type(X) and view.shape == (stop - start, 7)
+        np.testing.assert_array_equal(view.toarray(), dense[start:stop])
+        assert view.nnz == X[start:stop].nnz
+        if view.nnz:
+            assert np.shares_memory(view.data, X.data)
+            assert np.shares_memory(view.indices, X.indices)
+        assert view.has_canonical_format
+    np.testing.assert_array_equal(X.indptr, indptr)

@@ -33,6 +33,21 @@ from typing import Any
 
 
 @cache
+def _process_symbols() -> Any:
+    """The process's own symbols (``CDLL(None)``, errno kept), loaded once for
+    every function (a load per function cost ~15-50 µs of the first fit
+    that threads); None off Linux or without :mod:`ctypes`."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True)
+    except (ImportError, OSError):  # pragma: no cover - no ctypes or libc
+        return None
+
+
+@cache
 def function(name: str, restype: Any, argtypes: tuple[Any, ...]) -> Any:
     """The C library's ``name`` with its types set, or None where there is no
     such function (not Linux, no ``ctypes``, a libc without the symbol).
@@ -41,14 +56,15 @@ def function(name: str, restype: Any, argtypes: tuple[Any, ...]) -> Any:
     ``"c_void_p"``; ``None`` for a void result) so that callers need not import
     :mod:`ctypes` themselves.
     """
-    if not sys.platform.startswith("linux"):
+    library = _process_symbols()
+    if library is None:
         return None
-    try:
-        import ctypes
+    try:  # a function object of its own (``getattr`` would share one a name)
+        fn = library[name]
+    except AttributeError:  # pragma: no cover - no libc symbol
+        return None
+    import ctypes
 
-        fn = getattr(ctypes.CDLL(None, use_errno=True), name)
-    except (ImportError, OSError, AttributeError):  # pragma: no cover - no libc symbol
-        return None
     fn.restype = None if restype is None else getattr(ctypes, restype)
     fn.argtypes = [getattr(ctypes, t) for t in argtypes]
     return fn
