@@ -331,6 +331,8 @@ def _fit_streamed(
     from ._stream_backends import dask_client
 
     model = _estimator(options, True)
+    checkpoint = streaming["checkpoint"]
+    resumed = checkpoint is not None and Path(checkpoint).exists()
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
     with collect_warnings() as messages, context as client:
         result = fit_stream(
@@ -343,7 +345,7 @@ def _fit_streamed(
         )
     design, inference = result.design, result.inference
     facts = _training_facts(data, result.source, design, model, options, messages)
-    facts["streaming"] = result.facts
+    facts["streaming"] = _stream_passes(result.facts, model, resumed, design)
     cov, names = _covariance(inference)
     if inference is not None:
         # without an offset the null model is closed-form; with one it would
@@ -351,6 +353,23 @@ def _fit_streamed(
         facts["statistics"] = _statistics(inference, null_model=plan.offset is None)
     _save(out, force, model, design, facts, cov, names)
     _report(out, model, design, None, facts, json_out, cov)
+
+
+def _stream_passes(facts: dict, model: Any, resumed: bool, design: Any) -> dict:
+    """The streamed fit's facts with ``fit_passes``, the solver's passes of
+    the whole fit (before and after a resume: an uninterrupted fit's number,
+    never the check of the checkpoint), and ``resumed``; ``passes`` stays
+    what this run read (its rows and rate are this run's)."""
+    passes = getattr(model, "n_passes_", None)
+    fit_passes = None if passes is None else int(passes)
+    if resumed and fit_passes is not None:
+        design.notes.append(
+            f"resumed from checkpoint {facts['checkpoint']}: the fit made "
+            f"{fit_passes} solver passes in all, before and after the "
+            "interruption; this run's passes above are its own reads, including "
+            "the one that checked the checkpoint against the data"
+        )
+    return {**facts, "fit_passes": fit_passes, "resumed": resumed}
 
 
 def _fit_in_memory(

@@ -118,7 +118,9 @@ class SolverResult:
     status : str
         Human-readable reason for stopping.
     n_passes : int
-        Passes over the data (objective evaluations) used.
+        Passes over the data (objective evaluations) used; a resumed fit
+        counts those before its checkpoint too, never the pass that checks
+        the checkpoint against the data.
     """
 
     coef: FloatArray
@@ -189,7 +191,8 @@ class Fit:
 
     @property
     def n_passes(self) -> int:
-        """Passes over the data since this fit started."""
+        """Passes over the data since this fit started (a resumed fit: since
+        the fit it resumes started)."""
         return int(self.objective.n_evaluations) - self.passes0
 
     def to_original(self, theta: FloatArray) -> FloatArray:
@@ -350,6 +353,8 @@ class Solver:
         fit = self.begin(objective, view, on_iteration)
         if start is not None:
             fit.history = list(start["history"])
+            if fit.history:  # the count goes on from the checkpoint's
+                fit.passes0 -= int(fit.history[-1].get("n_passes", 0))
         return self._run(fit, np.asarray(theta0, dtype=np.float64), start)
 
     @classmethod
