@@ -25,6 +25,7 @@ from ._exceptions import (
     user_stacklevel,
 )
 from ._labels import check_y_binary, check_y_classes, refuse_masked
+from ._sparse_structure import checked_before_conversion, checked_structure
 
 __all__ = [
     "check_X",
@@ -290,7 +291,10 @@ def check_X(
     float32/float64 arrays are kept as they are (no copy; read-only and
     memory-mapped arrays are fine because X is never written); other numeric
     types become float64. Sparse input becomes CSR (CSC is kept); its data
-    is never densified. ``check_finite=False`` leaves out the finite check
+    is never densified; its index arrays are checked and a CSR/CSC X that is
+    not canonical is replaced by a canonical copy
+    (:mod:`logistic._sparse_structure`). ``check_finite=False`` leaves out
+    the finite check
     (the caller then owes it: :func:`check_fit_data`'s ``defer_finite``).
     """
     names = feature_names_of(X)
@@ -298,6 +302,7 @@ def check_X(
         if not accept_sparse:
             raise TypeError(f"{estimator} does not accept sparse X; pass a dense array")
         if X.format not in ("csr", "csc"):
+            checked_before_conversion(X)
             X = X.tocsr()
         if X.dtype.kind == "c":
             raise DataValidationError(
@@ -305,6 +310,7 @@ def check_X(
             )
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
+        X = checked_structure(X)  # index arrays and canonical form, verified
         data, shape = X.data, X.shape
     else:
         X = _dense_array(X)
