@@ -55,9 +55,13 @@ def _fitted(key, value):
             lambda d: d["model"]["history"][0].__setitem__(FORGED, 1.0),
             r"model.history[0]",
         ),
+        (
+            lambda d: d["training"].__setitem__("warnings", ["ok", FORGED]),
+            "training.warnings[1]",
+        ),
     ],
     ids=["solver-text", "solver-unknown", "status-text", "status-long",
-         "library-version", "created", "history-key"],  # fmt: skip
+         "library-version", "created", "history-key", "training-warning"],  # fmt: skip
 )
 def test_a_forged_string_is_refused(model_path, edit, field):
     _rewrite(model_path, edit)
@@ -81,3 +85,21 @@ def test_genuine_strings_load(model_path):
     with pytest.warns(VersionMismatchWarning, match="0.9.1.dev3"):
         m = lio.load(model_path)
     assert m.fit_status_ == status and m.solver_ == "newton-cd-columns"
+
+
+def test_save_refuses_a_warning_load_would_refuse(tmp_path):
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    model = LogisticRegression().fit(X, y)
+    with pytest.raises(ModelFormatError, match=r"training\.warnings\[0\]"):
+        logistic.save(model, tmp_path / "m.json", training={"warnings": [FORGED]})
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_the_cli_stores_each_warning_as_one_printable_line():
+    import warnings
+
+    from logistic.cli._common import collect_warnings
+
+    with collect_warnings() as messages:
+        warnings.warn("first line\nsecond\x1b[2J", UserWarning, stacklevel=1)
+    assert messages == ["UserWarning: first line\\nsecond\\x1b[2J"]

@@ -209,6 +209,9 @@ def collect_warnings() -> Iterator[list[str]]:
     seen = set()
     for w in shown:
         text = cli_spelling(f"{w.category.__name__}: {w.message}")
+        # one printable line (a model file stores it: io refuses control
+        # characters there), other characters escaped as repr escapes them
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
         if text not in seen:
             seen.add(text)
             messages.append(text)

@@ -174,6 +174,7 @@ def save(
         if kept is not None:  # for load(path).inference() (io._statistics)
             training = {**(training or {}), STATISTICS_KEY: kept}
     encoding = _jsonable(encoding)
+    _check_warnings(_jsonable(training or {}), str(path))
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     check_label_classes((checked or {}).get("label"), model.classes_, str(path))
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
@@ -288,6 +289,20 @@ def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
     return value
 
 
+def _check_warnings(training: Any, path: str) -> None:
+    """``training.warnings`` (printed by ``logistic summary``): each one line
+    of printable text, so a file cannot carry a terminal escape or a forged
+    line to the screen (the rest of ``training`` is :mod:`._encoding`'s)."""
+    messages = training.get("warnings") if isinstance(training, dict) else None
+    for i, text in enumerate(messages if isinstance(messages, list) else []):
+        if isinstance(text, str) and not text.isprintable():
+            raise _bad(
+                path,
+                f"field 'training.warnings[{i}]' is {text!r:.60}; expected one line "
+                "of printable text (no control characters)",
+            )
+
+
 def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     version = doc.get("format_version")
     lib = _text_field(doc, "library_version", path)
@@ -342,6 +357,12 @@ def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
             f"field 'format_version' is {version} but the model has {n_classes} "
             "classes (format {}.{} or later)".format(*MULTICLASS_VERSION),
         )
+
+
+def _checked_training(training: Any, path: str) -> dict[str, Any]:
+    checked = training_from_dict(training, path)
+    _check_warnings(checked, path)
+    return checked
 
 
 def read_model_file(
@@ -425,7 +446,7 @@ def read_model_bytes(
         encoding=encoding,
         covariance=covariance,
         covariance_names=cov_names,
-        training=training_from_dict(doc.get("training"), p),
+        training=_checked_training(doc.get("training"), p),
         format_version=str(doc["format_version"]),
         library_version=_text_field(doc, "library_version", p),
         created=_text_field(doc, "created", p),
