@@ -98,3 +98,39 @@ def test_a_call_of_an_interrupted_map_is_not_run_by_a_worker(pool):
     pool._tasks.put(_Task(ran.append, 1, done, stop=[True]))
     done.get(timeout=WAIT)  # signalled although not run
     assert ran == []
+
+
+def test_a_call_found_while_a_worker_moves_off_the_callers_cpu_is_the_callers(
+    monkeypatch,
+):
+    """A worker moves off the caller's CPU before it claims a call: while the
+    move keeps it waiting (a busy CPU's run queue), the caller, done with its
+    own call, runs the others itself instead of waiting for the worker."""
+    from logistic.backends import _workers
+
+    moving, release = threading.Event(), threading.Event()
+
+    def slow_move(cpu: int) -> bool:
+        moving.set()
+        release.wait(WAIT)  # the move lasts until the caller is done
+        return True
+
+    monkeypatch.setattr(_workers, "leave_cpu", slow_move)
+    workers = Workers(1)
+    caller = threading.get_ident()
+    ran: list[tuple[int, int]] = []
+
+    def f(a: int) -> int:
+        if a == 0:  # the caller's: wait until the worker is moving
+            assert moving.wait(WAIT), "the worker never looked at call 1"
+        ran.append((a, threading.get_ident()))
+        return a * a
+
+    try:
+        started = time.monotonic()
+        assert workers.map(f, [0, 1, 2]) == [0, 1, 4]
+        assert time.monotonic() - started < WAIT / 2  # no wait for the move
+        assert sorted(ran) == [(0, caller), (1, caller), (2, caller)]
+    finally:
+        release.set()
+        workers.close()

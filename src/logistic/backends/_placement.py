@@ -2,11 +2,13 @@
 
 Convention: the caller of a reduction notes its CPU (:func:`current_cpu`)
 before waking the workers; a worker that finds itself on that CPU when it
-takes a call (:func:`leave_cpu`) restricts its own affinity to the other
-CPUs it may use, which moves it at once, and restores the affinity it had,
-so the scheduler stays free to place it afterwards. The move releases the
-GIL (:func:`logistic._libc.set_thread_affinity`): the kernel may keep the
-thread waiting for the other CPU, and the caller goes on meanwhile. Nothing else about a
+finds a call to take (:func:`leave_cpu`, before it claims the call)
+restricts its own affinity to the other CPUs it may use, which moves it at
+once, and restores the affinity it had, so the scheduler stays free to
+place it afterwards. The move releases the GIL
+(:func:`logistic._libc.set_thread_affinity`): the kernel may keep the
+thread waiting for the other CPU, and the caller goes on meanwhile, taking
+the call itself if it gets there first. Nothing else about a
 thread's or the process's affinity is changed; with one usable CPU, or where
 the CPU cannot be read (non-Linux), nothing is done.
 
