@@ -12,8 +12,11 @@ travel per iteration (coefficients out in every task, partial sums back).
 * out-of-core: a fresh subprocess streams ``benchmarks/data/<name>.parquet/``
   without the row cache (``parquet``), writing it (``parquet-cold``) or
   mapping the cache an earlier fit wrote (``parquet-cached``; the cache lives
-  in ``benchmarks/data/row-cache/``)
-  under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
+  in ``benchmarks/data/row-cache/``), or the same with the cache's files
+  dropped from the page cache first (``parquet-evicted``: as after the
+  system's reclaim paged them out, e.g. DAMON's, which here pages out file
+  pages left untouched for about a minute; the fit reads them back from
+  disk), under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
   post-warm-up size; the data are ≥ 3 × the cap (the big version of
   ``tests/test_out_of_core_memory.py``).
 * Dask: a ``LocalCluster`` with 1 or 2 worker processes (1 thread each),
@@ -22,6 +25,16 @@ travel per iteration (coefficients out in every task, partial sums back).
   makes one compute per evaluation: one direct call to each worker (``dask2``:
   the library's default on a cluster the client reaches) or one task per
   partition (``dask2:partition``).
+
+Every mode makes one untimed 2-iteration fit of the data's first 5,000 rows
+(the warm-up file's rows) in the process that fits before its timing (the
+in-memory fit too), and reports the fit's CPU seconds (all its threads; for
+Dask, client, scheduler and workers: less sensitive than wall time to other
+load on the machine). Out-of-core rows also report what share of the row
+cache's files was in the page cache when the fit began and how many MiB the
+fit read from disk (``/proc/self/io``): a cache paged out since its last use
+is read back during the first pass, at the disk's speed (each pass's
+seconds are in the JSON results, ``pass_s``).
 
 Usage::
 
@@ -57,9 +70,11 @@ ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 FILE_ROWS = 50_000
 ROW_GROUP = 16_384
+#: Rows of the warm-up fit every mode makes before its timing (the warm-up file's).
+WARM_ROWS = 5000
 
 CHILD = r"""
-import json, resource, sys, time, warnings
+import json, os, resource, sys, time, warnings
 import numpy as np
 from logistic import LogisticRegression, ConvergenceWarning
 from logistic.backends import as_backend
@@ -68,6 +83,32 @@ def status(key):
     for line in open("/proc/self/status"):
         if line.startswith(key):
             return int(line.split()[1]) * 1024
+
+def disk_read():  # bytes this process has read from storage so far (Linux), else 0
+    try:
+        for line in open("/proc/self/io"):
+            if line.startswith("read_bytes"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+def cache_resident(folder):  # share of the row cache's files in the page cache
+    from logistic import _libc
+    if folder is None:
+        return None
+    cached = total = 0
+    for f in folder.glob("*.bin"):
+        fd = os.open(f, os.O_RDONLY)
+        try:
+            size = os.fstat(fd).st_size
+            pages = _libc.cached_pages(fd, 0, size) if size else 0
+        finally:
+            os.close(fd)
+        if pages is None:
+            return None
+        cached, total = cached + pages, total + -(-size // 4096)
+    return cached / total if total else None
 
 path, warm, cap_mb, solver, data_bytes, cache_dir = sys.argv[1:7]
 from logistic.backends.chunked import Chunked
@@ -81,20 +122,28 @@ cap = status("VmSize") + int(cap_mb) * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 t0 = time.perf_counter()
 backend = Chunked.from_parquet(path, target="y", **cache)
+scan_s = time.perf_counter() - t0
+resident = cache_resident(backend.cache_path)
+pass_s = []
+backend.progress = lambda record: pass_s.append(record["seconds"])
+read0, cpu0 = disk_read(), sum(os.times()[:2])
 t1 = time.perf_counter()
 model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(backend, None)
 t2 = time.perf_counter()
+cpu_s, read_mib = sum(os.times()[:2]) - cpu0, (disk_read() - read0) / 2**20
 try:
     np.ones(int(data_bytes) // 8)
     bites = False
 except MemoryError:
     bites = True
-print(json.dumps({"scan_s": t1 - t0, "fit_s": t2 - t1, "n_iter": int(model.n_iter_[0]),
+print(json.dumps({"scan_s": scan_s, "fit_s": t2 - t1, "n_iter": int(model.n_iter_[0]),
                   "passes": backend.n_passes, "objective": model.objective_,
                   "coef": model.coef_.ravel().tolist(),
                   "intercept": float(model.intercept_[0]),
                   "rss_peak_mb": status("VmHWM") / 2**20, "rss_base_mb": rss0 / 2**20,
-                  "cap_mb": int(cap_mb), "cap_bites": bites}))
+                  "cap_mb": int(cap_mb), "cap_bites": bites, "cpu_s": cpu_s,
+                  "cache_resident": resident, "disk_read_mib": read_mib,
+                  "pass_s": pass_s}))
 """
 
 
@@ -119,22 +168,37 @@ def write_parquet(name: str) -> tuple[Path, Path, int]:
                 compression="none",
                 use_dictionary=False,  # random floats: dictionary pages only cost
             )
-        cols = {f"x{j}": np.ascontiguousarray(X[:5000, j]) for j in range(p)}
-        pq.write_table(pa.table({**cols, "y": y[:5000]}), warm)
+        cols = {f"x{j}": np.ascontiguousarray(X[:WARM_ROWS, j]) for j in range(p)}
+        pq.write_table(pa.table({**cols, "y": y[:WARM_ROWS]}), warm)
         (root / "_SUCCESS_v2").write_text("ok\n")
     return root, warm, X.nbytes
 
 
 def run_memory(name: str, solver: str) -> dict[str, Any]:
+    """The in-memory fit in this process, after the warm-up every mode makes:
+    a 2-iteration fit of the first :data:`WARM_ROWS` rows (the warm-up
+    file's rows)."""
+    import warnings
+
+    from logistic import ConvergenceWarning
+
     X, y = datasets.load(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        LogisticRegression(penalty="l2", C=1.0, solver=solver, max_iter=2).fit(
+            X[:WARM_ROWS], y[:WARM_ROWS]
+        )
     backend = as_backend(X, y)  # validation happens here, outside the timing
+    c0 = _cpu_seconds()
     t0 = time.perf_counter()
     model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(backend, None)
     dt = time.perf_counter() - t0
+    cpu = _cpu_seconds() - c0
     return {
         "backend": "in-memory",
         "solver": solver,
         "fit_s": dt,
+        "cpu_s": cpu,
         "scan_s": 0.0,
         "n_iter": int(model.n_iter_[0]),
         "passes": int(model.n_passes_) + 1,
@@ -151,13 +215,16 @@ def run_parquet(
 ) -> dict[str, Any]:
     """One out-of-core fit in a fresh process; ``cache``: ``off`` (decode the
     Parquet files on every pass), ``cold`` (an empty row cache: the scan writes
-    it) or ``warm`` (the row cache of an earlier fit is mapped; no decoding)."""
+    it), ``warm`` (the row cache of an earlier fit is mapped; no decoding) or
+    ``evicted`` (that cache's files dropped from the page cache first)."""
     import shutil
 
     env = dict(os.environ, ARROW_DEFAULT_MEMORY_POOL="system", MALLOC_ARENA_MAX="2")
     cache_dir = datasets.DATA_DIR / "row-cache"
     if cache == "cold":
         shutil.rmtree(cache_dir, ignore_errors=True)
+    if cache == "evicted":
+        drop_page_cache(cache_dir)
     out = subprocess.run(
         [
             sys.executable,
@@ -178,9 +245,25 @@ def run_parquet(
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    label = {"off": "no cache", "cold": "cache written", "warm": "cached"}[cache]
+    label = {
+        "off": "no cache",
+        "cold": "cache written",
+        "warm": "cached",
+        "evicted": "cached, paged out",
+    }[cache]
     res.update(backend=f"out-of-core Parquet, {label} (cap {cap_mb} MB)", solver=solver)
     return res
+
+
+def drop_page_cache(folder: Path) -> None:
+    """Drop the files under ``folder`` from the page cache
+    (``POSIX_FADV_DONTNEED``; their clean, unmapped pages)."""
+    for path in folder.glob("*/*.bin"):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
 
 
 def warm_dask(client: Any, warm: Path, solver: str) -> None:
@@ -227,11 +310,13 @@ def run_dask(
         t0 = time.perf_counter()
         backend = Dask.from_parquet(root, target="y", client=client, persist=True)
         backend.group_by_worker = by_worker
+        c1 = _cpu_seconds(client)
         t1 = time.perf_counter()
         model = LogisticRegression(penalty="l2", C=1.0, solver=solver).fit(
             backend, None
         )
         t2 = time.perf_counter()
+        cpu = _cpu_seconds(client) - c1
         p = backend.n_features
         task_bytes = len(pickle.dumps(partial(block_value_grad, w=np.zeros(p), b=0.0)))
         return {
@@ -240,6 +325,7 @@ def run_dask(
             "solver": solver,
             "scan_s": t1 - t0,
             "fit_s": t2 - t1,
+            "cpu_s": cpu,
             "n_iter": int(model.n_iter_[0]),
             "passes": backend.n_passes,
             "objective": model.objective_,
@@ -315,8 +401,9 @@ def table(rows: list[dict[str, Any]], n: int) -> str:
     ref = {r["solver"]: r for r in rows if r["backend"] == "in-memory"}
     lines = [
         "| backend | solver | scan s | fit s | iters | passes | s/iter | s/pass | "
-        "rows/s | × in-memory | obj. gap | max Δcoef | comm./iter | peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "rows/s | × in-memory | CPU s | obj. gap | max Δcoef | comm./iter | "
+        "peak RSS MiB | cache resident, disk read |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         base = ref.get(r["solver"])
@@ -332,12 +419,17 @@ def table(rows: list[dict[str, Any]], n: int) -> str:
         rss = "—"
         if not np.isnan(r.get("rss_peak_mb", np.nan)):
             rss = f"{r['rss_peak_mb']:.0f} (base {r['rss_base_mb']:.0f})"
+        disk = "—"
+        if r.get("cache_resident") is not None:
+            disk = f"{r['cache_resident']:.0%}, {r['disk_read_mib']:.0f} MiB"
+        cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else "—"
         lines.append(
             f"| {r['backend']} | {r['solver']} | {r.get('scan_s', 0):.1f} | "
             f"{r['fit_s']:.1f} | {r['n_iter']} | "
             f"{r['passes']} | {r['fit_s'] / max(r['n_iter'], 1):.2f} | "
             f"{r['fit_s'] / r['passes']:.2f} | {n * r['passes'] / r['fit_s']:.3g} | "
-            f"{ratio:.2f} | {gap:.1e} | {dcoef:.1e} | {comm} | {rss} |"
+            f"{ratio:.2f} | {cpu} | {gap:.1e} | {dcoef:.1e} | {comm} | {rss} | "
+            f"{disk} |"
         )
     return "\n".join(lines)
 
@@ -351,7 +443,8 @@ def main(argv: list[str] | None = None) -> None:
         nargs="+",
         default=["memory", "parquet", "dask1", "dask2"],
         help="memory, parquet (no row cache), parquet-cold (the fit writes the "
-        "row cache), parquet-cached (an earlier fit's cache), dask1, dask2 (one "
+        "row cache), parquet-cached (an earlier fit's cache), parquet-evicted "
+        "(that cache dropped from the page cache first), dask1, dask2 (one "
         "task per worker and pass), dask2:partition (one task per partition); "
         "a mode may repeat (alternating runs)",
     )
@@ -390,7 +483,11 @@ def main(argv: list[str] | None = None) -> None:
             if mode == "memory":
                 r = run_memory(args.dataset, solver)
             elif mode.startswith("parquet"):
-                cache = {"parquet": "off", "parquet-cold": "cold"}.get(mode, "warm")
+                cache = {
+                    "parquet": "off",
+                    "parquet-cold": "cold",
+                    "parquet-evicted": "evicted",
+                }.get(mode, "warm")
                 r = run_parquet(root, warm, data_bytes, solver, args.cap_mb, cache)
             else:  # dask1, dask2, dask2:partition (one task per partition)
                 workers, _, tasks = mode.removeprefix("dask").partition(":")
