@@ -48,8 +48,15 @@ temporary written in place (``out=``) so a block needs a handful of
   ``syrk``); it agrees with the ``syrk`` formula to rounding
   (tests/test_kernel_fused_hessian.py).
 
-Elementwise results stay in X's dtype (float32 stays float32); sums are
-accumulated in float64.
+Dtypes: ``X w`` runs in X's dtype in the numpy reference (float32 X is
+never copied: ``sgemv``); the row terms (loss, residual, curvature) are
+computed in float64 from the logits, and every sum, ``Xᵀ r`` included, is
+accumulated in float64 (the compiled row loop widens float32 rows as it
+reads them; the compiled BLAS path's float32 ``Xᵀ r`` is ``sgemv``). A
+float32 block's loss is thus the float64 formula at its logits, e.g.
+exactly ``log 2`` a row at θ = 0, the value the objective's θ = 0 shortcut
+states (``LogisticObjective.start_value_and_gradient``, Newton's
+``VALUE_AT_ZERO``).
 
 Overflow (an iterate far from the optimum, extreme data) gives non-finite
 partial sums without a numpy ``RuntimeWarning``: the block functions run
@@ -274,12 +281,14 @@ def _loss_residual_inplace(
 ) -> tuple[FloatArray, FloatArray | None]:
     """Per-row loss and (optionally) residual ``σ(z) - y``; overwrites nothing of z.
 
-    Returns ``(loss, r)`` as new arrays in z's dtype (``r`` is None when not
-    requested). Three ``n``-long buffers in all.
+    Returns ``(loss, r)`` as new float64 arrays (``r`` is None when not
+    requested): a float32 ``z`` is widened first, so the row terms are
+    those the compiled kernel computes from the same logits (module doc).
+    Three ``n``-long buffers in all.
     """
-    dt = z.dtype
+    dt = F64
     pos = z >= 0
-    t = np.abs(z)
+    t = np.abs(z, dtype=F64)
     np.negative(t, out=t)
     np.exp(t, out=t)  # t = e^{-|z|} in (0, 1]
     c = np.subtract(pos, y, dtype=dt)  # 1[z≥0] - y
@@ -297,8 +306,20 @@ def _loss_residual_inplace(
 
 
 def _xt_dot(X: Any, r: FloatArray) -> FloatArray:
-    """``Xᵀ r`` in float64 (r cast to X's dtype; BLAS gemv or a sparse kernel)."""
-    return np.asarray(X.T @ r.astype(X.dtype, copy=False), dtype=F64).ravel()
+    """``Xᵀ r`` accumulated in float64.
+
+    float64 X: BLAS ``gemv`` or scipy's sparse product. float32 X: a dense
+    block through ``einsum`` in float64 (X's values widened through its
+    iterator's small buffers, never a block-sized copy; ``sgemv`` would sum
+    in float32, ~1e-7 relative a term), a sparse one by scipy's product with
+    a float64 r (float64 result and sums).
+    """
+    if X.dtype == F64:
+        return np.asarray(X.T @ r.astype(F64, copy=False), dtype=F64).ravel()
+    r64 = r.astype(F64, copy=False)
+    if issparse(X):
+        return np.asarray(X.T @ r64, dtype=F64).ravel()
+    return np.einsum("ij,i->j", X, r64, dtype=F64)
 
 
 def value_grad(
