@@ -130,11 +130,12 @@ def test_threaded_csr_data_start_their_workers_with_the_backend(monkeypatch):
     np.testing.assert_array_equal(par[2], seq[2])
 
 
-@pytest.mark.parametrize("case", ["one thread", "small", "small sparse", "csc"])
+@pytest.mark.parametrize("case", ["one thread", "small", "small sparse", "csc", "wide"])
 def test_no_workers_for_data_reduced_in_one_thread(monkeypatch, case):
     """No pool is started for n_threads=1, for data under THREAD_MIN_BYTES
     (CSR: SPARSE_THREAD_MIN_BYTES), nor, at construction, for sparse data
-    of another format (one block)."""
+    of another format (one block) or CSR data wider than
+    SPARSE_HESSIAN_MAX_FEATURES (their fits often reduce nothing)."""
     monkeypatch.setattr(in_memory, "_POOLS", {})
     X, y = _data(6_000, 5)
     if case == "one thread":
@@ -145,8 +146,10 @@ def test_no_workers_for_data_reduced_in_one_thread(monkeypatch, case):
     else:
         sp = pytest.importorskip("scipy.sparse")
         monkeypatch.setattr(in_memory, "THREAD_MIN_BYTES", 0)
-        if case == "csc":
+        if case in ("csc", "wide"):
             monkeypatch.setattr(in_memory, "SPARSE_THREAD_MIN_BYTES", 0)
+        if case == "wide":
+            monkeypatch.setattr(in_memory, "SPARSE_HESSIAN_MAX_FEATURES", 4)
         Xs = sp.csc_matrix(X) if case == "csc" else sp.csr_matrix(X)
         InMemory(Xs, y, block_bytes=20_000, n_threads=2)
     assert in_memory._POOLS == {}

@@ -22,9 +22,10 @@ Threads: when there are several blocks and more than one CPU (and the data
 hold at least ``THREAD_MIN_BYTES``, CSR data ``SPARSE_THREAD_MIN_BYTES``), the
 blocks are processed by ``n_threads`` Python threads, the calling one and
 ``n_threads - 1`` workers (numpy, BLAS and the compiled kernel release the
-GIL; for dense and CSR data the workers are started with the backend,
-without waiting for them, so they are up by its first reduction: the grid's
-size follows from the shape and, for CSR, ``nnz``) with BLAS itself
+GIL; for dense data, and CSR data of at most ``SPARSE_HESSIAN_MAX_FEATURES``
+columns, the workers are started with the backend, without waiting for
+them, so they are up by its first reduction: the grid's size follows from
+the shape and, for CSR, ``nnz``) with BLAS itself
 limited to one thread for the duration of the call
 (:func:`logistic._blas_threads.one_blas_thread`). One block per thread keeps
 its rows in that core's cache between ``X @ w`` and ``Xᵀ r``; multithreaded
@@ -270,11 +271,20 @@ class InMemory:
 
     def _threaded(self, at_creation: bool = False) -> bool:
         """Whether reductions may run on several threads (``at_creation``:
-        and X is a dense array or a CSR matrix, whose grid is known from its
-        shape and ``nnz`` without building the blocks)."""
+        and X is a dense array, or a CSR matrix of at most
+        ``SPARSE_HESSIAN_MAX_FEATURES`` columns, whose grid is known from its
+        shape and ``nnz`` without building the blocks). Wider CSR data start
+        their workers at their first reduction: their fits often make none
+        (the column solvers read a copy of X), and an idle worker started
+        with the backend takes the GIL while the fit runs (reuters)."""
         X = self.X
         if at_creation and not (
-            isinstance(X, np.ndarray) or (self.nnz is not None and X.format == "csr")
+            isinstance(X, np.ndarray)
+            or (
+                self.nnz is not None
+                and X.format == "csr"
+                and self.n_features <= SPARSE_HESSIAN_MAX_FEATURES
+            )
         ):
             return False
         least = SPARSE_THREAD_MIN_BYTES if self.nnz is not None else THREAD_MIN_BYTES
