@@ -26,10 +26,7 @@ from logistic.backends.chunked import Chunked  # noqa: E402
 
 
 def _plan(n_blocks: int, n_threads: int) -> CachedRuns[Any]:
-    # no rows file (0 bytes a row): nothing for a refill to bring in
-    rows = SimpleNamespace(
-        n_samples=n_blocks * 10, folder=None, rows_file=lambda: (-1, 0)
-    )
+    rows = SimpleNamespace(n_samples=n_blocks * 10, folder=None)
     return CachedRuns(rows, np.array([0.0, 1.0]), 10, lambda b, i: 0.0, n_threads)  # type: ignore[arg-type]
 
 

@@ -62,9 +62,7 @@ Conventions (owned here)
   refills came back in small folios, the block is read instead); a resident
   block is mapped and pre-faulted without the advice. A widened block whose
   pre-faulting shows it held in small folios is read on later passes
-  (:mod:`._cache_read`). A threaded pass over a file not all in the page
-  cache also has a thread of its own bring the blocks back ahead of the
-  reducing threads, the same way (:mod:`._cache_refill`).
+  (:mod:`._cache_read`).
   Either way the same numbers reach the block. Where a call is missing
   (other systems, older kernels) the block is mapped and faulted in as it
   is read.
@@ -94,9 +92,6 @@ from .._exceptions import IntegrityError
 from . import _cache_lock, _cache_read
 from ._cache_id import FORMAT, default_cache_dir, entry_name, source_stamp
 from ._cache_read import HUGE_BYTES
-from ._cache_refill import MADV_POPULATE_READ
-from ._cache_refill import in_page_cache as _in_page_cache
-from ._cache_refill import resident as _resident
 
 __all__ = [
     "RESERVE_BYTES",
@@ -116,6 +111,8 @@ RESERVE_BYTES = 512 * 2**20
 MAX_LABELS = 255
 
 
+#: ``madvise`` advice that faults a mapped range in with one call (Linux 5.14).
+MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)
 #: Only blocks of at least this many bytes are widened to whole
 #: :data:`HUGE_BYTES` stretches, so a mapping holds at most twice its block:
 #: the widening adds up to ``2 · HUGE_BYTES`` of address space, which would
@@ -126,6 +123,27 @@ WIDEN_MIN_BYTES = 2 * HUGE_BYTES
 #: copying a few KiB (label codes, weights, small blocks) costs less than
 #: mapping, pre-faulting and unmapping them (``benchmarks/cache_pass.py``).
 MAP_MIN_BYTES = 256 * 2**10
+
+
+def _resident(view: np.ndarray) -> bool:
+    """Whether every page of a fresh mapping (``view``, its bytes) is in the page
+    cache; True when that cannot be told."""
+    mincore = _libc.mincore()
+    pages = np.zeros(-(-view.nbytes // mmap.PAGESIZE), dtype=np.uint8)
+    if not mincore or mincore(view.ctypes.data, view.nbytes, pages.ctypes.data):
+        return True
+    return bool(np.all(pages & 1))
+
+
+def _in_page_cache(fd: int, start: int, length: int) -> bool | None:
+    """Whether every page of bytes ``start : start + length`` of the open file
+    is in the page cache, asked of ``cachestat`` (Linux 6.5: one step per
+    folio, where ``mincore`` takes one per page); None when it cannot say."""
+    cached = _libc.cached_pages(fd, start, length)
+    if cached is None:
+        return None
+    pages = (start + length - 1) // mmap.PAGESIZE - start // mmap.PAGESIZE + 1
+    return cached >= pages
 
 
 def _read(
@@ -353,10 +371,6 @@ class CachedRows:
         if self.has_offset:
             sizes["o"] = n * item
         return sizes
-
-    def rows_file(self) -> tuple[int, int]:
-        """The rows file's (``X.bin``) open descriptor and bytes a row."""
-        return self._fds["X"], self.n_features * self.dtype.itemsize
 
     def blocks(self, chunk_rows: int) -> Iterator[tuple[Any, Any, Any, Any]]:
         """``(X, label codes, weight, offset)`` of consecutive ``chunk_rows`` rows."""

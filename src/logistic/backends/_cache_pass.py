@@ -36,10 +36,6 @@ the threads and their Ctrl-C safety :func:`._prefetch.ordered_map`'s)
   returns before its next block (its results are dropped), so the clean-up
   waits for one block a thread, not a whole run. The flag is a list
   append, no lock (the Ctrl-C-safe hand-offs of :mod:`._prefetch`).
-* **Paged out.** A pass that starts on a rows file not all in the page
-  cache has :class:`._cache_refill.Refill` bring its blocks back ahead of
-  the calls, a credit for each block folded (:meth:`CachedRuns.results`),
-  stopped with the pass (:meth:`CachedRuns.stop`).
 * **Labels.** :class:`LabelCodes` decodes the cache's label codes for every
   reader of the cache (the pass, ``Chunked.blocks``, ``grid_blocks``): codes
   that are their own label values (the usual ``[0, 1]``) are cast after a
@@ -57,7 +53,6 @@ import numpy as np
 
 from .._exceptions import IntegrityError
 from .._typing import Block
-from ._cache_refill import Refill
 from ._windows import PARTIAL_BYTES, result_bytes
 
 if TYPE_CHECKING:
@@ -145,9 +140,6 @@ class CachedRuns(Generic[T]):
         self.rows = 0
         self._largest = 0  # bytes of the largest block result seen (0: none yet)
         self._stopped: list[bool] = []  # appended to once the pass ends
-        # a rows file paged out since its last use is brought back ahead of
-        # the blocks' calls by a thread of its own (:mod:`._cache_refill`)
-        self._refill = Refill.start(cached, chunk_rows)
 
     def _one(self, i: int) -> tuple[int, T]:
         labels, fn, row0 = self._labels, self._fn, i * self._chunk
@@ -168,11 +160,8 @@ class CachedRuns(Generic[T]):
         return out
 
     def stop(self) -> None:
-        """End the pass: running calls return before their next block (and
-        the refill after the block it is bringing in)."""
+        """End the pass: running calls return before their next block."""
         self._stopped.append(True)  # one C call: no lock (module docstring)
-        if self._refill is not None:
-            self._refill.stop()
 
     def runs(self) -> Iterator[range]:
         """The runs, in block order (taken lazily: a run's length uses the
@@ -199,7 +188,5 @@ class CachedRuns(Generic[T]):
                 self._largest = max(
                     self._largest, PARTIAL_BYTES if size is None else size
                 )
-                if self._refill is not None:
-                    self._refill.advance()
                 yield part
                 del part
