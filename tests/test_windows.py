@@ -7,6 +7,7 @@ lengths are read from a pool that records the runs it is given.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -47,16 +48,52 @@ def test_sums_are_the_left_fold_in_block_order(n_blocks, k):
     np.testing.assert_array_equal(got[1], want[1])
     ran = [i for call in pool.calls for run in call for i in run]
     assert ran == list(range(n_blocks))  # every block once, in order
-    assert all(len(call) == k for call in pool.calls)
+    for call in pool.calls:  # RUNS_PER_THREAD runs a thread, or one a block
+        blocks = sum(len(run) for run in call)
+        assert len(call) == min(blocks, _windows.RUNS_PER_THREAD * k)
 
 
 def test_small_results_make_a_pass_two_windows():
     """p-vectors of p = 100 over dense1m's 96 blocks on 2 threads: one block
-    a thread, then the other 94 in one window (47 a thread)."""
+    a thread, then the other 94 in one window (eight runs of 11-12 blocks)."""
     parts = _parts(96, 100)
     pool = _RecordingPool()
     _windows.reduce_windows(pool, lambda _b, i: parts[i], [None] * 96, 2)
-    assert [[len(r) for r in call] for call in pool.calls] == [[1, 1], [47, 47]]
+    lengths = [[len(r) for r in call] for call in pool.calls]
+    assert lengths[0] == [1, 1]
+    assert len(lengths) == 2 and len(lengths[1]) == 2 * _windows.RUNS_PER_THREAD
+    assert sum(lengths[1]) == 94 and set(lengths[1]) <= {11, 12}
+
+
+def test_a_stalled_worker_costs_one_run():
+    """A worker that stops in its first run of the second window (a thread the
+    scheduler does not run) leaves the window's other runs to the caller,
+    which releases it at the last block: the worker ran at most that run,
+    and the sums are the left fold (one run a thread: the worker's half of
+    the window would wait for the release, then run on its own)."""
+    parts = _parts(96, 10, seed=4)
+    pool = in_memory._pool(2)
+    release, started = threading.Event(), threading.Event()
+    main = threading.get_ident()
+    ran_by: dict[int, bool] = {}
+
+    def fn(_block: Any, i: int) -> Any:
+        ran_by[i] = threading.get_ident() == main
+        if i == 2:  # the caller's first run waits until the worker has one
+            started.wait(5)
+        if 2 <= i < 84 and not ran_by[i] and not started.is_set():
+            started.set()  # the worker's first block of the window: it stalls
+            release.wait(5)  # until the last run's last block (84-95)
+        if i == 95:
+            release.set()
+        return parts[i]
+
+    got = _windows.reduce_windows(pool, fn, [None] * 96, 2)
+    want = tree_sum(parts)
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[1], want[1])
+    by_worker = sorted(i for i in range(2, 96) if not ran_by[i])
+    assert len(by_worker) <= 12  # at most one run of the eight
 
 
 def test_large_results_keep_window_blocks_a_thread():

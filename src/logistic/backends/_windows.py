@@ -1,7 +1,9 @@
 """Row blocks reduced over a pool's threads in windows, folded in block order.
 
-Convention: a window gives each of ``k`` threads one contiguous run of
-blocks (one task a thread, one hand-off to the workers a window); its
+Convention: a window's blocks go to the pool as up to ``RUNS_PER_THREAD ·
+k`` contiguous runs of nearly equal length, all queued at once (one
+hand-off to the workers a window), each run taken by whichever of the ``k``
+threads comes to it first, the caller included (:meth:`Workers.map`); its
 results are folded, in block order, into the pass's accumulator before the
 next window starts. Up to ``WINDOW_BLOCKS`` blocks a thread are one window;
 of more, the first window holds one block a thread and the size of its
@@ -21,8 +23,20 @@ blocks (2.5 ms a thread). On a 2-vCPU VM a dense1m pass waited 13-17 ms a
 pass on run queues with six windows and ~0.1-10 ms with two (30 → 25-27
 ms a pass; pinning the two threads to distinct CPUs: 23.6 ms, no wait).
 
-The windows never change the sums: the fold adds the same results in the
-same order (a left fold in block order) whatever the windows' lengths.
+Why several runs a thread: a worker starts its first run only once the
+scheduler runs it (woken on the caller's CPU and moved off it, or on a CPU
+another process holds: 0.3 to several ms), and with one run a thread the
+caller, done with its own, waits for the whole of the worker's; with four
+the caller takes the runs the worker has not reached. 1M × 100 value+gradient
+passes on 2 CPUs (one process, runs of one a thread and four a thread
+alternated, 16-20 reps each, load 5-7 from other jobs; medians): float32
+26.1 / 26.7 / 21.8 against 24.5 / 24.8 / 18.8 ms (``X @ w`` 24.1 / 27.7 /
+20.2), float64 45.4 against 41.6 ms; one run a block measured the same as
+four a thread.
+
+The windows and runs never change the sums: the fold adds the same results
+in the same order (a left fold in block order) whatever the windows' and
+runs' lengths.
 """
 
 from __future__ import annotations
@@ -53,6 +67,8 @@ class Pool(Protocol):
 #: Least blocks a thread processes between two folds after the first window
 #: (and exactly this many when a result's size is unknown).
 WINDOW_BLOCKS = 8
+#: Runs a window's blocks are cut into, a thread (see the module docstring).
+RUNS_PER_THREAD = 4
 #: Partial results alive at once, at most (beyond ``WINDOW_BLOCKS`` a
 #: thread): 4 MiB, half a row-loop block, holds a pass's p-vectors for p up
 #: to ~5 000 at 96 blocks; p × p Hessian sums of p ≥ ~200 keep
@@ -97,6 +113,12 @@ def _split(lo: int, hi: int, k: int) -> list[range]:
     return [range(bounds[i], bounds[i + 1]) for i in range(k)]
 
 
+def _runs(lo: int, hi: int, k: int) -> list[range]:
+    """A window ``lo:hi``'s runs for ``k`` threads: ``RUNS_PER_THREAD · k`` of
+    them, or one a block where there are fewer blocks."""
+    return _split(lo, hi, min(hi - lo, RUNS_PER_THREAD * k))
+
+
 def reduce_windows(
     pool: Pool, fn: Callable[[Block, int], T], blocks: list[Block], k: int
 ) -> T:
@@ -108,14 +130,14 @@ def reduce_windows(
 
     # one window where WINDOW_BLOCKS a thread hold every block (no probe)
     hi = len(blocks) if len(blocks) <= k * WINDOW_BLOCKS else k
-    parts = pool.map(run, _split(0, hi, k))
+    parts = pool.map(run, _runs(0, hi, k))
     first = [p for run_parts in parts for p in run_parts]
     per_thread = window_blocks(result_bytes(first[0]), k)
     acc: list[Any] = [_fold(first)]
     lo = hi
     while lo < len(blocks):
         hi = min(len(blocks), lo + k * per_thread)
-        parts = pool.map(run, _split(lo, hi, k))
+        parts = pool.map(run, _runs(lo, hi, k))
         acc = [_fold(acc + [p for run_parts in parts for p in run_parts])]
         lo = hi
     return acc[0]
