@@ -16,7 +16,9 @@ travel per iteration (coefficients out in every task, partial sums back).
   dropped from the page cache first (``parquet-evicted``: as after the
   system's reclaim paged them out, e.g. DAMON's, which here pages out file
   pages left untouched for about a minute; the fit reads them back from
-  disk), under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
+  disk, into memory that this VM's balloon has meanwhile handed back to the
+  host, which costs more than the disk: ``benchmarks/page_return.py``),
+  under an address-space cap (``RLIMIT_AS``) of ``--cap-mb`` above its
   post-warm-up size; the data are ≥ 3 × the cap (the big version of
   ``tests/test_out_of_core_memory.py``).
 * Dask: a ``LocalCluster`` with 1 or 2 worker processes (1 thread each),
