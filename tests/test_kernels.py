@@ -79,6 +79,23 @@ def test_loss_is_bitwise_the_math_formula(rng):
         np.testing.assert_array_equal(r, r_ref)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_numpy_reference_float32_sums_in_float64(rng, sparse):
+    # float32 X at θ = 0: every row's loss is log 2 in float64 (the value of
+    # the objective's θ = 0 shortcut, not float32's 0.69314718246...), and
+    # Xᵀ(1/2 - y) is the float64 sum of the float32 values (sgemv's float32
+    # sums are off by ~1e-7 relative); reference: the float64 formula
+    X = (rng.standard_normal((3000, 17)) * 300.0 + 50.0).astype(np.float32)
+    y = (rng.random(3000) < 0.3).astype(np.float32)
+    Xk = sp.csr_matrix(X) if sparse else X
+    loss, g, rsum, total = K.value_grad_numpy(Xk, y, np.zeros(17), 0.0)
+    r = 0.5 - y.astype(np.float64)
+    assert loss == pytest.approx(3000 * np.log(2.0), rel=1e-15)
+    np.testing.assert_allclose(g, X.astype(np.float64).T @ r, rtol=1e-13)
+    assert g.dtype == np.float64
+    assert rsum == pytest.approx(r.sum(), rel=1e-15)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_extreme_logits_stay_finite_and_exact(dtype):
     # |z| up to 1e300 (float64) / 1e38 (float32): no overflow, no clipping
