@@ -438,6 +438,8 @@ class ColumnNewtonCD(IterativeSolver):
         ``state.theta``; never written)."""
         if state is None:
             z, start, first = columns.logits(w, b), None, None
+            if np.any(w):  # a warm start reads X's columns for its logits
+                fit.objective.n_evaluations += 1
         else:
             z = state.z
             start = (state.loss, state.residual, state.weights, state.grad_loss)
