@@ -12,9 +12,16 @@ Conventions (owned here):
   names with brackets, dots or spaces work as printed; text starting with a
   digit is a number, so a name that starts with a digit (or any name) can be
   quoted with backticks: ``"`0` = `1`"``.
-* Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁻¹ (Rβ̂ - q)`` with ``V`` the
-  covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rows of R
-  (statsmodels ``wald_test(..., use_f=False)``).
+* Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁺ (Rβ̂ - q)`` with ``V`` the
+  covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rank of
+  ``R V Rᵀ`` (statsmodels ``wald_test(..., use_f=False)``). The rank is
+  counted on the correlation form ``D^-½ R V Rᵀ D^-½`` (D its diagonal), so
+  the scale of the terms does not matter: eigenvalues below ``1e-10`` times
+  the largest are zero. It is below the number of restrictions when ``V`` is
+  rank deficient, e.g. a cluster covariance from G clusters has rank at most
+  G - 1; then ``⁺`` is the Moore-Penrose inverse of ``R V Rᵀ`` truncated to
+  that rank (statsmodels' ``pinv``), and a NumericalStabilityWarning names
+  the rank.
 * Likelihood-ratio statistic ``2 (ℓ_full - ℓ_restricted) ~ χ²(Δk)``, Δk the
   difference in the number of parameters (statsmodels
   ``compare_lr_test``). For Firth fits both log-likelihoods are the penalized
@@ -23,13 +30,19 @@ Conventions (owned here):
 
 from __future__ import annotations
 
+import difflib
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError
+from .._exceptions import (
+    InvalidParameterError,
+    NumericalStabilityWarning,
+    user_stacklevel,
+)
 from .._typing import FloatArray
 from ._distributions import chi2_sf
 
@@ -43,6 +56,8 @@ __all__ = [
 
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_WORD = re.compile(r"[^\s+\-*=`]+")
+_RANK_RTOL = 1e-10
 
 
 class TermTests(dict):  # type: ignore[type-arg]
@@ -64,7 +79,8 @@ class WaldTestResult:
         χ² statistic.
     pvalue : float
     df : int
-        Number of restrictions (rows of R).
+        Rank of ``R V Rᵀ``: the number of restrictions (rows of R) unless the
+        covariance is rank deficient.
     R : ndarray of shape (df, k)
     q : ndarray of shape (df,)
     """
@@ -139,12 +155,25 @@ def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
                 out.append(("op", ch))
                 i += 1
             else:
-                raise InvalidParameterError(
-                    f"cannot parse hypothesis {text!r} at {text[i:]!r}: expected a "
-                    "term "
-                    f"name (one of {names}), a number, '+', '-' or '*'"
-                )
+                raise InvalidParameterError(_unparsed(text, i, names))
     return out
+
+
+def _unparsed(text: str, i: int, names: list[str]) -> str:
+    """The message for text that is neither a term, a number nor an operator
+    at position ``i``: the unknown word, the closest known terms, all terms."""
+    start = i
+    while start > 0 and _WORD.match(text[start - 1]):
+        start -= 1
+    m = _WORD.match(text, start)
+    word = m.group(0) if m else text[i:]
+    close = difflib.get_close_matches(word, names, n=3, cutoff=0.5)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    return (
+        f"unknown term {word!r} in hypothesis {text.strip()!r}{hint}. The terms "
+        f"are {names} (quote a name with backticks, e.g. `name`); numbers and "
+        "'+', '-', '*' are allowed"
+    )
 
 
 def _linear(text: str, names: list[str]) -> tuple[FloatArray, float]:
@@ -254,10 +283,34 @@ def wald_test(
             "drop the redundant ones"
         )
     diff = R @ params - q
-    V = R @ cov @ R.T
-    stat = float(diff @ np.linalg.solve(V, diff))
-    df = int(R.shape[0])
+    inv, df = _pinv_rank(R @ cov @ R.T)
+    stat = max(float(diff @ inv @ diff), 0.0)
     return WaldTestResult(stat, float(chi2_sf(stat, df)), df, R, q)
+
+
+def _pinv_rank(V: FloatArray) -> tuple[FloatArray, int]:
+    """``(V⁺, rank)`` of the symmetric ``V = R cov Rᵀ``: the rank counted on
+    its correlation form, ``V⁺`` the Moore-Penrose inverse of ``V`` truncated
+    to its ``rank`` largest eigenvalues (see module docs); warns when the rank
+    is below the number of restrictions."""
+    r = V.shape[0]
+    V = 0.5 * (V + V.T)
+    d = np.sqrt(np.clip(np.diag(V), 0.0, None))
+    scale = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
+    corr = np.linalg.eigvalsh(V * np.outer(scale, scale))
+    rank = int(np.sum(corr > _RANK_RTOL * max(float(corr.max()), 0.0)))
+    w, U = np.linalg.eigh(V)
+    keep = np.argsort(-np.abs(w))[:rank]
+    inv = (U[:, keep] / w[keep]) @ U[:, keep].T
+    if rank < r:
+        warnings.warn(
+            f"covariance of constraints does not have full rank: {r} constraints, "
+            f"rank is {rank} (e.g. a cluster covariance from G clusters has rank "
+            f"at most G - 1); the test uses a pseudo-inverse and df = {rank}",
+            NumericalStabilityWarning,
+            stacklevel=user_stacklevel(),
+        )
+    return inv, rank
 
 
 def lr_test(
