@@ -293,7 +293,8 @@ def tell_unscored(
     ``task`` (e.g. "evaluate"), having no row left is an error (exit 65)."""
     line = unscored_line(applied.design, missing, unknown, output=not task)
     if task and applied.z.size == 0:
-        raise CLIError(f"{data}: no rows left to {task} ({line})")
+        why = line or "the file has no data rows"
+        raise CLIError(f"{data}: no rows left to {task} ({why})")
     if line is not None:
         note(line)
 

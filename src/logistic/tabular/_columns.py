@@ -171,7 +171,10 @@ def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     col = _column(raw, name)
-    return booleans(col.is_valid()), booleans(pc.match_substring_regex(col, _NUMBER))
+    valid = booleans(col.is_valid())
+    if arrow_kind(col.type) == "null":  # all missing, or no rows (a header-only file)
+        return valid, np.zeros(len(col), dtype=bool)
+    return valid, booleans(pc.match_substring_regex(col, _NUMBER))
 
 
 def _mostly_numbers(raw: RawData, name: str) -> bool:

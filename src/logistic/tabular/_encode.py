@@ -509,7 +509,11 @@ def apply_design(
         y, trials = grouped_counts(sub, binomial)
     elif with_target:
         y = apply_labels(string_or_values(sub, target), encoding["label"], raw.path)
-    if encoding["kind"] == "formula":
+    if encoding["kind"] == "formula" and sub.n_rows == 0:
+        # No row to encode (a header-only file): the design is empty, as for
+        # column models, and the columns' types (null) say nothing.
+        X = np.empty((0, len(names)))
+    elif encoding["kind"] == "formula":
         for name in needed:
             column_kind(sub, name)
         X = apply_formula(
