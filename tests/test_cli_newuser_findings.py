@@ -28,3 +28,13 @@ def test_formula_model_on_header_only_file(formula_model, workdir, capsys):
         assert err == (
             f"error: h.csv: no rows left to {task} (the file has no data rows)\n"
         )
+
+
+def test_derive_without_sympy_is_a_usage_error(workdir, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sympy", None)  # import sympy raises
+    code, out, err = run_cli(capsys, ["derive"])
+    assert (code, out) == (2, "")
+    assert err.startswith("error: derive needs the 'derive' extra (sympy): ")
+    assert "internal error" not in err and err.count("\n") == 1

@@ -30,15 +30,21 @@ def derive(classes: Classes = None) -> None:
     """
     from .. import derivation
 
-    if classes is None:
-        results = derivation.verify()
-    else:
-        if not 2 <= classes <= derivation.MAX_CLASSES:
-            raise CLIError(
-                f"--classes must be from 2 to {derivation.MAX_CLASSES}; got {classes}",
-                EX_USAGE,
-            )
+    if classes is not None and not 2 <= classes <= derivation.MAX_CLASSES:
+        raise CLIError(
+            f"--classes must be from 2 to {derivation.MAX_CLASSES}; got {classes}",
+            EX_USAGE,
+        )
+    try:
         results = derivation.verify(classes=classes)
+    except ImportError:
+        # a missing optional extra is a usage error (exit 2), as for export
+        raise CLIError(
+            "derive needs the 'derive' extra (sympy): pip install "
+            "'logistic[derive]' (from a clone: pip install '.[derive]') or pip "
+            "install sympy",
+            EX_USAGE,
+        ) from None
     console.print(derivation.render(results), markup=False, highlight=False)
     if not all(r.passed for r in results):
         raise typer.Exit(EX_SOFTWARE)
