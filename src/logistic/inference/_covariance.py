@@ -363,7 +363,8 @@ def invert_information(
     -------
     cov : ndarray of shape (k, k)
     rcond : float
-        ``λ_min(C) / λ_max(C)`` of the equilibrated information.
+        ``λ_min(C) / λ_max(C)`` of the equilibrated information, in
+        ``[0, 1]`` (a roundoff-negative ``λ_min`` counts as 0).
 
     Raises
     ------
@@ -395,7 +396,9 @@ def invert_information(
     root = np.sqrt(diag)
     C = info / np.outer(root, root)
     evals, evecs = np.linalg.eigh(0.5 * (C + C.T))
-    rcond = float(evals[0] / evals[-1]) if evals[-1] > 0 else 0.0
+    # C is positive semidefinite: a negative smallest eigenvalue is roundoff
+    # of a singular matrix, whose reciprocal condition is 0 (it is >= 0)
+    rcond = float(max(evals[0], 0.0) / evals[-1]) if evals[-1] > 0 else 0.0
     if rcond <= WARN_RCOND:
         small = np.flatnonzero(evals <= max(WARN_RCOND, SINGULAR_RCOND) * evals[-1])
         parts: list[str] = []
