@@ -45,8 +45,10 @@ def ucla():
 
 def test_binary_two_clusters_matches_statsmodels_pinv_and_rank(ucla):
     X, y, groups = ucla
-    res = LogisticRegression().fit(X, y).inference(
-        X, y, cov_type="cluster", groups=groups
+    res = (
+        LogisticRegression()
+        .fit(X, y)
+        .inference(X, y, cov_type="cluster", groups=groups)
     )
     with pytest.warns(NumericalStabilityWarning, match="rank is 1"):
         ours = res.wald_test("rank2 = 0, rank3 = 0, rank4 = 0")
@@ -80,8 +82,10 @@ def test_multinomial_two_clusters_terms_match_statsmodels_covariance():
     X = np.asarray(data.exog, dtype=float)
     y = np.asarray(data.endog, dtype=float)
     groups = (np.asarray(data.data["popul"]) > 20).astype(int)  # 2 clusters
-    res = LogisticRegression().fit(X, y).inference(
-        X, y, cov_type="cluster", groups=groups
+    res = (
+        LogisticRegression()
+        .fit(X, y)
+        .inference(X, y, cov_type="cluster", groups=groups)
     )
     ref = sm.MNLogit(y, sm.add_constant(X, prepend=False)).fit(
         cov_type="cluster", cov_kwds={"groups": groups}, **FIT

@@ -174,8 +174,11 @@ def warn_class_weight(model: Any) -> None:
     if getattr(model, "class_weight", None) is not None:
         warnings.warn(
             "the model was fitted with class_weight: inference treats the combined "
-            "weights as frequency weights (see logistic.inference._covariance), which "
-            "is rarely what class weights mean; the standard errors may be misleading.",
+            "weights as frequency weights (row i counts as w_i identical "
+            "observations, as statsmodels' freq_weights and the --weights option), "
+            "which is rarely what class weights mean; the standard errors may be "
+            "misleading. For inference with every row counted once, fit without "
+            "class_weight (CLI: without --class-weight).",
             UserWarning,
             stacklevel=user_stacklevel(),
         )

@@ -20,6 +20,16 @@ __all__ = ["Summary", "significance_stars"]
 SIGNIF_LEGEND = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
 
 
+
+def _count(nobs: float) -> str:
+    """``nobs`` (``Σ`` weights) as an integer when it is one up to summation
+    roundoff (balanced class weights sum to the row count, as 399.99999999999),
+    else to 4 decimals."""
+    whole = round(nobs)
+    if abs(nobs - whole) <= 1e-9 * max(1.0, abs(nobs)):
+        return f"{whole:d}"
+    return f"{nobs:.4f}"
+
 def significance_stars(p: float) -> str:
     """R's significance code of a p-value."""
     if not np.isfinite(p):
@@ -114,7 +124,7 @@ class Summary:
                 strict=True,
             )
         ]
-        nobs = f"{r.nobs:g}" if float(r.nobs).is_integer() else f"{r.nobs:.4f}"
+        nobs = _count(float(r.nobs))
         cov = r.cov_type
         if r.cov_info.get("n_groups"):
             cov += f" ({r.cov_info['n_groups']} groups)"

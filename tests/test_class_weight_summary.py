@@ -1,0 +1,46 @@
+"""Summary and warning of a fit with ``class_weight="balanced"``.
+
+Balanced weights ``n / (2 n_c)`` sum to the row count n in exact arithmetic
+(400 for the UCLA admissions data, 400 rows), but their floating-point sum
+can be off in the last bit: the summary shows the count as the integer 400,
+never ``400.0000``. The warning about class weights names public things (the
+``class_weight`` parameter, the CLI options), not a private module.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from logistic import LogisticRegression, datasets
+
+
+def test_balanced_class_weight_summary_counts_rows_as_an_integer():
+    X, y, _ = datasets.load_ucla_admissions()
+    model = LogisticRegression(class_weight="balanced").fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = str(model.summary(X, y))
+    line = next(ln for ln in text.splitlines() if "No. observations" in ln)
+    assert line.split("No. observations:")[1].split()[0] == str(len(y)) == "400"
+    messages = [str(w.message) for w in caught if "class_weight" in str(w.message)]
+    assert messages
+    assert all("logistic.inference._" not in m for m in messages)
+    assert any("--class-weight" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("nobs", "shown"),
+    [
+        (400.0, "400"),
+        (399.99999999999994, "400"),
+        (400.00000000000006, "400"),
+        (672.5, "672.5000"),
+        (1e-3, "0.0010"),
+    ],
+)
+def test_observation_count_format(nobs, shown):
+    from logistic.inference._summary import _count
+
+    assert _count(nobs) == shown
