@@ -97,6 +97,8 @@ def extensions() -> list[Extension]:
                 "_fused_sample.h",
                 "_fused_csr.h",
                 "_fused_newton.pxi",
+                "_fused_sandwich.pxi",
+                "_fused_xt.h",
                 "_kernel_types.pxd",
             ],
         ),

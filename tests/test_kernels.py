@@ -645,6 +645,30 @@ def test_row_loop_levels_match_reference(rng, dtype, level):
 
 
 @needs_compiled_kernel
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_compiled_float32_gradient_sums_in_float64(rng, order):
+    # every compiled path (the BLAS path, level -1, and the row loop) sums a
+    # float32 block's Xᵀ r in float64: at θ = 0 the float64 formula to 1e-13
+    # (float32 sgemv sums: ~1e-6 off at this size and scale)
+    mod = K.compiled_kernel()
+    X = np.asarray(
+        rng.standard_normal((3000, 17)) * 300.0 + 50.0, np.float32, order=order
+    )
+    y = (rng.random(3000) < 0.3).astype(np.float32)
+    want = X.astype(np.float64).T @ (0.5 - y.astype(np.float64))
+    prev = mod.row_loop_level()
+    try:
+        for level in (-1, prev):
+            mod.row_loop_level(level)
+            got = K._compiled_pass(X, y, np.zeros(17), 0.0, None, None, True, False)
+            assert got is not None
+            assert got[0] == pytest.approx(3000 * np.log(2.0), rel=1e-15)
+            np.testing.assert_allclose(got[1], want, rtol=1e-13)
+    finally:
+        mod.row_loop_level(prev)
+
+
+@needs_compiled_kernel
 def test_row_loop_block_grid_and_thread_independence(rng, monkeypatch):
     # dense C-ordered data read by the fused row loop gets larger row blocks
     # (at most ROW_LOOP_BLOCK_BYTES, at least ROW_LOOP_MIN_BLOCKS of them);

@@ -26,8 +26,9 @@ loss ``log1p(t) + (1[z≥0] - y) z``, ``σ(z) = 1/(1+t)`` for ``z ≥ 0`` and
 finite z. ``exp`` and ``log1p`` run over the whole block at once
 (``_fused_vec.h``: four rows at a time through glibc's libmvec on AVX2
 CPUs, scalar libm elsewhere). The elementwise work and every sum are in
-float64 (loss and residual sums compensated); ``X`` and the residual handed
-to BLAS stay in X's dtype (float32 ``sgemv`` for float32 X).
+float64 (loss and residual sums compensated); ``X`` stays in its dtype
+(float32 ``sgemv`` forms a float32 block's logits); a float32 block's ``Xᵀ
+r`` is a float64 loop over the block (``_fused_xt.h``, float64 sums).
 Arguments are checked by the Python caller (shapes, dtypes, strides),
 except :func:`sample_gram`'s, which it checks itself (it reads rows by index).
 """
@@ -82,6 +83,12 @@ cdef inline void _gemv(
 cdef extern from "_fused_vec.h" nogil:
     int logistic_vector_math()
     void logistic_exp_log1p(Py_ssize_t n, double* t, double* l)
+
+
+cdef extern from "_fused_xt.h" nogil:
+    void logistic_xt_r_f32(
+        Py_ssize_t n, Py_ssize_t p, const float* x, Py_ssize_t lda, int c_like,
+        const double* r, double* g)
 
 
 cdef extern from "_fused_rows.h" nogil:
@@ -211,10 +218,10 @@ def dense_pass(
 
     ``X`` (n × p) must have unit stride along one axis (a C- or F-ordered
     array or a row slice of one). ``buf`` (n, X's dtype) is scratch for z and
-    the residual, ``scratch`` (at least 2n) for ``e^{-|z|}`` and its log1p;
-    ``gbuf`` (p, X's dtype; may be ``g`` itself for float64)
-    receives ``Xᵀ r`` from BLAS and ``g`` (p, float64) the gradient, when
-    ``with_grad``; ``d`` (n, optional) receives the curvature. ``offset`` and
+    the residual, ``scratch`` (at least 2n) for ``e^{-|z|}`` and its log1p
+    (float32: then the residual); ``gbuf`` (p, X's dtype; may be ``g`` itself
+    for float64; unused for float32) receives ``Xᵀ r`` from BLAS and ``g``
+    (p, float64) the gradient, when ``with_grad``; ``d`` (n, optional) receives the curvature. ``offset`` and
     ``sample_weight`` may be None.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
@@ -249,12 +256,15 @@ def dense_pass(
                 zi, tt[i], ll[i], <double>y[i], sw[i] if sw != NULL else 1.0, &ri, dp, i
             ))
             _add(&rsum, &c_rsum, ri)
-            buf[i] = <floating>ri
+            if floating is double:
+                buf[i] = ri
+            else:
+                tt[i] = ri  # float64 residuals for the float64 sums of Xᵀ r
         if with_grad:
-            _gemv(op_g, m_blas, n_blas, &X[0, 0], lda, &buf[0], &gbuf[0])
-            if floating is float:
-                for j in range(p):
-                    g[j] = <double>gbuf[j]
+            if floating is double:
+                _gemv(op_g, m_blas, n_blas, &X[0, 0], lda, &buf[0], &gbuf[0])
+            else:
+                logistic_xt_r_f32(n, p, &X[0, 0], lda, c_like, tt, &g[0])
     return _total(loss, c_loss), _total(rsum, c_rsum)
 
 
@@ -478,109 +488,5 @@ def csr_pass(
     return _total(loss, c_loss), _total(rsum, c_rsum)
 
 
-def csr_sandwich(
-    const floating[::1] data,
-    const index_t[::1] indices,
-    const index_t[::1] indptr,
-    const double[::1] d,
-    double[:, ::1] H,
-    double[::1] hd,
-):
-    """One CSR block: ``H += Xᵀ diag(d) X`` and ``hd += Xᵀ d`` (``H`` symmetric).
-
-    For each row, every pair of its stored values ``(x_ij, x_ik)`` adds
-    ``d_i x_ij x_ik`` to ``H[min(j, k), max(j, k)]`` (a duplicate column
-    index adds the cross term twice, as the sum of the duplicates would);
-    the upper triangle is then copied to the lower one. Work is
-    ``Σ_i nnz_i (nnz_i + 1) / 2`` multiply-adds into a dense ``p × p``
-    float64 array that stays in cache for small p; no sparse product is
-    formed. ``H`` and ``hd`` are accumulated into (zero them first).
-    """
-    cdef Py_ssize_t n = indptr.shape[0] - 1, p = H.shape[1], ja, jc
-    cdef double* hp = &H[0, 0]
-    cdef double* hdp = &hd[0]
-    if n <= 0:
-        return
-    with nogil:
-        _sandwich_rows(data, indices, indptr, d, hp, hdp, n, p)
-        for ja in range(p):  # mirror the upper triangle
-            for jc in range(ja + 1, p):
-                hp[jc * p + ja] = hp[ja * p + jc]
-
-
-cdef void _sandwich_rows(
-    const floating[::1] data,
-    const index_t[::1] indices,
-    const index_t[::1] indptr,
-    const double[::1] d,
-    double* hp,
-    double* hdp,
-    Py_ssize_t n,
-    Py_ssize_t p,
-) noexcept nogil:
-    """Adds the upper triangle of ``Σ_i d_i x_i x_iᵀ`` to ``hp``, ``Σ_i d_i x_i`` to ``hdp``.
-
-    A canonical row (ascending column indices) of at most 128 stored values
-    is first copied to local arrays (the offsets ``j·p`` of its columns and
-    its values as float64), so the pair loop converts and multiplies no
-    index; a row of values all 1 (one-hot, binary features) adds ``d_i`` to
-    every pair without a product. Other rows take the general loop.
-    """
-    cdef Py_ssize_t i, ja, jc, m, u, v
-    cdef index_t a, c, k0, k1
-    cdef double di, va, xa
-    cdef double* hrow
-    cdef bint ascending, ones
-    cdef Py_ssize_t cols[128]
-    cdef double vals[128]
-    for i in range(n):
-        di = d[i]
-        if di == 0.0:
-            continue
-        k0 = indptr[i]
-        k1 = indptr[i + 1]
-        m = k1 - k0
-        ascending = m <= 128
-        ones = True
-        if ascending:
-            for u in range(m):
-                ja = indices[k0 + u]
-                xa = <double>data[k0 + u]
-                if u > 0 and ja <= cols[u - 1]:
-                    ascending = False
-                    break
-                cols[u] = ja
-                vals[u] = xa
-                if xa != 1.0:
-                    ones = False
-        if ascending:
-            for u in range(m):
-                ja = cols[u]
-                hrow = hp + ja * p
-                if ones:
-                    hdp[ja] += di
-                    hrow[ja] += di
-                    for v in range(u + 1, m):
-                        hrow[cols[v]] += di
-                else:
-                    va = di * vals[u]
-                    hdp[ja] += va
-                    hrow[ja] += va * vals[u]
-                    for v in range(u + 1, m):
-                        hrow[cols[v]] += va * vals[v]
-            continue
-        for a in range(k0, k1):
-            ja = indices[a]
-            xa = <double>data[a]
-            va = di * xa
-            hdp[ja] += va
-            hrow = hp + ja * p
-            hrow[ja] += va * xa
-            for c in range(a + 1, k1):
-                jc = indices[c]
-                if jc > ja:
-                    hrow[jc] += va * <double>data[c]
-                elif jc < ja:
-                    hp[jc * p + ja] += va * <double>data[c]
-                else:
-                    hrow[ja] += 2.0 * va * <double>data[c]
+# A CSR block's Xᵀ D X and Xᵀ d: csr_sandwich.
+include "_fused_sandwich.pxi"
