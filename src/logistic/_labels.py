@@ -181,15 +181,28 @@ def _check_label_values(y: np.ndarray) -> None:
                     " For grouped binomial data pass the successes as y and the "
                     "trials with fit(X, y, trials=n) (proportions p: y = p * n)."
                 )
-            raise DataValidationError(
-                "Unknown label type: continuous. Only binary classification is "
-                "supported; y must hold two distinct class labels." + hint
-            )
+            raise DataValidationError(_continuous_message(y) + hint)
     if y.dtype.kind == "O":
         if len({isinstance(v, str) for v in y}) > 1:
             raise DataValidationError(
                 "Mix of label input types (string and number) in y"
             )
+
+
+def _continuous_message(y: np.ndarray) -> str:
+    """What a float y with non-whole values holds, and the labels expected."""
+    distinct = np.unique(y)
+    fractional = distinct[distinct != np.round(distinct)]
+    shown = ", ".join(f"{v:.6g}" for v in fractional[:3])
+    return (
+        f"Unknown label type: continuous. y holds continuous values "
+        f"({len(distinct):,} distinct, non-whole ones such as {shown}), but a "
+        "logistic regression needs class labels: two (0/1, -1/+1, True/False, "
+        "two strings) for a binary model, or the labels of 3 or more classes "
+        "(whole numbers or strings) for a multinomial one, which fit() chooses "
+        "by itself. For a continuous outcome use a linear model, or make "
+        "classes first (e.g. y > threshold, or bins)."
+    )
 
 
 def _labels_and_index(y: Any, n_samples: int | None) -> tuple[np.ndarray, np.ndarray]:

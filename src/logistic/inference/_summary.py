@@ -20,7 +20,6 @@ __all__ = ["Summary", "significance_stars"]
 SIGNIF_LEGEND = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
 
 
-
 def _count(nobs: float) -> str:
     """``nobs`` (``Σ`` weights) as an integer when it is one up to summation
     roundoff (balanced class weights sum to the row count, as 399.99999999999),
@@ -29,6 +28,7 @@ def _count(nobs: float) -> str:
     if abs(nobs - whole) <= 1e-9 * max(1.0, abs(nobs)):
         return f"{whole:d}"
     return f"{nobs:.4f}"
+
 
 def significance_stars(p: float) -> str:
     """R's significance code of a p-value."""
