@@ -3,8 +3,8 @@
 Balanced weights ``n / (2 n_c)`` sum to the row count n in exact arithmetic
 (400 for the UCLA admissions data, 400 rows), but their floating-point sum
 can be off in the last bit: the summary shows the count as the integer 400,
-never ``400.0000``. The warning about class weights names public things (the
-``class_weight`` parameter, the CLI options), not a private module.
+never ``400.0000``. The warning about class weights names the public
+``class_weight`` parameter (``--class-weight`` in the CLI), not a private module.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def test_balanced_class_weight_summary_counts_rows_as_an_integer():
     messages = [str(w.message) for w in caught if "class_weight" in str(w.message)]
     assert messages
     assert all("logistic.inference._" not in m for m in messages)
-    assert any("--class-weight" in m for m in messages)
+    assert any("fit without class_weight" in m for m in messages)
 
 
 @pytest.mark.parametrize(

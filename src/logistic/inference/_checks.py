@@ -175,10 +175,9 @@ def warn_class_weight(model: Any) -> None:
         warnings.warn(
             "the model was fitted with class_weight: inference treats the combined "
             "weights as frequency weights (row i counts as w_i identical "
-            "observations, as statsmodels' freq_weights and the --weights option), "
-            "which is rarely what class weights mean; the standard errors may be "
-            "misleading. For inference with every row counted once, fit without "
-            "class_weight (CLI: without --class-weight).",
+            "observations, as statsmodels' freq_weights), which is rarely what "
+            "class weights mean; the standard errors may be misleading. For "
+            "inference with every row counted once, fit without class_weight.",
             UserWarning,
             stacklevel=user_stacklevel(),
         )
