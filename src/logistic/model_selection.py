@@ -16,7 +16,15 @@ Conventions (owned here):
   ``n_alphas`` values from the full data's ``alpha_max`` down to
   ``alpha_max·eps``, glmnet's sequence) gives every fold the same strengths
   on the mean-loss scale. Results are stored in order of decreasing strength
-  (increasing ``C``).
+  (increasing ``C``). For pure L2 ``alpha_max`` is only a nominal start
+  (``max|∇|/10⁻³``: no finite strength zeroes every coefficient) and the
+  optimum often lies below ``alpha_max·10⁻⁴``, so the default L2 sequence
+  runs down to ``C = 10⁴`` (``alpha = 10⁻⁴/Σs``, scikit-learn's weakest) when
+  that is lower.
+* The edge. When the best mean score is at the weakest strength of the grid
+  (other than ``alpha = 0``) or at the strongest one while some coefficient
+  is still non-zero there, the optimum may lie outside the grid: ``fit``
+  warns (:class:`~logistic.ConvergenceWarning`) naming how to widen it.
 * Scores are "higher is better". The default score is the negative log loss
   computed exactly from the logits; any scikit-learn scorer name or callable
   may be given. The user's ``sample_weight`` weights the test rows' score as
@@ -55,6 +63,9 @@ from ._validation import FitData, check_fit_data, combined_weights
 from .estimator import LogisticRegression
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
+
+#: the default L2 grid reaches at least this ``C`` (scikit-learn's largest)
+_L2_C_MAX = 1e4
 
 
 @dataclass(frozen=True)
@@ -197,6 +208,33 @@ def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int
     limit = finite[best] - (std_err[best] if np.isfinite(std_err[best]) else 0.0)
     one_se = int(np.flatnonzero(finite >= limit)[0])
     return best, one_se
+
+
+def _warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> None:
+    """Warn when the best point is an edge of the grid beyond which the
+    score could still improve (see the module docstring)."""
+    weakest = best == len(alphas) - 1 and alphas[best] > 0
+    strongest = best == 0 and len(alphas) > 1 and nnz[0] > 0
+    if not (weakest or strongest):
+        return
+    import warnings
+
+    from ._exceptions import ConvergenceWarning
+
+    side, way = ("weakest", "lower") if weakest else ("strongest", "higher")
+    how = (
+        f"pass Cs reaching {'higher' if weakest else 'lower'} C"
+        if kind == "C"
+        else f"pass alphas reaching {way}"
+        + (" or a smaller eps (alpha_min/alpha_max)" if weakest else "")
+    )
+    warnings.warn(
+        f"LogisticRegressionCV: the best score is at the {side} penalty strength "
+        f"of the grid (alpha = {alphas[best]:.6g}); the optimum may lie beyond "
+        f"it: widen the grid ({how})",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
 
 
 class LogisticRegressionCV(EstimatorProtocol):
@@ -346,9 +384,13 @@ class LogisticRegressionCV(EstimatorProtocol):
                 )
             return "alpha", np.sort(a)[::-1].copy()
         full = FitData(data.X, data.y01, data.classes, weights, data.offset, None)
-        top = null_alpha_max(full, self._ratio(), bool(self.fit_intercept))
+        ratio = self._ratio()
+        top = null_alpha_max(full, ratio, bool(self.fit_intercept))
         n, p = data.X.shape
         e = default_eps(n, p) if self.eps is None else float(self.eps)
+        if ratio == 0.0 and self.eps is None:
+            total = float(n if weights is None else weights.sum())
+            e = min(e, 1.0 / (_L2_C_MAX * total * top)) if top > 0 else e
         return "alpha", default_alphas(top, int(self.n_alphas), e)
 
     @staticmethod
@@ -458,10 +500,11 @@ class LogisticRegressionCV(EstimatorProtocol):
             scores.std(axis=0, ddof=1) / np.sqrt(k) if k > 1 else np.zeros_like(mean)
         )
         best, one_se = standard_error_rule(mean, std_err)
-        chosen = best if self.rule == "min" else one_se
+        nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
         total = float(data.X.shape[0] if weights is None else weights.sum())
         alphas = self._alphas_for(kind, grid, total)
-        nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
+        _warn_at_edge(alphas, nnz, best, kind)
+        chosen = best if self.rule == "min" else one_se
         Cs = grid if kind == "C" else 1.0 / (alphas * total)
         self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
         self.scores_, self.alphas_, self.Cs_ = scores, alphas, self.cv_curve_.Cs

@@ -67,6 +67,14 @@ def select_strength(
     with collect_warnings() as messages:
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
     for m in messages[:3]:
+        if "strength of the grid" in m:
+            # the CLI's grid is alpha_max down to alpha_max·eps (L2: to C = 1e4)
+            m = m.split(": widen the grid")[0] + (
+                f"; the grid has {len(cv.cv_curve_.alphas)} strengths "
+                "(--n-alphas); to go beyond it, fit a chosen strength with "
+                "--alpha or --C, or use LogisticRegressionCV(alphas=..., eps=...) "
+                "in Python"
+            )
         warn(f"cross-validation: {m}")
     curve = cv.cv_curve_
     chosen = curve.best_index if cv.rule == "min" else curve.index_1se
