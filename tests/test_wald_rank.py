@@ -117,3 +117,13 @@ def test_unknown_term_names_it_and_the_closest(ucla):
     assert "unknown term 'gree'" in text
     assert "(did you mean 'gre'?)" in text
     assert "rank4" in text  # the known terms are listed
+
+
+def test_unknown_term_that_starts_with_a_known_one():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 2))
+    y = (X[:, 0] + rng.standard_normal(80) > 0).astype(float)
+    res = LogisticRegression().fit(X, y).inference()  # terms x1, x2
+    with pytest.raises(InvalidParameterError, match="unknown term 'x10'"):
+        res.wald_test("x10 = 0")
+    assert res.wald_test("2*x1 - x2 = 0").df == 1

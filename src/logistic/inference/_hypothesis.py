@@ -146,7 +146,7 @@ def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
             i = m.end()
             continue
         for j in ordered:
-            if text.startswith(names[j], i):
+            if text.startswith(names[j], i) and not _glued(text, i, names[j]):
                 out.append(("name", j))
                 i += len(names[j])
                 break
@@ -157,6 +157,18 @@ def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
             else:
                 raise InvalidParameterError(_unparsed(text, i, names))
     return out
+
+
+def _glued(text: str, i: int, name: str) -> bool:
+    """Whether ``name`` at ``text[i:]`` is only the start of a longer word
+    (``gre`` in ``gree`` or ``x1`` in ``x10``): then it is not that term."""
+    end = i + len(name)
+    word = str.isalnum
+    return (
+        end < len(text)
+        and (word(name[-1]) or name[-1] == "_")
+        and (word(text[end]) or text[end] == "_")
+    )
 
 
 def _unparsed(text: str, i: int, names: list[str]) -> str:
