@@ -134,6 +134,67 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
 
+#: State fields that are vectors of the problem's length (solver coordinates).
+_PARAM_VECTORS = frozenset({"theta", "grad", "v", "iterate", "avg"})
+
+
+def _init_defaults(cls: type) -> dict[str, Any]:
+    """The defaults of ``cls``'s ``__init__`` (a state with a written
+    ``__init__`` declares its defaults there, not as dataclass fields)."""
+    import inspect
+
+    return {
+        name: p.default
+        for name, p in inspect.signature(cls).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+def _checked_field(f: dataclasses.Field[Any], v: Any, default: Any, fit: Fit) -> None:
+    """Refuse a loaded state field ``v`` unless it is of the kind its
+    annotation names: ``float`` a finite float (NaN too where the field's
+    default is NaN), ``int`` an integer >= 0, ``bool`` true or false, ``str``
+    a string, ``FloatArray`` a finite float64 array (of the problem's length
+    for :data:`_PARAM_VECTORS`); ``X | None`` also null. Another type
+    (``Any``, a generator) is the solver's to check; such an optional field
+    is not part of a checkpoint and must be null."""
+    kind = str(f.type)
+    optional = kind.endswith("| None")
+    kind = kind.removesuffix("| None").strip()
+    if optional and v is None:
+        return
+    n = fit.objective.n_params
+    if kind == "float":
+        nan_ok = isinstance(default, float) and np.isnan(default)
+        ok = type(v) is float and (np.isfinite(v) or (nan_ok and np.isnan(v)))
+        expected = "a finite float" + (" or NaN" if nan_ok else "")
+    elif kind == "int":
+        ok, expected = _is_int(v) and v >= 0, "an integer >= 0"
+    elif kind == "bool":
+        ok, expected = type(v) is bool, "true or false"
+    elif kind == "str":
+        ok, expected = type(v) is str, "a string"
+    elif kind == "FloatArray":
+        shape = (n,) if f.name in _PARAM_VECTORS else None
+        ok = (
+            isinstance(v, np.ndarray)
+            and v.dtype == np.float64
+            and (shape is None or v.shape == shape)
+            and bool(np.isfinite(v).all())
+        )
+        expected = (f"{n} finite floats" if shape else "finite floats") + (
+            " or null" if optional else ""
+        )
+    elif optional:
+        ok, expected = False, "null (rebuilt on resume, not stored)"
+    else:
+        return
+    if not ok:
+        raise IntegrityError(
+            f"state field {f.name!r} is {_described(v)}, expected {expected}"
+        )
+
+
 def _checked_progress(values: dict[str, Any], where: str) -> _Progress:
     """The stall counters of a checkpoint's state, checked: ``stall_best`` a
     float >= 0 (inf before any iteration), ``stall_since_best`` an int >= 0,
@@ -199,8 +260,15 @@ class IterativeSolver(Solver):
         return {f.name: getattr(state, f.name) for f in dataclasses.fields(state)}
 
     def load_state(self, fit: Fit, values: dict[str, Any]) -> Any:
-        """The state written by :meth:`state_dict`."""
-        names = {f.name for f in dataclasses.fields(self.State)}
+        """The state written by :meth:`state_dict`, each field present checked
+        against its annotation (:func:`_checked_field`); a solver whose state
+        holds other kinds of values converts and checks them before this."""
+        fields = dataclasses.fields(self.State)
+        defaults = _init_defaults(self.State)
+        for f in fields:
+            if f.name in values:
+                _checked_field(f, values[f.name], defaults.get(f.name), fit)
+        names = {f.name for f in fields}
         return self.State(**{k: v for k, v in values.items() if k in names})
 
     def _resume(self, fit: Fit, start: dict[str, Any]) -> tuple[Any, _Progress, int]:
@@ -266,6 +334,13 @@ class IterativeSolver(Solver):
             return self.load_state(fit, values)
         except IntegrityError as exc:
             raise IntegrityError(f"{where}: {exc}") from exc
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+            # a field no check above covers: still the file's fault
+            raise IntegrityError(
+                f"{where}: the state of solver {self.name!r} could not be built "
+                f"from its fields ({type(exc).__name__}: {_described(str(exc))}); "
+                f"expected the fields {sorted(fields)} as the solver writes them"
+            ) from exc
 
     def _verify_state(self, fit: Fit, state: Any, where: str) -> None:
         """Refuse a loaded state whose point, value or stopping norm are not

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError
+from .._exceptions import IntegrityError, InvalidParameterError
 from .._firth import FirthObjective, FirthPoint
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
-from ._iterative import IterativeSolver
+from ._iterative import IterativeSolver, _described
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 
@@ -94,8 +94,27 @@ class Firth(IterativeSolver):
         return values
 
     def load_state(self, fit: Fit, values: dict[str, Any]) -> _FirthState:
+        """The state written by :meth:`state_dict`: ``factor`` a finite
+        p x p float array, ``factor_lower`` true or false."""
         values = dict(values)
-        values["factor"] = (values["factor"], bool(values.pop("factor_lower")))
+        c, lower = values["factor"], values.pop("factor_lower", None)
+        n = fit.objective.n_params
+        if not (
+            isinstance(c, np.ndarray)
+            and c.dtype == np.float64
+            and c.shape == (n, n)
+            and bool(np.isfinite(c).all())
+        ):
+            raise IntegrityError(
+                f"state field 'factor' is {_described(c)}, expected a {n} x {n} "
+                "array of finite floats"
+            )
+        if type(lower) is not bool:
+            raise IntegrityError(
+                f"state field 'factor_lower' is {_described(lower)}, expected "
+                "true or false"
+            )
+        values["factor"] = (c, lower)
         state: _FirthState = super().load_state(fit, values)
         return state
 

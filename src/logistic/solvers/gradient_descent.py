@@ -338,12 +338,34 @@ class StochasticGradientDescent(IterativeSolver):
         return values
 
     def load_state(self, fit: Fit, values: dict[str, Any]) -> _SGDRun:
+        """The state written by :meth:`state_dict`: ``rng`` the JSON of a
+        numpy bit generator's state (:func:`_loaded_rng`), the other fields
+        checked by their annotations."""
         values = dict(values)
-        saved = json.loads(values["rng"])
-        bit_generator = _BIT_GENERATORS[saved["bit_generator"]]()
-        bit_generator.state = saved
-        values["rng"] = np.random.Generator(bit_generator)
-        values["n_avg"], values["k"] = int(values["n_avg"]), int(values["k"])
-        values["epoch"] = int(values["epoch"])
+        values["rng"] = _loaded_rng(values["rng"])
         state: _SGDRun = super().load_state(fit, values)
         return state
+
+
+def _loaded_rng(text: Any) -> np.random.Generator:
+    """The generator whose state :meth:`StochasticGradientDescent.state_dict`
+    wrote as ``text``; :class:`~logistic.IntegrityError` naming the field
+    ``rng`` for anything else (not JSON, another bit generator, a state
+    numpy refuses)."""
+    from .._exceptions import IntegrityError
+
+    try:
+        saved = json.loads(text) if isinstance(text, str) else None
+        kind = saved.get("bit_generator") if isinstance(saved, dict) else None
+        if isinstance(saved, dict) and kind in _BIT_GENERATORS:
+            bit_generator = _BIT_GENERATORS[kind]()
+            bit_generator.state = saved
+            return np.random.Generator(bit_generator)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError):
+        pass
+    shown = repr(text)
+    raise IntegrityError(
+        f"state field 'rng' is {type(text).__name__} "
+        f"{shown if len(shown) <= 40 else shown[:37] + '...'}, expected the JSON "
+        f"state of one of numpy's bit generators {sorted(_BIT_GENERATORS)}"
+    )
