@@ -93,7 +93,8 @@ def test_checkpoint_round_trips_floats_bitwise(tmp_path):
         "decrement": float("nan"),
         "stop": "",
     }
-    ck.save(3, state, [{"iter": i, "objective": 0.1} for i in range(4)])
+    history = [{"iter": i, "objective": 0.1, "n_passes": i} for i in range(4)]
+    ck.save(3, state, history)
     got = ck.load()
     assert got["n_iter"] == 3
     np.testing.assert_array_equal(got["state"]["theta"], state["theta"])

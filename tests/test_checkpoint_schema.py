@@ -215,3 +215,28 @@ def _stopped_keep_prev(path, X, y):
     LogisticRegression(solver="newton", penalty="l2", alpha=1e-3, tol=1e-10).fit(
         X, y, checkpoint=path, callback=stop
     )
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (
+            lambda p: [e.__setitem__("n_passes", 10**30) for e in p["history"]],
+            r"history\[0\] field 'n_passes' is int 1000000000000000000000000000000",
+        ),
+        (_history_entry(2, "n_passes", 2**53), r"history\[2\] field 'n_passes'"),
+        (_history_entry(2, "n_passes", 0), r"history\[2\] field 'n_passes' is int 0"),
+        (lambda p: p["history"][1].pop("n_passes"), r"history\[1\] has no field"),
+    ],
+    ids=["passes-1e30", "passes-2**53", "passes-decreasing", "passes-missing"],
+)
+def test_the_pass_count_is_bounded_and_never_decreases(tmp_path, change, match):
+    """Before: a forged count of 10**30 resumed into a model whose n_passes_
+    was 1e30, and a count below the entry before's was accepted."""
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    _stopped(_model("newton"), X, y, path)
+    _rewrite(path, change)
+    with pytest.raises(IntegrityError, match=match) as info:
+        _model("newton").fit(X, y, checkpoint=path)
+    assert str(path) in str(info.value)

@@ -26,8 +26,9 @@ Conventions (owned here)
   configuration that is not an object of the values ``_encode`` writes, an
   ``n_iter`` that is not an integer >= 0, a history that is not
   ``n_iter + 1`` entries (entry ``i`` has ``iter`` ``i``, ``n_passes`` an
-  integer >= 0, and otherwise names of at most 40 lower-case letters, digits
-  and underscores holding numbers), a value that ``_encode`` does not write
+  integer below 2**53 and not below the entry before's, and otherwise names
+  of at most 40 lower-case letters, digits and underscores holding numbers),
+  a value that ``_encode`` does not write
   (bad hex, an array whose length is not its shape's, a state that is not an
   object), and, when the data fingerprint or the problem configuration
   differs, the whole checkpoint unless ``force=True``. The loop then checks
@@ -151,6 +152,11 @@ _FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
 _HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
+#: Bound on a history entry's pass count (exact in a float64 and far beyond
+#: any fit's: a forged 10**30 would become the fit's ``n_passes_``).
+MAX_PASSES = 2**53
+
+
 def _is_count(v: Any) -> bool:
     return type(v) is int and v >= 0
 
@@ -221,6 +227,7 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
             f"{n_iter + 1} (one for each iteration from 0 to 'n_iter' = {n_iter})"
         )
     decoded = []
+    passes = 0  # the count never goes down from one entry to the next
     for i, entry in enumerate(history):
         out = {}
         for k, v in entry.items():
@@ -233,15 +240,20 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
             value = _decode(v, key)
             if k == "iter" and not (type(value) is int and value == i):
                 raise IntegrityError(f"{key} is {_shown(value)}, expected {i}")
-            if k == "n_passes" and not _is_count(value):
+            if k == "n_passes" and not (
+                _is_count(value) and passes <= value < MAX_PASSES
+            ):
                 raise IntegrityError(
-                    f"{key} is {_shown(value)}, expected an integer >= 0"
+                    f"{key} is {_shown(value)}, expected an integer from {passes} "
+                    f"(the entry before's) to 2**53 - 1"
                 )
             if type(value) not in (int, float):
                 raise IntegrityError(f"{key} is {_shown(value)}, expected a number")
             out[k] = value
-        if "iter" not in out:
-            raise IntegrityError(f"{where}: history[{i}] has no field 'iter'")
+        for name in ("iter", "n_passes"):
+            if name not in out:
+                raise IntegrityError(f"{where}: history[{i}] has no field {name!r}")
+        passes = out["n_passes"]
         decoded.append(out)
     return decoded
 

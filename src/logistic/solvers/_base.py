@@ -40,6 +40,7 @@ import numpy as np
 
 from .._exceptions import (
     ConvergenceWarning,
+    IntegrityError,
     InvalidParameterError,
     NumericalError,
     NumericalStabilityWarning,
@@ -354,7 +355,14 @@ class Solver:
         if start is not None:
             fit.history = list(start["history"])
             if fit.history:  # the count goes on from the checkpoint's
-                fit.passes0 -= int(fit.history[-1].get("n_passes", 0))
+                passes = fit.history[-1].get("n_passes", 0)
+                if type(passes) is not int or not 0 <= passes < 2**53:
+                    raise IntegrityError(
+                        f"checkpoint {start.get('path', '(given state)')}: the "
+                        f"last history entry's 'n_passes' is {passes!r:.40}, "
+                        "expected an integer from 0 to 2**53 - 1"
+                    )
+                fit.passes0 -= passes
         return self._run(fit, np.asarray(theta0, dtype=np.float64), start)
 
     @classmethod
