@@ -19,9 +19,11 @@ sp = pytest.importorskip("scipy.sparse")
 
 
 def _csr(n: int, p: int, k: int, seed: int = 4):
-    """An n × p CSR matrix of ones, k stored values a row (columns drawn)."""
+    """An n × p CSR matrix of ones, k stored values a row (k distinct
+    columns from a drawn start: the backend would sum duplicates)."""
     rng = np.random.default_rng(seed)
-    indices = np.sort(rng.integers(0, p, size=(n, k)), axis=1).ravel()
+    start = rng.integers(0, p, size=(n, 1))
+    indices = np.sort((start + np.arange(k) * (p // k)) % p, axis=1).ravel()
     indptr = np.arange(0, n * k + 1, k)
     return sp.csr_matrix((np.ones(n * k), indices, indptr), shape=(n, p))
 

@@ -122,7 +122,7 @@ class PathResult:
 
     def decision_function(self, X: Any, offset: Any = None) -> FloatArray:
         """Logits of every point: an array of shape (n_samples, n_alphas)."""
-        X = check_X(X, estimator="PathResult")
+        X = check_X(X, estimator="PathResult", for_prediction=True)
         if X.shape[1] != self.coefs.shape[1]:
             raise ValueError(
                 f"X has {X.shape[1]} features; the path was fitted with "

@@ -64,7 +64,7 @@ def checked_X(model: Any, X: Any) -> Any:
     if encoding is not None:
         X = apply_encoding(encoding, X)  # text columns, as in fit
     check_feature_names(getattr(model, "feature_names_in_", None), X, name)
-    X = check_X(X, estimator=name)
+    X = check_X(X, estimator=name, for_prediction=True)
     if X.shape[1] != model.n_features_in_:
         raise ValueError(
             f"X has {X.shape[1]} features, but {name} is expecting "

@@ -25,7 +25,14 @@ from ._exceptions import (
     user_stacklevel,
 )
 from ._labels import check_y_binary, check_y_classes, refuse_masked
-from ._sparse_structure import checked_before_conversion, checked_structure
+from ._sparse_structure import (
+    check_sparse_form,
+    checked_before_conversion,
+    checked_bounds,
+    checked_structure,
+    forget_hand_off,
+    hand_off,
+)
 
 __all__ = [
     "check_X",
@@ -285,6 +292,7 @@ def check_X(
     estimator: str = "LogisticRegression",
     min_samples: int = 1,
     check_finite: bool = True,
+    for_prediction: bool = False,
 ) -> Any:
     """Validate X: 2-D, numeric, finite, at least one sample and one feature.
 
@@ -296,11 +304,14 @@ def check_X(
     (:mod:`logistic._sparse_structure`). ``check_finite=False`` leaves out
     the finite check
     (the caller then owes it: :func:`check_fit_data`'s ``defer_finite``).
+    ``for_prediction``: a sparse X only needs what ``X @ w`` reads (``indptr``
+    and the range of its indices; no canonical test, no copy).
     """
     names = feature_names_of(X)
     if sp.issparse(X):
         if not accept_sparse:
             raise TypeError(f"{estimator} does not accept sparse X; pass a dense array")
+        check_sparse_form(X)
         if X.format not in ("csr", "csc"):
             checked_before_conversion(X)
             X = X.tocsr()
@@ -310,7 +321,10 @@ def check_X(
             )
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
-        X = checked_structure(X)  # index arrays and canonical form, verified
+        if for_prediction:
+            X = checked_bounds(X)
+        else:  # index arrays and canonical form, verified
+            X = checked_structure(X)
         data, shape = X.data, X.shape
     else:
         X = _dense_array(X)
@@ -510,6 +524,7 @@ def check_fit_data(
     non-finite X is still reported before bad labels or weights.
     """
     names = feature_names_of(X)
+    forget_hand_off()
     X = check_X(X, estimator=estimator, check_finite=not defer_finite)
     pending = defer_finite
     try:
@@ -525,6 +540,8 @@ def check_fit_data(
         if pending:  # X's fault is reported first, as without deferral
             check_finite_X(X, names)
         raise
+    if sp.issparse(X):  # the backend built next need not read it again
+        hand_off(X)
     return FitData(X, y01, classes, sw, off, names, pending)
 
 

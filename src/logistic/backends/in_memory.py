@@ -66,6 +66,7 @@ import numpy as np
 
 from .._blas_threads import one_blas_thread
 from .._sparse import issparse
+from .._sparse_structure import backend_structure
 from .._typing import BackendCapabilities, Block
 from ._fold import fold_in_order as _fold
 from ._windows import reduce_windows
@@ -183,10 +184,11 @@ def _csr_row_view(X: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
         view = X.__class__.__new__(X.__class__)
         vars(view).update(vars(X))
         view._shape = shape
-    else:  # pragma: no cover - a scipy without ``_shape``
-        from scipy.sparse import csr_matrix  # only sparse input gets here
+    else:  # a scipy without ``_shape``: its constructor, X's kind (array/matrix)
+        import scipy.sparse as sp  # only sparse input gets here
 
-        view = csr_matrix(shape, dtype=X.dtype)
+        kind = sp.csr_array if isinstance(X, sp.sparray) else sp.csr_matrix
+        view = kind(shape, dtype=X.dtype)
     view.indptr = X.indptr[start : stop + 1] - X.indptr.dtype.type(lo)
     view.indices = X.indices[lo:hi]
     view.data = X.data[lo:hi]
@@ -202,7 +204,11 @@ class InMemory:
     Parameters
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Floating dtype (float32 or float64). Not copied.
+        Floating dtype (float32 or float64). Not copied, except a sparse X
+        that is not canonical (duplicates or unsorted indices: its canonical
+        copy is held). A sparse X's index arrays are checked here
+        (:func:`logistic._sparse_structure.backend_structure`; not again when
+        ``check_fit_data`` of this thread just checked this very X).
     y : ndarray of shape (n_samples,)
         Labels in {0, 1} (1 for ``classes[1]``).
     sample_weight, offset : ndarray of shape (n_samples,) or None
@@ -242,6 +248,8 @@ class InMemory:
         n_threads: int | None = None,
         finite_checked: bool = True,
     ) -> None:
+        if issparse(X):  # never trusted: the kernels index with X's arrays
+            X = backend_structure(X)
         self.X = X
         self.y = y
         self.sample_weight = sample_weight
