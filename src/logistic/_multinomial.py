@@ -332,7 +332,7 @@ class MultinomialObjective(LogisticObjective):
         *,
         penalty: str | None,
         alpha: float,
-        l1_ratio: float,
+        l1_ratio: float | None,
         C: float | None,
         fit_intercept: bool = True,
     ) -> tuple[MultinomialObjective, float]:

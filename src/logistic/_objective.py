@@ -79,7 +79,7 @@ F64 = np.float64
 def penalty_strengths(
     penalty: str | None,
     alpha: float,
-    l1_ratio: float,
+    l1_ratio: float | None,
     C: float | None,
     weight_sum: float | Callable[[], float],
 ) -> tuple[float, float]:
@@ -102,7 +102,15 @@ def penalty_strengths(
                 f"C={C!r} is too small: alpha = 1/(C·Σs) = 1/({C!r}·{total:g}) "
                 f"overflows. Use a larger C (or alpha directly)."
             )
-    ratio = {"l2": 0.0, "l1": 1.0}.get(penalty, float(l1_ratio))
+    # l1_ratio is read for "elasticnet" only (None elsewhere)
+    if penalty == "elasticnet":
+        if l1_ratio is None:
+            raise InvalidParameterError(
+                "penalty='elasticnet' needs l1_ratio, a number in [0, 1]; got None"
+            )
+        ratio = float(l1_ratio)
+    else:
+        ratio = {"l2": 0.0, "l1": 1.0}[penalty]
     return a * ratio, a * (1.0 - ratio)
 
 
@@ -154,7 +162,7 @@ class LogisticObjective:
         *,
         penalty: str | None,
         alpha: float,
-        l1_ratio: float,
+        l1_ratio: float | None,
         C: float | None,
         fit_intercept: bool = True,
     ) -> tuple[LogisticObjective, float]:

@@ -94,8 +94,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         penalty named with neither ``alpha`` nor ``C`` uses scikit-learn's
         ``C = 1.0``; ``alpha=0`` with a norm penalty, both set, or either set
         with ``penalty=None``/``"firth"`` is an error (:mod:`logistic._penalty`).
-    l1_ratio : float in [0, 1], default=0.0
-        Elastic-net mixing (only with ``penalty="elasticnet"``).
+    l1_ratio : float in [0, 1] or None, default=None
+        Elastic-net mixing; required with ``penalty="elasticnet"`` (no default
+        would silently be L2 or L1), ignored otherwise.
     solver : str, default="auto"
         "auto" picks by shape, sparsity and penalty (recorded in ``solver_``);
         or one of the registered solvers ("newton", "lbfgs", "gd", "sgd",
@@ -183,7 +184,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
         "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
-        "l1_ratio": [Interval(numbers.Real, 0, 1, "both")],
+        "l1_ratio": [None, Interval(numbers.Real, 0, 1, "both")],
         "solver": [str],
         "fit_intercept": [bool, np.bool_],
         "class_weight": [is_class_weight],
@@ -201,7 +202,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         *,
         alpha: float | None = None,
         C: float | None = None,
-        l1_ratio: float = 0.0,
+        l1_ratio: float | None = None,
         solver: str = "auto",
         fit_intercept: bool = True,
         class_weight: dict[Any, float] | str | None = None,
@@ -246,6 +247,11 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
                 f"penalty='firth' needs a solver with the 'firth' capability, but none "
                 f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' "
                 f"instead, or install a version of logistic with Firth."
+            )
+        if self.penalty == "elasticnet" and self.l1_ratio is None:
+            raise InvalidParameterError(
+                f"penalty='elasticnet' needs the 'l1_ratio' parameter of {name}: "
+                f"a number in [0, 1] (0 is L2, 1 is L1). Got l1_ratio=None instead."
             )
         resolve_strength(self.penalty, self.alpha, self.C, name)
 
