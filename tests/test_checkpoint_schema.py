@@ -240,3 +240,19 @@ def test_the_pass_count_is_bounded_and_never_decreases(tmp_path, change, match):
     with pytest.raises(IntegrityError, match=match) as info:
         _model("newton").fit(X, y, checkpoint=path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 200_000, "[" * 200_000 + "]" * 200_000, '{"payload": 1' + "0" * 5000 + "}"],
+    ids=["unclosed-nesting", "deep-nesting", "huge-integer"],
+)
+def test_json_the_reader_cannot_parse_is_refused(tmp_path, text):
+    """Before: nesting deeper than Python's recursion limit raised a raw
+    RecursionError out of Checkpointer.load."""
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    path.write_text(text)
+    with pytest.raises(IntegrityError, match="not valid JSON") as info:
+        _model("newton").fit(X, y, checkpoint=path)
+    assert str(path) in str(info.value)

@@ -349,7 +349,16 @@ class Checkpointer:
                 f"checkpoint {path} is {describe_mode(path.stat().st_mode)}, not a "
                 "regular file; remove it or give another checkpoint path"
             ) from None
-        doc = json.loads(raw)
+        try:
+            doc = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            # RecursionError: arrays or objects nested deeper than Python's
+            # recursion limit ("[" * 200000); ValueError: bytes that are not
+            # UTF-8 JSON, integers over Python's 4300-digit limit
+            raise IntegrityError(
+                f"checkpoint {path} is not valid JSON ({type(exc).__name__}: "
+                f"{_text(str(exc))}); expected the document save writes"
+            ) from None
         if not isinstance(doc, dict) or not isinstance(doc.get("payload"), dict):
             raise IntegrityError(
                 f"checkpoint {path}: expected an object with 'sha256' and 'payload'"
@@ -376,7 +385,8 @@ class Checkpointer:
             try:
                 payload = self._read(candidate)
                 decoded = _decoded(payload, candidate)
-            except (ValueError, KeyError, TypeError) as exc:  # IntegrityError too
+            except (ValueError, KeyError, TypeError, RecursionError) as exc:
+                # IntegrityError is a ValueError
                 errors.append(f"{candidate}: {exc}")
                 continue
             if errors:
