@@ -256,3 +256,36 @@ def test_json_the_reader_cannot_parse_is_refused(tmp_path, text):
     with pytest.raises(IntegrityError, match="not valid JSON") as info:
         _model("newton").fit(X, y, checkpoint=path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("fingerprint", ["DEADBEEF", "ab-cd", "", 12])
+def test_a_fingerprint_resume_would_refuse_is_an_error_at_the_first_save(
+    tmp_path, monkeypatch, fingerprint
+):
+    """Before: a backend fingerprint that is not a lower-case hex digest was
+    written, and then every resume refused the checkpoint it wrote."""
+    import logistic._fit_steps as fit_steps
+    from logistic._checkpoint import Checkpointer
+
+    def forged(path, **kw):
+        return Checkpointer(path, **{**kw, "fingerprint": fingerprint})
+
+    monkeypatch.setattr(fit_steps, "Checkpointer", forged)
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    with pytest.raises(ValueError, match="backend's data fingerprint is") as info:
+        _model("newton").fit(X, y, checkpoint=path)
+    assert not isinstance(info.value, IntegrityError)
+    assert repr(fingerprint) in str(info.value)
+    assert not path.exists()
+
+
+def test_a_refused_checkpoint_is_named_once(tmp_path):
+    """Before: 'no valid checkpoint: <path>: checkpoint <path>: ...'."""
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    _stopped(_model("newton"), X, y, path)
+    _rewrite(path, _set_payload("n_iter", "2"))
+    with pytest.raises(IntegrityError) as info:
+        _model("newton").fit(X, y, checkpoint=path)
+    assert str(info.value).count(str(path)) == 1

@@ -315,7 +315,24 @@ class Checkpointer:
     def save(
         self, n_iter: int, state: dict[str, Any], history: list[dict[str, Any]]
     ) -> None:
-        """Write the checkpoint of iteration ``n_iter`` atomically."""
+        """Write the checkpoint of iteration ``n_iter`` atomically.
+
+        Raises
+        ------
+        ValueError
+            At the first save, when the data fingerprint is not a hex digest:
+            a resume would refuse every checkpoint written with it.
+        """
+        if self.n_written == 0 and not (
+            isinstance(self.fingerprint, str)
+            and _FINGERPRINT.fullmatch(self.fingerprint)
+        ):
+            raise ValueError(
+                f"checkpoint {self.path}: the backend's data fingerprint is "
+                f"{_shown(self.fingerprint)}, expected a lower-case hex digest (at "
+                "most 128 digits); a checkpoint written with it could never be "
+                "resumed. Fix the backend's fingerprint()"
+            )
         payload = {
             "format_version": FORMAT_VERSION,
             "fingerprint": self.fingerprint,
@@ -387,7 +404,10 @@ class Checkpointer:
                 decoded = _decoded(payload, candidate)
             except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 # IntegrityError is a ValueError
-                errors.append(f"{candidate}: {exc}")
+                text = str(exc)  # names the file already, unless json's own
+                errors.append(
+                    text if str(candidate) in text else f"{candidate}: {text}"
+                )
                 continue
             if errors:
                 warnings.warn(
