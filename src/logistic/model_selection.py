@@ -54,6 +54,7 @@ import numpy as np
 from ._constraints import Options, validate_params
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
+from ._frame_encoding import fit_encoding, needs_encoding
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
@@ -275,6 +276,11 @@ class LogisticRegressionCV(EstimatorProtocol):
     n_jobs : int or None, default=None
         Folds run in parallel in this many joblib threads (Dask data with an
         active ``distributed`` Client: as Dask tasks on its workers).
+    include : list of str or None, default=None
+        As for ``LogisticRegression``: a pandas DataFrame's text and
+        categorical columns are one-hot encoded once, before the folds
+        (:mod:`logistic._frame_encoding`); ``include`` keeps columns that
+        encoding would leave out as identifiers or free text.
 
     Attributes
     ----------
@@ -288,7 +294,8 @@ class LogisticRegressionCV(EstimatorProtocol):
     best_index_, index_1se_ : int
     coef_ : ndarray of shape (1, n_features)
     intercept_ : ndarray of shape (1,)
-    classes_, n_features_in_, feature_names_in_ : as for LogisticRegression
+    classes_, n_features_in_, feature_names_in_, encoding_ : as for
+        LogisticRegression
     path_ : PathResult or None
         The refit's path on all rows (up to the chosen point).
     """
@@ -304,6 +311,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         "rule": [Options(("min", "1se"))],
         "refit": [bool, np.bool_],
         "n_jobs": [None, numbers.Integral],
+        "include": [None, list, tuple],
         **_PATH_CONSTRAINTS,
     }
 
@@ -327,6 +335,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         max_iter: int = 1000,
         screening: bool = True,
         n_jobs: int | None = None,
+        include: list[str] | None = None,
     ) -> None:
         self.penalty = penalty
         self.l1_ratio = l1_ratio
@@ -345,6 +354,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         self.max_iter = max_iter
         self.screening = screening
         self.n_jobs = n_jobs
+        self.include = include
 
     # -- the grid ----------------------------------------------------------------
     def _ratio(self) -> float:
@@ -472,6 +482,10 @@ class LogisticRegressionCV(EstimatorProtocol):
         (X, y, sample_weight, offset, groups), from_dask = _in_memory(
             X, y, sample_weight, offset, groups
         )
+        encoding = None
+        if needs_encoding(X):  # as LogisticRegression.fit encodes a DataFrame
+            X, encoding = fit_encoding(X, self.include)
+        self.encoding_ = encoding
         data = check_fit_data(X, y, sample_weight, offset, estimator=name)
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
@@ -542,12 +556,14 @@ class LogisticRegressionCV(EstimatorProtocol):
     # -- prediction (a LogisticRegression at the chosen point) -------------------------
     def _model(self) -> LogisticRegression:
         self._check_fitted()
-        return _point_model(
+        m = _point_model(
             self.classes_,
             self.coef_,
             float(self.intercept_[0]),
             getattr(self, "feature_names_in_", None),
         )
+        m.encoding_ = getattr(self, "encoding_", None)
+        return m
 
     def decision_function(self, X: Any, offset: Any = None) -> Any:
         """Logits ``X w + b (+ offset)`` at the chosen strength."""
