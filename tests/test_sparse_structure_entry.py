@@ -200,3 +200,44 @@ def test_bsr_indices_are_named_block_columns():
         DataValidationError, match=r"outside \[0, 4\) \(X's block columns of width 3"
     ):
         LogisticRegression().fit(B, y)
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_the_column_copy_without_its_kernel_finds_duplicates(duplicate, monkeypatch):
+    """``newton-cd-columns``' copy by scipy's ``tocsc`` (no compiled kernel)
+    asks the canonical rule of ``_sparse_structure``: a column twice in a
+    row is None (the caller sums it), otherwise ``tocsc``'s arrays."""
+    from logistic.solvers import _column_matrix
+
+    monkeypatch.setattr(_column_matrix, "cd_kernel", lambda: None)
+    X, _ = _data()
+    if duplicate:
+        X = sp.csr_matrix(
+            (np.r_[X.data, 1.0], np.r_[X.indices, X.indices[-1]],
+             np.r_[X.indptr[:-1], X.nnz + 1]),
+            shape=X.shape,
+        )  # fmt: skip
+    got = _column_matrix.csc_arrays(X)
+    if duplicate:
+        assert got is None
+    else:
+        C = X.tocsc()
+        for a, b in zip(got, (C.data, C.indices, C.indptr), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "indices, indptr, expected",
+    [
+        ([0, 2, 1, 3], [0, 2, 4], True),  # rows [0, 2] and [1, 3]
+        ([0, 2, 2, 3], [0, 2, 4], True),  # 2 ends a row and starts the next
+        ([0, 2, 2, 3], [0, 3, 4], False),  # 2 twice in a row
+        ([2, 0], [0, 2], False),  # unsorted
+        ([], [0, 0, 0], True),
+    ],
+)
+def test_canonical_indices(indices, indptr, expected):
+    got = structure.canonical_indices(
+        np.array(indptr, dtype=np.int32), np.array(indices, dtype=np.int32)
+    )
+    assert got is expected

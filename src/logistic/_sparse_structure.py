@@ -67,6 +67,7 @@ from ._exceptions import DataValidationError
 
 __all__ = [
     "backend_structure",
+    "canonical_indices",
     "check_sparse_form",
     "checked_before_conversion",
     "checked_bounds",
@@ -273,6 +274,13 @@ def _check_indptr(
             f"X.indptr[{k}] = {int(indptr[k])} is below X.indptr[{k - 1}] = "
             f"{int(indptr[k - 1])}; expected a non-decreasing array"
         )
+
+
+def canonical_indices(indptr: Any, indices: Any) -> bool:
+    """Whether ``indices`` rise strictly within each row (of CSR; column of
+    CSC) that a checked ``indptr`` delimits: sorted, no index twice. The one
+    owner of this rule (the column solver's fallback copy asks it too)."""
+    return _canonical(len(indptr) - 1, indptr, indices, int(indptr[-1]))
 
 
 def _canonical(n_major: int, indptr: Any, indices: Any, nnz: int) -> bool:

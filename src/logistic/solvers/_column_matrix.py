@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._sparse_structure import canonical_indices
 from .._typing import FloatArray
 
 __all__ = [
@@ -100,14 +101,16 @@ def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray] | None:
     copies; copies of at least a :data:`HUGE_PAGE` are made into one
     huge-page buffer (the first fit of a process pays for every page of the
     copy it touches: 6 faults instead of ~1 000 for reuters' 4 MB).
-    Otherwise scipy's ``tocsc`` (which may narrow int64 indices to int32)
-    and :func:`_has_duplicates` on its result."""
+    Otherwise scipy's ``tocsc`` (which may narrow int64 indices to int32),
+    whose rows rise within each column: its only way to fail
+    :func:`logistic._sparse_structure.canonical_indices` is a row twice in a
+    column."""
     nnz = int(X.nnz)
     index = X.indices.dtype
     kernel = cd_kernel()
     if kernel is None or index not in (np.int32, np.intp) or X.indptr.dtype != index:
         C = X.tocsc()
-        if _has_duplicates(C.indices, C.indptr):
+        if not canonical_indices(C.indptr, C.indices):
             return None
         return C.data, C.indices, C.indptr
     size = nnz * (8 + index.itemsize)
@@ -121,19 +124,6 @@ def csc_arrays(X: Any) -> tuple[FloatArray, np.ndarray, np.ndarray] | None:
     if not kernel.csr_to_csc(X.indptr, X.indices, X.data, indptr, indices, data):
         return None
     return data, indices, indptr
-
-
-def _has_duplicates(indices: np.ndarray, indptr: np.ndarray) -> bool:
-    """Whether a CSC matrix whose rows rise within each column (scipy's
-    ``tocsc``) holds a row twice in a column: equal neighbours where the
-    second does not start a column (the compiled copy's rule)."""
-    nnz = int(indptr[-1])
-    if nnz < 2:
-        return False
-    same = indices[1:nnz] == indices[: nnz - 1]
-    starts = indptr[(indptr > 0) & (indptr < nnz)]
-    same[starts - 1] = False
-    return bool(same.any())
 
 
 class ColumnMatrix:
