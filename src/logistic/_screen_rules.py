@@ -6,7 +6,9 @@ values, then both ask :func:`left_out_reason`, so a file and a DataFrame
 holding the same columns leave out the same ones):
 
 * **Identifiers**: a column whose name says identifier (``id``, ``ID``,
-  ``*_id``, ``PassengerId``, ``userID``, ``index``, ``Unnamed: 0``, ...;
+  ``*_id``, ``PassengerId``, ``userID``, ``index``, ``Unnamed: 0`` (pandas'
+  unnamed index), ``rownames`` (R's row names, as Rdatasets' CSV files
+  carry them), ...;
   :func:`identifier_name`) and whose values, text or whole numbers, are
   present and distinct on every row.
 * **Free text**: a text column with more than :data:`FREE_TEXT_MIN_LEVELS`
@@ -27,7 +29,7 @@ FREE_TEXT_MIN_LEVELS = 20
 
 _ID_EXACT = re.compile(
     r"^(id|ids|idx|index|key|uuid|guid|row|rowid|rownum|row_?number|"
-    r"unnamed: ?0|record_?id|obs)$",
+    r"unnamed: ?0|record_?id|obs|row_?names|row\.names)$",
     re.IGNORECASE,
 )
 _ID_SUFFIX = re.compile(r"[ _.\-](id|key|uuid|guid|no|number)$", re.IGNORECASE)
