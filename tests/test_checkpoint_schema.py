@@ -116,7 +116,11 @@ def _history_entry(i, key, value):
         (_history_entry(1, "iter", 7), r"history\[1\] field 'iter'.*expected 1"),
         (_history_entry(0, "n_passes", True), r"history\[0\] field 'n_passes'"),
         (_history_entry(0, "n_passes", _hex(2.0)), r"history\[0\] field 'n_passes'"),
-        (_history_entry(1, "x" * 100, 1), r"history\[1\] field 'xxx"),
+        (
+            _history_entry(1, "accepted", 1),
+            r"history\[1\] field 'accepted': unknown field, expected one of",
+        ),
+        (_history_entry(1, "x" * 100, 1), r"history\[1\] field 'xxx.*unknown field"),
         (lambda p: p["history"].pop(), r"'history' holds 2 entries, expected 3"),
         (
             lambda p: p["history"].append(dict(p["history"][-1], iter=3)),
@@ -140,6 +144,7 @@ def _history_entry(i, key, value):
         "history-bool",
         "history-int-as-float",
         "history-unknown-key",
+        "history-long-key",
         "history-short",
         "history-long",
         "fingerprint-text",
@@ -289,3 +294,24 @@ def test_a_refused_checkpoint_is_named_once(tmp_path):
     with pytest.raises(IntegrityError) as info:
         _model("newton").fit(X, y, checkpoint=path)
     assert str(info.value).count(str(path)) == 1
+
+
+@pytest.mark.parametrize("solver", ["newton", "firth", "sgd", "newton-cd-columns"])
+def test_an_unknown_state_field_is_refused(tmp_path, solver):
+    """Before: a key no solver writes was ignored (RELIABILITY P05, strict)."""
+    X, y = _sparse() if solver == "newton-cd-columns" else _dense()
+    kw = {"penalty": "l2", "alpha": 1e-3}
+    if solver == "firth":
+        kw = {"penalty": "firth"}
+    elif solver == "newton-cd-columns":
+        kw = {"penalty": "l1", "C": 1.0}
+
+    def model():
+        return LogisticRegression(solver=solver, tol=1e-10, random_state=0, **kw)
+
+    path = tmp_path / "c.json"
+    _stopped(model(), X, y, path, 2)
+    _rewrite(path, _set_state("backdoor", 1))
+    match = r"unknown state field\(s\) \[str 'backdoor'"
+    with pytest.raises(IntegrityError, match=match):
+        model().fit(X, y, checkpoint=path)

@@ -26,8 +26,8 @@ Conventions (owned here)
   configuration that is not an object of the values ``_encode`` writes, an
   ``n_iter`` that is not an integer >= 0, a history that is not
   ``n_iter + 1`` entries (entry ``i`` has ``iter`` ``i``, ``n_passes`` an
-  integer below 2**53 and not below the entry before's, and otherwise names
-  of at most 40 lower-case letters, digits and underscores holding numbers),
+  integer below 2**53 and not below the entry before's, and otherwise only
+  the fields solvers record, :data:`_HISTORY_FIELDS`, holding numbers),
   a value that ``_encode`` does not write
   (bad hex, an array whose length is not its shape's, a state that is not an
   object), and, when the data fingerprint or the problem configuration
@@ -148,8 +148,24 @@ _PAYLOAD_KEYS = (
 )
 #: A data fingerprint: a hex digest (every backend's ``fingerprint``).
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
-#: A history entry's field name (``Solver._record``'s keyword arguments).
-_HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+#: The fields a history entry may hold: those every entry has
+#: (``Solver._record``), Newton's subsample start (``_newton_rows``) and
+#: L-BFGS's subspace steps.
+_HISTORY_FIELDS = frozenset(
+    {
+        "iter",
+        "objective",
+        "grad_max_norm",
+        "step",
+        "time",
+        "n_passes",
+        "subsample_rows",
+        "subsample_iter",
+        "subsample_passes",
+        "subsample_used",
+        "subspace",
+    }
+)
 
 
 #: Bound on a history entry's pass count (exact in a float64 and far beyond
@@ -232,10 +248,9 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
         out = {}
         for k, v in entry.items():
             key = f"{where}: history[{i}] field {_text(k)}"
-            if not _HISTORY_NAME.fullmatch(k):
+            if k not in _HISTORY_FIELDS:
                 raise IntegrityError(
-                    f"{key}: expected a name of at most 40 lower-case letters, "
-                    "digits and underscores"
+                    f"{key}: unknown field, expected one of {sorted(_HISTORY_FIELDS)}"
                 )
             value = _decode(v, key)
             if k == "iter" and not (type(value) is int and value == i):

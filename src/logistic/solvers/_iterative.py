@@ -232,6 +232,9 @@ class IterativeSolver(Solver):
     detects_stall: ClassVar[bool] = True
     #: Values of state fields that checkpoints written before them lack.
     state_defaults: ClassVar[dict[str, Any]] = {}
+    #: Keys :meth:`state_dict` writes besides the state's fields (a loaded
+    #: state with any other key is refused, :meth:`_resume`).
+    state_extras: ClassVar[tuple[str, ...]] = ()
     #: The statuses :meth:`step` may leave in the state's ``stop``: a loaded
     #: state's ``stop`` is "" or one of these (:meth:`_loaded`).
     stop_statuses: ClassVar[tuple[str, ...]] = ()
@@ -281,6 +284,14 @@ class IterativeSolver(Solver):
                 f"{where}: 'n_iter' is {n_iter!r}, expected an integer from 0 to "
                 f"max_iter={self.max_iter} (to continue a fit past its max_iter, "
                 f"raise max_iter)"
+            )
+        known = names | {*_PROGRESS_KEYS, "theta_original", *self.state_extras}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise IntegrityError(
+                f"{where}: unknown state field(s) "
+                f"[{', '.join(_described(k) for k in unknown[:5])}], expected "
+                f"only the fields solver {self.name!r} writes: {sorted(known)}"
             )
         missing = names - set(values)
         if not missing:

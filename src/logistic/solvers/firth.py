@@ -66,6 +66,7 @@ class Firth(IterativeSolver):
     capabilities = Capabilities(firth=True, needs_hessian=True)
     Options = FirthOptions
     State = _FirthState
+    state_extras = ("factor_lower",)
     stop_statuses = (LINE_SEARCH_STOP_FIRTH,)
     standardized = False
     verifies_objective = False  # its value and gradient are Firth's penalized ones
