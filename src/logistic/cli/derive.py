@@ -36,7 +36,10 @@ def derive(classes: Classes = None) -> None:
             EX_USAGE,
         )
     try:
-        results = derivation.verify(classes=classes)
+        if classes is None:
+            results = derivation.verify()
+        else:
+            results = derivation.verify(classes=classes)
     except ImportError:
         # a missing optional extra is a usage error (exit 2), as for export
         raise CLIError(
