@@ -201,26 +201,89 @@ def collect_warnings() -> Iterator[list[str]]:
         warnings.simplefilter("always")
         messages: list[str] = []
         yield messages
-    shown = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
-    if not shown:
-        return
-    from ._spelling import cli_spelling
-
     seen = set()
-    for w in shown:
-        text = cli_spelling(f"{w.category.__name__}: {w.message}")
-        # one printable line (a model file stores it: io refuses control
-        # characters there), other characters escaped as repr escapes them
-        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-        if text not in seen:
+    for w in caught:
+        text = _warning_text(w.message, w.category)
+        if text is not None and text not in seen:
             seen.add(text)
             messages.append(text)
 
 
+def _warning_text(message: Warning | str, category: type[Warning]) -> str | None:
+    """``Category: message`` with CLI spellings, on one printable line (a model
+    file stores it: io refuses control characters there; other characters are
+    escaped as repr escapes them); None for a DeprecationWarning (not the
+    user's concern)."""
+    if issubclass(category, DeprecationWarning):
+        return None
+    from ._spelling import cli_spelling
+
+    text = cli_spelling(f"{category.__name__}: {message}")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+#: Warning lines printed by the running command (None outside
+#: :func:`routed_warnings`): each is printed once.
+_printed: set[str] | None = None
+
+
+#: The arguments of the running command (set by :func:`logistic.cli.app.main`).
+command_line: list[str] = []
+
+
+def typed_option(*names: str) -> str:
+    """Which of an option's names (``--onnx``, ``--output``, ``-o``) the command
+    line used, so that messages name the option as typed; the first name when
+    none is found."""
+    for arg in reversed(command_line):
+        for name in names:
+            long_value = name.startswith("--") and arg.startswith(name + "=")
+            short_value = len(name) == 2 and arg.startswith(name) and len(arg) > 2
+            if arg == name or long_value or short_value:
+                return name
+    return names[0]
+
+
+@contextmanager
+def routed_warnings() -> Iterator[None]:
+    """Run a command with every warning printed by :func:`warn`: those raised
+    outside :func:`collect_warnings` too (after a collection block, in a
+    summary computed lazily, in typer's callback) are shown as the collected
+    ones, ``warning: Category: message`` with CLI spellings, never Python's
+    ``file:line: Category: message`` and source line; each line once per
+    command (a warning both collected and raised again is printed once).
+    Warnings raised outside a collection are printed when the command ends
+    (or fails, before its error line), after the ones the command prints
+    itself, which name the cause first (a separation, then its consequence
+    for inference)."""
+    global _printed
+    escaped: list[str] = []
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        text = _warning_text(message, category)
+        if text is not None:
+            escaped.append(text)
+
+    previous, _printed = _printed, set()
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = show
+            yield
+    finally:
+        for text in escaped:
+            warn(text)
+        _printed = previous
+
+
 def warn(message: str) -> None:
-    """A warning line on stderr (capped like :func:`error_message`)."""
+    """A warning line on stderr (capped like :func:`error_message`); within
+    :func:`routed_warnings`, a line already printed is not printed again."""
     from .._messages import cap_line
 
+    if _printed is not None:
+        if message in _printed:
+            return
+        _printed.add(message)
     err_console.print(
         f"warning: {cap_line(message)}", markup=False, highlight=False, soft_wrap=True
     )

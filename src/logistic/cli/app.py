@@ -98,7 +98,8 @@ HELP = (
     "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
     "66 input missing, 73 cannot create output, 74 I/O error (also a Dask cluster "
     "that fails), 130 interrupted, 141 output pipe closed. "
-    "Add --debug to any command for a traceback."
+    "Add --debug to any command for a traceback; logistic --version prints the "
+    "version."
 )
 
 
@@ -282,9 +283,19 @@ def _quiet_blas_threads() -> bool:
 
 def _run(args: list[str], debug: bool, json_out: bool) -> int:
     """:func:`main` after its set-up: the command, its errors and exit code."""
+    if args[:1] == ["--version"]:  # before the commands' framework loads
+        from .. import __version__
+
+        print(f"logistic {__version__}", flush=True)
+        return 0
     try:
+        from . import _common
+        from ._common import routed_warnings
+
+        _common.command_line[:] = args
         # non-standalone typer returns the code of typer.Exit (130 after Ctrl-C)
-        rv = build_app()(args=args, prog_name="logistic", standalone_mode=False)
+        with routed_warnings():
+            rv = build_app()(args=args, prog_name="logistic", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
     except OutputClosed:

@@ -9,7 +9,14 @@ import typer
 
 from . import _options as opt
 from ._codes import EX_USAGE, CLIError
-from ._common import check_output, load_model_file, note, require_inputs, writing
+from ._common import (
+    check_output,
+    load_model_file,
+    note,
+    require_inputs,
+    typed_option,
+    writing,
+)
 
 
 def export(
@@ -31,10 +38,11 @@ def export(
     ] = False,
     force: opt.Force = False,
 ) -> None:
-    """Export a model file to ONNX: input 'X' (n, p) of the encoded features;
-    outputs 'label' (0/1), 'probabilities' (n, 2) and 'logit' (K classes:
-    'label' the class code, 'probabilities' and 'logit' (n, K); the levels
-    are in the metadata).
+    """Export a model file to ONNX (needs the onnx extra).
+
+    Input 'X' (n, p) of the encoded features; outputs 'label' (0/1),
+    'probabilities' (n, 2) and 'logit' (K classes: 'label' the class code,
+    'probabilities' and 'logit' (n, K); the levels are in the metadata).
 
     The ONNX graph applies the linear model only: give it the encoded
     features (feature names are in the model file and the ONNX metadata).
@@ -42,7 +50,8 @@ def export(
     Example: logistic export model.json --onnx model.onnx
     """
     require_inputs(model=model)
-    out = check_output(onnx, force=force, inputs=(model,), option="--onnx")
+    option = typed_option("--onnx", "--output", "-o")
+    out = check_output(onnx, force=force, inputs=(model,), option=option)
     mf = load_model_file(str(model))
     try:
         from ..onnx_export import to_onnx_bytes

@@ -410,8 +410,10 @@ def margins(
     decimal: opt.Decimal = ".",
     quiet: Quiet = False,
 ) -> None:
-    """Marginal effects with delta-method standard errors, z, p and intervals
-    (Stata's margins, statsmodels' get_margeff) on the model's training data.
+    """Marginal effects of a model on its training data, with standard errors.
+
+    Delta-method standard errors, z, p and intervals (Stata's margins,
+    statsmodels' get_margeff).
 
     DATA is the file the model was fitted on (its encoding, weights and offset
     columns as stored in the model file). Penalized models are refused.
