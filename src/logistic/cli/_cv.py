@@ -129,10 +129,19 @@ def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
     if record["best_index"] == record["index_1se"]:
         marks[record["best_index"]] = "best, 1se"
     picks = set(np.linspace(0, n - 1, min(rows, n)).round().astype(int)) | set(marks)
+    omitted = n - len(picks)
+    caption = (
+        f"{len(picks)} of {n} strengths shown (evenly spaced, with the best and "
+        f"1se ones); the {omitted} others are in the model file "
+        "(model.cross_validation)"
+        if omitted
+        else None
+    )
     table = Table(
         title=f"{record['folds']}-fold cross-validation ({record['penalty']}, "
         f"log loss); chosen: alpha = {record['alpha']:.6g} (C = {record['C']:.6g}, "
-        f"rule {record['rule']})"
+        f"rule {record['rule']})",
+        caption=caption,
     )
     for col in ("alpha", "C", "log loss", "std err", "non-zero", ""):
         table.add_column(col, justify="right" if col else "left")

@@ -45,11 +45,18 @@ def demo(
 
     if output_dir is None:
         output_dir = Path(tempfile.mkdtemp(prefix="logistic-demo-"))
+    if output_dir.exists() and not output_dir.is_dir():
+        raise CLIError(
+            f"--output-dir {output_dir} is a file, not a directory: name a new or "
+            "an existing directory",
+            EX_CANTCREAT,
+        )
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CLIError(
-            f"cannot create --output-dir {output_dir}: {exc}", EX_CANTCREAT
+            f"cannot create --output-dir {output_dir}: {exc.strerror or exc}",
+            EX_CANTCREAT,
         ) from None
     console.print(f"output directory: {output_dir}", markup=False)
     data = Path(datasets.ucla_admissions_path())

@@ -16,7 +16,7 @@ from ._apply import (
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
-from ._common import check_output, note, require_inputs, writing
+from ._common import check_output, note, require_inputs, typed_option, writing
 from ._progress import Quiet
 from ._spelling import cli_spelling
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
@@ -213,13 +213,15 @@ def report(
     force: opt.Force = False,
     quiet: Quiet = False,
 ) -> None:
-    """Write a self-contained HTML report: ROC and precision-recall curves,
-    calibration, coefficients with confidence intervals, convergence history
-    the summary table, the Hosmer-Lemeshow test (--groups) and the most
-    influential rows (images embedded; needs matplotlib). Rows are weighted by
-    the model's --weights column when DATA has it. A model of more than two
-    classes gets its multi-class metrics, confusion matrix and one ROC curve
-    per class against the rest.
+    """Write a self-contained HTML report of a model on DATA.
+
+    ROC and precision-recall curves, calibration, coefficients with
+    confidence intervals, convergence history, the summary table, the
+    Hosmer-Lemeshow test (--groups) and the most influential rows (images
+    embedded; needs matplotlib). Rows are weighted by the model's --weights
+    column when DATA has it. A model of more than two classes gets its
+    multi-class metrics, confusion matrix and one ROC curve per class against
+    the rest.
 
     Example: logistic report model.json test.csv -o report.html
     """
@@ -227,6 +229,13 @@ def report(
     check_groups(groups)
     require_inputs(data=data, model=model)
     out = check_output(output, force=force, inputs=(data, model))
+    if out.suffix.lower() not in (".html", ".htm"):
+        option = typed_option("--output", "-o")
+        raise CLIError(
+            f"{option} must end in .html or .htm (the report is one HTML file), "
+            f"got {out.name!r}",
+            EX_USAGE,
+        )
     applied = apply_model(
         model,
         data,

@@ -223,8 +223,6 @@ def summary(
             info["level"] = level
         typer.echo(json.dumps(info, indent=2, default=str))
         return
-    training = mf.training or {}
-    data = (training.get("data") or {}).get("name", "?")
     console.print(
         f"model file {model} (format {mf.format_version}, logistic "
         f"{mf.library_version}, created {mf.created})",
@@ -232,11 +230,8 @@ def summary(
     )
     if info["formula"]:
         console.print(f"formula: {info['formula']}", markup=False)
-    console.print(
-        f"trained on {data}: {training.get('rows_used', '?')} rows used of "
-        f"{training.get('rows_read', '?')}",
-        markup=False,
-    )
+    training = mf.training or {}
+    console.print(_training_line(training), markup=False)
     if multiclass:
         column = (info["label_mapping"] or {}).get("column")
         target = target_text(mf.model, column, levels_of(mf))
@@ -361,3 +356,17 @@ def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
         "standard errors or intervals)"
     )
     return capped_table(rows, title, "odds ratios")
+
+
+def _training_line(training: dict[str, Any]) -> str:
+    """Where the model was trained and how many rows it used, as far as the
+    file records it (a model saved from Python records neither)."""
+    source = (training.get("data") or {}).get("name")
+    used, read = training.get("rows_used"), training.get("rows_read")
+    if source is None and used is None:
+        return "training data: not recorded in the model file (saved from Python)"
+    where = source if source is not None else "data not recorded in the model file"
+    if used is None:
+        return f"trained on {where}"
+    rows = f"{used} rows used" + (f" of {read}" if read is not None else "")
+    return f"trained on {where}: {rows}"

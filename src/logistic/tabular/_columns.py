@@ -202,14 +202,17 @@ def _raise_garbage(raw: RawData, name: str) -> None:
     )
 
 
-def numeric_column(raw: RawData, name: str) -> np.ndarray:
-    """float64 values of a numeric column (NaN where missing)."""
+def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarray:
+    """float64 values of a numeric column (NaN where missing); ``role`` (the
+    option naming the column, ``--weights``) words the error for a text column."""
     import pyarrow as pa
 
     col = _column(raw, name)
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         import pyarrow.compute as pc
 
+        if role is not None and not _mostly_numbers(raw, name):
+            _raise_text(raw, name, role)
         _raise_garbage(raw, name)
         col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
     values = floats(col)  # casts what it cannot read from the buffers
@@ -221,6 +224,20 @@ def numeric_column(raw: RawData, name: str) -> np.ndarray:
             "only finite numbers are allowed"
         )
     return values
+
+
+def _raise_text(raw: RawData, name: str, role: str) -> None:
+    """The column an option names for numbers holds text."""
+    valid, _ = _number_flags(raw, name)
+    example = ""
+    if valid.any():
+        first = int(np.flatnonzero(valid)[0])
+        value = _column(raw, name)[first].as_py()
+        example = f" ({value!r} at {position(raw, first)})"
+    raise DataValidationError(
+        f"{role} needs a numeric column, but column {name!r} in {raw.path} holds "
+        f"text{example}"
+    )
 
 
 def string_column(raw: RawData, name: str) -> np.ndarray:
@@ -240,7 +257,7 @@ def nonnegative_column(
     """A numeric column with no negative value; the error names the role, the
     column, the first line and the count (``--weights column 'w' in f.csv has
     a negative value (-1) at line 3 (1 such value(s)); weights must be >= 0``)."""
-    values = numeric_column(raw, name)
+    values = numeric_column(raw, name, role)
     negative = np.flatnonzero(values < 0)
     if negative.size:
         i = int(negative[0])

@@ -119,7 +119,7 @@ def _subset(raw: RawData, keep: np.ndarray) -> RawData:
 
 
 def _optional_numeric(raw: RawData, name: str | None) -> np.ndarray | None:
-    return None if name is None else numeric_column(raw, name)
+    return None if name is None else numeric_column(raw, name, "--offset")
 
 
 def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
