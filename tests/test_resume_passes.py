@@ -71,3 +71,15 @@ def test_a_resumed_stream_fit_reports_the_fits_passes(workdir, capsys):
     # fit's passes after iteration 2 (4) and one pass checking the checkpoint
     setup = plain["passes"] - plain["fit_passes"]
     assert resumed["passes"] == setup + (7 - 3) + 1
+
+
+def test_a_stream_fit_resumed_from_the_previous_checkpoint_says_so(workdir, capsys):
+    """With the latest checkpoint gone, the fit resumes from ``<ckpt>.prev``
+    (Checkpointer.load's fallback). Before: 'resumed' was whether the latest
+    existed, so this resumed fit reported resumed false and no note."""
+    pq.write_table(_table(n=20_000), workdir / "d.parquet")
+    _streamed(capsys, "part.json", "--checkpoint", "c.ckpt", "--max-iter", "3")
+    (workdir / "c.ckpt").replace(workdir / "c.ckpt.prev")
+    resumed, _ = _streamed(capsys, "resumed.json", "--checkpoint", "c.ckpt")
+    assert resumed["resumed"] is True
+    assert resumed["fit_passes"] == 7  # the uninterrupted fit's

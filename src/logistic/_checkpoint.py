@@ -60,7 +60,13 @@ import numpy as np
 
 from ._exceptions import IntegrityError
 
-__all__ = ["Checkpointer", "atomic_write", "run_with_checkpoint", "FORMAT_VERSION"]
+__all__ = [
+    "Checkpointer",
+    "FORMAT_VERSION",
+    "atomic_write",
+    "resume_source",
+    "run_with_checkpoint",
+]
 
 FORMAT_VERSION = 1
 
@@ -291,6 +297,19 @@ def _decoded(payload: Any, path: Path) -> dict[str, Any]:
         "history": _checked_history(payload["history"], n_iter, where),
         "path": str(path),
     }
+
+
+def resume_source(path: str | os.PathLike[str]) -> Path | None:
+    """The file a resume from ``path`` reads first: ``path``, or
+    ``<path>.prev`` when ``path`` is missing (:meth:`Checkpointer.load` falls
+    back to it); None when neither exists, so that a fit starts afresh. A
+    fit that resumes and succeeds loaded one of these files: load either
+    returns a valid checkpoint or raises."""
+    path = Path(path)
+    for candidate in (path, path.with_name(path.name + ".prev")):
+        if candidate.exists():
+            return candidate
+    return None
 
 
 class Checkpointer:

@@ -332,7 +332,9 @@ def _fit_streamed(
 
     model = _estimator(options, True)
     checkpoint = streaming["checkpoint"]
-    resumed = checkpoint is not None and Path(checkpoint).exists()
+    from .._checkpoint import resume_source
+
+    resumed = checkpoint is not None and resume_source(checkpoint) is not None
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
     with collect_warnings() as messages, context as client:
         result = fit_stream(
@@ -408,8 +410,10 @@ def _fit_in_memory(
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
         design.encoding["formula"] = formula  # as the user wrote it (display only)
-    if checkpoint is not None and checkpoint.exists():
-        note(f"resuming from checkpoint {checkpoint}")
+    from .._checkpoint import resume_source
+
+    if checkpoint is not None and (found := resume_source(checkpoint)) is not None:
+        note(f"resuming from checkpoint {found}")
     label = design.encoding.get("label") or {}
     options["class_weight"] = class_weight_codes(options["class_weight"], label)
     if label.get("levels") is not None:
