@@ -83,3 +83,25 @@ def test_a_stream_fit_resumed_from_the_previous_checkpoint_says_so(workdir, caps
     resumed, _ = _streamed(capsys, "resumed.json", "--checkpoint", "c.ckpt")
     assert resumed["resumed"] is True
     assert resumed["fit_passes"] == 7  # the uninterrupted fit's
+
+
+def test_lbfgs_resumes_as_a_warm_restart(tmp_path):
+    """lbfgs keeps only its point: the resume restarts scipy there. The
+    history's count continues from the checkpoint's (never decreasing) and
+    the coefficients agree within tol, but n_passes_ and the history after
+    the resume are not the uninterrupted fit's (docs/reliability.md)."""
+    X, y = _dense()
+    full = _model("lbfgs").fit(X, y)
+    path = tmp_path / "c.json"
+
+    def stop(entry):
+        if entry["iter"] == 3:
+            raise Crash
+
+    with pytest.raises(Crash):
+        _model("lbfgs").fit(X, y, checkpoint=path, callback=stop)
+    resumed = _model("lbfgs").fit(X, y, checkpoint=path)
+    passes = [e["n_passes"] for e in resumed.history_]
+    assert passes[:3] == [e["n_passes"] for e in full.history_][:3]
+    assert passes == sorted(passes) and resumed.n_passes_ == passes[-1]
+    np.testing.assert_allclose(resumed.coef_, full.coef_, atol=1e-6)
