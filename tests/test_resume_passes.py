@@ -80,8 +80,9 @@ def test_a_stream_fit_resumed_from_the_previous_checkpoint_says_so(workdir, caps
     pq.write_table(_table(n=20_000), workdir / "d.parquet")
     _streamed(capsys, "part.json", "--checkpoint", "c.ckpt", "--max-iter", "3")
     (workdir / "c.ckpt").replace(workdir / "c.ckpt.prev")
-    resumed, _ = _streamed(capsys, "resumed.json", "--checkpoint", "c.ckpt")
+    resumed, err = _streamed(capsys, "resumed.json", "--checkpoint", "c.ckpt")
     assert resumed["resumed"] is True
+    assert "resuming from checkpoint c.ckpt.prev" in err
     assert resumed["fit_passes"] == 7  # the uninterrupted fit's
 
 

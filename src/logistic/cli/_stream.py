@@ -88,8 +88,12 @@ def fit_stream(
 
     if chunk_rows is not None and chunk_rows < 1:
         raise CLIError(f"--chunk-rows must be at least 1, got {chunk_rows}", EX_USAGE)
-    if checkpoint is not None and checkpoint.exists():
-        note(f"resuming from checkpoint {checkpoint}")
+    if checkpoint is not None:
+        from .._checkpoint import resume_source
+
+        source = resume_source(checkpoint)
+        if source is not None:
+            note(f"resuming from checkpoint {source}")
     progress = FitProgress(quiet)
     kind = "chunked" if client is None else "dask"
     rule = positive_rule(plan.target, plan.path, positive)
