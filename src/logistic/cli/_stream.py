@@ -91,9 +91,9 @@ def fit_stream(
     if checkpoint is not None:
         from .._checkpoint import resume_source
 
-        source = resume_source(checkpoint)
-        if source is not None:
-            note(f"resuming from checkpoint {source}")
+        resumed_from = resume_source(checkpoint)
+        if resumed_from is not None:
+            note(f"resuming from checkpoint {resumed_from}")
     progress = FitProgress(quiet)
     kind = "chunked" if client is None else "dask"
     rule = positive_rule(plan.target, plan.path, positive)
