@@ -90,17 +90,23 @@ def test_csr_blocks_know_they_are_canonical_from_one_scan_of_x(monkeypatch):
     assert len(scans) == 1  # X's own scan
 
 
-def test_csr_blocks_of_x_with_duplicates_are_not_canonical():
+def test_csr_blocks_of_x_with_duplicates_hold_the_summed_matrix():
+    """A backend built on an X with duplicate entries holds X's canonical
+    copy: its blocks are canonical, their values are scipy's
+    ``sum_duplicates`` of X, and the caller's X is left as it was."""
     from logistic.backends.in_memory import InMemory
 
     X = _csr_with_blocks(duplicate=True)
     assert not X.has_canonical_format
+    nnz = X.nnz
     data = InMemory(X, np.zeros(X.shape[0]), block_bytes=4096)
-    first = next(iter(data.blocks())).X
-    assert not first.has_canonical_format  # the block holding row 3
-    summed = first.copy()
-    summed.sum_duplicates()  # scipy's own answer for the block's matrix
-    assert np.array_equal(first.toarray(), summed.toarray())
+    blocks = [b.X for b in data.blocks()]
+    assert all(b.has_canonical_format for b in blocks)
+    summed = X.copy()
+    summed.sum_duplicates()  # scipy's own answer for X
+    held = np.vstack([b.toarray() for b in blocks])
+    assert np.array_equal(held, summed.toarray())
+    assert X.nnz == nnz and not X.has_canonical_format
 
 
 def test_block_workers_return_results_in_order_and_raise_the_first_error():
