@@ -64,6 +64,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import datasets
+from benchmarks._page_cache import drop_page_cache
 from logistic import LogisticRegression
 from logistic._objective import block_value_grad
 from logistic.backends import Dask, as_backend
@@ -226,7 +227,7 @@ def run_parquet(
     if cache == "cold":
         shutil.rmtree(cache_dir, ignore_errors=True)
     if cache == "evicted":
-        drop_page_cache(cache_dir)
+        drop_page_cache(cache_dir, "*/*.bin")
     out = subprocess.run(
         [
             sys.executable,
@@ -257,15 +258,6 @@ def run_parquet(
     return res
 
 
-def drop_page_cache(folder: Path) -> None:
-    """Drop the files under ``folder`` from the page cache
-    (``POSIX_FADV_DONTNEED``; their clean, unmapped pages)."""
-    for path in folder.glob("*/*.bin"):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
 
 
 def warm_dask(client: Any, warm: Path, solver: str) -> None:

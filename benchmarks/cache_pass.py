@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import datasets
+from benchmarks._page_cache import drop_page_cache
 from logistic._blas_threads import one_blas_thread
 from logistic._objective import block_value_grad
 from logistic._typing import Block
@@ -120,14 +121,6 @@ def with_earlier_rules(run: Callable[[], Any]) -> Callable[[], Any]:
     return wrapped
 
 
-def evict(folder: Path) -> None:
-    """Drop the cache files from the page cache."""
-    for path in folder.glob("*.bin"):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
 
 
 def peak_rss_mib() -> float:
@@ -160,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     if cached.cache_path is None:
         raise SystemExit(f"no row cache for {root}: run benchmarks.bench_scale first")
     if args.evict:
-        evict(cached.cache_path)
+        drop_page_cache(cached.cache_path)
     w = np.full(cached.n_features, 0.01)
     fn = partial(block_value_grad, w=w, b=0.1)
     threads = available_cpus()

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import datasets
+from benchmarks._page_cache import drop_page_cache
 from logistic._objective import block_value_grad
 from logistic.backends.chunked import Chunked
 
@@ -60,13 +61,6 @@ def balloon_reports() -> bool | None:
     return None
 
 
-def drop(folder: Path) -> None:
-    for path in folder.glob("*.bin"):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
 
 
 def timed(run: Callable[[], object]) -> tuple[float, float, float]:
@@ -97,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     for r in range(args.rounds):
         waits = (0.1, args.wait) if r % 2 == 0 else (args.wait, 0.1)
         for wait in waits:
-            drop(backend.cache_path)
+            drop_page_cache(backend.cache_path)
             time.sleep(wait)
             row = timed(lambda: backend.map_reduce(fn))
             out.setdefault(("cache pass", wait), []).append(row[0])
