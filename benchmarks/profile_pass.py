@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from benchmarks import datasets
 from logistic import _kernels as K
+from logistic._row_terms import loss_and_residual
 from logistic.backends.in_memory import InMemory
 
 
@@ -41,7 +42,7 @@ def main() -> None:
 
     def gemv_elem() -> None:
         for Xb, yb in blocks:
-            K._loss_residual_inplace(Xb @ w, yb, True)
+            loss_and_residual(Xb @ w, yb, True)
 
     def gemv_gemvt() -> None:
         for Xb, _ in blocks:

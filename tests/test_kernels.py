@@ -19,6 +19,7 @@ from conftest import needs_compiled_kernel
 from logistic import _kernels as K
 from logistic import _math
 from logistic._objective import LogisticObjective
+from logistic._row_terms import hessian_weight_from_logits, loss_and_residual
 from logistic.backends import in_memory
 from logistic.backends.in_memory import InMemory
 from logistic.solvers import get_solver
@@ -73,7 +74,7 @@ def test_loss_is_bitwise_the_math_formula(rng):
     extremes = [0.0, -0.0, 1e-9, -1e-9, 800, -800]
     z = np.concatenate([rng.standard_normal(50) * 30, extremes])
     for y in (rng.random(z.size), (rng.random(z.size) < 0.5).astype(float)):
-        lo, r = K._loss_residual_inplace(z, y, True)
+        lo, r = loss_and_residual(z, y, True)
         lo_ref, r_ref = _math.loss_and_residual(y, z)
         np.testing.assert_array_equal(lo, lo_ref)
         np.testing.assert_array_equal(r, r_ref)
@@ -638,7 +639,7 @@ def test_row_loop_levels_match_reference(rng, dtype, level):
             np.testing.assert_allclose(got[1], g, rtol=tol, atol=tol * np.abs(g).max())
             assert got[2] == pytest.approx(rsum, rel=tol, abs=tol)
             z = X.astype(np.float64) @ w + 0.3 + (0.0 if args[0] is None else off)
-            d = K.hessian_weight_from_logits(z) * (1.0 if args[1] is None else sw)
+            d = hessian_weight_from_logits(z) * (1.0 if args[1] is None else sw)
             np.testing.assert_allclose(got[3], d, rtol=1e-12 if level >= 0 else tol)
     finally:
         mod.row_loop_level(prev)

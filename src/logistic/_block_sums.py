@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _kernels, _kernels_xp
 from ._moments import ColumnStats, block_column_stats
+from ._row_terms import hessian_weight_from_logits, quiet_overflow, weight_total, xt_dot
 from ._sparse import issparse
 from ._typing import Block, FloatArray
 
@@ -58,7 +59,7 @@ def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
     if _is_csr(X):
         Xt = _csc_transpose(X)
         return np.asarray(Xt @ r.astype(X.dtype, copy=False), dtype=F64).ravel()
-    return _kernels._xt_dot(X, r)
+    return xt_dot(X, r)
 
 
 def _is_csr(X: Any) -> bool:
@@ -109,7 +110,7 @@ def _curvature(block: Block, w: FloatArray, b: float, unit: bool) -> FloatArray:
     if unit:
         d = np.full(block.n_rows, 0.25, dtype=F64)
     else:
-        d = _kernels.hessian_weight_from_logits(block_logits(block, w, b))
+        d = hessian_weight_from_logits(block_logits(block, w, b))
     if block.sample_weight is not None:
         d = d * block.sample_weight
     return d
@@ -142,7 +143,7 @@ def block_value_grad_hessian(
     )
 
 
-@_kernels.quiet_overflow
+@quiet_overflow
 def block_hessp(
     block: Block, w: FloatArray, b: float, v_w: FloatArray, v_b: float, unit: bool
 ) -> tuple[FloatArray, float]:
@@ -158,7 +159,7 @@ def block_hessp(
     return _xt_dot(block, t), float(t.sum())
 
 
-@_kernels.quiet_overflow
+@quiet_overflow
 def block_curvature_hessp(
     block: Block,
     w: FloatArray,
@@ -209,7 +210,7 @@ def block_curvature_diagonal(
         Xt2 = _csc_transpose(X, np.square(X.data))
         squares = np.asarray(Xt2 @ d.astype(X.dtype, copy=False), dtype=F64).ravel()
     elif issparse(X):
-        squares = _kernels._xt_dot(X.multiply(X), d)
+        squares = xt_dot(X.multiply(X), d)
     else:
         squares = np.asarray(np.square(X, dtype=F64).T @ d, dtype=F64)
     return squares, _xt_dot(block, d), float(d.sum())
@@ -223,6 +224,6 @@ def block_data_stats(block: Block) -> tuple[ColumnStats, float]:
         return _kernels_xp.data_stats(
             block.X, block.sample_weight, block.y, block.offset
         )
-    return block_column_stats(block), _kernels.weight_total(
+    return block_column_stats(block), weight_total(
         block.n_rows, block.sample_weight
     )

@@ -27,48 +27,37 @@ float32). Anything else, and ``LOGISTIC_KERNEL=numpy`` or
 :func:`set_compiled`, runs the numpy reference (:func:`value_grad_numpy`,
 and the Hessian ``syrk`` for both).
 
-The numpy reference's numerics are those of :mod:`logistic._math`, bit for
-bit (the compiled kernel evaluates the same formulas), with every
-temporary written in place (``out=``) so a block needs a handful of
-``n_rows``-long buffers and never a copy of ``X``:
-
-* ``t = e^{-|z|}`` (never overflows), ``σ(z) = 1/(1+t)`` for ``z ≥ 0`` and
-  ``t · 1/(1+t)`` otherwise (the expression of ``loss_and_residual``);
-* per-example loss ``log1p(t) + y·max(-z,0) + (1-y)·max(z,0)``, written as
-  ``log1p(t) + (1[z≥0] - y)·z`` — the same floating-point operations on the
-  same operands, since exactly one of the two ``max`` terms is non-zero;
-* the Hessian ``Xᵀ D X`` of a dense block is one BLAS ``syrk`` on the block
-  scaled by ``√d`` (a block-sized temporary, never the whole X); of a CSR
-  block, under the compiled kernel, a sweep over each row's pairs of stored
-  values into a dense ``p × p`` array (:func:`hessian_sums`). Blocks the
-  compiled row loop reads, with at most :data:`FUSED_HESSIAN_MAX_FEATURES`
-  columns, get it from the row loop itself, in the pass that forms ``z``
-  and the gradient (:func:`_fused_hessian_pass`: ``d_i x̃_i x̃_iᵀ`` added
-  while the rows are in L1, float64, about half the time of ``X ⊙ √d`` and
-  ``syrk``); it agrees with the ``syrk`` formula to rounding
-  (tests/test_kernel_fused_hessian.py).
+The numpy reference's row terms and sums are :mod:`logistic._row_terms`'
+(float64 from the logits, the formulas of :mod:`logistic._math` bit for bit,
+temporaries written in place, never a copy of ``X``; the compiled kernel
+evaluates the same formulas). The Hessian ``Xᵀ D X`` of a dense block is
+one BLAS ``syrk`` on the block
+scaled by ``√d`` (a block-sized temporary, never the whole X); of a CSR
+block, under the compiled kernel, a sweep over each row's pairs of stored
+values into a dense ``p × p`` array (:func:`hessian_sums`). Blocks the
+compiled row loop reads, with at most :data:`FUSED_HESSIAN_MAX_FEATURES`
+columns, get it from the row loop itself, in the pass that forms ``z`` and
+the gradient (:func:`_fused_hessian_pass`: ``d_i x̃_i x̃_iᵀ`` added while the
+rows are in L1, float64, about half the time of ``X ⊙ √d`` and ``syrk``); it
+agrees with the ``syrk`` formula to rounding
+(tests/test_kernel_fused_hessian.py).
 
 Dtypes: ``X w`` runs in X's dtype in the numpy reference (float32 X is
-never copied: ``sgemv``); the row terms (loss, residual, curvature) are
-computed in float64 from the logits, and every sum, ``Xᵀ r`` included, is
-accumulated in float64 (the compiled row loop widens float32 rows as it
-reads them; the compiled BLAS path's float32 ``Xᵀ r`` is ``sgemv``). A
+never copied: ``sgemv``); the row terms and every sum, ``Xᵀ r`` included,
+are float64 on every path (the compiled row loop widens float32 rows as it
+reads them; its BLAS path sums a float32 ``Xᵀ r`` in ``_fused_xt.h``). A
 float32 block's loss is thus the float64 formula at its logits, e.g.
 exactly ``log 2`` a row at θ = 0, the value the objective's θ = 0 shortcut
 states (``LogisticObjective.start_value_and_gradient``, Newton's
-``VALUE_AT_ZERO``).
-
-Overflow (an iterate far from the optimum, extreme data) gives non-finite
-partial sums without a numpy ``RuntimeWarning``: the block functions run
-under a local ``np.errstate``, and the solvers check every value for
-finiteness (a line search backtracks; otherwise :class:`NumericalError`).
+``VALUE_AT_ZERO``). Overflow gives non-finite sums without a warning
+(:func:`logistic._row_terms.quiet_overflow`); the solvers check them.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -90,6 +79,15 @@ from ._compiled import (
     set_compiled,
 )
 from ._logits import logits
+from ._row_terms import (
+    F64,
+    hessian_weight_from_logits,
+    loss_and_residual,
+    quiet_overflow,
+    weight_total,
+    weighted_sum,
+    xt_dot,
+)
 from ._sparse import issparse
 from ._typing import FloatArray
 
@@ -111,23 +109,7 @@ __all__ = [
     "value_grad_hessian",
     "hessian",
     "weighted_syrk",
-    "weight_total",
 ]
-
-F64 = np.float64
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def quiet_overflow(fn: _F) -> _F:
-    """Run ``fn`` with overflow and invalid operations silent (see module doc)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with np.errstate(over="ignore", invalid="ignore"):
-            return fn(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
 
 #: Sparse blocks up to this dense size get their Hessian through dense syrk.
 SPARSE_DENSIFY_BYTES = 64 * 2**20
@@ -257,71 +239,6 @@ def _fused_hessian_pass(
     return loss, g, rsum, H[:p, :p], H[:p, p], float(H[p, p])
 
 
-def _sum(v: FloatArray, s: FloatArray | None) -> float:
-    if s is None:
-        return float(v.sum() if v.dtype == F64 else np.sum(v, dtype=F64))
-    if v.dtype == F64 and s.dtype == F64:
-        return float(np.dot(s, v))
-    return float(np.dot(s.astype(F64, copy=False), v.astype(F64, copy=False)))
-
-
-def weight_total(n: int, sample_weight: FloatArray | None) -> float:
-    """A block's partial sum of ``Σs``: its weight total (``n`` without weights).
-
-    The one summation of sample weights; the objective adds these partial
-    sums over the blocks (:attr:`LogisticObjective.weight_sum`).
-    """
-    if sample_weight is None:
-        return float(n)
-    return float(np.sum(sample_weight, dtype=F64))
-
-
-def _loss_residual_inplace(
-    z: FloatArray, y: FloatArray, with_residual: bool
-) -> tuple[FloatArray, FloatArray | None]:
-    """Per-row loss and (optionally) residual ``σ(z) - y``; overwrites nothing of z.
-
-    Returns ``(loss, r)`` as new float64 arrays (``r`` is None when not
-    requested): a float32 ``z`` is widened first, so the row terms are
-    those the compiled kernel computes from the same logits (module doc).
-    Three ``n``-long buffers in all.
-    """
-    dt = F64
-    pos = z >= 0
-    t = np.abs(z, dtype=F64)
-    np.negative(t, out=t)
-    np.exp(t, out=t)  # t = e^{-|z|} in (0, 1]
-    c = np.subtract(pos, y, dtype=dt)  # 1[z≥0] - y
-    np.multiply(c, z, out=c)  # = y·max(-z,0) + (1-y)·max(z,0), ≥ 0 for y in [0, 1]
-    lo = np.log1p(t)
-    np.add(lo, c, out=lo)
-    if not with_residual:
-        return lo, None
-    np.add(t, 1, out=c)
-    np.divide(1, c, out=c)  # inv = 1/(1+t)
-    np.multiply(t, c, out=t)  # t·inv = σ(z) for z < 0
-    np.copyto(t, c, where=pos)  # inv = σ(z) for z ≥ 0
-    np.subtract(t, y, out=t)
-    return lo, t
-
-
-def _xt_dot(X: Any, r: FloatArray) -> FloatArray:
-    """``Xᵀ r`` accumulated in float64.
-
-    float64 X: BLAS ``gemv`` or scipy's sparse product. float32 X: a dense
-    block through ``einsum`` in float64 (X's values widened through its
-    iterator's small buffers, never a block-sized copy; ``sgemv`` would sum
-    in float32, ~1e-7 relative a term), a sparse one by scipy's product with
-    a float64 r (float64 result and sums).
-    """
-    if X.dtype == F64:
-        return np.asarray(X.T @ r.astype(F64, copy=False), dtype=F64).ravel()
-    r64 = r.astype(F64, copy=False)
-    if issparse(X):
-        return np.asarray(X.T @ r64, dtype=F64).ravel()
-    return np.einsum("ij,i->j", X, r64, dtype=F64)
-
-
 def value_grad(
     X: Any,
     y: FloatArray,
@@ -364,28 +281,13 @@ def value_grad_numpy(
     if n == 0:
         return 0.0, np.zeros(w.shape[0] if with_grad else 0), 0.0, total
     z = logits(X, w, b, offset)
-    lo, r = _loss_residual_inplace(z, y, with_grad)
-    loss_sum = _sum(lo, sample_weight)
+    lo, r = loss_and_residual(z, y, with_grad)
+    loss_sum = weighted_sum(lo, sample_weight)
     if r is None:
         return loss_sum, np.zeros(0), 0.0, total
     if sample_weight is not None:
         np.multiply(r, sample_weight.astype(r.dtype, copy=False), out=r)
-    return loss_sum, _xt_dot(X, r), _sum(r, None), total
-
-
-def hessian_weight_from_logits(z: FloatArray) -> FloatArray:
-    """``σ(z) σ(-z)`` as float64, computed as in :func:`logistic._math.hessian_weight`.
-
-    Uses ``σ(z)σ(-z) = t / (1+t)²`` with ``t = e^{-|z|}`` (in [0, 1/4], no
-    cancellation, no overflow).
-    """
-    t = np.abs(z, dtype=F64)
-    np.negative(t, out=t)
-    np.exp(t, out=t)
-    u = np.add(t, 1.0)
-    np.multiply(u, u, out=u)
-    np.divide(t, u, out=t)
-    return t
+    return loss_sum, xt_dot(X, r), weighted_sum(r, None), total
 
 
 def _compiled_sandwich(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray] | None:
@@ -458,7 +360,7 @@ def hessian_sums(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray, float]:
         got = _compiled_sandwich(X, d)
         if got is not None:
             return got[0], got[1], float(d.sum())
-    return weighted_syrk(X, d), _xt_dot(X, d), float(d.sum())
+    return weighted_syrk(X, d), xt_dot(X, d), float(d.sum())
 
 
 def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
@@ -587,15 +489,15 @@ def _value_grad_hessian(
         Xs = X[::k] if k > 1 else X
         return (loss_sum, g_w, rsum, total, *hessian_sums(Xs, d))
     z = logits(X, w, b, offset)
-    lo, r = _loss_residual_inplace(z, y, True)
+    lo, r = loss_and_residual(z, y, True)
     assert r is not None
-    loss_sum = _sum(lo, sample_weight)
+    loss_sum = weighted_sum(lo, sample_weight)
     zs = z[::k]
     d = hessian_weight_from_logits(zs)
     if sample_weight is not None:
         np.multiply(r, sample_weight.astype(r.dtype, copy=False), out=r)
         d *= sample_weight[::k]
-    g_w = _xt_dot(X, r)
+    g_w = xt_dot(X, r)
     Xs = X[::k]
     if k > 1:
         d *= n / zs.shape[0]
@@ -605,6 +507,6 @@ def _value_grad_hessian(
         float(np.sum(r, dtype=F64)),
         total,
         weighted_syrk(Xs, d),
-        _xt_dot(Xs, d),
+        xt_dot(Xs, d),
         float(d.sum()),
     )

@@ -54,9 +54,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg.blas import dsyrk as syrk
 
-from . import _kernels
 from ._exceptions import DataValidationError
 from ._objective import LogisticObjective, penalty_strengths
+from ._row_terms import quiet_overflow, weight_total
 from ._scaling import ScaledObjective
 from ._softmax import cross_entropy_and_proba
 from ._typing import Backend, Block, FloatArray
@@ -83,7 +83,7 @@ def _xt(X: Any, R: FloatArray) -> FloatArray:
     return np.asarray(X.T @ R.astype(X.dtype, copy=False), dtype=F64).T
 
 
-@_kernels.quiet_overflow
+@quiet_overflow
 def block_logits(block: Block, W: FloatArray, b: FloatArray) -> FloatArray:
     """``Z = X Wᵀ + b + O`` of one block, (n_rows, K) float64 (``X Wᵀ`` in
     X's dtype)."""
@@ -130,7 +130,7 @@ def block_value_grad(
     if block.n_rows == 0:
         return _empty(K, p)
     loss, _, R = _residual(block, W, b)
-    total = _kernels.weight_total(block.n_rows, block.sample_weight)
+    total = weight_total(block.n_rows, block.sample_weight)
     if not with_grad:
         return float(loss.sum()), np.zeros((K, p)), np.zeros(K), total
     return float(loss.sum()), _xt(block.X, R), R.sum(axis=0), total
@@ -171,7 +171,7 @@ def _stacked(Xt: Any, C: FloatArray) -> Any:
     return (C[:, :, None] * Xt[:, None, :]).reshape(n, C.shape[1] * q)
 
 
-@_kernels.quiet_overflow
+@quiet_overflow
 def block_hessian(
     block: Block, W: FloatArray, b: FloatArray, intercept: bool, stride: int = 1
 ) -> FloatArray:
@@ -228,7 +228,7 @@ def _take_rows(block: Block, rows: np.ndarray) -> Block:
     )
 
 
-@_kernels.quiet_overflow
+@quiet_overflow
 def block_hessp(
     block: Block, W: FloatArray, b: FloatArray, V_w: FloatArray, v_b: FloatArray
 ) -> tuple[FloatArray, FloatArray]:

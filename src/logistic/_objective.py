@@ -24,7 +24,7 @@ in-memory arrays, chunks read from disk and Dask partitions. Partial sums are
 accumulated in float64 whatever the dtype of X (float32 X is never upcast).
 
 Σs has one owner, :attr:`LogisticObjective.weight_sum`: the sum over blocks of
-:func:`logistic._kernels.weight_total`, taken from the first reduction that
+:func:`logistic._row_terms.weight_total`, taken from the first reduction that
 makes it (the data-statistics pass of :meth:`LogisticObjective.column_moments`,
 or an evaluation) and cached; every evaluation divides by it. The penalty
 settings of an estimator map to strengths here too (:func:`penalty_strengths`):
@@ -225,7 +225,7 @@ class LogisticObjective:
     def weight_sum(self) -> float:
         """``Σs``, the total sample weight (the number of rows without weights).
 
-        The sum over blocks of :func:`logistic._kernels.weight_total`, from the
+        The sum over blocks of :func:`logistic._row_terms.weight_total`, from the
         first reduction that makes it: an evaluation, or else the
         data-statistics pass of :meth:`column_moments` (made then).
         """

@@ -28,8 +28,8 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from .. import _kernels_xp, _math
-from .._kernels import weight_total
 from .._objective import block_logits
+from .._row_terms import weight_total
 from .._typing import Backend, BackendCapabilities, Block, FloatArray
 
 __all__ = ["FeatureFree", "LabelSums", "label_sums"]
