@@ -27,7 +27,9 @@ Conventions (owned here)
   ``n_iter`` that is not an integer >= 0, a history that is not
   ``n_iter + 1`` entries (entry ``i`` has ``iter`` ``i``, ``n_passes`` an
   integer below 2**53 and not below the entry before's, and otherwise only
-  the fields solvers record, :data:`_HISTORY_FIELDS`, holding numbers),
+  the fields solvers may record, holding numbers: the fields of
+  :data:`logistic.solvers._base.HISTORY_FIELDS`, the one list that
+  ``Solver._record`` enforces),
   a value that ``_encode`` does not write
   (bad hex, an array whose length is not its shape's, a state that is not an
   object), and, when the data fingerprint or the problem configuration
@@ -154,25 +156,6 @@ _PAYLOAD_KEYS = (
 )
 #: A data fingerprint: a hex digest (every backend's ``fingerprint``).
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
-#: The fields a history entry may hold: those every entry has
-#: (``Solver._record``), Newton's subsample start (``_newton_rows``) and
-#: L-BFGS's subspace steps.
-_HISTORY_FIELDS = frozenset(
-    {
-        "iter",
-        "objective",
-        "grad_max_norm",
-        "step",
-        "time",
-        "n_passes",
-        "subsample_rows",
-        "subsample_iter",
-        "subsample_passes",
-        "subsample_used",
-        "subspace",
-    }
-)
-
 
 #: Bound on a history entry's pass count (exact in a float64 and far beyond
 #: any fit's: a forged 10**30 would become the fit's ``n_passes_``).
@@ -248,15 +231,18 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
             f"{where}: 'history' holds {len(history)} entries, expected "
             f"{n_iter + 1} (one for each iteration from 0 to 'n_iter' = {n_iter})"
         )
+    # the solvers' own list (imported here: logistic.solvers imports this module)
+    from .solvers._base import HISTORY_FIELDS
+
     decoded = []
     passes = 0  # the count never goes down from one entry to the next
     for i, entry in enumerate(history):
         out = {}
         for k, v in entry.items():
             key = f"{where}: history[{i}] field {_text(k)}"
-            if k not in _HISTORY_FIELDS:
+            if k not in HISTORY_FIELDS:
                 raise IntegrityError(
-                    f"{key}: unknown field, expected one of {sorted(_HISTORY_FIELDS)}"
+                    f"{key}: unknown field, expected one of {sorted(HISTORY_FIELDS)}"
                 )
             value = _decode(v, key)
             if k == "iter" and not (type(value) is int and value == i):
