@@ -18,7 +18,11 @@ Conventions (owned here)
 * **Refusals.** A checkpoint is read as written by an attacker (anyone can
   recompute its checksum): it is opened only as a regular file (a FIFO or a
   device is refused, never waited on) and every field of its payload is
-  checked before anything is built from it. Resuming refuses
+  checked before anything is built from it. A checkpoint larger than the
+  state and history it can hold is refused before it is read (its size, the
+  limit and what the limit allows are named): :func:`size_limit` of the
+  fit's parameters and ``max_iter`` when a fit resumes, :data:`MAX_BYTES`
+  for a checkpoint read on its own. Resuming refuses
   (``IntegrityError`` naming the file, the field, what it holds, shown as an
   escaped and shortened ``repr``, and what is expected) a payload whose keys
   are not the six ``save`` writes, a format version other than
@@ -65,9 +69,11 @@ from ._exceptions import IntegrityError
 __all__ = [
     "Checkpointer",
     "FORMAT_VERSION",
+    "MAX_BYTES",
     "atomic_write",
     "resume_source",
     "run_with_checkpoint",
+    "size_limit",
 ]
 
 FORMAT_VERSION = 1
@@ -156,6 +162,40 @@ _PAYLOAD_KEYS = (
 )
 #: A data fingerprint: a hex digest (every backend's ``fingerprint``).
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
+
+#: Bytes of one value as ``_encode`` writes it, with room to spare (a float's
+#: hex form quoted, and the separator after it: at most 28).
+_BYTES_PER_VALUE = 32
+#: Bytes of one history entry, with room to spare (every field of
+#: ``HISTORY_FIELDS`` holding a hex float: under 700).
+_BYTES_PER_ENTRY = 1024
+#: Bytes of everything else: the document's keys, the checksum, the problem
+#: configuration and the state's scalars (a few kilobytes).
+_BASE_BYTES = 1 << 20
+#: History entries a fit may record beyond ``max_iter + 1`` (L-BFGS's polish
+#: steps after scipy stopped short).
+_EXTRA_ENTRIES = 64
+#: Largest checkpoint read when the fit it belongs to is not known
+#: (:meth:`Checkpointer.load` without ``max_bytes``).
+MAX_BYTES = 1 << 30
+#: What :data:`MAX_BYTES` allows, for the message of a larger file.
+_OUTSIDE_A_FIT = "MAX_BYTES, for a checkpoint read outside a fit"
+
+
+def size_limit(n_params: int, max_iter: int) -> int:
+    """The largest checkpoint a fit of ``n_params`` parameters and at most
+    ``max_iter`` iterations reads, in bytes: twice what its document can take.
+
+    The state holds at most ``(n_params + 8)**2`` values (the iterate, the
+    gradient, a ``p × p`` Hessian or factor, L-BFGS's point), each written in
+    at most :data:`_BYTES_PER_VALUE` bytes; the history holds one entry an
+    iteration (``max_iter + 1``, and a few polish steps), each at most
+    :data:`_BYTES_PER_ENTRY`.
+    """
+    values = (int(n_params) + 8) ** 2
+    entries = int(max_iter) + 1 + _EXTRA_ENTRIES
+    return 2 * (_BASE_BYTES + _BYTES_PER_VALUE * values + _BYTES_PER_ENTRY * entries)
+
 
 #: Bound on a history entry's pass count (exact in a float64 and far beyond
 #: any fit's: a forged 10**30 would become the fit's ``n_passes_``).
@@ -375,17 +415,35 @@ class Checkpointer:
         self.n_written += 1
 
     @staticmethod
-    def _read(path: Path) -> dict[str, Any]:
+    def _read(
+        path: Path, max_bytes: int = MAX_BYTES, allows: str = _OUTSIDE_A_FIT
+    ) -> dict[str, Any]:
+        """The payload of the checkpoint at ``path``, read only when it is a
+        regular file of at most ``max_bytes`` (``allows``: what the limit
+        allows, for the message)."""
         from ._files import NotARegularFileError, describe_mode, open_regular
 
         try:
             with open_regular(path, what="checkpoint") as fh:
-                raw = fh.read()
+                size = os.fstat(fh.fileno()).st_size
+                if size > max_bytes:
+                    raise IntegrityError(
+                        f"checkpoint {path} is {size} bytes, more than the limit "
+                        f"of {max_bytes} bytes ({allows}); remove it or give "
+                        "another checkpoint path"
+                    )
+                raw = fh.read(max_bytes + 1)
         except NotARegularFileError:
             raise IntegrityError(
                 f"checkpoint {path} is {describe_mode(path.stat().st_mode)}, not a "
                 "regular file; remove it or give another checkpoint path"
             ) from None
+        if len(raw) > max_bytes:
+            raise IntegrityError(
+                f"checkpoint {path} grew past the limit of {max_bytes} bytes "
+                f"({allows}) while being read; remove it or give another "
+                "checkpoint path"
+            )
         try:
             doc = json.loads(raw)
         except (ValueError, RecursionError) as exc:
@@ -406,21 +464,31 @@ class Checkpointer:
             raise IntegrityError(f"checkpoint {path}: checksum mismatch (corrupt file)")
         return payload
 
-    def load(self, *, force: bool = False) -> dict[str, Any] | None:
+    def load(
+        self, *, force: bool = False, max_bytes: int | None = None, allows: str = ""
+    ) -> dict[str, Any] | None:
         """The latest valid checkpoint (decoded), or None when there is none.
+
+        ``max_bytes`` bounds the size of a checkpoint read (None:
+        :data:`MAX_BYTES`); ``allows`` says what the limit allows, for the
+        message of a larger file (:func:`run_with_checkpoint` passes
+        :func:`size_limit` of the fit).
 
         Raises
         ------
         IntegrityError
             If the data fingerprint or configuration differ from this fit's
-            (unless ``force``), or every checkpoint present is corrupt.
+            (unless ``force``), or every checkpoint present is corrupt or
+            larger than the limit.
         """
+        if max_bytes is None:
+            max_bytes, allows = MAX_BYTES, _OUTSIDE_A_FIT
         errors = []
         for candidate in (self.path, self.previous):
             if not candidate.exists():
                 continue
             try:
-                payload = self._read(candidate)
+                payload = self._read(candidate, max_bytes, allows)
                 decoded = _decoded(payload, candidate)
             except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 # IntegrityError is a ValueError
@@ -488,7 +556,15 @@ def run_with_checkpoint(
     result's ``n_iter`` and ``history`` cover the whole fit, interrupted or not.
     ``view`` is the fit's standardized view (None: built by the solver).
     """
-    doc = checkpointer.load(force=force) if resume else None
+    doc = None
+    if resume:
+        n_params, max_iter = int(objective.n_params), int(solver.max_iter)
+        doc = checkpointer.load(
+            force=force,
+            max_bytes=size_limit(n_params, max_iter),
+            allows=f"the state and history of {n_params} parameters and "
+            f"max_iter={max_iter}",
+        )
     return solver.solve(
         objective, theta0, view=view, start=doc, on_iteration=checkpointer.save
     )
