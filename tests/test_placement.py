@@ -74,6 +74,37 @@ def test_a_move_keeps_the_threads_affinity():
     assert moved is True and after == before
 
 
+@linux
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_an_affinity_set_from_outside_during_the_move_stands(monkeypatch):
+    """Another party (``taskset -a -p``) pinning the worker while it moves:
+    the move does not put back the affinity it read before."""
+    real = _placement.set_thread_affinity
+    calls: list[set[int]] = []
+
+    def moved_then_pinned(cpus: set[int]) -> bool:
+        calls.append(set(cpus))
+        prior = os.sched_getaffinity(0)
+        ok = real(cpus)
+        if len(calls) == 1:  # the outsider pins it to the CPU it left
+            os.sched_setaffinity(0, prior - set(cpus))
+        return ok
+
+    monkeypatch.setattr(_placement, "set_thread_affinity", moved_then_pinned)
+
+    def run() -> tuple[bool, set[int], set[int]]:
+        before = os.sched_getaffinity(0)
+        moved = _placement.leave_cpu(_placement.current_cpu())
+        after = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, before)
+        return moved, before, after
+
+    moved, before, after = _in_thread(run)
+    assert moved is True
+    assert len(calls) == 1  # no restore after the outside change
+    assert len(after) == 1 and after != before
+
+
 def test_the_pool_still_runs_every_call_in_order():
     pool = in_memory._pool(2)
     for _ in range(20):

@@ -5,7 +5,8 @@ before waking the workers; a worker that finds itself on that CPU when it
 finds a call to take (:func:`leave_cpu`, before it claims the call)
 restricts its own affinity to the other CPUs it may use, which moves it at
 once, and restores the affinity it had, so the scheduler stays free to
-place it afterwards. The move releases the GIL
+place it afterwards, unless its affinity was changed from outside while it
+moved (then that change stands). The move releases the GIL
 (:func:`logistic._libc.set_thread_affinity`): the kernel may keep the
 thread waiting for the other CPU, and the caller goes on meanwhile, taking
 the call itself if it gets there first. Nothing else about a
@@ -46,6 +47,10 @@ def leave_cpu(cpu: int) -> bool:
             return False
         if not set_thread_affinity(others):
             return False
+        if os.sched_getaffinity(0) != others:
+            # Someone else (``taskset -a -p``, a cpuset) set this thread's
+            # affinity while it moved: theirs stands, ours is not restored.
+            return True
         if not set_thread_affinity(allowed):
             _restore(allowed)
     except OSError:  # e.g. a cpuset changed meanwhile: stay where it is
