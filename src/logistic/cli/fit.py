@@ -387,6 +387,7 @@ def _fit_in_memory(
     reading: dict | None = None,
     reference: str | None = None,
 ) -> None:
+    from ..io import check_text_fields
     from ..tabular import fit_design
     from ..tabular._formula import grouped_response
     from ._apply import read_input
@@ -410,6 +411,9 @@ def _fit_in_memory(
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
         design.encoding["formula"] = formula  # as the user wrote it (display only)
+    # names with a control character: refused now, as save would after the fit
+    source = {"data": {"name": data.name, "path": str(data)}}
+    check_text_fields({"encoding": design.encoding, "training": source}, str(out))
     from .._checkpoint import resume_source
 
     if checkpoint is not None and (found := resume_source(checkpoint)) is not None:

@@ -65,6 +65,7 @@ from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._encoding import check_label_classes, encoding_from_dict, training_from_dict
+from ._fields import check_no_control
 from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._schema import (
     _PREFIX,
@@ -107,6 +108,7 @@ __all__ = [
     "model_from_dict",
     "atomic_output",
     "atomic_write_bytes",
+    "check_text_fields",
 ]
 
 
@@ -189,6 +191,7 @@ def save(
         "covariance": _covariance_to_dict(covariance, covariance_names),
         "training": _jsonable(training or {}),
     }
+    check_text_fields(doc, str(path))
     doc["checksum"] = {
         "algorithm": "sha256",
         "value": hashlib.sha256(_canonical(doc)).hexdigest(),
@@ -287,6 +290,33 @@ def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
             f"characters, no control characters), got {value!r:.40}",
         )
     return value
+
+
+def check_text_fields(doc: dict[str, Any], path: str) -> None:
+    """Refuse a control character (a terminal escape, a line break: see
+    :data:`._fields.CONTROL`) in the strings a model file holds that commands
+    show or match input against: every string of ``model`` (feature names,
+    classes), ``encoding`` (columns, levels, labels, formula terms) and
+    ``covariance`` (term names), and of ``training``'s ``data.name``,
+    ``data.path``, ``statistics`` and ``streaming``; the rest of ``training``
+    is free-form (its ``data.delimiter`` may be a tab). ``save`` and the
+    loader both check, so a file that saves also loads.
+
+    Raises
+    ------
+    ModelFormatError
+        Naming the file, the field and the character.
+    """
+    for key in ("model", "encoding", "covariance"):
+        check_no_control(doc.get(key), path, key)
+    training = doc.get("training")
+    if isinstance(training, dict):
+        data = training.get("data")
+        if isinstance(data, dict):
+            for key in ("name", "path"):
+                check_no_control(data.get(key), path, f"training.data.{key}")
+        for key in ("statistics", "streaming"):
+            check_no_control(training.get(key), path, f"training.{key}")
 
 
 def _check_warnings(training: Any, path: str) -> None:
@@ -410,6 +440,7 @@ def read_model_bytes(
     doc = _parse_document(raw, p)
     notes = _check_version(doc, p, strict)
     _check_checksum(doc, p)
+    check_text_fields(doc, p)
     if strict:
         extra = set(doc) - {
             "format",

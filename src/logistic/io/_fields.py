@@ -1,15 +1,16 @@
-"""Two checks every section of a model file uses: the error naming the file
-and field, and a list of finite numbers."""
+"""Checks every section of a model file uses: the error naming the file and
+field, a list of finite numbers, and text without control characters."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import ModelFormatError
 
-__all__ = ["_bad", "_finite_list"]
+__all__ = ["_bad", "_finite_list", "check_no_control"]
 
 
 def _bad(path: str, what: str) -> ModelFormatError:
@@ -29,3 +30,78 @@ def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise _bad(path, f"field '{where}' holds non-finite values")
     return arr
+
+
+#: Characters no name, label, level or term of a model file may hold: the C0
+#: and C1 controls and DEL (a terminal acts on them: ESC starts an escape
+#: sequence, a line break or carriage return forges a line of output), the
+#: Unicode line and paragraph separators, and the bidirectional formatting
+#: controls (they reorder the text shown around them). Other characters that
+#: ``str.isprintable`` refuses (a no-break space, a zero-width space, letters
+#: newer than Python's Unicode tables) occur in real column names and control
+#: nothing: they are kept.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_NESTED = (str, dict, list)
+_IS_NESTED = frozenset(_NESTED).__contains__
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a :data:`CONTROL` character (ASCII text: one
+    C-speed test, ``isprintable`` refusing exactly its C0 controls and DEL)."""
+    if text.isascii():
+        return not text.isprintable()
+    return CONTROL.search(text) is not None
+
+
+def _where(at: Any) -> str:
+    """A field's name from its lazily built path ``(parent, key)``."""
+    parts = []
+    while isinstance(at, tuple):
+        at, key = at
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return at + "".join(reversed(parts))
+
+
+def _control_error(
+    path: str, at: Any, text: str, match: re.Match[str], what: str = ""
+) -> ModelFormatError:
+    return _bad(
+        path,
+        f"field '{_where(at)}'{what} holds the control character "
+        f"{match.group()!r} (character {match.start()} of {text!r:.60}); names, "
+        "labels and terms must be printable text (a terminal would act on it). "
+        "Rename the column, recode the value or the file name",
+    )
+
+
+def check_no_control(value: Any, path: str, where: str) -> None:
+    """Refuse a control character (:data:`CONTROL`) in any string of
+    ``value`` (object keys included): a :class:`ModelFormatError` naming the
+    file ``path``, the field (``where``, then keys and indices) and the
+    character. Numbers and other values are skipped."""
+    stack: list[tuple[Any, Any]] = [(value, where)]
+    while stack:
+        v, at = stack.pop()
+        kind = type(v)
+        if kind is str:
+            if match := CONTROL.search(v):
+                raise _control_error(path, at, v, match)
+        elif kind is dict:
+            for k, x in v.items():
+                if isinstance(k, str) and (match := CONTROL.search(k)):
+                    raise _control_error(path, at, k, match, " has a key that")
+                if type(x) in _NESTED:
+                    stack.append((x, (at, k)))
+        elif kind is list:
+            try:  # a list of strings at C speed (feature names, levels)
+                joined = "".join(v)
+            except TypeError:  # not all strings: numbers, objects
+                if any(map(_IS_NESTED, map(type, v))):  # C speed over numbers
+                    stack.extend(
+                        (x, (at, i)) for i, x in enumerate(v) if type(x) in _NESTED
+                    )
+            else:
+                if _has_control(joined):
+                    for i, x in enumerate(v):
+                        if match := CONTROL.search(x):
+                            raise _control_error(path, (at, i), x, match)
