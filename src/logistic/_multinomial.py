@@ -538,6 +538,20 @@ class ScaledMultinomial(ScaledObjective):
     def original_gradient(self, g_s: FloatArray) -> FloatArray:
         return self._rows(super().original_gradient, g_s)
 
+    def scaled_hessian(self, H: FloatArray) -> FloatArray:
+        """``(I ⊗ T)ᵀ H (I ⊗ T)`` of an original-coordinate Hessian, block by
+        block: each (q × q) block ``Σ c x̃ x̃ᵀ`` (plus L2 and gauge terms) is
+        symmetric, so the binary view's ``Tᵀ B T`` maps it."""
+        m, q = self._shape
+        out = np.empty((m * q, m * q))
+        for k in range(m):
+            for j in range(k, m):
+                B = np.array(H[k * q : (k + 1) * q, j * q : (j + 1) * q])
+                S = super().scaled_hessian(B)
+                out[k * q : (k + 1) * q, j * q : (j + 1) * q] = S
+                out[j * q : (j + 1) * q, k * q : (k + 1) * q] = S.T
+        return out
+
     def hessian(self, theta_s: FloatArray) -> FloatArray:
         """``(I ⊗ T)ᵀ H (I ⊗ T)``."""
         H = self.base.hessian(self.to_original(theta_s))

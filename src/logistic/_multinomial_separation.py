@@ -16,11 +16,30 @@ program (:mod:`logistic._separation`, Konis 2007) on the ``n (K-1)`` pairs
 columns scaled by their max-abs; the LP, its tolerances and the search for a
 complete direction are the binary check's own.
 
-As there, the LP runs only when the fit looks divergent: the solver did not
+As there, a curvature certificate runs first
+(:func:`logistic._separation.curvature_certificate`, on the Hessian of the
+``K-1`` free equations in standardized coordinates). Along a separating
+direction ``V`` of unit norm, with ``u_ik = v_kᵀ a_i`` (``a_i`` the row in
+those coordinates) and ``m_ik = u_{i,y_i} - u_ik ≥ 0``, the gradient of the
+unpenalized mean loss has ``∇·V = -Σ_i ω_i Σ_k p_ik m_ik`` (every term on one
+side) and the curvature is the probability-weighted variance of ``u_i``,
+
+    Vᵀ H V = Σ_i ω_i Var_{p_i}(m_i) ≤ Σ_i ω_i Σ_k p_ik m_ik² ≤ |∇·V| max m_ik,
+
+with ``m_ik = Vᵀ((e_{y_i} - e_k) ⊗ a_i) ≤ √2 ‖a_i‖``. So
+``λ_min(H) ≤ √2 ‖∇‖₂ R`` (``R = max_i ‖a_i‖``), and a fit whose smallest
+curvature exceeds that bound has a maximum-likelihood estimate, whatever its
+number of rows. A fit that does not pass goes to the LP. A penalized fit
+(symmetric parametrization, λ > 0) always has a finite optimum and is not
+checked. Without the certificate (more than 2000 parameters, or values that
+overflow) the LP runs only when the fit looks divergent: the solver did not
 converge, or some row's fitted logit of its own class exceeds every other
-class's by more than ``SEPARATION_TRIGGER_LOGIT``. Problems whose LP would
-hold more than ``MAX_LP_NONZEROS`` values, and data that are not in memory,
-are not checked (``"unchecked"``).
+class's by more than ``SEPARATION_TRIGGER_LOGIT`` (that rule is blind to a
+class that is merely absent from some rows: there its logit alone falls,
+and the others stay finite). Problems whose LP would hold more than
+``MAX_LP_NONZEROS`` values are decided by that rule alone (``"unchecked"``
+when it sees divergence, None otherwise, as the binary check does), and
+data that are not in memory are not checked (``"unchecked"``).
 """
 
 from __future__ import annotations
@@ -33,7 +52,12 @@ import scipy.sparse as sp
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
 from ._numerics import SEPARATION_TRIGGER_LOGIT
-from ._separation import MAX_LP_NONZEROS, _design, _lp_direction
+from ._separation import (
+    MAX_LP_NONZEROS,
+    _design,
+    _lp_direction,
+    curvature_certificate,
+)
 
 __all__ = ["check_multinomial_separation", "separated_pairs"]
 
@@ -71,6 +95,20 @@ def _margins_diverge(objective: Any, theta: np.ndarray, rows: Any) -> bool:
     return bool(np.any(margin > SEPARATION_TRIGGER_LOGIT))
 
 
+def _certified(objective: Any, theta: np.ndarray, X: Any) -> bool | None:
+    """The curvature certificate of an unpenalized reference fit at θ (module
+    docstring): True when the MLE exists, False when the certificate does not
+    decide, None when it cannot be evaluated."""
+    from ._multinomial import ScaledMultinomial
+
+    if not objective.reference or objective.l2 != 0:
+        return None
+    view = ScaledMultinomial(objective)
+    return curvature_certificate(
+        objective, theta, X, view, equations=objective.n_equations
+    )
+
+
 def check_multinomial_separation(objective: Any, result: Any) -> str | None:
     """``"complete"``/``"quasi-complete"`` (with a
     :class:`PerfectSeparationWarning`) when the MLE does not exist, None when
@@ -80,11 +118,16 @@ def check_multinomial_separation(objective: Any, result: Any) -> str | None:
         return "unchecked"
     rows = data.rows()
     K, q = objective.n_classes, objective.n_coef
-    if result.converged and not _margins_diverge(objective, result.coef, rows):
+    verdict = _certified(objective, result.coef, rows.X)
+    if verdict:
         return None
     n = rows.n_rows
-    if n * (K - 1) * 2 * q > MAX_LP_NONZEROS:
-        return "unchecked"
+    too_large = n * (K - 1) * 2 * q > MAX_LP_NONZEROS
+    if verdict is None or too_large:  # the fitted logits' rule decides
+        if result.converged and not _margins_diverge(objective, result.coef, rows):
+            return None
+        if too_large:
+            return "unchecked"
     keep = (
         np.ones(n, dtype=bool)
         if rows.sample_weight is None

@@ -356,11 +356,17 @@ def _max_scaled_row_norm(X: Any, inv: np.ndarray) -> float:
 
 
 def curvature_certificate(
-    objective: Any, theta: np.ndarray, X: Any, view: Any = None
+    objective: Any, theta: np.ndarray, X: Any, view: Any = None, equations: int = 1
 ) -> bool | None:
     """Whether ``λ_min(H') > max(k ‖∇'‖₂ R, CERTAIN_CURVATURE)`` at θ in the
     standardized coordinates of ``view`` (module docstring: then no separating
     direction exists); None when p is large or the values overflow.
+
+    ``equations > 1``: θ holds that many rows of ``q`` coefficients, one per
+    free class of a multinomial model (:mod:`logistic._multinomial_separation`
+    has its bound, ``R`` times √2), and ``view`` maps each row alike; its
+    Hessian costs ``equations²`` times a binary one a row, so k is that many
+    times larger (the same work).
 
     ``H'`` is estimated from every k-th block of rows, scaled by at most k
     (:meth:`LogisticObjective.value_gradient_hessian`, k = 1 when X holds at
@@ -382,7 +388,8 @@ def curvature_certificate(
 
     scaled = ScaledObjective(objective) if view is None else view
     n, p = X.shape
-    k = max(1, n * p // CERTIFICATE_VALUES)
+    # a Hessian of ``equations`` blocks costs equations² times as much a row
+    k = max(1, n * p * equations**2 // CERTIFICATE_VALUES)
     # at θ itself, not at a round trip through standardized coordinates: the
     # objective keeps the gradient and Hessian of Newton's last exact step
     first = _scaled_curvature(objective, scaled, theta, k)
@@ -398,14 +405,17 @@ def curvature_certificate(
     flat = lams <= CERTAIN_CURVATURE
     if flat.all() or flat.sum() > MAX_NULL_DIRECTIONS:
         return False
+    q = p + int(bool(scaled.fit_intercept))
     for v in vecs[:, flat].T:  # collinear columns: A v = 0 is no separation
-        w = v[:p] * inv
-        z = _linear_predictor(X, w)
-        if scaled.fit_intercept:
-            z += v[p] - mean @ w
-        if not float(np.max(np.abs(z), initial=0.0)) <= NULL_TOL * radius:
-            return False
-    if _certified(lams, flat, gs, k * radius):
+        for row in v.reshape(equations, q):  # every equation's logits unmoved
+            w = row[:p] * inv
+            z = _linear_predictor(X, w)
+            if scaled.fit_intercept:
+                z += row[p] - mean @ w
+            if not float(np.max(np.abs(z), initial=0.0)) <= NULL_TOL * radius:
+                return False
+    bound = k * radius * (math.sqrt(2.0) if equations > 1 else 1.0)
+    if _certified(lams, flat, gs, bound):
         return True
     # A fit stopped by a loose tolerance may hold a gradient too large for the
     # bound. The certificate holds at any point: one Newton step further (in
@@ -422,7 +432,7 @@ def curvature_certificate(
     lams, _, gs = second
     if int(np.sum(lams <= CERTAIN_CURVATURE)) != int(flat.sum()):
         return False
-    return _certified(lams, lams <= CERTAIN_CURVATURE, gs, k * radius)
+    return _certified(lams, lams <= CERTAIN_CURVATURE, gs, bound)
 
 
 def _scaled_curvature(
