@@ -1,0 +1,236 @@
+"""Writing a row-cache entry during the scan (the conventions *Atomic
+creation* and *Disk space* of :mod:`logistic.backends._cache`).
+
+:class:`CacheWriter` writes the decoded chunks of a scan into a temporary
+folder beside the entry's final name (each file in whole, aligned 2 MiB
+stretches: :class:`_AlignedWriter`), checks the free space before every
+chunk, and renames the folder into place with ``meta.json`` written last;
+any failure abandons the entry with a warning and the fit reads its source
+instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _cache_lock
+from ._cache_id import FORMAT
+from ._cache_read import HUGE_BYTES
+
+__all__ = ["MAX_LABELS", "RESERVE_BYTES", "CacheWriter", "fh_dtype"]
+
+#: Free space the cache must leave on its disk.
+RESERVE_BYTES = 512 * 2**20
+#: More distinct labels than this in a source: not cached (the scan refuses
+#: more than two anyway, unless ``classes`` names them).
+MAX_LABELS = 255
+
+
+class CacheWriter:
+    """Writes a cache entry during the scan; :meth:`finish` makes it visible.
+
+    Any failure to write (no space, no permission, an ``OSError``) abandons
+    the cache with a warning; the scan and the fit go on without it.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        stamp: list[dict[str, Any]],
+        dtype: Any,
+        *,
+        weight: bool,
+        offset: bool,
+        expected_bytes: int | None = None,
+        source_name: str = "",
+    ) -> None:
+        self.final = root / name
+        self.stamp, self.dtype = stamp, np.dtype(dtype)
+        self.weight, self.offset = weight, offset
+        self.source_name = source_name
+        self.labels: list[Any] = []
+        self.reps: list[Any] = []
+        self.n = 0
+        self.tmp: Path | None = None
+        self._files: dict[str, Any] = {}
+        self._lock: int | None = None
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            _cache_lock.remove_leftovers(root, name)  # what crashed writers left
+            if expected_bytes is not None:
+                self._check_space(root, expected_bytes)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            self._lock = _cache_lock.hold(self.tmp)
+            for key in ("X", "codes", "w", "o"):
+                if key == "w" and not weight or key == "o" and not offset:
+                    continue
+                self._files[key] = _AlignedWriter(self.tmp / f"{key}.bin")
+        except (OSError, _NoSpace) as exc:
+            self.abandon(exc)
+
+    @property
+    def active(self) -> bool:
+        return self.tmp is not None
+
+    def _check_space(self, folder: Path, nbytes: int) -> None:
+        free = shutil.disk_usage(folder).free
+        if free - nbytes < RESERVE_BYTES:
+            raise _NoSpace(
+                f"the row cache needs {nbytes / 2**20:.0f} MiB more in {folder} "
+                f"but only {free / 2**20:.0f} MiB are free (at least "
+                f"{RESERVE_BYTES // 2**20} MiB must stay free)"
+            )
+
+    def _codes(self, y: np.ndarray) -> np.ndarray:
+        values, inverse = np.unique(y, return_inverse=True)
+        index = []
+        for i, v in enumerate(values.tolist()):
+            if v not in self.labels:
+                self.labels.append(v)
+                self.reps.append(values[i : i + 1])
+            index.append(self.labels.index(v))
+        if len(self.labels) > MAX_LABELS:
+            raise _NoSpace(f"more than {MAX_LABELS} distinct labels")
+        return np.asarray(index, dtype=np.uint8)[inverse.reshape(-1)]
+
+    def append(
+        self, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, o: np.ndarray | None
+    ) -> None:
+        """Write one decoded chunk (rows in source order)."""
+        if self.tmp is None:
+            return
+        try:
+            arrays = {"X": X, "codes": self._codes(y), "w": w, "o": o}
+            nbytes = sum(
+                int(a.nbytes)
+                for k, a in arrays.items()
+                if k in self._files and a is not None
+            )
+            self._check_space(self.tmp, nbytes)
+            for key, fh in self._files.items():
+                fh.write(
+                    np.ascontiguousarray(arrays[key], dtype=fh_dtype(key, self.dtype))
+                )
+            self.n += X.shape[0]
+        except (OSError, _NoSpace) as exc:
+            self.abandon(exc)
+
+    def finish(self, meta: dict[str, Any]) -> Any:
+        """Complete the entry (``meta.json`` last), rename it into place, open
+        it (a :class:`~logistic.backends._cache.CachedRows`, None if abandoned)."""
+        from ._cache import CachedRows
+
+        if self.tmp is None:
+            return None
+        try:
+            for fh in self._files.values():
+                fh.close()
+            reps = (
+                np.concatenate(self.reps)
+                if self.reps
+                else np.empty(0, dtype=np.float64)
+            )
+            if reps.dtype == object:
+                reps = reps.astype(str)
+            np.save(self.tmp / "labels.npy", reps, allow_pickle=False)
+            meta = {
+                **meta,
+                "format": FORMAT,
+                "stamp": self.stamp,
+                "dtype": self.dtype.str,
+                "n_samples": self.n,
+                "weight": self.weight,
+                "offset": self.offset,
+            }
+            (self.tmp / "meta.json").write_text(json.dumps(meta))
+            if self.final.exists():  # stale, or written meanwhile by another fit
+                shutil.rmtree(self.final, ignore_errors=True)
+            _cache_lock.release(self._lock, self.tmp)
+            self._lock = None
+            os.replace(self.tmp, self.final)
+            self.tmp = None
+            return CachedRows(self.final, meta)
+        except (OSError, ValueError) as exc:
+            self.abandon(exc)
+            return None
+
+    def abandon(self, reason: BaseException | None = None) -> None:
+        """Drop the partial entry (with a warning when ``reason`` is given)."""
+        for fh in self._files.values():
+            fh.discard()
+        self._files = {}
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+        _cache_lock.release(self._lock)
+        self._lock = None
+        if reason is not None:
+            warnings.warn(
+                f"{self.source_name}: not caching the decoded rows ({reason}); every "
+                f"pass reads the source instead (cache=False turns the cache off, "
+                f"cache_dir= puts it elsewhere)",
+                UserWarning,
+                stacklevel=4,
+            )
+
+
+def fh_dtype(key: str, dtype: np.dtype) -> Any:
+    """The stored dtype of each cache file."""
+    return np.uint8 if key == "codes" else dtype
+
+
+class _AlignedWriter:
+    """A file written in whole :data:`HUGE_BYTES` stretches of the file.
+
+    The page cache holds what is written in folios no larger than the write
+    and aligned to their size: a chunk of 8 388 000 bytes written at an offset
+    that is not a multiple of 2 MiB leaves about 2 MiB of smaller folios at
+    its start. Writing only whole aligned 2 MiB stretches (the rest waits for
+    the next chunk, and the tail for :meth:`close`) leaves the file in 2 MiB
+    folios, which a mapping maps with one page-table entry each (:func:`_map`).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._fh = open(path, "wb")
+        self._pending = bytearray()  # < 2 MiB; the file ends on a multiple of it
+
+    def write(self, array: np.ndarray) -> None:
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8).data
+        if self._pending:  # complete the waiting stretch first (copies < 2 MiB)
+            fill = min(HUGE_BYTES - len(self._pending), len(data))
+            self._pending += data[:fill]
+            data = data[fill:]
+            if len(self._pending) < HUGE_BYTES:
+                return
+            self._fh.write(self._pending)
+        whole = len(data) // HUGE_BYTES * HUGE_BYTES
+        if whole:
+            self._fh.write(data[:whole])  # straight from the chunk, no copy
+        self._pending = bytearray(data[whole:])
+
+    def close(self) -> None:
+        """Write what waits and close the file (again: nothing)."""
+        if not self._fh.closed:
+            try:
+                self._fh.write(self._pending)
+            finally:
+                self._pending = bytearray()
+                self._fh.close()
+
+    def discard(self) -> None:
+        """Close the file without writing what waits."""
+        self._pending = bytearray()
+        self._fh.close()
+
+
+class _NoSpace(Exception):
+    """The cache would not fit (or cannot be kept); abandoned, not an error."""
