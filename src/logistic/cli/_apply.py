@@ -215,15 +215,22 @@ def apply_model(
     encoding: str | None = None,
     decimal: str = ".",
     weighted: bool = False,
+    keep: list[str] | None = None,
 ) -> Applied:
     """Read both files and compute the logits; errors name the file and column.
 
     ``weighted``: weight the rows by the model file's weights column when
     DATA has it (``design.sample_weight``; ``Applied.weights`` names it).
+    ``keep``: columns copied to the output (``predict --keep``); those the
+    model does not read are read from CSV as text, so they are copied
+    unchanged (``00123``, ids beyond 2**53), and not reported as ignored.
+    The model's categorical columns are read as text too
+    (:func:`logistic.tabular._inputs.text_input_columns`).
     """
     import numpy as np
 
     from ..tabular import apply_design
+    from ..tabular._inputs import input_columns, text_input_columns
 
     mf = load_model_file(str(model_path))
     model_encoding = encoding_of(mf)
@@ -236,8 +243,17 @@ def apply_model(
             "fit), so the target column of DATA cannot be read; use "
             "logistic.metrics.evaluate in Python, or refit with logistic fit"
         )
+    used = input_columns(model_encoding)
+    as_text = text_input_columns(model_encoding)
+    as_text += [name for name in keep or [] if name not in used]
     raw = read_input(
-        data, sep=sep, fmt=fmt, quiet=quiet, encoding=encoding, decimal=decimal
+        data,
+        sep=sep,
+        fmt=fmt,
+        quiet=quiet,
+        encoding=encoding,
+        decimal=decimal,
+        text_columns=as_text,
     )
     design = apply_design(
         raw,
@@ -245,6 +261,7 @@ def apply_model(
         with_target=with_target,
         missing=missing,
         unknown=unknown,
+        kept=keep,
     )
     for text in design.notes:
         note(text)

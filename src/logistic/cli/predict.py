@@ -35,14 +35,32 @@ def _is_text(t: Any) -> bool:
     )
 
 
+#: A plain number (``-3``, ``+4.5e2``), which a spreadsheet reads as a number.
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _all_numbers(text: Any) -> bool:
+    """Whether every value of a text column is a plain number: a column of
+    numbers kept as text (``--keep`` reads CSV columns as text)."""
+    import pyarrow.compute as pc
+
+    valid = text.drop_null()
+    return len(valid) > 0 and bool(
+        pc.all(pc.match_substring_regex(valid, _PLAIN_NUMBER)).as_py()
+    )
+
+
 def _prefix_risky(column: Any) -> Any:
-    """``'`` before text values starting with = + - @ TAB CR, in the column's type."""
+    """``'`` before text values starting with = + - @ TAB CR, in the column's
+    type; a column holding only plain numbers (``-3``, ``+4``) is unchanged."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = column.type
     work = pa.large_string() if pa.types.is_large_string(kind) else pa.string()
     text = column if kind == work else pc.cast(column, work)
+    if _all_numbers(text):
+        return column
     risky = pc.match_substring_regex(text, r"^[=+\-@\t\r]")
     quote, empty = pa.scalar("'", type=work), pa.scalar("", type=work)
     safe = pc.if_else(risky, pc.binary_join_element_wise(quote, text, empty), text)
@@ -65,7 +83,8 @@ def excel_safe(column: Any) -> Any:
     Every text type is covered: string, large_string, string_view and
     dictionary (categorical) columns of those, which keep their dictionary
     type where arrow can rebuild it (else they become plain text). Other
-    columns, numbers included, are returned unchanged.
+    columns, numbers included, and text columns holding only plain numbers
+    (a numeric column kept as text) are returned unchanged.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -235,7 +254,7 @@ def predict(
         typer.Option(
             "--excel-safe",
             help="Prefix ' to --keep text values starting with = + - @ (spreadsheets "
-            "would run them as formulas).",
+            "would run them as formulas); a column of plain numbers is unchanged.",
         ),
     ] = False,
     interval: Annotated[
@@ -278,6 +297,7 @@ def predict(
 
     check_row_options(missing, unknown)
     check_interval(interval)
+    kept = parse_list(keep)
     require_inputs(data=data, model=model)
     if output is not None and str(output) == "-":
         output = None
@@ -301,6 +321,7 @@ def predict(
         quiet=quiet,
         encoding=encoding,
         decimal=decimal,
+        keep=kept,
     )
     from .._multiclass import is_multiclass
 
@@ -315,7 +336,7 @@ def predict(
                 EX_USAGE,
             )
     extra = None if interval is None else interval_columns(applied, model, interval)
-    table = _table(applied, threshold, parse_list(keep), excel, missing, extra)
+    table = _table(applied, threshold, kept, excel, missing, extra)
     tell_unscored(applied, data, missing, unknown)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None

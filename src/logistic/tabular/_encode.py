@@ -456,6 +456,7 @@ def apply_design(
     with_target: bool = False,
     missing: str = "error",
     unknown: str = "error",
+    kept: list[str] | None = None,
 ) -> Design:
     """Encode new data exactly as at fit time (columns matched by name).
 
@@ -465,7 +466,8 @@ def apply_design(
     ``unknown``: a category not seen at fit time is an error (``"error"``) or
     the row is not used (``"na"``). ``keep`` marks the rows used;
     ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
-    missing value counts as missing only).
+    missing value counts as missing only). ``kept``: columns the caller
+    copies to its output (``predict --keep``), not reported as ignored.
     """
     names = list(encoding["feature_names"])
     if encoding["kind"] == "libsvm":
@@ -522,9 +524,9 @@ def apply_design(
     else:
         X = _apply_columns(sub, encoding["columns"])
     off = _optional_numeric(sub, encoding.get("offset"))
-    notes = _dropped_note(raw, keep) if missing == "error" else []
+    notes: list[str] = []  # rows with a missing value: an error, or counted
     roles = {target, encoding.get("weights"), encoding.get("offset")}
-    roles |= set(binomial.values())
+    roles |= set(binomial.values()) | set(kept or [])
     ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
     if ignored:
         notes.append(f"ignored {name_list(ignored)}: not used by the model")

@@ -13,7 +13,11 @@ Convention (owned here):
   the delimiter is usually ``;``). Missing-value tokens are pyarrow's
   defaults (empty field, ``NA``, ``N/A``, ``NaN``, ``nan``, ``null``,
   ``NULL``, ``#N/A``, ...). Types are inferred over the whole file (a
-  column is numeric only if every value is).
+  column is numeric only if every value is). Columns named in
+  ``text_columns`` are read as text whatever they hold, so their values
+  keep their bytes (``00123`` stays ``00123``, ``True`` stays ``True``);
+  their missing-value tokens are still missing. Parquet columns keep their
+  stored types.
 * Row positions in messages are *lines* of a CSV file (header = line 1) and
   1-based *rows* of Parquet or LibSVM data.
 * Files are opened only through :mod:`logistic._files`: a socket or device
@@ -42,7 +46,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .._exceptions import DataValidationError, InvalidParameterError
@@ -128,6 +132,7 @@ def _read_csv(
     encoding: str,
     decimal: str,
     on_progress: ProgressHook | None,
+    text_columns: Collection[str] = (),
 ) -> RawData:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -161,7 +166,9 @@ def _read_csv(
                     ),
                     parse_options=pacsv.ParseOptions(delimiter=delimiter),
                     convert_options=pacsv.ConvertOptions(
-                        strings_can_be_null=True, decimal_point=decimal
+                        strings_can_be_null=True,
+                        decimal_point=decimal,
+                        column_types=dict.fromkeys(text_columns, pa.string()),
                     ),
                 )
             finally:
@@ -399,6 +406,7 @@ def read_data(
     decimal: str = ".",
     on_progress: ProgressHook | None = None,
     on_wait: Callable[[str], None] | None = None,
+    text_columns: Collection[str] = (),
 ) -> RawData:
     """Read a data file (see the module docstring for formats and conventions).
 
@@ -420,6 +428,10 @@ def read_data(
         (see :func:`logistic.tabular._raw.counting`).
     on_wait : callable, optional
         Told (one sentence) when a FIFO has had no data for a second.
+    text_columns : collection of str
+        CSV columns read as text, not inferred (absent names are ignored):
+        identifiers to copy unchanged, and columns a model knows as
+        categorical, whose levels are the strings seen at fit time.
 
     Returns
     -------
@@ -447,7 +459,14 @@ def read_data(
             raw = read_libsvm(src.path, compression, name=src.name)
         else:
             raw = _read_csv(
-                src.path, src.name, compression, sep, encoding, decimal, on_progress
+                src.path,
+                src.name,
+                compression,
+                sep,
+                encoding,
+                decimal,
+                on_progress,
+                text_columns,
             )
     raw.sha256 = src.sha256
     return raw
