@@ -18,11 +18,21 @@ Conventions (owned here)
   the scan's content digests and the source stamp below). Labels are stored
   as codes, not encoded: which class is positive is decided again at every
   fit (``positive``/``classes`` may change without rewriting the cache).
-* **Validity.** ``meta.json`` records, for every source file, its size,
-  modification time (ns) and a blake2b digest of its first and last 64 KiB.
-  A cache whose stamp differs from the source's present one is stale: it is
-  rewritten by the next scan. (A change that keeps size, time and both ends
-  of a file is not detected; touch the file or pass ``cache=False``.)
+* **Validity.** ``meta.json`` records, for every source file, its path,
+  device and inode, size, modification and status-change times (ns) and a
+  blake2b digest of 18 sampled places (its first and last 64 KiB and 16
+  evenly spaced 4 KiB blocks between them). A cache whose stamp differs
+  from the source's present one is stale: it is rewritten by the next scan.
+  POSIX kernels set a file's status-change time (ctime) at every write and
+  no call sets it back (``touch -r``, ``cp -p``, ``tar``, ``rsync -t`` set
+  the modification time only), so an edit keeping size and mtime still
+  changes the stamp. A file modified less than ``RACY_NS`` (2 s) before the
+  stamp was taken could change again within the same timestamp tick: the
+  entry then also records its sha256, checked at every reuse until the file
+  is older than that (then dropped from ``meta.json``). Undetected: an edit
+  that keeps the ctime too (writes bypassing the file system, a clock set
+  back; file systems without a ctime, e.g. Windows' ``st_ctime`` is the
+  creation time) and misses the sampled places.
 * **Atomic creation.** The cache is written into a temporary folder beside
   its final name and renamed into place only when complete (``meta.json``
   written last); a crash leaves a temporary folder that is never read (and is
@@ -88,8 +98,15 @@ import numpy as np
 
 from .. import _libc
 from .._exceptions import IntegrityError
-from . import _cache_read
-from ._cache_id import FORMAT, default_cache_dir, entry_name, source_stamp
+from . import _cache_lock, _cache_read
+from ._cache_id import (
+    FORMAT,
+    default_cache_dir,
+    entry_name,
+    file_sha256,
+    source_stamp,
+    young,
+)
 from ._cache_read import HUGE_BYTES
 from ._cache_write import RESERVE_BYTES, CacheWriter, fh_dtype
 from ._cache_write import _AlignedWriter as _AlignedWriter  # the writer's unit
@@ -294,6 +311,26 @@ def _block_rows(
     )
 
 
+def _same_contents(
+    folder: Path, meta: dict[str, Any], stamp: list[dict[str, Any]]
+) -> bool:
+    """Whether the source files still hold the bytes whose sha256 an entry
+    written just after they were modified records (see *Validity*); once they
+    are older than :data:`~._cache_id.RACY_NS`, their stamp alone will tell a
+    later edit, and the digests are dropped from ``meta.json``."""
+    if [file_sha256(f["path"]) for f in stamp] != meta["sha256"]:
+        return False
+    if not young(stamp):
+        settled = {k: v for k, v in meta.items() if k != "sha256"}
+        tmp = folder / f"meta.json.tmp-{os.getpid()}"
+        try:
+            tmp.write_text(json.dumps(settled))
+            os.replace(tmp, folder / "meta.json")
+        except OSError:  # a read-only cache: checked again next time
+            tmp.unlink(missing_ok=True)
+    return True
+
+
 def _close_all(fds: list[int]) -> None:
     for fd in fds:
         try:
@@ -319,13 +356,18 @@ class CachedRows:
         # of a pass: the kernel's read-ahead state (which sizes the page
         # cache's folios) follows the whole pass, and a cache replaced on disk
         # meanwhile is not mixed into this fit's blocks
+        # (and the entry's shared lock: no eviction removes it meanwhile)
         self._fds: dict[str, int] = {}
+        held: list[int] = []  # every descriptor of the entry, closed with it
         try:
+            lock = _cache_lock.hold_entry(folder)
+            held += [] if lock is None else [lock]
             for key in self.file_sizes():
                 flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
                 self._fds[key] = os.open(folder / f"{key}.bin", flags)
+                held.append(self._fds[key])
         finally:
-            weakref.finalize(self, _close_all, list(self._fds.values()))
+            weakref.finalize(self, _close_all, held)
         # each file's (key, descriptor, path, row shape, dtype), set once
         shapes = {"X": (self.n_features,), "codes": (), "w": (), "o": ()}
         self._layout = [
@@ -354,6 +396,9 @@ class CachedRows:
                 for key, nbytes in rows.file_sizes().items()
             ):
                 return None
+            if "sha256" in meta and not _same_contents(folder, meta, stamp):
+                return None
+            os.utime(folder)  # its last use, for eviction (:mod:`._cache_store`)
             return rows
         except (OSError, ValueError, KeyError):
             return None

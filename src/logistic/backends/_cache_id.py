@@ -7,16 +7,34 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMAT", "default_cache_dir", "entry_name", "source_stamp"]
+#: :func:`file_sha256`'s digests by (path, device, inode, size, mtime, ctime).
+_SHA256: dict[tuple[Any, ...], str] = {}
+
+__all__ = [
+    "FORMAT",
+    "default_cache_dir",
+    "entry_name",
+    "file_sha256",
+    "source_stamp",
+    "young",
+]
 
 #: Cache format version (part of the folder name: a new format never reads an old one).
 FORMAT = 1
 #: Bytes of each end of a source file digested into its stamp.
 EDGE_BYTES = 64 * 2**10
+#: Evenly spaced samples of the rest of a source file digested into its stamp.
+SAMPLES, SAMPLE_BYTES = 16, 4096
+#: A file modified less than this before its stamp was taken may change again
+#: within the same timestamp tick (FAT keeps 2 s, ext3 and HFS+ 1 s, Linux's
+#: nanosecond times advance a clock tick, 1-10 ms, at a time): its cache entry
+#: records the file's sha256 and is checked against it (``RACY`` in git's words).
+RACY_NS = 2_000_000_000
 
 
 def default_cache_dir() -> Path:
@@ -38,17 +56,52 @@ def _file_stamp(path: Path) -> dict[str, Any]:
         if st.st_size > EDGE_BYTES:
             fh.seek(max(EDGE_BYTES, st.st_size - EDGE_BYTES))
             h.update(fh.read(EDGE_BYTES))
+        inner = st.st_size - 2 * EDGE_BYTES
+        if inner > SAMPLES * SAMPLE_BYTES:
+            for k in range(1, SAMPLES + 1):
+                fh.seek(EDGE_BYTES + inner * k // (SAMPLES + 1))
+                h.update(fh.read(SAMPLE_BYTES))
     return {
         "path": str(path),
         "size": st.st_size,
         "mtime_ns": st.st_mtime_ns,
-        "edges": h.hexdigest(),
+        "ctime_ns": st.st_ctime_ns,
+        "dev": st.st_dev,
+        "ino": st.st_ino,
+        "sampled": h.hexdigest(),
     }
 
 
 def source_stamp(files: Sequence[Path]) -> list[dict[str, Any]]:
-    """Size, modification time and a digest of both ends of every source file."""
+    """Identity, size, times and a digest of sampled bytes of every source file
+    (the convention *Validity*)."""
     return [_file_stamp(Path(f).resolve()) for f in files]
+
+
+def young(stamp: list[dict[str, Any]], now_ns: int | None = None) -> bool:
+    """Whether a file of ``stamp`` was modified (or its status changed) less
+    than :data:`RACY_NS` before ``now_ns`` (default: now): a later edit within
+    the same timestamp tick would leave its stamp unchanged."""
+    now = time.time_ns() if now_ns is None else now_ns
+    return any(max(f["mtime_ns"], f.get("ctime_ns", 0)) > now - RACY_NS for f in stamp)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """sha256 of a file's bytes, remembered in this process for the file's
+    present identity, size and times (a second call for the unchanged file
+    reads nothing)."""
+    st = os.stat(path)
+    key: tuple[Any, ...] = (os.fspath(path), st.st_dev, st.st_ino, st.st_size)
+    key += (st.st_mtime_ns, st.st_ctime_ns)
+    digest = _SHA256.get(key)
+    if digest is None:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+        digest = h.hexdigest()
+        _SHA256[key] = digest
+    return digest
 
 
 def entry_name(files: Sequence[Path], options: dict[str, Any]) -> str:

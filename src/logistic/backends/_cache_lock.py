@@ -1,4 +1,4 @@
-"""Which temporary row-cache folders belong to a live writer.
+"""Which row-cache folders belong to a live writer or reader.
 
 Convention (owned here): a :class:`~logistic.backends._cache.CacheWriter`
 takes an exclusive ``flock`` on a file :data:`LOCK_NAME` inside its temporary
@@ -14,6 +14,12 @@ its folder and taking its lock (microseconds). On a system without ``flock``
 no folder has a lock, so there a scan that outlasts that age can still lose
 its folder to a concurrent writer of the same source (it then warns and
 reads its source on every pass).
+
+A fit that reads a complete entry holds a shared ``flock`` on the entry's
+folder for as long as it keeps the entry open (:func:`hold_entry`);
+eviction and clearing remove an entry only under an exclusive lock taken
+without waiting (:func:`remove_unused`), so an entry a live fit reads is
+never removed by them, and a fit never opens an entry being removed.
 """
 
 from __future__ import annotations
@@ -87,3 +93,41 @@ def remove_leftovers(root: Path, name: str) -> None:
     for old in root.glob(f"{name}.tmp-*"):
         if not in_use(old):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def hold_entry(folder: Path) -> int | None:
+    """A shared lock on a complete entry's folder for a fit that reads it, as
+    a descriptor to close when done (None where the system has no ``flock``);
+    OSError when the entry is being removed."""
+    if fcntl is None:
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def remove_unused(folder: Path) -> bool:
+    """Remove a complete entry unless a live fit reads it (see the module
+    docstring); whether it is gone."""
+    if fcntl is None:  # no locks: open files refuse removal (Windows)
+        shutil.rmtree(folder, ignore_errors=True)
+        return not folder.exists()
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # read by a live fit
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
+        return not folder.exists()
+    finally:
+        os.close(fd)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from . import _cache_lock
-from ._cache_id import FORMAT
+from ._cache_id import FORMAT, file_sha256, young
 from ._cache_read import HUGE_BYTES
 
 __all__ = ["MAX_LABELS", "RESERVE_BYTES", "CacheWriter", "fh_dtype"]
@@ -63,12 +63,16 @@ class CacheWriter:
         self.tmp: Path | None = None
         self._files: dict[str, Any] = {}
         self._lock: int | None = None
+        self.sha256: list[str] | None = None
         try:
             root.mkdir(parents=True, exist_ok=True)
             _cache_lock.remove_leftovers(root, name)  # what crashed writers left
             if expected_bytes is not None:
                 self._check_space(root, expected_bytes)
             self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            # files modified just before their stamp: record their contents too
+            if young(stamp):
+                self.sha256 = [file_sha256(f["path"]) for f in stamp]
             self._lock = _cache_lock.hold(self.tmp)
             for key in ("X", "codes", "w", "o"):
                 if key == "w" and not weight or key == "o" and not offset:
@@ -151,6 +155,8 @@ class CacheWriter:
                 "weight": self.weight,
                 "offset": self.offset,
             }
+            if self.sha256 is not None:
+                meta["sha256"] = self.sha256
             (self.tmp / "meta.json").write_text(json.dumps(meta))
             if self.final.exists():  # stale, or written meanwhile by another fit
                 shutil.rmtree(self.final, ignore_errors=True)
