@@ -148,32 +148,38 @@ def _read_csv(
     refuse_binary(head, name, encoding)
     delimiter = sep if sep is not None else sniff_delimiter(head, name, encoding)
     check_delimiter(delimiter)
+    arrow_encoding = "utf8" if encoding == UTF8 else encoding
+    convert = pacsv.ConvertOptions(
+        strings_can_be_null=True,
+        decimal_point=decimal,
+        column_types=dict.fromkeys(text_columns, pa.string()),
+    )
     try:
-        with (
-            open_data(path) as fh,
-            pa.input_stream(fh, compression=compression) as stream,
-        ):
-            source = (
-                stream if on_progress is None else counting(stream, fh, on_progress)
+        try:
+            table = _parse(
+                path,
+                compression,
+                on_progress,
+                arrow_encoding,
+                delimiter,
+                convert,
+                newlines_in_values=False,
             )
-            held = sys.getrefcount(source)
-            try:
-                table = pacsv.read_csv(
-                    source,
-                    read_options=pacsv.ReadOptions(
-                        block_size=CSV_BLOCK_BYTES,
-                        encoding="utf8" if encoding == UTF8 else encoding,
-                    ),
-                    parse_options=pacsv.ParseOptions(delimiter=delimiter),
-                    convert_options=pacsv.ConvertOptions(
-                        strings_can_be_null=True,
-                        decimal_point=decimal,
-                        column_types=dict.fromkeys(text_columns, pa.string()),
-                    ),
-                )
-            finally:
-                if source is not stream:
-                    _await_release(source, held)
+        except pa.ArrowInvalid as exc:
+            if not _may_be_quoted_newline(exc):
+                raise
+            # A quoted field holding a line break across a block boundary: read
+            # again with the slower parser that allows them (only such files
+            # pay for it).
+            table = _parse(
+                path,
+                compression,
+                on_progress,
+                arrow_encoding,
+                delimiter,
+                convert,
+                newlines_in_values=True,
+            )
     except UnicodeError:
         raise _undecodable(name, path, compression, encoding) from None
     except (OSError, EOFError) as exc:
@@ -192,6 +198,54 @@ def _read_csv(
         size = os.stat(path).st_size
         on_progress(table.num_rows, size, size)
     return RawData(path=name, format="csv", table=table, delimiter=delimiter)
+
+
+def _may_be_quoted_newline(exc: Exception) -> bool:
+    """Whether pyarrow's parse error may come from a quoted line break: a row
+    cut short ("Expected K columns, got M"), a block that ends inside a
+    quoted field, or the block splitter out of step with the parser."""
+    msg = str(exc)
+    return (
+        ("Expected" in msg and "columns" in msg)
+        or "straddl" in msg
+        or "out of sync" in msg
+    )
+
+
+def _parse(
+    path: str,
+    compression: str | None,
+    on_progress: ProgressHook | None,
+    encoding: str,
+    delimiter: str,
+    convert: Any,
+    *,
+    newlines_in_values: bool,
+) -> Any:
+    """One pass of pyarrow's CSV reader over the file (progress counted)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with (
+        open_data(path) as fh,
+        pa.input_stream(fh, compression=compression) as stream,
+    ):
+        source = stream if on_progress is None else counting(stream, fh, on_progress)
+        held = sys.getrefcount(source)
+        try:
+            return pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(
+                    block_size=CSV_BLOCK_BYTES, encoding=encoding
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=newlines_in_values
+                ),
+                convert_options=convert,
+            )
+        finally:
+            if source is not stream:
+                _await_release(source, held)
 
 
 def _await_release(source: Any, held: int, timeout: float = 5.0) -> None:
@@ -261,6 +315,8 @@ def _csv_error(
         if error is not None:
             return error
         hint = " (pass the file's encoding with --encoding)"
+    if "newlines_in_values" in msg or "out of sync" in msg:
+        msg = "a quoted value spans lines in a way the reader cannot follow"
     if "straddl" in msg or "Empty CSV file or block" in msg:
         msg = find_long_line(path, compression, CSV_BLOCK_BYTES) or msg
     return DataValidationError(f"{name}: cannot read CSV: {msg}{hint}")
