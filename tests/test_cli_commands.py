@@ -26,6 +26,7 @@ COMMANDS = [
     "export",
     "demo",
     "derive",
+    "cache",
 ]
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _cache_lock
+from . import _cache_lock, row_cache
 from ._cache_id import FORMAT, file_sha256, young
 from ._cache_read import HUGE_BYTES
 
@@ -67,6 +67,8 @@ class CacheWriter:
         try:
             root.mkdir(parents=True, exist_ok=True)
             _cache_lock.remove_leftovers(root, name)  # what crashed writers left
+            # other sources' entries: gone sources, then the least recently used
+            row_cache.make_room(root, name, expected_bytes or 0, RESERVE_BYTES)
             if expected_bytes is not None:
                 self._check_space(root, expected_bytes)
             self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
@@ -164,7 +166,11 @@ class CacheWriter:
             self._lock = None
             os.replace(self.tmp, self.final)
             self.tmp = None
-            return CachedRows(self.final, meta)
+            rows = CachedRows(self.final, meta)
+            # a source of unknown size (CSV) is measured now, under the cap too
+            size = row_cache.folder_bytes(self.final)
+            row_cache.make_room(self.final.parent, self.final.name, size, 0)
+            return rows
         except (OSError, ValueError) as exc:
             self.abandon(exc)
             return None

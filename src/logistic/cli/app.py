@@ -90,6 +90,7 @@ COMMANDS = (
     "export",
     "demo",
     "derive",
+    "cache",
 )
 
 HELP = (

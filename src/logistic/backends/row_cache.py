@@ -1,0 +1,184 @@
+"""The row cache's folder as a whole: its entries, eviction and clearing.
+
+The out-of-core backend keeps the decoded rows of every Parquet or CSV
+source it scans in a folder of its own (:mod:`logistic.backends._cache`);
+this module bounds that folder and lets a user see and empty it::
+
+    from logistic.backends import row_cache
+
+    for entry in row_cache.entries():          # the default folder
+        print(entry.path, entry.nbytes, entry.sources, entry.missing)
+    row_cache.clear()                          # or clear("/fast/disk/cache")
+
+On the command line: ``logistic cache list`` and ``logistic cache clear``
+(``--cache-dir PATH`` for another folder).
+
+Conventions (owned here)
+------------------------
+* **Entry.** A complete entry is a folder holding ``meta.json`` (the source
+  files' stamp, see :mod:`._cache_id`); its last use is the folder's
+  modification time, set each time a fit opens it. Temporary folders
+  (``<name>.tmp-*``) belong to a writer; :mod:`._cache_lock` tells live ones
+  from the leftovers of crashed ones.
+* **In use.** An entry a fit reads is held by a shared lock, and removing
+  one takes an exclusive lock without waiting (:mod:`._cache_lock`): nothing
+  here removes an entry a live fit reads, in this process or another.
+* **Eviction.** Before a scan writes an entry, :func:`make_room` removes the
+  entries whose source files no longer exist and the leftovers of crashed
+  writers, then the least recently used entries of other sources until the
+  folder, with the new entry when its size is known, fits in
+  :func:`max_bytes` and leaves the free space the writer needs. The new
+  entry itself is written even when it alone is larger than the cap (its
+  fits then run at the cache's speed; the free-space reserve still holds),
+  so the folder holds at most ``max(cap, newest entry)`` plus entries in use.
+  A source whose decoded size is not known before its scan (CSV) is
+  measured when its entry is complete, and the others are evicted then.
+* **Cap.** ``$LOGISTIC_CACHE_MAX_BYTES`` (bytes, or with a ``K``/``M``/``G``/
+  ``T`` suffix of powers of 1024; ``0`` keeps no entry but the one being
+  written), else :data:`DEFAULT_MAX_BYTES` (20 GiB).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import _cache_lock
+from ._cache_id import default_cache_dir
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Entry",
+    "clear",
+    "entries",
+    "folder_bytes",
+    "make_room",
+    "max_bytes",
+]
+
+#: The cache folder's size cap when ``$LOGISTIC_CACHE_MAX_BYTES`` is not set.
+DEFAULT_MAX_BYTES = 20 * 2**30
+_SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One folder of the cache.
+
+    ``sources`` are the files it was decoded from, ``missing`` those of them
+    that no longer exist; ``last_used`` is a POSIX time; ``complete`` is False
+    for a temporary folder (a writer's, live or crashed).
+    """
+
+    path: Path
+    nbytes: int
+    last_used: float
+    sources: tuple[str, ...]
+    missing: tuple[str, ...]
+    complete: bool
+
+
+def max_bytes() -> int:
+    """The cache folder's size cap (see *Cap*)."""
+    text = os.environ.get("LOGISTIC_CACHE_MAX_BYTES", "")
+    match = _SIZE.match(text)
+    if not text or match is None:
+        return DEFAULT_MAX_BYTES
+    unit = "KMGT".find(match.group(2).upper()) + 1 if match.group(2) else 0
+    return int(match.group(1)) * 1024**unit
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files in ``folder`` (an entry's size)."""
+    total = 0
+    try:
+        with os.scandir(folder) as it:
+            for item in it:
+                try:
+                    total += item.stat(follow_symlinks=False).st_size
+                except OSError:
+                    pass
+    except OSError:
+        pass
+    return total
+
+
+def _entry(folder: Path) -> Entry | None:
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    complete = ".tmp-" not in folder.name
+    sources: tuple[str, ...] = ()
+    if complete:
+        try:
+            meta = json.loads((folder / "meta.json").read_text())
+            sources = tuple(str(f["path"]) for f in meta["stamp"])
+        except (OSError, ValueError, KeyError, TypeError):
+            complete = False  # half removed, or not an entry
+    missing = tuple(s for s in sources if not os.path.exists(s))
+    return Entry(folder, folder_bytes(folder), st.st_mtime, sources, missing, complete)
+
+
+def entries(cache_dir: str | os.PathLike[str] | None = None) -> list[Entry]:
+    """The folders of the cache (``cache_dir``, else the default folder), the
+    most recently used first."""
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    try:
+        folders = [p for p in root.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    found = [e for e in map(_entry, folders) if e is not None]
+    return sorted(found, key=lambda e: e.last_used, reverse=True)
+
+
+def _remove(entry: Entry) -> bool:
+    if entry.complete:
+        return _cache_lock.remove_unused(entry.path)
+    if _cache_lock.in_use(entry.path):  # a live writer's folder
+        return False
+    shutil.rmtree(entry.path, ignore_errors=True)
+    return not entry.path.exists()
+
+
+def clear(cache_dir: str | os.PathLike[str] | None = None) -> tuple[int, int, int]:
+    """Remove every entry of the cache that no live fit reads or writes.
+
+    Returns ``(removed, kept, bytes_freed)``: folders removed, folders left
+    because a fit uses them, and the bytes the removed ones held.
+    """
+    removed = kept = freed = 0
+    for entry in entries(cache_dir):
+        if _remove(entry):
+            removed, freed = removed + 1, freed + entry.nbytes
+        else:
+            kept += 1
+    return removed, kept, freed
+
+
+def make_room(root: Path, name: str, incoming: int, reserve: int) -> None:
+    """Evict before writing entry ``name`` of ``incoming`` bytes (0 when not
+    known) in ``root`` (see *Eviction*); the free space must stay above
+    ``reserve``. Never raises: a folder that cannot be removed stays."""
+    try:
+        found = [e for e in entries(root) if not e.path.name.startswith(name)]
+        free = shutil.disk_usage(root).free
+    except OSError:
+        return
+    cap, kept = max_bytes(), []
+    for entry in found:  # sources gone, crashed writers
+        if entry.missing or not entry.complete:
+            if _remove(entry):
+                free += entry.nbytes
+                continue
+        kept.append(entry)
+    total = sum(e.nbytes for e in kept)
+    for entry in reversed(kept):  # least recently used first
+        if total + incoming <= cap and free - incoming >= reserve:
+            break
+        if entry.complete and _remove(entry):
+            total, free = total - entry.nbytes, free + entry.nbytes

@@ -1,0 +1,75 @@
+"""``logistic cache``: list or clear the row cache of out-of-core fits."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._codes import EX_USAGE, CLIError
+from ._common import note
+
+
+def _size(nbytes: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if nbytes < 1024 or unit == "GiB":
+            return f"{nbytes:.0f} {unit}" if unit == "B" else f"{nbytes:.1f} {unit}"
+        nbytes /= 1024  # type: ignore[assignment]
+    raise AssertionError  # pragma: no cover
+
+
+def cache(
+    action: Annotated[
+        str,
+        typer.Argument(
+            metavar="[list|clear]", help="list: show the entries; clear: remove them."
+        ),
+    ] = "list",
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            help="The row cache's folder (default: $LOGISTIC_CACHE_DIR, else "
+            "~/.cache/logistic/rows), as given to fit --cache-dir.",
+        ),
+    ] = None,
+) -> None:
+    """List or clear the row cache that fit --stream keeps of each source.
+
+    Every Parquet or CSV source a streamed fit reads keeps a decoded copy
+    there (as large as the rows in float64). The folder is capped at
+    $LOGISTIC_CACHE_MAX_BYTES (default 20 GiB): a new entry first evicts
+    those whose source is gone, then the least recently used. clear removes
+    every entry that no running fit uses.
+
+    Example: logistic cache list; logistic cache clear --cache-dir /scratch/rows
+    """
+    from ..backends import row_cache
+    from ..backends._cache_id import default_cache_dir
+
+    if action not in ("list", "clear"):
+        raise CLIError(f"logistic cache takes list or clear, not {action!r}", EX_USAGE)
+    root = cache_dir if cache_dir is not None else default_cache_dir()
+    if root.exists() and not root.is_dir():
+        raise CLIError(f"--cache-dir {root}: exists and is not a directory", EX_USAGE)
+    if action == "clear":
+        removed, kept, freed = row_cache.clear(root)
+        busy = f"; {kept} in use by a running fit, left" if kept else ""
+        note(f"{root}: removed {removed} entries ({_size(freed)}){busy}")
+        return
+    found = row_cache.entries(root)
+    total = sum(e.nbytes for e in found)
+    cap = _size(row_cache.max_bytes())
+    print(f"{root}: {len(found)} entries, {_size(total)} (cap {cap})")
+    for e in found:
+        used = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_used))
+        state = "" if e.complete else "  (being written, or left by a crash)"
+        if e.missing:
+            state = "  (source gone: evicted by the next fit that writes)"
+        names = e.sources[0] if len(e.sources) == 1 else "?"
+        if len(e.sources) > 1:  # a directory of Parquet files
+            names = f"{os.path.commonpath(e.sources)} ({len(e.sources)} files)"
+        print(f"{_size(e.nbytes):>10}  {used}  {names}{state}")
