@@ -47,8 +47,15 @@ from ._columns import (
     require_columns,
     string_column,
 )
-from ._formula import apply_formula, fit_formula, formula_columns, parse_formula
+from ._formula import (
+    apply_formula,
+    categorical_columns,
+    fit_formula,
+    formula_columns,
+    parse_formula,
+)
 from ._grouped import grouped_counts
+from ._inputs import text_input_columns
 from ._labels import apply_labels, fit_target_labels
 from ._named import NamedColumns
 from ._read import RawData, position
@@ -378,8 +385,10 @@ def _resolve_target(
 def _fit_formula_design(
     sub: RawData, used: list[str], formula: str
 ) -> tuple[np.ndarray, list[str], dict[str, Any]]:
+    text = categorical_columns(formula)  # C(column) only: any text is a level
     for name in used:
-        column_kind(sub, name)  # numeric garbage is an error, as without a formula
+        if name not in text:
+            column_kind(sub, name)  # numeric garbage: an error, as without a formula
     frame = sub.table.select(used).to_pandas()
     X, names, intercept, stored = fit_formula(
         frame, formula, sub.path, list(sub.table.column_names)
@@ -516,8 +525,10 @@ def apply_design(
         # column models, and the columns' types (null) say nothing.
         X = np.empty((0, len(names)))
     elif encoding["kind"] == "formula":
+        text = text_input_columns(encoding)  # levels, whatever they look like
         for name in needed:
-            column_kind(sub, name)
+            if name not in text:
+                column_kind(sub, name)
         X = apply_formula(
             sub.table.select(needed).to_pandas(), encoding, names, raw.path
         )

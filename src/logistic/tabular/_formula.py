@@ -36,6 +36,7 @@ from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 __all__ = [
     "grouped_response",
     "parse_formula",
+    "categorical_columns",
     "formula_columns",
     "fit_formula",
     "apply_formula",
@@ -118,6 +119,30 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0].strip() if text else type(exc).__name__
 
 
+#: ``C(`any name`)``: a categorical column whose name is not a Python name.
+_QUOTED_C = re.compile(r"^C\(\s*`([^`]+)`\s*\)$")
+_BACKQUOTED = re.compile(r"`([^`]+)`")
+
+
+def _refuse_quoted_keywords(formula: str) -> None:
+    """A Python keyword in backquotes inside a call (``C(`for`)``), which
+    formulaic cannot read: one line naming the column and the remedy."""
+    import keyword
+
+    for match in _BACKQUOTED.finditer(formula):
+        name = match.group(1)
+        inside = formula[: match.start()].count("(") > formula[: match.start()].count(
+            ")"
+        )
+        if inside and keyword.iskeyword(name):
+            raise DataValidationError(
+                f"--formula {formula!r}: column {name!r} is a Python keyword, which "
+                "the formula parser cannot read inside a call such as C(); rename "
+                "the column, or write it alone as `" + name + "` (a text column is "
+                "categorical)"
+            )
+
+
 def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     """``(target, rhs, factors)``: formulaic's parse, every factor checked."""
     from formulaic import Formula
@@ -132,6 +157,7 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
             f"--formula {formula!r}: {{...}} blocks run Python code and are not "
             "allowed; write arithmetic inside I(...), e.g. I(x ** 2)"
         )
+    _refuse_quoted_keywords(formula)
     try:
         f = Formula(formula)
         target, rhs = str(f.lhs).strip(), f.rhs
@@ -153,6 +179,14 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
         for factor in term.factors:
             expr, method = str(factor.expr), factor.eval_method.value
             if method == "literal" and expr == "1" or expr in factors:
+                continue
+            quoted = _QUOTED_C.match(expr) if method == "python" else None
+            if quoted is not None:  # C(`my col`): any column name, as formulaic
+                factors[expr] = {
+                    "kind": "categorical",
+                    "column": quoted.group(1),
+                    "levels": None,
+                }
                 continue
             try:
                 if method not in ("lookup", "python"):
@@ -185,6 +219,21 @@ def parse_formula(formula: str) -> tuple[str, str, set[str]]:
     """
     target, rhs, factors = _parse(formula)
     return target, str(rhs), _columns_of(factors) - {target}
+
+
+def categorical_columns(formula: str) -> set[str]:
+    """Columns the formula reads only inside ``C()``: read them as text
+    (a column of codes ``1``, ``2``, ``x`` is categorical, not numbers with
+    garbage). A column also used in a numeric term is not among them."""
+    target, _, factors = _parse(formula)
+    numeric: set[str] = set()
+    categorical: set[str] = set()
+    for spec in factors.values():
+        if spec["kind"] == "categorical":
+            categorical.add(spec["column"])
+        else:
+            numeric |= expression_columns(spec["expr"])
+    return categorical - numeric - {target}
 
 
 def formula_columns(columns: list[str], variables: set[str]) -> list[str]:

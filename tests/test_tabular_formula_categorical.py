@@ -1,0 +1,91 @@
+"""A column named inside ``C()`` is categorical whatever its values look like.
+
+A code column with values ``1``, ``2``, ``x`` (mostly numbers) is refused
+without a formula (numbers with garbage), but ``C(code)`` makes it a factor;
+the reference is the same data with the codes spelled as letters, which is
+text everywhere. A backquoted name that is not a Python name (``my col``)
+works inside ``C()`` as formulaic allows; a Python keyword is refused in one
+line naming the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from conftest import run_cli
+
+CODES = {"a": "1", "b": "2", "c": "x"}
+
+
+def _write(path, column="code", spell=None, n=200, seed=4):
+    rng = np.random.default_rng(seed)
+    lines = [f'x1,"{column}",y']
+    for i in range(n):
+        x1 = rng.normal()
+        level = "abc"[i % 3]
+        y = int(rng.random() < 1 / (1 + np.exp(-(x1 + (level == "a")))))
+        lines.append(f"{x1:.4f},{(spell or {}).get(level, level)},{y}")
+    path.write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def _proba(capsys, model, data):
+    code, out, err = run_cli(capsys, ["predict", model, data])
+    assert code == 0, err
+    return np.array([float(r["proba"]) for r in csv.DictReader(io.StringIO(out))])
+
+
+def test_c_of_a_mostly_numeric_code_column(workdir, capsys):
+    lines = _write(workdir / "codes.csv", spell=CODES)
+    _write(workdir / "letters.csv")
+    code, _, err = run_cli(capsys, ["fit", "codes.csv", "-t", "y", "-o", "n.json"])
+    assert code == 65 and "non-numeric value 'x'" in err  # the documented rule
+    for data, model in (("codes.csv", "c.json"), ("letters.csv", "l.json")):
+        formula = "y ~ x1 + C(code)"
+        code, _, err = run_cli(
+            capsys, ["fit", data, "--formula", formula, "-o", model, "-q"]
+        )
+        assert code == 0, err
+    want = _proba(capsys, "l.json", "letters.csv")
+    np.testing.assert_allclose(_proba(capsys, "c.json", "codes.csv"), want, rtol=1e-9)
+    ones = [i for i, line in enumerate(lines[1:]) if line.split(",")[1] == "1"]
+    (workdir / "ones.csv").write_text(
+        "\n".join([lines[0]] + [lines[1 + i] for i in ones]) + "\n"
+    )
+    np.testing.assert_allclose(
+        _proba(capsys, "c.json", "ones.csv"), want[ones], rtol=1e-9
+    )
+
+
+def test_backquoted_column_name_inside_c(workdir, capsys):
+    _write(workdir / "spaced.csv", column="my col")
+    _write(workdir / "plain.csv")
+    code, _, err = run_cli(
+        capsys,
+        ["fit", "spaced.csv", "--formula", "y ~ x1 + C(`my col`)", "-o", "s.json"],
+    )
+    assert code == 0, err
+    import json
+
+    names = json.loads((workdir / "s.json").read_text())["encoding"]["feature_names"]
+    assert names == ["x1", "C(`my col`)[T.b]", "C(`my col`)[T.c]"]
+    run_cli(
+        capsys, ["fit", "plain.csv", "--formula", "y ~ x1 + C(code)", "-o", "p.json"]
+    )
+    np.testing.assert_allclose(
+        _proba(capsys, "s.json", "spaced.csv"),
+        _proba(capsys, "p.json", "plain.csv"),
+        rtol=1e-9,
+    )
+
+
+def test_python_keyword_inside_c_is_refused_naming_the_column(workdir, capsys):
+    _write(workdir / "kw.csv", column="for")
+    code, _, err = run_cli(
+        capsys, ["fit", "kw.csv", "--formula", "y ~ x1 + C(`for`)", "-o", "k.json"]
+    )
+    assert code == 65
+    assert "column 'for' is a Python keyword" in err and "invalid syntax" not in err
