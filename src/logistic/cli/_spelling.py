@@ -2,10 +2,11 @@
 
 Convention (owned here): a message raised or warned by the library names the
 estimator's parameters as Python spells them (``penalty='l2'``,
-``max_iter=100``, ``sample_weight``, ``C=1.0``, ``trials=``). Before the CLI prints one,
+``max_iter=100``, ``sample_weight``, ``C=1.0``, ``trials=``; the row cache's
+``cache=False``, ``cache_dir=``). Before the CLI prints one,
 the spellings of parameters that ``logistic fit`` exposes become the option a
 user types (``--penalty l2``, ``--max-iter 100``, ``--weights``, ``--C 1.0``,
-``--trials``),
+``--trials``, ``--no-cache``, ``--cache-dir``),
 in errors, warnings and the remedies they suggest alike; ``The 'tol'
 parameter of LogisticRegression must be`` becomes ``--tol must be``. Anything
 else is left as it is, so a message never gains words it did not have.
@@ -69,6 +70,9 @@ _BARE_C = re.compile(r"(?:(?<= or )|(?<= and )|(?<=\(or ))C\b(?![\w(='])")
 # "does not apply with trials=", "(trials=)": fit's trials= is --trials
 _TRIALS = re.compile(r"\btrials=(?=[\s),;.]|$)")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
+# the row cache's remedies (backends' cache=False, cache_dir=): fit's options
+_NO_CACHE = re.compile(r"\bcache=False\b")
+_CACHE_DIR = re.compile(r"\bcache_dir=(?=[\s),;.]|$)")
 # "and C=None", ", alpha=None": an option the user left unset is not mentioned
 _UNSET = re.compile(r"(?:,| or| and) (?:C|alpha|l1_ratio|tol)=None\b")
 # name='value', name="value" or name=value
@@ -113,6 +117,8 @@ def cli_spelling(message: str) -> str:
     'use --penalty none, or --alpha > 0 (or --C).'
     >>> cli_spelling("After n_iter=5 iterations (max_iter=5): 0.1 > tol=0.0001")
     'After n_iter=5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
+    >>> cli_spelling("(cache=False turns the cache off, cache_dir= puts it elsewhere)")
+    '(--no-cache turns the cache off, --cache-dir puts it elsewhere)'
     """
     text = _OWNER.sub("", message)
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
@@ -120,6 +126,8 @@ def cli_spelling(message: str) -> str:
     text = _BARE_C.sub("--C", text)
     text = _TRIALS.sub("--trials", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
+    text = _NO_CACHE.sub("--no-cache", text)
+    text = _CACHE_DIR.sub("--cache-dir", text)
     text = _UNSET.sub("", text)
     text = _ASSIGN.sub(_assignment, text)
     text = _ALPHA_BOUND.sub("--alpha", text)
