@@ -205,8 +205,8 @@ CASES = [
         {"data.parquet": GOOD.encode()},
         ["fit", "data.parquet", "-t", "y", "-o", "out.json"],
         65,
-        "data.parquet: cannot read Parquet: Parquet magic bytes not found in footer. "
-        "Either the file is corrupted or this is not a parquet file.",
+        "data.parquet: cannot read Parquet: the file does not start with Parquet's "
+        "magic bytes (PAR1); if it holds CSV text, pass --format csv",
     ),
     (
         "output in a missing directory",

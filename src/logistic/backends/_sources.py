@@ -108,14 +108,39 @@ class _ColumnSpec:
             )
 
 
+#: How a source names the position of its 0-based data row (``line 101``).
+Position = Callable[[int], str]
+
+
+def csv_line(row: int) -> str:
+    """A CSV data row's line in the file (header = line 1), as in memory."""
+    return f"line {row + 2}"
+
+
+def data_row(row: int) -> str:
+    """A 1-based row of Parquet data, as in memory."""
+    return f"row {row + 1}"
+
+
 def _column_to_numpy(
-    col: Any, name: str, where: str, row0: int, dtype: Any
+    col: Any,
+    name: str,
+    where: str,
+    row0: int,
+    dtype: Any,
+    position: Position | None = None,
 ) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if col.null_count:
         first = int(np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[0])
+        if position is not None:  # the in-memory reader's wording
+            raise DataValidationError(
+                f"missing values in {where}: column {name!r} (first at "
+                f"{position(row0 + first)}); fill them in, or drop those rows "
+                "(--missing drop, in memory)"
+            )
         raise DataValidationError(
             f"{where}: column {name!r} has a missing value at row {row0 + first} "
             f"(0-based, global); drop or impute missing values first"
@@ -133,24 +158,31 @@ def _column_to_numpy(
 
 
 def _batch_to_chunk(
-    batch: Any, spec: _ColumnSpec, where: str, row0: int, dtype: Any
+    batch: Any,
+    spec: _ColumnSpec,
+    where: str,
+    row0: int,
+    dtype: Any,
+    position: Position | None = None,
 ) -> RawChunk:
     k = batch.num_rows
     # Columns fill the rows of X^T (contiguous writes), then one blocked transpose
     # gives C-order X: ~3x faster than writing strided columns into X.
     XT = np.empty((len(spec.features), k), dtype=dtype)
     for j, name in enumerate(spec.features):
-        XT[j] = _column_to_numpy(batch.column(name), name, where, row0, dtype)
+        XT[j] = _column_to_numpy(batch.column(name), name, where, row0, dtype, position)
     X = np.ascontiguousarray(XT.T)
     del XT
     y_col = batch.column(spec.target)
     if y_col.null_count:
         _column_to_numpy(
-            y_col, spec.target, where, row0, dtype
+            y_col, spec.target, where, row0, dtype, position
         )  # raises, naming the row
     y = y_col.to_numpy(zero_copy_only=False)
     extra = [
-        None if c is None else _column_to_numpy(batch.column(c), c, where, row0, dtype)
+        None
+        if c is None
+        else _column_to_numpy(batch.column(c), c, where, row0, dtype, position)
         for c in (spec.weight, spec.offset)
     ]
     return where, X, y, extra[0], extra[1]
@@ -182,13 +214,23 @@ _NOT_A_NUMBER = re.compile(
 
 
 def _reader_error(
-    path: Path, exc: BaseException, names: list[str] | None = None
+    path: Path,
+    exc: BaseException,
+    names: list[str] | None = None,
+    rows_before: int | None = None,
 ) -> DataValidationError:
     text = one_line(str(exc))
     text_value = _NOT_A_NUMBER.search(text)
     if text_value is not None and names is not None:
         k = int(text_value.group(1))
         column = names[k] if k < len(names) else f"#{k}"
+        if rows_before:  # numbers in the blocks before: the in-memory wording
+            return DataValidationError(
+                f"column {column!r} in {path} is numeric but has non-numeric value "
+                f"{text_value.group(2)!r} after {csv_line(rows_before - 1)} (the "
+                f"rows before are numbers); fix the data or mark missing values "
+                "with an empty field or NA"
+            )
         return DataValidationError(
             f"cannot read {path}: column {column!r} holds text "
             f"({text_value.group(2)!r} is not a number); this source reads numbers "
@@ -264,6 +306,11 @@ class _ParquetSource:
 
         row0 = 0
         for path in self.files:
+            start = row0
+
+            def position(row: int, start: int = start) -> str:
+                return data_row(row - start)  # the row in this file
+
             with open_data(path) as fh:
                 try:
                     # pre_buffer=False: read one row group's column chunks at a
@@ -277,7 +324,9 @@ class _ParquetSource:
                         use_threads=False,
                     )
                     for batch in batches:
-                        yield _batch_to_chunk(batch, self.spec, str(path), row0, dtype)
+                        yield _batch_to_chunk(
+                            batch, self.spec, str(path), row0, dtype, position
+                        )
                         row0 += batch.num_rows
                 except DataValidationError:
                     raise
@@ -287,6 +336,9 @@ class _ParquetSource:
 
 class _CSVSource:
     """A CSV file read with pyarrow's streaming reader (header row required)."""
+
+    #: Messages name a data row by its line in the file.
+    position = staticmethod(csv_line)
 
     def __init__(
         self,
@@ -348,7 +400,8 @@ class _CSVSource:
                 raise
             except _READ_ERRORS as exc:
                 names = getattr(self, "file_columns", None)
-                raise _reader_error(self.path, exc, names) from None
+                rows = getattr(self, "_rows_read", None)
+                raise _reader_error(self.path, exc, names, rows) from None
 
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:
         import pyarrow as pa
@@ -360,15 +413,19 @@ class _CSVSource:
             include_columns=self.spec.columns,
         )
         row0 = 0
+        self._rows_read: int | None = 0
         with self._reader(
             read_options=csv.ReadOptions(block_size=self.block_bytes),
             parse_options=self.parse,
             convert_options=convert,
         ) as reader:
             for batch in reader:
-                where = f"{self.path} (data rows from {row0})"
-                yield _batch_to_chunk(batch, self.spec, where, row0, dtype)
+                yield _batch_to_chunk(
+                    batch, self.spec, str(self.path), row0, dtype, csv_line
+                )
                 row0 += batch.num_rows
+                self._rows_read = row0
+        self._rows_read = None
 
 
 class _BlockSource:
@@ -421,12 +478,22 @@ def _label_bytes(y: np.ndarray) -> bytes:
 
 
 def _check_finite(
-    X: np.ndarray, where: str, row0: int, what: str, names: list[str] | None
+    X: np.ndarray,
+    where: str,
+    row0: int,
+    what: str,
+    names: list[str] | None,
+    position: Position | None = None,
 ) -> None:
     bad = ~np.isfinite(X)
     if bad.any():
         i, j = (int(v[0]) for v in np.nonzero(bad))
         col = names[j] if names else j
+        if position is not None:  # the in-memory reader's wording
+            raise DataValidationError(
+                f"column {col!r} in {where} has a non-finite value ({X[i, j]}) at "
+                f"{position(row0 + i)}; only finite numbers are allowed"
+            )
         raise DataValidationError(
             f"{where}: {what} has a non-finite value ({X[i, j]}) at row {row0 + i} "
             f"(0-based, global), column {col!r}; drop or impute it first"

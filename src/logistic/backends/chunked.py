@@ -377,6 +377,7 @@ class Chunked:
         hashes = [hashlib.blake2b(digest_size=16) for _ in range(4)]
         labels: set[Any] = set()
         n, p = 0, None
+        position = getattr(self.source, "position", None)  # CSV: file lines
         for where, X, y, w, o in self.source.chunks(self.dtype):
             if p is None:
                 p = X.shape[1]
@@ -384,7 +385,7 @@ class Chunked:
                 raise DataValidationError(
                     f"{where}: {X.shape[1]} columns, expected {p}"
                 )
-            _check_finite(X, where, n, "X", self.feature_names)
+            _check_finite(X, where, n, "X", self.feature_names, position)
             labels.update(np.unique(y).tolist())
             if len(labels) > (MAX_CLASSES if self.multiclass else 2) and (
                 classes is None
@@ -401,7 +402,9 @@ class Chunked:
                 )
             for name, v in (("sample_weight", w), ("offset", o)):
                 if v is not None:
-                    _check_finite(v[:, None], where, n, name, None)
+                    role = getattr(self.columns, name.replace("sample_", ""), None)
+                    names = None if role is None else [role]
+                    _check_finite(v[:, None], where, n, name, names, position)
             if w is not None and np.any(w < 0):
                 i = int(np.flatnonzero(w < 0)[0])
                 column = None if self.columns is None else self.columns.weight

@@ -254,6 +254,7 @@ def apply_model(
         encoding=encoding,
         decimal=decimal,
         text_columns=as_text,
+        unnamed="drop",  # unused by any model: fit refuses empty names
     )
     design = apply_design(
         raw,

@@ -101,10 +101,13 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
             raise
         if isinstance(exc, OSError) and exc.errno is not None:
             raise  # the file itself could not be read (I/O error, exit 74)
-        from ..tabular._read import parquet_message
+        from ..tabular._read import not_parquet_hint, parquet_message
 
         name = "Parquet" if kind == "parquet" else "CSV"
-        raise CLIError(f"{path}: cannot read {name}: {parquet_message(exc)}") from None
+        hint = not_parquet_hint(path) if kind == "parquet" else ""
+        raise CLIError(
+            f"{path}: cannot read {name}: {hint or parquet_message(exc)}"
+        ) from None
     return kind, schema, delimiter
 
 
@@ -222,14 +225,22 @@ def plan_stream(
         delimiter=delimiter,
         role_names=ROLE_OPTIONS,
     )
+    if kind == "csv":  # numbers with a stray word: the in-memory error
+        from ..tabular._columns import check_head_numbers
+
+        check_head_numbers(path, delimiter, _text_features(columns))
     _refuse_text_columns(columns)
     return StreamPlan(path, kind, delimiter, columns)
+
+
+def _text_features(columns: ColumnPlan) -> list[str]:
+    return [c for c in columns.features if columns.kind(c) not in ("numeric", "null")]
 
 
 def _refuse_text_columns(columns: ColumnPlan) -> None:
     """Numeric (or all-null) feature columns only: one-hot encoding needs
     every level before the first pass."""
-    text = [c for c in columns.features if columns.kind(c) not in ("numeric", "null")]
+    text = _text_features(columns)
     if text:
         raise NotStreamable(
             f"streaming needs numeric feature columns, but {columns.source} has text "

@@ -33,6 +33,7 @@ from ._read import RawData, position
 
 __all__ = [
     "check_decimal_commas",
+    "check_head_numbers",
     "column_kind",
     "decimal_comma",
     "is_text",
@@ -200,6 +201,47 @@ def _raise_garbage(raw: RawData, name: str) -> None:
         f"{value!r} at "
         f"{position(raw, first)} ({bad.size} such value(s)); {remedy}"
     )
+
+
+def check_head_numbers(path: str, delimiter: str | None, names: list[str]) -> None:
+    """The in-memory error for a text column of mostly numbers in the first
+    block of a CSV file (what a streamed fit sees before its first pass):
+    ``column 'a' in f.csv is numeric but has non-numeric value 'None' at line
+    201``. Other text columns, and unreadable heads, pass (the caller refuses
+    them in its own words)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from ..formats import sniff_format
+    from ._raw import open_data
+
+    if not names:
+        return
+    try:
+        _, compression = sniff_format(path)
+        with (
+            open_data(path) as fh,
+            pa.input_stream(fh, compression=compression) as stream,
+        ):
+            reader = pacsv.open_csv(
+                stream,
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter or ",", newlines_in_values=True
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    strings_can_be_null=True, include_columns=names
+                ),
+            )
+            try:
+                head = pa.Table.from_batches([reader.read_next_batch()])
+            finally:
+                reader.close()
+    except (pa.ArrowException, OSError, EOFError, StopIteration):
+        return
+    raw = RawData(path=path, format="csv", table=head, delimiter=delimiter)
+    for name in names:
+        if is_text(raw, name) and _mostly_numbers(raw, name):
+            _raise_garbage(raw, name)
 
 
 def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarray:

@@ -541,6 +541,11 @@ def apply_design(
     ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
     if ignored:
         notes.append(f"ignored {name_list(ignored)}: not used by the model")
+    if raw.unnamed:
+        notes.append(
+            f"ignored column(s) {raw.unnamed} with an empty header name: not used "
+            "by the model"
+        )
     dropped = int((~keep).sum())
     design = Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials, design.n_missing, design.n_unknown = trials, n_missing, n_unknown

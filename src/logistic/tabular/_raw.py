@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from .._files import open_regular
@@ -52,6 +52,9 @@ class RawData:
     sha256 : str or None
         Hex digest of the bytes read from a pipe or standard input (which
         cannot be read again to compute it); None for a file.
+    unnamed : list of int
+        1-based positions of columns with an empty header name that the
+        reader left out (``read_data(unnamed="drop")``).
     """
 
     path: str
@@ -62,6 +65,7 @@ class RawData:
     delimiter: str | None = None
     zero_based: bool = False
     sha256: str | None = None
+    unnamed: list[int] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:

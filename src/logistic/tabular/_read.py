@@ -75,6 +75,7 @@ __all__ = [
     "RawData",
     "check_decimal",
     "check_encoding",
+    "not_parquet_hint",
     "read_data",
     "sniff_format",
     "position",
@@ -133,6 +134,7 @@ def _read_csv(
     decimal: str,
     on_progress: ProgressHook | None,
     text_columns: Collection[str] = (),
+    unnamed: str = "error",
 ) -> RawData:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -192,12 +194,15 @@ def _read_csv(
         error = decode_error(name, path, compression, encoding)
         if error is not None:
             raise error
+    table, dropped = _unnamed_columns(table, unnamed)
     _check_columns(table.column_names, name)
     _check_utf8(table, name)
     if on_progress is not None:
         size = os.stat(path).st_size
         on_progress(table.num_rows, size, size)
-    return RawData(path=name, format="csv", table=table, delimiter=delimiter)
+    raw = RawData(path=name, format="csv", table=table, delimiter=delimiter)
+    raw.unnamed = dropped
+    return raw
 
 
 def _may_be_quoted_newline(exc: Exception) -> bool:
@@ -421,6 +426,35 @@ def _check_columns(names: list[str], path: str) -> None:
         )
 
 
+def _unnamed_columns(table: Any, unnamed: str) -> tuple[Any, list[int]]:
+    """``unnamed="drop"``: the table without its empty-named columns (a
+    trailing delimiter on every line, as some exports write), and their
+    1-based positions; otherwise the table as it is (they are refused)."""
+    names = table.column_names
+    empty = [i for i, n in enumerate(names) if not n.strip()]
+    if unnamed != "drop" or not empty:
+        return table, []
+    keep = [i for i in range(len(names)) if i not in set(empty)]
+    return table.select(keep), [i + 1 for i in empty]
+
+
+def not_parquet_hint(path: str) -> str:
+    """What is wrong, with the remedy (``--format csv``), when the file does
+    not start with Parquet's magic bytes (a CSV file named ``*.parquet``);
+    else ""."""
+    try:
+        with open_data(path) as fh:
+            magic = fh.read(4)
+    except OSError:
+        return ""
+    if magic == b"PAR1":
+        return ""
+    return (
+        "the file does not start with Parquet's magic bytes (PAR1); if it holds "
+        "CSV text, pass --format csv"
+    )
+
+
 def _read_parquet(path: str, name: str, compression: str | None) -> RawData:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -437,7 +471,8 @@ def _read_parquet(path: str, name: str, compression: str | None) -> RawData:
             if getattr(exc, "errno", None) is not None:
                 raise  # a read error of the file itself (I/O, exit 74)
             raise DataValidationError(
-                f"{name}: cannot read Parquet: {parquet_message(exc)}"
+                f"{name}: cannot read Parquet: "
+                f"{not_parquet_hint(path) or parquet_message(exc)}"
             ) from None
     _check_columns(table.column_names, name)
     return RawData(path=name, format="parquet", table=table)
@@ -463,6 +498,7 @@ def read_data(
     on_progress: ProgressHook | None = None,
     on_wait: Callable[[str], None] | None = None,
     text_columns: Collection[str] = (),
+    unnamed: str = "error",
 ) -> RawData:
     """Read a data file (see the module docstring for formats and conventions).
 
@@ -488,6 +524,10 @@ def read_data(
         CSV columns read as text, not inferred (absent names are ignored):
         identifiers to copy unchanged, and columns a model knows as
         categorical, whose levels are the strings seen at fit time.
+    unnamed : {"error", "drop"}
+        CSV columns with an empty header name: an error naming their
+        positions, or (``"drop"``, for a model that reads named columns
+        only) left out, their positions in ``RawData.unnamed``.
 
     Returns
     -------
@@ -523,6 +563,7 @@ def read_data(
                 decimal,
                 on_progress,
                 text_columns,
+                unnamed,
             )
     raw.sha256 = src.sha256
     return raw
