@@ -4,6 +4,7 @@ modified just before it was taken)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -151,3 +152,23 @@ def test_the_stamp_samples_the_inside_of_a_file(tmp_path, where):
     path.write_bytes(data)
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert _cache_id.source_stamp([path])[0]["sampled"] != before
+
+
+def test_a_sha256_the_process_computed_anyway_is_compared(tmp_path, monkeypatch):
+    """A caller that hashes the source anyway (as a model file records it)
+    with :func:`file_sha256` gets the content check for free."""
+    monkeypatch.setattr(_cache_id, "RACY_NS", 0)
+    monkeypatch.setattr(chunked, "source_stamp", _coarse_stamp)
+    path, cache = tmp_path / "d.csv", tmp_path / "cache"
+    _write_csv(path)
+    digest = _cache_id.file_sha256(path.resolve())
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    coef0, first = _fit(path, cache)
+    meta = json.loads((first.cache_path / "meta.json").read_text())
+    assert meta["known_sha256"] == [digest] and "sha256" not in meta
+    X1, y1 = _edit_keeping_size_and_mtime(path)
+    coef1, _ = _fit(path, cache)  # no digest: the stamp alone, fooled here
+    np.testing.assert_array_equal(coef1, coef0)
+    _cache_id.file_sha256(path.resolve())
+    coef2, _ = _fit(path, cache)
+    np.testing.assert_allclose(coef2, _reference(X1, y1), rtol=1e-5)

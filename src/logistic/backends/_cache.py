@@ -29,7 +29,10 @@ Conventions (owned here)
   changes the stamp. A file modified less than ``RACY_NS`` (2 s) before the
   stamp was taken could change again within the same timestamp tick: the
   entry then also records its sha256, checked at every reuse until the file
-  is older than that (then dropped from ``meta.json``). Undetected: an edit
+  is older than that (then kept as ``known_sha256``). Digests this process
+  computed anyway (:func:`~._cache_id.file_sha256`) are recorded as
+  ``known_sha256`` too and compared at reuse when known again, for free
+  (:func:`_same_contents`). Undetected: an edit
   that keeps the ctime too (writes bypassing the file system, a clock set
   back; file systems without a ctime, e.g. Windows' ``st_ctime`` is the
   creation time) and misses the sampled places.
@@ -104,6 +107,7 @@ from ._cache_id import (
     default_cache_dir,
     entry_name,
     file_sha256,
+    known_sha256,
     source_stamp,
     young,
 )
@@ -314,14 +318,23 @@ def _block_rows(
 def _same_contents(
     folder: Path, meta: dict[str, Any], stamp: list[dict[str, Any]]
 ) -> bool:
-    """Whether the source files still hold the bytes whose sha256 an entry
-    written just after they were modified records (see *Validity*); once they
-    are older than :data:`~._cache_id.RACY_NS`, their stamp alone will tell a
-    later edit, and the digests are dropped from ``meta.json``."""
-    if [file_sha256(f["path"]) for f in stamp] != meta["sha256"]:
+    """Whether the source files still hold the bytes whose sha256 the entry
+    records (see *Validity*): ``sha256``, of files modified just before the
+    entry was written, is checked by hashing them; once they are older than
+    :data:`~._cache_id.RACY_NS` their stamp alone tells a later edit, and the
+    digests move to ``known_sha256``, which like the digests known when the
+    entry was written is compared only with digests this process computed
+    anyway (:func:`~._cache_id.known_sha256`: nothing is read)."""
+    paths = [f["path"] for f in stamp]
+    if "sha256" in meta and [file_sha256(p) for p in paths] != meta["sha256"]:
         return False
-    if not young(stamp):
+    for path, digest in zip(paths, meta.get("known_sha256", []), strict=False):
+        now = None if digest is None else known_sha256(path)
+        if now is not None and now != digest:
+            return False
+    if "sha256" in meta and not young(stamp):
         settled = {k: v for k, v in meta.items() if k != "sha256"}
+        settled["known_sha256"] = meta["sha256"]
         tmp = folder / f"meta.json.tmp-{os.getpid()}"
         try:
             tmp.write_text(json.dumps(settled))
@@ -396,7 +409,8 @@ class CachedRows:
                 for key, nbytes in rows.file_sizes().items()
             ):
                 return None
-            if "sha256" in meta and not _same_contents(folder, meta, stamp):
+            digests = "sha256" in meta or "known_sha256" in meta
+            if digests and not _same_contents(folder, meta, stamp):
                 return None
             os.utime(folder)  # its last use, for eviction (:mod:`._cache_store`)
             return rows

@@ -20,6 +20,7 @@ __all__ = [
     "default_cache_dir",
     "entry_name",
     "file_sha256",
+    "known_sha256",
     "source_stamp",
     "young",
 ]
@@ -86,13 +87,26 @@ def young(stamp: list[dict[str, Any]], now_ns: int | None = None) -> bool:
     return any(max(f["mtime_ns"], f.get("ctime_ns", 0)) > now - RACY_NS for f in stamp)
 
 
+def _sha256_key(path: str | os.PathLike[str]) -> tuple[Any, ...]:
+    st = os.stat(path)
+    key: tuple[Any, ...] = (os.fspath(path), st.st_dev, st.st_ino, st.st_size)
+    return key + (st.st_mtime_ns, st.st_ctime_ns)
+
+
+def known_sha256(path: str | os.PathLike[str]) -> str | None:
+    """The file's sha256 if :func:`file_sha256` computed it in this process
+    for the file as it is now (nothing is read)."""
+    try:
+        return _SHA256.get(_sha256_key(path))
+    except OSError:
+        return None
+
+
 def file_sha256(path: str | os.PathLike[str]) -> str:
     """sha256 of a file's bytes, remembered in this process for the file's
     present identity, size and times (a second call for the unchanged file
     reads nothing)."""
-    st = os.stat(path)
-    key: tuple[Any, ...] = (os.fspath(path), st.st_dev, st.st_ino, st.st_size)
-    key += (st.st_mtime_ns, st.st_ctime_ns)
+    key = _sha256_key(path)
     digest = _SHA256.get(key)
     if digest is None:
         h = hashlib.sha256()

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from . import _cache_lock, row_cache
-from ._cache_id import FORMAT, file_sha256, young
+from ._cache_id import FORMAT, file_sha256, known_sha256, young
 from ._cache_read import HUGE_BYTES
 
 __all__ = ["MAX_LABELS", "RESERVE_BYTES", "CacheWriter", "fh_dtype"]
@@ -64,6 +64,7 @@ class CacheWriter:
         self._files: dict[str, Any] = {}
         self._lock: int | None = None
         self.sha256: list[str] | None = None
+        self.known: list[str | None] = []
         try:
             root.mkdir(parents=True, exist_ok=True)
             _cache_lock.remove_leftovers(root, name)  # what crashed writers left
@@ -75,6 +76,8 @@ class CacheWriter:
             # files modified just before their stamp: record their contents too
             if young(stamp):
                 self.sha256 = [file_sha256(f["path"]) for f in stamp]
+            # digests this process computed anyway (checked for free on reuse)
+            self.known = [known_sha256(f["path"]) for f in stamp]
             self._lock = _cache_lock.hold(self.tmp)
             for key in ("X", "codes", "w", "o"):
                 if key == "w" and not weight or key == "o" and not offset:
@@ -159,6 +162,8 @@ class CacheWriter:
             }
             if self.sha256 is not None:
                 meta["sha256"] = self.sha256
+            if any(self.known):
+                meta["known_sha256"] = self.known
             (self.tmp / "meta.json").write_text(json.dumps(meta))
             if self.final.exists():  # stale, or written meanwhile by another fit
                 shutil.rmtree(self.final, ignore_errors=True)
