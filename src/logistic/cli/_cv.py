@@ -4,7 +4,8 @@ The design matrix of the in-memory fit is cross-validated with
 :class:`logistic.model_selection.LogisticRegressionCV` (K stratified folds,
 shuffled with seed 0 so that files sorted by class still give balanced
 folds; negative log loss weighted by the row weights; ``--n-alphas``
-strengths from ``alpha_max`` down, glmnet's sequence). The chosen ``alpha``
+strengths from ``alpha_max`` down to ``alpha_max x --eps``, glmnet's
+sequence; targets of two classes). The chosen ``alpha``
 then drives the ordinary fit (same estimator, same inference and model
 file), and the CV record (:mod:`logistic.io._cv`) is attached to the fitted
 model as ``cross_validation_``, printed as a table and stored in the model
@@ -37,6 +38,14 @@ def select_strength(
     folds = options.get("cv")
     if folds is None:
         return est, None
+    label = design.encoding.get("label") or {}
+    if label.get("levels") is not None:
+        raise CLIError(
+            f"--cv {folds} supports targets of two classes only so far; target "
+            f"{label.get('column')!r} has {len(label['levels'])} levels: give --C "
+            "or --alpha instead",
+            EX_USAGE,
+        )
     try:
         from sklearn.model_selection import StratifiedKFold
     except ImportError as exc:
@@ -58,6 +67,7 @@ def select_strength(
         penalty=penalty,
         l1_ratio=0.5 if ratio is None else ratio,
         n_alphas=options.get("n_alphas") or 100,
+        eps=options.get("eps"),
         cv=StratifiedKFold(folds, shuffle=True, random_state=0),
         rule=options.get("cv_rule") or "min",
         refit=False,
@@ -68,13 +78,7 @@ def select_strength(
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
     for m in messages[:3]:
         if "strength of the grid" in m:
-            # the CLI's grid is alpha_max down to alpha_max·eps (L2: to C = 1e4)
-            m = m.split(": widen the grid")[0] + (
-                f"; the grid has {len(cv.cv_curve_.alphas)} strengths "
-                "(--n-alphas); to go beyond it, fit a chosen strength with "
-                "--alpha or --C, or use LogisticRegressionCV(alphas=..., eps=...) "
-                "in Python"
-            )
+            m = m.split(": widen the grid")[0] + _widen(cv.cv_curve_.alphas, m)
         warn(f"cross-validation: {m}")
     curve = cv.cv_curve_
     chosen = curve.best_index if cv.rule == "min" else curve.index_1se
@@ -110,6 +114,22 @@ def select_strength(
     if penalty == "elasticnet":
         est["l1_ratio"] = float(cv._ratio())
     return est, record
+
+
+def _widen(alphas: Any, message: str) -> str:
+    """How to go beyond the grid's edge where the best score lies, in the
+    CLI's options: the grid is ``alpha_max`` down to ``alpha_max x eps``
+    (L2: to C = 1e4 at least), so ``--eps`` reaches weaker penalties; a
+    stronger one than ``alpha_max`` only a chosen ``--alpha`` or ``--C``."""
+    grid = f"; the grid has {len(alphas)} strengths (--n-alphas)"
+    if "weakest" in message:
+        ratio = float(alphas[-1] / alphas[0])
+        return (
+            f"{grid} down to alpha_max x {ratio:.3g}: to go beyond it, give a "
+            f"smaller --eps (below {ratio:.3g}), or fit a chosen strength with "
+            "--alpha or --C"
+        )
+    return f"{grid}: to go beyond it, fit a chosen strength with --alpha or --C"
 
 
 def attach(model: Any, record: dict[str, Any] | None) -> None:

@@ -1,8 +1,8 @@
 """``logistic fit``'s checks of its options before and after reading the data:
 the penalty strength, ``--class-weight`` (parsed, then keyed by class code),
 ``--checkpoint`` paths, the ``--C`` / ``--trials`` option types, and the
-``--cv`` / ``--n-alphas`` / ``--cv-rule`` options with their checks (the
-cross-validation itself: :mod:`logistic.cli._cv`)."""
+``--cv`` / ``--n-alphas`` / ``--eps`` / ``--cv-rule`` options with their
+checks (the cross-validation itself: :mod:`logistic.cli._cv`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import typer
 from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
 
 __all__ = [
+    "CVEps",
     "CVFolds",
     "NAlphas",
     "CVRule",
@@ -192,8 +193,17 @@ NAlphas = Annotated[
     typer.Option(
         "--n-alphas",
         help="With --cv: number of strengths tried, from alpha_max (all "
-        "coefficients zero) down to alpha_max x 1e-4 (1e-2 when features >= rows). "
-        "Default 100.",
+        "coefficients zero) down to alpha_max x --eps. Default 100.",
+    ),
+]
+CVEps = Annotated[
+    float | None,
+    typer.Option(
+        "--eps",
+        help="With --cv: the grid's smallest strength as a share of the largest "
+        "(alpha_min = eps x alpha_max; glmnet's lambda.min.ratio, scikit-learn's "
+        "eps), 0 < eps < 1. Default 1e-4 (1e-2 when features >= rows; l2 grids "
+        "also reach C = 1e4). Smaller reaches weaker penalties.",
     ),
 ]
 CVRule = Annotated[
@@ -207,14 +217,15 @@ CVRule = Annotated[
 
 #: The keys ``fit`` adds to its options for this module (removed before the
 #: estimator is built).
-CV_KEYS = ("cv", "n_alphas", "cv_rule")
+CV_KEYS = ("cv", "n_alphas", "eps", "cv_rule")
 
 
 def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) -> None:
     """Refuse inconsistent ``--cv`` options before any data are read (exit 2)."""
     cv = options.get("cv")
     if cv is None:
-        for key, flag in (("n_alphas", "--n-alphas"), ("cv_rule", "--cv-rule")):
+        flags = (("n_alphas", "--n-alphas"), ("eps", "--eps"), ("cv_rule", "--cv-rule"))
+        for key, flag in flags:
             if options.get(key) is not None:
                 raise CLIError(f"{flag} is used only with --cv K", EX_USAGE)
         return
@@ -223,6 +234,13 @@ def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) ->
     if options.get("n_alphas") is not None and options["n_alphas"] < 1:
         raise CLIError(
             f"--n-alphas must be at least 1, got {options['n_alphas']}", EX_USAGE
+        )
+    eps = options.get("eps")
+    if eps is not None and not 0 < eps < 1:  # NaN too
+        raise CLIError(
+            f"--eps must be a number between 0 and 1 (exclusive): the smallest "
+            f"strength of the grid as a share of the largest, got {eps:g}",
+            EX_USAGE,
         )
     if options.get("cv_rule") not in (None, "min", "1se"):
         raise CLIError(

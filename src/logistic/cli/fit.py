@@ -23,6 +23,7 @@ from ._common import (
     warn,
 )
 from ._fit_options import (
+    CVEps,
     CVFolds,
     CVRule,
     InverseStrength,
@@ -155,6 +156,7 @@ def fit(
     cache_dir: opt.CacheDir = None,
     cv: CVFolds = None,
     n_alphas: NAlphas = None,
+    eps: CVEps = None,
     cv_rule: CVRule = None,
     quiet: Quiet = False,
 ) -> None:
@@ -219,7 +221,7 @@ def fit(
     if distributed:  # the option the user gave, for messages
         dask = f"--workers {workers}" if workers is not None else "--scheduler"
     plan = _stream_plan(data, stream, dask, args, options)
-    cv_options = {"cv": cv, "n_alphas": n_alphas, "cv_rule": cv_rule}
+    cv_options = {"cv": cv, "n_alphas": n_alphas, "eps": eps, "cv_rule": cv_rule}
     from ..tabular._formula import is_cbind
 
     grouped = trials is not None or is_cbind(formula)
@@ -424,13 +426,6 @@ def _fit_in_memory(
         from ._multiclass import check_offset
 
         check_offset(design.encoding.get("offset"))
-    if options.get("cv") is not None and label.get("levels") is not None:
-        raise CLIError(
-            f"--cv {options['cv']} supports targets of two classes only so far; "
-            f"target {label.get('column')!r} has {len(label['levels'])} levels: "
-            "give --C or --alpha instead",
-            EX_USAGE,
-        )
     model, inference, messages = _train(design, options, checkpoint, quiet)
     facts = _training_facts(data, raw, design, model, options, messages)
     cov, cov_names = _covariance(inference)
