@@ -47,6 +47,7 @@ its label, means complete separation).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -81,6 +82,12 @@ CERTIFICATE_VALUES = 4_000_000
 MAX_NULL_DIRECTIONS = 8
 #: ``max_i |a_i·v| ≤ NULL_TOL · R`` for a unit v: collinear columns (rounding).
 NULL_TOL = 1e-9
+#: OpenBLAS's ``eigh`` threads a matrix of this many rows and more; on two
+#: busy cores its threads spin-waiting for each other made a 63 × 63
+#: ``eigh`` take 25–70 ms instead of 0.2 ms (load 4), so from this size on it
+#: runs on one thread (as Newton's Cholesky does up to 2048 rows, more than
+#: the certificate's 2000 parameters).
+THREADED_EIGH_ROWS = 32
 
 
 @dataclass(frozen=True)
@@ -448,10 +455,22 @@ def _scaled_curvature(
     if not (np.all(np.isfinite(Hs)) and np.all(np.isfinite(gs))):
         return None
     try:
-        lams, vecs = np.linalg.eigh(Hs)
+        with _eigh_threads(Hs.shape[0]):
+            lams, vecs = np.linalg.eigh(Hs)
     except np.linalg.LinAlgError:
         return None
     return lams, vecs, np.asarray(gs, dtype=np.float64)
+
+
+def _eigh_threads(size: int) -> Any:
+    """One BLAS thread for an ``eigh`` of ``size`` rows from
+    ``THREADED_EIGH_ROWS`` on (:func:`logistic._blas_threads.one_blas_thread`),
+    no limit below, where LAPACK does not thread it."""
+    if size < THREADED_EIGH_ROWS:
+        return contextlib.nullcontext()
+    from ._blas_threads import one_blas_thread
+
+    return one_blas_thread()
 
 
 def _certified(
