@@ -1,5 +1,5 @@
 """Checkpoints accept the history every solver really records (RELIABILITY
-O05): one list of history fields (``solvers._base.HISTORY_FIELDS``) that
+O05): one list of history fields (``_checkpoint.HISTORY_FIELDS``) that
 ``Solver._record`` enforces and checkpoints accept.
 
 Each registered solver runs a real short fit with a checkpoint, stopped after
@@ -22,10 +22,10 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 from conftest import data_path, load_libsvm
 from logistic import ConvergenceWarning, IntegrityError, LogisticRegression
-from logistic._checkpoint import Checkpointer
+from logistic._checkpoint import HISTORY_FIELDS, Checkpointer
 from logistic.solvers import SOLVERS, get_solver
 from logistic.solvers import lbfgs as lbfgs_module
-from logistic.solvers._base import HISTORY_FIELDS, Solver
+from logistic.solvers._base import Solver
 
 
 class Stop(Exception):

@@ -32,8 +32,8 @@ Conventions (owned here)
   ``n_iter + 1`` entries (entry ``i`` has ``iter`` ``i``, ``n_passes`` an
   integer below 2**53 and not below the entry before's, and otherwise only
   the fields solvers may record, holding numbers: the fields of
-  :data:`logistic.solvers._base.HISTORY_FIELDS`, the one list that
-  ``Solver._record`` enforces),
+  :data:`HISTORY_FIELDS`, the one list, which ``Solver._record``
+  enforces),
   a value that ``_encode`` does not write
   (bad hex, an array whose length is not its shape's, a state that is not an
   object), and, when the data fingerprint or the problem configuration
@@ -59,7 +59,9 @@ import json
 import os
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -69,6 +71,7 @@ from ._exceptions import IntegrityError
 __all__ = [
     "Checkpointer",
     "FORMAT_VERSION",
+    "HISTORY_FIELDS",
     "MAX_BYTES",
     "atomic_write",
     "resume_source",
@@ -162,6 +165,29 @@ _PAYLOAD_KEYS = (
 )
 #: A data fingerprint: a hex digest (every backend's ``fingerprint``).
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
+
+#: Every field a solver's history entry may hold, with what it records: the
+#: one list of them. ``Solver._record`` (:mod:`logistic.solvers._base`)
+#: refuses a field not named here and a checkpoint's history is accepted
+#: with exactly these fields, so a solver that records a new field declares
+#: it here and its checkpoints resume. (Kept here, not in the solvers
+#: package: ``logistic.solvers`` imports this module.)
+HISTORY_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "iter": "iteration number (0: the start)",
+        "objective": "objective value",
+        "grad_max_norm": "the stopping norm (Fit.residual)",
+        "step": "step length (0 at the start; nan: chosen inside scipy)",
+        "time": "seconds since the fit began",
+        "n_passes": "passes over the data so far",
+        "subsample_rows": "rows of Newton's subsample start",
+        "subsample_iter": "iterations of the subsample fit",
+        "subsample_passes": "passes over the subsample",
+        "subsample_used": "1 when the fit started at the subsample's optimum",
+        "subspace": "1 for an L-BFGS sampled subspace step",
+        "polish": "1 for an L-BFGS Newton-CG polish step",
+    }
+)
 
 #: Bytes of one value as ``_encode`` writes it, with room to spare (a float's
 #: hex form quoted, and the separator after it: at most 28).
@@ -271,9 +297,6 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
             f"{where}: 'history' holds {len(history)} entries, expected "
             f"{n_iter + 1} (one for each iteration from 0 to 'n_iter' = {n_iter})"
         )
-    # the solvers' own list (imported here: logistic.solvers imports this module)
-    from .solvers._base import HISTORY_FIELDS
-
     decoded = []
     passes = 0  # the count never goes down from one entry to the next
     for i, entry in enumerate(history):

@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import isfinite
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .._checkpoint import HISTORY_FIELDS
 from .._exceptions import (
     ConvergenceWarning,
     IntegrityError,
@@ -58,7 +58,6 @@ from ._registry import LazyRegistry
 __all__ = [
     "Capabilities",
     "Fit",
-    "HISTORY_FIELDS",
     "SolverResult",
     "Solver",
     "SOLVERS",
@@ -67,28 +66,6 @@ __all__ = [
     "kkt_residual",
     "soft_threshold",
 ]
-
-#: Every field a history entry may hold, with what it records: the one list of
-#: them. :meth:`Solver._record` refuses a field not named here, and a
-#: checkpoint's history is accepted with exactly these fields
-#: (:mod:`logistic._checkpoint`), so a solver that records a new field
-#: declares it here and its checkpoints resume.
-HISTORY_FIELDS: Mapping[str, str] = MappingProxyType(
-    {
-        "iter": "iteration number (0: the start)",
-        "objective": "objective value",
-        "grad_max_norm": "the stopping norm (Fit.residual)",
-        "step": "step length (0 at the start; nan: chosen inside scipy)",
-        "time": "seconds since the fit began",
-        "n_passes": "passes over the data so far",
-        "subsample_rows": "rows of Newton's subsample start",
-        "subsample_iter": "iterations of the subsample fit",
-        "subsample_passes": "passes over the subsample",
-        "subsample_used": "1 when the fit started at the subsample's optimum",
-        "subspace": "1 for an L-BFGS sampled subspace step",
-        "polish": "1 for an L-BFGS Newton-CG polish step",
-    }
-)
 
 #: ``on_iteration(n_iter, state, history)``: called after every iteration with
 #: the state as a dict of plain values (the signature of ``Checkpointer.save``).
@@ -503,14 +480,15 @@ class Solver:
         Raises
         ------
         RuntimeError
-            When ``entry`` holds a field :data:`HISTORY_FIELDS` does not
-            declare (a solver's bug: its checkpoints would be refused).
+            When ``entry`` holds a field
+            :data:`logistic._checkpoint.HISTORY_FIELDS` does not declare (a
+            solver's bug: its checkpoints would be refused).
         """
         if not entry.keys() <= HISTORY_FIELDS.keys():
             unknown = sorted(entry.keys() - HISTORY_FIELDS.keys())
             raise RuntimeError(
                 f"solver {self.name!r} records history field(s) {unknown} that "
-                "HISTORY_FIELDS (logistic.solvers._base) does not declare; "
+                "HISTORY_FIELDS (logistic._checkpoint) does not declare; "
                 "declare them there, or its checkpoints could not be resumed"
             )
         entry["time"] = time.perf_counter() - fit.t0
