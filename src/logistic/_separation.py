@@ -341,24 +341,39 @@ def separation_message(
 
 
 def _max_scaled_row_norm(X: Any, inv: np.ndarray) -> float:
-    """``max_i ‖x_i ⊙ inv‖₂`` (1% above, for sums of squares in float32): one
-    read of X, by blocks of rows for dense X (``(x ⊙ x) · inv²``, no copy of
-    X; float32 X stays float32), ``(X ⊙ X) · inv²`` for sparse X. Each column
+    """``max_i ‖x_i ⊙ inv‖₂`` (1% above): one read of X, by blocks of rows
+    for dense X (``(x ⊙ x) · inv²``), ``(X ⊙ X) · inv²`` for sparse X; inf
+    when a value is not finite, which no certificate passes. Each column
     is weighted by its own inverse scale: a bound by ``max_j inv_j`` alone is
     loose by the ratio of the columns' scales (credit-default: amounts in
-    the 10⁵ beside 0/1 columns), too loose to certify a converged fit."""
+    the 10⁵ beside 0/1 columns), too loose to certify a converged fit.
+    Float32 X is summed in float32 (covered by the 1%) unless ``inv²``
+    overflows there: a column of values near 1e-20 squares to 0 and its
+    ``inv²`` is inf, 0 · inf is NaN, and a NaN dropped from the maximum
+    would leave the bound too small; such X is taken in float64 (sparse
+    float32 X always: its squares are not blocked)."""
     if X.shape[0] == 0:
         return 0.0
-    inv2 = np.square(inv)
+    inv2 = np.square(np.asarray(inv, dtype=np.float64))
     if issparse(X):
-        sq = np.asarray(X.multiply(X) @ inv2).ravel()
-        return 1.01 * math.sqrt(float(np.max(sq)))
-    weights = inv2.astype(X.dtype, copy=False)
+        X64 = X if X.dtype == np.float64 else X.astype(np.float64)
+        sq = np.asarray(X64.multiply(X64) @ inv2).ravel()
+        top = float(np.max(sq))
+        return 1.01 * math.sqrt(top) if math.isfinite(top) else math.inf
+    # inv² in X's dtype (a gemv a block, float32 X stays float32) unless it
+    # overflows there (a column in units near 1e-20 in float32, whose
+    # squares are then at or below float32's subnormals): then float64.
+    fits = float(np.max(inv2, initial=0.0)) <= float(np.finfo(X.dtype).max)
+    dtype = X.dtype if fits else np.dtype(np.float64)
+    weights = inv2.astype(dtype, copy=False)
     rows = max(1, (1 << 16) // max(1, X.shape[1]))
     top = 0.0
     for start in range(0, X.shape[0], rows):
-        block = X[start : start + rows]
-        top = max(top, float(np.max(np.square(block) @ weights)))
+        block = np.asarray(X[start : start + rows], dtype=dtype)
+        m = float(np.max(np.square(block) @ weights))
+        if not math.isfinite(m):
+            return math.inf
+        top = max(top, m)
     return 1.01 * math.sqrt(top)
 
 
