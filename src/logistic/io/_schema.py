@@ -163,6 +163,11 @@ def _covariance_to_dict(
         raise ValueError(f"covariance must be a square matrix, got shape {cov.shape}")
     if cov.shape[0] > MAX_COVARIANCE_PARAMS or not np.all(np.isfinite(cov)):
         return None
+    # written exactly symmetric, and only when a load would accept it
+    # (_check_covariance): a negative variance is no covariance to keep
+    cov = 0.5 * (cov + cov.T)
+    if np.any(np.diag(cov) < 0):
+        return None
     return {"names": names, "matrix": cov.tolist()}
 
 
@@ -460,6 +465,8 @@ def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
     if not isinstance(matrix, list) or len(matrix) != n_params:
         raise _bad(path, f"field 'covariance.matrix' must be {n_params} x {n_params}")
     rows = [_finite_list(r, n_params, path, "covariance.matrix") for r in matrix]
+    cov = np.array(rows).reshape(n_params, n_params)
+    _check_covariance(cov, path)
     names = d.get("names")
     if names is not None and (
         not isinstance(names, list)
@@ -467,4 +474,38 @@ def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
         or not all(isinstance(s, str) for s in names)
     ):
         raise _bad(path, f"field 'covariance.names' must list {n_params} names")
-    return np.array(rows), names
+    return cov, names
+
+
+#: Largest asymmetry ``|V[i][j] - V[j][i]|`` a stored covariance may have, as a
+#: share of ``sqrt(V[i][i] V[j][j])`` (the library writes it exactly symmetric).
+COVARIANCE_SYMMETRY_RTOL = 1e-8
+
+
+def _check_covariance(cov: np.ndarray, path: str) -> None:
+    """Refuse a ``covariance.matrix`` that is no covariance: a negative
+    variance on the diagonal, or ``V[i][j] != V[j][i]`` beyond
+    :data:`COVARIANCE_SYMMETRY_RTOL` (standard errors, intervals and tests
+    read it as symmetric positive semidefinite). Entries are finite already."""
+    diag = np.diag(cov)
+    if np.any(diag < 0):
+        k = int(np.flatnonzero(diag < 0)[0])
+        raise _bad(
+            path,
+            f"field 'covariance.matrix' has the diagonal entry [{k}][{k}] = "
+            f"{float(diag[k])!r}; expected variances >= 0 (the file was edited or "
+            "damaged: save the model again from its fit)",
+        )
+    scale = np.sqrt(np.outer(diag, diag))
+    gap = np.abs(cov - cov.T)
+    bad = gap > COVARIANCE_SYMMETRY_RTOL * scale
+    if np.any(bad):
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise _bad(
+            path,
+            f"field 'covariance.matrix' is not symmetric: entry [{i}][{j}] = "
+            f"{float(cov[i, j])!r} but [{j}][{i}] = {float(cov[j, i])!r}; "
+            "expected a symmetric matrix (relative tolerance "
+            f"{COVARIANCE_SYMMETRY_RTOL:g}; the file was edited or damaged: "
+            "save the model again from its fit)",
+        )

@@ -1,0 +1,115 @@
+"""A model file's ``covariance.matrix`` is checked at load: finite,
+symmetric, with non-negative variances. A hand-edited file (its checksum
+recomputed, as anyone can) must not load a negative variance (``summary``
+would show a standard error of 0 and z = nan) or an asymmetric matrix; every
+model the library writes still loads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from conftest import data_path
+from logistic import LogisticRegression
+from logistic import io as lio
+from logistic._exceptions import ModelFormatError, PerfectSeparationWarning
+from logistic.cli.app import main
+from logistic.tabular import fit_design, read_data
+
+
+def _sealed(doc: dict, path) -> None:
+    """Write ``doc`` with its checksum recomputed (sha256 of the canonical
+    payload, the file format's definition)."""
+    doc = {k: v for k, v in doc.items() if k != "checksum"}
+    doc["checksum"] = {
+        "algorithm": "sha256",
+        "value": hashlib.sha256(lio._canonical(doc)).hexdigest(),
+    }
+    path.write_text(json.dumps(doc))
+
+
+@pytest.fixture(scope="module", params=["columns", "firth", "multinomial"])
+def written(request, tmp_path_factory):
+    """A model file the library itself wrote, with a covariance."""
+    directory = tmp_path_factory.mktemp("cov")
+    out = directory / "m.json"
+    if request.param == "multinomial":
+        raw = read_data(data_path("iris", "iris.csv"))
+        design = fit_design(
+            raw, target="species", features=["sepal_width", "petal_width"]
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PerfectSeparationWarning)
+            model = LogisticRegression().fit(design.X, design.y)
+        lio.save(model, out, encoding=design.encoding)
+    else:
+        extra = ["--penalty", "firth"] if request.param == "firth" else []
+        data = data_path("ucla-admissions", "binary.csv")
+        assert (
+            main(["fit", str(data), "-t", "admit", *extra, "-o", str(out), "-q"]) == 0
+        )
+    doc = json.loads(out.read_text())
+    assert doc["covariance"] is not None
+    return out, doc
+
+
+def test_files_the_library_writes_load_with_their_covariance(written):
+    out, doc = written
+    lio.load(out)
+    cov = np.array(doc["covariance"]["matrix"])
+    assert np.array_equal(cov, cov.T)
+    assert np.all(np.diag(cov) >= 0)
+
+
+def test_negative_variance_is_refused_naming_the_entry(written, tmp_path):
+    _, doc = written
+    doc = json.loads(json.dumps(doc))
+    doc["covariance"]["matrix"][1][1] = -0.3
+    _sealed(doc, tmp_path / "neg.json")
+    with pytest.raises(ModelFormatError) as err:
+        lio.load(tmp_path / "neg.json")
+    text = str(err.value)
+    assert "covariance.matrix" in text
+    assert "[1][1] = -0.3" in text
+    assert ">= 0" in text
+
+
+def test_asymmetric_matrix_is_refused_naming_both_entries(written, tmp_path):
+    _, doc = written
+    doc = json.loads(json.dumps(doc))
+    m = doc["covariance"]["matrix"]
+    m[0][1] = m[0][1] * 1.5 + 1e-3
+    _sealed(doc, tmp_path / "asym.json")
+    with pytest.raises(ModelFormatError) as err:
+        lio.load(tmp_path / "asym.json")
+    text = str(err.value)
+    assert "covariance.matrix" in text and "not symmetric" in text
+    assert f"[0][1] = {m[0][1]!r}" in text and f"[1][0] = {m[1][0]!r}" in text
+
+
+def test_rounding_level_asymmetry_still_loads(written, tmp_path):
+    """A file written by another tool may carry an inverse that is symmetric
+    only to rounding: one ulp of asymmetry is accepted."""
+    _, doc = written
+    doc = json.loads(json.dumps(doc))
+    m = doc["covariance"]["matrix"]
+    m[0][1] = float(np.nextafter(m[0][1], np.inf))
+    _sealed(doc, tmp_path / "ulp.json")
+    lio.load(tmp_path / "ulp.json")
+
+
+def test_cli_summary_refuses_negative_variance(tmp_path, capsys):
+    data = data_path("ucla-admissions", "binary.csv")
+    out = tmp_path / "m.json"
+    assert main(["fit", str(data), "-t", "admit", "-o", str(out), "-q"]) == 0
+    doc = json.loads(out.read_text())
+    doc["covariance"]["matrix"][2][2] = -1.0
+    _sealed(doc, tmp_path / "neg.json")
+    capsys.readouterr()
+    assert main(["summary", str(tmp_path / "neg.json")]) == 65
+    err = capsys.readouterr().err
+    assert "covariance.matrix" in err and "[2][2] = -1.0" in err
