@@ -131,7 +131,9 @@ def capped_table(
 
 
 def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
-    """Fixed-width text table (never truncated, unlike terminal widgets)."""
+    """Fixed-width text table: every row is shown, and text cells longer than
+    :data:`logistic.inference._summary.MAX_NAME_WIDTH` characters are cut in
+    the middle with ``...`` (one 5 MiB category level would pad every row)."""
     if not rows:
         return title
     keys = list(rows[0])
@@ -153,8 +155,10 @@ def _fmt(value: Any, key: str = "") -> str:
     """A cell: p-values as the coefficient table prints them (R's format:
     4 decimals, 3 significant digits below 0.001, ``<2e-16``), other numbers
     with 6 decimals (6 significant digits when tiny or huge)."""
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # a term name: cut to a table's width
+        from ..inference._summary import shown_name
+
+        return shown_name(value)
     if value is None:
         return "n/a"
     if key == "p_value":
@@ -188,15 +192,40 @@ def print_design_notes(design: Any, penalized: bool = False) -> None:
             f"{label.get('positive')!r}, "
             f"negative {label.get('negative')!r}"
         )
+    from ..inference._summary import shown_name
+
     for spec in design.encoding.get("columns") or []:
         if spec["kind"] == "categorical":
             note(
                 f"column {spec['name']!r}: {len(spec['levels'])} levels one-hot "
                 "encoded, "
-                f"reference {spec['reference']!r}"
+                f"reference {shown_name(spec['reference'])!r}"
             )
+            _warn_long_level(spec)
     for text in design.notes:
         note(text)
+
+
+#: A category level longer than this many characters is warned about at fit.
+MAX_LEVEL_CHARS = 1024
+
+
+def _warn_long_level(spec: dict[str, Any]) -> None:
+    """Warn when a level of a one-hot encoded column is longer than
+    :data:`MAX_LEVEL_CHARS`: likely free text or a damaged cell; the model
+    file stores it in full in several places (levels, term names)."""
+    longest = max((str(v) for v in spec["levels"]), key=len, default="")
+    if len(longest) > MAX_LEVEL_CHARS:
+        from ..inference._summary import shown_name
+        from ._common import warn
+
+        warn(
+            f"column {spec['name']!r}: the level {shown_name(longest)!r} is "
+            f"{len(longest):,} characters long (more than {MAX_LEVEL_CHARS:,}); "
+            "the model file keeps it in full, tables show it cut. If the column "
+            f"is free text rather than a category, leave it out: --drop "
+            f"{spec['name']}"
+        )
 
 
 def design_note(label: dict[str, Any], penalized: bool = False) -> str:

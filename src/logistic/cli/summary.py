@@ -278,8 +278,10 @@ def summary(
         if level != 0.95 and cov is not None:
             table += f"\nci_low, ci_high: {100 * level:g}% Wald intervals"
         console.print(table, markup=False, soft_wrap=True)
+    from .._messages import cap_line  # a stored warning may quote a long name
+
     for w in training.get("warnings") or []:
-        console.print(f"fit warning: {w}", markup=False)
+        console.print(f"fit warning: {cap_line(str(w))}", markup=False)
 
 
 def _rrr_inference(mf: Any, model: Any) -> Any:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._order import display_order
+from ._summary import shown_name
 from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects"]
@@ -168,7 +169,10 @@ class MarginalEffects:
         """The text table's row labels (discrete changes marked ``(d)``), their
         width and the header line."""
         marks = set() if self.dummy_idx is None else set(self.dummy_idx.tolist())
-        label = [f"{n} (d)" if j in marks else n for j, n in enumerate(self.names)]
+        label = [
+            f"{shown_name(n)} (d)" if j in marks else shown_name(n)
+            for j, n in enumerate(self.names)
+        ]
         width = max([len(s) for s in label] + [12])
         lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
         head = (

@@ -72,6 +72,7 @@ from ._multinomial_data import (
 )
 from ._odds import OddsRatioTable, odds_ratio_table
 from ._stored import MAX_STORED_PARAMS
+from ._summary import shown_name
 from ._wald import WaldTable, wald_table
 
 #: ``separation_`` values under which the MLE does not exist.
@@ -409,7 +410,7 @@ class MultinomialSummary:
             )
 
     def as_text(self) -> str:
-        width = max(len(str(row[0])) for _, rows in self.blocks for row in rows)
+        width = max(len(shown_name(row[0])) for _, rows in self.blocks for row in rows)
         head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
         lines = [self.title, "=" * len(head)]
         lines += [f"{k:<20} {v:>16}" for k, v in self.header]
@@ -417,7 +418,7 @@ class MultinomialSummary:
             lines += ["-" * len(head), title, head]
             for row in rows:
                 cells = " ".join(f"{v:>10.4g}" for v in row[1:])
-                lines.append(f"{row[0]:<{width}} {cells}")
+                lines.append(f"{shown_name(row[0]):<{width}} {cells}")
         lines.append("=" * len(head))
         lines += self.notes
         return "\n".join(lines)

@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Summary", "significance_stars"]
+__all__ = ["Summary", "significance_stars", "shown_name", "MAX_NAME_WIDTH"]
+
+#: Widest term name a text table shows. A category level can be any text (a
+#: 5 MiB cell makes a 5 MiB term name, and a table pads every row to its
+#: widest name): longer names are cut in the middle with ``...``, keeping
+#: the end (a level's last characters and the closing bracket). The model
+#: file, JSON output and ``params`` keep the full name.
+MAX_NAME_WIDTH = 72
+_TAIL = 16
 
 SIGNIF_LEGEND = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
 
@@ -38,6 +46,16 @@ def significance_stars(p: float) -> str:
         if p < cut:
             return mark
     return ""
+
+
+def shown_name(name: Any, width: int = MAX_NAME_WIDTH) -> str:
+    """``name`` as a text table shows it: at most ``width`` characters, a
+    longer one cut in the middle with ``...`` (:data:`MAX_NAME_WIDTH`)."""
+    text = str(name)
+    if len(text) <= width:
+        return text
+    tail = min(_TAIL, width // 4)
+    return text[: width - 3 - tail] + "..." + text[len(text) - tail :]
 
 
 def _pval(p: float) -> str:
@@ -194,8 +212,9 @@ class Summary:
         ]
 
     def as_text(self) -> str:
-        """Plain-text table in the style of statsmodels / R ``summary.glm``."""
-        cells = self._cells()
+        """Plain-text table in the style of statsmodels / R ``summary.glm``
+        (term names cut to :data:`MAX_NAME_WIDTH` characters)."""
+        cells = [[shown_name(c[0]), *c[1:]] for c in self._cells()]
         widths = [
             max(len(self.columns[j]), *(len(c[j]) for c in cells)) for j in range(8)
         ]
