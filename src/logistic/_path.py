@@ -51,6 +51,7 @@ from ._exceptions import InvalidParameterError
 from ._numerics import default_tol
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
+from ._sparse_structure import hand_off_scope
 from ._strong_rules import (
     alpha_max,
     default_alphas,
@@ -498,18 +499,19 @@ def path(
         "solver": solver, "tol": tol, "max_iter": max_iter, "screening": screening,
     }  # fmt: skip
     validate_params("path", params, _CONSTRAINTS)
-    data = check_fit_data(
-        X, y, sample_weight, offset, class_weight=class_weight, estimator="path"
-    )
-    ps = _PathSolver(
-        data,
-        l1_ratio=l1_ratio,
-        fit_intercept=bool(fit_intercept),
-        solver=solver,
-        tol=tol,
-        max_iter=max_iter,
-        screening=screening,
-    )
+    with hand_off_scope():  # X's structure checked once, for this path's backend
+        data = check_fit_data(
+            X, y, sample_weight, offset, class_weight=class_weight, estimator="path"
+        )
+        ps = _PathSolver(
+            data,
+            l1_ratio=l1_ratio,
+            fit_intercept=bool(fit_intercept),
+            solver=solver,
+            tol=tol,
+            max_iter=max_iter,
+            screening=screening,
+        )
     null = ps.null_model()
     top = alpha_max(null.grad, l1_ratio)
     return _run(ps, null, top, alphas, n_alphas, eps)

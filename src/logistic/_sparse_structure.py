@@ -38,15 +38,29 @@ minimum and maximum, ~0.04 ms on a9a), no canonical test and no copy.
 
 The in-memory backend checks a sparse X itself (a backend is public:
 ``InMemory(X, y)`` reaches the kernels without ``check_X``). So that the
-usual fit (``check_fit_data``, then the backend) reads X's indices once,
-``check_fit_data``, once every check passed, records the matrix it returns
-(:func:`hand_off`: weak references to X and its three arrays) in a
-per-thread slot that the next :func:`backend_structure` of this thread takes
-(and empties): the check is skipped only for that very object, still holding
-the very arrays that were checked, never on a flag stored on X. Values
-written into those arrays in place between the two (within one fit call, or
-after a ``check_fit_data`` whose slot no backend took) are the caller's own
-doing; every fit call checks again.
+usual fit (``check_fit_data``, then the backend) reads X's indices once, a
+verdict may be handed from the one to the other, within one call only: a
+caller opens :func:`hand_off_scope` around ``check_fit_data`` and the
+backend it builds; ``check_fit_data``, once every check passed, records the
+matrix it returns (:func:`hand_off`: weak references to X and its three
+arrays) in this thread's slot, which the next :func:`backend_structure` of
+the thread takes (and empties): the check is skipped only for that very
+object, still holding the very arrays that were checked, never on a flag
+stored on X. The scope empties the slot when it closes, however it closes,
+and :func:`hand_off` outside a scope records nothing: a ``check_fit_data``
+whose caller refuses the data afterwards, or builds no backend of X, leaves
+no verdict for a later backend of the thread. Values written into the
+checked arrays in place between the check and the backend of one scope are
+the caller's own doing; every fit call checks again.
+
+Index dtypes: scipy builds index arrays of int32 or int64 (one dtype for a
+matrix's arrays); scipy's compiled routines refuse others (``tocoo`` of a
+uint32 X, ``X @ w`` of a uint64 one), ours take no other; a caller may
+assign any integer array (``X.indices = idx.astype(np.uint32)``).
+Such an X is checked as it is (the checks compare values, whatever their
+integer type) and then replaced by a copy whose index arrays scipy's own
+constructor casts, as it does for arrays given to it (the values are
+stored once more; ``data`` is shared).
 
 Cost: one read of the stored indices per call and two indices a row
 (a9a, 451 592 non-zeros: ~0.25 ms, against ~0.18 ms for one ``X @ w``;
@@ -59,6 +73,8 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import numpy as np
@@ -74,6 +90,7 @@ __all__ = [
     "checked_structure",
     "forget_hand_off",
     "hand_off",
+    "hand_off_scope",
 ]
 
 #: the index arrays of each format whose structure is checked here
@@ -90,6 +107,10 @@ _REBUILD = {
     "bsr": "(data, indices, indptr)",
     "coo": "(data, (row, col))",
 }
+#: the index dtypes scipy builds and the kernels read
+_INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
+#: per thread: ``entry`` (the verdict, :func:`_identity`) and ``depth`` (the
+#: open :func:`hand_off_scope` blocks)
 _HAND_OFF = threading.local()
 
 
@@ -118,10 +139,12 @@ def check_sparse_form(X: Any) -> None:
             )
 
 
-def checked_before_conversion(X: Any) -> None:
+def checked_before_conversion(X: Any) -> Any:
     """Refuse a COO or BSR X whose index arrays leave its shape, before
     scipy's ``tocsr`` (whose compiled loops index their output with them)
-    converts it. Other formats hold their indices in Python structures."""
+    converts it; X, or its copy with int32/int64 index arrays
+    (:func:`_standard_indices`). Other formats hold their indices in Python
+    structures."""
     try:
         if X.format == "coo":
             n_rows, n_cols = X.shape
@@ -138,6 +161,7 @@ def checked_before_conversion(X: Any) -> None:
             )  # fmt: skip
     except _Fault as fault:
         _refuse(X, str(fault))
+    return _standard_indices(X)
 
 
 def checked_structure(X: Any) -> Any:
@@ -164,7 +188,7 @@ def checked_bounds(X: Any) -> Any:
             _check_all_indices(indices, n_minor, "X.indices", _minor(csr))
     except _Fault as fault:
         _refuse(X, str(fault))
-    return X
+    return _standard_indices(X)
 
 
 def backend_structure(X: Any) -> Any:
@@ -172,7 +196,8 @@ def backend_structure(X: Any) -> Any:
     passed to :func:`hand_off` in this thread, as it is (the slot is
     emptied); otherwise checked here (:func:`checked_structure` for CSR/CSC,
     a canonical copy where X is not canonical; the range of a COO's or BSR's
-    indices)."""
+    indices; a copy with int32/int64 index arrays where X's are of another
+    integer dtype)."""
     entry = getattr(_HAND_OFF, "entry", None)
     _HAND_OFF.entry = None
     if entry is not None and _same(entry, X):
@@ -180,14 +205,32 @@ def backend_structure(X: Any) -> Any:
     check_sparse_form(X)
     if X.format in ("csr", "csc"):
         return checked_structure(X)
-    checked_before_conversion(X)
-    return X
+    return checked_before_conversion(X)
+
+
+@contextmanager
+def hand_off_scope() -> Iterator[None]:
+    """The stretch of one call within which :func:`hand_off`'s verdict may
+    be taken: the slot is emptied when the block is entered and when it is
+    left (returned, raised or closed), so a verdict never outlives the call
+    that made it. Nested blocks: the inner one's exit empties the slot too
+    (the outer block's backend then checks again)."""
+    depth = getattr(_HAND_OFF, "depth", 0)
+    _HAND_OFF.entry = None
+    _HAND_OFF.depth = depth + 1
+    try:
+        yield
+    finally:
+        _HAND_OFF.depth = depth
+        _HAND_OFF.entry = None
 
 
 def hand_off(X: Any) -> None:
     """Record X, just returned by :func:`checked_structure` (and every other
-    check of a fit), for the next :func:`backend_structure` of this thread."""
-    _HAND_OFF.entry = _identity(X)
+    check of a fit), for the next :func:`backend_structure` of this thread;
+    only within a :func:`hand_off_scope` block (outside one: nothing)."""
+    if getattr(_HAND_OFF, "depth", 0):
+        _HAND_OFF.entry = _identity(X)
 
 
 def forget_hand_off() -> None:
@@ -227,6 +270,7 @@ def _checked_structure(X: Any) -> Any:
     nnz = int(indptr[-1])
     if _canonical(n_major, indptr, indices, nnz):
         _check_row_ends(indptr, indices, n_minor, csr)
+        X = _standard_indices(X)
         # the truth, as scipy would cache it (set, not read: reading an
         # uncached flag would run scipy's own pass over the indices again)
         X.has_canonical_format = True
@@ -247,6 +291,21 @@ def _scipy_class(X: Any) -> Any:
 
     kind = "array" if isinstance(X, sp.sparray) else "matrix"
     return getattr(sp, f"{X.format}_{kind}")
+
+
+def _standard_indices(X: Any) -> Any:
+    """X when its index arrays are int32 or int64, all of one dtype (what
+    scipy builds); otherwise a copy of X's format and kind whose index
+    arrays scipy's constructor casts (to int32 or int64; ``data`` shared).
+    Called once the values are checked: the constructor's checks pass."""
+    arrays = [getattr(X, name) for name in _INDEX_ARRAYS.get(X.format, ())]
+    dtypes = {a.dtype for a in arrays}
+    if not arrays or (len(dtypes) == 1 and dtypes.pop() in _INDEX_DTYPES):
+        return X
+    cls = _scipy_class(X)
+    if X.format == "coo":
+        return cls((X.data, (X.row, X.col)), shape=X.shape)
+    return cls((X.data, X.indices, X.indptr), shape=X.shape)
 
 
 def _check_indptr(
@@ -289,10 +348,14 @@ def _canonical(n_major: int, indptr: Any, indices: Any, nnz: int) -> bool:
         from scipy.sparse._sparsetools import csr_has_canonical_format
     except ImportError:  # pragma: no cover - a scipy without it
         csr_has_canonical_format = None
-    if csr_has_canonical_format is not None and indices.dtype == indptr.dtype:
+    if (
+        csr_has_canonical_format is not None
+        and indices.dtype == indptr.dtype
+        and indices.dtype in _INDEX_DTYPES
+    ):
         try:
             return bool(csr_has_canonical_format(n_major, indptr, indices))
-        except (TypeError, ValueError):  # pragma: no cover - an index dtype it lacks
+        except (TypeError, ValueError):  # pragma: no cover - a scipy refusing it
             pass
     if nnz < 2:
         return True

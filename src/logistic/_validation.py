@@ -300,7 +300,8 @@ def check_X(
     memory-mapped arrays are fine because X is never written); other numeric
     types become float64. Sparse input becomes CSR (CSC is kept); its data
     is never densified; its index arrays are checked and a CSR/CSC X that is
-    not canonical is replaced by a canonical copy
+    not canonical is replaced by a canonical copy, one with index arrays of
+    another integer dtype than int32/int64 by a cast copy
     (:mod:`logistic._sparse_structure`). ``check_finite=False`` leaves out
     the finite check
     (the caller then owes it: :func:`check_fit_data`'s ``defer_finite``).
@@ -313,8 +314,7 @@ def check_X(
             raise TypeError(f"{estimator} does not accept sparse X; pass a dense array")
         check_sparse_form(X)
         if X.format not in ("csr", "csc"):
-            checked_before_conversion(X)
-            X = X.tocsr()
+            X = checked_before_conversion(X).tocsr()
         if X.dtype.kind == "c":
             raise DataValidationError(
                 "Complex data not supported: X has a complex dtype"

@@ -37,6 +37,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._kernels_xp import is_device_array
+from .._sparse_structure import hand_off_scope
 from .._typing import Backend, is_dask_collection
 from .._validation import check_fit_data
 from ..formats import sniff_format
@@ -138,26 +139,27 @@ def in_memory(
     NaN/±inf check (dense or sparse) is the backend's, folded into its first
     pass or settled by a caller's sums of every value
     (:meth:`InMemory.settle_finite`)."""
-    d = check_fit_data(
-        X,
-        y,
-        sample_weight,
-        offset,
-        class_weight=class_weight,
-        estimator=estimator,
-        multiclass=multiclass,
-        defer_finite=True,
-    )
-    y01 = d.y01.astype(d.X.dtype, copy=False)
-    return InMemory(
-        d.X,
-        y01,
-        d.sample_weight,
-        d.offset,
-        classes=d.classes,
-        feature_names=d.names,
-        finite_checked=not d.finite_pending,
-    )
+    with hand_off_scope():  # X's structure checked once: its verdict ends here
+        d = check_fit_data(
+            X,
+            y,
+            sample_weight,
+            offset,
+            class_weight=class_weight,
+            estimator=estimator,
+            multiclass=multiclass,
+            defer_finite=True,
+        )
+        y01 = d.y01.astype(d.X.dtype, copy=False)
+        return InMemory(
+            d.X,
+            y01,
+            d.sample_weight,
+            d.offset,
+            classes=d.classes,
+            feature_names=d.names,
+            finite_checked=not d.finite_pending,
+        )
 
 
 def as_backend(

@@ -38,6 +38,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._objective import LogisticObjective
+from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
 from ._checks import (
     check_matches_fit,
@@ -77,11 +78,12 @@ def _check_request(model: Any, cov_type: str) -> bool:
 def _from_arrays(
     model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
 ) -> tuple[LogisticObjective, Block]:
-    X, y01, sw, off = prepare(model, X, y, sample_weight, offset)
-    rows = Block(X, y01.astype(X.dtype), sw, off)
-    objective = LogisticObjective.from_arrays(
-        rows.X, rows.y, sw, off, fit_intercept=bool(model.fit_intercept)
-    )
+    with hand_off_scope():  # X's structure checked once, for this objective
+        X, y01, sw, off = prepare(model, X, y, sample_weight, offset)
+        rows = Block(X, y01.astype(X.dtype), sw, off)
+        objective = LogisticObjective.from_arrays(
+            rows.X, rows.y, sw, off, fit_intercept=bool(model.fit_intercept)
+        )
     return objective, rows
 
 
