@@ -510,3 +510,49 @@ def _index_of(keys: np.ndarray, y: np.ndarray) -> np.ndarray:
     except TypeError:  # labels that do not compare with each other
         index = {k: i for i, k in enumerate(keys.tolist())}
         return np.array([index.get(v, -1) for v in y.tolist()], dtype=np.intp)
+
+
+# -- rare classes ------------------------------------------------------------------
+#: A class of a target of more than two classes is "rare" below this many rows
+#: or below :data:`RARE_CLASS_SHARE` of the rows: often a typo or a stray value
+#: (one ``Yes`` among ``yes``/``no`` makes a three-class model).
+RARE_CLASS_ROWS = 5
+RARE_CLASS_SHARE = 0.01
+
+
+def rare_classes(levels: Sequence[Any], counts: Sequence[int]) -> list[int]:
+    """Indices of the rare classes (:data:`RARE_CLASS_ROWS`,
+    :data:`RARE_CLASS_SHARE`) among more than two ``levels`` with row
+    ``counts``; empty for two classes or fewer."""
+    n = sum(int(c) for c in counts)
+    if len(levels) <= 2 or n == 0:
+        return []
+    return [
+        k
+        for k, c in enumerate(counts)
+        if int(c) < RARE_CLASS_ROWS or int(c) < RARE_CLASS_SHARE * n
+    ]
+
+
+def rare_class_text(levels: Sequence[Any], counts: Sequence[int], k: int) -> str:
+    """``class 'Yes' has 1 row of 200 (0.5%); the others: 'no' (74), 'yes'
+    (125)``, and when the class equals another up to case and surrounding
+    spaces, ``'Yes' differs from 'yes' only in case or spaces``."""
+    text = [label_text(v) for v in levels]
+    n = sum(int(c) for c in counts)
+    c = int(counts[k])
+    others = [i for i in range(len(levels)) if i != k]
+    shown = ", ".join(f"{text[i]!r:.60} ({int(counts[i])})" for i in others[:10])
+    if len(others) > 10:
+        shown += f", ... ({len(others) - 10} more)"
+    out = (
+        f"class {text[k]!r:.60} has {c} row{'s' if c != 1 else ''} of {n} "
+        f"({100 * c / n:.2g}%); the others: {shown}"
+    )
+    key = text[k].strip().casefold()
+    twin = next((i for i in others if text[i].strip().casefold() == key), None)
+    if twin is not None:
+        out += (
+            f"; {text[k]!r:.60} differs from {text[twin]!r:.60} only in case or spaces"
+        )
+    return out

@@ -391,3 +391,26 @@ def _attach_statistics(mf: Any, path: str) -> None:
         stats = getattr(load(path), "fit_statistics_", None)
         if stats is not None:
             model.fit_statistics_ = stats
+
+
+def rare_class_warnings(design: Any) -> list[str]:
+    """A warning per rare class (``_labels.rare_classes``) of a target of more
+    than two classes fitted in memory: a stray value (one ``Yes`` among
+    ``yes``/``no``) silently makes a K-class model with other prediction
+    columns. Says how to get a two-class model."""
+    import numpy as np
+
+    from .._labels import rare_class_text, rare_classes
+
+    label = design.encoding.get("label") or {}
+    levels, y = label.get("levels"), getattr(design, "y", None)
+    if levels is None or y is None or len(levels) <= 2:
+        return []
+    counts = np.bincount(np.asarray(y, dtype=np.int64), minlength=len(levels))
+    return [
+        f"target {label.get('column')!r:.60}: {len(levels)} classes, so the model "
+        f"is multinomial; {rare_class_text(levels, counts.tolist(), k)}. If that "
+        "class is a typo or a stray value, correct or remove those rows for a "
+        "two-class model; --positive VALUE makes fit require exactly two classes"
+        for k in rare_classes(levels, counts.tolist())
+    ]

@@ -19,6 +19,7 @@ from ._common import (
     import_pandas_first,
     note,
     parse_list,
+    rare_class_warnings,
     require_inputs,
     warn,
 )
@@ -114,7 +115,7 @@ def _training_facts(
         "rows_used": design.rows_read - design.rows_dropped,
         "rows_rejected": design.rows_dropped,
         "options": {k: v for k, v in options.items() if not isinstance(v, dict)},
-        "warnings": messages,
+        "warnings": rare_class_warnings(design) + messages,
         "converged": bool(getattr(model, "converged_", True)),
     }
 
