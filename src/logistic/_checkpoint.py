@@ -144,7 +144,13 @@ def _hex_float(text: str, key: str) -> float:
 
 
 def _text(v: Any) -> str:
-    """``v``'s ``repr`` (control characters escaped), at most 60 characters."""
+    """``v``'s ``repr`` (control characters escaped; an encoded float
+    ``{'float': hex}`` as its number, 0.005), at most 60 characters."""
+    if isinstance(v, dict) and set(v) == {"float"} and isinstance(v["float"], str):
+        try:
+            v = float.fromhex(v["float"])
+        except ValueError:  # not hex: shown as it is
+            pass
     text = repr(v)
     return text if len(text) <= 60 else text[:57] + "..."
 

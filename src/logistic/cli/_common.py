@@ -296,11 +296,21 @@ def note(message: str) -> None:
     err_console.print(cap_line(message), markup=False, highlight=False, soft_wrap=True)
 
 
-def parse_list(values: list[str] | None) -> list[str] | None:
-    """``["a,b", "c"]`` → ``["a", "b", "c"]``; None stays None."""
+def parse_list(values: list[str] | None, option: str | None = None) -> list[str] | None:
+    """``["a,b", "c"]`` → ``["a", "b", "c"]``; None stays None. With
+    ``option`` (the option's name, for the message), a name given twice is a
+    usage error: ``--features x1,x1`` would fit a duplicated column."""
     if not values:
         return None
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+    names = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    if option is not None and len(set(names)) < len(names):
+        twice = next(n for i, n in enumerate(names) if n in names[:i])
+        raise CLIError(
+            f"{option} names the column {twice!r:.80} more than once "
+            f"({option} {','.join(names)!s:.200}); give each column once",
+            EX_USAGE,
+        )
+    return names
 
 
 def data_sha256(path: Path) -> str:

@@ -159,11 +159,15 @@ def check_reading(
 
 Force = Annotated[
     bool,
-    typer.Option("--force", help="Overwrite an existing output file (atomically)."),
+    typer.Option(
+        "--force", metavar="", help="Overwrite an existing output file (atomically)."
+    ),
 ]
 Json = Annotated[
     bool,
-    typer.Option("--json", help="Machine-readable JSON on stdout instead of tables."),
+    typer.Option(
+        "--json", metavar="", help="Machine-readable JSON on stdout instead of tables."
+    ),
 ]
 Missing = Annotated[
     str,
@@ -287,6 +291,7 @@ Stream = Annotated[
     bool | None,
     typer.Option(
         "--stream/--no-stream",
+        metavar="",
         help="Fit out of core: read the file in chunks, one pass per objective "
         "evaluation, never all in memory (numeric features only). Default: "
         "streamed when the file is larger than 1/4 of physical memory.",
@@ -326,6 +331,7 @@ NoCache = Annotated[
     bool,
     typer.Option(
         "--no-cache",
+        metavar="",
         help="Out-of-core fits only: decode the file on every pass and write no "
         "row cache (default: the first pass caches the decoded rows).",
     ),

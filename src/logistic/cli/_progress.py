@@ -56,6 +56,7 @@ Quiet = Annotated[
     typer.Option(
         "--quiet",
         "-q",
+        metavar="",
         help="No progress on stderr (rows read, iterations); warnings and errors "
         "are still shown.",
     ),

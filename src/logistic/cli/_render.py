@@ -46,8 +46,30 @@ def inference_of(model: Any, *data: Any) -> Any:
     except Exception as exc:  # collinearity, separation: report, keep the fit
         from ._spelling import cli_spelling
 
-        note(cli_spelling(f"no standard errors: {exc}"))
+        note(_cli_remedy(cli_spelling(f"no standard errors: {exc}"), exc))
         return None
+
+
+#: The library's advice for a constant column, which names no CLI option.
+_NO_INTERCEPT = "Drop these columns (or fit without intercept)."
+
+
+def _cli_remedy(text: str, exc: Exception) -> str:
+    """``text`` with the library's advice for constant columns said with the
+    CLI's options: ``--drop NAME`` (with ``--formula``: leave the term out, or
+    the intercept with ``- 1``)."""
+    columns = getattr(exc, "columns", None)
+    if _NO_INTERCEPT not in text or not columns:
+        return text
+    from ..inference._summary import shown_name
+
+    names = ",".join(str(c) for c in columns)
+    return text.replace(
+        _NO_INTERCEPT,
+        f"Leave {'it' if len(columns) == 1 else 'them'} out: --drop "
+        f"{shown_name(names)} (with --formula, remove their "
+        "terms, or the intercept with '- 1').",
+    )
 
 
 def coefficient_rows(

@@ -207,8 +207,8 @@ def fit(
     args = {
         "target": target,
         "formula": formula,
-        "features": parse_list(features),
-        "drop": parse_list(drop),
+        "features": parse_list(features, "--features"),
+        "drop": parse_list(drop, "--drop"),
         "missing": missing,
         "weights": weights,
         "offset": offset,

@@ -31,6 +31,7 @@ OddsRatios = Annotated[
     bool,
     typer.Option(
         "--odds-ratios",
+        metavar="",
         help="Show odds ratios exp(coef) with exp'd Wald intervals (delta-method "
         "std. errors) instead of coefficients (more than two classes: relative-risk "
         "ratios per equation); in --json, adds 'odds_ratios'.",

@@ -1,0 +1,85 @@
+"""CLI messages a new user met: a checkpoint mismatch shows numbers (not the
+checkpoint's hex encoding), a constant column's advice names a CLI option,
+flags show no ``<bool>`` value in --help, and a column named twice in
+--features/--drop is refused."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture
+def base_csv(tmp_path):
+    rng = np.random.default_rng(2)
+    path = tmp_path / "base.csv"
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["x1", "x2", "k", "y"])
+        for _ in range(200):
+            x1, x2 = rng.normal(size=2)
+            y = int(rng.random() < 1 / (1 + np.exp(-(x1 - x2))))
+            w.writerow([f"{x1:.6f}", f"{x2:.6f}", 5, y])
+    return path
+
+
+def test_checkpoint_mismatch_shows_numbers(base_csv, tmp_path, capsys):
+    ck = tmp_path / "ck"
+    first = ["fit", base_csv, "-t", "y", "--drop", "k", "--checkpoint", ck]
+    code, _, _ = run_cli(capsys, [*first, "-o", tmp_path / "a.json", "-q"])
+    assert code == 0
+    code, _, err = run_cli(
+        capsys,
+        [*first, "--penalty", "l2", "--alpha", "0.005", "-o", tmp_path / "b.json"],
+    )
+    assert code != 0
+    assert "l2: 0.0 in the checkpoint, 0.005 now" in err
+    assert "float" not in err and "0x" not in err
+
+
+def test_constant_column_advice_names_drop(base_csv, tmp_path, capsys):
+    code, _, err = run_cli(
+        capsys, ["fit", base_csv, "-t", "y", "-o", tmp_path / "m.json", "-q"]
+    )
+    assert code == 0
+    assert "constant column 'k'" in err
+    assert "--drop k" in err
+    assert "fit without intercept" not in err
+
+
+@pytest.mark.parametrize(
+    "command, flags",
+    [
+        ("fit", ["--force", "--json", "--quiet", "--no-cache", "--stream"]),
+        ("summary", ["--json", "--odds-ratios"]),
+    ],
+)
+def test_flags_show_no_value_in_help(capsys, monkeypatch, command, flags):
+    monkeypatch.setenv("COLUMNS", "120")
+    code, out, _ = run_cli(capsys, [command, "--help"])
+    assert code == 0
+    for flag in flags:
+        line = next(ln for ln in out.splitlines() if re.search(rf"{flag}\b", ln))
+        assert "<bool>" not in line, line
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["--features", "x1,x1"], "--features"),
+        (["--features", "x1", "--features", "x2,x1"], "--features"),
+        (["--drop", "k", "--drop", "k"], "--drop"),
+    ],
+)
+def test_column_named_twice_is_refused(base_csv, tmp_path, capsys, args, option):
+    out = tmp_path / "m.json"
+    code, _, err = run_cli(capsys, ["fit", base_csv, "-t", "y", *args, "-o", out])
+    assert code == 2
+    name = "k" if option == "--drop" else "x1"
+    assert f"{option} names the column {name!r} more than once" in err
+    assert not out.exists()
