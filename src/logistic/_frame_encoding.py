@@ -237,6 +237,26 @@ def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
     columns; any other X is returned unchanged (already encoded arrays, or a
     frame with the expanded names)."""
     inputs = list(encoding["input_columns"])
-    if not _is_pandas_frame(X) or not set(inputs) <= set(X.columns):
+    if not _is_pandas_frame(X):
         return X
-    return _design(X, list(encoding["columns"]), list(encoding["feature_names"]))
+    names = list(encoding["feature_names"])
+    columns = list(X.columns)
+    if set(inputs) <= set(columns):
+        return _design(X, list(encoding["columns"]), names)
+    if set(columns) & (set(names) - set(inputs)):
+        return X  # the encoded names (cat[T.b]): check_feature_names checks them
+    raise _missing_inputs(encoding, inputs, columns)
+
+
+def _missing_inputs(
+    encoding: dict[str, Any], inputs: list[str], columns: list[Any]
+) -> DataValidationError:
+    """X, a DataFrame of the input columns, lacks some of them (the feature
+    names check would name the encoded columns, ``cat[T.b]``, not X's)."""
+    missing = [c for c in inputs if c not in set(columns)]
+    text = [s["name"] for s in encoding["columns"] if s["kind"] == "categorical"]
+    return DataValidationError(
+        f"X is missing the column(s) {missing[:10]!r:.300} the model was fitted "
+        f"on: fit saw the columns {inputs[:20]!r:.300} (text column(s) "
+        f"{text[:10]!r:.200} one-hot encoded); X has {columns[:20]!r:.300}"
+    )
