@@ -171,8 +171,8 @@ def test_compensated_sums_of_an_infinite_loss_are_infinite(rng, kind):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("index", [np.int32, np.int64])
 def test_csr_pass_logits_at_every_level(rng, level, dtype, index):
-    # level 2 runs _fused_csr.h (four rows a group, w gathered eight stored
-    # values at a time), the others add them one by one: rows of 0, 1, 7, 8,
+    # level 2 runs _fused_csr.h (eight rows a group, a row's values in eight
+    # lane sums), the others add them one by one: rows of 0, 1, 7, 8,
     # 9 and 40 stored values, 45 rows (a partial last group)
     import scipy.sparse as sp
 

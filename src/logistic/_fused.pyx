@@ -382,8 +382,9 @@ cdef inline int _csr_rows(
     Py_ssize_t n, const floating* y, const double* w, double b, const double* off,
     const double* sw, double* g, double* d, bint with_grad, double* out,
 ) noexcept nogil:
-    """The whole CSR pass at row loop level 2 (``_fused_csr.h``: four rows at
-    a time, logits by AVX-512 gathers); 0 at other levels (the caller's loop)."""
+    """The whole CSR pass at row loop level 2 (``_fused_csr.h``: eight rows
+    at a time, a row's logit in eight lane sums); 0 at other levels (the
+    caller's loop)."""
     if floating is double:
         if index_t is int:
             return logistic_csr_rows_f64_i32(
@@ -427,7 +428,7 @@ def csr_pass(
     """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
     At row loop level 2 (AVX-512) the C loop of ``_fused_csr.h`` makes the
-    pass (:func:`_csr_rows`: four rows at a time, logits by gathers).
+    pass (:func:`_csr_rows`: eight rows at a time).
     Otherwise chunk by chunk of rows (``CHUNK_VALUES`` stored values, a
     multiple of four rows): a loop gathers ``z``, ``exp`` and ``log1p`` run
     over the chunk, a second loop scatters each row's ``r x`` into ``g``
