@@ -149,6 +149,7 @@ def csc_column_stats(
     const double[::1] row_weight,
     double[:, ::1] acc,
     const double[::1] residual=None,
+    bint by_slot=False,
 ):
     """Sweep 0 of :func:`csr_column_stats` over a matrix held by column.
 
@@ -156,18 +157,28 @@ def csc_column_stats(
     rise within each column (a canonical matrix's, as ``tocsc`` makes them);
     ``row_weight`` and ``residual`` are indexed by row, ``acc`` is ``(p, 8)``
     as :func:`csr_column_stats`' and written (its sweep-0 slots: ``lo, hi,
-    count, sum, weight, resid, m2``; ``mean`` is left alone). A column's
-    sums run in registers over its values in row order: the products and
-    sums :func:`csr_column_stats` makes of the same rows as one block, in
-    the same order, so the same bits, with no scattered accumulator per
-    stored value (reuters: one sequential read of the values)."""
-    cdef Py_ssize_t p = indptr.shape[0] - 1, j, n = 0
+    count, sum, weight, resid, m2``; ``mean`` is left alone), or with
+    ``by_slot`` ``(8, p)``, a slot's values side by side (the caller then
+    reads each slot as a contiguous row instead of a strided column). A
+    column's sums run in registers over its values in row order: the
+    products and sums :func:`csr_column_stats` makes of the same rows as one
+    block, in the same order, so the same bits, with no scattered
+    accumulator per stored value (reuters: one sequential read of the
+    values)."""
+    cdef Py_ssize_t p = indptr.shape[0] - 1, j, n = 0, step = 1, width = 8
     cdef index_t k, i
     cdef const double* sw = _ptr(row_weight)
     cdef const double* r0 = _ptr(residual)
     cdef double* c
     cdef double v, sd, lo, hi, count, s1, wsum, g, m2
-    if acc.shape[0] != p or acc.shape[1] != 8:
+    if by_slot:
+        step, width = p, 1  # slot q of column j at acc[q, j]
+        if acc.shape[0] != 8 or acc.shape[1] != p:
+            raise ValueError(
+                f"csc_column_stats: acc needs shape (8, {p}); got "
+                f"({acc.shape[0]}, {acc.shape[1]})"
+            )
+    elif acc.shape[0] != p or acc.shape[1] != 8:
         raise ValueError(
             f"csc_column_stats: acc needs shape ({p}, 8); got "
             f"({acc.shape[0]}, {acc.shape[1]})"
@@ -197,8 +208,9 @@ def csc_column_stats(
                 m2 += sd * v
                 if r0 != NULL:
                     g += r0[i] * v
-            c = &acc[j, 0]
-            c[0], c[1], c[2], c[3], c[4], c[6], c[7] = lo, hi, count, s1, wsum, g, m2
+            c = &acc[0, 0] + width * j
+            c[0], c[step], c[2 * step], c[3 * step] = lo, hi, count, s1
+            c[4 * step], c[6 * step], c[7 * step] = wsum, g, m2
 
 
 def dense_column_stats(
