@@ -112,7 +112,7 @@ from ._cache_id import (
     young,
 )
 from ._cache_read import HUGE_BYTES
-from ._cache_write import RESERVE_BYTES, CacheWriter, fh_dtype
+from ._cache_write import RESERVE_BYTES, EntryWriter, fh_dtype
 from ._cache_write import _AlignedWriter as _AlignedWriter  # the writer's unit
 
 __all__ = [
@@ -450,3 +450,11 @@ class CachedRows:
         reused buffers, given back when ``fn`` has returned (:mod:`._cache_read`)."""
         with self._reads.lease() as lease:
             return fn(*self.block(row0, chunk_rows, lease))
+
+
+class CacheWriter(EntryWriter):
+    """Writes a cache entry during the scan (:class:`._cache_write.EntryWriter`);
+    :meth:`finish` makes it visible and returns it as :class:`CachedRows`."""
+
+    def _open(self, folder: Path, meta: dict[str, Any]) -> CachedRows:
+        return CachedRows(folder, meta)

@@ -1,7 +1,7 @@
 """Writing a row-cache entry during the scan (the conventions *Atomic
 creation* and *Disk space* of :mod:`logistic.backends._cache`).
 
-:class:`CacheWriter` writes the decoded chunks of a scan into a temporary
+:class:`EntryWriter` writes the decoded chunks of a scan into a temporary
 folder beside the entry's final name (each file in whole, aligned 2 MiB
 stretches: :class:`_AlignedWriter`), checks the free space before every
 chunk, and renames the folder into place with ``meta.json`` written last;
@@ -25,7 +25,7 @@ from . import _cache_lock, row_cache
 from ._cache_id import FORMAT, file_sha256, known_sha256, young
 from ._cache_read import HUGE_BYTES
 
-__all__ = ["MAX_LABELS", "RESERVE_BYTES", "CacheWriter", "fh_dtype"]
+__all__ = ["MAX_LABELS", "RESERVE_BYTES", "EntryWriter", "fh_dtype"]
 
 #: Free space the cache must leave on its disk.
 RESERVE_BYTES = 512 * 2**20
@@ -34,7 +34,7 @@ RESERVE_BYTES = 512 * 2**20
 MAX_LABELS = 255
 
 
-class CacheWriter:
+class EntryWriter:
     """Writes a cache entry during the scan; :meth:`finish` makes it visible.
 
     Any failure to write (no space, no permission, an ``OSError``) abandons
@@ -133,11 +133,14 @@ class CacheWriter:
         except (OSError, _NoSpace) as exc:
             self.abandon(exc)
 
+    def _open(self, folder: Path, meta: dict[str, Any]) -> Any:
+        """The completed entry, open for reading (the reader's subclass,
+        :class:`logistic.backends._cache.CacheWriter`, says how)."""
+        raise NotImplementedError
+
     def finish(self, meta: dict[str, Any]) -> Any:
         """Complete the entry (``meta.json`` last), rename it into place, open
-        it (a :class:`~logistic.backends._cache.CachedRows`, None if abandoned)."""
-        from ._cache import CachedRows
-
+        it (:meth:`_open`; None if abandoned)."""
         if self.tmp is None:
             return None
         try:
@@ -171,7 +174,7 @@ class CacheWriter:
             self._lock = None
             os.replace(self.tmp, self.final)
             self.tmp = None
-            rows = CachedRows(self.final, meta)
+            rows = self._open(self.final, meta)
             # a source of unknown size (CSV) is measured now, under the cap too
             size = row_cache.folder_bytes(self.final)
             row_cache.make_room(self.final.parent, self.final.name, size, 0)
