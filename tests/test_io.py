@@ -137,7 +137,8 @@ def test_extreme_values_bitwise(tmp_path):
 
 
 def test_encoding_covariance_training_round_trip(ucla_model, tmp_path):
-    cov = np.arange(36.0).reshape(6, 6) / 7
+    half = np.arange(36.0).reshape(6, 6) / 7
+    cov = half + half.T + 10 * np.eye(6)  # symmetric, variances > 0: a covariance
     names = ["Intercept", "a", "b", "c", "d", "e"]
     cols = ["gre", "gpa", "rank2", "rank3", "rank4"]
     enc = {
