@@ -57,6 +57,9 @@ def test_constant_column_advice_names_drop(base_csv, tmp_path, capsys):
     [
         ("fit", ["--force", "--json", "--quiet", "--no-cache", "--stream"]),
         ("summary", ["--json", "--odds-ratios"]),
+        ("predict", ["--excel-safe", "--force"]),
+        ("margins", ["--dummy"]),
+        ("export", ["--double"]),
     ],
 )
 def test_flags_show_no_value_in_help(capsys, monkeypatch, command, flags):
@@ -82,4 +85,17 @@ def test_column_named_twice_is_refused(base_csv, tmp_path, capsys, args, option)
     assert code == 2
     name = "k" if option == "--drop" else "x1"
     assert f"{option} names the column {name!r} more than once" in err
+    assert not out.exists()
+
+
+def test_kept_column_named_twice_is_refused(base_csv, tmp_path, capsys):
+    model = tmp_path / "m.json"
+    code, _, _ = run_cli(capsys, ["fit", base_csv, "-t", "y", "--drop", "k", "-o", model])
+    assert code == 0
+    out = tmp_path / "p.csv"
+    code, _, err = run_cli(
+        capsys, ["predict", model, base_csv, "--keep", "x1,x1", "-o", out]
+    )
+    assert code == 2
+    assert "--keep names the column 'x1' more than once" in err
     assert not out.exists()

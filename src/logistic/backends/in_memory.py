@@ -481,17 +481,18 @@ class InMemory:
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
         """Sum ``fn(block)`` over the blocks in block order (threads when it pays).
 
-        Each thread takes one contiguous run of blocks (one task per thread,
-        so scheduling costs nothing per block); the partial results are then
-        added in block order.
+        The blocks go to the threads as contiguous runs, taken by whichever
+        thread comes first (:mod:`logistic.backends._windows`); the partial
+        results are then added in block order.
         """
         return self._map(lambda block, _i: fn(block), fn)
 
     def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
         """Like :meth:`map_reduce` with ``fn(block, block_index)``.
 
-        Blocks go to the threads in windows (one task per thread and window,
-        :func:`logistic.backends._windows.reduce_windows`); each window's
+        Blocks go to the threads in windows (``RUNS_PER_THREAD`` runs a
+        thread and window, :func:`logistic.backends._windows.reduce_windows`);
+        each window's
         results are folded, in block order, before the next window starts,
         so the partial results (e.g. p × p Hessian sums) alive at once stay
         within ``_windows.PARTIAL_BYTES`` or ``n_threads ·

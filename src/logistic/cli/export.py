@@ -33,7 +33,9 @@ def export(
     double: Annotated[
         bool,
         typer.Option(
-            "--double", help="float64 input and arithmetic (exact) instead of float32."
+            "--double",
+            metavar="",
+            help="float64 input and arithmetic (exact) instead of float32.",
         ),
     ] = False,
     force: opt.Force = False,

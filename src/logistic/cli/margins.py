@@ -93,6 +93,7 @@ Dummy = Annotated[
     bool,
     typer.Option(
         "--dummy",
+        metavar="",
         help="Effects of 0/1 columns (and one-hot levels) as discrete changes "
         "from 0 to 1.",
     ),

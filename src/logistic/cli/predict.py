@@ -253,6 +253,7 @@ def predict(
         bool,
         typer.Option(
             "--excel-safe",
+            metavar="",
             help="Prefix ' to --keep text values starting with = + - @ (spreadsheets "
             "would run them as formulas); a column of plain numbers is unchanged.",
         ),
@@ -297,7 +298,7 @@ def predict(
 
     check_row_options(missing, unknown)
     check_interval(interval)
-    kept = parse_list(keep)
+    kept = parse_list(keep, "--keep")
     require_inputs(data=data, model=model)
     if output is not None and str(output) == "-":
         output = None
