@@ -134,7 +134,8 @@ def test_a_live_writers_folder_is_left_alone(tmp_path):
 
     cache = tmp_path / "cache"
     stamp = [{"path": "x", "size": 1, "mtime_ns": 1}]
-    writer = CacheWriter(cache, "entry", stamp, np.float64, weight=False, offset=False)
+    name = "0123456789abcdef" * 2  # an entry's name: 32 hex digits
+    writer = CacheWriter(cache, name, stamp, np.float64, weight=False, offset=False)
     assert writer.active
     assert row_cache.clear(cache)[:2] == (0, 1)
     writer.abandon()
@@ -164,3 +165,30 @@ def test_cli_cache_list_and_clear(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     assert main(["cache", "list", "--cache-dir", str(tmp_path / "file")]) == 2
     assert main(["cache", "purge", "--cache-dir", str(cache)]) == 2
+
+
+def test_a_users_own_files_in_the_cache_folder_are_never_removed(tmp_path, monkeypatch):
+    """``--cache-dir`` may name a folder that holds other things: only folders
+    named as entries are the cache's (a user's folder, one without
+    ``meta.json``, looked like a crashed writer's and was removed)."""
+    cache = tmp_path / "cache"
+    mine = cache / "photos"
+    mine.mkdir(parents=True)
+    (mine / "a.jpg").write_bytes(b"x" * 100)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    (cache / ("0" * 32 + "-link")).symlink_to(outside)
+    (cache / ("1" * 32)).symlink_to(outside)  # named as an entry, but a link
+    (cache / "notes.txt").write_text("mine")
+    monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "0")  # evict all it may
+    path = _csv(tmp_path / "d.csv", 7)
+    backend = _scan(path, cache)
+    assert backend.cache_path is not None
+    del backend
+    row_cache.clear(cache)
+    assert (mine / "a.jpg").read_bytes() == b"x" * 100
+    assert (outside / "keep.txt").read_text() == "keep"
+    assert (cache / "notes.txt").read_text() == "mine"
+    assert (cache / ("1" * 32)).is_symlink()
+    assert row_cache.entries(cache) == []

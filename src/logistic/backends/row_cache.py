@@ -53,6 +53,7 @@ from ._cache_id import default_cache_dir
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Entry",
+    "ENTRY_NAME",
     "clear",
     "entries",
     "folder_bytes",
@@ -124,12 +125,24 @@ def _entry(folder: Path) -> Entry | None:
     return Entry(folder, folder_bytes(folder), st.st_mtime, sources, missing, complete)
 
 
+#: A cache entry's folder name (:func:`._cache_id.entry_name`, 32 hex
+#: digits) or a writer's temporary folder of one (``<name>.tmp-<suffix>``):
+#: nothing else in the cache folder is the cache's to list or remove (a
+#: ``--cache-dir`` may name a folder that holds a user's own files).
+ENTRY_NAME = re.compile(r"^[0-9a-f]{32}(\.tmp-[A-Za-z0-9_]+)?$")
+
+
 def entries(cache_dir: str | os.PathLike[str] | None = None) -> list[Entry]:
-    """The folders of the cache (``cache_dir``, else the default folder), the
-    most recently used first."""
+    """The entries of the cache (``cache_dir``, else the default folder), the
+    most recently used first: folders (not links) named as entries are
+    (:data:`ENTRY_NAME`); other files and folders are left alone."""
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     try:
-        folders = [p for p in root.iterdir() if p.is_dir()]
+        folders = [
+            p
+            for p in root.iterdir()
+            if ENTRY_NAME.match(p.name) and p.is_dir() and not p.is_symlink()
+        ]
     except OSError:
         return []
     found = [e for e in map(_entry, folders) if e is not None]
