@@ -42,7 +42,7 @@ def test_a_padded_checkpoint_beyond_the_limit_is_refused_unread(tmp_path):
     path = tmp_path / "ckpt.json"
     _stopped(LogisticRegression(solver="gd", max_iter=50), X, y, path, 3)
     path.with_name(path.name + ".prev").unlink()
-    limit = size_limit(5, 50)  # 4 coefficients and the intercept
+    limit = size_limit(5, 50, 500)  # 4 coefficients and the intercept, 500 rows
     # valid JSON still (trailing white space), but larger than any checkpoint
     # of this fit can be
     with open(path, "ab") as fh:
@@ -53,14 +53,14 @@ def test_a_padded_checkpoint_beyond_the_limit_is_refused_unread(tmp_path):
     message = str(info.value)
     assert str(path) in message
     assert f"{size} bytes, more than the limit of {limit} bytes" in message
-    assert "5 parameters and max_iter=50" in message
+    assert "5 parameters, 500 rows and max_iter=50" in message
 
 
 def test_an_oversized_latest_falls_back_to_the_previous(tmp_path):
     X, y = _problem(500, 4)
     path = tmp_path / "ckpt.json"
     _stopped(LogisticRegression(solver="gd", max_iter=50), X, y, path, 4)
-    os.truncate(path, size_limit(5, 50) + 1)  # sparse: no disk used
+    os.truncate(path, size_limit(5, 50, 500) + 1)  # sparse: no disk used
     with pytest.warns(UserWarning, match="more than the limit.*resuming from"):
         model = LogisticRegression(solver="gd", max_iter=50)
         with warnings.catch_warnings():
@@ -112,3 +112,32 @@ def test_real_checkpoints_are_well_within_the_limit(tmp_path, solver, p, max_ite
     assert n_iter == model.n_iter_[0] > 1
     # the bound is twice the document's worst case
     assert path.stat().st_size <= size_limit(p + 1, max_iter) / 2
+
+
+def test_a_column_newton_checkpoint_with_row_vectors_resumes(tmp_path):
+    """newton-cd-columns keeps the logits, residuals and weights (one value a
+    row) in its state: the limit counts rows, or a genuine checkpoint of a
+    tall fit (60 000 rows, 6 parameters: ~4.5 MB) is refused at resume."""
+    import scipy.sparse as sp
+
+    n, p = 60_000, 5
+    rng = np.random.default_rng(0)
+    X = sp.random(n, p, density=0.5, format="csr", random_state=0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ np.linspace(-1, 1, p))))).astype(int)
+    path = tmp_path / "ck.json"
+
+    class Stop(Exception):
+        pass
+
+    def stop(entry):
+        if entry["iter"] == 2:
+            raise Stop
+
+    kw = dict(solver="newton-cd-columns", penalty="l1", C=1.0, tol=1e-10, max_iter=100)
+    with pytest.raises(Stop):
+        LogisticRegression(**kw).fit(X, y, checkpoint=path, callback=stop)
+    assert path.stat().st_size > size_limit(p + 1, 100)  # more than p alone allows
+    resumed = LogisticRegression(**kw).fit(X, y, checkpoint=path)
+    whole = LogisticRegression(**kw).fit(X, y)
+    assert resumed.n_iter_ == whole.n_iter_
+    np.testing.assert_allclose(resumed.coef_, whole.coef_, rtol=1e-6, atol=1e-8)

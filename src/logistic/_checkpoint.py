@@ -21,7 +21,7 @@ Conventions (owned here)
   checked before anything is built from it. A checkpoint larger than the
   state and history it can hold is refused before it is read (its size, the
   limit and what the limit allows are named): :func:`size_limit` of the
-  fit's parameters and ``max_iter`` when a fit resumes, :data:`MAX_BYTES`
+  fit's parameters, rows and ``max_iter`` when a fit resumes, :data:`MAX_BYTES`
   for a checkpoint read on its own. Resuming refuses
   (``IntegrityError`` naming the file, the field, what it holds, shown as an
   escaped and shortened ``repr``, and what is expected) a payload whose keys
@@ -214,17 +214,16 @@ MAX_BYTES = 1 << 30
 _OUTSIDE_A_FIT = "MAX_BYTES, for a checkpoint read outside a fit"
 
 
-def size_limit(n_params: int, max_iter: int) -> int:
-    """The largest checkpoint a fit of ``n_params`` parameters and at most
-    ``max_iter`` iterations reads, in bytes: twice what its document can take.
-
-    The state holds at most ``(n_params + 8)**2`` values (the iterate, the
-    gradient, a ``p × p`` Hessian or factor, L-BFGS's point), each written in
-    at most :data:`_BYTES_PER_VALUE` bytes; the history holds one entry an
-    iteration (``max_iter + 1``, and a few polish steps), each at most
-    :data:`_BYTES_PER_ENTRY`.
-    """
-    values = (int(n_params) + 8) ** 2
+def size_limit(n_params: int, max_iter: int, n_rows: int = 0) -> int:
+    """The largest checkpoint a fit of ``n_params`` parameters, ``n_rows``
+    rows and at most ``max_iter`` iterations reads, in bytes: twice what its
+    document can take. The state holds at most ``(n_params + 8)**2`` values
+    (iterate, gradient, a ``p × p`` Hessian or factor) and four a row
+    (``newton-cd-columns``' logits, residuals, weights), each at most
+    :data:`_BYTES_PER_VALUE` bytes; the history one entry an iteration
+    (``max_iter + 1`` and a few polish steps), each at most
+    :data:`_BYTES_PER_ENTRY`."""
+    values = (int(n_params) + 8) ** 2 + 4 * max(int(n_rows), 0)
     entries = int(max_iter) + 1 + _EXTRA_ENTRIES
     return 2 * (_BASE_BYTES + _BYTES_PER_VALUE * values + _BYTES_PER_ENTRY * entries)
 
@@ -588,11 +587,12 @@ def run_with_checkpoint(
     doc = None
     if resume:
         n_params, max_iter = int(objective.n_params), int(solver.max_iter)
+        n_rows = int(getattr(objective.data, "n_samples", 0) or 0)
         doc = checkpointer.load(
             force=force,
-            max_bytes=size_limit(n_params, max_iter),
-            allows=f"the state and history of {n_params} parameters and "
-            f"max_iter={max_iter}",
+            max_bytes=size_limit(n_params, max_iter, n_rows),
+            allows=f"the state and history of {n_params} parameters, "
+            f"{n_rows} rows and max_iter={max_iter}",
         )
     return solver.solve(
         objective, theta0, view=view, start=doc, on_iteration=checkpointer.save
