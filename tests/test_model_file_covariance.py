@@ -113,3 +113,35 @@ def test_cli_summary_refuses_negative_variance(tmp_path, capsys):
     assert main(["summary", str(tmp_path / "neg.json")]) == 65
     err = capsys.readouterr().err
     assert "covariance.matrix" in err and "[2][2] = -1.0" in err
+
+
+def test_a_variance_negative_by_rounding_is_stored_as_zero(tmp_path):
+    """A variance of -1e-18 beside variances of 1e-3 is rounding (inference
+    clips it to 0): the covariance is kept with that variance 0, not dropped."""
+    import logistic
+
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    model = LogisticRegression().fit(X, y)
+    k = X.shape[1] + 1
+    A = np.random.default_rng(0).standard_normal((k, k))
+    V = A @ A.T * 1e-3
+    V[2, :] = V[:, 2] = 0.0
+    V[2, 2] = -1e-18
+    names = [f"t{i}" for i in range(k)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning either
+        path = logistic.save(
+            model, tmp_path / "m.json", covariance=V, covariance_names=names
+        )
+    stored = lio.read_model_file(path).covariance
+    assert stored is not None and stored[2, 2] == 0.0
+    np.testing.assert_array_equal(
+        np.delete(np.delete(stored, 2, 0), 2, 1),
+        np.delete(np.delete(0.5 * (V + V.T), 2, 0), 2, 1),
+    )
+    V[2, 2] = -1e-4  # clearly negative: not a covariance, and the save says so
+    with pytest.warns(UserWarning, match=r"covariance not stored: its variance \[2\]"):
+        path = logistic.save(
+            model, tmp_path / "m2.json", covariance=V, covariance_names=names
+        )
+    assert lio.read_model_file(path).covariance is None

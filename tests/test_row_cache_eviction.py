@@ -181,6 +181,7 @@ def test_a_users_own_files_in_the_cache_folder_are_never_removed(tmp_path, monke
     (cache / ("0" * 32 + "-link")).symlink_to(outside)
     (cache / ("1" * 32)).symlink_to(outside)  # named as an entry, but a link
     (cache / "notes.txt").write_text("mine")
+    (cache / ("2" * 32 + "\n")).mkdir()  # an entry's name and a newline
     monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "0")  # evict all it may
     path = _csv(tmp_path / "d.csv", 7)
     backend = _scan(path, cache)
@@ -191,4 +192,5 @@ def test_a_users_own_files_in_the_cache_folder_are_never_removed(tmp_path, monke
     assert (outside / "keep.txt").read_text() == "keep"
     assert (cache / "notes.txt").read_text() == "mine"
     assert (cache / ("1" * 32)).is_symlink()
+    assert (cache / ("2" * 32 + "\n")).is_dir()
     assert row_cache.entries(cache) == []

@@ -73,12 +73,14 @@ class EntryWriter:
             if expected_bytes is not None:
                 self._check_space(root, expected_bytes)
             self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            # held before anything slow: an unlocked folder older than a
+            # minute is a crashed writer's to every other process
+            self._lock = _cache_lock.hold(self.tmp)
             # files modified just before their stamp: record their contents too
             if young(stamp):
                 self.sha256 = [file_sha256(f["path"]) for f in stamp]
             # digests this process computed anyway (checked for free on reuse)
             self.known = [known_sha256(f["path"]) for f in stamp]
-            self._lock = _cache_lock.hold(self.tmp)
             for key in ("X", "codes", "w", "o"):
                 if key == "w" and not weight or key == "o" and not offset:
                     continue

@@ -129,7 +129,7 @@ def _entry(folder: Path) -> Entry | None:
 #: digits) or a writer's temporary folder of one (``<name>.tmp-<suffix>``):
 #: nothing else in the cache folder is the cache's to list or remove (a
 #: ``--cache-dir`` may name a folder that holds a user's own files).
-ENTRY_NAME = re.compile(r"^[0-9a-f]{32}(\.tmp-[A-Za-z0-9_]+)?$")
+ENTRY_NAME = re.compile(r"[0-9a-f]{32}(\.tmp-[A-Za-z0-9_]+)?")
 
 
 def entries(cache_dir: str | os.PathLike[str] | None = None) -> list[Entry]:
@@ -141,7 +141,7 @@ def entries(cache_dir: str | os.PathLike[str] | None = None) -> list[Entry]:
         folders = [
             p
             for p in root.iterdir()
-            if ENTRY_NAME.match(p.name) and p.is_dir() and not p.is_symlink()
+            if ENTRY_NAME.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
         ]
     except OSError:
         return []

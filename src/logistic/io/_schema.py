@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -164,9 +165,21 @@ def _covariance_to_dict(
     if cov.shape[0] > MAX_COVARIANCE_PARAMS or not np.all(np.isfinite(cov)):
         return None
     # written exactly symmetric, and only when a load would accept it
-    # (_check_covariance): a negative variance is no covariance to keep
+    # (_check_covariance). A variance negative by rounding alone (within
+    # 1e3 ulp of the largest) is 0, as inference clips it; a variance
+    # clearly negative is no covariance to keep, and the save says so.
     cov = 0.5 * (cov + cov.T)
+    diag = np.diag(cov).copy()
+    rounding = 1e3 * np.finfo(np.float64).eps * float(np.max(np.abs(diag), initial=0.0))
+    small = (diag < 0) & (diag >= -rounding)
+    cov[np.flatnonzero(small), np.flatnonzero(small)] = 0.0
     if np.any(np.diag(cov) < 0):
+        k = int(np.argmin(np.diag(cov)))
+        warnings.warn(
+            f"covariance not stored: its variance [{k}] is {cov[k, k]!r} < 0",
+            UserWarning,
+            stacklevel=3,
+        )
         return None
     return {"names": names, "matrix": cov.tolist()}
 
