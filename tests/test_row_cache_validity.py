@@ -172,3 +172,16 @@ def test_a_sha256_the_process_computed_anyway_is_compared(tmp_path, monkeypatch)
     _cache_id.file_sha256(path.resolve())
     coef2, _ = _fit(path, cache)
     np.testing.assert_allclose(coef2, _reference(X1, y1), rtol=1e-5)
+
+
+def test_a_file_hashed_right_after_an_edit_is_not_remembered(tmp_path, monkeypatch):
+    """Within a timestamp tick of its last edit a file may change again with
+    the same key (size, times): its digest is not kept for a later reuse."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,y\n1,0\n")
+    digest = _cache_id.file_sha256(path)
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert _cache_id.known_sha256(path) is None  # just written: young
+    monkeypatch.setattr(_cache_id, "RACY_NS", 0)
+    _cache_id.file_sha256(path)
+    assert _cache_id.known_sha256(path) == digest

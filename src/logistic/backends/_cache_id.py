@@ -105,7 +105,8 @@ def known_sha256(path: str | os.PathLike[str]) -> str | None:
 def file_sha256(path: str | os.PathLike[str]) -> str:
     """sha256 of a file's bytes, remembered in this process for the file's
     present identity, size and times (a second call for the unchanged file
-    reads nothing)."""
+    reads nothing). A file modified within :data:`RACY_NS` of the hash is
+    not remembered: an edit in the same timestamp tick keeps its key."""
     key = _sha256_key(path)
     digest = _SHA256.get(key)
     if digest is None:
@@ -114,7 +115,8 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
         digest = h.hexdigest()
-        _SHA256[key] = digest
+        if max(key[-2], key[-1]) <= time.time_ns() - RACY_NS:
+            _SHA256[key] = digest
     return digest
 
 
