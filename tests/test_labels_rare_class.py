@@ -21,6 +21,9 @@ def test_rare_classes_thresholds():
     assert rare_classes(["a", "b", "c"], [5, 500, 495]) == [0]  # 0.5% < 1%
     assert rare_classes(["a", "b", "c"], [10, 500, 490]) == []  # 1%, 10 rows
     assert rare_classes(["a", "b", "c"], [4, 3, 3]) == [0, 1, 2]  # < 5 rows
+    # 150 classes of 60-70 rows each (under 1 % each): none is rare, one of 6 is
+    many = [60 + k % 11 for k in range(149)] + [6]
+    assert rare_classes([f"c{k}" for k in range(150)], many) == [149]
 
 
 def test_rare_class_text_names_counts_and_twin():

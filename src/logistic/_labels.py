@@ -514,8 +514,10 @@ def _index_of(keys: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 # -- rare classes ------------------------------------------------------------------
 #: A class of a target of more than two classes is "rare" below this many rows
-#: or below :data:`RARE_CLASS_SHARE` of the rows: often a typo or a stray value
-#: (one ``Yes`` among ``yes``/``no`` makes a three-class model).
+#: or below :data:`RARE_CLASS_SHARE` of the rows and a tenth of an even split
+#: (so a target of many classes, each under 1 %, is not all rare): often a
+#: typo or a stray value (one ``Yes`` among ``yes``/``no`` makes a three-class
+#: model).
 RARE_CLASS_ROWS = 5
 RARE_CLASS_SHARE = 0.01
 
@@ -527,10 +529,9 @@ def rare_classes(levels: Sequence[Any], counts: Sequence[int]) -> list[int]:
     n = sum(int(c) for c in counts)
     if len(levels) <= 2 or n == 0:
         return []
+    share = min(RARE_CLASS_SHARE * n, 0.1 * n / len(levels))
     return [
-        k
-        for k, c in enumerate(counts)
-        if int(c) < RARE_CLASS_ROWS or int(c) < RARE_CLASS_SHARE * n
+        k for k, c in enumerate(counts) if int(c) < RARE_CLASS_ROWS or int(c) < share
     ]
 
 
