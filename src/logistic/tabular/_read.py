@@ -157,31 +157,24 @@ def _read_csv(
         column_types=dict.fromkeys(text_columns, pa.string()),
     )
     try:
-        try:
-            table = _parse(
-                path,
-                compression,
-                on_progress,
-                arrow_encoding,
-                delimiter,
-                convert,
-                newlines_in_values=False,
-            )
-        except pa.ArrowInvalid as exc:
-            if not _may_be_quoted_newline(exc):
-                raise
-            # A quoted field holding a line break across a block boundary: read
-            # again with the slower parser that allows them (only such files
-            # pay for it).
-            table = _parse(
-                path,
-                compression,
-                on_progress,
-                arrow_encoding,
-                delimiter,
-                convert,
-                newlines_in_values=True,
-            )
+        # A quoted field holding a line break across a block boundary fails
+        # the fast parse: read again with the slower parser that allows them
+        # (only such files pay for it).
+        for newlines in (False, True):
+            try:
+                table = _parse(
+                    path,
+                    compression,
+                    on_progress,
+                    arrow_encoding,
+                    delimiter,
+                    convert,
+                    newlines_in_values=newlines,
+                )
+                break
+            except pa.ArrowInvalid as exc:
+                if newlines or not _may_be_quoted_newline(exc):
+                    raise
     except UnicodeError:
         raise _undecodable(name, path, compression, encoding) from None
     except (OSError, EOFError) as exc:
