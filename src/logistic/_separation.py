@@ -350,14 +350,13 @@ def _max_scaled_row_norm(X: Any, inv: np.ndarray) -> float:
     Float32 X is summed in float32 (covered by the 1%) unless ``inv²``
     overflows there: a column of values near 1e-20 squares to 0 and its
     ``inv²`` is inf, 0 · inf is NaN, and a NaN dropped from the maximum
-    would leave the bound too small; such X is taken in float64 (sparse
-    float32 X always: its squares are not blocked)."""
+    would leave the bound too small; such X is taken in float64 (sparse X
+    always: its squared values, one array, are made in float64)."""
     if X.shape[0] == 0:
         return 0.0
     inv2 = np.square(np.asarray(inv, dtype=np.float64))
     if issparse(X):
-        X64 = X if X.dtype == np.float64 else X.astype(np.float64)
-        sq = np.asarray(X64.multiply(X64) @ inv2).ravel()
+        sq = np.asarray(X.power(2, dtype=np.float64) @ inv2).ravel()
         top = float(np.max(sq))
         return 1.01 * math.sqrt(top) if math.isfinite(top) else math.inf
     # inv² in X's dtype (a gemv a block, float32 X stays float32) unless it
@@ -429,11 +428,11 @@ def curvature_certificate(
         return False
     q = p + int(bool(scaled.fit_intercept))
     for v in vecs[:, flat].T:  # collinear columns: A v = 0 is no separation
-        for row in v.reshape(equations, q):  # every equation's logits unmoved
-            w = row[:p] * inv
+        for eq in v.reshape(equations, q):  # every equation's logits unmoved
+            w = eq[:p] * inv
             z = _linear_predictor(X, w)
             if scaled.fit_intercept:
-                z += row[p] - mean @ w
+                z += eq[p] - mean @ w
             if not float(np.max(np.abs(z), initial=0.0)) <= NULL_TOL * radius:
                 return False
     bound = k * radius * (math.sqrt(2.0) if equations > 1 else 1.0)
