@@ -46,6 +46,7 @@ __all__ = [
     "encoding_of",
     "label_values",
     "output_rows",
+    "read_for_model",
     "read_input",
     "tell_unscored",
     "unscored_line",
@@ -96,6 +97,47 @@ def read_input(
         return read_data(
             data, sep=sep, fmt=fmt, on_progress=on_progress, on_wait=note, **kw
         )
+
+
+def read_for_model(
+    data: Path,
+    model_encoding: dict[str, Any],
+    *,
+    keep: list[str] | None = None,
+    labels: list[str] | None = None,
+    sep: str | None = None,
+    fmt: str | None = None,
+    quiet: bool = False,
+    **reading: Any,
+) -> Any:
+    """Read DATA for a stored encoding (``model_encoding``), as every command
+    that applies a saved model does (predict, evaluate, report, margins).
+
+    The model's categorical columns are read as text
+    (:func:`logistic.tabular._inputs.text_input_columns`), so a batch whose
+    levels all look like numbers or booleans (``007``, ``True``) gives the
+    strings seen at fit time. ``keep`` columns (copied to an output) and
+    ``labels`` columns (group labels: ``margins --cluster``) the model does
+    not read are read as text too, so ``07`` and ``7`` stay apart; every
+    ``keep`` column is also read verbatim (``RawData.verbatim``: no
+    missing-value tokens). Columns with an empty
+    header name are left out: no model reads them (fit refuses them).
+    """
+    from ..tabular._inputs import input_columns, text_input_columns
+
+    used = input_columns(model_encoding)
+    as_text = text_input_columns(model_encoding)
+    as_text += [n for n in [*(keep or []), *(labels or [])] if n not in used]
+    return read_input(
+        data,
+        sep=sep,
+        fmt=fmt,
+        quiet=quiet,
+        text_columns=as_text,
+        unnamed="drop",
+        verbatim=keep or (),
+        **reading,
+    )
 
 
 @dataclass
@@ -223,14 +265,12 @@ def apply_model(
     DATA has it (``design.sample_weight``; ``Applied.weights`` names it).
     ``keep``: columns copied to the output (``predict --keep``); those the
     model does not read are read from CSV as text, so they are copied
-    unchanged (``00123``, ids beyond 2**53), and not reported as ignored.
-    The model's categorical columns are read as text too
-    (:func:`logistic.tabular._inputs.text_input_columns`).
+    unchanged (``00123``, ids beyond 2**53), and not reported as ignored
+    (:func:`read_for_model`).
     """
     import numpy as np
 
     from ..tabular import apply_design
-    from ..tabular._inputs import input_columns, text_input_columns
 
     mf = load_model_file(str(model_path))
     model_encoding = encoding_of(mf)
@@ -243,18 +283,15 @@ def apply_model(
             "fit), so the target column of DATA cannot be read; use "
             "logistic.metrics.evaluate in Python, or refit with logistic fit"
         )
-    used = input_columns(model_encoding)
-    as_text = text_input_columns(model_encoding)
-    as_text += [name for name in keep or [] if name not in used]
-    raw = read_input(
+    raw = read_for_model(
         data,
+        model_encoding,
+        keep=keep,
         sep=sep,
         fmt=fmt,
         quiet=quiet,
         encoding=encoding,
         decimal=decimal,
-        text_columns=as_text,
-        unnamed="drop",  # unused by any model: fit refuses empty names
     )
     design = apply_design(
         raw,

@@ -83,6 +83,7 @@ def fit_stream(
     import numpy as np
 
     from ..tabular import Design
+    from ..tabular._columns import check_printable
     from ..tabular._labels import class_mapping, label_mapping, positive_rule
     from ._stream_backends import chunked_backend, dask_backend
 
@@ -108,6 +109,8 @@ def fit_stream(
             return dask_backend(plan, chunk_rows, progress, order, client)
 
         backend = _labelled_backend(build, rule, positive, plan)
+        label = "label {} of target column " + repr(plan.target)
+        check_printable(backend.classes_, label, plan.path)  # as save would
         levels = None
         if len(backend.classes_) > 2:
             from ._multiclass import check_offset

@@ -207,7 +207,7 @@ def plan_stream(
 ) -> StreamPlan:
     """Check the header and options; the columns to stream (no data pass)."""
     from ..columns import plan_columns
-    from ..tabular._columns import ROLE_OPTIONS
+    from ..tabular._columns import ROLE_OPTIONS, check_printable
 
     _check_options(formula, missing, options, trials)
     path = str(data)
@@ -225,6 +225,8 @@ def plan_stream(
         delimiter=delimiter,
         role_names=ROLE_OPTIONS,
     )
+    names = [*columns.roles, *columns.features]
+    check_printable(names, "column name {}", path)  # as save would, after the fit
     if kind == "csv":  # numbers with a stray word: the in-memory error
         from ..tabular._columns import check_head_numbers
 

@@ -213,12 +213,13 @@ def training_rows(
     from ..tabular import apply_design
     from ..tabular._columns import missing_mask, require_columns
     from ..tabular._encode import string_or_values
-    from ._apply import drop_rows, encoding_of, read_input, weights_of
+    from ._apply import drop_rows, encoding_of, read_for_model, weights_of
     from ._common import import_pandas_first
 
     encoding = encoding_of(mf)
     import_pandas_first(encoding.get("kind") == "formula")
-    raw = read_input(data, quiet=quiet, **reading)
+    labels = [] if cluster is None else [cluster]
+    raw = read_for_model(data, encoding, labels=labels, quiet=quiet, **reading)
     if cluster is not None:
         if raw.table is None:
             raise CLIError(

@@ -41,10 +41,15 @@ _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 def _all_numbers(text: Any) -> bool:
     """Whether every value of a text column is a plain number: a column of
-    numbers kept as text (``--keep`` reads CSV columns as text)."""
+    numbers kept as text (``--keep`` reads CSV columns as text), where
+    missing-value tokens (``NA``, ``null``, ``""``: pyarrow's) do not count."""
+    import pyarrow as pa
     import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
 
+    tokens = pa.array(pacsv.ConvertOptions().null_values, type=text.type)
     valid = text.drop_null()
+    valid = valid.filter(pc.invert(pc.is_in(valid, value_set=tokens)))
     return len(valid) > 0 and bool(
         pc.all(pc.match_substring_regex(valid, _PLAIN_NUMBER)).as_py()
     )
@@ -212,8 +217,9 @@ def _table(
         from ..tabular._columns import require_columns
 
         require_columns(applied.raw, keep, "--keep")
-    for name in keep or []:
-        column = _writable(applied.raw.table.column(name))
+    for name in keep or []:  # as written (CSV: RawData.verbatim)
+        column = applied.raw.verbatim.get(name, applied.raw.table.column(name))
+        column = _writable(column)
         if not rows.all():
             column = column.filter(bool_array(rows))
         columns[name] = excel_safe(column) if safe else column

@@ -33,6 +33,7 @@ from ._read import RawData, position
 
 __all__ = [
     "check_decimal_commas",
+    "check_printable",
     "check_head_numbers",
     "column_kind",
     "decimal_comma",
@@ -357,6 +358,24 @@ ROLE_OPTIONS = {
     "drop": "--drop",
     "delimiter": "--sep",
 }
+
+
+def check_printable(values: Any, what: str, source: str) -> None:
+    """Refuse a control character (:data:`logistic.io._fields.CONTROL`: an
+    escape, a line break) in the names or labels a model file would store,
+    before any fit: save would refuse them after it (``io.check_text_fields``).
+    ``what`` names a value, ``{}`` standing for it (``"column name {}"``,
+    ``"label {} of target column 'y'"``); the message shows it escaped."""
+    from ..io._fields import CONTROL
+
+    for value in values:
+        if isinstance(value, str) and (match := CONTROL.search(value)):
+            shown = what.replace("{}", repr(str(value))[:60], 1)
+            raise DataValidationError(
+                f"{source}: {shown} holds the control "
+                f"character {match.group()!r} (a terminal would act on it), which "
+                "a model file does not store; rename the column or recode the value"
+            )
 
 
 def require_columns(raw: RawData, names: list[str], role: str) -> None:

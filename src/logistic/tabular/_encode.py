@@ -40,6 +40,7 @@ from ._columns import (
     ROLE_OPTIONS,
     check_decimal_commas,
     check_missing,
+    check_printable,
     column_kind,
     missing_mask,
     nonnegative_column,
@@ -321,6 +322,7 @@ def fit_design(
         check_decimal_commas(raw, used)
         if not features:  # chosen automatically: identifiers and free text out
             used, screened = screen_features(raw, used, include)
+    check_printable(roles + counts + used, "column name {}", raw.path)
     keep, dropped = check_missing(raw, roles + counts + used, missing)
     sub = _subset(raw, keep)
     trials = mapping = None

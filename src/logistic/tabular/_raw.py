@@ -55,6 +55,9 @@ class RawData:
     unnamed : list of int
         1-based positions of columns with an empty header name that the
         reader left out (``read_data(unnamed="drop")``).
+    verbatim : dict of str to pyarrow.ChunkedArray
+        CSV columns as written, missing-value tokens included
+        (``read_data(verbatim=...)``), where ``table`` differs.
     """
 
     path: str
@@ -66,6 +69,7 @@ class RawData:
     zero_based: bool = False
     sha256: str | None = None
     unnamed: list[int] = field(default_factory=list)
+    verbatim: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:

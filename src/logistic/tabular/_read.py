@@ -16,7 +16,9 @@ Convention (owned here):
   column is numeric only if every value is). Columns named in
   ``text_columns`` are read as text whatever they hold, so their values
   keep their bytes (``00123`` stays ``00123``, ``True`` stays ``True``);
-  their missing-value tokens are still missing. Parquet columns keep their
+  their missing-value tokens are still missing. Columns named in
+  ``verbatim`` (copied to an output) are also kept exactly as written, in
+  ``RawData.verbatim``: see :func:`read_data`. Parquet columns keep their
   stored types.
 * Row positions in messages are *lines* of a CSV file (header = line 1) and
   1-based *rows* of Parquet or LibSVM data.
@@ -54,7 +56,6 @@ from .._files import STDIN, check_input, spooled
 from ..formats import (
     FORMATS,
     decompress_error,
-    decompressed,
     format_of_name,
     is_tab_separated,
     read_head,
@@ -68,6 +69,7 @@ from ._encoding import (
     refuse_binary,
     refuse_utf16,
 )
+from ._lines import find_long_line, find_ragged_line
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
 
 __all__ = [
@@ -135,6 +137,7 @@ def _read_csv(
     on_progress: ProgressHook | None,
     text_columns: Collection[str] = (),
     unnamed: str = "error",
+    verbatim: Collection[str] = (),
 ) -> RawData:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -195,7 +198,54 @@ def _read_csv(
         on_progress(table.num_rows, size, size)
     raw = RawData(path=name, format="csv", table=table, delimiter=delimiter)
     raw.unnamed = dropped
+    again = [n for n in verbatim if n in table.column_names and not _exact(table, n)]
+    if again:
+        raw.verbatim = _verbatim(
+            path, compression, arrow_encoding, delimiter, again, newlines
+        )
     return raw
+
+
+def _exact(table: Any, name: str) -> bool:
+    """Whether a column as read holds its fields' text unchanged: text with no
+    missing values (no field was a missing-value token)."""
+    import pyarrow as pa
+
+    column = table.column(name)
+    return pa.types.is_string(column.type) and column.null_count == 0
+
+
+def _verbatim(
+    path: str,
+    compression: str | None,
+    encoding: str,
+    delimiter: str,
+    names: list[str],
+    newlines: bool,
+) -> dict[str, Any]:
+    """``names`` read again as text with no missing-value token: ``NA``,
+    ``null``, ``nan`` and a quoted empty field (``""``) stay text; only an
+    unquoted empty field is missing (null)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    convert = pacsv.ConvertOptions(
+        include_columns=names,
+        column_types=dict.fromkeys(names, pa.string()),
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
+    table = _parse(
+        path,
+        compression,
+        None,
+        encoding,
+        delimiter,
+        convert,
+        newlines_in_values=newlines,
+    )
+    return {name: table.column(name) for name in names}
 
 
 def _may_be_quoted_newline(exc: Exception) -> bool:
@@ -304,7 +354,7 @@ def _csv_error(
     msg = _arrow_message(exc)
     hint = ""
     if "expected" in msg.lower() and "columns" in msg:
-        ragged = _find_ragged_line(path, compression, delimiter, encoding)
+        ragged = find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
             msg = ragged
         hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
@@ -335,52 +385,6 @@ def check_delimiter(sep: str) -> str:
             f"sep must be one character other than a quote or a line break, got {sep!r}"
         )
     return sep
-
-
-def _find_ragged_line(
-    path: str, compression: str | None, delimiter: str, encoding: str = UTF8
-) -> str:
-    """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
-    import csv
-    import io
-
-    try:
-        with open_data(path) as fh, decompressed(fh, compression) as raw:
-            text = io.TextIOWrapper(
-                raw,
-                encoding="utf-8-sig" if encoding == UTF8 else encoding,
-                errors="replace",
-                newline="",
-            )
-            reader = csv.reader(text, delimiter=delimiter)
-            expected = len(next(reader))
-            for row in reader:
-                if row and len(row) != expected:
-                    return (
-                        f"line {reader.line_num}: expected {expected} fields, "
-                        f"saw {len(row)}"
-                    )
-    except (OSError, EOFError, csv.Error, StopIteration):
-        return ""
-    return ""
-
-
-def find_long_line(path: str, compression: str | None, limit: int) -> str:
-    """``"line N is longer than ... bytes ..."`` for the first line over ``limit``
-    bytes (pyarrow's reader needs a whole line in one block), or ""."""
-    try:
-        with open_data(path) as fh, decompressed(fh, compression) as stream:
-            for number, line in enumerate(
-                iter(lambda: stream.readline(limit + 1), b"")
-            ):
-                if len(line) > limit and not line.endswith(b"\n"):
-                    return (
-                        f"line {number + 1} is longer than {limit} bytes, the most "
-                        "one line may hold; is the file CSV text with line breaks?"
-                    )
-    except (OSError, EOFError):
-        return ""
-    return ""
 
 
 def _check_utf8(table: Any, path: str) -> None:
@@ -492,6 +496,7 @@ def read_data(
     on_wait: Callable[[str], None] | None = None,
     text_columns: Collection[str] = (),
     unnamed: str = "error",
+    verbatim: Collection[str] = (),
 ) -> RawData:
     """Read a data file (see the module docstring for formats and conventions).
 
@@ -521,6 +526,12 @@ def read_data(
         CSV columns with an empty header name: an error naming their
         positions, or (``"drop"``, for a model that reads named columns
         only) left out, their positions in ``RawData.unnamed``.
+    verbatim : collection of str
+        CSV columns also wanted exactly as written (``predict --keep``):
+        ``RawData.verbatim`` holds, for those not already read as text
+        without a missing value, the text of every field, missing-value
+        tokens included; an unquoted empty field is null, a quoted one
+        (``""``) the empty string. ``RawData.table`` is unchanged.
 
     Returns
     -------
@@ -557,6 +568,7 @@ def read_data(
                 on_progress,
                 text_columns,
                 unnamed,
+                verbatim,
             )
     raw.sha256 = src.sha256
     return raw

@@ -1,0 +1,189 @@
+"""Commands that read data for a saved model read it as ``predict`` does, and
+``predict --keep`` copies kept values exactly.
+
+References come from outside the code under test: kept values are the bytes
+written to the file (read back with Python's ``csv``), and marginal effects
+are the library's ``get_margeff`` on a design matrix built here by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import logistic
+from conftest import run_cli
+
+
+def _training(path, levels, n=300, seed=3):
+    rng = np.random.default_rng(seed)
+    lines = ["x1,x2,cat,y"]
+    for i in range(n):
+        x1, x2 = rng.normal(size=2)
+        cat = levels[i % len(levels)]
+        z = x1 - 0.5 * x2 + (0.8 if cat == levels[0] else -0.4)
+        y = int(rng.random() < 1 / (1 + np.exp(-z)))
+        lines.append(f"{x1:.4f},{x2:.4f},{cat},{y}")
+    path.write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def _rows(out):
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+# -- margins, evaluate and report read the model's categorical columns as text
+
+
+@pytest.mark.parametrize("levels", [["007", "008", "009"], ["True", "False"]])
+@pytest.mark.parametrize("formula", [False, True])
+def test_margins_reads_the_model_categories_as_text(workdir, capsys, levels, formula):
+    """Fitted on Parquet, where ``cat`` is stored as text; margins on the same
+    rows as CSV, where every value of ``cat`` looks like a number or a
+    boolean: the levels are the strings seen at fit time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lines = _training(workdir / "fit.csv", levels)
+    d = pd.read_csv(workdir / "fit.csv", dtype={"cat": str})
+    pq.write_table(pa.Table.from_pandas(d, preserve_index=False), workdir / "f.parquet")
+    model = ["--formula", "y ~ x1 + x2 + C(cat)"] if formula else ["-t", "y"]
+    code, _, err = run_cli(capsys, ["fit", "f.parquet", *model, "-o", "m.json", "-q"])
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["margins", "m.json", "fit.csv", "--json", "-q"])
+    assert code == 0, err
+    doc = json.loads(out)
+    loaded = logistic.load(workdir / "m.json")
+    names = list(loaded.feature_names_in_)
+    X = pd.DataFrame({"x1": d.x1, "x2": d.x2})
+    for name in names[2:]:  # cat[T.level] or C(cat)[T.level]
+        X[name] = (d.cat == name.rsplit("[T.", 1)[1][:-1]) * 1.0
+    expected = loaded.inference(X[names], d.y).get_margeff()
+    assert doc["nobs"] == len(lines) - 1
+    np.testing.assert_allclose(
+        [r["effect"] for r in doc["effects"]], expected.margeff, rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+def test_evaluate_and_report_of_a_batch_of_number_like_levels(workdir, capsys, command):
+    lines = _training(workdir / "fit.csv", ["007", "x", "y"])
+    run_cli(capsys, ["fit", "fit.csv", "-t", "y", "-o", "m.json", "-q"])
+    batch = [line for line in lines[1:] if line.split(",")[2] == "007"]
+    (workdir / "batch.csv").write_text("\n".join([lines[0], *batch]) + "\n")
+    extra = ["-o", "r.html"] if command == "report" else []
+    code, _, err = run_cli(capsys, [command, "m.json", "batch.csv", *extra])
+    assert code == 0, err
+    assert "not seen" not in err
+
+
+# -- fit refuses a control character in a column name or label before fitting
+
+
+def _control_file(path, name="x\x1bb", label="n"):
+    rows = [(1, 2, label), (2, 1, "y"), (3, 3, label), (4, 1, "y"), (0, 0, "y")]
+    body = "".join(f"{a},{b},{c}\n" for a, b, c in rows * 4)
+    path.write_bytes(f"{name},x2,y\n{body}".encode())
+
+
+@pytest.mark.parametrize("stream", [["--stream"], []])
+@pytest.mark.parametrize("role", [[], ["--weights", "x\x1bb"]])
+def test_fit_refuses_a_control_character_in_a_column_name_up_front(
+    workdir, capsys, stream, role
+):
+    _control_file(workdir / "ctl.csv")
+    features = ["--features", "x2"] if role else []
+    args = ["fit", "ctl.csv", "-t", "y", "--positive", "y", *features, *role]
+    code, _, err = run_cli(capsys, [*args, *stream, "-o", "m.json"])
+    assert code == 65
+    assert "ctl.csv: column name 'x\\x1bb' holds the control character" in err
+    assert "\x1b" not in err  # shown escaped
+    assert "Separation" not in err and "streamed" not in err  # no fit ran
+    assert not (workdir / "m.json").exists()
+
+
+def test_streamed_fit_refuses_a_control_character_in_a_label_before_fitting(
+    workdir, capsys
+):
+    _control_file(workdir / "ctl.csv", name="x1", label="n\x07")
+    code, _, err = run_cli(
+        capsys,
+        ["fit", "ctl.csv", "-t", "y", "--positive", "y", "--stream", "-o", "m.json"],
+    )
+    assert code == 65
+    assert "ctl.csv: label 'n\\x07' of target column 'y' holds the control" in err
+    assert "Separation" not in err and "\x07" not in err
+    assert not (workdir / "m.json").exists()
+
+
+# -- predict --keep copies every kept value exactly
+
+_TOKENS = ["NA", "N/A", "null", "NULL", "nan", "NaN", "#N/A", "-nan", " NA", "007"]
+
+
+def _new_data(path):
+    """Kept ``id`` values include every missing-value token, an unquoted and a
+    quoted empty field and a quoted ``NA``; ``x1`` (a model input) holds
+    ``1.50`` and ``NA``; ``cat`` (a model input) holds ``NA``."""
+    ids = [*_TOKENS, "", '""', '"NA"']
+    x1 = ["1.50", "NA", *["0.25"] * (len(ids) - 2)]
+    cat = ["a", "b", "NA", *["c"] * (len(ids) - 3)]
+    lines = ["id,x1,x2,cat"] + [
+        f"{i},{x},0.5,{c}" for i, x, c in zip(ids, x1, cat, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("keep", [["id"], ["id", "x1", "cat"]])
+def test_keep_copies_missing_value_tokens_unchanged(workdir, capsys, keep):
+    _training(workdir / "fit.csv", ["a", "b", "c"])
+    run_cli(capsys, ["fit", "fit.csv", "-t", "y", "-o", "m.json", "-q"])
+    written = _new_data(workdir / "new.csv")
+    base = ["predict", "m.json", "new.csv", "--missing", "na"]
+    code, plain, err = run_cli(capsys, base)
+    assert code == 0, err
+    keeps = [a for name in keep for a in ("--keep", name)]
+    code, out, err = run_cli(capsys, [*base, *keeps])
+    assert code == 0, err
+    got = _rows(out)
+    for name in keep:
+        assert [r[name] for r in got] == [r[name] for r in written]
+    # the model still reads NA in x1 and cat as missing, as without --keep
+    for ref, row in zip(_rows(plain), got, strict=True):
+        assert row["proba"] == ref["proba"] and row["label"] == ref["label"]
+    assert [r["proba"] == "" for r in got] == [False, True, True] + [False] * 10
+    # an unquoted empty field stays unquoted, a quoted one stays quoted
+    assert out.splitlines()[11].startswith(",") and out.splitlines()[12][:3] == '"",'
+
+
+def test_keep_to_parquet_keeps_tokens_and_empty_fields(workdir, capsys):
+    import pyarrow.parquet as pq
+
+    _training(workdir / "fit.csv", ["a", "b", "c"])
+    run_cli(capsys, ["fit", "fit.csv", "-t", "y", "-o", "m.json", "-q"])
+    _new_data(workdir / "new.csv")
+    args = ["predict", "m.json", "new.csv", "--missing", "na", "--keep", "id"]
+    code, _, err = run_cli(capsys, [*args, "--keep", "x1", "-o", "p.parquet"])
+    assert code == 0, err
+    table = pq.read_table(workdir / "p.parquet")
+    assert table.column("id").to_pylist() == [*_TOKENS, None, "", "NA"]
+    assert table.column("x1").to_pylist()[:3] == ["1.50", "NA", "0.25"]
+
+
+def test_excel_safe_keeps_a_numeric_column_with_missing_tokens(workdir, capsys):
+    _training(workdir / "fit.csv", ["a", "b", "c"])
+    run_cli(capsys, ["fit", "fit.csv", "-t", "y", "-o", "m.json", "-q"])
+    nums = ["-3", "NA", "+4", "", "null"]
+    body = "".join(f"{n},0.1,0.2,a\n" for n in nums)
+    (workdir / "new.csv").write_text("num,x1,x2,cat\n" + body)
+    args = ["predict", "m.json", "new.csv", "--keep", "num", "--excel-safe"]
+    code, out, err = run_cli(capsys, args)
+    assert code == 0, err
+    assert [r["num"] for r in _rows(out)] == nums
