@@ -156,6 +156,38 @@ def test_the_worker_handler_reduces_or_declines():
     assert raised == {"status": "declined", "why": "OSError: unreadable block"}
 
 
+def _unaligned_copy(a):
+    """``a``'s values in an array that starts one byte past an aligned
+    address (as an array deserialized from the network may)."""
+    buf = np.empty(a.nbytes + 16, dtype=np.uint8)
+    out = buf[1 : 1 + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    assert not out.flags.aligned
+    return out
+
+
+def test_an_unaligned_partition_is_stored_aligned_after_one_call():
+    """A partition that reached its worker unaligned (e.g. moved by a stolen
+    loading task) is copied once, by the first call, and stored aligned in
+    its place: later calls read it without a copy, and every call gives the
+    sums of the aligned partition bitwise."""
+    X, y = logistic_problem(5, 300)
+    keys = [["x", "y", None, None]]
+    stored = _unaligned_copy(X)
+    worker = _FakeWorker({"x": stored, "y": y})
+    expected = _handler_reply(_FakeWorker({"x": X, "y": y}), _sums, keys)
+    first = _handler_reply(worker, _sums, keys)
+    kept = worker.data["x"]
+    assert kept is not stored and kept.flags.aligned
+    assert kept.tobytes() == X.tobytes() and worker.data["y"] is y
+    second = _handler_reply(worker, _sums, keys)
+    assert worker.data["x"] is kept  # no second copy
+    for reply in (first, second):
+        got = unpack_sums(reply["result"].data)[0][2]
+        _assert_bitwise(got, unpack_sums(expected["result"].data)[0][2])
+    assert _dask_direct.realigned(X) is None
+
+
 def test_a_declined_call_runs_the_pass_as_tasks(client, parquet_dir, monkeypatch):
     """Every direct call declined (here: the handler answers so): the pass
     runs as group tasks and gives the same sums."""
