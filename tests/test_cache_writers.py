@@ -3,6 +3,7 @@ crashed writers (``logistic.backends._cache_lock``)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -46,12 +47,22 @@ def test_a_second_writer_leaves_a_live_writers_folder_alone(tmp_path: Path) -> N
         got_b = b.finish(dict(META))
         got_a = a.finish(dict(META))
     assert isinstance(got_a, CachedRows) and isinstance(got_b, CachedRows)
-    # the last writer to finish owns the entry: A's 100 rows, no lock file, no leftovers
+    # the last writer to finish owns the entry: A's 100 rows, no lock file; B's
+    # entry, which got_b still reads, is renamed aside, not removed under it
     assert got_a.n_samples == 100
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["entry"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names[0] == "entry" and len(names) == 2
+    assert names[1].startswith("entry.tmp-")
     assert not (tmp_path / "entry" / _cache_lock.LOCK_NAME).exists()
     X, _, _, _ = got_a.block(0, 100)
     np.testing.assert_array_equal(np.asarray(X), np.vstack([Xa, Xb]))
+    np.testing.assert_array_equal(np.asarray(got_b.block(0, 50)[0]), Xb)
+    _cache_lock.remove_leftovers(tmp_path, "entry")
+    assert (tmp_path / names[1]).exists()  # still read by got_b
+    del got_b
+    gc.collect()
+    _cache_lock.remove_leftovers(tmp_path, "entry")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entry"]
 
 
 def test_a_crashed_writers_folder_is_removed(tmp_path: Path) -> None:

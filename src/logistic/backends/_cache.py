@@ -41,8 +41,18 @@ Conventions (owned here)
   written last); a crash leaves a temporary folder that is never read (and is
   removed by the next write of that source), never a half cache. Two fits
   scanning one source write their own temporary folders, each held by a lock
-  (:mod:`logistic.backends._cache_lock`); the last to finish wins the entry.
-  Writing is :mod:`._cache_write`'s; reading, this module's.
+  (:mod:`logistic.backends._cache_lock`); the last to finish wins the entry
+  (the one it replaces is renamed aside, and removed once no fit reads it).
+  Only folders carrying the cache's marker are ever read, listed or removed
+  (:mod:`._cache_marker`). Writing is :mod:`._cache_write`'s; reading, this
+  module's.
+* **Reading.** A fit opens an entry's folder once (never through a link),
+  holds a shared lock on it, and opens ``meta.json``, ``labels.npy`` and the
+  data files relative to that descriptor, as regular files, not links or
+  FIFOs: what it reads is one entry even if the entry is replaced meanwhile.
+  A ``meta.json`` whose fields have the wrong types or sizes, or files whose
+  sizes differ from what it says, make the entry unused (the scan reads the
+  source again), never an error (:func:`_valid_meta`).
 * **Disk space.** Before each chunk is written the free space of the cache
   folder is checked (:func:`shutil.disk_usage`); when the cache would leave
   less than :data:`RESERVE_BYTES` free (or the source's known size already
@@ -101,7 +111,7 @@ import numpy as np
 
 from .. import _libc
 from .._exceptions import IntegrityError
-from . import _cache_lock, _cache_read
+from . import _cache_lock, _cache_marker, _cache_read
 from ._cache_id import (
     FORMAT,
     default_cache_dir,
@@ -112,7 +122,7 @@ from ._cache_id import (
     young,
 )
 from ._cache_read import HUGE_BYTES
-from ._cache_write import RESERVE_BYTES, EntryWriter, fh_dtype
+from ._cache_write import MAX_LABELS, RESERVE_BYTES, EntryWriter, fh_dtype
 from ._cache_write import _AlignedWriter as _AlignedWriter  # the writer's unit
 
 __all__ = [
@@ -248,8 +258,8 @@ def _block_rows(
     dtype = np.dtype(dtype)
     row_bytes = math.prod(row_shape) * dtype.itemsize
     start, length = row0 * row_bytes, rows * row_bytes
-    if length == 0:
-        return np.empty((0, *row_shape), dtype=dtype)
+    if length == 0:  # no rows, or rows of no columns
+        return np.empty((rows, *row_shape), dtype=dtype)
     file_size = os.fstat(fd).st_size
     if file_size < start + length:
         raise IntegrityError(
@@ -316,7 +326,7 @@ def _block_rows(
 
 
 def _same_contents(
-    folder: Path, meta: dict[str, Any], stamp: list[dict[str, Any]]
+    folder: Path, meta: dict[str, Any], stamp: list[dict[str, Any]], dir_fd: int | None
 ) -> bool:
     """Whether the source files still hold the bytes whose sha256 the entry
     records (see *Validity*): ``sha256``, of files modified just before the
@@ -335,13 +345,69 @@ def _same_contents(
     if "sha256" in meta and not young(stamp):
         settled = {k: v for k, v in meta.items() if k != "sha256"}
         settled["known_sha256"] = meta["sha256"]
-        tmp = folder / f"meta.json.tmp-{os.getpid()}"
-        try:
-            tmp.write_text(json.dumps(settled))
-            os.replace(tmp, folder / "meta.json")
+        try:  # in the entry this fit holds (``dir_fd``), never through a link
+            _cache_marker.replace_file(
+                folder, "meta.json", json.dumps(settled).encode(), dir_fd
+            )
         except OSError:  # a read-only cache: checked again next time
-            tmp.unlink(missing_ok=True)
+            pass
     return True
+
+
+#: Largest ``meta.json`` read (its stamp of thousands of files: a few MB).
+META_BYTES = 64 * 2**20
+#: Largest ``labels.npy`` read (at most :data:`MAX_LABELS` labels).
+LABELS_BYTES = 2**20
+
+
+def _valid_meta(meta: Any, stamp: list[dict[str, Any]], dtype: Any) -> bool:
+    """Whether ``meta`` (a parsed ``meta.json``) describes an entry of this
+    format, for ``stamp`` and ``dtype``, with fields of the types and ranges
+    the reader relies on (anything else: the entry is not used)."""
+    if not isinstance(meta, dict):
+        return False
+    if meta.get("format") != FORMAT or meta.get("stamp") != stamp:
+        return False
+    try:
+        if not isinstance(meta.get("dtype"), str):
+            return False
+        if np.dtype(meta["dtype"]) != np.dtype(dtype):
+            return False
+        bytes.fromhex(meta["digest"])
+    except (TypeError, ValueError, KeyError):
+        return False
+    counts = [meta.get(k) for k in ("n_samples", "n_features")]
+    if not all(type(c) is int and c >= 0 for c in counts):
+        return False
+    if not all(type(meta.get(k)) is bool for k in ("weight", "offset")):
+        return False
+    for key, none_ok in (("sha256", False), ("known_sha256", True)):
+        digests = meta.get(key, [])
+        if not isinstance(digests, list) or len(digests) > len(stamp):
+            return False
+        if not all(isinstance(d, str) or (none_ok and d is None) for d in digests):
+            return False
+    return True
+
+
+def _load_labels(folder: Path, dir_fd: int | None) -> np.ndarray:
+    """An entry's ``labels.npy`` (a regular file of at most
+    :data:`LABELS_BYTES`, no pickles): one dimension, numbers, booleans or
+    text, at most :data:`MAX_LABELS`; ValueError otherwise."""
+    fd = _cache_marker.open_file(folder, "labels.npy", dir_fd)
+    bad = ValueError(f"{folder / 'labels.npy'}: not a list of labels")
+    with os.fdopen(fd, "rb") as fh:
+        if os.fstat(fd).st_size > LABELS_BYTES:
+            raise bad
+        try:
+            labels = np.load(fh, allow_pickle=False)
+        except Exception as exc:  # whatever a damaged .npy makes numpy raise
+            raise bad from exc
+    if not isinstance(labels, np.ndarray) or labels.ndim != 1:
+        raise bad
+    if len(labels) > MAX_LABELS or labels.dtype.kind not in "biufUS":
+        raise bad
+    return labels
 
 
 def _close_all(fds: list[int]) -> None:
@@ -355,7 +421,12 @@ def _close_all(fds: list[int]) -> None:
 class CachedRows:
     """A complete, valid cache entry: the decoded rows, read block by block."""
 
-    def __init__(self, folder: Path, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, folder: Path, meta: dict[str, Any], handle: int | None = None
+    ) -> None:
+        """The entry in ``folder`` as ``meta`` describes it, opened through
+        ``handle`` (its folder's descriptor holding the shared lock, owned from
+        here on) or, when None, through a lock taken here."""
         self.folder = folder
         self.meta = meta
         self.n_samples = int(meta["n_samples"])
@@ -363,7 +434,6 @@ class CachedRows:
         self.dtype = np.dtype(meta["dtype"])
         self.has_weight = bool(meta["weight"])
         self.has_offset = bool(meta["offset"])
-        self.labels = np.load(folder / "labels.npy", allow_pickle=False)
         self._reads = _cache_read.BlockReads()
         # one descriptor a file for the entry's lifetime, shared by the threads
         # of a pass: the kernel's read-ahead state (which sizes the page
@@ -371,14 +441,16 @@ class CachedRows:
         # meanwhile is not mixed into this fit's blocks
         # (and the entry's shared lock: no eviction removes it meanwhile)
         self._fds: dict[str, int] = {}
-        held: list[int] = []  # every descriptor of the entry, closed with it
+        held = [] if handle is None else [handle]  # closed with the entry
         try:
-            lock = _cache_lock.hold_entry(folder)
-            held += [] if lock is None else [lock]
+            if handle is None:
+                handle = _cache_lock.hold_entry(folder)
+                held += [] if handle is None else [handle]
+            self.labels = _load_labels(folder, handle)
             for key in self.file_sizes():
-                flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-                self._fds[key] = os.open(folder / f"{key}.bin", flags)
-                held.append(self._fds[key])
+                fd = _cache_marker.open_file(folder, f"{key}.bin", handle)
+                self._fds[key] = fd
+                held.append(fd)
         finally:
             weakref.finalize(self, _close_all, held)
         # each file's (key, descriptor, path, row shape, dtype), set once
@@ -392,27 +464,35 @@ class CachedRows:
     def open(
         cls, folder: Path, stamp: list[dict[str, Any]], dtype: Any
     ) -> CachedRows | None:
-        """The entry in ``folder`` if it is complete and matches ``stamp``."""
+        """The entry in ``folder`` if it is the cache's (its marker), complete,
+        and matches ``stamp`` and ``dtype`` (see *Reading*)."""
         try:
-            meta = json.loads((folder / "meta.json").read_text())
-        except (OSError, ValueError):
-            return None
-        if meta.get("format") != FORMAT or meta.get("stamp") != stamp:
-            return None
-        if np.dtype(meta.get("dtype", "V")) != np.dtype(dtype):
+            handle = _cache_lock.hold_entry(folder)
+        except OSError:  # none, not a folder, or being removed
             return None
         try:
-            rows = cls(folder, meta)
+            if not _cache_marker.has_marker(folder, handle):
+                raise ValueError("not the cache's")
+            text = _cache_marker.read_small(folder, "meta.json", META_BYTES, handle)
+            meta = json.loads(text)
+            if not _valid_meta(meta, stamp, dtype):
+                raise ValueError("another entry's, or damaged")
+        except (OSError, ValueError, RecursionError):  # deep JSON: RecursionError
+            _close_all([] if handle is None else [handle])
+            return None
+        try:
+            rows = cls(folder, meta, handle)
             # a file shorter than its meta says is not a complete entry
-            if any(
-                (folder / f"{key}.bin").stat().st_size != nbytes
-                for key, nbytes in rows.file_sizes().items()
-            ):
+            sizes = rows.file_sizes()
+            if any(os.fstat(rows._fds[k]).st_size != n for k, n in sizes.items()):
                 return None
             digests = "sha256" in meta or "known_sha256" in meta
-            if digests and not _same_contents(folder, meta, stamp):
+            if digests and not _same_contents(folder, meta, stamp, handle):
                 return None
-            os.utime(folder)  # its last use, for eviction (:mod:`._cache_store`)
+            try:  # its last use, for eviction (:mod:`.row_cache`)
+                os.utime(folder if handle is None else handle)
+            except OSError:  # a read-only cache: read all the same
+                pass
             return rows
         except (OSError, ValueError, KeyError):
             return None
@@ -456,5 +536,7 @@ class CacheWriter(EntryWriter):
     """Writes a cache entry during the scan (:class:`._cache_write.EntryWriter`);
     :meth:`finish` makes it visible and returns it as :class:`CachedRows`."""
 
-    def _open(self, folder: Path, meta: dict[str, Any]) -> CachedRows:
-        return CachedRows(folder, meta)
+    def _open(
+        self, folder: Path, meta: dict[str, Any], handle: int | None
+    ) -> CachedRows:
+        return CachedRows(folder, meta, handle)

@@ -25,8 +25,10 @@ __all__ = [
     "young",
 ]
 
-#: Cache format version (part of the folder name: a new format never reads an old one).
-FORMAT = 1
+#: Cache format version (part of the folder name: a new format never reads an
+#: old one). 2: entries carry the marker of :mod:`._cache_marker`; entries of
+#: format 1 have none, so they are never read, listed or removed.
+FORMAT = 2
 #: Bytes of each end of a source file digested into its stamp.
 EDGE_BYTES = 64 * 2**10
 #: Evenly spaced samples of the rest of a source file digested into its stamp.

@@ -16,18 +16,26 @@ its folder to a concurrent writer of the same source (it then warns and
 reads its source on every pass).
 
 A fit that reads a complete entry holds a shared ``flock`` on the entry's
-folder for as long as it keeps the entry open (:func:`hold_entry`);
-eviction and clearing remove an entry only under an exclusive lock taken
-without waiting (:func:`remove_unused`), so an entry a live fit reads is
-never removed by them, and a fit never opens an entry being removed.
+folder for as long as it keeps the entry open (:func:`hold_entry`: the
+descriptor of the folder itself, through which the fit opens every file of
+the entry, so that what it reads is one entry even if the name is given to
+another meanwhile). Eviction, clearing and a writer replacing the entry
+remove a folder only under an exclusive lock taken without waiting
+(:func:`remove_unused`), so an entry a live fit reads is never removed, and
+a fit never opens an entry being removed. Only folders that carry the
+cache's marker are removed (:mod:`._cache_marker`); a temporary folder
+without one is at most ``rmdir``-ed, empty and stale (:func:`remove_leftover`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import stat
 import time
 from pathlib import Path
+
+from . import _cache_marker
+from ._cache_marker import DIR_FDS
 
 try:
     import fcntl
@@ -66,8 +74,9 @@ def release(fd: int | None, folder: Path | None = None) -> None:
 
 def in_use(folder: Path) -> bool:
     """Whether a live writer holds ``folder``, or it is too young to tell."""
+    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(folder / LOCK_NAME, os.O_RDWR)
+        fd = os.open(folder / LOCK_NAME, flags)
     except FileNotFoundError:
         try:
             age = time.time() - folder.stat().st_mtime
@@ -89,45 +98,65 @@ def in_use(folder: Path) -> bool:
 
 
 def remove_leftovers(root: Path, name: str) -> None:
-    """Remove the temporary folders of entry ``name`` that no live writer holds."""
+    """Remove the temporary folders of entry ``name`` that no live writer holds
+    (:func:`remove_leftover`)."""
     for old in root.glob(f"{name}.tmp-*"):
-        if not in_use(old):
-            shutil.rmtree(old, ignore_errors=True)
+        remove_leftover(old)
+
+
+def remove_leftover(folder: Path) -> bool:
+    """Remove a temporary folder (a crashed writer's, or an entry its
+    replacement renamed aside) unless a live writer or reader holds it; one
+    without the cache's marker only when empty and stale (a writer that died
+    before writing the marker). Whether it is gone."""
+    if not _cache_marker.is_ours(folder):
+        return not in_use(folder) and _cache_marker.remove_if_empty(folder)
+    # a folder holding meta.json is complete: its writer, until the rename,
+    # and any reader hold its shared lock, which removal takes exclusively
+    if not os.path.lexists(folder / "meta.json") and in_use(folder):
+        return False
+    return remove_unused(folder)
 
 
 def hold_entry(folder: Path) -> int | None:
-    """A shared lock on a complete entry's folder for a fit that reads it, as
-    a descriptor to close when done (None where the system has no ``flock``);
-    OSError when the entry is being removed."""
-    if fcntl is None:
+    """A shared lock on a complete entry's folder for a fit that reads it: a
+    descriptor of the folder itself (never a link's target), through which
+    the fit opens the entry's files, to close when done; None where the
+    system has no folder descriptors. OSError when the entry is being
+    removed, or ``folder`` is not a folder."""
+    if not DIR_FDS:  # pragma: no cover - Windows: files opened by path
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            raise NotADirectoryError(folder)
         return None
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        raise
+    fd = _cache_marker.open_folder(folder)
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise
     return fd
 
 
 def remove_unused(folder: Path) -> bool:
-    """Remove a complete entry unless a live fit reads it (see the module
-    docstring); whether it is gone."""
-    if fcntl is None:  # no locks: open files refuse removal (Windows)
-        shutil.rmtree(folder, ignore_errors=True)
-        return not folder.exists()
+    """Remove a folder of the cache (one with its marker) unless a live fit
+    reads it (see the module docstring); whether it is gone."""
+    if not DIR_FDS:  # pragma: no cover - no locks: open files refuse removal
+        return _cache_marker.is_ours(folder) and _cache_marker.remove_contents(
+            folder, None
+        )
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = _cache_marker.open_folder(folder)
     except FileNotFoundError:
         return True
     except OSError:
         return False
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # read by a live fit
-            return False
-        shutil.rmtree(folder, ignore_errors=True)
-        return not folder.exists()
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # read by a live fit
+                return False
+        return _cache_marker.remove_contents(folder, fd)
     finally:
         os.close(fd)

@@ -11,8 +11,10 @@ instead.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import warnings
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _cache_lock, row_cache
+from . import _cache_lock, _cache_marker, row_cache
 from ._cache_id import FORMAT, file_sha256, known_sha256, young
 from ._cache_read import HUGE_BYTES
 
@@ -73,6 +75,8 @@ class EntryWriter:
             if expected_bytes is not None:
                 self._check_space(root, expected_bytes)
             self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            # before anything else: without it, the folder is never the cache's
+            _cache_marker.write_marker(self.tmp)
             # held before anything slow: an unlocked folder older than a
             # minute is a crashed writer's to every other process
             self._lock = _cache_lock.hold(self.tmp)
@@ -135,17 +139,52 @@ class EntryWriter:
         except (OSError, _NoSpace) as exc:
             self.abandon(exc)
 
-    def _open(self, folder: Path, meta: dict[str, Any]) -> Any:
-        """The completed entry, open for reading (the reader's subclass,
+    def _open(self, folder: Path, meta: dict[str, Any], handle: int | None) -> Any:
+        """The completed entry, open for reading through ``handle`` (its
+        folder's descriptor, ``_cache_lock.hold_entry``; the reader's subclass,
         :class:`logistic.backends._cache.CacheWriter`, says how)."""
         raise NotImplementedError
 
+    def _install(self, tmp: Path) -> list[Path]:
+        """Rename ``tmp`` to the entry's name; an entry already there (stale,
+        or written meanwhile by another fit) is first renamed aside, to a
+        temporary name of its own, and returned, to be removed unless a fit
+        reads it. Something there that is not the cache's is left alone
+        (OSError)."""
+        aside: list[Path] = []
+        for _ in range(3):  # other writers of the same source may finish too
+            if os.path.lexists(self.final):
+                if not _cache_marker.is_ours(self.final):
+                    raise OSError(
+                        f"{self.final} exists and is not a row-cache entry; left alone"
+                    )
+                old = self.final.with_name(
+                    f"{self.final.name}.tmp-{secrets.token_hex(8)}"
+                )
+                os.rename(self.final, old)
+                aside.append(old)
+            try:
+                os.rename(tmp, self.final)
+                return aside
+            except OSError as exc:  # another writer's entry arrived meanwhile
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+        raise OSError(f"{self.final}: replaced by other fits three times over")
+
     def finish(self, meta: dict[str, Any]) -> Any:
-        """Complete the entry (``meta.json`` last), rename it into place, open
-        it (:meth:`_open`; None if abandoned)."""
+        """Complete the entry (``meta.json`` last), rename it into place
+        (:meth:`_install`), open it (:meth:`_open`; None if abandoned).
+
+        The entry it replaces is removed only under its exclusive lock
+        (``_cache_lock.remove_unused``): a fit that reads it keeps it, under
+        a temporary name, until it lets go (then eviction removes it)."""
         if self.tmp is None:
             return None
+        handle = None
         try:
+            # this fit's own reading lock, taken before meta.json is written
+            # and kept wherever the folder goes (``_cache_lock.remove_leftover``)
+            handle = _cache_lock.hold_entry(self.tmp)
             for fh in self._files.values():
                 fh.close()
             reps = (
@@ -170,13 +209,14 @@ class EntryWriter:
             if any(self.known):
                 meta["known_sha256"] = self.known
             (self.tmp / "meta.json").write_text(json.dumps(meta))
-            if self.final.exists():  # stale, or written meanwhile by another fit
-                shutil.rmtree(self.final, ignore_errors=True)
             _cache_lock.release(self._lock, self.tmp)
             self._lock = None
-            os.replace(self.tmp, self.final)
+            aside = self._install(self.tmp)
             self.tmp = None
-            rows = self._open(self.final, meta)
+            owned, handle = handle, None  # the entry closes it from here on
+            rows = self._open(self.final, meta, owned)
+            for old in aside:
+                _cache_lock.remove_unused(old)  # kept while a fit reads it
             # a source of unknown size (CSV) is measured now, under the cap too
             size = row_cache.folder_bytes(self.final)
             row_cache.make_room(self.final.parent, self.final.name, size, 0)
@@ -184,6 +224,9 @@ class EntryWriter:
         except (OSError, ValueError) as exc:
             self.abandon(exc)
             return None
+        finally:
+            if handle is not None:  # not handed to the entry
+                os.close(handle)
 
     def abandon(self, reason: BaseException | None = None) -> None:
         """Drop the partial entry (with a warning when ``reason`` is given)."""

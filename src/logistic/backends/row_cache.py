@@ -15,11 +15,20 @@ On the command line: ``logistic cache list`` and ``logistic cache clear``
 
 Conventions (owned here)
 ------------------------
-* **Entry.** A complete entry is a folder holding ``meta.json`` (the source
-  files' stamp, see :mod:`._cache_id`); its last use is the folder's
-  modification time, set each time a fit opens it. Temporary folders
-  (``<name>.tmp-*``) belong to a writer; :mod:`._cache_lock` tells live ones
-  from the leftovers of crashed ones.
+* **Entry.** A folder is the cache's only when it is named as an entry
+  (:data:`ENTRY_NAME`), is a folder, not a link, and holds the cache's marker
+  file (:mod:`._cache_marker`, written before anything else); nothing else in
+  the cache folder is ever listed or removed. A complete entry also holds
+  ``meta.json`` (the source files' stamp, see :mod:`._cache_id`); its last
+  use is the folder's modification time, set each time a fit opens it.
+  Temporary folders (``<name>.tmp-*``) belong to a writer, or are an entry
+  that its replacement renamed aside while a fit read it; :mod:`._cache_lock`
+  tells live ones from the leftovers of crashed ones. Folders named as
+  entries without the marker (a user's, such as one named by an md5 sum, or
+  an entry of an earlier version of this library, whose format is no longer
+  read) are left alone and reported by :func:`unmarked`; an empty, stale
+  temporary one (a writer that died before writing its marker) is removed
+  with ``rmdir``.
 * **In use.** An entry a fit reads is held by a shared lock, and removing
   one takes an exclusive lock without waiting (:mod:`._cache_lock`): nothing
   here removes an entry a live fit reads, in this process or another.
@@ -47,7 +56,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _cache_lock
+from . import _cache_lock, _cache_marker
 from ._cache_id import default_cache_dir
 
 __all__ = [
@@ -59,6 +68,7 @@ __all__ = [
     "folder_bytes",
     "make_room",
     "max_bytes",
+    "unmarked",
 ]
 
 #: The cache folder's size cap when ``$LOGISTIC_CACHE_MAX_BYTES`` is not set.
@@ -110,17 +120,18 @@ def folder_bytes(folder: Path) -> int:
 
 def _entry(folder: Path) -> Entry | None:
     try:
-        st = folder.stat()
+        st = folder.lstat()
     except OSError:
         return None
     complete = ".tmp-" not in folder.name
     sources: tuple[str, ...] = ()
     if complete:
         try:
-            meta = json.loads((folder / "meta.json").read_text())
+            text = _cache_marker.read_small(folder, "meta.json", 64 * 2**20)
+            meta = json.loads(text)
             sources = tuple(str(f["path"]) for f in meta["stamp"])
-        except (OSError, ValueError, KeyError, TypeError):
-            complete = False  # half removed, or not an entry
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            complete = False  # half removed, or damaged
     missing = tuple(s for s in sources if not os.path.exists(s))
     return Entry(folder, folder_bytes(folder), st.st_mtime, sources, missing, complete)
 
@@ -132,30 +143,52 @@ def _entry(folder: Path) -> Entry | None:
 ENTRY_NAME = re.compile(r"[0-9a-f]{32}(\.tmp-[A-Za-z0-9_]+)?")
 
 
-def entries(cache_dir: str | os.PathLike[str] | None = None) -> list[Entry]:
-    """The entries of the cache (``cache_dir``, else the default folder), the
-    most recently used first: folders (not links) named as entries are
-    (:data:`ENTRY_NAME`); other files and folders are left alone."""
-    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+def _named_folders(root: Path) -> list[Path]:
+    """The folders (not links) in ``root`` named as entries."""
+    found = []
     try:
-        folders = [
-            p
-            for p in root.iterdir()
-            if ENTRY_NAME.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
-        ]
+        with os.scandir(root) as it:
+            for item in it:
+                if ENTRY_NAME.fullmatch(item.name) and item.is_dir(
+                    follow_symlinks=False
+                ):
+                    found.append(Path(item.path))
     except OSError:
         return []
+    return found
+
+
+def entries(cache_dir: str | os.PathLike[str] | None = None) -> list[Entry]:
+    """The entries of the cache (``cache_dir``, else the default folder), the
+    most recently used first: folders (not links) named as entries
+    (:data:`ENTRY_NAME`) that hold the cache's marker (see *Entry*); other
+    files and folders are left alone."""
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folders = [p for p in _named_folders(root) if _cache_marker.is_ours(p)]
     found = [e for e in map(_entry, folders) if e is not None]
     return sorted(found, key=lambda e: e.last_used, reverse=True)
+
+
+def unmarked(cache_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The folders of the cache folder named as entries but without the
+    cache's marker, left alone (see *Entry*): a user's, or entries of an
+    earlier version (remove those by hand)."""
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    return sorted(p for p in _named_folders(root) if not _cache_marker.is_ours(p))
+
+
+def _sweep(root: Path) -> None:
+    """``rmdir`` the empty, stale temporary folders without the marker (see
+    *Entry*)."""
+    for folder in unmarked(root):
+        if ".tmp-" in folder.name:
+            _cache_lock.remove_leftover(folder)
 
 
 def _remove(entry: Entry) -> bool:
     if entry.complete:
         return _cache_lock.remove_unused(entry.path)
-    if _cache_lock.in_use(entry.path):  # a live writer's folder
-        return False
-    shutil.rmtree(entry.path, ignore_errors=True)
-    return not entry.path.exists()
+    return _cache_lock.remove_leftover(entry.path)  # unless a live writer's
 
 
 def clear(cache_dir: str | os.PathLike[str] | None = None) -> tuple[int, int, int]:
@@ -165,6 +198,7 @@ def clear(cache_dir: str | os.PathLike[str] | None = None) -> tuple[int, int, in
     because a fit uses them, and the bytes the removed ones held.
     """
     removed = kept = freed = 0
+    _sweep(Path(cache_dir) if cache_dir is not None else default_cache_dir())
     for entry in entries(cache_dir):
         if _remove(entry):
             removed, freed = removed + 1, freed + entry.nbytes
@@ -177,6 +211,7 @@ def make_room(root: Path, name: str, incoming: int, reserve: int) -> None:
     """Evict before writing entry ``name`` of ``incoming`` bytes (0 when not
     known) in ``root`` (see *Eviction*); the free space must stay above
     ``reserve``. Never raises: a folder that cannot be removed stays."""
+    _sweep(root)
     try:
         found = [e for e in entries(root) if not e.path.name.startswith(name)]
         free = shutil.disk_usage(root).free

@@ -21,6 +21,21 @@ def _size(nbytes: int) -> str:
     raise AssertionError  # pragma: no cover
 
 
+def _printable(text: str) -> str:
+    """``text`` with its control characters escaped: ``meta.json`` is the cache
+    folder's, which another process may have written."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _names(sources: tuple[str, ...]) -> str:
+    if len(sources) == 1:
+        return _printable(sources[0])
+    try:  # a directory of Parquet files
+        return f"{_printable(os.path.commonpath(sources))} ({len(sources)} files)"
+    except ValueError:  # none, or absolute and relative paths mixed
+        return "?"
+
+
 def cache(
     action: Annotated[
         str,
@@ -43,7 +58,9 @@ def cache(
     there (as large as the rows in float64). The folder is capped at
     $LOGISTIC_CACHE_MAX_BYTES (default 20 GiB): a new entry first evicts
     those whose source is gone, then the least recently used. clear removes
-    every entry that no running fit uses.
+    every entry that no running fit uses. Only folders that carry the cache's
+    marker are touched; folders named like entries without one (written by
+    an earlier version, or not the cache's) are listed and left alone.
 
     Example: logistic cache list; logistic cache clear --cache-dir /scratch/rows
     """
@@ -59,6 +76,7 @@ def cache(
         removed, kept, freed = row_cache.clear(root)
         busy = f"; {kept} in use by a running fit, left" if kept else ""
         note(f"{root}: removed {removed} entries ({_size(freed)}){busy}")
+        _unmarked(root, row_cache.unmarked(root))
         return
     found = row_cache.entries(root)
     total = sum(e.nbytes for e in found)
@@ -66,10 +84,24 @@ def cache(
     print(f"{root}: {len(found)} entries, {_size(total)} (cap {cap})")
     for e in found:
         used = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_used))
-        state = "" if e.complete else "  (being written, or left by a crash)"
+        state = (
+            "" if e.complete else "  (being written or replaced, or left by a crash)"
+        )
         if e.missing:
             state = "  (source gone: evicted by the next fit that writes)"
-        names = e.sources[0] if len(e.sources) == 1 else "?"
-        if len(e.sources) > 1:  # a directory of Parquet files
-            names = f"{os.path.commonpath(e.sources)} ({len(e.sources)} files)"
-        print(f"{_size(e.nbytes):>10}  {used}  {names}{state}")
+        print(f"{_size(e.nbytes):>10}  {used}  {_names(e.sources)}{state}")
+    _unmarked(root, row_cache.unmarked(root))
+
+
+def _unmarked(root: Path, folders: list[Path]) -> None:
+    """Name the folders named like entries but without the cache's marker."""
+    if not folders:
+        return
+    note(
+        f"{root}: {len(folders)} folders named like cache entries but without "
+        f"the cache's marker are left alone (entries of an earlier version of "
+        f"logistic, or not the cache's: remove them yourself if they are old "
+        f"entries):"
+    )
+    for folder in folders:
+        note(f"  {_printable(str(folder))}")
