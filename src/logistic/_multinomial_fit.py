@@ -7,9 +7,11 @@ classes stay on the binary path unchanged. This module holds what differs:
 * the objective, :class:`logistic._multinomial.MultinomialObjective`, in the
   **symmetric** parametrization for penalized fits (scikit-learn's: rows of
   ``coef_`` sum to zero, intercepts centred) and the **reference** one for
-  unpenalized fits (statsmodels ``MNLogit``, R ``nnet::multinom``: the first
-  class's row of ``coef_`` and ``intercept_`` is 0, the others are log-odds
-  against it); see docs/multinomial.md for the map between them;
+  unpenalized fits, however spelled (``penalty=None``, or a norm penalty
+  whose strength is 0, e.g. ``C=inf``: :func:`_objective`; statsmodels
+  ``MNLogit``, R ``nnet::multinom``: the first class's row of ``coef_`` and
+  ``intercept_`` is 0, the others are log-odds against it); see
+  docs/multinomial.md for the map between them;
 * which solvers take it (:data:`MULTINOMIAL_SOLVERS`: those that reach the
   objective only through its value, gradient, Hessian and Hessian-vector
   product) and which ``solver="auto"`` picks (:func:`choose_solver`);
@@ -164,6 +166,32 @@ def initial_theta(model: Any, objective: MultinomialObjective) -> np.ndarray:
     return (rows[1:] if objective.reference else rows).ravel()
 
 
+def _objective(
+    model: Any, backend: Backend, alpha: float, C: float | None
+) -> tuple[MultinomialObjective, float]:
+    """The objective of ``model``'s penalty settings and its L1 strength.
+
+    A fit is unpenalized when both strengths are 0, however the settings
+    spell it: ``penalty=None``, or a norm penalty whose ``alpha = 1/(C·Σs)``
+    is 0 (``C=inf``, or ``C·Σs`` beyond the largest float). Every unpenalized
+    fit takes the reference parametrization, and with it the separation
+    check and the statistics for inference; the symmetric one is for
+    penalized fits only (without a penalty its ``W`` is not identified)."""
+    objective, l1 = MultinomialObjective.for_penalty(
+        backend,
+        penalty=model.penalty,
+        alpha=alpha,
+        l1_ratio=model.l1_ratio,
+        C=C,
+        fit_intercept=bool(model.fit_intercept),
+    )
+    if l1 == 0 and objective.l2 == 0 and not objective.reference:
+        objective = MultinomialObjective(
+            backend, fit_intercept=bool(model.fit_intercept), reference=True
+        )
+    return objective, l1
+
+
 def fit_multinomial(
     model: Any,
     backend: Backend,
@@ -177,14 +205,7 @@ def fit_multinomial(
 ) -> None:
     """Fit ``model`` (a ``LogisticRegression``) to ``backend``'s K > 2 classes
     and store the result with ``model._store``."""
-    objective, l1 = MultinomialObjective.for_penalty(
-        backend,
-        penalty=model.penalty,
-        alpha=alpha,
-        l1_ratio=model.l1_ratio,
-        C=C,
-        fit_intercept=bool(model.fit_intercept),
-    )
+    objective, l1 = _objective(model, backend, alpha, C)
     _refuse(model, trials=trials, checkpoint=checkpoint)
     name = _solver(model, backend, objective, l1)
     tol = model._tol(backend.dtype, name)
@@ -202,7 +223,7 @@ def fit_multinomial(
         objective, initial_theta(model, objective), view=view
     )
     separation, stats = None, None
-    if objective.reference:  # unpenalized
+    if objective.reference:  # unpenalized (see _objective)
         from .inference._multinomial import collect_multinomial
 
         separation = check_multinomial_separation(objective, result)

@@ -53,11 +53,16 @@ SEPARATIONS = (None, "complete", "quasi-complete", "unchecked")
 
 def parametrization(model: Any) -> str:
     """``"reference"`` for an unpenalized fit whose first row is exactly 0,
-    else ``"symmetric"``."""
+    else ``"symmetric"``. Unpenalized: fitted strengths ``penalty_l1_`` and
+    ``penalty_l2_`` both 0 (``penalty=None``, or a norm penalty with
+    ``C=inf``), or ``penalty=None`` where they are not known."""
     first = np.append(np.asarray(model.coef_)[0], np.asarray(model.intercept_)[0])
-    if getattr(model, "penalty", None) is None and not np.any(first):
-        return "reference"
-    return "symmetric"
+    l1, l2 = getattr(model, "penalty_l1_", None), getattr(model, "penalty_l2_", None)
+    if l1 is None or l2 is None:
+        unpenalized = getattr(model, "penalty", None) is None
+    else:
+        unpenalized = l1 == 0 and l2 == 0
+    return "reference" if unpenalized and not np.any(first) else "symmetric"
 
 
 def coef_to_dict(model: Any) -> dict[str, Any]:

@@ -365,13 +365,6 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     model.coef_ = coef
     model.intercept_ = intercept
     model.classes_ = _classes_from_dict(d.get("classes"), path, max(len(coef), 2))
-    if len(coef) > 2 and _multinomial.parametrization(model) != d["parametrization"]:
-        raise _bad(
-            path,
-            f"field 'model.parametrization' is {d['parametrization']!r}, which "
-            f"'model.params.penalty' = {model.penalty!r} and the coefficients do not "
-            "match (reference: penalty null and a zero first row)",
-        )
     if len(coef) > 2:
         model.separation_ = _multinomial.separation_from_dict(d, path)
     model.n_features_in_ = n
@@ -407,6 +400,14 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
         if isinstance(value, str):
             _check_fitted_text(key, value, path)
         setattr(model, f"{key}_", value)
+    if len(coef) > 2 and _multinomial.parametrization(model) != d["parametrization"]:
+        raise _bad(
+            path,
+            f"field 'model.parametrization' is {d['parametrization']!r}, which "
+            f"'model.params.penalty' = {model.penalty!r}, the fitted strengths and "
+            "the coefficients do not match (reference: no penalty strength and a "
+            "zero first row)",
+        )
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
         from ._cv import cross_validation_from_dict
