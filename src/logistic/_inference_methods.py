@@ -42,8 +42,9 @@ class InferenceMethods:
         y: Any = None,
         sample_weight: Any = None,
         offset: Any = None,
-        cov_type: str = "nonrobust",
+        cov_type: str | None = None,
         groups: Any = None,
+        sample_weight_kind: str = "frequency",
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
@@ -51,7 +52,11 @@ class InferenceMethods:
         at fit (``fit_statistics_``). Robust (``"HC0"``, ``"HC1"``) and
         ``"cluster"`` covariances (with ``groups``) need the training data:
         pass the same X, y, sample_weight and offset as to ``fit`` (checked
-        against the fit). See :func:`logistic.inference.fit_inference`; for
+        against the fit). ``sample_weight_kind="sampling"`` treats the weights
+        as survey / inverse-probability weights (rows counted once, sandwich
+        covariance with squared weights, ``cov_type="HC0"`` by default; needs
+        the data); the default ``"frequency"`` counts row i ``w_i`` times.
+        See :func:`logistic.inference.fit_inference`; for
         K > 2 classes the same arguments give a
         :class:`logistic.inference.MultinomialInference` (per-equation tables,
         ``wald_test``, ``wald_test_terms``, ``lr_test``).
@@ -61,10 +66,24 @@ class InferenceMethods:
         if is_multiclass(self):
             from .inference._multinomial import multinomial_inference
 
+            if sample_weight_kind != "frequency":
+                from ._exceptions import InvalidParameterError
+
+                raise InvalidParameterError(
+                    "sample_weight_kind='sampling' is available for two classes only"
+                )
             args = (X, y, sample_weight, offset)
-            return multinomial_inference(self, *args, cov_type=cov_type, groups=groups)
+            cov = "nonrobust" if cov_type is None else cov_type
+            return multinomial_inference(self, *args, cov_type=cov, groups=groups)
         return fit_inference(
-            self, X, y, sample_weight, offset, cov_type=cov_type, groups=groups
+            self,
+            X,
+            y,
+            sample_weight,
+            offset,
+            cov_type=cov_type,
+            groups=groups,
+            sample_weight_kind=sample_weight_kind,
         )
 
     def summary(
@@ -73,13 +92,16 @@ class InferenceMethods:
         y: Any = None,
         sample_weight: Any = None,
         offset: Any = None,
-        cov_type: str = "nonrobust",
+        cov_type: str | None = None,
         groups: Any = None,
         alpha: float = 0.05,
         odds_ratios: bool | str = False,
+        sample_weight_kind: str = "frequency",
     ) -> Any:
         """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
         text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with
         ``exp``'d Wald intervals, ``"profile"`` with profile-likelihood ones."""
-        result = self.inference(X, y, sample_weight, offset, cov_type, groups)
+        result = self.inference(
+            X, y, sample_weight, offset, cov_type, groups, sample_weight_kind
+        )
         return result.summary(alpha, odds_ratios=odds_ratios)

@@ -31,6 +31,16 @@ Conventions (owned here):
   ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ``: each of the ``s_i`` copies is its own
   observation (Stata's ``fweight``; statsmodels ``GLM(freq_weights=)``).
   Groups count only if they hold positive weight.
+* ``sample_weight_kind="sampling"`` (survey or inverse-probability weights,
+  Stata's ``pweight``): the same weighted estimate, but ``n`` is the number
+  of rows of positive weight and the rows are the observations, so the meat
+  of HC0/HC1 is ``M = Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` (statsmodels
+  ``GLM(var_weights=s).fit(cov_type="HC0")``, R ``survey::svyglm``); HC1 is
+  ``n/(n-k) · HC0`` with n rows (statsmodels' HC1); ``"cluster"`` is the
+  formula above for both kinds (the copies of a frequency-weighted row fall in
+  its group). Stata's ``logit [pw=s]`` is ``n/(n-1) ·`` this HC0: exactly
+  ``"cluster"`` with every row its own group. The model-based ``I⁻¹`` is not
+  a covariance of the estimate under sampling weights and is refused.
 * Data: ``M`` of HC0/HC1 is a sum over row blocks (any backend: in memory,
   out of core, Dask); the cluster sums need the rows in memory with their
   group labels (a block of streamed rows does not know its global rows).
@@ -65,6 +75,7 @@ from .._typing import Block, FloatArray
 
 __all__ = [
     "COV_TYPES",
+    "WEIGHT_KINDS",
     "CollinearityError",
     "check_cov_request",
     "cluster_meat",
@@ -78,6 +89,8 @@ __all__ = [
 ]
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+#: What sample weights are: counts of identical rows, or sampling weights.
+WEIGHT_KINDS = ("frequency", "sampling")
 SINGULAR_RCOND = 1e-12
 WARN_RCOND = 1e-8
 F64 = np.float64
@@ -162,23 +175,27 @@ def encode_groups(
 
 
 def _block_hc_meat(
-    block: Block, w: FloatArray, b: float, fit_intercept: bool
+    block: Block, w: FloatArray, b: float, fit_intercept: bool, sampling: bool = False
 ) -> FloatArray:
-    """``Σ_i s_i r_i² x̃_i x̃_iᵀ`` over one block."""
+    """``Σ_i s_i r_i² x̃_i x̃_iᵀ`` (``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` when
+    ``sampling``) over one block."""
     r = row_residuals(block, w, b)
     s = block.sample_weight
-    d = r * r if s is None else np.asarray(s, dtype=F64) * r * r
+    if s is None:
+        d = r * r
+    else:
+        s = np.asarray(s, dtype=F64)
+        d = (s * r) ** 2 if sampling else s * r * r
     return _weighted_xtx(block.X, d, fit_intercept)
 
 
-def hc_meat(backend: Any, w: FloatArray, b: float, fit_intercept: bool) -> FloatArray:
-    """``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` over every row of ``backend`` (one pass)."""
-    return np.asarray(
-        backend.map_reduce(
-            partial(_block_hc_meat, w=w, b=b, fit_intercept=fit_intercept)
-        ),
-        dtype=F64,
-    )
+def hc_meat(
+    backend: Any, w: FloatArray, b: float, fit_intercept: bool, sampling: bool = False
+) -> FloatArray:
+    """``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` over every row of ``backend`` (one pass);
+    ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` for sampling weights (``sampling``)."""
+    fn = partial(_block_hc_meat, w=w, b=b, fit_intercept=fit_intercept)
+    return np.asarray(backend.map_reduce(partial(fn, sampling=sampling)), dtype=F64)
 
 
 def cluster_meat(
@@ -248,6 +265,7 @@ def robust_covariance(
     nobs: float,
     rows: Block | None = None,
     groups: Any = None,
+    sampling: bool = False,
 ) -> tuple[FloatArray, dict[str, Any]]:
     """Sandwich covariance ``cov · M · cov`` times the small-sample factor.
 
@@ -261,11 +279,14 @@ def robust_covariance(
     w, b : fitted coefficients and intercept.
     cov_type : {"HC0", "HC1", "cluster"}
     nobs : float
-        ``n = Σ s_i``.
+        ``n = Σ s_i`` (frequency weights); the rows of positive weight
+        (sampling weights).
     rows : Block, optional
         The same rows as one in-memory block; ``"cluster"`` needs them (the
         group labels are aligned with the rows).
     groups : array-like of shape (n_samples,), only for "cluster".
+    sampling : bool
+        The weights are sampling weights: HC0/HC1's meat squares them.
 
     Returns
     -------
@@ -288,7 +309,7 @@ def robust_covariance(
         factor = n_groups / (n_groups - 1.0)
         info["n_groups"] = n_groups
     else:
-        meat = hc_meat(backend, w, b, fit_intercept)
+        meat = hc_meat(backend, w, b, fit_intercept, sampling)
         if cov_type == "HC1":
             factor = hc1_factor(nobs, k)
     info["factor"] = factor

@@ -16,6 +16,15 @@ Otherwise it reads the training data again, given as
   ``capabilities`` say whether its rows are in memory (the cluster
   covariance needs them).
 
+Sample weights are frequency weights by default (``sample_weight_kind=
+"frequency"``: row i counts as ``s_i`` identical observations); non-integer
+ones are allowed and warned about (:func:`_warn_fractional`), since such
+weights are usually sampling weights. ``sample_weight_kind="sampling"``
+(survey or inverse-probability weights, Stata's ``pweight``) keeps the
+weighted estimate and counts rows: robust covariances only (``"HC0"`` by
+default, as Stata's ``[pw=]`` forces ``vce(robust)``), so it needs the data
+(:mod:`._covariance` has the formulas).
+
 Either way the construction makes three passes over the data: the value,
 gradient and Hessian at the fitted coefficients (one pass), the column
 moments (the standardized gradient check and the rank check), and the label
@@ -46,7 +55,7 @@ from ._checks import (
     prepare,
     separation,
 )
-from ._covariance import COV_TYPES
+from ._covariance import COV_TYPES, WEIGHT_KINDS
 from ._results import InferenceResults
 from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
 
@@ -55,10 +64,35 @@ __all__ = ["fit_inference"]
 F64 = np.float64
 
 
-def _check_request(model: Any, cov_type: str) -> bool:
+def resolve_request(cov_type: str | None, kind: str) -> str:
+    """The ``cov_type`` asked for (``None``: ``"HC0"`` for sampling weights,
+    else ``"nonrobust"``), after checking ``kind`` and the pair."""
+    if kind not in WEIGHT_KINDS:
+        raise InvalidParameterError(
+            "The 'sample_weight_kind' parameter must be one of "
+            f"{list(WEIGHT_KINDS)}. Got {kind!r} instead."
+        )
+    sampling = kind == "sampling"
+    if cov_type is None:
+        return "HC0" if sampling else "nonrobust"
+    if sampling and cov_type == "nonrobust":
+        raise InvalidParameterError(
+            "cov_type='nonrobust' (the inverse information) is not a covariance of "
+            "the estimate under sampling weights; use cov_type='HC0' (the default "
+            "for sample_weight_kind='sampling'), 'HC1' or 'cluster'"
+        )
+    return cov_type
+
+
+def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
     """Whether this is a Firth fit; refuse what cannot be inferred."""
     if not hasattr(model, "coef_"):
         raise InvalidParameterError("the model is not fitted; call fit() first")
+    if sampling and getattr(model, "penalty", None) == "firth":
+        raise InvalidParameterError(
+            "sample_weight_kind='sampling' is not available for Firth fits (their "
+            "inference is the inverse Fisher information, as logistf)"
+        )
     if cov_type not in COV_TYPES:
         raise InvalidParameterError(
             f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
@@ -140,6 +174,24 @@ def _warn_separated(kind: str | None) -> None:
         )
 
 
+def _warn_fractional(model: Any, stats: FitStatistics, sampling: bool) -> None:
+    """Warn that non-integer sample weights are taken as frequency weights
+    (class weights have their own warning)."""
+    if sampling or getattr(model, "class_weight", None) is not None:
+        return
+    if stats.grouped is not None or not stats.labels.fractional > 0:
+        return
+    warnings.warn(
+        f"{int(stats.labels.fractional):,} rows have non-integer sample weights: "
+        "inference treats them as frequency weights (row i counts as w_i identical "
+        "observations, as statsmodels' freq_weights), so nobs is Σw and the "
+        "standard errors assume Σw observations. For survey or inverse-probability "
+        "weights pass sample_weight_kind='sampling' (CLI: --weights-kind sampling).",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
 def _theta(model: Any) -> FloatArray:
     """``θ̂`` in float64: the fit's own (``coef_`` may be float32) when kept."""
     stats = getattr(model, "fit_statistics_", None)
@@ -176,8 +228,9 @@ def fit_inference(
     sample_weight: Any = None,
     offset: Any = None,
     *,
-    cov_type: str = "nonrobust",
+    cov_type: str | None = None,
     groups: Any = None,
+    sample_weight_kind: str = "frequency",
 ) -> InferenceResults:
     """Statistical inference for a fitted ``LogisticRegression``.
 
@@ -195,13 +248,25 @@ def fit_inference(
     y, sample_weight, offset :
         With arrays, exactly those given to ``fit``; with a backend, None
         (its blocks carry them). Checked against the fit.
-    cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
-        See :mod:`logistic.inference._covariance` for the formulas. Every
+    cov_type : {"nonrobust", "HC0", "HC1", "cluster"}, optional
+        Default ``"nonrobust"``; ``"HC0"`` with sampling weights (where
+        ``"nonrobust"`` is refused). See
+        :mod:`logistic.inference._covariance` for the formulas. Every
         type works on arrays and on backends that hold their rows in memory;
         on data read block by block (out of core, Dask) "cluster" is refused:
         its group labels would have to be aligned with rows it never holds.
     groups : array-like of shape (n_samples,), optional
         Cluster labels, required for (and only for) ``cov_type="cluster"``.
+    sample_weight_kind : {"frequency", "sampling"}, default="frequency"
+        ``"frequency"``: row i counts as ``s_i`` identical observations
+        (``nobs = Σs``; statsmodels ``freq_weights``, Stata ``fweight``);
+        non-integer weights are warned about. ``"sampling"``: survey or
+        inverse-probability weights (Stata ``pweight``, statsmodels
+        ``var_weights``, R ``survey::svyglm``): the same estimate, ``nobs``
+        the rows of positive weight, sandwich covariances with the squared
+        weights in the meat; needs the data. Likelihood-based statistics (LR
+        tests, AIC/BIC, pseudo R²) are then not valid: ``lr_test`` and
+        profile intervals are refused.
 
     Returns
     -------
@@ -231,12 +296,15 @@ def fit_inference(
     >>> data = Chunked.from_csv(datasets.ucla_admissions_path(), target="admit")
     >>> streamed = fit_inference(LogisticRegression().fit(data, None), data)
     """
-    firth = _check_request(model, cov_type)
+    cov_type = resolve_request(cov_type, sample_weight_kind)
+    sampling = sample_weight_kind == "sampling"
+    firth = _check_request(model, cov_type, sampling)
     names = _names(model, int(model.n_features_in_))
     labelled = getattr(model, "feature_names_in_", None) is not None
     _warn_not_converged(model)
     if X is None and y is None and sample_weight is None and offset is None:
         stats = _stored(model, cov_type, groups)
+        _warn_fractional(model, stats, sampling)
         kind = None if firth else separation(model, stats.labels.extreme)
         _warn_separated(kind)
         res = InferenceResults(
@@ -250,7 +318,7 @@ def fit_inference(
         )
     else:
         res, kind = _with_data(
-            model, (X, y, sample_weight, offset), cov_type, groups, firth
+            model, (X, y, sample_weight, offset), cov_type, groups, firth, sampling
         )
     res.separation = kind
     res.covariance()  # fail now (collinearity, groups) rather than on first access
@@ -258,7 +326,12 @@ def fit_inference(
 
 
 def _with_data(
-    model: Any, data: tuple[Any, ...], cov_type: str, groups: Any, firth: bool
+    model: Any,
+    data: tuple[Any, ...],
+    cov_type: str,
+    groups: Any,
+    firth: bool,
+    sampling: bool = False,
 ) -> tuple[InferenceResults, str | None]:
     """Inference over the training data given again (arrays or a backend)."""
     X, y, sample_weight, offset = data
@@ -276,6 +349,7 @@ def _with_data(
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
     check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
+    _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats.labels.extreme)
     _warn_separated(kind)
     res = InferenceResults(
@@ -288,5 +362,6 @@ def _with_data(
         labelled=getattr(model, "feature_names_in_", None) is not None,
         objective=objective,
         rows=rows,
+        sampling=sampling,
     )
     return res, kind

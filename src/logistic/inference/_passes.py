@@ -12,8 +12,10 @@ memory, files streamed out of core, Dask partitions.
   data, ``y`` the proportion and ``s`` the trials, this is the grouped
   Pearson statistic ``Σ (k - n p)² / (n p (1 - p))``), the number of rows of
   positive weight whose fitted logit lies beyond ±``threshold`` on the side
-  of their label (suspected separation), and whether the rows carry an
-  offset.
+  of their label (suspected separation), whether the rows carry an
+  offset, the number of rows of positive weight and how many of them have a
+  non-integer weight (sampling weights count rows, frequency weights are
+  counts).
 * :class:`FeatureFree`: the same rows with no feature column, for the null
   model (intercept and offset only).
 """
@@ -64,6 +66,10 @@ class LabelSums:
         Whether any block carries an offset.
     pearson : float
         ``Σ s_i (y_i - p_i)² / (p_i (1 - p_i))`` at the fitted coefficients.
+    rows : float
+        Rows of positive weight (NaN when unknown: a model file without it).
+    fractional : float
+        Rows of positive, non-integer weight.
     """
 
     positive: float
@@ -72,6 +78,8 @@ class LabelSums:
     extreme: int
     has_offset: bool
     pearson: float = float("nan")
+    rows: float = float("nan")
+    fractional: float = 0.0
 
     @property
     def mean(self) -> float:
@@ -92,7 +100,7 @@ def _pearson_terms(y: FloatArray, z: FloatArray) -> FloatArray:
 
 def _block_label_sums(
     block: Block, w: FloatArray, b: float, threshold: float
-) -> tuple[float, float, float, float, float, float]:
+) -> tuple[float, ...]:
     z = block_logits(block, w, b)
     if _kernels_xp.is_device_array(z):  # array-API rows: n-vectors to the host
         block, z = _kernels_xp.host_vectors(block), _kernels_xp.to_numpy(z)
@@ -106,21 +114,33 @@ def _block_label_sums(
     weight = weight_total(block.n_rows, s)
     if s is None:
         sums = (float(y.sum()), weight, float(sat.sum()), float(pearson.sum()))
+        rows, fractional = float(block.n_rows), 0.0
     else:
         s = np.asarray(s, dtype=F64)
-        extreme &= s > 0
-        pearson[s == 0] = 0.0
+        positive = s > 0
+        extreme &= positive
+        pearson[~positive] = 0.0
         sums = (float(s @ y), weight, float(s @ sat), float(s @ pearson))
-    return (*sums, float(np.count_nonzero(extreme)), float(block.offset is not None))
+        rows = float(np.count_nonzero(positive))
+        fractional = float(np.count_nonzero(np.floor(s) != s))
+    offsets = float(block.offset is not None)
+    return (*sums, float(np.count_nonzero(extreme)), offsets, rows, fractional)
 
 
 def label_sums(backend: Any, w: FloatArray, b: float, threshold: float) -> LabelSums:
     """:class:`LabelSums` of ``backend`` at coefficients ``(w, b)`` (one pass)."""
-    positive, weight, saturated, pearson, extreme, offsets = backend.map_reduce(
-        partial(_block_label_sums, w=w, b=b, threshold=threshold)
+    positive, weight, saturated, pearson, extreme, offsets, rows, fractional = (
+        backend.map_reduce(partial(_block_label_sums, w=w, b=b, threshold=threshold))
     )
     return LabelSums(
-        positive, weight, saturated, int(extreme), offsets > 0, float(pearson)
+        positive,
+        weight,
+        saturated,
+        int(extreme),
+        offsets > 0,
+        float(pearson),
+        float(rows),
+        float(fractional),
     )
 
 

@@ -23,7 +23,12 @@ Conventions (owned here):
 * Arrays are in display order: intercept first (named ``"Intercept"``), then
   the features, named by ``feature_names_in_`` or ``x1 … xp`` (statsmodels).
 * Sample weights are frequency weights: ``nobs = Σ s_i``; see
-  :mod:`logistic.inference._covariance` for every ``cov_type`` formula.
+  :mod:`logistic.inference._covariance` for every ``cov_type`` formula. With
+  ``sample_weight_kind="sampling"``: ``nobs`` is the number of rows of
+  positive weight (``df_resid``, BIC from it), robust covariances only, and
+  ``lr_test``, LR p-values and profile intervals are refused (the weighted
+  log-likelihood is a pseudo-likelihood; Stata refuses ``lrtest`` after
+  ``[pw=]``).
 * Grouped binomial fits (``fit(X, successes, trials=n)``, see
   :mod:`logistic._grouped`) are on the grouped scale, as statsmodels' GLM
   Binomial with ``[successes, failures]``: ``nobs`` is the number of groups
@@ -91,7 +96,9 @@ class InferenceResults(LikelihoodStatistics):
     term_names : list of str
     cov_type : str
     nobs : float
-        ``Σ s_i`` (frequency weights); the number of groups for grouped data.
+        ``Σ s_i`` (frequency weights); the rows of positive weight (sampling
+        weights); the number of groups for grouped data.
+    sample_weight_kind : {"frequency", "sampling"}
     df_model, df_resid : float
     llf, llnull, deviance, null_deviance, aic, bic : float
     pearson_chi2, dispersion : float
@@ -122,6 +129,7 @@ class InferenceResults(LikelihoodStatistics):
         labelled: bool = False,
         objective: LogisticObjective | None = None,
         rows: Block | None = None,
+        sampling: bool = False,
     ) -> None:
         self.model = model
         self._stats = stats
@@ -141,7 +149,10 @@ class InferenceResults(LikelihoodStatistics):
         grouped = stats.grouped
         self.grouped = grouped is not None
         self._log_binom = 0.0 if grouped is None else float(grouped.log_binom)
+        self.sample_weight_kind = "sampling" if sampling else "frequency"
         self.nobs = float(stats.weight_sum if grouped is None else grouped.n_groups)
+        if sampling:
+            self.nobs = float(stats.labels.rows)
         self.df_model = float(self.k_params - int(self.fit_intercept))
         self.df_resid = self.nobs - self.k_params
         self.converged = bool(getattr(model, "converged_", True))
@@ -229,6 +240,7 @@ class InferenceResults(LikelihoodStatistics):
             nobs=self.nobs,
             rows=self._rows,
             groups=self._groups,
+            sampling=self.sample_weight_kind == "sampling",
         )
         return cov
 
@@ -296,9 +308,18 @@ class InferenceResults(LikelihoodStatistics):
 
         return profile_lr_statistics(self._points(), self._theta)[self._perm]
 
+    def _refuse_sampling(self, what: str) -> None:
+        if self.sample_weight_kind == "sampling":
+            raise InvalidParameterError(
+                f"{what} is not valid under sampling weights (the weighted "
+                "log-likelihood is a pseudo-likelihood); use Wald tests and "
+                "intervals (wald_test, conf_int(method='wald'))"
+            )
+
     def _points(self) -> Any:
         from ._profile import LikelihoodPoints
 
+        self._refuse_sampling("a likelihood-ratio test or profile interval")
         if self.grouped:
             raise InvalidParameterError(
                 "profile intervals and LR p-values are not available for grouped "
@@ -386,6 +407,8 @@ class InferenceResults(LikelihoodStatistics):
         """Likelihood-ratio test against another fit nested in (or nesting) this one."""
         if not isinstance(other, InferenceResults):
             raise InvalidParameterError("lr_test needs another InferenceResults")
+        for res in (self, other):
+            res._refuse_sampling("lr_test")
         if other.method != self.method:
             raise InvalidParameterError(
                 f"cannot compare a {self.method} fit with a {other.method} fit"

@@ -146,6 +146,9 @@ class Summary:
         cov = r.cov_type
         if r.cov_info.get("n_groups"):
             cov += f" ({r.cov_info['n_groups']} groups)"
+        sampling = getattr(r, "sample_weight_kind", "frequency") == "sampling"
+        if sampling:
+            cov += ", sampling weights"
         left = [
             ("Method", r.method),
             ("No. groups" if r.grouped else "No. observations", nobs),
@@ -180,6 +183,13 @@ class Summary:
             )
         if not r.converged:
             self.notes.append("The fit did not converge.")
+        if sampling:
+            self.notes.append(
+                "Sampling weights: rows are the observations and the standard errors "
+                "are robust; the log-likelihood is a weighted pseudo-likelihood, so "
+                "likelihood-based statistics (LLR p-value, LR tests, AIC/BIC, "
+                "pseudo R-sq.) are not valid."
+            )
         if or_method is not None:
             self.notes.append(
                 "Odds ratios exp(coef); std err by the delta method (odds ratio x "
