@@ -155,9 +155,9 @@ def test_the_writer_writes_the_marker_before_anything_else(tmp_path, monkeypatch
     seen: list[list[str]] = []
     real_hold = _cache_lock.hold
 
-    def hold(folder: Path) -> int | None:
+    def hold(folder: Path, *args: object) -> int | None:
         seen.append(sorted(p.name for p in folder.iterdir()))
-        return real_hold(folder)
+        return real_hold(folder, *args)
 
     monkeypatch.setattr(_cache_lock, "hold", hold)
     rows = _entry(tmp_path, _X(0))

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,39 @@ def test_cache_list_prints_planted_sources_safely(tmp_path, capsys):
     assert main(["cache", "list", "--cache-dir", str(cache)]) == 0
     out = capsys.readouterr().out
     assert "1 entries" in out and "\x1b" not in out and "\x07" not in out
+
+
+def test_a_writers_folder_swapped_for_links_is_not_written_through(tmp_path):
+    # another user of a shared cache folder renames a writer's temporary folder
+    # away mid-scan and puts one of links to the writer's files in its place
+    victims = {
+        name: tmp_path / f"victim-{name}" for name in ("labels.npy", "meta.json")
+    }
+    for victim in victims.values():
+        victim.write_bytes(b"precious")
+    cache = tmp_path / "cache"
+    w = CacheWriter(cache, NAME, STAMP, np.float64, weight=False, offset=False)
+    w.append(_X(0), np.r_[np.zeros(20), np.ones(20)], None, None)
+    assert w.tmp is not None
+    os.rename(w.tmp, tmp_path / "moved")
+    w.tmp.mkdir()
+    for name, victim in victims.items():
+        (w.tmp / name).symlink_to(victim)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = w.finish(dict(META))
+    for victim in victims.values():
+        assert victim.read_bytes() == b"precious"
+    if rows is not None:  # its own rows, whatever the name now holds
+        np.testing.assert_array_equal(np.asarray(rows.block(0, 40)[0]), _X(0))
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "getuid") or os.getuid() != 0, reason="chown: needs root"
+)
+def test_an_entry_owned_by_another_user_is_not_read(tmp_path):
+    folder = _entry(tmp_path, _X(0))
+    assert _open(folder) is not None
+    gc.collect()
+    os.chown(folder, 12345, 12345)
+    assert _open(folder) is None

@@ -50,6 +50,10 @@ Conventions (owned here)
   holds a shared lock on it, and opens ``meta.json``, ``labels.npy`` and the
   data files relative to that descriptor, as regular files, not links or
   FIFOs: what it reads is one entry even if the entry is replaced meanwhile.
+  An entry whose folder another user owns is not read (a writer's folder is
+  private to it, ``mkdtemp``'s 0700, so no entry is shared between users).
+  The writer likewise creates every file through its folder's descriptor
+  (``O_EXCL``, never through a link).
   A ``meta.json`` whose fields have the wrong types or sizes, or files whose
   sizes differ from what it says, make the entry unused (the scan reads the
   source again), never an error (:func:`_valid_meta`).
@@ -473,6 +477,9 @@ class CachedRows:
         try:
             if not _cache_marker.has_marker(folder, handle):
                 raise ValueError("not the cache's")
+            if handle is not None and hasattr(os, "getuid"):
+                if os.fstat(handle).st_uid != os.getuid():  # forged by another user
+                    raise ValueError("another user's")
             text = _cache_marker.read_small(folder, "meta.json", META_BYTES, handle)
             meta = json.loads(text)
             if not _valid_meta(meta, stamp, dtype):

@@ -46,12 +46,12 @@ LOCK_NAME = "writer.lock"
 UNLOCKED_STALE_SECONDS = 60.0
 
 
-def hold(folder: Path) -> int | None:
-    """Take the writer's lock in ``folder``; the descriptor to :func:`release`
-    (None where the system has no ``flock``)."""
+def hold(folder: Path, dir_fd: int | None = None) -> int | None:
+    """Take the writer's lock in ``folder`` (open as ``dir_fd`` when given); the
+    descriptor to :func:`release` (None where the system has no ``flock``)."""
     if fcntl is None:
         return None
-    fd = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    fd = _cache_marker.create_fd(folder, LOCK_NAME, dir_fd, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
     except OSError:
@@ -60,12 +60,18 @@ def hold(folder: Path) -> int | None:
     return fd
 
 
-def release(fd: int | None, folder: Path | None = None) -> None:
+def release(
+    fd: int | None, folder: Path | None = None, dir_fd: int | None = None
+) -> None:
     """Drop the lock (removing its file first when ``folder`` is given, so
-    that a completed entry carries no lock file)."""
+    that a completed entry carries no lock file; relative to ``dir_fd``, the
+    folder's descriptor, when given)."""
     if folder is not None:
         try:
-            os.unlink(folder / LOCK_NAME)
+            if dir_fd is not None:
+                os.unlink(LOCK_NAME, dir_fd=dir_fd)
+            else:
+                os.unlink(folder / LOCK_NAME)
         except OSError:
             pass
     if fd is not None:
@@ -118,17 +124,21 @@ def remove_leftover(folder: Path) -> bool:
     return remove_unused(folder)
 
 
-def hold_entry(folder: Path) -> int | None:
+def hold_entry(folder: Path, dir_fd: int | None = None) -> int | None:
     """A shared lock on a complete entry's folder for a fit that reads it: a
-    descriptor of the folder itself (never a link's target), through which
-    the fit opens the entry's files, to close when done; None where the
-    system has no folder descriptors. OSError when the entry is being
-    removed, or ``folder`` is not a folder."""
+    descriptor of the folder itself (never a link's target; of the folder
+    open as ``dir_fd`` when given), through which the fit opens the entry's
+    files, to close when done; None where the system has no folder
+    descriptors. OSError when the entry is being removed, or ``folder`` is
+    not a folder."""
     if not DIR_FDS:  # pragma: no cover - Windows: files opened by path
         if not stat.S_ISDIR(os.lstat(folder).st_mode):
             raise NotADirectoryError(folder)
         return None
-    fd = _cache_marker.open_folder(folder)
+    if dir_fd is not None:  # a description of its own: its own lock
+        fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY, dir_fd=dir_fd)
+    else:
+        fd = _cache_marker.open_folder(folder)
     if fcntl is not None:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)

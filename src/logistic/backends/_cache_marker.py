@@ -42,6 +42,7 @@ __all__ = [
     "MARKER_BYTES",
     "MARKER_NAME",
     "create",
+    "create_fd",
     "is_ours",
     "has_marker",
     "open_file",
@@ -61,6 +62,16 @@ _BINARY = getattr(os, "O_BINARY", 0)
 #: Whether folders are opened as descriptors and files relative to them
 #: (POSIX); elsewhere by path, each checked with ``lstat`` first.
 DIR_FDS = hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd
+
+
+def create_fd(folder: Path, name: str, dir_fd: int | None, mode: int = 0o644) -> int:
+    """A descriptor of a new file ``name`` in ``folder`` (relative to
+    ``dir_fd`` when given), open for writing: ``O_EXCL``, so never through a
+    link or over a file someone planted."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    if dir_fd is not None:
+        return os.open(name, flags, mode, dir_fd=dir_fd)
+    return os.open(folder / name, flags, mode)
 
 
 def create(path: Path | str, data: bytes, dir_fd: int | None = None) -> None:
@@ -94,9 +105,14 @@ def replace_file(folder: Path, name: str, data: bytes, dir_fd: int | None) -> No
         raise
 
 
-def write_marker(folder: Path) -> None:
-    """Mark a new temporary folder as the cache's (see *Marker*)."""
-    create(folder / MARKER_NAME, MARKER_BYTES)
+def write_marker(folder: Path, dir_fd: int | None = None) -> None:
+    """Mark a new temporary folder (open as ``dir_fd`` when given) as the
+    cache's (see *Marker*)."""
+    create(
+        MARKER_NAME if dir_fd is not None else folder / MARKER_NAME,
+        MARKER_BYTES,
+        dir_fd,
+    )
 
 
 def open_folder(folder: Path) -> int:

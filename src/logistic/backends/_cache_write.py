@@ -63,6 +63,9 @@ class EntryWriter:
         self.reps: list[Any] = []
         self.n = 0
         self.tmp: Path | None = None
+        #: a descriptor of the temporary folder: every file is created through
+        #: it, so a folder swapped in under its name is never written into
+        self._dir: int | None = None
         self._files: dict[str, Any] = {}
         self._lock: int | None = None
         self.sha256: list[str] | None = None
@@ -75,11 +78,13 @@ class EntryWriter:
             if expected_bytes is not None:
                 self._check_space(root, expected_bytes)
             self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=root))
+            if _cache_marker.DIR_FDS:
+                self._dir = _cache_marker.open_folder(self.tmp)
             # before anything else: without it, the folder is never the cache's
-            _cache_marker.write_marker(self.tmp)
+            _cache_marker.write_marker(self.tmp, self._dir)
             # held before anything slow: an unlocked folder older than a
             # minute is a crashed writer's to every other process
-            self._lock = _cache_lock.hold(self.tmp)
+            self._lock = _cache_lock.hold(self.tmp, self._dir)
             # files modified just before their stamp: record their contents too
             if young(stamp):
                 self.sha256 = [file_sha256(f["path"]) for f in stamp]
@@ -88,7 +93,7 @@ class EntryWriter:
             for key in ("X", "codes", "w", "o"):
                 if key == "w" and not weight or key == "o" and not offset:
                     continue
-                self._files[key] = _AlignedWriter(self.tmp / f"{key}.bin")
+                self._files[key] = _AlignedWriter(self.tmp / f"{key}.bin", self._dir)
         except (OSError, _NoSpace) as exc:
             self.abandon(exc)
 
@@ -151,6 +156,8 @@ class EntryWriter:
         temporary name of its own, and returned, to be removed unless a fit
         reads it. Something there that is not the cache's is left alone
         (OSError)."""
+        if self._dir is not None and not _same_folder(tmp, self._dir):
+            raise OSError(f"{tmp}: moved or replaced during the scan")
         aside: list[Path] = []
         for _ in range(3):  # other writers of the same source may finish too
             if os.path.lexists(self.final):
@@ -184,7 +191,7 @@ class EntryWriter:
         try:
             # this fit's own reading lock, taken before meta.json is written
             # and kept wherever the folder goes (``_cache_lock.remove_leftover``)
-            handle = _cache_lock.hold_entry(self.tmp)
+            handle = _cache_lock.hold_entry(self.tmp, self._dir)
             for fh in self._files.values():
                 fh.close()
             reps = (
@@ -194,7 +201,9 @@ class EntryWriter:
             )
             if reps.dtype == object:
                 reps = reps.astype(str)
-            np.save(self.tmp / "labels.npy", reps, allow_pickle=False)
+            fd = _cache_marker.create_fd(self.tmp, "labels.npy", self._dir)
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, reps, allow_pickle=False)
             meta = {
                 **meta,
                 "format": FORMAT,
@@ -208,11 +217,14 @@ class EntryWriter:
                 meta["sha256"] = self.sha256
             if any(self.known):
                 meta["known_sha256"] = self.known
-            (self.tmp / "meta.json").write_text(json.dumps(meta))
-            _cache_lock.release(self._lock, self.tmp)
+            fd = _cache_marker.create_fd(self.tmp, "meta.json", self._dir)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(meta).encode())
+            _cache_lock.release(self._lock, self.tmp, self._dir)
             self._lock = None
             aside = self._install(self.tmp)
             self.tmp = None
+            self._close_dir()
             owned, handle = handle, None  # the entry closes it from here on
             rows = self._open(self.final, meta, owned)
             for old in aside:
@@ -228,16 +240,27 @@ class EntryWriter:
             if handle is not None:  # not handed to the entry
                 os.close(handle)
 
+    def _close_dir(self) -> None:
+        if self._dir is not None:
+            os.close(self._dir)
+            self._dir = None
+
     def abandon(self, reason: BaseException | None = None) -> None:
         """Drop the partial entry (with a warning when ``reason`` is given)."""
         for fh in self._files.values():
             fh.discard()
         self._files = {}
         if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            if self._dir is not None:  # through the descriptor: only its own folder
+                gone = _cache_marker.remove_contents(self.tmp, self._dir)
+                if not gone and _same_folder(self.tmp, self._dir):
+                    _cache_marker.remove_if_empty(self.tmp)  # the marker never came
+            else:  # pragma: no cover - no folder descriptors
+                shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
         _cache_lock.release(self._lock)
         self._lock = None
+        self._close_dir()
         if reason is not None:
             warnings.warn(
                 f"{self.source_name}: not caching the decoded rows ({reason}); every "
@@ -246,6 +269,15 @@ class EntryWriter:
                 UserWarning,
                 stacklevel=4,
             )
+
+
+def _same_folder(path: Path, fd: int) -> bool:
+    """Whether ``path`` still names the folder open as ``fd``."""
+    try:
+        st, at = os.lstat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (at.st_dev, at.st_ino)
 
 
 def fh_dtype(key: str, dtype: np.dtype) -> Any:
@@ -264,8 +296,11 @@ class _AlignedWriter:
     folios, which a mapping maps with one page-table entry each (:func:`_map`).
     """
 
-    def __init__(self, path: Path) -> None:
-        self._fh = open(path, "wb")
+    def __init__(self, path: Path, dir_fd: int | None = None) -> None:
+        """A new file (never through a link), ``path``'s name relative to
+        ``dir_fd`` when given."""
+        fd = _cache_marker.create_fd(path.parent, path.name, dir_fd)
+        self._fh = os.fdopen(fd, "wb")
         self._pending = bytearray()  # < 2 MiB; the file ends on a multiple of it
 
     def write(self, array: np.ndarray) -> None:
