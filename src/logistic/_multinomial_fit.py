@@ -226,6 +226,10 @@ def fit_multinomial(
     if objective.reference:  # unpenalized (see _objective)
         from .inference._multinomial import collect_multinomial
 
-        separation = check_multinomial_separation(objective, result)
-        stats = collect_multinomial(objective, result.coef)
+        # one pass at the optimum: the statistics for inference, and the
+        # gradient and Hessian there, which the separation check's
+        # certificate reads instead of a pass of its own
+        collected = collect_multinomial(objective, result.coef)
+        stats, derivatives = (None, None) if collected is None else collected
+        separation = check_multinomial_separation(objective, result, derivatives)
     model._store(result, objective, name, l1, tol, separation, stats, encoding)

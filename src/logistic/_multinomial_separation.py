@@ -95,7 +95,9 @@ def _margins_diverge(objective: Any, theta: np.ndarray, rows: Any) -> bool:
     return bool(np.any(margin > SEPARATION_TRIGGER_LOGIT))
 
 
-def _certified(objective: Any, theta: np.ndarray, X: Any) -> bool | None:
+def _certified(
+    objective: Any, theta: np.ndarray, X: Any, derivatives: Any = None
+) -> bool | None:
     """The curvature certificate of an unpenalized reference fit at θ (module
     docstring): True when the MLE exists, False when the certificate does not
     decide, None when it cannot be evaluated."""
@@ -105,20 +107,34 @@ def _certified(objective: Any, theta: np.ndarray, X: Any) -> bool | None:
         return None
     view = ScaledMultinomial(objective)
     return curvature_certificate(
-        objective, theta, X, view, equations=objective.n_equations
+        objective,
+        theta,
+        X,
+        view,
+        equations=objective.n_equations,
+        derivatives=derivatives,
     )
 
 
-def check_multinomial_separation(objective: Any, result: Any) -> str | None:
+def check_multinomial_separation(
+    objective: Any,
+    result: Any,
+    derivatives: tuple[np.ndarray, np.ndarray] | None = None,
+) -> str | None:
     """``"complete"``/``"quasi-complete"`` (with a
     :class:`PerfectSeparationWarning`) when the MLE does not exist, None when
-    it does, ``"unchecked"`` when the check cannot run (see module)."""
+    it does, ``"unchecked"`` when the check cannot run (see module).
+
+    ``derivatives``: the gradient and full Hessian of ``objective`` at
+    ``result.coef`` when the caller has them (the statistics pass for
+    inference, :func:`logistic.inference._multinomial.collect_multinomial`):
+    the certificate then reads them instead of making its own pass."""
     data = objective.data
     if not data.capabilities.rows_in_memory:
         return "unchecked"
     rows = data.rows()
     K, q = objective.n_classes, objective.n_coef
-    verdict = _certified(objective, result.coef, rows.X)
+    verdict = _certified(objective, result.coef, rows.X, derivatives)
     if verdict:
         return None
     n = rows.n_rows

@@ -377,7 +377,12 @@ def _max_scaled_row_norm(X: Any, inv: np.ndarray) -> float:
 
 
 def curvature_certificate(
-    objective: Any, theta: np.ndarray, X: Any, view: Any = None, equations: int = 1
+    objective: Any,
+    theta: np.ndarray,
+    X: Any,
+    view: Any = None,
+    equations: int = 1,
+    derivatives: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> bool | None:
     """Whether ``λ_min(H') > max(k ‖∇'‖₂ R, CERTAIN_CURVATURE)`` at θ in the
     standardized coordinates of ``view`` (module docstring: then no separating
@@ -402,7 +407,14 @@ def curvature_certificate(
     Where the gradient at θ is too large for the bound, the test is made
     once more one Newton step further. Cost: one pass for the gradient (none
     when Newton kept gradient and Hessian at θ), one read of X for ``R``,
-    one pass more for the step further."""
+    one pass more for the step further.
+
+    ``derivatives``: the gradient and the full Hessian (every row) of
+    ``objective`` at θ itself, when the caller made them in a pass of its own
+    (the multinomial statistics pass for inference): the test at θ then
+    reads them, with k = 1, and makes no pass; the step further still
+    samples every k-th block. The caller keeps ownership: they are read,
+    not kept."""
     if objective.n_params > 2000:
         return None
     from ._scaling import ScaledObjective
@@ -413,7 +425,8 @@ def curvature_certificate(
     k = max(1, n * p * equations**2 // CERTIFICATE_VALUES)
     # at θ itself, not at a round trip through standardized coordinates: the
     # objective keeps the gradient and Hessian of Newton's last exact step
-    first = _scaled_curvature(objective, scaled, theta, k)
+    at_k = 1 if derivatives is not None else k
+    first = _scaled_curvature(objective, scaled, theta, at_k, derivatives)
     if first is None:
         return None  # overflowed (extreme values of X): the LP decides
     lams, vecs, gs = first
@@ -435,8 +448,8 @@ def curvature_certificate(
                 z += eq[p] - mean @ w
             if not float(np.max(np.abs(z), initial=0.0)) <= NULL_TOL * radius:
                 return False
-    bound = k * radius * (math.sqrt(2.0) if equations > 1 else 1.0)
-    if _certified(lams, flat, gs, bound):
+    bound = radius * (math.sqrt(2.0) if equations > 1 else 1.0)
+    if _certified(lams, flat, gs, at_k * bound):
         return True
     # A fit stopped by a loose tolerance may hold a gradient too large for the
     # bound. The certificate holds at any point: one Newton step further (in
@@ -453,16 +466,24 @@ def curvature_certificate(
     lams, _, gs = second
     if int(np.sum(lams <= CERTAIN_CURVATURE)) != int(flat.sum()):
         return False
-    return _certified(lams, lams <= CERTAIN_CURVATURE, gs, bound)
+    return _certified(lams, lams <= CERTAIN_CURVATURE, gs, k * bound)
 
 
 def _scaled_curvature(
-    objective: Any, scaled: Any, theta: np.ndarray, k: int
+    objective: Any,
+    scaled: Any,
+    theta: np.ndarray,
+    k: int,
+    derivatives: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The eigenvalues and eigenvectors of the standardized Hessian at θ
-    (from every k-th block of rows) and the standardized gradient; None when
-    they overflow or the eigensolver fails."""
-    _, g, H = objective.value_gradient_hessian(theta, hessian_stride=k)
+    (from every k-th block of rows; ``derivatives``' when given) and the
+    standardized gradient; None when they overflow or the eigensolver
+    fails."""
+    if derivatives is None:
+        _, g, H = objective.value_gradient_hessian(theta, hessian_stride=k)
+    else:
+        g, H = derivatives
     with np.errstate(over="ignore", invalid="ignore"):
         Hs = scaled.scaled_hessian(np.array(H))  # kept arrays are read-only
         gs = scaled.scaled_gradient(g)

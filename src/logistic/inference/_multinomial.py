@@ -101,15 +101,21 @@ class MultinomialStatistics:
 
 def collect_multinomial(
     objective: Any, theta: FloatArray
-) -> MultinomialStatistics | None:
-    """The statistics of an unpenalized (reference) fit at ``theta``, or None
-    when the objective is penalized, symmetric or too large."""
+) -> tuple[MultinomialStatistics, tuple[FloatArray, FloatArray]] | None:
+    """The statistics of an unpenalized (reference) fit at ``theta`` and the
+    gradient and Hessian of its mean objective there, from one pass; None
+    when the objective is penalized, symmetric or too large.
+
+    The derivatives are the caller's to pass on (``fit`` hands them to the
+    separation check at the same ``theta``, whose curvature certificate
+    needs exactly them) and to drop; the statistics keep only the
+    information, ``Σs`` times that Hessian."""
     if not objective.reference or objective.l2 != 0:
         return None
     if objective.n_params > MAX_STORED_PARAMS:
         return None
-    fields, _, _ = statistics_pass(objective, theta)  # one pass
-    return MultinomialStatistics(**fields)
+    fields, grad, hessian, _ = statistics_pass(objective, theta)  # one pass
+    return MultinomialStatistics(**fields), (grad, hessian)
 
 
 class MultinomialInference:

@@ -225,24 +225,26 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
 
 def statistics_pass(
     objective: MultinomialObjective, theta: FloatArray, meat: bool = False
-) -> tuple[dict[str, Any], FloatArray, Any]:
+) -> tuple[dict[str, Any], FloatArray, FloatArray, Any]:
     """One pass at ``theta``: the fields of
     :class:`~logistic.inference._multinomial.MultinomialStatistics`, the
-    gradient and (``meat``) the HC meat's sum (else 0)."""
+    gradient and Hessian of the mean objective ``J`` (the information is
+    ``Σs`` times that Hessian) and (``meat``) the HC meat's sum (else 0)."""
     W, b = objective.split(theta)
     intercept = objective.fit_intercept
     loss, G_w, g_b, total, H, totals, colsum, off, M = objective._reduce(
         partial(_block_pass, W=W, b=b, intercept=intercept, meat=meat)
     )
     total = objective._total(total)
+    hessian = objective._assemble(H, total)
     stats = {
-        "information": objective._assemble(H, total) * total,
+        "information": hessian * total,
         "weight_sum": float(total),
         "llf": -float(loss),
         "n_samples": int(objective.data.n_samples),
         **moments_fields((totals, colsum, off), float(total)),
     }
-    return stats, objective._gradient(W, b, G_w, g_b, total), M
+    return stats, objective._gradient(W, b, G_w, g_b, total), hessian, M
 
 
 def multinomial_from_data(
@@ -262,7 +264,7 @@ def multinomial_from_data(
     )
     theta = reference_theta(model)
     hc = cov_type in ("HC0", "HC1")
-    stats, grad, M = statistics_pass(objective, theta, meat=hc)
+    stats, grad, _, M = statistics_pass(objective, theta, meat=hc)
     check_gradient_norm(model, ScaledMultinomial(objective).scaled_gradient(grad))
     if cov_type == "nonrobust":
         return stats, None, backend
