@@ -245,4 +245,7 @@ def store_stream_fit(
     est.penalty_l1_, est.penalty_l2_ = 0.0, alpha
     est.tol_ = float("nan")
     est.fit_statistics_ = None  # a stream keeps no statistics for inference
+    # the separation check needs every row: an unpenalized stream is not
+    # checked (and a previous fit's verdict is not this model's)
+    est.separation_ = "unchecked" if alpha == 0 else None
     return est
