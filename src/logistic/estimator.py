@@ -160,8 +160,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     separation_ : {None, "complete", "quasi-complete", "unchecked"}
         Result of the separation check of an unpenalised fit whose rows are in
         memory; "unchecked" for unpenalised fits on out-of-core or Dask data
-        (the check needs the rows), None when no separation was found or the
-        fit was penalised.
+        and after ``partial_fit`` (the check needs the rows), None when no
+        separation was found or the fit was penalised (a strength of 0, e.g.
+        ``C=inf``, is unpenalised).
     fit_statistics_ : FitStatistics or None
         What ``summary()`` and ``inference()`` need without the data (the
         information matrix at the optimum, label sums, column moments; see
