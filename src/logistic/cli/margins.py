@@ -31,6 +31,10 @@ Conventions (owned here):
 * ``--level`` is the coverage of the intervals, as ``summary --level`` and
   ``predict --interval``; ``--at-value`` names the model's features as
   ``summary`` lists them (``gpa``, ``C(rank)[T.2]``).
+* A formula with interactions, transforms, a variable in two terms or
+  full-rank factor coding gets one effect per variable through every term
+  (:mod:`logistic.tabular._formula_margins`); ``--at-value VAR=VALUE`` then
+  sets the raw variable.
 * Output: the table on stdout (``--json``: one JSON document); ``-o FILE``
   writes it atomically instead, as CSV (one row per feature), or the JSON
   document with ``--json``.
@@ -139,6 +143,7 @@ class TrainingRows:
     sample_weight: np.ndarray | None
     offset: np.ndarray | None
     groups: np.ndarray | None
+    frame: Any = None  # the formula's variables, for effects per variable
 
 
 def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -213,6 +218,7 @@ def training_rows(
     from ..tabular import apply_design
     from ..tabular._columns import missing_mask, require_columns
     from ..tabular._encode import string_or_values
+    from ..tabular._formula_margins import by_variable, training_frame
     from ._apply import drop_rows, encoding_of, read_for_model, weights_of
     from ._common import import_pandas_first
 
@@ -248,6 +254,7 @@ def training_rows(
         sample_weight=None if weights is None else weights[rows],
         offset=design.offset,
         groups=None if cluster is None else string_or_values(raw, cluster)[rows],
+        frame=training_frame(raw, encoding, rows) if by_variable(encoding) else None,
     )
 
 
@@ -306,6 +313,8 @@ def _effects(
 ) -> Any:
     """``model.inference(rows, cov_type, groups).get_margeff(**margeff)``."""
     from .._exceptions import DataValidationError, InvalidParameterError
+    from ..tabular._formula_margins import formula_margins
+    from ._apply import encoding_of
     from ._multiclass import is_multiclass, levels_of, name_classes
 
     margeff = dict(options["margeff"])
@@ -318,6 +327,10 @@ def _effects(
             cov_type=options["cov_type"],
             groups=rows.groups,
         )
+        if rows.frame is not None:  # a formula's variables, through every term
+            return formula_margins(results, encoding_of(mf), rows.frame,
+                                   sample_weight=rows.sample_weight, offset=rows.offset,
+                                   path=str(data), **margeff)  # fmt: skip
         if is_multiclass(mf.model):  # effects on every class, named by level
             results = name_classes(results, levels_of(mf))
             del margeff["atexog"]  # refused before, by check_multiclass
@@ -424,6 +437,8 @@ def margins(
     """
     from ..inference import COV_TYPES
     from ..inference._margins import ATS, CATEGORICAL, METHODS
+    from ..tabular._formula_margins import by_variable
+    from ._apply import encoding_of
 
     alpha_of(level)
     _choice("--method", method, METHODS)
@@ -448,10 +463,11 @@ def margins(
     mf = load_model_file(str(model))
     check_model(mf, model)
     check_multiclass(mf, at, at_value)
+    variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
     margeff = {
         "at": at,
         "method": method,
-        "atexog": at_values(at_value, feature_names(mf)),
+        "atexog": at_value if variables else at_values(at_value, feature_names(mf)),
         "dummy": dummy,
         "categorical": categorical,
     }

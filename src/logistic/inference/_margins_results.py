@@ -76,7 +76,7 @@ class MarginalEffects:
     ) -> None:
         self._effects = effects
         self._cov = cov
-        perm = display_order(len(names), fit_intercept)
+        perm = display_order(jacobian.shape[1] - int(fit_intercept), fit_intercept)
         self.jacobian = jacobian[:, perm]
         self.names = list(names)
         self.dummy_idx = np.sort(discrete) if discrete.size else None
@@ -156,7 +156,7 @@ class MarginalEffects:
         if values:
             lines.append(
                 "Set on every row: "
-                + ", ".join(f"{name}={v:g}" for name, v in values.items())
+                + ", ".join(f"{name}={_shown(v)}" for name, v in values.items())
             )
         lines += ["=" * len(head), head, "-" * len(head)]
         lines += self._row_lines(self.wald_table(alpha), label, width)
@@ -202,6 +202,12 @@ class MarginalEffects:
         ]
 
     def _discrete_note(self) -> str:
+        if self.margeff_options.get("variables"):
+            return (
+                "(d) discrete change: a level name[T.level] against the reference "
+                "level, or a 0/1 variable from 0 to 1; every term of the variable "
+                "follows"
+            )
         if self._levels:
             return (
                 "(d) discrete change from 0 to 1; a level name[T.level] against the "
@@ -217,3 +223,10 @@ class MarginalEffects:
             f"<MarginalEffects method={self.method!r}, at={self.at!r}, "
             f"cov_type={self.cov_type!r}, p={len(self.names)}>"
         )
+
+
+def _shown(value: Any) -> str:
+    """A value set on every row: a number as ``%g``, a level as its text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,359 @@
+"""Marginal effects of the variables a formula reads, through every term.
+
+Convention (owned here; a guide in docs/marginal-effects.md): a model whose
+design columns are functions of input variables (interactions ``age:smoke``,
+transforms ``np.log(lwt)``, ``I(age ** 2)``, full-rank factor coding) gets
+one effect per **variable**, as Stata's ``margins, dydx(*)`` on factor-variable
+notation, never one per design column:
+
+* a continuous variable ``v``: the derivative of the predicted probability
+  with respect to the raw ``v``, every term that reads ``v`` following. The
+  design's derivative ``D = ∂X/∂v`` is a central difference of the re-encoded
+  design, ``(X(v + h) - X(v - h)) / (2h)`` with ``h = ε^{1/3} max(|v|, 1)``
+  per row (the step actually taken in floating point as the divisor); exact
+  up to rounding for the polynomial and product terms, ~1e-10 relative for
+  smooth transforms. Everything after ``D`` is analytic: with ``a = D w``,
+  ``f = σ(z)σ(-z)``, ``f' = f (σ(-z) - σ(z))`` the per-row effect is ``f a``
+  (``dydx``), ``σ(-z) a`` (``eydx``), times ``v`` for ``dyex``/``eyex``; its
+  derivative in ``θ = [w, b]`` is ``f' a x̃ + f D̃`` (``dydx``) or
+  ``-f a x̃ + σ(-z) D̃`` (``eydx``) with ``x̃ = [x, 1]``, ``D̃ = [D, 0]``.
+* a categorical variable: each level ``k`` but the reference (the first
+  stored level) as the discrete change ``F(X_k) - F(X_ref)`` with the variable
+  set to ``k`` and to the reference on every row, every other variable at its
+  observed value; ``F = σ`` (``dydx``) or ``log σ`` (``eydx``); derivative
+  ``G(z_k) x̃_k - G(z_ref) x̃_ref`` with ``G = f`` or ``σ(-z)``.
+* ``dummy``: a numeric variable whose training values are 0 and 1 (both
+  present) becomes the discrete change from 0 to 1 the same way.
+* ``atexog={variable: value}`` sets the raw variable on every row first (all
+  its terms follow); a categorical variable takes one of its levels.
+* Averages over the training rows with frequency weights, ``Σ s e_i / Σ s``
+  (``at="overall"``, Stata's default); the delta method ``J V Jᵀ`` with the
+  exact ``J`` above. ``at="mean"/"median"/"zero"`` are refused (the means of
+  a categorical variable are not a row).
+
+The encoding of a frame is the caller's (``design(frame) -> X``), so this
+module knows no formula grammar; :mod:`logistic.tabular._formula` supplies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, log_expit
+
+from .._exceptions import InvalidParameterError
+from .._typing import FloatArray
+from ._margins_results import MarginalEffects
+
+__all__ = ["Variable", "variable_effects"]
+
+F64 = np.float64
+#: Rows encoded at a time (bounds the re-encoded designs' memory).
+BLOCK_ROWS = 65536
+STEP = float(np.finfo(F64).eps) ** (1.0 / 3.0)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An input variable of the formula: its data ``column``, the ``label``
+    its rows are shown under (``age``, ``C(race)``) and, for a categorical
+    variable, its ``levels`` (the first is the reference)."""
+
+    column: str
+    label: str
+    levels: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class _Effect:
+    """One row of the table: ``variable`` set to ``values[1]`` against
+    ``values[0]`` (a discrete change), or differentiated (``values`` None)."""
+
+    name: str
+    variable: Variable
+    values: tuple[Any, Any] | None
+
+
+def _level(variable: Variable, value: Any, what: str) -> Any:
+    """The stored level of ``variable`` that ``value`` names (as text, or as
+    numbers when both are numbers)."""
+    assert variable.levels is not None
+    for level in variable.levels:
+        if level == value and type(level) is type(value) or str(level) == str(value):
+            return level
+    try:
+        number = float(value)
+        for level in variable.levels:
+            if not isinstance(level, (str, bool)) and float(level) == number:
+                return level
+    except (TypeError, ValueError):
+        pass
+    shown = ", ".join(str(v) for v in variable.levels)
+    raise InvalidParameterError(
+        f"{what}[{variable.column!r}] = {value!r} is not one of its levels ({shown})"
+    )
+
+
+def _set_values(
+    atexog: Mapping[str, Any] | None, variables: list[Variable]
+) -> dict[str, Any]:
+    """``atexog`` checked: variable column -> the value put on every row."""
+    if not atexog:
+        return {}
+    if not isinstance(atexog, Mapping):
+        raise InvalidParameterError(
+            f"atexog must be a mapping {{variable: value}}; got {type(atexog).__name__}"
+        )
+    by_name = {v.column: v for v in variables}
+    by_name.update({v.label: v for v in variables if v.label not in by_name})
+    out: dict[str, Any] = {}
+    for key, value in atexog.items():
+        variable = by_name.get(key)
+        if variable is None:
+            shown = ", ".join(v.column for v in variables)
+            raise InvalidParameterError(
+                f"atexog names {key!r}, which is not a variable of the formula "
+                f"({shown}); a formula model's values are set on its variables, "
+                "and every term that reads one follows"
+            )
+        if variable.levels is not None:
+            out[variable.column] = _level(variable, value, "atexog")
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not np.isfinite(number):
+            raise InvalidParameterError(
+                f"atexog[{key!r}] must be a finite number; got {value!r}"
+            )
+        out[variable.column] = number
+    return out
+
+
+def _binary(values: Any) -> bool:
+    try:
+        x = np.asarray(values, dtype=F64)
+    except (TypeError, ValueError):
+        return False
+    return bool(np.all((x == 0) | (x == 1)) and (x == 0).any() and (x == 1).any())
+
+
+def _effects_of(variables: list[Variable], frame: Any, dummy: Any) -> list[_Effect]:
+    """The table's rows: levels against the reference, 0/1 changes, slopes."""
+    columns = [v.column for v in variables]
+    if dummy is True:
+        listed = {c for c, v in zip(columns, variables, strict=True)
+                  if v.levels is None and _binary(frame[c])}  # fmt: skip
+    elif dummy is False or dummy is None:
+        listed = set()
+    elif isinstance(dummy, (str, bytes)) or not isinstance(dummy, Sequence):
+        raise InvalidParameterError(
+            f"dummy must be True, False or a list of 0/1 variables; got {dummy!r}"
+        )
+    else:
+        listed = set(dummy)
+        for name in listed:
+            if name not in columns:
+                raise InvalidParameterError(
+                    f"dummy lists {name!r}, which is not a variable of the formula "
+                    f"({', '.join(columns)})"
+                )
+            if not _binary(frame[name]):
+                raise InvalidParameterError(
+                    f"dummy lists {name!r}, which is not a 0/1 variable (its values "
+                    "are not all 0 or 1, both present): drop it from dummy="
+                )
+    out: list[_Effect] = []
+    for v in variables:
+        if v.levels is not None:
+            ref = v.levels[0]
+            out += [_Effect(f"{v.label}[T.{k}]", v, (ref, k)) for k in v.levels[1:]]
+        elif v.column in listed:
+            out.append(_Effect(v.label, v, (0.0, 1.0)))
+        else:
+            out.append(_Effect(v.label, v, None))
+    return out
+
+
+def _with(frame: Any, column: str, value: Any) -> Any:
+    copy = frame.copy()
+    if isinstance(value, np.ndarray):
+        copy[column] = value
+    else:
+        copy[column] = [value] * len(copy)
+    return copy
+
+
+class _Block:
+    """One block of rows: its design, logits and weights."""
+
+    def __init__(
+        self,
+        frame: Any,
+        design: Callable[[Any], FloatArray],
+        theta: FloatArray,
+        p: int,
+        s: FloatArray,
+        off: FloatArray,
+    ) -> None:
+        self.frame, self.design, self.theta, self.p = frame, design, theta, p
+        self.s, self.off = s, off
+        self.X = self.encode(frame)
+        self.z = self.logit(self.X)
+
+    def encode(self, frame: Any) -> FloatArray:
+        X = np.asarray(self.design(frame), dtype=F64)
+        if X.shape != (len(frame), self.p):
+            raise InvalidParameterError(
+                f"the formula makes {X.shape[1]} columns, the model has {self.p}"
+            )
+        return X
+
+    def logit(self, X: FloatArray) -> FloatArray:
+        z = X @ self.theta[: self.p] + self.off
+        return z + self.theta[self.p] if self.theta.shape[0] > self.p else z
+
+    def tilde(self, X: FloatArray, one: float) -> FloatArray:
+        if self.theta.shape[0] == self.p:
+            return X
+        return np.hstack([X, np.full((X.shape[0], 1), one)])
+
+    def change(self, effect: _Effect, log: bool) -> tuple[float, FloatArray]:
+        """Σ s (F(z₁) - F(z₀)) and its gradient in θ."""
+        assert effect.values is not None
+        col = effect.variable.column
+        X0 = self.encode(_with(self.frame, col, effect.values[0]))
+        X1 = self.encode(_with(self.frame, col, effect.values[1]))
+        z0, z1 = self.logit(X0), self.logit(X1)
+        if log:
+            F0, F1 = log_expit(z0), log_expit(z1)
+            G0, G1 = expit(-z0), expit(-z1)
+        else:
+            F0, F1 = expit(z0), expit(z1)
+            G0, G1 = expit(z0) * expit(-z0), expit(z1) * expit(-z1)
+        value = float(self.s @ (F1 - F0))
+        grad = (self.s * G1) @ self.tilde(X1, 1.0) - (self.s * G0) @ self.tilde(X0, 1.0)
+        return value, grad
+
+    def slope(self, effect: _Effect, method: str) -> tuple[float, FloatArray]:
+        """Σ s e_i of a continuous variable's effect and its gradient in θ."""
+        col = effect.variable.column
+        v = np.asarray(self.frame[col], dtype=F64)
+        h = STEP * np.maximum(np.abs(v), 1.0)
+        up, down = v + h, v - h
+        D = (
+            self.encode(_with(self.frame, col, up))
+            - self.encode(_with(self.frame, col, down))
+        ) / (up - down)[:, None]
+        a = D @ self.theta[: self.p]
+        s1, s0 = expit(self.z), expit(-self.z)
+        f = s1 * s0
+        if method.startswith("dy"):
+            g0, g1 = f, f * (s0 - s1)
+        else:
+            g0, g1 = s0, -f
+        c = v if method.endswith("ex") else np.ones_like(v)
+        value = float(self.s @ (g0 * a * c))
+        grad = (self.s * c * g1 * a) @ self.tilde(self.X, 1.0) + (
+            self.s * c * g0
+        ) @ self.tilde(D, 0.0)
+        return value, grad
+
+
+def _check_options(at: str, method: str, effects: list[_Effect], results: Any) -> None:
+    if hasattr(results, "classes"):
+        raise InvalidParameterError(
+            "marginal effects of the variables of a formula whose variables enter "
+            "several terms, a transform or a full-rank factor are computed for "
+            "two-class models only; fit the model with each variable in one plain "
+            "term, or compute the effects from predict on modified data"
+        )
+    if at != "overall":
+        raise InvalidParameterError(
+            f"at={at!r}: the effects of a formula's variables (through every term "
+            "that reads them) are averaged over the training rows, at='overall'; "
+            "set a variable's value on every row with atexog"
+        )
+    if method in ("dyex", "eyex") and any(e.values is not None for e in effects):
+        raise InvalidParameterError(
+            f"method={method!r} is not defined for discrete changes (a categorical "
+            "variable's levels, dummy); use 'dydx' or 'eydx'"
+        )
+
+
+def variable_effects(
+    results: Any,
+    frame: Any,
+    variables: list[Variable],
+    design: Callable[[Any], FloatArray],
+    *,
+    sample_weight: Any = None,
+    offset: Any = None,
+    at: str = "overall",
+    method: str = "dydx",
+    atexog: Mapping[str, Any] | None = None,
+    dummy: Any = False,
+) -> MarginalEffects:
+    """Average marginal effects of ``variables`` (module docstring).
+
+    ``results`` an ``InferenceResults`` fitted on the rows of ``frame`` (a
+    pandas DataFrame of the variables' raw values, those rows only);
+    ``design(frame)`` re-encodes a frame into the model's columns.
+    """
+    from ._margins import ATS, METHODS, _choice, _count
+
+    at = _choice("at", at, ATS)
+    method = _choice("method", method, METHODS)
+    effects = _effects_of(variables, frame, dummy)
+    _check_options(at, method, effects, results)
+    values = _set_values(atexog, variables)
+    base = frame.reset_index(drop=True)
+    for column, value in values.items():
+        base = _with(base, column, value)
+    n = len(base)
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=F64)
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=F64)
+    theta = np.asarray(results._theta, dtype=F64)
+    p = len(results.feature_names)
+    W = float(s.sum())
+    if not W > 0:
+        raise InvalidParameterError("marginal effects need rows of positive weight")
+    total = np.zeros(len(effects))
+    jac = np.zeros((len(effects), theta.shape[0]))
+    for start in range(0, n, BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        block = _Block(base.iloc[rows], design, theta, p, s[rows], off[rows])
+        for i, effect in enumerate(effects):
+            if effect.values is None:
+                value, grad = block.slope(effect, method)
+            else:
+                value, grad = block.change(effect, method == "eydx")
+            total[i] += value
+            jac[i] += grad
+    total, jac = total / W, jac / W
+    cov = jac @ results._cov @ jac.T
+    discrete = [i for i, e in enumerate(effects) if e.values is not None]
+    return MarginalEffects(
+        total,
+        0.5 * (cov + cov.T),
+        jac,
+        names=[e.name for e in effects],
+        discrete=np.asarray(discrete, dtype=np.intp),
+        levels=False,
+        options={
+            "method": method,
+            "at": at,
+            "atexog": dict(values),
+            "dummy": dummy,
+            "categorical": "levels",
+            "variables": True,
+        },
+        cov_type=results.cov_type,
+        nobs=_count(results.nobs),
+        fit_intercept=bool(results.fit_intercept),
+        pandas=results._pd,
+    )

@@ -1,0 +1,143 @@
+"""Which formula models get marginal effects per variable, and their encoding.
+
+Convention (owned here): a formula model whose every term is one plain
+variable (a numeric column, or a categorical column in treatment coding)
+has one design column per variable (or per level): its effects are the
+columns' (:mod:`logistic.inference._margins`), unchanged. Any other formula
+(an interaction ``a:b``, a transform ``np.log(x)``, ``I(x ** 2)``, a variable
+in two terms, full-rank factor coding ``C(g) - 1``) gets the effects of its
+variables through every term (:mod:`logistic.inference._margins_terms`): the
+stored factors and terms re-encode the training rows with a variable moved
+(:func:`._formula.build_design`; nothing is evaluated from text).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError
+from ..io._terms import expression_columns
+
+__all__ = ["by_variable", "formula_margins", "formula_variables", "training_frame"]
+
+
+def _columns(spec: dict[str, Any]) -> list[str]:
+    if spec["kind"] == "categorical":
+        return [spec["column"]]
+    return sorted(expression_columns(spec["expr"]))
+
+
+def by_variable(encoding: dict[str, Any] | None) -> bool:
+    """Whether a model's effects must be taken per variable (module docstring)."""
+    if not encoding or encoding.get("kind") != "formula":
+        return False
+    factors, seen = encoding["factors"], set[str]()
+    for block in encoding["terms"]:
+        if len(block) != 1:
+            return True
+        spec = factors[block[0]["factor"]]
+        if spec["kind"] == "categorical" and not block[0]["reduced"]:
+            return True
+        if spec["kind"] == "numeric" and spec["expr"]["op"] != "column":
+            return True
+        columns = set(_columns(spec))
+        if columns & seen:
+            return True
+        seen |= columns
+    return False
+
+
+def formula_variables(encoding: dict[str, Any]) -> list[Any]:
+    """The formula's variables (:class:`~logistic.inference._margins_terms.Variable`)
+    in the order the terms first read them; a categorical one is labelled by
+    its first factor (``C(race)``) and carries its stored levels."""
+    from ..inference._margins_terms import Variable
+
+    factors = encoding["factors"]
+    found: dict[str, Any] = {}
+    numeric: set[str] = set()
+    for block in encoding["terms"]:
+        for item in block:
+            spec = factors[item["factor"]]
+            for column in _columns(spec):
+                if spec["kind"] == "numeric":
+                    numeric.add(column)
+                if column in found:
+                    continue
+                levels = (
+                    tuple(spec["levels"]) if spec["kind"] == "categorical" else None
+                )
+                label = item["factor"] if levels is not None else column
+                found[column] = Variable(column, label, levels)
+    both = [c for c, v in found.items() if v.levels is not None and c in numeric]
+    if both:
+        raise InvalidParameterError(
+            f"the formula reads {both[0]!r} both as a category and as a number: "
+            "marginal effects need one kind per variable"
+        )
+    return list(found.values())
+
+
+def training_frame(raw: Any, encoding: dict[str, Any], keep: np.ndarray) -> Any:
+    """The formula variables' raw values on the rows ``keep`` (pandas), read as
+    :func:`._encode.apply_design` reads them for the design."""
+    from ._encode import _subset
+
+    sub = _subset(raw, keep)
+    return sub.table.select(list(encoding["variables"])).to_pandas()
+
+
+def formula_margins(
+    results: Any,
+    encoding: dict[str, Any],
+    frame: Any,
+    *,
+    sample_weight: Any = None,
+    offset: Any = None,
+    path: str = "<data>",
+    **margeff: Any,
+) -> Any:
+    """``results``' marginal effects per variable of the stored formula
+    (``margeff``: ``at``, ``method``, ``atexog``, ``dummy``, ``categorical``;
+    ``atexog`` a mapping, or the command line's ``VAR=VALUE`` texts)."""
+    from ..inference._margins_terms import variable_effects
+    from ._formula import build_design
+
+    categorical = margeff.pop("categorical", "levels")
+    if categorical != "levels":
+        raise InvalidParameterError(
+            f"categorical={categorical!r}: a formula whose variables enter several "
+            "terms, a transform or a full-rank factor has no column of its own per "
+            "level; its categorical variables are each level against the reference "
+            "(categorical='levels')"
+        )
+    if isinstance(margeff.get("atexog"), list):
+        margeff["atexog"] = _texts(margeff["atexog"])
+    factors, terms = encoding["factors"], encoding["terms"]
+
+    def design(rows: Any) -> np.ndarray:
+        return build_design(rows, factors, terms, path)[0]
+
+    return variable_effects(
+        results,
+        frame,
+        formula_variables(encoding),
+        design,
+        sample_weight=sample_weight,
+        offset=offset,
+        **margeff,
+    )
+
+
+def _texts(items: list[str]) -> dict[str, str]:
+    """``["age=30", "race=2"]`` -> ``{"age": "30", "race": "2"}``; each value
+    is checked against its variable's kind by the effects."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, eq, text = item.rpartition("=")
+        if not eq or not name:
+            raise InvalidParameterError(f"atexog must be VAR=VALUE; got {item!r}")
+        out[name] = text
+    return out
