@@ -119,27 +119,22 @@ cdef double _sweep_gradient(
     :func:`_kkt_term` per column: ``g`` written, the largest residual into
     ``resid``, without ``|g_b|``) while the column's gradient is at hand,
     so the stopping rule needs no read of its six vectors of its own."""
-    cdef Py_ssize_t k, j, i, lo, hi, row, row1, K = cols.shape[0]
-    cdef double s0, s1, s2, sr, t0, t1, t2, tr, x, y
+    cdef Py_ssize_t k, j, i, lo, hi, row, K = cols.shape[0]
+    cdef double s0, s1, s2, sr, t0, t1, t2, tr, x
     cdef double grad, old, new, delta, biggest = 0.0, step, muk
     cdef double r, worst = 0.0
+    cdef double sums[8]
     for k in range(K):
         j = cols[k]
         lo, hi = indptr[j], indptr[j + 1]
-        s0 = s1 = s2 = sr = t0 = t1 = t2 = tr = 0.0
-        for i in range(lo, hi - 1, 2):
-            row = 3 * <Py_ssize_t>indices[i]  # widened first: int32 indices
-            row1 = 3 * <Py_ssize_t>indices[i + 1]
-            s0 += data[i] * vrr[row + 1]
-            t0 += data[i + 1] * vrr[row1 + 1]
-            x = data[i] * vrr[row]
-            y = data[i + 1] * vrr[row1]
-            s1 += x
-            t1 += y
-            s2 += x * data[i]
-            t2 += y * data[i + 1]
-            sr += x * vrr[row + 2]
-            tr += y * vrr[row1 + 2]
+        # the two partial sums of each over the column's pairs of values
+        # (s: even offsets, t: odd), both lanes at once
+        if col_index is int:
+            logistic_pairs_vrr_i32(&data[0], &indices[0], lo, hi, vrr, sums)
+        else:
+            logistic_pairs_vrr_ip(&data[0], &indices[0], lo, hi, vrr, sums)
+        s0, s1, s2, sr = sums[0], sums[1], sums[2], sums[3]
+        t0, t1, t2, tr = sums[4], sums[5], sums[6], sums[7]
         if (hi - lo) & 1:
             row = 3 * <Py_ssize_t>indices[hi - 1]
             s0 += data[hi - 1] * vrr[row + 1]
