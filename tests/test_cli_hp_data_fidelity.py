@@ -187,3 +187,111 @@ def test_excel_safe_keeps_a_numeric_column_with_missing_tokens(workdir, capsys):
     code, out, err = run_cli(capsys, args)
     assert code == 0, err
     assert [r["num"] for r in _rows(out)] == nums
+
+
+# -- messages name the line a row starts on
+
+
+def _line_of_row(path, row):
+    """The line (header = 1) where 0-based data row ``row`` starts, by Python's
+    csv module (blank lines are no rows, as for pyarrow)."""
+    with open(path, newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        before, k = reader.line_num, -1
+        for record in reader:
+            if record:
+                k += 1
+                if k == row:
+                    return before + 1
+            before = reader.line_num
+    raise AssertionError(row)
+
+
+def _messy_file(path, blank):
+    """Every row's note holds a line break; row 7 misses ``x``; ``blank``
+    adds blank lines before it."""
+    rows = [
+        f'{"" if i == 7 else f"{i % 3}.5"},"note {i}\nsecond line",{i % 2}'
+        for i in range(12)
+    ]
+    if blank:
+        rows.insert(3, "")
+        rows.insert(5, "")
+    path.write_text("x,note,y\n" + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_a_missing_value_is_named_by_its_line(workdir, capsys, blank):
+    _messy_file(workdir / "messy.csv", blank)
+    code, _, err = run_cli(
+        capsys, ["fit", "messy.csv", "-t", "y", "--drop", "note", "-o", "m.json"]
+    )
+    assert code == 65, err
+    line = _line_of_row(workdir / "messy.csv", 7)
+    assert f"line {line}" in err, err
+    assert f"line {7 + 2}" not in err
+
+
+def _pipe_stdin(monkeypatch, data: bytes) -> int:
+    """Standard input replaced by a pipe holding ``data``; the read end."""
+    import os
+
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+
+    class Stdin:
+        def fileno(self) -> int:
+            return read
+
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setattr("sys.stdin", Stdin())
+    return read
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_an_unseen_level_is_named_by_its_line_also_from_standard_input(
+    workdir, capsys, monkeypatch, blank
+):
+    import os
+
+    _training(workdir / "fit.csv", ["a", "b", "c"])
+    run_cli(capsys, ["fit", "fit.csv", "-t", "y", "-o", "m.json", "-q"])
+    rows = [f'"id\n{i}",0.1,0.2,{"z" if i == 4 else "a"}' for i in range(6)]
+    if blank:
+        rows.insert(2, "")
+    text = "id,x1,x2,cat\n" + "\n".join(rows) + "\n"
+    (workdir / "new.csv").write_text(text)
+    line = _line_of_row(workdir / "new.csv", 4)
+    code, _, err = run_cli(capsys, ["predict", "m.json", "new.csv"])
+    assert code == 65 and f"first at line {line})" in err, err
+    fd = _pipe_stdin(monkeypatch, (text + "\n\n").encode())  # blank lines at the end
+    code, _, err = run_cli(capsys, ["predict", "m.json", "-"])
+    os.close(fd)
+    # a pipe's copy is gone when the message is made: with blank lines among
+    # the rows the line is not known, and the message counts data rows
+    where = "data row 5" if blank else f"line {line}"
+    assert code == 65 and f"first at {where})" in err, err
+
+
+def test_margins_cluster_labels_are_text(workdir, capsys):
+    """``07`` and ``7`` are two clusters, as ``c07`` and ``c7`` are."""
+    lines = _training(workdir / "fit.csv", ["a", "b", "c"])
+    run_cli(capsys, ["fit", "fit.csv", "-t", "y", "-o", "m.json", "-q"])
+    labels = [("07", "7", "8", "08")[i % 4] for i in range(len(lines) - 1)]
+    for name, prefix in (("num.csv", ""), ("text.csv", "c")):
+        rows = [
+            f"{line},{prefix}{g}" for line, g in zip(lines[1:], labels, strict=True)
+        ]
+        (workdir / name).write_text("\n".join([lines[0] + ",g", *rows]) + "\n")
+    docs = []
+    for name in ("num.csv", "text.csv"):
+        args = ["margins", "m.json", name, "--cov-type", "cluster", "--cluster", "g"]
+        args += ["--json", "-q"]
+        code, out, err = run_cli(capsys, args)
+        assert code == 0, err
+        docs.append([r["std_error"] for r in json.loads(out)["effects"]])
+    np.testing.assert_allclose(docs[0], docs[1], rtol=1e-12)

@@ -24,7 +24,7 @@ identifiers and free text are left out with a note (:mod:`._screen`;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -118,10 +118,7 @@ class Design:
 def _subset(raw: RawData, keep: np.ndarray) -> RawData:
     if keep.all():
         return raw
-    table = raw.table.filter(bool_array(keep))
-    sub = RawData(
-        path=raw.path, format=raw.format, table=table, delimiter=raw.delimiter
-    )
+    sub = replace(raw, table=raw.table.filter(bool_array(keep)))  # lines kept
     sub._rows = np.flatnonzero(keep)  # type: ignore[attr-defined]
     return sub
 

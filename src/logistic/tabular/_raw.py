@@ -58,6 +58,8 @@ class RawData:
     verbatim : dict of str to pyarrow.ChunkedArray
         CSV columns as written, missing-value tokens included
         (``read_data(verbatim=...)``), where ``table`` differs.
+    lines : logistic.tabular._lines.LineMap or None
+        The line each CSV data row starts on (None: row n is line n + 2).
     """
 
     path: str
@@ -70,6 +72,7 @@ class RawData:
     sha256: str | None = None
     unnamed: list[int] = field(default_factory=list)
     verbatim: dict[str, Any] = field(default_factory=dict)
+    lines: Any = None
 
     @property
     def n_rows(self) -> int:
@@ -77,7 +80,9 @@ class RawData:
 
 
 def position(raw: RawData, row: int) -> str:
-    """Human position of 0-based data row ``row``: "line N" (CSV) or "row N".
+    """Human position of 0-based data row ``row``: "line N" (CSV: the line
+    the row starts on, :class:`._lines.LineMap`; "data row N" where that
+    cannot be known) or "row N" (Parquet, LibSVM).
 
     For a subset of rows (``raw._rows`` maps subset rows to file rows) the
     position is the one in the file.
@@ -85,7 +90,9 @@ def position(raw: RawData, row: int) -> str:
     rows = getattr(raw, "_rows", None)
     if rows is not None:
         row = int(rows[row])
-    return f"line {row + 2}" if raw.format == "csv" else f"row {row + 1}"
+    if raw.format != "csv":
+        return f"row {row + 1}"
+    return f"line {row + 2}" if raw.lines is None else str(raw.lines.where(row))
 
 
 def open_data(path: str | os.PathLike[str]) -> BinaryIO:

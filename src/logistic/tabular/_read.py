@@ -20,8 +20,8 @@ Convention (owned here):
   ``verbatim`` (copied to an output) are also kept exactly as written, in
   ``RawData.verbatim``: see :func:`read_data`. Parquet columns keep their
   stored types.
-* Row positions in messages are *lines* of a CSV file (header = line 1) and
-  1-based *rows* of Parquet or LibSVM data.
+* Row positions in messages are the *lines* CSV rows start on (header =
+  line 1; :mod:`._lines`) and 1-based *rows* of Parquet or LibSVM data.
 * Files are opened only through :mod:`logistic._files`: a socket or device
   is refused (:class:`NotARegularFileError`) before a byte is read;
   standard input (``"-"``), pipes and FIFOs (``/dev/stdin``) are read once
@@ -69,7 +69,7 @@ from ._encoding import (
     refuse_binary,
     refuse_utf16,
 )
-from ._lines import find_long_line, find_ragged_line
+from ._lines import LineMap, find_long_line, find_ragged_line
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
 
 __all__ = [
@@ -190,14 +190,15 @@ def _read_csv(
         error = decode_error(name, path, compression, encoding)
         if error is not None:
             raise error
+    lines = LineMap(table, (path, compression, delimiter, encoding))
     table, dropped = _unnamed_columns(table, unnamed)
     _check_columns(table.column_names, name)
-    _check_utf8(table, name)
+    _check_utf8(table, name, lines)
     if on_progress is not None:
         size = os.stat(path).st_size
         on_progress(table.num_rows, size, size)
     raw = RawData(path=name, format="csv", table=table, delimiter=delimiter)
-    raw.unnamed = dropped
+    raw.unnamed, raw.lines = dropped, lines
     again = [n for n in verbatim if n in table.column_names and not _exact(table, n)]
     if again:
         raw.verbatim = _verbatim(
@@ -387,7 +388,7 @@ def check_delimiter(sep: str) -> str:
     return sep
 
 
-def _check_utf8(table: Any, path: str) -> None:
+def _check_utf8(table: Any, path: str, lines: LineMap) -> None:
     """pyarrow reads invalid UTF-8 as binary columns: refuse them, naming the line."""
     import pyarrow as pa
 
@@ -401,7 +402,8 @@ def _check_utf8(table: Any, path: str) -> None:
                     value.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise DataValidationError(
-                    f"{path}: column {name!r} is not valid UTF-8 text at line {i + 2} "
+                    f"{path}: column {name!r} is not valid UTF-8 text at "
+                    f"{lines.where(i)} "
                     f"(byte {exc.start} of the value: {value[:20]!r}); pass "
                     "--encoding cp1252 (or --encoding latin-1) if the file is not "
                     "UTF-8"
@@ -570,5 +572,7 @@ def read_data(
                 unnamed,
                 verbatim,
             )
+        if src.sha256 is not None and raw.lines is not None:
+            raw.lines.detach()  # a pipe's copy, removed on leaving the block
     raw.sha256 = src.sha256
     return raw
