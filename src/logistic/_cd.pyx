@@ -85,6 +85,25 @@ cdef extern from * nogil:
     #define LOGISTIC_MUL(a, b) logistic_lanes_op((a), (b), 1)
     #define LOGISTIC_ADD(a, b) logistic_lanes_op((a), (b), 0)
     #endif
+    /* A = {p[0], q[0]}, B = {p[1], q[1]}: a row's two neighbouring values,
+       of two rows; where the compiler has __builtin_shufflevector, two
+       16-byte loads and two shuffles instead of four loads */
+    #if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+    #define LOGISTIC_TWO_ROWS(A, B, p, q)                                          \\
+        do {                                                                   \\
+            logistic_lanes P_, Q_;                                             \\
+            __builtin_memcpy(&P_, (p), sizeof P_);                             \\
+            __builtin_memcpy(&Q_, (q), sizeof Q_);                             \\
+            A = __builtin_shufflevector(P_, Q_, 0, 2);                         \\
+            B = __builtin_shufflevector(P_, Q_, 1, 3);                         \\
+        } while (0)
+    #else
+    #define LOGISTIC_TWO_ROWS(A, B, p, q)                                          \\
+        do {                                                                   \\
+            LOGISTIC_LANES(A, (p)[0], (q)[0]);                                 \\
+            LOGISTIC_LANES(B, (p)[1], (q)[1]);                                 \\
+        } while (0)
+    #endif
 
     /* grad = sum of data * v * r, v and r side by side (row i at 2i): the
        sweep's coordinate gradient (_sweep_csc) */
@@ -99,8 +118,7 @@ cdef extern from * nogil:
             const double *p = vr + 2 * (Py_ssize_t)indices[i];                 \\
             const double *q = vr + 2 * (Py_ssize_t)indices[i + 1];             \\
             LOGISTIC_LANES(d, data[i], data[i + 1]);                           \\
-            LOGISTIC_LANES(v, p[0], q[0]);                                     \\
-            LOGISTIC_LANES(r, p[1], q[1]);                                     \\
+            LOGISTIC_TWO_ROWS(v, r, p, q);                                     \\
             g = LOGISTIC_ADD(g, LOGISTIC_MUL(LOGISTIC_MUL(d, v), r));          \\
         }                                                                      \\
         out[0] = LOGISTIC_LANE(g, 0);                                          \\
@@ -123,8 +141,7 @@ cdef extern from * nogil:
             const double *p = vrr + 3 * (Py_ssize_t)indices[i];                \\
             const double *q = vrr + 3 * (Py_ssize_t)indices[i + 1];            \\
             LOGISTIC_LANES(d, data[i], data[i + 1]);                           \\
-            LOGISTIC_LANES(v, p[0], q[0]);                                     \\
-            LOGISTIC_LANES(res, p[1], q[1]);                                   \\
+            LOGISTIC_TWO_ROWS(v, res, p, q);                                   \\
             LOGISTIC_LANES(r, p[2], q[2]);                                     \\
             s0 = LOGISTIC_ADD(s0, LOGISTIC_MUL(d, res));                       \\
             x = LOGISTIC_MUL(d, v);                                            \\
