@@ -93,8 +93,8 @@ def test_html_and_markdown_carry_the_same_numbers(ucla):
     ]  # fmt: skip
     header = next(line for line in md if line.startswith("| term |"))
     assert "P>\\|z\\|" in header  # pipes escaped inside a Markdown cell
-    # statistics: header + 15 rows; coefficients: header + 6 terms
-    assert sum(line.startswith("| ") for line in md) == 1 + 15 + 1 + 6
+    # statistics: header + 16 rows (LR chi2 among them); coefficients: header + 6
+    assert sum(line.startswith("| ") for line in md) == 1 + 16 + 1 + 6
 
 
 def test_html_escapes_names_and_notes_separation():

@@ -326,9 +326,34 @@ def _pinv_rank(V: FloatArray) -> tuple[FloatArray, int]:
 
 
 def lr_test(
-    llf_a: float, k_a: int, llf_b: float, k_b: int, nobs_a: float, nobs_b: float
+    llf_a: float,
+    k_a: int,
+    llf_b: float,
+    k_b: int,
+    nobs_a: float,
+    nobs_b: float,
+    cov_types: tuple[str, ...] = (),
 ) -> LRTestResult:
-    """LR test of two nested fits given their log-likelihoods and parameter counts."""
+    """LR test of two nested fits given their log-likelihoods and parameter counts.
+
+    A robust or cluster ``cov_types`` entry warns: the likelihood-ratio
+    statistic assumes the model's own variance (independent rows, correct
+    likelihood), which a robust covariance was chosen not to trust; Stata's
+    ``lrtest`` refuses after ``vce(robust)``. The robust test is
+    ``wald_test`` of the extra coefficients.
+    """
+    robust = sorted({c for c in cov_types if c != "nonrobust"})
+    if robust:
+        import warnings
+
+        warnings.warn(
+            f"lr_test after cov_type={robust[0]!r}: the likelihood-ratio test "
+            "assumes the model-based (nonrobust) variance and ignores the robust "
+            "covariance (Stata's lrtest refuses here); use wald_test on the extra "
+            "coefficients for a robust test",
+            UserWarning,
+            stacklevel=3,
+        )
     if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
         raise InvalidParameterError(
             "the models were fitted on different data "

@@ -29,6 +29,18 @@ sides (the profile never reaches the quantile) give ±inf.
 
 ``which`` restricts the computation to some coefficients (the others are
 NaN), at a cost proportional to their number.
+
+A singular Fisher information on the path (fitted probabilities of exactly 0
+or 1: the data are separated, and the maximum likelihood estimate the
+profile starts from does not exist) raises :class:`NumericalError` naming the
+coefficient and pointing to Firth's penalty, whose profile exists. ±inf would
+claim a half-line is the interval; with no finite estimate there is no
+profile to read it from (R's ``confint`` gives NA there, with warnings).
+
+The overall penalized likelihood-ratio test of a Firth fit
+(:func:`penalized_null_lr`) is logistf's: the null fit keeps only the
+intercept free, the other coefficients at 0, with the penalty of the full
+model's information.
 """
 
 from __future__ import annotations
@@ -39,12 +51,15 @@ import numpy as np
 from scipy import optimize
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
+from .._exceptions import NumericalError
 from .._firth import FirthPoint
 from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
 from ..solvers._linesearch import armijo, backtrack, negligible
 
-__all__ = ["LikelihoodPoints", "profile_conf_int"]
+__all__ = ["LikelihoodPoints", "penalized_null_lr", "profile_conf_int"]
+
+SINGULAR_PATH = "singular Fisher information on the profile path"
 
 
 class LikelihoodPoints:
@@ -75,16 +90,20 @@ class LikelihoodPoints:
 
 
 def _constrained_max(
-    fo: Any, start: FloatArray, j: int, c: float, max_iter: int = 200
+    fo: Any, start: FloatArray, j: Any, c: float, max_iter: int = 200
 ) -> FirthPoint:
-    """Minimize ``F`` over all coordinates but ``j`` (held at ``c``)."""
+    """Minimize ``F`` over all coordinates but ``j`` (an index or an array of
+    indices, held at ``c``)."""
     total = fo.objective.weight_sum
     theta = np.array(start, dtype=np.float64)
     theta[j] = c
-    free = np.arange(theta.size) != j
+    free = np.ones(theta.size, dtype=bool)
+    free[j] = False
     pt = fo.point(theta)
     if pt.grad is None:
-        raise FloatingPointError("singular Fisher information on the profile path")
+        raise FloatingPointError(SINGULAR_PATH)
+    if not free.any():
+        return pt
     for _ in range(max_iter):
         info = fo.information(pt.theta)[np.ix_(free, free)]
         g = pt.grad[free]
@@ -160,18 +179,37 @@ def _bracketed_endpoint(
     )
 
 
+def _singular(name: str) -> NumericalError:
+    return NumericalError(
+        f"profile interval of {name!r}: the Fisher information is singular on "
+        "the profile path (fitted probabilities of 0 or 1: the data are "
+        "separated, so the maximum likelihood estimate and its profile do not "
+        "exist); use penalty='firth', whose profile penalized-likelihood "
+        "intervals exist (logistf)"
+    )
+
+
 def profile_conf_int(
-    fo: Any, theta_hat: FloatArray, alpha: float, which: Any = None
+    fo: Any,
+    theta_hat: FloatArray,
+    alpha: float,
+    which: Any = None,
+    names: Any = None,
 ) -> FloatArray:
     """Profile penalized-likelihood intervals, shape (k, 2), objective order;
     only the coefficients ``which`` (objective indices; all by default), the
-    other rows NaN."""
+    other rows NaN. ``names`` (objective order) name a coefficient in the
+    error raised for a separated fit."""
     from scipy import stats
 
     total = fo.objective.weight_sum
+
+    def name_of(j: int) -> str:
+        return str(names[j]) if names is not None else f"coefficient {j}"
+
     hat = fo.point(theta_hat)
     if hat.factor is None:
-        raise FloatingPointError("singular Fisher information at the estimate")
+        raise _singular(name_of(0 if which is None else int(list(which)[0])))
     cov = cho_solve(hat.factor, np.eye(theta_hat.size))
     se = np.sqrt(np.diag(cov))
     quantile = float(stats.chi2.isf(alpha, 1))
@@ -190,17 +228,35 @@ def profile_conf_int(
             return 2.0 * total * (pt.value - hat.value)
 
         for side, sign in ((0, -1.0), (1, 1.0)):
-            warm["theta"] = hat.theta
-            bound = _secant_endpoint(
-                deviance, float(theta_hat[j]), se[j], sign, quantile
-            )
-            if bound is None:
+            try:
                 warm["theta"] = hat.theta
-                bound = _bracketed_endpoint(
+                bound = _secant_endpoint(
                     deviance, float(theta_hat[j]), se[j], sign, quantile
                 )
+                if bound is None:
+                    warm["theta"] = hat.theta
+                    bound = _bracketed_endpoint(
+                        deviance, float(theta_hat[j]), se[j], sign, quantile
+                    )
+            except FloatingPointError as exc:
+                if str(exc) != SINGULAR_PATH:
+                    raise
+                raise _singular(name_of(j)) from None
             out[j, side] = bound
     return out
+
+
+def penalized_null_lr(fo: Any, theta_hat: FloatArray) -> tuple[float, int]:
+    """logistf's overall likelihood-ratio test of a Firth fit: the statistic
+    ``2 [ℓ*(β̂) - max_{β_0} ℓ*(β_0, 0, …, 0)]`` (``ℓ*`` with the full model's
+    information; without an intercept the null is ``β = 0``) and its degrees
+    of freedom (the number of coefficients held at 0)."""
+    total = fo.objective.weight_sum
+    hat = fo.point(theta_hat)
+    k = theta_hat.size
+    fixed = np.arange(k - 1 if fo.objective.fit_intercept else k)
+    null = _constrained_max(fo, np.zeros(k), fixed, 0.0)
+    return max(2.0 * total * (null.value - hat.value), 0.0), int(fixed.size)
 
 
 def profile_lr_statistics(fo: Any, theta_hat: FloatArray) -> FloatArray:

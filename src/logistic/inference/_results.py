@@ -354,7 +354,8 @@ class InferenceResults(LikelihoodStatistics):
             from ._profile import profile_conf_int
 
             which = None if terms is None else self._perm[self._term_positions(terms)]
-            ci = profile_conf_int(self._points(), self._theta, alpha, which)
+            names = self._obj_names()
+            ci = profile_conf_int(self._points(), self._theta, alpha, which, names)
             return self._frame(ci[self._perm], [0, 1])
         if terms is not None:
             raise InvalidParameterError(
@@ -421,6 +422,7 @@ class InferenceResults(LikelihoodStatistics):
             other.k_params,
             self.nobs,
             other.nobs,
+            (self.cov_type, other.cov_type),
         )
 
     def get_margeff(

@@ -71,11 +71,12 @@ def _num(v: float) -> str:
 
 
 def _odds_method(odds_ratios: bool | str) -> str | None:
-    """None (coefficients), or the odds ratios' interval method."""
+    """None (coefficients), ``"default"`` (``True``: the fit's default
+    intervals) or the odds ratios' interval method."""
     if odds_ratios is False or odds_ratios is None:
         return None
     if odds_ratios is True:
-        return "wald"
+        return "default"
     if odds_ratios in ("wald", "profile"):
         return str(odds_ratios)
     from .._exceptions import InvalidParameterError
@@ -83,6 +84,175 @@ def _odds_method(odds_ratios: bool | str) -> str | None:
     raise InvalidParameterError(
         f"odds_ratios must be True, False, 'wald' or 'profile'; got {odds_ratios!r}"
     )
+
+
+def likelihood_available(r: Any) -> bool:
+    """Whether likelihood-ratio tests and profile intervals can be computed:
+    the training data are at hand, not grouped counts, not sampling weights."""
+    return (
+        getattr(r, "_objective", None) is not None
+        and not r.grouped
+        and getattr(r, "sample_weight_kind", "frequency") != "sampling"
+    )
+
+
+def _converged(r: Any) -> str:
+    if r.separation and r.method == "MLE":
+        return "no finite MLE (separation)"
+    return str(r.converged)
+
+
+def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
+    """Pseudo R² and the likelihood-ratio test against the null model, as
+    header pairs: ``LR chi2(df)`` with its p-value (Stata's header). For a
+    Firth fit the test is logistf's (penalized log-likelihoods, the null
+    fit with the intercept free and the full model's information); without
+    the data it cannot be computed and the header says so. A separated MLE
+    fit has no finite estimate, so none of these is a final value."""
+    if r.method == "MLE" and r.separation:
+        na = "n/a (separation)"
+        return [("Pseudo R-sq.", na), ("LR chi2", na), ("LLR p-value", na)]
+    out = [("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}")]
+    if r.method != "Firth":
+        return out + [
+            (f"LR chi2({r.df_model:g})", f"{r.llr:.2f}"),
+            ("LLR p-value", _pval(r.llr_pvalue)),
+        ]
+    if likelihood_available(r):
+        from ._distributions import chi2_sf
+        from ._profile import penalized_null_lr
+
+        try:
+            stat, df = penalized_null_lr(r._points(), r._theta)
+        except Exception as exc:  # a singular information on the null path
+            notes.append(f"The penalized likelihood-ratio test failed ({exc}).")
+        else:
+            return out + [
+                (f"Penalized LR chi2({df})", f"{stat:.2f}"),
+                ("PLR p-value", _pval(float(chi2_sf(stat, df)))),
+            ]
+    return out + [("Penalized LR chi2", "needs the data")]
+
+
+class _Table:
+    """The numbers and column names of the coefficient (or odds-ratio) table.
+
+    Firth fits with their training data get logistf's defaults: penalized
+    likelihood-ratio tests (``LR chi2`` on 1 df, ``P>chi2``) and profile
+    penalized-likelihood intervals; without the data they are Wald and the
+    columns say so. Every other combination of a test and an interval that
+    is not the plain Wald pair is labelled in the column names and a note.
+    """
+
+    def __init__(
+        self, r: Any, alpha: float, odds_ratios: bool | str, notes: list[str]
+    ) -> None:
+        from ._distributions import chi2_sf
+
+        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
+        or_method = _odds_method(odds_ratios)
+        firth = r.method == "Firth"
+        data = likelihood_available(r)
+        logistf = firth and data and or_method != "wald"
+        ci_kind = "profile" if logistf or or_method == "profile" else "wald"
+        p_kind = "plr" if logistf else "wald"
+        wald = r.wald_table(alpha)
+        stat, pvalues, ci = wald.zvalues, wald.pvalues, wald.conf_int
+        try:
+            if ci_kind == "profile":
+                ci = np.asarray(r.conf_int(alpha, "profile"), dtype=np.float64)
+            if p_kind == "plr":
+                stat = np.asarray(r._lr_statistics, dtype=np.float64)
+                pvalues = np.asarray(chi2_sf(stat, 1), dtype=np.float64)
+        except Exception as exc:
+            if or_method == "profile":
+                raise
+            notes.append(
+                f"Penalized likelihood-ratio tests and profile intervals failed "
+                f"({exc}); Wald values are shown."
+            )
+            ci_kind, p_kind = "wald", "wald"
+            stat, pvalues, ci = wald.zvalues, wald.pvalues, wald.conf_int
+        self.params, self.bse = wald.params, wald.bse
+        self.stat, self.pvalues, self.conf_int = stat, pvalues, ci
+        first = "coef"
+        if or_method is not None:
+            first = "odds ratio"
+            with np.errstate(over="ignore"):
+                self.params = np.exp(wald.params)
+                self.bse = self.params * wald.bse
+                self.conf_int = np.exp(ci)
+        if p_kind == "plr":
+            zc, pc = "LR chi2", "P>chi2"
+        elif firth or ci_kind == "profile":
+            zc, pc = "z (Wald)", "P>|z|"
+        else:
+            zc, pc = "z", "P>|z|"
+        prefix = "profile " if ci_kind == "profile" else ("Wald " if firth else "")
+        self.columns = [
+            "",
+            first,
+            "std err",
+            zc,
+            pc,
+            f"{prefix}[{lo:g}",
+            f"{hi:g}]",
+            "",
+        ]
+        notes.extend(self._notes(r, or_method, firth, data, ci_kind, p_kind))
+
+    @staticmethod
+    def _notes(
+        r: Any,
+        or_method: str | None,
+        firth: bool,
+        data: bool,
+        ci_kind: str,
+        p_kind: str,
+    ) -> list[str]:
+        out = []
+        if p_kind == "plr":
+            out.append(
+                "Firth fit, logistf's defaults: LR chi2 and P>chi2 are the penalized "
+                "likelihood-ratio tests of coef = 0 (1 df; each null fit keeps the "
+                "full model's penalty), the intervals are profile penalized-likelihood "
+                "intervals; std err is the Wald sqrt(diag I(coef)^-1)."
+            )
+        elif firth:
+            out.append(
+                "Firth fit: z, P>|z| and the intervals are Wald (std err from "
+                "I(coef)^-1), poor with separation or few events. logistf's defaults, "
+                "penalized likelihood-ratio p-values and profile penalized-likelihood "
+                "intervals, "
+                + (
+                    "are model.summary(X, y) (or res.pvalues_lr(), "
+                    "res.conf_int(method='profile'))."
+                    if data
+                    else "need the training data: model.inference(X, y).summary(), "
+                    "res.pvalues_lr(), res.conf_int(method='profile')."
+                )
+            )
+        if ci_kind == "profile" and p_kind == "wald":
+            out.append(
+                "P>|z| is the Wald test of coef = 0 but the intervals are profile "
+                "likelihood: the two can disagree (an interval excluding 0 next to "
+                "P>|z| above alpha); res.pvalues_lr() gives likelihood-ratio p-values."
+            )
+        if ci_kind == "profile" and r.cov_type != "nonrobust":
+            out.append(
+                f"std err, z and P>|z| use the {r.cov_type} covariance; the profile "
+                "intervals are model-based (independent rows, the likelihood's own "
+                f"variance) and do not account for it; conf_int(method='wald') "
+                f"gives {r.cov_type} intervals."
+            )
+        if or_method is not None:
+            out.append(
+                "Odds ratios exp(coef); std err by the delta method (odds ratio x "
+                "std err of coef); the test is of coef = 0; intervals are exp of "
+                + ("the profile-likelihood" if ci_kind == "profile" else "the Wald")
+                + " bounds of coef."
+            )
+        return out
 
 
 class Summary:
@@ -110,17 +280,9 @@ class Summary:
             "Logistic regression results"
             + (" (Firth's penalized likelihood)" if r.method == "Firth" else "")
         )
-        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
-        or_method = _odds_method(odds_ratios)
-        if or_method is None:
-            table: Any = r.wald_table(alpha)  # plain arrays, display order
-            first = "coef"
-        else:
-            # the odds-ratio table in the coefficient table's field names
-            table = r.odds_ratios(alpha, method=or_method).wald()
-            first = "odds ratio"
-        ci = table.conf_int
-        self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]", ""]
+        self.notes: list[str] = []
+        table = _Table(r, alpha, odds_ratios, self.notes)
+        self.columns = table.columns
         self.rows = [
             [
                 name,
@@ -136,9 +298,9 @@ class Summary:
                 r.term_names,
                 table.params,
                 table.bse,
-                table.zvalues,
+                table.stat,
                 table.pvalues,
-                ci,
+                table.conf_int,
                 strict=True,
             )
         ]
@@ -155,14 +317,13 @@ class Summary:
             ("Df model", f"{r.df_model:g}"),
             ("Df residuals", f"{r.df_resid:g}"),
             ("Covariance type", cov),
-            ("Converged", str(r.converged)),
+            ("Converged", _converged(r)),
             ("Iterations", f"{r.n_iter} ({r.solver})" if r.solver else f"{r.n_iter}"),
         ]
         right = [
             ("Log-likelihood", f"{r.llf:.4f}"),
             ("LL-null", f"{r.llnull:.4f}"),
-            ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
-            ("LLR p-value", _pval(r.llr_pvalue)),
+            *_overall_test(r, self.notes),
             ("Deviance", f"{r.deviance:.2f}"),
             ("Null deviance", f"{r.null_deviance:.2f}"),
             ("AIC", f"{r.aic:.2f}"),
@@ -175,7 +336,6 @@ class Summary:
                 ("Pearson chi2", f"{r.pearson_chi2:.2f}"),
                 ("Pearson chi2/df", f"{r.dispersion:.4f}"),
             ]
-        self.notes: list[str] = []
         if r.separation:
             self.notes.append(
                 f"Separation ({r.separation}): the MLE does not exist; estimates and "
@@ -189,13 +349,6 @@ class Summary:
                 "are robust; the log-likelihood is a weighted pseudo-likelihood, so "
                 "likelihood-based statistics (LLR p-value, LR tests, AIC/BIC, "
                 "pseudo R-sq.) are not valid."
-            )
-        if or_method is not None:
-            self.notes.append(
-                "Odds ratios exp(coef); std err by the delta method (odds ratio x "
-                "std err of coef); z and P>|z| test coef = 0; intervals are exp of "
-                + ("the profile-likelihood" if or_method == "profile" else "the Wald")
-                + " bounds of coef."
             )
         if r.grouped and r.dispersion > 2.0:
             self.notes.append(
