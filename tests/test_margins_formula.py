@@ -88,19 +88,26 @@ class Reference:
         frames = [base.assign(**{variable: value}) for value in values]
         return [self._design(f) for f in frames], divisor, frames
 
-    def effect_and_se(self, variable, change=None, at=None):
+    def effect_and_se(self, variable, change=None, at=None, method="dydx"):
+        """The average effect and its delta-method SE; ``eydx`` averages the
+        change of log p, ``dyex``/``eyex`` weight each row's slope by v."""
         base = self.d.copy() if at is None else self.d.assign(**{at[0]: at[1]})
         (X0, X1), divisor, frames = self._points(variable, change, base)
         params = np.asarray(self.r.params, float)
         p0, p1 = (1 / (1 + np.exp(-(X @ params + self.off))) for X in (X0, X1))
-        value = self.s @ (p1 - p0) / divisor / self.s.sum()
-        if not self.off.any():  # the averaged function is statsmodels' predict
+        c = base[variable].to_numpy(float) if method.endswith("ex") else 1.0
+        w = self.s * c / divisor / self.s.sum()
+        if method.startswith("ey"):
+            value = w @ (np.log(p1) - np.log(p0))
+            grad = (w * (1 - p1)) @ X1 - (w * (1 - p0)) @ X0
+        else:
+            value = w @ (p1 - p0)
+            # d/dparams of the same average: the logistic's derivative times rows
+            grad = (w * p1 * (1 - p1)) @ X1 - (w * p0 * (1 - p0)) @ X0
+        if not self.off.any() and method == "dydx":  # statsmodels' predict
             direct = np.asarray(self.r.predict(frames[1])) - self.r.predict(frames[0])
             assert value == pytest.approx(self.s @ direct / divisor / self.s.sum())
-        # d/dparams of the same average: the logistic's derivative times the rows
-        grad = (self.s * p1 * (1 - p1)) @ X1 - (self.s * p0 * (1 - p0)) @ X0
-        J = grad / divisor / self.s.sum()
-        return value, float(np.sqrt(J @ np.asarray(self.r.cov_params()) @ J))
+        return value, float(np.sqrt(grad @ np.asarray(self.r.cov_params()) @ grad))
 
 
 def check(row, expected, rtol_se=1e-6):
@@ -129,6 +136,19 @@ def test_interaction_transform_and_factor(tmp_path, capsys, lbw):
     # without --dummy, smoke is differentiated (through age:smoke as well)
     plain = margins_json(capsys, tmp_path / "m.json")
     check(plain["smoke"], ref.effect_and_se("smoke"))
+    ey = margins_json(capsys, tmp_path / "m.json", "--dummy", "--method", "eydx")
+    check(ey["age"], ref.effect_and_se("age", method="eydx"))
+    check(ey["smoke"], ref.effect_and_se("smoke", (0, 1), method="eydx"))
+    check(ey["C(race)[T.3]"], ref.effect_and_se("race", (1, 3), method="eydx"))
+
+
+@pytest.mark.parametrize("method", ["dyex", "eyex"])
+def test_elasticities_through_every_term(tmp_path, capsys, lbw, method):
+    formula = "low ~ age*smoke + np.log(lwt)"
+    doc = margins_json(capsys, fit(tmp_path, formula), "--method", method)
+    ref = Reference(smf.logit(formula, lbw).fit(disp=0), lbw)
+    check(doc["age"], ref.effect_and_se("age", method=method))
+    check(doc["lwt"], ref.effect_and_se("lwt", method=method))
 
 
 def test_square_term_and_a_value_set_on_the_variable(tmp_path, capsys, lbw):
@@ -267,9 +287,80 @@ def test_a_categorical_value_set_on_every_row(tmp_path, capsys, lbw):
     check(doc["age"], ref.effect_and_se("age", at=("race", 3)))
 
 
-def test_multinomial_formula_with_interaction_is_refused(tmp_path, capsys):
-    iris = data_path("iris", "iris.csv")
-    model = fit(tmp_path, "species ~ sepal_length*sepal_width", data=iris)
+def test_multinomial_effects_of_the_variables(tmp_path, capsys, lbw):
+    """race (3 classes) ~ age*smoke + np.log(lwt): the effects on every class
+    probability, against statsmodels' ``smf.mnlogit`` (its own fit, design and
+    covariance; the softmax's derivative written out here)."""
+    formula = "race ~ age*smoke + np.log(lwt)"
+    model = fit(tmp_path, formula)
     capsys.readouterr()
-    assert main(["margins", str(model), str(iris), "-q"]) == 2
-    assert "two-class models only" in capsys.readouterr().err
+    argv = ["margins", str(model), str(LBW), "--json", "-q", "--dummy"]
+    assert main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    got = {(r["class"], r["term"]): r for r in doc["effects"]}
+    r = smf.mnlogit(formula, lbw).fit(disp=0, method="newton", tol=1e-12)
+    spec = r.model.data.model_spec
+    params = np.asarray(r.params, float)  # (q, K-1)
+    bse = np.asarray(r.bse, float)
+    cov = np.asarray(r.cov_params(), float)
+    # statsmodels' covariance is equation by equation: its diagonal is bse's columns
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), bse.T.ravel(), rtol=1e-12)
+
+    def design(frame):
+        if hasattr(spec, "get_model_matrix"):
+            return np.asarray(spec.get_model_matrix(frame), dtype=float)
+        import patsy
+
+        return np.asarray(patsy.build_design_matrices([spec], frame)[0])
+
+    def probabilities(X):
+        Z = np.hstack([np.zeros((len(X), 1)), X @ params])
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return E / E.sum(axis=1, keepdims=True)
+
+    def reference(variable, change=None, log=False):
+        if change is None:
+            v = lbw[variable].astype(float)
+            values, divisor = (v - H, v + H), 2 * H
+        else:
+            values, divisor = change, 1.0
+        X0, X1 = (design(lbw.assign(**{variable: x})) for x in values)
+        P0, P1 = probabilities(X0), probabilities(X1)
+        F = np.log if log else (lambda P: P)
+        effect = (F(P1) - F(P0)).mean(axis=0) / divisor  # (K,)
+        K = P0.shape[1]
+        delta = np.eye(K)[:, 1:]
+
+        def grad(P, X):  # d mean P_j / d theta_{m,k}: (K, K-1, q)
+            H_ = delta[None] - P[:, None, 1:]  # d log P_j / d z_m
+            H_ = H_ if log else P[:, :, None] * H_
+            return np.einsum("njm,nk->jmk", H_, X) / len(X)
+
+        J = ((grad(P1, X1) - grad(P0, X0)) / divisor).reshape(K, -1)
+        return effect, np.sqrt(np.diag(J @ cov @ J.T))
+
+    for term, variable, change in [
+        ("age", "age", None),
+        ("smoke", "smoke", (0, 1)),
+        ("lwt", "lwt", None),
+    ]:
+        effect, se = reference(variable, change)
+        for j, cls in enumerate(["1", "2", "3"]):
+            row = got[(cls, term)]
+            np.testing.assert_allclose(row["effect"], effect[j], rtol=1e-7, atol=1e-12)
+            np.testing.assert_allclose(row["std_error"], se[j], rtol=1e-6)
+    argv += ["--method", "eydx"]
+    assert main(argv) == 0
+    ey = {
+        (r["class"], r["term"]): r
+        for r in json.loads(capsys.readouterr().out)["effects"]
+    }
+    for term, variable, change in [("age", "age", None), ("smoke", "smoke", (0, 1))]:
+        effect, se = reference(variable, change, log=True)
+        for j, cls in enumerate(["1", "2", "3"]):
+            row = ey[(cls, term)]
+            np.testing.assert_allclose(row["effect"], effect[j], rtol=1e-7, atol=1e-12)
+            np.testing.assert_allclose(row["std_error"], se[j], rtol=1e-6)
+    assert sum(got[(c, "smoke")]["effect"] for c in "123") == pytest.approx(
+        0, abs=1e-12
+    )

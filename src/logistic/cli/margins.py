@@ -327,13 +327,13 @@ def _effects(
             cov_type=options["cov_type"],
             groups=rows.groups,
         )
+        if is_multiclass(mf.model):  # effects on every class, named by level
+            results = name_classes(results, levels_of(mf))
+            del margeff["atexog"]  # refused before, by check_multiclass
         if rows.frame is not None:  # a formula's variables, through every term
             return formula_margins(results, encoding_of(mf), rows.frame,
                                    sample_weight=rows.sample_weight, offset=rows.offset,
                                    path=str(data), **margeff)  # fmt: skip
-        if is_multiclass(mf.model):  # effects on every class, named by level
-            results = name_classes(results, levels_of(mf))
-            del margeff["atexog"]  # refused before, by check_multiclass
         return results.get_margeff(**margeff)
     except InvalidParameterError as exc:
         raise CLIError(_cli_words(" ".join(str(exc).split())), EX_USAGE) from None

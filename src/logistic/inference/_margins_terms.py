@@ -32,7 +32,9 @@ notation, never one per design column:
   a categorical variable are not a row).
 
 The encoding of a frame is the caller's (``design(frame) -> X``), so this
-module knows no formula grammar; :mod:`logistic.tabular._formula` supplies it.
+module knows no formula grammar; :mod:`logistic.tabular._formula_margins`
+supplies it. The effects on every class probability of a multinomial fit
+share the rows and options (:func:`prepare`): :mod:`._multinomial_terms`.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 from ._margins_results import MarginalEffects
 
-__all__ = ["Variable", "variable_effects"]
+__all__ = ["Prepared", "Variable", "prepare", "variable_effects"]
 
 F64 = np.float64
 #: Rows encoded at a time (bounds the re-encoded designs' memory).
@@ -198,10 +200,10 @@ class _Block:
         theta: FloatArray,
         p: int,
         s: FloatArray,
-        off: FloatArray,
+        off: FloatArray | None,
     ) -> None:
         self.frame, self.design, self.theta, self.p = frame, design, theta, p
-        self.s, self.off = s, off
+        self.s, self.off = s, 0.0 if off is None else off
         self.X = self.encode(frame)
         self.z = self.logit(self.X)
 
@@ -264,14 +266,7 @@ class _Block:
         return value, grad
 
 
-def _check_options(at: str, method: str, effects: list[_Effect], results: Any) -> None:
-    if hasattr(results, "classes"):
-        raise InvalidParameterError(
-            "marginal effects of the variables of a formula whose variables enter "
-            "several terms, a transform or a full-rank factor are computed for "
-            "two-class models only; fit the model with each variable in one plain "
-            "term, or compute the effects from predict on modified data"
-        )
+def _check_options(at: str, method: str, effects: list[_Effect]) -> None:
     if at != "overall":
         raise InvalidParameterError(
             f"at={at!r}: the effects of a formula's variables (through every term "
@@ -285,11 +280,50 @@ def _check_options(at: str, method: str, effects: list[_Effect], results: Any) -
         )
 
 
-def variable_effects(
-    results: Any,
+@dataclass
+class Prepared:
+    """What both the binary and the multinomial effects start from."""
+
+    effects: list[_Effect]
+    base: Any  # the frame with the atexog values set
+    s: FloatArray
+    off: FloatArray | None
+    weight: float
+    options: dict[str, Any]
+    method: str
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.effects]
+
+    @property
+    def discrete(self) -> np.ndarray:
+        return np.asarray(
+            [i for i, e in enumerate(self.effects) if e.values is not None], np.intp
+        )
+
+    def accumulate(self, make: Callable[..., Any]) -> tuple[list[Any], list[Any]]:
+        """Σ s e and its gradient per effect, a block of rows at a time;
+        ``make(frame, s, off)`` builds a block with ``slope`` and ``change``."""
+        totals: list[Any] = [0.0] * len(self.effects)
+        grads: list[Any] = [0.0] * len(self.effects)
+        for start in range(0, len(self.base), BLOCK_ROWS):
+            rows = slice(start, start + BLOCK_ROWS)
+            off = None if self.off is None else self.off[rows]
+            block = make(self.base.iloc[rows], self.s[rows], off)
+            for i, effect in enumerate(self.effects):
+                if effect.values is None:
+                    value, grad = block.slope(effect, self.method)
+                else:
+                    value, grad = block.change(effect, self.method == "eydx")
+                totals[i] = totals[i] + value
+                grads[i] = grads[i] + grad
+        return totals, grads
+
+
+def prepare(
     frame: Any,
     variables: list[Variable],
-    design: Callable[[Any], FloatArray],
     *,
     sample_weight: Any = None,
     offset: Any = None,
@@ -297,61 +331,68 @@ def variable_effects(
     method: str = "dydx",
     atexog: Mapping[str, Any] | None = None,
     dummy: Any = False,
-) -> MarginalEffects:
-    """Average marginal effects of ``variables`` (module docstring).
-
-    ``results`` an ``InferenceResults`` fitted on the rows of ``frame`` (a
-    pandas DataFrame of the variables' raw values, those rows only);
-    ``design(frame)`` re-encodes a frame into the model's columns.
-    """
-    from ._margins import ATS, METHODS, _choice, _count
+) -> Prepared:
+    """The options checked, the rows of the table and the evaluation frame."""
+    from ._margins import ATS, METHODS, _choice
 
     at = _choice("at", at, ATS)
     method = _choice("method", method, METHODS)
     effects = _effects_of(variables, frame, dummy)
-    _check_options(at, method, effects, results)
+    _check_options(at, method, effects)
     values = _set_values(atexog, variables)
     base = frame.reset_index(drop=True)
     for column, value in values.items():
         base = _with(base, column, value)
     n = len(base)
     s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=F64)
-    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=F64)
-    theta = np.asarray(results._theta, dtype=F64)
-    p = len(results.feature_names)
     W = float(s.sum())
     if not W > 0:
         raise InvalidParameterError("marginal effects need rows of positive weight")
-    total = np.zeros(len(effects))
-    jac = np.zeros((len(effects), theta.shape[0]))
-    for start in range(0, n, BLOCK_ROWS):
-        rows = slice(start, start + BLOCK_ROWS)
-        block = _Block(base.iloc[rows], design, theta, p, s[rows], off[rows])
-        for i, effect in enumerate(effects):
-            if effect.values is None:
-                value, grad = block.slope(effect, method)
-            else:
-                value, grad = block.change(effect, method == "eydx")
-            total[i] += value
-            jac[i] += grad
-    total, jac = total / W, jac / W
+    options = {
+        "method": method,
+        "at": at,
+        "atexog": dict(values),
+        "dummy": dummy,
+        "categorical": "levels",
+        "variables": True,
+    }
+    off = None if offset is None else np.asarray(offset, dtype=F64)
+    return Prepared(effects, base, s, off, W, options, method)
+
+
+def variable_effects(
+    results: Any,
+    frame: Any,
+    variables: list[Variable],
+    design: Callable[[Any], FloatArray],
+    **options: Any,
+) -> MarginalEffects:
+    """Average marginal effects of ``variables`` (module docstring).
+
+    ``results`` an ``InferenceResults`` fitted on the rows of ``frame`` (a
+    pandas DataFrame of the variables' raw values, those rows only);
+    ``design(frame)`` re-encodes a frame into the model's columns;
+    ``options``: ``sample_weight``, ``offset``, ``at``, ``method``,
+    ``atexog``, ``dummy``.
+    """
+    from ._margins import _count
+
+    prep = prepare(frame, variables, **options)
+    theta = np.asarray(results._theta, dtype=F64)
+    p = len(results.feature_names)
+    totals, grads = prep.accumulate(
+        lambda rows, s, off: _Block(rows, design, theta, p, s, off)
+    )
+    total, jac = np.asarray(totals) / prep.weight, np.vstack(grads) / prep.weight
     cov = jac @ results._cov @ jac.T
-    discrete = [i for i, e in enumerate(effects) if e.values is not None]
     return MarginalEffects(
         total,
         0.5 * (cov + cov.T),
         jac,
-        names=[e.name for e in effects],
-        discrete=np.asarray(discrete, dtype=np.intp),
+        names=prep.names,
+        discrete=prep.discrete,
         levels=False,
-        options={
-            "method": method,
-            "at": at,
-            "atexog": dict(values),
-            "dummy": dummy,
-            "categorical": "levels",
-            "variables": True,
-        },
+        options=prep.options,
         cov_type=results.cov_type,
         nobs=_count(results.nobs),
         fit_intercept=bool(results.fit_intercept),

@@ -103,6 +103,7 @@ def formula_margins(
     (``margeff``: ``at``, ``method``, ``atexog``, ``dummy``, ``categorical``;
     ``atexog`` a mapping, or the command line's ``VAR=VALUE`` texts)."""
     from ..inference._margins_terms import variable_effects
+    from ..inference._multinomial_terms import multinomial_variable_effects
     from ._formula import build_design
 
     categorical = margeff.pop("categorical", "levels")
@@ -120,7 +121,12 @@ def formula_margins(
     def design(rows: Any) -> np.ndarray:
         return build_design(rows, factors, terms, path)[0]
 
-    return variable_effects(
+    effects = (
+        multinomial_variable_effects
+        if hasattr(results, "classes")  # MultinomialInference: every class
+        else variable_effects
+    )
+    return effects(
         results,
         frame,
         formula_variables(encoding),
