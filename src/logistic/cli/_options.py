@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -262,8 +262,54 @@ ClassWeight = Annotated[
     ),
 ]
 Weights = Annotated[
-    str | None, typer.Option("--weights", help="Column of (frequency) sample weights.")
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Column of sample weights (frequency weights unless --weights-kind "
+        "sampling).",
+    ),
 ]
+WeightsKind = Annotated[
+    str,
+    typer.Option(
+        "--weights-kind",
+        help="What --weights are: 'frequency' (row i counts as w_i identical rows; "
+        "the default) or 'sampling' (survey / inverse-probability weights, Stata's "
+        "pweight: rows counted once, robust HC0 standard errors with the squared "
+        "weights; likelihood-based statistics are then not valid).",
+    ),
+]
+
+
+def check_weights_kind(kind: str, weights: str | None, unsupported: bool) -> None:
+    """Refuse an unknown ``--weights-kind``, and ``sampling`` without
+    ``--weights`` or where it is ``unsupported``: streamed or grouped data,
+    more than two classes (exit 2)."""
+    from ._codes import EX_USAGE, CLIError
+
+    if kind not in ("frequency", "sampling"):
+        raise CLIError(
+            f"--weights-kind must be 'frequency' or 'sampling'; got {kind!r}", EX_USAGE
+        )
+    if kind == "sampling" and weights is None:
+        raise CLIError("--weights-kind sampling needs --weights COLUMN", EX_USAGE)
+    if kind == "sampling" and unsupported:
+        raise CLIError(
+            "--weights-kind sampling needs a target of two classes on 0/1 rows in "
+            "memory (not --stream, --workers, grouped counts or more classes)",
+            EX_USAGE,
+        )
+
+
+def sampling_facts(kind: str, inference: Any) -> dict[str, str]:
+    """What a model file records when its covariance is the sandwich of
+    sampling weights (``training.sample_weight_kind``, ``training.cov_type``)
+    rather than the model-based one; nothing otherwise."""
+    if kind != "sampling" or inference is None:
+        return {}
+    return {"sample_weight_kind": kind, "cov_type": str(inference.cov_type)}
+
+
 Offset = Annotated[
     str | None,
     typer.Option(

@@ -30,19 +30,21 @@ __all__ = [
 ]
 
 
-def inference_of(model: Any, *data: Any) -> Any:
+def inference_of(model: Any, *data: Any, **options: Any) -> Any:
     """Inference results of an unpenalised (or Firth) fit, or None.
 
     ``data`` is what the model was fitted on: ``X, y, sample_weight, offset``
-    in memory, or the backend of a streamed fit. A fit without standard
-    errors (collinearity, separation) is reported in a note and kept.
+    in memory, or the backend of a streamed fit; ``options`` go to
+    :func:`~logistic.inference.fit_inference` (``sample_weight_kind``). A fit
+    without standard errors (collinearity, separation) is reported in a note
+    and kept.
     """
     if getattr(model, "penalty", None) not in (None, "firth"):
         return None
     from ..inference import fit_inference
 
     try:
-        return fit_inference(model, *data)
+        return fit_inference(model, *data, **options)
     except Exception as exc:  # collinearity, separation: report, keep the fit
         from ._spelling import cli_spelling
 

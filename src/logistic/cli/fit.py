@@ -58,6 +58,7 @@ def _train(
     options: dict[str, Any],
     checkpoint: Path | None = None,
     quiet: bool = False,
+    weights_kind: str = "frequency",
 ) -> tuple[Any, Any, list[str]]:
     cv_record = None
     if "cv" in options:  # --cv K (fit adds the CV options only when given)
@@ -92,7 +93,7 @@ def _train(
             # a grouped fit's inference comes from the statistics kept at fit
             data = () if grouped else (design.named_X(), design.y)
             data += () if grouped else (design.sample_weight, design.offset)
-            inference = inference_of(model, *data)
+            inference = inference_of(model, *data, sample_weight_kind=weights_kind)
     if cv_record is not None:
         from ._cv import attach
 
@@ -137,6 +138,7 @@ def fit(
     solver: opt.Solver = None,
     class_weight: opt.ClassWeight = None,
     weights: opt.Weights = None,
+    weights_kind: opt.WeightsKind = "frequency",
     offset: opt.Offset = None,
     trials: Trials = None,
     max_iter: opt.MaxIter = None,
@@ -226,6 +228,7 @@ def fit(
     from ..tabular._formula import is_cbind
 
     grouped = trials is not None or is_cbind(formula)
+    opt.check_weights_kind(weights_kind, weights, plan is not None or grouped)
     check_cv_options({**options, **cv_options}, plan is None, grouped)
     options.update({k: v for k, v in cv_options.items() if v is not None})
     # options of an out-of-core fit: a note, not an error, when the fit is in
@@ -267,6 +270,7 @@ def fit(
         quiet,
         reading,
         reference,
+        weights_kind,
     )
 
 
@@ -389,6 +393,7 @@ def _fit_in_memory(
     quiet: bool = False,
     reading: dict | None = None,
     reference: str | None = None,
+    kind: str = "frequency",
 ) -> None:
     from ..io import check_text_fields
     from ..tabular import fit_design
@@ -427,8 +432,10 @@ def _fit_in_memory(
         from ._multiclass import check_offset
 
         check_offset(design.encoding.get("offset"))
-    model, inference, messages = _train(design, options, checkpoint, quiet)
+    opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
+    model, inference, messages = _train(design, options, checkpoint, quiet, kind)
     facts = _training_facts(data, raw, design, model, options, messages)
+    facts.update(opt.sampling_facts(kind, inference))
     cov, cov_names = _covariance(inference)
     if inference is not None:
         facts["statistics"] = _statistics(inference)
@@ -468,7 +475,7 @@ def _save(
     from ..io import save
     from ._common import write_errors
 
-    if getattr(model, "fit_statistics_", None) is not None:
+    if getattr(model, "fit_statistics_", None) is not None and "cov_type" not in facts:
         # the same model-based covariance, written by save() together with the
         # fit statistics, so that load(path).inference() needs no data
         cov, cov_names = None, None

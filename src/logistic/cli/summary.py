@@ -251,6 +251,13 @@ def summary(
     stats = training.get("statistics") or {}
     if stats:
         console.print(statistics_line(stats), markup=False)
+    if training.get("sample_weight_kind") == "sampling":
+        console.print(
+            f"sampling weights: covariance {training.get('cov_type')} (robust), "
+            "observations are rows; likelihood-based statistics (LR tests, AIC/BIC, "
+            "pseudo R-squared) are not valid",
+            markup=False,
+        )
     if info.get("goodness_of_fit"):
         console.print(gof_line(info["goodness_of_fit"]), markup=False)
     streamed = training.get("streaming")

@@ -212,7 +212,9 @@ def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
         from ..inference._covariance import CollinearityError
 
         try:
-            res = fit_inference(model)
+            with warnings.catch_warnings():  # said by inference, not by a save
+                warnings.filterwarnings("ignore", "[0-9,]+ rows have non-integer")
+                res = fit_inference(model)
         except (CollinearityError, LogisticError, FloatingPointError):
             return None, None  # penalized, singular information
         return res.covariance(), list(res.term_names)

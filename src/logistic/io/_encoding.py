@@ -521,9 +521,23 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
             if v is not None and not (_scalar(v) and not isinstance(v, (str, bool))):
                 raise _bad(path, f"training.statistics.{k}", "must be a finite number")
         out["statistics"] = {k: v for k, v in stats.items() if v is not None}
+    _check_covariance_kind(out, path)
     warnings_ = out.get("warnings")
     if warnings_ is not None and not (
         isinstance(warnings_, list) and all(isinstance(w, str) for w in warnings_)
     ):
         raise _bad(path, "training.warnings", "must be a list of strings")
     return out
+
+
+def _check_covariance_kind(training: dict[str, Any], path: str) -> None:
+    """``training.sample_weight_kind`` and ``training.cov_type``: what the
+    file's covariance is when it is not the model-based one (``logistic fit
+    --weights-kind sampling`` writes the sandwich); absent in other files,
+    which read as frequency weights and the model-based covariance."""
+    from ..inference._covariance import COV_TYPES, WEIGHT_KINDS
+
+    for key, allowed in (("sample_weight_kind", WEIGHT_KINDS), ("cov_type", COV_TYPES)):
+        value = training.get(key)
+        if value is not None and value not in allowed:
+            raise _bad(path, f"training.{key}", f"must be one of {list(allowed)}")

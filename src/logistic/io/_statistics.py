@@ -7,8 +7,11 @@ an unpenalized or Firth fit on 0/1 rows (grouped fits are left out): ``theta``
 (float64, objective order, intercept last), ``value``, ``gradient``,
 ``weight_sum``, ``mean``, ``std``, ``llnull`` (or null) and the label sums
 (``positive``, ``weight``, ``saturated``, ``extreme``, ``has_offset``,
-``pearson``). The Hessian is not written twice: :func:`logistic.load` rebuilds
-it from the stored covariance, ``∇²J = Σ⁻¹ / weight_sum``, so that
+``pearson``, and ``rows`` and ``fractional``: the rows of positive weight and
+how many have a non-integer weight, optional so that files written before
+them load, as unknown and 0). The Hessian is not written twice:
+:func:`logistic.load` rebuilds it from the stored covariance,
+``∇²J = Σ⁻¹ / weight_sum``, so that
 ``load(path).inference()``, ``summary()``, odds ratios and marginal effects at
 the means work as on the fitted model (to the rounding of one inversion).
 Every field is checked on load; a wrong one raises ``ModelFormatError``.
@@ -75,6 +78,9 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
             "has_offset": bool(labels.has_offset),
         },
     }
+    if math.isfinite(labels.rows):  # unknown for a model loaded from an older file
+        out["labels"]["rows"] = int(labels.rows)  # type: ignore[index]
+        out["labels"]["fractional"] = int(labels.fractional)  # type: ignore[index]
     numbers = [*out["theta"], *out["gradient"], *out["mean"], *out["std"]]  # type: ignore[misc]
     numbers += [out["value"], out["weight_sum"], *out["labels"].values()]  # type: ignore[attr-defined]
     if not all(math.isfinite(float(v)) for v in numbers):
@@ -134,6 +140,7 @@ def statistics_from_dict(
         raise _wrong(path, f"training.{KEY}.labels.extreme", "must be a row count")
     if not isinstance(has_offset, bool):
         raise _wrong(path, f"training.{KEY}.labels.has_offset", "must be true or false")
+    counts = _row_counts(labels, path)
     if not weight_sum > 0:
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
     try:
@@ -147,13 +154,31 @@ def statistics_from_dict(
         value=value,
         gradient=gradient,
         hessian=0.5 * (hessian + hessian.T),
-        labels=LabelSums(extreme=extreme, has_offset=has_offset, **sums),
+        labels=LabelSums(extreme=extreme, has_offset=has_offset, **sums, **counts),
         weight_sum=weight_sum,
         mean=mean,
         std=std,
         fit_intercept=bool(fit_intercept),
         llnull=llnull,
     )
+
+
+def _row_counts(labels: dict[str, Any], path: str) -> dict[str, float]:
+    """``rows`` and ``fractional`` of ``labels`` (both or neither: absent in
+    files written before them), as whole numbers with ``fractional ≤ rows``."""
+    if "rows" not in labels and "fractional" not in labels:
+        return {}
+    counts = {}
+    for key in ("rows", "fractional"):
+        value = labels.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _wrong(path, f"training.{KEY}.labels.{key}", "must be a row count")
+        counts[key] = float(value)
+    if counts["fractional"] > counts["rows"]:
+        raise _wrong(
+            path, f"training.{KEY}.labels.fractional", "must be at most labels.rows"
+        )
+    return counts
 
 
 def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
