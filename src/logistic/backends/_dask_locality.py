@@ -99,7 +99,8 @@ def _persist_in_turn(
     task already running is never stolen, so no worker is given one more
     than it can run. Where waiting fails (no answer within ``timeout``: a
     slow or lost cluster, which the scan then reports), the partitions not
-    yet given are persisted at once."""
+    yet given are persisted at once (left as they are by a closed client,
+    whose scan then reports the lost scheduler)."""
     from distributed import futures_of, wait
 
     held: list[list[Any]] = [[] for _ in todo]
@@ -129,6 +130,10 @@ def _persist_in_turn(
                 give(address)
     for address, queue in queues.items():  # the rest at once
         while queue:
+            if client.status == "closed":  # not persisted: the scan names it
+                i = queue.pop(0)
+                held[i] = list(todo[i])
+                continue
             give(address)
     return held
 

@@ -27,7 +27,20 @@ __all__ = [
     "count",
     "scores_table",
     "capped_table",
+    "penalty_summary",
+    "penalty_note",
+    "FIRTH_WALD_NOTE",
 ]
+
+#: Under a Firth fit's table built from a model file (no data): its columns
+#: are Wald, and logistf's defaults need the training data.
+FIRTH_WALD_NOTE = (
+    "Firth fit: std_error, z, p_value and the intervals are Wald (the model file "
+    "keeps no data), poor with separation or few events. logistf's defaults, "
+    "penalized likelihood-ratio p-values and profile penalized-likelihood "
+    "intervals, need the data: 'logistic fit DATA --penalty firth' prints them, "
+    "or in Python model.inference(X, y).summary()."
+)
 
 
 def inference_of(model: Any, *data: Any, **options: Any) -> Any:
@@ -134,7 +147,14 @@ def coefficient_table(
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov, alpha)
     where = "every one is in the model file, and --json prints them"
-    return capped_table(rows, title or _title(model), "coefficients", where)
+    head = title or _title(model)
+    shrunk = penalty_note(model)
+    if shrunk is not None:
+        head = f"{shrunk}\n{head}"
+    table = capped_table(rows, head, "coefficients", where)
+    if getattr(model, "penalty", None) == "firth" and cov is not None:
+        table += "\n" + FIRTH_WALD_NOTE
+    return table
 
 
 def capped_table(
@@ -192,6 +212,43 @@ def _fmt(value: Any, key: str = "") -> str:
     if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
         return f"{value:.6g}"
     return f"{value:.6f}"
+
+
+def penalty_summary(model: Any) -> str | None:
+    """``l2, C=1 (the default; alpha = 1/(C·Σs) = 0.00529)``: a norm
+    penalty and its strength as fitted, or None (maximum likelihood, Firth).
+    ``alpha`` is the objective's (``(1/Σs) Σ s_i L_i + alpha·penalty(w)``)."""
+    penalty = getattr(model, "penalty", None)
+    if penalty in (None, "firth"):
+        return None
+    C, alpha = getattr(model, "C", None), getattr(model, "alpha", None)
+    if alpha is not None:
+        strength = f"alpha={alpha:g}"
+    else:
+        strength = f"C={C:g}" if C is not None else "C=1 (the default)"
+        fitted = float(getattr(model, "penalty_l1_", 0.0) or 0.0) + float(
+            getattr(model, "penalty_l2_", 0.0) or 0.0
+        )
+        if fitted > 0:
+            strength += f"; alpha = 1/(C·Σs) = {fitted:.4g}"
+    ratio = getattr(model, "l1_ratio", None)
+    if penalty == "elasticnet" and ratio is not None:
+        strength += f", l1_ratio={ratio:g}"
+    return f"{penalty}, {strength}"
+
+
+def penalty_note(model: Any) -> str | None:
+    """The line above a penalized fit's table: the estimates are shrunk,
+    which penalty and how strong, and why no standard errors are shown."""
+    text = penalty_summary(model)
+    if text is None:
+        return None
+    return (
+        f"PENALIZED estimates (penalty {text}; objective (1/Σs)Σ s_i L_i + "
+        "alpha·penalty(w), intercept unpenalized): shrunk toward 0, not maximum "
+        "likelihood. No standard errors, p-values or intervals: model-based ones "
+        "would not account for the shrinkage (--penalty none for inference)."
+    )
 
 
 def _title(model: Any) -> str:

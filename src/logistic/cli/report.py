@@ -128,6 +128,14 @@ def _meta(
     ]
     if info["formula"]:
         meta.insert(1, ("formula", info["formula"]))
+    if info.get("penalty"):  # a penalized binary fit (summary_dict)
+        meta.append(
+            (
+                "penalty",
+                f"{info['penalty']}: PENALIZED estimates, shrunk toward 0, not "
+                "maximum likelihood",
+            )
+        )
     if weights:
         meta.append(
             ("weights", f"column {weights!r}, sum {count(m['sum_of_weights'])}")

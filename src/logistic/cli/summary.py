@@ -25,7 +25,14 @@ import typer
 from . import _options as opt
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file
-from ._render import capped_table, coefficient_rows, coefficient_table
+from ._render import (
+    FIRTH_WALD_NOTE,
+    capped_table,
+    coefficient_rows,
+    coefficient_table,
+    penalty_note,
+    penalty_summary,
+)
 
 OddsRatios = Annotated[
     bool,
@@ -106,6 +113,12 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "training": mf.training,
         "coefficients": rows,
     }
+    if not is_multiclass(model) and penalty_summary(model) is not None:
+        info["penalty"] = penalty_summary(model)
+        info["penalized_estimates"] = (
+            "shrunk toward 0, not maximum likelihood; no standard errors (model-"
+            "based ones would not account for the shrinkage)"
+        )
     if is_multiclass(model):
         info["classes"] = levels_of(mf)
     return info
@@ -245,6 +258,8 @@ def summary(
             f"negative {lab['negative']!r}",
             markup=False,
         )
+    if not multiclass and mf.model.penalty is not None:
+        console.print(f"penalty {penalty_text(mf.model)}", markup=False)
     binomial = (mf.encoding or {}).get("binomial")
     if binomial or info["grouped"]:
         console.print(grouped_line(binomial or None), markup=False)
@@ -278,8 +293,13 @@ def summary(
         text = coefficient_text(mf.model, names, levels_of(mf), alpha=alpha)
         console.print(text, markup=False, soft_wrap=True)
     elif odds_ratios:
-        console.print(_odds_text(info["odds_ratios"], cov is not None, alpha),
-                      markup=False, soft_wrap=True)  # fmt: skip
+        text = _odds_text(info["odds_ratios"], cov is not None, alpha)
+        shrunk = penalty_note(mf.model)
+        if shrunk is not None:
+            text = f"{shrunk}\n{text}"
+        elif mf.model.penalty == "firth" and cov is not None:
+            text += "\n" + FIRTH_WALD_NOTE
+        console.print(text, markup=False, soft_wrap=True)
     else:
         names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
         table = coefficient_table(mf.model, names, None, cov, alpha=alpha)
