@@ -138,3 +138,18 @@ def test_wrong_fields_refused(tmp_path, edit):
     path = _rewrite(_saved(tmp_path), edit)
     with pytest.raises(ModelFormatError):
         logistic.load(path)
+
+
+def test_cli_margins_keep_the_files_weight_kind(csv, tmp_path, capsys):
+    out = tmp_path / "m.json"
+    fit = ["fit", str(csv), "--target", "y", "--weights", "w", "-o", str(out)]
+    assert main([*fit, "--weights-kind", "sampling", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["margins", str(out), str(csv), "--json", "-q"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["cov_type"] == "HC0"
+    X, y, w = _data()
+    model = LogisticRegression().fit(X, y, sample_weight=w)
+    ref = model.inference(X, y, w, sample_weight_kind="sampling").get_margeff()
+    se = [row["std_error"] for row in doc["effects"]]
+    np.testing.assert_allclose(se, np.asarray(ref.margeff_se), rtol=1e-6)

@@ -318,14 +318,21 @@ def _effects(
     from ._multiclass import is_multiclass, levels_of, name_classes
 
     margeff = dict(options["margeff"])
+    # a file fitted with sampling weights (fit --weights-kind sampling) keeps
+    # them so: its model-based covariance does not exist, HC0 stands in for it
+    kind = (mf.training or {}).get("sample_weight_kind", "frequency")
+    cov_type = options["cov_type"]
+    if kind == "sampling" and cov_type == "nonrobust":
+        cov_type = "HC0"
     try:
         results = mf.model.inference(
             rows.X,
             rows.y,
             rows.sample_weight,
             rows.offset,
-            cov_type=options["cov_type"],
+            cov_type=cov_type,
             groups=rows.groups,
+            sample_weight_kind=kind,
         )
         if is_multiclass(mf.model):  # effects on every class, named by level
             results = name_classes(results, levels_of(mf))
