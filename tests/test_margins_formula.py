@@ -364,3 +364,27 @@ def test_multinomial_effects_of_the_variables(tmp_path, capsys, lbw):
     assert sum(got[(c, "smoke")]["effect"] for c in "123") == pytest.approx(
         0, abs=1e-12
     )
+
+
+def test_python_effects_of_formula_columns_warn(tmp_path, lbw):
+    """In Python, get_margeff takes the design columns it is given: columns a
+    formula made (age:smoke, np.log(lwt)) get a warning; plain ones none."""
+    import warnings
+
+    model = fit(tmp_path, "low ~ age*smoke + np.log(lwt)")
+    est = logistic.load(model)
+    X = pd.DataFrame(
+        {
+            "age": lbw.age * 1.0,
+            "smoke": lbw.smoke * 1.0,
+            "np.log(lwt)": np.log(lbw.lwt),
+            "age:smoke": lbw.age * lbw.smoke * 1.0,
+        }
+    )[list(est.feature_names_in_)]
+    with pytest.warns(UserWarning, match="per design column") as record:
+        est.inference(X, lbw.low).get_margeff()
+    assert record[0].filename == __file__
+    plain = logistic.LogisticRegression().fit(X[["age", "smoke"]], lbw.low)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain.inference(X[["age", "smoke"]], lbw.low).get_margeff()

@@ -33,6 +33,12 @@ docs/marginal-effects.md):
 * Standard errors: ``V_me = J V Jᵀ`` with ``V`` the results' covariance of
   its ``cov_type`` and ``J`` the analytic Jacobian of the (averaged) effects
   in every parameter, the intercept included.
+* Design columns that a formula made of its variables (an interaction
+  ``a:b``, a transform ``I(...)``, ``np.log(...)``, ``center(...)``,
+  ``scale(...)``, a full-rank level ``C(g)[2]``) get effects per column here
+  (statsmodels' ``get_margeff``), with a ``UserWarning`` saying so: Stata's
+  ``margins`` takes them per variable, through every term, which needs the
+  formula (``logistic margins``; :mod:`logistic.tabular._formula_margins`).
 * Data: ``"overall"`` sums over the training data given to
   ``inference(...)`` (one ``map_reduce`` pass: arrays, out-of-core files,
   Dask), ``dummy=True`` one more pass; ``"mean"`` needs no data (the column
@@ -41,6 +47,8 @@ docs/marginal-effects.md):
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -347,6 +355,25 @@ def check_discrete(method: str, at: str) -> None:
         )
 
 
+#: Names formulaic gives columns made from variables (module docstring).
+_MADE = re.compile(r"^(I|np\.\w+|center|scale)\(|\):|:\w|\w:|^C\(.*\)\[(?!T\.)")
+
+
+def _warn_formula_columns(names: list[str]) -> None:
+    made = [n for n in names if _MADE.search(n)]
+    if made:
+        shown = ", ".join(made[:4]) + (", ..." if len(made) > 4 else "")
+        warnings.warn(
+            f"{shown} look like columns a formula made of its variables "
+            "(interactions, transforms, full-rank levels): these effects are per "
+            "design column, as statsmodels' get_margeff, not per variable through "
+            "every term as Stata's margins; for a formula model file use "
+            "'logistic margins', which takes them per variable",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def marginal_effects(
     results: Any,
     at: str = "overall",
@@ -361,6 +388,7 @@ def marginal_effects(
     method = _choice("method", method, METHODS)
     categorical = _choice("categorical", categorical, CATEGORICAL)
     names = list(results.feature_names)
+    _warn_formula_columns(names)
     values = _atexog(atexog, names)
     listed = (
         isinstance(dummy, Sequence)

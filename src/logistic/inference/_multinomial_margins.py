@@ -59,7 +59,15 @@ from .._multiclass import not_supported
 from .._onehot import split_dummy_name
 from .._softmax import log_softmax, softmax
 from .._typing import Block, FloatArray
-from ._margins import CATEGORICAL, METHODS, _choice, _column, _contrasts, check_discrete
+from ._margins import (
+    CATEGORICAL,
+    METHODS,
+    _choice,
+    _column,
+    _contrasts,
+    _warn_formula_columns,
+    check_discrete,
+)
 from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
@@ -293,6 +301,7 @@ def multinomial_margins(
     names = list(
         results.term_names[: len(results.term_names) - int(results.fit_intercept)]
     )
+    _warn_formula_columns(names)
     K = len(results.classes)
     p = len(names)
     columns = _discrete(results, dummy, names)
