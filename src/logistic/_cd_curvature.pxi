@@ -1,11 +1,138 @@
 # Included by _cd.pyx: coordinate descent over the columns of a CSC matrix
-# (int32 or intp indices), and the first sweep of newton-cd-columns' Newton
-# step that also makes the gradient at its point, the stopping rule's KKT
-# residual there and the step's model (one read of X where the gradient, the
-# model and the sweep took three); the column copy of a CSR matrix (which
-# finds duplicate entries itself) and the huge-page buffer it is made in.
+# (int32 or intp indices; a column's gathers take two stored values at a
+# time, the C helpers below, which _cd.pyx's _sweep_csc uses too), and the
+# first sweep of newton-cd-columns' Newton step that also makes the gradient
+# at its point, the stopping rule's KKT residual there and the step's model
+# (one read of X where the gradient, the model and the sweep took three); the
+# column copy of a CSR matrix (which finds duplicate entries itself) and the
+# huge-page buffer it is made in.
 
 from libc.math cimport NAN
+
+
+cdef extern from * nogil:
+    """
+    /* The two partial sums of a CSC column's gather loops (the stored values
+       at even offsets from the column's start in lane 0, those at odd offsets
+       in lane 1; the odd last value is left to the caller), each lane making
+       the scalar loop's products and sums in its order, so the same bits:
+       with GCC or Clang as one two-lane vector (SSE2 on x86-64: one multiply
+       or add for both lanes), elsewhere as two scalars. */
+    #if defined(__GNUC__) || defined(__clang__)
+    typedef double logistic_lanes __attribute__((vector_size(16)));
+    #define LOGISTIC_LANES(T, A, B) T = (logistic_lanes){(A), (B)}
+    #define LOGISTIC_ZERO(T) logistic_lanes T = {0.0, 0.0}
+    #define LOGISTIC_LANE(T, k) ((T)[k])
+    #else
+    typedef struct { double x[2]; } logistic_lanes;
+    static inline logistic_lanes logistic_lanes_op(
+            logistic_lanes a, logistic_lanes b, int mul) {
+        logistic_lanes c;
+        c.x[0] = mul ? a.x[0] * b.x[0] : a.x[0] + b.x[0];
+        c.x[1] = mul ? a.x[1] * b.x[1] : a.x[1] + b.x[1];
+        return c;
+    }
+    #define LOGISTIC_LANES(T, A, B) (T.x[0] = (A), T.x[1] = (B))
+    #define LOGISTIC_ZERO(T) logistic_lanes T = {{0.0, 0.0}}
+    #define LOGISTIC_LANE(T, k) ((T).x[k])
+    #endif
+    #if defined(__GNUC__) || defined(__clang__)
+    #define LOGISTIC_MUL(a, b) ((a) * (b))
+    #define LOGISTIC_ADD(a, b) ((a) + (b))
+    #else
+    #define LOGISTIC_MUL(a, b) logistic_lanes_op((a), (b), 1)
+    #define LOGISTIC_ADD(a, b) logistic_lanes_op((a), (b), 0)
+    #endif
+    /* A = {p[0], q[0]}, B = {p[1], q[1]}: a row's two neighbouring values,
+       of two rows; where the compiler has __builtin_shufflevector, two
+       16-byte loads and two shuffles instead of four loads */
+    #if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+    #define LOGISTIC_TWO_ROWS(A, B, p, q)                                          \\
+        do {                                                                   \\
+            logistic_lanes P_, Q_;                                             \\
+            __builtin_memcpy(&P_, (p), sizeof P_);                             \\
+            __builtin_memcpy(&Q_, (q), sizeof Q_);                             \\
+            A = __builtin_shufflevector(P_, Q_, 0, 2);                         \\
+            B = __builtin_shufflevector(P_, Q_, 1, 3);                         \\
+        } while (0)
+    #else
+    #define LOGISTIC_TWO_ROWS(A, B, p, q)                                          \\
+        do {                                                                   \\
+            LOGISTIC_LANES(A, (p)[0], (q)[0]);                                 \\
+            LOGISTIC_LANES(B, (p)[1], (q)[1]);                                 \\
+        } while (0)
+    #endif
+
+    /* grad = sum of data * v * r, v and r side by side (row i at 2i): the
+       sweep's coordinate gradient (_sweep_csc) */
+    #define LOGISTIC_PAIRS_VR(NAME, IDX)                                          \\
+    static inline void NAME(const double *data, const IDX *indices,            \\
+                            Py_ssize_t lo, Py_ssize_t hi, const double *vr,   \\
+                            double *out) {                                     \\
+        LOGISTIC_ZERO(g);                                                      \\
+        logistic_lanes d, v, r;                                                \\
+        Py_ssize_t i;                                                          \\
+        for (i = lo; i < hi - 1; i += 2) {                                     \\
+            const double *p = vr + 2 * (Py_ssize_t)indices[i];                 \\
+            const double *q = vr + 2 * (Py_ssize_t)indices[i + 1];             \\
+            LOGISTIC_LANES(d, data[i], data[i + 1]);                           \\
+            LOGISTIC_TWO_ROWS(v, r, p, q);                                     \\
+            g = LOGISTIC_ADD(g, LOGISTIC_MUL(LOGISTIC_MUL(d, v), r));          \\
+        }                                                                      \\
+        out[0] = LOGISTIC_LANE(g, 0);                                          \\
+        out[1] = LOGISTIC_LANE(g, 1);                                          \\
+    }
+    /* with v, res and r side by side (row i at 3i), x = data * v:
+       sum data * res, sum x, sum x * data, sum x * r (_sweep_gradient);
+       out: lane 0's four sums, then lane 1's */
+    #define LOGISTIC_PAIRS_VRR(NAME, IDX)                                         \\
+    static inline void NAME(const double *data, const IDX *indices,            \\
+                            Py_ssize_t lo, Py_ssize_t hi, const double *vrr,  \\
+                            double *out) {                                     \\
+        LOGISTIC_ZERO(s0);                                                     \\
+        LOGISTIC_ZERO(s1);                                                     \\
+        LOGISTIC_ZERO(s2);                                                     \\
+        LOGISTIC_ZERO(sr);                                                     \\
+        logistic_lanes d, v, res, r, x;                                        \\
+        Py_ssize_t i;                                                          \\
+        for (i = lo; i < hi - 1; i += 2) {                                     \\
+            const double *p = vrr + 3 * (Py_ssize_t)indices[i];                \\
+            const double *q = vrr + 3 * (Py_ssize_t)indices[i + 1];            \\
+            LOGISTIC_LANES(d, data[i], data[i + 1]);                           \\
+            LOGISTIC_TWO_ROWS(v, res, p, q);                                   \\
+            LOGISTIC_LANES(r, p[2], q[2]);                                     \\
+            s0 = LOGISTIC_ADD(s0, LOGISTIC_MUL(d, res));                       \\
+            x = LOGISTIC_MUL(d, v);                                            \\
+            s1 = LOGISTIC_ADD(s1, x);                                          \\
+            s2 = LOGISTIC_ADD(s2, LOGISTIC_MUL(x, d));                         \\
+            sr = LOGISTIC_ADD(sr, LOGISTIC_MUL(x, r));                         \\
+        }                                                                      \\
+        out[0] = LOGISTIC_LANE(s0, 0);                                         \\
+        out[1] = LOGISTIC_LANE(s1, 0);                                         \\
+        out[2] = LOGISTIC_LANE(s2, 0);                                         \\
+        out[3] = LOGISTIC_LANE(sr, 0);                                         \\
+        out[4] = LOGISTIC_LANE(s0, 1);                                         \\
+        out[5] = LOGISTIC_LANE(s1, 1);                                         \\
+        out[6] = LOGISTIC_LANE(s2, 1);                                         \\
+        out[7] = LOGISTIC_LANE(sr, 1);                                         \\
+    }
+    LOGISTIC_PAIRS_VR(logistic_pairs_vr_i32, int)
+    LOGISTIC_PAIRS_VR(logistic_pairs_vr_ip, Py_ssize_t)
+    LOGISTIC_PAIRS_VRR(logistic_pairs_vrr_i32, int)
+    LOGISTIC_PAIRS_VRR(logistic_pairs_vrr_ip, Py_ssize_t)
+    """
+    void logistic_pairs_vr_i32(
+        const double* data, const int* indices, Py_ssize_t lo, Py_ssize_t hi,
+        const double* vr, double* out)
+    void logistic_pairs_vr_ip(
+        const double* data, const Py_ssize_t* indices, Py_ssize_t lo, Py_ssize_t hi,
+        const double* vr, double* out)
+    void logistic_pairs_vrr_i32(
+        const double* data, const int* indices, Py_ssize_t lo, Py_ssize_t hi,
+        const double* vrr, double* out)
+    void logistic_pairs_vrr_ip(
+        const double* data, const Py_ssize_t* indices, Py_ssize_t lo, Py_ssize_t hi,
+        const double* vrr, double* out)
 
 
 cdef Py_ssize_t _csc_schedule(
