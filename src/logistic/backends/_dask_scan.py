@@ -21,10 +21,26 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._labels import PositiveRule, label_text, resolve_classes
+from .._typing import is_dask_collection
 from ._dask_faults import ClusterRun, PartitionError
 from ._dask_tasks import PartitionRowError
 
-__all__ = ["ScanFacts", "raise_first_problem", "scan_facts"]
+__all__ = ["ScanFacts", "delayed_parts", "raise_first_problem", "scan_facts"]
+
+
+def delayed_parts(v: Any) -> list[Any] | None:
+    """The row partitions of a Dask collection as delayed objects (whole
+    rows in each: a 2-D array's column chunks merged), or None."""
+    if v is None:
+        return None
+    if not is_dask_collection(v):
+        raise DataValidationError(
+            f"{type(v).__name__} given with a Dask X: pass y, sample_weight and "
+            f"offset as Dask collections partitioned like X"
+        )
+    if getattr(v, "ndim", 1) == 2 and hasattr(v, "rechunk"):
+        v = v.rechunk({1: -1})  # whole rows in each block
+    return list(np.asarray(v.to_delayed(), dtype=object).ravel())
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ from ._dask_locality import (
     worker_groups_on_loop,
 )
 from ._dask_predict import decision_function, predict_proba
-from ._dask_scan import raise_first_problem, scan_facts
+from ._dask_scan import delayed_parts, raise_first_problem, scan_facts
 from ._dask_tasks import (
     partition_reduce,
     partition_scan,
@@ -200,7 +200,7 @@ class Dask:
         self.multiclass = bool(multiclass)
         if feature_names is None and hasattr(X, "columns"):
             feature_names = [str(c) for c in X.columns if c != target]
-        parts = [self._delayed_parts(v) for v in (X, y, sample_weight, offset)]
+        parts = [delayed_parts(v) for v in (X, y, sample_weight, offset)]
         if target is None and parts[1] is None:
             raise DataValidationError("y is required (or name the target column)")
         assert parts[0] is not None  # X is required
@@ -257,40 +257,33 @@ class Dask:
         self.feature_names = None if feature_names is None else list(feature_names)
         self.part_names = list(part_names) if part_names else None
         self.parts = parts
+        scans: list[Any] = []  # persisted with their partitions on a cluster
         if persist:  # keep loaded partitions in cluster memory (lineage kept)
             import dask
 
             todo = [v for t in parts for v in t if v is not None]
             client = self._client()
+            if client is not None:  # each partition's scan right after its load
+                scans = self._scan_tasks(parts)
+                spread = [(*t, s) for t, s in zip(parts, scans, strict=True)]
             flat = iter(
-                persist_spread(client, parts, cluster_timeout)
+                persist_spread(client, spread, cluster_timeout)
                 if client is not None
                 else dask.persist(*todo)
             )
-            self.parts = [
-                tuple(None if v is None else next(flat) for v in t) for t in parts
-            ]
+            self.parts = []
+            for i, t in enumerate(parts):
+                self.parts.append(tuple(None if v is None else next(flat) for v in t))
+                if scans:
+                    scans[i] = next(flat)
         self._futures = persisted_futures(self.parts) if persist else None
         self._held: list[Any] = []  # the last grouped evaluation's futures
         self._chunk_rows = chunk_rows
         self.n_passes, self.rows_read, self.bytes_to_client = 0, 0, 0
-        self._scan(classes, positive)
+        self._scan(classes, positive, scans)
         if persist and client is not None:  # loaded: placement no longer needed
             release_placement(client, parts, cluster_timeout)
             self._direct_calls(client)  # the workers' handler installed now
-
-    @staticmethod
-    def _delayed_parts(v: Any) -> list[Any] | None:
-        if v is None:
-            return None
-        if not is_dask_collection(v):
-            raise DataValidationError(
-                f"{type(v).__name__} given with a Dask X: pass y, sample_weight and "
-                f"offset as Dask collections partitioned like X"
-            )
-        if getattr(v, "ndim", 1) == 2 and hasattr(v, "rechunk"):
-            v = v.rechunk({1: -1})  # whole rows in each block
-        return list(np.asarray(v.to_delayed(), dtype=object).ravel())
 
     @classmethod
     def from_parquet(
@@ -388,17 +381,21 @@ class Dask:
         )
         return self._run
 
-    def _scan(self, classes: Any, positive: PositiveRule) -> None:
+    def _scan_tasks(self, parts: list[tuple[Any, ...]]) -> list[Any]:
         import dask
 
+        return [
+            dask.delayed(partition_scan)(i, self.dtype, self.target, *t)
+            for i, t in enumerate(parts)
+        ]
+
+    def _scan(self, classes: Any, positive: PositiveRule, scans: list[Any]) -> None:
+        """The scan's facts from ``scans`` (persisted with the partitions)
+        or, if empty, from a task per partition."""
         self._scanned = False
-        stats = self._compute(
-            [
-                dask.delayed(partition_scan)(i, self.dtype, self.target, *t)
-                for i, t in enumerate(self.parts)
-            ],
-            collect_errors=True,
-        )
+        tasks = scans or self._scan_tasks(self.parts)
+        stats = self._compute(tasks, collect_errors=True)
+        del tasks, scans[:]  # persisted scan results: released once read
         raise_first_problem(stats, self._run, self.part_names, self.feature_names)
         self._scanned = True
         self._check_ids([s["index"] for s in stats])
