@@ -388,3 +388,24 @@ def test_python_effects_of_formula_columns_warn(tmp_path, lbw):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plain.inference(X[["age", "smoke"]], lbw.low).get_margeff()
+
+
+def test_text_categorical_in_an_interaction_with_rows_left_out(tmp_path, capsys, lbw):
+    """``age*grp`` with grp a text column (categorical without C()), three rows
+    with a missing lwt left out as at fit: age through age:grp, each grp level
+    against the first (black)."""
+    d = lbw.copy()
+    d["grp"] = np.where(d.race == 1, "white", np.where(d.race == 2, "black", "other"))
+    d.loc[[3, 10, 50], "lwt"] = np.nan
+    path = tmp_path / "edge.csv"
+    d.to_csv(path, index=False)
+    formula = "low ~ age*grp + np.log(lwt)"
+    model = fit(tmp_path, formula, "--missing", "drop", data=path)
+    doc = margins_json(capsys, model, data=path)
+    assert list(doc) == ["age", "grp[T.other]", "grp[T.white]", "lwt"]
+    kept = d.dropna(subset=["lwt"]).reset_index(drop=True)
+    ref = Reference(smf.logit(formula, kept).fit(disp=0), kept)
+    check(doc["age"], ref.effect_and_se("age"))
+    check(doc["lwt"], ref.effect_and_se("lwt"))
+    check(doc["grp[T.other]"], ref.effect_and_se("grp", ("black", "other")))
+    check(doc["grp[T.white]"], ref.effect_and_se("grp", ("black", "white")))
