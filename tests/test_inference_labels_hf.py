@@ -174,3 +174,36 @@ def test_lr_test_after_robust_covariance_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plain.lr_test(small0)
+
+
+def _lbw_race():
+    from conftest import data_path
+
+    d = pd.read_csv(data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv"))
+    X = pd.get_dummies(d.race.astype(str), prefix="race").astype(float)
+    X["smoke"] = d.smoke.astype(float)
+    return d, X
+
+
+def test_no_intercept_full_factor_uses_the_intercept_only_null():
+    smf = pytest.importorskip("statsmodels.formula.api")
+    d, X = _lbw_race()
+    ref = smf.logit("low ~ C(race) + smoke - 1", d).fit(disp=0)
+    with_one = smf.logit("low ~ C(race) + smoke", d).fit(disp=0)
+    assert ref.llnull == pytest.approx(with_one.llnull, rel=1e-10)
+    res = LogisticRegression(fit_intercept=False).fit(X, d.low).inference(X, d.low)
+    assert res.llnull == pytest.approx(ref.llnull, rel=1e-9)
+    assert res.df_model == ref.df_model == 3
+    assert res.pseudo_rsquared == pytest.approx(ref.prsquared, rel=1e-8)
+    assert res.llr_pvalue == pytest.approx(ref.llr_pvalue, rel=1e-7)
+    text = res.summary().as_text()
+    assert "LR chi2(3)" in text and "η = 0" not in text
+
+
+def test_no_intercept_without_the_constant_keeps_eta_zero_and_says_so():
+    d, X = _lbw_race()
+    X = X.drop(columns="race_1")  # two levels of three: the constant is not spanned
+    res = LogisticRegression(fit_intercept=False).fit(X, d.low).inference(X, d.low)
+    assert res.llnull == pytest.approx(-len(d) * np.log(2.0), rel=1e-12)
+    assert res.df_model == 3
+    assert "null model: η = 0, no intercept" in res.summary().as_text()

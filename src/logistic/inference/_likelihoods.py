@@ -12,7 +12,15 @@ or computed from the data again it reads):
   the model has an intercept (``logit(ȳ)`` in closed form without an
   offset, else fitted with the Newton solver over the same rows without
   their features), otherwise ``z = offset`` with no parameter (R's ``glm``
-  null deviance).
+  null deviance). A model without an intercept whose columns span the
+  constant (a full factor, ``C(race) + smoke - 1``) is the same model as
+  one with an intercept, so its null is intercept-only too and
+  ``df_model = k - 1`` (statsmodels' implicit-constant rule): the columns
+  span the constant when the weighted least-squares residual of the ones
+  vector on them, relative to its norm (the Schur complement of the
+  intercept in the Fisher information of the design with a ones column
+  added), is below 1e-10. That needs the data; without them the null is
+  ``z = offset`` and the summary says so.
 * Grouped binomial fits add ``Σ log C(n_i, k_i)`` to ``ℓ`` and ``ℓ_0``; for
   Firth fits ``llf`` is the ordinary log-likelihood at the estimate (see
   :mod:`._results` for both).
@@ -48,13 +56,34 @@ class LikelihoodStatistics:
         fit_intercept: bool
         k_params: int
         nobs: float
-        df_model: float
         df_resid: float
+        _objective: LogisticObjective | None
+        _theta: FloatArray
 
         @property
         def _information(self) -> FloatArray: ...
 
         def _data(self, what: str) -> LogisticObjective: ...
+
+    @property
+    def df_model(self) -> float:
+        """``k - 1`` when the null model is intercept-only, else ``k``."""
+        return float(self.k_params - int(self.null_has_intercept))
+
+    @df_model.setter
+    def df_model(self, value: float) -> None:
+        pass  # derived from the null model (the results' constructor sets it)
+
+    @cached_property
+    def null_has_intercept(self) -> bool:
+        """Whether the null model is intercept-only: the model has an
+        intercept, or (with the training data at hand) its columns span the
+        constant."""
+        if self.fit_intercept:
+            return True
+        if self._objective is None or self.k_params == 0:
+            return False
+        return _spans_constant(self._objective, self._theta)
 
     @cached_property
     def llf(self) -> float:
@@ -75,6 +104,13 @@ class LikelihoodStatistics:
     @cached_property
     def _llnull_kernel(self) -> float:
         stats = self._stats
+        if self.null_has_intercept and not self.fit_intercept:
+            from .._objective import LogisticObjective
+
+            assert self._objective is not None
+            with_one = LogisticObjective(self._objective.data, fit_intercept=True)
+            tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
+            return null_loglik(stats.labels, True, with_one, tol)
         if stats.llnull is not None:
             return float(stats.llnull)
         if stats.labels.has_offset:
@@ -134,3 +170,23 @@ class LikelihoodStatistics:
     def llr_pvalue(self) -> float:
         """``P(χ²(df_model) > llr)``."""
         return float(chi2_sf(self.llr, self.df_model))
+
+
+def _spans_constant(objective: LogisticObjective, theta: FloatArray) -> bool:
+    """Whether the ones vector lies in the span of the design's columns: the
+    Fisher information of ``[X, 1]`` at the fitted logits has a Schur
+    complement of the ones column below 1e-10 of its diagonal (the weighted
+    least-squares residual of 1 on X, relative; the weights ``s p (1-p)`` are
+    positive, so it is zero exactly when 1 is in the span)."""
+    from .._objective import LogisticObjective
+
+    with_one = LogisticObjective(objective.data, fit_intercept=True)
+    H = with_one.hessian(np.append(np.asarray(theta, dtype=np.float64), 0.0))
+    corner = float(H[-1, -1])
+    if not corner > 0:
+        return False
+    try:
+        coef = np.linalg.solve(H[:-1, :-1], H[:-1, -1])
+    except np.linalg.LinAlgError:
+        return False
+    return bool(corner - float(H[-1, :-1] @ coef) < 1e-10 * corner)

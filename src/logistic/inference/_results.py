@@ -38,7 +38,8 @@ Conventions (owned here):
   in the summary (values well above 1 mean overdispersion).
 * Log-likelihoods, deviances, information criteria and the null model:
   :mod:`._likelihoods` (:class:`LikelihoodStatistics`, a base of the results).
-  ``df_model = k - 1`` with an intercept (``k`` without), ``df_resid = nobs - k``.
+  ``df_model = k - 1`` with an intercept-only null (an intercept, or columns
+  spanning the constant; see there), else ``k``; ``df_resid = nobs - k``.
 * Penalized (L1/L2) fits are refused: their standard errors are not those
   of the reported estimates. Firth fits (``penalty="firth"``) are accepted
   with ``cov_type="nonrobust"``: ``V = I(β̂)⁻¹`` at Firth's estimate (as

@@ -113,6 +113,17 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
         na = "n/a (separation)"
         return [("Pseudo R-sq.", na), ("LR chi2", na), ("LLR p-value", na)]
     out = [("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}")]
+    if not getattr(r, "null_has_intercept", True):
+        notes.append(
+            "null model: η = 0, no intercept (LL-null, pseudo R-sq. and the LR "
+            "test compare with every probability 1/2"
+            + (
+                "; the columns do not span the constant)."
+                if likelihood_available(r)
+                else "; with the training data, columns that span the constant, "
+                "such as a full factor, get the intercept-only null)."
+            )
+        )
     if r.method != "Firth":
         return out + [
             (f"LR chi2({r.df_model:g})", f"{r.llr:.2f}"),
