@@ -29,8 +29,9 @@ def xy(n=60, seed=0):
 @pytest.mark.parametrize("penalty", ["l2", "l1", "elasticnet"])
 def test_named_penalty_without_strength_is_c_one(penalty):
     X, y = xy()
-    m = LogisticRegression(penalty=penalty, l1_ratio=0.5).fit(X, y)
-    ref = LogisticRegression(penalty=penalty, l1_ratio=0.5, C=DEFAULT_C).fit(X, y)
+    ratio = {"l1_ratio": 0.5} if penalty == "elasticnet" else {}  # else refused
+    m = LogisticRegression(penalty=penalty, **ratio).fit(X, y)
+    ref = LogisticRegression(penalty=penalty, **ratio, C=DEFAULT_C).fit(X, y)
     assert DEFAULT_C == 1.0
     total = m.penalty_l1_ + m.penalty_l2_
     assert total == pytest.approx(1.0 / (1.0 * len(y)))  # alpha = 1/(C·Σs)

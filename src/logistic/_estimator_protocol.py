@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from ._exceptions import link_sklearn_warnings
+
 __all__ = ["EstimatorProtocol", "NotFittedError", "available_if"]
 
 
@@ -77,8 +79,9 @@ class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
 class EstimatorProtocol:
     """Mixin: parameters, repr, tags and the fitted check of a classifier.
 
-    The fitted state is recognised by ``coef_``. ``_multi_class`` says whether
-    the classifier takes more than two classes (its scikit-learn tags).
+    The fitted state is recognised by ``coef_``. ``_takes_multi_class()`` says
+    whether the classifier with its current parameters takes more than two
+    classes (its scikit-learn tags); by default the class's ``_multi_class``.
     """
 
     _estimator_type = "classifier"
@@ -92,6 +95,7 @@ class EstimatorProtocol:
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters of this estimator (scikit-learn protocol)."""
+        link_sklearn_warnings()  # scikit-learn is calling: it is loaded
         return {name: getattr(self, name) for name in self._get_param_names()}
 
     def set_params(self, **params: Any) -> Any:
@@ -129,12 +133,15 @@ class EstimatorProtocol:
         return Tags(
             estimator_type="classifier",
             target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags(multi_class=self._multi_class),
+            classifier_tags=ClassifierTags(multi_class=self._takes_multi_class()),
             input_tags=InputTags(sparse=True),
         )
 
     def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
-        return {"binary_only": not self._multi_class, "requires_y": True}
+        return {"binary_only": not self._takes_multi_class(), "requires_y": True}
+
+    def _takes_multi_class(self) -> bool:
+        return self._multi_class
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "coef_")

@@ -4,6 +4,14 @@ Convention: every error derives from ``ValueError`` or ``TypeError`` so that
 scikit-learn tooling (which catches those) keeps working, and every message
 names the input (parameter, array, column, file), what was received, and what
 is expected or how to fix it. The library never changes global warning filters.
+
+:class:`ConvergenceWarning` and :class:`DataConversionWarning` derive from
+scikit-learn's warnings of the same names once scikit-learn is loaded
+(:func:`link_sklearn_warnings`, run at import, at every ``fit`` and when
+scikit-learn reads an estimator's parameters), so
+``warnings.filterwarnings(..., category=sklearn.exceptions.ConvergenceWarning)``
+and scikit-learn's ``ignore_warnings`` also apply to ours; scikit-learn itself
+is never imported for it (``import logistic`` stays light).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ __all__ = [
     "DataConversionWarning",
     "NumericalStabilityWarning",
     "VersionMismatchWarning",
+    "link_sklearn_warnings",
 ]
 
 
@@ -80,7 +89,12 @@ class UnsupportedVersionError(ModelFormatError):
     """A model file was written by a newer, incompatible format version."""
 
 
-class ConvergenceWarning(UserWarning):
+class _LinkableWarning(UserWarning):
+    """A ``UserWarning`` with the layout of a Python-defined warning class, so
+    that :func:`link_sklearn_warnings` can swap it for scikit-learn's."""
+
+
+class ConvergenceWarning(_LinkableWarning):
     """A solver stopped before its stopping rule was met."""
 
 
@@ -88,7 +102,7 @@ class PerfectSeparationWarning(UserWarning):
     """The data are (quasi-)completely separated: the MLE does not exist."""
 
 
-class DataConversionWarning(UserWarning):
+class DataConversionWarning(_LinkableWarning):
     """Input was converted (e.g. a column vector y raveled)."""
 
 
@@ -99,6 +113,28 @@ class NumericalStabilityWarning(UserWarning):
 class VersionMismatchWarning(UserWarning):
     """A model file was written by another version of ``logistic``."""
 
+
+def link_sklearn_warnings() -> None:
+    """Make our warnings subclasses of scikit-learn's namesakes when
+    ``sklearn.exceptions`` is loaded (a no-op otherwise, and once done).
+
+    The classes keep their identity (``w.category is ConvergenceWarning``
+    still holds); only their base changes to scikit-learn's class, itself a
+    ``UserWarning``.
+    """
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return
+    for ours in (ConvergenceWarning, DataConversionWarning):
+        theirs = getattr(sk, ours.__name__, None)
+        if isinstance(theirs, type) and not issubclass(ours, theirs):
+            if issubclass(theirs, UserWarning) and ours.__bases__ == (
+                _LinkableWarning,
+            ):
+                ours.__bases__ = (theirs,)
+
+
+link_sklearn_warnings()
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 

@@ -13,7 +13,8 @@ Convention (owned here): the *settings* rules; the arithmetic ``alpha =
 * ``alpha`` or ``C`` with ``penalty=None`` or ``"firth"`` is an error: neither
   has a strength. (scikit-learn only warns that it ignores ``C``.) ``alpha=0``
   there is accepted: it says the same as the penalty (model files written
-  before ``alpha`` defaulted to None record it).
+  before ``alpha`` defaulted to None record it), and so is ``C=inf``
+  (scikit-learn ≥ 1.8's spelling of no penalty).
 
 The checks run in ``fit`` (``__init__`` stores parameters unchanged, as
 scikit-learn requires).
@@ -60,6 +61,8 @@ def resolve_strength(
     if penalty not in NORM_PENALTIES:
         if alpha == 0:
             alpha = None
+        if C == float("inf"):
+            C = None
         if alpha is not None or C is not None:
             given = ", ".join(
                 f"{k}={v!r}" for k, v in (("alpha", alpha), ("C", C)) if v is not None

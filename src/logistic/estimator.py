@@ -41,15 +41,16 @@ from typing import Any
 import numpy as np
 
 from . import _prediction
-from ._constraints import (
-    Interval,
-    Options,
-    is_class_weight,
+from ._constraints import Interval, Options, is_class_weight, validate_params
+from ._estimator_params import (
+    L1_RATIO_UNSET,
+    binary_only_error,
+    check_l1_ratio,
+    is_l1_ratio,
     is_random_state,
-    validate_params,
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
-from ._exceptions import InvalidParameterError
+from ._exceptions import InvalidParameterError, link_sklearn_warnings
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
@@ -94,9 +95,12 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         penalty named with neither ``alpha`` nor ``C`` uses scikit-learn's
         ``C = 1.0``; ``alpha=0`` with a norm penalty, both set, or either set
         with ``penalty=None``/``"firth"`` is an error (:mod:`logistic._penalty`).
-    l1_ratio : float in [0, 1] or None, default=None
-        Elastic-net mixing; required with ``penalty="elasticnet"`` (no default
-        would silently be L2 or L1), ignored otherwise.
+    l1_ratio : float in [0, 1], default=nan (not set; None says the same)
+        Elastic-net mixing; required with ``penalty="elasticnet"``. With
+        another penalty an error unless it says the same (0 with "l2", 1 with
+        "l1"): scikit-learn ≥ 1.8 reads ``l1_ratio=1`` alone as L1, but our
+        ``penalty`` defaults to None (:mod:`logistic._estimator_params`). A
+        number by default, which scikit-learn's ``SelectFromModel`` reads.
     solver : str, default="auto"
         "auto" picks by shape, sparsity and penalty (recorded in ``solver_``);
         or one of the registered solvers ("newton", "lbfgs", "gd", "sgd",
@@ -114,8 +118,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     max_iter : int ≥ 1, default=1000
     warm_start : bool, default=False
         Start from the previous ``coef_``/``intercept_`` when shapes match.
-    random_state : int, numpy Generator or None
-        Seed of stochastic solvers.
+    random_state : int, numpy Generator or RandomState, or None
+        Seed of stochastic solvers (a RandomState or Generator is drawn from).
     verbose : int, default=0
     include : list of str, optional
         Columns of a pandas DataFrame with text columns to keep as features
@@ -181,11 +185,18 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     _estimator_type = "classifier"
     _multi_class = True  # K > 2 classes: the multinomial model
 
+    def _takes_multi_class(self) -> bool:  # the tags follow the parameters
+        """False for Firth and the solvers without a multinomial fit."""
+        from ._multinomial_fit import MULTINOMIAL_SOLVERS
+
+        solver_ok = self.solver == "auto" or self.solver in MULTINOMIAL_SOLVERS
+        return self.penalty != "firth" and solver_ok
+
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
         "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
-        "l1_ratio": [None, Interval(numbers.Real, 0, 1, "both")],
+        "l1_ratio": [is_l1_ratio],
         "solver": [str],
         "fit_intercept": [bool, np.bool_],
         "class_weight": [is_class_weight],
@@ -203,14 +214,14 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         *,
         alpha: float | None = None,
         C: float | None = None,
-        l1_ratio: float | None = None,
+        l1_ratio: float | None = L1_RATIO_UNSET,
         solver: str = "auto",
         fit_intercept: bool = True,
         class_weight: dict[Any, float] | str | None = None,
         tol: float | None = None,
         max_iter: int = 1000,
         warm_start: bool = False,
-        random_state: int | None = None,
+        random_state: Any = None,
         verbose: int = 0,
         include: list[str] | None = None,
     ) -> None:
@@ -231,6 +242,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     # -- validation ------------------------------------------------------------
     def _validate_params(self) -> None:
         name = type(self).__name__
+        link_sklearn_warnings()  # scikit-learn's filters apply to our warnings
         # the constrained parameters only (validate_params reads no other):
         # get_params would read the signature of __init__ at every fit
         constraints = self._parameter_constraints
@@ -249,11 +261,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
                 f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' "
                 f"instead, or install a version of logistic with Firth."
             )
-        if self.penalty == "elasticnet" and self.l1_ratio is None:
-            raise InvalidParameterError(
-                f"penalty='elasticnet' needs the 'l1_ratio' parameter of {name}: "
-                f"a number in [0, 1] (0 is L2, 1 is L1). Got l1_ratio=None instead."
-            )
+        check_l1_ratio(self.penalty, self.l1_ratio, name)
         resolve_strength(self.penalty, self.alpha, self.C, name)
 
     def _prepare_arrays(
@@ -398,6 +406,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         )
         if len(backend.classes_) > 2:
             from ._multinomial_fit import fit_multinomial
+
+            if not self._takes_multi_class():
+                raise binary_only_error(self.penalty, self.solver)
 
             fit_multinomial(
                 self,
