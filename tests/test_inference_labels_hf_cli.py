@@ -102,3 +102,25 @@ def test_cli_penalized_fit_says_penalized(files, capsys):
     assert main(["report", str(path), LBW, "-o", str(html)]) == 0
     text = html.read_text()
     assert "<b>penalty</b>" in text and "PENALIZED estimates" in text
+
+
+def test_cli_summary_with_data_gives_robust_table(files, capsys):
+    sm = pytest.importorskip("statsmodels.api")
+    import pandas as pd
+
+    root, _ = files
+    path = root / "ml.json"
+    formula = "low ~ age + lwt + smoke + ht"
+    assert main(["fit", LBW, "--formula", formula, "-o", str(path), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["summary", str(path), LBW, "--cov-type", "HC0"]) == 0
+    out = capsys.readouterr().out
+    d = pd.read_csv(LBW)
+    X = sm.add_constant(d[["age", "lwt", "smoke", "ht"]].astype(float))
+    ref = sm.Logit(d.low.astype(float), X).fit(disp=0, cov_type="HC0")
+    assert "Covariance type:" in out and "HC0" in out
+    for term, name in (("Intercept", "const"), ("lwt", "lwt"), ("ht", "ht")):
+        row = next(line.split() for line in out.splitlines() if line.startswith(term))
+        assert float(row[2]) == pytest.approx(ref.bse[name], rel=1e-3)
+    assert main(["summary", str(path), "--cov-type", "HC0"]) == 2
+    assert "pass the training file as DATA" in capsys.readouterr().err

@@ -18,6 +18,7 @@ goodness-of-fit tests from the statistics stored in the file
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -52,6 +53,73 @@ Level = Annotated[
         "intervals (as 'predict --interval 0.95').",
     ),
 ]
+
+
+TrainingData = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Optional: the data the model was fitted on. With it the table is "
+        "the library's inference summary (--cov-type, --cluster; Firth fits get "
+        "penalized LR p-values and profile intervals).",
+        show_default=False,
+    ),
+]
+SummaryCovType = Annotated[
+    str,
+    typer.Option(
+        "--cov-type",
+        help="With DATA: covariance of the coefficient table: nonrobust (default), "
+        "HC0, HC1 or cluster (with --cluster).",
+    ),
+]
+SummaryCluster = Annotated[
+    str | None,
+    typer.Option("--cluster", help="With DATA: column of cluster labels."),
+]
+
+
+def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> str:
+    """The inference summary of the model on its training ``data`` (read and
+    checked as ``logistic margins`` does), at ``options``' cov_type, cluster,
+    alpha and odds_ratios."""
+    from ..inference import COV_TYPES
+    from ._common import require_inputs
+    from .margins import check_model, training_rows
+
+    cov_type, cluster = options["cov_type"], options["cluster"]
+    if cov_type not in COV_TYPES:
+        raise CLIError(
+            f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
+        )
+    if (cov_type == "cluster") != (cluster is not None):
+        raise CLIError(
+            "--cov-type cluster and --cluster COL go together; got "
+            f"--cov-type {cov_type}" + (f" --cluster {cluster}" if cluster else ""),
+            EX_USAGE,
+        )
+    require_inputs(data=data, model=model)
+    if mf.model.penalty not in (None, "firth"):
+        raise CLIError(
+            f"{model} is a penalized model (--penalty {mf.model.penalty}): standard "
+            "errors of shrunken estimates would not account for the shrinkage; "
+            "leave DATA out for the estimates, or refit with --penalty none",
+            EX_USAGE,
+        )
+    check_model(mf, model)
+    rows = training_rows(mf, data, cluster, quiet=True)
+    kind = (mf.training or {}).get("sample_weight_kind", "frequency")
+    if kind == "sampling" and cov_type == "nonrobust":
+        cov_type = "HC0"
+    from .._exceptions import InvalidParameterError
+
+    try:
+        results = mf.model.inference(rows.X, rows.y, rows.sample_weight, rows.offset,
+                                     cov_type=cov_type, groups=rows.groups,
+                                     sample_weight_kind=kind)  # fmt: skip
+        summary = results.summary(options["alpha"], odds_ratios=options["odds"])
+    except InvalidParameterError as exc:
+        raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
+    return str(summary.as_text())
 
 
 def alpha_of(level: float) -> float:
@@ -199,15 +267,22 @@ def grouped_line(binomial: dict[str, str] | None) -> str:
 
 def summary(
     model: opt.ModelArg,
+    data: TrainingData = None,
     json_out: opt.Json = False,
     odds_ratios: OddsRatios = False,
     level: Level = 0.95,
+    cov_type: SummaryCovType = "nonrobust",
+    cluster: SummaryCluster = None,
 ) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
 
     Standard errors, z, p-values and 95% Wald intervals are shown when the
     file stores the covariance matrix (unpenalised fits). --odds-ratios shows
     exp(coef) with exp'd Wald intervals instead; --level sets the coverage.
+
+    With DATA (the training file), the table is the library's inference
+    summary: --cov-type HC0|HC1|cluster --cluster COL for robust standard
+    errors, and Firth fits get penalized LR p-values and profile intervals.
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
@@ -233,6 +308,12 @@ def summary(
     if gof is not None:
         info["goodness_of_fit"] = gof
     if json_out:
+        if data is not None:
+            raise CLIError(
+                "--json with DATA: the JSON summary describes the model file only; "
+                "leave DATA out, or drop --json for the inference table",
+                EX_USAGE,
+            )
         if level != 0.95 or odds_ratios:
             info["level"] = level
         typer.echo(json.dumps(info, indent=2, default=str))
@@ -285,7 +366,19 @@ def summary(
             markup=False,
         )
     cov = _cov(mf)
-    if inference is not None:  # relative-risk ratios per equation
+    if data is not None and not multiclass:
+        options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
+                   "odds": odds_ratios}  # fmt: skip
+        text = _data_table(mf, model, data, options)
+        console.print(text, markup=False, soft_wrap=True)
+    elif data is not None or cov_type != "nonrobust" or cluster is not None:
+        raise CLIError(
+            "DATA, --cov-type and --cluster give the coefficient table of a "
+            "two-class model fitted on DATA"
+            + ("" if data is not None else "; pass the training file as DATA"),
+            EX_USAGE,
+        )
+    elif inference is not None:  # relative-risk ratios per equation
         text = inference.summary(alpha, odds_ratios=True).as_text()
         console.print(text, markup=False, soft_wrap=True)
     elif multiclass:
