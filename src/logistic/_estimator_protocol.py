@@ -6,6 +6,13 @@ signature (what :func:`sklearn.base.clone` needs); tags are built lazily in
 ``__sklearn_tags__`` (scikit-learn is imported only when scikit-learn asks).
 An estimator used before ``fit`` raises :class:`NotFittedError`, which is
 also scikit-learn's ``NotFittedError`` whenever scikit-learn is loaded.
+
+Metadata routing (``sklearn.set_config(enable_metadata_routing=True)``):
+``set_fit_request`` / ``set_score_request`` / ``set_partial_fit_request``
+record which metadata (``_routed_metadata``) a meta-estimator should pass, in
+``_metadata_request`` (the attribute :func:`sklearn.base.clone` copies), and
+``get_metadata_routing`` returns scikit-learn's ``MetadataRequest`` built from
+it, importing scikit-learn only then.
 """
 
 from __future__ import annotations
@@ -76,6 +83,40 @@ class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
         return self.fn.__get__(obj, owner)
 
 
+_UNCHANGED = "$UNCHANGED$"  # scikit-learn's "leave this request as it is"
+
+
+class _Requests(dict):  # type: ignore[type-arg]
+    """method -> {metadata: request}; :func:`sklearn.base.clone` copies it."""
+
+    def __sklearn_clone__(self) -> _Requests:
+        return _Requests({k: dict(v) for k, v in self.items()})
+
+
+def _request_setter(method: str) -> Any:
+    def setter(self: Any, **requests: Any) -> Any:
+        allowed = self._routed_metadata.get(method, ())
+        unknown = sorted(set(requests) - set(allowed))
+        if unknown:
+            raise TypeError(
+                f"Unexpected args: {unknown} in {method}. Accepted arguments "
+                f"are: {sorted(allowed)}"
+            )
+        store = self.__dict__.setdefault("_metadata_request", _Requests())
+        for key, value in requests.items():
+            if not (isinstance(value, str) and value == _UNCHANGED):
+                store.setdefault(method, {})[key] = value
+        return self
+
+    setter.__name__ = f"set_{method}_request"
+    setter.__doc__ = (
+        f"Request metadata passed to ``{method}`` (scikit-learn's metadata "
+        f"routing): ``param=True`` (pass it), False (do not), None (error if "
+        f"given) or an alias; returns self."
+    )
+    return setter
+
+
 class EstimatorProtocol:
     """Mixin: parameters, repr, tags and the fitted check of a classifier.
 
@@ -86,6 +127,35 @@ class EstimatorProtocol:
 
     _estimator_type = "classifier"
     _multi_class: bool = False
+    #: method -> the metadata it takes (scikit-learn's metadata routing)
+    _routed_metadata: dict[str, tuple[str, ...]] = {
+        "fit": ("sample_weight", "offset"),
+        "score": ("sample_weight",),
+        "partial_fit": ("classes", "sample_weight", "offset"),
+    }
+
+    set_fit_request = _request_setter("fit")
+    set_score_request = _request_setter("score")
+    set_partial_fit_request = available_if(
+        lambda self: hasattr(type(self), "partial_fit")
+    )(_request_setter("partial_fit"))
+
+    def get_metadata_routing(self) -> Any:
+        """scikit-learn's ``MetadataRequest`` of this estimator: each method's
+        metadata, requested as set by ``set_{method}_request`` (None, "error
+        if passed", by default, as scikit-learn's)."""
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        routing = MetadataRequest(owner=self)
+        store = self.__dict__.get("_metadata_request", {})
+        for method, params in self._routed_metadata.items():
+            if not hasattr(type(self), method):
+                continue
+            method_request = getattr(routing, method)
+            for param in params:
+                alias = store.get(method, {}).get(param)
+                method_request.add_request(param=param, alias=alias)
+        return routing
 
     # -- scikit-learn parameter protocol -------------------------------------
     @classmethod

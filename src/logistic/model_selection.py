@@ -293,6 +293,8 @@ class LogisticRegressionCV(EstimatorProtocol):
         Mean score, standard error, best and one-standard-error indices.
     best_index_, index_1se_ : int
     coef_ : ndarray of shape (1, n_features)
+        float64 also for float32 X (the path works in float64), unlike
+        ``LogisticRegression``, which returns float32 there.
     intercept_ : ndarray of shape (1,)
     classes_, n_features_in_, feature_names_in_, encoding_ : as for
         LogisticRegression
@@ -485,7 +487,6 @@ class LogisticRegressionCV(EstimatorProtocol):
         encoding = None
         if needs_encoding(X):  # as LogisticRegression.fit encodes a DataFrame
             X, encoding = fit_encoding(X, self.include)
-        self.encoding_ = encoding
         data = check_fit_data(X, y, sample_weight, offset, estimator=name)
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
@@ -500,13 +501,15 @@ class LogisticRegressionCV(EstimatorProtocol):
                 delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)
                 for tr, te in folds
             )
-        self._store_cv(data, weights, kind, grid, out)
+        self._store_cv(data, weights, kind, grid, out, encoding)
         return self
 
     def _store_cv(
         self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
-        out: list[tuple[np.ndarray, PathResult]],
+        out: list[tuple[np.ndarray, PathResult]], encoding: Any = None,
     ) -> None:  # fmt: skip
+        """Choose the strength, refit, then assign every fitted attribute (a
+        failed refit leaves the estimator as it was)."""
         scores = np.array([s for s, _ in out])
         k = scores.shape[0]
         mean = scores.mean(axis=0)
@@ -520,13 +523,8 @@ class LogisticRegressionCV(EstimatorProtocol):
         _warn_at_edge(alphas, nnz, best, kind)
         chosen = best if self.rule == "min" else one_se
         Cs = grid if kind == "C" else 1.0 / (alphas * total)
-        self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
-        self.scores_, self.alphas_, self.Cs_ = scores, alphas, self.cv_curve_.Cs
-        self.best_index_, self.index_1se_ = best, one_se
-        self.alpha_, self.C_ = float(alphas[chosen]), float(self.Cs_[chosen])
-        self.coefs_paths_ = np.array(
-            [np.column_stack([r.coefs, r.intercepts]) for _, r in out]
-        )
+        paths = np.array([np.column_stack([r.coefs, r.intercepts]) for _, r in out])
+        res: PathResult | None = None
         if self.refit:
             res = path(
                 data.X, data.y01, alphas[: chosen + 1], l1_ratio=self._ratio(),
@@ -535,15 +533,20 @@ class LogisticRegressionCV(EstimatorProtocol):
                 tol=self.tol, max_iter=self.max_iter, screening=self.screening,
             )  # fmt: skip
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
-            self.path_: PathResult | None = res
             self.n_iter_ = np.array([int(res.n_iter.sum())])
         else:
-            coef = self.coefs_paths_[:, chosen, :-1].mean(axis=0)
-            b = float(self.coefs_paths_[:, chosen, -1].mean())
-            self.path_ = None
+            coef = paths[:, chosen, :-1].mean(axis=0)
+            b = float(paths[:, chosen, -1].mean())
             self.n_iter_ = np.array([0])
+        self.path_: PathResult | None = res
         if not self.fit_intercept:
             b = 0.0
+        self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
+        self.scores_, self.alphas_, self.Cs_ = scores, alphas, self.cv_curve_.Cs
+        self.best_index_, self.index_1se_ = best, one_se
+        self.alpha_, self.C_ = float(alphas[chosen]), float(self.Cs_[chosen])
+        self.coefs_paths_ = paths
+        self.encoding_ = encoding
         self.classes_ = data.classes
         self.n_features_in_ = int(data.X.shape[1])
         if data.names is not None:
