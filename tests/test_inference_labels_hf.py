@@ -207,3 +207,13 @@ def test_no_intercept_without_the_constant_keeps_eta_zero_and_says_so():
     assert res.llnull == pytest.approx(-len(d) * np.log(2.0), rel=1e-12)
     assert res.df_model == 3
     assert "null model: η = 0, no intercept" in res.summary().as_text()
+
+
+def test_large_firth_summary_is_wald_labelled_and_says_how(monkeypatch, firth_sex2):
+    from logistic.inference import _summary
+
+    model, X, y, w = firth_sex2
+    monkeypatch.setattr(_summary, "LOGISTF_WORK", 1.0)
+    text = model.summary(X, y, sample_weight=w).as_text()
+    assert "z (Wald)" in text and "res.conf_int(method='profile')" in text
+    assert "Penalized LR chi2(6)" in text  # one null refit: still computed
