@@ -217,3 +217,23 @@ def test_large_firth_summary_is_wald_labelled_and_says_how(monkeypatch, firth_se
     text = model.summary(X, y, sample_weight=w).as_text()
     assert "z (Wald)" in text and "res.conf_int(method='profile')" in text
     assert "Penalized LR chi2(6)" in text  # one null refit: still computed
+
+
+def test_binary_wald_test_terms_match_statsmodels():
+    smf = pytest.importorskip("statsmodels.formula.api")
+    from conftest import data_path
+
+    d = pd.read_csv(data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv"))
+    X = d[["age", "lwt"]].astype(float)
+    for level in (2, 3):
+        X[f"C(race)[T.{level}]"] = (d.race == level).astype(float)
+    X["smoke"] = d.smoke.astype(float)
+    res = LogisticRegression().fit(X, d.low).inference(X, d.low)
+    got = res.wald_test_terms()
+    ref = smf.logit("low ~ age + lwt + C(race) + smoke", d).fit(disp=0)
+    table = ref.wald_test_terms(scalar=True).table
+    assert list(got) == ["Intercept", "age", "lwt", "C(race)", "smoke"]
+    for term, test in got.items():
+        assert test.statistic == pytest.approx(table.loc[term, "statistic"], rel=1e-6)
+        assert test.df == table.loc[term, "df_constraint"]
+    assert got["C(race)"].df == 2

@@ -377,3 +377,24 @@ def lr_test(
     stat = max(stat, 0.0)
     df = k_full - k_small
     return LRTestResult(stat, float(chi2_sf(stat, df)), df)
+
+
+def wald_test_terms(params: Any, cov: Any, names: list[str]) -> TermTests:
+    """Per term, the joint Wald test that all its coefficients are 0 (R's
+    ``car::Anova(type = 3, test = "Wald")``, Stata's ``testparm i.x``,
+    statsmodels' ``wald_test_terms``): one-hot columns ``x[T.level]`` form the
+    term ``x`` (df = their number), every other column is a term of its own
+    (df 1); in the order of first appearance."""
+    from .._onehot import split_dummy_name
+
+    groups: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        parts = split_dummy_name(name)
+        groups.setdefault(name if parts is None else parts[0], []).append(j)
+    eye = np.eye(len(names))
+    return TermTests(
+        {
+            term: wald_test(params, cov, eye[idx], None, names)
+            for term, idx in groups.items()
+        }
+    )

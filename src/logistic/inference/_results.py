@@ -405,6 +405,13 @@ class InferenceResults(LikelihoodStatistics):
         """
         return wald_test(self._params(), self._cov_display(), R, q, self.term_names)
 
+    def wald_test_terms(self) -> Any:
+        """Joint Wald test per term (one-hot levels ``x[T.l]`` together), a
+        ``{term: WaldTestResult}``; see :func:`._hypothesis.wald_test_terms`."""
+        from ._hypothesis import wald_test_terms
+
+        return wald_test_terms(self._params(), self._cov_display(), self.term_names)
+
     def lr_test(self, other: InferenceResults) -> LRTestResult:
         """Likelihood-ratio test against another fit nested in (or nesting) this one."""
         if not isinstance(other, InferenceResults):
