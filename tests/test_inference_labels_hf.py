@@ -237,3 +237,11 @@ def test_binary_wald_test_terms_match_statsmodels():
         assert test.statistic == pytest.approx(table.loc[term, "statistic"], rel=1e-6)
         assert test.df == table.loc[term, "df_constraint"]
     assert got["C(race)"].df == 2
+
+
+def test_llr_penalized_is_logistfs_overall_test(firth_sex2):
+    model, X, y, w = firth_sex2
+    stat, df = _penalized_overall_lr()
+    got = model.inference(X, y, sample_weight=w).llr_penalized
+    assert got[0] == pytest.approx(stat, rel=1e-6) and got[2] == df
+    assert got[1] == pytest.approx(chi2.sf(stat, df), rel=1e-5)

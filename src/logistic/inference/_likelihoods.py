@@ -65,6 +65,8 @@ class LikelihoodStatistics:
 
         def _data(self, what: str) -> LogisticObjective: ...
 
+        def _points(self) -> Any: ...
+
     @property
     def df_model(self) -> float:
         """``k - 1`` when the null model is intercept-only, else ``k``."""
@@ -170,6 +172,20 @@ class LikelihoodStatistics:
     def llr_pvalue(self) -> float:
         """``P(χ²(df_model) > llr)``."""
         return float(chi2_sf(self.llr, self.df_model))
+
+    @cached_property
+    def llr_penalized(self) -> tuple[float, float, int]:
+        """Firth fits: logistf's overall likelihood-ratio test, ``(statistic,
+        p-value, df)``: ``2 [ℓ*(β̂) - max_{β_0} ℓ*(β_0, 0, …, 0)]`` with the
+        penalized log-likelihood ``ℓ*`` of the full model's information (the
+        null fit keeps only the intercept free). Needs the training data.
+        (``llr`` is the unpenalized statistic at Firth's estimate.)"""
+        from ._profile import penalized_null_lr
+
+        if getattr(self, "method", "MLE") != "Firth":
+            raise AttributeError("llr_penalized is defined for Firth fits; see llr")
+        stat, df = penalized_null_lr(self._points(), self._theta)
+        return stat, float(chi2_sf(stat, df)), df
 
 
 def _spans_constant(objective: LogisticObjective, theta: FloatArray) -> bool:

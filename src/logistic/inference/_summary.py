@@ -130,17 +130,14 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
             ("LLR p-value", _pval(r.llr_pvalue)),
         ]
     if likelihood_available(r):
-        from ._distributions import chi2_sf
-        from ._profile import penalized_null_lr
-
         try:
-            stat, df = penalized_null_lr(r._points(), r._theta)
+            stat, pvalue, df = r.llr_penalized
         except Exception as exc:  # a singular information on the null path
             notes.append(f"The penalized likelihood-ratio test failed ({exc}).")
         else:
             return out + [
                 (f"Penalized LR chi2({df})", f"{stat:.2f}"),
-                ("PLR p-value", _pval(float(chi2_sf(stat, df)))),
+                ("PLR p-value", _pval(pvalue)),
             ]
     return out + [("Penalized LR chi2", "needs the data")]
 
