@@ -48,7 +48,7 @@ def l1_ratio_is_set(v: Any) -> bool:
 
 
 def is_l1_ratio(v: Any) -> bool:
-    """a float in the range [0.0, 1.0], NaN or None (not set)"""
+    """a float in the range [0, 1]"""  # or NaN: not set, as None
     if v is None:
         return True
     if not isinstance(v, numbers.Real) or isinstance(v, bool):

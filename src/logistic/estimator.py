@@ -196,7 +196,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
         "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "neither")],
-        "l1_ratio": [is_l1_ratio],
+        "l1_ratio": [None, is_l1_ratio],
         "solver": [str],
         "fit_intercept": [bool, np.bool_],
         "class_weight": [is_class_weight],
