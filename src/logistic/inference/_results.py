@@ -43,9 +43,12 @@ Conventions (owned here):
 * Penalized (L1/L2) fits are refused: their standard errors are not those
   of the reported estimates. Firth fits (``penalty="firth"``) are accepted
   with ``cov_type="nonrobust"``: ``V = I(β̂)⁻¹`` at Firth's estimate (as
-  logistf), Wald z-tests and intervals; profile penalized-likelihood
-  intervals with ``conf_int(method="profile")``. ``llf`` is then the
-  ordinary log-likelihood at β̂ and ``llf_penalized = ℓ + ½ log det I``.
+  logistf); ``pvalues``/``conf_int()`` are Wald, while ``pvalues_lr()``
+  (penalized LR) and ``conf_int(method="profile")`` (profile penalized
+  likelihood) are logistf's defaults, which the summary shows when it has
+  the data (``_summary``). ``llf`` is then the ordinary log-likelihood at
+  β̂ and ``llf_penalized = ℓ + ½ log det I``; ``llr_penalized`` is logistf's
+  overall test.
 """
 
 from __future__ import annotations
