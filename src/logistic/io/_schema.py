@@ -293,8 +293,20 @@ def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[st
                 f"field 'model.params.solver' is {value!r:.40}; expected 'auto' or "
                 f"one of {sorted(SOLVERS)}",
             )
+        if value is None and _unset_float_default(cls, key):
+            continue  # null is how a non-finite default (NaN: not set) is written
         out[key] = value
     return out
+
+
+def _unset_float_default(cls: Any, key: str) -> bool:
+    """Whether ``cls``'s default for ``key`` is a non-finite float (written as
+    null by :func:`_jsonable`), so null reads back as that default."""
+    import inspect
+
+    param = inspect.signature(cls.__init__).parameters.get(key)
+    default = None if param is None else param.default
+    return isinstance(default, float) and not np.isfinite(default)
 
 
 def _is_scalar(value: Any) -> bool:
