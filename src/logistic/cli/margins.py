@@ -10,11 +10,10 @@ on those rows (``LogisticRegression.inference``) and reports
 
 Conventions (owned here):
 
-* The rows are the training rows: a row with a missing value in a column the
-  model reads (or in the weights or ``--cluster`` column) is left out, as
-  ``fit --missing drop`` left it out, with one line on stderr counting them.
-  The library checks that the gradient at the fitted coefficients is zero on
-  those rows; a file that is not the training data is refused (exit 65).
+* The rows are the training rows (:mod:`._training_rows`, which also refuses
+  penalized, grouped-count and label-less models); the library checks that the
+  gradient at the fitted coefficients is zero on those rows; a file that is not
+  the training data is refused (exit 65).
 * A model of more than two classes gets the effects on each class
   probability (``MultinomialInference.get_margeff``: one row per class and
   feature, the reference class included; ``--json`` adds ``classes`` and a
@@ -46,12 +45,11 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
-    import numpy as np
+    pass
 
 import typer
 
@@ -67,6 +65,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet, status
+from ._training_rows import TrainingRows, check_model, training_rows
 from .summary import Level, alpha_of, feature_names
 
 Method = Annotated[
@@ -134,55 +133,12 @@ Output = Annotated[
 ]
 
 
-@dataclass
-class TrainingRows:
-    """The training rows of a model file, ready for ``model.inference``."""
-
-    X: Any
-    y: np.ndarray
-    sample_weight: np.ndarray | None
-    offset: np.ndarray | None
-    groups: np.ndarray | None
-    frame: Any = None  # the formula's variables, for effects per variable
-
-
 def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise CLIError(
             f"{option} must be one of {', '.join(allowed)}; got {value!r}", EX_USAGE
         )
     return value
-
-
-def check_model(mf: Any, model: Path) -> None:
-    """Refuse penalized (L1/L2) and grouped-count models, and models without
-    the target's label mapping (saved from Python; one line each)."""
-    from .._grouped import fitted_on_counts
-    from ..inference._checks import penalty_of
-    from ._apply import encoding_of
-
-    fitted = mf.model
-    if penalty_of(fitted) != (0.0, 0.0):
-        raise CLIError(
-            f"{model} is a penalized model (--penalty {fitted.penalty}): marginal "
-            "effects' standard errors need the covariance of an unpenalized fit; "
-            "refit without --penalty, or with --penalty firth",
-            EX_USAGE,
-        )
-    if fitted_on_counts(fitted) or (mf.encoding or {}).get("binomial"):
-        raise CLIError(
-            f"{model} was fitted on grouped counts (--trials or cbind): margins "
-            "needs one 0/1 row per trial; refit on such rows",
-            EX_USAGE,
-        )
-    if not encoding_of(mf).get("label"):
-        raise CLIError(
-            f"{model} has no label mapping (saved from Python, not by logistic "
-            "fit), so margins cannot read the target column of DATA; use "
-            "logistic.load(MODEL).inference(X, y).get_margeff() in Python, or "
-            "refit with logistic fit",
-            EX_DATAERR,
-        )
 
 
 def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
@@ -205,57 +161,6 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
             "more than two classes takes --at overall, mean or zero",
             EX_USAGE,
         )
-
-
-def training_rows(
-    mf: Any, data: Path, cluster: str | None, *, quiet: bool, **reading: Any
-) -> TrainingRows:
-    """The rows of ``data`` the model was fitted on, encoded as at fit time,
-    with the weights column of the model file (:func:`._apply.weights_of`)
-    and the ``cluster`` labels."""
-    import numpy as np
-
-    from ..tabular import apply_design
-    from ..tabular._columns import missing_mask, require_columns
-    from ..tabular._encode import string_or_values
-    from ..tabular._formula_margins import by_variable, training_frame
-    from ._apply import drop_rows, encoding_of, read_for_model, weights_of
-    from ._common import import_pandas_first
-
-    encoding = encoding_of(mf)
-    import_pandas_first(encoding.get("kind") == "formula")
-    labels = [] if cluster is None else [cluster]
-    raw = read_for_model(data, encoding, labels=labels, quiet=quiet, **reading)
-    if cluster is not None:
-        if raw.table is None:
-            raise CLIError(
-                f"--cluster needs a column; {data} is LibSVM data, which has none",
-                EX_USAGE,
-            )
-        require_columns(raw, [cluster], "margins input")
-    design = apply_design(raw, encoding, with_target=True, missing="drop")
-    _, weights, no_weight = weights_of(raw, encoding, required=True)
-    if no_weight is not None:
-        drop_rows(design, no_weight)
-    if cluster is not None:
-        drop_rows(design, missing_mask(raw, cluster))
-    rows = design.keep
-    left_out = raw.n_rows - int(rows.sum())
-    if left_out:
-        note(
-            f"{left_out} of {raw.n_rows} rows left out: a missing value in a column "
-            "the model reads, its weights or --cluster column (as fit --missing drop)"
-        )
-    if not rows.any():
-        raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
-    return TrainingRows(
-        X=design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X,
-        y=np.asarray(design.y),
-        sample_weight=None if weights is None else weights[rows],
-        offset=design.offset,
-        groups=None if cluster is None else string_or_values(raw, cluster)[rows],
-        frame=training_frame(raw, encoding, rows) if by_variable(encoding) else None,
-    )
 
 
 def at_values(items: list[str] | None, names: list[str]) -> dict[str, float] | None:

@@ -84,7 +84,7 @@ def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> st
     alpha and odds_ratios."""
     from ..inference import COV_TYPES
     from ._common import require_inputs
-    from .margins import check_model, training_rows
+    from ._training_rows import check_model, training_rows
 
     cov_type, cluster = options["cov_type"], options["cluster"]
     if cov_type not in COV_TYPES:

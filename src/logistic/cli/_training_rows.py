@@ -1,0 +1,118 @@
+"""The training rows of a model file read again from its data file, and the
+models whose inference can be shown on them (``logistic margins``,
+``logistic summary MODEL DATA``).
+
+Conventions (owned here): the rows are the training rows, encoded as at fit
+time with the weights and offset columns the model file names; a row with a
+missing value in a column the model reads (or its weights or ``--cluster``
+column) is left out, as ``fit --missing drop`` left it out, with one line on
+stderr counting them. Penalized (L1/L2) models, models fitted on grouped
+counts and models without the target's label mapping are refused with one
+line (:func:`check_model`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
+    import numpy as np
+
+from ._codes import EX_DATAERR, EX_USAGE, CLIError
+from ._common import note
+
+
+@dataclass
+class TrainingRows:
+    """The training rows of a model file, ready for ``model.inference``."""
+
+    X: Any
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    offset: np.ndarray | None
+    groups: np.ndarray | None
+    frame: Any = None  # the formula's variables, for effects per variable
+
+
+def check_model(mf: Any, model: Path) -> None:
+    """Refuse penalized (L1/L2) and grouped-count models, and models without
+    the target's label mapping (saved from Python; one line each)."""
+    from .._grouped import fitted_on_counts
+    from ..inference._checks import penalty_of
+    from ._apply import encoding_of
+
+    fitted = mf.model
+    if penalty_of(fitted) != (0.0, 0.0):
+        raise CLIError(
+            f"{model} is a penalized model (--penalty {fitted.penalty}): marginal "
+            "effects' standard errors need the covariance of an unpenalized fit; "
+            "refit without --penalty, or with --penalty firth",
+            EX_USAGE,
+        )
+    if fitted_on_counts(fitted) or (mf.encoding or {}).get("binomial"):
+        raise CLIError(
+            f"{model} was fitted on grouped counts (--trials or cbind): margins "
+            "needs one 0/1 row per trial; refit on such rows",
+            EX_USAGE,
+        )
+    if not encoding_of(mf).get("label"):
+        raise CLIError(
+            f"{model} has no label mapping (saved from Python, not by logistic "
+            "fit), so margins cannot read the target column of DATA; use "
+            "logistic.load(MODEL).inference(X, y).get_margeff() in Python, or "
+            "refit with logistic fit",
+            EX_DATAERR,
+        )
+
+
+def training_rows(
+    mf: Any, data: Path, cluster: str | None, *, quiet: bool, **reading: Any
+) -> TrainingRows:
+    """The rows of ``data`` the model was fitted on, encoded as at fit time,
+    with the weights column of the model file (:func:`._apply.weights_of`)
+    and the ``cluster`` labels."""
+    import numpy as np
+
+    from ..tabular import apply_design
+    from ..tabular._columns import missing_mask, require_columns
+    from ..tabular._encode import string_or_values
+    from ..tabular._formula_margins import by_variable, training_frame
+    from ._apply import drop_rows, encoding_of, read_for_model, weights_of
+    from ._common import import_pandas_first
+
+    encoding = encoding_of(mf)
+    import_pandas_first(encoding.get("kind") == "formula")
+    labels = [] if cluster is None else [cluster]
+    raw = read_for_model(data, encoding, labels=labels, quiet=quiet, **reading)
+    if cluster is not None:
+        if raw.table is None:
+            raise CLIError(
+                f"--cluster needs a column; {data} is LibSVM data, which has none",
+                EX_USAGE,
+            )
+        require_columns(raw, [cluster], "margins input")
+    design = apply_design(raw, encoding, with_target=True, missing="drop")
+    _, weights, no_weight = weights_of(raw, encoding, required=True)
+    if no_weight is not None:
+        drop_rows(design, no_weight)
+    if cluster is not None:
+        drop_rows(design, missing_mask(raw, cluster))
+    rows = design.keep
+    left_out = raw.n_rows - int(rows.sum())
+    if left_out:
+        note(
+            f"{left_out} of {raw.n_rows} rows left out: a missing value in a column "
+            "the model reads, its weights or --cluster column (as fit --missing drop)"
+        )
+    if not rows.any():
+        raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
+    return TrainingRows(
+        X=design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X,
+        y=np.asarray(design.y),
+        sample_weight=None if weights is None else weights[rows],
+        offset=design.offset,
+        groups=None if cluster is None else string_or_values(raw, cluster)[rows],
+        frame=training_frame(raw, encoding, rows) if by_variable(encoding) else None,
+    )
