@@ -152,7 +152,9 @@ def test_fit_refuses_a_column_name_before_fitting(workdir, capsys):
     code, out, err = run_cli(capsys, ["fit", "esc.csv", "--target", "admit"])
     assert code == 65
     assert "\x1b" not in out + err and "control character '\\x1b'" in err
-    assert "encoding." in err and not (workdir / "model.json").exists()
+    # named before any fit: the data file, the column, what to do; no model written
+    assert "esc.csv: column name 'gre\\x1b[2J'" in err and "rename the column" in err
+    assert not (workdir / "model.json").exists()
 
 
 def test_genuine_names_and_a_tab_delimiter_load(workdir, capsys):
