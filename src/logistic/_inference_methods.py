@@ -44,7 +44,7 @@ class InferenceMethods:
         offset: Any = None,
         cov_type: str | None = None,
         groups: Any = None,
-        sample_weight_kind: str = "frequency",
+        sample_weight_kind: str | None = None,
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
@@ -55,7 +55,10 @@ class InferenceMethods:
         against the fit). ``sample_weight_kind="sampling"`` treats the weights
         as survey / inverse-probability weights (rows counted once, sandwich
         covariance with squared weights, ``cov_type="HC0"`` by default; needs
-        the data); the default ``"frequency"`` counts row i ``w_i`` times.
+        the data); ``"frequency"`` counts row i ``w_i`` times. The default
+        (None) is the kind of the fit: ``"sampling"`` for a model loaded from
+        a file that ``logistic fit --weights-kind sampling`` wrote, else
+        ``"frequency"``.
         See :func:`logistic.inference.fit_inference`; for
         K > 2 classes the same arguments give a
         :class:`logistic.inference.MultinomialInference` (per-equation tables,
@@ -66,7 +69,7 @@ class InferenceMethods:
         if is_multiclass(self):
             from .inference._multinomial import multinomial_inference
 
-            if sample_weight_kind != "frequency":
+            if sample_weight_kind not in (None, "frequency"):
                 from ._exceptions import InvalidParameterError
 
                 raise InvalidParameterError(
@@ -96,7 +99,7 @@ class InferenceMethods:
         groups: Any = None,
         alpha: float = 0.05,
         odds_ratios: bool | str = False,
-        sample_weight_kind: str = "frequency",
+        sample_weight_kind: str | None = None,
     ) -> Any:
         """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
         text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with

@@ -281,10 +281,14 @@ WeightsKind = Annotated[
 ]
 
 
-def check_weights_kind(kind: str, weights: str | None, unsupported: bool) -> None:
+def check_weights_kind(
+    kind: str, weights: str | None, unsupported: bool, penalty: str | None = None
+) -> None:
     """Refuse an unknown ``--weights-kind``, and ``sampling`` without
-    ``--weights`` or where it is ``unsupported``: streamed or grouped data,
-    more than two classes (exit 2)."""
+    ``--weights``, with ``--penalty firth`` (whose inference is the inverse
+    Fisher information, as logistf; the library refuses the pair too) or
+    where it is ``unsupported``: streamed or grouped data, more than two
+    classes (exit 2)."""
     from ._codes import EX_USAGE, CLIError
 
     if kind not in ("frequency", "sampling"):
@@ -293,6 +297,14 @@ def check_weights_kind(kind: str, weights: str | None, unsupported: bool) -> Non
         )
     if kind == "sampling" and weights is None:
         raise CLIError("--weights-kind sampling needs --weights COLUMN", EX_USAGE)
+    if kind == "sampling" and penalty == "firth":
+        raise CLIError(
+            "--weights-kind sampling does not apply to --penalty firth: Firth's "
+            "standard errors and penalized likelihood-ratio tests are those of "
+            "frequency weights (logistf); fit with --penalty none for sampling "
+            "weights' robust standard errors",
+            EX_USAGE,
+        )
     if kind == "sampling" and unsupported:
         raise CLIError(
             "--weights-kind sampling needs a target of two classes on 0/1 rows in "
@@ -304,9 +316,13 @@ def check_weights_kind(kind: str, weights: str | None, unsupported: bool) -> Non
 def sampling_facts(kind: str, inference: Any) -> dict[str, str]:
     """What a model file records when its covariance is the sandwich of
     sampling weights (``training.sample_weight_kind``, ``training.cov_type``)
-    rather than the model-based one; nothing otherwise."""
-    if kind != "sampling" or inference is None:
+    rather than the model-based one; a penalized fit (no inference) records
+    the kind alone, so that later commands read its weights as sampling
+    weights; nothing for frequency weights."""
+    if kind != "sampling":
         return {}
+    if inference is None:
+        return {"sample_weight_kind": kind}
     return {"sample_weight_kind": kind, "cov_type": str(inference.cov_type)}
 
 

@@ -63,11 +63,12 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     """Every metric of :func:`logistic.metrics.evaluate` plus row counts
     (grouped data scored per trial, :func:`scored_outcomes`), the weights
     column (``weights``: its name, or None) and the Hosmer–Lemeshow test
-    (``hosmer_lemeshow``, 10 groups; None when fewer than 3 can be formed)."""
+    (``hosmer_lemeshow``, 10 groups; None when fewer than 3 can be formed,
+    or with a model's sampling weights: ``hosmer_lemeshow_note`` says why)."""
     import numpy as np
 
     from ..metrics import evaluate as compute
-    from ..report._diagnostics import hosmer_lemeshow_of
+    from ..report._diagnostics import HL_SAMPLING_NOTE, hosmer_lemeshow_of
 
     design = applied.design
     y, z, weight = scored_outcomes(applied)
@@ -87,8 +88,13 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     result["rows_missing"] = int(getattr(design, "n_missing", 0))
     result["rows_unknown_levels"] = int(getattr(design, "n_unknown", 0))
     result["label_mapping"] = applied.model_file.encoding.get("label")
-    hl = hosmer_lemeshow_of(y, z, weight, groups=groups)
+    training = applied.model_file.training or {}
+    sampling = training.get("sample_weight_kind") == "sampling"
+    # sampling weights: no test (it would count them as frequencies), a note
+    skip = sampling and weight is not None
+    hl = None if skip else hosmer_lemeshow_of(y, z, weight, groups=groups)
     result["hosmer_lemeshow"] = None if hl is None else hl_dict(hl)
+    result["hosmer_lemeshow_note"] = HL_SAMPLING_NOTE if skip else None
     return result
 
 

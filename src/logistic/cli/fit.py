@@ -228,7 +228,7 @@ def fit(
     from ..tabular._formula import is_cbind
 
     grouped = trials is not None or is_cbind(formula)
-    opt.check_weights_kind(weights_kind, weights, plan is not None or grouped)
+    opt.check_weights_kind(weights_kind, weights, plan is not None or grouped, penalty)
     check_cv_options({**options, **cv_options}, plan is None, grouped)
     options.update({k: v for k, v in cv_options.items() if v is not None})
     # options of an out-of-core fit: a note, not an error, when the fit is in

@@ -111,11 +111,13 @@ Categorical = Annotated[
     ),
 ]
 CovType = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--cov-type",
-        help="Covariance of the coefficients: nonrobust (default), HC0, HC1 or "
-        "cluster (with --cluster).",
+        help="Covariance of the coefficients: nonrobust (the default; HC0 for a "
+        "model fitted with --weights-kind sampling, which refuses nonrobust), "
+        "HC0, HC1 or cluster (with --cluster).",
+        show_default=False,
     ),
 ]
 Cluster = Annotated[
@@ -224,11 +226,10 @@ def _effects(
 
     margeff = dict(options["margeff"])
     # a file fitted with sampling weights (fit --weights-kind sampling) keeps
-    # them so: its model-based covariance does not exist, HC0 stands in for it
+    # them so: no --cov-type is HC0 for it, and an explicit nonrobust is
+    # refused (the library's InvalidParameterError, exit 2)
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
     cov_type = options["cov_type"]
-    if kind == "sampling" and cov_type == "nonrobust":
-        cov_type = "HC0"
     try:
         results = mf.model.inference(
             rows.X,
@@ -325,7 +326,7 @@ def margins(
     at_value: AtValue = None,
     dummy: Dummy = False,
     categorical: Categorical = None,
-    cov_type: CovType = "nonrobust",
+    cov_type: CovType = None,
     cluster: Cluster = None,
     level: Level = 0.95,
     json_out: opt.Json = False,
@@ -362,7 +363,8 @@ def margins(
             EX_USAGE,
         )
     categorical = _choice("--categorical", categorical or "levels", CATEGORICAL)
-    _choice("--cov-type", cov_type, COV_TYPES)
+    if cov_type is not None:
+        _choice("--cov-type", cov_type, COV_TYPES)
     if (cov_type == "cluster") != (cluster is not None):
         raise CLIError(
             "--cov-type cluster and --cluster COL go together; got "

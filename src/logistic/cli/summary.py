@@ -65,11 +65,13 @@ TrainingData = Annotated[
     ),
 ]
 SummaryCovType = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--cov-type",
-        help="With DATA: covariance of the coefficient table: nonrobust (default), "
-        "HC0, HC1 or cluster (with --cluster).",
+        help="With DATA: covariance of the coefficient table: nonrobust (the "
+        "default; HC0 for a model fitted with --weights-kind sampling, which "
+        "refuses nonrobust), HC0, HC1 or cluster (with --cluster).",
+        show_default=False,
     ),
 ]
 SummaryCluster = Annotated[
@@ -87,7 +89,7 @@ def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> st
     from ._training_rows import check_model, training_rows
 
     cov_type, cluster = options["cov_type"], options["cluster"]
-    if cov_type not in COV_TYPES:
+    if cov_type is not None and cov_type not in COV_TYPES:
         raise CLIError(
             f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
         )
@@ -107,9 +109,8 @@ def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> st
         )
     check_model(mf, model)
     rows = training_rows(mf, data, cluster, quiet=True)
+    # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
-    if kind == "sampling" and cov_type == "nonrobust":
-        cov_type = "HC0"
     from .._exceptions import InvalidParameterError
 
     try:
@@ -271,7 +272,7 @@ def summary(
     json_out: opt.Json = False,
     odds_ratios: OddsRatios = False,
     level: Level = 0.95,
-    cov_type: SummaryCovType = "nonrobust",
+    cov_type: SummaryCovType = None,
     cluster: SummaryCluster = None,
 ) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
@@ -349,8 +350,13 @@ def summary(
         console.print(statistics_line(stats), markup=False)
     if training.get("sample_weight_kind") == "sampling":
         console.print(
-            f"sampling weights: covariance {training.get('cov_type')} (robust), "
-            "observations are rows; likelihood-based statistics (LR tests, AIC/BIC, "
+            "sampling weights: "
+            + (
+                f"covariance {training['cov_type']} (robust), "
+                if training.get("cov_type")
+                else "no covariance stored, "
+            )
+            + "observations are rows; likelihood-based statistics (LR tests, AIC/BIC, "
             "pseudo R-squared) are not valid",
             markup=False,
         )
@@ -371,7 +377,7 @@ def summary(
                    "odds": odds_ratios}  # fmt: skip
         text = _data_table(mf, model, data, options)
         console.print(text, markup=False, soft_wrap=True)
-    elif data is not None or cov_type != "nonrobust" or cluster is not None:
+    elif data is not None or cov_type not in (None, "nonrobust") or cluster is not None:
         raise CLIError(
             "DATA, --cov-type and --cluster give the coefficient table of a "
             "two-class model fitted on DATA"

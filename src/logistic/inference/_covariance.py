@@ -18,7 +18,8 @@ Conventions (owned here):
   * ``"HC0"``: ``I⁻¹ M I⁻¹`` with ``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` (statsmodels
     ``cov_type="HC0"``, R ``sandwich::vcovHC(type="HC0")``);
   * ``"HC1"``: ``n/(n-k) · HC0``, k the number of parameters (R
-    ``vcovHC(type="HC1")``);
+    ``vcovHC(type="HC1")``; statsmodels 0.15 ``GLM``/``Logit``
+    ``cov_type="HC1"`` applies no factor and equals their HC0);
   * ``"cluster"``: ``G/(G-1) · I⁻¹ (Σ_g S_g S_gᵀ) I⁻¹`` with
     ``S_g = Σ_{i∈g} s_i r_i x̃_i`` over G groups (Stata ``vce(cluster g)`` for
     maximum-likelihood models such as ``logit``).
@@ -35,8 +36,9 @@ Conventions (owned here):
   Stata's ``pweight``): the same weighted estimate, but ``n`` is the number
   of rows of positive weight and the rows are the observations, so the meat
   of HC0/HC1 is ``M = Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` (statsmodels
-  ``GLM(var_weights=s).fit(cov_type="HC0")``, R ``survey::svyglm``); HC1 is
-  ``n/(n-k) · HC0`` with n rows (statsmodels' HC1); ``"cluster"`` is the
+  ``GLM(var_weights=s).fit(cov_type="HC0")`` on the rows of positive
+  weight); HC1 is ``n/(n-k) · HC0`` with n rows (R ``sandwich``'s HC1, not
+  statsmodels', which equals HC0); ``"cluster"`` is the
   formula above for both kinds (the copies of a frequency-weighted row fall in
   its group). Stata's ``logit [pw=s]`` is ``n/(n-1) ·`` this HC0: exactly
   ``"cluster"`` with every row its own group. The model-based ``I⁻¹`` is not

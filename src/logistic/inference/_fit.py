@@ -59,9 +59,31 @@ from ._covariance import COV_TYPES, WEIGHT_KINDS
 from ._results import InferenceResults
 from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
 
-__all__ = ["fit_inference"]
+__all__ = ["fit_inference", "mark_weight_kind", "model_weight_kind"]
 
 F64 = np.float64
+
+#: Where a model loaded from a file keeps the file's weight kind
+#: (``training.sample_weight_kind``), with the ``coef_`` array it describes.
+WEIGHT_KIND_ATTR = "_sample_weight_kind"
+
+
+def mark_weight_kind(model: Any, kind: str) -> None:
+    """Record that ``model``'s coefficients were fitted with ``kind`` weights
+    (a model file's ``training.sample_weight_kind``), so that inference on
+    them defaults to that kind. The mark names the ``coef_`` array: a new fit
+    assigns a new one, and the mark then no longer applies."""
+    setattr(model, WEIGHT_KIND_ATTR, (kind, getattr(model, "coef_", None)))
+
+
+def model_weight_kind(model: Any) -> str:
+    """The weight kind inference uses when none is given: the one recorded
+    by :func:`mark_weight_kind` for the current coefficients, else
+    ``"frequency"``."""
+    mark = getattr(model, WEIGHT_KIND_ATTR, None)
+    if mark is not None and mark[1] is getattr(model, "coef_", None):
+        return str(mark[0])
+    return "frequency"
 
 
 def resolve_request(cov_type: str | None, kind: str) -> str:
@@ -230,7 +252,7 @@ def fit_inference(
     *,
     cov_type: str | None = None,
     groups: Any = None,
-    sample_weight_kind: str = "frequency",
+    sample_weight_kind: str | None = None,
 ) -> InferenceResults:
     """Statistical inference for a fitted ``LogisticRegression``.
 
@@ -257,7 +279,10 @@ def fit_inference(
         its group labels would have to be aligned with rows it never holds.
     groups : array-like of shape (n_samples,), optional
         Cluster labels, required for (and only for) ``cov_type="cluster"``.
-    sample_weight_kind : {"frequency", "sampling"}, default="frequency"
+    sample_weight_kind : {"frequency", "sampling"}, optional
+        Default: the kind of the fit, ``"sampling"`` for a model loaded from
+        a file written by ``logistic fit --weights-kind sampling`` (its
+        ``training.sample_weight_kind``), else ``"frequency"``.
         ``"frequency"``: row i counts as ``s_i`` identical observations
         (``nobs = Σs``; statsmodels ``freq_weights``, Stata ``fweight``);
         non-integer weights are warned about. ``"sampling"``: survey or
@@ -296,6 +321,8 @@ def fit_inference(
     >>> data = Chunked.from_csv(datasets.ucla_admissions_path(), target="admit")
     >>> streamed = fit_inference(LogisticRegression().fit(data, None), data)
     """
+    if sample_weight_kind is None:
+        sample_weight_kind = model_weight_kind(model)
     cov_type = resolve_request(cov_type, sample_weight_kind)
     sampling = sample_weight_kind == "sampling"
     firth = _check_request(model, cov_type, sampling)
@@ -303,6 +330,12 @@ def fit_inference(
     labelled = getattr(model, "feature_names_in_", None) is not None
     _warn_not_converged(model)
     if X is None and y is None and sample_weight is None and offset is None:
+        if sampling:
+            raise InvalidParameterError(
+                "sample_weight_kind='sampling' (given, or recorded in the model "
+                "file this model was loaded from) needs the training data: pass X, "
+                "y, sample_weight (and offset) exactly as given to fit()"
+            )
         stats = _stored(model, cov_type, groups)
         _warn_fractional(model, stats, sampling)
         kind = None if firth else separation(model, stats.labels.extreme)

@@ -21,6 +21,12 @@ or computed from the data again it reads):
   intercept in the Fisher information of the design with a ones column
   added), is below 1e-10. That needs the data; without them the null is
   ``z = offset`` and the summary says so.
+* Sampling weights (``sample_weight_kind="sampling"``): ``ℓ`` and ``ℓ_0`` are
+  weighted pseudo-log-likelihoods (Stata's "log pseudolikelihood"), so the
+  statistics that read them as likelihoods, ``aic``, ``bic``,
+  ``pseudo_rsquared``, ``llr`` and ``llr_pvalue``, raise
+  ``InvalidParameterError`` as ``lr_test`` does (Stata reports no LR chi2 or
+  pseudo R² under ``pweight``; a Wald test is the valid overall test).
 * Grouped binomial fits add ``Σ log C(n_i, k_i)`` to ``ℓ`` and ``ℓ_0``; for
   Firth fits ``llf`` is the ordinary log-likelihood at the estimate (see
   :mod:`._results` for both).
@@ -33,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._exceptions import InvalidParameterError
 from .._numerics import DEFAULT_TOL
 from ._hypothesis import chi2_sf
 from ._stored import null_loglik
@@ -66,6 +73,16 @@ class LikelihoodStatistics:
         def _data(self, what: str) -> LogisticObjective: ...
 
         def _points(self) -> Any: ...
+
+    def _refuse_pseudo(self, name: str) -> None:
+        """Refuse a statistic that reads the pseudo-likelihood of sampling
+        weights as a likelihood (as ``lr_test`` is refused)."""
+        if getattr(self, "sample_weight_kind", "frequency") == "sampling":
+            raise InvalidParameterError(
+                f"{name} is not valid under sampling weights (the weighted "
+                "log-likelihood is a pseudo-likelihood); use Wald tests "
+                "(wald_test) for the joint significance of the coefficients"
+            )
 
     @property
     def df_model(self) -> float:
@@ -149,16 +166,19 @@ class LikelihoodStatistics:
     @property
     def aic(self) -> float:
         """``-2ℓ + 2k``."""
+        self._refuse_pseudo("aic")
         return -2.0 * self.llf + 2.0 * self.k_params
 
     @property
     def bic(self) -> float:
         """``-2ℓ + k log(nobs)``."""
+        self._refuse_pseudo("bic")
         return -2.0 * self.llf + self.k_params * np.log(self.nobs)
 
     @property
     def pseudo_rsquared(self) -> float:
         """McFadden's ``1 - ℓ/ℓ_0``."""
+        self._refuse_pseudo("pseudo_rsquared")
         return 1.0 - self.llf / self.llnull
 
     prsquared = pseudo_rsquared
@@ -166,11 +186,13 @@ class LikelihoodStatistics:
     @property
     def llr(self) -> float:
         """LR statistic against the null model, ``2 (ℓ - ℓ_0)``."""
+        self._refuse_pseudo("llr")
         return 2.0 * (self.llf - self.llnull)
 
     @property
     def llr_pvalue(self) -> float:
         """``P(χ²(df_model) > llr)``."""
+        self._refuse_pseudo("llr_pvalue")
         return float(chi2_sf(self.llr, self.df_model))
 
     @cached_property
@@ -178,14 +200,55 @@ class LikelihoodStatistics:
         """Firth fits: logistf's overall likelihood-ratio test, ``(statistic,
         p-value, df)``: ``2 [ℓ*(β̂) - max_{β_0} ℓ*(β_0, 0, …, 0)]`` with the
         penalized log-likelihood ``ℓ*`` of the full model's information (the
-        null fit keeps only the intercept free). Needs the training data.
-        (``llr`` is the unpenalized statistic at Firth's estimate.)"""
+        null fit keeps only the intercept free). Without an intercept the null
+        follows ``null_has_intercept`` as ``llnull`` does: columns that span
+        the constant get the intercept-only null (``max_t ℓ*(t a)`` with
+        ``X a = 1``, df ``k - 1``; the statistic of the same model written
+        with an intercept), other designs ``β = 0`` (df ``k``, logistf's null
+        without an intercept). Needs the training data. (``llr`` is the
+        unpenalized statistic at Firth's estimate.)"""
         from ._profile import penalized_null_lr
 
         if getattr(self, "method", "MLE") != "Firth":
             raise AttributeError("llr_penalized is defined for Firth fits; see llr")
-        stat, df = penalized_null_lr(self._points(), self._theta)
+        points = self._points()
+        if self.null_has_intercept and not self.fit_intercept:
+            assert self._objective is not None
+            stat, df = _spanned_null_lr(points, self._objective, self._theta)
+        else:
+            stat, df = penalized_null_lr(points, self._theta)
         return stat, float(chi2_sf(stat, df)), df
+
+
+def _ones_coefficients(objective: LogisticObjective, theta: FloatArray) -> FloatArray:
+    """``a`` with ``X a`` the ones vector (the weighted least-squares fit of 1
+    on the columns, exact when they span the constant; see
+    :func:`_spans_constant`)."""
+    from .._objective import LogisticObjective
+
+    with_one = LogisticObjective(objective.data, fit_intercept=True)
+    H = with_one.hessian(np.append(np.asarray(theta, dtype=np.float64), 0.0))
+    return np.asarray(np.linalg.solve(H[:-1, :-1], H[:-1, -1]), dtype=np.float64)
+
+
+def _spanned_null_lr(
+    points: Any, objective: LogisticObjective, theta: FloatArray
+) -> tuple[float, int]:
+    """The penalized LR statistic against the intercept-only null of a design
+    without an intercept whose columns span the constant: the null is the
+    line ``θ = t a`` (every logit ``t``), maximized over ``t`` (concave in
+    ``t``; Brent's method), with the full model's information."""
+    from scipy.optimize import minimize_scalar
+
+    a = _ones_coefficients(objective, theta)
+    total = objective.weight_sum
+    hat = points.point(theta, with_grad=False).value
+
+    def value(t: float) -> float:
+        return float(points.point(t * a, with_grad=False).value)
+
+    best = minimize_scalar(value, bracket=(-1.0, 1.0), tol=1e-12)
+    return max(2.0 * total * (float(best.fun) - hat), 0.0), int(theta.size) - 1
 
 
 def _spans_constant(objective: LogisticObjective, theta: FloatArray) -> bool:

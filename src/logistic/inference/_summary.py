@@ -96,6 +96,27 @@ def likelihood_available(r: Any) -> bool:
     )
 
 
+#: The header cell of a likelihood-based statistic under sampling weights.
+NA_SAMPLING = "n/a (sampling weights)"
+
+
+def _sampling(r: Any) -> bool:
+    return getattr(r, "sample_weight_kind", "frequency") == "sampling"
+
+
+def _criterion(r: Any, name: str) -> str:
+    """AIC or BIC as a header cell (refused under sampling weights)."""
+    return NA_SAMPLING if _sampling(r) else f"{getattr(r, name):.2f}"
+
+
+def _work_rows(r: Any) -> float:
+    """The rows a pass reads (the cost of logistf's refits): rows of positive
+    weight, not ``nobs`` (``Σ`` frequency weights or trials)."""
+    labels = getattr(getattr(r, "_stats", None), "labels", None)
+    rows = float(getattr(labels, "rows", np.nan))
+    return rows if np.isfinite(rows) else float(r.nobs)
+
+
 def _converged(r: Any) -> str:
     if r.separation and r.method == "MLE":
         return "no finite MLE (separation)"
@@ -111,6 +132,9 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
     fit has no finite estimate, so none of these is a final value."""
     if r.method == "MLE" and r.separation:
         na = "n/a (separation)"
+        return [("Pseudo R-sq.", na), ("LR chi2", na), ("LLR p-value", na)]
+    if _sampling(r):  # a pseudo-likelihood: these raise, as lr_test does
+        na = NA_SAMPLING
         return [("Pseudo R-sq.", na), ("LR chi2", na), ("LLR p-value", na)]
     out = [("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}")]
     if not getattr(r, "null_has_intercept", True):
@@ -169,7 +193,7 @@ class _Table:
         or_method = _odds_method(odds_ratios)
         firth = r.method == "Firth"
         data = likelihood_available(r)
-        cheap = r.k_params**2 * r.nobs <= LOGISTF_WORK
+        cheap = r.k_params**2 * _work_rows(r) <= LOGISTF_WORK
         logistf = (
             firth
             and data
@@ -243,7 +267,7 @@ class _Table:
             out.append(
                 f"Firth fit: z, P>|z| and the intervals are Wald (std err from "
                 f"I(coef)^-1): logistf's penalized likelihood-ratio tests and profile "
-                f"intervals of {r.k_params} coefficients on {r.nobs:g} observations "
+                f"intervals of {r.k_params} coefficients on {_work_rows(r):g} rows "
                 "take many constrained refits; res.pvalues_lr() and "
                 "res.conf_int(method='profile') compute them (terms= selects some)."
             )
@@ -355,8 +379,8 @@ class Summary:
             *_overall_test(r, self.notes),
             ("Deviance", f"{r.deviance:.2f}"),
             ("Null deviance", f"{r.null_deviance:.2f}"),
-            ("AIC", f"{r.aic:.2f}"),
-            ("BIC", f"{r.bic:.2f}"),
+            ("AIC", _criterion(r, "aic")),
+            ("BIC", _criterion(r, "bic")),
         ]
         if r.method == "Firth":
             right.insert(1, ("Penalized LL", f"{r.llf_penalized:.4f}"))
@@ -376,8 +400,9 @@ class Summary:
             self.notes.append(
                 "Sampling weights: rows are the observations and the standard errors "
                 "are robust; the log-likelihood is a weighted pseudo-likelihood, so "
-                "likelihood-based statistics (LLR p-value, LR tests, AIC/BIC, "
-                "pseudo R-sq.) are not valid."
+                "likelihood-based statistics (LR chi2, LR tests, AIC/BIC, pseudo "
+                "R-sq.) are not valid and not shown; res.wald_test() tests "
+                "coefficients jointly."
             )
         if r.grouped and r.dispersion > 2.0:
             self.notes.append(

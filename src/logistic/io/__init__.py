@@ -474,12 +474,19 @@ def read_model_bytes(
                 p,
                 "fields 'model.feature_names' and 'encoding.feature_names' differ",
             )
+    training = _checked_training(doc.get("training"), p)
+    if training.get("sample_weight_kind") == "sampling":
+        # fitted with sampling weights (logistic fit --weights-kind sampling):
+        # model.inference(X, y, w) then defaults to them, as the CLI does
+        from ..inference._fit import mark_weight_kind
+
+        mark_weight_kind(model, "sampling")
     return ModelFile(
         model=model,
         encoding=encoding,
         covariance=covariance,
         covariance_names=cov_names,
-        training=_checked_training(doc.get("training"), p),
+        training=training,
         format_version=str(doc["format_version"]),
         library_version=_text_field(doc, "library_version", p),
         created=_text_field(doc, "created", p),

@@ -106,7 +106,8 @@ def build_report(
     from . import _figures as F
     from ._diagnostics import hosmer_lemeshow_of
 
-    hl = hosmer_lemeshow_of(y, z, sample_weight, hl_groups)
+    skipped = metrics.get("hosmer_lemeshow_note")  # sampling weights: no test
+    hl = None if skipped else hosmer_lemeshow_of(y, z, sample_weight, hl_groups)
     training = None if influence is None else influence.training
 
     fpr, tpr, _ = M.roc_curve(y, z, sample_weight)
@@ -167,7 +168,7 @@ def build_report(
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
         "<h2>Calibration "
         f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
-        f"{_hl_section(hl, training)}{_influence_section(influence)}"
+        f"{_hl_section(hl, training, skipped)}{_influence_section(influence)}"
         "</body></html>\n"
     )
 
@@ -299,9 +300,14 @@ def _hl_label(hl: Any, training: bool | None = None) -> str:
     return f"Hosmer–Lemeshow χ²({df}) = {hl.statistic:.2f}, p = {p:.3g}"
 
 
-def _hl_section(hl: Any, training: bool | None = None) -> str:
-    """The Hosmer–Lemeshow test and its groups (see :mod:`._diagnostics`)."""
+def _hl_section(
+    hl: Any, training: bool | None = None, skipped: str | None = None
+) -> str:
+    """The Hosmer–Lemeshow test and its groups (see :mod:`._diagnostics`), or
+    ``skipped``: why it was not computed."""
     head = "<h2>Hosmer-Lemeshow test</h2>"
+    if skipped:
+        return f"{head}<p>{html.escape(skipped[0].upper() + skipped[1:])}.</p>"
     if hl is None:
         return (
             head + "<p>Not computed: fewer than 3 groups of distinct fitted "

@@ -9,7 +9,11 @@ Conventions (owned here):
   ``df = g`` (Stata's ``estat gof, outsample``). Whether the rows are the
   training rows is known from the influence check below
   (``InfluenceSection.training``): when they are not, ``df = g`` is the
-  headline; when it is unknown (penalized, grouped), both are given.
+  headline; when it is unknown (penalized, grouped), both are given. Rows
+  weighted by sampling weights (a model fitted with ``--weights-kind
+  sampling``) get no test: it counts weights as frequencies, so its
+  statistic scales with the weights (:data:`HL_SAMPLING_NOTE`), nor the
+  table of influential rows (model-based leverage and Cook's distance).
 * **Influential rows** are those of the data the model was fitted on:
   :meth:`InferenceResults.get_influence` of an unpenalized (or Firth) fit on
   the report's rows, checked to be the training rows by
@@ -30,7 +34,12 @@ import numpy as np
 
 from .._math import sigmoid
 
-__all__ = ["InfluenceSection", "hosmer_lemeshow_of", "influence_section"]
+__all__ = [
+    "HL_SAMPLING_NOTE",
+    "InfluenceSection",
+    "hosmer_lemeshow_of",
+    "influence_section",
+]
 
 #: Rows in the report's table of influential rows.
 N_INFLUENTIAL = 10
@@ -48,6 +57,17 @@ class InfluenceSection:
     rows: list[dict[str, Any]]
     note: str
     training: bool | None = None
+
+
+#: Why the Hosmer–Lemeshow test is left out for rows weighted by sampling
+#: weights (a model file of `logistic fit --weights-kind sampling`).
+HL_SAMPLING_NOTE = (
+    "not computed: the rows carry sampling weights (the model was fitted with "
+    "--weights-kind sampling), and the Hosmer-Lemeshow test counts weights as "
+    "frequencies, so its statistic grows with the weights' scale (Stata: estat "
+    "gof is not appropriate after svy; Archer and Lemeshow's F-adjusted test is "
+    "the survey analogue)"
+)
 
 
 def hosmer_lemeshow_of(
@@ -91,6 +111,14 @@ def influence_section(
         return InfluenceSection(
             [], f"not shown: the model is penalized (penalty={model.penalty!r}); "
             "leverage and Cook's distance are those of an unpenalized fit"
+        )  # fmt: skip
+    from ..inference._fit import model_weight_kind
+
+    if sample_weight is not None and model_weight_kind(model) == "sampling":
+        return InfluenceSection(
+            [], "not shown: the model was fitted with sampling weights, and "
+            "leverage and Cook's distance here are those of the model-based "
+            "covariance (frequency weights)"
         )  # fmt: skip
     try:
         import warnings
