@@ -33,7 +33,10 @@ Conventions (owned here):
 * A formula with interactions, transforms, a variable in two terms or
   full-rank factor coding gets one effect per variable through every term
   (:mod:`logistic.tabular._formula_margins`); ``--at-value VAR=VALUE`` then
-  sets the raw variable.
+  sets the raw variable. Its categorical variables are then discrete changes
+  against the reference level (Stata), with or without ``--dummy``, while a
+  formula of plain terms differentiates a level column unless ``--dummy`` is
+  given (statsmodels): one line on stderr says so when it matters.
 * Output: the table on stdout (``--json``: one JSON document); ``-o FILE``
   writes it atomically instead, as CSV (one row per feature), or the JSON
   document with ``--json``.
@@ -391,6 +394,13 @@ def margins(
         me = _effects(mf, rows, data, model, {"cov_type": cov_type, "margeff": margeff})
     for message in messages:
         warn(message)
+    if variables and not dummy and not quiet and me.dummy_idx is not None:
+        note(
+            "categorical variables (d) are discrete changes against their reference "
+            "level (Stata's i.var), as a formula with interactions, transforms or "
+            "full-rank coding is taken per variable; a formula of plain terms gives "
+            "a level column's derivative unless --dummy is given"
+        )
     doc = margins_dict(me, level, cluster)
     if json_out:
         text = json.dumps(doc, indent=2) + "\n"

@@ -28,7 +28,7 @@ import numpy as np
 
 from .._softmax import log_softmax, softmax
 from .._typing import FloatArray
-from ._margins_terms import STEP, Variable, _Effect, _with, prepare
+from ._margins_terms import Variable, _Effect, _with, design_slope, prepare
 
 __all__ = ["MultinomialBlock", "multinomial_variable_effects"]
 
@@ -112,15 +112,10 @@ class MultinomialBlock:
         )
         return value, grad
 
-    def slope(self, effect: _Effect, method: str) -> tuple[FloatArray, FloatArray]:
-        col = effect.variable.column
-        v = np.asarray(self.frame[col], dtype=F64)
-        h = STEP * np.maximum(np.abs(v), 1.0)
-        up, down = v + h, v - h
-        D = (
-            self.encode(_with(self.frame, col, up))
-            - self.encode(_with(self.frame, col, down))
-        ) / (up - down)[:, None]
+    def slope(
+        self, effect: _Effect, method: str, size: float
+    ) -> tuple[FloatArray, FloatArray]:
+        v, D = design_slope(self.encode, self.frame, effect.variable.column, size)
         P = self.P
         A = D @ self.B.T  # (n, K)
         d = A - np.sum(P * A, axis=1, keepdims=True)

@@ -117,6 +117,7 @@ def formula_margins(
     if isinstance(margeff.get("atexog"), list):
         margeff["atexog"] = _texts(margeff["atexog"])
     factors, terms = encoding["factors"], encoding["terms"]
+    _check_set_values(margeff.get("atexog"), factors, frame)
 
     def design(rows: Any) -> np.ndarray:
         return build_design(rows, factors, terms, path)[0]
@@ -147,3 +148,41 @@ def _texts(items: list[str]) -> dict[str, str]:
             raise InvalidParameterError(f"atexog must be VAR=VALUE; got {item!r}")
         out[name] = text
     return out
+
+
+def _check_set_values(atexog: Any, factors: dict[str, Any], frame: Any) -> None:
+    """A number that ``atexog`` puts on a variable keeps every term reading it
+    finite (``np.log(lwt)`` at ``lwt=0`` is refused naming the value, not a
+    data row); other values are checked by the effects."""
+    from ..io._terms import evaluate
+
+    if not isinstance(atexog, dict):
+        return
+    for key, given in atexog.items():
+        try:
+            value = float(given)
+        except (TypeError, ValueError):
+            continue
+        if key not in frame.columns or not np.isfinite(value):
+            continue
+        moved = frame.assign(**{key: value})
+        for name, spec in factors.items():
+            if spec["kind"] != "numeric" or key not in _columns(spec):
+                continue
+            with np.errstate(all="ignore"):
+                values, _ = evaluate(spec["expr"], _reader(moved))
+            bad = ~np.isfinite(np.broadcast_to(values, (len(moved),)))
+            if bad.any():
+                rows = "" if bad.all() else f" on {int(bad.sum())} of {len(bad)} rows"
+                raise InvalidParameterError(
+                    f"atexog {key}={given}: {name} is not finite at {given}{rows}"
+                )
+
+
+def _reader(frame: Any) -> Any:
+    """``columns(name)`` for :func:`..io._terms.evaluate` over ``frame``."""
+
+    def columns(name: str) -> np.ndarray:
+        return np.asarray(frame[name], dtype=np.float64)
+
+    return columns
