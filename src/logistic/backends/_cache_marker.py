@@ -14,16 +14,19 @@ Conventions (owned here)
   hex digits, an entry's name). A folder named as an entry without the marker
   is never listed or removed: a user's, or an entry written before entries
   carried a marker (its format is no longer read; removed by hand, ``logistic
-  cache list`` names such folders). The one exception is an empty temporary
-  folder older than ``_cache_lock.UNLOCKED_STALE_SECONDS``: a writer that
-  died between creating it and writing the marker; it is removed with
-  ``rmdir``, which removes empty folders only (:func:`remove_if_empty`).
+  cache list`` names such folders). The exceptions are empty folders,
+  removed with ``rmdir``, which removes empty folders only
+  (:func:`remove_if_empty`): one at an entry's name (a removal cut short
+  between the marker and the ``rmdir``, see *Removal*), and a temporary
+  folder older than ``_cache_lock.UNLOCKED_STALE_SECONDS`` (a writer that
+  died between creating it and writing the marker).
 * **Removal** (:func:`remove_contents`): through a descriptor of the folder,
   the one the caller locked (``_cache_lock.remove_unused``), never by path:
   every item but the marker (sub-folders through descriptors of their own,
   links removed, never followed), then the marker, then the folder's name
   with ``rmdir`` (which fails, harmlessly, if the name now holds another,
-  non-empty folder). A removal cut short keeps the marker, so it is retried.
+  non-empty folder). A removal cut short before the marker keeps it, so it
+  is retried; one cut short after it leaves an empty folder (see *Marker*).
 * **Files inside an entry** are opened without following a link and without
   waiting (``O_NOFOLLOW | O_NONBLOCK``: a FIFO planted in a shared cache folder
   does not hang a fit), relative to the entry's descriptor where the system

@@ -154,22 +154,26 @@ class EntryWriter:
         """Rename ``tmp`` to the entry's name; an entry already there (stale,
         or written meanwhile by another fit) is first renamed aside, to a
         temporary name of its own, and returned, to be removed unless a fit
-        reads it. Something there that is not the cache's is left alone
-        (OSError)."""
+        reads it. An empty folder there without the marker (a removal cut
+        short between the marker and the ``rmdir``, ``_cache_marker``'s
+        *Removal*) is ``rmdir``-ed, which removes empty folders only; anything
+        else there that is not the cache's is left alone (OSError)."""
         if self._dir is not None and not _same_folder(tmp, self._dir):
             raise OSError(f"{tmp}: moved or replaced during the scan")
         aside: list[Path] = []
         for _ in range(3):  # other writers of the same source may finish too
             if os.path.lexists(self.final):
-                if not _cache_marker.is_ours(self.final):
-                    raise OSError(
-                        f"{self.final} exists and is not a row-cache entry; left alone"
+                if _cache_marker.is_ours(self.final):
+                    old = self.final.with_name(
+                        f"{self.final.name}.tmp-{secrets.token_hex(8)}"
                     )
-                old = self.final.with_name(
-                    f"{self.final.name}.tmp-{secrets.token_hex(8)}"
-                )
-                os.rename(self.final, old)
-                aside.append(old)
+                    os.rename(self.final, old)
+                    aside.append(old)
+                elif not _cache_marker.remove_if_empty(self.final):
+                    raise OSError(
+                        f"{self.final} exists and is not a row-cache entry; left "
+                        f"alone (logistic cache list names such folders)"
+                    )
             try:
                 os.rename(tmp, self.final)
                 return aside

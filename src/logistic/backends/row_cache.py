@@ -26,9 +26,14 @@ Conventions (owned here)
   tells live ones from the leftovers of crashed ones. Folders named as
   entries without the marker (a user's, such as one named by an md5 sum, or
   an entry of an earlier version of this library, whose format is no longer
-  read) are left alone and reported by :func:`unmarked`; an empty, stale
-  temporary one (a writer that died before writing its marker) is removed
-  with ``rmdir``.
+  read) are left alone and reported by :func:`unmarked`. Empty ones are
+  removed with ``rmdir`` (empty folders only, so nothing is lost): one named
+  as an entry (a removal cut short between its marker and its ``rmdir``,
+  which would otherwise keep that source's entry out for good) at once, by
+  :func:`clear`, eviction and the writer that installs an entry there; a
+  temporary one (a writer that died before writing its marker) once stale.
+  An entry's name hashes the cache format (:func:`._cache_id.entry_name`):
+  an entry of an earlier format never stands at a later one's name.
 * **In use.** An entry a fit reads is held by a shared lock, and removing
   one takes an exclusive lock without waiting (:mod:`._cache_lock`): nothing
   here removes an entry a live fit reads, in this process or another.
@@ -178,11 +183,13 @@ def unmarked(cache_dir: str | os.PathLike[str] | None = None) -> list[Path]:
 
 
 def _sweep(root: Path) -> None:
-    """``rmdir`` the empty, stale temporary folders without the marker (see
-    *Entry*)."""
+    """``rmdir`` the empty folders without the marker (see *Entry*): named as
+    an entry, at once; temporary ones once stale and unlocked."""
     for folder in unmarked(root):
         if ".tmp-" in folder.name:
             _cache_lock.remove_leftover(folder)
+        else:
+            _cache_marker.remove_if_empty(folder)
 
 
 def _remove(entry: Entry) -> bool:
