@@ -55,6 +55,13 @@ MAX_STATUS = 1000
 #: A key of a history entry (the solvers' ``_record`` names).
 _HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
+#: The hyper-parameters whose constraints admit +inf (``C=inf``: no penalty).
+#: JSON has no inf, and null reads back as the default: +inf is written as the
+#: string :data:`_INF_TEXT` for these keys, and only for them that exact
+#: string reads back as ``float("inf")`` (compared, never evaluated); any
+#: other string fails the key's constraint.
+_INF_PARAMS = frozenset({"C", "tol"})
+_INF_TEXT = "inf"
 
 
 def _jsonable(value: Any) -> Any:
@@ -100,9 +107,12 @@ def _classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
     return {"dtype": classes.dtype.str, "values": classes.tolist()}
 
 
-def _param_to_json(value: Any) -> Any:
+def _param_to_json(key: str, value: Any) -> Any:
     if isinstance(value, dict):  # e.g. class_weight={0: 1.0, 1: 3.0}
         return {"pairs": [[_jsonable(k), _jsonable(v)] for k, v in value.items()]}
+    if key in _INF_PARAMS and isinstance(value, (float, np.floating)):
+        if value == np.inf:
+            return _INF_TEXT
     return _jsonable(value)
 
 
@@ -130,7 +140,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     ]
     section = {
         "estimator": type(model).__name__,
-        "params": {k: _param_to_json(v) for k, v in sorted(model.get_params().items())},
+        "params": {
+            k: _param_to_json(k, v) for k, v in sorted(model.get_params().items())
+        },
         "n_features_in": int(model.n_features_in_),
         "feature_names": None if names is None else [str(n) for n in names],
         "coef_dtype": coef.dtype.str,
@@ -267,7 +279,9 @@ def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[st
             if strict:
                 raise _bad(path, f"unknown hyper-parameter 'model.params.{key}'")
             continue
-        if isinstance(value, dict):
+        if key in _INF_PARAMS and value == _INF_TEXT:
+            value = float("inf")  # see _INF_PARAMS
+        elif isinstance(value, dict):
             pairs = value.get("pairs")
             if not isinstance(pairs, list) or not all(
                 isinstance(p, list)
