@@ -190,3 +190,19 @@ def test_report_hosmer_lemeshow_note(sampling_file, tmp_path):
     assert "Not computed: the rows carry sampling weights" in text
     assert "Hosmer–Lemeshow χ²" not in text and "chi2 = " not in text
     assert "not shown: the model was fitted with sampling weights" in text
+
+
+def test_saving_a_loaded_sampling_model_keeps_the_kind(sampling_file, tmp_path):
+    csv, path = sampling_file
+    d = _lbw()
+    X, y, w = d[FEATURES].to_numpy(), d["low"].to_numpy(), d["pw"].to_numpy()
+    again = logistic.save(logistic.load(path), tmp_path / "again.json")
+    training = json.loads(Path(again).read_text())["training"]
+    assert training["sample_weight_kind"] == "sampling"
+    assert training["cov_type"] == "HC0"
+    reloaded = logistic.load(again)
+    res = reloaded.inference(X, y, w)
+    assert res.cov_type == "HC0" and res.nobs == np.count_nonzero(w > 0)
+    refit = logistic.load(path).fit(X, y, sample_weight=w)  # a new fit: no mark
+    saved = logistic.save(refit, tmp_path / "refit.json")
+    assert "sample_weight_kind" not in json.loads(Path(saved).read_text())["training"]

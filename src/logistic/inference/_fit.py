@@ -59,7 +59,12 @@ from ._covariance import COV_TYPES, WEIGHT_KINDS
 from ._results import InferenceResults
 from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
 
-__all__ = ["fit_inference", "mark_weight_kind", "model_weight_kind"]
+__all__ = [
+    "fit_inference",
+    "mark_weight_kind",
+    "model_weight_kind",
+    "weight_kind_facts",
+]
 
 F64 = np.float64
 
@@ -68,12 +73,25 @@ F64 = np.float64
 WEIGHT_KIND_ATTR = "_sample_weight_kind"
 
 
-def mark_weight_kind(model: Any, kind: str) -> None:
+def mark_weight_kind(model: Any, kind: str, cov_type: str | None = None) -> None:
     """Record that ``model``'s coefficients were fitted with ``kind`` weights
-    (a model file's ``training.sample_weight_kind``), so that inference on
-    them defaults to that kind. The mark names the ``coef_`` array: a new fit
+    (a model file's ``training.sample_weight_kind``, with the ``cov_type`` of
+    its covariance), so that inference on them defaults to that kind and a
+    save writes both again. The mark names the ``coef_`` array: a new fit
     assigns a new one, and the mark then no longer applies."""
-    setattr(model, WEIGHT_KIND_ATTR, (kind, getattr(model, "coef_", None)))
+    mark = (kind, getattr(model, "coef_", None), cov_type)
+    setattr(model, WEIGHT_KIND_ATTR, mark)
+
+
+def weight_kind_facts(model: Any) -> dict[str, str]:
+    """``training.sample_weight_kind`` (and ``cov_type``) of a model marked by
+    :func:`mark_weight_kind` with sampling weights, for a model file; empty
+    otherwise."""
+    mark = getattr(model, WEIGHT_KIND_ATTR, None)
+    if model_weight_kind(model) != "sampling" or mark is None:
+        return {}
+    facts = {"sample_weight_kind": "sampling"}
+    return facts if mark[2] is None else {**facts, "cov_type": str(mark[2])}
 
 
 def model_weight_kind(model: Any) -> str:

@@ -175,6 +175,11 @@ def save(
         kept = None if covariance is None else statistics_to_dict(stats)
         if kept is not None:  # for load(path).inference() (io._statistics)
             training = {**(training or {}), STATISTICS_KEY: kept}
+    if getattr(model, "_sample_weight_kind", None) is not None:
+        from ..inference._fit import weight_kind_facts
+
+        # a model read from a sampling-weights file writes its kind again
+        training = {**weight_kind_facts(model), **(training or {})}
     encoding = _jsonable(encoding)
     _check_warnings(_jsonable(training or {}), str(path))
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
@@ -480,7 +485,7 @@ def read_model_bytes(
         # model.inference(X, y, w) then defaults to them, as the CLI does
         from ..inference._fit import mark_weight_kind
 
-        mark_weight_kind(model, "sampling")
+        mark_weight_kind(model, "sampling", training.get("cov_type"))
     return ModelFile(
         model=model,
         encoding=encoding,
