@@ -15,6 +15,8 @@ the line, messages say ``data row N`` (1-based, header excluded) instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..formats import decompressed
@@ -24,22 +26,33 @@ from ._raw import open_data
 __all__ = ["LineMap", "count_newlines", "find_long_line", "find_ragged_line"]
 
 
+@contextmanager
+def _csv_reader(
+    path: str, compression: str | None, delimiter: str, encoding: str
+) -> Iterator[Any]:
+    """A :func:`csv.reader` over the decompressed, decoded file (undecodable
+    bytes replaced: only positions are wanted)."""
+    import csv
+    import io
+
+    with open_data(path) as fh, decompressed(fh, compression) as raw:
+        text = io.TextIOWrapper(
+            raw,
+            encoding="utf-8-sig" if encoding == UTF8 else encoding,
+            errors="replace",
+            newline="",
+        )
+        yield csv.reader(text, delimiter=delimiter)
+
+
 def find_ragged_line(
     path: str, compression: str | None, delimiter: str, encoding: str = UTF8
 ) -> str:
     """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
     import csv
-    import io
 
     try:
-        with open_data(path) as fh, decompressed(fh, compression) as raw:
-            text = io.TextIOWrapper(
-                raw,
-                encoding="utf-8-sig" if encoding == UTF8 else encoding,
-                errors="replace",
-                newline="",
-            )
-            reader = csv.reader(text, delimiter=delimiter)
+        with _csv_reader(path, compression, delimiter, encoding) as reader:
             expected = len(next(reader))
             for row in reader:
                 if row and len(row) != expected:
@@ -173,21 +186,13 @@ class LineMap:
         """Rows' lines up to ``row`` read with the csv module (blank lines are
         no rows); None when the file is gone or changed, or unreadable."""
         import csv
-        import io
 
         if self._source is None or _identity(self._source[0]) != self._identity:
             return None
         path, compression, delimiter, encoding = self._source
         lines: list[int] = []
         try:
-            with open_data(path) as fh, decompressed(fh, compression) as raw:
-                text = io.TextIOWrapper(
-                    raw,
-                    encoding="utf-8-sig" if encoding == UTF8 else encoding,
-                    errors="replace",
-                    newline="",
-                )
-                reader = csv.reader(text, delimiter=delimiter)
+            with _csv_reader(path, compression, delimiter, encoding) as reader:
                 next(reader)
                 before = reader.line_num
                 for record in reader:
