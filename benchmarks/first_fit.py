@@ -5,13 +5,14 @@ Usage (from the repository root)::
 
     python -m benchmarks.first_fit [--src before=/copy/of/old/src] [--src after=src] \\
         [--datasets ijcnn1,higgs,credit-default] [--rounds 15] [--later 2] \\
-        [--prep name=CODE ...]
+        [--penalty l2|none] [--prep name=CODE ...]
 
 Each child process does what ``benchmarks/_fit.py`` does: load the data
 (``benchmarks/data/<name>.X.npy``), one untimed fit on the first 100 rows of
 each class, then times the first full fit of
 ``LogisticRegression(penalty="l2", alpha=1/n, tol=1e-4, max_iter=100000)``
-(the suite's settings for these data sets), and ``--later`` more fits in the
+(the suite's settings for these data sets; ``--penalty none``:
+``LogisticRegression(penalty=None, tol=1e-4)``, its unpenalized problems), and ``--later`` more fits in the
 same process (a process's warm fits). The variants (every ``--src`` tree,
 times every ``--prep`` snippet, run after the warm-up and before the timed
 fit: a diagnosis, e.g. ``--prep pool='from logistic.backends import
@@ -48,6 +49,8 @@ name, data, later, prep = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4
 X = np.load(f"{data}/{name}.X.npy")
 y = np.load(f"{data}/{name}.y.npy")
 kw = dict(penalty="l2", alpha=1.0 / X.shape[0], tol=1e-4, max_iter=100_000)
+if sys.argv[5] == "none":
+    kw = dict(penalty=None, tol=1e-4, max_iter=100_000)
 rows = np.sort(np.concatenate([np.flatnonzero(y == c)[:100] for c in np.unique(y)]))
 LogisticRegression(**kw).fit(X[rows], y[rows])
 exec(prep)
@@ -61,11 +64,11 @@ print(json.dumps({"times": times, "cpu": cpu, "n_iter": int(np.ravel(m.n_iter_)[
 """
 
 
-def _child(src: Path, name: str, later: int, prep: str) -> dict:
+def _child(src: Path, name: str, later: int, prep: str, penalty: str = "l2") -> dict:
     env = dict(os.environ, PYTHONPATH=str(src))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, name, str(DATA), str(later), prep],
+        [sys.executable, "-c", CHILD, name, str(DATA), str(later), prep, penalty],
         env=env,
         capture_output=True,
         text=True,
@@ -98,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", default="ijcnn1,higgs,credit-default")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--later", type=int, default=2)
+    parser.add_argument(
+        "--penalty",
+        choices=["l2", "none"],
+        default="l2",
+        help="l2 (the suite's settings, default) or none (its unpenalized problems)",
+    )
     args = parser.parse_args(argv)
     srcs = [s.split("=", 1) for s in args.src] or [["src", str(ROOT / "src")]]
     preps = [p.split("=", 1) for p in args.prep] or [["", "pass"]]
@@ -114,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             for label, src, code in order:
                 runs.setdefault((name, label), []).append(
-                    _child(src, name, args.later, code)
+                    _child(src, name, args.later, code, args.penalty)
                 )
     print(
         f"load average {os.getloadavg()[0]:.2f} (1 min) at the end; {args.rounds} rounds; "
