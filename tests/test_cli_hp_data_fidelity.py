@@ -9,7 +9,7 @@ are the library's ``get_margeff`` on a design matrix built here by hand.
 from __future__ import annotations
 
 import csv
-import io
+import functools
 import json
 
 import numpy as np
@@ -18,23 +18,12 @@ import pytest
 
 import logistic
 from conftest import run_cli
+from test_cli_predict_text_columns import _rows
+from test_cli_predict_text_columns import _training as _text_columns_training
+from test_read_options import _piped_stdin
 
-
-def _training(path, levels, n=300, seed=3):
-    rng = np.random.default_rng(seed)
-    lines = ["x1,x2,cat,y"]
-    for i in range(n):
-        x1, x2 = rng.normal(size=2)
-        cat = levels[i % len(levels)]
-        z = x1 - 0.5 * x2 + (0.8 if cat == levels[0] else -0.4)
-        y = int(rng.random() < 1 / (1 + np.exp(-z)))
-        lines.append(f"{x1:.4f},{x2:.4f},{cat},{y}")
-    path.write_text("\n".join(lines) + "\n")
-    return lines
-
-
-def _rows(out):
-    return list(csv.DictReader(io.StringIO(out)))
+# the training file of test_cli_predict_text_columns, 300 rows here
+_training = functools.partial(_text_columns_training, n=300)
 
 
 # -- margins, evaluate and report read the model's categorical columns as text
@@ -233,25 +222,6 @@ def test_a_missing_value_is_named_by_its_line(workdir, capsys, blank):
     assert f"line {7 + 2}" not in err
 
 
-def _pipe_stdin(monkeypatch, data: bytes) -> int:
-    """Standard input replaced by a pipe holding ``data``; the read end."""
-    import os
-
-    read, write = os.pipe()
-    os.write(write, data)
-    os.close(write)
-
-    class Stdin:
-        def fileno(self) -> int:
-            return read
-
-        def isatty(self) -> bool:
-            return False
-
-    monkeypatch.setattr("sys.stdin", Stdin())
-    return read
-
-
 @pytest.mark.parametrize("blank", [False, True])
 def test_an_unseen_level_is_named_by_its_line_also_from_standard_input(
     workdir, capsys, monkeypatch, blank
@@ -268,7 +238,7 @@ def test_an_unseen_level_is_named_by_its_line_also_from_standard_input(
     line = _line_of_row(workdir / "new.csv", 4)
     code, _, err = run_cli(capsys, ["predict", "m.json", "new.csv"])
     assert code == 65 and f"first at line {line})" in err, err
-    fd = _pipe_stdin(monkeypatch, (text + "\n\n").encode())  # blank lines at the end
+    fd = _piped_stdin(monkeypatch, (text + "\n\n").encode())  # blank lines at the end
     code, _, err = run_cli(capsys, ["predict", "m.json", "-"])
     os.close(fd)
     # a pipe's copy is gone when the message is made: with blank lines among
