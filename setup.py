@@ -94,6 +94,7 @@ def extensions() -> list[Extension]:
                 "_fused_vec.h",
                 "_fused_rows.h",
                 "_fused_rows512.h",
+                "_fused_rows256.h",
                 "_fused_sample.h",
                 "_fused_csr.h",
                 "_fused_newton.pxi",

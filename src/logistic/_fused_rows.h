@@ -451,13 +451,14 @@ LOGISTIC_HESS_GROUP(lg_hess_f64_256, double, LG_ATTR_256_FMA, 0)
 LOGISTIC_HESS_GROUP(lg_hess_f32_256, float, LG_ATTR_256_FMA, 0)
 LOGISTIC_HESS_GROUP(lg_hess_f64_base, double, LG_ATTR_BASE, 0)
 LOGISTIC_HESS_GROUP(lg_hess_f32_base, float, LG_ATTR_BASE, 0)
-LOGISTIC_DENSE_ROWS(lg_rows_f64_256, double, LG_ATTR_256, lg_explog_256, lg_hess_f64_256)
-LOGISTIC_DENSE_ROWS(lg_rows_f32_256, float, LG_ATTR_256, lg_explog_256, lg_hess_f32_256)
 LOGISTIC_DENSE_ROWS(lg_rows_f64_base, double, LG_ATTR_BASE, lg_explog_base, lg_hess_f64_base)
 LOGISTIC_DENSE_ROWS(lg_rows_f32_base, float, LG_ATTR_BASE, lg_explog_base, lg_hess_f32_base)
 
 /* The AVX-512 build (level 2): lg_rows512_f64 / lg_rows512_f32. */
 #include "_fused_rows512.h"
+
+/* The AVX2 + FMA build (level 1): lg_rows256_f64 / lg_rows256_f32. */
+#include "_fused_rows256.h"
 
 /* 2: AVX-512, 1: AVX2 + FMA, 0: baseline; -1 until detected. */
 static int logistic_rows_cpu = -1;
@@ -503,7 +504,7 @@ static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
         lg_rows512_f64(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     case 1:
-        lg_rows_f64_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
+        lg_rows256_f64(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     default:
         lg_rows_f64_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
@@ -521,7 +522,7 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
         lg_rows512_f32(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     case 1:
-        lg_rows_f32_256(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
+        lg_rows256_f32(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
         break;
     default:
         lg_rows_f32_base(n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);

@@ -1,0 +1,386 @@
+/* The fused row loop's AVX2 + FMA build (level 1), included by _fused_rows.h.
+ *
+ * The same pass as LOGISTIC_DENSE_ROWS (z, loss, residual, curvature,
+ * g += r x, optionally the Hessian sums, eight rows at a time), written for
+ * the sixteen 4-double registers of AVX2, after the AVX-512 build
+ * (_fused_rows512.h):
+ *
+ * - the eight rows' dot products run side by side, one register of four
+ *   partial sums a row (eight accumulators, one load of w for eight rows),
+ *   with fused multiply-adds; the columns past the last multiple of 4 are
+ *   read with masked loads (no copy of the row's tail);
+ * - the rows LG_PF_ROWS ahead are prefetched line by line as the group is
+ *   read: the first four rows' lines in the dot product loop, the last four's
+ *   in the gradient loop (without a gradient, all in the dot loop);
+ * - float32 rows of at most LG_WIDE_MAX columns are widened to float64 once,
+ *   into an L1 buffer the gradient update reads;
+ * - whole groups read y, weights and offsets with vector loads;
+ * - float64 rows (and float32 rows too long to widen) go through a loop
+ *   skewed by one group, as in the AVX-512 build: group k - 1's row terms
+ *   (exp, log1p, divisions) are formed before group k's rows are read, and its
+ *   gradient terms after, while its rows are still in L1.
+ *
+ * Numerics: every product and sum in float64; each dot product keeps four
+ * partial sums (column j in lane j mod 4, the masked tail added last)
+ * reduced as (a0 + a1) + (a2 + a3); g[j] adds the eight rows' terms in row
+ * order. Dot products and gradient terms use fused multiply-adds, so this
+ * build's sums differ from the baseline and AVX-512 builds' by rounding; the
+ * row terms (loss, residual, curvature) are the same formulas without
+ * contraction. Rows are added in order, so results do not depend on threads.
+ */
+
+/* Loads of four columns as float64; masked: the lanes of m64 (double) or
+ * m32 (float) whose sign bit is set, zeros elsewhere. */
+LG_ATTR_256 static inline __m256d lg256_ld_double(const double *p) {
+    return _mm256_loadu_pd(p);
+}
+LG_ATTR_256 static inline __m256d lg256_ld_float(const float *p) {
+    return _mm256_cvtps_pd(_mm_loadu_ps(p));
+}
+LG_ATTR_256 static inline __m256d lg256_ldm_double(__m256i m64, __m128i m32,
+                                                   const double *p) {
+    (void)m32;
+    return _mm256_maskload_pd(p, m64);
+}
+LG_ATTR_256 static inline __m256d lg256_ldm_float(__m256i m64, __m128i m32,
+                                                  const float *p) {
+    (void)m64;
+    return _mm256_cvtps_pd(_mm_maskload_ps(p, m32));
+}
+
+/* Lane k: the sum of ak's four lanes, as (ak0 + ak1) + (ak2 + ak3). */
+LG_ATTR_256 static inline __m256d lg256_sum4(__m256d a0, __m256d a1, __m256d a2,
+                                             __m256d a3) {
+    const __m256d h01 = _mm256_hadd_pd(a0, a1), h23 = _mm256_hadd_pd(a2, a3);
+    return _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20),
+                         _mm256_permute2f128_pd(h01, h23, 0x31));
+}
+
+/* The four columns j.. of the eight rows: multiply-add into a0..a7 (WIDEN:
+ * also store the widened values to xb, row stride S). LX(k, j) reads row k,
+ * LW(j) reads w. */
+#define LG256_DOT4(LX, LW, j, WIDEN)                                                 \
+    do {                                                                             \
+        const __m256d wv_ = LW(j);                                                   \
+        __m256d v_;                                                                  \
+        v_ = LX(0, j); a0 = _mm256_fmadd_pd(v_, wv_, a0);                           \
+        if (WIDEN) _mm256_store_pd(xb + (j), v_);                                    \
+        v_ = LX(1, j); a1 = _mm256_fmadd_pd(v_, wv_, a1);                           \
+        if (WIDEN) _mm256_store_pd(xb + S + (j), v_);                                \
+        v_ = LX(2, j); a2 = _mm256_fmadd_pd(v_, wv_, a2);                           \
+        if (WIDEN) _mm256_store_pd(xb + 2 * S + (j), v_);                            \
+        v_ = LX(3, j); a3 = _mm256_fmadd_pd(v_, wv_, a3);                           \
+        if (WIDEN) _mm256_store_pd(xb + 3 * S + (j), v_);                            \
+        v_ = LX(4, j); a4 = _mm256_fmadd_pd(v_, wv_, a4);                           \
+        if (WIDEN) _mm256_store_pd(xb + 4 * S + (j), v_);                            \
+        v_ = LX(5, j); a5 = _mm256_fmadd_pd(v_, wv_, a5);                           \
+        if (WIDEN) _mm256_store_pd(xb + 5 * S + (j), v_);                            \
+        v_ = LX(6, j); a6 = _mm256_fmadd_pd(v_, wv_, a6);                           \
+        if (WIDEN) _mm256_store_pd(xb + 6 * S + (j), v_);                            \
+        v_ = LX(7, j); a7 = _mm256_fmadd_pd(v_, wv_, a7);                           \
+        if (WIDEN) _mm256_store_pd(xb + 7 * S + (j), v_);                            \
+    } while (0)
+
+#define LG256_PF_A(j)                                                                \
+    do {                                                                             \
+        _mm_prefetch((const char *)(x0 + (j)) + pfb, _MM_HINT_T0);                   \
+        _mm_prefetch((const char *)(x1 + (j)) + pfb, _MM_HINT_T0);                   \
+        _mm_prefetch((const char *)(x2 + (j)) + pfb, _MM_HINT_T0);                   \
+        _mm_prefetch((const char *)(x3 + (j)) + pfb, _MM_HINT_T0);                   \
+    } while (0)
+#define LG256_PF_B(j)                                                                \
+    do {                                                                             \
+        _mm_prefetch((const char *)(x4 + (j)) + pfb, _MM_HINT_T0);                   \
+        _mm_prefetch((const char *)(x5 + (j)) + pfb, _MM_HINT_T0);                   \
+        _mm_prefetch((const char *)(x6 + (j)) + pfb, _MM_HINT_T0);                   \
+        _mm_prefetch((const char *)(x7 + (j)) + pfb, _MM_HINT_T0);                   \
+    } while (0)
+
+#define LG256_X(T) LG256_X_##T
+#define LG256_X_double(k, j) lg256_ld_double(x##k + (j))
+#define LG256_X_float(k, j) lg256_ld_float(x##k + (j))
+#define LG256_XM_double(k, j) lg256_ldm_double(tm64, tm32, x##k + (j))
+#define LG256_XM_float(k, j) lg256_ldm_float(tm64, tm32, x##k + (j))
+#define LG256_XB(k, j) _mm256_load_pd(xb + (k) * S + (j))
+#define LG256_W(j) _mm256_loadu_pd(w + (j))
+#define LG256_WM(j) _mm256_maskload_pd(w + (j), tm64)
+#define LG256_LG(j) _mm256_loadu_pd(g + (j))
+#define LG256_SG(j, v) _mm256_storeu_pd(g + (j), v)
+#define LG256_LGM(j) _mm256_maskload_pd(g + (j), tm64)
+#define LG256_SGM(j, v) _mm256_maskstore_pd(g + (j), tm64, v)
+
+/* The dot products of the eight rows x0..x7 into a0..a7 (prefetching with
+ * pf_all: all eight rows' lines, else the first four's). */
+#define LG256_DOTS(T, LX, LXM, WIDEN)                                                \
+    do {                                                                             \
+        for (ptrdiff_t j = 0; j < pm; j += 8) {                                      \
+            LG256_PF_A(j);                                                           \
+            if (pf_all)                                                              \
+                LG256_PF_B(j);                                                       \
+            LG256_DOT4(LX, LG256_W, j, WIDEN);                                       \
+            LG256_DOT4(LX, LG256_W, j + 4, WIDEN);                                   \
+        }                                                                            \
+        if (p4 > pm)                                                                 \
+            LG256_DOT4(LX, LG256_W, pm, WIDEN);                                      \
+        if (p4 < p)                                                                  \
+            LG256_DOT4(LXM, LG256_WM, p4, WIDEN);                                    \
+    } while (0)
+
+/* g[j..j+3] += sum_k r_k x_k[j..j+3], k in row order; R(k, j) reads row k. */
+#define LG256_GRAD4(R, j, LOADG, STOREG)                                             \
+    do {                                                                             \
+        __m256d g_ = LOADG(j);                                                       \
+        g_ = _mm256_fmadd_pd(R(0, j), r0, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(1, j), r1, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(2, j), r2, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(3, j), r3, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(4, j), r4, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(5, j), r5, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(6, j), r6, g_);                                       \
+        g_ = _mm256_fmadd_pd(R(7, j), r7, g_);                                       \
+        STOREG(j, g_);                                                               \
+    } while (0)
+
+/* The gradient terms of a group of m rows (x: the rows, r: their residuals,
+ * R/RM: how a row's columns are read) added to g in row order, prefetching
+ * the last four rows' lines pfb bytes ahead. */
+#define LG256_GROUP_GRAD(T, R, RM, x, r, m)                                          \
+    do {                                                                             \
+        if ((m) < LG_ROWS) { /* the block's last, partial group */                   \
+            for (int k = 0; k < (m); k++) {                                          \
+                const __m256d rk = _mm256_set1_pd((r)[k]);                           \
+                const T *restrict xk = (x)[k];                                       \
+                for (ptrdiff_t j = 0; j < p4; j += 4)                                \
+                    _mm256_storeu_pd(g + j, _mm256_fmadd_pd(lg256_ld_##T(xk + j),    \
+                                                            rk, LG256_LG(j)));       \
+                if (p4 < p)                                                          \
+                    LG256_SGM(p4, _mm256_fmadd_pd(lg256_ldm_##T(tm64, tm32, xk + p4),\
+                                                  rk, LG256_LGM(p4)));               \
+            }                                                                        \
+            break;                                                                   \
+        }                                                                            \
+        const T *restrict x0 = (x)[0], *restrict x1 = (x)[1], *restrict x2 = (x)[2]; \
+        const T *restrict x3 = (x)[3], *restrict x4 = (x)[4], *restrict x5 = (x)[5]; \
+        const T *restrict x6 = (x)[6], *restrict x7 = (x)[7];                        \
+        const __m256d r0 = _mm256_set1_pd((r)[0]), r1 = _mm256_set1_pd((r)[1]);     \
+        const __m256d r2 = _mm256_set1_pd((r)[2]), r3 = _mm256_set1_pd((r)[3]);     \
+        const __m256d r4 = _mm256_set1_pd((r)[4]), r5 = _mm256_set1_pd((r)[5]);     \
+        const __m256d r6 = _mm256_set1_pd((r)[6]), r7 = _mm256_set1_pd((r)[7]);     \
+        for (ptrdiff_t j = 0; j < pm; j += 8) {                                      \
+            LG256_PF_B(j);                                                           \
+            LG256_GRAD4(R, j, LG256_LG, LG256_SG);                                   \
+            LG256_GRAD4(R, j + 4, LG256_LG, LG256_SG);                               \
+        }                                                                            \
+        if (p4 > pm)                                                                 \
+            LG256_GRAD4(R, pm, LG256_LG, LG256_SG);                                  \
+        if (p4 < p)                                                                  \
+            LG256_GRAD4(RM, p4, LG256_LGM, LG256_SGM);                               \
+    } while (0)
+
+/* The logits of group i0 (m rows, x0..x7 after LG256_DOTS): a0..a7 reduced,
+ * plus b and the offsets. */
+#define LG256_LOGITS(i0, m)                                                          \
+    __extension__({                                                                  \
+        __m256d o_lo_ = _mm256_set1_pd(b), o_hi_ = o_lo_;                            \
+        if (off) {                                                                   \
+            double ot_[LG_ROWS] = {0};                                               \
+            for (int k_ = 0; k_ < (m); k_++)                                         \
+                ot_[k_] = off[(i0) + k_];                                            \
+            o_lo_ = _mm256_add_pd(o_lo_, _mm256_loadu_pd(ot_));                      \
+            o_hi_ = _mm256_add_pd(o_hi_, _mm256_loadu_pd(ot_ + 4));                  \
+        }                                                                            \
+        const __m256d z_lo_ = _mm256_add_pd(lg256_sum4(a0, a1, a2, a3), o_lo_);      \
+        const __m256d z_hi_ = _mm256_add_pd(lg256_sum4(a4, a5, a6, a7), o_hi_);      \
+        (lg_v8d) __builtin_shufflevector(z_lo_, z_hi_, 0, 1, 2, 3, 4, 5, 6, 7);      \
+    })
+
+/* The row terms of group i0 (m rows, logits zv): the residuals to r (zero
+ * past m), the curvature to dq (zero past m) with d or H, to d[i0..] with d;
+ * loss and residual added to the compensated lane sums. */
+#define LG256_ROW_TERMS(T, zv, i0, m, r, dq)                                         \
+    do {                                                                             \
+        double yk_[LG_ROWS] = {0}, sk_[LG_ROWS], t_[LG_ROWS], l_[LG_ROWS];           \
+        long long vk_[LG_ROWS];                                                      \
+        for (int k_ = 0; k_ < LG_ROWS; k_++) {                                       \
+            const int in_ = k_ < (m);                                                \
+            yk_[k_] = in_ ? (double)y[(i0) + k_] : 0.0;                              \
+            sk_[k_] = !in_ ? 0.0 : sw ? sw[(i0) + k_] : 1.0;                         \
+            vk_[k_] = in_ ? -1 : 0;                                                  \
+        }                                                                            \
+        *(lg_v8d_u *)t_ = -LG_ABS(zv);                                               \
+        lg_explog_256(t_, l_);                                                       \
+        const lg_v8d tv = LG_LOAD_double(t_), lv = LG_LOAD_double(l_);               \
+        const lg_v8d yv = LG_LOAD_double(yk_), sv = LG_LOAD_double(sk_);             \
+        const lg_v8i valid = *(const lg_v8i_u *)vk_;                                 \
+        const lg_v8d u = 1.0 + tv, inv = 1.0 / u;                                    \
+        const lg_v8i pos = (zv) >= 0.0;                                              \
+        const lg_v8d lo = LG_SEL(pos, lv + (1.0 - yv) * (zv), lv - yv * (zv));       \
+        const lg_v8d sg = LG_SEL(pos, inv, tv * inv);                                \
+        const lg_v8d zero = {0};                                                     \
+        const lg_v8d lw = LG_SEL(valid, sv * lo, zero);                              \
+        const lg_v8d rw = LG_SEL(valid, sv * (sg - yv), zero);                       \
+        *(lg_v8d_u *)(r) = rw;                                                       \
+        LG_NEUMAIER(ls, lc, lw);                                                     \
+        LG_NEUMAIER(rs, rc, rw);                                                     \
+        if (d || H) {                                                                \
+            *(lg_v8d_u *)(dq) = LG_SEL(valid, sv * (tv / (u * u)), zero);            \
+            if (d)                                                                   \
+                for (int k_ = 0; k_ < (m); k_++)                                     \
+                    d[(i0) + k_] = (dq)[k_];                                         \
+        }                                                                            \
+    } while (0)
+
+/* The declarations every AVX2 loop starts with: the lane sums and Hessian
+ * scratch (LG_ROWS_PROLOGUE), p4 the columns of whole fours, the tail masks
+ * (columns p4..p - 1), the row stride in bytes, and g zeroed. */
+#define LG256_PROLOGUE(T)                                                            \
+    LG_ROWS_PROLOGUE(H, p, q);                                                       \
+    const ptrdiff_t p4 = p - p % 4;                                                  \
+    const __m256i tm64 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(p - p4),              \
+                                            _mm256_setr_epi64x(0, 1, 2, 3));         \
+    const __m128i tm32 = _mm_cmpgt_epi32(_mm_set1_epi32((int)(p - p4)),              \
+                                         _mm_setr_epi32(0, 1, 2, 3));                \
+    (void)tm32;                                                                      \
+    const ptrdiff_t ldb = ld * (ptrdiff_t)sizeof(T);                                 \
+    const int pf_all = !with_grad;                                                   \
+    if (with_grad)                                                                   \
+        memset(g, 0, (size_t)p * sizeof(double))
+
+/* float32 rows of at most LG_WIDE_MAX columns, widened once into xb. */
+#define LOGISTIC_ROWS_256_WIDENED(NAME, HESS)                                        \
+    LG_ATTR_256 static void NAME(ptrdiff_t n, ptrdiff_t p, const float *X,           \
+                                 ptrdiff_t ld, const double *restrict w, double b,   \
+                                 const double *restrict off, const float *restrict y,\
+                                 const double *restrict sw, double *restrict g,      \
+                                 double *restrict d, int with_grad, double *out,     \
+                                 double *restrict H, ptrdiff_t q) {                  \
+        LG256_PROLOGUE(float);                                                       \
+        const ptrdiff_t S = LG_WIDE_MAX + 8;                                         \
+        double xb[LG_ROWS * (LG_WIDE_MAX + 8)] __attribute__((aligned(64)));        \
+        for (ptrdiff_t i0 = 0; i0 < n; i0 += LG_ROWS) {                              \
+            const ptrdiff_t m = n - i0 < LG_ROWS ? n - i0 : LG_ROWS;                 \
+            const float *x[LG_ROWS];                                                 \
+            for (int k = 0; k < LG_ROWS; k++)                                        \
+                x[k] = X + (i0 + (k < m ? k : m - 1)) * ld;                          \
+            const ptrdiff_t pfb =                                                    \
+                i0 + LG_PF_ROWS + LG_ROWS <= n ? LG_PF_ROWS * ldb : 0;               \
+            const float *restrict x0 = x[0], *restrict x1 = x[1];                    \
+            const float *restrict x2 = x[2], *restrict x3 = x[3];                    \
+            const float *restrict x4 = x[4], *restrict x5 = x[5];                    \
+            const float *restrict x6 = x[6], *restrict x7 = x[7];                    \
+            __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0;    \
+            __m256d a5 = a0, a6 = a0, a7 = a0;                                       \
+            LG256_DOTS(float, LG256_X_float, LG256_XM_float, 1);                     \
+            const lg_v8d zv = LG256_LOGITS(i0, m);                                   \
+            double r[LG_ROWS], dq[LG_ROWS];                                          \
+            LG256_ROW_TERMS(float, zv, i0, m, r, dq);                                \
+            if (H) {                                                                 \
+                const int flush_ = hslot == LG_HESS_SLOTS - 1 || i0 + LG_ROWS >= n;  \
+                HESS(p, q, x, dq, xg, ha, H, hslot, flush_);                         \
+                hslot = flush_ ? 0 : hslot + 1;                                      \
+            }                                                                        \
+            if (!with_grad)                                                          \
+                continue;                                                            \
+            if (m < LG_ROWS) {                                                       \
+                LG256_GROUP_GRAD(float, LG256_X_float, LG256_XM_float, x, r, m);     \
+                continue;                                                            \
+            }                                                                        \
+            const __m256d r0 = _mm256_set1_pd(r[0]), r1 = _mm256_set1_pd(r[1]);     \
+            const __m256d r2 = _mm256_set1_pd(r[2]), r3 = _mm256_set1_pd(r[3]);     \
+            const __m256d r4 = _mm256_set1_pd(r[4]), r5 = _mm256_set1_pd(r[5]);     \
+            const __m256d r6 = _mm256_set1_pd(r[6]), r7 = _mm256_set1_pd(r[7]);     \
+            for (ptrdiff_t j = 0; j < pm; j += 8) {                                  \
+                LG256_PF_B(j);                                                       \
+                LG256_GRAD4(LG256_XB, j, LG256_LG, LG256_SG);                        \
+                LG256_GRAD4(LG256_XB, j + 4, LG256_LG, LG256_SG);                    \
+            }                                                                        \
+            if (p4 > pm)                                                             \
+                LG256_GRAD4(LG256_XB, pm, LG256_LG, LG256_SG);                       \
+            if (p4 < p)                                                              \
+                LG256_GRAD4(LG256_XB, p4, LG256_LGM, LG256_SGM);                     \
+        }                                                                            \
+        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
+        LG_HESS_MIRROR(H, p, q);                                                     \
+    }
+
+/* Rows read from X as they are, skewed by one group (see the file comment);
+ * every sum adds the groups in row order. */
+#define LOGISTIC_ROWS_256_SKEWED(NAME, T, HESS)                                      \
+    LG_ATTR_256 static void NAME(ptrdiff_t n, ptrdiff_t p, const T *X, ptrdiff_t ld, \
+                                 const double *restrict w, double b,                 \
+                                 const double *restrict off, const T *restrict y,    \
+                                 const double *restrict sw, double *restrict g,      \
+                                 double *restrict d, int with_grad, double *out,     \
+                                 double *restrict H, ptrdiff_t q) {                  \
+        LG256_PROLOGUE(T);                                                           \
+        double xb[1]; /* no widened rows (WIDEN is 0) */                             \
+        const ptrdiff_t S = 0;                                                       \
+        (void)xb;                                                                    \
+        (void)S;                                                                     \
+        /* the pending group: its logits, first row, rows and row pointers */       \
+        lg_v8d zq = {0};                                                             \
+        ptrdiff_t iq = -1, mq = 0;                                                   \
+        const T *xq[LG_ROWS] = {0};                                                  \
+        for (ptrdiff_t i0 = 0;; i0 += LG_ROWS) {                                     \
+            double rq[LG_ROWS], dq[LG_ROWS];                                         \
+            if (iq >= 0) /* the pending group's row terms */                         \
+                LG256_ROW_TERMS(T, zq, iq, mq, rq, dq);                              \
+            lg_v8d zv = {0};                                                         \
+            ptrdiff_t m = 0;                                                         \
+            const T *x[LG_ROWS] = {0};                                               \
+            if (i0 < n) { /* group i0's dot products */                              \
+                m = n - i0 < LG_ROWS ? n - i0 : LG_ROWS;                             \
+                for (int k = 0; k < LG_ROWS; k++)                                    \
+                    x[k] = X + (i0 + (k < m ? k : m - 1)) * ld;                      \
+                const ptrdiff_t pfb =                                                \
+                    i0 + LG_PF_ROWS + LG_ROWS <= n ? LG_PF_ROWS * ldb : 0;           \
+                const T *restrict x0 = x[0], *restrict x1 = x[1];                    \
+                const T *restrict x2 = x[2], *restrict x3 = x[3];                    \
+                const T *restrict x4 = x[4], *restrict x5 = x[5];                    \
+                const T *restrict x6 = x[6], *restrict x7 = x[7];                    \
+                __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;         \
+                __m256d a4 = a0, a5 = a0, a6 = a0, a7 = a0;                          \
+                LG256_DOTS(T, LG256_X_##T, LG256_XM_##T, 0);                         \
+                zv = LG256_LOGITS(i0, m);                                            \
+            }                                                                        \
+            if (iq >= 0) { /* the pending group's Hessian and gradient terms */      \
+                if (H) {                                                             \
+                    const int flush_ = hslot == LG_HESS_SLOTS - 1 || iq + LG_ROWS >= n; \
+                    HESS(p, q, xq, dq, xg, ha, H, hslot, flush_);                    \
+                    hslot = flush_ ? 0 : hslot + 1;                                  \
+                }                                                                    \
+                if (with_grad) {                                                     \
+                    /* rows 4-7 of the group LG_PF_ROWS rows past group i0 */        \
+                    const ptrdiff_t pfb = iq + LG_PF_ROWS + 2 * LG_ROWS <= n         \
+                                              ? (LG_PF_ROWS + LG_ROWS) * ldb : 0;    \
+                    LG256_GROUP_GRAD(T, LG256_X_##T, LG256_XM_##T, xq, rq, mq);      \
+                }                                                                    \
+            }                                                                        \
+            if (i0 >= n)                                                             \
+                break;                                                               \
+            zq = zv;                                                                 \
+            iq = i0;                                                                 \
+            mq = m;                                                                  \
+            for (int k = 0; k < LG_ROWS; k++)                                        \
+                xq[k] = x[k];                                                        \
+        }                                                                            \
+        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
+        LG_HESS_MIRROR(H, p, q);                                                     \
+    }
+
+LOGISTIC_ROWS_256_SKEWED(lg_rows256_f64, double, lg_hess_f64_256)
+LOGISTIC_ROWS_256_SKEWED(lg_rows256_f32_skewed, float, lg_hess_f32_256)
+LOGISTIC_ROWS_256_WIDENED(lg_rows256_f32_widened, lg_hess_f32_256)
+
+/* float32 rows of at most LG_WIDE_MAX columns are widened once (unskewed
+ * loop); longer ones are read as they are (skewed loop). */
+LG_ATTR_256 static void lg_rows256_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
+                                       ptrdiff_t ld, const double *restrict w,
+                                       double b, const double *restrict off,
+                                       const float *restrict y,
+                                       const double *restrict sw, double *restrict g,
+                                       double *restrict d, int with_grad, double *out,
+                                       double *restrict H, ptrdiff_t q) {
+    (p <= LG_WIDE_MAX ? lg_rows256_f32_widened : lg_rows256_f32_skewed)(
+        n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
+}
