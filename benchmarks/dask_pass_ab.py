@@ -41,8 +41,8 @@ from benchmarks import datasets
 from benchmarks.bench_scale import _local_cluster, warm_dask, write_parquet
 from logistic import LogisticRegression
 from logistic.backends import Dask, as_backend
+from logistic.backends import _dask_groups_pass as groups_pass
 from logistic.backends import _dask_tasks as tasks
-from logistic.backends import dask as dask_backend
 
 P = 100
 
@@ -73,7 +73,7 @@ VARIANTS: dict[str, Any] = {
 
 
 def _use(name: str) -> None:
-    dask_backend.partitions_reduce = VARIANTS[name]
+    groups_pass.partitions_reduce = VARIANTS[name]
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ from logistic.backends import _dask_direct as direct
 from logistic.backends import _dask_faults as faults
 from logistic.backends import _dask_fetch as fetch
 from logistic.backends import _dask_gather as gather
+from logistic.backends import _dask_groups_pass as groups_pass
 from logistic.backends import dask as dask_backend
 
 EVENTS: list[tuple[str, float, float]] = []
@@ -86,8 +87,8 @@ def instrument() -> None:
     run._submit = _timed("  submit (per partition)", run._submit)  # type: ignore[method-assign]
     run._wait = _timed("  wait", run._wait)  # type: ignore[method-assign]
     run._gather = _timed("  fetch (from this thread)", run._gather)  # type: ignore[method-assign]
-    dask_backend.worker_groups_on_loop = _timed_async(
-        "    who_has (on the loop)", dask_backend.worker_groups_on_loop
+    groups_pass.worker_groups_on_loop = _timed_async(
+        "    who_has (on the loop)", groups_pass.worker_groups_on_loop
     )
     fetch.EarlyFetch._fetch = _timed_async(  # type: ignore[method-assign]
         "    fetch (on the loop)", fetch.EarlyFetch._fetch

@@ -50,7 +50,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -66,28 +65,25 @@ from ._dask_faults import (
     DaskClusterError,
     EvaluationTimeoutError,
     PartitionError,
-    Planned,
     SchedulerLostError,
     WorkerMemoryError,
 )
 from ._dask_fetch import direct_gather
 from ._dask_gather import gather_blocks
+from ._dask_groups_pass import reduce_groups
+from ._dask_labels import encode_held_labels
 from ._dask_locality import (
-    Group,
     persist_spread,
     persisted_futures,
     release_placement,
-    worker_groups_on_loop,
 )
 from ._dask_predict import decision_function, predict_proba
 from ._dask_scan import delayed_parts, raise_first_problem, scan_facts
 from ._dask_tasks import (
     partition_reduce,
     partition_scan,
-    partitions_reduce,
     read_parquet_part,
     travelled_bytes,
-    unpack_sums,
 )
 from ._reduce import pass_progress, tree_sum
 from ._sources import (
@@ -284,6 +280,9 @@ class Dask:
         if persist and client is not None:  # loaded: placement no longer needed
             release_placement(client, parts, cluster_timeout)
             self._direct_calls(client)  # the workers' handler installed now
+            self.labels_encoded = encode_held_labels(
+                client, self._futures, self.classes_, self.dtype, target=target,
+                n_features=self.n_features, timeout=cluster_timeout)  # fmt: skip
 
     @classmethod
     def from_parquet(
@@ -433,6 +432,8 @@ class Dask:
     hold_bytes: int = 16 * 2**20
     #: Partitions are files decoded by their tasks (:meth:`from_parquet`).
     _decodes_files: bool = False
+    #: Partitions whose labels the workers encoded at setup (:mod:`._dask_labels`).
+    labels_encoded: int = 0
 
     def rows(self) -> Block:
         raise NotImplementedError("Dask rows stay on the workers")
@@ -533,49 +534,8 @@ class Dask:
         self, fn: Callable[..., T], first: list[int] | None, run: ClusterRun
     ) -> list[Any] | None:
         """The partitions' ``(index, n_rows, sum)`` from one direct call or
-        task per worker thread (:mod:`._dask_locality`), or None when the
-        partitions are not persisted on a distributed cluster, the scheduler
-        did not say where they are, or a task raised (the caller then runs one
-        task per partition, which names a failed partition)."""
-        client = run.client if self.group_by_worker else None
-        futures = self._futures
-        if client is None or futures is None:
-            return None
-        meta = (self.dtype, self.target, self.classes_, self.chunk_rows)
-        label = f"Dask evaluation {self.n_passes + 1}"
-
-        async def grouped() -> list[Group] | None:
-            return await worker_groups_on_loop(
-                client, futures, run.poll, self.partition_rows
-            )
-
-        async def plan() -> Planned | None:
-            groups = await grouped()
-            if groups is None:
-                return None
-            calls = []
-            for address, idx in groups:
-                pieces = (v for i in idx for v in futures[i])
-                kwargs: dict[str, Any] = {"first_blocks": first}
-                if address is not None:  # loosely: elsewhere when the worker is gone
-                    kwargs.update(workers=[address], allow_other_workers=True)
-                calls.append((partitions_reduce, (fn, idx, *meta, *pieces), kwargs))
-            return [idx for _, idx in groups], calls
-
-        direct, out = self._direct_calls(client), None
-        if direct is not None:
-            call = partial(direct.group_payload, fn, meta, futures, first)
-            out = direct.compute_direct(run, grouped, call, label)
-            if out is not None:
-                self._held.clear()  # the last task pass's results: released
-        if out is None:  # held until the next submit, unless _map finds them large
-            out = run.compute_groups(plan, label, self._held, resume=bool(direct))
-        if out is None:
-            return None
-        members, packed = out
-        self.tasks_per_pass = len(members)
-        self._packed = packed
-        return [r for group in packed for r in unpack_sums(group)]
+        task per worker thread, or None (:func:`._dask_groups_pass.reduce_groups`)."""
+        return reduce_groups(self, fn, first, run)
 
     def _direct_calls(self, client: Any) -> Any:
         """:mod:`._dask_direct` when this evaluation may call the workers
