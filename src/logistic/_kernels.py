@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -113,6 +113,15 @@ __all__ = [
 
 #: Sparse blocks up to this dense size get their Hessian through dense syrk.
 SPARSE_DENSIFY_BYTES = 64 * 2**20
+#: A dense block's ``X ⊙ √d`` for its ``syrk`` is formed this many bytes
+#: of rows at a time (at least ``SYRK_CHUNK_MIN_ROWS`` rows), into one
+#: temporary that stays in the core's L2 cache and, under glibc's 128 KiB
+#: ``mmap`` threshold, comes from the heap: a block-sized temporary is a
+#: fresh ``mmap`` whose first touch page-faults (352 faults, ~1.5 ms of a
+#: process's first higgs syrk on a Zen 3 VM). A chunk's ``syrk`` is also
+#: under OpenBLAS's threading threshold, so it runs in the calling thread.
+SYRK_CHUNK_BYTES = 96 * 2**10
+SYRK_CHUNK_MIN_ROWS = 256
 
 
 def _dense_layout_ok(X: np.ndarray) -> bool:
@@ -366,9 +375,10 @@ def hessian_sums(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray, float]:
 def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     """``Xᵀ diag(d) X`` (float64, full symmetric) for one block, ``d ≥ 0``.
 
-    Dense: a block-sized ``X ⊙ √d`` temporary and one BLAS ``syrk`` in X's
-    dtype (float32 blocks use ``ssyrk``; the p×p result is returned as
-    float64). Sparse: the compiled sandwich of CSR blocks
+    Dense: ``X ⊙ √d`` and a BLAS ``syrk`` in X's dtype, chunk by chunk of
+    rows (``SYRK_CHUNK_BYTES``) through one temporary, the chunks' products
+    summed in float64 (float32 blocks use ``ssyrk``; the p×p result is
+    returned as float64). Sparse: the compiled sandwich of CSR blocks
     (:func:`_compiled_sandwich`), else ``Xᵀ (D X)`` with scipy's sparse
     product, unless the block is at least 25 % dense and densifies into at
     most ``SPARSE_DENSIFY_BYTES`` (then BLAS ``syrk`` on the dense block wins;
@@ -390,14 +400,26 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
         X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
     dt = X.dtype
     sq = np.sqrt(d).astype(dt, copy=False)
-    order = "F" if X.flags.f_contiguous and not X.flags.c_contiguous else "C"
-    A = np.multiply(X, sq[:, None], order=order)
+    n = X.shape[0]
+    step = max(SYRK_CHUNK_BYTES // (p * dt.itemsize), SYRK_CHUNK_MIN_ROWS)
+    order: Literal["C", "F"] = (
+        "F" if X.flags.f_contiguous and not X.flags.c_contiguous else "C"
+    )
     # numpy's matmul of a float32/float64 array with its own transpose is one
     # BLAS syrk, the triangle mirrored (exactly symmetric), as fast as
     # scipy's dsyrk and without importing scipy.linalg (≈ 0.3 s); silent on
     # overflow, as BLAS is (the objective tests the Hessian's finiteness).
     with np.errstate(over="ignore", invalid="ignore"):
-        H = np.asarray(A.T @ A, dtype=F64)
+        if n <= step:
+            A = np.multiply(X, sq[:, None], order=order)
+            H = np.asarray(A.T @ A, dtype=F64)
+        else:  # chunks of rows through one cache-sized temporary (see SYRK_CHUNK_BYTES)
+            buf = np.empty((step, p), dtype=dt, order=order)
+            H = np.zeros((p, p))
+            for lo in range(0, n, step):
+                m = min(step, n - lo)
+                A = np.multiply(X[lo : lo + m], sq[lo : lo + m, None], out=buf[:m])
+                H += A.T @ A
         if dt == np.float32 and not np.all(np.isfinite(H)):
             # float32 products beyond 3.4e38 (values above ~1e19): redo in
             # float64 with a block-sized temporary (rare; X is never copied)
