@@ -161,8 +161,11 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
 
     model = mf.model
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
+    aliased = None if is_multiclass(model) else aliased_inference(mf)
     if is_multiclass(model):
         rows = summary_rows(mf, feature_names(mf), alpha)
+    elif aliased is not None:
+        rows = aliased_rows(aliased, alpha)
     else:
         rows = coefficient_rows(
             feature_names(mf), model.coef_.ravel(), intercept, _cov(mf), alpha
@@ -182,6 +185,9 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "training": mf.training,
         "coefficients": rows,
     }
+    note = None if is_multiclass(model) else singularity_note(mf, aliased)
+    if note is not None:
+        info["singularities"] = note
     if not is_multiclass(model) and penalty_summary(model) is not None:
         info["penalty"] = penalty_summary(model)
         info["penalized_estimates"] = (
@@ -191,6 +197,59 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     if is_multiclass(model):
         info["classes"] = levels_of(mf)
     return info
+
+
+def aliased_inference(mf: Any) -> Any:
+    """The inference results (from the statistics the file keeps) of a
+    two-class maximum-likelihood fit with aliased columns, else None."""
+    model = mf.model
+    if model.penalty is not None or getattr(model, "fit_statistics_", None) is None:
+        return None
+    try:
+        res = model.inference()
+    except Exception:  # collinear beyond aliasing, or no statistics: as before
+        return None
+    return res if res.aliased else None
+
+
+def aliased_rows(res: Any, alpha: float) -> list[dict[str, Any]]:
+    """Coefficient rows of ``res``: the reduced model's, null (JSON) in every
+    column of an aliased term (R's NA)."""
+    table = res.wald_table(alpha)
+    rows: list[dict[str, Any]] = []
+    for i, term in enumerate(res.term_names):
+        if term in res.aliased:
+            keys = ("estimate", "std_error", "z", "p_value", "ci_low", "ci_high")
+            rows.append({"term": term, **dict.fromkeys(keys)})
+        else:
+            rows.append(
+                {"term": term, "estimate": float(table.params[i]), **table.row(i)}
+            )
+    return rows
+
+
+def singularity_note(mf: Any, res: Any) -> str | None:
+    """R's "(k not defined because of singularities)" for a two-class
+    maximum-likelihood model file: from the aliased terms of ``res``, else
+    from the stored ``df model`` (intercept models: the rank is
+    ``df model + 1``) when the file keeps no statistics to say which."""
+    if res is not None:
+        from ..inference._aliased import singularity_note as note
+
+        return note(list(res.aliased))
+    model = mf.model
+    df_model = ((mf.training or {}).get("statistics") or {}).get("df_model")
+    if model.penalty is not None or df_model is None or not model.fit_intercept:
+        return None
+    missing = int(model.n_features_in_) + 1 - (int(round(float(df_model))) + 1)
+    if missing <= 0:
+        return None
+    return (
+        f"Coefficients: ({missing} not defined because of singularities): "
+        "aliased columns; the estimates in this file are not identified. "
+        "`logistic summary MODEL DATA` names them and gives the estimates of "
+        "the model without them."
+    )
 
 
 def _cov(mf: Any) -> Any:
@@ -401,7 +460,10 @@ def summary(
         console.print(text, markup=False, soft_wrap=True)
     else:
         names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
-        table = coefficient_table(mf.model, names, None, cov, alpha=alpha)
+        res = aliased_inference(mf)
+        table = coefficient_table(mf.model, names, res, cov, alpha=alpha)
+        if res is None and info.get("singularities"):
+            table += "\nNote: " + info["singularities"]
         if level != 0.95 and cov is not None:
             table += f"\nci_low, ci_high: {100 * level:g}% Wald intervals"
         console.print(table, markup=False, soft_wrap=True)

@@ -268,6 +268,7 @@ def robust_covariance(
     rows: Block | None = None,
     groups: Any = None,
     sampling: bool = False,
+    k: int | None = None,
 ) -> tuple[FloatArray, dict[str, Any]]:
     """Sandwich covariance ``cov · M · cov`` times the small-sample factor.
 
@@ -289,6 +290,9 @@ def robust_covariance(
     groups : array-like of shape (n_samples,), only for "cluster".
     sampling : bool
         The weights are sampling weights: HC0/HC1's meat squares them.
+    k : int, optional
+        The number of parameters in HC1's ``n/(n-k)`` (the rank when ``cov``
+        has zero rows for aliased columns); default ``cov``'s size.
 
     Returns
     -------
@@ -297,7 +301,7 @@ def robust_covariance(
         ``factor`` (the small-sample factor applied) and ``n_groups``.
     """
     check_cov_request(cov_type, groups, COV_TYPES[1:])
-    k = cov.shape[0]
+    k = cov.shape[0] if k is None else k
     info: dict[str, Any] = {"n_groups": None}
     factor = 1.0
     if cov_type == "cluster":

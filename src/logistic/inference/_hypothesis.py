@@ -294,8 +294,21 @@ def wald_test(
             "the restrictions (rows of R) are linearly dependent; "
             "drop the redundant ones"
         )
-    diff = R @ params - q
-    inv, df = _pinv_rank(R @ cov @ R.T)
+    params, cov = (
+        np.asarray(params, dtype=np.float64),
+        np.asarray(cov, dtype=np.float64),
+    )
+    used = np.any(R != 0, axis=0)
+    aliased = used & np.isnan(params)
+    if aliased.any():
+        raise InvalidParameterError(
+            f"the hypothesis involves {[names[j] for j in np.flatnonzero(aliased)]}, "
+            "not estimable: aliased columns (not defined because of singularities, "
+            "as R's NA) have no estimate to test"
+        )
+    Ru, params, cov = R[:, used], params[used], cov[np.ix_(used, used)]
+    diff = Ru @ params - q
+    inv, df = _pinv_rank(Ru @ cov @ Ru.T)
     stat = max(float(diff @ inv @ diff), 0.0)
     return WaldTestResult(stat, float(chi2_sf(stat, df)), df, R, q)
 
@@ -388,7 +401,10 @@ def wald_test_terms(params: Any, cov: Any, names: list[str]) -> TermTests:
     from .._onehot import split_dummy_name
 
     groups: dict[str, list[int]] = {}
+    estimable = ~np.isnan(np.asarray(params, dtype=np.float64))
     for j, name in enumerate(names):
+        if not estimable[j]:  # aliased (NA): a term is tested on the others
+            continue
         parts = split_dummy_name(name)
         groups.setdefault(name if parts is None else parts[0], []).append(j)
     eye = np.eye(len(names))

@@ -166,6 +166,8 @@ class Influence:
         Display order (intercept first).
     dffits_internal : ndarray of shape (n_rows,)
     k_vars : int
+    rank : int
+        The parameters not aliased (Cook's distance's k).
     """
 
     def __init__(
@@ -180,6 +182,7 @@ class Influence:
         perm: np.ndarray,
         term_names: list[str],
         df_resid: float,
+        rank: int | None = None,
     ) -> None:
         self.rows = rows
         self._backend = backend
@@ -190,6 +193,8 @@ class Influence:
         self._perm = perm
         self.term_names = list(term_names)
         self.k_vars = int(cov.shape[0])
+        # Cook's distance counts the identified parameters (R: the rank)
+        self.rank = self.k_vars if rank is None else int(rank)
         self.df_resid = float(df_resid)
         self.nobs = int(rows.y.shape[0])
 
@@ -208,8 +213,8 @@ class Influence:
     def cooks_distance(self) -> tuple[FloatArray, FloatArray]:
         """``(D, p)``: ``D = r_stud² h / ((1 - h) k)``, p of ``F(k, df_resid)``."""
         h = self.hat_matrix_diag
-        d = self.resid_studentized**2 / self.k_vars * h / (1.0 - h)
-        return d, fdtrc(self.k_vars, self.df_resid, d)
+        d = self.resid_studentized**2 / self.rank * h / (1.0 - h)
+        return d, fdtrc(self.rank, self.df_resid, d)
 
     @cached_property
     def _step(self) -> FloatArray:
@@ -233,7 +238,9 @@ class Influence:
                 n = A.shape[0]
                 out[start : start + n] = A * step[start : start + n, None]
                 start += n
-        return out[:, self._perm]
+        out = out[:, self._perm]
+        out[:, np.isnan(self._bse)] = np.nan  # aliased: no estimate to change
+        return out
 
     @cached_property
     def dfbetas(self) -> FloatArray:

@@ -419,10 +419,16 @@ def marginal_effects(
     sums = margin_sums(source, theta, fit_intercept, method, values, contrasts)
     w = theta[: len(names)]
     effects, jac = _assemble(sums, w, theta.shape[0], method, contrasts)
-    cov = jac @ results._cov @ jac.T
+    cov = 0.5 * (jac @ results._cov @ jac.T)
+    cov = cov + cov.T
+    aliased = np.asarray(getattr(results, "_aliased", np.zeros(0, bool)))[: len(names)]
+    if aliased.any():  # no coefficient, no effect (R's NA; see _aliased)
+        effects = np.where(aliased, np.nan, effects)
+        cov[aliased, :] = np.nan
+        cov[:, aliased] = np.nan
     return MarginalEffects(
         effects,
-        0.5 * (cov + cov.T),
+        cov,
         jac,
         names=names,
         discrete=np.asarray(contrasts.target),

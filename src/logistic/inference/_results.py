@@ -62,7 +62,8 @@ from .._exceptions import InvalidParameterError
 from .._firth import FirthObjective
 from .._objective import LogisticObjective
 from .._typing import Block, FloatArray
-from ._covariance import invert_information, robust_covariance
+from ._aliased import AliasedParameters
+from ._covariance import robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
 from ._likelihoods import LikelihoodStatistics
 from ._order import display_order
@@ -83,7 +84,7 @@ def _pandas() -> Any:
     return pd
 
 
-class InferenceResults(LikelihoodStatistics):
+class InferenceResults(LikelihoodStatistics, AliasedParameters):
     """Estimates, standard errors, tests and fit statistics of one fit.
 
     Built by :func:`fit_inference` (or ``LogisticRegression.inference``).
@@ -149,7 +150,7 @@ class InferenceResults(LikelihoodStatistics):
         self._perm = display_order(p, self.fit_intercept)
         self.term_names = (["Intercept"] if self.fit_intercept else []) + list(names)
         self._labelled = labelled
-        self.k_params = stats.n_params
+        self._find_aliased(firth)  # the rank k_params, the reduced _theta
         grouped = stats.grouped
         self.grouped = grouped is not None
         self._log_binom = 0.0 if grouped is None else float(grouped.log_binom)
@@ -218,16 +219,6 @@ class InferenceResults(LikelihoodStatistics):
         return np.append(cap, 0.25 * total) if self.fit_intercept else cap
 
     @cached_property
-    def _cov_nonrobust(self) -> FloatArray:
-        cov, self.rcond = invert_information(
-            self._information,
-            self._obj_names(),
-            constant_columns=self._constant_columns,
-            capacity=self._capacity,
-        )
-        return cov
-
-    @cached_property
     def _cov(self) -> FloatArray:
         cov = self._cov_nonrobust
         if self.cov_type == "nonrobust":
@@ -245,11 +236,12 @@ class InferenceResults(LikelihoodStatistics):
             rows=self._rows,
             groups=self._groups,
             sampling=self.sample_weight_kind == "sampling",
+            k=self.k_params,
         )
         return cov
 
     def _cov_display(self) -> FloatArray:
-        return self._cov[np.ix_(self._perm, self._perm)].copy()
+        return self._displayed(self._cov)
 
     def cov_params(self) -> Any:
         """Covariance matrix of ``params`` (display order), per ``cov_type``
@@ -263,7 +255,7 @@ class InferenceResults(LikelihoodStatistics):
 
     # -- coefficient table ---------------------------------------------------------
     def _params(self) -> FloatArray:
-        return self._theta[self._perm].copy()
+        return self._displayed(self._theta)
 
     @property
     def params(self) -> Any:
@@ -324,6 +316,7 @@ class InferenceResults(LikelihoodStatistics):
         from ._profile import LikelihoodPoints
 
         self._refuse_sampling("a likelihood-ratio test or profile interval")
+        self._refuse_aliased("a likelihood-ratio test or profile interval")
         if self.grouped:
             raise InvalidParameterError(
                 "profile intervals and LR p-values are not available for grouped "
@@ -540,6 +533,7 @@ class InferenceResults(LikelihoodStatistics):
             perm=self._perm,
             term_names=self.term_names,
             df_resid=self.df_resid,
+            rank=self.k_params,
         )
 
     # -- odds ratios and goodness of fit (conventions in _odds, _goodness) ------------

@@ -357,6 +357,11 @@ class Summary:
                 strict=True,
             )
         ]
+        self.aliased = list(getattr(r, "aliased", []))
+        if self.aliased:
+            from ._aliased import singularity_note
+
+            self.notes.insert(0, singularity_note(self.aliased))
         nobs = _count(float(r.nobs))
         cov = r.cov_type
         if r.cov_info.get("n_groups"):
@@ -414,8 +419,11 @@ class Summary:
 
     # -- text ------------------------------------------------------------------------
     def _cells(self) -> list[list[str]]:
+        aliased = set(self.aliased)
         return [
-            [
+            [row[0], *(["NA"] * 6), ""]
+            if row[0] in aliased
+            else [
                 row[0],
                 _num(row[1]),
                 _num(row[2]),

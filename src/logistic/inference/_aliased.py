@@ -1,0 +1,221 @@
+"""Aliased (exactly collinear) columns of an unpenalized fit, as R's ``glm``.
+
+Conventions (owned here):
+
+* A column is **aliased** when it is a linear combination of the columns
+  before it in display order (intercept first, then the features), on the
+  rows that carry information. R's ``glm`` finds these with the pivoted QR of
+  the weighted design ``√W X`` (LINPACK ``dqrdc2``, ``tol = 1e-7``): column
+  j is moved to the end and reported ``NA`` when the norm of its residual on
+  the kept columns before it is below ``tol ×`` its own norm. With the
+  information ``I = Xᵀ W X`` and its correlation-scaled form
+  ``C = D^{-1/2} I D^{-1/2}`` (``D = diag I``), that squared ratio is exactly
+  the pivot ``s_j`` of the Cholesky factorization of ``C`` taken in column
+  order over the kept columns (the Schur complement of column j on them):
+  R drops j when ``s_j < 1e-14``. The pivots here come from the p × p
+  information the inference already holds (no pass over the rows), where
+  roundoff in forming ``I`` is of order ``1e-13`` relative for large n; the
+  tolerance is therefore :data:`ALIAS_TOL` ``= 1e-12`` on ``s_j`` (a residual
+  ratio of ``1e-6``, the rank floor of
+  :func:`logistic.inference._covariance.invert_information`). Exact
+  dependencies (duplicated columns, sums of columns, every level of a factor
+  beside the intercept) give ``s_j`` at roundoff level and are dropped as R
+  drops them; a near dependency whose residual ratio exceeds ``1e-6`` (a
+  variance inflation below ``1e12``) is kept, as R keeps it.
+* The estimates are those of the model without the aliased columns. The
+  fitted logits of a maximum-likelihood fit are unique even when its
+  coefficients are not, and an aliased column ``x_a = X_k c_a`` (on the rows
+  with positive weight) moves its coefficient onto the kept ones:
+  ``θ_k + C θ_a`` with ``C = I_kk⁻¹ I_ka`` gives the same logits with the
+  aliased coefficients at 0. One Newton step of the reduced objective from
+  there (``- H_kk⁻¹ g_k``, from the stored gradient and Hessian, whose kept
+  rows are those of the reduced objective at the same logits) makes it the
+  reduced model's estimate to second order, with no pass over the data.
+* The covariance of the kept coefficients is the reduced model's (``I_kk⁻¹``
+  and sandwiches with it); internally the aliased rows and columns are 0 and
+  their coefficients 0, so predictions and every pass over the rows see the
+  reduced model; displayed, they are NaN (R's ``NA``).
+* Firth fits are not reduced: the penalty ``½ log det I`` is ``-∞`` for
+  every coefficient vector of a rank-deficient design, so Firth's estimate of
+  the full design is not defined and that of the reduced design needs a new
+  fit (``logistf`` refuses such designs too); their collinearity stays a
+  :class:`~logistic.inference._covariance.CollinearityError`. Penalized
+  (L1/L2) fits have no inference at all.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError
+from .._typing import FloatArray
+from ._covariance import invert_information
+
+__all__ = [
+    "ALIAS_TOL",
+    "AliasedParameters",
+    "aliased_columns",
+    "reduce_theta",
+    "singularity_note",
+]
+
+#: Cholesky pivot of the correlation-scaled information below which a column
+#: is aliased (R: a QR residual ratio below 1e-7, i.e. a pivot below 1e-14).
+ALIAS_TOL = 1e-12
+
+
+def _pivots_in_order(C: FloatArray) -> FloatArray:
+    """Cholesky pivots of ``C`` in column order, skipping (zeroing) a column
+    whose pivot is at most :data:`ALIAS_TOL` (R's limited pivoting)."""
+    A = np.array(C, dtype=np.float64, copy=True)
+    p = A.shape[0]
+    pivots = np.zeros(p)
+    for j in range(p):
+        s = A[j, j]
+        pivots[j] = s
+        if not s > ALIAS_TOL:
+            A[j, j:] = 0.0
+            A[j:, j] = 0.0
+            continue
+        col = A[j + 1 :, j] / np.sqrt(s)
+        A[j + 1 :, j + 1 :] -= np.outer(col, col)
+    return pivots
+
+
+def aliased_columns(info: FloatArray, order: Any) -> Any:
+    """Boolean mask (objective order) of the aliased parameters of ``info``.
+
+    ``order`` is the display order (objective positions, intercept first):
+    the earlier column of a dependent set is kept, as R's pivoting keeps it.
+    Parameters with no information (a zero diagonal) are left to the rank
+    checks of the covariance, which name them.
+    """
+    diag = np.diag(info)
+    k = diag.shape[0]
+    mask = np.zeros(k, dtype=bool)
+    live = order[diag[order] > 0]
+    if live.size < 2:
+        return mask
+    root = np.sqrt(diag[live])
+    C = info[np.ix_(live, live)] / np.outer(root, root)
+    try:  # full rank and well above the tolerance: one LAPACK call
+        L = np.linalg.cholesky(0.5 * (C + C.T))
+        if np.min(np.diag(L)) ** 2 > ALIAS_TOL:
+            return mask
+    except np.linalg.LinAlgError:
+        pass
+    pivots = _pivots_in_order(0.5 * (C + C.T))
+    mask[live[~(pivots > ALIAS_TOL)]] = True
+    return mask
+
+
+def reduce_theta(
+    theta: FloatArray,
+    info: FloatArray,
+    gradient: FloatArray,
+    hessian: FloatArray,
+    aliased: Any,
+) -> FloatArray:
+    """The reduced model's coefficients (objective order), 0 at ``aliased``:
+    the aliased coefficients moved onto the kept columns (same logits), then
+    one Newton step of the reduced objective (see the module docstring)."""
+    kept = ~aliased
+    out = np.zeros_like(theta, dtype=np.float64)
+    I_kk = info[np.ix_(kept, kept)]
+    moved = np.linalg.solve(I_kk, info[np.ix_(kept, aliased)] @ theta[aliased])
+    step = np.linalg.solve(hessian[np.ix_(kept, kept)], gradient[kept])
+    out[kept] = theta[kept] + moved - step
+    return out
+
+
+def singularity_note(names: list[str]) -> str:
+    """R's header line for ``names`` aliased, with the names."""
+    return (
+        f"Coefficients: ({len(names)} not defined because of singularities: "
+        f"{', '.join(names)}); NA rows are aliased with earlier columns and "
+        "dropped, as R's glm: the other estimates are those of the model without them."
+    )
+
+
+class AliasedParameters:
+    """The parts of :class:`~logistic.inference.InferenceResults` that see the
+    aliased columns: the reduced estimate, the rank, the covariance padded
+    with zeros (internal) or NaN (displayed). A base of the results."""
+
+    _stats: Any
+    _theta: FloatArray
+    _perm: Any
+    term_names: list[str]
+    feature_names: list[str]
+    fit_intercept: bool
+    k_params: int
+    rcond: float
+
+    if TYPE_CHECKING:
+
+        @property
+        def _information(self) -> FloatArray: ...
+
+        @property
+        def _constant_columns(self) -> list[str]: ...
+
+        @property
+        def _capacity(self) -> FloatArray: ...
+
+        def _obj_names(self) -> list[str]: ...
+
+    def _find_aliased(self, firth: bool) -> None:
+        """Set ``aliased`` (display order names), ``_aliased`` (objective
+        mask), the reduced ``_theta`` and ``k_params`` (the rank)."""
+        stats = self._stats
+        k = stats.n_params
+        mask = np.zeros(k, dtype=bool)
+        if not firth:
+            mask = aliased_columns(self._information, np.asarray(self._perm))
+        self._aliased = mask
+        self.aliased = [self.term_names[i] for i, j in enumerate(self._perm) if mask[j]]
+        if mask.any():
+            self._theta = reduce_theta(
+                self._theta, self._information, stats.gradient, stats.hessian, mask
+            )
+        self.k_params = k - int(mask.sum())
+
+    @cached_property
+    def _cov_nonrobust(self) -> FloatArray:
+        kept = ~self._aliased
+        names = self._obj_names()
+        dropped = {names[j] for j in np.flatnonzero(self._aliased)}
+        cov_kk, self.rcond = invert_information(
+            self._information[np.ix_(kept, kept)],
+            [n for n, keep in zip(names, kept, strict=True) if keep],
+            constant_columns=[c for c in self._constant_columns if c not in dropped],
+            capacity=self._capacity[kept],
+        )
+        cov = np.zeros(self._information.shape)
+        cov[np.ix_(kept, kept)] = cov_kk
+        return cov
+
+    def _displayed(self, values: FloatArray) -> FloatArray:
+        """``values`` (objective order, vector or matrix) in display order,
+        NaN at the aliased parameters."""
+        perm = self._perm
+        nan = self._aliased[perm]
+        if values.ndim == 1:
+            out = values[perm].astype(np.float64, copy=True)
+            out[nan] = np.nan
+            return out
+        out = values[np.ix_(perm, perm)].astype(np.float64, copy=True)
+        out[nan, :] = np.nan
+        out[:, nan] = np.nan
+        return out
+
+    def _refuse_aliased(self, what: str) -> None:
+        if self.aliased:
+            raise InvalidParameterError(
+                f"{what} is not available with aliased columns "
+                f"({', '.join(self.aliased)}: not defined because of singularities); "
+                "refit without them for profile likelihoods"
+            )
