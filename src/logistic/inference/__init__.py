@@ -42,7 +42,8 @@ passes in ``_fit``, covariance types and frequency weights in
 ``_covariance``, the Wald table in ``_wald``, hypotheses in ``_hypothesis``,
 fit statistics and the null model in ``_results``, the passes over a backend
 in ``_passes``, the check that the data are the training data in
-``_checks``, profile-likelihood intervals in ``_profile``, odds ratios in
+``_checks``, aliased (exactly collinear) columns dropped as R's ``glm``
+in ``_aliased``, profile-likelihood intervals in ``_profile``, odds ratios in
 ``_odds``, Hosmer–Lemeshow and goodness-of-fit tests in ``_goodness``, rendering in
 ``_summary``, what ``fit`` keeps for inference without data in ``_stored``.
 Firth's penalized objective is :mod:`logistic._firth`, its solver

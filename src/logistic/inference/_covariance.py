@@ -50,7 +50,8 @@ Conventions (owned here):
   (``D = diag I``). Columns with no information (``D_jj = 0``, e.g. all-zero
   columns), constant columns beside an intercept, and eigenvalues
   ``λ_min(C) ≤ 1e-12 λ_max(C)`` raise :class:`CollinearityError` naming the
-  columns involved; ``λ_min(C) ≤ 1e-8 λ_max(C)`` warns
+  columns involved (a maximum-likelihood fit's results first drop its aliased
+  columns, :mod:`._aliased`, and check the rest); ``λ_min(C) ≤ 1e-8 λ_max(C)`` warns
   (:class:`NumericalStabilityWarning`). No standard error is ever computed
   from a singular information matrix.
 """

@@ -40,6 +40,10 @@ Conventions (owned here):
   :mod:`._likelihoods` (:class:`LikelihoodStatistics`, a base of the results).
   ``df_model = k - 1`` with an intercept-only null (an intercept, or columns
   spanning the constant; see there), else ``k``; ``df_resid = nobs - k``.
+* Aliased columns of a maximum-likelihood fit (exact collinearity) are
+  dropped as R's ``glm`` drops them (:mod:`._aliased`): NaN in every
+  displayed array (``aliased`` names them), the other numbers those of the
+  reduced model, ``k_params`` its rank.
 * Penalized (L1/L2) fits are refused: their standard errors are not those
   of the reported estimates. Firth fits (``penalty="firth"``) are accepted
   with ``cov_type="nonrobust"``: ``V = I(β̂)⁻¹`` at Firth's estimate (as
@@ -116,6 +120,9 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         LR statistic of the model against the null model, and its p-value.
     method : {"MLE", "Firth"}
     converged : bool
+    aliased : list of str
+        Terms not defined because of singularities (R's ``NA``), see
+        :mod:`._aliased`.
     separation : {None, "complete", "quasi-complete", "suspected"}
         Separation reported by the fit (``separation_``) or suspected from
         fitted logits beyond ±30; a :class:`PerfectSeparationWarning` is
