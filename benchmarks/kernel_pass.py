@@ -38,7 +38,8 @@ Prints medians (ms) and the ratios to ``X @ w``; one JSON line per set.
 
 ``--fits dense1m,illcond1m`` times whole fits instead (``benchmarks/datasets``
 sets; L2, C = 1, ``--solver`` at ``--tol``, arrays passed to
-``LogisticRegression.fit``): the row loop on (the automatic level) and off
+``LogisticRegression.fit``): the row loop on (the automatic level, or
+``--on-level L``) and off
 (``row_loop_level(-1)``: the BLAS path and 1 MiB blocks, as
 ``LOGISTIC_ROW_LOOP=0``) alternating fit by fit in one process, so that load
 from other jobs hits both alike; prints the medians, their ratio and the
@@ -230,16 +231,21 @@ def bench(
     return out
 
 
-def bench_fits(name: str, reps: int, solver: str, tol: float) -> dict[str, Any]:
-    """Whole fits with the row loop on and off, alternating (see module doc)."""
+def bench_fits(
+    name: str, reps: int, solver: str, tol: float, on_level: int = -2
+) -> dict[str, Any]:
+    """Whole fits with the row loop on and off, alternating (see module doc);
+    on at ``on_level`` (-2: the automatic level)."""
     import os
 
     from logistic import LogisticRegression
 
     X, y = datasets.load(name)
     mod = K.compiled_kernel()
-    if mod is None or mod.row_loop_level() < 0:
+    if mod is None or mod.row_loop_level(on_level) < 0:
+        mod is None or mod.row_loop_level(-2)
         raise SystemExit("the fused row loop is not active on this machine")
+    mod.row_loop_level(-2)
 
     def fit(level: int) -> tuple[float, int, np.ndarray]:
         mod.row_loop_level(level)
@@ -252,7 +258,7 @@ def bench_fits(name: str, reps: int, solver: str, tol: float) -> dict[str, Any]:
             mod.row_loop_level(-2)
         return dt, int(m.n_passes_), np.r_[m.coef_.ravel(), m.intercept_]
 
-    labels = {"row loop": -2, "BLAS (off)": -1}
+    labels = {"row loop": on_level, "BLAS (off)": -1}
     for level in labels.values():  # warm-up: pools, lazy imports, page cache
         fit(level)
     times: dict[str, list[float]] = {k: [] for k in labels}
@@ -304,11 +310,17 @@ def main() -> None:
         "off, alternating (comma-separated, e.g. dense1m,illcond1m)",
     )
     ap.add_argument("--solver", default="auto", help="solver of --fits")
+    ap.add_argument(
+        "--on-level",
+        type=int,
+        default=-2,
+        help="row-loop level of --fits' 'row loop' fits (-2: automatic)",
+    )
     ap.add_argument("--tol", type=float, default=1e-5, help="tol of --fits")
     a = ap.parse_args()
     if a.fits:
         for name in a.fits.split(","):
-            print(json.dumps(bench_fits(name, a.reps, a.solver, a.tol)), flush=True)
+            print(json.dumps(bench_fits(name, a.reps, a.solver, a.tol, a.on_level)), flush=True)
         return
     levels = tuple(int(v) for v in a.levels.split(",") if v.strip())
     block_mib = tuple(float(v) for v in a.block_mib.split(",") if v.strip())

@@ -444,11 +444,8 @@ typedef long long lg_v8i_u __attribute__((vector_size(64), aligned(8), may_alias
 #define LG_ATTR_512_FMA                                                              \
     __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"),                    \
                    optimize("fp-contract=fast")))
-#define LG_ATTR_256_FMA __attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
 LOGISTIC_HESS_GROUP(lg_hess_f64_512, double, LG_ATTR_512_FMA, 1)
 LOGISTIC_HESS_GROUP(lg_hess_f32_512, float, LG_ATTR_512_FMA, 1)
-LOGISTIC_HESS_GROUP(lg_hess_f64_256, double, LG_ATTR_256_FMA, 0)
-LOGISTIC_HESS_GROUP(lg_hess_f32_256, float, LG_ATTR_256_FMA, 0)
 LOGISTIC_HESS_GROUP(lg_hess_f64_base, double, LG_ATTR_BASE, 0)
 LOGISTIC_HESS_GROUP(lg_hess_f32_base, float, LG_ATTR_BASE, 0)
 LOGISTIC_DENSE_ROWS(lg_rows_f64_base, double, LG_ATTR_BASE, lg_explog_base, lg_hess_f64_base)
