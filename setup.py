@@ -99,6 +99,7 @@ def extensions() -> list[Extension]:
                 "_fused_csr.h",
                 "_fused_newton.pxi",
                 "_fused_sandwich.pxi",
+                "_fused_sandwich_rows.h",
                 "_fused_xt.h",
                 "_kernel_types.pxd",
             ],
