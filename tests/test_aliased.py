@@ -259,3 +259,20 @@ def test_influence_and_margins_of_the_reduced_model():
         me.margeff_se[["x1", "x2", "x4"]], ref.margeff_se, rtol=1e-5
     )
     assert np.isnan(me.margeff["x3"]) and np.isnan(me.margeff_se["x3"])
+
+
+def test_predict_interval_on_rows_off_the_dependency_uses_the_reduced_model():
+    """New rows where x3 != x1 + x2: R's predict.glm uses the reduced
+    coefficients; so do predict_interval and get_prediction (statsmodels'
+    reduced fit gives the reference)."""
+    Xf, dropped = _designs()["sum"]
+    _, y = _data()
+    model = _fit(Xf, y)
+    new = Xf.iloc[:15].assign(x3=np.linspace(-3.0, 3.0, 15))
+    ref = _reference(Xf.drop(columns=dropped), y)
+    exog = sm.add_constant(new.drop(columns=dropped), has_constant="add")
+    theirs = ref.get_prediction(exog).summary_frame()
+    ours = model.predict_interval(new)
+    np.testing.assert_allclose(
+        np.asarray(ours.iloc[:, 0]), theirs["predicted"], rtol=1e-8
+    )

@@ -106,11 +106,12 @@ def _on_backend(model: Any, data: Any, offset: Any) -> PredictionResults:
             f"model was fitted on {model.n_features_in_}"
         )
     if getattr(model, "fit_statistics_", None) is not None:
-        cov = fit_inference(model)._cov
+        res = fit_inference(model)  # the reduced model's when columns are aliased
+        cov, theta = res._cov, res._theta
     else:
         matrix, names = _stored_or_refuse(model)
         cov = stored_covariance(matrix, names, bool(model.fit_intercept))
-    theta = _theta(model)
+        theta = _theta(model)
     return predict_training_rows(data, theta, cov, bool(model.fit_intercept))
 
 
