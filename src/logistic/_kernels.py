@@ -61,6 +61,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ._blas_threads import one_blas_thread
 from ._compiled import (
     _ROW_LOOP_ONLY,
     COMPILED_MIN_VALUES,
@@ -115,12 +116,15 @@ __all__ = [
 SPARSE_DENSIFY_BYTES = 64 * 2**20
 #: A dense block's ``X ⊙ √d`` for its ``syrk`` is formed this many bytes
 #: of rows at a time (at least ``SYRK_CHUNK_MIN_ROWS`` rows), into one
-#: temporary that stays in the core's L2 cache and, under glibc's 128 KiB
-#: ``mmap`` threshold, comes from the heap: a block-sized temporary is a
-#: fresh ``mmap`` whose first touch page-faults (352 faults, ~1.5 ms of a
-#: process's first higgs syrk on a Zen 3 VM). A chunk's ``syrk`` is also
-#: under OpenBLAS's threading threshold, so it runs in the calling thread.
-SYRK_CHUNK_BYTES = 96 * 2**10
+#: temporary that stays in the core's L2 cache and is reused by every chunk:
+#: a block-sized temporary is a fresh ``mmap`` whose first touch page-faults
+#: (352 faults, ~1.5 ms of a process's first higgs syrk on a Zen 3 VM;
+#: 256 KiB: 64 faults, once, as glibc's ``mmap`` threshold then rises and
+#: later ones come from the heap). Steady state it costs what one block-wide
+#: product does (higgs 7000 × 28 on one BLAS thread: 418 vs 408 µs, the
+#: fastest of 300; smaller chunks add a call per 1-2 µs of work: 96 KiB
+#: 463 µs).
+SYRK_CHUNK_BYTES = 256 * 2**10
 SYRK_CHUNK_MIN_ROWS = 256
 
 
@@ -409,17 +413,27 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     # BLAS syrk, the triangle mirrored (exactly symmetric), as fast as
     # scipy's dsyrk and without importing scipy.linalg (≈ 0.3 s); silent on
     # overflow, as BLAS is (the objective tests the Hessian's finiteness).
-    with np.errstate(over="ignore", invalid="ignore"):
+    # On one BLAS thread: OpenBLAS shares a syrk from ~16 000 values at
+    # p = 28 (and from 256 rows at p = 100), a block's product of well under
+    # a millisecond, whose hand-off and spin-wait cost another CPU as much
+    # time (higgs: 6.6 ms of CPU a fit for 3.4 ms of wall, the same wall on
+    # one thread) and, on a loaded machine, make the caller wait for a
+    # descheduled thread. Threaded reductions already hold this limit.
+    with np.errstate(over="ignore", invalid="ignore"), one_blas_thread():
         if n <= step:
             A = np.multiply(X, sq[:, None], order=order)
             H = np.asarray(A.T @ A, dtype=F64)
-        else:  # chunks of rows through one cache-sized temporary (see SYRK_CHUNK_BYTES)
+        else:  # chunks of rows through one cache-sized temporary (SYRK_CHUNK_BYTES)
             buf = np.empty((step, p), dtype=dt, order=order)
+            part = np.empty((p, p), dtype=dt)
             H = np.zeros((p, p))
+            sq2 = sq[:, None]
             for lo in range(0, n, step):
-                m = min(step, n - lo)
-                A = np.multiply(X[lo : lo + m], sq[lo : lo + m, None], out=buf[:m])
-                H += A.T @ A
+                hi = lo + step
+                A = buf if hi <= n else buf[: n - lo]
+                np.multiply(X[lo:hi], sq2[lo:hi], out=A)
+                np.matmul(A.T, A, out=part)
+                np.add(H, part, out=H)
         if dt == np.float32 and not np.all(np.isfinite(H)):
             # float32 products beyond 3.4e38 (values above ~1e19): redo in
             # float64 with a block-sized temporary (rare; X is never copied)
