@@ -55,7 +55,9 @@ def _matrix(rows, dtype, index) -> sp.csr_matrix:
     return X
 
 
-def _in_order_reference(X: sp.csr_matrix, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _in_order_reference(
+    X: sp.csr_matrix, d: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Upper triangle of ``Σ_i d_i x_i x_iᵀ`` and ``Σ_i d_i x_i``, term by term in row order."""
     where, terms, hd_where, hd_terms = [], [], [], []
     for i in range(X.shape[0]):
