@@ -21,7 +21,8 @@ Conventions (owned here)
   the client and travels to the workers inside each task (the ``fn``
   partial).
 * **Summation order.** Inside a partition, rows are cut into blocks of
-  ``chunk_rows`` (the chunk-size rule of :mod:`logistic.backends.chunked`) and
+  ``chunk_rows`` (by default sized for the kernel that reads them:
+  :mod:`logistic.backends._dask_blocks`) and
   folded left to right; on the client the partition sums are folded left to
   right in **partition index** order. The result is therefore bitwise
   reproducible for a fixed partitioning, whatever the number of workers, the
@@ -59,6 +60,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
+from ._dask_blocks import partition_chunk_rows
 from ._dask_connect import connect
 from ._dask_faults import (
     ClusterRun,
@@ -90,11 +92,9 @@ from ._sources import (
     _READ_ERRORS,
     _ColumnSpec,
     _reader_error,
-    chunk_rows_for,
     open_data,
     parquet_files,
 )
-from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
     "Dask",
@@ -129,7 +129,8 @@ class Dask:
         else Dask's default scheduler.
     dtype : {float64, float32}
     chunk_rows : int or None
-        Rows per block inside a partition (None: the chunk-size rule).
+        Rows per block inside a partition (None: sized for the kernel that
+        reads them, :mod:`logistic.backends._dask_blocks`).
     classes : two labels or None
         None finds them in the scan.
     positive : label, callable or None
@@ -478,7 +479,7 @@ class Dask:
     def chunk_rows(self) -> int:
         if self._chunk_rows is not None:
             return max(1, int(self._chunk_rows))
-        return chunk_rows_for(self.n_features, self.dtype, DEFAULT_BLOCK_BYTES)
+        return partition_chunk_rows(self.n_features, self.dtype)
 
     def map_reduce(self, fn: Callable[[Block], T]) -> T:
         return self._map(fn, None)
