@@ -88,7 +88,7 @@ def compiled_kernel() -> Any | None:
     ``LOGISTIC_KERNEL=numpy`` in the environment, or :func:`set_compiled`,
     selects the numpy reference instead; ``LOGISTIC_ROW_LOOP=0`` keeps the
     compiled kernel but turns its row-loop level off (dense blocks then take
-    two BLAS ``gemv``, CSR blocks the Cython loop instead of the AVX-512
+    two BLAS ``gemv``, CSR blocks the Cython loop instead of the vector
     one), for A/B measurements.
     """
     if "module" not in _COMPILED:
@@ -171,7 +171,7 @@ def fused_hessian_applies(X: Any) -> bool:
     call of the compiled row loop (``_kernels._fused_hessian_pass``).
 
     The block must be one the loop reads (:func:`_row_loop_applies`: float32
-    or float64 with contiguous rows, an AVX-512 CPU), of at least
+    or float64 with contiguous rows, an AVX-512 or AVX2 + FMA CPU), of at least
     :data:`COMPILED_MIN_VALUES` values and with at most
     :data:`FUSED_HESSIAN_MAX_FEATURES` columns. ``value_grad``,
     ``value_grad_hessian`` and ``hessian`` then make no BLAS call on

@@ -14,11 +14,12 @@
  * is read). Each dot product keeps eight partial sums (column j goes to
  * lane j mod 8, the tail past the last multiple of 8 added after the lanes),
  * reduced in a fixed tree; g[j] adds the eight rows' terms in row order.
- * The AVX2 and plain builds use no fused multiply-adds (fp-contract=off) and
- * round alike; the AVX-512 build (_fused_rows512.h) forms the dot products
- * and gradient terms with fused multiply-adds, so its sums differ from theirs
- * by rounding; exp/log1p may differ by a few ulp between builds (libmvec:
- * 4 ulp documented). Loss and residual sums are compensated
+ * The baseline build uses no fused multiply-adds (fp-contract=off); the
+ * AVX-512 build (_fused_rows512.h) and the AVX2 build (_fused_rows256.h:
+ * four partial sums a dot product) form the dot products and gradient terms
+ * with fused multiply-adds, so the three builds' sums differ by rounding;
+ * exp/log1p may differ by a few ulp between builds (libmvec: 4 ulp
+ * documented). Loss and residual sums are compensated
  * (Neumaier) per row lane and the lanes combined in order at the end.
  * out[0] = sum s L, out[1] = sum s r. g is overwritten (not accumulated).
  *
@@ -26,8 +27,8 @@
  * also forms the Hessian sums: H = sum_i d_i x~_i x~_i^T with x~ = (x, 1)
  * (column p: X^T d; H[p][p]: sum d), eight rows at a time while they are in
  * L1 (LOGISTIC_HESS_GROUP: tiles of H in registers, 8 x 8, or 8 x 16 in the
- * AVX-512 build, the terms of LG_HESS_SLOTS groups added per load and store
- * of H), in place of a
+ * AVX-512 build, 4 x 12 in the AVX2 build (LOGISTIC_HESS_GROUP_256), the
+ * terms of LG_HESS_SLOTS groups added per load and store of H), in place of a
  * block-sized X * sqrt(d) and a BLAS syrk. float64 throughout; the AVX2 and
  * AVX-512 builds of this part use fused multiply-adds (it is compared with
  * the numpy formula to rounding, not bit for bit); rows are added in order,
@@ -35,12 +36,12 @@
  * (_fused_sample.h) form the same sums at logit 0 over rows picked by index,
  * read in place (Newton's zero start).
  *
- * The loop is written with GCC/clang vector extensions (8 doubles: two AVX2
- * or four SSE2 registers) and compiled twice, for AVX2+FMA-class CPUs and the
- * x86-64 baseline; the AVX-512 build is its own loop in AVX-512 intrinsics
- * (_fused_rows512.h: prefetching, masked tails, float32 widened once). The
- * AVX-512 build runs where the CPU has it (logistic_rows_level), the others
- * only when asked for (tests).
+ * Three builds (logistic_rows_level): level 0, the loop below in GCC/clang
+ * vector extensions (8 doubles: four SSE2 registers) for the x86-64
+ * baseline; level 1, AVX2 + FMA intrinsics (_fused_rows256.h); level 2,
+ * AVX-512 intrinsics (_fused_rows512.h). Levels 1 and 2 prefetch, mask their
+ * tails and widen float32 rows once. The automatic level is 2 or 1 where the
+ * CPU has it; level 0 runs only when asked for (tests).
  * LOGISTIC_ROWS_AVAILABLE is 0 where these extensions are missing; the
  * Cython caller then uses its BLAS path.
  */
@@ -463,11 +464,24 @@ static int logistic_rows_cpu = -1;
 static int logistic_rows_forced = -2;
 
 /* The level the row loop runs at, -1 for none (the caller's BLAS path).
- * Automatic: AVX-512 CPUs only. On the project's machine the AVX2 and
- * baseline builds of the loop measured slower than two BLAS gemv a block
- * (8 doubles are two or four registers there and the loop runs short of
- * them), so they serve tests and explicit requests (logistic_rows_force,
- * clamped to what the CPU has; -2 restores the automatic choice). */
+ * Automatic: 2 on AVX-512 CPUs, 1 on AVX2 + FMA CPUs, else -1. On an AMD
+ * EPYC Zen 3 (AVX2 + FMA, 2 vCPUs, load 4-10 from other jobs) level 1 beat
+ * the BLAS path (two gemv a block, X * sqrt(d) and syrk for the Hessian)
+ * everywhere it was measured:
+ * - `python -m benchmarks.kernel_pass --levels=-1,0,1` (1M x 100, one
+ *   value+gradient pass over one X @ w): float64 1.37x against 1.91x
+ *   (level 0: 1.70x), float32 1.84x against 2.89x (4.21x); with --one-core
+ *   1.37x against 2.04x and 2.10x against 2.63x;
+ * - whole fits, `python -m benchmarks.kernel_pass --fits
+ *   dense1m,illcond1m,wide100k --on-level 1` (BLAS time over row-loop time,
+ *   medians of 5): 1.99, 1.52, 1.30;
+ * - small fits, `python -m benchmarks.first_fit --datasets
+ *   higgs,ijcnn1,credit-default --rounds 6 --later 2` (CPU ms of a later
+ *   fit, BLAS path against level 1): higgs 6.3 / 5.2, ijcnn1 49.7 / 39.0,
+ *   credit-default 29.6 / 13.4.
+ * The baseline build measured about as fast as the BLAS path and serves
+ * tests and explicit requests (logistic_rows_force, clamped to what the CPU
+ * has; -2 restores the automatic choice). */
 static int logistic_rows_level(void) {
     if (logistic_rows_cpu < 0) {
         __builtin_cpu_init();
@@ -481,7 +495,7 @@ static int logistic_rows_level(void) {
                                 : 0;
     }
     if (logistic_rows_forced == -2)
-        return logistic_rows_cpu == 2 ? 2 : -1;
+        return logistic_rows_cpu >= 1 ? logistic_rows_cpu : -1;
     return logistic_rows_forced < logistic_rows_cpu ? logistic_rows_forced
                                                     : logistic_rows_cpu;
 }
