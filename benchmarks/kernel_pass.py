@@ -320,7 +320,10 @@ def main() -> None:
     a = ap.parse_args()
     if a.fits:
         for name in a.fits.split(","):
-            print(json.dumps(bench_fits(name, a.reps, a.solver, a.tol, a.on_level)), flush=True)
+            print(
+                json.dumps(bench_fits(name, a.reps, a.solver, a.tol, a.on_level)),
+                flush=True,
+            )
         return
     levels = tuple(int(v) for v in a.levels.split(",") if v.strip())
     block_mib = tuple(float(v) for v in a.block_mib.split(",") if v.strip())

@@ -90,10 +90,11 @@ def _block(rng, n, p, dtype, rows_apart):
 
 @pytest.mark.parametrize("level", [0, 1, 2])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("p", [1, 7, 8, 22, 28, 63, 127])
+@pytest.mark.parametrize("p", [1, 3, 7, 8, 11, 22, 23, 28, 63, 100, 127])
 def test_fused_hessian_matches_numpy_formula(rng, level, dtype, p):
     # every instruction-set level of the loop, p around multiples of 8 (the
-    # padded order q = p + 1 rounded up to 8) up to the largest p it takes,
+    # padded order q = p + 1 rounded up to 8; level 1's tiles are 4 rows by
+    # 12 columns, 4 x 4 at the right edge) up to the largest p it takes,
     # a partial last group of rows, weights (some zero) and offsets
     with _row_loop(level):
         n = max(K.COMPILED_MIN_VALUES // p + 5, 21)

@@ -1,8 +1,10 @@
-"""The compiled fused row loop (``_fused_rows.h``, ``_fused_rows512.h``) at every level.
+"""The compiled fused row loop (``_fused_rows.h``, ``_fused_rows256.h``,
+``_fused_rows512.h``) at every level.
 
 Shapes chosen around the loop's structure: eight rows a group (n = 1, 7, 8,
-9, 41: partial last groups), eight columns a vector (p = 1, 7, 8, 9, 16,
-100: masked column tails), float32 rows up to 256 columns widened once into
+9, 41: partial last groups), eight columns a vector at levels 0 and 2 and
+four at level 1, unrolled by eight (p = 1, 3, 4, 5, 7, 8, 9, 12, 13, 16,
+100: masked column tails and a lone four), float32 rows up to 256 columns widened once into
 a buffer and wider ones widened twice (p = 256, 257, 300), row slices whose
 rows lie apart in memory (a leading dimension above p). The reference is the
 plain ``_math`` formulas in float64 on X widened to float64 (exact for
@@ -61,7 +63,7 @@ def _rows(mod, X, y, w, b, off, s, with_grad=True):
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("p", [1, 7, 8, 9, 16, 100, 256, 257, 300])
+@pytest.mark.parametrize("p", [1, 3, 4, 5, 7, 8, 9, 12, 13, 16, 100, 256, 257, 300])
 def test_row_loop_matches_float64_formulas_for_every_shape(rng, level, dtype, p):
     mod = _mod()
     for n in (1, 7, 8, 9, 41):
@@ -205,3 +207,38 @@ def test_csr_pass_logits_at_every_level(rng, level, dtype, index):
         np.testing.assert_allclose(g, ref[1], rtol=1e-11, atol=1e-13 * n)
         assert rsum == pytest.approx(ref[2], rel=1e-11, abs=1e-13 * n)
         np.testing.assert_allclose(d, ref[3], rtol=1e-12)
+
+
+def _cpu_flags() -> set[str]:
+    """The CPU's feature flags as Linux lists them (empty elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def test_automatic_level_follows_the_cpu():
+    # the automatic choice: 2 with AVX-512 (F, DQ, VL), 1 with AVX2 + FMA,
+    # otherwise off; the flags come from the kernel (/proc/cpuinfo), not from
+    # the module's own detection
+    mod = _mod()
+    flags = _cpu_flags()
+    if not flags:
+        pytest.skip("no /proc/cpuinfo flags on this system")
+    prev = mod.row_loop_level()
+    try:
+        auto = mod.row_loop_level(-2)
+        if {"avx512f", "avx512dq", "avx512vl"} <= flags:
+            assert auto == 2
+        elif {"avx2", "fma"} <= flags:
+            assert auto == 1
+            # a level above the CPU's is clamped to it
+            assert mod.row_loop_level(2) == 1
+        else:
+            assert auto == -1
+    finally:
+        mod.row_loop_level(prev)
