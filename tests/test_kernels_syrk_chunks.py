@@ -42,9 +42,9 @@ def test_chunked_syrk_of_a_strided_row_view():
     X = rng.standard_normal((20_000, 11))
     Xs = X[::3]  # not contiguous: every third row
     d = rng.random(Xs.shape[0])
-    np.testing.assert_allclose(
-        K.weighted_syrk(Xs, d), _reference(np.ascontiguousarray(Xs), d), rtol=1e-12
-    )
+    ref = _reference(np.ascontiguousarray(Xs), d)
+    H = K.weighted_syrk(Xs, d)
+    np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
 
 
 def test_chunked_float32_syrk_overflow_falls_back_to_float64(monkeypatch):
@@ -77,3 +77,36 @@ def test_chunks_are_used_for_long_blocks(monkeypatch):
     H = K.weighted_syrk(X, d)
     assert seen == [256, 256, 256, 232]
     np.testing.assert_allclose(H, _reference(X, d), rtol=1e-12)
+
+
+def test_dense_syrk_runs_on_one_blas_thread(monkeypatch):
+    # OpenBLAS's own count, read inside every product of the block, is 1
+    # while the process's count outside is left as it was
+    from logistic import _blas_threads
+
+    setters = _blas_threads.openblas_setters()
+    if not setters:
+        pytest.skip("no OpenBLAS thread setters in this process")
+    get, put = setters[0]
+    before = int(get())
+    put(2)
+    try:
+        counts: list[int] = []
+        real = np.matmul
+
+        def spy(a, *args, **kw):
+            counts.append(int(get()))
+            return real(a, *args, **kw)
+
+        monkeypatch.setattr(K.np, "matmul", spy)
+        rng = np.random.default_rng(8)
+        X = rng.standard_normal((7000, 28))
+        d = rng.random(7000)
+        H = K.weighted_syrk(X, d)
+        monkeypatch.undo()
+        assert counts and set(counts) == {1}
+        assert int(get()) == 2
+        ref = _reference(X, d)
+        np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+    finally:
+        put(before)
