@@ -82,12 +82,14 @@ CERTIFICATE_VALUES = 4_000_000
 MAX_NULL_DIRECTIONS = 8
 #: ``max_i |a_i·v| ≤ NULL_TOL · R`` for a unit v: collinear columns (rounding).
 NULL_TOL = 1e-9
-#: OpenBLAS's ``eigh`` threads a matrix of this many rows and more; on two
-#: busy cores its threads spin-waiting for each other made a 63 × 63
-#: ``eigh`` take 25–70 ms instead of 0.2 ms (load 4), so from this size on it
-#: runs on one thread (as Newton's Cholesky does up to 2048 rows, more than
-#: the certificate's 2000 parameters).
-THREADED_EIGH_ROWS = 32
+#: OpenBLAS's ``eigh`` threads matrices from this many rows on (OpenBLAS
+#: 0.3.31 on a Zen 3: from between 24 and 29 rows; 29 × 29 took 0.9 ms of
+#: the caller's CPU and 1.1 ms of another thread's instead of 0.19 ms on
+#: one thread); on two busy cores its threads spin-waiting for each other
+#: made a 63 × 63 ``eigh`` take 25–70 ms instead of 0.2 ms (load 4), so from
+#: this size on it runs on one thread (as Newton's Cholesky does up to 2048
+#: rows, more than the certificate's 2000 parameters).
+THREADED_EIGH_ROWS = 16
 
 
 @dataclass(frozen=True)
@@ -365,14 +367,23 @@ def _max_scaled_row_norm(X: Any, inv: np.ndarray) -> float:
     fits = float(np.max(inv2, initial=0.0)) <= float(np.finfo(X.dtype).max)
     dtype = X.dtype if fits else np.dtype(np.float64)
     weights = inv2.astype(dtype, copy=False)
-    rows = max(1, (1 << 16) // max(1, X.shape[1]))
+    # rows of 256 KiB squared into one reused temporary (a fresh one a block
+    # is an mmap that page-faults: ~250 faults, ~1 ms, in a process's first
+    # unpenalized higgs fit), each gemv on one BLAS thread (OpenBLAS shares
+    # a gemv of this size with a thread that then spin-waits)
+    rows = max(1, (1 << 15) // max(1, X.shape[1]))
+    buf = np.empty((min(rows, X.shape[0]), X.shape[1]), dtype=dtype)
     top = 0.0
-    for start in range(0, X.shape[0], rows):
-        block = np.asarray(X[start : start + rows], dtype=dtype)
-        m = float(np.max(np.square(block) @ weights))
-        if not math.isfinite(m):
-            return math.inf
-        top = max(top, m)
+    from ._blas_threads import one_blas_thread
+
+    with one_blas_thread():
+        for start in range(0, X.shape[0], rows):
+            block = np.asarray(X[start : start + rows], dtype=dtype)
+            sq = np.square(block, out=buf[: block.shape[0]])
+            m = float(np.max(sq @ weights))
+            if not math.isfinite(m):
+                return math.inf
+            top = max(top, m)
     return 1.01 * math.sqrt(top)
 
 
