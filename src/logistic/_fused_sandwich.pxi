@@ -31,6 +31,21 @@ def csr_sandwich(
                 hp[jc * p + ja] = hp[ja * p + jc]
 
 
+cdef extern from "_fused_sandwich_rows.h" nogil:
+    void logistic_sandwich_rows_f64_i32(
+        Py_ssize_t n, Py_ssize_t p, const double* data, const int* indices,
+        const int* indptr, const double* d, double* H, double* hd)
+    void logistic_sandwich_rows_f64_i64(
+        Py_ssize_t n, Py_ssize_t p, const double* data, const long long* indices,
+        const long long* indptr, const double* d, double* H, double* hd)
+    void logistic_sandwich_rows_f32_i32(
+        Py_ssize_t n, Py_ssize_t p, const float* data, const int* indices,
+        const int* indptr, const double* d, double* H, double* hd)
+    void logistic_sandwich_rows_f32_i64(
+        Py_ssize_t n, Py_ssize_t p, const float* data, const long long* indices,
+        const long long* indptr, const double* d, double* H, double* hd)
+
+
 cdef void _sandwich_rows(
     const floating[::1] data,
     const index_t[::1] indices,
@@ -41,69 +56,21 @@ cdef void _sandwich_rows(
     Py_ssize_t n,
     Py_ssize_t p,
 ) noexcept nogil:
-    """Adds the upper triangle of ``Σ_i d_i x_i x_iᵀ`` to ``hp``, ``Σ_i d_i x_i`` to ``hdp``.
-
-    A canonical row (ascending column indices) of at most 128 stored values
-    is first copied to local arrays (the offsets ``j·p`` of its columns and
-    its values as float64), so the pair loop converts and multiplies no
-    index; a row of values all 1 (one-hot, binary features) adds ``d_i`` to
-    every pair without a product. Other rows take the general loop.
-    """
-    cdef Py_ssize_t i, ja, jc, m, u, v
-    cdef index_t a, c, k0, k1
-    cdef double di, va, xa
-    cdef double* hrow
-    cdef bint ascending, ones
-    cdef Py_ssize_t cols[128]
-    cdef double vals[128]
-    for i in range(n):
-        di = d[i]
-        if di == 0.0:
-            continue
-        k0 = indptr[i]
-        k1 = indptr[i + 1]
-        m = k1 - k0
-        ascending = m <= 128
-        ones = True
-        if ascending:
-            for u in range(m):
-                ja = indices[k0 + u]
-                xa = <double>data[k0 + u]
-                if u > 0 and ja <= cols[u - 1]:
-                    ascending = False
-                    break
-                cols[u] = ja
-                vals[u] = xa
-                if xa != 1.0:
-                    ones = False
-        if ascending:
-            for u in range(m):
-                ja = cols[u]
-                hrow = hp + ja * p
-                if ones:
-                    hdp[ja] += di
-                    hrow[ja] += di
-                    for v in range(u + 1, m):
-                        hrow[cols[v]] += di
-                else:
-                    va = di * vals[u]
-                    hdp[ja] += va
-                    hrow[ja] += va * vals[u]
-                    for v in range(u + 1, m):
-                        hrow[cols[v]] += va * vals[v]
-            continue
-        for a in range(k0, k1):
-            ja = indices[a]
-            xa = <double>data[a]
-            va = di * xa
-            hdp[ja] += va
-            hrow = hp + ja * p
-            hrow[ja] += va * xa
-            for c in range(a + 1, k1):
-                jc = indices[c]
-                if jc > ja:
-                    hrow[jc] += va * <double>data[c]
-                elif jc < ja:
-                    hp[jc * p + ja] += va * <double>data[c]
-                else:
-                    hrow[ja] += 2.0 * va * <double>data[c]
+    """Adds the upper triangle of ``Σ_i d_i x_i x_iᵀ`` to ``hp``, ``Σ_i d_i x_i`` to ``hdp``
+    (the C loop of ``_fused_sandwich_rows.h``: pairs of a row with ascending
+    indices, read in place; rows of values all 1 without products; other
+    rows to ``H[min, max]``)."""
+    if floating is double:
+        if index_t is int:
+            logistic_sandwich_rows_f64_i32(
+                n, p, &data[0], &indices[0], &indptr[0], &d[0], hp, hdp)
+        else:
+            logistic_sandwich_rows_f64_i64(
+                n, p, &data[0], &indices[0], &indptr[0], &d[0], hp, hdp)
+    else:
+        if index_t is int:
+            logistic_sandwich_rows_f32_i32(
+                n, p, &data[0], &indices[0], &indptr[0], &d[0], hp, hdp)
+        else:
+            logistic_sandwich_rows_f32_i64(
+                n, p, &data[0], &indices[0], &indptr[0], &d[0], hp, hdp)
