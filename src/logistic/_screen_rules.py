@@ -14,6 +14,10 @@ holding the same columns leave out the same ones):
 * **Free text**: a text column with more than :data:`FREE_TEXT_MIN_LEVELS`
   distinct values and more distinct values than half its non-missing rows
   (names, tickets, comments).
+* **pandas index columns**: the columns a Parquet schema's pandas metadata
+  names as the index (``index_columns``, :func:`pandas_index_columns`): row
+  labels, as :func:`pandas.read_parquet` reads them, never chosen as
+  features automatically (:mod:`logistic.tabular._pandas_index`).
 
 Only the standard library is used: any layer may import this module.
 """
@@ -21,8 +25,14 @@ Only the standard library is used: any layer may import this module.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["FREE_TEXT_MIN_LEVELS", "identifier_name", "left_out_reason"]
+__all__ = [
+    "FREE_TEXT_MIN_LEVELS",
+    "identifier_name",
+    "left_out_reason",
+    "pandas_index_columns",
+]
 
 #: A text column needs more distinct values than this to count as free text.
 FREE_TEXT_MIN_LEVELS = 20
@@ -68,3 +78,18 @@ def left_out_reason(
     if text and levels > FREE_TEXT_MIN_LEVELS and 2 * levels > valid:
         return f"{name!r} has {levels:,} different texts in {valid:,} rows"
     return None
+
+
+def pandas_index_columns(schema: Any) -> list[str]:
+    """The columns of ``schema`` (a pyarrow schema) that its pandas metadata
+    names as the index, in metadata order (a RangeIndex stored as metadata
+    only is no column); [] without such metadata."""
+    try:
+        meta = schema.pandas_metadata
+    except (AttributeError, ValueError):  # no metadata, or not JSON
+        return []
+    if not isinstance(meta, dict):
+        return []
+    names = set(schema.names)
+    index = meta.get("index_columns") or ()
+    return [c for c in index if isinstance(c, str) and c in names]

@@ -120,10 +120,12 @@ def metrics_tables(m: dict[str, Any]) -> list[Table]:
     scores = scores_table(m, head, keys)
     cm = m["confusion_matrix"]
     conf = Table(title=f"confusion matrix at threshold {m['threshold']:g}")
-    for col in ("", "predicted 0", "predicted 1"):
+    label = m.get("label_mapping") or {}  # the classes as the data spells them
+    neg, pos = label.get("negative", 0), label.get("positive", 1)
+    for col in ("", f"predicted {neg}", f"predicted {pos}"):
         conf.add_column(col, justify="right")
-    conf.add_row("actual 0", f"{cm['tn']:g}", f"{cm['fp']:g}")
-    conf.add_row("actual 1", f"{cm['fn']:g}", f"{cm['tp']:g}")
+    conf.add_row(f"actual {neg}", f"{cm['tn']:g}", f"{cm['fp']:g}")
+    conf.add_row(f"actual {pos}", f"{cm['fn']:g}", f"{cm['tp']:g}")
     cal = Table(title="calibration")
     for col in ("bin", "count", "mean predicted", "observed rate"):
         cal.add_column(col, justify="right")

@@ -150,9 +150,19 @@ def build_report(
         for k in ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
     ]
     cm = metrics["confusion_matrix"]
+    label = metrics.get("label_mapping") or {}  # the classes as the data spells them
+    neg, pos = label.get("negative", 0), label.get("positive", 1)
     confusion = [
-        {"": "actual 0", "predicted 0": cm["tn"], "predicted 1": cm["fp"]},
-        {"": "actual 1", "predicted 0": cm["fn"], "predicted 1": cm["tp"]},
+        {
+            "": f"actual {neg}",
+            f"predicted {neg}": cm["tn"],
+            f"predicted {pos}": cm["fp"],
+        },
+        {
+            "": f"actual {pos}",
+            f"predicted {neg}": cm["fn"],
+            f"predicted {pos}": cm["tp"],
+        },
     ]
     meta_html = "".join(
         f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in meta

@@ -45,6 +45,7 @@ __all__ = [
     "check_missing",
     "nonnegative_column",
     "require_columns",
+    "require_model_inputs",
     "ROLE_OPTIONS",
 ]
 
@@ -389,3 +390,19 @@ def require_columns(raw: RawData, names: list[str], role: str) -> None:
         delimiter=raw.delimiter,
         delimiter_option=ROLE_OPTIONS["delimiter"],
     )
+
+
+def require_model_inputs(
+    raw: RawData, names: list[str], target: str | None = None
+) -> None:
+    """Raise a helpful error when the model's ``target`` (None: not wanted)
+    or one of its input columns ``names`` is absent from ``raw``; the target
+    is named as such, with the file and the command that needs none."""
+    if target is not None and target not in raw.table.column_names:
+        available = ", ".join(repr(c) for c in raw.table.column_names[:20])
+        raise DataValidationError(
+            f"target column {target!r} (from the model file) not found in "
+            f"{raw.path}; available: {available}; evaluating needs the true "
+            "outcomes (logistic predict scores a file without them)"
+        )
+    require_columns(raw, names, "model input")

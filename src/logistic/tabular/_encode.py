@@ -45,7 +45,7 @@ from ._columns import (
     missing_mask,
     nonnegative_column,
     numeric_column,
-    require_columns,
+    require_model_inputs,
     string_column,
 )
 from ._formula import (
@@ -59,6 +59,7 @@ from ._grouped import grouped_counts
 from ._inputs import text_input_columns
 from ._labels import apply_labels, fit_target_labels
 from ._named import NamedColumns
+from ._pandas_index import leave_out_index, unnamed_note
 from ._read import RawData, position
 from ._screen import screen_features
 
@@ -317,8 +318,10 @@ def fit_design(
         )
         roles, used = plan.roles, list(plan.features)
         check_decimal_commas(raw, used)
-        if not features:  # chosen automatically: identifiers and free text out
-            used, screened = screen_features(raw, used, include)
+        if not features:  # chosen automatically: index, identifiers, text out
+            used, screened = leave_out_index(raw, used, include)
+            used, more = screen_features(raw, used, include)
+            screened += more
     check_printable(roles + counts + used, "column name {}", raw.path)
     keep, dropped = check_missing(raw, roles + counts + used, missing)
     sub = _subset(raw, keep)
@@ -351,6 +354,7 @@ def fit_design(
     if binomial:
         encoding["binomial"] = dict(binomial)
     notes = _dropped_note(raw, keep) + screened
+    notes += [unnamed_note(raw.unnamed)] if raw.unnamed else []
     design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials = trials
     return design
@@ -501,7 +505,7 @@ def apply_design(
     if with_target and binomial:
         extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
     extra += [c for c in (encoding.get("offset"),) if c]
-    require_columns(raw, needed + extra, "model input")
+    require_model_inputs(raw, needed + extra, target if with_target else None)
     if missing == "error":
         keep, _ = check_missing(raw, extra + needed, missing)
     else:
@@ -541,10 +545,7 @@ def apply_design(
     if ignored:
         notes.append(f"ignored {name_list(ignored)}: not used by the model")
     if raw.unnamed:
-        notes.append(
-            f"ignored column(s) {raw.unnamed} with an empty header name: not used "
-            "by the model"
-        )
+        notes.append(unnamed_note(raw.unnamed))
     dropped = int((~keep).sum())
     design = Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials, design.n_missing, design.n_unknown = trials, n_missing, n_unknown

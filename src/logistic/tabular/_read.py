@@ -70,6 +70,7 @@ from ._encoding import (
     refuse_utf16,
 )
 from ._lines import LineMap, find_long_line, find_ragged_line
+from ._pandas_index import index_like
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
 
 __all__ = [
@@ -421,17 +422,23 @@ def _check_columns(names: list[str], path: str) -> None:
     empty = [i + 1 for i, n in enumerate(names) if not n.strip()]
     if empty:
         raise DataValidationError(
-            f"{path}: column(s) {empty} have an empty header name"
+            f"{path}: column(s) {empty} have an empty header name; give each "
+            "column a name in the header line, or remove the unnamed column(s) "
+            "from the file (a trailing delimiter on every line adds one)"
         )
 
 
 def _unnamed_columns(table: Any, unnamed: str) -> tuple[Any, list[int]]:
-    """``unnamed="drop"``: the table without its empty-named columns (a
-    trailing delimiter on every line, as some exports write), and their
-    1-based positions; otherwise the table as it is (they are refused)."""
+    """The table without its empty-named columns that are left out, and their
+    1-based positions: a first column that looks like a pandas index
+    (:mod:`._pandas_index`) always; with ``unnamed="drop"`` every one (a
+    trailing delimiter on every line, as some exports write); the others
+    stay (and are refused)."""
     names = table.column_names
     empty = [i for i, n in enumerate(names) if not n.strip()]
-    if unnamed != "drop" or not empty:
+    if unnamed != "drop":
+        empty = [i for i in empty[:1] if i == 0 and index_like(table, 0)]
+    if not empty:
         return table, []
     keep = [i for i in range(len(names)) if i not in set(empty)]
     return table.select(keep), [i + 1 for i in empty]
