@@ -88,15 +88,15 @@ def test_same_choice_and_scores_as_sklearn(load, Cs):
     )  # fmt: skip
     with threadpool_limits(1):  # multithreaded BLAS on small problems: 20x slower
         sk.fit(X, y)
-    assert ours.C_ == sk.C_
+    assert ours.C_[0] == sk.C_
     sk_scores = np.asarray(sk.scores_).reshape(5, len(Cs))
-    np.testing.assert_allclose(ours.scores_, sk_scores, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(ours.scores_[1], sk_scores, rtol=0, atol=1e-6)
     np.testing.assert_allclose(ours.coef_, sk.coef_, rtol=0, atol=1e-5)
     np.testing.assert_allclose(ours.Cs_, np.sort(Cs))
     # the default score (exact log loss from the logits) agrees too
     exact = LogisticRegressionCV(Cs=Cs, cv=cv).fit(X, y)
-    np.testing.assert_allclose(exact.scores_, sk_scores, rtol=0, atol=1e-6)
-    assert exact.C_ == sk.C_
+    np.testing.assert_allclose(exact.scores_[1], sk_scores, rtol=0, atol=1e-6)
+    assert exact.C_[0] == sk.C_
 
 
 def _weighted_log_loss(y, z, w):
@@ -114,7 +114,7 @@ def test_sample_weights_are_honoured_in_the_scoring():
         res = path(X[tr], y[tr], alphas, sample_weight=w[tr])
         z = X[te] @ res.coefs.T + res.intercepts
         expected = [-_weighted_log_loss(y[te], z[:, k], w[te]) for k in range(6)]
-        np.testing.assert_allclose(cv.scores_[f], expected, rtol=1e-10)
+        np.testing.assert_allclose(cv.scores_[1][f], expected, rtol=1e-10)
     # a scikit-learn scorer receives the test rows' weights as well
     acc = LogisticRegressionCV(
         penalty="l1", alphas=alphas, cv=folds, scoring="accuracy"
@@ -123,7 +123,9 @@ def test_sample_weights_are_honoured_in_the_scoring():
     tr, te = folds[0]
     res = path(X[tr], y[tr], alphas, sample_weight=w[tr])
     pred = (X[te] @ res.coefs[2] + res.intercepts[2] > 0).astype(float)
-    assert acc.scores_[0, 2] == pytest.approx(np.average(pred == y[te], weights=w[te]))
+    assert acc.scores_[1][0, 2] == pytest.approx(
+        np.average(pred == y[te], weights=w[te])
+    )
 
 
 def test_a_scorer_sees_the_test_rows_offset():
@@ -142,7 +144,7 @@ def test_a_scorer_sees_the_test_rows_offset():
         expected = [
             -_weighted_log_loss(y[te], z[:, k], np.ones(len(te))) for k in range(5)
         ]
-        np.testing.assert_allclose(cv.scores_[f], expected, rtol=1e-9)
+        np.testing.assert_allclose(cv.scores_[1][f], expected, rtol=1e-9)
 
 
 def test_integer_weights_equal_duplicated_rows_in_fit_and_score():
@@ -161,8 +163,8 @@ def test_integer_weights_equal_duplicated_rows_in_fit_and_score():
     Cs = np.logspace(-2, 1, 5)
     a = LogisticRegressionCV(Cs=Cs, cv=folds).fit(X, y, sample_weight=w)
     b = LogisticRegressionCV(Cs=Cs, cv=folds_dup).fit(X[rows], y[rows])
-    np.testing.assert_allclose(a.scores_, b.scores_, rtol=1e-9)
-    assert a.C_ == b.C_
+    np.testing.assert_allclose(a.scores_[1], b.scores_[1], rtol=1e-9)
+    assert a.C_[0] == b.C_[0]
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-7)
 
 
@@ -175,7 +177,7 @@ def test_groups_reach_the_splitter():
     b = LogisticRegressionCV(
         penalty="l1", alphas=alphas, cv=list(GroupKFold(4).split(X, y, groups))
     ).fit(X, y)
-    np.testing.assert_array_equal(a.scores_, b.scores_)
+    np.testing.assert_array_equal(a.scores_[1], b.scores_[1])
     with pytest.raises(ValueError, match="groups"):
         LogisticRegressionCV(penalty="l1", alphas=alphas, cv=GroupKFold(4)).fit(X, y)
 
@@ -185,25 +187,27 @@ def test_one_standard_error_rule_and_refit():
     cv = LogisticRegressionCV(penalty="l1", n_alphas=20, eps=1e-2, rule="1se").fit(X, y)
     curve = cv.cv_curve_
     best, one = curve.best_index, curve.index_1se
-    sd = cv.scores_.std(axis=0, ddof=1) / np.sqrt(5)
+    sd = cv.scores_[1].std(axis=0, ddof=1) / np.sqrt(5)
     np.testing.assert_allclose(curve.std_err, sd)
     # glmnet's lambda.1se: the largest strength with mean ≥ best − se(best)
     limit = curve.mean[best] - sd[best]
     assert one <= best and curve.mean[one] >= limit
     assert np.all(curve.mean[:one] < limit)
     assert cv.alpha_ == curve.alphas[one]
-    assert cv.C_ == pytest.approx(1 / (cv.alpha_ * len(y)))
+    assert cv.C_[0] == pytest.approx(1 / (cv.alpha_ * len(y)))
     m = LogisticRegression(penalty="l1", alpha=cv.alpha_).fit(X, y)
     np.testing.assert_allclose(cv.coef_, m.coef_, atol=1e-6)
     np.testing.assert_allclose(cv.predict_proba(X), m.predict_proba(X), atol=1e-6)
-    assert np.count_nonzero(cv.coef_) <= np.count_nonzero(cv.coefs_paths_[0, best])
+    assert np.count_nonzero(cv.coef_) <= np.count_nonzero(
+        cv.coefs_paths_[1][0, best, :-1]
+    )
 
 
 def test_parallel_folds_give_the_same_result():
     X, y = _breast_cancer()
     a = LogisticRegressionCV(penalty="l1", n_alphas=10, eps=1e-2, n_jobs=1).fit(X, y)
     b = LogisticRegressionCV(penalty="l1", n_alphas=10, eps=1e-2, n_jobs=2).fit(X, y)
-    np.testing.assert_array_equal(a.scores_, b.scores_)
+    np.testing.assert_array_equal(a.scores_[1], b.scores_[1])
     np.testing.assert_array_equal(a.coef_, b.coef_)
 
 
@@ -211,7 +215,7 @@ def test_refit_false_averages_the_folds():
     X, y = _breast_cancer()
     cv = LogisticRegressionCV(Cs=[0.1, 1.0], refit=False).fit(X, y)
     k = cv.best_index_
-    np.testing.assert_allclose(cv.coef_.ravel(), cv.coefs_paths_[:, k, :-1].mean(0))
+    np.testing.assert_allclose(cv.coef_.ravel(), cv.coefs_paths_[1][:, k, :-1].mean(0))
     assert cv.path_ is None
 
 
@@ -258,7 +262,7 @@ def test_dask_collections_are_computed_to_memory_without_a_client():
     ref = LogisticRegressionCV(**kw).fit(X, y, sample_weight=w, groups=groups)
     Xd, yd, wd, gd = _dask_inputs(X, y, w, groups)
     got = LogisticRegressionCV(**kw).fit(Xd, yd, sample_weight=wd, groups=gd)
-    np.testing.assert_allclose(got.scores_, ref.scores_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.scores_[1], ref.scores_[1], rtol=0, atol=1e-12)
     np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-12)
     assert got.best_index_ == ref.best_index_
     assert list(got.feature_names_in_) == [f"f{j}" for j in range(X.shape[1])]
@@ -281,7 +285,7 @@ def test_dask_folds_run_as_tasks_on_the_client_workers(dask_client):
     workers = set(dask_client.scheduler_info()["workers"])
     assert {t["worker"] for t in fold_tasks} <= workers
     # the computed frame's memory layout may change BLAS summation order: 1 ulp
-    np.testing.assert_allclose(got.scores_, ref.scores_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.scores_[1], ref.scores_[1], rtol=0, atol=1e-12)
     np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-12)
     assert got.best_index_ == ref.best_index_
     assert got.alpha_ == pytest.approx(ref.alpha_, rel=1e-14)

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from ._constraints import Options, validate_params
+from ._cv_layout import sklearn_layout
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._frame_encoding import fit_encoding, needs_encoding
@@ -281,23 +282,62 @@ class LogisticRegressionCV(EstimatorProtocol):
         categorical columns are one-hot encoded once, before the folds
         (:mod:`logistic._frame_encoding`); ``include`` keeps columns that
         encoding would leave out as identifiers or free text.
+    use_legacy_attributes : bool, default=True
+        scikit-learn's parameter of that name: True gives the layout of its
+        1.9 default (dicts keyed by class, ``C_`` an array), False the one its
+        1.10 default will give (plain arrays, ``C_`` a float); see Attributes.
 
     Attributes
     ----------
-    alpha_, C_ : float
-        The chosen strength (``C_ = 1/(alpha_·Σs)``, full data).
-    alphas_, Cs_ : ndarray of shape (n_alphas,)
-        The grid on the full data's scales, decreasing alpha.
-    scores_ : ndarray of shape (n_folds, n_alphas)
-    cv_curve_ : CVCurve
-        Mean score, standard error, best and one-standard-error indices.
-    best_index_, index_1se_ : int
+    The CV attributes scikit-learn's ``LogisticRegressionCV`` has keep its
+    types, shapes and meaning (scikit-learn 1.9, binary problems), so that
+    code written for it runs unchanged; ``use_legacy_attributes`` selects
+    between its two layouts as there. ``penalty="elasticnet"`` is its
+    ``l1_ratios=[l1_ratio]`` (a grid of one ratio), ``"l1"``/``"l2"`` its
+    ``l1_ratios=None``. With ``use_legacy_attributes=True``:
+
+    scores_ : dict
+        ``{classes_[1]: ndarray of shape (n_folds, n_Cs)}`` (elasticnet:
+        ``(n_folds, n_Cs, 1)``): the fold scores of every strength.
+    coefs_paths_ : dict
+        ``{classes_[1]: ndarray of shape (n_folds, n_Cs, n_dof)}``
+        (elasticnet: ``(n_folds, n_Cs, 1, n_dof)``): each fold's
+        coefficients, then the intercept when ``fit_intercept``
+        (``n_dof = n_features + fit_intercept``).
+    C_ : ndarray of shape (1,)
+        The chosen ``C`` (``1/(alpha_·Σs)``, full data).
+    l1_ratio_, l1_ratios_ : ndarray of shape (1,)
+        ``[l1_ratio]`` for elasticnet, ``[None]`` (object) otherwise.
+    n_iter_ : ndarray of shape (1, n_folds, n_Cs)
+        Iterations of every fold's path point, at least 1 (elasticnet:
+        ``(1, n_folds, n_Cs, 1)``); the refit's are in ``path_.n_iter``.
+
+    With ``use_legacy_attributes=False``: ``scores_`` of shape
+    ``(n_folds, 1, n_Cs)``, ``coefs_paths_`` of shape ``(n_folds, 1, n_Cs, 1,
+    n_dof)``, ``C_`` a float, ``l1_ratio_`` a float and ``l1_ratios_`` of
+    shape (1,) holding the L1 share (0.0 for l2, 1.0 for l1: scikit-learn's
+    ``l1_ratios=(0.0,)`` and ``(1.0,)``) and ``n_iter_`` of shape ``(n_folds,
+    1, n_Cs)``. In both layouts:
+
+    Cs_ : ndarray of shape (n_Cs,)
+        The grid's ``C`` on the full data's scale, increasing (decreasing
+        alpha; a given ``Cs`` is sorted).
     coef_ : ndarray of shape (1, n_features)
         float64 also for float32 X (the path works in float64), unlike
         ``LogisticRegression``, which returns float32 there.
     intercept_ : ndarray of shape (1,)
     classes_, n_features_in_, feature_names_in_, encoding_ : as for
         LogisticRegression
+
+    Attributes of this estimator only:
+
+    alpha_ : float
+        The chosen strength on the mean-loss scale.
+    alphas_ : ndarray of shape (n_Cs,)
+        The grid on the full data's mean-loss scale, decreasing.
+    cv_curve_ : CVCurve
+        Mean score, standard error, best and one-standard-error indices.
+    best_index_, index_1se_ : int
     path_ : PathResult or None
         The refit's path on all rows (up to the chosen point).
     """
@@ -314,6 +354,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         "refit": [bool, np.bool_],
         "n_jobs": [None, numbers.Integral],
         "include": [None, list, tuple],
+        "use_legacy_attributes": [bool, np.bool_],
         **_PATH_CONSTRAINTS,
     }
 
@@ -338,6 +379,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         screening: bool = True,
         n_jobs: int | None = None,
         include: list[str] | None = None,
+        use_legacy_attributes: bool = True,
     ) -> None:
         self.penalty = penalty
         self.l1_ratio = l1_ratio
@@ -357,6 +399,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         self.screening = screening
         self.n_jobs = n_jobs
         self.include = include
+        self.use_legacy_attributes = use_legacy_attributes
 
     # -- the grid ----------------------------------------------------------------
     def _ratio(self) -> float:
@@ -524,6 +567,9 @@ class LogisticRegressionCV(EstimatorProtocol):
         chosen = best if self.rule == "min" else one_se
         Cs = grid if kind == "C" else 1.0 / (alphas * total)
         paths = np.array([np.column_stack([r.coefs, r.intercepts]) for _, r in out])
+        # a point solved in closed form (all-zero at alpha_max) counts one
+        # iteration, as LogisticRegression's n_iter_ (scikit-learn's checks: ≥ 1)
+        n_iter = np.maximum(np.array([r.n_iter for _, r in out], dtype=np.int32), 1)
         res: PathResult | None = None
         if self.refit:
             res = path(
@@ -533,19 +579,24 @@ class LogisticRegressionCV(EstimatorProtocol):
                 tol=self.tol, max_iter=self.max_iter, screening=self.screening,
             )  # fmt: skip
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
-            self.n_iter_ = np.array([int(res.n_iter.sum())])
         else:
             coef = paths[:, chosen, :-1].mean(axis=0)
             b = float(paths[:, chosen, -1].mean())
-            self.n_iter_ = np.array([0])
         self.path_: PathResult | None = res
         if not self.fit_intercept:
             b = 0.0
         self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
-        self.scores_, self.alphas_, self.Cs_ = scores, alphas, self.cv_curve_.Cs
+        self.alphas_, self.Cs_ = alphas, self.cv_curve_.Cs
         self.best_index_, self.index_1se_ = best, one_se
-        self.alpha_, self.C_ = float(alphas[chosen]), float(self.Cs_[chosen])
-        self.coefs_paths_ = paths
+        self.alpha_ = float(alphas[chosen])
+        layout = sklearn_layout(
+            data.classes[1], scores,
+            paths if self.fit_intercept else paths[..., :-1],
+            n_iter, float(self.Cs_[chosen]), self.penalty == "elasticnet",
+            self._ratio(), bool(self.use_legacy_attributes),
+        )  # fmt: skip
+        for name, value in layout.items():
+            setattr(self, name, value)
         self.encoding_ = encoding
         self.classes_ = data.classes
         self.n_features_in_ = int(data.X.shape[1])

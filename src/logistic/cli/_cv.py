@@ -107,7 +107,7 @@ def select_strength(
         "index_1se": int(curve.index_1se),
         "chosen_index": int(chosen),
         "alpha": float(cv.alpha_),
-        "C": float(cv.C_),
+        "C": float(curve.Cs[chosen]),
         "path": coefs,
     }
     est.update(penalty=penalty, alpha=float(cv.alpha_), C=None)

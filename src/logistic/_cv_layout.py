@@ -1,0 +1,52 @@
+"""The cross-validation attributes of :class:`logistic.LogisticRegressionCV`
+in the layout of scikit-learn's ``LogisticRegressionCV`` (scikit-learn 1.9).
+
+scikit-learn keys ``scores_`` and ``coefs_paths_`` by class (a binary
+problem: one key, the positive class ``classes_[1]``) and gives ``C_`` and
+``l1_ratio_`` one entry per key, unless ``use_legacy_attributes=False``,
+which gives plain arrays with an ``l1_ratios`` axis and floats. Its
+``l1_ratios=None`` (penalties l1 and l2) has no ``l1_ratios`` axis in the
+legacy layout and ``l1_ratios_ = [None]`` (its 1.9 default); the other
+layout follows its 1.10 default ``l1_ratios=(0.0,)``: ``l1_ratios_`` holds
+the L1 share (0 for l2, 1 for l1). ``penalty="elasticnet"`` here is its
+``l1_ratios=[l1_ratio]``, a grid of one ratio.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["sklearn_layout"]
+
+
+def sklearn_layout(
+    positive: Any, scores: np.ndarray, paths: np.ndarray, n_iter: np.ndarray,
+    C: float, elasticnet: bool, ratio: float, legacy: bool,
+) -> dict[str, Any]:  # fmt: skip
+    """``scores_``, ``coefs_paths_``, ``n_iter_``, ``C_``, ``l1_ratio_`` and
+    ``l1_ratios_`` from ``scores`` and ``n_iter`` of shape (n_folds, n_Cs),
+    ``paths`` of shape (n_folds, n_Cs, n_dof), the chosen ``C``, whether the
+    penalty is the elastic net and its L1 share ``ratio``."""
+    l1_ratios = np.array([ratio]) if elasticnet else np.array([None], dtype=object)
+    if legacy:
+        # axes (fold, C[, l1_ratio][, dof]): the l1_ratio axis for elasticnet only
+        grid = (slice(None), slice(None)) + ((None,) if elasticnet else ())
+        return {
+            "scores_": {positive: scores[grid]},
+            "coefs_paths_": {positive: paths[grid]},
+            "n_iter_": n_iter[grid][None],
+            "C_": np.array([C]),
+            "l1_ratio_": l1_ratios.copy(),
+            "l1_ratios_": l1_ratios,
+        }
+    # axes (fold, l1_ratio, C[, class, dof])
+    return {
+        "scores_": scores[:, None, :],
+        "coefs_paths_": paths[:, None, :, None, :],
+        "n_iter_": n_iter[:, None, :],
+        "C_": float(C),
+        "l1_ratio_": float(ratio),
+        "l1_ratios_": np.array([ratio]),
+    }
