@@ -36,7 +36,9 @@ loaded machine (see docs/benchmarks.md). A reduction that makes no BLAS call
 :func:`~logistic._kernels.row_loop_only`, value, gradient, Hessian or column
 statistics, over dense blocks the compiled row loop reads whole or CSR
 blocks the compiled CSR pass and sparse sandwich read) needs no limit and
-sets none; every other reduction gets the limit.
+sets none; every other reduction gets the limit, also one over data
+reduced in one thread because it is under ``THREAD_MIN_BYTES``
+(``SPARSE_THREAD_MIN_BYTES``): BLAS's threads cost more than such work too.
 Partial results are summed in block order whatever the thread schedule, so
 reductions stay deterministic.
 
@@ -295,8 +297,14 @@ class InMemory:
             )
         ):
             return False
+        return self.n_threads > 1 and self._worth_sharing()
+
+    def _worth_sharing(self) -> bool:
+        """Whether X holds enough (``THREAD_MIN_BYTES``, CSR
+        ``SPARSE_THREAD_MIN_BYTES``) for its reductions to pay for waking
+        threads, whatever ``n_threads``."""
         least = SPARSE_THREAD_MIN_BYTES if self.nnz is not None else THREAD_MIN_BYTES
-        return self.n_threads > 1 and self.nbytes >= least
+        return self.nbytes >= least
 
     def _n_blocks(self) -> int:
         """Blocks of the grid (:meth:`_block_list`'s count, without the blocks)."""
@@ -537,17 +545,28 @@ class InMemory:
 
     def _reduce(self, fn: Callable[[Block, int], T], kernel: Callable[..., Any]) -> T:
         blocks = self._block_list()
-        if len(blocks) == 1:  # small data: the fold of one result is that result
-            return fn(blocks[0], 0)
         k = min(self.n_threads, len(blocks))
         if not self._threaded():
             k = 1  # waking threads costs more than the work
         if k == 1:
-            return _fold(fn(b, i) for i, b in enumerate(blocks))
+            if self._worth_sharing() or self._blas_free(kernel, blocks):
+                return self._serial(fn, blocks)
+            # data reduced in one thread because waking threads costs more
+            # than the work: so does waking BLAS's (OpenBLAS shares a gemv
+            # of credit-default's 30 000 × 23 with a thread that then
+            # spin-waits: 15 ms of its CPU a fit at load 9)
+            with one_blas_thread():
+                return self._serial(fn, blocks)
         if self._blas_free(kernel, blocks):
             return reduce_windows(_pool(k), fn, blocks, k)
         with one_blas_thread():
             return reduce_windows(_pool(k), fn, blocks, k)
+
+    @staticmethod
+    def _serial(fn: Callable[[Block, int], T], blocks: list[Block]) -> T:
+        if len(blocks) == 1:  # small data: the fold of one result is that result
+            return fn(blocks[0], 0)
+        return _fold(fn(b, i) for i, b in enumerate(blocks))
 
     @staticmethod
     def _blas_free(kernel: Callable[..., Any], blocks: list[Block]) -> bool:
