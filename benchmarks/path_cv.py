@@ -184,7 +184,7 @@ def run_dataset(name: str, n_alphas: int, tol: float) -> dict[str, Any]:
         ).fit(X, y)
     )  # fmt: skip
     out["cv_sklearn"], out["cv_sklearn_C"] = t, float(skcv.C_)
-    out["cv_logistic_C"] = float(ours.C_)
+    out["cv_logistic_C"] = float(ours.C_[0])
     for stage in STAGES:
         task, lib = stage.split(" ")
         key = {"path": "path", "CV": "cv"}[task]
