@@ -50,7 +50,9 @@ def test_parquet_index_column_left_out_of_fit_with_a_note(workdir, capsys):
     _shuffled().to_parquet("idx.parquet")
     pandas_columns = list(pd.read_parquet("idx.parquet").columns)
     assert "__index_level_0__" not in pandas_columns  # pandas: the index
-    code, _, err = run_cli(capsys, ["fit", "idx.parquet", "-t", "admit", "-o", "m.json"])
+    code, _, err = run_cli(
+        capsys, ["fit", "idx.parquet", "-t", "admit", "-o", "m.json"]
+    )
     assert code == 0, err
     assert _features("m.json") == [c for c in pandas_columns if c != "admit"]
     notes = [line for line in err.splitlines() if "__index_level_0__" in line]
@@ -68,7 +70,9 @@ def test_parquet_named_index_left_out_and_kept_when_named(workdir, capsys):
     frame = _shuffled().rename_axis("row")
     frame.to_parquet("idx.parquet")
     assert pd.read_parquet("idx.parquet").index.name == "row"
-    code, _, err = run_cli(capsys, ["fit", "idx.parquet", "-t", "admit", "-o", "a.json"])
+    code, _, err = run_cli(
+        capsys, ["fit", "idx.parquet", "-t", "admit", "-o", "a.json"]
+    )
     assert code == 0, err
     assert _features("a.json") == ["gre", "gpa", "rank"]
     assert "pandas index column 'row'" in err
@@ -97,7 +101,9 @@ def test_parquet_index_left_out_with_cv_and_formula_unaffected(workdir, capsys):
 
 def test_default_range_index_is_no_column(workdir, capsys):
     pd.read_csv(UCLA).to_parquet("plain.parquet")  # RangeIndex: metadata only
-    code, _, err = run_cli(capsys, ["fit", "plain.parquet", "-t", "admit", "-o", "m.json"])
+    code, _, err = run_cli(
+        capsys, ["fit", "plain.parquet", "-t", "admit", "-o", "m.json"]
+    )
     assert code == 0, err
     assert _features("m.json") == ["gre", "gpa", "rank"]
     assert "pandas index" not in err
@@ -142,7 +148,9 @@ def test_csv_with_pandas_index_fits_with_the_note(workdir, capsys):
     expected = _statsmodels_coef(pd.read_csv("idx.csv", index_col=0))
     np.testing.assert_allclose(_coef("m.json"), expected, rtol=1e-6)
     named = ["--features", "gre,gpa,rank"]
-    code, _, err = run_cli(capsys, ["fit", "idx.csv", "-t", "admit", *named, "-o", "n.json"])
+    code, _, err = run_cli(
+        capsys, ["fit", "idx.csv", "-t", "admit", *named, "-o", "n.json"]
+    )
     assert code == 0 and note in err, err
     for command in ("evaluate", "predict"):
         code, _, err = run_cli(capsys, [command, "m.json", "idx.csv"])
