@@ -52,6 +52,14 @@ from typing import Any
 import numpy as np
 
 from ._constraints import Options, validate_params
+from ._cv_folds import (
+    fold_backend,
+    in_memory,
+    neg_log_losses,
+    point_model,
+    standard_error_rule,
+    warn_at_edge,
+)
 from ._cv_layout import sklearn_layout
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
@@ -60,7 +68,6 @@ from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
-from ._typing import is_dask_collection
 from ._validation import FitData, check_fit_data, combined_weights
 from .estimator import LogisticRegression
 
@@ -121,122 +128,6 @@ def _is_grid(v: Any) -> bool:
 def _scoring_ok(v: Any) -> bool:
     """None, a scikit-learn scorer name or a callable"""
     return v is None or isinstance(v, str) or callable(v)
-
-
-class _FoldPoint(LogisticRegression):
-    """A path point scored on a test fold. A scikit-learn scorer calls
-    ``predict_proba(X)`` (or ``predict``, ``decision_function``) without an
-    offset, so the fold's offset rows are the default here: every prediction
-    method goes through :meth:`decision_function`."""
-
-    fold_offset: Any = None
-
-    def decision_function(self, X: Any, offset: Any = None) -> Any:
-        return super().decision_function(
-            X, self.fold_offset if offset is None else offset
-        )
-
-
-def _point_model(
-    classes: np.ndarray, coef: np.ndarray, intercept: float, names: Any,
-    offset: Any = None,
-) -> LogisticRegression:  # fmt: skip
-    """A fitted ``LogisticRegression`` holding one point of a path; with
-    ``offset`` (a test fold's rows), one that adds it to every prediction."""
-    m = LogisticRegression()
-    if offset is not None:
-        m = _FoldPoint()
-        m.fold_offset = offset
-    m.classes_ = classes
-    m.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
-    m.intercept_ = np.array([float(intercept)])
-    m.n_features_in_ = int(m.coef_.shape[1])
-    if names is not None:
-        m.feature_names_in_ = np.asarray(names, dtype=object)
-    return m
-
-
-def _in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:
-    """``(values with Dask collections computed, whether any was Dask)``: one
-    ``dask.compute`` for all, so that a shared graph is evaluated once."""
-    if not any(is_dask_collection(v) for v in values):
-        return values, False
-    import dask
-
-    return tuple(dask.compute(*values)), True
-
-
-def _fold_backend(from_dask: bool) -> Any:
-    """joblib's ``"dask"`` backend when the data were Dask collections and a
-    ``distributed`` Client is active, else a no-op context (threads)."""
-    from contextlib import nullcontext
-
-    if from_dask:
-        try:
-            from distributed import default_client
-
-            default_client()
-        except (ImportError, ValueError):
-            return nullcontext()
-        from joblib import parallel_config
-
-        return parallel_config(backend="dask")
-    return nullcontext()
-
-
-def _neg_log_losses(
-    res: PathResult, X_te: Any, y_te: np.ndarray, w_te: Any, off: Any,
-    test: np.ndarray,
-) -> np.ndarray:  # fmt: skip
-    """Negative mean log loss of every point of ``res`` on the test rows: one
-    product ``X_te @ coefs.T`` for all points, then the loss of
-    :func:`logistic.metrics.log_loss_from_logits` (``logaddexp(0, ∓z)``) of
-    every column at once, weighted by ``w_te``."""
-    z = np.asarray(X_te @ res.coefs.T, dtype=np.float64) + res.intercepts
-    if off is not None:
-        z += off[test][:, None]
-    losses = np.logaddexp(0.0, np.where(y_te[:, None] == 1, -z, z))
-    if w_te is None:
-        return -losses.mean(axis=0)
-    w = np.asarray(w_te, dtype=np.float64)
-    return -(w @ losses) / w.sum()
-
-
-def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int]:
-    """``(best, one_se)``: the first index of the best mean score, and the
-    first (largest strength) index whose mean is ≥ best − its standard error."""
-    finite = np.where(np.isfinite(mean), mean, -np.inf)
-    best = int(np.argmax(finite))
-    limit = finite[best] - (std_err[best] if np.isfinite(std_err[best]) else 0.0)
-    one_se = int(np.flatnonzero(finite >= limit)[0])
-    return best, one_se
-
-
-def _warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> None:
-    """Warn when the best point is an edge of the grid beyond which the
-    score could still improve (see the module docstring)."""
-    weakest = best == len(alphas) - 1 and alphas[best] > 0
-    strongest = best == 0 and len(alphas) > 1 and nnz[0] > 0
-    if not (weakest or strongest):
-        return
-    import warnings
-
-    from ._exceptions import ConvergenceWarning
-
-    side, way = ("weakest", "lower") if weakest else ("strongest", "higher")
-    how = (
-        f"pass Cs reaching {'higher' if weakest else 'lower'} C"
-        if kind == "C"
-        else f"pass alphas reaching {way}"
-        + (" or a smaller eps (alpha_min/alpha_max)" if weakest else "")
-    )
-    warnings.warn(
-        f"LogisticRegressionCV: the best score is at the {side} penalty strength "
-        f"of the grid (alpha = {alphas[best]:.6g}); the optimum may lie beyond "
-        f"it: widen the grid ({how})",
-        ConvergenceWarning,
-        stacklevel=3,
-    )
 
 
 class LogisticRegressionCV(EstimatorProtocol):
@@ -472,14 +363,14 @@ class LogisticRegressionCV(EstimatorProtocol):
         w_te = None if sw is None else sw[test]
         X_te = X[test]
         if scorer is None:
-            return _neg_log_losses(res, X_te, y01[test], w_te, off, test), res
+            return neg_log_losses(res, X_te, y01[test], w_te, off, test), res
         labels = data.classes[y01[test].astype(np.intp)]
         kw = {} if w_te is None else {"sample_weight": w_te}
         off_te = None if off is None else off[test]
         scores = np.array(
             [
                 scorer(
-                    _point_model(data.classes, c, b, None, off_te), X_te, labels, **kw
+                    point_model(data.classes, c, b, None, off_te), X_te, labels, **kw
                 )
                 for c, b in zip(res.coefs, res.intercepts, strict=True)
             ],
@@ -524,7 +415,7 @@ class LogisticRegressionCV(EstimatorProtocol):
             type(self).__name__, self.get_params(), self._parameter_constraints
         )
         name = type(self).__name__
-        (X, y, sample_weight, offset, groups), from_dask = _in_memory(
+        (X, y, sample_weight, offset, groups), from_dask = in_memory(
             X, y, sample_weight, offset, groups
         )
         encoding = None
@@ -539,7 +430,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         splitter = check_cv(self.cv, labels, classifier=True)
         folds = list(splitter.split(data.X, labels, groups))
         scorer = self._scorer()
-        with _fold_backend(from_dask):
+        with fold_backend(from_dask):
             out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
                 delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)
                 for tr, te in folds
@@ -563,7 +454,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
         total = float(data.X.shape[0] if weights is None else weights.sum())
         alphas = self._alphas_for(kind, grid, total)
-        _warn_at_edge(alphas, nnz, best, kind)
+        warn_at_edge(alphas, nnz, best, kind)
         chosen = best if self.rule == "min" else one_se
         Cs = grid if kind == "C" else 1.0 / (alphas * total)
         paths = np.array([np.column_stack([r.coefs, r.intercepts]) for _, r in out])
@@ -610,7 +501,7 @@ class LogisticRegressionCV(EstimatorProtocol):
     # -- prediction (a LogisticRegression at the chosen point) -------------------------
     def _model(self) -> LogisticRegression:
         self._check_fitted()
-        m = _point_model(
+        m = point_model(
             self.classes_,
             self.coef_,
             float(self.intercept_[0]),

@@ -1,0 +1,141 @@
+"""The folds of :class:`logistic.model_selection.LogisticRegressionCV`: a path
+point as a fitted model (scored by scikit-learn scorers with the test fold's
+offset), the data brought to memory once, the joblib backend the folds run
+on, the negative log loss of every path point, the one-standard-error rule
+and the warning when the best score sits at an edge of the grid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._path import PathResult
+from ._typing import is_dask_collection
+from .estimator import LogisticRegression
+
+__all__ = [
+    "FoldPoint",
+    "point_model",
+    "in_memory",
+    "fold_backend",
+    "neg_log_losses",
+    "standard_error_rule",
+    "warn_at_edge",
+]
+
+
+class FoldPoint(LogisticRegression):
+    """A path point scored on a test fold. A scikit-learn scorer calls
+    ``predict_proba(X)`` (or ``predict``, ``decision_function``) without an
+    offset, so the fold's offset rows are the default here: every prediction
+    method goes through :meth:`decision_function`."""
+
+    fold_offset: Any = None
+
+    def decision_function(self, X: Any, offset: Any = None) -> Any:
+        return super().decision_function(
+            X, self.fold_offset if offset is None else offset
+        )
+
+
+def point_model(
+    classes: np.ndarray, coef: np.ndarray, intercept: float, names: Any,
+    offset: Any = None,
+) -> LogisticRegression:  # fmt: skip
+    """A fitted ``LogisticRegression`` holding one point of a path; with
+    ``offset`` (a test fold's rows), one that adds it to every prediction."""
+    m = LogisticRegression()
+    if offset is not None:
+        m = FoldPoint()
+        m.fold_offset = offset
+    m.classes_ = classes
+    m.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
+    m.intercept_ = np.array([float(intercept)])
+    m.n_features_in_ = int(m.coef_.shape[1])
+    if names is not None:
+        m.feature_names_in_ = np.asarray(names, dtype=object)
+    return m
+
+
+def in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:
+    """``(values with Dask collections computed, whether any was Dask)``: one
+    ``dask.compute`` for all, so that a shared graph is evaluated once."""
+    if not any(is_dask_collection(v) for v in values):
+        return values, False
+    import dask
+
+    return tuple(dask.compute(*values)), True
+
+
+def fold_backend(from_dask: bool) -> Any:
+    """joblib's ``"dask"`` backend when the data were Dask collections and a
+    ``distributed`` Client is active, else a no-op context (threads)."""
+    from contextlib import nullcontext
+
+    if from_dask:
+        try:
+            from distributed import default_client
+
+            default_client()
+        except (ImportError, ValueError):
+            return nullcontext()
+        from joblib import parallel_config
+
+        return parallel_config(backend="dask")
+    return nullcontext()
+
+
+def neg_log_losses(
+    res: PathResult, X_te: Any, y_te: np.ndarray, w_te: Any, off: Any,
+    test: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Negative mean log loss of every point of ``res`` on the test rows: one
+    product ``X_te @ coefs.T`` for all points, then the loss of
+    :func:`logistic.metrics.log_loss_from_logits` (``logaddexp(0, ∓z)``) of
+    every column at once, weighted by ``w_te``."""
+    z = np.asarray(X_te @ res.coefs.T, dtype=np.float64) + res.intercepts
+    if off is not None:
+        z += off[test][:, None]
+    losses = np.logaddexp(0.0, np.where(y_te[:, None] == 1, -z, z))
+    if w_te is None:
+        return -losses.mean(axis=0)
+    w = np.asarray(w_te, dtype=np.float64)
+    return -(w @ losses) / w.sum()
+
+
+def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int]:
+    """``(best, one_se)``: the first index of the best mean score, and the
+    first (largest strength) index whose mean is ≥ best − its standard error."""
+    finite = np.where(np.isfinite(mean), mean, -np.inf)
+    best = int(np.argmax(finite))
+    limit = finite[best] - (std_err[best] if np.isfinite(std_err[best]) else 0.0)
+    one_se = int(np.flatnonzero(finite >= limit)[0])
+    return best, one_se
+
+
+def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> None:
+    """Warn when the best point is an edge of the grid beyond which the
+    score could still improve (see the module docstring)."""
+    weakest = best == len(alphas) - 1 and alphas[best] > 0
+    strongest = best == 0 and len(alphas) > 1 and nnz[0] > 0
+    if not (weakest or strongest):
+        return
+    import warnings
+
+    from ._exceptions import ConvergenceWarning
+
+    side, way = ("weakest", "lower") if weakest else ("strongest", "higher")
+    how = (
+        f"pass Cs reaching {'higher' if weakest else 'lower'} C"
+        if kind == "C"
+        else f"pass alphas reaching {way}"
+        + (" or a smaller eps (alpha_min/alpha_max)" if weakest else "")
+    )
+    warnings.warn(
+        f"LogisticRegressionCV: the best score is at the {side} penalty strength "
+        f"of the grid (alpha = {alphas[best]:.6g}); the optimum may lie beyond "
+        f"it: widen the grid ({how})",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
