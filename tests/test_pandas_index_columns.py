@@ -109,11 +109,6 @@ def test_default_range_index_is_no_column(workdir, capsys):
     assert "pandas index" not in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the estimator's file input plans columns in logistic.columns."
-    "plan_columns (not tabular): it needs the same rule",
-)
 def test_python_api_file_input_leaves_out_the_index(workdir):
     from logistic import LogisticRegression
 
@@ -123,11 +118,6 @@ def test_python_api_file_input_leaves_out_the_index(workdir):
     assert list(model.feature_names_in_) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fit --stream plans columns in logistic.columns.plan_columns "
-    "(not tabular): it needs the same rule",
-)
 def test_streamed_fit_leaves_out_the_index(workdir, capsys):
     _shuffled().to_parquet("idx.parquet")
     code, _, err = run_cli(

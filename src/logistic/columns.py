@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._exceptions import DataValidationError
+from ._screen_rules import pandas_index_columns
 
 __all__ = ["ColumnPlan", "arrow_kind", "plan_columns", "require_columns"]
 
@@ -189,6 +190,7 @@ def plan_columns(
     delimiter: str | None = None,
     role_names: Mapping[str, str] | None = None,
     roles_only: bool = False,
+    row_labels: Sequence[str] | None = None,
 ) -> ColumnPlan:
     """Plan which columns a fit reads (see the module docstring).
 
@@ -215,6 +217,10 @@ def plan_columns(
     roles_only : bool
         Plan the target, weights and offset only (the features are chosen
         elsewhere, e.g. by a formula); ``features`` and ``drop`` are ignored.
+    row_labels : sequence of str, optional
+        Index columns pandas wrote (row labels), never chosen as features
+        automatically; default: those a schema's pandas metadata names
+        (:func:`logistic._screen_rules.pandas_index_columns`).
 
     Returns
     -------
@@ -248,7 +254,9 @@ def plan_columns(
         require(features, "features")
         chosen = [f for f in features if f not in roles]
     else:
-        chosen = [c for c in names if c not in roles]
+        labels = pandas_index_columns(schema) if row_labels is None else row_labels
+        # an empty name (pandas' to_csv index) is no feature a model can store
+        chosen = [c for c in names if c not in roles and c not in labels and c.strip()]
     if drop:
         require(drop, "drop")
         chosen = [c for c in chosen if c not in drop]

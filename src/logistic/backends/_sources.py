@@ -28,6 +28,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
+from .._screen_rules import pandas_index_columns
 from ..columns import plan_columns
 from ..formats import compression_of, natural_key, no_parquet_files, parquet_files
 from .in_memory import DEFAULT_BLOCK_BYTES
@@ -77,6 +78,7 @@ class _ColumnSpec:
         weight: str | None,
         offset: str | None,
         where: str,
+        row_labels: Sequence[str] = (),
     ) -> None:
         if target is None:
             raise DataValidationError(
@@ -90,6 +92,7 @@ class _ColumnSpec:
             weights=weight,
             offset=offset,
             source=where,
+            row_labels=row_labels,
         )
         self.features = list(plan.features)
         self.target, self.weight, self.offset = target, weight, offset
@@ -276,11 +279,17 @@ class _ParquetSource:
         self.name = str(root)
         with open_data(self.files[0]) as fh:
             try:
-                names = pq.read_schema(fh).names
+                schema = pq.read_schema(fh)
             except _READ_ERRORS as exc:
                 raise _reader_error(self.files[0], exc) from None
         self.spec = _ColumnSpec(
-            names, target, features, weight, offset, str(self.files[0])
+            schema.names,
+            target,
+            features,
+            weight,
+            offset,
+            str(self.files[0]),
+            row_labels=pandas_index_columns(schema),
         )
         self.batch_rows = int(batch_rows)
 

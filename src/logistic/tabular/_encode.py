@@ -234,6 +234,7 @@ def plan_design_columns(
         delimiter=raw.delimiter,
         role_names=ROLE_OPTIONS,
         roles_only=roles_only,
+        row_labels=(),  # left out by fit_design, with a note (._pandas_index)
     )
 
 
