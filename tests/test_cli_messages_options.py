@@ -1,5 +1,5 @@
 """CLI messages a new user met: a checkpoint mismatch shows numbers (not the
-checkpoint's hex encoding), a constant column's advice names a CLI option,
+checkpoint's hex encoding), a constant column is reported aliased (NA),
 flags show no ``<bool>`` value in --help, and a column named twice in
 --features/--drop is refused."""
 
@@ -42,14 +42,17 @@ def test_checkpoint_mismatch_shows_numbers(base_csv, tmp_path, capsys):
     assert "float" not in err and "0x" not in err
 
 
-def test_constant_column_advice_names_drop(base_csv, tmp_path, capsys):
-    code, _, err = run_cli(
-        capsys, ["fit", base_csv, "-t", "y", "-o", tmp_path / "m.json", "-q"]
+def test_constant_column_is_reported_aliased_as_r_glm_does(base_csv, tmp_path, capsys):
+    """A constant beside the intercept: R's glm prints NA for it and says
+    "(1 not defined because of singularities)"; the fit still succeeds."""
+    code, out, err = run_cli(
+        capsys, ["fit", base_csv, "-t", "y", "-o", tmp_path / "m.json"]
     )
-    assert code == 0
-    assert "constant column 'k'" in err
-    assert "--drop k" in err
-    assert "fit without intercept" not in err
+    assert code == 0, err
+    text = out + err
+    assert re.search(r"^k +NA +NA", text, re.M), text
+    assert "1 not defined because of singularities: k" in text
+    assert "fit without intercept" not in text
 
 
 @pytest.mark.parametrize(
@@ -90,7 +93,9 @@ def test_column_named_twice_is_refused(base_csv, tmp_path, capsys, args, option)
 
 def test_kept_column_named_twice_is_refused(base_csv, tmp_path, capsys):
     model = tmp_path / "m.json"
-    code, _, _ = run_cli(capsys, ["fit", base_csv, "-t", "y", "--drop", "k", "-o", model])
+    code, _, _ = run_cli(
+        capsys, ["fit", base_csv, "-t", "y", "--drop", "k", "-o", model]
+    )
     assert code == 0
     out = tmp_path / "p.csv"
     code, _, err = run_cli(
