@@ -127,6 +127,22 @@ def local_dask_client() -> Iterator[Any]:
 
 
 @pytest.fixture
+def openblas_two_threads():
+    """OpenBLAS set to 2 threads for the test (restored after); yields its
+    thread-count getter. Skips where no OpenBLAS setter is loaded."""
+    from logistic import _blas_threads
+
+    setters = _blas_threads.openblas_setters()
+    if not setters:
+        pytest.skip("no OpenBLAS thread setters in this process")
+    get, put = setters[0]
+    before = int(get())
+    put(2)
+    yield get
+    put(before)
+
+
+@pytest.fixture
 def dask_client():
     """:func:`local_dask_client` for one test."""
     with local_dask_client() as client:

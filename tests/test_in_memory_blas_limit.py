@@ -7,22 +7,8 @@ numpy formula's either way."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from logistic import _blas_threads
 from logistic.backends import in_memory as M
-
-
-@pytest.fixture
-def openblas_two_threads():
-    setters = _blas_threads.openblas_setters()
-    if not setters:
-        pytest.skip("no OpenBLAS thread setters in this process")
-    get, put = setters[0]
-    before = int(get())
-    put(2)
-    yield get
-    put(before)
 
 
 def _counts_and_product(backend, get):

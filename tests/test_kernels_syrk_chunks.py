@@ -79,34 +79,24 @@ def test_chunks_are_used_for_long_blocks(monkeypatch):
     np.testing.assert_allclose(H, _reference(X, d), rtol=1e-12)
 
 
-def test_dense_syrk_runs_on_one_blas_thread(monkeypatch):
+def test_dense_syrk_runs_on_one_blas_thread(monkeypatch, openblas_two_threads):
     # OpenBLAS's own count, read inside every product of the block, is 1
     # while the process's count outside is left as it was
-    from logistic import _blas_threads
+    get = openblas_two_threads
+    counts: list[int] = []
+    real = np.matmul
 
-    setters = _blas_threads.openblas_setters()
-    if not setters:
-        pytest.skip("no OpenBLAS thread setters in this process")
-    get, put = setters[0]
-    before = int(get())
-    put(2)
-    try:
-        counts: list[int] = []
-        real = np.matmul
+    def spy(a, *args, **kw):
+        counts.append(int(get()))
+        return real(a, *args, **kw)
 
-        def spy(a, *args, **kw):
-            counts.append(int(get()))
-            return real(a, *args, **kw)
-
-        monkeypatch.setattr(K.np, "matmul", spy)
-        rng = np.random.default_rng(8)
-        X = rng.standard_normal((7000, 28))
-        d = rng.random(7000)
-        H = K.weighted_syrk(X, d)
-        monkeypatch.undo()
-        assert counts and set(counts) == {1}
-        assert int(get()) == 2
-        ref = _reference(X, d)
-        np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
-    finally:
-        put(before)
+    monkeypatch.setattr(K.np, "matmul", spy)
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((7000, 28))
+    d = rng.random(7000)
+    H = K.weighted_syrk(X, d)
+    monkeypatch.undo()
+    assert counts and set(counts) == {1}
+    assert int(get()) == 2
+    ref = _reference(X, d)
+    np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
