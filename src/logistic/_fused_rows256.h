@@ -178,56 +178,164 @@ LG_ATTR_256 static inline __m256d lg256_sum4(__m256d a0, __m256d a1, __m256d a2,
     } while (0)
 
 /* The logits of group i0 (m rows, x0..x7 after LG256_DOTS): a0..a7 reduced,
- * plus b and the offsets. */
-#define LG256_LOGITS(i0, m)                                                          \
-    __extension__({                                                                  \
+ * plus b and the offsets, to z_lo (rows 0-3) and z_hi (rows 4-7). */
+#define LG256_LOGITS(i0, m, z_lo, z_hi)                                              \
+    do {                                                                             \
         __m256d o_lo_ = _mm256_set1_pd(b), o_hi_ = o_lo_;                            \
         if (off) {                                                                   \
-            double ot_[LG_ROWS] = {0};                                               \
-            for (int k_ = 0; k_ < (m); k_++)                                         \
-                ot_[k_] = off[(i0) + k_];                                            \
-            o_lo_ = _mm256_add_pd(o_lo_, _mm256_loadu_pd(ot_));                      \
-            o_hi_ = _mm256_add_pd(o_hi_, _mm256_loadu_pd(ot_ + 4));                  \
+            if ((m) == LG_ROWS) {                                                    \
+                o_lo_ = _mm256_add_pd(o_lo_, _mm256_loadu_pd(off + (i0)));           \
+                o_hi_ = _mm256_add_pd(o_hi_, _mm256_loadu_pd(off + (i0) + 4));       \
+            } else {                                                                 \
+                const lg256_rowmask mk_ = lg256_rows_mask(m);                        \
+                o_lo_ = _mm256_add_pd(o_lo_, _mm256_maskload_pd(off + (i0), mk_.lo)); \
+                o_hi_ = _mm256_add_pd(o_hi_,                                         \
+                                      _mm256_maskload_pd(off + (i0) + 4, mk_.hi));   \
+            }                                                                        \
         }                                                                            \
-        const __m256d z_lo_ = _mm256_add_pd(lg256_sum4(a0, a1, a2, a3), o_lo_);      \
-        const __m256d z_hi_ = _mm256_add_pd(lg256_sum4(a4, a5, a6, a7), o_hi_);      \
-        (lg_v8d) __builtin_shufflevector(z_lo_, z_hi_, 0, 1, 2, 3, 4, 5, 6, 7);      \
-    })
+        z_lo = _mm256_add_pd(lg256_sum4(a0, a1, a2, a3), o_lo_);                     \
+        z_hi = _mm256_add_pd(lg256_sum4(a4, a5, a6, a7), o_hi_);                     \
+    } while (0)
 
-/* The row terms of group i0 (m rows, logits zv): the residuals to r (zero
- * past m), the curvature to dq (zero past m) with d or H, to d[i0..] with d;
- * loss and residual added to the compensated lane sums. */
-#define LG256_ROW_TERMS(T, zv, i0, m, r, dq)                                         \
+/* The lanes of rows 0..m - 1 of a group (all ones), rows 0-3 and 4-7. */
+typedef struct {
+    __m256i lo, hi;
+} lg256_rowmask;
+LG_ATTR_256 static inline lg256_rowmask lg256_rows_mask(ptrdiff_t m) {
+    const __m256i mv = _mm256_set1_epi64x(m);
+    lg256_rowmask r;
+    r.lo = _mm256_cmpgt_epi64(mv, _mm256_setr_epi64x(0, 1, 2, 3));
+    r.hi = _mm256_cmpgt_epi64(mv, _mm256_setr_epi64x(4, 5, 6, 7));
+    return r;
+}
+
+/* Four rows' y (T) as float64, the lanes of mask (masked: zeros elsewhere). */
+LG_ATTR_256 static inline __m256d lg256_y_double(const double *p) {
+    return _mm256_loadu_pd(p);
+}
+LG_ATTR_256 static inline __m256d lg256_y_float(const float *p) {
+    return _mm256_cvtps_pd(_mm_loadu_ps(p));
+}
+LG_ATTR_256 static inline __m256d lg256_ym_double(const double *p, __m256i mask) {
+    return _mm256_maskload_pd(p, mask);
+}
+LG_ATTR_256 static inline __m256d lg256_ym_float(const float *p, __m256i mask) {
+    /* the low 32 bits of each 64-bit lane carry its sign to the float lane */
+    const __m128i m32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(
+        mask, _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7)));
+    return _mm256_cvtps_pd(_mm_maskload_ps(p, m32));
+}
+
+/* Neumaier's compensated tot += x in every lane (LG_NEUMAIER's formulas). */
+LG_ATTR_256 static inline void lg256_neumaier(__m256d *tot, __m256d *comp, __m256d x) {
+    const __m256d am = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const __m256d t = _mm256_add_pd(*tot, x);
+    const __m256d big =
+        _mm256_cmp_pd(_mm256_and_pd(*tot, am), _mm256_and_pd(x, am), _CMP_GE_OQ);
+    const __m256d a = _mm256_add_pd(_mm256_sub_pd(*tot, t), x);
+    const __m256d c = _mm256_add_pd(_mm256_sub_pd(x, t), *tot);
+    *comp = _mm256_add_pd(*comp, _mm256_blendv_pd(c, a, big));
+    *tot = t;
+}
+
+/* The row terms of four rows (logits z, e^{-|z|} t, log1p(t) l, labels y,
+ * weights s, valid: all ones for rows of the block): the weighted loss to lw,
+ * the residual to rw, the curvature to dk (zeros past the block's rows). The
+ * formulas of LOGISTIC_DENSE_ROWS, without contraction. */
+LG_ATTR_256 static inline void lg256_terms4(__m256d z, __m256d t, __m256d l, __m256d y,
+                                            __m256d s, __m256d valid, __m256d *lw,
+                                            __m256d *rw, __m256d *dk, int with_dk) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d u = _mm256_add_pd(one, t), inv = _mm256_div_pd(one, u);
+    const __m256d pos = _mm256_cmp_pd(z, _mm256_setzero_pd(), _CMP_GE_OQ);
+    const __m256d lo =
+        _mm256_blendv_pd(_mm256_sub_pd(l, _mm256_mul_pd(y, z)),
+                         _mm256_add_pd(l, _mm256_mul_pd(_mm256_sub_pd(one, y), z)), pos);
+    const __m256d sg = _mm256_blendv_pd(_mm256_mul_pd(t, inv), inv, pos);
+    *lw = _mm256_and_pd(valid, _mm256_mul_pd(s, lo));
+    *rw = _mm256_and_pd(valid, _mm256_mul_pd(s, _mm256_sub_pd(sg, y)));
+    if (with_dk)
+        *dk = _mm256_and_pd(valid,
+                            _mm256_mul_pd(s, _mm256_div_pd(t, _mm256_mul_pd(u, u))));
+}
+
+/* e^{-|z|} and its log1p, four rows. */
+LG_ATTR_256 static inline __m256d lg256_explog(__m256d z, __m256d *l) {
+    const __m256d nt = _mm256_or_pd(z, _mm256_set1_pd(-0.0));
+#ifdef LOGISTIC_MVEC
+    const __m256d t = _ZGVdN4v_exp(nt);
+    *l = _ZGVdN4v_log1p(t);
+    return t;
+#else
+    double t_[4], l_[4];
+    _mm256_storeu_pd(t_, nt);
+    for (int k = 0; k < 4; k++) {
+        t_[k] = exp(t_[k]);
+        l_[k] = log1p(t_[k]);
+    }
+    *l = _mm256_loadu_pd(l_);
+    return _mm256_loadu_pd(t_);
+#endif
+}
+
+/* The row terms of group i0 (m rows, logits z_lo/z_hi): the residuals to r
+ * (zero past m), the curvature to dq (zero past m) with d or H, to d[i0..]
+ * with d; loss and residual added to the compensated lane sums (rows 0-3 in
+ * ls0/lc0/rs0/rc0, rows 4-7 in ls1/...). */
+#define LG256_ROW_TERMS(T, z_lo, z_hi, i0, m, r, dq)                                 \
     do {                                                                             \
-        double yk_[LG_ROWS] = {0}, sk_[LG_ROWS], t_[LG_ROWS], l_[LG_ROWS];           \
-        long long vk_[LG_ROWS];                                                      \
-        for (int k_ = 0; k_ < LG_ROWS; k_++) {                                       \
-            const int in_ = k_ < (m);                                                \
-            yk_[k_] = in_ ? (double)y[(i0) + k_] : 0.0;                              \
-            sk_[k_] = !in_ ? 0.0 : sw ? sw[(i0) + k_] : 1.0;                         \
-            vk_[k_] = in_ ? -1 : 0;                                                  \
+        __m256d y0_, y1_, s0_, s1_, v0_, v1_;                                        \
+        if ((m) == LG_ROWS) {                                                        \
+            y0_ = lg256_y_##T(y + (i0));                                             \
+            y1_ = lg256_y_##T(y + (i0) + 4);                                         \
+            s0_ = sw ? _mm256_loadu_pd(sw + (i0)) : _mm256_set1_pd(1.0);             \
+            s1_ = sw ? _mm256_loadu_pd(sw + (i0) + 4) : _mm256_set1_pd(1.0);         \
+            v0_ = v1_ = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));                 \
+        } else {                                                                     \
+            const lg256_rowmask mk_ = lg256_rows_mask(m);                            \
+            y0_ = lg256_ym_##T(y + (i0), mk_.lo);                                    \
+            y1_ = lg256_ym_##T(y + (i0) + 4, mk_.hi);                                \
+            v0_ = _mm256_castsi256_pd(mk_.lo);                                       \
+            v1_ = _mm256_castsi256_pd(mk_.hi);                                       \
+            s0_ = sw ? _mm256_maskload_pd(sw + (i0), mk_.lo)                         \
+                     : _mm256_and_pd(v0_, _mm256_set1_pd(1.0));                      \
+            s1_ = sw ? _mm256_maskload_pd(sw + (i0) + 4, mk_.hi)                     \
+                     : _mm256_and_pd(v1_, _mm256_set1_pd(1.0));                      \
         }                                                                            \
-        *(lg_v8d_u *)t_ = -LG_ABS(zv);                                               \
-        lg_explog_256(t_, l_);                                                       \
-        const lg_v8d tv = LG_LOAD_double(t_), lv = LG_LOAD_double(l_);               \
-        const lg_v8d yv = LG_LOAD_double(yk_), sv = LG_LOAD_double(sk_);             \
-        const lg_v8i valid = *(const lg_v8i_u *)vk_;                                 \
-        const lg_v8d u = 1.0 + tv, inv = 1.0 / u;                                    \
-        const lg_v8i pos = (zv) >= 0.0;                                              \
-        const lg_v8d lo = LG_SEL(pos, lv + (1.0 - yv) * (zv), lv - yv * (zv));       \
-        const lg_v8d sg = LG_SEL(pos, inv, tv * inv);                                \
-        const lg_v8d zero = {0};                                                     \
-        const lg_v8d lw = LG_SEL(valid, sv * lo, zero);                              \
-        const lg_v8d rw = LG_SEL(valid, sv * (sg - yv), zero);                       \
-        *(lg_v8d_u *)(r) = rw;                                                       \
-        LG_NEUMAIER(ls, lc, lw);                                                     \
-        LG_NEUMAIER(rs, rc, rw);                                                     \
-        if (d || H) {                                                                \
-            *(lg_v8d_u *)(dq) = LG_SEL(valid, sv * (tv / (u * u)), zero);            \
+        const int wdk_ = d || H;                                                     \
+        __m256d l0_, l1_, lw0_, lw1_, rw0_, rw1_, dk0_ = v0_, dk1_ = v1_;            \
+        const __m256d t0_ = lg256_explog(z_lo, &l0_);                                \
+        const __m256d t1_ = lg256_explog(z_hi, &l1_);                                \
+        lg256_terms4(z_lo, t0_, l0_, y0_, s0_, v0_, &lw0_, &rw0_, &dk0_, wdk_);      \
+        lg256_terms4(z_hi, t1_, l1_, y1_, s1_, v1_, &lw1_, &rw1_, &dk1_, wdk_);      \
+        _mm256_storeu_pd((r), rw0_);                                                 \
+        _mm256_storeu_pd((r) + 4, rw1_);                                             \
+        lg256_neumaier(&ls0, &lc0, lw0_);                                            \
+        lg256_neumaier(&ls1, &lc1, lw1_);                                            \
+        lg256_neumaier(&rs0, &rc0, rw0_);                                            \
+        lg256_neumaier(&rs1, &rc1, rw1_);                                            \
+        if (wdk_) {                                                                  \
+            _mm256_storeu_pd((dq), dk0_);                                            \
+            _mm256_storeu_pd((dq) + 4, dk1_);                                        \
             if (d)                                                                   \
                 for (int k_ = 0; k_ < (m); k_++)                                     \
                     d[(i0) + k_] = (dq)[k_];                                         \
         }                                                                            \
+    } while (0)
+
+/* The loss and residual sums of the lane sums (LG_LANE_TOTALS). */
+#define LG256_TOTALS(out)                                                            \
+    do {                                                                             \
+        double ls_[LG_ROWS], lc_[LG_ROWS], rs_[LG_ROWS], rc_[LG_ROWS];               \
+        _mm256_storeu_pd(ls_, ls0);                                                  \
+        _mm256_storeu_pd(ls_ + 4, ls1);                                              \
+        _mm256_storeu_pd(lc_, lc0);                                                  \
+        _mm256_storeu_pd(lc_ + 4, lc1);                                              \
+        _mm256_storeu_pd(rs_, rs0);                                                  \
+        _mm256_storeu_pd(rs_ + 4, rs1);                                              \
+        _mm256_storeu_pd(rc_, rc0);                                                  \
+        _mm256_storeu_pd(rc_ + 4, rc1);                                              \
+        LG_LANE_TOTALS(ls_, lc_, rs_, rc_, out);                                     \
     } while (0)
 
 /* The Hessian terms of a group of eight rows, as LOGISTIC_HESS_GROUP (same
@@ -335,6 +443,9 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
  * (columns p4..p - 1), the row stride in bytes, and g zeroed. */
 #define LG256_PROLOGUE(T)                                                            \
     LG_ROWS_PROLOGUE(H, p, q);                                                       \
+    (void)ls, (void)lc, (void)rs, (void)rc;                                          \
+    __m256d ls0 = _mm256_setzero_pd(), ls1 = ls0, lc0 = ls0, lc1 = ls0, rs0 = ls0;   \
+    __m256d rs1 = ls0, rc0 = ls0, rc1 = ls0;                                         \
     const ptrdiff_t p4 = p - p % 4;                                                  \
     const __m256i tm64 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(p - p4),              \
                                             _mm256_setr_epi64x(0, 1, 2, 3));         \
@@ -371,9 +482,10 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
             __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0;    \
             __m256d a5 = a0, a6 = a0, a7 = a0;                                       \
             LG256_DOTS(float, LG256_X_float, LG256_XM_float, 1);                     \
-            const lg_v8d zv = LG256_LOGITS(i0, m);                                   \
+            __m256d z_lo, z_hi;                                                      \
+            LG256_LOGITS(i0, m, z_lo, z_hi);                                         \
             double r[LG_ROWS], dq[LG_ROWS];                                          \
-            LG256_ROW_TERMS(float, zv, i0, m, r, dq);                                \
+            LG256_ROW_TERMS(float, z_lo, z_hi, i0, m, r, dq);                                \
             if (H) {                                                                 \
                 const int flush_ = hslot == LG_HESS_SLOTS - 1 || i0 + LG_ROWS >= n;  \
                 HESS(p, q, x, dq, xg, ha, H, hslot, flush_);                         \
@@ -399,7 +511,7 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
             if (p4 < p)                                                              \
                 LG256_GRAD4(LG256_XB, p4, LG256_LGM, LG256_SGM);                     \
         }                                                                            \
-        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
+        LG256_TOTALS(out);                                         \
         LG_HESS_MIRROR(H, p, q);                                                     \
     }
 
@@ -418,14 +530,14 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
         (void)xb;                                                                    \
         (void)S;                                                                     \
         /* the pending group: its logits, first row, rows and row pointers */       \
-        lg_v8d zq = {0};                                                             \
+        __m256d zq0 = _mm256_setzero_pd(), zq1 = zq0;                               \
         ptrdiff_t iq = -1, mq = 0;                                                   \
         const T *xq[LG_ROWS] = {0};                                                  \
         for (ptrdiff_t i0 = 0;; i0 += LG_ROWS) {                                     \
             double rq[LG_ROWS], dq[LG_ROWS];                                         \
             if (iq >= 0) /* the pending group's row terms */                         \
-                LG256_ROW_TERMS(T, zq, iq, mq, rq, dq);                              \
-            lg_v8d zv = {0};                                                         \
+                LG256_ROW_TERMS(T, zq0, zq1, iq, mq, rq, dq);                        \
+            __m256d zv0 = _mm256_setzero_pd(), zv1 = zv0;                            \
             ptrdiff_t m = 0;                                                         \
             const T *x[LG_ROWS] = {0};                                               \
             if (i0 < n) { /* group i0's dot products */                              \
@@ -441,7 +553,7 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
                 __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;         \
                 __m256d a4 = a0, a5 = a0, a6 = a0, a7 = a0;                          \
                 LG256_DOTS(T, LG256_X_##T, LG256_XM_##T, 0);                         \
-                zv = LG256_LOGITS(i0, m);                                            \
+                LG256_LOGITS(i0, m, zv0, zv1);                                       \
             }                                                                        \
             if (iq >= 0) { /* the pending group's Hessian and gradient terms */      \
                 if (H) {                                                             \
@@ -458,13 +570,14 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
             }                                                                        \
             if (i0 >= n)                                                             \
                 break;                                                               \
-            zq = zv;                                                                 \
+            zq0 = zv0;                                                               \
+            zq1 = zv1;                                                               \
             iq = i0;                                                                 \
             mq = m;                                                                  \
             for (int k = 0; k < LG_ROWS; k++)                                        \
                 xq[k] = x[k];                                                        \
         }                                                                            \
-        LG_LANE_TOTALS(ls, lc, rs, rc, out);                                         \
+        LG256_TOTALS(out);                                         \
         LG_HESS_MIRROR(H, p, q);                                                     \
     }
 
