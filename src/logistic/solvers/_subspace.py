@@ -48,7 +48,6 @@ from typing import Any
 
 import numpy as np
 
-from .._math import loss, residual, residual_and_hessian_weight
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._linesearch import armijo
@@ -192,29 +191,27 @@ class SubspaceModel:
     ) -> FloatArray | None:
         """Newton on ``a`` for ``S(a) − ∇S(0)ᵀa + g_fullᵀa`` (``S``: the
         sample's mean loss at ``z + Za`` plus ``(λ/2)‖w0 + Ta‖²``), with
-        halving steps; a pseudo-inverse handles dependent directions."""
+        halving steps; a pseudo-inverse handles dependent directions.
+
+        Each trial point costs one ``exp`` over the sample
+        (:meth:`_terms`), whose loss, residual and curvature the next
+        Newton iteration reuses when the point is accepted."""
         assert self.z is not None
-        z0, y, lam = self.z, self.y, self.l2
+        z0, lam = self.z, self.l2
         TtT, Ttw = T.T @ T, T.T @ w0
+        Zt = np.ascontiguousarray(Z.T)
 
-        def value(a: FloatArray) -> float:
-            pen = 0.5 * lam * float(a @ TtT @ a + 2 * Ttw @ a)
-            return float(np.sum(self._weighted(loss(y, z0 + Z @ a)))) + pen
-
-        def grad(a: FloatArray, z: FloatArray) -> FloatArray:
-            return np.asarray(Z.T @ self._weighted(residual(y, z))) + lam * (
-                TtT @ a + Ttw
-            )
+        def penalty(a: FloatArray) -> float:
+            return 0.5 * lam * float(a @ TtT @ a + 2 * Ttw @ a)
 
         a = np.zeros(Z.shape[1])
-        c = g_full - grad(a, z0)
-        f0 = f = value(a)
+        f_loss, r, h = self._terms(z0)
+        # the linear term that replaces the sample's gradient at a = 0 by the full one
+        c = g_full - (Zt @ r + lam * Ttw)
+        f0 = f = f_loss + penalty(a)
         for _ in range(MODEL_ITERATIONS):
-            z = z0 + Z @ a
-            r, h = residual_and_hessian_weight(y, z)
-            ga = np.asarray(Z.T @ self._weighted(r)) + lam * (TtT @ a + Ttw) + c
-            h = self._weighted(h)
-            H = (Z * h[:, None]).T @ Z + lam * TtT
+            ga = Zt @ r + lam * (TtT @ a + Ttw) + c
+            H = (Zt * h) @ Z + lam * TtT
             vals, vecs = np.linalg.eigh(H)
             keep = vals > vals[-1] * 1e-10
             if not np.any(keep) or not np.all(np.isfinite(vals)):
@@ -225,20 +222,36 @@ class SubspaceModel:
                 break
             t = 1.0
             while t > 1e-6:
-                f_new = value(a + t * da) + float(c @ (a + t * da))
+                a_new = a + t * da
+                f_loss, r_new, h_new = self._terms(z0 + Z @ a_new)
+                f_new = f_loss + penalty(a_new) + float(c @ a_new)
                 if armijo(f_new, f, t, slope):
                     break
                 t *= 0.5
             else:
                 break
-            a, f = a + t * da, f_new
+            a, f, r, h = a_new, f_new, r_new, h_new
             if -slope <= MODEL_RTOL * (f0 - f):  # what is left ≪ the decrease
                 break
         self.predicted = f0 - f
         return a if np.all(np.isfinite(a)) else None
 
-    def _weighted(self, v: FloatArray) -> FloatArray:
-        """``v`` times the sample's normalised weights (1/m each without)."""
-        if self.w is None:
-            return v / v.shape[0]
-        return v * self.w
+    def _terms(self, z: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+        """The sample's weighted mean loss at logits ``z`` and its weighted
+        residuals ``σ(z) − y`` and curvatures ``σ(z)σ(−z)``, from one
+        ``u = e^{−|z|}``: loss ``log1p(u) + max(z, 0) − y z`` (no overflow),
+        ``σ(z) = 1/(1+u)`` for ``z ≥ 0`` and ``u/(1+u)`` below,
+        ``σ(z)σ(−z) = u/(1+u)²``."""
+        u = np.exp(-np.abs(z))
+        q = 1.0 / (1.0 + u)
+        sig = np.where(z >= 0, q, u * q)
+        lo = np.log1p(u)
+        lo += np.maximum(z, 0.0)
+        lo -= self.y * z
+        h = u * q * q
+        r = sig - self.y
+        w = self.w
+        if w is None:
+            m = 1.0 / z.shape[0]
+            return float(lo.sum()) * m, r * m, h * m
+        return float(lo @ w), r * w, h * w
