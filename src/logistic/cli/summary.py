@@ -142,6 +142,13 @@ def odds_ratio_rows(
     from ..inference._odds import odds_ratio_table
 
     terms = [str(r["term"]) for r in coefficients]
+    if any(r["estimate"] is None for r in coefficients):  # aliased terms: NA
+        kept = [i for i, r in enumerate(coefficients) if r["estimate"] is not None]
+        sub = None if cov is None else np.asarray(cov)[np.ix_(kept, kept)]
+        rows = odds_ratio_rows([coefficients[i] for i in kept], sub, alpha)
+        keys = [k for k in rows[0] if k != "term"] if rows else ["odds_ratio"]
+        by_term = {str(r["term"]): r for r in rows}
+        return [by_term.get(t) or {"term": t, **dict.fromkeys(keys)} for t in terms]
     est = np.array([float(r["estimate"]) for r in coefficients])
     if cov is None:
         with np.errstate(over="ignore"):
@@ -177,7 +184,11 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "solver": getattr(model, "solver_", None),
         "converged": getattr(model, "converged_", None),
         "n_iter": int(np.ravel(model.n_iter_)[0]),
-        "params": {k: v for k, v in model.get_params().items() if not callable(v)},
+        "params": {
+            k: None if isinstance(v, float) and not np.isfinite(v) else v
+            for k, v in model.get_params().items()
+            if not callable(v)
+        },  # null for a float not set (l1_ratio NaN): JSON has no NaN
         "label_mapping": (mf.encoding or {}).get("label"),
         "formula": (mf.encoding or {}).get("formula"),
         "binomial": (mf.encoding or {}).get("binomial"),
@@ -199,10 +210,43 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     return info
 
 
+def attach_statistics(mf: Any, path: str = "the model file") -> None:
+    """Give the two-class model of ``mf`` the fit statistics its file keeps
+    when its covariance marks aliased parameters (null rows: the reduced
+    model's, with its estimate in ``training.fit_statistics``), as
+    :func:`logistic.load` does; checked as ``load`` checks them (a wrong
+    field is a ``ModelFormatError`` naming ``path``). The CLI reads files with
+    ``read_model_file``, which keeps the covariance only."""
+    import numpy as np
+
+    from ..io._statistics import KEY, statistics_from_dict
+
+    model, cov = mf.model, mf.covariance
+    if (
+        cov is None
+        or len(model.classes_) > 2
+        or getattr(model, "fit_statistics_", None) is not None
+        or not np.isnan(np.diag(cov)).any()
+        or (mf.encoding or {}).get("binomial")
+    ):
+        return
+    kept = (mf.training or {}).get(KEY)
+    if kept is None:
+        return
+    from ..inference._model_interval import stored_covariance
+
+    fit_intercept = bool(model.fit_intercept)
+    matrix = stored_covariance(cov, mf.covariance_names, fit_intercept)
+    stats = statistics_from_dict(kept, matrix, fit_intercept, path)
+    if stats is not None:
+        model.fit_statistics_ = stats
+
+
 def aliased_inference(mf: Any) -> Any:
     """The inference results (from the statistics the file keeps) of a
     two-class maximum-likelihood fit with aliased columns, else None."""
     model = mf.model
+    attach_statistics(mf)
     if model.penalty is not None or getattr(model, "fit_statistics_", None) is None:
         return None
     try:
@@ -253,8 +297,16 @@ def singularity_note(mf: Any, res: Any) -> str | None:
 
 
 def _cov(mf: Any) -> Any:
-    """The stored covariance, intercept first (as the coefficient rows), or None."""
+    """The stored covariance, intercept first (as the coefficient rows), or
+    None. A covariance marking aliased parameters (NaN rows) is the reduced
+    model's: it goes with the reduced estimates (:func:`aliased_inference`),
+    not with the model's coefficients, and is None without them."""
     cov = mf.covariance
+    if cov is not None and mf.model.penalty is None and cov.size:
+        import numpy as np
+
+        if np.isnan(np.diag(cov)).any() and aliased_inference(mf) is None:
+            return None
     if (
         cov is not None
         and mf.covariance_names
@@ -357,6 +409,7 @@ def summary(
 
     alpha = alpha_of(level)
     mf = load_model_file(str(model))
+    attach_statistics(mf, str(model))
     multiclass = is_multiclass(mf.model)
     inference = _rrr_inference(mf, model) if multiclass and odds_ratios else None
     info = summary_dict(mf, alpha)

@@ -35,6 +35,12 @@ Conventions (owned here):
   and sandwiches with it); internally the aliased rows and columns are 0 and
   their coefficients 0, so predictions and every pass over the rows see the
   reduced model; displayed, they are NaN (R's ``NA``).
+* A model file keeps that displayed covariance (``null`` at the aliased rows
+  and columns) and the reduced estimate (:mod:`logistic.io._statistics`);
+  the statistics :func:`logistic.load` rebuilds carry the estimate as
+  ``reduced_theta`` (NaN at the aliased parameters), which names them and is
+  used as it is: the Hessian rebuilt from the reduced covariance has no
+  aliased rows to find them or move their coefficients with.
 * Firth fits are not reduced: the penalty ``½ log det I`` is ``-∞`` for
   every coefficient vector of a rank-deficient design, so Firth's estimate of
   the full design is not defined and that of the reduced design needs a new
@@ -53,12 +59,14 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 from ._covariance import invert_information
+from ._order import display_order
 
 __all__ = [
     "ALIAS_TOL",
     "AliasedParameters",
     "aliased_columns",
     "reduce_theta",
+    "reduced_estimate",
     "singularity_note",
 ]
 
@@ -131,6 +139,23 @@ def reduce_theta(
     return out
 
 
+def reduced_estimate(stats: Any) -> FloatArray | None:
+    """The reduced model's estimate of a maximum-likelihood fit's statistics
+    (objective order, NaN at the aliased parameters), as inference computes
+    it, or None without aliased columns (what a model file keeps:
+    :mod:`logistic.io._statistics`)."""
+    if stats.reduced_theta is not None:
+        return np.asarray(stats.reduced_theta, dtype=np.float64)
+    info = stats.weight_sum * stats.hessian
+    order = display_order(stats.n_features, stats.fit_intercept)
+    mask = aliased_columns(info, order)
+    if not mask.any():
+        return None
+    theta = reduce_theta(stats.theta, info, stats.gradient, stats.hessian, mask)
+    theta[mask] = np.nan
+    return theta
+
+
 def singularity_note(names: list[str]) -> str:
     """R's header line for ``names`` aliased, with the names."""
     return (
@@ -173,11 +198,16 @@ class AliasedParameters:
         stats = self._stats
         k = stats.n_params
         mask = np.zeros(k, dtype=bool)
-        if not firth:
+        reduced = getattr(stats, "reduced_theta", None)
+        if reduced is not None:  # read from a model file (io._statistics)
+            mask = np.isnan(reduced)
+        elif not firth:
             mask = aliased_columns(self._information, np.asarray(self._perm))
         self._aliased = mask
         self.aliased = [self.term_names[i] for i, j in enumerate(self._perm) if mask[j]]
-        if mask.any():
+        if reduced is not None:
+            self._theta = np.where(mask, 0.0, reduced)
+        elif mask.any():
             self._theta = reduce_theta(
                 self._theta, self._information, stats.gradient, stats.hessian, mask
             )

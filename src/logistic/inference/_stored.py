@@ -18,7 +18,12 @@ features, then the intercept):
 * the null log-likelihood when it needs the rows (a model with an offset:
   a one-parameter Newton fit over the same rows), else None (closed form);
 * grouped-binomial constants when the model was fitted with ``trials``
-  (:class:`logistic._grouped.GroupedSummary`).
+  (:class:`logistic._grouped.GroupedSummary`);
+* for a model read from a file whose fit had aliased columns, the reduced
+  model's estimate (``reduced_theta``, NaN at the aliased parameters): the
+  file's covariance is the reduced model's, so the Hessian rebuilt from it
+  has no rows for the aliased parameters from which inference could find
+  them and move their coefficients (:mod:`logistic.inference._aliased`).
 
 Robust and cluster covariances, profile intervals and likelihood-ratio
 p-values per coefficient need the rows and still take the data.
@@ -71,6 +76,12 @@ class FitStatistics:
         Null log-likelihood when it needed the rows (offset), else None.
     grouped : GroupedSummary or None
         Set for fits with ``trials`` (:mod:`logistic._grouped`).
+    reduced_theta : ndarray of shape (n_params,) or None
+        The reduced model's estimate (objective order), NaN exactly at the
+        aliased parameters, whose rows and columns of ``hessian`` are 0. Set
+        by :func:`logistic.load` for a fit with aliased columns
+        (:mod:`logistic.io._statistics`); None after ``fit``, where inference
+        finds the aliased columns from ``hessian``.
     """
 
     theta: FloatArray
@@ -84,6 +95,7 @@ class FitStatistics:
     fit_intercept: bool
     llnull: float | None = None
     grouped: Any = None
+    reduced_theta: FloatArray | None = None
 
     @property
     def n_features(self) -> int:

@@ -9,9 +9,14 @@ an unpenalized or Firth fit on 0/1 rows (grouped fits are left out): ``theta``
 (``positive``, ``weight``, ``saturated``, ``extreme``, ``has_offset``,
 ``pearson``, and ``rows`` and ``fractional``: the rows of positive weight and
 how many have a non-integer weight, optional so that files written before
-them load, as unknown and 0). The Hessian is not written twice:
+them load, as unknown and 0), and, for a fit with aliased columns
+(:mod:`logistic.inference._aliased`), ``reduced_theta``: the reduced model's
+estimate, null exactly at the aliased parameters, whose rows and columns of
+the stored covariance (the reduced model's) are null too; given when and
+only when the covariance has such rows. The Hessian is not written twice:
 :func:`logistic.load` rebuilds it from the stored covariance,
-``∇²J = Σ⁻¹ / weight_sum``, so that
+``∇²J = Σ⁻¹ / weight_sum`` (on the parameters that are not aliased; 0 in the
+aliased rows and columns, the estimate then being ``reduced_theta``), so that
 ``load(path).inference()``, ``summary()``, odds ratios and marginal effects at
 the means work as on the fitted model (to the rounding of one inversion).
 Every field is checked on load; a wrong one raises ``ModelFormatError``.
@@ -78,6 +83,14 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
             "has_offset": bool(labels.has_offset),
         },
     }
+    from ..inference._aliased import reduced_estimate
+
+    reduced = reduced_estimate(stats)
+    if reduced is not None:  # aliased columns: the reduced model's estimate
+        kept = reduced[~np.isnan(reduced)]
+        if not np.all(np.isfinite(kept)):
+            return None
+        out["reduced_theta"] = [None if math.isnan(v) else v for v in _floats(reduced)]
     if math.isfinite(labels.rows):  # unknown for a model loaded from an older file
         out["labels"]["rows"] = int(labels.rows)  # type: ignore[index]
         out["labels"]["fractional"] = int(labels.fractional)  # type: ignore[index]
@@ -143,8 +156,12 @@ def statistics_from_dict(
     counts = _row_counts(labels, path)
     if not weight_sum > 0:
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
+    aliased = np.isnan(np.diag(covariance))
+    reduced = _reduced_theta(doc, aliased, path)
+    kept = np.ix_(~aliased, ~aliased)
+    hessian = np.zeros((k, k))
     try:
-        hessian = np.linalg.inv(covariance) / weight_sum
+        hessian[kept] = np.linalg.inv(covariance[kept]) / weight_sum
     except np.linalg.LinAlgError:
         return None
     if not np.all(np.isfinite(hessian)):
@@ -160,7 +177,41 @@ def statistics_from_dict(
         std=std,
         fit_intercept=bool(fit_intercept),
         llnull=llnull,
+        reduced_theta=reduced,
     )
+
+
+def _reduced_theta(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
+    """``reduced_theta`` of ``doc``: the reduced model's estimate, null exactly
+    at the ``aliased`` parameters (the null rows of the covariance), given
+    when and only when there are some; NaN there in the array returned."""
+    name = f"training.{KEY}.reduced_theta"
+    value = doc.get("reduced_theta")
+    if not aliased.any():
+        if value is not None:
+            raise _wrong(
+                path, name, "is given but the covariance has no aliased (null) rows"
+            )
+        return None
+    k = int(aliased.shape[0])
+    if not isinstance(value, list) or len(value) != k:
+        raise _wrong(
+            path,
+            name,
+            f"must be a list of {k} numbers or nulls (the covariance has the null "
+            f"rows of aliased parameters {np.flatnonzero(aliased).tolist()[:10]})",
+        )
+    if [v is None for v in value] != aliased.tolist():
+        raise _wrong(
+            path,
+            name,
+            "must be null exactly at the aliased parameters (the null rows of the "
+            f"covariance: {np.flatnonzero(aliased).tolist()[:10]})",
+        )
+    out = np.full(k, np.nan)
+    kept = np.flatnonzero(~aliased)
+    out[kept] = [_number(doc, "reduced_theta", value[j], path) for j in kept]
+    return out
 
 
 def _row_counts(labels: dict[str, Any], path: str) -> dict[str, float]:
