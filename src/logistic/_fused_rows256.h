@@ -338,100 +338,172 @@ LG_ATTR_256 static inline __m256d lg256_explog(__m256d z, __m256d *l) {
         LG_LANE_TOTALS(ls_, lc_, rs_, rc_, out);                                     \
     } while (0)
 
+/* Groups of eight rows whose Hessian terms the AVX2 build adds to H together:
+ * LG256_HESS_SLOTS while q <= LG256_HESS_SLOTS_Q (the slots' rows, 2 x 32
+ * rows x q doubles, then fit in L1), else 2. */
+#ifndef LG256_HESS_SLOTS
+#define LG256_HESS_SLOTS 4
+#endif
+#define LG256_HESS_SLOTS_Q 64
+
+/* Tiles of H, four rows by W = 12, 8 or 4 columns (h: the tile's first
+ * entry), in registers: row r of the tile adds a_k[r] x~_k[0..W - 1] (aj, xc:
+ * the tile's first row and column in a and xg) for the nr rows k in order. */
+LG_ATTR_256 __attribute__((noinline)) static void lg256_hess_tile12(
+    double *restrict h, ptrdiff_t q, const double *restrict xc,
+    const double *restrict aj, int nr) {
+    __m256d h00 = _mm256_loadu_pd(h + 0 * q + 0), h01 = _mm256_loadu_pd(h + 0 * q + 4), h02 = _mm256_loadu_pd(h + 0 * q + 8);
+    __m256d h10 = _mm256_loadu_pd(h + 1 * q + 0), h11 = _mm256_loadu_pd(h + 1 * q + 4), h12 = _mm256_loadu_pd(h + 1 * q + 8);
+    __m256d h20 = _mm256_loadu_pd(h + 2 * q + 0), h21 = _mm256_loadu_pd(h + 2 * q + 4), h22 = _mm256_loadu_pd(h + 2 * q + 8);
+    __m256d h30 = _mm256_loadu_pd(h + 3 * q + 0), h31 = _mm256_loadu_pd(h + 3 * q + 4), h32 = _mm256_loadu_pd(h + 3 * q + 8);
+    for (int k = 0; k < nr; k++) {
+        const double *restrict xk = xc + k * q, *restrict ak = aj + k * q;
+        const __m256d x0 = _mm256_load_pd(xk + 0);
+        const __m256d x1 = _mm256_load_pd(xk + 4);
+        const __m256d x2 = _mm256_load_pd(xk + 8);
+        const __m256d s0 = _mm256_broadcast_sd(ak + 0);
+        h00 = _mm256_fmadd_pd(x0, s0, h00);
+        h01 = _mm256_fmadd_pd(x1, s0, h01);
+        h02 = _mm256_fmadd_pd(x2, s0, h02);
+        const __m256d s1 = _mm256_broadcast_sd(ak + 1);
+        h10 = _mm256_fmadd_pd(x0, s1, h10);
+        h11 = _mm256_fmadd_pd(x1, s1, h11);
+        h12 = _mm256_fmadd_pd(x2, s1, h12);
+        const __m256d s2 = _mm256_broadcast_sd(ak + 2);
+        h20 = _mm256_fmadd_pd(x0, s2, h20);
+        h21 = _mm256_fmadd_pd(x1, s2, h21);
+        h22 = _mm256_fmadd_pd(x2, s2, h22);
+        const __m256d s3 = _mm256_broadcast_sd(ak + 3);
+        h30 = _mm256_fmadd_pd(x0, s3, h30);
+        h31 = _mm256_fmadd_pd(x1, s3, h31);
+        h32 = _mm256_fmadd_pd(x2, s3, h32);
+    }
+    _mm256_storeu_pd(h + 0 * q + 0, h00);
+    _mm256_storeu_pd(h + 0 * q + 4, h01);
+    _mm256_storeu_pd(h + 0 * q + 8, h02);
+    _mm256_storeu_pd(h + 1 * q + 0, h10);
+    _mm256_storeu_pd(h + 1 * q + 4, h11);
+    _mm256_storeu_pd(h + 1 * q + 8, h12);
+    _mm256_storeu_pd(h + 2 * q + 0, h20);
+    _mm256_storeu_pd(h + 2 * q + 4, h21);
+    _mm256_storeu_pd(h + 2 * q + 8, h22);
+    _mm256_storeu_pd(h + 3 * q + 0, h30);
+    _mm256_storeu_pd(h + 3 * q + 4, h31);
+    _mm256_storeu_pd(h + 3 * q + 8, h32);
+}
+LG_ATTR_256 __attribute__((noinline)) static void lg256_hess_tile8(
+    double *restrict h, ptrdiff_t q, const double *restrict xc,
+    const double *restrict aj, int nr) {
+    __m256d h00 = _mm256_loadu_pd(h + 0 * q + 0), h01 = _mm256_loadu_pd(h + 0 * q + 4);
+    __m256d h10 = _mm256_loadu_pd(h + 1 * q + 0), h11 = _mm256_loadu_pd(h + 1 * q + 4);
+    __m256d h20 = _mm256_loadu_pd(h + 2 * q + 0), h21 = _mm256_loadu_pd(h + 2 * q + 4);
+    __m256d h30 = _mm256_loadu_pd(h + 3 * q + 0), h31 = _mm256_loadu_pd(h + 3 * q + 4);
+    for (int k = 0; k < nr; k++) {
+        const double *restrict xk = xc + k * q, *restrict ak = aj + k * q;
+        const __m256d x0 = _mm256_load_pd(xk + 0);
+        const __m256d x1 = _mm256_load_pd(xk + 4);
+        const __m256d s0 = _mm256_broadcast_sd(ak + 0);
+        h00 = _mm256_fmadd_pd(x0, s0, h00);
+        h01 = _mm256_fmadd_pd(x1, s0, h01);
+        const __m256d s1 = _mm256_broadcast_sd(ak + 1);
+        h10 = _mm256_fmadd_pd(x0, s1, h10);
+        h11 = _mm256_fmadd_pd(x1, s1, h11);
+        const __m256d s2 = _mm256_broadcast_sd(ak + 2);
+        h20 = _mm256_fmadd_pd(x0, s2, h20);
+        h21 = _mm256_fmadd_pd(x1, s2, h21);
+        const __m256d s3 = _mm256_broadcast_sd(ak + 3);
+        h30 = _mm256_fmadd_pd(x0, s3, h30);
+        h31 = _mm256_fmadd_pd(x1, s3, h31);
+    }
+    _mm256_storeu_pd(h + 0 * q + 0, h00);
+    _mm256_storeu_pd(h + 0 * q + 4, h01);
+    _mm256_storeu_pd(h + 1 * q + 0, h10);
+    _mm256_storeu_pd(h + 1 * q + 4, h11);
+    _mm256_storeu_pd(h + 2 * q + 0, h20);
+    _mm256_storeu_pd(h + 2 * q + 4, h21);
+    _mm256_storeu_pd(h + 3 * q + 0, h30);
+    _mm256_storeu_pd(h + 3 * q + 4, h31);
+}
+LG_ATTR_256 __attribute__((noinline)) static void lg256_hess_tile4(
+    double *restrict h, ptrdiff_t q, const double *restrict xc,
+    const double *restrict aj, int nr) {
+    __m256d h00 = _mm256_loadu_pd(h + 0 * q + 0);
+    __m256d h10 = _mm256_loadu_pd(h + 1 * q + 0);
+    __m256d h20 = _mm256_loadu_pd(h + 2 * q + 0);
+    __m256d h30 = _mm256_loadu_pd(h + 3 * q + 0);
+    for (int k = 0; k < nr; k++) {
+        const double *restrict xk = xc + k * q, *restrict ak = aj + k * q;
+        const __m256d x0 = _mm256_load_pd(xk + 0);
+        const __m256d s0 = _mm256_broadcast_sd(ak + 0);
+        h00 = _mm256_fmadd_pd(x0, s0, h00);
+        const __m256d s1 = _mm256_broadcast_sd(ak + 1);
+        h10 = _mm256_fmadd_pd(x0, s1, h10);
+        const __m256d s2 = _mm256_broadcast_sd(ak + 2);
+        h20 = _mm256_fmadd_pd(x0, s2, h20);
+        const __m256d s3 = _mm256_broadcast_sd(ak + 3);
+        h30 = _mm256_fmadd_pd(x0, s3, h30);
+    }
+    _mm256_storeu_pd(h + 0 * q + 0, h00);
+    _mm256_storeu_pd(h + 1 * q + 0, h10);
+    _mm256_storeu_pd(h + 2 * q + 0, h20);
+    _mm256_storeu_pd(h + 3 * q + 0, h30);
+}
+
 /* The Hessian terms of a group of eight rows, as LOGISTIC_HESS_GROUP (same
- * arguments, scratch and slots): H += sum_k d_k x~_k x~_k^T on and above the
- * diagonal, in tiles of four rows of H by twelve columns (twelve registers
- * of sums, three loads of x~_k and four broadcasts of d_k x~_k a row; 4 x 4
- * at the right edge), each entry the fused multiply-adds of the rows in row
- * order. LOGISTIC_HESS_GROUP's 8 x 8 tiles need sixteen 4-double registers
- * for the sums alone, more than AVX2 has: at 200 000 x 100 (float64, one
- * core) a pass with the Hessian took ~800 ms with them (level 0: ~720 ms). */
+ * arguments and scratch; slots as LG256_HESS_SLOTS says): H += sum_k d_k x~_k
+ * x~_k^T on and above the diagonal, over the columns 0..p1 - 1 only (p1: p + 1
+ * rounded up to a multiple of 4; H's other entries stay zero), in tiles of
+ * four rows of H by twelve columns (twelve registers of sums, three loads of
+ * x~_k and four broadcasts of d_k x~_k a row), the row's last 8 or 4 columns
+ * in one tile of that width, each entry the fused multiply-adds of the rows
+ * in row order. LOGISTIC_HESS_GROUP's 8 x 8 tiles need sixteen 4-double
+ * registers for the sums alone, more than AVX2 has: at 200 000 x 100
+ * (float64, one core) a pass with the Hessian took ~800 ms with them (level
+ * 0: ~720 ms). A row is widened into its slot of xg (columns p.. keep 1 and
+ * zeros) and scaled into a in one pass over it. */
 #define LOGISTIC_HESS_GROUP_256(NAME, T)                                             \
     LG_ATTR_256 static inline void NAME(ptrdiff_t p, ptrdiff_t q, const T *const *x, \
                                         const double *dk, double *restrict xg,       \
                                         double *restrict a, double *restrict H,      \
                                         int slot, int flush) {                       \
+        const ptrdiff_t p4 = p - p % 4, p1 = p4 + 4;                                 \
+        const __m256i tm64 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(p - p4),          \
+                                                _mm256_setr_epi64x(0, 1, 2, 3));     \
+        const __m128i tm32 = _mm_cmpgt_epi32(_mm_set1_epi32((int)(p - p4)),          \
+                                             _mm_setr_epi32(0, 1, 2, 3));            \
+        (void)tm32;                                                                  \
+        /* 1 in the lane of column p */                                              \
+        const __m256d one_p = _mm256_and_pd(                                         \
+            _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_set1_epi64x(p - p4),       \
+                                                   _mm256_setr_epi64x(0, 1, 2, 3))), \
+            _mm256_set1_pd(1.0));                                                    \
         for (int k = 0; k < LG_ROWS; k++) {                                          \
             const T *restrict xs = x[k];                                             \
             double *restrict xr = xg + (slot * LG_ROWS + k) * q;                     \
-            for (ptrdiff_t j = 0; j < p; j++)                                        \
-                xr[j] = (double)xs[j];                                               \
-            const __m256d s = _mm256_set1_pd(dk[k]);                                 \
             double *restrict ar = a + (slot * LG_ROWS + k) * q;                      \
-            for (ptrdiff_t j = 0; j < q; j += 4)                                     \
-                _mm256_store_pd(ar + j, _mm256_mul_pd(_mm256_load_pd(xr + j), s));   \
+            const __m256d s = _mm256_set1_pd(dk[k]);                                 \
+            for (ptrdiff_t j = 0; j < p4; j += 4) {                                  \
+                const __m256d v = lg256_ld_##T(xs + j);                              \
+                _mm256_store_pd(xr + j, v);                                          \
+                _mm256_store_pd(ar + j, _mm256_mul_pd(v, s));                        \
+            }                                                                        \
+            const __m256d v =                                                        \
+                _mm256_add_pd(lg256_ldm_##T(tm64, tm32, xs + p4), one_p);            \
+            _mm256_store_pd(xr + p4, v);                                             \
+            _mm256_store_pd(ar + p4, _mm256_mul_pd(v, s));                           \
         }                                                                            \
         if (!flush)                                                                  \
             return;                                                                  \
         const int nr = (slot + 1) * LG_ROWS;                                         \
-        for (ptrdiff_t jt = 0; jt <= p; jt += 4) {                                   \
+        for (ptrdiff_t jt = 0; jt < p1; jt += 4) {                                   \
             ptrdiff_t c = jt;                                                        \
-            for (; c + 12 <= q; c += 12) {                                           \
-                double *restrict h = H + jt * q + c;                                 \
-                __m256d h00 = _mm256_loadu_pd(h), h01 = _mm256_loadu_pd(h + 4);      \
-                __m256d h02 = _mm256_loadu_pd(h + 8);                                \
-                __m256d h10 = _mm256_loadu_pd(h + q), h11 = _mm256_loadu_pd(h + q + 4); \
-                __m256d h12 = _mm256_loadu_pd(h + q + 8);                            \
-                __m256d h20 = _mm256_loadu_pd(h + 2 * q);                            \
-                __m256d h21 = _mm256_loadu_pd(h + 2 * q + 4);                        \
-                __m256d h22 = _mm256_loadu_pd(h + 2 * q + 8);                        \
-                __m256d h30 = _mm256_loadu_pd(h + 3 * q);                            \
-                __m256d h31 = _mm256_loadu_pd(h + 3 * q + 4);                        \
-                __m256d h32 = _mm256_loadu_pd(h + 3 * q + 8);                        \
-                for (int k = 0; k < nr; k++) {                                       \
-                    const double *xk = xg + k * q + c;                               \
-                    const double *ak = a + k * q + jt;                               \
-                    const __m256d x0 = _mm256_load_pd(xk);                           \
-                    const __m256d x1 = _mm256_load_pd(xk + 4);                       \
-                    const __m256d x2 = _mm256_load_pd(xk + 8);                       \
-                    __m256d s = _mm256_broadcast_sd(ak);                             \
-                    h00 = _mm256_fmadd_pd(x0, s, h00);                               \
-                    h01 = _mm256_fmadd_pd(x1, s, h01);                               \
-                    h02 = _mm256_fmadd_pd(x2, s, h02);                               \
-                    s = _mm256_broadcast_sd(ak + 1);                                 \
-                    h10 = _mm256_fmadd_pd(x0, s, h10);                               \
-                    h11 = _mm256_fmadd_pd(x1, s, h11);                               \
-                    h12 = _mm256_fmadd_pd(x2, s, h12);                               \
-                    s = _mm256_broadcast_sd(ak + 2);                                 \
-                    h20 = _mm256_fmadd_pd(x0, s, h20);                               \
-                    h21 = _mm256_fmadd_pd(x1, s, h21);                               \
-                    h22 = _mm256_fmadd_pd(x2, s, h22);                               \
-                    s = _mm256_broadcast_sd(ak + 3);                                 \
-                    h30 = _mm256_fmadd_pd(x0, s, h30);                               \
-                    h31 = _mm256_fmadd_pd(x1, s, h31);                               \
-                    h32 = _mm256_fmadd_pd(x2, s, h32);                               \
-                }                                                                    \
-                _mm256_storeu_pd(h, h00);                                            \
-                _mm256_storeu_pd(h + 4, h01);                                        \
-                _mm256_storeu_pd(h + 8, h02);                                        \
-                _mm256_storeu_pd(h + q, h10);                                        \
-                _mm256_storeu_pd(h + q + 4, h11);                                    \
-                _mm256_storeu_pd(h + q + 8, h12);                                    \
-                _mm256_storeu_pd(h + 2 * q, h20);                                    \
-                _mm256_storeu_pd(h + 2 * q + 4, h21);                                \
-                _mm256_storeu_pd(h + 2 * q + 8, h22);                                \
-                _mm256_storeu_pd(h + 3 * q, h30);                                    \
-                _mm256_storeu_pd(h + 3 * q + 4, h31);                                \
-                _mm256_storeu_pd(h + 3 * q + 8, h32);                                \
-            }                                                                        \
-            for (; c < q; c += 4) {                                                  \
-                double *restrict h = H + jt * q + c;                                 \
-                __m256d h0 = _mm256_loadu_pd(h), h1 = _mm256_loadu_pd(h + q);        \
-                __m256d h2 = _mm256_loadu_pd(h + 2 * q);                             \
-                __m256d h3 = _mm256_loadu_pd(h + 3 * q);                             \
-                for (int k = 0; k < nr; k++) {                                       \
-                    const __m256d xv = _mm256_load_pd(xg + k * q + c);               \
-                    const double *ak = a + k * q + jt;                               \
-                    h0 = _mm256_fmadd_pd(xv, _mm256_broadcast_sd(ak), h0);           \
-                    h1 = _mm256_fmadd_pd(xv, _mm256_broadcast_sd(ak + 1), h1);       \
-                    h2 = _mm256_fmadd_pd(xv, _mm256_broadcast_sd(ak + 2), h2);       \
-                    h3 = _mm256_fmadd_pd(xv, _mm256_broadcast_sd(ak + 3), h3);       \
-                }                                                                    \
-                _mm256_storeu_pd(h, h0);                                             \
-                _mm256_storeu_pd(h + q, h1);                                         \
-                _mm256_storeu_pd(h + 2 * q, h2);                                     \
-                _mm256_storeu_pd(h + 3 * q, h3);                                     \
-            }                                                                        \
+            /* widths of 12, ending in 8 + 8 or 8 where 12s leave 4 or 8 */          \
+            for (; p1 - c >= 12 && (p1 - c) % 12 != 4 && p1 - c != 16; c += 12)     \
+                lg256_hess_tile12(H + jt * q + c, q, xg + c, a + jt, nr);            \
+            for (; p1 - c >= 8; c += 8)                                              \
+                lg256_hess_tile8(H + jt * q + c, q, xg + c, a + jt, nr);             \
+            if (c < p1)                                                              \
+                lg256_hess_tile4(H + jt * q + c, q, xg + c, a + jt, nr);             \
         }                                                                            \
     }
 
@@ -442,8 +514,15 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
  * scratch (LG_ROWS_PROLOGUE), p4 the columns of whole fours, the tail masks
  * (columns p4..p - 1), the row stride in bytes, and g zeroed. */
 #define LG256_PROLOGUE(T)                                                            \
-    LG_ROWS_PROLOGUE(H, p, q);                                                       \
-    (void)ls, (void)lc, (void)rs, (void)rc;                                          \
+    double xg[(H) ? LG256_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
+    double ha[(H) ? LG256_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
+    int hslot = 0;                                                                   \
+    const int hslots = q <= LG256_HESS_SLOTS_Q ? LG256_HESS_SLOTS : 2;               \
+    if (H) {                                                                         \
+        memset((H), 0, (size_t)((q) * (q)) * sizeof(double));                        \
+        memset(xg, 0, sizeof(xg));                                                   \
+    }                                                                                \
+    const ptrdiff_t pm = (p) - (p) % 8;                                              \
     __m256d ls0 = _mm256_setzero_pd(), ls1 = ls0, lc0 = ls0, lc1 = ls0, rs0 = ls0;   \
     __m256d rs1 = ls0, rc0 = ls0, rc1 = ls0;                                         \
     const ptrdiff_t p4 = p - p % 4;                                                  \
@@ -487,7 +566,7 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
             double r[LG_ROWS], dq[LG_ROWS];                                          \
             LG256_ROW_TERMS(float, z_lo, z_hi, i0, m, r, dq);                                \
             if (H) {                                                                 \
-                const int flush_ = hslot == LG_HESS_SLOTS - 1 || i0 + LG_ROWS >= n;  \
+                const int flush_ = hslot == hslots - 1 || i0 + LG_ROWS >= n;  \
                 HESS(p, q, x, dq, xg, ha, H, hslot, flush_);                         \
                 hslot = flush_ ? 0 : hslot + 1;                                      \
             }                                                                        \
@@ -557,7 +636,7 @@ LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
             }                                                                        \
             if (iq >= 0) { /* the pending group's Hessian and gradient terms */      \
                 if (H) {                                                             \
-                    const int flush_ = hslot == LG_HESS_SLOTS - 1 || iq + LG_ROWS >= n; \
+                    const int flush_ = hslot == hslots - 1 || iq + LG_ROWS >= n; \
                     HESS(p, q, xq, dq, xg, ha, H, hslot, flush_);                    \
                     hslot = flush_ ? 0 : hslot + 1;                                  \
                 }                                                                    \
