@@ -23,22 +23,27 @@ __all__ = ["sklearn_layout"]
 
 def sklearn_layout(
     positive: Any, scores: np.ndarray, paths: np.ndarray, n_iter: np.ndarray,
-    C: float, elasticnet: bool, ratio: float, legacy: bool,
+    C: float, elasticnet: bool, ratio: float, legacy: bool, refit: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     """``scores_``, ``coefs_paths_``, ``n_iter_``, ``C_``, ``l1_ratio_`` and
     ``l1_ratios_`` from ``scores`` and ``n_iter`` of shape (n_folds, n_Cs),
     ``paths`` of shape (n_folds, n_Cs, n_dof), the chosen ``C``, whether the
-    penalty is the elastic net and its L1 share ``ratio``."""
+    penalty is the elastic net and its L1 share ``ratio``. Without a refit
+    scikit-learn's legacy ``l1_ratio_`` of l1 and l2 is ``[0.0]`` (the mean
+    over folds it takes for the elastic net only), not ``[None]``; its
+    non-legacy ``l1_ratio_`` of l1 is then 0.0 against its own
+    ``l1_ratios_ = [1.0]``, and here stays the L1 share ``ratio``."""
     l1_ratios = np.array([ratio]) if elasticnet else np.array([None], dtype=object)
     if legacy:
         # axes (fold, C[, l1_ratio][, dof]): the l1_ratio axis for elasticnet only
         grid = (slice(None), slice(None)) + ((None,) if elasticnet else ())
+        chosen = l1_ratios.copy() if refit or elasticnet else np.array([0.0])
         return {
             "scores_": {positive: scores[grid]},
             "coefs_paths_": {positive: paths[grid]},
             "n_iter_": n_iter[grid][None],
             "C_": np.array([C]),
-            "l1_ratio_": l1_ratios.copy(),
+            "l1_ratio_": chosen,
             "l1_ratios_": l1_ratios,
         }
     # axes (fold, l1_ratio, C[, class, dof])

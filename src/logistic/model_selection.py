@@ -15,8 +15,11 @@ Conventions (owned here):
   as scikit-learn's ``LogisticRegressionCV``. ``alphas`` (or, by default,
   ``n_alphas`` values from the full data's ``alpha_max`` down to
   ``alpha_max·eps``, glmnet's sequence) gives every fold the same strengths
-  on the mean-loss scale. Results are stored in order of decreasing strength
-  (increasing ``C``). For pure L2 ``alpha_max`` is only a nominal start
+  on the mean-loss scale. The paths are solved, and this estimator's own
+  results (``alphas_``, ``cv_curve_``) stored, in order of decreasing
+  strength (increasing ``C``); scikit-learn's attributes (``Cs_``,
+  ``scores_``, ``coefs_paths_``, ``n_iter_``) keep the order of a given
+  ``Cs``, as there. For pure L2 ``alpha_max`` is only a nominal start
   (``max|∇|/10⁻³``: no finite strength zeroes every coefficient) and the
   optimum often lies below ``alpha_max·10⁻⁴``, so the default L2 sequence
   runs down to ``C = 10⁴`` (``alpha = 10⁻⁴/Σs``, scikit-learn's weakest) when
@@ -157,8 +160,12 @@ class LogisticRegressionCV(EstimatorProtocol):
         Choose the best mean score, or the largest strength within one
         standard error of it.
     refit : bool, default=True
-        Refit on all rows at the chosen strength (else average the folds'
-        coefficients there, as scikit-learn does).
+        Refit on all rows at the chosen strength. False: as scikit-learn,
+        average over the folds each fold's coefficients at its own best score
+        (the first best in the order of ``Cs``), with ``C_`` the mean of those
+        folds' ``C`` (with ``rule="1se"``: every fold's at the chosen point);
+        ``alpha_``, ``best_index_`` and ``cv_curve_`` still give the strength
+        of the best mean score.
     fit_intercept : bool, default=True
     class_weight : dict, "balanced" or None, default=None
         Computed on all rows, then sliced into the folds (as scikit-learn).
@@ -196,9 +203,11 @@ class LogisticRegressionCV(EstimatorProtocol):
         coefficients, then the intercept when ``fit_intercept``
         (``n_dof = n_features + fit_intercept``).
     C_ : ndarray of shape (1,)
-        The chosen ``C`` (``1/(alpha_·Σs)``, full data).
+        The chosen ``C`` (``1/(alpha_·Σs)``, full data); with
+        ``refit=False`` the mean of the folds' best ``C`` (scikit-learn).
     l1_ratio_, l1_ratios_ : ndarray of shape (1,)
-        ``[l1_ratio]`` for elasticnet, ``[None]`` (object) otherwise.
+        ``[l1_ratio]`` for elasticnet, ``[None]`` (object) otherwise
+        (``l1_ratio_`` with ``refit=False``: ``[0.0]``, scikit-learn's).
     n_iter_ : ndarray of shape (1, n_folds, n_Cs)
         Iterations of every fold's path point, at least 1 (elasticnet:
         ``(1, n_folds, n_Cs, 1)``); the refit's are in ``path_.n_iter``.
@@ -211,8 +220,10 @@ class LogisticRegressionCV(EstimatorProtocol):
     1, n_Cs)``. In both layouts:
 
     Cs_ : ndarray of shape (n_Cs,)
-        The grid's ``C`` on the full data's scale, increasing (decreasing
-        alpha; a given ``Cs`` is sorted).
+        The grid's ``C`` on the full data's scale: a given ``Cs`` in its
+        order (as scikit-learn; ``scores_``, ``coefs_paths_`` and ``n_iter_``
+        follow it), else increasing (decreasing alpha). The paths are solved
+        in increasing ``C``; ``alphas_`` and ``cv_curve_`` keep that order.
     coef_ : ndarray of shape (1, n_features)
         float64 also for float32 X (the path works in float64), unlike
         ``LogisticRegression``, which returns float32 there.
@@ -339,6 +350,14 @@ class LogisticRegressionCV(EstimatorProtocol):
             e = min(e, 1.0 / (_L2_C_MAX * total * top)) if top > 0 else e
         return "alpha", default_alphas(top, int(self.n_alphas), e)
 
+    def _given_order(self, kind: str, n: int) -> np.ndarray:
+        """Indices taking the grid (increasing ``C``) to the order of a given
+        ``Cs`` sequence (scikit-learn's ``Cs_``); the identity otherwise."""
+        if kind != "C" or isinstance(self.Cs, numbers.Integral):
+            return np.arange(n)
+        order = np.argsort(np.asarray(self.Cs, dtype=np.float64), kind="stable")
+        return np.argsort(order, kind="stable")
+
     @staticmethod
     def _alphas_for(kind: str, grid: np.ndarray, weight_sum: float) -> np.ndarray:
         return 1.0 / (grid * weight_sum) if kind == "C" else grid
@@ -461,7 +480,11 @@ class LogisticRegressionCV(EstimatorProtocol):
         # a point solved in closed form (all-zero at alpha_max) counts one
         # iteration, as LogisticRegression's n_iter_ (scikit-learn's checks: ≥ 1)
         n_iter = np.maximum(np.array([r.n_iter for _, r in out], dtype=np.int32), 1)
+        # scikit-learn's attributes keep a given Cs in its order
+        given = self._given_order(kind, len(grid))
+        scores, paths, n_iter = scores[:, given], paths[:, given], n_iter[:, given]
         res: PathResult | None = None
+        C = float(Cs[chosen])
         if self.refit:
             res = path(
                 data.X, data.y01, alphas[: chosen + 1], l1_ratio=self._ratio(),
@@ -471,20 +494,28 @@ class LogisticRegressionCV(EstimatorProtocol):
             )  # fmt: skip
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
         else:
-            coef = paths[:, chosen, :-1].mean(axis=0)
-            b = float(paths[:, chosen, -1].mean())
+            # scikit-learn: each fold's coefficients at its own best score (the
+            # first of the given order), averaged, and C_ the mean of those Cs;
+            # rule="1se" averages the folds at the chosen point
+            if self.rule == "min":
+                at = np.argmax(scores, axis=1)
+            else:
+                at = np.full(k, int(np.flatnonzero(given == chosen)[0]))
+            picked = paths[np.arange(k), at]
+            coef, b = picked[:, :-1].mean(axis=0), float(picked[:, -1].mean())
+            C = float(np.mean(Cs[given][at]))
         self.path_: PathResult | None = res
         if not self.fit_intercept:
             b = 0.0
         self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
-        self.alphas_, self.Cs_ = alphas, self.cv_curve_.Cs
+        self.alphas_, self.Cs_ = alphas, Cs[given]
         self.best_index_, self.index_1se_ = best, one_se
         self.alpha_ = float(alphas[chosen])
         layout = sklearn_layout(
             data.classes[1], scores,
             paths if self.fit_intercept else paths[..., :-1],
-            n_iter, float(self.Cs_[chosen]), self.penalty == "elasticnet",
-            self._ratio(), bool(self.use_legacy_attributes),
+            n_iter, C, self.penalty == "elasticnet",
+            self._ratio(), bool(self.use_legacy_attributes), bool(self.refit),
         )  # fmt: skip
         for name, value in layout.items():
             setattr(self, name, value)
