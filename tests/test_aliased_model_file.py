@@ -136,6 +136,11 @@ def test_cli_summary_without_data_prints_the_fits_table(tmp_path, capsys):
         assert rows[term]["estimate"] == pytest.approx(ref.params[term], rel=1e-7)
         assert rows[term]["std_error"] == pytest.approx(ref.bse[term], rel=1e-7)
 
+    # the HTML report of the same file and data draws the file's estimates
+    assert main(["report", str(out), str(data), "-o", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").stat().st_size > 0
+    capsys.readouterr()
+
     assert main(["summary", str(out), "--json", "--odds-ratios"]) == 0
     doc = _strict_json(capsys.readouterr().out)
     odds = {r["term"]: r for r in doc["odds_ratios"]}

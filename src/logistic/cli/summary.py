@@ -210,13 +210,15 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     return info
 
 
-def attach_statistics(mf: Any, path: str = "the model file") -> None:
+def attach_statistics(mf: Any, path: str) -> None:
     """Give the two-class model of ``mf`` the fit statistics its file keeps
     when its covariance marks aliased parameters (null rows: the reduced
     model's, with its estimate in ``training.fit_statistics``), as
     :func:`logistic.load` does; checked as ``load`` checks them (a wrong
     field is a ``ModelFormatError`` naming ``path``). The CLI reads files with
-    ``read_model_file``, which keeps the covariance only."""
+    ``read_model_file``, which keeps the covariance only; ``summary`` calls
+    this first (``report``, which draws intervals from every row, does not:
+    its rows keep the file's estimates without intervals)."""
     import numpy as np
 
     from ..io._statistics import KEY, statistics_from_dict
@@ -246,7 +248,6 @@ def aliased_inference(mf: Any) -> Any:
     """The inference results (from the statistics the file keeps) of a
     two-class maximum-likelihood fit with aliased columns, else None."""
     model = mf.model
-    attach_statistics(mf)
     if model.penalty is not None or getattr(model, "fit_statistics_", None) is None:
         return None
     try:
