@@ -103,19 +103,23 @@ cdef extern from "_fused_rows.h" nogil:
     int logistic_csr_rows_f64_i32(
         Py_ssize_t n, const double* data, const int* indices, const int* indptr,
         const double* w, double b, const double* off, const double* y,
-        const double* sw, double* g, double* d, int with_grad, double* out)
+        const double* sw, double* g, double* d, int with_grad, double* out,
+        Py_ssize_t p)
     int logistic_csr_rows_f64_i64(
         Py_ssize_t n, const double* data, const long long* indices, const long long* indptr,
         const double* w, double b, const double* off, const double* y,
-        const double* sw, double* g, double* d, int with_grad, double* out)
+        const double* sw, double* g, double* d, int with_grad, double* out,
+        Py_ssize_t p)
     int logistic_csr_rows_f32_i32(
         Py_ssize_t n, const float* data, const int* indices, const int* indptr,
         const double* w, double b, const double* off, const float* y,
-        const double* sw, double* g, double* d, int with_grad, double* out)
+        const double* sw, double* g, double* d, int with_grad, double* out,
+        Py_ssize_t p)
     int logistic_csr_rows_f32_i64(
         Py_ssize_t n, const float* data, const long long* indices, const long long* indptr,
         const double* w, double b, const double* off, const float* y,
-        const double* sw, double* g, double* d, int with_grad, double* out)
+        const double* sw, double* g, double* d, int with_grad, double* out,
+        Py_ssize_t p)
     void logistic_dense_rows_f32(
         Py_ssize_t n, Py_ssize_t p, const float* X, Py_ssize_t ld,
         const double* w, double b, const double* off, const float* y,
@@ -128,8 +132,8 @@ def row_loop_level(level=None):
 
     2: AVX-512, 1: AVX2 + FMA, 0: x86-64 baseline, -1: off (not built, or
     not chosen: :func:`dense_pass`, BLAS ``gemv`` twice a block, serves
-    instead). At level 2 the CSR pass also runs an AVX-512 loop
-    (:func:`csr_pass`). Automatic: 2 on AVX-512 CPUs, 1 on AVX2 + FMA CPUs
+    instead). At levels 0-2 the CSR pass runs its C loop too
+    (:func:`csr_pass`: AVX-512 at level 2). Automatic: 2 on AVX-512 CPUs, 1 on AVX2 + FMA CPUs
     (where it measured faster than the BLAS path in passes and in whole fits,
     large and small: ``_fused_rows.h``), else -1. ``level`` sets it for
     the process (-1 off, 0-2 clamped to what the CPU has; tests run every
@@ -382,29 +386,32 @@ include "_fused_newton.pxi"
 cdef inline int _csr_rows(
     const floating[::1] data, const index_t[::1] indices, const index_t[::1] indptr,
     Py_ssize_t n, const floating* y, const double* w, double b, const double* off,
-    const double* sw, double* g, double* d, bint with_grad, double* out,
+    const double* sw, double* g, double* d, bint with_grad, double* out, Py_ssize_t p,
 ) noexcept nogil:
-    """The whole CSR pass at row loop level 2 (``_fused_csr.h``: eight rows
-    at a time, a row's logit in eight lane sums); 0 at other levels (the
-    caller's loop)."""
+    """The whole CSR pass at row loop levels 0-2 (``_fused_csr.h``: eight
+    rows a group; level 2, AVX-512: a row's logit in eight lane sums;
+    levels 1 and 0: w and g read and written as one array of (w_j, g_j)
+    pairs, a row's logit in four partial sums); 0 when the row loop is off
+    or the pairs array cannot be allocated (the caller's loop). ``p``: the
+    length of w and g."""
     if floating is double:
         if index_t is int:
             return logistic_csr_rows_f64_i32(
                 n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
-                with_grad, out)
+                with_grad, out, p)
         else:
             return logistic_csr_rows_f64_i64(
                 n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
-                with_grad, out)
+                with_grad, out, p)
     else:
         if index_t is int:
             return logistic_csr_rows_f32_i32(
                 n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
-                with_grad, out)
+                with_grad, out, p)
         else:
             return logistic_csr_rows_f32_i64(
                 n, &data[0], &indices[0], &indptr[0], w, b, off, y, sw, g, d,
-                with_grad, out)
+                with_grad, out, p)
 
 
 cdef enum:
@@ -429,8 +436,10 @@ def csr_pass(
 ):
     """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
-    At row loop level 2 (AVX-512) the C loop of ``_fused_csr.h`` makes the
-    pass (:func:`_csr_rows`: eight rows at a time).
+    Where the row loop is on (levels 0-2), the C loop of ``_fused_csr.h``
+    makes the pass (:func:`_csr_rows`: eight rows at a time; below AVX-512
+    through one array of (w_j, g_j) pairs, so that a row's scatter into g
+    hits the cache lines its gather of w has just read).
     Otherwise chunk by chunk of rows (``CHUNK_VALUES`` stored values, a
     multiple of four rows): a loop gathers ``z``, ``exp`` and ``log1p`` run
     over the chunk, a second loop scatters each row's ``r x`` into ``g``
@@ -453,7 +462,7 @@ def csr_pass(
     cdef bint whole
     with nogil:
         whole = _csr_rows(data, indices, indptr, n, &y[0], &w[0], b, off, sw, &g[0],
-                          dp, with_grad, out)
+                          dp, with_grad, out, w.shape[0])
         if whole:
             i0 = n
         while i0 < n:
