@@ -6,10 +6,17 @@ with the command line's one-hot conventions (:mod:`logistic._onehot`, the
 same code the CLI's file encoder uses): numeric columns as they are, text and
 categorical columns one-hot with the first sorted level (as text) as the
 dropped reference, named ``col[T.level]``. An ``object``/``string`` column
-holding only numbers (and missing values) is numeric; one mixing numbers and
-text is an error naming it. A ``category`` column is categorical whatever its
-categories, and its levels are the values present, sorted as text (as the
-CLI sorts them), not the category order. The estimator then
+holding only numbers (and missing values) is numeric. One in which at least
+half of the present values are numbers, numbers or text (``"3.08"``), but
+some are not (a typo, ``"3.O8"``), is a numeric column holding garbage, by
+the CLI's rule (:mod:`logistic._number_text`): an error naming the column,
+the first such value, its row and index label, never a categorical column;
+a text column of numbers written with a decimal comma (``"13,2"``) is
+refused the same way, naming ``pd.read_csv(..., decimal=",")``. Any other
+mix of numbers and text is an error naming the column. A ``category``
+column is categorical whatever its categories, and its levels are the values
+present, sorted as text (as the CLI sorts them), not the category order. The
+estimator then
 
 * keeps the encoding in ``encoding_`` (the ``"columns"`` encoding of the CLI's
   model file: each column's name, kind and levels, plus ``input_columns`` and
@@ -37,6 +44,7 @@ Frames of other libraries (polars, pyarrow) with text columns are refused by
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -44,6 +52,13 @@ import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
 from ._messages import name_list
+from ._number_text import (
+    COMMA_NUMBER,
+    NUMBER,
+    decimal_comma_column,
+    is_comma_number,
+    mostly_numbers,
+)
 from ._onehot import dummy_names, one_hot, sorted_levels
 from ._screen_rules import identifier_name, left_out_reason
 
@@ -82,7 +97,11 @@ def _kind(name: Any, col: Any) -> str:
     if dtype not in _TEXT_DTYPES:
         return "numeric"  # numbers, booleans; other dtypes fail in check_X
     present = col[~col.isna()]
+    numbers = _number_flags(present, NUMBER)
+    if mostly_numbers(int(numbers.sum()), len(present)) and not numbers.all():
+        _raise_garbage(name, col, present, numbers)
     if all(isinstance(v, str) for v in present):
+        _check_decimal_comma(name, col, present, numbers)
         return "categorical" if len(present) else "numeric"
     if _numbers(col) is not None:
         return "numeric"
@@ -90,6 +109,59 @@ def _kind(name: Any, col: Any) -> str:
     raise DataValidationError(
         f"X column {name!r} mixes value types ({', '.join(kinds)}): make it all "
         "numbers or all text"
+    )
+
+
+def _number_flags(present: Any, pattern: str) -> np.ndarray:
+    """Where a present value is a number: text matching ``pattern``, or (for
+    :data:`NUMBER`) a number that is not a bool."""
+    flags = np.zeros(len(present), dtype=bool)
+    for i, v in enumerate(present):
+        if isinstance(v, str):
+            flags[i] = re.match(pattern, v) is not None
+        elif pattern == NUMBER:
+            flags[i] = isinstance(v, (int, float, np.number)) and not isinstance(
+                v, (bool, np.bool_)
+            )
+    return flags
+
+
+def _where(col: Any, i: int) -> str:
+    """``row 7 (0-based; index label 'a')`` of the i-th present value."""
+    row = int(np.flatnonzero(np.asarray(col.notna()))[i])
+    return f"row {row} (0-based; index label {col.index[row]!r})"
+
+
+def _raise_garbage(name: str, col: Any, present: Any, numbers: np.ndarray) -> None:
+    bad = np.flatnonzero(~numbers)
+    first = int(bad[0])
+    value = present.iloc[first]
+    remedy = (
+        "read the data with pd.read_csv(..., decimal=',') if it writes numbers "
+        "with a decimal comma"
+        if is_comma_number(value)
+        else "fix the data, or mark missing values as NaN (pd.read_csv(..., "
+        "na_values=[...]))"
+    )
+    raise DataValidationError(
+        f"X column {name!r} is numeric but has non-numeric value {value!r} at "
+        f"{_where(col, first)} ({bad.size} such value(s)); {remedy}"
+    )
+
+
+def _check_decimal_comma(
+    name: str, col: Any, present: Any, numbers: np.ndarray
+) -> None:
+    """Refuse a text column of numbers written with a decimal comma."""
+    comma = _number_flags(present, COMMA_NUMBER)
+    if not decimal_comma_column(int(comma.sum()), int(numbers.sum()), len(present)):
+        return
+    first = int(np.flatnonzero(comma)[0])
+    raise DataValidationError(
+        f"X column {name!r} holds numbers written with a decimal comma (e.g. "
+        f"{present.iloc[first]!r} at {_where(col, first)}), which would "
+        "be encoded as categories; read the data with pd.read_csv(..., "
+        "decimal=',') or convert the column to numbers"
     )
 
 
@@ -120,8 +192,16 @@ def _block(X: Any, spec: dict[str, Any]) -> np.ndarray:
     if spec["kind"] == "numeric":
         values = _numbers(X[name])
         if values is None:
+            col = X[name]
+            present = col[~col.isna()]
+            bad = np.flatnonzero(~_number_flags(present, NUMBER))
+            where = (
+                f" ({present.iloc[int(bad[0])]!r} at {_where(col, int(bad[0]))})"
+                if bad.size
+                else ""
+            )
             raise DataValidationError(
-                f"X column {name!r} was numeric in fit but now holds text"
+                f"X column {name!r} was numeric in fit but now holds text{where}"
             )
         return values[:, None]
     _check_text_missing(X, name)

@@ -14,12 +14,12 @@ LibreOffice export them in a European locale), and the message says to
 remove the commas instead if they separate thousands (``"1,234"``). A text
 column of numbers with a decimal point read with ``--decimal ,`` is refused
 too, naming the option. Missing means null, or NaN in a float column;
-infinities are errors.
+infinities are errors. What a number is and "at least half" are the rule of
+:mod:`logistic._number_text`, which the DataFrame encoder applies too.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,13 @@ import numpy as np
 from .._arrow_numpy import booleans, floats, nulls, objects
 from .._exceptions import DataValidationError
 from .._messages import name_list
+from .._number_text import (
+    COMMA_NUMBER,
+    NUMBER,
+    decimal_comma_column,
+    is_comma_number,
+    mostly_numbers,
+)
 from ..columns import arrow_kind
 from ..columns import require_columns as _require
 from ._read import RawData, position
@@ -48,10 +55,6 @@ __all__ = [
     "require_model_inputs",
     "ROLE_OPTIONS",
 ]
-
-_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
-#: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).
-_COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
 
 
 def column_kind(raw: RawData, name: str) -> str:
@@ -113,13 +116,13 @@ def decimal_comma(raw: RawData, name: str) -> str | None:
     import pyarrow.compute as pc
 
     col = _column(raw, name)
-    comma = booleans(pc.match_substring_regex(col, _COMMA_NUMBER))
+    comma = booleans(pc.match_substring_regex(col, COMMA_NUMBER))
     n_comma = int(comma.sum())
     if n_comma == 0:
         return None
-    plain = booleans(pc.match_substring_regex(col, _NUMBER))
+    plain = booleans(pc.match_substring_regex(col, NUMBER))
     n_valid = len(col) - col.null_count
-    if 2 * (n_comma + int(plain.sum())) < n_valid:
+    if not decimal_comma_column(n_comma, int(plain.sum()), n_valid):
         return None
     first = int(np.flatnonzero(comma)[0])
     return f"{col[first].as_py()!r} at {position(raw, first)}"
@@ -177,13 +180,12 @@ def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
     valid = booleans(col.is_valid())
     if arrow_kind(col.type) == "null":  # all missing, or no rows (a header-only file)
         return valid, np.zeros(len(col), dtype=bool)
-    return valid, booleans(pc.match_substring_regex(col, _NUMBER))
+    return valid, booleans(pc.match_substring_regex(col, NUMBER))
 
 
 def _mostly_numbers(raw: RawData, name: str) -> bool:
     valid, numbers = _number_flags(raw, name)
-    n_valid = int(valid.sum())
-    return n_valid > 0 and 2 * int(numbers.sum()) >= n_valid
+    return mostly_numbers(int(numbers.sum()), int(valid.sum()))
 
 
 def _raise_garbage(raw: RawData, name: str) -> None:
@@ -195,7 +197,7 @@ def _raise_garbage(raw: RawData, name: str) -> None:
     value = _column(raw, name)[first].as_py()
     remedy = (
         "pass --decimal , if the file writes numbers with a decimal comma"
-        if re.match(_COMMA_NUMBER, str(value))
+        if is_comma_number(value)
         else "fix the data or mark missing values with an empty field or NA"
     )
     raise DataValidationError(

@@ -1,0 +1,56 @@
+"""Which text columns are numbers: the one owner of the rule.
+
+Convention (owned here), shared by the command line's file encoder
+(:mod:`logistic.tabular._columns`, on pyarrow columns) and the library's
+DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
+
+* a value is a number when it matches :data:`NUMBER` (an optional sign,
+  digits with an optional decimal point, an optional exponent, surrounding
+  spaces allowed);
+* a text column in which at least half of the present values are numbers
+  (:func:`mostly_numbers`) is a numeric column holding garbage: an error
+  naming the first value that is not a number and where it is, never a
+  categorical column;
+* a value matching :data:`COMMA_NUMBER` (``13,2``, ``1.234,5``) is a number
+  written with a decimal comma: the error then names the decimal-comma
+  reading as the remedy, and a text column in which at least half of the
+  present values are numbers with or without a decimal comma, some with one
+  (:func:`decimal_comma_column`), is refused rather than one-hot encoded.
+
+Numbers only: no pandas, no pyarrow.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "COMMA_NUMBER",
+    "NUMBER",
+    "decimal_comma_column",
+    "is_comma_number",
+    "mostly_numbers",
+]
+
+#: A number with a decimal point (or none): ``3``, ``-0.5``, ``.5``, ``1e-3``.
+NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+#: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).
+COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
+
+
+def mostly_numbers(n_numbers: int, n_valid: int) -> bool:
+    """Whether a text column with ``n_valid`` present values, ``n_numbers`` of
+    them numbers, is numeric (at least half are numbers)."""
+    return n_valid > 0 and 2 * n_numbers >= n_valid
+
+
+def decimal_comma_column(n_comma: int, n_plain: int, n_valid: int) -> bool:
+    """Whether a text column is numbers written with a decimal comma: some
+    values are (``n_comma``) and, with the plain numbers (``n_plain``), they
+    are at least half of the ``n_valid`` present values."""
+    return n_comma > 0 and mostly_numbers(n_comma + n_plain, n_valid)
+
+
+def is_comma_number(value: object) -> bool:
+    """Whether ``value`` (as text) is a number written with a decimal comma."""
+    return re.match(COMMA_NUMBER, str(value)) is not None

@@ -1,0 +1,117 @@
+"""Findings of a new user (a statistics student), each checked against a
+reference outside the code under test: the command line's own behaviour on
+the same file, statsmodels' maximum-likelihood fit, or the documented text."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import data_path, run_cli
+from logistic import LogisticRegression
+from logistic._exceptions import DataValidationError
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+
+
+def _ucla_with(tmp_path, column: str, row: int, value: str, sep: str = ","):
+    """The UCLA file with one value replaced (row: 0-based data row), as text."""
+    lines = UCLA.read_text().splitlines()
+    header = lines[0].split(",")
+    k = header.index(column)
+    fields = lines[row + 1].split(",")
+    fields[k] = value
+    lines[row + 1] = ",".join(fields)
+    path = tmp_path / "typo.csv"
+    path.write_text("\n".join(line.replace(",", sep) for line in lines) + "\n")
+    return path
+
+
+# -- 1. a mostly-numeric text column in a DataFrame --------------------------------
+
+
+def test_frame_numeric_column_with_typo_is_refused_as_the_cli_refuses(tmp_path, capsys):
+    path = _ucla_with(tmp_path, "gpa", 7, "3.O8")
+    # The reference: the CLI refuses the same file, naming the column and value.
+    code, _, err = run_cli(
+        capsys, ["fit", path, "--target", "admit", "-o", tmp_path / "m.json"]
+    )
+    assert code != 0
+    assert "'gpa'" in err and "non-numeric value '3.O8'" in err and "line 9" in err
+    d = pd.read_csv(path)
+    assert not pd.api.types.is_numeric_dtype(d["gpa"])  # pandas read it as text
+    d.index = [f"r{i}" for i in range(len(d))]
+    with pytest.raises(DataValidationError) as info:
+        LogisticRegression().fit(d[["gre", "gpa", "rank"]], d["admit"])
+    message = str(info.value)
+    assert "'gpa'" in message and "non-numeric value '3.O8'" in message
+    assert "row 7" in message and "'r7'" in message  # position and index label
+
+
+def test_frame_numeric_column_with_typo_among_floats_names_the_value():
+    d = pd.read_csv(UCLA)
+    gpa = d["gpa"].astype(object)
+    gpa.iloc[3] = "3.O8"  # floats and one string: an object column
+    d["gpa"] = gpa
+    with pytest.raises(DataValidationError, match=r"'gpa'.*'3\.O8' at row 3"):
+        LogisticRegression().fit(d[["gre", "gpa", "rank"]], d["admit"])
+
+
+def test_frame_decimal_comma_column_is_refused_as_the_cli_refuses(tmp_path, capsys):
+    lines = UCLA.read_text().splitlines()
+    text = "\n".join(line.replace(",", ";").replace(".", ",") for line in lines)
+    path = tmp_path / "semi.csv"
+    path.write_text(text + "\n")
+    code, _, err = run_cli(
+        capsys, ["fit", path, "--target", "admit", "-o", tmp_path / "m.json"]
+    )
+    assert code != 0 and "decimal comma" in err and "gpa" in err
+    d = pd.read_csv(path, sep=";")  # pandas' default decimal point: gpa as text
+    assert not pd.api.types.is_numeric_dtype(d["gpa"])
+    with pytest.raises(
+        DataValidationError,
+        match=r"'gpa' holds numbers written with a decimal comma.*decimal=','",
+    ):
+        LogisticRegression().fit(d[["gre", "gpa", "rank"]], d["admit"])
+    fitted = LogisticRegression().fit(
+        pd.read_csv(path, sep=";", decimal=",")[["gre", "gpa", "rank"]], d["admit"]
+    )
+    assert fitted.coef_.shape == (1, 3)
+
+
+def test_frame_text_column_of_mostly_words_is_still_one_hot(tmp_path, capsys):
+    # rank as letters with two numbers: fewer than half are numbers, so the CLI
+    # one-hot encodes it (four levels, three columns); the DataFrame path too.
+    d = pd.read_csv(UCLA)
+    d["rank"] = d["rank"].map({1: "a", 2: "b", 3: "c", 4: "d"}).astype(object)
+    d.loc[[0, 2], "rank"] = "5"  # admit 0 and 1: no separation
+    path = tmp_path / "words.csv"
+    d.to_csv(path, index=False)
+    code, _, _ = run_cli(
+        capsys, ["fit", path, "--target", "admit", "-o", tmp_path / "m.json"]
+    )
+    assert code == 0
+
+    cli_names = json.loads((tmp_path / "m.json").read_text())["encoding"][
+        "feature_names"
+    ]
+    fitted = LogisticRegression().fit(
+        pd.read_csv(path)[["gre", "gpa", "rank"]], d["admit"]
+    )
+    assert list(fitted.feature_names_in_) == cli_names
+
+
+def test_frame_numeric_in_fit_text_at_predict_names_the_value():
+    d = pd.read_csv(UCLA)
+    fitted = LogisticRegression().fit(
+        d[["gre", "gpa", "rank"]].assign(rank=d["rank"].astype(str)), d["admit"]
+    )
+    new = d[["gre", "gpa", "rank"]].head(5).astype({"gpa": object, "rank": str})
+    new.loc[2, "gpa"] = "3.O8"
+    with pytest.raises(
+        DataValidationError,
+        match=r"'gpa' was numeric in fit but now holds text \('3\.O8' at row 2",
+    ):
+        fitted.predict(new)
