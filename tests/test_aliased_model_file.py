@@ -248,3 +248,15 @@ def test_predict_interval_of_the_loaded_model_is_the_reduced_fits(saved):
         np.asarray(ours.iloc[:, 0]), theirs["predicted"], rtol=1e-7
     )
     np.testing.assert_allclose(np.asarray(ours.iloc[:, 1]), theirs["se"], rtol=1e-6)
+
+
+def test_predict_interval_without_the_reduced_estimates_is_refused(saved):
+    """A file with the reduced covariance (null rows at the aliased terms) but
+    without the reduced estimates (``training.fit_statistics`` left out) has
+    no standard error for the stored coefficients: refused, naming the term,
+    in place of infinite standard errors and [0, 1] intervals."""
+    _, path, X, _ = saved
+    _rewrite(path, lambda doc: doc["training"].pop("fit_statistics"))
+    model = logistic.load(path)
+    with pytest.raises(logistic.InvalidParameterError, match="aliased terms 'gre2'"):
+        model.predict_interval(X.iloc[:3])

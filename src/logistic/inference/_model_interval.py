@@ -67,6 +67,27 @@ def stored_covariance(
     return cov[np.ix_(inverse, inverse)]
 
 
+def _refuse_unset(matrix: Any, names: list[str] | None) -> None:
+    """Refuses a model file's covariance ``matrix`` (in the file's order, that
+    of ``names``) with unset (null) rows: the reduced model's
+    covariance of a fit with aliased columns gives standard errors only
+    together with the reduced estimates (``fit_statistics_``), not with the
+    stored coefficients."""
+    unset = np.isnan(np.diag(np.asarray(matrix, dtype=F64)))
+    if unset.any():
+        which = (
+            ", ".join(repr(names[i]) for i in np.flatnonzero(unset))
+            if names and len(names) == len(unset)
+            else f"{int(unset.sum())} terms"
+        )
+        raise InvalidParameterError(
+            "predict_interval needs the covariance of every estimate, and this "
+            f"model's has none for the aliased terms {which} (exactly collinear "
+            "columns): refit without them, or use model.inference(X, y, ...)"
+            ".get_prediction(X_new) with the training data"
+        )
+
+
 def _refuse_penalized(model: Any) -> None:
     l1, l2 = penalty_of(model)
     if l1 != 0 or l2 != 0:
@@ -110,6 +131,7 @@ def _on_backend(model: Any, data: Any, offset: Any) -> PredictionResults:
         cov, theta = res._cov, res._theta
     else:
         matrix, names = _stored_or_refuse(model)
+        _refuse_unset(matrix, names)
         cov = stored_covariance(matrix, names, bool(model.fit_intercept))
         theta = _theta(model)
     return predict_training_rows(data, theta, cov, bool(model.fit_intercept))
@@ -149,5 +171,6 @@ def stored_prediction(
 ) -> PredictionResults:
     """Predictions of ``X`` with standard errors from a model file's covariance
     ``matrix`` (with its ``names``; order per :func:`stored_covariance`)."""
+    _refuse_unset(matrix, names)
     cov = stored_covariance(matrix, names, bool(model.fit_intercept))
     return predict_rows(model, X, _theta(model), cov, offset)
