@@ -5,13 +5,16 @@ the same file, statsmodels' maximum-likelihood fit, or the documented text."""
 from __future__ import annotations
 
 import json
+import re
+import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import data_path, run_cli
 from logistic import LogisticRegression
-from logistic._exceptions import DataValidationError
+from logistic._exceptions import ConvergenceWarning, DataValidationError
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 
@@ -115,3 +118,57 @@ def test_frame_numeric_in_fit_text_at_predict_names_the_value():
         match=r"'gpa' was numeric in fit but now holds text \('3\.O8' at row 2",
     ):
         fitted.predict(new)
+
+
+# -- 2. inference from a stochastic (SGD) fit ---------------------------------------
+
+
+def _ucla_dummies():
+    d = pd.read_csv(UCLA)
+    X = pd.DataFrame(
+        {
+            "gre": d["gre"].astype(float),
+            "gpa": d["gpa"],
+            "rank2": (d["rank"] == 2).astype(float),
+            "rank3": (d["rank"] == 3).astype(float),
+            "rank4": (d["rank"] == 4).astype(float),
+        }
+    )
+    return X, d["admit"].to_numpy()
+
+
+def _statsmodels_mle(X, y):
+    sm = pytest.importorskip("statsmodels.api")
+    return sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+
+
+def test_sgd_summary_says_estimates_are_approximate():
+    X, y = _ucla_dummies()
+    reference = _statsmodels_mle(X, y)  # the MLE: [const, gre, gpa, rank2..4]
+    model = LogisticRegression(solver="sgd", random_state=0).fit(X, y)
+    fitted = np.r_[model.intercept_, model.coef_.ravel()]
+    # SGD's default tol (1e-3) stops visibly away from the MLE: this is what
+    # the warning is about.
+    assert np.max(np.abs(fitted / reference.params.to_numpy() - 1)) > 1e-2
+    with pytest.warns(
+        ConvergenceWarning, match=r"solver='sgd' is stochastic.*tol=0\.001.*approximate"
+    ):
+        summary = model.summary()
+    assert ("Estimates", "approximate (sgd)") in summary.header_left
+    text = summary.as_text()
+    assert re.search(r"Estimates:\s+approximate \(sgd\)", text)
+    assert "Note: solver='sgd' is stochastic" in text
+
+
+def test_default_solver_summary_has_no_approximation_line():
+    X, y = _ucla_dummies()
+    reference = _statsmodels_mle(X, y)
+    model = LogisticRegression().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        summary = model.summary()
+    np.testing.assert_allclose(
+        [row[1] for row in summary.rows], reference.params.to_numpy(), rtol=1e-6
+    )
+    assert all(k != "Estimates" for k, _ in summary.header_left)
+    assert "stochastic" not in summary.as_text()

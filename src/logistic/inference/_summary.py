@@ -6,7 +6,10 @@ statistics and a coefficient table with Wald intervals, or with
 ``as_html`` and ``as_markdown`` only format them. Significance codes follow
 R: ``***`` p < 0.001, ``**`` p < 0.01, ``*`` p < 0.05, ``.`` p < 0.1.
 Estimates, errors and bounds are printed with 4 significant digits,
-p-values with 3 significant digits (as R's ``format.pval``).
+p-values with 3 significant digits (as R's ``format.pval``). A fit by a
+stochastic solver stopped at a loose tolerance gets an ``Estimates`` header
+line, a note and a warning (:mod:`._stochastic`): its estimates are
+approximate.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from ._stochastic import header_value, stochastic_note, warn_stochastic
 
 __all__ = ["Summary", "significance_stars", "shown_name", "MAX_NAME_WIDTH"]
 
@@ -378,6 +383,10 @@ class Summary:
             ("Converged", _converged(r)),
             ("Iterations", f"{r.n_iter} ({r.solver})" if r.solver else f"{r.n_iter}"),
         ]
+        stochastic = warn_stochastic(getattr(r, "model", None))
+        if stochastic is not None:
+            left.append(("Estimates", header_value(stochastic)))
+            self.notes.append(stochastic_note(stochastic))
         right = [
             ("Log-likelihood", f"{r.llf:.4f}"),
             ("LL-null", f"{r.llnull:.4f}"),
