@@ -172,3 +172,36 @@ def test_default_solver_summary_has_no_approximation_line():
     )
     assert all(k != "Estimates" for k, _ in summary.header_left)
     assert "stochastic" not in summary.as_text()
+
+
+# -- 3. unknown category of a formula's C() term ------------------------------------
+
+#: The CLI's message for a text column with a category not seen at fit time
+#: (the reference: the plain text-column path of the same command).
+_UNSEEN = (
+    r"column 'rank' in \S+ has categories not seen at fit time: \[(?P<new>.+)\] "
+    r"\(first at line 3\); known: \[(?P<known>.+)\]; give those rows empty "
+    r"predictions with --unknown-levels na"
+)
+
+
+def test_formula_unknown_category_names_column_line_and_levels(workdir, capsys):
+    d = pd.read_csv(UCLA)
+    letters = d.assign(rank=d["rank"].map({1: "a", 2: "b", 3: "c", 4: "d"}))
+    letters.to_csv("letters.csv", index=False)
+    assert (
+        run_cli(capsys, ["fit", "letters.csv", "-t", "admit", "-o", "t.json"])[0] == 0
+    )
+    (workdir / "re.csv").write_text("gre,gpa,rank\n500,3.0,b\n500,3.0,e\n")
+    code, _, text_err = run_cli(capsys, ["predict", "t.json", "re.csv", "-o", "-"])
+    reference = re.search(_UNSEEN, text_err)
+    assert code != 0 and reference is not None
+    assert reference["known"] == "'a', 'b', 'c', 'd'"
+
+    formula = "admit ~ gre + gpa + C(rank)"
+    assert run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", "f.json"])[0] == 0
+    (workdir / "r5.csv").write_text("gre,gpa,rank\n500,3.0,2\n500,3.0,5\n")
+    code, _, err = run_cli(capsys, ["predict", "f.json", "r5.csv", "-o", "-"])
+    found = re.search(_UNSEEN, err)
+    assert code != 0 and found is not None, err
+    assert found["new"] == "5" and found["known"] == "1, 2, 3, 4"

@@ -410,9 +410,11 @@ def _factor_block(
         shown = sorted(repr(v) for v in unseen)
         more = ", ..." if len(shown) > 10 else ""
         raise DataValidationError(
-            f"{path} has categories not seen at fit time: {{{', '.join(shown[:10])}"
-            f"{more}}}; the model only knows the levels stored in the model file "
-            "(give those rows empty predictions with --unknown-levels na)"
+            f"column {spec['column']!r} (formula term {name!r}) in {path} has "
+            f"categories not seen at fit time: [{', '.join(shown[:10])}{more}] "
+            f"(first at data row {int(np.argmax(codes < 0)) + 1} of the rows used); "
+            f"known: {list(levels)[:20]!r}; give those rows empty predictions with "
+            "--unknown-levels na"
         )
     first = 1 if reduced else 0
     label = "T." if reduced else ""
