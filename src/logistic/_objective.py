@@ -37,6 +37,7 @@ same function as scikit-learn's ``LogisticRegression(C=C)``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -59,6 +60,9 @@ from ._exceptions import InvalidParameterError
 from ._moments import ColumnStats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
+
+#: Every row's loss at logit 0, whatever its label: the value at θ = 0.
+LOG_2 = float(np.log(2.0))
 
 __all__ = [
     "LogisticObjective",
@@ -337,7 +341,8 @@ class LogisticObjective:
             return None
         total = self.weight_sum
         g0 = stats.grad0
-        value = float(np.log(2.0)) + self._penalty(w)
+        # the penalty of w = 0 is 0 for any finite l2 (no call to compute it)
+        value = LOG_2 + (0.0 if math.isfinite(self.l2) else self._penalty(w))
         return value, self._join(g0[:-1] / total + self.l2 * w, g0[-1] / total)
 
     def logit_reach(self, direction: FloatArray) -> float | None:
