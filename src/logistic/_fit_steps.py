@@ -9,7 +9,9 @@ Convention: each function does one step of the one fit path
   whose rows are in memory ("unchecked" otherwise); grouped data are checked
   as one row per outcome of each group;
 * :func:`fit_statistics` — what inference needs without the data
-  (:mod:`logistic.inference._stored`), for unpenalized and Firth fits.
+  (:mod:`logistic.inference._stored`), for unpenalized and Firth fits;
+* :func:`validate_once` — the estimator's parameter check, once per
+  constraints and values.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from typing import Any
 import numpy as np
 
 from ._checkpoint import Checkpointer
+from ._constraints import validate_params
 from ._grouped import GroupedData
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
 from .solvers import SolverResult
 
-__all__ = ["check_fit_separation", "checkpointer", "fit_statistics"]
+__all__ = ["check_fit_separation", "checkpointer", "fit_statistics", "validate_once"]
 
 
 def checkpointer(
@@ -101,3 +104,35 @@ def fit_statistics(
         return None
     summary = None if grouped is None else grouped.summary
     return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
+
+
+#: Parameter values :func:`validate_params` accepted, by constraints mapping
+#: (its id, and the mapping itself, kept alive): a fit of the same settings
+#: (a new estimator each fit, a path, a grid search's refits) does not check
+#: them again (~20 µs). At most ``VALIDATED_MAX`` sets of values are kept.
+_VALIDATED: dict[int, tuple[Any, set[tuple[Any, ...]]]] = {}
+VALIDATED_MAX = 256
+
+
+def validate_once(
+    owner: str, params: dict[str, Any], constraints: dict[str, list[Any]]
+) -> None:
+    """:func:`validate_params`, skipped for values it accepted before under
+    the same ``constraints``: values of the same types, equal and hashable
+    (an unhashable value, e.g. a ``class_weight`` dict, is checked every
+    time). The checks are functions of the values and their types only."""
+    try:
+        key = tuple((type(v), v) for v in params.values())
+        hash(key)
+    except TypeError:
+        validate_params(owner, params, constraints)
+        return
+    kept = _VALIDATED.get(id(constraints))
+    if kept is not None and kept[0] is constraints and key in kept[1]:
+        return
+    validate_params(owner, params, constraints)
+    if kept is None or kept[0] is not constraints:
+        kept = _VALIDATED[id(constraints)] = (constraints, set())
+    if len(kept[1]) >= VALIDATED_MAX:
+        kept[1].clear()
+    kept[1].add(key)

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from . import _prediction
-from ._constraints import Interval, Options, is_class_weight, validate_params
+from ._constraints import Interval, Options, is_class_weight
 from ._estimator_params import (
     L1_RATIO_UNSET,
     binary_only_error,
@@ -51,7 +51,12 @@ from ._estimator_params import (
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError, link_sklearn_warnings
-from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
+from ._fit_steps import (
+    check_fit_separation,
+    checkpointer,
+    fit_statistics,
+    validate_once,
+)
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
@@ -247,7 +252,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         # get_params would read the signature of __init__ at every fit
         constraints = self._parameter_constraints
         params = {key: getattr(self, key) for key in constraints}
-        validate_params(name, params, constraints)
+        validate_once(name, params, constraints)
         if self.solver != "auto" and self.solver not in SOLVERS:
             raise InvalidParameterError(
                 f"The 'solver' parameter of {name} must be 'auto' or one of the "
