@@ -54,6 +54,7 @@ from ._formula import (
     fit_formula,
     formula_columns,
     parse_formula,
+    unseen_levels,
 )
 from ._grouped import grouped_counts
 from ._inputs import text_input_columns
@@ -533,7 +534,11 @@ def apply_design(
         for name in needed:
             if name not in text:
                 column_kind(sub, name)
-        _refuse_formula_unseen(sub, encoding)
+        levels = unseen_levels(sub, encoding.get("factors") or {})
+        if levels:  # a C(column) level: the words of a text column
+            raise DataValidationError(
+                _unseen_message(sub, [n for n, _ in levels], levels[0][1])
+            )
         X = apply_formula(
             sub.table.select(needed).to_pandas(), encoding, names, raw.path
         )
@@ -580,38 +585,6 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
                 values = raw.table.column(spec["column"]).to_pandas().tolist()
                 bad |= np.fromiter((v not in known for v in values), bool, len(values))
     return bad
-
-
-def _refuse_formula_unseen(raw: RawData, encoding: dict[str, Any]) -> None:
-    """Categories of a formula's ``C(column)`` not seen at fit time: the error
-    of a text column (the column, the first line, the known levels)."""
-    found: list[tuple[str, str]] = []
-    for spec in (encoding.get("factors") or {}).values():
-        column = spec.get("column")
-        if spec["kind"] != "categorical" or column in {n for n, _ in found}:
-            continue
-        levels = list(spec["levels"])
-        known = set(levels)
-        values = raw.table.column(column).to_pandas().tolist()
-        bad = [i for i, v in enumerate(values) if v not in known]
-        if not bad:
-            continue
-        unseen = list({values[i] for i in bad})
-        try:
-            unseen.sort()
-        except TypeError:
-            unseen.sort(key=str)
-        found.append(
-            (
-                column,
-                f"{unseen[:10]!r} (first at {position(raw, bad[0])}); known: "
-                f"{levels[:20]!r}",
-            )
-        )
-    if found:
-        raise DataValidationError(
-            _unseen_message(raw, [n for n, _ in found], found[0][1])
-        )
 
 
 def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:

@@ -32,6 +32,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
+from ._read import position
 
 __all__ = [
     "grouped_response",
@@ -41,6 +42,7 @@ __all__ = [
     "fit_formula",
     "apply_formula",
     "build_design",
+    "unseen_levels",
 ]
 
 
@@ -373,6 +375,33 @@ def apply_formula(
             f"features {list(names)[:5]}..."
         )
     return X
+
+
+def unseen_levels(raw: Any, factors: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(column, description)`` of each ``C(column)`` of ``factors`` with
+    values of ``raw`` (a :class:`._read.RawData`) not among its stored levels:
+    ``"[5] (first at line 3); known: [1, 2, 3, 4]"``, as a text column's."""
+    found: list[tuple[str, str]] = []
+    for spec in factors.values():
+        column = spec.get("column")
+        if spec["kind"] != "categorical" or column in {n for n, _ in found}:
+            continue
+        levels = list(spec["levels"])
+        known = set(levels)
+        values = raw.table.column(column).to_pandas().tolist()
+        bad = [i for i, v in enumerate(values) if v not in known]
+        if not bad:
+            continue
+        unseen = list({values[i] for i in bad})
+        try:
+            unseen.sort()
+        except TypeError:
+            unseen.sort(key=str)
+        where = position(raw, bad[0])
+        found.append(
+            (column, f"{unseen[:10]!r} (first at {where}); known: {levels[:20]!r}")
+        )
+    return found
 
 
 # -- rebuilding the design matrix from stored terms --------------------------------
