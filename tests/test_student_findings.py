@@ -205,3 +205,24 @@ def test_formula_unknown_category_names_column_line_and_levels(workdir, capsys):
     found = re.search(_UNSEEN, err)
     assert code != 0 and found is not None, err
     assert found["new"] == "5" and found["known"] == "1, 2, 3, 4"
+
+
+# -- 4. the one-class error shows the label as written ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("y", "shown"),
+    [
+        (np.ones(4), "1.0"),
+        (np.ones(4, dtype=np.int64), "1"),
+        (np.array(["yes"] * 4), "'yes'"),
+    ],
+)
+def test_one_class_error_shows_the_label_as_written(y, shown):
+    # Python's repr of the value (what the user typed), as scikit-learn's
+    # message words it: "... contains only one class: 1.0".
+    X = np.arange(4.0)[:, None]
+    with pytest.raises(DataValidationError) as info:
+        LogisticRegression().fit(X, y)
+    assert str(info.value).endswith(f"contains only one class: {shown}")
+    assert "np." not in str(info.value)

@@ -265,10 +265,14 @@ def _two_numeric_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _one_class(classes: np.ndarray) -> DataValidationError:
+    """The label as Python writes it (``1.0``, ``1``, ``'yes'``), not numpy's
+    repr (``np.float64(1.0)``)."""
+    label = classes[0] if len(classes) else None
+    if isinstance(label, np.generic):
+        label = label.item()
     return DataValidationError(
         f"This solver needs samples of at least 2 classes in the data, but the "
-        f"data contains only one class: "
-        f"{classes[0] if len(classes) else None!r}"
+        f"data contains only one class: {label!r}"
     )
 
 
