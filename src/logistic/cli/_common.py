@@ -55,13 +55,14 @@ CLI_PARAMETERS = (
     "max_iter",
     "tol",
 )
-_PARAMETER_TEXT = re.compile(r"^The '(\w+)' parameter of \w+ must be")
+#: (a pattern string: ``re`` compiles it on the first error, not at import)
+_PARAMETER_TEXT = r"^The '(\w+)' parameter of \w+ must be"
 
 
 def _as_option(message: str) -> str:
     """``The 'l1_ratio' parameter of LogisticRegression must be`` → ``--l1-ratio
     must be`` (the CLI user typed an option, not a Python parameter)."""
-    match = _PARAMETER_TEXT.match(message)
+    match = re.match(_PARAMETER_TEXT, message)
     if match is None or match.group(1) not in CLI_PARAMETERS:
         return message
     option = "--" + match.group(1).replace("_", "-")

@@ -31,11 +31,10 @@ from typer._param_types import coerce_cli_path
 __all__ = ["install", "plain_converter"]
 
 #: ``int(value)`` of these equals pydantic's lax ``int`` (18 digits: no big ints).
-_INT = re.compile(r"-?[0-9]{1,18}")
+#: Pattern strings: ``re`` compiles them when a number is first converted.
+_INT = r"-?[0-9]{1,18}"
 #: ``float(value)`` of these equals pydantic's lax ``float`` (both round correctly).
-_FLOAT = re.compile(
-    r"-?(?:[0-9]{1,18}(?:\.[0-9]{0,18})?|\.[0-9]{1,18})(?:[eE][+-]?[0-9]{1,3})?"
-)
+_FLOAT = r"-?(?:[0-9]{1,18}(?:\.[0-9]{0,18})?|\.[0-9]{1,18})(?:[eE][+-]?[0-9]{1,3})?"
 
 
 class _Defer:
@@ -54,14 +53,14 @@ def _bool(value: Any, info: Any, param: Any, ctx: Any) -> Any:
     return value if type(value) is bool else _DEFER
 
 
-def _number(kind: type[Any], spelling: re.Pattern[str]) -> Convert:
+def _number(kind: type[Any], spelling: str) -> Convert:
     """A value of type ``kind`` as it is; a string spelt as ``spelling``
     allows, ``kind(value)``."""
 
     def convert(value: Any, info: Any, param: Any, ctx: Any) -> Any:
         if type(value) is kind:
             return value
-        if type(value) is str and spelling.fullmatch(value):
+        if type(value) is str and re.fullmatch(spelling, value):
             return kind(value)
         return _DEFER
 

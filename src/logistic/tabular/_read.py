@@ -91,6 +91,8 @@ __all__ = [
 _SEPARATORS = (",", ";", "\t", "|")
 #: pyarrow reads CSV in blocks of this size; one line must fit in a block.
 CSV_BLOCK_BYTES = 1 << 22
+#: CSV files up to this size (uncompressed) are read without pyarrow's threads.
+SERIAL_CSV_BYTES = 1 << 20
 
 
 def check_path(path: str) -> None:
@@ -120,12 +122,13 @@ def _arrow_message(exc: Exception) -> str:
     return one_line(str(exc))
 
 
-_PARQUET_SOURCE = re.compile(r"^Could not open Parquet input source '[^']*': ")
+#: (a pattern string: ``re`` compiles it on the first error, not at import)
+_PARQUET_SOURCE = r"^Could not open Parquet input source '[^']*': "
 
 
 def parquet_message(exc: Exception) -> str:
     """pyarrow's first line, without the name of the (anonymous) file object."""
-    return _PARQUET_SOURCE.sub("", _arrow_message(exc))
+    return re.sub(_PARQUET_SOURCE, "", _arrow_message(exc))
 
 
 def _read_csv(
@@ -286,7 +289,9 @@ def _parse(
             return pacsv.read_csv(
                 source,
                 read_options=pacsv.ReadOptions(
-                    block_size=CSV_BLOCK_BYTES, encoding=encoding
+                    block_size=CSV_BLOCK_BYTES,
+                    encoding=encoding,
+                    use_threads=not _serial(fh, compression),
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=delimiter, newlines_in_values=newlines_in_values
@@ -296,6 +301,16 @@ def _parse(
         finally:
             if source is not stream:
                 _await_release(source, held)
+
+
+def _serial(fh: Any, compression: str | None) -> bool:
+    """Whether the open file ``fh`` is small enough to read without pyarrow's
+    thread pool: uncompressed and at most :data:`SERIAL_CSV_BYTES`. Such a
+    file is one block, which the pool parses on one thread anyway; handing it
+    to the pool costs more wall time than it saves (the 400-row UCLA file,
+    first read in a fresh process: 13.8 → 8.1 ms median of 25, load 5 on
+    2 cores)."""
+    return compression is None and os.fstat(fh.fileno()).st_size <= SERIAL_CSV_BYTES
 
 
 def _await_release(source: Any, held: int, timeout: float = 5.0) -> None:
