@@ -132,8 +132,8 @@ def row_loop_level(level=None):
 
     2: AVX-512, 1: AVX2 + FMA, 0: x86-64 baseline, -1: off (not built, or
     not chosen: :func:`dense_pass`, BLAS ``gemv`` twice a block, serves
-    instead). At levels 0-2 the CSR pass runs its C loop too
-    (:func:`csr_pass`: AVX-512 at level 2). Automatic: 2 on AVX-512 CPUs, 1 on AVX2 + FMA CPUs
+    instead). The CSR pass runs its C loop too (:func:`csr_pass`: at
+    level 2, and at levels 1 and 0 on wide data). Automatic: 2 on AVX-512 CPUs, 1 on AVX2 + FMA CPUs
     (where it measured faster than the BLAS path in passes and in whole fits,
     large and small: ``_fused_rows.h``), else -1. ``level`` sets it for
     the process (-1 off, 0-2 clamped to what the CPU has; tests run every
@@ -390,10 +390,11 @@ cdef inline int _csr_rows(
 ) noexcept nogil:
     """The whole CSR pass at row loop levels 0-2 (``_fused_csr.h``: eight
     rows a group; level 2, AVX-512: a row's logit in eight lane sums;
-    levels 1 and 0: w and g read and written as one array of (w_j, g_j)
-    pairs, a row's logit in four partial sums); 0 when the row loop is off
-    or the pairs array cannot be allocated (the caller's loop). ``p``: the
-    length of w and g."""
+    levels 1 and 0, from 16 384 columns on: w and g read and written as one
+    array of (w_j, g_j) pairs, a row's logit in four partial sums); 0 when
+    the row loop is off, at levels 1 and 0 with fewer columns, or when the
+    pairs array cannot be allocated (the caller's loop). ``p``: the length
+    of w and g."""
     if floating is double:
         if index_t is int:
             return logistic_csr_rows_f64_i32(
@@ -436,10 +437,11 @@ def csr_pass(
 ):
     """One CSR block: ``(Σ s L, Σ s r)`` and ``g += Xᵀ(s r)``.
 
-    Where the row loop is on (levels 0-2), the C loop of ``_fused_csr.h``
-    makes the pass (:func:`_csr_rows`: eight rows at a time; below AVX-512
-    through one array of (w_j, g_j) pairs, so that a row's scatter into g
-    hits the cache lines its gather of w has just read).
+    At row loop level 2 (AVX-512), and at levels 1 and 0 from 16 384 columns
+    on, the C loop of ``_fused_csr.h`` makes the pass (:func:`_csr_rows`:
+    eight rows at a time; below AVX-512 through one array of (w_j, g_j)
+    pairs, so that a row's scatter into g hits the cache lines its gather of
+    w has just read: w and g no longer fit L2).
     Otherwise chunk by chunk of rows (``CHUNK_VALUES`` stored values, a
     multiple of four rows): a loop gathers ``z``, ``exp`` and ``log1p`` run
     over the chunk, a second loop scatters each row's ``r x`` into ``g``

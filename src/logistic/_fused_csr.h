@@ -35,8 +35,9 @@
  * the add's latency; two rows' sums interleaved measured 1.37x one row at a
  * time, and a group's logits interleaved with the previous group's scatter
  * 0.99x.
- * Returns 1 when it ran, 0 when the row loop is off (level -1) or the pairs
- * array cannot be allocated: the caller then runs its scalar loop.
+ * Returns 1 when it ran, 0 when the row loop is off (level -1), or at levels
+ * 1 and 0 with fewer than LG_CSR_PAIRS_MIN_P columns or no memory for the
+ * pairs array: the caller then runs its scalar loop.
  * float64 sums either way; results differ from the scalar loop's by
  * rounding (another order of additions in the logits, eight-lane exp/log1p;
  * the scatter's additions are the same at every level) and depend on the
@@ -77,9 +78,16 @@
  * scatter 0.89-0.94x; a 2 MiB-aligned pairs array with MADV_HUGEPAGE no
  * faster. In the module (csr_pass over 7 row blocks, the same set and
  * host, load 7-11): level 1 0.76x and level 0 0.83x the Cython loop's CPU
- * time (level -1). Returns 0 (the caller's loop runs) when the pairs array
- * cannot be allocated. */
+ * time (level -1). Where w and g stay in cache the pairs and the prefetch
+ * only add work: one value+gradient pass (one core, CPU time, level 1 over
+ * the Cython loop) on w8a (p = 300, 12 values a row) 1.24x, reuters (p =
+ * 8315, 44 values a row) 1.03-1.18x, a9a (p = 123) 0.94-1.0x, against 0.91x
+ * on 50k x 8192 and 0.82x on 50k x 32768 with 100 values a row. So the loop
+ * runs from LG_CSR_PAIRS_MIN_P columns on (pairs array 256 KiB: half of Zen
+ * 3's L2); below it, and when the pairs array cannot be allocated, it
+ * returns 0 (the caller's loop runs). */
 #define LG_CSR_PAIRS_PF 64
+#define LG_CSR_PAIRS_MIN_P 16384
 
 typedef double lg_v4d __attribute__((vector_size(32)));
 typedef double lg_v4d_u __attribute__((vector_size(32), aligned(8), may_alias));
@@ -251,9 +259,13 @@ typedef float lg_v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
             NAME##_512(n, data, indices, indptr, w, b, off, y, sw, g, d, with_grad, out); \
             return 1;                                                                \
         case 1:                                                                      \
+            if (p < LG_CSR_PAIRS_MIN_P)                                              \
+                return 0;                                                            \
             return NAME##_pairs_256(n, data, indices, indptr, w, b, off, y, sw, g, d, \
                                     with_grad, out, p);                              \
         case 0:                                                                      \
+            if (p < LG_CSR_PAIRS_MIN_P)                                              \
+                return 0;                                                            \
             return NAME##_pairs_base(n, data, indices, indptr, w, b, off, y, sw, g, d, \
                                      with_grad, out, p);                             \
         default:                                                                     \
