@@ -4,6 +4,7 @@ the same file, statsmodels' maximum-likelihood fit, or the documented text."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import warnings
@@ -226,3 +227,41 @@ def test_one_class_error_shows_the_label_as_written(y, shown):
         LogisticRegression().fit(X, y)
     assert str(info.value).endswith(f"contains only one class: {shown}")
     assert "np." not in str(info.value)
+
+
+# -- 5. R's factor() and the reference level of C() ---------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["factor(rank)", "as.factor(rank)"])
+def test_r_factor_is_refused_suggesting_c(workdir, capsys, spelling):
+    formula = f"admit ~ gre + {spelling}"
+    code, _, err = run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", "m.json"])
+    assert code != 0
+    assert f"'{spelling}' is R's spelling" in err and "written C(rank) here" in err
+
+
+def test_c_with_treatment_reference_matches_statsmodels(workdir, capsys):
+    smf = pytest.importorskip("statsmodels.formula.api")
+    formula = "admit ~ gre + gpa + C(rank, Treatment(4))"
+    # statsmodels (patsy) reads the same formula: rank 4 is the reference.
+    reference = smf.logit(formula, pd.read_csv(UCLA)).fit(disp=0)
+    assert run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", "m.json"])[0] == 0
+    model = json.loads((workdir / "m.json").read_text())
+    factor = model["encoding"]["factors"]["C(rank, Treatment(4))"]
+    assert factor["levels"] == [4, 1, 2, 3]  # the first level is the reference
+    # patsy puts the categorical columns first; the names are the same
+    assert sorted(model["encoding"]["feature_names"]) == sorted(
+        reference.params.index[1:]
+    )
+    (workdir / "new.csv").write_text("gre,gpa,rank\n500,3.0,2\n640,3.5,4\n")
+    code, out, _ = run_cli(capsys, ["predict", "m.json", "new.csv", "-o", "-"])
+    assert code == 0
+    proba = pd.read_csv(io.StringIO(out))["proba"].to_numpy()
+    expected = reference.predict(pd.read_csv(workdir / "new.csv")).to_numpy()
+    np.testing.assert_allclose(proba, expected, rtol=1e-6)
+
+
+def test_c_with_unknown_reference_level_is_refused(workdir, capsys):
+    formula = "admit ~ gre + C(rank, Treatment(reference=9))"
+    code, _, err = run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", "m.json"])
+    assert code != 0 and "9" in err and "levels" in err

@@ -3,11 +3,14 @@
 Convention (owned here): ``"y ~ a + C(b)"``: the left side must be one column
 (the target). At fit time formulaic parses the formula (term expansion,
 ``*``, ``:``, ``- 1``) and materialises it once with ``ensure_full_rank=True``
-(treatment contrasts, first level the reference) to decide each categorical
-factor's coding; before anything is materialised every factor must belong to
-the closed grammar of :mod:`logistic.io._terms` (columns, numbers,
-``+ - * / **``, ``I()``, ``C(column)``, ``center``, ``scale``, a fixed list of
-numpy functions). ``{...}`` blocks and any other call are refused.
+(treatment contrasts, first level the reference; ``C(b, Treatment(ref))``
+or ``Treatment(reference=ref)`` makes ``ref`` the reference, stored as the
+first level) to decide each categorical factor's coding; R's ``factor(b)``
+is refused, suggesting ``C(b)``; before anything is materialised every
+factor must belong to the closed grammar of :mod:`logistic.io._terms`
+(columns, numbers, ``+ - * / **``, ``I()``, ``C(column)``, ``center``,
+``scale``, a fixed list of numpy functions). ``{...}`` blocks and any other
+call are refused.
 
 The stored encoding holds the factors and terms as data (their learnt state
 included: levels, means, standard deviations). The design matrix, at fit and
@@ -145,6 +148,83 @@ def _refuse_quoted_keywords(formula: str) -> None:
             )
 
 
+#: R's ``factor(x)`` / ``as.factor(x)``, which formulas spell ``C(x)``.
+_R_FACTOR = re.compile(r"(?<![\w.])(as\.factor|factor)\(\s*([^()]*?)\s*\)")
+
+
+def _refuse_r_factor(formula: str) -> None:
+    """R's ``factor(rank)``: one line suggesting ``C(rank)``."""
+    match = _R_FACTOR.search(formula)
+    if match is not None:
+        raise DataValidationError(
+            f"--formula {formula!r}: {match.group(0)!r} is R's spelling; a "
+            f"categorical column is written C({match.group(2)}) here (e.g. "
+            f"'admit ~ gre + C(rank)'), and C({match.group(2)}, Treatment(level)) "
+            "chooses the reference level"
+        )
+
+
+def _treatment(expr: str) -> dict[str, Any] | None:
+    """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
+    (``ref`` a number or a string): the categorical factor with its reference
+    level; None for any other text. Read with :func:`ast.parse`, which runs
+    nothing."""
+    import ast
+
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "C"
+        and not node.keywords
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Name)
+        and isinstance(node.args[1], ast.Call)
+    ):
+        return None
+    contrast = node.args[1]
+    if not (isinstance(contrast.func, ast.Name) and contrast.func.id == "Treatment"):
+        return None
+    values = list(contrast.args) + [
+        k.value for k in contrast.keywords if k.arg == "reference"
+    ]
+    if len(values) != 1 or len(contrast.args) + len(contrast.keywords) != 1:
+        return None
+    ref, sign = values[0], 1
+    if isinstance(ref, ast.UnaryOp) and isinstance(ref.op, ast.USub):
+        ref, sign = ref.operand, -1
+    if not (isinstance(ref, ast.Constant) and type(ref.value) in (int, float, str)):
+        return None
+    value = ref.value
+    if isinstance(value, (int, float)):
+        value = sign * value
+    elif sign < 0:
+        return None
+    return {
+        "kind": "categorical",
+        "column": node.args[0].id,
+        "levels": None,
+        "reference": value,
+    }
+
+
+def _reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
+    """``levels`` with ``reference`` first (the stored levels' convention:
+    the first level is the reference, :mod:`logistic.io._terms`)."""
+    at = [
+        i for i, v in enumerate(levels) if v == reference and type(v) is type(reference)
+    ] or [i for i, v in enumerate(levels) if str(v) == str(reference)]
+    if len(at) != 1:
+        raise DataValidationError(
+            f"formula term {name!r}: reference level {reference!r} is not one of "
+            f"the column's levels {levels[:20]!r}"
+        )
+    return [levels[at[0]], *levels[: at[0]], *levels[at[0] + 1 :]]
+
+
 def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     """``(target, rhs, factors)``: formulaic's parse, every factor checked."""
     from formulaic import Formula
@@ -160,6 +240,7 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
             "allowed; write arithmetic inside I(...), e.g. I(x ** 2)"
         )
     _refuse_quoted_keywords(formula)
+    _refuse_r_factor(formula)
     try:
         f = Formula(formula)
         target, rhs = str(f.lhs).strip(), f.rhs
@@ -189,6 +270,10 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
                     "column": quoted.group(1),
                     "levels": None,
                 }
+                continue
+            treatment = _treatment(expr) if method == "python" else None
+            if treatment is not None:  # C(rank, Treatment(4)): the reference
+                factors[expr] = treatment
                 continue
             try:
                 if method not in ("lookup", "python"):
@@ -311,6 +396,8 @@ def _learn(
 
         column = parsed.get("column") or parsed["expr"]["name"]
         levels = _jsonable(list(state["categories"]))
+        if parsed.get("reference") is not None:
+            levels = _reference_first(name, levels, parsed["reference"])
         return {"kind": "categorical", "column": column, "levels": levels}
     if kind != "numerical" or parsed["kind"] != "numeric":
         raise DataValidationError(f"formula term {name!r} is not numeric ({kind})")
