@@ -29,8 +29,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 __all__ = [
     "STDIN",
@@ -172,8 +171,7 @@ def check_input(path: str | os.PathLike[str], *, what: str = "input file") -> No
     open_regular(p, what=what).close()
 
 
-@dataclass(frozen=True)
-class Spooled:
+class Spooled(NamedTuple):
     """A data input as a regular file.
 
     Attributes
@@ -184,6 +182,10 @@ class Spooled:
         How messages name the input: the path given, or ``standard input``.
     sha256 : str or None
         Hex digest of the bytes read from a pipe (None for a regular file).
+
+    A named tuple rather than a dataclass: every command imports this module,
+    and defining a frozen dataclass costs ≈ 0.8 ms (its methods are compiled
+    from source), a named tuple ≈ 0.2 ms.
     """
 
     path: str

@@ -24,9 +24,8 @@ is missing is handled as a missing value under ``--missing``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
     import numpy as np
@@ -140,13 +139,15 @@ def read_for_model(
     )
 
 
-@dataclass
-class Applied:
+class Applied(NamedTuple):
     """A model file, the encoded data and the logits of the rows scored.
 
     ``design.keep`` marks the rows of the file that were scored (``z`` has one
     value per such row); ``design.n_missing`` / ``design.n_unknown`` count the
     rows left out or left empty, and ``rows`` says which: "drop" or "na".
+
+    A named tuple, not a dataclass: cheaper to define at import (≈ 0.2 ms
+    against ≈ 0.5 ms; the methods of a dataclass are compiled from source).
     """
 
     model_file: Any

