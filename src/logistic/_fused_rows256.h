@@ -243,20 +243,28 @@ LG_ATTR_256 static inline __m256d lg256_exp_nonpos(__m256d x) {
     const __m256d n = _mm256_sub_pd(kd, shifter);
     __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), x);
     r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.90821492927058770002e-10), r);
-    __m256d e = _mm256_set1_pd(1.0 / 6227020800.0);
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 479001600.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 39916800.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 3628800.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 362880.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 40320.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 5040.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 720.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 120.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 24.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0 / 6.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(0.5));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0));
-    e = _mm256_fmadd_pd(e, r, _mm256_set1_pd(1.0));
+    /* 1 + r (1 + r (1/2 + r q(r))), q = sum_{i>=3} r^{i-3} / i! by Estrin's
+     * scheme: seven multiply-adds deep rather than 13 */
+#define LG256_C(v) _mm256_set1_pd(v)
+    const __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
+    const __m256d r8 = _mm256_mul_pd(r4, r4);
+    const __m256d q01 = _mm256_fmadd_pd(r, LG256_C(1.0 / 24.0), LG256_C(1.0 / 6.0));
+    const __m256d q23 = _mm256_fmadd_pd(r, LG256_C(1.0 / 720.0), LG256_C(1.0 / 120.0));
+    const __m256d q45 =
+        _mm256_fmadd_pd(r, LG256_C(1.0 / 40320.0), LG256_C(1.0 / 5040.0));
+    const __m256d q67 =
+        _mm256_fmadd_pd(r, LG256_C(1.0 / 3628800.0), LG256_C(1.0 / 362880.0));
+    const __m256d q89 =
+        _mm256_fmadd_pd(r, LG256_C(1.0 / 479001600.0), LG256_C(1.0 / 39916800.0));
+    const __m256d q03 = _mm256_fmadd_pd(q23, r2, q01);
+    const __m256d q47 = _mm256_fmadd_pd(q67, r2, q45);
+    const __m256d q8a = _mm256_fmadd_pd(LG256_C(1.0 / 6227020800.0), r2, q89);
+    const __m256d q07 = _mm256_fmadd_pd(q47, r4, q03);
+    const __m256d q = _mm256_fmadd_pd(q8a, r8, q07);
+    __m256d e = _mm256_fmadd_pd(q, r, LG256_C(0.5));
+    e = _mm256_fmadd_pd(e, r, LG256_C(1.0));
+    e = _mm256_fmadd_pd(e, r, LG256_C(1.0));
+#undef LG256_C
     const __m256i scale = _mm256_slli_epi64(
         _mm256_add_epi64(_mm256_castpd_si256(kd), _mm256_set1_epi64x(1023)), 52);
     __m256d t = _mm256_mul_pd(e, _mm256_castsi256_pd(scale));
