@@ -1,6 +1,7 @@
-"""The first statistics sweep of wide float64 blocks (``_fused.dense_column_stats``,
-sweep 0 with the residual, p >= 512): on CPUs with AVX2 and without AVX-512
-four rows are summed per load and store of each column's sums.
+"""The first statistics sweep of wide and narrow float64 blocks
+(``_fused.dense_column_stats``, sweep 0 with the residual, p >= 512 or
+p <= 32): on CPUs with AVX2 and without AVX-512 four rows are summed per
+load and store of each column's sums.
 
 References: numpy's column minima and maxima (exact), and sums formed in the
 kernel's order, row by row, in plain float64 without fused multiply-adds
@@ -45,7 +46,7 @@ def _rows_in_order(X, sw, r0):
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize("shape", [(0, 512), (3, 600), (9, 513), (37, 1001)])
+@pytest.mark.parametrize("shape", [(0, 512), (3, 600), (9, 513), (37, 1001), (50, 28), (7, 1), (13, 5), (30, 32)])
 def test_wide_sweep_equals_the_row_order_sums(weighted, shape):
     rng = np.random.default_rng(11)
     n, p = shape

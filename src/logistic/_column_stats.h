@@ -31,18 +31,22 @@
 #define LOGISTIC_CLONES
 #endif
 
-/* Sweep 0 of float64 blocks of at least LOGISTIC_STATS_GROUP_MIN_P columns,
- * with the residual, where the CPU has AVX2 but not AVX-512 (there the
- * row loop's AVX-512 clone runs: this grouping is not measured against it;
- * logistic_column_stats_f64 chooses): four rows a group, each column's five sums held in registers across
- * the group instead of loaded and stored once a row (at p = 1000 the five
- * accumulator rows, 40 KB, do not stay in a 32 KB L1). The same operations
- * in the same order as the loop below (min, max, s * v then the add, no FMA),
- * so the same bits. wide100k's 96 blocks (100 000 x 1 000), one thread:
- * 67-80 ms against 101-126 ms; at p = 100 the row loop is faster (115
- * against 190 ms). The statistics reduction of a wide100k fit: process
- * CPU 183 -> 137 ms, the fit's 661 -> 598 ms (medians of 8 alternating, load 8). */
+/* Sweep 0 of float64 blocks with the residual, of at most
+ * LOGISTIC_STATS_GROUP_MAX_NARROW or at least LOGISTIC_STATS_GROUP_MIN_P
+ * columns, where the CPU has AVX2 but not AVX-512 (there the row loop's
+ * AVX-512 clone runs: this grouping is not measured against it;
+ * logistic_column_stats_f64 chooses): four rows a group, each column's five
+ * sums held in registers across the group instead of loaded and stored once a
+ * row (at p = 1000 the five accumulator rows, 40 KB, do not stay in a 32 KB
+ * L1; at p <= 32 the loads and stores are most of the work). The same
+ * operations in the same order as the loop below (min, max, s * v then the
+ * add, no FMA), so the same bits. One thread, C harness, Zen 3: wide100k's 96
+ * blocks (100 000 x 1 000) 67-80 ms against 101-126 ms; 7000 x 28 (higgs)
+ * 0.06-0.08 against 0.14-0.16 ms, 7000 x 22 0.055-0.063 against 0.11-0.14 ms;
+ * between, the row loop is faster (100 000 x 64: 13-14 against 9-10 ms;
+ * x 100: 18-20 against 12-13 ms; x 200: 32-35 against 27-31 ms). */
 #define LOGISTIC_STATS_GROUP_MIN_P 512
+#define LOGISTIC_STATS_GROUP_MAX_NARROW 32
 #if defined(__GNUC__) && defined(__x86_64__)
 #include <immintrin.h>
 #define LOGISTIC_STATS_GROUPED 1
@@ -150,7 +154,9 @@ static void logistic_column_stats_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
                                       double *hi, double *s1, double *s2, double *g,
                                       int sweep) {
 #ifdef LOGISTIC_STATS_GROUPED
-    if (sweep == 0 && g && p >= LOGISTIC_STATS_GROUP_MIN_P && __builtin_cpu_supports("avx2") &&
+    if (sweep == 0 && g &&
+        (p >= LOGISTIC_STATS_GROUP_MIN_P || p <= LOGISTIC_STATS_GROUP_MAX_NARROW) &&
+        __builtin_cpu_supports("avx2") &&
         !__builtin_cpu_supports("avx512f")) {
         logistic_column_stats_f64_groups(n, p, X, ld, sw, r0, lo, hi, s1, s2, g);
         return;
