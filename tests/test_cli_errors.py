@@ -329,9 +329,9 @@ def _predict_cases(model: Path) -> list:
             {"new.csv": b"gre,gpa,rank\n500,3.1,1\n600,3.5,9\n"},
             ["predict", model, "new.csv", "-o", "p.csv"],
             65,
-            "new.csv has categories not seen at fit time: {9}; the model "
-            "only knows the levels stored in the model file (give those rows "
-            "empty predictions with --unknown-levels na)",
+            "column 'rank' in new.csv has categories not seen at fit time: [9] "
+            "(first at line 3); known: [1, 2, 3, 4]; give those rows empty "
+            "predictions with --unknown-levels na",
         ),
         (
             "missing value",

@@ -161,6 +161,24 @@ def test_sgd_summary_says_estimates_are_approximate():
     assert "Note: solver='sgd' is stochastic" in text
 
 
+def test_sgd_inference_warns_once_without_a_summary():
+    """p-values read from ``model.inference()`` carry the same warning as the
+    summary, and a summary built from them does not repeat it."""
+    X, y = _ucla_dummies()
+    model = LogisticRegression(solver="sgd", random_state=0).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = model.inference()
+    stochastic = [w for w in caught if "is stochastic" in str(w.message)]
+    assert len(stochastic) == 1
+    assert issubclass(stochastic[0].category, ConvergenceWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = res.summary().as_text()
+    assert not [w for w in caught if "is stochastic" in str(w.message)]
+    assert "Note: solver='sgd' is stochastic" in text
+
+
 def test_default_solver_summary_has_no_approximation_line():
     X, y = _ucla_dummies()
     reference = _statsmodels_mle(X, y)

@@ -57,6 +57,7 @@ from ._checks import (
 )
 from ._covariance import COV_TYPES, WEIGHT_KINDS
 from ._results import InferenceResults
+from ._stochastic import warn_stochastic
 from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
 
 __all__ = [
@@ -347,6 +348,7 @@ def fit_inference(
     names = _names(model, int(model.n_features_in_))
     labelled = getattr(model, "feature_names_in_", None) is not None
     _warn_not_converged(model)
+    warn_stochastic(model)
     if X is None and y is None and sample_weight is None and offset is None:
         if sampling:
             raise InvalidParameterError(

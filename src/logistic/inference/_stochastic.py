@@ -8,10 +8,11 @@ stochastic default is 1e-3) stops at a point whose estimates can differ
 from the maximum-likelihood estimate by a visible fraction of a standard
 error, so its standard errors, z-values and p-values are those of a nearby
 point, not the MLE's. Such a fit gets a :class:`~logistic.ConvergenceWarning`
-when its summary is built, an ``Estimates: approximate (sgd)`` line in the
-summary header and a note naming the remedy (refit with the default solver,
-or a smaller ``tol``). A stochastic fit run to a deterministic solver's tolerance is not
-flagged: the stopping rule is then the same.
+when its inference is computed (``fit_inference``), an ``Estimates:
+approximate (sgd)`` line in the summary header and a note naming the remedy
+(refit with the default solver, or a smaller ``tol``). A stochastic fit run
+to a deterministic solver's tolerance is not flagged: the stopping rule is
+then the same.
 """
 
 from __future__ import annotations

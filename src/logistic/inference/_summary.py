@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._stochastic import header_value, stochastic_note, warn_stochastic
+from ._stochastic import header_value, stochastic_note, stochastic_solver
 
 __all__ = ["Summary", "significance_stars", "shown_name", "MAX_NAME_WIDTH"]
 
@@ -383,7 +383,7 @@ class Summary:
             ("Converged", _converged(r)),
             ("Iterations", f"{r.n_iter} ({r.solver})" if r.solver else f"{r.n_iter}"),
         ]
-        stochastic = warn_stochastic(getattr(r, "model", None))
+        stochastic = stochastic_solver(getattr(r, "model", None))
         if stochastic is not None:
             left.append(("Estimates", header_value(stochastic)))
             self.notes.append(stochastic_note(stochastic))
