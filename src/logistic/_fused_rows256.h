@@ -567,14 +567,18 @@ LG_ATTR_256 __attribute__((noinline)) static void lg256_hess_tile4(
 LOGISTIC_HESS_GROUP_256(lg_hess_f64_256, double)
 LOGISTIC_HESS_GROUP_256(lg_hess_f32_256, float)
 
-/* The declarations every AVX2 loop starts with: the lane sums and Hessian
- * scratch (LG_ROWS_PROLOGUE), p4 the columns of whole fours, the tail masks
- * (columns p4..p - 1), the row stride in bytes, and g zeroed. */
+/* The declarations every AVX2 loop starts with: with H, H zeroed and the
+ * Hessian's scratch for hslots groups of rows (xg: the rows extended by
+ * x_p = 1 and zeros; ha: their curvature-weighted copies; hslot: the next
+ * group's slot); the compensated lane sums of loss and residual (rows 0-3 of
+ * a group in ls0/lc0/rs0/rc0, rows 4-7 in ls1/...), pm and p4 the columns of
+ * whole eights and fours, the tail masks (columns p4..p - 1), the row stride
+ * in bytes, and g zeroed. */
 #define LG256_PROLOGUE(T)                                                            \
-    double xg[(H) ? LG256_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
-    double ha[(H) ? LG256_HESS_SLOTS * LG_ROWS * (q) : 1] __attribute__((aligned(64))); \
-    int hslot = 0;                                                                   \
     const int hslots = q <= LG256_HESS_SLOTS_Q ? LG256_HESS_SLOTS : 2;               \
+    double xg[(H) ? hslots * LG_ROWS * (q) : 1] __attribute__((aligned(64)));        \
+    double ha[(H) ? hslots * LG_ROWS * (q) : 1] __attribute__((aligned(64)));        \
+    int hslot = 0;                                                                   \
     if (H) {                                                                         \
         memset((H), 0, (size_t)((q) * (q)) * sizeof(double));                        \
         memset(xg, 0, sizeof(xg));                                                   \
