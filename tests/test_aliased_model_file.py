@@ -260,3 +260,28 @@ def test_predict_interval_without_the_reduced_estimates_is_refused(saved):
     model = logistic.load(path)
     with pytest.raises(logistic.InvalidParameterError, match="aliased terms 'gre2'"):
         model.predict_interval(X.iloc[:3])
+
+
+def test_cli_predict_interval_is_the_reduced_fits(tmp_path, capsys):
+    """``logistic predict --interval`` on a file of an aliased fit gives the
+    reduced model's standard errors (statsmodels on the reduced design), as
+    ``load(path).predict_interval`` does, not infinite ones."""
+    X, y = _ucla()
+    data = tmp_path / "ucla.csv"
+    X.assign(admit=y.astype(int)).to_csv(data, index=False)
+    model_path, pred_path = tmp_path / "m.json", tmp_path / "p.csv"
+    fit = ["fit", str(data), "--target", "admit", "-o", str(model_path), "--quiet"]
+    assert main(fit) == 0
+    new = X.iloc[:12].assign(gre2=np.linspace(200.0, 1600.0, 12))
+    new_path = tmp_path / "new.csv"
+    new.to_csv(new_path, index=False)
+    args = ["predict", str(model_path), str(new_path), "-o", str(pred_path)]
+    args += ["--interval", "0.95"]
+    assert main(args) == 0
+    capsys.readouterr()
+    got = pd.read_csv(pred_path)
+    ref = _reference(X, y)
+    exog = sm.add_constant(new.drop(columns=["gre2"]), has_constant="add")
+    theirs = ref.get_prediction(exog).summary_frame()
+    np.testing.assert_allclose(got["proba_se"], theirs["se"], rtol=1e-5)
+    np.testing.assert_allclose(got["proba_lower"], theirs["ci_lower"], rtol=1e-5)

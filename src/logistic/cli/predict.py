@@ -149,7 +149,8 @@ def _why_no_covariance(model: Any, limit: int) -> str:
 def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     """``proba_se``, ``proba_lower``, ``proba_upper`` of the scored rows, from
     the model file's covariance (``logistic.inference.stored_prediction``, as
-    ``LogisticRegression.predict_interval`` of the loaded model)."""
+    ``LogisticRegression.predict_interval`` of the loaded model); a file of a
+    fit with aliased columns gives the reduced model's (its statistics)."""
     import numpy as np
 
     from ..inference import stored_prediction
@@ -166,9 +167,17 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     if X.shape[0] == 0:
         empty = np.empty(0)
         return {"proba_se": empty, "proba_lower": empty, "proba_upper": empty}
-    pred = stored_prediction(
-        mf.model, mf.covariance, mf.covariance_names, X, design.offset
-    )
+    from .summary import attach_statistics
+
+    attach_statistics(mf, str(model))  # aliased columns: the reduced model's
+    if getattr(mf.model, "fit_statistics_", None) is not None:
+        from ..inference import fit_inference
+
+        pred = fit_inference(mf.model).get_prediction(X, offset=design.offset)
+    else:
+        pred = stored_prediction(
+            mf.model, mf.covariance, mf.covariance_names, X, design.offset
+        )
     ci = pred.conf_int(1.0 - level)
     return {"proba_se": pred.se, "proba_lower": ci[:, 0], "proba_upper": ci[:, 1]}
 
