@@ -4,8 +4,9 @@
 Shapes chosen around the loop's structure: eight rows a group (n = 1, 7, 8,
 9, 41: partial last groups), eight columns a vector at levels 0 and 2 and
 four at level 1, unrolled by eight (p = 1, 3, 4, 5, 7, 8, 9, 12, 13, 16,
-100: masked column tails and a lone four), float32 rows up to 256 columns widened once into
-a buffer and wider ones widened twice (p = 256, 257, 300), row slices whose
+100: masked column tails and a lone four), float32 rows of up to 256 columns
+(level 2: widened once into a buffer; level 1: converted in registers where
+read) and wider ones (p = 256, 257, 300), row slices whose
 rows lie apart in memory (a leading dimension above p). The reference is the
 plain ``_math`` formulas in float64 on X widened to float64 (exact for
 float32 X), so float32 X is held to float64 rounding too; non-finite values
