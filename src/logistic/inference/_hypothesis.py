@@ -33,8 +33,7 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -69,8 +68,7 @@ class TermTests(dict):  # type: ignore[type-arg]
         raise KeyError(f"no term {key!r} in these tests; the terms are {known}")
 
 
-@dataclass(frozen=True)
-class WaldTestResult:
+class WaldTestResult(NamedTuple):
     """Result of a Wald test of ``R β = q``.
 
     Attributes
@@ -98,8 +96,7 @@ class WaldTestResult:
         )
 
 
-@dataclass(frozen=True)
-class LRTestResult:
+class LRTestResult(NamedTuple):
     """Result of a likelihood-ratio test of nested models.
 
     Attributes
