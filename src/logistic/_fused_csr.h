@@ -78,7 +78,11 @@
  * scatter 0.89-0.94x; a 2 MiB-aligned pairs array with MADV_HUGEPAGE no
  * faster. In the module (csr_pass over 7 row blocks, the same set and
  * host, load 7-11): level 1 0.76x and level 0 0.83x the Cython loop's CPU
- * time (level -1). Where w and g stay in cache the pairs and the prefetch
+ * time (level -1). The gain shrinks with the load, since other jobs'
+ * traffic in the shared L3 is what makes the misses long: at load 2.5-3.5
+ * the same harness gave 0.85-0.88x (groups of 4 rows 0.835x, within the
+ * noise), and the loop with every index masked to 4096 columns (no misses)
+ * ran at 1.1-1.2x X @ w: what is left is the gather's misses. Where w and g stay in cache the pairs and the prefetch
  * only add work: one value+gradient pass (one core, CPU time, level 1 over
  * the Cython loop) on w8a (p = 300, 12 values a row) 1.24x, reuters (p =
  * 8315, 44 values a row) 1.03-1.18x, a9a (p = 123) 0.94-1.0x, against 0.91x
