@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import numpy as np
 
@@ -28,8 +27,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     """A real or integer interval constraint, e.g. ``Interval(float, 0, None)``."""
 
     kind: type
@@ -67,8 +65,7 @@ class Interval:
         return f"{kind} in the range {left}{lo}, {hi}{right}"
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """A constraint to a finite set of values."""
 
     values: tuple[Any, ...]
