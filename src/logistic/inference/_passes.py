@@ -23,9 +23,8 @@ memory, files streamed out of core, Dask partitions.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -48,8 +47,7 @@ def _xlogx(v: FloatArray) -> FloatArray:
     return out
 
 
-@dataclass(frozen=True)
-class LabelSums:
+class LabelSums(NamedTuple):
     """What one pass over the labels at the fitted coefficients gives.
 
     Attributes
