@@ -31,8 +31,7 @@ A leaf: imports numpy (and scipy inside :func:`cholesky` for large matrices).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.linalg import LinAlgError
@@ -47,8 +46,7 @@ __all__ = ["NUMPY_SOLVE_MAX", "Cholesky", "LinAlgError", "cholesky", "lapack_fac
 NUMPY_SOLVE_MAX = 64
 
 
-@dataclass(frozen=True)
-class Cholesky:
+class Cholesky(NamedTuple):
     """The Cholesky factor of a symmetric positive-definite ``A = L Lᵀ``."""
 
     lower: FloatArray
