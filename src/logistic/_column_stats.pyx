@@ -20,6 +20,25 @@ from libc.math cimport INFINITY
 from logistic._kernel_types cimport _ptr, floating, index_t
 
 
+cdef extern from * nogil:
+    void __builtin_prefetch(const void* addr, int rw, int locality)
+
+
+cdef enum:
+    # Stored values ahead whose accumulator line sweep 0 prefetches: with
+    # 100 000 columns the (p, 8) accumulators (6.4 MB) miss L2, and each
+    # stored value reads, changes and writes back its column's line; the
+    # indices are known ahead, so the line is asked for before its value is
+    # reached (sparse200k, one thread, Zen 3: 0.38x the time, 14 of 15
+    # alternated calls faster; sweeps 1 and 2, which also read divisor[j]:
+    # 0.99x, so left as they are) ...
+    STATS_PREFETCH = 16
+    # ... from this many columns on (accumulators of 256 KiB: half of Zen
+    # 3's L2). Below, where they stay in cache, the prefetch only adds work:
+    # a9a (123 columns) 1.17x, w8a (300) 1.19x; reuters (8 315) 0.88x.
+    STATS_PREFETCH_MIN_P = 4096
+
+
 cdef extern from "_column_stats.h" nogil:
     void logistic_column_stats_f64(
         Py_ssize_t n, Py_ssize_t p, const double* X, Py_ssize_t ld,
@@ -34,7 +53,7 @@ cdef extern from "_column_stats.h" nogil:
 cdef inline void _csr_sweep0(
     const floating* data, const index_t* indices, const index_t* indptr,
     Py_ssize_t n, const double* sw, const double* r0, double* a, bint has_sw,
-    bint has_r0,
+    bint has_r0, bint prefetch,
 ) noexcept nogil:
     """Sweep 0 of :func:`csr_column_stats` (its products and sums, in its
     order: the same bits), with the row's weight and residual read once a
@@ -42,13 +61,17 @@ cdef inline void _csr_sweep0(
     value: each caller passes constant flags, so the compiler makes a loop
     for each case (a9a's blocks: 16 % faster)."""
     cdef Py_ssize_t i, j
-    cdef index_t k
+    cdef index_t k, kp
+    cdef index_t kend = indptr[n]
     cdef double* c
     cdef double v, sd, s, r
     for i in range(n):
         s = sw[i] if has_sw else 1.0
         r = r0[i] if has_r0 else 0.0
         for k in range(indptr[i], indptr[i + 1]):
+            if prefetch:
+                kp = k + STATS_PREFETCH if k + STATS_PREFETCH < kend else k
+                __builtin_prefetch(a + 8 * <Py_ssize_t>indices[kp], 1, 3)
             j = indices[k]
             c = a + 8 * j
             v = <double>data[k]
@@ -114,16 +137,17 @@ def csr_column_stats(
         raise ValueError(
             f"csr_column_stats: residual needs {n} values; got {residual.shape[0]}"
         )
+    cdef bint prefetch = acc.shape[0] >= STATS_PREFETCH_MIN_P
     if sweep == 0 and n > 0:
         with nogil:
             if sw == NULL and r0 != NULL:
-                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, False, True)
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, False, True, prefetch)
             elif sw == NULL:
-                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, False, False)
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, False, False, prefetch)
             elif r0 != NULL:
-                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, True, True)
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, True, True, prefetch)
             else:
-                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, True, False)
+                _csr_sweep0(&data[0], &indices[0], &indptr[0], n, sw, r0, a, True, False, prefetch)
         return
     with nogil:
         for i in range(n):
