@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,8 +43,7 @@ class Block:
         return int(self.X.shape[0])
 
 
-@dataclass(frozen=True)
-class BackendCapabilities:
+class BackendCapabilities(NamedTuple):
     """What a backend offers beyond ``map_reduce``; the fit path reads these flags.
 
     Attributes
@@ -73,8 +72,7 @@ class BackendCapabilities:
     settles_finite: bool = False
 
 
-@dataclass(frozen=True)
-class DataDescription:
+class DataDescription(NamedTuple):
     """The facts about a backend's data that choose a solver.
 
     Attributes
