@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import isfinite
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -72,8 +72,7 @@ __all__ = [
 IterationHook = Callable[[int, dict[str, Any], list[dict[str, Any]]], None]
 
 
-@dataclass(frozen=True)
-class Capabilities:
+class Capabilities(NamedTuple):
     """What a solver can do; validation reads these flags.
 
     Attributes
