@@ -36,7 +36,7 @@ optional ``model.grouped`` field, or a CLI file's ``encoding.binomial``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -59,8 +59,7 @@ F64 = np.float64
 _MARK = "_fitted_on_counts"
 
 
-@dataclass(frozen=True)
-class GroupedSummary:
+class GroupedSummary(NamedTuple):
     """The grouped scale of a fit with ``trials`` (kept in ``fit_statistics_``).
 
     Attributes
