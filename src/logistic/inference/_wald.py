@@ -24,8 +24,7 @@ statsmodels' column names, ``[0.025`` and ``0.975]`` for the bounds).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,8 +35,7 @@ from ._distributions import normal_isf, normal_sf
 __all__ = ["WaldTable", "wald_frame", "wald_table"]
 
 
-@dataclass(frozen=True)
-class WaldTable:
+class WaldTable(NamedTuple):
     """The Wald coefficient table of :func:`wald_table`.
 
     Attributes
