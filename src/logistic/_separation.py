@@ -51,8 +51,7 @@ import contextlib
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -92,8 +91,7 @@ NULL_TOL = 1e-9
 THREADED_EIGH_ROWS = 16
 
 
-@dataclass(frozen=True)
-class SeparationReport:
+class SeparationReport(NamedTuple):
     """What separates the classes.
 
     Attributes
