@@ -32,8 +32,7 @@ p-values per coefficient need the rows and still take the data.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -53,8 +52,7 @@ F64 = np.float64
 MAX_STORED_PARAMS = 500
 
 
-@dataclass(frozen=True)
-class FitStatistics:
+class FitStatistics(NamedTuple):
     """The data-derived quantities of a fit that inference needs.
 
     Attributes
