@@ -95,6 +95,7 @@ def extensions() -> list[Extension]:
                 "_fused_rows.h",
                 "_fused_rows512.h",
                 "_fused_rows256.h",
+                "_fused_terms256.h",
                 "_fused_sample.h",
                 "_fused_csr.h",
                 "_fused_newton.pxi",

@@ -18,8 +18,8 @@ import pytest
 import statsmodels.api as sm
 
 from logistic import LogisticRegression
+from logistic.cli._aliased_file import aliased_rows
 from logistic.cli.app import main
-from logistic.cli.summary import aliased_rows
 from logistic.inference._aliased import aliased_columns
 
 N = 400

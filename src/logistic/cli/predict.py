@@ -167,7 +167,7 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     if X.shape[0] == 0:
         empty = np.empty(0)
         return {"proba_se": empty, "proba_lower": empty, "proba_upper": empty}
-    from .summary import attach_statistics
+    from ._aliased_file import attach_statistics
 
     attach_statistics(mf, str(model))  # aliased columns: the reduced model's
     if getattr(mf.model, "fit_statistics_", None) is not None:
