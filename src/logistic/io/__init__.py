@@ -64,6 +64,7 @@ from .._exceptions import (
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
+from ._covariance import _covariance_from_dict, _covariance_to_dict
 from ._encoding import check_label_classes, encoding_from_dict, training_from_dict
 from ._fields import check_no_control
 from ._multinomial import MULTICLASS_VERSION, covariance_size
@@ -76,8 +77,6 @@ from ._schema import (
     MAX_FEATURES,
     _bad,
     _canonical,
-    _covariance_from_dict,
-    _covariance_to_dict,
     _jsonable,
     _library_version,
     model_from_dict,

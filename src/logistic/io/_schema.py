@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from typing import Any
 
 import numpy as np
@@ -164,57 +163,6 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     if fitted_on_counts(model):  # optional: fitted on grouped counts (_grouped)
         section["grouped"] = True
     return section
-
-
-def _covariance_to_dict(
-    covariance: Any, names: list[str] | None
-) -> dict[str, Any] | None:
-    if covariance is None:
-        return None
-    cov = np.asarray(covariance, dtype=np.float64)
-    if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
-        raise ValueError(f"covariance must be a square matrix, got shape {cov.shape}")
-    aliased = _aliased_marks(cov)
-    if cov.shape[0] > MAX_COVARIANCE_PARAMS or aliased is None:
-        return None
-    kept = np.flatnonzero(~aliased)
-    # written exactly symmetric, and only when a load would accept it
-    # (_check_covariance). A variance negative by rounding alone (within
-    # 1e3 ulp of the largest) is 0, as inference clips it; a variance
-    # clearly negative is no covariance to keep, and the save says so.
-    cov = cov[np.ix_(kept, kept)]
-    cov = 0.5 * (cov + cov.T)
-    diag = np.diag(cov).copy()
-    rounding = 1e3 * np.finfo(np.float64).eps * float(np.max(np.abs(diag), initial=0.0))
-    small = (diag < 0) & (diag >= -rounding)
-    cov[np.flatnonzero(small), np.flatnonzero(small)] = 0.0
-    if np.any(np.diag(cov) < 0):
-        k = int(np.argmin(np.diag(cov)))
-        warnings.warn(
-            f"covariance not stored: its variance [{kept[k]}] is {cov[k, k]!r} < 0",
-            UserWarning,
-            stacklevel=3,
-        )
-        return None
-    if not aliased.any():
-        return {"names": names, "matrix": cov.tolist()}
-    full = np.full(aliased.shape * 2, None, dtype=object)
-    full[np.ix_(kept, kept)] = cov  # aliased rows and columns: null
-    return {"names": names, "matrix": _jsonable(full.tolist())}
-
-
-def _aliased_marks(cov: np.ndarray) -> np.ndarray | None:
-    """The parameters whose row and column of ``cov`` are all NaN (aliased:
-    the reduced model's covariance, :mod:`logistic.inference._aliased`), or
-    None when ``cov`` holds another non-finite entry or marks every one."""
-    nan = np.isnan(cov)
-    marked = nan.all(axis=1)
-    if not np.array_equal(marked, nan.all(axis=0)) or marked.all():
-        return None
-    kept = ~marked
-    if not np.all(np.isfinite(cov[np.ix_(kept, kept)])):
-        return None
-    return marked
 
 
 def _field(
@@ -515,95 +463,3 @@ def _history(history: list[Any], path: str) -> list[dict[str, Any]]:
                     f"got {value!r:.60}",
                 )
     return history
-
-
-def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
-    if d is None:
-        return None, None
-    if not isinstance(d, dict):
-        raise _bad(path, "field 'covariance' must be null or an object")
-    matrix = d.get("matrix")
-    if not isinstance(matrix, list) or len(matrix) != n_params:
-        raise _bad(path, f"field 'covariance.matrix' must be {n_params} x {n_params}")
-    cov = _marked_matrix(matrix, n_params, path)
-    kept = ~np.isnan(np.diag(cov))
-    _check_covariance(cov[np.ix_(kept, kept)], path)
-    names = d.get("names")
-    if names is not None and (
-        not isinstance(names, list)
-        or len(names) != n_params
-        or not all(isinstance(s, str) for s in names)
-    ):
-        raise _bad(path, f"field 'covariance.names' must list {n_params} names")
-    return cov, names
-
-
-def _marked_matrix(matrix: list[Any], n_params: int, path: str) -> np.ndarray:
-    """``covariance.matrix`` as an array: finite numbers, except that the row
-    and the column of an aliased parameter (a fit with exactly collinear
-    columns: :mod:`logistic.inference._aliased`) are null throughout (NaN in
-    the array); at least one parameter is not aliased."""
-    where = "covariance.matrix"
-    marked = [
-        i
-        for i, r in enumerate(matrix)
-        if isinstance(r, list) and len(r) == n_params and all(v is None for v in r)
-    ]
-    if not marked:
-        rows = [_finite_list(r, n_params, path, where) for r in matrix]
-        return np.array(rows).reshape(n_params, n_params)
-    if len(marked) == n_params:
-        raise _bad(path, f"field '{where}' is null throughout; expected numbers")
-    dead = set(marked)
-    kept = [j for j in range(n_params) if j not in dead]
-    cov = np.full((n_params, n_params), np.nan)
-    for i in kept:
-        r = matrix[i]
-        if not isinstance(r, list) or len(r) != n_params:
-            got = len(r) if isinstance(r, list) else type(r).__name__
-            raise _bad(
-                path, f"field '{where}' must be a list of {n_params} numbers, got {got}"
-            )
-        if any(r[j] is not None for j in marked):
-            raise _bad(
-                path,
-                f"field '{where}' row {i} has numbers in the columns of the aliased "
-                f"parameters {marked[:10]} (null rows); expected null there, as in "
-                "their rows",
-            )
-        cov[i, kept] = _finite_list([r[j] for j in kept], len(kept), path, where)
-    return cov
-
-
-#: Largest asymmetry ``|V[i][j] - V[j][i]|`` a stored covariance may have, as a
-#: share of ``sqrt(V[i][i] V[j][j])`` (the library writes it exactly symmetric).
-COVARIANCE_SYMMETRY_RTOL = 1e-8
-
-
-def _check_covariance(cov: np.ndarray, path: str) -> None:
-    """Refuse a ``covariance.matrix`` that is no covariance: a negative
-    variance on the diagonal, or ``V[i][j] != V[j][i]`` beyond
-    :data:`COVARIANCE_SYMMETRY_RTOL` (standard errors, intervals and tests
-    read it as symmetric positive semidefinite). Entries are finite already."""
-    diag = np.diag(cov)
-    if np.any(diag < 0):
-        k = int(np.flatnonzero(diag < 0)[0])
-        raise _bad(
-            path,
-            f"field 'covariance.matrix' has the diagonal entry [{k}][{k}] = "
-            f"{float(diag[k])!r}; expected variances >= 0 (the file was edited or "
-            "damaged: save the model again from its fit)",
-        )
-    scale = np.sqrt(np.outer(diag, diag))
-    gap = np.abs(cov - cov.T)
-    bad = gap > COVARIANCE_SYMMETRY_RTOL * scale
-    if np.any(bad):
-        i, j = (int(v) for v in np.argwhere(bad)[0])
-        raise _bad(
-            path,
-            f"field 'covariance.matrix' is not symmetric: entry [{i}][{j}] = "
-            f"{float(cov[i, j])!r} but [{j}][{i}] = {float(cov[j, i])!r}; "
-            "expected a symmetric matrix (relative tolerance "
-            f"{COVARIANCE_SYMMETRY_RTOL:g}; the file was edited or damaged: "
-            "save the model again from its fit)",
-        )
