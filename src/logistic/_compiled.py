@@ -21,6 +21,7 @@ import functools
 import importlib
 import os
 from collections.abc import Callable
+from types import FunctionType
 from typing import Any, TypeVar
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "csr_arrays",
     "csr_readable",
     "dense_blas_free",
+    "dense_verdict_key",
     "fused_hessian_applies",
     "row_loop_active",
     "row_loop_only",
@@ -256,3 +258,39 @@ def dense_blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
         if not (read_whole or X.size < COMPILED_MIN_VALUES):
             return False
     return True
+
+
+def dense_verdict_key(fn: Callable[..., Any], blocks: Any) -> tuple[Any, ...] | None:
+    """What :func:`logistic._kernels.blas_free` decides from on blocks whose
+    first and last ``X`` are numpy arrays and a module-level ``fn`` (not a
+    function defined inside another, which a caller may make anew at every
+    pass), or None (not kept; nor before the compiled module is loaded,
+    which small data never do)."""
+    target = fn
+    while isinstance(target, functools.partial):
+        target = target.func
+    if (
+        not blocks
+        or type(target) is not FunctionType
+        or "<locals>" in target.__qualname__
+    ):
+        return None
+    first, last = blocks[0].X, blocks[-1].X
+    if type(first) is not np.ndarray or type(last) is not np.ndarray:
+        return None
+    if "module" not in _COMPILED:  # not loaded yet: deciding may load it
+        return None
+    mod = compiled_kernel()
+    return (
+        target,
+        mod,
+        -2 if mod is None else mod.row_loop_level(),
+        first.dtype,
+        first.shape,
+        first.strides,
+        first.flags.c_contiguous,
+        last.dtype,
+        last.shape,
+        last.strides,
+        last.flags.c_contiguous,
+    )

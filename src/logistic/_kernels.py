@@ -57,14 +57,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from types import FunctionType
 from typing import Any, Literal
 
 import numpy as np
 
 from ._blas_threads import one_blas_thread
 from ._compiled import (
-    _COMPILED,
     _ROW_LOOP_ONLY,
     COMPILED_MIN_VALUES,
     FUSED_HESSIAN_MAX_FEATURES,
@@ -76,6 +74,7 @@ from ._compiled import (
     csr_arrays,
     csr_readable,
     dense_blas_free,
+    dense_verdict_key,
     fused_hessian_applies,
     row_loop_active,
     row_loop_only,
@@ -349,10 +348,10 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     The verdict on dense ndarray blocks depends only on ``fn``'s function,
     the first and last blocks' type, dtype, shape, strides and order, and
     the compiled kernel in use and its row-loop level: it is kept under
-    those (:func:`_dense_verdict_key`), so a fit's later passes, and later
-    fits of data of the same shape, do not decide it again (~10 µs a pass,
-    four passes a higgs fit)."""
-    key = _dense_verdict_key(fn, blocks)
+    those (:func:`logistic._compiled.dense_verdict_key`), so a fit's later
+    passes, and later fits of data of the same shape, do not decide it
+    again (~10 µs a pass, four passes a higgs fit)."""
+    key = dense_verdict_key(fn, blocks)
     if key is not None:
         kept = _BLAS_FREE_VERDICTS.get(key)
         if kept is not None:
@@ -365,46 +364,11 @@ def blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
     return verdict
 
 
-#: :func:`blas_free`'s verdicts on dense blocks, by :func:`_dense_verdict_key`
-#: (at most ``BLAS_FREE_VERDICTS_MAX``, then forgotten all at once).
+#: :func:`blas_free`'s verdicts on dense blocks, by
+#: :func:`logistic._compiled.dense_verdict_key` (at most
+#: ``BLAS_FREE_VERDICTS_MAX``, then forgotten all at once).
 _BLAS_FREE_VERDICTS: dict[tuple[Any, ...], bool] = {}
 BLAS_FREE_VERDICTS_MAX = 64
-
-
-def _dense_verdict_key(fn: Callable[..., Any], blocks: Any) -> tuple[Any, ...] | None:
-    """What :func:`blas_free` decides from on blocks whose first and last
-    ``X`` are numpy arrays and a module-level ``fn`` (not a function defined
-    inside another, which a caller may make anew at every pass), or None
-    (not kept; nor before the compiled module is loaded, which small data
-    never do)."""
-    target = fn
-    while isinstance(target, functools.partial):
-        target = target.func
-    if (
-        not blocks
-        or type(target) is not FunctionType
-        or "<locals>" in target.__qualname__
-    ):
-        return None
-    first, last = blocks[0].X, blocks[-1].X
-    if type(first) is not np.ndarray or type(last) is not np.ndarray:
-        return None
-    if "module" not in _COMPILED:  # not loaded yet: deciding may load it
-        return None
-    mod = compiled_kernel()
-    return (
-        target,
-        mod,
-        -2 if mod is None else mod.row_loop_level(),
-        first.dtype,
-        first.shape,
-        first.strides,
-        first.flags.c_contiguous,
-        last.dtype,
-        last.shape,
-        last.strides,
-        last.flags.c_contiguous,
-    )
 
 
 def _blas_free(fn: Callable[..., Any], blocks: Any) -> bool:
