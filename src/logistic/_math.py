@@ -33,6 +33,7 @@ __all__ = [
     "hessian_weight",
     "residual_and_hessian_weight",
     "loss_and_residual",
+    "loss_residual_and_hessian_weight",
 ]
 
 
@@ -134,3 +135,20 @@ def loss_and_residual(
     pos = z >= 0
     sig = np.where(pos, inv, t * inv)
     return _loss_from(y, z, log1p_t), (sig - y).astype(z.dtype, copy=False)
+
+
+def loss_residual_and_hessian_weight(
+    y: ArrayLike, z: ArrayLike
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    """:func:`loss_and_residual` and the Hessian weight ``σ(z)σ(-z) =
+    t/(1+t)²`` from the same ``t = e^{-|z|}``: one ``exp`` for the three."""
+    z = _float(z)
+    y = np.asarray(y, dtype=z.dtype)
+    t = np.exp(-np.abs(z))
+    inv = 1.0 / (1.0 + t)
+    sig = np.where(z >= 0, inv, t * inv)
+    return (
+        _loss_from(y, z, np.log1p(t)),
+        (sig - y).astype(z.dtype, copy=False),
+        (t * inv * inv).astype(z.dtype, copy=False),
+    )

@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from .._math import loss_residual_and_hessian_weight
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._linesearch import armijo
@@ -263,17 +264,8 @@ class SubspaceModel:
     def _terms(self, z: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         """The sample's weighted mean loss at logits ``z`` and its weighted
         residuals ``σ(z) − y`` and curvatures ``σ(z)σ(−z)``, from one
-        ``u = e^{−|z|}``: loss ``log1p(u) + max(z, 0) − y z`` (no overflow),
-        ``σ(z) = 1/(1+u)`` for ``z ≥ 0`` and ``u/(1+u)`` below,
-        ``σ(z)σ(−z) = u/(1+u)²``."""
-        u = np.exp(-np.abs(z))
-        q = 1.0 / (1.0 + u)
-        sig = np.where(z >= 0, q, u * q)
-        lo = np.log1p(u)
-        lo += np.maximum(z, 0.0)
-        lo -= self.y * z
-        h = u * q * q
-        r = sig - self.y
+        ``exp`` (:func:`logistic._math.loss_residual_and_hessian_weight`)."""
+        lo, r, h = loss_residual_and_hessian_weight(self.y, z)
         w = self.w
         if w is None:
             m = 1.0 / z.shape[0]
