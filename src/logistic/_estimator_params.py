@@ -1,8 +1,13 @@
-"""Rules for the estimator parameters that scikit-learn ≥ 1.8 spells differently.
+"""The check of the estimator's parameters, and the rules for those that
+scikit-learn ≥ 1.8 spells differently.
 
-Convention (owned here): what ``l1_ratio`` and ``random_state`` accept and
-mean on :class:`logistic.LogisticRegression`; the penalty strength rules are
-:mod:`logistic._penalty`'s.
+Convention (owned here): :func:`validate_estimator_params` is the one check
+of :class:`logistic.LogisticRegression`'s parameters that ``fit`` and
+``partial_fit`` start with (the declared ``_parameter_constraints``, once per
+set of values, :func:`logistic._fit_steps.validate_once`; the solver's name
+against the registry; a solver for Firth; ``l1_ratio``; the penalty strength,
+whose rules are :mod:`logistic._penalty`'s); and what ``l1_ratio`` and
+``random_state`` accept and mean:
 
 * ``l1_ratio`` defaults to :data:`L1_RATIO_UNSET` (NaN, "not set"; None says
   the same). A number is what scikit-learn's tooling expects there:
@@ -28,14 +33,19 @@ from typing import Any
 
 import numpy as np
 
-from ._exceptions import InvalidParameterError
+from ._exceptions import InvalidParameterError, link_sklearn_warnings
+from ._fit_steps import validate_once
+from ._penalty import resolve_strength
+from .solvers import SOLVERS
 
 __all__ = [
     "L1_RATIO_UNSET",
+    "binary_only_error",
     "check_l1_ratio",
     "is_l1_ratio",
     "is_random_state",
     "l1_ratio_is_set",
+    "validate_estimator_params",
 ]
 
 #: ``l1_ratio``'s default: not set (a number, unlike None, for scikit-learn).
@@ -85,6 +95,34 @@ def check_l1_ratio(penalty: str | None, l1_ratio: Any, owner: str) -> None:
         f"with C=1); here penalty defaults to None (maximum likelihood), so say "
         f"penalty='l1', 'l2' or 'elasticnet' (with l1_ratio), or unset l1_ratio."
     )
+
+
+def validate_estimator_params(est: Any) -> None:
+    """Raise :class:`InvalidParameterError` naming the first parameter of
+    ``est`` (a :class:`logistic.LogisticRegression`) that is not allowed;
+    the messages name the estimator's class."""
+    name = type(est).__name__
+    link_sklearn_warnings()  # scikit-learn's filters apply to our warnings
+    # the constrained parameters only (validate_params reads no other):
+    # get_params would read the signature of __init__ at every fit
+    constraints = est._parameter_constraints
+    params = {key: getattr(est, key) for key in constraints}
+    validate_once(name, params, constraints)
+    if est.solver != "auto" and est.solver not in SOLVERS:
+        raise InvalidParameterError(
+            f"The 'solver' parameter of {name} must be 'auto' or one of the "
+            f"registered solvers {sorted(SOLVERS)}. Got {est.solver!r} instead."
+        )
+    if est.penalty == "firth" and not any(
+        c.capabilities.firth for c in SOLVERS.values()
+    ):
+        raise InvalidParameterError(
+            f"penalty='firth' needs a solver with the 'firth' capability, but none "
+            f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' "
+            f"instead, or install a version of logistic with Firth."
+        )
+    check_l1_ratio(est.penalty, est.l1_ratio, name)
+    resolve_strength(est.penalty, est.alpha, est.C, name)
 
 
 def binary_only_error(penalty: str | None, solver: str) -> InvalidParameterError:

@@ -1,8 +1,9 @@
 """scikit-learn compatible binary ``LogisticRegression``: the one fit path.
 
 Convention: ``__init__`` stores arguments unchanged; ``fit`` validates them
-(:mod:`logistic._validation`) and is the only code that drives a fit, for
-arrays, files, block callables and Dask collections alike:
+(:mod:`logistic._estimator_params`; the data: :mod:`logistic._validation`)
+and is the only code that drives a fit, for arrays, files, block callables
+and Dask collections alike:
 
 1. the data become a backend (:class:`logistic._typing.Backend`): validated
    in-memory arrays an :class:`~logistic.backends.InMemory` with labels
@@ -45,18 +46,13 @@ from ._constraints import Interval, Options, is_class_weight
 from ._estimator_params import (
     L1_RATIO_UNSET,
     binary_only_error,
-    check_l1_ratio,
     is_l1_ratio,
     is_random_state,
+    validate_estimator_params,
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
-from ._exceptions import InvalidParameterError, link_sklearn_warnings
-from ._fit_steps import (
-    check_fit_separation,
-    checkpointer,
-    fit_statistics,
-    validate_once,
-)
+from ._exceptions import InvalidParameterError
+from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
@@ -68,7 +64,7 @@ from ._penalty import resolve_strength
 from ._typing import Backend, DataDescription, is_dask_collection
 from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
-from .solvers import SOLVERS, SolverResult, get_solver, solve
+from .solvers import SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
@@ -246,28 +242,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
 
     # -- validation ------------------------------------------------------------
     def _validate_params(self) -> None:
-        name = type(self).__name__
-        link_sklearn_warnings()  # scikit-learn's filters apply to our warnings
-        # the constrained parameters only (validate_params reads no other):
-        # get_params would read the signature of __init__ at every fit
-        constraints = self._parameter_constraints
-        params = {key: getattr(self, key) for key in constraints}
-        validate_once(name, params, constraints)
-        if self.solver != "auto" and self.solver not in SOLVERS:
-            raise InvalidParameterError(
-                f"The 'solver' parameter of {name} must be 'auto' or one of the "
-                f"registered solvers {sorted(SOLVERS)}. Got {self.solver!r} instead."
-            )
-        if self.penalty == "firth" and not any(
-            c.capabilities.firth for c in SOLVERS.values()
-        ):
-            raise InvalidParameterError(
-                f"penalty='firth' needs a solver with the 'firth' capability, but none "
-                f"is registered (registered: {sorted(SOLVERS)}). Use penalty='l2' "
-                f"instead, or install a version of logistic with Firth."
-            )
-        check_l1_ratio(self.penalty, self.l1_ratio, name)
-        resolve_strength(self.penalty, self.alpha, self.C, name)
+        """Every parameter checked (:mod:`logistic._estimator_params`)."""
+        validate_estimator_params(self)
 
     def _prepare_arrays(
         self, X: Any, y: Any, sample_weight: Any, offset: Any
