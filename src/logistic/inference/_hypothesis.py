@@ -8,10 +8,15 @@ Conventions (owned here):
   more equations separated by ``,`` or ``;`` (or a list of strings), each a
   linear expression in the term names, e.g. ``"rank3 = rank4"``,
   ``"gre = 0, gpa = 0"``, ``"2*gpa - rank2 = 1"``. An expression without
-  ``=`` means ``= 0``. Term names are matched literally (longest first), so
-  names with brackets, dots or spaces work as printed; text starting with a
-  digit is a number, so a name that starts with a digit (or any name) can be
-  quoted with backticks: ``"`0` = `1`"``.
+  ``=`` means ``= 0``. A chain of equalities ``e0 = e1 = … = em`` (R's
+  ``car::linearHypothesis`` users write it; statsmodels' text constraints do
+  not take it) is the ``m`` restrictions ``e_j = e_{j+1}``: ``"a = b = c =
+  0"`` is ``a - b = 0, b - c = 0, c = 0`` (three restrictions, so a, b and c
+  are all 0), and ``"a = b = c"`` is two (the three are equal). Term names
+  are matched literally (longest first), so names with brackets, dots or
+  spaces work as printed; text starting with a digit is a number, so a name
+  that starts with a digit (or any name) can be quoted with backticks:
+  ``"`0` = `1`"``.
 * Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁺ (Rβ̂ - q)`` with ``V`` the
   covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rank of
   ``R V Rᵀ`` (statsmodels ``wald_test(..., use_f=False)``). The rank is
@@ -243,18 +248,19 @@ def parse_constraints(
         raise InvalidParameterError("the hypothesis is empty")
     rows, rhs = [], []
     for eq in equations:
-        sides = eq.split("=")
-        if len(sides) > 2:
-            raise InvalidParameterError(f"more than one '=' in hypothesis {eq!r}")
-        a_l, c_l = _linear(sides[0], names)
-        a_r, c_r = (
-            _linear(sides[1], names) if len(sides) == 2 else (np.zeros(len(names)), 0.0)
-        )
-        row = a_l - a_r
-        if not np.any(row):
-            raise InvalidParameterError(f"hypothesis {eq!r} involves no coefficient")
-        rows.append(row)
-        rhs.append(c_r - c_l)
+        sides = [_linear(side, names) for side in eq.split("=")]
+        if len(sides) == 1:  # an expression alone means "= 0"
+            sides.append((np.zeros(len(names)), 0.0))
+        # a chain e0 = e1 = ... = em is the m restrictions e_j - e_{j+1} = 0
+        for (a_l, c_l), (a_r, c_r) in zip(sides[:-1], sides[1:], strict=True):
+            row = a_l - a_r
+            if not np.any(row):
+                raise InvalidParameterError(
+                    f"hypothesis {eq.strip()!r} involves no coefficient"
+                    + (" in one of its equalities" if len(sides) > 2 else "")
+                )
+            rows.append(row)
+            rhs.append(c_r - c_l)
     return np.vstack(rows), np.asarray(rhs)
 
 
