@@ -19,47 +19,48 @@ At fit time, text columns holding numbers with a decimal comma are refused
 (:func:`._columns.check_decimal_commas`: read them with ``decimal=","``), and
 of the columns chosen automatically (no ``features``, no formula),
 identifiers and free text are left out with a note (:mod:`._screen`;
-``include`` keeps them).
+``include`` keeps them). The encoding is applied to new data by
+:func:`._apply_design.apply_design` (also importable from here); the
+:class:`._design.Design` record and the helpers both read columns with are in
+:mod:`._design`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from .._arrow_numpy import bool_array
-from .._arrow_numpy import values as arrow_values
 from .._exceptions import DataValidationError
-from .._messages import name_list
-from .._onehot import dummy_names, one_hot, sorted_levels
-from .._sparse import issparse
+from .._onehot import dummy_names, sorted_levels
 from ..columns import ColumnPlan, plan_columns
+from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
     ROLE_OPTIONS,
     check_decimal_commas,
     check_missing,
     check_printable,
     column_kind,
-    missing_mask,
     nonnegative_column,
     numeric_column,
-    require_model_inputs,
     string_column,
 )
+from ._design import (
+    Design,
+    _one_hot_unseen,
+    _optional_numeric,
+    _subset,
+    _unseen_message,
+    string_or_values,
+)
 from ._formula import (
-    apply_formula,
     categorical_columns,
     fit_formula,
     formula_columns,
     parse_formula,
-    unseen_levels,
 )
 from ._grouped import grouped_counts
-from ._inputs import text_input_columns
-from ._labels import apply_labels, fit_target_labels
-from ._named import NamedColumns
+from ._labels import fit_target_labels
 from ._pandas_index import leave_out_index, unnamed_note
 from ._read import RawData, position
 from ._screen import screen_features
@@ -68,65 +69,6 @@ __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
-
-
-@dataclass
-class Design:
-    """A design matrix and everything that goes with it.
-
-    Attributes
-    ----------
-    X : ndarray or csr_matrix of shape (n_rows_used, n_features)
-    y : ndarray of class codes (0/1 floats, or 0 … K-1 for K > 2 classes), or
-        None when the data has no target
-    sample_weight, offset : ndarray or None
-    feature_names : list of str
-    encoding : dict
-    rows_read, rows_dropped : int
-    keep : ndarray of bool, rows of the file that were used
-    notes : list of str, things the user should be told
-    trials : ndarray or None
-        Grouped binomial data: trials per row (``y`` then counts successes).
-    n_missing, n_unknown : int
-        Rows of the file not used at predict time because of a missing value,
-        or (among the others) because of a category not seen at fit time.
-    missing_rows : ndarray of bool or None
-        At predict time, the rows of the file with a missing value.
-    """
-
-    X: Any
-    y: np.ndarray | None
-    sample_weight: np.ndarray | None
-    offset: np.ndarray | None
-    feature_names: list[str]
-    encoding: dict[str, Any]
-    rows_read: int
-    rows_dropped: int
-    keep: np.ndarray
-    notes: list[str] = field(default_factory=list)
-    trials: np.ndarray | None = None
-    n_missing: int = 0
-    n_unknown: int = 0
-    missing_rows: np.ndarray | None = None
-
-    def named_X(self) -> Any:
-        """Dense X carrying the feature names (:class:`._named.NamedColumns`,
-        which the estimators read as a DataFrame's columns); sparse X as is."""
-        if issparse(self.X):
-            return self.X
-        return NamedColumns(self.X, self.feature_names)
-
-
-def _subset(raw: RawData, keep: np.ndarray) -> RawData:
-    if keep.all():
-        return raw
-    sub = replace(raw, table=raw.table.filter(bool_array(keep)))  # lines kept
-    sub._rows = np.flatnonzero(keep)  # type: ignore[attr-defined]
-    return sub
-
-
-def _optional_numeric(raw: RawData, name: str | None) -> np.ndarray | None:
-    return None if name is None else numeric_column(raw, name, "--offset")
 
 
 def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
@@ -147,36 +89,6 @@ def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
     if unseen is not None:
         raise DataValidationError(_unseen_message(raw, [name], unseen))
     return out
-
-
-def _one_hot_unseen(
-    raw: RawData, name: str, levels: list[str]
-) -> tuple[np.ndarray, str | None]:
-    """The indicator columns, and the unseen categories described (or None)."""
-    values = string_column(raw, name)
-    out, bad = one_hot(values, levels)  # conventions: logistic._onehot
-    if not bad.size:
-        return out, None
-    unseen = sorted({str(values[i]) for i in bad})
-    return out, (
-        f"{unseen[:10]!r} (first at {position(raw, int(bad[0]))}); known: "
-        f"{levels[:20]!r}"
-    )
-
-
-def _unseen_message(raw: RawData, names: list[str], first: str) -> str:
-    """One line naming every column with unseen categories (``first``
-    describes those of the first column) and the option that allows them."""
-    remedy = "give those rows empty predictions with --unknown-levels na"
-    if len(names) == 1:
-        return (
-            f"column {names[0]!r} in {raw.path} has categories not seen at fit "
-            f"time: {first}; {remedy}"
-        )
-    return (
-        f"{name_list(names)} in {raw.path} have categories not seen at fit time "
-        f"(column {names[0]!r}: {first}); {remedy}"
-    )
 
 
 def _fit_columns(
@@ -416,189 +328,3 @@ def _dropped_note(raw: RawData, keep: np.ndarray) -> list[str]:
     where = ", ".join(position(raw, int(i)) for i in dropped[:5])
     more = ", ..." if dropped.size > 5 else ""
     return [f"dropped {dropped.size} row(s) with missing values ({where}{more})"]
-
-
-def string_or_values(raw: RawData, name: str) -> np.ndarray:
-    """Raw target values: numbers stay numbers, strings stay strings."""
-    kind = raw.table.schema.field(name).type
-    import pyarrow as pa
-
-    if (
-        pa.types.is_boolean(kind)
-        or pa.types.is_integer(kind)
-        or pa.types.is_floating(kind)
-    ):
-        return arrow_values(raw.table.column(name))
-    return string_column(raw, name)
-
-
-def _apply_libsvm(raw: RawData, encoding: dict[str, Any]) -> Any:
-    if raw.format != "libsvm":
-        raise DataValidationError(
-            f"the model was trained on LibSVM data, but {raw.path} is {raw.format}"
-        )
-    X = raw.X
-    p = int(encoding["n_features"])
-    indices = X.indices
-    if bool(encoding.get("zero_based")) != raw.zero_based:
-        if raw.zero_based:
-            raise DataValidationError(
-                f"{raw.path} uses feature index 0, but the model was trained on "
-                "one-based "
-                "indices"
-            )
-        indices = indices + 1
-    if indices.size and indices.max() >= p:
-        row = (
-            int(np.searchsorted(X.indptr, int(np.argmax(indices >= p)), side="right"))
-            - 1
-        )
-        raise DataValidationError(
-            f"{raw.path} has feature index {int(indices.max()) + 1} (first too "
-            "large at "
-            f"{position(raw, row)}), but the model has {p} features"
-        )
-    import scipy.sparse as sp
-
-    return sp.csr_matrix((X.data, indices, X.indptr), shape=(X.shape[0], p))
-
-
-def apply_design(
-    raw: RawData,
-    encoding: dict[str, Any],
-    *,
-    with_target: bool = False,
-    missing: str = "error",
-    unknown: str = "error",
-    kept: list[str] | None = None,
-) -> Design:
-    """Encode new data exactly as at fit time (columns matched by name).
-
-    ``missing``: a missing value in a column the model reads (the target too
-    with ``with_target``) is an error (``"error"``), or the row is not used
-    (``"drop"``, ``"na"``: the caller decides whether it stays in the output).
-    ``unknown``: a category not seen at fit time is an error (``"error"``) or
-    the row is not used (``"na"``). ``keep`` marks the rows used;
-    ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
-    missing value counts as missing only). ``kept``: columns the caller
-    copies to its output (``predict --keep``), not reported as ignored.
-    """
-    names = list(encoding["feature_names"])
-    if encoding["kind"] == "libsvm":
-        X = _apply_libsvm(raw, encoding)
-        y = (
-            apply_labels(raw.labels, encoding["label"], raw.path)
-            if with_target
-            else None
-        )
-        keep = np.ones(raw.n_rows, dtype=bool)
-        return Design(X, y, None, None, names, encoding, raw.n_rows, 0, keep)
-    if raw.format == "libsvm":
-        raise DataValidationError(
-            f"{raw.path} is LibSVM data, but the model was trained on named columns"
-        )
-    if encoding["kind"] == "formula":
-        needed = list(encoding["variables"])
-    else:
-        needed = [c["name"] for c in encoding["columns"]]
-    target = encoding["target"]
-    binomial = encoding.get("binomial") or {}
-    extra = [target] if with_target else []
-    if with_target and binomial:
-        extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
-    extra += [c for c in (encoding.get("offset"),) if c]
-    require_model_inputs(raw, needed + extra, target if with_target else None)
-    if missing == "error":
-        keep, _ = check_missing(raw, extra + needed, missing)
-    else:
-        keep = ~_missing_rows(raw, extra + needed)
-    missing_rows = ~keep
-    n_missing = int(missing_rows.sum())
-    n_unknown = 0
-    if unknown != "error":
-        unseen = unseen_rows(raw, encoding) & keep
-        keep &= ~unseen
-        n_unknown = int(unseen.sum())
-    sub = _subset(raw, keep)
-    y = trials = None
-    if with_target and binomial:
-        y, trials = grouped_counts(sub, binomial)
-    elif with_target:
-        y = apply_labels(string_or_values(sub, target), encoding["label"], raw.path)
-    if encoding["kind"] == "formula" and sub.n_rows == 0:
-        # No row to encode (a header-only file): the design is empty, as for
-        # column models, and the columns' types (null) say nothing.
-        X = np.empty((0, len(names)))
-    elif encoding["kind"] == "formula":
-        text = text_input_columns(encoding)  # levels, whatever they look like
-        for name in needed:
-            if name not in text:
-                column_kind(sub, name)
-        levels = unseen_levels(sub, encoding.get("factors") or {})
-        if levels:  # a C(column) level: the words of a text column
-            raise DataValidationError(
-                _unseen_message(sub, [n for n, _ in levels], levels[0][1])
-            )
-        X = apply_formula(
-            sub.table.select(needed).to_pandas(), encoding, names, raw.path
-        )
-    else:
-        X = _apply_columns(sub, encoding["columns"])
-    off = _optional_numeric(sub, encoding.get("offset"))
-    notes: list[str] = []  # rows with a missing value: an error, or counted
-    roles = {target, encoding.get("weights"), encoding.get("offset")}
-    roles |= set(binomial.values()) | set(kept or [])
-    ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
-    if ignored:
-        notes.append(f"ignored {name_list(ignored)}: not used by the model")
-    if raw.unnamed:
-        notes.append(unnamed_note(raw.unnamed))
-    dropped = int((~keep).sum())
-    design = Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
-    design.trials, design.n_missing, design.n_unknown = trials, n_missing, n_unknown
-    design.missing_rows = missing_rows
-    return design
-
-
-def _missing_rows(raw: RawData, names: list[str]) -> np.ndarray:
-    """True on rows with a missing value in any of ``names``."""
-    mask = np.zeros(raw.n_rows, dtype=bool)
-    for name in dict.fromkeys(names):
-        mask |= missing_mask(raw, name)
-    return mask
-
-
-def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
-    """True on rows whose category in some categorical feature was not seen at
-    fit time (missing values count as unseen: callers exclude them first)."""
-    bad = np.zeros(raw.n_rows, dtype=bool)
-    if encoding["kind"] == "columns":
-        for spec in encoding["columns"]:
-            if spec["kind"] == "categorical":
-                known = set(spec["levels"])
-                values = string_column(raw, spec["name"])
-                bad |= np.fromiter((v not in known for v in values), bool, len(values))
-    elif encoding["kind"] == "formula":
-        for spec in (encoding.get("factors") or {}).values():
-            if spec["kind"] == "categorical":
-                known = set(spec["levels"])
-                values = raw.table.column(spec["column"]).to_pandas().tolist()
-                bad |= np.fromiter((v not in known for v in values), bool, len(values))
-    return bad
-
-
-def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
-    blocks = []
-    unseen: list[tuple[str, str]] = []  # every column with unseen categories
-    for spec in specs:
-        if spec["kind"] == "numeric":
-            blocks.append(numeric_column(raw, spec["name"])[:, None])
-        else:
-            block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
-            blocks.append(block)
-            if bad is not None:
-                unseen.append((spec["name"], bad))
-    if unseen:
-        names = [n for n, _ in unseen]
-        raise DataValidationError(_unseen_message(raw, names, unseen[0][1]))
-    return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))

@@ -1,0 +1,213 @@
+"""Re-apply a stored encoding (:mod:`._encode`'s convention) to new data.
+
+Convention (owned here): new data are encoded exactly as at fit time, columns
+matched by name. Rows a model cannot score are an error by default, or left
+out and counted: a missing value in a column the model reads (``missing``),
+or a category not seen at fit time (``unknown``, found by
+:func:`unseen_rows`); a row with both counts as missing only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from .._messages import name_list
+from ._columns import (
+    check_missing,
+    column_kind,
+    missing_mask,
+    numeric_column,
+    require_model_inputs,
+    string_column,
+)
+from ._design import (
+    Design,
+    _one_hot_unseen,
+    _optional_numeric,
+    _subset,
+    _unseen_message,
+    string_or_values,
+)
+from ._formula import apply_formula, unseen_levels
+from ._grouped import grouped_counts
+from ._inputs import text_input_columns
+from ._labels import apply_labels
+from ._pandas_index import unnamed_note
+from ._read import RawData, position
+
+__all__ = ["apply_design", "unseen_rows"]
+
+
+def _apply_libsvm(raw: RawData, encoding: dict[str, Any]) -> Any:
+    if raw.format != "libsvm":
+        raise DataValidationError(
+            f"the model was trained on LibSVM data, but {raw.path} is {raw.format}"
+        )
+    X = raw.X
+    p = int(encoding["n_features"])
+    indices = X.indices
+    if bool(encoding.get("zero_based")) != raw.zero_based:
+        if raw.zero_based:
+            raise DataValidationError(
+                f"{raw.path} uses feature index 0, but the model was trained on "
+                "one-based "
+                "indices"
+            )
+        indices = indices + 1
+    if indices.size and indices.max() >= p:
+        row = (
+            int(np.searchsorted(X.indptr, int(np.argmax(indices >= p)), side="right"))
+            - 1
+        )
+        raise DataValidationError(
+            f"{raw.path} has feature index {int(indices.max()) + 1} (first too "
+            "large at "
+            f"{position(raw, row)}), but the model has {p} features"
+        )
+    import scipy.sparse as sp
+
+    return sp.csr_matrix((X.data, indices, X.indptr), shape=(X.shape[0], p))
+
+
+def apply_design(
+    raw: RawData,
+    encoding: dict[str, Any],
+    *,
+    with_target: bool = False,
+    missing: str = "error",
+    unknown: str = "error",
+    kept: list[str] | None = None,
+) -> Design:
+    """Encode new data exactly as at fit time (columns matched by name).
+
+    ``missing``: a missing value in a column the model reads (the target too
+    with ``with_target``) is an error (``"error"``), or the row is not used
+    (``"drop"``, ``"na"``: the caller decides whether it stays in the output).
+    ``unknown``: a category not seen at fit time is an error (``"error"``) or
+    the row is not used (``"na"``). ``keep`` marks the rows used;
+    ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
+    missing value counts as missing only). ``kept``: columns the caller
+    copies to its output (``predict --keep``), not reported as ignored.
+    """
+    names = list(encoding["feature_names"])
+    if encoding["kind"] == "libsvm":
+        X = _apply_libsvm(raw, encoding)
+        y = (
+            apply_labels(raw.labels, encoding["label"], raw.path)
+            if with_target
+            else None
+        )
+        keep = np.ones(raw.n_rows, dtype=bool)
+        return Design(X, y, None, None, names, encoding, raw.n_rows, 0, keep)
+    if raw.format == "libsvm":
+        raise DataValidationError(
+            f"{raw.path} is LibSVM data, but the model was trained on named columns"
+        )
+    if encoding["kind"] == "formula":
+        needed = list(encoding["variables"])
+    else:
+        needed = [c["name"] for c in encoding["columns"]]
+    target = encoding["target"]
+    binomial = encoding.get("binomial") or {}
+    extra = [target] if with_target else []
+    if with_target and binomial:
+        extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
+    extra += [c for c in (encoding.get("offset"),) if c]
+    require_model_inputs(raw, needed + extra, target if with_target else None)
+    if missing == "error":
+        keep, _ = check_missing(raw, extra + needed, missing)
+    else:
+        keep = ~_missing_rows(raw, extra + needed)
+    missing_rows = ~keep
+    n_missing = int(missing_rows.sum())
+    n_unknown = 0
+    if unknown != "error":
+        unseen = unseen_rows(raw, encoding) & keep
+        keep &= ~unseen
+        n_unknown = int(unseen.sum())
+    sub = _subset(raw, keep)
+    y = trials = None
+    if with_target and binomial:
+        y, trials = grouped_counts(sub, binomial)
+    elif with_target:
+        y = apply_labels(string_or_values(sub, target), encoding["label"], raw.path)
+    if encoding["kind"] == "formula" and sub.n_rows == 0:
+        # No row to encode (a header-only file): the design is empty, as for
+        # column models, and the columns' types (null) say nothing.
+        X = np.empty((0, len(names)))
+    elif encoding["kind"] == "formula":
+        text = text_input_columns(encoding)  # levels, whatever they look like
+        for name in needed:
+            if name not in text:
+                column_kind(sub, name)
+        levels = unseen_levels(sub, encoding.get("factors") or {})
+        if levels:  # a C(column) level: the words of a text column
+            raise DataValidationError(
+                _unseen_message(sub, [n for n, _ in levels], levels[0][1])
+            )
+        X = apply_formula(
+            sub.table.select(needed).to_pandas(), encoding, names, raw.path
+        )
+    else:
+        X = _apply_columns(sub, encoding["columns"])
+    off = _optional_numeric(sub, encoding.get("offset"))
+    notes: list[str] = []  # rows with a missing value: an error, or counted
+    roles = {target, encoding.get("weights"), encoding.get("offset")}
+    roles |= set(binomial.values()) | set(kept or [])
+    ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
+    if ignored:
+        notes.append(f"ignored {name_list(ignored)}: not used by the model")
+    if raw.unnamed:
+        notes.append(unnamed_note(raw.unnamed))
+    dropped = int((~keep).sum())
+    design = Design(X, y, None, off, names, encoding, raw.n_rows, dropped, keep, notes)
+    design.trials, design.n_missing, design.n_unknown = trials, n_missing, n_unknown
+    design.missing_rows = missing_rows
+    return design
+
+
+def _missing_rows(raw: RawData, names: list[str]) -> np.ndarray:
+    """True on rows with a missing value in any of ``names``."""
+    mask = np.zeros(raw.n_rows, dtype=bool)
+    for name in dict.fromkeys(names):
+        mask |= missing_mask(raw, name)
+    return mask
+
+
+def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
+    """True on rows whose category in some categorical feature was not seen at
+    fit time (missing values count as unseen: callers exclude them first)."""
+    bad = np.zeros(raw.n_rows, dtype=bool)
+    if encoding["kind"] == "columns":
+        for spec in encoding["columns"]:
+            if spec["kind"] == "categorical":
+                known = set(spec["levels"])
+                values = string_column(raw, spec["name"])
+                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+    elif encoding["kind"] == "formula":
+        for spec in (encoding.get("factors") or {}).values():
+            if spec["kind"] == "categorical":
+                known = set(spec["levels"])
+                values = raw.table.column(spec["column"]).to_pandas().tolist()
+                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+    return bad
+
+
+def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
+    blocks = []
+    unseen: list[tuple[str, str]] = []  # every column with unseen categories
+    for spec in specs:
+        if spec["kind"] == "numeric":
+            blocks.append(numeric_column(raw, spec["name"])[:, None])
+        else:
+            block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
+            blocks.append(block)
+            if bad is not None:
+                unseen.append((spec["name"], bad))
+    if unseen:
+        names = [n for n, _ in unseen]
+        raise DataValidationError(_unseen_message(raw, names, unseen[0][1]))
+    return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
