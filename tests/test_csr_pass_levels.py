@@ -9,26 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
+from _csr_reference import at_level, csr_problem, numpy_reference, run_pass
 from logistic import _kernels as K
 
 pytestmark = pytest.mark.skipif(
     K.compiled_kernel() is None, reason="the compiled kernel is not built"
 )
 
-
-def _problem(dtype, index, rng):
-    counts = (np.arange(203) * 7) % 41  # 0..40 values a row; 203 rows: a partial group
-    p = 90
-    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(index)
-    indices = np.concatenate(
-        [np.sort(rng.choice(p, c, replace=False)) for c in counts]
-    ).astype(index)
-    data = rng.standard_normal(indices.size).astype(dtype)
-    X = sp.csr_matrix((data, indices, indptr), shape=(counts.size, p))
-    y = (rng.random(counts.size) < 0.4).astype(dtype)
-    return X, y
+P = 90
+COUNTS = (np.arange(203) * 7) % 41  # 0..40 values a row; 203 rows: a partial group
 
 
 @pytest.mark.parametrize("level", [0, 1, 2])
@@ -38,46 +28,18 @@ def _problem(dtype, index, rng):
 def test_csr_pass_matches_the_numpy_formulas(level, dtype, index, weighted):
     mod = K.compiled_kernel()
     rng = np.random.default_rng(21)
-    X, y = _problem(dtype, index, rng)
+    X, y = csr_problem(COUNTS, P, dtype, index, rng)
     n, p = X.shape
     w = rng.standard_normal(p) * 0.7
     b = 0.3
     off = rng.standard_normal(n) if weighted else None
     s = rng.random(n) + 0.5 if weighted else None
-    A = X.astype(np.float64).toarray()
-    z = A @ w + b + (off if off is not None else 0.0)
-    sw = s if s is not None else np.ones(n)
-    yy = y.astype(np.float64)
-    loss = np.sum(sw * (np.logaddexp(0.0, z) - yy * z))
-    sig = 1.0 / (1.0 + np.exp(-z))
-    r = sw * (sig - yy)
-    t = np.exp(-np.abs(z))
-    curv = sw * t / (1.0 + t) ** 2  # σ(z)(1 - σ(z)) without the cancellation of 1 - σ
-    prev = mod.row_loop_level()
-    try:
-        if mod.row_loop_level(level) != level:
-            pytest.skip(f"row loop level {level} not available on this CPU")
-        g, d = np.zeros(p), np.zeros(n)
-        lsum, rsum = mod.csr_pass(
-            X.data, X.indices, X.indptr, y, w, b, off, s, np.empty(3 * n), g, d, True
-        )
-        g2 = np.zeros(p)
-        lsum2, rsum2 = mod.csr_pass(
-            X.data,
-            X.indices,
-            X.indptr,
-            y,
-            w,
-            b,
-            off,
-            s,
-            np.empty(3 * n),
-            g2,
-            None,
-            False,
-        )
-    finally:
-        mod.row_loop_level(prev)
+    A, loss, r, curv = numpy_reference(X, y, w, b, off, s)
+
+    def run():
+        return run_pass(mod, X, y, w, b, off, s, np.zeros(p))
+
+    (lsum, rsum), g, d, (lsum2, rsum2), g2 = at_level(mod, level, run)
     assert lsum == pytest.approx(loss, rel=1e-13)
     assert rsum == pytest.approx(float(np.sum(r)), rel=1e-12, abs=1e-12)
     np.testing.assert_allclose(g, A.T @ r, rtol=1e-12, atol=1e-12)
