@@ -5,7 +5,9 @@ Convention (owned here): ``"y ~ a + C(b)"``: the left side must be one column
 ``*``, ``:``, ``- 1``) and materialises it once with ``ensure_full_rank=True``
 (treatment contrasts, first level the reference; ``C(b, Treatment(ref))``
 or ``Treatment(reference=ref)`` makes ``ref`` the reference, stored as the
-first level) to decide each categorical factor's coding; R's ``factor(b)``
+first level; a factor no term reduces, as in ``0 + C(b, Treatment(ref))``,
+has every level as a column: :mod:`._formula_contrasts`) to decide each
+categorical factor's coding; R's ``factor(b)``
 is refused, suggesting ``C(b)``; before anything is materialised every
 factor must belong to the closed grammar of :mod:`logistic.io._terms`
 (columns, numbers, ``+ - * / **``, ``I()``, ``C(column)``, ``center``,
@@ -35,6 +37,8 @@ import numpy as np
 
 from .._exceptions import DataValidationError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
+from ._formula_contrasts import treatment as treatment_factor
+from ._formula_contrasts import treatment_levels
 from ._read import position
 
 __all__ = [
@@ -164,67 +168,6 @@ def _refuse_r_factor(formula: str) -> None:
         )
 
 
-def _treatment(expr: str) -> dict[str, Any] | None:
-    """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
-    (``ref`` a number or a string): the categorical factor with its reference
-    level; None for any other text. Read with :func:`ast.parse`, which runs
-    nothing."""
-    import ast
-
-    try:
-        node = ast.parse(expr.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if not (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "C"
-        and not node.keywords
-        and len(node.args) == 2
-        and isinstance(node.args[0], ast.Name)
-        and isinstance(node.args[1], ast.Call)
-    ):
-        return None
-    contrast = node.args[1]
-    if not (isinstance(contrast.func, ast.Name) and contrast.func.id == "Treatment"):
-        return None
-    values = list(contrast.args) + [
-        k.value for k in contrast.keywords if k.arg == "reference"
-    ]
-    if len(values) != 1 or len(contrast.args) + len(contrast.keywords) != 1:
-        return None
-    ref, sign = values[0], 1
-    if isinstance(ref, ast.UnaryOp) and isinstance(ref.op, ast.USub):
-        ref, sign = ref.operand, -1
-    if not (isinstance(ref, ast.Constant) and type(ref.value) in (int, float, str)):
-        return None
-    value = ref.value
-    if isinstance(value, (int, float)):
-        value = sign * value
-    elif sign < 0:
-        return None
-    return {
-        "kind": "categorical",
-        "column": node.args[0].id,
-        "levels": None,
-        "reference": value,
-    }
-
-
-def _reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
-    """``levels`` with ``reference`` first (the stored levels' convention:
-    the first level is the reference, :mod:`logistic.io._terms`)."""
-    at = [
-        i for i, v in enumerate(levels) if v == reference and type(v) is type(reference)
-    ] or [i for i, v in enumerate(levels) if str(v) == str(reference)]
-    if len(at) != 1:
-        raise DataValidationError(
-            f"formula term {name!r}: reference level {reference!r} is not one of "
-            f"the column's levels {levels[:20]!r}"
-        )
-    return [levels[at[0]], *levels[: at[0]], *levels[at[0] + 1 :]]
-
-
 def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     """``(target, rhs, factors)``: formulaic's parse, every factor checked."""
     from formulaic import Formula
@@ -271,7 +214,7 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
                     "levels": None,
                 }
                 continue
-            treatment = _treatment(expr) if method == "python" else None
+            treatment = treatment_factor(expr) if method == "python" else None
             if treatment is not None:  # C(rank, Treatment(4)): the reference
                 factors[expr] = treatment
                 continue
@@ -361,7 +304,8 @@ def _stored_factors(
     spec: Any, factors: dict[str, dict[str, Any]], frame: Any, formula: str
 ) -> tuple[dict[str, Any], list[list[dict[str, Any]]], bool]:
     """Factors with their learnt state, the column blocks and the intercept."""
-    out: dict[str, Any] = {}
+    uses: dict[str, set[bool]] = {}  # each factor's codings: reduced or not
+    full: dict[str, str] = {}  # a term coding the factor with every level
     terms, intercept = [], False
     for structure in spec.structure:
         for scoped in structure.scoped_terms:
@@ -373,19 +317,34 @@ def _stored_factors(
                 intercept = True
                 continue
             block = []
-            for sf in scoped.factors:
-                name = str(sf.factor.expr)
+            names = [str(sf.factor.expr) for sf in scoped.factors]
+            for name, sf in zip(names, scoped.factors, strict=True):
                 block.append({"factor": name, "reduced": bool(sf.reduced)})
-                if name not in out:
-                    kind, state = spec.encoder_state[name]
-                    out[name] = _learn(name, factors[name], kind.value, state, frame)
+                uses.setdefault(name, set()).add(bool(sf.reduced))
+                if not sf.reduced:
+                    full.setdefault(name, ":".join(names))
             terms.append(block)
+    out: dict[str, Any] = {}
+    for name, reduced in uses.items():
+        kind, state = spec.encoder_state[name]
+        parsed = factors[name]
+        coding = (reduced, full.get(name, ""))
+        out[name] = _learn(name, parsed, kind.value, state, frame, coding, formula)
     return out, terms, intercept
 
 
 def _learn(
-    name: str, parsed: dict[str, Any], kind: str, state: dict, frame: Any
+    name: str,
+    parsed: dict[str, Any],
+    kind: str,
+    state: dict,
+    frame: Any,
+    coding: tuple[set[bool], str],
+    formula: str,
 ) -> dict[str, Any]:
+    """A factor's stored form with its learnt state; ``coding`` holds how
+    the terms code it (True: against its reference, False: every level) and
+    a term that takes every level (see :func:`treatment_levels`)."""
     if kind == "categorical":
         if parsed["kind"] == "numeric" and parsed["expr"]["op"] != "column":
             raise DataValidationError(
@@ -397,7 +356,7 @@ def _learn(
         column = parsed.get("column") or parsed["expr"]["name"]
         levels = _jsonable(list(state["categories"]))
         if parsed.get("reference") is not None:
-            levels = _reference_first(name, levels, parsed["reference"])
+            levels = treatment_levels(name, levels, parsed, coding, formula)
         return {"kind": "categorical", "column": column, "levels": levels}
     if kind != "numerical" or parsed["kind"] != "numeric":
         raise DataValidationError(f"formula term {name!r} is not numeric ({kind})")

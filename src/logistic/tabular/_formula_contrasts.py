@@ -1,0 +1,119 @@
+"""Treatment contrasts of formula factors: ``C(x, Treatment(ref))``.
+
+Convention (owned here, used by :mod:`._formula`): a categorical factor is
+stored as its levels (:mod:`logistic.io._terms`), which give both the columns
+of a full coding (every level, in that order) and, for a reduced coding
+(treatment contrasts beside the intercept or a lower-order term), the
+reference: the first level. ``C(x, Treatment(ref))`` therefore stores ``ref``
+first when the formula reduces it; when it never does (``0 +
+C(x, Treatment(ref))``) every level is a column, the reference has no effect,
+and the levels stay in formulaic's sorted order (formulaic and patsy; R's
+``0 + relevel(x, ref)`` gives the same columns with ``ref`` first). The text
+is read with :func:`ast.parse`, which runs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._exceptions import DataValidationError
+
+__all__ = ["treatment", "treatment_levels"]
+
+
+def treatment(expr: str) -> dict[str, Any] | None:
+    """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
+    (``ref`` a number or a string): the categorical factor with its reference
+    level; None for any other text. Read with :func:`ast.parse`, which runs
+    nothing."""
+    import ast
+
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "C"
+        and not node.keywords
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Name)
+        and isinstance(node.args[1], ast.Call)
+    ):
+        return None
+    contrast = node.args[1]
+    if not (isinstance(contrast.func, ast.Name) and contrast.func.id == "Treatment"):
+        return None
+    values = list(contrast.args) + [
+        k.value for k in contrast.keywords if k.arg == "reference"
+    ]
+    if len(values) != 1 or len(contrast.args) + len(contrast.keywords) != 1:
+        return None
+    ref, sign = values[0], 1
+    if isinstance(ref, ast.UnaryOp) and isinstance(ref.op, ast.USub):
+        ref, sign = ref.operand, -1
+    if not (isinstance(ref, ast.Constant) and type(ref.value) in (int, float, str)):
+        return None
+    value = ref.value
+    if isinstance(value, (int, float)):
+        value = sign * value
+    elif sign < 0:
+        return None
+    return {
+        "kind": "categorical",
+        "column": node.args[0].id,
+        "levels": None,
+        "reference": value,
+    }
+
+
+def _reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
+    """``levels`` with ``reference`` first (the stored levels' convention:
+    the first level is the reference, :mod:`logistic.io._terms`)."""
+    at = [
+        i for i, v in enumerate(levels) if v == reference and type(v) is type(reference)
+    ] or [i for i, v in enumerate(levels) if str(v) == str(reference)]
+    if len(at) != 1:
+        raise DataValidationError(
+            f"formula term {name!r}: reference level {reference!r} is not one of "
+            f"the column's levels {levels[:20]!r}"
+        )
+    return [levels[at[0]], *levels[: at[0]], *levels[at[0] + 1 :]]
+
+
+def treatment_levels(
+    name: str,
+    levels: list[Any],
+    parsed: dict[str, Any],
+    coding: tuple[set[bool], str],
+    formula: str,
+) -> list[Any]:
+    """The stored levels of ``C(x, Treatment(ref))`` (``levels`` in formulaic's
+    sorted order; ``coding``: how the terms code it, True against the
+    reference and False with every level, and a term of the latter).
+
+    Stored levels give both the columns of a full coding (every level, in
+    order) and, for a reduced coding, the reference (the first level).
+    Reduced (beside the intercept or a lower-order term): ``ref`` first. Never
+    reduced (``0 + C(x, Treatment(ref))``, or only in interactions that take
+    every level): every level is a column and the reference has no effect, as
+    in formulaic and patsy (and R's ``0 + relevel(x, ref)``, which orders the
+    columns with ``ref`` first): the sorted order, formulaic's. Both codings
+    under one name need two orders unless ``ref`` is already the first level:
+    refused, naming the spelling that works."""
+    reduced, full_term = coding
+    first = _reference_first(name, levels, parsed["reference"])  # checks ref
+    if True not in reduced:
+        return levels
+    if False in reduced and first != levels:
+        column = parsed["column"]
+        plain = full_term.replace(name, f"C({column})")
+        raise DataValidationError(
+            f"--formula {formula!r}: {name} is coded against its reference level "
+            f"(beside the intercept or a lower-order term) and with every level (in "
+            f"{full_term}); one model file entry cannot hold both orders of its "
+            f"levels. Write C({column}) where every level is taken ({plain} instead "
+            f"of {full_term}): the same columns, the reference kept where it counts"
+        )
+    return first

@@ -1,0 +1,82 @@
+"""``0 + C(x, Treatment(ref))``: full dummy coding without intercept.
+
+Without an intercept (and no other term that makes the factor reduced)
+every level of ``C(x, Treatment(ref))`` is a column and the reference has no
+effect: formulaic and patsy give the columns ``C(x, Treatment(ref))[l]`` for
+every level in sorted order, R's ``~ 0 + relevel(x, ref)`` the same columns
+with ``ref`` first. It was refused ("cannot be stored exactly in a model
+file"). References: statsmodels ``smf.logit`` (patsy) on the same formula and
+the UCLA admissions file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import data_path, run_cli
+
+smf = pytest.importorskip("statsmodels.formula.api")
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+
+
+def _fit(capsys, formula, out="m.json"):
+    return run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", out, "--json"])
+
+
+def test_no_intercept_treatment_factor_has_every_level(workdir, capsys):
+    formula = "admit ~ 0 + C(rank, Treatment(3)) + gre"
+    code, _, err = _fit(capsys, formula)
+    assert code == 0, err
+    model = json.loads((workdir / "m.json").read_text())
+    ref = smf.logit(formula, pd.read_csv(UCLA)).fit(disp=0, method="newton", tol=1e-12)
+    names = model["encoding"]["feature_names"]
+    assert names == list(ref.params.index)  # levels 1, 2, 3, 4 (sorted), then gre
+    levels = model["encoding"]["factors"]["C(rank, Treatment(3))"]["levels"]
+    assert levels == [1, 2, 3, 4]
+    assert model["model"]["params"]["fit_intercept"] is False
+    coef = np.asarray(model["model"]["coef"], dtype=float).ravel()
+    np.testing.assert_allclose(coef, ref.params.to_numpy(), rtol=1e-6, atol=1e-9)
+    (workdir / "new.csv").write_text("gre,gpa,rank\n500,3.0,2\n640,3.5,3\n700,3.9,4\n")
+    code, out, err = run_cli(capsys, ["predict", "m.json", "new.csv", "-o", "-"])
+    assert code == 0, err
+    proba = pd.read_csv(io.StringIO(out))["proba"].to_numpy()
+    expected = ref.predict(pd.read_csv(workdir / "new.csv")).to_numpy()
+    np.testing.assert_allclose(proba, expected, rtol=1e-6)
+
+
+def test_reference_and_full_coding_of_one_factor_is_refused_by_name(workdir, capsys):
+    formula = "admit ~ C(rank, Treatment(3)) + C(rank, Treatment(3)):gre"
+    code, _, err = _fit(capsys, formula)
+    assert code != 0
+    assert "C(rank):gre instead of C(rank, Treatment(3)):gre" in err
+    assert "cannot be stored exactly" not in err  # the old, misleading message
+    # the spelling it names works and equals patsy's fit of that formula
+    fixed = "admit ~ C(rank, Treatment(3)) + C(rank):gre"
+    code, _, err = _fit(capsys, fixed)
+    assert code == 0, err
+    model = json.loads((workdir / "m.json").read_text())
+    ref = smf.logit(fixed, pd.read_csv(UCLA)).fit(disp=0, method="newton", tol=1e-12)
+    got = dict(
+        zip(
+            model["encoding"]["feature_names"],
+            np.asarray(model["model"]["coef"], dtype=float).ravel(),
+            strict=True,
+        )
+    )
+    for name, value in ref.params.drop("Intercept").items():
+        assert got[name] == pytest.approx(value, rel=1e-5, abs=1e-8), name
+
+
+def test_reference_level_first_is_stored_when_the_factor_is_reduced(workdir, capsys):
+    # unchanged: beside the intercept the reference is the first stored level
+    code, _, err = _fit(capsys, "admit ~ gre + C(rank, Treatment(3))")
+    assert code == 0, err
+    model = json.loads((workdir / "m.json").read_text())
+    levels = model["encoding"]["factors"]["C(rank, Treatment(3))"]["levels"]
+    assert levels == [3, 1, 2, 4]
