@@ -1,12 +1,31 @@
 """Figures of the report, drawn with matplotlib's object API (no pyplot state).
 
 Convention: every function takes plain arrays and returns PNG bytes; the
-global matplotlib state (backend, rcParams) is never changed.
+global matplotlib state (backend, rcParams) is never changed. The coefficient
+plot is also built as a :class:`~matplotlib.figure.Figure`
+(:func:`coefficients_figure`), so its artists can be checked without pixels.
+
+The coefficient plot draws every estimate and interval on one log-odds axis
+with zero marked, as R's ``arm::coefplot`` and Stata's ``coefplot`` do. When
+the terms differ in scale by orders of magnitude (a coefficient per dollar of
+income beside one per category), the small ones would sit on the zero line,
+their intervals narrower than a pixel, and read as "no effect". The axis is
+then symmetric-logarithmic (matplotlib's ``symlog``): linear within ±t
+(shaded), logarithmic beyond, with t the power of ten at or below the
+smallest such term's magnitude, at most six decades below the largest; zero,
+signs, order and whether an interval crosses zero still read as usual, but
+interval lengths compare only within a row, which a note under the plot says.
+Rows are never rescaled one by one: a per-row scale would draw different
+effects alike. To compare effects across terms, the note points to
+standardized columns (Gelman 2008, "Scaling regression inputs by dividing by
+two standard deviations").
 """
 
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -16,6 +35,7 @@ __all__ = [
     "roc_ovr_png",
     "pr_png",
     "calibration_png",
+    "coefficients_figure",
     "coefficients_png",
     "convergence_png",
 ]
@@ -124,27 +144,88 @@ def calibration_png(rows: list[dict[str, float]], annotation: str = "") -> bytes
     return _png(fig)
 
 
+#: A term is too small to see on a linear axis when its interval (or its
+#: estimate, without one) lies within this fraction of the axis around zero.
+SMALL_FRACTION = 0.01
+#: The symmetric-log axis spans at most this many decades below the largest term.
+MAX_DECADES = 6
+
+
 def coefficients_png(rows: list[dict[str, Any]]) -> bytes:
+    """The coefficient plot (:func:`coefficients_figure`) as PNG bytes."""
+    return _png(coefficients_figure(rows))
+
+
+def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
+    """Estimates (and 95% intervals with ``ci_low``/``ci_high``) of the
+    summary rows but the intercept, one row a term, on one log-odds axis:
+    linear, or symmetric-log when terms differ by orders of magnitude (see
+    the module docstring)."""
     rows = [r for r in rows if r["term"] != "Intercept"] or rows
-    fig = _figure(6.0, max(2.5, 0.35 * len(rows) + 1.2))
+    est = np.array([r["estimate"] for r in rows], dtype=float)
+    has_ci = "ci_low" in rows[0]
+    lo = np.array([r["ci_low"] for r in rows], dtype=float) if has_ci else est
+    hi = np.array([r["ci_high"] for r in rows], dtype=float) if has_ci else est
+    t = symlog_threshold(lo, hi)
+    note = [] if t is None else _scale_note(t)
+    height = max(2.5, 0.35 * len(rows) + 1.2) + 0.15 * len(note)
+    fig = _figure(6.0, height)
     ax = fig.subplots()
     y = np.arange(len(rows))[::-1]
-    est = np.array([r["estimate"] for r in rows])
-    if "ci_low" in rows[0]:
-        lo = est - np.array([r["ci_low"] for r in rows])
-        hi = np.array([r["ci_high"] for r in rows]) - est
-        ax.errorbar(est, y, xerr=[lo, hi], fmt="o", color="C0", ecolor="C0", capsize=3)
+    if has_ci:
+        ax.errorbar(
+            est, y, xerr=[est - lo, hi - est], fmt="o", color="C0", ecolor="C0",
+            capsize=3,
+        )  # fmt: skip
         title = "Coefficients with 95% confidence intervals"
     else:
         ax.plot(est, y, "o", color="C0")
         title = "Coefficients (no intervals: no covariance stored)"
     ax.axvline(0, color="grey", lw=1)
     ax.set_yticks(y, [str(r["term"]) for r in rows])
-    ax.set_xlabel("coefficient (log-odds)")
+    if t is None:
+        ax.set_xlabel("coefficient (log-odds)")
+    else:
+        ax.set_xscale("symlog", linthresh=t, linscale=1.0)
+        ax.axvspan(-t, t, color="0.92", zorder=0, lw=0)
+        ax.set_xlabel(
+            f"coefficient (log-odds; symmetric log scale, linear within ±{t:g})"
+        )
+        fig.supxlabel("\n".join(note), fontsize=8, ha="left", x=0.02)
     # a figure title is centred on the whole figure, so long term names on the
     # left never push it off the edge (an axes title would be clipped)
     fig.suptitle(title)
-    return _png(fig)
+    return fig
+
+
+def symlog_threshold(lo: np.ndarray, hi: np.ndarray) -> float | None:
+    """The linear half-width t of a symmetric-log axis for intervals
+    ``[lo, hi]``, or None when a linear axis shows every one: t is the power
+    of ten at or below the smallest non-zero magnitude ``max(|lo|, |hi|)``
+    among the terms within :data:`SMALL_FRACTION` of the linear axis's span
+    around zero, and at least ``10**-MAX_DECADES`` times the largest."""
+    finite = np.isfinite(lo) & np.isfinite(hi)
+    if not finite.any():
+        return None
+    lo, hi = lo[finite], hi[finite]
+    span = max(float(hi.max()), 0.0) - min(float(lo.min()), 0.0)
+    size = np.maximum(np.abs(lo), np.abs(hi))
+    small = size[(size > 0) & (size < SMALL_FRACTION * span)]
+    if not small.size:
+        return None
+    floor = float(size.max()) * 10.0**-MAX_DECADES
+    return 10.0 ** math.floor(math.log10(max(float(small.min()), floor)))
+
+
+def _scale_note(t: float) -> list[str]:
+    text = (
+        "The terms differ in scale by orders of magnitude: the axis is logarithmic "
+        f"beyond ±{t:g} (linear in the shaded band), so zero, signs and order read "
+        "as usual but interval lengths compare only within a row; the summary "
+        "table has the values. Coefficients are per unit of each column: "
+        "standardize the columns to compare effects."
+    )
+    return textwrap.wrap(text, 100)
 
 
 def convergence_png(history: list[dict[str, float]]) -> bytes:
