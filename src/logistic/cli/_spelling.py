@@ -13,12 +13,16 @@ else is left as it is, so a message never gains words it did not have.
 
 Also owned here: :func:`usage_hint`, the option to use in place of one a
 command does not have but users coming from statsmodels or R type
-(``--alpha`` where the command takes a coverage ``--level``).
+(``--alpha`` where the command takes a coverage ``--level``), and the
+command a mistyped command name stands for (``logistic sumary``: did you
+mean 'summary'?), the closest names by :func:`difflib.get_close_matches`
+(its default cutoff 0.6, as click suggests options).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 __all__ = ["cli_spelling", "usage_hint"]
 
@@ -30,16 +34,23 @@ _INSTEAD = {
     ("predict", "--alpha"): _LEVEL.format("--interval"),
 }
 _NO_SUCH = re.compile(r"^No such option: (--[\w-]+)(?: \(Possible options: [^)]*\))?")
+_NO_COMMAND = re.compile(r"^No such command '(.*)'\.")
 
 
-def usage_hint(message: str, command_path: str) -> str:
+def usage_hint(message: str, command_path: str, commands: Sequence[str] = ()) -> str:
     """A usage error's message with the option to type instead, when the
-    command lacks one users often type (:data:`_INSTEAD`).
+    command lacks one users often type (:data:`_INSTEAD`), or the closest of
+    ``commands`` to a command name that is none of them.
 
     >>> usage_hint("No such option: --alpha (Possible options: --help)",
     ...            "logistic summary")[:50]
     'No such option: --alpha (use --level, the coverage'
+    >>> usage_hint("No such command 'sumary'.", "logistic", ["fit", "summary"])
+    "No such command 'sumary'. Did you mean 'summary'?"
     """
+    command_match = _NO_COMMAND.match(message)
+    if command_match is not None:
+        return message + _closest(command_match.group(1), commands)
     match = _NO_SUCH.match(message)
     if match is None:
         return message
@@ -48,6 +59,20 @@ def usage_hint(message: str, command_path: str) -> str:
     if instead is None:
         return message
     return f"No such option: {match.group(1)} (use {instead})" + message[match.end() :]
+
+
+def _closest(name: str, commands: Sequence[str]) -> str:
+    """`` Did you mean 'summary'?`` (or two or three names) for a mistyped
+    command name, compared in lower case (``Fit``); "" when none is close."""
+    import difflib
+
+    by_lower = {c.lower(): c for c in commands}
+    close = difflib.get_close_matches(name.lower(), list(by_lower))
+    if not close:
+        return ""
+    names = [repr(by_lower[c]) for c in close]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f" Did you mean {listed}?"
 
 
 _OPTIONS = {

@@ -230,7 +230,7 @@ def _usage_error(exc: BaseException, json_out: bool) -> int:
     path = getattr(ctx, "command_path", None) or "logistic"
     from ._spelling import usage_hint
 
-    message = usage_hint(message, path)
+    message = usage_hint(message, path, COMMANDS)
     print(f"error: {message} (see '{path} --help')", file=sys.stderr, flush=True)
     if json_out:
         print(json.dumps({"ok": False, "error": message, "exit_code": EX_USAGE}))
