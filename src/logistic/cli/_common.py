@@ -3,7 +3,10 @@
 Exit codes and the exceptions they stand for are :mod:`._codes`'s; commands
 import them from there. Diagnostics go to stderr; results to stdout. Output
 files are checked *before* any work and written atomically
-(:func:`logistic.io.atomic_output`).
+(:func:`logistic.io.atomic_output`); ``logistic fit`` refuses an existing
+output without ``--force`` (:func:`refuse_existing`) once its data and
+columns are checked, before the fit, so that a mistake in the data or a
+column name is reported first.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ __all__ = [
     "load_model_file",
     "note",
     "parse_list",
+    "refuse_existing",
     "require_inputs",
     "warn",
     "writing",
@@ -150,11 +154,20 @@ def check_output(
         check_replaceable(out)
     except OSError as exc:
         raise CLIError(str(exc.strerror), EX_CANTCREAT) from None
+    refuse_existing(out, force=force)
+    return out
+
+
+def refuse_existing(out: Path, *, force: bool) -> None:
+    """Refuse an existing ``out`` without ``--force`` (exit 73): the part of
+    :func:`check_output` a command may run later, after checking its inputs
+    (``check_output(..., force=True)`` first). The atomic write refuses the
+    file again whatever was checked here, so it is never overwritten without
+    ``--force``."""
     if out.exists() and not force:
         raise CLIError(
             f"{out} already exists; pass --force to overwrite it", EX_CANTCREAT
         )
-    return out
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from ._common import (
     note,
     parse_list,
     rare_class_warnings,
+    refuse_existing,
     require_inputs,
     warn,
 )
@@ -194,7 +195,9 @@ def fit(
         )
     if not data.is_dir():  # streams read directories of Parquet files
         require_inputs(data=data)
-    out = check_output(output, force=force, inputs=(data,))
+    # an existing output is refused after the data and columns are checked
+    # (refuse_existing): a typo in --target is named first, without --force
+    out = check_output(output, force=True, inputs=(data,))
     check_checkpoint(checkpoint, out, data)
     options = {
         "penalty": penalty,
@@ -243,6 +246,7 @@ def fit(
             "stream it)"
         )
     if plan is not None:
+        refuse_existing(out, force=force)  # the header and columns are checked
         _fit_streamed(
             data,
             out,
@@ -334,6 +338,7 @@ def _fit_streamed(
 ) -> None:
     from contextlib import nullcontext
 
+    from ._fit_statistics import covariance, statistics
     from ._stream import fit_stream
     from ._stream_backends import dask_client
 
@@ -355,13 +360,15 @@ def _fit_streamed(
     design, inference = result.design, result.inference
     facts = _training_facts(data, result.source, design, model, options, messages)
     facts["streaming"] = _stream_passes(result.facts, model, resumed, design)
-    cov, names = _covariance(inference)
+    cov, names = covariance(inference)
     if inference is not None:
         # without an offset the null model is closed-form; with one it would
-        # take a fit over the data of its own: left out of a streamed fit
-        facts["statistics"] = _statistics(inference, null_model=plan.offset is None)
+        # take a fit over the data of its own: left out of a streamed fit, whose
+        # table is then the plain one (the summary's header shows the null model)
+        facts["statistics"] = statistics(inference, null_model=plan.offset is None)
     _save(out, force, model, design, facts, cov, names)
-    _report(out, model, design, None, facts, json_out, cov)
+    shown = inference if plan.offset is None else None
+    _report(out, model, design, shown, facts, json_out, cov)
 
 
 def _stream_passes(facts: dict, model: Any, resumed: bool, design: Any) -> dict:
@@ -399,6 +406,7 @@ def _fit_in_memory(
     from ..tabular import fit_design
     from ..tabular._formula import grouped_response
     from ._apply import read_input
+    from ._fit_statistics import covariance, statistics
 
     sep, fmt = args.pop("sep"), args.pop("fmt")
     formula = args["formula"]
@@ -422,6 +430,7 @@ def _fit_in_memory(
     # names with a control character: refused now, as save would after the fit
     source = {"data": {"name": data.name, "path": str(data)}}
     check_text_fields({"encoding": design.encoding, "training": source}, str(out))
+    refuse_existing(out, force=force)  # the data and columns are checked: not before
     from .._checkpoint import resume_source
 
     if checkpoint is not None and (found := resume_source(checkpoint)) is not None:
@@ -436,9 +445,9 @@ def _fit_in_memory(
     model, inference, messages = _train(design, options, checkpoint, quiet, kind)
     facts = _training_facts(data, raw, design, model, options, messages)
     facts.update(opt.sampling_facts(kind, inference))
-    cov, cov_names = _covariance(inference)
+    cov, cov_names = covariance(inference)
     if inference is not None:
-        facts["statistics"] = _statistics(inference)
+        facts["statistics"] = statistics(inference)
     _save(out, force, model, design, facts, cov, cov_names)
     _report(out, model, design, inference, facts, json_out)
 
@@ -489,53 +498,6 @@ def _save(
             training=facts,
             overwrite=force,
         )
-
-
-def _covariance(inference: Any) -> tuple[Any, Any]:
-    if inference is None:
-        return None, None
-    try:
-        return inference.covariance(), list(inference.term_names)
-    except Exception:  # a singular information matrix: no covariance stored
-        return None, None
-
-
-#: Fit statistics stored in the model file, in the order summary prints them.
-STATISTICS = (
-    "nobs",
-    "df_model",
-    "df_resid",
-    "llf",
-    "llnull",
-    "deviance",
-    "null_deviance",
-    "aic",
-    "bic",
-    "pseudo_rsquared",
-    "pearson_chi2",
-    "dispersion",
-)
-#: Statistics stored only for grouped binomial fits (on the grouped scale).
-GROUPED_ONLY = ("pearson_chi2", "dispersion")
-#: The statistics that need the null model.
-NULL_MODEL = ("llnull", "null_deviance", "pseudo_rsquared")
-
-
-def _statistics(inference: Any, null_model: bool = True) -> dict[str, float]:
-    """The inference results' fit statistics (those of the null model only
-    when ``null_model``)."""
-    stats = {}
-    grouped = bool(getattr(inference, "grouped", False))
-    for name in STATISTICS:
-        if not null_model and name in NULL_MODEL:
-            continue
-        if name in GROUPED_ONLY and not grouped:
-            continue
-        try:
-            stats[name] = float(getattr(inference, name))
-        except Exception:
-            continue
-    return stats
 
 
 def _report(
