@@ -113,6 +113,19 @@ def hl_dict(hl: Any) -> dict[str, Any]:
     }
 
 
+def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
+    """``m`` with its calibration bins' edges (``k / n_bins``, computed as
+    ``numpy.linspace`` gives them: ``0.30000000000000004``) written with 12
+    significant digits (``0.3``), as JSON shows them; ``m`` is unchanged."""
+    if not m.get("calibration"):
+        return m
+    rows = [
+        {**row, **{k: float(f"{row[k]:.12g}") for k in ("bin_low", "bin_high")}}
+        for row in m["calibration"]
+    ]
+    return {**m, "calibration": rows}
+
+
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
     head = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
@@ -193,7 +206,7 @@ def evaluate(
         m = metrics_of(applied, threshold, groups)
         tables = metrics_tables(m)
     if json_out:
-        typer.echo(json.dumps(m, indent=2))
+        typer.echo(json.dumps(shown_edges(m), indent=2))
         return
     for table in tables:
         console.print(table)
