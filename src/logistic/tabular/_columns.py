@@ -401,10 +401,17 @@ def require_model_inputs(
     or one of its input columns ``names`` is absent from ``raw``; the target
     is named as such, with the file and the command that needs none."""
     if target is not None and target not in raw.table.column_names:
-        available = ", ".join(repr(c) for c in raw.table.column_names[:20])
+        from .._column_hints import delimiter_hint, spaced_name_hint
+
+        names = raw.table.column_names
+        available = ", ".join(repr(c) for c in names[:20])
+        hint = spaced_name_hint([target], names)
+        hint += delimiter_hint(
+            names, raw.delimiter, ROLE_OPTIONS["delimiter"], [target]
+        )
         raise DataValidationError(
             f"target column {target!r} (from the model file) not found in "
-            f"{raw.path}; available: {available}; evaluating needs the true "
+            f"{raw.path}{hint}; available: {available}; evaluating needs the true "
             "outcomes (logistic predict scores a file without them)"
         )
     require_columns(raw, names, "model input")

@@ -1,0 +1,151 @@
+"""What to tell a user whose column is not in a file's header.
+
+Convention (owned here): the hint that follows ``column 'y' not found in
+f.csv`` (:func:`logistic.columns.require_columns`) says, most specific first:
+
+* **Spaces in the header.** A requested name that is a header name without
+  its leading or trailing whitespace (``a, b, y`` written with a space after
+  each comma gives the columns ``'a'``, ``' b'``, ``' y'``): the hint names
+  the header's exact text and the fix, removing the spaces in the header
+  line. Columns are never renamed behind the user's back: ``' y'`` and
+  ``'y'`` are different names.
+* **A close spelling** otherwise: a name equal but for case, else (one
+  absent name) the closest by :func:`difflib.get_close_matches`.
+* **The wrong delimiter.** A header read as one column whose text splits
+  into several fields on another delimiter (``x1 x2 y`` read with ``,``):
+  the hint names that delimiter as the option to pass (``--sep ' '``,
+  ``--sep '\\t'``, ``--sep ';'``), tried in the order tab, ``;``, ``|``,
+  ``,``, space and keeping the one that gives the most fields (a space
+  last: names may hold spaces). A header whose fields are separated by runs
+  of spaces (an aligned table) cannot be read with any one-character
+  delimiter, and the hint says so.
+
+Every function returns text to append to the message (``""`` for none) and
+only reads the names it is given: nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+__all__ = ["absent_column_hint", "delimiter_hint", "spaced_name_hint"]
+
+#: Delimiters a one-column header is split on, in order of preference.
+_DELIMITERS = ("\t", ";", "|", ",", " ")
+_DELIMITER_NAMES = {
+    "\t": "tabs",
+    ";": "semicolons",
+    "|": "'|'",
+    ",": "commas",
+    " ": "spaces",
+}
+
+
+def absent_column_hint(
+    absent: Sequence[str],
+    available: Sequence[str],
+    delimiter: str | None,
+    delimiter_option: str = "delimiter",
+) -> str:
+    """The hint after ``column ... not found in FILE`` (see the module doc):
+    a spaced header name or a close spelling, then a delimiter hint.
+
+    Examples
+    --------
+    >>> absent_column_hint(["Y"], ["x", "y"], ",")
+    " (did you mean 'y'?)"
+    >>> absent_column_hint(["y"], ["x1 x2 y"], ",", "--sep")[-57:]
+    "--sep ' ' (the header holds 3 fields separated by spaces)"
+    """
+    hint = spaced_name_hint(absent, available)
+    if not hint and absent:
+        name = absent[0]
+        close = [a for a in available if a.lower() == name.lower()]
+        if not close and len(absent) == 1:  # a typo; many absent: the wrong file
+            close = difflib.get_close_matches(name, list(available), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return hint + delimiter_hint(available, delimiter, delimiter_option, absent)
+
+
+def spaced_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
+    """`` (the header writes it ' y', with leading whitespace; ...)`` when
+    absent names are header names but for leading or trailing whitespace;
+    else ``""``.
+
+    >>> print(spaced_name_hint(["y"], ["a", " y"]))  # doctest: +NORMALIZE_WHITESPACE
+     (the header writes it ' y', with leading whitespace; names are matched
+    exactly: remove the whitespace around the names in the header line)
+    >>> spaced_name_hint(["b", "y"], ["a", " b ", "y "])[:60]
+    " (the header writes them ' b ', 'y ', with whitespace around"
+    >>> spaced_name_hint(["z"], ["a", " y"])
+    ''
+    """
+    spaced = []
+    for name in absent:
+        stripped = name.strip()
+        spaced += [a for a in available if a != name and a.strip() == stripped]
+    if not spaced:
+        return ""
+    lead = any(a != a.lstrip() for a in spaced)
+    trail = any(a != a.rstrip() for a in spaced)
+    if lead and trail:
+        what = "whitespace around the name" + ("s" if len(spaced) > 1 else "")
+    else:
+        what = f"{'leading' if lead else 'trailing'} whitespace"
+    listed = ", ".join(repr(a) for a in spaced[:5]) + (", ..." if spaced[5:] else "")
+    pronoun = "it" if len(spaced) == 1 else "them"
+    return (
+        f" (the header writes {pronoun} {listed}, with {what}; names are matched "
+        "exactly: remove the whitespace around the names in the header line)"
+    )
+
+
+def delimiter_hint(
+    available: Sequence[str],
+    delimiter: str | None,
+    option: str = "delimiter",
+    absent: Sequence[str] = (),
+) -> str:
+    """``; the header was read as one column with delimiter ',' ...`` when the
+    header is one column that another delimiter splits into several fields
+    (or that holds one of ``, ; TAB |``); else ``""``. Spaces count only when
+    one of the ``absent`` names is among the fields they separate (a single
+    column's name may hold spaces).
+
+    >>> delimiter_hint(["x1 x2 y"], ",", "--sep", ["y"])
+    "; the header was read as one column with delimiter ',': pass --sep ' ' \
+(the header holds 3 fields separated by spaces)"
+    >>> delimiter_hint(["x1;x2;y"], ",", "sep")[-64:]
+    "pass sep=';' (the header holds 3 fields separated by semicolons)"
+    >>> delimiter_hint(["x1  x2  y"], ",", "--sep", ["y"])[-43:]
+    'with one delimiter (a comma) between fields'
+    >>> delimiter_hint(["first name"], ",", "--sep", ["y"])
+    ''
+    """
+    if len(available) != 1:
+        return ""
+    header = available[0]
+    head = f"; the header was read as one column with delimiter {delimiter!r}"
+    best, most = None, 1
+    for sep in _DELIMITERS if delimiter is not None else ():  # a CSV file's
+        fields = [f.strip() for f in header.split(sep) if f.strip()]
+        if sep == " " and not any(n.strip() in fields for n in absent):
+            continue
+        if sep != delimiter and len(fields) > most:
+            best, most = sep, len(fields)
+    if best is None:
+        if any(s in header for s in ",;\t|"):
+            return f"{head}: pass the right {option}"
+        return ""
+    if best == " " and "  " in header.strip():
+        return (
+            f"{head}: its fields are separated by runs of spaces, which no "
+            f"{option} reads; rewrite the file with one delimiter (a comma) "
+            "between fields"
+        )
+    shown = f"{option} {best!r}" if option.startswith("-") else f"{option}={best!r}"
+    return (
+        f"{head}: pass {shown} (the header holds {most} fields separated by "
+        f"{_DELIMITER_NAMES[best]})"
+    )
