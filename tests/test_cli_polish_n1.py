@@ -247,6 +247,88 @@ def test_fit_spaced_header_name_given_exactly_fits(workdir, capsys):
     assert json.loads(out)["feature_names"] == ["a", " b"]
 
 
+@pytest.mark.parametrize(
+    ("header", "delimiter", "absent", "expected"),
+    [
+        (
+            ["x1 x2 y"],
+            ",",
+            ["y"],
+            "pass --sep ' ' (the header holds 3 fields separated by spaces)",
+        ),
+        (
+            ["x1\tx2"],
+            ",",
+            ["y"],
+            "pass --sep '\\t' (the header holds 2 fields separated by tabs)",
+        ),
+        (
+            ["a;b;c|d"],
+            ",",
+            ["y"],
+            "pass --sep ';' (the header holds 3 fields separated by semicolons)",
+        ),
+        (
+            ["a|b"],
+            ",",
+            ["y"],
+            "pass --sep '|' (the header holds 2 fields separated by '|')",
+        ),
+        (
+            ["a,b"],
+            ";",
+            ["y"],
+            "pass --sep ',' (the header holds 2 fields separated by commas)",
+        ),
+        # a name with spaces is no delimiter unless a wanted name is a field
+        (["first name"], ",", ["y"], None),
+        (["a,"], ",", ["y"], "pass the right --sep"),
+        (["x", "y"], ",", ["z"], None),
+    ],
+)
+def test_delimiter_hint(header, delimiter, absent, expected):
+    from logistic._column_hints import delimiter_hint
+
+    hint = delimiter_hint(header, delimiter, "--sep", absent)
+    if expected is None:
+        assert hint == ""
+    else:
+        assert hint == (
+            f"; the header was read as one column with delimiter {delimiter!r}: "
+            f"{expected}"
+        )
+
+
+def test_spaced_name_hint_only_for_spaces_in_the_header():
+    from logistic._column_hints import absent_column_hint, spaced_name_hint
+
+    assert "'y '" in spaced_name_hint(["y"], ["a", "y "])
+    assert "trailing whitespace" in spaced_name_hint(["y"], ["a", "y "])
+    assert "whitespace around the names" in spaced_name_hint(["a", "y"], [" a ", "y "])
+    # the model's name has the spaces, the file's has none: the close spelling
+    assert spaced_name_hint([" b"], ["a", "b"]) == ""
+    assert absent_column_hint([" b"], ["a", "b"], ",") == " (did you mean 'b'?)"
+    # unchanged: case and typos
+    assert absent_column_hint(["Y"], ["x", "y"], ",") == " (did you mean 'y'?)"
+    assert absent_column_hint(["admt"], ["admit", "gre"], ",") == (
+        " (did you mean 'admit'?)"
+    )
+
+
+def test_predict_model_input_with_spaces_gets_the_close_spelling(workdir, capsys):
+    # a model fitted on ' b' scores a file whose header writes 'b': the
+    # message is unchanged (the model file's name is matched exactly)
+    (workdir / "d.csv").write_text(SPACED_HEADER)
+    assert _run(capsys, ["fit", "d.csv", "-t", " y", "-o", "m.json"])[0] == 0
+    (workdir / "p.csv").write_text("a,b\n1,2\n")
+    code, _, err = _run(capsys, ["predict", "m.json", "p.csv"])
+    assert (code, err) == (
+        65,
+        "error: model input column ' b' not found in p.csv (did you mean 'b'?); "
+        "available: 'a', 'b'\n",
+    )
+
+
 def test_evaluate_one_column_header_names_the_delimiter(workdir, capsys, ucla):
     assert _run(capsys, ["fit", ucla, "-t", "admit", "-o", "m.json"])[0] == 0
     text = Path(ucla).read_text().replace(",", " ")

@@ -70,8 +70,9 @@ def absent_column_hint(
 
 def spaced_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
     """`` (the header writes it ' y', with leading whitespace; ...)`` when
-    absent names are header names but for leading or trailing whitespace;
-    else ``""``.
+    absent names are header names without the header's leading or trailing
+    whitespace; else ``""`` (a name with spaces that the header writes
+    without them gets the close spelling instead).
 
     >>> print(spaced_name_hint(["y"], ["a", " y"]))  # doctest: +NORMALIZE_WHITESPACE
      (the header writes it ' y', with leading whitespace; names are matched
@@ -80,11 +81,13 @@ def spaced_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
     " (the header writes them ' b ', 'y ', with whitespace around"
     >>> spaced_name_hint(["z"], ["a", " y"])
     ''
+    >>> spaced_name_hint([" y"], ["a", "y"])
+    ''
     """
     spaced = []
     for name in absent:
-        stripped = name.strip()
-        spaced += [a for a in available if a != name and a.strip() == stripped]
+        if name == name.strip():  # the header's name has the spaces
+            spaced += [a for a in available if a != name and a.strip() == name]
     if not spaced:
         return ""
     lead = any(a != a.lstrip() for a in spaced)
