@@ -403,11 +403,11 @@ def require_model_inputs(
     if target is not None and target not in raw.table.column_names:
         from .._column_hints import delimiter_hint, spaced_name_hint
 
-        names = raw.table.column_names
-        available = ", ".join(repr(c) for c in names[:20])
-        hint = spaced_name_hint([target], names)
+        header = raw.table.column_names
+        available = ", ".join(repr(c) for c in header[:20])
+        hint = spaced_name_hint([target], header)
         hint += delimiter_hint(
-            names, raw.delimiter, ROLE_OPTIONS["delimiter"], [target]
+            header, raw.delimiter, ROLE_OPTIONS["delimiter"], [target]
         )
         raise DataValidationError(
             f"target column {target!r} (from the model file) not found in "
