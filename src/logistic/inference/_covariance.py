@@ -32,6 +32,16 @@ Conventions (owned here):
   ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ``: each of the ``s_i`` copies is its own
   observation (Stata's ``fweight``; statsmodels ``GLM(freq_weights=)``).
   Groups count only if they hold positive weight.
+* Few clusters: the cluster score sums ``S_g`` add up to the gradient, zero at
+  the maximum-likelihood estimate, so ``Σ_g S_g S_gᵀ`` has rank at most
+  ``G - 1``. With ``G ≤ k`` (k parameters) the cluster covariance is
+  singular: some linear combinations of the coefficients get variance 0,
+  Wald tests of more than ``G - 1`` restrictions lose degrees of freedom
+  (:mod:`._hypothesis`), and every standard error rests on G sums. Such a
+  covariance warns (:class:`NumericalStabilityWarning`, :func:`few_clusters`)
+  (when :func:`~logistic.inference.fit_inference` computes it) and the
+  summary carries the same note; its values are unchanged (Stata's,
+  statsmodels' up to its ``(n-1)/(n-k)``).
 * ``sample_weight_kind="sampling"`` (survey or inverse-probability weights,
   Stata's ``pweight``): the same weighted estimate, but ``n`` is the number
   of rows of positive weight and the rows are the observations, so the meat
@@ -82,6 +92,7 @@ __all__ = [
     "CollinearityError",
     "check_cov_request",
     "cluster_meat",
+    "few_clusters",
     "group_meat",
     "hc1_factor",
     "hc_meat",
@@ -321,6 +332,33 @@ def robust_covariance(
             factor = hc1_factor(nobs, k)
     info["factor"] = factor
     return sandwich(cov, meat, factor), info
+
+
+def few_clusters(n_groups: int | None, k: int) -> str | None:
+    """The caveat of a cluster covariance from ``n_groups ≤ k`` clusters (k
+    parameters), whose rank is at most ``n_groups - 1 < k``; None otherwise
+    (see module)."""
+    if not n_groups or n_groups > k:
+        return None
+    return (
+        f"A cluster-robust covariance from {n_groups} clusters for {k} "
+        f"parameters has rank at most {n_groups - 1} (the clusters' score sums "
+        "add up to the zero gradient), so it is singular. Some combinations "
+        "of the coefficients get a zero standard error, Wald tests of more than "
+        f"{n_groups - 1} restrictions lose degrees of freedom, and every standard "
+        f"error rests on {n_groups} cluster sums: imprecise and usually too small. "
+        "Cluster-robust inference needs many more clusters than parameters "
+        "(commonly 30 to 50 or more); with so few, use fewer parameters or "
+        "analyse at the cluster level."
+    )
+
+
+def warn_few_clusters(n_groups: int | None, k: int) -> None:
+    """Warn (:class:`NumericalStabilityWarning`) with :func:`few_clusters`'s
+    caveat when it applies."""
+    text = few_clusters(n_groups, k)
+    if text is not None:
+        warnings.warn(text, NumericalStabilityWarning, stacklevel=user_stacklevel())
 
 
 def hc1_factor(nobs: float, k: int) -> float:

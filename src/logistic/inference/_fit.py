@@ -55,7 +55,7 @@ from ._checks import (
     prepare,
     separation,
 )
-from ._covariance import COV_TYPES, WEIGHT_KINDS
+from ._covariance import COV_TYPES, WEIGHT_KINDS, warn_few_clusters
 from ._results import InferenceResults
 from ._stochastic import warn_stochastic
 from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
@@ -375,6 +375,8 @@ def fit_inference(
         )
     res.separation = kind
     res.covariance()  # fail now (collinearity, groups) rather than on first access
+    if cov_type == "cluster":  # here, so that the warning names the caller's line
+        warn_few_clusters(res.cov_info.get("n_groups"), res.k_params)
     return res
 
 

@@ -56,6 +56,7 @@ from ._covariance import (
     check_cov_request,
     invert_information,
     sandwich,
+    warn_few_clusters,
 )
 from ._hypothesis import (
     LRTestResult,
@@ -70,13 +71,10 @@ from ._multinomial_data import (
     multinomial_from_data,
     statistics_pass,
 )
+from ._multinomial_summary import SEPARATED, MultinomialSummary
 from ._odds import OddsRatioTable, odds_ratio_table
 from ._stored import MAX_STORED_PARAMS
-from ._summary import shown_name
 from ._wald import WaldTable, wald_table
-
-#: ``separation_`` values under which the MLE does not exist.
-SEPARATED = ("complete", "quasi-complete")
 
 __all__ = [
     "MultinomialInference",
@@ -126,6 +124,9 @@ class MultinomialInference:
     classes : ndarray of shape (K,)
     equations : list of str
         ``"{class_k}"`` for k = 1 … K-1 (each against ``classes[0]``).
+    target_name : str or None
+        The target's name, for the summary's equation titles (``"species:
+        versicolor vs setosa"``); None (the default) leaves it out.
     term_names : list of str
         The ``q`` terms of every equation (features, then ``"Intercept"``).
     param_names : list of str
@@ -173,6 +174,7 @@ class MultinomialInference:
         self._shape = (K - 1, len(self.term_names))
         self._flat = np.asarray(rows[1:], dtype=np.float64).ravel()
         self.equations = [str(c) for c in self.classes[1:]]
+        self.target_name: str | None = None
         self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
         separated = getattr(model, "separation_", None) in SEPARATED
         cov, self.rcond = _invert(stats, self.param_names, terms, intercept, separated)
@@ -181,6 +183,8 @@ class MultinomialInference:
         if robust is not None:
             cov = sandwich(cov, robust.meat, robust.factor)
             self.cov_info = {"factor": robust.factor, "n_groups": robust.n_groups}
+            if robust.cov_type == "cluster":
+                warn_few_clusters(robust.n_groups, int(self._flat.size))
         self._cov = cov
         table = self.wald_table()
         self.params = table.params.reshape(self._shape)
@@ -320,11 +324,17 @@ class MultinomialInference:
         return multinomial_margins(self, at, method, dummy, categorical)
 
     def summary(
-        self, alpha: float = 0.05, odds_ratios: Any = False
+        self,
+        alpha: float = 0.05,
+        odds_ratios: Any = False,
+        estimates_only: bool = False,
     ) -> MultinomialSummary:
-        """One coefficient block per equation (see :class:`MultinomialSummary`);
-        ``odds_ratios=True`` (or ``"wald"``) shows relative-risk ratios
-        ``exp(coef)`` instead of the coefficients (Stata's ``mlogit, rrr``)."""
+        """One coefficient block per equation, the intercept first (see
+        :mod:`._multinomial_summary`); ``odds_ratios=True`` (or ``"wald"``)
+        shows relative-risk ratios ``exp(coef)`` instead of the coefficients
+        (Stata's ``mlogit, rrr``); ``estimates_only`` leaves out the standard
+        errors, tests and intervals (the command line's table of a separated
+        fit)."""
         from ._summary import _odds_method
 
         how = _odds_method(odds_ratios)
@@ -332,7 +342,9 @@ class MultinomialInference:
             raise not_supported(
                 "summary(odds_ratios='profile')", "use odds_ratios=True (Wald)"
             )
-        return MultinomialSummary(self, alpha, rrr=how is not None)
+        return MultinomialSummary(
+            self, alpha, rrr=how is not None, estimates_only=estimates_only
+        )
 
 
 def _rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
@@ -348,89 +360,6 @@ def _rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
         table.method,
         table.label,
     )
-
-
-class MultinomialSummary:
-    """Printable summary: fit statistics, then one block per equation."""
-
-    def __init__(
-        self, results: MultinomialInference, alpha: float = 0.05, rrr: bool = False
-    ) -> None:
-        r = results
-        estimate, bse, ci = r.params, r.bse, r.conf_int(alpha)
-        if rrr:
-            table = r.odds_ratios(alpha)
-            shape = r.params.shape
-            estimate = table.odds_ratio.reshape(shape)
-            bse = table.bse.reshape(shape)
-            ci = table.conf_int.reshape(*shape, 2)
-        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
-        cov = r.cov_type
-        if r.cov_info.get("n_groups"):
-            cov += f" ({r.cov_info['n_groups']} groups)"
-        self.title = "Multinomial logistic regression results"
-        self.header = [
-            ("No. observations", f"{r.nobs:g}"),
-            ("Reference class", str(r.classes[0])),
-            ("Df model", f"{r.df_model:g}"),
-            ("Covariance type", cov),
-            ("Log-likelihood", f"{r.llf:.4f}"),
-            ("LL-null", f"{r.llnull:.4f}"),
-            ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
-            ("LLR p-value", f"{r.llr_pvalue:.4g}"),
-            ("AIC", f"{r.aic:.2f}"),
-            ("BIC", f"{r.bic:.2f}"),
-            ("Converged", str(r.converged)),
-        ]
-        first = "RRR" if rrr else "coef"
-        self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
-        self.blocks: list[tuple[str, list[list[Any]]]] = [
-            (
-                f"y = {name} (vs {r.classes[0]})",
-                [
-                    [
-                        term,
-                        *(
-                            float(v[e, j])
-                            for v in (estimate, bse, r.zvalues, r.pvalues)
-                        ),
-                        float(ci[e, j, 0]),
-                        float(ci[e, j, 1]),
-                    ]
-                    for j, term in enumerate(r.term_names)
-                ],
-            )
-            for e, name in enumerate(r.equations)
-        ]
-        self.notes: list[str] = []
-        if rrr:
-            self.notes += [
-                f"Relative-risk ratios exp(coef) against {r.classes[0]}; std err by "
-                "the delta method (RRR x se);",
-                "z and P>|z| test coef = 0; intervals are exp of the coefficient's.",
-            ]
-        if r.separation in SEPARATED:  # not "unchecked"
-            self.notes.append(
-                f"Separation ({r.separation}): the MLE does not exist; estimates and "
-                "standard errors are meaningless. Use a penalty."
-            )
-
-    def as_text(self) -> str:
-        width = max(len(shown_name(row[0])) for _, rows in self.blocks for row in rows)
-        head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
-        lines = [self.title, "=" * len(head)]
-        lines += [f"{k:<20} {v:>16}" for k, v in self.header]
-        for title, rows in self.blocks:
-            lines += ["-" * len(head), title, head]
-            for row in rows:
-                cells = " ".join(f"{v:>10.4g}" for v in row[1:])
-                lines.append(f"{shown_name(row[0]):<{width}} {cells}")
-        lines.append("=" * len(head))
-        lines += self.notes
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.as_text()
 
 
 def _constant_terms(

@@ -403,6 +403,12 @@ class Summary:
                 ("Pearson chi2", f"{r.pearson_chi2:.2f}"),
                 ("Pearson chi2/df", f"{r.dispersion:.4f}"),
             ]
+        if r.cov_type == "cluster":
+            from ._covariance import few_clusters
+
+            caveat = few_clusters(r.cov_info.get("n_groups"), r.k_params)
+            if caveat is not None:
+                self.notes.append(caveat)
         if r.separation:
             self.notes.append(
                 f"Separation ({r.separation}): the MLE does not exist; estimates and "

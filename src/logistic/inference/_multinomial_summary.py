@@ -1,0 +1,172 @@
+"""The printed summary of a multinomial fit: fit statistics, one block per equation.
+
+Convention (owned here):
+
+* One block per equation ``k = 1 … K-1``, titled ``"{target}: {level_k} vs
+  {reference}"`` (the log-odds of ``classes[k]`` against ``classes[0]``;
+  ``"{level_k} vs {reference}"`` when the target's name is unknown: the
+  command line knows it, a fit in Python does not). Its rows are the
+  intercept first, then the features, as in the binary table (the results'
+  arrays keep the objective's order, intercept last).
+* A fit whose MLE does not exist (``separation_`` complete or
+  quasi-complete) is shown as the binary summary shows one: the pseudo R²
+  and the LR test's p-value are ``n/a (separation)`` and ``Converged`` says
+  ``no finite MLE (separation)``; a note says why. ``estimates_only`` (the
+  command line's choice for such fits) prints the coefficients (or RRRs)
+  alone: standard errors of a point on a diverging path (~1e4 and more)
+  test nothing.
+* A cluster covariance from no more clusters than parameters carries the
+  note of :func:`logistic.inference._covariance.few_clusters`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._covariance import few_clusters
+from ._summary import shown_name
+
+__all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
+
+#: ``separation_`` values under which the MLE does not exist.
+SEPARATED = ("complete", "quasi-complete")
+
+#: A header value that a separated fit does not have.
+NA_SEPARATION = "n/a (separation)"
+
+
+def equation_title(level: Any, reference: Any, target: str | None = None) -> str:
+    """``"species: versicolor vs setosa"`` (``"versicolor vs setosa"`` without
+    the target's name)."""
+    head = f"{target}: " if target else ""
+    return f"{head}{level} vs {reference}"
+
+
+def display_rows(q: int, fit_intercept: bool) -> list[int]:
+    """Positions of the ``q`` terms in display order: the intercept (last in
+    the objective's order) first."""
+    if not fit_intercept:
+        return list(range(q))
+    return [q - 1, *range(q - 1)]
+
+
+class MultinomialSummary:
+    """Printable summary: fit statistics, then one block per equation.
+
+    Attributes
+    ----------
+    header : list of (str, str)
+    columns : list of str
+        ``["", "coef" or "RRR", "std err", "z", "P>|z|", lower, upper]``, or
+        ``["", "coef" or "RRR"]`` with ``estimates_only``.
+    blocks : list of (str, list of list)
+        ``(title, rows)`` per equation; a row is the term name and the
+        numbers of ``columns[1:]``, the intercept first.
+    notes : list of str
+    """
+
+    def __init__(
+        self,
+        results: Any,
+        alpha: float = 0.05,
+        rrr: bool = False,
+        estimates_only: bool = False,
+    ) -> None:
+        r = results
+        estimate, bse, ci = r.params, r.bse, r.conf_int(alpha)
+        if rrr:
+            table = r.odds_ratios(alpha)
+            shape = r.params.shape
+            estimate = table.odds_ratio.reshape(shape)
+            bse = table.bse.reshape(shape)
+            ci = table.conf_int.reshape(*shape, 2)
+        separated = r.separation in SEPARATED  # not "unchecked"
+        self.title = "Multinomial logistic regression results"
+        self.header = _header(r, separated)
+        first = "RRR" if rrr else "coef"
+        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
+        self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
+        if estimates_only:
+            self.columns = self.columns[:2]
+        order = display_rows(len(r.term_names), r.fit_intercept)
+        target = getattr(r, "target_name", None)
+
+        def row(e: int, j: int) -> list[Any]:
+            values = [float(estimate[e, j])]
+            if not estimates_only:
+                values += [float(v[e, j]) for v in (bse, r.zvalues, r.pvalues)]
+                values += [float(ci[e, j, 0]), float(ci[e, j, 1])]
+            return [r.term_names[j], *values]
+
+        self.blocks: list[tuple[str, list[list[Any]]]] = [
+            (
+                equation_title(name, r.classes[0], target),
+                [row(e, j) for j in order],
+            )
+            for e, name in enumerate(r.equations)
+        ]
+        self.notes: list[str] = []
+        if rrr:
+            self.notes.append(
+                f"Relative-risk ratios exp(coef) against {r.classes[0]}"
+                + (
+                    "."
+                    if estimates_only
+                    else "; std err by the delta method (RRR x se); z and P>|z| "
+                    "test coef = 0; intervals are exp of the coefficient's."
+                )
+            )
+        if r.cov_type == "cluster":
+            caveat = few_clusters(r.cov_info.get("n_groups"), r.k_params)
+            if caveat is not None:
+                self.notes.append(caveat)
+        if separated:
+            self.notes.append(
+                f"Separation ({r.separation}): the MLE does not exist; "
+                + (
+                    "the estimates are a point on a diverging path and have no "
+                    "standard errors. "
+                    if estimates_only
+                    else "estimates and standard errors are meaningless. "
+                )
+                + "Use a penalty."
+            )
+
+    def as_text(self) -> str:
+        width = max(len(shown_name(row[0])) for _, rows in self.blocks for row in rows)
+        head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
+        stats = [f"{k:<20} {v:>16}" for k, v in self.header]
+        rule = max(len(head), *(len(line) for line in stats))
+        lines = [self.title, "=" * rule, *stats]
+        for title, rows in self.blocks:
+            lines += ["-" * rule, title, head]
+            for row in rows:
+                cells = " ".join(f"{v:>10.4g}" for v in row[1:])
+                lines.append(f"{shown_name(row[0]):<{width}} {cells}")
+        lines.append("=" * rule)
+        lines += self.notes
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+
+def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
+    """Fit statistics; those a separated fit does not have are ``n/a``."""
+    cov = r.cov_type
+    if r.cov_info.get("n_groups"):
+        cov += f" ({r.cov_info['n_groups']} groups)"
+    na = NA_SEPARATION if separated else None
+    return [
+        ("No. observations", f"{r.nobs:g}"),
+        ("Reference class", str(r.classes[0])),
+        ("Df model", f"{r.df_model:g}"),
+        ("Covariance type", cov),
+        ("Log-likelihood", f"{r.llf:.4f}"),
+        ("LL-null", f"{r.llnull:.4f}"),
+        ("Pseudo R-sq.", na or f"{r.pseudo_rsquared:.4f}"),
+        ("LLR p-value", na or f"{r.llr_pvalue:.4g}"),
+        ("AIC", f"{r.aic:.2f}"),
+        ("BIC", f"{r.bic:.2f}"),
+        ("Converged", "no finite MLE (separation)" if na else str(r.converged)),
+    ]
