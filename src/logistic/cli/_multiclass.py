@@ -19,7 +19,14 @@ command shows levels, never codes:
   model file's weights;
 * coefficient tables have one row per (class, term) or, for unpenalized
   fits, one block per equation against the reference level, named by the
-  levels (:func:`name_classes`).
+  levels and the target (``species: versicolor vs setosa``,
+  :func:`name_classes`), the intercept first in every block;
+* a separated unpenalized fit (``separation_`` complete or quasi-complete:
+  the MLE does not exist) shows its estimates alone, without standard
+  errors, tests or intervals, under the separation note (:func:`separated`):
+  in ``fit``, ``summary`` (text, ``--json``, ``--odds-ratios``) and
+  ``report``. Its standard errors (~1e4 and more at a point on a diverging
+  path) would test nothing.
 
 Two-class options (``--threshold``, ``--groups``, ``--interval``,
 ``--odds-ratios``, ``--offset``; ``--positive`` and ``--cv`` in ``fit``)
@@ -44,6 +51,7 @@ __all__ = [
     "coefficient_text",
     "fit_statistics",
     "penalty_text",
+    "separated",
     "separation_text",
     "target_text",
     "inference_of",
@@ -104,6 +112,14 @@ def inference_of(model: Any, levels: list[Any]) -> Any:
         return None
 
 
+def separated(model: Any) -> bool:
+    """Whether ``model``'s MLE does not exist (its ``separation_`` is
+    ``"complete"`` or ``"quasi-complete"``): its tables show estimates alone."""
+    from ..inference._multinomial_summary import SEPARATED
+
+    return getattr(model, "separation_", None) in SEPARATED
+
+
 def separation_text(model: Any) -> str | None:
     """The warning of a fit whose MLE does not exist (the model's
     ``separation_``, kept in the model file), as ``fit`` and ``summary`` say
@@ -112,8 +128,9 @@ def separation_text(model: Any) -> str | None:
     if kind not in ("complete", "quasi-complete"):
         return None
     return (
-        f"Separation ({kind}): the MLE does not exist; estimates and standard "
-        "errors are meaningless. Use a penalty (--penalty l2)."
+        f"Separation ({kind}): the MLE does not exist; the estimates are a point "
+        "on a diverging path and have no standard errors. Use a penalty "
+        "(--penalty l2)."
     )
 
 
@@ -281,13 +298,16 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     return [scores, per, conf]
 
 
-def name_classes(inference: Any, levels: list[Any]) -> Any:
+def name_classes(inference: Any, levels: list[Any], target: Any = None) -> Any:
     """Label a multinomial inference result's equations with the target's
-    levels instead of the class codes the model was fitted on."""
+    levels instead of the class codes the model was fitted on, and with the
+    target's name (``target``, the label column) when known."""
     import numpy as np
 
     from .._labels import label_text
 
+    if target is not None:
+        inference.target_name = str(target)
     inference.classes = np.asarray([label_text(v) for v in levels], dtype=object)
     inference.equations = [label_text(v) for v in levels[1:]]
     inference.param_names = [
@@ -296,11 +316,17 @@ def name_classes(inference: Any, levels: list[Any]) -> Any:
     return inference
 
 
-def rrr_rows(inference: Any, alpha: float = 0.05) -> list[dict[str, Any]]:
+def rrr_rows(
+    inference: Any, alpha: float = 0.05, estimates_only: bool = False
+) -> list[dict[str, Any]]:
     """Relative-risk ratio rows (``class``, ``term``, ``odds_ratio`` = RRR,
     ``std_error``, ``z``, ``p_value``, ``ci_low``, ``ci_high``) of a named
-    multinomial inference, equation by equation, the intercept first."""
+    multinomial inference, equation by equation, the intercept first;
+    ``class``, ``term`` and ``odds_ratio`` alone with ``estimates_only``
+    (a separated fit)."""
     rows = inference.odds_ratios(alpha).rows()
+    if estimates_only:
+        rows = [{"term": r["term"], "odds_ratio": r["odds_ratio"]} for r in rows]
     q = len(inference.term_names)
     out: list[dict[str, Any]] = []
     for e, level in enumerate(inference.equations):
@@ -341,7 +367,9 @@ def summary_rows(
     """Coefficient rows of a model file: with the fit's statistics (an
     unpenalized fit), one row per (equation, term) against the reference
     level with standard error, z, p-value and interval at ``1 - alpha``;
-    otherwise :func:`coefficient_rows`. The intercept first in each class."""
+    otherwise :func:`coefficient_rows`. The intercept first in each class.
+    A separated fit (:func:`separated`) gets ``class``, ``term`` and
+    ``estimate`` alone, one row per (equation, term)."""
     from .._labels import label_text
 
     model, levels = mf.model, levels_of(mf)
@@ -357,21 +385,24 @@ def summary_rows(
     terms = ["Intercept", *names] if model.fit_intercept else names
     # the inference's terms are the features, then "Intercept"
     order = [len(names)] + list(range(len(names))) if model.fit_intercept else None
+    alone = separated(model)
     rows: list[dict[str, Any]] = []
     for e, level in enumerate(levels[1:]):
         for t, j in zip(terms, order or range(len(names)), strict=True):
-            rows.append(
-                {
-                    "class": label_text(level),
-                    "term": t,
-                    "estimate": float(inference.params[e, j]),
-                    "std_error": float(inference.bse[e, j]),
-                    "z": float(inference.zvalues[e, j]),
-                    "p_value": float(inference.pvalues[e, j]),
-                    "ci_low": float(ci[e, j, 0]),
-                    "ci_high": float(ci[e, j, 1]),
-                }
-            )
+            row = {
+                "class": label_text(level),
+                "term": t,
+                "estimate": float(inference.params[e, j]),
+            }
+            if not alone:
+                row.update(
+                    std_error=float(inference.bse[e, j]),
+                    z=float(inference.zvalues[e, j]),
+                    p_value=float(inference.pvalues[e, j]),
+                    ci_low=float(ci[e, j, 0]),
+                    ci_high=float(ci[e, j, 1]),
+                )
+            rows.append(row)
     return rows
 
 
@@ -381,9 +412,12 @@ def coefficient_text(
     levels: list[Any],
     inference: Any = None,
     alpha: float = 0.05,
+    target: Any = None,
 ) -> str:
     """The per-equation summary of an unpenalized fit when ``inference`` is
-    given (or the model kept its fit statistics), else the plain table of
+    given (or the model kept its fit statistics), its blocks titled with the
+    ``target`` column's name when given, estimates alone for a separated
+    fit (:func:`separated`); else the plain table of
     :func:`coefficient_rows`, with the parametrization said in its title."""
     from .._labels import label_text
     from ._render import capped_table
@@ -394,7 +428,9 @@ def coefficient_text(
         except Exception:  # singular information: the plain table
             inference = None
     if inference is not None:
-        return str(name_classes(inference, levels).summary(alpha).as_text())
+        named = name_classes(inference, levels, target)
+        summary = named.summary(alpha, estimates_only=separated(model))
+        return str(summary.as_text())
     rows = coefficient_rows(model, names, levels)
     if model.penalty is None:
         form = (

@@ -324,6 +324,7 @@ def summary(
         levels_of,
         penalty_text,
         rrr_rows,
+        separated,
         target_text,
     )
 
@@ -333,8 +334,9 @@ def summary(
     multiclass = is_multiclass(mf.model)
     inference = _rrr_inference(mf, model) if multiclass and odds_ratios else None
     info = summary_dict(mf, alpha)
+    alone = multiclass and separated(mf.model)  # estimates only: no MLE
     if inference is not None:
-        info["odds_ratios"] = rrr_rows(inference, alpha)
+        info["odds_ratios"] = rrr_rows(inference, alpha, alone)
     elif odds_ratios:
         info["odds_ratios"] = odds_ratio_rows(info["coefficients"], _cov(mf), alpha)
     gof = goodness_of_fit_dict(info)
@@ -417,11 +419,12 @@ def summary(
             EX_USAGE,
         )
     elif inference is not None:  # relative-risk ratios per equation
-        text = inference.summary(alpha, odds_ratios=True).as_text()
-        console.print(text, markup=False, soft_wrap=True)
+        rrr = inference.summary(alpha, odds_ratios=True, estimates_only=alone)
+        console.print(rrr.as_text(), markup=False, soft_wrap=True)
     elif multiclass:
-        names = feature_names(mf)
-        text = coefficient_text(mf.model, names, levels_of(mf), alpha=alpha)
+        names, levels = feature_names(mf), levels_of(mf)
+        column = (info["label_mapping"] or {}).get("column")
+        text = coefficient_text(mf.model, names, levels, alpha=alpha, target=column)
         console.print(text, markup=False, soft_wrap=True)
     elif odds_ratios:
         text = _odds_text(info["odds_ratios"], cov is not None, alpha)
@@ -467,8 +470,9 @@ def _rrr_inference(mf: Any, model: Any) -> Any:
             "exp(coef) of each equation is exp of the coefficients summary shows",
             EX_USAGE,
         )
+    column = ((mf.encoding or {}).get("label") or {}).get("column")
     try:
-        return name_classes(fitted.inference(), levels_of(mf))
+        return name_classes(fitted.inference(), levels_of(mf), column)
     except Exception as exc:  # singular information
         raise CLIError(
             f"--odds-ratios of {model}: no standard errors ({exc})", EX_USAGE
