@@ -101,12 +101,14 @@ def test_cli_separated_fit_prints_estimates_alone(iris_file, capsys):
     for text in (out, summary):
         assert "std err" not in text and "P>|z|" not in text
         assert "Separation (quasi-complete): the MLE does not exist" in text
+        assert "no standard errors. Use a penalty (--penalty l2)." in text
         assert "Pseudo R-sq.         n/a (separation)" in text
         rows = _block_rows(text, "versicolor vs setosa")
         assert [name for name, _ in rows][0] == "Intercept"
         assert all(len(cells) == 1 for _, cells in rows)  # the estimate alone
     code, out, _ = run_cli(capsys, ["summary", "m.json", "--odds-ratios"])
     assert code == 0 and "RRR" in out and "std err" not in out
+    assert "Use a penalty (--penalty l2)." in out
     code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
     rows = json.loads(out)["coefficients"]
     assert len(rows) == 2 * 5 and rows[0]["term"] == "Intercept"

@@ -47,6 +47,7 @@ from ._codes import EX_USAGE, CLIError
 __all__ = [
     "check_offset",
     "check_threshold",
+    "cli_notes",
     "coefficient_rows",
     "coefficient_text",
     "fit_statistics",
@@ -118,6 +119,17 @@ def separated(model: Any) -> bool:
     from ..inference._multinomial_summary import SEPARATED
 
     return getattr(model, "separation_", None) in SEPARATED
+
+
+def cli_notes(summary: Any, model: Any) -> Any:
+    """``summary`` (a multinomial summary) with its separation note in the
+    command line's words (:func:`separation_text`: the option to pass)."""
+    text = separation_text(model)
+    if text is not None:
+        summary.notes = [
+            text if note.startswith("Separation (") else note for note in summary.notes
+        ]
+    return summary
 
 
 def separation_text(model: Any) -> str | None:
@@ -430,7 +442,7 @@ def coefficient_text(
     if inference is not None:
         named = name_classes(inference, levels, target)
         summary = named.summary(alpha, estimates_only=separated(model))
-        return str(summary.as_text())
+        return str(cli_notes(summary, model).as_text())
     rows = coefficient_rows(model, names, levels)
     if model.penalty is None:
         form = (

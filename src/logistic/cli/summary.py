@@ -319,6 +319,7 @@ def summary(
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
     from ._multiclass import (
+        cli_notes,
         coefficient_text,
         is_multiclass,
         levels_of,
@@ -420,7 +421,8 @@ def summary(
         )
     elif inference is not None:  # relative-risk ratios per equation
         rrr = inference.summary(alpha, odds_ratios=True, estimates_only=alone)
-        console.print(rrr.as_text(), markup=False, soft_wrap=True)
+        text = cli_notes(rrr, mf.model).as_text()
+        console.print(text, markup=False, soft_wrap=True)
     elif multiclass:
         names, levels = feature_names(mf), levels_of(mf)
         column = (info["label_mapping"] or {}).get("column")
