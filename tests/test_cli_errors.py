@@ -164,8 +164,8 @@ CASES = [
         [*FIT, "--sep", ","],
         65,
         "target column 'y' not found in data.csv; the header was read as one "
-        "column with "
-        "delimiter ',': pass the right --sep; available: 'x;y'",
+        "column with delimiter ',': pass --sep ';' (the header holds 2 fields "
+        "separated by semicolons); available: 'x;y'",
     ),
     (
         "ragged row",

@@ -70,7 +70,7 @@ def test_unpenalized_fit_matches_statsmodels_mnlogit(workdir, capsys, reference)
     params, bse, res = _mnlogit(X[:, 0], y, levels)
     # one block per equation against the reference, named by the levels
     for level in levels[1:]:
-        assert f"y = {level} (vs {levels[0]})" in out
+        assert f"species: {level} vs {levels[0]}" in out
     assert f"reference {levels[0]!r}" in err
     import logistic
 
@@ -93,7 +93,7 @@ def test_unpenalized_fit_matches_statsmodels_mnlogit(workdir, capsys, reference)
     assert stats["llf"] == pytest.approx(res.llf, rel=1e-10)
     assert stats["aic"] == pytest.approx(res.aic, rel=1e-10)
     code, out, _ = run_cli(capsys, ["summary", "m.json"])
-    assert code == 0 and f"y = {levels[2]} (vs {levels[0]})" in out
+    assert code == 0 and f"species: {levels[2]} vs {levels[0]}" in out
 
 
 def test_penalized_fit_predict_matches_scikit_learn(workdir, capsys):

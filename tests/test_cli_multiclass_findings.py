@@ -150,7 +150,7 @@ def test_summary_odds_ratios_are_statsmodels_relative_risk_ratios(lbw_none, caps
     np.testing.assert_allclose(se, rrr * np.asarray(res.bse).T, rtol=1e-5)
     code, out, err = run_cli(capsys, ["summary", lbw_none, "--odds-ratios"])
     assert code == 0, err
-    assert "RRR" in out and "y = 3 (vs 1)" in out
+    assert "RRR" in out and "race: 3 vs 1" in out
 
 
 def test_summary_odds_ratios_of_penalized_fit_is_refused_in_one_line(workdir, capsys):

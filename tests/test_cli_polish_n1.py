@@ -10,14 +10,12 @@ for; expected numbers come from plain formulas (``k / 10``).
 
 from __future__ import annotations
 
-import inspect
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-import logistic.columns
 from conftest import data_path, run_cli
 
 _run = run_cli
@@ -158,17 +156,9 @@ def test_fit_with_force_reads_the_data_once(workdir, capsys, ucla, monkeypatch):
 
 
 # -- 3. a header read with the wrong delimiter, or written with spaces ----------------
-#: logistic.columns.require_columns builds the hint with logistic._column_hints
-#: once the patch of N1's report is applied; until then these tests fail.
-_PATCHED = "absent_column_hint" in inspect.getsource(logistic.columns)
-needs_columns_patch = pytest.mark.xfail(
-    not _PATCHED, strict=True, reason="logistic.columns does not use _column_hints"
-)
-
 SPACED = "x1 x2 y\n1 2 0\n2 3 1\n3 1 0\n4 5 1\n5 2 0\n6 4 1\n"
 
 
-@needs_columns_patch
 @pytest.mark.parametrize(
     ("text", "sep", "hint"),
     [
@@ -196,7 +186,6 @@ def test_fit_one_column_header_names_the_delimiter(workdir, capsys, text, sep, h
     assert err.startswith(f"{head}: {hint}; available: "), err
 
 
-@needs_columns_patch
 def test_fit_aligned_header_says_no_sep_reads_it(workdir, capsys):
     (workdir / "d.csv").write_text("x1   x2  y\n1    2   0\n")
     code, _, err = _run(capsys, ["fit", "d.csv", "-t", "y"])
@@ -215,7 +204,6 @@ def test_fit_space_separated_file_read_with_sep_space(workdir, capsys):
 SPACED_HEADER = "a, b, y\n1, 2, 0\n2, 3, 1\n3, 1, 0\n4, 5, 1\n5, 1, 1\n6, 2, 0\n"
 
 
-@needs_columns_patch
 @pytest.mark.parametrize(
     ("args", "role", "name", "header"),
     [

@@ -68,7 +68,11 @@ def test_absent_columns_are_named_with_a_close_spelling():
     with pytest.raises(DataValidationError, match=r"^2 feature columns \('a', 'b'\)"):
         plan_columns(SCHEMA, target="y", features=["a", "b"])
     one = pa.schema([("x;y", pa.string())])
-    with pytest.raises(DataValidationError, match="delimiter ',': pass the right sep"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"delimiter ',': pass sep=';' \(the header holds 2 fields separated by "
+        r"semicolons\)",
+    ):
         plan_columns(one, target="y", delimiter=",", role_names={"delimiter": "sep"})
 
 

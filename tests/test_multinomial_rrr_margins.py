@@ -117,10 +117,10 @@ def test_terms_keep_their_rows_in_every_equation(res):
 def test_summary_prints_relative_risk_ratios(res, sm_fit):
     text = res.summary(odds_ratios=True).as_text()
     assert "RRR" in text and "Relative-risk ratios" in text
-    first = res.summary(odds_ratios=True).blocks[0][1][1]  # equation 1, x1
-    assert first[0] == "x1"
+    first = res.summary(odds_ratios=True).blocks[0][1][2]  # equation 1, x1
+    assert first[0] == "x1"  # the intercept is the first row
     assert first[1] == pytest.approx(np.exp(np.asarray(sm_fit.params)[1, 0]), rel=1e-6)
-    plain = res.summary().blocks[0][1][1]
+    plain = res.summary().blocks[0][1][2]
     assert plain[1] == pytest.approx(np.asarray(sm_fit.params)[1, 0], rel=1e-6)
     with pytest.raises(MultiClassNotSupportedError, match="profile"):
         res.summary(odds_ratios="profile")

@@ -231,7 +231,7 @@ def test_infinite_value_is_an_error(tmp_path):
 def test_wrong_delimiter_hint(tmp_path):
     p = _write(tmp_path, "s.csv", CSV.replace(",", ";"))
     with pytest.raises(
-        DataValidationError, match="read as one column .*pass the right --sep"
+        DataValidationError, match="read as one column .*: pass --sep ';' "
     ):
         fit_design(read_data(p, sep=","), target="y")
 

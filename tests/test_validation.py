@@ -104,7 +104,7 @@ def test_firth_without_a_firth_solver_is_a_clear_error(monkeypatch):
 
     X, y = xy()
     without = {k: v for k, v in SOLVERS.items() if not v.capabilities.firth}
-    monkeypatch.setattr("logistic.estimator.SOLVERS", without)
+    monkeypatch.setattr("logistic._estimator_params.SOLVERS", without)
     with pytest.raises(InvalidParameterError, match="firth.*capability"):
         LogisticRegression(penalty="firth").fit(X, y)
 

@@ -78,6 +78,7 @@ __all__ = [
     "default_tol",
     "hessian_subsample_rows",
     "rounding_noise",
+    "value_eps",
     "start_hessian_rows",
     "start_subsample_rows",
 ]
@@ -123,9 +124,23 @@ FLOOR_FACTOR = 1000.0
 STALL_PATIENCE = 25
 
 
-def rounding_noise(value: float) -> float:
-    """``ROUNDING_ULPS · eps · max(1, |value|)``: an objective value's resolution."""
-    return ROUNDING_ULPS * EPS * max(1.0, abs(value))
+def rounding_noise(value: float, eps: float = EPS) -> float:
+    """``ROUNDING_ULPS · eps · max(1, |value|)``: an objective value's resolution
+    (``eps`` that of the data's type, :func:`value_eps`)."""
+    return ROUNDING_ULPS * eps * max(1.0, abs(value))
+
+
+def value_eps(dtype: Any) -> float:
+    """The machine epsilon that resolves an objective computed from X of
+    ``dtype``: ``X w`` runs in X's type, so float32 data resolve ``J`` to
+    float32's epsilon although the sums are float64 (float64's otherwise)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        return EPS
+    if dt.kind != "f":
+        return EPS
+    return max(EPS, float(np.finfo(dt).eps))
 
 
 # -- line search ----------------------------------------------------------------------

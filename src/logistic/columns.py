@@ -12,10 +12,11 @@ Convention (owned here):
   roles, in table order; then ``drop`` removes columns. At least one
   feature must remain.
 * **Presence.** Every named column must exist; the error names the role, the
-  absent column, a close spelling when there is one (``did you mean 'Y'?``),
-  a delimiter hint when a CSV header was read as one column, and the
-  columns available. Checked in the order target, weights, offset,
-  features, drop.
+  absent column, a close spelling when there is one (``did you mean 'Y'?``)
+  or the header's exact text of a name written with spaces around it, a
+  delimiter hint naming the delimiter to pass when a CSV header was read as
+  one column (:mod:`logistic._column_hints`), and the columns available.
+  Checked in the order target, weights, offset, features, drop.
 * **Kinds** from the Arrow type (:func:`arrow_kind`): ``"numeric"``
   (integer, floating point, decimal), ``"boolean"``, ``"text"`` (string,
   large string, string view, or a dictionary of those), ``"null"`` (no
@@ -36,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,24 +146,19 @@ def require_columns(
 ) -> None:
     """Raise :class:`DataValidationError` when any of ``names`` is absent.
 
-    The message names ``role`` and the absent column(s), a close spelling
-    (did you mean), a hint to pass the right ``delimiter_option`` when the
-    header looks like one column read with the wrong delimiter, and the
-    columns available.
+    The message names ``role`` and the absent column(s), a hint
+    (:func:`logistic._column_hints.absent_column_hint`: the header's exact
+    text of a name written with spaces around it, else a close spelling; the
+    ``delimiter_option`` to pass when the header looks like one column read
+    with the wrong delimiter), and the columns available.
     """
     absent = [n for n in names if n not in available]
     if not absent:
         return
+    from ._column_hints import absent_column_hint
+
     name = absent[0]
-    close = [a for a in available if a.lower() == name.lower()]
-    if not close and len(absent) == 1:  # a typo; many absent: the wrong file
-        close = difflib.get_close_matches(name, list(available), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    if len(available) == 1 and any(s in available[0] for s in ",;\t|"):
-        hint += (
-            f"; the header was read as one column with delimiter {delimiter!r}: "
-            f"pass the right {delimiter_option}"
-        )
+    hint = absent_column_hint(absent, list(available), delimiter, delimiter_option)
     shown = ", ".join(repr(a) for a in available[:20])
     more = f", ... ({len(available) - 20} more)" if len(available) > 20 else ""
     if len(absent) == 1:

@@ -555,7 +555,10 @@ def _report(
         from ._multiclass import coefficient_text, model_levels
 
         levels = model_levels(model, design.encoding)
-        table = coefficient_text(model, design.feature_names, levels, inference)
+        target = (design.encoding.get("label") or {}).get("column")
+        table = coefficient_text(
+            model, design.feature_names, levels, inference, target=target
+        )
     else:
         table = coefficient_table(model, design.feature_names, inference, cov)
     console.print(table, markup=False, soft_wrap=True)

@@ -47,7 +47,7 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
-from .._numerics import default_tol
+from .._numerics import default_tol, value_eps
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
@@ -195,6 +195,13 @@ class Fit:
         """Passes over the data since this fit started (a resumed fit: since
         the fit it resumes started)."""
         return int(self.objective.n_evaluations) - self.passes0
+
+    @property
+    def value_eps(self) -> float:
+        """The epsilon that resolves this fit's objective values
+        (:func:`logistic._numerics.value_eps` of X's type): the line searches'
+        precision regime starts at float32's rounding on float32 data."""
+        return value_eps(self.objective.data.dtype)
 
     def to_original(self, theta: FloatArray) -> FloatArray:
         """Solver coordinates → original coordinates."""

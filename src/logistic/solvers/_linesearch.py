@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .._numerics import ARMIJO_C, BACKTRACK_FACTOR, rounding_noise
+from .._numerics import ARMIJO_C, BACKTRACK_FACTOR, EPS, rounding_noise
 
 __all__ = [
     "armijo",
@@ -111,10 +111,11 @@ def below_upper_bound(value: float, bound: float) -> bool:
     return bool(np.isfinite(value)) and value <= bound
 
 
-def unresolved(value: float, value0: float) -> bool:
+def unresolved(value: float, value0: float, eps: float = EPS) -> bool:
     """Whether ``value`` and ``value0`` differ by no more than ``value0``'s
-    rounding noise (a comparison of the two decides nothing)."""
-    return abs(value - value0) <= rounding_noise(value0)
+    rounding noise (a comparison of the two decides nothing; ``eps`` the
+    resolution of the data's type, :attr:`~logistic.solvers._base.Fit.value_eps`)."""
+    return abs(value - value0) <= rounding_noise(value0, eps)
 
 
 def armijo_or_flat(
@@ -123,14 +124,17 @@ def armijo_or_flat(
     t: float,
     slope: float,
     smaller_gradient: Callable[[], bool],
+    eps: float = EPS,
 ) -> bool:
     """Armijo's test, or, where ``value`` and ``value0`` are within rounding
-    noise, ``smaller_gradient()`` (the precision regime of Newton-type steps)."""
+    noise (``eps`` as in :func:`unresolved`), ``smaller_gradient()`` (the
+    precision regime of Newton-type steps)."""
     return armijo(value, value0, t, slope) or (
-        unresolved(value, value0) and smaller_gradient()
+        unresolved(value, value0, eps) and smaller_gradient()
     )
 
 
-def negligible(decrease: float, value0: float) -> bool:
-    """Whether a predicted ``decrease`` is below ``value0``'s rounding noise."""
-    return decrease < rounding_noise(value0)
+def negligible(decrease: float, value0: float, eps: float = EPS) -> bool:
+    """Whether a predicted ``decrease`` is below ``value0``'s rounding noise
+    (``eps`` as in :func:`unresolved`)."""
+    return decrease < rounding_noise(value0, eps)

@@ -188,7 +188,9 @@ class NewtonCD(IterativeSolver):
             f, g = fit.view.value_and_gradient(at)
             new = self._state(fit, at, f, g, step=t, sweeps=sweeps)
             # precision regime (see the module docstring): the step untested
-            untested = negligible(-decrease * t, F) and bool(np.isfinite(new.value))
+            untested = negligible(-decrease * t, F, fit.value_eps) and bool(
+                np.isfinite(new.value)
+            )
             return untested or armijo(new.value, F, t, decrease), new
 
         step = fit.to_original(theta + d) - fit.to_original(theta)

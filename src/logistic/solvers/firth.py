@@ -139,7 +139,12 @@ class Firth(IterativeSolver):
             # within rounding of F, a smaller gradient decides (the precision
             # limit of value comparisons is reached long before tol)
             ok = armijo_or_flat(
-                pt.value, state.value, t, slope, lambda: gnorm < state.grad_max_norm
+                pt.value,
+                state.value,
+                t,
+                slope,
+                lambda: gnorm < state.grad_max_norm,
+                eps=fit.value_eps,
             )
             new = _FirthState(
                 pt.theta, pt.value, pt.grad, gnorm, firth.newton_matrix(pt), step=t

@@ -124,7 +124,7 @@ class GradientDescent(IterativeSolver):
     def step(self, fit: Fit, state: _GDState) -> _GDState:
         g, f = state.grad, state.value
         gg = float(g @ g)
-        if negligible(0.5 * state.min_step * gg, f):
+        if negligible(0.5 * state.min_step * gg, f, fit.value_eps):
             # Precision regime: J cannot resolve the decrease any step would make,
             # so the sufficient-decrease test is noise. The 1/L step decreases J in
             # exact arithmetic (descent lemma); take it untested.

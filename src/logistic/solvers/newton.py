@@ -551,6 +551,7 @@ class Newton(IterativeSolver):
                 t,
                 slope,
                 lambda: float(np.abs(g_new).sum()) < float(np.abs(g).sum()),
+                eps=fit.value_eps,
             )
             return ok, (t, theta, f, g_new, H_new, estimated)
 

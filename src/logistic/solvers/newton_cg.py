@@ -122,7 +122,12 @@ class NewtonCG(IterativeSolver):
             theta = state.theta + t * d
             f, g = fit.view.value_and_gradient(theta)
             ok = armijo_or_flat(
-                f, state.value, t, slope, lambda: float(np.sum(np.abs(g))) < g_l1
+                f,
+                state.value,
+                t,
+                slope,
+                lambda: float(np.sum(np.abs(g))) < g_l1,
+                eps=fit.value_eps,
             )
             return ok, (t, theta, f, g)
 

@@ -89,7 +89,7 @@ class FISTA(IterativeSolver):
     ) -> tuple[FloatArray, float, FloatArray, float]:
         """Backtracking on the quadratic upper bound; returns (θ⁺, J(θ⁺), ∇J(θ⁺), L)."""
         lam = fit.weights
-        noise = rounding_noise(fv)
+        noise = rounding_noise(fv, fit.value_eps)
 
         def trial(L: float) -> tuple[bool, tuple[Any, ...]]:
             theta = soft_threshold(v - gv / L, lam / L)
@@ -117,10 +117,10 @@ class FISTA(IterativeSolver):
         t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * state.t**2))
         value = f + fit.l1_penalty(theta)
         kkt = fit.residual(theta, g)
-        flat = unresolved(value, state.value)  # J cannot resolve the change
+        flat = unresolved(value, state.value, fit.value_eps)  # J cannot resolve it
         restart = (
             float((v - theta) @ (theta - state.theta)) > 0
-            or value > state.value + rounding_noise(state.value)
+            or value > state.value + rounding_noise(state.value, fit.value_eps)
             or (flat and kkt > state.grad_max_norm)
         )
         if restart:
