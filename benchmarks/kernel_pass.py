@@ -19,7 +19,9 @@ hits every candidate alike, it times:
   baseline; 1: AVX2); ``compiled/NMiB`` the same over the backend's row
   blocks of N MiB (``--block-mib``). Each candidate runs over the block grid
   the backend gives it (1 MiB blocks; up to 8 MiB where the row loop is
-  active: ``backends/in_memory.ROW_LOOP_BLOCK_BYTES``);
+  active: ``backends/in_memory.ROW_LOOP_BLOCK_BYTES``); ``compiled/pfN``
+  the AVX-512 row loop prefetching rows into cache level N (``--prefetch``;
+  ``logistic._fused.row_loop_prefetch``, chosen by CPU otherwise);
 * ``numba`` (when numba is installed): one fused loop over rows —
   ``z``, loss, residual and ``g += r x`` per row, ``prange`` over row chunks
   with a gradient a chunk (fastmath reassociation only: inf/nan semantics
@@ -134,6 +136,19 @@ def _make(name: str, rows: int) -> tuple[Any, np.ndarray]:
     return X, y
 
 
+def _prefetching(mod: Any, level: int, run: Any) -> Any:
+    """``run`` with the row loop prefetching into cache level ``level``."""
+
+    def timed() -> Any:
+        mod.row_loop_prefetch(level)
+        try:
+            return run()
+        finally:
+            mod.row_loop_prefetch(0)
+
+    return timed
+
+
 def bench(
     name: str,
     rows: int,
@@ -142,6 +157,7 @@ def bench(
     one_core: bool,
     levels: tuple[int, ...] = (),
     block_mib: tuple[float, ...] = (),
+    prefetch: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     X, y = _make(name, rows)
     y = y.astype(X.dtype)
@@ -193,6 +209,8 @@ def bench(
         for level in levels:
             if level != best:  # the kernel at another row-loop level
                 fns[f"compiled@{level}"] = objective(True, level)
+        for pf in prefetch:  # the row loop prefetching into cache level pf
+            fns[f"compiled/pf{pf}"] = _prefetching(mod, pf, objective(True))
         for mib in block_mib:  # the same pass over row blocks of this size
             o = make(True, best, int(mib * 2**20))
             fns[f"compiled/{mib:g}MiB"] = objective(True, best, o)
@@ -304,6 +322,12 @@ def main() -> None:
         "these sizes in MiB (comma-separated; the default block is 1 MiB)",
     )
     ap.add_argument(
+        "--prefetch",
+        default="",
+        help="also time the AVX-512 row loop prefetching rows into these cache "
+        "levels (comma-separated: 1, 2)",
+    )
+    ap.add_argument(
         "--fits",
         default="",
         help="time whole fits of these benchmark sets with the row loop on and "
@@ -327,6 +351,7 @@ def main() -> None:
         return
     levels = tuple(int(v) for v in a.levels.split(",") if v.strip())
     block_mib = tuple(float(v) for v in a.block_mib.split(",") if v.strip())
+    prefetch = tuple(int(v) for v in a.prefetch.split(",") if v.strip())
     nb_fns = None if a.no_numba else _numba_pass()
     if a.one_core:
         threadpool_limits(1)
@@ -335,7 +360,9 @@ def main() -> None:
 
             numba.set_num_threads(1)
     for name in a.sets.split(","):
-        row = bench(name, a.rows, a.reps, nb_fns, a.one_core, levels, block_mib)
+        row = bench(
+            name, a.rows, a.reps, nb_fns, a.one_core, levels, block_mib, prefetch
+        )
         print(json.dumps(row), flush=True)
 
 

@@ -243,3 +243,33 @@ def test_automatic_level_follows_the_cpu():
             assert auto == -1
     finally:
         mod.row_loop_level(prev)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p", [7, 100, 300])
+def test_prefetch_level_changes_no_bit_of_the_pass(rng, dtype, p):
+    """The AVX-512 loop built prefetching into L1 and into L2 (chosen by CPU,
+    ``row_loop_prefetch``) computes the same sums bit for bit, and they agree
+    with the float64 formulas."""
+    mod = _mod()
+    if mod.row_loop_prefetch() == 0:
+        pytest.skip("AVX-512 row loop not built")
+    n = 203
+    X = rng.standard_normal((n, p)).astype(dtype)
+    y = (rng.random(n) < 0.5).astype(dtype)
+    w = rng.standard_normal(p) / np.sqrt(p)
+    off, s = rng.standard_normal(n), rng.random(n) + 0.5
+    out = {}
+    for pf in (1, 2):
+        assert mod.row_loop_prefetch(pf) == pf
+        try:
+            out[pf] = _at_level(mod, 2, X, y, w, 0.3, off, s)
+        finally:
+            mod.row_loop_prefetch(0)
+    for a, b in zip(out[1], out[2], strict=True):
+        np.testing.assert_array_equal(a, b)
+    ref = _reference(X, y, w, 0.3, off, s)
+    np.testing.assert_allclose(out[2][0], ref[0], rtol=1e-12)
+    np.testing.assert_allclose(out[2][1], ref[1], rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="level must be 0, 1 or 2"):
+        mod.row_loop_prefetch(3)

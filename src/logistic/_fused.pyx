@@ -94,6 +94,7 @@ cdef extern from "_fused_xt.h" nogil:
 cdef extern from "_fused_rows.h" nogil:
     int logistic_rows_level()
     void logistic_rows_force(int level)
+    int logistic_rows_prefetch(int level)
     enum: LG_HESS_MAX_Q
     void logistic_dense_rows_f64(
         Py_ssize_t n, Py_ssize_t p, const double* X, Py_ssize_t ld,
@@ -142,6 +143,18 @@ def row_loop_level(level=None):
     if level is not None:
         logistic_rows_force(<int>level)
     return logistic_rows_level()
+
+
+def row_loop_prefetch(level=0):
+    """Cache level the AVX-512 row loop prefetches rows into: 1 (L1) or 2
+    (L2). ``level`` 1 or 2 sets it for the process, 0 keeps (or, after a
+    forced level, restores) the automatic choice by CPU (``_fused_rows512.h``);
+    returns the level in use (0 where the loop is not built). Results do not
+    depend on it: a prefetch changes when rows reach the cache, not what is
+    computed."""
+    if level not in (0, 1, 2):
+        raise ValueError(f"level must be 0, 1 or 2, got {level!r}")
+    return logistic_rows_prefetch(<int>level)
 
 
 def hessian_max_order():

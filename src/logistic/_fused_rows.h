@@ -65,6 +65,7 @@
 #define LG_HESS_MAX_Q 128
 
 #if LOGISTIC_ROWS_AVAILABLE
+#include <cpuid.h>
 #include <immintrin.h>
 
 typedef double lg_v8d __attribute__((vector_size(64)));
@@ -506,6 +507,13 @@ static void logistic_rows_force(int level) {
     logistic_rows_forced = level < -2 ? -2 : level > 2 ? 2 : level;
 }
 
+/* The AVX-512 loops' prefetch target: 1 (L1) or 2 (L2) forced, 0 automatic;
+ * returns the level in use. */
+static int logistic_rows_prefetch(int level) {
+    lg512_pf_forced = level == 1 || level == 2 ? level : 0;
+    return lg512_prefetch_level();
+}
+
 static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
                                     ptrdiff_t ld, const double *w, double b,
                                     const double *off, const double *y,
@@ -545,6 +553,7 @@ static void logistic_dense_rows_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
 #else /* no vector extensions: the Cython caller uses BLAS */
 static int logistic_rows_level(void) { return -1; }
 static void logistic_rows_force(int level) { (void)level; }
+static int logistic_rows_prefetch(int level) { (void)level; return 0; }
 static void logistic_dense_rows_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
                                     ptrdiff_t ld, const double *w, double b,
                                     const double *off, const double *y,

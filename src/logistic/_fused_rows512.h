@@ -14,12 +14,9 @@
  *   work (one core, 1M x 100: float32 39.0 -> 34.7 ms, float64 64.9 -> 59.1
  *   ms against all eight rows in the dot loop; no prefetch: 60 and 76 ms;
  *   each variant built and timed by `python -m benchmarks.kernel_pass
- *   --one-core`). To L1 rather than L2 (_MM_HINT_T1): on an AMD EPYC
- *   (Zen 5, 2 vCPUs) float64 30-32 ms against 33-36 ms a pass, 1.25-1.32x
- *   against 1.38-1.46x one X @ w, float32 and the Hessian pass unchanged
- *   (CPU time, one thread, variants built side by side and alternated in one
- *   process, 7-9 reps, four runs); 8-12 rows ahead as 16, 24-64 rows 8-15 %
- *   slower;
+ *   --one-core`). To L1 or to L2 by the CPU (lg512_prefetch_level below:
+ *   L1 on Zen 5, L2 on Zen 4, where prefetching to L1 doubled a float32
+ *   pass); on Zen 5, 8-12 rows ahead as 16, 24-64 rows 8-15 % slower;
  * - float32 rows of at most LG_WIDE_MAX columns are widened to float64 once,
  *   into an L1 buffer the gradient update reads (one conversion a value
  *   instead of two);
@@ -37,9 +34,6 @@
 
 #ifndef LG_PF_ROWS
 #define LG_PF_ROWS 16
-#endif
-#ifndef LG_PF_HINT
-#define LG_PF_HINT _MM_HINT_T0
 #endif
 #ifndef LG_WIDE_MAX
 #define LG_WIDE_MAX 256
@@ -413,12 +407,64 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
         LG_HESS_MIRROR(H, p, q);                                                     \
     }
 
-LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64, double, LG512_XD, lg512_ldm_double,
+/* Each loop is built twice, prefetching to L1 (_l1) and to L2 (_l2): the
+ * macro bodies read LG_PF_HINT where they are expanded. */
+#define LG_PF_HINT _MM_HINT_T0
+LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64_l1, double, LG512_XD, lg512_ldm_double,
                          lg_hess_f64_512)
-LOGISTIC_ROWS_512_SKEWED(lg_rows512_f32_skewed, float, LG512_XF, lg512_ldm_float,
+LOGISTIC_ROWS_512_SKEWED(lg_rows512_f32_skewed_l1, float, LG512_XF, lg512_ldm_float,
                          lg_hess_f32_512)
-LOGISTIC_ROWS_512(lg_rows512_f32_widened, float, LG512_XF, lg512_ldm_float,
+LOGISTIC_ROWS_512(lg_rows512_f32_widened_l1, float, LG512_XF, lg512_ldm_float,
                   lg_hess_f32_512)
+#undef LG_PF_HINT
+#define LG_PF_HINT _MM_HINT_T1
+LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64_l2, double, LG512_XD, lg512_ldm_double,
+                         lg_hess_f64_512)
+LOGISTIC_ROWS_512_SKEWED(lg_rows512_f32_skewed_l2, float, LG512_XF, lg512_ldm_float,
+                         lg_hess_f32_512)
+LOGISTIC_ROWS_512(lg_rows512_f32_widened_l2, float, LG512_XF, lg512_ldm_float,
+                  lg_hess_f32_512)
+#undef LG_PF_HINT
+
+/* Which cache level the loops prefetch the rows ahead into: 1 (L1,
+ * _MM_HINT_T0) or 2 (L2, _MM_HINT_T1); 0 until detected. Measured with
+ * `python -m benchmarks.kernel_pass --prefetch 1,2` (1M x 100, one
+ * value+gradient pass, ratio to one X @ w, all cores / one core):
+ * - AMD EPYC Zen 4 (family 25, AVX-512 on 256-bit units, 2 vCPUs): L2
+ *   float64 0.74-0.75x / 0.66x against L1's 1.13-1.23x / 1.17x, float32
+ *   0.85-0.95x / 0.93-0.97x against 1.40-1.60x / 1.78-1.84x;
+ * - AMD EPYC Zen 5 (family 26): L1 float64 30-32 ms against L2's 33-36 ms
+ *   (1.25-1.32x against 1.38-1.46x), float32 unchanged.
+ * Automatic: L1 on AMD family 26 and later, L2 elsewhere (CPUs not
+ * measured get the choice that lost least where it lost). */
+static int lg512_pf_level = 0;
+static int lg512_pf_forced = 0;
+
+static int lg512_prefetch_level(void) {
+    if (lg512_pf_forced)
+        return lg512_pf_forced;
+    if (!lg512_pf_level) {
+        unsigned a = 0, b = 0, c = 0, d = 0, family = 0;
+        int amd = 0;
+        if (__get_cpuid(0, &a, &b, &c, &d))
+            amd = b == 0x68747541u; /* "Auth"enticAMD */
+        if (__get_cpuid(1, &a, &b, &c, &d))
+            family = ((a >> 8) & 0xf) + (((a >> 8) & 0xf) == 0xf ? (a >> 20) & 0xff : 0);
+        lg512_pf_level = amd && family >= 26 ? 1 : 2;
+    }
+    return lg512_pf_level;
+}
+
+LG_ATTR_512 static void lg_rows512_f64(ptrdiff_t n, ptrdiff_t p, const double *X,
+                                       ptrdiff_t ld, const double *restrict w,
+                                       double b, const double *restrict off,
+                                       const double *restrict y,
+                                       const double *restrict sw, double *restrict g,
+                                       double *restrict d, int with_grad, double *out,
+                                       double *restrict H, ptrdiff_t q) {
+    (lg512_prefetch_level() == 1 ? lg_rows512_f64_l1 : lg_rows512_f64_l2)(
+        n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
+}
 
 /* float32 rows of at most LG_WIDE_MAX columns are widened once (unskewed
  * loop); longer ones are read as they are (skewed loop). */
@@ -429,6 +475,8 @@ LG_ATTR_512 static void lg_rows512_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
                                        const double *restrict sw, double *restrict g,
                                        double *restrict d, int with_grad, double *out,
                                        double *restrict H, ptrdiff_t q) {
-    (p <= LG_WIDE_MAX ? lg_rows512_f32_widened : lg_rows512_f32_skewed)(
+    const int l1 = lg512_prefetch_level() == 1;
+    (p <= LG_WIDE_MAX ? (l1 ? lg_rows512_f32_widened_l1 : lg_rows512_f32_widened_l2)
+                      : (l1 ? lg_rows512_f32_skewed_l1 : lg_rows512_f32_skewed_l2))(
         n, p, X, ld, w, b, off, y, sw, g, d, with_grad, out, H, q);
 }
