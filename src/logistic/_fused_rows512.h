@@ -409,21 +409,18 @@ LG_ATTR_512 static inline __m512d lg512_explog(__m512d t, __m512d *l) {
 
 /* Each loop is built twice, prefetching to L1 (_l1) and to L2 (_l2): the
  * macro bodies read LG_PF_HINT where they are expanded. */
+#define LG512_LOOPS(SFX)                                                             \
+    LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64##SFX, double, LG512_XD, lg512_ldm_double, \
+                             lg_hess_f64_512)                                        \
+    LOGISTIC_ROWS_512_SKEWED(lg_rows512_f32_skewed##SFX, float, LG512_XF,            \
+                             lg512_ldm_float, lg_hess_f32_512)                       \
+    LOGISTIC_ROWS_512(lg_rows512_f32_widened##SFX, float, LG512_XF, lg512_ldm_float, \
+                      lg_hess_f32_512)
 #define LG_PF_HINT _MM_HINT_T0
-LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64_l1, double, LG512_XD, lg512_ldm_double,
-                         lg_hess_f64_512)
-LOGISTIC_ROWS_512_SKEWED(lg_rows512_f32_skewed_l1, float, LG512_XF, lg512_ldm_float,
-                         lg_hess_f32_512)
-LOGISTIC_ROWS_512(lg_rows512_f32_widened_l1, float, LG512_XF, lg512_ldm_float,
-                  lg_hess_f32_512)
+LG512_LOOPS(_l1)
 #undef LG_PF_HINT
 #define LG_PF_HINT _MM_HINT_T1
-LOGISTIC_ROWS_512_SKEWED(lg_rows512_f64_l2, double, LG512_XD, lg512_ldm_double,
-                         lg_hess_f64_512)
-LOGISTIC_ROWS_512_SKEWED(lg_rows512_f32_skewed_l2, float, LG512_XF, lg512_ldm_float,
-                         lg_hess_f32_512)
-LOGISTIC_ROWS_512(lg_rows512_f32_widened_l2, float, LG512_XF, lg512_ldm_float,
-                  lg_hess_f32_512)
+LG512_LOOPS(_l2)
 #undef LG_PF_HINT
 
 /* Which cache level the loops prefetch the rows ahead into: 1 (L1,
