@@ -16,7 +16,8 @@ Conventions (owned here):
   are matched literally (longest first), so names with brackets, dots or
   spaces work as printed; text starting with a digit is a number, so a name
   that starts with a digit (or any name) can be quoted with backticks:
-  ``"`0` = `1`"``.
+  ``"`0` = `1`"``; a quoted name may hold ``=``, ``,`` and ``;``
+  (``"`dose=high` = 0"``).
 * Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁺ (Rβ̂ - q)`` with ``V`` the
   covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rank of
   ``R V Rᵀ`` (statsmodels ``wald_test(..., use_f=False)``). The rank is
@@ -238,17 +239,31 @@ def _linear(text: str, names: list[str]) -> tuple[FloatArray, float]:
     return a, c
 
 
+def _split(text: str, separators: str) -> list[str]:
+    """``text`` split at each of ``separators`` outside backticks: a quoted
+    name such as `` `a=b` `` or `` `x, y` `` stays one piece."""
+    pieces, start, quoted = [], 0, False
+    for i, ch in enumerate(text):
+        if ch == "`":
+            quoted = not quoted
+        elif ch in separators and not quoted:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return pieces
+
+
 def parse_constraints(
     hypothesis: Any, names: list[str]
 ) -> tuple[FloatArray, FloatArray]:
     """``(R, q)`` from text such as ``"rank3 = rank4, gre = 0"`` (see module docs)."""
     parts = [hypothesis] if isinstance(hypothesis, str) else list(hypothesis)
-    equations = [e for part in parts for e in re.split(r"[,;]", part) if e.strip()]
+    equations = [e for part in parts for e in _split(part, ",;") if e.strip()]
     if not equations:
         raise InvalidParameterError("the hypothesis is empty")
     rows, rhs = [], []
     for eq in equations:
-        sides = [_linear(side, names) for side in eq.split("=")]
+        sides = [_linear(side, names) for side in _split(eq, "=")]
         if len(sides) == 1:  # an expression alone means "= 0"
             sides.append((np.zeros(len(names)), 0.0))
         # a chain e0 = e1 = ... = em is the m restrictions e_j - e_{j+1} = 0
