@@ -24,7 +24,9 @@ first step's; elsewhere the start is evaluated by a pass.
 
 Precision polish: L-BFGS-B's line search compares objective values, so it
 stalls once the decrease per step falls below the floating-point resolution
-of ``J`` (≈ 1e-16 relative), typically with a gradient max-norm near 1e-9.
+of ``J`` (≈ 1e-16 relative; float32's ≈ 1e-7 on float32 data, whose ``X w``
+runs in float32: :attr:`~._base.Fit.value_eps`), typically with a gradient
+max-norm near 1e-9 (1e-6 to 1e-8 on float32 data).
 The wrapper cuts that stall short: once ``FLAT_EVALUATIONS`` evaluations in a
 row since scipy's last accepted iterate return values within rounding noise
 of it (:func:`._linesearch.unresolved`), scipy is stopped there instead of
@@ -163,7 +165,8 @@ class _Evaluations:
                 len(self.fit.history), self.fit.to_original(last), f, g
             )
         self.x, self.f, self.g, self.gn = x, f, g, gn
-        if self.f_accepted is not None and unresolved(f, self.f_accepted):
+        eps = self.fit.value_eps  # float32 data resolve J to float32's rounding
+        if self.f_accepted is not None and unresolved(f, self.f_accepted, eps):
             self.flat += 1
             if self.flat >= FLAT_EVALUATIONS:
                 raise _Stalled
