@@ -3,10 +3,10 @@
 Exit codes and the exceptions they stand for are :mod:`._codes`'s; commands
 import them from there. Diagnostics go to stderr; results to stdout. Output
 files are checked *before* any work and written atomically
-(:func:`logistic.io.atomic_output`); ``logistic fit`` refuses an existing
-output without ``--force`` (:func:`refuse_existing`) once its data and
-columns are checked, before the fit, so that a mistake in the data or a
-column name is reported first.
+(:func:`logistic.io.atomic_output`); a command that reads a model or data
+(``fit``, ``predict``, ``report``, ``margins``, ``export``) refuses an
+existing output without ``--force`` (:func:`refuse_existing`) once those
+are checked, before its work, so that a mistake in them is reported first.
 """
 
 from __future__ import annotations

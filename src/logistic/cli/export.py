@@ -13,6 +13,7 @@ from ._common import (
     check_output,
     load_model_file,
     note,
+    refuse_existing,
     require_inputs,
     typed_option,
     writing,
@@ -53,8 +54,10 @@ def export(
     """
     require_inputs(model=model)
     option = typed_option("--onnx", "--output", "-o")
-    out = check_output(onnx, force=force, inputs=(model,), option=option)
+    # an existing output is refused once the model file is checked
+    out = check_output(onnx, force=True, inputs=(model,), option=option)
     mf = load_model_file(str(model))
+    refuse_existing(out, force=force)
     try:
         from ..onnx_export import to_onnx_bytes
         from ._multiclass import is_multiclass, levels_of

@@ -63,6 +63,7 @@ from ._common import (
     collect_warnings,
     load_model_file,
     note,
+    refuse_existing,
     require_inputs,
     warn,
     writing,
@@ -375,7 +376,8 @@ def margins(
             EX_USAGE,
         )
     require_inputs(data=data, model=model)
-    out = None if output is None else check_output(output, force=force,
+    # an existing output is refused once the model and data are checked
+    out = None if output is None else check_output(output, force=True,
                                                    inputs=(data, model))  # fmt: skip
     mf = load_model_file(str(model))
     check_model(mf, model)
@@ -390,6 +392,8 @@ def margins(
     }
     reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
     rows = training_rows(mf, data, cluster, quiet=quiet, **reading)
+    if out is not None:
+        refuse_existing(out, force=force)
     with collect_warnings() as messages, status("marginal effects ...", quiet):
         me = _effects(mf, rows, data, model, {"cov_type": cov_type, "margeff": margeff})
     for message in messages:

@@ -19,7 +19,14 @@ from ._apply import (
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
-from ._common import check_output, note, parse_list, require_inputs, writing
+from ._common import (
+    check_output,
+    note,
+    parse_list,
+    refuse_existing,
+    require_inputs,
+    writing,
+)
 from ._progress import Quiet
 
 
@@ -317,10 +324,12 @@ def predict(
     require_inputs(data=data, model=model)
     if output is not None and str(output) == "-":
         output = None
+    # an existing output is refused once the model and data are checked
+    # (refuse_existing below): their mistakes are named first, without --force
     out = (
         None
         if output is None
-        else check_output(output, force=force, inputs=(data, model))
+        else check_output(output, force=True, inputs=(data, model))
     )
     if out is not None and out.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise CLIError(
@@ -339,6 +348,8 @@ def predict(
         decimal=decimal,
         keep=kept,
     )
+    if out is not None:
+        refuse_existing(out, force=force)
     from .._multiclass import is_multiclass
 
     if is_multiclass(applied.model_file.model):

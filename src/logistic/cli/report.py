@@ -16,7 +16,14 @@ from ._apply import (
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
-from ._common import check_output, note, require_inputs, typed_option, writing
+from ._common import (
+    check_output,
+    note,
+    refuse_existing,
+    require_inputs,
+    typed_option,
+    writing,
+)
 from ._progress import Quiet
 from ._spelling import cli_spelling
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
@@ -236,7 +243,8 @@ def report(
     check_row_options(missing, unknown)
     check_groups(groups)
     require_inputs(data=data, model=model)
-    out = check_output(output, force=force, inputs=(data, model))
+    # an existing output is refused once the model and data are checked
+    out = check_output(output, force=True, inputs=(data, model))
     if out.suffix.lower() not in (".html", ".htm"):
         option = typed_option("--output", "-o")
         raise CLIError(
@@ -257,6 +265,7 @@ def report(
         quiet=quiet,
         weighted=True,
     )
+    refuse_existing(out, force=force)
     tell_unscored(applied, data, missing, unknown, task="report on")
     write_report(
         applied,
