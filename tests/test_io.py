@@ -452,6 +452,23 @@ ENCODING_CASES = [
         "do not produce the stored feature_names",
     ),
     (_enc(lambda e: e["factors"]["C(rank)"].update(column=None)), "column name"),
+    # the optional reference of a factor coded with every level: one of its levels
+    (
+        _enc(lambda e: e["factors"]["C(rank)"].update(reference=7)),
+        r"encoding\.factors\.C\(rank\)\.reference' is 7; expected a level",
+    ),
+    (
+        _enc(lambda e: e["factors"]["C(rank)"].update(reference="1")),
+        "expected a level",  # text '1' is not the number 1
+    ),
+    (
+        _enc(lambda e: e["factors"]["C(rank)"].update(reference={"op": "eval"})),
+        "expected a level",
+    ),
+    (
+        _enc(lambda e: e["factors"]["C(rank)"].update(contrast="sum")),
+        r"must have the keys kind, column, levels \(and optionally reference\)",
+    ),
     (
         _enc(lambda e: e["factors"]["gre"]["expr"].update(op="eval")),
         r"encoding\.factors\.gre\.expr\.op' is 'eval'",

@@ -208,6 +208,37 @@ def test_full_rank_factor_levels_against_the_reference(tmp_path, capsys, lbw):
     assert doc["C(race)[T.2]"]["effect"] == pytest.approx(0.2138, abs=1e-4)
 
 
+def test_full_coding_treatment_levels_against_the_named_reference(
+    tmp_path, capsys, lbw
+):
+    """``0 + C(race, Treatment(3)) + smoke``: every level a column (sorted, as
+    formulaic and patsy), and race's levels 1 and 2 against 3, the reference
+    the formula names (they were taken against the first sorted level, 1).
+    Reference: the same likelihood with an intercept and treatment coding
+    against 3 (statsmodels)."""
+    model = fit(tmp_path, "low ~ 0 + C(race, Treatment(3)) + smoke")
+    stored = json.loads(model.read_text())["encoding"]["factors"]
+    assert stored["C(race, Treatment(3))"]["levels"] == [1, 2, 3]
+    assert stored["C(race, Treatment(3))"]["reference"] == 3
+    doc = margins_json(capsys, model, "--dummy")
+    ref = Reference(
+        smf.logit("low ~ C(race, Treatment(3)) + smoke", lbw).fit(disp=0), lbw
+    )
+    label = "C(race, Treatment(3))"
+    assert list(doc) == [f"{label}[T.1]", f"{label}[T.2]", "smoke"]
+    check(doc[f"{label}[T.1]"], ref.effect_and_se("race", (3, 1)))
+    check(doc[f"{label}[T.2]"], ref.effect_and_se("race", (3, 2)))
+    check(doc["smoke"], ref.effect_and_se("smoke", (0, 1)))
+    # the reduced coding of the same factor stores 3 first and no reference
+    reduced = fit(tmp_path, "low ~ C(race, Treatment(3)) + smoke")
+    stored = json.loads(reduced.read_text())["encoding"]["factors"]
+    assert stored["C(race, Treatment(3))"] == {
+        "kind": "categorical",
+        "column": "race",
+        "levels": [3, 1, 2],
+    }
+
+
 def test_weights_offset_and_robust_covariance(tmp_path, capsys, lbw):
     """Frequency weights and an offset: statsmodels' GLM with freq_weights and
     offset; the sandwich covariance (HC0) of smf.logit for the unweighted fit."""

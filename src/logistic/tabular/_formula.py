@@ -38,7 +38,7 @@ import numpy as np
 from .._exceptions import DataValidationError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 from ._formula_contrasts import treatment as treatment_factor
-from ._formula_contrasts import treatment_levels
+from ._formula_contrasts import treatment_spec
 from ._read import position
 
 __all__ = [
@@ -344,7 +344,7 @@ def _learn(
 ) -> dict[str, Any]:
     """A factor's stored form with its learnt state; ``coding`` holds how
     the terms code it (True: against its reference, False: every level) and
-    a term that takes every level (see :func:`treatment_levels`)."""
+    a term that takes every level (see :func:`._formula_contrasts.treatment_spec`)."""
     if kind == "categorical":
         if parsed["kind"] == "numeric" and parsed["expr"]["op"] != "column":
             raise DataValidationError(
@@ -356,7 +356,7 @@ def _learn(
         column = parsed.get("column") or parsed["expr"]["name"]
         levels = _jsonable(list(state["categories"]))
         if parsed.get("reference") is not None:
-            levels = treatment_levels(name, levels, parsed, coding, formula)
+            return treatment_spec(name, column, levels, parsed, coding, formula)
         return {"kind": "categorical", "column": column, "levels": levels}
     if kind != "numerical" or parsed["kind"] != "numeric":
         raise DataValidationError(f"formula term {name!r} is not numeric ({kind})")

@@ -18,7 +18,7 @@ from typing import Any
 
 from .._exceptions import DataValidationError
 
-__all__ = ["treatment", "treatment_levels"]
+__all__ = ["treatment", "treatment_levels", "treatment_spec"]
 
 
 def treatment(expr: str) -> dict[str, Any] | None:
@@ -117,3 +117,23 @@ def treatment_levels(
             f"of {full_term}): the same columns, the reference kept where it counts"
         )
     return first
+
+
+def treatment_spec(
+    name: str,
+    column: str,
+    levels: list[Any],
+    parsed: dict[str, Any],
+    coding: tuple[set[bool], str],
+    formula: str,
+) -> dict[str, Any]:
+    """The stored categorical factor of ``C(column, Treatment(ref))``: its
+    levels (:func:`treatment_levels`) and, where no term reduces it (every
+    level a column, in sorted order), ``"reference"``: ``ref`` as stored,
+    which the columns do not show but the level contrasts of marginal effects
+    are taken against (:func:`logistic.tabular._formula_margins.formula_variables`)."""
+    stored = treatment_levels(name, levels, parsed, coding, formula)
+    spec: dict[str, Any] = {"kind": "categorical", "column": column, "levels": stored}
+    if True not in coding[0]:
+        spec["reference"] = _reference_first(name, stored, parsed["reference"])[0]
+    return spec

@@ -29,6 +29,20 @@ def _columns(spec: dict[str, Any]) -> list[str]:
     return sorted(expression_columns(spec["expr"]))
 
 
+def _levels(spec: dict[str, Any]) -> tuple[Any, ...]:
+    """A categorical factor's levels, its reference first: the stored
+    ``reference`` where the factor has one (every level a column), else the
+    first stored level (:mod:`logistic.io._terms`)."""
+    levels = list(spec["levels"])
+    if "reference" in spec:
+        from ..io._terms import level_key
+
+        key = level_key(spec["reference"])
+        at = next(i for i, v in enumerate(levels) if level_key(v) == key)
+        levels.insert(0, levels.pop(at))
+    return tuple(levels)
+
+
 def by_variable(encoding: dict[str, Any] | None) -> bool:
     """Whether a model's effects must be taken per variable (module docstring)."""
     if not encoding or encoding.get("kind") != "formula":
@@ -66,9 +80,7 @@ def formula_variables(encoding: dict[str, Any]) -> list[Any]:
                     numeric.add(column)
                 if column in found:
                     continue
-                levels = (
-                    tuple(spec["levels"]) if spec["kind"] == "categorical" else None
-                )
+                levels = _levels(spec) if spec["kind"] == "categorical" else None
                 label = item["factor"] if levels is not None else column
                 found[column] = Variable(column, label, levels)
     both = [c for c, v in found.items() if v.levels is not None and c in numeric]
