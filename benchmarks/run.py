@@ -23,7 +23,8 @@ Protocol (the same for every method):
 * Repetitions: the reaching settings are re-run, methods alternating, in
   rotating order; the reported time is the median of all runs at that setting.
   A method whose first run at its setting took under ``QUICK_FIT_S`` gets
-  ``--reps-quick`` runs instead of ``--reps``: on a shared 2-CPU host a fit of
+  ``--reps-quick`` runs instead of ``--reps`` (or ``--reps-big``; on every
+  dataset, and never fewer than those): on a shared 2-CPU host a fit of
   tens of milliseconds varies by ±20 % from run to run (reuters, ours: 15-28 ms
   in fresh processes), and a median of three such runs moves a ratio by as
   much; longer fits average that noise within the run. The rule reads each

@@ -24,6 +24,7 @@ is missing is handled as a missing value under ``--missing``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
@@ -259,8 +260,13 @@ def apply_model(
     decimal: str = ".",
     weighted: bool = False,
     keep: list[str] | None = None,
+    checked: Callable[[Any], None] | None = None,
 ) -> Applied:
     """Read both files and compute the logits; errors name the file and column.
+
+    ``checked(model_file)``: called once the model file, the data and its
+    columns are read and checked, before the logits (a command refuses an
+    existing output there, so that their mistakes are named first).
 
     ``weighted``: weight the rows by the model file's weights column when
     DATA has it (``design.sample_weight``; ``Applied.weights`` names it).
@@ -302,9 +308,11 @@ def apply_model(
         unknown=unknown,
         kept=keep,
     )
+    weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
+    if checked is not None:
+        checked(mf)
     for text in design.notes:
         note(text)
-    weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
     X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
     if X.shape[0] == 0:
         z = np.empty(0, dtype=np.float64)

@@ -325,7 +325,7 @@ def predict(
     if output is not None and str(output) == "-":
         output = None
     # an existing output is refused once the model and data are checked
-    # (refuse_existing below): their mistakes are named first, without --force
+    # (refuse_existing in ``checked``): their mistakes are named first
     out = (
         None
         if output is None
@@ -335,6 +335,24 @@ def predict(
         raise CLIError(
             f"--output must end in .csv or .parquet, got {out.name!r}", EX_USAGE
         )
+
+    def checked(model_file: Any) -> None:
+        """The options against the model, then the output: before scoring."""
+        from .._multiclass import is_multiclass
+
+        if is_multiclass(model_file.model):
+            from ._multiclass import check_threshold
+
+            check_threshold(threshold)
+            if interval is not None:
+                raise CLIError(
+                    f"--interval applies to two-class models (the interval of "
+                    f"P(positive)); {model} has more than two classes",
+                    EX_USAGE,
+                )
+        if out is not None:
+            refuse_existing(out, force=force)
+
     applied = apply_model(
         model,
         data,
@@ -347,21 +365,8 @@ def predict(
         encoding=encoding,
         decimal=decimal,
         keep=kept,
+        checked=checked,
     )
-    if out is not None:
-        refuse_existing(out, force=force)
-    from .._multiclass import is_multiclass
-
-    if is_multiclass(applied.model_file.model):
-        from ._multiclass import check_threshold
-
-        check_threshold(threshold)
-        if interval is not None:
-            raise CLIError(
-                f"--interval applies to two-class models (the interval of "
-                f"P(positive)); {model} has more than two classes",
-                EX_USAGE,
-            )
     extra = None if interval is None else interval_columns(applied, model, interval)
     table = _table(applied, threshold, kept, excel, missing, extra)
     tell_unscored(applied, data, missing, unknown)

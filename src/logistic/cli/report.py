@@ -264,8 +264,8 @@ def report(
         decimal=decimal,
         quiet=quiet,
         weighted=True,
+        checked=lambda _: refuse_existing(out, force=force),
     )
-    refuse_existing(out, force=force)
     tell_unscored(applied, data, missing, unknown, task="report on")
     write_report(
         applied,

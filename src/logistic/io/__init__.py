@@ -13,8 +13,10 @@ Convention (owned here):
   ``covariance`` (or null) and ``training`` (free-form facts about the fit).
 * A file carries the oldest format version that describes it: 1.1 for a
   binary model, 1.2 for K > 2 classes (coefficient rows, K intercepts and the
-  parametrization: :mod:`._multinomial`). This build reads every 1.x file; a
-  K-class model in a file that claims 1.1 or older is refused.
+  parametrization: :mod:`._multinomial`), 1.3 for a formula factor with a
+  stored ``reference`` (:mod:`._terms`). This build reads every 1.x file; a
+  K-class model in a file that claims 1.1 or older, or a stored reference in
+  one that claims 1.2 or older, is refused.
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);
   non-finite coefficients are refused when saving and when loading.
@@ -91,6 +93,17 @@ from ._statistics import (
 
 #: The format version of binary files (K > 2 classes: ``MULTICLASS_VERSION``).
 BINARY_VERSION = (1, 1)
+#: The format version that adds a formula factor's stored ``reference``.
+REFERENCE_VERSION = (1, 3)
+
+
+def _stored_reference(encoding: Any) -> str | None:
+    """The name of the first formula factor with a stored ``reference``, if any."""
+    if not isinstance(encoding, dict) or encoding.get("kind") != "formula":
+        return None
+    factors = encoding.get("factors") or {}
+    return next((name for name, spec in factors.items() if "reference" in spec), None)
+
 
 __all__ = [
     "FORMAT_NAME",
@@ -184,6 +197,8 @@ def save(
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     check_label_classes((checked or {}).get("label"), model.classes_, str(path))
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
+    if _stored_reference(checked) is not None:
+        version = max(version, REFERENCE_VERSION)
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": f"{version[0]}.{version[1]}",
@@ -395,6 +410,17 @@ def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
         )
 
 
+def _check_reference_version(version: str, encoding: Any, path: str) -> None:
+    factor = _stored_reference(encoding)
+    major, minor = (int(v) for v in version.split("."))
+    if factor is not None and (major, minor) < REFERENCE_VERSION:
+        raise _bad(
+            path,
+            f"field 'format_version' is {version} but formula factor {factor!r:.60} "
+            "stores a reference (format {}.{} or later)".format(*REFERENCE_VERSION),
+        )
+
+
 def _checked_training(training: Any, path: str) -> dict[str, Any]:
     checked = training_from_dict(training, path)
     _check_warnings(checked, path)
@@ -471,6 +497,7 @@ def read_model_bytes(
         doc.get("encoding"), model.n_features_in_, p, strict=strict
     )
     check_label_classes((encoding or {}).get("label"), model.classes_, p)
+    _check_reference_version(str(doc["format_version"]), encoding, p)
     names = getattr(model, "feature_names_in_", None)
     if encoding is not None and names is not None:
         if list(names) != encoding["feature_names"]:

@@ -20,8 +20,9 @@ from ._fields import _bad, _finite_list
 
 FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
-#: 1.1, K-class files as 1.2: :mod:`._multinomial`); a newer major is refused.
-FORMAT_VERSION = (1, 2)
+#: 1.1, K-class files as 1.2: :mod:`._multinomial`, a formula factor with a
+#: stored ``reference`` as 1.3: :mod:`._terms`); a newer major is refused.
+FORMAT_VERSION = (1, 3)
 #: Files larger than this are refused before being read (P07).
 MAX_BYTES = 512 * 2**20
 #: Largest feature count a model file may claim (P07).

@@ -329,7 +329,8 @@ def check_factors(factors: Any, path: str, field: str = "encoding.factors") -> N
 def check_terms(
     terms: Any, factors: dict[str, Any], path: str, field: str = "encoding.terms"
 ) -> None:
-    """Raise :class:`ModelFormatError` unless every block names known factors."""
+    """Raise :class:`ModelFormatError` unless every block names known factors
+    (and a factor with a stored ``reference`` is never reduced)."""
     if not isinstance(terms, list):
         raise _bad(path, field, "must be a list of column blocks")
     for i, block in enumerate(terms):
@@ -350,6 +351,15 @@ def check_terms(
                 )
             if reduced and factors[name]["kind"] != "categorical":
                 raise _bad(path, f"{at}.reduced", "is true for a numeric factor")
+            if reduced and "reference" in factors[name]:
+                # a reduced factor's reference is its first level, its columns
+                # T.level against it: a second reference would contradict them
+                raise _bad(
+                    path,
+                    f"{at}.reduced",
+                    f"is true for {name!r:.60}, whose stored reference is only for a "
+                    "factor no term reduces (its first level is the reference)",
+                )
             if name in seen:
                 raise _bad(path, where, f"uses factor {name!r} twice")
             seen.add(name)

@@ -336,7 +336,8 @@ class LBFGS(Solver):
                 break
             x_new = x + s
             gn_new = ev.residual(x_new)
-            if not (ev.f < f or (unresolved(ev.f, f) and gn_new < gn)):
+            flat = unresolved(ev.f, f, fit.value_eps)  # at the data type's rounding
+            if not (ev.f < f or (flat and gn_new < gn)):
                 ev.x, ev.f, ev.g, ev.gn = x, f, g, gn
                 break
             agreement = (f - ev.f) / model.predicted if model.predicted > 0 else 0.0
@@ -421,7 +422,6 @@ def _one_blas_thread() -> Any:
     blocks with BLAS at one thread (:mod:`logistic.backends.in_memory`).
     """
     return one_blas_thread()
-
 
 
 def _restart_point(start: dict[str, Any], fit: Fit) -> FloatArray:

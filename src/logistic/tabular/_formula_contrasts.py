@@ -6,9 +6,11 @@ of a full coding (every level, in that order) and, for a reduced coding
 (treatment contrasts beside the intercept or a lower-order term), the
 reference: the first level. ``C(x, Treatment(ref))`` therefore stores ``ref``
 first when the formula reduces it; when it never does (``0 +
-C(x, Treatment(ref))``) every level is a column, the reference has no effect,
-and the levels stay in formulaic's sorted order (formulaic and patsy; R's
-``0 + relevel(x, ref)`` gives the same columns with ``ref`` first). The text
+C(x, Treatment(ref))``) every level is a column, the reference has no effect
+on the fit, and the levels stay in formulaic's sorted order (formulaic and
+patsy; R's ``0 + relevel(x, ref)`` gives the same columns with ``ref``
+first), with ``ref`` stored beside them as the factor's ``reference`` for
+the level contrasts of marginal effects (:func:`treatment_spec`). The text
 is read with :func:`ast.parse`, which runs nothing.
 """
 
@@ -97,7 +99,8 @@ def treatment_levels(
     order) and, for a reduced coding, the reference (the first level).
     Reduced (beside the intercept or a lower-order term): ``ref`` first. Never
     reduced (``0 + C(x, Treatment(ref))``, or only in interactions that take
-    every level): every level is a column and the reference has no effect, as
+    every level): every level is a column and the reference has no effect on
+    the columns (:func:`treatment_spec` stores it beside them), as
     in formulaic and patsy (and R's ``0 + relevel(x, ref)``, which orders the
     columns with ``ref`` first): the sorted order, formulaic's. Both codings
     under one name need two orders unless ``ref`` is already the first level:

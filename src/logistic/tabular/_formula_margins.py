@@ -66,7 +66,8 @@ def by_variable(encoding: dict[str, Any] | None) -> bool:
 def formula_variables(encoding: dict[str, Any]) -> list[Any]:
     """The formula's variables (:class:`~logistic.inference._margins_terms.Variable`)
     in the order the terms first read them; a categorical one is labelled by
-    its first factor (``C(race)``) and carries its stored levels."""
+    its first factor (``C(race)``) and carries its stored levels, its
+    reference first (:func:`_levels`)."""
     from ..inference._margins_terms import Variable
 
     factors = encoding["factors"]
