@@ -502,32 +502,6 @@ ENCODING_CASES = [
 ]
 
 
-def test_stored_reference_needs_format_1_3(tmp_path, capsys):
-    """A formula factor that no term reduces stores its Treatment reference
-    and the file says 1.3 (a reduced one stays 1.1); the same file claiming
-    1.2 is refused, naming the factor."""
-    from conftest import data_path, run_cli
-
-    data = data_path("ucla-admissions", "binary.csv")
-    full, reduced = tmp_path / "full.json", tmp_path / "reduced.json"
-    for out, formula in (
-        (full, "admit ~ 0 + C(rank, Treatment(3)) + gre"),
-        (reduced, "admit ~ C(rank, Treatment(3)) + gre"),
-    ):
-        code, _, err = run_cli(capsys, ["fit", data, "--formula", formula, "-o", out])
-        assert code == 0, err
-    assert json.loads(full.read_text())["format_version"] == "1.3"
-    assert json.loads(reduced.read_text())["format_version"] == "1.1"
-    assert lio.load(full) is not None
-    p = _edited(full, tmp_path, lambda d: d.update(format_version="1.2"))
-    with pytest.raises(
-        ModelFormatError,
-        match=r"is 1\.2 but formula factor 'C\(rank, Treatment\(3\)\)' stores a "
-        r"reference \(format 1\.3 or later\)",
-    ):
-        lio.load(p)
-
-
 @pytest.mark.parametrize(("edit", "message"), ENCODING_CASES)
 def test_every_encoding_field_is_checked(formula_model, tmp_path, edit, message):
     p = _edited(formula_model, tmp_path, edit)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import logistic.io
 from conftest import data_path, run_cli
 
 smf = pytest.importorskip("statsmodels.formula.api")
@@ -80,3 +81,28 @@ def test_reference_level_first_is_stored_when_the_factor_is_reduced(workdir, cap
     model = json.loads((workdir / "m.json").read_text())
     levels = model["encoding"]["factors"]["C(rank, Treatment(3))"]["levels"]
     assert levels == [3, 1, 2, 4]
+
+
+def test_stored_reference_needs_format_1_3(tmp_path, capsys):
+    """A formula factor that no term reduces stores its Treatment reference
+    and the file says 1.3 (a reduced one stays 1.1); the same file claiming
+    1.2 is refused, naming the factor."""
+    from test_io import _edited
+
+    full, reduced = tmp_path / "full.json", tmp_path / "reduced.json"
+    for out, formula in (
+        (full, "admit ~ 0 + C(rank, Treatment(3)) + gre"),
+        (reduced, "admit ~ C(rank, Treatment(3)) + gre"),
+    ):
+        code, _, err = run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", out])
+        assert code == 0, err
+    assert json.loads(full.read_text())["format_version"] == "1.3"
+    assert json.loads(reduced.read_text())["format_version"] == "1.1"
+    assert logistic.io.load(full) is not None
+    p = _edited(full, tmp_path, lambda d: d.update(format_version="1.2"))
+    with pytest.raises(
+        logistic.io.ModelFormatError,
+        match=r"is 1\.2 but formula factor 'C\(rank, Treatment\(3\)\)' stores a "
+        r"reference \(format 1\.3 or later\)",
+    ):
+        logistic.io.load(p)
