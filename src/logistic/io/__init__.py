@@ -97,14 +97,6 @@ BINARY_VERSION = (1, 1)
 REFERENCE_VERSION = (1, 3)
 
 
-def _stored_reference(encoding: Any) -> str | None:
-    """The name of the first formula factor with a stored ``reference``, if any."""
-    if not isinstance(encoding, dict) or encoding.get("kind") != "formula":
-        return None
-    factors = encoding.get("factors") or {}
-    return next((name for name, spec in factors.items() if "reference" in spec), None)
-
-
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
@@ -408,6 +400,14 @@ def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
             f"field 'format_version' is {version} but the model has {n_classes} "
             "classes (format {}.{} or later)".format(*MULTICLASS_VERSION),
         )
+
+
+def _stored_reference(encoding: Any) -> str | None:
+    """The name of the first formula factor with a stored ``reference``, if any."""
+    if not isinstance(encoding, dict) or encoding.get("kind") != "formula":
+        return None
+    factors = encoding.get("factors") or {}
+    return next((name for name, spec in factors.items() if "reference" in spec), None)
 
 
 def _check_reference_version(version: str, encoding: Any, path: str) -> None:
