@@ -462,6 +462,10 @@ ENCODING_CASES = [
         "expected a level",  # text '1' is not the number 1
     ),
     (
+        _enc(lambda e: e["factors"]["C(rank)"].update(reference=True)),
+        "expected a level",  # true is not the number 1
+    ),
+    (
         _enc(lambda e: e["factors"]["C(rank)"].update(reference={"op": "eval"})),
         "expected a level",
     ),

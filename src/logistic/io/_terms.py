@@ -8,10 +8,10 @@ as two plain-JSON fields, never as text to evaluate.
 
   - ``{"kind": "categorical", "column": NAME, "levels": [...]}``: one
     indicator column per level (JSON scalars, first level the reference);
-    optionally ``"reference": LEVEL`` (one of the levels), the reference a
-    factor that no term reduces was given (``0 + C(x, Treatment(r))``: every
-    level a column in sorted order), for the level contrasts of marginal
-    effects;
+    optionally ``"reference": LEVEL`` (one of the levels, of its JSON type),
+    the reference a factor that no term reduces was given (``0 + C(x,
+    Treatment(r))``: every level a column in sorted order), for the level
+    contrasts of marginal effects;
   - ``{"kind": "numeric", "expr": NODE}``: a numeric expression tree whose
     nodes are, closed list, ``{"op": "column", "name": NAME}``,
     ``{"op": "number", "value": x}``, ``{"op": "neg", "arg": NODE}``,
@@ -58,7 +58,6 @@ __all__ = [
     "feature_names",
     "evaluate",
     "expression_columns",
-    "level_key",
 ]
 
 #: Unary functions of the grammar and their numpy implementations.
@@ -269,7 +268,7 @@ def check_expression(node: Any, path: str, field: str, depth: int = 0) -> None:
         raise _bad(path, f"{field}.arg", f"of {op} reads no column")
 
 
-def level_key(value: Any) -> tuple[str, Any]:
+def _level_key(value: Any) -> tuple[str, Any]:
     """A level's identity: its type class (text or number) and value (2 and 2.0
     one level, 2 and "2" two)."""
     return ("str", value) if isinstance(value, str) else ("number", value)
@@ -282,7 +281,7 @@ def check_levels(levels: Any, path: str, field: str) -> None:
     for v in levels:
         if not (isinstance(v, (str, bool)) or _finite_number(v)):
             raise _bad(path, field, f"holds {v!r:.60}; levels are strings or numbers")
-    if len({level_key(v) for v in levels}) != len(levels):
+    if len({_level_key(v) for v in levels}) != len(levels):
         raise _bad(path, field, "holds the same level twice")
 
 
@@ -314,8 +313,8 @@ def check_factors(factors: Any, path: str, field: str = "encoding.factors") -> N
             check_levels(spec["levels"], path, f"{where}.levels")
             if "reference" in spec:
                 ref = spec["reference"]
-                if not (isinstance(ref, (str, bool)) or _finite_number(ref)) or (
-                    level_key(ref) not in {level_key(v) for v in spec["levels"]}
+                if not (isinstance(ref, (str, bool)) or _finite_number(ref)) or not any(
+                    v == ref and type(v) is type(ref) for v in spec["levels"]
                 ):
                     raise _bad(
                         path, f"{where}.reference", f"is {ref!r:.60}; expected a level"

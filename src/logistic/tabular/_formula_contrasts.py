@@ -20,7 +20,7 @@ from typing import Any
 
 from .._exceptions import DataValidationError
 
-__all__ = ["treatment", "treatment_levels", "treatment_spec"]
+__all__ = ["reference_first", "treatment", "treatment_levels", "treatment_spec"]
 
 
 def treatment(expr: str) -> dict[str, Any] | None:
@@ -70,9 +70,11 @@ def treatment(expr: str) -> dict[str, Any] | None:
     }
 
 
-def _reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
+def reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
     """``levels`` with ``reference`` first (the stored levels' convention:
-    the first level is the reference, :mod:`logistic.io._terms`)."""
+    the first level is the reference, :mod:`logistic.io._terms`): the level
+    equal to it and of its type, else the one that prints the same (a
+    formula's ``Treatment(1)`` for text levels)."""
     at = [
         i for i, v in enumerate(levels) if v == reference and type(v) is type(reference)
     ] or [i for i, v in enumerate(levels) if str(v) == str(reference)]
@@ -106,7 +108,7 @@ def treatment_levels(
     under one name need two orders unless ``ref`` is already the first level:
     refused, naming the spelling that works."""
     reduced, full_term = coding
-    first = _reference_first(name, levels, parsed["reference"])  # checks ref
+    first = reference_first(name, levels, parsed["reference"])  # checks ref
     if True not in reduced:
         return levels
     if False in reduced and first != levels:
@@ -138,5 +140,5 @@ def treatment_spec(
     stored = treatment_levels(name, levels, parsed, coding, formula)
     spec: dict[str, Any] = {"kind": "categorical", "column": column, "levels": stored}
     if True not in coding[0]:
-        spec["reference"] = _reference_first(name, stored, parsed["reference"])[0]
+        spec["reference"] = reference_first(name, stored, parsed["reference"])[0]
     return spec

@@ -29,18 +29,16 @@ def _columns(spec: dict[str, Any]) -> list[str]:
     return sorted(expression_columns(spec["expr"]))
 
 
-def _levels(spec: dict[str, Any]) -> tuple[Any, ...]:
+def _levels(name: str, spec: dict[str, Any]) -> tuple[Any, ...]:
     """A categorical factor's levels, its reference first: the stored
-    ``reference`` where the factor has one (every level a column), else the
-    first stored level (:mod:`logistic.io._terms`)."""
-    levels = list(spec["levels"])
-    if "reference" in spec:
-        from ..io._terms import level_key
+    ``reference`` where the factor has one (every level a column; the load
+    check makes it one of the levels, of the same type), else the first
+    stored level (:mod:`logistic.io._terms`)."""
+    if "reference" not in spec:
+        return tuple(spec["levels"])
+    from ._formula_contrasts import reference_first
 
-        key = level_key(spec["reference"])
-        at = next(i for i, v in enumerate(levels) if level_key(v) == key)
-        levels.insert(0, levels.pop(at))
-    return tuple(levels)
+    return tuple(reference_first(name, list(spec["levels"]), spec["reference"]))
 
 
 def by_variable(encoding: dict[str, Any] | None) -> bool:
@@ -81,7 +79,11 @@ def formula_variables(encoding: dict[str, Any]) -> list[Any]:
                     numeric.add(column)
                 if column in found:
                     continue
-                levels = _levels(spec) if spec["kind"] == "categorical" else None
+                levels = (
+                    _levels(item["factor"], spec)
+                    if spec["kind"] == "categorical"
+                    else None
+                )
                 label = item["factor"] if levels is not None else column
                 found[column] = Variable(column, label, levels)
     both = [c for c, v in found.items() if v.levels is not None and c in numeric]
