@@ -16,10 +16,12 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
     and proximal-gradient steps of length ``t = 1/L``;
   - precision regime, where objective comparisons are rounding noise
     (:func:`logistic._numerics.rounding_noise`): :func:`unresolved` (the
-    change of ``J`` is within its noise, so a smaller gradient decides;
-    :func:`armijo_or_flat` combines it with Armijo's test) and
-    :func:`negligible` (the predicted decrease is within the noise, so the
-    step is taken untested).
+    change of ``J`` is within its noise) and :func:`negligible` (the
+    predicted decrease is within the noise). Coordinate solvers take a
+    negligible step untested; :func:`armijo_or_flat` (Newton-type steps)
+    lets a smaller gradient decide in either case.
+  - a step that leaves the value unchanged where Armijo's required decrease
+    rounds away is rejected (:func:`armijo`): it is no progress.
 * The first step ``t0`` of a Newton-type search is 1, or less where the step
   would move some row's logit by more than :data:`MAX_LOGIT_REACH`
   (:func:`first_trial`, bounded from the columns' ranges without a pass; the
@@ -102,8 +104,20 @@ def backtrack(
 
 
 def armijo(value: float, value0: float, t: float, slope: float) -> bool:
-    """Armijo's sufficient decrease ``value ≤ value0 + ARMIJO_C · t · slope``."""
-    return bool(np.isfinite(value)) and value <= value0 + ARMIJO_C * t * slope
+    """Armijo's sufficient decrease ``value ≤ value0 + ARMIJO_C · t · slope``.
+
+    Where the required decrease rounds away (``value0 + ARMIJO_C·t·slope ==
+    value0``), only a value strictly below ``value0`` passes: a step too short
+    to change the iterate leaves ``value == value0`` and is no progress (it
+    would otherwise be accepted at the end of every backtracking, one
+    iteration after another, until ``max_iter``).
+    """
+    bound = value0 + ARMIJO_C * t * slope
+    return (
+        bool(np.isfinite(value))
+        and value <= bound
+        and (bound < value0 or value < value0)
+    )
 
 
 def below_upper_bound(value: float, bound: float) -> bool:
@@ -126,12 +140,22 @@ def armijo_or_flat(
     smaller_gradient: Callable[[], bool],
     eps: float = EPS,
 ) -> bool:
-    """Armijo's test, or, where ``value`` and ``value0`` are within rounding
-    noise (``eps`` as in :func:`unresolved`), ``smaller_gradient()`` (the
-    precision regime of Newton-type steps)."""
-    return armijo(value, value0, t, slope) or (
-        unresolved(value, value0, eps) and smaller_gradient()
-    )
+    """Armijo's test, or, in the precision regime of Newton-type steps,
+    ``smaller_gradient()``: where ``value`` and ``value0`` are within rounding
+    noise (``eps`` as in :func:`unresolved`), or where the step's predicted
+    decrease ``-t·slope`` is (:func:`negligible`). In the second case the
+    values cannot show the step's effect whatever they differ by: their
+    difference is the objective's evaluation error, which exceeds the
+    rounding noise of ``value0`` where the logits cancel (columns with a
+    mean far from zero: Firth's fit in original coordinates of features near
+    100 changes ``F`` by ±2e-13 on steps predicted to change it by 1e-20)."""
+    if armijo(value, value0, t, slope):
+        return True
+    if not bool(np.isfinite(value)):
+        return False
+    return (
+        unresolved(value, value0, eps) or negligible(-t * slope, value0, eps)
+    ) and smaller_gradient()
 
 
 def negligible(decrease: float, value0: float, eps: float = EPS) -> bool:
