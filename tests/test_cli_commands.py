@@ -52,9 +52,17 @@ def test_demo_end_to_end(tmp_path, capsys):
         "model.json",
         "predictions.csv",
         "report.html",
+        "ucla_admissions.csv",  # the data the printed commands name
     ]
     # R: glm(admit ~ gre + gpa + factor(rank)) intercept -3.989979, rank4 -1.551464
     assert "-3.990" in out and "-1.551" in out and "roc_auc" in out
+    # every printed command runs again as shown, from any directory
+    import shlex
+
+    shown = [line[2:] for line in out.splitlines() if line.startswith("$ logistic ")]
+    assert len(shown) == 5
+    evaluate = next(c for c in shown if c.startswith("logistic evaluate"))
+    assert main(shlex.split(evaluate)[1:]) == 0
     # a second run into the same directory needs --force
     assert main(["demo", "--output-dir", str(out_dir)]) == 73
     assert main(["demo", "--output-dir", str(out_dir), "--force"]) == 0

@@ -503,6 +503,15 @@ ENCODING_CASES = [
         "must be a finite number",
     ),
     (lambda d: d["model"].update(feature_names=["a", "b", "c", "d", "e"]), "differ"),
+    # label values: an integer wider than int64 (no column holds one; pyarrow
+    # could not write it back as a label)
+    (_enc(lambda e: e["label"].update(positive=10**30)), "within 64 bits"),
+    (_enc(lambda e: e["label"].update(negative=-(2**63) - 1)), "within 64 bits"),
+    # a binary label mapping goes with the classes 0 and 1 it decodes
+    (
+        lambda d: d["model"]["classes"].update(values=[-1.0, 1.0]),
+        r"model\.classes' must be the codes 0 and 1 of 'encoding\.label'",
+    ),
 ]
 
 

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import data_path, load_libsvm
-from logistic import DataValidationError
+from logistic import DataValidationError, InvalidParameterError
 from logistic.tabular import apply_design, fit_design, read_data, sniff_format
 
 CSV = "x,cat,y\n1.5,a,yes\n2.0,b,no\n-1.0,c,yes\n0.5,a,no\n3.0,b,yes\n"
@@ -259,7 +259,7 @@ def test_formula_errors(tmp_path):
     raw = read_data(data_path("ucla-admissions", "binary.csv"))
     with pytest.raises(DataValidationError, match="has no '~'"):
         fit_design(raw, target=None, formula="gre + gpa")
-    with pytest.raises(DataValidationError, match="differs from the formula"):
+    with pytest.raises(InvalidParameterError, match="differs from the formula"):
         fit_design(raw, target="gre", formula="admit ~ gpa")
     d = fit_design(raw, target=None, formula="admit ~ gre + C(rank)")
     new = read_data(_write(tmp_path, "n.csv", "gre,rank\n500,1\n600,7\n"))
@@ -269,7 +269,7 @@ def test_formula_errors(tmp_path):
 
 def test_formula_excludes_features_option():
     raw = read_data(data_path("ucla-admissions", "binary.csv"))
-    with pytest.raises(DataValidationError, match="do not apply with --formula"):
+    with pytest.raises(InvalidParameterError, match="do not apply with --formula"):
         fit_design(raw, target=None, formula="admit ~ gre", features=["gpa"])
 
 

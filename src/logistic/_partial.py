@@ -32,6 +32,7 @@ from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
 from ._validation import (
     check_feature_names,
+    check_intercept_name,
     check_sample_weight,
     check_vector,
     check_X,
@@ -151,6 +152,8 @@ def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
     own = type(est).__name__
     if state is not None:
         check_feature_names(getattr(est, "feature_names_in_", None), X, own)
+    else:
+        check_intercept_name(names, bool(est.fit_intercept))
     X = check_X(X, estimator=own)
     if state is not None and X.shape[1] != est.n_features_in_:
         raise DataValidationError(

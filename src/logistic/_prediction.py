@@ -17,6 +17,7 @@ when such an input arrives.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,13 @@ def checked_X(model: Any, X: Any) -> Any:
     its X (a DataFrame's text columns encoded as in fit, names and width
     checked): a 2-D ndarray or scipy sparse matrix."""
     name = type(model).__name__
+    if isinstance(X, (str, os.PathLike)):
+        raise InvalidParameterError(
+            f"{name} predicts rows in memory (arrays, DataFrames, Dask), not a "
+            f"file path ({str(X)!r:.200}): read the file first (pandas.read_csv, "
+            "pyarrow.parquet.read_table) or, for a model file, use the command "
+            "line's 'logistic predict MODEL DATA'"
+        )
     if isinstance(X, Backend):
         raise InvalidParameterError(
             f"{name} predicts rows in memory (arrays, DataFrames, Dask), not a "

@@ -62,7 +62,7 @@ from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
 from ._typing import Backend, DataDescription, is_dask_collection
-from ._validation import FitData, check_fit_data
+from ._validation import FitData, check_fit_data, check_intercept_name
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver
@@ -382,6 +382,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
             X, encoding = fit_encoding(X, self.include)
         mark_fitted_on_counts(self, False)  # the mark a model file may have set
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
+        check_intercept_name(backend.feature_names, bool(self.fit_intercept))
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )

@@ -71,7 +71,12 @@ from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
-from ._validation import FitData, check_fit_data, combined_weights
+from ._validation import (
+    FitData,
+    check_fit_data,
+    check_intercept_name,
+    combined_weights,
+)
 from .estimator import LogisticRegression
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
@@ -441,6 +446,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         if needs_encoding(X):  # as LogisticRegression.fit encodes a DataFrame
             X, encoding = fit_encoding(X, self.include)
         data = check_fit_data(X, y, sample_weight, offset, estimator=name)
+        check_intercept_name(data.names, bool(self.fit_intercept))
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
         )

@@ -317,10 +317,33 @@ def apply_model(
     if X.shape[0] == 0:
         z = np.empty(0, dtype=np.float64)
     else:
-        z = np.asarray(
-            mf.model.decision_function(X, offset=design.offset), dtype=np.float64
-        )
+        z = _scored(mf.model, X, design, raw)
     return Applied(mf, raw, design, z, weights)
+
+
+def _scored(model: Any, X: Any, design: Any, raw: Any) -> np.ndarray:
+    """The logits of the design's rows; a row whose logit is beyond float64
+    is named by its place in the file (the library names its row of X)."""
+    import numpy as np
+
+    from .._exceptions import DataValidationError, NumericalError
+    from ..tabular._raw import position
+
+    try:
+        return np.asarray(
+            model.decision_function(X, offset=design.offset), dtype=np.float64
+        )
+    except NumericalError as exc:
+        row = getattr(exc, "row", None)
+        if row is None:
+            raise
+        where = position(raw, int(np.flatnonzero(design.keep)[row]))
+        raise DataValidationError(
+            f"{raw.path}: the logit of the row at {where} is beyond the float64 "
+            "range (|z| > 1.8e308), so it has no probability: its values are far "
+            "outside any range the model can score; check that row for unit "
+            "errors or corrupt values"
+        ) from None
 
 
 def unscored_line(design: Any, missing: str, unknown: str, output: bool) -> str | None:

@@ -116,3 +116,18 @@ def training_rows(
         groups=None if cluster is None else string_or_values(raw, cluster)[rows],
         frame=training_frame(raw, encoding, rows) if by_variable(encoding) else None,
     )
+
+
+def not_training_data(exc: Exception, data: Path, model: Path, command: str) -> None:
+    """Raise the one-line error for inference on rows that are not the
+    model's training rows (the library's gradient check, ``exc``), naming
+    ``data``, ``model`` and what ``command`` needs; return for any other
+    error, which the caller re-raises."""
+    if "do not match the data the model was fitted on" not in str(exc):
+        return
+    raise CLIError(
+        f"{data} is not the data {model} was fitted on: the gradient at the "
+        f"fitted coefficients is not zero on its rows; {command} needs the "
+        "training file (same rows, weights and offset)",
+        EX_DATAERR,
+    ) from None

@@ -226,6 +226,8 @@ def _fail(exc: BaseException, json_out: bool) -> int:
 def _usage_error(exc: BaseException, json_out: bool) -> int:
     """Click's usage errors as one line naming the command's --help (exit 2)."""
     message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    if not message:  # no command given: the help, already printed, says it all
+        return EX_USAGE
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", None) or "logistic"
     from ._spelling import usage_hint

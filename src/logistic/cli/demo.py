@@ -15,6 +15,25 @@ from ._common import console
 FORMULA = "admit ~ gre + gpa + C(rank)"
 
 
+def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
+    """The bundled data copied into ``output_dir`` (atomically), so that every
+    command the demo prints can be run again as shown; an existing file of
+    other content is kept unless ``force``."""
+    from .._atomic import atomic_write_bytes
+
+    content = bundled.read_bytes()
+    copy = output_dir / bundled.name
+    if copy.exists() and not force:
+        if copy.is_file() and copy.read_bytes() == content:
+            return copy
+        raise CLIError(
+            f"output file {copy} exists and is not the bundled data; pass --force "
+            "to replace it, or choose another --output-dir",
+            EX_CANTCREAT,
+        )
+    return atomic_write_bytes(copy, content)
+
+
 def _step(text: str) -> None:
     console.print(f"\n$ {text}", markup=False, style="bold", soft_wrap=True)
 
@@ -59,16 +78,16 @@ def demo(
             EX_CANTCREAT,
         ) from None
     console.print(f"output directory: {output_dir}", markup=False)
-    data = Path(datasets.ucla_admissions_path())
+    data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
     model = output_dir / "model.json"
-    _step(f'logistic fit {data.name} --formula "{FORMULA}" -o {model}')
+    _step(f'logistic fit {data} --formula "{FORMULA}" -o {model}')
     fit(data, formula=FORMULA, output=model, force=force)
     _step(f"logistic summary {model}")
     summary(model)
-    _step(f"logistic evaluate {model} {data.name}")
+    _step(f"logistic evaluate {model} {data}")
     evaluate(model, data)
     predictions = output_dir / "predictions.csv"
-    _step(f"logistic predict {model} {data.name} -o {predictions}")
+    _step(f"logistic predict {model} {data} -o {predictions}")
     predict(model, data, output=predictions, force=force)
     try:
         import matplotlib  # noqa: F401
@@ -78,5 +97,5 @@ def demo(
         )
         return
     html = output_dir / "report.html"
-    _step(f"logistic report {model} {data.name} -o {html}")
+    _step(f"logistic report {model} {data} -o {html}")
     report(model, data, output=html, force=force)

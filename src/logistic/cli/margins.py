@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
 import typer
 
 from . import _options as opt
-from ._codes import EX_DATAERR, EX_USAGE, CLIError
+from ._codes import EX_USAGE, CLIError
 from ._common import (
     check_output,
     collect_warnings,
@@ -69,7 +69,12 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet, status
-from ._training_rows import TrainingRows, check_model, training_rows
+from ._training_rows import (
+    TrainingRows,
+    check_model,
+    not_training_data,
+    training_rows,
+)
 from .summary import Level, alpha_of, feature_names
 
 Method = Annotated[
@@ -255,14 +260,8 @@ def _effects(
     except InvalidParameterError as exc:
         raise CLIError(_cli_words(" ".join(str(exc).split())), EX_USAGE) from None
     except DataValidationError as exc:
-        if "do not match the data the model was fitted on" not in str(exc):
-            raise
-        raise CLIError(
-            f"{data} is not the data {model} was fitted on: the gradient at the "
-            "fitted coefficients is not zero on its rows; margins needs the "
-            "training file (same rows, weights and offset)",
-            EX_DATAERR,
-        ) from None
+        not_training_data(exc, data, model, "margins")
+        raise
 
 
 def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:

@@ -86,15 +86,29 @@ SummaryCluster = Annotated[
 ]
 
 
-def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> str:
-    """The inference summary of the model on its training ``data`` (read and
-    checked as ``logistic margins`` does), at ``options``' cov_type, cluster,
-    alpha and odds_ratios."""
+def _check_options(
+    mf: Any,
+    model: Path,
+    data: Path | None,
+    json_out: bool,
+    cov_type: str | None,
+    cluster: str | None,
+) -> None:
+    """Refuse a combination of options before anything is printed (exit 2)."""
     from ..inference import COV_TYPES
-    from ._common import require_inputs
-    from ._training_rows import check_model, training_rows
+    from ._multiclass import is_multiclass
 
-    cov_type, cluster = options["cov_type"], options["cluster"]
+    robust = cov_type not in (None, "nonrobust") or cluster is not None
+    if json_out and (data is not None or robust):
+        raise CLIError(
+            "--json with "
+            + ("DATA" if data is not None else "--cov-type/--cluster")
+            + ": the JSON summary describes the model file only (its stored "
+            "covariance); leave "
+            + ("DATA" if data is not None else "--cov-type and --cluster")
+            + " out, or drop --json for the inference table",
+            EX_USAGE,
+        )
     if cov_type is not None and cov_type not in COV_TYPES:
         raise CLIError(
             f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
@@ -105,19 +119,36 @@ def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> st
             f"--cov-type {cov_type}" + (f" --cluster {cluster}" if cluster else ""),
             EX_USAGE,
         )
-    require_inputs(data=data, model=model)
-    if mf.model.penalty not in (None, "firth"):
+    if (data is not None and is_multiclass(mf.model)) or (data is None and robust):
+        raise CLIError(
+            "DATA, --cov-type and --cluster give the coefficient table of a "
+            "two-class model fitted on DATA"
+            + ("" if data is not None else "; pass the training file as DATA"),
+            EX_USAGE,
+        )
+    if data is not None and mf.model.penalty not in (None, "firth"):
         raise CLIError(
             f"{model} is a penalized model (--penalty {mf.model.penalty}): standard "
             "errors of shrunken estimates would not account for the shrinkage; "
             "leave DATA out for the estimates, or refit with --penalty none",
             EX_USAGE,
         )
+
+
+def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> str:
+    """The inference summary of the model on its training ``data`` (read and
+    checked as ``logistic margins`` does), at ``options``' cov_type, cluster,
+    alpha and odds_ratios."""
+    from ._common import require_inputs
+    from ._training_rows import check_model, not_training_data, training_rows
+
+    cov_type, cluster = options["cov_type"], options["cluster"]
+    require_inputs(data=data, model=model)
     check_model(mf, model)
     rows = training_rows(mf, data, cluster, quiet=True)
     # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
-    from .._exceptions import InvalidParameterError
+    from .._exceptions import DataValidationError, InvalidParameterError
 
     try:
         results = mf.model.inference(rows.X, rows.y, rows.sample_weight, rows.offset,
@@ -126,6 +157,9 @@ def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> st
         summary = results.summary(options["alpha"], odds_ratios=options["odds"])
     except InvalidParameterError as exc:
         raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
+    except DataValidationError as exc:
+        not_training_data(exc, data, model, "summary with DATA")
+        raise
     return str(summary.as_text())
 
 
@@ -331,6 +365,7 @@ def summary(
 
     alpha = alpha_of(level)
     mf = load_model_file(str(model))
+    _check_options(mf, model, data, json_out, cov_type, cluster)
     attach_statistics(mf, str(model))
     multiclass = is_multiclass(mf.model)
     inference = _rrr_inference(mf, model) if multiclass and odds_ratios else None
@@ -343,13 +378,12 @@ def summary(
     gof = goodness_of_fit_dict(info)
     if gof is not None:
         info["goodness_of_fit"] = gof
+    data_text = None  # the table on DATA, made before anything is printed
+    if data is not None and not multiclass:
+        options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
+                   "odds": odds_ratios}  # fmt: skip
+        data_text = _data_table(mf, model, data, options)
     if json_out:
-        if data is not None:
-            raise CLIError(
-                "--json with DATA: the JSON summary describes the model file only; "
-                "leave DATA out, or drop --json for the inference table",
-                EX_USAGE,
-            )
         if level != 0.95 or odds_ratios:
             info["level"] = level
         typer.echo(json.dumps(info, indent=2, default=str))
@@ -407,18 +441,8 @@ def summary(
             markup=False,
         )
     cov = _cov(mf)
-    if data is not None and not multiclass:
-        options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
-                   "odds": odds_ratios}  # fmt: skip
-        text = _data_table(mf, model, data, options)
-        console.print(text, markup=False, soft_wrap=True)
-    elif data is not None or cov_type not in (None, "nonrobust") or cluster is not None:
-        raise CLIError(
-            "DATA, --cov-type and --cluster give the coefficient table of a "
-            "two-class model fitted on DATA"
-            + ("" if data is not None else "; pass the training file as DATA"),
-            EX_USAGE,
-        )
+    if data_text is not None:
+        console.print(data_text, markup=False, soft_wrap=True)
     elif inference is not None:  # relative-risk ratios per equation
         rrr = inference.summary(alpha, odds_ratios=True, estimates_only=alone)
         text = cli_notes(rrr, mf.model).as_text()

@@ -76,10 +76,18 @@ def _bad(path: str, field: str, what: str) -> ModelFormatError:
     return ModelFormatError(f"model file {path}: field '{field}' {what}")
 
 
+#: The range of an integer label value (int64, the widest integer column).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _scalar(value: Any) -> bool:
+    """A label value: a string, a boolean, an integer that fits int64 (a
+    column of data holds no wider one) or a finite float."""
     if isinstance(value, (str, bool)):
         return True
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return INT64_MIN <= value <= INT64_MAX
+    if isinstance(value, float):
         try:
             return math.isfinite(float(value))
         except OverflowError:
@@ -124,7 +132,8 @@ def _label(value: Any, path: str) -> dict[str, Any] | None:
             raise _bad(
                 path,
                 f"encoding.label.{key}",
-                f"must be a string, number or boolean, got {value[key]!r:.60}",
+                "must be a string, boolean, finite number or integer within "
+                f"64 bits, got {value[key]!r:.60}",
             )
         out[key] = value[key]
     kinds = {_kind(out["negative"]), _kind(out["positive"])}
@@ -153,7 +162,8 @@ def _levels(value: Any, path: str) -> list[Any]:
             raise _bad(
                 path,
                 field,
-                f"must hold strings, numbers or booleans, got {v!r:.60}",
+                "must hold strings, booleans, finite numbers or integers within "
+                f"64 bits, got {v!r:.60}",
             )
     if len({_kind(v) for v in value}) != 1:
         raise _bad(path, field, "must hold values of one type (strings or numbers)")
@@ -174,6 +184,13 @@ def check_label_classes(label: dict[str, Any] | None, classes: Any, path: str) -
                 path,
                 "encoding.label",
                 f"maps two values but the model has {K} classes (expected levels)",
+            )
+        if [_label_text(c) for c in classes.tolist()] != ["0", "1"]:
+            raise _bad(
+                path,
+                "model.classes",
+                "must be the codes 0 and 1 of 'encoding.label' (negative, "
+                f"positive), got {classes.tolist()!r:.60}",
             )
         return
     if len(label["levels"]) != K:

@@ -15,7 +15,10 @@ rounding noise for ``patience`` iterations (option, default
 ``STALL_PATIENCE``) *and* the gradient norm is within ``FLOOR_FACTOR`` of its
 measured rounding noise (:func:`gradient_noise`). Far above that noise the
 solver is slow, not stuck (e.g. momentum oscillating on an ill-conditioned
-problem), and it continues until ``max_iter``.
+problem), and it continues until ``max_iter``. A step that ends the loop with
+its ``stop`` status (a line search that found no step changing the
+objective) at a gradient within the same bound reports the precision floor
+too (:meth:`IterativeSolver._floor_status`), else its own status.
 
 Resuming: after every iteration ``on_iteration(n_iter, state, history)``
 receives the solver state as a dict of plain values (:meth:`state_dict`)
@@ -470,6 +473,19 @@ class IterativeSolver(Solver):
             f"({noise:.2g}): floating-point precision reached"
         )
 
+    def _floor_status(self, fit: Fit, state: Any) -> str:
+        """The status of a step that found no way down (``state.stop``) where
+        the gradient is within ``FLOOR_FACTOR`` of its rounding noise (as the
+        stall test's): floating-point precision reached, else ""."""
+        theta = fit.to_original(self.iterate(state))
+        noise = gradient_noise(fit.objective, fit.view, theta)
+        if not state.grad_max_norm <= FLOOR_FACTOR * noise:
+            return ""
+        return (
+            f"{state.stop}, with the gradient norm within {FLOOR_FACTOR:g}× its "
+            f"rounding noise ({noise:.2g}): floating-point precision reached"
+        )
+
     def _run(
         self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
     ) -> SolverResult:
@@ -480,7 +496,7 @@ class IterativeSolver(Solver):
         status = self.max_iter_status()
         while state.grad_max_norm > fit.tol:
             if state.stop:
-                status = state.stop
+                status = self._floor_status(fit, state) or state.stop
                 break
             if n_iter >= self.max_iter:
                 break

@@ -326,15 +326,18 @@ def missing_mask(raw: RawData, name: str) -> np.ndarray:
 
 
 def check_missing(
-    raw: RawData, names: list[str], missing: str
+    raw: RawData, names: list[str], missing: str, features: list[str] | None = None
 ) -> tuple[np.ndarray, int]:
     """Rows to keep (bool mask) and how many were dropped.
 
     With ``missing="error"`` any missing value raises an error naming each
-    column, its count and the first positions.
+    column, its count and the first positions. A column of ``features`` (the
+    fit's, which it may leave out) with no value at all is named with that
+    remedy instead of dropping rows, which would leave none.
     """
     keep = np.ones(raw.n_rows, dtype=bool)
     problems = []
+    empty = []  # columns with no value at all: dropping rows cannot help
     for name in names:
         mask = missing_mask(raw, name)
         if mask.any():
@@ -342,14 +345,23 @@ def check_missing(
             rows = np.flatnonzero(mask)[:3]
             where = ", ".join(position(raw, int(r)) for r in rows)
             problems.append(f"{name!r} ({int(mask.sum())} row(s), first at {where})")
+            if mask.all() and name in (features or ()):
+                empty.append(name)
+    leave_out = (
+        f"column {empty[0]!r} has no value in any row: leave it out (--drop "
+        f"{empty[0]}, or out of the formula)"
+        if empty
+        else None
+    )
     if problems and missing != "drop":
         raise DataValidationError(
             f"missing values in {raw.path}: column {'; column '.join(problems)}; "
-            "drop those rows with --missing drop or fill them in"
+            + (leave_out or "drop those rows with --missing drop or fill them in")
         )
     if not keep.any() and raw.n_rows:
         raise DataValidationError(
             f"{raw.path}: every row has a missing value; no data left"
+            + (f"; {leave_out}" if leave_out else "")
         )
     return keep, int((~keep).sum())
 

@@ -31,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import DataValidationError
+from .._exceptions import DataValidationError, InvalidParameterError
 from .._onehot import dummy_names, sorted_levels
+from .._validation import INTERCEPT_NAME
 from ..columns import ColumnPlan, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
@@ -237,7 +238,7 @@ def fit_design(
             used, more = screen_features(raw, used, include)
             screened += more
     check_printable(roles + counts + used, "column name {}", raw.path)
-    keep, dropped = check_missing(raw, roles + counts + used, missing)
+    keep, dropped = check_missing(raw, roles + counts + used, missing, used)
     sub = _subset(raw, keep)
     trials = mapping = None
     if binomial and reference is not None:
@@ -264,6 +265,13 @@ def fit_design(
     else:
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
+    if encoding.get("intercept", True) and INTERCEPT_NAME in names:
+        raise DataValidationError(
+            f"{raw.path}: column {INTERCEPT_NAME!r} has the name the model gives "
+            "its intercept in summaries and model files; rename the column, or "
+            f"leave it out with --drop {INTERCEPT_NAME} (a constant column is "
+            "the intercept already)"
+        )
     encoding["feature_names"] = names
     if binomial:
         encoding["binomial"] = dict(binomial)
@@ -281,19 +289,19 @@ def _resolve_target(
     rhs: str | None = None
     variables: set[str] = set()
     if formula is not None:
-        if features or drop:
-            raise DataValidationError(
+        if features or drop:  # conflicting options: a usage error
+            raise InvalidParameterError(
                 "--features/--drop do not apply with --formula: the formula names "
                 "the columns it uses"
             )
         f_target, rhs, variables = parse_formula(formula)
         if target is not None and target != f_target:
-            raise DataValidationError(
+            raise InvalidParameterError(
                 f"--target {target!r} differs from the formula's left side {f_target!r}"
             )
         target = f_target
     if target is None:
-        raise DataValidationError(
+        raise InvalidParameterError(
             "no target column: pass --target COLUMN (or --formula)"
         )
     return target, rhs, variables
@@ -310,6 +318,12 @@ def _fit_formula_design(
     X, names, intercept, stored = fit_formula(
         frame, formula, sub.path, list(sub.table.column_names)
     )
+    if not names:
+        raise InvalidParameterError(
+            f"--formula {formula!r} has no feature term (an intercept at most); "
+            "the model needs at least one feature (the intercept-only model's "
+            "fit is in every summary: its null log-likelihood and null deviance)"
+        )
     encoding = {
         "kind": "formula",
         "formula": formula,

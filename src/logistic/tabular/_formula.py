@@ -290,10 +290,13 @@ def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
 
     from formulaic import model_matrix
 
+    # the frame's columns have no missing value (checked before); a NaN here
+    # is a term's value (log of a negative number): na_action="ignore" lets
+    # build_design name the term and its first row instead of formulaic
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return model_matrix(rhs, frame, na_action="raise", ensure_full_rank=True)
+            return model_matrix(rhs, frame, na_action="ignore", ensure_full_rank=True)
         except Exception as exc:
             raise DataValidationError(
                 f"--formula {formula!r}: {_one_line(exc)}"

@@ -129,6 +129,8 @@ def _rule(
         n = np.ones(len(values)) if counts is None else counts
         if positive is not None:
             k = match_label(list(values), positive)
+            if k is None:  # --positive 2.0 names 2, as --reference does
+                k = _match_number(values, positive)
             if k is None:
                 raise DataValidationError(
                     f"--positive {positive!r} is not a value of the {where}; "
@@ -230,7 +232,8 @@ def fit_class_labels(
 
 def _match_number(values: np.ndarray, label: str) -> int | None:
     """Index of the numeric value equal to ``label`` read as a number
-    (``--reference 3.0`` names the level 3, as ``--reference 3`` names 3.0)."""
+    (``--reference 3.0`` or ``--positive 3.0`` names the value 3, as
+    ``--reference 3`` names 3.0)."""
     try:
         number = float(label)
     except (TypeError, ValueError):
