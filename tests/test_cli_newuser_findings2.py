@@ -84,6 +84,23 @@ def test_a_column_named_intercept_is_refused_by_fit(workdir, capsys):
     assert "--drop Intercept" in err
 
 
+@pytest.mark.parametrize(
+    ("extra", "remedy"),
+    [
+        (["-t", "y", "--stream"], "leave it out with --drop Intercept"),
+        (["--formula", "y ~ x + Intercept"], "rename the column in the data"),
+        (["--formula", "y ~ x + Intercept - 1"], "rename the column in the data"),
+    ],
+)
+def test_a_column_named_intercept_is_refused_streamed_and_in_formulas(
+    workdir, capsys, extra, remedy
+):
+    _two_columns(workdir / "ic.csv", names=("x", "Intercept"))
+    code, out, err = run_cli(capsys, ["fit", "ic.csv", *extra, "-o", "ic.json"])
+    assert (code, out) == (65, "") and remedy in err
+    assert err.startswith("error: ic.csv: column 'Intercept' has the name")
+
+
 def test_a_column_named_intercept_is_refused_by_the_estimator():
     rng = np.random.default_rng(1)
     X = pd.DataFrame(rng.standard_normal((40, 2)), columns=["x", "Intercept"])
@@ -138,19 +155,23 @@ def test_a_formula_without_features_is_a_usage_error(workdir, capsys, formula):
     assert "Found array" not in err
 
 
-
 def test_an_empty_feature_column_is_named_with_drop_not_missing_drop(workdir, capsys):
-    (workdir / "e.csv").write_text("x,z,y\n1,,0\n2,,1\n3,,0\n4,,1\n")
-    for extra in ([], ["--missing", "drop"]):
-        code, out, err = run_cli(capsys, ["fit", "e.csv", "-t", "y", *extra])
-        assert (code, out) == (65, "")
-        assert err.endswith(
-            "column 'z' has no value in any row: leave it out (--drop z, or out "
-            "of the formula)\n"
-        )
+    (workdir / "e.csv").write_text("x,z,w,y\n1,,1,0\n2,,,1\n3,,2,0\n4,,3,1\n5,,4,0\n")
+    code, out, err = run_cli(capsys, ["fit", "e.csv", "-t", "y"])
+    assert (code, out) == (65, "")
+    assert err.endswith(
+        "'z' has no value in any row: leave it out (with --drop z); for the other "
+        "columns, --missing drop or fill them in\n"
+    )
+    code, out, err = run_cli(capsys, ["fit", "e.csv", "-t", "y", "--missing", "drop"])
+    assert (code, out) == (65, "")
+    assert err.endswith("'z' has no value in any row: leave it out (with --drop z)\n")
+    argv = ["fit", "e.csv", "--formula", "y ~ x + z"]
+    code, out, err = run_cli(capsys, argv)
+    assert err.endswith("'z' has no value in any row: leave it out (out of the formula)\n")
     # the remedy works
-    code, _, _ = run_cli(capsys, ["fit", "e.csv", "-t", "y", "--drop", "z", "-q"])
-    assert code == 0
+    argv = ["fit", "e.csv", "-t", "y", "--drop", "z", "--missing", "drop", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
 
 
 @pytest.mark.parametrize(("given", "positive"), [("2.0", 2), ("2", 2), ("1.0", 1)])
@@ -163,16 +184,24 @@ def test_positive_names_a_number_however_it_is_written(workdir, capsys, given, p
     assert (label["positive"], label["negative"]) == (positive, 3 - positive)
 
 
-def test_a_formula_term_not_finite_at_fit_is_named_with_its_first_row(workdir, capsys):
-    (workdir / "n.csv").write_text("x1,y\n1.5,0\n-2,1\n3,0\n-1,1\n2,1\n0.5,0\n")
-    argv = ["fit", "n.csv", "--formula", "y ~ np.log(x1)", "-o", "n.json"]
-    code, out, err = run_cli(capsys, argv)
+def test_a_formula_term_not_finite_is_named_with_its_line(workdir, capsys):
+    # line 3 has a missing x2: with --missing drop it is left out, and the
+    # first bad row is still named by its own line, at fit and at predict
+    text = "x1,x2,y\n1.5,1,0\n2,,1\n-2,1,1\n3,2,0\n-1,1,1\n2,3,1\n0.5,1,0\n"
+    (workdir / "n.csv").write_text(text)
+    argv = ["fit", "n.csv", "--formula", "y ~ np.log(x1) + x2", "--missing", "drop"]
+    code, out, err = run_cli(capsys, [*argv, "-o", "n.json"])
     assert (code, out) == (65, "") and not (workdir / "n.json").exists()
     assert err == (
         "error: formula term 'np.log(x1)' is not finite on 2 row(s) of n.csv "
-        "(first at data row 2 of the rows used); check the values its function "
-        "receives (e.g. log of 0)\n"
+        "(first at line 4); check the values its function receives (e.g. log of 0)\n"
     )
+    (workdir / "ok.csv").write_text("x1,x2,y\n1.5,1,0\n2,2,1\n3,2,0\n1,1,1\n2,3,1\n")
+    argv = ["fit", "ok.csv", "--formula", "y ~ np.log(x1) + x2", "-o", "ok.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    argv = ["predict", "ok.json", "n.csv", "--missing", "na"]
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (65, "") and "(first at line 4)" in err
 
 
 def test_predicting_on_a_path_says_to_read_the_file(workdir):
@@ -197,3 +226,13 @@ def test_a_logit_beyond_float64_at_predict_names_the_file_and_line(
     assert err.startswith(
         "error: big.csv: the logit of the row at line 4 is beyond the float64 range"
     )
+
+
+def test_a_streamed_reference_names_a_number_however_it_is_written(workdir, capsys):
+    rows = "".join(f"{i / 10:.1f},{1 + i % 3}\n" for i in range(60))
+    (workdir / "r.csv").write_text("x,y\n" + rows)
+    argv = ["fit", "r.csv", "-t", "y", "--stream", "--reference", "1.0", "-o", "r.json"]
+    assert run_cli(capsys, argv)[0] == 0
+    argv = ["fit", "r.csv", "-t", "y", "--stream", "--reference", "2.0", "-o", "s.json"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2 and "takes the first level in sorted order (1)" in err

@@ -21,8 +21,8 @@ def test_armijo_refuses_a_step_that_leaves_the_value_unchanged():
 
 
 def test_a_null_step_ends_the_backtracking_unaccepted():
-    """Halving a step until it no longer moves the iterate used to end in an
-    accepted null step, one iteration after another until max_iter."""
+    """Halving a step until it no longer moves the iterate ends in no
+    accepted step (the caller's line-search stop), not a null step taken."""
     theta, d, value0 = 0.63, 1e-10, 0.63
 
     def trial(t):

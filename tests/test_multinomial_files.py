@@ -385,7 +385,7 @@ def test_file_levels_with_a_reference_fit_and_reload(iris, tmp_path):
         (lambda lab: lab.update(levels=["a", "b", "a"]), "holds the same level twice"),
         (lambda lab: lab.update(levels=["a", "b"]), "must be a list of 3 to 1000 values"),
         (lambda lab: lab.update(levels=["a", 1, "c"]), "values of one type"),
-        (lambda lab: lab.update(levels=["a", None, "c"]), "strings, numbers or booleans"),
+        (lambda lab: lab.update(levels=["a", None, "c"]), "strings, booleans, finite numbers or integers within 64 bits"),
         (lambda lab: lab.update(levels=["a", "b", "c", "d"]), "lists 4 levels but the model has 3"),
         (lambda lab: (lab.pop("levels"), lab.update(negative="a", positive="b")), "maps two values but the model has 3"),
     ],

@@ -61,6 +61,8 @@ class NumericalError(LogisticError, FloatingPointError):
         Name of the solver.
     last_finite_coef : ndarray or None
         The last parameter vector that was finite.
+    row : int or None
+        The row of X whose logit is beyond float64 (prediction), else None.
     """
 
     def __init__(
@@ -70,11 +72,13 @@ class NumericalError(LogisticError, FloatingPointError):
         iteration: int = -1,
         solver: str = "",
         last_finite_coef: object = None,
+        row: int | None = None,
     ) -> None:
         super().__init__(message)
         self.iteration = iteration
         self.solver = solver
         self.last_finite_coef = last_finite_coef
+        self.row = row
 
 
 class ModelFormatError(LogisticError, ValueError):

@@ -97,12 +97,11 @@ def decision_logits(
     if still.size:
         i = int(still[0])
         terms = "X w + b" if offset is None else "X w + b + offset"
-        exc = NumericalError(
+        raise NumericalError(
             f"the logit z = {terms} of row {i} of X (0-based; {still.size} row(s) "
             f"in all) is beyond the float64 range (|z| > 1.8e308), so it has no "
             f"probability; that row's values are far outside any range the "
-            f"model can score. Check X for unit errors or corrupt values."
+            f"model can score. Check X for unit errors or corrupt values.",
+            row=i,
         )
-        exc.row = i  # type: ignore[attr-defined]  # for callers that know the file
-        raise exc
     return z

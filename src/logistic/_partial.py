@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._exceptions import DataValidationError, NumericalError
+from ._intercept_name import check_intercept_name
 from ._labels import encode, given_classes
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
 from ._validation import (
     check_feature_names,
-    check_intercept_name,
     check_sample_weight,
     check_vector,
     check_X,

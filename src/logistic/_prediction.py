@@ -58,9 +58,9 @@ def checked_X(model: Any, X: Any) -> Any:
     if isinstance(X, (str, os.PathLike)):
         raise InvalidParameterError(
             f"{name} predicts rows in memory (arrays, DataFrames, Dask), not a "
-            f"file path ({str(X)!r:.200}): read the file first (pandas.read_csv, "
-            "pyarrow.parquet.read_table) or, for a model file, use the command "
-            "line's 'logistic predict MODEL DATA'"
+            f"file path ({str(X)!r:.200}): fit streams a file, prediction does "
+            "not; read it first (pandas.read_csv, pyarrow.parquet.read_table), or "
+            "score a file with the command line's 'logistic predict MODEL DATA'"
         )
     if isinstance(X, Backend):
         raise InvalidParameterError(

@@ -48,26 +48,7 @@ __all__ = [
     "check_fit_data",
     "check_finite_X",
     "scan_finite",
-    "INTERCEPT_NAME",
-    "check_intercept_name",
 ]
-
-#: The intercept's name in every summary, inference result and model file.
-INTERCEPT_NAME = "Intercept"
-
-
-def check_intercept_name(names: Any, fit_intercept: bool) -> None:
-    """Refuse a feature named like the intercept in a fit with one: the two
-    would share one label in every table, and results looked up by name
-    (``pvalues["Intercept"]``, the CLI's summary of a model file) would mix
-    them up."""
-    if fit_intercept and names is not None and INTERCEPT_NAME in list(names):
-        raise DataValidationError(
-            f"X has a column named {INTERCEPT_NAME!r}, the name summaries and "
-            "inference give the model's intercept; rename the column (if it is a "
-            "constant standing for the intercept, drop it, or fit without "
-            "the intercept: fit_intercept=False, or '- 1' in a formula)"
-        )
 
 
 class DataTypeError(DataValidationError, TypeError):

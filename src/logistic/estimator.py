@@ -56,13 +56,14 @@ from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
+from ._intercept_name import check_intercept_name
 from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
 from ._typing import Backend, DataDescription, is_dask_collection
-from ._validation import FitData, check_fit_data, check_intercept_name
+from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
 from .solvers._auto import resolve_solver
@@ -380,9 +381,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         encoding = None
         if needs_encoding(X):
             X, encoding = fit_encoding(X, self.include)
-        mark_fitted_on_counts(self, False)  # the mark a model file may have set
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         check_intercept_name(backend.feature_names, bool(self.fit_intercept))
+        mark_fitted_on_counts(self, False)  # the mark a model file may have set
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )

@@ -67,16 +67,12 @@ from ._cv_layout import sklearn_layout
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._frame_encoding import fit_encoding, needs_encoding
+from ._intercept_name import check_intercept_name
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._strong_rules import default_alphas, default_eps
-from ._validation import (
-    FitData,
-    check_fit_data,
-    check_intercept_name,
-    combined_weights,
-)
+from ._validation import FitData, check_fit_data, combined_weights
 from .estimator import LogisticRegression
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]

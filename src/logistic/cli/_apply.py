@@ -334,10 +334,9 @@ def _scored(model: Any, X: Any, design: Any, raw: Any) -> np.ndarray:
             model.decision_function(X, offset=design.offset), dtype=np.float64
         )
     except NumericalError as exc:
-        row = getattr(exc, "row", None)
-        if row is None:
+        if exc.row is None:
             raise
-        where = position(raw, int(np.flatnonzero(design.keep)[row]))
+        where = position(raw, int(np.flatnonzero(design.keep)[exc.row]))
         raise DataValidationError(
             f"{raw.path}: the logit of the row at {where} is beyond the float64 "
             "range (|z| > 1.8e308), so it has no probability: its values are far "

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._intercept_name import check_intercept_column
 from ._codes import EX_USAGE, CLIError
 from ._common import note
 from ._progress import FitProgress
@@ -95,6 +96,7 @@ def fit_stream(
         resumed_from = resume_source(checkpoint)
         if resumed_from is not None:
             note(f"resuming from checkpoint {resumed_from}")
+    check_intercept_column(plan.path, plan.features, model.fit_intercept)
     progress = FitProgress(quiet)
     kind = "chunked" if client is None else "dask"
     rule = positive_rule(plan.target, plan.path, positive)
@@ -186,10 +188,10 @@ def _levels(classes: Any, reference: str | None, plan: StreamPlan) -> list[Any]:
     first (a streamed fit cannot reorder the classes)."""
     import numpy as np
 
-    from .._labels import match_label
+    from ..tabular._labels import match_value
 
     levels = [v.item() if isinstance(v, np.generic) else v for v in classes]
-    if reference is not None and match_label(levels, reference) != 0:
+    if reference is not None and match_value(levels, reference) != 0:
         raise CLIError(
             f"--reference {reference} with --stream or Dask: a streamed fit takes "
             f"the first level in sorted order ({levels[0]!r}) as the reference "

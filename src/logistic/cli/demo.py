@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -78,16 +79,19 @@ def demo(
             EX_CANTCREAT,
         ) from None
     console.print(f"output directory: {output_dir}", markup=False)
+    def q(path: Path) -> str:  # a path as the shell reads it back
+        return shlex.quote(str(path))
+
     data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
     model = output_dir / "model.json"
-    _step(f'logistic fit {data} --formula "{FORMULA}" -o {model}')
+    _step(f'logistic fit {q(data)} --formula "{FORMULA}" -o {q(model)}')
     fit(data, formula=FORMULA, output=model, force=force)
-    _step(f"logistic summary {model}")
+    _step(f"logistic summary {q(model)}")
     summary(model)
-    _step(f"logistic evaluate {model} {data}")
+    _step(f"logistic evaluate {q(model)} {q(data)}")
     evaluate(model, data)
     predictions = output_dir / "predictions.csv"
-    _step(f"logistic predict {model} {data} -o {predictions}")
+    _step(f"logistic predict {q(model)} {q(data)} -o {q(predictions)}")
     predict(model, data, output=predictions, force=force)
     try:
         import matplotlib  # noqa: F401
@@ -97,5 +101,5 @@ def demo(
         )
         return
     html = output_dir / "report.html"
-    _step(f"logistic report {model} {data} -o {html}")
+    _step(f"logistic report {q(model)} {q(data)} -o {q(html)}")
     report(model, data, output=html, force=force)

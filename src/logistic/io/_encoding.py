@@ -76,7 +76,8 @@ def _bad(path: str, field: str, what: str) -> ModelFormatError:
     return ModelFormatError(f"model file {path}: field '{field}' {what}")
 
 
-#: The range of an integer label value (int64, the widest integer column).
+#: The range of an integer label value: int64 (a label of a uint64 column
+#: beyond it cannot be stored).
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 

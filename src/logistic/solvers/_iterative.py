@@ -462,9 +462,8 @@ class IterativeSolver(Solver):
         patience = self.options.patience
         if progress.since_best < patience:
             return ""
-        theta = fit.to_original(self.iterate(state))
-        noise = gradient_noise(fit.objective, fit.view, theta)
-        if state.grad_max_norm > FLOOR_FACTOR * noise:
+        noise = self._floor_noise(fit, state)
+        if noise is None:
             progress.since_best = 0  # slow, not stuck: far above rounding noise
             return ""
         return (
@@ -473,13 +472,22 @@ class IterativeSolver(Solver):
             f"({noise:.2g}): floating-point precision reached"
         )
 
-    def _floor_status(self, fit: Fit, state: Any) -> str:
-        """The status of a step that found no way down (``state.stop``) where
-        the gradient is within ``FLOOR_FACTOR`` of its rounding noise (as the
-        stall test's): floating-point precision reached, else ""."""
+    def _floor_noise(self, fit: Fit, state: Any) -> float | None:
+        """The gradient's rounding noise at ``state`` (:func:`gradient_noise`,
+        two passes) when its norm is within ``FLOOR_FACTOR`` of it (the
+        precision floor), else None. The noise is the objective's gradient's;
+        a solver of another function (Firth's) is judged by it too, an
+        approximation of that function's own."""
         theta = fit.to_original(self.iterate(state))
         noise = gradient_noise(fit.objective, fit.view, theta)
-        if not state.grad_max_norm <= FLOOR_FACTOR * noise:
+        return noise if state.grad_max_norm <= FLOOR_FACTOR * noise else None
+
+    def _floor_status(self, fit: Fit, state: Any) -> str:
+        """The status of a step that found no way down (``state.stop``) where
+        the gradient is at the precision floor (:meth:`_floor_noise`):
+        floating-point precision reached, else ""."""
+        noise = self._floor_noise(fit, state)
+        if noise is None:
             return ""
         return (
             f"{state.stop}, with the gradient norm within {FLOOR_FACTOR:g}× its "

@@ -19,7 +19,8 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
     change of ``J`` is within its noise) and :func:`negligible` (the
     predicted decrease is within the noise). Coordinate solvers take a
     negligible step untested; :func:`armijo_or_flat` (Newton-type steps)
-    lets a smaller gradient decide in either case.
+    lets a smaller gradient decide in either case (the second only where the
+    value rose by at most ``FLOOR_FACTOR`` times its rounding noise).
   - a step that leaves the value unchanged where Armijo's required decrease
     rounds away is rejected (:func:`armijo`): it is no progress.
 * The first step ``t0`` of a Newton-type search is 1, or less where the step
@@ -39,7 +40,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .._numerics import ARMIJO_C, BACKTRACK_FACTOR, EPS, rounding_noise
+from .._numerics import ARMIJO_C, BACKTRACK_FACTOR, EPS, FLOOR_FACTOR, rounding_noise
 
 __all__ = [
     "armijo",
@@ -153,9 +154,11 @@ def armijo_or_flat(
         return True
     if not bool(np.isfinite(value)):
         return False
-    return (
-        unresolved(value, value0, eps) or negligible(-t * slope, value0, eps)
-    ) and smaller_gradient()
+    noise = (
+        negligible(-t * slope, value0, eps)
+        and value - value0 <= FLOOR_FACTOR * rounding_noise(value0, eps)
+    )  # a rise beyond FLOOR_FACTOR times the noise is no evaluation error
+    return (unresolved(value, value0, eps) or noise) and smaller_gradient()
 
 
 def negligible(decrease: float, value0: float, eps: float = EPS) -> bool:

@@ -149,7 +149,11 @@ def apply_design(
                 _unseen_message(sub, [n for n, _ in levels], levels[0][1])
             )
         X = apply_formula(
-            sub.table.select(needed).to_pandas(), encoding, names, raw.path
+            sub.table.select(needed).to_pandas(),
+            encoding,
+            names,
+            raw.path,
+            lambda row: position(sub, row),
         )
     else:
         X = _apply_columns(sub, encoding["columns"])

@@ -326,18 +326,24 @@ def missing_mask(raw: RawData, name: str) -> np.ndarray:
 
 
 def check_missing(
-    raw: RawData, names: list[str], missing: str, features: list[str] | None = None
+    raw: RawData,
+    names: list[str],
+    missing: str,
+    features: list[str] | None = None,
+    *,
+    formula: bool = False,
 ) -> tuple[np.ndarray, int]:
     """Rows to keep (bool mask) and how many were dropped.
 
     With ``missing="error"`` any missing value raises an error naming each
     column, its count and the first positions. A column of ``features`` (the
-    fit's, which it may leave out) with no value at all is named with that
-    remedy instead of dropping rows, which would leave none.
+    fit's, which it may leave out: ``--drop``, or out of the ``formula``)
+    with no value at all is named with that remedy: dropping rows would leave
+    none.
     """
     keep = np.ones(raw.n_rows, dtype=bool)
     problems = []
-    empty = []  # columns with no value at all: dropping rows cannot help
+    empty = []  # feature columns with no value at all
     for name in names:
         mask = missing_mask(raw, name)
         if mask.any():
@@ -347,21 +353,25 @@ def check_missing(
             problems.append(f"{name!r} ({int(mask.sum())} row(s), first at {where})")
             if mask.all() and name in (features or ()):
                 empty.append(name)
-    leave_out = (
-        f"column {empty[0]!r} has no value in any row: leave it out (--drop "
-        f"{empty[0]}, or out of the formula)"
-        if empty
-        else None
-    )
+    remedy = "drop those rows with --missing drop or fill them in"
+    if empty:
+        how = "out of the formula" if formula else f"with --drop {','.join(empty)}"
+        one = len(empty) == 1
+        remedy = (
+            f"{', '.join(repr(n) for n in empty)} {'has' if one else 'have'} no "
+            f"value in any row: leave {'it' if one else 'them'} out ({how})"
+        )
+        if len(problems) > len(empty) and missing != "drop":
+            remedy += "; for the other columns, --missing drop or fill them in"
     if problems and missing != "drop":
         raise DataValidationError(
             f"missing values in {raw.path}: column {'; column '.join(problems)}; "
-            + (leave_out or "drop those rows with --missing drop or fill them in")
+            + remedy
         )
     if not keep.any() and raw.n_rows:
         raise DataValidationError(
             f"{raw.path}: every row has a missing value; no data left"
-            + (f"; {leave_out}" if leave_out else "")
+            + (f"; {remedy}" if empty else "")
         )
     return keep, int((~keep).sum())
 

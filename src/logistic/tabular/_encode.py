@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
+from .._intercept_name import check_intercept_column
 from .._onehot import dummy_names, sorted_levels
-from .._validation import INTERCEPT_NAME
 from ..columns import ColumnPlan, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
@@ -222,6 +222,8 @@ def fit_design(
             raw, target=target, weights=weights, offset=offset, roles_only=True
         ).roles
         used = formula_columns(raw.table.column_names, variables)
+        # formulaic names its intercept so too, with or without '- 1'
+        check_intercept_column(raw.path, used, True, formula=True)
     else:
         plan = plan_design_columns(
             raw,
@@ -238,7 +240,9 @@ def fit_design(
             used, more = screen_features(raw, used, include)
             screened += more
     check_printable(roles + counts + used, "column name {}", raw.path)
-    keep, dropped = check_missing(raw, roles + counts + used, missing, used)
+    keep, dropped = check_missing(
+        raw, roles + counts + used, missing, used, formula=rhs is not None
+    )
     sub = _subset(raw, keep)
     trials = mapping = None
     if binomial and reference is not None:
@@ -265,13 +269,7 @@ def fit_design(
     else:
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
-    if encoding.get("intercept", True) and INTERCEPT_NAME in names:
-        raise DataValidationError(
-            f"{raw.path}: column {INTERCEPT_NAME!r} has the name the model gives "
-            "its intercept in summaries and model files; rename the column, or "
-            f"leave it out with --drop {INTERCEPT_NAME} (a constant column is "
-            "the intercept already)"
-        )
+    check_intercept_column(raw.path, names, encoding.get("intercept", True))
     encoding["feature_names"] = names
     if binomial:
         encoding["binomial"] = dict(binomial)
@@ -316,7 +314,11 @@ def _fit_formula_design(
             column_kind(sub, name)  # numeric garbage: an error, as without a formula
     frame = sub.table.select(used).to_pandas()
     X, names, intercept, stored = fit_formula(
-        frame, formula, sub.path, list(sub.table.column_names)
+        frame,
+        formula,
+        sub.path,
+        list(sub.table.column_names),
+        lambda row: position(sub, row),
     )
     if not names:
         raise InvalidParameterError(

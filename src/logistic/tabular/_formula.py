@@ -31,6 +31,7 @@ regular expression (nothing is evaluated) and hands formulaic the formula
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,9 @@ from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 from ._formula_contrasts import treatment as treatment_factor
 from ._formula_contrasts import treatment_spec
 from ._read import position
+
+#: A frame row's place in its file ("line 7"), for messages.
+Where = Callable[[int], str]
 
 __all__ = [
     "grouped_response",
@@ -371,13 +375,17 @@ def _learn(
 
 
 def fit_formula(
-    frame: Any, formula: str, path: str, columns: list[str] | None = None
+    frame: Any,
+    formula: str,
+    path: str,
+    columns: list[str] | None = None,
+    where: Where | None = None,
 ) -> tuple[np.ndarray, list[str], bool, dict[str, Any]]:
     """``(X, feature_names, has_intercept, stored)`` for the training frame.
 
     ``stored`` holds ``factors`` and ``terms`` (see :mod:`logistic.io._terms`).
     ``columns`` (every column of the file) makes an unknown name an error
-    that lists them.
+    that lists them; ``where`` names a frame row's place in the file.
     """
     target, rhs, factors = _parse(formula)
     absent = _columns_of(factors) - set(frame.columns)
@@ -387,7 +395,7 @@ def fit_formula(
         )
     mm = _materialise(rhs, frame, formula)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
-    X, names = build_design(frame, stored, terms, path)
+    X, names = build_design(frame, stored, terms, path, where)
     expected = [str(c) for c in mm.columns if str(c) != "Intercept"]
     reference = np.asarray(
         mm[[c for c in mm.columns if str(c) != "Intercept"]].values, dtype=np.float64
@@ -408,16 +416,21 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def apply_formula(
-    frame: Any, encoding: dict[str, Any], names: list[str], path: str
+    frame: Any,
+    encoding: dict[str, Any],
+    names: list[str],
+    path: str,
+    where: Where | None = None,
 ) -> np.ndarray:
-    """Design matrix of new data from the stored factors and terms."""
+    """Design matrix of new data from the stored factors and terms (``where``
+    names a frame row's place in the file)."""
     from ..io._terms import check_factors, check_terms
 
     factors: Any = encoding.get("factors")
     terms: Any = encoding.get("terms")
     check_factors(factors, "<encoding>")
     check_terms(terms, factors, "<encoding>")
-    X, made = build_design(frame, factors, terms, path)
+    X, made = build_design(frame, factors, terms, path, where)
     if made != list(names):
         raise ModelFormatError(
             f"the stored formula terms make columns {made[:5]}..., not the model's "
@@ -465,7 +478,12 @@ def _numeric(frame: Any, column: str, term: str, path: str) -> np.ndarray:
 
 
 def _factor_block(
-    frame: Any, name: str, spec: dict[str, Any], reduced: bool, path: str
+    frame: Any,
+    name: str,
+    spec: dict[str, Any],
+    reduced: bool,
+    path: str,
+    where: Where | None = None,
 ) -> list[tuple[str, np.ndarray]]:
     if spec["kind"] == "numeric":
         with np.errstate(all="ignore"):
@@ -473,10 +491,16 @@ def _factor_block(
         values = np.broadcast_to(values, (len(frame),))
         bad = ~np.isfinite(values)
         if bad.any():
+            first = int(np.argmax(bad))
+            at = (
+                where(first)
+                if where is not None
+                else f"data row {first + 1} of the rows used"
+            )
             raise DataValidationError(
                 f"formula term {name!r} is not finite on {int(bad.sum())} row(s) of "
-                f"{path} (first at data row {int(np.argmax(bad)) + 1} of the rows "
-                "used); check the values its function receives (e.g. log of 0)"
+                f"{path} (first at {at}); check the values its function receives "
+                "(e.g. log of 0)"
             )
         return [(name, values)]
     levels = spec["levels"]
@@ -508,6 +532,7 @@ def build_design(
     factors: dict[str, Any],
     terms: list[list[dict[str, Any]]],
     path: str,
+    where: Where | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """``(X, names)`` from checked factors and terms over a pandas frame.
 
@@ -528,6 +553,7 @@ def build_design(
                     factors[item["factor"]],
                     item["reduced"],
                     path,
+                    where,
                 )
             product = [
                 (f"{prev}:{n}" if prev else n, pv * v)

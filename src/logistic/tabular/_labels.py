@@ -58,6 +58,7 @@ __all__ = [
     "describe_values",
     "label_mapping",
     "mapping_levels",
+    "match_value",
     "positive_rule",
 ]
 
@@ -128,9 +129,7 @@ def _rule(
         values = np.asarray(labels)
         n = np.ones(len(values)) if counts is None else counts
         if positive is not None:
-            k = match_label(list(values), positive)
-            if k is None:  # --positive 2.0 names 2, as --reference does
-                k = _match_number(values, positive)
+            k = match_value(values, positive)
             if k is None:
                 raise DataValidationError(
                     f"--positive {positive!r} is not a value of the {where}; "
@@ -216,9 +215,7 @@ def fit_class_labels(
     _check_many(values, counts, where)
     k = 0
     if reference is not None:
-        found = match_label(list(values), reference)
-        if found is None:
-            found = _match_number(values, reference)
+        found = match_value(values, reference)
         if found is None:
             raise DataValidationError(
                 f"--reference {reference!r} is not a value of the {where}; values: "
@@ -230,10 +227,17 @@ def fit_class_labels(
     return apply_labels(y, mapping, path), mapping
 
 
-def _match_number(values: np.ndarray, label: str) -> int | None:
-    """Index of the numeric value equal to ``label`` read as a number
-    (``--reference 3.0`` or ``--positive 3.0`` names the value 3, as
-    ``--reference 3`` names 3.0)."""
+def match_value(values: Any, text: str) -> int | None:
+    """Index of the value of a target that ``--positive`` / ``--reference``
+    ``text`` names: as :func:`~logistic._labels.match_label` matches it, else
+    as a number (``3.0`` names the value 3, as ``3`` names 3.0); None if
+    none."""
+    k = match_label(list(values), text)
+    return _match_number(values, text) if k is None else k
+
+
+def _match_number(values: Any, label: str) -> int | None:
+    """Index of the numeric value equal to ``label`` read as a number."""
     try:
         number = float(label)
     except (TypeError, ValueError):
