@@ -82,8 +82,8 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def _scalar(value: Any) -> bool:
-    """A label value: a string, a boolean, an integer that fits int64 (a
-    column of data holds no wider one) or a finite float."""
+    """A label value: a string, a boolean, an integer within int64 or a
+    finite float."""
     if isinstance(value, (str, bool)):
         return True
     if isinstance(value, int):

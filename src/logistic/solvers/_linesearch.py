@@ -144,12 +144,13 @@ def armijo_or_flat(
     """Armijo's test, or, in the precision regime of Newton-type steps,
     ``smaller_gradient()``: where ``value`` and ``value0`` are within rounding
     noise (``eps`` as in :func:`unresolved`), or where the step's predicted
-    decrease ``-t·slope`` is (:func:`negligible`). In the second case the
-    values cannot show the step's effect whatever they differ by: their
-    difference is the objective's evaluation error, which exceeds the
-    rounding noise of ``value0`` where the logits cancel (columns with a
-    mean far from zero: Firth's fit in original coordinates of features near
-    100 changes ``F`` by ±2e-13 on steps predicted to change it by 1e-20)."""
+    decrease ``-t·slope`` is (:func:`negligible`) and the value rose by at
+    most ``FLOOR_FACTOR`` times that noise. In the second case the values
+    cannot show the step's effect: their difference is the objective's
+    evaluation error, which exceeds the rounding noise of ``value0`` where
+    the logits cancel (columns with a mean far from zero: Firth's fit in
+    original coordinates of features near 100 changes ``F`` by ±2e-13 on
+    steps predicted to change it by 1e-20)."""
     if armijo(value, value0, t, slope):
         return True
     if not bool(np.isfinite(value)):
