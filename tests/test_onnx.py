@@ -65,3 +65,26 @@ def test_export_metadata_and_refusals(model_file, tmp_path, capsys):
     capsys.readouterr()
     assert main(["export", str(model_file), "--onnx", str(out)]) == 73
     assert out.read_bytes() == before
+
+
+def test_export_keeps_a_text_target_s_labels(tmp_path):
+    """The metadata's classes are the target's values (negative, positive), as
+    a K-class export's are, not the class codes 0 and 1 they stand for; the
+    'label' output indexes them."""
+    import json
+
+    import onnx
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(80)
+    y = np.where(x + rng.standard_normal(80) > 0, "yes", "no")
+    data = tmp_path / "yn.csv"
+    data.write_text("x,y\n" + "".join(f"{a:.4f},{b}\n" for a, b in zip(x, y)))
+    model, out = tmp_path / "yn.json", tmp_path / "yn.onnx"
+    assert main(["fit", str(data), "-t", "y", "-o", str(model), "-q"]) == 0
+    assert main(["export", str(model), "--onnx", str(out)]) == 0
+    meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+    assert json.loads(meta["classes"]) == ["no", "yes"]
+    label, _, _ = _session(out).run(None, {"X": x[:, None].astype(np.float32)})
+    fitted = logistic.load(model)
+    assert np.array_equal(label, fitted.predict(x[:, None]).astype(np.int64))

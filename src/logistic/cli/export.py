@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -66,8 +66,8 @@ def export(
             mf.model,
             feature_names=(mf.encoding or {}).get("feature_names"),
             double=double,
-            # the target's levels (not the class codes) in the metadata
-            classes=levels_of(mf) if is_multiclass(mf.model) else None,
+            # the target's labels (not the class codes) in the metadata
+            classes=levels_of(mf) if is_multiclass(mf.model) else _binary_labels(mf),
         )
     except ImportError as exc:
         raise CLIError(
@@ -78,3 +78,13 @@ def export(
     with writing(out, force=force) as tmp:
         tmp.write_bytes(data)
     note(f"ONNX model written to {out}")
+
+
+def _binary_labels(mf: Any) -> list[Any] | None:
+    """A two-class model file's labels ``[negative, positive]`` (its target's
+    values, which the class codes 0 and 1 stand for), or None without a
+    label mapping (a model saved from Python keeps its own classes)."""
+    label = (mf.encoding or {}).get("label")
+    if not label or "negative" not in label:
+        return None
+    return [label["negative"], label["positive"]]
