@@ -79,7 +79,7 @@ def test_export_keeps_a_text_target_s_labels(tmp_path):
     x = rng.standard_normal(80)
     y = np.where(x + rng.standard_normal(80) > 0, "yes", "no")
     data = tmp_path / "yn.csv"
-    data.write_text("x,y\n" + "".join(f"{a:.4f},{b}\n" for a, b in zip(x, y)))
+    data.write_text("x,y\n" + "".join(f"{a:.4f},{b}\n" for a, b in zip(x, y, strict=True)))
     model, out = tmp_path / "yn.json", tmp_path / "yn.onnx"
     assert main(["fit", str(data), "-t", "y", "-o", str(model), "-q"]) == 0
     assert main(["export", str(model), "--onnx", str(out)]) == 0

@@ -48,7 +48,7 @@ def test_rare_indicator_of_one_class_is_separation_at_any_n(n, seed):
     assert len(sep) == 1
     message = str(sep[0].message)
     assert "Quasi-complete separation" in message
-    assert "-1*x1" in message  # the direction -g (x1 is g)
+    assert "-1*x2" in message  # the direction -g (g is the second column, x2)
     assert "3 samples lie strictly on their class's side" in message
 
 

@@ -32,6 +32,14 @@ class InferenceMethods:
         :mod:`logistic.inference._prediction_interval`; robust covariances:
         ``self.inference(X, y, cov_type=...).get_prediction(X_new)``.
         """
+        from ._multiclass import is_multiclass, not_supported
+
+        if is_multiclass(self):
+            raise not_supported(
+                "predict_interval",
+                "predict_proba gives each class's probability; intervals per "
+                "class are not available",
+            )
         from .inference import predict_interval
 
         return predict_interval(self, X, alpha=alpha, offset=offset)

@@ -313,7 +313,7 @@ def separation_message(
     labels = (
         list(names)
         if names is not None
-        else [f"x{j}" for j in range(report.coef.shape[0])]
+        else [f"x{j + 1}" for j in range(report.coef.shape[0])]  # as summaries
     )
     order = np.argsort(-np.abs(report.coef), kind="stable")
     terms = [

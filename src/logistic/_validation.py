@@ -215,7 +215,10 @@ def scan_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
     else:
         bad_rows, bad_cols = _sparse_positions(X, np.flatnonzero(~finite))
     if len(bad_rows):
-        labels = [str(names[j]) if names is not None else str(j) for j in bad_cols[:10]]
+        # unnamed columns as summaries name them: x1, x2, ... (1-based)
+        labels = [
+            str(names[j]) if names is not None else f"x{j + 1}" for j in bad_cols[:10]
+        ]
         where = (
             f" Columns with non-finite values: {labels}; first bad row: "
             f"{int(bad_rows[0])}. Remove or impute them first."

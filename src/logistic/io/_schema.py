@@ -118,6 +118,20 @@ def _param_to_json(key: str, value: Any) -> Any:
 
 def model_to_dict(model: Any) -> dict[str, Any]:
     """The ``model`` section of a model file for a fitted estimator."""
+    from ..estimator import LogisticRegression
+
+    if not isinstance(model, LogisticRegression):
+        kind = type(model)
+        hint = (
+            "; save the Pipeline's last step, and keep the steps before it in code"
+            if kind.__name__ == "Pipeline"
+            else ""
+        )
+        raise TypeError(
+            f"model must be a fitted logistic.LogisticRegression, got "
+            f"{kind.__module__}.{kind.__qualname__}: a model file holds this "
+            f"library's estimator only{hint}"
+        )
     if not hasattr(model, "coef_"):
         raise ValueError("cannot save an unfitted model: call fit() first")
     coef = np.asarray(model.coef_).ravel()
