@@ -30,6 +30,7 @@ from logistic import (
     NumericalStabilityWarning,
     PerfectSeparationWarning,
 )
+from logistic.estimator import NotFittedError
 from logistic.inference import CollinearityError, fit_inference, parse_constraints
 
 
@@ -502,8 +503,11 @@ def test_functional_entry_point_and_unfitted_model():
     b = model.inference(X, y, cov_type="HC0")
     np.testing.assert_array_equal(a.cov_params(), b.cov_params())
     assert a.term_names == ["Intercept", "GPA", "TUCE", "PSI"]
-    with pytest.raises(InvalidParameterError, match="not fitted"):
+    # scikit-learn's NotFittedError, as predict on an unfitted model raises
+    with pytest.raises(NotFittedError, match="not fitted yet"):
         fit_inference(LogisticRegression(), X, y)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        LogisticRegression().summary()
     # numpy input: statsmodels-style names
     assert fit(X.to_numpy(), y).inference(X.to_numpy(), y).term_names[1:] == [
         "x1", "x2", "x3",

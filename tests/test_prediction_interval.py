@@ -20,6 +20,7 @@ import statsmodels.api as sm
 import logistic
 from logistic import LogisticRegression
 from logistic._exceptions import InvalidParameterError
+from logistic.estimator import NotFittedError
 from logistic.inference._prediction_interval import FRAME_COLUMNS
 from test_inference import lbw, spector
 
@@ -241,7 +242,7 @@ def test_penalized_and_unfitted_models_are_refused():
     model = LogisticRegression(penalty="l2", C=1.0).fit(X, y)
     with pytest.raises(InvalidParameterError, match="penalized fit"):
         model.predict_interval(X)
-    with pytest.raises(InvalidParameterError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
         LogisticRegression().predict_interval(X)
     with pytest.raises(InvalidParameterError, match="alpha"):
         LogisticRegression().fit(X, y).predict_interval(X, alpha=1.5)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._exceptions import DataValidationError, NumericalError
-from ._intercept_name import check_intercept_name
+from ._feature_names import check_fit_names
 from ._labels import encode, given_classes
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
@@ -153,7 +153,7 @@ def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
     if state is not None:
         check_feature_names(getattr(est, "feature_names_in_", None), X, own)
     else:
-        check_intercept_name(names, bool(est.fit_intercept))
+        check_fit_names(names, bool(est.fit_intercept))
     X = check_X(X, estimator=own)
     if state is not None and X.shape[1] != est.n_features_in_:
         raise DataValidationError(

@@ -24,6 +24,7 @@ from ._exceptions import (
     InvalidParameterError,
     user_stacklevel,
 )
+from ._frame_array import CONVERT, DATES, frame_to_array
 from ._labels import check_y_binary, check_y_classes, refuse_masked
 from ._sparse_structure import (
     check_sparse_form,
@@ -110,75 +111,6 @@ def check_feature_names(
         raise DataValidationError("\n".join(parts))
 
 
-def _frame_to_array(X: Any) -> Any:
-    """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns."""
-    if (
-        hasattr(X, "__dataframe__")
-        and not hasattr(X, "to_numpy")
-        and hasattr(X, "to_pandas")
-    ):
-        X = X.to_pandas()  # pyarrow.Table
-    to_numpy = getattr(X, "to_numpy", None)
-    if to_numpy is None or not hasattr(X, "columns"):
-        return X
-    cols = list(X.columns)
-    try:
-        dtypes = list(X.dtypes)
-    except TypeError:  # pragma: no cover - exotic frames
-        dtypes = [None] * len(cols)
-    is_pandas = type(X).__module__.startswith("pandas")
-    for j, (col, dt) in enumerate(zip(cols, dtypes, strict=False)):
-        text = str(dt)
-        if text in (
-            "object",
-            "string",
-            "str",
-            "String",
-            "Utf8",
-            "category",
-            "Categorical",
-        ):
-            try:
-                if is_pandas:  # missing values are NaN here, reported later
-                    X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
-                else:
-                    np.asarray(X[col], dtype=np.float64)
-            except (TypeError, ValueError):
-                raise DataValidationError(
-                    f"X column {col!r} is not numeric (dtype {dt}); encode it first "
-                    f"(e.g. one-hot) or drop it, or pass a pandas DataFrame, whose "
-                    f"text and categorical columns fit encodes itself"
-                ) from None
-    plain = all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes)
-    if is_pandas and not plain:
-        return _pandas_columns_to_float(X, cols)
-    try:
-        return to_numpy()
-    except (TypeError, ValueError) as exc:
-        raise DataValidationError(
-            f"X could not be converted to numbers (missing values in a nullable "
-            f"column?): {exc}"
-        ) from None
-
-
-def _pandas_columns_to_float(X: Any, cols: list[Any]) -> np.ndarray:
-    """A pandas frame with extension columns (nullable, pyarrow) as float64.
-
-    Missing values (``pd.NA``, ``None``, pyarrow nulls) become NaN, which the
-    finiteness check then reports with the column name and the row.
-    """
-    out = np.empty((X.shape[0], len(cols)), dtype=np.float64)
-    for j, col in enumerate(cols):
-        try:
-            out[:, j] = X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
-        except (TypeError, ValueError) as exc:
-            raise DataValidationError(
-                f"X column {col!r} could not be converted to numbers "
-                f"(dtype {X.dtypes.iloc[j]}): {exc}"
-            ) from None
-    return out
-
-
 def _check_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
     """Raise naming the fault, the columns and the first bad row when ``data``
     (X's values) holds NaN or ±inf.
@@ -255,7 +187,9 @@ def _ragged_row(X: Any) -> tuple[int, int, int] | None:
 def _dense_array(X: Any) -> np.ndarray:
     refuse_masked(X, "X")
     try:
-        X = np.asarray(_frame_to_array(X))
+        X = np.asarray(frame_to_array(X))
+    except DataValidationError:
+        raise  # a named column's fault
     except ValueError as exc:
         ragged = _ragged_row(X) if isinstance(X, (list, tuple)) else None
         if ragged is None:
@@ -269,6 +203,8 @@ def _dense_array(X: Any) -> np.ndarray:
         ) from None
     if X.dtype.kind == "c":
         raise DataValidationError("Complex data not supported: X has a complex dtype")
+    if X.dtype.kind in "mM":
+        raise DataValidationError(f"X holds {DATES} (dtype {X.dtype}); {CONVERT}")
     if X.dtype.kind in "OUSV":
         try:
             X = X.astype(np.float64)

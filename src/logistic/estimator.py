@@ -52,11 +52,11 @@ from ._estimator_params import (
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
+from ._feature_names import check_fit_names
 from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
-from ._intercept_name import check_intercept_name
 from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
@@ -382,7 +382,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         if needs_encoding(X):
             X, encoding = fit_encoding(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
-        check_intercept_name(backend.feature_names, bool(self.fit_intercept))
+        check_fit_names(backend.feature_names, bool(self.fit_intercept))
         mark_fitted_on_counts(self, False)  # the mark a model file may have set
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__

@@ -66,8 +66,8 @@ from ._cv_folds import (
 from ._cv_layout import sklearn_layout
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
+from ._feature_names import check_fit_names
 from ._frame_encoding import fit_encoding, needs_encoding
-from ._intercept_name import check_intercept_name
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
@@ -442,7 +442,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         if needs_encoding(X):  # as LogisticRegression.fit encodes a DataFrame
             X, encoding = fit_encoding(X, self.include)
         data = check_fit_data(X, y, sample_weight, offset, estimator=name)
-        check_intercept_name(data.names, bool(self.fit_intercept))
+        check_fit_names(data.names, bool(self.fit_intercept))
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
         )

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._intercept_name import check_intercept_column
+from .._feature_names import check_intercept_column
 from ._codes import EX_USAGE, CLIError
 from ._common import note
 from ._progress import FitProgress

@@ -127,6 +127,8 @@ def resolve_request(cov_type: str | None, kind: str) -> str:
 
 def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
     """Whether this is a Firth fit; refuse what cannot be inferred."""
+    if hasattr(model, "_check_fitted"):
+        model._check_fitted()  # scikit-learn's NotFittedError, as predict raises
     if not hasattr(model, "coef_"):
         raise InvalidParameterError("the model is not fitted; call fit() first")
     if sampling and getattr(model, "penalty", None) == "firth":

@@ -263,7 +263,13 @@ def parse_constraints(
         raise InvalidParameterError("the hypothesis is empty")
     rows, rhs = [], []
     for eq in equations:
-        sides = [_linear(side, names) for side in _split(eq, "=")]
+        pieces = _split(eq, "=")
+        if len(pieces) > 2 and not all(p.strip() for p in pieces[1:-1]):
+            raise InvalidParameterError(
+                f"hypothesis {eq.strip()!r}: one '=' separates the two sides "
+                "(e.g. 'gpa = 0'), not '=='"
+            )
+        sides = [_linear(side, names) for side in pieces]
         if len(sides) == 1:  # an expression alone means "= 0"
             sides.append((np.zeros(len(names)), 0.0))
         # a chain e0 = e1 = ... = em is the m restrictions e_j - e_{j+1} = 0
@@ -364,6 +370,7 @@ def lr_test(
     nobs_a: float,
     nobs_b: float,
     cov_types: tuple[str, ...] = (),
+    terms: tuple[list[str], list[str]] | None = None,
 ) -> LRTestResult:
     """LR test of two nested fits given their log-likelihoods and parameter counts.
 
@@ -371,12 +378,25 @@ def lr_test(
     statistic assumes the model's own variance (independent rows, correct
     likelihood), which a robust covariance was chosen not to trust; Stata's
     ``lrtest`` refuses after ``vce(robust)``. The robust test is
-    ``wald_test`` of the extra coefficients.
+    ``wald_test`` of the extra coefficients. The fits' ``terms`` (names),
+    when neither's are among the other's, warn that the fits are not nested
+    (the statistic's χ² law needs it; the check cannot see a nesting the
+    names hide, e.g. a column renamed).
     """
+    import warnings
+
+    small, large = sorted(terms or ([], []), key=len)
+    if terms is not None and not set(small) <= set(large):
+        only = sorted(set(small) - set(large))[:5]
+        warnings.warn(
+            f"lr_test of fits that are not nested: {only} are terms of the "
+            "smaller fit only; the likelihood-ratio test compares a fit with "
+            "one that adds terms to it",
+            UserWarning,
+            stacklevel=3,
+        )
     robust = sorted({c for c in cov_types if c != "nonrobust"})
     if robust:
-        import warnings
-
         warnings.warn(
             f"lr_test after cov_type={robust[0]!r}: the likelihood-ratio test "
             "assumes the model-based (nonrobust) variance and ignores the robust "

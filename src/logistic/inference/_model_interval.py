@@ -102,6 +102,8 @@ def predict_interval(
     model: Any, X: Any, alpha: float = 0.05, offset: Any = None
 ) -> Any:
     """See :meth:`logistic.LogisticRegression.predict_interval`."""
+    if hasattr(model, "_check_fitted"):
+        model._check_fitted()  # scikit-learn's NotFittedError, as predict raises
     if not hasattr(model, "coef_"):
         raise InvalidParameterError("the model is not fitted; call fit() first")
     _refuse_penalized(model)

@@ -418,7 +418,8 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
     def lr_test(self, other: InferenceResults) -> LRTestResult:
         """Likelihood-ratio test against another fit nested in (or nesting) this one."""
         if not isinstance(other, InferenceResults):
-            raise InvalidParameterError("lr_test needs another InferenceResults")
+            got = type(other).__qualname__
+            raise InvalidParameterError(f"lr_test needs inference() results, got {got}")
         for res in (self, other):
             res._refuse_sampling("lr_test")
         if other.method != self.method:
@@ -434,6 +435,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             self.nobs,
             other.nobs,
             (self.cov_type, other.cov_type),
+            (self.term_names, other.term_names),
         )
 
     def get_margeff(

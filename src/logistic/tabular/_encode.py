@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
-from .._intercept_name import check_intercept_column
+from .._feature_names import check_intercept_column
 from .._onehot import dummy_names, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it

@@ -1,20 +1,27 @@
-"""The intercept's name, and the refusal of a feature that takes it.
+"""The names a fit refuses for its features: the intercept's, and a name twice.
 
 Convention (owned here): every summary, inference result and model file
-names the intercept ``"Intercept"`` (:data:`INTERCEPT_NAME`), so a fit with
-an intercept refuses a feature of that name: the two would share one label,
-and results looked up by name (``pvalues["Intercept"]``, the CLI's summary of
-a model file) would mix them up. :func:`check_intercept_name` says it in the
-library's words; :func:`check_intercept_column` in the command line's.
+names the intercept ``"Intercept"`` (:data:`INTERCEPT_NAME`) and looks
+results up by name (``pvalues["Intercept"]``, ``wald_test("a = 0")``,
+``atexog={"a": 3}``, the CLI's summary of a model file). So a fit with an
+intercept refuses a feature of that name, and any fit refuses two features
+of one name: either would make a name stand for two parameters.
+:func:`check_fit_names` says it in the library's words;
+:func:`check_intercept_column` in the command line's (which refuses a
+header with a name twice when it reads the file).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ._exceptions import DataValidationError
 
-__all__ = ["INTERCEPT_NAME", "check_intercept_column", "check_intercept_name"]
+__all__ = ["INTERCEPT_NAME", "check_fit_names", "check_intercept_column"]
+
+#: How many of the repeated names a message lists.
+SHOWN = 5
 
 #: The intercept's name in every summary, inference result and model file.
 INTERCEPT_NAME = "Intercept"
@@ -24,8 +31,17 @@ def _clash(names: Any, fit_intercept: bool) -> bool:
     return bool(fit_intercept) and names is not None and INTERCEPT_NAME in list(names)
 
 
-def check_intercept_name(names: Any, fit_intercept: bool) -> None:
-    """Refuse a feature named like the intercept in a fit with one (library)."""
+def check_fit_names(names: Any, fit_intercept: bool) -> None:
+    """Refuse a feature named like the intercept in a fit with one, and two
+    features of one name (library)."""
+    if names is not None and len(set(names)) < len(names):
+        counts = Counter(list(names))
+        twice = sorted(str(n) for n, k in counts.items() if k > 1)
+        raise DataValidationError(
+            f"X has {len(twice)} column name(s) used more than once "
+            f"({twice[:SHOWN]}): each column needs a name of its own (results "
+            "are looked up by name)"
+        )
     if _clash(names, fit_intercept):
         raise DataValidationError(
             f"X has a column named {INTERCEPT_NAME!r}, the name summaries and "

@@ -1,0 +1,110 @@
+"""DataFrames (pandas, polars, pyarrow) as the 2-D float arrays a fit reads.
+
+Convention (owned here): a column that cannot be read as numbers is named
+with its dtype and a remedy, never converted silently: text that is not
+numbers (the estimator's DataFrame encoder handles pandas text columns
+before), and dates, times and durations, whose unit (nanoseconds, days,
+years) would change the coefficient by orders of magnitude and which a fit
+will not choose. Extension columns (nullable, pyarrow) become float64 with
+NaN for a missing value, which the finite check then names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._exceptions import DataValidationError
+
+__all__ = [
+    "CONVERT",
+    "DATES",
+    "DATE_DTYPES",
+    "frame_to_array",
+    "pandas_columns_to_float",
+]
+
+#: How messages name a column of dates, times or durations.
+DATES = "dates, times or durations"
+#: The remedy for such a column.
+CONVERT = (
+    "convert it to numbers in a unit you choose first (e.g. days since a "
+    "reference date, or the year and month as columns)"
+)
+#: Dtype names (lower case) of such columns: numpy/pandas datetime64,
+#: timedelta64, pandas periods, polars Date/Datetime/Duration/Time.
+DATE_DTYPES = ("datetime", "timedelta", "period", "date", "duration", "time")
+
+
+def frame_to_array(X: Any) -> Any:
+    """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns."""
+    if (
+        hasattr(X, "__dataframe__")
+        and not hasattr(X, "to_numpy")
+        and hasattr(X, "to_pandas")
+    ):
+        X = X.to_pandas()  # pyarrow.Table
+    to_numpy = getattr(X, "to_numpy", None)
+    if to_numpy is None or not hasattr(X, "columns"):
+        return X
+    cols = list(X.columns)
+    try:
+        dtypes = list(X.dtypes)
+    except TypeError:  # pragma: no cover - exotic frames
+        dtypes = [None] * len(cols)
+    is_pandas = type(X).__module__.startswith("pandas")
+    for j, (col, dt) in enumerate(zip(cols, dtypes, strict=False)):
+        text = str(dt)
+        if text.lower().startswith(DATE_DTYPES):
+            raise DataValidationError(
+                f"X column {col!r} holds {DATES} (dtype {dt}); {CONVERT}"
+            )
+        if text in (
+            "object",
+            "string",
+            "str",
+            "String",
+            "Utf8",
+            "category",
+            "Categorical",
+        ):
+            try:
+                if is_pandas:  # missing values are NaN here, reported later
+                    X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
+                else:
+                    np.asarray(X[col], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise DataValidationError(
+                    f"X column {col!r} is not numeric (dtype {dt}); encode it first "
+                    f"(e.g. one-hot) or drop it, or pass a pandas DataFrame, whose "
+                    f"text and categorical columns fit encodes itself"
+                ) from None
+    plain = all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes)
+    if is_pandas and not plain:
+        return pandas_columns_to_float(X, cols)
+    try:
+        return to_numpy()
+    except (TypeError, ValueError) as exc:
+        raise DataValidationError(
+            f"X could not be converted to numbers (missing values in a nullable "
+            f"column?): {exc}"
+        ) from None
+
+
+def pandas_columns_to_float(X: Any, cols: list[Any]) -> np.ndarray:
+    """A pandas frame with extension columns (nullable, pyarrow) as float64.
+
+    Missing values (``pd.NA``, ``None``, pyarrow nulls) become NaN, which the
+    finiteness check then reports with the column name and the row.
+    """
+    out = np.empty((X.shape[0], len(cols)), dtype=np.float64)
+    for j, col in enumerate(cols):
+        try:
+            out[:, j] = X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise DataValidationError(
+                f"X column {col!r} could not be converted to numbers "
+                f"(dtype {X.dtypes.iloc[j]}): {exc}"
+            ) from None
+    return out
