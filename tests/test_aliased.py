@@ -277,3 +277,29 @@ def test_predict_interval_on_rows_off_the_dependency_uses_the_reduced_model():
     np.testing.assert_allclose(
         np.asarray(ours.iloc[:, 0]), theirs["predicted"], rtol=1e-8
     )
+
+
+@pytest.mark.parametrize("case", ["duplicated", "sum", "two"])
+def test_coef_is_rs_zero_at_aliased_columns_and_the_reduced_fit_elsewhere(case):
+    """``coef_``/``intercept_`` as R's ``coef(glm)`` with NA read as 0: the
+    reduced model's estimates (statsmodels on the reduced design), so that
+    they agree with ``summary()`` and predictions of new rows off the
+    dependency agree with ``predict_interval`` and with R's ``predict.glm``."""
+    Xf, dropped = _designs()[case]
+    _, y = _data()
+    model = _fit(Xf, y)
+    ref = _reference(Xf.drop(columns=dropped), y)
+    coef = pd.Series(model.coef_.ravel(), index=Xf.columns)
+    assert (coef[dropped] == 0.0).all()
+    kept = [c for c in Xf.columns if c not in dropped]
+    np.testing.assert_allclose(coef[kept], ref.params[kept], rtol=1e-7)
+    np.testing.assert_allclose(model.intercept_[0], ref.params["const"], rtol=1e-7)
+    new = Xf.iloc[:15].copy()
+    for k, column in enumerate(dropped):  # off the dependency
+        new[column] = np.linspace(-3.0, 3.0, 15) + k
+    exog = sm.add_constant(new.drop(columns=dropped), has_constant="add")
+    np.testing.assert_allclose(model.predict_proba(new)[:, 1], ref.predict(exog), rtol=1e-7)
+    np.testing.assert_allclose(
+        model.predict_proba(new)[:, 1], np.asarray(model.predict_interval(new).iloc[:, 0]),
+        rtol=1e-10,
+    )

@@ -11,11 +11,14 @@ Convention: each function does one step of the one fit path
 * :func:`fit_statistics` — what inference needs without the data
   (:mod:`logistic.inference._stored`), for unpenalized and Firth fits;
 * :func:`validate_once` — the estimator's parameter check, once per
-  constraints and values.
+  constraints and values;
+* :func:`aliased_at_zero` — the coefficients of an unpenalized fit with
+  aliased columns as R reports them (0 there, the reduced model's elsewhere).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -28,7 +31,13 @@ from ._scaling import ScaledObjective
 from ._separation import check_separation
 from .solvers import SolverResult
 
-__all__ = ["check_fit_separation", "checkpointer", "fit_statistics", "validate_once"]
+__all__ = [
+    "aliased_at_zero",
+    "check_fit_separation",
+    "checkpointer",
+    "fit_statistics",
+    "validate_once",
+]
 
 
 def checkpointer(
@@ -104,6 +113,27 @@ def fit_statistics(
         return None
     summary = None if grouped is None else grouped.summary
     return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
+
+
+def aliased_at_zero(result: SolverResult, stats: Any, separation: Any) -> SolverResult:
+    """``result`` with the coefficients R's ``glm`` reports where columns are
+    aliased (:mod:`logistic.inference._aliased`): 0 at the aliased ones, the
+    reduced model's estimate at the others, so that ``coef_``, ``summary()``
+    and predictions on new rows (which need not satisfy the dependency) agree.
+    The logits of the training rows are the fit's (to second order). Any other
+    fit (no statistics, separated data, no aliased column, or a column with no
+    information at all, which inference names as an error) is unchanged."""
+    if stats is None or separation is not None:
+        return result
+    from .inference._aliased import reduced_estimate
+
+    try:
+        reduced = reduced_estimate(stats)
+    except np.linalg.LinAlgError:  # an all-zero column beside the aliased ones
+        return result
+    if reduced is None:
+        return result
+    return dataclasses.replace(result, coef=np.nan_to_num(reduced, nan=0.0))
 
 
 #: Parameter values :func:`validate_params` accepted, by constraints mapping

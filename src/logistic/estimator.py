@@ -53,7 +53,12 @@ from ._estimator_params import (
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
-from ._fit_steps import check_fit_separation, checkpointer, fit_statistics
+from ._fit_steps import (
+    aliased_at_zero,
+    check_fit_separation,
+    checkpointer,
+    fit_statistics,
+)
 from ._frame_encoding import fit_encoding, needs_encoding
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
@@ -443,6 +448,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         if unpenalised and self.penalty != "firth":
             separation = check_fit_separation(objective, result, view, grouped)
         stats = fit_statistics(objective, result, tol, grouped, unpenalised)
+        if self.penalty is None:
+            result = aliased_at_zero(result, stats, separation)
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self
 
