@@ -121,19 +121,24 @@ def aliased_at_zero(result: SolverResult, stats: Any, separation: Any) -> Solver
     reduced model's estimate at the others, so that ``coef_``, ``summary()``
     and predictions on new rows (which need not satisfy the dependency) agree.
     The logits of the training rows are the fit's (to second order). Any other
-    fit (no statistics, separated data, no aliased column, or a column with no
-    information at all, which inference names as an error) is unchanged."""
+    fit (no statistics, separated data, no aliased column, a column with no
+    information at all or information beyond float64's range, which
+    inference names as errors) is unchanged."""
     if stats is None or separation is not None:
         return result
     from .inference._aliased import reduced_estimate
 
     try:
-        reduced = reduced_estimate(stats)
+        with np.errstate(all="ignore"):  # information beyond float64: unchanged
+            reduced = reduced_estimate(stats)
     except np.linalg.LinAlgError:  # an all-zero column beside the aliased ones
         return result
     if reduced is None:
         return result
-    return dataclasses.replace(result, coef=np.nan_to_num(reduced, nan=0.0))
+    coef = np.nan_to_num(reduced, nan=0.0)
+    if not np.all(np.isfinite(coef)):
+        return result
+    return dataclasses.replace(result, coef=coef)
 
 
 #: Parameter values :func:`validate_params` accepted, by constraints mapping
