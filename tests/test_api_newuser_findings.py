@@ -109,3 +109,18 @@ def test_date_columns_are_refused_by_name(ucla, with_text):
     # the remedy: a number in a unit the user chose
     days = (Xd["when"] - Xd["when"].min()).dt.days
     LogisticRegression().fit(Xd.assign(when=days), y)
+
+
+@pytest.mark.parametrize("labels", [None, {1: "a", 2: "b", 3: "c", 4: "d"}])
+def test_a_class_without_weight_is_named_by_its_label(labels):
+    d = pd.read_csv(logistic.datasets.ucla_admissions_path())
+    y = d["rank"] if labels is None else d["rank"].map(labels)
+    weight = (d["rank"] != 4).astype(float)
+    shown = "4" if labels is None else "'d'"  # the label, not the class code 3
+    with pytest.raises(DataValidationError, match=f"every sample of class {shown}:"):
+        LogisticRegression().fit(d[["gre", "gpa", "admit"]], y, sample_weight=weight)
+    yb = np.where(d["admit"] == 1, "yes", "no")
+    with pytest.raises(DataValidationError, match="every sample of class 'yes':"):
+        LogisticRegression().fit(
+            d[["gre", "gpa"]], yb, sample_weight=(d["admit"] == 0).astype(float)
+        )

@@ -314,12 +314,13 @@ def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.
 
 
 def check_sample_weight(
-    sample_weight: Any, y01: np.ndarray, n_classes: int = 2
+    sample_weight: Any, y01: np.ndarray, n_classes: int = 2, classes: Any = None
 ) -> np.ndarray | None:
     """Validate ``sample_weight`` (None stays None).
 
     Finite, ≥ 0, and a positive total weight on each class (``y01`` holds
-    class indices ``0 … n_classes-1``).
+    class indices ``0 … n_classes-1``; ``classes``, the labels they stand
+    for, name a class in the message).
     """
     if sample_weight is None:
         return None
@@ -329,12 +330,14 @@ def check_sample_weight(
             "sample_weight sums to 0: every sample has zero weight; give at least one "
             "sample of each class a positive weight"
         )
-    for label in map(float, range(n_classes)):
-        if not sw[y01 == label].sum() > 0:
+    for k in range(n_classes):
+        if not sw[y01 == float(k)].sum() > 0:
+            label = k if classes is None else np.asarray(classes)[k]
+            label = label.item() if isinstance(label, np.generic) else label
             raise DataValidationError(
-                f"sample_weight is zero for every sample of class {int(label)} (after "
-                f"label encoding): the data then lack that class; give samples "
-                f"of every class a positive weight"
+                f"sample_weight is zero for every sample of class {label!r}: the "
+                "data then lack that class; give samples of every class a "
+                "positive weight"
             )
     return sw
 
@@ -506,7 +509,7 @@ def combined_weights(
     Each class must keep a positive total weight (a class weighted to zero
     would leave one class in the data), and the total must be finite.
     """
-    sw = check_sample_weight(sample_weight, y01, len(classes))
+    sw = check_sample_weight(sample_weight, y01, len(classes), classes)
     cw = class_weight_vector(class_weight, classes, y01, sw)
     if cw is None:
         combined = sw
