@@ -34,9 +34,9 @@ def _clash(names: Any, fit_intercept: bool) -> bool:
 def check_fit_names(names: Any, fit_intercept: bool) -> None:
     """Refuse a feature named like the intercept in a fit with one, and two
     features of one name (library)."""
-    if names is not None and len(set(names)) < len(names):
-        counts = Counter(list(names))
-        twice = sorted(str(n) for n, k in counts.items() if k > 1)
+    counts = Counter(list(names) if names is not None else ())
+    twice = sorted(str(n) for n, k in counts.items() if k > 1)
+    if twice:
         raise DataValidationError(
             f"X has {len(twice)} column name(s) used more than once "
             f"({twice[:SHOWN]}): each column needs a name of its own (results "

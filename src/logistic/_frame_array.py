@@ -17,13 +17,7 @@ import numpy as np
 
 from ._exceptions import DataValidationError
 
-__all__ = [
-    "CONVERT",
-    "DATES",
-    "DATE_DTYPES",
-    "frame_to_array",
-    "pandas_columns_to_float",
-]
+__all__ = ["frame_to_array", "pandas_columns_to_float", "refuse_dates"]
 
 #: How messages name a column of dates, times or durations.
 DATES = "dates, times or durations"
@@ -35,6 +29,15 @@ CONVERT = (
 #: Dtype names (lower case) of such columns: numpy/pandas datetime64,
 #: timedelta64, pandas periods, polars Date/Datetime/Duration/Time.
 DATE_DTYPES = ("datetime", "timedelta", "period", "date", "duration", "time")
+
+
+def refuse_dates(dtype: Any, column: Any = None) -> None:
+    """Refuse a column (``column``'s name) or an array of ``dtype`` holding
+    dates, times or durations, with the remedy."""
+    text = str(dtype)
+    if text.lower().startswith(DATE_DTYPES):
+        what = "X" if column is None else f"X column {column!r}"
+        raise DataValidationError(f"{what} holds {DATES} (dtype {text}); {CONVERT}")
 
 
 def frame_to_array(X: Any) -> Any:
@@ -55,11 +58,8 @@ def frame_to_array(X: Any) -> Any:
         dtypes = [None] * len(cols)
     is_pandas = type(X).__module__.startswith("pandas")
     for j, (col, dt) in enumerate(zip(cols, dtypes, strict=False)):
+        refuse_dates(dt, col)
         text = str(dt)
-        if text.lower().startswith(DATE_DTYPES):
-            raise DataValidationError(
-                f"X column {col!r} holds {DATES} (dtype {dt}); {CONVERT}"
-            )
         if text in (
             "object",
             "string",

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
-from ._frame_array import CONVERT, DATE_DTYPES, DATES
+from ._frame_array import refuse_dates
 from ._messages import name_list
 from ._number_text import (
     COMMA_NUMBER,
@@ -92,11 +92,8 @@ def _numbers(col: Any) -> np.ndarray | None:
 
 def _kind(name: Any, col: Any) -> str:
     """``"numeric"`` or ``"categorical"`` for one pandas column."""
+    refuse_dates(col.dtype, name)
     dtype = str(col.dtype)
-    if dtype.lower().startswith(DATE_DTYPES):
-        raise DataValidationError(
-            f"X column {name!r} holds {DATES} (dtype {dtype}); {CONVERT}"
-        )
     if dtype == "category":
         return "categorical"
     if dtype not in _TEXT_DTYPES:

@@ -78,7 +78,7 @@ def partial_fit_multinomial(
     known = _classes(est, classes)
     names, X = check_chunk_X(est, X, state)
     y_idx = encode_chunk_y(y, known, X.shape[0])
-    sw = check_sample_weight(sample_weight, y_idx, len(known), known)
+    sw = check_sample_weight(sample_weight, y_idx, known)
     off = (
         None if offset is None else check_offset_matrix(offset, X.shape[0], len(known))
     )

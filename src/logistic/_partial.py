@@ -201,7 +201,7 @@ def partial_fit(
         )
     known = state.classes if state is not None else given_classes(classes)
     y01 = encode_chunk_y(y, known, X.shape[0])
-    sw = check_sample_weight(sample_weight, y01, 2, known)
+    sw = check_sample_weight(sample_weight, y01, known)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
     alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
     objective = LogisticObjective.from_arrays(

@@ -24,7 +24,7 @@ from ._exceptions import (
     InvalidParameterError,
     user_stacklevel,
 )
-from ._frame_array import CONVERT, DATES, frame_to_array
+from ._frame_array import frame_to_array, refuse_dates
 from ._labels import check_y_binary, check_y_classes, refuse_masked
 from ._sparse_structure import (
     check_sparse_form,
@@ -203,8 +203,7 @@ def _dense_array(X: Any) -> np.ndarray:
         ) from None
     if X.dtype.kind == "c":
         raise DataValidationError("Complex data not supported: X has a complex dtype")
-    if X.dtype.kind in "mM":
-        raise DataValidationError(f"X holds {DATES} (dtype {X.dtype}); {CONVERT}")
+    refuse_dates(X.dtype)
     if X.dtype.kind in "OUSV":
         try:
             X = X.astype(np.float64)
@@ -314,13 +313,12 @@ def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.
 
 
 def check_sample_weight(
-    sample_weight: Any, y01: np.ndarray, n_classes: int = 2, classes: Any = None
+    sample_weight: Any, y01: np.ndarray, classes: Any
 ) -> np.ndarray | None:
     """Validate ``sample_weight`` (None stays None).
 
     Finite, ≥ 0, and a positive total weight on each class (``y01`` holds
-    class indices ``0 … n_classes-1``; ``classes``, the labels they stand
-    for, name a class in the message).
+    the class indices ``0 … len(classes)-1``; a message names the label).
     """
     if sample_weight is None:
         return None
@@ -330,10 +328,8 @@ def check_sample_weight(
             "sample_weight sums to 0: every sample has zero weight; give at least one "
             "sample of each class a positive weight"
         )
-    for k in range(n_classes):
+    for k, label in enumerate(np.asarray(classes).tolist()):
         if not sw[y01 == float(k)].sum() > 0:
-            label = k if classes is None else np.asarray(classes)[k]
-            label = label.item() if isinstance(label, np.generic) else label
             raise DataValidationError(
                 f"sample_weight is zero for every sample of class {label!r}: the "
                 "data then lack that class; give samples of every class a "
@@ -509,7 +505,7 @@ def combined_weights(
     Each class must keep a positive total weight (a class weighted to zero
     would leave one class in the data), and the total must be finite.
     """
-    sw = check_sample_weight(sample_weight, y01, len(classes), classes)
+    sw = check_sample_weight(sample_weight, y01, classes)
     cw = class_weight_vector(class_weight, classes, y01, sw)
     if cw is None:
         combined = sw

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -60,14 +60,16 @@ def export(
     refuse_existing(out, force=force)
     try:
         from ..onnx_export import to_onnx_bytes
-        from ._multiclass import is_multiclass, levels_of
+        from ..tabular._labels import mapping_levels
 
+        label = (mf.encoding or {}).get("label")
         data = to_onnx_bytes(
             mf.model,
             feature_names=(mf.encoding or {}).get("feature_names"),
             double=double,
-            # the target's labels (not the class codes) in the metadata
-            classes=levels_of(mf) if is_multiclass(mf.model) else _binary_labels(mf),
+            # the target's labels (not the class codes) in the metadata; a
+            # model saved from Python keeps its own classes
+            classes=mapping_levels(label) if label else None,
         )
     except ImportError as exc:
         raise CLIError(
@@ -79,12 +81,3 @@ def export(
         tmp.write_bytes(data)
     note(f"ONNX model written to {out}")
 
-
-def _binary_labels(mf: Any) -> list[Any] | None:
-    """A two-class model file's labels ``[negative, positive]`` (its target's
-    values, which the class codes 0 and 1 stand for), or None without a
-    label mapping (a model saved from Python keeps its own classes)."""
-    label = (mf.encoding or {}).get("label")
-    if not label or "negative" not in label:
-        return None
-    return [label["negative"], label["positive"]]

@@ -125,12 +125,18 @@ def resolve_request(cov_type: str | None, kind: str) -> str:
     return cov_type
 
 
-def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
-    """Whether this is a Firth fit; refuse what cannot be inferred."""
+def require_fitted(model: Any) -> None:
+    """Refuse an unfitted ``model``: scikit-learn's ``NotFittedError`` for this
+    library's estimator (as ``predict`` raises), a named error for another."""
     if hasattr(model, "_check_fitted"):
-        model._check_fitted()  # scikit-learn's NotFittedError, as predict raises
+        model._check_fitted()
     if not hasattr(model, "coef_"):
         raise InvalidParameterError("the model is not fitted; call fit() first")
+
+
+def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
+    """Whether this is a Firth fit; refuse what cannot be inferred."""
+    require_fitted(model)
     if sampling and getattr(model, "penalty", None) == "firth":
         raise InvalidParameterError(
             "sample_weight_kind='sampling' is not available for Firth fits (their "

@@ -32,7 +32,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of
-from ._fit import _theta, fit_inference
+from ._fit import _theta, fit_inference, require_fitted
 from ._order import display_order
 from ._prediction_interval import (
     PredictionResults,
@@ -102,10 +102,7 @@ def predict_interval(
     model: Any, X: Any, alpha: float = 0.05, offset: Any = None
 ) -> Any:
     """See :meth:`logistic.LogisticRegression.predict_interval`."""
-    if hasattr(model, "_check_fitted"):
-        model._check_fitted()  # scikit-learn's NotFittedError, as predict raises
-    if not hasattr(model, "coef_"):
-        raise InvalidParameterError("the model is not fitted; call fit() first")
+    require_fitted(model)
     _refuse_penalized(model)
     if isinstance(X, Backend):
         return _on_backend(model, X, offset).summary_frame(alpha)
