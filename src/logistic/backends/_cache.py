@@ -396,8 +396,8 @@ def _valid_meta(meta: Any, stamp: list[dict[str, Any]], dtype: Any) -> bool:
 
 def _load_labels(folder: Path, dir_fd: int | None) -> np.ndarray:
     """An entry's ``labels.npy`` (a regular file of at most
-    :data:`LABELS_BYTES`, no pickles): one dimension, numbers, booleans or
-    text, at most :data:`MAX_LABELS`; ValueError otherwise."""
+    :data:`LABELS_BYTES`, no pickles): one dimension, finite numbers,
+    booleans or text, at most :data:`MAX_LABELS`; ValueError otherwise."""
     fd = _cache_marker.open_file(folder, "labels.npy", dir_fd)
     bad = ValueError(f"{folder / 'labels.npy'}: not a list of labels")
     with os.fdopen(fd, "rb") as fh:
@@ -411,6 +411,8 @@ def _load_labels(folder: Path, dir_fd: int | None) -> np.ndarray:
         raise bad
     if len(labels) > MAX_LABELS or labels.dtype.kind not in "biufUS":
         raise bad
+    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+        raise bad  # no class is NaN or infinite (a scan refuses such a label)
     return labels
 
 

@@ -386,6 +386,10 @@ class Chunked:
                     f"{where}: {X.shape[1]} columns, expected {p}"
                 )
             _check_finite(X, where, n, "X", self.feature_names, position)
+            if y.dtype.kind == "f":  # an infinite label is no class
+                target = getattr(self.columns, "target", None)
+                names = None if target is None else [target]
+                _check_finite(y[:, None], where, n, "y", names, position)
             labels.update(np.unique(y).tolist())
             if len(labels) > (MAX_CLASSES if self.multiclass else 2) and (
                 classes is None

@@ -47,6 +47,7 @@ __all__ = [
     "is_text",
     "text_values",
     "numeric_column",
+    "refuse_infinite",
     "string_column",
     "missing_mask",
     "check_missing",
@@ -262,14 +263,21 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
         _raise_garbage(raw, name)
         col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
     values = floats(col)  # casts what it cannot read from the buffers
-    if np.isinf(values).any():
-        i = int(np.flatnonzero(np.isinf(values))[0])
-        raise DataValidationError(
-            f"column {name!r} in {raw.path} has an infinite value at "
-            f"{position(raw, i)}; "
-            "only finite numbers are allowed"
-        )
+    refuse_infinite(raw, name, values)
     return values
+
+
+def refuse_infinite(raw: RawData, name: str, values: np.ndarray) -> None:
+    """Refuse an infinite value in column ``name`` (``values``, as read), naming
+    its line: no column the tools read (features, target, weights, offset,
+    clusters) has a meaning for one."""
+    if values.dtype.kind != "f" or not np.isinf(values).any():
+        return
+    i = int(np.flatnonzero(np.isinf(values))[0])
+    raise DataValidationError(
+        f"column {name!r} in {raw.path} has an infinite value at "
+        f"{position(raw, i)}; only finite numbers are allowed"
+    )
 
 
 def _raise_text(raw: RawData, name: str, role: str) -> None:

@@ -19,7 +19,7 @@ from .._arrow_numpy import values as arrow_values
 from .._messages import name_list
 from .._onehot import one_hot
 from .._sparse import issparse
-from ._columns import numeric_column, string_column
+from ._columns import numeric_column, refuse_infinite, string_column
 from ._named import NamedColumns
 from ._read import RawData, position
 
@@ -116,7 +116,8 @@ def _unseen_message(raw: RawData, names: list[str], first: str) -> str:
 
 
 def string_or_values(raw: RawData, name: str) -> np.ndarray:
-    """Raw target values: numbers stay numbers, strings stay strings."""
+    """Raw target values: numbers stay numbers (an infinite one is refused,
+    naming its line), strings stay strings."""
     kind = raw.table.schema.field(name).type
     import pyarrow as pa
 
@@ -125,5 +126,7 @@ def string_or_values(raw: RawData, name: str) -> np.ndarray:
         or pa.types.is_integer(kind)
         or pa.types.is_floating(kind)
     ):
-        return arrow_values(raw.table.column(name))
+        values = arrow_values(raw.table.column(name))
+        refuse_infinite(raw, name, values)
+        return values
     return string_column(raw, name)
