@@ -191,10 +191,12 @@ def run_error(capsys, *args):
 
 def test_unknown_at_value_column_is_a_usage_error(ucla_files, capsys):
     path, _, plain, _ = ucla_files
-    code, err = run_error(capsys, plain, path, "--at-value", "rank=2")
+    code, err = run_error(capsys, plain, path, "--at-value", "rnk=2")
     assert code == 2
-    assert err.startswith("error: --at-value names 'rank', which is not a feature")
-    assert "C(rank)[T.r2]" in err
+    assert err.startswith("error: --at-value names 'rnk', which is not a feature")
+    assert "C(rank)[T.r2]" in err and "set by its level, e.g. rank=r2" in err
+    code, err = run_error(capsys, plain, path, "--at-value", "rank=2")  # no level 2
+    assert code == 2 and "sets C(rank) to '2', which is not one of" in err
     code, err = run_error(capsys, plain, path, "--at-value", "gpa=high")
     assert code == 2 and "--at-value gpa=VALUE needs a finite number" in err
 

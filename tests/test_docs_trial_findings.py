@@ -5,13 +5,17 @@ errors naming the line"; exit 65 for bad data)."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from conftest import data_path, run_cli
 
+UCLA = data_path("ucla-admissions", "binary.csv")
 INF_ROWS = "x,y\n1,0\n2,1\n3,0\n4,1\n5,{}\n"
 
 
@@ -68,8 +72,6 @@ def test_a_cached_entry_with_an_infinite_label_is_scanned_again(workdir, capsys)
     # a row cache entry whose labels.npy lists inf (as one written before the
     # scan refused such labels) is treated as damaged: the source is scanned
     # again, and the fit finds its two classes, not three
-    import json
-
     from logistic.backends import _cache
 
     (workdir / "s.csv").write_text(INF_ROWS.format("1"))
@@ -83,3 +85,63 @@ def test_a_cached_entry_with_an_infinite_label_is_scanned_again(workdir, capsys)
     assert code == 0 and "positive class 1, negative 0" in err
     model = json.loads((workdir / "b.json").read_text())["model"]
     assert model["classes"]["values"] == [0.0, 1.0]
+
+
+@pytest.fixture
+def rank_model(workdir, capsys):
+    formula = "admit ~ gre + gpa + C(rank)"
+    args = ["fit", str(UCLA), "--formula", formula, "-o", "m.json", "-q"]
+    assert run_cli(capsys, args)[0] == 0
+    return workdir / "m.json"
+
+
+def _margins_json(capsys, model, *extra):
+    code, out, err = run_cli(capsys, ["margins", model, str(UCLA), "--json", *extra])
+    assert (code, err) == (0, ""), err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("spelling", ["rank=2", "C(rank)=2", "rank=2.0"])
+def test_margins_at_value_sets_a_factor_by_its_level(rank_model, capsys, spelling):
+    # docs/marginal-effects.md: "a categorical term is set by its level, as
+    # Stata's at(rank=2)"; the command line refused rank=2 (exit 2) where the
+    # library took it. Reference: statsmodels' Logit on the same dummy columns,
+    # get_margeff(atexog={3: 1, 4: 0, 5: 0}) (indices of exog with the
+    # constant first): gpa 0.17651238, standard error 0.07145958
+    got = _margins_json(capsys, rank_model, "--at-value", spelling)
+    assert got["at_values"] == {
+        "C(rank)[T.2]": 1.0, "C(rank)[T.3]": 0.0, "C(rank)[T.4]": 0.0
+    }
+    gpa = next(e for e in got["effects"] if e["term"] == "gpa")
+    assert gpa["effect"] == pytest.approx(0.17651238, rel=1e-6)
+    assert gpa["std_error"] == pytest.approx(0.07145958, rel=1e-6)
+    assert got == _margins_json(capsys, rank_model, "--at-value", "C(rank)[T.2]=1")
+
+
+@pytest.mark.parametrize(
+    ("spelling", "message"),
+    [
+        ("rnk=2", "a categorical term is set by its level, e.g. rank=2"),
+        ("rank=7", "--at-value sets C(rank) to '7', which is not one of the term's"),
+    ],
+)
+def test_margins_at_value_mistakes_name_the_spelling_that_works(
+    rank_model, capsys, spelling, message
+):
+    code, out, err = run_cli(
+        capsys, ["margins", rank_model, str(UCLA), "--at-value", spelling]
+    )
+    assert (code, out) == (2, "") and message in err
+
+
+@pytest.mark.parametrize("command", ["margins", "summary"])
+def test_training_data_without_the_target_says_what_the_command_needs(
+    rank_model, workdir, capsys, command
+):
+    # margins and summary MODEL DATA read the training rows; the message was
+    # evaluate's ("evaluating needs the true outcomes ...")
+    pd.read_csv(UCLA).drop(columns="admit").to_csv(workdir / "nt.csv", index=False)
+    code, out, err = run_cli(capsys, [command, rank_model, "nt.csv"])
+    assert (code, out) == (65, "") and "evaluating" not in err
+    assert "target column 'admit' (from the model file) not found in nt.csv" in err
+    assert "reads the rows the model was fitted on" in err

@@ -515,7 +515,7 @@ def test_atexog_sets_a_term_by_its_level_as_stata_at():
     text = res.get_margeff(atexog={"race": "black", "age": 30}).summary()
     assert "Set on every row: age=30, race[T.black]=1, race[T.other]=0" in text
     cases = [
-        ({"race": "white"}, r"'white' is not one of the term's levels with a column"),
+        ({"race": "white"}, "sets race to 'white', which is not one of the term's levels with a column"),
         ({"race[T.black]": 2.0}, "sets a level column of race to 0 or 1"),
         ({"race": "black", "race[T.other]": 1}, "sets race.* to both"),
     ]

@@ -93,7 +93,9 @@ def training_rows(
                 EX_USAGE,
             )
         require_columns(raw, [cluster], "margins input")
-    design = apply_design(raw, encoding, with_target=True, missing="drop")
+    design = apply_design(
+        raw, encoding, with_target=True, missing="drop", target_needed="training"
+    )
     _, weights, no_weight = weights_of(raw, encoding, required=True)
     if no_weight is not None:
         drop_rows(design, no_weight)

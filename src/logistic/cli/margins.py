@@ -174,22 +174,37 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
         )
 
 
-def at_values(items: list[str] | None, names: list[str]) -> dict[str, float] | None:
-    """``["gpa=3.5"]`` → ``{"gpa": 3.5}``; names checked against the features."""
+def at_values(
+    items: list[str] | None, names: list[str]
+) -> dict[str, float | str] | None:
+    """``["gpa=3.5", "rank=2"]`` → ``{"gpa": 3.5, "rank": "2"}``: a feature's
+    number, or the level of a one-hot term (``rank`` or ``C(rank)``, matched
+    to its columns by the library); names checked against the features."""
     import numpy as np
+
+    from ..inference._margins import level_terms, sets_a_level
 
     if not items:
         return None
-    out: dict[str, float] = {}
+    out: dict[str, float | str] = {}
     for item in items:
         name, eq, text = item.rpartition("=")
         if not eq or not name:
             raise CLIError(f"--at-value must be COL=VALUE; got {item!r}", EX_USAGE)
+        if sets_a_level(name, names):
+            out[name] = text
+            continue
         if name not in names:
             shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+            examples = list(level_terms(names).values())
+            levels = (
+                f"; a categorical term is set by its level, e.g. {examples[0]}"
+                if examples
+                else ""
+            )
             raise CLIError(
                 f"--at-value names {name!r}, which is not a feature of the model "
-                f"({shown})",
+                f"({shown}){levels}",
                 EX_USAGE,
             )
         try:

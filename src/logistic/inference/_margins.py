@@ -102,6 +102,22 @@ def _column(key: Any, names: list[str], what: str) -> int:
     )
 
 
+def level_terms(names: list[str]) -> dict[str, str]:
+    """The one-hot terms of features ``names`` that ``atexog`` sets by a level,
+    each with an example key and level: ``{"C(rank)": "rank=2"}``."""
+    terms, out = _terms(names), {}
+    for term, cols in terms.items():
+        key = _bare(term) if _term_of(_bare(term), terms) == term else term
+        out[term] = f"{key}={split_dummy_name(names[cols[0]])[1]}"  # type: ignore[index]
+    return out
+
+
+def sets_a_level(key: Any, names: list[str]) -> bool:
+    """Whether ``atexog`` key ``key`` names a one-hot term of ``names`` (set
+    by its level: ``"C(rank)"`` or ``"rank"``), not a feature."""
+    return key not in names and _term_of(key, _terms(names)) is not None
+
+
 def _term_of(key: Any, terms: dict[str, list[int]]) -> str | None:
     """The one-hot term a key names: ``"C(rank)"`` itself, or ``"rank"`` for
     the term ``C(rank)`` (the formula's wrapper left out)."""
@@ -135,9 +151,9 @@ def _level_column(term: str, value: Any, cols: list[int], names: list[str]) -> i
     except (TypeError, ValueError):
         pass
     raise InvalidParameterError(
-        f"atexog[{term!r}] = {value!r} is not one of the term's levels with a "
-        f"column ({', '.join(levels)}); for its reference level set each of "
-        f"{term}'s level columns to 0"
+        f"atexog sets {term} to {value!r}, which is not one of the term's levels "
+        f"with a column ({', '.join(levels)}); for its reference level set each "
+        f"of {term}'s level columns to 0"
     )
 
 

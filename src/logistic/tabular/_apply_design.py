@@ -80,6 +80,7 @@ def apply_design(
     missing: str = "error",
     unknown: str = "error",
     kept: list[str] | None = None,
+    target_needed: str = "evaluate",
 ) -> Design:
     """Encode new data exactly as at fit time (columns matched by name).
 
@@ -91,6 +92,8 @@ def apply_design(
     ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
     missing value counts as missing only). ``kept``: columns the caller
     copies to its output (``predict --keep``), not reported as ignored.
+    ``target_needed``: why the target is read, for the message when it is
+    absent (a key of :data:`._columns.TARGET_NEEDED`).
     """
     names = list(encoding["feature_names"])
     if encoding["kind"] == "libsvm":
@@ -116,7 +119,9 @@ def apply_design(
     if with_target and binomial:
         extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
     extra += [c for c in (encoding.get("offset"),) if c]
-    require_model_inputs(raw, needed + extra, target if with_target else None)
+    require_model_inputs(
+        raw, needed + extra, target if with_target else None, target_needed
+    )
     if missing == "error":
         keep, _ = check_missing(raw, extra + needed, missing)
     else:

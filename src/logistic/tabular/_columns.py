@@ -424,12 +424,24 @@ def require_columns(raw: RawData, names: list[str], role: str) -> None:
     )
 
 
+#: Why a command reads the target column of DATA, for the message that it is
+#: absent: scoring new rows (``evaluate``, ``report``) or reading the training
+#: rows (``margins``, ``summary MODEL DATA``).
+TARGET_NEEDED = {
+    "evaluate": "evaluating needs the true outcomes (logistic predict scores a "
+    "file without them)",
+    "training": "this command reads the rows the model was fitted on, target "
+    "column included: pass the training file",
+}
+
+
 def require_model_inputs(
-    raw: RawData, names: list[str], target: str | None = None
+    raw: RawData, names: list[str], target: str | None = None, need: str = "evaluate"
 ) -> None:
     """Raise a helpful error when the model's ``target`` (None: not wanted)
     or one of its input columns ``names`` is absent from ``raw``; the target
-    is named as such, with the file and the command that needs none."""
+    is named as such, with the file and why it is needed (``need``, a key of
+    :data:`TARGET_NEEDED`)."""
     if target is not None and target not in raw.table.column_names:
         from .._column_hints import delimiter_hint, spaced_name_hint
 
@@ -441,7 +453,6 @@ def require_model_inputs(
         )
         raise DataValidationError(
             f"target column {target!r} (from the model file) not found in "
-            f"{raw.path}{hint}; available: {available}; evaluating needs the true "
-            "outcomes (logistic predict scores a file without them)"
+            f"{raw.path}{hint}; available: {available}; {TARGET_NEEDED[need]}"
         )
     require_columns(raw, names, "model input")
