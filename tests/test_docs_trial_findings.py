@@ -145,3 +145,45 @@ def test_training_data_without_the_target_says_what_the_command_needs(
     assert (code, out) == (65, "") and "evaluating" not in err
     assert "target column 'admit' (from the model file) not found in nt.csv" in err
     assert "reads the rows the model was fitted on" in err
+
+
+def _saved_with_hc1(path, training):
+    import logistic
+    from logistic import LogisticRegression
+
+    data = pd.read_csv(UCLA)
+    X, y = data[["gre", "gpa", "rank"]].astype(float), data["admit"]
+    model = LogisticRegression().fit(X, y)
+    res = model.inference(X, y, cov_type="HC1")
+    logistic.save(
+        model,
+        path,
+        covariance=res.cov_params(),
+        covariance_names=res.term_names,
+        training=training,
+    )
+
+
+def test_summary_says_which_covariance_a_model_file_stores(workdir, capsys):
+    # docs/predictions-and-influence.md: save(covariance=...) stores another
+    # (e.g. robust) covariance; summary printed its standard errors unlabelled
+    _saved_with_hc1(workdir / "hc1.json", {"cov_type": "HC1"})
+    code, out, _ = run_cli(capsys, ["summary", "hc1.json"])
+    assert code == 0
+    assert "standard errors: covariance HC1, as stored in the model file" in out
+    # the CLI's own files record the model-based covariance: no such line
+    args = ["fit", str(UCLA), "-t", "admit", "-o", "plain.json", "-q"]
+    assert run_cli(capsys, args)[0] == 0
+    code, out, _ = run_cli(capsys, ["summary", "plain.json"])
+    assert code == 0 and "standard errors:" not in out
+
+
+def test_summary_of_a_model_saved_with_a_given_covariance_names_why(workdir):
+    import logistic
+    from logistic import InvalidParameterError
+
+    _saved_with_hc1(workdir / "hc1.json", None)
+    with pytest.raises(InvalidParameterError) as info:
+        logistic.load(workdir / "hc1.json").summary()
+    assert "passed to save(covariance=...)" in str(info.value)
+    assert "pass X and y" in str(info.value)

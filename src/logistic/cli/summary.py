@@ -429,6 +429,12 @@ def summary(
             "pseudo R-squared) are not valid",
             markup=False,
         )
+    elif training.get("cov_type") not in (None, "nonrobust") and mf.covariance is not None:
+        console.print(
+            f"standard errors: covariance {training['cov_type']}, as stored in the "
+            "model file",
+            markup=False,
+        )
     if info.get("goodness_of_fit"):
         console.print(gof_line(info["goodness_of_fit"]), markup=False)
     streamed = training.get("streaming")

@@ -58,7 +58,7 @@ from ._checks import (
 from ._covariance import COV_TYPES, WEIGHT_KINDS, warn_few_clusters
 from ._results import InferenceResults
 from ._stochastic import warn_stochastic
-from ._stored import MAX_STORED_PARAMS, FitStatistics, collect
+from ._stored import MAX_STORED_PARAMS, STORED_COVARIANCE_ATTR, FitStatistics, collect
 
 __all__ = [
     "fit_inference",
@@ -119,8 +119,8 @@ def resolve_request(cov_type: str | None, kind: str) -> str:
     if sampling and cov_type == "nonrobust":
         raise InvalidParameterError(
             "cov_type='nonrobust' (the inverse information) is not a covariance of "
-            "the estimate under sampling weights; use cov_type='HC0' (the default "
-            "for sample_weight_kind='sampling'), 'HC1' or 'cluster'"
+            "the estimate under sampling weights; use cov_type='HC0', 'HC1' or "
+            "'cluster' (HC0 is the default for sample_weight_kind='sampling')"
         )
     return cov_type
 
@@ -262,10 +262,19 @@ def _stored(model: Any, cov_type: str, groups: Any) -> FitStatistics:
         )
     stats = getattr(model, "fit_statistics_", None)
     if stats is None:
+        if getattr(model, STORED_COVARIANCE_ATTR, None) is not None:
+            why = (
+                "it was loaded from a file whose covariance comes without them: "
+                "one passed to save(covariance=...), or a grouped binomial fit's"
+            )
+        else:
+            why = (
+                f"fitted with more than {MAX_STORED_PARAMS} parameters, by "
+                "partial_fit, or loaded from a file saved without them"
+            )
         raise InvalidParameterError(
-            "this model kept no fit statistics (fitted with more than "
-            f"{MAX_STORED_PARAMS} parameters, by partial_fit, or loaded from a file): "
-            "pass X and y exactly as given to fit()"
+            f"this model kept no fit statistics ({why}): pass X and y exactly as "
+            "given to fit()"
         )
     return stats  # type: ignore[no-any-return]
 

@@ -39,7 +39,7 @@ from ._prediction_interval import (
     predict_rows,
     predict_training_rows,
 )
-from ._stored import MAX_STORED_PARAMS
+from ._stored import MAX_STORED_PARAMS, STORED_COVARIANCE_ATTR
 
 __all__ = [
     "STORED_COVARIANCE_ATTR",
@@ -49,10 +49,6 @@ __all__ = [
 ]
 
 F64 = np.float64
-
-#: Attribute of a model returned by :func:`logistic.load` holding the file's
-#: ``(covariance, names)``.
-STORED_COVARIANCE_ATTR = "_stored_covariance"
 
 
 def stored_covariance(

@@ -43,9 +43,19 @@ from .._typing import FloatArray
 from ..solvers import solve
 from ._passes import FeatureFree, LabelSums, label_sums
 
-__all__ = ["MAX_STORED_PARAMS", "FitStatistics", "collect", "null_loglik"]
+__all__ = [
+    "MAX_STORED_PARAMS",
+    "STORED_COVARIANCE_ATTR",
+    "FitStatistics",
+    "collect",
+    "null_loglik",
+]
 
 F64 = np.float64
+
+#: Attribute of a model returned by :func:`logistic.load` holding the file's
+#: ``(covariance, names)``.
+STORED_COVARIANCE_ATTR = "_stored_covariance"
 
 #: Fits with more parameters keep no statistics (the p × p information is
 #: p² numbers and its pass costs p² operations a row).
