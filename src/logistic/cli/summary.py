@@ -429,7 +429,10 @@ def summary(
             "pseudo R-squared) are not valid",
             markup=False,
         )
-    elif training.get("cov_type") not in (None, "nonrobust") and mf.covariance is not None:
+    elif mf.covariance is not None and training.get("cov_type") not in (
+        None,
+        "nonrobust",
+    ):
         console.print(
             f"standard errors: covariance {training['cov_type']}, as stored in the "
             "model file",
