@@ -187,3 +187,34 @@ def test_summary_of_a_model_saved_with_a_given_covariance_names_why(workdir):
         logistic.load(workdir / "hc1.json").summary()
     assert "passed to save(covariance=...)" in str(info.value)
     assert "pass X and y" in str(info.value)
+
+
+def test_collinearity_with_several_relations_asks_to_drop_one_of_each():
+    # two independent exact relations among four columns: dropping "one of
+    # them" (the old advice) leaves the other; the information is X'X of
+    # x3 = x1 + x2 and x4 = x1 - x2 with x1, x2 independent
+    from logistic.inference._covariance import CollinearityError, invert_information
+
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.standard_normal((2, 50))
+    X = np.column_stack([x1, x2, x1 + x2, x1 - x2])
+    with pytest.raises(CollinearityError, match="Drop one column of each of the 2"):
+        invert_information(X.T @ X, ["x1", "x2", "x3", "x4"])
+    X = np.column_stack([x1, x2, x1 + x2])
+    with pytest.raises(CollinearityError, match=r"Drop one of them\.$"):
+        invert_information(X.T @ X, ["x1", "x2", "x3"])
+
+
+def test_a9a_without_standard_errors_says_the_separation_is_why(workdir, capsys):
+    # docs/cli.md's a9a example: one-hot groups beside an intercept and a
+    # quasi-complete separation; inference then finds 15 of the 16 aliased
+    # columns (the separated rows' near-zero weights leave the information too
+    # inexact for the last) and the message said "Drop one of them"
+    code, _, err = run_cli(
+        capsys, ["fit", str(data_path("a9a", "a9a.gz")), "-o", "a9a.json"]
+    )
+    assert code == 0 and (workdir / "a9a.json").exists()
+    assert "Drop one column of each of the 2 relations." in err
+    assert "The fit is separated (quasi-complete)" in err
+    assert "--penalty firth gives finite estimates" in err
+    assert "Drop one of them" not in err

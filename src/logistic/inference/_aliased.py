@@ -58,7 +58,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
-from ._covariance import invert_information
+from ._covariance import CollinearityError, invert_information
 from ._order import display_order
 
 __all__ = [
@@ -218,12 +218,26 @@ class AliasedParameters:
         kept = ~self._aliased
         names = self._obj_names()
         dropped = {names[j] for j in np.flatnonzero(self._aliased)}
-        cov_kk, self.rcond = invert_information(
-            self._information[np.ix_(kept, kept)],
-            [n for n, keep in zip(names, kept, strict=True) if keep],
-            constant_columns=[c for c in self._constant_columns if c not in dropped],
-            capacity=self._capacity[kept],
-        )
+        constant = [c for c in self._constant_columns if c not in dropped]
+        try:
+            cov_kk, self.rcond = invert_information(
+                self._information[np.ix_(kept, kept)],
+                [n for n, keep in zip(names, kept, strict=True) if keep],
+                constant_columns=constant,
+                capacity=self._capacity[kept],
+            )
+        except CollinearityError as exc:
+            separation = getattr(self, "separation", None)
+            if separation is None:
+                raise
+            raise CollinearityError(
+                f"{exc} The fit is separated ({separation}): the rows it fits "
+                "with probabilities near 0 or 1 carry next to no information, "
+                "too little to tell every exact dependency (R's aliased "
+                "columns) from the rest; once they are dropped, penalty='firth' "
+                "gives finite estimates and standard errors under separation.",
+                exc.columns,
+            ) from None
         cov = np.zeros(self._information.shape)
         cov[np.ix_(kept, kept)] = cov_kk
         return cov

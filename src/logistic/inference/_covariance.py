@@ -477,10 +477,15 @@ def invert_information(
         if len(parts) > _SHOWN_RELATIONS:
             detail += f"; … and {len(parts) - _SHOWN_RELATIONS:,} more relations"
         if rcond <= SINGULAR_RCOND:
+            remedy = (
+                "Drop one of them."
+                if len(parts) == 1
+                else f"Drop one column of each of the {len(parts)} relations."
+            )
             raise CollinearityError(
                 f"the {name_list(involved)} are linearly dependent ({detail}, "
                 f"reciprocal condition {rcond:.2g}): the information matrix is "
-                "singular and standard errors do not exist. Drop one of them.",
+                f"singular and standard errors do not exist. {remedy}",
                 involved,
             )
         warnings.warn(
