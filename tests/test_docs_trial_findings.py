@@ -218,3 +218,23 @@ def test_a9a_without_standard_errors_says_the_separation_is_why(workdir, capsys)
     assert "The fit is separated (quasi-complete)" in err
     assert "--penalty firth gives finite estimates" in err
     assert "Drop one of them" not in err
+
+
+def test_libsvm_labels_are_written_as_whole_numbers_everywhere(workdir, capsys):
+    # docs/cli.md: "every command writes a whole-number level 1.0 as 1"; fit's
+    # note and evaluate's confusion matrix wrote LibSVM's -1/+1 as -1.0 and 1.0
+    # while predict wrote -1 and 1
+    rows = ["1 1:0.5 2:1", "-1 1:0.2 2:0.1", "1 1:0.3", "-1 1:0.1 2:0.2"] * 3
+    rows += ["-1 1:0.6 2:0.9", "1 2:0.05"]
+    (workdir / "s.svm").write_text("\n".join(rows) + "\n")
+    code, _, err = run_cli(capsys, ["fit", "s.svm", "-o", "m.json"])
+    assert code == 0 and "target 'label': positive class 1, negative -1\n" in err
+    code, out, _ = run_cli(capsys, ["evaluate", "m.json", "s.svm"])
+    assert code == 0 and "predicted -1" in out and "actual 1 " in out
+    matrix = [ln for ln in out.splitlines() if "actual" in ln or "predicted -" in ln]
+    assert len(matrix) == 3 and "actual -1 " in matrix[1]
+    assert not any("1.0" in ln for ln in matrix)
+    code, out, _ = run_cli(capsys, ["predict", "m.json", "s.svm", "-o", "-"])
+    assert code == 0 and {line.split(",")[1] for line in out.splitlines()[1:]} == {
+        "-1", "1"
+    }

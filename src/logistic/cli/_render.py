@@ -33,13 +33,14 @@ __all__ = [
 ]
 
 #: Under a Firth fit's table built from a model file (no data): its columns
-#: are Wald, and logistf's defaults need the training data.
+#: are Wald, and logistf's defaults need the training data, which
+#: ``summary MODEL DATA`` reads (no refit).
 FIRTH_WALD_NOTE = (
     "Firth fit: std_error, z, p_value and the intervals are Wald (the model file "
     "keeps no data), poor with separation or few events. logistf's defaults, "
     "penalized likelihood-ratio p-values and profile penalized-likelihood "
-    "intervals, need the data: 'logistic fit DATA --penalty firth' prints them, "
-    "or in Python model.inference(X, y).summary()."
+    "intervals, need the training data: 'logistic summary MODEL DATA' prints "
+    "them (no refit), or in Python model.inference(X, y).summary()."
 )
 
 
@@ -261,6 +262,19 @@ def _title(model: Any) -> str:
     )
 
 
+def _label_shown(value: Any) -> str:
+    """A class label in a note: a number as every command writes it (``1``
+    for the LibSVM label ``1.0``, :func:`logistic._labels.label_text`), text
+    quoted."""
+    import numpy as np
+
+    from .._labels import label_text
+
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return label_text(value)
+    return repr(value)
+
+
 def print_design_notes(design: Any, penalized: bool = False) -> None:
     """Label mapping, encoded columns and dropped rows, on stderr
     (``penalized``: the fit has a penalty, so K classes have no reference)."""
@@ -270,8 +284,8 @@ def print_design_notes(design: Any, penalized: bool = False) -> None:
     elif label:
         note(
             f"target {label.get('column')!r}: positive class "
-            f"{label.get('positive')!r}, "
-            f"negative {label.get('negative')!r}"
+            f"{_label_shown(label.get('positive'))}, "
+            f"negative {_label_shown(label.get('negative'))}"
         )
     from ..inference._summary import shown_name
 

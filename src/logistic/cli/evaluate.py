@@ -134,7 +134,11 @@ def metrics_tables(m: dict[str, Any]) -> list[Table]:
     cm = m["confusion_matrix"]
     conf = Table(title=f"confusion matrix at threshold {m['threshold']:g}")
     label = m.get("label_mapping") or {}  # the classes as the data spells them
-    neg, pos = label.get("negative", 0), label.get("positive", 1)
+    from .._labels import label_text  # numbers as every command writes them
+
+    neg, pos = (
+        label_text(label.get(k, v)) for k, v in (("negative", 0), ("positive", 1))
+    )
     for col in ("", f"predicted {neg}", f"predicted {pos}"):
         conf.add_column(col, justify="right")
     conf.add_row(f"actual {neg}", f"{cm['tn']:g}", f"{cm['fp']:g}")
