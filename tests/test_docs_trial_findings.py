@@ -238,3 +238,23 @@ def test_libsvm_labels_are_written_as_whole_numbers_everywhere(workdir, capsys):
     assert code == 0 and {line.split(",")[1] for line in out.splitlines()[1:]} == {
         "-1", "1"
     }
+
+
+def test_rerunning_a_finished_checkpointed_fit_does_not_claim_an_interruption(
+    workdir, capsys
+):
+    # docs/cli.md "Checkpoints": the second run of a finished fit said it
+    # resumed "before and after the interruption", though none happened
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3000, 3))
+    y = (X[:, 0] + rng.standard_normal(3000) > 0).astype(int)
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "y": y})
+    frame.to_parquet(workdir / "big.parquet")
+    args = ["fit", "big.parquet", "-t", "y", "--stream", "--checkpoint", "big.ckpt"]
+    first = run_cli(capsys, [*args, "-o", "a.json"])
+    second = run_cli(capsys, [*args, "-o", "b.json"])
+    assert first[0] == second[0] == 0 and "resum" not in first[2]
+    assert "interruption" not in second[2]
+    assert "or a finished one, whose checkpoint stays: delete it" in second[2]
+    coef = [json.loads((workdir / f).read_text())["model"]["coef"] for f in ("a.json", "b.json")]
+    assert coef[0] == coef[1]
