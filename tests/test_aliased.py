@@ -303,3 +303,39 @@ def test_coef_is_rs_zero_at_aliased_columns_and_the_reduced_fit_elsewhere(case):
         model.predict_proba(new)[:, 1], np.asarray(model.predict_interval(new).iloc[:, 0]),
         rtol=1e-10,
     )
+
+
+def test_separated_design_drops_every_column_aliased_in_the_design():
+    # a9a: one-hot groups beside an intercept, and a quasi-complete
+    # separation whose rows keep weights near 1e-9: the information alone
+    # showed 14-15 of the aliased columns (roundoff of its tiny entries), so
+    # the reduced information stayed singular and there were no standard
+    # errors at all. Reference: R's rule (a column is aliased when its
+    # residual on the columns before it is below 1e-7 of its norm) applied
+    # to the design itself, from numpy's unpivoted QR (|R_jj| is that residual)
+    from scipy.linalg import qr
+    from sklearn.datasets import load_svmlight_file
+
+    from conftest import data_path
+
+    X, y = load_svmlight_file(str(data_path("a9a", "a9a.gz")))
+    A = np.column_stack([np.ones(X.shape[0]), X.toarray()])  # display order
+    R = qr(A, mode="r")[0]
+    residual = np.abs(np.diag(R)) / np.linalg.norm(A, axis=0)
+    names = ["Intercept"] + [f"x{j + 1}" for j in range(X.shape[1])]
+    want = [n for n, r in zip(names, residual, strict=True) if r <= 1e-7]
+    assert len(want) == A.shape[1] - np.linalg.matrix_rank(A) == 16
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression().fit(X, y)
+        with_data = model.inference(X, y)
+        stored = model.inference()
+    assert with_data.separation == "quasi-complete"
+    for res in (with_data, stored):
+        assert res.aliased == want
+        assert res.k_params == A.shape[1] - 16
+        se = np.asarray(res.bse)
+        kept = [n not in want for n in res.term_names]
+        assert np.all(np.isnan(se[np.logical_not(kept)]))
+        assert np.all(np.isfinite(se[kept])) and np.all(se[kept] > 0)
+    np.testing.assert_allclose(stored.bse, with_data.bse, rtol=1e-6)

@@ -38,7 +38,7 @@ def test_checkpoint_mismatch_shows_numbers(base_csv, tmp_path, capsys):
         [*first, "--penalty", "l2", "--alpha", "0.005", "-o", tmp_path / "b.json"],
     )
     assert code != 0
-    assert "l2: 0.0 in the checkpoint, 0.005 now" in err
+    assert "(the checkpoint: --penalty none; now: --penalty l2 with --alpha 0.005)" in err
     assert "float" not in err and "0x" not in err
 
 

@@ -153,7 +153,7 @@ def test_decimal_comma_option_on_a_decimal_point_file_names_the_option(tmp_path)
     with pytest.raises(DataValidationError) as info:
         fit_design(raw, target="y")
     assert str(info.value) == (
-        f"{tmp_path / 'pt.csv'}: column 'a' hold numbers written with a decimal "
+        f"{tmp_path / 'pt.csv'}: column 'a' holds numbers written with a decimal "
         "point (e.g. '0.25' at line 2), which --decimal , does not read as numbers; "
         "leave out --decimal , for this file"
     )

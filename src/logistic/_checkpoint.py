@@ -59,7 +59,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -381,6 +381,9 @@ class Checkpointer:
         Continue from an existing checkpoint (else start afresh and overwrite it).
     force : bool
         Resume even when the fingerprint or configuration differ.
+    describe : callable, optional
+        A configuration (decoded) → its settings in the user's words, keyed by
+        setting; the refusal of another problem names the ones that differ.
     """
 
     def __init__(
@@ -391,8 +394,10 @@ class Checkpointer:
         config: dict[str, Any],
         resume: bool = True,
         force: bool = False,
+        describe: Callable[[dict[str, Any]], dict[str, str]] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.describe = describe
         self.resume = bool(resume)
         self.force = bool(force)
         self.previous = self.path.with_name(self.path.name + ".prev")
@@ -560,10 +565,26 @@ class Checkpointer:
             )
         if diff:
             raise IntegrityError(
-                f"checkpoint {where} was written for another problem ({diff}); use "
-                f"the same settings, or delete the checkpoint."
+                f"checkpoint {where} was written for another problem "
+                f"({self._described(stored) or diff}); use the same settings, or "
+                f"delete the checkpoint."
             )
         return False
+
+    def _described(self, stored: dict[str, Any]) -> str:
+        """``the checkpoint: A; now: B`` of the settings that differ, in
+        :attr:`describe`'s words ("" without it, or when none shows)."""
+        if self.describe is None:
+            return ""
+        old, new = (
+            self.describe({k: _decode(v, k) for k, v in c.items()})
+            for c in (stored, self.config)
+        )
+        keys = [k for k in new if old.get(k) != new[k]]
+        if not keys:
+            return ""
+        then = ", ".join(old.get(k, "?") for k in keys)
+        return f"the checkpoint: {then}; now: {', '.join(new[k] for k in keys)}"
 
 
 # -- running a solver with checkpoints ---------------------------------------------

@@ -127,16 +127,20 @@ def validate_estimator_params(est: Any) -> None:
 
 def binary_only_error(penalty: str | None, solver: str) -> InvalidParameterError:
     """The refusal of K > 2 classes by a binary-only setting (Firth, a solver
-    without a multinomial fit), worded so scikit-learn's check of a classifier
-    tagged ``multi_class=False`` recognises it."""
-    from ._multiclass import not_supported
+    without a multinomial fit): one sentence, ``Only binary classification is
+    supported with penalty='firth' so far; for more than two classes use ...``,
+    worded so scikit-learn's check of a classifier tagged
+    ``multi_class=False`` recognises it (a
+    :class:`~logistic._multiclass.MultiClassNotSupportedError`)."""
+    from ._multiclass import MultiClassNotSupportedError
     from ._multinomial_fit import MULTINOMIAL_SOLVERS
 
     if penalty == "firth":
-        what, remedy = "penalty='firth'", "use penalty='l2', or penalty=None"
+        what, remedy = "penalty='firth'", "use penalty='l2' or penalty=None"
     else:
         what = f"solver={solver!r}"
         remedy = f"use one of {list(MULTINOMIAL_SOLVERS)} or solver='auto'"
-    return not_supported(
-        what, f"Only binary classification is supported with these parameters; {remedy}"
+    return MultiClassNotSupportedError(
+        f"Only binary classification is supported with {what} so far; for more "
+        f"than two classes {remedy}"
     )

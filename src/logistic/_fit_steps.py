@@ -4,7 +4,9 @@ Convention: each function does one step of the one fit path
 (:mod:`logistic.estimator`) and reads only what it is given:
 
 * :func:`checkpointer` — the checkpoint of a fit (:mod:`logistic._checkpoint`),
-  keyed by the data's fingerprint and the problem's settings;
+  keyed by the data's fingerprint and the problem's settings, which
+  :func:`describe_problem` words as the estimator's parameters (``penalty``,
+  ``alpha``, ``l1_ratio``) for the refusal of another problem's checkpoint;
 * :func:`check_fit_separation` — the separation check of an unpenalized fit
   whose rows are in memory ("unchecked" otherwise); grouped data are checked
   as one row per outcome of each group;
@@ -13,7 +15,9 @@ Convention: each function does one step of the one fit path
 * :func:`validate_once` — the estimator's parameter check, once per
   constraints and values;
 * :func:`aliased_at_zero` — the coefficients of an unpenalized fit with
-  aliased columns as R reports them (0 there, the reduced model's elsewhere).
+  aliased columns as R reports them (0 there, the reduced model's elsewhere);
+* :func:`design_aliasing` — the aliased columns the information misses under
+  separation, found in the design (one pass, only then).
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from .solvers import SolverResult
 
 __all__ = [
     "aliased_at_zero",
+    "design_aliasing",
     "check_fit_separation",
     "checkpointer",
+    "describe_problem",
     "fit_statistics",
     "validate_once",
 ]
@@ -60,8 +66,47 @@ def checkpointer(
     }
     fingerprint = backend.fingerprint
     return Checkpointer(
-        path, fingerprint=fingerprint, config=config, resume=resume, force=force
+        path,
+        fingerprint=fingerprint,
+        config=config,
+        resume=resume,
+        force=force,
+        describe=describe_problem,
     )
+
+
+def describe_problem(config: dict[str, Any]) -> dict[str, str]:
+    """The settings of a checkpoint's ``config`` (:func:`checkpointer`'s keys)
+    as the estimator's parameters: the penalty from the L1 and L2 strengths
+    (``alpha = l1 + l2``, ``l1_ratio = l1 / alpha``; a fit given ``C`` shows its
+    ``alpha = 1/(C·Σs)``), the solver, tol, intercept, size and dtype.
+
+    >>> describe_problem({"l1": 0.0, "l2": 0.5, "solver": "newton"})["penalty"]
+    "penalty='l2' with alpha=0.5"
+    """
+    l1, l2 = float(config.get("l1") or 0.0), float(config.get("l2") or 0.0)
+    solver = config.get("solver")
+    if solver == "firth":
+        penalty = "penalty='firth'"
+    elif l1 == 0.0 and l2 == 0.0:
+        penalty = "penalty=None"
+    elif l1 == 0.0 or l2 == 0.0:
+        name = "l2" if l1 == 0.0 else "l1"
+        penalty = f"penalty='{name}' with alpha={l1 + l2:.6g}"
+    else:
+        penalty = (
+            f"penalty='elasticnet' with alpha={l1 + l2:.6g} and "
+            f"l1_ratio={l1 / (l1 + l2):.6g}"
+        )
+    intercept = "an intercept" if config.get("fit_intercept") else "no intercept"
+    return {
+        "penalty": penalty,
+        "solver": f"solver={solver!r}",
+        "tol": f"tol={config.get('tol')!r}",
+        "n_params": f"{config.get('n_params')} parameters",
+        "fit_intercept": intercept,
+        "dtype": f"dtype {config.get('dtype')}",
+    }
 
 
 def check_fit_separation(
@@ -113,6 +158,18 @@ def fit_statistics(
         return None
     summary = None if grouped is None else grouped.summary
     return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
+
+
+def design_aliasing(stats: Any, backend: Any) -> Any:
+    """``stats`` with the aliased columns of the design itself where the
+    information alone misses some (a separated fit's near-weightless rows:
+    :func:`logistic.inference._aliased.structural_aliasing`, one pass then);
+    None stays None."""
+    if stats is None:
+        return None
+    from .inference._aliased import structural_aliasing
+
+    return structural_aliasing(stats, backend)
 
 
 def aliased_at_zero(result: SolverResult, stats: Any, separation: Any) -> SolverResult:

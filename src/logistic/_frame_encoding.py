@@ -268,10 +268,14 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
         left = list(reasons)
         shown = ", ".join(list(reasons.values())[:3])
         more = f", … and {len(left) - 3:,} more" if len(left) > 3 else ""
+        what, them = (
+            ("looks like an identifier", "it as a feature")
+            if len(left) == 1
+            else ("look like identifiers", "them as features")
+        )
         warnings.warn(
-            f"left out {name_list(left)} that look like identifiers or free text "
-            f"({shown}{more}); keep them as features with "
-            f"LogisticRegression(include={left[:5]!r})",
+            f"left out {name_list(left)} that {what} or free text ({shown}{more}); "
+            f"keep {them} with LogisticRegression(include={left[:5]!r})",
             DataConversionWarning,
             stacklevel=user_stacklevel(),
         )

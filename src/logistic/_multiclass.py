@@ -4,7 +4,13 @@ Convention (owned here): a binary-only feature asked of a model with more than
 two classes (or of data with more than two classes) raises
 :class:`MultiClassNotSupportedError` with the message ``multi-class models are
 not supported by {what} yet`` (and a remedy when there is one), never a wrong
-answer or a traceback from deep inside. :func:`is_multiclass` is the test.
+answer or a traceback from deep inside. One exception keeps the type and
+words it as scikit-learn's check of a binary-only classifier expects: fit's
+refusal of K classes by a binary-only setting (``penalty='firth'``, a solver
+without a multinomial fit), ``Only binary classification is supported with
+{what} so far; for more than two classes {remedy}``
+(:func:`logistic._estimator_params.binary_only_error`).
+:func:`is_multiclass` is the test.
 A leaf module: the estimator, inference, files, ONNX export and the command
 line all import it.
 """

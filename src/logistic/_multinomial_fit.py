@@ -147,7 +147,14 @@ def _refuse(model: Any, **given: Any) -> None:
         )
     for name, value in given.items():
         if value is not None:
-            raise not_supported(f"fit({name}=...)")
+            raise not_supported(f"fit({name}=...)", _WORKS.get(name, ""))
+
+
+#: What works instead of a binary-only fit argument.
+_WORKS = {
+    "checkpoint": "a two-class target can be checkpointed, or fit this one "
+    "without checkpoint=",
+}
 
 
 def initial_theta(model: Any, objective: MultinomialObjective) -> np.ndarray:

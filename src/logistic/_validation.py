@@ -381,8 +381,8 @@ def class_weight_vector(
             key = label.item() if hasattr(label, "item") else label
             if key not in known:
                 raise InvalidParameterError(
-                    f"The 'class_weight' parameter has the label {label!r}, which is "
-                    f"not one of the classes {list(classes)}."
+                    f"The 'class_weight' parameter has the label {key!r}, which is "
+                    f"not one of the classes {list(known)}."
                 )
             if not (
                 isinstance(weight, numbers.Real)

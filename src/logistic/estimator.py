@@ -57,6 +57,7 @@ from ._fit_steps import (
     aliased_at_zero,
     check_fit_separation,
     checkpointer,
+    design_aliasing,
     fit_statistics,
 )
 from ._frame_encoding import fit_encoding, needs_encoding
@@ -449,6 +450,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
             separation = check_fit_separation(objective, result, view, grouped)
         stats = fit_statistics(objective, result, tol, grouped, unpenalised)
         if self.penalty is None:
+            stats = design_aliasing(stats, objective.data)
             result = aliased_at_zero(result, stats, separation)
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self

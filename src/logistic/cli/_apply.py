@@ -121,23 +121,32 @@ def read_for_model(
     not read are read as text too, so ``07`` and ``7`` stay apart; every
     ``keep`` column is also read verbatim (``RawData.verbatim``: no
     missing-value tokens). Columns with an empty
-    header name are left out: no model reads them (fit refuses them).
+    header name are left out: no model reads them (fit refuses them). A JSON
+    document as DATA (a model file given twice) is refused with the order of
+    the arguments, MODEL DATA.
     """
+    from ..tabular._encoding import NotDataError
     from ..tabular._inputs import input_columns, text_input_columns
 
     used = input_columns(model_encoding)
     as_text = text_input_columns(model_encoding)
     as_text += [n for n in [*(keep or []), *(labels or [])] if n not in used]
-    return read_input(
-        data,
-        sep=sep,
-        fmt=fmt,
-        quiet=quiet,
-        text_columns=as_text,
-        unnamed="drop",
-        verbatim=keep or (),
-        **reading,
-    )
+    try:
+        return read_input(
+            data,
+            sep=sep,
+            fmt=fmt,
+            quiet=quiet,
+            text_columns=as_text,
+            unnamed="drop",
+            verbatim=keep or (),
+            **reading,
+        )
+    except NotDataError as exc:  # a model file given twice, or in DATA's place
+        raise CLIError(
+            f"{exc} (the arguments are MODEL DATA: the model file, then the data file)",
+            EX_DATAERR,
+        ) from None
 
 
 class Applied(NamedTuple):

@@ -58,13 +58,17 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
     levels = label.get("levels")
     if levels is None:
         try:
-            return {float(k): v for k, v in weights.items()}
+            binary = {float(k): v for k, v in weights.items()}
         except ValueError:
             raise CLIError(
                 f"--class-weight must be 'balanced' or '0=W0,1=W1' for a target of "
                 f"two classes, got keys {list(weights)}",
                 EX_USAGE,
             ) from None
+        for key, value in weights.items():
+            if float(key) not in (0.0, 1.0):
+                raise CLIError(_not_a_class(key, value, label), EX_USAGE)
+        return binary
     from .._labels import match_label
     from .._messages import name_list
 
@@ -79,6 +83,22 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
             )
         codes[float(k)] = value
     return codes
+
+
+def _not_a_class(key: str, value: float, label: dict[str, Any]) -> str:
+    """``--class-weight 2=3: '2' is not a class of target 'admit'; ...``: the
+    class codes a two-class target takes and the values they stand for."""
+    target = f" of target {label['column']!r}" if label.get("column") else ""
+    codes = "0 the negative class, 1 the positive class"
+    if "negative" in label and "positive" in label:
+        codes = (
+            f"0 the negative class {label['negative']!r}, 1 the positive class "
+            f"{label['positive']!r}"
+        )
+    return (
+        f"--class-weight {key}={value:g}: {key!r} is not a class{target}; a "
+        f"two-class target takes 0=W0,1=W1 ({codes})"
+    )
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
 from ._common import note
 
 __all__ = [
+    "label_shown",
     "inference_of",
     "coefficient_rows",
     "coefficient_table",
@@ -262,7 +263,7 @@ def _title(model: Any) -> str:
     )
 
 
-def _label_shown(value: Any) -> str:
+def label_shown(value: Any) -> str:
     """A class label in a note: a number as every command writes it (``1``
     for the LibSVM label ``1.0``, :func:`logistic._labels.label_text`), text
     quoted."""
@@ -284,8 +285,8 @@ def print_design_notes(design: Any, penalized: bool = False) -> None:
     elif label:
         note(
             f"target {label.get('column')!r}: positive class "
-            f"{_label_shown(label.get('positive'))}, "
-            f"negative {_label_shown(label.get('negative'))}"
+            f"{label_shown(label.get('positive'))}, "
+            f"negative {label_shown(label.get('negative'))}"
         )
     from ..inference._summary import shown_name
 

@@ -2,14 +2,21 @@
 
 Convention (owned here): a message raised or warned by the library names the
 estimator's parameters as Python spells them (``penalty='l2'``,
-``max_iter=100``, ``sample_weight``, ``C=1.0``, ``trials=``; the row cache's
-``cache=False``, ``cache_dir=``). Before the CLI prints one,
-the spellings of parameters that ``logistic fit`` exposes become the option a
-user types (``--penalty l2``, ``--max-iter 100``, ``--weights``, ``--C 1.0``,
-``--trials``, ``--no-cache``, ``--cache-dir``),
-in errors, warnings and the remedies they suggest alike; ``The 'tol'
-parameter of LogisticRegression must be`` becomes ``--tol must be``. Anything
-else is left as it is, so a message never gains words it did not have.
+``max_iter=100``, ``sample_weight``, ``C=1.0``, ``trials=``,
+``fit(checkpoint=...)``, ``sample_weight_kind='sampling'``; the row cache's
+``cache=False``, ``cache_dir=``; inference's ``cov_type='HC0'``). Before the
+CLI prints one, the spellings of parameters that ``logistic fit`` exposes
+become the option a user types (``--penalty l2``, ``--max-iter 100``,
+``--weights``, ``--C 1.0``, ``--trials``, ``--checkpoint``, ``--weights-kind
+sampling``, ``--no-cache``, ``--cache-dir``), and ``cov_type`` becomes the
+``--cov-type`` of ``summary`` and ``margins`` (the commands whose inference
+can raise it), in errors, warnings and the remedies they suggest alike; ``The
+'tol' parameter of LogisticRegression must be`` becomes ``--tol must be``; a
+list of choices after an option loses its quotes (``--cov-type HC0, HC1 or
+cluster``), and a CLI spelling the library gave in parentheses after the
+Python one (``sample_weight_kind='sampling' (CLI: --weights-kind
+sampling)``) is not said twice. Anything else is left as it is, so a message
+never gains words it did not have.
 
 Also owned here: :func:`usage_hint`, the option to use in place of one a
 command does not have but users coming from statsmodels or R type
@@ -84,6 +91,8 @@ _OPTIONS = {
     "max_iter": "--max-iter",
     "tol": "--tol",
     "C": "--C",
+    "cov_type": "--cov-type",
+    "sample_weight_kind": "--weights-kind",
 }
 _NAMES = "|".join(_OPTIONS)
 # "The 'C' parameter of LogisticRegression must be ..." (scikit-learn's form)
@@ -94,6 +103,8 @@ _OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
 _BARE_C = re.compile(r"(?:(?<= or )|(?<= and )|(?<=\(or ))C\b(?![\w(='])")
 # "does not apply with trials=", "(trials=)": fit's trials= is --trials
 _TRIALS = re.compile(r"\btrials=(?=[\s),;.]|$)")
+# "not supported by fit(checkpoint=...)", "fit without checkpoint=": --checkpoint
+_CHECKPOINT = re.compile(r"\bfit\(checkpoint=\.\.\.\)|\bcheckpoint=(?=[\s),;.]|$)")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
 # the row cache's remedies (backends' cache=False, cache_dir=): fit's options
 _NO_CACHE = re.compile(r"\bcache=False\b")
@@ -112,7 +123,9 @@ _CALL = re.compile(r"\b[A-Z]\w*\((--[\w-]+ [^()]*)\)")
 # "LogisticRegression: " before a message: the CLI user typed no class
 _OWNER = re.compile(r"^LogisticRegression: ")
 # --penalty l2, 'l1' or 'elasticnet' -> --penalty l2, l1 or elasticnet
-_CHOICES = re.compile(r"(--penalty \w+(?:, '\w+')*(?:,? or '\w+')?)")
+_CHOICES = re.compile(r"(--(?:penalty|cov-type) \w+(?:, '\w+')*(?:,? or '\w+')?)")
+# "--weights-kind sampling (CLI: --weights-kind sampling)": said once
+_TWICE = re.compile(r"(--[\w-]+(?: [^\s()]+)?) \(CLI: \1\)")
 
 
 def _assignment(match: re.Match[str]) -> str:
@@ -144,12 +157,21 @@ def cli_spelling(message: str) -> str:
     'After n_iter=5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
     >>> cli_spelling("(cache=False turns the cache off, cache_dir= puts it elsewhere)")
     '(--no-cache turns the cache off, --cache-dir puts it elsewhere)'
+    >>> cli_spelling("use cov_type='HC0', 'HC1' or 'cluster' (for "
+    ...              "sample_weight_kind='sampling')")
+    'use --cov-type HC0, HC1 or cluster (for --weights-kind sampling)'
+    >>> cli_spelling("by fit(checkpoint=...) yet; fit without checkpoint=")
+    'by --checkpoint yet; fit without --checkpoint'
+    >>> cli_spelling("pass sample_weight_kind='sampling' (CLI: --weights-kind "
+    ...              "sampling).")
+    'pass --weights-kind sampling.'
     """
     text = _OWNER.sub("", message)
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
     text = _OPTIONAL.sub(r"\1 must be ", text)
     text = _BARE_C.sub("--C", text)
     text = _TRIALS.sub("--trials", text)
+    text = _CHECKPOINT.sub("--checkpoint", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
     text = _NO_CACHE.sub("--no-cache", text)
     text = _CACHE_DIR.sub("--cache-dir", text)
@@ -158,4 +180,5 @@ def cli_spelling(message: str) -> str:
     text = _ALPHA_BOUND.sub("--alpha", text)
     text = _BARE.sub(_bare, text)
     text = _CHOICES.sub(lambda m: m.group(1).replace("'", ""), text)
+    text = _TWICE.sub(r"\1", text)
     return _CALL.sub(r"\1", text)

@@ -148,6 +148,7 @@ def _csv_schema(
 
     from ..backends._sources import open_data
     from ..formats import decompress_error, read_head
+    from ..tabular._encoding import refuse_json
     from ..tabular._read import refuse_binary, refuse_utf16, sniff_delimiter
 
     head = read_head(path, compression)
@@ -155,6 +156,7 @@ def _csv_schema(
         raise CLIError(f"{path} is empty (no header, no data rows)")
     refuse_utf16(head, path)
     refuse_binary(head, path)
+    refuse_json(head, path)
     delimiter = sep or sniff_delimiter(head, path)
     options = pacsv.ParseOptions(delimiter=delimiter)
     with open_data(path) as fh:

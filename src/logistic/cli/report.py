@@ -25,6 +25,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet
+from ._render import label_shown
 from ._spelling import cli_spelling
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
 from .summary import summary_dict
@@ -72,7 +73,9 @@ def write_report(
     meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
         lab = info["label_mapping"]
-        meta.append(("positive class", f"{lab['column']} = {lab['positive']!r}"))
+        meta.append(
+            ("positive class", f"{lab['column']} = {label_shown(lab['positive'])}")
+        )
     stats = (info["training"] or {}).get("statistics") or {}
     if stats:
         meta.append(

@@ -37,6 +37,7 @@ from ._render import (
     capped_table,
     coefficient_rows,
     coefficient_table,
+    label_shown,
     penalty_note,
     penalty_summary,
 )
@@ -405,8 +406,8 @@ def summary(
     elif info["label_mapping"]:
         lab = info["label_mapping"]
         console.print(
-            f"target {lab.get('column')!r}: positive {lab['positive']!r}, "
-            f"negative {lab['negative']!r}",
+            f"target {lab.get('column')!r}: positive {label_shown(lab['positive'])}, "
+            f"negative {label_shown(lab['negative'])}",
             markup=False,
         )
     if not multiclass and mf.model.penalty is not None:

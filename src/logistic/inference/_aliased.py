@@ -58,7 +58,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
-from ._covariance import CollinearityError, invert_information
+from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
 from ._order import display_order
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "reduce_theta",
     "reduced_estimate",
     "singularity_note",
+    "structural_aliasing",
 ]
 
 #: Cholesky pivot of the correlation-scaled information below which a column
@@ -154,6 +155,76 @@ def reduced_estimate(stats: Any) -> FloatArray | None:
     theta = reduce_theta(stats.theta, info, stats.gradient, stats.hessian, mask)
     theta[mask] = np.nan
     return theta
+
+
+def _reduced_singular(info: FloatArray, mask: Any) -> bool:
+    """Whether ``info`` without the ``mask`` parameters is still singular by
+    :func:`._covariance.invert_information`'s rule (its equilibrated
+    reciprocal condition at most ``SINGULAR_RCOND``)."""
+    kept = ~mask
+    A = info[np.ix_(kept, kept)]
+    diag = np.diag(A)
+    if not np.all(diag > 0):
+        return False  # a column with no information: named by the covariance
+    root = np.sqrt(diag)
+    evals = np.linalg.eigvalsh(0.5 * (A + A.T) / np.outer(root, root))
+    return bool(evals[0] <= SINGULAR_RCOND * evals[-1])
+
+
+def _positive_rows_gram(block: Any, fit_intercept: bool) -> FloatArray:
+    """``Ãᵀ Ã`` of a block's rows with positive weight, ``Ã = (X, 1)`` (the
+    intercept last, as the objective orders it), float64."""
+    from .. import _kernels, _kernels_xp
+
+    X = block.X
+    if _kernels_xp.is_device_array(X):
+        X = _kernels_xp.to_numpy(X)
+    n = X.shape[0]
+    s = block.sample_weight
+    d = np.ones(n) if s is None else (np.asarray(s) > 0).astype(np.float64)
+    xx, xd, total = _kernels.hessian_sums(X, d)
+    if not fit_intercept:
+        return np.asarray(xx, dtype=np.float64)
+    return np.block([[xx, xd[:, None]], [xd[None, :], np.array([[total]])]])
+
+
+def structural_aliasing(stats: Any, backend: Any) -> Any:
+    """``stats`` with the reduced estimate of the columns aliased in the
+    design itself, where the information alone leaves its reduced model
+    singular; else ``stats`` unchanged.
+
+    The information's entries for parameters whose rows have next to no
+    weight (a separated fit's diverging columns: weights near ``1e-9``
+    beside entries in the thousands) carry roundoff far above their size
+    after the map back from standardized coordinates, so a dependency
+    through those columns can show a pivot above :data:`ALIAS_TOL` and stay
+    undetected (a9a: 15 of its 16 aliased columns found), and the reduced
+    information is then singular, with no standard errors at all. On rows
+    of positive weight ``√W X`` and ``X`` have the same column dependencies
+    (R's QR finds them in ``√W X``), so one pass for the Gram matrix ``Ãᵀ Ã``
+    of those rows, whose entries are exact for 0/1 columns, decides: its
+    aliased columns are used when they include the information's and more.
+    Fits with no aliased column (the
+    usual case) take no pass; grouped binomial fits are left alone.
+    """
+    if stats is None or stats.grouped is not None or stats.reduced_theta is not None:
+        return stats
+    info = stats.weight_sum * stats.hessian
+    order = display_order(stats.n_features, stats.fit_intercept)
+    mask = aliased_columns(info, order)
+    if not mask.any() or not _reduced_singular(info, mask):
+        return stats
+    from functools import partial
+
+    gram = backend.map_reduce(
+        partial(_positive_rows_gram, fit_intercept=stats.fit_intercept)
+    )
+    found = aliased_columns(gram, order)
+    if (mask & ~found).any() or not (found & ~mask).any():
+        return stats
+    theta = reduce_theta(stats.theta, info, stats.gradient, stats.hessian, found)
+    theta[found] = np.nan
+    return stats._replace(reduced_theta=theta)
 
 
 def singularity_note(names: list[str]) -> str:

@@ -49,6 +49,7 @@ from .._exceptions import (
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
+from ._aliased import structural_aliasing
 from ._checks import (
     check_matches_fit,
     check_unpenalized,
@@ -421,6 +422,8 @@ def _with_data(
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
     check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
+    if not firth:  # what fit found (design_aliasing), found again from the rows
+        stats = structural_aliasing(stats, objective.data)
     _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats.labels.extreme)
     _warn_separated(kind)

@@ -154,21 +154,23 @@ def check_decimal_commas(raw: RawData, names: list[str]) -> None:
     found = [(n, e) for n in names if (e := decimal_comma(raw, n)) is not None]
     if found:
         listed = name_list([n for n, _ in found])
+        hold = "holds" if len(found) == 1 else "hold"
         thousands = (
             " (if the commas separate thousands, remove them instead)"
             if raw.delimiter == ","
             else ""
         )
         raise DataValidationError(
-            f"{raw.path}: {listed} hold numbers written with a decimal comma (e.g. "
+            f"{raw.path}: {listed} {hold} numbers written with a decimal comma (e.g. "
             f"{found[0][1]}), which would be encoded as categories; pass --decimal , "
             f"to read them as numbers{thousands}"
         )
     found = [(n, e) for n in names if (e := _decimal_point(raw, n)) is not None]
     if found:
         listed = name_list([n for n, _ in found])
+        hold = "holds" if len(found) == 1 else "hold"
         raise DataValidationError(
-            f"{raw.path}: {listed} hold numbers written with a decimal point (e.g. "
+            f"{raw.path}: {listed} {hold} numbers written with a decimal point (e.g. "
             f"{found[0][1]}), which --decimal , does not read as numbers; leave out "
             "--decimal , for this file"
         )

@@ -15,11 +15,17 @@ Convention (owned here):
   (decompressed) text and its value, and the ``--encoding`` to try. The
   search (:func:`find_decode_error`) runs only after a read failed, so a
   well-formed file is read at full speed.
+* Files that are not CSV text are named, not parsed: UTF-16/32 text
+  (:func:`refuse_utf16`), spreadsheets, Parquet read with ``--format csv`` and
+  other binary files (:func:`refuse_binary`), and JSON documents — a model
+  file given as data above all (:func:`refuse_json`, a
+  :class:`NotDataError`, so a command taking ``MODEL DATA`` can say so).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from ..formats import decompressed
@@ -32,7 +38,9 @@ __all__ = [
     "effective_encoding",
     "find_decode_error",
     "is_wide",
+    "NotDataError",
     "refuse_binary",
+    "refuse_json",
     "refuse_utf16",
 ]
 
@@ -106,6 +114,11 @@ _BINARY_KINDS = {
 
 def refuse_binary(head: bytes, path: str, encoding: str = UTF8) -> None:
     """A spreadsheet or other binary file is named as such, not parsed as CSV."""
+    if head.startswith(b"PAR1"):  # only when CSV was asked for: else sniffed
+        raise DataValidationError(
+            f"{path} is a Parquet file (it starts with PAR1), not CSV text; leave "
+            "out --format csv and it is read as Parquet"
+        )
     for magic, kind in _BINARY_KINDS.items():
         if head.startswith(magic):
             raise DataValidationError(
@@ -117,6 +130,29 @@ def refuse_binary(head: bytes, path: str, encoding: str = UTF8) -> None:
             f"{path} is binary (it holds NUL bytes), not CSV text; the tool reads "
             "CSV/TSV, Parquet and LibSVM files"
         )
+
+
+class NotDataError(DataValidationError):
+    """A JSON document (a model file?) was given where a data file is read."""
+
+
+#: ``{"`` / ``{}`` or ``[`` before a value: JSON, never a CSV header line
+_JSON_START = re.compile(rb'\s*(?:\{\s*["}]|\[\s*[\[{"\]\d-])')
+_MODEL_MARK = re.compile(rb'"format"\s*:\s*"logistic-model"')
+
+
+def refuse_json(head: bytes, path: str) -> None:
+    """A JSON document is named (a model file as such), not parsed as CSV."""
+    text = head[len(_BOM_UTF8) :] if head.startswith(_BOM_UTF8) else head
+    if _JSON_START.match(text) is None:
+        return
+    what = "a JSON document"
+    if _MODEL_MARK.search(text[:4096]) is not None:
+        what = "a logistic model file (JSON)"
+    raise NotDataError(
+        f"{path} is {what}, not a data file; the tool reads CSV/TSV, Parquet and "
+        "LibSVM files"
+    )
 
 
 def find_decode_error(

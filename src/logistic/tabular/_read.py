@@ -67,6 +67,7 @@ from ._encoding import (
     decode_error,
     effective_encoding,
     refuse_binary,
+    refuse_json,
     refuse_utf16,
 )
 from ._lines import LineMap, find_long_line, find_ragged_line
@@ -155,6 +156,7 @@ def _read_csv(
     encoding = effective_encoding(head, encoding)
     refuse_utf16(head, name, encoding)
     refuse_binary(head, name, encoding)
+    refuse_json(head, name)
     delimiter = sep if sep is not None else sniff_delimiter(head, name, encoding)
     check_delimiter(delimiter)
     arrow_encoding = "utf8" if encoding == UTF8 else encoding
