@@ -22,6 +22,12 @@ Conventions (owned here):
   beside the intercept) give ``s_j`` at roundoff level and are dropped as R
   drops them; a near dependency whose residual ratio exceeds ``1e-6`` (a
   variance inflation below ``1e12``) is kept, as R keeps it.
+* **Separated fits**: where the information without the columns it shows
+  aliased is still singular (rows of a separated fit weigh ~1e-9, and the
+  information's small entries are then mostly roundoff),
+  :func:`structural_aliasing` takes one pass for the Gram matrix of the rows
+  with positive weight and uses its aliased columns; the reduced estimate is
+  kept in the statistics (``reduced_theta``), so every later reader agrees.
 * The estimates are those of the model without the aliased columns. The
   fitted logits of a maximum-likelihood fit are unique even when its
   coefficients are not, and an aliased column ``x_a = X_k c_a`` (on the rows
