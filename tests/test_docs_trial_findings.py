@@ -5,6 +5,7 @@ errors naming the line"; exit 65 for bad data)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -14,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import data_path, run_cli
+from logistic.io import _canonical
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 INF_ROWS = "x,y\n1,0\n2,1\n3,0\n4,1\n5,{}\n"
@@ -271,3 +273,43 @@ def test_rerunning_a_finished_checkpointed_fit_does_not_claim_an_interruption(
     assert "or a finished one, whose checkpoint stays: delete it" in second[2]
     coef = [json.loads((workdir / f).read_text())["model"]["coef"] for f in ("a.json", "b.json")]
     assert coef[0] == coef[1]
+
+
+def _quasi_separated(n=200, seed=0):
+    # x3 = 1 only on rows with y = 1: quasi-complete separation along x3
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 2))
+    y = (rng.random(n) < 1 / (1 + np.exp(-X[:, 1]))).astype(int)
+    d = (rng.random(n) < 0.1).astype(float)
+    y[d == 1] = 1
+    return np.column_stack([X, d]), y
+
+
+def test_a_binary_model_file_keeps_the_fits_separation(workdir, capsys):
+    # the binary model file dropped separation_: summary of the file showed
+    # "Converged: True" and an LR test where the fit had said the MLE does
+    # not exist (K-class files kept it)
+    import logistic
+    from logistic import LogisticRegression, PerfectSeparationWarning
+
+    X, y = _quasi_separated()
+    with pytest.warns(PerfectSeparationWarning):
+        model = LogisticRegression().fit(X, y)
+    assert model.separation_ == "quasi-complete"
+    logistic.save(model, workdir / "sep.json")
+    loaded = logistic.load(workdir / "sep.json")
+    assert loaded.separation_ == "quasi-complete"
+    with pytest.warns(PerfectSeparationWarning):
+        assert loaded.inference().separation == "quasi-complete"
+    doc = json.loads((workdir / "sep.json").read_text())
+    del doc["model"]["separation"]  # a file written before the field
+    doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
+    (workdir / "old.json").write_text(json.dumps(doc))
+    assert not hasattr(logistic.load(workdir / "old.json"), "separation_")
+    frame = pd.DataFrame(X, columns=["x1", "x2", "x3"]).assign(y=y)
+    frame.to_csv(workdir / "sep.csv", index=False)
+    assert run_cli(capsys, ["fit", "sep.csv", "-t", "y", "-o", "cli.json"])[0] == 0
+    with pytest.warns(PerfectSeparationWarning):
+        summary = str(logistic.load(workdir / "cli.json").summary())
+    assert "no finite MLE (separation)" in summary and "LR chi2:" in summary
+    assert "n/a (separation)" in summary

@@ -305,7 +305,7 @@ class AliasedParameters:
             )
         except CollinearityError as exc:
             separation = getattr(self, "separation", None)
-            if separation is None:
+            if separation is None or "linearly dependent" not in str(exc):
                 raise
             raise CollinearityError(
                 f"{exc} The fit is separated ({separation}): the rows it fits "

@@ -453,7 +453,8 @@ def invert_information(
     dead = [names[j] for j in np.flatnonzero(~(diag > floor))]
     if dead:
         raise CollinearityError(
-            f"{name_list(dead)} carry no information (all zero on the rows with "
+            f"{name_list(dead)} {'carries' if len(dead) == 1 else 'carry'} no "
+            "information (all zero on the rows with "
             "positive weight, or every fitted probability there is 0 or 1): the "
             "information matrix is singular. Drop them (or use penalty='firth' "
             "under separation).",

@@ -3,7 +3,11 @@
 Convention: writing uses plain JSON types only (floats by shortest repr, so they
 round-trip bit for bit); reading checks every field's type, size and
 finiteness before building anything from it and raises
-:class:`ModelFormatError` naming the field.
+:class:`ModelFormatError` naming the field. The optional ``separation`` field
+(:mod:`._multinomial`) is written for two classes too when the fit found
+separation; readers that predate it ignore it, and a binary file without it
+reads as before (the estimator's ``separation_`` unset: inference checks its
+fitted logits instead).
 """
 
 from __future__ import annotations
@@ -169,6 +173,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     }
     if len(model.classes_) > 2:  # K classes: coef rows, intercepts (_multinomial)
         section.update(_multinomial.coef_to_dict(model))
+    elif getattr(model, "separation_", None) is not None:
+        # optional, as for K classes: inference from the file reports it too
+        section["separation"] = model.separation_
     cv = getattr(model, "cross_validation_", None)
     if cv is not None:  # optional (logistic fit --cv): see io/_cv.py
         section["cross_validation"] = _jsonable(cv)
@@ -375,7 +382,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     model.coef_ = coef
     model.intercept_ = intercept
     model.classes_ = _classes_from_dict(d.get("classes"), path, max(len(coef), 2))
-    if len(coef) > 2:
+    if len(coef) > 2 or "separation" in d:  # binary files from before: no field
         model.separation_ = _multinomial.separation_from_dict(d, path)
     model.n_features_in_ = n
     names = _check_names(d.get("feature_names"), n, path)
