@@ -21,26 +21,10 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._labels import PositiveRule, label_text, resolve_classes
-from .._typing import is_dask_collection
 from ._dask_faults import ClusterRun, PartitionError
-from ._dask_tasks import PartitionRowError
+from ._dask_tasks import PartitionRowError, PartitionShapeError
 
-__all__ = ["ScanFacts", "delayed_parts", "raise_first_problem", "scan_facts"]
-
-
-def delayed_parts(v: Any) -> list[Any] | None:
-    """The row partitions of a Dask collection as delayed objects (whole
-    rows in each: a 2-D array's column chunks merged), or None."""
-    if v is None:
-        return None
-    if not is_dask_collection(v):
-        raise DataValidationError(
-            f"{type(v).__name__} given with a Dask X: pass y, sample_weight and "
-            f"offset as Dask collections partitioned like X"
-        )
-    if getattr(v, "ndim", 1) == 2 and hasattr(v, "rechunk"):
-        v = v.rechunk({1: -1})  # whole rows in each block
-    return list(np.asarray(v.to_delayed(), dtype=object).ravel())
+__all__ = ["ScanFacts", "raise_first_problem", "scan_facts"]
 
 
 @dataclass(frozen=True)
@@ -60,14 +44,18 @@ def raise_first_problem(
     part_names: Sequence[str] | None,
     feature_names: Sequence[Any] | None,
 ) -> None:
-    """Raise the error of the first partition whose scan failed or found a bad
-    value (``outcomes``: the scan tasks' results or exceptions, in partition
-    order); return when there is none."""
+    """Raise the error of the first partition whose scan failed, found a bad
+    value or found pieces without the same rows (``outcomes``: the scan
+    tasks' results or exceptions, in partition order); return when there is
+    none."""
     row0 = 0
     for i, s in enumerate(outcomes):
         if isinstance(s, PartitionRowError):
             where = _RowError(run, part_names, feature_names, i, row0)
             raise where.error(s.description, s.row, s.remedy) from s
+        if isinstance(s, PartitionShapeError):
+            path = part_names[i] if part_names else None
+            raise PartitionError(f"{run.where(i)}: {s}", partition=i, path=path) from s
         if isinstance(s, BaseException):
             failed = {
                 j: o

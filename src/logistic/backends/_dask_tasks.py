@@ -26,6 +26,7 @@ from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._labels import encode, missing_mask
 from .._typing import Block
+from ._dask_align import misaligned_remedy
 from ._reduce import tree_sum
 from ._sources import _READ_ERRORS, _batch_to_chunk, _label_bytes, _reader_error
 
@@ -61,6 +62,11 @@ class PartitionRowError(DataValidationError):
         )
 
 
+class PartitionShapeError(DataValidationError):
+    """A partition's X, y, sample_weight and offset do not hold the same
+    rows (the message does not name the partition: the client does)."""
+
+
 def as_numpy(v: Any, dtype: Any) -> np.ndarray | None:
     """A C-contiguous, *aligned* float array (copied only when needed).
 
@@ -93,21 +99,26 @@ def _labels(y: Any) -> np.ndarray:
 def partition_arrays(
     index: int, dtype: Any, X: Any, y: Any, w: Any, o: Any, target: str | None
 ) -> tuple[Any, ...]:
-    """``(X, y, sample_weight, offset)`` numpy arrays of one partition."""
+    """``(X, y, sample_weight, offset)`` numpy arrays of one partition; a
+    :class:`PartitionShapeError` when they do not hold the same rows."""
     if target is not None:  # one DataFrame holding features and target
         y, X = X[target], X.drop(columns=[target])
+    kinds = ["frame" if hasattr(v, "iloc") else "array" for v in (X, y, w, o)]
     X = as_numpy(X, dtype)
     y = _labels(y)
-    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
-        raise DataValidationError(
-            f"partition {index}: X has shape {X.shape} but y has shape {y.shape}; "
-            f"X and y must be partitioned alike (same row chunks / divisions)"
+    if X.ndim != 2 or y.ndim != 1:
+        raise PartitionShapeError(
+            f"X has shape {X.shape} and y has shape {y.shape}; X must be 2-D and y 1-D"
         )
     w, o = as_numpy(w, dtype), as_numpy(o, dtype)
-    for name, v in (("sample_weight", w), ("offset", o)):
-        if v is not None and v.shape != y.shape:
-            raise DataValidationError(
-                f"partition {index}: {name} has {v.shape[0]} rows, y has {y.shape[0]}"
+    named = zip(("y", "sample_weight", "offset"), (y, w, o), kinds[1:], strict=True)
+    for name, v, kind in named:
+        if v is not None and v.shape != (X.shape[0],):
+            rows = f"{v.shape[0]}" if v.ndim == 1 else f"shape {v.shape}"
+            raise PartitionShapeError(
+                f"X has {X.shape[0]} rows but {name} has {rows}; {name} must "
+                f"hold the same rows as X, partition by partition: "
+                + misaligned_remedy(name, kinds[0], kind)
             )
     return X, y, w, o
 

@@ -60,6 +60,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
+from ._dask_align import row_partitions
 from ._dask_blocks import partition_chunk_rows
 from ._dask_connect import connect
 from ._dask_faults import (
@@ -80,7 +81,7 @@ from ._dask_locality import (
     release_placement,
 )
 from ._dask_predict import decision_function, predict_proba
-from ._dask_scan import delayed_parts, raise_first_problem, scan_facts
+from ._dask_scan import raise_first_problem, scan_facts
 from ._dask_tasks import (
     partition_reduce,
     partition_scan,
@@ -122,6 +123,9 @@ class Dask:
         Row-partitioned features (a DataFrame may also hold the target: pass
         its name as ``target``).
     y, sample_weight, offset : dask collections partitioned like X, or None
+        Paired with X by position, partition by partition: the same
+        ``npartitions`` (DataFrame, Series) or row chunks (array)
+        (:mod:`logistic.backends._dask_align`).
     target : str or None
         Column of a DataFrame ``X`` holding the labels (instead of ``y``).
     client : distributed.Client or None
@@ -197,22 +201,11 @@ class Dask:
         self.multiclass = bool(multiclass)
         if feature_names is None and hasattr(X, "columns"):
             feature_names = [str(c) for c in X.columns if c != target]
-        parts = [delayed_parts(v) for v in (X, y, sample_weight, offset)]
-        if target is None and parts[1] is None:
+        if target is None and y is None:
             raise DataValidationError("y is required (or name the target column)")
-        assert parts[0] is not None  # X is required
-        n_parts = len(parts[0])
-        for name, p in zip(("y", "sample_weight", "offset"), parts[1:], strict=True):
-            if p is not None and len(p) != n_parts:
-                raise DataValidationError(
-                    f"X has {n_parts} partitions but {name} has {len(p)}; "
-                    f"partition them alike (e.g. y.rechunk(X.chunks[0]))"
-                )
+        parts = row_partitions(X, y, sample_weight, offset)
         self._setup(
-            [
-                tuple(p[i] if p is not None else None for p in parts)
-                for i in range(n_parts)
-            ],
+            parts,
             part_names,
             feature_names,
             target=target,
