@@ -313,3 +313,24 @@ def test_a_binary_model_file_keeps_the_fits_separation(workdir, capsys):
         summary = str(logistic.load(workdir / "cli.json").summary())
     assert "no finite MLE (separation)" in summary and "LR chi2:" in summary
     assert "n/a (separation)" in summary
+
+
+def test_fitting_logits_warn_only_for_a_real_nan():
+    # logistic._logits.logits takes X @ w with numpy's "invalid" warning
+    # silenced and takes it again, warning, only where z holds a NaN: a
+    # finite product stays silent and exact; a float32 product whose terms
+    # overflow and cancel (inf - inf) still warns, as numpy does
+    import warnings as w_
+
+    from logistic._logits import logits
+
+    X = np.array([[1.0, 2.0], [3.0e38, 3.0e38]], dtype=np.float32)
+    w = np.array([0.5, -0.25])
+    with w_.catch_warnings():
+        w_.simplefilter("error")
+        z = logits(X[:1], w, 0.0, None)
+    assert z.dtype == np.float32 and z[0] == np.float32(0.0)
+    w = np.array([2.0, -2.0])
+    with pytest.warns(RuntimeWarning):  # 6e38 overflows to inf, inf - inf
+        z = logits(X, w, 0.0, None)
+    assert np.isnan(z[1]) and z[0] == np.float32(-2.0)

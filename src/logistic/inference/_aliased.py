@@ -215,11 +215,17 @@ def structural_aliasing(stats: Any, backend: Any) -> Any:
     """
     if stats is None or stats.grouped is not None or stats.reduced_theta is not None:
         return stats
-    info = stats.weight_sum * stats.hessian
-    order = display_order(stats.n_features, stats.fit_intercept)
-    mask = aliased_columns(info, order)
-    if not mask.any() or not _reduced_singular(info, mask):
-        return stats
+    with np.errstate(all="ignore"):  # information beyond float64: left alone
+        info = stats.weight_sum * stats.hessian
+        if not np.all(np.isfinite(info)):
+            return stats
+        order = display_order(stats.n_features, stats.fit_intercept)
+        try:
+            mask = aliased_columns(info, order)
+            if not mask.any() or not _reduced_singular(info, mask):
+                return stats
+        except np.linalg.LinAlgError:
+            return stats
     from functools import partial
 
     gram = backend.map_reduce(
