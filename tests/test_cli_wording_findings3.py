@@ -69,13 +69,27 @@ def test_class_weight_of_a_missing_binary_class_is_named_as_typed(workdir, capsy
     code, out, err = run_cli(capsys, argv)
     assert (code, out) == (2, "") and not (workdir / "cw.json").exists()
     assert err.startswith(
-        "error: --class-weight 2=3: '2' is not a class of target 'admit'"
+        "error: --class-weight 2=3: a two-class target (target 'admit') takes the "
+        "class codes 0 and 1 as keys"
     )
     assert (
         "0=W0,1=W1" in err and "negative class 0" in err and "positive class 1" in err
     )
     for python in ("class_weight", "np.float64", "2.0"):
         assert python not in err
+
+
+def test_class_weight_keys_are_codes_also_where_a_label_is_2(workdir, capsys):
+    # a target of 1/2 with --positive 2: the key 2 names the positive label,
+    # but the keys are the codes 0 and 1 (the message said "'2' is not a class")
+    rows = "x,y\n" + "".join(f"{i},{1 + i % 2}\n" for i in range(20))
+    (workdir / "t.csv").write_text(rows)
+    argv = ["fit", "t.csv", "-t", "y", "--positive", "2", "--class-weight",
+            "2=3", "-o", "t.json"]  # fmt: skip
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (2, "") and "is not a class" not in err
+    assert "takes the class codes 0 and 1 as keys" in err
+    assert "0 the negative class 1, 1 the positive class 2" in err
 
 
 def test_class_weight_of_a_missing_class_has_no_numpy_reprs_in_python():

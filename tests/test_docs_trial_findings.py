@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -200,7 +201,7 @@ def test_collinearity_with_several_relations_asks_to_drop_one_of_each():
     rng = np.random.default_rng(0)
     x1, x2 = rng.standard_normal((2, 50))
     X = np.column_stack([x1, x2, x1 + x2, x1 - x2])
-    with pytest.raises(CollinearityError, match="Drop one column of each of the 2"):
+    with pytest.raises(CollinearityError, match="Drop a different column from each of the 2"):
         invert_information(X.T @ X, ["x1", "x2", "x3", "x4"])
     X = np.column_stack([x1, x2, x1 + x2])
     with pytest.raises(CollinearityError, match=r"Drop one of them\.$"):
@@ -223,13 +224,13 @@ def test_a9a_gets_rs_aliased_rows_and_a_separated_fit_without_them_says_why(
     code, out, err = run_cli(capsys, ["fit", a9a, "-o", "a9a.json"])
     assert code == 0 and "no standard errors" not in err
     assert "Coefficients: (16 not defined because of singularities" in out
-    monkeypatch.setattr(_aliased, "structural_aliasing", lambda stats, _: stats)
+    monkeypatch.setattr(_aliased, "structural_aliasing", lambda stats, *_: stats)
     monkeypatch.setattr(
-        "logistic.inference._fit.structural_aliasing", lambda stats, _: stats
+        "logistic.inference._fit.structural_aliasing", lambda stats, *_: stats
     )
     code, _, err = run_cli(capsys, ["fit", a9a, "-o", "b.json"])
     assert code == 0 and "no standard errors" in err
-    assert "Drop one column of each of the 2 relations." in err
+    assert "Drop a different column from each of the 2 relations." in err
     assert "The fit is separated (quasi-complete)" in err
     assert "--penalty firth gives finite estimates" in err
     assert "Drop one of them" not in err
@@ -306,6 +307,12 @@ def test_a_binary_model_file_keeps_the_fits_separation(workdir, capsys):
     doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
     (workdir / "old.json").write_text(json.dumps(doc))
     assert not hasattr(logistic.load(workdir / "old.json"), "separation_")
+    plain = LogisticRegression().fit(X[:, :2], y)  # checked, not separated: null
+    assert plain.separation_ is None
+    logistic.save(plain, workdir / "plain.json")
+    doc = json.loads((workdir / "plain.json").read_text())
+    assert doc["model"]["separation"] is None
+    assert logistic.load(workdir / "plain.json").separation_ is None
     frame = pd.DataFrame(X, columns=["x1", "x2", "x3"]).assign(y=y)
     frame.to_csv(workdir / "sep.csv", index=False)
     assert run_cli(capsys, ["fit", "sep.csv", "-t", "y", "-o", "cli.json"])[0] == 0
@@ -334,3 +341,56 @@ def test_fitting_logits_warn_only_for_a_real_nan():
     with pytest.warns(RuntimeWarning):  # 6e38 overflows to inf, inf - inf
         z = logits(X, w, 0.0, None)
     assert np.isnan(z[1]) and z[0] == np.float32(-2.0)
+
+
+def test_fits_that_are_not_separated_take_no_design_pass(monkeypatch):
+    # the design's Gram pass (structural_aliasing) is for separated fits only:
+    # a fit with an exact alias and a near dependency (residual ratio ~1e-6,
+    # kept by R as by the information's rule) is not separated, and its
+    # coefficients stay the information's answer
+    from logistic import LogisticRegression
+    from logistic.inference import _aliased
+
+    calls = []
+    real = _aliased._positive_rows_gram
+    monkeypatch.setattr(
+        _aliased, "_positive_rows_gram", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    # as if every reduction stayed singular: only separation then decides
+    monkeypatch.setattr(_aliased, "_reduced_singular", lambda info, mask: True)
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.standard_normal((2, 300))
+    X = np.column_stack([x1, x2, x1 + x2, x1 + 1e-6 * rng.standard_normal(300)])
+    y = (rng.random(300) < 1 / (1 + np.exp(-x2))).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression().fit(X, y)
+    assert model.separation_ is None and calls == []
+    assert model.fit_statistics_.reduced_theta is None
+    X2, y2 = _quasi_separated()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        LogisticRegression().fit(np.column_stack([X2, X2[:, 2]]), y2)
+    assert calls  # control: a separated fit with an alias takes the pass
+
+
+@pytest.mark.parametrize("header", ["[1],y", "[-1;1] scaled,y", "{x},y"])
+def test_a_csv_whose_header_starts_like_json_is_read(workdir, capsys, header):
+    # refuse_json named these "a JSON document"
+    rows = "".join(f"{i % 7},{i % 2}\n" for i in range(30))
+    (workdir / "h.csv").write_text(header + "\n" + rows)
+    code, _, err = run_cli(capsys, ["fit", "h.csv", "-t", "y", "-o", "h.json", "-q"])
+    assert code == 0 and "JSON" not in err
+
+
+def test_a_checkpoint_config_of_unexpected_values_falls_back_to_the_plain_difference(
+    tmp_path,
+):
+    from logistic._checkpoint import Checkpointer
+    from logistic._fit_steps import describe_problem
+
+    config = {"l1": 0.0, "l2": 0.5, "solver": "newton", "tol": 1e-4}
+    cp = Checkpointer(tmp_path / "c.ckpt", fingerprint="f", config=config,
+                      describe=describe_problem)  # fmt: skip
+    assert cp._described({**config, "l2": "half"}) == ""
+    assert "now: penalty='l2' with alpha=0.5" in cp._described({**config, "l2": 0.0})

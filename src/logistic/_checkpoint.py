@@ -576,10 +576,13 @@ class Checkpointer:
         :attr:`describe`'s words ("" without it, or when none shows)."""
         if self.describe is None:
             return ""
-        old, new = (
-            self.describe({k: _decode(v, k) for k, v in c.items()})
-            for c in (stored, self.config)
-        )
+        try:  # a config of unexpected values: the plain difference instead
+            old, new = (
+                self.describe({k: _decode(v, k) for k, v in c.items()})
+                for c in (stored, self.config)
+            )
+        except (TypeError, ValueError, IntegrityError):
+            return ""
         keys = [k for k in new if old.get(k) != new[k]]
         if not keys:
             return ""

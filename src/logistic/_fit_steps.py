@@ -160,16 +160,16 @@ def fit_statistics(
     return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
 
 
-def design_aliasing(stats: Any, backend: Any) -> Any:
-    """``stats`` with the aliased columns of the design itself where the
-    information alone misses some (a separated fit's near-weightless rows:
+def design_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
+    """``stats`` of a separated fit with the aliased columns of the design
+    itself where the information alone misses some (its near-weightless rows:
     :func:`logistic.inference._aliased.structural_aliasing`, one pass then);
-    None stays None."""
-    if stats is None:
-        return None
+    any other fit's unchanged, None stays None."""
+    if stats is None or separation is None:
+        return stats
     from .inference._aliased import structural_aliasing
 
-    return structural_aliasing(stats, backend)
+    return structural_aliasing(stats, backend, separation)
 
 
 def aliased_at_zero(result: SolverResult, stats: Any, separation: Any) -> SolverResult:

@@ -449,8 +449,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         if unpenalised and self.penalty != "firth":
             separation = check_fit_separation(objective, result, view, grouped)
         stats = fit_statistics(objective, result, tol, grouped, unpenalised)
+        stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
-            stats = design_aliasing(stats, objective.data)
             result = aliased_at_zero(result, stats, separation)
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self

@@ -86,18 +86,21 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
 
 
 def _not_a_class(key: str, value: float, label: dict[str, Any]) -> str:
-    """``--class-weight 2=3: '2' is not a class of target 'admit'; ...``: the
-    class codes a two-class target takes and the values they stand for."""
-    target = f" of target {label['column']!r}" if label.get("column") else ""
+    """``--class-weight 2=3: a two-class target ... takes the class codes 0 and
+    1 as keys``: the codes and the values they stand for (the key may be a
+    label, e.g. the positive class 2, but the keys are codes)."""
+    from ._render import label_shown
+
+    target = f" (target {label['column']!r})" if label.get("column") else ""
     codes = "0 the negative class, 1 the positive class"
     if "negative" in label and "positive" in label:
         codes = (
-            f"0 the negative class {label['negative']!r}, 1 the positive class "
-            f"{label['positive']!r}"
+            f"0 the negative class {label_shown(label['negative'])}, 1 the "
+            f"positive class {label_shown(label['positive'])}"
         )
     return (
-        f"--class-weight {key}={value:g}: {key!r} is not a class{target}; a "
-        f"two-class target takes 0=W0,1=W1 ({codes})"
+        f"--class-weight {key}={value:g}: a two-class target{target} takes the "
+        f"class codes 0 and 1 as keys, 0=W0,1=W1 ({codes}), not {key!r}"
     )
 
 

@@ -74,6 +74,7 @@ __all__ = [
     "reduce_theta",
     "reduced_estimate",
     "singularity_note",
+    "SEPARATED",
     "structural_aliasing",
 ]
 
@@ -194,10 +195,16 @@ def _positive_rows_gram(block: Any, fit_intercept: bool) -> FloatArray:
     return np.block([[xx, xd[:, None]], [xd[None, :], np.array([[total]])]])
 
 
-def structural_aliasing(stats: Any, backend: Any) -> Any:
-    """``stats`` with the reduced estimate of the columns aliased in the
-    design itself, where the information alone leaves its reduced model
-    singular; else ``stats`` unchanged.
+#: Separation verdicts under which the information's small entries may be
+#: mostly roundoff (the exact LP's two kinds, and the fitted logits' suspicion).
+SEPARATED = ("complete", "quasi-complete", "suspected")
+
+
+def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
+    """``stats`` of a separated fit (``separation`` one of :data:`SEPARATED`)
+    with the reduced estimate of the columns aliased in the design itself,
+    where the information alone leaves its reduced model singular; else
+    ``stats`` unchanged (other fits: no work at all).
 
     The information's entries for parameters whose rows have next to no
     weight (a separated fit's diverging columns: weights near ``1e-9``
@@ -212,8 +219,16 @@ def structural_aliasing(stats: Any, backend: Any) -> Any:
     aliased columns are used when they include the information's and more.
     Fits with no aliased column (the
     usual case) take no pass; grouped binomial fits are left alone.
+    Fits that are not separated are never changed: there a pivot between
+    :data:`ALIAS_TOL` and the singular limit is a near dependency, which R
+    keeps too.
     """
-    if stats is None or stats.grouped is not None or stats.reduced_theta is not None:
+    if (
+        separation not in SEPARATED
+        or stats is None
+        or stats.grouped is not None
+        or stats.reduced_theta is not None
+    ):
         return stats
     with np.errstate(all="ignore"):  # information beyond float64: left alone
         info = stats.weight_sum * stats.hessian
@@ -231,10 +246,20 @@ def structural_aliasing(stats: Any, backend: Any) -> Any:
     gram = backend.map_reduce(
         partial(_positive_rows_gram, fit_intercept=stats.fit_intercept)
     )
-    found = aliased_columns(gram, order)
-    if (mask & ~found).any() or not (found & ~mask).any():
+    with np.errstate(all="ignore"):
+        if not np.all(np.isfinite(gram)):
+            return stats
+        try:
+            found = aliased_columns(gram, order)
+            if (mask & ~found).any() or not (found & ~mask).any():
+                return stats
+            theta = reduce_theta(
+                stats.theta, info, stats.gradient, stats.hessian, found
+            )
+        except np.linalg.LinAlgError:
+            return stats
+    if not np.all(np.isfinite(theta)):
         return stats
-    theta = reduce_theta(stats.theta, info, stats.gradient, stats.hessian, found)
     theta[found] = np.nan
     return stats._replace(reduced_theta=theta)
 
@@ -313,8 +338,13 @@ class AliasedParameters:
             separation = getattr(self, "separation", None)
             if separation is None or "linearly dependent" not in str(exc):
                 raise
+            state = (
+                "looks separated (fitted logits beyond ±30)"
+                if separation == "suspected"
+                else f"is separated ({separation})"
+            )
             raise CollinearityError(
-                f"{exc} The fit is separated ({separation}): the rows it fits "
+                f"{exc} The fit {state}: the rows it fits "
                 "with probabilities near 0 or 1 carry next to no information, "
                 "too little to tell every exact dependency (R's aliased "
                 "columns) from the rest; once they are dropped, penalty='firth' "

@@ -481,7 +481,8 @@ def invert_information(
             remedy = (
                 "Drop one of them."
                 if len(parts) == 1
-                else f"Drop one column of each of the {len(parts)} relations."
+                else f"Drop a different column from each of the {len(parts)} "
+                "relations."
             )
             raise CollinearityError(
                 f"the {name_list(involved)} are linearly dependent ({detail}, "

@@ -422,10 +422,10 @@ def _with_data(
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
     check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
-    if not firth:  # what fit found (design_aliasing), found again from the rows
-        stats = structural_aliasing(stats, objective.data)
     _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats.labels.extreme)
+    # what fit found (design_aliasing), found again from the rows
+    stats = structural_aliasing(stats, objective.data, kind)
     _warn_separated(kind)
     res = InferenceResults(
         model,

@@ -23,7 +23,9 @@ features, then the intercept):
   model's estimate (``reduced_theta``, NaN at the aliased parameters): the
   file's covariance is the reduced model's, so the Hessian rebuilt from it
   has no rows for the aliased parameters from which inference could find
-  them and move their coefficients (:mod:`logistic.inference._aliased`).
+  them and move their coefficients (:mod:`logistic.inference._aliased`);
+  also set by ``fit`` for a separated fit whose aliased columns were found
+  in the design (:func:`logistic.inference._aliased.structural_aliasing`).
 
 Robust and cluster covariances, profile intervals and likelihood-ratio
 p-values per coefficient need the rows and still take the data.
@@ -86,10 +88,13 @@ class FitStatistics(NamedTuple):
         Set for fits with ``trials`` (:mod:`logistic._grouped`).
     reduced_theta : ndarray of shape (n_params,) or None
         The reduced model's estimate (objective order), NaN exactly at the
-        aliased parameters, whose rows and columns of ``hessian`` are 0. Set
-        by :func:`logistic.load` for a fit with aliased columns
-        (:mod:`logistic.io._statistics`); None after ``fit``, where inference
-        finds the aliased columns from ``hessian``.
+        aliased parameters. Set by :func:`logistic.load` for a fit with
+        aliased columns (:mod:`logistic.io._statistics`; the rebuilt
+        ``hessian`` is 0 in their rows and columns) and by ``fit`` for a
+        separated fit whose aliased columns were found in the design
+        (:func:`logistic.inference._aliased.structural_aliasing`; ``hessian``
+        is the fit's); else None, and inference finds the aliased columns
+        from ``hessian``.
     """
 
     theta: FloatArray

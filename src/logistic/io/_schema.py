@@ -4,10 +4,10 @@ Convention: writing uses plain JSON types only (floats by shortest repr, so they
 round-trip bit for bit); reading checks every field's type, size and
 finiteness before building anything from it and raises
 :class:`ModelFormatError` naming the field. The optional ``separation`` field
-(:mod:`._multinomial`) is written for two classes too when the fit found
-separation; readers that predate it ignore it, and a binary file without it
-reads as before (the estimator's ``separation_`` unset: inference checks its
-fitted logits instead).
+(:mod:`._multinomial`) is written for two classes too (the fit's verdict,
+null where it found none); readers that predate it ignore it, and a binary
+file without it reads as before (the estimator's ``separation_`` unset:
+inference checks its fitted logits instead).
 """
 
 from __future__ import annotations
@@ -173,8 +173,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     }
     if len(model.classes_) > 2:  # K classes: coef rows, intercepts (_multinomial)
         section.update(_multinomial.coef_to_dict(model))
-    elif getattr(model, "separation_", None) is not None:
-        # optional, as for K classes: inference from the file reports it too
+    elif hasattr(model, "separation_"):
+        # optional, as for K classes: inference from the file reports the
+        # fit's verdict too (null: checked, not separated)
         section["separation"] = model.separation_
     cv = getattr(model, "cross_validation_", None)
     if cv is not None:  # optional (logistic fit --cv): see io/_cv.py

@@ -25,6 +25,7 @@ Convention (owned here):
 from __future__ import annotations
 
 import codecs
+import json
 import re
 
 from .._exceptions import DataValidationError, InvalidParameterError
@@ -137,14 +138,30 @@ class NotDataError(DataValidationError):
 
 
 #: ``{"`` / ``{}`` or ``[`` before a value: JSON, never a CSV header line
-_JSON_START = re.compile(rb'\s*(?:\{\s*["}]|\[\s*[\[{"\]\d-])')
+#: An object with a first key, or an array of such objects: how JSON documents
+#: (and model files) start, and no CSV header does.
+_JSON_START = re.compile(rb'\s*\[?\s*\{\s*"[^"\n]*"\s*:')
 _MODEL_MARK = re.compile(rb'"format"\s*:\s*"logistic-model"')
 
 
+def _whole_json(text: bytes) -> bool:
+    """Whether ``text`` (a file's head) is a whole JSON array or object, as a
+    small file is (a CSV header such as ``[1],y`` is not: data follow it)."""
+    if text.lstrip()[:1] not in (b"[", b"{"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
+        return False
+    return True
+
+
 def refuse_json(head: bytes, path: str) -> None:
-    """A JSON document is named (a model file as such), not parsed as CSV."""
+    """A JSON document is named (a model file as such), not parsed as CSV: one
+    that starts with an object's first key (or an array of objects), or a
+    head that is a whole JSON array or object."""
     text = head[len(_BOM_UTF8) :] if head.startswith(_BOM_UTF8) else head
-    if _JSON_START.match(text) is None:
+    if _JSON_START.match(text) is None and not _whole_json(text):
         return
     what = "a JSON document"
     if _MODEL_MARK.search(text[:4096]) is not None:
