@@ -103,7 +103,7 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
             raise
         if isinstance(exc, OSError) and exc.errno is not None:
             raise  # the file itself could not be read (I/O error, exit 74)
-        from ..tabular._read import not_parquet_hint, parquet_message
+        from ..tabular._parquet import not_parquet_hint, parquet_message
 
         name = "Parquet" if kind == "parquet" else "CSV"
         hint = not_parquet_hint(path) if kind == "parquet" else ""

@@ -72,6 +72,7 @@ from ._encoding import (
 )
 from ._lines import LineMap, find_long_line, find_ragged_line
 from ._pandas_index import index_like
+from ._parquet import read_parquet
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
 
 __all__ = [
@@ -79,7 +80,6 @@ __all__ = [
     "RawData",
     "check_decimal",
     "check_encoding",
-    "not_parquet_hint",
     "read_data",
     "sniff_format",
     "position",
@@ -121,15 +121,6 @@ def _arrow_message(exc: Exception) -> str:
     from ..backends._sources import one_line
 
     return one_line(str(exc))
-
-
-#: (a pattern string: ``re`` compiles it on the first error, not at import)
-_PARQUET_SOURCE = r"^Could not open Parquet input source '[^']*': "
-
-
-def parquet_message(exc: Exception) -> str:
-    """pyarrow's first line, without the name of the (anonymous) file object."""
-    return re.sub(_PARQUET_SOURCE, "", _arrow_message(exc))
 
 
 def _read_csv(
@@ -461,46 +452,6 @@ def _unnamed_columns(table: Any, unnamed: str) -> tuple[Any, list[int]]:
     return table.select(keep), [i + 1 for i in empty]
 
 
-def not_parquet_hint(path: str) -> str:
-    """What is wrong, with the remedy (``--format csv``), when the file does
-    not start with Parquet's magic bytes (a CSV file named ``*.parquet``);
-    else ""."""
-    try:
-        with open_data(path) as fh:
-            magic = fh.read(4)
-    except OSError:
-        return ""
-    if magic == b"PAR1":
-        return ""
-    return (
-        "the file does not start with Parquet's magic bytes (PAR1); if it holds "
-        "CSV text, pass --format csv"
-    )
-
-
-def _read_parquet(path: str, name: str, compression: str | None) -> RawData:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    if compression is not None:
-        raise DataValidationError(
-            f"{name}: a {compression}-compressed Parquet file; Parquet compresses "
-            "internally, decompress the file first"
-        )
-    with open_data(path) as fh:
-        try:
-            table = pq.read_table(fh)
-        except (pa.ArrowException, OSError) as exc:
-            if getattr(exc, "errno", None) is not None:
-                raise  # a read error of the file itself (I/O, exit 74)
-            raise DataValidationError(
-                f"{name}: cannot read Parquet: "
-                f"{not_parquet_hint(path) or parquet_message(exc)}"
-            ) from None
-    _check_columns(table.column_names, name)
-    return RawData(path=name, format="parquet", table=table)
-
-
 def _copy_name(path: str, fmt: str | None) -> str:
     """The name of a pipe's temporary copy: the pipe's own name when its suffix
     says a format (``data.tsv.gz``), else ``*.csv``: data from a pipe is CSV
@@ -578,7 +529,8 @@ def read_data(
                 f"--encoding and --decimal apply to CSV text; {src.name} is {kind}"
             )
         if kind == "parquet":
-            raw = _read_parquet(src.path, src.name, compression)
+            raw = read_parquet(src.path, src.name, compression)
+            _check_columns(raw.table.column_names, src.name)
         elif kind == "libsvm":
             from ._libsvm import read_libsvm  # LibSVM files only
 
