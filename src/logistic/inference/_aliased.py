@@ -217,9 +217,8 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     (R's QR finds them in ``√W X``), so one pass for the Gram matrix ``Ãᵀ Ã``
     of those rows, whose entries are exact for 0/1 columns, decides: its
     aliased columns are used when they include the information's and more.
-    Fits with no aliased column (the
-    usual case) take no pass; grouped binomial fits are left alone.
-    Fits that are not separated are never changed: there a pivot between
+    Fits with no aliased column take no pass; grouped binomial fits are left
+    alone. Fits that are not separated are never changed: there a pivot between
     :data:`ALIAS_TOL` and the singular limit is a near dependency, which R
     keeps too.
     """
