@@ -137,7 +137,6 @@ class NotDataError(DataValidationError):
     """A JSON document (a model file?) was given where a data file is read."""
 
 
-#: ``{"`` / ``{}`` or ``[`` before a value: JSON, never a CSV header line
 #: An object with a first key, or an array of such objects: how JSON documents
 #: (and model files) start, and no CSV header does.
 _JSON_START = re.compile(rb'\s*\[?\s*\{\s*"[^"\n]*"\s*:')
