@@ -316,7 +316,9 @@ def label_text(v: Any) -> str:
 
 
 def match_label(values: Sequence[Any], label: Any) -> int | None:
-    """Index of ``label`` among ``values``: an equal value, else an equal text."""
+    """Index of ``label`` among ``values``: an equal value, else an equal text
+    (a boolean value's text in any letter case: ``"True"``, the way Python
+    and most CSV files spell it, names ``True`` as ``"true"`` does)."""
     for i, v in enumerate(values):
         try:
             if bool(v == label):
@@ -325,7 +327,10 @@ def match_label(values: Sequence[Any], label: Any) -> int | None:
             continue
     text = label_text(label)
     for i, v in enumerate(values):
-        if label_text(v) == text:
+        shown = label_text(v)
+        if shown == text or (
+            isinstance(v, (bool, np.bool_)) and shown == text.strip().lower()
+        ):
             return i
     return None
 

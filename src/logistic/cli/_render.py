@@ -264,14 +264,14 @@ def _title(model: Any) -> str:
 
 
 def label_shown(value: Any) -> str:
-    """A class label in a note: a number as every command writes it (``1``
-    for the LibSVM label ``1.0``, :func:`logistic._labels.label_text`), text
-    quoted."""
+    """A class label in a note: a number or a boolean as every command writes
+    it (``1`` for the LibSVM label ``1.0``, ``true`` for ``True``:
+    :func:`logistic._labels.label_text`), text quoted."""
     import numpy as np
 
     from .._labels import label_text
 
-    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, np.number, np.bool_)):
         return label_text(value)
     return repr(value)
 
