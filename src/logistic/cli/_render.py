@@ -156,6 +156,12 @@ def coefficient_table(
     table = capped_table(rows, head, "coefficients", where)
     if getattr(model, "penalty", None) == "firth" and cov is not None:
         table += "\n" + FIRTH_WALD_NOTE
+    kind = _separation_kind(model)
+    if kind is not None:
+        from ..inference._summary import separation_note
+        from ._spelling import cli_spelling
+
+        table += "\nNote: " + cli_spelling(separation_note(kind))
     return table
 
 
@@ -253,13 +259,28 @@ def penalty_note(model: Any) -> str | None:
     )
 
 
+def _separation_kind(model: Any) -> str | None:
+    """``model.separation_`` when the fit found separation and no penalty
+    bounds the estimates (its MLE does not exist), else None."""
+    from ._multiclass import separated
+
+    if separated(model) and getattr(model, "penalty", None) is None:
+        return str(model.separation_)
+    return None
+
+
 def _title(model: Any) -> str:
     import numpy as np
 
+    from ..inference._summary import NO_FINITE_MLE
+
     n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
+    converged = NO_FINITE_MLE if _separation_kind(model) else getattr(
+        model, "converged_", "?"
+    )
     return (
         f"solver {getattr(model, 'solver_', '?')}, {n_iter} iterations, "
-        f"converged={getattr(model, 'converged_', '?')}"
+        f"converged={converged}"
     )
 
 

@@ -225,6 +225,7 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "solver": getattr(model, "solver_", None),
         "converged": getattr(model, "converged_", None),
         "n_iter": int(np.ravel(model.n_iter_)[0]),
+        "separation": getattr(model, "separation_", None),
         "params": {
             k: None if isinstance(v, float) and not np.isfinite(v) else v
             for k, v in model.get_params().items()

@@ -122,10 +122,23 @@ def _work_rows(r: Any) -> float:
     return rows if np.isfinite(rows) else float(r.nobs)
 
 
+#: The "Converged" entry of a fit whose maximum-likelihood estimate does not exist.
+NO_FINITE_MLE = "no finite MLE (separation)"
+
+
 def _converged(r: Any) -> str:
     if r.separation and r.method == "MLE":
-        return "no finite MLE (separation)"
+        return NO_FINITE_MLE
     return str(r.converged)
+
+
+def separation_note(kind: str) -> str:
+    """The table's note on a fit of separated data (``kind``: the model's
+    ``separation_``, e.g. ``"complete"``)."""
+    return (
+        f"Separation ({kind}): the MLE does not exist; estimates and "
+        "standard errors are meaningless. Use penalty='firth'."
+    )
 
 
 def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
@@ -410,10 +423,7 @@ class Summary:
             if caveat is not None:
                 self.notes.append(caveat)
         if r.separation:
-            self.notes.append(
-                f"Separation ({r.separation}): the MLE does not exist; estimates and "
-                "standard errors are meaningless. Use penalty='firth'."
-            )
+            self.notes.append(separation_note(r.separation))
         if not r.converged:
             self.notes.append("The fit did not converge.")
         if sampling:
