@@ -339,3 +339,24 @@ def test_separated_design_drops_every_column_aliased_in_the_design():
         assert np.all(np.isnan(se[np.logical_not(kept)]))
         assert np.all(np.isfinite(se[kept])) and np.all(se[kept] > 0)
     np.testing.assert_allclose(stored.bse, with_data.bse, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("info", "constant", "reason"),
+    [
+        (np.array([[2.0, 2.0], [2.0, 2.0]]), None, "dependent"),
+        (np.array([[2.0, 0.0], [0.0, 0.0]]), None, "no information"),
+        (np.eye(2), ["b"], "constant"),
+    ],
+)
+def test_a_collinearity_error_says_why_the_information_is_singular(
+    info, constant, reason
+):
+    """The reason the separation advice is chosen by: a dependency between
+    columns (a + b ≈ 0 here: equal columns give [[2, 2], [2, 2]]), a column
+    without information, or a constant beside the intercept."""
+    from logistic.inference._covariance import CollinearityError, invert_information
+
+    with pytest.raises(CollinearityError) as caught:
+        invert_information(info, ["a", "b"], constant_columns=constant)
+    assert caught.value.reason == reason

@@ -335,7 +335,7 @@ class AliasedParameters:
             )
         except CollinearityError as exc:
             separation = getattr(self, "separation", None)
-            if separation is None or "linearly dependent" not in str(exc):
+            if separation is None or exc.reason != "dependent":
                 raise
             state = (
                 "looks separated (fitted logits beyond ±30)"
@@ -349,6 +349,7 @@ class AliasedParameters:
                 "columns) from the rest; once they are dropped, penalty='firth' "
                 "gives finite estimates and standard errors under separation.",
                 exc.columns,
+                exc.reason,
             ) from None
         cov = np.zeros(self._information.shape)
         cov[np.ix_(kept, kept)] = cov_kk

@@ -70,7 +70,7 @@ from __future__ import annotations
 
 import warnings
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -117,11 +117,20 @@ class CollinearityError(DataValidationError):
     ----------
     columns : list of str
         Names of the columns involved (one group per null direction, flattened).
+    reason : {"constant", "no information", "dependent"}
+        Why: constant columns beside the intercept, columns whose information
+        is zero, or linearly dependent columns.
     """
 
-    def __init__(self, message: str, columns: list[str]) -> None:
+    def __init__(
+        self,
+        message: str,
+        columns: list[str],
+        reason: Literal["constant", "no information", "dependent"] = "dependent",
+    ) -> None:
         super().__init__(message)
         self.columns = columns
+        self.reason = reason
 
 
 def row_residuals(block: Block, w: FloatArray, b: float) -> FloatArray:
@@ -445,6 +454,7 @@ def invert_information(
             "intercept: the information matrix is singular and standard errors "
             "do not exist. Drop these columns (or fit without intercept).",
             list(constant_columns),
+            "constant",
         )
     diag = np.diag(info).copy()
     if capacity is None:
@@ -459,6 +469,7 @@ def invert_information(
             "information matrix is singular. Drop them (or use penalty='firth' "
             "under separation).",
             dead,
+            "no information",
         )
     root = np.sqrt(diag)
     C = info / np.outer(root, root)
@@ -489,6 +500,7 @@ def invert_information(
                 f"reciprocal condition {rcond:.2g}): the information matrix is "
                 f"singular and standard errors do not exist. {remedy}",
                 involved,
+                "dependent",
             )
         warnings.warn(
             f"the {name_list(involved)} are nearly collinear ({detail}; reciprocal "

@@ -453,6 +453,7 @@ def _invert(
             "(separation) and standard errors do not exist; refit with a penalty "
             f"or fewer columns ({exc})",
             exc.columns,
+            exc.reason,
         ) from None
 
 
