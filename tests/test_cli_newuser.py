@@ -50,7 +50,7 @@ def test_missing_input_reported_before_existing_output(workdir, capsys):
             "error: No such option: --targt (Possible options: --target) "
             "(see 'logistic fit --help')\n",
         ),
-        (["fit"], "error: Missing argument 'data'. (see 'logistic fit --help')\n"),
+        (["fit"], "error: Missing argument 'DATA'. (see 'logistic fit --help')\n"),
         (["bogus"], "error: No such command 'bogus'. (see 'logistic --help')\n"),
     ],
 )

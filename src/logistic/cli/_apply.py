@@ -57,6 +57,7 @@ MissingRows = Annotated[
     str,
     typer.Option(
         "--missing",
+        metavar="ACTION",
         help="Rows with a missing value in a column the model reads: 'error' "
         "(default), 'drop' (left out) or 'na' (kept, with an empty prediction; "
         "evaluate leaves them out). The count goes to stderr.",
@@ -66,6 +67,7 @@ UnknownLevels = Annotated[
     str,
     typer.Option(
         "--unknown-levels",
+        metavar="ACTION",
         help="Rows with a category not seen at fit time: 'error' (default) or 'na' "
         "(kept, with an empty prediction; evaluate leaves them out).",
     ),

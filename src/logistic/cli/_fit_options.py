@@ -147,6 +147,7 @@ InverseStrength = Annotated[
     float | None,
     typer.Option(
         "--C",
+        metavar="C",
         help="Inverse penalty strength, as scikit-learn's C: alpha = 1/(C x sum of "
         "weights). Give --C or --alpha, not both; a --penalty named without either "
         "uses C = 1.",
@@ -157,6 +158,7 @@ Trials = Annotated[
     str | None,
     typer.Option(
         "--trials",
+        metavar="COLUMN",
         help="Column of trials per row (grouped binomial data): the target column "
         "then holds the number of successes, 0 <= successes <= trials. Same as the "
         "formula 'cbind(successes, failures) ~ ...'.",
@@ -206,6 +208,7 @@ CVFolds = Annotated[
     int | None,
     typer.Option(
         "--cv",
+        metavar="K",
         help="Choose the penalty strength by K-fold cross-validation (stratified, "
         "shuffled with seed 0; log loss): K >= 2. Uses --penalty (default l2), "
         "--l1-ratio and --n-alphas; not with --alpha or --C.",
@@ -215,6 +218,7 @@ NAlphas = Annotated[
     int | None,
     typer.Option(
         "--n-alphas",
+        metavar="N",
         help="With --cv: number of strengths tried, from alpha_max (all "
         "coefficients zero) down to alpha_max x --eps. Default 100.",
     ),
@@ -223,6 +227,7 @@ CVEps = Annotated[
     float | None,
     typer.Option(
         "--eps",
+        metavar="RATIO",
         help="With --cv: the grid's smallest strength as a share of the largest "
         "(alpha_min = eps x alpha_max; glmnet's lambda.min.ratio, scikit-learn's "
         "eps), 0 < eps < 1. Default 1e-4 (1e-2 when features >= rows; l2 grids "
@@ -233,6 +238,7 @@ CVRule = Annotated[
     str | None,
     typer.Option(
         "--cv-rule",
+        metavar="RULE",
         help="With --cv: 'min' (best mean score, default) or '1se' (the largest "
         "strength within one standard error of the best, glmnet's lambda.1se).",
     ),

@@ -10,6 +10,7 @@ import typer
 DataArg = Annotated[
     Path,
     typer.Argument(
+        metavar="DATA",
         help="Data file: CSV/TSV (delimiter sniffed), Parquet or LibSVM; "
         "plain, .gz or .bz2; '-' for CSV on standard input (pipes and "
         "/dev/stdin work too).",
@@ -18,7 +19,11 @@ DataArg = Annotated[
 ]
 ModelArg = Annotated[
     Path,
-    typer.Argument(help="Model file written by 'logistic fit'.", show_default=False),
+    typer.Argument(
+        metavar="MODEL",
+        help="Model file written by 'logistic fit'.",
+        show_default=False,
+    ),
 ]
 #: Spellings of a tab that a shell passes through unchanged.
 _TAB_NAMES = ("\\t", "tab", "TAB")
@@ -43,6 +48,7 @@ Sep = Annotated[
     str | None,
     typer.Option(
         "--sep",
+        metavar="CHAR",
         help="CSV delimiter, one character; 'tab' for a tab (default: sniffed "
         "from the header line).",
         callback=_check_sep,
@@ -61,6 +67,7 @@ Format = Annotated[
     str | None,
     typer.Option(
         "--format",
+        metavar="FORMAT",
         help="Force the input format: csv, parquet or libsvm.",
         callback=_check_format,
     ),
@@ -84,6 +91,7 @@ Encoding = Annotated[
     str | None,
     typer.Option(
         "--encoding",
+        metavar="CODEC",
         help="Text encoding of a CSV file, any Python codec name, e.g. cp1252 or "
         "latin-1 for files saved by Excel on Windows (default: utf-8).",
         callback=_check_encoding,
@@ -102,6 +110,7 @@ Decimal = Annotated[
     str,
     typer.Option(
         "--decimal",
+        metavar="MARK",
         help="Decimal mark of numbers in a CSV file: . (default) or , (13,2 is "
         "13.2; the delimiter is then usually ;).",
         callback=_check_decimal,
@@ -111,6 +120,7 @@ Include = Annotated[
     list[str] | None,
     typer.Option(
         "--include",
+        metavar="COLUMNS",
         help="Columns to use as features although they look like identifiers or "
         "free text, which a fit otherwise leaves out (comma-separated or "
         "repeated).",
@@ -173,6 +183,7 @@ Missing = Annotated[
     str,
     typer.Option(
         "--missing",
+        metavar="ACTION",
         help="Rows with missing values: 'error' (default) or 'drop' "
         "(the count is reported).",
     ),
@@ -190,6 +201,7 @@ Threshold = Annotated[
     float,
     typer.Option(
         "--threshold",
+        metavar="P",
         help="Predict the positive class when P(positive) > this (in [0, 1]).",
         callback=_check_threshold,
     ),
@@ -200,30 +212,44 @@ Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.
 Target = Annotated[
     str | None,
     typer.Option(
-        "--target", "-t", help="Target column (not needed with --formula or LibSVM)."
+        "--target",
+        "-t",
+        metavar="COLUMN",
+        help="Target column (not needed with --formula or LibSVM).",
     ),
 ]
-ModelOut = Annotated[Path, typer.Option("--output", "-o", help="Model file to write.")]
+ModelOut = Annotated[
+    Path, typer.Option("--output", "-o", metavar="FILE", help="Model file to write.")
+]
 Formula = Annotated[
     str | None,
     typer.Option(
-        "--formula", help="formulaic formula, e.g. 'admit ~ gre + gpa + C(rank)'."
+        "--formula",
+        metavar="FORMULA",
+        help="formulaic formula, e.g. 'admit ~ gre + gpa + C(rank)'.",
     ),
 ]
 Features = Annotated[
     list[str] | None,
     typer.Option(
-        "--features", help="Feature columns (comma-separated or repeated); default all."
+        "--features",
+        metavar="COLUMNS",
+        help="Feature columns (comma-separated or repeated); default all.",
     ),
 ]
 Drop = Annotated[
     list[str] | None,
-    typer.Option("--drop", help="Columns to leave out (comma-separated or repeated)."),
+    typer.Option(
+        "--drop",
+        metavar="COLUMNS",
+        help="Columns to leave out (comma-separated or repeated).",
+    ),
 ]
 Positive = Annotated[
     str | None,
     typer.Option(
         "--positive",
+        metavar="VALUE",
         help="Target value of the positive class (needed "
         "unless 0/1, -1/+1, false/true, no/yes); two-class targets only.",
     ),
@@ -232,6 +258,7 @@ Reference = Annotated[
     str | None,
     typer.Option(
         "--reference",
+        metavar="LEVEL",
         help="Reference level of a target with more than two levels (default: "
         "the first in sorted order); unpenalized fits report each other level "
         "against it.",
@@ -241,22 +268,29 @@ Penalty = Annotated[
     str | None,
     typer.Option(
         "--penalty",
+        metavar="PENALTY",
         help="none (default), l2, l1, elasticnet or firth; l2, l1 and elasticnet "
         "without --alpha or --C use C = 1 (scikit-learn's default).",
     ),
 ]
-Alpha = Annotated[float | None, typer.Option("--alpha", help="Penalty strength.")]
+Alpha = Annotated[
+    float | None, typer.Option("--alpha", metavar="ALPHA", help="Penalty strength.")
+]
 L1Ratio = Annotated[
-    float | None, typer.Option("--l1-ratio", help="Elastic-net mixing in [0, 1].")
+    float | None,
+    typer.Option("--l1-ratio", metavar="RATIO", help="Elastic-net mixing in [0, 1]."),
 ]
 Solver = Annotated[
     str | None,
-    typer.Option("--solver", help="auto (default), newton, lbfgs, gd, sgd, ..."),
+    typer.Option(
+        "--solver", metavar="NAME", help="auto (default), newton, lbfgs, gd, sgd, ..."
+    ),
 ]
 ClassWeight = Annotated[
     str | None,
     typer.Option(
         "--class-weight",
+        metavar="WEIGHTS",
         help="'balanced' or '0=W0,1=W1'; with more than two classes "
         "'LEVEL=W,...' (e.g. 'setosa=2,versicolor=1,virginica=1').",
     ),
@@ -265,6 +299,7 @@ Weights = Annotated[
     str | None,
     typer.Option(
         "--weights",
+        metavar="COLUMN",
         help="Column of sample weights (frequency weights unless --weights-kind "
         "sampling).",
     ),
@@ -273,6 +308,7 @@ WeightsKind = Annotated[
     str,
     typer.Option(
         "--weights-kind",
+        metavar="KIND",
         help="What --weights are: 'frequency' (row i counts as w_i identical rows; "
         "the default) or 'sampling' (survey / inverse-probability weights, Stata's "
         "pweight: rows counted once, robust HC0 standard errors with the squared "
@@ -329,13 +365,19 @@ def sampling_facts(kind: str, inference: Any) -> dict[str, str]:
 Offset = Annotated[
     str | None,
     typer.Option(
-        "--offset", help="Column added to the linear predictor with coefficient 1."
+        "--offset",
+        metavar="COLUMN",
+        help="Column added to the linear predictor with coefficient 1.",
     ),
 ]
-MaxIter = Annotated[int | None, typer.Option("--max-iter", help="Iteration limit.")]
+MaxIter = Annotated[
+    int | None, typer.Option("--max-iter", metavar="N", help="Iteration limit.")
+]
 Tol = Annotated[
     float | None,
-    typer.Option("--tol", help="Stop when the gradient's max-norm is <= tol."),
+    typer.Option(
+        "--tol", metavar="TOL", help="Stop when the gradient's max-norm is <= tol."
+    ),
 ]
 
 
@@ -364,6 +406,7 @@ ChunkRows = Annotated[
     int | None,
     typer.Option(
         "--chunk-rows",
+        metavar="N",
         help="Rows per chunk when streaming (default: 8 MiB of float64 features).",
     ),
 ]
@@ -371,6 +414,7 @@ Workers = Annotated[
     int | None,
     typer.Option(
         "--workers",
+        metavar="N",
         help="Fit on Dask with a new local cluster of N worker processes "
         "(needs the dask extra).",
     ),
@@ -379,6 +423,7 @@ Scheduler = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
+        metavar="ADDRESS",
         help="Fit on a running Dask cluster, e.g. tcp://host:8786 (dask extra).",
     ),
 ]
@@ -386,6 +431,7 @@ Checkpoint = Annotated[
     Path | None,
     typer.Option(
         "--checkpoint",
+        metavar="FILE",
         help="Write a checkpoint each iteration; resume from it if it exists.",
     ),
 ]
@@ -402,6 +448,7 @@ CacheDir = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
+        metavar="DIR",
         help="Out-of-core fits only: folder of the row cache, created if missing "
         "(default: $LOGISTIC_CACHE_DIR, else ~/.cache/logistic/rows).",
     ),

@@ -158,7 +158,23 @@ def _click_command(name: str) -> Any:
 
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     single.command(name=name)(_pipe_safe(command_function(name)))
-    return _plain_values(typer.main.get_command(single))
+    return _bare_help(_plain_values(typer.main.get_command(single)))
+
+
+def _bare_help(command: Any) -> Any:
+    """``command`` listing ``--help`` without a value label: typer labels
+    that flag ``<bool>``, as if it took a value; the other flags set
+    ``metavar=""`` for the same reason."""
+    made = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = made(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = get_help_option
+    return command
 
 
 def _plain_values(command: Any) -> Any:
@@ -186,14 +202,13 @@ def build_app() -> Any:
                 self.commands[cmd_name] = _click_command(cmd_name)
             return self.commands[cmd_name]
 
-    return _plain_values(
-        LazyGroup(
-            name="logistic",
-            help=HELP,
-            no_args_is_help=True,
-            rich_markup_mode=DEFAULT_MARKUP_MODE,
-        )
+    group = LazyGroup(
+        name="logistic",
+        help=HELP,
+        no_args_is_help=True,
+        rich_markup_mode=DEFAULT_MARKUP_MODE,
     )
+    return _bare_help(_plain_values(group))
 
 
 def _output_closed() -> int:

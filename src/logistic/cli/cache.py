@@ -47,6 +47,7 @@ def cache(
         Path | None,
         typer.Option(
             "--cache-dir",
+            metavar="DIR",
             help="The row cache's folder (default: $LOGISTIC_CACHE_DIR, else "
             "~/.cache/logistic/rows), as given to fit --cache-dir.",
         ),

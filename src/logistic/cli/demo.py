@@ -44,6 +44,7 @@ def demo(
         Path | None,
         typer.Option(
             "--output-dir",
+            metavar="DIR",
             help="Directory for the model, predictions and report "
             "(default: a new temporary directory, printed).",
         ),
@@ -79,6 +80,7 @@ def demo(
             EX_CANTCREAT,
         ) from None
     console.print(f"output directory: {output_dir}", markup=False)
+
     def q(path: Path) -> str:  # a path as the shell reads it back
         return shlex.quote(str(path))
 

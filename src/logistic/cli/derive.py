@@ -13,6 +13,7 @@ Classes = Annotated[
     int | None,
     typer.Option(
         "--classes",
+        metavar="K",
         help="Derive the softmax (multinomial) model for K classes instead: "
         "∂L/∂z_k = p_k - y_k, the gradient Xᵀ(P - Y)/m, the Hessian blocks "
         "diag(p) - p pᵀ, and K = 2 reducing to the binary derivation. 2 <= K <= 6.",

@@ -28,6 +28,7 @@ def export(
             "--onnx",
             "--output",
             "-o",
+            metavar="FILE",
             help="ONNX file to write (-o as in other commands).",
         ),
     ],
@@ -80,4 +81,3 @@ def export(
     with writing(out, force=force) as tmp:
         tmp.write_bytes(data)
     note(f"ONNX model written to {out}")
-

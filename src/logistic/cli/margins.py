@@ -81,6 +81,7 @@ Method = Annotated[
     str,
     typer.Option(
         "--method",
+        metavar="METHOD",
         help="dydx (dp/dx, default), eyex (elasticity), dyex (dp/dln x) or eydx "
         "(dln p/dx).",
     ),
@@ -89,6 +90,7 @@ At = Annotated[
     str,
     typer.Option(
         "--at",
+        metavar="AT",
         help="overall: average of the effects over the training rows (default, "
         "AME); mean: at the column means; median; zero.",
     ),
@@ -97,6 +99,7 @@ AtValue = Annotated[
     list[str] | None,
     typer.Option(
         "--at-value",
+        metavar="COL=VALUE",
         help="COL=VALUE: set feature COL to VALUE on every row first (repeat for "
         "several); COL as 'summary' names the features, e.g. gpa=3.5.",
     ),
@@ -114,6 +117,7 @@ Categorical = Annotated[
     str | None,
     typer.Option(
         "--categorical",
+        metavar="KIND",
         help="With --dummy, one-hot columns name[T.level]: 'levels' (each level "
         "against the reference, Stata; the default) or 'columns' (each column on "
         "its own, statsmodels). Without --dummy it is an error.",
@@ -123,6 +127,7 @@ CovType = Annotated[
     str | None,
     typer.Option(
         "--cov-type",
+        metavar="TYPE",
         help="Covariance of the coefficients: nonrobust (the default; HC0 for a "
         "model fitted with --weights-kind sampling, which refuses nonrobust), "
         "HC0, HC1 or cluster (with --cluster).",
@@ -131,13 +136,18 @@ CovType = Annotated[
 ]
 Cluster = Annotated[
     str | None,
-    typer.Option("--cluster", help="Column of cluster labels for --cov-type cluster."),
+    typer.Option(
+        "--cluster",
+        metavar="COLUMN",
+        help="Column of cluster labels for --cov-type cluster.",
+    ),
 ]
 Output = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write the table to this file (CSV; JSON with --json) instead of "
         "standard output.",
     ),

@@ -260,6 +260,7 @@ def predict(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write predictions to a .csv or .parquet file; '-' (the default) "
             "writes CSV to standard output, with every message on stderr.",
         ),
@@ -268,7 +269,9 @@ def predict(
     keep: Annotated[
         list[str] | None,
         typer.Option(
-            "--keep", help="Input columns to copy into the output (e.g. an ID)."
+            "--keep",
+            metavar="COLUMNS",
+            help="Input columns to copy into the output (e.g. an ID).",
         ),
     ] = None,
     excel: Annotated[

@@ -56,6 +56,7 @@ Level = Annotated[
     float,
     typer.Option(
         "--level",
+        metavar="LEVEL",
         help="Coverage of the confidence intervals, in (0, 1): 0.95 gives 95% "
         "intervals (as 'predict --interval 0.95').",
     ),
@@ -65,6 +66,7 @@ Level = Annotated[
 TrainingData = Annotated[
     Path | None,
     typer.Argument(
+        metavar="DATA",
         help="Optional: the data the model was fitted on. With it the table is "
         "the library's inference summary (--cov-type, --cluster; Firth fits get "
         "penalized LR p-values and profile intervals).",
@@ -75,6 +77,7 @@ SummaryCovType = Annotated[
     str | None,
     typer.Option(
         "--cov-type",
+        metavar="TYPE",
         help="With DATA: covariance of the coefficient table: nonrobust (the "
         "default; HC0 for a model fitted with --weights-kind sampling, which "
         "refuses nonrobust), HC0, HC1 or cluster (with --cluster).",
@@ -83,7 +86,9 @@ SummaryCovType = Annotated[
 ]
 SummaryCluster = Annotated[
     str | None,
-    typer.Option("--cluster", help="With DATA: column of cluster labels."),
+    typer.Option(
+        "--cluster", metavar="COLUMN", help="With DATA: column of cluster labels."
+    ),
 ]
 
 
