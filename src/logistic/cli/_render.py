@@ -262,10 +262,11 @@ def penalty_note(model: Any) -> str | None:
 def _separation_kind(model: Any) -> str | None:
     """``model.separation_`` when the fit found separation and no penalty
     bounds the estimates (its MLE does not exist), else None."""
-    from ._multiclass import separated
+    from ..inference._multinomial_summary import SEPARATED
 
-    if separated(model) and getattr(model, "penalty", None) is None:
-        return str(model.separation_)
+    kind = getattr(model, "separation_", None)
+    if kind in SEPARATED and getattr(model, "penalty", None) is None:
+        return str(kind)
     return None
 
 
