@@ -125,11 +125,12 @@ def not_training_data(exc: Exception, data: Path, model: Path, command: str) -> 
     model's training rows (the library's gradient check, ``exc``), naming
     ``data``, ``model`` and what ``command`` needs; return for any other
     error, which the caller re-raises."""
-    if "do not match the data the model was fitted on" not in str(exc):
+    from ..inference._checks import NotTrainingDataError
+
+    if not isinstance(exc, NotTrainingDataError):
         return
     raise CLIError(
-        f"{data} is not the data {model} was fitted on: the gradient at the "
-        f"fitted coefficients is not zero on its rows; {command} needs the "
-        "training file (same rows, weights and offset)",
+        f"{data} is not the data {model} was fitted on: {exc.detail}; {command} "
+        "needs the training file (same rows, weights and offset)",
         EX_DATAERR,
     ) from None

@@ -207,9 +207,8 @@ def _in_cli_words(section: Any, data_path: str, model_path: str) -> Any:
         return replace(
             section,
             note=f"not shown: {data_path} is not the data {model_path} was fitted on "
-            "(the gradient at the fitted coefficients is not zero on its rows); the "
-            "table needs the training file, with the same rows, --weights and "
-            "--offset columns",
+            f"({section.mismatch}); the table needs the training file, with the same "
+            "rows, --weights and --offset columns",
         )
     return replace(section, note=cli_spelling(section.note))
 

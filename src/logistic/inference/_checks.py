@@ -7,7 +7,12 @@ identically; a backend's rows were validated when it was built) and then
 requires the gradient of the fitted objective (Firth's modified score for
 Firth fits) at the fitted coefficients to be ≈ 0: its max-norm in the
 solvers' standardized coordinates must be at most
-``10·max(tol_, grad_max_norm_, 1e-12)``. Penalized fits are refused here too,
+``10·max(tol_, grad_max_norm_, 1e-12)``. The gradient of a mean objective is
+the same on the rows repeated or with every weight scaled, so where the fit's
+total weight and row count are known (``fit_statistics_``, or a model file's
+record: :data:`~logistic.inference._stored.TRAINING_TOTALS_ATTR`) the data
+must have the same (:func:`check_same_totals`). Either refusal is a
+:class:`NotTrainingDataError`. Penalized fits are refused here too,
 and separation is read from the fit's ``separation_`` (or suspected from
 fitted logits beyond ±``SEPARATION_SUSPECT_LOGIT`` of
 :mod:`logistic._numerics` on their correct side).
@@ -15,6 +20,7 @@ fitted logits beyond ±``SEPARATION_SUSPECT_LOGIT`` of
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -28,10 +34,13 @@ from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from .._validation import check_fit_data
+from ._stored import TRAINING_TOTALS_ATTR
 
 __all__ = [
+    "NotTrainingDataError",
     "check_gradient_norm",
     "check_matches_fit",
+    "check_same_totals",
     "check_unpenalized",
     "penalty_of",
     "prepare",
@@ -40,6 +49,31 @@ __all__ = [
 ]
 
 F64 = np.float64
+
+#: The start of every refusal of data that are not the training data.
+NOT_TRAINING = (
+    "the data passed for inference do not match the data the model was fitted on"
+)
+#: What every such refusal asks for.
+SAME_DATA = (
+    "The estimator does not store its training data: pass exactly the same X, y, "
+    "sample_weight and offset as to fit()."
+)
+
+
+class NotTrainingDataError(DataValidationError):
+    """Data given for inference that are not the fit's training data.
+
+    Attributes
+    ----------
+    detail : str
+        How it shows, in words that fit any caller's sentence ("the gradient
+        at the fitted coefficients is not zero on its rows").
+    """
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 def penalty_of(model: Any) -> tuple[float, float]:
@@ -108,12 +142,47 @@ def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
     tol = float(getattr(model, "tol_", DEFAULT_TOL))
     limit = 10.0 * max(tol, recorded, 1e-12)
     if not gnorm <= limit:
-        raise DataValidationError(
-            "the data passed for inference do not match the data the model was fitted "
-            f"on: the gradient at the fitted coefficients has standardized max-norm "
-            f"{gnorm:.3g} > {limit:.3g}. The estimator does not store its training "
-            "data: pass exactly the same X, y, sample_weight and offset as to fit()."
+        raise NotTrainingDataError(
+            f"{NOT_TRAINING}: the gradient at the fitted coefficients has "
+            f"standardized max-norm {gnorm:.3g} > {limit:.3g}. {SAME_DATA}",
+            "the gradient at the fitted coefficients is not zero on its rows",
         )
+
+
+def _fitted_totals(model: Any) -> tuple[float, float | None] | None:
+    """``(weight_sum, rows)`` of the fit's rows where known (``rows`` None
+    where not recorded), else None."""
+    stats = getattr(model, "fit_statistics_", None)
+    if stats is None:
+        return getattr(model, TRAINING_TOTALS_ATTR, None)
+    rows = float(getattr(getattr(stats, "labels", None), "rows", math.nan))
+    return float(stats.weight_sum), rows if math.isfinite(rows) else None
+
+
+def _rows_text(weight: float, rows: float | None) -> str:
+    return f"{weight:.10g}" if rows is None else f"{weight:.10g} over {rows:.0f} rows"
+
+
+def check_same_totals(model: Any, weight_sum: float, rows: float | None) -> None:
+    """Refuse data whose total weight (or count of rows of positive weight)
+    differs from the fit's, where the fit's are known: the training rows
+    repeated, or their weights scaled, leave the gradient at zero but scale
+    the information, and every standard error with it."""
+    kept = _fitted_totals(model)
+    if kept is None:
+        return
+    fit_weight, fit_rows = kept
+    same_rows = rows is None or fit_rows is None or rows == fit_rows
+    if same_rows and math.isclose(weight_sum, fit_weight, rel_tol=1e-9):
+        return
+    detail = (
+        f"its rows have total weight {_rows_text(weight_sum, rows)}, the fit's "
+        f"{_rows_text(fit_weight, fit_rows)}"
+    )
+    raise NotTrainingDataError(
+        f"{NOT_TRAINING}: {detail} (standard errors scale with them). {SAME_DATA}",
+        detail,
+    )
 
 
 def separation(model: Any, extreme_rows: int) -> str | None:

@@ -52,6 +52,7 @@ from .._typing import Backend, Block, FloatArray
 from ._aliased import structural_aliasing
 from ._checks import (
     check_matches_fit,
+    check_same_totals,
     check_unpenalized,
     prepare,
     separation,
@@ -422,6 +423,7 @@ def _with_data(
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
     check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
+    check_same_totals(model, stats.weight_sum, stats.labels.rows)
     _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats.labels.extreme)
     # what fit found (design_aliasing), found again from the rows

@@ -56,7 +56,12 @@ from .._multinomial import (
 )
 from .._softmax import softmax
 from .._typing import Backend, Block, FloatArray
-from ._checks import check_gradient_norm, check_unpenalized, warn_class_weight
+from ._checks import (
+    check_gradient_norm,
+    check_same_totals,
+    check_unpenalized,
+    warn_class_weight,
+)
 from ._covariance import check_cov_request, group_meat, hc1_factor
 
 __all__ = [
@@ -266,6 +271,7 @@ def multinomial_from_data(
     hc = cov_type in ("HC0", "HC1")
     stats, grad, _, M = statistics_pass(objective, theta, meat=hc)
     check_gradient_norm(model, ScaledMultinomial(objective).scaled_gradient(grad))
+    check_same_totals(model, stats["weight_sum"], None)
     if cov_type == "nonrobust":
         return stats, None, backend
     if cov_type == "cluster":

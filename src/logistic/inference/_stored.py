@@ -48,6 +48,7 @@ from ._passes import FeatureFree, LabelSums, label_sums
 __all__ = [
     "MAX_STORED_PARAMS",
     "STORED_COVARIANCE_ATTR",
+    "TRAINING_TOTALS_ATTR",
     "FitStatistics",
     "collect",
     "null_loglik",
@@ -58,6 +59,12 @@ F64 = np.float64
 #: Attribute of a model returned by :func:`logistic.load` holding the file's
 #: ``(covariance, names)``.
 STORED_COVARIANCE_ATTR = "_stored_covariance"
+
+#: Attribute of a model returned by :func:`logistic.load` (or read by the
+#: command line) holding ``(weight_sum, rows)`` of its fit's rows, as its file
+#: records them (``rows`` None where it does not): inference on data of other
+#: totals is refused (:func:`logistic.inference._checks.check_same_totals`).
+TRAINING_TOTALS_ATTR = "_training_totals"
 
 #: Fits with more parameters keep no statistics (the p × p information is
 #: p² numbers and its pass costs p² operations a row).

@@ -89,6 +89,7 @@ from ._statistics import (
     multinomial_statistics_from_dict,
     statistics_from_dict,
     statistics_to_dict,
+    training_totals,
 )
 
 #: The format version of binary files (K > 2 classes: ``MULTICLASS_VERSION``).
@@ -512,6 +513,11 @@ def read_model_bytes(
         from ..inference._fit import mark_weight_kind
 
         mark_weight_kind(model, "sampling", training.get("cov_type"))
+    totals = training_totals(training.get(STATISTICS_KEY), p)
+    if totals is not None:  # inference refuses data of other totals
+        from ..inference._stored import TRAINING_TOTALS_ATTR
+
+        setattr(model, TRAINING_TOTALS_ATTR, totals)
     return ModelFile(
         model=model,
         encoding=encoding,

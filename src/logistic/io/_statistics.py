@@ -44,6 +44,7 @@ __all__ = [
     "multinomial_statistics_from_dict",
     "statistics_from_dict",
     "statistics_to_dict",
+    "training_totals",
 ]
 
 F64 = np.float64
@@ -230,6 +231,22 @@ def _row_counts(labels: dict[str, Any], path: str) -> dict[str, float]:
             path, f"training.{KEY}.labels.fractional", "must be at most labels.rows"
         )
     return counts
+
+
+def training_totals(doc: Any, path: str) -> tuple[float, float | None] | None:
+    """``(weight_sum, rows)`` of the fit's rows from a file's statistics
+    ``doc`` (binary or multinomial; ``rows`` None where not recorded), or
+    None without them; checked as :func:`statistics_from_dict` checks them."""
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        raise _wrong(path, f"training.{KEY}", "must be an object")
+    weight_sum = _number(doc, "weight_sum", doc.get("weight_sum"), path)
+    if not weight_sum > 0:
+        raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
+    labels = doc.get("labels")
+    rows = _row_counts(labels, path).get("rows") if isinstance(labels, dict) else None
+    return weight_sum, rows
 
 
 def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:

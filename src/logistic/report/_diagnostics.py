@@ -50,13 +50,15 @@ class InfluenceSection:
     """The rows of the influence table, or the reason there are none.
 
     ``training``: True when the rows were checked to be the training rows,
-    False when the check found they are not (the gradient at the fitted
-    coefficients is not zero on them), None when not checked.
+    False when the check found they are not (``mismatch`` says how it shows:
+    the gradient at the fitted coefficients is not zero on them, or their
+    total weight differs), None when not checked.
     """
 
     rows: list[dict[str, Any]]
     note: str
     training: bool | None = None
+    mismatch: str = ""
 
 
 #: Why the Hosmer–Lemeshow test is left out for rows weighted by sampling
@@ -128,13 +130,15 @@ def influence_section(
             res = fit_inference(model, X, y, sample_weight, offset)
             frame = res.get_influence().most_influential(N_INFLUENTIAL)
     except DataValidationError as exc:
-        if "do not match the data the model was fitted on" not in str(exc):
+        from ..inference._checks import NotTrainingDataError
+
+        if not isinstance(exc, NotTrainingDataError):
             return _unusable(exc)
         return InfluenceSection(
             [], "not shown: influence is defined for the rows the model was fitted "
-            "on, and these are not those rows (the gradient at the fitted "
-            "coefficients is not zero on them; the same rows, weights and offset "
-            "as at fit are needed)", training=False,
+            f"on, and these are not those rows ({exc.detail}; the same rows, "
+            "weights and offset as at fit are needed)", training=False,
+            mismatch=exc.detail,
         )  # fmt: skip
     except Exception as exc:  # an optional table never stops the report
         return _unusable(exc)
