@@ -278,17 +278,52 @@ def test_registry_and_refusals():
         mle.lr_test(firth(Xs, ys).inference(Xs, ys))
 
 
-def test_penalized_lr_test():
+def test_penalized_lr_test_refits_the_smaller_model_with_the_larger_penalty():
+    """logistf's ``anova`` (default ``method = "nested"``): the smaller model
+    refitted under the larger model's penalty. Reference: that maximum taken
+    here with scipy over ``penalized_loglik`` (numpy) of the full design with
+    NV and PI held at 0; NV + PI + EH against EH is 7.07 (p 0.029), while
+    the difference of the two fits' own penalized log-likelihoods (each with
+    its own information) would be 14.2."""
+    from scipy.optimize import minimize
+
     X, y = endometrial()
     full = firth(X, y).inference(X, y)
-    small = firth(X[["PI", "EH"]], y).inference(X[["PI", "EH"]], y)
+    small = firth(X[["EH"]], y).inference(X[["EH"]], y)
     out = full.lr_test(small)
     Xf = X.to_numpy()
-    ll_full = penalized_loglik(full.params, Xf, y)
-    ll_small = penalized_loglik(small.params, Xf[:, 1:], y)
-    np.testing.assert_allclose(out.statistic, 2 * (ll_full - ll_small), rtol=1e-9)
+
+    def restricted(t):  # t = (intercept, EH); NV and PI at 0
+        return -penalized_loglik(np.array([t[0], 0.0, 0.0, t[1]]), Xf, y)
+
+    best = minimize(restricted, [0.0, 0.0], method="BFGS", options={"gtol": 1e-10})
+    reference = 2 * (penalized_loglik(full.params, Xf, y) + best.fun)
+    np.testing.assert_allclose(out.statistic, reference, rtol=1e-7)
+    assert out.df == 2 and out.statistic == pytest.approx(7.07, abs=0.005)
+    np.testing.assert_allclose(out.pvalue, chi2.sf(reference, 2), rtol=1e-6)
+    assert small.lr_test(full).statistic == out.statistic  # either order
+    own = 2 * (full.llf_penalized - small.llf_penalized)  # not comparable
+    assert own == pytest.approx(14.20, abs=0.01)
+
+
+def test_penalized_lr_test_of_one_term_is_logistfs_coefficient_test():
+    """Dropping one term is that coefficient's penalized LR test, which
+    logistf prints (sex2, published below: oc 0.02 on 1 df, p 0.875)."""
+    X, y, w = sex2()
+    full = firth(X, y, w).inference(X, y, sample_weight=w)
+    small = firth(X.drop(columns="oc"), y, w)
+    out = full.lr_test(small.inference(X.drop(columns="oc"), y, sample_weight=w))
     assert out.df == 1
-    np.testing.assert_allclose(full.llf_penalized, ll_full, rtol=1e-12)
+    assert abs(out.statistic - 0.02) <= 0.005 and abs(out.pvalue - 0.875) <= 0.0005
+    np.testing.assert_allclose(out.pvalue, full.pvalues_lr()["oc"], rtol=1e-9)
+
+
+def test_penalized_lr_test_refuses_fits_that_do_not_nest():
+    X, y = endometrial()
+    a = firth(X[["NV", "PI"]], y).inference(X[["NV", "PI"]], y)
+    b = firth(X[["EH"]], y).inference(X[["EH"]], y)
+    with pytest.raises(InvalidParameterError, match=r"\['EH'\] are terms of the"):
+        a.lr_test(b)
 
 
 def test_sex2_penalized_lr_tests_match_logistf():

@@ -40,7 +40,12 @@ profile to read it from (R's ``confint`` gives NA there, with warnings).
 The overall penalized likelihood-ratio test of a Firth fit
 (:func:`penalized_null_lr`) is logistf's: the null fit keeps only the
 intercept free, the other coefficients at 0, with the penalty of the full
-model's information.
+model's information. So is the test of two nested Firth fits
+(:func:`nested_firth_lr`, logistf's ``anova`` with its default ``method =
+"nested"``): the smaller model is refitted with the larger model's penalty,
+its extra coefficients held at 0. The smaller fit's own penalized likelihood
+carries another penalty (its own information) and is not comparable with the
+larger one's.
 """
 
 from __future__ import annotations
@@ -51,13 +56,19 @@ import numpy as np
 from scipy import optimize
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from .._exceptions import NumericalError
+from .._exceptions import InvalidParameterError, NumericalError
 from .._firth import FirthPoint
 from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
 from ..solvers._linesearch import armijo, backtrack, negligible
+from ._hypothesis import LRTestResult, chi2_sf
 
-__all__ = ["LikelihoodPoints", "penalized_null_lr", "profile_conf_int"]
+__all__ = [
+    "LikelihoodPoints",
+    "nested_firth_lr",
+    "penalized_null_lr",
+    "profile_conf_int",
+]
 
 SINGULAR_PATH = "singular Fisher information on the profile path"
 
@@ -257,6 +268,37 @@ def penalized_null_lr(fo: Any, theta_hat: FloatArray) -> tuple[float, int]:
     fixed = np.arange(k - 1 if fo.objective.fit_intercept else k)
     null = _constrained_max(fo, np.zeros(k), fixed, 0.0)
     return max(2.0 * total * (null.value - hat.value), 0.0), int(fixed.size)
+
+
+def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
+    """The likelihood-ratio test of two nested Firth fits' inference results
+    (``a``, ``b`` in either order; see the module docstring): ``2 [ℓ*(β̂) -
+    max ℓ*(β)]``, the maximum over the larger fit's coefficients with those
+    of terms the smaller fit lacks held at 0, ``ℓ*`` with the larger fit's
+    information; df the number held. Needs the larger fit's training data."""
+    large, small = (a, b) if a.k_params >= b.k_params else (b, a)
+    if not np.isclose(a.nobs, b.nobs, rtol=1e-12, atol=0):
+        raise InvalidParameterError(
+            f"the models were fitted on different data (nobs {a.nobs:g} vs "
+            f"{b.nobs:g}); a likelihood-ratio test needs the same observations"
+        )
+    names, kept = large._obj_names(), set(small._obj_names())
+    extra = sorted(kept - set(names))
+    if extra or large.k_params == small.k_params:
+        raise InvalidParameterError(
+            "lr_test of Firth fits refits the smaller model with the larger one's "
+            "penalty (logistf's anova, method 'nested'), so the smaller fit's terms "
+            "must be terms of the larger and fewer"
+            + (f": {extra[:5]} are terms of the smaller fit only" if extra else "")
+        )
+    dropped = np.array([j for j, name in enumerate(names) if name not in kept])
+    fo = large._points()
+    total = fo.objective.weight_sum
+    hat = fo.point(large._theta)
+    restricted = _constrained_max(fo, large._theta, dropped, 0.0)
+    stat = max(2.0 * total * (restricted.value - hat.value), 0.0)
+    df = int(dropped.size)
+    return LRTestResult(stat, float(chi2_sf(stat, df)), df)
 
 
 def profile_lr_statistics(fo: Any, theta_hat: FloatArray) -> FloatArray:

@@ -416,7 +416,8 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         return wald_test_terms(self._params(), self._cov_display(), self.term_names)
 
     def lr_test(self, other: InferenceResults) -> LRTestResult:
-        """Likelihood-ratio test against another fit nested in (or nesting) this one."""
+        """Likelihood-ratio test against a fit nested in (or nesting) this one;
+        Firth fits: logistf's nested ``anova`` (:func:`._profile.nested_firth_lr`)."""
         if not isinstance(other, InferenceResults):
             got = type(other).__qualname__
             raise InvalidParameterError(f"lr_test needs inference() results, got {got}")
@@ -426,17 +427,14 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             raise InvalidParameterError(
                 f"cannot compare a {self.method} fit with a {other.method} fit"
             )
-        attr = "llf_penalized" if self.method == "Firth" else "llf"
+        if self.method == "Firth":
+            from ._profile import nested_firth_lr
+
+            return nested_firth_lr(self, other)
         return lr_test(
-            getattr(self, attr),
-            self.k_params,
-            getattr(other, attr),
-            other.k_params,
-            self.nobs,
-            other.nobs,
-            (self.cov_type, other.cov_type),
-            (self.term_names, other.term_names),
-        )
+            self.llf, self.k_params, other.llf, other.k_params, self.nobs, other.nobs,
+            (self.cov_type, other.cov_type), (self.term_names, other.term_names),
+        )  # fmt: skip
 
     def get_margeff(
         self,
