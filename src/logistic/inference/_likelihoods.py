@@ -75,13 +75,22 @@ class LikelihoodStatistics:
         def _points(self) -> Any: ...
 
     def _refuse_pseudo(self, name: str) -> None:
-        """Refuse a statistic that reads the pseudo-likelihood of sampling
-        weights as a likelihood (as ``lr_test`` is refused)."""
+        """Refuse a statistic or test that reads the pseudo-likelihood of
+        sampling weights as a likelihood (``aic``, ``lr_test``, profiles)."""
         if getattr(self, "sample_weight_kind", "frequency") == "sampling":
             raise InvalidParameterError(
                 f"{name} is not valid under sampling weights (the weighted "
-                "log-likelihood is a pseudo-likelihood); use Wald tests "
-                "(wald_test) for the joint significance of the coefficients"
+                "log-likelihood is a pseudo-likelihood); use Wald tests and "
+                "intervals (wald_test, conf_int(method='wald'))"
+            )
+
+    def _refuse_frequencies(self, name: str, why: str) -> None:
+        """Refuse a measure that counts sampling weights as frequencies
+        (``why``: how its numbers go wrong, closing the message)."""
+        if getattr(self, "sample_weight_kind", "frequency") == "sampling":
+            raise InvalidParameterError(
+                f"{name} is not computed under sampling weights: it counts the "
+                f"weights as frequencies (logistic report leaves it out too); {why}"
             )
 
     @property

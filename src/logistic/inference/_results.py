@@ -311,18 +311,10 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
 
         return profile_lr_statistics(self._points(), self._theta)[self._perm]
 
-    def _refuse_sampling(self, what: str) -> None:
-        if self.sample_weight_kind == "sampling":
-            raise InvalidParameterError(
-                f"{what} is not valid under sampling weights (the weighted "
-                "log-likelihood is a pseudo-likelihood); use Wald tests and "
-                "intervals (wald_test, conf_int(method='wald'))"
-            )
-
     def _points(self) -> Any:
         from ._profile import LikelihoodPoints
 
-        self._refuse_sampling("a likelihood-ratio test or profile interval")
+        self._refuse_pseudo("a likelihood-ratio test or profile interval")
         self._refuse_aliased("a likelihood-ratio test or profile interval")
         if self.grouped:
             raise InvalidParameterError(
@@ -422,7 +414,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             got = type(other).__qualname__
             raise InvalidParameterError(f"lr_test needs inference() results, got {got}")
         for res in (self, other):
-            res._refuse_sampling("lr_test")
+            res._refuse_pseudo("lr_test")
         if other.method != self.method:
             raise InvalidParameterError(
                 f"cannot compare a {self.method} fit with a {other.method} fit"
@@ -530,6 +522,10 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         :mod:`logistic.inference._influence`."""
         from ._influence import Influence
 
+        self._refuse_frequencies(
+            "get_influence()", "its Cook's distance and DFBETAS are not those of "
+            "sampling weights (statsmodels GLM(var_weights=))",
+        )  # fmt: skip
         return Influence(
             self._row_residuals,
             backend=self._data("get_influence()").data,
@@ -570,6 +566,10 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         backend in :mod:`._goodness`)."""
         from ._goodness import hosmer_lemeshow
 
+        self._refuse_frequencies(
+            "hosmer_lemeshow()", "its statistic grows with the weights' scale "
+            "(Stata's estat gof is not appropriate after svy)",
+        )  # fmt: skip
         return hosmer_lemeshow(*self._fitted_pairs, groups=groups, method=method)
 
     def goodness_of_fit(self) -> Any:
