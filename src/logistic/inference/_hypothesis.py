@@ -430,21 +430,48 @@ def lr_test(
     return LRTestResult(stat, float(chi2_sf(stat, df)), df)
 
 
+def term_of(column: str) -> str:
+    """The term a design column belongs to: ``x`` for a one-hot column
+    ``x[T.level]``, ``a:x`` for an interaction column ``a:x[T.level]`` (and
+    ``x:z`` for ``x[T.u]:z[T.v]``), the column's own name otherwise. The
+    parts of an interaction are split at ``:`` outside brackets, so a level
+    holding ``:`` stays whole."""
+    from .._onehot import split_dummy_name
+
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(column):
+        depth += (c in "[(") - (c in "])")
+        if c == ":" and depth == 0:
+            parts.append(column[start:i])
+            start = i + 1
+    parts.append(column[start:])
+    heads = [split_dummy_name(part) for part in parts]
+    if all(h is None for h in heads):
+        return column
+    pairs = zip(parts, heads, strict=True)
+    return ":".join(part if h is None else h[0] for part, h in pairs)
+
+
+def term_columns(names: list[str], estimable: Any = None) -> dict[str, list[int]]:
+    """``{term: [column indices]}`` of :func:`term_of`, terms in the order of
+    their first column, leaving out the columns ``estimable`` marks False."""
+    groups: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        if estimable is None or estimable[j]:
+            groups.setdefault(term_of(name), []).append(j)
+    return groups
+
+
 def wald_test_terms(params: Any, cov: Any, names: list[str]) -> TermTests:
     """Per term, the joint Wald test that all its coefficients are 0 (R's
     ``car::Anova(type = 3, test = "Wald")``, Stata's ``testparm i.x``,
-    statsmodels' ``wald_test_terms``): one-hot columns ``x[T.level]`` form the
-    term ``x`` (df = their number), every other column is a term of its own
-    (df 1); in the order of first appearance."""
-    from .._onehot import split_dummy_name
-
-    groups: dict[str, list[int]] = {}
+    statsmodels' ``wald_test_terms``): the columns of a term (:func:`term_of`:
+    one-hot columns ``x[T.level]`` form the term ``x``, interaction columns
+    with a one-hot part the interaction term, df = their number), every
+    other column a term of its own (df 1); in the order of first appearance.
+    Aliased (NA) columns are left out: a term is tested on the others."""
     estimable = ~np.isnan(np.asarray(params, dtype=np.float64))
-    for j, name in enumerate(names):
-        if not estimable[j]:  # aliased (NA): a term is tested on the others
-            continue
-        parts = split_dummy_name(name)
-        groups.setdefault(name if parts is None else parts[0], []).append(j)
+    groups = term_columns(names, estimable)
     eye = np.eye(len(names))
     return TermTests(
         {

@@ -64,6 +64,7 @@ from ._hypothesis import (
     WaldTestResult,
     chi2_sf,
     lr_test,
+    term_columns,
     wald_test,
 )
 from ._multinomial_data import (
@@ -242,16 +243,21 @@ class MultinomialInference:
         return self.zvalues
 
     def wald_test_terms(self) -> TermTests:
-        """Per term, the joint Wald test that its coefficient is 0 in all
-        ``K-1`` equations (df ``K-1``), in ``term_names`` order."""
+        """Per term, the joint Wald test that its coefficients are 0 in all
+        ``K-1`` equations (df ``K-1`` times its columns: a factor's one-hot
+        columns form one term, as for two classes), in ``term_names`` order."""
         m, q = self._shape
         eye = np.eye(m * q)
         return TermTests(
             {
                 term: wald_test(
-                    self._flat, self._cov, eye[j::q], None, self.param_names
+                    self._flat,
+                    self._cov,
+                    np.vstack([eye[j::q] for j in columns]),
+                    None,
+                    self.param_names,
                 )
-                for j, term in enumerate(self.term_names)
+                for term, columns in term_columns(self.term_names).items()
             }
         )
 
