@@ -31,6 +31,7 @@ __all__ = [
     "penalty_summary",
     "penalty_note",
     "FIRTH_WALD_NOTE",
+    "firth_wald_note",
 ]
 
 #: Under a Firth fit's table built from a model file (no data): its columns
@@ -43,6 +44,21 @@ FIRTH_WALD_NOTE = (
     "intervals, need the training data: 'logistic summary MODEL DATA' prints "
     "them (no refit), or in Python model.inference(X, y).summary()."
 )
+
+
+def firth_wald_note(model: Any) -> str:
+    """:data:`FIRTH_WALD_NOTE`, or for a fit on grouped counts, whose
+    likelihood-ratio tests need one 0/1 row per trial, what it has instead."""
+    from .._grouped import fitted_on_counts
+
+    if not fitted_on_counts(model):
+        return FIRTH_WALD_NOTE
+    return (
+        "Firth fit: std_error, z, p_value and the intervals are Wald, poor with "
+        "separation or few events. logistf's defaults, penalized likelihood-ratio "
+        "p-values and profile penalized-likelihood intervals, need one 0/1 row per "
+        "trial: fit on such rows for them (a fit on counts keeps no rows to refit)."
+    )
 
 
 def inference_of(model: Any, *data: Any, **options: Any) -> Any:
@@ -155,7 +171,7 @@ def coefficient_table(
         head = f"{shrunk}\n{head}"
     table = capped_table(rows, head, "coefficients", where)
     if getattr(model, "penalty", None) == "firth" and cov is not None:
-        table += "\n" + FIRTH_WALD_NOTE
+        table += "\n" + firth_wald_note(model)
     kind = _separation_kind(model)
     if kind is not None:
         from ..inference._summary import separation_note

@@ -36,9 +36,21 @@ class TrainingRows:
     frame: Any = None  # the formula's variables, for effects per variable
 
 
-def check_model(mf: Any, model: Path) -> None:
+def check_cluster_option(cov_type: str | None, cluster: str | None) -> None:
+    """Refuse ``--cov-type cluster`` without ``--cluster COL``, or the reverse."""
+    if (cov_type == "cluster") != (cluster is not None):
+        raise CLIError(
+            "--cov-type cluster and --cluster COL go together; got "
+            + (f"--cov-type {cov_type}" if cov_type else "--cluster without --cov-type")
+            + (f" --cluster {cluster}" if cluster and cov_type else ""),
+            EX_USAGE,
+        )
+
+
+def check_model(mf: Any, model: Path, command: str = "margins") -> None:
     """Refuse penalized (L1/L2) and grouped-count models, and models without
-    the target's label mapping (saved from Python; one line each)."""
+    the target's label mapping (saved from Python; one line each, naming
+    ``command``, the CLI's words for what reads the training rows)."""
     from .._grouped import fitted_on_counts
     from ..inference._checks import penalty_of
     from ._apply import encoding_of
@@ -46,21 +58,26 @@ def check_model(mf: Any, model: Path) -> None:
     fitted = mf.model
     if penalty_of(fitted) != (0.0, 0.0):
         raise CLIError(
-            f"{model} is a penalized model (--penalty {fitted.penalty}): marginal "
-            "effects' standard errors need the covariance of an unpenalized fit; "
-            "refit without --penalty, or with --penalty firth",
+            f"{model} is a penalized model (--penalty {fitted.penalty}): {command} "
+            "needs the covariance of an unpenalized fit; refit without --penalty, "
+            "or with --penalty firth",
             EX_USAGE,
         )
     if fitted_on_counts(fitted) or (mf.encoding or {}).get("binomial"):
         raise CLIError(
-            f"{model} was fitted on grouped counts (--trials or cbind): margins "
-            "needs one 0/1 row per trial; refit on such rows",
+            f"{model} was fitted on grouped counts (--trials or cbind): {command} "
+            "needs one 0/1 row per trial"
+            + (
+                f" (logistic summary {model} without DATA shows the fit's table)"
+                if command.startswith("summary")
+                else "; refit on such rows"
+            ),
             EX_USAGE,
         )
     if not encoding_of(mf).get("label"):
         raise CLIError(
             f"{model} has no label mapping (saved from Python, not by logistic "
-            "fit), so margins cannot read the target column of DATA; use "
+            f"fit), so {command} cannot read the target column of DATA; use "
             "logistic.load(MODEL).inference(X, y).get_margeff() in Python, or "
             "refit with logistic fit",
             EX_DATAERR,
@@ -100,6 +117,7 @@ def training_rows(
     if no_weight is not None:
         drop_rows(design, no_weight)
     if cluster is not None:
+        _refuse_missing_clusters(raw, design.keep, cluster, data)
         drop_rows(design, missing_mask(raw, cluster))
     rows = design.keep
     left_out = raw.n_rows - int(rows.sum())
@@ -118,6 +136,25 @@ def training_rows(
         groups=None if cluster is None else string_or_values(raw, cluster)[rows],
         frame=training_frame(raw, encoding, rows) if by_variable(encoding) else None,
     )
+
+
+def _refuse_missing_clusters(raw: Any, used: Any, cluster: str, data: Path) -> None:
+    """Refuse a --cluster column without a label on a row the model reads:
+    leaving the row out would make the rows another set than the fit's."""
+    import numpy as np
+
+    from ..tabular._columns import missing_mask, position
+
+    lacking = np.flatnonzero(missing_mask(raw, cluster) & used)
+    if lacking.size:
+        rows = "a row" if lacking.size == 1 else f"{lacking.size} rows"
+        raise CLIError(
+            f"--cluster column {cluster!r} in {data} has no label on {rows} the "
+            f"model was fitted on (first at {position(raw, int(lacking[0]))}); every "
+            "training row needs one (a row with a label of its own is its own "
+            "cluster)",
+            EX_DATAERR,
+        )
 
 
 def not_training_data(exc: Exception, data: Path, model: Path, command: str) -> None:

@@ -71,6 +71,7 @@ from ._common import (
 from ._progress import Quiet, status
 from ._training_rows import (
     TrainingRows,
+    check_cluster_option,
     check_model,
     not_training_data,
     training_rows,
@@ -393,12 +394,7 @@ def margins(
     categorical = _choice("--categorical", categorical or "levels", CATEGORICAL)
     if cov_type is not None:
         _choice("--cov-type", cov_type, COV_TYPES)
-    if (cov_type == "cluster") != (cluster is not None):
-        raise CLIError(
-            "--cov-type cluster and --cluster COL go together; got "
-            f"--cov-type {cov_type}" + (f" --cluster {cluster}" if cluster else ""),
-            EX_USAGE,
-        )
+    check_cluster_option(cov_type, cluster)
     require_inputs(data=data, model=model)
     # an existing output is refused once the model and data are checked
     out = None if output is None else check_output(output, force=True,

@@ -33,10 +33,10 @@ from ._aliased_file import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file
 from ._render import (
-    FIRTH_WALD_NOTE,
     capped_table,
     coefficient_rows,
     coefficient_table,
+    firth_wald_note,
     label_shown,
     penalty_note,
     penalty_summary,
@@ -103,6 +103,7 @@ def _check_options(
     """Refuse a combination of options before anything is printed (exit 2)."""
     from ..inference import COV_TYPES
     from ._multiclass import is_multiclass
+    from ._training_rows import check_cluster_option
 
     robust = cov_type not in (None, "nonrobust") or cluster is not None
     if json_out and (data is not None or robust):
@@ -119,17 +120,20 @@ def _check_options(
         raise CLIError(
             f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
         )
-    if (cov_type == "cluster") != (cluster is not None):
+    check_cluster_option(cov_type, cluster)
+    if data is not None and is_multiclass(mf.model):
         raise CLIError(
-            "--cov-type cluster and --cluster COL go together; got "
-            f"--cov-type {cov_type}" + (f" --cluster {cluster}" if cluster else ""),
+            f"summary with DATA is for two-class models; {model} has "
+            f"{len(mf.model.classes_)} classes: logistic summary {model} shows its "
+            "table and logistic margins MODEL DATA --cov-type HC1 (or cluster) "
+            "robust effects; robust coefficients are in Python "
+            "(LogisticRegression.inference)",
             EX_USAGE,
         )
-    if (data is not None and is_multiclass(mf.model)) or (data is None and robust):
+    if data is None and robust:
         raise CLIError(
-            "DATA, --cov-type and --cluster give the coefficient table of a "
-            "two-class model fitted on DATA"
-            + ("" if data is not None else "; pass the training file as DATA"),
+            "--cov-type and --cluster need the training rows: pass the training "
+            "file as DATA (the robust covariance is a pass over its rows)",
             EX_USAGE,
         )
     if data is not None and mf.model.penalty not in (None, "firth"):
@@ -150,7 +154,7 @@ def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> st
 
     cov_type, cluster = options["cov_type"], options["cluster"]
     require_inputs(data=data, model=model)
-    check_model(mf, model)
+    check_model(mf, model, "summary with DATA")
     rows = training_rows(mf, data, cluster, quiet=True)
     # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
@@ -474,7 +478,7 @@ def summary(
         if shrunk is not None:
             text = f"{shrunk}\n{text}"
         elif mf.model.penalty == "firth" and cov is not None:
-            text += "\n" + FIRTH_WALD_NOTE
+            text += "\n" + firth_wald_note(mf.model)
         console.print(text, markup=False, soft_wrap=True)
     else:
         names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]

@@ -181,7 +181,8 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
                 (f"Penalized LR chi2({df})", f"{stat:.2f}"),
                 ("PLR p-value", _pval(pvalue)),
             ]
-    return out + [("Penalized LR chi2", "needs the data")]
+    needs = "needs 0/1 rows" if r.grouped else "needs the data"
+    return out + [("Penalized LR chi2", needs)]
 
 
 #: ``k² · nobs`` up to which a Firth summary computes logistf's tests and
@@ -296,7 +297,10 @@ class _Table:
                 "penalized likelihood-ratio p-values and profile penalized-likelihood "
                 "intervals, "
                 + (
-                    "are model.summary(X, y) (or res.pvalues_lr(), "
+                    "need one 0/1 row per trial (a fit on the counts keeps no rows "
+                    "to refit): fit on such rows for them."
+                    if r.grouped
+                    else "are model.summary(X, y) (or res.pvalues_lr(), "
                     "res.conf_int(method='profile'))."
                     if data
                     else "need the training data: model.inference(X, y).summary(), "

@@ -1,0 +1,87 @@
+"""Messages of the commands that read a model's training rows (``summary
+MODEL DATA``, ``margins``), from a statistician's trial: each names the
+command run, the column and line at fault, and what works instead."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import data_path, run_cli
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+
+
+@pytest.fixture
+def clustered(workdir, capsys):
+    frame = pd.read_csv(UCLA)
+    frame["school"] = np.arange(len(frame)) % 30
+    frame["school"] = frame["school"].astype("Int64")
+    frame.loc[5, "school"] = pd.NA  # data row 6: line 7 of the file
+    frame.to_csv(workdir / "c.csv", index=False)
+    argv = ["fit", "c.csv", "--target", "admit", "--features", "gre,gpa", "-o",
+            "m.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    return workdir
+
+
+@pytest.mark.parametrize("command", ["summary", "margins"])
+def test_a_missing_cluster_label_is_named_not_called_other_data(
+    clustered, capsys, command
+):
+    argv = [command, "m.json", "c.csv", "--cov-type", "cluster", "--cluster", "school"]
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (65, "")
+    assert err.startswith(
+        "error: --cluster column 'school' in c.csv has no label on a row the model "
+        "was fitted on (first at line 7)"
+    ), err
+    assert "is not the data" not in err
+
+
+@pytest.mark.parametrize("command", ["summary", "margins"])
+def test_cluster_without_cov_type_names_what_was_given(clustered, capsys, command):
+    argv = [command, "m.json", "c.csv", "--cluster", "school"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2
+    assert "got --cluster without --cov-type" in err and "None" not in err
+
+
+@pytest.fixture
+def grouped(workdir, capsys):
+    rng = np.random.default_rng(5)
+    n = rng.integers(5, 40, size=30)
+    x = rng.normal(size=30).round(3)
+    k = rng.binomial(n, 1 / (1 + np.exp(-(0.3 + 0.8 * x))))
+    pd.DataFrame({"x": x, "passed": k, "pupils": n}).to_csv("g.csv", index=False)
+    argv = ["fit", "g.csv", "--target", "passed", "--trials", "pupils", "--penalty",
+            "firth", "-o", "g.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    return workdir
+
+
+def test_summary_of_grouped_counts_with_data_names_summary(grouped, capsys):
+    code, _, err = run_cli(capsys, ["summary", "g.json", "g.csv"])
+    assert code == 2
+    assert "summary with DATA needs one 0/1 row per trial" in err
+    assert "logistic summary g.json without DATA shows the fit's table" in err
+    assert "margins" not in err
+
+
+def test_a_grouped_firth_fit_does_not_promise_refused_calls(grouped, capsys):
+    code, out, _ = run_cli(capsys, ["summary", "g.json"])
+    assert code == 0
+    assert "need one 0/1 row per trial" in out
+    assert "logistic summary MODEL DATA' prints" not in out
+
+
+def test_summary_with_data_of_a_multinomial_model_says_what_works(workdir, capsys):
+    argv = ["fit", UCLA, "--target", "rank", "-o", "k.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    code, _, err = run_cli(capsys, ["summary", "k.json", UCLA])
+    assert code == 2
+    assert err.startswith(
+        "error: summary with DATA is for two-class models; k.json has 4 classes"
+    )
+    assert "logistic margins MODEL DATA --cov-type HC1" in err
