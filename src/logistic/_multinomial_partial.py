@@ -26,6 +26,7 @@ from ._partial import (
     BATCH_SIZE,
     PartialFitState,
     check_chunk_X,
+    chunk_weights,
     encode_chunk_y,
     partial_fit_step,
     store_stream_fit,
@@ -79,6 +80,7 @@ def partial_fit_multinomial(
     names, X = check_chunk_X(est, X, state)
     y_idx = encode_chunk_y(y, known, X.shape[0])
     sw = check_sample_weight(sample_weight, y_idx, known)
+    sw = chunk_weights(est, y_idx, known, sw)
     off = (
         None if offset is None else check_offset_matrix(offset, X.shape[0], len(known))
     )

@@ -15,8 +15,11 @@ Convention (owned here):
   exists only for configurations it can honour (``supports_partial_fit``):
   penalty None or "l2" with an explicit ``alpha`` (``C``, and the default
   ``C = 1.0`` of a penalty named without a strength, need the total weight of
-  the whole stream), solver "auto" or "sgd". After a ``fit``, the first ``partial_fit``
-  continues from the fitted coefficients and classes.
+  the whole stream), solver "auto" or "sgd", ``class_weight`` None or a dict
+  (``"balanced"`` needs the class counts of the whole stream; a dict's
+  weights multiply each chunk's sample weights, as in ``fit``). After a
+  ``fit``, the first ``partial_fit`` continues from the fitted coefficients
+  and classes.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from ._validation import (
     check_sample_weight,
     check_vector,
     check_X,
+    class_weight_vector,
     feature_names_of,
 )
 
@@ -45,6 +49,7 @@ if TYPE_CHECKING:  # imported by the functions that run SGD: the estimator
 
 __all__ = [
     "PartialFitState",
+    "chunk_weights",
     "check_chunk_X",
     "encode_chunk_y",
     "partial_fit",
@@ -87,12 +92,31 @@ def partial_fit_refusal(est: Any) -> str | None:
         why.append(f"C={est.C!r} (it scales with the whole stream's weight)")
     elif est.penalty == "l2" and est.alpha is None:
         why.append("penalty='l2' without alpha")
+    if isinstance(est.class_weight, str):
+        why.append(
+            f"class_weight={est.class_weight!r} (it needs the class counts of the "
+            "whole stream; pass a dict, e.g. from "
+            "sklearn.utils.class_weight.compute_class_weight)"
+        )
     if not why:
         return None
     return (
         ", ".join(why) + "; partial_fit (mini-batch SGD) takes penalty=None or "
-        "penalty='l2' with alpha=, no C, and solver='auto' or 'sgd'"
+        "penalty='l2' with alpha=, no C, class_weight None or a dict, and "
+        "solver='auto' or 'sgd'"
     )
+
+
+def chunk_weights(
+    est: Any, codes: np.ndarray, classes: Any, sample_weight: np.ndarray | None
+) -> np.ndarray | None:
+    """A chunk's sample weights times its rows' class weights (``class_weight``
+    a dict; ``codes`` the class indices), as ``fit`` weights its rows."""
+    if est.class_weight is None:
+        return sample_weight
+    per_row = class_weight_vector(est.class_weight, np.asarray(classes), codes, None)
+    assert per_row is not None
+    return per_row if sample_weight is None else sample_weight * per_row
 
 
 def start(
@@ -201,7 +225,7 @@ def partial_fit(
         )
     known = state.classes if state is not None else given_classes(classes)
     y01 = encode_chunk_y(y, known, X.shape[0])
-    sw = check_sample_weight(sample_weight, y01, known)
+    sw = chunk_weights(est, y01, known, check_sample_weight(sample_weight, y01, known))
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
     alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
     objective = LogisticObjective.from_arrays(
