@@ -6,10 +6,14 @@ recorded by the estimator in ``solver_``.
 
 Rule (measurements in docs/benchmarks.md):
 
-* Firth's penalty → the solver with ``firth``; an L1 term → the first
-  registered solver with ``supports_l1`` (``newton-cd``), unless its dense
-  Hessian would exceed ``MAX_HESSIAN_BYTES``: then ``newton-cd-columns`` for
-  sparse X in memory within ``MAX_COLUMN_NNZ``, else the first L1 solver
+* Firth's penalty → the solver with ``firth``; an L1 term →
+  ``newton-cd-columns`` for sparse X in memory within ``MAX_COLUMN_NNZ``
+  (faster than ``newton-cd``'s dense Hessian on every sparse L1 problem
+  measured, ``python -m benchmarks.l1_sparse_ab``: a9a at C = 1 75 against
+  355 ms, w8a 129 against 326 ms, 20 000 × 5 000 at 0.2 % 50 against
+  7 183 ms, 1.6–143× in all; docs/benchmarks.md), else
+  the first registered solver with ``supports_l1`` (``newton-cd``) unless its
+  dense Hessian would exceed ``MAX_HESSIAN_BYTES``, else the first L1 solver
   that needs no Hessian and streams (``fista``);
 * otherwise Newton when one Newton iteration costs at most about four passes
   over the data and its Hessian fits the memory (:func:`hessian_fits_memory`:
@@ -155,11 +159,12 @@ def choose_solver(
         name = _first(lambda c: c.firth)
         if name is not None:
             return name
+    columns = rows_in_memory and data.nnz is not None and data.nnz <= MAX_COLUMN_NNZ
     if l1 > 0:
-        if hessian_bytes(data.n_features + 1) <= MAX_HESSIAN_BYTES:
-            name = _first(lambda c: c.supports_l1)
-        elif rows_in_memory and data.nnz is not None and data.nnz <= MAX_COLUMN_NNZ:
+        if columns:
             name = "newton-cd-columns"
+        elif hessian_bytes(data.n_features + 1) <= MAX_HESSIAN_BYTES:
+            name = _first(lambda c: c.supports_l1)
         else:
             name = _first(
                 lambda c: c.supports_l1 and not c.needs_hessian and c.streaming
@@ -169,7 +174,7 @@ def choose_solver(
     cost = newton_cost_in_passes(data.n_samples, data.n_features, data.nnz)
     if cost <= MAX_NEWTON_PASSES and hessian_fits_memory(data.n_features + 1):
         return "newton"
-    if rows_in_memory and data.nnz is not None and data.nnz <= MAX_COLUMN_NNZ:
+    if columns:
         return "newton-cd-columns"
     return "lbfgs"
 
