@@ -48,7 +48,7 @@ def test_fit_reports_nonfinite_X_as_validation_does(bad, order, dtype):
     with pytest.raises(DataValidationError) as info:
         LogisticRegression(penalty="l2", C=1.0).fit(X, y)
     assert str(info.value) == expected
-    assert "first bad row: 7" in expected
+    assert "first bad row: 7 (an index from 0)" in expected
 
 
 def test_fit_reports_nonfinite_X_of_many_blocks():

@@ -366,6 +366,6 @@ def test_sparse_non_finite_x_names_its_columns_and_first_row(fmt):
     with pytest.raises(
         DataValidationError,
         match=r"^Input X contains NaN\. Columns with non-finite values: \['x2', 'x4'\]; "
-        r"first bad row: 12\. Remove or impute them first\.$",
+        r"first bad row: 12 \(an index from 0\)\. Remove or impute them first\.$",
     ):
         LogisticRegression().fit(X, y)

@@ -191,8 +191,10 @@ class EstimatorProtocol:
             v = getattr(self, k, None)
             d = defaults[k]
             same = v is d or (
-                type(v) is type(d) and not isinstance(v, np.ndarray) and v == d
-            )
+                type(v) is type(d)
+                and not isinstance(v, np.ndarray)
+                and (v == d or (isinstance(v, float) and v != v and d != d))
+            )  # NaN (l1_ratio's "not set") equals itself after a pickle
             if not same:
                 changed.append(f"{k}={v!r}")
         return f"{type(self).__name__}({', '.join(changed)})"

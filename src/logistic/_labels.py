@@ -159,8 +159,9 @@ def label_array(y: Any) -> np.ndarray:
         y = y.ravel()
     if y.ndim != 1:
         raise DataValidationError(
-            f"y must be 1-D (one label per sample); got shape {y.shape}. Only binary "
-            f"classification is supported (a single target column)."
+            f"y must be 1-D (one label per sample); got shape {y.shape}. Multi-output "
+            "(multilabel) targets are not supported; two or more classes are, as "
+            "one column of labels."
         )
     return y
 

@@ -153,7 +153,7 @@ def scan_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
         ]
         where = (
             f" Columns with non-finite values: {labels}; first bad row: "
-            f"{int(bad_rows[0])}. Remove or impute them first."
+            f"{int(bad_rows[0])} (an index from 0). Remove or impute them first."
         )
     raise DataValidationError(f"Input X contains {what}.{where}")
 

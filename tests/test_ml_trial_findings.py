@@ -1,0 +1,46 @@
+"""Findings of an ML engineer's trial of the estimator in scikit-learn code:
+messages that say what is supported and where the fault is, and a repr that
+survives a pickle."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from logistic import DataValidationError, LogisticRegression
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = (X[:, 0] + rng.normal(size=80) > 0).astype(int)
+    return X, y
+
+
+def test_a_two_column_target_is_called_multi_output_not_multiclass(data):
+    X, y = data
+    with pytest.raises(DataValidationError) as caught:
+        LogisticRegression().fit(X, np.c_[y, y])
+    text = str(caught.value)
+    assert "got shape (80, 2)" in text and "Multi-output" in text
+    assert "Only binary" not in text  # K classes are supported, as one column
+
+
+def test_the_first_bad_row_is_said_to_count_from_zero(data):
+    X, y = data
+    X = X.copy()
+    X[3, 2] = np.nan  # third column, named x3 as summaries name it
+    with pytest.raises(DataValidationError, match=r"\['x3'\]; first bad row: 3 "
+                       r"\(an index from 0\)"):  # fmt: skip
+        LogisticRegression().fit(X, y)
+
+
+def test_repr_after_a_pickle_shows_no_default(data):
+    X, y = data
+    model = LogisticRegression(penalty="l2", C=0.5).fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    assert repr(again) == repr(model) == "LogisticRegression(C=0.5, penalty='l2')"
+    assert repr(pickle.loads(pickle.dumps(LogisticRegression()))) == "LogisticRegression()"
