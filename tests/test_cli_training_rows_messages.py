@@ -85,3 +85,21 @@ def test_summary_with_data_of_a_multinomial_model_says_what_works(workdir, capsy
         "error: summary with DATA is for two-class models; k.json has 4 classes"
     )
     assert "logistic margins MODEL DATA --cov-type HC1" in err
+
+
+LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
+
+
+def test_margins_says_level_columns_are_differentiated(workdir, capsys):
+    """docs/cli.md: a formula of plain terms differentiates a level column
+    unless --dummy is given, and one line on stderr says so."""
+    argv = ["fit", LBW, "--formula", "low ~ C(race) + age + smoke", "-o", "r.json",
+            "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    code, out, err = run_cli(capsys, ["margins", "r.json", LBW])
+    assert code == 0 and "C(race)[T.2]" in out
+    assert err.startswith("level columns (C(race)[T.2], C(race)[T.3]) are "
+                          "differentiated as if continuous")  # fmt: skip
+    assert "--dummy gives each level's discrete change" in err
+    code, _, err = run_cli(capsys, ["margins", "r.json", LBW, "--dummy"])
+    assert code == 0 and "differentiated" not in err

@@ -347,6 +347,21 @@ def _csv_text(doc: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
+def _note_level_derivatives(names: list[str]) -> None:
+    """Say that one-hot level columns are differentiated (statsmodels'
+    default) and how to get their discrete changes, when there are any."""
+    from .._onehot import split_dummy_name
+
+    levels = [name for name in names if split_dummy_name(name) is not None]
+    if levels:
+        shown = ", ".join(levels[:3]) + (", ..." if len(levels) > 3 else "")
+        note(
+            f"level columns ({shown}) are differentiated as if continuous "
+            "(statsmodels' default, dP/d of a 0/1 column); --dummy gives each "
+            "level's discrete change against the reference level (Stata's i.var)"
+        )
+
+
 def margins(
     model: opt.ModelArg,
     data: opt.DataArg,
@@ -425,6 +440,8 @@ def margins(
             "full-rank coding is taken per variable; a formula of plain terms gives "
             "a level column's derivative unless --dummy is given"
         )
+    elif not variables and not dummy and not quiet:
+        _note_level_derivatives(feature_names(mf))
     doc = margins_dict(me, level, cluster)
     if json_out:
         text = json.dumps(doc, indent=2) + "\n"
