@@ -44,3 +44,14 @@ def test_repr_after_a_pickle_shows_no_default(data):
     again = pickle.loads(pickle.dumps(model))
     assert repr(again) == repr(model) == "LogisticRegression(C=0.5, penalty='l2')"
     assert repr(pickle.loads(pickle.dumps(LogisticRegression()))) == "LogisticRegression()"
+
+
+def test_summary_without_data_warns_about_class_weights(data):
+    """As ``inference(X, y)`` warns: class weights are read as frequency
+    weights, rarely what they mean."""
+    X, y = data
+    model = LogisticRegression(class_weight={0: 1.0, 1: 3.0}).fit(X, y)
+    with pytest.warns(UserWarning, match="fitted with class_weight"):
+        model.summary()
+    with pytest.warns(UserWarning, match="fitted with class_weight"):
+        model.inference(X, y)

@@ -56,6 +56,7 @@ from ._checks import (
     check_unpenalized,
     prepare,
     separation,
+    warn_class_weight,
 )
 from ._covariance import COV_TYPES, WEIGHT_KINDS, warn_few_clusters
 from ._results import InferenceResults
@@ -376,6 +377,7 @@ def fit_inference(
                 "y, sample_weight (and offset) exactly as given to fit()"
             )
         stats = _stored(model, cov_type, groups)
+        warn_class_weight(model)  # as inference on the data warns
         _warn_fractional(model, stats, sampling)
         kind = None if firth else separation(model, stats.labels.extreme)
         _warn_separated(kind)
