@@ -55,3 +55,19 @@ def test_frequency_weights_keep_the_test(data):
     direct = hosmer_lemeshow(y, model.predict_proba(X)[:, 1], w)
     assert res.hosmer_lemeshow().statistic == pytest.approx(direct.statistic, rel=1e-9)
     assert res.get_influence().hat_matrix_diag.shape == (len(y),)
+
+
+def test_likelihood_ratio_p_values_under_a_robust_covariance_warn(data):
+    """``pvalues_lr()`` and profile intervals read the likelihood (the
+    model-based variance), as ``lr_test`` does, which already warned under a
+    robust covariance; they warn the same way, at the caller's line."""
+    X, y, _ = data
+    res = LogisticRegression(penalty=None).fit(X, y).inference(X, y, cov_type="HC1")
+    with pytest.warns(UserWarning, match=r"pvalues_lr\(\) or a profile interval "
+                      "after cov_type='HC1'") as caught:  # fmt: skip
+        res.pvalues_lr()
+    assert caught[0].filename == __file__
+    plain = LogisticRegression(penalty=None).fit(X, y).inference(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # control: model-based results do not warn
+        plain.pvalues_lr()

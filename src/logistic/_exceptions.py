@@ -16,6 +16,7 @@ is never imported for it (``import logistic`` stays light).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from types import FrameType
@@ -151,8 +152,9 @@ def user_stacklevel() -> int:
     """
     frame: FrameType | None = sys._getframe(1)  # the function calling warnings.warn
     level = 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-        _PACKAGE_DIR
+    while frame is not None and (
+        os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR)
+        or frame.f_code.co_filename == functools.__file__  # a cached_property
     ):
         frame = frame.f_back
         level += 1

@@ -362,6 +362,22 @@ def _pinv_rank(V: FloatArray) -> tuple[FloatArray, int]:
     return inv, rank
 
 
+def warn_robust(what: str, cov_types: tuple[str, ...]) -> None:
+    """Warn that ``what`` (a likelihood-ratio test or profile interval) reads
+    the likelihood, whose variance a robust ``cov_types`` entry was chosen not
+    to trust."""
+    robust = sorted({c for c in cov_types if c != "nonrobust"})
+    if robust:
+        warnings.warn(
+            f"{what} after cov_type={robust[0]!r}: the likelihood-ratio test "
+            "assumes the model-based (nonrobust) variance and ignores the robust "
+            "covariance (Stata's lrtest refuses here); use wald_test on the "
+            "coefficients (or Wald intervals) for a robust test",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
 def lr_test(
     llf_a: float,
     k_a: int,
@@ -395,16 +411,7 @@ def lr_test(
             UserWarning,
             stacklevel=3,
         )
-    robust = sorted({c for c in cov_types if c != "nonrobust"})
-    if robust:
-        warnings.warn(
-            f"lr_test after cov_type={robust[0]!r}: the likelihood-ratio test "
-            "assumes the model-based (nonrobust) variance and ignores the robust "
-            "covariance (Stata's lrtest refuses here); use wald_test on the extra "
-            "coefficients for a robust test",
-            UserWarning,
-            stacklevel=3,
-        )
+    warn_robust("lr_test", cov_types)
     if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
         raise InvalidParameterError(
             "the models were fitted on different data "

@@ -312,10 +312,12 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         return profile_lr_statistics(self._points(), self._theta)[self._perm]
 
     def _points(self) -> Any:
+        from ._hypothesis import warn_robust
         from ._profile import LikelihoodPoints
 
         self._refuse_pseudo("a likelihood-ratio test or profile interval")
         self._refuse_aliased("a likelihood-ratio test or profile interval")
+        warn_robust("pvalues_lr() or a profile interval", (self.cov_type,))
         if self.grouped:
             raise InvalidParameterError(
                 "profile intervals and LR p-values are not available for grouped "
