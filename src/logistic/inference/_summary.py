@@ -156,9 +156,16 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
         return [("Pseudo R-sq.", na), ("LR chi2", na), ("LLR p-value", na)]
     out = [("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}")]
     if not getattr(r, "null_has_intercept", True):
+        labels = getattr(getattr(r, "_stats", None), "labels", None)
+        offset = bool(getattr(labels, "has_offset", False))
         notes.append(
-            "null model: η = 0, no intercept (LL-null, pseudo R-sq. and the LR "
-            "test compare with every probability 1/2"
+            (
+                "null model: η = offset, no intercept (LL-null, pseudo R-sq. and the "
+                "LR test compare with the offset alone"
+                if offset
+                else "null model: η = 0, no intercept (LL-null, pseudo R-sq. and the "
+                "LR test compare with every probability 1/2"
+            )
             + (
                 "; the columns do not span the constant)."
                 if likelihood_available(r)
