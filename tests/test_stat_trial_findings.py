@@ -27,3 +27,15 @@ def test_the_null_model_note_names_the_offset_it_uses():
     text = str(res.summary())
     assert "null model: η = offset, no intercept" in text
     assert "every probability 1/2" not in text
+
+
+def test_sum_coding_is_refused_naming_the_coding_that_works(workdir, capsys):
+    from conftest import run_cli
+
+    argv = ["fit", data_path("ucla-admissions", "binary.csv"), "--formula",
+            "admit ~ gre + C(rank, Sum)", "-o", "m.json"]  # fmt: skip
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (65, "")
+    assert "C(column, Treatment(reference=LEVEL))" in err
+    argv[3] = "admit ~ gre + C(rank, Treatment(reference=3))"  # what it names works
+    assert run_cli(capsys, argv)[0] == 0

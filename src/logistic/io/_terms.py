@@ -110,8 +110,14 @@ def _dotted(node: ast.expr) -> str | None:
 
 def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        hint = (
+            "; treatment coding is the one supported, its reference level set by "
+            "C(column, Treatment(reference=LEVEL))"
+            if name == "C"
+            else ""
+        )
         raise TermError(
-            f"{text!r}: {name}() takes exactly one argument and no options here"
+            f"{text!r}: {name}() takes exactly one argument and no options here{hint}"
         )
     return node.args[0]
 
