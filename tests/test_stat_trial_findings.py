@@ -39,3 +39,18 @@ def test_sum_coding_is_refused_naming_the_coding_that_works(workdir, capsys):
     assert "C(column, Treatment(reference=LEVEL))" in err
     argv[3] = "admit ~ gre + C(rank, Treatment(reference=3))"  # what it names works
     assert run_cli(capsys, argv)[0] == 0
+
+
+def test_inference_from_a_file_path_as_fit_takes_it():
+    """``fit(path, label)`` works, and so does ``inference(path, label)`` (it
+    read the path as an array of text). Reference: statsmodels' Logit HC0 on
+    the same columns."""
+    import statsmodels.api as sm
+
+    path = data_path("ucla-admissions", "binary.csv")
+    model = LogisticRegression().fit(path, "admit")
+    res = model.inference(path, "admit", cov_type="HC0")
+    frame = pd.read_csv(path)
+    exog = sm.add_constant(frame[["gre", "gpa", "rank"]])
+    ref = sm.Logit(frame["admit"], exog).fit(disp=0, cov_type="HC0")
+    np.testing.assert_allclose(np.asarray(res.bse), np.asarray(ref.bse), rtol=1e-6)

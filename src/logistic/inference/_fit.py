@@ -34,6 +34,7 @@ covariances and profile intervals make further passes when first asked for.
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -418,6 +419,11 @@ def _with_data(
             "kept at fit: call model.inference() without data (cov_type='nonrobust')"
         )
     rows: Block | None = None
+    if isinstance(X, (str, os.PathLike)):  # a file and its label column, as fit
+        from ..backends import as_backend
+
+        X, y = as_backend(X, y, sample_weight, offset), None
+        sample_weight = offset = None
     if y is None and isinstance(X, Backend):
         objective, rows = _from_backend(model, X, (sample_weight, offset))
     else:
