@@ -1,8 +1,7 @@
 """``solver="auto"`` with an L1 term on sparse X in memory takes the column
 solver (``newton-cd-columns``), which reaches the same optimum as
-``newton-cd`` without forming a dense p × p Hessian (25–290× faster on tall
-sparse data in a trial; ``benchmarks/l1_sparse_ab.py``); dense X keeps
-``newton-cd``."""
+``newton-cd`` without forming a dense p × p Hessian (1.6–143× faster in
+``benchmarks/l1_sparse_ab.py``); dense X keeps ``newton-cd``."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def test_summary_with_data_of_a_multinomial_model_says_what_works(workdir, capsy
     assert err.startswith(
         "error: summary with DATA is for two-class models; k.json has 4 classes"
     )
-    assert "logistic margins MODEL DATA --cov-type HC1" in err
+    assert f"logistic margins k.json {UCLA} --cov-type HC1 (or cluster) gives" in err
 
 
 LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")

@@ -343,3 +343,22 @@ def test_sex2_penalized_lr_tests_match_logistf():
         else:
             assert abs(p[j] - float(p_printed[j])) <= 0.0005 + 1e-12
     np.testing.assert_allclose(p, chi2.sf(stat, 1), rtol=1e-14)
+
+
+def test_penalized_lr_test_refuses_fits_on_unnamed_arrays():
+    """Columns are matched by name; arrays name them by position, so a smaller
+    fit on ``X[:, [1, 2]]`` would be read as dropping the last column."""
+    X, y = endometrial()
+    Xa = X.to_numpy()
+    full = firth(Xa, y).inference(Xa, y)
+    small = firth(Xa[:, [1, 2]], y).inference(Xa[:, [1, 2]], y)
+    with pytest.raises(InvalidParameterError, match="by name"):
+        full.lr_test(small)
+
+
+def test_penalized_lr_test_refuses_a_smaller_fit_of_other_labels():
+    X, y = endometrial()
+    full = firth(X, y).inference(X, y)
+    other = firth(X[["EH"]], 1 - y).inference(X[["EH"]], 1 - y)
+    with pytest.raises(InvalidParameterError, match="other labels"):
+        full.lr_test(other)

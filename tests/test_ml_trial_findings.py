@@ -55,3 +55,17 @@ def test_summary_without_data_warns_about_class_weights(data):
         model.summary()
     with pytest.warns(UserWarning, match="fitted with class_weight"):
         model.inference(X, y)
+
+
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "predict_log_proba", "decision_function"]
+)
+def test_every_prediction_of_a_dask_array_is_lazy(data, method):
+    """All four were values for K classes; for two classes predict and
+    predict_log_proba computed at once while the other two stayed lazy."""
+    da = pytest.importorskip("dask.array")
+    X, y = data
+    model = LogisticRegression().fit(X, np.where(y == 1, "yes", "no"))
+    out = getattr(model, method)(da.from_array(X, chunks=20))
+    assert isinstance(out, da.Array)
+    np.testing.assert_array_equal(out.compute(), getattr(model, method)(X))

@@ -15,7 +15,6 @@ from conftest import data_path, run_cli
 from logistic import DataValidationError, LogisticRegression
 
 UCLA = data_path("ucla-admissions", "binary.csv")
-IRIS = data_path("iris", "iris.csv")
 # R: summary(glm(admit ~ gre + gpa + factor(rank), binomial)), gpa's standard error
 R_GPA_SE = 0.331819
 
@@ -93,9 +92,33 @@ def test_a_loaded_model_knows_its_totals(ucla_arrays, tmp_path):
 
 
 def test_a_multinomial_fit_refuses_its_rows_twice():
-    frame = pd.read_csv(IRIS)
-    X, y = frame[["sepal_length", "sepal_width"]], frame["species"]
+    frame = pd.read_csv(UCLA)
+    X, y = frame[["gre", "gpa"]], frame["rank"]  # four classes, not separated
     model = LogisticRegression(penalty=None).fit(X, y)
-    with pytest.raises(DataValidationError, match="total weight 300, the fit's 150"):
+    with pytest.raises(DataValidationError, match="total weight 800, the fit's 400"):
         model.inference(pd.concat([X, X]), pd.concat([y, y]))
-    assert model.inference(X, y).nobs == 150  # control
+    assert model.inference(X, y).nobs == 400  # control
+
+
+def test_sampling_weights_rescaled_are_the_same_weights(ucla_arrays):
+    """Survey weights rescaled to sum to n give the same HC0 sandwich: the
+    check compares their rows, not their total."""
+    X, y = ucla_arrays
+    w = np.random.default_rng(2).uniform(1.0, 4.0, len(y))
+    model = LogisticRegression(penalty=None).fit(X, y, sample_weight=w)
+    given = model.inference(X, y, w, sample_weight_kind="sampling", cov_type="HC0")
+    scaled = model.inference(X, y, w * len(y) / w.sum(), sample_weight_kind="sampling",
+                             cov_type="HC0")  # fmt: skip
+    np.testing.assert_allclose(np.asarray(scaled.bse), np.asarray(given.bse), rtol=1e-8)
+
+
+def test_a_refit_forgets_the_totals_of_the_file_it_was_loaded_from(ucla_arrays, tmp_path):
+    X, y = ucla_arrays
+    logistic.save(LogisticRegression(penalty=None).fit(X, y), tmp_path / "m.json")
+    loaded = logistic.load(tmp_path / "m.json")
+    rng = np.random.default_rng(0)
+    X2 = rng.normal(size=(3000, 501))  # more parameters than fit keeps statistics for
+    y2 = (X2[:, 0] + rng.logistic(size=3000) > 0).astype(int)
+    loaded.fit(X2, y2)
+    assert loaded.fit_statistics_ is None
+    assert loaded.inference(X2, y2, cov_type="HC0").nobs == 3000

@@ -79,6 +79,8 @@ def test_a_factor_is_one_term_across_the_equations(ucla, capsys):
         ("gpa:C(rank)[T.2]", "gpa:C(rank)"),
         ("C(region)[T.b]:C(rank)[T.3]", "C(region):C(rank)"),
         ("C(x)[T.a:b]", "C(x)"),  # a level holding ':' stays whole
+        ("x[T.a(b]:z", "x:z"),  # and one holding an unbalanced parenthesis
+        ("x[T.a)b]:z[T.c]", "x:z"),
         ("gre:gpa", "gre:gpa"),
         ("I(gre / 100)", "I(gre / 100)"),
     ],

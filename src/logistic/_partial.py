@@ -31,6 +31,7 @@ import numpy as np
 
 from ._exceptions import DataValidationError, NumericalError
 from ._feature_names import check_fit_names
+from ._file_marks import forget_file_marks
 from ._labels import encode, given_classes
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
@@ -260,6 +261,7 @@ def store_stream_fit(
 ) -> Any:
     """The fitted attributes after a ``partial_fit`` call (binary, or K > 2
     classes from :mod:`logistic._multinomial_partial`); returns ``est``."""
+    forget_file_marks(est)  # a stream's fit, not the one a file described
     est._partial_state = state
     est.classes_ = state.classes
     est.coef_, est.intercept_ = coef, intercept

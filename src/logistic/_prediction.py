@@ -98,20 +98,26 @@ def proba(z: Any) -> Any:
 
 
 def log_proba(z: Any) -> Any:
-    """Columns ``[log σ(-z), log σ(z)]``, finite for every finite z."""
+    """Columns ``[log σ(-z), log σ(z)]``, finite for every finite z (lazy
+    for a Dask z, as ``predict_proba`` is)."""
     if is_device_array(z):
         from .backends.array_api import predict_log_proba
 
         return predict_log_proba(z)
+    if is_dask_collection(z):
+        return z.map_blocks(log_proba, new_axis=1, chunks=(z.chunks[0], (2,)),
+                            dtype=np.float64)  # fmt: skip
     return np.column_stack([_math.log_sigmoid(-z), _math.log_sigmoid(z)])
 
 
 def labels(z: Any, classes: np.ndarray) -> Any:
-    """``classes[1]`` where ``z > 0``, else ``classes[0]``."""
+    """``classes[1]`` where ``z > 0``, else ``classes[0]`` (lazy for a Dask z)."""
     if is_device_array(z):
         from .backends.array_api import predict
 
         return predict(z, classes)
+    if is_dask_collection(z):
+        return z.map_blocks(labels, classes, dtype=np.asarray(classes).dtype)
     return classes[(z > 0).astype(np.intp)]
 
 

@@ -53,6 +53,7 @@ from ._estimator_params import (
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
+from ._file_marks import forget_file_marks
 from ._fit_steps import (
     aliased_at_zero,
     check_fit_separation,
@@ -527,6 +528,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self.separation_ = separation
         self.fit_statistics_ = stats
         self.encoding_ = encoding
+        forget_file_marks(self)  # what a model file said of an earlier fit
 
     # -- prediction --------------------------------------------------------------
     def decision_function(self, X: Any, offset: Any = None) -> Any:

@@ -125,9 +125,9 @@ def _check_options(
         raise CLIError(
             f"summary with DATA is for two-class models; {model} has "
             f"{len(mf.model.classes_)} classes: logistic summary {model} shows its "
-            "table and logistic margins MODEL DATA --cov-type HC1 (or cluster) "
-            "robust effects; robust coefficients are in Python "
-            "(LogisticRegression.inference)",
+            f"table, logistic margins {model} {data} --cov-type HC1 (or cluster) "
+            "gives robust marginal effects, and LogisticRegression.inference in "
+            "Python robust coefficients",
             EX_USAGE,
         )
     if data is None and robust:

@@ -56,6 +56,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._checks import NotTrainingDataError
     from ._covariance import COV_TYPES, CollinearityError
     from ._fit import fit_inference
     from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
@@ -89,6 +90,7 @@ _LAZY = {
     "predict_interval": "_model_interval",
     "stored_prediction": "_model_interval",
     "MultinomialInference": "_multinomial",
+    "NotTrainingDataError": "_checks",
     "OddsRatioTable": "_odds",
     "display_order": "_order",
     "intercept_first": "_order",
@@ -109,6 +111,7 @@ __all__ = [
     "LRTestResult",
     "MarginalEffects",
     "MultinomialInference",
+    "NotTrainingDataError",
     "OddsRatioTable",
     "PredictionResults",
     "Summary",

@@ -121,9 +121,11 @@ def check_matches_fit(
     if firth:
         grad = FirthObjective(objective).point(theta).grad
         if grad is None:
-            raise DataValidationError(
-                "the Fisher information is singular at the fitted coefficients: the "
-                "data differ from the training data, or the design is collinear"
+            raise NotTrainingDataError(
+                f"{NOT_TRAINING}, or the design is collinear: the Fisher information "
+                f"is singular at the fitted coefficients. {SAME_DATA}",
+                "the Fisher information at the fitted coefficients is singular on "
+                "its rows (or the design is collinear)",
             )
     elif grad is None:
         grad = objective.gradient(theta)
@@ -163,17 +165,23 @@ def _rows_text(weight: float, rows: float | None) -> str:
     return f"{weight:.10g}" if rows is None else f"{weight:.10g} over {rows:.0f} rows"
 
 
-def check_same_totals(model: Any, weight_sum: float, rows: float | None) -> None:
+def check_same_totals(
+    model: Any, weight_sum: float, rows: float | None, sampling: bool = False
+) -> None:
     """Refuse data whose total weight (or count of rows of positive weight)
     differs from the fit's, where the fit's are known: the training rows
     repeated, or their weights scaled, leave the gradient at zero but scale
-    the information, and every standard error with it."""
+    the information, and every standard error with it. Sampling weights are
+    compared by their rows only: their sandwich does not change when every
+    weight is scaled (survey weights rescaled to sum to n are the same
+    weights). The tolerance, 1e-6, is float32 weights' summation error,
+    far below the factors (2, 1/2) it is there to catch."""
     kept = _fitted_totals(model)
     if kept is None:
         return
     fit_weight, fit_rows = kept
     same_rows = rows is None or fit_rows is None or rows == fit_rows
-    if same_rows and math.isclose(weight_sum, fit_weight, rel_tol=1e-9):
+    if same_rows and (sampling or math.isclose(weight_sum, fit_weight, rel_tol=1e-6)):
         return
     detail = (
         f"its rows have total weight {_rows_text(weight_sum, rows)}, the fit's "

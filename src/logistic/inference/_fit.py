@@ -431,7 +431,7 @@ def _with_data(
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
     check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
-    check_same_totals(model, stats.weight_sum, stats.labels.rows)
+    check_same_totals(model, stats.weight_sum, stats.labels.rows, sampling)
     _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats.labels.extreme)
     # what fit found (design_aliasing), found again from the rows

@@ -445,12 +445,17 @@ def term_of(column: str) -> str:
     holding ``:`` stays whole."""
     from .._onehot import split_dummy_name
 
-    parts, depth, start = [], 0, 0
+    parts, parens, square, start = [], 0, 0, 0
     for i, c in enumerate(column):
-        depth += (c in "[(") - (c in "])")
-        if c == ":" and depth == 0:
-            parts.append(column[start:i])
-            start = i + 1
+        if square:  # inside a level's [T.…]: only its brackets count
+            square += (c == "[") - (c == "]")
+        elif c == "[":
+            square = 1
+        else:
+            parens += (c == "(") - (c == ")")
+            if c == ":" and parens == 0:
+                parts.append(column[start:i])
+                start = i + 1
     parts.append(column[start:])
     heads = [split_dummy_name(part) for part in parts]
     if all(h is None for h in heads):

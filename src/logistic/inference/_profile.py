@@ -277,10 +277,21 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
     of terms the smaller fit lacks held at 0, ``ℓ*`` with the larger fit's
     information; df the number held. Needs the larger fit's training data."""
     large, small = (a, b) if a.k_params >= b.k_params else (b, a)
-    if not np.isclose(a.nobs, b.nobs, rtol=1e-12, atol=0):
+    if not np.isclose(a.nobs, b.nobs, rtol=1e-12, atol=0) or not _same_labels(a, b):
+        differ = (
+            f"nobs {a.nobs:g} vs {b.nobs:g}"
+            if not np.isclose(a.nobs, b.nobs, rtol=1e-12, atol=0)
+            else "other labels, or an offset in one only"
+        )
         raise InvalidParameterError(
-            f"the models were fitted on different data (nobs {a.nobs:g} vs "
-            f"{b.nobs:g}); a likelihood-ratio test needs the same observations"
+            f"the models were fitted on different data ({differ}); a "
+            "likelihood-ratio test needs the same observations"
+        )
+    if not (a._labelled and b._labelled):
+        raise InvalidParameterError(
+            "lr_test of Firth fits matches the smaller fit's columns to the larger "
+            "one's by name, and a fit on an array names its columns by position "
+            "(x1, x2, ...): fit both on DataFrames (named columns) or formulas"
         )
     names, kept = large._obj_names(), set(small._obj_names())
     extra = sorted(kept - set(names))
@@ -299,6 +310,16 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
     stat = max(2.0 * total * (restricted.value - hat.value), 0.0)
     df = int(dropped.size)
     return LRTestResult(stat, float(chi2_sf(stat, df)), df)
+
+
+def _same_labels(a: Any, b: Any) -> bool:
+    """Whether two fits' label sums agree (the same labels, weights and
+    presence of an offset, as far as their statistics tell)."""
+    la, lb = a._stats.labels, b._stats.labels
+    return bool(
+        np.isclose(la.positive, lb.positive, rtol=1e-9, atol=0)
+        and la.has_offset == lb.has_offset
+    )
 
 
 def profile_lr_statistics(fo: Any, theta_hat: FloatArray) -> FloatArray:

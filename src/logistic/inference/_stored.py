@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._exceptions import ConvergenceWarning
+from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._numerics import DEFAULT_TOL, SEPARATION_SUSPECT_LOGIT
 from .._objective import LogisticObjective
 from .._typing import FloatArray
@@ -56,15 +57,6 @@ __all__ = [
 
 F64 = np.float64
 
-#: Attribute of a model returned by :func:`logistic.load` holding the file's
-#: ``(covariance, names)``.
-STORED_COVARIANCE_ATTR = "_stored_covariance"
-
-#: Attribute of a model returned by :func:`logistic.load` (or read by the
-#: command line) holding ``(weight_sum, rows)`` of its fit's rows, as its file
-#: records them (``rows`` None where it does not): inference on data of other
-#: totals is refused (:func:`logistic.inference._checks.check_same_totals`).
-TRAINING_TOTALS_ATTR = "_training_totals"
 
 #: Fits with more parameters keep no statistics (the p × p information is
 #: p² numbers and its pass costs p² operations a row).

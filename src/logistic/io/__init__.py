@@ -63,6 +63,7 @@ from .._exceptions import (
     UnsupportedVersionError,
     VersionMismatchWarning,
 )
+from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
@@ -230,7 +231,7 @@ def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
         except (CollinearityError, LogisticError, FloatingPointError):
             return None, None  # penalized, singular information
         return res.covariance(), list(res.term_names)
-    stored = getattr(model, "_stored_covariance", None)  # loaded from a file
+    stored = getattr(model, STORED_COVARIANCE_ATTR, None)  # loaded from a file
     if stored is not None:
         return stored
     return None, None
@@ -515,8 +516,6 @@ def read_model_bytes(
         mark_weight_kind(model, "sampling", training.get("cov_type"))
     totals = training_totals(training.get(STATISTICS_KEY), p)
     if totals is not None:  # inference refuses data of other totals
-        from ..inference._stored import TRAINING_TOTALS_ATTR
-
         setattr(model, TRAINING_TOTALS_ATTR, totals)
     return ModelFile(
         model=model,
@@ -584,7 +583,7 @@ def load(
                 mf.model.fit_statistics_ = stats
     elif mf.covariance is not None:
         # for predict_interval without the data (logistic.inference._model_interval)
-        mf.model._stored_covariance = (mf.covariance, mf.covariance_names)
+        setattr(mf.model, STORED_COVARIANCE_ATTR, (mf.covariance, mf.covariance_names))
         kept = mf.training.get(STATISTICS_KEY)
         if kept is not None and not (mf.encoding or {}).get("binomial"):
             from ..inference._model_interval import stored_covariance
