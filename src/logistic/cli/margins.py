@@ -440,8 +440,8 @@ def margins(
             "full-rank coding is taken per variable; a formula of plain terms gives "
             "a level column's derivative unless --dummy is given"
         )
-    elif not variables and not dummy and not quiet:
-        _note_level_derivatives(feature_names(mf))
+    elif not variables and not dummy and not quiet and not json_out:
+        _note_level_derivatives(feature_names(mf))  # the table's reader's note
     doc = margins_dict(me, level, cluster)
     if json_out:
         text = json.dumps(doc, indent=2) + "\n"
