@@ -69,3 +69,16 @@ def test_every_prediction_of_a_dask_array_is_lazy(data, method):
     out = getattr(model, method)(da.from_array(X, chunks=20))
     assert isinstance(out, da.Array)
     np.testing.assert_array_equal(out.compute(), getattr(model, method)(X))
+
+
+def test_a_float32_model_loads_with_float32_intercept(data, tmp_path):
+    """The docstring: ``intercept_`` has the dtype of ``coef_``; a loaded
+    float32 model came back with a float64 intercept."""
+    import logistic
+
+    X, y = data
+    model = LogisticRegression().fit(X.astype(np.float32), y)
+    logistic.save(model, tmp_path / "m.json")
+    loaded = logistic.load(tmp_path / "m.json")
+    assert loaded.coef_.dtype == loaded.intercept_.dtype == np.float32
+    np.testing.assert_array_equal(loaded.intercept_, model.intercept_)

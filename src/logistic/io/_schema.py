@@ -376,7 +376,13 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
                 path,
                 f"field 'model.coef' holds values that are not exact {coef_dtype!r}",
             )
-        intercept = _finite_list([d.get("intercept")], 1, path, "model.intercept")
+        intercept64 = _finite_list([d.get("intercept")], 1, path, "model.intercept")
+        intercept = intercept64.astype(np.dtype(coef_dtype))  # as fit stores it
+        if not np.array_equal(intercept.astype(np.float64), intercept64):
+            raise _bad(
+                path,
+                f"field 'model.intercept' is not an exact {coef_dtype!r} value",
+            )
     model = LogisticRegression(
         **_params_from_json(d.get("params"), path, strict, LogisticRegression)
     )
