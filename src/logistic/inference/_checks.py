@@ -10,7 +10,7 @@ solvers' standardized coordinates must be at most
 ``10·max(tol_, grad_max_norm_, 1e-12)``. The gradient of a mean objective is
 the same on the rows repeated or with every weight scaled, so where the fit's
 total weight and row count are known (``fit_statistics_``, or a model file's
-record: :data:`~logistic.inference._stored.TRAINING_TOTALS_ATTR`) the data
+record: :data:`logistic._file_marks.TRAINING_TOTALS_ATTR`) the data
 must have the same (:func:`check_same_totals`). Either refusal is a
 :class:`NotTrainingDataError`. Penalized fits are refused here too,
 and separation is read from the fit's ``separation_`` (or suspected from
@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
+from .._file_marks import TRAINING_TOTALS_ATTR
 from .._firth import FirthObjective
 from .._frame_encoding import apply_encoding
 from .._numerics import DEFAULT_TOL
@@ -34,7 +35,6 @@ from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from .._validation import check_fit_data
-from ._stored import TRAINING_TOTALS_ATTR
 
 __all__ = [
     "NotTrainingDataError",
