@@ -93,7 +93,7 @@ def training_rows(
     import numpy as np
 
     from ..tabular import apply_design
-    from ..tabular._columns import missing_mask, require_columns
+    from ..tabular._columns import require_columns
     from ..tabular._encode import string_or_values
     from ..tabular._formula_margins import by_variable, training_frame
     from ._apply import drop_rows, encoding_of, read_for_model, weights_of
@@ -118,13 +118,12 @@ def training_rows(
         drop_rows(design, no_weight)
     if cluster is not None:
         _refuse_missing_clusters(raw, design.keep, cluster, data)
-        drop_rows(design, missing_mask(raw, cluster))
     rows = design.keep
     left_out = raw.n_rows - int(rows.sum())
     if left_out:
         note(
             f"{left_out} of {raw.n_rows} rows left out: a missing value in a column "
-            "the model reads, its weights or --cluster column (as fit --missing drop)"
+            "the model reads or its weights (as fit --missing drop)"
         )
     if not rows.any():
         raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
