@@ -378,6 +378,22 @@ def warn_robust(what: str, cov_types: tuple[str, ...]) -> None:
         )
 
 
+def check_same_observations(nobs_a: float, nobs_b: float, labels: bool = True) -> None:
+    """Refuse a likelihood-ratio test of fits of other observations: other
+    ``nobs``, or (``labels`` False) other labels or offsets at equal ``nobs``."""
+    if np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0) and labels:
+        return
+    differ = (
+        "other labels, or an offset in one only"
+        if np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0)
+        else f"nobs {nobs_a:g} vs {nobs_b:g}"
+    )
+    raise InvalidParameterError(
+        f"the models were fitted on different data ({differ}); a likelihood-ratio "
+        "test needs the same observations"
+    )
+
+
 def lr_test(
     llf_a: float,
     k_a: int,
@@ -412,12 +428,7 @@ def lr_test(
             stacklevel=3,
         )
     warn_robust("lr_test", cov_types)
-    if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
-        raise InvalidParameterError(
-            "the models were fitted on different data "
-            f"(nobs {nobs_a:g} vs {nobs_b:g}); "
-            "a likelihood-ratio test needs the same observations"
-        )
+    check_same_observations(nobs_a, nobs_b)
     if k_a == k_b:
         raise InvalidParameterError(
             "both models have the same number of parameters; a likelihood-ratio test "

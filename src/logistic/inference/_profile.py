@@ -61,7 +61,7 @@ from .._firth import FirthPoint
 from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
 from ..solvers._linesearch import armijo, backtrack, negligible
-from ._hypothesis import LRTestResult, chi2_sf
+from ._hypothesis import LRTestResult, check_same_observations, chi2_sf
 
 __all__ = [
     "LikelihoodPoints",
@@ -277,16 +277,7 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
     of terms the smaller fit lacks held at 0, ``ℓ*`` with the larger fit's
     information; df the number held. Needs the larger fit's training data."""
     large, small = (a, b) if a.k_params >= b.k_params else (b, a)
-    if not np.isclose(a.nobs, b.nobs, rtol=1e-12, atol=0) or not _same_labels(a, b):
-        differ = (
-            f"nobs {a.nobs:g} vs {b.nobs:g}"
-            if not np.isclose(a.nobs, b.nobs, rtol=1e-12, atol=0)
-            else "other labels, or an offset in one only"
-        )
-        raise InvalidParameterError(
-            f"the models were fitted on different data ({differ}); a "
-            "likelihood-ratio test needs the same observations"
-        )
+    check_same_observations(a.nobs, b.nobs, _same_labels(a, b))
     if not (a._labelled and b._labelled):
         raise InvalidParameterError(
             "lr_test of Firth fits matches the smaller fit's columns to the larger "
