@@ -47,6 +47,7 @@ __all__ = [
     "is_missing",
     "missing_mask",
     "label_array",
+    "label_shown",
     "label_text",
     "match_label",
     "recognised_positive",
@@ -314,6 +315,14 @@ def label_text(v: Any) -> str:
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
     return str(v)
+
+
+def label_shown(value: Any) -> str:
+    """A label in a message: a number or a boolean as :func:`label_text`
+    writes it (``1`` for ``1.0``, ``true`` for ``True``), text quoted."""
+    if isinstance(value, (int, float, np.number, np.bool_)):
+        return label_text(value)
+    return repr(value)
 
 
 def match_label(values: Sequence[Any], label: Any) -> int | None:

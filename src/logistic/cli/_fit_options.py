@@ -89,7 +89,7 @@ def _not_a_class(key: str, value: float, label: dict[str, Any]) -> str:
     """``--class-weight 2=3: a two-class target ... takes the class codes 0 and
     1 as keys``: the codes and the values they stand for (the key may be a
     label, e.g. the positive class 2, but the keys are codes)."""
-    from ._render import label_shown
+    from .._labels import label_shown
 
     target = f" (target {label['column']!r})" if label.get("column") else ""
     codes = "0 the negative class, 1 the positive class"

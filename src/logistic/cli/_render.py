@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
 from ._common import note
 
 __all__ = [
-    "label_shown",
     "inference_of",
     "coefficient_rows",
     "coefficient_table",
@@ -301,22 +300,11 @@ def _title(model: Any) -> str:
     )
 
 
-def label_shown(value: Any) -> str:
-    """A class label in a note: a number or a boolean as every command writes
-    it (``1`` for the LibSVM label ``1.0``, ``true`` for ``True``:
-    :func:`logistic._labels.label_text`), text quoted."""
-    import numpy as np
-
-    from .._labels import label_text
-
-    if isinstance(value, (int, float, np.number, np.bool_)):
-        return label_text(value)
-    return repr(value)
-
-
 def print_design_notes(design: Any, penalized: bool = False) -> None:
     """Label mapping, encoded columns and dropped rows, on stderr
     (``penalized``: the fit has a penalty, so K classes have no reference)."""
+    from .._labels import label_shown
+
     label = design.encoding.get("label") or {}
     if label.get("levels") is not None:  # more than two classes
         note(design_note(label, penalized))

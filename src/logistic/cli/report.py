@@ -25,7 +25,6 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet
-from ._render import label_shown
 from ._spelling import cli_spelling
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
 from .summary import summary_dict
@@ -72,6 +71,8 @@ def write_report(
     rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
     meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
+        from .._labels import label_shown
+
         lab = info["label_mapping"]
         meta.append(
             ("positive class", f"{lab['column']} = {label_shown(lab['positive'])}")

@@ -37,7 +37,6 @@ from ._render import (
     coefficient_rows,
     coefficient_table,
     firth_wald_note,
-    label_shown,
     penalty_note,
     penalty_summary,
 )
@@ -414,6 +413,8 @@ def summary(
         console.print(f"target {target}", markup=False)
         console.print(f"penalty {penalty_text(mf.model)}", markup=False)
     elif info["label_mapping"]:
+        from .._labels import label_shown
+
         lab = info["label_mapping"]
         console.print(
             f"target {lab.get('column')!r}: positive {label_shown(lab['positive'])}, "

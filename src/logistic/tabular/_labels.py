@@ -44,6 +44,7 @@ from .._labels import (
     MAX_CLASSES,
     class_order,
     encode,
+    label_shown,
     label_text,
     match_label,
     recognised_positive,
@@ -67,15 +68,11 @@ def _scalar(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _shown(v: Any) -> str:
-    return label_text(v) if isinstance(v, bool) else repr(v)
-
-
 def describe_values(values: np.ndarray, counts: np.ndarray, limit: int = 10) -> str:
     """``'a' (n=3), 'b' (n=5)``, at most ``limit`` values (booleans as
     ``true``/``false``, as every command writes them)."""
     parts = [
-        f"{_shown(_scalar(v))} (n={int(c)})"
+        f"{label_shown(_scalar(v))} (n={int(c)})"
         for v, c in zip(values[:limit], counts[:limit], strict=False)
     ]
     more = f", ... ({len(values) - limit} more)" if len(values) > limit else ""
