@@ -751,3 +751,41 @@ def test_sigkill_during_repeated_saves_never_leaves_a_partial_file(tmp_path):
             assert stray == target or (
                 stray.name.startswith(".m.json.") and stray.name.endswith(".tmp")
             )
+
+
+# -- fitted attributes a loaded model has (an ML engineer's trial: AttributeError) ---
+@pytest.mark.parametrize("classes", [2, 3])
+def test_load_restores_every_documented_fitted_attribute(tmp_path, classes):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((300, 4))
+    y = rng.integers(0, classes, 300)
+    m = LogisticRegression(penalty="l2", solver="lbfgs").fit(X, y)
+    m2 = logistic.load(logistic.save(m, tmp_path / "m.json"))
+    fitted = {k for k in vars(m) if k.endswith("_") and not k.startswith("_")}
+    assert fitted <= set(vars(m2))
+    assert m2.n_passes_ == m.n_passes_ and isinstance(m2.n_passes_, int)
+    assert m2.grad_max_norm_ == m.grad_max_norm_
+    assert m2.encoding_ is None and m2.fit_statistics_ is None
+
+
+def test_load_of_a_file_without_last_state_reads_the_history(ucla_model, tmp_path):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+
+    def drop(doc):
+        del doc["model"]["fitted"]["n_passes"], doc["model"]["fitted"]["grad_max_norm"]
+
+    _rewrite(p, drop)
+    m2 = logistic.load(p)
+    assert m2.n_passes_ == ucla_model.n_passes_
+    assert m2.grad_max_norm_ == ucla_model.grad_max_norm_
+    _rewrite(p, lambda doc: doc["model"].update(history=[]))
+    m3 = logistic.load(p)
+    assert m3.n_passes_ is None and m3.grad_max_norm_ is None
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "3", 2**63])
+def test_load_refuses_a_bad_pass_count(ucla_model, tmp_path, bad):
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, lambda doc: doc["model"]["fitted"].update(n_passes=bad))
+    with pytest.raises(lio.ModelFormatError, match=r"model\.fitted\.n_passes"):
+        logistic.load(p)

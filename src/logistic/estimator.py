@@ -158,6 +158,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         subsample fit is not counted; ``history_[0]`` records it).
     n_passes_ : int
         Passes over the full data (value, gradient or Hessian evaluations).
+        A loaded model has the file's (None where the file has neither it nor
+        a history), as it has ``grad_max_norm_``.
     converged_ : bool
     solver_ : str
     objective_ : float
@@ -180,7 +182,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         What ``summary()`` and ``inference()`` need without the data (the
         information matrix at the optimum, label sums, column moments; see
         :mod:`logistic.inference._stored`), kept after unpenalized and Firth
-        fits of at most 500 parameters; None otherwise.
+        fits of at most 500 parameters (a loaded model: the file's); None
+        otherwise.
 
     Examples
     --------

@@ -43,6 +43,8 @@ _FITTED_SCALARS = (
     "fit_status_",
     "penalty_l1_",
     "penalty_l2_",
+    "grad_max_norm_",
+    "n_passes_",
 )
 _FITTED_TYPES = {
     "converged": "bool",
@@ -52,6 +54,8 @@ _FITTED_TYPES = {
     "fit_status": "str",
     "penalty_l1": "number",
     "penalty_l2": "number",
+    "grad_max_norm": "number",
+    "n_passes": "count",
 }
 _MAX_COUNT = 2**62
 #: Longest ``model.fitted.fit_status`` (a solver's status text).
@@ -413,12 +417,15 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             if kind == "str"
             else isinstance(value, bool)
             if kind == "bool"
+            else _is_count(value)
+            if kind == "count"
             else _is_finite_number(value)
         )
         if not ok:
             raise _bad(
                 path,
-                f"field 'model.fitted.{key}' must be a {kind} or null, got "
+                f"field 'model.fitted.{key}' must be a "
+                f"{'non-negative integer' if kind == 'count' else kind} or null, got "
                 f"{value!r:.60}",
             )
         if isinstance(value, str):
@@ -433,6 +440,9 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             "zero first row)",
         )
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
+    _last_state_from_history(model, fitted)
+    model.encoding_ = None  # a frame's or the CLI's text columns: set below
+    model.fit_statistics_ = None  # kept statistics: set by io.load
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
         from ._cv import cross_validation_from_dict
 
@@ -451,6 +461,28 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             )
         mark_fitted_on_counts(model, grouped)
     return model
+
+
+def _is_count(value: Any) -> bool:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 0 <= value <= _MAX_COUNT
+    )
+
+
+def _last_state_from_history(model: Any, fitted: dict[str, Any]) -> None:
+    """``grad_max_norm_`` and ``n_passes_`` of a file that does not record
+    them in ``model.fitted`` (written before they were saved): the last
+    history entry's, as every solver's ``_record`` ends on the final state;
+    None without a history."""
+    last = model.history_[-1] if model.history_ else {}
+    if "grad_max_norm" not in fitted:
+        value = last.get("grad_max_norm")
+        model.grad_max_norm_ = None if value is None else float(value)
+    if "n_passes" not in fitted:
+        value = last.get("n_passes")
+        model.n_passes_ = None if value is None else int(value)
 
 
 def _check_fitted_text(key: str, value: str, path: str) -> None:
