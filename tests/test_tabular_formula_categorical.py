@@ -89,3 +89,14 @@ def test_python_keyword_inside_c_is_refused_naming_the_column(workdir, capsys):
     )
     assert code == 65
     assert "column 'for' is a Python keyword" in err and "invalid syntax" not in err
+
+
+def test_offset_in_a_formula_is_refused_pointing_to_the_offset_option(workdir, capsys):
+    """R's ``y ~ x + offset(z)``: formulas here hold terms only; the refusal
+    names the option that takes an offset (a statistician's trial)."""
+    _write(workdir / "o.csv")
+    code, _, err = run_cli(
+        capsys, ["fit", "o.csv", "--formula", "y ~ code + offset(x1)", "-o", "o.json"]
+    )
+    assert code != 0 and not (workdir / "o.json").exists()
+    assert "calls offset()" in err and "--offset COLUMN" in err

@@ -155,10 +155,15 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
             arg = _convert(_call_argument(node, name, text), text, depth + 1)
             return {"op": FUNCTIONS[name], "arg": arg}
         shown = name if name is not None else ast.unparse(node.func)
+        hint = (
+            "; an offset is not a term: give its column as --offset COLUMN"
+            if name == "offset"
+            else ""
+        )
         raise TermError(
             f"{text!r} calls {shown}(), which formulas may not use; allowed: "
             "C(column), I(...), center(...), scale(...), "
-            f"{', '.join(sorted(FUNCTIONS))}"
+            f"{', '.join(sorted(FUNCTIONS))}{hint}"
         )
     what = (
         f"operator {type(node.op).__name__} is"
