@@ -260,6 +260,9 @@ def test_influence_and_margins_of_the_reduced_model():
         me.margeff_se[["x1", "x2", "x4"]], ref.margeff_se, rtol=1e-5
     )
     assert np.isnan(me.margeff["x3"]) and np.isnan(me.margeff_se["x3"])
+    # the text table writes the aliased row as the coefficient table does
+    row = next(line for line in me.summary().splitlines() if line.startswith("x3 "))
+    assert row.split()[1:] == ["NA"] * 6 and "nan" not in me.summary()
 
 
 def test_predict_interval_on_rows_off_the_dependency_uses_the_reduced_model():

@@ -193,11 +193,16 @@ class MarginalEffects:
     def _row_lines(
         t: WaldTable, label: list[str], width: int, start: int = 0
     ) -> list[str]:
-        """One line per label for entries ``start, start + 1, …`` of ``t``."""
+        """One line per label for entries ``start, start + 1, …`` of ``t``; an
+        effect of an aliased column (no estimate: NaN) reads ``NA`` throughout,
+        as its row in the coefficient table."""
         return [
             f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
             f"{t.zvalues[i]:>8.3f} {t.pvalues[i]:>8.3f} "
             f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
+            if np.isfinite(t.params[i])
+            else f"{name:<{width}} {'NA':>13} {'NA':>10} {'NA':>8} {'NA':>8} "
+            f"{'NA':>10} {'NA':>10}"
             for i, name in enumerate(label, start)
         ]
 
