@@ -11,7 +11,30 @@ Conventions (owned here):
 
   which equals the Pearson χ² of the g × 2 table of observed and expected
   events and non-events; ``df = g - 2`` and ``p = P(χ²(df) > HL)``
-  (:func:`~logistic.inference._hypothesis.chi2_sf`).
+  (:func:`~logistic.inference._hypothesis.chi2_sf`). ``E_k`` and the
+  expected non-events ``n_k - E_k`` are sums of ``s p̂`` and ``s (1 - p̂)``
+  over the rows (no cancellation in ``n_k - E_k`` when ``p̂`` is near 1).
+* **Groups of fitted probability exactly 0 or 1.** When every ``p̂`` of a
+  group is exactly 0 (``E_k = 0``) or exactly 1 (``E_k = n_k``), the
+  group's variance ``E_k (1 - E_k / n_k)`` is 0 and its term is ``0/0`` as
+  written (R's ``ResourceSelection::hoslem.test``, which sums ``(O - E)² /
+  E`` over the cells, returns NaN there). Such a group is decided by its
+  limit as its probabilities approach 0 (or 1): when ``O_k = E_k`` (no event
+  in a group of ``p̂ = 0``, no non-event in one of ``p̂ = 1``) the term is
+  ``(O - E)² / var`` with ``O - E = -E`` (or ``n - E``), which tends to 0,
+  so it contributes 0 (DescTools' ``HosmerLemeshowTest`` drops the 0/0
+  cells, the same value); when ``O_k ≠ E_k`` the model gives observed rows
+  probability 0, the term tends to infinity, and the statistic is ``inf``
+  with ``p = 0`` (the data are impossible under the fitted probabilities).
+  ``df`` still counts the group, so the statistic is continuous in ``p̂``.
+  Probabilities of exactly 0 or 1 come from (quasi-)separated fits (a
+  logit beyond about ±37 rounds ``σ`` to 1, R's glm warns "fitted
+  probabilities numerically 0 or 1 occurred"), whose estimates are not
+  maximum-likelihood ones, and such groups carry no variance: the
+  ``χ²(g - 2)`` reference, derived for fitted probabilities away from 0 and
+  1 (expected counts not small), is then doubtful. The result's ``note``
+  says so, naming the groups, and a :class:`PerfectSeparationWarning` is
+  issued. A NaN is never returned.
 * **Grouping rule.** Group ``k`` holds the rows with ``c_{k-1} < p̂ ≤ c_k``
   for cut points ``c_k`` (so tied ``p̂`` always share a group); empty groups
   are dropped. The cut points are quantiles of ``p̂``:
@@ -48,6 +71,7 @@ Conventions (owned here):
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -55,7 +79,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels_xp, _math
-from .._exceptions import InvalidParameterError
+from .._exceptions import InvalidParameterError, PerfectSeparationWarning
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._hypothesis import chi2_sf
@@ -159,6 +183,10 @@ class HosmerLemeshowResult:
         Largest fitted probability of each group (Stata's ``Prob`` column).
     count, observed_1, expected_1, observed_0, expected_0 : ndarray of shape (groups,)
         Weighted rows, observed and expected events (1) and non-events (0).
+    note : str or None
+        Set when some group's fitted probabilities are all exactly 0 or 1:
+        which groups, what they contribute (0, or an infinite statistic) and
+        why the χ² reference is then doubtful (see the module docstring).
     """
 
     statistic: float
@@ -172,6 +200,7 @@ class HosmerLemeshowResult:
     expected_1: FloatArray = field(repr=False)
     observed_0: FloatArray = field(repr=False)
     expected_0: FloatArray = field(repr=False)
+    note: str | None = None
 
     def table(self) -> list[dict[str, float]]:
         """One dict a group: ``group``, ``prob`` (the cut point), ``obs_1``,
@@ -201,10 +230,11 @@ class HosmerLemeshowResult:
         return pd.DataFrame(self.table()).set_index("group")
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"Hosmer-Lemeshow chi2({self.df}) = {self.statistic:.4f}, "
             f"p = {self.pvalue:.4g} ({self.groups} groups, method={self.method!r})"
         )
+        return text if self.note is None else f"{text}\nNote: {self.note}"
 
 
 def _first_bad(values: FloatArray, ok: Any) -> str:
@@ -307,6 +337,16 @@ def hosmer_lemeshow(
     Returns
     -------
     HosmerLemeshowResult
+        Its ``note`` is set when a group's fitted probabilities are all
+        exactly 0 or 1: such a group adds 0 when its observed counts equal
+        the expected ones, and makes the statistic infinite (p = 0)
+        otherwise (see the module docstring).
+
+    Warns
+    -----
+    PerfectSeparationWarning
+        With that note: fitted probabilities of exactly 0 or 1 come from
+        separated data, where the test's chi-square reference is doubtful.
 
     Examples
     --------
@@ -361,11 +401,8 @@ def hosmer_lemeshow(
     last = np.searchsorted(group, np.arange(n_bins), side="right") - 1
     used = count > 0
     top = p[last[used]]
-    count, obs1, exp1 = count[used], obs1[used], exp1[used]
-    exp0 = count - exp1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = (obs1 - exp1) ** 2 / (exp1 * exp0 / count)
-    statistic = float(np.sum(terms))
+    exp0 = _group_sums(group, s * (1.0 - p), n_bins)
+    count, obs1, exp1, exp0 = count[used], obs1[used], exp1[used], exp0[used]
     n_groups = int(used.sum())
     if n_groups < 3:
         raise InvalidParameterError(
@@ -373,8 +410,14 @@ def hosmer_lemeshow(
             f"probabilities (df >= 1); proba has {np.unique(p).size} distinct "
             f"value(s), which make {n_groups} group(s)"
         )
+    terms, note = _hl_terms(count, obs1, exp1, exp0)
+    statistic = float(np.sum(terms))
     df = (n_groups if method == "stata" else g) - 2
-    pvalue = float(chi2_sf(statistic, df)) if df > 0 else float("nan")
+    pvalue = float(chi2_sf(statistic, df))  # df >= 1: 3 groups or more
+    if note is not None:
+        warnings.warn(
+            f"Hosmer-Lemeshow test: {note}", PerfectSeparationWarning, stacklevel=2
+        )
     return HosmerLemeshowResult(
         statistic,
         df,
@@ -387,7 +430,74 @@ def hosmer_lemeshow(
         exp1,
         count - obs1,
         exp0,
+        note,
     )
+
+
+def _hl_terms(
+    count: FloatArray, obs1: FloatArray, exp1: FloatArray, exp0: FloatArray
+) -> tuple[FloatArray, str | None]:
+    """Each group's ``(O - E)² / (E (1 - E/n))``, and the note on groups whose
+    fitted probabilities are all exactly 0 or 1 (``E = 0`` or ``E = n``):
+    their term is its limit, 0 when the observed counts equal the expected
+    ones and infinite otherwise (see the module docstring)."""
+    diff = obs1 - exp1
+    zero, one = exp1 == 0, exp0 == 0
+    events = zero & (obs1 != 0)  # events where every p̂ is 0
+    non_events = one & (count - obs1 != 0)  # non-events where every p̂ is 1
+    impossible = events | non_events
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # (d/E1)(d/E0) n: no underflow of E1 E0 or d² for tiny expected counts
+        terms = (diff / exp1) * (diff / exp0) * count
+    terms = np.where(zero | one, np.where(impossible, np.inf, 0.0), terms)
+    if not (zero | one).any():
+        return terms, None
+    present = [(mask, v) for mask, v in ((zero, 0), (one, 1)) if mask.any()]
+    flat = [
+        f"{_groups_named(np.flatnonzero(mask) + 1)} "
+        + ("are " if k == 0 else "")
+        + f"all exactly {v}"
+        for k, (mask, v) in enumerate(present)
+    ]
+    note = (
+        f"the fitted probabilities of {' and those of '.join(flat)} (the mark of "
+        "a fit to separated or quasi-separated data, whose estimates are not "
+        "maximum-likelihood ones). "
+    )
+    if impossible.any():
+        held = [
+            f"{_groups_named(np.flatnonzero(mask) + 1)} "
+            f"hold{'' if mask.sum() > 1 else 's'} {what}"
+            for mask, what in (
+                (events, "events at probability 0"),
+                (non_events, "non-events at probability 1"),
+            )
+            if mask.any()
+        ]
+        note += (
+            f"{' and '.join(held).capitalize()}: outcomes the fitted "
+            "probabilities make impossible, so the statistic is infinite and "
+            "p = 0. "
+        )
+    else:
+        several = int((zero | one).sum()) > 1
+        note += (
+            "Their observed counts equal the expected ones, so they add 0 "
+            "(the limit of their terms). "
+            if several
+            else "Its observed counts equal the expected ones, so it adds 0 "
+            "(the limit of its term). "
+        )
+    return terms, note + (
+        "Such groups have no variance, and the test's chi-square reference "
+        "assumes fitted probabilities away from 0 and 1: its p-value is doubtful"
+    )
+
+
+def _groups_named(numbers: Any) -> str:
+    """``group 3`` or ``groups 1, 2``."""
+    listed = ", ".join(str(int(k)) for k in numbers)
+    return f"group{'s' if len(numbers) > 1 else ''} {listed}"
 
 
 # -- deviance and Pearson tests -------------------------------------------------------

@@ -5,18 +5,24 @@ PNG images embedded as ``data:`` URIs, styles inline, every text escaped.
 Sections: header (model, data), metrics, summary table, ROC, precision-recall,
 calibration (annotated with the Hosmer–Lemeshow test, whose table of groups
 follows the calibration table), coefficients with 95% intervals (when the
-model file stores a covariance), convergence history (objective and gradient
-norm per iteration), the most influential rows (Cook's distance, leverage,
-Pearson residual; or why they are absent) and, when the strength was
-cross-validated (``logistic fit --cv``), the coefficient path and the CV
+rows carry them: ``ci_low``/``ci_high``), convergence history (objective and
+gradient norm per iteration), the most influential rows (Cook's distance,
+leverage, Pearson residual; or why they are absent) and, when the strength
+was cross-validated (``logistic fit --cv``), the coefficient path and the CV
 curve with the best and 1-SE points marked. The model checks' conventions
-are in :mod:`._diagnostics`. A model of more than two classes
-(:func:`build_multiclass_report`) gets its own metrics (log loss, accuracy,
-per-class and macro ROC AUC, the K x K confusion matrix), the per-class
-coefficients, one ROC curve per class against the rest and the convergence
-history; the parts defined for P(positive) of two classes (precision-recall,
-calibration, Hosmer–Lemeshow, influential rows) are left out, and the
-report says why. matplotlib is imported only when a report is
+are in :mod:`._diagnostics`. A coefficient row whose ``estimate`` is None is
+an aliased column (R's NA, :mod:`logistic.inference._aliased`): the summary
+table writes ``NA`` in each of its cells, R's note on singularities stands
+above the table, and the coefficient plot draws the other terms and names it
+(:func:`._figures.coefficients_figure`). A Hosmer–Lemeshow result with a
+``note`` (groups of fitted probability exactly 0 or 1) has the note under
+its sentence, and an infinite statistic is written ``∞``. A model of more
+than two classes (:func:`build_multiclass_report`) gets its own metrics (log
+loss, accuracy, per-class and macro ROC AUC, the K x K confusion matrix), the
+per-class coefficients, one ROC curve per class against the rest and the
+convergence history; the parts defined for P(positive) of two classes
+(precision-recall, calibration, Hosmer–Lemeshow, influential rows) are left
+out, and the report says why. matplotlib is imported only when a report is
 built.
 """
 
@@ -90,6 +96,7 @@ def build_report(
     influence: InfluenceSection | None = None,
     hl_groups: int = 10,
     weights: str | None = None,
+    coefficient_note: str | None = None,
 ) -> str:
     """The report as one HTML string (see the module docstring).
 
@@ -101,6 +108,9 @@ def build_report(
     (``df = g - 2`` on the training rows, ``df = g`` on other rows).
     ``hl_groups``: the test's number of groups. ``weights``: the name of the
     column weighting the rows (said above the metrics).
+    ``coefficient_note`` (such as R's note on singularities) is shown above
+    the summary table; without it, aliased rows (``estimate`` None) get R's
+    note naming them.
     """
     from .. import metrics as M
     from . import _figures as F
@@ -131,12 +141,12 @@ def build_report(
         ),
         _img(
             F.coefficients_png(coefficients),
-            "Coefficients with 95% confidence intervals"
-            if coefficients and "ci_low" in coefficients[0]
-            else "Coefficients (the model file stores no covariance: no intervals)",
+            _coefficients_caption(coefficients),
             "coefficients",
         ),
     ]
+    if coefficient_note is None:
+        coefficient_note = _singularities(coefficients)
     if cross_validation is not None:
         from ._cv_figures import cv_section
 
@@ -174,7 +184,8 @@ def build_report(
         f"<h2>Metrics</h2>{_weights_line(weights)}{_table(scores, 'metrics')}"
         f"<p>Confusion matrix at threshold {metrics['threshold']:g}:</p>"
         f"{_table(confusion, 'confusion')}"
-        f"<h2>Summary</h2>{_table(coefficients, 'summary')}"
+        f"<h2>Summary</h2>{_note(coefficient_note)}"
+        f"{_table(_na_rows(coefficients), 'summary')}"
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
         "<h2>Calibration "
         f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
@@ -262,6 +273,42 @@ def build_multiclass_report(
     )
 
 
+def _aliased_terms(coefficients: list[dict[str, Any]]) -> list[str]:
+    """The terms of the aliased rows (``estimate`` None, R's NA)."""
+    return [str(r["term"]) for r in coefficients if r.get("estimate") is None]
+
+
+def _singularities(coefficients: list[dict[str, Any]]) -> str | None:
+    """R's note on the aliased rows, or None without any."""
+    aliased = _aliased_terms(coefficients)
+    if not aliased:
+        return None
+    from ..inference._aliased import singularity_note
+
+    return singularity_note(aliased)
+
+
+def _na_rows(coefficients: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with ``NA`` in every cell of an aliased row, as R prints it."""
+    return [
+        r
+        if r.get("estimate") is not None
+        else {k: v if k == "term" else "NA" for k, v in r.items()}
+        for r in coefficients
+    ]
+
+
+def _coefficients_caption(coefficients: list[dict[str, Any]]) -> str:
+    aliased = _aliased_terms(coefficients)
+    if any(r.get("ci_low") is not None for r in coefficients):
+        text = "Coefficients with 95% confidence intervals"
+    else:
+        text = "Coefficients (the model file stores no covariance: no intervals)"
+    if aliased:
+        text += f"; not drawn: {', '.join(aliased)} (aliased, NA)"
+    return text
+
+
 def _note(text: str | None) -> str:
     """A warning paragraph (nothing when ``text`` is None)."""
     if not text:
@@ -307,7 +354,15 @@ def _hl_label(hl: Any, training: bool | None = None) -> str:
     if hl is None:
         return ""
     df, p = _hl_df(hl, training)
-    return f"Hosmer–Lemeshow χ²({df}) = {hl.statistic:.2f}, p = {p:.3g}"
+    text = f"Hosmer–Lemeshow χ²({df}) = {_statistic(hl.statistic, 2)}, p = {p:.3g}"
+    if hl.note:  # groups of fitted probability 0 or 1
+        text += "\nfitted probabilities of 0 or 1: p doubtful"
+    return text
+
+
+def _statistic(value: float, decimals: int) -> str:
+    """A χ² statistic with ``decimals`` decimals, ``∞`` when infinite."""
+    return "∞" if np.isinf(value) else f"{value:.{decimals}f}"
 
 
 def _hl_section(
@@ -332,7 +387,8 @@ def _hl_section(
     )
     if training is False:
         text = (
-            f"chi2 = {hl.statistic:.4f} on {hl.groups} degrees of freedom (groups), "
+            f"chi2 = {_statistic(hl.statistic, 4)} on {hl.groups} degrees of "
+            "freedom (groups), "
             f"p = {outsample:.4g}; {rule} These rows are not the rows the model was "
             "fitted on, so df = groups (Stata's outsample); df = groups - 2 would "
             f"give p = {hl.pvalue:.4g}."
@@ -345,14 +401,19 @@ def _hl_section(
             f"other rows use df = groups (Stata's outsample): p = {outsample:.4g}."
         )
         text = (
-            f"chi2 = {hl.statistic:.4f} on {hl.df} degrees of freedom (groups - 2), "
+            f"chi2 = {_statistic(hl.statistic, 4)} on {hl.df} degrees of freedom "
+            "(groups - 2), "
             f"p = {hl.pvalue:.4g}; {rule} {where}"
         )
     text += (
         " A small p-value means the predicted and observed event counts differ "
         "more than chance allows."
     )
-    return f"{head}<p>{html.escape(text)}</p>{_table(hl.table(), 'hosmer-lemeshow')}"
+    note = ""
+    if hl.note:  # groups of fitted probability 0 or 1
+        note = f'<p id="hosmer-lemeshow-note">Note: {html.escape(hl.note)}.</p>'
+    table = _table(hl.table(), "hosmer-lemeshow")
+    return f"{head}<p>{html.escape(text)}</p>{note}{table}"
 
 
 def _influence_section(section: InfluenceSection | None) -> str:

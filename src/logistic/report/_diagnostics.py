@@ -4,7 +4,9 @@ Conventions (owned here):
 
 * **Hosmer–Lemeshow** on the report's rows (labels, logits and weights as
   scored), 10 groups by default, by Stata's rule
-  (:func:`logistic.inference.hosmer_lemeshow`). Its ``df = g - 2`` holds for
+  (:func:`logistic.inference.hosmer_lemeshow`; groups of fitted probability
+  exactly 0 or 1 come with the result's ``note``, shown under the test, not
+  as a warning). Its ``df = g - 2`` holds for
   the rows the model was fitted on; on other rows the right reference is
   ``df = g`` (Stata's ``estat gof, outsample``). Whether the rows are the
   training rows is known from the influence check below
@@ -76,13 +78,19 @@ def hosmer_lemeshow_of(
     y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None, groups: int = 10
 ) -> Any:
     """The Hosmer–Lemeshow test (``groups`` groups, Stata's rule) of the scored
-    rows, or None when fewer than three groups can be formed."""
-    from .._exceptions import InvalidParameterError
+    rows, or None when fewer than three groups can be formed. Groups of fitted
+    probability exactly 0 or 1 give no warning here: the result's ``note``
+    says what they mean, and the report prints it beside the test."""
+    import warnings
+
+    from .._exceptions import InvalidParameterError, PerfectSeparationWarning
     from ..inference import hosmer_lemeshow
 
     proba = sigmoid(np.asarray(z, dtype=np.float64))
     try:
-        return hosmer_lemeshow(y, proba, sample_weight, groups=groups)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PerfectSeparationWarning)
+            return hosmer_lemeshow(y, proba, sample_weight, groups=groups)
     except InvalidParameterError:  # fewer than three groups (y, proba are valid)
         return None
 

@@ -19,6 +19,11 @@ Rows are never rescaled one by one: a per-row scale would draw different
 effects alike. To compare effects across terms, the note points to
 standardized columns (Gelman 2008, "Scaling regression inputs by dividing by
 two standard deviations").
+
+Aliased terms (rows whose ``estimate`` is None: R's NA, a column exactly
+collinear with earlier ones) have no estimate to draw: the plot draws the
+other terms, with the reduced model's intervals, and a note under it names
+the aliased ones.
 """
 
 from __future__ import annotations
@@ -160,14 +165,25 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
     """Estimates (and 95% intervals with ``ci_low``/``ci_high``) of the
     summary rows but the intercept, one row a term, on one log-odds axis:
     linear, or symmetric-log when terms differ by orders of magnitude (see
-    the module docstring)."""
+    the module docstring). Aliased rows (``estimate`` None) are not drawn;
+    a note names them."""
+    aliased = [str(r["term"]) for r in rows if r["estimate"] is None]
+    rows = [r for r in rows if r["estimate"] is not None]
     rows = [r for r in rows if r["term"] != "Intercept"] or rows
     est = np.array([r["estimate"] for r in rows], dtype=float)
-    has_ci = "ci_low" in rows[0]
+    has_ci = bool(rows) and rows[0].get("ci_low") is not None
     lo = np.array([r["ci_low"] for r in rows], dtype=float) if has_ci else est
     hi = np.array([r["ci_high"] for r in rows], dtype=float) if has_ci else est
     t = symlog_threshold(lo, hi)
     note = [] if t is None else _scale_note(t)
+    if aliased:
+        them = "it" if len(aliased) == 1 else "them"
+        note += textwrap.wrap(
+            f"Not drawn: {', '.join(aliased)}, aliased (NA: exactly collinear "
+            "with earlier columns, not estimable); the others are the estimates "
+            f"of the model without {them}, as R's glm.",
+            100,
+        )
     height = max(2.5, 0.35 * len(rows) + 1.2) + 0.15 * len(note)
     fig = _figure(6.0, height)
     ax = fig.subplots()
@@ -191,6 +207,7 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
         ax.set_xlabel(
             f"coefficient (log-odds; symmetric log scale, linear within ±{t:g})"
         )
+    if note:
         fig.supxlabel("\n".join(note), fontsize=8, ha="left", x=0.02)
     # a figure title is centred on the whole figure, so long term names on the
     # left never push it off the edge (an axes title would be clipped)
