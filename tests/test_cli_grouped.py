@@ -189,3 +189,19 @@ def test_score_refuses_a_model_fitted_on_counts(grouped_file, capsys):
         in_memory.score(X, s)
     labels = (s > n / 2).astype(int)  # a 0/1 refit of the same object scores
     assert 0.0 < in_memory.fit(X, labels).score(X, labels) <= 1.0
+
+
+@pytest.mark.parametrize("by", [BY_TRIALS, BY_CBIND])
+def test_a_group_without_trials_is_named_by_its_line(grouped_file, capsys, by):
+    """A row of 0 trials (cbind: 0 successes and 0 failures) is refused naming
+    the file line, as rows of too many successes are (the library's message
+    gave a row index from 0)."""
+    workdir, _ = grouped_file
+    lines = (workdir / "g.csv").read_text().splitlines()
+    a, b = lines[3].split(",")[:2]
+    lines[3] = f"{a},{b},0,0,0"  # file line 4
+    (workdir / "g.csv").write_text("\n".join(lines) + "\n")
+    code, out, err = run_cli(capsys, ["fit", "g.csv", "-o", "m.json", *by])
+    assert code == EX_DATAERR and out == ""
+    assert err.startswith("error: g.csv: 0 trials at line 4 (1 such row(s)")
+    assert not (workdir / "m.json").exists()

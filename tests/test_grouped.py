@@ -122,8 +122,8 @@ def test_sample_weight_multiplies_groups():
 @pytest.mark.parametrize(
     "y,trials,match",
     [
-        ([1, 5, 2], [3, 4, 2], r"exceeds trials at row 1: 5 > 4"),
-        ([1, 0, 2], [3, 0, 2], r"trials must be > 0 on every row; row 1 has 0"),
+        ([1, 5, 2], [3, 4, 2], r"exceeds trials at row 1 \(an index from 0\): 5 > 4"),
+        ([1, 0, 2], [3, 0, 2], r"trials must be > 0 on every row; row 1 \(an index from 0\) has 0"),
         ([1, -1, 2], [3, 3, 2], r"Negative values in y \(successes"),
         ([0, 0, 0], [3, 3, 2], r"no success"),
         ([3, 3, 2], [3, 3, 2], r"no failure"),

@@ -143,14 +143,15 @@ def _counts(y: Any, trials: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     if bad.size:
         i = int(bad[0])
         raise DataValidationError(
-            f"trials must be > 0 on every row; row {i} has {t[i]:g} "
+            f"trials must be > 0 on every row; row {i} (an index from 0) has {t[i]:g} "
             f"({bad.size} such row(s)); drop groups without trials"
         )
     over = np.flatnonzero(k > t)
     if over.size:
         i = int(over[0])
         raise DataValidationError(
-            f"y (successes) exceeds trials at row {i}: {k[i]:g} > {t[i]:g} "
+            f"y (successes) exceeds trials at row {i} (an index from 0): {k[i]:g} > "
+            f"{t[i]:g} "
             f"({over.size} such row(s)); y counts successes out of trials"
         )
     return k, t

@@ -49,4 +49,11 @@ def grouped_counts(
         raise DataValidationError(
             f"{raw.path}: every row has 0 trials ({where}); no data to fit"
         )
+    empty = trials == 0
+    if empty.any():
+        i = int(np.argmax(empty))
+        raise DataValidationError(
+            f"{raw.path}: 0 trials at {position(raw, i)} ({int(empty.sum())} such "
+            f"row(s), {where}); a group needs at least one trial: drop those rows"
+        )
     return successes, trials
