@@ -1,4 +1,4 @@
-"""``logistic summary``: what a model file holds, without the data.
+"""``logistic summary``: what a model file holds; given DATA, its inference on them.
 
 With ``--odds-ratios`` the coefficient table becomes the odds-ratio table of
 :mod:`logistic.inference._odds` (``exp(coef)``, delta-method standard error,
@@ -7,12 +7,18 @@ estimates and the covariance matrix stored in the file; ``--level`` sets the
 coverage of either table's intervals (default 0.95; ``1 - level`` is the
 ``alpha`` of the library's ``conf_int``). ``--level``, not ``--alpha``:
 ``fit --alpha`` is the penalty strength, and one option name means one thing
-in this CLI. Profile-likelihood intervals
-need the training data, which this command does not read
-(``LogisticRegression.summary(X, y, odds_ratios="profile")`` in Python).
+in this CLI. Profile-likelihood intervals of a maximum-likelihood fit are
+not offered here (``LogisticRegression.summary(X, y, odds_ratios="profile")``
+in Python); a Firth fit gets them given DATA.
 A model fitted on grouped counts also gets the deviance and Pearson
 goodness-of-fit tests from the statistics stored in the file
 (:mod:`logistic.inference._goodness`; not shown for 0/1 data).
+
+Given the training file as DATA, the table is the library's inference on its
+rows (``--cov-type``, ``--cluster``; Firth: logistf's tests and intervals),
+and ``--json`` adds it to the file's description as ``inference``
+(:mod:`._summary_json`, which also derives the statistics line of a file
+saved from Python).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from ._render import (
     penalty_note,
     penalty_summary,
 )
+from ._summary_json import data_inference, inference_dict, stored_statistics
 
 OddsRatios = Annotated[
     bool,
@@ -105,14 +112,11 @@ def _check_options(
     from ._training_rows import check_cluster_option
 
     robust = cov_type not in (None, "nonrobust") or cluster is not None
-    if json_out and (data is not None or robust):
+    if json_out and data is None and robust:
         raise CLIError(
-            "--json with "
-            + ("DATA" if data is not None else "--cov-type/--cluster")
-            + ": the JSON summary describes the model file only (its stored "
-            "covariance); leave "
-            + ("DATA" if data is not None else "--cov-type and --cluster")
-            + " out, or drop --json for the inference table",
+            "--json with --cov-type/--cluster: the robust table is a pass over the "
+            "training rows; pass the training file as DATA (logistic summary MODEL "
+            "DATA --cov-type TYPE --json), or leave them out for the file's table",
             EX_USAGE,
         )
     if cov_type is not None and cov_type not in COV_TYPES:
@@ -142,34 +146,6 @@ def _check_options(
             "leave DATA out for the estimates, or refit with --penalty none",
             EX_USAGE,
         )
-
-
-def _data_table(mf: Any, model: Path, data: Path, options: dict[str, Any]) -> str:
-    """The inference summary of the model on its training ``data`` (read and
-    checked as ``logistic margins`` does), at ``options``' cov_type, cluster,
-    alpha and odds_ratios."""
-    from ._common import require_inputs
-    from ._training_rows import check_model, not_training_data, training_rows
-
-    cov_type, cluster = options["cov_type"], options["cluster"]
-    require_inputs(data=data, model=model)
-    check_model(mf, model, "summary with DATA")
-    rows = training_rows(mf, data, cluster, quiet=True)
-    # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
-    kind = (mf.training or {}).get("sample_weight_kind", "frequency")
-    from .._exceptions import DataValidationError, InvalidParameterError
-
-    try:
-        results = mf.model.inference(rows.X, rows.y, rows.sample_weight, rows.offset,
-                                     cov_type=cov_type, groups=rows.groups,
-                                     sample_weight_kind=kind)  # fmt: skip
-        summary = results.summary(options["alpha"], odds_ratios=options["odds"])
-    except InvalidParameterError as exc:
-        raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
-    except DataValidationError as exc:
-        not_training_data(exc, data, model, "summary with DATA")
-        raise
-    return str(summary.as_text())
 
 
 def alpha_of(level: float) -> float:
@@ -358,7 +334,8 @@ def summary(
 
     With DATA (the training file), the table is the library's inference
     summary: --cov-type HC0|HC1|cluster --cluster COL for robust standard
-    errors, and Firth fits get penalized LR p-values and profile intervals.
+    errors, and Firth fits get penalized LR p-values and profile intervals;
+    with --json its numbers, statistics and notes are in 'inference'.
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
@@ -377,6 +354,9 @@ def summary(
     mf = load_model_file(str(model))
     _check_options(mf, model, data, json_out, cov_type, cluster)
     attach_statistics(mf, str(model))
+    derived = stored_statistics(mf, str(model))
+    if derived is not None:  # a file saved from Python: from its fit_statistics
+        mf.training = {**(mf.training or {}), "statistics": derived}
     multiclass = is_multiclass(mf.model)
     inference = _rrr_inference(mf, model) if multiclass and odds_ratios else None
     info = summary_dict(mf, alpha)
@@ -388,14 +368,16 @@ def summary(
     gof = goodness_of_fit_dict(info)
     if gof is not None:
         info["goodness_of_fit"] = gof
-    data_text = None  # the table on DATA, made before anything is printed
+    found = None  # the table on DATA, made before anything is printed
     if data is not None and not multiclass:
         options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
                    "odds": odds_ratios}  # fmt: skip
-        data_text = _data_table(mf, model, data, options)
+        found = data_inference(mf, model, data, options)
     if json_out:
         if level != 0.95 or odds_ratios:
             info["level"] = level
+        if found is not None and data is not None:
+            info["inference"] = inference_dict(found, data)
         typer.echo(json.dumps(info, indent=2, default=str))
         return
     console.print(
@@ -462,8 +444,8 @@ def summary(
             markup=False,
         )
     cov = _cov(mf)
-    if data_text is not None:
-        console.print(data_text, markup=False, soft_wrap=True)
+    if found is not None:
+        console.print(found.text(), markup=False, soft_wrap=True)
     elif inference is not None:  # relative-risk ratios per equation
         rrr = inference.summary(alpha, odds_ratios=True, estimates_only=alone)
         text = cli_notes(rrr, mf.model).as_text()

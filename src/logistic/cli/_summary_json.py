@@ -1,0 +1,297 @@
+"""``logistic summary MODEL DATA``: the inference on the training rows, as the
+text table and as the ``inference`` block of ``--json``; and the fit
+statistics of a model file saved from Python.
+
+Conventions (owned here):
+
+* The table on DATA is the library's: ``model.inference(rows, cov_type,
+  groups)`` on the training rows (read and checked as ``logistic margins``
+  reads them, :mod:`._training_rows`) and its
+  :class:`~logistic.inference.Summary` at the command's ``--level`` and
+  ``--odds-ratios``: one summary serves the text and the JSON, so the two
+  show the same numbers and the same notes. Warnings raised on the way are
+  printed on stderr (as ``warning:`` lines) and listed in the JSON's
+  ``warnings``.
+* The ``inference`` block (:func:`inference_dict`) keeps full precision.
+  Its rows have the keys of the file-only ``coefficients`` (``term``,
+  ``estimate``, ``std_error``, ``z``, ``p_value``, ``ci_low``, ``ci_high``:
+  always the Wald test and interval at ``--level``, on the covariance of
+  ``cov_type``) and ``aliased`` (true: every number null, R's ``NA``). When
+  the table shows logistf's penalized likelihood-ratio tests or profile
+  intervals (a Firth fit), the rows add ``lr_chi2``/``lr_p_value`` and
+  ``profile_ci_low``/``profile_ci_high``, and ``tests``/``intervals`` say what
+  the text table shows. ``--odds-ratios`` adds ``odds_ratios``: the same rows
+  on the odds-ratio scale (``exp`` of estimate and bounds, delta-method
+  ``std_error``; tests unchanged), keys ``odds_ratio`` for ``estimate``.
+* ``statistics`` are those the table's header shows, null where it shows
+  ``n/a`` (likelihood-based ones under sampling weights; LR test and pseudo
+  R² of a separated maximum-likelihood fit); a Firth fit's overall test is
+  logistf's penalized one (``llr_penalized``, ``llr_penalized_df``,
+  ``llr_penalized_pvalue``), its ``llr`` trio null, as the table shows it.
+* A number that is not finite (an unbounded profile limit, an odds ratio
+  that overflows) is null: JSON has no NaN or infinity.
+* A model file saved from Python keeps its fit's statistics as
+  ``training.fit_statistics`` (what ``load(path).inference()`` needs), not
+  the ``training.statistics`` that ``logistic fit`` writes;
+  :func:`stored_statistics` derives the latter from the former, so that the
+  file's summary shows the same statistics line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._codes import EX_USAGE, CLIError
+
+__all__ = ["DataInference", "data_inference", "inference_dict", "stored_statistics"]
+
+
+@dataclass
+class DataInference:
+    """The inference results on the training rows, their summary at the
+    command's options, and the warnings raised computing them."""
+
+    results: Any
+    summary: Any
+    options: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return str(self.summary.as_text())
+
+
+def data_inference(
+    mf: Any, model: Path, data: Path, options: dict[str, Any]
+) -> DataInference:
+    """The inference summary of the model on its training ``data`` (read and
+    checked as ``logistic margins`` does), at ``options``' cov_type, cluster,
+    alpha and odds."""
+    from .._exceptions import DataValidationError, InvalidParameterError
+    from ._common import collect_warnings, require_inputs, warn
+    from ._training_rows import check_model, not_training_data, training_rows
+
+    require_inputs(data=data, model=model)
+    check_model(mf, model, "summary with DATA")
+    rows = training_rows(mf, data, options["cluster"], quiet=True)
+    # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
+    kind = (mf.training or {}).get("sample_weight_kind", "frequency")
+    with collect_warnings() as messages:
+        try:
+            results = mf.model.inference(rows.X, rows.y, rows.sample_weight,
+                                         rows.offset, cov_type=options["cov_type"],
+                                         groups=rows.groups,
+                                         sample_weight_kind=kind)  # fmt: skip
+            summary = results.summary(options["alpha"], odds_ratios=options["odds"])
+        except InvalidParameterError as exc:
+            raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
+        except DataValidationError as exc:
+            not_training_data(exc, data, model, "summary with DATA")
+            raise
+    for message in messages:
+        warn(message)
+    return DataInference(results, summary, options, messages)
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a float, None when it is not finite."""
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _log(value: float) -> float | None:
+    """The coefficient-scale bound of an odds-ratio table's bound."""
+    return None if not value > 0.0 or math.isinf(value) else math.log(value)
+
+
+def inference_dict(found: DataInference, data: Path) -> dict[str, Any]:
+    """The ``inference`` block of ``summary MODEL DATA --json``."""
+    r, table, options = found.results, found.summary, found.options
+    alpha = options["alpha"]
+    odds = bool(options["odds"])
+    plr = table.columns[3] == "LR chi2"  # logistf's tests (a Firth fit)
+    profile = table.columns[5].startswith("profile")
+    coefficients, ratios = _rows(r, table, alpha, odds, (plr, profile))
+    block: dict[str, Any] = {
+        "data": str(data),
+        "method": r.method,
+        "cov_type": r.cov_type,
+        "cluster": options["cluster"],
+        "n_clusters": r.cov_info.get("n_groups"),
+        "sample_weight_kind": getattr(r, "sample_weight_kind", "frequency"),
+        "level": 1.0 - alpha,
+        "tests": "penalized_lr" if plr else "wald",
+        "intervals": "profile" if profile else "wald",
+        "statistics": _statistics(r, table.header),
+        "coefficients": coefficients,
+    }
+    if odds:
+        block["odds_ratios"] = ratios
+    block["notes"] = list(table.notes)
+    block["warnings"] = list(found.warnings)
+    return block
+
+
+def _rows(
+    r: Any, table: Any, alpha: float, odds: bool, kinds: tuple[bool, bool]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Coefficient rows and odds-ratio rows (see the module docstring); the
+    summary's own rows give the likelihood tests and profile bounds (on the
+    odds-ratio scale when ``odds``: their log is the coefficient's bound)."""
+    plr, profile = kinds
+    wald = r.wald_table(alpha)
+    aliased = set(getattr(table, "aliased", []))
+    keys: tuple[str, ...] = ("std_error", "z", "p_value", "ci_low", "ci_high")
+    keys += (("lr_chi2", "lr_p_value") if plr else ()) + (
+        ("profile_ci_low", "profile_ci_high") if profile else ()
+    )
+    coefficients, ratios = [], []
+    for i, (name, row) in enumerate(zip(r.term_names, table.rows, strict=True)):
+        if name in aliased:
+            empty = dict.fromkeys(keys)
+            coefficients.append({"term": name, "estimate": None, **empty,
+                                 "aliased": True})  # fmt: skip
+            ratios.append({"term": name, "odds_ratio": None, **empty, "aliased": True})
+            continue
+        coef = {"term": name, "estimate": float(wald.params[i]), **wald.row(i)}
+        if plr:
+            coef["lr_chi2"], coef["lr_p_value"] = float(row[3]), float(row[4])
+        if profile:
+            low, high = float(row[5]), float(row[6])
+            coef["profile_ci_low"] = _log(low) if odds else low
+            coef["profile_ci_high"] = _log(high) if odds else high
+        if odds:
+            ratios.append(_ratio_row(coef, (row[5], row[6]) if profile else None))
+        coefficients.append(
+            {k: _clean(v) for k, v in coef.items()} | {"aliased": False}
+        )
+    return coefficients, ratios
+
+
+def _exp(value: float | None) -> float | None:
+    """``exp(value)``, None when it overflows (or ``value`` is None)."""
+    return None if value is None or value > 709.0 else math.exp(value)
+
+
+def _ratio_row(coef: dict[str, Any], bounds: tuple[Any, Any] | None) -> dict[str, Any]:
+    """The odds-ratio row of coefficient row ``coef`` (:mod:`logistic.
+    inference._odds`' rule: ``exp`` of the estimate and of the Wald bounds,
+    the standard error ``exp(estimate) × std_error``, tests unchanged);
+    ``bounds``: the odds-ratio summary's profile bounds, kept as it shows them."""
+    ratio = _exp(coef["estimate"])
+    out: dict[str, Any] = {
+        "term": coef["term"],
+        "odds_ratio": ratio,
+        "std_error": None if ratio is None else ratio * coef["std_error"],
+        "z": coef["z"],
+        "p_value": coef["p_value"],
+        "ci_low": _exp(coef["ci_low"]),
+        "ci_high": _exp(coef["ci_high"]),
+    }
+    for key in ("lr_chi2", "lr_p_value"):
+        if key in coef:
+            out[key] = coef[key]
+    if bounds is not None:
+        out["profile_ci_low"], out["profile_ci_high"] = map(float, bounds)
+    return {k: _clean(v) for k, v in out.items()} | {"aliased": False}
+
+
+def _clean(value: Any) -> Any:
+    """A float as :func:`_number` gives it; anything else unchanged."""
+    return _number(value) if isinstance(value, float) else value
+
+
+#: Header labels of the summary (their start) → the statistics they show.
+_HEADER = (
+    ("Pseudo R-sq.", ("pseudo_rsquared",)),
+    ("LR chi2", ("llr", "llr_df")),
+    ("LLR p-value", ("llr_pvalue",)),
+    ("Penalized LR chi2", ("llr_penalized", "llr_penalized_df")),
+    ("PLR p-value", ("llr_penalized_pvalue",)),
+    ("AIC", ("aic",)),
+    ("BIC", ("bic",)),
+)
+
+
+def _shown(header: list[tuple[str, str]]) -> set[str]:
+    """The statistics of :data:`_HEADER` that the summary's ``header`` shows
+    as numbers (not ``n/a (...)`` or ``needs the data``)."""
+    shown: set[str] = set()
+    for label, value in header:
+        for start, names in _HEADER:
+            if label.startswith(start) and re.match(r"[<+-]?[0-9.]|nan|inf", value):
+                shown.update(names)
+    return shown
+
+
+def _statistics(r: Any, header: list[tuple[str, str]]) -> dict[str, Any]:
+    """The statistics the summary's header shows, at full precision; null
+    where it shows none (``n/a``)."""
+    shown = _shown(header)
+    firth = r.method == "Firth"
+    out: dict[str, Any] = {
+        "nobs": float(r.nobs),
+        "df_model": float(r.df_model),
+        "df_resid": float(r.df_resid),
+        "llf": _number(r.llf),
+        "llnull": _number(r.llnull),
+        "deviance": _number(r.deviance),
+        "null_deviance": _number(r.null_deviance),
+    }
+    for name in ("aic", "bic", "pseudo_rsquared", "llr", "llr_df", "llr_pvalue"):
+        if name not in shown:  # refused (sampling weights) or not shown
+            out[name] = None
+        else:
+            out[name] = _number(r.df_model if name == "llr_df" else getattr(r, name))
+    if firth:
+        out["llf_penalized"] = _number(r.llf_penalized)
+        penalized = ("llr_penalized", "llr_penalized_df", "llr_penalized_pvalue")
+        out.update(dict.fromkeys(penalized))
+        if "llr_penalized" in shown:  # computed (and cached) by the summary
+            stat, pvalue, df = r.llr_penalized
+            out.update(
+                zip(penalized, (_number(stat), df, _number(pvalue)), strict=True)
+            )
+    return out
+
+
+def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
+    """The ``training.statistics`` that ``logistic fit`` writes, derived from
+    the ``training.fit_statistics`` a model file saved from Python keeps
+    (:mod:`logistic.io._statistics`), as ``logistic.load(path).summary()``
+    computes them; None when the file already has them or keeps no
+    statistics (penalized fits, grouped counts, more than two classes: their
+    summaries read other fields)."""
+    from .._multiclass import is_multiclass
+    from ..io._statistics import KEY, statistics_from_dict
+
+    training, fitted = mf.training or {}, mf.model
+    kept = training.get(KEY)
+    if (
+        training.get("statistics")
+        or kept is None
+        or mf.covariance is None
+        or is_multiclass(fitted)
+        or (mf.encoding or {}).get("binomial")
+    ):
+        return None
+    import copy
+
+    from ..inference._model_interval import stored_covariance
+    from ._fit_statistics import statistics
+
+    fit_intercept = bool(fitted.fit_intercept)
+    matrix = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
+    stats = statistics_from_dict(kept, matrix, fit_intercept, path)
+    if stats is None:
+        return None
+    model = copy.copy(fitted)  # the file's model stays as read
+    model.fit_statistics_ = stats
+    try:
+        inference = model.inference()
+    except Exception:  # a singular information: no statistics shown, as before
+        return None
+    return statistics(inference) or None
