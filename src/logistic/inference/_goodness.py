@@ -26,11 +26,12 @@ Conventions (owned here):
   cells, the same value); when ``O_k ≠ E_k`` the model gives observed rows
   probability 0, the term tends to infinity, and the statistic is ``inf``
   with ``p = 0`` (the data are impossible under the fitted probabilities).
-  ``df`` still counts the group, so the statistic is continuous in ``p̂``.
-  Probabilities of exactly 0 or 1 come from (quasi-)separated fits (a
-  logit beyond about ±37 rounds ``σ`` to 1, R's glm warns "fitted
-  probabilities numerically 0 or 1 occurred"), whose estimates are not
-  maximum-likelihood ones, and such groups carry no variance: the
+  ``df`` still counts the group (as DescTools does), so probabilities that
+  reach 0 or 1 give the test of probabilities that come close to them.
+  Probabilities of exactly 0 or 1 come from (quasi-)separated fits (a logit
+  above about 37 rounds ``σ`` to 1, below about -745 to 0; R's glm warns
+  "fitted probabilities numerically 0 or 1 occurred"), whose estimates are
+  not maximum-likelihood ones, and such groups carry no variance: the
   ``χ²(g - 2)`` reference, derived for fitted probabilities away from 0 and
   1 (expected counts not small), is then doubtful. The result's ``note``
   says so, naming the groups, and a :class:`PerfectSeparationWarning` is
