@@ -102,7 +102,10 @@ def test_cli_separated_fit_prints_estimates_alone(iris_file, capsys):
         assert "std err" not in text and "P>|z|" not in text
         assert "Separation (quasi-complete): the MLE does not exist" in text
         assert "no standard errors. Use a penalty (--penalty l2)." in text
-        assert "Pseudo R-sq.         n/a (separation)" in text
+        # shown at the fit's stopping point (its supremum: statsmodels' Logit
+        # of virginica vs versicolor, setosa separated; test_separated_summary_lr)
+        assert "Pseudo R-sq.                   0.9639" in text
+        assert "evaluated where the fit stopped" in text
         rows = _block_rows(text, "versicolor vs setosa")
         assert [name for name, _ in rows][0] == "Intercept"
         assert all(len(cells) == 1 for _, cells in rows)  # the estimate alone
@@ -117,8 +120,8 @@ def test_cli_separated_fit_prints_estimates_alone(iris_file, capsys):
 
 def test_python_separated_summary_keeps_errors_under_the_note():
     """The Python summary of a separated fit keeps its (huge) standard errors,
-    as statsmodels' MNLogit prints them, under the note; the statistics a
-    separated fit does not have are n/a, as in the binary summary."""
+    as statsmodels' MNLogit prints them, under the note; its likelihood-ratio
+    statistics are shown where the fit stopped, as in the binary summary."""
     with open(IRIS, newline="") as f:
         rows = list(csv.DictReader(f))
     X = np.array([[float(v) for k, v in r.items() if k != "species"] for r in rows])
@@ -127,5 +130,5 @@ def test_python_separated_summary_keeps_errors_under_the_note():
         model = LogisticRegression().fit(X, y)
     text = model.summary().as_text()
     assert "std err" in text and "meaningless" in text
-    assert "LLR p-value          n/a (separation)" in text
+    assert "LLR p-value                 7.055e-64" in text  # test_separated_summary_lr
     assert "no finite MLE (separation)" in text

@@ -9,12 +9,14 @@ Convention (owned here):
   intercept first, then the features, as in the binary table (the results'
   arrays keep the objective's order, intercept last).
 * A fit whose MLE does not exist (``separation_`` complete or
-  quasi-complete) is shown as the binary summary shows one: the pseudo R²
-  and the LR test's p-value are ``n/a (separation)`` and ``Converged`` says
-  ``no finite MLE (separation)``; a note says why. ``estimates_only`` (the
-  command line's choice for such fits) prints the coefficients (or RRRs)
-  alone: standard errors of a point on a diverging path (~1e4 and more)
-  test nothing.
+  quasi-complete) is shown as the binary summary shows one: ``Converged``
+  says ``no finite MLE (separation)`` and a note says why; the pseudo R²
+  and the LR test's p-value are shown, evaluated where the fit stopped (the
+  log-likelihood tends to a finite supremum under separation), with the
+  note of :func:`logistic.inference._summary.separated_lr_note`.
+  ``estimates_only`` (the command line's choice for such fits) prints the
+  coefficients (or RRRs) alone: standard errors of a point on a diverging
+  path (~1e4 and more) test nothing.
 * A cluster covariance from no more clusters than parameters carries the
   note of :func:`logistic.inference._covariance.few_clusters`.
 """
@@ -24,15 +26,12 @@ from __future__ import annotations
 from typing import Any
 
 from ._covariance import few_clusters
-from ._summary import shown_name
+from ._summary import NO_FINITE_MLE, separated_lr_note, shown_name
 
 __all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
 
 #: ``separation_`` values under which the MLE does not exist.
 SEPARATED = ("complete", "quasi-complete")
-
-#: A header value that a separated fit does not have.
-NA_SEPARATION = "n/a (separation)"
 
 
 def equation_title(level: Any, reference: Any, target: str | None = None) -> str:
@@ -131,6 +130,9 @@ class MultinomialSummary:
                 )
                 + "Use a penalty."
             )
+            self.notes.append(
+                separated_lr_note(bool(r.converged), "Pseudo R-sq. and LLR p-value")
+            )
 
     def as_text(self) -> str:
         width = max(len(shown_name(row[0])) for _, rows in self.blocks for row in rows)
@@ -152,11 +154,11 @@ class MultinomialSummary:
 
 
 def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
-    """Fit statistics; those a separated fit does not have are ``n/a``."""
+    """Fit statistics; a separated fit's ``Converged`` says its MLE does not
+    exist."""
     cov = r.cov_type
     if r.cov_info.get("n_groups"):
         cov += f" ({r.cov_info['n_groups']} groups)"
-    na = NA_SEPARATION if separated else None
     return [
         ("No. observations", f"{r.nobs:g}"),
         ("Reference class", str(r.classes[0])),
@@ -164,9 +166,9 @@ def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
         ("Covariance type", cov),
         ("Log-likelihood", f"{r.llf:.4f}"),
         ("LL-null", f"{r.llnull:.4f}"),
-        ("Pseudo R-sq.", na or f"{r.pseudo_rsquared:.4f}"),
-        ("LLR p-value", na or f"{r.llr_pvalue:.4g}"),
+        ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
+        ("LLR p-value", f"{r.llr_pvalue:.4g}"),
         ("AIC", f"{r.aic:.2f}"),
         ("BIC", f"{r.bic:.2f}"),
-        ("Converged", "no finite MLE (separation)" if na else str(r.converged)),
+        ("Converged", NO_FINITE_MLE if separated else str(r.converged)),
     ]
