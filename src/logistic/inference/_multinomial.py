@@ -47,7 +47,11 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError, NumericalStabilityWarning
+from .._exceptions import (
+    InvalidParameterError,
+    NumericalStabilityWarning,
+    user_stacklevel,
+)
 from .._multiclass import not_supported
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of
@@ -96,6 +100,10 @@ class MultinomialStatistics:
     n_samples: int
     mean: FloatArray | None = None
     offset_mean: FloatArray | None = None
+    #: Rows whose sample weight is not a whole number, a float (None: not
+    #: counted, as in a model file that does not keep the count). Typed Any
+    #: because io builds this class from ``**`` a dict of optional arrays.
+    fractional: Any = None
 
 
 def collect_multinomial(
@@ -475,6 +483,7 @@ def multinomial_inference(
     if any(v is not None for v in data):
         fields, robust, backend = multinomial_from_data(model, data, cov_type, groups)
         given = MultinomialStatistics(**fields)
+        warn_fractional(model, given)
         return MultinomialInference(model, given, robust, backend)
     if cov_type != "nonrobust":
         raise InvalidParameterError(
@@ -497,7 +506,39 @@ def multinomial_inference(
             f"fit ({why}): pass X and y exactly as given to fit() (and "
             "sample_weight, offset), e.g. model.summary(X, y)"
         )
+    warn_fractional(model, stats)
     return MultinomialInference(model, stats)
+
+
+def warn_fractional(model: Any, stats: MultinomialStatistics) -> None:
+    """Warn that non-integer sample weights are read as frequency weights,
+    the only kind a K-class fit has (class weights have their own warning).
+
+    Every row with weight ``w_i`` counts as ``w_i`` observations: ``nobs =
+    Σw`` and the model-based, HC0 and HC1 standard errors, the LR tests,
+    AIC/BIC and pseudo R² assume ``Σw`` independent observations. The
+    cluster sandwich with every row its own cluster is the sampling-weight
+    one (meat ``Σ (w_i g_i)(w_i g_i)ᵀ`` times ``n/(n-1)``, Stata's ``mlogit
+    [pw=]``), so the warning names it, and one-vs-rest binary fits, which
+    take ``sample_weight_kind='sampling'``."""
+    if getattr(model, "class_weight", None) is not None:
+        return
+    if not (stats.fractional or 0.0) > 0:
+        return
+    warnings.warn(
+        f"{int(stats.fractional or 0):,} rows have non-integer sample weights: "
+        "inference treats them as frequency weights (row i counts as w_i identical "
+        "observations, as statsmodels' freq_weights), so nobs is Σw and the "
+        "standard errors (nonrobust, HC0, HC1), LR tests, AIC/BIC and pseudo "
+        "R-sq. assume Σw observations. Sampling weights (sample_weight_kind="
+        "'sampling') are for two classes only: for survey or inverse-probability "
+        "weights with more classes, cov_type='cluster' with every row its own "
+        "group (groups=np.arange(n_rows)) gives their robust standard errors "
+        "(Stata's mlogit [pw=]; the likelihood-based statistics stay invalid), "
+        "or fit one-vs-rest binary models with sample_weight_kind='sampling'.",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def _check_unpenalized(model: Any) -> None:

@@ -165,14 +165,24 @@ def moments_fields(moments: Any, weight: float) -> dict[str, Any]:
     }
 
 
+def fractional_rows(block: Block) -> float:
+    """Rows of ``block`` whose sample weight is not a whole number (0.0
+    without weights): inference reads them as frequency weights and warns."""
+    if block.sample_weight is None:
+        return 0.0
+    s = np.asarray(block.sample_weight, dtype=F64)
+    return float(np.count_nonzero(np.floor(s) != s))
+
+
 def _block_pass(
     block: Block, W: FloatArray, b: FloatArray, intercept: bool, meat: bool
 ) -> tuple[Any, ...]:
     """One block's ``(Σ s L, gradient sums, Σ s, Hessian sum, class totals,
-    column sums, offset sums, meat)``."""
+    column sums, offset sums, rows of non-integer weight, meat)``."""
     M = _block_meat(block, W, b, intercept) if meat else 0.0
     sums = block_value_grad_hessian(block, W, b, intercept)
-    return (*sums, *block_moments(block, W.shape[0]), M)
+    moments = block_moments(block, W.shape[0])
+    return (*sums, *moments, fractional_rows(block), M)
 
 
 def _cluster_meat(
@@ -237,7 +247,7 @@ def statistics_pass(
     ``Σs`` times that Hessian) and (``meat``) the HC meat's sum (else 0)."""
     W, b = objective.split(theta)
     intercept = objective.fit_intercept
-    loss, G_w, g_b, total, H, totals, colsum, off, M = objective._reduce(
+    loss, G_w, g_b, total, H, totals, colsum, off, fractional, M = objective._reduce(
         partial(_block_pass, W=W, b=b, intercept=intercept, meat=meat)
     )
     total = objective._total(total)
@@ -247,6 +257,7 @@ def statistics_pass(
         "weight_sum": float(total),
         "llf": -float(loss),
         "n_samples": int(objective.data.n_samples),
+        "fractional": float(fractional),
         **moments_fields((totals, colsum, off), float(total)),
     }
     return stats, objective._gradient(W, b, G_w, g_b, total), hessian, M
