@@ -19,6 +19,7 @@ References computed here, outside the code under test:
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
@@ -157,3 +158,26 @@ def test_report_on_rows_with_an_impossible_outcome_says_infinite(
     section = _hl_section(out)
     assert "nan" not in section and "chi2 = ∞ on" in section and "p = 0;" in section
     assert "non-events at probability 1" in section
+
+
+def test_evaluate_json_carries_the_note_and_no_infinity(
+    separated_model, tmp_path, capsys
+):
+    train, model = separated_model
+    other = tmp_path / "other.csv"  # x = 10 is a non-event at probability 1
+    other.write_text(
+        "x,y\n" + "".join(f"{i},{int(i > 5 and i != 10)}\n" for i in range(1, 11))
+    )
+
+    def strict(token):  # Infinity or NaN are not JSON
+        raise AssertionError(f"{token} in the JSON output")
+
+    for data, infinite in ((train, False), (other, True)):
+        capsys.readouterr()
+        assert main(["evaluate", str(model), str(data), "--json", "-q"]) == 0
+        hl = json.loads(capsys.readouterr().out, parse_constant=strict)[
+            "hosmer_lemeshow"
+        ]
+        assert "exactly 1" in hl["note"]
+        assert (hl["statistic"] is None) == infinite
+        assert hl["pvalue"] == (0.0 if infinite else 1.0)

@@ -131,11 +131,6 @@ def test_plot_without_intervals_still_leaves_out_the_aliased_term():
     assert "Not drawn: b, aliased" in fig.get_supxlabel().replace("\n", " ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs `logistic report` to read the file's fit statistics "
-    "(cli/report.py: attach_statistics before summary_dict); patch with the lead",
-)
 def test_cli_report_of_a_collinear_fit_matches_statsmodels_and_summary(
     ucla_collinear, reduced, tmp_path, capsys
 ):

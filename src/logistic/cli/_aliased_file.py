@@ -17,9 +17,9 @@ def attach_statistics(mf: Any, path: str) -> None:
     model's, with its estimate in ``training.fit_statistics``), as
     :func:`logistic.load` does; checked as ``load`` checks them (a wrong
     field is a ``ModelFormatError`` naming ``path``). The CLI reads files with
-    ``read_model_file``, which keeps the covariance only; ``summary`` calls
-    this first (``report``, which draws intervals from every row, does not:
-    its rows keep the file's estimates without intervals)."""
+    ``read_model_file``, which keeps the covariance only; ``summary`` and
+    ``report`` call this first (the report writes the aliased rows as NA and
+    draws the others' intervals)."""
     import numpy as np
 
     from ..io._statistics import KEY, statistics_from_dict

@@ -101,16 +101,22 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
 
 def hl_dict(hl: Any) -> dict[str, Any]:
     """The Hosmer–Lemeshow test as JSON: statistic, df (groups - 2), p-value,
-    groups, and the p-value on df = groups (rows other than the training rows,
-    Stata's ``outsample``)."""
+    groups, the p-value on df = groups (rows other than the training rows,
+    Stata's ``outsample``) and the test's note (groups of fitted probability
+    exactly 0 or 1; null otherwise). An infinite statistic (an outcome such
+    a group makes impossible) is null, which JSON can hold; its note says so."""
+    import math
+
     from ..inference._hypothesis import chi2_sf
 
+    statistic = float(hl.statistic)
     return {
-        "statistic": float(hl.statistic),
+        "statistic": None if math.isinf(statistic) else statistic,
         "df": int(hl.df),
         "pvalue": float(hl.pvalue),
         "groups": int(hl.groups),
-        "pvalue_outsample": float(chi2_sf(hl.statistic, hl.groups)),
+        "pvalue_outsample": float(chi2_sf(statistic, hl.groups)),
+        "note": hl.note,
     }
 
 

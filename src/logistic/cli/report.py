@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from . import _options as opt
+from ._aliased_file import attach_statistics
 from ._apply import (
     MissingRows,
     UnknownLevels,
@@ -67,6 +68,8 @@ def write_report(
             f"{data_path}: the report needs both classes in the target column"
         )
     y, z, weight = scored_outcomes(applied)
+    # aliased columns: the reduced model's intervals and NA rows, as summary
+    attach_statistics(applied.model_file, model_path)
     info = summary_dict(applied.model_file)
     rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
     meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
@@ -117,6 +120,7 @@ def write_report(
         influence=influence,
         hl_groups=groups,
         weights=applied.weights,
+        coefficient_note=info.get("singularities"),
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
