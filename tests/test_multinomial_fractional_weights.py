@@ -146,3 +146,39 @@ def test_cli_fit_warns_about_fractional_weights(workdir, capsys):
     code, _, err = run_cli(capsys, [*args, "--weights", "iw", "-o", "i.json"])
     assert code == 0, err
     assert MESSAGE not in err
+
+
+def test_a_model_file_keeps_the_count_and_its_summary_warns(tmp_path):
+    """``training.fit_statistics.fractional``: a loaded model's summary warns
+    as the fitted one's does; files without the field load silently; a count
+    that is not a row count is refused naming the field."""
+    import json
+
+    import logistic
+    from logistic.io import ModelFormatError, _canonical
+
+    X, y = _data()
+    model = LogisticRegression().fit(X, y, sample_weight=_weights(37, len(y)))
+    path = logistic.save(model, tmp_path / "mn.json")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        logistic.load(path).summary()
+    assert len(_fractional_warnings(record)) == 1
+    assert "37 rows" in _fractional_warnings(record)[0]
+
+    def rewrite(edit):
+        doc = json.loads(path.read_text())
+        edit(doc["training"]["fit_statistics"])
+        doc["checksum"]["value"] = __import__("hashlib").sha256(
+            _canonical(doc)
+        ).hexdigest()
+        path.write_text(json.dumps(doc))
+
+    rewrite(lambda stats: stats.pop("fractional"))
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        logistic.load(path).summary()
+    assert _fractional_warnings(record) == []
+    rewrite(lambda stats: stats.update(fractional=len(y) + 1))
+    with pytest.raises(ModelFormatError, match="fit_statistics.fractional"):
+        logistic.load(path)

@@ -24,8 +24,9 @@ Conventions (owned here):
   on the odds-ratio scale (``exp`` of estimate and bounds, delta-method
   ``std_error``; tests unchanged), keys ``odds_ratio`` for ``estimate``.
 * ``statistics`` are those the table's header shows, null where it shows
-  ``n/a`` (likelihood-based ones under sampling weights; LR test and pseudo
-  R² of a separated maximum-likelihood fit); a Firth fit's overall test is
+  ``n/a`` (likelihood-based ones under sampling weights; a separated
+  maximum-likelihood fit shows its LR test and pseudo R² where the fit
+  stopped); a Firth fit's overall test is
   logistf's penalized one (``llr_penalized``, ``llr_penalized_df``,
   ``llr_penalized_pvalue``), its ``llr`` trio null, as the table shows it.
 * A number that is not finite (an unbounded profile limit, an odds ratio

@@ -101,9 +101,8 @@ class MultinomialStatistics:
     mean: FloatArray | None = None
     offset_mean: FloatArray | None = None
     #: Rows whose sample weight is not a whole number, a float (None: not
-    #: counted, as in a model file that does not keep the count). Typed Any
-    #: because io builds this class from ``**`` a dict of optional arrays.
-    fractional: Any = None
+    #: counted, as in a model file written before the count was kept).
+    fractional: float | None = None
 
 
 def collect_multinomial(

@@ -25,8 +25,9 @@ A K-class reference fit
 (:class:`~logistic.inference._multinomial.MultinomialStatistics`) writes
 ``{"kind": "multinomial", "weight_sum", "class_totals" (K numbers),
 "llf", "n_samples"}`` and, when the fit kept them, ``mean`` (the weighted
-column means, n_features numbers) and ``offset_mean`` (K numbers, for
-marginal effects at the means); its information matrix is rebuilt from the stored
+column means, n_features numbers), ``offset_mean`` (K numbers, for
+marginal effects at the means) and ``fractional`` (the rows of non-integer
+weight, for inference's warning); its information matrix is rebuilt from the stored
 covariance, ``I = Σ⁻¹``, so ``load(path).summary()`` prints the fitted
 model's table (to the rounding of one inversion).
 """
@@ -258,6 +259,8 @@ def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
         "llf": float(stats.llf),
         "n_samples": int(stats.n_samples),
     }
+    if getattr(stats, "fractional", None) is not None:
+        out["fractional"] = int(stats.fractional)
     numbers = [float(stats.weight_sum), float(stats.llf), *totals]
     for key in _MULTINOMIAL_OPTIONAL:
         value = getattr(stats, key, None)
@@ -302,6 +305,15 @@ def multinomial_statistics_from_dict(
         for key in _MULTINOMIAL_OPTIONAL
         if doc.get(key) is not None
     }
+    fractional = doc.get("fractional")  # absent in files written before it
+    if fractional is not None and (
+        isinstance(fractional, bool)
+        or not isinstance(fractional, int)
+        or not 0 <= fractional <= n_samples
+    ):
+        raise _wrong(
+            path, f"{name}.fractional", "must be a row count from 0 to n_samples"
+        )
     try:
         information = np.linalg.inv(covariance)
     except np.linalg.LinAlgError:
@@ -314,5 +326,6 @@ def multinomial_statistics_from_dict(
         class_totals=totals,
         llf=llf,
         n_samples=n_samples,
+        fractional=None if fractional is None else float(fractional),
         **optional,
     )
