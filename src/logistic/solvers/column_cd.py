@@ -54,6 +54,7 @@ __all__ = [
     "ColumnFit",
     "ColumnMatrix",
     "newton_cd_columns",
+    "gram_cd",
     "set_compiled_cd",
     "use_gram",
 ]
@@ -104,6 +105,24 @@ def _cd_gram_numpy(
         return biggest
 
     return _sweeps(sweep, w, lam, d, tol, max_sweeps)
+
+
+def gram_cd(
+    H: FloatArray, g: FloatArray, w: FloatArray, lam: FloatArray, d: FloatArray,
+    tol: float, max_sweeps: int,
+) -> int:  # fmt: skip
+    """Minimise ``gᵀd + ½ dᵀHd + Σ_k lam_k |w_k + d_k|`` by cyclic coordinate
+    descent, ``d`` (zeros on entry) in place, stopping when a sweep's largest
+    update ``|Δd_k|·H_kk`` is at most ``tol`` (the schedule of :func:`_sweeps`);
+    returns the sweeps. Compiled (``logistic._cd.cd_gram``, GIL released) or
+    its numpy reference, as :func:`set_compiled_cd` selects."""
+    H = np.ascontiguousarray(H, dtype=np.float64)
+    g, w, lam = (np.ascontiguousarray(a, dtype=np.float64) for a in (g, w, lam))
+    ones = np.ones(d.size)
+    kernel = cd_kernel()
+    if kernel is not None:
+        return int(kernel.cd_gram(H, g, w, lam, ones, d, tol, max_sweeps))
+    return _cd_gram_numpy(H, g, w, lam, ones, d, tol, max_sweeps)
 
 
 def _cd_columns_numpy(
