@@ -68,6 +68,10 @@ Conventions (owned here):
   fit depends on the responses only through the fitted probabilities
   (``D = -2 Σ s [p̂ logit p̂ + log(1 - p̂)]``), so it carries no information
   about fit; the result then holds no p-value, only a note saying so.
+* **Printed p-values** (``str`` of either result) follow the coefficient
+  table's rule (:func:`logistic.inference._summary._pval`: 4 decimals, 3
+  significant digits below 0.001, ``< 2e-16`` below that, so a p-value that
+  underflows to 0 is never printed as ``p = 0``).
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ from .._exceptions import InvalidParameterError, PerfectSeparationWarning
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._hypothesis import chi2_sf
+from ._summary import _pval
 
 __all__ = [
     "GoodnessOfFit",
@@ -233,7 +238,7 @@ class HosmerLemeshowResult:
     def __str__(self) -> str:
         text = (
             f"Hosmer-Lemeshow chi2({self.df}) = {self.statistic:.4f}, "
-            f"p = {self.pvalue:.4g} ({self.groups} groups, method={self.method!r})"
+            f"{p_text(self.pvalue)} ({self.groups} groups, method={self.method!r})"
         )
         return text if self.note is None else f"{text}\nNote: {self.note}"
 
@@ -531,11 +536,24 @@ class GoodnessOfFit:
     def __str__(self) -> str:
         if not self.grouped:
             return f"Goodness of fit: {self.note}"
+        df = f"{self.df_resid:g}"
+        if self.deviance_pvalue is None or self.pearson_pvalue is None:
+            return (
+                f"Deviance {self.deviance:.4f}, Pearson chi2 "
+                f"{self.pearson_chi2:.4f}: {self.note}"
+            )
         return (
-            f"Deviance {self.deviance:.4f} on {self.df_resid:g} df, "
-            f"p = {self.deviance_pvalue:.4g}; Pearson chi2 {self.pearson_chi2:.4f} "
-            f"on {self.df_resid:g} df, p = {self.pearson_pvalue:.4g}"
+            f"Deviance {self.deviance:.4f} on {df} df, "
+            f"{p_text(self.deviance_pvalue)}; Pearson chi2 {self.pearson_chi2:.4f} "
+            f"on {df} df, {p_text(self.pearson_pvalue)}"
         )
+
+
+def p_text(p: float) -> str:
+    """``p = 0.0123``, ``p = 4.56e-09`` or ``p < 2e-16``: a p-value as the
+    coefficient table prints it (:func:`._summary._pval`), after ``p``."""
+    shown = _pval(p)
+    return f"p < {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
 
 
 def goodness_of_fit(
