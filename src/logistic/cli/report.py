@@ -1,4 +1,11 @@
-"""``logistic report``: one self-contained HTML report of a model on data."""
+"""``logistic report``: one self-contained HTML report of a model on data.
+
+The header's ``fit on training data`` line is ``logistic summary``'s
+statistics line (observations, log-likelihoods, deviances, AIC/BIC, pseudo
+R²): from ``training.statistics`` of a file written by ``logistic fit``, or
+derived from ``training.fit_statistics`` of one saved from Python
+(:func:`._summary_json.stored_statistics`, as ``summary`` does).
+"""
 
 from __future__ import annotations
 
@@ -27,8 +34,9 @@ from ._common import (
 )
 from ._progress import Quiet
 from ._spelling import cli_spelling
+from ._summary_json import stored_statistics
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
-from .summary import summary_dict
+from .summary import statistics_line, summary_dict
 
 
 def write_report(
@@ -69,8 +77,12 @@ def write_report(
         )
     y, z, weight = scored_outcomes(applied)
     # aliased columns: the reduced model's intervals and NA rows, as summary
-    attach_statistics(applied.model_file, model_path)
-    info = summary_dict(applied.model_file)
+    mf = applied.model_file
+    attach_statistics(mf, model_path)
+    derived = stored_statistics(mf, model_path)
+    if derived is not None:  # a file saved from Python: from its fit_statistics
+        mf.training = {**(mf.training or {}), "statistics": derived}
+    info = summary_dict(mf)
     rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
     meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
@@ -81,18 +93,8 @@ def write_report(
             ("positive class", f"{lab['column']} = {label_shown(lab['positive'])}")
         )
     stats = (info["training"] or {}).get("statistics") or {}
-    if stats:
-        meta.append(
-            (
-                "fit on training data",
-                ", ".join(
-                    f"{k} {v:.6g}"
-                    for k, v in stats.items()
-                    if k
-                    in ("deviance", "null_deviance", "aic", "bic", "pseudo_rsquared")
-                ),
-            )
-        )
+    if stats:  # the statistics line of logistic summary
+        meta.append(("fit on training data", statistics_line(stats)))
     design = applied.design
     influence = influence_section(
         applied.model_file.model,
@@ -184,8 +186,6 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
     stats = _multiclass.fit_statistics(mf)
     if stats:
-        from .summary import statistics_line
-
         meta.append(("fit on training data", statistics_line(stats)))
     design = applied.design
     return build_multiclass_report(
