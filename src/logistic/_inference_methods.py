@@ -53,6 +53,7 @@ class InferenceMethods:
         cov_type: str | None = None,
         groups: Any = None,
         sample_weight_kind: str | None = None,
+        scale: str | float | None = None,
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
@@ -66,7 +67,8 @@ class InferenceMethods:
         the data); ``"frequency"`` counts row i ``w_i`` times. The default
         (None) is the kind of the fit: ``"sampling"`` for a model loaded from
         a file that ``logistic fit --weights-kind sampling`` wrote, else
-        ``"frequency"``.
+        ``"frequency"``. ``scale="X2"`` (or a number) scales a grouped
+        fit's covariance by a dispersion (quasi-binomial).
         See :func:`logistic.inference.fit_inference`; for
         K > 2 classes the same arguments give a
         :class:`logistic.inference.MultinomialInference` (per-equation tables,
@@ -83,6 +85,10 @@ class InferenceMethods:
                 raise InvalidParameterError(
                     "sample_weight_kind='sampling' is available for two classes only"
                 )
+            if scale is not None:
+                from ._multiclass import not_supported
+
+                raise not_supported("scale=", "a dispersion applies to grouped fits")
             args = (X, y, sample_weight, offset)
             cov = "nonrobust" if cov_type is None else cov_type
             return multinomial_inference(self, *args, cov_type=cov, groups=groups)
@@ -95,6 +101,7 @@ class InferenceMethods:
             cov_type=cov_type,
             groups=groups,
             sample_weight_kind=sample_weight_kind,
+            scale=scale,
         )
 
     def summary(
@@ -108,11 +115,12 @@ class InferenceMethods:
         alpha: float = 0.05,
         odds_ratios: bool | str = False,
         sample_weight_kind: str | None = None,
+        scale: str | float | None = None,
     ) -> Any:
         """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
         text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with
         ``exp``'d Wald intervals, ``"profile"`` with profile-likelihood ones."""
         result = self.inference(
-            X, y, sample_weight, offset, cov_type, groups, sample_weight_kind
+            X, y, sample_weight, offset, cov_type, groups, sample_weight_kind, scale
         )
         return result.summary(alpha, odds_ratios=odds_ratios)

@@ -46,6 +46,7 @@ from ._render import (
     penalty_note,
     penalty_summary,
 )
+from ._scale import Scale, apply_scale, scale_line
 from ._summary_json import data_inference, inference_dict, stored_statistics
 
 OddsRatios = Annotated[
@@ -325,6 +326,7 @@ def summary(
     level: Level = 0.95,
     cov_type: SummaryCovType = None,
     cluster: SummaryCluster = None,
+    scale: Scale = None,
 ) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
 
@@ -357,6 +359,10 @@ def summary(
     derived = stored_statistics(mf, str(model))
     if derived is not None:  # a file saved from Python: from its fit_statistics
         mf.training = {**(mf.training or {}), "statistics": derived}
+    from .._grouped import fitted_on_counts
+
+    grouped = bool((mf.encoding or {}).get("binomial")) or fitted_on_counts(mf.model)
+    scaled = apply_scale(mf, str(model), scale, grouped, data is not None)
     multiclass = is_multiclass(mf.model)
     inference = _rrr_inference(mf, model) if multiclass and odds_ratios else None
     info = summary_dict(mf, alpha)
@@ -368,6 +374,8 @@ def summary(
     gof = goodness_of_fit_dict(info)
     if gof is not None:
         info["goodness_of_fit"] = gof
+    if scaled is not None:
+        info["scale"] = scaled
     found = None  # the table on DATA, made before anything is printed
     if data is not None and not multiclass:
         options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
@@ -434,6 +442,8 @@ def summary(
         )
     if info.get("goodness_of_fit"):
         console.print(gof_line(info["goodness_of_fit"]), markup=False)
+    if scaled is not None:
+        console.print(scale_line(scaled), markup=False)
     streamed = training.get("streaming")
     if streamed:
         console.print(

@@ -60,6 +60,7 @@ from ._checks import (
     warn_class_weight,
 )
 from ._covariance import COV_TYPES, WEIGHT_KINDS, warn_few_clusters
+from ._dispersion import ESTIMATED, check_scale, dispersion
 from ._results import InferenceResults
 from ._stochastic import warn_stochastic
 from ._stored import MAX_STORED_PARAMS, STORED_COVARIANCE_ATTR, FitStatistics, collect
@@ -293,6 +294,7 @@ def fit_inference(
     cov_type: str | None = None,
     groups: Any = None,
     sample_weight_kind: str | None = None,
+    scale: str | float | None = None,
 ) -> InferenceResults:
     """Statistical inference for a fitted ``LogisticRegression``.
 
@@ -332,6 +334,11 @@ def fit_inference(
         weights in the meat; needs the data. Likelihood-based statistics (LR
         tests, AIC/BIC, pseudo R²) are then not valid: ``lr_test`` and
         profile intervals are refused.
+    scale : {None, "X2"} or float, optional
+        A dispersion ``φ`` for a grouped binomial fit (``trials=``): the
+        covariance is ``φ I⁻¹``; ``"X2"`` estimates ``φ`` as Pearson χ² /
+        df_resid (R's quasibinomial, statsmodels' ``scale="X2"``). See
+        :mod:`logistic.inference._dispersion`; refused for 0/1 outcomes.
 
     Returns
     -------
@@ -361,6 +368,7 @@ def fit_inference(
     >>> data = Chunked.from_csv(datasets.ucla_admissions_path(), target="admit")
     >>> streamed = fit_inference(LogisticRegression().fit(data, None), data)
     """
+    check_scale(scale)
     if sample_weight_kind is None:
         sample_weight_kind = model_weight_kind(model)
     cov_type = resolve_request(cov_type, sample_weight_kind)
@@ -396,6 +404,9 @@ def fit_inference(
             model, (X, y, sample_weight, offset), cov_type, groups, firth, sampling
         )
     res.separation = kind
+    if scale is not None:
+        res.scale = dispersion(scale, res)
+        res.scale_kind = ESTIMATED if scale == ESTIMATED else "fixed"
     res.covariance()  # fail now (collinearity, groups) rather than on first access
     if cov_type == "cluster":  # here, so that the warning names the caller's line
         warn_few_clusters(res.cov_info.get("n_groups"), res.k_params)

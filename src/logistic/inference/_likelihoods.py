@@ -84,6 +84,16 @@ class LikelihoodStatistics:
                 "intervals (wald_test, conf_int(method='wald'))"
             )
 
+    def _refuse_scaled(self, name: str) -> None:
+        """Refuse a likelihood-ratio test of results with a dispersion
+        (``scale``, :mod:`._dispersion`)."""
+        if getattr(self, "scale", 1.0) != 1.0:
+            raise InvalidParameterError(
+                f"{name} compares binomial likelihoods, which a dispersion "
+                f"(scale={getattr(self, 'scale_kind', None)!r}) does not rescale; "
+                "use wald_test (R: anova(..., test='F'))"
+            )
+
     def _refuse_frequencies(self, name: str, why: str) -> None:
         """Refuse a measure that counts sampling weights as frequencies
         (``why``: how its numbers go wrong, closing the message)."""

@@ -4,12 +4,17 @@ The objective stores its parameters features first and the intercept last
 (``theta = [w_1, ..., w_p, b]``); tables, ``params``, ``cov_params`` and the
 CLI show the intercept first. :func:`display_order` is the permutation from
 the one order to the other, :func:`intercept_first` applies it to a vector or
-to a square matrix (a covariance).
+to a square matrix (a covariance); :func:`term_positions` finds terms by
+name or display position.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from .._exceptions import InvalidParameterError
 
 
 def display_order(n_features: int, fit_intercept: bool) -> np.ndarray:
@@ -29,3 +34,25 @@ def intercept_first(values: np.ndarray, fit_intercept: bool = True) -> np.ndarra
     if a.ndim == 2:
         return a[np.ix_(perm, perm)]
     return a[perm]
+
+
+def term_positions(term_names: Any, terms: Any) -> np.ndarray:
+    """Display positions of ``terms`` (names of ``term_names`` or ints, one or
+    a list); an unknown name or a position out of range is refused."""
+    names = list(term_names)
+    items = [terms] if isinstance(terms, (str, int, np.integer)) else list(terms)
+    out = []
+    for t in items:
+        if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
+            if not -len(names) <= int(t) < len(names):
+                raise InvalidParameterError(
+                    f"terms: position {t} is out of range for {len(names)} terms"
+                )
+            out.append(int(t) % len(names))
+        elif isinstance(t, str) and t in names:
+            out.append(names.index(t))
+        else:
+            raise InvalidParameterError(
+                f"terms: {t!r} is not a term; expected one of {names}"
+            )
+    return np.asarray(out, dtype=np.intp)

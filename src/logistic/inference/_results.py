@@ -70,22 +70,13 @@ from ._aliased import AliasedParameters
 from ._covariance import robust_covariance
 from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
 from ._likelihoods import LikelihoodStatistics
-from ._order import display_order
+from ._order import display_order, term_positions
 from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 
 __all__ = ["InferenceResults"]
 
 F64 = np.float64
-
-
-def _pandas() -> Any:
-    """pandas, or None when it is not installed."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is optional
-        return None
-    return pd
 
 
 class InferenceResults(LikelihoodStatistics, AliasedParameters):
@@ -112,6 +103,8 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
     llf, llnull, deviance, null_deviance, aic, bic : float
     pearson_chi2, dispersion : float
         Pearson's χ² and ``pearson_chi2 / df_resid`` (shown for grouped fits).
+    scale, scale_kind : float, {None, "X2", "fixed"}
+        The dispersion multiplying the covariance (:mod:`._dispersion`).
     grouped : bool
         Whether the model was fitted on grouped binomial data.
     pseudo_rsquared (alias prsquared) : float
@@ -128,6 +121,9 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         fitted logits beyond ±30; a :class:`PerfectSeparationWarning` is
         issued and the summary carries a note.
     """
+
+    scale: float = 1.0
+    scale_kind: str | None = None
 
     def __init__(
         self,
@@ -190,7 +186,13 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         """pandas when the fit had feature names (labelled tables), else None;
         imported on the first table built, not when the results are made
         (``logistic fit`` prints its summary without pandas)."""
-        return _pandas() if self._labelled else None
+        if not self._labelled:
+            return None
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        return pd
 
     def _series(self, values: FloatArray) -> Any:
         """``values`` (display order) as a Series named by term, or the array."""
@@ -229,7 +231,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
     def _cov(self) -> FloatArray:
         cov = self._cov_nonrobust
         if self.cov_type == "nonrobust":
-            return cov
+            return cov * self.scale if self.scale != 1.0 else cov
         objective = self._data(f"cov_type={self.cov_type!r}")
         w, b = self._stats.split(self._theta)
         cov, self.cov_info = robust_covariance(
@@ -351,7 +353,9 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
         if method == "profile":
             from ._profile import profile_conf_int
 
-            which = None if terms is None else self._perm[self._term_positions(terms)]
+            which = None
+            if terms is not None:
+                which = self._perm[term_positions(self.term_names, terms)]
             names = self._obj_names()
             ci = profile_conf_int(self._points(), self._theta, alpha, which, names)
             return self._frame(ci[self._perm], [0, 1])
@@ -364,26 +368,6 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
                 f"method must be 'wald' or 'profile'; got {method!r}"
             )
         return self._frame(self.wald_table(alpha).conf_int, [0, 1])
-
-    def _term_positions(self, terms: Any) -> Any:
-        """Display positions of ``terms`` (names of ``term_names`` or ints)."""
-        names = list(self.term_names)
-        items = [terms] if isinstance(terms, (str, int, np.integer)) else list(terms)
-        out = []
-        for t in items:
-            if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
-                if not -len(names) <= int(t) < len(names):
-                    raise InvalidParameterError(
-                        f"terms: position {t} is out of range for {len(names)} terms"
-                    )
-                out.append(int(t) % len(names))
-            elif isinstance(t, str) and t in names:
-                out.append(names.index(t))
-            else:
-                raise InvalidParameterError(
-                    f"terms: {t!r} is not a term; expected one of {names}"
-                )
-        return np.asarray(out, dtype=np.intp)
 
     def to_dataframe(self, alpha: float = 0.05) -> Any:
         """The coefficient table as a pandas DataFrame indexed by ``term_names``.
@@ -417,6 +401,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             raise InvalidParameterError(f"lr_test needs inference() results, got {got}")
         for res in (self, other):
             res._refuse_pseudo("lr_test")
+            res._refuse_scaled("lr_test")
         if other.method != self.method:
             raise InvalidParameterError(
                 f"cannot compare a {self.method} fit with a {other.method} fit"

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ._dispersion import scale_note
 from ._stochastic import header_value, stochastic_note, stochastic_solver
 
 __all__ = ["Summary", "significance_stars", "shown_name", "MAX_NAME_WIDTH"]
@@ -427,6 +428,9 @@ class Summary:
         sampling = getattr(r, "sample_weight_kind", "frequency") == "sampling"
         if sampling:
             cov += ", sampling weights"
+        scale = float(getattr(r, "scale", 1.0))
+        if scale != 1.0:
+            cov += f", scale {scale:.4g}"
         left = [
             ("Method", r.method),
             ("No. groups" if r.grouped else "No. observations", nobs),
@@ -476,10 +480,14 @@ class Summary:
                 "R-sq.) are not valid and not shown; res.wald_test() tests "
                 "coefficients jointly."
             )
-        if r.grouped and r.dispersion > 2.0:
+        if scale != 1.0:
+            self.notes.append(scale_note(r))
+        elif r.grouped and r.dispersion > 2.0:
             self.notes.append(
                 f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "
-                "binomial (overdispersion); these standard errors are too small."
+                "binomial (overdispersion); these standard errors are too small: "
+                "scale='X2' (logistic summary --scale X2) multiplies them by "
+                f"{r.dispersion ** 0.5:.3g}, as R's quasibinomial family."
             )
         self.header_left, self.header_right = left, right
         self.header = left + right

@@ -1,0 +1,95 @@
+"""``logistic summary MODEL --scale``: quasi-binomial standard errors of a
+grouped model file.
+
+A dispersion ``φ`` multiplies the file's stored covariance before the table
+is made, as ``model.inference(scale=...)`` does in Python
+(:mod:`logistic.inference._dispersion` owns the convention): ``X2`` is the
+file's Pearson χ² / df_resid (R's quasibinomial), a number is that ``φ``.
+Only grouped fits (``--trials`` or ``cbind``) have a dispersion to scale by;
+the file's log-likelihood, deviance and AIC/BIC are printed unscaled.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+
+from ._codes import EX_USAGE, CLIError
+
+__all__ = ["Scale", "apply_scale", "scale_line"]
+
+Scale = Annotated[
+    str | None,
+    typer.Option(
+        "--scale",
+        metavar="X2|PHI",
+        help="Grouped fits (--trials, cbind): multiply the covariance by a "
+        "dispersion, X2 for Pearson chi2/df (R's quasibinomial) or a number; "
+        "standard errors grow by its square root.",
+        show_default=False,
+    ),
+]
+
+
+def _phi(text: str, statistics: dict[str, Any], model: str) -> tuple[float, str]:
+    if text.upper() == "X2":
+        phi = statistics.get("dispersion")
+        if not (isinstance(phi, (int, float)) and math.isfinite(phi) and phi > 0):
+            raise CLIError(
+                f"--scale X2: {model} records no Pearson chi2/df (its "
+                "training.statistics); give the dispersion as a number",
+                EX_USAGE,
+            )
+        return float(phi), "X2"
+    try:
+        phi = float(text)
+    except ValueError:
+        phi = math.nan
+    if not (math.isfinite(phi) and phi > 0):
+        raise CLIError(
+            f"--scale {text}: expected X2 (Pearson chi2/df) or a positive number",
+            EX_USAGE,
+        )
+    return phi, "fixed"
+
+
+def apply_scale(
+    mf: Any, model: str, text: str | None, grouped: bool, with_data: bool
+) -> dict[str, Any] | None:
+    """Scale ``mf.covariance`` in place by the dispersion ``text`` asks for;
+    returns ``{"scale", "kind"}`` (None without ``--scale``). Refused with
+    DATA, for fits that are not grouped, and for files without a covariance."""
+    if text is None:
+        return None
+    if with_data:
+        raise CLIError(
+            "--scale is for a grouped model file's table (no DATA: a grouped "
+            "fit's inference comes from the statistics its file keeps)",
+            EX_USAGE,
+        )
+    if not grouped:
+        raise CLIError(
+            f"--scale: {model} was not fitted on grouped counts (--trials or "
+            "cbind); with 0/1 outcomes each row's variance is fixed by its mean, "
+            "so there is no dispersion to scale by",
+            EX_USAGE,
+        )
+    if mf.covariance is None:
+        raise CLIError(f"--scale: {model} stores no covariance to scale", EX_USAGE)
+    statistics = (mf.training or {}).get("statistics") or {}
+    phi, kind = _phi(text, statistics, model)
+    mf.covariance = mf.covariance * phi
+    return {"scale": phi, "kind": kind}
+
+
+def scale_line(scaled: dict[str, Any]) -> str:
+    """The line ``summary`` prints above a scaled table."""
+    how = "Pearson chi2/df, quasi-binomial" if scaled["kind"] == "X2" else "given"
+    phi = scaled["scale"]
+    return (
+        f"dispersion {phi:.6g} ({how}): standard errors scaled by "
+        f"{math.sqrt(phi):.6g}; the log-likelihood, deviance and AIC/BIC above are "
+        "the binomial likelihood's, unscaled"
+    )
