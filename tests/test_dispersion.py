@@ -117,6 +117,8 @@ def test_cli_summary_scale_matches_the_library(star, workdir, capsys):
     np.testing.assert_allclose(se, np.asarray(res.bse), rtol=1e-6)
     code, out, _ = run_cli(capsys, ["summary", "s.json", "--scale", "2.5"])
     assert code == 0 and "dispersion 2.5 (given): standard errors scaled by 1.58114" in out
+    # the goodness-of-fit line writes p-values as the coefficient table does
+    assert "on 282 df, p < 2e-16; Pearson chi2" in out and "p = 0;" not in out
     for args in (["--scale", "-1"], ["star.csv", "--scale", "X2"]):
         code, out, err = run_cli(capsys, ["summary", "s.json", *args])
         assert code == 2 and out == "" and "--scale" in err

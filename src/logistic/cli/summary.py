@@ -543,13 +543,15 @@ def goodness_of_fit_dict(info: dict[str, Any]) -> dict[str, Any] | None:
 
 def gof_line(gof: dict[str, Any]) -> str:
     """``goodness of fit: deviance D on df, p = ...; Pearson chi2 X on df, p = ...``."""
+    from ..inference._goodness import p_text  # the coefficient table's p rule
+
     df = f"{gof['df_resid']:g}"
     if gof["deviance_pvalue"] is None:
         return f"goodness of fit: no residual degrees of freedom ({df})"
     return (
         f"goodness of fit (grouped data): deviance {gof['deviance']:.3f} on {df} df, "
-        f"p = {gof['deviance_pvalue']:.4g}; Pearson chi2 {gof['pearson_chi2']:.3f} "
-        f"on {df} df, p = {gof['pearson_pvalue']:.4g}"
+        f"{p_text(gof['deviance_pvalue'])}; Pearson chi2 {gof['pearson_chi2']:.3f} "
+        f"on {df} df, {p_text(gof['pearson_pvalue'])}"
     )
 
 
