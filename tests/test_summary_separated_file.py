@@ -43,33 +43,21 @@ def test_summary_of_a_python_saved_separated_fit_says_there_is_no_mle(
     assert "converged=no finite MLE (separation)" in out
     assert "converged=True" not in out
     assert (
-        "Note: Separation (complete): the MLE does not exist; estimates and "
-        "standard errors are meaningless. Use --penalty firth." in out
+        "Note: Separation (complete): the MLE does not exist; the coefficients "
+        "along the separating direction diverge, and their estimates, standard "
+        "errors and Wald tests are meaningless. Use --penalty firth." in out
     )
-    code, out, _ = run_cli(capsys, ["summary", separated_file, "--json"])
-    assert code == 0
-    assert json.loads(out)["separation"] == "complete"
 
 
-def test_summary_of_an_ordinary_fit_has_no_separation_note(workdir, capsys):
-    """Control: overlapping classes (x and the label drawn independently of
-    each other's order) give a finite MLE and an unchanged title."""
-    rng = np.random.default_rng(1)
-    X = rng.standard_normal((200, 2))
-    y = (X[:, 0] + rng.standard_normal(200) > 0).astype(int)
-    path = _save(LogisticRegression(penalty=None).fit(X, y), workdir / "ok.json")
-    code, out, _ = run_cli(capsys, ["summary", path])
-    assert code == 0
-    assert "converged=True" in out and "Separation" not in out
-    code, out, _ = run_cli(capsys, ["summary", path, "--json"])
-    assert json.loads(out)["separation"] is None
-
-
-def test_a_penalized_fit_of_separated_data_has_finite_estimates_and_no_note(
-    workdir, capsys
-):
-    model = LogisticRegression(penalty="l2", C=1.0).fit(X_SEPARATED, Y_SEPARATED)
-    path = _save(model, workdir / "l2.json")
-    code, out, _ = run_cli(capsys, ["summary", path])
-    assert code == 0
-    assert "no finite MLE" not in out and "Separation" not in out
+def test_summary_with_data_spells_the_notes_as_the_command_line(workdir, capsys):
+    """``summary MODEL DATA`` prints the library's table: its notes name
+    options as ``fit`` and ``summary MODEL`` do, in text and in --json."""
+    rows = [f"{a},{b},{c}" for (a, b), c in zip(X_SEPARATED, Y_SEPARATED, strict=True)]
+    (workdir / "sep.csv").write_text("x,z,y\n" + "\n".join(rows) + "\n")
+    code, _, err = run_cli(capsys, ["fit", "sep.csv", "--target", "y", "-o", "s.json"])
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, ["summary", "s.json", "sep.csv"])
+    assert code == 0 and "Use --penalty firth." in out and "penalty='firth'" not in out
+    code, out, _ = run_cli(capsys, ["summary", "s.json", "sep.csv", "--json"])
+    notes = json.loads(out)["inference"]["notes"]
+    assert any("Use --penalty firth." in note for note in notes)

@@ -73,6 +73,7 @@ def data_inference(
     alpha and odds."""
     from .._exceptions import DataValidationError, InvalidParameterError
     from ._common import collect_warnings, require_inputs, warn
+    from ._spelling import cli_spelling
     from ._training_rows import check_model, not_training_data, training_rows
 
     require_inputs(data=data, model=model)
@@ -87,6 +88,8 @@ def data_inference(
                                          groups=rows.groups,
                                          sample_weight_kind=kind)  # fmt: skip
             summary = results.summary(options["alpha"], odds_ratios=options["odds"])
+            # a note may name a parameter: as the command line spells it
+            summary.notes = [cli_spelling(note) for note in summary.notes]
         except InvalidParameterError as exc:
             raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
         except DataValidationError as exc:

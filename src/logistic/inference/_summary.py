@@ -137,8 +137,9 @@ def separation_note(kind: str) -> str:
     """The table's note on a fit of separated data (``kind``: the model's
     ``separation_``, e.g. ``"complete"``)."""
     return (
-        f"Separation ({kind}): the MLE does not exist; estimates and "
-        "standard errors are meaningless. Use penalty='firth'."
+        f"Separation ({kind}): the MLE does not exist; the coefficients along "
+        "the separating direction diverge, and their estimates, standard errors "
+        "and Wald tests are meaningless. Use penalty='firth'."
     )
 
 
