@@ -4,8 +4,7 @@ intervals that it shows for a file written by ``logistic fit``.
 
 Such a file keeps ``training.fit_statistics`` rather than the
 ``training.statistics`` that ``logistic fit`` writes; the report's ``fit on
-training data`` line is ``logistic summary``'s statistics line (observations,
-log-likelihoods, deviances, AIC/BIC, pseudo R²) for both.
+training data`` line (deviances, AIC/BIC, pseudo R²) is the same for both.
 
 Reference: statsmodels ``GLM(Binomial(), freq_weights=w)`` on UCLA admissions
 (``admit ~ gre + gpa``), computed here; BIC is ``-2 llf + k log(Σw)``, the
@@ -56,13 +55,14 @@ def _reference(d):
     glm = sm.GLM(d["admit"], sm.add_constant(d[["gre", "gpa"]]),
                  family=sm.families.Binomial(), freq_weights=w).fit(tol=1e-12)  # fmt: skip
     k, n = len(glm.params), w.sum()
-    line = (
-        f"observations {n:.0f}, df model 2, df residuals {n - k:.0f}, "
-        f"log-likelihood {glm.llf:.4f}, null log-likelihood {glm.llnull:.4f}, "
-        f"deviance {glm.deviance:.3f}, null deviance {glm.null_deviance:.3f}, "
-        f"AIC {-2 * glm.llf + 2 * k:.3f}, BIC {-2 * glm.llf + k * math.log(n):.3f}, "
-        f"pseudo R-squared (McFadden) {1 - glm.llf / glm.llnull:.4f}"
-    )
+    values = {
+        "deviance": glm.deviance,
+        "null_deviance": glm.null_deviance,
+        "aic": -2 * glm.llf + 2 * k,
+        "bic": -2 * glm.llf + k * math.log(n),
+        "pseudo_rsquared": 1 - glm.llf / glm.llnull,
+    }
+    line = ", ".join(f"{key} {v:.6g}" for key, v in values.items())
     ci = np.asarray(glm.conf_int(0.05))
     rows = {
         term: (glm.params.iloc[i], ci[i, 0], ci[i, 1])

@@ -1,10 +1,10 @@
 """``logistic report``: one self-contained HTML report of a model on data.
 
-The header's ``fit on training data`` line is ``logistic summary``'s
-statistics line (observations, log-likelihoods, deviances, AIC/BIC, pseudo
-R²): from ``training.statistics`` of a file written by ``logistic fit``, or
-derived from ``training.fit_statistics`` of one saved from Python
-(:func:`._summary_json.stored_statistics`, as ``summary`` does).
+The header's ``fit on training data`` line (deviances, AIC/BIC, pseudo R²
+of a two-class fit) comes from ``training.statistics`` of a file written by
+``logistic fit``, or is derived from ``training.fit_statistics`` of one
+saved from Python (:func:`._summary_json.stored_statistics`, as ``summary``
+does).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from ._progress import Quiet
 from ._spelling import cli_spelling
 from ._summary_json import stored_statistics
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
-from .summary import statistics_line, summary_dict
+from .summary import summary_dict
 
 
 def write_report(
@@ -93,8 +93,8 @@ def write_report(
             ("positive class", f"{lab['column']} = {label_shown(lab['positive'])}")
         )
     stats = (info["training"] or {}).get("statistics") or {}
-    if stats:  # the statistics line of logistic summary
-        meta.append(("fit on training data", statistics_line(stats)))
+    if stats:
+        meta.append(("fit on training data", _fit_line(stats)))
     design = applied.design
     influence = influence_section(
         applied.model_file.model,
@@ -126,6 +126,13 @@ def write_report(
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def _fit_line(stats: dict[str, float]) -> str:
+    """``deviance 458.517, null_deviance 499.977, aic 470.517, ...``: the
+    deviances, AIC/BIC and pseudo R² of ``training.statistics``."""
+    keys = ("deviance", "null_deviance", "aic", "bic", "pseudo_rsquared")
+    return ", ".join(f"{k} {v:.6g}" for k, v in stats.items() if k in keys)
 
 
 def _meta(
@@ -186,6 +193,8 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
     stats = _multiclass.fit_statistics(mf)
     if stats:
+        from .summary import statistics_line
+
         meta.append(("fit on training data", statistics_line(stats)))
     design = applied.design
     return build_multiclass_report(
