@@ -36,7 +36,10 @@ so ``summary()`` needs no data; also the column means and mean offsets
 (``get_margeff(at="mean")``). Relative-risk ratios (``odds_ratios``,
 ``summary(odds_ratios=True)``) are :mod:`._odds`'s table over the flat
 parameters; marginal effects on every class probability are
-:mod:`._multinomial_margins`'s. Profile intervals are binary-only so far.
+:mod:`._multinomial_margins`'s. Profile intervals, LR p-values per
+parameter, predictions with intervals, influence and goodness-of-fit tests
+are two-class only: :mod:`._multinomial_refusals` says why and what works
+instead.
 """
 
 from __future__ import annotations
@@ -52,7 +55,6 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
-from .._multiclass import not_supported
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of
 from ._covariance import (
@@ -76,10 +78,11 @@ from ._multinomial_data import (
     multinomial_from_data,
     statistics_pass,
 )
+from ._multinomial_refusals import BinaryOnlyMethods, refusal
 from ._multinomial_summary import SEPARATED, MultinomialSummary
 from ._odds import OddsRatioTable, odds_ratio_table
 from ._stored import MAX_STORED_PARAMS
-from ._wald import WaldTable, wald_table
+from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = [
     "MultinomialInference",
@@ -124,8 +127,13 @@ def collect_multinomial(
     return MultinomialStatistics(**fields), (grad, hessian)
 
 
-class MultinomialInference:
+class MultinomialInference(BinaryOnlyMethods):
     """Per-equation estimates, standard errors and fit statistics.
+
+    Every public method of the two-class ``InferenceResults`` is here with
+    the same parameters; those without a K-class version raise
+    ``MultiClassNotSupportedError`` saying why and what works instead
+    (:mod:`._multinomial_refusals`).
 
     Attributes
     ----------
@@ -228,9 +236,29 @@ class MultinomialInference:
         """The flat Wald table (equation by equation)."""
         return wald_table(self._flat, self._cov, alpha)
 
-    def conf_int(self, alpha: float = 0.05) -> FloatArray:
-        """Intervals of shape (K-1, q, 2) at level ``1 - alpha``."""
+    def conf_int(
+        self, alpha: float = 0.05, method: str = "wald", terms: Any = None
+    ) -> FloatArray:
+        """Wald intervals of shape (K-1, q, 2) at level ``1 - alpha``;
+        ``method="profile"`` (and with it ``terms``) is two-class only."""
+        if method == "profile":
+            raise refusal("conf_int(method='profile')")
+        if method != "wald":
+            raise InvalidParameterError(
+                f"method must be 'wald' or 'profile'; got {method!r}"
+            )
+        if terms is not None:
+            raise InvalidParameterError(
+                "terms= selects the coefficients to profile; it needs "
+                "method='profile', which is two-class only"
+            )
         return self.wald_table(alpha).conf_int.reshape(*self._shape, 2)
+
+    def to_dataframe(self, alpha: float = 0.05) -> Any:
+        """The flat Wald table as a pandas DataFrame indexed by
+        ``param_names`` (``"{class}:{term}"``, equation by equation), with the
+        two-class table's columns (pandas is an optional dependency)."""
+        return wald_frame(self.wald_table(alpha), self.param_names, index_name="term")
 
     # -- tests ---------------------------------------------------------------
     def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:
@@ -296,7 +324,7 @@ class MultinomialInference:
         ``RRR · se``. ``terms`` (term names of ``term_names``, or parameter
         names) keeps those rows only; ``method="profile"`` is binary-only."""
         if method == "profile":
-            raise not_supported("odds_ratios(method='profile')", "use method='wald'")
+            raise refusal("odds_ratios(method='profile')")
         table = odds_ratio_table(
             self.param_names, self.wald_table(alpha), method=method, label="RRR"
         )
@@ -325,38 +353,43 @@ class MultinomialInference:
         self,
         at: str = "overall",
         method: str = "dydx",
+        atexog: Any = None,
         dummy: Any = False,
         categorical: str = "levels",
     ) -> Any:
         """Marginal effects on every class probability with delta-method
         standard errors (a :class:`MultinomialMarginalEffects`, statsmodels
         ``MNLogit.get_margeff``'s ``(p, K)`` layout); conventions in
-        :mod:`logistic.inference._multinomial_margins`."""
+        :mod:`logistic.inference._multinomial_margins`. ``atexog`` is
+        two-class only."""
         from ._multinomial_margins import multinomial_margins
+
+        if atexog is not None:
+            raise refusal("get_margeff(atexog=...)")
 
         return multinomial_margins(self, at, method, dummy, categorical)
 
     def summary(
         self,
         alpha: float = 0.05,
+        title: str | None = None,
         odds_ratios: Any = False,
         estimates_only: bool = False,
     ) -> MultinomialSummary:
         """One coefficient block per equation, the intercept first (see
-        :mod:`._multinomial_summary`); ``odds_ratios=True`` (or ``"wald"``)
-        shows relative-risk ratios ``exp(coef)`` instead of the coefficients
-        (Stata's ``mlogit, rrr``); ``estimates_only`` leaves out the standard
-        errors, tests and intervals (the command line's table of a separated
-        fit)."""
+        :mod:`._multinomial_summary`), under ``title`` (default
+        ``"Multinomial logistic regression results"``); ``odds_ratios=True``
+        (or ``"wald"``) shows relative-risk ratios ``exp(coef)`` instead of
+        the coefficients (Stata's ``mlogit, rrr``); ``estimates_only`` leaves
+        out the standard errors, tests and intervals (the command line's
+        table of a separated fit)."""
         from ._summary import _odds_method
 
         how = _odds_method(odds_ratios)
         if how == "profile":
-            raise not_supported(
-                "summary(odds_ratios='profile')", "use odds_ratios=True (Wald)"
-            )
+            raise refusal("summary(odds_ratios='profile')")
         return MultinomialSummary(
-            self, alpha, rrr=how is not None, estimates_only=estimates_only
+            self, alpha, rrr=how is not None, estimates_only=estimates_only, title=title
         )
 
 

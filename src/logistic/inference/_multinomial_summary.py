@@ -70,6 +70,7 @@ class MultinomialSummary:
         alpha: float = 0.05,
         rrr: bool = False,
         estimates_only: bool = False,
+        title: str | None = None,
     ) -> None:
         r = results
         estimate, bse, ci = r.params, r.bse, r.conf_int(alpha)
@@ -80,7 +81,7 @@ class MultinomialSummary:
             bse = table.bse.reshape(shape)
             ci = table.conf_int.reshape(*shape, 2)
         separated = r.separation in SEPARATED  # not "unchecked"
-        self.title = "Multinomial logistic regression results"
+        self.title = title or "Multinomial logistic regression results"
         self.header = _header(r, separated)
         first = "RRR" if rrr else "coef"
         lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
