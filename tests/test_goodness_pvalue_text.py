@@ -3,7 +3,8 @@ table does (R's ``format.pval`` style: 4 decimals, 3 significant digits below
 0.001, ``< 2e-16`` below that), never ``p = 0``.
 
 References: statsmodels ``GLM(Binomial())`` for the deviance and Pearson χ²
-(tests/test_grouped.py's ``sm_grouped``), scipy's ``chi2.sf`` for their
+(tests/test_grouped.py's ``sm_grouped``; star98 as statsmodels' loader reads
+it, deviance 4078.765 on 282 df), scipy's ``chi2.sf`` for their
 p-values; the expected text is formatted here from those numbers.
 """
 
@@ -11,20 +12,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from scipy.stats import chi2
 
 from logistic import LogisticRegression
 from logistic.inference._goodness import GoodnessOfFit, hosmer_lemeshow
-from test_grouped import sm_grouped, star98
+from test_grouped import sm_grouped
 
 
 def test_star98_deviance_test_prints_below_2e16_not_zero():
-    X, k, f = star98()
-    text = str(
-        LogisticRegression().fit(X, k, trials=k + f).inference().goodness_of_fit()
-    )
+    # statsmodels' own loader (NABOVE successes, NBELOW failures), the data of
+    # the published deviance 4078.765 on 282 df
+    data = sm.datasets.star98.load_pandas()
+    X, k, f = data.exog, data.endog["NABOVE"], data.endog["NBELOW"]
+    model = LogisticRegression().fit(X, k.to_numpy(), trials=(k + f).to_numpy())
+    text = str(model.inference().goodness_of_fit())
     ref = sm_grouped(X, k, f)
-    # χ²(282) beyond 1500: the p-value underflows to 0 in double precision
+    assert ref.deviance == pytest.approx(4078.765, abs=1e-3)
+    # χ²(282) at 4079: the p-value underflows to 0 in double precision
     assert chi2.sf(ref.deviance, ref.df_resid) < 2e-16
     assert chi2.sf(ref.pearson_chi2, ref.df_resid) < 2e-16
     assert text == (
