@@ -1,7 +1,8 @@
 """``solver="auto"`` with an L1 term on sparse X in memory takes the column
 solver (``newton-cd-columns``), which reaches the same optimum as
 ``newton-cd`` without forming a dense p × p Hessian (1.6–143× faster in
-``benchmarks/l1_sparse_ab.py``); dense X keeps ``newton-cd``."""
+``benchmarks/l1_sparse_ab.py``); dense X keeps ``newton-cd`` unless it is
+mostly zeros (tests/test_auto_l1_dense_zeros.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def test_auto_takes_the_column_solver_for_sparse_l1():
     X, y = _sparse()
     model = LogisticRegression(penalty="l1", C=1.0).fit(X, y)
     assert model.solver_ == "newton-cd-columns"
-    dense = LogisticRegression(penalty="l1", C=1.0).fit(X.toarray(), y)
+    gaussian = np.random.default_rng(1).standard_normal(X.shape)
+    dense = LogisticRegression(penalty="l1", C=1.0).fit(gaussian, y)
     assert dense.solver_ == "newton-cd"
 
 

@@ -81,12 +81,16 @@ class DataDescription(NamedTuple):
     dtype : numpy dtype of the blocks' X
     nnz : int or None
         Stored values of a sparse X; None for dense data.
+    nonzero_share : float or None
+        Dense X in memory: the share of non-zero entries estimated from a
+        sample of rows, where the caller measured it; None otherwise.
     """
 
     n_samples: int
     n_features: int
     dtype: np.dtype[Any]
     nnz: int | None = None
+    nonzero_share: float | None = None
 
     @property
     def shape(self) -> tuple[int, int]:

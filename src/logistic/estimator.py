@@ -69,11 +69,11 @@ from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
-from ._typing import Backend, DataDescription, is_dask_collection
+from ._typing import Backend, is_dask_collection
 from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
-from .solvers._auto import resolve_solver
+from .solvers._auto import describe, resolve_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
@@ -296,7 +296,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         """The solver, checked against its declared capabilities and the data."""
         name = resolve_solver(
             self.solver,
-            DataDescription.of(backend),
+            describe(backend, solver=self.solver, l1=l1),
             penalty=self.penalty,
             l1=l1,
             owner=type(self).__name__,
