@@ -46,8 +46,12 @@ def star98():
     frame = pd.read_csv(data_path("star98", "star98.csv"))
     frame.columns = STAR98_COLUMNS
     X = frame[STAR98_COLUMNS[2:]]
-    successes = frame["NABOVE"].to_numpy(float)
-    failures = frame["NBELOW"].to_numpy(float)
+    # the file's first two columns are MATHTOT (students tested) and PR50M
+    # (those above the national median); statsmodels' loader, which names
+    # them NABOVE and NBELOW, turns them into successes and failures so
+    total = frame["NABOVE"].to_numpy(float)
+    successes = frame["NBELOW"].to_numpy(float)
+    failures = total - successes
     return X, successes, failures
 
 
