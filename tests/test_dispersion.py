@@ -124,3 +124,19 @@ def test_cli_summary_scale_matches_the_library(star, workdir, capsys):
     for args in (["--scale", "-1"], ["star.csv", "--scale", "X2"]):
         code, out, err = run_cli(capsys, ["summary", "s.json", *args])
         assert code == 2 and out == "" and "--scale" in err
+
+
+def test_cli_refuses_a_firth_file_and_the_note_does_not_offer_it(star, workdir, capsys):
+    """The library refuses scale= for Firth fits; the command line too, and a
+    Firth fit's overdispersion note does not point to --scale."""
+    X, k, f, _, _ = star
+    frame = X.iloc[:, :3].copy()
+    frame["k"], frame["f"] = k, f
+    frame.to_csv(workdir / "sf.csv", index=False)
+    terms = " + ".join(X.columns[:3])
+    args = ["fit", "sf.csv", "--formula", f"cbind(k, f) ~ {terms}", "--penalty", "firth"]
+    code, out, err = run_cli(capsys, [*args, "-o", "sf.json"])
+    assert code == 0, err
+    assert "--scale" not in out + err
+    code, out, err = run_cli(capsys, ["summary", "sf.json", "--scale", "X2"])
+    assert code == 2 and out == "" and "Firth" in err

@@ -156,7 +156,7 @@ def test_dense_x_runs_newton_cd_iterations():
 def test_mostly_zero_dense_x_runs_by_columns_to_newton_cds_optimum():
     """Dense X with at most ``DENSE_COLUMNS_SHARE`` non-zeros is held as CSC
     and fitted by columns: the same optimum as ``newton-cd``'s iterations."""
-    X, y = _text_like(n=300, p=40, seed=9)
+    X, y = _text_like(n=300, p=80, seed=9)
     D = X.toarray()
     assert np.count_nonzero(D) <= 0.05 * D.size
     a = LogisticObjective.from_arrays(D, y, l2=1e-2)

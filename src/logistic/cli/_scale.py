@@ -76,6 +76,13 @@ def apply_scale(
             "so there is no dispersion to scale by",
             EX_USAGE,
         )
+    if getattr(mf.model, "penalty", None) == "firth":
+        raise CLIError(
+            f"--scale: {model} is a Firth fit; a dispersion applies to "
+            "maximum-likelihood grouped fits (Firth's covariance is the inverse "
+            "Fisher information of the penalized likelihood, as logistf)",
+            EX_USAGE,
+        )
     if mf.covariance is None:
         raise CLIError(f"--scale: {model} stores no covariance to scale", EX_USAGE)
     statistics = (mf.training or {}).get("statistics") or {}

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._covariance import few_clusters
-from ._summary import NO_FINITE_MLE, separated_lr_note, shown_name
+from ._summary import NO_FINITE_MLE, _pval, separated_lr_note, shown_name
 
 __all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
 
@@ -127,7 +127,9 @@ class MultinomialSummary:
                     "the estimates are a point on a diverging path and have no "
                     "standard errors. "
                     if estimates_only
-                    else "estimates and standard errors are meaningless. "
+                    else "the coefficients along the separating direction "
+                    "diverge, and their estimates, standard errors and Wald tests "
+                    "are meaningless. "
                 )
                 + "Use a penalty."
             )
@@ -143,8 +145,12 @@ class MultinomialSummary:
         lines = [self.title, "=" * rule, *stats]
         for title, rows in self.blocks:
             lines += ["-" * rule, title, head]
+            p_cell = self.columns.index("P>|z|") - 1 if "P>|z|" in self.columns else -1
             for row in rows:
-                cells = " ".join(f"{v:>10.4g}" for v in row[1:])
+                cells = " ".join(
+                    f"{_pval(v):>10}" if k == p_cell else f"{v:>10.4g}"
+                    for k, v in enumerate(row[1:])
+                )
                 lines.append(f"{shown_name(row[0]):<{width}} {cells}")
         lines.append("=" * rule)
         lines += self.notes
@@ -168,7 +174,7 @@ def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
         ("Log-likelihood", f"{r.llf:.4f}"),
         ("LL-null", f"{r.llnull:.4f}"),
         ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
-        ("LLR p-value", f"{r.llr_pvalue:.4g}"),
+        ("LLR p-value", _pval(r.llr_pvalue)),
         ("AIC", f"{r.aic:.2f}"),
         ("BIC", f"{r.bic:.2f}"),
         ("Converged", NO_FINITE_MLE if separated else str(r.converged)),

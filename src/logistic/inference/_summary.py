@@ -483,7 +483,7 @@ class Summary:
             )
         if scale != 1.0:
             self.notes.append(scale_note(r))
-        elif r.grouped and r.dispersion > 2.0:
+        elif r.grouped and r.dispersion > 2.0 and r.method != "Firth":
             self.notes.append(
                 f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "
                 "binomial (overdispersion); these standard errors are too small: "

@@ -11,8 +11,9 @@ Rule (measurements in docs/benchmarks.md):
   (faster than ``newton-cd``'s dense Hessian on every sparse L1 problem
   measured, ``python -m benchmarks.l1_sparse_ab``: a9a at C = 1 75 against
   355 ms, w8a 129 against 326 ms, 20 000 × 5 000 at 0.2 % 50 against
-  7 183 ms, 1.6–143× in all; docs/benchmarks.md) or dense X in memory whose
-  sampled share of non-zeros is at most ``DENSE_COLUMNS_SHARE`` (held as CSC:
+  7 183 ms, 1.6–143× in all; docs/benchmarks.md) or dense X in memory of at
+  least ``DENSE_COLUMNS_MIN_FEATURES`` columns whose sampled share of non-zeros
+  is at most ``DENSE_COLUMNS_SHARE`` (held as CSC:
   1.4–21×, ``python -m benchmarks.l1_dense_zeros_ab``), else
   the first registered solver with ``supports_l1`` (``newton-cd``) unless its
   dense Hessian would exceed ``MAX_HESSIAN_BYTES``, else the first L1 solver
@@ -83,7 +84,11 @@ from .._exceptions import InvalidParameterError
 from .._numerics import hessian_subsample_rows
 from .._typing import DataDescription
 from ._base import SOLVERS, Capabilities, get_solver
-from ._column_matrix import DENSE_COLUMNS_SHARE, sampled_nonzero_share
+from ._column_matrix import (
+    DENSE_COLUMNS_MIN_FEATURES,
+    DENSE_COLUMNS_SHARE,
+    dense_nonzero_share,
+)
 
 __all__ = [
     "check_hessian_memory",
@@ -184,10 +189,13 @@ def choose_solver(
 
 
 def _mostly_zero(data: DataDescription) -> bool:
-    """Dense X with at most ``DENSE_COLUMNS_SHARE`` non-zero entries (as
-    sampled) and at most ``MAX_COLUMN_NNZ`` of them."""
+    """Dense X of at least ``DENSE_COLUMNS_MIN_FEATURES`` columns with at most
+    ``DENSE_COLUMNS_SHARE`` non-zero entries (as sampled) and at most
+    ``MAX_COLUMN_NNZ`` of them."""
     share = data.nonzero_share
     if data.nnz is not None or share is None:
+        return False
+    if data.n_features < DENSE_COLUMNS_MIN_FEATURES:
         return False
     size = float(data.n_samples) * float(data.n_features)
     return share <= DENSE_COLUMNS_SHARE and share * size <= MAX_COLUMN_NNZ
@@ -195,17 +203,18 @@ def _mostly_zero(data: DataDescription) -> bool:
 
 def describe(backend: Any, *, solver: str, l1: float) -> DataDescription:
     """The backend's :class:`DataDescription`, with the sampled share of
-    non-zero entries of a dense X held in memory when ``auto`` chooses an L1
-    fit's solver from it (:func:`._column_matrix.sampled_nonzero_share`; X's
-    finite check is not made here where the backend owes it)."""
+    non-zero entries of a dense X of at least ``DENSE_COLUMNS_MIN_FEATURES``
+    columns held in memory when ``auto`` chooses an L1 fit's solver from it
+    (:func:`._column_matrix.dense_nonzero_share`, sampled once per backend;
+    X's finite check is not made here where the backend owes it)."""
     data = DataDescription.of(backend)
-    caps = backend.capabilities
     if solver != "auto" or not l1 > 0 or data.nnz is not None:
         return data
-    if not caps.rows_in_memory:
+    if not backend.capabilities.rows_in_memory:
         return data
-    rows = backend.rows_unchecked() if caps.settles_finite else backend.rows()
-    return data._replace(nonzero_share=sampled_nonzero_share(rows.X))
+    if data.n_features < DENSE_COLUMNS_MIN_FEATURES:
+        return data
+    return data._replace(nonzero_share=dense_nonzero_share(backend))
 
 
 def resolve_solver(

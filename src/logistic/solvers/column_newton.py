@@ -99,7 +99,7 @@ from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray, SettlesFinite
 from ._base import Capabilities, Fit, register
-from ._column_matrix import DENSE_COLUMNS_SHARE, ColumnMatrix, sampled_nonzero_share
+from ._column_matrix import ColumnMatrix, dense_by_columns, unchecked_rows
 from ._column_step import FirstSweep, fused_form, fused_step
 from ._iterative import IterativeSolver, _described
 from ._options import LineSearchOptions
@@ -140,8 +140,8 @@ class ColumnNewtonOptions(LineSearchOptions):
 
 def _by_columns(fit: Fit) -> bool:
     """Whether this fit runs on X's columns: X held in memory, sparse or
-    dense with at most ``DENSE_COLUMNS_SHARE`` non-zero entries (sampled; held
-    as CSC by :class:`ColumnMatrix`). Denser X runs ``newton-cd``'s
+    dense and mostly zeros (:func:`._column_matrix.dense_by_columns`; held as
+    CSC by :class:`ColumnMatrix`). Other dense X runs ``newton-cd``'s
     iterations (no copy of X)."""
     return _on_columns(fit.objective)
 
@@ -157,16 +157,7 @@ def _on_columns(objective: Any) -> bool:
     data = objective.data
     if not data.capabilities.rows_in_memory:
         return False
-    if data.nnz is not None:
-        return True
-    return sampled_nonzero_share(_rows(data).X) <= DENSE_COLUMNS_SHARE
-
-
-def _rows(data: Any) -> Any:
-    """The backend's rows, without its finite check where it owes one
-    (:meth:`~logistic.backends.InMemory.rows_unchecked`)."""
-    held = cast(SettlesFinite, data) if data.capabilities.settles_finite else None
-    return data.rows() if held is None else held.rows_unchecked()
+    return data.nnz is not None or dense_by_columns(data)
 
 
 class _Columns:
@@ -251,7 +242,7 @@ def _column_copy(objective: LogisticObjective) -> ColumnMatrix:
     is, with the check still owed."""
     data = objective.data
     held = cast(SettlesFinite, data) if data.capabilities.settles_finite else None
-    rows = _rows(data)
+    rows = unchecked_rows(data)
     verdict: bool | None = None
     try:
         _heap_room(data.n_samples, objective.n_params)
