@@ -85,3 +85,39 @@ def test_the_sweep_cap_follows_the_rows_and_the_option_overrides_it(collinear):
     assert iterations[None] <= 12 < 15 <= iterations[MIN_SWEEPS]
     with pytest.raises(Exception, match="max_sweeps"):
         get_solver("newton-cd")(max_sweeps=0)
+
+
+def test_a_long_inner_solve_can_be_interrupted():
+    """The compiled sweeps run without the GIL; every 1 024 sweeps they take
+    it back to run signal handlers, so Ctrl-C (here a timer's handler) stops a
+    solve that would otherwise run its whole cap."""
+    import signal
+    import time
+
+    from logistic.solvers._column_matrix import cd_kernel
+
+    kernel = cd_kernel()
+    if kernel is None:
+        pytest.skip("LOGISTIC_KERNEL=numpy: the numpy reference holds the GIL")
+
+    class Stop(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stop
+
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((200, 60))
+    H = np.ascontiguousarray(A.T @ A)
+    g, w, lam = rng.standard_normal(60), np.zeros(60), np.full(60, 0.1)
+    d = np.zeros(60)
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    start = time.perf_counter()
+    try:
+        with pytest.raises(Stop):  # tol -1: never met; 10**12 sweeps: hours
+            kernel.cd_gram(H, g, w, lam, np.ones(60), d, -1.0, 10**12)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert time.perf_counter() - start < 5.0
