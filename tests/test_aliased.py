@@ -215,6 +215,16 @@ def test_cli_fit_prints_na_and_json_nulls(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     # the file keeps the reduced model (tests/test_aliased_model_file.py): named
     assert "(1 not defined because of singularities: x3)" in doc["singularities"]
+    # margins --json: null numbers and aliased true (JSON has no NaN), others
+    # statsmodels' effects of the reduced model
+    assert main(["margins", str(model), str(path), "--json"]) == 0
+    text = capsys.readouterr().out
+    doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    rows = {r["term"]: r for r in doc["effects"]}
+    assert rows["x3"]["aliased"] and rows["x3"]["effect"] is None
+    assert rows["x3"]["std_error"] is None and not rows["x1"]["aliased"]
+    me = ref.get_margeff()
+    assert rows["x1"]["effect"] == pytest.approx(me.margeff[0], rel=1e-5)
 
 
 def test_json_rows_of_aliased_terms_are_null():

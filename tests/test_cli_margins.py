@@ -37,7 +37,9 @@ def margins_json(capsys, model, data, *options):
 
 
 def columns(doc, key):
-    return np.array([row[key] for row in doc["effects"]])
+    """A column of the JSON rows; null (JSON has no NaN: a p-value of an
+    effect without variance, an aliased column's numbers) as NaN."""
+    return np.array([np.nan if row[key] is None else row[key] for row in doc["effects"]])
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +174,7 @@ def test_text_table_and_csv_output(ucla_files, capsys, tmp_path):
     table = pd.read_csv(out_file)
     assert list(table.columns) == [
         "term", "effect", "std_error", "z", "p_value", "ci_low", "ci_high",
-        "discrete",
+        "discrete", "aliased",
     ]  # fmt: skip
     np.testing.assert_allclose(table.effect, columns(doc, "effect"), rtol=1e-12)
     assert list(table.discrete) == [0, 0, 1, 1, 1]

@@ -301,24 +301,15 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
     if classes is not None:  # K classes: one row per (class, feature)
         p = len(me.names)
         effects = [
-            {
-                "class": cls,
-                "term": name,
-                "effect": float(table.params[k * p + j]),
-                **table.row(k * p + j),
-                "discrete": j in discrete,
-            }
+            _effect_row(
+                {"class": cls, "term": name}, table, k * p + j, j in discrete
+            )
             for k, cls in enumerate(classes)
             for j, name in enumerate(me.names)
         ]
     else:
         effects = [
-            {
-                "term": name,
-                "effect": float(table.params[j]),
-                **table.row(j),
-                "discrete": j in discrete,
-            }
+            _effect_row({"term": name}, table, j, j in discrete)
             for j, name in enumerate(me.names)
         ]
     return {
@@ -337,10 +328,31 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
     }
 
 
+def _effect_row(
+    head: dict[str, Any], table: Any, i: int, discrete: bool
+) -> dict[str, Any]:
+    """Entry ``i`` of the effects' Wald table as a JSON row; the effect of an
+    aliased column (no estimate) has every number null and ``aliased`` true
+    (JSON has no NaN), as ``summary --json``'s rows."""
+    import math
+
+    row = {**head, "effect": float(table.params[i]), **table.row(i)}
+    aliased = not math.isfinite(row["effect"])
+    row = {
+        k: None if isinstance(v, float) and not math.isfinite(v) else v
+        for k, v in row.items()
+    }
+    return {**row, "discrete": discrete, "aliased": aliased}
+
+
 def _csv_text(doc: dict[str, Any]) -> str:
-    """The effects as CSV, one row per feature (``discrete`` as 0/1)."""
+    """The effects as CSV, one row per feature (``discrete`` and ``aliased``
+    as 0/1; an aliased row's numbers empty)."""
     buffer = io.StringIO()
-    rows = [{**r, "discrete": int(r["discrete"])} for r in doc["effects"]]
+    rows = [
+        {**r, "discrete": int(r["discrete"]), "aliased": int(r["aliased"])}
+        for r in doc["effects"]
+    ]
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
