@@ -87,3 +87,25 @@ def test_hosmer_lemeshow_text_uses_the_same_rule():
     y = (rng.uniform(size=2000) < p).astype(float)
     hl = hosmer_lemeshow(y, p)
     assert f", p = {chi2.sf(hl.statistic, 8):.4f} (10 groups" in str(hl)
+
+
+def test_report_and_infinite_statistics_follow_the_rule():
+    """The report's Hosmer–Lemeshow line writes an underflowed p-value as
+    ``p < 2e-16`` (it wrote ``p = 0``); an infinite statistic's p is exactly 0
+    and says so, in the report and in ``str``, as its note does."""
+    import warnings
+
+    from logistic.inference import hosmer_lemeshow
+    from logistic.report import _hl_label
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200_000)
+    p = np.clip(rng.random(200_000), 0.01, 0.99)  # fitted values unrelated to y
+    hl = hosmer_lemeshow(y, p)
+    assert hl.pvalue < 2e-16
+    assert "p < 2e-16" in _hl_label(hl) and "p = 0" not in _hl_label(hl)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        impossible = hosmer_lemeshow(np.array([1, 0, 1, 1, 0, 1]), np.array([0.0, 0.0, 0.5, 0.6, 0.3, 0.7]))
+    assert np.isinf(impossible.statistic)
+    assert "p = 0 (" in str(impossible) and "p = 0" in _hl_label(impossible)

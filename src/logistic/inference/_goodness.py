@@ -238,7 +238,8 @@ class HosmerLemeshowResult:
     def __str__(self) -> str:
         text = (
             f"Hosmer-Lemeshow chi2({self.df}) = {self.statistic:.4f}, "
-            f"{p_text(self.pvalue)} ({self.groups} groups, method={self.method!r})"
+            f"{'p = 0' if np.isinf(self.statistic) else p_text(self.pvalue)} "
+            f"({self.groups} groups, method={self.method!r})"
         )
         return text if self.note is None else f"{text}\nNote: {self.note}"
 

@@ -354,10 +354,18 @@ def _hl_label(hl: Any, training: bool | None = None) -> str:
     if hl is None:
         return ""
     df, p = _hl_df(hl, training)
-    text = f"Hosmer–Lemeshow χ²({df}) = {_statistic(hl.statistic, 2)}, p = {p:.3g}"
+    text = f"Hosmer–Lemeshow χ²({df}) = {_statistic(hl.statistic, 2)}, {_p(p, hl)}"
     if hl.note:  # groups of fitted probability 0 or 1
         text += "\nfitted probabilities of 0 or 1: p doubtful"
     return text
+
+
+def _p(p: float, hl: Any) -> str:
+    """``p = …`` by the coefficient table's rule (``p < 2e-16``), ``p = 0``
+    for an infinite statistic (exact there)."""
+    from ..inference._goodness import p_text
+
+    return "p = 0" if np.isinf(hl.statistic) else p_text(p)
 
 
 def _statistic(value: float, decimals: int) -> str:
@@ -389,21 +397,21 @@ def _hl_section(
         text = (
             f"chi2 = {_statistic(hl.statistic, 4)} on {hl.groups} degrees of "
             "freedom (groups), "
-            f"p = {outsample:.4g}; {rule} These rows are not the rows the model was "
+            f"{_p(outsample, hl)}; {rule} These rows are not the rows the model was "
             "fitted on, so df = groups (Stata's outsample); df = groups - 2 would "
-            f"give p = {hl.pvalue:.4g}."
+            f"give {_p(hl.pvalue, hl)}."
         )
     else:
         where = (
             "These are the rows the model was fitted on."
             if training
             else "df = groups - 2 holds for the rows the model was fitted on; on "
-            f"other rows use df = groups (Stata's outsample): p = {outsample:.4g}."
+            f"other rows use df = groups (Stata's outsample): {_p(outsample, hl)}."
         )
         text = (
             f"chi2 = {_statistic(hl.statistic, 4)} on {hl.df} degrees of freedom "
             "(groups - 2), "
-            f"p = {hl.pvalue:.4g}; {rule} {where}"
+            f"{_p(hl.pvalue, hl)}; {rule} {where}"
         )
     text += (
         " A small p-value means the predicted and observed event counts differ "
