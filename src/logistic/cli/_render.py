@@ -173,7 +173,7 @@ def coefficient_table(
         table += "\n" + firth_wald_note(model)
     kind = _separation_kind(model)
     if kind is not None:
-        from ..inference._summary import separation_note
+        from ..inference._separation_notes import separation_note
         from ._spelling import cli_spelling
 
         table += "\nNote: " + cli_spelling(separation_note(kind))
@@ -288,7 +288,7 @@ def _separation_kind(model: Any) -> str | None:
 def _title(model: Any) -> str:
     import numpy as np
 
-    from ..inference._summary import NO_FINITE_MLE
+    from ..inference._separation_notes import NO_FINITE_MLE
 
     n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
     converged = NO_FINITE_MLE if _separation_kind(model) else getattr(

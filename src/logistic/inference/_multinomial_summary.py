@@ -26,7 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from ._covariance import few_clusters
-from ._summary import NO_FINITE_MLE, _pval, separated_lr_note, shown_name
+from ._separation_notes import NO_FINITE_MLE, separated_lr_note
+from ._summary import _pval, shown_name
 
 __all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
 
