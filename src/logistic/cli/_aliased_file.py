@@ -1,14 +1,24 @@
-"""Model files of two-class fits with aliased (exactly collinear) columns, as
-the CLI reads them: the fit statistics the file keeps (the reduced model's
+"""The fit statistics a two-class model file keeps, as the CLI reads them:
+those of fits with aliased (exactly collinear) columns (the reduced model's
 covariance and estimate) attached to the model, the inference and coefficient
-rows they give (``NA`` at the aliased terms, R's), and the singularity note.
-Used by ``summary`` and by ``predict --interval``."""
+rows they give (``NA`` at the aliased terms, R's), and the singularity note;
+the ``training.statistics`` that ``logistic fit`` writes, derived for a file
+saved from Python (:func:`stored_statistics`). Used by ``summary``,
+``report`` (:func:`with_file_statistics`) and ``predict --interval``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["aliased_inference", "aliased_rows", "attach_statistics", "singularity_note"]
+__all__ = [
+    "aliased_inference",
+    "aliased_rows",
+    "attach_statistics",
+    "file_statistics",
+    "singularity_note",
+    "stored_statistics",
+    "with_file_statistics",
+]
 
 
 def attach_statistics(mf: Any, path: str) -> None:
@@ -22,8 +32,6 @@ def attach_statistics(mf: Any, path: str) -> None:
     draws the others' intervals)."""
     import numpy as np
 
-    from ..io._statistics import KEY, statistics_from_dict
-
     model, cov = mf.model, mf.covariance
     if (
         cov is None
@@ -33,16 +41,37 @@ def attach_statistics(mf: Any, path: str) -> None:
         or (mf.encoding or {}).get("binomial")
     ):
         return
-    kept = (mf.training or {}).get(KEY)
-    if kept is None:
-        return
-    from ..inference._model_interval import stored_covariance
-
-    fit_intercept = bool(model.fit_intercept)
-    matrix = stored_covariance(cov, mf.covariance_names, fit_intercept)
-    stats = statistics_from_dict(kept, matrix, fit_intercept, path)
+    stats = file_statistics(mf, path)
     if stats is not None:
         model.fit_statistics_ = stats
+
+
+def file_statistics(mf: Any, path: str) -> Any:
+    """The fit statistics a two-class file keeps (``training.fit_statistics``
+    with its stored covariance, read as :func:`logistic.load` reads them), or
+    None where it keeps none; a wrong field is a ``ModelFormatError`` naming
+    ``path``."""
+    from ..io._statistics import KEY, statistics_from_dict
+
+    kept = (mf.training or {}).get(KEY)
+    if kept is None or mf.covariance is None:
+        return None
+    from ..inference._model_interval import stored_covariance
+
+    fit_intercept = bool(mf.model.fit_intercept)
+    matrix = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
+    return statistics_from_dict(kept, matrix, fit_intercept, path)
+
+
+def with_file_statistics(mf: Any, path: str) -> None:
+    """Prepare ``mf`` for ``summary`` and ``report``: the aliased model's fit
+    statistics (:func:`attach_statistics`) and, for a file saved from Python,
+    the ``training.statistics`` that ``logistic fit`` writes, derived from its
+    ``training.fit_statistics`` (:func:`stored_statistics`)."""
+    attach_statistics(mf, path)
+    derived = stored_statistics(mf, path)
+    if derived is not None:
+        mf.training = {**(mf.training or {}), "statistics": derived}
 
 
 def aliased_inference(mf: Any) -> Any:
@@ -96,3 +125,35 @@ def singularity_note(mf: Any, res: Any) -> str | None:
         "`logistic summary MODEL DATA` names them and gives the estimates of "
         "the model without them."
     )
+
+
+def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
+    """The ``training.statistics`` that ``logistic fit`` writes, derived from
+    the ``training.fit_statistics`` a model file saved from Python keeps
+    (:mod:`logistic.io._statistics`), as ``logistic.load(path).summary()``
+    computes them; None when the file already has them or keeps no
+    statistics (penalized fits, grouped counts, more than two classes: their
+    summaries read other fields)."""
+    from .._multiclass import is_multiclass
+
+    training, fitted = mf.training or {}, mf.model
+    if (
+        training.get("statistics")
+        or is_multiclass(fitted)
+        or (mf.encoding or {}).get("binomial")
+    ):
+        return None
+    import copy
+
+    from ._fit_statistics import statistics
+
+    stats = file_statistics(mf, path)
+    if stats is None:
+        return None
+    model = copy.copy(fitted)  # the file's model stays as read
+    model.fit_statistics_ = stats
+    try:
+        inference = model.inference()
+    except Exception:  # a singular information: no statistics shown, as before
+        return None
+    return statistics(inference) or None

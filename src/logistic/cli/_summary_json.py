@@ -34,8 +34,8 @@ Conventions (owned here):
 * A model file saved from Python keeps its fit's statistics as
   ``training.fit_statistics`` (what ``load(path).inference()`` needs), not
   the ``training.statistics`` that ``logistic fit`` writes;
-  :func:`stored_statistics` derives the latter from the former, so that the
-  file's summary shows the same statistics line.
+  :func:`._aliased_file.stored_statistics` derives the latter from the
+  former, so that the file's summary shows the same statistics line.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from typing import Any
 
 from ._codes import EX_USAGE, CLIError
 
-__all__ = ["DataInference", "data_inference", "inference_dict", "stored_statistics"]
+__all__ = ["DataInference", "data_inference", "inference_dict"]
 
 
 @dataclass
@@ -260,42 +260,3 @@ def _statistics(r: Any, header: list[tuple[str, str]]) -> dict[str, Any]:
                 zip(penalized, (_number(stat), df, _number(pvalue)), strict=True)
             )
     return out
-
-
-def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
-    """The ``training.statistics`` that ``logistic fit`` writes, derived from
-    the ``training.fit_statistics`` a model file saved from Python keeps
-    (:mod:`logistic.io._statistics`), as ``logistic.load(path).summary()``
-    computes them; None when the file already has them or keeps no
-    statistics (penalized fits, grouped counts, more than two classes: their
-    summaries read other fields)."""
-    from .._multiclass import is_multiclass
-    from ..io._statistics import KEY, statistics_from_dict
-
-    training, fitted = mf.training or {}, mf.model
-    kept = training.get(KEY)
-    if (
-        training.get("statistics")
-        or kept is None
-        or mf.covariance is None
-        or is_multiclass(fitted)
-        or (mf.encoding or {}).get("binomial")
-    ):
-        return None
-    import copy
-
-    from ..inference._model_interval import stored_covariance
-    from ._fit_statistics import statistics
-
-    fit_intercept = bool(fitted.fit_intercept)
-    matrix = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
-    stats = statistics_from_dict(kept, matrix, fit_intercept, path)
-    if stats is None:
-        return None
-    model = copy.copy(fitted)  # the file's model stays as read
-    model.fit_statistics_ = stats
-    try:
-        inference = model.inference()
-    except Exception:  # a singular information: no statistics shown, as before
-        return None
-    return statistics(inference) or None

@@ -3,7 +3,7 @@
 The header's ``fit on training data`` line (deviances, AIC/BIC, pseudo R²
 of a two-class fit) comes from ``training.statistics`` of a file written by
 ``logistic fit``, or is derived from ``training.fit_statistics`` of one
-saved from Python (:func:`._summary_json.stored_statistics`, as ``summary``
+saved from Python (:func:`._aliased_file.stored_statistics`, as ``summary``
 does).
 """
 
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from . import _options as opt
-from ._aliased_file import attach_statistics
+from ._aliased_file import with_file_statistics
 from ._apply import (
     MissingRows,
     UnknownLevels,
@@ -34,7 +34,6 @@ from ._common import (
 )
 from ._progress import Quiet
 from ._spelling import cli_spelling
-from ._summary_json import stored_statistics
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
 from .summary import summary_dict
 
@@ -78,10 +77,7 @@ def write_report(
     y, z, weight = scored_outcomes(applied)
     # aliased columns: the reduced model's intervals and NA rows, as summary
     mf = applied.model_file
-    attach_statistics(mf, model_path)
-    derived = stored_statistics(mf, model_path)
-    if derived is not None:  # a file saved from Python: from its fit_statistics
-        mf.training = {**(mf.training or {}), "statistics": derived}
+    with_file_statistics(mf, model_path)
     info = summary_dict(mf)
     rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
     meta = _meta(info, m, applied.weights, [model_path, data_path, rows])

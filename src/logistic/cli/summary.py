@@ -33,8 +33,8 @@ from . import _options as opt
 from ._aliased_file import (
     aliased_inference,
     aliased_rows,
-    attach_statistics,
     singularity_note,
+    with_file_statistics,
 )
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file
@@ -47,7 +47,7 @@ from ._render import (
     penalty_summary,
 )
 from ._scale import Scale, apply_scale, scale_line
-from ._summary_json import data_inference, inference_dict, stored_statistics
+from ._summary_json import data_inference, inference_dict
 
 OddsRatios = Annotated[
     bool,
@@ -355,10 +355,7 @@ def summary(
     alpha = alpha_of(level)
     mf = load_model_file(str(model))
     _check_options(mf, model, data, json_out, cov_type, cluster)
-    attach_statistics(mf, str(model))
-    derived = stored_statistics(mf, str(model))
-    if derived is not None:  # a file saved from Python: from its fit_statistics
-        mf.training = {**(mf.training or {}), "statistics": derived}
+    with_file_statistics(mf, str(model))
     from .._grouped import fitted_on_counts
 
     grouped = bool((mf.encoding or {}).get("binomial")) or fitted_on_counts(mf.model)
