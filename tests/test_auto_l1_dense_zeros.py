@@ -14,8 +14,8 @@ import scipy.sparse as sp
 
 from logistic import LogisticRegression
 from logistic._typing import DataDescription
-from logistic.solvers._auto import DENSE_COLUMNS_SHARE, MAX_COLUMN_NNZ, choose_solver
-from logistic.solvers._column_matrix import sampled_nonzero_share
+from logistic.solvers._auto import MAX_COLUMN_NNZ, choose_solver
+from logistic.solvers._column_matrix import DENSE_COLUMNS_SHARE, sampled_nonzero_share
 
 linear_model = pytest.importorskip("sklearn.linear_model")
 

@@ -34,7 +34,13 @@ Scale = Annotated[
 
 
 def _phi(text: str, statistics: dict[str, Any], model: str) -> tuple[float, str]:
-    if text.upper() == "X2":
+    """``φ`` and its kind for ``--scale TEXT``: ``X2`` (any case) reads the
+    file's Pearson chi2/df, a number is checked as ``inference(scale=)``
+    checks it (:func:`logistic.inference._dispersion.check_scale`)."""
+    from .._exceptions import InvalidParameterError
+    from ..inference._dispersion import ESTIMATED, check_scale
+
+    if text.upper() == ESTIMATED:
         phi = statistics.get("dispersion")
         if not (isinstance(phi, (int, float)) and math.isfinite(phi) and phi > 0):
             raise CLIError(
@@ -42,17 +48,16 @@ def _phi(text: str, statistics: dict[str, Any], model: str) -> tuple[float, str]
                 "training.statistics); give the dispersion as a number",
                 EX_USAGE,
             )
-        return float(phi), "X2"
+        return float(phi), ESTIMATED
     try:
-        phi = float(text)
-    except ValueError:
-        phi = math.nan
-    if not (math.isfinite(phi) and phi > 0):
+        value = float(text)
+        check_scale(value)
+    except (ValueError, InvalidParameterError):
         raise CLIError(
             f"--scale {text}: expected X2 (Pearson chi2/df) or a positive number",
             EX_USAGE,
-        )
-    return phi, "fixed"
+        ) from None
+    return value, "fixed"
 
 
 def apply_scale(
@@ -92,7 +97,8 @@ def apply_scale(
 
 
 def scale_line(scaled: dict[str, Any]) -> str:
-    """The line ``summary`` prints above a scaled table."""
+    """The line ``summary`` prints above a scaled table (a file's summary shows
+    no LR statistic, so it names what it prints)."""
     how = "Pearson chi2/df, quasi-binomial" if scaled["kind"] == "X2" else "given"
     phi = scaled["scale"]
     return (

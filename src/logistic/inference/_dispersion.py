@@ -80,15 +80,12 @@ def dispersion(scale: Any, results: Any) -> float:
     return phi
 
 
-def scale_note(results: Any) -> str:
-    """The summary's note of a scaled covariance."""
-    how = (
-        "Pearson chi2/df, quasi-binomial"
-        if results.scale_kind == ESTIMATED
-        else "given"
-    )
+def scale_note(scale: float, kind: str | None) -> str:
+    """The note of a covariance scaled by ``scale`` (``kind``: ``"X2"``,
+    estimated, or ``"fixed"``, given), for the summary and the command line."""
+    how = "Pearson chi2/df, quasi-binomial" if kind == ESTIMATED else "given"
     return (
-        f"Standard errors scaled by sqrt({results.scale:.4g}) = "
-        f"{math.sqrt(results.scale):.4g} (dispersion {how}); the log-likelihood, "
-        "deviance, AIC/BIC and LR chi2 are the binomial likelihood's, unscaled."
+        f"Standard errors scaled by sqrt({scale:.4g}) = {math.sqrt(scale):.4g} "
+        f"(dispersion {how}); the log-likelihood, deviance, AIC/BIC and LR chi2 "
+        "are the binomial likelihood's, unscaled."
     )

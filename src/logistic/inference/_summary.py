@@ -438,7 +438,7 @@ class Summary:
                 "coefficients jointly."
             )
         if scale != 1.0:
-            self.notes.append(scale_note(r))
+            self.notes.append(scale_note(scale, r.scale_kind))
         elif r.grouped and r.dispersion > 2.0 and r.method != "Firth":
             self.notes.append(
                 f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "

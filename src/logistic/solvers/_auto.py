@@ -86,8 +86,8 @@ from .._typing import DataDescription
 from ._base import SOLVERS, Capabilities, get_solver
 from ._column_matrix import (
     DENSE_COLUMNS_MIN_FEATURES,
-    DENSE_COLUMNS_SHARE,
     dense_nonzero_share,
+    mostly_zero,
 )
 
 __all__ = [
@@ -195,10 +195,8 @@ def _mostly_zero(data: DataDescription) -> bool:
     share = data.nonzero_share
     if data.nnz is not None or share is None:
         return False
-    if data.n_features < DENSE_COLUMNS_MIN_FEATURES:
-        return False
     size = float(data.n_samples) * float(data.n_features)
-    return share <= DENSE_COLUMNS_SHARE and share * size <= MAX_COLUMN_NNZ
+    return mostly_zero(data.n_features, share) and share * size <= MAX_COLUMN_NNZ
 
 
 def describe(backend: Any, *, solver: str, l1: float) -> DataDescription:

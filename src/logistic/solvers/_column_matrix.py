@@ -25,6 +25,7 @@ __all__ = [
     "SPARSE_BELOW",
     "dense_by_columns",
     "dense_nonzero_share",
+    "mostly_zero",
     "sampled_nonzero_share",
     "unchecked_rows",
     "ColumnMatrix",
@@ -196,15 +197,21 @@ def dense_nonzero_share(data: Any) -> float:
     return _SHARES[data]
 
 
+def mostly_zero(n_features: int, share: float) -> bool:
+    """The rule for dense X fitted by its columns: at least
+    ``DENSE_COLUMNS_MIN_FEATURES`` columns and at most ``DENSE_COLUMNS_SHARE``
+    non-zero entries (``share``, sampled)."""
+    return n_features >= DENSE_COLUMNS_MIN_FEATURES and share <= DENSE_COLUMNS_SHARE
+
+
 def dense_by_columns(data: Any) -> bool:
-    """Whether dense X held in memory is fitted by its columns (as CSC): at
-    least ``DENSE_COLUMNS_MIN_FEATURES`` columns and at most
-    ``DENSE_COLUMNS_SHARE`` non-zero entries (sampled)."""
+    """Whether dense X held in memory is fitted by its columns (as CSC,
+    :func:`mostly_zero`); narrow X is not sampled."""
     if data.nnz is not None or not data.capabilities.rows_in_memory:
         return False
     if int(data.n_features) < DENSE_COLUMNS_MIN_FEATURES:
         return False
-    return dense_nonzero_share(data) <= DENSE_COLUMNS_SHARE
+    return mostly_zero(int(data.n_features), dense_nonzero_share(data))
 
 
 class ColumnMatrix:

@@ -99,7 +99,7 @@ from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray, SettlesFinite
 from ._base import Capabilities, Fit, register
-from ._column_matrix import ColumnMatrix, dense_by_columns, unchecked_rows
+from ._column_matrix import ColumnMatrix, dense_by_columns
 from ._column_step import FirstSweep, fused_form, fused_step
 from ._iterative import IterativeSolver, _described
 from ._options import LineSearchOptions
@@ -242,7 +242,7 @@ def _column_copy(objective: LogisticObjective) -> ColumnMatrix:
     is, with the check still owed."""
     data = objective.data
     held = cast(SettlesFinite, data) if data.capabilities.settles_finite else None
-    rows = unchecked_rows(data)
+    rows = data.rows() if held is None else held.rows_unchecked()
     verdict: bool | None = None
     try:
         _heap_room(data.n_samples, objective.n_params)
