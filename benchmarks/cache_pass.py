@@ -59,12 +59,12 @@ from benchmarks import datasets
 from benchmarks._page_cache import drop_page_cache
 from logistic._blas_threads import one_blas_thread
 from logistic._objective import block_value_grad
+from logistic._thread_budget import available_cpus
 from logistic._typing import Block
 from logistic.backends import _cache, as_backend
 from logistic.backends._prefetch import ordered_map
 from logistic.backends._reduce import tree_sum
 from logistic.backends.chunked import Chunked
-from logistic.backends.in_memory import available_cpus
 
 
 def read_rows(path: Path, row0: int, rows: int, row_bytes: int, dtype: Any) -> Any:

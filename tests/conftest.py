@@ -251,6 +251,30 @@ def _no_progress_lines():
         os.environ["LOGISTIC_NO_PROGRESS"] = old
 
 
+#: What a ``distributed.LocalCluster`` sets in this process's ``os.environ`` for
+#: its worker processes (Dask's ``distributed.nanny.pre-spawn-environ``) and
+#: leaves set: a later test's subprocess would start with one thread
+#: (``OMP_NUM_THREADS=1`` caps a fit's threads, :mod:`logistic._thread_budget`).
+_CLUSTER_ENVIRON = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MALLOC_TRIM_THRESHOLD_",
+)
+_ENVIRON_AT_START = {k: os.environ.get(k) for k in _CLUSTER_ENVIRON}
+
+
+@pytest.fixture(autouse=True)
+def _cluster_environ_restored():
+    """Those variables as the test session started with them, after each test."""
+    yield
+    for key, value in _ENVIRON_AT_START.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _row_cache_in_a_temporary_folder(tmp_path_factory):
     """Out-of-core fits cache decoded rows (logistic.backends._cache); during the

@@ -54,6 +54,18 @@ def test_nonrobust_under_sampling_weights_is_refused_in_cli_words(
         assert python not in err
 
 
+def test_nonrobust_under_sampling_weights_is_refused_without_data(
+    sampling_model, capsys
+):
+    """Without DATA too (docs/cli.md: summary refuses nonrobust for such a file);
+    it printed the file's HC0 table, exit 0, as if nonrobust had been shown."""
+    code, out, err = run_cli(capsys, ["summary", sampling_model, "--cov-type", "nonrobust"])
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --cov-type nonrobust (the inverse information)")
+    assert "--weights-kind sampling" in err and "HC0" in err
+    assert run_cli(capsys, ["summary", sampling_model])[0] == 0  # its HC0 table
+
+
 # -- 3b: --class-weight naming a class a two-class target does not have -------------
 def test_class_weight_of_a_missing_binary_class_is_named_as_typed(workdir, capsys):
     argv = [

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 import pytest
 
+from logistic import _thread_budget
 from logistic.backends import _workers, in_memory
 
 sp = pytest.importorskip("scipy.sparse")
@@ -36,7 +37,8 @@ def test_csr_blocks_of_small_p_leave_no_cpu_idle(monkeypatch, cpus, blocks):
     the 1 MiB blocks (10 922 rows: 19 blocks) are the limit; on 1-2 CPUs the
     grid is the 3 blocks of 16·p²."""
     monkeypatch.setattr(in_memory, "machine_cpus", lambda: cpus)
-    monkeypatch.setattr(in_memory, "available_cpus", lambda: cpus)  # threads
+    monkeypatch.setattr(_thread_budget, "available_cpus", lambda: cpus)  # threads
+    monkeypatch.setattr(_thread_budget, "ENV_CAP", None)
     n = 200_000
     X = _csr(n, 200, 8)
     data = in_memory.InMemory(X, np.zeros(n))
@@ -48,7 +50,7 @@ def test_csr_blocks_of_small_p_leave_no_cpu_idle(monkeypatch, cpus, blocks):
     # may use: only the machine's CPUs count
     one = in_memory.InMemory(X, np.zeros(n), n_threads=1)
     assert one.block_rows == data.block_rows
-    monkeypatch.setattr(in_memory, "available_cpus", lambda: 1)  # e.g. taskset
+    monkeypatch.setattr(_thread_budget, "available_cpus", lambda: 1)  # taskset
     pinned = in_memory.InMemory(X, np.zeros(n))
     assert pinned.n_threads == 1 and pinned.block_rows == data.block_rows
 

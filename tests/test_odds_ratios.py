@@ -145,8 +145,17 @@ def test_profile_is_fast_and_exact_at_a_large_weight_sum(monkeypatch):
     part = res.conf_int(method="profile", terms=["GPA", 3])
     np.testing.assert_allclose(np.asarray(part)[[1, 3]], ci[[1, 3]], rtol=1e-9)
     assert np.isnan(np.asarray(part)[[0, 2]]).all()
-    odds = res.odds_ratios(method="profile", terms="PSI")
-    np.testing.assert_allclose(odds.conf_int[3], np.exp(ci[3]), rtol=1e-9)
+    odds = res.odds_ratios(method="profile", terms="PSI")  # that row only
+    assert odds.term_names == ["PSI"]
+    np.testing.assert_allclose(odds.conf_int[0], np.exp(ci[3]), rtol=1e-9)
+    # Wald too (terms= was ignored there, a misspelt term included); display order
+    wald = res.odds_ratios(terms=["PSI", "GPA"])
+    everything = res.odds_ratios()
+    assert wald.term_names == ["GPA", "PSI"]
+    np.testing.assert_array_equal(wald.conf_int, everything.conf_int[[1, 3]])
+    np.testing.assert_array_equal(wald.odds_ratio, everything.odds_ratio[[1, 3]])
+    with pytest.raises(InvalidParameterError, match="not a term"):
+        res.odds_ratios(terms=["GPAA"])
     with pytest.raises(InvalidParameterError, match="not a term"):
         res.conf_int(method="profile", terms=["nope"])
     with pytest.raises(InvalidParameterError, match="method='profile'"):

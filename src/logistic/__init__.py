@@ -11,7 +11,8 @@ Public API (everything else is private and may change):
 * :mod:`logistic.datasets` — the bundled demo data.
 * exceptions and warnings from :mod:`logistic._exceptions`.
 
-``import logistic`` loads only the exceptions (standard library only): every other
+``import logistic`` loads only the exceptions and the thread budget's reading of
+``OMP_NUM_THREADS`` (:mod:`logistic._thread_budget`; standard library only): every other
 public name is imported on first use (PEP 562 module ``__getattr__``, the way
 scipy and scikit-image load their submodules), so that a script or command
 that needs one piece does not pay for numpy, scipy and every solver at start-up.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import _thread_budget  # noqa: F401  (OMP_NUM_THREADS as at import)
 from ._exceptions import (
     ConvergenceWarning,
     DataConversionWarning,

@@ -3,6 +3,9 @@
 Convention: each function does one step of the one fit path
 (:mod:`logistic.estimator`) and reads only what it is given:
 
+* :func:`checked_solver` — the solver of a fit
+  (:func:`~logistic.solvers._auto.resolve_solver`), checked against its
+  declared capabilities and what the data offer;
 * :func:`checkpointer` — the checkpoint of a fit (:mod:`logistic._checkpoint`),
   keyed by the data's fingerprint and the problem's settings, which
   :func:`describe_problem` words as the estimator's parameters (``penalty``,
@@ -29,21 +32,54 @@ import numpy as np
 
 from ._checkpoint import Checkpointer
 from ._constraints import validate_params
+from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
-from .solvers import SolverResult
+from ._typing import Backend
+from .solvers import SolverResult, get_solver
+from .solvers._auto import describe, resolve_solver
 
 __all__ = [
     "aliased_at_zero",
     "design_aliasing",
     "check_fit_separation",
+    "checked_solver",
     "checkpointer",
     "describe_problem",
     "fit_statistics",
     "validate_once",
 ]
+
+
+def checked_solver(
+    solver: str, penalty: str | None, backend: Backend, l1: float, owner: str
+) -> str:
+    """The solver for ``solver`` (a name or "auto"), checked against its
+    declared capabilities and the data's; the messages name ``owner``'s
+    choice."""
+    name = resolve_solver(
+        solver,
+        describe(backend, solver=solver, l1=l1),
+        penalty=penalty,
+        l1=l1,
+        owner=owner,
+        rows_in_memory=backend.capabilities.rows_in_memory,
+    )
+    caps, data = get_solver(name).capabilities, backend.capabilities
+    if not data.rows_in_memory and not caps.streaming:
+        raise InvalidParameterError(
+            f"solver {name!r} needs random access to rows and cannot stream "
+            f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
+        )
+    if caps.stochastic and not (data.rows_in_memory or data.blocks):
+        raise InvalidParameterError(
+            f"solver {name!r} needs data it can read block by block (in memory "
+            f"or out of core); {type(backend).__name__} offers only reductions: "
+            f"use 'lbfgs' or 'newton'"
+        )
+    return name
 
 
 def checkpointer(

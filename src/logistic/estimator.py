@@ -12,7 +12,7 @@ and Dask collections alike:
 2. one :class:`~logistic._objective.LogisticObjective`, whose penalty comes
    from :meth:`~logistic._objective.LogisticObjective.from_penalty` (Σs and
    ``alpha = 1/(C·Σs)`` are the objective's);
-3. the solver named by :func:`~logistic.solvers._auto.resolve_solver` from the
+3. the solver named by :func:`~logistic._fit_steps.checked_solver` from the
    data's :class:`~logistic._typing.DataDescription` and the penalty;
 4. the standardized view (:class:`~logistic._scaling.ScaledObjective`), built
    once by the solver's ``view_of``, handed to :func:`logistic.solvers.solve`
@@ -57,6 +57,7 @@ from ._file_marks import forget_file_marks
 from ._fit_steps import (
     aliased_at_zero,
     check_fit_separation,
+    checked_solver,
     checkpointer,
     design_aliasing,
     fit_statistics,
@@ -69,11 +70,11 @@ from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
+from ._thread_budget import is_n_jobs, with_n_jobs
 from ._typing import Backend, is_dask_collection
 from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
-from .solvers._auto import describe, resolve_solver
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
@@ -130,6 +131,13 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     random_state : int, numpy Generator or RandomState, or None
         Seed of stochastic solvers (a RandomState or Generator is drawn from).
     verbose : int, default=0
+    n_jobs : int or None, default=None
+        Threads for the passes over in-memory and out-of-core data: k > 0,
+        -1 (every CPU the process may use) or -k (that less k - 1). None uses
+        every CPU the process may use, at most ``OMP_NUM_THREADS`` when set
+        (as joblib's process workers and Dask's set it). ``n_jobs=1`` also
+        holds BLAS to one thread for the call. The result does not depend on
+        it (:mod:`logistic._thread_budget`).
     include : list of str, optional
         Columns of a pandas DataFrame with text columns to keep as features
         although they look like identifiers or free text (which ``fit`` leaves
@@ -217,6 +225,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         "warm_start": [bool, np.bool_],
         "random_state": [is_random_state],
         "verbose": [Interval(numbers.Integral, 0, None, "left"), bool],
+        "n_jobs": [is_n_jobs],
         "include": [None, list, tuple],
     }
 
@@ -235,6 +244,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         warm_start: bool = False,
         random_state: Any = None,
         verbose: int = 0,
+        n_jobs: int | None = None,
         include: list[str] | None = None,
     ) -> None:
         self.penalty = penalty
@@ -249,6 +259,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
         self.include = include
 
     # -- validation ------------------------------------------------------------
@@ -292,30 +303,6 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
             )
         return backend, grouped
 
-    def _solver_name(self, backend: Backend, l1: float) -> str:
-        """The solver, checked against its declared capabilities and the data."""
-        name = resolve_solver(
-            self.solver,
-            describe(backend, solver=self.solver, l1=l1),
-            penalty=self.penalty,
-            l1=l1,
-            owner=type(self).__name__,
-            rows_in_memory=backend.capabilities.rows_in_memory,
-        )
-        caps, data = get_solver(name).capabilities, backend.capabilities
-        if not data.rows_in_memory and not caps.streaming:
-            raise InvalidParameterError(
-                f"solver {name!r} needs random access to rows and cannot stream "
-                f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
-            )
-        if caps.stochastic and not (data.rows_in_memory or data.blocks):
-            raise InvalidParameterError(
-                f"solver {name!r} needs data it can read block by block (in memory "
-                f"or out of core); {type(backend).__name__} offers only reductions: "
-                f"use 'lbfgs' or 'newton'"
-            )
-        return name
-
     def _tol(self, dtype: Any, solver_name: str) -> float:
         """``tol``, or the solver's default for this dtype when None."""
         if self.tol is not None:
@@ -333,6 +320,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
                 theta0[p] = self.intercept_[0]
         return theta0
 
+    @with_n_jobs
     def fit(
         self,
         X: Any,
@@ -422,7 +410,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
             C=C,
             fit_intercept=bool(self.fit_intercept),
         )
-        name = self._solver_name(backend, l1)
+        name = checked_solver(
+            self.solver, self.penalty, backend, l1, type(self).__name__
+        )
         tol = self._tol(backend.dtype, name)
         view = get_solver(name).view_of(objective)
         ckpt = checkpointer(
@@ -460,6 +450,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         return self
 
     @available_if(supports_partial_fit, reason=partial_fit_refusal)
+    @with_n_jobs
     def partial_fit(
         self,
         X: Any,

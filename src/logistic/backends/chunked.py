@@ -66,6 +66,7 @@ from .._labels import (
     label_text,
     resolve_classes,
 )
+from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._cache_pass import CachedRuns, LabelCodes
@@ -83,7 +84,7 @@ from ._sources import (
     chunk_rows_for,
     natural_key,
 )
-from .in_memory import DEFAULT_BLOCK_BYTES, available_cpus
+from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = ["Chunked", "chunk_rows_for", "natural_key"]
 
@@ -188,8 +189,8 @@ class Chunked:
         same sums, folded in block order); False reduces them one after
         another in this thread.
     n_threads : int or None
-        Threads that reduce blocks of the row cache (None: every available
-        CPU).
+        Threads that reduce blocks of the row cache (None:
+        :func:`logistic._thread_budget.fit_threads`).
     cache : bool
         Keep the decoded rows of a Parquet or CSV source in a local binary
         cache (:mod:`logistic.backends._cache`) written by the scan pass and
@@ -553,7 +554,7 @@ class Chunked:
             rows: CachedRows, values: np.ndarray
         ) -> Generator[T, None, None]:
             nonlocal n
-            threads = self.n_threads or available_cpus()
+            threads = self.n_threads or fit_threads()
             plan = CachedRuns(rows, values, self.chunk_rows, fn, threads)
             # every thread's pool, even for fewer blocks: a first small fit
             # starts the threads a later one uses (before an address-space cap)

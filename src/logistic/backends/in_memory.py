@@ -69,6 +69,7 @@ import numpy as np
 from .._blas_threads import one_blas_thread
 from .._sparse import issparse
 from .._sparse_structure import backend_structure
+from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
 from ._fold import fold_in_order as _fold
 from ._windows import reduce_windows
@@ -130,14 +131,6 @@ def _forget_pools() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pools)
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - non-Linux
-        return os.cpu_count() or 1
 
 
 def machine_cpus() -> int:
@@ -223,7 +216,9 @@ class InMemory:
         ``MIN_BLOCK_ROWS`` rows and CSR blocks at least ``8 · n_features``
         stored values.
     n_threads : int or None
-        Threads that process blocks; None uses every available CPU.
+        Threads that process blocks; None: :func:`logistic._thread_budget.fit_threads`
+        (every CPU the process may use, at most ``OMP_NUM_THREADS``; an
+        estimator's ``n_jobs``).
     finite_checked : bool, default=True
         False when X has not been checked for NaN and ±inf: the
         backend then checks it (module docstring).
@@ -265,7 +260,7 @@ class InMemory:
             self.nbytes = int(X.nnz) * (X.dtype.itemsize + 4)
         else:
             self.nbytes = int(self.n_samples * self.n_features * X.dtype.itemsize)
-        cpus = available_cpus() if n_threads is None else int(n_threads)
+        cpus = fit_threads() if n_threads is None else int(n_threads)
         self.n_threads = max(1, cpus)
         self._block_bytes = int(block_bytes)
         self._block_rows_: int | None = None

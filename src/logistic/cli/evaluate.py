@@ -25,7 +25,7 @@ HLGroups = Annotated[
     int,
     typer.Option(
         "--groups",
-        metavar="COLUMN",
+        metavar="N",
         help="Groups of the Hosmer-Lemeshow test (quantiles of the predicted "
         "probability; default 10, at least 3).",
     ),

@@ -125,6 +125,15 @@ def _check_options(
             f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
         )
     check_cluster_option(cov_type, cluster)
+    sampling = (mf.training or {}).get("sample_weight_kind") == "sampling"
+    if data is None and cov_type == "nonrobust" and sampling:
+        raise CLIError(
+            f"--cov-type nonrobust (the inverse information) is not a covariance of "
+            f"the estimate under sampling weights, and {model} was fitted with "
+            "--weights-kind sampling: its table is HC0 (the default here); for HC1 "
+            "or cluster pass the training file as DATA",
+            EX_USAGE,
+        )
     if data is not None and is_multiclass(mf.model):
         raise CLIError(
             f"summary with DATA is for two-class models; {model} has "

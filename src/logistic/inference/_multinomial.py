@@ -80,7 +80,7 @@ from ._multinomial_data import (
 )
 from ._multinomial_refusals import BinaryOnlyMethods, refusal
 from ._multinomial_summary import SEPARATED, MultinomialSummary
-from ._odds import OddsRatioTable, odds_ratio_table
+from ._odds import OddsRatioTable, odds_ratio_table, table_rows
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_frame, wald_table
 
@@ -328,7 +328,7 @@ class MultinomialInference(BinaryOnlyMethods):
         table = odds_ratio_table(
             self.param_names, self.wald_table(alpha), method=method, label="RRR"
         )
-        return table if terms is None else _rows(table, self._rows_of(terms))
+        return table if terms is None else table_rows(table, self._rows_of(terms))
 
     def _rows_of(self, terms: Any) -> list[int]:
         """Flat positions of ``terms`` (term names, each in every equation, or
@@ -391,21 +391,6 @@ class MultinomialInference(BinaryOnlyMethods):
         return MultinomialSummary(
             self, alpha, rrr=how is not None, estimates_only=estimates_only, title=title
         )
-
-
-def _rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
-    """The rows ``rows`` of ``table``."""
-    return OddsRatioTable(
-        [table.term_names[i] for i in rows],
-        table.odds_ratio[rows],
-        table.bse[rows],
-        table.zvalues[rows],
-        table.pvalues[rows],
-        table.conf_int[rows],
-        table.alpha,
-        table.method,
-        table.label,
-    )
 
 
 def _constant_terms(

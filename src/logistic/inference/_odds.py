@@ -31,7 +31,7 @@ from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 from ._wald import WaldTable, wald_frame
 
-__all__ = ["OddsRatioTable", "odds_ratio_table"]
+__all__ = ["OddsRatioTable", "odds_ratio_table", "table_rows"]
 
 OR_METHODS = ("wald", "profile")
 
@@ -127,4 +127,19 @@ def odds_ratio_table(
         wald.alpha,
         method,
         label,
+    )
+
+
+def table_rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
+    """The rows ``rows`` of ``table``."""
+    return OddsRatioTable(
+        [table.term_names[i] for i in rows],
+        table.odds_ratio[rows],
+        table.bse[rows],
+        table.zvalues[rows],
+        table.pvalues[rows],
+        table.conf_int[rows],
+        table.alpha,
+        table.method,
+        table.label,
     )

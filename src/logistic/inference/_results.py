@@ -532,11 +532,17 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
     ) -> Any:
         """Odds ratios ``exp(coef)`` with ``exp``'d ``"wald"`` or ``"profile"``
         bounds (an :class:`OddsRatioTable`; see :mod:`._odds`); ``terms``
-        profiles only some terms, as in :meth:`conf_int`."""
-        from ._odds import odds_ratio_table
+        (names of ``term_names`` or positions) keeps those rows only, in
+        display order, and profiles only them."""
+        from ._odds import odds_ratio_table, table_rows
+        from ._order import term_positions
 
         ci = self.conf_int(alpha, "profile", terms) if method == "profile" else None
-        return odds_ratio_table(self.term_names, self.wald_table(alpha), ci, method)
+        table = odds_ratio_table(self.term_names, self.wald_table(alpha), ci, method)
+        if terms is None:
+            return table
+        rows = sorted(set(term_positions(self.term_names, terms).tolist()))
+        return table_rows(table, rows)
 
     @cached_property
     def _fitted_pairs(self) -> tuple[FloatArray, FloatArray, FloatArray]:
