@@ -2,12 +2,10 @@
 (:mod:`logistic._thread_budget`).
 
 A fit in each of several processes (joblib's process workers, Dask workers)
-used every CPU of the machine: on this project's 2-core machine, four fits
-as ``Parallel(n_jobs=2)`` tasks (200 000 × 50, 3 fits a task) took 1.09 s
-against 0.98 s with one thread each; a 64-core machine oversubscribes 64
-times. joblib's workers and Dask's nanny say how many threads each process
-should use in ``OMP_NUM_THREADS``, which scikit-learn's and glum's OpenMP
-loops read.
+used every CPU of the machine, so that k processes oversubscribe it k times
+(``python -m benchmarks.oversubscription`` times it). joblib's workers and
+Dask's nanny say how many threads each process should use in
+``OMP_NUM_THREADS``, which scikit-learn's and glum's OpenMP loops read.
 """
 
 from __future__ import annotations
