@@ -24,6 +24,7 @@ is missing is handled as a missing value under ``--missing``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
@@ -39,6 +40,7 @@ from ._common import import_pandas_first, load_model_file, note
 __all__ = [
     "Applied",
     "MissingRows",
+    "SavedTarget",
     "UnknownLevels",
     "apply_model",
     "check_row_options",
@@ -61,6 +63,17 @@ MissingRows = Annotated[
         help="Rows with a missing value in a column the model reads: 'error' "
         "(default), 'drop' (left out) or 'na' (kept, with an empty prediction; "
         "evaluate leaves them out). The count goes to stderr.",
+    ),
+]
+SavedTarget = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        "-t",
+        metavar="COLUMN",
+        help="The target column of DATA, for a model file saved from Python "
+        "(logistic.save), which records none; its values must be the model's "
+        "classes. A file written by 'logistic fit' knows its own.",
     ),
 ]
 UnknownLevels = Annotated[
@@ -272,8 +285,14 @@ def apply_model(
     weighted: bool = False,
     keep: list[str] | None = None,
     checked: Callable[[Any], None] | None = None,
+    target: str | None = None,
 ) -> Applied:
     """Read both files and compute the logits; errors name the file and column.
+
+    ``target``: the target column of DATA (``--target``) for a model file
+    without a label mapping (saved from Python), whose ``Applied.model_file``
+    then holds the mapping made from the model's classes; refused for a file
+    whose mapping names another column.
 
     ``checked(model_file)``: called once the model file, the data and its
     columns are read and checked, before the logits (a command refuses an
@@ -293,14 +312,10 @@ def apply_model(
     mf = load_model_file(str(model_path))
     model_encoding = encoding_of(mf)
     import_pandas_first(model_encoding.get("kind") == "formula")
-    if with_target and not (
-        model_encoding.get("label") or model_encoding.get("binomial")
-    ):
-        raise CLIError(
-            f"{model_path} has no label mapping (saved from Python, not by logistic "
-            "fit), so the target column of DATA cannot be read; use "
-            "logistic.metrics.evaluate in Python, or refit with logistic fit"
-        )
+    if with_target:
+        model_encoding = _with_target(model_encoding, mf, target, model_path)
+        if mf.encoding is None:  # saved from Python: the mapping --target gave
+            mf = dataclasses.replace(mf, encoding=model_encoding)
     raw = read_for_model(
         data,
         model_encoding,
@@ -330,6 +345,39 @@ def apply_model(
     else:
         z = _scored(mf.model, X, design, raw)
     return Applied(mf, raw, design, z, weights)
+
+
+def _with_target(
+    encoding: dict[str, Any], mf: Any, target: str | None, model_path: Path
+) -> dict[str, Any]:
+    """The encoding with the label mapping that reads DATA's target: the
+    file's own, or for a file saved from Python (none kept) the model's
+    ``classes_`` in code order under the column ``--target`` names."""
+    from ..tabular._labels import class_mapping, label_mapping
+
+    if encoding.get("label") or encoding.get("binomial"):
+        own = encoding.get("target")
+        if target is not None and target != own:
+            raise CLIError(
+                f"--target {target}: {model_path} was fitted on the target column "
+                f"{own!r} and reads that one from DATA; leave --target out",
+                EX_USAGE,
+            )
+        return encoding
+    if target is None:
+        raise CLIError(
+            f"{model_path} has no label mapping (saved from Python, not by logistic "
+            "fit), so the target column of DATA cannot be read: name it with "
+            "--target COLUMN (its values must be the model's classes), use "
+            "logistic.metrics.evaluate in Python, or refit with logistic fit"
+        )
+    classes = list(mf.model.classes_)
+    mapping = (
+        label_mapping(classes, target)
+        if len(classes) == 2
+        else class_mapping(classes, target)
+    )
+    return {**encoding, "target": target, "label": mapping}
 
 
 def _scored(model: Any, X: Any, design: Any, raw: Any) -> np.ndarray:

@@ -11,6 +11,7 @@ from rich.table import Table
 from . import _options as opt
 from ._apply import (
     MissingRows,
+    SavedTarget,
     UnknownLevels,
     apply_model,
     check_row_options,
@@ -176,6 +177,7 @@ def evaluate(
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
     quiet: Quiet = False,
+    target: SavedTarget = None,
 ) -> None:
     """Accuracy, log loss, ROC AUC and confusion matrix of a model on DATA.
 
@@ -205,6 +207,7 @@ def evaluate(
         encoding=encoding,
         decimal=decimal,
         weighted=True,
+        target=target,
     )
     tell_unscored(applied, data, missing, unknown, task="evaluate")
     from . import _multiclass

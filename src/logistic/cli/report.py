@@ -18,6 +18,7 @@ from . import _options as opt
 from ._aliased_file import with_file_statistics
 from ._apply import (
     MissingRows,
+    SavedTarget,
     UnknownLevels,
     apply_model,
     check_row_options,
@@ -239,6 +240,7 @@ def report(
     decimal: opt.Decimal = ".",
     force: opt.Force = False,
     quiet: Quiet = False,
+    target: SavedTarget = None,
 ) -> None:
     """Write a self-contained HTML report of a model on DATA.
 
@@ -277,6 +279,7 @@ def report(
         quiet=quiet,
         weighted=True,
         checked=lambda _: refuse_existing(out, force=force),
+        target=target,
     )
     tell_unscored(applied, data, missing, unknown, task="report on")
     write_report(
