@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import TINY_CSV, run_cli
@@ -563,3 +564,23 @@ def test_a_very_wide_model_prints_a_summarized_table(workdir, capsys):
     code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
     assert code == 0
     assert len(json.loads(out)["coefficients"]) == 5001
+
+
+def test_an_unpenalized_wide_model_prints_a_summarized_table_too(workdir, capsys):
+    """80 features, unpenalized (the inference summary with std. errors, kept
+    for up to 500 parameters): 60 coefficient rows and a count, as docs/cli.md
+    says; all 81 rows were printed. ``summary --json`` keeps every one."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2000, 80))
+    y = (X[:, 0] + rng.logistic(size=2000) > 0).astype(int)
+    header = ",".join([f"x{j}" for j in range(80)] + ["y"])
+    rows = [",".join([*(f"{v:.6f}" for v in X[i]), str(y[i])]) for i in range(2000)]
+    (workdir / "d.csv").write_text("\n".join([header, *rows]) + "\n")
+    code, out, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])
+    assert code == 0, err
+    for text in (out, run_cli(capsys, ["summary", "m.json"])[1]):
+        assert "std err" in text or "std_error" in text  # with standard errors
+        assert "... 21 more coefficients not shown (81 in all;" in text
+        assert sum(line.startswith("x") for line in text.splitlines()) == 59
+    code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
+    assert len(json.loads(out)["coefficients"]) == 81

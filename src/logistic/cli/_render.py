@@ -146,9 +146,16 @@ def coefficient_table(
 ) -> str:
     """The inference summary's text when available, else a plain-text table
     (intervals at level ``1 - alpha``)."""
+    where = "every one is in the model file, and --json prints them"
     if inference is not None:
+        from ..inference._summary import Summary
+
         try:
-            text = str(inference.summary(alpha).as_text())
+            summary = inference.summary(alpha)
+            if isinstance(summary, Summary):  # two classes: capped as below
+                text = summary.as_text(MAX_TABLE_ROWS, where)
+            else:
+                text = str(summary.as_text())
         except Exception:  # fall back to the plain table
             cov = inference.covariance()
         else:
@@ -163,7 +170,6 @@ def coefficient_table(
             )
     intercept = float(model.intercept_[0]) if model.fit_intercept else None
     rows = coefficient_rows(names, model.coef_.ravel(), intercept, cov, alpha)
-    where = "every one is in the model file, and --json prints them"
     head = title or _title(model)
     shrunk = penalty_note(model)
     if shrunk is not None:

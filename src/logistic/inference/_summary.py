@@ -468,10 +468,13 @@ class Summary:
             for row in self.rows
         ]
 
-    def as_text(self) -> str:
+    def as_text(self, max_rows: int | None = None, where: str = "") -> str:
         """Plain-text table in the style of statsmodels / R ``summary.glm``
-        (term names cut to :data:`MAX_NAME_WIDTH` characters)."""
+        (term names cut to :data:`MAX_NAME_WIDTH` characters); with
+        ``max_rows``, the first that many coefficient rows and a line counting
+        the others (``where`` says where they are)."""
         cells = [[shown_name(c[0]), *c[1:]] for c in self._cells()]
+        hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
         widths = [
             max(len(self.columns[j]), *(len(c[j]) for c in cells)) for j in range(8)
         ]
@@ -499,7 +502,12 @@ class Summary:
 
         lines.append(fmt(self.columns))
         lines.append("-" * width)
-        lines.extend(fmt(c) for c in cells)
+        lines.extend(fmt(c) for c in cells[: len(cells) - hidden])
+        if hidden:
+            lines.append(
+                f"... {hidden} more coefficients not shown ({len(cells)} in all"
+                + (f"; {where})" if where else ")")
+            )
         lines.append("=" * width)
         lines.append(SIGNIF_LEGEND)
         lines.extend(f"Note: {n}" for n in self.notes)
