@@ -110,8 +110,10 @@ CASES = [
         [*FIT, "--positive", "1"],
         65,
         "--positive applies to a target of two classes; the target column 'y' in "
-        "data.csv has 3 (0 (n=1), 1 (n=1), 2 (n=2)): use --reference to choose the "
-        "reference class",
+        "data.csv has 3 (0 (n=1), 1 (n=1), 2 (n=2)): for two classes, correct or "
+        "drop the rows of the other values (a value in a few rows is often a typo "
+        "or a stray label); for a multi-class model of them all, leave --positive "
+        "out (--reference chooses its reference class)",
     ),
     (
         "unknown label pair",

@@ -75,6 +75,26 @@ def test_summary_text(ucla_model, capsys):
     assert "C(rank)[T.4]  -1.551464   0.417832" in out
 
 
+def test_predict_counts_the_rows_it_left_empty(ucla_model, tmp_path, capsys):
+    """--missing na keeps unscored rows, empty: the closing line counted them
+    as predictions ("400 predictions written")."""
+    model, data, _, _ = ucla_model
+    lines = data.read_text().splitlines()
+    gre = lines[0].split(",").index("gre")
+    for i in (1, 5, 9):  # three rows with a missing gre
+        cells = lines[i].split(",")
+        cells[gre] = ""
+        lines[i] = ",".join(cells)
+    (tmp_path / "gap.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "p.csv"
+    code, _, err = run(capsys, "predict", model, tmp_path / "gap.csv", "-o", out,
+                       "--missing", "na")  # fmt: skip
+    assert code == 0, err
+    assert f"400 rows written to {out}: 397 with predictions, 3 left empty" in err
+    with open(out) as fh:
+        assert sum(r["proba"] == "" for r in csv.DictReader(fh)) == 3
+
+
 def test_predict_csv_and_parquet_match_library(ucla_model, tmp_path, capsys):
     model, data, _, _ = ucla_model
     code, _, err = run(

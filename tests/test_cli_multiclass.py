@@ -245,7 +245,7 @@ def test_missing_rows_dropped_and_na_in_predict(workdir, capsys):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["fit", IRIS, "-t", "species", "--positive", "setosa"], 65, "use --reference"),
+        (["fit", IRIS, "-t", "species", "--positive", "setosa"], 65, "leave --positive out"),
         (["fit", IRIS, "-t", "species", "--reference", "rose"], 65, "--reference"),
         (["fit", IRIS, "-t", "species", "--penalty", "firth"], 2, "--penalty firth"),
         (["fit", IRIS, "-t", "species", "--cv", "3"], 2, "--cv 3 supports targets"),

@@ -42,7 +42,7 @@ def plain_model(workdir, capsys):
         (["--cov-type", "bogus", "--json"], "--json with --cov-type/--cluster"),
         (["--cluster", "g", "--json"], "--json with --cov-type/--cluster"),
         (["--cov-type", "HC1"], "pass the training file as DATA"),
-        (["p.csv", "--cov-type", "hc1"], "--cov-type hc1: expected one of"),
+        (["p.csv", "--cov-type", "hc7"], "--cov-type hc7: expected one of"),
         (["p.csv", "--cov-type", "cluster"], "--cov-type cluster and --cluster"),
     ],
 )

@@ -263,3 +263,13 @@ def test_parquet_read_as_csv_is_named_parquet(workdir, capsys, stream):
     assert (code, out) == (65, "")
     assert err.startswith("error: big.parquet is a Parquet file (it starts with PAR1)")
     assert "leave out --format csv" in err and "NUL bytes" not in err
+
+
+@pytest.mark.parametrize("command", ["summary", "margins"])
+def test_cov_type_is_read_whatever_its_case(workdir, capsys, command):
+    """``--cov-type hc1`` is HC1, as ``--scale x2`` is X2 (it was refused)."""
+    assert run_cli(capsys, ["fit", UCLA, "-t", "admit", "-o", "m.json", "-q"])[0] == 0
+    lower = run_cli(capsys, [command, "m.json", UCLA, "--cov-type", "hc1"])
+    upper = run_cli(capsys, [command, "m.json", UCLA, "--cov-type", "HC1"])
+    assert lower[0] == 0, lower[2]
+    assert lower[1] == upper[1] and "HC1" in lower[1]

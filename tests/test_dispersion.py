@@ -140,3 +140,15 @@ def test_cli_refuses_a_firth_file_and_the_note_does_not_offer_it(star, workdir, 
     assert "--scale" not in out + err
     code, out, err = run_cli(capsys, ["summary", "sf.json", "--scale", "X2"])
     assert code == 2 and out == "" and "Firth" in err
+
+
+def test_cli_refuses_a_k_class_file_for_what_it_is(workdir, capsys):
+    """A 3-class model was refused as if it had 0/1 outcomes."""
+    from conftest import data_path
+
+    iris = data_path("iris", "iris.csv")
+    code, _, err = run_cli(capsys, ["fit", iris, "-t", "species", "-o", "i.json", "-q"])
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["summary", "i.json", "--scale", "X2"])
+    assert code == 2 and out == ""
+    assert "3 classes" in err and "0/1 outcomes" not in err

@@ -381,6 +381,18 @@ Tol = Annotated[
 ]
 
 
+def spelled_as(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    """``value`` as ``allowed`` spells it when the two differ only in case
+    (``--cov-type hc1`` is ``HC1``, as ``--scale x2`` is ``X2``), else
+    ``value`` unchanged (for the caller's check to refuse)."""
+    if value is None:
+        return None
+    for name in allowed:
+        if name.lower() == value.lower():
+            return name
+    return value
+
+
 def check_missing_option(value: str) -> str:
     """'error' or 'drop'."""
     from ._codes import EX_USAGE, CLIError

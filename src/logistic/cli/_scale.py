@@ -74,6 +74,15 @@ def apply_scale(
             "fit's inference comes from the statistics its file keeps)",
             EX_USAGE,
         )
+    from .._multiclass import is_multiclass
+
+    if is_multiclass(mf.model):
+        raise CLIError(
+            f"--scale: {model} is a model of {len(mf.model.classes_)} classes; a "
+            "dispersion applies to two-class fits on grouped counts (--trials or "
+            "cbind)",
+            EX_USAGE,
+        )
     if not grouped:
         raise CLIError(
             f"--scale: {model} was not fitted on grouped counts (--trials or "

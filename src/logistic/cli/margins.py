@@ -156,6 +156,8 @@ Output = Annotated[
 
 
 def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` as ``allowed`` spells it (case aside), else exit 2."""
+    value = str(opt.spelled_as(value, allowed))
     if value not in allowed:
         raise CLIError(
             f"{option} must be one of {', '.join(allowed)}; got {value!r}", EX_USAGE
@@ -420,7 +422,7 @@ def margins(
         )
     categorical = _choice("--categorical", categorical or "levels", CATEGORICAL)
     if cov_type is not None:
-        _choice("--cov-type", cov_type, COV_TYPES)
+        cov_type = _choice("--cov-type", cov_type, COV_TYPES)
     check_cluster_option(cov_type, cluster)
     require_inputs(data=data, model=model)
     # an existing output is refused once the model and data are checked

@@ -392,4 +392,11 @@ def predict(
             import pyarrow.parquet as pq
 
             pq.write_table(table, str(tmp))
-    note(f"{table.num_rows} predictions written to {out}")
+    scored = int(applied.z.shape[0])
+    if scored < table.num_rows:  # --missing na / --unknown-levels na rows
+        note(
+            f"{table.num_rows} rows written to {out}: {scored} with predictions, "
+            f"{table.num_rows - scored} left empty"
+        )
+    else:
+        note(f"{table.num_rows} predictions written to {out}")

@@ -350,6 +350,7 @@ def summary(
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
+    from ..inference import COV_TYPES
     from ._multiclass import (
         cli_notes,
         coefficient_text,
@@ -362,6 +363,7 @@ def summary(
     )
 
     alpha = alpha_of(level)
+    cov_type = opt.spelled_as(cov_type, COV_TYPES)
     mf = load_model_file(str(model))
     _check_options(mf, model, data, json_out, cov_type, cluster)
     with_file_statistics(mf, str(model))

@@ -295,7 +295,9 @@ def fit_target_labels(
     if positive is not None:
         raise DataValidationError(
             f"--positive applies to a target of two classes; the {where} has "
-            f"{len(values)} ({describe_values(values, counts)}): use --reference "
-            "to choose the reference class"
+            f"{len(values)} ({describe_values(values, counts)}): for two classes, "
+            "correct or drop the rows of the other values (a value in a few rows "
+            "is often a typo or a stray label); for a multi-class model of them "
+            "all, leave --positive out (--reference chooses its reference class)"
         )
     return fit_class_labels(y, column, path, reference)
