@@ -210,13 +210,25 @@ def write_errors(path: Path) -> Iterator[None]:
 @contextmanager
 def collect_warnings() -> Iterator[list[str]]:
     """Record warnings raised inside (to print them once and store them), with
-    parameters spelt as CLI options (:func:`._spelling.cli_spelling`)."""
+    parameters spelt as CLI options (:func:`._spelling.cli_spelling`).
+
+    Of the separation warnings only the first is kept: the fit's, which names
+    the separating direction; the inference's that follows it in the same
+    command says again that the MLE does not exist, which the table's note
+    also says."""
+    from .._exceptions import PerfectSeparationWarning
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         messages: list[str] = []
         yield messages
     seen = set()
+    separation = False
     for w in caught:
+        if issubclass(w.category, PerfectSeparationWarning):
+            if separation:
+                continue
+            separation = True
         text = _warning_text(w.message, w.category)
         if text is not None and text not in seen:
             seen.add(text)
@@ -268,8 +280,10 @@ def routed_warnings() -> Iterator[None]:
     command (a warning both collected and raised again is printed once).
     Warnings raised outside a collection are printed when the command ends
     (or fails, before its error line), after the ones the command prints
-    itself, which name the cause first (a separation, then its consequence
-    for inference)."""
+    itself, which name the cause first. A separation is said once: an
+    inference's separation warning is not printed after the fit's (which
+    names the separating direction; the table's note says what it means for
+    the standard errors)."""
     global _printed
     escaped: list[str] = []
 
@@ -285,8 +299,20 @@ def routed_warnings() -> Iterator[None]:
             yield
     finally:
         for text in escaped:
+            if _separation_said(text, _printed):
+                continue
             warn(text)
         _printed = previous
+
+
+_SEPARATION = "PerfectSeparationWarning:"
+
+
+def _separation_said(text: str, printed: set[str]) -> bool:
+    """Whether ``text`` is a separation warning after one already printed."""
+    return text.startswith(_SEPARATION) and any(
+        t.startswith(_SEPARATION) for t in printed
+    )
 
 
 def warn(message: str) -> None:
