@@ -340,3 +340,21 @@ def test_statistics_without_means_take_the_data(anes, model, res):
         bare.inference().get_margeff(at="mean")
     me = bare.inference(X, y).get_margeff(at="mean")
     np.testing.assert_allclose(me.margeff, res.get_margeff(at="mean").margeff, **TOL)
+
+
+def test_summary_numbers_keep_four_significant_digits():
+    """The K-class table printed with ``.4g``, which drops trailing zeros: an
+    RRR bound of 1.000479 read ``1``, as if the interval touched 1. Four
+    significant digits as the two-class table (``#.4g``): ``1.000``."""
+    import pandas as pd
+
+    from conftest import data_path
+
+    data = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    model = LogisticRegression().fit(data[["gre", "gpa", "admit"]], data["rank"])
+    text = model.summary(odds_ratios=True).as_text()
+    rows = [line.split() for line in text.splitlines() if line.startswith("gre ")]
+    table = model.inference().odds_ratios(terms=["gre"])
+    assert len(rows) == 3 and all(n.endswith(":gre") for n in table.term_names)
+    assert [r[-1] for r in rows] == [f"{v:#.4g}" for v in table.conf_int[:, 1]]
+    assert "1.000" in [r[-1] for r in rows]  # 1.000479, written 1 before

@@ -27,7 +27,7 @@ from typing import Any
 
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note
-from ._summary import _pval, shown_name
+from ._summary import _num, _pval, shown_name
 
 __all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
 
@@ -149,7 +149,7 @@ class MultinomialSummary:
             p_cell = self.columns.index("P>|z|") - 1 if "P>|z|" in self.columns else -1
             for row in rows:
                 cells = " ".join(
-                    f"{_pval(v):>10}" if k == p_cell else f"{v:>10.4g}"
+                    f"{_pval(v):>10}" if k == p_cell else f"{_num(v):>10}"
                     for k, v in enumerate(row[1:])
                 )
                 lines.append(f"{shown_name(row[0]):<{width}} {cells}")
