@@ -242,3 +242,13 @@ def test_sparse_check_is_a_leaf_that_imports_no_scipy():
     subprocess.run([sys.executable, "-c", code], check=True)
     graph = import_graph()
     assert {t for t in graph["logistic._sparse"] if t.startswith("logistic")} == set()
+
+
+def test_thread_budget_is_a_leaf():
+    """``import logistic`` loads it (OMP_NUM_THREADS is read at import): the
+    standard library and the BLAS limit (a leaf, imported lazily) only."""
+    graph = import_graph()
+    ours = {t for t in graph["logistic._thread_budget"] if t.startswith("logistic")}
+    assert ours <= {"logistic._blas_threads"}, sorted(ours)
+    loaded = _loaded_by("import logistic._thread_budget")
+    assert not {m for m in loaded if m.split(".")[0] in ("numpy", "scipy")}

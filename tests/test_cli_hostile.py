@@ -584,3 +584,23 @@ def test_an_unpenalized_wide_model_prints_a_summarized_table_too(workdir, capsys
         assert sum(line.startswith("x") for line in text.splitlines()) == 59
     code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
     assert len(json.loads(out)["coefficients"]) == 81
+
+
+def test_an_unpenalized_k_class_model_prints_60_rows_an_equation(workdir, capsys):
+    """3 classes, 70 features: each equation's table shows 60 rows and a count
+    (all 142 rows were printed)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3000, 70))
+    k = np.digitize(X[:, 0] + rng.logistic(size=3000), [-1.0, 1.0])
+    header = ",".join([f"x{j}" for j in range(70)] + ["k"])
+    rows = [",".join([*(f"{v:.6f}" for v in X[i]), str(k[i])]) for i in range(3000)]
+    (workdir / "d.csv").write_text("\n".join([header, *rows]) + "\n")
+    code, out, err = run_cli(capsys, ["fit", "d.csv", "-t", "k", "-o", "m.json"])
+    assert code == 0, err
+    for text in (out, run_cli(capsys, ["summary", "m.json"])[1]):
+        assert "std err" in text
+        line = "... 11 more coefficients of this equation not shown (71 in all;"
+        assert text.count(line) == 2
+        assert sum(row.startswith("x") for row in text.splitlines()) == 2 * 59
+    code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
+    assert len(json.loads(out)["coefficients"]) == 2 * 71

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._multiclass import is_multiclass
+from ._thread_budget import with_n_jobs
 
 __all__ = ["InferenceMethods"]
 
@@ -44,6 +45,7 @@ class InferenceMethods:
 
         return predict_interval(self, X, alpha=alpha, offset=offset)
 
+    @with_n_jobs
     def inference(
         self,
         X: Any = None,

@@ -13,23 +13,34 @@ out-of-core backend's readers take :func:`fit_threads` threads, which is
   the machine, and scikit-learn's and glum's OpenMP loops read it too.
   A value that is not a positive integer is ignored. It is read once, when
   ``import logistic`` runs (as OpenMP runtimes and OpenBLAS read it when they
-  load): a ``distributed.LocalCluster`` started in a process sets it to 1 in
-  that process's ``os.environ`` for its workers, which must not make the
-  process's own fits single-threaded.
+  load), from ``os.environ``, so a script may set it before the import. A
+  ``distributed.LocalCluster`` started in a process sets it to 1 in that
+  process's ``os.environ`` for its workers, which must not make the process's
+  own fits single-threaded: when Dask's nanny is already imported and the value
+  differs from the one the process started with (Linux:
+  ``/proc/self/environ``, which ``os.environ`` changes do not touch), the
+  start value is taken.
 
 ``n_jobs`` follows joblib's convention (:func:`threads_for`): k > 0 is k
-threads, -1 every CPU the process may run on, -k that less k - 1 (at least
-one); None the default above; 0 is an error. With one thread, BLAS is held to
-one thread too for the call (:func:`logistic._blas_threads.one_blas_thread`),
-so the fit runs on one core; with more, BLAS keeps its own count (set it
+threads (at most the CPUs the process may run on: more threads than CPUs
+never speed a pass up, and the out-of-core pass keeps a pool of that many
+threads and that many blocks in flight), -1 every CPU the process may run
+on, -k that less k - 1 (at least one); None the default above (unlike
+scikit-learn, where None means 1); 0 is an error. With one thread, BLAS is
+held to one thread too for the call
+(:func:`logistic._blas_threads.one_blas_thread`), so the passes run on one
+core; that BLAS limit is process-wide while the call runs (BLAS has one
+thread count: fits in other threads then run BLAS on one thread too, see
+docs/reliability.md). With more threads, BLAS keeps its own count (set it
 with threadpoolctl or ``OPENBLAS_NUM_THREADS``).
 
 The thread count never changes a result: the block grid follows the data
 and the machine (:func:`logistic.backends.in_memory.machine_cpus`), and
 partial sums are added in block order whatever thread computed them.
 
-The budget is a :class:`contextvars.ContextVar`: it holds for the thread
-that entered it, not for fits that other threads run at the same time.
+The budget is a :class:`contextvars.ContextVar`: its thread count holds for
+the thread that entered it, not for fits that other threads run at the same
+time (the BLAS limit of one thread above excepted).
 
 A leaf: the standard library and :mod:`logistic._blas_threads` only.
 """
@@ -41,6 +52,7 @@ import contextvars
 import functools
 import numbers
 import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -69,17 +81,43 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def env_threads() -> int | None:
-    """``OMP_NUM_THREADS``'s thread count (its first entry), or None when it
-    is unset or not a positive integer."""
-    text = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-    if not text.isdigit() or int(text) < 1:  # isdigit: no sign, no spaces
+def env_threads(text: str | None) -> int | None:
+    """The thread count of an ``OMP_NUM_THREADS`` value (its first entry),
+    or None when it is unset (None) or not a positive integer of ASCII
+    digits."""
+    first = (text or "").split(",")[0].strip()
+    if not (first.isascii() and first.isdecimal()) or int(first) < 1:
         return None
-    return int(text)
+    return int(first)
 
 
-#: :func:`env_threads` when this module was imported (module docstring).
-ENV_CAP = env_threads()
+def _start_value(name: str) -> str | None:
+    """``name`` in the environment the process started with (Linux's
+    ``/proc/self/environ``); ``os.environ``'s where that cannot be read."""
+    try:
+        with open("/proc/self/environ", "rb") as fh:
+            entries = fh.read().split(b"\0")
+    except OSError:
+        return os.environ.get(name)
+    key = name.encode() + b"="
+    for entry in entries:
+        if entry.startswith(key):
+            return entry[len(key) :].decode("ascii", "replace")
+    return None
+
+
+def _cap_at_import() -> int | None:
+    """:func:`env_threads` as ``import logistic`` reads it (module
+    docstring): the start value when Dask's nanny, loaded in this process,
+    may have set ``os.environ``'s for its workers."""
+    text = os.environ.get("OMP_NUM_THREADS")
+    if "distributed.nanny" in sys.modules:
+        text = _start_value("OMP_NUM_THREADS")
+    return env_threads(text)
+
+
+#: ``OMP_NUM_THREADS``'s cap when this module was imported (module docstring).
+ENV_CAP = _cap_at_import()
 
 
 def fit_threads() -> int:
@@ -104,8 +142,8 @@ def threads_for(n_jobs: int | None) -> int | None:
     default); ``n_jobs`` is checked by :func:`is_n_jobs` first."""
     if n_jobs is None:
         return None
-    k = int(n_jobs)
-    return k if k > 0 else max(1, available_cpus() + 1 + k)
+    k, cpus = int(n_jobs), available_cpus()
+    return min(k, cpus) if k > 0 else max(1, cpus + 1 + k)
 
 
 @contextlib.contextmanager

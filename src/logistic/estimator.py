@@ -132,12 +132,14 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         Seed of stochastic solvers (a RandomState or Generator is drawn from).
     verbose : int, default=0
     n_jobs : int or None, default=None
-        Threads for the passes over in-memory and out-of-core data: k > 0,
-        -1 (every CPU the process may use) or -k (that less k - 1). None uses
-        every CPU the process may use, at most ``OMP_NUM_THREADS`` when set
-        (as joblib's process workers and Dask's set it). ``n_jobs=1`` also
-        holds BLAS to one thread for the call. The result does not depend on
-        it (:mod:`logistic._thread_budget`).
+        Threads for the passes of ``fit``, ``partial_fit`` and
+        ``inference(X, y)`` over in-memory and out-of-core data: k > 0 (at
+        most the CPUs the process may use), -1 (every such CPU) or -k (that
+        less k - 1). None uses every CPU the process may use, at most
+        ``OMP_NUM_THREADS`` when set (as joblib's process workers and Dask's
+        set it; unlike scikit-learn, where None means 1). ``n_jobs=1`` also
+        holds BLAS, process-wide, to one thread for the call. The result does
+        not depend on it (:mod:`logistic._thread_budget`).
     include : list of str, optional
         Columns of a pandas DataFrame with text columns to keep as features
         although they look like identifiers or free text (which ``fit`` leaves

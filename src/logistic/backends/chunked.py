@@ -37,7 +37,9 @@ Conventions (owned here)
   (or reads a block held in small page-cache folios, :mod:`._cache`)
   instead of decoding the files again. The blocks, and so every sum, are
   bitwise the ones read from the source. Mapping a cached block costs next to
-  nothing, so cached passes reduce runs of blocks on every CPU at once
+  nothing, so cached passes reduce runs of blocks on several threads at once
+  (:func:`logistic._thread_budget.fit_threads`: ``n_jobs``, else every CPU at
+  most ``OMP_NUM_THREADS``)
   (:func:`logistic.backends._prefetch.ordered_map`, a call a run of blocks:
   :mod:`logistic.backends._cache_pass`), folded in block order.
 * **Nothing lost.** Every pass counts its rows; a pass that sees a different

@@ -432,7 +432,7 @@ def coefficient_text(
     fit (:func:`separated`); else the plain table of
     :func:`coefficient_rows`, with the parametrization said in its title."""
     from .._labels import label_text
-    from ._render import capped_table
+    from ._render import HIDDEN_ROWS_WHERE, MAX_TABLE_ROWS, capped_table
 
     if inference is None and getattr(model, "fit_statistics_", None) is not None:
         try:
@@ -442,7 +442,8 @@ def coefficient_text(
     if inference is not None:
         named = name_classes(inference, levels, target)
         summary = named.summary(alpha, estimates_only=separated(model))
-        return str(cli_notes(summary, model).as_text())
+        text = cli_notes(summary, model).as_text(MAX_TABLE_ROWS, HIDDEN_ROWS_WHERE)
+        return str(text)
     rows = coefficient_rows(model, names, levels)
     if model.penalty is None:
         form = (

@@ -134,6 +134,8 @@ def coefficient_rows(
 
 #: Coefficient rows a terminal table shows; wider models are summarized.
 MAX_TABLE_ROWS = 60
+#: Where the rows a terminal table leaves out are.
+HIDDEN_ROWS_WHERE = "every one is in the model file, and --json prints them"
 
 
 def coefficient_table(
@@ -146,7 +148,7 @@ def coefficient_table(
 ) -> str:
     """The inference summary's text when available, else a plain-text table
     (intervals at level ``1 - alpha``)."""
-    where = "every one is in the model file, and --json prints them"
+    where = HIDDEN_ROWS_WHERE
     if inference is not None:
         from ..inference._summary import Summary
 

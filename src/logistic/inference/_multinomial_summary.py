@@ -138,7 +138,10 @@ class MultinomialSummary:
                 separated_lr_note(bool(r.converged), "Pseudo R-sq. and LLR p-value")
             )
 
-    def as_text(self) -> str:
+    def as_text(self, max_rows: int | None = None, where: str = "") -> str:
+        """The text table; with ``max_rows``, the first that many rows of each
+        equation and a line counting the others (``where`` says where they
+        are)."""
         width = max(len(shown_name(row[0])) for _, rows in self.blocks for row in rows)
         head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
         stats = [f"{k:<20} {v:>16}" for k, v in self.header]
@@ -147,12 +150,18 @@ class MultinomialSummary:
         for title, rows in self.blocks:
             lines += ["-" * rule, title, head]
             p_cell = self.columns.index("P>|z|") - 1 if "P>|z|" in self.columns else -1
-            for row in rows:
+            hidden = 0 if max_rows is None else max(0, len(rows) - max_rows)
+            for row in rows[: len(rows) - hidden]:
                 cells = " ".join(
                     f"{_pval(v):>10}" if k == p_cell else f"{_num(v):>10}"
                     for k, v in enumerate(row[1:])
                 )
                 lines.append(f"{shown_name(row[0]):<{width}} {cells}")
+            if hidden:
+                lines.append(
+                    f"... {hidden} more coefficients of this equation not shown "
+                    f"({len(rows)} in all" + (f"; {where})" if where else ")")
+                )
         lines.append("=" * rule)
         lines += self.notes
         return "\n".join(lines)
