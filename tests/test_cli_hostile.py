@@ -566,16 +566,25 @@ def test_a_very_wide_model_prints_a_summarized_table(workdir, capsys):
     assert len(json.loads(out)["coefficients"]) == 5001
 
 
+def _wide(n, p):
+    """Standard normal X (n × p) and logistic noise, seeded."""
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((n, p)), rng.logistic(size=n)
+
+
+def _wide_csv(path, X, target, y):
+    """X's columns x0, x1, ... and the target column, as CSV."""
+    header = ",".join([f"x{j}" for j in range(X.shape[1])] + [target])
+    rows = [",".join([*(f"{v:.6f}" for v in X[i]), str(y[i])]) for i in range(len(y))]
+    path.write_text("\n".join([header, *rows]) + "\n")
+
+
 def test_an_unpenalized_wide_model_prints_a_summarized_table_too(workdir, capsys):
     """80 features, unpenalized (the inference summary with std. errors, kept
     for up to 500 parameters): 60 coefficient rows and a count, as docs/cli.md
     says; all 81 rows were printed. ``summary --json`` keeps every one."""
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((2000, 80))
-    y = (X[:, 0] + rng.logistic(size=2000) > 0).astype(int)
-    header = ",".join([f"x{j}" for j in range(80)] + ["y"])
-    rows = [",".join([*(f"{v:.6f}" for v in X[i]), str(y[i])]) for i in range(2000)]
-    (workdir / "d.csv").write_text("\n".join([header, *rows]) + "\n")
+    X, noise = _wide(2000, 80)
+    _wide_csv(workdir / "d.csv", X, "y", (X[:, 0] + noise > 0).astype(int))
     code, out, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])
     assert code == 0, err
     for text in (out, run_cli(capsys, ["summary", "m.json"])[1]):
@@ -589,12 +598,8 @@ def test_an_unpenalized_wide_model_prints_a_summarized_table_too(workdir, capsys
 def test_an_unpenalized_k_class_model_prints_60_rows_an_equation(workdir, capsys):
     """3 classes, 70 features: each equation's table shows 60 rows and a count
     (all 142 rows were printed)."""
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((3000, 70))
-    k = np.digitize(X[:, 0] + rng.logistic(size=3000), [-1.0, 1.0])
-    header = ",".join([f"x{j}" for j in range(70)] + ["k"])
-    rows = [",".join([*(f"{v:.6f}" for v in X[i]), str(k[i])]) for i in range(3000)]
-    (workdir / "d.csv").write_text("\n".join([header, *rows]) + "\n")
+    X, noise = _wide(3000, 70)
+    _wide_csv(workdir / "d.csv", X, "k", np.digitize(X[:, 0] + noise, [-1.0, 1.0]))
     code, out, err = run_cli(capsys, ["fit", "d.csv", "-t", "k", "-o", "m.json"])
     assert code == 0, err
     for text in (out, run_cli(capsys, ["summary", "m.json"])[1]):
