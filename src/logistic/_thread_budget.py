@@ -4,7 +4,8 @@ Convention (owned here): the in-memory backend's block threads and the
 out-of-core backend's readers take :func:`fit_threads` threads, which is
 
 * inside :func:`thread_budget` (``LogisticRegression(n_jobs=k)`` enters one
-  for ``fit`` and ``partial_fit``): that budget;
+  for ``fit``, ``partial_fit`` and ``inference``, :func:`with_n_jobs`): that
+  budget;
 * otherwise the CPUs this process may run on (its affinity mask), at most
   ``OMP_NUM_THREADS`` where that holds a positive integer (its first entry:
   OpenMP allows a list, ``"4,2"``). That variable is how joblib's process

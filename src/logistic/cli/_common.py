@@ -216,21 +216,14 @@ def collect_warnings() -> Iterator[list[str]]:
     the separating direction; the inference's that follows it in the same
     command says again that the MLE does not exist, which the table's note
     also says."""
-    from .._exceptions import PerfectSeparationWarning
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         messages: list[str] = []
         yield messages
-    seen = set()
-    separation = False
+    seen: set[str] = set()
     for w in caught:
-        if issubclass(w.category, PerfectSeparationWarning):
-            if separation:
-                continue
-            separation = True
         text = _warning_text(w.message, w.category)
-        if text is not None and text not in seen:
+        if text is not None and text not in seen and not _separation_said(text, seen):
             seen.add(text)
             messages.append(text)
 
