@@ -150,14 +150,8 @@ def coefficient_table(
     (intervals at level ``1 - alpha``)."""
     where = HIDDEN_ROWS_WHERE
     if inference is not None:
-        from ..inference._summary import Summary
-
         try:
-            summary = inference.summary(alpha)
-            if isinstance(summary, Summary):  # two classes: capped as below
-                text = summary.as_text(MAX_TABLE_ROWS, where)
-            else:
-                text = str(summary.as_text())
+            text = str(inference.summary(alpha).as_text(MAX_TABLE_ROWS, where))
         except Exception:  # fall back to the plain table
             cov = inference.covariance()
         else:
