@@ -37,10 +37,8 @@ Conventions (owned here)
   (or reads a block held in small page-cache folios, :mod:`._cache`)
   instead of decoding the files again. The blocks, and so every sum, are
   bitwise the ones read from the source. Mapping a cached block costs next to
-  nothing, so cached passes reduce runs of blocks on several threads at once
-  (:func:`logistic._thread_budget.fit_threads`: ``n_jobs``, else every CPU at
-  most ``OMP_NUM_THREADS``)
-  (:func:`logistic.backends._prefetch.ordered_map`, a call a run of blocks:
+  nothing, so cached passes reduce runs of blocks on ``fit_threads()`` threads
+  at once (:func:`logistic.backends._prefetch.ordered_map`, a call a run of blocks:
   :mod:`logistic.backends._cache_pass`), folded in block order.
 * **Nothing lost.** Every pass counts its rows; a pass that sees a different
   number of rows than the scan raises :class:`IntegrityError` (the data changed
@@ -191,8 +189,7 @@ class Chunked:
         same sums, folded in block order); False reduces them one after
         another in this thread.
     n_threads : int or None
-        Threads that reduce blocks of the row cache (None:
-        :func:`logistic._thread_budget.fit_threads`).
+        Threads that reduce blocks of the row cache (None: ``fit_threads()``).
     cache : bool
         Keep the decoded rows of a Parquet or CSV source in a local binary
         cache (:mod:`logistic.backends._cache`) written by the scan pass and
