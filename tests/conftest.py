@@ -110,12 +110,16 @@ def local_dask_client() -> Iterator[Any]:
     """A Dask client on a new local cluster of two single-threaded worker
     processes, both closed on exit (the test is skipped without
     ``distributed``); a killed worker is restarted by its nanny however long
-    that takes (:data:`NANNIES_KEEP_RESTARTING`)."""
+    that takes (:data:`NANNIES_KEEP_RESTARTING`). The cluster is the library's
+    (:func:`logistic.backends._dask_connect.local_cluster`), whose close does
+    not fail on distributed's race of a removal after a ``scale``."""
     distributed = pytest.importorskip("distributed")
     import dask
 
+    from logistic.backends._dask_connect import local_cluster
+
     with dask.config.set(NANNIES_KEEP_RESTARTING):
-        cluster = distributed.LocalCluster(
+        cluster = local_cluster(
             n_workers=2,
             threads_per_worker=1,
             processes=True,

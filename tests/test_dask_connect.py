@@ -11,6 +11,7 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 import threading  # noqa: E402
+import time  # noqa: E402
 
 from dask.utils import parse_timedelta  # noqa: E402
 
@@ -119,3 +120,22 @@ def test_workers_cluster_closed_and_setting_restored_after_an_exception(exc):
             raise exc
     assert cluster.status.name == "closed"
     assert dask.config.get(KEY) == before
+
+
+def test_a_removal_the_cluster_no_longer_lists_leaves_its_watch_running():
+    """distributed's own ``LocalCluster`` raises ``KeyError`` on a removal
+    message for a worker it does not list (one crossing a ``scale`` or a
+    restart): its watch of the worker list stops there and ``close`` raises
+    that error after the work is done. The library's cluster ignores such a
+    message; a real removal still drops the worker, and the cluster closes."""
+    with dask_client(None, 2) as client:
+        cluster = client.cluster
+        client.wait_for_workers(2, timeout=60)
+        cluster._update_worker_status("remove", "tcp://127.0.0.1:1")
+        assert len(cluster.scheduler_info["workers"]) == 2
+        cluster.scale(1)
+        deadline = time.monotonic() + 60
+        while len(cluster.scheduler_info["workers"]) > 1:  # the watch saw it
+            assert time.monotonic() < deadline, cluster.scheduler_info["workers"]
+            time.sleep(0.05)
+    assert cluster.status.name == "closed"

@@ -41,6 +41,7 @@ from conftest import (  # noqa: E402
     write_parquet_parts,
 )
 from logistic import LogisticRegression  # noqa: E402
+from logistic.backends._dask_connect import local_cluster  # noqa: E402
 from logistic.backends.dask import (  # noqa: E402
     Dask,
     DaskClusterError,
@@ -63,7 +64,7 @@ def _local_cluster(n_workers: int = 2, **kwargs):
     # the scheduler's HTTP routes on a free port (not 8787, maybe taken)
     scheduler = {"dashboard": False, "dashboard_address": ":0"}
     scheduler.update(kwargs.pop("scheduler_kwargs", {}))
-    return distributed.LocalCluster(
+    return local_cluster(
         n_workers=n_workers, scheduler_kwargs=scheduler, **CLUSTER, **kwargs
     )
 

@@ -16,6 +16,12 @@ slower than that (a loaded machine, a slow worker start-up) would leave the
 cluster a worker short, and a cluster of one worker with none. The key is read
 at each worker's removal, so the setting must cover the cluster's use, not
 only its creation.
+
+The ``LocalCluster`` the CLI starts is :func:`local_cluster`'s: its watch of
+the scheduler's worker list ignores the removal of a worker it does not list
+(distributed's ``Cluster._update_worker_status`` raises ``KeyError`` there, a
+removal message that crosses a worker's restart or a ``scale``; the watch then
+stops and the error surfaces at ``close``, after a finished fit).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["LOST_WORKER_TIMEOUT", "connect", "nannies_keep_restarting"]
+__all__ = ["LOST_WORKER_TIMEOUT", "connect", "local_cluster", "nannies_keep_restarting"]
 
 #: How long a ``LocalCluster`` of the library waits for a removed worker's
 #: nanny to bring it back before closing that nanny (module docstring).
@@ -36,6 +42,7 @@ _KEY = "distributed.deploy.lost-worker-timeout"
 
 
 _LOCK = threading.Lock()
+_cluster_class: Any = None  # local_cluster's LocalCluster subclass, made at first use
 _active = 0  # blocks of nannies_keep_restarting open in this process
 _setting: Any = None  # the dask.config.set that entered the value; restores on exit
 
@@ -96,14 +103,34 @@ def connect(
             ...  # the fits
             client.close(); client.cluster.close()
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler is not None:
         return Client(scheduler)
-    cluster = LocalCluster(
+    cluster = local_cluster(
         n_workers=workers or os.cpu_count() or 1,
         threads_per_worker=threads_per_worker,
         processes=True,
         dashboard_address=None,
     )
     return Client(cluster)
+
+
+def local_cluster(**kwargs: Any) -> Any:
+    """A ``distributed.LocalCluster(**kwargs)`` whose watch of the scheduler's
+    worker list ignores the removal of a worker it does not list (module
+    docstring): without it the watch stops at such a message, the cluster
+    stops following its workers, and its ``close`` raises that ``KeyError``
+    after the work is done."""
+    global _cluster_class
+    if _cluster_class is None:
+        from distributed import LocalCluster
+
+        class _LocalCluster(LocalCluster):  # type: ignore[misc]
+            def _update_worker_status(self, op: str, msg: Any) -> None:
+                if op == "remove" and msg not in self.scheduler_info.get("workers", {}):
+                    return  # removed already: nothing of it left to drop
+                super()._update_worker_status(op, msg)
+
+        _cluster_class = _LocalCluster
+    return _cluster_class(**kwargs)
