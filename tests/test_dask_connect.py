@@ -139,3 +139,18 @@ def test_a_removal_the_cluster_no_longer_lists_leaves_its_watch_running():
             assert time.monotonic() < deadline, cluster.scheduler_info["workers"]
             time.sleep(0.05)
     assert cluster.status.name == "closed"
+
+
+def test_workers_default_to_the_cpus_the_process_may_use(monkeypatch):
+    """``connect()`` without ``workers``: one worker a CPU of the process's
+    affinity mask (``os.cpu_count()`` counts the machine's, more than a
+    process confined by ``taskset`` or a container's cpuset may use)."""
+    import logistic.backends._dask_connect as dc
+
+    made: list[dict] = []
+    monkeypatch.setattr(dc, "available_cpus", lambda: 3)
+    monkeypatch.setattr(dc, "local_cluster", lambda **kw: made.append(kw))
+    monkeypatch.setattr(distributed, "Client", lambda cluster: "client")
+    assert dc.connect() == "client"
+    assert dc.connect(workers=5) == "client"
+    assert [kw["n_workers"] for kw in made] == [3, 5]

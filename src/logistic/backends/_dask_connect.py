@@ -26,11 +26,12 @@ stops and the error surfaces at ``close``, after a finished fit).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from .._thread_budget import available_cpus
 
 __all__ = ["LOST_WORKER_TIMEOUT", "connect", "local_cluster", "nannies_keep_restarting"]
 
@@ -82,7 +83,8 @@ def connect(
     """A ``distributed.Client``: to ``scheduler`` (an address) or a new LocalCluster.
 
     The CLI's ``--scheduler ADDRESS`` / ``--workers N``. Without an address,
-    a LocalCluster of ``workers`` worker processes (default: one per core) of
+    a LocalCluster of ``workers`` worker processes (default: one per CPU this
+    process may run on, its affinity mask, as a fit's threads) of
     ``threads_per_worker`` threads. Close the returned client (and its
     cluster) when done:
     ``client.close(); client.cluster and client.cluster.close()``.
@@ -108,7 +110,7 @@ def connect(
     if scheduler is not None:
         return Client(scheduler)
     cluster = local_cluster(
-        n_workers=workers or os.cpu_count() or 1,
+        n_workers=workers or available_cpus(),
         threads_per_worker=threads_per_worker,
         processes=True,
         dashboard_address=None,
