@@ -104,3 +104,17 @@ def test_kept_column_named_twice_is_refused(base_csv, tmp_path, capsys):
     assert code == 2
     assert "--keep names the column 'x1' more than once" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
+def test_features_naming_the_target_say_it_is_left_out(base_csv, tmp_path, capsys, stream):
+    """``--features y,x1`` with ``-t y``: the target is no feature; the fit
+    goes on without it and says so (it was left out silently)."""
+    code, out, err = run_cli(
+        capsys,
+        ["fit", base_csv, "-t", "y", "--features", "y,x1", *stream,
+         "-o", tmp_path / "m.json"],
+    )
+    assert code == 0, err
+    assert "feature column 'y' is the target column: left out of the features" in err
+    assert re.search(r"^x1 ", out, re.M) and not re.search(r"^y ", out, re.M)

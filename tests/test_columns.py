@@ -34,6 +34,23 @@ def test_roles_are_never_features_and_order_is_kept():
     assert dropped.features == ("age", "city", "member", "w", "o")
 
 
+def test_a_role_named_among_the_features_is_left_out_with_a_note():
+    """R's ``glm(y ~ y + x)`` drops the response from the right side with a
+    warning; a role named in ``features`` is left out, and the plan says so
+    (no note where the features name no role, or are chosen automatically)."""
+    plan = plan_columns(
+        SCHEMA, target="y", features=["age", "y", "w"], weights="w",
+        role_names={"weights": "--weights"},
+    )
+    assert plan.features == ("age",)
+    assert plan.notes == (
+        "feature column 'y' is the target column: left out of the features",
+        "feature column 'w' is the --weights column: left out of the features",
+    )
+    assert plan_columns(SCHEMA, target="y", features=["age"]).notes == ()
+    assert plan_columns(SCHEMA, target="y", weights="w").notes == ()
+
+
 def test_kinds_come_from_the_arrow_types():
     plan = plan_columns(SCHEMA, target="y")
     kinds = {c: plan.kind(c) for c in SCHEMA.names}

@@ -73,6 +73,9 @@ class ColumnPlan:
         Kind of every column of the table (see the module docstring).
     source : str
         The file (or table) the plan was made for, for messages.
+    notes : tuple of str
+        One line for each column named as a feature that has a role (target,
+        weights, offset): left out of the features, which never hold a role.
     """
 
     target: str | None
@@ -82,6 +85,7 @@ class ColumnPlan:
     left_out: tuple[str, ...] = ()
     kinds: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def roles(self) -> list[str]:
@@ -239,15 +243,23 @@ def plan_columns(
             delimiter_option=spell["delimiter"],
         )
 
-    for role, column in (("target", target), ("weights", weights), ("offset", offset)):
-        if column is not None:
-            require([column], role)
+    named = {"target": target, "weights": weights, "offset": offset}
+    given = [(role, column) for role, column in named.items() if column is not None]
+    for role, column in given:
+        require([column], role)
     roles = [c for c in (target, weights, offset) if c is not None]
     if roles_only:
         return ColumnPlan(target, (), weights, offset, (), kinds, source)
+    notes: tuple[str, ...] = ()
     if features:
         require(features, "features")
         chosen = [f for f in features if f not in roles]
+        notes = tuple(
+            f"{spell['features']} column {column!r} is the {spell[role]} column: "
+            "left out of the features"
+            for role, column in given
+            if column in features
+        )
     else:
         labels = pandas_index_columns(schema) if row_labels is None else row_labels
         # an empty name (pandas' to_csv index) is no feature a model can store
@@ -263,4 +275,6 @@ def plan_columns(
             "feature"
         )
     left_out = tuple(c for c in names if c not in chosen and c not in roles)
-    return ColumnPlan(target, tuple(chosen), weights, offset, left_out, kinds, source)
+    return ColumnPlan(
+        target, tuple(chosen), weights, offset, left_out, kinds, source, notes
+    )

@@ -234,11 +234,12 @@ def fit_design(
             offset=offset,
         )
         roles, used = plan.roles, list(plan.features)
+        screened += plan.notes  # a role named among --features: left out
         check_decimal_commas(raw, used)
         if not features:  # chosen automatically: index, identifiers, text out
-            used, screened = leave_out_index(raw, used, include)
+            used, index_notes = leave_out_index(raw, used, include)
             used, more = screen_features(raw, used, include)
-            screened += more
+            screened += index_notes + more
     check_printable(roles + counts + used, "column name {}", raw.path)
     keep, dropped = check_missing(
         raw, roles + counts + used, missing, used, formula=rhs is not None
