@@ -35,6 +35,7 @@ __all__ = [
     "DataConversionWarning",
     "NumericalStabilityWarning",
     "VersionMismatchWarning",
+    "IntervalAlphaWarning",
     "link_sklearn_warnings",
 ]
 
@@ -117,6 +118,12 @@ class NumericalStabilityWarning(UserWarning):
 
 class VersionMismatchWarning(UserWarning):
     """A model file was written by another version of ``logistic``."""
+
+
+class IntervalAlphaWarning(UserWarning):
+    """An interval method was given ``alpha`` above 0.5: intervals that cover
+    less than half, almost always a coverage passed as ``alpha`` (which is one
+    minus the coverage)."""
 
 
 def link_sklearn_warnings() -> None:

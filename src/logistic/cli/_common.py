@@ -232,8 +232,11 @@ def _warning_text(message: Warning | str, category: type[Warning]) -> str | None
     """``Category: message`` with CLI spellings, on one printable line (a model
     file stores it: io refuses control characters there; other characters are
     escaped as repr escapes them); None for a DeprecationWarning (not the
-    user's concern)."""
-    if issubclass(category, DeprecationWarning):
+    user's concern) and for an interval alpha above 0.5 (the commands take the
+    coverage, ``--level``: a low one is what was asked for)."""
+    from .._exceptions import IntervalAlphaWarning
+
+    if issubclass(category, (DeprecationWarning, IntervalAlphaWarning)):
         return None
     from ._spelling import cli_spelling
 

@@ -24,11 +24,12 @@ statsmodels' column names, ``[0.025`` and ``0.975]`` for the bounds).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError
+from .._exceptions import IntervalAlphaWarning, InvalidParameterError, user_stacklevel
 from .._typing import FloatArray
 from ._distributions import normal_isf, normal_sf
 
@@ -102,9 +103,22 @@ def wald_frame(
 
 
 def check_alpha(alpha: float) -> float:
-    """``alpha`` as a float in (0, 1), else :class:`InvalidParameterError`."""
+    """``alpha`` as a float in (0, 1), else :class:`InvalidParameterError`.
+
+    ``alpha`` is one minus the coverage (statsmodels' convention): above 0.5
+    it asks for intervals that cover less than half, almost always a
+    coverage passed as ``alpha`` (``alpha=0.95`` for 95 % intervals), so an
+    :class:`~logistic.IntervalAlphaWarning` says so, pointing at the caller's
+    line (once a line under Python's default filter, however deep the call)."""
     if not 0 < alpha < 1:
         raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
+    if alpha > 0.5:
+        warnings.warn(
+            f"alpha={alpha!r} gives {100 * (1 - alpha):.3g}% intervals: alpha is one "
+            f"minus the coverage (alpha=0.05 for 95% intervals)",
+            IntervalAlphaWarning,
+            stacklevel=user_stacklevel(),
+        )
     return float(alpha)
 
 
