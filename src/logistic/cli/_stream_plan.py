@@ -212,12 +212,18 @@ def plan_stream(
     """Check the header and options; the columns to stream (no data pass)."""
     from ..columns import plan_columns
     from ..tabular._columns import ROLE_OPTIONS, check_printable
+    from ..tabular._pandas_index import unnamed_note
+    from ..tabular._read import check_header_names
+    from ._common import note
 
     _check_options(formula, missing, options, trials)
     path = str(data)
     kind, schema, delimiter = _schema(path, fmt, sep)
     if target is None:
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
+    unnamed = check_header_names(list(schema.names), path)  # as read in memory
+    if unnamed:  # left out by plan_columns (no name to choose it by)
+        note(unnamed_note(unnamed))
     columns = plan_columns(
         schema,
         target=target,

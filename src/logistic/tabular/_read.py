@@ -419,7 +419,21 @@ def _check_utf8(table: Any, path: str, lines: LineMap) -> None:
                 ) from None
 
 
-def _check_columns(names: list[str], path: str) -> None:
+def check_header_names(names: list[str], path: str) -> list[int]:
+    """A streamed file's header checked as the in-memory reader checks it
+    (:func:`_check_columns`: no duplicate, no empty name), except that an
+    empty first name is allowed: its 1-based position is returned ([1], or
+    []) for the caller to leave that column out, as the in-memory reader does
+    with a first column that looks like pandas' index (it reads the values to
+    tell; a streamed fit reads only the header before its first pass)."""
+    first = [1] if names and not names[0].strip() else []
+    _check_columns(names[len(first):], path, offset=len(first))
+    return first
+
+
+def _check_columns(names: list[str], path: str, offset: int = 0) -> None:
+    """Refuse duplicate and empty column names (``offset``: columns before
+    ``names`` in the header, for the positions in the message)."""
     seen: set[str] = set()
     dups = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
     if dups:
@@ -427,7 +441,7 @@ def _check_columns(names: list[str], path: str) -> None:
             f"{path}: duplicate column name(s) {sorted(set(dups))!r} in the header; "
             "rename them so every column is unique"
         )
-    empty = [i + 1 for i, n in enumerate(names) if not n.strip()]
+    empty = [offset + i + 1 for i, n in enumerate(names) if not n.strip()]
     if empty:
         raise DataValidationError(
             f"{path}: column(s) {empty} have an empty header name; give each "
