@@ -554,6 +554,17 @@ def rare_classes(levels: Sequence[Any], counts: Sequence[int]) -> list[int]:
     ]
 
 
+def twin_groups(levels: Sequence[Any]) -> list[list[int]]:
+    """Indices of ``levels`` that differ only in case and surrounding spaces
+    (``'Yes'``, ``'yes '``, ``'YES'``), one list per such group of two or
+    more, in level order: each is a class of its own, almost always one
+    answer spelt several ways."""
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(levels):
+        groups.setdefault(label_text(v).strip().casefold(), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
 def rare_class_text(levels: Sequence[Any], counts: Sequence[int], k: int) -> str:
     """``class 'Yes' has 1 row of 200 (0.5%); the others: 'no' (74), 'yes'
     (125)``, and when the class equals another up to case and surrounding
@@ -569,8 +580,8 @@ def rare_class_text(levels: Sequence[Any], counts: Sequence[int], k: int) -> str
         f"class {text[k]!r:.60} has {c} row{'s' if c != 1 else ''} of {n} "
         f"({100 * c / n:.2g}%); the others: {shown}"
     )
-    key = text[k].strip().casefold()
-    twin = next((i for i in others if text[i].strip().casefold() == key), None)
+    group = next((g for g in twin_groups(levels) if k in g), [k])
+    twin = next((i for i in group if i != k), None)
     if twin is not None:
         out += (
             f"; {text[k]!r:.60} differs from {text[twin]!r:.60} only in case or spaces"

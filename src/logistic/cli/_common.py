@@ -459,4 +459,27 @@ def rare_class_warnings(design: Any) -> list[str]:
         "class is a typo or a stray value, correct or remove those rows for a "
         "two-class model; --positive VALUE makes fit require exactly two classes"
         for k in rare_classes(levels, counts.tolist())
-    ]
+    ] + _twin_class_warnings(label, levels, counts.tolist())
+
+
+def _twin_class_warnings(
+    label: dict[str, Any], levels: Any, counts: list[int]
+) -> list[str]:
+    """A warning per group of classes that differ only in case or spaces
+    (``_labels.twin_groups``) none of which is rare (a rare one's warning
+    names its twin already): ``Yes``, ``yes`` and ``YES`` make three classes."""
+    from .._labels import label_text, rare_classes, twin_groups
+
+    rare = set(rare_classes(levels, counts))
+    out = []
+    for group in twin_groups(levels):
+        if rare & set(group):
+            continue
+        shown = ", ".join(f"{label_text(levels[i])!r:.60} ({counts[i]})" for i in group)
+        out.append(
+            f"target {label.get('column')!r:.60}: {shown} differ only in case or "
+            f"spaces, so each is a class of its own ({len(levels)} classes, a "
+            "multinomial model); if they are one answer, correct those values in "
+            "the file"
+        )
+    return out
