@@ -373,3 +373,18 @@ def test_separated_information_with_a_zero_diagonal_inverts_without_warnings():
         cov, _ = _invert(stats, ["a:x", "b:x"], ["x"], False, True)  # type: ignore[arg-type]
     # inverse of [[0, 1], [1, 2]] by hand: (1/det) [[2, -1], [-1, 0]] with det = -1
     np.testing.assert_allclose(cov, [[-2.0, 1.0], [1.0, 0.0]])
+
+
+def test_sampling_weights_of_k_classes_are_refused_with_the_cluster_remedy():
+    """The refusal names what gives the sampling-weight sandwich for K classes
+    (docs/multinomial.md): one cluster per row."""
+    import logistic
+    from logistic import InvalidParameterError, LogisticRegression
+
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    rank = 1 + X[:, 2:] @ np.array([1.0, 2.0, 3.0])  # ranks 1-4 from the dummies
+    X = X[:, :2]
+    w = np.linspace(0.5, 2.0, X.shape[0])
+    model = LogisticRegression().fit(X, rank, sample_weight=w)
+    with pytest.raises(InvalidParameterError, match=r"groups=np\.arange\(n_samples\)"):
+        model.inference(X, rank, w, sample_weight_kind="sampling")

@@ -190,3 +190,30 @@ def test_cli_fit_prints_lr_statistics_of_a_separated_fit(workdir, capsys):
     line = next(t for t in out.splitlines() if "LR chi2(3):" in t)
     assert line.split("LR chi2(3):")[1].split()[0] == "49.51"  # R: 104.90 - 55.39
     assert "evaluated where the fit stopped" in out
+
+
+def test_a_separated_terms_profile_error_points_to_the_other_terms():
+    """Quasi-separation along ``d`` (every d = 1 row has y = 1): the profile
+    interval of ``d`` does not exist, and the error says that the other terms'
+    may (R's ``confint`` reports them); ``terms=["x"]`` gives ``x``'s, finite
+    and around its estimate."""
+    import pandas as pd
+
+    from logistic import LogisticRegression, NumericalError
+
+    rng = np.random.default_rng(3)
+    n = 60
+    X = pd.DataFrame(
+        {"d": (rng.uniform(size=n) < 0.3).astype(float), "x": rng.normal(size=n)}
+    )
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-X.x))).astype(int)
+    y[X.d.to_numpy() == 1] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression().fit(X, y)
+        res = model.inference(X, y)
+        with pytest.raises(NumericalError, match=r"profile interval of 'd'.*terms=\["):
+            res.conf_int(method="profile")
+        ci = np.asarray(res.conf_int(method="profile", terms=["x"]))[2]
+    beta_x = model.coef_.ravel()[1]
+    assert np.isfinite(ci).all() and ci[0] < beta_x < ci[1]

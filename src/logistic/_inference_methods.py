@@ -85,7 +85,11 @@ class InferenceMethods:
                 from ._exceptions import InvalidParameterError
 
                 raise InvalidParameterError(
-                    "sample_weight_kind='sampling' is available for two classes only"
+                    "sample_weight_kind='sampling' is available for two classes "
+                    "only; for K classes, cov_type='cluster' with "
+                    "groups=np.arange(n_samples) (every row its own group) is the "
+                    "sampling-weight sandwich, Stata's mlogit [pw=w] "
+                    "(docs/multinomial.md)"
                 )
             if scale is not None:
                 from ._multiclass import not_supported

@@ -196,7 +196,8 @@ def _singular(name: str) -> NumericalError:
         "the profile path (fitted probabilities of 0 or 1: the data are "
         "separated, so the maximum likelihood estimate and its profile do not "
         "exist); use penalty='firth', whose profile penalized-likelihood "
-        "intervals exist (logistf)"
+        "intervals exist (logistf), or name the other terms (terms=[...]): "
+        "their profiles may still be finite"
     )
 
 
