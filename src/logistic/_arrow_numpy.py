@@ -54,7 +54,7 @@ def _primitive(chunk: Any, dtype: np.dtype) -> np.ndarray:
 
 #: Integers beyond this are not all exact in float64: Arrow's safe cast
 #: refuses them, so they go through it (and its error).
-_EXACT_INT = 2**53
+EXACT_INT = 2**53
 
 
 def _direct_dtype(kind: Any) -> np.dtype | None:
@@ -108,12 +108,12 @@ def floats(column: Any) -> np.ndarray:
 
 
 def _beyond_exact(column: Any, dtype: np.dtype) -> bool:
-    """Whether an integer column holds a value beyond ``_EXACT_INT`` (read in
+    """Whether an integer column holds a value beyond ``EXACT_INT`` (read in
     place, chunk by chunk; null slots may hold anything and count too)."""
     for chunk in _chunks(column):
         if len(chunk):
             part = _primitive(chunk, dtype)
-            if max(abs(int(part.min())), abs(int(part.max()))) > _EXACT_INT:
+            if max(abs(int(part.min())), abs(int(part.max()))) > EXACT_INT:
                 return True
     return False
 

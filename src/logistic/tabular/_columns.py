@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrow_numpy import booleans, floats, nulls, objects
+from .._arrow_numpy import EXACT_INT, booleans, floats, nulls, objects
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from .._number_text import (
@@ -264,9 +264,35 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
             _raise_text(raw, name, role)
         _raise_garbage(raw, name)
         col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
-    values = floats(col)  # casts what it cannot read from the buffers
+    try:
+        values = floats(col)  # casts what it cannot read from the buffers
+    except pa.ArrowInvalid:  # an integer float64 cannot hold exactly
+        _raise_beyond_float(raw, name, col)
+        raise
     refuse_infinite(raw, name, values)
     return values
+
+
+def _raise_beyond_float(raw: RawData, name: str, col: Any) -> None:
+    """Refuse an integer column holding a value beyond ±2**53, naming the
+    first such value and its line (Arrow's cast would round it, so it refuses
+    with a message that names no column); returns where there is none."""
+    import pyarrow as pa
+
+    if not pa.types.is_integer(col.type):
+        return
+    values = np.asarray(col.fill_null(0).to_numpy())
+    beyond = np.flatnonzero((values > EXACT_INT) | (values < -EXACT_INT))
+    if beyond.size == 0:
+        return
+    first = int(beyond[0])
+    raise DataValidationError(
+        f"column {name!r} in {raw.path} holds integers too large to be a numeric "
+        f"feature exactly: {int(values[first])} at {position(raw, first)} "
+        f"({beyond.size} value(s) beyond ±2**53); an identifier? leave it out with "
+        f"--drop {name}; or write the values as decimals (9.007e15) to use them "
+        "rounded"
+    )
 
 
 def refuse_infinite(raw: RawData, name: str, values: np.ndarray) -> None:
