@@ -208,8 +208,11 @@ def plan_stream(
     fmt: str | None,
     options: dict[str, Any],
     trials: str | None = None,
+    include: list[str] | None = None,
 ) -> StreamPlan:
-    """Check the header and options; the columns to stream (no data pass)."""
+    """Check the header and options; the columns to stream (no data pass but
+    the head's: the first CSV block or Parquet row group, read to check
+    numbers and to leave identifiers out as the in-memory fit does)."""
     from ..columns import plan_columns
     from ..tabular._columns import ROLE_OPTIONS, check_printable
     from ..tabular._pandas_index import unnamed_note
@@ -241,8 +244,59 @@ def plan_stream(
         from ..tabular._columns import check_head_numbers
 
         check_head_numbers(path, delimiter, _text_features(columns))
+    if not features:  # chosen automatically: identifiers out, as in memory
+        columns = _screened(columns, _head(path, kind, delimiter, names), include)
     _refuse_text_columns(columns)
     return StreamPlan(path, kind, delimiter, columns)
+
+
+def _head(path: str, kind: str, delimiter: str | None, names: list[str]) -> Any:
+    """The first CSV block or Parquet row group (of a directory's first
+    file) of the columns ``names``, as a ``RawData``; None if unreadable."""
+    if kind == "csv":
+        from ..tabular._columns import head_block
+
+        return head_block(path, delimiter, names)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..formats import parquet_files
+    from ..tabular._raw import RawData
+
+    first = parquet_files(path)[0] if Path(path).is_dir() else path
+    try:
+        pf = pq.ParquetFile(first)
+        table = pf.read_row_group(0, columns=names) if pf.num_row_groups else None
+    except (pa.ArrowException, OSError):
+        return None
+    return None if table is None else RawData(path=path, format="parquet", table=table)
+
+
+def _screened(
+    columns: ColumnPlan, head: Any, include: list[str] | None
+) -> ColumnPlan:
+    """``columns`` without the features the in-memory screen leaves out
+    (:func:`logistic.tabular._screen.screen_features`: identifiers, free
+    text), judged on ``head``, the rows a streamed fit sees before its first
+    pass; its note says so. Unchanged without a head."""
+    import dataclasses
+
+    from ..tabular._screen import screen_features
+
+    if head is None or head.n_rows == 0:
+        return columns
+    kept, notes = screen_features(head, list(columns.features), include)
+    if not notes:
+        return columns
+    where = f" (streamed: judged on the first {head.n_rows:,} rows)"
+    said = tuple(note + where for note in notes)
+    left = tuple(c for c in columns.features if c not in kept)
+    return dataclasses.replace(
+        columns,
+        features=tuple(kept),
+        left_out=columns.left_out + left,
+        notes=columns.notes + said,
+    )
 
 
 def _text_features(columns: ColumnPlan) -> list[str]:

@@ -216,14 +216,25 @@ def check_head_numbers(path: str, delimiter: str | None, names: list[str]) -> No
     ``column 'a' in f.csv is numeric but has non-numeric value 'None' at line
     201``. Other text columns, and unreadable heads, pass (the caller refuses
     them in its own words)."""
+    raw = head_block(path, delimiter, names) if names else None
+    if raw is None:
+        return
+    for name in names:
+        if is_text(raw, name) and _mostly_numbers(raw, name):
+            _raise_garbage(raw, name)
+
+
+def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | None:
+    """The columns ``names`` of a CSV file's first block (pyarrow's reader's
+    first batch, ~1 MB), as a streamed fit can see them before its first
+    pass; None where the head cannot be read (the caller's later pass
+    reports why)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     from ..formats import sniff_format
     from ._raw import open_data
 
-    if not names:
-        return
     try:
         _, compression = sniff_format(path)
         with (
@@ -244,11 +255,8 @@ def check_head_numbers(path: str, delimiter: str | None, names: list[str]) -> No
             finally:
                 reader.close()
     except (pa.ArrowException, OSError, EOFError, StopIteration):
-        return
-    raw = RawData(path=path, format="csv", table=head, delimiter=delimiter)
-    for name in names:
-        if is_text(raw, name) and _mostly_numbers(raw, name):
-            _raise_garbage(raw, name)
+        return None
+    return RawData(path=path, format="csv", table=head, delimiter=delimiter)
 
 
 def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarray:
