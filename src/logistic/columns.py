@@ -74,8 +74,10 @@ class ColumnPlan:
     source : str
         The file (or table) the plan was made for, for messages.
     notes : tuple of str
-        One line for each column named as a feature that has a role (target,
-        weights, offset): left out of the features, which never hold a role.
+        Lines for the user about columns left out of the features: one for
+        each column named as a feature that has a role (target, weights,
+        offset), which features never hold (:func:`plan_columns`); a streamed
+        fit's plan adds its screen's (identifiers).
     """
 
     target: str | None

@@ -90,7 +90,7 @@ def fit_stream(
 
     if chunk_rows is not None and chunk_rows < 1:
         raise CLIError(f"--chunk-rows must be at least 1, got {chunk_rows}", EX_USAGE)
-    for text in plan.columns.notes:  # a role named among --features: left out
+    for text in plan.columns.notes:  # columns left out of the features
         note(text)
     if checkpoint is not None:
         from .._checkpoint import resume_source
