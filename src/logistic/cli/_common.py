@@ -453,24 +453,24 @@ def rare_class_warnings(design: Any) -> list[str]:
     if levels is None or y is None or len(levels) <= 2:
         return []
     counts = np.bincount(np.asarray(y, dtype=np.int64), minlength=len(levels))
+    rare = rare_classes(levels, counts.tolist())
     return [
         f"target {label.get('column')!r:.60}: {len(levels)} classes, so the model "
         f"is multinomial; {rare_class_text(levels, counts.tolist(), k)}. If that "
         "class is a typo or a stray value, correct or remove those rows for a "
         "two-class model; --positive VALUE makes fit require exactly two classes"
-        for k in rare_classes(levels, counts.tolist())
-    ] + _twin_class_warnings(label, levels, counts.tolist())
+        for k in rare
+    ] + _twin_class_warnings(label, levels, counts.tolist(), set(rare))
 
 
 def _twin_class_warnings(
-    label: dict[str, Any], levels: Any, counts: list[int]
+    label: dict[str, Any], levels: Any, counts: list[int], rare: set[int]
 ) -> list[str]:
     """A warning per group of classes that differ only in case or spaces
-    (``_labels.twin_groups``) none of which is rare (a rare one's warning
+    (``_labels.twin_groups``) none of which is ``rare`` (a rare one's warning
     names its twin already): ``Yes``, ``yes`` and ``YES`` make three classes."""
-    from .._labels import label_text, rare_classes, twin_groups
+    from .._labels import label_text, twin_groups
 
-    rare = set(rare_classes(levels, counts))
     out = []
     for group in twin_groups(levels):
         if rare & set(group):

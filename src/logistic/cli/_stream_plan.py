@@ -24,6 +24,7 @@ Conventions (owned here):
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -217,7 +218,6 @@ def plan_stream(
     from ..tabular._columns import ROLE_OPTIONS, check_printable
     from ..tabular._pandas_index import unnamed_note
     from ..tabular._read import check_header_names
-    from ._common import note
 
     _check_options(formula, missing, options, trials)
     path = str(data)
@@ -225,8 +225,6 @@ def plan_stream(
     if target is None:
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
     unnamed = check_header_names(list(schema.names), path)  # as read in memory
-    if unnamed:  # left out by plan_columns (no name to choose it by)
-        note(unnamed_note(unnamed))
     columns = plan_columns(
         schema,
         target=target,
@@ -238,14 +236,21 @@ def plan_stream(
         delimiter=delimiter,
         role_names=ROLE_OPTIONS,
     )
+    if unnamed:  # left out by plan_columns (no name to choose it by)
+        notes = (unnamed_note(unnamed), *columns.notes)
+        columns = dataclasses.replace(columns, notes=notes)
     names = [*columns.roles, *columns.features]
     check_printable(names, "column name {}", path)  # as save would, after the fit
-    if kind == "csv":  # numbers with a stray word: the in-memory error
+    text = _text_features(columns) if kind == "csv" else []
+    # the head, read once: numbers with a stray word (the in-memory error) and,
+    # for features chosen automatically, identifiers left out as in memory
+    head = _head(path, kind, delimiter, names) if text or not features else None
+    if text and head is not None:
         from ..tabular._columns import check_head_numbers
 
-        check_head_numbers(path, delimiter, _text_features(columns))
-    if not features:  # chosen automatically: identifiers out, as in memory
-        columns = _screened(columns, _head(path, kind, delimiter, names), include)
+        check_head_numbers(head, text)
+    if not features:
+        columns = _screened(columns, head, include)
     _refuse_text_columns(columns)
     return StreamPlan(path, kind, delimiter, columns)
 
@@ -279,8 +284,6 @@ def _screened(
     (:func:`logistic.tabular._screen.screen_features`: identifiers, free
     text), judged on ``head``, the rows a streamed fit sees before its first
     pass; its note says so. Unchanged without a head."""
-    import dataclasses
-
     from ..tabular._screen import screen_features
 
     if head is None or head.n_rows == 0:

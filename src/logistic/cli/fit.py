@@ -226,8 +226,8 @@ def fit(
     dask = None
     if distributed:  # the option the user gave, for messages
         dask = f"--workers {workers}" if workers is not None else "--scheduler"
-    streamed_args = {**args, "include": parse_list(include)}
-    plan = _stream_plan(data, stream, dask, streamed_args, options)
+    args["include"] = parse_list(include)
+    plan = _stream_plan(data, stream, dask, args, options)
     cv_options = {"cv": cv, "n_alphas": n_alphas, "eps": eps, "cv_rule": cv_rule}
     from ..tabular._formula import is_cbind
 
@@ -262,7 +262,6 @@ def fit(
         )
         return
     reading = {"encoding": encoding, "decimal": decimal}
-    args["include"] = parse_list(include)
     _fit_in_memory(
         data,
         out,

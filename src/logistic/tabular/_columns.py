@@ -210,15 +210,12 @@ def _raise_garbage(raw: RawData, name: str) -> None:
     )
 
 
-def check_head_numbers(path: str, delimiter: str | None, names: list[str]) -> None:
-    """The in-memory error for a text column of mostly numbers in the first
-    block of a CSV file (what a streamed fit sees before its first pass):
-    ``column 'a' in f.csv is numeric but has non-numeric value 'None' at line
-    201``. Other text columns, and unreadable heads, pass (the caller refuses
-    them in its own words)."""
-    raw = head_block(path, delimiter, names) if names else None
-    if raw is None:
-        return
+def check_head_numbers(raw: RawData, names: list[str]) -> None:
+    """The in-memory error for a text column ``names`` of mostly numbers in
+    ``raw``, the first block of a CSV file (:func:`head_block`: what a
+    streamed fit sees before its first pass): ``column 'a' in f.csv is
+    numeric but has non-numeric value 'None' at line 201``. Other text
+    columns pass (the caller refuses them in its own words)."""
     for name in names:
         if is_text(raw, name) and _mostly_numbers(raw, name):
             _raise_garbage(raw, name)

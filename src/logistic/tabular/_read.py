@@ -424,8 +424,8 @@ def check_header_names(names: list[str], path: str) -> list[int]:
     (:func:`_check_columns`: no duplicate, no empty name), except that an
     empty first name is allowed: its 1-based position is returned ([1], or
     []) for the caller to leave that column out, as the in-memory reader does
-    with a first column that looks like pandas' index (it reads the values to
-    tell; a streamed fit reads only the header before its first pass)."""
+    with a first column that looks like pandas' index (it reads every value
+    to tell; a streamed fit leaves such a column out whatever its values)."""
     first = [1] if names and not names[0].strip() else []
     _check_columns(names[len(first):], path, offset=len(first))
     return first
