@@ -182,7 +182,7 @@ def test_margins_of_k_classes_match_statsmodels_get_margeff(lbw_none, capsys, at
     np.testing.assert_allclose(se, me.margeff_se, rtol=1e-5, atol=1e-10)
     code, out, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at", at])
     assert code == 0, err
-    assert "y = 3" in out
+    assert "race = 3" in out  # the block of class 3, titled by the target column
 
 
 def test_margins_of_k_classes_refuses_at_value(lbw_none, capsys):

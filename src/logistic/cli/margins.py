@@ -278,7 +278,8 @@ def _effects(
             sample_weight_kind=kind,
         )
         if is_multiclass(mf.model):  # effects on every class, named by level
-            results = name_classes(results, levels_of(mf))
+            target = ((mf.encoding or {}).get("label") or {}).get("column")
+            results = name_classes(results, levels_of(mf), target)
             del margeff["atexog"]  # refused before, by check_multiclass
         if rows.frame is not None:  # a formula's variables, through every term
             return formula_margins(results, encoding_of(mf), rows.frame,

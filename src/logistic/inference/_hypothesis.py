@@ -411,9 +411,12 @@ def lr_test(
     likelihood), which a robust covariance was chosen not to trust; Stata's
     ``lrtest`` refuses after ``vce(robust)``. The robust test is
     ``wald_test`` of the extra coefficients. The fits' ``terms`` (names),
-    when neither's are among the other's, warn that the fits are not nested
-    (the statistic's χ² law needs it; the check cannot see a nesting the
-    names hide, e.g. a column renamed).
+    when the smaller fit's are not a subset of the larger's, warn that
+    nesting could not be confirmed from the names (the statistic's χ² law
+    needs the smaller model to be a restriction of the larger). The check
+    reads names only: it cannot see a nesting the names hide (a column
+    renamed, or columns that are linear combinations of the larger fit's),
+    so the warning says what was checked and claims nothing more.
     """
     import warnings
 
@@ -421,9 +424,11 @@ def lr_test(
     if terms is not None and not set(small) <= set(large):
         only = sorted(set(small) - set(large))[:5]
         warnings.warn(
-            f"lr_test of fits that are not nested: {only} are terms of the "
-            "smaller fit only; the likelihood-ratio test compares a fit with "
-            "one that adds terms to it",
+            "lr_test could not confirm from the term names that the fits are "
+            f"nested: {only} are terms of the smaller fit only. Its chi-squared "
+            "p-value holds when the smaller model is a restriction of the larger "
+            "(its columns combinations of the larger fit's, renamed or not), and "
+            "not otherwise",
             UserWarning,
             stacklevel=3,
         )

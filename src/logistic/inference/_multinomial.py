@@ -326,7 +326,11 @@ class MultinomialInference(BinaryOnlyMethods):
         if method == "profile":
             raise refusal("odds_ratios(method='profile')")
         table = odds_ratio_table(
-            self.param_names, self.wald_table(alpha), method=method, label="RRR"
+            self.param_names,
+            self.wald_table(alpha),
+            method=method,
+            label="RRR",
+            reference=str(self.classes[0]),
         )
         return table if terms is None else table_rows(table, self._rows_of(terms))
 

@@ -42,6 +42,10 @@ Conventions (owned here; the binary ones are :mod:`._margins`'s, whose kinds,
 * Layout (statsmodels): ``margeff`` and ``margeff_se`` of shape (p, K),
   feature by class; ``margeff_cov`` over the effects flattened class by
   class (index ``j p + l``), as statsmodels' ``margeff_cov``.
+* Printed, one block per class titled by the class's label and the target's
+  name, ``"race = 3"`` (``"y = setosa"`` when the name is unknown: the
+  results' ``target_name``, which the command line sets and a fit in Python
+  leaves None), the name the summary's equation titles carry.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ from ._margins import (
 from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
+from ._summary import shown_name
 from ._wald import wald_frame, wald_table
 
 __all__ = ["MultinomialMarginalEffects", "multinomial_margins"]
@@ -339,6 +344,7 @@ def multinomial_margins(
         jac,
         names=names,
         classes=[str(c) for c in results.classes],
+        target_name=getattr(results, "target_name", None),
         discrete=np.asarray(contrasts.target, dtype=np.intp),
         levels=bool((contrasts.zeroed.sum(axis=0) > 1).any()),
         options={
@@ -369,7 +375,10 @@ class MultinomialMarginalEffects(MarginalEffects):
     names : list of str
         The p features.
     classes : list of str
-        The K classes (columns).
+        The K classes (columns): the labels, as the results' ``classes``.
+    target_name : str or None
+        The target's name, in the printed blocks' titles (``"race = 3"``;
+        ``"y = 3"`` when None).
     dummy_idx : ndarray of int or None
         Feature indices whose effect is a discrete change.
     margeff_options : dict
@@ -391,12 +400,14 @@ class MultinomialMarginalEffects(MarginalEffects):
         options: dict[str, Any],
         cov_type: str,
         nobs: float,
+        target_name: str | None = None,
     ) -> None:
         self._effects = np.asarray(effects).ravel()  # class by class
         self._cov = cov
         self.jacobian = jacobian
         self.names = list(names)
         self.classes = list(classes)
+        self.target_name = target_name
         self.dummy_idx = np.unique(discrete) if discrete.size else None
         self._levels = levels
         self.margeff_options = options
@@ -439,13 +450,16 @@ class MultinomialMarginalEffects(MarginalEffects):
         )
 
     def summary(self, alpha: float = 0.05) -> str:
-        """One block per class: effect, std err, z, P>|z| and the interval;
+        """One block per class, titled ``"{target} = {class label}"`` (``y``
+        for an unnamed target): effect, std err, z, P>|z| and the interval;
         discrete changes marked ``(d)``."""
         t = self.wald_table(alpha)
         label, width, head = self._layout(alpha)
         lines = self._heading("Multinomial logistic regression marginal effects")
+        target = shown_name(self.target_name or "y")
         for k, cls in enumerate(self.classes):
-            lines += ["=" * len(head), f"y = {cls}", head, "-" * len(head)]
+            title = f"{target} = {shown_name(cls)}"
+            lines += ["=" * len(head), title, head, "-" * len(head)]
             lines += self._row_lines(t, label, width, k * len(self.names))
         lines.append("=" * len(head))
         if self.dummy_idx is not None:

@@ -160,6 +160,7 @@ def multinomial_variable_effects(
         jac,
         names=prep.names,
         classes=[str(c) for c in results.classes],
+        target_name=getattr(results, "target_name", None),
         discrete=prep.discrete,
         levels=False,
         options=prep.options,

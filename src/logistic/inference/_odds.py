@@ -18,6 +18,12 @@ Convention (owned here): for each coefficient ``β_j`` with standard error
 
 A ratio that overflows (``β > 709``) is ``inf``: such a coefficient comes
 from separation, which the results report.
+
+Printed (``str``, ``repr``, :meth:`OddsRatioTable.as_text`), the table is
+the coefficient table of :mod:`._summary` (the same cells and layout) under
+a title naming the ratio and the interval's level and method, with the
+significance codes and a note on what the columns are; a term with no
+estimate (an aliased column: NaN) reads ``NA``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,14 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
+from ._summary import (
+    SIGNIF_LEGEND,
+    shown_name,
+    significance_stars,
+    table_cells,
+    table_line,
+    table_widths,
+)
 from ._wald import WaldTable, wald_frame
 
 __all__ = ["OddsRatioTable", "odds_ratio_table", "table_rows"]
@@ -36,7 +50,7 @@ __all__ = ["OddsRatioTable", "odds_ratio_table", "table_rows"]
 OR_METHODS = ("wald", "profile")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class OddsRatioTable:
     """Odds ratios of a fit (display order, intercept first).
 
@@ -54,6 +68,9 @@ class OddsRatioTable:
     label : str
         The ratio's column header: ``"odds ratio"``, or ``"RRR"`` for the
         relative-risk ratios of a multinomial fit (Stata's ``mlogit, rrr``).
+    reference : str or None
+        The class the relative-risk ratios are against (the printed title
+        names it); None for odds ratios.
     """
 
     term_names: list[str]
@@ -65,6 +82,7 @@ class OddsRatioTable:
     alpha: float
     method: str
     label: str = "odds ratio"
+    reference: str | None = None
 
     def wald(self) -> WaldTable:
         """The same numbers as a :class:`WaldTable` on the odds-ratio scale
@@ -93,6 +111,60 @@ class OddsRatioTable:
         ``1-α/2]``."""
         return wald_frame(self.wald(), self.term_names, self.label, index_name="term")
 
+    def as_text(self) -> str:
+        """The table as text, in the layout of the coefficient table of
+        ``summary()``: term, ratio, std err, z, P>|z| and the interval's
+        bounds (its level in the title and the bounds' headers)."""
+        lo, hi = self.alpha / 2.0, 1.0 - self.alpha / 2.0
+        prefix = "profile " if self.method == "profile" else ""
+        columns = [
+            "",
+            self.label,
+            "std err",
+            "z",
+            "P>|z|",
+            f"{prefix}[{lo:g}",
+            f"{hi:g}]",
+            "",
+        ]
+        numbers = zip(
+            self.odds_ratio, self.bse, self.zvalues, self.pvalues, self.conf_int,
+            strict=True,
+        )  # fmt: skip
+        rows: list[list[Any]] = [
+            [name, *map(float, (r, se, z, p, c[0], c[1])), significance_stars(p)]
+            for name, (r, se, z, p, c) in zip(self.term_names, numbers, strict=True)
+        ]
+        aliased = [row[0] for row in rows if np.isnan(row[1])]  # no estimate
+        cells = [[shown_name(c[0]), *c[1:]] for c in table_cells(rows, aliased)]
+        widths = table_widths(columns, cells)
+        width = sum(widths) + 2 * 7
+        kind = "Relative-risk ratios" if self.label == "RRR" else "Odds ratios"
+        how = "profile-likelihood" if self.method == "profile" else "Wald"
+        against = "" if self.reference is None else f" against {self.reference}"
+        level = f"{100 * (1 - self.alpha):g}%"
+        title = f"{kind} exp(coef){against}, {level} {how} intervals"
+        return "\n".join(
+            [
+                title.center(width).rstrip(),
+                "=" * width,
+                table_line(columns, widths),
+                "-" * width,
+                *(table_line(c, widths) for c in cells),
+                "=" * width,
+                SIGNIF_LEGEND,
+                f"Note: std err by the delta method ({self.label} x std err of "
+                f"coef); z and P>|z| test coef = 0; the interval is exp of the "
+                f"coefficient's {how} interval.",
+            ]
+        )
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
 
 def check_method(method: str) -> str:
     if method not in OR_METHODS:
@@ -108,10 +180,12 @@ def odds_ratio_table(
     conf_int: Any = None,
     method: str = "wald",
     label: str = "odds ratio",
+    reference: str | None = None,
 ) -> OddsRatioTable:
     """Odds ratios from a Wald table; ``conf_int`` (k × 2, coefficient scale)
     replaces the Wald interval (the profile bounds); ``label`` names the
-    ratio's column (``"RRR"`` for relative-risk ratios)."""
+    ratio's column (``"RRR"`` for relative-risk ratios, against the class
+    ``reference``)."""
     check_method(method)
     ci = wald.conf_int if conf_int is None else np.asarray(conf_int, dtype=np.float64)
     with np.errstate(over="ignore"):
@@ -127,6 +201,7 @@ def odds_ratio_table(
         wald.alpha,
         method,
         label,
+        reference,
     )
 
 
@@ -142,4 +217,5 @@ def table_rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
         table.alpha,
         table.method,
         table.label,
+        table.reference,
     )

@@ -6,7 +6,9 @@ statistics and a coefficient table with Wald intervals, or with
 ``as_html`` and ``as_markdown`` only format them. Significance codes follow
 R: ``***`` p < 0.001, ``**`` p < 0.01, ``*`` p < 0.05, ``.`` p < 0.1.
 Estimates, errors and bounds are printed with 4 significant digits,
-p-values with 3 significant digits (as R's ``format.pval``). A fit by a
+p-values with 3 significant digits (as R's ``format.pval``); the cells and
+lines of that table (:func:`table_cells`, :func:`table_widths`,
+:func:`table_line`) also print an :class:`~._odds.OddsRatioTable`. A fit by a
 stochastic solver stopped at a loose tolerance gets an ``Estimates`` header
 line, a note and a warning (:mod:`._stochastic`): its estimates are
 approximate.
@@ -22,7 +24,15 @@ from ._dispersion import scale_note
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, separation_note
 from ._stochastic import header_value, stochastic_note, stochastic_solver
 
-__all__ = ["Summary", "significance_stars", "shown_name", "MAX_NAME_WIDTH"]
+__all__ = [
+    "MAX_NAME_WIDTH",
+    "Summary",
+    "shown_name",
+    "significance_stars",
+    "table_cells",
+    "table_line",
+    "table_widths",
+]
 
 #: Widest term name a text table shows. A category level can be any text (a
 #: 5 MiB cell makes a 5 MiB term name, and a table pads every row to its
@@ -75,6 +85,42 @@ def _pval(p: float) -> str:
 
 def _num(v: float) -> str:
     return f"{v:#.4g}" if np.isfinite(v) else str(v)
+
+
+def table_cells(rows: list[list[Any]], aliased: Any = ()) -> list[list[str]]:
+    """The text cells of coefficient-table rows ``[name, estimate, std err,
+    z, p, lower, upper, stars]``: estimates, errors and bounds to 4
+    significant digits, z to 3 decimals, p as R prints it; a row of an
+    ``aliased`` term (no estimate) reads ``NA``."""
+    skip = set(aliased)
+    return [
+        [row[0], *(["NA"] * 6), ""]
+        if row[0] in skip
+        else [
+            row[0],
+            _num(row[1]),
+            _num(row[2]),
+            f"{row[3]:.3f}",
+            _pval(row[4]),
+            _num(row[5]),
+            _num(row[6]),
+            row[7],
+        ]
+        for row in rows
+    ]
+
+
+def table_widths(columns: list[str], cells: list[list[str]]) -> list[int]:
+    """The width of each of the 8 columns: its widest cell or header."""
+    return [max(len(columns[j]), *(len(c[j]) for c in cells)) for j in range(8)]
+
+
+def table_line(row: list[str], widths: list[int]) -> str:
+    """One line of the table: the name left-aligned, the six numbers
+    right-aligned, the significance stars last, two spaces apart."""
+    first = f"{row[0]:<{widths[0]}}"
+    rest = [f"{c:>{widths[j + 1]}}" for j, c in enumerate(row[1:7])]
+    return "  ".join([first, *rest, f"{row[7]:<{widths[7]}}"]).rstrip()
 
 
 def _odds_method(odds_ratios: bool | str) -> str | None:
@@ -451,22 +497,7 @@ class Summary:
 
     # -- text ------------------------------------------------------------------------
     def _cells(self) -> list[list[str]]:
-        aliased = set(self.aliased)
-        return [
-            [row[0], *(["NA"] * 6), ""]
-            if row[0] in aliased
-            else [
-                row[0],
-                _num(row[1]),
-                _num(row[2]),
-                f"{row[3]:.3f}",
-                _pval(row[4]),
-                _num(row[5]),
-                _num(row[6]),
-                row[7],
-            ]
-            for row in self.rows
-        ]
+        return table_cells(self.rows, self.aliased)
 
     def as_text(self, max_rows: int | None = None, where: str = "") -> str:
         """Plain-text table in the style of statsmodels / R ``summary.glm``
@@ -475,9 +506,7 @@ class Summary:
         the others (``where`` says where they are)."""
         cells = [[shown_name(c[0]), *c[1:]] for c in self._cells()]
         hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
-        widths = [
-            max(len(self.columns[j]), *(len(c[j]) for c in cells)) for j in range(8)
-        ]
+        widths = table_widths(self.columns, cells)
         table_w = sum(widths) + 2 * 7
 
         def pairs(items: list[tuple[str, str]]) -> list[str]:
@@ -494,15 +523,9 @@ class Summary:
             b = right[i] if i < len(right) else ""
             lines.append(f"{a:<{lw}}    {b:>{width - lw - 4}}".rstrip())
         lines.append("=" * width)
-
-        def fmt(row: list[str]) -> str:
-            first = f"{row[0]:<{widths[0]}}"
-            rest = [f"{c:>{widths[j + 1]}}" for j, c in enumerate(row[1:7])]
-            return "  ".join([first, *rest, f"{row[7]:<{widths[7]}}"]).rstrip()
-
-        lines.append(fmt(self.columns))
+        lines.append(table_line(self.columns, widths))
         lines.append("-" * width)
-        lines.extend(fmt(c) for c in cells[: len(cells) - hidden])
+        lines.extend(table_line(c, widths) for c in cells[: len(cells) - hidden])
         if hidden:
             lines.append(
                 f"... {hidden} more coefficients not shown ({len(cells)} in all"
