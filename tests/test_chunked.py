@@ -242,7 +242,11 @@ def test_nan_deep_in_stream_names_file_row_and_column(tmp_path, data):
     X = X.copy()
     X[2345, 3] = np.nan
     d = write_parquet_dir(tmp_path / "d", X, y)
-    with pytest.raises(DataValidationError, match=r"part-2\.parquet.*2345.*'x3'"):
+    # row 2345 (0-based, of all files) is row 46 of part-2 (rows 2300 on),
+    # 1-based as in memory and as the missing-value message names it
+    with pytest.raises(
+        DataValidationError, match=r"'x3' in .*part-2\.parquet .*at row 46;"
+    ):
         as_backend(d, "label")
 
 

@@ -48,7 +48,7 @@ def test_an_infinite_target_value_is_refused_naming_its_line(
     ("stream", "message"),
     [
         ([], "column 'y' in inf.parquet has an infinite value at row 5"),
-        (["--stream"], "y has a non-finite value (inf) at row 4 (0-based, global)"),
+        (["--stream"], "column 'y' in inf.parquet has a non-finite value (inf) at row 5"),
     ],
 )
 def test_an_infinite_target_value_in_parquet_is_refused(

@@ -12,7 +12,11 @@ as bad files. Every file is opened with :func:`logistic._files.open_regular`
 the open file object, never the path; a file that cannot be opened keeps its
 own error (missing, unreadable, not a regular file). CSV compression (gzip,
 bz2) is recognised from the first bytes. The files of a Parquet directory are
-those :func:`logistic.formats.parquet_files` lists.
+those :func:`logistic.formats.parquet_files` lists. Boolean columns (Parquet
+``bool``; CSV columns of ``true``/``false`` that pyarrow reads as booleans in
+the file's first block) are numbers 0 and 1. Messages name a row by its 1-based
+position: a CSV file's line (:func:`csv_line`), a Parquet file's row
+(:func:`data_row`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from ..formats import compression_of, natural_key, no_parquet_files, parquet_fil
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
+    "NotANumberError",
     "chunk_rows_for",
     "natural_key",
     "one_line",
@@ -216,6 +221,19 @@ _NOT_A_NUMBER = re.compile(
 )
 
 
+class NotANumberError(DataValidationError):
+    """A CSV value that a numeric (or boolean) column cannot hold: the file
+    (``path``), the ``column`` and the ``value`` as pyarrow quoted it, so that
+    a caller that can find its line (the command line) words it its way."""
+
+    def __init__(self, message: str, path: Path, column: str, value: str) -> None:
+        super().__init__(message)
+        self.path, self.column, self.value = path, column, value
+
+    def __reduce__(self) -> Any:  # pickled whole (the arguments are not args)
+        return type(self), (str(self), self.path, self.column, self.value)
+
+
 def _reader_error(
     path: Path,
     exc: BaseException,
@@ -227,19 +245,26 @@ def _reader_error(
     if text_value is not None and names is not None:
         k = int(text_value.group(1))
         column = names[k] if k < len(names) else f"#{k}"
+        value = text_value.group(2)
         if rows_before:  # numbers in the blocks before: the in-memory wording
-            return DataValidationError(
+            return NotANumberError(
                 f"column {column!r} in {path} is numeric but has non-numeric value "
-                f"{text_value.group(2)!r} after {csv_line(rows_before - 1)} (the "
+                f"{value!r} after {csv_line(rows_before - 1)} (the "
                 f"rows before are numbers); fix the data or mark missing values "
-                "with an empty field or NA"
+                "with an empty field or NA",
+                path,
+                column,
+                value,
             )
-        return DataValidationError(
+        return NotANumberError(
             f"cannot read {path}: column {column!r} holds text "
-            f"({text_value.group(2)!r} is not a number); this source reads numbers "
+            f"({value!r} is not a number); this source reads numbers "
             "only: encode the column as numbers (e.g. 0/1 columns, one a level), "
             "leave it out with features=[...], or fit with the `logistic` command, "
-            "which encodes text columns"
+            "which encodes text columns",
+            path,
+            column,
+            value,
         )
     if "newlines_in_values" in text or "out of sync" in text:
         text = "a quoted value spans lines in a way the reader cannot follow"
@@ -292,10 +317,16 @@ class _ParquetSource:
             row_labels=pandas_index_columns(schema),
         )
         self.batch_rows = int(batch_rows)
+        self._start = 0  # global row of the first row of the file being read
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
         """The files and the decoding options that name this source's row cache."""
         return list(self.files), {"kind": "parquet", "columns": _spec_key(self.spec)}
+
+    def position(self, row: int) -> str:
+        """Global data row ``row`` (0-based) as its 1-based row in the file
+        :meth:`chunks` is reading (the file its chunks' ``where`` names)."""
+        return data_row(row - self._start)
 
     def known_rows(self) -> int | None:
         """Rows in all files, from the Parquet footers (None when unreadable)."""
@@ -315,11 +346,7 @@ class _ParquetSource:
 
         row0 = 0
         for path in self.files:
-            start = row0
-
-            def position(row: int, start: int = start) -> str:
-                return data_row(row - start)  # the row in this file
-
+            self._start = row0
             with open_data(path) as fh:
                 try:
                     # pre_buffer=False: read one row group's column chunks at a
@@ -334,7 +361,7 @@ class _ParquetSource:
                     )
                     for batch in batches:
                         yield _batch_to_chunk(
-                            batch, self.spec, str(path), row0, dtype, position
+                            batch, self.spec, str(path), row0, dtype, self.position
                         )
                         row0 += batch.num_rows
                 except DataValidationError:
@@ -360,6 +387,7 @@ class _CSVSource:
         block_bytes: int = 8 * 2**20,
         **csv_options: Any,
     ) -> None:
+        import pyarrow as pa
         from pyarrow import csv
 
         self.path = Path(path)
@@ -372,7 +400,13 @@ class _CSVSource:
         self.csv_options = dict(csv_options)
         with self._reader(parse_options=self.parse) as reader:
             names = reader.schema.names
+            types = reader.schema.types
         self.file_columns = list(names)  # named in reader errors
+        # columns of booleans in the first block (TRUE/FALSE) are read as
+        # booleans, i.e. 0/1, as in memory and as a Parquet bool column
+        self.booleans = {
+            n for n, t in zip(names, types, strict=True) if pa.types.is_boolean(t)
+        }
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
@@ -418,7 +452,9 @@ class _CSVSource:
 
         numeric = [c for c in self.spec.columns if c != self.spec.target]
         convert = csv.ConvertOptions(
-            column_types={c: pa.float64() for c in numeric},
+            column_types={
+                c: pa.bool_() if c in self.booleans else pa.float64() for c in numeric
+            },
             include_columns=self.spec.columns,
         )
         row0 = 0
@@ -507,3 +543,25 @@ def _check_finite(
             f"{where}: {what} has a non-finite value ({X[i, j]}) at row {row0 + i} "
             f"(0-based, global), column {col!r}; drop or impute it first"
         )
+
+
+def _check_nonnegative(
+    w: np.ndarray,
+    where: str,
+    row0: int,
+    column: str | None,
+    position: Position | None = None,
+) -> None:
+    """Refuse the first negative weight of a chunk starting at global row
+    ``row0``: named by its file line or row where the source has a
+    ``position`` (as in memory), else by its 0-based global row."""
+    negative = np.flatnonzero(w < 0)
+    if negative.size == 0:
+        return
+    i = int(negative[0])
+    named = "" if column is None else f" (column {column!r})"
+    at = f"row {row0 + i} (0-based, global)" if position is None else position(row0 + i)
+    raise DataValidationError(
+        f"{where}: negative sample_weight{named} ({w[i]:g}) at {at}; "
+        "weights must be >= 0"
+    )

@@ -29,7 +29,9 @@ Conventions (owned here)
   ``positive`` says otherwise), checks that X, weights and offsets are finite
   (weights ≥ 0) and computes a content fingerprint (blake2b of the rows as the
   fit sees them, independent of chunking) used by checkpoints. Errors name the
-  file (or block), the global row and the column.
+  file (or block), the row and the column: a CSV file's line and a Parquet
+  file's 1-based row in that file, as in memory (the source's ``position``);
+  a block iterable's 0-based global row.
 * **Row cache.** A Parquet or CSV source's scan also writes the decoded rows
   to a local binary cache (:mod:`._cache`, on by default; ``cache=False``
   turns it off, ``cache_dir`` chooses its folder); every later pass, and the
@@ -77,6 +79,7 @@ from ._sources import (
     RawChunk,
     _BlockSource,
     _check_finite,
+    _check_nonnegative,
     _ColumnSpec,
     _CSVSource,
     _label_bytes,
@@ -377,7 +380,8 @@ class Chunked:
         hashes = [hashlib.blake2b(digest_size=16) for _ in range(4)]
         labels: set[Any] = set()
         n, p = 0, None
-        position = getattr(self.source, "position", None)  # CSV: file lines
+        # 1-based file lines (CSV) or rows (Parquet), as in memory
+        position = getattr(self.source, "position", None)
         for where, X, y, w, o in self.source.chunks(self.dtype):
             if p is None:
                 p = X.shape[1]
@@ -409,14 +413,9 @@ class Chunked:
                     role = getattr(self.columns, name.replace("sample_", ""), None)
                     names = None if role is None else [role]
                     _check_finite(v[:, None], where, n, name, names, position)
-            if w is not None and np.any(w < 0):
-                i = int(np.flatnonzero(w < 0)[0])
+            if w is not None:
                 column = None if self.columns is None else self.columns.weight
-                named = "" if column is None else f" (column {column!r})"
-                raise DataValidationError(
-                    f"{where}: negative sample_weight{named} ({w[i]:g}) at row "
-                    f"{n + i} (0-based, global); weights must be >= 0"
-                )
+                _check_nonnegative(w, where, n, column, position)
             for h, v in zip(hashes, (X, y, w, o), strict=True):
                 if v is not None:
                     h.update(

@@ -14,7 +14,10 @@ Conventions (owned here):
   to the backend as its ``positive=`` argument, and without it the scan
   takes the larger label as positive and is redone, with the rule, only
   when the rule picks the other one. The labels are encoded exactly as an
-  in-memory fit encodes them.
+  in-memory fit encodes them. A scan finds the labels, not their counts:
+  when the rule cannot tell which label is positive, one more pass counts
+  each label's rows for the message (as in memory); a ``--positive`` that
+  names neither label is refused during the scan, naming the labels alone.
 * **Row cache.** ``--no-cache`` / ``--cache-dir`` become the Chunked
   backend's ``cache=`` / ``cache_dir=`` (:mod:`logistic.backends._cache`); the
   cache folder used is recorded as ``training.streaming.cache``.
@@ -180,9 +183,33 @@ def _labelled_backend(
             ) from None
         raise
     if positive is None and len(backend.classes_) == 2:
-        if rule(np.sort(backend.classes_)) != backend.classes_[1]:
+        from ..tabular._labels import positive_rule
+
+        def counts(labels: Any) -> Any:  # only for the message of no rule
+            return _label_counts(backend, labels)
+
+        counted = positive_rule(plan.target, plan.path, None, counts)
+        if counted(np.sort(backend.classes_)) != backend.classes_[1]:
             backend = build(rule)  # the other label is positive: scan again
     return backend
+
+
+def _label_counts(backend: Any, labels: Any) -> Any:
+    """Rows of each of the two ``labels`` (the backend's ``classes_`` in some
+    order; class 1 is ``classes_[1]``): one pass, made only for the message
+    that asks which label is positive."""
+    import numpy as np
+
+    rows, positives = backend.map_reduce(_rows_and_positives)
+    by_label = {backend.classes_[0]: rows - positives, backend.classes_[1]: positives}
+    return np.array([by_label[v] for v in labels])
+
+
+def _rows_and_positives(block: Any) -> Any:
+    """A block's rows and rows of class 1 (floats, summed over blocks)."""
+    import numpy as np
+
+    return np.array([float(block.n_rows), float(np.sum(block.y))])
 
 
 def _levels(classes: Any, reference: str | None, plan: StreamPlan) -> list[Any]:

@@ -53,14 +53,35 @@ def chunked_backend(
             progress=progress,
             positive=positive,
         )
-    return Chunked.from_csv(
-        plan.path,
-        **args,
-        csv_options={"delimiter": plan.delimiter},
-        chunk_rows=chunk_rows,
-        progress=progress,
-        positive=positive,
-    )
+    from ..backends._sources import NotANumberError
+
+    try:
+        return Chunked.from_csv(
+            plan.path,
+            **args,
+            csv_options={"delimiter": plan.delimiter},
+            chunk_rows=chunk_rows,
+            progress=progress,
+            positive=positive,
+        )
+    except NotANumberError as exc:
+        raise _not_a_number(plan, exc.column) or exc from None
+
+
+def _not_a_number(plan: StreamPlan, column: str) -> Exception | None:
+    """The in-memory reader's error for a CSV ``column`` read as numbers in
+    which a later block holds a value that is not one (its line, its count:
+    :func:`logistic.tabular._columns.streamed_garbage`), or, for a feature
+    column of mostly text, the streamed refusal of text columns; None when
+    neither applies (the reader's own error stands)."""
+    from ..tabular._columns import streamed_garbage
+    from ._stream_plan import text_columns_error
+
+    header = list(plan.columns.kinds)
+    error = streamed_garbage(plan.path, plan.delimiter, column, header)
+    if error is None and column in plan.features:
+        return text_columns_error(plan.path, [column])
+    return error
 
 
 def dask_backend(
@@ -94,13 +115,16 @@ def dask_backend(
     compressed = plan.path.lower().endswith((".gz", ".bz2"))
     columns = [*plan.features, plan.target]
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
+    booleans = set(plan.columns.features_of_kind("boolean"))  # 0/1, as in memory
     frame = dd.read_csv(
         plan.path,
         sep=plan.delimiter,
         usecols=columns + extra,
         blocksize=None if compressed else "64MB",
         compression="infer",
-        dtype={c: "float64" for c in plan.features + extra},
+        dtype={
+            c: "bool" if c in booleans else "float64" for c in plan.features + extra
+        },
     )
     return Dask(
         frame[columns],

@@ -12,11 +12,11 @@ Conventions (owned here):
   turns that off.
 * **Columns.** The same rules as in memory: the target, ``--weights`` and
   ``--offset`` are never features; ``--features`` / ``--drop`` choose columns
-  (:func:`logistic.columns.plan_columns`). Numeric feature columns only:
-  one-hot encoding needs every level before the first pass, so a text column
-  is an error naming it (drop it, or fit in memory). ``--formula``, LibSVM
-  input, ``--missing drop``, ``--class-weight`` and ``--trials`` are refused
-  the same way.
+  (:func:`logistic.columns.plan_columns`). Numeric feature columns only
+  (booleans are 0/1, named as in memory): one-hot encoding needs every level
+  before the first pass, so a text column is an error naming it (drop it, or
+  fit in memory). ``--formula``, LibSVM input, ``--missing drop``,
+  ``--class-weight`` and ``--trials`` are refused the same way.
 * **Files.** What :func:`logistic.formats.sniff_format` says: CSV (plain,
   gzip, bz2; the delimiter sniffed as in memory or ``--sep``) and Parquet: a
   file, or a directory of Parquet files (:func:`logistic.formats.parquet_files`).
@@ -38,6 +38,7 @@ __all__ = [
     "StreamPlan",
     "auto_stream",
     "plan_stream",
+    "text_columns_error",
 ]
 
 #: Files larger than this fraction of physical memory are streamed by default.
@@ -302,21 +303,30 @@ def _screened(
     )
 
 
+#: Feature kinds a streamed fit reads as numbers (booleans as 0/1, as in memory).
+_NUMERIC_KINDS = ("numeric", "boolean", "null")
+
+
 def _text_features(columns: ColumnPlan) -> list[str]:
-    return [c for c in columns.features if columns.kind(c) not in ("numeric", "null")]
+    return [c for c in columns.features if columns.kind(c) not in _NUMERIC_KINDS]
 
 
 def _refuse_text_columns(columns: ColumnPlan) -> None:
-    """Numeric (or all-null) feature columns only: one-hot encoding needs
-    every level before the first pass."""
+    """Numeric, boolean (or all-null) feature columns only: one-hot encoding
+    needs every level before the first pass."""
     text = _text_features(columns)
     if text:
-        raise NotStreamable(
-            f"streaming needs numeric feature columns, but {columns.source} has text "
-            f"column(s) {text[:10]!r} (one-hot encoding needs every level before "
-            f"the first pass); leave them out with --drop {','.join(text[:10])}, "
-            "encode them as numbers, or fit in memory (without --stream)"
-        )
+        raise text_columns_error(columns.source, text)
+
+
+def text_columns_error(source: str, text: list[str]) -> NotStreamable:
+    """The refusal of feature columns ``text`` of ``source`` that hold text."""
+    return NotStreamable(
+        f"streaming needs numeric feature columns, but {source} has text "
+        f"column(s) {text[:10]!r} (one-hot encoding needs every level before "
+        f"the first pass); leave them out with --drop {','.join(text[:10])}, "
+        "encode them as numbers, or fit in memory (without --stream)"
+    )
 
 
 # -- the fit -------------------------------------------------------------------------

@@ -15,7 +15,10 @@ remove the commas instead if they separate thousands (``"1,234"``). A text
 column of numbers with a decimal point read with ``--decimal ,`` is refused
 too, naming the option. Missing means null, or NaN in a float column;
 infinities are errors. What a number is and "at least half" are the rule of
-:mod:`logistic._number_text`, which the DataFrame encoder applies too.
+:mod:`logistic._number_text`, which the DataFrame encoder applies too. A
+streamed fit words such a value the same way (:func:`garbage_error`): in its
+head (:func:`check_head_numbers`) or, found by its reader after the head, by
+reading that column of the file again (:func:`streamed_garbage`).
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ __all__ = [
     "check_printable",
     "check_head_numbers",
     "column_kind",
+    "garbage_error",
+    "streamed_garbage",
     "decimal_comma",
     "is_text",
     "text_values",
@@ -198,16 +203,106 @@ def _raise_garbage(raw: RawData, name: str) -> None:
         return
     first = int(bad[0])
     value = _column(raw, name)[first].as_py()
+    raise garbage_error(name, raw.path, value, position(raw, first), bad.size)
+
+
+def garbage_error(
+    name: str, path: str, value: Any, where: str, count: int
+) -> DataValidationError:
+    """The error of a numeric column holding ``count`` values that are not
+    numbers, the first ``value`` at ``where`` (:func:`position`'s words)."""
     remedy = (
         "pass --decimal , if the file writes numbers with a decimal comma"
         if is_comma_number(value)
         else "fix the data or mark missing values with an empty field or NA"
     )
-    raise DataValidationError(
-        f"column {name!r} in {raw.path} is numeric but has non-numeric value "
-        f"{value!r} at "
-        f"{position(raw, first)} ({bad.size} such value(s)); {remedy}"
+    return DataValidationError(
+        f"column {name!r} in {path} is numeric but has non-numeric value "
+        f"{value!r} at {where} ({count} such value(s)); {remedy}"
     )
+
+
+def streamed_garbage(
+    path: str, delimiter: str | None, name: str, header: list[str]
+) -> DataValidationError | None:
+    """The in-memory error of :func:`_raise_garbage` for column ``name`` of a
+    CSV file too large to hold, whose reader found a value that is not a
+    number after its first block: the file read again in blocks, ``name``
+    alone as text, for the first non-number (its line by
+    :class:`._lines.LineMap`, as in memory) and their count. None when the
+    column is not mostly numbers (in memory: a text column, which the caller
+    words) or holds no such value. ``header`` is the file's column names."""
+    import pyarrow as pa
+
+    first, value, bad, numbers, valid, rows = -1, None, 0, 0, 0, 0
+    try:
+        for batch in _text_blocks(path, delimiter, name):
+            table = pa.Table.from_batches([batch])
+            ok, number = _number_flags(RawData(path, "csv", table), name)
+            flags = ok & ~number
+            if first < 0 and flags.any():
+                k = int(np.flatnonzero(flags)[0])
+                first, value = rows + k, batch.column(0)[k].as_py()
+            bad += int(flags.sum())
+            numbers += int(number.sum())
+            valid += int(ok.sum())
+            rows += batch.num_rows
+    except (pa.ArrowException, OSError, EOFError):
+        return None  # unreadable now: the caller's own error stands
+    if first < 0 or not mostly_numbers(numbers, valid):
+        return None
+    where = _line(path, delimiter, header, rows, first)
+    return garbage_error(name, path, value, where, bad)
+
+
+def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
+    """Column ``name`` of a CSV file as text, block by block (missing-value
+    tokens are null, as the in-memory reader reads a text column)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from ..formats import sniff_format
+    from ._raw import open_data
+
+    _, compression = sniff_format(path)
+    with (
+        open_data(path) as fh,
+        pa.input_stream(fh, compression=compression) as stream,
+    ):
+        reader = pacsv.open_csv(
+            stream,
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter or ",", newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=True,
+                include_columns=[name],
+                column_types={name: pa.string()},
+            ),
+        )
+        try:
+            yield from reader
+        finally:
+            reader.close()
+
+
+def _line(
+    path: str, delimiter: str | None, header: list[str], rows: int, row: int
+) -> str:
+    """Where data row ``row`` of a CSV file of ``rows`` rows starts, in
+    :class:`._lines.LineMap`'s words, without holding the file: a table of
+    the header's names and no values stands for it (its line breaks counted
+    from the file; blank lines or quoted line breaks read again)."""
+    import pyarrow as pa
+
+    from ..formats import sniff_format
+    from ._encoding import UTF8
+    from ._lines import LineMap
+
+    _, compression = sniff_format(path)
+    names = pa.table({n: pa.nulls(rows) for n in dict.fromkeys(header)})
+    lines = LineMap(names, (path, compression, delimiter or ",", UTF8))
+    return lines.where(row)
 
 
 def check_head_numbers(raw: RawData, names: list[str]) -> None:
@@ -230,6 +325,8 @@ def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | 
     import pyarrow.csv as pacsv
 
     from ..formats import sniff_format
+    from ._encoding import UTF8
+    from ._lines import LineMap
     from ._raw import open_data
 
     try:
@@ -253,7 +350,11 @@ def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | 
                 reader.close()
     except (pa.ArrowException, OSError, EOFError, StopIteration):
         return None
-    return RawData(path=path, format="csv", table=head, delimiter=delimiter)
+    raw = RawData(path=path, format="csv", table=head, delimiter=delimiter)
+    # the lines messages name, as in memory (blank lines, quoted line breaks)
+    source = (path, compression, delimiter or ",", UTF8)
+    raw.lines = LineMap(head, source, whole=False)
+    return raw
 
 
 def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarray:

@@ -7,7 +7,9 @@ false/true, no/yes; any other two values need ``positive=VALUE``, compared
 as text, so ``--positive 2`` matches the number 2). The mapping is stored as
 ``{"column": name, "negative": raw, "positive": raw}`` with raw values as JSON
 scalars. :func:`positive_rule` gives the same choice to a streaming backend
-(its ``positive=`` argument).
+(its ``positive=`` argument); its messages name the values with their row
+counts only where the caller can count them (else the values alone, never
+made-up counts).
 
 K > 2 values (:func:`fit_class_labels`): the levels in the sorted order of
 :func:`logistic._labels.check_y_classes` (text sorted as text, numbers as
@@ -68,13 +70,17 @@ def _scalar(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-def describe_values(values: np.ndarray, counts: np.ndarray, limit: int = 10) -> str:
+def describe_values(
+    values: np.ndarray, counts: np.ndarray | None, limit: int = 10
+) -> str:
     """``'a' (n=3), 'b' (n=5)``, at most ``limit`` values (booleans as
-    ``true``/``false``, as every command writes them)."""
-    parts = [
-        f"{label_shown(_scalar(v))} (n={int(c)})"
-        for v, c in zip(values[:limit], counts[:limit], strict=False)
-    ]
+    ``true``/``false``, as every command writes them); ``'a', 'b'`` without
+    ``counts`` (a streamed scan that has not counted them)."""
+    shown = [label_shown(_scalar(v)) for v in values[:limit]]
+    if counts is None:
+        parts = shown
+    else:
+        parts = [f"{v} (n={int(c)})" for v, c in zip(shown, counts, strict=False)]
     more = f", ... ({len(values) - limit} more)" if len(values) > limit else ""
     return ", ".join(parts) + more
 
@@ -120,28 +126,36 @@ def fit_labels(
     return apply_labels(y, mapping, path), mapping
 
 
+#: The row counts of the two sorted labels a rule is called with, for its
+#: messages: an array, a callable that counts them (only when a message
+#: needs them), or None (messages name the values without counts).
+Counts = np.ndarray | Callable[[np.ndarray], np.ndarray] | None
+
+
 def _rule(
-    counts: np.ndarray | None, where: str, positive: str | None
+    counts: Counts, where: str, positive: str | None
 ) -> Callable[[np.ndarray], Any]:
     """The command line's positive class as a :func:`logistic._labels.class_order`
     rule: ``positive`` matched by :func:`~logistic._labels.match_label`, else a
     recognised pair; the two sorted labels' ``counts`` go into the messages."""
 
+    def described(values: np.ndarray) -> str:  # counted only for a message
+        return describe_values(values, counts(values) if callable(counts) else counts)
+
     def rule(labels: np.ndarray) -> Any:
         values = np.asarray(labels)
-        n = np.ones(len(values)) if counts is None else counts
         if positive is not None:
             k = match_value(values, positive)
             if k is None:
                 raise DataValidationError(
                     f"--positive {positive!r} is not a value of the {where}; "
-                    f"values: {describe_values(values, n)}"
+                    f"values: {described(values)}"
                 )
             return values[k]
         k = recognised_positive(list(values))
         if k is None:
             raise DataValidationError(
-                f"{where} has values {describe_values(values, n)}; which is the "
+                f"{where} has values {described(values)}; which is the "
                 "positive class? pass --positive VALUE"
             )
         return values[k]
@@ -150,11 +164,14 @@ def _rule(
 
 
 def positive_rule(
-    column: str, path: str, positive: str | None = None
+    column: str, path: str, positive: str | None = None, counts: Counts = None
 ) -> Callable[[np.ndarray], Any]:
     """The positive-class choice of :func:`fit_labels` as a backend's
-    ``positive=`` argument: called with the two sorted labels found."""
-    return _rule(None, f"target column {column!r} in {path}", positive)
+    ``positive=`` argument: called with the two sorted labels found. Its
+    messages give each label's row count where ``counts`` (:data:`Counts`)
+    gives them, else the labels alone (a backend's scan finds the labels,
+    not their counts)."""
+    return _rule(counts, f"target column {column!r} in {path}", positive)
 
 
 def label_mapping(classes: Any, column: str) -> dict[str, Any]:

@@ -10,6 +10,10 @@ with Python's :mod:`csv` module, up to that row. Standard input and pipes
 are read from a temporary copy that is gone by then: their line breaks are
 counted while it exists (uncompressed copies), and where that cannot tell
 the line, messages say ``data row N`` (1-based, header excluded) instead.
+A streamed fit names lines the same way: in its head (the first block, read
+before any pass: ``whole=False``, the file read again up to the row) and
+for a value found by reading the file again in blocks (a table of the
+header's names and as many rows, no values, stands for the file).
 """
 
 from __future__ import annotations
@@ -109,11 +113,19 @@ class LineMap:
     ``table`` is the file as read (every column: a quoted value with a line
     break is text); ``source`` is ``(path, compression, delimiter,
     encoding)`` of the file, to read again when blank lines make the count
-    from ``table`` unreliable.
+    from ``table`` unreliable. ``whole=False``: ``table`` holds the file's
+    first rows only (a streamed fit's head), so lines are read again at once.
     """
 
-    def __init__(self, table: Any, source: tuple[str, str | None, str, str]) -> None:
+    def __init__(
+        self,
+        table: Any,
+        source: tuple[str, str | None, str, str],
+        *,
+        whole: bool = True,
+    ) -> None:
         self._table = table
+        self._whole = whole
         self._source: tuple[str, str | None, str, str] | None = source
         self._identity = _identity(source[0])
         self._newlines: tuple[int, bool] | None = None
@@ -168,6 +180,8 @@ class LineMap:
         """Whether the file's line breaks are the header's, the rows' and
         those inside values: no blank line (pyarrow skips those), so a row's
         line follows from the line breaks before it."""
+        if not self._whole:
+            return False
         if self._newlines is None and self._source is not None:
             if _identity(self._source[0]) != self._identity:
                 return False
