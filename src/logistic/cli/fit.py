@@ -103,8 +103,15 @@ def _train(
 
 
 def _training_facts(
-    data: Path, raw: Any, design: Any, model: Any, options: dict, messages: list[str]
+    data: Path,
+    raw: Any,
+    design: Any,
+    model: Any,
+    options: dict,
+    messages: list[str],
+    inference: Any = None,
 ) -> dict[str, Any]:
+    messages = _unexplained(messages, inference)
     return {
         "data": {
             "path": str(data),
@@ -120,6 +127,19 @@ def _training_facts(
         "warnings": rare_class_warnings(design) + messages,
         "converged": bool(getattr(model, "converged_", True)),
     }
+
+
+def _unexplained(messages: list[str], inference: Any) -> list[str]:
+    """The fit's warnings without Newton's singular-Hessian one when the
+    inference names aliased columns: the table's NA rows and its note name
+    the columns that made the Hessian singular (a constant column, one that
+    repeats or combines others), which that warning could only guess at."""
+    if not getattr(inference, "aliased", None):
+        return messages
+    from ..solvers.newton import SINGULAR_HESSIAN
+
+    marker = f"NumericalStabilityWarning: {SINGULAR_HESSIAN}"
+    return [m for m in messages if not m.startswith(marker)]
 
 
 def fit(
@@ -358,7 +378,9 @@ def _fit_streamed(
             **streaming,
         )
     design, inference = result.design, result.inference
-    facts = _training_facts(data, result.source, design, model, options, messages)
+    facts = _training_facts(
+        data, result.source, design, model, options, messages, inference
+    )
     facts["streaming"] = _stream_passes(result.facts, model, resumed, design)
     cov, names = covariance(inference)
     if inference is not None:
@@ -445,7 +467,7 @@ def _fit_in_memory(
         check_offset(design.encoding.get("offset"))
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
     model, inference, messages = _train(design, options, checkpoint, quiet, kind)
-    facts = _training_facts(data, raw, design, model, options, messages)
+    facts = _training_facts(data, raw, design, model, options, messages, inference)
     facts.update(opt.sampling_facts(kind, inference))
     cov, cov_names = covariance(inference)
     if inference is not None:

@@ -145,7 +145,11 @@ from ._newton_rows import (  # noqa: F401  (SPARSE_START_TOL_SCALE: likewise)
 )
 from ._newton_state import STATE_DEFAULTS, _NewtonState, checked_values
 
-__all__ = ["Newton", "NewtonOptions"]
+__all__ = ["SINGULAR_HESSIAN", "Newton", "NewtonOptions"]
+
+#: How the warning of a damped Newton step begins: the command line leaves it
+#: out where the inference names the aliased columns that explain it.
+SINGULAR_HESSIAN = "Newton: the Hessian is singular or not positive definite"
 
 #: Below this many entries of X (n_samples × n_params) the Hessian is exact
 #: (``hessian_rows`` applies to larger data only): its ``syrk`` costs little.
@@ -434,9 +438,8 @@ class Newton(IterativeSolver):
             return self._fallback(fit, g)
         if got[1] > 0:
             fit.warn_once(
-                "Newton: the Hessian is singular or not positive definite "
-                "(collinear columns or separation?); damped with "
-                f"mu={got[1]:.3g}·diag(H)."
+                f"{SINGULAR_HESSIAN} (collinear columns or separation?); damped "
+                f"with mu={got[1]:.3g}·diag(H)."
             )
         return got[0]
 

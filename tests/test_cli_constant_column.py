@@ -1,0 +1,86 @@
+"""A constant feature column at ``logistic fit``: one explanation, not two.
+
+An unpenalized fit with an intercept and a constant column has a singular
+Hessian. The summary shows the column as ``NA`` with R's note ("not defined
+because of singularities"), naming it; Newton's warning of a damped step,
+which can only guess at the cause ("collinear columns or separation?"), is
+then left out of the command's output and of the model file. The library
+still warns (a Python caller may never print a summary).
+
+Reference: statsmodels ``Logit`` on the columns without the constant one
+(R's ``glm`` reports the same estimates for the other terms, the constant
+column ``NA``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+
+from conftest import run_cli
+from logistic import LogisticRegression, NumericalStabilityWarning
+from logistic.solvers.newton import SINGULAR_HESSIAN
+
+UCLA = Path(__file__).parent / "data" / "ucla-admissions" / "binary.csv"
+
+
+def _with_constant(path: Path) -> Path:
+    with open(UCLA, newline="") as fh:
+        rows = list(csv.reader(fh))
+    with open(path, "w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow([*rows[0], "site"])
+        out.writerows([*row, "7"] for row in rows[1:])
+    return path
+
+
+def _ucla() -> tuple[np.ndarray, np.ndarray]:
+    data = np.loadtxt(UCLA, delimiter=",", skiprows=1)
+    return data[:, 1:3], data[:, 0]  # gre, gpa
+
+
+def test_constant_column_is_na_with_one_note_and_no_damping_warning(workdir, capsys):
+    data = _with_constant(workdir / "site.csv")
+    code, out, err = run_cli(
+        capsys,
+        ["fit", data, "--target", "admit", "--features", "gre,gpa,site", "-o", "m.json"],
+    )
+    assert code == 0, err
+    assert SINGULAR_HESSIAN not in err and "damped" not in err
+    assert "not defined because of singularities: site" in out
+    row = next(line.split() for line in out.splitlines() if line.startswith("site"))
+    assert row[1:] == ["NA"] * 6
+    stored = json.loads(Path("m.json").read_text())["training"]["warnings"]
+    assert not any(SINGULAR_HESSIAN in w for w in stored)
+    # the other terms: statsmodels' fit without the constant column
+    X, y = _ucla()
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    code, doc, err = run_cli(capsys, ["summary", "m.json", "--json"])
+    assert code == 0, err
+    coef = {r["term"]: r for r in json.loads(doc)["coefficients"]}
+    for k, term in enumerate(["Intercept", "gre", "gpa"]):
+        assert coef[term]["estimate"] == pytest.approx(ref.params[k], rel=1e-6)
+        assert coef[term]["std_error"] == pytest.approx(ref.bse[k], rel=1e-5)
+
+
+def test_the_library_still_warns_of_the_damped_step():
+    X, y = _ucla()
+    Xc = np.column_stack([X, np.full(len(y), 7.0)])
+    with pytest.warns(NumericalStabilityWarning, match=SINGULAR_HESSIAN):
+        LogisticRegression(penalty=None, solver="newton").fit(Xc, y)
+
+
+def test_a_fit_without_aliased_columns_keeps_its_warnings(workdir, capsys):
+    """The damping warning is left out only when aliased columns explain it:
+    a fit that needs no damping prints no such warning, and its other
+    warnings stay (here the separation of a perfectly separated file)."""
+    path = workdir / "sep.csv"
+    path.write_text("x,y\n" + "".join(f"{v},{int(v > 0)}\n" for v in range(-5, 6)))
+    code, out, err = run_cli(capsys, ["fit", path, "--target", "y", "-o", "s.json"])
+    assert code == 0, err
+    assert "PerfectSeparationWarning" in err
