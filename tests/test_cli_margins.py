@@ -238,12 +238,17 @@ def test_firth_model_is_accepted_with_the_nonrobust_covariance(
     assert code == 2 and "support --cov-type nonrobust only" in err
 
 
-def test_grouped_model_is_refused(tmp_path, capsys):
+def test_grouped_model_takes_nonrobust_only(tmp_path, capsys):
+    """A grouped-count model gets its effects on one row per trial
+    (tests/test_cli_margins_grouped.py checks the numbers); a robust
+    covariance is refused."""
     data = tmp_path / "g.csv"
     data.write_text("x,k,n\n0.1,2,5\n0.5,3,6\n-0.3,1,7\n0.9,4,5\n-1.2,1,8\n")
     model = tmp_path / "g.json"
     fit(data, model, "-t", "k", "--trials", "n")
-    code, err = run_error(capsys, model, data)
+    doc = margins_json(capsys, model, data)
+    assert doc["nobs"] == 31 and [e["term"] for e in doc["effects"]] == ["x"]
+    code, err = run_error(capsys, model, data, "--cov-type", "HC0")
     assert code == 2 and "fitted on grouped counts" in err
 
 

@@ -6,9 +6,10 @@ Conventions (owned here): the rows are the training rows, encoded as at fit
 time with the weights and offset columns the model file names; a row with a
 missing value in a column the model reads (or its weights or ``--cluster``
 column) is left out, as ``fit --missing drop`` left it out, with one line on
-stderr counting them. Penalized (L1/L2) models, models fitted on grouped
-counts and models without the target's label mapping are refused with one
-line (:func:`check_model`).
+stderr counting them. Penalized (L1/L2) models and models without the
+target's label mapping are refused with one line (:func:`check_model`), and
+so are models fitted on grouped counts unless the command takes them
+(``margins``: :func:`per_trial`, each group as its trials' 0/1 rows).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class TrainingRows:
     offset: np.ndarray | None
     groups: np.ndarray | None
     frame: Any = None  # the formula's variables, for effects per variable
+    trials: np.ndarray | None = None  # grouped counts: y counts the successes
 
 
 def check_cluster_option(cov_type: str | None, cluster: str | None) -> None:
@@ -47,11 +49,22 @@ def check_cluster_option(cov_type: str | None, cluster: str | None) -> None:
         )
 
 
-def check_model(mf: Any, model: Path, command: str = "margins") -> None:
-    """Refuse penalized (L1/L2) and grouped-count models, and models without
-    the target's label mapping (saved from Python; one line each, naming
-    ``command``, the CLI's words for what reads the training rows)."""
+def on_counts(mf: Any) -> bool:
+    """Whether the model file's model was fitted on grouped counts (``fit
+    --trials``, ``cbind``, or ``trials=`` in Python)."""
     from .._grouped import fitted_on_counts
+
+    return fitted_on_counts(mf.model) or bool((mf.encoding or {}).get("binomial"))
+
+
+def check_model(
+    mf: Any, model: Path, command: str = "margins", *, counts: bool = False
+) -> None:
+    """Refuse penalized (L1/L2) models, grouped-count models unless ``counts``
+    (the command takes them), and models without the target's label mapping
+    (saved from Python; one line each, naming ``command``, the CLI's words
+    for what reads the training rows). A grouped model of ``logistic fit``
+    has no label mapping: its file names the counts' columns instead."""
     from ..inference._checks import penalty_of
     from ._apply import encoding_of
 
@@ -63,7 +76,16 @@ def check_model(mf: Any, model: Path, command: str = "margins") -> None:
             "or with --penalty firth",
             EX_USAGE,
         )
-    if fitted_on_counts(fitted) or (mf.encoding or {}).get("binomial"):
+    encoding = encoding_of(mf)
+    if counts and on_counts(mf) and not encoding.get("binomial"):
+        raise CLIError(
+            f"{model} was fitted on grouped counts and saved from Python: its file "
+            f"does not name the columns of the counts, so {command} cannot read "
+            "them from DATA; refit with logistic fit --trials COL (or a cbind "
+            "formula)",
+            EX_DATAERR,
+        )
+    if not counts and on_counts(mf):
         raise CLIError(
             f"{model} was fitted on grouped counts (--trials or cbind): {command} "
             "needs one 0/1 row per trial"
@@ -74,7 +96,7 @@ def check_model(mf: Any, model: Path, command: str = "margins") -> None:
             ),
             EX_USAGE,
         )
-    if not encoding_of(mf).get("label"):
+    if not (encoding.get("label") or (counts and encoding.get("binomial"))):
         raise CLIError(
             f"{model} has no label mapping (saved from Python, not by logistic "
             f"fit), so {command} cannot read the target column of DATA; use "
@@ -134,6 +156,56 @@ def training_rows(
         offset=design.offset,
         groups=None if cluster is None else string_or_values(raw, cluster)[rows],
         frame=training_frame(raw, encoding, rows) if by_variable(encoding) else None,
+        trials=None if design.trials is None else np.asarray(design.trials, float),
+    )
+
+
+def per_trial(mf: Any, rows: TrainingRows, data: Path, model: Path) -> TrainingRows:
+    """The rows of a model fitted on grouped counts as one 0/1 row per trial,
+    with frequency weights: each group a row of its successes (label 1,
+    weight ``k s``) and one of its failures (label 0, weight ``(n - k) s``),
+    rows of weight 0 left out, as :meth:`logistic._grouped.GroupedData.
+    separation_rows` builds them. Their log-likelihood is the grouped one
+    less the constant ``Σ s log C(n, k)``, so the fit's coefficients, score
+    and information are theirs, and averages over them are averages over the
+    trials (each group weighted by ``n s``). A file whose groups (``Σ s``)
+    are not the fit's recorded ``nobs`` is refused (exit 65), as a file that
+    is not the training data."""
+    import math
+
+    import numpy as np
+
+    if rows.trials is None:
+        return rows
+    k, n = np.asarray(rows.y, dtype=float), rows.trials
+    s = np.ones_like(n) if rows.sample_weight is None else rows.sample_weight
+    fitted = ((mf.training or {}).get("statistics") or {}).get("nobs")
+    if isinstance(fitted, (int, float)) and not math.isclose(
+        float(s.sum()), float(fitted), rel_tol=1e-6
+    ):
+        raise CLIError(
+            f"{data} is not the data {model} was fitted on: its rows hold "
+            f"{float(s.sum()):.10g} groups, the fit's {float(fitted):.10g}; margins "
+            "needs the training file (same rows, weights and offset)",
+            EX_DATAERR,
+        )
+    ones, zeros = np.flatnonzero(k * s > 0), np.flatnonzero((n - k) * s > 0)
+    idx = np.concatenate([ones, zeros])
+
+    def take(values: Any) -> Any:
+        if values is None:
+            return None
+        if hasattr(values, "iloc"):  # a DataFrame: rows by position
+            return values.iloc[idx].reset_index(drop=True)
+        return values[idx]
+
+    return TrainingRows(
+        X=take(rows.X),
+        y=np.concatenate([np.ones(ones.size), np.zeros(zeros.size)]),
+        sample_weight=np.concatenate([(k * s)[ones], ((n - k) * s)[zeros]]),
+        offset=take(rows.offset),
+        groups=take(rows.groups),
+        frame=take(rows.frame),
     )
 
 

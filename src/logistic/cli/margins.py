@@ -11,9 +11,9 @@ on those rows (``LogisticRegression.inference``) and reports
 Conventions (owned here):
 
 * The rows are the training rows (:mod:`._training_rows`, which also refuses
-  penalized, grouped-count and label-less models); the library checks that the
-  gradient at the fitted coefficients is zero on those rows; a file that is not
-  the training data is refused (exit 65).
+  penalized and label-less models); the library checks that the gradient at
+  the fitted coefficients is zero on those rows; a file that is not the
+  training data is refused (exit 65).
 * A model of more than two classes gets the effects on each class
   probability (``MultinomialInference.get_margeff``: one row per class and
   feature, the reference class included; ``--json`` adds ``classes`` and a
@@ -23,8 +23,19 @@ Conventions (owned here):
   standard errors need the covariance of an unpenalized fit, which a
   penalized model does not have. Firth models are accepted with
   ``--cov-type nonrobust`` (the inverse information at Firth's estimate).
-  Models fitted on grouped counts (``--trials``, ``cbind``) are refused:
-  their inference keeps no per-row quantities.
+* A model fitted on grouped counts (``--trials``, ``cbind``) gets the
+  effects of the same fit on one 0/1 row per trial
+  (:func:`._training_rows.per_trial`: each group a row of its successes and
+  one of its failures, weighted by their counts): the coefficients and
+  their information are the grouped fit's, ``--at mean`` is the library's
+  ``model.inference().get_margeff(at="mean")`` of the grouped fit (means
+  weighted by the trials), ``--at overall`` and ``median`` average over the
+  trials (each group weighted by its trials times its weight; statsmodels'
+  ``Logit`` on the expanded rows, not its grouped ``GLM``, which weights
+  every group alike), and ``nobs`` counts trials. Only ``--cov-type
+  nonrobust``: the library's grouped inference is model-based, and a
+  sandwich over trials would take the trials of a group as independent
+  (usage error, exit 2, naming the option).
 * ``--categorical`` says how ``--dummy`` treats one-hot columns; given
   without ``--dummy`` it is refused (exit 2) rather than silently ignored.
 * ``--level`` is the coverage of the intervals, as ``summary --level`` and
@@ -74,6 +85,8 @@ from ._training_rows import (
     check_cluster_option,
     check_model,
     not_training_data,
+    on_counts,
+    per_trial,
     training_rows,
 )
 from .summary import Level, alpha_of, feature_names
@@ -185,6 +198,19 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
             "more than two classes takes --at overall, mean or zero",
             EX_USAGE,
         )
+
+
+def check_counts(mf: Any, model: Path, cov_type: str | None) -> None:
+    """A model fitted on grouped counts takes ``--cov-type nonrobust`` only
+    (exit 2 otherwise; module docstring)."""
+    if cov_type in (None, "nonrobust") or not on_counts(mf):
+        return
+    raise CLIError(
+        f"--cov-type {cov_type}: {model} was fitted on grouped counts (--trials or "
+        "cbind), whose inference is model-based; use --cov-type nonrobust (the "
+        "default), or refit on one 0/1 row per trial for a robust covariance",
+        EX_USAGE,
+    )
 
 
 def at_values(
@@ -403,7 +429,9 @@ def margins(
     statsmodels' get_margeff).
 
     DATA is the file the model was fitted on (its encoding, weights and offset
-    columns as stored in the model file). Penalized models are refused.
+    columns as stored in the model file). Penalized models are refused; a
+    model fitted on grouped counts (--trials, cbind) is taken on one 0/1 row
+    per trial (--cov-type nonrobust only).
 
     Example: logistic margins model.json train.csv --dummy --at overall
     """
@@ -430,7 +458,8 @@ def margins(
     out = None if output is None else check_output(output, force=True,
                                                    inputs=(data, model))  # fmt: skip
     mf = load_model_file(str(model))
-    check_model(mf, model)
+    check_model(mf, model, counts=True)
+    check_counts(mf, model, cov_type)
     check_multiclass(mf, at, at_value)
     variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
     margeff = {
@@ -442,6 +471,8 @@ def margins(
     }
     reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
     rows = training_rows(mf, data, cluster, quiet=quiet, **reading)
+    if rows.trials is not None:  # grouped counts: one 0/1 row per trial
+        rows = per_trial(mf, rows, data, model)
     if out is not None:
         refuse_existing(out, force=force)
     with collect_warnings() as messages, status("marginal effects ...", quiet):
