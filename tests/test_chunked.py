@@ -678,3 +678,18 @@ def test_text_column_in_csv_is_named_not_called_corrupt(tmp_path):
     for features in (None, ["x2", "cat"]):
         with pytest.raises(DataValidationError, match=r"column 'cat' holds text \('a'"):
             Chunked.from_csv(path, target="y", features=features)
+
+
+def test_missing_value_in_parquet_names_its_row_and_the_command_lines_remedy(tmp_path):
+    """A null in a Parquet file, fitted from Python: the 1-based row of the
+    file, and the remedy said as the command line's (not a bare option that
+    a Python caller cannot pass)."""
+    x = pa.array([0.5, -1.0, None, 2.0, 0.1, -0.3], type=pa.float64())
+    label = pa.array([1, 0, 1, 0, 1, 0], type=pa.int64())
+    path = tmp_path / "f.parquet"
+    pq.write_table(pa.table({"x": x, "label": label}), path)
+    with pytest.raises(DataValidationError) as info:
+        LogisticRegression().fit(str(path), "label")
+    text = str(info.value)
+    assert "column 'x' (first at row 3)" in text
+    assert "`logistic fit --missing drop`" in text
