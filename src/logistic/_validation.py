@@ -58,13 +58,27 @@ class DataTypeError(DataValidationError, TypeError):
 
 # -- data ------------------------------------------------------------------
 def feature_names_of(X: Any) -> np.ndarray | None:
-    """Column names of a DataFrame-like X (all strings), else None."""
+    """Column names of a DataFrame-like X (all strings), else None (no
+    columns, or none of them a string).
+
+    Names of strings and of other types mixed are refused (a
+    :class:`DataTypeError`, a TypeError, as scikit-learn refuses them): the
+    names could not be checked at predict time, and the messages and tables
+    would name the columns ``x1``, ``x2``, ... instead of the user's."""
     cols = getattr(X, "columns", None)
     if cols is None or sp.issparse(X):
         return None
     names = [c for c in cols]
-    if not names or not all(isinstance(c, str) for c in names):
+    text = [isinstance(c, str) for c in names]
+    if not names or not any(text):
         return None
+    if not all(text):
+        kinds = sorted({type(c).__qualname__ for c in names})
+        raise DataTypeError(
+            f"X's column names mix strings with other types ({kinds}): feature "
+            "names are only kept when every column name is a string; convert them "
+            "all, e.g. X.columns = X.columns.astype(str), or none"
+        )
     return np.asarray(names, dtype=object)
 
 
