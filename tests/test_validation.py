@@ -87,7 +87,7 @@ def test_get_set_params_round_trip():
 
 def test_class_weight_unknown_label():
     X, y = xy()
-    with pytest.raises(InvalidParameterError, match="label 7"):
+    with pytest.raises(InvalidParameterError, match=r"names no class: its labels \[7\]"):
         LogisticRegression(class_weight={7: 2.0}).fit(X, y)
     with pytest.raises(InvalidParameterError, match="finite weights"):
         LogisticRegression(class_weight={1: -2.0}).fit(X, y)

@@ -380,6 +380,10 @@ def class_weight_vector(
     ``"balanced"`` gives class c the weight ``Σs / (K Σ_{i: y_i = c} s_i)``
     (``n / (K n_c)`` without sample weights, K classes), as scikit-learn's
     ``compute_class_weight``; a dict maps labels to weights (missing labels: 1).
+    A dict's labels that are not classes are ignored, as scikit-learn ignores
+    them (a cross-validation fold may lack a class the dict weights), unless
+    none of its labels is a class: such a dict weights nothing, most likely a
+    misspelt label, and is refused naming the classes.
     """
     if class_weight is None:
         return None
@@ -391,13 +395,13 @@ def class_weight_vector(
         known = {
             c.item() if hasattr(c, "item") else c: k for k, c in enumerate(classes)
         }
-        for label, weight in class_weight.items():
-            key = label.item() if hasattr(label, "item") else label
-            if key not in known:
-                raise InvalidParameterError(
-                    f"The 'class_weight' parameter has the label {key!r}, which is "
-                    f"not one of the classes {list(known)}."
-                )
+        keys = [k.item() if hasattr(k, "item") else k for k in class_weight]
+        if keys and not any(key in known for key in keys):
+            raise InvalidParameterError(
+                f"The 'class_weight' parameter names no class: its labels "
+                f"{keys[:10]!r} are not among the classes {list(known)}."
+            )
+        for key, (label, weight) in zip(keys, class_weight.items(), strict=True):
             if not (
                 isinstance(weight, numbers.Real)
                 and np.isfinite(float(weight))
@@ -407,7 +411,8 @@ def class_weight_vector(
                     f"The 'class_weight' parameter must map labels to finite weights "
                     f"≥ 0; got {weight!r} for label {label!r}."
                 )
-            per_class[known[key]] = float(weight)
+            if key in known:
+                per_class[known[key]] = float(weight)
     return per_class[y01.astype(np.intp)]
 
 
