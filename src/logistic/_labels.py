@@ -49,6 +49,7 @@ __all__ = [
     "label_array",
     "label_shown",
     "label_text",
+    "labels_shown",
     "match_label",
     "recognised_positive",
     "resolve_classes",
@@ -319,10 +320,24 @@ def label_text(v: Any) -> str:
 
 def label_shown(value: Any) -> str:
     """A label in a message: a number or a boolean as :func:`label_text`
-    writes it (``1`` for ``1.0``, ``true`` for ``True``), text quoted."""
+    writes it (``1`` for ``1.0``, ``true`` for ``True``), text quoted
+    (``'a'``); a numpy scalar as the Python value it holds (never
+    ``np.int64(0)`` or ``np.str_('a')``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, (int, float, np.number, np.bool_)):
         return label_text(value)
     return repr(value)
+
+
+def labels_shown(values: Iterable[Any], limit: int | None = None) -> str:
+    """Labels in a message as a list, each as :func:`label_shown` writes it:
+    ``[0, 1, 2]``, ``['a', 'b']``; at most ``limit`` of them, then ``...``."""
+    items = list(values)
+    shown = [label_shown(v) for v in items[:limit]]
+    if limit is not None and len(items) > limit:
+        shown.append("...")
+    return "[" + ", ".join(shown) + "]"
 
 
 def match_label(values: Sequence[Any], label: Any) -> int | None:
@@ -380,12 +395,13 @@ def class_order(labels: Iterable[Any], positive: PositiveRule = None) -> np.ndar
 
 
 def given_classes(classes: Any) -> np.ndarray:
-    """The two labels of a user's ``classes`` argument, sorted."""
+    """The two labels of a user's ``classes`` argument, sorted (the first
+    ``partial_fit`` call of a binary stream; more than two take
+    :mod:`logistic._multinomial_partial`, fewer are an error)."""
     cls = np.unique(np.asarray(classes))
     if cls.shape[0] != 2:
         raise DataValidationError(
-            f"Only binary classification is supported: classes must hold 2 distinct "
-            f"labels, got {list(cls)}"
+            f"classes must hold at least 2 distinct labels, got {labels_shown(cls)}"
         )
     return cls
 
@@ -490,9 +506,14 @@ def _unseen(
     """The error of labels that are none of ``classes`` (see :func:`encode`)."""
     if unseen is not None:
         return unseen(labels)
-    shown = sorted({str(v) for v in labels})[:5]
+    try:
+        distinct = list(np.unique(labels))
+    except TypeError:  # labels that do not compare with each other
+        by_text = {label_text(v): v for v in labels.tolist()}
+        distinct = [by_text[t] for t in sorted(by_text)]
     return DataValidationError(
-        f"y contains labels not in classes={list(classes)}{source}: {shown}"
+        f"y contains labels not in classes={labels_shown(classes)}{source}: "
+        f"{labels_shown(distinct, 5)}"
     )
 
 

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from ._exceptions import DataValidationError
 from ._multinomial import MultinomialObjective, ScaledMultinomial
 from ._partial import (
     BATCH_SIZE,
     PartialFitState,
     check_chunk_X,
+    check_stream_classes,
     chunk_weights,
     encode_chunk_y,
     partial_fit_step,
@@ -57,13 +57,7 @@ def many_classes(est: Any, classes: Any) -> bool:
 def _classes(est: Any, classes: Any) -> np.ndarray:
     state = getattr(est, "_partial_state", None)
     if state is not None:
-        if classes is not None and not np.array_equal(
-            np.unique(classes), state.classes
-        ):
-            raise DataValidationError(
-                f"classes={list(np.unique(classes))} differs from the classes given "
-                f"at the first partial_fit call: {list(state.classes)}"
-            )
+        check_stream_classes(classes, state.classes)
         return np.asarray(state.classes)
     return np.unique(np.asarray(classes))
 

@@ -32,7 +32,7 @@ import numpy as np
 from ._exceptions import DataValidationError, NumericalError
 from ._feature_names import check_fit_names
 from ._file_marks import forget_file_marks
-from ._labels import encode, given_classes
+from ._labels import encode, given_classes, labels_shown
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
 from ._validation import (
@@ -189,6 +189,19 @@ def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
     return names, X
 
 
+def check_stream_classes(classes: Any, known: Any) -> None:
+    """A later call's ``classes`` (None, or the same labels in any order) against
+    the stream's ``known`` ones, two or K: the one error of a changed set."""
+    if classes is None:
+        return
+    given = np.unique(np.asarray(classes))
+    if not np.array_equal(given, np.sort(np.asarray(known))):
+        raise DataValidationError(
+            f"classes={labels_shown(given)} differs from the classes given at "
+            f"the first partial_fit call: {labels_shown(known)}"
+        )
+
+
 def encode_chunk_y(y: Any, known: Any, n_rows: int) -> np.ndarray:
     """A chunk's labels encoded by the stream's ``known`` classes, one per row
     of X (``n_rows``)."""
@@ -211,15 +224,8 @@ def partial_fit(
     if state is None and classes is None and fitted_before:
         classes = est.classes_  # continue an earlier fit
     names, X = check_chunk_X(est, X, state)
-    if (
-        state is not None
-        and classes is not None
-        and not np.array_equal(given_classes(classes), state.classes)
-    ):
-        raise DataValidationError(
-            f"classes={list(given_classes(classes))} differs from the "
-            f"classes given at the first partial_fit call: {list(state.classes)}"
-        )
+    if state is not None:
+        check_stream_classes(classes, state.classes)
     if state is None and classes is None:
         raise DataValidationError(
             "classes must be passed on the first call to partial_fit."

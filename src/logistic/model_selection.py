@@ -156,7 +156,8 @@ class LogisticRegressionCV(EstimatorProtocol):
     scoring : str, callable or None, default=None
         None: negative log loss from the logits (weighted by sample_weight).
         Otherwise any scikit-learn scorer (name or callable), called with the
-        test rows' ``sample_weight`` when weights are given.
+        test rows' ``sample_weight`` when weights are given. ``score`` reports
+        it too (as scikit-learn; accuracy when None).
     rule : {"min", "1se"}, default="min"
         Choose the best mean score, or the largest strength within one
         standard error of it.
@@ -560,5 +561,14 @@ class LogisticRegressionCV(EstimatorProtocol):
         return self._model().predict(X, offset)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Mean accuracy (weighted by ``sample_weight``)."""
-        return self._model().score(X, y, sample_weight)
+        """The score of ``scoring`` on ``(X, y)``, as scikit-learn's
+        ``LogisticRegressionCV.score``: ``get_scorer(scoring)(self, X, y)``,
+        with ``sample_weight`` when given. With ``scoring=None`` the mean
+        accuracy (weighted by ``sample_weight``), scikit-learn's default here,
+        not the negative log loss the folds are scored by."""
+        if self.scoring is None:
+            return self._model().score(X, y, sample_weight)
+        from sklearn.metrics import get_scorer
+
+        weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return float(get_scorer(self.scoring)(self, X, y, **weights))
