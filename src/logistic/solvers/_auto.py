@@ -14,7 +14,13 @@ Rule (measurements in docs/benchmarks.md):
   7 183 ms, 1.6–143× in all; docs/benchmarks.md) or dense X in memory of at
   least ``DENSE_COLUMNS_MIN_FEATURES`` columns whose sampled share of non-zeros
   is at most ``DENSE_COLUMNS_SHARE`` (held as CSC:
-  1.4–21×, ``python -m benchmarks.l1_dense_zeros_ab``), else
+  1.4–21×, ``python -m benchmarks.l1_dense_zeros_ab``) or, any share,
+  whose ``newton-cd`` iteration costs more than
+  ``DENSE_COLUMNS_HESSIAN_PASSES`` passes (held as a Fortran copy: the
+  paths' column solver; 1 000 × 3 000 3.60 against 0.25 s, 200 × 20 000
+  ``fista`` unconverged after 4-5 s against 0.14 s; 5 000 × 1 000 keeps
+  ``newton-cd``, 1.83 against 3.32 s; ``python -m
+  benchmarks.l1_wide_auto``), else
   the first registered solver with ``supports_l1`` (``newton-cd``) unless its
   dense Hessian would exceed ``MAX_HESSIAN_BYTES``, else the first L1 solver
   that needs no Hessian and streams (``fista``);
@@ -93,6 +99,7 @@ from ._column_matrix import (
 __all__ = [
     "check_hessian_memory",
     "choose_solver",
+    "hessian_costly",
     "hessian_fits_memory",
     "newton_cost_in_passes",
     "resolve_solver",
@@ -118,6 +125,36 @@ MAX_HESSIAN_BYTES = 512 * 2**20
 #: this runs on: the memory is asked (two ``sysconf`` calls and the cgroup's
 #: limit file, some microseconds) only for larger ones.
 MEMORY_CHECK_MIN_BYTES = 2**26  # 64 MiB
+
+
+#: Dense X (any share of zeros) is also fitted by its columns where one
+#: ``newton-cd`` iteration, its (p+1)² Hessian, is estimated to cost more
+#: than this many passes over X (:func:`newton_cost_in_passes`):
+#: the column solver (the paths' :func:`.column_cd.newton_cd_columns`, X
+#: held as a Fortran copy) sweeps X a few times a Newton step instead.
+#: ``python -m benchmarks.l1_wide_auto`` (C = 1, default tol, best of 2, L1,
+#: a quiet 2-core machine; ``newton-cd`` on rows → by columns): 5 000 ×
+#: 1 000 (18.7 passes) 1.83 → 3.32 s and 2 000 × 1 000 (21.8) 0.63 → 0.86 s
+#: stay on rows; 3 000 × 2 000 (46) 4.89 → 2.12 s, 1 500 × 2 000 (60)
+#: 2.46 → 0.42 s, 1 000 × 3 000 (142) 3.60 → 0.25 s, 500 × 5 000 (600)
+#: 5.51 → 0.15 s; 200 × 20 000, where ``auto`` took ``fista`` (its Hessian
+#: above :data:`MAX_HESSIAN_BYTES`; unconverged at max_iter after 4-5 s),
+#: 0.14 s. The bound lies between the last shape kept and the first taken.
+DENSE_COLUMNS_HESSIAN_PASSES = 32.0
+#: ... within this size of the float64 column copy (a memory bound, not a
+#: measured speed: the copy sits beside X for the fit).
+DENSE_COLUMNS_MAX_BYTES = 2**30
+
+
+def hessian_costly(n_samples: int, n_features: int) -> bool:
+    """Whether dense X of this shape is fitted by its columns whatever its
+    zeros (:data:`DENSE_COLUMNS_HESSIAN_PASSES`, :data:`DENSE_COLUMNS_MAX_BYTES`)."""
+    if n_features < DENSE_COLUMNS_MIN_FEATURES:
+        return False
+    if 8.0 * float(n_samples) * float(n_features) > DENSE_COLUMNS_MAX_BYTES:
+        return False
+    cost = newton_cost_in_passes(n_samples, n_features)
+    return cost > DENSE_COLUMNS_HESSIAN_PASSES
 
 
 def hessian_bytes(n_params: int) -> int:
@@ -170,7 +207,7 @@ def choose_solver(
             return name
     columns = rows_in_memory and data.nnz is not None and data.nnz <= MAX_COLUMN_NNZ
     if l1 > 0:
-        if columns or (rows_in_memory and _mostly_zero(data)):
+        if columns or (rows_in_memory and (_mostly_zero(data) or _wide(data))):
             name = "newton-cd-columns"
         elif hessian_bytes(data.n_features + 1) <= MAX_HESSIAN_BYTES:
             name = _first(lambda c: c.supports_l1)
@@ -186,6 +223,12 @@ def choose_solver(
     if columns:
         return "newton-cd-columns"
     return "lbfgs"
+
+
+def _wide(data: DataDescription) -> bool:
+    """Dense X whose Hessian is costly (:func:`hessian_costly`:
+    ``newton-cd-columns`` fits it by its columns)."""
+    return data.nnz is None and hessian_costly(data.n_samples, data.n_features)
 
 
 def _mostly_zero(data: DataDescription) -> bool:

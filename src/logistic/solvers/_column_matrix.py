@@ -206,7 +206,9 @@ def mostly_zero(n_features: int, share: float) -> bool:
 
 def dense_by_columns(data: Any) -> bool:
     """Whether dense X held in memory is fitted by its columns (as CSC,
-    :func:`mostly_zero`); narrow X is not sampled."""
+    :func:`mostly_zero`; or, where its Hessian is costly, as a Fortran copy:
+    :func:`._auto.hessian_costly`, asked first by
+    :mod:`.column_newton`); narrow X is not sampled."""
     if data.nnz is not None or not data.capabilities.rows_in_memory:
         return False
     if int(data.n_features) < DENSE_COLUMNS_MIN_FEATURES:

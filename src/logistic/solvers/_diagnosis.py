@@ -36,6 +36,8 @@ __all__ = ["likely_cause"]
 OFFSET_RATIO = 1e8
 #: Magnitudes beyond 1e±150 make products of two values over/underflow.
 EXTREME = 1e150
+#: The Newton solvers that take an L1 term (the remedy of a slow L1 fit).
+L1_NEWTON = ("newton-cd-columns", "newton-cd")
 
 
 def _columns(idx: np.ndarray, top: int = 5) -> str:
@@ -113,7 +115,17 @@ def likely_cause(
             f"make it ill-conditioned). Remedies: loosen tol to about {looser:.0e}, "
             f"add a small L2 penalty, or drop redundant columns."
         )
-    other = "" if solver == "newton" else ", or use solver='newton' (few, exact steps)"
+    if l1 > 0:  # 'newton' refuses an L1 term: Newton steps by coordinate descent
+        other = (
+            ""
+            if solver in L1_NEWTON
+            else ", or use solver='newton-cd-columns' (few Newton steps by coordinate "
+            "descent; 'newton-cd' for data not held in memory)"
+        )
+    else:
+        other = (
+            "" if solver == "newton" else ", or use solver='newton' (few, exact steps)"
+        )
     return (
         f"Likely cause: slow convergence (an ill-conditioned problem for solver "
         f"{solver!r}). Remedies: increase max_iter, loosen tol{other}."

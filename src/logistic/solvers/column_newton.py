@@ -98,6 +98,7 @@ from .._numerics import FLOOR_FACTOR
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray, SettlesFinite
+from ._auto import hessian_costly
 from ._base import Capabilities, Fit, register
 from ._column_matrix import ColumnMatrix, dense_by_columns
 from ._column_step import FirstSweep, fused_form, fused_step
@@ -141,8 +142,9 @@ class ColumnNewtonOptions(LineSearchOptions):
 def _by_columns(fit: Fit) -> bool:
     """Whether this fit runs on X's columns: X held in memory, sparse or
     dense and mostly zeros (:func:`._column_matrix.dense_by_columns`; held as
-    CSC by :class:`ColumnMatrix`). Other dense X runs ``newton-cd``'s
-    iterations (no copy of X)."""
+    CSC by :class:`ColumnMatrix`), or dense with a costly Hessian
+    (:func:`._auto.hessian_costly`: a Fortran copy). Other dense X runs
+    ``newton-cd``'s iterations (no copy of X)."""
     return _on_columns(fit.objective)
 
 
@@ -157,7 +159,9 @@ def _on_columns(objective: Any) -> bool:
     data = objective.data
     if not data.capabilities.rows_in_memory:
         return False
-    return data.nnz is not None or dense_by_columns(data)
+    if data.nnz is not None:
+        return True
+    return hessian_costly(data.n_samples, data.n_features) or dense_by_columns(data)
 
 
 class _Columns:
