@@ -23,6 +23,8 @@ reading that column of the file again (:func:`streamed_garbage`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -259,6 +261,20 @@ def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
     """Column ``name`` of a CSV file as text, block by block (missing-value
     tokens are null, as the in-memory reader reads a text column)."""
     import pyarrow as pa
+
+    with _csv_reader(path, delimiter, [name], {name: pa.string()}) as (reader, _):
+        yield from reader
+
+
+@contextmanager
+def _csv_reader(
+    path: str, delimiter: str | None, names: list[str], types: Any = None
+) -> Iterator[tuple[Any, str | None]]:
+    """pyarrow's block reader of the columns ``names`` of a CSV file (plain or
+    compressed, quoted line breaks allowed, missing-value tokens null;
+    ``types`` fixes columns' types) and the file's compression, closed on
+    exit: the reads of a streamed fit's head and of a column read again."""
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     from ..formats import sniff_format
@@ -276,12 +292,12 @@ def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
             ),
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=True,
-                include_columns=[name],
-                column_types={name: pa.string()},
+                include_columns=names,
+                column_types=types or {},
             ),
         )
         try:
-            yield from reader
+            yield reader, compression
         finally:
             reader.close()
 
@@ -322,32 +338,13 @@ def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | 
     pass; None where the head cannot be read (the caller's later pass
     reports why)."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
-    from ..formats import sniff_format
     from ._encoding import UTF8
     from ._lines import LineMap
-    from ._raw import open_data
 
     try:
-        _, compression = sniff_format(path)
-        with (
-            open_data(path) as fh,
-            pa.input_stream(fh, compression=compression) as stream,
-        ):
-            reader = pacsv.open_csv(
-                stream,
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter or ",", newlines_in_values=True
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    strings_can_be_null=True, include_columns=names
-                ),
-            )
-            try:
-                head = pa.Table.from_batches([reader.read_next_batch()])
-            finally:
-                reader.close()
+        with _csv_reader(path, delimiter, names) as (reader, compression):
+            head = pa.Table.from_batches([reader.read_next_batch()])
     except (pa.ArrowException, OSError, EOFError, StopIteration):
         return None
     raw = RawData(path=path, format="csv", table=head, delimiter=delimiter)
