@@ -124,6 +124,35 @@ def _param_to_json(key: str, value: Any) -> Any:
     return _jsonable(value)
 
 
+def _params_to_json(params: dict[str, Any]) -> dict[str, Any]:
+    """The estimator's parameters as JSON. A value no JSON type holds (a
+    ``random_state`` given as a ``RandomState`` or ``Generator``) is stored
+    as null with a warning naming it: the loaded model has the default
+    there, which its predictions do not read but a refit of it would."""
+    import warnings
+
+    from .._exceptions import user_stacklevel
+
+    stored = {k: _param_to_json(k, v) for k, v in sorted(params.items())}
+    lost = [
+        f"{k}={type(v).__name__}"
+        for k, v in sorted(params.items())
+        if stored[k] is None
+        and v is not None
+        and not isinstance(v, (float, np.floating))  # NaN: no JSON number either
+    ]
+    if lost:
+        warnings.warn(
+            f"the model file cannot hold the parameter value(s) {', '.join(lost)}: "
+            "stored as null, so the loaded model has None there (its predictions "
+            "are the same; a refit of it would differ). Pass an integer seed to "
+            "keep a random_state.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+    return stored
+
+
 def model_to_dict(model: Any) -> dict[str, Any]:
     """The ``model`` section of a model file for a fitted estimator."""
     from ..estimator import LogisticRegression
@@ -162,9 +191,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     ]
     section = {
         "estimator": type(model).__name__,
-        "params": {
-            k: _param_to_json(k, v) for k, v in sorted(model.get_params().items())
-        },
+        "params": _params_to_json(model.get_params()),
         "n_features_in": int(model.n_features_in_),
         "feature_names": None if names is None else [str(n) for n in names],
         "coef_dtype": coef.dtype.str,
