@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import data_path, run_cli
-from logistic._labels import rare_class_text, rare_classes
+from logistic._rare_classes import rare_class_text, rare_classes
 
 
 def test_rare_classes_thresholds():

@@ -440,13 +440,13 @@ def _attach_statistics(mf: Any, path: str) -> None:
 
 
 def rare_class_warnings(design: Any) -> list[str]:
-    """A warning per rare class (``_labels.rare_classes``) of a target of more
+    """A warning per rare class (``_rare_classes.rare_classes``) of a target of more
     than two classes fitted in memory: a stray value (one ``Yes`` among
     ``yes``/``no``) silently makes a K-class model with other prediction
     columns. Says how to get a two-class model."""
     import numpy as np
 
-    from .._labels import rare_class_text, rare_classes
+    from .._rare_classes import rare_class_text, rare_classes
 
     label = design.encoding.get("label") or {}
     levels, y = label.get("levels"), getattr(design, "y", None)
@@ -467,9 +467,10 @@ def _twin_class_warnings(
     label: dict[str, Any], levels: Any, counts: list[int], rare: set[int]
 ) -> list[str]:
     """A warning per group of classes that differ only in case or spaces
-    (``_labels.twin_groups``) none of which is ``rare`` (a rare one's warning
+    (``_rare_classes.twin_groups``) none of which is ``rare`` (a rare one's warning
     names its twin already): ``Yes``, ``yes`` and ``YES`` make three classes."""
-    from .._labels import label_text, twin_groups
+    from .._labels import label_text
+    from .._rare_classes import twin_groups
 
     out = []
     for group in twin_groups(levels):
