@@ -51,6 +51,7 @@ __all__ = [
     "fitted_on_counts",
     "grouped_data",
     "mark_fitted_on_counts",
+    "trial_rows",
 ]
 
 F64 = np.float64
@@ -92,15 +93,24 @@ class GroupedData:
         1, weight ``k s``) and a row of failures (label 0, weight ``(n - k) s``),
         rows of zero weight left out: the data the separation check needs."""
         data = self.backend
-        k, n, s = self.successes, self.trials, self.sample_weight
-        if s is None:
-            s = np.ones_like(n)
-        ones, zeros = np.flatnonzero(k * s > 0), np.flatnonzero((n - k) * s > 0)
-        idx = np.concatenate([ones, zeros])
-        y01 = np.concatenate([np.ones(ones.size), np.zeros(zeros.size)])
-        w = np.concatenate([(k * s)[ones], ((n - k) * s)[zeros]])
+        idx, y01, w = trial_rows(self.successes, self.trials, self.sample_weight)
         off = None if data.offset is None else data.offset[idx]
         return data.X[idx], y01, w, off
+
+
+def trial_rows(
+    successes: np.ndarray, trials: np.ndarray, sample_weight: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups as 0/1 rows: ``(idx, y01, weights)``, each group ``idx`` a row of
+    its successes (label 1, weight ``k s``) then, after all those, a row of
+    its failures (label 0, weight ``(n - k) s``); rows of zero weight left
+    out. Their log-likelihood is the grouped one less ``Σ s log C(n, k)``."""
+    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    s = np.ones_like(n) if sample_weight is None else sample_weight
+    ones, zeros = np.flatnonzero(k * s > 0), np.flatnonzero((n - k) * s > 0)
+    idx = np.concatenate([ones, zeros])
+    y01 = np.concatenate([np.ones(ones.size), np.zeros(zeros.size)])
+    return idx, y01, np.concatenate([(k * s)[ones], ((n - k) * s)[zeros]])
 
 
 def fitted_on_counts(model: Any) -> bool:

@@ -164,20 +164,21 @@ def per_trial(mf: Any, rows: TrainingRows, data: Path, model: Path) -> TrainingR
     """The rows of a model fitted on grouped counts as one 0/1 row per trial,
     with frequency weights: each group a row of its successes (label 1,
     weight ``k s``) and one of its failures (label 0, weight ``(n - k) s``),
-    rows of weight 0 left out, as :meth:`logistic._grouped.GroupedData.
-    separation_rows` builds them. Their log-likelihood is the grouped one
-    less the constant ``Σ s log C(n, k)``, so the fit's coefficients, score
-    and information are theirs, and averages over them are averages over the
-    trials (each group weighted by ``n s``). A file whose groups (``Σ s``)
-    are not the fit's recorded ``nobs`` is refused (exit 65), as a file that
-    is not the training data."""
+    rows of weight 0 left out (:func:`logistic._grouped.trial_rows`). Their
+    log-likelihood is the grouped one less the constant ``Σ s log C(n, k)``,
+    so the fit's coefficients, score and information are theirs, and
+    averages over them are averages over the trials (each group weighted by
+    ``n s``). A file whose groups (``Σ s``) are not the fit's recorded
+    ``nobs`` is refused (exit 65), as a file that is not the training data."""
     import math
 
     import numpy as np
 
+    from .._grouped import trial_rows
+
     if rows.trials is None:
         return rows
-    k, n = np.asarray(rows.y, dtype=float), rows.trials
+    n = rows.trials
     s = np.ones_like(n) if rows.sample_weight is None else rows.sample_weight
     fitted = ((mf.training or {}).get("statistics") or {}).get("nobs")
     if isinstance(fitted, (int, float)) and not math.isclose(
@@ -189,8 +190,7 @@ def per_trial(mf: Any, rows: TrainingRows, data: Path, model: Path) -> TrainingR
             "needs the training file (same rows, weights and offset)",
             EX_DATAERR,
         )
-    ones, zeros = np.flatnonzero(k * s > 0), np.flatnonzero((n - k) * s > 0)
-    idx = np.concatenate([ones, zeros])
+    idx, y01, weights = trial_rows(rows.y, n, rows.sample_weight)
 
     def take(values: Any) -> Any:
         if values is None:
@@ -201,8 +201,8 @@ def per_trial(mf: Any, rows: TrainingRows, data: Path, model: Path) -> TrainingR
 
     return TrainingRows(
         X=take(rows.X),
-        y=np.concatenate([np.ones(ones.size), np.zeros(zeros.size)]),
-        sample_weight=np.concatenate([(k * s)[ones], ((n - k) * s)[zeros]]),
+        y=y01,
+        sample_weight=weights,
         offset=take(rows.offset),
         groups=take(rows.groups),
         frame=take(rows.frame),
