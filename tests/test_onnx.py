@@ -86,5 +86,6 @@ def test_export_keeps_a_text_target_s_labels(tmp_path):
     meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
     assert json.loads(meta["classes"]) == ["no", "yes"]
     label, _, _ = _session(out).run(None, {"X": x[:, None].astype(np.float32)})
-    fitted = logistic.load(model)
-    assert np.array_equal(label, fitted.predict(x[:, None]).astype(np.int64))
+    fitted = logistic.load(model)  # classes_ ['no', 'yes'], as the metadata's
+    labels = np.array(json.loads(meta["classes"]), dtype=object)[label]
+    assert np.array_equal(labels, fitted.predict(x[:, None]))

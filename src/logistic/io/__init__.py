@@ -68,7 +68,12 @@ from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._covariance import _covariance_from_dict, _covariance_to_dict
-from ._encoding import check_label_classes, encoding_from_dict, training_from_dict
+from ._encoding import (
+    check_label_classes,
+    encoding_from_dict,
+    label_classes,
+    training_from_dict,
+)
 from ._fields import check_no_control
 from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._schema import (
@@ -562,6 +567,10 @@ def load(
         # estimator's score() refuses it, as it does for a fit with trials=
         mark_fitted_on_counts(mf.model)
     enc = mf.encoding or {}
+    if enc.get("label") is not None:
+        # a CLI file keeps the class codes 0 … K-1 and what they stand for:
+        # predict() then returns the target's own values, as after a fit
+        mf.model.classes_ = label_classes(enc["label"])
     if enc.get("kind") == "columns" and getattr(mf.model, "encoding_", None) is None:
         # a CLI model with text columns: predict on a raw DataFrame encodes its
         # columns with the file's levels (logistic._frame_encoding)

@@ -33,6 +33,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from .._exceptions import ModelFormatError
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
@@ -208,6 +210,18 @@ def check_label_classes(label: dict[str, Any] | None, classes: Any, path: str) -
             f"must be the codes 0 … {K - 1} of 'encoding.label.levels', got "
             f"{classes.tolist()!r:.60}",
         )
+
+
+def label_classes(label: dict[str, Any]) -> np.ndarray:
+    """The labels a file's class codes stand for, in code order, as a Python
+    fit on that target column would hold them in ``classes_``: ``[negative,
+    positive]`` or the K ``levels``; strings as an object array (what
+    ``LogisticRegression.fit`` keeps for a text column), booleans, integers
+    and numbers as numpy infers them."""
+    values = label.get("levels") or [label["negative"], label["positive"]]
+    if isinstance(values[0], str):
+        return np.array(values, dtype=object)
+    return np.asarray(values)
 
 
 def _binomial(value: Any, target: Any, path: str) -> dict[str, str] | None:
