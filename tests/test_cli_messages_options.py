@@ -118,3 +118,21 @@ def test_features_naming_the_target_say_it_is_left_out(base_csv, tmp_path, capsy
     assert code == 0, err
     assert "feature column 'y' is the target column: left out of the features" in err
     assert re.search(r"^x1 ", out, re.M) and not re.search(r"^y ", out, re.M)
+
+
+def test_refused_checkpoint_is_not_announced_as_resumed(base_csv, tmp_path, capsys):
+    """A checkpoint of other settings is refused with the error alone; one
+    that matches is reported after the fit accepted it. The fit used to
+    print "resuming from checkpoint" first, then refuse it."""
+    ck = tmp_path / "ck"
+    first = ["fit", base_csv, "-t", "y", "--drop", "k", "--checkpoint", ck]
+    code, _, _ = run_cli(capsys, [*first, "-o", tmp_path / "a.json", "-q"])
+    assert code == 0
+    other = [*first, "--penalty", "l2", "--alpha", "0.005", "-o", tmp_path / "b.json"]
+    code, _, err = run_cli(capsys, other)
+    assert code == 65
+    assert err.startswith("error: checkpoint ") and "resum" not in err.split("\n")[0]
+    assert "resuming" not in err and "resumed" not in err
+    code, _, err = run_cli(capsys, [*first, "-o", tmp_path / "c.json"])
+    assert code == 0, err
+    assert f"resumed from checkpoint {ck}\n" in err

@@ -63,7 +63,7 @@ def test_a_resumed_stream_fit_reports_the_fits_passes(workdir, capsys):
     part, _ = _streamed(capsys, "part.json", "--checkpoint", "c1.ckpt",
                         "--max-iter", "2")  # fmt: skip
     resumed, err = _streamed(capsys, "resumed.json", "--checkpoint", "c1.ckpt")
-    assert "resuming from checkpoint c1.ckpt" in err
+    assert "resumed from checkpoint c1.ckpt" in err
     assert plain["fit_passes"] == resumed["fit_passes"] == 7
     assert part["fit_passes"] == 3
     assert plain["resumed"] is part["resumed"] is False and resumed["resumed"]
@@ -82,7 +82,7 @@ def test_a_stream_fit_resumed_from_the_previous_checkpoint_says_so(workdir, caps
     (workdir / "c.ckpt").replace(workdir / "c.ckpt.prev")
     resumed, err = _streamed(capsys, "resumed.json", "--checkpoint", "c.ckpt")
     assert resumed["resumed"] is True
-    assert "resuming from checkpoint c.ckpt.prev" in err
+    assert "resumed from checkpoint c.ckpt.prev" in err
     assert resumed["fit_passes"] == 7  # the uninterrupted fit's
 
 

@@ -95,12 +95,6 @@ def fit_stream(
         raise CLIError(f"--chunk-rows must be at least 1, got {chunk_rows}", EX_USAGE)
     for text in plan.columns.notes:  # columns left out of the features
         note(text)
-    if checkpoint is not None:
-        from .._checkpoint import resume_source
-
-        resumed_from = resume_source(checkpoint)
-        if resumed_from is not None:
-            note(f"resuming from checkpoint {resumed_from}")
     check_intercept_column(plan.path, plan.features, model.fit_intercept)
     progress = FitProgress(quiet)
     kind = "chunked" if client is None else "dask"

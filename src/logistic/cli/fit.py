@@ -366,7 +366,7 @@ def _fit_streamed(
     checkpoint = streaming["checkpoint"]
     from .._checkpoint import resume_source
 
-    resumed = checkpoint is not None and resume_source(checkpoint) is not None
+    found = None if checkpoint is None else resume_source(checkpoint)
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
     with collect_warnings() as messages, context as client:
         result = fit_stream(
@@ -377,6 +377,8 @@ def _fit_streamed(
             reference=reference,
             **streaming,
         )
+    _resumed_note(found)
+    resumed = found is not None
     design, inference = result.design, result.inference
     facts = _training_facts(
         data, result.source, design, model, options, messages, inference
@@ -457,8 +459,7 @@ def _fit_in_memory(
     refuse_existing(out, force=force)  # the data and columns are checked: not before
     from .._checkpoint import resume_source
 
-    if checkpoint is not None and (found := resume_source(checkpoint)) is not None:
-        note(f"resuming from checkpoint {found}")
+    found = None if checkpoint is None else resume_source(checkpoint)
     label = design.encoding.get("label") or {}
     options["class_weight"] = class_weight_codes(options["class_weight"], label)
     if label.get("levels") is not None:
@@ -467,6 +468,7 @@ def _fit_in_memory(
         check_offset(design.encoding.get("offset"))
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
     model, inference, messages = _train(design, options, checkpoint, quiet, kind)
+    _resumed_note(found)
     facts = _training_facts(data, raw, design, model, options, messages, inference)
     facts.update(opt.sampling_facts(kind, inference))
     cov, cov_names = covariance(inference)
@@ -474,6 +476,15 @@ def _fit_in_memory(
         facts["statistics"] = statistics(inference)
     _save(out, force, model, design, facts, cov, cov_names)
     _report(out, model, design, inference, facts, json_out)
+
+
+def _resumed_note(found: Path | None) -> None:
+    """Say which checkpoint the fit resumed from, once the fit has accepted it
+    (``found``: :func:`logistic._checkpoint.resume_source`, None for a fresh
+    fit). A checkpoint of other data or settings is refused by the fit with
+    its own error, so nothing is said before it."""
+    if found is not None:
+        note(f"resumed from checkpoint {found}")
 
 
 def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
