@@ -131,7 +131,7 @@ def training_rows(
                 f"--cluster needs a column; {data} is LibSVM data, which has none",
                 EX_USAGE,
             )
-        require_columns(raw, [cluster], "margins input")
+        require_columns(raw, [cluster], "--cluster")
     design = apply_design(
         raw, encoding, with_target=True, missing="drop", target_needed="training"
     )

@@ -59,7 +59,12 @@ from ._checks import (
     separation,
     warn_class_weight,
 )
-from ._covariance import COV_TYPES, WEIGHT_KINDS, warn_few_clusters
+from ._covariance import (
+    COV_TYPES,
+    WEIGHT_KINDS,
+    check_cov_request,
+    warn_few_clusters,
+)
 from ._dispersion import ESTIMATED, check_scale, dispersion
 from ._results import InferenceResults
 from ._stochastic import warn_stochastic
@@ -257,9 +262,9 @@ def _theta(model: Any) -> FloatArray:
     return coef
 
 
-def _stored(model: Any, cov_type: str, groups: Any) -> FitStatistics:
+def _stored(model: Any, cov_type: str) -> FitStatistics:
     """The statistics kept by ``fit``, for inference without data."""
-    if cov_type != "nonrobust" or groups is not None:
+    if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "
             "sample_weight, offset) exactly as given to fit(); without data only "
@@ -372,6 +377,7 @@ def fit_inference(
     if sample_weight_kind is None:
         sample_weight_kind = model_weight_kind(model)
     cov_type = resolve_request(cov_type, sample_weight_kind)
+    check_cov_request(cov_type, groups)  # groups with "cluster", and only then
     sampling = sample_weight_kind == "sampling"
     firth = _check_request(model, cov_type, sampling)
     names = _names(model, int(model.n_features_in_))
@@ -385,7 +391,7 @@ def fit_inference(
                 "file this model was loaded from) needs the training data: pass X, "
                 "y, sample_weight (and offset) exactly as given to fit()"
             )
-        stats = _stored(model, cov_type, groups)
+        stats = _stored(model, cov_type)
         warn_class_weight(model)  # as inference on the data warns
         _warn_fractional(model, stats, sampling)
         kind = None if firth else separation(model, stats.labels.extreme)

@@ -66,6 +66,7 @@ from ._margins_sums import (
     offset_mean,
     weighted_median,
 )
+from ._summary import covariance_label
 
 __all__ = ["METHODS", "MarginalEffects", "marginal_effects"]
 
@@ -460,6 +461,7 @@ def marginal_effects(
         nobs=_count(results.nobs),
         fit_intercept=fit_intercept,
         pandas=results._pd,
+        covariance=covariance_label(results),
     )
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._order import display_order
-from ._summary import shown_name
+from ._summary import _pval, shown_name
 from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects"]
@@ -57,6 +57,10 @@ class MarginalEffects:
     cov_type : str
     nobs : int or float
         An int when it is a whole number.
+
+    The constructor's ``covariance`` is the header's name of the covariance,
+    as the fit's summary writes it (``HC0, sampling weights``; default
+    ``cov_type``: :func:`._summary.covariance_label`).
     """
 
     def __init__(
@@ -73,6 +77,7 @@ class MarginalEffects:
         nobs: int | float,
         fit_intercept: bool,
         pandas: Any = None,
+        covariance: str | None = None,
     ) -> None:
         self._effects = effects
         self._cov = cov
@@ -85,6 +90,7 @@ class MarginalEffects:
         self.method = str(options["method"])
         self.at = str(options["at"])
         self.cov_type = cov_type
+        self._cov_label = covariance or cov_type
         self.nobs = nobs
         self._pd = pandas
         self._table = wald_table(effects, cov)
@@ -185,7 +191,7 @@ class MarginalEffects:
         nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
         return [
             title,
-            f"Method: {self.method}    At: {self.at}    Covariance: {self.cov_type}"
+            f"Method: {self.method}    At: {self.at}    Covariance: {self._cov_label}"
             f"    No. observations: {nobs}",
         ]
 
@@ -198,7 +204,7 @@ class MarginalEffects:
         as its row in the coefficient table."""
         return [
             f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
-            f"{t.zvalues[i]:>8.3f} {t.pvalues[i]:>8.3f} "
+            f"{t.zvalues[i]:>8.3f} {_pval(t.pvalues[i]):>8} "
             f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
             if np.isfinite(t.params[i])
             else f"{name:<{width}} {'NA':>13} {'NA':>10} {'NA':>8} {'NA':>8} "

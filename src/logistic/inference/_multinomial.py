@@ -153,6 +153,8 @@ class MultinomialInference(BinaryOnlyMethods):
     cov_info : dict
         ``factor`` (the small-sample factor applied) and ``n_groups``.
     llf, llnull, aic, bic, pseudo_rsquared (alias prsquared), nobs, df_model : float
+    df_resid : float
+        ``nobs - k_params`` (statsmodels ``MNLogit``'s).
     rcond : float
         Reciprocal condition of the equilibrated information (as for two
         classes).
@@ -214,6 +216,7 @@ class MultinomialInference(BinaryOnlyMethods):
         t = stats.class_totals[stats.class_totals > 0]
         self.llnull = float(np.sum(t * np.log(t / stats.weight_sum)))
         self.df_model = float((K - 1) * (len(self.term_names) - int(intercept)))
+        self.df_resid = float(self.nobs - k)
         self.aic = -2.0 * self.llf + 2.0 * k
         self.bic = -2.0 * self.llf + k * np.log(stats.weight_sum)
         self.pseudo_rsquared = 1.0 - self.llf / self.llnull

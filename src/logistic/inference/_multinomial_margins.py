@@ -75,7 +75,7 @@ from ._margins import (
 from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
-from ._summary import shown_name
+from ._summary import covariance_label, shown_name
 from ._wald import wald_frame, wald_table
 
 __all__ = ["MultinomialMarginalEffects", "multinomial_margins"]
@@ -355,6 +355,7 @@ def multinomial_margins(
         },
         cov_type=results.cov_type,
         nobs=results.nobs,
+        covariance=covariance_label(results),
     )
 
 
@@ -401,6 +402,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         cov_type: str,
         nobs: float,
         target_name: str | None = None,
+        covariance: str | None = None,
     ) -> None:
         self._effects = np.asarray(effects).ravel()  # class by class
         self._cov = cov
@@ -414,6 +416,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         self.method = str(options["method"])
         self.at = str(options["at"])
         self.cov_type = cov_type
+        self._cov_label = covariance or cov_type
         self.nobs = nobs
         self._pd = None
         self._table = wald_table(self._effects, cov)

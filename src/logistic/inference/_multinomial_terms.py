@@ -29,6 +29,7 @@ import numpy as np
 from .._softmax import log_softmax, softmax
 from .._typing import FloatArray
 from ._margins_terms import Variable, _Effect, _with, design_slope, prepare
+from ._summary import covariance_label
 
 __all__ = ["MultinomialBlock", "multinomial_variable_effects"]
 
@@ -166,4 +167,5 @@ def multinomial_variable_effects(
         options=prep.options,
         cov_type=results.cov_type,
         nobs=results.nobs,
+        covariance=covariance_label(results),
     )

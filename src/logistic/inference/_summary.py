@@ -83,6 +83,22 @@ def _pval(p: float) -> str:
     return f"{p:.3g}" if p < 1e-3 else f"{p:.4f}"
 
 
+def covariance_label(r: Any) -> str:
+    """The covariance a table's numbers use, as its header names it:
+    ``cov_type``, the cluster count, ``sampling weights`` and a dispersion
+    other than 1 (``HC0, sampling weights``; ``cluster (20 groups)``)."""
+    cov = str(r.cov_type)
+    info = getattr(r, "cov_info", None) or {}
+    if info.get("n_groups"):
+        cov += f" ({info['n_groups']} groups)"
+    if getattr(r, "sample_weight_kind", "frequency") == "sampling":
+        cov += ", sampling weights"
+    scale = float(getattr(r, "scale", 1.0))
+    if scale != 1.0:
+        cov += f", scale {scale:.4g}"
+    return cov
+
+
 def _num(v: float) -> str:
     return f"{v:#.4g}" if np.isfinite(v) else str(v)
 
@@ -425,15 +441,9 @@ class Summary:
 
             self.notes.insert(0, singularity_note(self.aliased))
         nobs = _count(float(r.nobs))
-        cov = r.cov_type
-        if r.cov_info.get("n_groups"):
-            cov += f" ({r.cov_info['n_groups']} groups)"
-        sampling = getattr(r, "sample_weight_kind", "frequency") == "sampling"
-        if sampling:
-            cov += ", sampling weights"
+        cov = covariance_label(r)
+        sampling = _sampling(r)
         scale = float(getattr(r, "scale", 1.0))
-        if scale != 1.0:
-            cov += f", scale {scale:.4g}"
         left = [
             ("Method", r.method),
             ("No. groups" if r.grouped else "No. observations", nobs),
