@@ -71,10 +71,10 @@ def chunked_backend(
 def _not_a_number(plan: StreamPlan, column: str) -> Exception | None:
     """The in-memory reader's error for a CSV ``column`` read as numbers in
     which a later block holds a value that is not one (its line, its count:
-    :func:`logistic.tabular._columns.streamed_garbage`), or, for a feature
-    column of mostly text, the streamed refusal of text columns; None when
+    :func:`logistic.tabular._streamed_numbers.streamed_garbage`), or, for a
+    feature column of mostly text, the streamed refusal of text columns; None when
     neither applies (the reader's own error stands)."""
-    from ..tabular._columns import streamed_garbage
+    from ..tabular._streamed_numbers import streamed_garbage
     from ._stream_plan import text_columns_error
 
     header = list(plan.columns.kinds)

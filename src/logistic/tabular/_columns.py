@@ -18,7 +18,8 @@ infinities are errors. What a number is and "at least half" are the rule of
 :mod:`logistic._number_text`, which the DataFrame encoder applies too. A
 streamed fit words such a value the same way (:func:`garbage_error`): in its
 head (:func:`check_head_numbers`) or, found by its reader after the head, by
-reading that column of the file again (:func:`streamed_garbage`).
+reading that column of the file again
+(:func:`._streamed_numbers.streamed_garbage`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ __all__ = [
     "check_head_numbers",
     "column_kind",
     "garbage_error",
-    "streamed_garbage",
     "decimal_comma",
     "is_text",
     "text_values",
@@ -224,48 +224,6 @@ def garbage_error(
     )
 
 
-def streamed_garbage(
-    path: str, delimiter: str | None, name: str, header: list[str]
-) -> DataValidationError | None:
-    """The in-memory error of :func:`_raise_garbage` for column ``name`` of a
-    CSV file too large to hold, whose reader found a value that is not a
-    number after its first block: the file read again in blocks, ``name``
-    alone as text, for the first non-number (its line by
-    :class:`._lines.LineMap`, as in memory) and their count. None when the
-    column is not mostly numbers (in memory: a text column, which the caller
-    words) or holds no such value. ``header`` is the file's column names."""
-    import pyarrow as pa
-
-    first, value, bad, numbers, valid, rows = -1, None, 0, 0, 0, 0
-    try:
-        for batch in _text_blocks(path, delimiter, name):
-            table = pa.Table.from_batches([batch])
-            ok, number = _number_flags(RawData(path, "csv", table), name)
-            flags = ok & ~number
-            if first < 0 and flags.any():
-                k = int(np.flatnonzero(flags)[0])
-                first, value = rows + k, batch.column(0)[k].as_py()
-            bad += int(flags.sum())
-            numbers += int(number.sum())
-            valid += int(ok.sum())
-            rows += batch.num_rows
-    except (pa.ArrowException, OSError, EOFError):
-        return None  # unreadable now: the caller's own error stands
-    if first < 0 or not mostly_numbers(numbers, valid):
-        return None
-    where = _line(path, delimiter, header, rows, first)
-    return garbage_error(name, path, value, where, bad)
-
-
-def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
-    """Column ``name`` of a CSV file as text, block by block (missing-value
-    tokens are null, as the in-memory reader reads a text column)."""
-    import pyarrow as pa
-
-    with _csv_reader(path, delimiter, [name], {name: pa.string()}) as (reader, _):
-        yield from reader
-
-
 @contextmanager
 def _csv_reader(
     path: str, delimiter: str | None, names: list[str], types: Any = None
@@ -300,25 +258,6 @@ def _csv_reader(
             yield reader, compression
         finally:
             reader.close()
-
-
-def _line(
-    path: str, delimiter: str | None, header: list[str], rows: int, row: int
-) -> str:
-    """Where data row ``row`` of a CSV file of ``rows`` rows starts, in
-    :class:`._lines.LineMap`'s words, without holding the file: a table of
-    the header's names and no values stands for it (its line breaks counted
-    from the file; blank lines or quoted line breaks read again)."""
-    import pyarrow as pa
-
-    from ..formats import sniff_format
-    from ._encoding import UTF8
-    from ._lines import LineMap
-
-    _, compression = sniff_format(path)
-    names = pa.table({n: pa.nulls(rows) for n in dict.fromkeys(header)})
-    lines = LineMap(names, (path, compression, delimiter or ",", UTF8))
-    return lines.where(row)
 
 
 def check_head_numbers(raw: RawData, names: list[str]) -> None:

@@ -1,0 +1,82 @@
+"""A streamed CSV fit's non-number found after its first block, worded as in memory.
+
+A fit too large to hold reads a CSV file block by block; its reader finds a
+value that is not a number in a numeric column only once it reaches it.
+:func:`streamed_garbage` reads that column of the file again, as text and in
+blocks, for the in-memory error (:func:`._columns.garbage_error`: file,
+column, first value, its line and the count), on the error path only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from .._number_text import mostly_numbers
+from ._columns import _csv_reader, _number_flags, garbage_error
+from ._read import RawData
+
+__all__ = ["streamed_garbage"]
+
+
+def streamed_garbage(
+    path: str, delimiter: str | None, name: str, header: list[str]
+) -> DataValidationError | None:
+    """The in-memory error of :func:`._columns._raise_garbage` for column ``name`` of a
+    CSV file too large to hold, whose reader found a value that is not a
+    number after its first block: the file read again in blocks, ``name``
+    alone as text, for the first non-number (its line by
+    :class:`._lines.LineMap`, as in memory) and their count. None when the
+    column is not mostly numbers (in memory: a text column, which the caller
+    words) or holds no such value. ``header`` is the file's column names."""
+    import pyarrow as pa
+
+    first, value, bad, numbers, valid, rows = -1, None, 0, 0, 0, 0
+    try:
+        for batch in _text_blocks(path, delimiter, name):
+            table = pa.Table.from_batches([batch])
+            ok, number = _number_flags(RawData(path, "csv", table), name)
+            flags = ok & ~number
+            if first < 0 and flags.any():
+                k = int(np.flatnonzero(flags)[0])
+                first, value = rows + k, batch.column(0)[k].as_py()
+            bad += int(flags.sum())
+            numbers += int(number.sum())
+            valid += int(ok.sum())
+            rows += batch.num_rows
+    except (pa.ArrowException, OSError, EOFError):
+        return None  # unreadable now: the caller's own error stands
+    if first < 0 or not mostly_numbers(numbers, valid):
+        return None
+    where = _line(path, delimiter, header, rows, first)
+    return garbage_error(name, path, value, where, bad)
+
+
+def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
+    """Column ``name`` of a CSV file as text, block by block (missing-value
+    tokens are null, as the in-memory reader reads a text column)."""
+    import pyarrow as pa
+
+    with _csv_reader(path, delimiter, [name], {name: pa.string()}) as (reader, _):
+        yield from reader
+
+
+def _line(
+    path: str, delimiter: str | None, header: list[str], rows: int, row: int
+) -> str:
+    """Where data row ``row`` of a CSV file of ``rows`` rows starts, in
+    :class:`._lines.LineMap`'s words, without holding the file: a table of
+    the header's names and no values stands for it (its line breaks counted
+    from the file; blank lines or quoted line breaks read again)."""
+    import pyarrow as pa
+
+    from ..formats import sniff_format
+    from ._encoding import UTF8
+    from ._lines import LineMap
+
+    _, compression = sniff_format(path)
+    names = pa.table({n: pa.nulls(rows) for n in dict.fromkeys(header)})
+    lines = LineMap(names, (path, compression, delimiter or ",", UTF8))
+    return lines.where(row)
