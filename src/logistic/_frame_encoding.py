@@ -56,7 +56,10 @@ from ._messages import name_list
 from ._number_text import (
     COMMA_NUMBER,
     NUMBER,
+    PERCENT_NUMBER,
+    THOUSANDS_NUMBER,
     decimal_comma_column,
+    formatted_numbers,
     is_comma_number,
     mostly_numbers,
 )
@@ -103,6 +106,7 @@ def _kind(name: Any, col: Any) -> str:
     if mostly_numbers(int(numbers.sum()), len(present)) and not numbers.all():
         _raise_garbage(name, col, present, numbers)
     if all(isinstance(v, str) for v in present):
+        _check_formatted(name, col, present, numbers)
         _check_decimal_comma(name, col, present, numbers)
         return "categorical" if len(present) else "numeric"
     if _numbers(col) is not None:
@@ -131,7 +135,10 @@ def _number_flags(present: Any, pattern: str) -> np.ndarray:
 def _where(col: Any, i: int) -> str:
     """``row 7 (0-based; index label 'a')`` of the i-th present value."""
     row = int(np.flatnonzero(np.asarray(col.notna()))[i])
-    return f"row {row} (0-based; index label {col.index[row]!r})"
+    label = col.index[row]
+    if isinstance(label, np.generic):  # 0, not np.int64(0)
+        label = label.item()
+    return f"row {row} (0-based; index label {label!r})"
 
 
 def _raise_garbage(name: str, col: Any, present: Any, numbers: np.ndarray) -> None:
@@ -148,6 +155,42 @@ def _raise_garbage(name: str, col: Any, present: Any, numbers: np.ndarray) -> No
     raise DataValidationError(
         f"X column {name!r} is numeric but has non-numeric value {value!r} at "
         f"{_where(col, first)} ({bad.size} such value(s)); {remedy}"
+    )
+
+
+#: How to read the numbers of a column refused by :func:`_check_formatted`.
+_FORMATTED_REMEDY = {
+    "thousands": "thousands separators (e.g. {example}): read the data with "
+    "pd.read_csv(..., thousands=',') or convert the column to numbers",
+    "percent": "percent signs (e.g. {example}): convert the column to numbers, "
+    "e.g. col.str.rstrip('%').astype(float) (percentage points)",
+}
+
+
+def _check_formatted(
+    name: str, col: Any, present: Any, numbers: np.ndarray
+) -> None:
+    """Refuse a text column of numbers written with thousands separators or
+    as percentages (:func:`logistic._number_text.formatted_numbers`)."""
+    percent, thousands, comma = (
+        _number_flags(present, p)
+        for p in (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
+    )
+    counts = (
+        int(percent.sum()),
+        int(thousands.sum()),
+        int((thousands & comma).sum()),
+        int((comma & ~thousands).sum()),
+    )
+    form = formatted_numbers(counts, int(numbers.sum()), len(present))
+    if form is None:
+        return
+    first = int(np.flatnonzero(percent if form == "percent" else thousands)[0])
+    example = f"{present.iloc[first]!r} at {_where(col, first)}"
+    raise DataValidationError(
+        f"X column {name!r} holds numbers written with "
+        + _FORMATTED_REMEDY[form].format(example=example)
+        + "; as text they would be encoded as categories"
     )
 
 

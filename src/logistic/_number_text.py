@@ -17,6 +17,17 @@ DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
   present values are numbers with or without a decimal comma, some with one
   (:func:`decimal_comma_column`), is refused rather than one-hot encoded.
 
+* a value matching :data:`THOUSANDS_NUMBER` (``3,400``, ``1,200.50``) is a
+  number written with thousands separators, and one matching
+  :data:`PERCENT_NUMBER` (``43.4%``) a percentage; a text column in which at
+  least half of the present values are numbers, plain or in one of these
+  forms, some in it (:func:`formatted_numbers`), is refused naming the form
+  and how to write the numbers, rather than one-hot encoded. A column whose
+  comma values all have thousands groups is read as thousands separators,
+  not decimal commas, when it also holds plain numbers or a value with a
+  decimal point after its groups (``800`` beside ``3,400``; ``1,200.50``):
+  a decimal-comma column would write those with a comma too.
+
 Numbers only: no pandas, no pyarrow.
 """
 
@@ -27,7 +38,10 @@ import re
 __all__ = [
     "COMMA_NUMBER",
     "NUMBER",
+    "PERCENT_NUMBER",
+    "THOUSANDS_NUMBER",
     "decimal_comma_column",
+    "formatted_numbers",
     "is_comma_number",
     "mostly_numbers",
 ]
@@ -36,6 +50,10 @@ __all__ = [
 NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 #: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).
 COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
+#: A number with comma thousands separators (``3,400``, ``-1,234,567.5``).
+THOUSANDS_NUMBER = r"^\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*$"
+#: A percentage (``43.4%``, ``-5 %``).
+PERCENT_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)\s*%\s*$"
 
 
 def mostly_numbers(n_numbers: int, n_valid: int) -> bool:
@@ -54,3 +72,25 @@ def decimal_comma_column(n_comma: int, n_plain: int, n_valid: int) -> bool:
 def is_comma_number(value: object) -> bool:
     """Whether ``value`` (as text) is a number written with a decimal comma."""
     return re.match(COMMA_NUMBER, str(value)) is not None
+
+
+def formatted_numbers(
+    counts: tuple[int, int, int, int], n_plain: int, n_valid: int
+) -> str | None:
+    """``"thousands"`` or ``"percent"`` when a text column of ``n_valid``
+    present values, ``n_plain`` of them :data:`NUMBER`, is numbers written
+    with thousands separators or as percentages, else None (see the module
+    docstring). ``counts`` are the values that match :data:`PERCENT_NUMBER`,
+    :data:`THOUSANDS_NUMBER`, both it and :data:`COMMA_NUMBER` (``3,400``,
+    either reading), and :data:`COMMA_NUMBER` alone (``13,2``: a decimal
+    comma beyond doubt)."""
+    n_percent, n_thousands, n_both, n_comma = counts
+    if n_percent > 0 and mostly_numbers(n_percent + n_plain, n_valid):
+        return "percent"
+    if n_thousands == 0 or n_comma > 0:
+        return None
+    if not mostly_numbers(n_thousands + n_plain, n_valid):
+        return None
+    # 3,400 beside 800, or 1,200.50 / 1,234,567: a decimal-comma column
+    # would write those with commas too
+    return "thousands" if n_plain > 0 or n_thousands > n_both else None

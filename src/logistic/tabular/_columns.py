@@ -36,7 +36,10 @@ from .._messages import name_list
 from .._number_text import (
     COMMA_NUMBER,
     NUMBER,
+    PERCENT_NUMBER,
+    THOUSANDS_NUMBER,
     decimal_comma_column,
+    formatted_numbers,
     is_comma_number,
     mostly_numbers,
 )
@@ -155,9 +158,60 @@ def _decimal_point(raw: RawData, name: str) -> str | None:
     return f"{_column(raw, name)[first].as_py()!r} at {position(raw, first)}"
 
 
+#: How to write the numbers of a column refused by :func:`formatted_number`.
+FORMATTED_REMEDY = {
+    "thousands": "with thousands separators (e.g. {example}): remove the "
+    "separators",
+    "percent": "as percentages (e.g. {example}): remove the % signs (the column "
+    "then holds percentage points) or write them as fractions",
+}
+
+
+def formatted_number(raw: RawData, name: str) -> tuple[str, str] | None:
+    """``(form, first value and where)`` when text column ``name`` holds
+    numbers written with thousands separators or as percentages
+    (:func:`logistic._number_text.formatted_numbers`), else None."""
+    if not is_text(raw, name):
+        return None
+    import pyarrow.compute as pc
+
+    col = _column(raw, name)
+
+    def flags(pattern: str) -> np.ndarray:
+        return booleans(pc.match_substring_regex(col, pattern))
+
+    percent, thousands, comma = (
+        flags(p) for p in (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
+    )
+    counts = (
+        int(percent.sum()),
+        int(thousands.sum()),
+        int((thousands & comma).sum()),
+        int((comma & ~thousands).sum()),
+    )
+    n_valid = len(col) - col.null_count
+    form = formatted_numbers(counts, int(flags(NUMBER).sum()), n_valid)
+    if form is None:
+        return None
+    first = int(np.flatnonzero(percent if form == "percent" else thousands)[0])
+    return form, f"{col[first].as_py()!r} at {position(raw, first)}"
+
+
 def check_decimal_commas(raw: RawData, names: list[str]) -> None:
-    """Refuse, naming them all, columns of numbers with a decimal comma, and
-    columns of numbers with a decimal point left as text by ``--decimal ,``."""
+    """Refuse, naming them all, columns of numbers with thousands separators
+    or percent signs (:func:`formatted_number`), columns of numbers with a
+    decimal comma, and columns of numbers with a decimal point left as text
+    by ``--decimal ,``."""
+    formatted = [(n, got) for n in names if (got := formatted_number(raw, n))]
+    if formatted:
+        each = "; ".join(
+            f"column {n!r} holds numbers written "
+            + FORMATTED_REMEDY[form].format(example=example)
+            for n, (form, example) in formatted
+        )
+        raise DataValidationError(
+            f"{raw.path}: {each} (as text they would be encoded as categories)"
+        )
     found = [(n, e) for n in names if (e := decimal_comma(raw, n)) is not None]
     if found:
         listed = name_list([n for n, _ in found])
