@@ -309,7 +309,7 @@ def apply_model(
 
     from ..tabular import apply_design
 
-    mf = load_model_file(str(model_path))
+    mf = load_model_file(str(model_path), data)
     model_encoding = encoding_of(mf)
     import_pandas_first(model_encoding.get("kind") == "formula")
     if with_target:

@@ -21,6 +21,7 @@ from typing import Any
 
 from ._codes import (
     EX_CANTCREAT,
+    EX_DATAERR,
     EX_IOERR,
     EX_NOINPUT,
     EX_SOFTWARE,
@@ -406,18 +407,43 @@ def import_pandas_first(needed: bool = True) -> None:
         pass
 
 
-def load_model_file(path: str) -> Any:
-    """Read a model file; a missing file is exit 66, a bad one exit 65."""
+def load_model_file(path: str, data: str | os.PathLike[str] | None = None) -> Any:
+    """Read a model file; a missing file is exit 66, a bad one exit 65 (with
+    the order of the arguments when ``data``, the command's DATA, is the
+    model file: MODEL and DATA swapped)."""
+    from .._exceptions import IntegrityError, ModelFormatError
     from ..io import read_model_file
 
     p = Path(path)
     require_inputs(model=p)
     with collect_warnings() as messages:
-        mf = read_model_file(p)
+        try:
+            mf = read_model_file(p)
+        except ModelFormatError as exc:
+            if isinstance(exc, IntegrityError) or not _is_model_file(data):
+                raise
+            raise CLIError(
+                f"{exc}; {data} is a model file: the arguments are MODEL DATA, the "
+                "model file first",
+                EX_DATAERR,
+            ) from None
     for m in messages:
         warn(m)
     _attach_statistics(mf, str(p))
     return mf
+
+
+def _is_model_file(path: str | os.PathLike[str] | None) -> bool:
+    """Whether ``path`` is a regular file that starts as a model file does."""
+    from ..tabular._encoding import is_model_file_head
+
+    if path is None or not Path(path).is_file():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return is_model_file_head(fh.read(4096))
+    except OSError:
+        return False
 
 
 def _attach_statistics(mf: Any, path: str) -> None:

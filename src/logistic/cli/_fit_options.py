@@ -136,6 +136,12 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
             f"cannot create checkpoint {checkpoint}: directory {parent} does not exist",
             EX_CANTCREAT,
         )
+    if not os.access(parent, os.W_OK):  # as check_output: before the data are read
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}: directory {parent} is not "
+            "writable",
+            EX_CANTCREAT,
+        )
     if checkpoint.is_dir():
         raise CLIError(
             f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT

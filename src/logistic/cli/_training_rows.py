@@ -116,6 +116,7 @@ def training_rows(
 
     from ..tabular import apply_design
     from ..tabular._columns import require_columns
+    from ..tabular._design import UnseenLevelsError
     from ..tabular._encode import string_or_values
     from ..tabular._formula_margins import by_variable, training_frame
     from ._apply import drop_rows, encoding_of, read_for_model, weights_of
@@ -132,9 +133,16 @@ def training_rows(
                 EX_USAGE,
             )
         require_columns(raw, [cluster], "--cluster")
-    design = apply_design(
-        raw, encoding, with_target=True, missing="drop", target_needed="training"
-    )
+    try:
+        design = apply_design(
+            raw, encoding, with_target=True, missing="drop", target_needed="training"
+        )
+    except UnseenLevelsError as exc:  # no such category among the training rows
+        raise CLIError(
+            f"{exc.what}; {data} is not the file the model was fitted on, whose "
+            "rows hold only categories seen at fit time; pass the training file",
+            EX_DATAERR,
+        ) from None
     _, weights, no_weight = weights_of(raw, encoding, required=True)
     if no_weight is not None:
         drop_rows(design, no_weight)

@@ -457,7 +457,7 @@ def margins(
     # an existing output is refused once the model and data are checked
     out = None if output is None else check_output(output, force=True,
                                                    inputs=(data, model))  # fmt: skip
-    mf = load_model_file(str(model))
+    mf = load_model_file(str(model), data)
     check_model(mf, model, counts=True)
     check_counts(mf, model, cov_type)
     check_multiclass(mf, at, at_value)

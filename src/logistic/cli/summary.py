@@ -364,7 +364,7 @@ def summary(
 
     alpha = alpha_of(level)
     cov_type = opt.spelled_as(cov_type, COV_TYPES)
-    mf = load_model_file(str(model))
+    mf = load_model_file(str(model), data)
     _check_options(mf, model, data, json_out, cov_type, cluster)
     with_file_statistics(mf, str(model))
     from .._grouped import fitted_on_counts

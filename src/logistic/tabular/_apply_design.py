@@ -150,9 +150,7 @@ def apply_design(
                 column_kind(sub, name)
         levels = unseen_levels(sub, encoding.get("factors") or {})
         if levels:  # a C(column) level: the words of a text column
-            raise DataValidationError(
-                _unseen_message(sub, [n for n, _ in levels], levels[0][1])
-            )
+            raise _unseen_message(sub, [n for n, _ in levels], levels[0][1])
         X = apply_formula(
             sub.table.select(needed).to_pandas(),
             encoding,
@@ -218,5 +216,5 @@ def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
                 unseen.append((spec["name"], bad))
     if unseen:
         names = [n for n, _ in unseen]
-        raise DataValidationError(_unseen_message(raw, names, unseen[0][1]))
+        raise _unseen_message(raw, names, unseen[0][1])
     return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._arrow_numpy import bool_array
 from .._arrow_numpy import values as arrow_values
+from .._exceptions import DataValidationError
 from .._messages import name_list
 from .._onehot import one_hot
 from .._sparse import issparse
@@ -100,18 +101,31 @@ def _one_hot_unseen(
     )
 
 
-def _unseen_message(raw: RawData, names: list[str], first: str) -> str:
-    """One line naming every column with unseen categories (``first``
-    describes those of the first column) and the option that allows them."""
-    remedy = "give those rows empty predictions with --unknown-levels na"
+#: What a command scoring new rows can do about categories not seen at fit time.
+UNKNOWN_LEVELS_REMEDY = "give those rows empty predictions with --unknown-levels na"
+
+
+class UnseenLevelsError(DataValidationError):
+    """Categories not seen at fit time. The message is ``what`` (the columns
+    and values) and :data:`UNKNOWN_LEVELS_REMEDY`; a command that reads the
+    training rows (which hold no such category) words ``what`` its own way."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}; {UNKNOWN_LEVELS_REMEDY}")
+        self.what = what
+
+
+def _unseen_message(raw: RawData, names: list[str], first: str) -> UnseenLevelsError:
+    """The error naming every column with unseen categories (``first``
+    describes those of the first column)."""
     if len(names) == 1:
-        return (
+        return UnseenLevelsError(
             f"column {names[0]!r} in {raw.path} has categories not seen at fit "
-            f"time: {first}; {remedy}"
+            f"time: {first}"
         )
-    return (
+    return UnseenLevelsError(
         f"{name_list(names)} in {raw.path} have categories not seen at fit time "
-        f"(column {names[0]!r}: {first}); {remedy}"
+        f"(column {names[0]!r}: {first})"
     )
 
 

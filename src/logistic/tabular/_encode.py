@@ -88,7 +88,7 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
 def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
     out, unseen = _one_hot_unseen(raw, name, levels)
     if unseen is not None:
-        raise DataValidationError(_unseen_message(raw, [name], unseen))
+        raise _unseen_message(raw, [name], unseen)
     return out
 
 

@@ -155,6 +155,12 @@ def _whole_json(text: bytes) -> bool:
     return True
 
 
+def is_model_file_head(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a logistic model file (its
+    ``"format": "logistic-model"`` within the first 4 KiB)."""
+    return _MODEL_MARK.search(head[:4096]) is not None
+
+
 def refuse_json(head: bytes, path: str) -> None:
     """A JSON document is named (a model file as such), not parsed as CSV: one
     that starts with an object's first key (or an array of objects), or a
@@ -163,7 +169,7 @@ def refuse_json(head: bytes, path: str) -> None:
     if _JSON_START.match(text) is None and not _whole_json(text):
         return
     what = "a JSON document"
-    if _MODEL_MARK.search(text[:4096]) is not None:
+    if is_model_file_head(text):
         what = "a logistic model file (JSON)"
     raise NotDataError(
         f"{path} is {what}, not a data file; the tool reads CSV/TSV, Parquet and "

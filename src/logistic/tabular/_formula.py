@@ -38,6 +38,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
+from ._design import UnseenLevelsError
 from ._formula_contrasts import treatment as treatment_factor
 from ._formula_contrasts import treatment_spec
 from ._read import position
@@ -511,12 +512,11 @@ def _factor_block(
         unseen = {v for v, c in zip(raw, codes, strict=True) if c < 0}
         shown = sorted(repr(v) for v in unseen)
         more = ", ..." if len(shown) > 10 else ""
-        raise DataValidationError(
+        raise UnseenLevelsError(
             f"column {spec['column']!r} (formula term {name!r}) in {path} has "
             f"categories not seen at fit time: [{', '.join(shown[:10])}{more}] "
             f"(first at data row {int(np.argmax(codes < 0)) + 1} of the rows used); "
-            f"known: {list(levels)[:20]!r}; give those rows empty predictions with "
-            "--unknown-levels na"
+            f"known: {list(levels)[:20]!r}"
         )
     first = 1 if reduced else 0
     label = "T." if reduced else ""
