@@ -76,3 +76,44 @@ def test_swapped_model_and_data_are_named(fitted, capsys):
         assert f"{fitted} is a model file: the arguments are MODEL DATA" in err
     code, _, err = run_cli(capsys, ["predict", UCLA, UCLA, "-o", "p.csv"])
     assert code == 65 and "MODEL DATA" not in err  # nothing to swap
+
+
+def _with_column(workdir, name, values):
+    rows = list(csv.reader(open(UCLA, newline="")))
+    rows[0].append(name)
+    for i, row in enumerate(rows[1:]):
+        row.append(values[i % len(values)])
+    with open(workdir / "d.csv", "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)  # a line break in a value is quoted
+    return workdir / "d.csv"
+
+
+@pytest.mark.parametrize("formula", [False, True])
+def test_line_break_in_a_category_is_named_as_the_data_s(workdir, capsys, formula):
+    """It was refused only by the model file's check, as a field of a file
+    that does not exist: "model file m.json: field 'encoding.feature_names[4]'
+    holds the control character '\\n'"."""
+    data = _with_column(workdir, "comment", ["fine", "line one\nline two"])
+    argv = ["fit", data, "-t", "admit", "-o", "m.json"]
+    if formula:
+        argv = ["fit", data, "--formula", "admit ~ gre + C(comment)", "-o", "m.json"]
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (65, "")
+    assert err.startswith(f"error: {data}: value 'line one\\nline two' of column ")
+    assert "'comment' holds the control character '\\n'" in err
+    assert "model file" in err and "field" not in err
+    assert not (workdir / "m.json").exists()
+
+
+def test_a_one_level_text_column_is_said_to_add_nothing(workdir, capsys):
+    """R's glm refuses a factor of one level; the fit goes on without it and
+    says so (it said "1 levels one-hot encoded")."""
+    data = _with_column(workdir, "country", ["US"])
+    argv = ["fit", data, "-t", "admit", "--features", "gre,country", "-o", "m.json"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
+    assert (
+        "column 'country' holds one value ('US') on every row used: it adds no "
+        "feature" in err
+    )
+    assert "1 levels" not in err

@@ -319,7 +319,15 @@ def print_design_notes(design: Any, penalized: bool = False) -> None:
     from ..inference._summary import shown_name
 
     for spec in design.encoding.get("columns") or []:
-        if spec["kind"] == "categorical":
+        if spec["kind"] == "categorical" and len(spec["levels"]) == 1:
+            # the reference level alone: no indicator column (R's glm refuses a
+            # factor of one level; here the column is said to add nothing)
+            note(
+                f"column {spec['name']!r} holds one value "
+                f"({shown_name(spec['reference'])!r}) on every row used: it adds "
+                "no feature (its one level is the reference level)"
+            )
+        elif spec["kind"] == "categorical":
             note(
                 f"column {spec['name']!r}: {len(spec['levels'])} levels one-hot "
                 "encoded, "

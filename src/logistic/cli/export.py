@@ -44,7 +44,8 @@ def export(
 ) -> None:
     """Export a model file to ONNX (needs the onnx extra).
 
-    Input 'X' (n, p) of the encoded features; outputs 'label' (0/1),
+    Input 'X' (n, p) of the encoded features, float32 (float64 with
+    --double: feed the type the graph declares); outputs 'label' (0/1),
     'probabilities' (n, 2) and 'logit' (K classes: 'label' the class code,
     'probabilities' and 'logit' (n, K); the levels are in the metadata).
 

@@ -271,6 +271,7 @@ def fit_design(
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
     check_intercept_column(raw.path, names, encoding.get("intercept", True))
+    _check_stored_values(encoding, raw.path)
     encoding["feature_names"] = names
     if binomial:
         encoding["binomial"] = dict(binomial)
@@ -279,6 +280,25 @@ def fit_design(
     design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials = trials
     return design
+
+
+def _check_stored_values(encoding: dict[str, Any], path: str) -> None:
+    """Refuse, naming the column, a category or label with a control
+    character (a line break inside a quoted value): the model file stores
+    every level and label, and :func:`._columns.check_printable` words the
+    refusal as the data's, where saving the model would name its field."""
+    for spec in encoding.get("columns") or []:
+        if spec.get("kind") == "categorical":
+            what = f"value {{}} of column {spec['name']!r}"
+            check_printable(spec["levels"], what, path)
+    for factor in (encoding.get("factors") or {}).values():
+        column = factor.get("column")
+        if factor.get("levels") is not None and column is not None:
+            check_printable(factor["levels"], f"value {{}} of column {column!r}", path)
+    label = encoding.get("label") or {}
+    values = label.get("levels") or [label.get("negative"), label.get("positive")]
+    target = encoding.get("target")
+    check_printable(values, f"value {{}} of target column {target!r}", path)
 
 
 def _resolve_target(
