@@ -80,9 +80,15 @@ def test_evaluate_weights_metrics_and_hl_by_the_model_weights_column(
     assert hl["statistic"] == pytest.approx(stat, rel=1e-5)
     assert hl["df"] == groups - 2 == 8
     assert hl["pvalue"] == pytest.approx(chi2.sf(stat, 8), rel=1e-4)
-    # the text output says the metrics are weighted
+    # the text output says the metrics are weighted, and gives the test too
     assert main(["evaluate", str(model), str(path), "-q"]) == 0
-    assert "weighted by column 'w'" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "weighted by column 'w'" in out
+    m = re.search(r"Hosmer-Lemeshow chi2\(8\) = ([0-9.]+), p = ([0-9.]+) \(10 groups", out)
+    assert m is not None, out
+    assert float(m.group(1)) == pytest.approx(stat, abs=5e-5)
+    assert float(m.group(2)) == pytest.approx(chi2.sf(stat, 8), abs=5e-5)
+    assert f"chi2(10), p = {chi2.sf(stat, 10):.4f})" in out  # df = groups, new rows
 
 
 def test_report_is_weighted_and_has_the_influence_table(weighted_lbw):

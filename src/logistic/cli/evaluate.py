@@ -121,6 +121,30 @@ def hl_dict(hl: Any) -> dict[str, Any]:
     }
 
 
+def hl_line(m: dict[str, Any]) -> str | None:
+    """The Hosmer–Lemeshow line under the metrics (the test of
+    :func:`hl_dict`, as ``HosmerLemeshowResult`` prints it), its note when
+    the test is not made (sampling weights), or None (K classes, too few
+    groups)."""
+    from ..inference._goodness import p_text  # the coefficient table's p rule
+
+    hl = m.get("hosmer_lemeshow")
+    if hl is None:
+        note = m.get("hosmer_lemeshow_note")
+        return None if note is None else f"Hosmer-Lemeshow: {note}"
+    statistic = hl["statistic"]
+    shown = "inf, p = 0" if statistic is None else (
+        f"{statistic:.4f}, {p_text(hl['pvalue'])}"
+    )
+    g = hl["groups"]
+    text = f"Hosmer-Lemeshow chi2({hl['df']}) = {shown} ({g} groups"
+    if statistic is not None:  # Stata's outsample: df = groups on new rows
+        text += f"; rows other than the training rows: chi2({g}), "
+        text += p_text(hl["pvalue_outsample"])
+    text += ")"
+    return text if hl["note"] is None else f"{text}\nNote: {hl['note']}"
+
+
 def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
     """``m`` with its calibration bins' edges (``k / n_bins``, computed as
     ``numpy.linspace`` gives them: ``0.30000000000000004``) written with 12
@@ -188,8 +212,8 @@ def evaluate(
     DATA must contain the target column (values as at fit time). Rows with a
     missing value or a category not seen at fit time are an error, or left
     out with --missing drop|na and --unknown-levels na (stderr says how many).
-    Rows are weighted by the model's --weights column when DATA has it. --json
-    adds the Hosmer-Lemeshow test (--groups groups).
+    Rows are weighted by the model's --weights column when DATA has it. Two
+    classes: the Hosmer-Lemeshow test (--groups groups) follows the table.
 
     Example: logistic evaluate model.json test.csv --json
     """
@@ -224,3 +248,6 @@ def evaluate(
         return
     for table in tables:
         console.print(table)
+    hl_text = hl_line(m)
+    if hl_text is not None:
+        console.print(hl_text, markup=False, soft_wrap=True)
