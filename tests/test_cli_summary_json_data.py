@@ -276,7 +276,8 @@ def test_refusals_are_the_text_paths(ucla, workdir, capsys):
     grouped = ucla.groupby("rank")["admit"].agg(["sum", "count"]).reset_index()
     grouped.to_csv(workdir / "g.csv", index=False)
     fits = [
-        ["u.csv", "--target", "rank", "--features", "gre,gpa", "-o", "k.json"],
+        ["u.csv", "--target", "rank", "--features", "gre,gpa", "--penalty", "l2",
+         "-o", "k.json"],
         ["u.csv", "--target", "admit", "--features", "gpa", "--penalty", "l2",
          "-o", "l2.json"],
         ["g.csv", "--target", "sum", "--trials", "count", "--features", "rank",

@@ -76,15 +76,20 @@ def test_a_grouped_firth_fit_does_not_promise_refused_calls(grouped, capsys):
     assert "logistic summary MODEL DATA' prints" not in out
 
 
-def test_summary_with_data_of_a_multinomial_model_says_what_works(workdir, capsys):
+def test_summary_with_data_of_a_multinomial_model_is_the_file_s_table(
+    workdir, capsys
+):
+    """Once refused (exit 2); now the table on the training rows, which at the
+    default nonrobust covariance is the file's own (tests/
+    test_cli_summary_multiclass_data.py checks the robust ones)."""
     argv = ["fit", UCLA, "--target", "rank", "-o", "k.json", "-q"]
     assert run_cli(capsys, argv)[0] == 0
-    code, _, err = run_cli(capsys, ["summary", "k.json", UCLA])
-    assert code == 2
-    assert err.startswith(
-        "error: summary with DATA is for two-class models; k.json has 4 classes"
-    )
-    assert f"logistic margins k.json {UCLA} --cov-type HC1 (or cluster) gives" in err
+    code, on_data, err = run_cli(capsys, ["summary", "k.json", UCLA])
+    assert code == 0, err
+    code, alone, err = run_cli(capsys, ["summary", "k.json"])
+    assert code == 0, err
+    table = on_data[on_data.index("Multinomial logistic regression results") :]
+    assert table in alone
 
 
 LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")

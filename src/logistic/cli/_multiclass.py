@@ -382,7 +382,6 @@ def summary_rows(
     otherwise :func:`coefficient_rows`. The intercept first in each class.
     A separated fit (:func:`separated`) gets ``class``, ``term`` and
     ``estimate`` alone, one row per (equation, term)."""
-    from .._labels import label_text
 
     model, levels = mf.model, levels_of(mf)
     inference = None
@@ -393,6 +392,16 @@ def summary_rows(
             inference = None
     if inference is None:
         return coefficient_rows(model, names, levels)
+    return inference_rows(inference, model, names, levels, alpha)
+
+
+def inference_rows(
+    inference: Any, model: Any, names: list[str], levels: list[Any], alpha: float
+) -> list[dict[str, Any]]:
+    """:func:`summary_rows`' rows of a multinomial ``inference`` (the file's,
+    or one on the training rows at another covariance)."""
+    from .._labels import label_text
+
     ci = inference.conf_int(alpha)
     terms = ["Intercept", *names] if model.fit_intercept else names
     # the inference's terms are the features, then "Intercept"

@@ -73,6 +73,7 @@ def data_inference(
     alpha and odds."""
     from .._exceptions import DataValidationError, InvalidParameterError
     from ._common import collect_warnings, require_inputs, warn
+    from ._multiclass import cli_notes, is_multiclass, levels_of, name_classes
     from ._spelling import cli_spelling
     from ._training_rows import check_model, not_training_data, training_rows
 
@@ -87,7 +88,12 @@ def data_inference(
                                          rows.offset, cov_type=options["cov_type"],
                                          groups=rows.groups,
                                          sample_weight_kind=kind)  # fmt: skip
+            if is_multiclass(mf.model):  # equations named by the target's levels
+                target = ((mf.encoding or {}).get("label") or {}).get("column")
+                results = name_classes(results, levels_of(mf), target)
             summary = results.summary(options["alpha"], odds_ratios=options["odds"])
+            if is_multiclass(mf.model):
+                summary = cli_notes(summary, mf.model)
             # a note may name a parameter: as the command line spells it
             summary.notes = [cli_spelling(note) for note in summary.notes]
         except InvalidParameterError as exc:
@@ -111,8 +117,12 @@ def _log(value: float) -> float | None:
     return None if not value > 0.0 or math.isinf(value) else math.log(value)
 
 
-def inference_dict(found: DataInference, data: Path) -> dict[str, Any]:
-    """The ``inference`` block of ``summary MODEL DATA --json``."""
+def inference_dict(found: DataInference, data: Path, mf: Any) -> dict[str, Any]:
+    """The ``inference`` block of ``summary MODEL DATA --json`` of model file ``mf``."""
+    from ._multiclass import is_multiclass
+
+    if is_multiclass(mf.model):
+        return _multiclass_dict(found, data, mf)
     r, table, options = found.results, found.summary, found.options
     alpha = options["alpha"]
     odds = bool(options["odds"])
@@ -135,6 +145,47 @@ def inference_dict(found: DataInference, data: Path) -> dict[str, Any]:
     if odds:
         block["odds_ratios"] = ratios
     block["notes"] = list(table.notes)
+    block["warnings"] = list(found.warnings)
+    return block
+
+
+def _multiclass_dict(found: DataInference, data: Path, mf: Any) -> dict[str, Any]:
+    """The ``inference`` block of a model of more than two classes: one row per
+    (class, term) as the file's own ``coefficients`` (Wald tests and
+    intervals at ``--level`` on ``cov_type``), ``odds_ratios`` the
+    relative-risk ratios with ``--odds-ratios``, and the header's statistics."""
+    from ._multiclass import inference_rows, levels_of, rrr_rows
+
+    r, options = found.results, found.options
+    alpha = options["alpha"]
+    names = [t for t in r.term_names if t != "Intercept" or not r.fit_intercept]
+    rows = inference_rows(r, mf.model, names, levels_of(mf), alpha)
+    statistics = {
+        "nobs": float(r.nobs),
+        "df_model": float(r.df_model),
+        "df_resid": float(r.df_resid),
+        **{k: _number(getattr(r, k)) for k in ("llf", "llnull", "aic", "bic")},
+        "pseudo_rsquared": _number(r.pseudo_rsquared),
+        "llr": _number(r.llr),
+        "llr_df": float(r.df_model),
+        "llr_pvalue": _number(r.llr_pvalue),
+    }
+    block: dict[str, Any] = {
+        "data": str(data),
+        "method": "MLE",
+        "cov_type": r.cov_type,
+        "cluster": options["cluster"],
+        "n_clusters": r.cov_info.get("n_groups"),
+        "level": 1.0 - alpha,
+        "tests": "wald",
+        "intervals": "wald",
+        "statistics": statistics,
+        "coefficients": [{k: _clean(v) for k, v in row.items()} for row in rows],
+    }
+    if options["odds"]:
+        ratios = rrr_rows(r, alpha)
+        block["odds_ratios"] = [{k: _clean(v) for k, v in x.items()} for x in ratios]
+    block["notes"] = list(found.summary.notes)
     block["warnings"] = list(found.warnings)
     return block
 

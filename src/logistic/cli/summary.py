@@ -109,7 +109,6 @@ def _check_options(
 ) -> None:
     """Refuse a combination of options before anything is printed (exit 2)."""
     from ..inference import COV_TYPES
-    from ._multiclass import is_multiclass
     from ._training_rows import check_cluster_option
 
     robust = cov_type not in (None, "nonrobust") or cluster is not None
@@ -132,15 +131,6 @@ def _check_options(
             f"the estimate under sampling weights, and {model} was fitted with "
             "--weights-kind sampling: its table is HC0 (the default here); for HC1 "
             "or cluster pass the training file as DATA",
-            EX_USAGE,
-        )
-    if data is not None and is_multiclass(mf.model):
-        raise CLIError(
-            f"summary with DATA is for two-class models; {model} has "
-            f"{len(mf.model.classes_)} classes: logistic summary {model} shows its "
-            f"table, logistic margins {model} {data} --cov-type HC1 (or cluster) "
-            "gives robust marginal effects, and LogisticRegression.inference in "
-            "Python robust coefficients",
             EX_USAGE,
         )
     if data is None and robust:
@@ -385,7 +375,7 @@ def summary(
     if scaled is not None:
         info["scale"] = scaled
     found = None  # the table on DATA, made before anything is printed
-    if data is not None and not multiclass:
+    if data is not None:
         options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
                    "odds": odds_ratios}  # fmt: skip
         found = data_inference(mf, model, data, options)
@@ -393,7 +383,7 @@ def summary(
         if level != 0.95 or odds_ratios:
             info["level"] = level
         if found is not None and data is not None:
-            info["inference"] = inference_dict(found, data)
+            info["inference"] = inference_dict(found, data, mf)
         typer.echo(json.dumps(info, indent=2, default=str))
         return
     console.print(
