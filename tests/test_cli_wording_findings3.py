@@ -91,17 +91,21 @@ def test_class_weight_of_a_missing_binary_class_is_named_as_typed(workdir, capsy
         assert python not in err
 
 
-def test_class_weight_keys_are_codes_also_where_a_label_is_2(workdir, capsys):
-    # a target of 1/2 with --positive 2: the key 2 names the positive label,
-    # but the keys are the codes 0 and 1 (the message said "'2' is not a class")
+def test_class_weight_key_that_is_a_label_and_a_code_is_named_both_ways(
+    workdir, capsys
+):
+    # a target of 1/2 with --positive 2: the key 2 is the positive label (the
+    # labels are keys too, tests/test_cli_class_weight_names.py), while the
+    # key 1 is the negative label and the positive class's code: refused,
+    # naming both readings (the message once said "'2' is not a class")
     rows = "x,y\n" + "".join(f"{i},{1 + i % 2}\n" for i in range(20))
     (workdir / "t.csv").write_text(rows)
-    argv = ["fit", "t.csv", "-t", "y", "--positive", "2", "--class-weight",
-            "2=3", "-o", "t.json"]  # fmt: skip
-    code, out, err = run_cli(capsys, argv)
+    argv = ["fit", "t.csv", "-t", "y", "--positive", "2", "-o", "t.json"]
+    code, _, err = run_cli(capsys, [*argv, "--class-weight", "2=3", "-q"])
+    assert code == 0, err
+    code, out, err = run_cli(capsys, [*argv, "--class-weight", "1=3", "--force"])
     assert (code, out) == (2, "") and "is not a class" not in err
-    assert "takes the class codes 0 and 1 as keys" in err
-    assert "0 the negative class 1, 1 the positive class 2" in err
+    assert "'1' is ambiguous for target 'y'" in err
 
 
 def test_class_weight_of_a_missing_class_has_no_numpy_reprs_in_python():

@@ -42,6 +42,18 @@ Conventions (owned here)
   ``stop`` must be one of the statuses the solver's steps write); a forced
   resume whose state the data contradict restarts from the checkpoint's
   point, with a warning.
+* **Explanatory settings.** The configuration may hold keys that are never
+  compared, only shown (:data:`EXPLANATORY`): ``features``, the feature
+  columns' names as JSON text (``'["x1", "x2"]'``; left out for arrays
+  without names, or when the text would be long). A checkpoint without them
+  (one written before they were recorded) resumes as before, and a forged
+  value can change no decision, only a refusal's wording. When the number of
+  parameters differs (or, with the same number, the names do) while the data
+  fingerprint differs too, the refusal says that the feature columns differ,
+  naming them and the columns removed and added: fitting other columns
+  changes the fingerprint too, so "rows were added, removed or changed" would
+  blame the data. A fingerprint that differs with the same columns is
+  refused as other data.
 * **Exactness of resume.** A checkpoint is the solver's state serialized
   (:meth:`~logistic.solvers._iterative.IterativeSolver.state_dict`). Solvers
   written as a direction rule (every one but ``lbfgs``) store their whole
@@ -74,16 +86,23 @@ from ._exceptions import IntegrityError
 
 __all__ = [
     "Checkpointer",
+    "EXPLANATORY",
     "FORMAT_VERSION",
     "HISTORY_FIELDS",
     "MAX_BYTES",
     "atomic_write",
+    "feature_names",
+    "names_shown",
     "resume_source",
     "run_with_checkpoint",
     "size_limit",
 ]
 
 FORMAT_VERSION = 1
+
+#: Configuration keys recorded only to word a refusal, never compared (a
+#: checkpoint may lack them): ``features``, the feature names as JSON text.
+EXPLANATORY = frozenset({"features"})
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
@@ -482,18 +501,36 @@ class Checkpointer:
 
     def _check_matches(self, payload: dict[str, Any], where: Path, force: bool) -> bool:
         """Whether ``force`` resumes a checkpoint of other data or another
-        problem; without ``force`` such a checkpoint is an IntegrityError."""
+        problem; without ``force`` such a checkpoint is an IntegrityError.
+
+        Other feature columns (another number of parameters, or other names,
+        with a fingerprint that differs: other columns hash differently) are
+        named as such, before the fingerprint, whose difference they
+        explain; a fingerprint that differs with the same columns is other
+        data; then any other setting that differs."""
         stored = payload.get("config")
         stored = stored if isinstance(stored, dict) else {}
         written_for = payload.get("fingerprint")
+        other_data = written_for != self.fingerprint
         diff = ", ".join(
             f"{k}: {_text(stored.get(k))} in the checkpoint, {_text(v)} now"
             for k, v in self.config.items()
-            if stored.get(k) != v
+            if k not in EXPLANATORY and stored.get(k) != v
         )
         if force:
-            return written_for != self.fingerprint or bool(diff)
-        if written_for != self.fingerprint:
+            return other_data or bool(diff)
+        if other_data and self._other_columns(stored):
+            columns = _columns_changed(
+                stored.get("features"), self.config.get("features")
+            )
+            shown = self._described(stored, explain=True) or diff
+            raise IntegrityError(
+                f"checkpoint {where} was written for other feature columns "
+                f"({shown}{'; ' + columns if columns else ''}): fitting other "
+                "columns changes the data's fingerprint too. Fit the same columns "
+                "to resume, or delete the checkpoint to start afresh."
+            )
+        if other_data:
             raise IntegrityError(
                 f"checkpoint {where} was written for different data (fingerprint "
                 f"{written_for}, the data now hash to {self.fingerprint}): "
@@ -508,15 +545,32 @@ class Checkpointer:
             )
         return False
 
-    def _described(self, stored: dict[str, Any]) -> str:
+    def _other_columns(self, stored: dict[str, Any]) -> bool:
+        """Whether the checkpoint's feature columns differ from this fit's:
+        another number of parameters, or other names where both record them
+        (``features``, JSON text of a list of names)."""
+        n_params = self.config.get("n_params")
+        if n_params is not None and stored.get("n_params") != n_params:
+            return True
+        then = feature_names(stored.get("features"))
+        now = feature_names(self.config.get("features"))
+        return then is not None and now is not None and then != now
+
+    def _described(self, stored: dict[str, Any], explain: bool = False) -> str:
         """``the checkpoint: A; now: B`` of the settings that differ, in
-        :attr:`describe`'s words ("" without it, or when none shows)."""
+        :attr:`describe`'s words ("" without it, or when none shows); the
+        :data:`EXPLANATORY` keys are shown with ``explain`` (where either
+        configuration holds them), and left out otherwise."""
         if self.describe is None:
             return ""
+        keep = [k for k in EXPLANATORY if explain and (k in stored or k in self.config)]
+        configs = [
+            {k: v for k, v in c.items() if k not in EXPLANATORY or k in keep}
+            for c in (stored, self.config)
+        ]
         try:  # a config of unexpected values: the plain difference instead
             old, new = (
-                self.describe({k: _decode(v, k) for k, v in c.items()})
-                for c in (stored, self.config)
+                self.describe({k: _decode(v, k) for k, v in c.items()}) for c in configs
             )
         except (TypeError, ValueError, IntegrityError):
             return ""
@@ -525,6 +579,47 @@ class Checkpointer:
             return ""
         then = ", ".join(old.get(k, "?") for k in keys)
         return f"the checkpoint: {then}; now: {', '.join(new[k] for k in keys)}"
+
+
+def feature_names(text: Any) -> list[str] | None:
+    """The names a configuration's ``features`` holds (JSON text of a list of
+    strings), or None when it holds none (absent, or not such text)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        names = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return names
+
+
+def names_shown(names: list[str], limit: int = 10) -> str:
+    """``'x1', 'x2', ... (12 more)``: at most ``limit`` names, each as its
+    escaped and shortened ``repr``."""
+    shown = ", ".join(_text(n) for n in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def _columns_changed(then: Any, now: Any) -> str:
+    """``removed: 'x4'; added: 'x5'`` (or ``the same columns in another
+    order``) of two configurations' ``features``; "" when either holds no
+    names."""
+    old, new = feature_names(then), feature_names(now)
+    if old is None or new is None:
+        return ""
+    kept_old, kept_new = set(old), set(new)
+    removed = [n for n in old if n not in kept_new]
+    added = [n for n in new if n not in kept_old]
+    parts = [
+        f"{what}: {names_shown(names)}"
+        for what, names in (("removed", removed), ("added", added))
+        if names
+    ]
+    if not parts and old != new:
+        parts = ["the same columns in another order"]
+    return "; ".join(parts)
 
 
 # -- running a solver with checkpoints ---------------------------------------------

@@ -10,6 +10,8 @@ Convention: each function does one step of the one fit path
   keyed by the data's fingerprint and the problem's settings, which
   :func:`describe_problem` words as the estimator's parameters (``penalty``,
   ``alpha``, ``l1_ratio``) for the refusal of another problem's checkpoint;
+  the feature names, when the data have them, are recorded too (``features``,
+  never compared) so that a refusal of other columns names them;
 * :func:`check_fit_separation` — the separation check of an unpenalized fit
   whose rows are in memory ("unchecked" otherwise); grouped data are checked
   as one row per outcome of each group;
@@ -26,11 +28,12 @@ Convention: each function does one step of the one fit path
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import numpy as np
 
-from ._checkpoint import Checkpointer
+from ._checkpoint import Checkpointer, feature_names, names_shown
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
@@ -100,6 +103,9 @@ def checkpointer(
         "fit_intercept": fit_intercept,
         "dtype": str(backend.dtype),
     }
+    features = _features_text(getattr(backend, "feature_names", None))
+    if features is not None:  # explanatory: never compared (EXPLANATORY)
+        config["features"] = features
     fingerprint = backend.fingerprint
     return Checkpointer(
         path,
@@ -109,6 +115,35 @@ def checkpointer(
         force=force,
         describe=describe_problem,
     )
+
+
+#: Longest ``features`` text a checkpoint records (longer: none recorded).
+FEATURES_MAX_CHARS = 1 << 16
+
+
+def _features_text(names: Any) -> str | None:
+    """The feature names as JSON text for a checkpoint's ``features`` (its
+    refusal of other columns names them), or None without names or when
+    the text would pass :data:`FEATURES_MAX_CHARS`."""
+    if names is None:
+        return None
+    text = json.dumps([str(n) for n in names])
+    return text if len(text) <= FEATURES_MAX_CHARS else None
+
+
+def _parameters(config: dict[str, Any]) -> str:
+    """``5 parameters ('x1', 'x2', 'x3', 'x4', intercept)``: the number, and
+    the names where the configuration records them (``features``) and they
+    add up to it."""
+    n = config.get("n_params")
+    names = feature_names(config.get("features"))
+    shown = f"{n} parameters"
+    if names is None:
+        return shown
+    intercept = bool(config.get("fit_intercept"))
+    if len(names) + intercept != n:
+        return shown
+    return f"{shown} ({names_shown(names)}{', intercept' if intercept else ''})"
 
 
 def describe_problem(config: dict[str, Any]) -> dict[str, str]:
@@ -139,7 +174,7 @@ def describe_problem(config: dict[str, Any]) -> dict[str, str]:
         "penalty": penalty,
         "solver": f"solver={solver!r}",
         "tol": f"tol={config.get('tol')!r}",
-        "n_params": f"{config.get('n_params')} parameters",
+        "n_params": _parameters(config),
         "fit_intercept": intercept,
         "dtype": f"dtype {config.get('dtype')}",
     }

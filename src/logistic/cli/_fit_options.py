@@ -49,26 +49,19 @@ def parse_class_weight(value: str | None) -> Any:
 
 
 def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
-    """``--class-weight`` keyed by the class codes the model is fitted on: the
-    codes 0 and 1 as given for two classes; for more, the levels of the
-    target (matched as text, as ``--reference``)."""
+    """``--class-weight`` keyed by the class codes the model is fitted on.
+
+    For more than two classes the keys are the levels of the target (matched
+    as text, as ``--reference``). For two, a key is the target's own label
+    (matched as ``--positive`` matches it: ``Churned``, or ``2`` for the
+    number 2) or a class code, 0 the negative class and 1 the positive
+    (:func:`_binary_codes`)."""
     if not isinstance(weights, dict):
         return weights
     label = label or {}
     levels = label.get("levels")
     if levels is None:
-        try:
-            binary = {float(k): v for k, v in weights.items()}
-        except ValueError:
-            raise CLIError(
-                f"--class-weight must be 'balanced' or '0=W0,1=W1' for a target of "
-                f"two classes, got keys {list(weights)}",
-                EX_USAGE,
-            ) from None
-        for key, value in weights.items():
-            if float(key) not in (0.0, 1.0):
-                raise CLIError(_not_a_class(key, value, label), EX_USAGE)
-        return binary
+        return _binary_codes(weights, label)
     from .._labels import match_label
     from .._messages import name_list
 
@@ -85,22 +78,152 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
     return codes
 
 
-def _not_a_class(key: str, value: float, label: dict[str, Any]) -> str:
-    """``--class-weight 2=3: a two-class target ... takes the class codes 0 and
-    1 as keys``: the codes and the values they stand for (the key may be a
-    label, e.g. the positive class 2, but the keys are codes)."""
+def _as_code(key: str) -> float | None:
+    """The class code 0 or 1 that ``key`` spells (``1``, ``1.0``), else None."""
+    try:
+        code = float(key)
+    except ValueError:
+        return None
+    return code if code in (0.0, 1.0) else None
+
+
+def _binary_codes(
+    weights: dict[str, float], label: dict[str, Any]
+) -> dict[float, float]:
+    """Two classes: ``{code: weight}``, each key read as a label of the
+    target (:func:`~logistic.tabular._labels.match_value`, as ``--positive``)
+    and as a class code (0 the negative class, 1 the positive), the keys as a
+    whole: all labels but not all codes are labels (``1=..,2=..`` for a
+    target of 1/2); all codes but not all labels are codes (``0=..,1=..``);
+    keys that are both name the same classes either way, except that a
+    target of 0/1 with ``--positive 0`` keeps the codes (their meaning
+    before labels were accepted) and that elsewhere a key naming one class
+    as a label and the other as a code (``1`` for a target of 1/2 with
+    ``--positive 2``) is refused, naming both readings. Keys that name no
+    class, mix labels with codes or name one class twice are refused, saying
+    which label each code stands for."""
+    from ..tabular._labels import match_value
+
+    classes = [label.get("negative"), label.get("positive")]
+    known = "negative" in label and "positive" in label  # else codes only
+    as_label = {k: match_value(classes, k) if known else None for k in weights}
+    as_code = {k: _as_code(k) for k in weights}
+    for key, value in weights.items():
+        if as_label[key] is None and as_code[key] is None:
+            raise CLIError(_not_a_class(key, value, label), EX_USAGE)
+    labels = {k: float(c) for k, c in as_label.items() if c is not None}
+    codes = {k: c for k, c in as_code.items() if c is not None}
+    if len(labels) == len(weights) and len(codes) < len(weights):
+        return _unique_classes(labels, weights)
+    if len(codes) < len(weights):
+        raise CLIError(_mixed_keys(weights, as_label, label), EX_USAGE)
+    if len(labels) == len(weights) and not _zero_one(classes):
+        for key, value in weights.items():  # both readings: the same classes?
+            if labels[key] != codes[key]:
+                raise CLIError(_ambiguous(key, value, label), EX_USAGE)
+    return _unique_classes(codes, weights)
+
+
+def _unique_classes(
+    code_of: dict[str, float], weights: dict[str, float]
+) -> dict[float, float]:
+    """``{code: weight}``; two keys naming one class are refused."""
+    out: dict[float, float] = {}
+    first: dict[float, str] = {}
+    for key, value in weights.items():
+        code = code_of[key]
+        if code in first:
+            raise CLIError(
+                f"--class-weight {first[code]}={out[code]:g} and {key}={value:g} "
+                f"name the same class (code {code:g}); give each class once",
+                EX_USAGE,
+            )
+        first[code], out[code] = key, value
+    return out
+
+
+def _zero_one(classes: list[Any]) -> bool:
+    """Whether a target's two labels are 0 and 1 (numbers or their text)."""
+    from .._labels import label_text
+
+    return sorted(label_text(c) for c in classes) == ["0", "1"]
+
+
+def _codes_shown(label: dict[str, Any]) -> str:
+    """``0 = the negative class 'Stayed', 1 = the positive class 'Churned'``."""
     from .._labels import label_shown
 
-    target = f" (target {label['column']!r})" if label.get("column") else ""
-    codes = "0 the negative class, 1 the positive class"
-    if "negative" in label and "positive" in label:
-        codes = (
-            f"0 the negative class {label_shown(label['negative'])}, 1 the "
-            f"positive class {label_shown(label['positive'])}"
-        )
+    if "negative" not in label or "positive" not in label:
+        return "0 = the negative class, 1 = the positive class"
+    return (
+        f"0 = the negative class {label_shown(label['negative'])}, 1 = the "
+        f"positive class {label_shown(label['positive'])}"
+    )
+
+
+def _label_keys(label: dict[str, Any]) -> str | None:
+    """``Stayed=W0,Churned=W1``: the keys by label, or None where the labels
+    are unknown or are 0 and 1 (whose keys are the codes, whichever class is
+    positive)."""
+    from .._labels import label_text
+
+    if "negative" not in label or "positive" not in label:
+        return None
+    classes = [label["negative"], label["positive"]]
+    if _zero_one(classes):
+        return None
+    negative, positive = (label_text(c) for c in classes)
+    return f"{negative}=W0,{positive}=W1"
+
+
+def _target(label: dict[str, Any]) -> str:
+    """`` 'churn'``: the target column, where known."""
+    return f" {label['column']!r}" if label.get("column") else ""
+
+
+def _not_a_class(key: str, value: float, label: dict[str, Any]) -> str:
+    """``--class-weight 2=3: a two-class target ... takes the class codes 0 and
+    1 as keys``: the codes and the labels they stand for (a key that names
+    neither a label nor a code)."""
+    target = f" (target{_target(label)})" if label.get("column") else ""
+    by_label = _label_keys(label)
+    labels = f", or its labels, {by_label}" if by_label else ""
     return (
         f"--class-weight {key}={value:g}: a two-class target{target} takes the "
-        f"class codes 0 and 1 as keys, 0=W0,1=W1 ({codes}), not {key!r}"
+        f"class codes 0 and 1 as keys, 0=W0,1=W1{labels} ({_codes_shown(label)}), "
+        f"not {key!r}"
+    )
+
+
+def _mixed_keys(
+    weights: dict[str, float], as_label: dict[str, int | None], label: dict[str, Any]
+) -> str:
+    """Keys some of which are only labels and some only codes."""
+    text = ",".join(f"{k}={v:g}" for k, v in weights.items())
+    code = next(k for k in weights if as_label[k] is None)
+    return (
+        f"--class-weight {text}: give the classes of target{_target(label)} "
+        f"by their labels, {_label_keys(label)}, or by their codes, 0=W0,1=W1, "
+        f"not {code!r} as a code beside labels ({_codes_shown(label)})"
+    )
+
+
+def _ambiguous(key: str, value: float, label: dict[str, Any]) -> str:
+    """A key that is the label of one class and the code of the other."""
+    from .._labels import label_shown
+    from ..tabular._labels import match_value
+
+    classes = [label["negative"], label["positive"]]
+    k, code = match_value(classes, key), _as_code(key)
+    assert k is not None and code is not None
+    named = ("negative", "positive")
+    return (
+        f"--class-weight {key}={value:g}: {key!r} is ambiguous for target"
+        f"{_target(label)}: as a label it is the {named[k]} class "
+        f"{label_shown(classes[k])}, as a class code the {named[int(code)]} class "
+        f"{label_shown(classes[int(code)])}. Give the classes by their labels, "
+        f"{_label_keys(label)} (both of them), or by their codes, 0=W0,1=W1 "
+        f"({_codes_shown(label)})"
     )
 
 
