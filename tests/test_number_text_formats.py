@@ -39,15 +39,41 @@ def _frame(seed: int = 0) -> pd.DataFrame:
     )
 
 
-def test_the_rule():
-    # counts: (percent, thousands, thousands and decimal-comma, decimal comma)
-    assert formatted_numbers((0, 40, 40, 0), 60, 100) == "thousands"  # 3,400 & 800
-    assert formatted_numbers((0, 100, 0, 0), 0, 100) == "thousands"  # 1,200.50
-    assert formatted_numbers((0, 100, 100, 0), 0, 100) is None  # 3,400 alone
-    assert formatted_numbers((0, 40, 30, 5), 55, 100) is None  # 13,2: decimal comma
-    assert formatted_numbers((100, 0, 0, 0), 0, 100) == "percent"
-    assert formatted_numbers((10, 0, 0, 0), 0, 100) is None  # mostly other text
-    assert formatted_numbers((0, 0, 0, 0), 0, 100) is None
+def _flags(*values: str) -> tuple[tuple[np.ndarray, ...], int]:
+    """The rule's inputs for a column of ``values``: pattern matches and the
+    count of plain numbers."""
+    import re
+
+    from logistic._number_text import (
+        COMMA_NUMBER,
+        NUMBER,
+        PERCENT_NUMBER,
+        THOUSANDS_NUMBER,
+    )
+
+    def match(pattern: str) -> np.ndarray:
+        return np.array([re.match(pattern, v) is not None for v in values])
+
+    patterns = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
+    return tuple(match(p) for p in patterns), int(match(NUMBER).sum())
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["3,400", "800", "1,200"], ("thousands", 0)),  # beside a plain number
+        (["x", "1,200.50", "2,000.00"], ("thousands", 1)),  # groups, then a point
+        (["1,234,567", "2,345,678"], ("thousands", 0)),
+        (["3,400", "1,250"], None),  # ambiguous: the decimal-comma message
+        (["3,400", "13,2", "800"], None),  # 13,2: a decimal comma
+        (["72.2%", "5%", "x"], ("percent", 0)),
+        (["a", "b", "5%"], None),  # mostly other text
+        (["a", "b"], None),
+    ],
+)
+def test_the_rule(values, expected):
+    flags, n_plain = _flags(*values)
+    assert formatted_numbers(flags, n_plain, len(values)) == expected
 
 
 def test_the_pandas_reading_is_what_the_columns_stand_for(tmp_path):

@@ -172,20 +172,12 @@ def _check_formatted(
 ) -> None:
     """Refuse a text column of numbers written with thousands separators or
     as percentages (:func:`logistic._number_text.formatted_numbers`)."""
-    percent, thousands, comma = (
-        _number_flags(present, p)
-        for p in (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
-    )
-    counts = (
-        int(percent.sum()),
-        int(thousands.sum()),
-        int((thousands & comma).sum()),
-        int((comma & ~thousands).sum()),
-    )
-    form = formatted_numbers(counts, int(numbers.sum()), len(present))
-    if form is None:
+    patterns = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
+    flags = tuple(_number_flags(present, p) for p in patterns)
+    got = formatted_numbers(flags, int(numbers.sum()), len(present))
+    if got is None:
         return
-    first = int(np.flatnonzero(percent if form == "percent" else thousands)[0])
+    form, first = got
     example = f"{present.iloc[first]!r} at {_where(col, first)}"
     raise DataValidationError(
         f"X column {name!r} holds numbers written with "

@@ -34,6 +34,10 @@ Numbers only: no pandas, no pyarrow.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 __all__ = [
     "COMMA_NUMBER",
@@ -75,22 +79,27 @@ def is_comma_number(value: object) -> bool:
 
 
 def formatted_numbers(
-    counts: tuple[int, int, int, int], n_plain: int, n_valid: int
-) -> str | None:
-    """``"thousands"`` or ``"percent"`` when a text column of ``n_valid``
-    present values, ``n_plain`` of them :data:`NUMBER`, is numbers written
-    with thousands separators or as percentages, else None (see the module
-    docstring). ``counts`` are the values that match :data:`PERCENT_NUMBER`,
-    :data:`THOUSANDS_NUMBER`, both it and :data:`COMMA_NUMBER` (``3,400``,
-    either reading), and :data:`COMMA_NUMBER` alone (``13,2``: a decimal
-    comma beyond doubt)."""
-    n_percent, n_thousands, n_both, n_comma = counts
+    flags: Sequence[Any], n_plain: int, n_valid: int
+) -> tuple[str, int] | None:
+    """``(form, index of its first value)``, the form ``"thousands"`` or
+    ``"percent"``, when a text column of ``n_valid`` present values,
+    ``n_plain`` of them :data:`NUMBER`, is numbers written with thousands
+    separators or as percentages; else None (see the module docstring).
+    ``flags`` are boolean arrays over the column's values: matches of
+    :data:`PERCENT_NUMBER`, :data:`THOUSANDS_NUMBER` and
+    :data:`COMMA_NUMBER` (``3,400`` matches the last two: either reading;
+    ``13,2`` the last alone: a decimal comma beyond doubt)."""
+    percent, thousands, comma = (np.asarray(f, dtype=bool) for f in flags)
+    n_percent = int(percent.sum())
     if n_percent > 0 and mostly_numbers(n_percent + n_plain, n_valid):
-        return "percent"
-    if n_thousands == 0 or n_comma > 0:
+        return "percent", int(np.flatnonzero(percent)[0])
+    n_thousands = int(thousands.sum())
+    if n_thousands == 0 or (comma & ~thousands).any():
         return None
     if not mostly_numbers(n_thousands + n_plain, n_valid):
         return None
     # 3,400 beside 800, or 1,200.50 / 1,234,567: a decimal-comma column
     # would write those with commas too
-    return "thousands" if n_plain > 0 or n_thousands > n_both else None
+    if n_plain == 0 and not (thousands & ~comma).any():
+        return None
+    return "thousands", int(np.flatnonzero(thousands)[0])

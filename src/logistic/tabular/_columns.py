@@ -180,20 +180,14 @@ def formatted_number(raw: RawData, name: str) -> tuple[str, str] | None:
     def flags(pattern: str) -> np.ndarray:
         return booleans(pc.match_substring_regex(col, pattern))
 
-    percent, thousands, comma = (
-        flags(p) for p in (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
-    )
-    counts = (
-        int(percent.sum()),
-        int(thousands.sum()),
-        int((thousands & comma).sum()),
-        int((comma & ~thousands).sum()),
-    )
+    patterns = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
     n_valid = len(col) - col.null_count
-    form = formatted_numbers(counts, int(flags(NUMBER).sum()), n_valid)
-    if form is None:
+    got = formatted_numbers(
+        tuple(flags(p) for p in patterns), int(flags(NUMBER).sum()), n_valid
+    )
+    if got is None:
         return None
-    first = int(np.flatnonzero(percent if form == "percent" else thousands)[0])
+    form, first = got
     return form, f"{col[first].as_py()!r} at {position(raw, first)}"
 
 
