@@ -21,25 +21,49 @@ The ``LocalCluster`` the CLI starts is :func:`local_cluster`'s: its watch of
 the scheduler's worker list ignores the removal of a worker it does not list
 (distributed's ``Cluster._update_worker_status`` raises ``KeyError`` there, a
 removal message that crosses a worker's restart or a ``scale``; the watch then
-stops and the error surfaces at ``close``, after a finished fit).
+stops and the error surfaces at ``close``, after a finished fit). Its
+scheduler's HTTP server (which distributed starts even without a dashboard,
+on port 8787 by default, warning when that port is taken) listens on a free
+port of 127.0.0.1: the dashboard is off and nothing of the library uses it.
+
+Ctrl-C in a terminal sends SIGINT to the whole foreground process group, the
+``LocalCluster``'s worker processes included: each then prints its own
+``KeyboardInterrupt`` traceback on stderr while the parent, which owns their
+shutdown, closes the cluster anyway. The CLI therefore starts its cluster
+with :func:`started_without_sigint`, whose worker processes never see
+SIGINT (the parent closes them after its one-line ``interrupted``), and after
+an interrupt closes it :func:`quiet_after_interrupt`: closing a worker while a
+task of the abandoned fit runs logs a warning (``Async instruction ... ended
+with CancelledError``), noise after a Ctrl-C.
 """
 
 from __future__ import annotations
 
+import logging
+import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar, cast
 
 from .._thread_budget import available_cpus
 
-__all__ = ["LOST_WORKER_TIMEOUT", "connect", "local_cluster", "nannies_keep_restarting"]
+__all__ = [
+    "LOST_WORKER_TIMEOUT",
+    "connect",
+    "local_cluster",
+    "nannies_keep_restarting",
+    "quiet_after_interrupt",
+    "started_without_sigint",
+]
 
 #: How long a ``LocalCluster`` of the library waits for a removed worker's
 #: nanny to bring it back before closing that nanny (module docstring).
 LOST_WORKER_TIMEOUT = "1h"
 
 _KEY = "distributed.deploy.lost-worker-timeout"
+
+T = TypeVar("T")
 
 
 _LOCK = threading.Lock()
@@ -73,6 +97,120 @@ def nannies_keep_restarting() -> Iterator[None]:
             if _active == 0:
                 _setting.__exit__(None, None, None)
                 _setting = None
+
+
+def started_without_sigint(start: Callable[[], T]) -> T:
+    """``start()`` (the making of a ``LocalCluster`` and its client) run in a
+    thread of its own that blocks SIGINT, so that the cluster's worker
+    processes, and their restarts, never receive it (module docstring); the
+    calling thread waits for it and stays interruptible. ``start()`` is
+    called in the calling thread where threads have no signal mask (Windows).
+
+    A thread's signal mask is inherited by the threads it starts and kept by
+    a process across ``fork`` and ``exec``. distributed starts each worker
+    process (``multiprocessing``, method ``spawn``) from a thread of the
+    cluster's event loop, a thread the cluster starts in its constructor, so
+    in the start's thread: the loop thread and its descendants keep SIGINT
+    blocked for good, and so does every worker process started from them, a
+    nanny's restart of a dead worker included (a worker's nanny ends it with
+    its own messages and SIGTERM). Python runs signal handlers in the main
+    thread only, so no other thread of this process needs SIGINT; the mask is
+    per thread, so the calling thread and those started before are not
+    affected: a Ctrl-C during the start interrupts the wait at once, as
+    before (the start then goes on in its thread and what it makes is closed
+    there; the workers of a cluster left behind end with this process).
+
+    ``multiprocessing``'s resource tracker is started first, in the calling
+    thread: starting it (on the first semaphore of the process, a worker's
+    queue: in the loop thread) blocks SIGINT around its spawn and then
+    *unblocks* it in the starting thread, which would undo the mask of the
+    loop thread and leave the workers with SIGINT. Started already, it is only
+    probed there after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return start()
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    lock = threading.Lock()
+    outcome: list[Any] = []  # [result, error], set by the start's thread
+    abandoned = False
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        result, error = None, None
+        try:
+            result = start()
+        except BaseException as exc:  # handed to the calling thread
+            error = exc
+        with lock:
+            outcome[:] = [result, error]
+            left = abandoned
+        if left and result is not None:
+            _close(result)
+
+    thread = threading.Thread(target=run, name="dask cluster start", daemon=True)
+    thread.start()
+    try:
+        thread.join()
+    except BaseException:
+        with lock:
+            abandoned = True
+            made = outcome[0] if outcome else None
+        if made is not None:  # finished meanwhile: nothing else will close it
+            _close(made)
+        raise
+    result, error = outcome
+    if error is not None:
+        raise error
+    return cast(T, result)
+
+
+def _close(client: Any) -> None:
+    """Close a client of :func:`connect`'s LocalCluster and the cluster."""
+    with suppress(Exception):
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+#: How long :func:`quiet_after_interrupt` waits for the workers' answer.
+QUIET_TIMEOUT = 2.0
+
+
+@contextmanager
+def quiet_after_interrupt(client: Any) -> Iterator[None]:
+    """Warnings of the ``distributed`` loggers off (``ERROR`` and above only)
+    for the block, the close of a ``LocalCluster`` of the library after an
+    interrupt: in this process (scheduler, nannies) until the block ends, in
+    its worker processes (which end with it) for good. Errors still show.
+
+    The workers are told through ``client.run`` before the cluster is closed
+    (after it, a worker might close first); at most :data:`QUIET_TIMEOUT`
+    seconds are spent waiting for them (a worker whose event loop does not
+    answer is closed unquieted: the interrupt must not wait on it)."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        asking = threading.Thread(
+            target=_quiet_workers, args=(client,), name="dask quiet", daemon=True
+        )
+        asking.start()
+        asking.join(QUIET_TIMEOUT)
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _quiet_workers(client: Any) -> None:
+    with suppress(Exception):  # a worker gone, the client closing: nothing to quiet
+        client.run(_quiet_logs)
+
+
+def _quiet_logs() -> None:
+    """Run on each worker by :func:`quiet_after_interrupt`."""
+    logging.getLogger("distributed").setLevel(logging.ERROR)
 
 
 def connect(
@@ -114,6 +252,9 @@ def connect(
         threads_per_worker=threads_per_worker,
         processes=True,
         dashboard_address=None,
+        # the HTTP server distributed starts anyway: a free port, not 8787
+        # (module docstring), with no dashboard on it
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
     )
     return Client(cluster)
 

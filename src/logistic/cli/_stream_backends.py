@@ -169,8 +169,36 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 def _connected(
     scheduler: str | None, workers: int | None, connect: Callable[..., Any]
 ) -> Iterator[Any]:
+    from ..backends._dask_connect import quiet_after_interrupt, started_without_sigint
+
+    # A LocalCluster of ours is started with SIGINT kept from its worker
+    # processes: Ctrl-C reaches the terminal's whole process group, and this
+    # process alone answers it (one line, after the cluster is closed below,
+    # quietly).
+    if scheduler is None:
+        client = started_without_sigint(lambda: _client(None, workers, connect))
+    else:
+        client = _client(scheduler, workers, connect)
+    closing = ExitStack()
     try:
-        client = connect(scheduler=scheduler, workers=workers)
+        yield client
+    except KeyboardInterrupt:
+        if scheduler is None:
+            closing.enter_context(quiet_after_interrupt(client))
+        raise
+    finally:
+        with closing:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and scheduler is None:
+                cluster.close()
+
+
+def _client(
+    scheduler: str | None, workers: int | None, connect: Callable[..., Any]
+) -> Any:
+    try:
+        return connect(scheduler=scheduler, workers=workers)
     except ImportError as exc:
         raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
     except OSError as exc:
@@ -185,10 +213,3 @@ def _connected(
             f"tcp://host:8786, got {scheduler!r} ({exc})",
             EX_USAGE,
         ) from None
-    try:
-        yield client
-    finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None and scheduler is None:
-            cluster.close()
