@@ -38,13 +38,16 @@ def test_groups_without_cluster_are_refused(ucla):
     X, y = ucla[["gre", "gpa"]], ucla["admit"]
     groups = np.arange(len(y)) // 10
     model = LogisticRegression().fit(X, y)
-    with pytest.raises(InvalidParameterError, match="groups must be given with"):
+    given = "no cov_type was given: pass cov_type='cluster'"
+    with pytest.raises(InvalidParameterError, match=given):
         model.inference(X, y, groups=groups)
-    with pytest.raises(InvalidParameterError, match="groups must be given with"):
+    with pytest.raises(InvalidParameterError, match=given):
         model.summary(X, y, groups=groups)
     # without data: the same refusal, not "nonrobust needs the training data"
-    with pytest.raises(InvalidParameterError, match="groups must be given with"):
+    with pytest.raises(InvalidParameterError, match=given):
         model.inference(groups=groups)
+    with pytest.raises(InvalidParameterError, match="groups must be given with"):
+        model.inference(X, y, cov_type="HC1", groups=groups)
     clustered = model.inference(X, y, cov_type="cluster", groups=groups)
     assert clustered.cov_type == "cluster"
 

@@ -77,25 +77,64 @@ def test_two_class_file_predicts_the_target_labels(workdir, capsys, kind):
     np.testing.assert_array_equal(model.predict(X), reference.predict(X.to_numpy()))
 
 
-def test_chosen_positive_class_is_the_second_class(workdir, capsys):
-    """``--positive`` picks the smaller label: ``classes_[1]`` is still the
-    positive class (``predict_proba[:, 1]`` is its probability), so the
-    order is the file's, not sorted."""
+def test_chosen_positive_class_keeps_the_codes_with_a_warning(workdir, capsys):
+    """``--positive`` of the smaller label orders the file's classes
+    ``['yes', 'no']``: as ``classes_`` that order would turn scikit-learn's
+    scorers (which take ``classes_[1]`` as the greater label) and this
+    library's ``inference`` against the data, so the codes stay, and a
+    warning says what they stand for."""
     frame = pd.read_csv(UCLA)
     frame["admit"] = frame["admit"].map({0: "no", 1: "yes"})
     features = ["gre", "gpa", "rank"]
-    model = _cli_model(
-        workdir, capsys, frame, "admit", features, extra=["--positive", "no"]
-    )
-    assert model.classes_.tolist() == ["yes", "no"]
+    frame.to_csv(workdir / "d.csv", index=False)
+    argv = ["fit", "d.csv", "--target", "admit", "--features", ",".join(features)]
+    code, _, err = run_cli(capsys, [*argv, "--positive", "no", "-o", "m.json", "-q"])
+    assert code == 0, err
+    with pytest.warns(UserWarning, match=r"codes 0 … 1 of \['yes', 'no'\]"):
+        model = logistic.load(workdir / "m.json")
+    assert model.classes_.tolist() == [0.0, 1.0]
     reference = _sklearn(frame, "admit", features)  # classes ['no', 'yes']
     X = frame[features]
     np.testing.assert_allclose(
-        model.predict_proba(X)[:, 1],
+        model.predict_proba(X)[:, 1],  # code 1: 'no', the positive class
         reference.predict_proba(X.to_numpy())[:, 0],
         rtol=1e-5,
     )
-    np.testing.assert_array_equal(model.predict(X), reference.predict(X.to_numpy()))
+    codes = (frame["admit"] == "no").astype(float)
+    res = model.inference(X, codes)  # inference on the codes, as before
+    assert res.nobs == 400
+
+
+def test_k_class_file_with_another_reference_keeps_the_codes(workdir, capsys):
+    frame = _iris_frame("words")
+    features = ["sepal_length", "sepal_width"]
+    extra = ["--reference", "virginica"]
+    frame.to_csv(workdir / "d.csv", index=False)
+    argv = ["fit", "d.csv", "--target", "species", "--features", ",".join(features)]
+    code, _, err = run_cli(capsys, [*argv, *extra, "-o", "m.json", "-q"])
+    assert code == 0, err
+    with pytest.warns(UserWarning, match="--positive or --reference"):
+        model = logistic.load(workdir / "m.json")
+    assert model.classes_.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_saved_again_with_its_encoding_writes_the_codes(workdir, capsys):
+    """``save(model, path, encoding=...)`` of a loaded model (labels as
+    ``classes_``) with the file's own encoding writes the codes the encoding
+    maps, as the file had them; it was refused ("model.classes must be the
+    codes 0 and 1")."""
+    from logistic.io import read_model_file
+
+    frame = pd.read_csv(UCLA)
+    frame["admit"] = frame["admit"].map({0: "no", 1: "yes"})
+    model = _cli_model(workdir, capsys, frame, "admit", ["gre", "gpa", "rank"])
+    encoding = read_model_file(workdir / "m.json").encoding
+    logistic.save(model, workdir / "again.json", encoding=encoding)
+    again = read_model_file(workdir / "again.json")
+    assert again.model.classes_.tolist() == [0.0, 1.0]
+    assert logistic.load(workdir / "again.json").classes_.tolist() == ["no", "yes"]
+    code, _, err = run_cli(capsys, ["evaluate", "again.json", "d.csv"])
+    assert code == 0, err  # the label mapping kept: no --target needed
 
 
 def test_saved_again_from_python_the_cli_reads_the_labels(workdir, capsys):

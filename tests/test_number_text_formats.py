@@ -1,15 +1,21 @@
-"""Numbers written with thousands separators (``3,400``, ``1,200.50``) or as
-percentages (``43.4%``) in a text column are refused, naming the column and
-how to write them, by the file encoder and the DataFrame encoder alike; they
-were one-hot encoded (a 940-level ``utilization``), dropped as free text, or,
-for ``3,400`` beside ``800``, met with advice to pass ``--decimal ,``, which
-reads ``3,400`` as 3.4 and fits a coefficient of the wrong sign.
+"""Numbers written with thousands separators (``1,200.50``, ``1,234,567``),
+with commas in groups of three that either reading fits (``3,400``: 3400 or,
+with a decimal comma, 3.4) or as percentages (``43.4%``) in a text column are
+refused, naming the column and how to write them, by the file encoder and the
+DataFrame encoder alike. They were one-hot encoded (a 940-level
+``utilization``), dropped as free text, or, for ``3,400`` beside ``800``, met
+with advice to pass ``--decimal ,`` alone, which reads ``3,400`` as 3.4 and
+fits a coefficient of the wrong sign. A decimal comma beyond doubt (``0,125``,
+``13,2``) keeps the decimal-comma error.
 
-Reference: pandas' own reading of the same text (``read_csv(thousands=",")``,
-``str.rstrip("%")``) gives the numbers the refused columns stand for.
+The forms are those pandas reads: ``read_csv(thousands=",")`` turns the
+thousands columns into numbers and ``read_csv(decimal=",")`` the
+decimal-comma ones (checked below on the same files).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,7 +24,14 @@ import pytest
 from conftest import run_cli
 from logistic import LogisticRegression
 from logistic._exceptions import DataValidationError
-from logistic._number_text import formatted_numbers
+from logistic._number_text import (
+    COMMA_NUMBER,
+    NUMBER,
+    PERCENT_NUMBER,
+    THOUSANDS_NUMBER,
+    comma_reading,
+    formatted_numbers,
+)
 
 N = 400
 
@@ -42,14 +55,6 @@ def _frame(seed: int = 0) -> pd.DataFrame:
 def _flags(*values: str) -> tuple[tuple[np.ndarray, ...], int]:
     """The rule's inputs for a column of ``values``: pattern matches and the
     count of plain numbers."""
-    import re
-
-    from logistic._number_text import (
-        COMMA_NUMBER,
-        NUMBER,
-        PERCENT_NUMBER,
-        THOUSANDS_NUMBER,
-    )
 
     def match(pattern: str) -> np.ndarray:
         return np.array([re.match(pattern, v) is not None for v in values])
@@ -61,11 +66,13 @@ def _flags(*values: str) -> tuple[tuple[np.ndarray, ...], int]:
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        (["3,400", "800", "1,200"], ("thousands", 0)),  # beside a plain number
-        (["x", "1,200.50", "2,000.00"], ("thousands", 1)),  # groups, then a point
+        (["3,400", "800", "1,200"], ("either", 0)),  # 3400 or 3.4
+        (["45,000", "52,300"], ("either", 0)),
+        (["x", "1,200.50", "2,000.00"], ("thousands", 1)),  # only thousands read it
         (["1,234,567", "2,345,678"], ("thousands", 0)),
-        (["3,400", "1,250"], None),  # ambiguous: the decimal-comma message
-        (["3,400", "13,2", "800"], None),  # 13,2: a decimal comma
+        (["3,400", "1,200.50"], ("thousands", 0)),
+        (["0,125", "1", "2,750"], None),  # 0,125: a decimal comma beyond doubt
+        (["3,400", "13,2", "800"], None),  # 13,2 likewise
         (["72.2%", "5%", "x"], ("percent", 0)),
         (["a", "b", "5%"], None),  # mostly other text
         (["a", "b"], None),
@@ -76,32 +83,42 @@ def test_the_rule(values, expected):
     assert formatted_numbers(flags, n_plain, len(values)) == expected
 
 
-def test_the_pandas_reading_is_what_the_columns_stand_for(tmp_path):
-    frame = _frame()
-    frame.to_csv(tmp_path / "d.csv", index=False)
-    read = pd.read_csv(tmp_path / "d.csv", thousands=",")
-    assert read["income"].dtype.kind in "if" and read["income"].max() == 5600
-    shares = frame["share"].str.rstrip("%").astype(float)
-    assert shares.between(0, 100).all()
+@pytest.mark.parametrize(
+    ("value", "reading"),
+    [("1,200.50", "thousands"), ("3,400", "either"), ("0,125", "decimal"),
+     ("13,2", "decimal"), ("1.234,5", "decimal"), ("abc", None), ("800", None)],
+)  # fmt: skip
+def test_one_value_s_reading(value, reading):
+    assert comma_reading(value) == reading
+
+
+def test_pandas_reads_the_forms_as_the_messages_say(tmp_path):
+    _frame()[["income", "amount"]].to_csv(tmp_path / "t.csv", index=False)
+    read = pd.read_csv(tmp_path / "t.csv", thousands=",")
+    assert read["income"].dtype.kind in "if" and read["amount"].dtype.kind == "f"
+    (tmp_path / "d.csv").write_text("c;y\n0,125;1\n1;0\n2,750;1\n")
+    decimal = pd.read_csv(tmp_path / "d.csv", sep=";", decimal=",")
+    assert decimal["c"].tolist() == [0.125, 1.0, 2.75]
 
 
 @pytest.mark.parametrize(
-    ("column", "words", "example"),
+    ("column", "words"),
     [
-        ("income", "thousands separators", "'"),
-        ("amount", "thousands separators", ".00'"),
-        ("share", "as percentages", "%'"),
+        ("income", "with commas in groups of three (e.g. '"),
+        ("amount", "with thousands separators (e.g. '"),
+        ("share", "as percentages (e.g. '"),
     ],
 )
-def test_file_column_is_refused_naming_the_form(
-    workdir, capsys, column, words, example
-):
+def test_file_column_is_refused_naming_the_form(workdir, capsys, column, words):
     _frame()[[column, "code", "y"]].to_csv(workdir / "d.csv", index=False)
     code, out, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])
     assert (code, out) == (65, "")
-    assert f"column {column!r} holds numbers written " in err and words in err
-    assert example in err and "at line 2" in err
-    assert "--decimal" not in err  # the advice that read 3,400 as 3.4
+    assert f"column {column!r} holds numbers written {words}" in err
+    assert "at line 2" in err
+    if column == "income":  # both readings, the thousands one first
+        assert err.index("remove them") < err.index("--decimal ,")
+    else:
+        assert "--decimal" not in err
     assert not (workdir / "m.json").exists()
 
 
@@ -110,6 +127,19 @@ def test_every_such_column_is_named_at_once(workdir, capsys):
     code, _, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])
     assert code == 65
     assert all(f"column {c!r}" in err for c in ("income", "amount", "share"))
+
+
+def test_decimal_commas_with_three_decimals_keep_their_message(workdir, capsys):
+    (workdir / "d.csv").write_text(
+        "c;y\n" + "".join(f"{v};{i % 2}\n" for i, v in
+                          enumerate(["0,125", "1", "2,750", "3", "1,500"] * 8))
+    )  # fmt: skip
+    code, _, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])
+    assert code == 65 and "decimal comma (e.g. '0,125'" in err
+    assert "thousands" not in err
+    argv = ["fit", "d.csv", "-t", "y", "--decimal", ",", "-o", "m.json", "-q"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
 
 
 def test_text_codes_and_decimal_commas_are_unchanged(workdir, capsys):
@@ -123,16 +153,37 @@ def test_text_codes_and_decimal_commas_are_unchanged(workdir, capsys):
     assert code == 0, err
 
 
-@pytest.mark.parametrize(
-    ("column", "words"),
-    [("income", "thousands separators"), ("share", "percent signs")],
-)
-def test_dataframe_column_is_refused(column, words):
+def test_predict_on_a_thousands_value_gives_both_readings(workdir, capsys):
+    """A numeric column of the model holding '3,400' at predict time: the
+    advice was '--decimal ,' alone, which scores 3,400 as 3.4."""
     frame = _frame()
+    frame["n"] = frame["income"].str.replace(",", "").astype(float)
+    frame[["n", "y"]].to_csv(workdir / "train.csv", index=False)
+    code, _, err = run_cli(capsys, ["fit", "train.csv", "-t", "y", "-o", "m.json", "-q"])
+    assert code == 0, err
+    new = frame[["income"]].rename(columns={"income": "n"})
+    new.to_csv(workdir / "new.csv", index=False)
+    code, _, err = run_cli(capsys, ["predict", "m.json", "new.csv", "-o", "p.csv"])
+    assert code == 65
+    assert "if the commas separate thousands, remove them" in err
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        (["450", "800", "950", "3,400"] * 10, "commas in groups of three"),
+        (["1,200.50", "2,000.00"] * 10, "thousands separators"),
+        ([f"{v}%" for v in range(20)], "percent signs"),
+    ],
+)
+def test_dataframe_column_is_refused(values, words):
+    X = pd.DataFrame({"v": values, "code": ["A1", "B2"] * (len(values) // 2)})
+    y = np.arange(len(values)) % 2
     with pytest.raises(DataValidationError, match=words) as info:
-        LogisticRegression().fit(frame[[column, "code"]], frame["y"])
-    assert f"X column {column!r}" in str(info.value)
-    assert "index label 0)" in str(info.value)  # not np.int64(0)
+        LogisticRegression().fit(X, y)
+    assert "X column 'v'" in str(info.value)
+    assert re.search(r"index label \d+\)", str(info.value))  # not np.int64(3)
+    assert "decimal=','" not in str(info.value) or "thousands=','" in str(info.value)
 
 
 def test_dataframe_text_codes_still_encode():

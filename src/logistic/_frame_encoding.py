@@ -58,9 +58,9 @@ from ._number_text import (
     NUMBER,
     PERCENT_NUMBER,
     THOUSANDS_NUMBER,
+    comma_reading,
     decimal_comma_column,
     formatted_numbers,
-    is_comma_number,
     mostly_numbers,
 )
 from ._onehot import dummy_names, one_hot, sorted_levels
@@ -103,10 +103,12 @@ def _kind(name: Any, col: Any) -> str:
         return "numeric"  # numbers, booleans; other dtypes fail in check_X
     present = col[~col.isna()]
     numbers = _number_flags(present, NUMBER)
+    text = all(isinstance(v, str) for v in present)
+    if text:  # 3,400 beside 800: the form named, not a non-number among numbers
+        _check_formatted(name, col, present, numbers)
     if mostly_numbers(int(numbers.sum()), len(present)) and not numbers.all():
         _raise_garbage(name, col, present, numbers)
-    if all(isinstance(v, str) for v in present):
-        _check_formatted(name, col, present, numbers)
+    if text:
         _check_decimal_comma(name, col, present, numbers)
         return "categorical" if len(present) else "numeric"
     if _numbers(col) is not None:
@@ -145,12 +147,16 @@ def _raise_garbage(name: str, col: Any, present: Any, numbers: np.ndarray) -> No
     bad = np.flatnonzero(~numbers)
     first = int(bad[0])
     value = present.iloc[first]
-    remedy = (
-        "read the data with pd.read_csv(..., decimal=',') if it writes numbers "
-        "with a decimal comma"
-        if is_comma_number(value)
-        else "fix the data, or mark missing values as NaN (pd.read_csv(..., "
-        "na_values=[...]))"
+    remedy = {
+        "thousands": "read the data with pd.read_csv(..., thousands=',')",
+        "either": "read the data with pd.read_csv(..., thousands=',') if the "
+        "commas separate thousands, or decimal=',' if they are decimal commas",
+        "decimal": "read the data with pd.read_csv(..., decimal=',') if it writes "
+        "numbers with a decimal comma",
+    }.get(
+        str(comma_reading(value)),
+        "fix the data, or mark missing values as NaN (pd.read_csv(..., "
+        "na_values=[...]))",
     )
     raise DataValidationError(
         f"X column {name!r} is numeric but has non-numeric value {value!r} at "
@@ -164,6 +170,9 @@ _FORMATTED_REMEDY = {
     "pd.read_csv(..., thousands=',') or convert the column to numbers",
     "percent": "percent signs (e.g. {example}): convert the column to numbers, "
     "e.g. col.str.rstrip('%').astype(float) (percentage points)",
+    "either": "commas in groups of three (e.g. {example}): read the data with "
+    "pd.read_csv(..., thousands=',') if the commas separate thousands, or "
+    "decimal=',' if they are decimal commas",
 }
 
 

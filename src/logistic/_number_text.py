@@ -17,16 +17,19 @@ DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
   present values are numbers with or without a decimal comma, some with one
   (:func:`decimal_comma_column`), is refused rather than one-hot encoded.
 
-* a value matching :data:`THOUSANDS_NUMBER` (``3,400``, ``1,200.50``) is a
-  number written with thousands separators, and one matching
-  :data:`PERCENT_NUMBER` (``43.4%``) a percentage; a text column in which at
+* a value matching :data:`THOUSANDS_NUMBER` (``1,200.50``, ``1,234,567``,
+  ``3,400``: groups of three after a first group that does not start with
+  0) is a number written with thousands separators, and one matching
+  :data:`PERCENT_NUMBER` (``43.4%``) a percentage. A text column in which at
   least half of the present values are numbers, plain or in one of these
   forms, some in it (:func:`formatted_numbers`), is refused naming the form
-  and how to write the numbers, rather than one-hot encoded. A column whose
-  comma values all have thousands groups is read as thousands separators,
-  not decimal commas, when it also holds plain numbers or a value with a
-  decimal point after its groups (``800`` beside ``3,400``; ``1,200.50``):
-  a decimal-comma column would write those with a comma too.
+  and how to write the numbers, rather than one-hot encoded. ``3,400``
+  matches :data:`COMMA_NUMBER` too (3.4 with a decimal comma): a column
+  whose comma values are all such is ``"either"``, and its error gives both
+  readings; one value only thousands can read (``1,200.50``) makes it
+  ``"thousands"``, one only a decimal comma can (``0,125``, ``13,2``) leaves
+  it to the decimal-comma rule. :func:`comma_reading` says the same of a
+  single value, for the error of a numeric column holding one.
 
 Numbers only: no pandas, no pyarrow.
 """
@@ -45,8 +48,8 @@ __all__ = [
     "PERCENT_NUMBER",
     "THOUSANDS_NUMBER",
     "decimal_comma_column",
+    "comma_reading",
     "formatted_numbers",
-    "is_comma_number",
     "mostly_numbers",
 ]
 
@@ -55,7 +58,7 @@ NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 #: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).
 COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
 #: A number with comma thousands separators (``3,400``, ``-1,234,567.5``).
-THOUSANDS_NUMBER = r"^\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*$"
+THOUSANDS_NUMBER = r"^\s*[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?\s*$"
 #: A percentage (``43.4%``, ``-5 %``).
 PERCENT_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)\s*%\s*$"
 
@@ -73,33 +76,39 @@ def decimal_comma_column(n_comma: int, n_plain: int, n_valid: int) -> bool:
     return n_comma > 0 and mostly_numbers(n_comma + n_plain, n_valid)
 
 
-def is_comma_number(value: object) -> bool:
-    """Whether ``value`` (as text) is a number written with a decimal comma."""
-    return re.match(COMMA_NUMBER, str(value)) is not None
-
-
 def formatted_numbers(
     flags: Sequence[Any], n_plain: int, n_valid: int
 ) -> tuple[str, int] | None:
-    """``(form, index of its first value)``, the form ``"thousands"`` or
-    ``"percent"``, when a text column of ``n_valid`` present values,
-    ``n_plain`` of them :data:`NUMBER`, is numbers written with thousands
-    separators or as percentages; else None (see the module docstring).
+    """``(form, index of its first value)`` when a text column of
+    ``n_valid`` present values, ``n_plain`` of them :data:`NUMBER`, is
+    numbers written with thousands separators (``"thousands"``), as
+    percentages (``"percent"``), or with commas either reading fits
+    (``"either"``: ``3,400``); else None (see the module docstring).
     ``flags`` are boolean arrays over the column's values: matches of
     :data:`PERCENT_NUMBER`, :data:`THOUSANDS_NUMBER` and
-    :data:`COMMA_NUMBER` (``3,400`` matches the last two: either reading;
-    ``13,2`` the last alone: a decimal comma beyond doubt)."""
+    :data:`COMMA_NUMBER`."""
     percent, thousands, comma = (np.asarray(f, dtype=bool) for f in flags)
     n_percent = int(percent.sum())
     if n_percent > 0 and mostly_numbers(n_percent + n_plain, n_valid):
         return "percent", int(np.flatnonzero(percent)[0])
     n_thousands = int(thousands.sum())
     if n_thousands == 0 or (comma & ~thousands).any():
-        return None
+        return None  # none, or a decimal comma beyond doubt: 0,125 or 13,2
     if not mostly_numbers(n_thousands + n_plain, n_valid):
         return None
-    # 3,400 beside 800, or 1,200.50 / 1,234,567: a decimal-comma column
-    # would write those with commas too
-    if n_plain == 0 and not (thousands & ~comma).any():
-        return None
-    return "thousands", int(np.flatnonzero(thousands)[0])
+    first = int(np.flatnonzero(thousands)[0])
+    return ("thousands" if (thousands & ~comma).any() else "either"), first
+
+
+def comma_reading(value: object) -> str | None:
+    """How a value with a comma reads as a number: ``"thousands"``
+    (``1,200.50``), ``"decimal"`` (``13,2``, ``0,125``), ``"either"``
+    (``3,400``), or None (not a number with a comma)."""
+    text = str(value)
+    thousands = re.match(THOUSANDS_NUMBER, text) is not None
+    decimal = re.match(COMMA_NUMBER, text) is not None
+    if thousands and decimal:
+        return "either"
+    if thousands or decimal:
+        return "thousands" if thousands else "decimal"
+    return None

@@ -458,9 +458,13 @@ def _attach_statistics(mf: Any, path: str) -> None:
     if not is_multiclass(model) or mf.covariance is None:
         return
     if getattr(model, "fit_statistics_", None) is None:
+        import warnings
+
         from ..io import load
 
-        stats = getattr(load(path), "fit_statistics_", None)
+        with warnings.catch_warnings():  # the file's warnings came with its read
+            warnings.simplefilter("ignore")
+            stats = getattr(load(path), "fit_statistics_", None)
         if stats is not None:
             model.fit_statistics_ = stats
 

@@ -376,6 +376,11 @@ def fit_inference(
     check_scale(scale)
     if sample_weight_kind is None:
         sample_weight_kind = model_weight_kind(model)
+    if groups is not None and cov_type is None:
+        raise InvalidParameterError(
+            "groups are for cov_type='cluster' (cluster-robust standard errors), "
+            "and no cov_type was given: pass cov_type='cluster' with them"
+        )
     cov_type = resolve_request(cov_type, sample_weight_kind)
     check_cov_request(cov_type, groups)  # groups with "cluster", and only then
     sampling = sample_weight_kind == "sampling"

@@ -58,7 +58,6 @@ import numpy as np
 from .._atomic import atomic_output, atomic_write_bytes
 from .._exceptions import (
     IntegrityError,
-    LogisticError,
     ModelFormatError,
     UnsupportedVersionError,
     VersionMismatchWarning,
@@ -67,14 +66,10 @@ from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
-from ._covariance import _covariance_from_dict, _covariance_to_dict
-from ._encoding import (
-    check_label_classes,
-    encoding_from_dict,
-    label_classes,
-    training_from_dict,
-)
+from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
+from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
+from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._schema import (
     _PREFIX,
@@ -85,6 +80,7 @@ from ._schema import (
     MAX_FEATURES,
     _bad,
     _canonical,
+    _classes_to_dict,
     _jsonable,
     _library_version,
     model_from_dict,
@@ -181,7 +177,7 @@ def save(
     """
     model_section = model_to_dict(model)
     if covariance is None:
-        covariance, covariance_names = _own_covariance(model)
+        covariance, covariance_names = own_covariance(model)
         stats = getattr(model, "fit_statistics_", None)
         kept = None if covariance is None else statistics_to_dict(stats)
         if kept is not None:  # for load(path).inference() (io._statistics)
@@ -194,7 +190,13 @@ def save(
     encoding = _jsonable(encoding)
     _check_warnings(_jsonable(training or {}), str(path))
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
-    check_label_classes((checked or {}).get("label"), model.classes_, str(path))
+    label = (checked or {}).get("label")
+    classes = model.classes_
+    codes = codes_of_labels(label, classes)
+    if codes is not None:  # the labels load() gave: the file keeps the codes
+        model_section["classes"] = _classes_to_dict(codes)
+        classes = codes
+    check_label_classes(label, classes, str(path))
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
     if _stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
@@ -219,40 +221,6 @@ def save(
         + b"\n"
     )
     return atomic_write_bytes(path, data, overwrite=overwrite)
-
-
-def _own_covariance(model: Any) -> tuple[Any, list[str] | None]:
-    """The covariance a fitted model carries (see :func:`save`), or (None, None)."""
-    if is_multiclass(model):
-        return _multinomial_covariance(model)
-    if getattr(model, "fit_statistics_", None) is not None:
-        from ..inference import fit_inference
-        from ..inference._covariance import CollinearityError
-
-        try:
-            with warnings.catch_warnings():  # said by inference, not by a save
-                warnings.filterwarnings("ignore", "[0-9,]+ rows have non-integer")
-                res = fit_inference(model)
-        except (CollinearityError, LogisticError, FloatingPointError):
-            return None, None  # penalized, singular information
-        return res.covariance(), list(res.term_names)
-    stored = getattr(model, STORED_COVARIANCE_ATTR, None)  # loaded from a file
-    if stored is not None:
-        return stored
-    return None, None
-
-
-def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
-    """A K-class reference fit's covariance (objective order; io._multinomial)."""
-    if getattr(model, "fit_statistics_", None) is None:
-        return None, None
-    from ..inference._multinomial import multinomial_inference
-
-    try:
-        res = multinomial_inference(model)
-    except (LogisticError, FloatingPointError):
-        return None, None  # penalized, singular information
-    return res.covariance(), list(res.param_names)
 
 
 # -- reading --------------------------------------------------------------------
@@ -569,8 +537,10 @@ def load(
     enc = mf.encoding or {}
     if enc.get("label") is not None:
         # a CLI file keeps the class codes 0 … K-1 and what they stand for:
-        # predict() then returns the target's own values, as after a fit
-        mf.model.classes_ = label_classes(enc["label"])
+        # predict() returns the target's own values, as after a fit
+        labels = loaded_classes(enc["label"], str(path))
+        if labels is not None:
+            mf.model.classes_ = labels
     if enc.get("kind") == "columns" and getattr(mf.model, "encoding_", None) is None:
         # a CLI model with text columns: predict on a raw DataFrame encodes its
         # columns with the file's levels (logistic._frame_encoding)

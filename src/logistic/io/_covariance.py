@@ -18,10 +18,18 @@ from typing import Any
 
 import numpy as np
 
+from .._exceptions import LogisticError
+from .._file_marks import STORED_COVARIANCE_ATTR
+from .._multiclass import is_multiclass
 from ._fields import _bad, _finite_list
 from ._schema import MAX_COVARIANCE_PARAMS, _jsonable
 
-__all__ = ["COVARIANCE_SYMMETRY_RTOL", "_covariance_from_dict", "_covariance_to_dict"]
+__all__ = [
+    "COVARIANCE_SYMMETRY_RTOL",
+    "_covariance_from_dict",
+    "_covariance_to_dict",
+    "own_covariance",
+]
 
 
 def _covariance_to_dict(
@@ -165,3 +173,39 @@ def _check_covariance(cov: np.ndarray, path: str) -> None:
             f"{COVARIANCE_SYMMETRY_RTOL:g}; the file was edited or damaged: "
             "save the model again from its fit)",
         )
+
+
+def own_covariance(model: Any) -> tuple[Any, list[str] | None]:
+    """The covariance a fitted model carries (see :func:`logistic.io.save`):
+    its fit's model-based one, or the one of the file it was loaded from; or
+    (None, None)."""
+    if is_multiclass(model):
+        return _multinomial_covariance(model)
+    if getattr(model, "fit_statistics_", None) is not None:
+        from ..inference import fit_inference
+        from ..inference._covariance import CollinearityError
+
+        try:
+            with warnings.catch_warnings():  # said by inference, not by a save
+                warnings.filterwarnings("ignore", "[0-9,]+ rows have non-integer")
+                res = fit_inference(model)
+        except (CollinearityError, LogisticError, FloatingPointError):
+            return None, None  # penalized, singular information
+        return res.covariance(), list(res.term_names)
+    stored = getattr(model, STORED_COVARIANCE_ATTR, None)  # loaded from a file
+    if stored is not None:
+        return stored
+    return None, None
+
+
+def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
+    """A K-class reference fit's covariance (objective order; io._multinomial)."""
+    if getattr(model, "fit_statistics_", None) is None:
+        return None, None
+    from ..inference._multinomial import multinomial_inference
+
+    try:
+        res = multinomial_inference(model)
+    except (LogisticError, FloatingPointError):
+        return None, None  # penalized, singular information
+    return res.covariance(), list(res.param_names)

@@ -33,8 +33,6 @@ import math
 import re
 from typing import Any
 
-import numpy as np
-
 from .._exceptions import ModelFormatError
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
@@ -49,7 +47,6 @@ from ._terms import (
 )
 
 __all__ = [
-    "check_label_classes",
     "encoding_from_dict",
     "frame_encoding_from_dict",
     "training_from_dict",
@@ -173,55 +170,6 @@ def _levels(value: Any, path: str) -> list[Any]:
     if len({_label_text(v) for v in value}) != len(value):
         raise _bad(path, field, f"holds the same level twice: {value!r:.80}")
     return list(value)
-
-
-def check_label_classes(label: dict[str, Any] | None, classes: Any, path: str) -> None:
-    """The label mapping fits the model: two values for a binary model; for a
-    K-class model, K ``levels`` and classes that are the codes ``0 … K-1``."""
-    if label is None:
-        return
-    K = len(classes)
-    if "levels" not in label:
-        if K != 2:
-            raise _bad(
-                path,
-                "encoding.label",
-                f"maps two values but the model has {K} classes (expected levels)",
-            )
-        if [_label_text(c) for c in classes.tolist()] != ["0", "1"]:
-            raise _bad(
-                path,
-                "model.classes",
-                "must be the codes 0 and 1 of 'encoding.label' (negative, "
-                f"positive), got {classes.tolist()!r:.60}",
-            )
-        return
-    if len(label["levels"]) != K:
-        raise _bad(
-            path,
-            "encoding.label.levels",
-            f"lists {len(label['levels'])} levels but the model has {K} classes",
-        )
-    codes = [_label_text(c) for c in classes.tolist()]
-    if codes != [str(k) for k in range(K)]:
-        raise _bad(
-            path,
-            "model.classes",
-            f"must be the codes 0 … {K - 1} of 'encoding.label.levels', got "
-            f"{classes.tolist()!r:.60}",
-        )
-
-
-def label_classes(label: dict[str, Any]) -> np.ndarray:
-    """The labels a file's class codes stand for, in code order, as a Python
-    fit on that target column would hold them in ``classes_``: ``[negative,
-    positive]`` or the K ``levels``; strings as an object array (what
-    ``LogisticRegression.fit`` keeps for a text column), booleans, integers
-    and numbers as numpy infers them."""
-    values = label.get("levels") or [label["negative"], label["positive"]]
-    if isinstance(values[0], str):
-        return np.array(values, dtype=object)
-    return np.asarray(values)
 
 
 def _binomial(value: Any, target: Any, path: str) -> dict[str, str] | None:

@@ -38,9 +38,9 @@ from .._number_text import (
     NUMBER,
     PERCENT_NUMBER,
     THOUSANDS_NUMBER,
+    comma_reading,
     decimal_comma_column,
     formatted_numbers,
-    is_comma_number,
     mostly_numbers,
 )
 from ..columns import arrow_kind
@@ -164,6 +164,8 @@ FORMATTED_REMEDY = {
     "separators",
     "percent": "as percentages (e.g. {example}): remove the % signs (the column "
     "then holds percentage points) or write them as fractions",
+    "either": "with commas in groups of three (e.g. {example}): if the commas "
+    "separate thousands, remove them; if they are decimal commas, pass --decimal ,",
 }
 
 
@@ -261,10 +263,14 @@ def garbage_error(
 ) -> DataValidationError:
     """The error of a numeric column holding ``count`` values that are not
     numbers, the first ``value`` at ``where`` (:func:`position`'s words)."""
-    remedy = (
-        "pass --decimal , if the file writes numbers with a decimal comma"
-        if is_comma_number(value)
-        else "fix the data or mark missing values with an empty field or NA"
+    remedy = {
+        "thousands": "remove the thousands separators",
+        "either": "if the commas separate thousands, remove them; if they are "
+        "decimal commas, pass --decimal ,",
+        "decimal": "pass --decimal , if the file writes numbers with a decimal comma",
+    }.get(
+        str(comma_reading(value)),
+        "fix the data or mark missing values with an empty field or NA",
     )
     return DataValidationError(
         f"column {name!r} in {path} is numeric but has non-numeric value "
