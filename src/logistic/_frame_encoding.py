@@ -169,7 +169,8 @@ _FORMATTED_REMEDY = {
     "thousands": "thousands separators (e.g. {example}): read the data with "
     "pd.read_csv(..., thousands=',') or convert the column to numbers",
     "percent": "percent signs (e.g. {example}): convert the column to numbers, "
-    "e.g. col.str.rstrip('%').astype(float) (percentage points)",
+    "e.g. col.str.rstrip('%').astype(float) (percentage points), or give it the "
+    "'category' dtype to encode it as categories",
     "either": "commas in groups of three (e.g. {example}): read the data with "
     "pd.read_csv(..., thousands=',') if the commas separate thousands, or "
     "decimal=',' if they are decimal commas",

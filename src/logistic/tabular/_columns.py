@@ -163,7 +163,8 @@ FORMATTED_REMEDY = {
     "thousands": "with thousands separators (e.g. {example}): remove the "
     "separators",
     "percent": "as percentages (e.g. {example}): remove the % signs (the column "
-    "then holds percentage points) or write them as fractions",
+    "then holds percentage points) or write them as fractions (C(column) in "
+    "--formula makes them categories)",
     "either": "with commas in groups of three (e.g. {example}): if the commas "
     "separate thousands, remove them; if they are decimal commas, pass --decimal ,",
 }
@@ -206,7 +207,8 @@ def check_decimal_commas(raw: RawData, names: list[str]) -> None:
             for n, (form, example) in formatted
         )
         raise DataValidationError(
-            f"{raw.path}: {each} (as text they would be encoded as categories)"
+            f"{raw.path}: {each}. Read as text, such a column would be one-hot "
+            "encoded"
         )
     found = [(n, e) for n in names if (e := decimal_comma(raw, n)) is not None]
     if found:
