@@ -11,6 +11,7 @@ which re-exports them. The cluster errors derive from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .._exceptions import DataValidationError, LogisticError
 
@@ -91,7 +92,16 @@ class PartitionError(DataValidationError):
     paths : tuple of str
         The files of ``partitions``, in the same order, when known:
         ``(path,)``, or one a partition; else ``()``.
+    bad_value : dict or None
+        For a value the scan refuses (non-finite, a negative weight): ``what``
+        (``"X"``, ``"sample_weight"``, ``"offset"``), ``column`` (a feature's
+        name, or None), ``value`` (its text), ``kind`` (``"non-finite"``,
+        ``"missing"``, ``"negative"``) and ``row`` (0-based over the whole
+        collection), so
+        that a caller who knows the file can name the line; else None.
     """
+
+    bad_value: dict[str, Any] | None = None
 
     def __init__(
         self,

@@ -52,7 +52,11 @@ def raise_first_problem(
     for i, s in enumerate(outcomes):
         if isinstance(s, PartitionRowError):
             where = _RowError(run, part_names, feature_names, i, row0)
-            raise where.error(s.description, s.row, s.remedy) from s
+            error = where.error(s.description, s.row, s.remedy)
+            if s.column is not None:  # a missing value (PartitionError.bad_value)
+                error.bad_value = {"what": "X", "column": s.column, "value": "nan",
+                                   "kind": "missing", "row": row0 + s.row}  # fmt: skip
+            raise error from s
         if isinstance(s, PartitionShapeError):
             path = part_names[i] if part_names else None
             raise PartitionError(f"{run.where(i)}: {s}", partition=i, path=path) from s
@@ -120,12 +124,21 @@ class _RowError:
 
     def of(self, problem: dict[str, Any]) -> PartitionError:
         value, row = problem["value"], problem["row"]
-        if problem["kind"] == "negative":
-            what = f"sample_weight has a negative value ({value})"
-            return self.error(what, row, "weights must be >= 0")
         j = problem["column"]
         names = self.feature_names
         name = names[j] if names and j is not None and j < len(names) else j
-        column = "" if j is None else f", column {name!r}"
-        what = f"{problem['what']} has a non-finite value ({value})"
-        return self.error(what, row, "drop or impute it first", column)
+        if problem["kind"] == "negative":
+            what = f"sample_weight has a negative value ({value})"
+            error = self.error(what, row, "weights must be >= 0")
+        else:
+            column = "" if j is None else f", column {name!r}"
+            what = f"{problem['what']} has a non-finite value ({value})"
+            error = self.error(what, row, "drop or impute it first", column)
+        error.bad_value = {
+            "what": problem["what"],
+            "column": None if j is None else str(name),
+            "value": value,
+            "kind": problem["kind"],
+            "row": self.row0 + row,
+        }
+        return error

@@ -36,12 +36,15 @@ T = TypeVar("T")
 class PartitionRowError(DataValidationError):
     """A data problem at a row of one partition (row counted within it).
 
-    ``args`` are ``(description, row, remedy)`` so that the error pickles from
-    a worker to the client, which rewrites it with the global row.
+    ``args`` are ``(description, row, remedy, column)`` so that the error
+    pickles from a worker to the client, which rewrites it with the global
+    row; ``column`` names the column of a missing value (None otherwise).
     """
 
-    def __init__(self, description: str, row: int, remedy: str) -> None:
-        super().__init__(description, row, remedy)
+    def __init__(
+        self, description: str, row: int, remedy: str, column: str | None = None
+    ) -> None:
+        super().__init__(description, row, remedy, column)
 
     @property
     def description(self) -> str:
@@ -54,6 +57,10 @@ class PartitionRowError(DataValidationError):
     @property
     def remedy(self) -> str:
         return str(self.args[2])
+
+    @property
+    def column(self) -> str | None:
+        return None if self.args[3] is None else str(self.args[3])
 
     def __str__(self) -> str:
         return (
@@ -462,6 +469,7 @@ def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
                 f"column {name!r} has a missing value",
                 int(np.flatnonzero(nulls)[0]),
                 "drop or impute missing values first",
+                name,
             )
     return _batch_to_chunk(table, spec, path, 0, dtype)[1:]
 

@@ -91,7 +91,63 @@ def dask_backend(
     positive: Callable[[Any], Any] | None,
     client: Any,
 ) -> Any:
-    """A :class:`~logistic.backends.Dask` backend over the planned columns."""
+    """A :class:`~logistic.backends.Dask` backend over the planned columns; a
+    value the scan refuses is named by its file's line or row, as in memory
+    (:func:`_bad_value_error`)."""
+    from ..backends._dask_errors import PartitionError
+
+    try:
+        return _dask(plan, chunk_rows, progress, positive, client)
+    except PartitionError as exc:
+        raise _bad_value_error(plan, exc) or exc from None
+
+
+def _bad_value_error(plan: StreamPlan, exc: Any) -> Exception | None:
+    """The in-memory reader's words for a value the Dask scan refused
+    (``exc.bad_value``): its column and its line of a CSV file (header and
+    line breaks counted) or row of a Parquet file; None for a directory of
+    files or an error of another kind (the backend's message stands)."""
+    from pathlib import Path
+
+    from .._exceptions import DataValidationError
+
+    bad = getattr(exc, "bad_value", None)
+    if bad is None or Path(plan.path).is_dir():
+        return None
+    row = int(bad["row"])
+    if plan.format == "parquet":
+        where = f"row {row + 1}"
+    else:
+        from ..tabular._streamed_numbers import csv_line
+
+        where = csv_line(plan.path, plan.delimiter, list(plan.columns.kinds), row)
+    name = bad["column"] if bad["what"] == "X" else {
+        "sample_weight": plan.weights, "offset": plan.offset
+    }.get(bad["what"])
+    if bad["kind"] == "negative":
+        return DataValidationError(
+            f"--weights column {name!r} in {plan.path} has a negative value "
+            f"({float(bad['value']):g}) at {where}; weights must be >= 0"
+        )
+    if bad["kind"] == "missing" or bad["value"] == "nan":
+        return DataValidationError(
+            f"missing values in {plan.path}: column {name!r} (first at {where}); "
+            "fill them in, or drop those rows (fit in memory, without --workers, "
+            "with --missing drop)"
+        )
+    return DataValidationError(
+        f"column {name!r} in {plan.path} has a non-finite value ({bad['value']}) "
+        f"at {where}; only finite numbers are allowed"
+    )
+
+
+def _dask(
+    plan: StreamPlan,
+    chunk_rows: int | None,
+    progress: Callable[..., None],
+    positive: Callable[[Any], Any] | None,
+    client: Any,
+) -> Any:
     from ..backends.dask import Dask
 
     opts: dict[str, Any] = {

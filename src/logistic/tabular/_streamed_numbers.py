@@ -18,7 +18,7 @@ from .._number_text import mostly_numbers
 from ._columns import _csv_reader, _number_flags, garbage_error
 from ._read import RawData
 
-__all__ = ["streamed_garbage"]
+__all__ = ["csv_line", "streamed_garbage"]
 
 
 def streamed_garbage(
@@ -80,3 +80,10 @@ def _line(
     names = pa.table({n: pa.nulls(rows) for n in dict.fromkeys(header)})
     lines = LineMap(names, (path, compression, delimiter or ",", UTF8))
     return lines.where(row)
+
+
+def csv_line(path: str, delimiter: str | None, header: list[str], row: int) -> str:
+    """Where data row ``row`` (0-based) of a CSV file starts, as the
+    in-memory reader names it (``line 7``), the file's line breaks counted:
+    for an error found out of core, the file not held."""
+    return _line(path, delimiter, header, row + 1, row)
