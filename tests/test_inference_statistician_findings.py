@@ -91,3 +91,18 @@ def test_margins_header_names_sampling_weights(ucla):
     model = LogisticRegression().fit(X, y, sample_weight=w)
     res = model.inference(X, y, w, sample_weight_kind="sampling")
     assert "Covariance: HC0, sampling weights" in res.get_margeff().summary()
+
+
+def test_a_named_target_titles_the_k_class_tables(ucla):
+    """statsmodels' MNLogit names the dependent variable (``Dep. Variable:
+    rank``); a fit on a named pandas Series titles the equations and the
+    margins blocks with it (they read ``y = 2``)."""
+    X, y = ucla[["gre", "gpa", "admit"]], ucla["rank"]
+    ref = sm.MNLogit(y, sm.add_constant(X)).fit(disp=0)
+    assert "Dep. Variable:                   rank" in str(ref.summary())
+    res = LogisticRegression().fit(X, y).inference(X, y)
+    assert res.target_name == "rank"
+    assert "rank: 2 vs 1" in res.summary().as_text()
+    assert "rank = 2" in res.get_margeff().summary()
+    unnamed = LogisticRegression().fit(X.to_numpy(), y.to_numpy())
+    assert unnamed.inference(X.to_numpy(), y.to_numpy()).target_name is None

@@ -54,6 +54,7 @@ def test_k_class_file_predicts_the_target_labels(workdir, capsys, kind):
     reference = _sklearn(frame, "species", features)
     assert model.classes_.tolist() == reference.classes_.tolist()
     assert model.classes_.dtype.kind == reference.classes_.dtype.kind
+    assert model.target_name_ == "species"  # the file's target column
     X = frame[features]
     np.testing.assert_array_equal(model.predict(X), reference.predict(X.to_numpy()))
     assert model.score(X, frame["species"]) == pytest.approx(

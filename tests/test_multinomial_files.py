@@ -406,11 +406,19 @@ def test_stored_levels_are_checked(iris, tmp_path, edit, message):
 
 
 def test_levels_need_a_model_fitted_on_their_codes(iris, tmp_path):
+    """A model whose classes are the levels themselves, in the encoding's
+    code order (what ``logistic.load`` gives of a file written by ``fit``),
+    is written with the codes; in another order it is refused."""
     X, y = iris
     raw = read_data(data_path("iris", "iris.csv"))
     design = fit_design(raw, target="species")
     model = _fit(X, SPECIES[y], penalty="l2", C=1.0)  # classes are the names
+    logistic.save(model, tmp_path / "m.json", encoding=design.encoding)
+    again = logistic.load(tmp_path / "m.json")
+    assert again.classes_.tolist() == model.classes_.tolist()
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+    other = fit_design(raw, target="species", reference="virginica")
     with pytest.raises(
         ModelFormatError, match=r"'model\.classes' must be the codes 0 … 2"
     ):
-        logistic.save(model, tmp_path / "m.json", encoding=design.encoding)
+        logistic.save(model, tmp_path / "o.json", encoding=other.encoding)

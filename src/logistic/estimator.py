@@ -163,6 +163,11 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     encoding_ : dict or None
         The one-hot encoding of a DataFrame's text columns (column, kind,
         levels; the model file's ``"columns"`` encoding), None without one.
+    target_name_ : str or None
+        The name of ``y`` (a pandas Series'), None without one; K-class
+        tables title their equations with it (``race = 3``). Not stored in a
+        model file: ``logistic.load`` gives a file written by ``logistic fit``
+        its target column.
     n_iter_ : ndarray of shape (1,)
         Iterations over the full data (a tall Newton fit's start from a
         subsample fit is not counted; ``history_[0]`` records it).
@@ -378,6 +383,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self
         """
         self._validate_params()
+        target = getattr(y, "name", None)  # a pandas Series' name
+        self.target_name_ = target if isinstance(target, str) else None
         encoding = None
         if needs_encoding(X):
             X, encoding = fit_encoding(X, self.include)

@@ -142,7 +142,8 @@ class MultinomialInference(BinaryOnlyMethods):
         ``"{class_k}"`` for k = 1 … K-1 (each against ``classes[0]``).
     target_name : str or None
         The target's name, for the summary's equation titles (``"species:
-        versicolor vs setosa"``); None (the default) leaves it out.
+        versicolor vs setosa"``): the model's ``target_name_`` (a fit on a
+        named pandas Series), None leaves it out.
     term_names : list of str
         The ``q`` terms of every equation (features, then ``"Intercept"``).
     param_names : list of str
@@ -192,7 +193,8 @@ class MultinomialInference(BinaryOnlyMethods):
         self._shape = (K - 1, len(self.term_names))
         self._flat = np.asarray(rows[1:], dtype=np.float64).ravel()
         self.equations = [str(c) for c in self.classes[1:]]
-        self.target_name: str | None = None
+        # the fit's named target (estimator.fit), until the CLI names its own
+        self.target_name: str | None = getattr(model, "target_name_", None)
         self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
         separated = getattr(model, "separation_", None) in SEPARATED
         cov, self.rcond = _invert(stats, self.param_names, terms, intercept, separated)

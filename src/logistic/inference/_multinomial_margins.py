@@ -44,8 +44,9 @@ Conventions (owned here; the binary ones are :mod:`._margins`'s, whose kinds,
   class (index ``j p + l``), as statsmodels' ``margeff_cov``.
 * Printed, one block per class titled by the class's label and the target's
   name, ``"race = 3"`` (``"y = setosa"`` when the name is unknown: the
-  results' ``target_name``, which the command line sets and a fit in Python
-  leaves None), the name the summary's equation titles carry.
+  results' ``target_name``, the model's ``target_name_``, which a fit on a
+  named pandas Series and the command line set), the name the summary's
+  equation titles carry.
 """
 
 from __future__ import annotations

@@ -541,6 +541,8 @@ def load(
         labels = loaded_classes(enc["label"], str(path))
         if labels is not None:
             mf.model.classes_ = labels
+    if isinstance(enc.get("target"), str):
+        mf.model.target_name_ = enc["target"]  # the fit's target column
     if enc.get("kind") == "columns" and getattr(mf.model, "encoding_", None) is None:
         # a CLI model with text columns: predict on a raw DataFrame encodes its
         # columns with the file's levels (logistic._frame_encoding)

@@ -469,6 +469,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
     _last_state_from_history(model, fitted)
     model.encoding_ = None  # a frame's or the CLI's text columns: set below
+    model.target_name_ = None  # not stored; logistic.load names a CLI file's
     model.fit_statistics_ = None  # kept statistics: set by io.load
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
         from ._cv import cross_validation_from_dict
