@@ -43,17 +43,7 @@ Conventions (owned here)
   resume whose state the data contradict restarts from the checkpoint's
   point, with a warning.
 * **Explanatory settings.** The configuration may hold keys that are never
-  compared, only shown (:data:`EXPLANATORY`): ``features``, the feature
-  columns' names as JSON text (``'["x1", "x2"]'``; left out for arrays
-  without names, or when the text would be long). A checkpoint without them
-  (one written before they were recorded) resumes as before, and a forged
-  value can change no decision, only a refusal's wording. When the number of
-  parameters differs (or, with the same number, the names do) while the data
-  fingerprint differs too, the refusal says that the feature columns differ,
-  naming them and the columns removed and added: fitting other columns
-  changes the fingerprint too, so "rows were added, removed or changed" would
-  blame the data. A fingerprint that differs with the same columns is
-  refused as other data.
+  compared, only shown (:data:`EXPLANATORY`; :mod:`._checkpoint_columns`).
 * **Exactness of resume.** A checkpoint is the solver's state serialized
   (:meth:`~logistic.solvers._iterative.IterativeSolver.state_dict`). Solvers
   written as a direction rule (every one but ``lbfgs``) store their whole
@@ -82,27 +72,21 @@ from ._checkpoint_codec import decode as _decode
 from ._checkpoint_codec import encode as _encode
 from ._checkpoint_codec import shown as _shown
 from ._checkpoint_codec import text as _text
+from ._checkpoint_columns import EXPLANATORY, columns_changed, other_columns
 from ._exceptions import IntegrityError
 
 __all__ = [
     "Checkpointer",
-    "EXPLANATORY",
     "FORMAT_VERSION",
     "HISTORY_FIELDS",
     "MAX_BYTES",
     "atomic_write",
-    "feature_names",
-    "names_shown",
     "resume_source",
     "run_with_checkpoint",
     "size_limit",
 ]
 
 FORMAT_VERSION = 1
-
-#: Configuration keys recorded only to word a refusal, never compared (a
-#: checkpoint may lack them): ``features``, the feature names as JSON text.
-EXPLANATORY = frozenset({"features"})
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
@@ -519,8 +503,8 @@ class Checkpointer:
         )
         if force:
             return other_data or bool(diff)
-        if other_data and self._other_columns(stored):
-            columns = _columns_changed(
+        if other_data and other_columns(stored, self.config):
+            columns = columns_changed(
                 stored.get("features"), self.config.get("features")
             )
             shown = self._described(stored, explain=True) or diff
@@ -545,17 +529,6 @@ class Checkpointer:
             )
         return False
 
-    def _other_columns(self, stored: dict[str, Any]) -> bool:
-        """Whether the checkpoint's feature columns differ from this fit's:
-        another number of parameters, or other names where both record them
-        (``features``, JSON text of a list of names)."""
-        n_params = self.config.get("n_params")
-        if n_params is not None and stored.get("n_params") != n_params:
-            return True
-        then = feature_names(stored.get("features"))
-        now = feature_names(self.config.get("features"))
-        return then is not None and now is not None and then != now
-
     def _described(self, stored: dict[str, Any], explain: bool = False) -> str:
         """``the checkpoint: A; now: B`` of the settings that differ, in
         :attr:`describe`'s words ("" without it, or when none shows); the
@@ -579,47 +552,6 @@ class Checkpointer:
             return ""
         then = ", ".join(old.get(k, "?") for k in keys)
         return f"the checkpoint: {then}; now: {', '.join(new[k] for k in keys)}"
-
-
-def feature_names(text: Any) -> list[str] | None:
-    """The names a configuration's ``features`` holds (JSON text of a list of
-    strings), or None when it holds none (absent, or not such text)."""
-    if not isinstance(text, str):
-        return None
-    try:
-        names = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        return None
-    return names
-
-
-def names_shown(names: list[str], limit: int = 10) -> str:
-    """``'x1', 'x2', ... (12 more)``: at most ``limit`` names, each as its
-    escaped and shortened ``repr``."""
-    shown = ", ".join(_text(n) for n in names[:limit])
-    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
-
-
-def _columns_changed(then: Any, now: Any) -> str:
-    """``removed: 'x4'; added: 'x5'`` (or ``the same columns in another
-    order``) of two configurations' ``features``; "" when either holds no
-    names."""
-    old, new = feature_names(then), feature_names(now)
-    if old is None or new is None:
-        return ""
-    kept_old, kept_new = set(old), set(new)
-    removed = [n for n in old if n not in kept_new]
-    added = [n for n in new if n not in kept_old]
-    parts = [
-        f"{what}: {names_shown(names)}"
-        for what, names in (("removed", removed), ("added", added))
-        if names
-    ]
-    if not parts and old != new:
-        parts = ["the same columns in another order"]
-    return "; ".join(parts)
 
 
 # -- running a solver with checkpoints ---------------------------------------------

@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checkpoint import Checkpointer, feature_names, names_shown
+from ._checkpoint import Checkpointer
+from ._checkpoint_columns import feature_names, names_shown
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData

@@ -1,0 +1,87 @@
+"""The feature columns a checkpoint was written for, to word a refusal.
+
+Convention (owned here), part of :mod:`logistic._checkpoint`'s
+configuration: it may hold keys that are never compared, only
+shown (:data:`EXPLANATORY`): ``features``, the feature columns' names as
+JSON text (``'["x1", "x2"]'``; left out for arrays without names, or when
+the text would be long). A checkpoint without them (one written before they
+were recorded) resumes as before, and a forged value can change no decision,
+only a refusal's wording. When the number of parameters differs (or, with
+the same number, the names do) while the data fingerprint differs too, the
+refusal says that the feature columns differ, naming them and the columns
+removed and added: fitting other columns changes the fingerprint too, so
+"rows were added, removed or changed" would blame the data. A fingerprint
+that differs with the same columns is refused as other data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._checkpoint_codec import text as _text
+
+__all__ = [
+    "EXPLANATORY",
+    "columns_changed",
+    "feature_names",
+    "names_shown",
+    "other_columns",
+]
+
+#: Configuration keys recorded only to word a refusal, never compared (a
+#: checkpoint may lack them): ``features``, the feature names as JSON text.
+EXPLANATORY = frozenset({"features"})
+
+
+def other_columns(stored: dict[str, Any], config: dict[str, Any]) -> bool:
+    """Whether a checkpoint's configuration ``stored`` names other feature
+    columns than this fit's ``config``: another number of parameters, or
+    other names where both record them (``features``)."""
+    n_params = config.get("n_params")
+    if n_params is not None and stored.get("n_params") != n_params:
+        return True
+    then = feature_names(stored.get("features"))
+    now = feature_names(config.get("features"))
+    return then is not None and now is not None and then != now
+
+
+def feature_names(text: Any) -> list[str] | None:
+    """The names a configuration's ``features`` holds (JSON text of a list of
+    strings), or None when it holds none (absent, or not such text)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        names = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return names
+
+
+def names_shown(names: list[str], limit: int = 10) -> str:
+    """``'x1', 'x2', ... (12 more)``: at most ``limit`` names, each as its
+    escaped and shortened ``repr``."""
+    shown = ", ".join(_text(n) for n in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def columns_changed(then: Any, now: Any) -> str:
+    """``removed: 'x4'; added: 'x5'`` (or ``the same columns in another
+    order``) of two configurations' ``features``; "" when either holds no
+    names."""
+    old, new = feature_names(then), feature_names(now)
+    if old is None or new is None:
+        return ""
+    kept_old, kept_new = set(old), set(new)
+    removed = [n for n in old if n not in kept_new]
+    added = [n for n in new if n not in kept_old]
+    parts = [
+        f"{what}: {names_shown(names)}"
+        for what, names in (("removed", removed), ("added", added))
+        if names
+    ]
+    if not parts and old != new:
+        parts = ["the same columns in another order"]
+    return "; ".join(parts)
