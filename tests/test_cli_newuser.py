@@ -136,6 +136,21 @@ def test_utf16_file_is_named_not_misparsed(workdir, capsys):
     assert (wide.coef_ == plain.coef_).all() and wide.intercept_ == plain.intercept_
 
 
+@pytest.mark.parametrize("mode", [["--stream"], ["--workers", "2"]])
+def test_utf16_file_read_in_chunks_offers_no_encoding_option(mode, workdir, capsys):
+    # --stream and --workers refuse --encoding: the message offers what works
+    (workdir / "data.csv").write_bytes(GOOD.encode("utf-16"))
+    code, _, err = _run(capsys, ["fit", "data.csv", "-t", "y", *mode])
+    assert (code, err) == (
+        65,
+        "error: data.csv is UTF-16 text (byte-order mark ff fe); --stream and "
+        "--workers read UTF-8 only: convert it to UTF-8, e.g. iconv -f UTF-16 -t "
+        "UTF-8, or fit in memory (without --stream/--workers) with --encoding "
+        "utf-16\n",
+    )
+    assert _files(workdir) == {"data.csv"}
+
+
 def test_predict_on_the_wrong_file_suggests_nothing_misleading(ucla, workdir, capsys):
     # a model of the UCLA data applied to another dataset: no "did you mean"
     assert main(["fit", ucla, "--formula", "admit ~ gre + gpa + C(rank)"]) == 0

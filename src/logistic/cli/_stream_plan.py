@@ -156,7 +156,7 @@ def _csv_schema(
     head = read_head(path, compression)
     if not head.strip():
         raise CLIError(f"{path} is empty (no header, no data rows)")
-    refuse_utf16(head, path)
+    refuse_utf16(head, path, streamed=True)
     refuse_binary(head, path)
     refuse_json(head, path)
     delimiter = sep or sniff_delimiter(head, path)

@@ -93,17 +93,26 @@ _WIDE_BOMS = {
 }
 
 
-def refuse_utf16(head: bytes, path: str, encoding: str = UTF8) -> None:
+def refuse_utf16(
+    head: bytes, path: str, encoding: str = UTF8, *, streamed: bool = False
+) -> None:
     """UTF-16/32 text (Excel's "Unicode text") is refused by name, not misparsed,
-    unless ``encoding`` is a UTF-16/32 codec."""
+    unless ``encoding`` is a UTF-16/32 codec. ``streamed``: the file is read
+    in chunks (``--stream``, ``--workers``), which read UTF-8 only, so the
+    remedy is to convert it or to read it into memory with ``--encoding``."""
     if is_wide(encoding):
         return
     for bom, name in _WIDE_BOMS.items():
         if head.startswith(bom):
+            convert = f"convert it to UTF-8, e.g. iconv -f {name} -t UTF-8"
+            remedy = (
+                f"--stream and --workers read UTF-8 only: {convert}, or fit in "
+                f"memory (without --stream/--workers) with --encoding {name.lower()}"
+                if streamed
+                else f"pass --encoding {name.lower()}, or {convert}"
+            )
             raise DataValidationError(
-                f"{path} is {name} text (byte-order mark {bom.hex(' ')}); pass "
-                f"--encoding {name.lower()}, or convert it to UTF-8, e.g. iconv -f "
-                f"{name} -t UTF-8"
+                f"{path} is {name} text (byte-order mark {bom.hex(' ')}); {remedy}"
             )
 
 
