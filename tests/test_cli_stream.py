@@ -195,6 +195,31 @@ def test_not_streamable_is_a_clear_usage_error(workdir, capsys, extra, message):
     assert sorted(p.name for p in workdir.iterdir()) == ["data.csv"]
 
 
+@pytest.mark.parametrize("column", ["timestamp", "list"])
+def test_feature_of_another_type_is_refused_as_in_memory(workdir, capsys, column):
+    # a timestamp or list column cannot be a feature in memory either: the
+    # streamed refusal is the in-memory one (exit 65), not "fit in memory"
+    values = {
+        "timestamp": pa.array(np.arange(4).astype("datetime64[s]")),
+        "list": pa.array([[1], [2, 3], [], [4]]),
+    }[column]
+    table = pa.table({"x1": [1.0, 2.0, 3.0, 4.0], "when": values, "y": [0, 1, 0, 1]})
+    pq.write_table(table, workdir / "d.parquet")
+    messages = []
+    for stream in ([], ["--stream"]):
+        code = main(["fit", "d.parquet", "-t", "y", "-o", "m.json", *stream])
+        out, err = capsys.readouterr()
+        assert (code, out) == (65, "")
+        messages.append(err)
+    assert messages[0] == messages[1]
+    stored = pq.read_schema(workdir / "d.parquet").field("when").type
+    assert messages[1].startswith(
+        f"error: column 'when' in d.parquet has type {stored}, which cannot "
+        "be a feature; drop it with --drop"
+    )
+    assert sorted(p.name for p in workdir.iterdir()) == ["d.parquet"]
+
+
 def test_libsvm_cannot_stream(workdir, capsys):
     (workdir / "d.svm").write_text("1 1:0.5\n-1 1:-0.5\n1 1:1.5\n-1 2:1\n")
     code = main(["fit", "d.svm", "--stream", "-o", "m.json"])

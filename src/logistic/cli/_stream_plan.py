@@ -252,7 +252,7 @@ def plan_stream(
         check_head_numbers(head, text)
     if not features:
         columns = _screened(columns, head, include)
-    _refuse_text_columns(columns)
+    _refuse_text_columns(columns, schema)
     return StreamPlan(path, kind, delimiter, columns)
 
 
@@ -311,9 +311,15 @@ def _text_features(columns: ColumnPlan) -> list[str]:
     return [c for c in columns.features if columns.kind(c) not in _NUMERIC_KINDS]
 
 
-def _refuse_text_columns(columns: ColumnPlan) -> None:
+def _refuse_text_columns(columns: ColumnPlan, schema: Any) -> None:
     """Numeric, boolean (or all-null) feature columns only: one-hot encoding
-    needs every level before the first pass."""
+    needs every level before the first pass. A column of another type (a
+    timestamp, a list) is refused as in memory, where it cannot be a feature
+    either."""
+    from ..tabular._columns import unusable_type_error
+
+    for name in columns.features_of_kind("other"):
+        raise unusable_type_error(name, columns.source, schema.field(name).type)
     text = _text_features(columns)
     if text:
         raise text_columns_error(columns.source, text)

@@ -61,6 +61,7 @@ __all__ = [
     "string_column",
     "missing_mask",
     "check_missing",
+    "unusable_type_error",
     "nonnegative_column",
     "require_columns",
     "require_model_inputs",
@@ -83,10 +84,16 @@ def column_kind(raw: RawData, name: str) -> str:
             _raise_garbage(raw, name)
         check_decimal_commas(raw, [name])
         return "categorical"
-    t = raw.table.schema.field(name).type
-    raise DataValidationError(
-        f"column {name!r} in {raw.path} has type {t}, which cannot be a feature; "
-        "drop it with --drop or convert it to a number or a string"
+    raise unusable_type_error(name, raw.path, raw.table.schema.field(name).type)
+
+
+def unusable_type_error(name: str, path: str, arrow_type: Any) -> DataValidationError:
+    """The refusal of feature column ``name`` of ``path`` whose Arrow type is
+    neither a number, a boolean nor text (a timestamp, a list, binary): the
+    same in memory and when streaming."""
+    return DataValidationError(
+        f"column {name!r} in {path} has type {arrow_type}, which cannot be a "
+        "feature; drop it with --drop or convert it to a number or a string"
     )
 
 
