@@ -249,3 +249,29 @@ def test_out_of_memory_suggests_streaming(workdir, capsys, monkeypatch):
         "(numeric feature columns, read in chunks) or on Dask with --workers N\n",
     )
     assert _files(workdir) == {"data.csv"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "also"),
+    [
+        (
+            ["--positive", "Yes"],
+            "; also: --positive 'Yes' is not a value of the target column 'y' in "
+            "d.csv; values: 'no' (n=3), 'yes' (n=3)\n",
+        ),
+        (["--positive", "yes"], "\n"),  # the target is right: one problem
+    ],
+)
+def test_missing_values_and_a_wrong_positive_are_named_in_one_run(
+    workdir, capsys, extra, also
+):
+    # a new user met these one run at a time: fill the values, run, then learn
+    # that --positive was wrong too
+    (workdir / "d.csv").write_text("x,y\n1,no\n,yes\n3,no\n4,yes\n5,yes\n6,no\n")
+    code, out, err = _run(capsys, ["fit", "d.csv", "-t", "y", *extra])
+    assert (code, out) == (65, "")
+    assert err == (
+        "error: missing values in d.csv: column 'x' (1 row(s), first at line 3); "
+        "drop those rows with --missing drop or fill them in" + also
+    )
+    assert _files(workdir) == {"d.csv"}

@@ -42,6 +42,7 @@ from ._columns import (
     check_missing,
     check_printable,
     column_kind,
+    missing_mask,
     nonnegative_column,
     numeric_column,
     string_column,
@@ -241,9 +242,15 @@ def fit_design(
             used, more = screen_features(raw, used, include)
             screened += index_notes + more
     check_printable(roles + counts + used, "column name {}", raw.path)
-    keep, dropped = check_missing(
-        raw, roles + counts + used, missing, used, formula=rhs is not None
-    )
+    try:
+        keep, dropped = check_missing(
+            raw, roles + counts + used, missing, used, formula=rhs is not None
+        )
+    except DataValidationError as exc:
+        also = None if binomial else _target_problem(raw, target, positive, reference)
+        if also is None:
+            raise
+        raise DataValidationError(f"{exc}; also: {also}") from None
     sub = _subset(raw, keep)
     trials = mapping = None
     if binomial and reference is not None:
@@ -280,6 +287,22 @@ def fit_design(
     design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials = trials
     return design
+
+
+def _target_problem(
+    raw: RawData, target: str, positive: str | None, reference: str | None
+) -> str | None:
+    """The target's own refusal (``--positive`` or ``--reference`` not one of
+    its values, a single class), read from the rows that have a target, or
+    None: given with a refusal of missing values, so that one run names both."""
+    try:
+        sub = _subset(raw, ~missing_mask(raw, target))
+        fit_target_labels(
+            string_or_values(sub, target), target, raw.path, positive, reference
+        )
+    except (DataValidationError, InvalidParameterError) as exc:
+        return str(exc)
+    return None
 
 
 def _check_stored_values(encoding: dict[str, Any], path: str) -> None:
