@@ -80,6 +80,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet, status
+from ._spelling import cli_spelling
 from ._training_rows import (
     TrainingRows,
     check_cluster_option,
@@ -319,6 +320,20 @@ def _effects(
         raise
 
 
+def _separation_words(messages: list[str], me: Any) -> list[str]:
+    """The warnings to print: for effects ``me`` of a separated fit, the
+    effects' separation warning in place of the fit's (which says that the
+    coefficients' standard errors are huge; the effects' can be small)."""
+    if me.separation is None:
+        return messages
+    from ..inference._separation_notes import separated_margins_warning
+
+    kept = [m for m in messages if not m.startswith("PerfectSeparationWarning:")]
+    words = separated_margins_warning(me.separation, me.separation_remedy)
+    said = f"PerfectSeparationWarning: {words}"
+    return [cli_spelling(said), *kept]
+
+
 def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
     """JSON-ready marginal effects at coverage ``level``."""
     from ..inference._margins_results import LABELS
@@ -354,6 +369,7 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
         "nobs": me.nobs,
         **({} if classes is None else {"classes": list(classes)}),
         "effects": effects,
+        "notes": [cli_spelling(n) for n in me.notes],
     }
 
 
@@ -477,7 +493,7 @@ def margins(
         refuse_existing(out, force=force)
     with collect_warnings() as messages, status("marginal effects ...", quiet):
         me = _effects(mf, rows, data, model, {"cov_type": cov_type, "margeff": margeff})
-    for message in messages:
+    for message in _separation_words(messages, me):
         warn(message)
     if variables and not dummy and not quiet and me.dummy_idx is not None:
         note(
@@ -495,6 +511,8 @@ def margins(
         text = _csv_text(doc)
     else:
         text = me.summary(1.0 - level) + "\n"
+        for said in me.notes:  # a note may name a parameter
+            text = text.replace(said, cli_spelling(said))
     if out is None:
         typer.echo(text, nl=False)
         return

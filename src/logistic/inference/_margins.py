@@ -66,6 +66,7 @@ from ._margins_sums import (
     offset_mean,
     weighted_median,
 )
+from ._separation_notes import margins_separation
 from ._summary import covariance_label
 
 __all__ = ["METHODS", "MarginalEffects", "marginal_effects"]
@@ -462,6 +463,7 @@ def marginal_effects(
         fit_intercept=fit_intercept,
         pandas=results._pd,
         covariance=covariance_label(results),
+        separation=margins_separation(results),
     )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._order import display_order
+from ._separation_notes import FIRTH, separated_margins_note
 from ._summary import _pval, shown_name
 from ._wald import WaldTable, wald_frame, wald_table
 
@@ -55,6 +56,10 @@ class MarginalEffects:
         Feature indices whose effect is a discrete change (None if none).
     names : list of str
     cov_type : str
+    separation : str or None
+        The fit's separation where its MLE does not exist (``"complete"``,
+        ``"quasi-complete"``, ``"suspected"``): the effects and their
+        standard errors are then meaningless, and ``notes`` says why.
     nobs : int or float
         An int when it is a whole number.
 
@@ -62,6 +67,9 @@ class MarginalEffects:
     as the fit's summary writes it (``HC0, sampling weights``; default
     ``cov_type``: :func:`._summary.covariance_label`).
     """
+
+    #: What the separation note tells the user to do.
+    separation_remedy = FIRTH
 
     def __init__(
         self,
@@ -78,6 +86,7 @@ class MarginalEffects:
         fit_intercept: bool,
         pandas: Any = None,
         covariance: str | None = None,
+        separation: str | None = None,
     ) -> None:
         self._effects = effects
         self._cov = cov
@@ -94,6 +103,7 @@ class MarginalEffects:
         self.nobs = nobs
         self._pd = pandas
         self._table = wald_table(effects, cov)
+        self.separation = separation
 
     def _series(self, values: FloatArray) -> Any:
         if self._pd is None:
@@ -169,7 +179,15 @@ class MarginalEffects:
         lines.append("=" * len(head))
         if self.dummy_idx is not None:
             lines.append(self._discrete_note())
-        return "\n".join(lines)
+        return "\n".join(lines + [f"Note: {n}" for n in self.notes])
+
+    @property
+    def notes(self) -> list[str]:
+        """The table's notes: the separation of the fit, when its MLE does not
+        exist (:func:`._separation_notes.separated_margins_note`)."""
+        if self.separation is None:
+            return []
+        return [separated_margins_note(self.separation, self.separation_remedy)]
 
     def _layout(self, alpha: float) -> tuple[list[str], int, str]:
         """The text table's row labels (discrete changes marked ``(d)``), their

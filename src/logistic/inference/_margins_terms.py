@@ -58,6 +58,7 @@ from scipy.special import expit, log_expit
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._typing import FloatArray
 from ._margins_results import MarginalEffects
+from ._separation_notes import margins_separation
 from ._summary import covariance_label
 
 __all__ = ["Prepared", "Variable", "design_slope", "prepare", "variable_effects"]
@@ -459,4 +460,5 @@ def variable_effects(
         fit_intercept=bool(results.fit_intercept),
         pandas=results._pd,
         covariance=covariance_label(results),
+        separation=margins_separation(results),
     )

@@ -76,6 +76,7 @@ from ._margins import (
 from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
+from ._separation_notes import PENALTY, margins_separation
 from ._summary import covariance_label, shown_name
 from ._wald import wald_frame, wald_table
 
@@ -357,6 +358,7 @@ def multinomial_margins(
         cov_type=results.cov_type,
         nobs=results.nobs,
         covariance=covariance_label(results),
+        separation=margins_separation(results, PENALTY),
     )
 
 
@@ -389,6 +391,8 @@ class MultinomialMarginalEffects(MarginalEffects):
     nobs : float
     """
 
+    separation_remedy = PENALTY  # no Firth penalty for K classes
+
     def __init__(
         self,
         effects: FloatArray,
@@ -404,6 +408,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         nobs: float,
         target_name: str | None = None,
         covariance: str | None = None,
+        separation: str | None = None,
     ) -> None:
         self._effects = np.asarray(effects).ravel()  # class by class
         self._cov = cov
@@ -418,6 +423,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         self.at = str(options["at"])
         self.cov_type = cov_type
         self._cov_label = covariance or cov_type
+        self.separation = separation
         self.nobs = nobs
         self._pd = None
         self._table = wald_table(self._effects, cov)
@@ -468,7 +474,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         lines.append("=" * len(head))
         if self.dummy_idx is not None:
             lines.append(self._discrete_note())
-        return "\n".join(lines)
+        return "\n".join(lines + [f"Note: {n}" for n in self.notes])
 
     def __repr__(self) -> str:
         return (

@@ -9,7 +9,19 @@ to a finite supremum, so likelihood-ratio statistics stay usable.
 
 from __future__ import annotations
 
-__all__ = ["NO_FINITE_MLE", "separated_lr_note", "separation_note"]
+import warnings
+from typing import Any
+
+__all__ = [
+    "NO_FINITE_MLE",
+    "margins_separation",
+    "separated_margins_warning",
+    "separated_lr_note",
+    "separated_margins_note",
+    "FIRTH",
+    "PENALTY",
+    "separation_note",
+]
 
 #: The "Converged" entry of a fit whose maximum-likelihood estimate does not exist.
 NO_FINITE_MLE = "no finite MLE (separation)"
@@ -54,3 +66,55 @@ def separated_lr_note(
         "separation (Heinze & Schemper 2002), unlike the Wald tests of the "
         "diverging coefficients."
     )
+
+
+#: The ``separation`` values of a fit whose MLE does not exist (a K-class
+#: fit's ``"unchecked"`` and a Firth fit's None are not).
+_SEPARATED = ("complete", "quasi-complete", "suspected")
+
+
+def _margins_body(remedy: str) -> str:
+    return (
+        "the MLE does not exist, so these marginal effects, their standard "
+        "errors and tests are meaningless: the delta method is taken at a point "
+        "on a diverging path, where the standard errors can be huge or, for an "
+        "effect whose probabilities no longer move (a discrete change across the "
+        f"separating column), far too small. {remedy}"
+    )
+
+
+#: The remedy of a two-class fit of separated data; K-class fits (no Firth
+#: penalty) are told to use a penalty, as their summary tells them.
+FIRTH = "Use penalty='firth'."
+PENALTY = "Use a penalty."
+
+
+def separated_margins_note(kind: str, remedy: str = FIRTH) -> str:
+    """The note of marginal effects of a fit of separated data. The effects'
+    delta-method standard errors are not always huge as the coefficients'
+    are: a discrete change across a separating column has probabilities of
+    0 or 1 at both ends, its Jacobian column vanishes, and its standard
+    error comes out small with a confident p-value."""
+    return f"Separation ({kind}): {_margins_body(remedy)}"
+
+
+def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
+    """The separation of the fit behind marginal effects (``results.separation``
+    where its MLE does not exist, else None), warned of with
+    :func:`separated_margins_note` as a :class:`PerfectSeparationWarning`."""
+    from .._exceptions import PerfectSeparationWarning, user_stacklevel
+
+    kind = getattr(results, "separation", None)
+    if kind not in _SEPARATED:
+        return None
+    warnings.warn(
+        separated_margins_warning(kind, remedy),
+        PerfectSeparationWarning,
+        stacklevel=user_stacklevel(),
+    )
+    return str(kind)
+
+
+def separated_margins_warning(kind: str, remedy: str = FIRTH) -> str:
+    """The warning of marginal effects of a fit of separated data."""
+    return f"the training data are separated ({kind}): {_margins_body(remedy)}"
