@@ -220,6 +220,22 @@ def test_feature_of_another_type_is_refused_as_in_memory(workdir, capsys, column
     assert sorted(p.name for p in workdir.iterdir()) == ["d.parquet"]
 
 
+@pytest.mark.parametrize("value", ["", "NA"])
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_missing_text_target_is_refused_not_a_class(workdir, capsys, value, cache):
+    # an empty field or NA in a text target is missing, as in memory; it was
+    # read as a third label and the streamed fit went multinomial
+    rows = ["1,no", "2,yes", f"3,{value}", "4,no", "5,yes", "6,yes", "7,no"]
+    (workdir / "d.csv").write_text("x,y\n" + "\n".join(rows) + "\n")
+    code = main(["fit", "d.csv", "-t", "y", "--stream", "-o", "m.json", *cache])
+    out, err = capsys.readouterr()
+    assert (code, out) == (65, "")
+    assert err.startswith("error: missing values in d.csv: column 'y' (first at line 4)")
+    assert not (workdir / "m.json").exists()
+    assert main(["fit", "d.csv", "-t", "y", "-o", "m.json"]) == 65  # as in memory
+    assert "column 'y' (1 row(s), first at line 4)" in capsys.readouterr().err
+
+
 def test_libsvm_cannot_stream(workdir, capsys):
     (workdir / "d.svm").write_text("1 1:0.5\n-1 1:-0.5\n1 1:1.5\n-1 2:1\n")
     code = main(["fit", "d.svm", "--stream", "-o", "m.json"])

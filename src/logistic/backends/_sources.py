@@ -413,6 +413,9 @@ class _CSVSource:
         """The file and the decoding options that name this source's row cache."""
         options = {"kind": "csv", "columns": _spec_key(self.spec)}
         options["csv"] = {k: repr(v) for k, v in sorted(self.csv_options.items())}
+        # an entry whose text target kept empty fields and NA as labels is
+        # not this reading's (:meth:`chunks`)
+        options["text_nulls"] = True
         return [self.path], options
 
     def known_rows(self) -> int | None:
@@ -456,6 +459,9 @@ class _CSVSource:
                 c: pa.bool_() if c in self.booleans else pa.float64() for c in numeric
             },
             include_columns=self.spec.columns,
+            # a text target's empty field or NA token is missing, as in memory
+            # (tabular._read), not a label of its own
+            strings_can_be_null=True,
         )
         row0 = 0
         self._rows_read: int | None = 0
