@@ -180,10 +180,15 @@ QUIET_TIMEOUT = 2.0
 
 @contextmanager
 def quiet_after_interrupt(client: Any) -> Iterator[None]:
-    """Warnings of the ``distributed`` loggers off (``ERROR`` and above only)
-    for the block, the close of a ``LocalCluster`` of the library after an
-    interrupt: in this process (scheduler, nannies) until the block ends, in
-    its worker processes (which end with it) for good. Errors still show.
+    """The ``distributed`` loggers quiet for the block, the close of a
+    ``LocalCluster`` of the library after an interrupt: in this process
+    (scheduler, nannies) until the block ends, ``CRITICAL`` only (the
+    scheduler logs at ``ERROR`` each broadcast to a worker that the interrupt
+    closed first, "broadcast to tcp://... failed: CommClosedError", when
+    only the main process got the signal: ``kill -INT``/``-TERM`` of its
+    PID); in its worker processes (which end with it) for good, the same
+    (a worker logs at ``ERROR``, with a traceback, a transfer whose reader
+    the interrupt closed: "failed during get data").
 
     The workers are told through ``client.run`` before the cluster is closed
     (after it, a worker might close first); at most :data:`QUIET_TIMEOUT`
@@ -191,7 +196,7 @@ def quiet_after_interrupt(client: Any) -> Iterator[None]:
     answer is closed unquieted: the interrupt must not wait on it)."""
     logger = logging.getLogger("distributed")
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         asking = threading.Thread(
             target=_quiet_workers, args=(client,), name="dask quiet", daemon=True
@@ -210,7 +215,7 @@ def _quiet_workers(client: Any) -> None:
 
 def _quiet_logs() -> None:
     """Run on each worker by :func:`quiet_after_interrupt`."""
-    logging.getLogger("distributed").setLevel(logging.ERROR)
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 def connect(

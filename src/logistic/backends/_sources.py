@@ -411,7 +411,7 @@ class _CSVSource:
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
         """The file and the decoding options that name this source's row cache."""
-        options = {"kind": "csv", "columns": _spec_key(self.spec)}
+        options: dict[str, Any] = {"kind": "csv", "columns": _spec_key(self.spec)}
         options["csv"] = {k: repr(v) for k, v in sorted(self.csv_options.items())}
         # an entry whose text target kept empty fields and NA as labels is
         # not this reading's (:meth:`chunks`)

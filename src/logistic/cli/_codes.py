@@ -9,7 +9,8 @@ error: reading or writing failed, out of memory, a Dask scheduler that
 cannot be reached, and a Dask cluster that fails during the fit (scheduler
 lost, evaluation timed out, workers out of memory: the data are not at
 fault, a rerun may succeed) · 130 interrupted · 141 standard output closed
-by its reader (``| head``), quietly.
+by its reader (``| head``), quietly · 143 terminated (SIGTERM: ``kill``,
+``timeout``, a batch scheduler), cleaned up as after Ctrl-C.
 
 Only the standard library is imported at module level: the entry point
 reads these codes before anything heavy is loaded.
@@ -28,8 +29,10 @@ __all__ = [
     "EX_OK",
     "EX_PIPE",
     "EX_SOFTWARE",
+    "EX_TERMINATED",
     "EX_USAGE",
     "CLIError",
+    "Terminated",
     "exit_code_for",
     "is_cluster_fault",
 ]
@@ -43,6 +46,14 @@ EX_CANTCREAT = 73
 EX_IOERR = 74
 EX_INTERRUPTED = 130  # 128 + SIGINT
 EX_PIPE = 141  # 128 + SIGPIPE: standard output closed by its reader
+EX_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command runs (the console script's handler,
+    :func:`logistic.cli.app.main`): a KeyboardInterrupt, so that every
+    clean-up made for Ctrl-C runs (temporary outputs removed, checkpoints
+    kept, a Dask cluster closed quietly)."""
 
 
 class CLIError(Exception):
@@ -69,6 +80,8 @@ def exit_code_for(exc: BaseException) -> int:
 
     if isinstance(exc, CLIError):
         return exc.code
+    if isinstance(exc, Terminated):
+        return EX_TERMINATED
     if isinstance(exc, KeyboardInterrupt):
         return EX_INTERRUPTED
     if isinstance(exc, MemoryError) or is_cluster_fault(exc):

@@ -27,6 +27,7 @@ from ._codes import (
     EX_SOFTWARE,
     EX_USAGE,
     CLIError,
+    Terminated,
     exit_code_for,
     is_cluster_fault,
 )
@@ -94,6 +95,8 @@ def _error_text(exc: BaseException) -> str:
         return _as_option(" ".join(str(exc).split()))
     if "force_resume=True" in str(exc):  # a Python-only remedy: no CLI option
         return str(exc).replace(", or pass force_resume=True to resume anyway", "")
+    if isinstance(exc, Terminated):
+        return "terminated (SIGTERM)"
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
     if isinstance(exc, MemoryError) and not is_cluster_fault(exc):

@@ -70,7 +70,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from ._codes import EX_INTERRUPTED, EX_PIPE, EX_USAGE
+from ._codes import EX_INTERRUPTED, EX_PIPE, EX_USAGE, Terminated
 
 #: The collector's first threshold while a command runs (see the module doc).
 GC_THRESHOLD = 200_000
@@ -279,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(max(GC_THRESHOLD, thresholds[0]), *thresholds[1:])
     blas_timeout = _quiet_blas_threads()
+    if argv is None:  # the process's own command: SIGTERM cleans up as Ctrl-C
+        _terminate_by_exception()
     try:
         return _run(args, debug, json_out)
     finally:
@@ -287,6 +289,30 @@ def main(argv: list[str] | None = None) -> int:
         elif blas_timeout:
             os.environ.pop("OPENBLAS_THREAD_TIMEOUT", None)
         gc.set_threshold(*thresholds)
+
+
+#: Whether this process received SIGTERM (set by :func:`_raise_terminated`).
+_terminated = False
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    global _terminated
+    _terminated = True
+    raise Terminated()
+
+
+def _terminate_by_exception() -> None:
+    """SIGTERM (``kill``, ``timeout``, a batch scheduler) raises
+    :class:`~._codes.Terminated`, a KeyboardInterrupt, in the main thread:
+    the command's clean-ups run as after Ctrl-C (a temporary output file is
+    removed, a checkpoint kept) and it ends with ``error: terminated
+    (SIGTERM)`` and exit code 143. The default action would end the process
+    at once and leave a half-written temporary file. A handler set by
+    someone else (the process's parent chose it) is kept."""
+    import signal
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _quiet_blas_threads() -> bool:
@@ -323,6 +349,8 @@ def _run(args: list[str], debug: bool, json_out: bool) -> int:
         if kind == "Exit":
             return int(getattr(exc, "exit_code", 0))
         if kind == "Abort":
+            if _terminated:
+                return _fail(Terminated(), json_out)
             print("interrupted", file=sys.stderr)
             return EX_INTERRUPTED
         if kind == "ClickException":
@@ -333,7 +361,7 @@ def _run(args: list[str], debug: bool, json_out: bool) -> int:
             traceback.print_exc(file=sys.stderr)
         return _fail(exc, json_out)
     if rv == EX_INTERRUPTED:
-        return _fail(KeyboardInterrupt(), json_out)
+        return _fail(Terminated() if _terminated else KeyboardInterrupt(), json_out)
     try:  # output still buffered: a reader that left shows here, not at exit
         sys.stdout.flush()
     except BrokenPipeError:
