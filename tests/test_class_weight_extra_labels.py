@@ -1,8 +1,10 @@
-"""A ``class_weight`` dict with labels that are not classes: ignored, as
-scikit-learn ignores them (a cross-validation fold may lack a class the dict
-weights); a dict none of whose labels is a class (a misspelt label) is
-refused naming the classes. Reference: scikit-learn's ``LogisticRegression``
-with the same dict."""
+"""A ``class_weight`` dict with labels that are not classes: ignored where
+the dict weights every class, as scikit-learn ignores them (a
+cross-validation fold may lack a class the dict weights); refused where it
+also leaves a class unweighted (a misspelt label: scikit-learn raises "The
+classes, ['neg'], are not in class_weight"), and a dict none of whose labels
+is a class is refused naming the classes. Reference: scikit-learn's
+``LogisticRegression`` with the same dict."""
 
 from __future__ import annotations
 
@@ -43,3 +45,18 @@ def test_weights_of_labels_that_are_not_classes_are_still_checked(data):
     X, y = data
     with pytest.raises(InvalidParameterError, match="finite weights"):
         LogisticRegression(class_weight={0: 1.0, 2: -1.0}).fit(X, y)
+
+
+def test_a_misspelt_label_beside_a_class_is_refused_as_in_scikit_learn(data):
+    # {'pos': 2, 'nge': 5}: 'neg' silently kept weight 1, the 5 was dropped
+    X, y = data
+    labels = np.where(y == 1, "pos", "neg")
+    weights = {"pos": 2.0, "nge": 5.0}
+    with pytest.raises(ValueError, match=r"\['neg'\], are not in class_weight"):
+        SkLogisticRegression(class_weight=weights).fit(X, labels)
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"names \['nge'\], not among the classes \['neg', 'pos'\], and "
+        r"leaves \['neg'\] unweighted: a misspelt label\?",
+    ):
+        LogisticRegression(class_weight=weights).fit(X, labels)

@@ -380,10 +380,11 @@ def class_weight_vector(
     ``"balanced"`` gives class c the weight ``Σs / (K Σ_{i: y_i = c} s_i)``
     (``n / (K n_c)`` without sample weights, K classes), as scikit-learn's
     ``compute_class_weight``; a dict maps labels to weights (missing labels: 1).
-    A dict's labels that are not classes are ignored, as scikit-learn ignores
-    them (a cross-validation fold may lack a class the dict weights), unless
-    none of its labels is a class: such a dict weights nothing, most likely a
-    misspelt label, and is refused naming the classes.
+    A dict's labels that are not classes are ignored where the dict weights
+    every class, as scikit-learn ignores them (a cross-validation fold may lack
+    a class the dict weights); where it also leaves a class unweighted, the
+    label is most likely misspelt (``{'pos': 2, 'nge': 5}`` for ``neg``) and
+    the dict is refused naming both, as scikit-learn refuses it.
     """
     if class_weight is None:
         return None
@@ -413,6 +414,15 @@ def class_weight_vector(
                 )
             if key in known:
                 per_class[known[key]] = float(weight)
+        unknown = [key for key in keys if key not in known]
+        unweighted = [c for c in known if c not in set(keys)]
+        if unknown and unweighted:
+            raise InvalidParameterError(
+                f"The 'class_weight' parameter names {unknown[:10]!r}, not among "
+                f"the classes {list(known)}, and leaves {unweighted[:10]!r} "
+                "unweighted: a misspelt label? Give every class its weight, or "
+                "leave out the labels that are not classes."
+            )
     return per_class[y01.astype(np.intp)]
 
 
