@@ -185,6 +185,12 @@ def test_large_file_streams_automatically(workdir, capsys, csv_file, monkeypatch
             ["-t", "y", "--drop", "tag", "--chunk-rows", "0"],
             "error: --chunk-rows must be at least 1, got 0\n",
         ),
+        (
+            ["-t", "y", "--drop", "tag", "--class-weight", "balanced"],
+            "error: --class-weight is not available when streaming; fit in memory "
+            "(without --stream), or give each row its class's weight in a "
+            "--weights column\n",
+        ),
     ],
 )
 def test_not_streamable_is_a_clear_usage_error(workdir, capsys, extra, message):

@@ -188,7 +188,11 @@ def _check_options(
             "missing values first, or fit in memory"
         )
     if options.get("class_weight") is not None:
-        raise NotStreamable("--class-weight is not available when streaming")
+        raise NotStreamable(
+            "--class-weight is not available when streaming; fit in memory "
+            "(without --stream), or give each row its class's weight in a "
+            "--weights column"
+        )
     if trials is not None:
         raise NotStreamable(
             "--trials (grouped binomial data) is not available when streaming; "
