@@ -106,3 +106,18 @@ def test_stored_reference_needs_format_1_3(tmp_path, capsys):
         r"reference \(format 1\.3 or later\)",
     ):
         logistic.io.load(p)
+
+
+@pytest.mark.parametrize(
+    "term", ["C(rank, Sum)", "C(rank, levels=[1, 2, 3, 4])", "C(rank, Treatment(3), Sum)"]
+)
+def test_other_contrasts_are_refused_naming_what_c_takes(workdir, capsys, term):
+    # the message said "C() takes exactly one argument and no options here"
+    # while C(rank, Treatment(3)) is accepted
+    code, _, err = _fit(capsys, f"admit ~ gre + {term}")
+    assert code == 65
+    assert err.endswith(
+        f"{term!r}: C() takes a column and, optionally, Treatment(reference=LEVEL) "
+        "to set its reference level; treatment coding is the only one supported "
+        "(no Sum, Helmert, Poly, levels= or other options)\n"
+    ), err

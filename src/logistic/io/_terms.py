@@ -110,14 +110,15 @@ def _dotted(node: ast.expr) -> str | None:
 
 def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        hint = (
-            "; treatment coding is the one supported, its reference level set by "
-            "C(column, Treatment(reference=LEVEL))"
-            if name == "C"
-            else ""
-        )
+        if name == "C":  # C(column, Treatment(...)) is parsed before this
+            raise TermError(
+                f"{text!r}: C() takes a column and, optionally, "
+                "Treatment(reference=LEVEL) to set its reference level; treatment "
+                "coding is the only one supported (no Sum, Helmert, Poly, levels= "
+                "or other options)"
+            )
         raise TermError(
-            f"{text!r}: {name}() takes exactly one argument and no options here{hint}"
+            f"{text!r}: {name}() takes exactly one argument and no options here"
         )
     return node.args[0]
 
