@@ -24,6 +24,7 @@ from logistic._exceptions import (
     DataValidationError,
     InvalidParameterError,
 )
+from logistic._multiclass import MultiClassNotSupportedError
 from logistic._objective import (
     LogisticObjective,
     block_data_stats,
@@ -298,7 +299,13 @@ def test_invalid_data_named():
         LogisticRegression().fit(_strict(bad), y)
     with pytest.raises(DataValidationError, match="2D"):
         LogisticRegression().fit(_strict(X[:, 0]), y)
-    with pytest.raises(DataValidationError, match="multiclass"):
+    # K classes: fitted from numpy; scikit-learn's binary-only wording
+    with pytest.raises(
+        MultiClassNotSupportedError,
+        match=r"^Only binary classification is supported with torch, CuPy and other "
+        r"array-API arrays so far; for more than two classes convert X and y to "
+        r"numpy arrays \(X\.cpu\(\)\.numpy\(\) for a torch tensor",
+    ):
         LogisticRegression().fit(_strict(X), np.arange(50) % 3)
     with pytest.raises(DataValidationError, match="inconsistent numbers of samples"):
         LogisticRegression().fit(_strict(X), y[:-1])

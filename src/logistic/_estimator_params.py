@@ -132,7 +132,7 @@ def binary_only_error(penalty: str | None, solver: str) -> InvalidParameterError
     worded so scikit-learn's check of a classifier tagged
     ``multi_class=False`` recognises it (a
     :class:`~logistic._multiclass.MultiClassNotSupportedError`)."""
-    from ._multiclass import MultiClassNotSupportedError
+    from ._multiclass import binary_only
     from ._multinomial_fit import MULTINOMIAL_SOLVERS
 
     if penalty == "firth":
@@ -140,7 +140,4 @@ def binary_only_error(penalty: str | None, solver: str) -> InvalidParameterError
     else:
         what = f"solver={solver!r}"
         remedy = f"use one of {list(MULTINOMIAL_SOLVERS)} or solver='auto'"
-    return MultiClassNotSupportedError(
-        f"Only binary classification is supported with {what} so far; for more "
-        f"than two classes {remedy}"
-    )
+    return binary_only(what, remedy)

@@ -6,10 +6,11 @@ two classes (or of data with more than two classes) raises
 not supported by {what} yet`` (and a remedy when there is one), never a wrong
 answer or a traceback from deep inside. One exception keeps the type and
 words it as scikit-learn's check of a binary-only classifier expects: fit's
-refusal of K classes by a binary-only setting (``penalty='firth'``, a solver
-without a multinomial fit), ``Only binary classification is supported with
-{what} so far; for more than two classes {remedy}``
-(:func:`logistic._estimator_params.binary_only_error`).
+refusal of K classes by a binary-only setting or input (``penalty='firth'``,
+a solver without a multinomial fit, torch and CuPy arrays), ``Only binary
+classification is supported with {what} so far; for more than two classes
+{remedy}`` (:func:`binary_only`; the estimator's settings word theirs in
+:func:`logistic._estimator_params.binary_only_error`).
 :func:`is_multiclass` is the test.
 A leaf module: the estimator, inference, files, ONNX export and the command
 line all import it.
@@ -21,7 +22,12 @@ from typing import Any
 
 from ._exceptions import InvalidParameterError
 
-__all__ = ["MultiClassNotSupportedError", "is_multiclass", "not_supported"]
+__all__ = [
+    "MultiClassNotSupportedError",
+    "binary_only",
+    "is_multiclass",
+    "not_supported",
+]
 
 
 class MultiClassNotSupportedError(InvalidParameterError):
@@ -34,6 +40,16 @@ def not_supported(what: str, remedy: str = "") -> MultiClassNotSupportedError:
     tail = f"; {remedy}" if remedy else ""
     return MultiClassNotSupportedError(
         f"multi-class models are not supported by {what} yet{tail}"
+    )
+
+
+def binary_only(what: str, remedy: str) -> MultiClassNotSupportedError:
+    """The refusal of data of K > 2 classes by a binary-only ``what``, worded
+    so that scikit-learn's check of a classifier tagged ``multi_class=False``
+    recognises it."""
+    return MultiClassNotSupportedError(
+        f"Only binary classification is supported with {what} so far; for more "
+        f"than two classes {remedy}"
     )
 
 

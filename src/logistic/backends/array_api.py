@@ -41,7 +41,8 @@ import numpy as np
 
 from .. import _kernels_xp as kx
 from .._exceptions import DataValidationError, InvalidParameterError
-from .._labels import check_y_binary
+from .._labels import check_y_classes
+from .._multiclass import binary_only
 from .._typing import BackendCapabilities, Block
 from .._validation import check_vector, combined_weights
 from ._reduce import tree_sum
@@ -194,7 +195,14 @@ class ArrayAPI:
         X = check_device_X(X, estimator)
         xp, dev = kx.namespace(X), kx.device_of(X)
         n = int(X.shape[0])
-        classes, y01 = check_y_binary(host_array(y), n)
+        classes, y01 = check_y_classes(host_array(y), n)
+        if len(classes) > 2:
+            raise binary_only(
+                "torch, CuPy and other array-API arrays",
+                "convert X and y to numpy arrays (X.cpu().numpy() for a torch "
+                "tensor, X.get() for CuPy), whose fit is multinomial; predict "
+                "then accepts torch and CuPy arrays (docs/gpu.md)",
+            )
         sw = combined_weights(host_array(sample_weight), class_weight, classes, y01)
         off = None if offset is None else check_vector(host_array(offset), n, "offset")
         acc = kx.accumulation_dtype(xp, dev, X.dtype)
