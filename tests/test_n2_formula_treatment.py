@@ -119,5 +119,5 @@ def test_other_contrasts_are_refused_naming_what_c_takes(workdir, capsys, term):
     assert err.endswith(
         f"{term!r}: C() takes a column and, optionally, Treatment(reference=LEVEL) "
         "to set its reference level; treatment coding is the only one supported "
-        "(no Sum, Helmert, Poly, levels= or other options)\n"
+        "(no Sum, Helmert or Poly contrast, and no options such as levels=)\n"
     ), err

@@ -114,8 +114,8 @@ def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
             raise TermError(
                 f"{text!r}: C() takes a column and, optionally, "
                 "Treatment(reference=LEVEL) to set its reference level; treatment "
-                "coding is the only one supported (no Sum, Helmert, Poly, levels= "
-                "or other options)"
+                "coding is the only one supported (no Sum, Helmert or Poly "
+                "contrast, and no options such as levels=)"
             )
         raise TermError(
             f"{text!r}: {name}() takes exactly one argument and no options here"
