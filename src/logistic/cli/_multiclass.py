@@ -36,6 +36,9 @@ are refused with one line naming the option (exit 2).
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
@@ -62,6 +65,7 @@ __all__ = [
     "metrics_tables",
     "model_levels",
     "name_classes",
+    "levels_in_messages",
     "predict_columns",
     "proba_names",
     "rrr_rows",
@@ -104,13 +108,14 @@ def inference_of(model: Any, levels: list[Any]) -> Any:
             "estimates only"
         )
         return None
-    try:
-        return name_classes(model.inference(), levels)
-    except Exception as exc:  # singular information
-        from ._spelling import cli_spelling
+    with levels_in_messages(model, levels) as named:
+        try:
+            return name_classes(model.inference(), levels)
+        except Exception as exc:  # singular information
+            from ._spelling import cli_spelling
 
-        note(cli_spelling(f"no standard errors: {exc}"))
-        return None
+            note(cli_spelling(f"no standard errors: {named(str(exc))}"))
+            return None
 
 
 def separated(model: Any) -> bool:
@@ -328,6 +333,32 @@ def name_classes(inference: Any, levels: list[Any], target: Any = None) -> Any:
     return inference
 
 
+@contextmanager
+def levels_in_messages(model: Any, levels: list[Any]) -> Iterator[Callable[[str], str]]:
+    """Warnings raised inside (a nearly collinear information matrix) name
+    the K-class ``model``'s parameters by the target's ``levels``, as its
+    tables do (:func:`name_classes`), not by the class codes it was fitted on
+    (``'2.0:Intercept'`` becomes ``'Yes:Intercept'``); yields that renaming
+    for the caller's own messages (a singular matrix's error)."""
+    from .._labels import label_text
+
+    pairs = [
+        (re.compile(r"(?<=['·])" + re.escape(f"{code}:")), f"{label_text(level)}:")
+        for code, level in zip(getattr(model, "classes_", []), levels, strict=False)
+    ]
+
+    def named(text: str) -> str:
+        for pattern, label in pairs:
+            text = pattern.sub(label.replace("\\", "\\\\"), text)
+        return text
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield named
+    for w in caught:
+        warnings.warn_explicit(named(str(w.message)), w.category, w.filename, w.lineno)
+
+
 def rrr_rows(
     inference: Any, alpha: float = 0.05, estimates_only: bool = False
 ) -> list[dict[str, Any]]:
@@ -386,10 +417,11 @@ def summary_rows(
     model, levels = mf.model, levels_of(mf)
     inference = None
     if getattr(model, "fit_statistics_", None) is not None:
-        try:
-            inference = model.inference()
-        except Exception:  # singular information: estimates only
-            inference = None
+        with levels_in_messages(model, levels):
+            try:
+                inference = model.inference()
+            except Exception:  # singular information: estimates only
+                inference = None
     if inference is None:
         return coefficient_rows(model, names, levels)
     return inference_rows(inference, model, names, levels, alpha)
@@ -444,10 +476,11 @@ def coefficient_text(
     from ._render import HIDDEN_ROWS_WHERE, MAX_TABLE_ROWS, capped_table
 
     if inference is None and getattr(model, "fit_statistics_", None) is not None:
-        try:
-            inference = model.inference()
-        except Exception:  # singular information: the plain table
-            inference = None
+        with levels_in_messages(model, levels):
+            try:
+                inference = model.inference()
+            except Exception:  # singular information: the plain table
+                inference = None
     if inference is not None:
         named = name_classes(inference, levels, target)
         summary = named.summary(alpha, estimates_only=separated(model))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import LogisticError
+from .._exceptions import LogisticError, NumericalStabilityWarning
 from .._file_marks import STORED_COVARIANCE_ATTR
 from .._multiclass import is_multiclass
 from ._fields import _bad, _finite_list
@@ -188,6 +188,7 @@ def own_covariance(model: Any) -> tuple[Any, list[str] | None]:
         try:
             with warnings.catch_warnings():  # said by inference, not by a save
                 warnings.filterwarnings("ignore", "[0-9,]+ rows have non-integer")
+                warnings.simplefilter("ignore", NumericalStabilityWarning)
                 res = fit_inference(model)
         except (CollinearityError, LogisticError, FloatingPointError):
             return None, None  # penalized, singular information
@@ -205,7 +206,9 @@ def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
     from ..inference._multinomial import multinomial_inference
 
     try:
-        res = multinomial_inference(model)
+        with warnings.catch_warnings():  # said by inference, not by a save
+            warnings.simplefilter("ignore", NumericalStabilityWarning)
+            res = multinomial_inference(model)
     except (LogisticError, FloatingPointError):
         return None, None  # penalized, singular information
     return res.covariance(), list(res.param_names)
