@@ -242,6 +242,28 @@ def test_missing_text_target_is_refused_not_a_class(workdir, capsys, value, cach
     assert "column 'y' (1 row(s), first at line 4)" in capsys.readouterr().err
 
 
+def test_rare_class_warning_as_in_memory(workdir, capsys):
+    # one 'Yes' among yes/no makes three classes: the streamed fit warned of
+    # nothing and went multinomial
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=2000)
+    y = np.where(rng.random(2000) < 1 / (1 + np.exp(-x)), "yes", "no").astype(object)
+    y[1000], x[1000] = "Yes", 0.0
+    rows = "".join(f"{a},{b}\n" for a, b in zip(x, y, strict=True))
+    (workdir / "d.csv").write_text("x,y\n" + rows)
+    said = []
+    for stream in ([], ["--stream"]):
+        code = main(["fit", "d.csv", "-t", "y", "-o", "m.json", "--force", *stream])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        said.append([line for line in err.splitlines() if "class 'Yes' has" in line])
+    assert len(said[0]) == 1 and said[1] == said[0]
+    assert said[1][0].startswith(
+        "warning: target 'y': 3 classes, so the model is multinomial; class 'Yes' "
+        "has 1 row of 2000"
+    )
+
+
 def test_libsvm_cannot_stream(workdir, capsys):
     (workdir / "d.svm").write_text("1 1:0.5\n-1 1:-0.5\n1 1:1.5\n-1 2:1\n")
     code = main(["fit", "d.svm", "--stream", "-o", "m.json"])

@@ -472,20 +472,30 @@ def _attach_statistics(mf: Any, path: str) -> None:
             model.fit_statistics_ = stats
 
 
-def rare_class_warnings(design: Any) -> list[str]:
+def rare_class_warnings(design: Any, model: Any = None) -> list[str]:
     """A warning per rare class (``_rare_classes.rare_classes``) of a target of more
-    than two classes fitted in memory: a stray value (one ``Yes`` among
-    ``yes``/``no``) silently makes a K-class model with other prediction
-    columns. Says how to get a two-class model."""
+    than two classes: a stray value (one ``Yes`` among ``yes``/``no``)
+    silently makes a K-class model with other prediction columns. Says how to
+    get a two-class model. The rows of each class are counted from the
+    design's ``y`` (in memory) or, for a streamed fit, which holds no rows,
+    read from the ``model``'s fit statistics (its class totals: rows where
+    no weights column weighs them; a penalized fit keeps none, and gets no
+    warning)."""
     import numpy as np
 
     from .._rare_classes import rare_class_text, rare_classes
 
     label = design.encoding.get("label") or {}
     levels, y = label.get("levels"), getattr(design, "y", None)
-    if levels is None or y is None or len(levels) <= 2:
+    if levels is None or len(levels) <= 2:
         return []
-    counts = np.bincount(np.asarray(y, dtype=np.int64), minlength=len(levels))
+    if y is not None:
+        counts = np.bincount(np.asarray(y, dtype=np.int64), minlength=len(levels))
+    else:
+        totals = getattr(getattr(model, "fit_statistics_", None), "class_totals", None)
+        if totals is None or design.encoding.get("weights") is not None:
+            return []
+        counts = np.rint(np.asarray(totals, dtype=np.float64)).astype(np.int64)
     rare = rare_classes(levels, counts.tolist())
     return [
         f"target {label.get('column')!r:.60}: {len(levels)} classes, so the model "

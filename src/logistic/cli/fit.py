@@ -124,7 +124,7 @@ def _training_facts(
         "rows_used": design.rows_read - design.rows_dropped,
         "rows_rejected": design.rows_dropped,
         "options": {k: v for k, v in options.items() if not isinstance(v, dict)},
-        "warnings": rare_class_warnings(design) + messages,
+        "warnings": rare_class_warnings(design, model) + messages,
         "converged": bool(getattr(model, "converged_", True)),
     }
 
