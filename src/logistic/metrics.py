@@ -164,7 +164,9 @@ def confusion_matrix(
 def calibration_table(
     y_true: Any, proba: Any, n_bins: int = 10, sample_weight: Any = None
 ) -> list[dict[str, float]]:
-    """Equal-width bins of the probability: count, mean predicted, observed rate.
+    """Equal-width bins of the probability: count (rows), weight (their sum of
+    weights: the count when unweighted), mean predicted, observed rate (the
+    last two weighted).
 
     Bin ``k`` holds ``k/n_bins <= p < (k+1)/n_bins`` (the last bin includes 1);
     empty bins are left out, as in scikit-learn's ``calibration_curve``.
@@ -182,6 +184,7 @@ def calibration_table(
                 "bin_low": float(edges[k]),
                 "bin_high": float(edges[k + 1]),
                 "count": int(m.sum()),
+                "weight": float(np.sum(w[m])),
                 "mean_predicted": float(np.average(p[m], weights=w[m])),
                 "observed_rate": float(np.average(y[m], weights=w[m])),
             }
@@ -207,6 +210,7 @@ def evaluate(
     return {
         "n_samples": int(y.size),
         "n_positive": int(y.sum()),
+        "positive_weight": float(np.sum(w * y)),
         "threshold": float(threshold),
         "accuracy": accuracy(y, p, threshold, w),
         "log_loss": log_loss_from_logits(y, z, w),

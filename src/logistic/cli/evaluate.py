@@ -161,6 +161,12 @@ def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
     head = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
+    weighted = m.get("weights") is not None  # rates weighted, counts in rows
+    if weighted:
+        head = (
+            f"{count(m['n_samples'])} rows (weight {m['sum_of_weights']:g}), "
+            f"{count(m['n_positive'])} positive (weight {m['positive_weight']:g})"
+        )
     keys = ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
     scores = scores_table(m, head, keys)
     cm = m["confusion_matrix"]
@@ -176,12 +182,15 @@ def metrics_tables(m: dict[str, Any]) -> list[Table]:
     conf.add_row(f"actual {neg}", f"{cm['tn']:g}", f"{cm['fp']:g}")
     conf.add_row(f"actual {pos}", f"{cm['fn']:g}", f"{cm['tp']:g}")
     cal = Table(title="calibration")
-    for col in ("bin", "count", "mean predicted", "observed rate"):
+    sizes = ("rows", "weight") if weighted else ("count",)
+    for col in ("bin", *sizes, "mean predicted", "observed rate"):
         cal.add_column(col, justify="right")
     for row in m["calibration"]:
+        weight = (f"{row['weight']:g}",) if weighted else ()
         cal.add_row(
             f"[{row['bin_low']:.1f}, {row['bin_high']:.1f})",
             str(row["count"]),
+            *weight,
             f"{row['mean_predicted']:.4f}",
             f"{row['observed_rate']:.4f}",
         )

@@ -123,13 +123,14 @@ def calibration_png(rows: list[dict[str, float]], annotation: str = "") -> bytes
     ax = fig.subplots()
     pred = [r["mean_predicted"] for r in rows]
     obs = [r["observed_rate"] for r in rows]
-    sizes = np.array([r["count"] for r in rows], dtype=float)
+    # a bin's marker by its weight (its rows when unweighted; older tables: count)
+    sizes = np.array([r.get("weight", r["count"]) for r in rows], dtype=float)
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="perfect calibration")
     ax.plot(pred, obs, color="C2", lw=1.5)
     ax.scatter(
         pred,
         obs,
-        s=20 + 200 * sizes / max(sizes.max(), 1),
+        s=20 + 200 * sizes / (sizes.max() if sizes.max() > 0 else 1.0),
         color="C2",
         zorder=3,
         label="bins (area ~ count)",
