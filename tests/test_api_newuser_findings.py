@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 
 import logistic
-from logistic import DataValidationError, InvalidParameterError, LogisticRegression
+from logistic import (
+    DataValidationError,
+    InvalidParameterError,
+    LogisticRegression,
+    LogisticRegressionCV,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +48,12 @@ def test_save_refuses_other_estimators_and_writes_nothing(tmp_path):
             "save the Pipeline's last step",
         ),
         ("hello", "builtins.str", ""),
+        (
+            LogisticRegressionCV(cv=3).fit(X, y),
+            "logistic.model_selection.LogisticRegressionCV",
+            "fit LogisticRegression(penalty=cv.penalty, alpha=cv.alpha_) on the same "
+            "data (with l1_ratio=cv.l1_ratio_[0] for the elastic net",
+        ),
     ]:
         path = tmp_path / "m.json"
         with pytest.raises(TypeError, match=f"got {kind}") as info:

@@ -159,11 +159,15 @@ def model_to_dict(model: Any) -> dict[str, Any]:
 
     if not isinstance(model, LogisticRegression):
         kind = type(model)
-        hint = (
-            "; save the Pipeline's last step, and keep the steps before it in code"
-            if kind.__name__ == "Pipeline"
-            else ""
-        )
+        hints = {
+            "Pipeline": "; save the Pipeline's last step, and keep the steps before "
+            "it in code",
+            # the refit of refit=True: the same problem at the chosen strength
+            "LogisticRegressionCV": "; fit LogisticRegression(penalty=cv.penalty, "
+            "alpha=cv.alpha_) on the same data (with l1_ratio=cv.l1_ratio_[0] for "
+            "the elastic net: the model that refit=True fits) and save that",
+        }
+        hint = hints.get(kind.__name__, "")
         raise TypeError(
             f"model must be a fitted logistic.LogisticRegression, got "
             f"{kind.__module__}.{kind.__qualname__}: a model file holds this "
