@@ -84,3 +84,28 @@ def test_batch_of_number_like_levels_scores_as_in_the_mixed_file(
         want = [float(_rows(mixed)[i]["proba"]) for i in first[:3]]
         np.testing.assert_allclose(got, want, rtol=1e-12)
         assert "not scored" not in err and "dropped" not in err
+
+
+@pytest.mark.parametrize("formula", [False, True])
+def test_missing_values_and_unseen_levels_are_named_in_one_run(
+    workdir, capsys, formula
+):
+    # a trial user fixed the missing value, reran, and only then met the
+    # unseen category: one refusal names both
+    _training(workdir / "fit.csv", ["a", "b", "c"])
+    fit = ["--formula", "y ~ x1 + x2 + C(cat)"] if formula else ["-t", "y"]
+    assert run_cli(capsys, ["fit", "fit.csv", *fit, "-o", "m.json", "-q"])[0] == 0
+    (workdir / "new.csv").write_text("x1,x2,cat\n0.1,0.2,zzz\n,0.3,a\n0.5,0.1,b\n")
+    code, out, err = run_cli(capsys, ["predict", "m.json", "new.csv", "-o", "p.csv"])
+    assert (code, out) == (65, "")
+    assert err == (
+        "error: missing values in new.csv: column 'x1' (1 row(s), first at line 3); "
+        "drop those rows with --missing drop or fill them in; also: column 'cat' in "
+        "new.csv has categories not seen at fit time: ['zzz'] (first at line 2); "
+        "known: ['a', 'b', 'c']; give those rows empty predictions with "
+        "--unknown-levels na\n"
+    )
+    assert not (workdir / "p.csv").exists()
+    argv = ["predict", "m.json", "new.csv", "-o", "p.csv", "--unknown-levels", "na"]
+    code, _, err = run_cli(capsys, argv)  # the categories allowed: one problem
+    assert code == 65 and "also" not in err

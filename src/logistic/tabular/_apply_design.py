@@ -123,7 +123,13 @@ def apply_design(
         raw, needed + extra, target if with_target else None, target_needed
     )
     if missing == "error":
-        keep, _ = check_missing(raw, extra + needed, missing)
+        try:
+            keep, _ = check_missing(raw, extra + needed, missing)
+        except DataValidationError as exc:
+            also = _unseen_problem(raw, encoding, extra + needed, unknown)
+            if also is None:
+                raise
+            raise DataValidationError(f"{exc}; also: {also}") from None
     else:
         keep = ~_missing_rows(raw, extra + needed)
     missing_rows = ~keep
@@ -182,6 +188,28 @@ def _missing_rows(raw: RawData, names: list[str]) -> np.ndarray:
     for name in dict.fromkeys(names):
         mask |= missing_mask(raw, name)
     return mask
+
+
+def _unseen_problem(
+    raw: RawData, encoding: dict[str, Any], names: list[str], unknown: str
+) -> str | None:
+    """The refusal of categories not seen at fit time in the rows without a
+    missing value in ``names`` (None: none, or ``unknown`` is not "error"),
+    given with a refusal of missing values so that one run names both."""
+    if unknown != "error":
+        return None
+    sub = _subset(raw, ~_missing_rows(raw, names))
+    found: list[tuple[str, str]] = []
+    if encoding["kind"] == "columns":
+        for spec in encoding["columns"]:
+            if spec["kind"] == "categorical":
+                _, bad = _one_hot_unseen(sub, spec["name"], list(spec["levels"]))
+                found += [] if bad is None else [(spec["name"], bad)]
+    elif encoding["kind"] == "formula":
+        found = list(unseen_levels(sub, encoding.get("factors") or {}))
+    if not found:
+        return None
+    return str(_unseen_message(sub, [n for n, _ in found], found[0][1]))
 
 
 def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
