@@ -27,7 +27,7 @@ MARKER = "logistic-row-cache-entry"
 MARKER_BYTES = b"Signature: logistic row cache entry 8f3b9c1e5a7d4260\n"
 NAME = "0123456789abcdef" * 2
 STAMP = [{"path": "x", "size": 1, "mtime_ns": 1}]
-META = {"n_features": 3, "digest": "00"}
+META = {"n_features": 3, "digest": "00", "label_digests": []}
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"  # a folder named by an md5 sum
 
 

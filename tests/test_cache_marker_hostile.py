@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(_cache_lock.fcntl is None, reason="needs flock (
 
 NAME = "0123456789abcdef" * 2
 STAMP = [{"path": "x", "size": 1, "mtime_ns": 1}]
-META = {"n_features": 3, "digest": "00"}
+META = {"n_features": 3, "digest": "00", "label_digests": []}
 
 
 def _entry(root: Path, X: np.ndarray, stamp: list = STAMP) -> Path:

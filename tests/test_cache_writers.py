@@ -20,7 +20,7 @@ from logistic.backends._cache import CachedRows, CacheWriter
 pytestmark = pytest.mark.skipif(_cache_lock.fcntl is None, reason="needs flock (POSIX)")
 
 STAMP = [{"path": "x", "size": 1, "mtime_ns": 1, "edges": "0"}]
-META = {"n_features": 3, "digest": "00"}
+META = {"n_features": 3, "digest": "00", "label_digests": []}
 
 
 def _writer(root: Path) -> CacheWriter:

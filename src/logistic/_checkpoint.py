@@ -73,6 +73,7 @@ from ._checkpoint_codec import encode as _encode
 from ._checkpoint_codec import shown as _shown
 from ._checkpoint_codec import text as _text
 from ._checkpoint_columns import EXPLANATORY, columns_changed, other_columns
+from ._checkpoint_columns import other_data as _other_data
 from ._exceptions import IntegrityError
 
 __all__ = [
@@ -315,6 +316,9 @@ class Checkpointer:
         The checkpoint file (``path.prev`` holds the previous one).
     fingerprint : str
         Content hash of the data being fitted.
+    earlier : callable, optional
+        The fingerprints of these data as earlier versions computed them
+        (called only when a checkpoint's differs): their checkpoints resume.
     config : dict
         Problem configuration that must match on resume.
     resume : bool
@@ -335,6 +339,7 @@ class Checkpointer:
         resume: bool = True,
         force: bool = False,
         describe: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+        earlier: Callable[[], tuple[str, ...]] | None = None,
     ) -> None:
         self.path = Path(path)
         self.describe = describe
@@ -342,6 +347,7 @@ class Checkpointer:
         self.force = bool(force)
         self.previous = self.path.with_name(self.path.name + ".prev")
         self.fingerprint = fingerprint
+        self.earlier = earlier
         self.config = {k: _encode(v) for k, v in config.items()}
         self.n_written = 0
 
@@ -495,7 +501,9 @@ class Checkpointer:
         stored = payload.get("config")
         stored = stored if isinstance(stored, dict) else {}
         written_for = payload.get("fingerprint")
-        other_data = written_for != self.fingerprint
+        other_data = written_for != self.fingerprint and not (
+            self.earlier is not None and written_for in self.earlier()
+        )
         diff = ", ".join(
             f"{k}: {_text(stored.get(k))} in the checkpoint, {_text(v)} now"
             for k, v in self.config.items()
@@ -516,10 +524,7 @@ class Checkpointer:
             )
         if other_data:
             raise IntegrityError(
-                f"checkpoint {where} was written for different data (fingerprint "
-                f"{written_for}, the data now hash to {self.fingerprint}): "
-                f"rows were added, removed or changed. Delete the checkpoint to start "
-                f"afresh, or pass force_resume=True to resume anyway."
+                _other_data(where, written_for, self.fingerprint, stored, self.config)
             )
         if diff:
             raise IntegrityError(

@@ -12,6 +12,17 @@ refusal says that the feature columns differ, naming them and the columns
 removed and added: fitting other columns changes the fingerprint too, so
 "rows were added, removed or changed" would blame the data. A fingerprint
 that differs with the same columns is refused as other data.
+
+``reading``, how the fit that wrote the checkpoint read the rows
+(:data:`READINGS`: ``in memory``, ``streamed``, ``Dask``). In memory and
+streamed, the same rows have one fingerprint
+(:mod:`logistic.backends._fingerprint`), except a sparse X, whose in-memory
+fingerprint no stream reproduces; a Dask fingerprint depends on the
+partitions. So when the fingerprint differs and the readings do, the
+refusal (:func:`other_data`) says so and how to resume, not only that rows
+changed; a checkpoint without ``reading`` (written before it was recorded)
+refused by a fit that does not read in memory says that an in-memory fit of
+an earlier version may have written it (its fingerprint was another).
 """
 
 from __future__ import annotations
@@ -27,11 +38,73 @@ __all__ = [
     "feature_names",
     "names_shown",
     "other_columns",
+    "other_data",
+    "reading_of",
 ]
 
 #: Configuration keys recorded only to word a refusal, never compared (a
-#: checkpoint may lack them): ``features``, the feature names as JSON text.
-EXPLANATORY = frozenset({"features"})
+#: checkpoint may lack them): ``features``, the feature names as JSON text,
+#: and ``reading``, how the fit read the rows (:data:`READINGS`).
+EXPLANATORY = frozenset({"features", "reading"})
+
+#: A backend's class name -> its ``reading``: (key, the fit in words, how a
+#: command line fits that way).
+READINGS = {
+    "InMemory": (
+        "in memory",
+        "an in-memory fit",
+        "in memory (arrays; on the command line, without --stream or --workers)",
+    ),
+    "Chunked": (
+        "streamed",
+        "a streamed fit",
+        "streamed (a file path or blocks; on the command line, --stream)",
+    ),
+    "Dask": (
+        "Dask",
+        "a Dask fit",
+        "on Dask over the same partitions (on the command line, --workers)",
+    ),
+}
+
+
+def reading_of(backend: Any) -> str | None:
+    """``backend``'s ``reading`` (None for another backend)."""
+    found = READINGS.get(type(backend).__name__)
+    return None if found is None else found[0]
+
+
+def other_data(
+    where: Any, written_for: Any, fingerprint: str, stored: dict[str, Any],
+    config: dict[str, Any],
+) -> str:  # fmt: skip
+    """The refusal of a checkpoint whose fingerprint (``written_for``) is not
+    this fit's: rows changed, unless another reading of the data wrote it
+    (module docstring)."""
+    words = {key: (fit, how) for key, fit, how in READINGS.values()}
+    then, now = stored.get("reading"), config.get("reading")
+    hashes = f"fingerprint {written_for}, the data now hash to {fingerprint}"
+    end = "delete the checkpoint to start afresh, or pass force_resume=True to "
+    end += "resume anyway."
+    if then in words and now in words and then != now:
+        why = "the two readings hash the same rows differently"
+        if "Dask" not in (then, now):  # one hash, except a sparse X in memory
+            why = f"rows were added, removed or changed, or {why}"
+        return (
+            f"checkpoint {where} was written by {words[then][0]} and this is "
+            f"{words[now][0]} ({hashes}): {why}. To resume it, fit "
+            f"{words[then][1]}; or {end}"
+        )
+    earlier = ""
+    if "reading" not in stored and now in words and now != "in memory":
+        earlier = (
+            " (or an in-memory fit of an earlier version wrote it: only an "
+            f"in-memory fit reproduces its fingerprint, fit {words['in memory'][1]})"
+        )
+    return (
+        f"checkpoint {where} was written for different data ({hashes}): rows were "
+        f"added, removed or changed{earlier}. {end[0].upper()}{end[1:]}"
+    )
 
 
 def other_columns(stored: dict[str, Any], config: dict[str, Any]) -> bool:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._checkpoint import Checkpointer
-from ._checkpoint_columns import feature_names, names_shown
+from ._checkpoint_columns import feature_names, names_shown, reading_of
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
@@ -107,6 +107,9 @@ def checkpointer(
     features = _features_text(getattr(backend, "feature_names", None))
     if features is not None:  # explanatory: never compared (EXPLANATORY)
         config["features"] = features
+    reading = reading_of(backend)
+    if reading is not None:  # explanatory too
+        config["reading"] = reading
     fingerprint = backend.fingerprint
     return Checkpointer(
         path,
@@ -115,6 +118,7 @@ def checkpointer(
         resume=resume,
         force=force,
         describe=describe_problem,
+        earlier=getattr(backend, "earlier_fingerprints", None),
     )
 
 

@@ -378,6 +378,13 @@ def _valid_meta(meta: Any, stamp: list[dict[str, Any]], dtype: Any) -> bool:
         if np.dtype(meta["dtype"]) != np.dtype(dtype):
             return False
         bytes.fromhex(meta["digest"])
+        # the rows of each label (``_fingerprint.RowHashes``); an entry written
+        # before they were kept is written again
+        for label, digest in meta["label_digests"]:
+            if not isinstance(label, (str, int, float)):
+                return False
+            if len(bytes.fromhex(digest)) != 16:
+                return False
     except (TypeError, ValueError, KeyError):
         return False
     counts = [meta.get(k) for k in ("n_samples", "n_features")]

@@ -28,10 +28,11 @@ Conventions (owned here)
   of :mod:`logistic._labels`: the larger label is positive unless
   ``positive`` says otherwise), checks that X, weights and offsets are finite
   (weights ≥ 0) and computes a content fingerprint (blake2b of the rows as the
-  fit sees them, independent of chunking) used by checkpoints. Errors name the
-  file (or block), the row and the column: a CSV file's line and a Parquet
-  file's 1-based row in that file, as in memory (the source's ``position``);
-  a block iterable's 0-based global row.
+  fit sees them, independent of chunking, and equal to the in-memory
+  backend's for the same rows: :mod:`._fingerprint`) used by checkpoints.
+  Errors name the file (or block), the row and the column: a CSV file's line
+  and a Parquet file's 1-based row in that file, as in memory (the source's
+  ``position``); a block iterable's 0-based global row.
 * **Row cache.** A Parquet or CSV source's scan also writes the decoded rows
   to a local binary cache (:mod:`._cache`, on by default; ``cache=False``
   turns it off, ``cache_dir`` chooses its folder); every later pass, and the
@@ -49,7 +50,6 @@ Conventions (owned here)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -65,13 +65,13 @@ from .._labels import (
     MAX_CLASSES,
     PositiveRule,
     encode,
-    label_text,
     resolve_classes,
 )
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._cache_pass import CachedRuns, LabelCodes
+from ._fingerprint import RowHashes, earlier_streamed, streamed_fingerprint
 from ._fold import fold_in_order
 from ._prefetch import ordered_map, prefetched
 from ._reduce import pass_progress
@@ -82,7 +82,6 @@ from ._sources import (
     _check_nonnegative,
     _ColumnSpec,
     _CSVSource,
-    _label_bytes,
     _ParquetSource,
     chunk_rows_for,
     natural_key,
@@ -354,30 +353,28 @@ class Chunked:
         if self._cached is not None:
             meta = self._cached.meta
             labels = set(self._cached.labels.tolist())
-            self._finish_scan(
-                labels,
-                int(meta["n_samples"]),
-                int(meta["n_features"]),
-                bytes.fromhex(meta["digest"]),
-                classes,
-                positive,
-            )
+            digest = bytes.fromhex(meta["digest"]), meta["label_digests"]
+            n, p = int(meta["n_samples"]), int(meta["n_features"])
+            self._finish_scan(labels, n, p, digest, classes, positive)
             return
         try:
-            n, p, labels, digest = self._read_scan(classes, writer)
+            n, p, labels, hashes = self._read_scan(classes, writer)
         except BaseException:
             if writer is not None:
                 writer.abandon()
             raise
+        digest = hashes.digest(), hashes.label_digests()
         if writer is not None:
-            self._cached = writer.finish({"n_features": p, "digest": digest.hex()})
+            self._cached = writer.finish(
+                {"n_features": p, "digest": digest[0].hex(), "label_digests": digest[1]}
+            )
         self._finish_scan(labels, n, p, digest, classes, positive)
 
     def _read_scan(
         self, classes: Any, writer: CacheWriter | None
-    ) -> tuple[int, int, set[Any], bytes]:
+    ) -> tuple[int, int, set[Any], RowHashes]:
         """Read every row once: checks, labels, content digests (and the cache)."""
-        hashes = [hashlib.blake2b(digest_size=16) for _ in range(4)]
+        hashes = RowHashes()
         labels: set[Any] = set()
         n, p = 0, None
         # 1-based file lines (CSV) or rows (Parquet), as in memory
@@ -394,7 +391,8 @@ class Chunked:
                 target = getattr(self.columns, "target", None)
                 names = None if target is None else [target]
                 _check_finite(y[:, None], where, n, "y", names, position)
-            labels.update(np.unique(y).tolist())
+            here = np.unique(y).tolist()
+            labels.update(here)
             if len(labels) > (MAX_CLASSES if self.multiclass else 2) and (
                 classes is None
             ):
@@ -416,24 +414,20 @@ class Chunked:
             if w is not None:
                 column = None if self.columns is None else self.columns.weight
                 _check_nonnegative(w, where, n, column, position)
-            for h, v in zip(hashes, (X, y, w, o), strict=True):
-                if v is not None:
-                    h.update(
-                        _label_bytes(v) if v is y else np.ascontiguousarray(v).tobytes()
-                    )
+            hashes.update(X, y, w, o, here)
             if writer is not None:
                 writer.append(X, y, w, o)
             n += X.shape[0]
         if p is None or n == 0:
             raise DataValidationError(f"{self.source.name}: the dataset has no rows")
-        return n, int(p), labels, b"".join(h.digest() for h in hashes)
+        return n, int(p), labels, hashes
 
     def _finish_scan(
         self,
         labels: set[Any],
         n: int,
         p: int,
-        digest: bytes,
+        digest: tuple[bytes, list[list[Any]]],
         classes: Any,
         positive: PositiveRule,
     ) -> None:
@@ -446,15 +440,18 @@ class Chunked:
             where=f"{self.source.name}: y",
             multiclass=self.multiclass,
         )
-        content = digest + f"{n}x{p}".encode()
-        if not np.array_equal(np.sort(self.classes_), self.classes_):
-            content += f":positive={label_text(self.classes_[1])}".encode()
-        self.fingerprint = hashlib.blake2b(content, digest_size=16).hexdigest()
+        self.fingerprint = streamed_fingerprint(*digest, n, p, self.classes_)
+        self._earlier = earlier_streamed(digest[0], n, p, self.classes_)
         if self._cached is not None:
             # label codes -> {0, 1} under this fit's classes
             self._label_values = encode(
                 self._cached.labels, self.classes_, dtype=self.dtype, checked=True
             )
+
+    def earlier_fingerprints(self) -> tuple[str, ...]:
+        """The fingerprint of these rows as earlier versions computed it (from
+        the raw labels), which their checkpoints hold."""
+        return (self._earlier,)
 
     @property
     def cache_path(self) -> Path | None:

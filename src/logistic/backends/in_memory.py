@@ -59,7 +59,6 @@ solver's copy of X, whose statistics read every value).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -71,6 +70,7 @@ from .._sparse import issparse
 from .._sparse_structure import backend_structure
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
+from ._fingerprint import dense_fingerprint, earlier_fingerprint
 from ._fold import fold_in_order as _fold
 from ._windows import reduce_windows
 from ._workers import Workers as _Workers
@@ -407,15 +407,20 @@ class InMemory:
 
     @property
     def fingerprint(self) -> str:
-        """Content hash of X, y, weights and offsets (computed once, on first use)."""
+        """Content hash of the rows (computed once, on first use): a dense X's
+        as a streamed reading of them hashes them (:mod:`._fingerprint`),
+        else :meth:`earlier_fingerprints`'s."""
         if self._fingerprint is None:
-            X = self.X
-            h = hashlib.blake2b(digest_size=16)
-            parts = [X.data, X.indices, X.indptr] if issparse(X) else [X]
-            for v in (*parts, self.y, self.sample_weight, self.offset):
-                h.update(b"-" if v is None else np.ascontiguousarray(v).tobytes())
-            self._fingerprint = h.hexdigest()
+            args = (self.X, self.y, self.sample_weight, self.offset)
+            dense = not issparse(self.X)
+            found = dense_fingerprint(*args, self.classes_) if dense else None
+            self._fingerprint = found or earlier_fingerprint(*args)
         return self._fingerprint
+
+    def earlier_fingerprints(self) -> tuple[str, ...]:
+        """The fingerprint of these rows as earlier versions computed it, which
+        their checkpoints hold (a checkpoint resumes with either)."""
+        return (earlier_fingerprint(self.X, self.y, self.sample_weight, self.offset),)
 
     def _check_finite(self, suspect: bool = False) -> None:
         """X's finite check when still owed (``suspect``: some block's
