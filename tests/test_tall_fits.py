@@ -228,7 +228,7 @@ def test_nonfinite_X_names_columns_and_first_row(bad, text, order):
     with pytest.raises(
         ValueError,
         match=rf"^Input X contains {text}\. Columns with non-finite values: "
-        r"\['x1', 'x3'\]; first bad row: 7 \(an index from 0\)\. Remove or impute them first\.$",
+        r"\['x1', 'x3'\] \(X\[:, \[0, 2\]\]\); first bad row: 7 \(an index from 0\)\. Remove or impute them first\.$",
     ):
         check_X(X)
 
@@ -239,7 +239,8 @@ def test_nonfinite_sparse_X():
     row, col = np.argwhere(np.isnan(X.toarray()))[0]  # where the dense view has it
     with pytest.raises(
         ValueError,
-        match=rf"^Input X contains NaN\. Columns with non-finite values: \['x{col + 1}'\]; "
+        match=rf"^Input X contains NaN\. Columns with non-finite values: \['x{col + 1}'\] "
+        rf"\(X\[:, \[{col}\]\]\); "
         rf"first bad row: {row} \(an index from 0\)\. Remove or impute them first\.$",
     ):
         check_X(X)

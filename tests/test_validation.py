@@ -365,7 +365,8 @@ def test_sparse_non_finite_x_names_its_columns_and_first_row(fmt):
     y = np.r_[np.zeros(20), np.ones(20)]
     with pytest.raises(
         DataValidationError,
-        match=r"^Input X contains NaN\. Columns with non-finite values: \['x2', 'x4'\]; "
+        match=r"^Input X contains NaN\. Columns with non-finite values: \['x2', 'x4'\] "
+        r"\(X\[:, \[1, 3\]\]\); "
         r"first bad row: 12 \(an index from 0\)\. Remove or impute them first\.$",
     ):
         LogisticRegression().fit(X, y)

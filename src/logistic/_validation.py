@@ -161,12 +161,15 @@ def scan_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
     else:
         bad_rows, bad_cols = _sparse_positions(X, np.flatnonzero(~finite))
     if len(bad_rows):
-        # unnamed columns as summaries name them: x1, x2, ... (1-based)
+        # unnamed columns as summaries name them: x1, x2, ... (1-based), with
+        # their 0-based index beside, the base the row is given in
         labels = [
             str(names[j]) if names is not None else f"x{j + 1}" for j in bad_cols[:10]
         ]
+        shown = [int(j) for j in bad_cols[:10]]
+        index = "" if names is not None else f" (X[:, {shown}])"
         where = (
-            f" Columns with non-finite values: {labels}; first bad row: "
+            f" Columns with non-finite values: {labels}{index}; first bad row: "
             f"{int(bad_rows[0])} (an index from 0). Remove or impute them first."
         )
     raise DataValidationError(f"Input X contains {what}.{where}")
