@@ -93,12 +93,12 @@ class PartitionError(DataValidationError):
         The files of ``partitions``, in the same order, when known:
         ``(path,)``, or one a partition; else ``()``.
     bad_value : dict or None
-        For a value the scan refuses (non-finite, a negative weight): ``what``
-        (``"X"``, ``"sample_weight"``, ``"offset"``), ``column`` (a feature's
-        name, or None), ``value`` (its text), ``kind`` (``"non-finite"``,
-        ``"missing"``, ``"negative"``) and ``row`` (0-based over the whole
-        collection), so
-        that a caller who knows the file can name the line; else None.
+        For a value the scan refuses (non-finite, a negative weight, a missing
+        label): ``what`` (``"X"``, ``"y"``, ``"sample_weight"``, ``"offset"``),
+        ``column`` (a feature's name, or None), ``value`` (its text), ``kind``
+        (``"non-finite"``, ``"missing"``, ``"negative"``) and ``row`` (0-based
+        over the whole collection), so that a caller who knows the file can
+        name the line; else None.
     """
 
     bad_value: dict[str, Any] | None = None

@@ -2,7 +2,9 @@
 
 Convention (owned here): the scan's tasks (``_dask_tasks.partition_scan``)
 each return their partition's row count, column count, labels, content
-digest and first bad value (a row of its own partition). :func:`raise_first_problem`
+digest and first bad value (a row of its own partition), or, for a missing
+label or (Parquet) value, the partition's index and the error naming it (a
+row of its own partition). :func:`raise_first_problem`
 turns the first partition's problem into an error naming the row in the
 whole collection (the row counts of the partitions before it added) and in
 the partition, its file when known, and the feature's name;
@@ -22,7 +24,7 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._labels import PositiveRule, label_text, resolve_classes
 from ._dask_faults import ClusterRun, PartitionError
-from ._dask_tasks import PartitionRowError, PartitionShapeError
+from ._dask_tasks import MissingLabelError, PartitionRowError, PartitionShapeError
 
 __all__ = ["ScanFacts", "raise_first_problem", "scan_facts"]
 
@@ -50,11 +52,16 @@ def raise_first_problem(
     none."""
     row0 = 0
     for i, s in enumerate(outcomes):
+        if isinstance(s, dict) and "error" in s:  # returned by the scan's task
+            s = s["error"]
         if isinstance(s, PartitionRowError):
             where = _RowError(run, part_names, feature_names, i, row0)
             error = where.error(s.description, s.row, s.remedy)
             if s.column is not None:  # a missing value (PartitionError.bad_value)
                 error.bad_value = {"what": "X", "column": s.column, "value": "nan",
+                                   "kind": "missing", "row": row0 + s.row}  # fmt: skip
+            elif isinstance(s, MissingLabelError):
+                error.bad_value = {"what": "y", "column": None, "value": s.value,
                                    "kind": "missing", "row": row0 + s.row}  # fmt: skip
             raise error from s
         if isinstance(s, PartitionShapeError):

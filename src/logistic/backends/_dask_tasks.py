@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,6 +70,22 @@ class PartitionRowError(DataValidationError):
         )
 
 
+class MissingLabelError(PartitionRowError):
+    """A missing label at a row of one partition; ``value``: its ``repr``
+    (an attribute, which pickles with the error)."""
+
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What :func:`read_parquet_part` gives for X (y, weights and offset
+    None) when its file has a missing value: the error naming it, which
+    :func:`partition_scan` returns and :func:`partition_arrays` raises."""
+
+    error: PartitionRowError
+
+
 class PartitionShapeError(DataValidationError):
     """A partition's X, y, sample_weight and offset do not hold the same
     rows (the message does not name the partition: the client does)."""
@@ -95,11 +112,14 @@ def _labels(y: Any) -> np.ndarray:
     missing = missing_mask(y)
     y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
     if missing.any():
-        raise PartitionRowError(
-            f"y has a missing label ({y[np.argmax(missing)]!r})",
-            int(np.argmax(missing)),
+        row = int(np.argmax(missing))
+        error = MissingLabelError(
+            f"y has a missing label ({y[row]!r})",
+            row,
             "drop the rows without a label first",
         )
+        error.value = repr(y[row])
+        raise error
     return np.require(y, requirements=["A"])
 
 
@@ -108,6 +128,8 @@ def partition_arrays(
 ) -> tuple[Any, ...]:
     """``(X, y, sample_weight, offset)`` numpy arrays of one partition; a
     :class:`PartitionShapeError` when they do not hold the same rows."""
+    if isinstance(X, RowProblem):
+        raise X.error
     if target is not None:  # one DataFrame holding features and target
         y, X = X[target], X.drop(columns=[target])
     kinds = ["frame" if hasattr(v, "iloc") else "array" for v in (X, y, w, o)]
@@ -169,8 +191,21 @@ def partition_scan(
     w: Any = None,
     o: Any = None,
 ) -> dict[str, Any]:
-    """Rows, labels, the first bad value and a digest of one partition."""
-    X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
+    """Rows, labels, the first bad value and a digest of one partition; for a
+    partition with a missing label or (Parquet) value, its index and the
+    :class:`PartitionRowError` naming it (``"error"``) alone.
+
+    That error is returned, not raised: a task that raises is logged by its
+    worker (``distributed.worker``'s "Compute Failed", with the text of the
+    traceback) on the worker's standard error, which a ``LocalCluster``
+    shares with the CLI's own.
+    """
+    if isinstance(X, RowProblem):  # a Parquet file's missing value
+        return {"index": index, "error": X.error}
+    try:
+        X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
+    except PartitionRowError as exc:  # a missing label
+        return {"index": index, "error": exc}
     problem = _first_problem(X, w, o)
     h = hashlib.blake2b(digest_size=16)
     for v in (X, y, w, o):
@@ -452,7 +487,9 @@ def travelled_bytes(
 
 
 def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
-    """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file."""
+    """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file;
+    for a file with a missing value, a :class:`RowProblem` and three None
+    (returned, not raised: see :func:`partition_scan`)."""
     import pyarrow.parquet as pq
 
     with open_regular(path, what="input file") as fh:  # never a FIFO or device
@@ -465,12 +502,13 @@ def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
         column = table.column(name)
         if column.null_count:
             nulls = column.is_null().to_numpy(zero_copy_only=False)
-            raise PartitionRowError(
+            error = PartitionRowError(
                 f"column {name!r} has a missing value",
                 int(np.flatnonzero(nulls)[0]),
                 "drop or impute missing values first",
                 name,
             )
+            return RowProblem(error), None, None, None
     return _batch_to_chunk(table, spec, path, 0, dtype)[1:]
 
 

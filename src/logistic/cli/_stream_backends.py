@@ -122,7 +122,7 @@ def _bad_value_error(plan: StreamPlan, exc: Any) -> Exception | None:
 
         where = csv_line(plan.path, plan.delimiter, list(plan.columns.kinds), row)
     name = bad["column"] if bad["what"] == "X" else {
-        "sample_weight": plan.weights, "offset": plan.offset
+        "y": plan.target, "sample_weight": plan.weights, "offset": plan.offset
     }.get(bad["what"])
     if bad["kind"] == "negative":
         return DataValidationError(

@@ -1,0 +1,87 @@
+"""``fit --workers N`` on a file whose target has a missing label prints one
+line, naming the column and the file's line (CSV, its header counted) or row
+(Parquet, 1-based), as the in-memory and ``--stream`` fits do.
+
+It printed the worker's log of the failed scan task first ("distributed.worker
+- ERROR - Compute Failed ... Traceback: ..."), then "partition 0: y has a
+missing label (<NA>) at row 5 (0-based, global; row 5 of partition 0)": the
+scan's task raised the error, and a worker logs a task that raises, with its
+traceback's text, on the standard error it shares with the CLI. The scan's
+task now returns it (as a Parquet file's reading task does a missing value).
+
+Run in a fresh interpreter: the workers' standard error is the CLI's own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+
+_DROP = "fill them in, or drop those rows (fit in memory, without --workers, with --missing drop)"
+
+
+def _frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 3000
+    x = rng.normal(size=n)
+    y = np.where(rng.uniform(size=n) < 1 / (1 + np.exp(-x)), "yes", "no")
+    return pd.DataFrame({"x": x, "y": y.astype(object)})
+
+
+def _fit(directory, data: str) -> tuple[int, str, str]:
+    argv = ["fit", data, "-t", "y", "--workers", "2", "-o", "m.json", "-q"]
+    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(directory)}
+    done = subprocess.run(
+        [sys.executable, "-m", "logistic.cli.app", *argv],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("label,line", [("NA", 7), ("", 2001)], ids=["NA", "empty"])
+def test_csv_missing_label_names_the_line_in_one_line(tmp_path, label, line):
+    frame = _frame()
+    frame.loc[line - 2, "y"] = label  # data row i is line i + 2
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert _fit(tmp_path, "d.csv") == (
+        65,
+        "",
+        f"error: missing values in d.csv: column 'y' (first at line {line}); {_DROP}\n",
+    )
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_numeric_target_with_an_empty_field_names_the_line(tmp_path):
+    frame = _frame()
+    frame["y"] = (frame["y"] == "yes").astype(float)
+    frame.loc[10, "y"] = np.nan  # written as an empty field
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert _fit(tmp_path, "d.csv") == (
+        65,
+        "",
+        f"error: missing values in d.csv: column 'y' (first at line 12); {_DROP}\n",
+    )
+
+
+def test_parquet_missing_label_prints_one_line(tmp_path):
+    """A Parquet file's missing value was raised by its reading task: logged
+    by the worker the same way."""
+    frame = _frame()
+    frame.loc[5, "y"] = None
+    frame.to_parquet(tmp_path / "d.parquet")
+    assert _fit(tmp_path, "d.parquet") == (
+        65,
+        "",
+        f"error: missing values in d.parquet: column 'y' (first at row 6); {_DROP}\n",
+    )
