@@ -29,3 +29,13 @@ def test_nearly_collinear_warning_names_levels_once(workdir, capsys):
     named = said[0].split(" are nearly collinear")[0]
     assert named.endswith("the 4 columns: 'top:x1', 'top:x2', 'mid:x2', 'mid:x1'")
     assert "1.0:" not in said[0] and "2.0:" not in said[0], said[0]
+
+
+def test_summary_of_the_file_names_levels_too(workdir, capsys):
+    test_nearly_collinear_warning_names_levels_once(workdir, capsys)
+    for argv in (["m.json", "d.csv"], ["m.json", "--odds-ratios"], ["m.json"]):
+        code, _, err = run_cli(capsys, ["summary", *argv])
+        assert code == 0, err
+        said = [line for line in err.splitlines() if "nearly collinear" in line]
+        assert said, (argv, err)
+        assert all("'top:x1'" in line and "2.0:" not in line for line in said), said

@@ -73,7 +73,13 @@ def data_inference(
     alpha and odds."""
     from .._exceptions import DataValidationError, InvalidParameterError
     from ._common import collect_warnings, require_inputs, warn
-    from ._multiclass import cli_notes, is_multiclass, levels_of, name_classes
+    from ._multiclass import (
+        cli_notes,
+        is_multiclass,
+        levels_in_messages,
+        levels_of,
+        name_classes,
+    )
     from ._spelling import cli_spelling
     from ._training_rows import check_model, not_training_data, training_rows
 
@@ -82,7 +88,9 @@ def data_inference(
     rows = training_rows(mf, data, options["cluster"], quiet=True)
     # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
-    with collect_warnings() as messages:
+    levels = levels_of(mf) if is_multiclass(mf.model) else []
+    # K classes: warnings name the parameters by level, as the tables
+    with collect_warnings() as messages, levels_in_messages(mf.model, levels):
         try:
             results = mf.model.inference(rows.X, rows.y, rows.sample_weight,
                                          rows.offset, cov_type=options["cov_type"],

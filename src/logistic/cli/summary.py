@@ -490,7 +490,7 @@ def _rrr_inference(mf: Any, model: Any) -> Any:
     """The named per-equation inference behind ``--odds-ratios`` of a model of
     more than two classes (relative-risk ratios, Stata's ``mlogit, rrr``);
     exit 2 when the model has no standard errors."""
-    from ._multiclass import levels_of, name_classes, penalty_text
+    from ._multiclass import levels_in_messages, levels_of, name_classes, penalty_text
 
     fitted = mf.model
     if fitted.penalty is not None:
@@ -508,12 +508,14 @@ def _rrr_inference(mf: Any, model: Any) -> Any:
             EX_USAGE,
         )
     column = ((mf.encoding or {}).get("label") or {}).get("column")
-    try:
-        return name_classes(fitted.inference(), levels_of(mf), column)
-    except Exception as exc:  # singular information
-        raise CLIError(
-            f"--odds-ratios of {model}: no standard errors ({exc})", EX_USAGE
-        ) from None
+    with levels_in_messages(fitted, levels_of(mf)) as named:
+        try:
+            return name_classes(fitted.inference(), levels_of(mf), column)
+        except Exception as exc:  # singular information
+            raise CLIError(
+                f"--odds-ratios of {model}: no standard errors ({named(str(exc))})",
+                EX_USAGE,
+            ) from None
 
 
 def goodness_of_fit_dict(info: dict[str, Any]) -> dict[str, Any] | None:
