@@ -390,3 +390,22 @@ def test_torch_fit_with_numpy_labels_neither_warns_nor_shares_them():
     assert y.flags.writeable and np.array_equal(y, before)
     reference = LogisticRegression(solver="newton").fit(X, y)
     np.testing.assert_allclose(_theta(model), _theta(reference), rtol=1e-10, atol=1e-12)
+
+
+def test_torch_tensor_that_records_gradients_fits_without_a_warning():
+    """A tensor with ``requires_grad=True`` (a feature matrix from a torch
+    model) is read detached: no autograd graph and no warning from
+    ``torch.asarray``; the coefficients are numpy's and the probabilities a
+    tensor outside any graph."""
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    X, y = ucla()
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    Xt = torch.tensor(X, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LogisticRegression(solver="newton").fit(Xt, y)
+        proba = model.predict_proba(Xt)
+    assert isinstance(proba, torch.Tensor) and not proba.requires_grad
+    reference = LogisticRegression(solver="newton").fit(X, y)
+    np.testing.assert_allclose(_theta(model), _theta(reference), rtol=1e-10, atol=1e-12)

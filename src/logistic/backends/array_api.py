@@ -106,9 +106,19 @@ def _check_sparse(X: Any) -> Any:
     return X
 
 
+def _detached(X: Any) -> Any:
+    """A torch tensor that records gradients (``requires_grad``) as a view
+    that does not: the fit and its predictions need no autograd graph, and
+    ``torch.asarray`` of such a tensor warns that it keeps one."""
+    if getattr(X, "requires_grad", False) and hasattr(X, "detach"):
+        return X.detach()
+    return X
+
+
 def check_device_X(X: Any, estimator: str = "LogisticRegression") -> Any:
-    """A 2-D, finite, floating array-API X on its device (ints become float64)."""
-    X = _check_sparse(X)
+    """A 2-D, finite, floating array-API X on its device (ints become float64;
+    a torch tensor that records gradients detached from its graph)."""
+    X = _check_sparse(_detached(X))
     xp = _namespace(X)
     if len(X.shape) != 2:
         raise DataValidationError(
