@@ -33,7 +33,7 @@ def test_the_first_bad_row_is_said_to_count_from_zero(data):
     X, y = data
     X = X.copy()
     X[3, 2] = np.nan  # third column, named x3 as summaries name it
-    with pytest.raises(DataValidationError, match=r"\['x3'\]; first bad row: 3 "
+    with pytest.raises(DataValidationError, match=r"\['x3'\] \(X\[:, \[2\]\]\); first bad row: 3 "
                        r"\(an index from 0\)"):  # fmt: skip
         LogisticRegression().fit(X, y)
 

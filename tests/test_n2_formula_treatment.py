@@ -117,7 +117,8 @@ def test_other_contrasts_are_refused_naming_what_c_takes(workdir, capsys, term):
     code, _, err = _fit(capsys, f"admit ~ gre + {term}")
     assert code == 65
     assert err.endswith(
-        f"{term!r}: C() takes a column and, optionally, Treatment(reference=LEVEL) "
-        "to set its reference level; treatment coding is the only one supported "
-        "(no Sum, Helmert or Poly contrast, and no options such as levels=)\n"
+        f"{term!r}: C() takes a column and, optionally, its reference level: "
+        "C(column, Treatment(reference=LEVEL)); treatment coding is the only one "
+        "supported (no Sum, Helmert or Poly contrast, and no options such as "
+        "levels=)\n"
     ), err

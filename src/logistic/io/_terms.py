@@ -112,10 +112,10 @@ def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
         if name == "C":  # C(column, Treatment(...)) is parsed before this
             raise TermError(
-                f"{text!r}: C() takes a column and, optionally, "
-                "Treatment(reference=LEVEL) to set its reference level; treatment "
-                "coding is the only one supported (no Sum, Helmert or Poly "
-                "contrast, and no options such as levels=)"
+                f"{text!r}: C() takes a column and, optionally, its reference "
+                "level: C(column, Treatment(reference=LEVEL)); treatment coding is "
+                "the only one supported (no Sum, Helmert or Poly contrast, and no "
+                "options such as levels=)"
             )
         raise TermError(
             f"{text!r}: {name}() takes exactly one argument and no options here"
