@@ -1,12 +1,16 @@
-"""``logistic summary MODEL --scale``: quasi-binomial standard errors of a
-grouped model file.
+"""``--scale`` of ``logistic summary MODEL`` and ``logistic margins MODEL
+DATA``: quasi-binomial standard errors of a grouped model file.
 
-A dispersion ``φ`` multiplies the file's stored covariance before the table
-is made, as ``model.inference(scale=...)`` does in Python
-(:mod:`logistic.inference._dispersion` owns the convention): ``X2`` is the
-file's Pearson χ² / df_resid (R's quasibinomial), a number is that ``φ``.
-Only grouped fits (``--trials`` or ``cbind``) have a dispersion to scale by;
-the file's log-likelihood, deviance and AIC/BIC are printed unscaled.
+A dispersion ``φ`` multiplies the covariance, as ``model.inference(scale=...)``
+does in Python (:mod:`logistic.inference._dispersion` owns the convention):
+``X2`` is the file's Pearson χ² / df_resid (R's quasibinomial), a number is
+that ``φ``. Only grouped fits (``--trials`` or ``cbind``) have a dispersion to
+scale by; the file's log-likelihood, deviance and AIC/BIC are printed
+unscaled. ``summary`` scales the file's stored covariance before its table
+is made (:func:`apply_scale`); ``margins``, whose inference is on one 0/1 row
+per trial, gives those rows' results the grouped fit's ``φ`` read from the
+file (:func:`scale_of`, :func:`scale_results`): not a Pearson χ² of the 0/1
+rows, which does not measure overdispersion.
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ import typer
 
 from ._codes import EX_USAGE, CLIError
 
-__all__ = ["Scale", "apply_scale", "scale_line"]
+__all__ = [
+    "Scale",
+    "apply_scale",
+    "overdispersion_note",
+    "scale_line",
+    "scale_of",
+    "scale_results",
+]
 
 Scale = Annotated[
     str | None,
@@ -74,6 +85,66 @@ def apply_scale(
             "fit's inference comes from the statistics its file keeps)",
             EX_USAGE,
         )
+    _check_fit(mf, model, grouped)
+    if mf.covariance is None:
+        raise CLIError(f"--scale: {model} stores no covariance to scale", EX_USAGE)
+    statistics = (mf.training or {}).get("statistics") or {}
+    phi, kind = _phi(text, statistics, model)
+    mf.covariance = mf.covariance * phi
+    return {"scale": phi, "kind": kind}
+
+
+def scale_of(
+    mf: Any, model: str, text: str | None, grouped: bool
+) -> dict[str, Any] | None:
+    """``{"scale", "kind"}`` of ``--scale TEXT`` for the model file ``mf``
+    (None without ``--scale``), refused (exit 2) as ``summary`` refuses it:
+    a model of more than two classes, a fit not on grouped counts, a Firth
+    fit, ``X2`` without a recorded Pearson chi2/df, a number not positive."""
+    if text is None:
+        return None
+    _check_fit(mf, model, grouped)
+    statistics = (mf.training or {}).get("statistics") or {}
+    phi, kind = _phi(text, statistics, model)
+    return {"scale": phi, "kind": kind}
+
+
+def scale_results(results: Any, scaled: dict[str, Any] | None) -> Any:
+    """``results`` (nonrobust inference on a grouped fit's per-trial rows)
+    with the covariance multiplied by ``scaled["scale"]``, as
+    ``model.inference(scale=...)`` of the grouped fit: the per-trial rows'
+    information is the grouped fit's, and ``φ`` is the grouped fit's (the
+    library refuses ``scale=`` on 0/1 rows, whose Pearson chi2/df is no
+    dispersion). The covariance cached unscaled is dropped, so everything
+    read from it afterwards (marginal effects, the header's ``scale φ``)
+    follows ``φ``."""
+    if scaled is None:
+        return results
+    results.scale = float(scaled["scale"])
+    results.scale_kind = scaled["kind"]
+    for cached in ("_cov", "_wald"):
+        results.__dict__.pop(cached, None)
+    return results
+
+
+def overdispersion_note(mf: Any) -> str | None:
+    """The line ``margins`` prints on stderr, without ``--scale``, for a
+    grouped maximum-likelihood fit whose recorded Pearson chi2/df exceeds 2
+    (the threshold of the library's summary note), else None."""
+    phi = ((mf.training or {}).get("statistics") or {}).get("dispersion")
+    if getattr(mf.model, "penalty", None) == "firth":
+        return None
+    if not (isinstance(phi, (int, float)) and math.isfinite(phi) and phi > 2.0):
+        return None
+    return (
+        f"Pearson chi2/df = {phi:.3g}: the counts vary more than binomial "
+        "(overdispersion); these standard errors are too small: --scale X2 "
+        f"multiplies them by {math.sqrt(phi):.3g}, as R's quasibinomial family"
+    )
+
+
+def _check_fit(mf: Any, model: str, grouped: bool) -> None:
+    """Refuse ``--scale`` for a model that has no dispersion (exit 2)."""
     from .._multiclass import is_multiclass
 
     if is_multiclass(mf.model):
@@ -97,12 +168,6 @@ def apply_scale(
             "Fisher information of the penalized likelihood, as logistf)",
             EX_USAGE,
         )
-    if mf.covariance is None:
-        raise CLIError(f"--scale: {model} stores no covariance to scale", EX_USAGE)
-    statistics = (mf.training or {}).get("statistics") or {}
-    phi, kind = _phi(text, statistics, model)
-    mf.covariance = mf.covariance * phi
-    return {"scale": phi, "kind": kind}
 
 
 def scale_line(scaled: dict[str, Any]) -> str:

@@ -35,7 +35,12 @@ Conventions (owned here):
   every group alike), and ``nobs`` counts trials. Only ``--cov-type
   nonrobust``: the library's grouped inference is model-based, and a
   sandwich over trials would take the trials of a group as independent
-  (usage error, exit 2, naming the option).
+  (usage error, exit 2, naming the option). ``--scale X2|PHI`` multiplies
+  that covariance by the grouped fit's dispersion, Pearson chi2/df as the
+  file records it on the groups (not on the trials), or a given number, as
+  ``summary --scale`` and ``model.inference(scale=...)``
+  (:mod:`._scale`: same spelling, checks and messages); the header says
+  ``scale φ`` and ``--json`` adds ``scale`` (``{"scale", "kind"}``).
 * ``--categorical`` says how ``--dummy`` treats one-hot columns; given
   without ``--dummy`` it is refused (exit 2) rather than silently ignored.
 * ``--level`` is the coverage of the intervals, as ``summary --level`` and
@@ -80,6 +85,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet, status
+from ._scale import Scale, overdispersion_note, scale_of, scale_results
 from ._spelling import cli_spelling
 from ._training_rows import (
     TrainingRows,
@@ -304,6 +310,7 @@ def _effects(
             groups=rows.groups,
             sample_weight_kind=kind,
         )
+        results = scale_results(results, options.get("scale"))  # grouped fit's φ
         if is_multiclass(mf.model):  # effects on every class, named by level
             target = ((mf.encoding or {}).get("label") or {}).get("column")
             results = name_classes(results, levels_of(mf), target)
@@ -334,8 +341,11 @@ def _separation_words(messages: list[str], me: Any) -> list[str]:
     return [cli_spelling(said), *kept]
 
 
-def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
-    """JSON-ready marginal effects at coverage ``level``."""
+def margins_dict(
+    me: Any, level: float, cluster: str | None, scaled: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """JSON-ready marginal effects at coverage ``level``; ``scale`` (as
+    ``summary --json``'s) when ``--scale`` gave the dispersion ``scaled``."""
     from ..inference._margins_results import LABELS
 
     table = me.wald_table(1.0 - level)
@@ -366,6 +376,7 @@ def margins_dict(me: Any, level: float, cluster: str | None) -> dict[str, Any]:
         "cov_type": me.cov_type,
         "cluster": cluster,
         "level": level,
+        **({} if scaled is None else {"scale": scaled}),
         "nobs": me.nobs,
         **({} if classes is None else {"classes": list(classes)}),
         "effects": effects,
@@ -430,6 +441,7 @@ def margins(
     cov_type: CovType = None,
     cluster: Cluster = None,
     level: Level = 0.95,
+    scale: Scale = None,
     json_out: opt.Json = False,
     output: Output = None,
     force: opt.Force = False,
@@ -447,7 +459,7 @@ def margins(
     DATA is the file the model was fitted on (its encoding, weights and offset
     columns as stored in the model file). Penalized models are refused; a
     model fitted on grouped counts (--trials, cbind) is taken on one 0/1 row
-    per trial (--cov-type nonrobust only).
+    per trial (--cov-type nonrobust only; --scale X2 for overdispersion).
 
     Example: logistic margins model.json train.csv --dummy --at overall
     """
@@ -477,6 +489,7 @@ def margins(
     check_model(mf, model, counts=True)
     check_counts(mf, model, cov_type)
     check_multiclass(mf, at, at_value)
+    scaled = scale_of(mf, str(model), scale, on_counts(mf))
     variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
     margeff = {
         "at": at,
@@ -492,9 +505,13 @@ def margins(
     if out is not None:
         refuse_existing(out, force=force)
     with collect_warnings() as messages, status("marginal effects ...", quiet):
-        me = _effects(mf, rows, data, model, {"cov_type": cov_type, "margeff": margeff})
+        options = {"cov_type": cov_type, "margeff": margeff, "scale": scaled}
+        me = _effects(mf, rows, data, model, options)
     for message in _separation_words(messages, me):
         warn(message)
+    said = None if scaled or quiet or not on_counts(mf) else overdispersion_note(mf)
+    if said is not None:  # grouped counts that vary more than binomial
+        note(said)
     if variables and not dummy and not quiet and me.dummy_idx is not None:
         note(
             "categorical variables (d) are discrete changes against their reference "
@@ -504,7 +521,7 @@ def margins(
         )
     elif not variables and not dummy and not quiet and not json_out:
         _note_level_derivatives(feature_names(mf))  # the table's reader's note
-    doc = margins_dict(me, level, cluster)
+    doc = margins_dict(me, level, cluster, scaled)
     if json_out:
         text = json.dumps(doc, indent=2) + "\n"
     elif out is not None:
