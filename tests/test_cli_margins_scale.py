@@ -198,3 +198,16 @@ def test_a_robust_covariance_is_refused_with_scale(files, capsys):
     argv = ["margins", "s.json", "star.csv", "--scale", "X2", "--cov-type", "HC1"]
     code, out, err = run_cli(capsys, argv)
     assert code == EX_USAGE and out == "" and "--cov-type HC1" in err
+
+
+def test_summary_note_names_the_commands_that_take_scale(files, capsys):
+    # it named summary's --scale alone (summary MODEL DATA refuses grouped files)
+    code, out, err = run_cli(capsys, ["summary", "s.json"])
+    assert code == EX_OK, err
+    text = " ".join(out.split())
+    assert (
+        "scale='X2' (logistic summary MODEL --scale X2, without DATA; logistic "
+        "margins MODEL DATA --scale X2) multiplies them by 4.25" in text
+    ), out
+    code, out, err = run_cli(capsys, ["summary", "s.json", "--scale", "X2"])
+    assert code == EX_OK and "scale" in out

@@ -499,7 +499,8 @@ class Summary:
             self.notes.append(
                 f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "
                 "binomial (overdispersion); these standard errors are too small: "
-                "scale='X2' (logistic summary --scale X2) multiplies them by "
+                "scale='X2' (logistic summary MODEL --scale X2, without DATA; "
+                "logistic margins MODEL DATA --scale X2) multiplies them by "
                 f"{r.dispersion ** 0.5:.3g}, as R's quasibinomial family."
             )
         self.header_left, self.header_right = left, right
