@@ -201,8 +201,9 @@ def test_a_robust_covariance_is_refused_with_scale(files, capsys):
 
 
 def test_summary_note_names_the_commands_that_take_scale(files, capsys):
-    # it named summary's --scale alone (summary MODEL DATA refuses grouped files)
-    code, out, err = run_cli(capsys, ["summary", "s.json"])
+    # the fit's table named summary's --scale alone
+    argv = ["fit", "star.csv", "--formula", FORMULA, "-o", "again.json"]
+    code, out, err = run_cli(capsys, argv)
     assert code == EX_OK, err
     text = " ".join(out.split())
     assert (
