@@ -170,3 +170,16 @@ def test_earlier_checkpoint_refused_by_a_stream_says_why(workdir, capsys):
     assert "an in-memory fit of an earlier version wrote it" in err
     assert "without --stream or --workers" in err
     assert _fit(capsys)[0] == 0  # in memory it resumes
+
+
+def test_earlier_in_memory_formula_is_the_one_earlier_versions_wrote():
+    """The digests below were computed by the in-memory backend of ``b8d0ea0``
+    (``InMemory(X, y[, w]).fingerprint``, run from that commit's tree): the
+    formula kept for older checkpoints must give them bit for bit."""
+    from logistic.backends._fingerprint import earlier_fingerprint
+
+    X = np.arange(12.0).reshape(4, 3)
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    w = np.array([1.0, 2.0, 1.0, 1.0])
+    assert earlier_fingerprint(X, y, None, None) == "3a5a7718945ad8ecea757f3c2d4594e7"
+    assert earlier_fingerprint(X, y, w, None) == "6c84db6b2abf06778bf8e91b160724a2"

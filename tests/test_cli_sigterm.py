@@ -82,8 +82,14 @@ def test_sigterm_while_predict_writes_leaves_no_temporary_file(tmp_path):
     save(LogisticRegression().fit(frame, labels), tmp_path / "m.json")
     proc = _start(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"])
 
-    def writing() -> bool:
-        return any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
+    def writing() -> bool:  # killed mid-write, as the report's timeout did
+        for p in tmp_path.iterdir():
+            try:
+                if p.name.endswith(".tmp") and p.stat().st_size > 0:
+                    return True
+            except FileNotFoundError:  # renamed or removed meanwhile
+                continue
+        return False
 
     err = _terminate_when(proc, writing)
     assert (proc.returncode, err) == (143, "error: terminated (SIGTERM)\n")
@@ -98,3 +104,26 @@ def test_a_handler_the_parent_set_is_kept():
     before = signal.getsignal(signal.SIGTERM)
     assert main(["--version"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_main_puts_the_default_action_back_and_runs_in_a_thread(monkeypatch):
+    """``main()`` reading ``sys.argv`` (a program that calls it) handles SIGTERM
+    only while its command runs; off the main thread it sets nothing."""
+    import gc
+    import threading
+
+    from logistic.cli.app import main
+
+    monkeypatch.setattr(sys, "argv", ["logistic", "--version"])
+    before = signal.getsignal(signal.SIGTERM)
+    assert before is signal.SIG_DFL
+    try:
+        assert main() == 0
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        codes: list[int] = []
+        worker = threading.Thread(target=lambda: codes.append(main()))
+        worker.start()
+        worker.join()
+        assert codes == [0]
+    finally:
+        gc.enable()  # main() leaves the collector off for a process that exits

@@ -113,3 +113,21 @@ def test_cli_margins_json_of_unseparated_fit_has_no_notes(workdir, capsys):
     assert run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])[0] == 0
     code, out, err = run_cli(capsys, ["margins", "m.json", "d.csv", "--json"])
     assert code == 0 and json.loads(out)["notes"] == [] and "Separation" not in err
+
+
+def test_a_suspected_separation_is_said_conditionally():
+    # "suspected" is fitted logits beyond ±30, not the LP's finding
+    from logistic.inference._separation_notes import (
+        separated_margins_note,
+        separated_margins_warning,
+    )
+
+    note = separated_margins_note("suspected")
+    assert note.startswith(
+        "Separation suspected (fitted logits beyond ±30): if the MLE does not exist, "
+        "these marginal effects"
+    )
+    assert separated_margins_warning("suspected").startswith(
+        "the training data look separated (fitted logits beyond ±30): if the MLE"
+    )
+    assert "the MLE does not exist, so" in separated_margins_note("complete")

@@ -116,9 +116,9 @@ def atomic_output(
             str(target),
         )
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
     tmp = Path(name)
-    try:
+    try:  # from the file's creation: an interrupt (Ctrl-C, SIGTERM) removes it
+        os.close(fd)
         os.chmod(tmp, _new_file_mode(target))
         yield tmp
         with open(tmp, "rb+") as fh:

@@ -136,11 +136,9 @@ def overdispersion_note(mf: Any) -> str | None:
         return None
     if not (isinstance(phi, (int, float)) and math.isfinite(phi) and phi > 2.0):
         return None
-    return (
-        f"Pearson chi2/df = {phi:.3g}: the counts vary more than binomial "
-        "(overdispersion); these standard errors are too small: --scale X2 "
-        f"multiplies them by {math.sqrt(phi):.3g}, as R's quasibinomial family"
-    )
+    from ..inference._dispersion import overdispersion_note as note
+
+    return note(phi, "--scale X2")
 
 
 def _check_fit(mf: Any, model: str, grouped: bool) -> None:

@@ -134,12 +134,12 @@ def fit_stream(
         mapping = class_mapping(levels, plan.target)
         model.classes_ = np.arange(len(levels), dtype=np.float64)  # class codes
         inference = multiclass_inference(model, levels)
-    # the passes' rows and time leave out the scan, the first reading of the
-    # file (decoding it, and writing the row cache), often most of the time
+    # the passes' rows and time leave out the scan before them (decoding the
+    # file and writing the row cache, or reading a cached scan's facts)
     took = time.perf_counter() - t0
     notes = [
-        f"streamed ({kind}): {progress.summary()} after the scan that read the "
-        f"file first; {took:.1f}s in all"
+        f"streamed ({kind}): {progress.summary()}; {took:.1f}s in all, the scan "
+        "before the passes included"
     ]
     features, n = list(plan.features), int(backend.n_samples)
     no_rows = np.ones(0, dtype=bool)  # nothing held in memory

@@ -279,11 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(max(GC_THRESHOLD, thresholds[0]), *thresholds[1:])
     blas_timeout = _quiet_blas_threads()
-    if argv is None:  # the process's own command: SIGTERM cleans up as Ctrl-C
-        _terminate_by_exception()
+    global _terminated
+    _terminated = False
+    # the process's own command: SIGTERM cleans up as Ctrl-C (until it returns)
+    previous = _terminate_by_exception() if argv is None else None
     try:
         return _run(args, debug, json_out)
     finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
         if argv is None:  # the process's own command: it exits next
             gc.disable()
         elif blas_timeout:
@@ -291,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         gc.set_threshold(*thresholds)
 
 
-#: Whether this process received SIGTERM (set by :func:`_raise_terminated`).
+#: Whether SIGTERM arrived during the running command (set by
+#: :func:`_raise_terminated`, cleared when :func:`main` starts).
 _terminated = False
 
 
@@ -301,18 +308,24 @@ def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
-def _terminate_by_exception() -> None:
+def _terminate_by_exception() -> Any:
     """SIGTERM (``kill``, ``timeout``, a batch scheduler) raises
-    :class:`~._codes.Terminated`, a KeyboardInterrupt, in the main thread:
-    the command's clean-ups run as after Ctrl-C (a temporary output file is
-    removed, a checkpoint kept) and it ends with ``error: terminated
-    (SIGTERM)`` and exit code 143. The default action would end the process
-    at once and leave a half-written temporary file. A handler set by
-    someone else (the process's parent chose it) is kept."""
+    :class:`~._codes.Terminated`, a KeyboardInterrupt, in the main thread
+    while the command runs: its clean-ups run as after Ctrl-C (a temporary
+    output file is removed, a checkpoint kept) and it ends with ``error:
+    terminated (SIGTERM)`` and exit code 143. The default action would end
+    the process at once and leave a half-written temporary file. Returns the
+    handler replaced, for :func:`main` to put back; None (nothing set) off
+    the main thread, or when a handler other than the default is set (the
+    process's owner chose it)."""
     import signal
+    import threading
 
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _raise_terminated)
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _quiet_blas_threads() -> bool:

@@ -31,7 +31,13 @@ from typing import Any
 
 from .._exceptions import InvalidParameterError
 
-__all__ = ["ESTIMATED", "check_scale", "dispersion", "scale_note"]
+__all__ = [
+    "ESTIMATED",
+    "check_scale",
+    "dispersion",
+    "overdispersion_note",
+    "scale_note",
+]
 
 #: The estimated dispersion's name (statsmodels' ``scale="X2"``).
 ESTIMATED = "X2"
@@ -88,4 +94,15 @@ def scale_note(scale: float, kind: str | None) -> str:
         f"Standard errors scaled by sqrt({scale:.4g}) = {math.sqrt(scale):.4g} "
         f"(dispersion {how}); the log-likelihood, deviance, AIC/BIC and LR chi2 "
         "are the binomial likelihood's, unscaled."
+    )
+
+
+def overdispersion_note(phi: float, remedy: str) -> str:
+    """The note of a grouped maximum-likelihood fit whose Pearson chi2/df
+    ``phi`` is above 2: its binomial standard errors are too small, and
+    ``remedy`` (how to ask for the scaled ones) multiplies them by √φ."""
+    return (
+        f"Pearson chi2/df = {phi:.3g}: the counts vary more than binomial "
+        f"(overdispersion); these standard errors are too small: {remedy} "
+        f"multiplies them by {math.sqrt(phi):.3g}, as R's quasibinomial family"
     )

@@ -73,14 +73,18 @@ def separated_lr_note(
 _SEPARATED = ("complete", "quasi-complete", "suspected")
 
 
-def _margins_body(remedy: str) -> str:
+def _margins_effects(remedy: str) -> str:
     return (
-        "the MLE does not exist, so these marginal effects, their standard "
-        "errors and tests are meaningless: the delta method is taken at a point "
-        "on a diverging path, where the standard errors can be huge or, for an "
-        "effect whose probabilities no longer move (a discrete change across the "
-        f"separating column), far too small. {remedy}"
+        "these marginal effects, their standard errors and tests are meaningless: "
+        "the delta method is taken at a point on a diverging path, where the "
+        "standard errors can be huge or, for an effect whose probabilities no "
+        "longer move (a discrete change across the separating column), far too "
+        f"small. {remedy}"
     )
+
+
+#: How a "suspected" separation (fitted logits beyond ±30, no LP check) is said.
+_SUSPECTED = "(fitted logits beyond ±30): if the MLE does not exist, "
 
 
 #: The remedy of a two-class fit of separated data; K-class fits (no Firth
@@ -95,7 +99,9 @@ def separated_margins_note(kind: str, remedy: str = FIRTH) -> str:
     are: a discrete change across a separating column has probabilities of
     0 or 1 at both ends, its Jacobian column vanishes, and its standard
     error comes out small with a confident p-value."""
-    return f"Separation ({kind}): {_margins_body(remedy)}"
+    if kind == "suspected":
+        return f"Separation suspected {_SUSPECTED}{_margins_effects(remedy)}"
+    return f"Separation ({kind}): the MLE does not exist, so {_margins_effects(remedy)}"
 
 
 def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
@@ -117,4 +123,10 @@ def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
 
 def separated_margins_warning(kind: str, remedy: str = FIRTH) -> str:
     """The warning of marginal effects of a fit of separated data."""
-    return f"the training data are separated ({kind}): {_margins_body(remedy)}"
+    if kind == "suspected":
+        effects = _margins_effects(remedy)
+        return f"the training data look separated {_SUSPECTED}{effects}"
+    return (
+        f"the training data are separated ({kind}): the MLE does not exist, so "
+        f"{_margins_effects(remedy)}"
+    )

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ._dispersion import scale_note
+from ._dispersion import overdispersion_note, scale_note
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, separation_note
 from ._stochastic import header_value, stochastic_note, stochastic_solver
 
@@ -496,13 +496,11 @@ class Summary:
         if scale != 1.0:
             self.notes.append(scale_note(scale, r.scale_kind))
         elif r.grouped and r.dispersion > 2.0 and r.method != "Firth":
-            self.notes.append(
-                f"Pearson chi2/df = {r.dispersion:.3g}: the counts vary more than "
-                "binomial (overdispersion); these standard errors are too small: "
+            remedy = (
                 "scale='X2' (logistic summary MODEL --scale X2, without DATA; "
-                "logistic margins MODEL DATA --scale X2) multiplies them by "
-                f"{r.dispersion ** 0.5:.3g}, as R's quasibinomial family."
+                "logistic margins MODEL DATA --scale X2)"
             )
+            self.notes.append(overdispersion_note(r.dispersion, remedy) + ".")
         self.header_left, self.header_right = left, right
         self.header = left + right
 
