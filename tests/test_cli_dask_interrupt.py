@@ -127,7 +127,8 @@ def test_ctrl_c_during_the_start_closes_the_cluster(monkeypatch):
         client = real(**kwargs)
         made.append(client)
         built.set()
-        release.wait(10)  # the rest of a slow start: until the test says
+        release.wait(60)  # the rest of a slow start: until the test says (a
+        # loaded machine may take seconds to deliver the signal)
         return client
 
     monkeypatch.setattr(dask_backend, "connect", slow_connect)

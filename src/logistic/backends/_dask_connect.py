@@ -181,7 +181,8 @@ QUIET_TIMEOUT = 2.0
 @contextmanager
 def quiet_after_interrupt(client: Any) -> Iterator[None]:
     """The ``distributed`` loggers quiet for the block, the close of a
-    ``LocalCluster`` of the library after an interrupt: in this process
+    ``LocalCluster`` of the library after an interrupt (or the error that
+    ends the command line's fit): in this process
     (scheduler, nannies) until the block ends, ``CRITICAL`` only (the
     scheduler logs at ``ERROR`` each broadcast to a worker that the interrupt
     closed first, "broadcast to tcp://... failed: CommClosedError", when

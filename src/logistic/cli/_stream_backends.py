@@ -238,7 +238,10 @@ def _connected(
     closing = ExitStack()
     try:
         yield client
-    except KeyboardInterrupt:
+    except BaseException:
+        # the command ends with its own one line (an interrupt, a data error):
+        # our cluster's close logs nothing of its own (a worker's heartbeat to
+        # a scheduler already closing, a transfer cut short)
         if scheduler is None:
             closing.enter_context(quiet_after_interrupt(client))
         raise
