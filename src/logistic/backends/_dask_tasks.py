@@ -28,8 +28,9 @@ from .._files import open_regular
 from .._labels import encode, missing_mask
 from .._typing import Block
 from ._dask_align import misaligned_remedy
+from ._fingerprint import label_bytes
 from ._reduce import tree_sum
-from ._sources import _READ_ERRORS, _batch_to_chunk, _label_bytes, _reader_error
+from ._sources import _READ_ERRORS, _batch_to_chunk, _reader_error
 
 T = TypeVar("T")
 
@@ -212,7 +213,7 @@ def partition_scan(
         h.update(
             b"-"
             if v is None
-            else _label_bytes(v)
+            else label_bytes(v)
             if v is y
             else np.ascontiguousarray(v).tobytes()
         )

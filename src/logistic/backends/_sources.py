@@ -35,7 +35,6 @@ from .._files import open_regular
 from .._screen_rules import pandas_index_columns
 from ..columns import plan_columns
 from ..formats import compression_of, natural_key, no_parquet_files, parquet_files
-from ._fingerprint import label_bytes
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
@@ -523,8 +522,6 @@ class _BlockSource:
 # -- the backend -----------------------------------------------------------------
 
 
-#: Labels as a fingerprint hashes them (the one formula: :mod:`._fingerprint`).
-_label_bytes = label_bytes
 
 
 def _check_finite(

@@ -201,10 +201,7 @@ def _unseen_problem(
     sub = _subset(raw, ~_missing_rows(raw, names))
     found: list[tuple[str, str]] = []
     if encoding["kind"] == "columns":
-        for spec in encoding["columns"]:
-            if spec["kind"] == "categorical":
-                _, bad = _one_hot_unseen(sub, spec["name"], list(spec["levels"]))
-                found += [] if bad is None else [(spec["name"], bad)]
+        found = _columns_and_unseen(sub, encoding["columns"])[1]
     elif encoding["kind"] == "formula":
         found = list(unseen_levels(sub, encoding.get("factors") or {}))
     if not found:
@@ -231,17 +228,28 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
     return bad
 
 
-def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
+def _columns_and_unseen(
+    raw: RawData, specs: list[dict[str, Any]], numeric: bool = False
+) -> tuple[list[np.ndarray], list[tuple[str, str]]]:
+    """The one-hot blocks of the categorical ``specs`` (with ``numeric``, every
+    column's block, in order) and every column with categories unseen at fit
+    time (its name and the description of those categories)."""
     blocks = []
-    unseen: list[tuple[str, str]] = []  # every column with unseen categories
+    unseen: list[tuple[str, str]] = []
     for spec in specs:
         if spec["kind"] == "numeric":
-            blocks.append(numeric_column(raw, spec["name"])[:, None])
+            if numeric:
+                blocks.append(numeric_column(raw, spec["name"])[:, None])
         else:
             block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
             blocks.append(block)
             if bad is not None:
                 unseen.append((spec["name"], bad))
+    return blocks, unseen
+
+
+def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
+    blocks, unseen = _columns_and_unseen(raw, specs, numeric=True)
     if unseen:
         names = [n for n, _ in unseen]
         raise _unseen_message(raw, names, unseen[0][1])
