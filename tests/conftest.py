@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -74,6 +75,19 @@ def run_interrupt_sweep(script: str, arg: str, *, timeout: float, hung: str) -> 
         pytest.fail(hung)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGINT raises ``KeyboardInterrupt`` in the test process, as in a
+    terminal's foreground job, however the run was started.
+
+    A command started in the background by a script (``cmd &``, ``nohup``)
+    inherits SIGINT *ignored*, and Python then installs no handler for it: the
+    tests of Ctrl-C (a signal to this process, or to a CLI child, which
+    inherits the disposition through ``exec``) would see nothing happen.
+    Python's own handler is put back here, in each xdist worker too."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def data_path(*parts: str) -> Path:

@@ -130,11 +130,6 @@ def test_summary_of_model_saved_from_python_with_named_features(tmp_path, capsys
 
 
 # -- the installed entry point, as a real process --------------------------------------
-def _default_sigint() -> None:
-    # a child of a background job inherits SIGINT ignored; a user's shell does not
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _cli(*args: str, **kw) -> subprocess.Popen:
     exe = os.path.join(os.path.dirname(sys.executable), "logistic")
     cmd = [exe] if os.path.exists(exe) else [sys.executable, "-m", "logistic.cli.app"]
@@ -143,7 +138,6 @@ def _cli(*args: str, **kw) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_default_sigint,
         **kw,
     )
 

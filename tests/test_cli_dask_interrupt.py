@@ -134,6 +134,9 @@ def test_ctrl_c_during_the_start_closes_the_cluster(monkeypatch):
     monkeypatch.setattr(dask_backend, "connect", slow_connect)
     main = threading.main_thread().ident
     assert main == threading.get_ident()
+    # Python's handler turns the signal into KeyboardInterrupt (conftest puts
+    # it back where the run was started with SIGINT ignored)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
     def ctrl_c() -> None:
         if built.wait(60):
