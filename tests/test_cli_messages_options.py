@@ -120,6 +120,20 @@ def test_features_naming_the_target_say_it_is_left_out(base_csv, tmp_path, capsy
     assert re.search(r"^x1 ", out, re.M) and not re.search(r"^y ", out, re.M)
 
 
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
+def test_drop_of_a_column_outside_the_features_is_noted(base_csv, tmp_path, capsys, stream):
+    """``--features x1 --drop x2``: x2 was never a feature; the fit goes on and
+    says the --drop did nothing (it was silent)."""
+    code, out, err = run_cli(
+        capsys,
+        ["fit", base_csv, "-t", "y", "--features", "x1", "--drop", "x2", *stream,
+         "-o", tmp_path / "m.json"],
+    )
+    assert code == 0, err
+    assert "--drop column 'x2' is not a feature column: nothing to drop" in err
+    assert re.search(r"^x1 ", out, re.M) and not re.search(r"^x2 ", out, re.M)
+
+
 def test_refused_checkpoint_is_not_announced_as_resumed(base_csv, tmp_path, capsys):
     """A checkpoint of other settings is refused with the error alone; one
     that matches is reported after the fit accepted it. The fit used to

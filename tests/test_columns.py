@@ -51,6 +51,23 @@ def test_a_role_named_among_the_features_is_left_out_with_a_note():
     assert plan_columns(SCHEMA, target="y", weights="w").notes == ()
 
 
+def test_a_dropped_column_the_named_features_never_had_is_noted():
+    """``features=["age"], drop=["city"]``: ``city`` was never a feature, so
+    dropping it does nothing; the plan says so once per column (it said
+    nothing). Columns among the features are dropped without a note, and a
+    role column has its own rule (never a feature)."""
+    plan = plan_columns(
+        SCHEMA, target="y", features=["age", "city"], drop=["member", "city", "member", "y"]
+    )
+    assert plan.features == ("age",)
+    assert plan.notes == ("dropped column 'member' is not a feature column: nothing to drop",)
+    cli = plan_columns(
+        SCHEMA, target="y", features=["age"], drop=["o"], role_names={"drop": "--drop"}
+    )
+    assert cli.notes == ("--drop column 'o' is not a feature column: nothing to drop",)
+    assert plan_columns(SCHEMA, target="y", drop=["o"]).notes == ()
+
+
 def test_kinds_come_from_the_arrow_types():
     plan = plan_columns(SCHEMA, target="y")
     kinds = {c: plan.kind(c) for c in SCHEMA.names}

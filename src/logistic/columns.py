@@ -268,6 +268,13 @@ def plan_columns(
         chosen = [c for c in names if c not in roles and c not in labels and c.strip()]
     if drop:
         require(drop, "drop")
+        if features:  # a named column the features never had: nothing to drop
+            notes += tuple(
+                f"{spell['drop']} column {column!r} is not a {spell['features']} "
+                "column: nothing to drop"
+                for column in dict.fromkeys(drop)
+                if column not in features and column not in roles
+            )
         chosen = [c for c in chosen if c not in drop]
     if not chosen:
         prefix = f"{source}: " if source else ""
