@@ -1,7 +1,9 @@
 """``logistic evaluate`` / ``report`` of a model file saved from Python
-(``logistic.save``), which records no target column: ``--target COLUMN``
-names it, and the model's ``classes_`` map its values. Without it the
-commands refused the file (exit 65) with no way to name the column.
+(``logistic.save``): ``--target COLUMN`` names the target column (the file
+keeps one only when y was a named pandas Series:
+tests/test_model_file_target_name.py), and the model's ``classes_`` map its
+values. Without it the commands refused the file (exit 65) with no way to
+name the column.
 
 Reference values: scikit-learn's metrics of the same model's
 ``predict_proba`` on the same rows, computed here.
@@ -31,8 +33,10 @@ def _saved(workdir, frame, features, target, name):
 
 
 def test_without_target_the_refusal_names_the_option(workdir, capsys):
+    """y without a name (an array): the file names no target column."""
     frame = pd.read_csv(UCLA)
-    _saved(workdir, frame, ["gre", "gpa", "rank"], "admit", "py.json")
+    model = LogisticRegression().fit(frame[["gre", "gpa"]], frame["admit"].to_numpy())
+    logistic.save(model, workdir / "py.json")
     code, out, err = run_cli(capsys, ["evaluate", "py.json", UCLA])
     assert (code, out) == (65, "")
     assert "no label mapping" in err and "--target COLUMN" in err

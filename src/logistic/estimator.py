@@ -165,8 +165,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         levels; the model file's ``"columns"`` encoding), None without one.
     target_name_ : str or None
         The name of ``y`` (a pandas Series'), None without one; K-class
-        tables title their equations with it (``race = 3``). Not stored in a
-        model file: ``logistic.load`` gives a file written by ``logistic fit``
+        tables title their equations with it (``race = 3``). Stored in the
+        model file; ``logistic.load`` gives a file written by ``logistic fit``
         its target column.
     n_iter_ : ndarray of shape (1,)
         Iterations over the full data (a tall Newton fit's start from a

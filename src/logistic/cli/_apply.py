@@ -365,11 +365,16 @@ def _with_target(
             )
         return encoding
     if target is None:
+        # a file saved from Python names y's column when y had a name (a
+        # pandas Series'): its values must be the model's classes
+        target = getattr(mf.model, "target_name_", None)
+    if target is None:
         raise CLIError(
             f"{model_path} has no label mapping (saved from Python, not by logistic "
-            "fit), so the target column of DATA cannot be read: name it with "
-            "--target COLUMN (its values must be the model's classes), use "
-            "logistic.metrics.evaluate in Python, or refit with logistic fit"
+            "fit, from a y without a name), so the target column of DATA cannot be "
+            "read: name it with --target COLUMN (its values must be the model's "
+            "classes), use logistic.metrics.evaluate in Python, or refit with "
+            "logistic fit"
         )
     classes = list(mf.model.classes_)
     mapping = (

@@ -7,7 +7,10 @@ finiteness before building anything from it and raises
 (:mod:`._multinomial`) is written for two classes too (the fit's verdict,
 null where it found none); readers that predate it ignore it, and a binary
 file without it reads as before (the estimator's ``separation_`` unset:
-inference checks its fitted logits instead).
+inference checks its fitted logits instead). The optional ``target_name``
+(the name of ``y`` at fit time, a pandas Series') is read back as the
+estimator's ``target_name_``; the command line reads a file's target column
+from it when the file has no label mapping (saved from Python).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy as np
 
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from . import _multinomial
-from ._fields import _bad, _finite_list
+from ._fields import _bad, _finite_list, _has_control
 
 FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
@@ -220,7 +223,26 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         section["frame_encoding"] = _jsonable(frame)
     if fitted_on_counts(model):  # optional: fitted on grouped counts (_grouped)
         section["grouped"] = True
+    target = getattr(model, "target_name_", None)
+    if _storable_target_name(target):  # optional: y's name (a pandas Series')
+        section["target_name"] = target
     return section
+
+
+#: Longest ``model.target_name`` a file may hold.
+MAX_TARGET_NAME = 1000
+
+
+def _storable_target_name(name: Any) -> bool:
+    """Whether ``name`` (an estimator's ``target_name_``) is written: a
+    non-empty printable string of at most :data:`MAX_TARGET_NAME` characters
+    (a name with a control character is left out: the loader refuses those,
+    and ``save`` must not fail on a Series' name)."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= MAX_TARGET_NAME
+        and not _has_control(name)
+    )
 
 
 def _field(
@@ -377,6 +399,20 @@ def _check_names(names: Any, n: int, path: str) -> list[str] | None:
     return names
 
 
+def _target_name(d: dict[str, Any], path: str) -> str | None:
+    """The optional ``model.target_name`` (y's name at fit time), checked."""
+    name = d.get("target_name")
+    if name is None:
+        return None
+    if not (isinstance(name, str) and 0 < len(name) <= MAX_TARGET_NAME):
+        raise _bad(
+            path,
+            f"field 'model.target_name' is {name!r:.60}; expected null or a "
+            f"non-empty string of at most {MAX_TARGET_NAME} characters",
+        )
+    return name
+
+
 def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> Any:
     """Rebuild a fitted estimator from the ``model`` section (each field validated)."""
     from ..estimator import LogisticRegression
@@ -473,7 +509,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
     _last_state_from_history(model, fitted)
     model.encoding_ = None  # a frame's or the CLI's text columns: set below
-    model.target_name_ = None  # not stored; logistic.load names a CLI file's
+    model.target_name_ = _target_name(d, path)  # a CLI file's: set by io.load
     model.fit_statistics_ = None  # kept statistics: set by io.load
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
         from ._cv import cross_validation_from_dict
