@@ -50,10 +50,12 @@ def raise_first_problem(
     value or found pieces without the same rows (``outcomes``: the scan
     tasks' results or exceptions, in partition order); return when there is
     none."""
+    # an error the scan's task returned counts as one it raised
+    outcomes = [
+        o["error"] if isinstance(o, dict) and "error" in o else o for o in outcomes
+    ]
     row0 = 0
     for i, s in enumerate(outcomes):
-        if isinstance(s, dict) and "error" in s:  # returned by the scan's task
-            s = s["error"]
         if isinstance(s, PartitionRowError):
             where = _RowError(run, part_names, feature_names, i, row0)
             error = where.error(s.description, s.row, s.remedy)
@@ -67,6 +69,12 @@ def raise_first_problem(
         if isinstance(s, PartitionShapeError):
             path = part_names[i] if part_names else None
             raise PartitionError(f"{run.where(i)}: {s}", partition=i, path=path) from s
+        if isinstance(s, DataValidationError) and not isinstance(s, PartitionError):
+            # its file's own problem (unreadable, a column missing), in the
+            # streamed reader's words, which name the file
+            path = part_names[i] if part_names else None
+            named = f"partition {i}" if path and path in str(s) else run.where(i)
+            raise PartitionError(f"{named}: {s}", partition=i, path=path) from s
         if isinstance(s, BaseException):
             failed = {
                 j: o

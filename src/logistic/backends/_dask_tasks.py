@@ -81,10 +81,12 @@ class MissingLabelError(PartitionRowError):
 @dataclass(frozen=True)
 class RowProblem:
     """What :func:`read_parquet_part` gives for X (y, weights and offset
-    None) when its file has a missing value: the error naming it, which
+    None) when its file cannot be used: the error naming the problem (a
+    missing value, a :class:`PartitionRowError`; a file that cannot be read
+    or lacks a column, a :class:`DataValidationError`), which
     :func:`partition_scan` returns and :func:`partition_arrays` raises."""
 
-    error: PartitionRowError
+    error: DataValidationError
 
 
 class PartitionShapeError(DataValidationError):
@@ -489,16 +491,24 @@ def travelled_bytes(
 
 def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
     """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file;
-    for a file with a missing value, a :class:`RowProblem` and three None
-    (returned, not raised: see :func:`partition_scan`)."""
+    for a file that cannot be read, lacks a column or has a missing value, a
+    :class:`RowProblem` and three None (returned, not raised: see
+    :func:`partition_scan`)."""
     import pyarrow.parquet as pq
 
-    with open_regular(path, what="input file") as fh:  # never a FIFO or device
-        try:
-            table = pq.read_table(fh, columns=spec.columns, use_threads=False)
-        except _READ_ERRORS as exc:
-            raise _reader_error(Path(path), exc) from None
-    spec.check(table.column_names, path)
+    try:
+        fh = open_regular(path, what="input file")  # never a FIFO or device
+    except OSError as exc:  # gone, a FIFO, a directory, no permission
+        return RowProblem(DataValidationError(str(exc))), None, None, None
+    try:
+        with fh:
+            parquet = pq.ParquetFile(fh)
+            spec.check(parquet.schema_arrow.names, path)  # every column named
+            table = parquet.read(columns=spec.columns, use_threads=False)
+    except DataValidationError as exc:  # a column of the first file is missing
+        return RowProblem(exc), None, None, None
+    except _READ_ERRORS as exc:  # unreadable, corrupt, gone
+        return RowProblem(_reader_error(Path(path), exc)), None, None, None
     for name in spec.columns:
         column = table.column(name)
         if column.null_count:

@@ -274,8 +274,9 @@ def _reader_error(
             "line breaks?)"
         )
     return DataValidationError(
-        f"cannot read {path}: {type(exc).__name__}: {text}. The file is corrupt, "
-        f"truncated or not in the expected format; fix or remove it and refit."
+        f"cannot read {path}: {type(exc).__name__}: {text.rstrip('. ')}. The file "
+        "is corrupt, truncated or not in the expected format; fix or remove it and "
+        "refit."
     )
 
 

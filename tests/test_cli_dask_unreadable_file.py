@@ -1,0 +1,76 @@
+"""``fit DIR --workers N`` on a directory of Parquet files one of which is
+corrupt or lacks a column prints one line: the streamed reader's words for
+the file, after the partition's index (exit 65).
+
+The file's reading task raised the error, and a worker logs a task that
+raises ("distributed.worker - ERROR - Compute Failed ... Traceback: ...") on
+the standard error a ``LocalCluster`` shares with the CLI; the task now
+returns it, as it does a missing value. The message also said "... refit..
+The fit stops rather than continue without these rows", a task failure's
+words with a doubled period.
+
+Run in a fresh interpreter: the workers' standard error is the CLI's own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("distributed")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+def _write(path, columns=("a", "b", "y"), seed=0) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(500, 2))
+    y = (x[:, 0] + rng.normal(size=500) > 0).astype(np.int64)
+    pq.write_table(pa.table(dict(zip(columns, (x[:, 0], x[:, 1], y), strict=True))), path)
+
+
+def _fit(directory, *args: str) -> tuple[int, str, str]:
+    argv = ["fit", "parts", "-t", "y", *args, "-o", "m.json", "-q"]
+    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(directory)}
+    done = subprocess.run(
+        [sys.executable, "-m", "logistic.cli.app", *argv],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_corrupt_file_prints_one_line(tmp_path):
+    (tmp_path / "parts").mkdir()
+    _write(tmp_path / "parts" / "p0.parquet")
+    _write(tmp_path / "parts" / "p1.parquet", seed=1)
+    raw = (tmp_path / "parts" / "p1.parquet").read_bytes()
+    (tmp_path / "parts" / "p1.parquet").write_bytes(raw[:300] + b"PAR1")
+    code, out, err = _fit(tmp_path, "--workers", "2")
+    assert (code, out) == (65, ""), err
+    assert err.startswith("error: partition 1: cannot read parts/p1.parquet: "), err
+    assert err.endswith(
+        ". The file is corrupt, truncated or not in the expected format; fix or "
+        "remove it and refit.\n"
+    ), err
+    assert err.count("\n") == 1 and ".." not in err, err
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_a_file_without_a_column_is_named_as_the_streamed_fit_names_it(tmp_path):
+    (tmp_path / "parts").mkdir()
+    _write(tmp_path / "parts" / "p0.parquet")
+    _write(tmp_path / "parts" / "p1.parquet", columns=("a", "c", "y"), seed=1)
+    said = (
+        "parts/p1.parquet: missing column(s) ['b']; columns are matched by name and "
+        "every file must hold the same columns (found ['a', 'c', 'y'])\n"
+    )
+    assert _fit(tmp_path, "--stream") == (65, "", f"error: {said}")
+    assert _fit(tmp_path, "--workers", "2") == (65, "", f"error: partition 1: {said}")
