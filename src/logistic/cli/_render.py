@@ -173,12 +173,9 @@ def coefficient_table(
     table = capped_table(rows, head, "coefficients", where)
     if getattr(model, "penalty", None) == "firth" and cov is not None:
         table += "\n" + firth_wald_note(model)
-    kind = _separation_kind(model)
-    if kind is not None:
-        from ..inference._separation_notes import separation_note
-        from ._spelling import cli_spelling
-
-        table += "\nNote: " + cli_spelling(separation_note(kind))
+    separated = separation_table_note(model)
+    if separated is not None:
+        table += "\nNote: " + separated
     return table
 
 
@@ -287,18 +284,36 @@ def _separation_kind(model: Any) -> str | None:
     return None
 
 
+def converged_text(model: Any) -> str:
+    """``True``/``False`` (the model's ``converged_``), or ``no finite MLE
+    (separation)`` for a fit whose MLE does not exist: the word of every
+    table and report header."""
+    from ..inference._separation_notes import NO_FINITE_MLE
+
+    if _separation_kind(model):
+        return NO_FINITE_MLE
+    return str(getattr(model, "converged_", "?"))
+
+
+def separation_table_note(model: Any) -> str | None:
+    """The note under a coefficient table of a fit whose MLE does not exist
+    (the CLI's words), None otherwise."""
+    kind = _separation_kind(model)
+    if kind is None:
+        return None
+    from ..inference._separation_notes import separation_note
+    from ._spelling import cli_spelling
+
+    return cli_spelling(separation_note(kind))
+
+
 def _title(model: Any) -> str:
     import numpy as np
 
-    from ..inference._separation_notes import NO_FINITE_MLE
-
     n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
-    converged = NO_FINITE_MLE if _separation_kind(model) else getattr(
-        model, "converged_", "?"
-    )
     return (
         f"solver {getattr(model, 'solver_', '?')}, {n_iter} iterations, "
-        f"converged={converged}"
+        f"converged={converged_text(model)}"
     )
 
 

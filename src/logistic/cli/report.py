@@ -34,6 +34,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet
+from ._render import converged_text, separation_table_note
 from ._spelling import cli_spelling
 from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
 from .summary import summary_dict
@@ -81,7 +82,7 @@ def write_report(
     with_file_statistics(mf, model_path)
     info = summary_dict(mf)
     rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
-    meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
+    meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
         from .._labels import label_shown
 
@@ -119,7 +120,7 @@ def write_report(
         influence=influence,
         hl_groups=groups,
         weights=applied.weights,
-        coefficient_note=info.get("singularities"),
+        coefficient_note=_coefficient_note(info, mf.model),
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -132,11 +133,27 @@ def _fit_line(stats: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.6g}" for k, v in stats.items() if k in keys)
 
 
+def _coefficient_note(info: dict[str, Any], model: Any) -> str | None:
+    """The warning above the summary table: R's note on aliased columns and
+    the note on a fit whose MLE does not exist (separation), as ``summary``
+    prints them under its table."""
+    notes = [info.get("singularities"), separation_table_note(model)]
+    return " ".join(n for n in notes if n) or None
+
+
 def _meta(
-    info: dict[str, Any], m: dict[str, Any], weights: str | None, head: list[str]
+    info: dict[str, Any],
+    mf: Any,
+    m: dict[str, Any],
+    weights: str | None,
+    head: list[str],
 ) -> list[tuple[str, str]]:
     """The report's header lines: model file, (formula,) data, rows (``head``),
-    the solver and the weights column."""
+    the solver (``no finite MLE (separation)`` for a fit whose MLE does not
+    exist, as ``summary`` says), the weights column, and the warnings the fit
+    recorded (``summary``'s ``fit warning:`` lines)."""
+    from .._messages import cap_line  # a stored warning may quote a long name
+
     meta = [
         ("model file", head[0]),
         ("data", head[1]),
@@ -144,9 +161,11 @@ def _meta(
         (
             "solver",
             f"{info['solver']}, {info['n_iter']} iterations, "
-            f"converged={info['converged']}",
+            f"converged={converged_text(mf.model)}",
         ),
     ]
+    for warning in (info.get("training") or {}).get("warnings") or []:
+        meta.append(("fit warning", cap_line(str(warning))))
     if info["formula"]:
         meta.insert(1, ("formula", info["formula"]))
     if info.get("penalty"):  # a penalized binary fit (summary_dict)
@@ -184,7 +203,7 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     info = summary_dict(mf)
     label = (mf.encoding or {}).get("label") or {}
     rows = f"{count(m['n_samples'])}, {len(levels)} classes"
-    meta = _meta(info, m, applied.weights, [model_path, data_path, rows])
+    meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
     target = _multiclass.target_text(model, label.get("column", "?"), levels)
     at = len(meta) - 1 if applied.weights else len(meta)
     meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
