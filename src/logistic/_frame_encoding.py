@@ -237,6 +237,7 @@ def _block(X: Any, spec: dict[str, Any]) -> np.ndarray:
     """One column's block of the design (numeric: as float64, possibly NaN)."""
     name = spec["name"]
     if spec["kind"] == "numeric":
+        refuse_dates(X[name].dtype, name)  # to_numeric reads them as integers
         values = _numbers(X[name])
         if values is None:
             col = X[name]

@@ -362,6 +362,14 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
     import pyarrow as pa
 
     col = _column(raw, name)
+    if arrow_kind(col.type) == "other":  # a timestamp, a duration, a list, binary
+        said = f"{role} column" if role is not None else "column"
+        temporal = pa.types.is_temporal(col.type)
+        unit = " (e.g. days since a reference date)" if temporal else ""
+        raise DataValidationError(
+            f"{said} {name!r} in {raw.path} has type {col.type}, not numbers; "
+            f"convert it to numbers first{unit}"
+        )
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         import pyarrow.compute as pc
 
