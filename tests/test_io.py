@@ -181,7 +181,7 @@ def test_truncated_at_many_offsets(ucla_model, tmp_path):
         q.write_bytes(raw[:cut])
         with pytest.raises(ModelFormatError):
             lio.load(q)
-        if cut > len(lio._PREFIX):
+        if cut > len(b'{\n  "format": "logistic-model"'):  # how save starts a file
             with pytest.raises(IntegrityError):
                 lio.load(q)
 
@@ -280,7 +280,9 @@ def test_newer_major_version_refused(ucla_model, tmp_path):
 def test_newer_minor_and_other_library_version_warns(ucla_model, tmp_path):
     p = logistic.save(ucla_model, tmp_path / "m.json")
     _rewrite(p, lambda d: d.update(format_version="1.7", library_version="0.0.1"))
-    with pytest.warns(VersionMismatchWarning, match="written by logistic 0.0.1"):
+    with pytest.warns(
+        VersionMismatchWarning, match=r"format 1\.7, newer than .*the file's is 0\.0\.1"
+    ):
         m = lio.load(p)
     assert np.array_equal(m.coef_, ucla_model.coef_)
     with pytest.raises(ModelFormatError, match="strict"):

@@ -34,7 +34,12 @@ Convention (owned here):
   Errors: :class:`ModelFormatError` (not a model file, a field is wrong),
   :class:`IntegrityError` (truncated, bit-flipped: checksum or JSON broken),
   :class:`UnsupportedVersionError` (newer major format). Another library
-  version gives a :class:`VersionMismatchWarning` (an error with ``strict``).
+  version, or a newer minor format (whose added fields this build ignores),
+  gives a :class:`VersionMismatchWarning` (an error with ``strict``). Before
+  parsing, the file's brackets are counted (at most :data:`MAX_CONTAINERS`:
+  a small file of many empty arrays would take ~30 times its size to
+  parse); a key named twice in one JSON object is refused (readers differ
+  on which value counts).
 * Every write is atomic: a temporary file in the target's directory, flush,
   ``fsync``, ``os.replace`` (or ``os.link`` when overwriting is refused, so an
   existing file is never clobbered), then an ``fsync`` of the directory.
@@ -72,7 +77,6 @@ from ._fields import check_no_control
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._schema import (
-    _PREFIX,
     FORMAT_NAME,
     FORMAT_VERSION,
     MAX_BYTES,
@@ -241,10 +245,58 @@ class ModelFile:
     warnings: list[str] = field(default_factory=list)
 
 
+#: How a model file starts, in any JSON layout (``save`` writes ``_PREFIX``).
+_MODEL_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"logistic-model"')
+
+
+class _DuplicateKey(Exception):
+    """A JSON object of the file names one key twice (``args[0]``)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``' ``object_pairs_hook``: the object as a dict, refusing a
+    key named twice (JSON allows it; Python keeps the last value, other
+    readers the first, so two readers of one file could disagree on it)."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return d
+
+
+#: Most JSON arrays and objects a model file may hold. Each costs ~60 bytes
+#: or more once parsed, against 2 in the file (``[],``): 17 million of them
+#: (a 51 MB file) took 1.4 GB. A model's own are few (its sections, the
+#: multinomial coefficient rows, one history entry per iteration, the CV
+#: path), well below this.
+MAX_CONTAINERS = 5_000_000
+
+
 def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+    containers = raw.count(b"[") + raw.count(b"{")  # brackets in strings too
+    if containers > MAX_CONTAINERS:
+        raise ModelFormatError(
+            f"model file {path} holds {containers:,} JSON arrays and objects (or "
+            f"brackets); a model file holds far fewer (at most {MAX_CONTAINERS:,} "
+            "are read, which bounds the memory reading takes)"
+        )
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except MemoryError:
+        raise ModelFormatError(
+            f"model file {path} ({len(raw):,} bytes) is too large to read in the "
+            "memory available"
+        ) from None
+    except _DuplicateKey as exc:
+        raise ModelFormatError(
+            f"model file {path} names the key {str(exc.args[0])!r:.60} twice in one "
+            "object; a model file names each field once (readers differ on which "
+            "value counts)"
+        ) from None
     except (ValueError, RecursionError) as exc:
         # ValueError covers undecodable bytes, invalid JSON and integers over
         # Python's digit limit for int("...") (4300 digits)
@@ -253,7 +305,12 @@ def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
                 f"model file {path} holds an integer with more than 4300 digits; "
                 "no field of a model file is that large"
             ) from None
-        if raw.startswith(_PREFIX):
+        if isinstance(exc, RecursionError):
+            raise ModelFormatError(
+                f"model file {path} nests its JSON too deeply to read; no field of "
+                "a model file nests more than a few levels"
+            ) from None
+        if _MODEL_START.match(raw[:200]):
             raise IntegrityError(
                 f"model file {path} is truncated or corrupt (invalid JSON: {exc}); "
                 "re-create it with 'logistic fit'"
@@ -340,6 +397,18 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
             "upgrade logistic"
         )
     notes = []
+    newest = "{}.{}".format(*FORMAT_VERSION)
+    if (int(m.group(1)), int(m.group(2))) > FORMAT_VERSION:
+        # a newer minor version adds optional fields, which this build ignores
+        msg = (
+            f"model file {path} has format {version}, newer than this build's "
+            f"{newest} (logistic {_library_version()}; the file's is {lib}): the "
+            "fields added since are ignored; upgrade logistic to read them"
+        )
+        if strict:
+            raise UnsupportedVersionError(msg + "; strict loading refuses it")
+        warnings.warn(msg, VersionMismatchWarning, stacklevel=4)
+        return [msg]
     if lib != _library_version():
         msg = (
             f"model file {path} was written by logistic {lib}; this is "
@@ -358,13 +427,34 @@ def _check_checksum(doc: dict[str, Any], path: str) -> None:
         raise IntegrityError(f"model file {path} has no sha256 checksum")
     try:
         actual = hashlib.sha256(_canonical(doc)).hexdigest()
-    except ValueError:  # NaN/Infinity literals
-        actual = ""
+    except ValueError:  # NaN/Infinity literals, or a number beyond float64
+        where = _first_non_finite(doc)
+        raise ModelFormatError(
+            f"model file {path}: field '{where}' holds a non-finite number (NaN, "
+            "Infinity or a number beyond float64); no field of a model file does"
+        ) from None
     if actual != checksum.get("value"):
         raise IntegrityError(
             f"model file {path} is corrupt: its sha256 checksum does not match its "
             "content (edited, truncated or damaged); re-create it with 'logistic fit'"
         )
+
+
+def _first_non_finite(doc: Any) -> str:
+    """The path of the first non-finite float in ``doc`` (``model.coef[1]``)."""
+    import math
+
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where
+        if isinstance(value, dict):
+            items = [(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()]
+            stack.extend(reversed(items))
+        elif isinstance(value, list):
+            stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)]))
+    return "?"
 
 
 def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
@@ -462,6 +552,9 @@ def read_model_bytes(
         }
         if extra:
             raise _bad(p, f"unknown top-level field(s) {sorted(extra)}")
+        checksum_extra = set(doc["checksum"]) - {"algorithm", "value"}
+        if checksum_extra:
+            raise _bad(p, f"unknown field(s) {sorted(checksum_extra)} in 'checksum'")
     model = model_from_dict(doc.get("model"), p, strict=strict)
     n_params = model.n_features_in_ + (1 if model.fit_intercept else 0)
     if is_multiclass(model):
@@ -512,7 +605,10 @@ def load(
     ----------
     path : str or path-like
     strict : bool, default=False
-        Refuse files from another library version and unknown fields.
+        Refuse files from another library version or a newer minor format,
+        and unknown fields (at the top level and in ``checksum``, ``model``,
+        ``model.classes``, ``model.params``, ``model.fitted`` and
+        ``encoding``; ``training`` is free-form).
     max_bytes : int
         Larger files are refused before reading.
 

@@ -413,6 +413,24 @@ def _target_name(d: dict[str, Any], path: str) -> str | None:
     return name
 
 
+#: The fields of the ``model`` section, the optional ones included
+#: (``load(strict=True)`` refuses any other).
+_MODEL_FIELDS = frozenset(
+    {
+        "estimator", "params", "n_features_in", "feature_names", "coef_dtype",
+        "coef", "intercept", "classes", "n_iter", "fitted", "history",
+        "parametrization", "separation", "cross_validation", "frame_encoding",
+        "grouped", "target_name",
+    }
+)  # fmt: skip
+
+
+def _refuse_unknown(d: dict[str, Any], known: Any, where: str, path: str) -> None:
+    extra = sorted(str(k) for k in set(d) - set(known))
+    if extra:
+        raise _bad(path, f"unknown field(s) {extra} in '{where}' (strict loading)")
+
+
 def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> Any:
     """Rebuild a fitted estimator from the ``model`` section (each field validated)."""
     from ..estimator import LogisticRegression
@@ -422,6 +440,10 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
         raise _bad(
             path, f"unknown estimator {name!r} (allowed: {', '.join(_ESTIMATORS)})"
         )
+    if strict:
+        _refuse_unknown(d, _MODEL_FIELDS, "model", path)
+        if isinstance(d.get("classes"), dict):
+            _refuse_unknown(d["classes"], {"dtype", "values"}, "model.classes", path)
     n = _field(d, "n_features_in", int, path, "model.")
     if not 0 <= n <= MAX_FEATURES:
         raise _bad(
