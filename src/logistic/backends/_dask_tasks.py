@@ -489,26 +489,33 @@ def travelled_bytes(
     return sum(_nbytes(r[2]) + 16 for r in results)
 
 
-def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
-    """``(X, y, sample_weight, offset)`` numpy arrays of one Parquet file;
-    for a file that cannot be read, lacks a column or has a missing value, a
-    :class:`RowProblem` and three None (returned, not raised: see
-    :func:`partition_scan`)."""
+def read_parquet_part(
+    path: str, spec: Any, dtype: Any, shown: str | None = None
+) -> tuple[Any, ...]:
+    """``(X, y, sample_weight, offset)`` numpy arrays of the Parquet file at
+    ``path`` (absolute: a worker's working directory is its own), named
+    ``shown`` (as the caller gave it) in messages; for a file that cannot be
+    read, lacks a column or has a missing value, a :class:`RowProblem` and
+    three None (returned, not raised: see :func:`partition_scan`)."""
     import pyarrow.parquet as pq
 
+    shown = path if shown is None else shown
     try:
         fh = open_regular(path, what="input file")  # never a FIFO or device
     except OSError as exc:  # gone, a FIFO, a directory, no permission
-        return RowProblem(DataValidationError(str(exc))), None, None, None
+        text = str(exc).replace(path, shown)
+        if shown != path:  # the worker's file system may differ from the caller's
+            text += f" (opened as {path} by a Dask worker)"
+        return RowProblem(DataValidationError(text)), None, None, None
     try:
         with fh:
             parquet = pq.ParquetFile(fh)
-            spec.check(parquet.schema_arrow.names, path)  # every column named
+            spec.check(parquet.schema_arrow.names, shown)  # every column named
             table = parquet.read(columns=spec.columns, use_threads=False)
     except DataValidationError as exc:  # a column of the first file is missing
         return RowProblem(exc), None, None, None
     except _READ_ERRORS as exc:  # unreadable, corrupt, gone
-        return RowProblem(_reader_error(Path(path), exc)), None, None, None
+        return RowProblem(_reader_error(Path(shown), exc)), None, None, None
     for name in spec.columns:
         column = table.column(name)
         if column.null_count:
@@ -520,7 +527,7 @@ def read_parquet_part(path: str, spec: Any, dtype: Any) -> tuple[Any, ...]:
                 name,
             )
             return RowProblem(error), None, None, None
-    return _batch_to_chunk(table, spec, path, 0, dtype)[1:]
+    return _batch_to_chunk(table, spec, shown, 0, dtype)[1:]
 
 
 def proba_block(z: np.ndarray) -> np.ndarray:

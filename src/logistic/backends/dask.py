@@ -306,7 +306,12 @@ class Dask:
         dtype = np.dtype(opts.get("dtype", np.float64))
         parts = []
         for f in files:
-            X, y, w, o = dask.delayed(read_parquet_part, nout=4)(str(f), spec, dtype)
+            # the path as this process resolves it: a worker's working
+            # directory is its own, and a relative path would read its files
+            where = os.path.abspath(f)
+            X, y, w, o = dask.delayed(read_parquet_part, nout=4)(
+                where, spec, dtype, str(f)
+            )
             parts.append(
                 (X, y, None if weight is None else w, None if offset is None else o)
             )
