@@ -307,14 +307,23 @@ def detect_separation(
 
 
 def separation_message(
-    report: SeparationReport, names: Sequence[str] | None = None, top: int = 8
+    report: SeparationReport,
+    names: Sequence[str] | None = None,
+    top: int = 8,
+    *,
+    converged: bool = True,
 ) -> str:
-    """The text of :class:`PerfectSeparationWarning` for ``report``."""
+    """The text of :class:`PerfectSeparationWarning` for ``report``; a fit
+    that did not ``converged`` is told that the separation is why (its
+    :class:`ConvergenceWarning`, issued before the check, may have named
+    slow convergence and more iterations)."""
     labels = (
         list(names)
         if names is not None
         else [f"x{j + 1}" for j in range(report.coef.shape[0])]  # as summaries
     )
+    # the linear predictor's name: one no feature has
+    z = next(n for n in ("z", "eta", "lp", "score", "_z_") if n not in labels)
     order = np.argsort(-np.abs(report.coef), kind="stable")
     terms = [
         f"{report.coef[j]:+.4g}*{labels[j]}" for j in order[:top] if report.coef[j] != 0
@@ -330,12 +339,17 @@ def separation_message(
         else f"{report.n_separated} samples lie strictly on their class's side and "
         f"{report.n_boundary} on the boundary"
     )
+    why = (
+        ""
+        if converged
+        else " This is why the fit did not converge: more iterations cannot help."
+    )
     return (
         f"{report.kind.capitalize()} separation: the linear predictor "
-        f"z = {direction} separates the classes (z > 0 for classes_[1], z < 0 for "
-        f"classes_[0]; {where}). The maximum-likelihood estimate does not exist and "
-        f"the fitted coefficients grow without bound along this direction. Add a "
-        f"penalty (penalty='l2' with alpha > 0 or C) or use penalty='firth' "
+        f"{z} = {direction} separates the classes ({z} > 0 for classes_[1], {z} < 0 "
+        f"for classes_[0]; {where}). The maximum-likelihood estimate does not exist "
+        f"and the fitted coefficients grow without bound along this direction.{why} "
+        f"Add a penalty (penalty='l2' with alpha > 0 or C) or use penalty='firth' "
         f"(Firth's bias-reduced likelihood, finite estimates)."
     )
 
@@ -556,7 +570,7 @@ def check_separation(
     if report is None:
         return None
     warnings.warn(
-        separation_message(report, names),
+        separation_message(report, names, converged=result.converged),
         PerfectSeparationWarning,
         stacklevel=user_stacklevel(),
     )
