@@ -228,9 +228,9 @@ def _fmt(value: Any, key: str = "") -> str:
     if value is None:
         return "n/a"
     if key == "p_value":
-        from ..inference._summary import _pval
+        from ..inference._cell_text import pvalue_text
 
-        return _pval(float(value))
+        return pvalue_text(float(value))
     if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
         return f"{value:.6g}"
     return f"{value:.6f}"

@@ -69,7 +69,7 @@ Conventions (owned here):
   (``D = -2 Σ s [p̂ logit p̂ + log(1 - p̂)]``), so it carries no information
   about fit; the result then holds no p-value, only a note saying so.
 * **Printed p-values** (``str`` of either result) follow the coefficient
-  table's rule (:func:`logistic.inference._summary._pval`: 4 decimals, 3
+  table's rule (:func:`logistic.inference._cell_text.pvalue_text`: 4 decimals, 3
   significant digits below 0.001, ``< 2e-16`` below that, so a p-value that
   underflows to 0 is never printed as ``p = 0``).
 """
@@ -87,8 +87,8 @@ from .. import _kernels_xp, _math
 from .._exceptions import InvalidParameterError, PerfectSeparationWarning
 from .._objective import block_logits
 from .._typing import Block, FloatArray
+from ._cell_text import pvalue_text
 from ._hypothesis import chi2_sf
-from ._summary import _pval
 
 __all__ = [
     "GoodnessOfFit",
@@ -553,7 +553,7 @@ class GoodnessOfFit:
 def p_text(p: float) -> str:
     """``p = 0.0123``, ``p = 4.56e-09`` or ``p < 2e-16``: a p-value as the
     coefficient table prints it (:func:`._summary._pval`), after ``p``."""
-    shown = _pval(p)
+    shown = pvalue_text(p)
     return f"p < {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
 
 

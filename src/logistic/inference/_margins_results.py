@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
+from ._cell_text import pvalue_text
 from ._order import display_order
 from ._separation_notes import FIRTH, separated_margins_note
-from ._summary import _pval, shown_name
+from ._summary import shown_name
 from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects"]
@@ -222,7 +223,7 @@ class MarginalEffects:
         as its row in the coefficient table."""
         return [
             f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
-            f"{t.zvalues[i]:>8.3f} {_pval(t.pvalues[i]):>8} "
+            f"{t.zvalues[i]:>8.3f} {pvalue_text(t.pvalues[i]):>8} "
             f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
             if np.isfinite(t.params[i])
             else f"{name:<{width}} {'NA':>13} {'NA':>10} {'NA':>8} {'NA':>8} "

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._cell_text import fixed, pvalue_text, sig4
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note
-from ._summary import _num, _pval, shown_name
+from ._summary import shown_name
 
 __all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
 
@@ -153,7 +154,7 @@ class MultinomialSummary:
             hidden = 0 if max_rows is None else max(0, len(rows) - max_rows)
             for row in rows[: len(rows) - hidden]:
                 cells = " ".join(
-                    f"{_pval(v):>10}" if k == p_cell else f"{_num(v):>10}"
+                    f"{pvalue_text(v):>10}" if k == p_cell else f"{sig4(v):>10}"
                     for k, v in enumerate(row[1:])
                 )
                 lines.append(f"{shown_name(row[0]):<{width}} {cells}")
@@ -184,9 +185,9 @@ def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
         ("Covariance type", cov),
         ("Log-likelihood", f"{r.llf:.4f}"),
         ("LL-null", f"{r.llnull:.4f}"),
-        ("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}"),
-        (f"LR chi2({r.df_model:g})", f"{r.llr:.2f}"),
-        ("LLR p-value", _pval(r.llr_pvalue)),
+        ("Pseudo R-sq.", fixed(r.pseudo_rsquared, 4)),
+        (f"LR chi2({r.df_model:g})", fixed(r.llr, 2)),
+        ("LLR p-value", pvalue_text(r.llr_pvalue)),
         ("AIC", f"{r.aic:.2f}"),
         ("BIC", f"{r.bic:.2f}"),
         ("Converged", NO_FINITE_MLE if separated else str(r.converged)),

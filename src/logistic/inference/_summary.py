@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ._cell_text import fixed, pvalue_text, sig4
 from ._dispersion import overdispersion_note, scale_note
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, separation_note
 from ._stochastic import header_value, stochastic_note, stochastic_solver
@@ -75,14 +76,6 @@ def shown_name(name: Any, width: int = MAX_NAME_WIDTH) -> str:
     return text[: width - 3 - tail] + "..." + text[len(text) - tail :]
 
 
-def _pval(p: float) -> str:
-    if not np.isfinite(p):
-        return "nan"
-    if p < 2e-16:
-        return "<2e-16"
-    return f"{p:.3g}" if p < 1e-3 else f"{p:.4f}"
-
-
 def covariance_label(r: Any) -> str:
     """The covariance a table's numbers use, as its header names it:
     ``cov_type``, the cluster count, ``sampling weights`` and a dispersion
@@ -99,10 +92,6 @@ def covariance_label(r: Any) -> str:
     return cov
 
 
-def _num(v: float) -> str:
-    return f"{v:#.4g}" if np.isfinite(v) else str(v)
-
-
 def table_cells(rows: list[list[Any]], aliased: Any = ()) -> list[list[str]]:
     """The text cells of coefficient-table rows ``[name, estimate, std err,
     z, p, lower, upper, stars]``: estimates, errors and bounds to 4
@@ -114,12 +103,12 @@ def table_cells(rows: list[list[Any]], aliased: Any = ()) -> list[list[str]]:
         if row[0] in skip
         else [
             row[0],
-            _num(row[1]),
-            _num(row[2]),
+            sig4(row[1]),
+            sig4(row[2]),
             f"{row[3]:.3f}",
-            _pval(row[4]),
-            _num(row[5]),
-            _num(row[6]),
+            pvalue_text(row[4]),
+            sig4(row[5]),
+            sig4(row[6]),
             row[7],
         ]
         for row in rows
@@ -203,7 +192,7 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
     if _sampling(r):  # a pseudo-likelihood: these raise, as lr_test does
         na = NA_SAMPLING
         return [("Pseudo R-sq.", na), ("LR chi2", na), ("LLR p-value", na)]
-    out = [("Pseudo R-sq.", f"{r.pseudo_rsquared:.4f}")]
+    out = [("Pseudo R-sq.", fixed(r.pseudo_rsquared, 4))]
     if not getattr(r, "null_has_intercept", True):
         labels = getattr(getattr(r, "_stats", None), "labels", None)
         offset = bool(getattr(labels, "has_offset", False))
@@ -224,8 +213,8 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
         )
     if r.method != "Firth":
         return out + [
-            (f"LR chi2({r.df_model:g})", f"{r.llr:.2f}"),
-            ("LLR p-value", _pval(r.llr_pvalue)),
+            (f"LR chi2({r.df_model:g})", fixed(r.llr, 2)),
+            ("LLR p-value", pvalue_text(r.llr_pvalue)),
         ]
     if likelihood_available(r):
         try:
@@ -234,8 +223,8 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
             notes.append(f"The penalized likelihood-ratio test failed ({exc}).")
         else:
             return out + [
-                (f"Penalized LR chi2({df})", f"{stat:.2f}"),
-                ("PLR p-value", _pval(pvalue)),
+                (f"Penalized LR chi2({df})", fixed(stat, 2)),
+                ("PLR p-value", pvalue_text(pvalue)),
             ]
     needs = "needs 0/1 rows" if r.grouped else "needs the data"
     return out + [("Penalized LR chi2", needs)]

@@ -1,0 +1,35 @@
+"""How the tables of inference print their numbers (one owner for it).
+
+Convention (owned here): p-values as R prints them (:func:`pvalue_text`:
+``<2e-16`` below R's floor, 3 significant digits below 0.001, else 4
+decimals); estimates, errors and bounds to 4 significant digits
+(:func:`sig4`); header statistics to fixed decimals without a negative zero
+(:func:`fixed`: an LR statistic of -1e-15 reads ``0.00``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["fixed", "pvalue_text", "sig4"]
+
+
+def pvalue_text(p: float) -> str:
+    """A p-value as R prints it: ``<2e-16``, ``3.2e-05``, ``0.0412``."""
+    if not np.isfinite(p):
+        return "nan"
+    if p < 2e-16:
+        return "<2e-16"
+    return f"{p:.3g}" if p < 1e-3 else f"{p:.4f}"
+
+
+def sig4(v: float) -> str:
+    """``v`` to 4 significant digits, trailing zeros kept (``0.2500``)."""
+    return f"{v:#.4g}" if np.isfinite(v) else str(v)
+
+
+def fixed(v: float, decimals: int) -> str:
+    """``v`` with ``decimals`` decimals, without a negative zero: a statistic
+    that is 0 up to rounding (an LR statistic of -1e-15) reads ``0.00``."""
+    text = f"{v:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
