@@ -125,7 +125,26 @@ class InferenceMethods:
     ) -> Any:
         """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
         text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with
-        ``exp``'d Wald intervals, ``"profile"`` with profile-likelihood ones."""
+        ``exp``'d Wald intervals, ``"profile"`` with profile-likelihood ones.
+        A penalized (L1/L2) fit has no such table (its standard errors are
+        not those of its estimates): refused, naming where its estimates
+        are."""
+        from .inference._checks import penalty_of
+
+        fitted = hasattr(self, "coef_") and not is_multiclass(self)  # K: its own
+        l1, l2 = penalty_of(self) if fitted else (0.0, 0.0)
+        if l1 != 0 or l2 != 0:
+            from ._exceptions import InvalidParameterError
+
+            raise InvalidParameterError(
+                f"summary() is a table of standard errors and tests, which a "
+                f"penalized fit (penalty={getattr(self, 'penalty', None)!r}) does not "
+                "have: they would not be those of its shrunk estimates. The "
+                "estimates are coef_ and intercept_ (named by feature_names_in_); "
+                "`logistic summary MODEL` prints them as a table. For standard "
+                "errors refit with penalty=None (maximum likelihood) or "
+                "penalty='firth'."
+            )
         result = self.inference(
             X, y, sample_weight, offset, cov_type, groups, sample_weight_kind, scale
         )
