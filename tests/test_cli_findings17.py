@@ -186,7 +186,8 @@ def test_margins_on_a_python_saved_model_names_the_file_and_a_remedy(tmp_path, c
     import logistic
 
     d = pd.read_csv(UCLA)
-    model = logistic.LogisticRegression().fit(d[["gre", "gpa"]], d["admit"])
+    # y without a name: the file names no target column for evaluate to read
+    model = logistic.LogisticRegression().fit(d[["gre", "gpa"]], d["admit"].to_numpy())
     path = tmp_path / "py.json"
     logistic.save(model, path)
     capsys.readouterr()
