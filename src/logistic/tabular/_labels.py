@@ -271,17 +271,18 @@ def _match_number(values: Any, label: str) -> int | None:
 
 
 def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
-    """Refuse a target of K > 2 values that does not look like classes."""
+    """Refuse a target of K > 2 values that does not look like classes
+    (non-integral numbers first: a continuous target, however many values)."""
+    if values.dtype.kind == "f" and not np.all(values == np.round(values)):
+        raise DataValidationError(
+            f"{where} holds non-integral numbers ({describe_values(values, counts)}): "
+            "a continuous target, not classes"
+        )
     if len(values) > MAX_CLASSES:
         raise DataValidationError(
             f"{where} has {len(values)} distinct values, more than the "
             f"{MAX_CLASSES} classes a multinomial model takes: "
             f"{describe_values(values, counts)}{_counts_hint(values)}"
-        )
-    if values.dtype.kind == "f" and not np.all(values == np.round(values)):
-        raise DataValidationError(
-            f"{where} holds non-integral numbers ({describe_values(values, counts)}): "
-            "a continuous target, not classes"
         )
     texts = {label_text(_scalar(v)) for v in values}
     if len(texts) != len(values):
