@@ -379,7 +379,6 @@ def design_note(label: dict[str, Any], penalized: bool = False) -> str:
     """``target 'y': 3 levels, reference 'a' (others: 'b', 'c')``; for a
     penalized (symmetric) fit the class order, as no class is a reference."""
     from .._labels import label_text
-    from .._messages import name_list
 
     levels = [label_text(v) for v in label["levels"]]  # 1.0 as 1, everywhere
     if penalized:
@@ -389,9 +388,12 @@ def design_note(label: dict[str, Any], penalized: bool = False) -> str:
             "penalized fit: symmetric parametrization, no reference level "
             "(--reference only sets the class order)"
         )
+    others = ", ".join(repr(v) for v in levels[1:6])
+    if len(levels) > 6:
+        others += f", … and {len(levels) - 6:,} more"
     return (
         f"target {label.get('column')!r}: {len(levels)} levels, reference "
-        f"{levels[0]!r}; the others: {name_list(levels[1:], 'levels')}"
+        f"{levels[0]!r} (each other level is compared with it: {others})"
     )
 
 
