@@ -403,13 +403,13 @@ def _stream_passes(facts: dict, model: Any, resumed: bool, design: Any) -> dict:
     passes = getattr(model, "n_passes_", None)
     fit_passes = None if passes is None else int(passes)
     if resumed and fit_passes is not None:
+        # "resumed from checkpoint PATH" was said when the fit accepted it
         design.notes.append(
-            f"resumed from checkpoint {facts['checkpoint']}: the fit made "
-            f"{fit_passes} solver passes in all, this run's and those of the run "
-            "that wrote the checkpoint (an interrupted one, or a finished one, "
-            "whose checkpoint stays: delete it to fit afresh); this run's passes "
-            "above are its own reads, including the one that checked the "
-            "checkpoint against the data"
+            f"the resumed fit made {fit_passes} solver passes in all, this run's "
+            "and those of the run that wrote the checkpoint (an interrupted one, "
+            "or a finished one, whose checkpoint stays: delete it to fit afresh); "
+            "this run's passes above are its own reads, including the one that "
+            "checked the checkpoint against the data"
         )
     return {**facts, "fit_passes": fit_passes, "resumed": resumed}
 
