@@ -54,6 +54,7 @@ __all__ = [
     "local_cluster",
     "nannies_keep_restarting",
     "quiet_after_interrupt",
+    "quiet_connection_tracebacks",
     "started_without_sigint",
 ]
 
@@ -176,6 +177,34 @@ def _close(client: Any) -> None:
 
 #: How long :func:`quiet_after_interrupt` waits for the workers' answer.
 QUIET_TIMEOUT = 2.0
+
+
+class _ConnectionTracebacks(logging.Filter):
+    """Drops a record whose traceback is of a lost connection (an ``OSError``:
+    refused, ``CommClosedError``; or ``CancelledError``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import asyncio
+
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, (OSError, asyncio.CancelledError))
+
+
+@contextmanager
+def quiet_connection_tracebacks() -> Iterator[None]:
+    """For the block, ``distributed.client`` logs no traceback of a lost
+    connection: when the scheduler goes away mid-fit, the client logs one
+    per pending call (``ConnectionRefusedError``, ``CommClosedError``,
+    ``CancelledError``: ~40 lines) before the fit's own error names the lost
+    scheduler and the remedy, the one line the command line prints. Other
+    records of the logger (version mismatches, other errors) pass."""
+    logger = logging.getLogger("distributed.client")
+    quiet = _ConnectionTracebacks()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 @contextmanager

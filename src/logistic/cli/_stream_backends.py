@@ -205,7 +205,10 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     a LocalCluster of ``--workers`` is used and closed inside
     :func:`~logistic.backends._dask_connect.nannies_keep_restarting`."""
     try:
-        from ..backends._dask_connect import nannies_keep_restarting
+        from ..backends._dask_connect import (
+            nannies_keep_restarting,
+            quiet_connection_tracebacks,
+        )
         from ..backends.dask import connect
     except ImportError as exc:
         raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
@@ -217,6 +220,8 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 stack.enter_context(nannies_keep_restarting())
             except ImportError as exc:
                 raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
+        # a lost scheduler: the fit's error is the one line said
+        stack.enter_context(quiet_connection_tracebacks())
         with _connected(scheduler, workers, connect) as client:
             yield client
 
