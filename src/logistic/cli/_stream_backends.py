@@ -99,7 +99,37 @@ def dask_backend(
     try:
         return _dask(plan, chunk_rows, progress, positive, client)
     except PartitionError as exc:
-        raise _bad_value_error(plan, exc) or exc from None
+        raise _bad_value_error(plan, exc) or _csv_text_error(plan, exc) or exc from None
+
+
+def _csv_text_error(plan: StreamPlan, exc: Exception) -> Exception | None:
+    """The streamed reader's error (column and line) for a CSV file whose
+    Dask task failed to read a value as a number (pandas' "could not convert
+    string to float: 'x'", which names neither): the file read again by the
+    streamed reader up to that value; None for another error."""
+    if plan.format != "csv" or "could not convert string to float" not in str(exc):
+        return None
+    import numpy as np
+
+    from .._exceptions import DataValidationError
+    from ..backends._sources import NotANumberError, _CSVSource
+
+    source = _CSVSource(
+        plan.path,
+        target=plan.target,
+        features=plan.features,
+        weight=plan.weights,
+        offset=plan.offset,
+        delimiter=plan.delimiter or ",",
+    )
+    try:
+        for _ in source.chunks(np.dtype(np.float64)):
+            pass
+    except NotANumberError as found:
+        return _not_a_number(plan, found.column) or found
+    except DataValidationError as found:
+        return found
+    return None
 
 
 def _bad_value_error(plan: StreamPlan, exc: Any) -> Exception | None:
@@ -172,15 +202,19 @@ def _dask(
     columns = [*plan.features, plan.target]
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
     booleans = set(plan.columns.features_of_kind("boolean"))  # 0/1, as in memory
+    dtypes = {c: "bool" if c in booleans else "float64" for c in plan.features + extra}
+    if plan.columns.kind(plan.target) == "numeric":
+        # as the streamed reader reads it; left to Dask, an integer column
+        # with an empty field past its sample fails its dtype inference
+        # ("Mismatched dtypes found in pd.read_csv"), not named as missing
+        dtypes[plan.target] = "float64"
     frame = dd.read_csv(
         plan.path,
         sep=plan.delimiter,
         usecols=columns + extra,
         blocksize=None if compressed else "64MB",
         compression="infer",
-        dtype={
-            c: "bool" if c in booleans else "float64" for c in plan.features + extra
-        },
+        dtype=dtypes,
     )
     return Dask(
         frame[columns],
@@ -242,6 +276,11 @@ def _connected(
         client = _client(scheduler, workers, connect)
     closing = ExitStack()
     try:
+        if scheduler is None:
+            from ..backends._dask_quiet_tasks import QuietFailedTasks
+
+            # its workers share this stderr: the command's error is its line
+            client.register_plugin(QuietFailedTasks())
         yield client
     except BaseException:
         # the command ends with its own one line (an interrupt, a data error):
