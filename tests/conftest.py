@@ -326,6 +326,23 @@ def run_cli(capsys, args):
     return code, out, err
 
 
+def run_cli_process(directory: Path, args: list[str], timeout: float = 180) -> tuple[int, str, str]:
+    """Run ``python -m logistic.cli.app ARGS`` in ``directory`` (its TMPDIR
+    too, progress off); return (exit code, stdout, stderr). For what an
+    in-process run cannot show: the stderr that a Dask ``LocalCluster``'s
+    worker processes share with the command line."""
+    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(directory)}
+    done = subprocess.run(
+        [sys.executable, "-m", "logistic.cli.app", *map(str, args)],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     """A temporary working directory (the CLI resolves relative paths there)."""

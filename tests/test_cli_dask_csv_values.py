@@ -15,13 +15,11 @@ Run in a fresh interpreter: the workers' standard error is the CLI's own.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+
+from conftest import run_cli_process
 
 pytest.importorskip("distributed")
 
@@ -34,17 +32,7 @@ def _frame(n: int = 60_000) -> pd.DataFrame:
 
 
 def _fit(directory, *mode: str) -> tuple[int, str, str]:
-    argv = ["fit", "d.csv", "-t", "y", *mode, "-o", "m.json", "-q"]
-    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(directory)}
-    done = subprocess.run(
-        [sys.executable, "-m", "logistic.cli.app", *argv],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-    )
-    return done.returncode, done.stdout, done.stderr
+    return run_cli_process(directory, ["fit", "d.csv", "-t", "y", *mode, "-o", "m.json", "-q"])
 
 
 def test_a_text_value_in_a_numeric_column_is_named_by_column_and_line(tmp_path):

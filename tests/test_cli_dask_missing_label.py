@@ -14,13 +14,11 @@ Run in a fresh interpreter: the workers' standard error is the CLI's own.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+
+from conftest import run_cli_process
 
 pytest.importorskip("distributed")
 
@@ -37,16 +35,7 @@ def _frame() -> pd.DataFrame:
 
 def _fit(directory, data: str) -> tuple[int, str, str]:
     argv = ["fit", data, "-t", "y", "--workers", "2", "-o", "m.json", "-q"]
-    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(directory)}
-    done = subprocess.run(
-        [sys.executable, "-m", "logistic.cli.app", *argv],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    return done.returncode, done.stdout, done.stderr
+    return run_cli_process(directory, argv)
 
 
 @pytest.mark.parametrize("label,line", [("NA", 7), ("", 2001)], ids=["NA", "empty"])

@@ -14,12 +14,10 @@ Run in a fresh interpreter: the workers' standard error is the CLI's own.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+
+from conftest import run_cli_process
 
 pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
@@ -34,17 +32,7 @@ def _write(path, columns=("a", "b", "y"), seed=0) -> None:
 
 
 def _fit(directory, *args: str) -> tuple[int, str, str]:
-    argv = ["fit", "parts", "-t", "y", *args, "-o", "m.json", "-q"]
-    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(directory)}
-    done = subprocess.run(
-        [sys.executable, "-m", "logistic.cli.app", *argv],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    return done.returncode, done.stdout, done.stderr
+    return run_cli_process(directory, ["fit", "parts", "-t", "y", *args, "-o", "m.json", "-q"])
 
 
 def test_a_corrupt_file_prints_one_line(tmp_path):
