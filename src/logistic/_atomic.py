@@ -6,6 +6,13 @@ fails instead of replacing). A new file gets the mode ``open()`` would give.
 An existing target that is not a regular file (a device such as /dev/null, a
 FIFO, a socket, a directory) is refused: renaming over it would replace the
 device node itself.
+
+The temporary file is named ``.<target>.<host>-<pid>.<random>.tmp``. An
+exception, Ctrl-C or SIGTERM removes it; a process killed outright (SIGKILL,
+the out-of-memory killer, a power loss) cannot, so the next write of the
+same target removes the temporary files of that target left by processes of
+this host that no longer run (POSIX; a process of another host sharing the
+folder, or one still running, keeps its own).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import socket
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -76,6 +85,50 @@ def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
     os.unlink(tmp)
 
 
+def _host() -> str:
+    """This host's name as a temporary file's name may hold it."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` of this host runs (or may: no permission)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def _mark(target: str, host: str) -> str:
+    """The start of a temporary file's name for ``target`` (a long name
+    shortened: the whole name must stay within 255 bytes)."""
+    return f".{target[:150]}.{host}-"
+
+
+def _remove_left_behind(directory: Path, target: str, host: str) -> None:
+    """Remove ``.<target>.<host>-<pid>.*.tmp`` files of processes of this
+    host that no longer run (POSIX only: ``os.kill(pid, 0)`` is a probe
+    there, and elsewhere it is not)."""
+    if os.name != "posix":
+        return
+    mark = _mark(target, host)
+    try:
+        entries = [e.name for e in os.scandir(directory)]
+    except OSError:
+        return
+    for name in entries:
+        if not (name.startswith(mark) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(mark) :].split(".", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        if not _running(int(pid_text)):
+            with contextlib.suppress(OSError):
+                os.unlink(directory / name)
+
+
 def _new_file_mode(target: Path) -> int:
     """The mode a plain ``open(target, "w")`` would give (mkstemp uses 0600)."""
     try:
@@ -115,7 +168,10 @@ def atomic_output(
             f"{target} already exists (refusing to overwrite)",
             str(target),
         )
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    host = _host()
+    _remove_left_behind(directory, target.name, host)
+    prefix = f"{_mark(target.name, host)}{os.getpid()}."
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     tmp = Path(name)
     try:  # from the file's creation: an interrupt (Ctrl-C, SIGTERM) removes it
         os.close(fd)

@@ -1,0 +1,78 @@
+"""Temporary files of a write killed outright are removed by the next write
+of the same target.
+
+A ``logistic predict`` killed with SIGKILL (``timeout -s KILL``, the
+out-of-memory killer) left its full-size hidden temporary file
+(``.o.csv.khxb6g_e.tmp``, 117 MB in a trial) for good: no later run removed
+it. Temporary names now carry the host and the process id, and a write
+removes those of its target whose process no longer runs on this host; a
+running process's, another host's and another target's are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from logistic._atomic import _host, atomic_write_bytes
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX process probe")
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return int(done.stdout)
+
+
+def test_a_dead_process_temporary_file_is_removed_others_kept(tmp_path):
+    host = _host()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = tmp_path / f".o.csv.{host}-{_dead_pid()}.abcd1234.tmp"
+        alive = tmp_path / f".o.csv.{host}-{sleeper.pid}.efgh5678.tmp"
+        other_host = tmp_path / f".o.csv.{host}x-{_dead_pid()}.ijkl9012.tmp"
+        other_target = tmp_path / f".p.csv.{host}-{_dead_pid()}.mnop3456.tmp"
+        unrelated = tmp_path / ".o.csv.notes.tmp"
+        for f in (dead, alive, other_host, other_target, unrelated):
+            f.write_bytes(b"partial")
+        atomic_write_bytes(tmp_path / "o.csv", b"a,b\n1,2\n")
+        left = sorted(p.name for p in tmp_path.iterdir())
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert dead.name not in left
+    assert sorted([alive.name, other_host.name, other_target.name, unrelated.name, "o.csv"]) == left
+    assert (tmp_path / "o.csv").read_bytes() == b"a,b\n1,2\n"
+
+
+def test_a_killed_predict_leaves_nothing_after_the_next_run(tmp_path):
+    """The trial's case end to end: predict writing a large file is killed
+    with SIGKILL mid-write; its temporary file is there, and the next predict
+    of the same output removes it."""
+    from conftest import fit_ucla_model
+
+    model = fit_ucla_model(tmp_path)
+    rows = "gre,gpa,rank\n" + "".join(f"{500 + i % 300},{3 + (i % 100) / 100},{1 + i % 4}\n" for i in range(400_000))
+    (tmp_path / "big.csv").write_text(rows)
+    cmd = [sys.executable, "-m", "logistic.cli.app", "predict", str(model), "big.csv", "-o", "o.csv", "--force"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        tmp = [p for p in tmp_path.iterdir() if p.name.startswith(".o.csv.") and p.stat().st_size > 0]
+        if tmp:
+            break
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.skip("predict finished before it could be killed mid-write")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".o.csv.")]  # left behind
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".o.csv.")] == []
