@@ -21,7 +21,6 @@ import contextlib
 import errno
 import os
 import re
-import socket
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -87,7 +86,12 @@ def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
 
 def _host() -> str:
     """This host's name as a temporary file's name may hold it."""
-    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
+    # os.uname: no import of socket (~10 ms) on the command line's path
+    if hasattr(os, "uname"):
+        name = os.uname().nodename
+    else:
+        name = os.environ.get("COMPUTERNAME", "")
+    return re.sub(r"[^A-Za-z0-9]", "", name)[:32] or "host"
 
 
 def _running(pid: int) -> bool:
