@@ -5,8 +5,12 @@ column of dtype ``object``, ``string`` or ``category``, the frame is encoded
 with the command line's one-hot conventions (:mod:`logistic._onehot`, the
 same code the CLI's file encoder uses): numeric columns as they are, text and
 categorical columns one-hot with the first sorted level (as text) as the
-dropped reference, named ``col[T.level]``. An ``object``/``string`` column
-holding only numbers (and missing values) is numeric. One in which at least
+dropped reference, named ``col[T.level]``. An ``object`` column holding
+only numbers (Python or numpy numbers, and missing values) is numeric. A
+column of text is categorical even when every text is a number (``"1"``,
+``"2"``: R's factor of a character column; ``X["rank"].astype(str)`` is how
+docs/marginal-effects.md asks for one-hot levels); ``pd.to_numeric`` makes
+such a column numeric. One in which at least
 half of the present values are numbers, numbers or text (``"3.08"``), but
 some are not (a typo, ``"3.O8"``), is a numeric column holding garbage, by
 the CLI's rule (:mod:`logistic._number_text`): an error naming the column,
@@ -51,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
+from ._feature_names import check_fit_names
 from ._frame_array import refuse_dates
 from ._messages import name_list
 from ._number_text import (
@@ -70,17 +75,27 @@ __all__ = ["apply_encoding", "fit_encoding", "needs_encoding"]
 
 #: pandas dtypes whose columns may hold text.
 _TEXT_DTYPES = ("object", "string", "str", "category")
+#: pandas' pyarrow-backed text (``dtype_backend="pyarrow"``, ``pd.ArrowDtype``).
+_ARROW_TEXT = ("string[pyarrow]", "large_string[pyarrow]", "string_view[pyarrow]")
+
+
+def _is_text(dtype: Any) -> bool:
+    """Whether a pandas column of ``dtype`` may hold text (encoded, or read
+    as numbers when every value is one)."""
+    name = str(dtype)
+    return name in _TEXT_DTYPES or name in _ARROW_TEXT
 
 
 def _is_pandas_frame(X: Any) -> bool:
-    return type(X).__module__.startswith("pandas") and hasattr(X, "dtypes")
+    """A pandas DataFrame (a Series, one row or column, has no columns)."""
+    return type(X).__module__.startswith("pandas") and hasattr(X, "columns")
 
 
 def needs_encoding(X: Any) -> bool:
     """Whether X is a pandas DataFrame with a column that may hold text."""
     if not _is_pandas_frame(X) or not hasattr(X, "columns"):
         return False
-    return any(str(dt) in _TEXT_DTYPES for dt in X.dtypes)
+    return any(_is_text(dt) for dt in X.dtypes)
 
 
 def _numbers(col: Any) -> np.ndarray | None:
@@ -99,7 +114,7 @@ def _kind(name: Any, col: Any) -> str:
     dtype = str(col.dtype)
     if dtype == "category":
         return "categorical"
-    if dtype not in _TEXT_DTYPES:
+    if not _is_text(col.dtype):
         return "numeric"  # numbers, booleans; other dtypes fail in check_X
     present = col[~col.isna()]
     numbers = _number_flags(present, NUMBER)
@@ -230,6 +245,7 @@ def _column_names(X: Any) -> list[str]:
             f"X has text columns to encode, so every column needs a str name; got "
             f"{bad[:5]}"
         )
+    check_fit_names(names, fit_intercept=False)  # a name twice: refused by name
     return names
 
 
@@ -369,11 +385,19 @@ def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
     columns; any other X is returned unchanged (already encoded arrays, or a
     frame with the expanded names)."""
     inputs = list(encoding["input_columns"])
+    if type(X).__module__.startswith("pandas") and getattr(X, "ndim", 2) == 1:
+        raise DataValidationError(
+            "Expected a 2D DataFrame, got a pandas Series (one row or one column "
+            f"of {len(X)} values): this model encodes the text columns of a "
+            "DataFrame; pass df.iloc[[i]] for one row (a frame), or "
+            "series.to_frame().T"
+        )
     if not _is_pandas_frame(X):
         return X
     names = list(encoding["feature_names"])
     columns = list(X.columns)
     if set(inputs) <= set(columns):
+        check_fit_names([c for c in columns if c in inputs], fit_intercept=False)
         return _design(X, list(encoding["columns"]), names)
     if set(columns) & (set(names) - set(inputs)):
         return X  # the encoded names (cat[T.b]): check_feature_names checks them

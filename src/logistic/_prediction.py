@@ -137,5 +137,46 @@ def accuracy(model: Any, X: Any, y: Any, sample_weight: Any = None) -> float:
     y = np.asarray(host_array(y))
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
-    correct = (host_array(model.predict(X)) == y).astype(float)
+    predicted = np.asarray(host_array(model.predict(X)))
+    _check_score_labels(y, predicted, np.asarray(model.classes_))
+    correct = (predicted == y).astype(float)
     return float(np.average(correct, weights=host_array(sample_weight)))
+
+
+def _is_text_labels(values: np.ndarray) -> bool:
+    if values.dtype.kind in "USO":
+        present = [v for v in values.tolist() if v is not None]
+        return bool(present) and all(isinstance(v, str | bytes) for v in present)
+    return False
+
+
+def _check_score_labels(
+    y: np.ndarray, predicted: np.ndarray, classes: np.ndarray
+) -> None:
+    """Refuse labels ``score()`` cannot compare, as scikit-learn's
+    ``accuracy_score`` refuses them: another number of rows than X, a
+    missing label (it counted as a wrong prediction), or labels of another
+    kind than the model's classes (text against numbers: every row counted
+    wrong, an accuracy of 0)."""
+    from ._exceptions import DataValidationError
+    from ._labels import missing_mask
+
+    if y.ndim != 1 or len(y) != len(predicted):
+        raise DataValidationError(
+            f"y has shape {y.shape} but X has {len(predicted)} rows: score() "
+            "needs one label per row"
+        )
+    missing = np.flatnonzero(missing_mask(y))
+    if missing.size:
+        raise DataValidationError(
+            f"y has a missing label at row {int(missing[0])} (0-based; "
+            f"{missing.size} row(s)): score() compares each row's label with its "
+            "prediction; drop those rows first"
+        )
+    if len(y) and _is_text_labels(y) != _is_text_labels(classes):
+        kind, other = ("text", "numbers") if _is_text_labels(y) else ("numbers", "text")
+        raise DataValidationError(
+            f"y's labels are {kind} ({y[:3].tolist()}), the model's classes are "
+            f"{other} (classes_ = {classes.tolist()[:10]}): no row could match its "
+            "prediction; pass labels of the classes' kind"
+        )

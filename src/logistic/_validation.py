@@ -66,6 +66,9 @@ def feature_names_of(X: Any) -> np.ndarray | None:
     names could not be checked at predict time, and the messages and tables
     would name the columns ``x1``, ``x2``, ... instead of the user's."""
     cols = getattr(X, "columns", None)
+    if type(X).__module__.startswith("pyarrow"):
+        # a pyarrow Table's (or RecordBatch's) ``columns`` are its arrays
+        cols = getattr(X, "column_names", None)
     if cols is None or sp.issparse(X):
         return None
     names = [c for c in cols]
