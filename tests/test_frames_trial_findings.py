@@ -98,3 +98,18 @@ def test_score_refuses_labels_it_cannot_compare():
     assert worded.score(X, words) == pytest.approx(expected)
     with pytest.raises(DataValidationError, match="y's labels are numbers"):
         worded.score(X, y)
+
+
+@pytest.mark.parametrize("where", ["column", "text-frame column", "sample_weight", "offset"])
+def test_complex_numbers_are_refused_not_truncated(where):
+    """A complex DataFrame column, ``sample_weight`` or ``offset`` was read
+    as its real part (numpy's ``ComplexWarning`` only); scikit-learn refuses
+    complex data, and so does a complex numpy X here."""
+    X, y = _frame(text=where == "text-frame column")
+    kwargs = {}
+    if where.endswith("column"):
+        X = X.assign(b=X["b"] + 1j)
+    else:
+        kwargs[where] = np.ones(len(y)) + 1j
+    with pytest.raises(DataValidationError, match="Complex data not supported"):
+        LogisticRegression().fit(X, y, **kwargs)

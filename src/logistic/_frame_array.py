@@ -33,11 +33,16 @@ DATE_DTYPES = ("datetime", "timedelta", "period", "date", "duration", "time")
 
 def refuse_dates(dtype: Any, column: Any = None) -> None:
     """Refuse a column (``column``'s name) or an array of ``dtype`` holding
-    dates, times or durations, with the remedy."""
+    dates, times or durations, with the remedy; or complex numbers (float64
+    would drop their imaginary parts, as scikit-learn refuses them)."""
     text = str(dtype)
+    what = "X" if column is None else f"X column {column!r}"
     if text.lower().startswith(DATE_DTYPES):
-        what = "X" if column is None else f"X column {column!r}"
         raise DataValidationError(f"{what} holds {DATES} (dtype {text}); {CONVERT}")
+    if text.startswith("complex"):
+        raise DataValidationError(
+            f"Complex data not supported: {what} has a complex dtype ({text})"
+        )
 
 
 def frame_to_array(X: Any) -> Any:

@@ -305,6 +305,10 @@ def check_X(
 def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.ndarray:
     """A finite float64 vector of length n (sample_weight, offset)."""
     refuse_masked(v, name)
+    if np.iscomplexobj(v):  # float64 would drop the imaginary part
+        raise DataValidationError(
+            f"Complex data not supported: {name} has a complex dtype"
+        )
     try:
         arr = np.asarray(v, dtype=np.float64)
     except (TypeError, ValueError) as exc:
