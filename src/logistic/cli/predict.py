@@ -233,6 +233,16 @@ def _table(
         from ..tabular._columns import require_columns
 
         require_columns(applied.raw, keep, "--keep")
+        logit = [] if multiclass else ["logit"]
+        written = [*probas, "label", *logit, *(interval or {})]
+        clash = [name for name in keep if name in written]
+        if clash:  # the prediction's column would replace the kept one
+            raise CLIError(
+                f"--keep {clash[0]!r}: predict writes a column of that name (its "
+                f"columns: {', '.join(written)}); rename that column of "
+                f"{applied.raw.path} or leave it out of --keep",
+                EX_USAGE,
+            )
     for name in keep or []:  # as written (CSV: RawData.verbatim)
         column = applied.raw.verbatim.get(name, applied.raw.table.column(name))
         column = _writable(column)
