@@ -70,9 +70,9 @@ def test_click_usage_errors_are_one_line(workdir, capsys, argv, message):
         (["--penalty", "l3"], "--penalty must be 'none' or one of {"),
         (
             ["--l1-ratio", "2", "--penalty", "elasticnet", "--alpha", "1"],
-            "--l1-ratio must be a float in the range [0, 1]. Got 2.0 instead.",
+            "--l1-ratio must be a number from 0 to 1, got 2.0",
         ),
-        (["--max-iter", "0"], "--max-iter must be an int in the range [1, inf)"),
+        (["--max-iter", "0"], "--max-iter must be a whole number >= 1, got 0"),
     ],
 )
 def test_bad_estimator_option_named_as_the_option(workdir, capsys, option, message):

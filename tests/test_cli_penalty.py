@@ -65,7 +65,7 @@ def test_bad_C_is_named_as_the_option(workdir, capsys):
         capsys, ["fit", "d.csv", "-t", "y", "--penalty", "l2", "--C", "-1"]
     )
     assert code == EX_USAGE
-    assert err.startswith("error: --C must be a float in the range (0, inf)")
+    assert err.startswith("error: --C must be a number > 0, got ")
     assert "parameter of LogisticRegression" not in err
 
 

@@ -97,6 +97,24 @@ _OPTIONS = {
 _NAMES = "|".join(_OPTIONS)
 # "The 'C' parameter of LogisticRegression must be ..." (scikit-learn's form)
 _PARAMETER = re.compile(rf"\bThe '({_NAMES})' parameter of [A-Z]\w* must be")
+# "The 'solver' parameter of LogisticRegression is 'newton', which does not"
+_PARAMETER_IS = re.compile(
+    rf"\bThe '({_NAMES})' parameter of [A-Z]\w* is '([^']*)'(?:, which)?"
+)
+# "After n_iter=2 iterations": the count alone
+_N_ITER = re.compile(r"\bn_iter=(\d+) iterations\b")
+# scikit-learn's ranges: "must be a float in the range (0, inf). Got 0.0 instead."
+_FLOAT, _INT = "must be a float in the range", "must be an int in the range"
+_RANGES = (
+    (re.compile(rf"{_FLOAT} \(([^,\s]+), inf\)"), r"must be a number > \1"),
+    (re.compile(rf"{_FLOAT} \[([^,\s]+), inf\)"), r"must be a number >= \1"),
+    (re.compile(rf"{_INT} \[([^,\s]+), inf\)"), r"must be a whole number >= \1"),
+    (
+        re.compile(rf"{_FLOAT} \[([^,\s]+), ([^\]\s]+)\]"),
+        r"must be a number from \1 to \2",
+    ),
+)
+_GOT = re.compile(r"\. Got (.+) instead\.$")
 # "--C must be None or a float": None is the option left out, not a value
 _OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
 # a bare C in a remedy ("alpha > 0 or C", "(or C)"), never C(rank) or a column C
@@ -154,7 +172,13 @@ def cli_spelling(message: str) -> str:
     >>> cli_spelling("use penalty=None, or alpha > 0 (or C).")
     'use --penalty none, or --alpha > 0 (or --C).'
     >>> cli_spelling("After n_iter=5 iterations (max_iter=5): 0.1 > tol=0.0001")
-    'After n_iter=5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
+    'After 5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
+    >>> cli_spelling("The 'C' parameter of LogisticRegression must be a float in "
+    ...              "the range (0, inf). Got 0.0 instead.")
+    '--C must be a number > 0, got 0.0'
+    >>> cli_spelling("The 'solver' parameter of LogisticRegression is 'newton', "
+    ...              "which does not support penalty='l1'")
+    '--solver newton does not support --penalty l1'
     >>> cli_spelling("(cache=False turns the cache off, cache_dir= puts it elsewhere)")
     '(--no-cache turns the cache off, --cache-dir puts it elsewhere)'
     >>> cli_spelling("use cov_type='HC0', 'HC1' or 'cluster' (for "
@@ -168,7 +192,12 @@ def cli_spelling(message: str) -> str:
     """
     text = _OWNER.sub("", message)
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
+    text = _PARAMETER_IS.sub(lambda m: f"{_OPTIONS[m.group(1)]} {m.group(2)}", text)
+    text = _N_ITER.sub(r"\1 iterations", text)
     text = _OPTIONAL.sub(r"\1 must be ", text)
+    for pattern, words in _RANGES:
+        text = pattern.sub(words, text)
+    text = _GOT.sub(r", got \1", text)
     text = _BARE_C.sub("--C", text)
     text = _TRIALS.sub("--trials", text)
     text = _CHECKPOINT.sub("--checkpoint", text)
