@@ -2,10 +2,12 @@
 
 scikit-learn keeps no target name; statsmodels' formula models keep the
 response's name in ``model.endog_names``. Here a pandas Series' name is stored
-so that ``logistic.load`` gives it back as ``target_name_`` and the command
-line reads that column of DATA (``evaluate MODEL DATA``), as it does for a
-file of ``logistic fit``; without it, a file saved from Python needed
-``--target``.
+so that ``logistic.load`` gives it back as ``target_name_`` (K-class tables
+title their equations with it), and ``evaluate MODEL DATA`` without
+``--target`` names it in its refusal as the likely ``--target``. It is not
+read on its own: pandas keeps a Series' name through ``1 - s`` and ``s > t``,
+so the column of that name need not hold the model's classes (reading it
+would score the wrong outcome, exit 0).
 """
 
 from __future__ import annotations
@@ -82,25 +84,30 @@ def test_a_file_without_the_field_reads_as_before(tmp_path):
     assert logistic.load(path).target_name_ is None
 
 
-def test_evaluate_reads_the_named_column_without_target(tmp_path, capsys):
-    """``evaluate MODEL DATA`` of a file saved from Python: the column y was
-    named after, as ``--target admit`` gives (the same log loss)."""
+def test_evaluate_names_the_stored_name_as_the_likely_target(tmp_path, capsys):
+    """Without --target the refusal names y's stored name; with it, the
+    column is read (the same log loss as computed by hand)."""
     path = logistic.save(_fit(), tmp_path / "m.json")
-    assert main(["evaluate", str(path), str(UCLA), "--json"]) == 0
-    named = json.loads(capsys.readouterr().out)
+    assert main(["evaluate", str(path), str(UCLA)]) == 65
+    err = capsys.readouterr().err
+    assert "has no label mapping" in err
+    assert "(the model was fitted on a y named 'admit': --target admit if that column" in err
     assert main(["evaluate", str(path), str(UCLA), "--target", "admit", "--json"]) == 0
     given = json.loads(capsys.readouterr().out)
-    assert named["log_loss"] == given["log_loss"]
     frame = pd.read_csv(UCLA)
     p = _fit().predict_proba(frame[["gre", "gpa"]])[:, 1]
     y = frame["admit"].to_numpy()
     expected = -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))  # log loss by hand
-    assert named["log_loss"] == pytest.approx(expected, rel=1e-12)
+    assert given["log_loss"] == pytest.approx(expected, rel=1e-12)
 
 
-def test_evaluate_names_the_stored_column_when_data_lacks_it(tmp_path, capsys):
-    path = logistic.save(_fit(), tmp_path / "m.json")
-    pd.read_csv(UCLA).drop(columns="admit").to_csv(tmp_path / "new.csv", index=False)
-    assert main(["evaluate", str(path), str(tmp_path / "new.csv")]) == 65
-    err = capsys.readouterr().err
-    assert "target column 'admit' (from the model file) not found" in err
+def test_a_name_kept_through_arithmetic_is_not_read_on_its_own(tmp_path, capsys):
+    """``1 - frame['admit']`` keeps the name 'admit' but is the other outcome:
+    the column 'admit' must not be scored as this model's target."""
+    frame = pd.read_csv(UCLA)
+    flipped = 1 - frame["admit"]
+    assert flipped.name == "admit"
+    model = LogisticRegression().fit(frame[["gre", "gpa"]], flipped)
+    path = logistic.save(model, tmp_path / "m.json")
+    assert main(["evaluate", str(path), str(UCLA)]) == 65
+    assert "--target COLUMN" in capsys.readouterr().err

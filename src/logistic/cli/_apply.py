@@ -365,16 +365,20 @@ def _with_target(
             )
         return encoding
     if target is None:
-        # a file saved from Python names y's column when y had a name (a
-        # pandas Series'): its values must be the model's classes
-        target = getattr(mf.model, "target_name_", None)
-    if target is None:
+        # y's name (a pandas Series') is only a hint: it survives 1 - y and
+        # y > t, so the column of that name need not hold the model's classes
+        named = getattr(mf.model, "target_name_", None)
+        hint = (
+            f" (the model was fitted on a y named {named!r}: --target {named} if "
+            "that column of DATA holds it)"
+            if named
+            else ""
+        )
         raise CLIError(
             f"{model_path} has no label mapping (saved from Python, not by logistic "
-            "fit, from a y without a name), so the target column of DATA cannot be "
-            "read: name it with --target COLUMN (its values must be the model's "
-            "classes), use logistic.metrics.evaluate in Python, or refit with "
-            "logistic fit"
+            "fit), so the target column of DATA cannot be read: name it with "
+            f"--target COLUMN{hint}; its values must be the model's classes. Or "
+            "use logistic.metrics.evaluate in Python, or refit with logistic fit"
         )
     classes = list(mf.model.classes_)
     mapping = (

@@ -9,8 +9,9 @@ null where it found none); readers that predate it ignore it, and a binary
 file without it reads as before (the estimator's ``separation_`` unset:
 inference checks its fitted logits instead). The optional ``target_name``
 (the name of ``y`` at fit time, a pandas Series') is read back as the
-estimator's ``target_name_``; the command line reads a file's target column
-from it when the file has no label mapping (saved from Python).
+estimator's ``target_name_``; the command line names it as the likely
+``--target`` of a file without a label mapping (saved from Python), never
+reads that column on its own (``1 - y`` keeps y's name).
 """
 
 from __future__ import annotations
