@@ -136,3 +136,16 @@ def test_memory_running_out_names_the_model_file(saved, monkeypatch):
     monkeypatch.setattr(lio.json, "loads", no_memory)
     with pytest.raises(ModelFormatError, match=r"m\.json \(\d[\d,]* bytes\) is too large to read"):
         logistic.load(saved)
+
+
+def test_brackets_inside_strings_are_not_counted():
+    """Feature names such as ``px[3][7]`` or ``c[T.a]`` hold brackets: a
+    legitimate file of 2.6 million such names (136 MB) holds 5.2 million of
+    them and was refused; only arrays and objects count."""
+    from logistic.io import _containers
+
+    names = b"[" + b", ".join(b'"px[%d][%d]"' % (i, i) for i in range(3_000_000)) + b"]"
+    assert _containers(b'{"feature_names": ' + names + b"}") == 2
+    quoted = b'"\\"' + b"[" * (MAX_CONTAINERS + 1) + b'"'  # an escaped quote inside
+    assert _containers(b'{"a": ' + quoted + b', "b": [[], {}]}') == 4
+    assert _containers(b"[" + b"[]," * (MAX_CONTAINERS + 1) + b"[]]") == MAX_CONTAINERS + 3

@@ -271,18 +271,31 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 #: or more once parsed, against 2 in the file (``[],``): 17 million of them
 #: (a 51 MB file) took 1.4 GB. A model's own are few (its sections, the
 #: multinomial coefficient rows, one history entry per iteration, the CV
-#: path), well below this.
+#: path), well below this; brackets inside strings (``"c[T.a]"``, a
+#: feature name) are not counted.
 MAX_CONTAINERS = 5_000_000
+#: A JSON string (escapes included), left out of the count of containers.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def _containers(raw: bytes) -> int:
+    """How many JSON arrays and objects ``raw`` opens, brackets in strings
+    not counted (a quick upper bound first: most files hold few brackets)."""
+    rough = raw.count(b"[") + raw.count(b"{")
+    if rough <= MAX_CONTAINERS:
+        return rough
+    bare = _JSON_STRING.sub(b"", raw)
+    return bare.count(b"[") + bare.count(b"{")
 
 
 def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
-    containers = raw.count(b"[") + raw.count(b"{")  # brackets in strings too
+    containers = _containers(raw)
     if containers > MAX_CONTAINERS:
         raise ModelFormatError(
-            f"model file {path} holds {containers:,} JSON arrays and objects (or "
-            f"brackets); a model file holds far fewer (at most {MAX_CONTAINERS:,} "
-            "are read, which bounds the memory reading takes)"
+            f"model file {path} holds {containers:,} JSON arrays and objects; a "
+            f"model file holds far fewer (at most {MAX_CONTAINERS:,} are read, "
+            "which bounds the memory reading takes)"
         )
     try:
         doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
