@@ -60,3 +60,18 @@ def test_the_linear_predictor_takes_a_name_no_feature_has(columns, name):
     text = str(next(w.message for w in record if w.category is PerfectSeparationWarning))
     assert f"the linear predictor {name} = " in text
     assert f"({name} > 0 for classes_[1], {name} < 0 for classes_[0];" in text
+
+
+def test_every_usual_name_taken_still_names_the_predictor():
+    """Features named z, eta, lp, score and z1: the fit raised StopIteration
+    from the message's name choice."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=60)
+    names = ["z", "eta", "lp", "score", "z1"]
+    frame = pd.DataFrame({n: rng.normal(size=60) for n in names}).assign(z=x)
+    y = (x > 0).astype(int)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        LogisticRegression().fit(frame[names], y)
+    text = str(next(w.message for w in record if w.category is PerfectSeparationWarning))
+    assert "the linear predictor z2 = " in text

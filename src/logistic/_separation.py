@@ -323,7 +323,13 @@ def separation_message(
         else [f"x{j + 1}" for j in range(report.coef.shape[0])]  # as summaries
     )
     # the linear predictor's name: one no feature has
-    z = next(n for n in ("z", "eta", "lp", "score", "_z_") if n not in labels)
+    taken = set(labels)
+    names = ("z", "eta", "lp", "score")
+    z = next((n for n in names if n not in taken), None)
+    k = 1
+    while z is None:
+        z = f"z{k}" if f"z{k}" not in taken else None
+        k += 1
     order = np.argsort(-np.abs(report.coef), kind="stable")
     terms = [
         f"{report.coef[j]:+.4g}*{labels[j]}" for j in order[:top] if report.coef[j] != 0
