@@ -5,10 +5,12 @@ streamed fit names it, in one line.
   not convert string to float: 'n/a-text'" named neither the column nor the
   line ("partition 0 failed: ValueError: ..."), after the worker's "Compute
   Failed" log. The file is read again by the streamed reader up to the value.
-* An empty target field past the sample: Dask's 600-character "Mismatched
-  dtypes found in pd.read_csv ... | y | float64 | int64 |" in place of the
-  missing-value error; a numeric target is now read as float64, as the
-  streamed reader reads it.
+* An empty target field, or a word in a column of integer labels, past the
+  sample: Dask's 600-character "Mismatched dtypes found in pd.read_csv ... |
+  y | float64 | int64 |" in place of the streamed fit's missing-value or
+  non-number error; the target column is read again, as text, for it. The
+  labels keep Dask's inferred type: integer labels stay integers in the
+  model file, as ``--stream`` stores them.
 
 Run in a fresh interpreter: the workers' standard error is the CLI's own.
 """
@@ -59,3 +61,31 @@ def test_an_empty_target_field_is_a_missing_value(tmp_path):
     assert (code, out) == (65, "")
     assert err.startswith("error: missing values in d.csv: column 'y' (first at line 50002)"), err
     assert err.count("\n") == 1 and "Mismatched dtypes" not in err
+
+
+def test_a_word_among_integer_labels_is_named_by_line(tmp_path):
+    frame = _frame()
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[50_000, "y"] = "yes"
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    code, out, err = _fit(tmp_path, "--workers", "2")
+    assert (code, out) == (65, "")
+    assert err == (
+        "error: column 'y' in d.csv is numeric but has non-numeric value 'yes' at line "
+        "50002 (1 such value(s)); fix the data or mark missing values with an empty "
+        "field or NA\n"
+    )
+
+
+def test_integer_labels_are_stored_as_the_streamed_fit_stores_them(tmp_path):
+    import json
+
+    frame = _frame()
+    frame["y"] = frame["y"] + 1  # labels 1 and 2
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    labels = []
+    for mode in (["--stream"], ["--workers", "1"]):
+        assert _fit(tmp_path, *mode, "--positive", "2", "--force")[0] == 0
+        labels.append(json.loads((tmp_path / "m.json").read_text())["encoding"]["label"])
+    assert labels[0] == labels[1] == {"column": "y", "negative": 1, "positive": 2}
+    assert all(type(v) is int for v in (labels[1]["negative"], labels[1]["positive"]))

@@ -99,7 +99,47 @@ def dask_backend(
     try:
         return _dask(plan, chunk_rows, progress, positive, client)
     except PartitionError as exc:
-        raise _bad_value_error(plan, exc) or _csv_text_error(plan, exc) or exc from None
+        better = (
+            _bad_value_error(plan, exc)
+            or _csv_text_error(plan, exc)
+            or _csv_target_error(plan, exc)
+        )
+        raise better or exc from None
+
+
+def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
+    """The streamed reader's words for a CSV target whose values past Dask's
+    dtype sample do not fit the type it inferred (an empty field or a word in
+    a column of integers: "Mismatched dtypes found in pd.read_csv"): the
+    target column read again, as text, for its first missing value (a
+    missing label, named by line) or its first non-number; None for another
+    error. The target keeps Dask's inferred type otherwise, so its labels
+    are those of ``--stream`` (integers stay integers)."""
+    text = str(exc)
+    if plan.format != "csv" or "Mismatched dtypes" not in text:
+        return None
+    if plan.target not in text:
+        return None
+    from types import SimpleNamespace
+
+    import pyarrow as pa
+
+    from ..tabular._streamed_numbers import _text_blocks, streamed_garbage
+
+    rows = 0
+    try:
+        for batch in _text_blocks(plan.path, plan.delimiter, plan.target):
+            missing = batch.column(0).is_null().to_numpy(zero_copy_only=False)
+            if missing.any():
+                row = rows + int(missing.argmax())
+                bad: dict[str, Any] = {"what": "y", "column": None, "value": ""}
+                bad.update(kind="missing", row=row)
+                return _bad_value_error(plan, SimpleNamespace(bad_value=bad))
+            rows += batch.num_rows
+    except (pa.ArrowException, OSError):
+        return None
+    header = list(plan.columns.kinds)
+    return streamed_garbage(plan.path, plan.delimiter, plan.target, header)
 
 
 def _csv_text_error(plan: StreamPlan, exc: Exception) -> Exception | None:
@@ -203,11 +243,6 @@ def _dask(
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
     booleans = set(plan.columns.features_of_kind("boolean"))  # 0/1, as in memory
     dtypes = {c: "bool" if c in booleans else "float64" for c in plan.features + extra}
-    if plan.columns.kind(plan.target) == "numeric":
-        # as the streamed reader reads it; left to Dask, an integer column
-        # with an empty field past its sample fails its dtype inference
-        # ("Mismatched dtypes found in pd.read_csv"), not named as missing
-        dtypes[plan.target] = "float64"
     frame = dd.read_csv(
         plan.path,
         sep=plan.delimiter,
