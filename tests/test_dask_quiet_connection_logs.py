@@ -40,8 +40,10 @@ def test_lost_connection_tracebacks_are_dropped_in_the_block(caplog, exc):
     with caplog.at_level(logging.WARNING, logger="distributed.client"):
         with quiet_connection_tracebacks():
             _log(exc, "lost")
+            _log(None, "Failed to reconnect to scheduler after 30.00 seconds, closing client")
             _log(ValueError("a bug"), "other")
+            _log(PermissionError(13, "denied"), "a file")
             _log(None, "plain error")
         _log(exc, "after")
     said = [r.getMessage() for r in caplog.records if r.name == "distributed.client"]
-    assert said == ["other", "plain error", "after"]
+    assert said == ["other", "a file", "plain error", "after"]

@@ -180,14 +180,21 @@ QUIET_TIMEOUT = 2.0
 
 
 class _ConnectionTracebacks(logging.Filter):
-    """Drops a record whose traceback is of a lost connection (an ``OSError``:
-    refused, ``CommClosedError``; or ``CancelledError``)."""
+    """Drops a record whose traceback is of a lost connection (refused or
+    reset, ``CommClosedError``, a timeout, ``CancelledError``) and the
+    client's "Failed to reconnect to scheduler" when it gives up."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         import asyncio
 
+        if str(record.msg).startswith("Failed to reconnect to scheduler"):
+            return False
         exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, (OSError, asyncio.CancelledError))
+        if exc is None:
+            return True
+        lost = (ConnectionError, TimeoutError, asyncio.CancelledError)
+        closed = any(c.__name__ == "CommClosedError" for c in type(exc).__mro__)
+        return not (isinstance(exc, lost) or closed)
 
 
 @contextmanager
@@ -195,9 +202,11 @@ def quiet_connection_tracebacks() -> Iterator[None]:
     """For the block, ``distributed.client`` logs no traceback of a lost
     connection: when the scheduler goes away mid-fit, the client logs one
     per pending call (``ConnectionRefusedError``, ``CommClosedError``,
-    ``CancelledError``: ~40 lines) before the fit's own error names the lost
-    scheduler and the remedy, the one line the command line prints. Other
-    records of the logger (version mismatches, other errors) pass."""
+    ``CancelledError``: ~40 lines), and "Failed to reconnect to scheduler
+    after 30.00 seconds" when it gives up, before the fit's own error names
+    the lost scheduler and the remedy, the one line the command line prints.
+    Other records of the logger (version mismatches, other errors, an
+    ``OSError`` of a file) pass."""
     logger = logging.getLogger("distributed.client")
     quiet = _ConnectionTracebacks()
     logger.addFilter(quiet)
