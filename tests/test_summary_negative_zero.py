@@ -36,3 +36,22 @@ def test_a_null_fit_header_reads_zero(solver):
     header = text.split("coef")[0]  # the table's cells are left as computed
     assert re.search(r"LR chi2\(1\):\s+(\S+)", header).group(1) == "0.00"
     assert re.search(r"Pseudo R-sq\.:\s+(\S+)", header).group(1) == "0.0000"
+
+
+def test_summary_and_report_lines_of_a_null_fit_read_zero(tmp_path, capsys):
+    """``logistic summary`` printed ``pseudo R-squared (McFadden) -0.0000`` and
+    the report ``pseudo_rsquared -2.22045e-16`` for a gradient-descent fit
+    equal to the null (the file's statistics as stored)."""
+    from conftest import run_cli
+
+    pytest.importorskip("matplotlib")
+    (tmp_path / "null3.csv").write_text("y,a\n0,1\n1,2\n0,3\n")
+    model = tmp_path / "m.json"
+    fit = ["fit", tmp_path / "null3.csv", "-t", "y", "--solver", "gd", "-o", model]
+    assert run_cli(capsys, fit)[0] == 0
+    code, out, _ = run_cli(capsys, ["summary", model])
+    assert code == 0
+    assert "pseudo R-squared (McFadden) 0.0000" in out
+    report = tmp_path / "r.html"
+    assert run_cli(capsys, ["report", model, tmp_path / "null3.csv", "-o", report])[0] == 0
+    assert re.search(r"pseudo_rsquared 0(?![.\d])", report.read_text())

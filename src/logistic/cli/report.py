@@ -129,8 +129,10 @@ def write_report(
 def _fit_line(stats: dict[str, float]) -> str:
     """``deviance 458.517, null_deviance 499.977, aic 470.517, ...``: the
     deviances, AIC/BIC and pseudo R² of ``training.statistics``."""
+    from ..inference._cell_text import shown
+
     keys = ("deviance", "null_deviance", "aic", "bic", "pseudo_rsquared")
-    return ", ".join(f"{k} {v:.6g}" for k, v in stats.items() if k in keys)
+    return ", ".join(f"{k} {shown(v, '.6g')}" for k, v in stats.items() if k in keys)
 
 
 def _coefficient_note(info: dict[str, Any], model: Any) -> str | None:

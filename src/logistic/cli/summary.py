@@ -271,30 +271,32 @@ def feature_names(mf: Any) -> list[str]:
 
 
 _STATISTICS = (
-    ("nobs", "observations", "{:.0f}"),
-    ("df_model", "df model", "{:.0f}"),
-    ("df_resid", "df residuals", "{:.0f}"),
-    ("llf", "log-likelihood", "{:.4f}"),
-    ("llnull", "null log-likelihood", "{:.4f}"),
-    ("deviance", "deviance", "{:.3f}"),
-    ("null_deviance", "null deviance", "{:.3f}"),
-    ("aic", "AIC", "{:.3f}"),
-    ("bic", "BIC", "{:.3f}"),
-    ("pseudo_rsquared", "pseudo R-squared (McFadden)", "{:.4f}"),
-    ("pearson_chi2", "Pearson chi2", "{:.3f}"),
-    ("dispersion", "Pearson chi2/df", "{:.4f}"),
+    ("nobs", "observations", ".0f"),
+    ("df_model", "df model", ".0f"),
+    ("df_resid", "df residuals", ".0f"),
+    ("llf", "log-likelihood", ".4f"),
+    ("llnull", "null log-likelihood", ".4f"),
+    ("deviance", "deviance", ".3f"),
+    ("null_deviance", "null deviance", ".3f"),
+    ("aic", "AIC", ".3f"),
+    ("bic", "BIC", ".3f"),
+    ("pseudo_rsquared", "pseudo R-squared (McFadden)", ".4f"),
+    ("pearson_chi2", "Pearson chi2", ".3f"),
+    ("dispersion", "Pearson chi2/df", ".4f"),
 )
 
 
 def statistics_line(stats: dict[str, float]) -> str:
     """``observations 400, df model 5, ..., AIC 470.517`` in a fixed order."""
+    from ..inference._cell_text import shown
+
     known = {key for key, _, _ in _STATISTICS}
     parts = [
-        f"{label} {fmt.format(stats[key])}"
-        for key, label, fmt in _STATISTICS
+        f"{label} {shown(stats[key], spec)}"
+        for key, label, spec in _STATISTICS
         if key in stats
     ]
-    parts += [f"{k} {v:.6g}" for k, v in stats.items() if k not in known]
+    parts += [f"{k} {shown(v, '.6g')}" for k, v in stats.items() if k not in known]
     return ", ".join(parts)
 
 

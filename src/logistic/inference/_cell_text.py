@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["fixed", "pvalue_text", "sig4"]
+__all__ = ["fixed", "pvalue_text", "shown", "sig4"]
 
 
 def pvalue_text(p: float) -> str:
@@ -32,4 +32,14 @@ def fixed(v: float, decimals: int) -> str:
     """``v`` with ``decimals`` decimals, without a negative zero: a statistic
     that is 0 up to rounding (an LR statistic of -1e-15) reads ``0.00``."""
     text = f"{v:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def shown(v: float, spec: str) -> str:
+    """``format(v, spec)`` without a negative zero or a rounding residue: a
+    value within 1e-12 of 0 reads as 0 (a pseudo R-squared of -2.2e-16 is
+    ``0.0000`` with ``.4f``, ``0`` with ``.6g``)."""
+    if abs(v) < 1e-12:
+        v = 0.0
+    text = format(v, spec)
     return text[1:] if text.startswith("-") and float(text) == 0 else text

@@ -552,7 +552,7 @@ class GoodnessOfFit:
 
 def p_text(p: float) -> str:
     """``p = 0.0123``, ``p = 4.56e-09`` or ``p < 2e-16``: a p-value as the
-    coefficient table prints it (:func:`._summary._pval`), after ``p``."""
+    coefficient table prints it (:func:`._cell_text.pvalue_text`), after ``p``."""
     shown = pvalue_text(p)
     return f"p < {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
 
