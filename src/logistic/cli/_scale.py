@@ -38,7 +38,8 @@ Scale = Annotated[
         metavar="X2|PHI",
         help="Grouped fits (--trials, cbind): multiply the covariance by a "
         "dispersion, X2 for Pearson chi2/df (R's quasibinomial) or a number; "
-        "standard errors grow by its square root.",
+        "standard errors are multiplied by its square root (smaller when it is "
+        "below 1).",
         show_default=False,
     ),
 ]

@@ -98,7 +98,8 @@ HELP = (
     "evaluate and report from files.\n\n"
     "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
     "66 input missing, 73 cannot create output, 74 I/O error (also a Dask cluster "
-    "that fails), 130 interrupted, 141 output pipe closed. "
+    "that fails), 130 interrupted, 141 output pipe closed, 143 terminated "
+    "(SIGTERM). "
     "Add --debug to any command for a traceback; logistic --version prints the "
     "version."
 )

@@ -170,7 +170,7 @@ Output = Annotated[
         "-o",
         metavar="FILE",
         help="Write the table to this file (CSV; JSON with --json) instead of "
-        "standard output.",
+        "standard output ('-': standard output).",
     ),
 ]
 
@@ -483,6 +483,8 @@ def margins(
     check_cluster_option(cov_type, cluster)
     require_inputs(data=data, model=model)
     # an existing output is refused once the model and data are checked
+    if output is not None and str(output) == "-":  # standard output, the default
+        output = None
     out = None if output is None else check_output(output, force=True,
                                                    inputs=(data, model))  # fmt: skip
     mf = load_model_file(str(model), data)

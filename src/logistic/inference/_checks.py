@@ -204,6 +204,26 @@ def separation(model: Any, extreme_rows: int) -> str | None:
     return "suspected" if extreme_rows > 0 else None
 
 
+def _refuse_one_class(model: Any, y: Any) -> None:
+    """Refuse ``y`` of one class for a model fitted on two or more: not its
+    training data (which ``fit`` would have refused), said as such rather
+    than as a fit's "needs samples of at least 2 classes"."""
+    try:
+        labels = np.unique(np.asarray(y).ravel())
+    except (TypeError, ValueError):  # mixed types: check_fit_data words it
+        return
+    if len(labels) != 1 or len(getattr(model, "classes_", ())) < 2:
+        return
+    from .._labels import label_text
+
+    one = label_text(labels[0].item() if hasattr(labels[0], "item") else labels[0])
+    raise NotTrainingDataError(
+        f"{NOT_TRAINING}: y holds one class only ({one}), the fit's data held "
+        f"{len(model.classes_)}. {SAME_DATA}",
+        f"its rows hold one class only ({one})",
+    )
+
+
 def prepare(
     model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
 ) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
@@ -212,6 +232,7 @@ def prepare(
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)
+    _refuse_one_class(model, y)
     data = check_fit_data(
         X,
         y,

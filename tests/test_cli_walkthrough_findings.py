@@ -1,0 +1,63 @@
+"""What a new user following docs/cli.md literally found.
+
+* ``summary MODEL DATA`` of a file of one class (not the training file)
+  said "This solver needs samples of at least 2 classes" (summary runs no
+  solver); it says the file is not the training data, as for other files.
+* ``margins -o -`` was refused as "this command writes a file, not standard
+  output", though margins prints to standard output by default.
+* ``--scale``'s help said standard errors "grow"; a dispersion below 1
+  shrinks them.
+* The top-level help's list of exit codes left out 143 (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import data_path, run_cli
+from logistic import LogisticRegression
+from logistic.inference._checks import NotTrainingDataError
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+
+
+@pytest.fixture
+def model(tmp_path, capsys):
+    path = tmp_path / "m.json"
+    assert run_cli(capsys, ["fit", UCLA, "-t", "admit", "-o", path])[0] == 0
+    return path
+
+
+def test_summary_of_a_one_class_file_says_it_is_not_the_training_data(tmp_path, capsys, model):
+    (tmp_path / "sub.csv").write_text("admit,gre,gpa,rank\n0,380,3.61,3\n0,660,3.67,3\n")
+    code, _, err = run_cli(capsys, ["summary", model, tmp_path / "sub.csv"])
+    assert code == 65
+    assert f"{tmp_path / 'sub.csv'} is not the data {model} was fitted on: its rows hold " \
+           "one class only (0)" in err
+    assert "solver" not in err
+
+
+def test_inference_on_one_class_is_refused_as_not_the_training_data():
+    frame = pd.read_csv(UCLA)
+    X, y = frame[["gre", "gpa"]], frame["admit"]
+    fitted = LogisticRegression().fit(X, y)
+    with pytest.raises(NotTrainingDataError, match=r"y holds one class only \(0\)"):
+        fitted.inference(X[y == 0], y[y == 0])
+    assert np.isfinite(fitted.inference(X, y).bse).all()
+
+
+def test_margins_writes_standard_output_for_dash(capsys, model):
+    code, out, err = run_cli(capsys, ["margins", model, UCLA, "-o", "-", "-q"])
+    assert code == 0, err
+    assert out.startswith("Logistic regression marginal effects")
+
+
+def test_help_texts(capsys):
+    code, out, _ = run_cli(capsys, ["--help"])
+    assert code == 0 and "143 terminated (SIGTERM)" in " ".join(out.split())
+    code, out, _ = run_cli(capsys, ["margins", "--help"])
+    flat = " ".join(out.replace("│", " ").split())
+    assert "standard errors are multiplied by its square root" in flat
+    assert "grow" not in flat
