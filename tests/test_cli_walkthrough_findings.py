@@ -61,3 +61,20 @@ def test_help_texts(capsys):
     flat = " ".join(out.replace("│", " ").split())
     assert "standard errors are multiplied by its square root" in flat
     assert "grow" not in flat
+
+
+def test_evaluate_json_of_grouped_counts_gives_whole_numbers(tmp_path, capsys):
+    """Grouped data: ``n_samples`` (trials) and ``n_positive`` (successes) were
+    floats (``260.0``) where 0/1 rows give integers."""
+    import json
+
+    rows = ["s,n,x"] + [f"{k % 5},{5 + k % 3},{k / 10}" for k in range(40)]
+    (tmp_path / "g.csv").write_text("\n".join(rows) + "\n")
+    model = tmp_path / "g.json"
+    assert run_cli(capsys, ["fit", tmp_path / "g.csv", "-t", "s", "--trials", "n", "-o", model])[0] == 0
+    code, out, err = run_cli(capsys, ["evaluate", model, tmp_path / "g.csv", "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    frame = pd.read_csv(tmp_path / "g.csv")
+    assert doc["n_samples"] == int(frame["n"].sum()) and type(doc["n_samples"]) is int
+    assert doc["n_positive"] == int(frame["s"].sum()) and type(doc["n_positive"]) is int

@@ -75,9 +75,10 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     design = applied.design
     y, z, weight = scored_outcomes(applied)
     result = compute(y, z, threshold=threshold, sample_weight=weight)
-    if design.trials is not None:
-        result["n_samples"] = float(design.trials.sum())
-        result["n_positive"] = float(design.y.sum())
+    if design.trials is not None:  # trials and successes: whole numbers, as counts
+        trials, successes = float(design.trials.sum()), float(design.y.sum())
+        result["n_samples"] = int(trials) if trials.is_integer() else trials
+        result["n_positive"] = int(successes) if successes.is_integer() else successes
     result["weights"] = applied.weights
     # always present (a stable --json schema): the rows scored when unweighted
     result["sum_of_weights"] = (
