@@ -33,3 +33,16 @@ def test_a_convergence_warning_counts_iterations_without_n_iter(tmp_path, capsys
     code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "--max-iter", "2", "-o", tmp_path / "m.json"])
     assert code == 0
     assert "After 2 iterations (--max-iter 2)" in err and "n_iter=" not in err
+
+
+@pytest.mark.parametrize(
+    "options,said",
+    [
+        (["--penalty", "L2"], "--penalty must be 'none' or one of {'l2', 'l1', 'elasticnet', 'firth'}, got 'L2' (values are lower case: --penalty l2)"),
+        (["--solver", "Newton"], "got 'Newton' (values are lower case: --solver newton)"),
+    ],
+)
+def test_a_capitalized_value_is_told_the_values_are_lower_case(tmp_path, capsys, options, said):
+    code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", *options, "-o", tmp_path / "m.json"])
+    assert code == 2
+    assert said in err

@@ -75,6 +75,11 @@ def _as_option(message: str) -> str:
     rest = message[match.end() :]
     if option == "--penalty":
         rest = rest.replace("None or a str among", "'none' or one of")
+    got = re.search(r"Got '([^']+)' instead", rest)
+    if got is not None and got.group(1).lower() != got.group(1):
+        lower = got.group(1).lower()
+        if f"'{lower}'" in rest:  # L2 for l2: the values are lower case
+            rest = rest.rstrip(".") + f" (values are lower case: {option} {lower})"
     return f"{option} must be" + rest
 
 

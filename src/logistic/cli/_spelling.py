@@ -114,7 +114,7 @@ _RANGES = (
         r"must be a number from \1 to \2",
     ),
 )
-_GOT = re.compile(r"\. Got (.+) instead\.$")
+_GOT = re.compile(r"\. Got (.+?) instead(?:\.$|(?= \())")
 # "--C must be None or a float": None is the option left out, not a value
 _OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
 # a bare C in a remedy ("alpha > 0 or C", "(or C)"), never C(rank) or a column C
