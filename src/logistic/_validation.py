@@ -305,13 +305,16 @@ def check_X(
 def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.ndarray:
     """A finite float64 vector of length n (sample_weight, offset)."""
     refuse_masked(v, name)
-    if np.iscomplexobj(v):  # float64 would drop the imaginary part
-        raise DataValidationError(
-            f"Complex data not supported: {name} has a complex dtype"
-        )
     try:
-        arr = np.asarray(v, dtype=np.float64)
+        given = np.asarray(v)
+        if given.dtype.kind == "c":  # float64 would drop the imaginary part
+            raise DataValidationError(
+                f"Complex data not supported: {name} has a complex dtype"
+            )
+        arr = np.asarray(given, dtype=np.float64)
     except (TypeError, ValueError) as exc:
+        if isinstance(exc, DataValidationError):
+            raise
         raise DataValidationError(f"{name} must be numeric: {exc}") from None
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
