@@ -27,7 +27,8 @@ import pytest
 import logistic
 from conftest import fit_ucla_model
 from logistic import IntegrityError, ModelFormatError, VersionMismatchWarning
-from logistic.io import MAX_CONTAINERS, UnsupportedVersionError, _canonical
+from logistic.io import UnsupportedVersionError, _canonical
+from logistic.io._parse import MAX_CONTAINERS
 
 
 @pytest.fixture
@@ -128,12 +129,12 @@ def test_many_containers_are_refused_before_parsing(saved):
 
 
 def test_memory_running_out_names_the_model_file(saved, monkeypatch):
-    import logistic.io as lio
+    import logistic.io._parse as parsing
 
     def no_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(lio.json, "loads", no_memory)
+    monkeypatch.setattr(parsing.json, "loads", no_memory)
     with pytest.raises(ModelFormatError, match=r"m\.json \(\d[\d,]* bytes\) is too large to read"):
         logistic.load(saved)
 
@@ -142,7 +143,7 @@ def test_brackets_inside_strings_are_not_counted():
     """Feature names such as ``px[3][7]`` or ``c[T.a]`` hold brackets: a
     legitimate file of 2.6 million such names (136 MB) holds 5.2 million of
     them and was refused; only arrays and objects count."""
-    from logistic.io import _containers
+    from logistic.io._parse import _containers
 
     names = b"[" + b", ".join(b'"px[%d][%d]"' % (i, i) for i in range(3_000_000)) + b"]"
     assert _containers(b'{"feature_names": ' + names + b"}") == 2

@@ -36,7 +36,8 @@ Convention (owned here):
   :class:`UnsupportedVersionError` (newer major format). Another library
   version, or a newer minor format (whose added fields this build ignores),
   gives a :class:`VersionMismatchWarning` (an error with ``strict``). Before
-  parsing, the file's brackets are counted (at most :data:`MAX_CONTAINERS`:
+  parsing, the file's brackets are counted (at most
+  :data:`._parse.MAX_CONTAINERS`:
   a small file of many empty arrays would take ~30 times its size to
   parse); a key named twice in one JSON object is refused (readers differ
   on which value counts).
@@ -76,6 +77,7 @@ from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
+from ._parse import first_non_finite, parse_document
 from ._schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -245,100 +247,6 @@ class ModelFile:
     warnings: list[str] = field(default_factory=list)
 
 
-#: How a model file starts, in any JSON layout (``save`` writes ``_PREFIX``).
-_MODEL_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"logistic-model"')
-
-
-class _DuplicateKey(Exception):
-    """A JSON object of the file names one key twice (``args[0]``)."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``json.loads``' ``object_pairs_hook``: the object as a dict, refusing a
-    key named twice (JSON allows it; Python keeps the last value, other
-    readers the first, so two readers of one file could disagree on it)."""
-    d = dict(pairs)
-    if len(d) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return d
-
-
-#: Most JSON arrays and objects a model file may hold. Each costs ~60 bytes
-#: or more once parsed, against 2 in the file (``[],``): 17 million of them
-#: (a 51 MB file) took 1.4 GB. A model's own are few (its sections, the
-#: multinomial coefficient rows, one history entry per iteration, the CV
-#: path), well below this; brackets inside strings (``"c[T.a]"``, a
-#: feature name) are not counted.
-MAX_CONTAINERS = 5_000_000
-#: A JSON string (escapes included), left out of the count of containers.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-
-
-def _containers(raw: bytes) -> int:
-    """How many JSON arrays and objects ``raw`` opens, brackets in strings
-    not counted (a quick upper bound first: most files hold few brackets)."""
-    rough = raw.count(b"[") + raw.count(b"{")
-    if rough <= MAX_CONTAINERS:
-        return rough
-    bare = _JSON_STRING.sub(b"", raw)
-    return bare.count(b"[") + bare.count(b"{")
-
-
-def _parse_document(raw: bytes, path: str) -> dict[str, Any]:
-    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
-    containers = _containers(raw)
-    if containers > MAX_CONTAINERS:
-        raise ModelFormatError(
-            f"model file {path} holds {containers:,} JSON arrays and objects; a "
-            f"model file holds far fewer (at most {MAX_CONTAINERS:,} are read, "
-            "which bounds the memory reading takes)"
-        )
-    try:
-        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
-    except MemoryError:
-        raise ModelFormatError(
-            f"model file {path} ({len(raw):,} bytes) is too large to read in the "
-            "memory available"
-        ) from None
-    except _DuplicateKey as exc:
-        raise ModelFormatError(
-            f"model file {path} names the key {str(exc.args[0])!r:.60} twice in one "
-            "object; a model file names each field once (readers differ on which "
-            "value counts)"
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        # ValueError covers undecodable bytes, invalid JSON and integers over
-        # Python's digit limit for int("...") (4300 digits)
-        if "digits" in str(exc) and not isinstance(exc, json.JSONDecodeError):
-            raise ModelFormatError(
-                f"model file {path} holds an integer with more than 4300 digits; "
-                "no field of a model file is that large"
-            ) from None
-        if isinstance(exc, RecursionError):
-            raise ModelFormatError(
-                f"model file {path} nests its JSON too deeply to read; no field of "
-                "a model file nests more than a few levels"
-            ) from None
-        if _MODEL_START.match(raw[:200]):
-            raise IntegrityError(
-                f"model file {path} is truncated or corrupt (invalid JSON: {exc}); "
-                "re-create it with 'logistic fit'"
-            ) from None
-        raise ModelFormatError(
-            f"{path} is not a logistic model file (expected JSON starting with "
-            '{"format": "logistic-model", ...})'
-        ) from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-        raise ModelFormatError(
-            f'{path} is not a logistic model file (no "format": "{FORMAT_NAME}" field)'
-        )
-    return doc
-
-
 def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
     value = doc.get(key)
     if not isinstance(value, str) or len(value) > 100 or not value.isprintable():
@@ -441,7 +349,7 @@ def _check_checksum(doc: dict[str, Any], path: str) -> None:
     try:
         actual = hashlib.sha256(_canonical(doc)).hexdigest()
     except ValueError:  # NaN/Infinity literals, or a number beyond float64
-        where = _first_non_finite(doc)
+        where = first_non_finite(doc)
         raise ModelFormatError(
             f"model file {path}: field '{where}' holds a non-finite number (NaN, "
             "Infinity or a number beyond float64); no field of a model file does"
@@ -451,23 +359,6 @@ def _check_checksum(doc: dict[str, Any], path: str) -> None:
             f"model file {path} is corrupt: its sha256 checksum does not match its "
             "content (edited, truncated or damaged); re-create it with 'logistic fit'"
         )
-
-
-def _first_non_finite(doc: Any) -> str:
-    """The path of the first non-finite float in ``doc`` (``model.coef[1]``)."""
-    import math
-
-    stack: list[tuple[Any, str]] = [(doc, "")]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, float) and not math.isfinite(value):
-            return where
-        if isinstance(value, dict):
-            items = [(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()]
-            stack.extend(reversed(items))
-        elif isinstance(value, list):
-            stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)]))
-    return "?"
 
 
 def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
@@ -547,7 +438,7 @@ def read_model_bytes(
     p = path
     if not raw.strip():
         raise ModelFormatError(f"model file {p} is empty")
-    doc = _parse_document(raw, p)
+    doc = parse_document(raw, p)
     notes = _check_version(doc, p, strict)
     _check_checksum(doc, p)
     check_text_fields(doc, p)

@@ -105,3 +105,11 @@ def check_no_control(value: Any, path: str, where: str) -> None:
                     for i, x in enumerate(v):
                         if match := CONTROL.search(x):
                             raise _control_error(path, (at, i), x, match)
+
+
+def refuse_unknown(d: dict[str, Any], known: Any, where: str, path: str) -> None:
+    """Refuse keys of ``d`` (the section ``where``) not in ``known``
+    (``load(strict=True)``), naming them."""
+    extra = sorted(str(k) for k in set(d) - set(known))
+    if extra:
+        raise _bad(path, f"unknown field(s) {extra} in '{where}' (strict loading)")

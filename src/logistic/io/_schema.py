@@ -24,7 +24,8 @@ import numpy as np
 
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from . import _multinomial
-from ._fields import _bad, _finite_list, _has_control
+from ._fields import _bad, _finite_list, refuse_unknown
+from ._target_name import read_target_name, storable_target_name
 
 FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
@@ -225,25 +226,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     if fitted_on_counts(model):  # optional: fitted on grouped counts (_grouped)
         section["grouped"] = True
     target = getattr(model, "target_name_", None)
-    if _storable_target_name(target):  # optional: y's name (a pandas Series')
+    if storable_target_name(target):  # optional: y's name (a pandas Series')
         section["target_name"] = target
     return section
-
-
-#: Longest ``model.target_name`` a file may hold.
-MAX_TARGET_NAME = 1000
-
-
-def _storable_target_name(name: Any) -> bool:
-    """Whether ``name`` (an estimator's ``target_name_``) is written: a
-    non-empty printable string of at most :data:`MAX_TARGET_NAME` characters
-    (a name with a control character is left out: the loader refuses those,
-    and ``save`` must not fail on a Series' name)."""
-    return (
-        isinstance(name, str)
-        and 0 < len(name) <= MAX_TARGET_NAME
-        and not _has_control(name)
-    )
 
 
 def _field(
@@ -400,20 +385,6 @@ def _check_names(names: Any, n: int, path: str) -> list[str] | None:
     return names
 
 
-def _target_name(d: dict[str, Any], path: str) -> str | None:
-    """The optional ``model.target_name`` (y's name at fit time), checked."""
-    name = d.get("target_name")
-    if name is None:
-        return None
-    if not (isinstance(name, str) and 0 < len(name) <= MAX_TARGET_NAME):
-        raise _bad(
-            path,
-            f"field 'model.target_name' is {name!r:.60}; expected null or a "
-            f"non-empty string of at most {MAX_TARGET_NAME} characters",
-        )
-    return name
-
-
 #: The fields of the ``model`` section, the optional ones included
 #: (``load(strict=True)`` refuses any other).
 _MODEL_FIELDS = frozenset(
@@ -426,12 +397,6 @@ _MODEL_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def _refuse_unknown(d: dict[str, Any], known: Any, where: str, path: str) -> None:
-    extra = sorted(str(k) for k in set(d) - set(known))
-    if extra:
-        raise _bad(path, f"unknown field(s) {extra} in '{where}' (strict loading)")
-
-
 def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> Any:
     """Rebuild a fitted estimator from the ``model`` section (each field validated)."""
     from ..estimator import LogisticRegression
@@ -442,9 +407,9 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             path, f"unknown estimator {name!r} (allowed: {', '.join(_ESTIMATORS)})"
         )
     if strict:
-        _refuse_unknown(d, _MODEL_FIELDS, "model", path)
+        refuse_unknown(d, _MODEL_FIELDS, "model", path)
         if isinstance(d.get("classes"), dict):
-            _refuse_unknown(d["classes"], {"dtype", "values"}, "model.classes", path)
+            refuse_unknown(d["classes"], {"dtype", "values"}, "model.classes", path)
     n = _field(d, "n_features_in", int, path, "model.")
     if not 0 <= n <= MAX_FEATURES:
         raise _bad(
@@ -532,7 +497,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     model.history_ = _history(_field(d, "history", list, path, "model."), path)
     _last_state_from_history(model, fitted)
     model.encoding_ = None  # a frame's or the CLI's text columns: set below
-    model.target_name_ = _target_name(d, path)  # a CLI file's: set by io.load
+    model.target_name_ = read_target_name(d, path)  # a CLI file's: set by io.load
     model.fit_statistics_ = None  # kept statistics: set by io.load
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
         from ._cv import cross_validation_from_dict

@@ -1,0 +1,136 @@
+"""A model file's bytes as a JSON document, with the refusals that come
+before anything is built from it.
+
+Convention (owned here): a UTF-8 byte order mark is skipped; the arrays and
+objects the bytes open are counted first, brackets inside strings left out
+(at most :data:`MAX_CONTAINERS`: a small file of many empty arrays would take
+~30 times its size to parse); ``json.loads`` refuses a key named twice in one
+object (Python keeps the last value, other readers the first); a file that
+runs out of memory, nests too deeply, holds an integer beyond Python's digit
+limit, or is not JSON is refused in words that say which (a file that starts
+as a model file does is called truncated or corrupt). The document must name
+its format. :func:`first_non_finite` names the field of a NaN or Infinity
+(JSON has neither; Python's ``json`` reads them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .._exceptions import IntegrityError, ModelFormatError
+from ._schema import FORMAT_NAME
+
+__all__ = ["MAX_CONTAINERS", "first_non_finite", "parse_document"]
+
+
+#: How a model file starts, in any JSON layout (``save`` writes ``_PREFIX``).
+_MODEL_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"logistic-model"')
+
+
+class _DuplicateKey(Exception):
+    """A JSON object of the file names one key twice (``args[0]``)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``' ``object_pairs_hook``: the object as a dict, refusing a
+    key named twice (JSON allows it; Python keeps the last value, other
+    readers the first, so two readers of one file could disagree on it)."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return d
+
+
+#: Most JSON arrays and objects a model file may hold. Each costs ~60 bytes
+#: or more once parsed, against 2 in the file (``[],``): 17 million of them
+#: (a 51 MB file) took 1.4 GB. A model's own are few (its sections, the
+#: multinomial coefficient rows, one history entry per iteration, the CV
+#: path), well below this; brackets inside strings (``"c[T.a]"``, a
+#: feature name) are not counted.
+MAX_CONTAINERS = 5_000_000
+#: A JSON string (escapes included), left out of the count of containers.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def _containers(raw: bytes) -> int:
+    """How many JSON arrays and objects ``raw`` opens, brackets in strings
+    not counted (a quick upper bound first: most files hold few brackets)."""
+    rough = raw.count(b"[") + raw.count(b"{")
+    if rough <= MAX_CONTAINERS:
+        return rough
+    bare = _JSON_STRING.sub(b"", raw)
+    return bare.count(b"[") + bare.count(b"{")
+
+
+def parse_document(raw: bytes, path: str) -> dict[str, Any]:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+    containers = _containers(raw)
+    if containers > MAX_CONTAINERS:
+        raise ModelFormatError(
+            f"model file {path} holds {containers:,} JSON arrays and objects; a "
+            f"model file holds far fewer (at most {MAX_CONTAINERS:,} are read, "
+            "which bounds the memory reading takes)"
+        )
+    try:
+        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except MemoryError:
+        raise ModelFormatError(
+            f"model file {path} ({len(raw):,} bytes) is too large to read in the "
+            "memory available"
+        ) from None
+    except _DuplicateKey as exc:
+        raise ModelFormatError(
+            f"model file {path} names the key {str(exc.args[0])!r:.60} twice in one "
+            "object; a model file names each field once (readers differ on which "
+            "value counts)"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers undecodable bytes, invalid JSON and integers over
+        # Python's digit limit for int("...") (4300 digits)
+        if "digits" in str(exc) and not isinstance(exc, json.JSONDecodeError):
+            raise ModelFormatError(
+                f"model file {path} holds an integer with more than 4300 digits; "
+                "no field of a model file is that large"
+            ) from None
+        if isinstance(exc, RecursionError):
+            raise ModelFormatError(
+                f"model file {path} nests its JSON too deeply to read; no field of "
+                "a model file nests more than a few levels"
+            ) from None
+        if _MODEL_START.match(raw[:200]):
+            raise IntegrityError(
+                f"model file {path} is truncated or corrupt (invalid JSON: {exc}); "
+                "re-create it with 'logistic fit'"
+            ) from None
+        raise ModelFormatError(
+            f"{path} is not a logistic model file (expected JSON starting with "
+            '{"format": "logistic-model", ...})'
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise ModelFormatError(
+            f'{path} is not a logistic model file (no "format": "{FORMAT_NAME}" field)'
+        )
+    return doc
+
+
+def first_non_finite(doc: Any) -> str:
+    """The path of the first non-finite float in ``doc`` (``model.coef[1]``)."""
+    import math
+
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where
+        if isinstance(value, dict):
+            items = [(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()]
+            stack.extend(reversed(items))
+        elif isinstance(value, list):
+            stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)]))
+    return "?"
