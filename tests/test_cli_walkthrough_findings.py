@@ -78,3 +78,34 @@ def test_evaluate_json_of_grouped_counts_gives_whole_numbers(tmp_path, capsys):
     frame = pd.read_csv(tmp_path / "g.csv")
     assert doc["n_samples"] == int(frame["n"].sum()) and type(doc["n_samples"]) is int
     assert doc["n_positive"] == int(frame["s"].sum()) and type(doc["n_positive"]) is int
+
+
+def test_a_one_dash_C_is_pointed_to_the_option(capsys):
+    code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "--penalty", "l2", "-C", "1"])
+    assert code == 2
+    assert "No such option: -C (use --C, the inverse penalty strength)" in err
+
+
+def test_demo_refuses_a_dash_for_its_directory(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, ["demo", "--output-dir", "-"])
+    assert code == 2 and "--output-dir -: the demo writes several files" in err
+    assert not (tmp_path / "-").exists()
+
+
+def test_dropping_the_target_is_noted(tmp_path, capsys):
+    code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "--drop", "admit", "-o", tmp_path / "m.json"])
+    assert code == 0, err
+    assert "--drop column 'admit' is the target column, never a feature: nothing to drop" in err
+
+
+def test_a_python_model_without_names_names_the_file_and_the_remedy(tmp_path, capsys):
+    import logistic
+
+    frame = pd.read_csv(UCLA)
+    model = LogisticRegression().fit(frame[["gre", "gpa", "rank"]].to_numpy(), frame["admit"])
+    path = logistic.save(model, tmp_path / "py.json")
+    code, _, err = run_cli(capsys, ["predict", path, UCLA, "-o", "-"])
+    assert code == 65
+    assert f"{path} has no input encoding and no feature names" in err
+    assert "fit it on a pandas DataFrame" in err

@@ -60,7 +60,10 @@ def test_a_dropped_column_the_named_features_never_had_is_noted():
         SCHEMA, target="y", features=["age", "city"], drop=["member", "city", "member", "y"]
     )
     assert plan.features == ("age",)
-    assert plan.notes == ("dropped column 'member' is not a feature column: nothing to drop",)
+    assert plan.notes == (
+        "dropped column 'member' is not a feature column: nothing to drop",
+        "dropped column 'y' is the target column, never a feature: nothing to drop",
+    )
     cli = plan_columns(
         SCHEMA, target="y", features=["age"], drop=["o"], role_names={"drop": "--drop"}
     )

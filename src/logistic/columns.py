@@ -275,6 +275,12 @@ def plan_columns(
                 for column in dict.fromkeys(drop)
                 if column not in features and column not in roles
             )
+        notes += tuple(  # a role is never a feature: dropping it changes nothing
+            f"{spell['drop']} column {column!r} is the {spell[role]} column, never "
+            "a feature: nothing to drop"
+            for role, column in given
+            if column in drop
+        )
         chosen = [c for c in chosen if c not in drop]
     if not chosen:
         prefix = f"{source}: " if source else ""

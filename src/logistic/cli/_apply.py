@@ -247,8 +247,9 @@ def drop_rows(design: Any, bad: np.ndarray) -> None:
         design.missing_rows = design.missing_rows | bad
 
 
-def encoding_of(mf: Any) -> dict[str, Any]:
-    """The stored encoding; for a model saved from Python, its feature names."""
+def encoding_of(mf: Any, path: Any = None) -> dict[str, Any]:
+    """The stored encoding; for a model saved from Python, its feature names
+    (``path``: the model file, named when it has neither)."""
     if mf.encoding is not None:
         return mf.encoding
     frame = getattr(mf.model, "encoding_", None)
@@ -257,8 +258,11 @@ def encoding_of(mf: Any) -> dict[str, Any]:
     names = getattr(mf.model, "feature_names_in_", None)
     if names is None:
         raise CLIError(
-            "the model file has no input encoding and no feature names (saved from "
-            "Python with unnamed features); it cannot read named columns",
+            f"{path or 'the model file'} has no input encoding and no feature names "
+            "(saved from Python, fitted on an X without column names), so it cannot "
+            "tell which columns of DATA to read: fit it on a pandas DataFrame (its "
+            "column names are kept) and save it again, or predict in Python with "
+            "logistic.load(MODEL).predict_proba(X)",
             EX_DATAERR,
         )
     return {
@@ -310,7 +314,7 @@ def apply_model(
     from ..tabular import apply_design
 
     mf = load_model_file(str(model_path), data)
-    model_encoding = encoding_of(mf)
+    model_encoding = encoding_of(mf, model_path)
     import_pandas_first(model_encoding.get("kind") == "formula")
     if with_target:
         model_encoding = _with_target(model_encoding, mf, target, model_path)

@@ -39,8 +39,10 @@ _INSTEAD = {
     ("summary", "--alpha"): _LEVEL.format("--level"),
     ("margins", "--alpha"): _LEVEL.format("--level"),
     ("predict", "--alpha"): _LEVEL.format("--interval"),
+    # scikit-learn's and R's C: the option has two dashes
+    ("fit", "-C"): "--C, the inverse penalty strength",
 }
-_NO_SUCH = re.compile(r"^No such option: (--[\w-]+)(?: \(Possible options: [^)]*\))?")
+_NO_SUCH = re.compile(r"^No such option: (--?[\w-]+)(?: \(Possible options: [^)]*\))?")
 _NO_COMMAND = re.compile(r"^No such command '(.*)'\.")
 
 

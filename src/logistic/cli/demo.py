@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from . import _options as opt
-from ._codes import EX_CANTCREAT, CLIError
+from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
 from ._common import console
 
 FORMULA = "admit ~ gre + gpa + C(rank)"
@@ -64,6 +64,12 @@ def demo(
     from .report import report
     from .summary import summary
 
+    if output_dir is not None and str(output_dir) == "-":  # no standard output here
+        raise CLIError(
+            "--output-dir -: the demo writes several files into a directory; name "
+            "one (or leave the option out for a new temporary directory)",
+            EX_USAGE,
+        )
     if output_dir is None:
         output_dir = Path(tempfile.mkdtemp(prefix="logistic-demo-"))
     if output_dir.exists() and not output_dir.is_dir():
