@@ -93,7 +93,7 @@ def _is_pandas_frame(X: Any) -> bool:
 
 def needs_encoding(X: Any) -> bool:
     """Whether X is a pandas DataFrame with a column that may hold text."""
-    if not _is_pandas_frame(X) or not hasattr(X, "columns"):
+    if not _is_pandas_frame(X):
         return False
     return any(_is_text(dt) for dt in X.dtypes)
 

@@ -48,6 +48,7 @@ its label, means complete separation).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -324,12 +325,9 @@ def separation_message(
     )
     # the linear predictor's name: one no feature has
     taken = set(labels)
-    names = ("z", "eta", "lp", "score")
-    z = next((n for n in names if n not in taken), None)
-    k = 1
-    while z is None:
-        z = f"z{k}" if f"z{k}" not in taken else None
-        k += 1
+    usual = ("z", "eta", "lp", "score")
+    spare = (f"z{k}" for k in itertools.count(1))
+    z = next(n for n in itertools.chain(usual, spare) if n not in taken)
     order = np.argsort(-np.abs(report.coef), kind="stable")
     terms = [
         f"{report.coef[j]:+.4g}*{labels[j]}" for j in order[:top] if report.coef[j] != 0

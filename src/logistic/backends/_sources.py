@@ -523,8 +523,6 @@ class _BlockSource:
 # -- the backend -----------------------------------------------------------------
 
 
-
-
 def _check_finite(
     X: np.ndarray,
     where: str,

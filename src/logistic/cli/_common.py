@@ -12,7 +12,6 @@ are checked, before its work, so that a mistake in them is reported first.
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,38 +50,6 @@ __all__ = [
 ]
 
 
-#: Estimator parameters that ``logistic fit`` exposes as options.
-CLI_PARAMETERS = (
-    "penalty",
-    "alpha",
-    "l1_ratio",
-    "solver",
-    "class_weight",
-    "max_iter",
-    "tol",
-)
-#: (a pattern string: ``re`` compiles it on the first error, not at import)
-_PARAMETER_TEXT = r"^The '(\w+)' parameter of \w+ must be"
-
-
-def _as_option(message: str) -> str:
-    """``The 'l1_ratio' parameter of LogisticRegression must be`` → ``--l1-ratio
-    must be`` (the CLI user typed an option, not a Python parameter)."""
-    match = re.match(_PARAMETER_TEXT, message)
-    if match is None or match.group(1) not in CLI_PARAMETERS:
-        return message
-    option = "--" + match.group(1).replace("_", "-")
-    rest = message[match.end() :]
-    if option == "--penalty":
-        rest = rest.replace("None or a str among", "'none' or one of")
-    got = re.search(r"Got '([^']+)' instead", rest)
-    if got is not None and got.group(1).lower() != got.group(1):
-        lower = got.group(1).lower()
-        if f"'{lower}'" in rest:  # L2 for l2: the values are lower case
-            rest = rest.rstrip(".") + f" (values are lower case: {option} {lower})"
-    return f"{option} must be" + rest
-
-
 def error_message(exc: BaseException) -> str:
     """One line for stderr, naming options as the CLI spells them, at most
     :data:`logistic._messages.MAX_LINE` characters (whatever the exception
@@ -97,7 +64,7 @@ def _error_text(exc: BaseException) -> str:
     from .._exceptions import InvalidParameterError
 
     if isinstance(exc, InvalidParameterError):
-        return _as_option(" ".join(str(exc).split()))
+        return " ".join(str(exc).split())  # one line; cli_spelling names options
     if "force_resume=True" in str(exc):  # a Python-only remedy: no CLI option
         return str(exc).replace(", or pass force_resume=True to resume anyway", "")
     if isinstance(exc, Terminated):

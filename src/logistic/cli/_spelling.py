@@ -15,8 +15,11 @@ can raise it), in errors, warnings and the remedies they suggest alike; ``The
 list of choices after an option loses its quotes (``--cov-type HC0, HC1 or
 cluster``), and a CLI spelling the library gave in parentheses after the
 Python one (``sample_weight_kind='sampling' (CLI: --weights-kind
-sampling)``) is not said twice. Anything else is left as it is, so a message
-never gains words it did not have.
+sampling)``) is not said twice; scikit-learn's ranges and ``Got V instead``
+read ``must be a number > 0, got 0.0``, a capitalized value of a choice gets
+``(values are lower case: --penalty l2)``, ``n_iter=2 iterations`` reads
+``2 iterations``. Anything else is left as it is, so a message never gains
+words it did not have (the lower-case hint aside).
 
 Also owned here: :func:`usage_hint`, the option to use in place of one a
 command does not have but users coming from statsmodels or R type
@@ -116,6 +119,10 @@ _RANGES = (
         r"must be a number from \1 to \2",
     ),
 )
+# "--penalty must be None or a str among {...}": None is the option's "none"
+_PENALTY_AMONG = "--penalty must be None or a str among"
+# "--penalty must be ... Got 'L2' instead.": the values are lower case
+_CAPITALIZED = re.compile(r"^(--[\w-]+) must be .*\bGot '([^']+)' instead\.?$")
 _GOT = re.compile(r"\. Got (.+?) instead(?:\.$|(?= \())")
 # "--C must be None or a float": None is the option left out, not a value
 _OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
@@ -146,6 +153,18 @@ _OWNER = re.compile(r"^LogisticRegression: ")
 _CHOICES = re.compile(r"(--(?:penalty|cov-type) \w+(?:, '\w+')*(?:,? or '\w+')?)")
 # "--weights-kind sampling (CLI: --weights-kind sampling)": said once
 _TWICE = re.compile(r"(--[\w-]+(?: [^\s()]+)?) \(CLI: \1\)")
+
+
+def _lower_case_hint(text: str) -> str:
+    """``--penalty must be ... Got 'L2' instead.`` with ``(values are lower
+    case: --penalty l2)`` when the value in lower case is one of the choices."""
+    match = _CAPITALIZED.match(text)
+    if match is None:
+        return text
+    option, value = match.groups()
+    if value.lower() == value or f"'{value.lower()}'" not in text:
+        return text
+    return text.rstrip(".") + f" (values are lower case: {option} {value.lower()})"
 
 
 def _assignment(match: re.Match[str]) -> str:
@@ -196,6 +215,8 @@ def cli_spelling(message: str) -> str:
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
     text = _PARAMETER_IS.sub(lambda m: f"{_OPTIONS[m.group(1)]} {m.group(2)}", text)
     text = _N_ITER.sub(r"\1 iterations", text)
+    text = text.replace(_PENALTY_AMONG, "--penalty must be 'none' or one of")
+    text = _lower_case_hint(text)
     text = _OPTIONAL.sub(r"\1 must be ", text)
     for pattern, words in _RANGES:
         text = pattern.sub(words, text)

@@ -120,8 +120,6 @@ def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
         return None
     if plan.target not in text:
         return None
-    from types import SimpleNamespace
-
     import pyarrow as pa
 
     from ..tabular._streamed_numbers import _text_blocks, streamed_garbage
@@ -132,9 +130,8 @@ def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
             missing = batch.column(0).is_null().to_numpy(zero_copy_only=False)
             if missing.any():
                 row = rows + int(missing.argmax())
-                bad: dict[str, Any] = {"what": "y", "column": None, "value": ""}
-                bad.update(kind="missing", row=row)
-                return _bad_value_error(plan, SimpleNamespace(bad_value=bad))
+                bad = {"what": "y", "column": None, "value": "", "kind": "missing"}
+                return _named_bad_value(plan, {**bad, "row": row})
             rows += batch.num_rows
     except (pa.ArrowException, OSError):
         return None
@@ -174,15 +171,22 @@ def _csv_text_error(plan: StreamPlan, exc: Exception) -> Exception | None:
 
 def _bad_value_error(plan: StreamPlan, exc: Any) -> Exception | None:
     """The in-memory reader's words for a value the Dask scan refused
-    (``exc.bad_value``): its column and its line of a CSV file (header and
-    line breaks counted) or row of a Parquet file; None for a directory of
-    files or an error of another kind (the backend's message stands)."""
+    (``exc.bad_value``, :func:`_named_bad_value`); None for an error of
+    another kind (the backend's message stands)."""
+    bad = getattr(exc, "bad_value", None)
+    return None if bad is None else _named_bad_value(plan, bad)
+
+
+def _named_bad_value(plan: StreamPlan, bad: dict[str, Any]) -> Exception | None:
+    """The in-memory reader's words for a refused value (``bad``: ``what``,
+    ``column``, ``value``, ``kind``, ``row`` as :class:`PartitionError`'s
+    ``bad_value``): its column and its line of a CSV file (header and line
+    breaks counted) or row of a Parquet file; None for a directory of files."""
     from pathlib import Path
 
     from .._exceptions import DataValidationError
 
-    bad = getattr(exc, "bad_value", None)
-    if bad is None or Path(plan.path).is_dir():
+    if Path(plan.path).is_dir():
         return None
     row = int(bad["row"])
     if plan.format == "parquet":

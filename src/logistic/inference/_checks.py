@@ -207,7 +207,8 @@ def separation(model: Any, extreme_rows: int) -> str | None:
 def _refuse_one_class(model: Any, y: Any) -> None:
     """Refuse ``y`` of one class for a model fitted on two or more: not its
     training data (which ``fit`` would have refused), said as such rather
-    than as a fit's "needs samples of at least 2 classes"."""
+    than as a fit's "needs samples of at least 2 classes". Called when the
+    data's checks failed: the labels are not read again otherwise."""
     try:
         labels = np.unique(np.asarray(y).ravel())
     except (TypeError, ValueError):  # mixed types: check_fit_data words it
@@ -232,15 +233,18 @@ def prepare(
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)
-    _refuse_one_class(model, y)
-    data = check_fit_data(
-        X,
-        y,
-        sample_weight,
-        offset,
-        class_weight=getattr(model, "class_weight", None),
-        estimator=type(model).__name__,
-    )
+    try:
+        data = check_fit_data(
+            X,
+            y,
+            sample_weight,
+            offset,
+            class_weight=getattr(model, "class_weight", None),
+            estimator=type(model).__name__,
+        )
+    except DataValidationError:
+        _refuse_one_class(model, y)  # a fit's "needs 2 classes", said as it is
+        raise
     X, classes, y01 = data.X, data.classes, data.y01
     sw, off, frame_names = data.sample_weight, data.offset, data.names
     if X.shape[1] != model.n_features_in_:

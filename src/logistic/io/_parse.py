@@ -69,6 +69,8 @@ def _containers(raw: bytes) -> int:
 
 
 def parse_document(raw: bytes, path: str) -> dict[str, Any]:
+    """The JSON document of a model file's bytes (``path`` names it in
+    messages), after the refusals of the module docstring."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
     containers = _containers(raw)
     if containers > MAX_CONTAINERS:
