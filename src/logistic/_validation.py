@@ -24,7 +24,7 @@ from ._exceptions import (
     InvalidParameterError,
     user_stacklevel,
 )
-from ._frame_array import frame_to_array, refuse_dates
+from ._frame_array import frame_to_array, refuse_dates, refuse_lazy
 from ._labels import check_y_binary, check_y_classes, refuse_masked
 from ._sparse_structure import (
     check_sparse_form,
@@ -64,7 +64,9 @@ def feature_names_of(X: Any) -> np.ndarray | None:
     Names of strings and of other types mixed are refused (a
     :class:`DataTypeError`, a TypeError, as scikit-learn refuses them): the
     names could not be checked at predict time, and the messages and tables
-    would name the columns ``x1``, ``x2``, ... instead of the user's."""
+    would name the columns ``x1``, ``x2``, ... instead of the user's. A lazy
+    query is refused (:func:`logistic._frame_array.refuse_lazy`)."""
+    refuse_lazy(X)
     cols = getattr(X, "columns", None)
     if type(X).__module__.startswith("pyarrow"):
         # a pyarrow Table's (or RecordBatch's) ``columns`` are its arrays
