@@ -70,8 +70,9 @@ from ._number_text import (
 )
 from ._onehot import dummy_names, one_hot, sorted_levels
 from ._screen_rules import identifier_name, left_out_reason
+from ._validation import feature_names_of
 
-__all__ = ["apply_encoding", "fit_encoding", "needs_encoding"]
+__all__ = ["apply_encoding", "encode_for_fit", "fit_encoding", "needs_encoding"]
 
 #: pandas dtypes whose columns may hold text.
 _TEXT_DTYPES = ("object", "string", "str", "category")
@@ -342,6 +343,23 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
             stacklevel=user_stacklevel(),
         )
     return reasons
+
+
+def encode_for_fit(X: Any, include: Any = None) -> tuple[Any, dict[str, Any] | None]:
+    """``(X to fit, encoding or None)``: :func:`fit_encoding` of a frame that
+    needs it; any other X as it is, its ``include`` names checked against its
+    columns (none to check against is refused too: ``include`` keeps a
+    column by name)."""
+    if needs_encoding(X):
+        return fit_encoding(X, include)
+    if include:
+        names = feature_names_of(X)
+        columns = [] if names is None else [str(c) for c in names]
+        unknown = sorted(str(c) for c in include if c not in columns)
+        if unknown:
+            has = f"X has {name_list(columns)}" if columns else "X has no column names"
+            raise DataValidationError(f"include names {name_list(unknown)} not in X; {has}")
+    return X, None
 
 
 def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:

@@ -62,7 +62,7 @@ from ._fit_steps import (
     design_aliasing,
     fit_statistics,
 )
-from ._frame_encoding import fit_encoding, needs_encoding
+from ._frame_encoding import encode_for_fit
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
 from ._multiclass import is_multiclass
@@ -144,7 +144,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         Columns of a pandas DataFrame with text columns to keep as features
         although they look like identifiers or free text (which ``fit`` leaves
         out with a warning, as ``logistic fit`` does: see
-        :mod:`logistic._frame_encoding`).
+        :mod:`logistic._frame_encoding`). A name that is not a column of X is
+        refused, whatever X holds.
 
     Attributes
     ----------
@@ -385,9 +386,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self._validate_params()
         target = getattr(y, "name", None)  # a pandas Series' name
         self.target_name_ = target if isinstance(target, str) else None
-        encoding = None
-        if needs_encoding(X):
-            X, encoding = fit_encoding(X, self.include)
+        X, encoding = encode_for_fit(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         check_fit_names(backend.feature_names, bool(self.fit_intercept))
         mark_fitted_on_counts(self, False)  # the mark a model file may have set

@@ -67,7 +67,7 @@ from ._cv_layout import sklearn_layout
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
-from ._frame_encoding import fit_encoding, needs_encoding
+from ._frame_encoding import encode_for_fit
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
@@ -439,9 +439,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         (X, y, sample_weight, offset, groups), from_dask = in_memory(
             X, y, sample_weight, offset, groups
         )
-        encoding = None
-        if needs_encoding(X):  # as LogisticRegression.fit encodes a DataFrame
-            X, encoding = fit_encoding(X, self.include)
+        X, encoding = encode_for_fit(X, self.include)
         data = check_fit_data(X, y, sample_weight, offset, estimator=name)
         check_fit_names(data.names, bool(self.fit_intercept))
         weights = combined_weights(
