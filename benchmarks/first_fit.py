@@ -5,7 +5,7 @@ Usage (from the repository root)::
 
     python -m benchmarks.first_fit [--src before=/copy/of/old/src] [--src after=src] \\
         [--datasets ijcnn1,higgs,credit-default] [--rounds 15] [--later 2] \\
-        [--penalty l2|none] [--prep name=CODE ...]
+        [--penalty l2|none] [--prep name=CODE ...] [--evict-mb 64]
 
 Each child process does what ``benchmarks/_fit.py`` does: load the data
 (``benchmarks/data/<name>.X.npy``), one untimed fit on the first 100 rows of
@@ -23,6 +23,10 @@ over rounds (and the quartiles) of the first fit and of the later fits'
 median, the median over processes of the first fit less the later fits'
 median (paired: the same process), the medians of the process CPU time (all
 threads) of the first and the later fits, and the load average at the end.
+``--evict-mb 64`` streams a 64 MiB buffer before each later fit (untimed):
+those fits then start, as a process's first fit does, with caches that hold
+none of a fit's code or data, which separates the cost of cold caches from
+that of code run for the first time in the process.
 On a loaded machine the CPU times say more than the wall times (a fit whose
 threads share a CPU with other work waits for it).
 """
@@ -54,8 +58,11 @@ if sys.argv[5] == "none":
 rows = np.sort(np.concatenate([np.flatnonzero(y == c)[:100] for c in np.unique(y)]))
 LogisticRegression(**kw).fit(X[rows], y[rows])
 exec(prep)
+evict = np.ones(int(sys.argv[6]) * 2**20 // 8) if int(sys.argv[6]) else None
 times, cpu = [], []
-for _ in range(1 + later):
+for k in range(1 + later):
+    if k and evict is not None:
+        evict += 1.0  # streams the buffer: the caches hold it, not the last fit
     t, c = time.perf_counter(), time.process_time()
     m = LogisticRegression(**kw).fit(X, y)
     times.append(time.perf_counter() - t)
@@ -64,11 +71,14 @@ print(json.dumps({"times": times, "cpu": cpu, "n_iter": int(np.ravel(m.n_iter_)[
 """
 
 
-def _child(src: Path, name: str, later: int, prep: str, penalty: str = "l2") -> dict:
+def _child(
+    src: Path, name: str, later: int, prep: str, penalty: str = "l2", evict_mb: int = 0
+) -> dict:
     env = dict(os.environ, PYTHONPATH=str(src))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, name, str(DATA), str(later), prep, penalty],
+        [sys.executable, "-c", CHILD, name, str(DATA), str(later), prep, penalty,
+         str(evict_mb)],
         env=env,
         capture_output=True,
         text=True,
@@ -107,6 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         default="l2",
         help="l2 (the suite's settings, default) or none (its unpenalized problems)",
     )
+    parser.add_argument(
+        "--evict-mb",
+        type=int,
+        default=0,
+        help="before each later fit, stream a buffer of this many MiB (untimed), "
+        "so that the later fits start with caches that hold none of the last "
+        "fit's code or data (64: more than this machine's L2 and L3); 0: off",
+    )
     args = parser.parse_args(argv)
     srcs = [s.split("=", 1) for s in args.src] or [["src", str(ROOT / "src")]]
     preps = [p.split("=", 1) for p in args.prep] or [["", "pass"]]
@@ -123,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             for label, src, code in order:
                 runs.setdefault((name, label), []).append(
-                    _child(src, name, args.later, code, args.penalty)
+                    _child(src, name, args.later, code, args.penalty, args.evict_mb)
                 )
     print(
         f"load average {os.getloadavg()[0]:.2f} (1 min) at the end; {args.rounds} rounds; "
