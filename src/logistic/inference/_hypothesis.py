@@ -388,10 +388,49 @@ def check_same_observations(nobs_a: float, nobs_b: float, labels: bool = True) -
         if np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0)
         else f"nobs {nobs_a:g} vs {nobs_b:g}"
     )
+    _refuse_other_data(differ)
+
+
+def _refuse_other_data(differ: str) -> None:
     raise InvalidParameterError(
         f"the models were fitted on different data ({differ}); a likelihood-ratio "
         "test needs the same observations"
     )
+
+
+def check_same_data(a: Any, b: Any) -> None:
+    """Refuse a likelihood-ratio test of two binary fits' inference results
+    whose stored statistics show other observations: other ``nobs``; other
+    label sums ``Σ s y`` (other labels or weights); an offset in one fit
+    only; other counts of rows of positive weight; or, where both fits named
+    their columns, another weighted mean of a column both have (other rows
+    or weights). Equal statistics cannot prove the same data, but a
+    difference proves other data (R's ``anova`` drops such a model, Stata's
+    ``lrtest`` refuses)."""
+    check_same_observations(a.nobs, b.nobs)
+    la, lb = a._stats.labels, b._stats.labels
+    if not np.isclose(la.positive, lb.positive, rtol=1e-9, atol=0):
+        _refuse_other_data(
+            "other labels or weights: Σ weight·y "
+            f"{la.positive:.6g} vs {lb.positive:.6g}"
+        )
+    if la.has_offset != lb.has_offset:
+        _refuse_other_data("an offset in one only")
+    if np.isfinite(la.rows) and np.isfinite(lb.rows) and la.rows != lb.rows:
+        _refuse_other_data(f"rows of positive weight {la.rows:g} vs {lb.rows:g}")
+    if not (a._labelled and b._labelled):
+        return  # columns named by position (x1, x2, ...) are not comparable
+    mean_b = dict(zip(b.feature_names, b._stats.mean, strict=True))
+    std_a = dict(zip(a.feature_names, a._stats.std, strict=True))
+    for name, ma in zip(a.feature_names, a._stats.mean, strict=True):
+        mb = mean_b.get(name)
+        if mb is None:
+            continue
+        if not np.isclose(ma, mb, rtol=1e-9, atol=1e-12 * max(1.0, std_a[name])):
+            _refuse_other_data(
+                f"column {name!r} has weighted mean {ma:.6g} vs {mb:.6g}: other "
+                "rows, values or weights"
+            )
 
 
 def lr_test(
@@ -420,6 +459,12 @@ def lr_test(
     """
     import warnings
 
+    check_same_observations(nobs_a, nobs_b)
+    if k_a == k_b:
+        raise InvalidParameterError(
+            "both models have the same number of parameters; a likelihood-ratio test "
+            "needs nested models with different numbers of parameters"
+        )
     small, large = sorted(terms or ([], []), key=len)
     if terms is not None and not set(small) <= set(large):
         only = sorted(set(small) - set(large))[:5]
@@ -433,12 +478,6 @@ def lr_test(
             stacklevel=3,
         )
     warn_robust("lr_test", cov_types)
-    check_same_observations(nobs_a, nobs_b)
-    if k_a == k_b:
-        raise InvalidParameterError(
-            "both models have the same number of parameters; a likelihood-ratio test "
-            "needs nested models with different numbers of parameters"
-        )
     (ll_full, k_full), (ll_small, k_small) = sorted(
         [(llf_a, k_a), (llf_b, k_b)], key=lambda t: -t[1]
     )

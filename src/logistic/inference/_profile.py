@@ -61,7 +61,7 @@ from .._firth import FirthPoint
 from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
 from ..solvers._linesearch import armijo, backtrack, negligible
-from ._hypothesis import LRTestResult, check_same_observations, chi2_sf
+from ._hypothesis import LRTestResult, chi2_sf
 
 __all__ = [
     "LikelihoodPoints",
@@ -276,9 +276,10 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
     (``a``, ``b`` in either order; see the module docstring): ``2 [ℓ*(β̂) -
     max ℓ*(β)]``, the maximum over the larger fit's coefficients with those
     of terms the smaller fit lacks held at 0, ``ℓ*`` with the larger fit's
-    information; df the number held. Needs the larger fit's training data."""
+    information; df the number held. Needs the larger fit's training data
+    (the caller, ``InferenceResults.lr_test``, has checked that both fits
+    read the same observations)."""
     large, small = (a, b) if a.k_params >= b.k_params else (b, a)
-    check_same_observations(a.nobs, b.nobs, _same_labels(a, b))
     if not (a._labelled and b._labelled):
         raise InvalidParameterError(
             "lr_test of Firth fits matches the smaller fit's columns to the larger "
@@ -302,16 +303,6 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
     stat = max(2.0 * total * (restricted.value - hat.value), 0.0)
     df = int(dropped.size)
     return LRTestResult(stat, float(chi2_sf(stat, df)), df)
-
-
-def _same_labels(a: Any, b: Any) -> bool:
-    """Whether two fits' label sums agree (the same labels, weights and
-    presence of an offset, as far as their statistics tell)."""
-    la, lb = a._stats.labels, b._stats.labels
-    return bool(
-        np.isclose(la.positive, lb.positive, rtol=1e-9, atol=0)
-        and la.has_offset == lb.has_offset
-    )
 
 
 def profile_lr_statistics(fo: Any, theta_hat: FloatArray) -> FloatArray:

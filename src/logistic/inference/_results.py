@@ -68,7 +68,14 @@ from .._objective import LogisticObjective
 from .._typing import Block, FloatArray
 from ._aliased import AliasedParameters
 from ._covariance import robust_covariance
-from ._hypothesis import LRTestResult, WaldTestResult, chi2_sf, lr_test, wald_test
+from ._hypothesis import (
+    LRTestResult,
+    WaldTestResult,
+    check_same_data,
+    chi2_sf,
+    lr_test,
+    wald_test,
+)
 from ._likelihoods import LikelihoodStatistics
 from ._order import display_order, term_positions
 from ._stored import FitStatistics
@@ -406,6 +413,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             raise InvalidParameterError(
                 f"cannot compare a {self.method} fit with a {other.method} fit"
             )
+        check_same_data(self, other)
         if self.method == "Firth":
             from ._profile import nested_firth_lr
 
