@@ -174,6 +174,23 @@ def _group_score_sums(
     return np.column_stack([Sw, ind @ v])
 
 
+def _missing_labels(g: np.ndarray) -> np.ndarray:
+    """Rows of ``g`` holding no label: NaN (also NaT), or in an object array
+    None, a float NaN or pandas' NA (read by its type's name: pandas is not
+    imported here)."""
+    if g.dtype.kind in "fcmM":
+        return np.flatnonzero(np.isnan(g))
+    if g.dtype.kind != "O":
+        return np.zeros(0, dtype=np.intp)
+    absent = ("NAType", "NaTType")
+    return np.flatnonzero(
+        [
+            v is None or (isinstance(v, float) and v != v) or type(v).__name__ in absent
+            for v in g
+        ]
+    )
+
+
 def encode_groups(
     groups: Any, n: int, weight: FloatArray | None
 ) -> tuple[np.ndarray, int]:
@@ -184,8 +201,12 @@ def encode_groups(
             f"groups must be 1-D with one label per row (n_samples={n}); "
             f"got shape {g.shape}"
         )
-    if g.dtype.kind == "f" and np.any(np.isnan(g)):
-        raise DataValidationError("groups contains NaN; give every row a cluster label")
+    missing = _missing_labels(g)
+    if missing.size:
+        raise DataValidationError(
+            f"groups contains {missing.size:,} missing label(s) (NaN, None or NA; "
+            f"the first in row {int(missing[0])}); give every row a cluster label"
+        )
     try:
         _, codes = np.unique(g, return_inverse=True)
     except TypeError as exc:
