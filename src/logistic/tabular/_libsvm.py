@@ -6,10 +6,14 @@ before reading when it (decompressed) is larger than
 unless a 0 occurs; the largest index is the number of features, and it must
 be at most 2**31 - 1 and leave room for a model of that width (about
 :data:`BYTES_PER_FEATURE` bytes per feature). Labels and values must be
-finite. Every error names the file and the line.
+finite. An index written twice on one line is refused (scikit-learn's
+``load_svmlight_file`` refuses it too): its values would otherwise be added
+or one of them dropped, silently. Every error names the file and the line.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -125,6 +129,26 @@ def _check_libsvm_width(
     )
 
 
+def _check_libsvm_repeats(path: str, X: Any, lines: list[int], base: int) -> None:
+    """No line names one feature index twice (``X``'s indices sorted by row)."""
+    idx, indptr = X.indices, X.indptr
+    if idx.size < 2:
+        return
+    repeat = np.diff(idx) == 0
+    inner = indptr[1:-1]  # a row's first entry: no repeat of the row before
+    repeat[inner[(inner > 0) & (inner < idx.size)] - 1] = False
+    found = np.flatnonzero(repeat)
+    if not found.size:
+        return
+    j = int(found[0])
+    row = int(np.searchsorted(indptr, j, "right")) - 1
+    raise DataValidationError(
+        f"{path}: line {lines[row]} gives feature index {int(idx[j]) + base} more "
+        f"than once ({found.size:,} such repeat(s) in the file); each index may "
+        "appear once a line"
+    )
+
+
 def read_libsvm(path: str, compression: str | None, name: str | None = None) -> RawData:
     """Read LibSVM data from ``path``; messages name the file ``name``
     (default ``path``)."""
@@ -176,5 +200,6 @@ def read_libsvm(path: str, compression: str | None, name: str | None = None) -> 
     X = sp.csr_matrix(
         (val, cols, np.array(indptr, dtype=np.int64)), shape=(len(labels), n_features)
     )
-    X.sum_duplicates()
+    X.sort_indices()  # a line's indices in any order, as written
+    _check_libsvm_repeats(path, X, row_lines, 0 if zero_based else 1)
     return RawData(path=path, format="libsvm", X=X, labels=y, zero_based=zero_based)

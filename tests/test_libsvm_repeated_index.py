@@ -1,0 +1,57 @@
+"""A LibSVM line that names one feature index twice is refused (exit 65).
+
+Its values were added (``1:0.5 1:0.7`` read as ``1:1.2``) at fit and at
+predict, exit 0; scikit-learn's ``load_svmlight_file`` refuses such a file.
+Indices in any order on a line are still read.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli
+from logistic._exceptions import DataValidationError
+from logistic.tabular._libsvm import read_libsvm
+
+ROWS = ["+1 3:0.5 1:0.7", "-1 1:0.1 2:3", "+1 2:1 3:2", "-1 3:1 1:0.2"]
+
+
+def _write(path, rows):
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_reader_refuses_a_repeated_index_naming_the_line(tmp_path):
+    path = _write(tmp_path / "d.svm", ROWS[:2] + ["# a comment", "+1 2:1 2:2 3:1"])
+    with pytest.raises(DataValidationError, match=r"line 4 gives feature index 2 more than once"):
+        read_libsvm(str(path), None, name="d.svm")
+
+
+def test_zero_based_indices_are_named_as_written(tmp_path):
+    path = _write(tmp_path / "d.svm", ["+1 0:1 4:1", "-1 0:2 0:1"])
+    with pytest.raises(DataValidationError, match=r"line 2 gives feature index 0 more than once"):
+        read_libsvm(str(path), None)
+
+
+def test_unsorted_indices_and_empty_lines_read(tmp_path):
+    raw = read_libsvm(str(_write(tmp_path / "d.svm", ROWS + ["-1", "+1 1:1"])), None)
+    X = raw.X.toarray()
+    assert X.shape == (6, 3)
+    assert X[0].tolist() == [0.7, 0.0, 0.5]
+    assert X[3].tolist() == [0.2, 0.0, 1.0]
+    assert X[4].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_fit_and_predict_refuse_it(tmp_path, capsys):
+    good = _write(tmp_path / "good.svm", ROWS)
+    bad = _write(tmp_path / "bad.svm", ROWS[:3] + ["+1 1:0.5 1:0.7"])
+    code, _, err = run_cli(capsys, ["fit", bad, "-o", tmp_path / "m.json", "-q"])
+    assert code == 65 and "bad.svm: line 4 gives feature index 1 more than once" in err
+    code, _, err = run_cli(capsys, ["fit", good, "--penalty", "l2", "-o", tmp_path / "m.json", "-q"])
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["predict", tmp_path / "m.json", bad, "-o", "-", "-q"])
+    assert code == 65 and "line 4 gives feature index 1 more than once" in err
+    assert out == ""
+    json.loads((tmp_path / "m.json").read_text())  # the fit's model is untouched
