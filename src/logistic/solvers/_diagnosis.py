@@ -115,7 +115,11 @@ def likely_cause(
             f"make it ill-conditioned). Remedies: loosen tol to about {looser:.0e}, "
             f"add a small L2 penalty, or drop redundant columns."
         )
-    if l1 > 0:  # 'newton' refuses an L1 term: Newton steps by coordinate descent
+    if l1 > 0 and getattr(objective, "n_classes", 2) > 2:
+        # K classes: the column solver fits two only, and 'newton-cd''s
+        # (K·p)² Hessian is what 'auto' weighed against this solver
+        other = ""
+    elif l1 > 0:  # 'newton' refuses an L1 term: Newton steps by coordinate descent
         other = (
             ""
             if solver in L1_NEWTON
