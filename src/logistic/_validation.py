@@ -25,7 +25,7 @@ from ._exceptions import (
     user_stacklevel,
 )
 from ._frame_array import frame_to_array, refuse_dates, refuse_lazy
-from ._labels import check_y_binary, check_y_classes, refuse_masked
+from ._labels import check_y_binary, check_y_classes, label_shown, refuse_masked
 from ._sparse_structure import (
     check_sparse_form,
     checked_before_conversion,
@@ -360,9 +360,9 @@ def check_sample_weight(
     for k, label in enumerate(np.asarray(classes).tolist()):
         if not sw[y01 == float(k)].sum() > 0:
             raise DataValidationError(
-                f"sample_weight is zero for every sample of class {label!r}: the "
-                "data then lack that class; give samples of every class a "
-                "positive weight"
+                "sample_weight is zero for every sample of class "
+                f"{label_shown(label)}: the data then lack that class; give "
+                "samples of every class a positive weight"
             )
     return sw
 

@@ -130,6 +130,8 @@ _OPTIONAL = re.compile(r"(--[\w-]+) must be None or ")
 _BARE_C = re.compile(r"(?:(?<= or )|(?<= and )|(?<=\(or ))C\b(?![\w(='])")
 # "does not apply with trials=", "(trials=)": fit's trials= is --trials
 _TRIALS = re.compile(r"\btrials=(?=[\s),;.]|$)")
+# "use fewer folds (cv=)": LogisticRegressionCV's cv= is fit's --cv
+_CV = re.compile(r"\bcv=(?=[\s),;.]|$)")
 # "not supported by fit(checkpoint=...)", "fit without checkpoint=": --checkpoint
 _CHECKPOINT = re.compile(r"\bfit\(checkpoint=\.\.\.\)|\bcheckpoint=(?=[\s),;.]|$)")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
@@ -143,7 +145,7 @@ _ASSIGN = re.compile(rf"\b({_NAMES})=(?:'([^']*)'|\"([^\"]*)\"|([^\s,;)]+))")
 _ALPHA_BOUND = re.compile(r"(?<![-\w])alpha(?= [<>]=? )")
 # a bare name between spaces or brackets (never inside "+0.2*tol" or 'tol')
 _BARE = re.compile(
-    r"(?<=[\s(])(max_iter|l1_ratio|class_weight|sample_weight|tol)\b(?![\w'*=])"
+    r"(?:(?<=[\s(])|^)(max_iter|l1_ratio|class_weight|sample_weight|tol)\b(?![\w'*=])"
 )
 # LogisticRegression(--penalty firth) -> --penalty firth
 _CALL = re.compile(r"\b[A-Z]\w*\((--[\w-]+ [^()]*)\)")
@@ -207,6 +209,9 @@ def cli_spelling(message: str) -> str:
     'use --cov-type HC0, HC1 or cluster (for --weights-kind sampling)'
     >>> cli_spelling("by fit(checkpoint=...) yet; fit without checkpoint=")
     'by --checkpoint yet; fit without --checkpoint'
+    >>> cli_spelling("sample_weight is zero for every sample of class 0; use "
+    ...              "fewer folds (cv=)")
+    '--weights is zero for every sample of class 0; use fewer folds (--cv)'
     >>> cli_spelling("pass sample_weight_kind='sampling' (CLI: --weights-kind "
     ...              "sampling).")
     'pass --weights-kind sampling.'
@@ -223,6 +228,7 @@ def cli_spelling(message: str) -> str:
     text = _GOT.sub(r", got \1", text)
     text = _BARE_C.sub("--C", text)
     text = _TRIALS.sub("--trials", text)
+    text = _CV.sub("--cv", text)
     text = _CHECKPOINT.sub("--checkpoint", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
     text = _NO_CACHE.sub("--no-cache", text)
