@@ -171,6 +171,13 @@ def _csv_schema(
                     reader.close()
         except (OSError, EOFError) as exc:
             raise decompress_error(path, compression, exc) from None
+        except pa.ArrowInvalid:
+            from ..tabular._lines import find_ragged_line
+
+            ragged = find_ragged_line(path, compression, delimiter)
+            if ragged.startswith("line 1 "):  # a first line not the header
+                raise CLIError(f"{path}: cannot read CSV: {ragged}") from None
+            raise
 
 
 def _check_options(

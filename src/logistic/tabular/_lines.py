@@ -52,20 +52,44 @@ def _csv_reader(
 def find_ragged_line(
     path: str, compression: str | None, delimiter: str, encoding: str = UTF8
 ) -> str:
-    """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
+    """``"line N: expected K fields, saw M"`` for the first ragged row, or "".
+
+    When that row is the first after a one-field first line that is a
+    comment (``# ...``) or Excel's delimiter line (``sep=;``), the message
+    says so instead: the delimiter was right and the header is on line 2."""
     import csv
 
     try:
         with _csv_reader(path, compression, delimiter, encoding) as reader:
-            expected = len(next(reader))
+            header = next(reader)
+            expected = len(header)
             for row in reader:
                 if row and len(row) != expected:
-                    return (
+                    first = reader.line_num == 2 and _preamble(header, delimiter)
+                    return first or (
                         f"line {reader.line_num}: expected {expected} fields, "
                         f"saw {len(row)}"
                     )
     except (OSError, EOFError, csv.Error, StopIteration):
         return ""
+    return ""
+
+
+def _preamble(header: list[str], delimiter: str) -> str:
+    """The words for a first line that is not a header (see
+    :func:`find_ragged_line`), or ""."""
+    text = delimiter.join(header).strip()
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if text.lower().startswith("sep=") and len(text) == 5:
+        return (
+            f"line 1 ({shown!r}) is a spreadsheet's delimiter line, not the header; "
+            "remove it (e.g. tail -n +2 FILE)"
+        )
+    if text.startswith("#"):
+        return (
+            f"line 1 ({shown!r}) looks like a comment, not the header; remove the "
+            "comment lines above the header (e.g. grep -v '^#' FILE)"
+        )
     return ""
 
 

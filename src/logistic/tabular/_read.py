@@ -367,7 +367,8 @@ def _csv_error(
         ragged = find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
             msg = ragged
-        hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
+        if not ragged.startswith("line 1 "):  # a first line not the header
+            hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
     if "UTF8" in msg or "utf8" in msg.lower():
         error = decode_error(name, path, compression, encoding)
         if error is not None:

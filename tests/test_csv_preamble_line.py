@@ -1,0 +1,40 @@
+"""A comment or spreadsheet ``sep=`` line above a CSV header is named as such.
+
+Both were "line 2: expected 1 fields, saw 9 (delimiter ','; pass --sep if
+that is wrong)": the delimiter was right, the first line is not the header.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+
+BODY = "y,x1,x2\n0,1,2\n1,2,1\n0,3,3\n1,4,1\n0,2,5\n1,5,2\n"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize(
+    "first, words",
+    [
+        ("# exported 2024-01-01 by system X", "line 1 ('# exported 2024-01-01 by system X') looks like a comment, not the header"),
+        ("# exported, by X", "line 1 ('# exported, by X') looks like a comment"),
+        ("sep=,", "line 1 ('sep=,') is a spreadsheet's delimiter line, not the header"),
+    ],
+)
+def test_first_line_not_a_header(tmp_path, capsys, first, words, stream):
+    path = tmp_path / "d.csv"
+    path.write_text(first + "\n" + BODY)
+    args = ["fit", path, "-t", "y", "-o", tmp_path / "m.json", "-q"] + (["--stream"] if stream else [])
+    code, _, err = run_cli(capsys, args)
+    assert code == 65
+    assert words in err
+    assert "--sep" not in err
+
+
+def test_a_ragged_row_still_names_the_delimiter(tmp_path, capsys):
+    path = tmp_path / "d.csv"
+    path.write_text(BODY + "1,2,3,4\n")
+    code, _, err = run_cli(capsys, ["fit", path, "-t", "y", "-o", tmp_path / "m.json", "-q"])
+    assert code == 65
+    assert "line 8: expected 3 fields, saw 4 (delimiter ','; pass --sep if that is wrong)" in err
