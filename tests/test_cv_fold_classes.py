@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import data_path, run_cli
 from logistic import LogisticRegressionCV
 from logistic._exceptions import DataValidationError
-
-from conftest import data_path, run_cli
 
 
 def _weights(y):

@@ -49,7 +49,7 @@ def refuse_lazy(X: Any, name: str = "X") -> None:
     """Refuse a lazy query (a polars ``LazyFrame``: ``collect`` and no
     ``to_numpy``), whose rows exist only once it is run: numpy would read it as
     one object and report "setting an array element with a sequence"."""
-    if hasattr(X, "collect") and not hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
+    if hasattr(X, "collect") and not hasattr(X, "to_numpy"):
         kind = f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
         raise DataValidationError(
             f"{name} is a {kind} (a lazy query), whose rows exist only once it is "

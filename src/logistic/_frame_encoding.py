@@ -68,7 +68,7 @@ from ._number_text import (
     formatted_numbers,
     mostly_numbers,
 )
-from ._onehot import dummy_names, one_hot, sorted_levels
+from ._onehot import dummy_names, encoded_name_clash, one_hot, sorted_levels
 from ._screen_rules import identifier_name, left_out_reason
 from ._validation import feature_names_of
 
@@ -345,7 +345,9 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
     return reasons
 
 
-def encode_for_fit(X: Any, include: Any = None) -> tuple[Any, dict[str, Any] | None]:
+def encode_for_fit(
+    X: Any, include: Any = None
+) -> tuple[Any, dict[str, Any] | None]:
     """``(X to fit, encoding or None)``: :func:`fit_encoding` of a frame that
     needs it; any other X as it is, its ``include`` names checked against its
     columns (none to check against is refused too: ``include`` keeps a
@@ -358,7 +360,9 @@ def encode_for_fit(X: Any, include: Any = None) -> tuple[Any, dict[str, Any] | N
         unknown = sorted(str(c) for c in include if c not in columns)
         if unknown:
             has = f"X has {name_list(columns)}" if columns else "X has no column names"
-            raise DataValidationError(f"include names {name_list(unknown)} not in X; {has}")
+            raise DataValidationError(
+                f"include names {name_list(unknown)} not in X; {has}"
+            )
     return X, None
 
 
@@ -389,6 +393,11 @@ def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
             }
         )
         names.extend(dummy_names(name, levels))
+    clash = encoded_name_clash(specs)
+    if clash is not None:
+        raise DataValidationError(
+            f"X {clash}; rename that column, or drop one of the two"
+        )
     encoding = {
         "kind": "columns",
         "input_columns": columns,

@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["dummy_names", "one_hot", "sorted_levels", "split_dummy_name"]
+__all__ = [
+    "dummy_names",
+    "encoded_name_clash",
+    "one_hot",
+    "sorted_levels",
+    "split_dummy_name",
+]
 
 
 def sorted_levels(values: Iterable[Any]) -> list[str]:
@@ -33,6 +39,26 @@ def sorted_levels(values: Iterable[Any]) -> list[str]:
 def dummy_names(name: str, levels: Sequence[str]) -> list[str]:
     """``name[T.level]`` for every level but the reference (the first)."""
     return [f"{name}[T.{level}]" for level in levels[1:]]
+
+
+def encoded_name_clash(specs: Sequence[dict[str, Any]]) -> str | None:
+    """Words naming a numeric column whose name is one that encoding gives a
+    text column's level (``wc[T.yes]`` beside a text column ``wc`` with level
+    ``yes``), or None. ``specs``: the encoder's column specs (``name``,
+    ``kind``, ``levels``)."""
+    numeric = {spec["name"] for spec in specs if spec["kind"] == "numeric"}
+    for spec in specs:
+        if spec["kind"] != "categorical":
+            continue
+        for dummy, level in zip(
+            dummy_names(spec["name"], spec["levels"]), spec["levels"][1:], strict=True
+        ):
+            if dummy in numeric:
+                return (
+                    f"column {dummy!r} has the name one-hot encoding gives level "
+                    f"{level!r} of the text column {spec['name']!r}"
+                )
+    return None
 
 
 def split_dummy_name(column: str) -> tuple[str, str] | None:

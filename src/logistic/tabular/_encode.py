@@ -33,7 +33,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column
-from .._onehot import dummy_names, sorted_levels
+from .._onehot import dummy_names, encoded_name_clash, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
@@ -121,6 +121,12 @@ def _fit_columns(
                 "levels": levels,
                 "reference": levels[0],
             }
+        )
+    clash = encoded_name_clash(specs)
+    if clash is not None:
+        raise DataValidationError(
+            f"{raw.path}: {clash}; rename that column (or leave one of the two "
+            "out with --drop)"
         )
     X = np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
     return X, names, specs
