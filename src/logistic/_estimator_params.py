@@ -78,22 +78,35 @@ def check_l1_ratio(penalty: str | None, l1_ratio: Any, owner: str) -> None:
     given = l1_ratio_is_set(l1_ratio)
     if penalty == "elasticnet":
         if not given:
+            unset = l1_ratio is None or l1_ratio != l1_ratio  # None or NaN
+            got = "l1_ratio is not set" if unset else f"got l1_ratio={l1_ratio!r}"
             raise InvalidParameterError(
                 f"penalty='elasticnet' needs the 'l1_ratio' parameter of {owner}: "
-                f"a number in [0, 1] (0 is L2, 1 is L1). Got l1_ratio="
-                f"{l1_ratio!r} instead."
+                f"a number in [0, 1] (0 is L2, 1 is L1); {got}."
             )
         return
     if not given:
         return
     if (penalty == "l2" and l1_ratio == 0) or (penalty == "l1" and l1_ratio == 1):
         return  # says the same as the penalty
+    if penalty is None:
+        why = (
+            "scikit-learn >= 1.8 reads l1_ratio alone as the penalty (l1_ratio=1: "
+            "L1, l1_ratio=0: L2, with C=1); here penalty defaults to None (maximum "
+            "likelihood), so say penalty='l1', 'l2' or 'elasticnet' (with "
+            "l1_ratio), or unset l1_ratio."
+        )
+    else:
+        meant = "L2" if l1_ratio == 0 else ("L1" if l1_ratio == 1 else "a mix")
+        why = (
+            f"l1_ratio={l1_ratio!r} asks for {meant}, penalty={penalty!r} for "
+            f"{penalty.upper() if penalty in ('l1', 'l2') else penalty}: unset "
+            "l1_ratio (or say penalty='elasticnet' for a mix). scikit-learn's "
+            "get_params() holds l1_ratio=0.0 whatever its penalty."
+        )
     raise InvalidParameterError(
         f"{owner}: l1_ratio={l1_ratio!r} does not apply with penalty={penalty!r} "
-        f"(the elastic-net mixing needs penalty='elasticnet'). scikit-learn >= 1.8 "
-        f"reads l1_ratio alone as the penalty (l1_ratio=1: L1, l1_ratio=0: L2, "
-        f"with C=1); here penalty defaults to None (maximum likelihood), so say "
-        f"penalty='l1', 'l2' or 'elasticnet' (with l1_ratio), or unset l1_ratio."
+        f"(the elastic-net mixing needs penalty='elasticnet'). {why}"
     )
 
 

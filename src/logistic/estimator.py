@@ -223,7 +223,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
         "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
-        "C": [None, Interval(numbers.Real, 0, None, "neither")],
+        "C": [None, Interval(numbers.Real, 0, None, "right")],
         "l1_ratio": [None, is_l1_ratio],
         "solver": [str],
         "fit_intercept": [bool, np.bool_],

@@ -111,9 +111,9 @@ _N_ITER = re.compile(r"\bn_iter=(\d+) iterations\b")
 # scikit-learn's ranges: "must be a float in the range (0, inf). Got 0.0 instead."
 _FLOAT, _INT = "must be a float in the range", "must be an int in the range"
 _RANGES = (
-    (re.compile(rf"{_FLOAT} \(([^,\s]+), inf\)"), r"must be a number > \1"),
-    (re.compile(rf"{_FLOAT} \[([^,\s]+), inf\)"), r"must be a number >= \1"),
-    (re.compile(rf"{_INT} \[([^,\s]+), inf\)"), r"must be a whole number >= \1"),
+    (re.compile(rf"{_FLOAT} \(([^,\s]+), inf[)\]]"), r"must be a number > \1"),
+    (re.compile(rf"{_FLOAT} \[([^,\s]+), inf[)\]]"), r"must be a number >= \1"),
+    (re.compile(rf"{_INT} \[([^,\s]+), inf[)\]]"), r"must be a whole number >= \1"),
     (
         re.compile(rf"{_FLOAT} \[([^,\s]+), ([^\]\s]+)\]"),
         r"must be a number from \1 to \2",
@@ -197,7 +197,7 @@ def cli_spelling(message: str) -> str:
     >>> cli_spelling("After n_iter=5 iterations (max_iter=5): 0.1 > tol=0.0001")
     'After 5 iterations (--max-iter 5): 0.1 > --tol 0.0001'
     >>> cli_spelling("The 'C' parameter of LogisticRegression must be a float in "
-    ...              "the range (0, inf). Got 0.0 instead.")
+    ...              "the range (0, inf]. Got 0.0 instead.")
     '--C must be a number > 0, got 0.0'
     >>> cli_spelling("The 'solver' parameter of LogisticRegression is 'newton', "
     ...              "which does not support penalty='l1'")
