@@ -430,12 +430,11 @@ def _fit_in_memory(
 ) -> None:
     from ..io import check_text_fields
     from ..tabular import fit_design
-    from ..tabular._formula import grouped_response
+    from ..tabular._formula import as_written, grouped_response
     from ._apply import read_input
     from ._fit_statistics import covariance, statistics
 
-    sep, fmt = args.pop("sep"), args.pop("fmt")
-    formula = args["formula"]
+    sep, fmt, formula = args.pop("sep"), args.pop("fmt"), args["formula"]
     args["formula"], args["binomial"] = grouped_response(
         formula, args["target"], args.pop("trials")
     )
@@ -447,7 +446,8 @@ def _fit_in_memory(
         )
     try:
         raw = read_input(data, sep=sep, fmt=fmt, quiet=quiet, **(reading or {}))
-        with status(f"encoding {data} ...", quiet):
+        written = as_written(formula, args["formula"])  # cbind(s, f) as written
+        with status(f"encoding {data} ...", quiet), written:
             design = fit_design(raw, positive=positive, reference=reference, **args)
     except MemoryError:
         raise _out_of_memory(data, fmt) from None

@@ -75,10 +75,19 @@ class Firth(IterativeSolver):
         firth = FirthObjective(fit.objective)
         pt = firth.point(theta0)
         if pt.factor is None or pt.grad is None:
+            obj = fit.objective
+            k, n = obj.n_params, getattr(obj.data, "n_samples", None)
+            what = "the features and the intercept" if obj.fit_intercept else "features"
+            why = (
+                f"there are fewer rows ({n}) than parameters ({k}: {what}); use "
+                "fewer features or more rows"
+                if n is not None and n < k
+                else "the design has collinear or constant columns (or all-zero "
+                "weights). Remove them before fitting."
+            )
             raise InvalidParameterError(
                 "Firth: the Fisher information is singular at the starting point; "
-                "the design has collinear or constant columns (or all-zero weights). "
-                "Remove them before fitting."
+                + why
             )
         return _FirthState(
             pt.theta,

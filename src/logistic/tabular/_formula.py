@@ -31,7 +31,8 @@ regular expression (nothing is evaluated) and hands formulaic the formula
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -125,6 +126,20 @@ def grouped_response(
             "(or --formula 'successes ~ ...')"
         )
     return formula, {"successes": successes, "trials": trials}
+
+
+@contextmanager
+def as_written(formula: str | None, rewritten: str | None) -> Iterator[None]:
+    """Messages raised inside quote ``formula`` as the user wrote it where
+    they quote ``rewritten`` (:func:`grouped_response`'s ``s ~ rhs`` for
+    ``cbind(s, f) ~ rhs``)."""
+    try:
+        yield
+    except DataValidationError as exc:
+        if formula is not None and rewritten is not None and formula != rewritten:
+            said, meant = f"--formula {rewritten!r}", f"--formula {formula!r}"
+            exc.args = (str(exc).replace(said, meant), *exc.args[1:])
+        raise
 
 
 def _one_line(exc: BaseException) -> str:
