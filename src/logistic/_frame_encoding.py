@@ -420,6 +420,7 @@ def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
             "series.to_frame().T"
         )
     if not _is_pandas_frame(X):
+        _refuse_other_frame(encoding, inputs, X)
         return X
     names = list(encoding["feature_names"])
     columns = list(X.columns)
@@ -429,6 +430,21 @@ def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
     if set(columns) & (set(names) - set(inputs)):
         return X  # the encoded names (cat[T.b]): check_feature_names checks them
     raise _missing_inputs(encoding, inputs, columns)
+
+
+def _refuse_other_frame(encoding: dict[str, Any], inputs: list[str], X: Any) -> None:
+    """Refuse a frame of another library (polars, pyarrow) holding the input
+    columns: only a pandas DataFrame's text columns are encoded here, and its
+    text would otherwise be reported as feature names unseen at fit time."""
+    names = feature_names_of(X)
+    if names is None or not set(inputs) <= set(names):
+        return
+    text = [s["name"] for s in encoding["columns"] if s["kind"] == "categorical"]
+    kind = f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
+    raise DataValidationError(
+        f"X is a {kind}, but this model one-hot encodes text ({name_list(text)}), "
+        "as fit did, from a pandas DataFrame only; pass X.to_pandas()"
+    )
 
 
 def _missing_inputs(
