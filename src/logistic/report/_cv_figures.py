@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._figures import _figure, _png
+from ._figures import _figure, _png, shown_label
 
 __all__ = ["coefficient_path_png", "cv_curve_png", "cv_section"]
 
@@ -34,9 +34,14 @@ def coefficient_path_png(
     ax = fig.subplots()
     last = np.abs(coefs[-1])
     top = set(np.argsort(last)[::-1][: min(MAX_LABELS, coefs.shape[1])].tolist())
+    shown = 0
     for j in range(coefs.shape[1]):
-        label = names[j] if j in top and last[j] > 0 else None
-        ax.plot(x, coefs[:, j], lw=1, label=label)
+        if j in top and last[j] > 0:  # a labelled curve: its own colour
+            label = shown_label(names[j])
+            ax.plot(x, coefs[:, j], lw=1, color=f"C{shown}", label=label)
+            shown += 1
+        else:  # the others grey, so that no colour names two curves
+            ax.plot(x, coefs[:, j], lw=0.8, color="0.75")
     _marks(ax, x, best, one_se)
     ax.axhline(0, color="grey", lw=0.8)
     ax.invert_xaxis()

@@ -20,6 +20,12 @@ effects alike. To compare effects across terms, the note points to
 standardized columns (Gelman 2008, "Scaling regression inputs by dividing by
 two standard deviations").
 
+Names from the data (terms, classes) are drawn as written
+(:func:`shown_label`): a ``$`` would start matplotlib's math text (a name
+``income_$_over_$50k`` failed to draw, ``cost $x^2$`` was drawn as a
+formula), and a name longer than :data:`LABEL_WIDTH` characters is cut with
+an ellipsis (the tables beside the figures give it whole).
+
 Aliased terms (rows whose ``estimate`` is None: R's NA, a column exactly
 collinear with earlier ones) have no estimate to draw: the plot draws the
 other terms, with the reduced model's intervals, and a note under it names
@@ -44,6 +50,19 @@ __all__ = [
     "coefficients_png",
     "convergence_png",
 ]
+
+
+#: Data names in a figure are cut to this many characters.
+LABEL_WIDTH = 40
+
+
+def shown_label(name: Any, width: int = LABEL_WIDTH) -> str:
+    """A data name as figure text: its ``$`` escaped (no math text), cut to
+    ``width`` characters with an ellipsis."""
+    text = str(name)
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.replace("$", r"\$")
 
 
 def _figure(width: float = 5.0, height: float = 4.0) -> Any:
@@ -76,7 +95,8 @@ def _roc_curves(
 ) -> bytes:
     ax = fig.subplots()
     for k, (label, fpr, tpr, auc) in enumerate(curves):
-        ax.plot(fpr, tpr, color=f"C{k % 10}", lw=2, label=f"{label} (AUC = {auc:.3f})")
+        name = shown_label(label)
+        ax.plot(fpr, tpr, color=f"C{k % 10}", lw=2, label=f"{name} (AUC = {auc:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
     ax.set(
         xlabel="false positive rate",
@@ -180,7 +200,8 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
     if aliased:
         them = "it" if len(aliased) == 1 else "them"
         note += textwrap.wrap(
-            f"Not drawn: {', '.join(aliased)}, aliased (NA: exactly collinear "
+            f"Not drawn: {', '.join(shown_label(a) for a in aliased)}, aliased "
+            "(NA: exactly collinear "
             "with earlier columns, not estimable); the others are the estimates "
             f"of the model without {them}, as R's glm.",
             100,
@@ -199,7 +220,7 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
         ax.plot(est, y, "o", color="C0")
         title = "Coefficients (no intervals: no covariance stored)"
     ax.axvline(0, color="grey", lw=1)
-    ax.set_yticks(y, [str(r["term"]) for r in rows])
+    ax.set_yticks(y, [shown_label(r["term"]) for r in rows])
     if t is None:
         ax.set_xlabel("coefficient (log-odds)")
     else:

@@ -1,0 +1,52 @@
+"""Data names in report figures are drawn as written.
+
+A feature ``income_$_over_$50k`` made ``logistic report`` fail (exit 65,
+matplotlib's math-text parse error); ``cost $x^2$`` was drawn as a formula;
+names of 40+ characters squeezed the coefficient plot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from logistic.report._cv_figures import coefficient_path_png  # noqa: E402
+from logistic.report._figures import (  # noqa: E402
+    LABEL_WIDTH,
+    _png,
+    coefficients_figure,
+    roc_ovr_png,
+    shown_label,
+)
+
+
+def _rows(names):
+    return [
+        {"term": n, "estimate": 0.1 * (i + 1), "ci_low": 0.0, "ci_high": 0.3 * (i + 1)}
+        for i, n in enumerate(names)
+    ]
+
+
+def test_dollar_names_draw_literally():
+    names = ["income_$_over_$50k", "cost $x^2$", "gpa"]
+    fig = coefficients_figure(_rows(names))
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == [r"income_\$_over_\$50k", r"cost \$x^2\$", "gpa"]
+    assert _png(fig).startswith(b"\x89PNG")  # renders: no math-text parse
+
+
+def test_long_names_are_cut_with_an_ellipsis():
+    name = "a_very_long_feature_name_" * 4
+    assert len(shown_label(name)) == LABEL_WIDTH and shown_label(name).endswith("…")
+    ticks = [t.get_text() for t in coefficients_figure(_rows([name])).axes[0].get_yticklabels()]
+    assert ticks == [shown_label(name)]
+
+
+def test_other_figures_take_dollar_names():
+    curve = (np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.8, 1.0]))
+    assert roc_ovr_png([("$a$", *curve, 0.8), ("b$", *curve, 0.7)]).startswith(b"\x89PNG")
+    coefs = np.array([[0.0, 0.0], [0.5, -0.2], [1.0, -0.4]])
+    png = coefficient_path_png(np.array([1.0, 0.1, 0.01]), coefs, ["x_$_1$", "y"], 1, 0)
+    assert png.startswith(b"\x89PNG")
