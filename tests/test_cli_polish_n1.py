@@ -361,15 +361,16 @@ def test_evaluate_json_calibration_edges_print_as_tenths(workdir, capsys, ucla):
     assert "0000000" not in out and "9999999" not in out.split('"calibration"')[1]
 
 
-def test_calibration_edges_computed_unchanged():
-    # the library's values stay numpy.linspace's; only the CLI's JSON rounds
-    import numpy as np
-
+def test_calibration_edges_are_k_over_n():
+    # the edges are k/n as division rounds them (numpy.linspace's 0.30000000000000004
+    # put p = 0.3 in the bin below, against the documented k/n <= p < (k+1)/n)
     from logistic.metrics import calibration_table
 
-    rows = calibration_table([0, 1, 1], [0.05, 0.35, 0.95])
-    edges = np.linspace(0.0, 1.0, 11)
-    assert [r["bin_low"] for r in rows] == [edges[0], edges[3], edges[9]]
+    rows = calibration_table([0, 1, 1, 0, 1], [0.05, 0.3, 0.6, 0.7, 1.0])
+    assert [(r["bin_low"], r["bin_high"]) for r in rows] == [
+        (0.0, 0.1), (0.3, 0.4), (0.6, 0.7), (0.7, 0.8), (0.9, 1.0)
+    ]
+    assert [r["count"] for r in rows] == [1, 1, 1, 1, 1]
 
 
 # -- 5. fit --stream prints the in-memory fit's table ----------------------------------

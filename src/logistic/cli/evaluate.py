@@ -75,10 +75,16 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     design = applied.design
     y, z, weight = scored_outcomes(applied)
     result = compute(y, z, threshold=threshold, sample_weight=weight)
+    result["grouped"] = design.trials is not None
+    result["n_rows"] = int(design.y.size)  # the file's rows scored
     if design.trials is not None:  # trials and successes: whole numbers, as counts
         trials, successes = float(design.trials.sum()), float(design.y.sum())
         result["n_samples"] = int(trials) if trials.is_integer() else trials
         result["n_positive"] = int(successes) if successes.is_integer() else successes
+        # a bin's count is the file's rows in it, not the two outcome rows
+        # (successes, failures) each row is scored as
+        for row in result["calibration"]:
+            row["count"] //= 2
     result["weights"] = applied.weights
     # always present (a stable --json schema): the rows scored when unweighted
     result["sum_of_weights"] = (
@@ -162,11 +168,16 @@ def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
     head = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
+    if m.get("grouped"):
+        head = (
+            f"{count(m['n_samples'])} trials in {count(m['n_rows'])} rows, "
+            f"{count(m['n_positive'])} successes"
+        )
     weighted = m.get("weights") is not None  # rates weighted, counts in rows
     if weighted:
         head = (
-            f"{count(m['n_samples'])} rows (weight {m['sum_of_weights']:g}), "
-            f"{count(m['n_positive'])} positive (weight {m['positive_weight']:g})"
+            f"{count(m['n_samples'])} rows (weight {count(m['sum_of_weights'])}), "
+            f"{count(m['n_positive'])} positive (weight {count(m['positive_weight'])})"
         )
     keys = ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
     scores = scores_table(m, head, keys)
@@ -180,16 +191,17 @@ def metrics_tables(m: dict[str, Any]) -> list[Table]:
     )
     for col in ("", f"predicted {neg}", f"predicted {pos}"):
         conf.add_column(col, justify="right")
-    conf.add_row(f"actual {neg}", f"{cm['tn']:g}", f"{cm['fp']:g}")
-    conf.add_row(f"actual {pos}", f"{cm['fn']:g}", f"{cm['tp']:g}")
+    conf.add_row(f"actual {neg}", count(cm["tn"]), count(cm["fp"]))
+    conf.add_row(f"actual {pos}", count(cm["fn"]), count(cm["tp"]))
     cal = Table(title="calibration")
     sizes = ("rows", "weight") if weighted else ("count",)
     for col in ("bin", *sizes, "mean predicted", "observed rate"):
         cal.add_column(col, justify="right")
     for row in m["calibration"]:
-        weight = (f"{row['weight']:g}",) if weighted else ()
+        weight = (count(row["weight"]),) if weighted else ()
+        close = "]" if row["bin_high"] >= 1 else ")"  # the last bin holds 1
         cal.add_row(
-            f"[{row['bin_low']:.1f}, {row['bin_high']:.1f})",
+            f"[{row['bin_low']:.1f}, {row['bin_high']:.1f}{close}",
             str(row["count"]),
             *weight,
             f"{row['mean_predicted']:.4f}",

@@ -82,6 +82,11 @@ def write_report(
     with_file_statistics(mf, model_path)
     info = summary_dict(mf)
     rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
+    if m["grouped"]:
+        rows = (
+            f"{count(m['n_rows'])} ({count(m['n_samples'])} trials, "
+            f"{count(m['n_positive'])} successes)"
+        )
     meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
         from .._labels import label_shown

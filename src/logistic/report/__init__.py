@@ -65,6 +65,25 @@ def _img(png: bytes, alt: str, ident: str) -> str:
     )
 
 
+def _cell(key: str, v: Any) -> str:
+    """A table cell's text: whole numbers in full (a count of 3 139 522, never
+    3.13952e+06), p-values as the summaries print them (``<2e-16``, never
+    0), other numbers to 6 significant digits."""
+    if isinstance(v, str):
+        return v
+    if v is None:
+        return "n/a"
+    if key in ("p_value", "pvalue", "p-value"):
+        from ..inference._cell_text import pvalue_text
+
+        return pvalue_text(float(v))
+    if isinstance(v, (int, np.integer)) or (
+        isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 2**53
+    ):
+        return str(int(v))
+    return f"{v:.6g}"
+
+
 def _table(rows: list[dict[str, Any]], ident: str) -> str:
     if not rows:
         return ""
@@ -74,9 +93,7 @@ def _table(rows: list[dict[str, Any]], ident: str) -> str:
     for row in rows:
         cells = []
         for k in keys:
-            v = row[k]
-            text = v if isinstance(v, str) else ("n/a" if v is None else f"{v:.6g}")
-            cells.append(f"<td>{html.escape(str(text))}</td>")
+            cells.append(f"<td>{html.escape(_cell(k, row[k]))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table id="{ident}"><tr>{head}</tr>{"".join(body)}</table>'
 
