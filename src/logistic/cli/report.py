@@ -141,10 +141,14 @@ def _fit_line(stats: dict[str, float]) -> str:
 
 
 def _coefficient_note(info: dict[str, Any], model: Any) -> str | None:
-    """The warning above the summary table: R's note on aliased columns and
-    the note on a fit whose MLE does not exist (separation), as ``summary``
-    prints them under its table."""
+    """The warning above the summary table: R's note on aliased columns, the
+    note on a fit whose MLE does not exist (separation) and a Firth fit's note
+    that its columns are Wald, as ``summary`` prints them under its table."""
     notes = [info.get("singularities"), separation_table_note(model)]
+    if getattr(model, "penalty", None) == "firth":  # its columns are Wald
+        from ._render import firth_wald_note
+
+        notes.append(firth_wald_note(model))
     return " ".join(n for n in notes if n) or None
 
 

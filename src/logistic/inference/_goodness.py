@@ -193,6 +193,9 @@ class HosmerLemeshowResult:
         Set when some group's fitted probabilities are all exactly 0 or 1:
         which groups, what they contribute (0, or an infinite statistic) and
         why the χ² reference is then doubtful (see the module docstring).
+    requested : int or None
+        The groups asked for (``groups=``); tied fitted probabilities can
+        leave fewer non-empty ones (``groups``).
     """
 
     statistic: float
@@ -207,6 +210,7 @@ class HosmerLemeshowResult:
     observed_0: FloatArray = field(repr=False)
     expected_0: FloatArray = field(repr=False)
     note: str | None = None
+    requested: int | None = None
 
     def table(self) -> list[dict[str, float]]:
         """One dict a group: ``group``, ``prob`` (the cut point), ``obs_1``,
@@ -438,6 +442,7 @@ def hosmer_lemeshow(
         count - obs1,
         exp0,
         note,
+        g,
     )
 
 

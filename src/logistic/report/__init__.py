@@ -198,7 +198,8 @@ def build_report(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><ul class="meta">{meta_html}</ul>'
-        f"<h2>Metrics</h2>{_weights_line(weights)}{_table(scores, 'metrics')}"
+        f"<h2>Metrics</h2>{_weights_line(weights, without_hl=bool(skipped))}"
+        f"{_table(scores, 'metrics')}"
         f"<p>Confusion matrix at threshold {metrics['threshold']:g}:</p>"
         f"{_table(confusion, 'confusion')}"
         f"<h2>Summary</h2>{_note(coefficient_note)}"
@@ -347,9 +348,14 @@ def _convergence(history: list[dict[str, float]]) -> list[str]:
 def _weights_line(
     weights: str | None,
     what: str = "metrics, curves, calibration and Hosmer-Lemeshow test",
+    without_hl: bool = False,
 ) -> str:
+    """The line above the metrics naming the weights column (``without_hl``:
+    the Hosmer-Lemeshow test was not computed, so it is not named)."""
     if not weights:
         return ""
+    if without_hl:
+        what = "metrics, curves and calibration"
     text = (
         f"Weighted by column {weights!r} (the model's fit --weights): the {what} "
         "count each row by its weight."
@@ -406,9 +412,15 @@ def _hl_section(
     from ..inference._hypothesis import chi2_sf
 
     outsample = float(chi2_sf(hl.statistic, hl.groups))
+    asked = hl.requested or hl.groups
+    merged = (
+        f"; tied fitted probabilities left {hl.groups} of them"
+        if asked != hl.groups
+        else ""
+    )
     rule = (
-        f"{hl.groups} groups by quantiles of the fitted probability (Stata's "
-        f"estat gof, group({hl.groups}))."
+        f"{asked} groups by quantiles of the fitted probability (Stata's "
+        f"estat gof, group({asked}){merged})."
     )
     if training is False:
         text = (

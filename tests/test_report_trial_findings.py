@@ -1,0 +1,62 @@
+"""Report texts a reviewing analyst found wrong.
+
+* Tied fitted probabilities merged the 10 Hosmer-Lemeshow groups into 4 and
+  the report cited "Stata's estat gof, group(4)", another test;
+* a Firth fit's table showed Wald columns without saying so (summary MODEL
+  DATA gives logistf's penalized likelihood-ratio tests);
+* with sampling weights the report said the Hosmer-Lemeshow test counts
+  each row by its weight, then that the test was not computed.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import run_cli
+
+pytest.importorskip("matplotlib")
+
+
+def _data(tmp_path, n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    level = rng.integers(0, 4, n)  # 4 distinct fitted probabilities
+    y = (rng.random(n) < 0.2 + 0.15 * level).astype(int)
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"y": y, "level": level, "w": rng.uniform(0.5, 2.0, n)}).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def _report(tmp_path, capsys, fit_args, path):
+    model, page = tmp_path / "m.json", tmp_path / "r.html"
+    code, _, err = run_cli(capsys, ["fit", path, "-t", "y", *fit_args, "-o", model, "-q"])
+    assert code == 0, err
+    code, _, err = run_cli(capsys, ["report", model, path, "-o", page])
+    assert code == 0, err
+    return html.unescape(page.read_text())
+
+
+def test_merged_hosmer_lemeshow_groups_cite_the_groups_asked(tmp_path, capsys):
+    text = _report(tmp_path, capsys, ["--drop", "w"], _data(tmp_path))
+    assert (
+        "10 groups by quantiles of the fitted probability (Stata's estat gof, "
+        "group(10); tied fitted probabilities left 4 of them)."
+    ) in text
+
+
+def test_firth_report_says_its_columns_are_wald(tmp_path, capsys):
+    text = _report(tmp_path, capsys, ["--drop", "w", "--penalty", "firth"], _data(tmp_path))
+    summary = text.split("<h2>Summary</h2>")[1].split("<table")[0]
+    assert "Firth fit: std_error, z, p_value and the intervals are Wald" in summary
+
+
+def test_sampling_weights_line_does_not_name_the_skipped_test(tmp_path, capsys):
+    args = ["--weights", "w", "--weights-kind", "sampling"]
+    text = _report(tmp_path, capsys, args, _data(tmp_path))
+    line = text.split('<p id="weights">')[1].split("</p>")[0]
+    assert "Hosmer" not in line and "calibration" in line
