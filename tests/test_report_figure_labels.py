@@ -50,3 +50,12 @@ def test_other_figures_take_dollar_names():
     coefs = np.array([[0.0, 0.0], [0.5, -0.2], [1.0, -0.4]])
     png = coefficient_path_png(np.array([1.0, 0.1, 0.01]), coefs, ["x_$_1$", "y"], 1, 0)
     assert png.startswith(b"\x89PNG")
+
+
+def test_names_the_font_lacks_draw_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = _png(coefficients_figure(_rows(["收入", "年齢", "gpa"])))
+    assert png.startswith(b"\x89PNG")

@@ -60,3 +60,16 @@ def test_sampling_weights_line_does_not_name_the_skipped_test(tmp_path, capsys):
     text = _report(tmp_path, capsys, args, _data(tmp_path))
     line = text.split('<p id="weights">')[1].split("</p>")[0]
     assert "Hosmer" not in line and "calibration" in line
+
+
+def test_separated_fit_influence_table_carries_the_caveat(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=60)
+    path = tmp_path / "sep.csv"
+    pd.DataFrame({"y": (x > 0).astype(int), "x": x, "x2": rng.normal(size=60)}).to_csv(
+        path, index=False
+    )
+    text = _report(tmp_path, capsys, [], path)
+    section = text.split("<h2>Influential rows</h2>")[1]
+    assert section.startswith("<p>The fit is separated (no finite MLE)")
+    assert '<table id="influence">' in section

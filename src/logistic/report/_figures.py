@@ -72,8 +72,15 @@ def _figure(width: float = 5.0, height: float = 4.0) -> Any:
 
 
 def _png(fig: Any) -> bytes:
+    """The figure as PNG bytes. matplotlib's warnings of characters its font
+    lacks (names in Chinese, Japanese, ...: drawn as boxes) are not passed
+    on: the tables beside the figures give those names."""
+    import warnings
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+        fig.savefig(buf, format="png")
     return buf.getvalue()
 
 
