@@ -191,6 +191,15 @@ def fit_statistics(mf: Any) -> dict[str, float]:
     return {k: float(v) for k, v in stats.items() if isinstance(v, int | float)}
 
 
+def _whole(value: Any) -> Any:
+    """A level for JSON: a whole-number float as the integer every command
+    writes (``1.0`` as ``1``), anything else as it is (a plain Python value)."""
+    value = _plain(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _plain(value: Any) -> Any:
     import numpy as np
 
@@ -272,7 +281,7 @@ def metrics_of(applied: Any) -> dict[str, Any]:
         np.asarray(design.y).astype(np.intp),
         applied.z,
         sample_weight=w,
-        classes=levels_of(applied.model_file),
+        classes=[_whole(c) for c in levels_of(applied.model_file)],
     )
     m["reference"] = m["classes"][0]
     m["weights"] = applied.weights
