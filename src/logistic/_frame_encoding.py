@@ -304,6 +304,7 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
             f"{name_list(list(kinds))}"
         )
     reasons: dict[str, str] = {}
+    numeric_text: list[str] = []  # left out, every value a number as text
     for name, kind in kinds.items():
         text = kind == "categorical"
         if name in keep or not (text or identifier_name(name)):
@@ -319,6 +320,9 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
             n_rows=len(col),
             whole_numbers=whole,
         )
+        if why is not None and text and _numbers(col) is not None:
+            why += ", all numbers written as text"
+            numeric_text.append(name)
         if why is not None:
             reasons[name] = why
     if reasons and len(reasons) == len(kinds):
@@ -336,9 +340,17 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
             if len(left) == 1
             else ("look like identifiers", "them as features")
         )
+        remedy = f"keep {them} with LogisticRegression(include={left[:5]!r})"
+        if numeric_text:
+            first = numeric_text[0]
+            remedy = (
+                f"convert numbers written as text to numbers to fit each as one "
+                f"column (X[{first!r}] = pandas.to_numeric(X[{first!r}])), or " + remedy
+                + " (each value then a level of its own)"
+            )
         warnings.warn(
             f"left out {name_list(left)} that {what} or free text ({shown}{more}); "
-            f"keep {them} with LogisticRegression(include={left[:5]!r})",
+            + remedy,
             DataConversionWarning,
             stacklevel=user_stacklevel(),
         )
