@@ -58,7 +58,7 @@ def absent_column_hint(
     >>> absent_column_hint(["y"], ["x1 x2 y"], ",", "--sep")[-57:]
     "--sep ' ' (the header holds 3 fields separated by spaces)"
     """
-    hint = spaced_name_hint(absent, available)
+    hint = spaced_name_hint(absent, available) or comma_name_hint(absent, available)
     if not hint and absent:
         name = absent[0]
         close = [a for a in available if a.lower() == name.lower()]
@@ -66,6 +66,27 @@ def absent_column_hint(
             close = difflib.get_close_matches(name, list(available), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
     return hint + delimiter_hint(available, delimiter, delimiter_option, absent)
+
+
+def comma_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
+    """`` ('a,b' is one column ...)`` when the absent names are the parts of
+    a column name holding a comma (a list option splits at commas; ``\\,``
+    keeps one), else ``""``.
+
+    >>> print(comma_name_hint(["a", "b"], ["a,b", "c"])[-36:])
+    write that comma as \\, as in 'a\\,b')
+    >>> comma_name_hint(["a"], ["a,b", "c"])
+    ''
+    """
+    for column in available:
+        parts = [p.strip() for p in column.split(",") if p.strip()]
+        if len(parts) > 1 and all(p in absent for p in parts):
+            escaped = column.replace(",", "\\,")
+            return (
+                f" ({column!r} is one column, its name holds a comma: write that "
+                f"comma as \\, as in '{escaped}')"
+            )
+    return ""
 
 
 def spaced_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ are checked, before its work, so that a mistake in them is reported first.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -309,12 +310,18 @@ def note(message: str) -> None:
 
 
 def parse_list(values: list[str] | None, option: str | None = None) -> list[str] | None:
-    """``["a,b", "c"]`` → ``["a", "b", "c"]``; None stays None. With
+    """``["a,b", "c"]`` → ``["a", "b", "c"]`` (``a\\,b`` names the column
+    ``a,b``); None stays None. With
     ``option`` (the option's name, for the message), a name given twice is a
     usage error: ``--features x1,x1`` would fit a duplicated column."""
     if not values:
         return None
-    names = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    names = [
+        v.strip().replace("\\,", ",")
+        for item in values
+        for v in re.split(r"(?<!\\),", item)  # "a\\,b" is one name, "a,b"
+        if v.strip()
+    ]
     if option is not None and len(set(names)) < len(names):
         twice = next(n for i, n in enumerate(names) if n in names[:i])
         raise CLIError(
