@@ -27,9 +27,16 @@ only reads the names it is given: nothing here reads a file.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["absent_column_hint", "delimiter_hint", "spaced_name_hint"]
+__all__ = [
+    "absent_column_hint",
+    "comma_name_hint",
+    "delimiter_hint",
+    "spaced_name_hint",
+    "unicode_form_hint",
+]
 
 #: Delimiters a one-column header is split on, in order of preference.
 _DELIMITERS = ("\t", ";", "|", ",", " ")
@@ -58,7 +65,11 @@ def absent_column_hint(
     >>> absent_column_hint(["y"], ["x1 x2 y"], ",", "--sep")[-57:]
     "--sep ' ' (the header holds 3 fields separated by spaces)"
     """
-    hint = spaced_name_hint(absent, available) or comma_name_hint(absent, available)
+    hint = (
+        spaced_name_hint(absent, available)
+        or comma_name_hint(absent, available)
+        or unicode_form_hint(absent, available)
+    )
     if not hint and absent:
         name = absent[0]
         close = [a for a in available if a.lower() == name.lower()]
@@ -85,6 +96,31 @@ def comma_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
             return (
                 f" ({column!r} is one column, its name holds a comma: write that "
                 f"comma as \\, as in '{escaped}')"
+            )
+    return ""
+
+
+def unicode_form_hint(given: Sequence[str], known: Sequence[str]) -> str:
+    """`` (... differ only in their Unicode form ...)`` when a given text and a
+    known one look alike, their code points differing only by Unicode
+    normalization (an accented letter as one character, NFC, or as a letter
+    and a combining accent, NFD, as files from macOS often hold them); else
+    ``""``. Texts are compared exactly, so the hint says why they differ.
+
+    >>> "look alike" in unicode_form_hint(["re\u0301gion"], ["r\u00e9gion", "x"])
+    True
+    >>> unicode_form_hint(["r\u00e9gion"], ["r\u00e9gion"])
+    ''
+    """
+    forms = {unicodedata.normalize("NFC", k): k for k in known}
+    for text in given:
+        twin = forms.get(unicodedata.normalize("NFC", text))
+        if twin is not None and twin != text:
+            return (
+                f" ({text!r} and {twin!r} look alike but differ in their Unicode "
+                "form: an accented letter written as a letter and a combining "
+                "accent (NFD) or as one character (NFC); convert the file's text "
+                "to NFC, e.g. with Python's unicodedata.normalize)"
             )
     return ""
 

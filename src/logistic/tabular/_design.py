@@ -16,6 +16,7 @@ import numpy as np
 
 from .._arrow_numpy import bool_array
 from .._arrow_numpy import values as arrow_values
+from .._column_hints import unicode_form_hint
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from .._onehot import one_hot
@@ -97,7 +98,7 @@ def _one_hot_unseen(
     unseen = sorted({str(values[i]) for i in bad})
     return out, (
         f"{unseen[:10]!r} (first at {position(raw, int(bad[0]))}); known: "
-        f"{levels[:20]!r}"
+        f"{levels[:20]!r}{unicode_form_hint(unseen, levels)}"
     )
 
 
