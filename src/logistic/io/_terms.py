@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -177,15 +178,47 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
     )
 
 
-def _parse(text: str) -> ast.expr:
+#: A backquoted column name in a term (formulaic's quoting of names that are
+#: not Python names: `inc$`, `âge`); parsed as a placeholder name.
+_QUOTED = re.compile(r"`([^`]+)`")
+_PLACEHOLDER = "__logistic_quoted_{}__"
+
+
+def _parse(text: str) -> tuple[ast.expr, dict[str, str]]:
+    """The term's syntax tree, backquoted names replaced by placeholders, and
+    ``{placeholder: column name}``."""
     if not isinstance(text, str) or not text.strip():
         raise TermError(f"empty formula term {text!r}")
     if len(text) > MAX_TEXT:
         raise TermError(f"formula term {text[:40]!r}... is over {MAX_TEXT} characters")
+    quoted: dict[str, str] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        key = _PLACEHOLDER.format(len(quoted))
+        quoted[key] = match.group(1)
+        return key
+
     try:
-        return ast.parse(text.strip(), mode="eval").body
+        tree = ast.parse(_QUOTED.sub(placeholder, text.strip()), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise TermError(f"formula term {text!r} is not valid syntax") from None
+    return tree.body, quoted
+
+
+def _unquote(tree: Any, quoted: dict[str, str]) -> Any:
+    """``tree`` (a term's dict) with placeholder names as the column names
+    they stand for, in column nodes and in stateful nodes' source text."""
+    if not quoted:
+        return tree
+    if isinstance(tree, dict):
+        out = {k: _unquote(v, quoted) for k, v in tree.items()}
+        if out.get("op") == "column":
+            out["name"] = quoted.get(out["name"], out["name"])
+        if isinstance(out.get("source"), str):
+            for key, name in quoted.items():
+                out["source"] = out["source"].replace(key, f"`{name}`")
+        return out
+    return tree
 
 
 def parse_factor(text: str, lookup: bool = False) -> dict[str, Any]:
@@ -200,13 +233,14 @@ def parse_factor(text: str, lookup: bool = False) -> dict[str, Any]:
         if not isinstance(text, str) or not text:
             raise TermError(f"empty column name in formula: {text!r}")
         return {"kind": "numeric", "expr": {"op": "column", "name": text}}
-    node = _parse(text)
+    node, quoted = _parse(text)
     if isinstance(node, ast.Call) and _dotted(node.func) == "C":
         arg = _call_argument(node, "C", text)
         if not isinstance(arg, ast.Name):
             raise TermError(f"{text!r}: C() takes a column name")
-        return {"kind": "categorical", "column": arg.id, "levels": None}
-    expr = _convert(node, text, 0)
+        column = quoted.get(arg.id, arg.id)
+        return {"kind": "categorical", "column": column, "levels": None}
+    expr = _unquote(_convert(node, text, 0), quoted)
     if not expression_columns(expr):
         raise TermError(f"formula term {text!r} reads no column (a constant)")
     return {"kind": "numeric", "expr": expr}
