@@ -66,11 +66,16 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     (grouped data scored per trial, :func:`scored_outcomes`), the weights
     column (``weights``: its name, or None) and the Hosmer–Lemeshow test
     (``hosmer_lemeshow``, 10 groups; None when fewer than 3 can be formed,
-    or with a model's sampling weights: ``hosmer_lemeshow_note`` says why)."""
+    or with a model's sampling weights: ``hosmer_lemeshow_note`` says why,
+    null when the test was made)."""
     import numpy as np
 
     from ..metrics import evaluate as compute
-    from ..report._diagnostics import HL_SAMPLING_NOTE, hosmer_lemeshow_of
+    from ..report._diagnostics import (
+        HL_FEW_GROUPS_NOTE,
+        HL_SAMPLING_NOTE,
+        hosmer_lemeshow_of,
+    )
 
     design = applied.design
     y, z, weight = scored_outcomes(applied)
@@ -103,7 +108,9 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     skip = sampling and weight is not None
     hl = None if skip else hosmer_lemeshow_of(y, z, weight, groups=groups)
     result["hosmer_lemeshow"] = None if hl is None else hl_dict(hl)
-    result["hosmer_lemeshow_note"] = HL_SAMPLING_NOTE if skip else None
+    result["hosmer_lemeshow_note"] = (
+        HL_SAMPLING_NOTE if skip else (HL_FEW_GROUPS_NOTE if hl is None else None)
+    )
     return result
 
 
@@ -131,8 +138,8 @@ def hl_dict(hl: Any) -> dict[str, Any]:
 def hl_line(m: dict[str, Any]) -> str | None:
     """The Hosmer–Lemeshow line under the metrics (the test of
     :func:`hl_dict`, as ``HosmerLemeshowResult`` prints it), its note when
-    the test is not made (sampling weights), or None (K classes, too few
-    groups)."""
+    the test is not made (sampling weights, too few groups), or None (K
+    classes)."""
     from ..inference._goodness import p_text  # the coefficient table's p rule
 
     hl = m.get("hosmer_lemeshow")

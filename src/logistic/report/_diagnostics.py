@@ -37,6 +37,7 @@ import numpy as np
 from .._math import sigmoid
 
 __all__ = [
+    "HL_FEW_GROUPS_NOTE",
     "HL_SAMPLING_NOTE",
     "InfluenceSection",
     "hosmer_lemeshow_of",
@@ -62,6 +63,13 @@ class InfluenceSection:
     training: bool | None = None
     mismatch: str = ""
 
+
+#: Why the Hosmer–Lemeshow test is left out when the fitted probabilities
+#: take fewer than 3 distinct values (a constant or aliased feature).
+HL_FEW_GROUPS_NOTE = (
+    "not computed: fewer than 3 groups of distinct fitted probabilities (the "
+    "test needs df = groups - 2 >= 1)"
+)
 
 #: Why the Hosmer–Lemeshow test is left out for rows weighted by sampling
 #: weights (a model file of `logistic fit --weights-kind sampling`).
