@@ -107,7 +107,8 @@ def data_inference(
         except InvalidParameterError as exc:
             raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
         except DataValidationError as exc:
-            not_training_data(exc, data, model, "summary with DATA")
+            label = (mf.encoding or {}).get("label")
+            not_training_data(exc, data, model, "summary with DATA", label)
             raise
     for message in messages:
         warn(message)

@@ -236,17 +236,39 @@ def _refuse_missing_clusters(raw: Any, used: Any, cluster: str, data: Path) -> N
         )
 
 
-def not_training_data(exc: Exception, data: Path, model: Path, command: str) -> None:
+def not_training_data(
+    exc: Exception, data: Path, model: Path, command: str, label: Any = None
+) -> None:
     """Raise the one-line error for inference on rows that are not the
     model's training rows (the library's gradient check, ``exc``), naming
     ``data``, ``model`` and what ``command`` needs; return for any other
-    error, which the caller re-raises."""
+    error, which the caller re-raises. ``label``: the model file's label
+    mapping, which names a class as DATA spells it."""
     from ..inference._checks import NotTrainingDataError
 
     if not isinstance(exc, NotTrainingDataError):
         return
+    detail = exc.detail
+    spelled = _class_as_spelled(exc.one_class, label)
+    if spelled is not None:
+        detail = f"its rows hold one class only ({spelled})"
     raise CLIError(
-        f"{data} is not the data {model} was fitted on: {exc.detail}; {command} "
+        f"{data} is not the data {model} was fitted on: {detail}; {command} "
         "needs the training file (same rows, weights and offset)",
         EX_DATAERR,
     ) from None
+
+
+def _class_as_spelled(code: Any, label: Any) -> str | None:
+    """The class of label code ``code`` (0/1, or a level's index) as the
+    label mapping spells it, or None (no code, no mapping)."""
+    from .._labels import label_shown
+
+    if code is None or not isinstance(label, dict):
+        return None
+    levels = label.get("levels")
+    if levels is not None:
+        index = int(code)
+        return label_shown(levels[index]) if 0 <= index < len(levels) else None
+    key = "positive" if code == 1 else "negative" if code == 0 else None
+    return None if key is None or key not in label else label_shown(label[key])

@@ -323,7 +323,8 @@ def _effects(
     except InvalidParameterError as exc:
         raise CLIError(_cli_words(" ".join(str(exc).split())), EX_USAGE) from None
     except DataValidationError as exc:
-        not_training_data(exc, data, model, "margins")
+        label = (mf.encoding or {}).get("label")
+        not_training_data(exc, data, model, "margins", label)
         raise
 
 

@@ -69,11 +69,15 @@ class NotTrainingDataError(DataValidationError):
     detail : str
         How it shows, in words that fit any caller's sentence ("the gradient
         at the fitted coefficients is not zero on its rows").
+    one_class : object or None
+        The one label y holds, when that is how it shows (a caller that
+        encoded the labels names it in the data's words).
     """
 
-    def __init__(self, message: str, detail: str) -> None:
+    def __init__(self, message: str, detail: str, one_class: Any = None) -> None:
         super().__init__(message)
         self.detail = detail
+        self.one_class = one_class
 
 
 def penalty_of(model: Any) -> tuple[float, float]:
@@ -217,11 +221,13 @@ def _refuse_one_class(model: Any, y: Any) -> None:
         return
     from .._labels import label_text
 
-    one = label_text(labels[0].item() if hasattr(labels[0], "item") else labels[0])
+    value = labels[0].item() if hasattr(labels[0], "item") else labels[0]
+    one = label_text(value)
     raise NotTrainingDataError(
         f"{NOT_TRAINING}: y holds one class only ({one}), the fit's data held "
         f"{len(model.classes_)}. {SAME_DATA}",
         f"its rows hold one class only ({one})",
+        one_class=value,
     )
 
 
