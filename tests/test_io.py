@@ -347,8 +347,8 @@ def test_semantic_validation(ucla_model, tmp_path, edit, message):
             "do not match dtype",
         ),
         (
-            lambda d: d["model"]["classes"].update(dtype="object", values=[0, 1]),
-            "2 distinct strings",
+            lambda d: d["model"]["classes"].update(dtype="object", values=[0, "1"]),
+            "2 distinct labels of one kind",
         ),
         (
             lambda d: d["model"]["params"].update(fit_intercept="no"),

@@ -111,13 +111,45 @@ def _library_version() -> str:
 
 
 # -- writing --------------------------------------------------------------------
+#: Python types of the labels an object array of classes may hold, by the
+#: kind a file stores them as (read back as the same types).
+_OBJECT_LABELS = (
+    ("text", (str,)),
+    ("integers", (int, np.integer)),
+    ("numbers", (float, np.floating)),
+    ("booleans", (bool, np.bool_)),
+)
+
+
 def _classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
+    """``model.classes``: labels of a numeric, boolean or text dtype as that dtype;
+    an object array (a pandas object or text column) of text, of integers,
+    of numbers or of booleans as ``object`` with those values, so that the
+    loaded model's labels equal the fitted one's. Other labels (bytes,
+    dates, mixed types) are refused: a file would read them back as other
+    values."""
     classes = np.asarray(classes)
-    if classes.dtype.kind == "O":
-        return {"dtype": "object", "values": [str(c) for c in classes]}
-    if classes.dtype.kind == "S":
-        classes = classes.astype(str)
-    return {"dtype": classes.dtype.str, "values": classes.tolist()}
+    if classes.dtype.kind in "biufU":
+        return {"dtype": classes.dtype.str, "values": classes.tolist()}
+    values = classes.tolist() if classes.dtype.kind == "O" else None
+    for _, types in _OBJECT_LABELS if values is not None else ():
+        boolean = types[0] is bool
+        same = all(
+            isinstance(v, types) and isinstance(v, (bool, np.bool_)) == boolean
+            for v in values
+        )
+        if same and all(not isinstance(v, float) or np.isfinite(v) for v in values):
+            return {"dtype": "object", "values": [_jsonable(v) for v in values]}
+    what = (
+        f"{', '.join(sorted({type(v).__name__ for v in values}))} values"
+        if values is not None
+        else f"of dtype {classes.dtype}"
+    )
+    raise TypeError(
+        f"cannot save a model whose classes_ are {what}: a model file holds "
+        "labels that are text, integers, numbers or booleans, one kind for all; "
+        "fit with such labels (e.g. y.astype(str))"
+    )
 
 
 def _param_to_json(key: str, value: Any) -> Any:
@@ -266,12 +298,17 @@ def _classes_from_dict(d: Any, path: str, k: int = 2) -> np.ndarray:
         isinstance(v, (str, int, float, bool)) for v in values
     ):
         raise _bad(path, f"field 'model.classes.values' must hold {k} distinct labels")
-    if dtype == "object":
-        if not all(isinstance(v, str) for v in values) or len(set(values)) != k:
+    if dtype == "object":  # labels of one kind (_classes_to_dict)
+        kinds = {(type(v), isinstance(v, bool)) for v in values}
+        if len(kinds) != 1 or len(set(values)) != k:
             raise _bad(
-                path, f"field 'model.classes.values' must hold {k} distinct strings"
+                path,
+                f"field 'model.classes.values' must hold {k} distinct labels of "
+                "one kind (text, integers, numbers or booleans)",
             )
-        return np.array(values, dtype=object)
+        out = np.empty(k, dtype=object)
+        out[:] = values
+        return out
     if not _DTYPE_RE.match(dtype):
         raise _bad(
             path, f"field 'model.classes.dtype' {dtype!r} is not an allowed dtype"
