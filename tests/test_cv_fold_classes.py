@@ -32,7 +32,8 @@ def test_library_names_the_fold_and_the_class():
     with pytest.raises(
         DataValidationError,
         match=r"cross-validation fold \d of 3: its training rows hold no rows of "
-        r"positive weight of class 0 \(the whole data do\); use fewer folds \(cv=\)",
+        r"positive weight of class 0 \(the whole data do\); use fewer folds \(cv=\) "
+        r"or a stratified, shuffled split",
     ):
         LogisticRegressionCV(cv=3).fit(X, y, sample_weight=w)
 
@@ -48,7 +49,10 @@ def test_command_line_says_cv_and_weights(tmp_path, capsys):
     )
     assert code == 65
     assert "training rows hold no rows of positive weight of class 0 (the whole data do)" in err
-    assert "use fewer folds (--cv), or give more rows of that class a positive weight" in err
+    assert (
+        "use fewer folds (--cv) or a stratified, shuffled split, or give more rows of "
+        "that class a positive weight"
+    ) in err
     assert not (tmp_path / "m.json").exists()
 
 
@@ -58,3 +62,13 @@ def test_weights_that_zero_a_class_everywhere_name_weights(tmp_path, capsys):
     code, _, err = run_cli(capsys, ["fit", path, "-t", "y", "--weights", "w", "-o", tmp_path / "m.json", "-q"])
     assert code == 65
     assert "--weights is zero for every sample of class 0:" in err
+
+
+def test_boolean_mask_folds_are_read(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 2))
+    y = (X[:, 0] + rng.normal(size=120) > 0).astype(int)
+    half = np.arange(120) % 2 == 0
+    folds = [(half, ~half), (~half, half)]  # boolean masks, as scikit-learn allows
+    model = LogisticRegressionCV(cv=folds).fit(X, y)
+    assert np.isfinite(model.C_).all()

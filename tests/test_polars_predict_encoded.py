@@ -30,3 +30,21 @@ def test_polars_frame_is_pointed_to_pandas():
     np.testing.assert_allclose(
         model.predict_proba(pl.from_pandas(df).to_pandas()), model.predict_proba(df)
     )
+
+
+def test_polars_frame_predicts_when_no_text_column_was_kept():
+    import warnings
+
+    rng = np.random.default_rng(1)
+    n = 120
+    df = pd.DataFrame(
+        {"a": rng.normal(size=n), "b": rng.normal(size=n), "name": [f"p{i}" for i in range(n)]}
+    )
+    y = rng.integers(0, 2, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 'name' is left out as free text
+        model = LogisticRegression(penalty="l2").fit(df, y)
+    assert list(model.feature_names_in_) == ["a", "b"]
+    np.testing.assert_allclose(
+        model.predict_proba(pl.from_pandas(df[["a", "b"]])), model.predict_proba(df)
+    )

@@ -2,7 +2,8 @@
 point as a fitted model (scored by scikit-learn scorers with the test fold's
 offset), the data brought to memory once, the joblib backend the folds run
 on, the negative log loss of every path point, the one-standard-error rule
-and the warning when the best score sits at an edge of the grid."""
+and the warning when the best score sits at an edge of the grid, and the
+refusal of a fold whose training rows hold none of a class's weight."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from typing import Any
 
 import numpy as np
 
+from ._exceptions import DataValidationError
+from ._labels import label_shown
 from ._path import PathResult
 from ._typing import is_dask_collection
 from .estimator import LogisticRegression
 
 __all__ = [
     "FoldPoint",
+    "check_fold_classes",
     "point_model",
     "in_memory",
     "fold_backend",
@@ -139,3 +143,28 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
         ConvergenceWarning,
         stacklevel=3,
     )
+
+
+def check_fold_classes(folds: list[Any], data: Any, weights: Any) -> None:
+    """Refuse a split whose training rows of a fold lack a class, or hold
+    none of its weight, naming the fold (a fit on them would say the data
+    lack the class, which the whole data do not)."""
+    w = np.ones(len(data.y01)) if weights is None else weights
+    for i, (train, _) in enumerate(folds):
+        y_tr, w_tr = data.y01[train], w[train]  # indices or a boolean mask
+        for k, label in enumerate(np.asarray(data.classes).tolist()):
+            if w_tr[y_tr == k].sum() > 0:
+                continue
+            whole = weights is None or weights[data.y01 == k].sum() > 0
+            held = "no rows" if weights is None else "no rows of positive weight"
+            more = (
+                ", or give more rows of that class a positive weight"
+                if weights is not None
+                else ""
+            )
+            raise DataValidationError(
+                f"cross-validation fold {i + 1} of {len(folds)}: its training rows "
+                f"hold {held} of class {label_shown(label)}"
+                + (" (the whole data do)" if whole else "")
+                + f"; use fewer folds (cv=) or a stratified, shuffled split{more}"
+            )

@@ -448,10 +448,10 @@ def _refuse_other_frame(encoding: dict[str, Any], inputs: list[str], X: Any) -> 
     """Refuse a frame of another library (polars, pyarrow) holding the input
     columns: only a pandas DataFrame's text columns are encoded here, and its
     text would otherwise be reported as feature names unseen at fit time."""
-    names = feature_names_of(X)
-    if names is None or not set(inputs) <= set(names):
-        return
     text = [s["name"] for s in encoding["columns"] if s["kind"] == "categorical"]
+    names = feature_names_of(X)
+    if not text or names is None or not set(inputs) <= set(names):
+        return  # nothing to encode, or not the input columns
     kind = f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
     raise DataValidationError(
         f"X is a {kind}, but this model one-hot encodes text ({name_list(text)}), "

@@ -56,6 +56,7 @@ import numpy as np
 
 from ._constraints import Options, validate_params
 from ._cv_folds import (
+    check_fold_classes,
     fold_backend,
     in_memory,
     neg_log_losses,
@@ -65,10 +66,9 @@ from ._cv_folds import (
 )
 from ._cv_layout import sklearn_layout
 from ._estimator_protocol import EstimatorProtocol
-from ._exceptions import DataValidationError, InvalidParameterError
+from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
-from ._labels import label_shown
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
@@ -133,31 +133,6 @@ def _is_grid(v: Any) -> bool:
 def _scoring_ok(v: Any) -> bool:
     """None, a scikit-learn scorer name or a callable"""
     return v is None or isinstance(v, str) or callable(v)
-
-
-def _check_fold_classes(folds: list[Any], data: FitData, weights: Any) -> None:
-    """Refuse a split whose training rows of a fold lack a class, or hold
-    none of its weight, naming the fold (a fit on them would say the data
-    lack the class, which the whole data do not)."""
-    for i, (train, _) in enumerate(folds):
-        y_tr = data.y01[train]
-        w_tr = np.ones(len(train)) if weights is None else weights[train]
-        for k, label in enumerate(np.asarray(data.classes).tolist()):
-            if w_tr[y_tr == k].sum() > 0:
-                continue
-            whole = weights is None or weights[data.y01 == k].sum() > 0
-            held = "no rows" if weights is None else "no rows of positive weight"
-            more = (
-                ", or give more rows of that class a positive weight"
-                if weights is not None
-                else ""
-            )
-            raise DataValidationError(
-                f"cross-validation fold {i + 1} of {len(folds)}: its training rows "
-                f"hold {held} of class {label_shown(label)}"
-                + (" (the whole data do)" if whole else "")
-                + f"; use fewer folds (cv=){more}"
-            )
 
 
 class LogisticRegressionCV(EstimatorProtocol):
@@ -475,7 +450,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         labels = data.classes[data.y01.astype(np.intp)]
         splitter = check_cv(self.cv, labels, classifier=True)
         folds = list(splitter.split(data.X, labels, groups))
-        _check_fold_classes(folds, data, weights)
+        check_fold_classes(folds, data, weights)
         scorer = self._scorer()
         with fold_backend(from_dask):
             out = Parallel(n_jobs=self.n_jobs, prefer="threads")(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -131,8 +131,10 @@ def _classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
     classes = np.asarray(classes)
     if classes.dtype.kind in "biufU":
         return {"dtype": classes.dtype.str, "values": classes.tolist()}
-    values = classes.tolist() if classes.dtype.kind == "O" else None
-    for _, types in _OBJECT_LABELS if values is not None else ():
+    if classes.dtype.kind != "O":
+        _refuse_classes(f"of dtype {classes.dtype}")
+    values = classes.tolist()
+    for _, types in _OBJECT_LABELS:
         boolean = types[0] is bool
         same = all(
             isinstance(v, types) and isinstance(v, (bool, np.bool_)) == boolean
@@ -140,11 +142,10 @@ def _classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
         )
         if same and all(not isinstance(v, float) or np.isfinite(v) for v in values):
             return {"dtype": "object", "values": [_jsonable(v) for v in values]}
-    what = (
-        f"{', '.join(sorted({type(v).__name__ for v in values}))} values"
-        if values is not None
-        else f"of dtype {classes.dtype}"
-    )
+    _refuse_classes(f"{', '.join(sorted({type(v).__name__ for v in values}))} values")
+
+
+def _refuse_classes(what: str) -> NoReturn:
     raise TypeError(
         f"cannot save a model whose classes_ are {what}: a model file holds "
         "labels that are text, integers, numbers or booleans, one kind for all; "
