@@ -251,7 +251,7 @@ def _stats(d):
         (lambda d: d["model"]["intercept"].__setitem__(3, "1"), r"'model\.intercept' must hold numbers"),
         (lambda d: d["model"]["classes"]["values"].append(7.0), r"must hold 7 distinct labels"),
         (lambda d: d["model"]["classes"].update(values=[0.0, 1.0, 1.0, 3.0, 4.0, 5.0, 6.0]), r"must hold 7 distinct labels"),
-        (lambda d: d["model"]["classes"].update(dtype="object", values=list("abcdefa")), r"must hold 7 distinct strings"),
+        (lambda d: d["model"]["classes"].update(dtype="object", values=list("abcdefa")), r"must hold 7 distinct labels of one kind"),
         (lambda d: d["model"].update(parametrization="other"), r"'model\.parametrization' is 'other'"),
         (lambda d: d["model"].pop("parametrization"), r"'model\.parametrization' is None"),
         (lambda d: d["model"].update(parametrization="symmetric"), r"'model\.parametrization' is 'symmetric'"),

@@ -39,7 +39,7 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import numpy as np
 
@@ -378,20 +378,13 @@ def warn_robust(what: str, cov_types: tuple[str, ...]) -> None:
         )
 
 
-def check_same_observations(nobs_a: float, nobs_b: float, labels: bool = True) -> None:
-    """Refuse a likelihood-ratio test of fits of other observations: other
-    ``nobs``, or (``labels`` False) other labels or offsets at equal ``nobs``."""
-    if np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0) and labels:
-        return
-    differ = (
-        "other labels, or an offset in one only"
-        if np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0)
-        else f"nobs {nobs_a:g} vs {nobs_b:g}"
-    )
-    _refuse_other_data(differ)
+def check_same_observations(nobs_a: float, nobs_b: float) -> None:
+    """Refuse a likelihood-ratio test of fits of another ``nobs``."""
+    if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
+        refuse_other_data(f"nobs {nobs_a:g} vs {nobs_b:g}")
 
 
-def _refuse_other_data(differ: str) -> None:
+def refuse_other_data(differ: str) -> NoReturn:
     raise InvalidParameterError(
         f"the models were fitted on different data ({differ}); a likelihood-ratio "
         "test needs the same observations"
@@ -410,24 +403,46 @@ def check_same_data(a: Any, b: Any) -> None:
     check_same_observations(a.nobs, b.nobs)
     la, lb = a._stats.labels, b._stats.labels
     if not np.isclose(la.positive, lb.positive, rtol=1e-9, atol=0):
-        _refuse_other_data(
+        refuse_other_data(
             "other labels or weights: Σ weight·y "
             f"{la.positive:.6g} vs {lb.positive:.6g}"
         )
     if la.has_offset != lb.has_offset:
-        _refuse_other_data("an offset in one only")
+        refuse_other_data("an offset in one only")
     if np.isfinite(la.rows) and np.isfinite(lb.rows) and la.rows != lb.rows:
-        _refuse_other_data(f"rows of positive weight {la.rows:g} vs {lb.rows:g}")
-    if not (a._labelled and b._labelled):
-        return  # columns named by position (x1, x2, ...) are not comparable
-    mean_b = dict(zip(b.feature_names, b._stats.mean, strict=True))
-    std_a = dict(zip(a.feature_names, a._stats.std, strict=True))
-    for name, ma in zip(a.feature_names, a._stats.mean, strict=True):
+        refuse_other_data(f"rows of positive weight {la.rows:g} vs {lb.rows:g}")
+    if a._labelled and b._labelled:  # columns named by position are not comparable
+        check_shared_means(
+            (a.feature_names, a._stats.mean), (b.feature_names, b._stats.mean)
+        )
+
+
+def check_same_class_data(a: Any, b: Any) -> None:
+    """:func:`check_same_data` of two K-class fits' inference results: other
+    ``nobs``, other class totals ``Σ s [y = k]`` (other labels or weights),
+    or, where both fits named their columns, another weighted mean of a
+    column both have."""
+    check_same_observations(a.nobs, b.nobs)
+    ta, tb = a._stats.class_totals, b._stats.class_totals
+    if not np.allclose(ta, tb, rtol=1e-9, atol=0):
+        refuse_other_data(
+            f"other labels or weights: class totals {ta.tolist()} vs {tb.tolist()}"
+        )
+    if a._named and b._named:  # the features' names, the intercept aside
+        check_shared_means((a._features, a._stats.mean), (b._features, b._stats.mean))
+
+
+def check_shared_means(a: tuple[Any, Any], b: tuple[Any, Any]) -> None:
+    """Refuse two fits' ``(names, weighted column means)`` whose means of a
+    column both name differ (other rows, values or weights): the shared part
+    of :func:`check_same_data` and the K-class check."""
+    if a[1] is None or b[1] is None:
+        return
+    mean_b = dict(zip(b[0], b[1], strict=True))
+    for name, ma in zip(a[0], a[1], strict=True):
         mb = mean_b.get(name)
-        if mb is None:
-            continue
-        if not np.isclose(ma, mb, rtol=1e-9, atol=1e-12 * max(1.0, std_a[name])):
-            _refuse_other_data(
+        if mb is not None and not np.isclose(ma, mb, rtol=1e-9, atol=1e-12):
+            refuse_other_data(
                 f"column {name!r} has weighted mean {ma:.6g} vs {mb:.6g}: other "
                 "rows, values or weights"
             )

@@ -56,7 +56,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._typing import Backend, FloatArray
-from ._checks import penalty_of
+from ._checks import penalty_of, warn_class_weight
 from ._covariance import (
     CollinearityError,
     check_cov_request,
@@ -68,6 +68,7 @@ from ._hypothesis import (
     LRTestResult,
     TermTests,
     WaldTestResult,
+    check_same_class_data,
     chi2_sf,
     lr_test,
     term_columns,
@@ -178,12 +179,14 @@ class MultinomialInference(BinaryOnlyMethods):
         self.classes = np.asarray(model.classes_)
         K, p = model.coef_.shape
         names = getattr(model, "feature_names_in_", None)
+        self._named = names is not None  # else named by position: x1, x2, ...
         terms = (
             [str(n) for n in names]
             if names is not None
             else [f"x{j}" for j in range(p)]
         )
         intercept = bool(model.fit_intercept)
+        self._features = terms
         self.term_names = terms + (["Intercept"] if intercept else [])
         rows = (
             np.column_stack([model.coef_, model.intercept_])
@@ -314,6 +317,7 @@ class MultinomialInference(BinaryOnlyMethods):
                 f"the models have different classes ({list(self.classes)} vs "
                 f"{list(other.classes)}); a likelihood-ratio test needs the same target"
             )
+        check_same_class_data(self, other)
         return lr_test(
             self.llf, self.k_params, other.llf, other.k_params, self.nobs, other.nobs
         )
@@ -538,7 +542,8 @@ def multinomial_inference(
 
 def warn_fractional(model: Any, stats: MultinomialStatistics) -> None:
     """Warn that non-integer sample weights are read as frequency weights,
-    the only kind a K-class fit has (class weights have their own warning).
+    the only kind a K-class fit has (class weights get their own warning,
+    :func:`logistic.inference._checks.warn_class_weight`).
 
     Every row with weight ``w_i`` counts as ``w_i`` observations: ``nobs =
     Σw`` and the model-based, HC0 and HC1 standard errors, the LR tests,
@@ -548,6 +553,7 @@ def warn_fractional(model: Any, stats: MultinomialStatistics) -> None:
     [pw=]``), so the warning names it, and one-vs-rest binary fits, which
     take ``sample_weight_kind='sampling'``."""
     if getattr(model, "class_weight", None) is not None:
+        warn_class_weight(model)  # their own warning, as for two classes
         return
     if not (stats.fractional or 0.0) > 0:
         return
