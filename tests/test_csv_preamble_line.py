@@ -20,6 +20,9 @@ BODY = "y,x1,x2\n0,1,2\n1,2,1\n0,3,3\n1,4,1\n0,2,5\n1,5,2\n"
         ("# exported 2024-01-01 by system X", "line 1 ('# exported 2024-01-01 by system X') looks like a comment, not the header"),
         ("# exported, by X", "line 1 ('# exported, by X') looks like a comment"),
         ("sep=,", "line 1 ('sep=,') is a spreadsheet's delimiter line, not the header"),
+        ("# one\n# two", "line 1 ('# one') looks like a comment"),
+        ("# one\n", "line 1 ('# one') looks like a comment"),
+        ("sep=\t", "line 1 ('sep=\\t') is a spreadsheet's delimiter line"),
     ],
 )
 def test_first_line_not_a_header(tmp_path, capsys, first, words, stream):

@@ -172,11 +172,11 @@ def _csv_schema(
         except (OSError, EOFError) as exc:
             raise decompress_error(path, compression, exc) from None
         except pa.ArrowInvalid:
-            from ..tabular._lines import find_ragged_line
+            from ..tabular._lines import preamble_line
 
-            ragged = find_ragged_line(path, compression, delimiter)
-            if ragged.startswith("line 1 "):  # a first line not the header
-                raise CLIError(f"{path}: cannot read CSV: {ragged}") from None
+            first = preamble_line(path, compression)  # a comment, sep=;
+            if first:
+                raise CLIError(f"{path}: cannot read CSV: {first}") from None
             raise
 
 

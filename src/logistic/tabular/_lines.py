@@ -52,21 +52,15 @@ def _csv_reader(
 def find_ragged_line(
     path: str, compression: str | None, delimiter: str, encoding: str = UTF8
 ) -> str:
-    """``"line N: expected K fields, saw M"`` for the first ragged row, or "".
-
-    When that row is the first after a one-field first line that is a
-    comment (``# ...``) or Excel's delimiter line (``sep=;``), the message
-    says so instead: the delimiter was right and the header is on line 2."""
+    """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
     import csv
 
     try:
         with _csv_reader(path, compression, delimiter, encoding) as reader:
-            header = next(reader)
-            expected = len(header)
+            expected = len(next(reader))
             for row in reader:
                 if row and len(row) != expected:
-                    first = reader.line_num == 2 and _preamble(header, delimiter)
-                    return first or (
+                    return (
                         f"line {reader.line_num}: expected {expected} fields, "
                         f"saw {len(row)}"
                     )
@@ -75,17 +69,31 @@ def find_ragged_line(
     return ""
 
 
-def _preamble(header: list[str], delimiter: str) -> str:
-    """The words for a first line that is not a header (see
-    :func:`find_ragged_line`), or ""."""
-    text = delimiter.join(header).strip()
-    shown = text if len(text) <= 40 else text[:40] + "…"
-    if text.lower().startswith("sep=") and len(text) == 5:
+def preamble_line(path: str, compression: str | None, encoding: str = UTF8) -> str:
+    """The words for a first line that is not a header but a comment (``#
+    ...``) or a spreadsheet's delimiter line (``sep=;``), read from that line
+    alone; else "". A reader that found a ragged row asks first: such a line
+    is why, and the delimiter was right."""
+    import io
+
+    try:
+        with open_data(path) as fh, decompressed(fh, compression) as raw:
+            text = io.TextIOWrapper(
+                raw,
+                encoding="utf-8-sig" if encoding == UTF8 else encoding,
+                errors="replace",
+                newline="",
+            )
+            first = text.readline(4096).rstrip("\r\n")
+    except (OSError, EOFError):
+        return ""
+    shown = first if len(first) <= 40 else first[:40] + "…"
+    if len(first) == 5 and first.lower().startswith("sep="):
         return (
             f"line 1 ({shown!r}) is a spreadsheet's delimiter line, not the header; "
             "remove it (e.g. tail -n +2 FILE)"
         )
-    if text.startswith("#"):
+    if first.lstrip().startswith("#"):
         return (
             f"line 1 ({shown!r}) looks like a comment, not the header; remove the "
             "comment lines above the header (e.g. grep -v '^#' FILE)"

@@ -70,7 +70,7 @@ from ._encoding import (
     refuse_json,
     refuse_utf16,
 )
-from ._lines import LineMap, find_long_line, find_ragged_line
+from ._lines import LineMap, find_long_line, find_ragged_line, preamble_line
 from ._pandas_index import index_like
 from ._parquet import read_parquet
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
@@ -364,10 +364,11 @@ def _csv_error(
     msg = _arrow_message(exc)
     hint = ""
     if "expected" in msg.lower() and "columns" in msg:
-        ragged = find_ragged_line(path, compression, delimiter, encoding)
+        first = preamble_line(path, compression, encoding)  # a comment, sep=;
+        ragged = first or find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
             msg = ragged
-        if not ragged.startswith("line 1 "):  # a first line not the header
+        if not first:
             hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
     if "UTF8" in msg or "utf8" in msg.lower():
         error = decode_error(name, path, compression, encoding)
