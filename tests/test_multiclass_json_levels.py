@@ -1,4 +1,5 @@
-"""``evaluate --json`` of a K-class model writes whole-number levels as integers.
+"""``evaluate --json`` and ``summary --json`` of a K-class model write
+whole-number levels as integers.
 
 A numeric target read as 1.0/2.0/3.0 gave ``"classes": [1.0, 2.0, 3.0]``
 (and per-class and confusion labels alike), where every other command and
@@ -28,5 +29,22 @@ def test_float_levels_are_written_as_integers(tmp_path, capsys):
     assert code == 0, err
     m = json.loads(out)
     assert m["classes"] == [1, 2, 3] and m["reference"] == 1
+    assert [type(c) for c in m["classes"]] == [int, int, int]
     assert [row["class"] for row in m["per_class"]] == [1, 2, 3]
     assert all(isinstance(c, int) for c in m["classes"])
+    code, out, err = run_cli(capsys, ["summary", tmp_path / "m.json", "--json"])
+    assert code == 0, err
+    assert [type(c) for c in json.loads(out)["classes"]] == [int, int, int]
+
+
+def test_python_model_of_float_labels_writes_integers(tmp_path, capsys):
+    import logistic
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"x": rng.normal(size=150)})
+    y = np.digitize(X["x"] + rng.normal(scale=0.5, size=150), [-0.5, 0.5]) + 1.0
+    model = logistic.save(LogisticRegression().fit(X, y), tmp_path / "py.json")
+    code, out, err = run_cli(capsys, ["summary", model, "--json"])
+    assert code == 0, err
+    assert [type(c) for c in json.loads(out)["classes"]] == [int, int, int]

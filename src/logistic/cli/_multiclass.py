@@ -80,14 +80,15 @@ def levels_of(mf: Any) -> list[Any]:
 
 def model_levels(model: Any, encoding: dict[str, Any] | None) -> list[Any]:
     """The levels of ``model``'s classes: the stored label mapping's
-    ``levels``, else (a model fitted in Python) its ``classes_``."""
+    ``levels``, else (a model fitted in Python) its ``classes_``; plain
+    Python values, a whole-number float as an integer."""
     import numpy as np
 
     label = (encoding or {}).get("label") or {}
     levels = label.get("levels")
     if levels is None:
-        levels = [_plain(c) for c in np.asarray(model.classes_)]
-    return list(levels)
+        levels = np.asarray(model.classes_).tolist()
+    return [_whole(v) for v in levels]  # 1.0 as 1, as every command writes it
 
 
 def inference_of(model: Any, levels: list[Any]) -> Any:
@@ -192,18 +193,11 @@ def fit_statistics(mf: Any) -> dict[str, float]:
 
 
 def _whole(value: Any) -> Any:
-    """A level for JSON: a whole-number float as the integer every command
-    writes (``1.0`` as ``1``), anything else as it is (a plain Python value)."""
-    value = _plain(value)
-    if isinstance(value, float) and value.is_integer():
+    """A level as a plain Python value, a whole-number float as the integer
+    every command writes (``1.0`` as ``1``)."""
+    if isinstance(value, float) and not isinstance(value, bool) and value.is_integer():
         return int(value)
     return value
-
-
-def _plain(value: Any) -> Any:
-    import numpy as np
-
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def check_threshold(threshold: float, groups: int = 10) -> None:
@@ -281,7 +275,7 @@ def metrics_of(applied: Any) -> dict[str, Any]:
         np.asarray(design.y).astype(np.intp),
         applied.z,
         sample_weight=w,
-        classes=[_whole(c) for c in levels_of(applied.model_file)],
+        classes=levels_of(applied.model_file),
     )
     m["reference"] = m["classes"][0]
     m["weights"] = applied.weights
