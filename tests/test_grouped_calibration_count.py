@@ -50,3 +50,17 @@ def test_ungrouped_counts_unchanged(tmp_path, capsys):
     m = json.loads(out)
     assert sum(r["count"] for r in m["calibration"]) == 8 == m["n_rows"]
     assert m["grouped"] is False
+
+
+def test_weighted_grouped_header_counts_trials_and_rows(tmp_path, capsys):
+    path, trials, successes = _grouped(tmp_path)
+    d = pd.read_csv(path)
+    d["w"] = 2.0
+    d.to_csv(path, index=False)
+    code, _, err = run_cli(
+        capsys, ["fit", path, "-t", "s", "--trials", "n", "--weights", "w", "-o", tmp_path / "m.json", "-q"]
+    )
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["evaluate", tmp_path / "m.json", path])
+    assert code == 0, err
+    assert f"{trials} trials in 30 rows of weight 60, {successes} successes" in out

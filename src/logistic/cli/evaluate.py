@@ -160,8 +160,7 @@ def hl_line(m: dict[str, Any]) -> str | None:
 
 
 def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
-    """``m`` with its calibration bins' edges (``k / n_bins``, computed as
-    ``numpy.linspace`` gives them: ``0.30000000000000004``) written with 12
+    """``m`` with its calibration bins' edges (``k / n_bins``) written with 12
     significant digits (``0.3``), as JSON shows them; ``m`` is unchanged."""
     if not m.get("calibration"):
         return m
@@ -174,18 +173,20 @@ def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
 
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
-    head = f"{count(m['n_samples'])} rows, {count(m['n_positive'])} positive"
-    if m.get("grouped"):
-        head = (
-            f"{count(m['n_samples'])} trials in {count(m['n_rows'])} rows, "
-            f"{count(m['n_positive'])} successes"
-        )
     weighted = m.get("weights") is not None  # rates weighted, counts in rows
-    if weighted:
+    n, positive = count(m["n_samples"]), count(m["n_positive"])
+    if m.get("grouped"):  # trials and successes; a weight multiplies a row's
+        rows = f"{count(m['n_rows'])} rows"
+        if weighted:
+            rows += f" of weight {count(m['sum_of_weights'])}"
+        head = f"{n} trials in {rows}, {positive} successes"
+    elif weighted:
         head = (
-            f"{count(m['n_samples'])} rows (weight {count(m['sum_of_weights'])}), "
-            f"{count(m['n_positive'])} positive (weight {count(m['positive_weight'])})"
+            f"{n} rows (weight {count(m['sum_of_weights'])}), "
+            f"{positive} positive (weight {count(m['positive_weight'])})"
         )
+    else:
+        head = f"{n} rows, {positive} positive"
     keys = ("accuracy", "log_loss", "roc_auc", "pr_auc", "brier")
     scores = scores_table(m, head, keys)
     cm = m["confusion_matrix"]
