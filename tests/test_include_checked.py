@@ -47,3 +47,10 @@ def test_unknown_include_with_a_text_column_is_refused_as_before(numeric_frame):
     X = X.assign(c=np.where(y == 1, "a", "b")[::-1])
     with pytest.raises(DataValidationError, match=r"include names column 'zzz' not in X"):
         LogisticRegression(include=["zzz"]).fit(X, y)
+
+
+def test_include_on_a_frame_of_numbered_columns_lists_them(numeric_frame):
+    X, y = numeric_frame
+    X = pd.DataFrame(X.to_numpy())  # columns 0, 1
+    with pytest.raises(DataValidationError, match=r"X has 2 columns: '0', '1'"):
+        LogisticRegression(include=["x"]).fit(X, y)

@@ -17,7 +17,13 @@ import numpy as np
 
 from ._exceptions import DataValidationError
 
-__all__ = ["frame_to_array", "pandas_columns_to_float", "refuse_dates", "refuse_lazy"]
+__all__ = [
+    "frame_kind",
+    "frame_to_array",
+    "pandas_columns_to_float",
+    "refuse_dates",
+    "refuse_lazy",
+]
 
 #: How messages name a column of dates, times or durations.
 DATES = "dates, times or durations"
@@ -45,15 +51,19 @@ def refuse_dates(dtype: Any, column: Any = None) -> None:
         )
 
 
+def frame_kind(X: Any) -> str:
+    """A frame's library and class as messages name it (``polars LazyFrame``)."""
+    return f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
+
+
 def refuse_lazy(X: Any, name: str = "X") -> None:
     """Refuse a lazy query (a polars ``LazyFrame``: ``collect`` and no
     ``to_numpy``), whose rows exist only once it is run: numpy would read it as
     one object and report "setting an array element with a sequence"."""
     if hasattr(X, "collect") and not hasattr(X, "to_numpy"):
-        kind = f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
         raise DataValidationError(
-            f"{name} is a {kind} (a lazy query), whose rows exist only once it is "
-            f"run: pass "
+            f"{name} is a {frame_kind(X)} (a lazy query), whose rows exist only "
+            "once it is run: pass "
             f"{name}.collect() (for data larger than memory, the Dask backend or the "
             "command line's --stream read files in parts)"
         )

@@ -56,7 +56,7 @@ import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
 from ._feature_names import check_fit_names
-from ._frame_array import refuse_dates
+from ._frame_array import frame_kind, refuse_dates
 from ._messages import name_list
 from ._number_text import (
     COMMA_NUMBER,
@@ -297,12 +297,7 @@ def _left_out(X: Any, kinds: dict[str, str], include: Any) -> dict[str, str]:
     """Identifiers and free text (:mod:`logistic._screen_rules`, the rules the
     CLI applies to a file), except the columns in ``include``."""
     keep = set(include or ())
-    unknown = sorted(str(c) for c in keep if c not in kinds)
-    if unknown:
-        raise DataValidationError(
-            f"include names {name_list(unknown)} not in X; X has "
-            f"{name_list(list(kinds))}"
-        )
+    _check_include(keep, list(kinds))
     reasons: dict[str, str] = {}
     numeric_text: list[str] = []  # left out, every value a number as text
     for name, kind in kinds.items():
@@ -367,15 +362,20 @@ def encode_for_fit(
     if needs_encoding(X):
         return fit_encoding(X, include)
     if include:
-        names = feature_names_of(X)
-        columns = [] if names is None else [str(c) for c in names]
-        unknown = sorted(str(c) for c in include if c not in columns)
-        if unknown:
-            has = f"X has {name_list(columns)}" if columns else "X has no column names"
-            raise DataValidationError(
-                f"include names {name_list(unknown)} not in X; {has}"
-            )
+        cols = getattr(X, "column_names", None)  # a pyarrow Table's names
+        cols = getattr(X, "columns", None) if cols is None else cols
+        _check_include(include, [] if cols is None else list(cols))
     return X, None
+
+
+def _check_include(include: Any, columns: list[Any]) -> None:
+    """Refuse ``include`` names that are not among X's ``columns``."""
+    unknown = sorted(str(c) for c in include if c not in columns)
+    if unknown:
+        has = f"X has {name_list(columns)}" if columns else "X has no column names"
+        raise DataValidationError(
+            f"include names {name_list(unknown)} not in X; {has}"
+        )
 
 
 def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
@@ -452,10 +452,10 @@ def _refuse_other_frame(encoding: dict[str, Any], inputs: list[str], X: Any) -> 
     names = feature_names_of(X)
     if not text or names is None or not set(inputs) <= set(names):
         return  # nothing to encode, or not the input columns
-    kind = f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
     raise DataValidationError(
-        f"X is a {kind}, but this model one-hot encodes text ({name_list(text)}), "
-        "as fit did, from a pandas DataFrame only; pass X.to_pandas()"
+        f"X is a {frame_kind(X)}, but this model one-hot encodes text "
+        f"({name_list(text)}), as fit did, from a pandas DataFrame only; pass "
+        "X.to_pandas()"
     )
 
 

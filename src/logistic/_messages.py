@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["MAX_LINE", "cap_line", "name_list"]
+__all__ = ["MAX_LINE", "cap_line", "count_text", "name_list"]
 
 #: The longest line a message may print (characters).
 MAX_LINE = 2000
@@ -55,3 +55,9 @@ def cap_line(text: str, limit: int = MAX_LINE) -> str:
         return flat
     cut = limit - 40
     return f"{flat[:cut]} … ({len(flat) - cut:,} more characters)"
+
+
+def count_text(value: float) -> str:
+    """A count or a sum of weights: whole numbers in full (1500000, never
+    1.5e+06), others with 10 significant digits."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
     import numpy as np
 
+from .._messages import count_text
 from ._common import note
 
 __all__ = [
@@ -397,10 +398,9 @@ def design_note(label: dict[str, Any], penalized: bool = False) -> str:
     )
 
 
-def count(value: float) -> str:
-    """A count or a sum of weights: whole numbers in full (1500000, never
-    1.5e+06), others with 10 significant digits."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+#: A count or a sum of weights, whole numbers in full (the convention's owner:
+#: :func:`logistic._messages.count_text`).
+count = count_text
 
 
 def scores_table(m: dict[str, Any], head: str, keys: tuple[str, ...]) -> Any:

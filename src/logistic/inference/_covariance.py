@@ -81,6 +81,7 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
+from .._labels import missing_mask
 from .._messages import name_list
 from .._objective import block_logits
 from .._sparse import issparse
@@ -174,23 +175,6 @@ def _group_score_sums(
     return np.column_stack([Sw, ind @ v])
 
 
-def _missing_labels(g: np.ndarray) -> np.ndarray:
-    """Rows of ``g`` holding no label: NaN (also NaT), or in an object array
-    None, a float NaN or pandas' NA (read by its type's name: pandas is not
-    imported here)."""
-    if g.dtype.kind in "fcmM":
-        return np.flatnonzero(np.isnan(g))
-    if g.dtype.kind != "O":
-        return np.zeros(0, dtype=np.intp)
-    absent = ("NAType", "NaTType")
-    return np.flatnonzero(
-        [
-            v is None or (isinstance(v, float) and v != v) or type(v).__name__ in absent
-            for v in g
-        ]
-    )
-
-
 def encode_groups(
     groups: Any, n: int, weight: FloatArray | None
 ) -> tuple[np.ndarray, int]:
@@ -201,11 +185,11 @@ def encode_groups(
             f"groups must be 1-D with one label per row (n_samples={n}); "
             f"got shape {g.shape}"
         )
-    missing = _missing_labels(g)
+    missing = np.flatnonzero(missing_mask(groups if hasattr(groups, "isna") else g))
     if missing.size:
         raise DataValidationError(
             f"groups contains {missing.size:,} missing label(s) (NaN, None or NA; "
-            f"the first in row {int(missing[0])}); give every row a cluster label"
+            f"the first at index {int(missing[0])}); give every row a cluster label"
         )
     try:
         _, codes = np.unique(g, return_inverse=True)

@@ -80,7 +80,9 @@ def _cell(key: str, v: Any) -> str:
     if isinstance(v, (int, np.integer)) or (
         isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 2**53
     ):
-        return str(int(v))
+        from .._messages import count_text
+
+        return count_text(float(v))
     return f"{v:.6g}"
 
 
