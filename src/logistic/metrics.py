@@ -172,8 +172,8 @@ def calibration_table(
     empty bins are left out, as in scikit-learn's ``calibration_curve``.
     """
     y, p, w = _prep(y_true, proba, sample_weight)
-    # k/n_bins as division rounds it (linspace's third of ten edges is
-    # 0.30000000000000004, which put p = 0.3 in the bin below)
+    # k/n_bins as division rounds it, so that p = 0.3 = 3/10 opens bin 3
+    # (numpy.linspace's edge there is 0.30000000000000004)
     edges = np.arange(n_bins + 1) / n_bins
     idx = np.clip(np.searchsorted(edges[1:-1], p, side="right"), 0, n_bins - 1)
     rows = []

@@ -109,10 +109,6 @@ def write_report(
         grouped=design.trials is not None,
     )
     influence = _in_cli_words(influence, data_path, model_path)
-    if influence.rows and separation_table_note(mf.model) is not None:
-        from dataclasses import replace
-
-        influence = replace(influence, note=SEPARATED_INFLUENCE + influence.note)
     text = build_report(
         title="Logistic regression report",
         meta=meta,
@@ -133,15 +129,6 @@ def write_report(
     )
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
-
-
-#: Before the influence table of a fit whose MLE does not exist: its
-#: measures are taken at coefficients that were still growing.
-SEPARATED_INFLUENCE = (
-    "The fit is separated (no finite MLE): these measures are taken where the "
-    "diverging coefficients stopped, so their sizes and the usual cut-offs "
-    "below do not apply; refit with --penalty firth for meaningful ones. "
-)
 
 
 def _fit_line(stats: dict[str, float]) -> str:
@@ -255,8 +242,8 @@ def _in_cli_words(section: Any, data_path: str, model_path: str) -> Any:
     """The influence section's reason in the CLI's terms: options, files."""
     from dataclasses import replace
 
-    if section.rows:
-        return section
+    if section.rows:  # the caveat of a separated fit names its remedy
+        return replace(section, note=cli_spelling(section.note))
     if section.training is False:
         return replace(
             section,

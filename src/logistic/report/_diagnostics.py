@@ -180,11 +180,27 @@ def influence_section(
     ]
     return InfluenceSection(
         rows,
-        f"The {len(rows)} rows with the largest Cook's distance among the "
+        _separated_caveat(model)
+        + f"The {len(rows)} rows with the largest Cook's distance among the "
         f"{X.shape[0]} rows the model was fitted on (row: 0-based data row of the "
         "input file). Cook's distance above 4/n, or far above the others, marks a "
         "row that moves the estimates.",
         training=True,
+    )
+
+
+def _separated_caveat(model: Any) -> str:
+    """The words before the table of a fit whose MLE does not exist
+    (separation, no penalty): its measures are taken where the diverging
+    coefficients stopped."""
+    from ..inference._multinomial_summary import SEPARATED
+
+    if getattr(model, "separation_", None) not in SEPARATED or model.penalty:
+        return ""
+    return (
+        "The fit is separated (no finite MLE): these measures are taken where the "
+        "diverging coefficients stopped, so their sizes and the usual cut-offs "
+        "below do not apply; refit with penalty='firth' for meaningful ones. "
     )
 
 

@@ -21,10 +21,12 @@ standardized columns (Gelman 2008, "Scaling regression inputs by dividing by
 two standard deviations").
 
 Names from the data (terms, classes) are drawn as written
-(:func:`shown_label`): a ``$`` would start matplotlib's math text (a name
-``income_$_over_$50k`` failed to draw, ``cost $x^2$`` was drawn as a
-formula), and a name longer than :data:`LABEL_WIDTH` characters is cut with
-an ellipsis (the tables beside the figures give it whole).
+(:func:`shown_label`): a ``$`` would start matplotlib's math text (which
+cannot parse ``income_$_over_$50k`` and draws ``cost $x^2$`` as a
+formula), so it is escaped; a name longer than :data:`LABEL_WIDTH`
+characters loses its middle to an ellipsis, so that its start and its end
+(a one-hot level, ``[T.yes]``) stay (the tables beside the figures give it
+whole).
 
 Aliased terms (rows whose ``estimate`` is None: R's NA, a column exactly
 collinear with earlier ones) have no estimate to draw: the plot draws the
@@ -57,11 +59,12 @@ LABEL_WIDTH = 40
 
 
 def shown_label(name: Any, width: int = LABEL_WIDTH) -> str:
-    """A data name as figure text: its ``$`` escaped (no math text), cut to
-    ``width`` characters with an ellipsis."""
+    """A data name as figure text: its ``$`` escaped (no math text), at most
+    ``width`` characters, the middle of a longer one an ellipsis."""
     text = str(name)
     if len(text) > width:
-        text = text[: width - 1] + "…"
+        head = (width - 1) // 2
+        text = text[:head] + "…" + text[len(text) - (width - 1 - head) :]
     return text.replace("$", r"\$")
 
 
