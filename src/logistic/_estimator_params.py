@@ -77,12 +77,10 @@ def check_l1_ratio(penalty: str | None, l1_ratio: Any, owner: str) -> None:
     """Raise :class:`InvalidParameterError` when ``l1_ratio`` cannot apply."""
     given = l1_ratio_is_set(l1_ratio)
     if penalty == "elasticnet":
-        if not given:
-            unset = l1_ratio is None or l1_ratio != l1_ratio  # None or NaN
-            got = "l1_ratio is not set" if unset else f"got l1_ratio={l1_ratio!r}"
+        if not given:  # None, or NaN: the unset marker, not shown
             raise InvalidParameterError(
                 f"penalty='elasticnet' needs the 'l1_ratio' parameter of {owner}: "
-                f"a number in [0, 1] (0 is L2, 1 is L1); {got}."
+                "a number in [0, 1] (0 is L2, 1 is L1); l1_ratio is not set."
             )
         return
     if not given:
@@ -98,12 +96,17 @@ def check_l1_ratio(penalty: str | None, l1_ratio: Any, owner: str) -> None:
         )
     else:
         meant = "L2" if l1_ratio == 0 else ("L1" if l1_ratio == 1 else "a mix")
+        asked = {"l1": "L1", "l2": "L2", "firth": "Firth's bias reduction"}
         why = (
             f"l1_ratio={l1_ratio!r} asks for {meant}, penalty={penalty!r} for "
-            f"{penalty.upper() if penalty in ('l1', 'l2') else penalty}: unset "
-            "l1_ratio (or say penalty='elasticnet' for a mix). scikit-learn's "
-            "get_params() holds l1_ratio=0.0 whatever its penalty."
+            f"{asked.get(penalty, penalty)}: unset l1_ratio (or say "
+            "penalty='elasticnet' for a mix)."
         )
+        if l1_ratio == 0:  # scikit-learn's default, copied from its get_params()
+            why += (
+                " scikit-learn's get_params() holds l1_ratio=0.0 whatever the "
+                "penalty."
+            )
     raise InvalidParameterError(
         f"{owner}: l1_ratio={l1_ratio!r} does not apply with penalty={penalty!r} "
         f"(the elastic-net mixing needs penalty='elasticnet'). {why}"
