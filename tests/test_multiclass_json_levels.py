@@ -48,3 +48,16 @@ def test_python_model_of_float_labels_writes_integers(tmp_path, capsys):
     code, out, err = run_cli(capsys, ["summary", model, "--json"])
     assert code == 0, err
     assert [type(c) for c in json.loads(out)["classes"]] == [int, int, int]
+
+
+def test_summary_of_a_python_model_without_target_name(tmp_path, capsys):
+    import logistic
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 2))
+    y = np.digitize(X[:, 0] + rng.normal(size=90), [-0.5, 0.5])
+    path = logistic.save(LogisticRegression().fit(X, y), tmp_path / "k.json")
+    code, out, err = run_cli(capsys, ["summary", path])
+    assert code == 0, err
+    assert "target None" not in out and "target 3 classes, reference '0'" in out

@@ -174,10 +174,13 @@ def penalty_text(model: Any) -> str:
 def target_text(model: Any, column: Any, levels: list[Any]) -> str:
     """``'species': 3 classes, reference 'setosa'`` for an unpenalized fit;
     a penalized fit is symmetric (no class is a reference), so its line gives
-    the class order instead."""
+    the class order instead. ``column`` None (a model saved from Python with
+    no target name): the classes alone."""
     from .._labels import label_text
 
-    head = f"{column!r}: {len(levels)} classes"
+    head = f"{len(levels)} classes"
+    if column is not None:
+        head = f"{column!r}: {head}"
     if model.penalty is None:
         return f"{head}, reference {label_text(levels[0])!r}"
     order = ", ".join(repr(label_text(v)) for v in levels)
