@@ -3,7 +3,10 @@
 Convention: 4th-order central differences
 ``f'(x) ≈ [-f(x+2h) + 8 f(x+h) - 8 f(x-h) + f(x-2h)] / (12 h)`` with a step
 ``h = h_rel · max(1, |θ_j|)`` per coordinate; the reported relative error is
-``max_j |g_j - fd_j| / max(max_j |fd_j|, tiny)``.
+``max_j |g_j - fd_j| / max(max_j |fd_j|, floor / rtol)``, where ``floor =
+1.5 ε max|J| / min_j h_j`` is the differences' rounding error (ε the float64
+epsilon): at an optimum, where the gradient is rounding noise itself, the
+error is measured against that noise and not against a gradient of ~0.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ._exceptions import InvalidParameterError
 from ._objective import LogisticObjective
 from ._validation import check_vector, check_X, check_y_binary
 
@@ -58,8 +62,9 @@ def check_gradient(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), two classes
-    w : array-like of shape (n_features,)
-    b : float
+    w : array-like of shape (n_features,) or (1, n_features)
+        A fitted model's ``coef_`` as it is, too.
+    b : float, or an array of one value (``intercept_``)
     sample_weight : array-like, optional
     alpha : float
         L2 strength on the mean-loss scale.
@@ -85,15 +90,26 @@ def check_gradient(
         else check_vector(sample_weight, X.shape[0], "sample_weight", nonnegative=True)
     )
     obj = LogisticObjective.from_arrays(X.astype(np.float64), y01, sw, l2=alpha)
-    theta = np.append(np.asarray(w, dtype=np.float64).ravel(), float(b))
+    w = np.asarray(w, dtype=np.float64).ravel()  # coef_ of shape (1, p) too
+    b_values = np.asarray(b, dtype=np.float64).ravel()  # intercept_ of shape (1,)
+    if w.size != X.shape[1] or b_values.size != 1:
+        raise InvalidParameterError(
+            f"w must hold one coefficient per column of X ({X.shape[1]}) and b one "
+            f"intercept; got {w.size} and {b_values.size} values (a fitted model's "
+            "coef_ and intercept_ are read as they are)"
+        )
+    theta = np.append(w, b_values[0])
     analytic = obj.gradient(theta)
     numeric = np.empty_like(theta)
+    largest, smallest_step = abs(obj.value(theta)), np.inf
     for j in range(theta.size):
         step = h * max(1.0, abs(theta[j]))
         e = np.zeros_like(theta)
         e[j] = step
         f = [obj.value(theta + k * e) for k in (2, 1, -1, -2)]
         numeric[j] = (-f[0] + 8 * f[1] - 8 * f[2] + f[3]) / (12 * step)
-    scale = max(float(np.max(np.abs(numeric))), np.finfo(float).tiny)
+        largest, smallest_step = max(largest, *map(abs, f)), min(smallest_step, step)
+    floor = 1.5 * np.finfo(float).eps * largest / smallest_step
+    scale = max(float(np.max(np.abs(numeric))), floor / rtol, np.finfo(float).tiny)
     err = float(np.max(np.abs(analytic - numeric)) / scale)
     return GradientCheck(analytic, numeric, err, err <= rtol)

@@ -30,6 +30,7 @@ from ._partial import (
     encode_chunk_y,
     partial_fit_step,
     store_stream_fit,
+    warn_small_first_chunk,
 )
 from ._typing import FloatArray
 from ._validation import check_offset_matrix, check_sample_weight
@@ -84,6 +85,7 @@ def partial_fit_multinomial(
         data, len(known), l2=alpha, fit_intercept=bool(est.fit_intercept)
     )
     if state is None:  # the first chunk fixes the coordinates and the step
+        warn_small_first_chunk(X.shape[0], objective.n_params)
         # the model's own arrays: the objective's are its read-only cache
         mean, std = (np.array(v) for v in objective.column_moments())
         theta: FloatArray = np.zeros(objective.n_params)

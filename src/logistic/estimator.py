@@ -384,6 +384,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self
         """
         self._validate_params()
+        vars(self).pop("_partial_state", None)  # a fit ends a partial_fit stream
         target = getattr(y, "name", None)  # a pandas Series' name
         self.target_name_ = target if isinstance(target, str) else None
         X, encoding = encode_for_fit(X, self.include)

@@ -1,0 +1,46 @@
+"""``check_gradient`` with a fitted model's arrays, and at the optimum.
+
+``check_gradient(X, y, model.coef_, model.intercept_)`` raised numpy's "only
+0-dimensional arrays can be converted to Python scalars"; at the fitted
+optimum it reported MISMATCH (relative error 1.0) with a correct gradient,
+both sides being rounding noise (analytic ~1e-17, differences ~1e-13).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression, check_gradient
+from logistic._exceptions import InvalidParameterError
+from logistic._objective import LogisticObjective
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    y = (X[:, 0] + rng.logistic(size=50) > 0).astype(int)
+    return X, y, LogisticRegression().fit(X, y)
+
+
+def test_fitted_arrays_are_read_and_the_optimum_passes(fitted):
+    X, y, model = fitted
+    check = check_gradient(X, y, model.coef_, model.intercept_)
+    assert check.passed, str(check)
+    assert np.max(np.abs(check.analytic)) < 1e-6  # the optimum: a gradient of ~0
+
+
+def test_a_wrong_gradient_is_still_caught(fitted, monkeypatch):
+    X, y, model = fitted
+    true = LogisticObjective.gradient
+    monkeypatch.setattr(LogisticObjective, "gradient", lambda self, t: 1.01 * true(self, t))
+    assert not check_gradient(X, y, np.zeros(3)).passed  # away from the optimum
+    near = model.coef_.ravel() + 1e-3
+    assert not check_gradient(X, y, near, model.intercept_).passed
+
+
+def test_shapes_are_named(fitted):
+    X, y, _ = fitted
+    with pytest.raises(InvalidParameterError, match=r"one coefficient per column of X \(3\).*got 2 and 1"):
+        check_gradient(X, y, np.ones(2), 0.0)

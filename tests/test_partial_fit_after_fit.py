@@ -1,0 +1,80 @@
+"""``fit`` ends a ``partial_fit`` stream; ``partial_fit`` leaves no stale fit attributes.
+
+* ``partial_fit(A)``, ``fit(B)``, ``partial_fit(chunk of B)`` continued A's
+  stream (its averaged iterate and scales): coefficients [1.64, -0.60] against
+  fit(B)'s [-0.004, -3.10]; with another number of features it raised numpy's
+  "operands could not be broadcast", with other labels "labels not in
+  classes=[0, 1]";
+* after ``fit`` then ``partial_fit``, ``objective_``, ``history_``,
+  ``n_passes_``, ``grad_max_norm_`` and ``fit_status_`` described the fit;
+* a first chunk of two rows fixed the stream's scales without a word.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+
+
+def _data(seed, n=1200, shift=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 2)) + shift
+    y = (X[:, 0] - 3 * X[:, 1] + rng.logistic(size=n) > 0).astype(int)
+    return X, y
+
+
+def _quiet(f, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return f(*a, **k)
+
+
+def test_fit_ends_the_stream():
+    XA, yA = _data(0, shift=2.0)
+    XB, yB = _data(1)
+    model = LogisticRegression(penalty="l2", alpha=1e-3)
+    _quiet(model.partial_fit, XA, 1 - yA, classes=[0, 1])
+    fitted = model.fit(XB, yB).coef_.copy()
+    model.partial_fit(XB[:500], yB[:500])
+    # continues from fit(B), not from A's stream
+    assert np.max(np.abs(model.coef_ - fitted)) < 0.5
+    assert np.sign(model.coef_[0, 1]) == np.sign(fitted[0, 1])
+
+
+def test_fit_on_other_columns_or_labels_then_partial_fit():
+    X, y = _data(2)
+    model = LogisticRegression(penalty="l2", alpha=1e-3)
+    _quiet(model.partial_fit, np.column_stack([X, X[:, 0]]), y, classes=[0, 1])
+    model.fit(X, y)
+    model.partial_fit(X, y)  # 2 features now: no broadcast error
+    assert model.coef_.shape == (1, 2)
+    labels = np.where(y == 1, "yes", "no")
+    model.fit(X, labels)
+    model.partial_fit(X, labels)
+    assert list(model.classes_) == ["no", "yes"]
+
+
+def test_partial_fit_replaces_the_fits_attributes():
+    X, y = _data(3)
+    model = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y)
+    assert model.history_ and np.isfinite(model.objective_)
+    model.partial_fit(X, y)
+    assert model.history_ == [] and np.isnan(model.objective_)
+    assert np.isnan(model.grad_max_norm_) and model.n_passes_ == 1
+    assert model.fit_status_.startswith("partial_fit: 1 chunk(s) of mini-batch SGD")
+
+
+@pytest.mark.parametrize("rows, warns", [(2, True), (60, False)])
+def test_a_small_first_chunk_warns(rows, warns):
+    X, y = _data(4)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        LogisticRegression(penalty="l2", alpha=1e-3).partial_fit(X[:rows], y[:rows], classes=[0, 1])
+    texts = [str(w.message) for w in seen if "first partial_fit chunk" in str(w.message)]
+    assert bool(texts) is warns
+    if warns:
+        assert f"has {rows} rows for 3 parameters" in texts[0] and "at least 30 rows" in texts[0]
