@@ -78,3 +78,13 @@ def test_a_small_first_chunk_warns(rows, warns):
     assert bool(texts) is warns
     if warns:
         assert f"has {rows} rows for 3 parameters" in texts[0] and "at least 30 rows" in texts[0]
+
+
+def test_a_callback_cannot_edit_the_history():
+    X, y = _data(5)
+
+    def edit(entry):
+        entry["objective"] = -1.0
+
+    model = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y, callback=edit)
+    assert model.history_ and all(e["objective"] > 0 for e in model.history_)

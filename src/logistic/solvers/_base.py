@@ -507,5 +507,5 @@ class Solver:
             )
             print(f"[{self.name}] {parts}", flush=True)
         if self.callback is not None:
-            self.callback(entry)
+            self.callback(dict(entry))  # a copy: the callback cannot edit history_
         return entry

@@ -4,7 +4,8 @@ Convention (owned here): each solver declares its options as a frozen
 dataclass (``Solver.Options``), or a dataclass frozen by its own
 ``__setattr__`` and ``__delattr__`` (``NewtonOptions``), whose fields carry a
 type annotation, a default and optionally a lower bound
-(``field(metadata={"min": ...})``).
+(``field(metadata={"min": ...})``, or ``{"above": ...}`` for a bound the
+value must exceed; NaN meets neither).
 :func:`parse_options` turns the keyword arguments a solver was given into
 that dataclass: an unknown name is an :class:`InvalidParameterError` naming it
 and listing the valid ones, a value of the wrong type or below its bound is
@@ -65,7 +66,9 @@ def _allowed(annotation: Any) -> tuple[type, ...]:
     return (annotation,)
 
 
-def _coerce(solver: str, name: str, value: Any, annotation: Any, low: Any) -> Any:
+def _coerce(
+    solver: str, name: str, value: Any, annotation: Any, bounds: Any
+) -> Any:
     allowed = _allowed(annotation)
     if value is None and type(None) in allowed:
         return None
@@ -90,9 +93,14 @@ def _coerce(solver: str, name: str, value: Any, annotation: Any, low: Any) -> An
         raise InvalidParameterError(
             f"solver {solver!r}: option {name!r} must be {spelled}; got {value!r}."
         )
+    low, above = bounds.get("min"), bounds.get("above")
     if low is not None and not value >= low:
         raise InvalidParameterError(
             f"solver {solver!r}: option {name!r} must be >= {low}; got {value!r}."
+        )
+    if above is not None and not value > above:
+        raise InvalidParameterError(
+            f"solver {solver!r}: option {name!r} must be > {above}; got {value!r}."
         )
     return value
 
@@ -132,9 +140,7 @@ def parse_options(solver: str, declared: type, given: dict[str, Any]) -> Any:
                 f"{valid}."
             )
     values = {
-        name: _coerce(
-            solver, name, value, hints[name], fields[name].metadata.get("min")
-        )
+        name: _coerce(solver, name, value, hints[name], fields[name].metadata)
         for name, value in given.items()
     }
     return declared(**values)

@@ -271,7 +271,7 @@ class SGDOptions:
     """batch_size : rows per mini-batch; learning_rate : η_0 (None: 1/L)."""
 
     batch_size: int = field(default=256, metadata={"min": 1})
-    learning_rate: float | None = None
+    learning_rate: float | None = field(default=None, metadata={"above": 0.0})
 
 
 @register
@@ -302,7 +302,8 @@ class StochasticGradientDescent(IterativeSolver):
     def init_state(self, fit: Fit, theta: FloatArray) -> _SGDRun:
         obj = fit.view
         rng = np.random.default_rng(self.random_state)
-        eta0 = float(self.options.learning_rate or 1.0 / lipschitz_constant(obj))
+        given = self.options.learning_rate  # None: 1/L of the standardized view
+        eta0 = 1.0 / lipschitz_constant(obj) if given is None else float(given)
         f, g = obj.value_and_gradient(theta)
         return _SGDRun(theta, f, fit.residual(theta, g), theta, 0, 0, 0.0, eta0, 0, rng)
 

@@ -1,0 +1,35 @@
+"""SGD's ``learning_rate`` option must be a number > 0.
+
+``0`` was silently replaced by the default step (``learning_rate or 1/L``),
+``-1`` ran gradient ascent and NaN was blamed on extreme values in X.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import logistic.solvers
+from logistic import LogisticObjective
+from logistic._exceptions import InvalidParameterError
+
+
+def _run(options):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 3))
+    y = (X[:, 0] + rng.logistic(size=300) > 0).astype(float)
+    obj = LogisticObjective.from_arrays(X, y)
+    return logistic.solvers.solve(
+        "sgd", obj, np.zeros(4), options=options, tol=1e-3, max_iter=30, random_state=0
+    )
+
+
+@pytest.mark.parametrize("rate", [0, 0.0, -1.0, float("nan")])
+def test_bad_learning_rates_are_refused(rate):
+    with pytest.raises(InvalidParameterError, match=r"option 'learning_rate' must be > 0\.0"):
+        _run({"learning_rate": rate})
+
+
+def test_a_given_rate_is_used():
+    default, small = _run({}), _run({"learning_rate": 1e-6})
+    assert np.max(np.abs(small.coef)) < 1e-2 < np.max(np.abs(default.coef))
