@@ -16,8 +16,9 @@ def results():
 
 def test_every_step_is_verified(results):
     numbers = [r.step.number for r in results]
-    # the seed's steps 1-6 (4 and 5 in two parts, 6 for w_1, w_2 and the bias), plus 7
-    assert numbers == ["1", "2", "3", "4a", "4b", "5a", "5b", "6a", "6b", "6c", "7"]
+    # the seed's steps 1-6 (4 and 5 in two parts, 6 for w_1, w_2 and the bias),
+    # plus 7 (the Hessian weight) and 8 (its bound 1/4)
+    assert numbers == ["1", "2", "3", "4a", "4b", "5a", "5b", "6a", "6b", "6c", "7", "8"]
     assert all(r.passed for r in results)
 
 
@@ -25,7 +26,7 @@ def test_rendering_numbers_every_step(results):
     text = derivation.render(results)
     for r in results:
         assert f"Step {r.step.number}:" in text
-    assert "11/11 steps verified." in text
+    assert "12/12 steps verified." in text
     assert "FAILED" not in text
 
 
@@ -33,6 +34,9 @@ def test_rendering_numbers_every_step(results):
     ("2", lambda: sympy.Symbol("z")),  # σ' = z is false
     ("3", lambda: (sympy.Symbol("h", real=True) - sympy.Symbol("y", real=True)) / sympy.Symbol("h", real=True)),
     ("6c", lambda: sympy.Integer(0)),  # the bias gradient is not zero
+    # the chain rule's product, each factor computed, is not (h - y) x_j squared
+    ("5a", lambda: ((1 / (1 + sympy.exp(-sympy.Symbol("z")))) - sympy.Symbol("y", real=True)) ** 2),
+    ("8", lambda: sympy.Integer(0)),  # σ(1 - σ) is not 1/4 everywhere
 ])
 def test_a_wrong_step_fails(number, wrong):
     results = derivation.verify({number: wrong})
@@ -46,7 +50,7 @@ def test_cli_derive_exits_zero_and_prints_steps(capsys):
 
     assert main(["derive"]) == 0
     out = capsys.readouterr().out
-    assert "Step 6c" in out and "11/11 steps verified." in out
+    assert "Step 6c" in out and "12/12 steps verified." in out
 
 
 def test_cli_derive_exits_nonzero_when_a_step_fails(monkeypatch, capsys):

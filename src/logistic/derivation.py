@@ -9,15 +9,27 @@ optional dependency (``pip install 'logistic[derive]'``) imported on use.
 
 Steps (numbering follows the seed):
 
-1. hypothesis ``h = σ(z)``, ``z = wᵀx + b``
+1. hypothesis ``h = σ(z) = 1/(1 + e^{-z}) = e^z/(1 + e^z)``, ``z = wᵀx + b``
 2. ``σ'(z) = σ(z)(1 - σ(z))``
 3. ``∂L/∂h = (h - y) / (h(1 - h))`` for ``L = -[y log h + (1-y) log(1-h)]``
-4. ``∂h/∂z = h(1 - h)`` and ``∂z/∂w_j = x_j``
-5. chain rule and cancellation: ``∂L/∂w_j = (h - y) x_j``
+4. ``∂h/∂z = h(1 - h)`` (from the form ``e^z/(1 + e^z)``) and ``∂z/∂w_j = x_j``
+5. chain rule (each factor differentiated) and cancellation: ``∂L/∂w_j =
+   (h - y) x_j``; and the same derivative taken directly
 6. averaged gradient ``∂J/∂w_j = (1/m) Σ_i (h(x_i) - y_i) x_ij``, and the bias
    gradient ``∂J/∂b = (1/m) Σ_i (h(x_i) - y_i)`` (``x_j = 1``), checked on a
    symbolic data set of m = 3 rows and 2 features
-7. (beyond the seed) ``∂²L/∂z² = σ(z)(1 - σ(z))``, the Hessian weight.
+7. (beyond the seed) ``∂²L/∂z² = σ(z)(1 - σ(z))``, the Hessian weight: with
+   step 4b's ``∂z/∂θ = x̃`` the Hessian is ``X̃ᵀ diag(σ(1 - σ)) X̃ / m``
+   (the K-class derivation, ``steps(classes=K)``, checks its Hessian entry
+   by entry; here the weight)
+8. ``1/4 - σ(1 - σ) = (σ - 1/2)²``: the weights are at most 1/4, which
+   bounds the Hessian by ``X̃ᵀX̃/(4m)`` and the gradient's Lipschitz constant
+   by ``‖X̃‖₂²/(4m)`` (the step gradient descent starts from).
+
+The binary steps derive the seed's unweighted mean loss; the library's
+objective adds sample weights (a weighted mean), an offset (added to ``z``)
+and an L2 term, whose derivatives are those of a weighted sum and of
+``(alpha/2)‖w‖²``, not re-derived here.
 
 ``steps(classes=K)`` (``logistic derive --classes K``) is the same derivation
 for K classes, the softmax model of :mod:`logistic._softmax` and
@@ -127,9 +139,9 @@ def steps(classes: int | None = None) -> list[Step]:
     return [
         Step(
             "1",
-            "hypothesis h(x) = σ(wᵀx + b) = 1/(1 + e^(-z))",
+            "hypothesis h(x) = σ(wᵀx + b) = 1/(1 + e^(-z)) = e^z/(1 + e^z)",
             lambda: sigma(zz),
-            lambda: 1 / (1 + s.exp(-(w1 * x1 + w2 * x2 + b))),
+            lambda: s.exp(zz) / (1 + s.exp(zz)),
         ),
         Step(
             "2",
@@ -145,16 +157,19 @@ def steps(classes: int | None = None) -> list[Step]:
         ),
         Step(
             "4a",
-            "∂h/∂z = h(1 - h)",
-            lambda: s.diff(sigma(z), z),
+            "∂h/∂z = h(1 - h), differentiating h = e^z/(1 + e^z) (step 2's other form)",
+            lambda: s.diff(s.exp(z) / (1 + s.exp(z)), z),
             lambda: sigma(z) * (1 - sigma(z)),
         ),
         Step("4b", "∂z/∂w_j = x_j", lambda: s.diff(zz, w1), lambda: x1),
         Step(
             "5a",
-            "chain rule: (∂L/∂h)(∂h/∂z)(∂z/∂w_j) = (h - y) x_j (h(1 - h) cancels)",
-            lambda: ((h - y) / (h * (1 - h))) * (h * (1 - h)) * x1,
-            lambda: (h - y) * x1,
+            "chain rule: (∂L/∂h)(∂h/∂z)(∂z/∂w_j) = (h - y) x_j (h(1 - h) cancels), "
+            "each factor differentiated by sympy",
+            lambda: s.diff(L(h), h).subs(h, sigma(zz))
+            * s.diff(sigma(z), z).subs(z, zz)
+            * s.diff(zz, w1),
+            lambda: (sigma(zz) - y) * x1,
         ),
         Step(
             "5b",
@@ -185,6 +200,14 @@ def steps(classes: int | None = None) -> list[Step]:
             "Hessian weight: ∂²L(σ(z))/∂z² = σ(z)(1 - σ(z))",
             lambda: s.diff(L(sigma(z)), z, 2),
             lambda: sigma(z) * (1 - sigma(z)),
+        ),
+        Step(
+            "8",
+            "1/4 - σ(z)(1 - σ(z)) = (σ(z) - 1/2)² ≥ 0: every Hessian weight is at most "
+            "1/4, so ∇²J = X̃ᵀ diag(σ(1 - σ)) X̃ / m ⪯ X̃ᵀX̃/(4m) and ‖X̃‖₂²/(4m) bounds "
+            "the gradient's Lipschitz constant",
+            lambda: s.Rational(1, 4) - sigma(z) * (1 - sigma(z)),
+            lambda: (sigma(z) - s.Rational(1, 2)) ** 2,
         ),
     ]
 
