@@ -27,7 +27,7 @@ def xy(n=40, seed=0):
 
 # -- A16: hyper-parameters -------------------------------------------------------
 BAD_PARAMS = [
-    ("C", -1, r"The 'C' parameter of LogisticRegression must be .*\(0, inf\).* Got -1"),
+    ("C", -1, r"The 'C' parameter of LogisticRegression must be .*\(0, inf\].* Got -1"),
     ("C", 0, "'C' parameter"),
     ("alpha", -0.1, "'alpha' parameter .* Got -0.1"),
     ("l1_ratio", 1.5, "'l1_ratio' parameter"),
