@@ -27,25 +27,38 @@ from ..formats import decompressed
 from ._encoding import UTF8
 from ._raw import open_data
 
-__all__ = ["LineMap", "count_newlines", "find_long_line", "find_ragged_line"]
+__all__ = [
+    "LineMap",
+    "count_newlines",
+    "find_long_line",
+    "find_ragged_line",
+    "preamble_line",
+]
+
+
+@contextmanager
+def _text(path: str, compression: str | None, encoding: str) -> Iterator[Any]:
+    """The decompressed file as text (undecodable bytes replaced: only
+    positions and shapes are wanted)."""
+    import io
+
+    with open_data(path) as fh, decompressed(fh, compression) as raw:
+        yield io.TextIOWrapper(
+            raw,
+            encoding="utf-8-sig" if encoding == UTF8 else encoding,
+            errors="replace",
+            newline="",
+        )
 
 
 @contextmanager
 def _csv_reader(
     path: str, compression: str | None, delimiter: str, encoding: str
 ) -> Iterator[Any]:
-    """A :func:`csv.reader` over the decompressed, decoded file (undecodable
-    bytes replaced: only positions are wanted)."""
+    """A :func:`csv.reader` over the decompressed, decoded file."""
     import csv
-    import io
 
-    with open_data(path) as fh, decompressed(fh, compression) as raw:
-        text = io.TextIOWrapper(
-            raw,
-            encoding="utf-8-sig" if encoding == UTF8 else encoding,
-            errors="replace",
-            newline="",
-        )
+    with _text(path, compression, encoding) as text:
         yield csv.reader(text, delimiter=delimiter)
 
 
@@ -74,16 +87,8 @@ def preamble_line(path: str, compression: str | None, encoding: str = UTF8) -> s
     ...``) or a spreadsheet's delimiter line (``sep=;``), read from that line
     alone; else "". A reader that found a ragged row asks first: such a line
     is why, and the delimiter was right."""
-    import io
-
     try:
-        with open_data(path) as fh, decompressed(fh, compression) as raw:
-            text = io.TextIOWrapper(
-                raw,
-                encoding="utf-8-sig" if encoding == UTF8 else encoding,
-                errors="replace",
-                newline="",
-            )
+        with _text(path, compression, encoding) as text:
             first = text.readline(4096).rstrip("\r\n")
     except (OSError, EOFError):
         return ""
