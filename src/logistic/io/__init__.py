@@ -72,6 +72,7 @@ from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
+from ._classes import classes_to_dict
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
@@ -86,7 +87,6 @@ from ._schema import (
     MAX_FEATURES,
     _bad,
     _canonical,
-    _classes_to_dict,
     _jsonable,
     _library_version,
     model_from_dict,
@@ -200,7 +200,7 @@ def save(
     classes = model.classes_
     codes = codes_of_labels(label, classes)
     if codes is not None:  # the labels load() gave: the file keeps the codes
-        model_section["classes"] = _classes_to_dict(codes)
+        model_section["classes"] = classes_to_dict(codes)
         classes = codes
     check_label_classes(label, classes, str(path))
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION

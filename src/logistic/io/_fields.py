@@ -10,11 +10,30 @@ import numpy as np
 
 from .._exceptions import ModelFormatError
 
-__all__ = ["_bad", "_finite_list", "check_no_control"]
+__all__ = ["_bad", "_field", "_finite_list", "check_no_control"]
 
 
 def _bad(path: str, what: str) -> ModelFormatError:
     return ModelFormatError(f"model file {path}: {what}")
+
+
+def _field(
+    d: Any, key: str, types: type | tuple[type, ...], path: str, where: str
+) -> Any:
+    """``d[key]`` of one of ``types`` (a bool is no int here), or the error
+    naming the field ``where + key``."""
+    if not isinstance(d, dict) or key not in d:
+        raise _bad(path, f"missing field '{where}{key}'")
+    value = d[key]
+    if isinstance(value, bool) and bool not in (
+        types if isinstance(types, tuple) else (types,)
+    ):
+        raise _bad(path, f"field '{where}{key}' has the wrong type (bool)")
+    if not isinstance(value, types):
+        raise _bad(
+            path, f"field '{where}{key}' has the wrong type ({type(value).__name__})"
+        )
+    return value
 
 
 def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from . import _multinomial
-from ._fields import _bad, _finite_list, refuse_unknown
+from ._classes import classes_from_dict, classes_to_dict
+from ._fields import _bad, _field, _finite_list, refuse_unknown
 from ._target_name import read_target_name, storable_target_name
 
 FORMAT_NAME = "logistic-model"
@@ -67,7 +68,6 @@ _MAX_COUNT = 2**62
 MAX_STATUS = 1000
 #: A key of a history entry (the solvers' ``_record`` names).
 _HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
-_DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
 #: The hyper-parameters whose constraints admit +inf (``C=inf``: no penalty).
 #: JSON has no inf, and null reads back as the default: +inf is written as the
 #: string :data:`_INF_TEXT` for these keys, and only for them that exact
@@ -111,48 +111,6 @@ def _library_version() -> str:
 
 
 # -- writing --------------------------------------------------------------------
-#: Python types of the labels an object array of classes may hold, by the
-#: kind a file stores them as (read back as the same types).
-_OBJECT_LABELS = (
-    ("text", (str,)),
-    ("integers", (int, np.integer)),
-    ("numbers", (float, np.floating)),
-    ("booleans", (bool, np.bool_)),
-)
-
-
-def _classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
-    """``model.classes``: labels of a numeric, boolean or text dtype as that dtype;
-    an object array (a pandas object or text column) of text, of integers,
-    of numbers or of booleans as ``object`` with those values, so that the
-    loaded model's labels equal the fitted one's. Other labels (bytes,
-    dates, mixed types) are refused: a file would read them back as other
-    values."""
-    classes = np.asarray(classes)
-    if classes.dtype.kind in "biufU":
-        return {"dtype": classes.dtype.str, "values": classes.tolist()}
-    if classes.dtype.kind != "O":
-        _refuse_classes(f"of dtype {classes.dtype}")
-    values = classes.tolist()
-    for _, types in _OBJECT_LABELS:
-        boolean = types[0] is bool
-        same = all(
-            isinstance(v, types) and isinstance(v, (bool, np.bool_)) == boolean
-            for v in values
-        )
-        if same and all(not isinstance(v, float) or np.isfinite(v) for v in values):
-            return {"dtype": "object", "values": [_jsonable(v) for v in values]}
-    _refuse_classes(f"{', '.join(sorted({type(v).__name__ for v in values}))} values")
-
-
-def _refuse_classes(what: str) -> NoReturn:
-    raise TypeError(
-        f"cannot save a model whose classes_ are {what}: a model file holds "
-        "labels that are text, integers, numbers or booleans, one kind for all; "
-        "fit with such labels (e.g. y.astype(str))"
-    )
-
-
 def _param_to_json(key: str, value: Any) -> Any:
     if isinstance(value, dict):  # e.g. class_weight={0: 1.0, 1: 3.0}
         return {"pairs": [[_jsonable(k), _jsonable(v)] for k, v in value.items()]}
@@ -239,7 +197,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "coef_dtype": coef.dtype.str,
         "coef": [float(c) for c in coef],
         "intercept": intercept,
-        "classes": _classes_to_dict(model.classes_),
+        "classes": classes_to_dict(model.classes_),
         "n_iter": int(np.asarray(getattr(model, "n_iter_", [0])).ravel()[0]),
         "fitted": fitted,
         "history": history,
@@ -264,78 +222,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     return section
 
 
-def _field(
-    d: Any, key: str, types: type | tuple[type, ...], path: str, where: str
-) -> Any:
-    if not isinstance(d, dict) or key not in d:
-        raise _bad(path, f"missing field '{where}{key}'")
-    value = d[key]
-    if isinstance(value, bool) and bool not in (
-        types if isinstance(types, tuple) else (types,)
-    ):
-        raise _bad(path, f"field '{where}{key}' has the wrong type (bool)")
-    if not isinstance(value, types):
-        raise _bad(
-            path, f"field '{where}{key}' has the wrong type ({type(value).__name__})"
-        )
-    return value
 
-
-_DTYPE_VALUE_TYPES: dict[str, tuple[type, ...]] = {
-    "b": (bool,),
-    "i": (int,),
-    "u": (int,),
-    "f": (int, float),
-    "U": (str,),
-}
-
-
-def _classes_from_dict(d: Any, path: str, k: int = 2) -> np.ndarray:
-    """The ``k`` distinct labels of ``model.classes`` (2, or one per row of a
-    K-class ``model.coef``), each exactly representable in its dtype."""
-    dtype = _field(d, "dtype", str, path, "model.classes.")
-    values = _field(d, "values", list, path, "model.classes.")
-    if len(values) != k or not all(
-        isinstance(v, (str, int, float, bool)) for v in values
-    ):
-        raise _bad(path, f"field 'model.classes.values' must hold {k} distinct labels")
-    if dtype == "object":  # labels of one kind (_classes_to_dict)
-        kinds = {(type(v), isinstance(v, bool)) for v in values}
-        if len(kinds) != 1 or len(set(values)) != k:
-            raise _bad(
-                path,
-                f"field 'model.classes.values' must hold {k} distinct labels of "
-                "one kind (text, integers, numbers or booleans)",
-            )
-        out = np.empty(k, dtype=object)
-        out[:] = values
-        return out
-    if not _DTYPE_RE.match(dtype):
-        raise _bad(
-            path, f"field 'model.classes.dtype' {dtype!r} is not an allowed dtype"
-        )
-    kind = np.dtype(dtype).kind
-    wanted = _DTYPE_VALUE_TYPES[kind]
-    if not all(
-        isinstance(v, wanted) and (kind == "b") == isinstance(v, bool) for v in values
-    ):
-        raise _bad(
-            path,
-            f"field 'model.classes.values' {values!r:.80} do not match dtype {dtype!r}",
-        )
-    try:
-        classes = np.array(values, dtype=np.dtype(dtype))
-    except (TypeError, ValueError, OverflowError):
-        classes = None
-    if classes is None or classes.tolist() != values:
-        raise _bad(
-            path,
-            f"field 'model.classes.values' {values!r:.80} do not fit dtype {dtype!r} "
-            "exactly",
-        )
-    if len(np.unique(classes)) != k:
-        raise _bad(path, f"field 'model.classes.values' must hold {k} distinct labels")
-    return classes
 
 
 def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
@@ -485,7 +372,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     )
     model.coef_ = coef
     model.intercept_ = intercept
-    model.classes_ = _classes_from_dict(d.get("classes"), path, max(len(coef), 2))
+    model.classes_ = classes_from_dict(d.get("classes"), path, max(len(coef), 2))
     if len(coef) > 2 or "separation" in d:  # binary files from before: no field
         model.separation_ = _multinomial.separation_from_dict(d, path)
     model.n_features_in_ = n
