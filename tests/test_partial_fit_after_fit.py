@@ -88,3 +88,52 @@ def test_a_callback_cannot_edit_the_history():
 
     model = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y, callback=edit)
     assert model.history_ and all(e["objective"] > 0 for e in model.history_)
+
+
+def _weighted_stream():
+    rng = np.random.default_rng(0)
+    n = 4000
+    X = rng.standard_normal((n, 2))
+    y = (X[:, 0] + 1.0 + rng.logistic(size=n) > 0).astype(int)
+    # the second half follows the opposite rule and weighs 20 times as much
+    y[n // 2 :] = (-X[n // 2 :, 0] - 1.0 + rng.logistic(size=n // 2) > 0).astype(int)
+    return X, y, np.where(np.arange(n) < n // 2, 1.0, 20.0)
+
+
+def test_chunk_weights_weigh_across_the_stream():
+    # each mini-batch's gradient was its own weighted mean: a chunk weighted as a
+    # whole moved the fit as an unweighted one (coefficient -0.020 against -0.863)
+    X, y, w = _weighted_stream()
+    ref = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y, sample_weight=w)
+    model = LogisticRegression(penalty="l2", alpha=1e-3, random_state=0)
+    chunks = np.array_split(np.arange(len(y)), 8)
+    for _ in range(30):
+        for c in chunks:
+            model.partial_fit(X[c], y[c], classes=[0, 1], sample_weight=w[c])
+    np.testing.assert_allclose(model.coef_, ref.coef_, atol=0.05)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, atol=0.05)
+
+
+def test_class_weights_of_one_class_chunks_weigh_as_in_fit():
+    rng = np.random.default_rng(1)
+    n = 4000
+    X = rng.standard_normal((n, 2))
+    y = (X[:, 0] + rng.logistic(size=n) > 0).astype(int)
+    order = np.argsort(y, kind="stable")  # chunks of one class
+    weights = {0: 1.0, 1: 5.0}
+    ref = LogisticRegression(penalty="l2", alpha=1e-3, class_weight=weights).fit(X, y)
+    model = LogisticRegression(penalty="l2", alpha=1e-3, class_weight=weights, random_state=0)
+    for _ in range(30):
+        for c in np.array_split(order, 8):
+            model.partial_fit(X[c], y[c], classes=[0, 1])
+    assert abs(model.intercept_[0] - ref.intercept_[0]) < 0.1  # 1.61; unweighted 0.00
+
+
+def test_unweighted_streams_are_unchanged_by_the_mean_weight():
+    X, y, _ = _weighted_stream()
+    a = LogisticRegression(penalty="l2", alpha=1e-3, random_state=0)
+    b = LogisticRegression(penalty="l2", alpha=1e-3, random_state=0)
+    for c in np.array_split(np.arange(len(y)), 4):
+        a.partial_fit(X[c], y[c], classes=[0, 1])
+        b.partial_fit(X[c], y[c], classes=[0, 1], sample_weight=np.full(len(c), 3.0))
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)  # a constant weight cancels

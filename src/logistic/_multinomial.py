@@ -417,11 +417,15 @@ class MultinomialObjective(LogisticObjective):
         g_b = g_b / total + self.gauge * float(np.sum(b))
         return self._flat(G_w / total + self.l2 * W, g_b)
 
-    def batch_gradient(self, theta: FloatArray, block: Block) -> FloatArray:
+    def batch_gradient(
+        self, theta: FloatArray, block: Block, total: float | None = None
+    ) -> FloatArray:
         """Gradient over the rows of ``block`` alone (their weighted mean loss,
-        the penalty and the gauge term): SGD's and ``partial_fit``'s step."""
+        the penalty and the gauge term): SGD's and ``partial_fit``'s step;
+        ``total`` as for the binary objective."""
         W, b = self.split(theta)
-        _, G_w, g_b, total = block_value_grad(block, W, b)
+        _, G_w, g_b, own = block_value_grad(block, W, b)
+        total = own if total is None else total
         return self._gradient(W, b, G_w, g_b, max(total, np.finfo(float).tiny))
 
     # -- second order -------------------------------------------------------

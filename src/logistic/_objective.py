@@ -366,13 +366,17 @@ class LogisticObjective:
         """``∇J(θ)``."""
         return self.value_and_gradient(theta)[1]
 
-    def batch_gradient(self, theta: FloatArray, block: Block) -> FloatArray:
+    def batch_gradient(
+        self, theta: FloatArray, block: Block, total: float | None = None
+    ) -> FloatArray:
         """Gradient of the objective over the rows of ``block`` alone (their
         weighted mean loss plus the penalty): the mini-batch gradient that
-        SGD and ``partial_fit`` step along."""
+        SGD and ``partial_fit`` step along. ``total`` divides the loss's sum
+        in place of the block's own weight (``partial_fit``: the block's rows
+        times the stream's mean weight, so that blocks weigh as their weights)."""
         w, b = self.split(theta)
-        _, g_w, g_b, total = block_value_grad(block, w, b)
-        total = max(total, np.finfo(float).tiny)
+        _, g_w, g_b, own = block_value_grad(block, w, b)
+        total = max(own if total is None else total, np.finfo(float).tiny)
         return self._join(g_w / total + self.l2 * w, g_b / total)
 
     # -- second order -------------------------------------------------------

@@ -16,21 +16,20 @@ Convention (owned here):
   it fixes are estimated from too few rows for the rest of the stream (two
   rows of three features left probabilities 0.7 from ``fit``'s after ten
   passes over 5 000 more rows).
-* Weights (sample weights, times a dict ``class_weight``) weigh the rows
-  within each mini-batch: a step follows its batch's weighted mean
-  gradient, so weights constant within a batch (a chunk of one class, or a
-  chunk weighted as a whole) leave the fit as it is, unlike ``fit``, which
-  weighs every row against all the others; weigh across chunks by fitting
-  the whole data (``fit``, or the command line's ``--stream``).
+* Weights (sample weights, times a dict ``class_weight``) weigh rows across
+  the whole stream, as in ``fit``: a mini-batch's loss is summed with its
+  weights and divided by its rows times the stream's mean weight a row so
+  far (its own weight would make every batch weigh alike: a chunk weighted
+  as a whole, or a chunk of one class, would leave the fit unweighted).
 * The objective is the weighted mean loss plus ``(alpha/2)‖w‖²``. The method
   exists only for configurations it can honour (``supports_partial_fit``):
   penalty None or "l2" with an explicit ``alpha`` (``C``, and the default
   ``C = 1.0`` of a penalty named without a strength, need the total weight of
   the whole stream), solver "auto" or "sgd", ``class_weight`` None or a dict
   (``"balanced"`` needs the class counts of the whole stream; a dict's
-  weights multiply each chunk's sample weights, within its mini-batches as
-  above). After a ``fit``, the first ``partial_fit`` continues from the
-  fitted coefficients and classes (a ``fit`` ends any earlier stream).
+  weights multiply each chunk's sample weights, as above). After a ``fit``,
+  the first ``partial_fit`` continues from the fitted coefficients and
+  classes (a ``fit`` ends any earlier stream).
 """
 
 from __future__ import annotations
@@ -87,6 +86,10 @@ class PartialFitState:
     sgd: SGDState
     rng: np.random.Generator
     n_calls: int = 0
+    #: The stream's rows and their total weight so far (its mean weight a
+    #: row scales each batch's step: :func:`partial_fit_step`).
+    rows_seen: int = 0
+    weight_seen: float = 0.0
 
 
 def supports_partial_fit(est: Any) -> bool:
@@ -190,8 +193,16 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
     averaged θ on the original scale."""
     from .solvers.gradient_descent import minibatches, sgd_pass
 
-    batches = minibatches(scaled.base.data, state.rng, BATCH_SIZE)
-    sgd_pass(scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True)
+    data = scaled.base.data  # the chunk, in memory
+    weights = data.sample_weight
+    state.rows_seen += int(data.n_samples)
+    state.weight_seen += float(data.n_samples if weights is None else np.sum(weights))
+    mean_weight = state.weight_seen / max(state.rows_seen, 1)
+    batches = minibatches(data, state.rng, BATCH_SIZE)
+    sgd_pass(
+        scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True,
+        mean_weight=mean_weight,
+    )  # fmt: skip
     state.n_calls += 1
     theta = scaled.to_original(state.sgd.avg)
     if not np.all(np.isfinite(theta)):

@@ -188,12 +188,14 @@ def _rows(block: Block, idx: np.ndarray) -> Block:
 
 
 def batch_gradient(
-    obj: ScaledObjective, block: Block, theta_s: FloatArray
+    obj: ScaledObjective, block: Block, theta_s: FloatArray, total: float | None = None
 ) -> FloatArray:
     """Gradient of the mini-batch objective (weighted mean loss + L2), standardized:
     the objective's own :meth:`~logistic._objective.LogisticObjective.batch_gradient`
-    (binary or multinomial) in the view's coordinates."""
-    return obj.scaled_gradient(obj.base.batch_gradient(obj.to_original(theta_s), block))
+    (binary or multinomial) in the view's coordinates, the loss's sum divided
+    by ``total`` when given (else by the block's weight)."""
+    theta = obj.to_original(theta_s)
+    return obj.scaled_gradient(obj.base.batch_gradient(theta, block, total))
 
 
 #: ρ of the polynomial-decay average: iterate k enters with weight
@@ -222,11 +224,19 @@ def sgd_pass(
     eta0: float,
     n_batches: int,
     average: bool,
+    mean_weight: float | None = None,
 ) -> SGDState:
-    """One pass of SGD steps ``θ ← θ - η_k g_batch``, ``η_k = η_0/sqrt(1 + k/n_b)``."""
+    """One pass of SGD steps ``θ ← θ - η_k g_batch``, ``η_k = η_0/sqrt(1 + k/n_b)``.
+
+    ``mean_weight`` (``partial_fit``: the stream's mean weight a row so far)
+    divides each batch's loss by its rows times that weight instead of by its
+    own weight, so that a batch of heavier rows moves θ further, as its rows
+    weigh in the stream's objective; None: each batch's weighted mean."""
     for block in batches:
         state.eta = eta0 / np.sqrt(1.0 + state.k / n_batches)
-        state.theta = state.theta - state.eta * batch_gradient(obj, block, state.theta)
+        total = None if mean_weight is None else block.n_rows * mean_weight
+        g = batch_gradient(obj, block, state.theta, total)
+        state.theta = state.theta - state.eta * g
         state.k += 1
         if average:
             state.n_avg += 1
