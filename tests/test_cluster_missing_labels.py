@@ -44,7 +44,7 @@ def test_missing_cluster_label_is_named_with_its_row(fitted, make):
     groups = make(_labels(len(y)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with pytest.raises(DataValidationError, match=r"groups contains 1 missing label\(s\) .*index 5\)"):
+        with pytest.raises(DataValidationError, match=r"groups contains 1 missing label\(s\) .*position 5, 0-based\)"):
             model.inference(X, y, cov_type="cluster", groups=groups)
 
 

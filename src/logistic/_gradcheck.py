@@ -110,6 +110,7 @@ def check_gradient(
         numeric[j] = (-f[0] + 8 * f[1] - 8 * f[2] + f[3]) / (12 * step)
         largest, smallest_step = max(largest, *map(abs, f)), min(smallest_step, step)
     floor = 1.5 * np.finfo(float).eps * largest / smallest_step
-    scale = max(float(np.max(np.abs(numeric))), floor / rtol, np.finfo(float).tiny)
+    noise = floor / rtol if rtol > 0 else floor  # rtol 0: the floor itself
+    scale = max(float(np.max(np.abs(numeric))), noise, np.finfo(float).tiny)
     err = float(np.max(np.abs(analytic - numeric)) / scale)
     return GradientCheck(analytic, numeric, err, err <= rtol)

@@ -29,7 +29,8 @@ Convention (owned here):
   (``"balanced"`` needs the class counts of the whole stream; a dict's
   weights multiply each chunk's sample weights, as above). After a ``fit``,
   the first ``partial_fit`` continues from the fitted coefficients and
-  classes (a ``fit`` ends any earlier stream).
+  classes, when that fit had two classes and they are the stream's (K classes
+  start from zero with the fit's classes); a ``fit`` ends any earlier stream.
 """
 
 from __future__ import annotations
@@ -288,7 +289,8 @@ def partial_fit(
     )
     if state is None:
         theta0 = None
-        if fitted_before and est.coef_.shape[1] == X.shape[1]:
+        same = fitted_before and np.shape(est.coef_) == (1, X.shape[1])
+        if same and np.array_equal(np.asarray(est.classes_), np.asarray(known)):
             theta0 = np.append(est.coef_.ravel(), est.intercept_[:1])
             theta0 = theta0[: objective.n_params]
         state = start(classes, objective, est.random_state, theta0)
@@ -317,6 +319,10 @@ def store_stream_fit(
     est.n_features_in_ = int(coef.shape[1])
     if names is not None:
         est.feature_names_in_ = names
+    elif state.n_calls == 1:  # a new stream of unnamed columns: no fit's names
+        vars(est).pop("feature_names_in_", None)
+    if state.n_calls == 1:
+        est.target_name_ = None  # partial_fit reads no name of y
     est.n_iter_ = np.array([state.n_calls])
     est.solver_ = "sgd"
     est.converged_ = False  # a stream has no stopping rule

@@ -157,7 +157,7 @@ def steps(classes: int | None = None) -> list[Step]:
         ),
         Step(
             "4a",
-            "∂h/∂z = h(1 - h), differentiating h = e^z/(1 + e^z) (step 2's other form)",
+            "∂h/∂z = h(1 - h), differentiating h = e^z/(1 + e^z) (step 1's other form)",
             lambda: s.diff(s.exp(z) / (1 + s.exp(z)), z),
             lambda: sigma(z) * (1 - sigma(z)),
         ),

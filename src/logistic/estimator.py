@@ -470,7 +470,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     ) -> LogisticRegression:
         """One pass of mini-batch SGD over a chunk of rows (out-of-core learning).
 
-        ``classes`` (the two labels) is required on the first call. The first
+        ``classes`` (every label of the stream) is required on the first call. The first
         chunk fixes the standardized coordinates and the initial step; see
         :mod:`logistic._partial`. Supports ``penalty=None`` or ``"l2"`` with
         ``alpha``.

@@ -174,7 +174,7 @@ def _csv_schema(
         except pa.ArrowInvalid:
             from ..tabular._lines import preamble_line
 
-            first = preamble_line(path, compression)  # a comment, sep=;
+            first = preamble_line(path, compression, delimiter)  # a comment, sep=;
             if first:
                 raise CLIError(f"{path}: cannot read CSV: {first}") from None
             raise

@@ -189,7 +189,8 @@ def encode_groups(
     if missing.size:
         raise DataValidationError(
             f"groups contains {missing.size:,} missing label(s) (NaN, None or NA; "
-            f"the first at index {int(missing[0])}); give every row a cluster label"
+            f"the first at position {int(missing[0])}, 0-based); give every row a "
+            "cluster label"
         )
     try:
         _, codes = np.unique(g, return_inverse=True)

@@ -17,16 +17,11 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from ._fields import _bad, _field
+from ._fields import _bad, _field, _jsonable
 
 __all__ = ["classes_from_dict", "classes_to_dict"]
 
 _DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
-
-
-def _jsonable_label(value: Any) -> Any:
-    """A label as a plain JSON value (a numpy scalar as the Python one)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 #: Python types of the labels an object array of classes may hold, by the
@@ -59,7 +54,7 @@ def classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
             for v in values
         )
         if same and all(not isinstance(v, float) or np.isfinite(v) for v in values):
-            return {"dtype": "object", "values": [_jsonable_label(v) for v in values]}
+            return {"dtype": "object", "values": [_jsonable(v) for v in values]}
     _refuse_classes(f"{', '.join(sorted({type(v).__name__ for v in values}))} values")
 
 
@@ -90,7 +85,7 @@ def classes_from_dict(d: Any, path: str, k: int = 2) -> np.ndarray:
         isinstance(v, (str, int, float, bool)) for v in values
     ):
         raise _bad(path, f"field 'model.classes.values' must hold {k} distinct labels")
-    if dtype == "object":  # labels of one kind (_classes_to_dict)
+    if dtype == "object":  # labels of one kind (classes_to_dict)
         kinds = {(type(v), isinstance(v, bool)) for v in values}
         if len(kinds) != 1 or len(set(values)) != k:
             raise _bad(

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._exceptions import ModelFormatError
 
-__all__ = ["_bad", "_field", "_finite_list", "check_no_control"]
+__all__ = ["_bad", "_field", "_finite_list", "_jsonable", "check_no_control"]
 
 
 def _bad(path: str, what: str) -> ModelFormatError:
@@ -34,6 +34,25 @@ def _field(
             path, f"field '{where}{key}' has the wrong type ({type(value).__name__})"
         )
     return value
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types from numpy scalars/arrays, tuples and nested containers."""
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int)):
+        return value
+    return None  # not representable (e.g. a Generator): stored as null
 
 
 def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:

@@ -25,7 +25,7 @@ import numpy as np
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
-from ._fields import _bad, _field, _finite_list, refuse_unknown
+from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
 from ._target_name import read_target_name, storable_target_name
 
 FORMAT_NAME = "logistic-model"
@@ -75,25 +75,6 @@ _HISTORY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 #: other string fails the key's constraint.
 _INF_PARAMS = frozenset({"C", "tol"})
 _INF_TEXT = "inf"
-
-
-def _jsonable(value: Any) -> Any:
-    """Plain JSON types from numpy scalars/arrays, tuples and nested containers."""
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if np.isfinite(value) else None
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int)):
-        return value
-    return None  # not representable (e.g. a Generator): stored as null
 
 
 def _canonical(doc: dict[str, Any]) -> bytes:

@@ -5,7 +5,7 @@ dataclass (``Solver.Options``), or a dataclass frozen by its own
 ``__setattr__`` and ``__delattr__`` (``NewtonOptions``), whose fields carry a
 type annotation, a default and optionally a lower bound
 (``field(metadata={"min": ...})``, or ``{"above": ...}`` for a bound the
-value must exceed; NaN meets neither).
+value must exceed); a float option must be finite.
 :func:`parse_options` turns the keyword arguments a solver was given into
 that dataclass: an unknown name is an :class:`InvalidParameterError` naming it
 and listing the valid ones, a value of the wrong type or below its bound is
@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import math
 import numbers
 import types
 import typing
@@ -92,6 +93,11 @@ def _coerce(
         )
         raise InvalidParameterError(
             f"solver {solver!r}: option {name!r} must be {spelled}; got {value!r}."
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidParameterError(
+            f"solver {solver!r}: option {name!r} must be a finite number; got "
+            f"{value!r}."
         )
     low, above = bounds.get("min"), bounds.get("above")
     if low is not None and not value >= low:

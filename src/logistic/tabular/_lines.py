@@ -82,28 +82,42 @@ def find_ragged_line(
     return ""
 
 
-def preamble_line(path: str, compression: str | None, encoding: str = UTF8) -> str:
+def preamble_line(
+    path: str, compression: str | None, delimiter: str, encoding: str = UTF8
+) -> str:
     """The words for a first line that is not a header but a comment (``#
-    ...``) or a spreadsheet's delimiter line (``sep=;``), read from that line
-    alone; else "". A reader that found a ragged row asks first: such a line
-    is why, and the delimiter was right."""
+    ...``) or a spreadsheet's delimiter line (``sep=;``), else "". Read from
+    the file's first lines: the line after the comment lines (and blank
+    ones) must have another number of ``delimiter`` fields than the first, so
+    that a header that starts with ``#`` (``#id,x,y``) is not blamed. A
+    reader that found a ragged row asks first: such a line is why, and the
+    delimiter was right."""
     try:
         with _text(path, compression, encoding) as text:
-            first = text.readline(4096).rstrip("\r\n")
+            lines = [text.readline(4096).rstrip("\r\n") for _ in range(64)]
     except (OSError, EOFError):
         return ""
+    first = lines[0]
     shown = first if len(first) <= 40 else first[:40] + "…"
-    if len(first) == 5 and first.lower().startswith("sep="):
+    sep = len(first) == 5 and first.lower().startswith("sep=")
+    if not (sep or first.lstrip().startswith("#")):
+        return ""
+    rest = [
+        line
+        for line in lines[1:]
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if rest and len(rest[0].split(delimiter)) == len(first.split(delimiter)):
+        return ""  # the header itself begins with # (or sep=)
+    if sep:
         return (
             f"line 1 ({shown!r}) is a spreadsheet's delimiter line, not the header; "
             "remove it (e.g. tail -n +2 FILE)"
         )
-    if first.lstrip().startswith("#"):
-        return (
-            f"line 1 ({shown!r}) looks like a comment, not the header; remove the "
-            "comment lines above the header (e.g. grep -v '^#' FILE)"
-        )
-    return ""
+    return (
+        f"line 1 ({shown!r}) looks like a comment, not the header; remove the "
+        "comment lines above the header (e.g. grep -v '^#' FILE)"
+    )
 
 
 def find_long_line(path: str, compression: str | None, limit: int) -> str:

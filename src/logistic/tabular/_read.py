@@ -364,7 +364,7 @@ def _csv_error(
     msg = _arrow_message(exc)
     hint = ""
     if "expected" in msg.lower() and "columns" in msg:
-        first = preamble_line(path, compression, encoding)  # a comment, sep=;
+        first = preamble_line(path, compression, delimiter, encoding)  # #, sep=;
         ragged = first or find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
             msg = ragged
