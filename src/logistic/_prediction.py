@@ -144,7 +144,9 @@ def accuracy(model: Any, X: Any, y: Any, sample_weight: Any = None) -> float:
 
 
 def _is_text_labels(values: np.ndarray) -> bool:
-    if values.dtype.kind in "USO":
+    if values.dtype.kind in "US":
+        return True
+    if values.dtype.kind == "O":
         present = [v for v in values.tolist() if v is not None]
         return bool(present) and all(isinstance(v, str | bytes) for v in present)
     return False
@@ -173,8 +175,9 @@ def _check_score_labels(
             f"{missing.size} row(s)): score() compares each row's label with its "
             "prediction; drop those rows first"
         )
-    if len(y) and _is_text_labels(y) != _is_text_labels(classes):
-        kind, other = ("text", "numbers") if _is_text_labels(y) else ("numbers", "text")
+    text = _is_text_labels(y)
+    if len(y) and text != _is_text_labels(classes):
+        kind, other = ("text", "numbers") if text else ("numbers", "text")
         raise DataValidationError(
             f"y's labels are {kind} ({y[:3].tolist()}), the model's classes are "
             f"{other} (classes_ = {classes.tolist()[:10]}): no row could match its "

@@ -263,12 +263,10 @@ def _class_as_spelled(code: Any, label: Any) -> str | None:
     """The class of label code ``code`` (0/1, or a level's index) as the
     label mapping spells it, or None (no code, no mapping)."""
     from .._labels import label_shown
+    from ..io._label_classes import label_classes
 
     if code is None or not isinstance(label, dict):
         return None
-    levels = label.get("levels")
-    if levels is not None:
-        index = int(code)
-        return label_shown(levels[index]) if 0 <= index < len(levels) else None
-    key = "positive" if code == 1 else "negative" if code == 0 else None
-    return None if key is None or key not in label else label_shown(label[key])
+    labels = label_classes(label)  # the labels in code order
+    index = int(code)
+    return label_shown(labels[index]) if 0 <= index < len(labels) else None

@@ -31,8 +31,7 @@ def sig4(v: float) -> str:
 def fixed(v: float, decimals: int) -> str:
     """``v`` with ``decimals`` decimals, without a negative zero: a statistic
     that is 0 up to rounding (an LR statistic of -1e-15) reads ``0.00``."""
-    text = f"{v:.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return shown(v, f".{decimals}f")
 
 
 def shown(v: float, spec: str) -> str:

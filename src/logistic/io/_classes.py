@@ -23,15 +23,9 @@ __all__ = ["classes_from_dict", "classes_to_dict"]
 
 _DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
 
-
-#: Python types of the labels an object array of classes may hold, by the
-#: kind a file stores them as (read back as the same types).
-_OBJECT_LABELS = (
-    ("text", (str,)),
-    ("integers", (int, np.integer)),
-    ("numbers", (float, np.floating)),
-    ("booleans", (bool, np.bool_)),
-)
+#: The kinds of labels an object array of classes may hold (one kind for all:
+#: text, integers, numbers, booleans), read back as the same Python types.
+_OBJECT_KINDS = ((str,), (int, np.integer), (float, np.floating), (bool, np.bool_))
 
 
 def classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
@@ -47,7 +41,7 @@ def classes_to_dict(classes: np.ndarray) -> dict[str, Any]:
     if classes.dtype.kind != "O":
         _refuse_classes(f"of dtype {classes.dtype}")
     values = classes.tolist()
-    for _, types in _OBJECT_LABELS:
+    for types in _OBJECT_KINDS:
         boolean = types[0] is bool
         same = all(
             isinstance(v, types) and isinstance(v, (bool, np.bool_)) == boolean
@@ -64,7 +58,6 @@ def _refuse_classes(what: str) -> NoReturn:
         "labels that are text, integers, numbers or booleans, one kind for all; "
         "fit with such labels (e.g. y.astype(str))"
     )
-
 
 
 _DTYPE_VALUE_TYPES: dict[str, tuple[type, ...]] = {

@@ -203,9 +203,6 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     return section
 
 
-
-
-
 def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
     from .._constraints import validate_params
     from .._exceptions import InvalidParameterError
