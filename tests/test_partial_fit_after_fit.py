@@ -7,7 +7,10 @@
   classes=[0, 1]";
 * after ``fit`` then ``partial_fit``, ``objective_``, ``history_``,
   ``n_passes_``, ``grad_max_norm_`` and ``fit_status_`` described the fit;
-* a first chunk of two rows fixed the stream's scales without a word.
+* a first chunk of two rows fixed the stream's scales without a word;
+* a weighted chunk of one class was refused ("sample_weight is zero for every
+  sample of class 1") where the same chunk unweighted was taken, and a later
+  chunk of weight 0 was refused where it adds nothing to the objective.
 """
 
 from __future__ import annotations
@@ -137,3 +140,47 @@ def test_unweighted_streams_are_unchanged_by_the_mean_weight():
         a.partial_fit(X[c], y[c], classes=[0, 1])
         b.partial_fit(X[c], y[c], classes=[0, 1], sample_weight=np.full(len(c), 3.0))
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)  # a constant weight cancels
+
+
+def test_weighted_one_class_chunks_are_taken_as_unweighted_ones_are():
+    # sample_weight was checked per chunk as a whole data set: a chunk of one
+    # class was refused ("sample_weight is zero for every sample of class 1")
+    # although the same chunk without weights was taken
+    rng = np.random.default_rng(2)
+    n = 4000
+    X = rng.standard_normal((n, 2))
+    y = (X[:, 0] + rng.logistic(size=n) > 0).astype(int)
+    order = np.argsort(y, kind="stable")
+    plain = LogisticRegression(penalty="l2", alpha=1e-3, random_state=0)
+    weighted = LogisticRegression(penalty="l2", alpha=1e-3, random_state=0)
+    for _ in range(3):
+        for c in np.array_split(order, 8):
+            plain.partial_fit(X[c], y[c], classes=[0, 1])
+            weighted.partial_fit(X[c], y[c], classes=[0, 1], sample_weight=np.full(len(c), 2.0))
+    np.testing.assert_allclose(weighted.coef_, plain.coef_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_a_later_chunk_of_weight_zero_changes_nothing(K):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((600, 2))
+    y = (X[:, 0] * K + rng.logistic(size=600)).clip(0, K - 1).astype(int)
+    model = LogisticRegression(penalty="l2", alpha=1e-3, random_state=0)
+    model.partial_fit(X[:300], y[:300], classes=list(range(K)))
+    coef = model.coef_.copy()
+    model.partial_fit(X[300:], y[300:], sample_weight=np.zeros(300))
+    np.testing.assert_array_equal(model.coef_, coef)
+    model.partial_fit(X[300:], y[300:])  # the stream goes on
+    assert not np.array_equal(model.coef_, coef)
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_a_first_chunk_of_weight_zero_is_refused_naming_the_stream_scales(K):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((300, 2))
+    y = np.arange(300) % K
+    model = LogisticRegression(penalty="l2", alpha=1e-3)
+    with pytest.raises(ValueError, match="first partial_fit chunk's sample_weight sums to 0"):
+        model.partial_fit(X, y, classes=list(range(K)), sample_weight=np.zeros(300))
+    with pytest.raises(ValueError, match="Negative values in sample_weight"):
+        model.partial_fit(X, y, classes=list(range(K)), sample_weight=-np.ones(300))

@@ -31,9 +31,10 @@ from ._partial import (
     partial_fit_step,
     store_stream_fit,
     warn_small_first_chunk,
+    weightless,
 )
 from ._typing import FloatArray
-from ._validation import check_offset_matrix, check_sample_weight
+from ._validation import check_offset_matrix
 from .backends.in_memory import InMemory
 from .solvers.gradient_descent import (
     SGDState,
@@ -74,11 +75,12 @@ def partial_fit_multinomial(
     known = _classes(est, classes)
     names, X = check_chunk_X(est, X, state)
     y_idx = encode_chunk_y(y, known, X.shape[0])
-    sw = check_sample_weight(sample_weight, y_idx, known)
-    sw = chunk_weights(est, y_idx, known, sw)
+    sw = chunk_weights(est, y_idx, known, sample_weight, first=state is None)
     off = (
         None if offset is None else check_offset_matrix(offset, X.shape[0], len(known))
     )
+    if weightless(sw):  # a later chunk of weight 0: nothing to learn from it
+        return est
     alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
     data = InMemory(X, y_idx.astype(X.dtype), sw, off, classes=known)
     objective = MultinomialObjective(

@@ -27,7 +27,9 @@ Convention (owned here):
   ``C = 1.0`` of a penalty named without a strength, need the total weight of
   the whole stream), solver "auto" or "sgd", ``class_weight`` None or a dict
   (``"balanced"`` needs the class counts of the whole stream; a dict's
-  weights multiply each chunk's sample weights, as above). After a ``fit``,
+  weights multiply each chunk's sample weights, as above). A chunk may lack
+  a class, weighted or not; a later chunk of total weight 0 changes nothing.
+  After a ``fit``,
   the first ``partial_fit`` continues from the fitted coefficients and
   classes, when that fit had two classes and they are the stream's (K classes
   start from zero with the fit's classes); a ``fit`` ends any earlier stream.
@@ -49,7 +51,6 @@ from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
 from ._validation import (
     check_feature_names,
-    check_sample_weight,
     check_vector,
     check_X,
     class_weight_vector,
@@ -70,6 +71,7 @@ __all__ = [
     "store_stream_fit",
     "supports_partial_fit",
     "warn_small_first_chunk",
+    "weightless",
 ]
 
 BATCH_SIZE = 256
@@ -126,15 +128,39 @@ def partial_fit_refusal(est: Any) -> str | None:
 
 
 def chunk_weights(
-    est: Any, codes: np.ndarray, classes: Any, sample_weight: np.ndarray | None
+    est: Any, codes: np.ndarray, classes: Any, sample_weight: Any, *, first: bool
 ) -> np.ndarray | None:
-    """A chunk's sample weights times its rows' class weights (``class_weight``
-    a dict; ``codes`` the class indices), as ``fit`` weights its rows."""
-    if est.class_weight is None:
-        return sample_weight
-    per_row = class_weight_vector(est.class_weight, np.asarray(classes), codes, None)
-    assert per_row is not None
-    return per_row if sample_weight is None else sample_weight * per_row
+    """A chunk's sample weights (checked: one per row, finite, ≥ 0) times its
+    rows' class weights (``class_weight`` a dict; ``codes`` the class indices),
+    as ``fit`` weights its rows.
+
+    A chunk may lack a class, or weigh a class's rows zero, weighted or not:
+    a stream's chunks need not each hold every class. The first chunk's
+    weights must have a positive total (``first``): its weighted column
+    moments fix the stream's coordinates. A later chunk of total weight 0
+    leaves the model as it is (:func:`weightless`)."""
+    sw = None
+    if sample_weight is not None:
+        n = codes.shape[0]
+        sw = check_vector(sample_weight, n, "sample_weight", nonnegative=True)
+    if est.class_weight is not None:
+        per_row = class_weight_vector(est.class_weight, np.asarray(classes), codes, None)
+        assert per_row is not None
+        sw = per_row if sw is None else sw * per_row
+    if first and weightless(sw):
+        raise DataValidationError(
+            "the first partial_fit chunk's sample_weight"
+            + (" times class_weight" if est.class_weight is not None else "")
+            + " sums to 0: its weighted column means and scales fix the "
+            "stream's coordinates; give the first chunk rows of positive weight"
+        )
+    return sw
+
+
+def weightless(sw: np.ndarray | None) -> bool:
+    """Whether a chunk's weights (:func:`chunk_weights`) sum to 0: a chunk
+    that adds nothing to the objective, so no SGD step is taken on it."""
+    return sw is not None and not float(np.sum(sw)) > 0
 
 
 #: A first chunk with fewer rows a parameter than this warns.
@@ -276,8 +302,10 @@ def partial_fit(
         )
     known = state.classes if state is not None else given_classes(classes)
     y01 = encode_chunk_y(y, known, X.shape[0])
-    sw = chunk_weights(est, y01, known, check_sample_weight(sample_weight, y01, known))
+    sw = chunk_weights(est, y01, known, sample_weight, first=state is None)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
+    if weightless(sw):  # a later chunk of weight 0: nothing to learn from it
+        return est
     alpha = float(est.alpha) if est.penalty == "l2" and est.alpha else 0.0
     objective = LogisticObjective.from_arrays(
         X,
