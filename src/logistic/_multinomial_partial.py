@@ -64,6 +64,23 @@ def _classes(est: Any, classes: Any) -> np.ndarray:
     return np.unique(np.asarray(classes))
 
 
+def _fitted_theta(
+    est: Any, objective: MultinomialObjective, known: np.ndarray
+) -> FloatArray | None:
+    """``theta`` (original scale, the objective's symmetric layout) of an
+    earlier K-class ``fit`` of these classes and columns, from which a first
+    ``partial_fit`` continues (as two classes continue theirs), else None."""
+    coef = getattr(est, "coef_", None)
+    if objective.reference or coef is None:
+        return None
+    if np.shape(coef) != (len(known), objective.n_features):
+        return None
+    if not np.array_equal(np.asarray(est.classes_), known):
+        return None
+    rows = np.column_stack([coef, est.intercept_]) if objective.fit_intercept else coef
+    return np.asarray(rows, dtype=np.float64).ravel()
+
+
 def partial_fit_multinomial(
     est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
 ) -> Any:
@@ -90,15 +107,16 @@ def partial_fit_multinomial(
         warn_small_first_chunk(X.shape[0], objective.n_params)
         # the model's own arrays: the objective's are its read-only cache
         mean, std = (np.array(v) for v in objective.column_moments())
-        theta: FloatArray = np.zeros(objective.n_params)
+        first = ScaledMultinomial(objective, (mean, std), stochastic=True)
+        fitted = _fitted_theta(est, objective, known)
+        theta: FloatArray = (
+            np.zeros(objective.n_params) if fitted is None else first.from_original(fitted)
+        )
         state = PartialFitState(
             classes=known,
             mean=mean,
             scale=std,
-            eta0=1.0
-            / lipschitz_constant(
-                ScaledMultinomial(objective, (mean, std), stochastic=True)
-            ),
+            eta0=1.0 / lipschitz_constant(first),
             n_batches0=max(1, -(-X.shape[0] // BATCH_SIZE)),
             sgd=SGDState(theta, theta.copy()),
             rng=np.random.default_rng(est.random_state),

@@ -29,10 +29,9 @@ Convention (owned here):
   (``"balanced"`` needs the class counts of the whole stream; a dict's
   weights multiply each chunk's sample weights, as above). A chunk may lack
   a class, weighted or not; a later chunk of total weight 0 changes nothing.
-  After a ``fit``,
-  the first ``partial_fit`` continues from the fitted coefficients and
-  classes, when that fit had two classes and they are the stream's (K classes
-  start from zero with the fit's classes); a ``fit`` ends any earlier stream.
+  After a ``fit``, the first ``partial_fit`` continues from the fitted
+  coefficients and classes when the fit's classes and columns are the
+  stream's (two or K classes); a ``fit`` ends any earlier stream.
 """
 
 from __future__ import annotations
