@@ -109,9 +109,9 @@ def partial_fit_multinomial(
         mean, std = (np.array(v) for v in objective.column_moments())
         first = ScaledMultinomial(objective, (mean, std), stochastic=True)
         fitted = _fitted_theta(est, objective, known)
-        theta: FloatArray = (
-            np.zeros(objective.n_params) if fitted is None else first.from_original(fitted)
-        )
+        theta: FloatArray = np.zeros(objective.n_params)
+        if fitted is not None:  # continue an earlier K-class fit
+            theta = first.from_original(fitted)
         state = PartialFitState(
             classes=known,
             mean=mean,

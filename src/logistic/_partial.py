@@ -143,7 +143,8 @@ def chunk_weights(
         n = codes.shape[0]
         sw = check_vector(sample_weight, n, "sample_weight", nonnegative=True)
     if est.class_weight is not None:
-        per_row = class_weight_vector(est.class_weight, np.asarray(classes), codes, None)
+        labels = np.asarray(classes)
+        per_row = class_weight_vector(est.class_weight, labels, codes, None)
         assert per_row is not None
         sw = per_row if sw is None else sw * per_row
     if first and weightless(sw):

@@ -122,9 +122,9 @@ def inference_of(model: Any, levels: list[Any]) -> Any:
 def separated(model: Any) -> bool:
     """Whether ``model``'s MLE does not exist (its ``separation_`` is
     ``"complete"`` or ``"quasi-complete"``): its tables show estimates alone."""
-    from ..inference._multinomial_summary import SEPARATED
+    from .._separation_kinds import SEPARATION_FOUND
 
-    return getattr(model, "separation_", None) in SEPARATED
+    return getattr(model, "separation_", None) in SEPARATION_FOUND
 
 
 def cli_notes(summary: Any, model: Any) -> Any:
@@ -142,8 +142,10 @@ def separation_text(model: Any) -> str | None:
     """The warning of a fit whose MLE does not exist (the model's
     ``separation_``, kept in the model file), as ``fit`` and ``summary`` say
     it; None when no separation was found or it was not checked."""
+    from .._separation_kinds import SEPARATION_FOUND
+
     kind = getattr(model, "separation_", None)
-    if kind not in ("complete", "quasi-complete"):
+    if kind not in SEPARATION_FOUND:
         return None
     return (
         f"Separation ({kind}): the MLE does not exist; the estimates are a point "

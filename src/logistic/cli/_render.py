@@ -277,12 +277,9 @@ def penalty_note(model: Any) -> str | None:
 def _separation_kind(model: Any) -> str | None:
     """``model.separation_`` when the fit found separation and no penalty
     bounds the estimates (its MLE does not exist), else None."""
-    from ..inference._multinomial_summary import SEPARATED
+    from .._separation_kinds import mle_does_not_exist
 
-    kind = getattr(model, "separation_", None)
-    if kind in SEPARATED and getattr(model, "penalty", None) is None:
-        return str(kind)
-    return None
+    return str(model.separation_) if mle_does_not_exist(model) else None
 
 
 def converged_text(model: Any) -> str:

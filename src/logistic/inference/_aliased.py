@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
 from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
 from ._order import display_order
@@ -74,7 +75,6 @@ __all__ = [
     "reduce_theta",
     "reduced_estimate",
     "singularity_note",
-    "SEPARATED",
     "structural_aliasing",
 ]
 
@@ -195,13 +195,10 @@ def _positive_rows_gram(block: Any, fit_intercept: bool) -> FloatArray:
     return np.block([[xx, xd[:, None]], [xd[None, :], np.array([[total]])]])
 
 
-#: Separation verdicts under which the information's small entries may be
-#: mostly roundoff (the exact LP's two kinds, and the fitted logits' suspicion).
-SEPARATED = ("complete", "quasi-complete", "suspected")
-
-
 def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
-    """``stats`` of a separated fit (``separation`` one of :data:`SEPARATED`)
+    """``stats`` of a separated fit (``separation`` one of
+    :data:`~logistic._separation_kinds.SEPARATED_OR_SUSPECTED`: under those the
+    information's small entries may be mostly roundoff)
     with the reduced estimate of the columns aliased in the design itself,
     where the information alone leaves its reduced model singular; else
     ``stats`` unchanged (other fits: no work at all).
@@ -223,7 +220,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     keeps too.
     """
     if (
-        separation not in SEPARATED
+        separation not in SEPARATED_OR_SUSPECTED
         or stats is None
         or stats.grouped is not None
         or stats.reduced_theta is not None

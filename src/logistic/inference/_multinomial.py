@@ -55,6 +55,7 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
+from .._separation_kinds import SEPARATION_FOUND
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of, warn_class_weight
 from ._covariance import (
@@ -80,7 +81,7 @@ from ._multinomial_data import (
     statistics_pass,
 )
 from ._multinomial_refusals import BinaryOnlyMethods, refusal
-from ._multinomial_summary import SEPARATED, MultinomialSummary
+from ._multinomial_summary import MultinomialSummary
 from ._odds import OddsRatioTable, odds_ratio_table, table_rows
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_frame, wald_table
@@ -199,7 +200,7 @@ class MultinomialInference(BinaryOnlyMethods):
         # the fit's named target (estimator.fit), until the CLI names its own
         self.target_name: str | None = getattr(model, "target_name_", None)
         self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
-        separated = getattr(model, "separation_", None) in SEPARATED
+        separated = getattr(model, "separation_", None) in SEPARATION_FOUND
         cov, self.rcond = _invert(stats, self.param_names, terms, intercept, separated)
         self.cov_type = "nonrobust" if robust is None else robust.cov_type
         self.cov_info: dict[str, Any] = {"factor": 1.0, "n_groups": None}

@@ -25,15 +25,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._separation_kinds import SEPARATION_FOUND
 from ._cell_text import fixed, pvalue_text, sig4
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note
 from ._summary import shown_name
 
-__all__ = ["SEPARATED", "MultinomialSummary", "equation_title"]
-
-#: ``separation_`` values under which the MLE does not exist.
-SEPARATED = ("complete", "quasi-complete")
+__all__ = ["MultinomialSummary", "equation_title"]
 
 
 def equation_title(level: Any, reference: Any, target: str | None = None) -> str:
@@ -82,7 +80,7 @@ class MultinomialSummary:
             estimate = table.odds_ratio.reshape(shape)
             bse = table.bse.reshape(shape)
             ci = table.conf_int.reshape(*shape, 2)
-        separated = r.separation in SEPARATED  # not "unchecked"
+        separated = r.separation in SEPARATION_FOUND  # not "unchecked"
         self.title = title or "Multinomial logistic regression results"
         self.header = _header(r, separated)
         first = "RRR" if rrr else "coef"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from .._separation_kinds import SEPARATED_OR_SUSPECTED
+
 __all__ = [
     "NO_FINITE_MLE",
     "margins_separation",
@@ -68,9 +70,6 @@ def separated_lr_note(
     )
 
 
-#: The ``separation`` values of a fit whose MLE does not exist (a K-class
-#: fit's ``"unchecked"`` and a Firth fit's None are not).
-_SEPARATED = ("complete", "quasi-complete", "suspected")
 
 
 def _margins_effects(remedy: str) -> str:
@@ -111,7 +110,7 @@ def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
     from .._exceptions import PerfectSeparationWarning, user_stacklevel
 
     kind = getattr(results, "separation", None)
-    if kind not in _SEPARATED:
+    if kind not in SEPARATED_OR_SUSPECTED:
         return None
     warnings.warn(
         separated_margins_warning(kind, remedy),

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from .._labels import MAX_CLASSES
+from .._separation_kinds import SEPARATION_FOUND
 from ._fields import _bad, _finite_list
 
 __all__ = [
@@ -48,7 +49,7 @@ __all__ = [
 #: The format version of K-class files (binary files stay at 1.1).
 MULTICLASS_VERSION = (1, 2)
 PARAMETRIZATIONS = ("reference", "symmetric")
-SEPARATIONS = (None, "complete", "quasi-complete", "unchecked")
+SEPARATIONS = (None, *SEPARATION_FOUND, "unchecked")
 
 
 def parametrization(model: Any) -> str:

@@ -193,9 +193,9 @@ def _separated_caveat(model: Any) -> str:
     """The words before the table of a fit whose MLE does not exist
     (separation, no penalty): its measures are taken where the diverging
     coefficients stopped."""
-    from ..inference._multinomial_summary import SEPARATED
+    from .._separation_kinds import mle_does_not_exist
 
-    if getattr(model, "separation_", None) not in SEPARATED or model.penalty:
+    if not mle_does_not_exist(model):
         return ""
     return (
         "The fit is separated (no finite MLE): these measures are taken where the "

@@ -1,0 +1,34 @@
+"""The verdicts a fit's separation check gives (``separation_``), owned here.
+
+* ``"complete"`` and ``"quasi-complete"`` (:data:`SEPARATION_FOUND`): a linear
+  program found a separating direction (two classes :mod:`logistic._separation`,
+  K classes :mod:`logistic._multinomial_separation`); without a penalty the
+  maximum-likelihood estimate then does not exist (:func:`mle_does_not_exist`).
+* ``"suspected"``: inference's rule on fitted logits, for fits the program
+  could not check (:func:`logistic.inference._checks.separation`); with the
+  two above, :data:`SEPARATED_OR_SUSPECTED`.
+* ``"unchecked"`` (the program was not run) and None (no separation, or a
+  penalized fit) are neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["SEPARATED_OR_SUSPECTED", "SEPARATION_FOUND", "mle_does_not_exist"]
+
+#: The linear program's two verdicts of separation.
+SEPARATION_FOUND = ("complete", "quasi-complete")
+
+#: Those, and the fitted logits' suspicion of one.
+SEPARATED_OR_SUSPECTED = (*SEPARATION_FOUND, "suspected")
+
+
+def mle_does_not_exist(model: Any) -> bool:
+    """Whether ``model``'s maximum-likelihood estimate does not exist: its
+    ``separation_`` is one of :data:`SEPARATION_FOUND` and no penalty bounds
+    the estimates (its ``penalty`` is None)."""
+    return (
+        getattr(model, "separation_", None) in SEPARATION_FOUND
+        and getattr(model, "penalty", None) is None
+    )
