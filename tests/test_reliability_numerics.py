@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
+import logistic.solvers
 from logistic import (
     ConvergenceWarning,
     DataValidationError,
@@ -211,6 +212,25 @@ def test_convergence_warning_names_the_cause(make, cause):
         LogisticRegression(solver="gd", max_iter=60).fit(make(X), y)
     msg = " ".join(str(w.message) for w in rec if w.category is ConvergenceWarning)
     assert f"Likely cause: {cause}" in msg and "Remedies" in msg
+
+
+@pytest.mark.parametrize("l2", [1e-3, 0.0])
+def test_convergence_warning_names_divergence_of_a_step_too_long(l2):
+    # SGD with learning_rate=1e6 ran its coefficients to 1e103; the warning
+    # blamed separation (unpenalized) or mini-batch noise (penalized)
+    X, y = _data(seed=10)
+    obj = LogisticObjective.from_arrays(X, y.astype(float), l2=l2)
+    with pytest.warns(ConvergenceWarning) as rec:
+        logistic.solvers.solve(
+            "sgd", obj, np.zeros(obj.n_params), options={"learning_rate": 1e6},
+            tol=1e-3, max_iter=20,
+        )  # fmt: skip
+    msg = str(rec[0].message)
+    assert "Likely cause: divergence: the objective grew from 0.693" in msg
+    assert "lower learning_rate" in msg
+    with pytest.warns(ConvergenceWarning) as rec:  # the default step: noise
+        logistic.solvers.solve("sgd", obj, np.zeros(obj.n_params), tol=1e-8, max_iter=5)
+    assert "Likely cause: stochastic gradients" in str(rec[0].message)
 
 
 def test_convergence_warning_names_conditioning_at_the_precision_floor():

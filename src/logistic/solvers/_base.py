@@ -153,6 +153,12 @@ def kkt_residual(theta: FloatArray, grad: FloatArray, weights: FloatArray) -> fl
     return float(np.max(np.abs(r, out=r), initial=0.0))
 
 
+def _start_entry(history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A history's entry of iteration 0 (the fit's start), if it holds one."""
+    first = history[0] if history else {}
+    return first if first.get("iter") == 0 else None
+
+
 @dataclass
 class Fit:
     """Everything one fit derives before iterating and records while it runs.
@@ -441,6 +447,8 @@ class Solver:
                 l1=self.l1,
                 stochastic=self.capabilities.stochastic,
                 view=fit.view,
+                start=_start_entry(fit.history),
+                objective_value=objective_value,
             )
             warnings.warn(
                 f"Solver {self.name!r} did not converge: {status}. After "

@@ -11,6 +11,11 @@ Causes are checked in this order:
   spread (``|mean| > 1e8 · std``: the information is in the last digits, lost
   in ``X w``), or whose magnitude is beyond 1e±150 (products over- or
   underflow);
+* **divergence**: the objective ended above twice its value at the start
+  (and above it by more than 1), or
+  the gradient's max-norm more than ``DIVERGED_GROWTH`` times its start's (a
+  step too long for the problem, such as an SGD ``learning_rate`` far above
+  the default 1/L): whatever else the coefficients show, they ran away;
 * **separation** (unpenalised fits): a standardized coefficient beyond
   ``SEPARATION_COEF``, i.e. one standard deviation of a feature moves the
   logit by more than 10 (odds × 22 000): the estimates are running off to
@@ -36,6 +41,8 @@ __all__ = ["likely_cause"]
 OFFSET_RATIO = 1e8
 #: Magnitudes beyond 1e±150 make products of two values over/underflow.
 EXTREME = 1e150
+#: A gradient max-norm this many times its start's is a run-away fit.
+DIVERGED_GROWTH = 1e3
 #: The Newton solvers that take an L1 term (the remedy of a slow L1 fit).
 L1_NEWTON = ("newton-cd-columns", "newton-cd")
 
@@ -70,6 +77,46 @@ def _scale_cause(mean: FloatArray, std: FloatArray) -> str | None:
     return None
 
 
+def _divergence(
+    now: dict[str, Any], start: dict[str, Any] | None, stochastic: bool
+) -> str | None:
+    """The divergence cause when, from ``start`` to ``now`` (history-entry
+    keys ``objective``, ``grad_max_norm``), the objective more than doubled
+    and rose by more than 1, or the gradient's max-norm grew more than
+    ``DIVERGED_GROWTH`` times (or either is no longer finite), else None."""
+    if start is None:
+        return None
+    grew = []
+    for key, factor, margin in (
+        ("objective", 2.0, 1.0),  # and a nat a row more: never SGD's noise
+        ("grad_max_norm", DIVERGED_GROWTH, 0.0),
+    ):
+        old, new = start.get(key), now.get(key)
+        if old is None or new is None or not float(old) > 0:
+            continue
+        bound = max(factor * float(old), float(old) + margin)
+        if not (np.isfinite(new) and float(new) <= bound):
+            said = _SAID[key]
+            grew.append(f"the {said} grew from {old:.3g} at the start to {new:.3g}")
+    if not grew:
+        return None
+    remedy = (
+        "lower learning_rate (or leave it unset: 1/L of the standardized "
+        "problem), or use a full-batch solver ('lbfgs', 'newton')"
+        if stochastic
+        else "use solver='newton' or 'lbfgs', whose line searches keep each step "
+        "a descent"
+    )
+    return (
+        f"Likely cause: divergence: {' and '.join(grew)}, so the steps are too "
+        f"long for this problem and the coefficients ran away. Remedies: {remedy}."
+    )
+
+
+#: How :func:`_divergence` names a history entry's keys.
+_SAID = {"objective": "objective", "grad_max_norm": "gradient's max-norm"}
+
+
 def likely_cause(
     objective: Any,
     coef: FloatArray,
@@ -80,14 +127,22 @@ def likely_cause(
     l1: float,
     stochastic: bool,
     view: ScaledObjective | None = None,
+    start: dict[str, Any] | None = None,
+    objective_value: float | None = None,
 ) -> str:
     """``"Likely cause: …. Remedies: …."`` for a fit that did not converge
-    (``view``: the fit's standardized view, built here when None)."""
+    (``view``: the fit's standardized view, built here when None; ``start``:
+    the history entry of the fit's start, when known, with the final
+    ``objective_value``)."""
     scaled = ScaledObjective(objective) if view is None else view
     mean, std = objective.column_moments()
     cause = _scale_cause(np.asarray(mean), np.asarray(std))
     if cause is not None:
         return f"Likely cause: {cause}."
+    now = {"objective": objective_value, "grad_max_norm": grad_max_norm}
+    diverged = _divergence(now, start, stochastic)
+    if diverged is not None:
+        return diverged
     theta_s = scaled.from_original(np.asarray(coef, dtype=np.float64))
     big = np.abs(theta_s[: scaled.n_features])
     unpenalised = l1 == 0 and objective.l2 == 0
