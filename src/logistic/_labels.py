@@ -37,6 +37,7 @@ import numpy as np
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
 
 __all__ = [
+    "CROSS_VALIDATE_K_CLASSES",
     "MAX_CLASSES",
     "PositiveRule",
     "check_y_binary",
@@ -279,10 +280,20 @@ def _one_class(classes: np.ndarray) -> DataValidationError:
     )
 
 
+#: What a caller that chooses a penalty by cross-validation (``path``,
+#: ``LogisticRegressionCV``) says of a target of K > 2 classes.
+CROSS_VALIDATE_K_CLASSES = (
+    " To choose alpha for K classes by cross-validation, search "
+    "LogisticRegression(penalty='l2', alpha=...) with scikit-learn's GridSearchCV "
+    "(scoring='neg_log_loss')."
+)
+
+
 def check_y_binary(
-    y: Any, n_samples: int | None = None
+    y: Any, n_samples: int | None = None, *, multiclass_hint: str = ""
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(classes, y01)``: the sorted two labels and y encoded in {0., 1.}."""
+    """``(classes, y01)``: the sorted two labels and y encoded in {0., 1.}
+    (``multiclass_hint``: words added to the refusal of more than two)."""
     classes, y_idx = _labels_and_index(y, n_samples)
     if len(classes) > 2:
         raise DataValidationError(
@@ -290,6 +301,7 @@ def check_y_binary(
             f"multiclass ({len(classes)} distinct values: {classes[:10].tolist()}): "
             f"multi-class models are not supported here yet (LogisticRegression.fit "
             f"fits them from numpy or scipy arrays, files and Dask collections)."
+            f"{multiclass_hint}"
         )
     if len(classes) < 2:
         raise _one_class(classes)

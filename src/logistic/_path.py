@@ -48,6 +48,7 @@ import scipy.sparse as sp
 
 from ._constraints import Interval, is_class_weight, validate_params
 from ._exceptions import InvalidParameterError
+from ._labels import CROSS_VALIDATE_K_CLASSES
 from ._numerics import default_tol
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
@@ -501,8 +502,9 @@ def path(
     validate_params("path", params, _CONSTRAINTS)
     with hand_off_scope():  # X's structure checked once, for this path's backend
         data = check_fit_data(
-            X, y, sample_weight, offset, class_weight=class_weight, estimator="path"
-        )
+            X, y, sample_weight, offset, class_weight=class_weight, estimator="path",
+            multiclass_hint=CROSS_VALIDATE_K_CLASSES,
+        )  # fmt: skip
         ps = _PathSolver(
             data,
             l1_ratio=l1_ratio,

@@ -494,6 +494,7 @@ def check_fit_data(
     estimator: str = "LogisticRegression",
     multiclass: bool = False,
     defer_finite: bool = False,
+    multiclass_hint: str = "",
 ) -> FitData:
     """Every data check of ``fit`` on in-memory data, in order: X, y (two
     classes; K ≥ 2 with ``multiclass``), sample and class weights combined,
@@ -510,8 +511,11 @@ def check_fit_data(
     X = check_X(X, estimator=estimator, check_finite=not defer_finite)
     pending = defer_finite
     try:
-        check_y = check_y_classes if multiclass else check_y_binary
-        classes, y01 = check_y(y, X.shape[0])
+        if multiclass:
+            classes, y01 = check_y_classes(y, X.shape[0])
+        else:
+            hint = multiclass_hint
+            classes, y01 = check_y_binary(y, X.shape[0], multiclass_hint=hint)
         sw = combined_weights(sample_weight, class_weight, classes, y01)
         off: np.ndarray | None = None
         if offset is not None and len(classes) > 2:

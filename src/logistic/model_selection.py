@@ -69,6 +69,7 @@ from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
+from ._labels import CROSS_VALIDATE_K_CLASSES
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
@@ -441,7 +442,10 @@ class LogisticRegressionCV(EstimatorProtocol):
             X, y, sample_weight, offset, groups
         )
         X, encoding = encode_for_fit(X, self.include)
-        data = check_fit_data(X, y, sample_weight, offset, estimator=name)
+        data = check_fit_data(
+            X, y, sample_weight, offset, estimator=name,
+            multiclass_hint=CROSS_VALIDATE_K_CLASSES,
+        )  # fmt: skip
         check_fit_names(data.names, bool(self.fit_intercept))
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
