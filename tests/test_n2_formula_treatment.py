@@ -122,3 +122,28 @@ def test_other_contrasts_are_refused_naming_what_c_takes(workdir, capsys, term):
         "supported (no Sum, Helmert or Poly contrast, and no options such as "
         "levels=)\n"
     ), err
+
+
+@pytest.mark.parametrize("contrast", ["Treatment(3)", "Treatment(reference=3)"])
+def test_a_backquoted_column_takes_a_reference_level(workdir, capsys, contrast):
+    # C(`my rank`, Treatment(3)) was refused as an unsupported contrast while
+    # C(rank, Treatment(3)) and C(`my rank`) were each taken; patsy spells the
+    # name Q("my rank"), the reference is statsmodels'
+    frame = pd.read_csv(UCLA).rename(columns={"rank": "my rank"})
+    frame.to_csv(workdir / "spaced.csv", index=False)
+    formula = f"admit ~ gre + C(`my rank`, {contrast})"
+    code, _, err = run_cli(
+        capsys, ["fit", "spaced.csv", "--formula", formula, "-o", "m.json", "--json"]
+    )
+    assert code == 0, err
+    model = json.loads((workdir / "m.json").read_text())
+    levels = model["encoding"]["factors"][f"C(`my rank`, {contrast})"]["levels"]
+    assert levels == [3, 1, 2, 4]
+    ref = smf.logit(f'admit ~ gre + C(Q("my rank"), {contrast})', frame).fit(
+        disp=0, method="newton", tol=1e-12
+    )
+    coef = np.asarray(model["model"]["coef"], dtype=float).ravel()
+    got = dict(zip(model["encoding"]["feature_names"], coef, strict=True))
+    for name, value in ref.params.drop("Intercept").items():
+        ours = name.replace('Q("my rank")', "`my rank`")
+        assert got[ours] == pytest.approx(value, rel=1e-6, abs=1e-9), name

@@ -54,6 +54,7 @@ __all__ = [
     "UNARY",
     "TermError",
     "parse_factor",
+    "parse_quoted",
     "check_factors",
     "check_terms",
     "feature_names",
@@ -184,9 +185,10 @@ _QUOTED = re.compile(r"`([^`]+)`")
 _PLACEHOLDER = "__logistic_quoted_{}__"
 
 
-def _parse(text: str) -> tuple[ast.expr, dict[str, str]]:
+def parse_quoted(text: str) -> tuple[ast.expr, dict[str, str]]:
     """The term's syntax tree, backquoted names replaced by placeholders, and
-    ``{placeholder: column name}``."""
+    ``{placeholder: column name}`` (:class:`TermError` for text that is not
+    a Python expression so read). Nothing is evaluated."""
     if not isinstance(text, str) or not text.strip():
         raise TermError(f"empty formula term {text!r}")
     if len(text) > MAX_TEXT:
@@ -233,7 +235,7 @@ def parse_factor(text: str, lookup: bool = False) -> dict[str, Any]:
         if not isinstance(text, str) or not text:
             raise TermError(f"empty column name in formula: {text!r}")
         return {"kind": "numeric", "expr": {"op": "column", "name": text}}
-    node, quoted = _parse(text)
+    node, quoted = parse_quoted(text)
     if isinstance(node, ast.Call) and _dotted(node.func) == "C":
         arg = _call_argument(node, "C", text)
         if not isinstance(arg, ast.Name):

@@ -27,12 +27,14 @@ def treatment(expr: str) -> dict[str, Any] | None:
     """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
     (``ref`` a number or a string): the categorical factor with its reference
     level; None for any other text. Read with :func:`ast.parse`, which runs
-    nothing."""
+    nothing; a backquoted column name (`race group`) is that column."""
     import ast
 
+    from ..io._terms import TermError, parse_quoted
+
     try:
-        node = ast.parse(expr.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        node, quoted = parse_quoted(expr)
+    except TermError:
         return None
     if not (
         isinstance(node, ast.Call)
@@ -64,7 +66,7 @@ def treatment(expr: str) -> dict[str, Any] | None:
         return None
     return {
         "kind": "categorical",
-        "column": node.args[0].id,
+        "column": quoted.get(node.args[0].id, node.args[0].id),
         "levels": None,
         "reference": value,
     }
