@@ -226,6 +226,11 @@ def test_string_column_in_a_polars_frame_is_named():
     df = pl.DataFrame({"a": X[:, 0], "b": X[:, 1], "city": ["x"] * 40})
     with pytest.raises(ValueError, match="column 'city' is not numeric.*pandas"):
         LogisticRegression().fit(df, y)
+    # an Enum column said "X must contain numbers only (dtype object)", no name
+    for kind in (pl.Categorical, pl.Enum(["x", "y"])):
+        df = df.with_columns(pl.col("city").cast(kind))
+        with pytest.raises(ValueError, match="column 'city' is not numeric.*pandas"):
+            LogisticRegression().fit(df, y)
 
 
 # -- A14: targets ----------------------------------------------------------------------

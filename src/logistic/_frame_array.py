@@ -98,7 +98,7 @@ def frame_to_array(X: Any) -> Any:
             "Utf8",
             "category",
             "Categorical",
-        ):
+        ) or text.startswith("Enum("):  # polars' Enum([...]): categories in its name
             try:
                 if is_pandas:  # missing values are NaN here, reported later
                     X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
