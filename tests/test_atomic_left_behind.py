@@ -76,3 +76,32 @@ def test_a_killed_predict_leaves_nothing_after_the_next_run(tmp_path):
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".o.csv.")] == []
+
+
+def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch, capsys):
+    # a checkpoint written to a full disk said "[Errno 28] No space left on
+    # device" without the path (output files named theirs)
+    import errno
+
+    def full(fh):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    target = tmp_path / "ck.json"
+    with pytest.raises(OSError) as err:
+        atomic_write_bytes(target, full)
+    assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
+
+    import logistic._checkpoint as checkpoint
+    from conftest import data_path, run_cli
+
+    def fail(path, data):
+        atomic_write_bytes(path, full)
+
+    monkeypatch.setattr(checkpoint, "atomic_write", fail)
+    monkeypatch.chdir(tmp_path)
+    ucla = data_path("ucla-admissions", "binary.csv")
+    args = ["fit", ucla, "-t", "admit", "-o", "m.json", "--checkpoint", "ck.json"]
+    code, _, err_text = run_cli(capsys, args)
+    assert code == 74
+    assert "ck.json: No space left on device" in err_text, err_text

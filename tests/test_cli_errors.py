@@ -218,6 +218,31 @@ CASES = [
         "cannot create nodir/out.json: directory nodir does not exist",
     ),
     (
+        # said "directory data.csv does not exist"
+        "output under a file",
+        {"data.csv": GOOD.encode()},
+        [*FIT[:-1], "data.csv/out.json"],
+        73,
+        "cannot create data.csv/out.json: data.csv is not a directory",
+    ),
+    (
+        "checkpoint under a file",
+        {"data.csv": GOOD.encode()},
+        [*FIT, "--checkpoint", "data.csv/ck.json"],
+        73,
+        "cannot create checkpoint data.csv/ck.json: data.csv is not a directory",
+    ),
+    (
+        # said "--checkpoint ck.json and --output ck.json.prev are the same file"
+        "output is the checkpoint's previous copy",
+        {"data.csv": GOOD.encode()},
+        [*FIT[:-1], "ck.json.prev", "--checkpoint", "ck.json"],
+        2,
+        "--output ck.json.prev is the checkpoint's previous copy ck.json.prev (the "
+        "checkpoint is written over ck.json.prev at every iteration); give "
+        "--checkpoint a path of its own",
+    ),
+    (
         "output is the input",
         {"data.csv": GOOD.encode()},
         [*FIT[:-1], "data.csv", "--force"],

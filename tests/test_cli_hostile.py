@@ -344,7 +344,7 @@ OPTION_CASES = [
         "output is the previous checkpoint",
         ["--checkpoint", "ck", "-o", "ck.prev"],
         2,
-        "--checkpoint ck and --output ck.prev are the same file (the checkpoint is "
+        "--output ck.prev is the checkpoint's previous copy ck.prev (the checkpoint is "
         "written over ck.prev at every iteration); give --checkpoint a path of its own",
     ),
     (

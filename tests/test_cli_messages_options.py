@@ -150,3 +150,24 @@ def test_refused_checkpoint_is_not_announced_as_resumed(base_csv, tmp_path, caps
     code, _, err = run_cli(capsys, [*first, "-o", tmp_path / "c.json"])
     assert code == 0, err
     assert f"resumed from checkpoint {ck}\n" in err
+
+
+def test_a_resume_from_the_previous_copy_says_how_to_fit_afresh(base_csv, tmp_path, capsys):
+    # deleting the checkpoint still resumed (from PATH.prev), saying only
+    # "resumed from checkpoint PATH.prev"; the docs said "delete it to fit afresh"
+    ck = tmp_path / "ck.json"
+    first = ["fit", base_csv, "-t", "y", "--drop", "k", "--checkpoint", ck]
+    code, _, err = run_cli(capsys, [*first, "-o", tmp_path / "a.json", "-q"])
+    assert code == 0, err
+    assert (tmp_path / "ck.json.prev").exists()
+    ck.unlink()
+    code, _, err = run_cli(capsys, [*first, "-o", tmp_path / "b.json"])
+    assert code == 0, err
+    assert (
+        f"resumed from checkpoint {ck}.prev, the previous copy ({ck} is missing); "
+        "delete it too to fit afresh"
+    ) in " ".join(err.split())
+    (tmp_path / "ck.json").unlink()
+    (tmp_path / "ck.json.prev").unlink()
+    code, _, err = run_cli(capsys, [*first, "-o", tmp_path / "c.json"])
+    assert code == 0 and "resumed" not in err

@@ -309,7 +309,7 @@ def test_checkpoint_of_other_data_is_refused(workdir, capsys, parquet_file):
     assert code == 65
     # the refusal alone: no "resuming" line before it
     assert err.startswith("error: checkpoint fit.ckpt was written for different data")
-    assert err.endswith("Delete the checkpoint to start afresh.\n")
+    assert err.endswith("Delete the checkpoint and its .prev copy to start afresh.\n")
     assert not (workdir / "b.json").exists()
 
 

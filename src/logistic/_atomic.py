@@ -197,11 +197,19 @@ def atomic_write_bytes(
     *,
     overwrite: bool = True,
 ) -> Path:
-    """Write ``data`` (bytes, or a callable writing to a binary file) atomically."""
-    with atomic_output(path, overwrite=overwrite) as tmp, open(tmp, "wb") as fh:
-        if callable(data):
-            data(fh)
-        else:
-            fh.write(data)
-        fh.flush()
+    """Write ``data`` (bytes, or a callable writing to a binary file) atomically.
+
+    An :class:`OSError` of the write itself (a full disk: ENOSPC) names
+    ``path``, as one of opening it does."""
+    try:
+        with atomic_output(path, overwrite=overwrite) as tmp, open(tmp, "wb") as fh:
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
+            fh.flush()
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     return Path(path)

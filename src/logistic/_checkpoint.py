@@ -520,7 +520,8 @@ class Checkpointer:
                 f"checkpoint {where} was written for other feature columns "
                 f"({shown}{'; ' + columns if columns else ''}): fitting other "
                 "columns changes the data's fingerprint too. Fit the same columns "
-                "to resume, or delete the checkpoint to start afresh."
+                "to resume, or delete the checkpoint and its .prev copy to start "
+                "afresh."
             )
         if other_data:
             raise IntegrityError(
@@ -530,7 +531,7 @@ class Checkpointer:
             raise IntegrityError(
                 f"checkpoint {where} was written for another problem "
                 f"({self._described(stored) or diff}); use the same settings, or "
-                f"delete the checkpoint."
+                f"delete the checkpoint and its .prev copy."
             )
         return False
 

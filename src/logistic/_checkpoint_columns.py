@@ -84,7 +84,8 @@ def other_data(
     words = {key: (fit, how) for key, fit, how in READINGS.values()}
     then, now = stored.get("reading"), config.get("reading")
     hashes = f"fingerprint {written_for}, the data now hash to {fingerprint}"
-    end = "delete the checkpoint to start afresh, or pass force_resume=True to "
+    end = "delete the checkpoint and its .prev copy to start afresh, or pass "
+    end += "force_resume=True to "
     end += "resume anyway."
     if then in words and now in words and then != now:
         why = "the two readings hash the same rows differently"

@@ -90,6 +90,14 @@ def _error_text(exc: BaseException) -> str:
     return str(exc)
 
 
+def no_directory(parent: Path) -> str:
+    """Why an output's folder ``parent`` cannot hold it: it does not exist,
+    or it is a file."""
+    if parent.exists():
+        return f"{parent} is not a directory"
+    return f"directory {parent} does not exist"
+
+
 def check_output(
     path: str | os.PathLike[str],
     *,
@@ -111,9 +119,7 @@ def check_output(
     out = Path(path)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise CLIError(
-            f"cannot create {out}: directory {parent} does not exist", EX_CANTCREAT
-        )
+        raise CLIError(f"cannot create {out}: {no_directory(parent)}", EX_CANTCREAT)
     if not os.access(parent, os.W_OK):
         raise CLIError(
             f"cannot create {out}: directory {parent} is not writable", EX_CANTCREAT

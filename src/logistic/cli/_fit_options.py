@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
+from ._common import no_directory, note
 
 __all__ = [
     "CVEps",
@@ -234,6 +235,21 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def resumed_note(found: Path | None) -> None:
+    """Say which checkpoint the fit resumed from, once the fit has accepted it
+    (``found``: :func:`logistic._checkpoint.resume_source`, None for a fresh
+    fit). A checkpoint of other data or settings is refused by the fit with
+    its own error, so nothing is said before it."""
+    if found is not None and found.name.endswith(".prev"):
+        given = found.with_name(found.name[: -len(".prev")])
+        note(
+            f"resumed from checkpoint {found}, the previous copy ({given} is "
+            "missing); delete it too to fit afresh"
+        )
+    elif found is not None:
+        note(f"resumed from checkpoint {found}")
+
+
 def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     """Refuse, before any work, a checkpoint path that would overwrite the model
     or the data (exit 2), or that cannot be created (exit 73).
@@ -247,16 +263,20 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     for name, path in (("--output", out), ("the input file", data)):
         for ckpt in (checkpoint, previous):
             if _same_file(ckpt, path):
+                what = (
+                    f"--checkpoint {checkpoint} and {name} {path} are the same file"
+                    if ckpt == checkpoint
+                    else f"{name} {path} is the checkpoint's previous copy {ckpt}"
+                )
                 raise CLIError(
-                    f"--checkpoint {checkpoint} and {name} {path} are the same file "
-                    f"(the checkpoint is written over {ckpt} at every iteration); "
-                    "give --checkpoint a path of its own",
+                    f"{what} (the checkpoint is written over {ckpt} at every "
+                    "iteration); give --checkpoint a path of its own",
                     EX_USAGE,
                 )
     parent = checkpoint.parent if str(checkpoint.parent) else Path(".")
     if not parent.is_dir():
         raise CLIError(
-            f"cannot create checkpoint {checkpoint}: directory {parent} does not exist",
+            f"cannot create checkpoint {checkpoint}: {no_directory(parent)}",
             EX_CANTCREAT,
         )
     if not os.access(parent, os.W_OK):  # as check_output: before the data are read

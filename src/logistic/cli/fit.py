@@ -36,6 +36,7 @@ from ._fit_options import (
     check_strength,
     class_weight_codes,
     parse_class_weight,
+    resumed_note,
 )
 from ._progress import FitProgress, Quiet, status
 from ._render import coefficient_table, inference_of, print_design_notes
@@ -377,7 +378,7 @@ def _fit_streamed(
             reference=reference,
             **streaming,
         )
-    _resumed_note(found)
+    resumed_note(found)
     resumed = found is not None
     design, inference = result.design, result.inference
     facts = _training_facts(
@@ -407,7 +408,8 @@ def _stream_passes(facts: dict, model: Any, resumed: bool, design: Any) -> dict:
         design.notes.append(
             f"the resumed fit made {fit_passes} solver passes in all, this run's "
             "and those of the run that wrote the checkpoint (an interrupted one, "
-            "or a finished one, whose checkpoint stays: delete it to fit afresh); "
+            "or a finished one, whose checkpoint stays: delete it and its .prev copy "
+            "to fit afresh); "
             "this run's passes above are its own reads, including the one that "
             "checked the checkpoint against the data"
         )
@@ -468,7 +470,7 @@ def _fit_in_memory(
         check_offset(design.encoding.get("offset"))
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
     model, inference, messages = _train(design, options, checkpoint, quiet, kind)
-    _resumed_note(found)
+    resumed_note(found)
     facts = _training_facts(data, raw, design, model, options, messages, inference)
     facts.update(opt.sampling_facts(kind, inference))
     cov, cov_names = covariance(inference)
@@ -476,15 +478,6 @@ def _fit_in_memory(
         facts["statistics"] = statistics(inference)
     _save(out, force, model, design, facts, cov, cov_names)
     _report(out, model, design, inference, facts, json_out)
-
-
-def _resumed_note(found: Path | None) -> None:
-    """Say which checkpoint the fit resumed from, once the fit has accepted it
-    (``found``: :func:`logistic._checkpoint.resume_source`, None for a fresh
-    fit). A checkpoint of other data or settings is refused by the fit with
-    its own error, so nothing is said before it."""
-    if found is not None:
-        note(f"resumed from checkpoint {found}")
 
 
 def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
