@@ -373,3 +373,26 @@ def test_a_collinearity_error_says_why_the_information_is_singular(
     with pytest.raises(CollinearityError) as caught:
         invert_information(info, ["a", "b"], constant_columns=constant)
     assert caught.value.reason == reason
+
+
+def test_an_empty_interaction_cell_is_na_and_the_rest_keep_their_errors(tmp_path, capsys):
+    # `low ~ lwt + C(ui):ht` on birthwt: ui = 1 and ht = 1 never occur together,
+    # so C(ui)[1]:ht is all zero. The fit printed 0.000000 for it and no standard
+    # error for any term; R's glm prints NA for it and the reduced model's rest
+    from conftest import data_path
+
+    birthwt = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
+    model = tmp_path / "m.json"
+    args = ["fit", birthwt, "--formula", "low ~ lwt + C(ui):ht", "-o", str(model)]
+    assert main([str(a) for a in args]) == 0
+    out = capsys.readouterr().out
+    assert "(1 not defined because of singularities: C(ui)[1]:ht)" in out
+    row = next(t for t in out.splitlines() if t.startswith("C(ui)[1]:ht "))
+    assert row.split()[1:] == ["NA"] * 6
+    d = pd.read_csv(birthwt)
+    X = sm.add_constant(pd.DataFrame({"lwt": d.lwt, "ui0_ht": (d.ui == 0) * d.ht}))
+    ref = sm.Logit(d.low, X).fit(disp=0)
+    kept = next(t for t in out.splitlines() if t.startswith("C(ui)[0]:ht "))
+    estimate, std_err = (float(v) for v in kept.split()[1:3])
+    assert estimate == pytest.approx(ref.params["ui0_ht"], rel=1e-3)
+    assert std_err == pytest.approx(ref.bse["ui0_ht"], rel=1e-3)

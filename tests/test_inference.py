@@ -396,17 +396,26 @@ def test_dummy_trap_drops_the_last_level_as_r_glm_does():
     assert np.isnan(np.asarray(res.bse)[list(res.params.index).index("rank1")])
 
 
-def test_constant_column_is_aliased_and_zero_column_named():
+def test_constant_and_zero_columns_are_aliased_as_r_glm_does():
+    """A constant beside the intercept, and a column of zeros (an empty cell
+    of an interaction), are aliased: R's glm reports NA for each, and the
+    other estimates and standard errors are those of the model without them
+    (statsmodels on the reduced design). A column of zeros raised
+    CollinearityError, so the whole table lost its standard errors."""
     X, y = spector()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m_const = fit(X.assign(five=5.0), y)
-        m_zero = fit(X.assign(zero=0.0), y)
-    # a constant beside the intercept is aliased with it (R: NA)
-    assert m_const.inference(X.assign(five=5.0), y).aliased == ["five"]
-    with pytest.raises(CollinearityError, match="no information") as info:
-        m_zero.inference(X.assign(zero=0.0), y)
-    assert info.value.columns == ["zero"]
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    for extra, value in (("five", 5.0), ("zero", 0.0)):
+        Xe = X.assign(**{extra: value})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = fit(Xe, y).inference(Xe, y)
+        assert res.aliased == [extra]
+        names = list(res.params.index)
+        params = pd.Series(np.asarray(res.params), index=names)
+        bse = pd.Series(np.asarray(res.bse), index=names)
+        np.testing.assert_allclose(params[X.columns], ref.params[X.columns], rtol=1e-6)
+        np.testing.assert_allclose(bse[X.columns], ref.bse[X.columns], rtol=1e-5)
+        assert np.isnan(bse[extra])
 
 
 def test_near_collinearity_warns_with_names():

@@ -106,12 +106,17 @@ def aliased_columns(info: FloatArray, order: Any) -> Any:
 
     ``order`` is the display order (objective positions, intercept first):
     the earlier column of a dependent set is kept, as R's pivoting keeps it.
-    Parameters with no information (a zero diagonal) are left to the rank
-    checks of the covariance, which name them.
+    A parameter whose information is exactly zero is aliased too: its column
+    is zero on every row of positive weight (the curvature weights are
+    positive for every finite logit), a design column R's ``glm`` reports as
+    NA (an empty cell of an interaction); one whose information is merely
+    tiny (fitted probabilities near 0 or 1) is left to the rank checks of the
+    covariance, which name it.
     """
     diag = np.diag(info)
     k = diag.shape[0]
     mask = np.zeros(k, dtype=bool)
+    mask[order[diag[order] == 0]] = True
     live = order[diag[order] > 0]
     if live.size < 2:
         return mask
