@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from logistic import InvalidParameterError
 from logistic.backends import _cache_lock, row_cache
 from logistic.backends.chunked import Chunked
 from logistic.cli.app import main
@@ -146,7 +147,10 @@ def test_max_bytes_reads_the_environment(monkeypatch):
     for text, want in [("1000", 1000), ("3G", 3 * 2**30), ("512MiB", 512 * 2**20)]:
         monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", text)
         assert row_cache.max_bytes() == want
-    monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "lots")
+    monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "lots")  # was 20 GiB, silently
+    with pytest.raises(InvalidParameterError, match="LOGISTIC_CACHE_MAX_BYTES"):
+        row_cache.max_bytes()
+    monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "")
     assert row_cache.max_bytes() == row_cache.DEFAULT_MAX_BYTES
 
 

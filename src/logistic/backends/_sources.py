@@ -35,6 +35,7 @@ from .._files import open_regular
 from .._screen_rules import pandas_index_columns
 from ..columns import plan_columns
 from ..formats import compression_of, natural_key, no_parquet_files, parquet_files
+from ._column_words import beyond_float_message, check_unique_names
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
@@ -85,6 +86,7 @@ class _ColumnSpec:
         where: str,
         row_labels: Sequence[str] = (),
     ) -> None:
+        check_unique_names(names, where)
         if target is None:
             raise DataValidationError(
                 f"{where}: name the label column with target='COLUMN' "
@@ -108,6 +110,7 @@ class _ColumnSpec:
         return [*self.features, *extra]
 
     def check(self, names: Sequence[str], where: str) -> None:
+        check_unique_names(names, where)
         missing = [c for c in self.columns if c not in set(names)]
         if missing:
             raise DataValidationError(
@@ -160,9 +163,28 @@ def _column_to_numpy(
             .astype(dtype, copy=False)
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        if pa.types.is_integer(col.type):  # beyond ±2**53: as in memory
+            _refuse_beyond_float(col, name, where, row0, position)
         raise DataValidationError(
             f"{where}: column {name!r} of type {col.type} is not numeric ({exc})"
         ) from None
+
+
+def _refuse_beyond_float(
+    col: Any, name: str, where: str, row0: int, position: Position | None
+) -> None:
+    """Refuse integer column ``name`` for its first value beyond ±2**53 (none:
+    returns), with the in-memory reader's words."""
+    values = col.to_numpy(zero_copy_only=False)
+    beyond = np.flatnonzero((values > 2**53) | (values < -(2**53)))
+    if beyond.size:
+        i = int(beyond[0])
+        at = position or (lambda r: f"row {r} (0-based, global)")
+        drop = f"--drop {name} (in Python: features=[...] without it)"
+        message = beyond_float_message(
+            name, where, int(values[i]), at(row0 + i), leave_out=drop
+        )
+        raise DataValidationError(message)
 
 
 def _batch_to_chunk(
@@ -215,9 +237,11 @@ def one_line(text: str, limit: int = 200) -> str:
     return shown + ("..." if len(first) > limit else "")
 
 
-#: pyarrow's message for a value its column's numeric type cannot hold.
+#: pyarrow's message for a value its column's numeric type cannot hold (the
+#: value whole: it may hold quoted line breaks, and be long).
 _NOT_A_NUMBER = re.compile(
-    r"In CSV column #(\d+): CSV conversion error to \w+: invalid value '(.*)'"
+    r"In CSV column #(\d+): CSV conversion error to \w+: invalid value '(.*)'",
+    re.DOTALL,
 )
 
 
@@ -241,15 +265,16 @@ def _reader_error(
     rows_before: int | None = None,
 ) -> DataValidationError:
     text = one_line(str(exc))
-    text_value = _NOT_A_NUMBER.search(text)
+    text_value = _NOT_A_NUMBER.search(str(exc))  # matched whole, shown short
     if text_value is not None and names is not None:
         k = int(text_value.group(1))
         column = names[k] if k < len(names) else f"#{k}"
         value = text_value.group(2)
+        shown = repr(value[:60]) + ("..." if len(value) > 60 else "")
         if rows_before:  # numbers in the blocks before: the in-memory wording
             return NotANumberError(
                 f"column {column!r} in {path} is numeric but has non-numeric value "
-                f"{value!r} after {csv_line(rows_before - 1)} (the "
+                f"{shown} after {csv_line(rows_before - 1)} (the "
                 f"rows before are numbers); fix the data or mark missing values "
                 "with an empty field or NA",
                 path,
@@ -258,7 +283,7 @@ def _reader_error(
             )
         return NotANumberError(
             f"cannot read {path}: column {column!r} holds text "
-            f"({value!r} is not a number); this source reads numbers "
+            f"({shown} is not a number); this source reads numbers "
             "only: encode the column as numbers (e.g. 0/1 columns, one a level), "
             "leave it out with features=[...], or fit with the `logistic` command, "
             "which encodes text columns",

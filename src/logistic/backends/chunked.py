@@ -69,6 +69,7 @@ from .._labels import (
 )
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
+from . import row_cache
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._cache_pass import CachedRuns, LabelCodes
 from ._fingerprint import RowHashes, earlier_streamed, streamed_fingerprint
@@ -313,6 +314,7 @@ class Chunked:
         identity = getattr(self.source, "cache_identity", None)
         if not cache or identity is None:
             return None
+        row_cache.max_bytes()  # a bad $LOGISTIC_CACHE_MAX_BYTES, before a row
         files, options = identity()
         options["dtype"] = self.dtype.str
         name = entry_name(files, options)

@@ -60,6 +60,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
+from ._column_words import refuse_text_frame_columns
 from ._dask_align import row_partitions
 from ._dask_blocks import partition_chunk_rows
 from ._dask_connect import connect
@@ -199,8 +200,10 @@ class Dask:
         multiclass: bool = False,
     ) -> None:
         self.multiclass = bool(multiclass)
-        if feature_names is None and hasattr(X, "columns"):
-            feature_names = [str(c) for c in X.columns if c != target]
+        if hasattr(X, "columns"):  # text dtypes refused before a task runs
+            columns = [str(c) for c in X.columns if c != target]
+            refuse_text_frame_columns(X, columns)
+            feature_names = columns if feature_names is None else feature_names
         if target is None and y is None:
             raise DataValidationError("y is required (or name the target column)")
         parts = row_partitions(X, y, sample_weight, offset)

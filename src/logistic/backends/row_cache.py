@@ -48,8 +48,11 @@ Conventions (owned here)
   A source whose decoded size is not known before its scan (CSV) is
   measured when its entry is complete, and the others are evicted then.
 * **Cap.** ``$LOGISTIC_CACHE_MAX_BYTES`` (bytes, or with a ``K``/``M``/``G``/
-  ``T`` suffix of powers of 1024; ``0`` keeps no entry but the one being
-  written), else :data:`DEFAULT_MAX_BYTES` (20 GiB).
+  ``T`` suffix of powers of 1024, decimals allowed: ``512M``, ``1.5G``; ``0``
+  keeps no entry but the one being written), else :data:`DEFAULT_MAX_BYTES`
+  (20 GiB) when unset or empty. Any other value (``-1``, ``1e3``, ``abc``) is
+  an :class:`~logistic.InvalidParameterError` naming the variable (exit 2 on
+  the command line), raised before a cached fit reads a row.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._exceptions import InvalidParameterError
 from . import _cache_lock, _cache_marker
 from ._cache_id import default_cache_dir
 
@@ -78,7 +82,11 @@ __all__ = [
 
 #: The cache folder's size cap when ``$LOGISTIC_CACHE_MAX_BYTES`` is not set.
 DEFAULT_MAX_BYTES = 20 * 2**30
-_SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
+#: The environment variable that sets the cap (see *Cap*).
+MAX_BYTES_ENV = "LOGISTIC_CACHE_MAX_BYTES"
+_SIZE = re.compile(
+    r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -99,13 +107,21 @@ class Entry:
 
 
 def max_bytes() -> int:
-    """The cache folder's size cap (see *Cap*)."""
-    text = os.environ.get("LOGISTIC_CACHE_MAX_BYTES", "")
-    match = _SIZE.match(text)
-    if not text or match is None:
+    """The cache folder's size cap (see *Cap*); a value of another form is an
+    :class:`~logistic.InvalidParameterError` naming the variable."""
+    text = os.environ.get(MAX_BYTES_ENV, "")
+    if not text.strip():
         return DEFAULT_MAX_BYTES
+    match = _SIZE.match(text)
+    if match is None:
+        raise InvalidParameterError(
+            f"{MAX_BYTES_ENV} must be a size in bytes >= 0: a number of bytes, "
+            "or a number with a K, M, G or T suffix (powers of 1024, "
+            f"e.g. 512M, 20G, 1.5T), got {text!r}; unset it for the default "
+            f"({DEFAULT_MAX_BYTES // 2**30} GiB)"
+        )
     unit = "KMGT".find(match.group(2).upper()) + 1 if match.group(2) else 0
-    return int(match.group(1)) * 1024**unit
+    return int(float(match.group(1)) * 1024**unit)
 
 
 def folder_bytes(folder: Path) -> int:

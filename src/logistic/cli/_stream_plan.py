@@ -338,12 +338,9 @@ def _refuse_text_columns(columns: ColumnPlan, schema: Any) -> None:
 
 def text_columns_error(source: str, text: list[str]) -> NotStreamable:
     """The refusal of feature columns ``text`` of ``source`` that hold text."""
-    return NotStreamable(
-        f"streaming needs numeric feature columns, but {source} has text "
-        f"column(s) {text[:10]!r} (one-hot encoding needs every level before "
-        f"the first pass); leave them out with --drop {','.join(text[:10])}, "
-        "encode them as numbers, or fit in memory (without --stream)"
-    )
+    from ..backends._column_words import text_columns_message
+
+    return NotStreamable(text_columns_message(source, text))
 
 
 # -- the fit -------------------------------------------------------------------------

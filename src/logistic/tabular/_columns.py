@@ -43,6 +43,7 @@ from .._number_text import (
     formatted_numbers,
     mostly_numbers,
 )
+from ..backends._column_words import beyond_float_message
 from ..columns import arrow_kind
 from ..columns import require_columns as _require
 from ._read import RawData, position
@@ -398,14 +399,10 @@ def _raise_beyond_float(raw: RawData, name: str, col: Any) -> None:
     beyond = np.flatnonzero((values > EXACT_INT) | (values < -EXACT_INT))
     if beyond.size == 0:
         return
-    first = int(beyond[0])
-    raise DataValidationError(
-        f"column {name!r} in {raw.path} holds integers too large to be a numeric "
-        f"feature exactly: {int(values[first])} at {position(raw, first)} "
-        f"({beyond.size} value(s) beyond ±2**53); an identifier? leave it out with "
-        f"--drop {name}; or write the values as decimals (9.007e15) to use them "
-        "rounded"
-    )
+    first, value = int(beyond[0]), int(values[int(beyond[0])])
+    at = position(raw, first)
+    message = beyond_float_message(name, raw.path, value, at, int(beyond.size))
+    raise DataValidationError(message)
 
 
 def refuse_infinite(raw: RawData, name: str, values: np.ndarray) -> None:

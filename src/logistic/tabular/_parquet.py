@@ -42,10 +42,13 @@ def not_parquet_hint(path: str) -> str:
 
 def read_parquet(path: str, name: str, compression: str | None) -> RawData:
     """A Parquet file read whole (its columns' names are checked by the caller,
-    as a CSV file's); a compressed one, or one pyarrow cannot read, is refused
-    naming the file (with the ``--format csv`` remedy for CSV text)."""
+    as a CSV file's; a name given twice before the read, which pyarrow would
+    refuse in its own words); a compressed one, or one pyarrow cannot read, is
+    refused naming the file (with the ``--format csv`` remedy for CSV text)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from ..backends._column_words import check_unique_names
 
     if compression is not None:
         raise DataValidationError(
@@ -54,6 +57,10 @@ def read_parquet(path: str, name: str, compression: str | None) -> RawData:
         )
     with open_data(path) as fh:
         try:
+            # named twice, a column is refused in words (pyarrow's read_table
+            # says "Multiple matches for FieldRef.Name")
+            check_unique_names(pq.read_schema(fh).names, name)
+            fh.seek(0)
             table = pq.read_table(fh)
         except (pa.ArrowException, OSError) as exc:
             if getattr(exc, "errno", None) is not None:

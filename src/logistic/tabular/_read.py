@@ -436,13 +436,9 @@ def check_header_names(names: list[str], path: str) -> list[int]:
 def _check_columns(names: list[str], path: str, offset: int = 0) -> None:
     """Refuse duplicate and empty column names (``offset``: columns before
     ``names`` in the header, for the positions in the message)."""
-    seen: set[str] = set()
-    dups = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
-    if dups:
-        raise DataValidationError(
-            f"{path}: duplicate column name(s) {sorted(set(dups))!r} in the header; "
-            "rename them so every column is unique"
-        )
+    from ..backends._column_words import check_unique_names
+
+    check_unique_names(names, path)
     empty = [offset + i + 1 for i, n in enumerate(names) if not n.strip()]
     if empty:
         raise DataValidationError(

@@ -1,0 +1,124 @@
+"""The words for a column a reader cannot use, said once for every reader.
+
+Convention (owned here): the in-memory reader (:mod:`logistic.tabular`), the
+file sources of the out-of-core and Dask backends (:mod:`._sources`), the
+Dask backend's DataFrames and the command line word these refusals alike:
+
+* :func:`check_unique_names`: a header (CSV) or schema (Parquet) that names a
+  column twice;
+* :func:`text_columns_message`: feature columns of text where only numbers
+  can be read (a streamed or Dask fit: one-hot encoding needs every level
+  before the first pass); ``who``, ``leave_out`` and ``in_memory`` say it in
+  the caller's terms (the command line's options, or Python);
+* :func:`beyond_float_message`: an integer column holding a value float64
+  cannot hold exactly (beyond ±2**53);
+* :func:`refuse_text_frame_columns`: a Dask DataFrame's feature columns of a
+  text dtype, refused on the client from its ``dtypes`` (known without
+  computing a partition).
+
+Imports no numpy, pyarrow, pandas or dask at module level: every reader
+imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .._exceptions import DataValidationError
+
+__all__ = [
+    "beyond_float_message",
+    "check_unique_names",
+    "refuse_text_frame_columns",
+    "text_columns_message",
+]
+
+
+def check_unique_names(names: Sequence[str], where: str) -> None:
+    """Refuse a header or schema that names a column more than once."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for name in names:
+        (repeated if name in seen else seen).add(name)
+    dups = sorted(repeated)
+    if dups:
+        raise DataValidationError(
+            f"{where}: duplicate column name(s) {dups!r} in the header; "
+            "rename them so every column is unique"
+        )
+
+
+def text_columns_message(
+    source: str,
+    text: Sequence[str],
+    *,
+    who: str = "streaming",
+    leave_out: str | None = None,
+    in_memory: str = "fit in memory (without --stream)",
+) -> str:
+    """Feature columns ``text`` of ``source`` hold text where only numbers are
+    read; ``leave_out`` defaults to the command line's ``--drop`` option."""
+    shown = list(text[:10])
+    leave = f"--drop {','.join(shown)}" if leave_out is None else leave_out
+    return (
+        f"{who} needs numeric feature columns, but {source} has text "
+        f"column(s) {shown!r} (one-hot encoding needs every level before "
+        f"the first pass); leave them out with {leave}, "
+        f"encode them as numbers, or {in_memory}"
+    )
+
+
+def beyond_float_message(
+    name: str,
+    source: str,
+    value: int,
+    at: str,
+    count: int | None = None,
+    leave_out: str | None = None,
+) -> str:
+    """Column ``name`` of ``source`` holds ``value`` (at ``at``), an integer
+    float64 cannot hold exactly; ``count``: how many such values, when
+    known; ``leave_out`` defaults to the command line's ``--drop`` option."""
+    many = "" if count is None else f" ({count} value(s) beyond ±2**53)"
+    leave = f"--drop {name}" if leave_out is None else leave_out
+    return (
+        f"column {name!r} in {source} holds integers too large to be a numeric "
+        f"feature exactly: {value} at {at}{many}; an identifier? leave it out "
+        f"with {leave}; or write the values as decimals (9.007e15) to use them "
+        "rounded"
+    )
+
+
+def _is_text_dtype(dtype: Any) -> bool:
+    """A pandas dtype of text or categories (``object`` is not: its values
+    may be numbers, which a partition converts)."""
+    import numpy as np
+    from pandas.api.types import is_string_dtype
+
+    if getattr(dtype, "name", "") == "category":
+        return True
+    numpy_object = isinstance(dtype, np.dtype) and dtype.kind == "O"
+    return bool(is_string_dtype(dtype)) and not numpy_object
+
+
+def refuse_text_frame_columns(X: Any, features: Sequence[str]) -> None:
+    """Refuse the ``features`` of a Dask DataFrame ``X`` whose dtype is text
+    or categorical, by the streamed fit's rule (:func:`text_columns_message`)."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items"):
+        return  # an array or a Series: no column of its own to judge
+    kinds = {str(c): t for c, t in dtypes.items()}
+    text = [c for c in features if c in kinds and _is_text_dtype(kinds[c])]
+    if text:
+        keep = ", ".join(repr(c) for c in text[:10])
+        raise DataValidationError(
+            text_columns_message(
+                "the Dask DataFrame X",
+                text,
+                who="Dask",
+                leave_out=f"X.drop(columns=[{keep}])",
+                in_memory="fit in memory: a pandas DataFrame (X.compute()) has "
+                "its text columns one-hot encoded",
+            )
+        )
