@@ -103,6 +103,8 @@ def main() -> None:
     ap.add_argument("--later", type=int, default=5)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.later < 1 or a.rounds < 1:
+        ap.error("--rounds and --later must be at least 1")
     if a.child:
         _child(a.dataset, a.later)
         return

@@ -396,3 +396,24 @@ def test_an_empty_interaction_cell_is_na_and_the_rest_keep_their_errors(tmp_path
     estimate, std_err = (float(v) for v in kept.split()[1:3])
     assert estimate == pytest.approx(ref.params["ui0_ht"], rel=1e-3)
     assert std_err == pytest.approx(ref.bse["ui0_ht"], rel=1e-3)
+
+
+def test_a_column_without_information_under_separation_is_not_called_zeros():
+    # x2 is non-zero only on rows whose fitted logits are beyond ±745, where the
+    # curvature weight underflows to 0: its information is exactly 0 though the
+    # column is not. Treating every zero-information column as a column of zeros
+    # showed x2 as NA "aliased with earlier columns" and changed the other
+    # estimates; it is named as carrying no information, as before
+    from logistic.inference import CollinearityError
+
+    rng = np.random.default_rng(1)
+    x1 = rng.uniform(0.5, 500, 400) * rng.choice([-1, 1], 400)
+    y = (x1 > 0).astype(int)
+    x2 = np.where(np.abs(x1) > 400, rng.standard_normal(400), 0.0)
+    X = np.column_stack([x1, x2, rng.standard_normal(400)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(solver="lbfgs", max_iter=1000).fit(X, y)
+        assert model.fit_statistics_.hessian[1, 1] == 0.0  # the case at hand
+        with pytest.raises(CollinearityError, match="column 'x2' carries no information"):
+            model.inference(X, y)

@@ -39,4 +39,4 @@ def test_the_named_search_runs_on_that_target():
         cv=3,
     ).fit(X, y)
     assert search.best_estimator_.coef_.shape == (3, 2)
-    assert search.best_params_["alpha"] < 1.0  # the weakest fits these data best
+    assert search.best_params_["alpha"] < 1.0  # a weaker penalty than 1 fits these data better

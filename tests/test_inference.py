@@ -31,7 +31,7 @@ from logistic import (
     PerfectSeparationWarning,
 )
 from logistic.estimator import NotFittedError
-from logistic.inference import CollinearityError, fit_inference, parse_constraints
+from logistic.inference import fit_inference, parse_constraints
 
 
 # -- datasets -------------------------------------------------------------------------

@@ -198,3 +198,21 @@ def test_k_classes_continue_an_earlier_fit_as_two_classes_do():
     # one SGD pass from the optimum stays near it (from zero: [-0.53, ...] for -1.91)
     np.testing.assert_allclose(model.coef_, before, atol=0.3)
     assert np.abs(before).max() > 1.5
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_reordered_named_columns_do_not_continue_the_fit(K):
+    # after a fit on frame[a, b], a first partial_fit on frame[b, a] continued
+    # from the fit's coefficients in the fit's order: b started at a's -1.9
+    import pandas as pd
+
+    rng = np.random.default_rng(6)
+    X = pd.DataFrame(rng.standard_normal((900, 2)), columns=["a", "b"])
+    y = (X["a"] * 3 + rng.logistic(size=900)).clip(0, K - 1).astype(int)
+    if K == 2:
+        y = (y > 0).astype(int)
+    model = LogisticRegression(penalty="l2", alpha=1e-3).fit(X, y)
+    assert np.abs(model.coef_[:, 0]).max() > 1.5  # a carries the signal
+    model.partial_fit(X[["b", "a"]].iloc[:100], y[:100])
+    assert list(model.feature_names_in_) == ["b", "a"]
+    assert np.abs(model.coef_[:, 0]).max() < 0.5  # b: from zero, not from a's

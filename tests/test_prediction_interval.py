@@ -228,7 +228,7 @@ def test_saved_model_without_a_covariance_names_the_cause(tmp_path):
         model = LogisticRegression().partial_fit(X, y, classes=[0, 1])
     bare = tmp_path / "bare.json"
     logistic.save(model, bare)
-    with pytest.raises(InvalidParameterError, match="carries none .*singular"):
+    with pytest.raises(InvalidParameterError, match=r"carries none \(fitted by partial_fit"):
         logistic.load(bare).predict_interval(X)
     penalized = tmp_path / "l2.json"
     logistic.save(LogisticRegression(penalty="l2").fit(X, y), penalized)

@@ -233,6 +233,20 @@ def test_convergence_warning_names_divergence_of_a_step_too_long(l2):
     assert "Likely cause: stochastic gradients" in str(rec[0].message)
 
 
+def test_sgd_noise_after_a_warm_start_is_not_called_divergence():
+    # from an optimum the start's gradient is tiny (1e-7): SGD's noise grew it a
+    # thousandfold and the warning said the coefficients ran away
+    X, y = _data(seed=11)
+    est = LogisticRegression(
+        warm_start=True, penalty="l2", alpha=1e-3, tol=1e-6, solver="lbfgs"
+    ).fit(X, y)
+    est.set_params(solver="sgd", tol=1e-12, max_iter=5)
+    with pytest.warns(ConvergenceWarning) as rec:
+        est.fit(X, y)
+    msg = str(rec[0].message)
+    assert "Likely cause: stochastic gradients" in msg and "divergence" not in msg
+
+
 def test_convergence_warning_names_conditioning_at_the_precision_floor():
     X, y = _data(seed=9)
     with pytest.warns(ConvergenceWarning) as rec:

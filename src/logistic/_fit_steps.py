@@ -253,10 +253,10 @@ def aliased_at_zero(result: SolverResult, stats: Any, separation: Any) -> Solver
     aliased (:mod:`logistic.inference._aliased`): 0 at the aliased ones, the
     reduced model's estimate at the others, so that ``coef_``, ``summary()``
     and predictions on new rows (which need not satisfy the dependency) agree.
-    The logits of the training rows are the fit's (to second order). Any other
-    fit (no statistics, separated data, no aliased column, a column with no
-    information at all or information beyond float64's range, which
-    inference names as errors) is unchanged."""
+    The logits of the training rows are the fit's (to second order); a column
+    of zeros is aliased too (0). Any other fit (no statistics, separated data,
+    no aliased column, information beyond float64's range, which inference
+    names as an error) is unchanged."""
     if stats is None or separation is not None:
         return result
     from .inference._aliased import reduced_estimate
@@ -264,7 +264,7 @@ def aliased_at_zero(result: SolverResult, stats: Any, separation: Any) -> Solver
     try:
         with np.errstate(all="ignore"):  # information beyond float64: unchanged
             reduced = reduced_estimate(stats)
-    except np.linalg.LinAlgError:  # an all-zero column beside the aliased ones
+    except np.linalg.LinAlgError:  # the kept columns' information singular
         return result
     if reduced is None:
         return result

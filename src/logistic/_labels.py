@@ -37,7 +37,6 @@ import numpy as np
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
 
 __all__ = [
-    "CROSS_VALIDATE_K_CLASSES",
     "MAX_CLASSES",
     "PositiveRule",
     "check_y_binary",
@@ -278,15 +277,6 @@ def _one_class(classes: np.ndarray) -> DataValidationError:
         f"This solver needs samples of at least 2 classes in the data, but the "
         f"data contains only one class: {label!r}"
     )
-
-
-#: What a caller that chooses a penalty by cross-validation (``path``,
-#: ``LogisticRegressionCV``) says of a target of K > 2 classes.
-CROSS_VALIDATE_K_CLASSES = (
-    " To choose alpha for K classes by cross-validation, search "
-    "LogisticRegression(penalty='l2', alpha=...) with scikit-learn's GridSearchCV "
-    "(scoring='neg_log_loss')."
-)
 
 
 def check_y_binary(

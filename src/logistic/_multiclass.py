@@ -23,11 +23,20 @@ from typing import Any
 from ._exceptions import InvalidParameterError
 
 __all__ = [
+    "CROSS_VALIDATE_K_CLASSES",
     "MultiClassNotSupportedError",
     "binary_only",
     "is_multiclass",
     "not_supported",
 ]
+
+#: What a caller that chooses a penalty by cross-validation (``path``,
+#: ``LogisticRegressionCV``) says of a target of K > 2 classes.
+CROSS_VALIDATE_K_CLASSES = (
+    " To choose alpha for K classes by cross-validation, search "
+    "LogisticRegression(penalty='l2', alpha=...) with scikit-learn's GridSearchCV "
+    "(scoring='neg_log_loss')."
+)
 
 
 class MultiClassNotSupportedError(InvalidParameterError):

@@ -28,6 +28,7 @@ from ._partial import (
     check_stream_classes,
     chunk_weights,
     encode_chunk_y,
+    fitted_columns,
     partial_fit_step,
     store_stream_fit,
     warn_small_first_chunk,
@@ -65,7 +66,7 @@ def _classes(est: Any, classes: Any) -> np.ndarray:
 
 
 def _fitted_theta(
-    est: Any, objective: MultinomialObjective, known: np.ndarray
+    est: Any, objective: MultinomialObjective, known: np.ndarray, names: Any
 ) -> FloatArray | None:
     """``theta`` (original scale, the objective's symmetric layout) of an
     earlier K-class ``fit`` of these classes and columns, from which a first
@@ -76,6 +77,8 @@ def _fitted_theta(
     if np.shape(coef) != (len(known), objective.n_features):
         return None
     if not np.array_equal(np.asarray(est.classes_), known):
+        return None
+    if not fitted_columns(est, names):  # other or reordered named columns
         return None
     rows = np.column_stack([coef, est.intercept_]) if objective.fit_intercept else coef
     return np.asarray(rows, dtype=np.float64).ravel()
@@ -108,7 +111,7 @@ def partial_fit_multinomial(
         # the model's own arrays: the objective's are its read-only cache
         mean, std = (np.array(v) for v in objective.column_moments())
         first = ScaledMultinomial(objective, (mean, std), stochastic=True)
-        fitted = _fitted_theta(est, objective, known)
+        fitted = _fitted_theta(est, objective, known, names)
         theta: FloatArray = np.zeros(objective.n_params)
         if fitted is not None:  # continue an earlier K-class fit
             theta = first.from_original(fitted)

@@ -65,6 +65,7 @@ __all__ = [
     "chunk_weights",
     "check_chunk_X",
     "encode_chunk_y",
+    "fitted_columns",
     "partial_fit",
     "partial_fit_refusal",
     "store_stream_fit",
@@ -137,7 +138,9 @@ def chunk_weights(
     a stream's chunks need not each hold every class. The first chunk's
     weights must have a positive total (``first``): its weighted column
     moments fix the stream's coordinates. A later chunk of total weight 0
-    leaves the model as it is (:func:`weightless`)."""
+    leaves the model as it is (:func:`weightless`); one of any positive total,
+    however small, takes its SGD steps (the L2 term's shrinkage among them,
+    which does not scale with the chunk's weight)."""
     sw = None
     if sample_weight is not None:
         n = codes.shape[0]
@@ -148,13 +151,28 @@ def chunk_weights(
         assert per_row is not None
         sw = per_row if sw is None else sw * per_row
     if first and weightless(sw):
+        given = [
+            name
+            for name, value in (("sample_weight", sample_weight),
+                                ("class_weight", est.class_weight))
+            if value is not None
+        ]  # fmt: skip
         raise DataValidationError(
-            "the first partial_fit chunk's sample_weight"
-            + (" times class_weight" if est.class_weight is not None else "")
-            + " sums to 0: its weighted column means and scales fix the "
-            "stream's coordinates; give the first chunk rows of positive weight"
+            f"the first partial_fit chunk's {' times '.join(given)} sums to 0: its "
+            "weighted column means and scales fix the stream's coordinates; give "
+            "the first chunk rows of positive weight"
         )
     return sw
+
+
+def fitted_columns(est: Any, names: Any) -> bool:
+    """Whether a first chunk's columns (``names``, None for an array) may be
+    the earlier fit's: not when both are named and the names differ (other
+    or reordered columns), so that the stream then starts from zero."""
+    fitted = getattr(est, "feature_names_in_", None)
+    if fitted is None or names is None:
+        return True
+    return [str(n) for n in fitted] == [str(n) for n in names]
 
 
 def weightless(sw: np.ndarray | None) -> bool:
@@ -318,6 +336,7 @@ def partial_fit(
     if state is None:
         theta0 = None
         same = fitted_before and np.shape(est.coef_) == (1, X.shape[1])
+        same = same and fitted_columns(est, names)
         if same and np.array_equal(np.asarray(est.classes_), np.asarray(known)):
             theta0 = np.append(est.coef_.ravel(), est.intercept_[:1])
             theta0 = theta0[: objective.n_params]

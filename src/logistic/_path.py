@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from ._constraints import Interval, is_class_weight, validate_params
 from ._exceptions import InvalidParameterError
-from ._labels import CROSS_VALIDATE_K_CLASSES
+from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._numerics import default_tol
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective

@@ -69,7 +69,7 @@ from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
-from ._labels import CROSS_VALIDATE_K_CLASSES
+from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path

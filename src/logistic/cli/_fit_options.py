@@ -235,18 +235,20 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def resumed_note(found: Path | None) -> None:
+def resumed_note(found: Path | None, checkpoint: Path | None) -> None:
     """Say which checkpoint the fit resumed from, once the fit has accepted it
-    (``found``: :func:`logistic._checkpoint.resume_source`, None for a fresh
-    fit). A checkpoint of other data or settings is refused by the fit with
-    its own error, so nothing is said before it."""
-    if found is not None and found.name.endswith(".prev"):
-        given = found.with_name(found.name[: -len(".prev")])
+    (``found``: :func:`logistic._checkpoint.resume_source` of ``checkpoint``,
+    the ``--checkpoint`` path; None for a fresh fit). A checkpoint of other
+    data or settings is refused by the fit with its own error, so nothing is
+    said before it."""
+    if found is None:
+        return
+    if checkpoint is not None and Path(found) != Path(checkpoint):
         note(
-            f"resumed from checkpoint {found}, the previous copy ({given} is "
-            "missing); delete it too to fit afresh"
+            f"resumed from checkpoint {found}, the previous copy ({checkpoint} is "
+            f"missing); delete {found} to fit afresh"
         )
-    elif found is not None:
+    else:
         note(f"resumed from checkpoint {found}")
 
 

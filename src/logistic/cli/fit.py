@@ -378,7 +378,7 @@ def _fit_streamed(
             reference=reference,
             **streaming,
         )
-    resumed_note(found)
+    resumed_note(found, checkpoint)
     resumed = found is not None
     design, inference = result.design, result.inference
     facts = _training_facts(
@@ -470,7 +470,7 @@ def _fit_in_memory(
         check_offset(design.encoding.get("offset"))
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
     model, inference, messages = _train(design, options, checkpoint, quiet, kind)
-    resumed_note(found)
+    resumed_note(found, checkpoint)
     facts = _training_facts(data, raw, design, model, options, messages, inference)
     facts.update(opt.sampling_facts(kind, inference))
     cov, cov_names = covariance(inference)

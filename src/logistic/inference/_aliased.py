@@ -101,22 +101,31 @@ def _pivots_in_order(C: FloatArray) -> FloatArray:
     return pivots
 
 
-def aliased_columns(info: FloatArray, order: Any) -> Any:
+def zero_columns(stats: Any) -> Any:
+    """Boolean mask (objective order) of the parameters whose design column
+    is zero on every row of positive weight (weighted mean and standard
+    deviation both exactly 0; never the intercept)."""
+    zero = (np.asarray(stats.mean) == 0) & (np.asarray(stats.std) == 0)
+    return np.append(zero, False) if stats.fit_intercept else zero
+
+
+def aliased_columns(info: FloatArray, order: Any, zero: Any = None) -> Any:
     """Boolean mask (objective order) of the aliased parameters of ``info``.
 
     ``order`` is the display order (objective positions, intercept first):
     the earlier column of a dependent set is kept, as R's pivoting keeps it.
-    A parameter whose information is exactly zero is aliased too: its column
-    is zero on every row of positive weight (the curvature weights are
-    positive for every finite logit), a design column R's ``glm`` reports as
-    NA (an empty cell of an interaction); one whose information is merely
-    tiny (fitted probabilities near 0 or 1) is left to the rank checks of the
+    ``zero`` (objective order; :func:`zero_columns`) marks design columns of
+    zeros: aliased too where their information is 0, as R's ``glm`` reports
+    them (NA: an empty cell of an interaction). Any other parameter with no
+    information (a column whose rows all have fitted probabilities of 0 or
+    1 in float64, under separation) is left to the rank checks of the
     covariance, which name it.
     """
     diag = np.diag(info)
     k = diag.shape[0]
     mask = np.zeros(k, dtype=bool)
-    mask[order[diag[order] == 0]] = True
+    if zero is not None:
+        mask[np.asarray(zero, dtype=bool) & (diag == 0)] = True
     live = order[diag[order] > 0]
     if live.size < 2:
         return mask
@@ -161,7 +170,7 @@ def reduced_estimate(stats: Any) -> FloatArray | None:
         return np.asarray(stats.reduced_theta, dtype=np.float64)
     info = stats.weight_sum * stats.hessian
     order = display_order(stats.n_features, stats.fit_intercept)
-    mask = aliased_columns(info, order)
+    mask = aliased_columns(info, order, zero_columns(stats))
     if not mask.any():
         return None
     theta = reduce_theta(stats.theta, info, stats.gradient, stats.hessian, mask)
@@ -177,7 +186,7 @@ def _reduced_singular(info: FloatArray, mask: Any) -> bool:
     A = info[np.ix_(kept, kept)]
     diag = np.diag(A)
     if not np.all(diag > 0):
-        return False  # a column with no information: named by the covariance
+        return False  # no information, not a column of zeros: named by the covariance
     root = np.sqrt(diag)
     evals = np.linalg.eigvalsh(0.5 * (A + A.T) / np.outer(root, root))
     return bool(evals[0] <= SINGULAR_RCOND * evals[-1])
@@ -237,7 +246,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
             return stats
         order = display_order(stats.n_features, stats.fit_intercept)
         try:
-            mask = aliased_columns(info, order)
+            mask = aliased_columns(info, order, zero_columns(stats))
             if not mask.any() or not _reduced_singular(info, mask):
                 return stats
         except np.linalg.LinAlgError:
@@ -251,7 +260,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
         if not np.all(np.isfinite(gram)):
             return stats
         try:
-            found = aliased_columns(gram, order)
+            found = aliased_columns(gram, order, np.diag(gram) == 0)
             if (mask & ~found).any() or not (found & ~mask).any():
                 return stats
             theta = reduce_theta(
@@ -269,7 +278,8 @@ def singularity_note(names: list[str]) -> str:
     """R's header line for ``names`` aliased, with the names."""
     return (
         f"Coefficients: ({len(names)} not defined because of singularities: "
-        f"{', '.join(names)}); NA rows are aliased with earlier columns and "
+        f"{', '.join(names)}); NA rows are aliased (combinations of earlier "
+        "columns, or columns of zeros) and "
         "dropped, as R's glm: the other estimates are those of the model without them."
     )
 
@@ -311,7 +321,9 @@ class AliasedParameters:
         if reduced is not None:  # read from a model file (io._statistics)
             mask = np.isnan(reduced)
         elif not firth:
-            mask = aliased_columns(self._information, np.asarray(self._perm))
+            mask = aliased_columns(
+                self._information, np.asarray(self._perm), zero_columns(stats)
+            )
         self._aliased = mask
         self.aliased = [self.term_names[i] for i, j in enumerate(self._perm) if mask[j]]
         if reduced is not None:

@@ -156,8 +156,8 @@ def _why_no_covariance(model: Any) -> str:
         )
     return (
         "fitted by partial_fit, or loaded from a model file without a covariance: "
-        "its information matrix was singular (collinear or constant columns), or "
-        "the file was written before logistic.save stored it"
+        "its information matrix was singular beyond aliased columns (under "
+        "separation), or the file was written before logistic.save stored it"
     )
 
 

@@ -70,8 +70,6 @@ def separated_lr_note(
     )
 
 
-
-
 def _margins_effects(remedy: str) -> str:
     return (
         "these marginal effects, their standard errors and tests are meaningless: "

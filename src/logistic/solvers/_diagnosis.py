@@ -13,7 +13,11 @@ Causes are checked in this order:
   underflow);
 * **divergence**: the objective ended above twice its value at the start
   (and above it by more than 1), or
-  the gradient's max-norm more than ``DIVERGED_GROWTH`` times its start's (a
+  the gradient's max-norm more than ``DIVERGED_GROWTH`` times its start's and
+  more than 1 above it (the loss's part of the standardized gradient is at
+  most 1 in max-norm, ``|mean(r x̃_j)| ≤ mean|x̃_j| ≤ 1`` for a column of unit
+  variance: a larger one is the penalty of run-away coefficients, while a
+  warm start's tiny gradient may grow a thousandfold by SGD's noise alone) (a
   step too long for the problem, such as an SGD ``learning_rate`` far above
   the default 1/L): whatever else the coefficients show, they ran away;
 * **separation** (unpenalised fits): a standardized coefficient beyond
@@ -83,13 +87,14 @@ def _divergence(
     """The divergence cause when, from ``start`` to ``now`` (history-entry
     keys ``objective``, ``grad_max_norm``), the objective more than doubled
     and rose by more than 1, or the gradient's max-norm grew more than
-    ``DIVERGED_GROWTH`` times (or either is no longer finite), else None."""
+    ``DIVERGED_GROWTH`` times and by more than 1 (or either is no longer
+    finite), else None."""
     if start is None:
         return None
     grew = []
     for key, factor, margin in (
         ("objective", 2.0, 1.0),  # and a nat a row more: never SGD's noise
-        ("grad_max_norm", DIVERGED_GROWTH, 0.0),
+        ("grad_max_norm", DIVERGED_GROWTH, 1.0),  # see the module docstring
     ):
         old, new = start.get(key), now.get(key)
         if old is None or new is None or not float(old) > 0:
