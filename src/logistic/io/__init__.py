@@ -73,6 +73,7 @@ from .._files import open_regular
 from .._grouped import mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
+from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
@@ -203,6 +204,9 @@ def save(
         model_section["classes"] = classes_to_dict(codes)
         classes = codes
     check_label_classes(label, classes, str(path))
+    covariance_names = names_to_write(
+        model, model_section, classes, checked, covariance_names, training, str(path)
+    )
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
     if _stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
@@ -303,7 +307,7 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     version = doc.get("format_version")
     lib = _text_field(doc, "library_version", path)
     m = (
-        re.fullmatch(r"(\d{1,6})\.(\d{1,6})", version)
+        re.fullmatch(r"([0-9]{1,6})\.([0-9]{1,6})", version)
         if isinstance(version, str)
         else None
     )
@@ -478,6 +482,9 @@ def read_model_bytes(
                 "fields 'model.feature_names' and 'encoding.feature_names' differ",
             )
     training = _checked_training(doc.get("training"), p)
+    kept = training.get(STATISTICS_KEY)
+    check_covariance_names(cov_names, model, encoding, p, own=kept is not None)
+    check_theta(model, None if covariance is None else kept, p, covariance)
     if training.get("sample_weight_kind") == "sampling":
         # fitted with sampling weights (logistic fit --weights-kind sampling):
         # model.inference(X, y, w) then defaults to them, as the CLI does

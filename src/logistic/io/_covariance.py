@@ -7,7 +7,9 @@ clearly negative variance); the reduced model's covariance of a fit with
 aliased (exactly collinear) columns is written with null rows and columns at
 the aliased parameters, and read back as NaN there; every other entry must be
 a finite number, and the kept block symmetric to
-:data:`COVARIANCE_SYMMETRY_RTOL`. A bad field raises
+:data:`COVARIANCE_SYMMETRY_RTOL` and positive semidefinite to
+:data:`COVARIANCE_PSD_TOL` (a covariance that is not is not written either:
+the save warns). A bad field raises
 :class:`~logistic.ModelFormatError` naming it.
 """
 
@@ -25,6 +27,7 @@ from ._fields import _bad, _finite_list
 from ._schema import MAX_COVARIANCE_PARAMS, _jsonable
 
 __all__ = [
+    "COVARIANCE_PSD_TOL",
     "COVARIANCE_SYMMETRY_RTOL",
     "_covariance_from_dict",
     "_covariance_to_dict",
@@ -58,6 +61,14 @@ def _covariance_to_dict(
         k = int(np.argmin(np.diag(cov)))
         warnings.warn(
             f"covariance not stored: its variance [{kept[k]}] is {cov[k, k]!r} < 0",
+            UserWarning,
+            stacklevel=3,
+        )
+        return None
+    if not _semidefinite(cov):
+        warnings.warn(
+            "covariance not stored: it is not positive semidefinite (smallest "
+            f"eigenvalue of its correlation matrix below -{COVARIANCE_PSD_TOL:g})",
             UserWarning,
             stacklevel=3,
         )
@@ -146,11 +157,41 @@ def _marked_matrix(matrix: list[Any], n_params: int, path: str) -> np.ndarray:
 COVARIANCE_SYMMETRY_RTOL = 1e-8
 
 
+#: How far below 0 the smallest eigenvalue of a stored covariance's correlation
+#: matrix may be (rounding): see :func:`_semidefinite`.
+COVARIANCE_PSD_TOL = 1e-8
+
+
+def _semidefinite(cov: np.ndarray) -> bool:
+    """Whether the symmetric ``cov`` (finite, variances >= 0) is positive
+    semidefinite to rounding: its correlation matrix ``R = D^-1/2 V D^-1/2``
+    (``D`` its diagonal, 1 where a variance is 0; unit diagonal, so the test
+    does not depend on the parameters' scales) plus
+    :data:`COVARIANCE_PSD_TOL` times the identity has a Cholesky factor,
+    that is ``λ_min(R) > -COVARIANCE_PSD_TOL``. This also bounds every
+    correlation by 1 (to the tolerance). One Cholesky factorization: a few
+    milliseconds at ``MAX_COVARIANCE_PARAMS`` parameters."""
+    if cov.size == 0:
+        return True
+    diag = np.diag(cov).copy()
+    root = np.sqrt(np.where(diag > 0, diag, 1.0))
+    corr = cov / np.outer(root, root)
+    corr = 0.5 * (corr + corr.T) + COVARIANCE_PSD_TOL * np.eye(len(diag))
+    try:
+        np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
 def _check_covariance(cov: np.ndarray, path: str) -> None:
     """Refuse a ``covariance.matrix`` that is no covariance: a negative
-    variance on the diagonal, or ``V[i][j] != V[j][i]`` beyond
-    :data:`COVARIANCE_SYMMETRY_RTOL` (standard errors, intervals and tests
-    read it as symmetric positive semidefinite). Entries are finite already."""
+    variance on the diagonal, ``V[i][j] != V[j][i]`` beyond
+    :data:`COVARIANCE_SYMMETRY_RTOL`, or a matrix that is not positive
+    semidefinite to rounding (:func:`_semidefinite`; an indefinite one gives
+    negative variances of combinations, e.g. of predictions: standard errors,
+    intervals and tests read it as symmetric positive semidefinite). Entries
+    are finite already."""
     diag = np.diag(cov)
     if np.any(diag < 0):
         k = int(np.flatnonzero(diag < 0)[0])
@@ -172,6 +213,15 @@ def _check_covariance(cov: np.ndarray, path: str) -> None:
             "expected a symmetric matrix (relative tolerance "
             f"{COVARIANCE_SYMMETRY_RTOL:g}; the file was edited or damaged: "
             "save the model again from its fit)",
+        )
+    if not _semidefinite(cov):
+        raise _bad(
+            path,
+            "field 'covariance.matrix' is not positive semidefinite: its "
+            "correlation matrix has an eigenvalue below "
+            f"-{COVARIANCE_PSD_TOL:g} (some combination of the estimates would "
+            "have a negative variance); expected a covariance matrix (the file "
+            "was edited or damaged: save the model again from its fit)",
         )
 
 

@@ -36,6 +36,7 @@ from typing import Any
 from .._exceptions import ModelFormatError
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
+from ._consistency import check_factor_names, check_unique
 from ._terms import (
     TermError,
     check_factors,
@@ -202,15 +203,25 @@ def _label_text(v: Any) -> str:
     return str(v)
 
 
-def _columns(value: Any, path: str) -> tuple[list[dict[str, Any]], list[str]]:
+def _columns(
+    value: Any, path: str, field: str = "encoding.columns"
+) -> tuple[list[dict[str, Any]], list[str]]:
     if not isinstance(value, list):
-        raise _bad(path, "encoding.columns", "must be a list of column specs")
-    specs, names = [], []
+        raise _bad(path, field, "must be a list of column specs")
+    specs: list[dict[str, Any]] = []
+    names: list[str] = []
     for i, spec in enumerate(value):
-        where = f"encoding.columns[{i}]"
+        where = f"{field}[{i}]"
         if not isinstance(spec, dict):
             raise _bad(path, where, "must be an object")
         name = _name(spec.get("name"), path, f"{where}.name")
+        if any(s["name"] == name for s in specs):
+            raise _bad(
+                path,
+                f"{where}.name",
+                f"is {name!r:.60}, which an earlier spec names too; expected one "
+                "spec per input column (fit refuses a column named twice)",
+            )
         kind = spec.get("kind")
         if kind == "numeric":
             specs.append({"name": name, "kind": "numeric"})
@@ -275,10 +286,12 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
     absent = sorted(used - set(out["variables"]))
     if absent:
         raise _bad(path, "encoding.variables", f"lacks column(s) {absent[:5]}")
+    check_factor_names(factors, path)
     try:
         made = feature_names(factors, terms, n)
     except TermError as exc:
         raise _bad(path, "encoding.terms", str(exc)) from None
+    check_unique(made, path, "encoding.terms")  # e.g. levels 2 and "2"
     if made != out["feature_names"]:
         raise _bad(path, "encoding.terms", "do not produce the stored feature_names")
     out["factors"], out["terms"] = factors, terms
@@ -293,7 +306,7 @@ def frame_encoding_from_dict(value: Any, n: int, path: str) -> dict[str, Any]:
     keys = {"kind", "input_columns", "columns", "feature_names"}
     if not isinstance(value, dict) or set(value) != keys or value["kind"] != "columns":
         raise _bad(path, field, f"must be an object with the keys {sorted(keys)}")
-    specs, names = _columns(value["columns"], path)
+    specs, names = _columns(value["columns"], path, f"{field}.columns")
     inputs = _names(value["input_columns"], path, f"{field}.input_columns")
     if inputs != [spec["name"] for spec in specs]:
         raise _bad(path, f"{field}.input_columns", "must name each column spec")
@@ -338,6 +351,7 @@ def encoding_from_dict(
     out["feature_names"] = _names(
         enc.get("feature_names"), path, "encoding.feature_names", n_features
     )
+    check_unique(out["feature_names"], path, "encoding.feature_names")
     if kind == "columns":
         out["columns"], names = _columns(enc.get("columns"), path)
         if names != out["feature_names"]:
@@ -491,8 +505,14 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
             raise _bad(path, f"training.{key}", "must be null or an object")
     for key in ("rows_read", "rows_used", "rows_rejected"):
         v = out.get(key)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
-            raise _bad(path, f"training.{key}", f"must be a row count, got {v!r:.40}")
+        if v is not None and (
+            isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_ROWS
+        ):
+            raise _bad(
+                path,
+                f"training.{key}",
+                f"must be a row count (an integer from 0 to 2**63), got {v!r:.40}",
+            )
     stats = out.get("statistics")
     if stats is not None:
         if not isinstance(stats, dict):
@@ -500,6 +520,13 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
         for k, v in stats.items():
             if v is not None and not (_scalar(v) and not isinstance(v, (str, bool))):
                 raise _bad(path, f"training.statistics.{k}", "must be a finite number")
+            if v is not None and k in _STAT_COUNTS and not _count(v, k == "df_model"):
+                raise _bad(
+                    path,
+                    f"training.statistics.{k}",
+                    f"is {v!r:.40}; expected a number from 0 to 2**63"
+                    + (" (a whole number)" if k == "df_model" else ""),
+                )
         out["statistics"] = {k: v for k, v in stats.items() if v is not None}
     _check_covariance_kind(out, path)
     warnings_ = out.get("warnings")
@@ -508,6 +535,19 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
     ):
         raise _bad(path, "training.warnings", "must be a list of strings")
     return out
+
+
+#: The largest row count a model file may state.
+MAX_ROWS = 2**63
+#: ``training.statistics`` that count: ``nobs`` (the rows, or the weight sum of
+#: a weighted fit, so not always whole; llf may be > 0 for grouped data and is
+#: not checked here) and ``df_model`` (whole).
+_STAT_COUNTS = ("nobs", "df_model")
+
+
+def _count(value: Any, whole: bool) -> bool:
+    number = float(value)
+    return 0 <= number <= MAX_ROWS and (not whole or number.is_integer())
 
 
 def _check_covariance_kind(training: dict[str, Any], path: str) -> None:

@@ -285,6 +285,9 @@ def _check_names(names: Any, n: int, path: str) -> list[str] | None:
         raise _bad(
             path, f"field 'model.feature_names' must be null or a list of {n} strings"
         )
+    from ._consistency import check_unique
+
+    check_unique(names, path, "model.feature_names")
     return names
 
 
@@ -411,6 +414,13 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
         from ._encoding import frame_encoding_from_dict
 
         model.encoding_ = frame_encoding_from_dict(d["frame_encoding"], n, path)
+        made = model.encoding_["feature_names"]
+        if names is not None and made != names:
+            raise _bad(
+                path,
+                f"field 'model.frame_encoding.feature_names' is {made!r:.200}; "
+                f"expected the model's 'model.feature_names' {names!r:.200}",
+            )
     grouped = d.get("grouped")
     if grouped is not None:  # optional: fitted on grouped counts (_grouped)
         if not isinstance(grouped, bool):

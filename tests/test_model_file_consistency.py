@@ -1,0 +1,359 @@
+"""Model files whose fields contradict each other are refused at load.
+
+Each case starts from a valid file made by a fit, edits it as an attacker
+would (the JSON changed, the sha256 recomputed: a checksum authenticates
+nothing) and expects :class:`ModelFormatError` naming the field
+(:mod:`logistic.io._consistency` and the checks it feeds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import logistic
+from conftest import data_path
+from logistic import ModelFormatError
+from logistic import io as lio
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+
+
+def _cli_fit(directory: Path, name: str, *args: str) -> Path:
+    from logistic.cli.app import main
+
+    out = directory / name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["fit", *args, "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    """Valid files: a formula fit, a plain-columns fit, a K-class fit (CLI)
+    and a pandas fit with text columns (Python)."""
+    d = tmp_path_factory.mktemp("consistency")
+    formula = "admit ~ np.log(gre) + I(gpa**2) + C(rank)"
+    out = {
+        "formula": _cli_fit(d, "f2.json", str(UCLA), "--formula", formula),
+        "plain": _cli_fit(d, "plain.json", str(UCLA), "--target", "admit"),
+        "iris": _cli_fit(
+            d, "iris.json", str(data_path("iris", "iris.csv")), "--target", "species"
+        ),
+    }
+    df = pd.read_csv(UCLA)
+    df["rank_s"] = df["rank"].map({1: "one", 2: "two", 3: "three", 4: "four"})
+    df["rank_c"] = pd.Categorical(df["rank"].map({1: "a", 2: "b", 3: "c", 4: "d"}))
+    model = logistic.LogisticRegression(penalty="l2").fit(
+        df[["gre", "gpa", "rank_s", "rank_c"]], df["admit"]
+    )
+    out["frame"] = logistic.save(model, d / "frame.json")
+    return out
+
+
+def _edited(source: Path, tmp_path: Path, edit) -> Path:
+    """A copy of ``source`` edited by ``edit(doc)``, re-signed."""
+    doc = json.loads(source.read_text())
+    edit(doc)
+    body = {k: v for k, v in doc.items() if k != "checksum"}
+    canonical = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode()
+    doc["checksum"] = {"algorithm": "sha256", "value": hashlib.sha256(canonical).hexdigest()}
+    p = tmp_path / "edited.json"
+    p.write_text(json.dumps(doc, indent=1, ensure_ascii=False))
+    return p
+
+
+def _refused(path: Path, *fragments: str) -> str:
+    with pytest.raises(ModelFormatError) as info:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            logistic.load(path)
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def _drop_statistics(doc: dict[str, Any]) -> None:
+    doc["covariance"] = None
+    doc["training"].pop("fit_statistics", None)
+    doc["training"].pop("statistics", None)
+
+
+# -- 1. covariance.names --------------------------------------------------------------
+def test_relabelled_covariance_names_are_refused(files, tmp_path):
+    def edit(doc):
+        doc["covariance"]["names"] = ["gre", "gpa", "rank", "Intercept"]
+
+    _refused(_edited(files["plain"], tmp_path, edit), "'covariance.names'", "Intercept")
+
+
+def test_swapped_covariance_names_are_refused(files, tmp_path):
+    def edit(doc):
+        doc["covariance"]["names"] = ["Intercept", "gpa", "gre", "rank"]
+
+    _refused(_edited(files["plain"], tmp_path, edit), "'covariance.names'")
+
+
+def test_k_class_covariance_names_out_of_order_are_refused(files, tmp_path):
+    def edit(doc):
+        names = doc["covariance"]["names"]
+        q = len(names) // 2  # two equations: swap them
+        doc["covariance"]["names"] = names[q:] + names[:q]
+
+    _refused(_edited(files["iris"], tmp_path, edit), "'covariance.names'", "1.0:")
+
+
+def test_writer_orders_of_covariance_names_load(files, tmp_path):
+    """The orders writers give: CLI binary and K-class files, a caller's
+    intercept-last covariance without fit statistics."""
+    for key in ("plain", "formula", "iris"):
+        names = json.loads(files[key].read_text())["covariance"]["names"]
+        assert names[0] == "Intercept" or names[0].startswith("1.0:")
+        logistic.load(files[key])
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    model = logistic.LogisticRegression().fit(X, y)
+    res = model.inference()
+    perm = np.r_[1 : res.k_params, 0]
+    cov = np.asarray(res.cov_params())[np.ix_(perm, perm)]
+    names = [res.term_names[j] for j in perm]
+    p = logistic.save(model, tmp_path / "last.json", covariance=cov, covariance_names=names)
+    assert lio.read_model_file(p).covariance_names == names
+    with pytest.raises(ValueError, match="order a model file does not record"):
+        logistic.save(
+            model, tmp_path / "bad.json", covariance=cov, covariance_names=names[::-1]
+        )
+
+
+# -- 2. a covariance that is not positive semidefinite ---------------------------------
+def test_indefinite_covariance_is_refused(files, tmp_path):
+    def edit(doc):
+        doc["training"].pop("fit_statistics")
+        doc["covariance"]["matrix"] = [
+            [1.0, 0, -10.0, 0],
+            [0, 1e-6, 0, 0],
+            [-10.0, 0, 0.1, 0],
+            [0, 0, 0, 0.01],
+        ]
+
+    _refused(
+        _edited(files["plain"], tmp_path, edit),
+        "'covariance.matrix'",
+        "not positive semidefinite",
+    )
+
+
+def test_indefinite_covariance_with_correlations_within_one_is_refused(files, tmp_path):
+    """Every |correlation| < 1, yet indefinite: pairwise checks miss it."""
+
+    def edit(doc):
+        doc["training"].pop("fit_statistics")
+        c = -0.6
+        doc["covariance"]["matrix"] = [
+            [1.0, c, c, 0.0],
+            [c, 1.0, c, 0.0],
+            [c, c, 1.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0],
+        ]
+
+    _refused(_edited(files["plain"], tmp_path, edit), "not positive semidefinite")
+
+
+# -- 3. fit_statistics.theta against the coefficients ---------------------------------
+def test_coefficient_contradicting_theta_is_refused(files, tmp_path):
+    def edit(doc):
+        doc["model"]["coef"][0] = 5.0
+
+    _refused(
+        _edited(files["formula"], tmp_path, edit),
+        "'training.fit_statistics.theta'",
+        "'model.coef[0]' is 5.0",
+    )
+
+
+def test_theta_contradicting_the_intercept_is_refused(files, tmp_path):
+    def edit(doc):
+        doc["training"]["fit_statistics"]["theta"][-1] += 1e-6
+
+    _refused(_edited(files["formula"], tmp_path, edit), "'model.intercept'")
+
+
+def test_theta_of_an_aliased_fit_and_of_float32_loads(tmp_path):
+    """An aliased fit's coefficients are its reduced estimate, a float32
+    model's its theta rounded: both load."""
+    df = pd.read_csv(UCLA)
+    X = df[["gre", "gpa", "rank"]].assign(g2=df["gre"] / 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        aliased = logistic.LogisticRegression().fit(X, df["admit"])
+        p = logistic.save(aliased, tmp_path / "aliased.json")
+        assert logistic.load(p).fit_statistics_ is not None
+        x32 = df[["gre", "gpa", "rank"]].to_numpy(np.float32)
+        single = logistic.LogisticRegression().fit(x32, df["admit"].to_numpy())
+        q = logistic.save(single, tmp_path / "f32.json")
+        logistic.load(q)
+
+
+# -- 4. training counts ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda t: t.update(rows_used=-5), "'training.rows_used'"),
+        (lambda t: t.update(rows_read=2**64), "'training.rows_read'"),
+        (lambda t: t["statistics"].update(nobs=-3.0), "'training.statistics.nobs'"),
+        (lambda t: t["statistics"].update(df_model=2.5), "'training.statistics.df_model'"),
+    ],
+)
+def test_impossible_row_counts_are_refused(files, tmp_path, edit, field):
+    _refused(_edited(files["formula"], tmp_path, lambda d: edit(d["training"])), field)
+
+
+def test_positive_log_likelihood_still_loads(files, tmp_path):
+    def edit(doc):
+        doc["training"]["statistics"]["llf"] = 12.0  # grouped data can have llf > 0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logistic.load(_edited(files["formula"], tmp_path, edit))
+
+
+# -- 5. names that fit refuses ---------------------------------------------------------
+def test_duplicate_encoding_column_is_refused(files, tmp_path):
+    def edit(doc):
+        _drop_statistics(doc)
+        doc["encoding"]["columns"][1]["name"] = "gre"
+        doc["model"]["feature_names"] = None  # only the encoding says it
+
+    _refused(_edited(files["plain"], tmp_path, edit), "'encoding.columns[1].name'")
+
+
+def test_duplicate_feature_names_are_refused(files, tmp_path):
+    def edit(doc):
+        _drop_statistics(doc)
+        doc["encoding"]["columns"][1]["name"] = "gre"
+        names = ["gre", "gre", "rank"]
+        doc["encoding"]["feature_names"] = doc["model"]["feature_names"] = names
+
+    _refused(_edited(files["plain"], tmp_path, edit), "'model.feature_names'", "twice")
+
+
+def test_colliding_formula_levels_are_refused(files, tmp_path):
+    def edit(doc):
+        _drop_statistics(doc)
+        doc["encoding"]["factors"]["C(rank)"]["levels"] = [1, 2, "2", 3, 4]
+        names = [
+            "np.log(gre)", "I(gpa ** 2)", "C(rank)[T.2]", "C(rank)[T.2]",
+            "C(rank)[T.3]", "C(rank)[T.4]",
+        ]  # fmt: skip
+        doc["encoding"]["feature_names"] = names
+        doc["model"]["feature_names"] = None
+        doc["model"]["coef"].insert(2, 3.0)
+        doc["model"]["n_features_in"] = 6
+
+    _refused(
+        _edited(files["formula"], tmp_path, edit),
+        "'encoding.feature_names'",
+        "'C(rank)[T.2]' twice",
+    )
+
+
+def test_colliding_levels_under_distinct_stored_names_are_refused(files, tmp_path):
+    """The terms themselves give one name twice, whatever feature_names say."""
+
+    def edit(doc):
+        _drop_statistics(doc)
+        doc["encoding"]["factors"]["C(rank)"]["levels"] = [1, 2, "2", 3, 4]
+        names = [
+            "np.log(gre)", "I(gpa ** 2)", "C(rank)[T.2]", "C(rank)[T.2 ]",
+            "C(rank)[T.3]", "C(rank)[T.4]",
+        ]  # fmt: skip
+        doc["encoding"]["feature_names"] = names
+        doc["model"]["feature_names"] = None
+        doc["model"]["coef"].insert(2, 3.0)
+        doc["model"]["n_features_in"] = 6
+
+    _refused(_edited(files["formula"], tmp_path, edit), "'encoding.terms'", "twice")
+
+
+def test_two_frame_specs_of_one_column_are_refused(files, tmp_path):
+    def edit(doc):
+        fe = doc["model"]["frame_encoding"]
+        fe["columns"][3]["name"] = "rank_s"
+        fe["input_columns"] = [c["name"] for c in fe["columns"]]
+
+    _refused(
+        _edited(files["frame"], tmp_path, edit),
+        "'model.frame_encoding.columns[3].name'",
+    )
+
+
+# -- 6. frame encoding against the model's feature names --------------------------------
+def test_frame_encoding_disagreeing_with_feature_names_is_refused(files, tmp_path):
+    def edit(doc):
+        fe = doc["model"]["frame_encoding"]
+        fe["columns"][2], fe["columns"][3] = fe["columns"][3], fe["columns"][2]
+        fe["input_columns"] = [c["name"] for c in fe["columns"]]
+        fe["feature_names"] = [
+            "gre", "gpa", "rank_c[T.b]", "rank_c[T.c]", "rank_c[T.d]",
+            "rank_s[T.one]", "rank_s[T.three]", "rank_s[T.two]",
+        ]  # fmt: skip
+
+    _refused(
+        _edited(files["frame"], tmp_path, edit),
+        "'model.frame_encoding.feature_names'",
+        "'model.feature_names'",
+    )
+
+
+# -- 7. format_version digits ----------------------------------------------------------
+def test_full_width_format_version_is_refused(files, tmp_path):
+    def edit(doc):
+        doc["format_version"] = "\uff11.\uff11"
+
+    _refused(_edited(files["plain"], tmp_path, edit), "'format_version'")
+
+
+# -- 8. a formula factor's name against its expression ----------------------------------
+def test_mislabelled_formula_factor_is_refused(files, tmp_path):
+    def edit(doc):
+        doc["encoding"]["factors"]["np.log(gre)"]["expr"] = {"op": "column", "name": "gpa"}
+
+    _refused(
+        _edited(files["formula"], tmp_path, edit),
+        "'encoding.factors.np.log(gre)'",
+        "'log'",
+    )
+
+
+def test_categorical_factor_of_another_column_is_refused(files, tmp_path):
+    def edit(doc):
+        doc["encoding"]["factors"]["C(rank)"]["column"] = "gre"
+        doc["encoding"]["variables"] = ["gre", "gpa", "rank"]
+
+    _refused(_edited(files["formula"], tmp_path, edit), "'encoding.factors.C(rank)'")
+
+
+def test_stateful_formula_factors_load(tmp_path):
+    """center()/scale() keep fitted numbers in the tree; the name has none."""
+    formula = "admit ~ center(gre) + scale(gpa) + np.log(gre) + C(rank)"
+    p = _cli_fit(tmp_path, "s.json", str(UCLA), "--formula", formula)
+    logistic.load(p)
+
+
+# -- every valid file still loads --------------------------------------------------------
+def test_valid_files_load(files):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in files.values():
+            lio.read_model_file(path)
+            logistic.load(path)
