@@ -225,3 +225,38 @@ def test_cli_words_a_too_large_integer_alike(big_integers, tmp_path, capsys, str
     assert code == EX_DATAERR
     assert err.startswith(f"error: {_too_large(path, value)}"), err
     assert "leave it out with --drop u" in err
+
+
+# -- a file that changes between the passes of a fit --------------------------------
+def test_a_file_rewritten_between_passes_stops_the_fit(tmp_path):
+    # `fit --stream --no-cache` on a file replaced mid-fit by one of the same size
+    # and rows (labels flipped) ended with exit 0 and coefficients of the two files
+    # mixed; the stamps of each pass's start and end are compared now
+    from logistic import IntegrityError, LogisticRegression
+    from logistic.backends import Chunked
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 3))
+    y = (X[:, 0] + rng.logistic(size=2000) > 0).astype(int)
+    path = tmp_path / "d.csv"
+
+    def write(labels):
+        rows = [f"{a:.6f},{b:.6f},{c:.6f},{t}" for (a, b, c), t in zip(X, labels, strict=True)]
+        path.write_text("x0,x1,x2,y\n" + "\n".join(rows) + "\n")
+
+    write(y)
+
+    def rewrite(entry):
+        if entry["iter"] == 1:
+            write(1 - y)
+
+    backend = Chunked.from_csv(path, target="y", cache=False)
+    with pytest.raises(IntegrityError, match=r"d\.csv was modified .* first pass"):
+        LogisticRegression(solver="lbfgs").fit(backend, None, callback=rewrite)
+    # with the row cache the passes read the cache: the fit is the first file's
+    write(y)
+    cached = Chunked.from_csv(path, target="y", cache_dir=tmp_path / "cache")
+    model = LogisticRegression(solver="lbfgs").fit(cached, None, callback=rewrite)
+    write(y)
+    ref = LogisticRegression(solver="lbfgs").fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-4)

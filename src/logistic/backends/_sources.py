@@ -36,6 +36,7 @@ from .._screen_rules import pandas_index_columns
 from ..columns import plan_columns
 from ..formats import compression_of, natural_key, no_parquet_files, parquet_files
 from ._column_words import beyond_float_message, check_unique_names
+from ._unchanged import UnchangedFiles
 from .in_memory import DEFAULT_BLOCK_BYTES
 
 __all__ = [
@@ -344,6 +345,7 @@ class _ParquetSource:
         )
         self.batch_rows = int(batch_rows)
         self._start = 0  # global row of the first row of the file being read
+        self.unchanged = UnchangedFiles(self.files)  # from pass to pass
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
         """The files and the decoding options that name this source's row cache."""
@@ -371,6 +373,7 @@ class _ParquetSource:
         import pyarrow.parquet as pq
 
         row0 = 0
+        self.unchanged.check()
         for path in self.files:
             self._start = row0
             with open_data(path) as fh:
@@ -394,6 +397,7 @@ class _ParquetSource:
                     raise
                 except _READ_ERRORS as exc:
                     raise _reader_error(path, exc) from None
+        self.unchanged.check()
 
 
 class _CSVSource:
@@ -434,6 +438,7 @@ class _CSVSource:
             n for n, t in zip(names, types, strict=True) if pa.types.is_boolean(t)
         }
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
+        self.unchanged = UnchangedFiles([self.path])  # from pass to pass
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
         """The file and the decoding options that name this source's row cache."""
@@ -491,6 +496,7 @@ class _CSVSource:
         )
         row0 = 0
         self._rows_read: int | None = 0
+        self.unchanged.check()
         with self._reader(
             read_options=csv.ReadOptions(block_size=self.block_bytes),
             parse_options=self.parse,
@@ -503,6 +509,7 @@ class _CSVSource:
                 row0 += batch.num_rows
                 self._rows_read = row0
         self._rows_read = None
+        self.unchanged.check()
 
 
 class _BlockSource:
