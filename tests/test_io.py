@@ -567,6 +567,8 @@ def _legacy(edit):
         (lambda e: e.update(rhs="1 + gre + gpa + C(rank, levels=[1])"), "no options"),
         (lambda e: e.update(rhs="1 + gre + np.log(gpa) + C(rank)"), "no usable stored"),
         (lambda e: e.update(rhs=["1"]), "must be text"),
+        # a text of 10 001 characters was told "it must be text"
+        (lambda e: e.update(rhs="1 + " + "x" * 10_000), "10004 characters long"),
         (lambda e: e.update(state=None), "not formulaic's stored state"),
         (lambda e: e["state"]["encoder_state"].pop("C(rank)"), "no usable stored"),
         (lambda e: e.update(rhs="1 + gre + C(rank) + gpa"), "does not match the names"),
@@ -602,8 +604,12 @@ def test_nonfinite_literal_refused(ucla_model, tmp_path):
 # -- resource limits (P07) -------------------------------------------------------------
 def test_size_limit_checked_before_reading(ucla_model, tmp_path):
     p = logistic.save(ucla_model, tmp_path / "m.json")
-    with pytest.raises(ModelFormatError, match="more than the limit"):
+    with pytest.raises(ModelFormatError, match="more than the limit") as err:
         lio.load(p, max_bytes=100)
+    # it said "pass max_bytes=", which no command-line option takes
+    assert "larger models load in Python: logistic.load(path, max_bytes=N)" in str(
+        err.value
+    )
 
 
 def test_deep_nesting_is_a_format_error(tmp_path):

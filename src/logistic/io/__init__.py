@@ -420,7 +420,8 @@ def read_model_file(
         fh = open_regular(path, what="model file", max_bytes=max_bytes)
     except ValueError as exc:  # larger than max_bytes
         raise ModelFormatError(
-            f"{exc} (pass max_bytes= to load larger models)"
+            f"{exc} (larger models load in Python: logistic.load(path, "
+            "max_bytes=N))"
         ) from None
     with fh:
         raw = fh.read(max_bytes + 1)

@@ -434,8 +434,10 @@ def _legacy_factor(text: str, state: dict[str, Any]) -> dict[str, Any]:
 def _migrate(enc: dict[str, Any], names: list[str], path: str) -> tuple[dict, list]:
     rhs, state = enc["rhs"], enc["state"]
     try:
-        if not isinstance(rhs, str) or len(rhs) > MAX_TEXT:
+        if not isinstance(rhs, str):
             raise TermError("it must be text")
+        if len(rhs) > MAX_TEXT:
+            raise TermError(f"it is {len(rhs)} characters long; at most {MAX_TEXT}")
         if any(ch in rhs for ch in "{}`'\"\\;\n"):
             raise TermError(f"{rhs!r:.120} holds characters formulas may not use")
         if not (
