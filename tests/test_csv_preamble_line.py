@@ -35,9 +35,12 @@ def test_first_line_not_a_header(tmp_path, capsys, first, words, stream):
     assert "--sep" not in err
 
 
-def test_a_ragged_row_still_names_the_delimiter(tmp_path, capsys):
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_ragged_row_still_names_the_delimiter(tmp_path, capsys, stream):
+    # --stream said pyarrow's "CSV parse error: Expected 3 columns, got 4:"
     path = tmp_path / "d.csv"
     path.write_text(BODY + "1,2,3,4\n")
-    code, _, err = run_cli(capsys, ["fit", path, "-t", "y", "-o", tmp_path / "m.json", "-q"])
+    args = ["fit", path, "-t", "y", "-o", tmp_path / "m.json", "-q"] + (["--stream"] if stream else [])
+    code, _, err = run_cli(capsys, args)
     assert code == 65
     assert "line 8: expected 3 fields, saw 4 (delimiter ','; pass --sep if that is wrong)" in err

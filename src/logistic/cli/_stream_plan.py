@@ -171,13 +171,12 @@ def _csv_schema(
                     reader.close()
         except (OSError, EOFError) as exc:
             raise decompress_error(path, compression, exc) from None
-        except pa.ArrowInvalid:
-            from ..tabular._lines import preamble_line
+        except pa.ArrowInvalid as exc:  # in the reader's first block
+            from ..tabular._encoding import UTF8
+            from ..tabular._read import _csv_error  # the in-memory read's words
 
-            first = preamble_line(path, compression, delimiter)  # a comment, sep=;
-            if first:
-                raise CLIError(f"{path}: cannot read CSV: {first}") from None
-            raise
+            error = _csv_error(exc, path, path, compression, delimiter, UTF8)
+            raise CLIError(str(error)) from None
 
 
 def _check_options(
