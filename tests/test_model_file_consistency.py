@@ -247,12 +247,21 @@ def test_duplicate_feature_names_are_refused(files, tmp_path):
     _refused(_edited(files["plain"], tmp_path, edit), "'model.feature_names'", "twice")
 
 
-def test_colliding_formula_levels_are_refused(files, tmp_path):
+@pytest.mark.parametrize(
+    ("second", "field", "said"),
+    [
+        # the stored names say it
+        ("C(rank)[T.2]", "'encoding.feature_names'", "'C(rank)[T.2]' twice"),
+        # the terms themselves give one name twice, whatever the stored names say
+        ("C(rank)[T.2 ]", "'encoding.terms'", "twice"),
+    ],
+)
+def test_colliding_formula_levels_are_refused(files, tmp_path, second, field, said):
     def edit(doc):
         _drop_statistics(doc)
         doc["encoding"]["factors"]["C(rank)"]["levels"] = [1, 2, "2", 3, 4]
         names = [
-            "np.log(gre)", "I(gpa ** 2)", "C(rank)[T.2]", "C(rank)[T.2]",
+            "np.log(gre)", "I(gpa ** 2)", "C(rank)[T.2]", second,
             "C(rank)[T.3]", "C(rank)[T.4]",
         ]  # fmt: skip
         doc["encoding"]["feature_names"] = names
@@ -260,29 +269,7 @@ def test_colliding_formula_levels_are_refused(files, tmp_path):
         doc["model"]["coef"].insert(2, 3.0)
         doc["model"]["n_features_in"] = 6
 
-    _refused(
-        _edited(files["formula"], tmp_path, edit),
-        "'encoding.feature_names'",
-        "'C(rank)[T.2]' twice",
-    )
-
-
-def test_colliding_levels_under_distinct_stored_names_are_refused(files, tmp_path):
-    """The terms themselves give one name twice, whatever feature_names say."""
-
-    def edit(doc):
-        _drop_statistics(doc)
-        doc["encoding"]["factors"]["C(rank)"]["levels"] = [1, 2, "2", 3, 4]
-        names = [
-            "np.log(gre)", "I(gpa ** 2)", "C(rank)[T.2]", "C(rank)[T.2 ]",
-            "C(rank)[T.3]", "C(rank)[T.4]",
-        ]  # fmt: skip
-        doc["encoding"]["feature_names"] = names
-        doc["model"]["feature_names"] = None
-        doc["model"]["coef"].insert(2, 3.0)
-        doc["model"]["n_features_in"] = 6
-
-    _refused(_edited(files["formula"], tmp_path, edit), "'encoding.terms'", "twice")
+    _refused(_edited(files["formula"], tmp_path, edit), field, said)
 
 
 def test_two_frame_specs_of_one_column_are_refused(files, tmp_path):
