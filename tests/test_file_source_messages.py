@@ -260,3 +260,22 @@ def test_a_file_rewritten_between_passes_stops_the_fit(tmp_path):
     write(y)
     ref = LogisticRegression(solver="lbfgs").fit(X, y)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-4)
+
+
+# -- a ragged row ----------------------------------------------------------------------
+@pytest.mark.parametrize("extra", ["1,2,3,4\n", "   \n"])
+def test_a_ragged_row_is_named_by_its_line_by_the_python_reader(tmp_path, extra):
+    # it said pyarrow's "CSV parse error: Expected 3 columns, got 4: ... The file
+    # is corrupt, truncated or not in the expected format"; the command line
+    # named the line
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 2))
+    rows = "".join(f"{a:.4f},{b:.4f},{int(a > 0)}\n" for a, b in X)
+    path = tmp_path / "r.csv"
+    path.write_text("a,b,y\n" + rows + extra)
+    fields = len(extra.split(","))
+    with pytest.raises(DataValidationError) as err:
+        LogisticRegression().fit(str(path), "y")
+    assert str(err.value) == (
+        f"cannot read {path}: line 202: expected 3 fields, saw {fields} (delimiter ',')"
+    )

@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -59,8 +61,11 @@ __all__ = [
     "PARQUET_SUFFIXES",
     "TAB_SUFFIXES",
     "compression_of",
+    "csv_rows",
+    "csv_text",
     "decompress_error",
     "decompressed",
+    "find_ragged_line",
     "format_of_name",
     "is_tab_separated",
     "natural_key",
@@ -237,3 +242,56 @@ def sniff_format(path: str | os.PathLike[str]) -> tuple[str, str | None]:
     if _looks_libsvm(read_head(path, compression)):
         return "libsvm", compression
     return "csv", compression
+
+
+@contextmanager
+def csv_text(
+    path: str, compression: str | None, encoding: str = "utf-8"
+) -> Iterator[Any]:
+    """The decompressed file as text (undecodable bytes replaced: only
+    positions and shapes are wanted; a UTF-8 byte-order mark skipped)."""
+    import io
+
+    with (
+        open_regular(path, what="input file") as fh,
+        decompressed(fh, compression) as raw,
+    ):
+        yield io.TextIOWrapper(
+            raw,
+            encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+            errors="replace",
+            newline="",
+        )
+
+
+@contextmanager
+def csv_rows(
+    path: str, compression: str | None, delimiter: str, encoding: str = "utf-8"
+) -> Iterator[Any]:
+    """A :func:`csv.reader` over the decompressed, decoded file."""
+    import csv
+
+    with csv_text(path, compression, encoding) as text:
+        yield csv.reader(text, delimiter=delimiter)
+
+
+def find_ragged_line(
+    path: str, compression: str | None, delimiter: str, encoding: str = "utf-8"
+) -> str:
+    """``"line N: expected K fields, saw M"`` for the first row whose number of
+    fields is not the header's, or "" (read with Python's :mod:`csv`, for a
+    message: every reader names a ragged row so)."""
+    import csv
+
+    try:
+        with csv_rows(path, compression, delimiter, encoding) as reader:
+            expected = len(next(reader))
+            for row in reader:
+                if row and len(row) != expected:
+                    return (
+                        f"line {reader.line_num}: expected {expected} fields, "
+                        f"saw {len(row)}"
+                    )
+    except (OSError, EOFError, csv.Error, StopIteration):
+        return ""
+    return ""

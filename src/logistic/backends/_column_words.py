@@ -11,7 +11,8 @@ Dask backend's DataFrames and the command line word these refusals alike:
   before the first pass); ``who``, ``leave_out`` and ``in_memory`` say it in
   the caller's terms (the command line's options, or Python);
 * :func:`beyond_float_message`: an integer column holding a value float64
-  cannot hold exactly (beyond ±2**53);
+  cannot hold exactly (beyond ±2**53); :func:`refuse_beyond_float` says it
+  of a file source's column;
 * :func:`refuse_text_frame_columns`: a Dask DataFrame's feature columns of a
   text dtype, refused on the client from its ``dtypes`` (known without
   computing a partition).
@@ -30,6 +31,7 @@ from .._exceptions import DataValidationError
 __all__ = [
     "beyond_float_message",
     "check_unique_names",
+    "refuse_beyond_float",
     "refuse_text_frame_columns",
     "text_columns_message",
 ]
@@ -122,3 +124,23 @@ def refuse_text_frame_columns(X: Any, features: Sequence[str]) -> None:
                 "its text columns one-hot encoded",
             )
         )
+
+
+def refuse_beyond_float(
+    col: Any, name: str, where: str, row0: int, position: Any = None
+) -> None:
+    """Refuse a pyarrow integer column ``name`` (from global row ``row0``;
+    ``position`` names a row) for its first value beyond ±2**53 (none:
+    returns), with the in-memory reader's words."""
+    import numpy as np
+
+    values = col.to_numpy(zero_copy_only=False)
+    beyond = np.flatnonzero((values > 2**53) | (values < -(2**53)))
+    if beyond.size:
+        i = int(beyond[0])
+        at = position or (lambda r: f"row {r} (0-based, global)")
+        drop = f"--drop {name} (in Python: features=[...] without it)"
+        message = beyond_float_message(
+            name, where, int(values[i]), at(row0 + i), leave_out=drop
+        )
+        raise DataValidationError(message)

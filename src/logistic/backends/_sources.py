@@ -34,8 +34,14 @@ from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._screen_rules import pandas_index_columns
 from ..columns import plan_columns
-from ..formats import compression_of, natural_key, no_parquet_files, parquet_files
-from ._column_words import beyond_float_message, check_unique_names
+from ..formats import (
+    compression_of,
+    find_ragged_line,
+    natural_key,
+    no_parquet_files,
+    parquet_files,
+)
+from ._column_words import check_unique_names, refuse_beyond_float
 from ._unchanged import UnchangedFiles
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -165,27 +171,10 @@ def _column_to_numpy(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         if pa.types.is_integer(col.type):  # beyond ±2**53: as in memory
-            _refuse_beyond_float(col, name, where, row0, position)
+            refuse_beyond_float(col, name, where, row0, position)
         raise DataValidationError(
             f"{where}: column {name!r} of type {col.type} is not numeric ({exc})"
         ) from None
-
-
-def _refuse_beyond_float(
-    col: Any, name: str, where: str, row0: int, position: Position | None
-) -> None:
-    """Refuse integer column ``name`` for its first value beyond ±2**53 (none:
-    returns), with the in-memory reader's words."""
-    values = col.to_numpy(zero_copy_only=False)
-    beyond = np.flatnonzero((values > 2**53) | (values < -(2**53)))
-    if beyond.size:
-        i = int(beyond[0])
-        at = position or (lambda r: f"row {r} (0-based, global)")
-        drop = f"--drop {name} (in Python: features=[...] without it)"
-        message = beyond_float_message(
-            name, where, int(values[i]), at(row0 + i), leave_out=drop
-        )
-        raise DataValidationError(message)
 
 
 def _batch_to_chunk(
@@ -264,7 +253,10 @@ def _reader_error(
     exc: BaseException,
     names: list[str] | None = None,
     rows_before: int | None = None,
+    ragged: str = "",
 ) -> DataValidationError:
+    if ragged:  # formats.find_ragged_line's words, as every CSV reader's
+        return DataValidationError(f"cannot read {path}: {ragged}")
     text = one_line(str(exc))
     text_value = _NOT_A_NUMBER.search(str(exc))  # matched whole, shown short
     if text_value is not None and names is not None:
@@ -478,7 +470,12 @@ class _CSVSource:
             except _READ_ERRORS as exc:
                 names = getattr(self, "file_columns", None)
                 rows = getattr(self, "_rows_read", None)
-                raise _reader_error(self.path, exc, names, rows) from None
+                ragged = ""  # a row of another number of fields: named by its line
+                if "Expected" in str(exc) and "columns" in str(exc):
+                    delimiter = self.parse.delimiter
+                    ragged = find_ragged_line(str(self.path), compression, delimiter)
+                    ragged += f" (delimiter {delimiter!r})" if ragged else ""
+                raise _reader_error(self.path, exc, names, rows, ragged) from None
 
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:
         import pyarrow as pa

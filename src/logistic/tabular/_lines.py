@@ -19,11 +19,11 @@ header's names and as many rows, no values, stands for the file).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from ..formats import decompressed
+from ..formats import csv_rows as _csv_reader
+from ..formats import csv_text as _text
+from ..formats import decompressed, find_ragged_line
 from ._encoding import UTF8
 from ._raw import open_data
 
@@ -34,52 +34,6 @@ __all__ = [
     "find_ragged_line",
     "preamble_line",
 ]
-
-
-@contextmanager
-def _text(path: str, compression: str | None, encoding: str) -> Iterator[Any]:
-    """The decompressed file as text (undecodable bytes replaced: only
-    positions and shapes are wanted)."""
-    import io
-
-    with open_data(path) as fh, decompressed(fh, compression) as raw:
-        yield io.TextIOWrapper(
-            raw,
-            encoding="utf-8-sig" if encoding == UTF8 else encoding,
-            errors="replace",
-            newline="",
-        )
-
-
-@contextmanager
-def _csv_reader(
-    path: str, compression: str | None, delimiter: str, encoding: str
-) -> Iterator[Any]:
-    """A :func:`csv.reader` over the decompressed, decoded file."""
-    import csv
-
-    with _text(path, compression, encoding) as text:
-        yield csv.reader(text, delimiter=delimiter)
-
-
-def find_ragged_line(
-    path: str, compression: str | None, delimiter: str, encoding: str = UTF8
-) -> str:
-    """``"line N: expected K fields, saw M"`` for the first ragged row, or ""."""
-    import csv
-
-    try:
-        with _csv_reader(path, compression, delimiter, encoding) as reader:
-            expected = len(next(reader))
-            for row in reader:
-                if row and len(row) != expected:
-                    return (
-                        f"line {reader.line_num}: expected {expected} fields, "
-                        f"saw {len(row)}"
-                    )
-    except (OSError, EOFError, csv.Error, StopIteration):
-        return ""
-    return ""
 
 
 def preamble_line(
