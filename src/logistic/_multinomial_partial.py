@@ -28,7 +28,7 @@ from ._partial import (
     check_stream_classes,
     chunk_weights,
     encode_chunk_y,
-    fitted_columns,
+    fitted_coefficients,
     partial_fit_step,
     store_stream_fit,
     warn_small_first_chunk,
@@ -71,16 +71,11 @@ def _fitted_theta(
     """``theta`` (original scale, the objective's symmetric layout) of an
     earlier K-class ``fit`` of these classes and columns, from which a first
     ``partial_fit`` continues (as two classes continue theirs), else None."""
-    coef = getattr(est, "coef_", None)
-    if objective.reference or coef is None:
+    fitted = fitted_coefficients(est, known, objective.n_features, names)
+    if objective.reference or fitted is None:
         return None
-    if np.shape(coef) != (len(known), objective.n_features):
-        return None
-    if not np.array_equal(np.asarray(est.classes_), known):
-        return None
-    if not fitted_columns(est, names):  # other or reordered named columns
-        return None
-    rows = np.column_stack([coef, est.intercept_]) if objective.fit_intercept else coef
+    coef, intercept = fitted
+    rows = np.column_stack([coef, intercept]) if objective.fit_intercept else coef
     return np.asarray(rows, dtype=np.float64).ravel()
 
 

@@ -65,7 +65,7 @@ __all__ = [
     "chunk_weights",
     "check_chunk_X",
     "encode_chunk_y",
-    "fitted_columns",
+    "fitted_coefficients",
     "partial_fit",
     "partial_fit_refusal",
     "store_stream_fit",
@@ -165,14 +165,25 @@ def chunk_weights(
     return sw
 
 
-def fitted_columns(est: Any, names: Any) -> bool:
-    """Whether a first chunk's columns (``names``, None for an array) may be
-    the earlier fit's: not when both are named and the names differ (other
-    or reordered columns), so that the stream then starts from zero."""
+def fitted_coefficients(
+    est: Any, known: Any, n_features: int, names: Any
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(coef_, intercept_)`` of an earlier ``fit`` that a first chunk
+    continues: one of the stream's classes ``known`` (one row of coefficients
+    for two, K rows for K) and ``n_features`` columns, and not of other or
+    reordered named columns (both named and the ``names`` differ); else None,
+    and the stream starts from zero."""
+    coef = getattr(est, "coef_", None)
+    rows = 1 if len(known) == 2 else len(known)
+    if coef is None or np.shape(coef) != (rows, n_features):
+        return None
+    if not np.array_equal(np.asarray(est.classes_), np.asarray(known)):
+        return None
     fitted = getattr(est, "feature_names_in_", None)
-    if fitted is None or names is None:
-        return True
-    return [str(n) for n in fitted] == [str(n) for n in names]
+    if fitted is not None and names is not None:
+        if [str(n) for n in fitted] != [str(n) for n in names]:
+            return None
+    return np.asarray(coef), np.asarray(est.intercept_)
 
 
 def weightless(sw: np.ndarray | None) -> bool:
@@ -335,10 +346,9 @@ def partial_fit(
     )
     if state is None:
         theta0 = None
-        same = fitted_before and np.shape(est.coef_) == (1, X.shape[1])
-        same = same and fitted_columns(est, names)
-        if same and np.array_equal(np.asarray(est.classes_), np.asarray(known)):
-            theta0 = np.append(est.coef_.ravel(), est.intercept_[:1])
+        fitted = fitted_coefficients(est, known, X.shape[1], names)
+        if fitted is not None:  # continue the earlier fit
+            theta0 = np.append(fitted[0].ravel(), fitted[1][:1])
             theta0 = theta0[: objective.n_params]
         state = start(classes, objective, est.random_state, theta0)
     scaled = ScaledObjective(objective, moments=(state.mean, state.scale))

@@ -72,6 +72,7 @@ __all__ = [
     "no_parquet_files",
     "parquet_files",
     "read_head",
+    "reports_ragged_row",
     "sniff_format",
     "strip_compression",
 ]
@@ -273,6 +274,13 @@ def csv_rows(
 
     with csv_text(path, compression, encoding) as text:
         yield csv.reader(text, delimiter=delimiter)
+
+
+def reports_ragged_row(message: str) -> bool:
+    """Whether pyarrow's CSV error ``message`` is its "Expected K columns, got
+    M" of a row with another number of fields (:func:`find_ragged_line`
+    names that row's line)."""
+    return "expected" in message.lower() and "columns" in message
 
 
 def find_ragged_line(

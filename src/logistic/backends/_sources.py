@@ -40,6 +40,7 @@ from ..formats import (
     natural_key,
     no_parquet_files,
     parquet_files,
+    reports_ragged_row,
 )
 from ._column_words import check_unique_names, refuse_beyond_float
 from ._unchanged import UnchangedFiles
@@ -471,7 +472,7 @@ class _CSVSource:
                 names = getattr(self, "file_columns", None)
                 rows = getattr(self, "_rows_read", None)
                 ragged = ""  # a row of another number of fields: named by its line
-                if "Expected" in str(exc) and "columns" in str(exc):
+                if reports_ragged_row(str(exc)):
                     delimiter = self.parse.delimiter
                     ragged = find_ragged_line(str(self.path), compression, delimiter)
                     ragged += f" (delimiter {delimiter!r})" if ragged else ""

@@ -299,9 +299,10 @@ def metrics_tables(m: dict[str, Any]) -> list[Any]:
     from rich.table import Table
 
     from .._labels import label_text
-    from ._render import count, scores_table
+    from .._messages import count_text
+    from ._render import scores_table
 
-    head = f"{count(m['n_samples'])} rows, {m['n_classes']} classes"
+    head = f"{count_text(m['n_samples'])} rows, {m['n_classes']} classes"
     scores = scores_table(m, head, ("accuracy", "log_loss", "roc_auc_macro"))
     per = Table(title="per class (one-vs-rest)")
     for col in ("class", "rows", "roc_auc"):

@@ -25,7 +25,6 @@ __all__ = [
     "text_table",
     "print_design_notes",
     "design_note",
-    "count",
     "scores_table",
     "capped_table",
     "penalty_summary",
@@ -395,11 +394,6 @@ def design_note(label: dict[str, Any], penalized: bool = False) -> str:
     )
 
 
-#: A count or a sum of weights, whole numbers in full (the convention's owner:
-#: :func:`logistic._messages.count_text`).
-count = count_text
-
-
 def scores_table(m: dict[str, Any], head: str, keys: tuple[str, ...]) -> Any:
     """evaluate's table of scores ``keys`` of the metrics ``m`` (n/a for None),
     titled ``head`` and the weights column when the rows are weighted."""
@@ -409,7 +403,7 @@ def scores_table(m: dict[str, Any], head: str, keys: tuple[str, ...]) -> Any:
     if m.get("weights"):
         title += (
             f"; metrics weighted by column {m['weights']!r} (sum "
-            f"{count(m['sum_of_weights'])})"
+            f"{count_text(m['sum_of_weights'])})"
         )
     scores = Table(title=title)
     scores.add_column("metric")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from .._messages import count_text
 from . import _options as opt
 from ._apply import (
     MissingRows,
@@ -20,7 +21,7 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console
 from ._progress import Quiet
-from ._render import count, scores_table
+from ._render import scores_table
 
 HLGroups = Annotated[
     int,
@@ -174,16 +175,16 @@ def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
     """Rich tables: scores, confusion matrix, calibration."""
     weighted = m.get("weights") is not None  # rates weighted, counts in rows
-    n, positive = count(m["n_samples"]), count(m["n_positive"])
+    n, positive = count_text(m["n_samples"]), count_text(m["n_positive"])
     if m.get("grouped"):  # trials and successes; a weight multiplies a row's
-        rows = f"{count(m['n_rows'])} rows"
+        rows = f"{count_text(m['n_rows'])} rows"
         if weighted:
-            rows += f" of weight {count(m['sum_of_weights'])}"
+            rows += f" of weight {count_text(m['sum_of_weights'])}"
         head = f"{n} trials in {rows}, {positive} successes"
     elif weighted:
         head = (
-            f"{n} rows (weight {count(m['sum_of_weights'])}), "
-            f"{positive} positive (weight {count(m['positive_weight'])})"
+            f"{n} rows (weight {count_text(m['sum_of_weights'])}), "
+            f"{positive} positive (weight {count_text(m['positive_weight'])})"
         )
     else:
         head = f"{n} rows, {positive} positive"
@@ -199,14 +200,14 @@ def metrics_tables(m: dict[str, Any]) -> list[Table]:
     )
     for col in ("", f"predicted {neg}", f"predicted {pos}"):
         conf.add_column(col, justify="right")
-    conf.add_row(f"actual {neg}", count(cm["tn"]), count(cm["fp"]))
-    conf.add_row(f"actual {pos}", count(cm["fn"]), count(cm["tp"]))
+    conf.add_row(f"actual {neg}", count_text(cm["tn"]), count_text(cm["fp"]))
+    conf.add_row(f"actual {pos}", count_text(cm["fn"]), count_text(cm["tp"]))
     cal = Table(title="calibration")
     sizes = ("rows", "weight") if weighted else ("count",)
     for col in ("bin", *sizes, "mean predicted", "observed rate"):
         cal.add_column(col, justify="right")
     for row in m["calibration"]:
-        weight = (count(row["weight"]),) if weighted else ()
+        weight = (count_text(row["weight"]),) if weighted else ()
         close = "]" if row["bin_high"] >= 1 else ")"  # the last bin holds 1
         cal.add_row(
             f"[{row['bin_low']:.1f}, {row['bin_high']:.1f}{close}",

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .._messages import count_text
 from . import _options as opt
 from ._aliased_file import with_file_statistics
 from ._apply import (
@@ -36,7 +37,7 @@ from ._common import (
 from ._progress import Quiet
 from ._render import converged_text, separation_table_note
 from ._spelling import cli_spelling
-from .evaluate import HLGroups, check_groups, count, metrics_of, scored_outcomes
+from .evaluate import HLGroups, check_groups, metrics_of, scored_outcomes
 from .summary import summary_dict
 
 
@@ -81,11 +82,11 @@ def write_report(
     mf = applied.model_file
     with_file_statistics(mf, model_path)
     info = summary_dict(mf)
-    rows = f"{count(m['n_samples'])} ({count(m['n_positive'])} positive)"
+    rows = f"{count_text(m['n_samples'])} ({count_text(m['n_positive'])} positive)"
     if m["grouped"]:
         rows = (
-            f"{count(m['n_rows'])} ({count(m['n_samples'])} trials, "
-            f"{count(m['n_positive'])} successes)"
+            f"{count_text(m['n_rows'])} ({count_text(m['n_samples'])} trials, "
+            f"{count_text(m['n_positive'])} successes)"
         )
     meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
     if info["label_mapping"]:
@@ -189,7 +190,7 @@ def _meta(
         )
     if weights:
         meta.append(
-            ("weights", f"column {weights!r}, sum {count(m['sum_of_weights'])}")
+            ("weights", f"column {weights!r}, sum {count_text(m['sum_of_weights'])}")
         )
     return meta
 
@@ -213,7 +214,7 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     levels = _multiclass.levels_of(mf)
     info = summary_dict(mf)
     label = (mf.encoding or {}).get("label") or {}
-    rows = f"{count(m['n_samples'])}, {len(levels)} classes"
+    rows = f"{count_text(m['n_samples'])}, {len(levels)} classes"
     meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
     target = _multiclass.target_text(model, label.get("column", "?"), levels)
     at = len(meta) - 1 if applied.weights else len(meta)

@@ -249,9 +249,12 @@ def check_theta(
     if theta is None:
         return  # a malformed theta: io._statistics names it
     info = np.finfo(c.dtype if c.dtype.kind == "f" else np.float64)
-    scale = np.maximum(np.abs(stored), np.abs(theta))
-    tol = 4 * float(info.eps) * scale + float(info.tiny)
-    if np.all(np.abs(stored - theta) <= tol):
+
+    def apart(other: np.ndarray) -> np.ndarray:  # beyond 4 units in the last place
+        scale = np.maximum(np.abs(stored), np.abs(other))
+        return np.abs(stored - other) > 4 * float(info.eps) * scale + float(info.tiny)
+
+    if not apart(theta).any():
         return
     reduced = _stored_reference(statistics, "reduced_theta", stored.size)
     unset = [] if covariance is None else np.isnan(np.diag(covariance)).tolist()
@@ -261,11 +264,9 @@ def check_theta(
         reduced is None or not aliased or [v is None for v in marks] != unset
     ):
         return  # reduced_theta missing, malformed or misplaced: io._statistics
-    if reduced is not None:
-        tol_r = 4 * float(info.eps) * np.maximum(np.abs(stored), np.abs(reduced))
-        if np.all(np.abs(stored - reduced) <= tol_r + float(info.tiny)):
-            return
-    j = int(np.argmax(np.abs(stored - theta) > tol))
+    if reduced is not None and not apart(reduced).any():
+        return
+    j = int(np.argmax(apart(theta)))
     where = "model.intercept" if fit_intercept and j == stored.size - 1 else (
         f"model.coef[{j}]"
     )

@@ -210,18 +210,20 @@ def _columns(
         raise _bad(path, field, "must be a list of column specs")
     specs: list[dict[str, Any]] = []
     names: list[str] = []
+    seen: set[str] = set()  # the specs' column names so far
     for i, spec in enumerate(value):
         where = f"{field}[{i}]"
         if not isinstance(spec, dict):
             raise _bad(path, where, "must be an object")
         name = _name(spec.get("name"), path, f"{where}.name")
-        if any(s["name"] == name for s in specs):
+        if name in seen:
             raise _bad(
                 path,
                 f"{where}.name",
                 f"is {name!r:.60}, which an earlier spec names too; expected one "
                 "spec per input column (fit refuses a column named twice)",
             )
+        seen.add(name)
         kind = spec.get("kind")
         if kind == "numeric":
             specs.append({"name": name, "kind": "numeric"})

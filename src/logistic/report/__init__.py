@@ -77,12 +77,10 @@ def _cell(key: str, v: Any) -> str:
         from ..inference._cell_text import pvalue_text
 
         return pvalue_text(float(v))
-    if isinstance(v, (int, np.integer)):
+    if isinstance(v, (int, np.integer)) or (
+        isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 2**53
+    ):
         return str(int(v))
-    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 2**53:
-        from .._messages import count_text
-
-        return count_text(float(v))
     return f"{v:.6g}"
 
 

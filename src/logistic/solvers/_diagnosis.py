@@ -11,15 +11,15 @@ Causes are checked in this order:
   spread (``|mean| > 1e8 · std``: the information is in the last digits, lost
   in ``X w``), or whose magnitude is beyond 1e±150 (products over- or
   underflow);
-* **divergence**: the objective ended above twice its value at the start
-  (and above it by more than 1), or
-  the gradient's max-norm more than ``DIVERGED_GROWTH`` times its start's and
-  more than 1 above it (the loss's part of the standardized gradient is at
-  most 1 in max-norm, ``|mean(r x̃_j)| ≤ mean|x̃_j| ≤ 1`` for a column of unit
+* **divergence** (a step too long for the problem, such as an SGD
+  ``learning_rate`` far above the default 1/L): the objective ended above
+  twice its value at the start and more than 1 above it, or the gradient's
+  max-norm more than ``DIVERGED_GROWTH`` times its start's and more than 1
+  above it (the loss's part of the standardized gradient is at most 1 in
+  max-norm, ``|mean(r x̃_j)| ≤ mean|x̃_j| ≤ 1`` for a column of unit
   variance: a larger one is the penalty of run-away coefficients, while a
-  warm start's tiny gradient may grow a thousandfold by SGD's noise alone) (a
-  step too long for the problem, such as an SGD ``learning_rate`` far above
-  the default 1/L): whatever else the coefficients show, they ran away;
+  warm start's tiny gradient may grow a thousandfold by SGD's noise alone);
+  whatever else the coefficients show, they ran away;
 * **separation** (unpenalised fits): a standardized coefficient beyond
   ``SEPARATION_COEF``, i.e. one standard deviation of a feature moves the
   logit by more than 10 (odds × 22 000): the estimates are running off to

@@ -21,9 +21,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..formats import csv_rows as _csv_reader
-from ..formats import csv_text as _text
-from ..formats import decompressed, find_ragged_line
+from ..formats import csv_rows, csv_text, decompressed
 from ._encoding import UTF8
 from ._raw import open_data
 
@@ -31,7 +29,6 @@ __all__ = [
     "LineMap",
     "count_newlines",
     "find_long_line",
-    "find_ragged_line",
     "preamble_line",
 ]
 
@@ -47,7 +44,7 @@ def preamble_line(
     reader that found a ragged row asks first: such a line is why, and the
     delimiter was right."""
     try:
-        with _text(path, compression, encoding) as text:
+        with csv_text(path, compression, encoding) as text:
             lines = [text.readline(4096).rstrip("\r\n") for _ in range(64)]
     except (OSError, EOFError):
         return ""
@@ -211,7 +208,7 @@ class LineMap:
         path, compression, delimiter, encoding = self._source
         lines: list[int] = []
         try:
-            with _csv_reader(path, compression, delimiter, encoding) as reader:
+            with csv_rows(path, compression, delimiter, encoding) as reader:
                 next(reader)
                 before = reader.line_num
                 for record in reader:

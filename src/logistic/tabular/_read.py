@@ -56,9 +56,11 @@ from .._files import STDIN, check_input, spooled
 from ..formats import (
     FORMATS,
     decompress_error,
+    find_ragged_line,
     format_of_name,
     is_tab_separated,
     read_head,
+    reports_ragged_row,
     sniff_format,
 )
 from ._encoding import (
@@ -70,7 +72,7 @@ from ._encoding import (
     refuse_json,
     refuse_utf16,
 )
-from ._lines import LineMap, find_long_line, find_ragged_line, preamble_line
+from ._lines import LineMap, find_long_line, preamble_line
 from ._pandas_index import index_like
 from ._parquet import read_parquet
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
@@ -363,7 +365,7 @@ def _csv_error(
     """pyarrow's parse error as one line naming the file, the line and a remedy."""
     msg = _arrow_message(exc)
     hint = ""
-    if "expected" in msg.lower() and "columns" in msg:
+    if reports_ragged_row(msg):
         first = preamble_line(path, compression, delimiter, encoding)  # #, sep=;
         ragged = first or find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
