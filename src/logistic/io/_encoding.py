@@ -517,6 +517,7 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
                 f"training.{key}",
                 f"must be a row count (an integer from 0 to 2**63), got {v!r:.40}",
             )
+    _check_row_counts(out, path)
     stats = out.get("statistics")
     if stats is not None:
         if not isinstance(stats, dict):
@@ -552,6 +553,25 @@ _STAT_COUNTS = ("nobs", "df_model")
 def _count(value: Any, whole: bool) -> bool:
     number = float(value)
     return 0 <= number <= MAX_ROWS and (not whole or number.is_integer())
+
+
+def _check_row_counts(training: dict[str, Any], path: str) -> None:
+    """The command line's three row counts agree: ``rows_used`` is at most
+    ``rows_read``, and with ``rows_rejected`` the two parts make the whole
+    (``summary`` prints "N rows used of M"; a file whose counts contradict
+    each other was edited or is not one the command line wrote)."""
+    read, used, rejected = (
+        training.get(k) for k in ("rows_read", "rows_used", "rows_rejected")
+    )
+    if read is not None and used is not None and used > read:
+        raise _bad(path, "training.rows_used", f"is {used}, more than rows_read {read}")
+    if None not in (read, used, rejected) and used + rejected != read:
+        raise _bad(
+            path,
+            "training.rows_rejected",
+            f"is {rejected}; expected rows_read {read} less rows_used {used}, "
+            f"{read - used}",
+        )
 
 
 def _check_covariance_kind(training: dict[str, Any], path: str) -> None:
