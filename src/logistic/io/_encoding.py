@@ -563,9 +563,11 @@ def _check_row_counts(training: dict[str, Any], path: str) -> None:
     read, used, rejected = (
         training.get(k) for k in ("rows_read", "rows_used", "rows_rejected")
     )
-    if read is not None and used is not None and used > read:
+    if read is None or used is None:
+        return
+    if used > read:
         raise _bad(path, "training.rows_used", f"is {used}, more than rows_read {read}")
-    if None not in (read, used, rejected) and used + rejected != read:
+    if rejected is not None and used + rejected != read:
         raise _bad(
             path,
             "training.rows_rejected",
