@@ -204,6 +204,26 @@ def test_lazy_public_names_are_the_real_objects():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_public_submodules_are_attributes_of_a_fresh_import():
+    # the docs write ``logistic.formats.sniff_format(...)`` after ``import
+    # logistic`` alone: each public submodule loads on first attribute access
+    code = (
+        "import importlib, logistic\n"
+        "names = ('backends', 'columns', 'datasets', 'derivation', 'formats',\n"
+        "         'inference', 'io', 'metrics', 'model_selection', 'onnx_export',\n"
+        "         'solvers')\n"
+        "for name in names:\n"
+        "    module = getattr(logistic, name)\n"
+        "    assert module is importlib.import_module('logistic.' + name), name\n"
+        "    assert name in dir(logistic), name\n"
+        "assert callable(logistic.formats.sniff_format)\n"
+        "assert callable(logistic.columns.plan_columns)\n"
+        "own = {'Any', 'TYPE_CHECKING', 'annotations', 'importlib'} & set(dir(logistic))\n"
+        "assert not own, own\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_inference_package_imports_its_modules_on_first_use():
     # fit keeps its statistics through inference._stored: the package's
     # __init__ must not load margins, influence or the multinomial tables

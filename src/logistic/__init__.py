@@ -9,6 +9,9 @@ Public API (everything else is private and may change):
 * :func:`check_gradient` — analytic vs finite-difference gradient.
 * :mod:`logistic.derivation` — the gradient's derivation, verified with sympy.
 * :mod:`logistic.datasets` — the bundled demo data.
+* the public submodules (:mod:`logistic.formats`, :mod:`logistic.columns`,
+  :mod:`logistic.inference`, :mod:`logistic.metrics`, :mod:`logistic.backends`,
+  ...), each imported on first attribute access.
 * exceptions and warnings from :mod:`logistic._exceptions`.
 
 ``import logistic`` loads only the exceptions and the thread budget's reading of
@@ -62,12 +65,29 @@ _LAZY = {
     "SolverResult": ".solvers",
     "check_gradient": "._gradcheck",
     "GradientCheck": "._gradcheck",
-    "datasets": ".datasets",
     "__version__": "._version",  # the version, written once there
     "path": "._path",
     "PathResult": "._path",
     "LogisticRegressionCV": ".model_selection",  # needs scikit-learn when fitted
 }
+
+#: Public submodules, imported on first attribute access (``logistic.formats``
+#: works without ``import logistic.formats``, as scipy's submodules do).
+_SUBMODULES = frozenset(
+    {
+        "backends",
+        "columns",
+        "datasets",
+        "derivation",
+        "formats",
+        "inference",
+        "io",
+        "metrics",
+        "model_selection",
+        "onnx_export",
+        "solvers",
+    }
+)
 
 __all__ = [
     "LogisticRegression",
@@ -100,14 +120,17 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Import the module behind public ``name`` on first use and cache the value."""
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'logistic' has no attribute {name!r}")
-    module = importlib.import_module(module_name, __name__)
-    value = module if name == "datasets" else getattr(module, name)
+    if name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        module_name = _LAZY.get(name)
+        if module_name is None:
+            raise AttributeError(f"module 'logistic' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module_name, __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public names and submodules (not this module's own imports)."""
+    return sorted(set(__all__) | _SUBMODULES)
