@@ -85,7 +85,8 @@ def data_inference(
 
     require_inputs(data=data, model=model)
     check_model(mf, model, "summary with DATA")
-    rows = training_rows(mf, data, options["cluster"], quiet=True)
+    reading = options.get("reading") or {}
+    rows = training_rows(mf, data, options["cluster"], quiet=True, **reading)
     # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
     levels = levels_of(mf) if is_multiclass(mf.model) else []

@@ -328,6 +328,10 @@ def summary(
     cov_type: SummaryCovType = None,
     cluster: SummaryCluster = None,
     scale: Scale = None,
+    sep: opt.Sep = None,
+    fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
 ) -> None:
     """Show a model file: training data, options, diagnostics and coefficients.
 
@@ -339,6 +343,7 @@ def summary(
     summary: --cov-type HC0|HC1|cluster --cluster COL for robust standard
     errors, and Firth fits get penalized LR p-values and profile intervals;
     with --json its numbers, statistics and notes are in 'inference'.
+    --sep, --format, --encoding and --decimal read DATA as fit read it.
 
     Example: logistic summary model.json --odds-ratios --level 0.9
     """
@@ -358,6 +363,14 @@ def summary(
     cov_type = opt.spelled_as(cov_type, COV_TYPES)
     mf = load_model_file(str(model), data)
     _check_options(mf, model, data, json_out, cov_type, cluster)
+    reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
+    given = [k for k, v in reading.items() if v not in (None, ".")]
+    if given and data is None:
+        raise CLIError(
+            f"--{given[0].replace('fmt', 'format')} says how to read DATA, and no "
+            "DATA was given: pass the training file after the model file",
+            EX_USAGE,
+        )
     with_file_statistics(mf, str(model))
     from .._grouped import fitted_on_counts
 
@@ -379,7 +392,7 @@ def summary(
     found = None  # the table on DATA, made before anything is printed
     if data is not None:
         options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
-                   "odds": odds_ratios}  # fmt: skip
+                   "odds": odds_ratios, "reading": reading}  # fmt: skip
         found = data_inference(mf, model, data, options)
     if json_out:
         if level != 0.95 or odds_ratios:
