@@ -418,6 +418,23 @@ def test_bad_scheduler_address_is_a_usage_error(workdir, capsys):
     assert _files(workdir) == {"data.csv"}
 
 
+@pytest.mark.parametrize("address", ["tcp://nonsense:99999", "tls://[::1]:0"])
+def test_scheduler_port_out_of_range_is_a_usage_error(workdir, capsys, address):
+    # refused at once: connecting to such a port only times out after 30 s
+    pytest.importorskip("distributed")
+    (workdir / "data.csv").write_text(TINY_CSV)
+    code, _, err = run_cli(capsys, [*FIT, "--scheduler", address])
+    port = address.rsplit(":", 1)[1]
+    _check(
+        code,
+        err,
+        2,
+        "--scheduler must be a Dask scheduler address such as tcp://host:8786, got "
+        f"{address!r} (port {port} is not from 1 to 65535)",
+    )
+    assert _files(workdir) == {"data.csv"}
+
+
 def test_sep_tab_spelled_out(workdir, capsys):
     (workdir / "data.tsv").write_text(TINY_CSV.replace(",", "\t"))
     for spelling in ("tab", "\\t"):

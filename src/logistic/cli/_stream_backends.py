@@ -336,9 +336,33 @@ def _connected(
                 cluster.close()
 
 
+def _port_out_of_range(scheduler: str) -> int | None:
+    """The port of a TCP or TLS scheduler address when it is no port a
+    scheduler can listen on (1 to 65535), else None: connecting to it would
+    only time out (30 s) where the address itself is wrong."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        scheme, location = parse_address(scheduler)
+        if scheme not in ("tcp", "tls"):
+            return None
+        port = parse_host_port(location)[1]
+    except (ValueError, TypeError):  # connect says what is wrong with it
+        return None
+    return None if port is None or 0 < int(port) < 65536 else int(port)
+
+
 def _client(
     scheduler: str | None, workers: int | None, connect: Callable[..., Any]
 ) -> Any:
+    port = None if scheduler is None else _port_out_of_range(scheduler)
+    if port is not None:
+        raise CLIError(
+            f"--scheduler must be a Dask scheduler address such as "
+            f"tcp://host:8786, got {scheduler!r} (port {port} is not from 1 to 65535)",
+            EX_USAGE,
+        )
     try:
         return connect(scheduler=scheduler, workers=workers)
     except ImportError as exc:
