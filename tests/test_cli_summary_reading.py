@@ -2,11 +2,14 @@
 took (``--sep``, ``--decimal``, ``--encoding``, ``--format``): a model fitted on
 a European CSV file (``;`` between fields, decimal commas) gets the same
 robust table as the same rows written the usual way; without DATA the
-options are a usage error that says so."""
+options are a usage error that says so. The training line of a model fitted
+from standard input names it as messages do ("standard input", not "-")."""
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,7 +17,7 @@ import pytest
 from conftest import data_path, run_cli
 from logistic.cli._codes import EX_OK, EX_USAGE
 
-UCLA = data_path("ucla-admissions", "binary.csv")
+UCLA = Path(data_path("ucla-admissions", "binary.csv"))
 FORMULA = "admit ~ gre + gpa + C(rank)"
 
 
@@ -63,3 +66,18 @@ def test_reading_options_without_data_are_a_usage_error(capsys, tmp_path):
     code, _, err = run_cli(capsys, ["summary", model, "--decimal", ","])
     assert code == EX_USAGE
     assert "--decimal" in err and "no DATA" in err
+
+
+def test_a_model_fitted_from_standard_input_names_it(capsys, tmp_path, monkeypatch):
+    from test_read_options import _piped_stdin
+
+    read = _piped_stdin(monkeypatch, UCLA.read_bytes())
+    out = tmp_path / "m.json"
+    try:
+        code, _, err = run_cli(capsys, ["fit", "-", "--target", "admit", "-o", out])
+    finally:
+        os.close(read)
+    assert code == EX_OK, err
+    code, text, err = run_cli(capsys, ["summary", out])
+    assert code == EX_OK, err
+    assert "trained on standard input: 400 rows used of 400" in text

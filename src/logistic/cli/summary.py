@@ -585,7 +585,10 @@ def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
 def _training_line(training: dict[str, Any]) -> str:
     """Where the model was trained and how many rows it used, as far as the
     file records it (a model saved from Python records neither)."""
+    from .._files import STDIN, STDIN_NAME
+
     source = (training.get("data") or {}).get("name")
+    source = STDIN_NAME if source == STDIN else source
     used, read = training.get("rows_used"), training.get("rows_read")
     if source is None and used is None:
         return "training data: not recorded in the model file (saved from Python)"
