@@ -221,7 +221,7 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
     stats = _multiclass.fit_statistics(mf)
     if stats:
-        from .summary import statistics_line
+        from ._summary_lines import statistics_line
 
         meta.append(("fit on training data", statistics_line(stats)))
     design = applied.design

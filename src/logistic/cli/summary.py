@@ -48,6 +48,7 @@ from ._render import (
 )
 from ._scale import Scale, apply_scale, scale_line
 from ._summary_json import data_inference, inference_dict
+from ._summary_lines import gof_line, grouped_line, statistics_line, training_line
 
 OddsRatios = Annotated[
     bool,
@@ -270,55 +271,6 @@ def feature_names(mf: Any) -> list[str]:
     return [str(n) for n in names]
 
 
-_STATISTICS = (
-    ("nobs", "observations", ".0f"),
-    ("df_model", "df model", ".0f"),
-    ("df_resid", "df residuals", ".0f"),
-    ("llf", "log-likelihood", ".4f"),
-    ("llnull", "null log-likelihood", ".4f"),
-    ("deviance", "deviance", ".3f"),
-    ("null_deviance", "null deviance", ".3f"),
-    ("aic", "AIC", ".3f"),
-    ("bic", "BIC", ".3f"),
-    ("pseudo_rsquared", "pseudo R-squared (McFadden)", ".4f"),
-    ("pearson_chi2", "Pearson chi2", ".3f"),
-    ("dispersion", "Pearson chi2/df", ".4f"),
-)
-
-
-def statistics_line(stats: dict[str, float]) -> str:
-    """``observations 400, df model 5, ..., AIC 470.517`` in a fixed order."""
-    from ..inference._cell_text import shown
-
-    known = {key for key, _, _ in _STATISTICS}
-    parts = [
-        f"{label} {shown(stats[key], spec)}"
-        for key, label, spec in _STATISTICS
-        if key in stats
-    ]
-    parts += [f"{k} {shown(v, '.6g')}" for k, v in stats.items() if k not in known]
-    return ", ".join(parts)
-
-
-def grouped_line(binomial: dict[str, str] | None) -> str:
-    """``grouped binomial: successes 's' out of trials 'n' (groups, scale)``;
-    without column names (a model fitted in Python with ``trials=``) the line
-    says so."""
-    if binomial is None:
-        counts = "successes out of trials (fitted with trials=)"
-    elif "trials" in binomial:
-        counts = (
-            f"successes {binomial['successes']!r} out of trials {binomial['trials']!r}"
-        )
-    else:
-        counts = f"cbind({binomial['successes']}, {binomial['failures']})"
-    return (
-        f"grouped binomial data: {counts}; one row per group, statistics on the "
-        "grouped scale (observations = groups; Pearson chi2/df well above 1 "
-        "means overdispersion)"
-    )
-
-
 def summary(
     model: opt.ModelArg,
     data: TrainingData = None,
@@ -409,7 +361,7 @@ def summary(
     if info["formula"]:
         console.print(f"formula: {info['formula']}", markup=False)
     training = mf.training or {}
-    console.print(_training_line(training), markup=False)
+    console.print(training_line(training), markup=False)
     if multiclass:
         column = (info["label_mapping"] or {}).get("column")
         target = target_text(mf.model, column, levels_of(mf))
@@ -556,20 +508,6 @@ def goodness_of_fit_dict(info: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def gof_line(gof: dict[str, Any]) -> str:
-    """``goodness of fit: deviance D on df, p = ...; Pearson chi2 X on df, p = ...``."""
-    from ..inference._goodness import p_text  # the coefficient table's p rule
-
-    df = f"{gof['df_resid']:g}"
-    if gof["deviance_pvalue"] is None:
-        return f"goodness of fit: no residual degrees of freedom ({df})"
-    return (
-        f"goodness of fit (grouped data): deviance {gof['deviance']:.3f} on {df} df, "
-        f"{p_text(gof['deviance_pvalue'])}; Pearson chi2 {gof['pearson_chi2']:.3f} "
-        f"on {df} df, {p_text(gof['pearson_pvalue'])}"
-    )
-
-
 def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
     level = f"{100 * (1 - alpha):g}%"
     title = (
@@ -580,20 +518,3 @@ def _odds_text(rows: list[dict[str, Any]], with_cov: bool, alpha: float) -> str:
         "standard errors or intervals)"
     )
     return capped_table(rows, title, "odds ratios")
-
-
-def _training_line(training: dict[str, Any]) -> str:
-    """Where the model was trained and how many rows it used, as far as the
-    file records it (a model saved from Python records neither)."""
-    from .._files import STDIN, STDIN_NAME
-
-    source = (training.get("data") or {}).get("name")
-    source = STDIN_NAME if source == STDIN else source
-    used, read = training.get("rows_used"), training.get("rows_read")
-    if source is None and used is None:
-        return "training data: not recorded in the model file (saved from Python)"
-    where = source if source is not None else "data not recorded in the model file"
-    if used is None:
-        return f"trained on {where}"
-    rows = f"{used} rows used" + (f" of {read}" if read is not None else "")
-    return f"trained on {where}: {rows}"

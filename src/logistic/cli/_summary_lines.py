@@ -1,0 +1,86 @@
+"""The one-line descriptions ``logistic summary`` prints above its table
+(and ``report`` reuses): where the model was trained, its fit statistics,
+grouped data, goodness of fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STATISTICS = (
+    ("nobs", "observations", ".0f"),
+    ("df_model", "df model", ".0f"),
+    ("df_resid", "df residuals", ".0f"),
+    ("llf", "log-likelihood", ".4f"),
+    ("llnull", "null log-likelihood", ".4f"),
+    ("deviance", "deviance", ".3f"),
+    ("null_deviance", "null deviance", ".3f"),
+    ("aic", "AIC", ".3f"),
+    ("bic", "BIC", ".3f"),
+    ("pseudo_rsquared", "pseudo R-squared (McFadden)", ".4f"),
+    ("pearson_chi2", "Pearson chi2", ".3f"),
+    ("dispersion", "Pearson chi2/df", ".4f"),
+)
+
+
+def statistics_line(stats: dict[str, float]) -> str:
+    """``observations 400, df model 5, ..., AIC 470.517`` in a fixed order."""
+    from ..inference._cell_text import shown
+
+    known = {key for key, _, _ in _STATISTICS}
+    parts = [
+        f"{label} {shown(stats[key], spec)}"
+        for key, label, spec in _STATISTICS
+        if key in stats
+    ]
+    parts += [f"{k} {shown(v, '.6g')}" for k, v in stats.items() if k not in known]
+    return ", ".join(parts)
+
+
+def grouped_line(binomial: dict[str, str] | None) -> str:
+    """``grouped binomial: successes 's' out of trials 'n' (groups, scale)``;
+    without column names (a model fitted in Python with ``trials=``) the line
+    says so."""
+    if binomial is None:
+        counts = "successes out of trials (fitted with trials=)"
+    elif "trials" in binomial:
+        counts = (
+            f"successes {binomial['successes']!r} out of trials {binomial['trials']!r}"
+        )
+    else:
+        counts = f"cbind({binomial['successes']}, {binomial['failures']})"
+    return (
+        f"grouped binomial data: {counts}; one row per group, statistics on the "
+        "grouped scale (observations = groups; Pearson chi2/df well above 1 "
+        "means overdispersion)"
+    )
+
+
+def gof_line(gof: dict[str, Any]) -> str:
+    """``goodness of fit: deviance D on df, p = ...; Pearson chi2 X on df, p = ...``."""
+    from ..inference._goodness import p_text  # the coefficient table's p rule
+
+    df = f"{gof['df_resid']:g}"
+    if gof["deviance_pvalue"] is None:
+        return f"goodness of fit: no residual degrees of freedom ({df})"
+    return (
+        f"goodness of fit (grouped data): deviance {gof['deviance']:.3f} on {df} df, "
+        f"{p_text(gof['deviance_pvalue'])}; Pearson chi2 {gof['pearson_chi2']:.3f} "
+        f"on {df} df, {p_text(gof['pearson_pvalue'])}"
+    )
+
+
+def training_line(training: dict[str, Any]) -> str:
+    """Where the model was trained and how many rows it used, as far as the
+    file records it (a model saved from Python records neither)."""
+    from .._files import STDIN, STDIN_NAME
+
+    source = (training.get("data") or {}).get("name")
+    source = STDIN_NAME if source == STDIN else source
+    used, read = training.get("rows_used"), training.get("rows_read")
+    if source is None and used is None:
+        return "training data: not recorded in the model file (saved from Python)"
+    where = source if source is not None else "data not recorded in the model file"
+    if used is None:
+        return f"trained on {where}"
+    rows = f"{used} rows used" + (f" of {read}" if read is not None else "")
+    return f"trained on {where}: {rows}"
