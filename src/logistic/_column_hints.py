@@ -34,6 +34,7 @@ __all__ = [
     "absent_column_hint",
     "comma_name_hint",
     "delimiter_hint",
+    "runs_of_spaces",
     "spaced_name_hint",
     "unicode_form_hint",
 ]
@@ -161,6 +162,16 @@ def spaced_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
     )
 
 
+def runs_of_spaces(option: str = "--sep") -> str:
+    """What to do with a file whose columns are aligned by runs of spaces
+    (no one-character delimiter reads it: a single space makes empty fields
+    between the values), in the words of ``option``."""
+    return (
+        f"its fields are separated by runs of spaces, which no {option} reads; "
+        "rewrite the file with one delimiter (a comma) between fields"
+    )
+
+
 def delimiter_hint(
     available: Sequence[str],
     delimiter: str | None,
@@ -199,11 +210,7 @@ def delimiter_hint(
             return f"{head}: pass the right {option}"
         return ""
     if best == " " and "  " in header.strip():
-        return (
-            f"{head}: its fields are separated by runs of spaces, which no "
-            f"{option} reads; rewrite the file with one delimiter (a comma) "
-            "between fields"
-        )
+        return f"{head}: {runs_of_spaces(option)}"
     shown = f"{option} {best!r}" if option.startswith("-") else f"{option}={best!r}"
     return (
         f"{head}: pass {shown} (the header holds {most} fields separated by "

@@ -288,17 +288,23 @@ def find_ragged_line(
 ) -> str:
     """``"line N: expected K fields, saw M"`` for the first row whose number of
     fields is not the header's, or "" (read with Python's :mod:`csv`, for a
-    message: every reader names a ragged row so)."""
+    message: every reader names a ragged row so). With a space delimiter and
+    an empty field in the header or that row, the message adds that the file
+    looks aligned by runs of spaces, which no delimiter reads."""
     import csv
+
+    from ._column_hints import runs_of_spaces
 
     try:
         with csv_rows(path, compression, delimiter, encoding) as reader:
-            expected = len(next(reader))
+            header = next(reader)
+            expected = len(header)
             for row in reader:
                 if row and len(row) != expected:
+                    spaces = delimiter == " " and "" in header + row
                     return (
                         f"line {reader.line_num}: expected {expected} fields, "
-                        f"saw {len(row)}"
+                        f"saw {len(row)}" + (f"; {runs_of_spaces()}" if spaces else "")
                     )
     except (OSError, EOFError, csv.Error, StopIteration):
         return ""

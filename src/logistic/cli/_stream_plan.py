@@ -235,7 +235,8 @@ def plan_stream(
     kind, schema, delimiter = _schema(path, fmt, sep)
     if target is None:
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
-    unnamed = check_header_names(list(schema.names), path)  # as read in memory
+    # as read in memory
+    unnamed = check_header_names(list(schema.names), path, delimiter)
     columns = plan_columns(
         schema,
         target=target,

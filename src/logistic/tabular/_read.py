@@ -191,7 +191,7 @@ def _read_csv(
             raise error
     lines = LineMap(table, (path, compression, delimiter, encoding))
     table, dropped = _unnamed_columns(table, unnamed)
-    _check_columns(table.column_names, name)
+    _check_columns(table.column_names, name, delimiter=delimiter)
     _check_utf8(table, name, lines)
     if on_progress is not None:
         size = os.stat(path).st_size
@@ -370,7 +370,7 @@ def _csv_error(
         ragged = first or find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
             msg = ragged
-        if not first:
+        if not first and "runs of spaces" not in msg:
             hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
     if "UTF8" in msg or "utf8" in msg.lower():
         error = decode_error(name, path, compression, encoding)
@@ -423,7 +423,9 @@ def _check_utf8(table: Any, path: str, lines: LineMap) -> None:
                 ) from None
 
 
-def check_header_names(names: list[str], path: str) -> list[int]:
+def check_header_names(
+    names: list[str], path: str, delimiter: str | None = None
+) -> list[int]:
     """A streamed file's header checked as the in-memory reader checks it
     (:func:`_check_columns`: no duplicate, no empty name), except that an
     empty first name is allowed: its 1-based position is returned ([1], or
@@ -431,15 +433,24 @@ def check_header_names(names: list[str], path: str) -> list[int]:
     with a first column that looks like pandas' index (it reads every value
     to tell; a streamed fit leaves such a column out whatever its values)."""
     first = [1] if names and not names[0].strip() else []
-    _check_columns(names[len(first):], path, offset=len(first))
+    _check_columns(names[len(first):], path, offset=len(first), delimiter=delimiter)
     return first
 
 
-def _check_columns(names: list[str], path: str, offset: int = 0) -> None:
+def _check_columns(
+    names: list[str], path: str, offset: int = 0, delimiter: str | None = None
+) -> None:
     """Refuse duplicate and empty column names (``offset``: columns before
-    ``names`` in the header, for the positions in the message)."""
+    ``names`` in the header, for the positions in the message; a space
+    ``delimiter`` with empty names: a header aligned by runs of spaces)."""
+    from .._column_hints import runs_of_spaces
     from ..backends._column_words import check_unique_names
 
+    if delimiter == " " and any(not n for n in names[1:-1]):  # between names
+        raise DataValidationError(
+            f"{path}: the header has empty names between its spaces: "
+            f"{runs_of_spaces()}"
+        )
     check_unique_names(names, path)
     empty = [offset + i + 1 for i, n in enumerate(names) if not n.strip()]
     if empty:

@@ -1,0 +1,46 @@
+"""A file whose columns are aligned by runs of spaces read with ``--sep ' '``:
+a single space makes empty fields between the values, so the reader's
+ragged-row or duplicate-name error is about a symptom. Each reader (in
+memory, ``--stream``) says that the fields are separated by runs of spaces,
+which no ``--sep`` reads, as the sniffer does without ``--sep``."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+from logistic.cli._codes import EX_DATAERR
+
+RUNS = "its fields are separated by runs of spaces, which no --sep reads"
+
+#: header and rows aligned alike (same empty fields: a duplicate '' name), and
+#: a single-spaced header over aligned rows (a ragged row)
+FILES = {
+    "aligned": "x1  x2  y\n1.0  2.0  0\n2.5  1.0  1\n3.0  4.5  0\n",
+    "ragged": "x1 x2 y\n1.0  2.0  0\n2.5 1.0 1\n3.0 4.5 0\n",
+}
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["memory", "stream"])
+@pytest.mark.parametrize("kind", sorted(FILES))
+def test_space_aligned_file_with_sep_space_names_the_runs(
+    tmp_path, capsys, kind, stream
+):
+    data = tmp_path / "aligned.txt"
+    data.write_text(FILES[kind])
+    args = ["fit", data, "--target", "y", "--sep", " ", "-o", tmp_path / "m.json"]
+    code, _, err = run_cli(capsys, [*args, *(["--stream"] if stream else [])])
+    assert code == EX_DATAERR, err
+    assert RUNS in err
+    assert "pass --sep if that is wrong" not in err  # no contradicting hint
+
+
+def test_trailing_space_keeps_the_empty_name_message(tmp_path, capsys):
+    # one empty name at the end: a trailing delimiter, not alignment
+    data = tmp_path / "trailing.txt"
+    data.write_text("x1 x2 y \n1 2 0 \n2 1 1 \n3 4 0 \n")
+    code, _, err = run_cli(
+        capsys, ["fit", data, "--target", "y", "--sep", " ", "-o", tmp_path / "m.json"]
+    )
+    assert code == EX_DATAERR, err
+    assert "empty header name" in err and RUNS not in err
