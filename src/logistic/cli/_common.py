@@ -457,6 +457,29 @@ def _attach_statistics(mf: Any, path: str) -> None:
             model.fit_statistics_ = stats
 
 
+def binary_classes_named(messages: list[str], design: Any) -> list[str]:
+    """``messages`` with a two-class model's ``classes_[0]`` and
+    ``classes_[1]`` (the separation warning's sides, in the estimator's
+    words) named by the target's labels, as the command prints them
+    (``label = 1``): the command fitted the codes 0 and 1 for the negative and
+    the positive label. Unchanged without a two-class label mapping."""
+    import re
+
+    from .._labels import label_shown
+
+    label = design.encoding.get("label") or {}
+    if "positive" not in label or "negative" not in label:
+        return messages
+    column = label.get("column")
+    sides = [label["negative"], label["positive"]]
+
+    def named(match: re.Match[str]) -> str:
+        shown = label_shown(sides[int(match.group(1))])
+        return shown if column is None else f"{column} = {shown}"
+
+    return [re.sub(r"classes_\[([01])\]", named, text) for text in messages]
+
+
 def rare_class_warnings(design: Any, model: Any = None) -> list[str]:
     """A warning per rare class (``_rare_classes.rare_classes``) of a target of more
     than two classes: a stray value (one ``Yes`` among ``yes``/``no``)

@@ -12,6 +12,7 @@ from .._multiclass import is_multiclass
 from . import _options as opt
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
+    binary_classes_named,
     check_output,
     collect_warnings,
     console,
@@ -125,7 +126,8 @@ def _training_facts(
         "rows_used": design.rows_read - design.rows_dropped,
         "rows_rejected": design.rows_dropped,
         "options": {k: v for k, v in options.items() if not isinstance(v, dict)},
-        "warnings": rare_class_warnings(design, model) + messages,
+        "warnings": rare_class_warnings(design, model)
+        + binary_classes_named(messages, design),
         "converged": bool(getattr(model, "converged_", True)),
     }
 
