@@ -291,8 +291,10 @@ ClassWeight = Annotated[
     typer.Option(
         "--class-weight",
         metavar="WEIGHTS",
-        help="'balanced' or '0=W0,1=W1'; with more than two classes "
-        "'LEVEL=W,...' (e.g. 'setosa=2,versicolor=1,virginica=1').",
+        help="'balanced', or a weight per class keyed by its label "
+        "('Churned=2,Stayed=1') or, with two classes, by its code ('0=W0,1=W1'); "
+        "with more than two classes 'LEVEL=W,...' (e.g. "
+        "'setosa=2,versicolor=1,virginica=1').",
     ),
 ]
 Weights = Annotated[

@@ -289,8 +289,9 @@ def predict(
         typer.Option(
             "--excel-safe",
             metavar="",
-            help="Prefix ' to --keep text values starting with = + - @ (spreadsheets "
-            "would run them as formulas); a column of plain numbers is unchanged.",
+            help="Prefix ' to --keep text values starting with = + - @, a tab or a "
+            "carriage return (spreadsheets would run them as formulas); a column of "
+            "plain numbers is unchanged.",
         ),
     ] = False,
     interval: Annotated[
