@@ -655,6 +655,21 @@ def test_overwrite_false_refuses_and_keeps_bytes(ucla_model, tmp_path):
     assert sorted(x.name for x in tmp_path.iterdir()) == ["m.json"]
 
 
+def test_a_missing_or_file_directory_is_named_not_the_temporary(ucla_model, tmp_path):
+    # the error names the folder and the file asked for, never the hidden
+    # temporary file beside it that the write would have used
+    with pytest.raises(FileNotFoundError) as missing:
+        logistic.save(ucla_model, tmp_path / "nodir" / "m.json")
+    text = str(missing.value)
+    assert f"directory {tmp_path / 'nodir'} does not exist" in text
+    assert missing.value.filename == str(tmp_path / "nodir" / "m.json")
+    assert ".tmp" not in text
+    (tmp_path / "f.csv").write_text("x\n")
+    with pytest.raises(NotADirectoryError, match="is not a directory") as blocked:
+        logistic.save(ucla_model, tmp_path / "f.csv" / "m.json")
+    assert ".tmp" not in str(blocked.value)
+
+
 def test_file_mode_follows_umask(ucla_model, tmp_path):
     old = os.umask(0o022)
     try:

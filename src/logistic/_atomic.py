@@ -175,7 +175,13 @@ def atomic_output(
     host = _host()
     _remove_left_behind(directory, target.name, host)
     prefix = f"{_mark(target.name, host)}{os.getpid()}."
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
+    except (FileNotFoundError, NotADirectoryError) as exc:  # the folder, not the temp
+        missing = isinstance(exc, FileNotFoundError)
+        what = "does not exist" if missing else "is not a directory"
+        text = f"directory {directory} {what}"
+        raise type(exc)(exc.errno, text, str(target)) from None
     tmp = Path(name)
     try:  # from the file's creation: an interrupt (Ctrl-C, SIGTERM) removes it
         os.close(fd)
