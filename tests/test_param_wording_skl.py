@@ -5,7 +5,9 @@
 * ``penalty='l1', l1_ratio=0.0`` (what scikit-learn 1.9's ``get_params()``
   of an L1 model holds) said "here penalty defaults to None";
 * ``C``'s range said ``(0, inf)`` while ``C=np.inf`` is accepted, as in
-  scikit-learn (``(0, inf]``).
+  scikit-learn (``(0, inf]``);
+* ``fit_intercept=0`` said "an instance of 'bool' or an instance of 'bool'"
+  (Python's bool and numpy's bool_ are both named 'bool').
 """
 
 from __future__ import annotations
@@ -41,3 +43,12 @@ def test_c_range_includes_infinity(data):
     with pytest.raises(InvalidParameterError, match=r"range \(0, inf\]"):
         LogisticRegression(penalty="l2", C=0).fit(*data)
     LogisticRegression(penalty="l2", C=np.inf).fit(*data)  # accepted, as the range says
+
+
+def test_a_type_named_twice_is_said_once(data):
+    with pytest.raises(InvalidParameterError) as exc:
+        LogisticRegression(fit_intercept=0).fit(*data)
+    assert str(exc.value) == (
+        "The 'fit_intercept' parameter of LogisticRegression must be an instance "
+        "of 'bool'. Got 0 instead."
+    )

@@ -120,7 +120,8 @@ def validate_params(
 
 def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> NoReturn:
     """Raise the error of ``v`` violating every constraint in ``allowed``."""
-    descs = [_describe(c) for c in allowed]
+    # each description once: bool and np.bool_ are both "an instance of 'bool'"
+    descs = list(dict.fromkeys(_describe(c) for c in allowed))
     text = descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
     raise InvalidParameterError(
         f"The {name!r} parameter of {owner} must be {text}. Got {v!r} instead."
