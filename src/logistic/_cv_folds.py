@@ -127,7 +127,7 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
         return
     import warnings
 
-    from ._exceptions import ConvergenceWarning
+    from ._exceptions import GridEdgeWarning
 
     side, way = ("weakest", "lower") if weakest else ("strongest", "higher")
     how = (
@@ -140,7 +140,7 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
         f"LogisticRegressionCV: the best score is at the {side} penalty strength "
         f"of the grid (alpha = {alphas[best]:.6g}); the optimum may lie beyond "
         f"it: widen the grid ({how})",
-        ConvergenceWarning,
+        GridEdgeWarning,
         stacklevel=3,
     )
 

@@ -104,6 +104,12 @@ class ConvergenceWarning(_LinkableWarning):
     """A solver stopped before its stopping rule was met."""
 
 
+class GridEdgeWarning(UserWarning):
+    """The best cross-validated score is at an edge of the strength grid:
+    every fit converged, but the optimum may lie beyond the grid (widen it).
+    Not a :class:`ConvergenceWarning`, which says a solver stopped early."""
+
+
 class PerfectSeparationWarning(UserWarning):
     """The data are (quasi-)completely separated: the MLE does not exist."""
 

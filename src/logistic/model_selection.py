@@ -27,7 +27,7 @@ Conventions (owned here):
 * The edge. When the best mean score is at the weakest strength of the grid
   (other than ``alpha = 0``) or at the strongest one while some coefficient
   is still non-zero there, the optimum may lie outside the grid: ``fit``
-  warns (:class:`~logistic.ConvergenceWarning`) naming how to widen it.
+  warns (:class:`~logistic.GridEdgeWarning`) naming how to widen it.
 * Scores are "higher is better". The default score is the negative log loss
   computed exactly from the logits; any scikit-learn scorer name or callable
   may be given. The user's ``sample_weight`` weights the test rows' score as
