@@ -87,8 +87,13 @@ def test_unseen_level_is_an_error_naming_column_and_level():
     new["color"] = ["red", "purple", "blue", "purple"]
     with pytest.raises(
         DataValidationError, match=r"X column 'color' has level 'purple'"
-    ):
+    ) as exc:
         model.predict(new)
+    # where this happens unasked (a level missing from some folds of a
+    # cross-validation), the message says how to encode inside the pipeline
+    assert "OneHotEncoder(handle_unknown='ignore') in a ColumnTransformer" in str(
+        exc.value
+    )
 
 
 def test_missing_text_values_are_an_error_naming_the_column():

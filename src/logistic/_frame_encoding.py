@@ -280,7 +280,10 @@ def _block(X: Any, spec: dict[str, Any]) -> np.ndarray:
         raise DataValidationError(
             f"X column {name!r} has level {shown}{more} not seen in fit (first at "
             f"row {int(unseen[0])}, 0-based; {unseen.size} row(s)); the model knows "
-            f"{len(levels)} level(s): {levels[:10]!r}"
+            f"{len(levels)} level(s): {levels[:10]!r}. A rare level missing from "
+            "some training folds of a cross-validation or search: encode the text "
+            "columns in the pipeline instead, with OneHotEncoder("
+            "handle_unknown='ignore') in a ColumnTransformer"
         )
     return out
 
