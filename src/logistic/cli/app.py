@@ -59,6 +59,7 @@ and :func:`main` itself always exit the ordinary way.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import gc
@@ -70,6 +71,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from ._closed_streams import opened
 from ._codes import EX_INTERRUPTED, EX_PIPE, EX_USAGE, Terminated
 
 #: The collector's first threshold while a command runs (see the module doc).
@@ -233,9 +235,11 @@ def _fail(exc: BaseException, json_out: bool) -> int:
     message = re.sub(r"[\x00-\x1f\x7f]+", " ", error_message(exc)).strip()
     print(f"error: {message}", file=sys.stderr, flush=True)
     if json_out:
-        print(
-            json.dumps({"ok": False, "error": message, "exit_code": code}), flush=True
-        )
+        with contextlib.suppress(OSError):  # stdout may be what failed
+            print(
+                json.dumps({"ok": False, "error": message, "exit_code": code}),
+                flush=True,
+            )
     return code
 
 
@@ -280,17 +284,25 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(max(GC_THRESHOLD, thresholds[0]), *thresholds[1:])
     blas_timeout = _quiet_blas_threads()
-    global _terminated
-    _terminated = False
+    global _terminated, _interrupted
+    _terminated = _interrupted = False
     # the process's own command: SIGTERM cleans up as Ctrl-C (until it returns)
     previous = _terminate_by_exception() if argv is None else None
+    interrupt = _interrupt_noted() if argv is None else None
+    unraisable = sys.unraisablehook
+    sys.unraisablehook = _unraisable
     try:
-        return _run(args, debug, json_out)
+        with opened():
+            return _run(args, debug, json_out)
     finally:
-        if previous is not None:
+        sys.unraisablehook = unraisable
+        if previous is not None or interrupt is not None:
             import signal
 
-            signal.signal(signal.SIGTERM, previous)
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+            if interrupt is not None:
+                signal.signal(signal.SIGINT, interrupt)
         if argv is None:  # the process's own command: it exits next
             gc.disable()
         elif blas_timeout:
@@ -303,10 +315,50 @@ def main(argv: list[str] | None = None) -> int:
 _terminated = False
 
 
+#: Whether SIGINT arrived during the running command (set by
+#: :func:`_raise_interrupted`, cleared when :func:`main` starts).
+_interrupted = False
+
+
 def _raise_terminated(signum: int, frame: Any) -> None:
     global _terminated
     _terminated = True
     raise Terminated()
+
+
+def _raise_interrupted(signum: int, frame: Any) -> None:
+    """Python's own SIGINT handler (KeyboardInterrupt), noting that it ran."""
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt()
+
+
+def _interrupt_noted() -> Any:
+    """SIGINT noted as it is raised (:func:`_raise_interrupted`), for a signal
+    whose exception Python swallows: raised inside a garbage-collection
+    callback (a ``weakref`` finalizer), it becomes an "Exception ignored"
+    report and the command would run on to exit 0; :func:`_run` ends such a
+    command as interrupted instead. Returns the handler replaced; None
+    (nothing set) off the main thread or when another handler than Python's
+    is set."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return None
+    return signal.signal(signal.SIGINT, _raise_interrupted)
+
+
+def _unraisable(unraisable: Any) -> None:
+    """Python's report of an exception it cannot raise, except the
+    interrupt or termination this command noted: :func:`_run` reports that
+    one (a line and exit 130 or 143), without the report's traceback."""
+    noted = _terminated or _interrupted
+    if noted and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _terminate_by_exception() -> Any:
@@ -344,7 +396,10 @@ def _run(args: list[str], debug: bool, json_out: bool) -> int:
     if args[:1] == ["--version"]:  # before the commands' framework loads
         from .. import __version__
 
-        print(f"logistic {__version__}", flush=True)
+        try:
+            print(f"logistic {__version__}", flush=True)
+        except OSError as exc:
+            return _fail(exc, False)
         return 0
     try:
         from . import _common
@@ -374,7 +429,8 @@ def _run(args: list[str], debug: bool, json_out: bool) -> int:
 
             traceback.print_exc(file=sys.stderr)
         return _fail(exc, json_out)
-    if rv == EX_INTERRUPTED:
+    if rv == EX_INTERRUPTED or _terminated or _interrupted:
+        # a signal whose exception Python swallowed still ends the command so
         return _fail(Terminated() if _terminated else KeyboardInterrupt(), json_out)
     try:  # output still buffered: a reader that left shows here, not at exit
         sys.stdout.flush()

@@ -1,0 +1,121 @@
+"""The command line started without a standard stream, with a full one, or
+interrupted where Python swallows the interrupt.
+
+* stdout closed (``>&-``): a command that writes there fails with one line
+  and exit 74 (it was ``AttributeError: 'NoneType' object has no attribute
+  'flush'``, exit 1, a traceback); one that writes nothing there succeeds;
+* stderr closed (``2>&-``): the error line is not printed into stdout, so
+  ``--json`` stays one JSON document;
+* ``--json`` and ``--version`` to a full stdout (``/dev/full``): one line and
+  exit 74, not a traceback from the error handler writing to the same stdout;
+* a SIGTERM whose exception Python swallows (raised inside a garbage
+  collection callback: "Exception ignored") still ends the command with exit
+  143, not 0.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import data_path
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+ENV = {**os.environ, "LOGISTIC_NO_PROGRESS": "1"}
+
+
+def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    cli = f"{sys.executable} -m logistic.cli.app"
+    return subprocess.run(
+        ["bash", "-c", command.replace("CLI", cli)],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("closed") / "m.json"
+    done = _shell(f"CLI fit {UCLA} --target admit -o {out} -q", out.parent)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_closed_stdout_is_an_output_error(model, tmp_path):
+    done = _shell(f"CLI summary {model} >&-", tmp_path)
+    assert done.returncode == 74, done.stderr
+    assert done.stderr.strip() == (
+        "error: [Errno 9] standard output is closed (the command was started with >&-)"
+    )
+    done = _shell(f"CLI predict {model} {UCLA} -o - >&-", tmp_path)
+    assert done.returncode == 74 and "standard output is closed" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_closed_stdout_is_fine_for_a_command_that_does_not_write_there(
+    model, tmp_path
+):
+    done = _shell(f"CLI predict {model} {UCLA} -o p.csv -q >&-", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "p.csv").read_text().count("\n") == 401
+
+
+def test_closed_stderr_keeps_json_on_stdout_alone(model, tmp_path):
+    done = _shell(f"CLI evaluate {model} nonexist.csv --json 2>&-", tmp_path)
+    assert done.returncode == 66
+    assert json.loads(done.stdout)["exit_code"] == 66  # nothing else there
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", ["summary MODEL --json", "--version"])
+def test_a_full_stdout_is_one_line_not_a_traceback(model, tmp_path, args):
+    done = _shell(f"CLI {args.replace('MODEL', str(model))} > /dev/full", tmp_path)
+    assert done.returncode == 74, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: [Errno 28] No space left on device")
+
+
+def test_a_swallowed_sigterm_still_ends_the_command(model, tmp_path):
+    # the handler's exception raised inside a weakref callback: Python reports
+    # it as "Exception ignored" and the command would run on to exit 0
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys, weakref
+        import logistic.cli.summary as summary
+        from logistic.cli import app
+
+        original = summary.summary_dict
+
+        def summary_dict(*args, **kwargs):
+            class Held:
+                pass
+            held = Held()
+            ref = weakref.ref(held, lambda _: os.kill(os.getpid(), signal.SIGTERM))
+            del held  # the callback runs here
+            return original(*args, **kwargs)
+
+        summary.summary_dict = summary_dict
+        sys.argv = ["logistic", "summary", {str(model)!r}]
+        sys.exit(app.main())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 143, (done.returncode, done.stderr)
+    assert "error: terminated (SIGTERM)" in done.stderr
+    assert "Exception ignored" not in done.stderr
