@@ -105,3 +105,14 @@ def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch, capsys)
     code, _, err_text = run_cli(capsys, args)
     assert code == 74
     assert "ck.json: No space left on device" in err_text, err_text
+
+
+def test_a_long_multibyte_name_is_written(tmp_path):
+    # 81 CJK characters + ".json": 248 bytes, a valid name; the temporary
+    # name beside it was cut to 150 characters (all 248 bytes here), and with
+    # the host, the process id and the random part it passed 255: refused
+    name = "東" * 81 + ".json"
+    assert len(os.fsencode(name)) == 248
+    target = atomic_write_bytes(tmp_path / name, b"{}")
+    assert target.read_bytes() == b"{}"
+    assert [p.name for p in tmp_path.iterdir()] == [name]

@@ -107,8 +107,13 @@ def _running(pid: int) -> bool:
 
 def _mark(target: str, host: str) -> str:
     """The start of a temporary file's name for ``target`` (a long name
-    shortened: the whole name must stay within 255 bytes)."""
-    return f".{target[:150]}.{host}-"
+    shortened to 150 bytes as the file system stores it, at a character:
+    the whole name must stay within 255 bytes, and a character of CJK text
+    is 3 bytes of UTF-8)."""
+    short = target[:150]
+    while len(os.fsencode(short)) > 150:
+        short = short[:-1]
+    return f".{short}.{host}-"
 
 
 def _remove_left_behind(directory: Path, target: str, host: str) -> None:
