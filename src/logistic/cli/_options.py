@@ -10,6 +10,7 @@ import typer
 DataArg = Annotated[
     Path,
     typer.Argument(
+        readable=False,  # an unreadable file: our PermissionError, exit 66
         metavar="DATA",
         help="Data file: CSV/TSV (delimiter sniffed), Parquet or LibSVM; "
         "plain, .gz or .bz2; '-' for CSV on standard input (pipes and "
@@ -20,6 +21,7 @@ DataArg = Annotated[
 ModelArg = Annotated[
     Path,
     typer.Argument(
+        readable=False,  # an unreadable file: our PermissionError, exit 66
         metavar="MODEL",
         help="Model file written by 'logistic fit'.",
         show_default=False,

@@ -74,6 +74,7 @@ Level = Annotated[
 TrainingData = Annotated[
     Path | None,
     typer.Argument(
+        readable=False,  # an unreadable file: our PermissionError, exit 66
         metavar="DATA",
         help="Optional: the data the model was fitted on. With it the table is "
         "the library's inference summary (--cov-type, --cluster; Firth fits get "
