@@ -10,7 +10,9 @@ interrupted where Python swallows the interrupt.
   exit 74, not a traceback from the error handler writing to the same stdout;
 * a SIGTERM whose exception Python swallows (raised inside a garbage
   collection callback: "Exception ignored") still ends the command with exit
-  143, not 0.
+  143, not 0;
+* a data file whose name is not printable text (a line break, a byte that is
+  not UTF-8) is fitted, its name stored escaped.
 """
 
 from __future__ import annotations
@@ -119,3 +121,32 @@ def test_a_swallowed_sigterm_still_ends_the_command(model, tmp_path):
     assert done.returncode == 143, (done.returncode, done.stderr)
     assert "error: terminated (SIGTERM)" in done.stderr
     assert "Exception ignored" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [(b"new\nline.csv", "new\\nline.csv"), (b"bad\xff.csv", "bad\\udcff.csv")],
+    ids=["control character", "undecodable byte"],
+)
+def test_a_data_file_name_that_is_not_printable_text_is_stored_escaped(
+    tmp_path, name, shown
+):
+    # the fit was refused ("holds the control character") or failed at save
+    # ("surrogates not allowed"); the name is kept as repr escapes it
+    data = os.path.join(os.fsencode(tmp_path), name)
+    with open(data, "wb") as fh, open(UCLA, "rb") as src:
+        fh.write(src.read())
+    env = {**ENV}
+    cli = [sys.executable, "-m", "logistic.cli.app"]
+    done = subprocess.run(
+        [*cli, "fit", data, "--target", "admit", "-o", "m.json", "-q"],
+        cwd=tmp_path, env=env, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    stored = json.loads((tmp_path / "m.json").read_text())["training"]["data"]
+    assert stored["name"] == shown
+    done = subprocess.run(
+        [*cli, "summary", "m.json"], cwd=tmp_path, env=env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert f"trained on {shown}: 400 rows used of 400" in done.stdout

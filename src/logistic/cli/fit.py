@@ -20,6 +20,7 @@ from ._common import (
     import_pandas_first,
     note,
     parse_list,
+    printable,
     rare_class_warnings,
     refuse_existing,
     require_inputs,
@@ -115,9 +116,9 @@ def _training_facts(
 ) -> dict[str, Any]:
     messages = _unexplained(messages, inference)
     return {
-        "data": {
-            "path": str(data),
-            "name": data.name,
+        "data": {  # a file name's control characters escaped, as io stores text
+            "path": printable(str(data)),
+            "name": printable(data.name),
             "sha256": getattr(raw, "sha256", None) or data_sha256(data),
             "format": raw.format,
             "delimiter": raw.delimiter,
@@ -458,7 +459,8 @@ def _fit_in_memory(
     if formula is not None and args["binomial"] is not None:
         design.encoding["formula"] = formula  # as the user wrote it (display only)
     # names with a control character: refused now, as save would after the fit
-    source = {"data": {"name": data.name, "path": str(data)}}
+    # (the data file's own name is stored escaped, see _training_facts)
+    source = {"data": {"name": printable(data.name), "path": printable(str(data))}}
     check_text_fields({"encoding": design.encoding, "training": source}, str(out))
     refuse_existing(out, force=force)  # the data and columns are checked: not before
     from .._checkpoint import resume_source
