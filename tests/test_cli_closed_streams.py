@@ -11,6 +11,7 @@ interrupted where Python swallows the interrupt.
 * a SIGTERM whose exception Python swallows (raised inside a garbage
   collection callback: "Exception ignored") still ends the command with exit
   143, not 0;
+* standard input closed (`<&-`) is named as closed, not as a terminal;
 * a data file whose name is not printable text (a line break, a byte that is
   not UTF-8) is fitted, its name stored escaped.
 """
@@ -150,3 +151,9 @@ def test_a_data_file_name_that_is_not_printable_text_is_stored_escaped(
         text=True, timeout=120,
     )  # fmt: skip
     assert f"trained on {shown}: 400 rows used of 400" in done.stdout
+
+
+def test_closed_stdin_is_named_as_closed(model, tmp_path):
+    done = _shell(f"CLI predict {model} - -o p.csv <&-", tmp_path)
+    assert done.returncode == 66
+    assert done.stderr.startswith("error: standard input is closed; pipe the data in")

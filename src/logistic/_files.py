@@ -160,7 +160,12 @@ def check_input(path: str | os.PathLike[str], *, what: str = "input file") -> No
     """
     p = os.fspath(path)
     if p == STDIN:
-        if sys.stdin is None or sys.stdin.isatty():
+        if sys.stdin is None:  # the process was started with it closed (<&-)
+            raise NotARegularFileError(
+                f"{STDIN_NAME} is closed; pipe the data in "
+                "(e.g. cat data.csv | logistic ...) or name a file"
+            )
+        if sys.stdin.isatty():
             raise NotARegularFileError(
                 f"{STDIN_NAME} is a terminal, not data; pipe the data in "
                 "(e.g. cat data.csv | logistic ...) or name a file"
