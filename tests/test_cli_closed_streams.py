@@ -12,6 +12,7 @@ interrupted where Python swallows the interrupt.
   collection callback: "Exception ignored") still ends the command with exit
   143, not 0;
 * standard input closed (`<&-`) is named as closed, not as a terminal;
+* `--help` into a pipe its reader closes early exits 141 (was 1);
 * a data file whose name is not printable text (a line break, a byte that is
   not UTF-8) is fitted, its name stored escaped.
 """
@@ -157,3 +158,10 @@ def test_closed_stdin_is_named_as_closed(model, tmp_path):
     done = _shell(f"CLI predict {model} - -o p.csv <&-", tmp_path)
     assert done.returncode == 66
     assert done.stderr.startswith("error: standard input is closed; pipe the data in")
+
+
+@pytest.mark.parametrize("args", ["--help", "fit --help"])
+def test_help_into_a_pipe_closed_early_is_141(tmp_path, args):
+    # rich's reaction to the closed pipe was SystemExit(1): exit 1, silently
+    done = _shell(f"CLI {args} | head -1 > /dev/null; exit ${{PIPESTATUS[0]}}", tmp_path)
+    assert (done.returncode, done.stderr) == (141, "")

@@ -167,17 +167,36 @@ def _click_command(name: str) -> Any:
 def _bare_help(command: Any) -> Any:
     """``command`` listing ``--help`` without a value label: typer labels
     that flag ``<bool>``, as if it took a value; the other flags set
-    ``metavar=""`` for the same reason."""
+    ``metavar=""`` for the same reason. A reader that leaves while the help
+    prints (``logistic --help | head -1``) ends it as any closed output, exit
+    141: typer's rich console reacts with ``SystemExit(1)`` (the help itself
+    ends with click's ``Exit``, not ``SystemExit``)."""
     made = command.get_help_option
 
     def get_help_option(ctx: Any) -> Any:
         option = made(ctx)
         if option is not None:
             option.metavar = ""
+            option.callback = _pipe_safe_help(option.callback)
         return option
 
     command.get_help_option = get_help_option
     return command
+
+
+def _pipe_safe_help(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """The help option's ``callback`` with rich's broken-pipe exit raised as
+    :class:`OutputClosed`."""
+
+    def show(*args: Any) -> Any:
+        try:
+            return callback(*args)
+        except SystemExit as exc:
+            if exc.code == 1:
+                raise OutputClosed() from None
+            raise
+
+    return show
 
 
 def _plain_values(command: Any) -> Any:
