@@ -95,7 +95,10 @@ Conventions (owned here)
   (other systems, older kernels) the block is mapped and faulted in as it
   is read.
 * **Where.** ``cache_dir`` when given; else ``$LOGISTIC_CACHE_DIR``; else
-  ``$XDG_CACHE_HOME/logistic/rows`` or ``~/.cache/logistic/rows``.
+  ``$XDG_CACHE_HOME/logistic/rows`` (an absolute one: a relative one is
+  ignored, as the XDG spec says) or ``~/.cache/logistic/rows``, ``~`` being
+  ``$HOME`` when it is an existing absolute folder, else the user database's
+  home; with neither, ``logistic-UID/rows`` in the temporary folder.
 """
 
 from __future__ import annotations

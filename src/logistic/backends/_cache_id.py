@@ -45,10 +45,34 @@ def default_cache_dir() -> Path:
     env = os.environ.get("LOGISTIC_CACHE_DIR")
     if env:
         return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cache"
-    )
-    return Path(base) / "logistic" / "rows"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # a relative one is invalid (the XDG spec): ignored
+        return Path(xdg) / "logistic" / "rows"
+    home = _home()
+    if home is None:
+        import tempfile
+
+        uid = os.getuid() if hasattr(os, "getuid") else "user"
+        return Path(tempfile.gettempdir()) / f"logistic-{uid}" / "rows"
+    return Path(home) / ".cache" / "logistic" / "rows"
+
+
+def _home() -> str | None:
+    """The user's home folder for the cache: ``$HOME`` when it is an
+    existing absolute folder, else the user database's (``HOME`` empty,
+    relative, or a folder that does not exist, as ``/nonexistent`` of a
+    service account); None when neither is."""
+    candidates = [os.environ.get("HOME", "")]
+    try:
+        import pwd
+
+        candidates.append(pwd.getpwuid(os.getuid()).pw_dir)
+    except (ImportError, KeyError, OSError):
+        pass
+    for home in candidates:
+        if os.path.isabs(home) and os.path.isdir(home):
+            return home
+    return None
 
 
 def _file_stamp(path: Path) -> dict[str, Any]:
