@@ -56,3 +56,16 @@ def test_no_home_at_all_is_a_folder_in_the_temporary_folder(env, monkeypatch):
 
     got = default_cache_dir()
     assert got == Path(tempfile.gettempdir()) / f"logistic-{os.getuid()}" / "rows"
+
+
+def test_cache_command_names_the_variable_that_chose_a_file(monkeypatch, tmp_path, capsys):
+    from conftest import run_cli
+
+    blocker = tmp_path / "data.csv"
+    blocker.write_text("x\n")
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(blocker))
+    code, _, err = run_cli(capsys, ["cache", "list"])
+    assert code == 2
+    assert err == f"error: LOGISTIC_CACHE_DIR {blocker}: exists and is not a directory\n"
+    code, _, err = run_cli(capsys, ["cache", "list", "--cache-dir", blocker])
+    assert err == f"error: --cache-dir {blocker}: exists and is not a directory\n"

@@ -72,7 +72,10 @@ def cache(
         raise CLIError(f"logistic cache takes list or clear, not {action!r}", EX_USAGE)
     root = cache_dir if cache_dir is not None else default_cache_dir()
     if root.exists() and not root.is_dir():
-        raise CLIError(f"--cache-dir {root}: exists and is not a directory", EX_USAGE)
+        given = "--cache-dir" if cache_dir is not None else "the default cache folder"
+        if cache_dir is None and os.environ.get("LOGISTIC_CACHE_DIR"):
+            given = "LOGISTIC_CACHE_DIR"
+        raise CLIError(f"{given} {root}: exists and is not a directory", EX_USAGE)
     if action == "clear":
         removed, kept, freed = row_cache.clear(root)
         busy = f"; {kept} in use by a running fit, left" if kept else ""
