@@ -163,6 +163,18 @@ def test_symlink_to_dev_zero_refused_before_reading(workdir, capsys, stream):
     assert out == "" and _files(workdir) == {"data.csv"}
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
+def test_device_as_model_file_advises_saving_the_model(workdir, capsys):
+    code, out, err = run_cli(capsys, ["summary", "/dev/null"])
+    _check(
+        code,
+        err,
+        66,
+        "model file /dev/null is a character device, not a regular file; save the "
+        "model to a file first",
+    )
+
+
 # -- content that is not what it claims ------------------------------------------------
 CONTENT_CASES = [
     ("empty file", b"", [], "data.csv is empty (no header, no data rows)"),

@@ -115,9 +115,10 @@ def open_regular(
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(f"{what} {p} is a directory")
         if not stat.S_ISREG(st.st_mode):
+            saved = "the model" if what.startswith("model") else "the data"
             raise NotARegularFileError(
                 f"{what} {p} is {describe_mode(st.st_mode)}, not a regular file; "
-                "save the data to a file first"
+                f"save {saved} to a file first"
             )
         if max_bytes is not None and st.st_size > max_bytes:
             raise ValueError(
