@@ -13,6 +13,7 @@ interrupted where Python swallows the interrupt.
   143, not 0;
 * standard input closed (`<&-`) is named as closed, not as a terminal;
 * `--help` into a pipe its reader closes early exits 141 (was 1);
+* `fit` whose table cannot be printed after the model is written says so;
 * a data file whose name is not printable text (a line break, a byte that is
   not UTF-8) is fitted, its name stored escaped.
 """
@@ -165,3 +166,16 @@ def test_help_into_a_pipe_closed_early_is_141(tmp_path, args):
     # rich's reaction to the closed pipe was SystemExit(1): exit 1, silently
     done = _shell(f"CLI {args} | head -1 > /dev/null; exit ${{PIPESTATUS[0]}}", tmp_path)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_fit_whose_table_cannot_be_printed_says_the_model_is_written(tmp_path):
+    # the model file is written before the table; a rerun would say
+    # "already exists", so the error says the file is there
+    done = _shell(f"CLI fit {UCLA} --target admit -o m.json > /dev/full", tmp_path)
+    assert done.returncode == 74, done.stderr
+    assert done.stderr.strip().endswith(
+        "error: model written to m.json, but printing the result failed: "
+        "[Errno 28] No space left on device"
+    )
+    assert json.loads((tmp_path / "m.json").read_text())["format_version"]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
-
-import typer
 
 from .._multiclass import is_multiclass
 from . import _options as opt
@@ -15,7 +12,6 @@ from ._common import (
     binary_classes_named,
     check_output,
     collect_warnings,
-    console,
     data_sha256,
     import_pandas_first,
     note,
@@ -24,7 +20,6 @@ from ._common import (
     rare_class_warnings,
     refuse_existing,
     require_inputs,
-    warn,
 )
 from ._fit_options import (
     CVEps,
@@ -40,8 +35,9 @@ from ._fit_options import (
     parse_class_weight,
     resumed_note,
 )
+from ._fit_output import print_result, printed_after_save, save_model
 from ._progress import FitProgress, Quiet, status
-from ._render import coefficient_table, inference_of, print_design_notes
+from ._render import inference_of
 
 
 def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
@@ -394,9 +390,10 @@ def _fit_streamed(
         # take a fit over the data of its own: left out of a streamed fit, whose
         # table is then the plain one (the summary's header shows the null model)
         facts["statistics"] = statistics(inference, null_model=plan.offset is None)
-    _save(out, force, model, design, facts, cov, names)
+    save_model(out, force, model, design, facts, cov, names)
     shown = inference if plan.offset is None else None
-    _report(out, model, design, shown, facts, json_out, cov)
+    with printed_after_save(out):
+        print_result(out, model, design, shown, facts, json_out, cov)
 
 
 def _stream_passes(facts: dict, model: Any, resumed: bool, design: Any) -> dict:
@@ -480,8 +477,9 @@ def _fit_in_memory(
     cov, cov_names = covariance(inference)
     if inference is not None:
         facts["statistics"] = statistics(inference)
-    _save(out, force, model, design, facts, cov, cov_names)
-    _report(out, model, design, inference, facts, json_out)
+    save_model(out, force, model, design, facts, cov, cov_names)
+    with printed_after_save(out):
+        print_result(out, model, design, inference, facts, json_out)
 
 
 def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
@@ -502,96 +500,3 @@ def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
         "to Parquet with named numeric columns and fit with --stream",
         EX_IOERR,
     )
-
-
-def _save(
-    out: Path,
-    force: bool,
-    model: Any,
-    design: Any,
-    facts: dict[str, Any],
-    cov: Any,
-    cov_names: list[str] | None,
-) -> None:
-    from ..io import save
-    from ._common import write_errors
-
-    if getattr(model, "fit_statistics_", None) is not None and "cov_type" not in facts:
-        # the same model-based covariance, written by save() together with the
-        # fit statistics, so that load(path).inference() needs no data
-        cov, cov_names = None, None
-    with write_errors(out):  # save() writes atomically itself (one fsync'd rename)
-        save(
-            model,
-            out,
-            encoding=design.encoding,
-            covariance=cov,
-            covariance_names=cov_names,
-            training=facts,
-            overwrite=force,
-        )
-
-
-def _report(
-    out: Path,
-    model: Any,
-    design: Any,
-    inference: Any,
-    facts: dict,
-    json_out: bool,
-    cov: Any = None,
-) -> None:
-    import numpy as np
-
-    if json_out:
-        summary = {
-            "ok": True,
-            "model": str(out),
-            **{
-                k: facts[k]
-                for k in (
-                    "rows_read",
-                    "rows_used",
-                    "rows_rejected",
-                    "warnings",
-                    "converged",
-                )
-            },
-            "label_mapping": design.encoding["label"],
-            "binomial": design.encoding.get("binomial"),
-            "n_iter": int(np.ravel(model.n_iter_)[0]),
-            "solver": model.solver_,
-            "feature_names": design.feature_names,
-            "notes": design.notes,  # rows dropped, columns left out
-            "coef": model.coef_.ravel().tolist(),
-            "intercept": float(model.intercept_[0]),
-        }
-        if is_multiclass(model):  # one row of coefficients per class
-            from ._multiclass import model_levels
-
-            summary["classes"] = model_levels(model, design.encoding)
-            summary["coef"] = model.coef_.tolist()
-            summary["intercept"] = np.asarray(model.intercept_).tolist()
-        if "streaming" in facts:
-            summary["streaming"] = facts["streaming"]
-        typer.echo(json.dumps(summary, indent=2))
-        return
-    for m in facts["warnings"]:
-        warn(m)
-    if getattr(model, "cross_validation_", None) is not None:
-        from ._cv import cv_table
-
-        console.print(cv_table(model.cross_validation_), markup=False)
-    print_design_notes(design, penalized=model.penalty is not None)
-    if is_multiclass(model):
-        from ._multiclass import coefficient_text, model_levels
-
-        levels = model_levels(model, design.encoding)
-        target = (design.encoding.get("label") or {}).get("column")
-        table = coefficient_text(
-            model, design.feature_names, levels, inference, target=target
-        )
-    else:
-        table = coefficient_table(model, design.feature_names, inference, cov)
-    console.print(table, markup=False, soft_wrap=True)
-    note(f"model written to {out}")
