@@ -89,27 +89,33 @@ def test_a_full_stdout_is_one_line_not_a_traceback(model, tmp_path, args):
     assert done.stderr.startswith("error: [Errno 28] No space left on device")
 
 
-def test_a_swallowed_sigterm_still_ends_the_command(model, tmp_path):
+@pytest.mark.parametrize(
+    ("name", "code", "line"),
+    [("SIGTERM", 143, "error: terminated (SIGTERM)"), ("SIGINT", 130, "interrupted")],
+)
+def test_a_swallowed_signal_still_ends_the_command(tmp_path, name, code, line):
     # the handler's exception raised inside a weakref callback: Python reports
-    # it as "Exception ignored" and the command would run on to exit 0
+    # it as "Exception ignored" and the fit runs on and writes its model (a
+    # complete file: every write is atomic); it exited 0, it exits as
+    # interrupted now
     script = textwrap.dedent(
         f"""
         import os, signal, sys, weakref
-        import logistic.cli.summary as summary
+        import logistic.cli.fit as fit
         from logistic.cli import app
 
-        original = summary.summary_dict
+        original = fit.save_model
 
-        def summary_dict(*args, **kwargs):
+        def save_model(*args, **kwargs):
             class Held:
                 pass
             held = Held()
-            ref = weakref.ref(held, lambda _: os.kill(os.getpid(), signal.SIGTERM))
+            ref = weakref.ref(held, lambda _: os.kill(os.getpid(), signal.{name}))
             del held  # the callback runs here
             return original(*args, **kwargs)
 
-        summary.summary_dict = summary_dict
-        sys.argv = ["logistic", "summary", {str(model)!r}]
+        fit.save_model = save_model
+        sys.argv = ["logistic", "fit", {str(UCLA)!r}, "-t", "admit", "-o", "m.json"]
         sys.exit(app.main())
         """
     )
@@ -121,9 +127,12 @@ def test_a_swallowed_sigterm_still_ends_the_command(model, tmp_path):
         text=True,
         timeout=120,
     )
-    assert done.returncode == 143, (done.returncode, done.stderr)
-    assert "error: terminated (SIGTERM)" in done.stderr
+    assert done.returncode == code, (done.returncode, done.stderr)
+    assert line in done.stderr
     assert "Exception ignored" not in done.stderr
+    # the model the fit went on to write is whole, and no temporary is left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]
+    assert json.loads((tmp_path / "m.json").read_text())["format_version"]
 
 
 @pytest.mark.parametrize(

@@ -367,12 +367,15 @@ def test_json_summary_of_a_streamed_fit(workdir, capsys, csv_file):
     assert info["label_mapping"] == {"column": "y", "negative": "no", "positive": "yes"}
 
 
-def test_workers_without_dask_is_a_usage_error(workdir, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    "dask", [["--workers", "2"], ["--scheduler", "tcp://10.0.0.5:8786"]]
+)
+def test_workers_without_dask_is_a_usage_error(workdir, capsys, monkeypatch, dask):
     import sys
 
     (workdir / "d.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
     monkeypatch.setitem(sys.modules, "distributed", None)  # import now fails
-    code = main(["fit", "d.csv", "-t", "y", "--workers", "2", "-o", "m.json"])
+    code = main(["fit", "d.csv", "-t", "y", *dask, "-o", "m.json"])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(

@@ -340,9 +340,11 @@ def _port_out_of_range(scheduler: str) -> int | None:
     """The port of a TCP or TLS scheduler address when it is no port a
     scheduler can listen on (1 to 65535), else None: connecting to it would
     only time out (30 s) where the address itself is wrong."""
-    from distributed.comm import parse_address
-    from distributed.comm.addressing import parse_host_port
-
+    try:
+        from distributed.comm import parse_address
+        from distributed.comm.addressing import parse_host_port
+    except ImportError:  # the caller's connect says how to install Dask
+        return None
     try:
         scheme, location = parse_address(scheduler)
         if scheme not in ("tcp", "tls"):
@@ -358,11 +360,7 @@ def _client(
 ) -> Any:
     port = None if scheduler is None else _port_out_of_range(scheduler)
     if port is not None:
-        raise CLIError(
-            f"--scheduler must be a Dask scheduler address such as "
-            f"tcp://host:8786, got {scheduler!r} (port {port} is not from 1 to 65535)",
-            EX_USAGE,
-        )
+        raise _bad_address(scheduler, f"port {port} is not from 1 to 65535")
     try:
         return connect(scheduler=scheduler, workers=workers)
     except ImportError as exc:
@@ -374,8 +372,13 @@ def _client(
     except (ValueError, TypeError) as exc:  # the address cannot be parsed
         if scheduler is None:
             raise
-        raise CLIError(
-            f"--scheduler must be a Dask scheduler address such as "
-            f"tcp://host:8786, got {scheduler!r} ({exc})",
-            EX_USAGE,
-        ) from None
+        raise _bad_address(scheduler, str(exc)) from None
+
+
+def _bad_address(scheduler: str | None, why: str) -> CLIError:
+    """The usage error of a ``--scheduler`` address that cannot be one."""
+    return CLIError(
+        f"--scheduler must be a Dask scheduler address such as tcp://host:8786, "
+        f"got {scheduler!r} ({why})",
+        EX_USAGE,
+    )

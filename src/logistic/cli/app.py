@@ -308,13 +308,14 @@ def main(argv: list[str] | None = None) -> int:
     # the process's own command: SIGTERM cleans up as Ctrl-C (until it returns)
     previous = _terminate_by_exception() if argv is None else None
     interrupt = _interrupt_noted() if argv is None else None
-    unraisable = sys.unraisablehook
+    global _previous_unraisable
+    _previous_unraisable = sys.unraisablehook
     sys.unraisablehook = _unraisable
     try:
         with opened():
             return _run(args, debug, json_out)
     finally:
-        sys.unraisablehook = unraisable
+        sys.unraisablehook = _previous_unraisable
         if previous is not None or interrupt is not None:
             import signal
 
@@ -370,14 +371,21 @@ def _interrupt_noted() -> Any:
     return signal.signal(signal.SIGINT, _raise_interrupted)
 
 
+#: The unraisable-exception hook :func:`main` replaced (restored on return).
+_previous_unraisable: Callable[[Any], Any] = sys.__unraisablehook__
+
+
 def _unraisable(unraisable: Any) -> None:
-    """Python's report of an exception it cannot raise, except the
-    interrupt or termination this command noted: :func:`_run` reports that
-    one (a line and exit 130 or 143), without the report's traceback."""
+    """The hook :func:`main` replaced, except for the interrupt or
+    termination this command noted, which Python could not raise (its
+    handler ran inside a garbage-collection callback, where an exception is
+    only reported): :func:`_run` ends the command with 130 or 143 when it
+    returns, without the report's traceback. The command runs on until
+    then; what it writes is complete (every output is written atomically)."""
     noted = _terminated or _interrupted
     if noted and isinstance(unraisable.exc_value, KeyboardInterrupt):
         return
-    sys.__unraisablehook__(unraisable)
+    _previous_unraisable(unraisable)
 
 
 def _terminate_by_exception() -> Any:
