@@ -137,8 +137,12 @@ def test_a_swallowed_signal_still_ends_the_command(tmp_path, name, code, line):
 
 @pytest.mark.parametrize(
     ("name", "shown"),
-    [(b"new\nline.csv", "new\\nline.csv"), (b"bad\xff.csv", "bad\\udcff.csv")],
-    ids=["control character", "undecodable byte"],
+    [
+        (b"new\nline.csv", "new\\nline.csv"),
+        (b"bad\xff.csv", "bad\\udcff.csv"),
+        ("a\u3000b.csv".encode(), "a\u3000b.csv"),  # printable enough: kept
+    ],
+    ids=["control character", "undecodable byte", "ideographic space"],
 )
 def test_a_data_file_name_that_is_not_printable_text_is_stored_escaped(
     tmp_path, name, shown

@@ -16,7 +16,6 @@ from ._common import (
     import_pandas_first,
     note,
     parse_list,
-    printable,
     rare_class_warnings,
     refuse_existing,
     require_inputs,
@@ -110,11 +109,13 @@ def _training_facts(
     messages: list[str],
     inference: Any = None,
 ) -> dict[str, Any]:
+    from ..io._fields import escaped
+
     messages = _unexplained(messages, inference)
     return {
-        "data": {  # a file name's control characters escaped, as io stores text
-            "path": printable(str(data)),
-            "name": printable(data.name),
+        "data": {  # characters a model file refuses escaped (io._fields.escaped)
+            "path": escaped(str(data)),
+            "name": escaped(data.name),
             "sha256": getattr(raw, "sha256", None) or data_sha256(data),
             "format": raw.format,
             "delimiter": raw.delimiter,
@@ -455,9 +456,11 @@ def _fit_in_memory(
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
         design.encoding["formula"] = formula  # as the user wrote it (display only)
-    # names with a control character: refused now, as save would after the fit
-    # (the data file's own name is stored escaped, see _training_facts)
-    source = {"data": {"name": printable(data.name), "path": printable(str(data))}}
+    from ..io._fields import escaped
+
+    # column names and labels with a control character: refused now, as save
+    # would after the fit (the data file's own name is stored escaped)
+    source = {"data": {"name": escaped(data.name), "path": escaped(str(data))}}
     check_text_fields({"encoding": design.encoding, "training": source}, str(out))
     refuse_existing(out, force=force)  # the data and columns are checked: not before
     from .._checkpoint import resume_source

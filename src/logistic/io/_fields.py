@@ -79,6 +79,19 @@ def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
 #: newer than Python's Unicode tables) occur in real column names and control
 #: nothing: they are kept.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+#: What a model file's text cannot hold as it is: :data:`CONTROL` and lone
+#: surrogates (an undecodable byte of a file name, which UTF-8 cannot encode).
+_UNSTORABLE = re.compile(CONTROL.pattern[:-1] + "\ud800-\udfff]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with each character a model file refuses (:data:`CONTROL`,
+    a lone surrogate) written as ``repr`` writes it (``\\n``, ``\\udcff``),
+    every other character kept (a no-break space, an ideographic space): a
+    data file's name as the model file records it."""
+    return _UNSTORABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 _NESTED = (str, dict, list)
 _IS_NESTED = frozenset(_NESTED).__contains__
 
