@@ -44,3 +44,26 @@ def test_trailing_space_keeps_the_empty_name_message(tmp_path, capsys):
     )
     assert code == EX_DATAERR, err
     assert "empty header name" in err and RUNS not in err
+
+
+def test_a_trailing_space_on_a_row_is_no_run_of_spaces(tmp_path, capsys):
+    # one empty field at the end of a row: a ragged row, not alignment
+    data = tmp_path / "trailing_row.txt"
+    data.write_text("x1 x2 y\n1 2 0 \n2 1 1\n3 4 0\n")
+    code, _, err = run_cli(
+        capsys, ["fit", data, "--target", "y", "--sep", " ", "-o", tmp_path / "m.json"]
+    )
+    assert code == EX_DATAERR, err
+    assert "line 2: expected 3 fields, saw 4" in err and RUNS not in err
+
+
+def test_the_library_reader_names_the_delimiter_not_the_option(tmp_path):
+    from logistic.formats import find_ragged_line
+
+    data = tmp_path / "aligned.txt"
+    data.write_text(FILES["ragged"])
+    text = find_ragged_line(str(data), None, " ", option="delimiter")
+    assert text.endswith(
+        "its fields are separated by runs of spaces, which no delimiter reads; "
+        "rewrite the file with one delimiter (a comma) between fields"
+    )

@@ -284,13 +284,18 @@ def reports_ragged_row(message: str) -> bool:
 
 
 def find_ragged_line(
-    path: str, compression: str | None, delimiter: str, encoding: str = "utf-8"
+    path: str,
+    compression: str | None,
+    delimiter: str,
+    encoding: str = "utf-8",
+    option: str = "--sep",
 ) -> str:
     """``"line N: expected K fields, saw M"`` for the first row whose number of
     fields is not the header's, or "" (read with Python's :mod:`csv`, for a
     message: every reader names a ragged row so). With a space delimiter and
-    an empty field in the header or that row, the message adds that the file
-    looks aligned by runs of spaces, which no delimiter reads."""
+    an empty field between two others in the header or that row, the message
+    adds that the fields are separated by runs of spaces, which no delimiter
+    reads (``option``: how the caller names the delimiter)."""
     import csv
 
     from ._column_hints import runs_of_spaces
@@ -301,10 +306,12 @@ def find_ragged_line(
             expected = len(header)
             for row in reader:
                 if row and len(row) != expected:
-                    spaces = delimiter == " " and "" in header + row
+                    # an empty field between two others (not a trailing space)
+                    spaces = delimiter == " " and "" in header[1:-1] + row[1:-1]
+                    runs = f"; {runs_of_spaces(option)}" if spaces else ""
                     return (
                         f"line {reader.line_num}: expected {expected} fields, "
-                        f"saw {len(row)}" + (f"; {runs_of_spaces()}" if spaces else "")
+                        f"saw {len(row)}{runs}"
                     )
     except (OSError, EOFError, csv.Error, StopIteration):
         return ""

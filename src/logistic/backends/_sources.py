@@ -474,7 +474,9 @@ class _CSVSource:
                 ragged = ""  # a row of another number of fields: named by its line
                 if reports_ragged_row(str(exc)):
                     delimiter = self.parse.delimiter
-                    ragged = find_ragged_line(str(self.path), compression, delimiter)
+                    ragged = find_ragged_line(
+                        str(self.path), compression, delimiter, option="delimiter"
+                    )
                     ragged += f" (delimiter {delimiter!r})" if ragged else ""
                 raise _reader_error(self.path, exc, names, rows, ragged) from None
 
