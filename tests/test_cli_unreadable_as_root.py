@@ -1,4 +1,5 @@
-"""An unreadable data or model file is exit 66 with our message, also as root.
+"""An unreadable data or model file is exit 66 with our message, also as root;
+an unwritable folder is named by the atomic write, not its temporary file.
 
 click's ``Path`` argument checked readability first and made it a usage
 error (exit 2, "Invalid value for 'DATA': path ... is not readable"); the
@@ -58,3 +59,25 @@ def test_unreadable_data_and_model_files_exit_66(tmp_path):
     for args, message in cases:
         done = _cli(tmp_path, *args)
         assert (done.returncode, done.stderr.strip()) == (66, message), args
+
+
+def test_an_unwritable_folder_is_named_not_the_temporary_file(tmp_path):
+    # logistic.save into a folder without write permission: the error named
+    # the hidden temporary file the write would have made
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    code = (
+        "import numpy as np, logistic\n"
+        "m = logistic.LogisticRegression().fit(np.eye(4), [0, 1, 0, 1])\n"
+        f"logistic.save(m, {str(folder / 'm.json')!r})\n"
+    )
+    done = subprocess.run(
+        [*PREFIX, sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == (
+        f"PermissionError: [Errno 13] directory {folder} is not writable: "
+        f"'{folder / 'm.json'}'"
+    )

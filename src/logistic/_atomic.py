@@ -148,6 +148,16 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~mask
 
 
+#: Why a temporary file cannot be made in a folder, by errno (``{}``: the folder).
+_FOLDER_ERRORS = {
+    errno.ENOENT: "directory {} does not exist",
+    errno.ENOTDIR: "{} is not a directory",
+    errno.EACCES: "directory {} is not writable",
+    errno.EPERM: "directory {} is not writable",
+    errno.EROFS: "directory {} is on a read-only file system",
+}
+
+
 @contextlib.contextmanager
 def atomic_output(
     path: str | os.PathLike[str], *, overwrite: bool = True
@@ -182,11 +192,11 @@ def atomic_output(
     prefix = f"{_mark(target.name, host)}{os.getpid()}."
     try:
         fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
-    except (FileNotFoundError, NotADirectoryError) as exc:  # the folder, not the temp
-        missing = isinstance(exc, FileNotFoundError)
-        what = "does not exist" if missing else "is not a directory"
-        text = f"directory {directory} {what}"
-        raise type(exc)(exc.errno, text, str(target)) from None
+    except OSError as exc:  # named by the folder and the target, not the temp
+        why = _FOLDER_ERRORS.get(exc.errno or 0)
+        if why is None:
+            raise
+        raise type(exc)(exc.errno, why.format(directory), str(target)) from None
     tmp = Path(name)
     try:  # from the file's creation: an interrupt (Ctrl-C, SIGTERM) removes it
         os.close(fd)
