@@ -81,3 +81,14 @@ def test_an_unwritable_folder_is_named_not_the_temporary_file(tmp_path):
         f"PermissionError: [Errno 13] directory {folder} is not writable: "
         f"'{folder / 'm.json'}'"
     )
+
+
+def test_an_unreadable_output_to_replace_is_not_a_usage_error(tmp_path):
+    # click's readability check of the -o path said "Invalid value for
+    # '--output'" (exit 2): an output is written, never read
+    out = tmp_path / "out.json"
+    out.write_text("{}")
+    out.chmod(0)
+    done = _cli(tmp_path, "fit", UCLA, "--target", "admit", "-o", out, "--force", "-q")
+    assert "Invalid value" not in done.stderr
+    assert done.returncode != 2, done.stderr

@@ -221,7 +221,14 @@ Target = Annotated[
     ),
 ]
 ModelOut = Annotated[
-    Path, typer.Option("--output", "-o", metavar="FILE", help="Model file to write.")
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Model file to write.",
+        readable=False,  # a file to replace need not be readable
+    ),
 ]
 Formula = Annotated[
     str | None,

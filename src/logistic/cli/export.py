@@ -30,6 +30,7 @@ def export(
             "-o",
             metavar="FILE",
             help="ONNX file to write (-o as in other commands).",
+            readable=False,
         ),
     ],
     double: Annotated[

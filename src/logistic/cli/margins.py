@@ -169,6 +169,7 @@ Output = Annotated[
         "--output",
         "-o",
         metavar="FILE",
+        readable=False,
         help="Write the table to this file (CSV; JSON with --json) instead of "
         "standard output ('-': standard output).",
     ),

@@ -271,6 +271,7 @@ def predict(
             "--output",
             "-o",
             metavar="FILE",
+            readable=False,
             help="Write predictions to a .csv or .parquet file; '-' (the default) "
             "writes CSV to standard output, with every message on stderr.",
         ),

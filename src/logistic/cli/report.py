@@ -259,7 +259,10 @@ def report(
     model: opt.ModelArg,
     data: opt.DataArg,
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="HTML file to write.", readable=False
+        ),
     ] = Path("report.html"),
     threshold: opt.Threshold = 0.5,
     groups: HLGroups = 10,
