@@ -211,7 +211,7 @@ def test_public_submodules_are_attributes_of_a_fresh_import():
         "import importlib, logistic\n"
         "names = ('backends', 'columns', 'datasets', 'derivation', 'formats',\n"
         "         'inference', 'io', 'metrics', 'model_selection', 'onnx_export',\n"
-        "         'solvers')\n"
+        "         'solvers', 'tabular')\n"
         "for name in names:\n"
         "    module = getattr(logistic, name)\n"
         "    assert module is importlib.import_module('logistic.' + name), name\n"

@@ -87,6 +87,7 @@ _SUBMODULES = frozenset(
         "model_selection",
         "onnx_export",
         "solvers",
+        "tabular",
     }
 )
 

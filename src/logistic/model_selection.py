@@ -136,14 +136,17 @@ def _scoring_ok(v: Any) -> bool:
     return v is None or isinstance(v, str) or callable(v)
 
 
-def require_sklearn() -> None:
-    """Import scikit-learn (and joblib, which it installs), or raise an
-    ImportError that says how to install it: the folds' splitters, the
-    scorers and the parallel loop are scikit-learn's."""
+def _require_sklearn() -> None:
+    """Import scikit-learn (and joblib, which it installs), or, when either
+    is not installed, raise an ImportError that says how to install it: the
+    folds' splitters, the scorers and the parallel loop are scikit-learn's.
+    Another import error (a broken installation) is raised as it is."""
     try:
         import joblib  # noqa: F401
         import sklearn  # noqa: F401
-    except ImportError as exc:
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("sklearn", "joblib"):
+            raise
         raise ImportError(
             "LogisticRegressionCV needs scikit-learn (its splitters, scorers and "
             "joblib's parallel loop), which is not installed: pip install "
@@ -446,7 +449,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         -------
         self
         """
-        require_sklearn()
+        _require_sklearn()
         from joblib import Parallel, delayed
         from sklearn.model_selection import check_cv
 
@@ -588,7 +591,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         not the negative log loss the folds are scored by."""
         if self.scoring is None:
             return self._model().score(X, y, sample_weight)
-        require_sklearn()
+        _require_sklearn()
         from sklearn.metrics import get_scorer
 
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
