@@ -210,7 +210,7 @@ def test_theta_of_an_aliased_fit_and_of_float32_loads(tmp_path):
     [
         (lambda t: t.update(rows_used=-5), "'training.rows_used'"),
         (lambda t: t.update(rows_read=2**64), "'training.rows_read'"),
-        # "400 rows used of 300": more rows used than read
+        # "500 rows used of 400": more rows used than read
         (lambda t: t.update(rows_used=500, rows_rejected=0), "'training.rows_used'"),
         # the used and rejected rows do not make the rows read
         (lambda t: t.update(rows_rejected=7), "'training.rows_rejected'"),

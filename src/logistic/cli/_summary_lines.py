@@ -74,8 +74,8 @@ def training_line(training: dict[str, Any]) -> str:
     file records it (a model saved from Python records neither)."""
     from .._files import STDIN, STDIN_NAME
 
-    source = (training.get("data") or {}).get("name")
-    source = STDIN_NAME if source == STDIN else source
+    data = training.get("data") or {}
+    source = STDIN_NAME if data.get("path") == STDIN else data.get("name")
     used, read = training.get("rows_used"), training.get("rows_read")
     if source is None and used is None:
         return "training data: not recorded in the model file (saved from Python)"

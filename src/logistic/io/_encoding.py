@@ -571,8 +571,8 @@ def _check_row_counts(training: dict[str, Any], path: str) -> None:
         raise _bad(
             path,
             "training.rows_rejected",
-            f"is {rejected}; expected rows_read {read} less rows_used {used}, "
-            f"{read - used}",
+            f"is {rejected}; expected {read - used} (rows_read {read} - rows_used "
+            f"{used})",
         )
 
 
