@@ -35,26 +35,24 @@ def test_space_aligned_file_with_sep_space_names_the_runs(
     assert "pass --sep if that is wrong" not in err  # no contradicting hint
 
 
-def test_trailing_space_keeps_the_empty_name_message(tmp_path, capsys):
-    # one empty name at the end: a trailing delimiter, not alignment
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # one empty name at the end of every line: a trailing delimiter
+        ("x1 x2 y \n1 2 0 \n2 1 1 \n3 4 0 \n", "empty header name"),
+        # one empty field at the end of one row: a ragged row
+        ("x1 x2 y\n1 2 0 \n2 1 1\n3 4 0\n", "line 2: expected 3 fields, saw 4"),
+    ],
+    ids=["every line", "one row"],
+)
+def test_a_trailing_space_is_no_run_of_spaces(tmp_path, capsys, content, message):
     data = tmp_path / "trailing.txt"
-    data.write_text("x1 x2 y \n1 2 0 \n2 1 1 \n3 4 0 \n")
+    data.write_text(content)
     code, _, err = run_cli(
         capsys, ["fit", data, "--target", "y", "--sep", " ", "-o", tmp_path / "m.json"]
     )
     assert code == EX_DATAERR, err
-    assert "empty header name" in err and RUNS not in err
-
-
-def test_a_trailing_space_on_a_row_is_no_run_of_spaces(tmp_path, capsys):
-    # one empty field at the end of a row: a ragged row, not alignment
-    data = tmp_path / "trailing_row.txt"
-    data.write_text("x1 x2 y\n1 2 0 \n2 1 1\n3 4 0\n")
-    code, _, err = run_cli(
-        capsys, ["fit", data, "--target", "y", "--sep", " ", "-o", tmp_path / "m.json"]
-    )
-    assert code == EX_DATAERR, err
-    assert "line 2: expected 3 fields, saw 4" in err and RUNS not in err
+    assert message in err and RUNS not in err
 
 
 def test_the_library_reader_names_the_delimiter_not_the_option(tmp_path):
