@@ -638,3 +638,18 @@ def test_an_unpenalized_k_class_model_prints_60_rows_an_equation(workdir, capsys
         assert sum(row.startswith("x") for row in text.splitlines()) == 2 * 59
     code, out, _ = run_cli(capsys, ["summary", "m.json", "--json"])
     assert len(json.loads(out)["coefficients"]) == 2 * 71
+
+
+@pytest.mark.parametrize("spelling", [["-o", "newdir/"], ["--output=newdir/"]])
+def test_an_output_typed_as_a_missing_folder_is_refused(workdir, capsys, spelling):
+    # "-o newdir/" wrote a model file named "newdir" (typer's Path drops the "/")
+    (workdir / "data.csv").write_text(TINY_CSV)
+    code, _, err = run_cli(capsys, ["fit", "data.csv", "-t", "y", *spelling])
+    _check(
+        code,
+        err,
+        73,
+        "cannot create newdir/: it ends in '/', naming a folder that does not exist; "
+        "name the file to write",
+    )
+    assert _files(workdir) == {"data.csv"}

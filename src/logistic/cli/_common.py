@@ -98,6 +98,16 @@ def no_directory(parent: Path) -> str:
     return f"directory {parent} does not exist"
 
 
+def _typed_as_folder(out: Path) -> str | None:
+    """The command line's spelling of ``out`` when it ends in a path
+    separator (``-o newdir/``: typer's ``Path`` drops it), else None."""
+    for arg in command_line:
+        text = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
+        if text.endswith(("/", os.sep)) and len(text) > 1 and Path(text) == out:
+            return text
+    return None
+
+
 def check_output(
     path: str | os.PathLike[str],
     *,
@@ -117,6 +127,13 @@ def check_output(
             EX_USAGE,
         )
     out = Path(path)
+    typed = _typed_as_folder(out)
+    if typed is not None and not out.is_dir():
+        raise CLIError(
+            f"cannot create {typed}: it ends in {os.sep!r}, naming a folder that does "
+            "not exist; name the file to write",
+            EX_CANTCREAT,
+        )
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise CLIError(f"cannot create {out}: {no_directory(parent)}", EX_CANTCREAT)
