@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from ._files import NotARegularFileError, describe_mode
 
-__all__ = ["atomic_output", "atomic_write_bytes", "check_replaceable"]
+__all__ = ["atomic_output", "atomic_write_bytes", "check_replaceable", "folder_problem"]
 
 
 def check_replaceable(target: str | os.PathLike[str]) -> None:
@@ -158,6 +158,14 @@ _FOLDER_ERRORS = {
 }
 
 
+def folder_problem(directory: str | os.PathLike[str], code: int) -> str | None:
+    """Why no file can be made in ``directory`` after an error of number
+    ``code`` (it does not exist, is no folder, is not writable, is read-only),
+    or None for another error."""
+    why = _FOLDER_ERRORS.get(code)
+    return None if why is None else why.format(directory)
+
+
 @contextlib.contextmanager
 def atomic_output(
     path: str | os.PathLike[str], *, overwrite: bool = True
@@ -193,10 +201,10 @@ def atomic_output(
     try:
         fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     except OSError as exc:  # named by the folder and the target, not the temp
-        why = _FOLDER_ERRORS.get(exc.errno or 0)
+        why = folder_problem(directory, exc.errno or 0)
         if why is None:
             raise
-        raise type(exc)(exc.errno, why.format(directory), str(target)) from None
+        raise type(exc)(exc.errno, why, str(target)) from None
     tmp = Path(name)
     try:  # from the file's creation: an interrupt (Ctrl-C, SIGTERM) removes it
         os.close(fd)

@@ -90,12 +90,22 @@ def _error_text(exc: BaseException) -> str:
     return str(exc)
 
 
-def no_directory(parent: Path) -> str:
-    """Why an output's folder ``parent`` cannot hold it: it does not exist,
-    or it is a file."""
-    if parent.exists():
-        return f"{parent} is not a directory"
-    return f"directory {parent} does not exist"
+def unusable_folder(parent: Path) -> str | None:
+    """Why an output's folder ``parent`` cannot hold it (it does not exist,
+    is a file, or is not writable: the atomic write's words,
+    :func:`logistic._atomic.folder_problem`), checked before any work; None
+    when it can."""
+    import errno
+
+    from .._atomic import folder_problem
+
+    if not parent.is_dir():
+        code = errno.ENOTDIR if parent.exists() else errno.ENOENT
+    elif not os.access(parent, os.W_OK):
+        code = errno.EACCES
+    else:
+        return None
+    return folder_problem(parent, code)
 
 
 def _typed_as_folder(out: Path) -> str | None:
@@ -135,12 +145,9 @@ def check_output(
             EX_CANTCREAT,
         )
     parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise CLIError(f"cannot create {out}: {no_directory(parent)}", EX_CANTCREAT)
-    if not os.access(parent, os.W_OK):
-        raise CLIError(
-            f"cannot create {out}: directory {parent} is not writable", EX_CANTCREAT
-        )
+    problem = unusable_folder(parent)
+    if problem is not None:
+        raise CLIError(f"cannot create {out}: {problem}", EX_CANTCREAT)
     if out.is_dir():
         raise CLIError(f"cannot create {out}: it is a directory", EX_CANTCREAT)
     for item in inputs:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
-from ._common import no_directory, note
+from ._common import note, unusable_folder
 
 __all__ = [
     "CVEps",
@@ -276,17 +276,10 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
                     EX_USAGE,
                 )
     parent = checkpoint.parent if str(checkpoint.parent) else Path(".")
-    if not parent.is_dir():
-        raise CLIError(
-            f"cannot create checkpoint {checkpoint}: {no_directory(parent)}",
-            EX_CANTCREAT,
-        )
-    if not os.access(parent, os.W_OK):  # as check_output: before the data are read
-        raise CLIError(
-            f"cannot create checkpoint {checkpoint}: directory {parent} is not "
-            "writable",
-            EX_CANTCREAT,
-        )
+    problem = unusable_folder(parent)  # as check_output: before the data are read
+    if problem is not None:
+        what = f"cannot create checkpoint {checkpoint}: {problem}"
+        raise CLIError(what, EX_CANTCREAT)
     if checkpoint.is_dir():
         raise CLIError(
             f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
