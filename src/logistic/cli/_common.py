@@ -247,14 +247,7 @@ def _warning_text(message: Warning | str, category: type[Warning]) -> str | None
         return None
     from ._spelling import cli_spelling
 
-    return printable(cli_spelling(f"{category.__name__}: {message}"))
-
-
-def printable(text: str) -> str:
-    """``text`` with each character that is not printable (a control
-    character, a line break, an undecodable byte of a file name kept as a
-    surrogate) written as ``repr`` escapes it (``\\n``, ``\\udcff``): the form a
-    model file may store (io refuses control characters) and a terminal shows."""
+    text = cli_spelling(f"{category.__name__}: {message}")
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 

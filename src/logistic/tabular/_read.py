@@ -51,6 +51,7 @@ import time
 from collections.abc import Callable, Collection
 from typing import Any
 
+from .._column_hints import runs_of_spaces
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._files import STDIN, check_input, spooled
 from ..formats import (
@@ -370,7 +371,7 @@ def _csv_error(
         ragged = first or find_ragged_line(path, compression, delimiter, encoding)
         if ragged:
             msg = ragged
-        if not first and "runs of spaces" not in msg:
+        if not first and runs_of_spaces() not in msg:  # that says what to do
             hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
     if "UTF8" in msg or "utf8" in msg.lower():
         error = decode_error(name, path, compression, encoding)
@@ -443,7 +444,6 @@ def _check_columns(
     """Refuse duplicate and empty column names (``offset``: columns before
     ``names`` in the header, for the positions in the message; a space
     ``delimiter`` with empty names: a header aligned by runs of spaces)."""
-    from .._column_hints import runs_of_spaces
     from ..backends._column_words import check_unique_names
 
     if delimiter == " " and any(not n for n in names[1:-1]):  # between names
