@@ -136,37 +136,37 @@ def test_writer_orders_of_covariance_names_load(files, tmp_path):
 
 
 # -- 2. a covariance that is not positive semidefinite ---------------------------------
-def test_indefinite_covariance_is_refused(files, tmp_path):
+@pytest.mark.parametrize(
+    ("matrix", "fragments"),
+    [
+        (
+            [
+                [1.0, 0, -10.0, 0],
+                [0, 1e-6, 0, 0],
+                [-10.0, 0, 0.1, 0],
+                [0, 0, 0, 0.01],
+            ],
+            ("'covariance.matrix'", "not positive semidefinite"),
+        ),
+        # every |correlation| < 1, yet indefinite: pairwise checks miss it
+        (
+            [
+                [1.0, -0.6, -0.6, 0.0],
+                [-0.6, 1.0, -0.6, 0.0],
+                [-0.6, -0.6, 1.0, 0.0],
+                [0.0, 0.0, 0.0, 1.0],
+            ],
+            ("not positive semidefinite",),
+        ),
+    ],
+    ids=["a correlation beyond one", "correlations within one"],
+)
+def test_indefinite_covariance_is_refused(files, tmp_path, matrix, fragments):
     def edit(doc):
         doc["training"].pop("fit_statistics")
-        doc["covariance"]["matrix"] = [
-            [1.0, 0, -10.0, 0],
-            [0, 1e-6, 0, 0],
-            [-10.0, 0, 0.1, 0],
-            [0, 0, 0, 0.01],
-        ]
+        doc["covariance"]["matrix"] = matrix
 
-    _refused(
-        _edited(files["plain"], tmp_path, edit),
-        "'covariance.matrix'",
-        "not positive semidefinite",
-    )
-
-
-def test_indefinite_covariance_with_correlations_within_one_is_refused(files, tmp_path):
-    """Every |correlation| < 1, yet indefinite: pairwise checks miss it."""
-
-    def edit(doc):
-        doc["training"].pop("fit_statistics")
-        c = -0.6
-        doc["covariance"]["matrix"] = [
-            [1.0, c, c, 0.0],
-            [c, 1.0, c, 0.0],
-            [c, c, 1.0, 0.0],
-            [0.0, 0.0, 0.0, 1.0],
-        ]
-
-    _refused(_edited(files["plain"], tmp_path, edit), "not positive semidefinite")
+    _refused(_edited(files["plain"], tmp_path, edit), *fragments)
 
 
 # -- 3. fit_statistics.theta against the coefficients ---------------------------------
