@@ -58,14 +58,36 @@ def _prep(y_true: Any, score: Any, sample_weight: Any) -> tuple[np.ndarray, ...]
         raise ValueError("metrics need at least one sample")
     if not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("y_true must hold only 0 and 1")
-    w = (
-        np.ones_like(y)
-        if sample_weight is None
-        else np.asarray(sample_weight, float).ravel()
-    )
-    if w.shape != y.shape:
-        raise ValueError(f"sample_weight has {w.size} values, expected {y.size}")
-    return y, s, w
+    return y, s, _weights(sample_weight, y.size)
+
+
+def _weights(sample_weight: Any, n: int) -> np.ndarray:
+    """The row weights (ones when None): ``n`` finite values, none negative,
+    of positive sum (a ValueError naming ``sample_weight`` otherwise)."""
+    if sample_weight is None:
+        return np.ones(n)
+    w = np.asarray(sample_weight, float).ravel()
+    if w.size != n:
+        raise ValueError(f"sample_weight has {w.size} values, expected {n}")
+    if not np.isfinite(w).all():
+        raise ValueError("sample_weight must be finite; got NaN or infinity")
+    if (w < 0).any():
+        raise ValueError(f"sample_weight must be >= 0; got {w.min():g}")
+    if not w.sum() > 0:
+        raise ValueError(
+            "sample_weight sums to 0: every row has weight 0, nothing to measure"
+        )
+    return w
+
+
+def _mean(values: np.ndarray, w: np.ndarray) -> float:
+    """The ``w``-weighted mean of ``values`` over the rows of positive weight
+    (a row of weight 0 counts for nothing, even where its value is infinite:
+    ``np.average`` would make 0 · inf a NaN)."""
+    kept = w > 0
+    if not kept.all():
+        values, w = values[kept], w[kept]
+    return float(np.sum(values * w) / w.sum())
 
 
 def accuracy(
@@ -73,7 +95,7 @@ def accuracy(
 ) -> float:
     """Weighted share of rows with ``(proba > threshold) == y_true``."""
     y, p, w = _prep(y_true, proba, sample_weight)
-    return float(np.average((p > threshold) == (y == 1), weights=w))
+    return _mean(((p > threshold) == (y == 1)).astype(float), w)
 
 
 def log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
@@ -81,19 +103,19 @@ def log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     y, p, w = _prep(y_true, proba, sample_weight)
     with np.errstate(divide="ignore"):
         losses = -np.where(y == 1, np.log(p), np.log1p(-p))
-    return float(np.average(losses, weights=w))
+    return _mean(losses, w)
 
 
 def log_loss_from_logits(y_true: Any, z: Any, sample_weight: Any = None) -> float:
     """Mean log loss from logits ``z``: ``logaddexp(0, z) − y z`` (always finite)."""
     y, z, w = _prep(y_true, z, sample_weight)
-    return float(np.average(np.logaddexp(0.0, np.where(y == 1, -z, z)), weights=w))
+    return _mean(np.logaddexp(0.0, np.where(y == 1, -z, z)), w)
 
 
 def brier_score(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     """Mean squared error of the probability, ``mean (p − y)²``."""
     y, p, w = _prep(y_true, proba, sample_weight)
-    return float(np.average((p - y) ** 2, weights=w))
+    return _mean((p - y) ** 2, w)
 
 
 def _binary_clf_curve(
@@ -169,7 +191,8 @@ def calibration_table(
     last two weighted).
 
     Bin ``k`` holds ``k/n_bins <= p < (k+1)/n_bins`` (the last bin includes 1);
-    empty bins are left out, as in scikit-learn's ``calibration_curve``.
+    empty bins are left out, as in scikit-learn's ``calibration_curve``, and
+    so are bins whose rows all have weight 0 (no rate to show).
     """
     y, p, w = _prep(y_true, proba, sample_weight)
     # k/n_bins as division rounds it, so that p = 0.3 = 3/10 opens bin 3
@@ -179,7 +202,7 @@ def calibration_table(
     rows = []
     for k in range(n_bins):
         m = idx == k
-        if not m.any():
+        if not (w[m] > 0).any():
             continue
         rows.append(
             {
@@ -187,8 +210,8 @@ def calibration_table(
                 "bin_high": float(edges[k + 1]),
                 "count": int(m.sum()),
                 "weight": float(np.sum(w[m])),
-                "mean_predicted": float(np.average(p[m], weights=w[m])),
-                "observed_rate": float(np.average(y[m], weights=w[m])),
+                "mean_predicted": _mean(p[m], w[m]),
+                "observed_rate": _mean(y[m], w[m]),
             }
         )
     return rows
@@ -206,7 +229,8 @@ def evaluate(
 
     y, z, w = _prep(y_true, z, sample_weight)
     p = sigmoid(z)
-    both = 0 < y.sum() < y.size
+    # both classes carry weight (a class present only at weight 0 is absent)
+    both = np.sum(w * y) > 0 and np.sum(w * (1 - y)) > 0
     cm = confusion_matrix(y, p, threshold, w)
     count = int if sample_weight is None else float  # unweighted: integer counts
     return {
@@ -247,20 +271,13 @@ def _prep_multiclass(
     K = S.shape[1]
     if not (np.array_equal(y, raw) and y.min() >= 0 and y.max() < K):
         raise ValueError(f"y_true must hold class indices 0..{K - 1}")
-    w = (
-        np.ones(y.size)
-        if sample_weight is None
-        else np.asarray(sample_weight, float).ravel()
-    )
-    if w.shape != y.shape:
-        raise ValueError(f"sample_weight has {w.size} values, expected {y.size}")
-    return y, S, w
+    return y, S, _weights(sample_weight, y.size)
 
 
 def multiclass_accuracy(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     """Weighted share of rows whose most probable class is the true one."""
     y, P, w = _prep_multiclass(y_true, proba, sample_weight)
-    return float(np.average(np.argmax(P, axis=1) == y, weights=w))
+    return _mean((np.argmax(P, axis=1) == y).astype(float), w)
 
 
 def multiclass_log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
@@ -268,7 +285,7 @@ def multiclass_log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> f
     y, P, w = _prep_multiclass(y_true, proba, sample_weight)
     with np.errstate(divide="ignore"):
         losses = -np.log(P[np.arange(y.size), y])
-    return float(np.average(losses, weights=w))
+    return _mean(losses, w)
 
 
 def multiclass_log_loss_from_logits(
@@ -278,7 +295,7 @@ def multiclass_log_loss_from_logits(
     from ._softmax import cross_entropy
 
     y, Z, w = _prep_multiclass(y_true, Z, sample_weight)
-    return float(np.average(cross_entropy(y, Z), weights=w))
+    return _mean(cross_entropy(y, Z), w)
 
 
 def multiclass_roc_auc(

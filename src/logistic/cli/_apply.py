@@ -192,7 +192,7 @@ def weights_of(
     no weights column, or DATA lacks it and ``required`` is False (with
     ``required``, a missing column is an error naming it).
     """
-    from ..tabular._columns import missing_mask, numeric_column, require_columns
+    from ..tabular._columns import missing_mask, nonnegative_column, require_columns
 
     name = encoding.get("weights")
     if not name:
@@ -201,7 +201,8 @@ def weights_of(
         if required:
             require_columns(raw, [name], "weights (fit --weights)")
         return None, None, None
-    return name, numeric_column(raw, name), missing_mask(raw, name)
+    weights = nonnegative_column(raw, name, "weights", plural="weights")
+    return name, weights, missing_mask(raw, name)
 
 
 def _weigh(
@@ -224,6 +225,12 @@ def _weigh(
         check_missing(raw, [name], "error")
     drop_rows(design, absent)
     design.sample_weight = weights[design.keep]
+    if design.sample_weight.size and not design.sample_weight.sum() > 0:
+        raise CLIError(
+            f"{data}: every row's weight in the weights column {name!r} is 0 "
+            "(fit --weights); there is nothing to measure",
+            EX_DATAERR,
+        )
     return str(name)
 
 
@@ -337,6 +344,7 @@ def apply_model(
         missing=missing,
         unknown=unknown,
         kept=keep,
+        weighted=weighted,
     )
     weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
     if checked is not None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 _STATISTICS = (
-    ("nobs", "observations", ".0f"),
+    ("nobs", "observations", "count"),
     ("df_model", "df model", ".0f"),
-    ("df_resid", "df residuals", ".0f"),
+    ("df_resid", "df residuals", "count"),
     ("llf", "log-likelihood", ".4f"),
     ("llnull", "null log-likelihood", ".4f"),
     ("deviance", "deviance", ".3f"),
@@ -23,12 +23,16 @@ _STATISTICS = (
 
 
 def statistics_line(stats: dict[str, float]) -> str:
-    """``observations 400, df model 5, ..., AIC 470.517`` in a fixed order."""
+    """``observations 400, df model 5, ..., AIC 470.517`` in a fixed order;
+    the observations and residual degrees of freedom as counts (a weighted
+    fit's 790.94, not 791: :func:`logistic._messages.count_text`)."""
+    from .._messages import count_text
     from ..inference._cell_text import shown
 
     known = {key for key, _, _ in _STATISTICS}
     parts = [
-        f"{label} {shown(stats[key], spec)}"
+        f"{label} "
+        + (count_text(stats[key]) if spec == "count" else shown(stats[key], spec))
         for key, label, spec in _STATISTICS
         if key in stats
     ]

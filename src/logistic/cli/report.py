@@ -74,8 +74,10 @@ def write_report(
         return
     m = metrics_of(applied, threshold, groups)
     if m["roc_auc"] is None:
+        weighted = "" if applied.weights is None else " among rows of positive weight"
         raise CLIError(
             f"{data_path}: the report needs both classes in the target column"
+            f"{weighted}"
         )
     y, z, weight = scored_outcomes(applied)
     # aliased columns: the reduced model's intervals and NA rows, as summary

@@ -81,6 +81,7 @@ def apply_design(
     unknown: str = "error",
     kept: list[str] | None = None,
     target_needed: str = "evaluate",
+    weighted: bool = False,
 ) -> Design:
     """Encode new data exactly as at fit time (columns matched by name).
 
@@ -92,7 +93,9 @@ def apply_design(
     ``n_missing`` and ``n_unknown`` count the others (disjoint: a row with a
     missing value counts as missing only). ``kept``: columns the caller
     copies to its output (``predict --keep``), not reported as ignored.
-    ``target_needed``: why the target is read, for the message when it is
+    ``weighted``: the model's weights column, where ``raw`` has it, is read
+    too, so its missing values are named (or their rows left out) with the
+    others'. ``target_needed``: why the target is read, for the message when it is
     absent (a key of :data:`._columns.TARGET_NEEDED`).
     """
     names = list(encoding["feature_names"])
@@ -122,6 +125,9 @@ def apply_design(
     require_model_inputs(
         raw, needed + extra, target if with_target else None, target_needed
     )
+    weights = encoding.get("weights")
+    if weighted and weights and weights in raw.table.column_names:
+        extra.append(weights)
     if missing == "error":
         try:
             keep, _ = check_missing(raw, extra + needed, missing)
