@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from .._linalg import LinAlgError, cholesky
 from .._typing import FloatArray
 from ._base import kkt_residual
 from ._column_matrix import ColumnMatrix, cd_kernel, set_compiled_cd
@@ -105,6 +106,24 @@ def _cd_gram_numpy(
         return biggest
 
     return _sweeps(sweep, w, lam, d, tol, max_sweeps)
+
+
+def _exact_step(H: FloatArray, g: FloatArray) -> tuple[FloatArray, int] | None:
+    """The minimiser ``-H⁻¹g`` of a smooth model (no L1 term) by Cholesky, and
+    the sweeps its ``K³/3`` multiply-adds are worth (a Gram sweep costs
+    ``K²``: :func:`use_gram`'s cost model); None where H is not positive
+    definite (coordinate descent then needs only ``H_kk > 0``). As
+    ``newton-cd`` solves its model: coordinate descent crosses a flat valley
+    of the model (one-hot columns that sum to the intercept's, held up by a
+    weak L2 term alone) in thousands of sweeps, so a step cut at its sweep cap
+    crept along it (a9a, C = 1000: 1 000 Newton steps, unconverged)."""
+    try:
+        d = -cholesky(H).solve(g)
+    except (LinAlgError, ValueError):
+        return None
+    if not np.isfinite(d).all():
+        return None
+    return d, max(1, -(-g.size // 3))
 
 
 def gram_cd(
@@ -460,7 +479,10 @@ def newton_cd_columns(
             if l2:
                 H = Hc.copy()
                 H.flat[:: K + 1] += l2
-            if kernel is not None:
+            exact = None if l1 else _exact_step(H, gt)
+            if exact is not None:
+                d[:], sweeps = exact
+            elif kernel is not None:
                 sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, inner, max_sweeps)
             else:
                 sweeps = _cd_gram_numpy(H, gt, w, lam, inv_scale, d, inner, max_sweeps)
