@@ -2,8 +2,9 @@
 point as a fitted model (scored by scikit-learn scorers with the test fold's
 offset), the data brought to memory once, the joblib backend the folds run
 on, the negative log loss of every path point, the one-standard-error rule
-and the warning when the best score sits at an edge of the grid, and the
-refusal of a fold whose training rows hold none of a class's weight."""
+and the warning when the best score sits at an edge of the grid, the refusal
+of a fold whose training rows hold none of a class's weight, and the scorer
+of a ``scoring`` (scikit-learn's positive-label rule)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ __all__ = [
     "point_model",
     "in_memory",
     "fold_backend",
+    "fold_scorer",
     "neg_log_losses",
     "standard_error_rule",
     "warn_at_edge",
@@ -60,6 +62,38 @@ def point_model(
     if names is not None:
         m.feature_names_in_ = np.asarray(names, dtype=object)
     return m
+
+
+def fold_scorer(scoring: Any, classes: np.ndarray) -> Any:
+    """The scorer that scores every fold for ``scoring`` (None: the exact
+    negative log loss, :func:`neg_log_losses`), as scikit-learn's
+    ``LogisticRegressionCV`` makes it: a scorer whose metric takes ``labels``
+    (``f1``, ``precision``, ``recall``, ``jaccard``, ...) is made again with
+    ``labels=classes`` and, for two classes, ``pos_label=classes[-1]`` (the
+    greater label, the model's positive class), whatever the metric's own
+    default. Passed as is, ``"f1"`` scored class ``1`` of labels ``{1, 2}``
+    (the negative class: the grid's best C was another one than
+    scikit-learn's) and failed on text labels."""
+    if scoring is None:
+        return None
+    import inspect
+
+    from sklearn.metrics import check_scoring, make_scorer
+
+    scorer = check_scoring(LogisticRegression(), scoring=scoring)
+    func = getattr(scorer, "_score_func", None)
+    if func is None or "labels" not in inspect.signature(func).parameters:
+        return scorer
+    extra: dict[str, Any] = {"labels": classes}
+    if classes.size == 2 and "pos_label" in inspect.signature(func).parameters:
+        extra["pos_label"] = classes[-1]
+    return make_scorer(
+        func,
+        greater_is_better=scorer._sign == 1,
+        response_method=scorer._response_method,
+        **extra,
+        **getattr(scorer, "_kwargs", {}),
+    )
 
 
 def in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:

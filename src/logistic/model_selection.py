@@ -58,6 +58,7 @@ from ._constraints import Options, validate_params
 from ._cv_folds import (
     check_fold_classes,
     fold_backend,
+    fold_scorer,
     in_memory,
     neg_log_losses,
     point_model,
@@ -419,13 +420,6 @@ class LogisticRegressionCV(EstimatorProtocol):
         )
         return scores, res
 
-    def _scorer(self) -> Any:
-        if self.scoring is None:
-            return None
-        from sklearn.metrics import check_scoring
-
-        return check_scoring(LogisticRegression(), scoring=self.scoring)
-
     # -- fit -------------------------------------------------------------------------
     def fit(
         self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None,
@@ -474,7 +468,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         splitter = check_cv(self.cv, labels, classifier=True)
         folds = list(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
-        scorer = self._scorer()
+        scorer = fold_scorer(self.scoring, data.classes)
         with fold_backend(from_dask):
             out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
                 delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)

@@ -1,0 +1,56 @@
+"""``LogisticRegressionCV(scoring=...)`` with labels other than 0/1.
+
+scikit-learn's ``LogisticRegressionCV`` makes a scorer whose metric takes
+``labels`` again with ``labels=classes_`` and ``pos_label=classes_[-1]``, so
+``"f1"``, ``"recall"``, ... score the model's positive class whatever the
+labels are. Ours passed the scorer as is: ``"recall"`` on labels {1, 2}
+scored class 1 (the negative one), chose another C than scikit-learn's, and
+``"f1"`` on text labels failed ("pos_label=1 is not a valid label").
+Reference: scikit-learn's ``LogisticRegressionCV`` on the same folds and Cs.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn.datasets import load_breast_cancer  # noqa: E402
+from sklearn.linear_model import LogisticRegressionCV as SkCV  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from logistic import LogisticRegressionCV  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
+    return X, y, folds
+
+
+@pytest.mark.parametrize("scoring", ["recall", "f1", "precision", "jaccard"])
+@pytest.mark.parametrize("labels", ["1/2", "2/1", "text"])
+def test_scores_match_sklearn_for_any_labels(data, scoring, labels):
+    X, y, folds = data
+    yy = {
+        "1/2": y + 1,
+        "2/1": 2 - y,
+        "text": np.array(["benign", "malignant"])[1 - y],
+    }[labels]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = SkCV(
+            Cs=10, cv=folds, scoring=scoring, solver="newton-cholesky", tol=1e-12
+        ).fit(X, yy)
+        ours = LogisticRegressionCV(
+            penalty="l2", Cs=10, cv=folds, scoring=scoring
+        ).fit(X, yy)
+    key = ref.classes_[1]
+    assert list(ours.classes_) == list(ref.classes_)
+    assert np.allclose(ours.scores_[key], ref.scores_[key], atol=1e-9)
+    assert ours.C_[0] == pytest.approx(ref.C_[0])
