@@ -381,6 +381,15 @@ Offset = Annotated[
         help="Column added to the linear predictor with coefficient 1.",
     ),
 ]
+RandomState = Annotated[
+    int | None,
+    typer.Option(
+        "--random-state",
+        metavar="SEED",
+        help="Seed of the stochastic solver (--solver sgd): the same seed, data "
+        "and options give the same model (stored in the model file).",
+    ),
+]
 MaxIter = Annotated[
     int | None, typer.Option("--max-iter", metavar="N", help="Iteration limit.")
 ]

@@ -165,6 +165,7 @@ def fit(
     trials: Trials = None,
     max_iter: opt.MaxIter = None,
     tol: opt.Tol = None,
+    random_state: opt.RandomState = None,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
     encoding: opt.Encoding = None,
@@ -205,6 +206,9 @@ def fit(
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
+    if random_state is not None and random_state < 0:
+        message = f"--random-state must be at least 0, got {random_state}"
+        raise CLIError(message, EX_USAGE)
     distributed = workers is not None or scheduler is not None
     opt.check_cache_options(no_cache, cache_dir, distributed)
     stream = opt.check_reading(data, encoding, decimal, stream, distributed)
@@ -229,6 +233,7 @@ def fit(
         "class_weight": parse_class_weight(class_weight),
         "max_iter": max_iter,
         "tol": tol,
+        "random_state": random_state,
     }
     args = {
         "target": target,
