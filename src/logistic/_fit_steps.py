@@ -75,7 +75,7 @@ def checked_solver(
     if not data.rows_in_memory and not caps.streaming:
         raise InvalidParameterError(
             f"solver {name!r} needs random access to rows and cannot stream "
-            f"out-of-core or Dask data; use 'newton', 'lbfgs' or 'gd'"
+            f"out-of-core or Dask data; use {_streaming_solvers(l1 > 0)}"
         )
     if caps.stochastic and not (data.rows_in_memory or data.blocks):
         raise InvalidParameterError(
@@ -84,6 +84,19 @@ def checked_solver(
             f"use 'lbfgs' or 'newton'"
         )
     return name
+
+
+def _streaming_solvers(l1: bool) -> str:
+    """The first three of the solvers that stream data and (with ``l1``)
+    take an L1 term, quoted, for a message: ``'newton', 'lbfgs' or
+    'newton-cg'``; ``'newton-cd' or 'fista'`` with an L1 term."""
+    names = [
+        f"{n!r}"
+        for n in ("newton", "lbfgs", "newton-cg", "gd", "newton-cd", "fista")
+        if get_solver(n).capabilities.streaming
+        and (get_solver(n).capabilities.supports_l1 or not l1)
+    ][:3]
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def checkpointer(
