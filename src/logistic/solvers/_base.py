@@ -364,6 +364,12 @@ class Solver:
         -------
         SolverResult
         """
+        theta0 = np.asarray(theta0, dtype=np.float64)
+        if theta0.shape != (objective.n_params,):
+            raise InvalidParameterError(
+                f"theta0 must have shape ({objective.n_params},) (the objective's "
+                f"parameters, intercept last); got shape {theta0.shape}"
+            )
         fit = self.begin(objective, view, on_iteration)
         if start is not None:
             fit.history = list(start["history"])
@@ -376,7 +382,7 @@ class Solver:
                         "expected an integer from 0 to 2**53 - 1"
                     )
                 fit.passes0 -= passes
-        return self._run(fit, np.asarray(theta0, dtype=np.float64), start)
+        return self._run(fit, theta0, start)
 
     @classmethod
     def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
