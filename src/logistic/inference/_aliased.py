@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._aliasing import ALIAS_TOL, aliased_columns
 from .._exceptions import InvalidParameterError
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
@@ -78,68 +79,12 @@ __all__ = [
     "structural_aliasing",
 ]
 
-#: Cholesky pivot of the correlation-scaled information below which a column
-#: is aliased (R: a QR residual ratio below 1e-7, i.e. a pivot below 1e-14).
-ALIAS_TOL = 1e-12
-
-
-def _pivots_in_order(C: FloatArray) -> FloatArray:
-    """Cholesky pivots of ``C`` in column order, skipping (zeroing) a column
-    whose pivot is at most :data:`ALIAS_TOL` (R's limited pivoting)."""
-    A = np.array(C, dtype=np.float64, copy=True)
-    p = A.shape[0]
-    pivots = np.zeros(p)
-    for j in range(p):
-        s = A[j, j]
-        pivots[j] = s
-        if not s > ALIAS_TOL:
-            A[j, j:] = 0.0
-            A[j:, j] = 0.0
-            continue
-        col = A[j + 1 :, j] / np.sqrt(s)
-        A[j + 1 :, j + 1 :] -= np.outer(col, col)
-    return pivots
-
-
 def zero_columns(stats: Any) -> Any:
     """Boolean mask (objective order) of the parameters whose design column
     is zero on every row of positive weight (weighted mean and standard
     deviation both exactly 0; never the intercept)."""
     zero = (np.asarray(stats.mean) == 0) & (np.asarray(stats.std) == 0)
     return np.append(zero, False) if stats.fit_intercept else zero
-
-
-def aliased_columns(info: FloatArray, order: Any, zero: Any = None) -> Any:
-    """Boolean mask (objective order) of the aliased parameters of ``info``.
-
-    ``order`` is the display order (objective positions, intercept first):
-    the earlier column of a dependent set is kept, as R's pivoting keeps it.
-    ``zero`` (objective order; :func:`zero_columns`) marks design columns of
-    zeros: aliased too where their information is 0, as R's ``glm`` reports
-    them (NA: an empty cell of an interaction). Any other parameter with no
-    information (a column whose rows all have fitted probabilities of 0 or
-    1 in float64, under separation) is left to the rank checks of the
-    covariance, which name it.
-    """
-    diag = np.diag(info)
-    k = diag.shape[0]
-    mask = np.zeros(k, dtype=bool)
-    if zero is not None:
-        mask[np.asarray(zero, dtype=bool) & (diag == 0)] = True
-    live = order[diag[order] > 0]
-    if live.size < 2:
-        return mask
-    root = np.sqrt(diag[live])
-    C = info[np.ix_(live, live)] / np.outer(root, root)
-    try:  # full rank and well above the tolerance: one LAPACK call
-        L = np.linalg.cholesky(0.5 * (C + C.T))
-        if np.min(np.diag(L)) ** 2 > ALIAS_TOL:
-            return mask
-    except np.linalg.LinAlgError:
-        pass
-    pivots = _pivots_in_order(0.5 * (C + C.T))
-    mask[live[~(pivots > ALIAS_TOL)]] = True
-    return mask
 
 
 def reduce_theta(

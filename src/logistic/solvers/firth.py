@@ -73,6 +73,7 @@ class Firth(IterativeSolver):
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _FirthState:
         firth = FirthObjective(fit.objective)
+        _refuse_aliased(fit.objective, firth.information(theta0))
         pt = firth.point(theta0)
         if pt.factor is None or pt.grad is None:
             obj = fit.objective
@@ -167,3 +168,38 @@ class Firth(IterativeSolver):
             return new
         state.stop = LINE_SEARCH_STOP_FIRTH
         return state
+
+
+def _refuse_aliased(objective: Any, info: FloatArray) -> None:
+    """Refuse a design whose information is rank deficient, naming the
+    columns the unpenalized fit reports aliased (:mod:`logistic._aliasing`:
+    each a combination of the columns before it, intercept first, or a
+    column without information): Firth's penalty ``½ log det I`` is ``-∞``
+    at every coefficient vector there, so the estimate is not defined (as
+    ``logistf`` refuses such designs). The Cholesky factor of ``I`` alone
+    missed dependencies whose roundoff left a tiny positive pivot (``x3 =
+    x1 + x2``): the fit then stopped unconverged at an arbitrary point."""
+    from .._aliasing import aliased_columns
+
+    k = info.shape[0]
+    p = objective.n_features
+    n = getattr(objective.data, "n_samples", None)
+    if n is not None and n < k:  # init_state's message: fewer rows than parameters
+        return
+    order = np.r_[p, np.arange(p)] if objective.fit_intercept else np.arange(k)
+    mask = aliased_columns(info, order, zero=np.diag(info) == 0)
+    if not mask[:p].any():
+        return
+    names = getattr(objective.data, "feature_names", None)
+    cols = np.flatnonzero(mask[:p])
+    shown = [f"X column {j}" if names is None else repr(str(names[j])) for j in cols]
+    before = "the intercept and " if objective.fit_intercept else ""
+    raise InvalidParameterError(
+        "Firth: the Fisher information is singular: "
+        f"{', '.join(shown[:10])}{' ...' if len(shown) > 10 else ''} "
+        f"{'is' if len(shown) == 1 else 'are'} collinear with {before}the columns "
+        f"before {'it' if len(shown) == 1 else 'them'} (a combination of them) or "
+        "constant "
+        "(penalty='firth' needs a full-rank design; its estimate is not defined "
+        f"otherwise). Remove {'it' if len(shown) == 1 else 'them'} before fitting."
+    )
