@@ -220,6 +220,29 @@ def atomic_output(
         raise
 
 
+def link_replace(source: Path, target: Path) -> bool:
+    """Make ``target`` a second name of ``source``'s file, atomically, leaving
+    ``source`` in place: a hard link under a temporary name beside
+    ``target`` (:func:`_remove_left_behind`'s pattern), renamed onto it.
+    False, with nothing changed, where the file system refuses hard links
+    (the caller then renames ``source``)."""
+    directory = target.parent if str(target.parent) else Path(".")
+    tmp = directory / f"{_mark(target.name, _host())}{os.getpid()}.link.tmp"
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        os.link(source, tmp)
+    except OSError:
+        return False
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
 def atomic_write_bytes(
     path: str | os.PathLike[str],
     data: bytes | Callable[[BinaryIO], None],

@@ -10,10 +10,13 @@ Conventions (owned here)
   bitwise.
 * **Atomic writes.** Same-directory temp file, write, flush, ``fsync``,
   ``os.replace`` onto the target, ``fsync`` of the directory. Before a new
-  checkpoint replaces the old one, the old one is renamed to ``<path>.prev``
-  (atomic too), so at any instant the latest *complete* checkpoint is either
-  ``path`` or ``path.prev``; a corrupt or missing latest falls back to the
-  previous one with a warning. Stray temp files are ignored. At most one
+  checkpoint replaces the old one, the old one becomes ``<path>.prev`` too
+  (a hard link renamed onto it, :func:`logistic._atomic.link_replace`), so
+  ``path`` always holds a complete checkpoint once the first is written and
+  ``path.prev`` the one before; where the file system has no hard links the
+  old one is renamed, and for the moment of the write only ``path.prev``
+  holds it. A corrupt or missing latest falls back to the previous one with
+  a warning. Stray temp files are ignored. At most one
   iteration of work is lost.
 * **Refusals.** A checkpoint is read as written by an attacker (anyone can
   recompute its checksum): it is opened only as a regular file (a FIFO or a
@@ -388,8 +391,10 @@ class Checkpointer:
             },
             sort_keys=True,
         )
-        if self.path.exists():
-            os.replace(self.path, self.previous)
+        from ._atomic import link_replace
+
+        if self.path.exists() and not link_replace(self.path, self.previous):
+            os.replace(self.path, self.previous)  # no hard links here
         atomic_write(self.path, doc.encode())
         self.n_written += 1
 
