@@ -28,6 +28,7 @@ __all__ = [
     "lapack_factors",
     "one_blas_thread",
     "scaled_cholesky",
+    "smooth_model_step",
 ]
 
 
@@ -154,6 +155,31 @@ def scaled_cholesky(H: FloatArray, s: FloatArray, lapack: bool = False) -> Chole
     Hs = jacobi_scaled(H, s)
     with one_blas_thread(H.shape[0]):
         return cholesky(Hs, copy=False, lapack=lapack)  # Hs: this function's own
+
+
+def smooth_model_step(H: FloatArray, g: FloatArray) -> FloatArray | None:
+    """The minimiser ``-H⁻¹g`` of a smooth quadratic model (no L1 term) by the
+    Cholesky factor of the Jacobi-scaled H (:func:`scaled_cholesky`), or None
+    where H is not positive definite or is singular to rounding: a pivot of
+    the scaled factor at most :data:`logistic._aliasing.ALIAS_TOL` (a column
+    the others repeat, the rule that makes the inference report it aliased).
+    There roundoff leaves a pivot of ~1e-16 and the step an arbitrary length
+    along the flat direction (``newton-cd`` on one-hot columns with every
+    level kept, unpenalized: one step, refused by the line search, and a
+    fit stopped 1.6 % above the optimum); the caller's coordinate descent,
+    which needs only ``H_jj > 0``, solves such a model instead. A weak L2
+    term keeps the pivots above it (a9a at C = 1000: ~1e-6)."""
+    from .._aliasing import ALIAS_TOL
+
+    s = jacobi_scaling(H)
+    try:
+        factor = scaled_cholesky(H, s)
+    except (LinAlgError, ValueError):
+        return None
+    if not np.square(np.diag(factor.lower)).min() > ALIAS_TOL:
+        return None
+    d = -factor.solve(g * s) * s
+    return d if np.isfinite(d).all() else None
 
 
 #: Levenberg damping tries ``μ = 0, 1e-10, 1e-9, …`` (this many at most).

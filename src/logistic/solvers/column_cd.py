@@ -45,11 +45,11 @@ from typing import Any
 
 import numpy as np
 
-from .._linalg import LinAlgError, cholesky
 from .._typing import FloatArray
 from ._base import kkt_residual
 from ._column_matrix import ColumnMatrix, cd_kernel, set_compiled_cd
 from ._linesearch import MAX_LOGIT_REACH, armijo, negligible
+from ._newton_linalg import smooth_model_step
 
 __all__ = [
     "ColumnFit",
@@ -109,21 +109,17 @@ def _cd_gram_numpy(
 
 
 def _exact_step(H: FloatArray, g: FloatArray) -> tuple[FloatArray, int] | None:
-    """The minimiser ``-H⁻¹g`` of a smooth model (no L1 term) by Cholesky, and
-    the sweeps its ``K³/3`` multiply-adds are worth (a Gram sweep costs
-    ``K²``: :func:`use_gram`'s cost model); None where H is not positive
+    """The minimiser ``-H⁻¹g`` of a smooth model (no L1 term) by Cholesky
+    (:func:`._newton_linalg.smooth_model_step`), and the sweeps its ``K³/3``
+    multiply-adds are worth (a Gram sweep costs ``K²``: :func:`use_gram`'s
+    cost model); None where H is singular to rounding or not positive
     definite (coordinate descent then needs only ``H_kk > 0``). As
     ``newton-cd`` solves its model: coordinate descent crosses a flat valley
     of the model (one-hot columns that sum to the intercept's, held up by a
     weak L2 term alone) in thousands of sweeps, so a step cut at its sweep cap
     crept along it (a9a, C = 1000: 1 000 Newton steps, unconverged)."""
-    try:
-        d = -cholesky(H).solve(g)
-    except (LinAlgError, ValueError):
-        return None
-    if not np.isfinite(d).all():
-        return None
-    return d, max(1, -(-g.size // 3))
+    d = smooth_model_step(H, g)
+    return None if d is None else (d, max(1, -(-g.size // 3)))
 
 
 def gram_cd(

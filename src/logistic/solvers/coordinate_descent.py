@@ -16,7 +16,8 @@ Saunders 2014):
    sweeping the active set until it is stable and then all coordinates, at
    most :func:`sweep_cap` sweeps; the inner tolerance shrinks with the
    outer KKT residual, which keeps the outer convergence superlinear. Without
-   an L1 term the model is minimised exactly by a Cholesky solve;
+   an L1 term the model is minimised exactly by a Cholesky solve (unless it
+   is singular to rounding: :func:`._newton_linalg.smooth_model_step`);
 3. takes the step ``t d`` with Tseng & Yun's Armijo rule
    ``F(θ' + t d) ≤ F(θ') + 10⁻⁴ t (gᵀd + h(θ' + d) − h(θ'))``. Once the
    predicted decrease is below the floating-point resolution of ``F`` the
@@ -62,11 +63,11 @@ from typing import Any
 
 import numpy as np
 
-from .._linalg import LinAlgError, cholesky
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo, backtrack, first_trial, negligible
+from ._newton_linalg import smooth_model_step
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
 from .column_cd import gram_cd
@@ -152,10 +153,9 @@ class NewtonCD(IterativeSolver):
         """Minimiser (approximate) of the local model, and the sweeps used."""
         g, theta, lam = state.grad, state.theta, fit.weights
         if not np.any(lam > 0):
-            try:
-                return -cholesky(H).solve(g), 0
-            except (LinAlgError, ValueError):
-                pass  # singular: coordinate descent needs only H_jj > 0
+            d = smooth_model_step(H, g)
+            if d is not None:  # else singular: CD needs only H_jj > 0
+                return d, 0
         inner_tol = max(0.05 * state.grad_max_norm, 0.01 * fit.tol)
         cap = self.options.max_sweeps
         if cap is None:
