@@ -47,6 +47,11 @@ OFFSET_RATIO = 1e8
 EXTREME = 1e150
 #: A gradient max-norm this many times its start's is a run-away fit.
 DIVERGED_GROWTH = 1e3
+#: A stopping norm (standardized gradient's max-norm) above which a line
+#: search that found no decrease is the direction's fault, not rounding's:
+#: fits stalled by rounding (collinear or badly scaled columns) stop near
+#: 1e-8 or below, where the objective's last digits hide the decrease.
+ROUNDING_CANNOT_EXPLAIN = 1e-4
 #: The Newton solvers that take an L1 term (the remedy of a slow L1 fit).
 L1_NEWTON = ("newton-cd-columns", "newton-cd")
 
@@ -167,7 +172,17 @@ def likely_cause(
             "only to within their noise. Remedies: loosen tol, increase max_iter "
             "(epochs), or use a full-batch solver ('lbfgs', 'newton')."
         )
-    if "precision" in status or "line search" in status or "descent" in status:
+    stalled = "precision" in status or "line search" in status or "descent" in status
+    if stalled and grad_max_norm > ROUNDING_CANNOT_EXPLAIN:
+        alternatives = "'fista'" if l1 > 0 else "'newton' or 'lbfgs'"
+        return (
+            f"Likely cause: the solver's step: its line search found no decrease "
+            f"while the gradient is still far from zero (max-norm "
+            f"{grad_max_norm:.3g}, where rounding stalls a fit near 1e-8 or below): "
+            f"the solver's model of the objective misled it. Remedy: another "
+            f"solver ({alternatives})."
+        )
+    if stalled:
         looser = 10.0 ** np.ceil(np.log10(max(grad_max_norm, 1e-300)) + 1)
         return (
             f"Likely cause: conditioning: the gradient stopped decreasing at the "
