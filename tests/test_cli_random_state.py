@@ -44,3 +44,18 @@ def test_negative_seed_is_a_usage_error(workdir, capsys):
     d = str(data_path("ucla-admissions", "binary.csv"))
     code, _, err = run_cli(capsys, ["fit", d, "-t", "admit", "--random-state", "-1"])
     assert code == 2 and "--random-state" in err
+
+
+def test_seed_reaches_the_cross_validation_folds(workdir, capsys):
+    """``--cv`` fitted its folds' paths unseeded: two runs with one seed gave
+    different cross-validation curves (and could choose another alpha)."""
+    d = str(data_path("ucla-admissions", "binary.csv"))
+    base = ["fit", d, "-t", "admit", "--solver", "sgd", "--random-state", "7"]
+    base += ["--cv", "3", "--n-alphas", "4", "-q"]
+    curves = []
+    for name in ("a.json", "b.json"):
+        code, _, err = run_cli(capsys, base + ["-o", name])
+        assert code == 0, err
+        model = json.loads((workdir / name).read_text())["model"]
+        curves.append(json.dumps(model["cross_validation"], sort_keys=True))
+    assert curves[0] == curves[1]

@@ -54,3 +54,42 @@ def test_scores_match_sklearn_for_any_labels(data, scoring, labels):
     assert list(ours.classes_) == list(ref.classes_)
     assert np.allclose(ours.scores_[key], ref.scores_[key], atol=1e-9)
     assert ours.C_[0] == pytest.approx(ref.C_[0])
+
+
+@pytest.mark.parametrize("scoring", ["f1_macro", "f1_weighted", "recall_micro"])
+def test_averaged_scorers_keep_their_own_arguments(data, scoring):
+    """``"f1_macro"`` holds ``pos_label=None, average="macro"``: rebuilt with
+    the positive label on top, ``make_scorer`` got ``pos_label`` twice and the
+    fit failed (TypeError). Reference: scikit-learn's LogisticRegression at
+    each C, fitted on each training fold, scored by the same scorer."""
+    from sklearn.linear_model import LogisticRegression as SkLR
+    from sklearn.metrics import get_scorer
+
+    X, y, folds = data
+    yy = np.array(["benign", "malignant"])[1 - y]
+    Cs = [0.01, 1.0]
+    ours = LogisticRegressionCV(penalty="l2", Cs=Cs, cv=folds, scoring=scoring)
+    ours.fit(X, yy)
+    scorer = get_scorer(scoring)
+    for f, (train, test) in enumerate(folds):
+        for c, C in enumerate(Cs):
+            sk = SkLR(C=C, solver="newton-cholesky", tol=1e-12).fit(X[train], yy[train])
+            expected = scorer(sk, X[test], yy[test])
+            assert ours.scores_["malignant"][f, c] == pytest.approx(expected, abs=1e-12)
+
+
+def test_random_state_makes_sgd_folds_reproducible(data):
+    X, y, folds = data
+
+    def fit(seed):
+        m = LogisticRegressionCV(
+            penalty="l2", Cs=[0.1, 1.0], cv=folds, solver="sgd", random_state=seed
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return m.fit(X, y)
+
+    a, b, c = fit(3), fit(3), fit(4)
+    assert np.array_equal(a.scores_[1], b.scores_[1])
+    assert np.array_equal(a.coef_, b.coef_)
+    assert not np.array_equal(a.coefs_paths_[1], c.coefs_paths_[1])

@@ -87,12 +87,14 @@ def fold_scorer(scoring: Any, classes: np.ndarray) -> Any:
     extra: dict[str, Any] = {"labels": classes}
     if classes.size == 2 and "pos_label" in inspect.signature(func).parameters:
         extra["pos_label"] = classes[-1]
+    # the scorer's own arguments win: "f1_macro" holds pos_label=None and
+    # average="macro", make_scorer(f1_score, labels=[...]) its labels
+    extra.update(getattr(scorer, "_kwargs", {}))
     return make_scorer(
         func,
         greater_is_better=scorer._sign == 1,
         response_method=scorer._response_method,
         **extra,
-        **getattr(scorer, "_kwargs", {}),
     )
 
 

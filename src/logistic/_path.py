@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ._constraints import Interval, is_class_weight, validate_params
+from ._constraints import Interval, is_class_weight, is_random_state, validate_params
 from ._exceptions import InvalidParameterError
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._numerics import default_tol
@@ -146,6 +146,7 @@ _CONSTRAINTS: dict[str, list[Any]] = {
     "tol": [None, Interval(numbers.Real, 0, None, "left")],
     "max_iter": [Interval(numbers.Integral, 1, None, "left")],
     "screening": [bool, np.bool_],
+    "random_state": [is_random_state],
 }
 
 
@@ -236,7 +237,7 @@ class _PathSolver:
 
     def __init__(
         self, data: FitData, *, l1_ratio: float, fit_intercept: bool, solver: str,
-        tol: float | None, max_iter: int, screening: bool,
+        tol: float | None, max_iter: int, screening: bool, random_state: Any = None,
     ) -> None:  # fmt: skip
         self.columns = _Columns(data, fit_intercept)
         self.full = LogisticObjective(
@@ -247,6 +248,7 @@ class _PathSolver:
         self.l1_ratio = float(l1_ratio)
         self.fit_intercept = fit_intercept
         self.solver, self.max_iter = solver, int(max_iter)
+        self.random_state = random_state
         self.tol = default_tol(data.X.dtype) if tol is None else float(tol)
         self.screening = bool(screening) and self.l1_ratio > 0
         # "auto": the column solver (column_cd.newton_cd_columns) on X's
@@ -371,6 +373,7 @@ class _PathSolver:
             tol=self.tol,
             max_iter=self.max_iter,
             l1=l1,
+            random_state=self.random_state,
             view=ScaledObjective(objective),
         )
         return result.coef, int(result.n_iter), bool(result.converged)
@@ -448,6 +451,7 @@ def path(
     tol: float | None = None,
     max_iter: int = 1000,
     screening: bool = True,
+    random_state: Any = None,
 ) -> PathResult:
     """Fit logistic regressions along a decreasing sequence of penalty strengths.
 
@@ -480,6 +484,9 @@ def path(
     screening : bool, default=True
         Use the strong rule with a KKT check (only with an L1 part); False
         solves every point on all columns (same solutions, slower when wide).
+    random_state : int, numpy Generator or RandomState, or None
+        The seed of a stochastic solver (``solver="sgd"``), given to the
+        solve of every point: an int makes the path reproducible.
 
     Returns
     -------
@@ -498,6 +505,7 @@ def path(
         "l1_ratio": l1_ratio, "n_alphas": n_alphas, "eps": eps,
         "fit_intercept": fit_intercept, "class_weight": class_weight,
         "solver": solver, "tol": tol, "max_iter": max_iter, "screening": screening,
+        "random_state": random_state,
     }  # fmt: skip
     validate_params("path", params, _CONSTRAINTS)
     with hand_off_scope():  # X's structure checked once, for this path's backend
@@ -513,6 +521,7 @@ def path(
             tol=tol,
             max_iter=max_iter,
             screening=screening,
+            random_state=random_state,
         )
     null = ps.null_model()
     top = alpha_max(null.grad, l1_ratio)

@@ -195,6 +195,8 @@ class LogisticRegressionCV(EstimatorProtocol):
     solver, tol, max_iter : as for :func:`logistic.path`.
     screening : bool, default=True
         Strong rules with a KKT check along each path.
+    random_state : int, numpy Generator or RandomState, or None
+        The seed of a stochastic solver (``solver="sgd"``) at every point.
     n_jobs : int or None, default=None
         Folds run in parallel in this many joblib threads (Dask data with an
         active ``distributed`` Client: as Dask tasks on its workers).
@@ -302,6 +304,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         tol: float | None = None,
         max_iter: int = 1000,
         screening: bool = True,
+        random_state: Any = None,
         n_jobs: int | None = None,
         include: list[str] | None = None,
         use_legacy_attributes: bool = True,
@@ -322,6 +325,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         self.tol = tol
         self.max_iter = max_iter
         self.screening = screening
+        self.random_state = random_state
         self.n_jobs = n_jobs
         self.include = include
         self.use_legacy_attributes = use_legacy_attributes
@@ -400,6 +404,7 @@ class LogisticRegressionCV(EstimatorProtocol):
             offset=None if off is None else off[train],
             fit_intercept=bool(self.fit_intercept), solver=self.solver,
             tol=self.tol, max_iter=self.max_iter, screening=self.screening,
+            random_state=self.random_state,
         )  # fmt: skip
         sw = data.sample_weight
         w_te = None if sw is None else sw[test]
@@ -511,6 +516,7 @@ class LogisticRegressionCV(EstimatorProtocol):
                 sample_weight=weights, offset=data.offset,
                 fit_intercept=bool(self.fit_intercept), solver=self.solver,
                 tol=self.tol, max_iter=self.max_iter, screening=self.screening,
+                random_state=self.random_state,
             )  # fmt: skip
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
         else:

@@ -60,7 +60,7 @@ def select_strength(
     ratio = est.get("l1_ratio")
     common = {
         k: est[k]
-        for k in ("class_weight", "solver", "tol", "max_iter")
+        for k in ("class_weight", "solver", "tol", "max_iter", "random_state")
         if est.get(k) is not None
     }
     cv = LogisticRegressionCV(
@@ -88,7 +88,11 @@ def select_strength(
             X, y, curve.alphas, l1_ratio=cv._ratio(),
             sample_weight=design.sample_weight, offset=design.offset,
             class_weight=common.get("class_weight"),
-            **{k: common[k] for k in ("solver", "tol", "max_iter") if k in common},
+            **{
+                k: common[k]
+                for k in ("solver", "tol", "max_iter", "random_state")
+                if k in common
+            },
         )  # fmt: skip
         coefs = {"coefs": full.coefs.tolist()}
     record = {
