@@ -18,9 +18,9 @@ import pytest
 import statsmodels.api as sm
 
 from logistic import LogisticRegression
+from logistic._aliasing import aliased_columns
 from logistic.cli._aliased_file import aliased_rows
 from logistic.cli.app import main
-from logistic.inference._aliased import aliased_columns
 
 N = 400
 

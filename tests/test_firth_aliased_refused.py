@@ -9,6 +9,8 @@ rule: the reference here, ``coef_`` 0 and ``NA`` in the summary)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -38,4 +40,21 @@ def test_firth_names_the_aliased_column(combine):
 def test_firth_still_fits_a_full_rank_design():
     X, y = _data()
     m = LogisticRegression(penalty="firth").fit(X, y)
+    assert m.converged_
+
+
+def test_large_offsets_do_not_fake_a_dependency():
+    """The rank test reads the design's rows of positive weight, not the
+    information at the start: offsets of ±40 on all but three rows make
+    ``W = p(1 - p)`` ~1e-18 there, and the information's test called a
+    full-rank design collinear (review of the first version)."""
+    rng = np.random.default_rng(0)
+    n = 200
+    X = rng.normal(size=(n, 3))
+    off = np.where(np.arange(n) < 197, np.where(rng.random(n) < 0.5, 40.0, -40.0), 0.0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ [1.0, -1.0, 0.5] + off)))).astype(float)
+    assert np.linalg.matrix_rank(np.column_stack([X, np.ones(n)])) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression(penalty="firth").fit(X, y, offset=off)
     assert m.converged_

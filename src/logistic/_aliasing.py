@@ -3,7 +3,9 @@ aliased parameters of an information matrix, from the Cholesky pivots of
 its correlation-scaled form taken in display order (R's ``glm``; the
 convention and its tolerance are explained there). Numpy only, so that a
 solver refusing a rank-deficient design (Firth's) uses the same test as the
-inference that reports aliased columns."""
+inference that reports aliased columns; and the Gram matrix of the design's
+rows of positive weight, whose dependencies are the design's own (an
+information ``Xᵀ W X`` can hide or fake some where ``W`` is ~0)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import numpy as np
 
 from ._typing import FloatArray
 
-__all__ = ["ALIAS_TOL", "aliased_columns"]
+__all__ = ["ALIAS_TOL", "aliased_columns", "positive_rows_gram"]
 
 #: Cholesky pivot of the correlation-scaled information below which a column
 #: is aliased (R: a QR residual ratio below 1e-7, i.e. a pivot below 1e-14).
@@ -69,3 +71,20 @@ def aliased_columns(info: FloatArray, order: Any, zero: Any = None) -> Any:
     pivots = _pivots_in_order(0.5 * (C + C.T))
     mask[live[~(pivots > ALIAS_TOL)]] = True
     return mask
+
+
+def positive_rows_gram(block: Any, fit_intercept: bool) -> FloatArray:
+    """``Ãᵀ Ã`` of a block's rows with positive weight, ``Ã = (X, 1)`` (the
+    intercept last, as the objective orders it), float64."""
+    from . import _kernels, _kernels_xp
+
+    X = block.X
+    if _kernels_xp.is_device_array(X):
+        X = _kernels_xp.to_numpy(X)
+    n = X.shape[0]
+    s = block.sample_weight
+    d = np.ones(n) if s is None else (np.asarray(s) > 0).astype(np.float64)
+    xx, xd, total = _kernels.hessian_sums(X, d)
+    if not fit_intercept:
+        return np.asarray(xx, dtype=np.float64)
+    return np.block([[xx, xd[:, None]], [xd[None, :], np.array([[total]])]])

@@ -15,7 +15,7 @@ Conventions (owned here):
   R drops j when ``s_j < 1e-14``. The pivots here come from the p × p
   information the inference already holds (no pass over the rows), where
   roundoff in forming ``I`` is of order ``1e-13`` relative for large n; the
-  tolerance is therefore :data:`ALIAS_TOL` ``= 1e-12`` on ``s_j`` (a residual
+  tolerance is therefore :data:`logistic._aliasing.ALIAS_TOL` ``= 1e-12`` on ``s_j`` (a residual
   ratio of ``1e-6``, the rank floor of
   :func:`logistic.inference._covariance.invert_information`). Exact
   dependencies (duplicated columns, sums of columns, every level of a factor
@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._aliasing import ALIAS_TOL, aliased_columns
+from .._aliasing import aliased_columns, positive_rows_gram
 from .._exceptions import InvalidParameterError
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
@@ -70,14 +70,13 @@ from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
 from ._order import display_order
 
 __all__ = [
-    "ALIAS_TOL",
     "AliasedParameters",
-    "aliased_columns",
     "reduce_theta",
     "reduced_estimate",
     "singularity_note",
     "structural_aliasing",
 ]
+
 
 def zero_columns(stats: Any) -> Any:
     """Boolean mask (objective order) of the parameters whose design column
@@ -137,23 +136,6 @@ def _reduced_singular(info: FloatArray, mask: Any) -> bool:
     return bool(evals[0] <= SINGULAR_RCOND * evals[-1])
 
 
-def _positive_rows_gram(block: Any, fit_intercept: bool) -> FloatArray:
-    """``Ãᵀ Ã`` of a block's rows with positive weight, ``Ã = (X, 1)`` (the
-    intercept last, as the objective orders it), float64."""
-    from .. import _kernels, _kernels_xp
-
-    X = block.X
-    if _kernels_xp.is_device_array(X):
-        X = _kernels_xp.to_numpy(X)
-    n = X.shape[0]
-    s = block.sample_weight
-    d = np.ones(n) if s is None else (np.asarray(s) > 0).astype(np.float64)
-    xx, xd, total = _kernels.hessian_sums(X, d)
-    if not fit_intercept:
-        return np.asarray(xx, dtype=np.float64)
-    return np.block([[xx, xd[:, None]], [xd[None, :], np.array([[total]])]])
-
-
 def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     """``stats`` of a separated fit (``separation`` one of
     :data:`~logistic._separation_kinds.SEPARATED_OR_SUSPECTED`: under those the
@@ -166,7 +148,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     weight (a separated fit's diverging columns: weights near ``1e-9``
     beside entries in the thousands) carry roundoff far above their size
     after the map back from standardized coordinates, so a dependency
-    through those columns can show a pivot above :data:`ALIAS_TOL` and stay
+    through those columns can show a pivot above :data:`logistic._aliasing.ALIAS_TOL` and stay
     undetected (a9a: 15 of its 16 aliased columns found), and the reduced
     information is then singular, with no standard errors at all. On rows
     of positive weight ``√W X`` and ``X`` have the same column dependencies
@@ -175,7 +157,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     aliased columns are used when they include the information's and more.
     Fits with no aliased column take no pass; grouped binomial fits are left
     alone. Fits that are not separated are never changed: there a pivot between
-    :data:`ALIAS_TOL` and the singular limit is a near dependency, which R
+    :data:`logistic._aliasing.ALIAS_TOL` and the singular limit is a near dependency, which R
     keeps too.
     """
     if (
@@ -199,7 +181,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     from functools import partial
 
     gram = backend.map_reduce(
-        partial(_positive_rows_gram, fit_intercept=stats.fit_intercept)
+        partial(positive_rows_gram, fit_intercept=stats.fit_intercept)
     )
     with np.errstate(all="ignore"):
         if not np.all(np.isfinite(gram)):

@@ -73,7 +73,7 @@ class Firth(IterativeSolver):
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _FirthState:
         firth = FirthObjective(fit.objective)
-        _refuse_aliased(fit.objective, firth.information(theta0))
+        _refuse_aliased(fit.objective)
         pt = firth.point(theta0)
         if pt.factor is None or pt.grad is None:
             obj = fit.objective
@@ -170,22 +170,30 @@ class Firth(IterativeSolver):
         return state
 
 
-def _refuse_aliased(objective: Any, info: FloatArray) -> None:
-    """Refuse a design whose information is rank deficient, naming the
-    columns the unpenalized fit reports aliased (:mod:`logistic._aliasing`:
-    each a combination of the columns before it, intercept first, or a
-    column without information): Firth's penalty ``½ log det I`` is ``-∞``
-    at every coefficient vector there, so the estimate is not defined (as
+def _refuse_aliased(objective: Any) -> None:
+    """Refuse a design whose columns are dependent on the rows of positive
+    weight, naming the columns the unpenalized fit reports aliased
+    (:mod:`logistic._aliasing`: each a combination of the columns before it,
+    intercept first, or a column of zeros), from one pass for the Gram
+    matrix of those rows (the design's own dependencies: the information at
+    the start, ``Xᵀ W X``, can look singular where large offsets make ``W``
+    ~0 on most rows). Firth's penalty ``½ log det I`` is ``-∞`` at every
+    coefficient vector of such a design, so the estimate is not defined (as
     ``logistf`` refuses such designs). The Cholesky factor of ``I`` alone
     missed dependencies whose roundoff left a tiny positive pivot (``x3 =
     x1 + x2``): the fit then stopped unconverged at an arbitrary point."""
-    from .._aliasing import aliased_columns
+    from functools import partial
 
-    k = info.shape[0]
-    p = objective.n_features
+    from .._aliasing import aliased_columns, positive_rows_gram
+
+    fit_intercept = bool(objective.fit_intercept)
+    k, p = objective.n_params, objective.n_features
     n = getattr(objective.data, "n_samples", None)
     if n is not None and n < k:  # init_state's message: fewer rows than parameters
         return
+    info = objective.data.map_reduce(
+        partial(positive_rows_gram, fit_intercept=fit_intercept)
+    )
     order = np.r_[p, np.arange(p)] if objective.fit_intercept else np.arange(k)
     mask = aliased_columns(info, order, zero=np.diag(info) == 0)
     if not mask[:p].any():
