@@ -74,6 +74,7 @@ def test_positives_all_of_weight_zero_leave_the_areas_undefined():
         ([1.0, -1.0, 1.0], ">= 0"),
         ([1.0, np.nan, 1.0], "finite"),
         ([1.0, np.inf, 1.0], "finite"),
+        ([1e308, 1e308, 1.0], "rescale"),  # each finite, their sum not
     ],
 )
 def test_unusable_weights_are_named(weights, words):

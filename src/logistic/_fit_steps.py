@@ -87,16 +87,19 @@ def checked_solver(
 
 
 def _streaming_solvers(l1: bool) -> str:
-    """The first three of the solvers that stream data and (with ``l1``)
-    take an L1 term, quoted, for a message: ``'newton', 'lbfgs' or
-    'newton-cg'``; ``'newton-cd' or 'fista'`` with an L1 term."""
+    """``solver='auto' or one of [...]``: the registered solvers that stream
+    data and (with ``l1``) take an L1 term, for a message (Firth's and the
+    stochastic ones left out: they fit other problems or approximately)."""
+    from .solvers import SOLVERS
+
     names = [
-        f"{n!r}"
-        for n in ("newton", "lbfgs", "newton-cg", "gd", "newton-cd", "fista")
-        if get_solver(n).capabilities.streaming
-        and (get_solver(n).capabilities.supports_l1 or not l1)
-    ][:3]
-    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        name
+        for name in SOLVERS
+        if (caps := get_solver(name).capabilities).streaming
+        and not (caps.firth or caps.stochastic)
+        and (caps.supports_l1 or not l1)
+    ]
+    return f"solver='auto' (it picks one) or one of {names}"
 
 
 def checkpointer(

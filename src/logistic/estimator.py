@@ -122,9 +122,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         uses ``Σs / (2 Σ_{class} s)`` (``n / (2 n_c)`` without sample weights).
     tol : float ≥ 0 or None, default=None
         Stop when the gradient's max-norm (KKT residual with an L1 term) in
-        standardized coordinates (column j scaled by ``sqrt(var_j + 4·alpha)``,
-        its standard deviation when the L2 term is small; see
-        :mod:`logistic._scaling`) is ≤ tol.
+        standardized coordinates (column j scaled by ``sqrt(s_j² + 4·λ₂)``,
+        ``s_j`` its standard deviation, ``λ₂`` the L2 part of the penalty;
+        see :mod:`logistic._scaling`) is ≤ tol.
         None means the solver's default: 1e-10 for float64 X and 1e-6 for
         float32 X, 1e-3 for "sgd"; the value used is stored in ``tol_``.
     max_iter : int ≥ 1, default=1000

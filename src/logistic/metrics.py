@@ -73,9 +73,15 @@ def _weights(sample_weight: Any, n: int) -> np.ndarray:
         raise ValueError("sample_weight must be finite; got NaN or infinity")
     if (w < 0).any():
         raise ValueError(f"sample_weight must be >= 0; got {w.min():g}")
-    if not w.sum() > 0:
+    total = w.sum()
+    if not total > 0:
         raise ValueError(
             "sample_weight sums to 0: every row has weight 0, nothing to measure"
+        )
+    if not np.isfinite(total):
+        raise ValueError(
+            f"sample_weight sums beyond float64's range (largest {w.max():g}); "
+            "rescale the weights (the metrics depend on their ratios only)"
         )
     return w
 
@@ -192,7 +198,8 @@ def calibration_table(
 
     Bin ``k`` holds ``k/n_bins <= p < (k+1)/n_bins`` (the last bin includes 1);
     empty bins are left out, as in scikit-learn's ``calibration_curve``, and
-    so are bins whose rows all have weight 0 (no rate to show).
+    so are bins whose rows all have weight 0 (no rate to show); a bin's
+    ``count`` is its rows, those of weight 0 included.
     """
     y, p, w = _prep(y_true, proba, sample_weight)
     # k/n_bins as division rounds it, so that p = 0.3 = 3/10 opens bin 3

@@ -15,7 +15,7 @@ Conventions (owned here):
   R drops j when ``s_j < 1e-14``. The pivots here come from the p × p
   information the inference already holds (no pass over the rows), where
   roundoff in forming ``I`` is of order ``1e-13`` relative for large n; the
-  tolerance is therefore :data:`logistic._aliasing.ALIAS_TOL` ``= 1e-12`` on ``s_j`` (a residual
+  tolerance is therefore ``ALIAS_TOL`` ``= 1e-12`` on ``s_j`` (a residual
   ratio of ``1e-6``, the rank floor of
   :func:`logistic.inference._covariance.invert_information`). Exact
   dependencies (duplicated columns, sums of columns, every level of a factor
@@ -148,7 +148,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     weight (a separated fit's diverging columns: weights near ``1e-9``
     beside entries in the thousands) carry roundoff far above their size
     after the map back from standardized coordinates, so a dependency
-    through those columns can show a pivot above :data:`logistic._aliasing.ALIAS_TOL` and stay
+    through those columns can show a pivot above ``ALIAS_TOL`` and stay
     undetected (a9a: 15 of its 16 aliased columns found), and the reduced
     information is then singular, with no standard errors at all. On rows
     of positive weight ``√W X`` and ``X`` have the same column dependencies
@@ -157,7 +157,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     aliased columns are used when they include the information's and more.
     Fits with no aliased column take no pass; grouped binomial fits are left
     alone. Fits that are not separated are never changed: there a pivot between
-    :data:`logistic._aliasing.ALIAS_TOL` and the singular limit is a near dependency, which R
+    ``ALIAS_TOL`` and the singular limit is a near dependency, which R
     keeps too.
     """
     if (
