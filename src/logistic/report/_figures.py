@@ -230,6 +230,9 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
         ax.plot(est, y, "o", color="C0")
         title = "Coefficients (no intervals: no covariance stored)"
     ax.axvline(0, color="grey", lw=1)
+    # half a row above and below: the default 5 % margins grow with the rows
+    # (150 terms: ~2 inches of empty axis at the top and bottom)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_yticks(y, [shown_label(r["term"]) for r in rows])
     if t is None:
         ax.set_xlabel("coefficient (log-odds)")
