@@ -64,3 +64,26 @@ def test_lbw_with_every_race_dummy(solver):
     ref = sm.GLM(y, sm.add_constant(reduced), family=sm.families.Binomial()).fit()
     assert _loss(X, y, m) == pytest.approx(-ref.llf / len(y), rel=1e-10)
     assert np.allclose(m.predict_proba(X)[:, 1], ref.fittedvalues, atol=1e-6)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_a_weak_l2_term_still_gets_the_exact_step(solver):
+    """A duplicated column held up by a weak L2 term (C = 1e8 on 200 000
+    rows: scaled pivots ~1e-13) has one penalized optimum, which splits the
+    coefficient equally. A first version sent such models to coordinate
+    descent by a pivot test, which stopped at 0.93 / 0.07 (review).
+    Reference: scikit-learn's newton-cholesky on the same problem."""
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(1)
+    n = 200_000
+    X = rng.normal(size=(n, 3))
+    X = np.column_stack([X, X[:, 0]])
+    y = (rng.random(n) < 1 / (1 + np.exp(-X[:, :3] @ [1.0, -0.5, 0.25]))).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression(penalty="l2", C=1e8, solver=solver).fit(X, y)
+    ref = linear_model.LogisticRegression(
+        C=1e8, solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X, y)
+    assert m.coef_[0, 0] == pytest.approx(m.coef_[0, 3], rel=1e-6)
+    assert np.allclose(m.coef_, ref.coef_, rtol=1e-5, atol=1e-7)

@@ -468,39 +468,47 @@ def newton_cd_columns(
         mu, Hc = cur.model(fit_intercept)
         vsum = cur.vsum
         gt = g - g_b * mu
-        d = np.zeros(K)
         inner = max((INNER_GRAM if Hc is not None else 0.05) * resid, 0.01 * tol)
-        if Hc is not None:
-            H = Hc
-            if l2:
-                H = Hc.copy()
-                H.flat[:: K + 1] += l2
-            exact = None if l1 else _exact_step(H, gt)
-            if exact is not None:
-                d[:], sweeps = exact
-            elif kernel is not None:
-                sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, inner, max_sweeps)
+        H = Hc
+        if Hc is not None and l2:
+            H = Hc.copy()
+            H.flat[:: K + 1] += l2
+        # a smooth Gram-form model is solved exactly first; where that step is
+        # no descent direction or fails its line search (a model singular to
+        # rounding: one-hot columns with every level kept, no penalty), by
+        # coordinate descent
+        found, limits = None, (inner, max_sweeps)
+        for exact in (True, False) if H is not None and not l1 else (False,):
+            d = np.zeros(K)
+            if H is not None:
+                step = _exact_step(H, gt) if exact else None
+                if step is not None:
+                    d[:], sweeps = step
+                elif kernel is not None:
+                    sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, *limits)
+                else:
+                    sweeps = _cd_gram_numpy(H, gt, w, lam, inv_scale, d, *limits)
+                r, m = cm.matvec(cols, d), float(mu @ d)
             else:
-                sweeps = _cd_gram_numpy(H, gt, w, lam, inv_scale, d, inner, max_sweeps)
-            r, m = cm.matvec(cols, d), float(mu @ d)
-        else:
-            r = np.zeros(cm.n)
-            a = cur.xxv - mu * cur.xv + l2
-            model = (cols, v, gt, a, mu, vsum, w, lam, l2, inv_scale)
-            if kernel is not None:
-                sweeps, m = kernel.cd_columns(cm.arg, *model, d, r, inner, max_sweeps)
-            else:
-                sweeps, m = _cd_columns_numpy(cm, *model, d, r, inner, max_sweeps)
-        cm.last_sweeps = int(sweeps)
-        d_b = (-g_b / vsum - m) if fit_intercept and vsum > 0 else 0.0
-        decrease = _decrease(g, w, d, l1, g_b, d_b)
-        if not decrease < 0:
-            break  # KKT residual at its precision floor
-        dz = r
-        dz += d_b
-        found = _line_search(y, s, z, dz, w, d, l1, l2, F, decrease, max_backtracks)
+                r = np.zeros(cm.n)
+                a = cur.xxv - mu * cur.xv + l2
+                model = (cols, v, gt, a, mu, vsum, w, lam, l2, inv_scale)
+                if kernel is not None:
+                    sweeps, m = kernel.cd_columns(cm.arg, *model, d, r, *limits)
+                else:
+                    sweeps, m = _cd_columns_numpy(cm, *model, d, r, *limits)
+            cm.last_sweeps = int(sweeps)
+            d_b = (-g_b / vsum - m) if fit_intercept and vsum > 0 else 0.0
+            decrease = _decrease(g, w, d, l1, g_b, d_b)
+            if not decrease < 0:
+                continue  # the KKT residual at its precision floor (or a bad step)
+            dz = r
+            dz += d_b
+            found = _line_search(y, s, z, dz, w, d, l1, l2, F, decrease, max_backtracks)
+            if found is not None:
+                break
         if found is None:
-            break  # the line search hit the precision limit
+            break  # no decrease: the precision limit
         t, w, value, z, res, v, rsum, F = found
         b += t * d_b
         g_b = rsum if fit_intercept else 0.0

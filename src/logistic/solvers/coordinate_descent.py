@@ -16,8 +16,10 @@ Saunders 2014):
    sweeping the active set until it is stable and then all coordinates, at
    most :func:`sweep_cap` sweeps; the inner tolerance shrinks with the
    outer KKT residual, which keeps the outer convergence superlinear. Without
-   an L1 term the model is minimised exactly by a Cholesky solve (unless it
-   is singular to rounding: :func:`._newton_linalg.smooth_model_step`);
+   an L1 term the model is minimised exactly by a Cholesky solve (and by
+   coordinate descent where that step is no descent direction or fails its
+   line search: a model singular to rounding,
+   :func:`._newton_linalg.smooth_model_step`);
 3. takes the step ``t d`` with Tseng & Yun's Armijo rule
    ``F(θ' + t d) ≤ F(θ') + 10⁻⁴ t (gᵀd + h(θ' + d) − h(θ'))``. Once the
    predicted decrease is below the floating-point resolution of ``F`` the
@@ -148,24 +150,38 @@ class NewtonCD(IterativeSolver):
         return _CDState(theta, value, f, g, fit.residual(theta, g), **extra)
 
     def direction(
-        self, fit: Fit, H: FloatArray, state: _CDState
-    ) -> tuple[FloatArray, int]:
-        """Minimiser (approximate) of the local model, and the sweeps used."""
+        self, fit: Fit, H: FloatArray, state: _CDState, exact: bool = True
+    ) -> tuple[FloatArray, int, bool]:
+        """Minimiser (approximate) of the local model, the sweeps used and
+        whether it is the exact step of a smooth model (``exact`` allows it)."""
         g, theta, lam = state.grad, state.theta, fit.weights
-        if not np.any(lam > 0):
+        if exact and not np.any(lam > 0):
             d = smooth_model_step(H, g)
-            if d is not None:  # else singular: CD needs only H_jj > 0
-                return d, 0
+            if d is not None:  # else not positive definite: CD needs only H_jj > 0
+                return d, 0, True
         inner_tol = max(0.05 * state.grad_max_norm, 0.01 * fit.tol)
         cap = self.options.max_sweeps
         if cap is None:
             cap = sweep_cap(int(fit.objective.data.n_samples))
         d = np.zeros(theta.size)
-        return d, gram_cd(H, g, theta, lam, d, inner_tol, cap)
+        return d, gram_cd(H, g, theta, lam, d, inner_tol, cap), False
 
     def step(self, fit: Fit, state: _CDState) -> _CDState:
         H = fit.view.hessian(state.theta)
-        d, sweeps = self.direction(fit, H, state)
+        d, sweeps, exact = self.direction(fit, H, state)
+        new = self._search(fit, state, d, sweeps)
+        if new is None and exact:
+            # the exact step of a model singular to rounding (a pivot of
+            # ~1e-16) ran off along its flat direction: coordinate descent's
+            d, sweeps, _ = self.direction(fit, H, state, exact=False)
+            new = self._search(fit, state, d, sweeps)
+        return state if new is None else new
+
+    def _search(
+        self, fit: Fit, state: _CDState, d: FloatArray, sweeps: int
+    ) -> _CDState | None:
+        """The state the line search along ``d`` accepts, or None with
+        ``state.stop`` set (no descent direction, or no decrease found)."""
         theta, F = state.theta, state.value
         # Σ λ_j (|θ_j + d_j| − |θ_j|) elementwise: the difference of the two sums
         # would lose tiny steps to rounding near the optimum.
@@ -173,7 +189,7 @@ class NewtonCD(IterativeSolver):
         decrease = float(state.grad @ d) + change
         if not decrease < 0:
             state.stop = NO_DESCENT_STOP
-            return state
+            return None
 
         def trial(t: float) -> tuple[bool, _CDState]:
             at = theta + t * d
@@ -194,4 +210,4 @@ class NewtonCD(IterativeSolver):
         if accepted and new is not None:
             return new
         state.stop = LINE_SEARCH_STOP
-        return state
+        return None
