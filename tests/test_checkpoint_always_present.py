@@ -49,3 +49,29 @@ def test_without_hard_links_the_old_checkpoint_is_renamed(tmp_path, monkeypatch)
     ck.save(1, {"theta": np.ones(2)}, [{"iter": 1}])
     assert (tmp_path / "c.json.prev").read_bytes() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json", "c.json.prev"]
+
+
+def test_links_left_by_killed_processes_are_removed(tmp_path):
+    """A process killed between the link and its rename leaves
+    ``.c.json.prev.<host>-<pid>.link.tmp``; the next rotation removes it
+    (the temporary files' rule: a process of this host that no longer runs).
+    A write killed after the link leaves ``c.json`` and ``c.json.prev`` one
+    file; renaming a third name onto it would do nothing and leave that name."""
+    import os
+    import subprocess
+    import sys
+
+    from logistic import _atomic
+
+    ck = Checkpointer(tmp_path / "c.json", fingerprint="f", config={"l2": 0.1})
+    ck.save(0, {"theta": np.zeros(2)}, [{"iter": 0}])
+    first = ck.path.read_bytes()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    mark = _atomic._mark("c.json.prev", _atomic._host())
+    stale = tmp_path / f"{mark}{int(dead.stdout)}.link.tmp"
+    os.link(ck.path, stale)
+    os.link(ck.path, tmp_path / "c.json.prev")  # as after a killed write
+    ck.save(1, {"theta": np.ones(2)}, [{"iter": 1}])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json", "c.json.prev"]
+    assert (tmp_path / "c.json.prev").read_bytes() == first != ck.path.read_bytes()

@@ -117,8 +117,9 @@ def _mark(target: str, host: str) -> str:
 
 
 def _remove_left_behind(directory: Path, target: str, host: str) -> None:
-    """Remove ``.<target>.<host>-<pid>.*.tmp`` files of processes of this
-    host that no longer run (POSIX only: ``os.kill(pid, 0)`` is a probe
+    """Remove ``.<target>.<host>-<pid>.*.tmp`` files (temporary copies, and
+    :func:`link_replace`'s links, whose target is ``PATH.prev``) of processes
+    of this host that no longer run (POSIX only: ``os.kill(pid, 0)`` is a probe
     there, and elsewhere it is not)."""
     if os.name != "posix":
         return
@@ -227,7 +228,12 @@ def link_replace(source: Path, target: Path) -> bool:
     False, with nothing changed, where the file system refuses hard links
     (the caller then renames ``source``)."""
     directory = target.parent if str(target.parent) else Path(".")
-    tmp = directory / f"{_mark(target.name, _host())}{os.getpid()}.link.tmp"
+    host = _host()
+    _remove_left_behind(directory, target.name, host)  # killed processes' links
+    with contextlib.suppress(OSError):
+        if os.path.samefile(source, target):  # a write killed after the link
+            return True  # (rename onto a second name of one file does nothing)
+    tmp = directory / f"{_mark(target.name, host)}{os.getpid()}.link.tmp"
     try:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
