@@ -58,3 +58,14 @@ def test_large_offsets_do_not_fake_a_dependency():
         warnings.simplefilter("ignore")
         m = LogisticRegression(penalty="firth").fit(X, y, offset=off)
     assert m.converged_
+
+
+def test_float32_design_names_the_column():
+    """The Gram of float32 rows was summed in float32 (``ssyrk``): the pivot
+    of ``x3 = x1 + x2`` was 2.3e-7, the dependency went unseen and the fit
+    failed later with a message naming no column (review)."""
+    X, y = _data(n=2000)
+    X = X.astype(np.float32)
+    Z = np.column_stack([X, X[:, 0] + X[:, 1]])  # exact in float32's rounding
+    with pytest.raises(InvalidParameterError, match="X column 2 is collinear"):
+        LogisticRegression(penalty="firth").fit(Z, y)

@@ -75,12 +75,16 @@ def aliased_columns(info: FloatArray, order: Any, zero: Any = None) -> Any:
 
 def positive_rows_gram(block: Any, fit_intercept: bool) -> FloatArray:
     """``Ãᵀ Ã`` of a block's rows with positive weight, ``Ã = (X, 1)`` (the
-    intercept last, as the objective orders it), float64."""
+    intercept last, as the objective orders it), summed in float64 (float32
+    X too: a float32 Gram's pivots of an exact dependency are ~1e-7, far
+    above the aliasing tolerance)."""
     from . import _kernels, _kernels_xp
 
     X = block.X
     if _kernels_xp.is_device_array(X):
         X = _kernels_xp.to_numpy(X)
+    if X.dtype != np.float64:  # float32 sums: dependencies hide below 1e-7
+        X = X.astype(np.float64)
     n = X.shape[0]
     s = block.sample_weight
     d = np.ones(n) if s is None else (np.asarray(s) > 0).astype(np.float64)
