@@ -93,3 +93,22 @@ def test_random_state_makes_sgd_folds_reproducible(data):
     assert np.array_equal(a.scores_[1], b.scores_[1])
     assert np.array_equal(a.coef_, b.coef_)
     assert not np.array_equal(a.coefs_paths_[1], c.coefs_paths_[1])
+
+
+def test_a_generator_seed_is_split_by_fold(data):
+    """A numpy Generator was shared by the folds' threads, drawn from in
+    whatever order they ran: n_jobs=4 gave other scores on every run (review).
+    Each fold gets a child (``Generator.spawn``); n_jobs does not matter."""
+    X, y, folds = data
+
+    def fit(n_jobs):
+        m = LogisticRegressionCV(
+            penalty="l2", Cs=[0.1, 1.0], cv=folds, solver="sgd", n_jobs=n_jobs,
+            random_state=np.random.default_rng(0),
+        )  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return m.fit(X, y).scores_[1]
+
+    first = fit(4)
+    assert np.array_equal(first, fit(4)) and np.array_equal(first, fit(1))

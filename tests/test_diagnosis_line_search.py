@@ -22,9 +22,9 @@ def _objective():
     return LogisticObjective(InMemory(X, y), fit_intercept=True)
 
 
-def _cause(grad, l1=0.0):
+def _cause(grad, l1=0.0, solver="newton-cd"):
     return likely_cause(
-        _objective(), np.zeros(4), solver="newton-cd",
+        _objective(), np.zeros(4), solver=solver,
         status="the Newton step's line search could not decrease the objective "
         "(precision limit)",
         grad_max_norm=grad, l1=l1, stochastic=False,
@@ -36,6 +36,10 @@ def test_large_gradient_blames_the_step_not_rounding():
     assert "solver's step" in text and "0.0257" in text
     assert "'newton' or 'lbfgs'" in text and "loosen tol" not in text
     assert "'fista'" in _cause(0.0257, l1=0.01)
+    # never the solver that stopped, nor a solver Firth's penalty refuses
+    assert "'newton'" not in _cause(0.0257, solver="newton")
+    assert "'fista'" not in _cause(0.0257, l1=0.01, solver="fista")
+    assert "'lbfgs'" not in _cause(0.0257, solver="firth")
 
 
 def test_small_gradient_is_still_the_precision_floor():

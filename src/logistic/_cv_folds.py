@@ -25,6 +25,7 @@ __all__ = [
     "in_memory",
     "fold_backend",
     "fold_scorer",
+    "fold_seeds",
     "neg_log_losses",
     "standard_error_rule",
     "warn_at_edge",
@@ -96,6 +97,17 @@ def fold_scorer(scoring: Any, classes: np.ndarray) -> Any:
         response_method=scorer._response_method,
         **extra,
     )
+
+
+def fold_seeds(random_state: Any, folds: list[Any]) -> list[Any]:
+    """The ``random_state`` of each fold's path: an int or None as given (the
+    same seed in every fold), a numpy Generator as one child each
+    (``Generator.spawn``): the folds run in threads, and one shared stream
+    would be drawn from in whatever order they run (``n_jobs > 1`` not
+    reproducible)."""
+    if isinstance(random_state, np.random.Generator):
+        return list(random_state.spawn(len(folds)))
+    return [random_state] * len(folds)
 
 
 def in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:

@@ -59,6 +59,7 @@ from ._cv_folds import (
     check_fold_classes,
     fold_backend,
     fold_scorer,
+    fold_seeds,
     in_memory,
     neg_log_losses,
     point_model,
@@ -195,7 +196,7 @@ class LogisticRegressionCV(EstimatorProtocol):
     solver, tol, max_iter : as for :func:`logistic.path`.
     screening : bool, default=True
         Strong rules with a KKT check along each path.
-    random_state : int, numpy Generator or RandomState, or None
+    random_state : int ≥ 0, numpy Generator or None
         The seed of a stochastic solver (``solver="sgd"``) at every point.
     n_jobs : int or None, default=None
         Folds run in parallel in this many joblib threads (Dask data with an
@@ -392,7 +393,7 @@ class LogisticRegressionCV(EstimatorProtocol):
     # -- one fold ------------------------------------------------------------------
     def _fold(
         self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
-        train: np.ndarray, test: np.ndarray, scorer: Any,
+        train: np.ndarray, test: np.ndarray, scorer: Any, seed: Any = None,
     ) -> tuple[np.ndarray, PathResult]:  # fmt: skip
         """Scores of every point of the training rows' path on the test rows."""
         X, y01, off = data.X, data.y01, data.offset
@@ -404,7 +405,7 @@ class LogisticRegressionCV(EstimatorProtocol):
             offset=None if off is None else off[train],
             fit_intercept=bool(self.fit_intercept), solver=self.solver,
             tol=self.tol, max_iter=self.max_iter, screening=self.screening,
-            random_state=self.random_state,
+            random_state=seed,
         )  # fmt: skip
         sw = data.sample_weight
         w_te = None if sw is None else sw[test]
@@ -474,10 +475,11 @@ class LogisticRegressionCV(EstimatorProtocol):
         folds = list(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
         scorer = fold_scorer(self.scoring, data.classes)
+        seeds = fold_seeds(self.random_state, folds)
         with fold_backend(from_dask):
             out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(self._fold)(data, weights, kind, grid, tr, te, scorer)
-                for tr, te in folds
+                delayed(self._fold)(data, weights, kind, grid, tr, te, scorer, seed)
+                for (tr, te), seed in zip(folds, seeds, strict=True)
             )
         self._store_cv(data, weights, kind, grid, out, encoding)
         return self

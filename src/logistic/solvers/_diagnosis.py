@@ -174,13 +174,19 @@ def likely_cause(
         )
     stalled = "precision" in status or "line search" in status or "descent" in status
     if stalled and grad_max_norm > ROUNDING_CANNOT_EXPLAIN:
-        alternatives = "'fista'" if l1 > 0 else "'newton' or 'lbfgs'"
+        others = ("fista", "newton-cd-columns") if l1 > 0 else ("newton", "lbfgs")
+        names = " or ".join(f"'{n}'" for n in others if n != solver)
+        remedy = (
+            "remove nearly collinear columns (Firth's penalty needs a well-posed "
+            "information matrix)"
+            if solver == "firth"
+            else f"another solver ({names})"
+        )
         return (
             f"Likely cause: the solver's step: its line search found no decrease "
             f"while the gradient is still far from zero (max-norm "
             f"{grad_max_norm:.3g}, where rounding stalls a fit near 1e-8 or below): "
-            f"the solver's model of the objective misled it. Remedy: another "
-            f"solver ({alternatives})."
+            f"the solver's model of the objective misled it. Remedy: {remedy}."
         )
     if stalled:
         looser = 10.0 ** np.ceil(np.log10(max(grad_max_norm, 1e-300)) + 1)
