@@ -112,3 +112,21 @@ def test_a_generator_seed_is_split_by_fold(data):
 
     first = fit(4)
     assert np.array_equal(first, fit(4)) and np.array_equal(first, fit(1))
+
+
+def test_a_random_state_object_is_accepted_and_reproducible(data):
+    """``path`` and ``LogisticRegressionCV`` checked ``random_state`` with a
+    rule of their own that refused a numpy RandomState, which
+    ``LogisticRegression`` accepts (two functions of one name): one rule now."""
+    X, y, folds = data
+
+    def fit():
+        m = LogisticRegressionCV(
+            penalty="l2", Cs=[1.0], cv=folds, solver="sgd", n_jobs=2,
+            random_state=np.random.RandomState(0),
+        )  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return m.fit(X, y).scores_[1]
+
+    assert np.array_equal(fit(), fit())

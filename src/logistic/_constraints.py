@@ -129,8 +129,8 @@ def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> NoReturn:
 
 
 def is_random_state(v: Any) -> bool:
-    """an int ≥ 0, a numpy Generator or None"""
-    if v is None or isinstance(v, np.random.Generator):
+    """an int ≥ 0, a numpy Generator or RandomState, or None"""
+    if v is None or isinstance(v, (np.random.Generator, np.random.RandomState)):
         return True
     return isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) >= 0
 

@@ -102,11 +102,14 @@ def fold_scorer(scoring: Any, classes: np.ndarray) -> Any:
 def fold_seeds(random_state: Any, folds: list[Any]) -> list[Any]:
     """The ``random_state`` of each fold's path: an int or None as given (the
     same seed in every fold), a numpy Generator as one child each
-    (``Generator.spawn``): the folds run in threads, and one shared stream
+    (``Generator.spawn``; a RandomState as a seed drawn from it for each):
+    the folds run in threads, and one shared stream
     would be drawn from in whatever order they run (``n_jobs > 1`` not
     reproducible)."""
     if isinstance(random_state, np.random.Generator):
         return list(random_state.spawn(len(folds)))
+    if isinstance(random_state, np.random.RandomState):  # no spawn: seeds drawn
+        return [int(v) for v in random_state.randint(0, 2**31 - 1, len(folds))]
     return [random_state] * len(folds)
 
 

@@ -31,8 +31,7 @@ import math
 import numbers
 from typing import Any
 
-import numpy as np
-
+from ._constraints import is_random_state
 from ._exceptions import InvalidParameterError, link_sklearn_warnings
 from ._fit_steps import validate_once
 from ._penalty import resolve_strength
@@ -64,13 +63,6 @@ def is_l1_ratio(v: Any) -> bool:
     if not isinstance(v, numbers.Real) or isinstance(v, bool):
         return False
     return math.isnan(v) or 0.0 <= float(v) <= 1.0
-
-
-def is_random_state(v: Any) -> bool:
-    """an int ≥ 0, a numpy Generator or RandomState, or None"""
-    if v is None or isinstance(v, (np.random.Generator, np.random.RandomState)):
-        return True
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) >= 0
 
 
 def check_l1_ratio(penalty: str | None, l1_ratio: Any, owner: str) -> None:

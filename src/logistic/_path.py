@@ -484,7 +484,7 @@ def path(
     screening : bool, default=True
         Use the strong rule with a KKT check (only with an L1 part); False
         solves every point on all columns (same solutions, slower when wide).
-    random_state : int ≥ 0, numpy Generator or None
+    random_state : int ≥ 0, numpy Generator or RandomState, or None
         The seed of a stochastic solver (``solver="sgd"``), given to the
         solve of every point: an int makes the path reproducible.
 

@@ -130,8 +130,8 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
     max_iter : int ≥ 1, default=1000
     warm_start : bool, default=False
         Start from the previous ``coef_``/``intercept_`` when shapes match.
-    random_state : int ≥ 0, numpy Generator or None
-        Seed of stochastic solvers (a Generator is drawn from).
+    random_state : int ≥ 0, numpy Generator or RandomState, or None
+        Seed of stochastic solvers (a RandomState or Generator is drawn from).
     verbose : int, default=0
     n_jobs : int or None, default=None
         Threads for the passes of ``fit``, ``partial_fit`` and

@@ -196,7 +196,7 @@ class LogisticRegressionCV(EstimatorProtocol):
     solver, tol, max_iter : as for :func:`logistic.path`.
     screening : bool, default=True
         Strong rules with a KKT check along each path.
-    random_state : int ≥ 0, numpy Generator or None
+    random_state : int ≥ 0, numpy Generator or RandomState, or None
         The seed of a stochastic solver (``solver="sgd"``) at every point.
     n_jobs : int or None, default=None
         Folds run in parallel in this many joblib threads (Dask data with an
