@@ -353,9 +353,9 @@ def test_fits_that_are_not_separated_take_no_design_pass(monkeypatch):
     from logistic.inference import _aliased
 
     calls = []
-    real = _aliased._positive_rows_gram
+    real = _aliased.positive_rows_gram
     monkeypatch.setattr(
-        _aliased, "_positive_rows_gram", lambda *a, **k: calls.append(1) or real(*a, **k)
+        _aliased, "positive_rows_gram", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
     # as if every reduction stayed singular: only separation then decides
     monkeypatch.setattr(_aliased, "_reduced_singular", lambda info, mask: True)
