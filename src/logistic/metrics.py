@@ -236,14 +236,15 @@ def evaluate(
 
     y, z, w = _prep(y_true, z, sample_weight)
     p = sigmoid(z)
+    positive = float(np.sum(w * y))
     # both classes carry weight (a class present only at weight 0 is absent)
-    both = np.sum(w * y) > 0 and np.sum(w * (1 - y)) > 0
+    both = positive > 0 and np.sum(w * (1 - y)) > 0
     cm = confusion_matrix(y, p, threshold, w)
     count = int if sample_weight is None else float  # unweighted: integer counts
     return {
         "n_samples": int(y.size),
         "n_positive": int(y.sum()),
-        "positive_weight": float(np.sum(w * y)),
+        "positive_weight": positive,
         "threshold": float(threshold),
         "accuracy": accuracy(y, p, threshold, w),
         "log_loss": log_loss_from_logits(y, z, w),

@@ -42,7 +42,7 @@ l2 = 1e-3) stays visibly unconverged at tol 1e-9
 (tests/test_solver_contract.py, sparse against dense). A Gram-form step
 (few columns, chosen by :func:`.column_cd.use_gram`) solves its model on
 the Gram matrix, which reads no X: by Cholesky without an L1 term, else by
-sweeps, up to ``max(GRAM_SWEEPS, n_samples)`` of them.
+sweeps, up to :func:`.coordinate_descent.sweep_cap` of them (``newton-cd``'s).
 
 One-sweep steps: far from the optimum, from a point whose KKT residual is
 above ``EARLY`` times the starting point's, a naive-form step makes one
@@ -116,15 +116,6 @@ LINE_SEARCH_STOP_COLUMNS = (
     "(precision limit)"
 )
 
-#: Fewest sweeps a Gram-form inner solve with an L1 term may take (without
-#: one the model is solved by Cholesky, ``column_cd._exact_step``): a Gram
-#: sweep costs K² multiply-adds and reads no X; the cap is
-#: ``max(GRAM_SWEEPS, n_samples)``, ``newton-cd``'s rule
-#: (:func:`.coordinate_descent.sweep_cap`). a9a's correlated one-hot columns
-#: need up to 120 sweeps a Newton step at C = 1, thousands at C = 1000, where
-#: their flat valley is held up by the penalty alone: cut at 500, every step
-#: crept along it (1 000 Newton steps, unconverged; 29 under the cap).
-GRAM_SWEEPS = 500
 #: A Newton step whose sweeps hit the cap and left more than SLOW of the
 #: residual multiplies the cap by SWEEP_GROWTH for the steps that follow.
 SLOW = 0.5
@@ -472,10 +463,10 @@ class ColumnNewtonCD(IterativeSolver):
             l1=self.l1, l2=columns.l2, mean=columns.mean,
             inv_scale=columns.inv_scale, fit_intercept=columns.fit_intercept,
             tol=fit.tol, max_iter=max_iter,
-            max_sweeps=(
-                max(GRAM_SWEEPS, sweep_cap(columns.cm.n))
-                if gram else sweeps or o.max_sweeps
-            ),
+            # newton-cd's cap: a9a's one-hot columns, flat but for a weak
+            # penalty, take thousands of Gram sweeps a step at C = 1000 (cut at
+            # 500, every step crept along the valley: 1 000 steps, unconverged)
+            max_sweeps=sweep_cap(columns.cm.n) if gram else sweeps or o.max_sweeps,
             max_backtracks=o.max_backtracks, start=start,
         )  # fmt: skip
         # passes over X: per Newton step, the model's column sums (Xᵀv,
