@@ -28,6 +28,7 @@ __all__ = [
     "lapack_factors",
     "one_blas_thread",
     "scaled_cholesky",
+    "orthant_model_step",
     "smooth_model_step",
 ]
 
@@ -175,6 +176,70 @@ def smooth_model_step(H: FloatArray, g: FloatArray) -> FloatArray | None:
         return None
     d = -factor.solve(g * s) * s
     return d if np.isfinite(d).all() else None
+
+
+def orthant_model_step(
+    H: FloatArray, g: FloatArray, w: FloatArray, lam: FloatArray, d: FloatArray
+) -> FloatArray | None:
+    """A step at least as good as coordinate descent's ``d`` for the L1 model
+    ``q(e) = gᵀe + ½ eᵀHe + Σ_k lam_k |w_k + e_k|``: the exact minimiser on
+    the orthant of ``w + d``, cut back to that orthant; None where it is no
+    better than ``d``.
+
+    With the zeros of ``w + d`` kept at zero and the signs of its other
+    penalized entries fixed, the L1 term is linear and the model smooth: its
+    minimiser over the free coordinates F is one Cholesky solve,
+    ``e_F = -H_FF⁻¹ (g_F + lam_F ⊙ sign(w + d)_F + H_FZ e_Z)`` with
+    ``e_Z = -w_Z`` (:func:`smooth_model_step`; :func:`damped_solve` where
+    ``H_FF`` does not factor). Where it changes a sign, the
+    segment from ``d`` towards it stops where the first coordinate reaches
+    zero (on the segment the model is that smooth quadratic, convex, so it
+    only decreases). Coordinate descent moves one coordinate at a time, so it
+    creeps along a direction that needs several to move together: a valley
+    the loss leaves flat (one-hot columns with every level kept beside the
+    intercept, duplicated columns) that only the penalty slopes or closes.
+    Its inner tolerance is then met after a small move, and the outer
+    iterations crept (ucla with four rank dummies, elastic net C = 1e4;
+    lbw with three race dummies, L1 C = 1e6: 1 000 iterations each, the KKT
+    residual stuck at ~8e-9). The exact step crosses the valley, or goes
+    along it to the coefficient the L1 term sets to zero, in one solve. The
+    step is taken only where the true model (with ``|·|``) is lower than at
+    ``d``."""
+    x = w + d
+    free = (x != 0) | (lam == 0)
+    if not free.any():
+        return None
+    e = -w.copy()
+    F = np.flatnonzero(free)
+    Z = np.flatnonzero(~free)
+    rhs = g[F] + lam[F] * np.sign(x[F])
+    if Z.size:
+        rhs += H[np.ix_(F, Z)] @ e[Z]
+    HF = H[np.ix_(F, F)]
+    step = smooth_model_step(HF, rhs)
+    if step is None:  # singular to rounding along the valley: a damped step
+        sF = jacobi_scaling(HF)
+        damped = damped_solve(jacobi_scaled(HF, sF), rhs * sF, sF)
+        if damped is None:
+            return None
+        step = damped[0]
+    e[F] = step
+    xe = w + e
+    crossed = (lam > 0) & (x != 0) & (np.sign(xe) != np.sign(x))
+    if crossed.any():
+        # the fraction of the way from d to e at which each crossing
+        # coordinate reaches zero; the first one stops the step, at zero
+        frac = np.full(x.shape, np.inf)
+        frac[crossed] = x[crossed] / (x[crossed] - xe[crossed])
+        tau = float(frac.min())
+        e = d + tau * (e - d)
+        stop = frac == tau
+        e[stop] = -w[stop]
+
+    def model(v: FloatArray) -> float:
+        return float(g @ v + 0.5 * (v @ (H @ v)) + lam @ np.abs(w + v))
+
+    return e if model(e) < model(d) else None
 
 
 #: Levenberg damping tries ``μ = 0, 1e-10, 1e-9, …`` (this many at most).

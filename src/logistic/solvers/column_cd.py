@@ -49,7 +49,7 @@ from .._typing import FloatArray
 from ._base import kkt_residual
 from ._column_matrix import ColumnMatrix, cd_kernel, set_compiled_cd
 from ._linesearch import MAX_LOGIT_REACH, armijo, negligible
-from ._newton_linalg import smooth_model_step
+from ._newton_linalg import orthant_model_step, smooth_model_step
 
 __all__ = [
     "ColumnFit",
@@ -119,7 +119,13 @@ def _exact_step(H: FloatArray, g: FloatArray) -> tuple[FloatArray, int] | None:
     weak L2 term alone) in thousands of sweeps, so a step cut at its sweep cap
     crept along it (a9a, C = 1000: 1 000 Newton steps, unconverged)."""
     d = smooth_model_step(H, g)
-    return None if d is None else (d, max(1, -(-g.size // 3)))
+    return None if d is None else (d, _factor_sweeps(g.size))
+
+
+def _factor_sweeps(k: int) -> int:
+    """The Gram sweeps (``k²`` multiply-adds each) a Cholesky factor of order
+    ``k`` (``k³/3``) is worth."""
+    return max(1, -(-k // 3))
 
 
 def gram_cd(
@@ -473,21 +479,27 @@ def newton_cd_columns(
         if Hc is not None and l2:
             H = Hc.copy()
             H.flat[:: K + 1] += l2
-        # a smooth Gram-form model is solved exactly first; where that step is
-        # no descent direction or fails its line search (a model singular to
-        # rounding: one-hot columns with every level kept, no penalty), by
-        # coordinate descent
+        # a Gram-form model is solved exactly first: a smooth one by Cholesky,
+        # an L1 one by coordinate descent refined on its orthant
+        # (orthant_model_step); where that step is no descent direction or
+        # fails its line search (a model singular to rounding: one-hot columns
+        # with every level kept, no penalty), by coordinate descent alone
         found, limits = None, (inner, max_sweeps)
-        for exact in (True, False) if H is not None and not l1 else (False,):
-            d = np.zeros(K)
+        for exact in (True, False) if H is not None else (False,):
+            d, took_exact = np.zeros(K), False
             if H is not None:
-                step = _exact_step(H, gt) if exact else None
+                step = _exact_step(H, gt) if exact and not l1 else None
                 if step is not None:
-                    d[:], sweeps = step
-                elif kernel is not None:
-                    sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, *limits)
+                    (d[:], sweeps), took_exact = step, True
                 else:
-                    sweeps = _cd_gram_numpy(H, gt, w, lam, inv_scale, d, *limits)
+                    if kernel is not None:
+                        sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, *limits)
+                    else:
+                        sweeps = _cd_gram_numpy(H, gt, w, lam, inv_scale, d, *limits)
+                    refined = orthant_model_step(H, gt, w, lam, d) if exact else None
+                    if refined is not None:
+                        d[:], took_exact = refined, True
+                        sweeps += _factor_sweeps(int(np.count_nonzero(w + d)))
                 r, m = cm.matvec(cols, d), float(mu @ d)
             else:
                 r = np.zeros(cm.n)
@@ -500,12 +512,14 @@ def newton_cd_columns(
             cm.last_sweeps = int(sweeps)
             d_b = (-g_b / vsum - m) if fit_intercept and vsum > 0 else 0.0
             decrease = _decrease(g, w, d, l1, g_b, d_b)
-            if not decrease < 0:
-                continue  # the KKT residual at its precision floor (or a bad step)
-            dz = r
-            dz += d_b
-            found = _line_search(y, s, z, dz, w, d, l1, l2, F, decrease, max_backtracks)
-            if found is not None:
+            if decrease < 0:
+                dz = r
+                dz += d_b
+                found = _line_search(
+                    y, s, z, dz, w, d, l1, l2, F, decrease, max_backtracks
+                )
+            # else the KKT residual at its precision floor (or a bad step)
+            if found is not None or not took_exact:
                 break
         if found is None:
             break  # no decrease: the precision limit

@@ -15,7 +15,10 @@ Saunders 2014):
    coordinate descent (soft-thresholding; compiled, :func:`.column_cd.gram_cd`),
    sweeping the active set until it is stable and then all coordinates, at
    most :func:`sweep_cap` sweeps; the inner tolerance shrinks with the
-   outer KKT residual, which keeps the outer convergence superlinear. Without
+   outer KKT residual, which keeps the outer convergence superlinear. The
+   sweeps' solution is then refined by the exact minimiser of the model on
+   its orthant, where that is lower (a valley the loss leaves flat, which
+   sweeps cross slowly: :func:`._newton_linalg.orthant_model_step`). Without
    an L1 term the model is minimised exactly by a Cholesky solve (and by
    coordinate descent where that step is no descent direction or fails its
    line search: a model singular to rounding,
@@ -69,7 +72,7 @@ from .._typing import FloatArray
 from ._base import Capabilities, Fit, kkt_residual, register, soft_threshold
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo, backtrack, first_trial, negligible
-from ._newton_linalg import smooth_model_step
+from ._newton_linalg import orthant_model_step, smooth_model_step
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
 from .column_cd import gram_cd
@@ -153,7 +156,9 @@ class NewtonCD(IterativeSolver):
         self, fit: Fit, H: FloatArray, state: _CDState, exact: bool = True
     ) -> tuple[FloatArray, int, bool]:
         """Minimiser (approximate) of the local model, the sweeps used and
-        whether it is the exact step of a smooth model (``exact`` allows it)."""
+        whether it is an exact step (``exact`` allows one): of a smooth model
+        by Cholesky, of an L1 model on coordinate descent's orthant
+        (:func:`._newton_linalg.orthant_model_step`) where that is lower."""
         g, theta, lam = state.grad, state.theta, fit.weights
         if exact and not np.any(lam > 0):
             d = smooth_model_step(H, g)
@@ -164,7 +169,11 @@ class NewtonCD(IterativeSolver):
         if cap is None:
             cap = sweep_cap(int(fit.objective.data.n_samples))
         d = np.zeros(theta.size)
-        return d, gram_cd(H, g, theta, lam, d, inner_tol, cap), False
+        sweeps = gram_cd(H, g, theta, lam, d, inner_tol, cap)
+        refined = orthant_model_step(H, g, theta, lam, d) if exact else None
+        if refined is not None:
+            return refined, sweeps, True
+        return d, sweeps, False
 
     def step(self, fit: Fit, state: _CDState) -> _CDState:
         H = fit.view.hessian(state.theta)
@@ -173,6 +182,7 @@ class NewtonCD(IterativeSolver):
         if new is None and exact:
             # the exact step of a model singular to rounding (a pivot of
             # ~1e-16) ran off along its flat direction: coordinate descent's
+            # alone
             d, sweeps, _ = self.direction(fit, H, state, exact=False)
             new = self._search(fit, state, d, sweeps)
         return state if new is None else new
