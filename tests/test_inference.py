@@ -618,6 +618,43 @@ def test_a_single_extreme_but_correct_row_is_not_called_separation():
     assert res.separation is None
 
 
+def _leverage_data(n=4000, seed=11):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.standard_normal((n, 2)), columns=["a", "b"])
+    eta = 0.8 * X["a"] - 0.5 * X["b"]
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    X.loc[0, "a"], y[0] = 60.0, 1.0  # z ≈ 48: extreme, on the correct side
+    return X, y
+
+
+def test_a_streamed_fit_with_one_extreme_correct_row_is_not_suspected(tmp_path):
+    # The in-memory fit's LP (the reference) finds no separation; a streamed fit
+    # cannot run it, and its inference said "suspected" (and the command line
+    # "meaningless" coefficients) for any fitted logit beyond 30.
+    X, y = _leverage_data()
+    memory = LogisticRegression().fit(X, y)
+    assert memory.separation_ is None
+    streamed = LogisticRegression().fit(_chunked(tmp_path, X, y, chunk_rows=500), None)
+    assert streamed.separation_ == "unchecked"
+    res = streamed.inference(_chunked(tmp_path, X, y, chunk_rows=500))
+    assert res.separation is None
+    np.testing.assert_allclose(res.params, memory.inference(X, y).params, rtol=1e-6)
+
+
+def test_a_streamed_fit_of_separated_data_is_still_suspected(tmp_path):
+    X, y = _leverage_data()
+    X["rare"] = 0.0
+    X.loc[1:6, "rare"] = 1.0
+    y[1:7] = 1.0  # the level's rows all one class: quasi-complete separation
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        memory = LogisticRegression().fit(X, y)
+        assert memory.separation_ == "quasi-complete"  # the LP's finding
+        streamed = LogisticRegression().fit(_chunked(tmp_path, X, y, chunk_rows=500), None)
+        res = streamed.inference(_chunked(tmp_path, X, y, chunk_rows=500))
+    assert res.separation == "suspected"
+
+
 # -- any backend: streamed inference equals in-memory inference ------------------------
 def _chunked(tmp_path, X, y, weights=None, offset=None, chunk_rows=37):
     from logistic.backends import Chunked

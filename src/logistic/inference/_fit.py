@@ -399,7 +399,7 @@ def fit_inference(
         stats = _stored(model, cov_type)
         warn_class_weight(model)  # as inference on the data warns
         _warn_fractional(model, stats, sampling)
-        kind = None if firth else separation(model, stats.labels.extreme)
+        kind = None if firth else separation(model, stats)
         _warn_separated(kind)
         res = InferenceResults(
             model,
@@ -455,7 +455,7 @@ def _with_data(
     check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
     check_same_totals(model, stats.weight_sum, stats.labels.rows, sampling)
     _warn_fractional(model, stats, sampling)
-    kind = None if firth else separation(model, stats.labels.extreme)
+    kind = None if firth else separation(model, stats)
     # what fit found (design_aliasing), found again from the rows
     stats = structural_aliasing(stats, objective.data, kind)
     _warn_separated(kind)
