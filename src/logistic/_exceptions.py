@@ -126,6 +126,12 @@ class VersionMismatchWarning(UserWarning):
     """A model file was written by another version of ``logistic``."""
 
 
+class NonEstimableWarning(UserWarning):
+    """Rows or effects that need an aliased coefficient (a combination of the
+    columns the training data never showed, e.g. an empty cell of an
+    interaction): their standard errors and effects are NaN."""
+
+
 class IntervalAlphaWarning(UserWarning):
     """An interval method was given ``alpha`` above 0.5: intervals that cover
     less than half, almost always a coverage passed as ``alpha`` (which is one

@@ -67,6 +67,7 @@ from .._exceptions import InvalidParameterError
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
 from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
+from ._estimable import null_basis
 from ._order import display_order
 
 __all__ = [
@@ -224,6 +225,7 @@ class AliasedParameters:
     fit_intercept: bool
     k_params: int
     rcond: float
+    separation: str | None
 
     if TYPE_CHECKING:
 
@@ -260,6 +262,21 @@ class AliasedParameters:
                 self._theta, self._information, stats.gradient, stats.hessian, mask
             )
         self.k_params = k - int(mask.sum())
+
+    @cached_property
+    def _null_basis(self) -> FloatArray | None:
+        """The null vectors of the information at the aliased parameters
+        (:mod:`._estimable`): from a model file where it kept them, else from
+        the fit's information; None without aliased parameters, under
+        separation (an information of roundoff) or for a file without them."""
+        if not self._aliased.any() or self.separation in SEPARATED_OR_SUSPECTED:
+            return None
+        stored = getattr(self._stats, "null_basis", None)
+        if stored is not None:
+            return np.asarray(stored, dtype=np.float64)
+        if getattr(self._stats, "reduced_theta", None) is not None:
+            return None  # a file's information: zeros in the aliased rows
+        return null_basis(self._information, self._aliased)
 
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:

@@ -48,6 +48,7 @@ share the rows and options (:func:`prepare`): :mod:`._multinomial_terms`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,7 @@ from scipy.special import expit, log_expit
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._typing import FloatArray
+from ._estimable import non_estimable, warn_non_estimable
 from ._margins_results import MarginalEffects
 from ._separation_notes import margins_separation
 from ._summary import covariance_label
@@ -260,11 +262,25 @@ class _Block:
         p: int,
         s: FloatArray,
         off: FloatArray | None,
+        basis: FloatArray | None = None,
+        unset: set[str] | None = None,
     ) -> None:
         self.frame, self.design, self.theta, self.p = frame, design, theta, p
         self.s, self.off = s, 0.0 if off is None else off
+        self.basis, self.unset = basis, unset if unset is not None else set()
         self.X = self.encode(frame)
         self.z = self.logit(self.X)
+
+    def estimable(self, effect: _Effect, *designs: FloatArray) -> bool:
+        """Whether every row of positive weight of ``designs`` is estimable
+        (:mod:`._estimable`); if not, ``effect`` is noted in ``unset``."""
+        used = self.s > 0
+        intercept = self.theta.shape[0] > self.p
+        for X in designs:
+            if np.any(non_estimable(X, self.basis, intercept) & used):
+                self.unset.add(effect.name)
+                return False
+        return True
 
     def encode(self, frame: Any) -> FloatArray:
         X = np.asarray(self.design(frame), dtype=F64)
@@ -289,6 +305,8 @@ class _Block:
         col = effect.variable.column
         X0 = self.encode(_with(self.frame, col, effect.values[0]))
         X1 = self.encode(_with(self.frame, col, effect.values[1]))
+        if not self.estimable(effect, X0, X1):
+            return math.nan, np.full(self.theta.shape[0], math.nan)
         z0, z1 = self.logit(X0), self.logit(X1)
         if log:
             F0, F1 = log_expit(z0), log_expit(z1)
@@ -306,6 +324,8 @@ class _Block:
         """Σ s e_i of a continuous variable's effect and its gradient in θ
         (``size`` the variable's ``S``)."""
         col = effect.variable.column
+        if not self.estimable(effect, self.X):
+            return math.nan, np.full(self.theta.shape[0], math.nan)
         v, D = design_slope(self.encode, self.frame, col, size)
         a = D @ self.theta[: self.p]
         s1, s0 = expit(self.z), expit(-self.z)
@@ -442,9 +462,18 @@ def variable_effects(
     prep = prepare(frame, variables, **options)
     theta = np.asarray(results._theta, dtype=F64)
     p = len(results.feature_names)
+    basis, unset = results._null_basis, set[str]()
     totals, grads = prep.accumulate(
-        lambda rows, s, off: _Block(rows, design, theta, p, s, off)
+        lambda rows, s, off: _Block(rows, design, theta, p, s, off, basis, unset)
     )
+    if unset:
+        named = [n for n in prep.names if n in unset]
+        listed = ", ".join(repr(n) for n in named)
+        warn_non_estimable(
+            f"the effect(s) {listed}",
+            list(results.aliased),
+            "they are NaN (Stata's margins: 'not estimable')",
+        )
     total, jac = np.asarray(totals) / prep.weight, np.vstack(grads) / prep.weight
     cov = jac @ results._cov @ jac.T
     return MarginalEffects(

@@ -13,7 +13,10 @@ them load, as unknown and 0), and, for a fit with aliased columns
 (:mod:`logistic.inference._aliased`), ``reduced_theta``: the reduced model's
 estimate, null exactly at the aliased parameters, whose rows and columns of
 the stored covariance (the reduced model's) are null too; given when and
-only when the covariance has such rows. The Hessian is not written twice:
+only when the covariance has such rows; beside it ``null_basis``
+(optional): the null vectors of the fit's information at the aliased
+parameters, one list of ``k`` numbers each, which tell the rows a prediction
+can estimate (:mod:`logistic.inference._estimable`). The Hessian is not written twice:
 :func:`logistic.load` rebuilds it from the stored covariance,
 ``∇²J = Σ⁻¹ / weight_sum`` (on the parameters that are not aliased; 0 in the
 aliased rows and columns, the estimate then being ``reduced_theta``), so that
@@ -93,6 +96,9 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
         if not np.all(np.isfinite(kept)):
             return None
         out["reduced_theta"] = [None if math.isnan(v) else v for v in _floats(reduced)]
+        basis = _basis_of(stats, np.isnan(reduced))
+        if basis is not None:
+            out["null_basis"] = [_floats(row) for row in basis]
     if math.isfinite(labels.rows):  # unknown for a model loaded from an older file
         out["labels"]["rows"] = int(labels.rows)  # type: ignore[index]
         out["labels"]["fractional"] = int(labels.fractional)  # type: ignore[index]
@@ -101,6 +107,43 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
     if not all(math.isfinite(float(v)) for v in numbers):
         return None
     return out
+
+
+def _basis_of(stats: Any, aliased: np.ndarray) -> np.ndarray | None:
+    """The null vectors to write beside ``reduced_theta``: those a loaded
+    model kept, else the fit's information's (:mod:`logistic.inference._estimable`;
+    none for a separated fit's design-found aliasing, whose information is
+    roundoff)."""
+    from ..inference._estimable import null_basis
+
+    if stats.null_basis is not None:
+        return np.asarray(stats.null_basis, dtype=F64)
+    if stats.reduced_theta is not None:
+        return None
+    basis = null_basis(stats.hessian, aliased)
+    return basis if basis is not None and np.all(np.isfinite(basis)) else None
+
+
+def _null_basis(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
+    """``null_basis`` of ``doc`` (optional; only beside aliased parameters):
+    one list of ``k`` finite numbers per aliased parameter, none all zero."""
+    name = f"training.{KEY}.null_basis"
+    value = doc.get("null_basis")
+    if value is None:
+        return None
+    m, k = int(aliased.sum()), int(aliased.shape[0])
+    shape = f"must be a list of {m} lists of {k} numbers (one per aliased parameter)"
+    if m == 0 or not isinstance(value, list) or len(value) != m:
+        raise _wrong(path, name, shape)
+    rows = []
+    for row in value:
+        if not isinstance(row, list) or len(row) != k:
+            raise _wrong(path, name, shape)
+        rows.append([_number(doc, "null_basis", v, path) for v in row])
+    basis = np.asarray(rows, dtype=F64)
+    if not np.all(np.any(basis != 0, axis=1)):
+        raise _wrong(path, name, "must have a nonzero entry in every row")
+    return basis
 
 
 def _vector(doc: dict[str, Any], key: str, size: int, path: str) -> np.ndarray:
@@ -160,6 +203,7 @@ def statistics_from_dict(
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
     aliased = np.isnan(np.diag(covariance))
     reduced = _reduced_theta(doc, aliased, path)
+    basis = _null_basis(doc, aliased, path)
     kept = np.ix_(~aliased, ~aliased)
     hessian = np.zeros((k, k))
     try:
@@ -180,6 +224,7 @@ def statistics_from_dict(
         fit_intercept=bool(fit_intercept),
         llnull=llnull,
         reduced_theta=reduced,
+        null_basis=basis,
     )
 
 

@@ -1,0 +1,156 @@
+"""Predictions and marginal effects that need an aliased coefficient.
+
+An interaction with an empty cell (``C(A)*C(B)`` with no row at A = c,
+B = y) leaves the cell's coefficient aliased (a column of zeros: R's NA).
+A prediction in that cell, and a discrete change that moves rows into it,
+depend on that coefficient, which the data do not determine: the reference
+is statsmodels' GLM refitted with the aliased column as an offset of
+different sizes, whose log-likelihood stays the same while such a
+prediction moves (and an estimable one does not). As R's ``predict``
+(``non-estim``) and Stata's ``margins`` ("not estimable"), their standard
+errors are the reduced model's (R's ``predict.glm``) but marked and warned
+of, and such effects are NaN, with a NonEstimableWarning.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+import logistic
+from conftest import run_cli
+from logistic import LogisticRegression, NonEstimableWarning
+
+COLUMNS = ["x", "A_b", "A_c", "B_y", "A_b:B_y", "A_c:B_y"]
+
+
+def _cells(n=300, seed=7):
+    rng = np.random.default_rng(seed)
+    A = rng.choice(["a", "b", "c"], n)
+    B = rng.choice(["x", "y"], n)
+    B[A == "c"] = "x"  # the cell (c, y) is empty
+    x = rng.normal(size=n)
+    eta = -0.3 + 0.5 * x + 0.4 * (A == "b") - 0.6 * (A == "c") + 0.7 * (B == "y")
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    return pd.DataFrame({"y": y, "x": x, "A": A, "B": B})
+
+
+def _design(d):
+    a_b, a_c, b_y = (d.A == "b") * 1.0, (d.A == "c") * 1.0, (d.B == "y") * 1.0
+    cols = [d.x, a_b, a_c, b_y, a_b * b_y, a_c * b_y]
+    return pd.DataFrame(dict(zip(COLUMNS, cols, strict=True)))
+
+
+NEW = pd.DataFrame({"x": [0.0, 0.5], "A": ["c", "a"], "B": ["y", "y"]})
+
+
+def test_the_empty_cell_is_not_determined_by_the_data():
+    # the premise, from statsmodels: the likelihood does not see the cell's
+    # coefficient, the prediction in the cell does, the other one does not
+    d = _cells()
+    X = sm.add_constant(_design(d)[COLUMNS[:-1]])
+    new = sm.add_constant(_design(NEW)[COLUMNS[:-1]], has_constant="add")
+    cell = _design(NEW)[COLUMNS[-1]].to_numpy()
+    fits = []
+    for c in (-3.0, 0.0, 3.0):  # the aliased column's coefficient, fixed at c
+        offset = c * _design(d)[COLUMNS[-1]].to_numpy()
+        res = sm.GLM(d.y, X, family=sm.families.Binomial(), offset=offset).fit()
+        fits.append((res.llf, res.predict(new, offset=c * cell)))
+    assert np.ptp([f[0] for f in fits]) < 1e-9
+    in_cell = [f[1][0] for f in fits]
+    assert np.ptp(in_cell) > 0.5
+    assert np.ptp([f[1][1] for f in fits]) < 1e-9
+
+
+def _fitted():
+    d = _cells()
+    with warnings.catch_warnings():  # Newton meets the column of zeros
+        warnings.simplefilter("ignore", logistic.NumericalStabilityWarning)
+        model = LogisticRegression().fit(_design(d), d.y)
+    return d, model
+
+
+def test_predictions_in_the_empty_cell_are_marked_not_estimable():
+    d, model = _fitted()
+    res = model.inference(_design(d), d.y)
+    assert res.aliased == ["A_c:B_y"]
+    with pytest.warns(NonEstimableWarning, match=r"1 of 2 rows \(row 1,.*A_c:B_y"):
+        pred = res.get_prediction(_design(NEW))
+    np.testing.assert_array_equal(pred.estimable, [False, True])
+    # both rows' numbers: statsmodels' reduced fit (the empty cell's column
+    # dropped), R's predict.glm with the NA read as 0
+    X = sm.add_constant(_design(d)[COLUMNS[:-1]])
+    ref = sm.GLM(d.y, X, family=sm.families.Binomial()).fit()
+    new = sm.add_constant(_design(NEW)[COLUMNS[:-1]], has_constant="add")
+    expected = ref.get_prediction(new).summary_frame(0.05)
+    np.testing.assert_allclose(pred.predicted, expected["mean"], rtol=1e-7)
+    np.testing.assert_allclose(pred.se, expected["mean_se"], rtol=1e-6)
+
+
+def test_training_rows_are_all_estimable():
+    d, model = _fitted()
+    res = model.inference(_design(d), d.y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonEstimableWarning)
+        pred = res.get_prediction(_design(d))
+    assert pred.estimable.all()
+
+
+def test_a_saved_model_keeps_what_it_can_estimate(tmp_path, capsys):
+    d, model = _fitted()
+    path = tmp_path / "m.json"
+    logistic.save(model, path)
+    stats = json.loads(path.read_text())["training"]["fit_statistics"]
+    assert len(stats["null_basis"]) == 1
+    loaded = logistic.load(path)
+    with pytest.warns(NonEstimableWarning, match=r"1 of 2 rows \(row 1,"):
+        frame = loaded.predict_interval(_design(NEW))
+    expected = model.inference(_design(d), d.y)
+    with pytest.warns(NonEstimableWarning):
+        expected = expected.get_prediction(_design(NEW)).summary_frame(0.05)
+    np.testing.assert_allclose(frame.to_numpy(float), expected.to_numpy(float), rtol=1e-8)
+    # the command line says so too
+    _design(NEW).to_csv(tmp_path / "new.csv", index=False)
+    args = ["predict", str(path), str(tmp_path / "new.csv"), "--interval", "0.95", "-o", "-"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 0, err
+    assert "not estimable" in err and "row 1," in err
+
+
+@pytest.mark.parametrize(
+    "bad", [[[1.0, 0.0]], "zero", [["x"] * 7], [[1.0] * 7, [1.0] * 7], [[None] * 7], 3]
+)
+def test_a_malformed_null_basis_is_refused(tmp_path, bad):
+    from test_aliased_model_file import _rewrite  # a valid checksum
+
+    d, model = _fitted()
+    path = tmp_path / "m.json"
+    logistic.save(model, path)
+    value = [[0.0] * 7] if bad == "zero" else bad
+
+    def edit(doc):
+        doc["training"]["fit_statistics"]["null_basis"] = value
+
+    _rewrite(path, edit)
+    with pytest.raises(logistic.ModelFormatError, match="null_basis"):
+        logistic.load(path)
+
+
+def test_margins_through_the_empty_cell_are_not_estimable(workdir, capsys):
+    _cells().to_csv(workdir / "cell.csv", index=False)
+    args = ["fit", "cell.csv", "--formula", "y ~ x + C(A)*C(B)", "-o", "m.json", "-q"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["margins", "m.json", "cell.csv", "--dummy", "--json"])
+    assert code == 0, err
+    effects = {r["term"]: r for r in json.loads(out)["effects"]}
+    assert effects["C(A)[T.c]"]["effect"] is None
+    assert effects["C(B)[T.y]"]["effect"] is None
+    assert effects["C(A)[T.b]"]["effect"] is not None
+    assert effects["x"]["effect"] is not None
+    assert "not estimable" in err
