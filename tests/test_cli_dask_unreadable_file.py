@@ -62,3 +62,41 @@ def test_a_file_without_a_column_is_named_as_the_streamed_fit_names_it(tmp_path)
     )
     assert _fit(tmp_path, "--stream") == (65, "", f"error: {said}")
     assert _fit(tmp_path, "--workers", "2") == (65, "", f"error: partition 1: {said}")
+
+
+@pytest.mark.parametrize("how", [("--stream",), ("--workers", "2")])
+def test_a_later_file_with_an_extra_column_is_refused_in_either_order(tmp_path, how):
+    # the features are every column but the label's: a column only a later file
+    # holds was left out silently when that file came second, and refused
+    # ("missing column") when it came first
+    (tmp_path / "parts").mkdir()
+    _write(tmp_path / "parts" / "p0.parquet", columns=("a", "b", "y"))
+    rng = np.random.default_rng(1)
+    table = pa.table({"a": rng.normal(size=50), "b": rng.normal(size=50),
+                      "z": rng.normal(size=50), "y": np.arange(50) % 2})  # fmt: skip
+    pq.write_table(table, tmp_path / "parts" / "p1.parquet")
+    code, out, err = _fit(tmp_path, *how)
+    assert (code, out) == (65, ""), err
+    assert err == (
+        "error: parts/p1.parquet has column(s) ['z'] that p0.parquet (the first "
+        "file) does not; every file of a Parquet directory must hold the same "
+        "columns (matched by name), or name the features with --features\n"
+    )
+    code, _, err = _fit(tmp_path, *how, "--features", "a,b")  # named: z is not one
+    assert code == 0, err
+
+
+def test_the_streamed_backend_refuses_a_later_extra_column_without_named_features(
+    tmp_path,
+):
+    from logistic import DataValidationError, LogisticRegression
+    from logistic.backends import Chunked
+
+    (tmp_path / "parts").mkdir()
+    _write(tmp_path / "parts" / "p0.parquet", columns=("a", "b", "y"))
+    table = pa.table({"a": [0.1, 0.2], "b": [1.0, 0.0], "z": [3.0, 4.0], "y": [0, 1]})
+    pq.write_table(table, tmp_path / "parts" / "p1.parquet")
+    with pytest.raises(DataValidationError, match=r"\['z'\] that the first file lacks"):
+        LogisticRegression().fit(Chunked.from_parquet(tmp_path / "parts", target="y"), None)
+    named = Chunked.from_parquet(tmp_path / "parts", target="y", features=["a", "b"])
+    assert LogisticRegression().fit(named, None).n_features_in_ == 2

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._screen_rules import pandas_index_columns
-from ..columns import plan_columns
 from ..formats import (
     compression_of,
     find_ragged_line,
@@ -42,7 +41,8 @@ from ..formats import (
     parquet_files,
     reports_ragged_row,
 )
-from ._column_words import check_unique_names, refuse_beyond_float
+from ._column_spec import _ColumnSpec
+from ._column_words import refuse_beyond_float
 from ._unchanged import UnchangedFiles
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -77,56 +77,6 @@ def chunk_rows_for(
 
 
 # -- sources: yield raw chunks in a fixed order --------------------------------
-class _ColumnSpec:
-    """Which named columns hold features, target, weight and offset.
-
-    Chosen by :func:`logistic.columns.plan_columns` on the first file's
-    columns; :meth:`check` then requires them in every further file.
-    """
-
-    def __init__(
-        self,
-        names: Sequence[str],
-        target: str | None,
-        features: Any,
-        weight: str | None,
-        offset: str | None,
-        where: str,
-        row_labels: Sequence[str] = (),
-    ) -> None:
-        check_unique_names(names, where)
-        if target is None:
-            raise DataValidationError(
-                f"{where}: name the label column with target='COLUMN' "
-                f"(columns: {list(names)[:20]})"
-            )
-        plan = plan_columns(
-            names,
-            target=target,
-            features=features,
-            weights=weight,
-            offset=offset,
-            source=where,
-            row_labels=row_labels,
-        )
-        self.features = list(plan.features)
-        self.target, self.weight, self.offset = target, weight, offset
-
-    @property
-    def columns(self) -> list[str]:
-        extra = [c for c in (self.target, self.weight, self.offset) if c is not None]
-        return [*self.features, *extra]
-
-    def check(self, names: Sequence[str], where: str) -> None:
-        check_unique_names(names, where)
-        missing = [c for c in self.columns if c not in set(names)]
-        if missing:
-            raise DataValidationError(
-                f"{where}: missing column(s) {missing}; columns are matched by name "
-                f"and every file must hold the same columns (found {list(names)[:20]})"
-            )
-
-
 #: How a source names the position of its 0-based data row (``line 101``).
 Position = Callable[[int], str]
 

@@ -115,6 +115,32 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     return kind, schema, delimiter
 
 
+def _refuse_extra_columns(path: str, first: list[str]) -> None:
+    """With the features chosen automatically (every column but the roles'),
+    refuse a further Parquet file of the directory ``path`` with a column the
+    first file lacks: the features would otherwise depend on which file comes
+    first (a missing column is the passes' refusal; a file whose schema
+    cannot be read, theirs too)."""
+    import pyarrow.parquet as pq
+
+    from ..formats import parquet_files
+
+    files = parquet_files(path)
+    for f in files[1:]:
+        try:
+            names = pq.read_schema(f).names
+        except (OSError, ValueError):
+            continue
+        extra = [c for c in names if c not in set(first)]
+        if extra and set(first) <= set(names):  # else the passes name the missing
+            raise CLIError(
+                f"{f} has column(s) {extra[:20]} that {Path(files[0]).name} (the "
+                "first file) does not; every file of a Parquet directory must hold "
+                "the same columns (matched by name), or name the features with "
+                "--features"
+            )
+
+
 def _read_schema(
     path: str, kind: str, compression: str | None, sep: str | None
 ) -> tuple[Any, str | None]:
@@ -237,6 +263,8 @@ def plan_stream(
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
     # as read in memory
     unnamed = check_header_names(list(schema.names), path, delimiter)
+    if kind == "parquet" and not features and Path(path).is_dir():
+        _refuse_extra_columns(path, list(schema.names))
     columns = plan_columns(
         schema,
         target=target,

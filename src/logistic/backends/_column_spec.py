@@ -1,0 +1,71 @@
+"""Which named columns of a file source hold features, target, weight and
+offset (:class:`_ColumnSpec`), planned on the first file and checked on every
+further one: the file sources of the out-of-core and Dask backends
+(:mod:`._sources`) share it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .._exceptions import DataValidationError
+from ..columns import plan_columns
+from ._column_words import check_unique_names
+
+__all__ = ["_ColumnSpec"]
+
+
+class _ColumnSpec:
+    """Which named columns hold features, target, weight and offset.
+
+    Chosen by :func:`logistic.columns.plan_columns` on the first file's
+    columns; :meth:`check` requires them in every further file and, the
+    features not named, no other column (the features would follow file order).
+    """
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        target: str | None,
+        features: Any,
+        weight: str | None,
+        offset: str | None,
+        where: str,
+        row_labels: Sequence[str] = (),
+    ) -> None:
+        check_unique_names(names, where)
+        if target is None:
+            raise DataValidationError(
+                f"{where}: name the label column with target='COLUMN' "
+                f"(columns: {list(names)[:20]})"
+            )
+        plan = plan_columns(
+            names,
+            target=target,
+            features=features,
+            weights=weight,
+            offset=offset,
+            source=where,
+            row_labels=row_labels,
+        )
+        self.features = list(plan.features)
+        self.target, self.weight, self.offset = target, weight, offset
+        self.first = None if features is not None else set(names)
+
+    @property
+    def columns(self) -> list[str]:
+        extra = [c for c in (self.target, self.weight, self.offset) if c is not None]
+        return [*self.features, *extra]
+
+    def check(self, names: Sequence[str], where: str) -> None:
+        check_unique_names(names, where)
+        missing = [c for c in self.columns if c not in set(names)]
+        extra = [c for c in names if self.first is not None and c not in self.first]
+        if missing or extra:
+            what = f"missing column(s) {missing}" if missing else (
+                f"column(s) {extra[:20]} that the first file lacks (the features "
+                "are every column but the label's)")  # fmt: skip
+            raise DataValidationError(
+                f"{where}: {what}; columns are matched by name "
+                f"and every file must hold the same columns (found {list(names)[:20]})"
+            )
