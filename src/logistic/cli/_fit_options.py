@@ -254,7 +254,8 @@ def resumed_note(found: Path | None, checkpoint: Path | None) -> None:
 
 def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     """Refuse, before any work, a checkpoint path that would overwrite the model
-    or the data (exit 2), or that cannot be created (exit 73).
+    or the data (exit 2), or that cannot be created or is no regular file
+    (exit 73).
 
     The checkpoint writer keeps the previous checkpoint as ``PATH.prev``, so
     that name is checked too.
@@ -284,6 +285,30 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
         raise CLIError(
             f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
         )
+    _refuse_special(checkpoint, previous)
+
+
+def _refuse_special(checkpoint: Path, previous: Path) -> None:
+    """Refuse (exit 73) a checkpoint path, or its ``.prev``, that exists and
+    is not a regular file (a device such as /dev/null, a FIFO, a socket):
+    the checkpoint is written over both at every iteration, as an output
+    that is no regular file is refused (links are judged by their target)."""
+    import stat
+
+    from .._files import describe_mode
+
+    for path in (checkpoint, previous):
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue  # missing: created by the fit
+        if not stat.S_ISREG(mode):
+            raise CLIError(
+                f"cannot use --checkpoint {checkpoint}: {path} is "
+                f"{describe_mode(mode)}, not a regular file; give --checkpoint "
+                "the path of a regular file, or of one to create",
+                EX_CANTCREAT,
+            )
 
 
 #: ``--C``: scikit-learn's inverse penalty strength.
