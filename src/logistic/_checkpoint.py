@@ -77,6 +77,7 @@ from ._checkpoint_codec import shown as _shown
 from ._checkpoint_codec import text as _text
 from ._checkpoint_columns import EXPLANATORY, columns_changed, other_columns
 from ._checkpoint_columns import other_data as _other_data
+from ._checkpoint_columns import other_positive as _other_positive
 from ._exceptions import IntegrityError
 
 __all__ = [
@@ -331,6 +332,10 @@ class Checkpointer:
     describe : callable, optional
         A configuration (decoded) → its settings in the user's words, keyed by
         setting; the refusal of another problem names the ones that differ.
+    swapped : callable, optional
+        The fingerprint of these rows with the two classes swapped, or None
+        (called only when a checkpoint's differs): the refusal of a checkpoint
+        written so names the other positive class, not other rows.
     """
 
     def __init__(
@@ -343,6 +348,7 @@ class Checkpointer:
         force: bool = False,
         describe: Callable[[dict[str, Any]], dict[str, str]] | None = None,
         earlier: Callable[[], tuple[str, ...]] | None = None,
+        swapped: Callable[[], str | None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.describe = describe
@@ -351,6 +357,7 @@ class Checkpointer:
         self.previous = self.path.with_name(self.path.name + ".prev")
         self.fingerprint = fingerprint
         self.earlier = earlier
+        self.swapped = swapped
         self.config = {k: _encode(v) for k, v in config.items()}
         self.n_written = 0
 
@@ -528,6 +535,8 @@ class Checkpointer:
                 "to resume, or delete the checkpoint and its .prev copy to start "
                 "afresh."
             )
+        if other_data and self.swapped is not None and written_for == self.swapped():
+            raise IntegrityError(_other_positive(where))
         if other_data:
             raise IntegrityError(
                 _other_data(where, written_for, self.fingerprint, stored, self.config)
