@@ -235,18 +235,23 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def resumed_note(found: Path | None, checkpoint: Path | None) -> None:
+def resumed_note(
+    found: Path | None, checkpoint: Path | None, first: Path | None = None
+) -> None:
     """Say which checkpoint the fit resumed from, once the fit has accepted it
-    (``found``: :func:`logistic._checkpoint.resume_source` of ``checkpoint``,
-    the ``--checkpoint`` path; None for a fresh fit). A checkpoint of other
-    data or settings is refused by the fit with its own error, so nothing is
-    said before it."""
+    (``found``: the file it read, :func:`logistic._checkpoint_paths.
+    recorded_resumes`; None for a fresh fit; ``checkpoint``: the
+    ``--checkpoint`` path; ``first``: its ``resume_source`` before the fit,
+    which tells a missing latest checkpoint from an unreadable one). A
+    checkpoint of other data or settings is refused by the fit with its own
+    error, so nothing is said before it."""
     if found is None:
         return
     if checkpoint is not None and Path(found) != Path(checkpoint):
+        why = "is unreadable" if first == checkpoint else "is missing"
         note(
-            f"resumed from checkpoint {found}, the previous copy ({checkpoint} is "
-            f"missing); delete {found} to fit afresh"
+            f"resumed from checkpoint {found}, the previous copy ({checkpoint} "
+            f"{why}); delete {found} to fit afresh"
         )
     else:
         note(f"resumed from checkpoint {found}")
@@ -262,7 +267,18 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     """
     if checkpoint is None:
         return
-    previous = checkpoint.with_name(checkpoint.name + ".prev")
+    from .._atomic import link_target
+    from .._checkpoint_paths import previous_path
+
+    try:  # a symbolic link is written through (docs/cli.md)
+        target = link_target(checkpoint)
+    except OSError:
+        raise CLIError(
+            f"cannot use --checkpoint {checkpoint}: its symbolic links go round in "
+            "a loop (or past 40 links); give --checkpoint a file or a link to one",
+            EX_CANTCREAT,
+        ) from None
+    previous = previous_path(checkpoint)
     for name, path in (("--output", out), ("the input file", data)):
         for ckpt in (checkpoint, previous):
             if _same_file(ckpt, path):
@@ -276,10 +292,11 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
                     "iteration); give --checkpoint a path of its own",
                     EX_USAGE,
                 )
-    parent = checkpoint.parent if str(checkpoint.parent) else Path(".")
+    parent = target.parent if str(target.parent) else Path(".")
     problem = unusable_folder(parent)  # as check_output: before the data are read
     if problem is not None:
-        what = f"cannot create checkpoint {checkpoint}: {problem}"
+        link = "" if target == checkpoint else f" (a symbolic link to {target})"
+        what = f"cannot create checkpoint {checkpoint}{link}: {problem}"
         raise CLIError(what, EX_CANTCREAT)
     if checkpoint.is_dir():
         raise CLIError(
