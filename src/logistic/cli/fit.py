@@ -478,7 +478,10 @@ def _fit_in_memory(
 
         check_offset(design.encoding.get("offset"))
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
-    with recorded_resumes() as read:
+    from ._weight_errors import weight_errors
+
+    explained = weight_errors(args["weights"], raw.path, design, raw)
+    with recorded_resumes() as read, explained:
         model, inference, messages = _train(design, options, checkpoint, quiet, kind)
     resumed_note(read[-1] if read else None, checkpoint, first)
     facts = _training_facts(data, raw, design, model, options, messages, inference)
