@@ -813,3 +813,18 @@ def test_load_refuses_a_bad_pass_count(ucla_model, tmp_path, bad):
     _rewrite(p, lambda doc: doc["model"]["fitted"].update(n_passes=bad))
     with pytest.raises(lio.ModelFormatError, match=r"model\.fitted\.n_passes"):
         logistic.load(p)
+
+
+@pytest.mark.parametrize("field", ["n_features_in", "n_iter"])
+def test_a_huge_count_is_shown_without_a_silent_cut(ucla_model, tmp_path, field):
+    # 10**30 was shown as its first 20 digits, 10000000000000000000, which
+    # reads as 1e19: the message now says how many digits the number has
+    p = logistic.save(ucla_model, tmp_path / "m.json")
+    _rewrite(p, lambda d: d["model"].update({field: 10**30}))
+    with pytest.raises(ModelFormatError) as info:
+        lio.load(p)
+    message = str(info.value)
+    assert f"field 'model.{field}' = 100000000000000000… (31 digits) is outside" in (
+        message
+    )
+    assert "10000000000000000000 " not in message

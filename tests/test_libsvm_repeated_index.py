@@ -55,3 +55,29 @@ def test_fit_and_predict_refuse_it(tmp_path, capsys):
     assert code == 65 and "line 4 gives feature index 1 more than once" in err
     assert out == ""
     json.loads((tmp_path / "m.json").read_text())  # the fit's model is untouched
+
+
+ZERO_BASED = ["+1 0:1 1:0.5", "-1 0:0.2 2:1", "+1 1:1 2:0.3", "-1 0:0.1 1:0.2"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "new", "index", "allowed"),
+    [
+        (ZERO_BASED, "+1 0:1 3:1", 3, "indices 0 to 2"),  # was named index 4
+        (ZERO_BASED, "+1 1:1 3:1", 3, "indices 0 to 2"),  # no 0: read one-based
+        (ROWS, "+1 1:1 4:1", 4, "indices 1 to 3"),
+    ],
+)
+def test_predict_names_a_too_large_index_as_written(
+    tmp_path, capsys, rows, new, index, allowed
+):
+    train = _write(tmp_path / "train.svm", rows)
+    code, _, err = run_cli(capsys, ["fit", train, "--penalty", "l2", "-o", tmp_path / "m.json", "-q"])
+    assert code == 0, err
+    data = _write(tmp_path / "new.svm", [new])
+    code, out, err = run_cli(capsys, ["predict", tmp_path / "m.json", data, "-o", "-", "-q"])
+    assert code == 65 and out == ""
+    assert (
+        f"has feature index {index} (first too large at row 1), but the model has "
+        f"3 features ({allowed})"
+    ) in err

@@ -29,7 +29,36 @@ from typing import BinaryIO
 
 from ._files import NotARegularFileError, describe_mode
 
-__all__ = ["atomic_output", "atomic_write_bytes", "check_replaceable", "folder_problem"]
+__all__ = [
+    "atomic_output",
+    "atomic_write_bytes",
+    "check_replaceable",
+    "folder_problem",
+    "link_target",
+]
+
+#: Symbolic links :func:`link_target` follows before giving up (Linux's limit).
+_MAX_LINKS = 40
+
+
+def link_target(path: str | os.PathLike[str]) -> Path:
+    """Where a write through ``path`` lands: ``path`` itself, or the end of its
+    chain of symbolic links (a dangling link's missing file), a relative link
+    read from the link's folder. A file kept in place by its writer, such as a
+    checkpoint, is written there, so that the link stays a link.
+
+    Raises
+    ------
+    OSError
+        ``ELOOP``: the links go round in a loop (or past 40 of them)."""
+    target = Path(path)
+    for _ in range(_MAX_LINKS):
+        try:
+            link = os.readlink(target)
+        except OSError:  # not a link (or missing, or its folder unreadable)
+            return target
+        target = target.parent / link  # an absolute link replaces the folder
+    raise OSError(errno.ELOOP, f"{path}: too many levels of symbolic links", str(path))
 
 
 def check_replaceable(target: str | os.PathLike[str]) -> None:

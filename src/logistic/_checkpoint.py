@@ -17,7 +17,9 @@ Conventions (owned here)
   old one is renamed, and for the moment of the write only ``path.prev``
   holds it. A corrupt or missing latest falls back to the previous one with
   a warning. Stray temp files are ignored. At most one
-  iteration of work is lost.
+  iteration of work is lost. A path that is a symbolic link is read and
+  written through: the checkpoint and its ``.prev`` are written beside the
+  link's target (:func:`previous_path`), the link left a link.
 * **Refusals.** A checkpoint is read as written by an attacker (anyone can
   recompute its checksum): it is opened only as a regular file (a FIFO or a
   device is refused, never waited on) and every field of its payload is
@@ -77,6 +79,8 @@ from ._checkpoint_codec import shown as _shown
 from ._checkpoint_codec import text as _text
 from ._checkpoint_columns import EXPLANATORY, columns_changed, other_columns
 from ._checkpoint_columns import other_data as _other_data
+from ._checkpoint_columns import other_positive as _other_positive
+from ._checkpoint_paths import note_resumed, previous_path, resume_source
 from ._exceptions import IntegrityError
 
 __all__ = [
@@ -297,19 +301,6 @@ def _decoded(payload: Any, path: Path) -> dict[str, Any]:
     }
 
 
-def resume_source(path: str | os.PathLike[str]) -> Path | None:
-    """The file a resume from ``path`` reads first: ``path``, or
-    ``<path>.prev`` when ``path`` is missing (:meth:`Checkpointer.load` falls
-    back to it); None when neither exists, so that a fit starts afresh. A
-    fit that resumes and succeeds loaded one of these files: load either
-    returns a valid checkpoint or raises."""
-    path = Path(path)
-    for candidate in (path, path.with_name(path.name + ".prev")):
-        if candidate.exists():
-            return candidate
-    return None
-
-
 class Checkpointer:
     """Read and write the checkpoints of one fit.
 
@@ -331,6 +322,10 @@ class Checkpointer:
     describe : callable, optional
         A configuration (decoded) → its settings in the user's words, keyed by
         setting; the refusal of another problem names the ones that differ.
+    swapped : callable, optional
+        The fingerprint of these rows with the two classes swapped, or None
+        (called only when a checkpoint's differs): the refusal of a checkpoint
+        written so names the other positive class, not other rows.
     """
 
     def __init__(
@@ -343,14 +338,19 @@ class Checkpointer:
         force: bool = False,
         describe: Callable[[dict[str, Any]], dict[str, str]] | None = None,
         earlier: Callable[[], tuple[str, ...]] | None = None,
+        swapped: Callable[[], str | None] | None = None,
     ) -> None:
-        self.path = Path(path)
+        from ._atomic import link_target
+
+        self.path = Path(path)  # read (through a link) and named as given
+        self.target = link_target(path)  # written: a link stays a link
         self.describe = describe
         self.resume = bool(resume)
         self.force = bool(force)
-        self.previous = self.path.with_name(self.path.name + ".prev")
+        self.previous = previous_path(path)
         self.fingerprint = fingerprint
         self.earlier = earlier
+        self.swapped = swapped
         self.config = {k: _encode(v) for k, v in config.items()}
         self.n_written = 0
 
@@ -393,9 +393,9 @@ class Checkpointer:
         )
         from ._atomic import link_replace
 
-        if self.path.exists() and not link_replace(self.path, self.previous):
-            os.replace(self.path, self.previous)  # no hard links here
-        atomic_write(self.path, doc.encode())
+        if self.target.exists() and not link_replace(self.target, self.previous):
+            os.replace(self.target, self.previous)  # no hard links here
+        atomic_write(self.target, doc.encode())
         self.n_written += 1
 
     @staticmethod
@@ -489,6 +489,7 @@ class Checkpointer:
                     stacklevel=3,
                 )
             decoded["forced"] = self._check_matches(payload, candidate, force)
+            note_resumed(candidate)
             return decoded
         if errors:
             raise IntegrityError("no valid checkpoint: " + "; ".join(errors))
@@ -528,6 +529,8 @@ class Checkpointer:
                 "to resume, or delete the checkpoint and its .prev copy to start "
                 "afresh."
             )
+        if other_data and self.swapped is not None and written_for == self.swapped():
+            raise IntegrityError(_other_positive(where))
         if other_data:
             raise IntegrityError(
                 _other_data(where, written_for, self.fingerprint, stored, self.config)

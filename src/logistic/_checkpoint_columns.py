@@ -11,7 +11,10 @@ the same number, the names do) while the data fingerprint differs too, the
 refusal says that the feature columns differ, naming them and the columns
 removed and added: fitting other columns changes the fingerprint too, so
 "rows were added, removed or changed" would blame the data. A fingerprint
-that differs with the same columns is refused as other data.
+that differs with the same columns is refused as other data, unless it is
+the fingerprint of the same rows with the two classes' roles swapped (the
+backend's ``swapped_fingerprint``): then the refusal names the other
+positive class (:func:`other_positive`).
 
 ``reading``, how the fit that wrote the checkpoint read the rows
 (:data:`READINGS`: ``in memory``, ``streamed``, ``Dask``). In memory and
@@ -39,6 +42,7 @@ __all__ = [
     "names_shown",
     "other_columns",
     "other_data",
+    "other_positive",
     "reading_of",
 ]
 
@@ -105,6 +109,18 @@ def other_data(
     return (
         f"checkpoint {where} was written for different data ({hashes}): rows were "
         f"added, removed or changed{earlier}. {end[0].upper()}{end[1:]}"
+    )
+
+
+def other_positive(where: Any) -> str:
+    """The refusal of a checkpoint written for these rows with the two
+    classes' roles swapped (its fingerprint is theirs): the other class was
+    the positive one, the rows are the same."""
+    return (
+        f"checkpoint {where} was written for the same rows with the other class "
+        "as the positive one (its two labels exchanged; on the command line, "
+        "another --positive): fit with the same positive class to resume, or "
+        "delete the checkpoint and its .prev copy to start afresh."
     )
 
 

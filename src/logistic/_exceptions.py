@@ -25,6 +25,7 @@ __all__ = [
     "user_stacklevel",
     "LogisticError",
     "DataValidationError",
+    "NoWeightError",
     "InvalidParameterError",
     "NumericalError",
     "ModelFormatError",
@@ -46,6 +47,12 @@ class LogisticError(Exception):
 
 class DataValidationError(LogisticError, ValueError):
     """Input data (X, y, weights, offsets, files) violates a documented rule."""
+
+
+class NoWeightError(DataValidationError):
+    """The sample weights sum to 0 (or there are no rows): the objective, a
+    mean over the weight, is undefined. A class of its own so that a caller
+    that knows where the weights come from (a file's column) can say so."""
 
 
 class InvalidParameterError(LogisticError, ValueError, TypeError):

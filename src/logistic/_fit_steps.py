@@ -135,6 +135,7 @@ def checkpointer(
         force=force,
         describe=describe_problem,
         earlier=getattr(backend, "earlier_fingerprints", None),
+        swapped=getattr(backend, "swapped_fingerprint", None),
     )
 
 

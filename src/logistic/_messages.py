@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["MAX_LINE", "cap_line", "count_text", "name_list"]
+__all__ = ["MAX_LINE", "cap_line", "count_text", "integer_text", "name_list"]
 
 #: The longest line a message may print (characters).
 MAX_LINE = 2000
@@ -61,3 +61,15 @@ def count_text(value: float) -> str:
     """A count or a sum of weights: whole numbers in full (1500000, never
     1.5e+06), others with 10 significant digits."""
     return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def integer_text(value: int, digits: int = 20) -> str:
+    """An integer from a file in a message: in full up to ``digits`` digits,
+    else its leading digits, an ellipsis and its number of digits
+    (``123456789012345678… (31 digits)``), never cut silently to a smaller
+    number that reads as another one."""
+    text = str(value)
+    size = len(text.lstrip("-"))
+    if size <= digits:
+        return text
+    return f"{text[: digits - 2 + len(text) - size]}… ({size:,} digits)"

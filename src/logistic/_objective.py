@@ -56,7 +56,7 @@ from ._block_sums import (
     block_value_grad,
     block_value_grad_hessian,
 )
-from ._exceptions import InvalidParameterError
+from ._exceptions import InvalidParameterError, NoWeightError
 from ._moments import ColumnStats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
@@ -242,7 +242,7 @@ class LogisticObjective:
         """Σs for an evaluation whose blocks summed their weights to ``total``."""
         if self._weight_sum is None:
             if not total > 0:
-                raise ValueError(
+                raise NoWeightError(
                     "the sample weights sum to 0 (or there are no rows): the "
                     "objective is undefined; give at least one row a positive weight"
                 )

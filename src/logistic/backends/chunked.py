@@ -443,6 +443,10 @@ class Chunked:
             multiclass=self.multiclass,
         )
         self.fingerprint = streamed_fingerprint(*digest, n, p, self.classes_)
+        self._swapped: str | None = None
+        if len(self.classes_) == 2:  # the other class positive (a refusal's words)
+            other = self.classes_[::-1]
+            self._swapped = streamed_fingerprint(*digest, n, p, other)
         self._earlier = earlier_streamed(digest[0], n, p, self.classes_)
         if self._cached is not None:
             # label codes -> {0, 1} under this fit's classes
@@ -454,6 +458,12 @@ class Chunked:
         """The fingerprint of these rows as earlier versions computed it (from
         the raw labels), which their checkpoints hold."""
         return (self._earlier,)
+
+    def swapped_fingerprint(self) -> str | None:
+        """The fingerprint of these rows with the two classes' roles swapped
+        (the other class positive), to word the refusal of a checkpoint
+        written so; None for other than two classes."""
+        return self._swapped
 
     @property
     def cache_path(self) -> Path | None:

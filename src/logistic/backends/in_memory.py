@@ -422,6 +422,17 @@ class InMemory:
         their checkpoints hold (a checkpoint resumes with either)."""
         return (earlier_fingerprint(self.X, self.y, self.sample_weight, self.offset),)
 
+    def swapped_fingerprint(self) -> str | None:
+        """The fingerprint of these rows with the two classes' roles swapped
+        (the other class positive), to word the refusal of a checkpoint
+        written so; None for other than two classes or a sparse X. Another
+        hash of X: called only when a checkpoint's fingerprint differs."""
+        if len(self.classes_) != 2 or issparse(self.X):
+            return None
+        swapped = 1 - np.asarray(self.y)
+        args = (self.X, swapped, self.sample_weight, self.offset)
+        return dense_fingerprint(*args, self.classes_)
+
     def _check_finite(self, suspect: bool = False) -> None:
         """X's finite check when still owed (``suspect``: some block's
         statistics were not finite, so straight to the elementwise scan)."""

@@ -235,18 +235,23 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def resumed_note(found: Path | None, checkpoint: Path | None) -> None:
+def resumed_note(
+    found: Path | None, checkpoint: Path | None, first: Path | None = None
+) -> None:
     """Say which checkpoint the fit resumed from, once the fit has accepted it
-    (``found``: :func:`logistic._checkpoint.resume_source` of ``checkpoint``,
-    the ``--checkpoint`` path; None for a fresh fit). A checkpoint of other
-    data or settings is refused by the fit with its own error, so nothing is
-    said before it."""
+    (``found``: the file it read, :func:`logistic._checkpoint_paths.
+    recorded_resumes`; None for a fresh fit; ``checkpoint``: the
+    ``--checkpoint`` path; ``first``: its ``resume_source`` before the fit,
+    which tells a missing latest checkpoint from an unreadable one). A
+    checkpoint of other data or settings is refused by the fit with its own
+    error, so nothing is said before it."""
     if found is None:
         return
     if checkpoint is not None and Path(found) != Path(checkpoint):
+        why = "is unreadable" if first == checkpoint else "is missing"
         note(
-            f"resumed from checkpoint {found}, the previous copy ({checkpoint} is "
-            f"missing); delete {found} to fit afresh"
+            f"resumed from checkpoint {found}, the previous copy ({checkpoint} "
+            f"{why}); delete {found} to fit afresh"
         )
     else:
         note(f"resumed from checkpoint {found}")
@@ -254,14 +259,26 @@ def resumed_note(found: Path | None, checkpoint: Path | None) -> None:
 
 def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     """Refuse, before any work, a checkpoint path that would overwrite the model
-    or the data (exit 2), or that cannot be created (exit 73).
+    or the data (exit 2), or that cannot be created or is no regular file
+    (exit 73).
 
     The checkpoint writer keeps the previous checkpoint as ``PATH.prev``, so
     that name is checked too.
     """
     if checkpoint is None:
         return
-    previous = checkpoint.with_name(checkpoint.name + ".prev")
+    from .._atomic import link_target
+    from .._checkpoint_paths import previous_path
+
+    try:  # a symbolic link is written through (docs/cli.md)
+        target = link_target(checkpoint)
+    except OSError:
+        raise CLIError(
+            f"cannot use --checkpoint {checkpoint}: its symbolic links go round in "
+            "a loop (or past 40 links); give --checkpoint a file or a link to one",
+            EX_CANTCREAT,
+        ) from None
+    previous = previous_path(checkpoint)
     for name, path in (("--output", out), ("the input file", data)):
         for ckpt in (checkpoint, previous):
             if _same_file(ckpt, path):
@@ -275,15 +292,40 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
                     "iteration); give --checkpoint a path of its own",
                     EX_USAGE,
                 )
-    parent = checkpoint.parent if str(checkpoint.parent) else Path(".")
+    parent = target.parent if str(target.parent) else Path(".")
     problem = unusable_folder(parent)  # as check_output: before the data are read
     if problem is not None:
-        what = f"cannot create checkpoint {checkpoint}: {problem}"
+        link = "" if target == checkpoint else f" (a symbolic link to {target})"
+        what = f"cannot create checkpoint {checkpoint}{link}: {problem}"
         raise CLIError(what, EX_CANTCREAT)
     if checkpoint.is_dir():
         raise CLIError(
             f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
         )
+    _refuse_special(checkpoint, previous)
+
+
+def _refuse_special(checkpoint: Path, previous: Path) -> None:
+    """Refuse (exit 73) a checkpoint path, or its ``.prev``, that exists and
+    is not a regular file (a device such as /dev/null, a FIFO, a socket):
+    the checkpoint is written over both at every iteration, as an output
+    that is no regular file is refused (links are judged by their target)."""
+    import stat
+
+    from .._files import describe_mode
+
+    for path in (checkpoint, previous):
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue  # missing: created by the fit
+        if not stat.S_ISREG(mode):
+            raise CLIError(
+                f"cannot use --checkpoint {checkpoint}: {path} is "
+                f"{describe_mode(mode)}, not a regular file; give --checkpoint "
+                "the path of a regular file, or of one to create",
+                EX_CANTCREAT,
+            )
 
 
 #: ``--C``: scikit-learn's inverse penalty strength.

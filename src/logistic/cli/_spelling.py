@@ -139,6 +139,10 @@ _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
 _NO_CACHE = re.compile(r"\bcache=False\b")
 _CACHE_DIR = re.compile(r"\bcache_dir=(?=[\s),;.]|$)")
 # "and C=None", ", alpha=None": an option the user left unset is not mentioned
+# NumericalError's pointer to its attribute: nothing a command line can read
+_ATTACHED = re.compile(
+    r"; the last finite coefficients are attached \(exception\.last_finite_coef\)"
+)
 _UNSET = re.compile(r"(?:,| or| and) (?:C|alpha|l1_ratio|tol)=None\b")
 # name='value', name="value" or name=value
 _ASSIGN = re.compile(rf"\b({_NAMES})=(?:'([^']*)'|\"([^\"]*)\"|([^\s,;)]+))")
@@ -234,6 +238,7 @@ def cli_spelling(message: str) -> str:
     text = _NO_CACHE.sub("--no-cache", text)
     text = _CACHE_DIR.sub("--cache-dir", text)
     text = _UNSET.sub("", text)
+    text = _ATTACHED.sub("", text)
     text = _ASSIGN.sub(_assignment, text)
     text = _ALPHA_BOUND.sub("--alpha", text)
     text = _BARE.sub(_bare, text)

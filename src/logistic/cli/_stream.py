@@ -118,12 +118,15 @@ def fit_stream(
 
             check_offset(plan.offset)
             levels = _levels(backend.classes_, reference, plan)
-        model.fit(
-            backend,
-            None,
-            checkpoint=None if checkpoint is None else str(checkpoint),
-            callback=callback,
-        )
+        from ._weight_errors import weight_errors
+
+        with weight_errors(plan.weights, plan.path):
+            model.fit(
+                backend,
+                None,
+                checkpoint=None if checkpoint is None else str(checkpoint),
+                callback=callback,
+            )
     if levels is None:
         mapping = label_mapping(backend.classes_, plan.target)
         model.classes_ = np.array([0.0, 1.0])  # labels 0/1, as an in-memory CLI fit

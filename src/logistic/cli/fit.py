@@ -370,11 +370,11 @@ def _fit_streamed(
 
     model = _estimator(options, True)
     checkpoint = streaming["checkpoint"]
-    from .._checkpoint import resume_source
+    from .._checkpoint_paths import recorded_resumes, resume_source
 
-    found = None if checkpoint is None else resume_source(checkpoint)
+    first = None if checkpoint is None else resume_source(checkpoint)
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
-    with collect_warnings() as messages, context as client:
+    with collect_warnings() as messages, context as client, recorded_resumes() as read:
         result = fit_stream(
             plan,
             model,
@@ -383,8 +383,8 @@ def _fit_streamed(
             reference=reference,
             **streaming,
         )
-    resumed_note(found, checkpoint)
-    resumed = found is not None
+    resumed_note(read[-1] if read else None, checkpoint, first)
+    resumed = bool(read)
     design, inference = result.design, result.inference
     facts = _training_facts(
         data, result.source, design, model, options, messages, inference
@@ -468,9 +468,9 @@ def _fit_in_memory(
     source = {"data": {"name": escaped(data.name), "path": escaped(str(data))}}
     check_text_fields({"encoding": design.encoding, "training": source}, str(out))
     refuse_existing(out, force=force)  # the data and columns are checked: not before
-    from .._checkpoint import resume_source
+    from .._checkpoint_paths import recorded_resumes, resume_source
 
-    found = None if checkpoint is None else resume_source(checkpoint)
+    first = None if checkpoint is None else resume_source(checkpoint)
     label = design.encoding.get("label") or {}
     options["class_weight"] = class_weight_codes(options["class_weight"], label)
     if label.get("levels") is not None:
@@ -478,8 +478,12 @@ def _fit_in_memory(
 
         check_offset(design.encoding.get("offset"))
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
-    model, inference, messages = _train(design, options, checkpoint, quiet, kind)
-    resumed_note(found, checkpoint)
+    from ._weight_errors import weight_errors
+
+    explained = weight_errors(args["weights"], raw.path, design, raw)
+    with recorded_resumes() as read, explained:
+        model, inference, messages = _train(design, options, checkpoint, quiet, kind)
+    resumed_note(read[-1] if read else None, checkpoint, first)
     facts = _training_facts(data, raw, design, model, options, messages, inference)
     facts.update(opt.sampling_facts(kind, inference))
     cov, cov_names = covariance(inference)

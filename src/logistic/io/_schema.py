@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
+from .._messages import integer_text
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
@@ -320,7 +321,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     if not 0 <= n <= MAX_FEATURES:
         raise _bad(
             path,
-            f"field 'model.n_features_in' = {str(n)[:20]} is outside "
+            f"field 'model.n_features_in' = {integer_text(n)} is outside "
             f"[0, {MAX_FEATURES}]",
         )
     coef_dtype = _field(d, "coef_dtype", str, path, "model.")
@@ -363,7 +364,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     n_iter = _field(d, "n_iter", int, path, "model.")
     if not 0 <= n_iter <= _MAX_COUNT:
         raise _bad(
-            path, f"field 'model.n_iter' = {str(n_iter)[:20]} is outside [0, 2**62]"
+            path, f"field 'model.n_iter' = {integer_text(n_iter)} is outside [0, 2**62]"
         )
     model.n_iter_ = np.array([n_iter])
     fitted = _field(d, "fitted", dict, path, "model.")

@@ -79,11 +79,17 @@ def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
         return None
     values = nonnegative_column(raw, name, "--weights", plural="weights")
     if values.size and not values.any():
-        raise DataValidationError(
-            f"--weights column {name!r} in {raw.path} is zero on every row used; "
-            "at least one row needs a positive weight"
-        )
+        raise zero_weights_error(name, raw.path)
     return values
+
+
+def zero_weights_error(name: str, path: Any) -> DataValidationError:
+    """The error of a --weights column that is zero on every row used (in
+    memory, or found by a streamed fit's first pass)."""
+    return DataValidationError(
+        f"--weights column {name!r} in {path} is zero on every row used; "
+        "at least one row needs a positive weight"
+    )
 
 
 def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:

@@ -1,0 +1,126 @@
+"""``--checkpoint`` paths and the words about them, findings of a field test:
+
+- a path that exists and is not a regular file (``/dev/null``, a FIFO) was
+  read as a checkpoint and refused as bad data (exit 65, "no valid
+  checkpoint"); like an output that is no regular file it is now refused
+  before any work, exit 73, naming the option.
+- a checkpoint written with the other ``--positive`` class was refused as
+  written for other data ("rows were added, removed or changed"); the
+  refusal now names the positive class as what differs.
+- a checkpoint path that is a symbolic link was replaced by a regular file at
+  the first write, its target left stale; it is now written through.
+- when the latest checkpoint was unreadable, the note after the fit named it
+  although the fit resumed from ``PATH.prev``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import data_path, run_cli
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+FIT = ["fit", UCLA, "-t", "admit"]
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "fifo.prev"])
+def test_a_checkpoint_that_is_no_regular_file_is_exit_73(workdir, capsys, kind):
+    if kind == "device":
+        path, named, what = "/dev/null", "/dev/null", "a character device"
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this platform")
+        path = "c.ckpt"
+        named = "c.ckpt.prev" if kind == "fifo.prev" else "c.ckpt"
+        os.mkfifo(workdir / named)
+        what = "a FIFO (named pipe)"
+    code, out, err = run_cli(capsys, [*FIT, "--checkpoint", path, "-o", "m.json"])
+    assert (code, out) == (73, "")
+    assert err == (
+        f"error: cannot use --checkpoint {path}: {named} is {what}, not a regular "
+        "file; give --checkpoint the path of a regular file, or of one to create\n"
+    )
+    assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
+def test_a_checkpoint_of_the_other_positive_class_names_it(workdir, capsys, stream):
+    # only --positive differs: the refusal said "rows were added, removed or
+    # changed", blaming the data
+    first = [*FIT, *stream, "--checkpoint", "p.ckpt"]
+    code, _, err = run_cli(capsys, [*first, "-o", "a.json", "-q"])
+    assert code == 0, err
+    code, out, err = run_cli(capsys, [*first, "--positive", "0", "-o", "b.json"])
+    assert (code, out) == (65, "")
+    assert err == (
+        "error: checkpoint p.ckpt was written for the same rows with the other "
+        "class as the positive one (its two labels exchanged; on the command line, "
+        "another --positive): fit with the same positive class to resume, or "
+        "delete the checkpoint and its .prev copy to start afresh.\n"
+    )
+    code, _, err = run_cli(capsys, [*first, "--positive", "1", "-o", "c.json"])
+    assert code == 0 and "resumed from checkpoint p.ckpt" in err
+
+
+def test_a_checkpoint_through_a_symbolic_link_is_written_through(workdir, capsys):
+    # the atomic write replaced the link itself by a regular file (and kept
+    # run.ckpt.prev beside it): persist/c.ckpt stayed stale
+    (workdir / "persist").mkdir()
+    code, _, err = run_cli(
+        capsys, [*FIT, "--max-iter", "2", "--checkpoint", "persist/c.ckpt", "-o", "a.json", "-q"]
+    )
+    assert code == 0, err
+    stale = (workdir / "persist" / "c.ckpt").read_bytes()
+    os.symlink("persist/c.ckpt", workdir / "run.ckpt")
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "run.ckpt", "-o", "b.json"])
+    assert code == 0, err
+    assert "resumed from checkpoint run.ckpt\n" in err
+    assert os.readlink(workdir / "run.ckpt") == "persist/c.ckpt"  # still a link
+    assert (workdir / "persist" / "c.ckpt").read_bytes() != stale
+    assert (workdir / "persist" / "c.ckpt.prev").is_file()
+    assert not os.path.lexists(workdir / "run.ckpt.prev")
+    # resumed again through the link: at the finished fit's end
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "run.ckpt", "-o", "c.json"])
+    assert code == 0 and "resumed from checkpoint run.ckpt\n" in err
+
+
+def test_a_dangling_checkpoint_link_creates_its_target(workdir, capsys):
+    (workdir / "persist").mkdir()
+    os.symlink("persist/new.ckpt", workdir / "run.ckpt")
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "run.ckpt", "-o", "a.json", "-q"])
+    assert code == 0, err
+    assert os.readlink(workdir / "run.ckpt") == "persist/new.ckpt"
+    assert (workdir / "persist" / "new.ckpt").is_file()
+    os.symlink("nowhere/x.ckpt", workdir / "lost.ckpt")
+    code, out, err = run_cli(capsys, [*FIT, "--checkpoint", "lost.ckpt", "-o", "b.json"])
+    assert (code, out) == (73, "")
+    assert err == (
+        "error: cannot create checkpoint lost.ckpt (a symbolic link to "
+        "nowhere/x.ckpt): directory nowhere does not exist\n"
+    )
+    os.symlink("loop2", workdir / "loop1")
+    os.symlink("loop1", workdir / "loop2")
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "loop1", "-o", "b.json"])
+    assert code == 73 and "symbolic links go round in a loop" in err
+
+
+def test_the_note_names_the_previous_checkpoint_when_the_latest_is_unreadable(
+    workdir, capsys
+):
+    # the warning said "resuming from the previous one, q.ckpt.prev" and the
+    # note after the fit "resumed from checkpoint q.ckpt"
+    first = [*FIT, "--checkpoint", "q.ckpt", "--max-iter"]
+    for n, out in (("2", "a.json"), ("3", "b.json")):
+        code, _, err = run_cli(capsys, [*first, n, "-o", out, "-q"])
+        assert code == 0, err
+    (workdir / "q.ckpt").write_text('{"trunc\n')
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "q.ckpt", "-o", "c.json"])
+    assert code == 0, err
+    assert "resuming from the previous one, q.ckpt.prev" in err
+    assert (
+        "resumed from checkpoint q.ckpt.prev, the previous copy (q.ckpt is "
+        "unreadable); delete q.ckpt.prev to fit afresh"
+    ) in " ".join(err.split())
+    assert "resumed from checkpoint q.ckpt\n" not in err
