@@ -121,6 +121,6 @@ def test_the_note_names_the_previous_checkpoint_when_the_latest_is_unreadable(
     assert "resuming from the previous one, q.ckpt.prev" in err
     assert (
         "resumed from checkpoint q.ckpt.prev, the previous copy (q.ckpt is "
-        "unreadable); delete q.ckpt.prev to fit afresh"
+        "unreadable); delete both q.ckpt and q.ckpt.prev to fit afresh"
     ) in " ".join(err.split())
     assert "resumed from checkpoint q.ckpt\n" not in err

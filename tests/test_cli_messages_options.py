@@ -165,7 +165,7 @@ def test_a_resume_from_the_previous_copy_says_how_to_fit_afresh(base_csv, tmp_pa
     assert code == 0, err
     assert (
         f"resumed from checkpoint {ck}.prev, the previous copy ({ck} is missing); "
-        f"delete {ck}.prev to fit afresh"
+        f"delete both {ck} and {ck}.prev to fit afresh"
     ) in " ".join(err.split())
     (tmp_path / "ck.json").unlink()
     (tmp_path / "ck.json.prev").unlink()

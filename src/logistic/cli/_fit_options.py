@@ -251,7 +251,7 @@ def resumed_note(
         why = "is unreadable" if first == checkpoint else "is missing"
         note(
             f"resumed from checkpoint {found}, the previous copy ({checkpoint} "
-            f"{why}); delete {found} to fit afresh"
+            f"{why}); delete both {checkpoint} and {found} to fit afresh"
         )
     else:
         note(f"resumed from checkpoint {found}")
