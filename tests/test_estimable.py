@@ -123,7 +123,18 @@ def test_a_saved_model_keeps_what_it_can_estimate(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "bad", [[[1.0, 0.0]], "zero", [["x"] * 7], [[1.0] * 7, [1.0] * 7], [[None] * 7], 3]
+    "bad",
+    [
+        [[1.0, 0.0]],
+        "zero",
+        [["x"] * 7],
+        [[1.0] * 7, [1.0] * 7],
+        [[None] * 7],
+        3,
+        [[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]],  # nothing at the aliased parameter
+        [[0.0, 0.0, 0.0, 0.0, 0.0, 5e-324, 0.0]],  # not scaled to a largest 1
+        [[0.0, 0.0, 0.0, 0.0, 0.0, 1e308, 0.0]],
+    ],
 )
 def test_a_malformed_null_basis_is_refused(tmp_path, bad):
     from test_aliased_model_file import _rewrite  # a valid checksum
@@ -153,4 +164,74 @@ def test_margins_through_the_empty_cell_are_not_estimable(workdir, capsys):
     assert effects["C(B)[T.y]"]["effect"] is None
     assert effects["C(A)[T.b]"]["effect"] is not None
     assert effects["x"]["effect"] is not None
+    assert "not estimable" in err
+
+
+def _sum_column(extra=None, seed=0, n=1000):
+    rng = np.random.default_rng(seed)
+    x1, x2 = rng.normal(size=(2, n))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x1 - x2)))).astype(float)
+    x3 = x1 + x2 if extra is None else extra(x1, x2, rng)
+    return pd.DataFrame({"x1": x1, "x2": x2, "x3": x3}), y
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "exact",
+        "written with six decimals",  # aliased by the rank rule, not exactly
+        "off by 1e-6",
+        "large mean",
+    ],
+)
+def test_the_training_rows_and_their_span_are_estimable(case):
+    # x3 = x1 + x2 on the training rows: any row with x3 = x1 + x2, the
+    # all-zero row (the intercept alone) included, is in their span
+    extra = {
+        "exact": None,
+        "written with six decimals": lambda a, b, r: np.round(a + b, 6),
+        "off by 1e-6": lambda a, b, r: a + b + 1e-6 * r.normal(size=a.size),
+        "large mean": None,
+    }[case]
+    X, y = _sum_column(extra)
+    if case == "large mean":
+        X = X.assign(x1=X.x1 + 1e4, x3=X.x3 + 1e4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", logistic.NumericalStabilityWarning)
+        res = LogisticRegression().fit(X, y).inference(X, y)
+    assert res.aliased == ["x3"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonEstimableWarning)
+        assert res.get_prediction(X).estimable.all()
+        new = pd.DataFrame({"x1": [0.0, 1.0], "x2": [0.0, 2.0], "x3": [0.0, 3.0]})
+        if case == "large mean":
+            new = new.assign(x1=new.x1 + 1e4, x3=new.x3 + 1e4)
+        assert res.get_prediction(new).estimable.all()
+    off = pd.DataFrame({"x1": [1.0], "x2": [2.0], "x3": [5.0]})  # 5 ≠ 1 + 2
+    if case == "large mean":
+        off = off.assign(x1=off.x1 + 1e4, x3=off.x3 + 1e4)
+    with pytest.warns(NonEstimableWarning):
+        assert not res.get_prediction(off).estimable[0]
+
+
+def test_a_slope_through_an_empty_cell_is_not_estimable(workdir, capsys):
+    # y ~ x*C(A) with x = 0 on every row at A = c: x:C(A)[T.c] is aliased, so
+    # x's slope at A = c (β_x + β_x:c) is undetermined, and so is the average
+    # slope over rows that include them; A = b's change is not affected
+    rng = np.random.default_rng(1)
+    n = 600
+    A = rng.choice(["a", "b", "c"], n)
+    x = np.where(A == "c", 0.0, rng.normal(size=n))
+    eta = 0.2 + 0.8 * x - 0.5 * (A == "b") + 0.6 * (A == "c")
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    pd.DataFrame({"y": y, "x": x, "A": A}).to_csv(workdir / "slope.csv", index=False)
+    code, _, err = run_cli(
+        capsys, ["fit", "slope.csv", "--formula", "y ~ x*C(A)", "-o", "m.json", "-q"]
+    )
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["margins", "m.json", "slope.csv", "--json"])
+    assert code == 0, err
+    effects = {r["term"]: r["effect"] for r in json.loads(out)["effects"]}
+    assert effects["x"] is None and effects["C(A)[T.c]"] is None
+    assert effects["C(A)[T.b]"] is not None
     assert "not estimable" in err

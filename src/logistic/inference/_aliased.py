@@ -67,7 +67,7 @@ from .._exceptions import InvalidParameterError
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
 from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
-from ._estimable import null_basis
+from ._estimable import Estimability, estimability, null_basis
 from ._order import display_order
 
 __all__ = [
@@ -271,12 +271,19 @@ class AliasedParameters:
         separation (an information of roundoff) or for a file without them."""
         if not self._aliased.any() or self.separation in SEPARATED_OR_SUSPECTED:
             return None
-        stored = getattr(self._stats, "null_basis", None)
+        stats = self._stats
+        stored = getattr(stats, "null_basis", None)
         if stored is not None:
             return np.asarray(stored, dtype=np.float64)
-        if getattr(self._stats, "reduced_theta", None) is not None:
+        if getattr(stats, "reduced_theta", None) is not None:
             return None  # a file's information: zeros in the aliased rows
-        return null_basis(self._information, self._aliased)
+        return null_basis(self._information, self._aliased, stats.mean, stats.std)
+
+    @cached_property
+    def _estimability(self) -> Estimability | None:
+        """What tells the rows this fit can predict (:mod:`._estimable`)."""
+        stats = self._stats
+        return estimability(self._null_basis, stats.mean, stats.std, self.aliased)
 
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:

@@ -58,7 +58,7 @@ from scipy.special import expit, log_expit
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._typing import FloatArray
-from ._estimable import non_estimable, warn_non_estimable
+from ._estimable import Estimability, non_estimable, warn_non_estimable
 from ._margins_results import MarginalEffects
 from ._separation_notes import margins_separation
 from ._summary import covariance_label
@@ -262,22 +262,22 @@ class _Block:
         p: int,
         s: FloatArray,
         off: FloatArray | None,
-        basis: FloatArray | None = None,
+        est: Estimability | None = None,
         unset: set[str] | None = None,
     ) -> None:
         self.frame, self.design, self.theta, self.p = frame, design, theta, p
         self.s, self.off = s, 0.0 if off is None else off
-        self.basis, self.unset = basis, unset if unset is not None else set()
+        self.est, self.unset = est, unset if unset is not None else set()
         self.X = self.encode(frame)
         self.z = self.logit(self.X)
 
-    def estimable(self, effect: _Effect, *designs: FloatArray) -> bool:
+    def estimable(self, effect: _Effect, *designs: FloatArray, way: bool = False) -> bool:  # noqa: E501
         """Whether every row of positive weight of ``designs`` is estimable
-        (:mod:`._estimable`); if not, ``effect`` is noted in ``unset``."""
+        (:mod:`._estimable`; ``way``: the rows are directions, a design
+        derivative); if not, ``effect`` is noted in ``unset``."""
         used = self.s > 0
-        intercept = self.theta.shape[0] > self.p
         for X in designs:
-            if np.any(non_estimable(X, self.basis, intercept) & used):
+            if np.any(non_estimable(X, self.est, way) & used):
                 self.unset.add(effect.name)
                 return False
         return True
@@ -324,9 +324,12 @@ class _Block:
         """Σ s e_i of a continuous variable's effect and its gradient in θ
         (``size`` the variable's ``S``)."""
         col = effect.variable.column
-        if not self.estimable(effect, self.X):
-            return math.nan, np.full(self.theta.shape[0], math.nan)
         v, D = design_slope(self.encode, self.frame, col, size)
+        # the rows, and the direction the variable moves them in: an aliased
+        # column that the variable changes (x:C(A)[T.c] where x is 0 on every
+        # training row at A = c) leaves the slope undetermined there
+        if not (self.estimable(effect, self.X) and self.estimable(effect, D, way=True)):
+            return math.nan, np.full(self.theta.shape[0], math.nan)
         a = D @ self.theta[: self.p]
         s1, s0 = expit(self.z), expit(-self.z)
         f = s1 * s0
@@ -462,9 +465,9 @@ def variable_effects(
     prep = prepare(frame, variables, **options)
     theta = np.asarray(results._theta, dtype=F64)
     p = len(results.feature_names)
-    basis, unset = results._null_basis, set[str]()
+    est, unset = results._estimability, set[str]()
     totals, grads = prep.accumulate(
-        lambda rows, s, off: _Block(rows, design, theta, p, s, off, basis, unset)
+        lambda rows, s, off: _Block(rows, design, theta, p, s, off, est, unset)
     )
     if unset:
         named = [n for n in prep.names if n in unset]

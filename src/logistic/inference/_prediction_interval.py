@@ -41,7 +41,7 @@ from .. import _math
 from .._exceptions import InvalidParameterError
 from .._kernels_xp import is_device_array
 from .._typing import Block, FloatArray, is_dask_collection
-from ._estimable import non_estimable, warn_non_estimable
+from ._estimable import Estimability, non_estimable, warn_non_estimable
 from ._wald import check_alpha
 
 __all__ = [
@@ -283,8 +283,7 @@ def predict_rows(
     theta: FloatArray,
     cov: FloatArray,
     offset: Any = None,
-    basis: FloatArray | None = None,
-    aliased: list[str] | None = None,
+    est: Estimability | None = None,
 ) -> PredictionResults:
     """Predictions with standard errors for new rows of a fitted ``model``.
 
@@ -298,10 +297,10 @@ def predict_rows(
     cov : ndarray of shape (k, k)
         Their covariance, objective order.
     offset : array-like of shape (n_rows,), optional
-    basis, aliased : the null vectors of a fit with aliased parameters and
-        their names (:mod:`._estimable`): rows that need them are marked
-        (``estimable``) and warned of; their numbers are the reduced
-        model's, as R's ``predict.glm`` gives them.
+    est : what tells a fit with aliased parameters its estimable rows
+        (:mod:`._estimable`): rows that need them are marked (``estimable``)
+        and warned of; their numbers are the reduced model's, as R's
+        ``predict.glm`` gives them.
     """
     from .._prediction import checked_X
     from .._validation import check_vector
@@ -311,19 +310,19 @@ def predict_rows(
     Xc = checked_X(model, X)
     off = None if offset is None else check_vector(offset, Xc.shape[0], "offset")
     z, se = _linpred_and_se(Xc, theta, cov, bool(model.fit_intercept), off)
-    unset = non_estimable(Xc, basis, bool(model.fit_intercept))
+    unset = non_estimable(Xc, est)
     if unset.any():
         rows = np.flatnonzero(unset)
         listed = ", ".join(str(r + 1) for r in rows[:10])
         listed += ", ..." if rows.size > 10 else ""
         warn_non_estimable(
             f"{rows.size} of {unset.size} rows (row {listed}, counting from 1)",
-            list(aliased or []),
+            [] if est is None else est.names,
             "their predictions read the aliased coefficients as 0 (R's predict.glm, "
             "which marks such rows 'non-estim'): a value the data do not determine; "
             "PredictionResults.estimable marks them",
         )
-    return PredictionResults(z, se, index, None if basis is None else ~unset)
+    return PredictionResults(z, se, index, None if est is None else ~unset)
 
 
 def predict_training_rows(

@@ -476,8 +476,8 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             return predict_training_rows(
                 backend, self._theta, self._cov, self.fit_intercept
             )
-        basis, names = self._null_basis, self.aliased
-        return predict_rows(self.model, X, self._theta, self._cov, offset, basis, names)
+        est = self._estimability
+        return predict_rows(self.model, X, self._theta, self._cov, offset, est)
 
     @cached_property
     def _row_residuals(self) -> Any:

@@ -15,8 +15,10 @@ estimate, null exactly at the aliased parameters, whose rows and columns of
 the stored covariance (the reduced model's) are null too; given when and
 only when the covariance has such rows; beside it ``null_basis``
 (optional): the null vectors of the fit's information at the aliased
-parameters, one list of ``k`` numbers each, which tell the rows a prediction
-can estimate (:mod:`logistic.inference._estimable`). The Hessian is not written twice:
+parameters in scaled coordinates (each column divided by its root mean
+square, from ``mean`` and ``std``), one list of ``k`` numbers each, which
+tell the rows a prediction can estimate
+(:mod:`logistic.inference._estimable`). The Hessian is not written twice:
 :func:`logistic.load` rebuilds it from the stored covariance,
 ``∇²J = Σ⁻¹ / weight_sum`` (on the parameters that are not aliased; 0 in the
 aliased rows and columns, the estimate then being ``reduced_theta``), so that
@@ -120,13 +122,16 @@ def _basis_of(stats: Any, aliased: np.ndarray) -> np.ndarray | None:
         return np.asarray(stats.null_basis, dtype=F64)
     if stats.reduced_theta is not None:
         return None
-    basis = null_basis(stats.hessian, aliased)
+    basis = null_basis(stats.hessian, aliased, stats.mean, stats.std)
     return basis if basis is not None and np.all(np.isfinite(basis)) else None
 
 
 def _null_basis(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
     """``null_basis`` of ``doc`` (optional; only beside aliased parameters):
-    one list of ``k`` finite numbers per aliased parameter, none all zero."""
+    one list of ``k`` finite numbers per aliased parameter, as
+    :func:`logistic.inference._estimable.check_null_basis` requires."""
+    from ..inference._estimable import check_null_basis
+
     name = f"training.{KEY}.null_basis"
     value = doc.get("null_basis")
     if value is None:
@@ -141,8 +146,9 @@ def _null_basis(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
             raise _wrong(path, name, shape)
         rows.append([_number(doc, "null_basis", v, path) for v in row])
     basis = np.asarray(rows, dtype=F64)
-    if not np.all(np.any(basis != 0, axis=1)):
-        raise _wrong(path, name, "must have a nonzero entry in every row")
+    wrong = check_null_basis(basis, aliased)
+    if wrong is not None:
+        raise _wrong(path, name, wrong)
     return basis
 
 

@@ -496,7 +496,9 @@ def newton_cd_columns(
                         sweeps = kernel.cd_gram(H, gt, w, lam, inv_scale, d, *limits)
                     else:
                         sweeps = _cd_gram_numpy(H, gt, w, lam, inv_scale, d, *limits)
-                    refined = orthant_model_step(H, gt, w, lam, d) if exact else None
+                    refined = (
+                        orthant_model_step(H, gt, w, lam, d, cm.n) if exact else None
+                    )
                     if refined is not None:
                         d[:], took_exact = refined, True
                         sweeps += _factor_sweeps(int(np.count_nonzero(w + d)))

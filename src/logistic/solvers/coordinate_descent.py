@@ -170,7 +170,8 @@ class NewtonCD(IterativeSolver):
             cap = sweep_cap(int(fit.objective.data.n_samples))
         d = np.zeros(theta.size)
         sweeps = gram_cd(H, g, theta, lam, d, inner_tol, cap)
-        refined = orthant_model_step(H, g, theta, lam, d) if exact else None
+        n = int(fit.objective.data.n_samples)
+        refined = orthant_model_step(H, g, theta, lam, d, n) if exact else None
         if refined is not None:
             return refined, sweeps, True
         return d, sweeps, False
