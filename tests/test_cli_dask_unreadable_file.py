@@ -100,3 +100,43 @@ def test_the_streamed_backend_refuses_a_later_extra_column_without_named_feature
         LogisticRegression().fit(Chunked.from_parquet(tmp_path / "parts", target="y"), None)
     named = Chunked.from_parquet(tmp_path / "parts", target="y", features=["a", "b"])
     assert LogisticRegression().fit(named, None).n_features_in_ == 2
+
+
+def _two_parts(tmp_path, later_extra="c", index=False):
+    import pandas as pd
+
+    (tmp_path / "parts").mkdir()
+    _write(tmp_path / "parts" / "p0.parquet", columns=("a", "b", "y"))
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.normal(size=50), "b": rng.normal(size=50)})
+    frame[later_extra] = rng.normal(size=50)
+    frame["y"] = np.arange(50) % 2
+    if index:  # pandas keeps a non-range index as a column, marked as the index
+        frame.index = pd.Index(np.arange(50) * 3, name="key")
+    frame.to_parquet(tmp_path / "parts" / "p1.parquet", index=index)
+
+
+def test_a_later_files_pandas_index_is_no_extra_column(tmp_path):
+    from logistic import LogisticRegression
+    from logistic.backends import Chunked
+
+    _two_parts(tmp_path, later_extra="b2", index=True)
+    code, _, err = _fit(tmp_path, "--stream")
+    assert code == 65 and "has column(s) ['b2'] that" in err, err  # not 'key'
+    with pytest.raises(Exception, match=r"column\(s\) \['b2'\] that"):
+        data = Chunked.from_parquet(tmp_path / "parts", target="y", cache=False)
+        LogisticRegression().fit(data, None)
+
+
+def test_a_cache_entry_of_named_features_does_not_serve_automatic_ones(
+    tmp_path, monkeypatch
+):
+    from logistic import DataValidationError, LogisticRegression
+    from logistic.backends import Chunked
+
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(tmp_path / "cache"))
+    _two_parts(tmp_path)
+    named = Chunked.from_parquet(tmp_path / "parts", target="y", features=["a", "b"])
+    assert LogisticRegression().fit(named, None).n_features_in_ == 2  # cached now
+    with pytest.raises(DataValidationError, match=r"\['c'\] that the first file lacks"):
+        LogisticRegression().fit(Chunked.from_parquet(tmp_path / "parts", target="y"), None)

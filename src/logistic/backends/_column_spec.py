@@ -57,10 +57,15 @@ class _ColumnSpec:
         extra = [c for c in (self.target, self.weight, self.offset) if c is not None]
         return [*self.features, *extra]
 
-    def check(self, names: Sequence[str], where: str) -> None:
+    def check(
+        self, names: Sequence[str], where: str, labels: Sequence[str] = ()
+    ) -> None:
+        """Refuse a further file's columns ``names`` (``labels``: those its
+        pandas metadata names as the index, never features)."""
         check_unique_names(names, where)
         missing = [c for c in self.columns if c not in set(names)]
-        extra = [c for c in names if self.first is not None and c not in self.first]
+        known = set(self.first or ()) | set(labels)
+        extra = [c for c in names if self.first is not None and c not in known]
         if missing or extra:
             what = f"missing column(s) {missing}" if missing else (
                 f"column(s) {extra[:20]} that the first file lacks (the features "

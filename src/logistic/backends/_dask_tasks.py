@@ -26,6 +26,7 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._labels import encode, missing_mask
+from .._screen_rules import pandas_index_columns
 from .._typing import Block
 from ._dask_align import misaligned_remedy
 from ._fingerprint import label_bytes
@@ -510,7 +511,8 @@ def read_parquet_part(
     try:
         with fh:
             parquet = pq.ParquetFile(fh)
-            spec.check(parquet.schema_arrow.names, shown)  # every column named
+            schema = parquet.schema_arrow  # every column named
+            spec.check(schema.names, shown, pandas_index_columns(schema))
             table = parquet.read(columns=spec.columns, use_threads=False)
     except DataValidationError as exc:  # a column of the first file is missing
         return RowProblem(exc), None, None, None

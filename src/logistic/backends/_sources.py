@@ -160,11 +160,15 @@ def _batch_to_chunk(
 
 
 def _spec_key(spec: _ColumnSpec) -> dict[str, Any]:
+    """The columns a cache entry holds, and whether its features were chosen
+    automatically (then every file was checked for columns the first lacks:
+    an entry written with named features must not serve such a fit)."""
     return {
         "features": spec.features,
         "target": spec.target,
         "weight": spec.weight,
         "offset": spec.offset,
+        "automatic": spec.first is not None,
     }
 
 
@@ -325,7 +329,8 @@ class _ParquetSource:
                     # time (pyarrow's default pre-buffers every requested row
                     # group of the file, i.e. memory ≈ file size; faster too).
                     pf = pq.ParquetFile(fh, pre_buffer=False)
-                    self.spec.check(pf.schema_arrow.names, str(path))
+                    schema, where = pf.schema_arrow, str(path)
+                    self.spec.check(schema.names, where, pandas_index_columns(schema))
                     batches = pf.iter_batches(
                         batch_size=self.batch_rows,
                         columns=self.spec.columns,

@@ -115,29 +115,35 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     return kind, schema, delimiter
 
 
-def _refuse_extra_columns(path: str, first: list[str]) -> None:
+def _refuse_extra_columns(path: str, first: list[str], ignored: set[str]) -> None:
     """With the features chosen automatically (every column but the roles'),
     refuse a further Parquet file of the directory ``path`` with a column the
     first file lacks: the features would otherwise depend on which file comes
-    first (a missing column is the passes' refusal; a file whose schema
-    cannot be read, theirs too)."""
+    first. Columns in ``ignored`` (``--drop``) and those a file's pandas
+    metadata names as its index are never features; a file missing a column
+    (the passes refuse it by name) or whose schema cannot be read (the passes
+    report it) is left to the passes."""
+    import os
+
     import pyarrow.parquet as pq
 
+    from .._screen_rules import pandas_index_columns
     from ..formats import parquet_files
 
     files = parquet_files(path)
     for f in files[1:]:
         try:
-            names = pq.read_schema(f).names
+            schema = pq.read_schema(f)
         except (OSError, ValueError):
             continue
-        extra = [c for c in names if c not in set(first)]
-        if extra and set(first) <= set(names):  # else the passes name the missing
+        known = set(first) | ignored | set(pandas_index_columns(schema))
+        extra = [c for c in schema.names if c not in known]
+        if extra and set(first) <= set(schema.names):
+            head = os.path.relpath(files[0], path)
             raise CLIError(
-                f"{f} has column(s) {extra[:20]} that {Path(files[0]).name} (the "
-                "first file) does not; every file of a Parquet directory must hold "
-                "the same columns (matched by name), or name the features with "
-                "--features"
+                f"{f} has column(s) {extra[:20]} that {head} (the first file) does "
+                "not; every file of a Parquet directory must hold the same columns "
+                "(matched by name), or name the features with --features"
             )
 
 
@@ -263,8 +269,6 @@ def plan_stream(
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
     # as read in memory
     unnamed = check_header_names(list(schema.names), path, delimiter)
-    if kind == "parquet" and not features and Path(path).is_dir():
-        _refuse_extra_columns(path, list(schema.names))
     columns = plan_columns(
         schema,
         target=target,
@@ -276,6 +280,8 @@ def plan_stream(
         delimiter=delimiter,
         role_names=ROLE_OPTIONS,
     )
+    if kind == "parquet" and not features and Path(path).is_dir():
+        _refuse_extra_columns(path, list(schema.names), set(drop or ()))
     if unnamed:  # left out by plan_columns (no name to choose it by)
         notes = (unnamed_note(unnamed), *columns.notes)
         columns = dataclasses.replace(columns, notes=notes)
