@@ -643,16 +643,28 @@ def test_a_streamed_fit_with_one_extreme_correct_row_is_not_suspected(tmp_path):
 
 def test_a_streamed_fit_of_separated_data_is_still_suspected(tmp_path):
     X, y = _leverage_data()
-    X["rare"] = 0.0
-    X.loc[1:6, "rare"] = 1.0
-    y[1:7] = 1.0  # the level's rows all one class: quasi-complete separation
+    X = X.drop(index=0).reset_index(drop=True)  # no leverage row: only separation
+    y = (X["a"] + 0.3 * X["b"] > 0).astype(float).to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         memory = LogisticRegression().fit(X, y)
-        assert memory.separation_ == "quasi-complete"  # the LP's finding
+        assert memory.separation_ == "complete"  # the LP's finding
         streamed = LogisticRegression().fit(_chunked(tmp_path, X, y, chunk_rows=500), None)
         res = streamed.inference(_chunked(tmp_path, X, y, chunk_rows=500))
     assert res.separation == "suspected"
+
+
+def test_a_constant_column_beside_the_intercept_is_no_suspected_separation(tmp_path):
+    # the constant column is flat with the intercept by construction, not along
+    # a separating direction; the extreme row is the well-determined one
+    X, y = _leverage_data()
+    X["one"] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert LogisticRegression().fit(X, y).separation_ is None  # the LP's finding
+        streamed = LogisticRegression().fit(_chunked(tmp_path, X, y, chunk_rows=500), None)
+        res = streamed.inference(_chunked(tmp_path, X, y, chunk_rows=500))
+    assert res.separation is None
 
 
 # -- any backend: streamed inference equals in-memory inference ------------------------

@@ -225,8 +225,9 @@ def flat_information(stats: Any) -> bool:
     objective) has curvature at most ``CERTAIN_CURVATURE`` along some direction
     in standardized coordinates (columns centred on ``stats.mean`` and divided
     by ``stats.std``, constant columns left unscaled), as
-    :mod:`logistic._separation`'s certificate measures it. Non-finite entries
-    count as flat."""
+    :mod:`logistic._separation`'s certificate measures it; a constant column
+    beside the intercept, flat with it by construction, is left out.
+    Non-finite entries count as flat."""
     H = np.asarray(stats.hessian, dtype=np.float64)
     if H.size == 0:
         return False
@@ -242,6 +243,9 @@ def flat_information(stats: Any) -> bool:
         A[p, p] = 1.0
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = A.T @ H @ A
+    if stats.fit_intercept:  # a constant column is the intercept's: not separation
+        keep = np.append(std > 0, True)
+        scaled = scaled[np.ix_(keep, keep)]
     if not np.all(np.isfinite(scaled)):
         return True
     return bool(np.linalg.eigvalsh(scaled)[0] <= CERTAIN_CURVATURE)
