@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -124,3 +125,39 @@ def test_the_note_names_the_previous_checkpoint_when_the_latest_is_unreadable(
         "unreadable); delete both q.ckpt and q.ckpt.prev to fit afresh"
     ) in " ".join(err.split())
     assert "resumed from checkpoint q.ckpt\n" not in err
+
+
+def test_a_resume_from_the_previous_copy_keeps_it_until_the_latest_is_valid(
+    workdir, capsys
+):
+    # the first save after resuming from q.ckpt.prev rotated the unreadable
+    # q.ckpt onto it: q.ckpt.prev became the garbage, and a failed write then
+    # would have left no valid checkpoint at all
+    first = [*FIT, "--checkpoint", "q.ckpt", "--max-iter"]
+    for n, out in (("2", "a.json"), ("3", "b.json")):
+        code, _, err = run_cli(capsys, [*first, n, "-o", out, "-q"])
+        assert code == 0, err
+    valid = (workdir / "q.ckpt.prev").read_bytes()
+    (workdir / "q.ckpt").write_text('{"trunc\n')
+    code, _, err = run_cli(capsys, [*first, "3", "-o", "c.json", "-q"])  # one save
+    assert code == 0, err
+    assert (workdir / "q.ckpt.prev").read_bytes() == valid
+    json.loads((workdir / "q.ckpt").read_text())  # the new latest, complete
+
+
+def test_the_resume_note_names_a_links_target_to_delete(workdir, capsys):
+    # deleting the link (as the note said) replaced it with a regular file at
+    # the next fit and left the target stale
+    (workdir / "real").mkdir()
+    (workdir / "links").mkdir()
+    os.symlink("../real/ck", workdir / "links" / "ck")
+    first = [*FIT, "--checkpoint", "links/ck", "--max-iter"]
+    for n, out in (("2", "a.json"), ("3", "b.json")):
+        code, _, err = run_cli(capsys, [*first, n, "-o", out, "-q"])
+        assert code == 0, err
+    (workdir / "real" / "ck").write_text("bad\n")
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "links/ck", "-o", "c.json"])
+    assert code == 0, err
+    said = " ".join(err.split())
+    assert "delete both" in said and "real/ck and" in said, said
+    assert "delete both links/ck " not in said

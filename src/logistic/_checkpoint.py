@@ -353,6 +353,7 @@ class Checkpointer:
         self.swapped = swapped
         self.config = {k: _encode(v) for k, v in config.items()}
         self.n_written = 0
+        self.latest_unreadable = False  # resumed from PATH.prev: PATH was
 
     def save(
         self, n_iter: int, state: dict[str, Any], history: list[dict[str, Any]]
@@ -393,9 +394,14 @@ class Checkpointer:
         )
         from ._atomic import link_replace
 
-        if self.target.exists() and not link_replace(self.target, self.previous):
+        if (  # an unreadable PATH is not rotated onto the valid PATH.prev
+            not self.latest_unreadable
+            and self.target.exists()
+            and not link_replace(self.target, self.previous)
+        ):
             os.replace(self.target, self.previous)  # no hard links here
         atomic_write(self.target, doc.encode())
+        self.latest_unreadable = False
         self.n_written += 1
 
     @staticmethod
@@ -488,6 +494,7 @@ class Checkpointer:
                     UserWarning,
                     stacklevel=3,
                 )
+                self.latest_unreadable = True
             decoded["forced"] = self._check_matches(payload, candidate, force)
             note_resumed(candidate)
             return decoded

@@ -248,10 +248,13 @@ def resumed_note(
     if found is None:
         return
     if checkpoint is not None and Path(found) != Path(checkpoint):
+        from .._atomic import link_target
+
         why = "is unreadable" if first == checkpoint else "is missing"
+        written = link_target(checkpoint)  # a link's target, which the fit wrote
         note(
             f"resumed from checkpoint {found}, the previous copy ({checkpoint} "
-            f"{why}); delete both {checkpoint} and {found} to fit afresh"
+            f"{why}); delete both {written} and {found} to fit afresh"
         )
     else:
         note(f"resumed from checkpoint {found}")
