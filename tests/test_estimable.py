@@ -134,6 +134,9 @@ def test_a_saved_model_keeps_what_it_can_estimate(tmp_path, capsys):
         [[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]],  # nothing at the aliased parameter
         [[0.0, 0.0, 0.0, 0.0, 0.0, 5e-324, 0.0]],  # not scaled to a largest 1
         [[0.0, 0.0, 0.0, 0.0, 0.0, 1e308, 0.0]],
+        "negative spread",
+        "no spread",
+        "spread of text",
     ],
 )
 def test_a_malformed_null_basis_is_refused(tmp_path, bad):
@@ -143,12 +146,18 @@ def test_a_malformed_null_basis_is_refused(tmp_path, bad):
     path = tmp_path / "m.json"
     logistic.save(model, path)
     value = [[0.0] * 7] if bad == "zero" else bad
+    spread = None
+    if bad in ("negative spread", "no spread", "spread of text"):
+        value = json.loads(path.read_text())["training"]["fit_statistics"]["null_basis"]
+        spread = {"negative spread": [-1.0], "no spread": [], "spread of text": ["x"]}[bad]
 
     def edit(doc):
         doc["training"]["fit_statistics"]["null_basis"] = value
+        if spread is not None:
+            doc["training"]["fit_statistics"]["null_spread"] = spread
 
     _rewrite(path, edit)
-    with pytest.raises(logistic.ModelFormatError, match="null_basis"):
+    with pytest.raises(logistic.ModelFormatError, match="null_basis|null_spread"):
         logistic.load(path)
 
 
@@ -235,3 +244,21 @@ def test_a_slope_through_an_empty_cell_is_not_estimable(workdir, capsys):
     assert effects["x"] is None and effects["C(A)[T.c]"] is None
     assert effects["C(A)[T.b]"] is not None
     assert "not estimable" in err
+
+
+def test_a_duplicate_of_a_column_with_a_large_mean():
+    # the information is the raw columns': a column whose mean is 100 times
+    # its spread still tells a row 0.01 standard deviations off its duplicate,
+    # and never flags a training row
+    X, y = _sum_column()
+    X = X.assign(x1=X.x1 + 100.0, x3=X.x1 + 100.0)  # x3 duplicates x1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", logistic.NumericalStabilityWarning)
+        res = LogisticRegression().fit(X, y).inference(X, y)
+    assert res.aliased == ["x3"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonEstimableWarning)
+        assert res.get_prediction(X).estimable.all()
+    off = pd.DataFrame({"x1": [100.0], "x2": [0.0], "x3": [100.05]})
+    with pytest.warns(NonEstimableWarning):
+        assert not res.get_prediction(off).estimable[0]

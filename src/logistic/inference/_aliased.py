@@ -57,6 +57,7 @@ Conventions (owned here):
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -264,26 +265,27 @@ class AliasedParameters:
         self.k_params = k - int(mask.sum())
 
     @cached_property
-    def _null_basis(self) -> FloatArray | None:
-        """The null vectors of the information at the aliased parameters
-        (:mod:`._estimable`): from a model file where it kept them, else from
-        the fit's information; None without aliased parameters, under
-        separation (an information of roundoff) or for a file without them."""
+    def _estimability(self) -> Estimability | None:
+        """What tells the rows this fit can predict (:mod:`._estimable`): the
+        null vectors from a model file where it kept them, else from the
+        fit's information; None without aliased parameters, under separation
+        (an information of roundoff) or for a file without them."""
         if not self._aliased.any() or self.separation in SEPARATED_OR_SUSPECTED:
             return None
         stats = self._stats
-        stored = getattr(stats, "null_basis", None)
-        if stored is not None:
-            return np.asarray(stored, dtype=np.float64)
-        if getattr(stats, "reduced_theta", None) is not None:
-            return None  # a file's information: zeros in the aliased rows
-        return null_basis(self._information, self._aliased, stats.mean, stats.std)
-
-    @cached_property
-    def _estimability(self) -> Estimability | None:
-        """What tells the rows this fit can predict (:mod:`._estimable`)."""
-        stats = self._stats
-        return estimability(self._null_basis, stats.mean, stats.std, self.aliased)
+        stored: Any = None
+        if getattr(stats, "null_basis", None) is not None:
+            stored = (stats.null_basis, stats.null_spread)
+        elif getattr(stats, "reduced_theta", None) is None:  # else a file's zeros
+            stored = null_basis(
+                self._information, self._aliased, stats.mean, stats.std,
+                self.fit_intercept,
+            )  # fmt: skip
+        rows = float(stats.labels.rows)
+        rows = rows if math.isfinite(rows) else float(stats.weight_sum)
+        return estimability(
+            stored, stats.mean, stats.std, self.fit_intercept, rows, self.aliased
+        )
 
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:

@@ -7,29 +7,34 @@ parameter, a row of :func:`null_basis`,
 
     n_a = e_a - Σ_{k ∈ K} c_ak e_k,    c_a = I_KK⁻¹ I_Ka
 
-(the aliased column as that combination), kept in the scaled coordinates
-where the aliasing itself is decided (:mod:`logistic._aliasing`: a pivot of
-the information scaled by its diagonal, the columns not centred): each
-column divided by its root mean square ``r_j = √(μ_j² + σ_j²)`` over the
-training rows (1 for the intercept and for a column of zeros). A design row
-``x̃`` (the intercept last, objective order), written there as
-``x̃'_j = x̃_j / r_j``, lies in the row space of the training design, and its
-logit is estimable, when for every a
+(the aliased column as that combination), kept in standardized
+coordinates: columns centred on their training mean μ and divided by their
+standard deviation σ (1 for a constant column) where the fit has an
+intercept, else divided by their root mean square; the centring keeps a
+column with a large mean from spoiling ``c_a``. With each null vector goes
+its spread ``ρ_a``, the root mean square of ``n_a · x̃'`` over the training
+rows (weighted as the information weighs them): 0 for an exact dependency,
+the rounding of a column written with few decimals, or the departure of a
+column the aliasing rule calls dependent on the intercept (a mean a million
+times its spread), and at least the rounding of the information it is read
+from (the information is the raw columns', so a column whose mean is 1e4
+times its spread leaves about a standard deviation undetermined). A design
+row ``x̃`` (the intercept last, objective order), written ``x̃'`` in those
+coordinates, is estimable when for every a
 
-    |n_a · x̃'| ≤ ESTIMABLE_TOL · Σ_j |n_aj| max(|x̃'_j|, 1)
+    |n_a · x̃'| ≤ max(SPREAD_FACTOR √m ρ_a, ESTIMABLE_TOL Σ_j |n_aj| max(|x̃'_j|, 1))
 
-(the size of the terms the dependency adds, each at least its column's
-root mean square, so that rounding in ``n_a`` or in the data and columns
-outside the dependency do not count); otherwise its prediction depends on
+(``m`` the training rows: no training row departs by more than ``√m ρ_a``;
+the second term, 1e-5 of the dependency's terms, each at least a standard
+deviation, absorbs rounding in ``n_a``); otherwise its prediction depends on
 the aliased coefficients that the data left undetermined (an empty cell of
-an interaction: ``C(A)*C(B)`` with no row at A = c, B = y). The tolerance,
-1e-5, is ten times the residual at which a column is called aliased (a
-pivot of 1e-12: a residual of about 1e-6 of the column's root mean square),
-so the training rows themselves pass (a column written to a file with six
-decimals and aliased by that rule, or one with a mean a million times its
-spread, aliased with the intercept), and far below a row off the
-dependency. A direction (a design derivative, for a slope) is tested alike
-with the scale ``‖n_a‖₁ ‖d'‖∞`` and no intercept. As R's
+an interaction: ``C(A)*C(B)`` with no row at A = c, B = y); a row 1e-4
+standard deviations off an exact dependency of columns of modest means is
+caught (0.01 at means 100 times the spread, 1 at 1e4 times). A direction
+(a design derivative, for a slope) is tested against the null vectors of
+columns of zeros only (an empty cell: Stata's "not estimable"), with the
+scale ``‖n_a‖₁ ‖d'‖∞``: a slope along a column dropped as collinear is the
+reduced model's, as R and Stata report it. As R's
 ``predict.glm`` (R ≥ 4.3 marks them ``non-estim``), such rows keep the
 reduced model's prediction and standard error (the aliased coefficients
 read as 0) and are marked (``PredictionResults.estimable``); as Stata's
@@ -37,7 +42,8 @@ read as 0) and are marked (``PredictionResults.estimable``); as Stata's
 them is NaN. Either comes with a :class:`~logistic.NonEstimableWarning`.
 
 The basis is computed from the information of the fit (in memory), or read
-from a model file (``training.fit_statistics.null_basis``, written beside
+from a model file (``training.fit_statistics.null_basis`` and
+``null_spread``, written beside
 ``reduced_theta``: the file's rebuilt information has zeros in the aliased
 rows and so no longer knows ``c_a``). Separated fits, whose information is
 mostly roundoff along the separating direction, get no basis: no check.
@@ -57,6 +63,7 @@ __all__ = [
     "ESTIMABLE_TOL",
     "Estimability",
     "check_null_basis",
+    "check_null_spread",
     "estimability",
     "non_estimable",
     "null_basis",
@@ -72,37 +79,55 @@ NULL_ENTRY_TOL = 1e-10
 
 
 class Estimability(NamedTuple):
-    """What tells a fit's estimable rows: the null vectors (scaled
-    coordinates, objective order), the reciprocals of the feature columns'
-    root mean squares (1 for a column of zeros), and the aliased terms'
-    names (for the warning)."""
+    """What tells a fit's estimable rows: the null vectors (standardized
+    coordinates, objective order) and their spreads, the centre and the
+    reciprocal scale of the feature columns, the bound ``SPREAD_FACTOR √m``,
+    and the aliased terms' names (for the warning)."""
 
     basis: FloatArray
-    inv_rms: FloatArray
+    spread: FloatArray
+    centre: FloatArray
+    inv_scale: FloatArray
+    bound: float
     names: list[str]
 
 
-def _inverse_rms(mean: Any, std: Any) -> FloatArray:
+#: A training row's departure along a null vector is at most √m times the
+#: spread (m rows); this factor more is allowed for the weights' unevenness.
+SPREAD_FACTOR = 10.0
+
+
+def _coordinates(mean: Any, std: Any, centred: bool) -> tuple[FloatArray, FloatArray]:
+    """``(centre, 1/scale)`` of the feature columns (module docstring)."""
     mean, std = (np.asarray(v, dtype=np.float64) for v in (mean, std))
-    rms = np.hypot(mean, std)
-    return 1.0 / np.where(rms > 0, rms, 1.0)
+    scale = std if centred else np.hypot(mean, std)
+    inv = 1.0 / np.where(scale > 0, scale, 1.0)
+    return (mean if centred else np.zeros_like(mean)), inv
 
 
 def null_basis(
-    information: FloatArray, aliased: Any, mean: Any, std: Any
-) -> FloatArray | None:
-    """The null vectors ``n_a`` in scaled coordinates (module docstring; one
+    information: FloatArray, aliased: Any, mean: Any, std: Any, fit_intercept: bool
+) -> tuple[FloatArray, FloatArray] | None:
+    """``(basis, spread)``: the null vectors in standardized coordinates (one
     row per aliased parameter, objective order, each scaled to a largest
-    entry of 1, rounding of 0 set to 0), or None when nothing is aliased or
-    the kept information does not factor."""
+    entry of 1, rounding of 0 set to 0) and each one's spread over the
+    training rows; None when nothing is aliased or the kept information does
+    not factor."""
     mask = np.asarray(aliased, dtype=bool)
     if not mask.any():
         return None
-    k = mask.size
-    scale = np.ones(k)  # θ_j = θ'_j / r_j: the information is scaled by 1/r
-    scale[: np.size(mean)] = _inverse_rms(mean, std)
+    k, p = mask.size, int(np.size(mean))
+    centre, inv = _coordinates(mean, std, fit_intercept)
+    A = np.zeros((k, k))  # θ = A θ': standardized coordinates to the original
+    A[np.arange(p), np.arange(p)] = inv
+    if fit_intercept:
+        A[p, :p] = -centre * inv
+        A[p, p] = 1.0
+    raw = np.asarray(information, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
-        info = np.asarray(information, dtype=np.float64) * np.outer(scale, scale)
+        info = A.T @ raw @ A
+        # the rounding of that product (columns with large means cancel in it)
+        noise = 4 * np.finfo(np.float64).eps * (np.abs(A).T @ np.abs(raw) @ np.abs(A))
     kept, gone = np.flatnonzero(~mask), np.flatnonzero(mask)
     basis = np.zeros((gone.size, k))
     basis[np.arange(gone.size), gone] = 1.0
@@ -117,18 +142,34 @@ def null_basis(
         return None
     basis = basis / top
     basis[np.abs(basis) < NULL_ENTRY_TOL] = 0.0
-    return basis + 0.0  # no -0.0
+    # Σ w (n·x̃')² / Σ w with the information's weights (its intercept entry is
+    # Σ w; without an intercept its largest diagonal entry bounds the spread),
+    # at least what the information's rounding leaves undetermined of it
+    total = info[p, p] if fit_intercept else float(np.max(np.diag(info)))
+    square = np.abs(np.einsum("ij,jk,ik->i", basis, info, basis))
+    square += np.einsum("ij,jk,ik->i", np.abs(basis), noise, np.abs(basis))
+    spread = np.sqrt(square / total) if total > 0 else np.zeros(len(gone))
+    if not np.all(np.isfinite(spread)):
+        return None
+    return basis + 0.0, spread  # no -0.0
 
 
 def estimability(
-    basis: FloatArray | None, mean: Any, std: Any, names: list[str]
+    stored: tuple[FloatArray, FloatArray] | None,
+    mean: Any,
+    std: Any,
+    fit_intercept: bool,
+    rows: float,
+    names: list[str],
 ) -> Estimability | None:
-    """The :class:`Estimability` of a fit (None without a basis)."""
-    if basis is None:
+    """The :class:`Estimability` of a fit (None without a basis); ``rows``
+    the training rows of positive weight."""
+    if stored is None:
         return None
-    return Estimability(
-        np.asarray(basis, dtype=np.float64), _inverse_rms(mean, std), list(names)
-    )
+    centre, inv = _coordinates(mean, std, fit_intercept)
+    basis, spread = (np.asarray(v, dtype=np.float64) for v in stored)
+    bound = SPREAD_FACTOR * float(np.sqrt(max(rows, 1.0)))
+    return Estimability(basis, spread, centre, inv, bound, list(names))
 
 
 #: Rows scaled at a time by :func:`non_estimable` (a dense block of this many
@@ -139,30 +180,35 @@ ESTIMABLE_BLOCK_ROWS = 4096
 def non_estimable(X: Any, est: Estimability | None, direction: bool = False) -> Any:
     """Boolean mask of the rows of ``X`` (n × p, dense or sparse) that are not
     estimable under ``est`` (None: every row is). ``direction``: the rows
-    are directions (a design derivative), not points: the intercept's
-    entry 0."""
+    are directions (a design derivative), tested against the null vectors
+    of columns of zeros only, without centring and intercept."""
     n = X.shape[0]
     if est is None or n == 0:
         return np.zeros(n, dtype=bool)
     p = X.shape[1]
-    N = est.basis
+    N, spread = est.basis, est.spread
+    if direction:  # a column of zeros has the null vector e_a itself
+        zero = np.count_nonzero(N, axis=1) == 1
+        N, spread = N[zero], spread[zero]
+        if N.shape[0] == 0:
+            return np.zeros(n, dtype=bool)
     out = np.zeros(n, dtype=bool)
     for start in range(0, n, ESTIMABLE_BLOCK_ROWS):
         rows = X[start : start + ESTIMABLE_BLOCK_ROWS]
         rows = rows.toarray() if hasattr(rows, "toarray") else np.asarray(rows)
-        Z = np.asarray(rows, dtype=np.float64) * est.inv_rms
+        Z = np.asarray(rows, dtype=np.float64)
+        Z = (Z if direction else Z - est.centre) * est.inv_scale
         dot = Z @ N[:, :p].T
         if direction:
             top = np.max(np.abs(Z), axis=1, keepdims=True)
-            scale = top * np.sum(np.abs(N), axis=1)
+            limit = ESTIMABLE_TOL * top * np.sum(np.abs(N), axis=1)
         else:
             scale = np.maximum(np.abs(Z), 1.0) @ np.abs(N[:, :p]).T
             if N.shape[1] > p:  # the intercept's column, 1 on every row
                 dot = dot + N[:, p]
                 scale = scale + np.abs(N[:, p])
-        out[start : start + rows.shape[0]] = np.any(
-            np.abs(dot) > ESTIMABLE_TOL * scale, axis=1
-        )
+            limit = np.maximum(ESTIMABLE_TOL * scale, est.bound * spread)
+        out[start : start + rows.shape[0]] = np.any(np.abs(dot) > limit, axis=1)
     return out
 
 
@@ -184,6 +230,16 @@ def check_null_basis(basis: FloatArray, aliased: Any) -> str | None:
                 f"row {i} must be nonzero at its aliased parameter ({int(a)}) and 0 "
                 "at the other aliased ones"
             )
+    return None
+
+
+def check_null_spread(spread: FloatArray, m: int) -> str | None:
+    """What is wrong with null spreads read from a file for ``m`` null
+    vectors, or None: ``m`` finite numbers, none negative."""
+    if spread.shape != (m,):
+        return f"must be {m} numbers (one per aliased parameter)"
+    if not np.all(spread >= 0):
+        return "must hold numbers of at least 0"
     return None
 
 

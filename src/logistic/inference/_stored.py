@@ -94,11 +94,12 @@ class FitStatistics(NamedTuple):
         (:func:`logistic.inference._aliased.structural_aliasing`; ``hessian``
         is the fit's); else None, and inference finds the aliased columns
         from ``hessian``.
-    null_basis : ndarray of shape (n_aliased, n_params) or None
-        The null vectors of the information at the aliased parameters
-        (:func:`logistic.inference._estimable.null_basis`), read from a model
-        file beside ``reduced_theta`` (its rebuilt ``hessian`` no longer has
-        them); None elsewhere (computed from ``hessian`` where needed).
+    null_basis, null_spread : ndarray of shape (n_aliased, n_params) and
+        (n_aliased,), or None
+        The null vectors of the information at the aliased parameters and
+        their spreads (:func:`logistic.inference._estimable.null_basis`), read
+        from a model file beside ``reduced_theta`` (its rebuilt ``hessian`` no
+        longer has them); None elsewhere (computed from ``hessian``).
     """
 
     theta: FloatArray
@@ -114,6 +115,7 @@ class FitStatistics(NamedTuple):
     grouped: Any = None
     reduced_theta: FloatArray | None = None
     null_basis: FloatArray | None = None
+    null_spread: FloatArray | None = None
 
     @property
     def n_features(self) -> int:

@@ -15,9 +15,9 @@ estimate, null exactly at the aliased parameters, whose rows and columns of
 the stored covariance (the reduced model's) are null too; given when and
 only when the covariance has such rows; beside it ``null_basis``
 (optional): the null vectors of the fit's information at the aliased
-parameters in scaled coordinates (each column divided by its root mean
-square, from ``mean`` and ``std``), one list of ``k`` numbers each, which
-tell the rows a prediction can estimate
+parameters in standardized coordinates (from ``mean`` and ``std``), one
+list of ``k`` numbers each, and ``null_spread``, the training rows' spread
+along each: they tell the rows a prediction can estimate
 (:mod:`logistic.inference._estimable`). The Hessian is not written twice:
 :func:`logistic.load` rebuilds it from the stored covariance,
 ``∇²J = Σ⁻¹ / weight_sum`` (on the parameters that are not aliased; 0 in the
@@ -100,7 +100,8 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
         out["reduced_theta"] = [None if math.isnan(v) else v for v in _floats(reduced)]
         basis = _basis_of(stats, np.isnan(reduced))
         if basis is not None:
-            out["null_basis"] = [_floats(row) for row in basis]
+            out["null_basis"] = [_floats(row) for row in basis[0]]
+            out["null_spread"] = _floats(basis[1])
     if math.isfinite(labels.rows):  # unknown for a model loaded from an older file
         out["labels"]["rows"] = int(labels.rows)  # type: ignore[index]
         out["labels"]["fractional"] = int(labels.fractional)  # type: ignore[index]
@@ -111,26 +112,27 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
     return out
 
 
-def _basis_of(stats: Any, aliased: np.ndarray) -> np.ndarray | None:
-    """The null vectors to write beside ``reduced_theta``: those a loaded
-    model kept, else the fit's information's (:mod:`logistic.inference._estimable`;
-    none for a separated fit's design-found aliasing, whose information is
-    roundoff)."""
+def _basis_of(stats: Any, aliased: np.ndarray) -> tuple[Any, Any] | None:
+    """The null vectors and their spreads to write beside ``reduced_theta``:
+    those a loaded model kept, else the fit's information's
+    (:mod:`logistic.inference._estimable`; none for a separated fit's
+    design-found aliasing, whose information is roundoff)."""
     from ..inference._estimable import null_basis
 
     if stats.null_basis is not None:
-        return np.asarray(stats.null_basis, dtype=F64)
+        return stats.null_basis, stats.null_spread
     if stats.reduced_theta is not None:
         return None
-    basis = null_basis(stats.hessian, aliased, stats.mean, stats.std)
-    return basis if basis is not None and np.all(np.isfinite(basis)) else None
+    return null_basis(
+        stats.hessian, aliased, stats.mean, stats.std, stats.fit_intercept
+    )
 
 
 def _null_basis(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
     """``null_basis`` of ``doc`` (optional; only beside aliased parameters):
     one list of ``k`` finite numbers per aliased parameter, as
     :func:`logistic.inference._estimable.check_null_basis` requires."""
-    from ..inference._estimable import check_null_basis
+    from ..inference._estimable import check_null_basis, check_null_spread
 
     name = f"training.{KEY}.null_basis"
     value = doc.get("null_basis")
@@ -149,7 +151,15 @@ def _null_basis(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
     wrong = check_null_basis(basis, aliased)
     if wrong is not None:
         raise _wrong(path, name, wrong)
-    return basis
+    named = f"training.{KEY}.null_spread"
+    value = doc.get("null_spread")
+    if not isinstance(value, list):
+        raise _wrong(path, named, f"must be a list of {m} numbers beside null_basis")
+    spread = np.asarray([_number(doc, "null_spread", v, path) for v in value])
+    wrong = check_null_spread(spread, m)
+    if wrong is not None:
+        raise _wrong(path, named, wrong)
+    return basis, spread
 
 
 def _vector(doc: dict[str, Any], key: str, size: int, path: str) -> np.ndarray:
@@ -209,7 +219,7 @@ def statistics_from_dict(
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
     aliased = np.isnan(np.diag(covariance))
     reduced = _reduced_theta(doc, aliased, path)
-    basis = _null_basis(doc, aliased, path)
+    basis, spread = _null_basis(doc, aliased, path) or (None, None)
     kept = np.ix_(~aliased, ~aliased)
     hessian = np.zeros((k, k))
     try:
@@ -231,6 +241,7 @@ def statistics_from_dict(
         llnull=llnull,
         reduced_theta=reduced,
         null_basis=basis,
+        null_spread=spread,
     )
 
 
