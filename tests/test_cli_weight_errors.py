@@ -59,3 +59,16 @@ def test_other_non_finite_starts_name_no_python_attribute():
         "solver 'newton' produced a non-finite objective or gradient at iteration "
         "0. Check the input for extreme values, or add a penalty."
     )
+
+
+def test_an_overflow_the_weights_do_not_explain_is_not_blamed_on_them(workdir, capsys):
+    # every weight is 1; the values and offsets overflow by themselves: the
+    # error blamed "a weight too large for the fit: 1 at line 2"
+    (workdir / "big.csv").write_text(
+        "x,w,off,y\n1e308,1,1e308,0\n1e308,1,1e308,0\n3,1,1e308,0\n4,1,0,0\n"
+        "5,1,0,1\n6,1,0,0\n7,1,0,1\n"
+    )
+    argv = ["fit", "big.csv", "-t", "y", "--weights", "w", "--offset", "off", "-o", "m.json"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 65
+    assert "weight too large" not in err

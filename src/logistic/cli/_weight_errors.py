@@ -50,8 +50,9 @@ def weight_errors(
             raise DataValidationError(
                 f"the fit's weighted sums pass the largest float ({_LARGEST}) at its "
                 f"start: --weights column {weights!r} in {path} may hold weights too "
-                "large (a weight times its row's values must stay below it); "
-                f"{_REMEDY}, or scale the features down"
+                "large (a weight times its row's values must stay below it), or the "
+                "features or the offset values too large; if the weights: "
+                f"{_REMEDY}; else scale the features down"
             ) from None
         row = _overflowing_row(design)
         if row is None:  # the weights do not explain it
@@ -73,21 +74,27 @@ def weight_errors(
 def _overflowing_row(design: Any) -> int | None:
     """The row (of the design) whose weight times its largest value, beside
     the others', passes the largest float, when the weights overflow the sum
-    ``Σ s (1 + max |x|)``; None when that sum is finite."""
+    ``Σ s (1 + max |x|)``; None when that sum is finite, or the weights do
+    not explain it (none above 1, or the values or offsets overflow alone)."""
     import numpy as np
 
     from .._sparse import issparse
 
     w, X = design.sample_weight, design.X
-    if w is None or X is None:
-        return None
+    if w is None or X is None or not float(np.max(w, initial=0.0)) > 1.0:
+        return None  # weights of at most 1 make no sum larger
     if X.shape[1] == 0:
         largest = np.zeros(X.shape[0])
     elif issparse(X):
         largest = np.asarray(abs(X).max(axis=1).todense(), dtype=float).ravel()
     else:
         largest = np.max(np.abs(np.asarray(X, dtype=float)), axis=1)
+    off = getattr(design, "offset", None)
     with np.errstate(over="ignore", invalid="ignore"):
+        if not np.isfinite(np.sum(1.0 + largest)):
+            return None  # the values overflow without the weights
+        if off is not None and not np.isfinite(np.sum(np.abs(off))):
+            return None  # so do the offsets
         terms = np.asarray(w, dtype=float) * (1.0 + largest)
         if np.isfinite(terms.sum()):
             return None
