@@ -78,6 +78,17 @@ def test_predict_names_a_too_large_index_as_written(
     code, out, err = run_cli(capsys, ["predict", tmp_path / "m.json", data, "-o", "-", "-q"])
     assert code == 65 and out == ""
     assert (
-        f"has feature index {index} (first too large at row 1), but the model has "
-        f"3 features ({allowed})"
+        f"has feature index {index} at row 1 (the first too large; the largest is "
+        f"{index}), but the model has 3 features ({allowed})"
     ) in err
+
+
+def test_predict_names_the_first_too_large_index_with_its_row(tmp_path, capsys):
+    # the largest index (5, row 2) was named with the first one's row (row 1)
+    train = _write(tmp_path / "train.svm", ZERO_BASED)
+    code, _, err = run_cli(capsys, ["fit", train, "--penalty", "l2", "-o", tmp_path / "m.json", "-q"])
+    assert code == 0, err
+    data = _write(tmp_path / "new.svm", ["+1 1:1 3:2", "+1 1:1 5:2"])
+    code, _, err = run_cli(capsys, ["predict", tmp_path / "m.json", data, "-o", "-", "-q"])
+    assert code == 65
+    assert "has feature index 3 at row 1 (the first too large; the largest is 5)" in err

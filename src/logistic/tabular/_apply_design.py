@@ -58,16 +58,15 @@ def _apply_libsvm(raw: RawData, encoding: dict[str, Any]) -> Any:
             )
         indices = indices + 1
     if indices.size and indices.max() >= p:
-        row = (
-            int(np.searchsorted(X.indptr, int(np.argmax(indices >= p)), side="right"))
-            - 1
-        )
+        at = int(np.argmax(indices >= p))  # the first index too large, in row order
+        row = int(np.searchsorted(X.indptr, at, side="right")) - 1
         # ``indices`` are the model's columns; the file writes column j as
         # j + 1 in a one-based model and as j in a zero-based one
         first = 0 if encoding.get("zero_based") else 1
         raise DataValidationError(
-            f"{raw.path} has feature index {int(indices.max()) + first} (first too "
-            f"large at {position(raw, row)}), but the model has {p} features "
+            f"{raw.path} has feature index {int(indices[at]) + first} at "
+            f"{position(raw, row)} (the first too large; the largest is "
+            f"{int(indices.max()) + first}), but the model has {p} features "
             f"(indices {first} to {p - 1 + first})"
         )
     import scipy.sparse as sp
