@@ -161,3 +161,16 @@ def test_the_resume_note_names_a_links_target_to_delete(workdir, capsys):
     said = " ".join(err.split())
     assert "delete both" in said and "real/ck and" in said, said
     assert "delete both links/ck " not in said
+
+
+def test_a_device_is_named_as_such_even_where_its_folder_is_not_writable(
+    workdir, capsys, monkeypatch
+):
+    # for a user who cannot write /dev, the refusal said "directory /dev is not
+    # writable" and hid that /dev/null is no regular file
+    import logistic.cli._fit_options as options
+
+    monkeypatch.setattr(options, "unusable_folder", lambda folder: "it is not writable")
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "/dev/null", "-o", "m.json"])
+    assert code == 73
+    assert "/dev/null is a character device" in err

@@ -295,17 +295,17 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
                     "iteration); give --checkpoint a path of its own",
                     EX_USAGE,
                 )
+    if checkpoint.is_dir():
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
+        )
+    _refuse_special(checkpoint, previous)  # what it is, before where it lies
     parent = target.parent if str(target.parent) else Path(".")
     problem = unusable_folder(parent)  # as check_output: before the data are read
     if problem is not None:
         link = "" if target == checkpoint else f" (a symbolic link to {target})"
         what = f"cannot create checkpoint {checkpoint}{link}: {problem}"
         raise CLIError(what, EX_CANTCREAT)
-    if checkpoint.is_dir():
-        raise CLIError(
-            f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
-        )
-    _refuse_special(checkpoint, previous)
 
 
 def _refuse_special(checkpoint: Path, previous: Path) -> None:
