@@ -456,7 +456,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         stats = fit_statistics(objective, result, tol, grouped, unpenalised)
         stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
-            result = aliased_at_zero(result, stats, separation)
+            result, stats = aliased_at_zero(
+                result, stats, separation, objective, tol, grouped
+            )
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self
 

@@ -107,6 +107,22 @@ def reduce_theta(
     return out
 
 
+def kept_gradient(stats: Any) -> FloatArray:
+    """``stats.gradient`` with 0 at the parameters aliased in its information
+    (the rule of :func:`reduced_estimate`): at the reduced model's optimum
+    the kept parameters' gradient is 0, and an aliased one's is too only
+    where the dependency is exact; a column aliased by the rank rule but not
+    exactly (a sum written with six decimals) keeps a gradient of the
+    rounding's size, which says nothing about whether the rows are the fit's."""
+    grad = np.array(stats.gradient, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        info = stats.weight_sum * stats.hessian
+        order = display_order(stats.n_features, stats.fit_intercept)
+        mask = aliased_columns(info, order, zero_columns(stats))
+    grad[mask] = 0.0
+    return grad
+
+
 def reduced_estimate(stats: Any) -> FloatArray | None:
     """The reduced model's estimate of a maximum-likelihood fit's statistics
     (objective order, NaN at the aliased parameters), as inference computes

@@ -50,7 +50,7 @@ from .._exceptions import (
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
-from ._aliased import structural_aliasing
+from ._aliased import kept_gradient, structural_aliasing
 from ._checks import (
     check_matches_fit,
     check_same_totals,
@@ -452,7 +452,8 @@ def _with_data(
         objective, rows = _from_arrays(model, X, y, sample_weight, offset)
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
-    check_matches_fit(model, objective, theta, firth, None if firth else stats.gradient)
+    grad = None if firth else kept_gradient(stats)  # aliased: rounding's size
+    check_matches_fit(model, objective, theta, firth, grad)
     check_same_totals(model, stats.weight_sum, stats.labels.rows, sampling)
     _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats)
