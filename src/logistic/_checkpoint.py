@@ -64,11 +64,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -81,6 +79,8 @@ from ._checkpoint_columns import EXPLANATORY, columns_changed, other_columns
 from ._checkpoint_columns import other_data as _other_data
 from ._checkpoint_columns import other_positive as _other_positive
 from ._checkpoint_paths import note_resumed, previous_path, resume_source
+from ._checkpoint_payload import FINGERPRINT, FORMAT_VERSION, HISTORY_FIELDS
+from ._checkpoint_payload import decoded as decoded_payload
 from ._exceptions import IntegrityError
 
 __all__ = [
@@ -94,9 +94,6 @@ __all__ = [
     "size_limit",
 ]
 
-FORMAT_VERSION = 1
-
-
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is old-complete or new-complete.
 
@@ -107,41 +104,6 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
 
     atomic_write_bytes(path, data, overwrite=True)
 
-
-#: The keys of a checkpoint's payload (:meth:`Checkpointer.save`).
-_PAYLOAD_KEYS = (
-    "config",
-    "fingerprint",
-    "format_version",
-    "history",
-    "n_iter",
-    "state",
-)
-#: A data fingerprint: a hex digest (every backend's ``fingerprint``).
-_FINGERPRINT = re.compile(r"[0-9a-f]{1,128}")
-
-#: Every field a solver's history entry may hold, with what it records: the
-#: one list of them. ``Solver._record`` (:mod:`logistic.solvers._base`)
-#: refuses a field not named here and a checkpoint's history is accepted
-#: with exactly these fields, so a solver that records a new field declares
-#: it here and its checkpoints resume. (Kept here, not in the solvers
-#: package: ``logistic.solvers`` imports this module.)
-HISTORY_FIELDS: Mapping[str, str] = MappingProxyType(
-    {
-        "iter": "iteration number (0: the start)",
-        "objective": "objective value",
-        "grad_max_norm": "the stopping norm (Fit.residual)",
-        "step": "step length (0 at the start; nan: chosen inside scipy)",
-        "time": "seconds since the fit began",
-        "n_passes": "passes over the data so far",
-        "subsample_rows": "rows of Newton's subsample start",
-        "subsample_iter": "iterations of the subsample fit",
-        "subsample_passes": "passes over the subsample",
-        "subsample_used": "1 when the fit started at the subsample's optimum",
-        "subspace": "1 for an L-BFGS sampled subspace step",
-        "polish": "1 for an L-BFGS Newton-CG polish step",
-    }
-)
 
 #: Bytes of one value as ``_encode`` writes it, with room to spare (a float's
 #: hex form quoted, and the separator after it: at most 28).
@@ -174,131 +136,6 @@ def size_limit(n_params: int, max_iter: int, n_rows: int = 0) -> int:
     values = (int(n_params) + 8) ** 2 + 4 * max(int(n_rows), 0)
     entries = int(max_iter) + 1 + _EXTRA_ENTRIES
     return 2 * (_BASE_BYTES + _BYTES_PER_VALUE * values + _BYTES_PER_ENTRY * entries)
-
-
-#: Bound on a history entry's pass count (exact in a float64 and far beyond
-#: any fit's: a forged 10**30 would become the fit's ``n_passes_``).
-MAX_PASSES = 2**53
-
-
-def _is_count(v: Any) -> bool:
-    return type(v) is int and v >= 0
-
-
-def _checked_payload(payload: dict[str, Any], where: str) -> None:
-    """Refuse a payload whose keys, format version, fingerprint,
-    configuration or iteration count are not of the kinds ``save`` writes."""
-    keys = set(payload)
-    if keys != set(_PAYLOAD_KEYS):
-        missing, extra = (
-            sorted(set(_PAYLOAD_KEYS) - keys),
-            sorted(keys - set(_PAYLOAD_KEYS)),
-        )
-        raise IntegrityError(
-            f"{where}: "
-            + (f"missing field(s) {missing}" if missing else "")
-            + ("; " if missing and extra else "")
-            + (
-                f"unknown field(s) [{', '.join(map(_text, extra[:5]))}]"
-                if extra
-                else ""
-            )
-            + f"; expected the fields {list(_PAYLOAD_KEYS)}"
-        )
-    version = payload["format_version"]
-    if type(version) is not int or version != FORMAT_VERSION:
-        raise IntegrityError(
-            f"{where}: format {_shown(version)}, this build reads format "
-            f"{FORMAT_VERSION}"
-        )
-    fingerprint = payload["fingerprint"]
-    if not isinstance(fingerprint, str) or not _FINGERPRINT.fullmatch(fingerprint):
-        raise IntegrityError(
-            f"{where}: 'fingerprint' is {_shown(fingerprint)}, expected a hex digest "
-            "of the data"
-        )
-    config = payload["config"]
-    if not isinstance(config, dict):
-        raise IntegrityError(
-            f"{where}: 'config' is {_shown(config)}, expected an object"
-        )
-    for k, v in config.items():
-        if isinstance(v, dict) and set(v) == {"float"}:
-            _decode(v, f"{where}: config field {_text(k)}")
-        elif not (v is None or isinstance(v, (bool, int, str))):
-            raise IntegrityError(
-                f"{where}: config field {_text(k)} is {_shown(v)}, expected "
-                "{'float': hex}, an integer, a string, true, false or null"
-            )
-    if not _is_count(payload["n_iter"]):
-        raise IntegrityError(
-            f"{where}: 'n_iter' is {_shown(payload['n_iter'])}, expected an integer "
-            "from 0 to max_iter"
-        )
-
-
-def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, Any]]:
-    """The history decoded: ``n_iter + 1`` entries, entry ``i`` with ``iter``
-    ``i``, ``n_passes`` a count and other fields named as ``_record`` names
-    them, holding numbers."""
-    if not isinstance(history, list) or not all(isinstance(e, dict) for e in history):
-        raise IntegrityError(
-            f"{where}: 'history' is {_shown(history)}, expected a list of objects"
-        )
-    if len(history) != n_iter + 1:
-        raise IntegrityError(
-            f"{where}: 'history' holds {len(history)} entries, expected "
-            f"{n_iter + 1} (one for each iteration from 0 to 'n_iter' = {n_iter})"
-        )
-    decoded = []
-    passes = 0  # the count never goes down from one entry to the next
-    for i, entry in enumerate(history):
-        out = {}
-        for k, v in entry.items():
-            key = f"{where}: history[{i}] field {_text(k)}"
-            if k not in HISTORY_FIELDS:
-                raise IntegrityError(
-                    f"{key}: unknown field, expected one of {sorted(HISTORY_FIELDS)}"
-                )
-            value = _decode(v, key)
-            if k == "iter" and not (type(value) is int and value == i):
-                raise IntegrityError(f"{key} is {_shown(value)}, expected {i}")
-            if k == "n_passes" and not (
-                _is_count(value) and passes <= value < MAX_PASSES
-            ):
-                raise IntegrityError(
-                    f"{key} is {_shown(value)}, expected an integer from {passes} "
-                    f"(the entry before's) to 2**53 - 1"
-                )
-            if type(value) not in (int, float):
-                raise IntegrityError(f"{key} is {_shown(value)}, expected a number")
-            out[k] = value
-        for name in ("iter", "n_passes"):
-            if name not in out:
-                raise IntegrityError(f"{where}: history[{i}] has no field {name!r}")
-        passes = out["n_passes"]
-        decoded.append(out)
-    return decoded
-
-
-def _decoded(payload: Any, path: Path) -> dict[str, Any]:
-    """A checkpoint's payload decoded: the iteration count, the state and the
-    history, each field checked (:func:`_checked_payload`,
-    :func:`_checked_history`, :func:`_decode`)."""
-    where = f"checkpoint {path}"
-    _checked_payload(payload, where)
-    state = payload["state"]
-    if not isinstance(state, dict):
-        raise IntegrityError(f"{where}: 'state' is {_shown(state)}, expected an object")
-    n_iter = payload["n_iter"]
-    return {
-        "n_iter": n_iter,
-        "state": {
-            k: _decode(v, f"{where}: state field {k!r}") for k, v in state.items()
-        },
-        "history": _checked_history(payload["history"], n_iter, where),
-        "path": str(path),
-    }
 
 
 class Checkpointer:
@@ -368,7 +205,7 @@ class Checkpointer:
         """
         if self.n_written == 0 and not (
             isinstance(self.fingerprint, str)
-            and _FINGERPRINT.fullmatch(self.fingerprint)
+            and FINGERPRINT.fullmatch(self.fingerprint)
         ):
             raise ValueError(
                 f"checkpoint {self.path}: the backend's data fingerprint is "
@@ -479,7 +316,7 @@ class Checkpointer:
                 continue
             try:
                 payload = self._read(candidate, max_bytes, allows)
-                decoded = _decoded(payload, candidate)
+                decoded = decoded_payload(payload, candidate)
             except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 # IntegrityError is a ValueError
                 text = str(exc)  # names the file already, unless json's own

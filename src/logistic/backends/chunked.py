@@ -75,6 +75,7 @@ from ._cache_pass import CachedRuns, LabelCodes
 from ._fingerprint import RowHashes, earlier_streamed, streamed_fingerprint
 from ._fold import fold_in_order
 from ._prefetch import ordered_map, prefetched
+from ._rebatch import reader_rows, rebatch
 from ._reduce import pass_progress
 from ._sources import (
     RawChunk,
@@ -108,48 +109,6 @@ class RowSource(Protocol):
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:
         """Raw chunks ``(where, X, y, sample_weight, offset)`` in a fixed order."""
         ...
-
-
-def _reader_rows(n_features: int, opts: dict[str, Any]) -> int:
-    """Rows per block of a :class:`Chunked` built with ``opts`` (its
-    ``chunk_rows``, or the chunk-size rule), so that one batch a file reader
-    yields is one block."""
-    rows: int = opts.get("chunk_rows") or chunk_rows_for(
-        n_features,
-        opts.get("dtype", np.float64),
-        opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES),
-    )
-    return rows
-
-
-def _concat(pieces: list[list[Any]]) -> list[Any]:
-    if len(pieces) == 1:
-        return pieces[0]
-    return [
-        None if parts[0] is None else np.concatenate(parts)
-        for parts in zip(*pieces, strict=True)
-    ]
-
-
-def _rebatch(chunks: Iterable[RawChunk], rows: int) -> Iterator[list[Any]]:
-    """Re-cut chunks into blocks of exactly ``rows`` rows (the last may be shorter)."""
-    pending: list[list[Any]] = []
-    count = 0
-    for _where, X, *rest in chunks:
-        arrays = [X, *rest]
-        k, start = X.shape[0], 0
-        while start < k:
-            take = min(rows - count, k - start)
-            pending.append(
-                [None if a is None else a[start : start + take] for a in arrays]
-            )
-            count += take
-            start += take
-            if count == rows:
-                yield _concat(pending)
-                pending, count = [], 0
-    if pending:
-        yield _concat(pending)
 
 
 class Chunked:
@@ -271,7 +230,7 @@ class Chunked:
         source = _ParquetSource(
             path, target=target, features=features, weight=weight, offset=offset
         )
-        source.batch_rows = _reader_rows(len(source.spec.features), opts)
+        source.batch_rows = reader_rows(len(source.spec.features), opts)
         return cls(source, columns=source.spec, **opts)
 
     @classmethod
@@ -488,7 +447,7 @@ class Chunked:
             for i, (X, codes, w, o) in enumerate(self._cached.blocks(c)):
                 yield Block(X, labels(codes, i * c), w, o)
             return
-        for X, y, w, o in _rebatch(self.source.chunks(self.dtype), self.chunk_rows):
+        for X, y, w, o in rebatch(self.source.chunks(self.dtype), self.chunk_rows):
             yield Block(X, encode(y, classes, dtype=self.dtype, checked=True), w, o)
 
     def rows(self) -> Block:
