@@ -116,11 +116,17 @@ def kept_gradient(stats: Any) -> FloatArray:
     rounding's size, which says nothing about whether the rows are the fit's."""
     grad = np.array(stats.gradient, dtype=np.float64)
     with np.errstate(all="ignore"):
-        info = stats.weight_sum * stats.hessian
-        order = display_order(stats.n_features, stats.fit_intercept)
-        mask = aliased_columns(info, order, zero_columns(stats))
-    grad[mask] = 0.0
+        grad[statistics_aliased(stats)] = 0.0
     return grad
+
+
+def statistics_aliased(stats: Any) -> Any:
+    """The aliased parameters (objective order) of a fit's statistics: the
+    rank rule (:func:`logistic._aliasing.aliased_columns`) on its
+    information, in display order, with its columns of zeros."""
+    info = stats.weight_sum * stats.hessian
+    order = display_order(stats.n_features, stats.fit_intercept)
+    return aliased_columns(info, order, zero_columns(stats))
 
 
 def reduced_estimate(stats: Any) -> FloatArray | None:
@@ -130,11 +136,10 @@ def reduced_estimate(stats: Any) -> FloatArray | None:
     :mod:`logistic.io._statistics`)."""
     if stats.reduced_theta is not None:
         return np.asarray(stats.reduced_theta, dtype=np.float64)
-    info = stats.weight_sum * stats.hessian
-    order = display_order(stats.n_features, stats.fit_intercept)
-    mask = aliased_columns(info, order, zero_columns(stats))
+    mask = statistics_aliased(stats)
     if not mask.any():
         return None
+    info = stats.weight_sum * stats.hessian
     theta = reduce_theta(stats.theta, info, stats.gradient, stats.hessian, mask)
     theta[mask] = np.nan
     return theta

@@ -223,8 +223,7 @@ def separation(model: Any, stats: Any) -> str | None:
 def flat_information(stats: Any) -> bool:
     """Whether the information (the Hessian ``stats.hessian`` of the mean
     objective) has curvature at most ``CERTAIN_CURVATURE`` along some direction
-    in standardized coordinates (columns centred on ``stats.mean`` and divided
-    by ``stats.std``, constant columns left unscaled), as
+    in standardized coordinates (:func:`._estimable.standardizer`), as
     :mod:`logistic._separation`'s certificate measures it; a constant column
     beside the intercept, flat with it by construction, is left out.
     Non-finite entries count as flat."""
@@ -233,14 +232,10 @@ def flat_information(stats: Any) -> bool:
         return False
     if not np.all(np.isfinite(H)):
         return True
-    p = int(np.size(stats.mean))
+    from ._estimable import standardizer
+
     std = np.asarray(stats.std, dtype=np.float64)
-    inv = 1.0 / np.where(std > 0, std, 1.0)
-    A = np.zeros(H.shape)
-    A[np.arange(p), np.arange(p)] = inv
-    if stats.fit_intercept:  # b = b' - Σ μ_j w'_j / σ_j
-        A[p, :p] = -np.asarray(stats.mean, dtype=np.float64) * inv
-        A[p, p] = 1.0
+    A = standardizer(stats.mean, std, stats.fit_intercept, H.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = A.T @ H @ A
     if stats.fit_intercept:  # a constant column is the intercept's: not separation

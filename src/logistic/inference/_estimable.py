@@ -67,6 +67,7 @@ __all__ = [
     "estimability",
     "non_estimable",
     "null_basis",
+    "standardizer",
     "warn_non_estimable",
 ]
 
@@ -105,6 +106,21 @@ def _coordinates(mean: Any, std: Any, centred: bool) -> tuple[FloatArray, FloatA
     return (mean if centred else np.zeros_like(mean)), inv
 
 
+def standardizer(mean: Any, std: Any, fit_intercept: bool, k: int) -> FloatArray:
+    """``A`` (k × k) with ``θ = A θ'``: standardized coordinates (the feature
+    columns centred and divided by their standard deviation with an
+    intercept, else divided by their root mean square; the intercept last)
+    to the original ones. An information ``I`` is ``Aᵀ I A`` there."""
+    p = int(np.size(mean))
+    centre, inv = _coordinates(mean, std, fit_intercept)
+    A = np.zeros((k, k))
+    A[np.arange(p), np.arange(p)] = inv
+    if fit_intercept:  # b = b' - Σ μ_j w'_j / σ_j
+        A[p, :p] = -centre * inv
+        A[p, p] = 1.0
+    return A
+
+
 def null_basis(
     information: FloatArray, aliased: Any, mean: Any, std: Any, fit_intercept: bool
 ) -> tuple[FloatArray, FloatArray] | None:
@@ -116,13 +132,8 @@ def null_basis(
     mask = np.asarray(aliased, dtype=bool)
     if not mask.any():
         return None
-    k, p = mask.size, int(np.size(mean))
-    centre, inv = _coordinates(mean, std, fit_intercept)
-    A = np.zeros((k, k))  # θ = A θ': standardized coordinates to the original
-    A[np.arange(p), np.arange(p)] = inv
-    if fit_intercept:
-        A[p, :p] = -centre * inv
-        A[p, p] = 1.0
+    k = mask.size
+    A = standardizer(mean, std, fit_intercept, k)
     raw = np.asarray(information, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         info = A.T @ raw @ A
@@ -145,7 +156,7 @@ def null_basis(
     # Σ w (n·x̃')² / Σ w with the information's weights (its intercept entry is
     # Σ w; without an intercept its largest diagonal entry bounds the spread),
     # at least what the information's rounding leaves undetermined of it
-    total = info[p, p] if fit_intercept else float(np.max(np.diag(info)))
+    total = info[-1, -1] if fit_intercept else float(np.max(np.diag(info)))
     square = np.abs(np.einsum("ij,jk,ik->i", basis, info, basis))
     square += np.einsum("ij,jk,ik->i", np.abs(basis), noise, np.abs(basis))
     spread = np.sqrt(square / total) if total > 0 else np.zeros(len(gone))
