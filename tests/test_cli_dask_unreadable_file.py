@@ -140,3 +140,37 @@ def test_a_cache_entry_of_named_features_does_not_serve_automatic_ones(
     assert LogisticRegression().fit(named, None).n_features_in_ == 2  # cached now
     with pytest.raises(DataValidationError, match=r"\['c'\] that the first file lacks"):
         LogisticRegression().fit(Chunked.from_parquet(tmp_path / "parts", target="y"), None)
+
+
+@pytest.mark.parametrize("how", [("--stream",), ("--workers", "2")])
+@pytest.mark.parametrize("first_has_it", [True, False])
+def test_drop_of_a_column_only_some_files_hold_is_accepted_in_either_order(
+    tmp_path, how, first_has_it
+):
+    # `--drop c` where only the first file held c was accepted, where only a
+    # later file held it refused ("--drop column 'c' not found"): the order
+    # of the files decided
+    (tmp_path / "parts").mkdir()
+    rng = np.random.default_rng(2)
+    for name, has_c in (("p0", first_has_it), ("p1", not first_has_it)):
+        x = rng.normal(size=(300, 2))
+        columns = {"a": x[:, 0], "b": x[:, 1]}
+        if has_c:
+            columns["c"] = rng.normal(size=300)
+        columns["y"] = (x[:, 0] + rng.normal(size=300) > 0).astype(np.int64)
+        pq.write_table(pa.table(columns), tmp_path / "parts" / f"{name}.parquet")
+    code, _, err = _fit(tmp_path, *how, "--drop", "c")
+    assert code == 0, err
+    import json
+
+    model = json.loads((tmp_path / "m.json").read_text())
+    assert model["model"]["feature_names"] == ["a", "b"]
+
+
+def test_drop_of_a_column_no_file_holds_is_refused_by_name(tmp_path):
+    (tmp_path / "parts").mkdir()
+    _write(tmp_path / "parts" / "p0.parquet")
+    _write(tmp_path / "parts" / "p1.parquet", seed=1)
+    code, out, err = _fit(tmp_path, "--stream", "--drop", "nope")
+    assert (code, out) == (65, ""), err  # as in memory: a column of the data
+    assert err.startswith("error: --drop column 'nope' not found in parts"), err

@@ -19,7 +19,10 @@ Conventions (owned here):
   ``--class-weight`` and ``--trials`` are refused the same way.
 * **Files.** What :func:`logistic.formats.sniff_format` says: CSV (plain,
   gzip, bz2; the delimiter sniffed as in memory or ``--sep``) and Parquet: a
-  file, or a directory of Parquet files (:func:`logistic.formats.parquet_files`).
+  file, or a directory of Parquet files (:func:`logistic.formats.parquet_files`),
+  whose first file's columns are planned: with features chosen automatically
+  a later file may not add a column, and a ``--drop`` name may be held by any
+  of the files (the order of the files decides neither).
 """
 
 from __future__ import annotations
@@ -115,31 +118,55 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     return kind, schema, delimiter
 
 
-def _refuse_extra_columns(path: str, first: list[str], ignored: set[str]) -> None:
-    """With the features chosen automatically (every column but the roles'),
-    refuse a further Parquet file of the directory ``path`` with a column the
-    first file lacks: the features would otherwise depend on which file comes
-    first. Columns in ``ignored`` (``--drop``) and those a file's pandas
-    metadata names as its index are never features; a file missing a column
-    (the passes refuse it by name) or whose schema cannot be read (the passes
-    report it) is left to the passes."""
-    import os
-
+def _later_schemas(path: str) -> list[tuple[Path, Any]]:
+    """``(file, arrow schema)`` of each Parquet file of the directory ``path``
+    after the first (whose schema plans the columns); a file whose schema
+    cannot be read is left out (the passes report it)."""
     import pyarrow.parquet as pq
+
+    from ..formats import parquet_files
+
+    schemas = []
+    for f in parquet_files(path)[1:]:
+        try:
+            schemas.append((f, pq.read_schema(f)))
+        except (OSError, ValueError):
+            continue
+    return schemas
+
+
+def _drops_of_first_file(
+    drop: list[str], first: list[str], later: list[tuple[Path, Any]]
+) -> list[str]:
+    """The ``--drop`` names that :func:`logistic.columns.plan_columns` checks
+    against the first file's columns: a name only a later file of the
+    directory holds is dropped there (never a feature) and left out of that
+    check, so the directory's order does not decide whether ``--drop`` is
+    accepted; a name no file holds stays, and is refused by name."""
+    elsewhere = {name for _, schema in later for name in schema.names}
+    return [c for c in drop if c in first or c not in elsewhere]
+
+
+def _refuse_extra_columns(
+    path: str, first: list[str], ignored: set[str], later: list[tuple[Path, Any]]
+) -> None:
+    """With the features chosen automatically (every column but the roles'),
+    refuse a further Parquet file of the directory ``path`` (``later``:
+    :func:`_later_schemas`) with a column the first file lacks: the features
+    would otherwise depend on which file comes first. Columns in ``ignored``
+    (``--drop``) and those a file's pandas metadata names as its index are
+    never features; a file missing a column is left to the passes (they
+    refuse it by name)."""
+    import os
 
     from .._screen_rules import pandas_index_columns
     from ..formats import parquet_files
 
-    files = parquet_files(path)
-    for f in files[1:]:
-        try:
-            schema = pq.read_schema(f)
-        except (OSError, ValueError):
-            continue
+    for f, schema in later:
         known = set(first) | ignored | set(pandas_index_columns(schema))
         extra = [c for c in schema.names if c not in known]
         if extra and set(first) <= set(schema.names):
-            head = os.path.relpath(files[0], path)
+            head = os.path.relpath(parquet_files(path)[0], path)
             raise CLIError(
                 f"{f} has column(s) {extra[:20]} that {head} (the first file) does "
                 "not; every file of a Parquet directory must hold the same columns "
@@ -269,19 +296,21 @@ def plan_stream(
         raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
     # as read in memory
     unnamed = check_header_names(list(schema.names), path, delimiter)
+    directory = kind == "parquet" and Path(path).is_dir()
+    later = _later_schemas(path) if directory and (drop or not features) else []
     columns = plan_columns(
         schema,
         target=target,
         features=features,
-        drop=drop,
+        drop=_drops_of_first_file(drop, list(schema.names), later) if drop else drop,
         weights=weights,
         offset=offset,
         source=path,
         delimiter=delimiter,
         role_names=ROLE_OPTIONS,
     )
-    if kind == "parquet" and not features and Path(path).is_dir():
-        _refuse_extra_columns(path, list(schema.names), set(drop or ()))
+    if directory and not features:
+        _refuse_extra_columns(path, list(schema.names), set(drop or ()), later)
     if unnamed:  # left out by plan_columns (no name to choose it by)
         notes = (unnamed_note(unnamed), *columns.notes)
         columns = dataclasses.replace(columns, notes=notes)
