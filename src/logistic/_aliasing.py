@@ -9,29 +9,67 @@ information ``Xᵀ W X`` can hide or fake some where ``W`` is ~0)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from ._typing import FloatArray
 
-__all__ = ["ALIAS_TOL", "aliased_columns", "positive_rows_gram"]
+__all__ = [
+    "ALIAS_NOISE",
+    "ALIAS_TOL",
+    "alias_tolerance",
+    "aliased_columns",
+    "pivot_noise",
+    "positive_rows_gram",
+]
 
 #: Cholesky pivot of the correlation-scaled information below which a column
-#: is aliased (R: a QR residual ratio below 1e-7, i.e. a pivot below 1e-14).
+#: is aliased where the rows summed are not known, and the most any count of
+#: rows makes it (:func:`alias_tolerance`): ten times the pivots' rounding on
+#: ~1e6 rows.
 ALIAS_TOL = 1e-12
+#: A column is aliased when its pivot is below this many times the pivots'
+#: rounding (:func:`pivot_noise`).
+ALIAS_NOISE = 10.0
 
 
-def _pivots_in_order(C: FloatArray) -> FloatArray:
+def pivot_noise(rows: float | None, n_params: int) -> float:
+    """The rounding of the correlation-scaled pivots of an information (or
+    Gram) matrix summed over ``rows`` rows of ``n_params`` parameters:
+    ``ε·max(√rows, n_params)`` (the entries' rounding, ``~ε√rows`` of their
+    size for sums of ``rows`` terms rounded independently, and Cholesky's,
+    ``~ε·n_params``); ``ALIAS_TOL / ALIAS_NOISE`` where ``rows`` is unknown
+    (None, NaN: a model file written without it)."""
+    if rows is None or not math.isfinite(rows) or rows < 1:
+        return ALIAS_TOL / ALIAS_NOISE
+    eps = float(np.finfo(np.float64).eps)
+    return eps * max(math.sqrt(rows), float(n_params), 1.0)
+
+
+def alias_tolerance(rows: float | None, n_params: int) -> float:
+    """The pivot below which a column is aliased: :data:`ALIAS_NOISE` times
+    :func:`pivot_noise`, at most :data:`ALIAS_TOL`. A residual ratio (the
+    square root of a pivot) above it is a dependency the rows resolve: R's
+    ``glm`` keeps a column down to a ratio of ``1e-11`` (``glm.fit``'s QR
+    tolerance ``min(1e-7, epsilon/1000)``), which a pivot from sums of
+    squares cannot resolve; here a 2 000-row fit keeps a ratio of ``3e-7``
+    (a column whose spread is ``3e-7`` of its mean, beside the intercept),
+    which a fixed ``1e-12`` dropped although it carried the data's signal."""
+    return min(ALIAS_TOL, ALIAS_NOISE * pivot_noise(rows, n_params))
+
+
+def _pivots_in_order(C: FloatArray, tol: float) -> FloatArray:
     """Cholesky pivots of ``C`` in column order, skipping (zeroing) a column
-    whose pivot is at most :data:`ALIAS_TOL` (R's limited pivoting)."""
+    whose pivot is at most ``tol`` (R's limited pivoting)."""
     A = np.array(C, dtype=np.float64, copy=True)
     p = A.shape[0]
     pivots = np.zeros(p)
     for j in range(p):
         s = A[j, j]
         pivots[j] = s
-        if not s > ALIAS_TOL:
+        if not s > tol:
             A[j, j:] = 0.0
             A[j:, j] = 0.0
             continue
@@ -40,8 +78,12 @@ def _pivots_in_order(C: FloatArray) -> FloatArray:
     return pivots
 
 
-def aliased_columns(info: FloatArray, order: Any, zero: Any = None) -> Any:
-    """Boolean mask (objective order) of the aliased parameters of ``info``.
+def aliased_columns(
+    info: FloatArray, order: Any, zero: Any = None, rows: float | None = None
+) -> Any:
+    """Boolean mask (objective order) of the aliased parameters of ``info``,
+    summed over ``rows`` rows of positive weight (None: unknown), by
+    :func:`alias_tolerance`.
 
     ``order`` is the display order (objective positions, intercept first):
     the earlier column of a dependent set is kept, as R's pivoting keeps it.
@@ -60,16 +102,17 @@ def aliased_columns(info: FloatArray, order: Any, zero: Any = None) -> Any:
     live = order[diag[order] > 0]
     if live.size < 2:
         return mask
+    tol = alias_tolerance(rows, k)
     root = np.sqrt(diag[live])
     C = info[np.ix_(live, live)] / np.outer(root, root)
     try:  # full rank and well above the tolerance: one LAPACK call
         L = np.linalg.cholesky(0.5 * (C + C.T))
-        if np.min(np.diag(L)) ** 2 > ALIAS_TOL:
+        if np.min(np.diag(L)) ** 2 > tol:
             return mask
     except np.linalg.LinAlgError:
         pass
-    pivots = _pivots_in_order(0.5 * (C + C.T))
-    mask[live[~(pivots > ALIAS_TOL)]] = True
+    pivots = _pivots_in_order(0.5 * (C + C.T), tol)
+    mask[live[~(pivots > tol)]] = True
     return mask
 
 

@@ -312,8 +312,107 @@ def aliased_at_zero(
         polished = _reduced_newton(objective, coef, mask, tol)
         if polished is not None:  # moved: the statistics of the reduced optimum
             result = dataclasses.replace(result, coef=polished)
-            stats = fit_statistics(objective, result, tol, grouped, True)
+            stats = _aliased_recorded(
+                fit_statistics(objective, result, tol, grouped, True), mask
+            )
+            with np.errstate(all="ignore"):
+                scaled = np.abs(
+                    ScaledObjective(objective).scaled_gradient(stats.gradient)
+                )
+            result = dataclasses.replace(
+                result,
+                objective=float(stats.value),
+                grad_max_norm=float(np.max(scaled[~mask], initial=0.0)),
+            )
+            _warn_signal_left_out(objective, stats, mask, tol, scaled)
     return result, stats
+
+
+#: An aliased column whose standardized gradient at the reduced optimum is
+#: above this (or ten times the fit's tolerance, if larger) carries signal the
+#: reduced model leaves out (:func:`_warn_signal_left_out`); a dependency of
+#: a rounding's size leaves ~1e-9 (a sum written with six decimals, 1 000 rows).
+SIGNAL_LEFT_OUT = 1e-6
+#: A column whose mean is this many times its spread loses that factor squared
+#: of the information's precision to its cancellation with the intercept.
+LARGE_MEAN_RATIO = 1e3
+
+
+def _warn_signal_left_out(
+    objective: LogisticObjective, stats: Any, mask: Any, tol: float, grad: Any
+) -> None:
+    """Warn where an aliased parameter's gradient at the reduced optimum, in
+    the solvers' standardized coordinates (``grad``, absolute values), is
+    above :data:`SIGNAL_LEFT_OUT`
+    (or ``10 × tol``): the rank rule found it a combination of the kept
+    columns within the rounding of the information (a sum of squares over the
+    rows, whose resolution a column far from centred, or a near dependency at
+    that limit, exhausts), yet the rows say it changes the fit. An exact
+    dependency, or one of a rounding's size, passes silently."""
+    import warnings
+
+    from ._exceptions import NumericalStabilityWarning, user_stacklevel
+    from ._messages import name_list
+
+    limit = max(SIGNAL_LEFT_OUT, 10.0 * float(tol))
+    lost = np.flatnonzero(np.asarray(mask) & (grad > limit))
+    if not lost.size:
+        return
+    p = objective.n_features
+    given = objective.data.feature_names
+    names = [
+        "Intercept" if j == p else (str(given[j]) if given is not None else f"x{j + 1}")
+        for j in lost
+    ]
+    mean, std = np.asarray(stats.mean), np.asarray(stats.std)
+    far = [
+        names[i]
+        for i, j in enumerate(lost)
+        if j < p and std[j] > 0 and abs(mean[j]) > LARGE_MEAN_RATIO * std[j]
+    ]
+    one = len(names) == 1
+    it, was = ("it", "was") if one else ("them", "were")
+    hint = (
+        f" The {name_list(far)} {'has a mean' if len(far) == 1 else 'have means'} "
+        f"over {LARGE_MEAN_RATIO:.0e} times {'its' if len(far) == 1 else 'their'} "
+        "spread: subtract a value near the mean (the intercept absorbs it) and refit."
+        if far
+        else " Rescale or drop the near-dependent columns, or fit with a penalty."
+    )
+    warnings.warn(
+        f"the {name_list(names)} {was} left out as aliased (coefficient 0, R's NA): "
+        f"the information matrix cannot tell {it} from a combination of the "
+        "earlier columns within its rounding, yet the fit without "
+        f"{it} has a standardized gradient of {float(np.max(grad[lost])):.3g} "
+        f"there (limit {limit:.3g}): the data give {it} signal this fit leaves out."
+        + hint,
+        NumericalStabilityWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
+def _aliased_recorded(stats: Any, mask: Any) -> Any:
+    """``stats`` of the reduced optimum with the aliased parameters ``mask``
+    recorded (``reduced_theta``, NaN there, and the null vectors of
+    :func:`logistic.inference._estimable.null_basis`), so that inference, the
+    model file and the fit read the fit's own decision: the rank rule on the
+    information at the reduced optimum may fall on the other side of its
+    tolerance for a dependency at its limit (the coefficient reported 0,
+    then estimated by ``summary()``)."""
+    from .inference._estimable import null_basis
+
+    theta = np.array(stats.theta, dtype=np.float64)
+    theta[mask] = np.nan
+    with np.errstate(all="ignore"):
+        basis = null_basis(
+            stats.weight_sum * stats.hessian, mask, stats.mean, stats.std,
+            stats.fit_intercept,
+        )  # fmt: skip
+    if basis is None:
+        return stats._replace(reduced_theta=theta)
+    return stats._replace(
+        reduced_theta=theta, null_basis=basis[0], null_spread=basis[1]
+    )
 
 
 def _reduced_newton(

@@ -5,23 +5,28 @@ Conventions (owned here):
 * A column is **aliased** when it is a linear combination of the columns
   before it in display order (intercept first, then the features), on the
   rows that carry information. R's ``glm`` finds these with the pivoted QR of
-  the weighted design ``√W X`` (LINPACK ``dqrdc2``, ``tol = 1e-7``): column
-  j is moved to the end and reported ``NA`` when the norm of its residual on
-  the kept columns before it is below ``tol ×`` its own norm. With the
-  information ``I = Xᵀ W X`` and its correlation-scaled form
-  ``C = D^{-1/2} I D^{-1/2}`` (``D = diag I``), that squared ratio is exactly
-  the pivot ``s_j`` of the Cholesky factorization of ``C`` taken in column
-  order over the kept columns (the Schur complement of column j on them):
-  R drops j when ``s_j < 1e-14``. The pivots here come from the p × p
-  information the inference already holds (no pass over the rows), where
-  roundoff in forming ``I`` is of order ``1e-13`` relative for large n; the
-  tolerance is therefore ``ALIAS_TOL`` ``= 1e-12`` on ``s_j`` (a residual
-  ratio of ``1e-6``, the rank floor of
-  :func:`logistic.inference._covariance.invert_information`). Exact
-  dependencies (duplicated columns, sums of columns, every level of a factor
-  beside the intercept) give ``s_j`` at roundoff level and are dropped as R
-  drops them; a near dependency whose residual ratio exceeds ``1e-6`` (a
-  variance inflation below ``1e12``) is kept, as R keeps it.
+  the weighted design ``√W X`` (LINPACK ``dqrdc2``; ``glm.fit``'s tolerance
+  is ``min(1e-7, epsilon/1000)``, ``1e-11``): column j is moved to the end
+  and reported ``NA`` when the norm of its residual on the kept columns
+  before it is below ``tol ×`` its own norm. With the information
+  ``I = Xᵀ W X`` and its correlation-scaled form ``C = D^{-1/2} I D^{-1/2}``
+  (``D = diag I``), that squared ratio is exactly the pivot ``s_j`` of the
+  Cholesky factorization of ``C`` taken in column order over the kept
+  columns (the Schur complement of column j on them). The pivots here come
+  from the p × p information the inference already holds (no pass over the
+  rows), whose rounding is ``~ε·max(√rows, p)``
+  (:func:`logistic._aliasing.pivot_noise`, ``rows`` the rows of positive
+  weight); a column is aliased below ten times that, at most ``1e-12``
+  (:func:`logistic._aliasing.alias_tolerance`), and the covariance refuses
+  the kept information as singular only at the rounding itself
+  (:func:`singular_limit`), so a kept column is never called dependent.
+  Exact dependencies (duplicated columns, sums of columns, every level of a
+  factor beside the intercept) give ``s_j`` at the rounding's level and are
+  dropped as R drops them; a near dependency above the limit is kept, as R
+  keeps it. Between the limit and R's ``1e-22`` (in ``s_j``) R keeps a column
+  dropped here; the fit warns where the rows show it carries signal
+  (:func:`logistic._fit_steps.aliased_at_zero`) and records its decision in
+  the statistics (``reduced_theta``), which every reader then uses.
 * **Separated fits**: where the information without the columns it shows
   aliased is still singular (rows of a separated fit weigh ~1e-9, and the
   information's small entries are then mostly roundoff),
@@ -63,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._aliasing import aliased_columns, positive_rows_gram
+from .._aliasing import aliased_columns, pivot_noise, positive_rows_gram
 from .._exceptions import InvalidParameterError
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
@@ -73,6 +78,7 @@ from ._order import display_order
 
 __all__ = [
     "AliasedParameters",
+    "recorded_aliasing",
     "reduce_theta",
     "reduced_estimate",
     "singularity_note",
@@ -107,26 +113,54 @@ def reduce_theta(
     return out
 
 
-def kept_gradient(stats: Any) -> FloatArray:
-    """``stats.gradient`` with 0 at the parameters aliased in its information
-    (the rule of :func:`reduced_estimate`): at the reduced model's optimum
-    the kept parameters' gradient is 0, and an aliased one's is too only
-    where the dependency is exact; a column aliased by the rank rule but not
-    exactly (a sum written with six decimals) keeps a gradient of the
-    rounding's size, which says nothing about whether the rows are the fit's."""
-    grad = np.array(stats.gradient, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        grad[statistics_aliased(stats)] = 0.0
-    return grad
-
-
 def statistics_aliased(stats: Any) -> Any:
-    """The aliased parameters (objective order) of a fit's statistics: the
-    rank rule (:func:`logistic._aliasing.aliased_columns`) on its
-    information, in display order, with its columns of zeros."""
+    """The aliased parameters (objective order) of a fit's statistics: those
+    its ``reduced_theta`` records (NaN), else the rank rule
+    (:func:`logistic._aliasing.aliased_columns`) on its information, in
+    display order, with its columns of zeros."""
+    if stats.reduced_theta is not None:
+        return np.isnan(np.asarray(stats.reduced_theta, dtype=np.float64))
     info = stats.weight_sum * stats.hessian
     order = display_order(stats.n_features, stats.fit_intercept)
-    return aliased_columns(info, order, zero_columns(stats))
+    return aliased_columns(info, order, zero_columns(stats), summed_rows(stats))
+
+
+def recorded_aliasing(stats: Any, kept: Any, theta: FloatArray) -> Any:
+    """``stats`` (taken again over the training rows at the fit's ``theta``)
+    with the aliased parameters and the reduced estimate the fit recorded in
+    its statistics ``kept`` (``reduced_theta``, with the null vectors beside
+    it), so that inference over the rows reads the fit's decision rather than
+    the rank rule again: for a dependency at the rule's limit the two could
+    differ. ``stats`` unchanged where the fit recorded none."""
+    reduced = getattr(kept, "reduced_theta", None)
+    if reduced is None or stats.reduced_theta is not None:
+        return stats
+    reduced = np.asarray(reduced, dtype=np.float64)
+    if reduced.shape != np.shape(theta):
+        return stats
+    return stats._replace(
+        reduced_theta=reduced.copy(),
+        null_basis=getattr(kept, "null_basis", None),
+        null_spread=getattr(kept, "null_spread", None),
+    )
+
+
+def summed_rows(stats: Any) -> float:
+    """The rows of positive weight a fit's information sums (NaN where a
+    model file does not say): its rounding decides the rank rule
+    (:func:`logistic._aliasing.alias_tolerance`) and the singular limit of
+    the covariance (:func:`singular_limit`)."""
+    labels = getattr(stats, "labels", None)
+    return float("nan") if labels is None else float(labels.rows)
+
+
+def singular_limit(stats: Any) -> float:
+    """The reciprocal condition at or below which the kept information of
+    ``stats`` is singular: the pivots' rounding
+    (:func:`logistic._aliasing.pivot_noise`), at most ``SINGULAR_RCOND``. The
+    rank rule keeps only columns with pivots of ten times that, so a kept
+    column is never called dependent by the covariance."""
+    return min(SINGULAR_RCOND, pivot_noise(summed_rows(stats), stats.n_params))
 
 
 def reduced_estimate(stats: Any) -> FloatArray | None:
@@ -145,10 +179,10 @@ def reduced_estimate(stats: Any) -> FloatArray | None:
     return theta
 
 
-def _reduced_singular(info: FloatArray, mask: Any) -> bool:
+def _reduced_singular(info: FloatArray, mask: Any, limit: float) -> bool:
     """Whether ``info`` without the ``mask`` parameters is still singular by
     :func:`._covariance.invert_information`'s rule (its equilibrated
-    reciprocal condition at most ``SINGULAR_RCOND``)."""
+    reciprocal condition at most ``limit``, :func:`singular_limit`)."""
     kept = ~mask
     A = info[np.ix_(kept, kept)]
     diag = np.diag(A)
@@ -156,7 +190,7 @@ def _reduced_singular(info: FloatArray, mask: Any) -> bool:
         return False  # no information, not a column of zeros: named by the covariance
     root = np.sqrt(diag)
     evals = np.linalg.eigvalsh(0.5 * (A + A.T) / np.outer(root, root))
-    return bool(evals[0] <= SINGULAR_RCOND * evals[-1])
+    return bool(evals[0] <= limit * evals[-1])
 
 
 def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
@@ -196,8 +230,11 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
             return stats
         order = display_order(stats.n_features, stats.fit_intercept)
         try:
-            mask = aliased_columns(info, order, zero_columns(stats))
-            if not mask.any() or not _reduced_singular(info, mask):
+            rows = summed_rows(stats)
+            mask = aliased_columns(info, order, zero_columns(stats), rows)
+            if not mask.any() or not _reduced_singular(
+                info, mask, singular_limit(stats)
+            ):
                 return stats
         except np.linalg.LinAlgError:
             return stats
@@ -210,7 +247,7 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
         if not np.all(np.isfinite(gram)):
             return stats
         try:
-            found = aliased_columns(gram, order, np.diag(gram) == 0)
+            found = aliased_columns(gram, order, np.diag(gram) == 0, rows)
             if (mask & ~found).any() or not (found & ~mask).any():
                 return stats
             theta = reduce_theta(
@@ -273,7 +310,10 @@ class AliasedParameters:
             mask = np.isnan(reduced)
         elif not firth:
             mask = aliased_columns(
-                self._information, np.asarray(self._perm), zero_columns(stats)
+                self._information,
+                np.asarray(self._perm),
+                zero_columns(stats),
+                summed_rows(stats),
             )
         self._aliased = mask
         self.aliased = [self.term_names[i] for i, j in enumerate(self._perm) if mask[j]]
@@ -320,6 +360,7 @@ class AliasedParameters:
                 [n for n, keep in zip(names, kept, strict=True) if keep],
                 constant_columns=constant,
                 capacity=self._capacity[kept],
+                singular=singular_limit(self._stats),
             )
         except CollinearityError as exc:
             separation = getattr(self, "separation", None)

@@ -422,8 +422,11 @@ def invert_information(
     *,
     constant_columns: list[str] | None = None,
     capacity: FloatArray | None = None,
+    singular: float = SINGULAR_RCOND,
 ) -> tuple[FloatArray, float]:
-    """``I⁻¹`` after checking that ``I`` has full rank.
+    """``I⁻¹`` after checking that ``I`` has full rank (a reciprocal condition
+    above ``singular``: :data:`SINGULAR_RCOND`, or the rounding of an
+    information summed over known rows, :func:`logistic._aliasing.pivot_noise`).
 
     Parameters
     ----------
@@ -484,7 +487,7 @@ def invert_information(
     # of a singular matrix, whose reciprocal condition is 0 (it is >= 0)
     rcond = float(max(evals[0], 0.0) / evals[-1]) if evals[-1] > 0 else 0.0
     if rcond <= WARN_RCOND:
-        small = np.flatnonzero(evals <= max(WARN_RCOND, SINGULAR_RCOND) * evals[-1])
+        small = np.flatnonzero(evals <= max(WARN_RCOND, singular) * evals[-1])
         parts: list[str] = []
         involved: list[str] = []
         for j in small:
@@ -494,7 +497,7 @@ def invert_information(
         detail = "; ".join(parts[:_SHOWN_RELATIONS])
         if len(parts) > _SHOWN_RELATIONS:
             detail += f"; … and {len(parts) - _SHOWN_RELATIONS:,} more relations"
-        if rcond <= SINGULAR_RCOND:
+        if rcond <= singular:
             remedy = (
                 "Drop one of them."
                 if len(parts) == 1

@@ -50,7 +50,7 @@ from .._exceptions import (
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
-from ._aliased import kept_gradient, structural_aliasing
+from ._aliased import recorded_aliasing, statistics_aliased, structural_aliasing
 from ._checks import (
     check_matches_fit,
     check_same_totals,
@@ -452,8 +452,14 @@ def _with_data(
         objective, rows = _from_arrays(model, X, y, sample_weight, offset)
     theta = _theta(model)
     stats = collect(objective, theta, with_null=False)
-    grad = None if firth else kept_gradient(stats)  # aliased: rounding's size
-    check_matches_fit(model, objective, theta, firth, grad)
+    if not firth:
+        stats = recorded_aliasing(stats, kept, theta)
+    if firth:
+        check_matches_fit(model, objective, theta, firth)
+    else:  # aliased parameters left out: a gradient of the rounding's size
+        with np.errstate(all="ignore"):
+            aliased = statistics_aliased(stats)
+        check_matches_fit(model, objective, theta, firth, stats.gradient, aliased)
     check_same_totals(model, stats.weight_sum, stats.labels.rows, sampling)
     _warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats)
