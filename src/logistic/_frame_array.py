@@ -105,10 +105,19 @@ def frame_to_array(X: Any) -> Any:
                 else:
                     np.asarray(X[col], dtype=np.float64)
             except (TypeError, ValueError):
+                hint = (
+                    "fit encodes a pandas DataFrame's text and categorical "
+                    "columns itself, but partial_fit (which sees one chunk's "
+                    "levels at a time) and a model fitted on numbers take "
+                    "numbers only: encode it with a fixed set of levels (e.g. "
+                    "OneHotEncoder(categories=...)) or drop it"
+                    if is_pandas
+                    else "encode it first (e.g. one-hot) or drop it, or pass a "
+                    "pandas DataFrame, whose text and categorical columns fit "
+                    "encodes itself"
+                )
                 raise DataValidationError(
-                    f"X column {col!r} is not numeric (dtype {dt}); encode it first "
-                    f"(e.g. one-hot) or drop it, or pass a pandas DataFrame, whose "
-                    f"text and categorical columns fit encodes itself"
+                    f"X column {col!r} is not numeric (dtype {dt}); {hint}"
                 ) from None
     plain = all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes)
     if is_pandas and not plain:

@@ -388,11 +388,9 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self._validate_params()
         vars(self).pop("_partial_state", None)  # a fit ends a partial_fit stream
         target = getattr(y, "name", None)  # a pandas Series' name
-        self.target_name_ = target if isinstance(target, str) else None
         X, encoding = encode_for_fit(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         check_fit_names(backend.feature_names, bool(self.fit_intercept))
-        mark_fitted_on_counts(self, False)  # the mark a model file may have set
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )
@@ -412,7 +410,7 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
                 callback=callback,
                 encoding=encoding,
             )
-            return self
+            return self._fitted(target)
         objective, l1 = LogisticObjective.from_penalty(
             backend,
             penalty=self.penalty,
@@ -460,6 +458,13 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
                 result, stats, separation, objective, tol, grouped
             )
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
+        return self._fitted(target)
+
+    def _fitted(self, target: Any) -> LogisticRegression:
+        """``self`` with the name of y and no model file's counts mark,
+        written last: a fit that raises leaves both as they were."""
+        self.target_name_ = target if isinstance(target, str) else None
+        mark_fitted_on_counts(self, False)
         return self
 
     @available_if(supports_partial_fit, reason=partial_fit_refusal)
