@@ -82,9 +82,24 @@ _ARROW_TEXT = ("string[pyarrow]", "large_string[pyarrow]", "string_view[pyarrow]
 
 def _is_text(dtype: Any) -> bool:
     """Whether a pandas column of ``dtype`` may hold text (encoded, or read
-    as numbers when every value is one)."""
+    as numbers when every value is one): pyarrow-backed dictionaries of text
+    too (a categorical column of a Parquet file read with
+    ``dtype_backend="pyarrow"``)."""
     name = str(dtype)
-    return name in _TEXT_DTYPES or name in _ARROW_TEXT
+    return name in _TEXT_DTYPES or name in _ARROW_TEXT or _arrow_text_dictionary(dtype)
+
+
+def _arrow_text_dictionary(dtype: Any) -> bool:
+    """Whether ``dtype`` is ``pd.ArrowDtype`` of a dictionary of strings."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return False
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(arrow):
+        return False
+    kinds = ("is_string", "is_large_string", "is_string_view")  # view: pyarrow 16+
+    return any(getattr(pa.types, k, lambda _: False)(arrow.value_type) for k in kinds)
 
 
 def _is_pandas_frame(X: Any) -> bool:
