@@ -130,12 +130,20 @@ class EstimatorProtocol:
     #: method -> the metadata it takes (scikit-learn's metadata routing)
     _routed_metadata: dict[str, tuple[str, ...]] = {
         "fit": ("sample_weight", "offset"),
-        "score": ("sample_weight",),
+        "score": ("sample_weight", "offset"),
         "partial_fit": ("classes", "sample_weight", "offset"),
+        "decision_function": ("offset",),
+        "predict": ("offset",),
+        "predict_proba": ("offset",),
+        "predict_log_proba": ("offset",),
     }
 
     set_fit_request = _request_setter("fit")
     set_score_request = _request_setter("score")
+    set_decision_function_request = _request_setter("decision_function")
+    set_predict_request = _request_setter("predict")
+    set_predict_proba_request = _request_setter("predict_proba")
+    set_predict_log_proba_request = _request_setter("predict_log_proba")
     set_partial_fit_request = available_if(
         lambda self: hasattr(type(self), "partial_fit")
     )(_request_setter("partial_fit"))

@@ -121,9 +121,12 @@ def labels(z: Any, classes: np.ndarray) -> Any:
     return classes[(z > 0).astype(np.intp)]
 
 
-def accuracy(model: Any, X: Any, y: Any, sample_weight: Any = None) -> float:
-    """Mean accuracy (weighted by ``sample_weight``) of ``model.predict(X)``
-    against 0/1 labels ``y``; refused for a model fitted on grouped counts."""
+def accuracy(
+    model: Any, X: Any, y: Any, sample_weight: Any = None, offset: Any = None
+) -> float:
+    """Mean accuracy (weighted by ``sample_weight``) of ``model.predict(X,
+    offset)`` against 0/1 labels ``y``; refused for a model fitted on grouped
+    counts."""
     from .backends.array_api import host_array
 
     if fitted_on_counts(model):
@@ -137,7 +140,7 @@ def accuracy(model: Any, X: Any, y: Any, sample_weight: Any = None) -> float:
     y = np.asarray(host_array(y))
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
-    predicted = np.asarray(host_array(model.predict(X)))
+    predicted = np.asarray(host_array(model.predict(X, offset)))
     _check_score_labels(y, predicted, np.asarray(model.classes_))
     correct = (predicted == y).astype(float)
     return float(np.average(correct, weights=host_array(sample_weight)))

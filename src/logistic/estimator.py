@@ -30,7 +30,8 @@ C=C)`` minimises the same function as scikit-learn's
 attribute is assigned only after the solver has returned, so a failed ``fit``
 leaves the estimator as it was. scikit-learn is not needed to use this class;
 it is imported lazily, only inside ``__sklearn_tags__``. The prediction
-methods delegate to :mod:`logistic._prediction`.
+methods (:mod:`logistic._prediction_methods`) delegate to
+:mod:`logistic._prediction`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from typing import Any
 
 import numpy as np
 
-from . import _prediction
 from ._constraints import Interval, Options, is_class_weight
 from ._estimator_params import (
     L1_RATIO_UNSET,
@@ -65,13 +65,13 @@ from ._fit_steps import (
 from ._frame_encoding import encode_for_fit
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
-from ._multiclass import is_multiclass
 from ._numerics import default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
+from ._prediction_methods import PredictionMethods
 from ._thread_budget import is_n_jobs, with_n_jobs
-from ._typing import Backend, is_dask_collection
+from ._typing import Backend
 from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
@@ -88,7 +88,7 @@ def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
     return np.float64
 
 
-class LogisticRegression(InferenceMethods, EstimatorProtocol):
+class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol):
     """Logistic regression: binary, or multinomial when y has K > 2 classes
     (``coef_`` of shape (K, n_features); see docs/multinomial.md).
 
@@ -541,65 +541,3 @@ class LogisticRegression(InferenceMethods, EstimatorProtocol):
         self.fit_statistics_ = stats
         self.encoding_ = encoding
         forget_file_marks(self)  # what a model file said of an earlier fit
-
-    # -- prediction --------------------------------------------------------------
-    def decision_function(self, X: Any, offset: Any = None) -> Any:
-        """Logits ``z = X w + b (+ offset)`` of shape (n_samples,), float64.
-
-        ``X w`` is computed in X's dtype (float32 X is not copied); the
-        intercept and ``offset`` (one value a row, as in ``fit``) are added
-        and the result returned in float64. Rows whose product overflows are
-        recomputed with exact rescaling, so every finite row gives a finite
-        logit, or a :class:`NumericalError` naming the row when the logit
-        itself exceeds the float64 range
-        (:func:`logistic._logits.decision_logits`). A Dask X gives a lazy
-        Dask array (``offset`` then a Dask array partitioned like X, or None).
-        A model fitted on a DataFrame with text columns encodes X's columns
-        with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
-        """
-        self._check_fitted()
-        if is_multiclass(self):
-            from . import _multinomial_predict  # K > 2 classes only
-
-            return _multinomial_predict.decision_matrix(self, X, offset)
-        return _prediction.decision_function(self, X, offset)
-
-    def predict_proba(self, X: Any, offset: Any = None) -> Any:
-        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1 (one
-        column per class, the softmax of the logits, for K > 2 classes)."""
-        if is_multiclass(self):
-            from . import _multinomial_predict
-
-            return _multinomial_predict.proba(self.decision_function(X, offset))
-        if is_dask_collection(X):
-            self._check_fitted()
-            return _prediction.dask_proba(self, X, offset)
-        return _prediction.proba(self.decision_function(X, offset))
-
-    def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
-        """``log predict_proba``, computed stably as ``log σ(∓z)``.
-
-        Finite for every finite z (e.g. -800 at z = -800), unlike
-        ``log(predict_proba)``.
-        """
-        if is_multiclass(self):
-            from . import _multinomial_predict
-
-            return _multinomial_predict.log_proba(self.decision_function(X, offset))
-        return _prediction.log_proba(self.decision_function(X, offset))
-
-    def predict(self, X: Any, offset: Any = None) -> np.ndarray:
-        """``classes_[1]`` where ``z > 0``, else ``classes_[0]`` (the class of
-        the largest logit for K > 2 classes)."""
-        if is_multiclass(self):
-            from . import _multinomial_predict
-
-            z = self.decision_function(X, offset)
-            return _multinomial_predict.labels(z, self.classes_)
-        return _prediction.labels(self.decision_function(X, offset), self.classes_)
-
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Mean accuracy (weighted by ``sample_weight``) of 0/1 labels; a model
-        fitted on grouped counts (``trials=``, or ``logistic fit --trials``)
-        has no such score and is refused."""
-        return _prediction.accuracy(self, X, y, sample_weight)
