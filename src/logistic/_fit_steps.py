@@ -491,3 +491,42 @@ def validate_once(
     if len(kept[1]) >= VALIDATED_MAX:
         kept[1].clear()
     kept[1].add(key)
+
+
+#: float32's unit roundoff (2^-24).
+FLOAT32_ROUNDOFF = 2.0**-24
+#: A float32 fit warns where the rounding of its logits' terms reaches this.
+FLOAT32_LOGIT_LIMIT = 1e-3
+
+
+def warn_float32_logits(objective: LogisticObjective, theta: Any) -> None:
+    """Warn when float32 data give a model whose logits float32 cannot resolve:
+    the typical size of the logits' terms, ``Σ|w_j|(|μ_j| + σ_j) + |b|``,
+    times float32's roundoff at least :data:`FLOAT32_LOGIT_LIMIT`. Columns far
+    from centred (a reading of 1e7 ± 1) make terms of 1e7 that cancel to a
+    logit of order 1; float32 holds them to ±0.5, so float32 ``coef_`` and
+    ``intercept_`` and predictions computed in float32 miss the optimum the
+    fit reached by that much (its sums are float64)."""
+    if np.dtype(objective.data.dtype) != np.float32:
+        return
+    import warnings
+
+    from ._exceptions import NumericalStabilityWarning, user_stacklevel
+
+    w, b = objective.split(np.asarray(theta, dtype=np.float64))
+    mean, std = objective.column_moments()
+    with np.errstate(all="ignore"):
+        size = float(np.sum(np.abs(w) * (np.abs(mean) + std)) + abs(float(b)))
+    error = FLOAT32_ROUNDOFF * size
+    if not error >= FLOAT32_LOGIT_LIMIT:
+        return
+    warnings.warn(
+        f"float32 X: the terms of the fitted logits z = Xw + b reach {size:.3g} in "
+        f"size before they cancel, which float32 resolves to about {error:.2g}: "
+        "coef_, intercept_ (float32, as X) and predictions on float32 X miss the "
+        "fitted optimum by that much in z. Fit and predict in float64 "
+        "(X.astype(np.float64)), or subtract a value near each large column's mean.",
+        NumericalStabilityWarning,
+        stacklevel=user_stacklevel(),
+    )
+

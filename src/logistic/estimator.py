@@ -61,6 +61,7 @@ from ._fit_steps import (
     checkpointer,
     design_aliasing,
     fit_statistics,
+    warn_float32_logits,
 )
 from ._frame_encoding import encode_for_fit
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
@@ -457,6 +458,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             result, stats = aliased_at_zero(
                 result, stats, separation, objective, tol, grouped
             )
+        warn_float32_logits(objective, result.coef)
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
         return self._fitted(target)
 
