@@ -46,10 +46,17 @@ def test_transformed_derivatives_match_the_explicit_map(rng, fit_intercept):
     np.testing.assert_allclose(
         s.original_gradient(s.scaled_gradient(g)), g, rtol=1e-12, atol=1e-15
     )
-    # a constant column is not centred; its scale is sqrt(3² + 4λ) (|value| and
-    # L2), rounded to SCALE_BITS significant bits
-    assert s.mean[4] == 0.0
-    assert s.scale[4] == pytest.approx(np.hypot(3.0, 2 * np.sqrt(0.1)), rel=2.0**-20)
+    if fit_intercept:
+        # with an L2 term a constant column beside the intercept is centred: its
+        # coordinate carries the penalty alone, scale 2√λ (rounded to
+        # SCALE_BITS significant bits)
+        assert s.mean[4] == 3.0
+        assert s.scale[4] == pytest.approx(2 * np.sqrt(0.1), rel=2.0**-20)
+    else:
+        # without an intercept it is not centred; its scale is sqrt(3² + 4λ)
+        # (|value| and L2)
+        assert s.mean[4] == 0.0
+        assert s.scale[4] == pytest.approx(np.hypot(3.0, 2 * np.sqrt(0.1)), rel=2.0**-20)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])

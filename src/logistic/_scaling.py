@@ -25,9 +25,14 @@ units of 1e-8 or 1e8 is standardized like any other, so solvers and the
 stopping rule see the same problem whatever the units. Constant columns and,
 without an intercept, all columns are not centred; their scale is then the
 root mean square about 0, ``sqrt(σ² + μ²)`` (a constant column's ``|value|``;
-1 for an all-zero column). Scales are rounded to ``SCALE_BITS`` significant
-bits and means to a grid of ``2^-SCALE_BITS`` scales, so ``T`` does not depend
-on how the moments were summed. A scale below the smallest normal float64
+1 for an all-zero column). With an L2 term and an intercept a constant column
+is centred too: its coordinate then moves no logit and carries the penalty
+alone (scale ``2√λ``, curvature 1/4), where about 0 it would copy the
+intercept with only ``λ/value²`` of curvature to tell them apart (a column of
+1e5 under an elastic net: 272 coordinate-descent iterations, 4 when centred).
+Scales are rounded to ``SCALE_BITS`` significant bits and means to a grid of
+``2^-SCALE_BITS`` scales, so ``T`` does not depend on how the moments were
+summed. A scale below the smallest normal float64
 (a column of subnormal values) is raised to it, so that ``1/scale`` is finite.
 """
 
@@ -132,7 +137,9 @@ class ScaledObjective:
         if center and not constant.any():  # every column centred (the usual fit)
             self.mean, spread = mean, std
         else:
-            centred = ~constant & bool(center)
+            # a constant column beside the intercept is centred only with an
+            # L2 term, which alone then gives its coordinate curvature
+            centred = (~constant | (objective.l2 > 0)) & bool(center)
             self.mean = np.where(centred, mean, 0.0)
             # spread about the centre: std when centred, the root mean square
             # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|),
