@@ -207,6 +207,17 @@ class EstimatorProtocol:
                 changed.append(f"{k}={v!r}")
         return f"{type(self).__name__}({', '.join(changed)})"
 
+    def _repr_html_(self) -> str:
+        """The notebook display: scikit-learn's diagram where scikit-learn is
+        installed (as its estimators show), else the repr as text."""
+        try:
+            from sklearn.utils import estimator_html_repr
+        except ImportError:
+            import html
+
+            return f"<pre>{html.escape(repr(self))}</pre>"
+        return str(estimator_html_repr(self))
+
     def __sklearn_tags__(self) -> Any:
         from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 

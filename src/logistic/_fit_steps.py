@@ -58,11 +58,19 @@ __all__ = [
 
 
 def checked_solver(
-    solver: str, penalty: str | None, backend: Backend, l1: float, owner: str
+    solver: str,
+    penalty: str | None,
+    backend: Backend,
+    l1: float,
+    owner: str,
+    objective: LogisticObjective | None = None,
 ) -> str:
     """The solver for ``solver`` (a name or "auto"), checked against its
     declared capabilities and the data's; the messages name ``owner``'s
-    choice."""
+    choice. ``auto``'s Newton is ``newton-cg`` where a column of
+    ``objective``'s data is far from centred
+    (:func:`logistic.solvers._auto.far_from_centred`: its moments are the
+    ones the standardized view reads next, cached by the objective)."""
     name = resolve_solver(
         solver,
         describe(backend, solver=solver, l1=l1),
@@ -71,6 +79,11 @@ def checked_solver(
         owner=owner,
         rows_in_memory=backend.capabilities.rows_in_memory,
     )
+    if solver == "auto" and name == "newton" and objective is not None:
+        from .solvers._auto import far_from_centred
+
+        if far_from_centred(*objective.column_moments()):
+            name = "newton-cg"
     caps, data = get_solver(name).capabilities, backend.capabilities
     if not data.rows_in_memory and not caps.streaming:
         raise InvalidParameterError(
@@ -324,38 +337,50 @@ def aliased_at_zero(
                 objective=float(stats.value),
                 grad_max_norm=float(np.max(scaled[~mask], initial=0.0)),
             )
-            _warn_signal_left_out(objective, stats, mask, tol, scaled)
+            _warn_signal_left_out(objective, stats, mask)
     return result, stats
 
 
-#: An aliased column whose standardized gradient at the reduced optimum is
-#: above this (or ten times the fit's tolerance, if larger) carries signal the
-#: reduced model leaves out (:func:`_warn_signal_left_out`); a dependency of
-#: a rounding's size leaves ~1e-9 (a sum written with six decimals, 1 000 rows).
-SIGNAL_LEFT_OUT = 1e-6
+#: An aliased column warns when its score at the reduced optimum is more than
+#: this many standard errors from 0 under the largest residual variance its
+#: aliasing allows (:func:`_warn_signal_left_out`): a dependency of a
+#: rounding's size scores ~N(0, 1) at most.
+SIGNAL_Z = 4.0
 #: A column whose mean is this many times its spread loses that factor squared
 #: of the information's precision to its cancellation with the intercept.
 LARGE_MEAN_RATIO = 1e3
 
 
 def _warn_signal_left_out(
-    objective: LogisticObjective, stats: Any, mask: Any, tol: float, grad: Any
+    objective: LogisticObjective, stats: Any, mask: Any
 ) -> None:
-    """Warn where an aliased parameter's gradient at the reduced optimum, in
-    the solvers' standardized coordinates (``grad``, absolute values), is
-    above :data:`SIGNAL_LEFT_OUT`
-    (or ``10 × tol``): the rank rule found it a combination of the kept
-    columns within the rounding of the information (a sum of squares over the
-    rows, whose resolution a column far from centred, or a near dependency at
-    that limit, exhausts), yet the rows say it changes the fit. An exact
-    dependency, or one of a rounding's size, passes silently."""
+    """Warn where an aliased column carries signal the reduced fit leaves out.
+
+    The score of column j at the reduced optimum, ``U_j = Σ s (y - p) x_j``,
+    is the score along its residual on the kept columns (their scores are
+    0), whose variance is its Schur complement in the information, ``S_j``.
+    Aliasing says ``S_j`` is at most the column's pivot limit times ``I_jj``
+    (:func:`logistic._aliasing.alias_limits`); a score beyond
+    :data:`SIGNAL_Z` standard errors of that most variance is evidence the
+    rows tell the column apart (a column far from centred, or a near
+    dependency at the rule's limit, which the information's rounding cannot
+    resolve), whatever the parametrisation (an intercept or a constant
+    column)."""
     import warnings
 
+    from ._aliasing import alias_limits
     from ._exceptions import NumericalStabilityWarning, user_stacklevel
     from ._messages import name_list
+    from .inference._aliased import summed_rows, zero_columns
+    from .inference._order import display_order
 
-    limit = max(SIGNAL_LEFT_OUT, 10.0 * float(tol))
-    lost = np.flatnonzero(np.asarray(mask) & (grad > limit))
+    info = stats.weight_sum * np.asarray(stats.hessian, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        order = display_order(stats.n_features, stats.fit_intercept)
+        limits = alias_limits(info, order, zero_columns(stats), summed_rows(stats))[1]
+        score = np.abs(stats.weight_sum * np.asarray(stats.gradient, dtype=np.float64))
+        z = score / np.sqrt(limits * np.diag(info))
+    lost = np.flatnonzero(np.asarray(mask) & (z > SIGNAL_Z))
     if not lost.size:
         return
     p = objective.n_features
@@ -375,17 +400,17 @@ def _warn_signal_left_out(
     hint = (
         f" The {name_list(far)} {'has a mean' if len(far) == 1 else 'have means'} "
         f"over {LARGE_MEAN_RATIO:.0e} times {'its' if len(far) == 1 else 'their'} "
-        "spread: subtract a value near the mean (the intercept absorbs it) and refit."
+        "spread: subtract a value near the mean (beside an intercept or a constant "
+        "column the model is the same) and refit."
         if far
         else " Rescale or drop the near-dependent columns, or fit with a penalty."
     )
     warnings.warn(
         f"the {name_list(names)} {was} left out as aliased (coefficient 0, R's NA): "
         f"the information matrix cannot tell {it} from a combination of the "
-        "earlier columns within its rounding, yet the fit without "
-        f"{it} has a standardized gradient of {float(np.max(grad[lost])):.3g} "
-        f"there (limit {limit:.3g}): the data give {it} signal this fit leaves out."
-        + hint,
+        "earlier columns within its rounding, yet the rows give "
+        f"{it} a score {float(np.max(z[lost])):.3g} standard errors from 0 at the "
+        f"fit without {it}: the data give {it} signal this fit leaves out." + hint,
         NumericalStabilityWarning,
         stacklevel=user_stacklevel(),
     )

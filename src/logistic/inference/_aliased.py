@@ -16,9 +16,11 @@ Conventions (owned here):
   from the p × p information the inference already holds (no pass over the
   rows), whose rounding is ``~ε·max(√rows, p)``
   (:func:`logistic._aliasing.pivot_noise`, ``rows`` the rows of positive
-  weight); a column is aliased below ten times that, at most ``1e-12``
-  (:func:`logistic._aliasing.alias_tolerance`), and the covariance refuses
-  the kept information as singular only at the rounding itself
+  weight), times the column's cancellation ``1 + ‖r_j‖²`` (``r_j`` its
+  regression on the kept columns before it); a column is aliased below ten
+  times that, the base at most ``1e-12``
+  (:func:`logistic._aliasing.alias_limits`), and the covariance refuses the
+  kept information as singular only below what kept pivots allow
   (:func:`singular_limit`), so a kept column is never called dependent.
   Exact dependencies (duplicated columns, sums of columns, every level of a
   factor beside the intercept) give ``s_j`` at the rounding's level and are
@@ -156,11 +158,17 @@ def summed_rows(stats: Any) -> float:
 
 def singular_limit(stats: Any) -> float:
     """The reciprocal condition at or below which the kept information of
-    ``stats`` is singular: the pivots' rounding
-    (:func:`logistic._aliasing.pivot_noise`), at most ``SINGULAR_RCOND``. The
-    rank rule keeps only columns with pivots of ten times that, so a kept
-    column is never called dependent by the covariance."""
-    return min(SINGULAR_RCOND, pivot_noise(summed_rows(stats), stats.n_params))
+    ``stats`` is singular: ``SINGULAR_RCOND`` where the rows are unknown (a
+    model file without them), else the pivots' rounding
+    (:func:`logistic._aliasing.pivot_noise`) over ``k²`` (``k`` parameters),
+    so that a column the rank rule keeps is never called dependent: kept
+    pivots above ``tol·(1 + ‖r_j‖²)`` bound the trace of the correlation-scaled
+    inverse by ``k/tol`` and its condition by ``k²/tol``."""
+    rows = summed_rows(stats)
+    if not math.isfinite(rows):
+        return SINGULAR_RCOND
+    k = max(int(stats.n_params), 1)
+    return min(SINGULAR_RCOND, pivot_noise(rows, k) / (k * k))
 
 
 def reduced_estimate(stats: Any) -> FloatArray | None:

@@ -25,7 +25,10 @@ features, then the intercept):
   has no rows for the aliased parameters from which inference could find
   them and move their coefficients (:mod:`logistic.inference._aliased`);
   also set by ``fit`` for a separated fit whose aliased columns were found
-  in the design (:func:`logistic.inference._aliased.structural_aliasing`).
+  in the design (:func:`logistic.inference._aliased.structural_aliasing`),
+  and where it solved the reduced model further
+  (:func:`logistic._fit_steps.aliased_at_zero`: its decision, which every
+  reader then uses).
 
 Robust and cluster covariances, profile intervals and likelihood-ratio
 p-values per coefficient need the rows and still take the data.
@@ -92,14 +95,17 @@ class FitStatistics(NamedTuple):
         ``hessian`` is 0 in their rows and columns) and by ``fit`` for a
         separated fit whose aliased columns were found in the design
         (:func:`logistic.inference._aliased.structural_aliasing`; ``hessian``
-        is the fit's); else None, and inference finds the aliased columns
-        from ``hessian``.
+        is the fit's) or whose reduced model it solved further
+        (:func:`logistic._fit_steps.aliased_at_zero`, with ``null_basis``
+        beside it); else None, and inference finds the aliased columns from
+        ``hessian``.
     null_basis, null_spread : ndarray of shape (n_aliased, n_params) and
         (n_aliased,), or None
         The null vectors of the information at the aliased parameters and
         their spreads (:func:`logistic.inference._estimable.null_basis`), read
         from a model file beside ``reduced_theta`` (its rebuilt ``hessian`` no
-        longer has them); None elsewhere (computed from ``hessian``).
+        longer has them) or recorded by ``fit`` with it; None elsewhere
+        (computed from ``hessian``).
     """
 
     theta: FloatArray

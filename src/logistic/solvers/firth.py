@@ -195,7 +195,9 @@ def _refuse_aliased(objective: Any) -> None:
         partial(positive_rows_gram, fit_intercept=fit_intercept)
     )
     order = np.r_[p, np.arange(p)] if objective.fit_intercept else np.arange(k)
-    mask = aliased_columns(info, order, zero=np.diag(info) == 0)
+    # the rows of positive weight: the Gram's intercept entry counts them
+    rows = float(info[p, p]) if objective.fit_intercept else n
+    mask = aliased_columns(info, order, zero=np.diag(info) == 0, rows=rows)
     if not mask[:p].any():
         return
     names = getattr(objective.data, "feature_names", None)
