@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (benchmark tables read best unwrapped)
-"""Newton against newton-cg on a column far from centred (``auto``'s switch,
-``logistic.solvers._auto.FAR_FROM_CENTRED``).
+"""Newton against newton-cg on a column far from centred (why ``auto`` keeps
+Newton there: docs/benchmarks.md).
 
 Usage (from the repository root)::
 

@@ -186,3 +186,20 @@ def test_firth_fits_the_column_the_unpenalized_fit_resolves():
     # the same estimate (Firth's penalty is invariant to the shift), to the
     # precision the uncentred information keeps: ε·(mean/spread)² ≈ 3e-4
     assert model.coef_[0, 0] == pytest.approx(centred.coef_[0, 0], rel=1e-3)
+
+
+def test_an_uncentred_polynomials_top_power_the_rows_resolve_is_kept():
+    # x, x², …, x¹⁰ on x ~ U(0, 10): x¹⁰'s pivot cancels terms ~550 times its
+    # size (1 + ‖r‖²) and is still known to 2 % (long-double Cholesky); a
+    # limit of ten times the rounding times that dropped it (a deviance of 9.8)
+    rng = np.random.default_rng(0)
+    n = 2000
+    x = rng.uniform(0, 10, size=n)
+    eta = -2 + 0.8 * x - 0.08 * x**2 + 1.5 * np.sin(2 * x)
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    X = np.column_stack([x**k for k in range(1, 11)])
+    Q = np.linalg.qr(np.c_[np.ones(n), X])[0]  # the same column space, orthonormal
+    ref = sm.Logit(y, Q).fit(disp=0, method="newton", maxiter=100)
+    model = _quiet_fit(X, y)
+    assert not np.any(model.coef_[0] == 0.0)
+    assert _loglik(model, X, y) == pytest.approx(ref.llf, rel=1e-7)

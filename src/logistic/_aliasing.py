@@ -66,16 +66,20 @@ def alias_tolerance(rows: float | None, n_params: int) -> float:
 def _pivots_in_order(C: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]:
     """``(pivots, limits)``: the Cholesky pivots of ``C`` in column order,
     skipping (zeroing) a column whose pivot is at most its limit (R's limited
-    pivoting), and each column's limit, ``tol·(1 + ‖r_j‖²)`` with ``r_j =
+    pivoting), and each column's limit, ``max(tol, noise·(1 + ‖r_j‖²))``
+    (``noise = tol / ALIAS_NOISE``, the entries' rounding) with ``r_j =
     C_kk⁻¹ c_kj`` its regression on the kept columns before it: its pivot
     ``c_jj - c_kjᵀ C_kk⁻¹ c_kj`` is a difference of terms up to ``1 + ‖r_j‖²``
     times larger, whose rounding it carries (a factor's rare level beside its
-    other levels and the intercept: 1 + ‖r‖² of ~300 for 6 rows of 1 000).
+    other levels and the intercept: 1 + ‖r‖² of ~300 for 6 rows of 1 000; an
+    uncentred polynomial's x¹⁰, ~550, whose pivot the rows still resolve to
+    2 %: the amplified part takes the rounding without ``tol``'s margin).
     The pivots come from the right-looking elimination (backward stable);
     ``r_j`` from the kept factor's explicit inverse, which only scales the
     limit."""
     A = np.array(C, dtype=np.float64, copy=True)
     p = A.shape[0]
+    noise = tol / ALIAS_NOISE
     pivots, limits = np.zeros(p), np.full(p, tol)
     L = np.zeros((p, p))  # the kept columns' factor, by column of C
     inv = np.zeros((p, p))  # its inverse, in the order the columns were kept
@@ -86,7 +90,7 @@ def _pivots_in_order(C: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]
             k = len(kept)
             z = L[j, kept]
             r = inv[:k, :k].T @ z
-            limits[j] = tol * (1.0 + float(r @ r))
+            limits[j] = max(tol, noise * (1.0 + float(r @ r)))
         pivots[j] = s
         if not s > limits[j]:
             A[j, j:] = 0.0
@@ -105,16 +109,16 @@ def _pivots_in_order(C: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]
 
 
 def _none_aliased(C: FloatArray, tol: float) -> bool:
-    """Whether no column of ``C`` can reach its limit: its eigenvalues (one
-    LAPACK call, a copy of ``C`` and no more) positive with
-    ``trace(C⁻¹) = Σ 1/λ < 1/tol``. Each column's ``(1 + ‖r_j‖²)/s_j`` is a
-    diagonal entry of the inverse of a leading block of ``C`` (the in-order
-    one ending at j), at most ``trace(C⁻¹)``, so every pivot is then above
-    its limit; else the in-order elimination decides."""
+    """Whether no column of ``C`` can reach its limit (:func:`_pivots_in_order`):
+    its eigenvalues (one LAPACK call, a copy of ``C`` and no more) above
+    ``tol`` (every pivot is at least the smallest) with ``trace(C⁻¹) = Σ 1/λ
+    < ALIAS_NOISE/tol``. With ``C = L D Lᵀ``, ``trace(C⁻¹) = Σ_j (1 +
+    ‖r_j‖²)/s_j``, so every pivot is then above its amplified limit too;
+    else the in-order elimination decides."""
     evals = np.linalg.eigvalsh(C)
-    if not evals[0] > 0:
+    if not evals[0] > tol:
         return False
-    return bool(np.sum(1.0 / evals) < 1.0 / tol)
+    return bool(np.sum(1.0 / evals) < ALIAS_NOISE / tol)
 
 
 def alias_limits(

@@ -58,19 +58,11 @@ __all__ = [
 
 
 def checked_solver(
-    solver: str,
-    penalty: str | None,
-    backend: Backend,
-    l1: float,
-    owner: str,
-    objective: LogisticObjective | None = None,
+    solver: str, penalty: str | None, backend: Backend, l1: float, owner: str
 ) -> str:
     """The solver for ``solver`` (a name or "auto"), checked against its
     declared capabilities and the data's; the messages name ``owner``'s
-    choice. ``auto``'s Newton is ``newton-cg`` where a column of
-    ``objective``'s data is far from centred
-    (:func:`logistic.solvers._auto.far_from_centred`: its moments are the
-    ones the standardized view reads next, cached by the objective)."""
+    choice."""
     name = resolve_solver(
         solver,
         describe(backend, solver=solver, l1=l1),
@@ -79,11 +71,6 @@ def checked_solver(
         owner=owner,
         rows_in_memory=backend.capabilities.rows_in_memory,
     )
-    if solver == "auto" and name == "newton" and objective is not None:
-        from .solvers._auto import far_from_centred
-
-        if far_from_centred(*objective.column_moments()):
-            name = "newton-cg"
     caps, data = get_solver(name).capabilities, backend.capabilities
     if not data.rows_in_memory and not caps.streaming:
         raise InvalidParameterError(
@@ -356,9 +343,11 @@ def _warn_signal_left_out(
 ) -> None:
     """Warn where an aliased column carries signal the reduced fit leaves out.
 
-    The score of column j at the reduced optimum, ``U_j = Σ s (y - p) x_j``,
-    is the score along its residual on the kept columns (their scores are
-    0), whose variance is its Schur complement in the information, ``S_j``.
+    The efficient score of column j at the reduced fit, ``U_j - I_jk I_kk⁻¹
+    U_k`` (``U = Σ s (y - p) x``; the kept columns' part, 0 at their optimum,
+    taken out where the fit stopped short of it), is the score along its
+    residual on the kept columns, whose variance is its Schur complement in
+    the information, ``S_j``.
     Aliasing says ``S_j`` is at most the column's pivot limit times ``I_jj``
     (:func:`logistic._aliasing.alias_limits`); a score beyond
     :data:`SIGNAL_Z` standard errors of that most variance is evidence the
@@ -375,11 +364,17 @@ def _warn_signal_left_out(
     from .inference._order import display_order
 
     info = stats.weight_sum * np.asarray(stats.hessian, dtype=np.float64)
+    kept = ~np.asarray(mask, dtype=bool)
     with np.errstate(all="ignore"):
         order = display_order(stats.n_features, stats.fit_intercept)
         limits = alias_limits(info, order, zero_columns(stats), summed_rows(stats))[1]
-        score = np.abs(stats.weight_sum * np.asarray(stats.gradient, dtype=np.float64))
-        z = score / np.sqrt(limits * np.diag(info))
+        score = stats.weight_sum * np.asarray(stats.gradient, dtype=np.float64)
+        try:  # the efficient score: what the kept columns' scores do not explain
+            left = np.linalg.solve(info[np.ix_(kept, kept)], score[kept])
+        except np.linalg.LinAlgError:
+            return
+        efficient = np.abs(score - info[:, kept] @ left)
+        z = efficient / np.sqrt(limits * np.diag(info))
     lost = np.flatnonzero(np.asarray(mask) & (z > SIGNAL_Z))
     if not lost.size:
         return

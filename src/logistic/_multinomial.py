@@ -513,6 +513,10 @@ class ScaledMultinomial(ScaledObjective):
     which centres the intercepts more tightly at a given gradient tolerance.
     """
 
+    #: constant columns stay about 0: centred, each would add ``(c/2√λ)²`` to
+    #: the gauge's ``Σ μ²/σ²`` (iris with a column of 1e5: L-BFGS 52 → 242)
+    centre_constant = False
+
     def __init__(
         self,
         objective: MultinomialObjective,

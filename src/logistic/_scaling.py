@@ -26,7 +26,9 @@ stopping rule see the same problem whatever the units. Constant columns and,
 without an intercept, all columns are not centred; their scale is then the
 root mean square about 0, ``sqrt(σ² + μ²)`` (a constant column's ``|value|``;
 1 for an all-zero column). With an L2 term and an intercept a constant column
-is centred too: its coordinate then moves no logit and carries the penalty
+of a batch binary fit is centred too (not a ``partial_fit`` stream's, whose
+first chunk fixes the moments, nor the multinomial view's, whose gauge reads
+the centres): its coordinate then moves no logit and carries the penalty
 alone (scale ``2√λ``, curvature 1/4), where about 0 it would copy the
 intercept with only ``λ/value²`` of curvature to tell them apart (a column of
 1e5 under an elastic net: 272 coordinate-descent iterations, 4 when centred).
@@ -112,6 +114,11 @@ class ScaledObjective:
     systems and ``original_gradient`` (∇J, not ∇J') for stopping rules.
     """
 
+    #: whether a constant column beside the intercept is centred under an L2
+    #: term (the module docstring); the multinomial view's gauge reads the
+    #: centres, which a constant column would inflate
+    centre_constant = True
+
     def __init__(
         self,
         objective: LogisticObjective,
@@ -138,8 +145,11 @@ class ScaledObjective:
             self.mean, spread = mean, std
         else:
             # a constant column beside the intercept is centred only with an
-            # L2 term, which alone then gives its coordinate curvature
-            centred = (~constant | (objective.l2 > 0)) & bool(center)
+            # L2 term, which alone then gives its coordinate curvature; not
+            # from given moments (partial_fit's first chunk, where a column
+            # constant there may vary later) nor where a subclass says so
+            alone = objective.l2 > 0 and moments is None and self.centre_constant
+            centred = (~constant | alone) & bool(center)
             self.mean = np.where(centred, mean, 0.0)
             # spread about the centre: std when centred, the root mean square
             # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|),

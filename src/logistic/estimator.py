@@ -421,7 +421,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             fit_intercept=bool(self.fit_intercept),
         )
         name = checked_solver(
-            self.solver, self.penalty, backend, l1, type(self).__name__, objective
+            self.solver, self.penalty, backend, l1, type(self).__name__
         )
         tol = self._tol(backend.dtype, name)
         view = get_solver(name).view_of(objective)

@@ -16,9 +16,9 @@ Conventions (owned here):
   from the p × p information the inference already holds (no pass over the
   rows), whose rounding is ``~ε·max(√rows, p)``
   (:func:`logistic._aliasing.pivot_noise`, ``rows`` the rows of positive
-  weight), times the column's cancellation ``1 + ‖r_j‖²`` (``r_j`` its
-  regression on the kept columns before it); a column is aliased below ten
-  times that, the base at most ``1e-12``
+  weight); a column is aliased below the larger of ten times that (at most
+  ``1e-12``) and that times its cancellation ``1 + ‖r_j‖²`` (``r_j`` its
+  regression on the kept columns before it)
   (:func:`logistic._aliasing.alias_limits`), and the covariance refuses the
   kept information as singular only below what kept pivots allow
   (:func:`singular_limit`), so a kept column is never called dependent.

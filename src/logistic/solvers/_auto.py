@@ -1,9 +1,7 @@
 """``solver="auto"``: pick a registered solver from the problem's shape and penalty.
 
 Convention: the choice reads capability flags and the data's shape (and, for
-sparse X, its number of stored values; where it would be Newton, whether a
-column is far from centred, :data:`FAR_FROM_CENTRED`, from the column moments
-the standardized view reads next) only, never solver internals, and is
+sparse X, its number of stored values) only, never solver internals, and is
 recorded by the estimator in ``solver_``.
 
 Rule (measurements in docs/benchmarks.md):
@@ -87,8 +85,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from typing import Any
-
-import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._numerics import hessian_subsample_rows
@@ -227,25 +223,6 @@ def choose_solver(
     if columns:
         return "newton-cd-columns"
     return "lbfgs"
-
-
-#: ``auto``'s Newton becomes ``newton-cg`` when a non-constant column's mean
-#: is more than this many times its spread: Newton's Hessian is summed about
-#: 0, so such a column's cancellation with the intercept costs that factor
-#: squared of its precision, and its steps crawl, where ``newton-cg``'s
-#: products act in the solvers' centred coordinates (2 000 × 2, one column
-#: t + shift: Newton 6, 34, 314, 942 iterations at shifts 1e4, 1e5, 1e6,
-#: 3e6 against ``newton-cg``'s 5, 5, 5, 7; ``python -m
-#: benchmarks.far_from_centred``).
-FAR_FROM_CENTRED = 1e4
-
-
-def far_from_centred(mean: Any, std: Any) -> bool:
-    """Whether a non-constant column's ``|mean|`` exceeds
-    :data:`FAR_FROM_CENTRED` times its ``std``."""
-    mean, std = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
-    live = std > 0
-    return bool(np.any(np.abs(mean[live]) > FAR_FROM_CENTRED * std[live]))
 
 
 def _wide(data: DataDescription) -> bool:
