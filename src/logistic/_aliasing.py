@@ -161,8 +161,8 @@ def aliased_columns(
     """Boolean mask (objective order) of the aliased parameters of ``info``,
     summed over ``rows`` rows of positive weight (None: unknown): a column's
     in-order Cholesky pivot of the correlation-scaled ``info`` at or below its
-    limit (:func:`alias_tolerance` times its cancellation,
-    :func:`_pivots_in_order`).
+    limit (the larger of :func:`alias_tolerance` and the rounding times its
+    cancellation, :func:`_pivots_in_order`).
 
     ``order`` is the display order (objective positions, intercept first):
     the earlier column of a dependent set is kept, as R's pivoting keeps it.

@@ -270,11 +270,8 @@ class LogisticRegressionCV(EstimatorProtocol):
         The refit's path on all rows (up to the chosen point).
     """
 
-    #: ``score`` takes no offset (a named scorer could not pass it on)
-    _routed_metadata = {
-        **EstimatorProtocol._routed_metadata,
-        "score": ("sample_weight",),
-    }
+    #: ``score`` takes no offset (its ``scoring`` may be a named scorer)
+    _routed_metadata = dict(EstimatorProtocol._routed_metadata, score=("sample_weight",))  # noqa: E501
     # the path's own parameters (l1_ratio, n_alphas, eps, solver, ...) are
     # checked as ``path`` checks them
     _parameter_constraints: dict[str, list[Any]] = {
