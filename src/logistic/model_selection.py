@@ -67,6 +67,7 @@ from ._cv_folds import (
     warn_at_edge,
 )
 from ._cv_layout import sklearn_layout
+from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
@@ -111,49 +112,6 @@ class CVCurve:
     n_nonzero: np.ndarray
     best_index: int
     index_1se: int
-
-
-def _is_cv(v: Any) -> bool:
-    """an int ≥ 2, a scikit-learn splitter or an iterable of (train, test) splits"""
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        return int(v) >= 2
-    return v is None or hasattr(v, "split") or hasattr(v, "__iter__")
-
-
-def _is_grid(v: Any) -> bool:
-    """None, an int ≥ 1 or a sequence of positive numbers"""
-    if v is None:
-        return True
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        return int(v) >= 1
-    try:
-        a = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a)))
-
-
-def _scoring_ok(v: Any) -> bool:
-    """None, a scikit-learn scorer name or a callable"""
-    return v is None or isinstance(v, str) or callable(v)
-
-
-def _require_sklearn() -> None:
-    """Import scikit-learn (and joblib, which it installs), or, when either
-    is not installed, raise an ImportError that says how to install it: the
-    folds' splitters, the scorers and the parallel loop are scikit-learn's.
-    Another import error (a broken installation) is raised as it is."""
-    try:
-        import joblib  # noqa: F401
-        import sklearn  # noqa: F401
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").split(".")[0] not in ("sklearn", "joblib"):
-            raise
-        raise ImportError(
-            "LogisticRegressionCV needs scikit-learn (its splitters, scorers and "
-            "joblib's parallel loop), which is not installed: pip install "
-            f"'logistic[sklearn]' or pip install scikit-learn ({exc})"
-        ) from None
 
 
 class LogisticRegressionCV(EstimatorProtocol):
@@ -271,15 +229,18 @@ class LogisticRegressionCV(EstimatorProtocol):
     """
 
     #: ``score`` takes no offset (its ``scoring`` may be a named scorer)
-    _routed_metadata = dict(EstimatorProtocol._routed_metadata, score=("sample_weight",))  # noqa: E501
+    _routed_metadata = {
+        **EstimatorProtocol._routed_metadata,
+        "score": ("sample_weight",),
+    }
     # the path's own parameters (l1_ratio, n_alphas, eps, solver, ...) are
     # checked as ``path`` checks them
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [Options(("l2", "l1", "elasticnet"))],
-        "Cs": [_is_grid],
-        "alphas": [_is_grid],
-        "cv": [_is_cv],
-        "scoring": [_scoring_ok],
+        "Cs": [is_grid],
+        "alphas": [is_grid],
+        "cv": [is_cv],
+        "scoring": [scoring_ok],
         "rule": [Options(("min", "1se"))],
         "refit": [bool, np.bool_],
         "n_jobs": [None, numbers.Integral],
@@ -451,7 +412,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         -------
         self
         """
-        _require_sklearn()
+        require_sklearn()
         from joblib import Parallel, delayed
         from sklearn.model_selection import check_cv
 
@@ -595,7 +556,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         not the negative log loss the folds are scored by."""
         if self.scoring is None:
             return self._model().score(X, y, sample_weight)
-        _require_sklearn()
+        require_sklearn()
         from sklearn.metrics import get_scorer
 
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
