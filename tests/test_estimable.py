@@ -184,6 +184,20 @@ def _sum_column(extra=None, seed=0, n=1000):
     return pd.DataFrame({"x1": x1, "x2": x2, "x3": x3}), y
 
 
+def _x3_aliased_and_training_rows_estimable(X, y):
+    """The inference of an unpenalized fit of ``X`` (x3 a combination of
+    x1, x2), after checking that x3 is the aliased column and that every
+    training row is estimable (without a NonEstimableWarning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", logistic.NumericalStabilityWarning)
+        res = LogisticRegression().fit(X, y).inference(X, y)
+    assert res.aliased == ["x3"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonEstimableWarning)
+        assert res.get_prediction(X).estimable.all()
+    return res
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -205,13 +219,9 @@ def test_the_training_rows_and_their_span_are_estimable(case):
     X, y = _sum_column(extra)
     if case == "large mean":
         X = X.assign(x1=X.x1 + 1e4, x3=X.x3 + 1e4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", logistic.NumericalStabilityWarning)
-        res = LogisticRegression().fit(X, y).inference(X, y)
-    assert res.aliased == ["x3"]
+    res = _x3_aliased_and_training_rows_estimable(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", NonEstimableWarning)
-        assert res.get_prediction(X).estimable.all()
         new = pd.DataFrame({"x1": [0.0, 1.0], "x2": [0.0, 2.0], "x3": [0.0, 3.0]})
         if case == "large mean":
             new = new.assign(x1=new.x1 + 1e4, x3=new.x3 + 1e4)
@@ -252,13 +262,7 @@ def test_a_duplicate_of_a_column_with_a_large_mean():
     # and never flags a training row
     X, y = _sum_column()
     X = X.assign(x1=X.x1 + 100.0, x3=X.x1 + 100.0)  # x3 duplicates x1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", logistic.NumericalStabilityWarning)
-        res = LogisticRegression().fit(X, y).inference(X, y)
-    assert res.aliased == ["x3"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", NonEstimableWarning)
-        assert res.get_prediction(X).estimable.all()
+    res = _x3_aliased_and_training_rows_estimable(X, y)
     off = pd.DataFrame({"x1": [100.0], "x2": [0.0], "x3": [100.05]})
     with pytest.warns(NonEstimableWarning):
         assert not res.get_prediction(off).estimable[0]

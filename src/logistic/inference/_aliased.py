@@ -162,8 +162,9 @@ def singular_limit(stats: Any) -> float:
     model file without them), else the pivots' rounding
     (:func:`logistic._aliasing.pivot_noise`) over ``k²`` (``k`` parameters),
     so that a column the rank rule keeps is never called dependent: kept
-    pivots above ``tol·(1 + ‖r_j‖²)`` bound the trace of the correlation-scaled
-    inverse by ``k/tol`` and its condition by ``k²/tol``."""
+    pivots above ``noise·(1 + ‖r_j‖²)`` bound the trace of the
+    correlation-scaled inverse by ``k/noise`` (``trace C⁻¹ = Σ_j (1 +
+    ‖r_j‖²)/s_j``) and its condition by ``k²/noise``."""
     rows = summed_rows(stats)
     if not math.isfinite(rows):
         return SINGULAR_RCOND

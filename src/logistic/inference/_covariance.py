@@ -425,8 +425,9 @@ def invert_information(
     singular: float = SINGULAR_RCOND,
 ) -> tuple[FloatArray, float]:
     """``I⁻¹`` after checking that ``I`` has full rank (a reciprocal condition
-    above ``singular``: :data:`SINGULAR_RCOND`, or the rounding of an
-    information summed over known rows, :func:`logistic._aliasing.pivot_noise`).
+    above ``singular``: :data:`SINGULAR_RCOND`, or for a fit's kept
+    information what its kept pivots allow,
+    :func:`logistic.inference._aliased.singular_limit`).
 
     Parameters
     ----------
