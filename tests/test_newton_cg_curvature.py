@@ -1,0 +1,103 @@
+"""Truncated Newton's conjugate gradients: the curvature test along each
+direction, and no Hessian-vector product spent on anything but the solve.
+
+References: ``numpy.linalg.solve`` for the linear systems, and statsmodels'
+``Logit`` on the same rows with the exact copy left out and the timestamp
+written relative to 1.7e9 (what a user would have to do by hand).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression, datasets
+from logistic._objective import LogisticObjective
+from logistic.solvers.newton_cg import CURVATURE_FLOOR, conjugate_gradients
+
+
+def _timestamps_with_millisecond_copy(seed: int, n: int = 20_000):
+    """Epoch seconds within one hour (a mean ~1.6e6 times the spread), the
+    same instants in milliseconds (an exact dependency), and a normal column."""
+    rng = np.random.default_rng(seed)
+    s = 1.7e9 + rng.integers(0, 3600, n).astype(float)
+    x = rng.normal(size=n)
+    eta = 0.5 * x + (s - s.mean()) / s.std() * 0.3
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-eta))).astype(float)
+    return np.column_stack([x, s, s * 1000.0]), y, x, s
+
+
+@pytest.mark.parametrize("seed", [2, 4])
+def test_exact_copy_of_a_far_from_centred_column_converges(seed):
+    # Without the curvature test CG stepped along the copy's null direction
+    # (curvature ~1e-20 of the diagonal's): 27 and 100 iterations, not
+    # converged, coefficients 16.7 and 309 931 for x1.
+    X, y, x, s = _timestamps_with_millisecond_copy(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the copy is reported as aliased
+        m = LogisticRegression(solver="newton-cg", max_iter=100).fit(X, y)
+    assert m.converged_
+    assert m.n_iter_[0] <= 12
+    sm = pytest.importorskip("statsmodels.api")
+    ref = sm.Logit(y, sm.add_constant(np.column_stack([x, s - 1.7e9]))).fit(
+        disp=0, method="newton", tol=1e-12
+    )
+    np.testing.assert_allclose(m.coef_.ravel()[:2], ref.params[1:], rtol=1e-4)
+    assert m.coef_.ravel()[2] == 0.0
+
+
+def test_solves_a_positive_definite_system():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((30, 20))
+    H = A.T @ A / 30 + 0.1 * np.eye(20)
+    g = rng.standard_normal(20)
+    d, count = conjugate_gradients(lambda v: H @ v, g, rtol=1e-12, maxiter=200)
+    np.testing.assert_allclose(d, np.linalg.solve(H, -g), rtol=1e-9, atol=1e-12)
+    assert count <= 40
+    # preconditioned by the diagonal: the same solution
+    d, _ = conjugate_gradients(
+        lambda v: H @ v, g, rtol=1e-12, maxiter=200, diagonal=np.diag(H).copy()
+    )
+    np.testing.assert_allclose(d, np.linalg.solve(H, -g), rtol=1e-9, atol=1e-12)
+
+
+def test_stops_where_the_curvature_vanishes():
+    # H's curvature along u = (1, -1, 0)/√2 is 1e-20 (an exact dependency's
+    # rounding); g has a small part along u
+    u = np.array([1.0, -1.0, 0.0]) / np.sqrt(2.0)
+    H = np.eye(3) - np.outer(u, u) + 1e-20 * np.outer(u, u)
+    g = np.array([1.0, 1.0, 0.5]) + 1e-6 * u
+    d, _ = conjugate_gradients(lambda v: H @ v, g, rtol=1e-14, maxiter=10)
+    # the solution on the range of H, not a step of 1e14 along u
+    np.testing.assert_allclose(d, -np.array([1.0, 1.0, 0.5]), atol=1e-5)
+    # zero or negative curvature at the first direction: that direction
+    for c in (0.0, -1.0):
+        d, count = conjugate_gradients(
+            lambda v, c=c: c * v, g, rtol=1e-8, maxiter=10, diagonal=np.full(3, 2.0)
+        )
+        np.testing.assert_allclose(d, -g / 2.0)
+        assert count == 1
+    # a curvature just above the floor is used
+    d, _ = conjugate_gradients(
+        lambda v: 10 * CURVATURE_FLOOR * v, g, rtol=1e-8, maxiter=10
+    )
+    np.testing.assert_allclose(d, -g / (10 * CURVATURE_FLOOR), rtol=1e-12)
+
+
+def test_no_hessian_vector_product_outside_the_solve(monkeypatch):
+    # A scipy LinearOperator without a dtype multiplies a zero vector once to
+    # find one: a whole pass over the data per Newton iteration.
+    X, y, _ = datasets.load_ucla_admissions()
+    products: list[np.ndarray] = []
+    original = LogisticObjective.hessian_vector
+
+    def counted(self, theta, v):
+        products.append(np.array(v))
+        return original(self, theta, v)
+
+    monkeypatch.setattr(LogisticObjective, "hessian_vector", counted)
+    m = LogisticRegression(solver="newton-cg").fit(X, y)
+    assert m.converged_ and products
+    assert not any(np.all(v == 0) for v in products)
