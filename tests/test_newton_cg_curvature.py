@@ -15,7 +15,7 @@ import pytest
 
 from logistic import LogisticRegression, datasets
 from logistic._objective import LogisticObjective
-from logistic.solvers.newton_cg import CURVATURE_FLOOR, conjugate_gradients
+from logistic.solvers._conjugate_gradients import CURVATURE_FLOOR, conjugate_gradients
 
 
 def _timestamps_with_millisecond_copy(seed: int, n: int = 20_000):

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,7 @@ from .._blas_threads import one_blas_thread
 from .._exceptions import IntegrityError
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
+from ._conjugate_gradients import conjugate_gradients
 from ._iterative import _described, _finite
 from ._linesearch import unresolved
 from ._start import known_start
@@ -349,18 +351,13 @@ class LBFGS(Solver):
 
     def _polish(self, fit: Fit, x: FloatArray, ev: _Evaluations) -> FloatArray:
         """Newton–CG steps without objective comparisons (see module docstring)."""
-        from scipy.sparse.linalg import LinearOperator, cg  # lazy (start-up time)
-
         fun = fit.coords
         # ev.residual leaves ev at x: its value and gradient are those at x
         gn = ev.residual(x)
         for _ in range(self.options.polish_steps):
-            H = LinearOperator(
-                (x.size, x.size), matvec=lambda v, x=x: fun.hessian_vector(x, v)
-            )
-            d, _info = cg(
-                H,
-                -ev.g,
+            d, _ = conjugate_gradients(
+                partial(fun.hessian_vector, x),
+                ev.g,
                 rtol=1e-4,
                 maxiter=max(20, 2 * x.size) if x.size < 200 else 200,
             )

@@ -27,26 +27,21 @@ gradient is accepted (as in :mod:`.newton`; both through :mod:`._linesearch`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .._aliasing import ALIAS_TOL
 from .._objective import LogisticObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
+from ._conjugate_gradients import conjugate_gradients
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
 
-__all__ = ["NewtonCG", "NewtonCGOptions", "conjugate_gradients"]
-
-#: curvature ``pᵀHp`` below this times ``pᵀ diag(H) p`` ends a conjugate
-#: gradients solve (:func:`conjugate_gradients`)
-CURVATURE_FLOOR = ALIAS_TOL
+__all__ = ["NewtonCG", "NewtonCGOptions"]
 
 
 @dataclass
@@ -142,61 +137,3 @@ class NewtonCG(IterativeSolver):
         state.stop = LINE_SEARCH_STOP
         return state
 
-
-def conjugate_gradients(
-    hessp: Callable[[FloatArray], FloatArray],
-    g: FloatArray,
-    *,
-    rtol: float,
-    maxiter: int,
-    diagonal: FloatArray | None = None,
-) -> tuple[FloatArray, int]:
-    """An approximate solution of ``H d = -g`` by (Jacobi-preconditioned)
-    conjugate gradients, and the number of products ``H v`` it took.
-
-    The iteration of scipy's ``cg`` (start at 0, stop when ``‖r‖ < rtol ‖g‖``
-    or after ``maxiter`` products), with the test truncated Newton needs and
-    ``cg`` does not make: the curvature ``pᵀ H p`` along each direction must
-    exceed ``CURVATURE_FLOOR`` times ``pᵀ diag(H) p`` (``pᵀ p`` without a
-    diagonal; the view's coordinates are standardized, so its diagonal is
-    near 1/4). Along a direction of exact dependency among columns the
-    curvature is rounding noise (~1e-20 of that for columns far from
-    centred), and a step ``rᵀz / pᵀHp`` along it leaves the logits to
-    rounding; at such a direction the iteration stops and returns what it
-    has, or the preconditioned gradient ``-diag(H)⁻¹ g`` if it is the first
-    (Nocedal & Wright, *Numerical Optimization*, 2nd ed., Algorithm 7.1).
-    The floor is the rank rule's cap (:data:`logistic._aliasing.ALIAS_TOL`):
-    a curvature below it is one the aliasing step treats as none.
-    """
-    b = -np.asarray(g, dtype=np.float64)
-    x = np.zeros_like(b)
-    bnorm = float(np.linalg.norm(b))
-    if bnorm == 0.0:
-        return x, 0
-    atol = rtol * bnorm
-    inv = None if diagonal is None else 1.0 / diagonal
-    r = b.copy()
-    p = np.zeros_like(b)
-    rho_prev = 1.0
-    count = 0
-    for iteration in range(maxiter):
-        if float(np.linalg.norm(r)) < atol:
-            break
-        z = r if inv is None else inv * r
-        rho = float(r @ z)
-        if iteration > 0:
-            p *= rho / rho_prev
-            p += z
-        else:
-            p = z.copy()
-        q = np.asarray(hessp(p), dtype=np.float64)
-        count += 1
-        curvature = float(p @ q)
-        reference = float(p @ p) if diagonal is None else float(p @ (diagonal * p))
-        if not curvature > CURVATURE_FLOOR * reference:
-            return (p if iteration == 0 else x), count
-        alpha = rho / curvature
-        x += alpha * p
-        r -= alpha * q
-        rho_prev = rho
-    return x, count
