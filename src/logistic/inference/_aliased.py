@@ -87,6 +87,11 @@ __all__ = [
     "structural_aliasing",
 ]
 
+#: A column whose mean is over this many times its spread lies far from 0: a
+#: near collinearity of such columns with the intercept is named as such
+#: (:func:`logistic.inference._covariance.invert_information`).
+FAR_FROM_ZERO = 1e3
+
 
 def zero_columns(stats: Any) -> Any:
     """Boolean mask (objective order) of the parameters whose design column
@@ -357,6 +362,17 @@ class AliasedParameters:
             stored, stats.mean, stats.std, self.fit_intercept, rows, self.aliased
         )
 
+    def _far_from_zero(self, names: list[str]) -> dict[str, float]:
+        """Feature columns beside an intercept whose mean is over
+        :data:`FAR_FROM_ZERO` times their spread, name → that ratio."""
+        stats = self._stats
+        if not self.fit_intercept:
+            return {}
+        mean, std = np.abs(np.asarray(stats.mean)), np.asarray(stats.std)
+        far = mean > FAR_FROM_ZERO * std
+        return {names[j]: float(mean[j] / std[j]) if std[j] > 0 else math.inf
+                for j in np.flatnonzero(far)}  # fmt: skip
+
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:
         kept = ~self._aliased
@@ -370,6 +386,7 @@ class AliasedParameters:
                 constant_columns=constant,
                 capacity=self._capacity[kept],
                 singular=singular_limit(self._stats),
+                far_from_zero=self._far_from_zero(names),
             )
         except CollinearityError as exc:
             separation = getattr(self, "separation", None)
