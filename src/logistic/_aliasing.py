@@ -128,11 +128,14 @@ def alias_limits(
     order, :func:`aliased_columns`) and each parameter's pivot limit
     (correlation scale, :func:`_pivots_in_order`; the base tolerance where no
     column can reach its limit, :func:`_none_aliased`; NaN for a parameter
-    with no information)."""
+    with no information; none aliased where ``info`` is not finite: values
+    of X whose products overflow, which the covariance names)."""
     diag = np.diag(info)
     k = diag.shape[0]
     mask = np.zeros(k, dtype=bool)
     limits = np.full(k, np.nan)
+    if not np.all(np.isfinite(info)):
+        return mask, limits
     if zero is not None:
         mask[np.asarray(zero, dtype=bool) & (diag == 0)] = True
     live = np.asarray(order)[diag[np.asarray(order)] > 0]

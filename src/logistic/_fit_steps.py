@@ -294,6 +294,8 @@ def aliased_at_zero(
     names as an error) is unchanged."""
     if stats is None or separation is not None:
         return result, stats
+    if not np.all(np.isfinite(stats.hessian)):  # beyond float64's range
+        return result, stats
     from .inference._aliased import reduced_estimate
 
     try:

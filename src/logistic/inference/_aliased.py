@@ -74,7 +74,12 @@ from .._aliasing import aliased_columns, pivot_noise, positive_rows_gram
 from .._exceptions import InvalidParameterError
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
-from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
+from ._covariance import (
+    SINGULAR_RCOND,
+    CollinearityError,
+    invert_information,
+    scale_out_of_range,
+)
 from ._estimable import Estimability, estimability, null_basis
 from ._order import display_order
 
@@ -379,6 +384,10 @@ class AliasedParameters:
         names = self._obj_names()
         dropped = {names[j] for j in np.flatnonzero(self._aliased)}
         constant = [c for c in self._constant_columns if c not in dropped]
+        scale_out_of_range(
+            self._capacity[kept],
+            [n for n, keep in zip(names, kept, strict=True) if keep],
+        )
         try:
             cov_kk, self.rcond = invert_information(
                 self._information[np.ix_(kept, kept)],

@@ -118,16 +118,19 @@ class CollinearityError(DataValidationError):
     ----------
     columns : list of str
         Names of the columns involved (one group per null direction, flattened).
-    reason : {"constant", "no information", "dependent"}
+    reason : {"constant", "no information", "dependent", "scale"}
         Why: constant columns beside the intercept, columns whose information
-        is zero, or linearly dependent columns.
+        is zero, linearly dependent columns, or columns whose squares are
+        beyond float64's range (:func:`scale_out_of_range`).
     """
 
     def __init__(
         self,
         message: str,
         columns: list[str],
-        reason: Literal["constant", "no information", "dependent"] = "dependent",
+        reason: Literal[
+            "constant", "no information", "dependent", "scale"
+        ] = "dependent",
     ) -> None:
         super().__init__(message)
         self.columns = columns
@@ -409,6 +412,44 @@ def _describe_null(
     rest = len(idx) - _SHOWN_TERMS
     more = f" … ({rest:,} more terms)" if rest > 0 else ""
     return terms.lstrip("+ ") + more, [names[j] for j in idx]
+
+
+#: Squares of a column's values (its information's scale, ``Σ s x² / 4``)
+#: below this are within ~1e18 of float64's smallest normal number.
+SQUARES_UNDERFLOW = 1e-290
+
+
+def scale_out_of_range(capacity: FloatArray, names: list[str]) -> None:
+    """Raise :class:`CollinearityError` (reason ``"scale"``) naming the
+    parameters whose information's scale ``capacity`` (``Σ s x_j² / 4``) is
+    beyond float64's range: values of X whose squares overflow (beyond ~1e154)
+    or underflow (below ~1e-145). Their information is ``inf`` or rounding,
+    not zero, so "no information" would be false; in other units the same
+    data give standard errors."""
+    cap = np.asarray(capacity, dtype=np.float64)
+    big = [names[j] for j in np.flatnonzero(~np.isfinite(cap))]
+    tiny = np.isfinite(cap) & (cap < SQUARES_UNDERFLOW)
+    small = [names[j] for j in np.flatnonzero(tiny)]
+    if not big and not small:
+        return
+
+    def hold(cols: list[str], what: str) -> str:
+        verb = "holds" if len(cols) == 1 else "hold"
+        return f"{name_list(cols)} {verb} values whose squares {what}"
+
+    parts = []
+    if big:
+        parts.append(hold(big, "overflow float64 (beyond ~1e154)"))
+    if small:
+        parts.append(hold(small, "underflow float64 (below ~1e-145)"))
+    raise CollinearityError(
+        f"{' and '.join(parts)}: the information matrix cannot be formed in these "
+        "units, so standard errors cannot be computed. Rescale those columns (e.g. "
+        "divide or multiply by a power of ten; a coefficient scales inversely) and "
+        "fit again.",
+        big + small,
+        "scale",
+    )
 
 
 def _far_from_zero_hint(

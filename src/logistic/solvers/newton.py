@@ -428,6 +428,13 @@ class Newton(IterativeSolver):
                 return d
         except LinAlgError:
             pass
+        if _underflowing_columns(fit):
+            fit.warn_once(
+                "Newton: the Hessian is singular (cause: scale; squares of values "
+                f"of X below ~{UNDERFLOW_RMS:.0e} underflow float64); using "
+                "preconditioned steepest descent. Remedy: rescale those columns of X."
+            )
+            return self._fallback(fit, g)
         with _one_blas_thread(H.shape[0]):
             got = damped_solve(jacobi_scaled(H, s), g * s, s)
         if got is None:
@@ -584,3 +591,22 @@ class Newton(IterativeSolver):
         if last and not stale:  # the next step may reuse H's factor
             new.factored = state.factored
         return new
+
+
+#: A column whose root mean square is below this has squares within ~1e18 of
+#: float64's smallest normal number: its Hessian entries underflow.
+UNDERFLOW_RMS = 1e-145
+
+
+def _underflowing_columns(fit: Fit) -> bool:
+    """Whether an unpenalized fit has a column, not all zeros, whose values'
+    squares underflow (root mean square below :data:`UNDERFLOW_RMS`): its
+    Hessian entries in original coordinates are then rounding or 0, which no
+    damping repairs (an L2 term alone gives such a column its curvature).
+    Asked only where a factorization failed."""
+    objective = fit.objective
+    if objective.l2 > 0:
+        return False
+    mean, std = objective.column_moments()
+    rms = np.hypot(np.asarray(mean, dtype=float), np.asarray(std, dtype=float))
+    return bool(np.any((rms > 0) & (rms < UNDERFLOW_RMS)))

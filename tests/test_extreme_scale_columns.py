@@ -1,0 +1,80 @@
+"""Columns whose squares overflow or underflow float64 (values beyond ~1e154 or
+below ~1e-145): the fit's coefficients describe the optimum it reports, and
+inference names the scale as the reason it has no standard errors.
+
+Reference: the same fit on the columns before they were multiplied by
+1e±200 (the coefficient of a column multiplied by c is divided by c), and the
+mean log loss of the returned coefficients computed here with numpy.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+from logistic.inference._covariance import CollinearityError
+
+
+def _data(related: bool = False):
+    rng = np.random.default_rng(1)
+    n = 300
+    x1, x2, x3 = rng.normal(size=(3, n))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x1 - 0.7 * x2)))).astype(float)
+    return x1, x2, (x2 if related else x3), y
+
+
+def _log_loss(X, y, m):
+    z = X @ m.coef_.ravel() + m.intercept_[0]
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+
+def _fit(X, y, solver):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return LogisticRegression(solver=solver).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["auto", "lbfgs", "newton-cg"])
+@pytest.mark.parametrize("columns", ["big and tiny", "tiny only", "big only"])
+def test_coefficients_are_those_of_the_reported_optimum(solver, columns):
+    # The aliasing step read an information matrix holding inf (the big
+    # column's squares) and replaced the coefficients by a "reduced" fit's:
+    # x1 -0.05 (true ~0.95), log loss 2.25 against the reported 0.576,
+    # converged_=True. Newton also stalled on the tiny column's underflowed
+    # Hessian (not converged, x1 0.80).
+    x1, x2, x3, y = _data()
+    scale = {"big and tiny": (1e200, 1e-200), "tiny only": (1e-200, 1.0),
+             "big only": (1e200, 1.0)}[columns]  # fmt: skip
+    X = np.c_[x1, x2 * scale[0], x3 * scale[1]]
+    m = _fit(X, y, solver)
+    ref = _fit(np.c_[x1, x2, x3], y, "newton")
+    assert m.converged_
+    assert _log_loss(X, y, m) == pytest.approx(m.objective_, rel=1e-10)
+    assert m.objective_ == pytest.approx(ref.objective_, rel=1e-9)
+    expected = ref.coef_.ravel() / np.array([1.0, scale[0], scale[1]])
+    np.testing.assert_allclose(m.coef_.ravel(), expected, rtol=1e-5)
+
+
+def test_related_big_and_tiny_columns():
+    x1, x2, x3, y = _data(related=True)
+    X = np.c_[x1, x2 * 1e200, x3 * 1e-200]
+    m = _fit(X, y, "auto")
+    assert _log_loss(X, y, m) == pytest.approx(m.objective_, rel=1e-10)
+
+
+def test_inference_names_the_scale():
+    x1, x2, x3, y = _data()
+    X = np.c_[x1, x2 * 1e200, x3 * 1e-200]
+    m = _fit(X, y, "auto")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no numpy warning leaks
+        with pytest.raises(CollinearityError) as info:
+            m.inference().bse  # noqa: B018
+    assert info.value.reason == "scale"
+    text = str(info.value)
+    assert "'x2' holds values whose squares overflow" in text
+    assert "'x3' holds values whose squares underflow" in text
+    assert "no information" not in text
