@@ -1,5 +1,6 @@
 """``logistic fit``'s checks of its options before and after reading the data:
 the penalty strength, ``--class-weight`` (parsed, then keyed by class code),
+the columns given a role (target, weights, offset, trials) each given one,
 ``--checkpoint`` paths, the ``--C`` / ``--trials`` option types, and the
 ``--cv`` / ``--n-alphas`` / ``--eps`` / ``--cv-rule`` options with their
 checks (the cross-validation itself: :mod:`logistic.cli._cv`)."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,10 +28,55 @@ __all__ = [
     "InverseStrength",
     "Trials",
     "check_checkpoint",
+    "check_column_roles",
     "check_strength",
     "class_weight_codes",
     "parse_class_weight",
 ]
+
+
+#: A formula's left-hand side: one column name (bare or in backquotes), or
+#: ``cbind(successes, failures)``.
+_LHS_NAME = re.compile(r"^\s*(?:`([^`]+)`|([A-Za-z_][\w.]*))\s*~")
+_LHS_CBIND = re.compile(
+    r"^\s*cbind\(\s*(?:`([^`]+)`|([A-Za-z_][\w.]*))\s*,"
+    r"\s*(?:`([^`]+)`|([A-Za-z_][\w.]*))\s*\)\s*~"
+)
+
+
+def check_column_roles(
+    target: str | None,
+    formula: str | None,
+    weights: str | None,
+    offset: str | None,
+    trials: str | None,
+) -> None:
+    """A usage error when one column is given two of the roles target (``-t``
+    or the formula's left-hand side), ``--weights``, ``--offset`` and
+    ``--trials``: the target as an offset puts the outcome into the linear
+    predictor (a log-likelihood of -74 against -108, fitted without a word),
+    and the others fail later with messages that do not say why."""
+    roles: list[tuple[str, str]] = []
+    if target is not None:
+        roles.append(("--target", target))
+    elif formula is not None:
+        found = _LHS_CBIND.match(formula)
+        if found:
+            roles.append(("the formula's successes", found[1] or found[2]))
+            roles.append(("the formula's failures", found[3] or found[4]))
+        elif found := _LHS_NAME.match(formula):
+            roles.append(("the formula's target", found[1] or found[2]))
+    roles += [(o, v) for o, v in (("--weights", weights), ("--offset", offset),
+                                  ("--trials", trials)) if v is not None]  # fmt: skip
+    for i, (option, column) in enumerate(roles):
+        for other, name in roles[:i]:
+            if name == column:
+                raise CLIError(
+                    f"{option} and {other} both name the column {column!r:.80}: "
+                    "a column can have one of these roles (target, weights, "
+                    "offset, trials); give each its own column",
+                    EX_USAGE,
+                )
 
 
 def parse_class_weight(value: str | None) -> Any:

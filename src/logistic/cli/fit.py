@@ -28,6 +28,7 @@ from ._fit_options import (
     NAlphas,
     Trials,
     check_checkpoint,
+    check_column_roles,
     check_cv_options,
     check_strength,
     class_weight_codes,
@@ -247,6 +248,7 @@ def fit(
         "sep": sep,
         "fmt": fmt,
     }
+    check_column_roles(target, formula, weights, offset, trials)
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     streaming |= {"cache": not no_cache, "cache_dir": cache_dir}
     dask = None
