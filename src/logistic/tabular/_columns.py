@@ -24,6 +24,7 @@ reading that column of the file again
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -125,9 +126,10 @@ def text_values(raw: RawData, name: str) -> Any:
     return _column(raw, name)
 
 
-def decimal_comma(raw: RawData, name: str) -> str | None:
-    """The first value of a text column that is a number written with a decimal
-    comma, when most of the column's values are numbers (with a comma or
+def decimal_comma(raw: RawData, name: str) -> tuple[str, str] | None:
+    """``(value, position)`` of the first value of a text column that is a
+    number written with a decimal comma (with ``.`` thousands separators where
+    one is), when most of the column's values are numbers (with a comma or
     not); else None. Only for CSV files (with a ``,`` delimiter such values
     were quoted)."""
     if raw.format != "csv" or not is_text(raw, name):
@@ -143,8 +145,16 @@ def decimal_comma(raw: RawData, name: str) -> str | None:
     n_valid = len(col) - col.null_count
     if not decimal_comma_column(n_comma, int(plain.sum()), n_valid):
         return None
-    first = int(np.flatnonzero(comma)[0])
-    return f"{col[first].as_py()!r} at {position(raw, first)}"
+    # a value with '.' thousands separators is the example where there is one:
+    # the reader leaves it as text with --decimal , too (the remedy differs)
+    grouped = comma & booleans(pc.match_substring_regex(col, DOT_GROUPED))
+    first = int(np.flatnonzero(grouped if grouped.any() else comma)[0])
+    return str(col[first].as_py()), position(raw, first)
+
+
+#: The start of a decimal-comma number with ``.`` thousands separators
+#: (``1.234,5``): text to the reader whatever its decimal mark.
+DOT_GROUPED = r"^\s*[+-]?\d{1,3}(\.\d{3})+,"
 
 
 def _decimal_point(raw: RawData, name: str) -> str | None:
@@ -218,20 +228,9 @@ def check_decimal_commas(raw: RawData, names: list[str]) -> None:
             f"{raw.path}: {each}. Read as text, such a column would be one-hot "
             "encoded"
         )
-    found = [(n, e) for n in names if (e := decimal_comma(raw, n)) is not None]
-    if found:
-        listed = name_list([n for n, _ in found])
-        hold = "holds" if len(found) == 1 else "hold"
-        thousands = (
-            " (if the commas separate thousands, remove them instead)"
-            if raw.delimiter == ","
-            else ""
-        )
-        raise DataValidationError(
-            f"{raw.path}: {listed} {hold} numbers written with a decimal comma (e.g. "
-            f"{found[0][1]}), which would be encoded as categories; pass --decimal , "
-            f"to read them as numbers{thousands}"
-        )
+    commas = [(n, c) for n in names if (c := decimal_comma(raw, n)) is not None]
+    if commas:
+        _refuse_decimal_commas(raw, commas)
     found = [(n, e) for n in names if (e := _decimal_point(raw, n)) is not None]
     if found:
         listed = name_list([n for n, _ in found])
@@ -241,6 +240,46 @@ def check_decimal_commas(raw: RawData, names: list[str]) -> None:
             f"{found[0][1]}), which --decimal , does not read as numbers; leave out "
             "--decimal , for this file"
         )
+
+
+def _refuse_decimal_commas(
+    raw: RawData, found: list[tuple[str, tuple[str, str]]]
+) -> None:
+    """The error for columns of numbers with a decimal comma (``found``:
+    name, (first value, its position)). A column whose values also have
+    ``.`` thousands separators (``1.234,5``) is named apart: the reader
+    leaves it as text with ``--decimal ,`` too, so its remedy is to remove
+    the separators."""
+    grouped = [(n, e) for n, e in found if re.match(DOT_GROUPED, e[0])]
+    plain = [(n, e) for n, e in found if not re.match(DOT_GROUPED, e[0])]
+
+    def listed(cols: list[tuple[str, tuple[str, str]]]) -> tuple[str, str]:
+        hold = "holds" if len(cols) == 1 else "hold"
+        value, where = cols[0][1]
+        return f"{name_list([n for n, _ in cols])} {hold}", f"{value!r} at {where}"
+
+    parts = []
+    if plain:
+        names, example = listed(plain)
+        thousands = (
+            " (if the commas separate thousands, remove them instead)"
+            if raw.delimiter == ","
+            else ""
+        )
+        parts.append(
+            f"{names} numbers written with a decimal comma (e.g. {example}), which "
+            "would be encoded as categories; pass --decimal , to read them as "
+            f"numbers{thousands}"
+        )
+    if grouped:
+        names, example = listed(grouped)
+        parts.append(
+            f"{names} numbers written with '.' thousands separators and a decimal "
+            f"comma (e.g. {example}), which are read as text (and would be encoded "
+            "as categories) even with --decimal ,: remove the '.' separators, and "
+            "pass --decimal , for the decimal commas"
+        )
+    raise DataValidationError(f"{raw.path}: {'; '.join(parts)}")
 
 
 def _number_flags(raw: RawData, name: str) -> tuple[np.ndarray, np.ndarray]:
