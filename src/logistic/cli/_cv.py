@@ -50,7 +50,9 @@ def select_strength(
         from sklearn.model_selection import StratifiedKFold
     except ImportError as exc:
         raise CLIError(
-            f"--cv needs scikit-learn: pip install scikit-learn ({exc})", EX_USAGE
+            "--cv needs scikit-learn: pip install 'logistic[sklearn]' (or pip "
+            f"install scikit-learn) ({exc})",
+            EX_USAGE,
         ) from None
     from .._path import path
     from ..io._cv import MAX_PATH_VALUES
@@ -74,8 +76,12 @@ def select_strength(
         **common,
     )
     X, y = design.named_X(), design.y
+    sparse_class = _check_folds(folds, y, label)
     with collect_warnings() as messages:
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
+    if sparse_class:  # said in the CLI's words, not StratifiedKFold's
+        messages = [m for m in messages if "least populated class" not in m]
+        warn(sparse_class)
     for m in messages[:3]:
         if "strength of the grid" in m:
             m = m.split(": widen the grid")[0] + _widen(cv.cv_curve_.alphas, m)
@@ -118,6 +124,39 @@ def select_strength(
     if penalty == "elasticnet":
         est["l1_ratio"] = float(cv._ratio())
     return est, record
+
+
+def _check_folds(folds: int, y: Any, label: dict[str, Any]) -> str:
+    """Refuse ``--cv K`` that stratified folds cannot make (more folds than
+    rows, or than the rows of every class: exit 2, naming the counts); the
+    warning to give when a class has fewer rows than folds (some folds then
+    validate on no row of it), else ""."""
+    import numpy as np
+
+    n = int(np.size(y))
+    positive = int(np.count_nonzero(np.asarray(y) == 1))
+    counts = {"negative": n - positive, "positive": positive}
+    names = {
+        "negative": label.get("negative", 0),
+        "positive": label.get("positive", 1),
+    }
+    fewest = min(counts, key=lambda k: counts[k])
+    rows = counts[fewest]
+    if folds > n or folds > max(counts.values()):
+        raise CLIError(
+            f"--cv {folds}: stratified folds need at least {folds} rows of a class, "
+            f"and the data hold {counts['negative']:,} rows of class "
+            f"{names['negative']!r} and {counts['positive']:,} of class "
+            f"{names['positive']!r}: use --cv {max(2, rows)} or fewer",
+            EX_USAGE,
+        )
+    if folds > rows:
+        return (
+            f"cross-validation: --cv {folds} makes more folds than the {rows:,} rows "
+            f"of class {names[fewest]!r}, so some folds validate on no row of it; "
+            f"--cv {max(2, rows)} or fewer gives every fold one"
+        )
+    return ""
 
 
 def _widen(alphas: Any, message: str) -> str:

@@ -1,0 +1,48 @@
+"""``logistic fit --cv K`` with more folds than stratified folds can make is a
+usage error naming ``--cv`` and the class counts (exit 2); more folds than a
+class's rows is a warning in the command line's words.
+
+Before, scikit-learn's own text came through with the data-error exit code
+65 ("Cannot have number of splits n_splits=500 greater than the number of
+samples: n_samples=200."), and its warning as "UserWarning: The least
+populated class ...".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+
+pytest.importorskip("sklearn")
+
+
+def _data(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    y = np.r_[np.zeros(140, int), np.ones(60, int)]
+    path = tmp_path / "d.csv"
+    path.write_text("y,x\n" + "".join(f"{a},{b:.4f}\n" for a, b in zip(y, x, strict=True)))
+    return path
+
+
+@pytest.mark.parametrize("folds", [500, 150])
+def test_too_many_folds_is_a_usage_error(tmp_path, capsys, folds):
+    code, _, err = run_cli(
+        capsys, ["fit", _data(tmp_path), "-t", "y", "--cv", folds, "-o", tmp_path / "m.json"]
+    )
+    assert code == 2, err
+    assert f"--cv {folds}: stratified folds need at least {folds} rows of a class" in err
+    assert "140 rows of class 0 and 60 of class 1: use --cv 60 or fewer" in err
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_more_folds_than_a_class_warns_in_its_words(tmp_path, capsys):
+    code, _, err = run_cli(
+        capsys,
+        ["fit", _data(tmp_path), "-t", "y", "--cv", 100, "-o", tmp_path / "m.json", "-q"],
+    )
+    assert code == 0, err
+    assert "--cv 100 makes more folds than the 60 rows of class 1" in err
+    assert "least populated class" not in err
