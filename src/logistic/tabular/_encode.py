@@ -273,9 +273,15 @@ def fit_design(
     if binomial:
         y, trials = grouped_counts(sub, binomial)
     else:
-        y, mapping = fit_target_labels(
-            string_or_values(sub, target), target, raw.path, positive, reference
-        )
+        try:
+            y, mapping = fit_target_labels(
+                string_or_values(sub, target), target, raw.path, positive, reference
+            )
+        except DataValidationError as exc:
+            if dropped == 0:
+                raise
+            context = _missing_drop_context(raw, keep, roles + counts + used, used)
+            raise DataValidationError(f"{exc} ({context})") from None
     sw, off = _weight_column(sub, weights), _optional_numeric(sub, offset)
     encoding: dict[str, Any] = {
         "target": target,
@@ -390,6 +396,26 @@ def _fit_formula_design(
         **stored,
     }
     return X, names, encoding
+
+
+def _missing_drop_context(
+    raw: RawData, keep: np.ndarray, columns: list[str], features: list[str]
+) -> str:
+    """What ``--missing drop`` did, for an error about the rows it left:
+    how many it kept, and the columns missing in most of the dropped rows
+    (features among them can be left out with ``--drop``)."""
+    lost = ~keep
+    counts = [(int((missing_mask(raw, c) & lost).sum()), c) for c in columns]
+    counts = sorted((n, c) for n, c in counts if n > 0)[::-1][:3]
+    listed = ", ".join(f"{c!r} in {n:,}" for n, c in counts)
+    text = (
+        f"--missing drop left {int(keep.sum()):,} of {keep.size:,} rows; the dropped "
+        f"rows miss {listed}"
+    )
+    mostly = [c for n, c in counts if c in features and 2 * n >= int(lost.sum())]
+    if mostly:
+        text += f": --drop {','.join(mostly)} keeps those rows"
+    return text
 
 
 def _dropped_note(raw: RawData, keep: np.ndarray) -> list[str]:
