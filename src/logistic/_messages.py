@@ -19,10 +19,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["MAX_LINE", "cap_line", "count_text", "integer_text", "name_list"]
+__all__ = [
+    "MAX_LINE",
+    "cap_line",
+    "count_text",
+    "integer_text",
+    "name_list",
+    "option_value",
+]
 
 #: The longest line a message may print (characters).
 MAX_LINE = 2000
+
+
+def option_value(names: Sequence[str], shown: int | None = None) -> str:
+    """Column names as the value of a column-list option (``--drop``,
+    ``--include``), ready to paste into a shell: commas inside a name escaped
+    (``a\\,b``, as the options read them), the whole quoted where the shell
+    would split or expand it (``'Unnamed: 0'``). ``shown``: at most that many
+    names, then ``,...`` (a hint, not a value to paste as is)."""
+    import shlex
+
+    picked = list(names if shown is None else names[:shown])
+    text = ",".join(n.replace(",", "\\,") for n in picked)
+    more = ",..." if shown is not None and len(names) > shown else ""
+    return shlex.quote(text + more) if more else shlex.quote(text)
 
 
 def _singular(what: str) -> str:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._exceptions import DataValidationError
+from .._messages import option_value
 
 __all__ = [
     "beyond_float_message",
@@ -62,7 +63,7 @@ def text_columns_message(
     """Feature columns ``text`` of ``source`` hold text where only numbers are
     read; ``leave_out`` defaults to the command line's ``--drop`` option."""
     shown = list(text[:10])
-    leave = f"--drop {','.join(shown)}" if leave_out is None else leave_out
+    leave = f"--drop {option_value(shown)}" if leave_out is None else leave_out
     return (
         f"{who} needs numeric feature columns, but {source} has text "
         f"column(s) {shown!r} (one-hot encoding needs every level before "
@@ -83,7 +84,7 @@ def beyond_float_message(
     float64 cannot hold exactly; ``count``: how many such values, when
     known; ``leave_out`` defaults to the command line's ``--drop`` option."""
     many = "" if count is None else f" ({count} value(s) beyond ±2**53)"
-    leave = f"--drop {name}" if leave_out is None else leave_out
+    leave = f"--drop {option_value([name])}" if leave_out is None else leave_out
     return (
         f"column {name!r} in {source} holds integers too large to be a numeric "
         f"feature exactly: {value} at {at}{many}; an identifier? leave it out "
@@ -139,7 +140,7 @@ def refuse_beyond_float(
     if beyond.size:
         i = int(beyond[0])
         at = position or (lambda r: f"row {r} (0-based, global)")
-        drop = f"--drop {name} (in Python: features=[...] without it)"
+        drop = f"--drop {option_value([name])} (in Python: features=[...] without it)"
         message = beyond_float_message(
             name, where, int(values[i]), at(row0 + i), leave_out=drop
         )

@@ -33,7 +33,7 @@ import numpy as np
 
 from .._arrow_numpy import EXACT_INT, booleans, floats, nulls, objects
 from .._exceptions import DataValidationError
-from .._messages import name_list
+from .._messages import name_list, option_value
 from .._number_text import (
     COMMA_NUMBER,
     NUMBER,
@@ -540,7 +540,7 @@ def check_missing(
                 empty.append(name)
     remedy = "drop those rows with --missing drop or fill them in"
     if empty:
-        how = "out of the formula" if formula else f"with --drop {','.join(empty)}"
+        how = "out of the formula" if formula else f"with --drop {option_value(empty)}"
         one = len(empty) == 1
         remedy = (
             f"{', '.join(repr(n) for n in empty)} {'has' if one else 'have'} no "

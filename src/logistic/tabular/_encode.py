@@ -27,12 +27,14 @@ identifiers and free text are left out with a note (:mod:`._screen`;
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column
+from .._messages import option_value
 from .._onehot import dummy_names, encoded_name_clash, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
@@ -71,6 +73,12 @@ __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
+
+
+def formula_name(name: str) -> str:
+    """A column's name as a formula term: as is when it is a Python
+    identifier, else in backquotes (formulaic's quoting)."""
+    return name if name.isidentifier() else f"`{name}`"
 
 
 def _weight_column(raw: RawData, name: str | None) -> np.ndarray | None:
@@ -114,9 +122,12 @@ def _fit_columns(
         levels = sorted_levels(string_column(raw, name))
         if len(levels) > MAX_LEVELS:
             raise DataValidationError(
-                f"column {name!r} in {raw.path} has {len(levels)} distinct values; "
-                "it looks "
-                f"like an identifier: leave it out with --drop {name}"
+                f"column {name!r} in {raw.path} has {len(levels):,} distinct values, "
+                f"more than the {MAX_LEVELS:,} levels a text column is one-hot "
+                f"encoded with (--include does not lift this); it looks like an "
+                f"identifier: leave it out with --drop {option_value([name])}, or "
+                "encode it in a formula, e.g. --formula "
+                f"{shlex.quote(f'... + C({formula_name(name)})')}"
             )
         blocks.append(_one_hot(raw, name, levels))
         names.extend(dummy_names(name, levels))
@@ -414,7 +425,7 @@ def _missing_drop_context(
     )
     mostly = [c for n, c in counts if c in features and 2 * n >= int(lost.sum())]
     if mostly:
-        text += f": --drop {','.join(mostly)} keeps those rows"
+        text += f": --drop {option_value(mostly)} keeps those rows"
     return text
 
 

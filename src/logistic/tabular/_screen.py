@@ -24,6 +24,7 @@ and a count of the rest) and the option that keeps them: ``--include``.
 from __future__ import annotations
 
 from .._exceptions import DataValidationError
+from .._messages import option_value
 from .._screen_rules import FREE_TEXT_MIN_LEVELS, identifier_name, left_out_reason
 from ._columns import column_kind, is_text, require_columns, text_values
 from ._raw import RawData
@@ -107,7 +108,7 @@ def screen_features(
         raise DataValidationError(
             f"{raw.path}: every feature column looks like an identifier or free "
             f"text ({'; '.join(list(reasons.values())[:3])}); keep some with "
-            f"--include {','.join(list(reasons)[:3])}"
+            f"--include {option_value(list(reasons)[:3])}"
         )
     left = list(reasons)
     detail = ", ".join(list(reasons.values())[:3])
@@ -129,5 +130,4 @@ def screen_features(
 
 def _include_value(names: list[str], shown: int = 5) -> str:
     """The value to pass to --include (a few names, then "...")."""
-    text = ",".join(names[:shown])
-    return text + (",..." if len(names) > shown else "")
+    return option_value(names, shown=shown)
