@@ -280,11 +280,20 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
     return stats._replace(reduced_theta=theta)
 
 
+#: Aliased terms a summary's note names (the rest counted; the table's NA
+#: rows show them all).
+NOTE_NAMES = 20
+
+
 def singularity_note(names: list[str]) -> str:
-    """R's header line for ``names`` aliased, with the names."""
+    """R's header line for ``names`` aliased, with the first
+    :data:`NOTE_NAMES` names (a wide design may alias hundreds)."""
+    shown = ", ".join(names[:NOTE_NAMES])
+    if len(names) > NOTE_NAMES:
+        shown += f", … and {len(names) - NOTE_NAMES:,} more"
     return (
         f"Coefficients: ({len(names)} not defined because of singularities: "
-        f"{', '.join(names)}); NA rows are aliased (combinations of earlier "
+        f"{shown}); NA rows are aliased (combinations of earlier "
         "columns, or columns of zeros) and "
         "dropped, as R's glm: the other estimates are those of the model without them."
     )
