@@ -74,11 +74,7 @@ def write_report(
         return
     m = metrics_of(applied, threshold, groups)
     if m["roc_auc"] is None:
-        weighted = "" if applied.weights is None else " among rows of positive weight"
-        raise CLIError(
-            f"{data_path}: the report needs both classes in the target column"
-            f"{weighted}"
-        )
+        raise CLIError(_one_class(applied, m, data_path))
     y, z, weight = scored_outcomes(applied)
     # aliased columns: the reduced model's intervals and NA rows, as summary
     mf = applied.model_file
@@ -328,3 +324,20 @@ def report(
         groups=groups,
     )
     note(f"report written to {out}")
+
+
+def _one_class(applied: Any, m: dict[str, Any], data_path: Any) -> str:
+    """Why a report of data with one class is refused: which class the
+    target holds and where the metrics that one class defines are."""
+    label = (applied.model_file.encoding or {}).get("label") or {}
+    column = label.get("column") or (applied.model_file.encoding or {}).get("target")
+    positive = int(m["n_positive"]) > 0
+    value = label.get("positive" if positive else "negative", 1 if positive else 0)
+    weighted = "" if applied.weights is None else " of positive weight"
+    where = f"target column {column!r}" if column else "the target"
+    return (
+        f"{data_path}: {where} holds only class {value!r} on its "
+        f"{count_text(m['n_samples'])} rows{weighted}, and the report's ROC and "
+        "precision-recall curves need both classes; `logistic evaluate MODEL "
+        "DATA` gives the metrics one class defines (accuracy, log loss, Brier)"
+    )
