@@ -57,7 +57,7 @@ def test_report_refuses_existing_output_and_single_class(report_file, tmp_path, 
     one.write_text("admit,gre,gpa,rank\n0,500,3.0,1\n0,600,3.5,2\n")
     capsys.readouterr()
     assert main(["report", str(model), str(one), "-o", str(tmp_path / "r.html")]) == 65
-    assert "needs both classes" in capsys.readouterr().err
+    assert "curves need both classes" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
 
 
