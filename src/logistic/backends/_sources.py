@@ -108,7 +108,7 @@ def _column_to_numpy(
             raise DataValidationError(
                 f"missing values in {where}: column {name!r} (first at "
                 f"{position(row0 + first)}); fill them in, or drop those rows "
-                "(the command line's `logistic fit --missing drop` does, in memory)"
+                "(`logistic fit --missing drop` does, for a fit in memory)"
             )
         raise DataValidationError(
             f"{where}: column {name!r} has a missing value at row {row0 + first} "

@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
 import typer
 
 from ._codes import EX_DATAERR, EX_USAGE, CLIError
-from ._common import import_pandas_first, load_model_file, note
+from ._common import import_pandas_first, load_model_file, note, require_inputs
 
 __all__ = [
     "Applied",
@@ -320,6 +320,7 @@ def apply_model(
 
     from ..tabular import apply_design
 
+    require_inputs(data=data, model=model_path)  # missing ones named first
     mf = load_model_file(str(model_path), data)
     model_encoding = encoding_of(mf, model_path)
     import_pandas_first(model_encoding.get("kind") == "formula")

@@ -389,6 +389,12 @@ def require_inputs(
     """Missing inputs are reported (exit 66) before anything about outputs."""
     if model is not None:
         p = Path(model)
+        if str(model) == "-" and not p.exists():
+            raise CLIError(
+                "model file '-': standard input is read for DATA only; give the "
+                "model file's path",
+                EX_USAGE,
+            )
         if not p.exists():
             raise CLIError(f"model file {model} does not exist", EX_NOINPUT)
         if p.is_dir():
@@ -396,6 +402,13 @@ def require_inputs(
     if data is not None:
         from ..tabular._read import check_path
 
+        if model is not None and Path(data).is_dir():  # predict, evaluate, ...
+            raise CLIError(
+                f"input file {data} is a directory; this command reads one data "
+                "file (a directory of Parquet files is read by `logistic fit` "
+                "only): give one of its files, or join them into one",
+                EX_NOINPUT,
+            )
         check_path(str(data))
 
 

@@ -51,6 +51,7 @@ from ._read import RawData, position
 
 __all__ = [
     "check_decimal_commas",
+    "leave_out_remedy",
     "check_printable",
     "check_head_numbers",
     "column_kind",
@@ -453,7 +454,8 @@ def refuse_infinite(raw: RawData, name: str, values: np.ndarray) -> None:
     i = int(np.flatnonzero(np.isinf(values))[0])
     raise DataValidationError(
         f"column {name!r} in {raw.path} has an infinite value at "
-        f"{position(raw, i)}; only finite numbers are allowed"
+        f"{position(raw, i)} (inf, or a number beyond float64's ±1.8e308, which "
+        "reads as infinite); only finite numbers are allowed"
     )
 
 
@@ -570,12 +572,16 @@ ROLE_OPTIONS = {
 }
 
 
-def check_printable(values: Any, what: str, source: str) -> None:
+def check_printable(
+    values: Any, what: str, source: str, remedy: str | None = None
+) -> None:
     """Refuse a control character (:data:`logistic.io._fields.CONTROL`: an
     escape, a line break) in the names or labels a model file would store,
     before any fit: save would refuse them after it (``io.check_text_fields``).
     ``what`` names a value, ``{}`` standing for it (``"column name {}"``,
-    ``"label {} of target column 'y'"``); the message shows it escaped."""
+    ``"label {} of target column 'y'"``); the message shows it escaped.
+    ``remedy``: what to do instead of renaming the column or recoding the
+    value (a feature column's levels: :func:`leave_out_remedy`)."""
     from ..io._fields import CONTROL
 
     for value in values:
@@ -584,8 +590,17 @@ def check_printable(values: Any, what: str, source: str) -> None:
             raise DataValidationError(
                 f"{source}: {shown} holds the control "
                 f"character {match.group()!r} (a terminal would act on it), which "
-                "a model file does not store; rename the column or recode the value"
+                "a model file does not store; "
+                f"{remedy or 'rename the column or recode the value'}"
             )
+
+
+def leave_out_remedy(column: str, formula: bool) -> str:
+    """The remedy of a feature column's level that cannot be stored."""
+    if formula:
+        return "recode the value, or take the column out of the formula"
+    drop = option_value([column])
+    return f"recode the value, or leave the column out with --drop {drop}"
 
 
 def require_columns(raw: RawData, names: list[str], role: str) -> None:

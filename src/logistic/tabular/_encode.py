@@ -44,6 +44,7 @@ from ._columns import (
     check_missing,
     check_printable,
     column_kind,
+    leave_out_remedy,
     missing_mask,
     nonnegative_column,
     numeric_column,
@@ -342,11 +343,14 @@ def _check_stored_values(encoding: dict[str, Any], path: str) -> None:
     for spec in encoding.get("columns") or []:
         if spec.get("kind") == "categorical":
             what = f"value {{}} of column {spec['name']!r}"
-            check_printable(spec["levels"], what, path)
+            remedy = leave_out_remedy(spec["name"], formula=False)
+            check_printable(spec["levels"], what, path, remedy)
     for factor in (encoding.get("factors") or {}).values():
         column = factor.get("column")
         if factor.get("levels") is not None and column is not None:
-            check_printable(factor["levels"], f"value {{}} of column {column!r}", path)
+            what = f"value {{}} of column {column!r}"
+            remedy = leave_out_remedy(column, formula=True)
+            check_printable(factor["levels"], what, path, remedy)
     label = encoding.get("label") or {}
     values = label.get("levels") or [label.get("negative"), label.get("positive")]
     target = encoding.get("target")

@@ -156,11 +156,25 @@ def _rule(
         if k is None:
             raise DataValidationError(
                 f"{where} has values {described(values)}; which is the "
-                "positive class? pass --positive VALUE"
+                f"positive class? pass --positive VALUE{_spaces_hint(values)}"
             )
         return values[k]
 
     return rule
+
+
+def _spaces_hint(values: np.ndarray) -> str:
+    """Where labels are a recognised pair but for spaces around them
+    (``"yes "``, ``" no"``), a note saying so: such labels are not taken as
+    the pair, and the data may better be cleaned."""
+    stripped = [v.strip() if isinstance(v, str) else v for v in values.tolist()]
+    if stripped == values.tolist() or recognised_positive(stripped) is None:
+        return ""
+    return (
+        " (the labels have spaces around them, "
+        f"{', '.join(repr(v) for v in values.tolist())}: without the spaces they "
+        "would be read as a known pair)"
+    )
 
 
 def positive_rule(
