@@ -35,12 +35,13 @@ optional ``model.grouped`` field, or a CLI file's ``encoding.binomial``).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._exceptions import DataValidationError, InvalidParameterError
+from ._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
 from ._typing import is_dask_collection
 from ._validation import check_vector, check_X, feature_names_of
 from .backends.in_memory import InMemory
@@ -163,6 +164,18 @@ def _counts(y: Any, trials: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
             f"y (successes) exceeds trials at row {i} (an index from 0): {k[i]:g} > "
             f"{t[i]:g} "
             f"({over.size} such row(s)); y counts successes out of trials"
+        )
+    fractional = np.flatnonzero((k != np.floor(k)) | (t != np.floor(t)))
+    if fractional.size:
+        i = int(fractional[0])
+        warnings.warn(
+            f"{fractional.size:,} group(s) have a non-integer count of successes or "
+            f"trials (row {i}, an index from 0: {k[i]:g} of {t[i]:g}): the binomial "
+            "likelihood is used as written, as R's glm fits them with its warning "
+            "'non-integer #successes in a binomial glm!'; counts of events are whole "
+            "numbers",
+            UserWarning,
+            stacklevel=user_stacklevel(),
         )
     return k, t
 

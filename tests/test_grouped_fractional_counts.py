@@ -1,0 +1,39 @@
+"""Grouped fits with a non-integer count of successes or trials warn, as R's
+``glm(cbind(k, n - k) ~ x, binomial)`` does ("non-integer #successes in a
+binomial glm!"), and fit the same coefficients as R: the likelihood as
+written. Whole counts fit without a warning.
+
+Reference: statsmodels' GLM Binomial on ``[k, n - k]`` (the same likelihood,
+which it fits without a word).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+
+X = np.array([[0.5], [1.5], [0.7], [2.0], [0.1], [1.1]])
+N = np.full(6, 3.0)
+
+
+def test_fractional_successes_warn_and_fit_the_likelihood():
+    k = np.array([1.5, 1, 2, 0, 3, 1])
+    with pytest.warns(UserWarning, match=r"1 group\(s\) have a non-integer count") as w:
+        m = LogisticRegression().fit(X, k, trials=N)
+    assert "row 0, an index from 0: 1.5 of 3" in str(w[0].message)
+    sm = pytest.importorskip("statsmodels.api")
+    ref = sm.GLM(np.c_[k, N - k], sm.add_constant(X), family=sm.families.Binomial()).fit()
+    np.testing.assert_allclose(
+        np.r_[m.intercept_, m.coef_.ravel()], ref.params, rtol=1e-6
+    )
+
+
+def test_whole_counts_do_not_warn():
+    k = np.array([1, 1, 2, 0, 3, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        LogisticRegression().fit(X, k, trials=N)
