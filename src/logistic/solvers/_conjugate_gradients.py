@@ -40,9 +40,10 @@ def conjugate_gradients(
     The iteration of scipy's ``cg`` (start at 0, stop when ``‖r‖ < rtol ‖g‖``
     or after ``maxiter`` products), with the test truncated Newton needs and
     ``cg`` does not make: the curvature ``pᵀ H p`` along each direction must
-    exceed ``CURVATURE_FLOOR`` times ``pᵀ diag(H) p`` (``pᵀ p`` without a
-    diagonal; the view's coordinates are standardized, so its diagonal is
-    near 1/4). Along a direction of exact dependency among columns the
+    exceed ``CURVATURE_FLOOR`` times ``pᵀ diag(H) p`` (without a diagonal,
+    ``pᵀ p`` times the curvature per unit length along the first direction,
+    the gradient's: a floor in the units of the coordinates, which need not
+    be standardized). Along a direction of exact dependency among columns the
     curvature is rounding noise (~1e-20 of that for columns far from
     centred), and a step ``rᵀz / pᵀHp`` along it leaves the logits to
     rounding; at such a direction the iteration stops and returns what it
@@ -60,6 +61,7 @@ def conjugate_gradients(
     r = b.copy()
     p = np.zeros_like(b)
     rho_prev = 1.0
+    unit = 0.0  # without a diagonal: the first direction's pᵀHp / pᵀp
     count = 0
     for iteration in range(maxiter):
         if float(np.linalg.norm(r)) < atol:
@@ -74,7 +76,13 @@ def conjugate_gradients(
         q = np.asarray(hessp(p), dtype=np.float64)
         count += 1
         curvature = float(p @ q)
-        reference = float(p @ p) if diagonal is None else float(p @ (diagonal * p))
+        if diagonal is None:
+            length = float(p @ p)
+            if iteration == 0:
+                unit = curvature / length if length > 0 else 0.0
+            reference = length * unit
+        else:
+            reference = float(p @ (diagonal * p))
         if not curvature > CURVATURE_FLOOR * reference:
             return (p if iteration == 0 else x), count
         alpha = rho / curvature

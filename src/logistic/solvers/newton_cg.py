@@ -10,8 +10,7 @@ backtracking step. CG stops early at a direction of (near-)zero or negative
 curvature (:func:`conjugate_gradients`): along an exact dependency among
 columns far from centred the computed curvature is rounding noise, and a step
 by it would send the fit off to diverge (epoch seconds beside the same
-instants in milliseconds). It iterates
-in standardized coordinates
+instants in milliseconds). It iterates in standardized coordinates
 (:mod:`logistic._scaling`), and CG is preconditioned by the diagonal of the
 Hessian there (Jacobi; option ``precondition``, binary objective only): one
 read of the data per Newton step, whose curvature ``d`` the products that
@@ -136,4 +135,3 @@ class NewtonCG(IterativeSolver):
             return _State(theta, f, g, gmax, step=t, cg_iter=n_cg)
         state.stop = LINE_SEARCH_STOP
         return state
-
