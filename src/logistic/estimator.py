@@ -310,7 +310,9 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             backend = grouped.backend
         if self.penalty == "firth" and not backend.capabilities.rows_in_memory:
             raise InvalidParameterError(
-                "penalty='firth' is not available for out-of-core or Dask data"
+                "penalty='firth' needs the rows in host memory (numpy or scipy "
+                "arrays); it is not available for out-of-core, Dask or GPU (array "
+                "API) data: convert a GPU array first (e.g. X.cpu().numpy())"
             )
         return backend, grouped
 

@@ -356,9 +356,10 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             ``term_names`` or positions; R's ``parm``); the other rows are
             NaN. The cost is proportional to their number.
         """
-        alpha = check_alpha(alpha)
-        if method == "profile":
+        if method == "profile":  # (the Wald table checks alpha itself: once)
             from ._profile import profile_conf_int
+
+            alpha = check_alpha(alpha)
 
             which = None
             if terms is not None:
