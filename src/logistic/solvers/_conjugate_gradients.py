@@ -15,15 +15,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._aliasing import ALIAS_TOL
 from .._typing import FloatArray
 
 __all__ = ["CURVATURE_FLOOR", "conjugate_gradients"]
 
-#: curvature ``pᵀHp`` below this times ``pᵀ diag(H) p`` ends a solve: the rank
-#: rule's cap (:data:`logistic._aliasing.ALIAS_TOL`), below which a pivot of the
-#: Jacobi-scaled information counts as none
-CURVATURE_FLOOR = ALIAS_TOL
+#: curvature ``pᵀHp`` below this times ``pᵀ diag(H) p`` ends a solve: a few
+#: units of float64's rounding, the relative error with which the products
+#: give the curvature of any direction, so that below it the computed
+#: curvature may be rounding alone (an exact dependency's is ~1e-20), while
+#: a near dependency the rows resolve (columns equal to 3e-7, a curvature
+#: ~1e-13) is solved for
+CURVATURE_FLOOR = 4.0 * float(np.finfo(np.float64).eps)
 
 
 def conjugate_gradients(
