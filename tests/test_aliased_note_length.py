@@ -34,3 +34,12 @@ def test_summary_of_a_wide_exact_design_stays_short():
     line = next(t for t in text.splitlines() if "not defined because" in t)
     assert "(40 not defined because of singularities:" in line
     assert "… and 20 more" in line
+
+
+def test_long_names_are_capped_by_length():
+    # 20 one-hot names of ~110 characters made a 2 370-character line (review)
+    names = [f"C(occupation_description_long_{i})[T.{'x' * 80}{i}]" for i in range(40)]
+    note = singularity_note(names)
+    assert len(note) < MAX_LINE
+    assert note.count("occupation_description") < NOTE_NAMES
+    assert "more)" in note

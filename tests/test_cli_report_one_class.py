@@ -33,3 +33,25 @@ def test_one_class_names_the_column_and_the_class(tmp_path, capsys):
     assert f"target column 'outcome' holds only class 1 on its {n} rows" in err
     assert "need both classes" in err and "logistic evaluate MODEL DATA" in err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_rows_of_positive_weight_are_counted(tmp_path, capsys):
+    # 26 'yes' rows of weight 1 and 34 'no' rows of weight 0: the message
+    # counted all 60 (review)
+    rng = np.random.default_rng(0)
+    rows = [f"{'yes' if i < 26 else 'no'},{rng.normal():.4f},{1.0 if i < 26 else 0.0}\n"
+            for i in range(60)]  # fmt: skip
+    (tmp_path / "pos.csv").write_text("y,x,w\n" + "".join(rows))
+    (tmp_path / "all.csv").write_text(
+        "y,x,w\n"
+        + "".join(f"{'yes' if rng.random() < 0.5 else 'no'},{rng.normal():.4f},1\n"
+                  for _ in range(200))  # fmt: skip
+    )
+    model = tmp_path / "m.json"
+    args = ["fit", tmp_path / "all.csv", "-t", "y", "--weights", "w", "-o", model, "-q"]
+    assert run_cli(capsys, args)[0] == 0
+    code, _, err = run_cli(
+        capsys, ["report", model, tmp_path / "pos.csv", "-o", tmp_path / "r.html"]
+    )
+    assert code == 65
+    assert "holds only class 'yes' on its 26 rows of positive weight" in err

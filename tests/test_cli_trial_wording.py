@@ -48,7 +48,7 @@ def test_labels_with_spaces_around_them(tmp_path, capsys):
     data.write_text("y,x\nyes ,0.5\nno ,1.5\nyes ,0.7\nno ,2.0\nyes ,0.1\nno ,1.1\n")
     code, _, err = run_cli(capsys, ["fit", data, "-t", "y", "-o", tmp_path / "m.json"])
     assert code == 65
-    assert "pass --positive VALUE (the labels have spaces around them" in err
+    assert "pass --positive VALUE (spaces around 'no ', 'yes ': without them" in err
 
 
 def test_standard_input_as_the_model(tmp_path, capsys):

@@ -76,5 +76,27 @@ def test_inference_names_the_scale():
     assert info.value.reason == "scale"
     text = str(info.value)
     assert "'x2' holds values whose squares overflow" in text
-    assert "'x3' holds values whose squares underflow" in text
+    assert "'x3' holds values whose squares are too small for float64" in text
     assert "no information" not in text
+
+
+@pytest.mark.parametrize("factor", [1e-148, 1e-150])
+def test_small_columns_whose_information_is_normal_get_standard_errors(factor):
+    # 1e-150² · 300 / 4 ≈ 1e-298: normal float64, computed exactly. A first
+    # version refused these as underflowing (review).
+    x1, x2, x3, y = _data()
+    m = _fit(np.c_[x1, x2, x3 * factor], y, "newton")
+    ref = _fit(np.c_[x1, x2, x3], y, "newton")
+    bse = m.inference().bse
+    np.testing.assert_allclose(bse[3] * factor, ref.inference().bse[3], rtol=1e-6)  # x3
+
+
+def test_multinomial_overflow_names_the_scale():
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.normal(size=300), rng.normal(size=300) * 1e200]
+    y = rng.integers(0, 3, 300)
+    m = _fit(X, y, "auto")
+    with pytest.raises(CollinearityError) as info:
+        m.inference().bse  # noqa: B018
+    assert info.value.reason == "scale"
+    assert "overflow" in str(info.value)

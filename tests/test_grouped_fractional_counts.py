@@ -37,3 +37,12 @@ def test_whole_counts_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         LogisticRegression().fit(X, k, trials=N)
+
+
+def test_counts_that_round_off_are_whole():
+    # proportions times trials: 0.57 * 100 = 56.99999999999999 (R's test:
+    # further than 1e-3 from a whole number; review)
+    k = np.array([0.57, 0.29, 0.58, 0.14, 0.43, 0.71]) * 100
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        LogisticRegression().fit(X, k, trials=np.full(6, 100.0))

@@ -38,6 +38,7 @@ from ._checkpoint_columns import feature_names, names_shown, reading_of
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
+from ._numerics import FAR_FROM_CENTRE
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
@@ -335,9 +336,6 @@ def aliased_at_zero(
 #: aliasing allows (:func:`_warn_signal_left_out`): a dependency of a
 #: rounding's size scores ~N(0, 1) at most.
 SIGNAL_Z = 4.0
-#: A column whose mean is this many times its spread loses that factor squared
-#: of the information's precision to its cancellation with the intercept.
-LARGE_MEAN_RATIO = 1e3
 
 
 def _warn_signal_left_out(
@@ -390,13 +388,13 @@ def _warn_signal_left_out(
     far = [
         names[i]
         for i, j in enumerate(lost)
-        if j < p and std[j] > 0 and abs(mean[j]) > LARGE_MEAN_RATIO * std[j]
+        if j < p and std[j] > 0 and abs(mean[j]) > FAR_FROM_CENTRE * std[j]
     ]
     one = len(names) == 1
     it, was = ("it", "was") if one else ("them", "were")
     hint = (
         f" The {name_list(far)} {'has a mean' if len(far) == 1 else 'have means'} "
-        f"over {LARGE_MEAN_RATIO:.0e} times {'its' if len(far) == 1 else 'their'} "
+        f"over {FAR_FROM_CENTRE:.0e} times {'its' if len(far) == 1 else 'their'} "
         "spread: subtract a value near the mean (beside an intercept or a constant "
         "column the model is the same) and refit."
         if far

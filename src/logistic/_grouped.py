@@ -146,6 +146,12 @@ def _refuse_out_of_core(X: Any) -> None:
         )
 
 
+#: A count further than this from a whole number is non-integer (R's binomial
+#: family's test: proportions times trials that round off, 0.57 × 100 =
+#: 56.99999999999999, are whole).
+WHOLE_TOLERANCE = 1e-3
+
+
 def _counts(y: Any, trials: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``(successes, trials)`` checked: finite, ``trials > 0``, ``0 ≤ y ≤ trials``."""
     k = check_vector(y, n, "y (successes, with trials=)", nonnegative=True)
@@ -165,14 +171,18 @@ def _counts(y: Any, trials: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
             f"{t[i]:g} "
             f"({over.size} such row(s)); y counts successes out of trials"
         )
-    fractional = np.flatnonzero((k != np.floor(k)) | (t != np.floor(t)))
+    fractional = np.flatnonzero(
+        (np.abs(k - np.round(k)) > WHOLE_TOLERANCE)
+        | (np.abs(t - np.round(t)) > WHOLE_TOLERANCE)
+    )
     if fractional.size:
         i = int(fractional[0])
         warnings.warn(
             f"{fractional.size:,} group(s) have a non-integer count of successes or "
-            f"trials (row {i}, an index from 0: {k[i]:g} of {t[i]:g}): the binomial "
-            "likelihood is used as written, as R's glm fits them with its warning "
-            "'non-integer #successes in a binomial glm!'; counts of events are whole "
+            f"trials (row {i}, an index from 0: {float(k[i])!r} of "
+            f"{float(t[i]):g}): the binomial likelihood is used as written, as "
+            "R's glm fits them with its warning 'non-integer #successes in a "
+            "binomial glm!'; counts of events are whole "
             "numbers",
             UserWarning,
             stacklevel=user_stacklevel(),

@@ -53,6 +53,7 @@ import numpy as np
 
 __all__ = [
     "ARMIJO_C",
+    "FAR_FROM_CENTRE",
     "BACKTRACK_FACTOR",
     "DEFAULT_TOL",
     "DEFAULT_TOL_FLOAT32",
@@ -85,6 +86,12 @@ __all__ = [
 
 #: Machine epsilon of float64 (solver state and sums are float64).
 EPS = float(np.finfo(np.float64).eps)
+
+#: A column whose mean is over this many times its spread is far from centred:
+#: it loses that ratio squared of the information's precision to its
+#: cancellation with the intercept (the fit's signal warning and inference's
+#: near-collinearity note name it).
+FAR_FROM_CENTRE = 1e3
 
 # -- tolerances -------------------------------------------------------------------
 #: Default stopping tolerance for float64 data.

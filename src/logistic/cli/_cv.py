@@ -151,10 +151,15 @@ def _check_folds(folds: int, y: Any, label: dict[str, Any]) -> str:
             EX_USAGE,
         )
     if folds > rows:
+        way = (
+            f"--cv {rows} or fewer gives every fold one"
+            if rows >= 2
+            else "no number of folds gives every fold one"
+        )
         return (
-            f"cross-validation: --cv {folds} makes more folds than the {rows:,} rows "
-            f"of class {names[fewest]!r}, so some folds validate on no row of it; "
-            f"--cv {max(2, rows)} or fewer gives every fold one"
+            f"cross-validation: --cv {folds} makes more folds than the {rows:,} "
+            f"row{'' if rows == 1 else 's'} of class {names[fewest]!r}, so some folds "
+            f"validate on no row of it; {way}"
         )
     return ""
 

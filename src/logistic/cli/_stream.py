@@ -87,8 +87,8 @@ def fit_stream(
     import numpy as np
 
     from ..tabular import Design
-    from ..tabular._columns import check_printable
     from ..tabular._labels import class_mapping, label_mapping, positive_rule
+    from ..tabular._stored_text import check_printable
     from ._stream_backends import chunked_backend, dask_backend
 
     if chunk_rows is not None and chunk_rows < 1:

@@ -285,9 +285,10 @@ def plan_stream(
     the head's: the first CSV block or Parquet row group, read to check
     numbers and to leave identifiers out as the in-memory fit does)."""
     from ..columns import plan_columns
-    from ..tabular._columns import ROLE_OPTIONS, check_printable
+    from ..tabular._columns import ROLE_OPTIONS
     from ..tabular._pandas_index import unnamed_note
     from ..tabular._read import check_header_names
+    from ..tabular._stored_text import check_printable
 
     _check_options(formula, missing, options, trials)
     path = str(data)

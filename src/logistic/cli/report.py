@@ -333,11 +333,17 @@ def _one_class(applied: Any, m: dict[str, Any], data_path: Any) -> str:
     column = label.get("column") or (applied.model_file.encoding or {}).get("target")
     positive = int(m["n_positive"]) > 0
     value = label.get("positive" if positive else "negative", 1 if positive else 0)
-    weighted = "" if applied.weights is None else " of positive weight"
+    rows = float(m["n_samples"])
+    weighted = ""
+    weights = getattr(applied.design, "sample_weight", None)
+    if applied.weights is not None and weights is not None:
+        import numpy as np
+
+        rows, weighted = float(np.count_nonzero(weights > 0)), " of positive weight"
     where = f"target column {column!r}" if column else "the target"
     return (
         f"{data_path}: {where} holds only class {value!r} on its "
-        f"{count_text(m['n_samples'])} rows{weighted}, and the report's ROC and "
+        f"{count_text(rows)} rows{weighted}, and the report's ROC and "
         "precision-recall curves need both classes; `logistic evaluate MODEL "
         "DATA` gives the metrics one class defines (accuracy, log loss, Brier)"
     )

@@ -72,14 +72,10 @@ import numpy as np
 
 from .._aliasing import aliased_columns, pivot_noise, positive_rows_gram
 from .._exceptions import InvalidParameterError
+from .._numerics import FAR_FROM_CENTRE
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
-from ._covariance import (
-    SINGULAR_RCOND,
-    CollinearityError,
-    invert_information,
-    scale_out_of_range,
-)
+from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
 from ._estimable import Estimability, estimability, null_basis
 from ._order import display_order
 
@@ -92,10 +88,6 @@ __all__ = [
     "structural_aliasing",
 ]
 
-#: A column whose mean is over this many times its spread lies far from 0: a
-#: near collinearity of such columns with the intercept is named as such
-#: (:func:`logistic.inference._covariance.invert_information`).
-FAR_FROM_ZERO = 1e3
 
 
 def zero_columns(stats: Any) -> Any:
@@ -285,12 +277,32 @@ def structural_aliasing(stats: Any, backend: Any, separation: Any) -> Any:
 NOTE_NAMES = 20
 
 
+#: The most characters of names a message lists (a one-hot design's names
+#: can be long).
+NOTE_CHARS = 600
+
+
+def aliased_list(names: list[str]) -> str:
+    """``names`` for a message: the first :data:`NOTE_NAMES`, within
+    :data:`NOTE_CHARS` characters, and how many more (a wide design may alias
+    hundreds of columns)."""
+    shown: list[str] = []
+    for name in names[:NOTE_NAMES]:
+        if shown and len(", ".join([*shown, name])) > NOTE_CHARS:
+            break
+        shown.append(name)
+    text = ", ".join(shown)
+    if len(text) > NOTE_CHARS:  # one name longer than the whole allowance
+        text = text[: NOTE_CHARS - 1] + "…"
+    if len(names) > len(shown):
+        text += f", … and {len(names) - len(shown):,} more"
+    return text
+
+
 def singularity_note(names: list[str]) -> str:
-    """R's header line for ``names`` aliased, with the first
-    :data:`NOTE_NAMES` names (a wide design may alias hundreds)."""
-    shown = ", ".join(names[:NOTE_NAMES])
-    if len(names) > NOTE_NAMES:
-        shown += f", … and {len(names) - NOTE_NAMES:,} more"
+    """R's header line for ``names`` aliased, with at most :data:`NOTE_NAMES`
+    of them (:func:`aliased_list`)."""
+    shown = aliased_list(names)
     return (
         f"Coefficients: ({len(names)} not defined because of singularities: "
         f"{shown}); NA rows are aliased (combinations of earlier "
@@ -378,12 +390,13 @@ class AliasedParameters:
 
     def _far_from_zero(self, names: list[str]) -> dict[str, float]:
         """Feature columns beside an intercept whose mean is over
-        :data:`FAR_FROM_ZERO` times their spread, name → that ratio."""
+        :data:`~logistic._numerics.FAR_FROM_CENTRE` times their spread, name →
+        that ratio."""
         stats = self._stats
         if not self.fit_intercept:
             return {}
         mean, std = np.abs(np.asarray(stats.mean)), np.asarray(stats.std)
-        far = mean > FAR_FROM_ZERO * std
+        far = mean > FAR_FROM_CENTRE * std
         return {names[j]: float(mean[j] / std[j]) if std[j] > 0 else math.inf
                 for j in np.flatnonzero(far)}  # fmt: skip
 
@@ -393,10 +406,6 @@ class AliasedParameters:
         names = self._obj_names()
         dropped = {names[j] for j in np.flatnonzero(self._aliased)}
         constant = [c for c in self._constant_columns if c not in dropped]
-        scale_out_of_range(
-            self._capacity[kept],
-            [n for n, keep in zip(names, kept, strict=True) if keep],
-        )
         try:
             cov_kk, self.rcond = invert_information(
                 self._information[np.ix_(kept, kept)],
@@ -404,6 +413,7 @@ class AliasedParameters:
                 constant_columns=constant,
                 capacity=self._capacity[kept],
                 singular=singular_limit(self._stats),
+                scale=self._capacity[kept],
                 far_from_zero=self._far_from_zero(names),
             )
         except CollinearityError as exc:
@@ -446,6 +456,7 @@ class AliasedParameters:
         if self.aliased:
             raise InvalidParameterError(
                 f"{what} is not available with aliased columns "
-                f"({', '.join(self.aliased)}: not defined because of singularities); "
+                f"({aliased_list(self.aliased)}: not defined because of "
+                "singularities); "
                 "refit without them for profile likelihoods"
             )

@@ -86,6 +86,7 @@ from .._messages import name_list
 from .._objective import block_logits
 from .._sparse import issparse
 from .._typing import Block, FloatArray
+from ._information_range import far_from_zero_note, scale_problem
 
 __all__ = [
     "COV_TYPES",
@@ -414,75 +415,6 @@ def _describe_null(
     return terms.lstrip("+ ") + more, [names[j] for j in idx]
 
 
-#: Squares of a column's values (its information's scale, ``Σ s x² / 4``)
-#: below this are within ~1e18 of float64's smallest normal number.
-SQUARES_UNDERFLOW = 1e-290
-
-
-def scale_out_of_range(capacity: FloatArray, names: list[str]) -> None:
-    """Raise :class:`CollinearityError` (reason ``"scale"``) naming the
-    parameters whose information's scale ``capacity`` (``Σ s x_j² / 4``) is
-    beyond float64's range: values of X whose squares overflow (beyond ~1e154)
-    or underflow (below ~1e-145). Their information is ``inf`` or rounding,
-    not zero, so "no information" would be false; in other units the same
-    data give standard errors."""
-    cap = np.asarray(capacity, dtype=np.float64)
-    big = [names[j] for j in np.flatnonzero(~np.isfinite(cap))]
-    tiny = np.isfinite(cap) & (cap < SQUARES_UNDERFLOW)
-    small = [names[j] for j in np.flatnonzero(tiny)]
-    if not big and not small:
-        return
-
-    def hold(cols: list[str], what: str) -> str:
-        verb = "holds" if len(cols) == 1 else "hold"
-        return f"{name_list(cols)} {verb} values whose squares {what}"
-
-    parts = []
-    if big:
-        parts.append(hold(big, "overflow float64 (beyond ~1e154)"))
-    if small:
-        parts.append(hold(small, "underflow float64 (below ~1e-145)"))
-    raise CollinearityError(
-        f"{' and '.join(parts)}: the information matrix cannot be formed in these "
-        "units, so standard errors cannot be computed. Rescale those columns (e.g. "
-        "divide or multiply by a power of ten; a coefficient scales inversely) and "
-        "fit again.",
-        big + small,
-        "scale",
-    )
-
-
-def _far_from_zero_hint(
-    involved: list[str], far: dict[str, float], rcond: float
-) -> str:
-    """The cause and the remedy of a near collinearity that only columns far
-    from 0 and the intercept take part in, or "".
-
-    Such a column's values lie at ``mean ± spread`` with ``mean ≫ spread``, so
-    its information is nearly a multiple of the intercept's: the intercept
-    (the logit where the column is 0, far outside the data) is poorly
-    determined, and the information, summed about 0, keeps only about
-    ``ε / rcond`` of relative precision, which every standard error inverted
-    from it carries (a slope's standard error off by 1e-3 to 5e-3 at a mean
-    2e6 times the spread on 500 rows, against statsmodels on the centred
-    rows, where ``ε / rcond`` is 5e-3).
-    Subtracting a value near the mean changes the intercept alone.
-    """
-    cols = [c for c in involved if c in far]
-    if not cols or len(involved) > len(cols) + 1:
-        return ""
-    ratio = max(far[c] for c in cols)
-    error = float(np.finfo(np.float64).eps) / max(rcond, 1e-300)
-    return (
-        f" The values of {name_list(cols)} lie far from 0 (a mean {ratio:.2g} times "
-        "the spread): the intercept, the logit where they are 0, lies far outside "
-        "the data, and the information summed about 0 leaves every standard error "
-        f"with rounding of about {min(error, 1.0):.1g} of its value. Subtract a "
-        "value near the mean of each such column (its coefficient stays the same) "
-        "for precise standard errors."
-    )
-
-
 #: Terms of a linear relation, and relations, that a message shows.
 _SHOWN_TERMS = 5
 _SHOWN_RELATIONS = 3
@@ -495,6 +427,7 @@ def invert_information(
     constant_columns: list[str] | None = None,
     capacity: FloatArray | None = None,
     singular: float = SINGULAR_RCOND,
+    scale: FloatArray | None = None,
     far_from_zero: dict[str, float] | None = None,
 ) -> tuple[FloatArray, float]:
     """``I⁻¹`` after checking that ``I`` has full rank (a reciprocal condition
@@ -508,10 +441,16 @@ def invert_information(
         Fisher information (objective order).
     names : list of str
         Name of each parameter in the same order (for messages).
+    scale : ndarray of shape (k,), optional
+        Each parameter's information scale from its column's values
+        (``Σ s x_j² / 4``): with it, information beyond float64's range is
+        told apart from none (:func:`._information_range.scale_problem`;
+        without it, only overflow).
     far_from_zero : dict, optional
-        Columns beside an intercept whose mean is over 1e3 times their spread,
-        name → that ratio: a near collinearity among them and the intercept
-        comes from where their values lie (:func:`_far_from_zero_hint`).
+        Columns beside an intercept whose mean is over
+        :data:`logistic._numerics.FAR_FROM_CENTRE` times their spread, name →
+        that ratio: a near collinearity among them and the intercept comes
+        from where their values lie (:func:`._information_range.far_from_zero_note`).
     constant_columns : list of str, optional
         Feature columns found constant beside an intercept (reported first).
     capacity : ndarray of shape (k,), optional
@@ -544,6 +483,9 @@ def invert_information(
             "constant",
         )
     diag = np.diag(info).copy()
+    problem = scale_problem(scale, diag, names)
+    if problem is not None:
+        raise CollinearityError(problem[0], problem[1], "scale")
     if capacity is None:
         capacity = np.full(diag.shape, float(np.max(diag, initial=0.0)))
     floor = 1e-14 * np.maximum(capacity, 1e-300)
@@ -575,6 +517,7 @@ def invert_information(
         detail = "; ".join(parts[:_SHOWN_RELATIONS])
         if len(parts) > _SHOWN_RELATIONS:
             detail += f"; … and {len(parts) - _SHOWN_RELATIONS:,} more relations"
+        note = far_from_zero_note(involved, far_from_zero or {}, rcond)
         if rcond <= singular:
             remedy = (
                 "Drop one of them."
@@ -585,15 +528,14 @@ def invert_information(
             raise CollinearityError(
                 f"the {name_list(involved)} are linearly dependent ({detail}, "
                 f"reciprocal condition {rcond:.2g}): the information matrix is "
-                f"singular and standard errors do not exist. {remedy}",
+                f"singular and standard errors do not exist.{note or ' ' + remedy}",
                 involved,
                 "dependent",
             )
-        hint = _far_from_zero_hint(involved, far_from_zero or {}, rcond)
         warnings.warn(
             f"the {name_list(involved)} are nearly collinear ({detail}; reciprocal "
             f"condition of the information matrix {rcond:.2g}); their standard errors "
-            f"are large and imprecise.{hint}",
+            f"are large and imprecise.{note}",
             NumericalStabilityWarning,
             stacklevel=user_stacklevel(),
         )

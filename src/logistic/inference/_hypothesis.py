@@ -49,6 +49,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._typing import FloatArray
+from ._aliased import aliased_list
 from ._distributions import chi2_sf
 
 __all__ = [
@@ -326,7 +327,8 @@ def wald_test(
     aliased = used & np.isnan(params)
     if aliased.any():
         raise InvalidParameterError(
-            f"the hypothesis involves {[names[j] for j in np.flatnonzero(aliased)]}, "
+            f"the hypothesis involves "
+            f"{aliased_list([names[j] for j in np.flatnonzero(aliased)])}, "
             "not estimable: aliased columns (not defined because of singularities, "
             "as R's NA) have no estimate to test"
         )

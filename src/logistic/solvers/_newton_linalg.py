@@ -30,6 +30,8 @@ __all__ = [
     "scaled_cholesky",
     "orthant_model_step",
     "smooth_model_step",
+    "underflowing_columns",
+    "UNDERFLOW_RMS",
 ]
 
 
@@ -281,3 +283,21 @@ def damped_solve(
             pass
         mu = max(1e-10, 10.0 * mu)
     return None
+
+
+#: A column whose root mean square is below this has squares within ~1e18 of
+#: float64's smallest normal number: its Hessian entries underflow.
+UNDERFLOW_RMS = 1e-145
+
+
+def underflowing_columns(objective: Any) -> bool:
+    """Whether an unpenalized fit has a column, not all zeros, whose values'
+    squares underflow (root mean square below :data:`UNDERFLOW_RMS`): its
+    Hessian entries in original coordinates are then rounding or 0, which no
+    damping repairs (an L2 term alone gives such a column its curvature).
+    Asked only where a factorization failed."""
+    if objective.l2 > 0:
+        return False
+    mean, std = objective.column_moments()
+    rms = np.hypot(np.asarray(mean, dtype=float), np.asarray(std, dtype=float))
+    return bool(np.any((rms > 0) & (rms < UNDERFLOW_RMS)))

@@ -126,11 +126,13 @@ from ._base import Capabilities, Fit, register
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._newton_linalg import (
+    UNDERFLOW_RMS,
     damped_solve,
     jacobi_scaled,
     jacobi_scaling,
     lapack_factors,
     scaled_cholesky,
+    underflowing_columns,
 )
 from ._newton_linalg import heap_headroom as _heap_headroom
 from ._newton_linalg import one_blas_thread as _one_blas_thread
@@ -428,7 +430,7 @@ class Newton(IterativeSolver):
                 return d
         except LinAlgError:
             pass
-        if _underflowing_columns(fit):
+        if underflowing_columns(fit.objective):
             fit.warn_once(
                 "Newton: the Hessian is singular (cause: scale; squares of values "
                 f"of X below ~{UNDERFLOW_RMS:.0e} underflow float64); using "
@@ -591,22 +593,3 @@ class Newton(IterativeSolver):
         if last and not stale:  # the next step may reuse H's factor
             new.factored = state.factored
         return new
-
-
-#: A column whose root mean square is below this has squares within ~1e18 of
-#: float64's smallest normal number: its Hessian entries underflow.
-UNDERFLOW_RMS = 1e-145
-
-
-def _underflowing_columns(fit: Fit) -> bool:
-    """Whether an unpenalized fit has a column, not all zeros, whose values'
-    squares underflow (root mean square below :data:`UNDERFLOW_RMS`): its
-    Hessian entries in original coordinates are then rounding or 0, which no
-    damping repairs (an L2 term alone gives such a column its curvature).
-    Asked only where a factorization failed."""
-    objective = fit.objective
-    if objective.l2 > 0:
-        return False
-    mean, std = objective.column_moments()
-    rms = np.hypot(np.asarray(mean, dtype=float), np.asarray(std, dtype=float))
-    return bool(np.any((rms > 0) & (rms < UNDERFLOW_RMS)))

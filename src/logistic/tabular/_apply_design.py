@@ -16,11 +16,12 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._messages import name_list
 from ._columns import (
+    ROLE_OPTIONS,
     check_missing,
     column_kind,
     missing_mask,
     numeric_column,
-    require_model_inputs,
+    require_columns,
     string_column,
 )
 from ._design import (
@@ -98,7 +99,7 @@ def apply_design(
     ``weighted``: the model's weights column, where ``raw`` has it, is read
     too, so its missing values are named (or their rows left out) with the
     others'. ``target_needed``: why the target is read, for the message when it is
-    absent (a key of :data:`._columns.TARGET_NEEDED`).
+    absent (a key of :data:`TARGET_NEEDED`).
     """
     names = list(encoding["feature_names"])
     if encoding["kind"] == "libsvm":
@@ -262,3 +263,37 @@ def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
         names = [n for n, _ in unseen]
         raise _unseen_message(raw, names, unseen[0][1])
     return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
+
+
+#: Why a command reads the target column of DATA, for the message that it is
+#: absent: scoring new rows (``evaluate``, ``report``) or reading the training
+#: rows (``margins``, ``summary MODEL DATA``).
+TARGET_NEEDED = {
+    "evaluate": "evaluating needs the true outcomes (logistic predict scores a "
+    "file without them)",
+    "training": "this command reads the rows the model was fitted on, target "
+    "column included: pass the training file",
+}
+
+
+def require_model_inputs(
+    raw: RawData, names: list[str], target: str | None = None, need: str = "evaluate"
+) -> None:
+    """Raise a helpful error when the model's ``target`` (None: not wanted)
+    or one of its input columns ``names`` is absent from ``raw``; the target
+    is named as such, with the file and why it is needed (``need``, a key of
+    :data:`TARGET_NEEDED`)."""
+    if target is not None and target not in raw.table.column_names:
+        from .._column_hints import delimiter_hint, spaced_name_hint
+
+        header = raw.table.column_names
+        available = ", ".join(repr(c) for c in header[:20])
+        hint = spaced_name_hint([target], header)
+        hint += delimiter_hint(
+            header, raw.delimiter, ROLE_OPTIONS["delimiter"], [target]
+        )
+        raise DataValidationError(
+            f"target column {target!r} (from the model file) not found in "
+            f"{raw.path}{hint}; available: {available}; {TARGET_NEEDED[need]}"
+        )
+    require_columns(raw, names, "model input")

@@ -51,8 +51,6 @@ from ._read import RawData, position
 
 __all__ = [
     "check_decimal_commas",
-    "leave_out_remedy",
-    "check_printable",
     "check_head_numbers",
     "column_kind",
     "garbage_error",
@@ -67,7 +65,6 @@ __all__ = [
     "unusable_type_error",
     "nonnegative_column",
     "require_columns",
-    "require_model_inputs",
     "ROLE_OPTIONS",
 ]
 
@@ -572,37 +569,6 @@ ROLE_OPTIONS = {
 }
 
 
-def check_printable(
-    values: Any, what: str, source: str, remedy: str | None = None
-) -> None:
-    """Refuse a control character (:data:`logistic.io._fields.CONTROL`: an
-    escape, a line break) in the names or labels a model file would store,
-    before any fit: save would refuse them after it (``io.check_text_fields``).
-    ``what`` names a value, ``{}`` standing for it (``"column name {}"``,
-    ``"label {} of target column 'y'"``); the message shows it escaped.
-    ``remedy``: what to do instead of renaming the column or recoding the
-    value (a feature column's levels: :func:`leave_out_remedy`)."""
-    from ..io._fields import CONTROL
-
-    for value in values:
-        if isinstance(value, str) and (match := CONTROL.search(value)):
-            shown = what.replace("{}", repr(str(value))[:60], 1)
-            raise DataValidationError(
-                f"{source}: {shown} holds the control "
-                f"character {match.group()!r} (a terminal would act on it), which "
-                "a model file does not store; "
-                f"{remedy or 'rename the column or recode the value'}"
-            )
-
-
-def leave_out_remedy(column: str, formula: bool) -> str:
-    """The remedy of a feature column's level that cannot be stored."""
-    if formula:
-        return "recode the value, or take the column out of the formula"
-    drop = option_value([column])
-    return f"recode the value, or leave the column out with --drop {drop}"
-
-
 def require_columns(raw: RawData, names: list[str], role: str) -> None:
     """Raise a helpful error when columns are absent (see
     :func:`logistic.columns.require_columns`)."""
@@ -614,37 +580,3 @@ def require_columns(raw: RawData, names: list[str], role: str) -> None:
         delimiter=raw.delimiter,
         delimiter_option=ROLE_OPTIONS["delimiter"],
     )
-
-
-#: Why a command reads the target column of DATA, for the message that it is
-#: absent: scoring new rows (``evaluate``, ``report``) or reading the training
-#: rows (``margins``, ``summary MODEL DATA``).
-TARGET_NEEDED = {
-    "evaluate": "evaluating needs the true outcomes (logistic predict scores a "
-    "file without them)",
-    "training": "this command reads the rows the model was fitted on, target "
-    "column included: pass the training file",
-}
-
-
-def require_model_inputs(
-    raw: RawData, names: list[str], target: str | None = None, need: str = "evaluate"
-) -> None:
-    """Raise a helpful error when the model's ``target`` (None: not wanted)
-    or one of its input columns ``names`` is absent from ``raw``; the target
-    is named as such, with the file and why it is needed (``need``, a key of
-    :data:`TARGET_NEEDED`)."""
-    if target is not None and target not in raw.table.column_names:
-        from .._column_hints import delimiter_hint, spaced_name_hint
-
-        header = raw.table.column_names
-        available = ", ".join(repr(c) for c in header[:20])
-        hint = spaced_name_hint([target], header)
-        hint += delimiter_hint(
-            header, raw.delimiter, ROLE_OPTIONS["delimiter"], [target]
-        )
-        raise DataValidationError(
-            f"target column {target!r} (from the model file) not found in "
-            f"{raw.path}{hint}; available: {available}; {TARGET_NEEDED[need]}"
-        )
-    require_columns(raw, names, "model input")

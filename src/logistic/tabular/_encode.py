@@ -27,6 +27,7 @@ identifiers and free text are left out with a note (:mod:`._screen`;
 
 from __future__ import annotations
 
+import keyword
 import shlex
 from typing import Any
 
@@ -34,7 +35,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column
-from .._messages import option_value
+from .._messages import name_list, option_value
 from .._onehot import dummy_names, encoded_name_clash, sorted_levels
 from ..columns import ColumnPlan, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
@@ -42,9 +43,7 @@ from ._columns import (
     ROLE_OPTIONS,
     check_decimal_commas,
     check_missing,
-    check_printable,
     column_kind,
-    leave_out_remedy,
     missing_mask,
     nonnegative_column,
     numeric_column,
@@ -69,6 +68,7 @@ from ._labels import fit_target_labels
 from ._pandas_index import leave_out_index, unnamed_note
 from ._read import RawData, position
 from ._screen import screen_features
+from ._stored_text import check_printable, leave_out_remedy
 
 __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 
@@ -76,9 +76,13 @@ __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
 MAX_LEVELS = 1000
 
 
-def formula_name(name: str) -> str:
+def formula_name(name: str) -> str | None:
     """A column's name as a formula term: as is when it is a Python
-    identifier, else in backquotes (formulaic's quoting)."""
+    identifier, else in backquotes (formulaic's quoting); None for a Python
+    keyword (``class``), which the formula parser refuses inside ``C()`` even
+    in backquotes."""
+    if keyword.iskeyword(name):
+        return None
     return name if name.isidentifier() else f"`{name}`"
 
 
@@ -122,13 +126,19 @@ def _fit_columns(
             continue
         levels = sorted_levels(string_column(raw, name))
         if len(levels) > MAX_LEVELS:
+            term = formula_name(name)
+            formula = (
+                ""
+                if term is None
+                else f", or encode it in a formula, e.g. --formula "
+                f"{shlex.quote(f'... + C({term})')}"
+            )
             raise DataValidationError(
                 f"column {name!r} in {raw.path} has {len(levels):,} distinct values, "
                 f"more than the {MAX_LEVELS:,} levels a text column is one-hot "
                 f"encoded with (--include does not lift this); it looks like an "
-                f"identifier: leave it out with --drop {option_value([name])}, or "
-                "encode it in a formula, e.g. --formula "
-                f"{shlex.quote(f'... + C({formula_name(name)})')}"
+                f"identifier: leave it out with --drop {option_value([name])}"
+                f"{formula}"
             )
         blocks.append(_one_hot(raw, name, levels))
         names.extend(dummy_names(name, levels))
@@ -292,7 +302,9 @@ def fit_design(
         except DataValidationError as exc:
             if dropped == 0:
                 raise
-            context = _missing_drop_context(raw, keep, roles + counts + used, used)
+            context = _missing_drop_context(
+                raw, keep, roles + counts + used, used, formula is not None
+            )
             raise DataValidationError(f"{exc} ({context})") from None
     sw, off = _weight_column(sub, weights), _optional_numeric(sub, offset)
     encoding: dict[str, Any] = {
@@ -338,7 +350,7 @@ def _target_problem(
 def _check_stored_values(encoding: dict[str, Any], path: str) -> None:
     """Refuse, naming the column, a category or label with a control
     character (a line break inside a quoted value): the model file stores
-    every level and label, and :func:`._columns.check_printable` words the
+    every level and label, and :func:`._stored_text.check_printable` words the
     refusal as the data's, where saving the model would name its field."""
     for spec in encoding.get("columns") or []:
         if spec.get("kind") == "categorical":
@@ -414,11 +426,15 @@ def _fit_formula_design(
 
 
 def _missing_drop_context(
-    raw: RawData, keep: np.ndarray, columns: list[str], features: list[str]
+    raw: RawData,
+    keep: np.ndarray,
+    columns: list[str],
+    features: list[str],
+    formula: bool,
 ) -> str:
     """What ``--missing drop`` did, for an error about the rows it left:
     how many it kept, and the columns missing in most of the dropped rows
-    (features among them can be left out with ``--drop``)."""
+    (features among them can be left out: ``--drop``, or out of the formula)."""
     lost = ~keep
     counts = [(int((missing_mask(raw, c) & lost).sum()), c) for c in columns]
     counts = sorted((n, c) for n, c in counts if n > 0)[::-1][:3]
@@ -428,7 +444,9 @@ def _missing_drop_context(
         f"rows miss {listed}"
     )
     mostly = [c for n, c in counts if c in features and 2 * n >= int(lost.sum())]
-    if mostly:
+    if mostly and formula:
+        text += f": taking {name_list(mostly)} out of the formula keeps those rows"
+    elif mostly:
         text += f": --drop {option_value(mostly)} keeps those rows"
     return text
 

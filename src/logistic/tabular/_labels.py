@@ -167,13 +167,14 @@ def _spaces_hint(values: np.ndarray) -> str:
     """Where labels are a recognised pair but for spaces around them
     (``"yes "``, ``" no"``), a note saying so: such labels are not taken as
     the pair, and the data may better be cleaned."""
-    stripped = [v.strip() if isinstance(v, str) else v for v in values.tolist()]
-    if stripped == values.tolist() or recognised_positive(stripped) is None:
+    labels = values.tolist()
+    stripped = [v.strip() if isinstance(v, str) else v for v in labels]
+    if stripped == labels or recognised_positive(stripped) is None:
         return ""
+    spaced = [v for v, s in zip(labels, stripped, strict=True) if v != s]
     return (
-        " (the labels have spaces around them, "
-        f"{', '.join(repr(v) for v in values.tolist())}: without the spaces they "
-        "would be read as a known pair)"
+        f" (spaces around {', '.join(repr(v) for v in spaced)}: without them the "
+        "labels would be read as a known pair)"
     )
 
 

@@ -125,6 +125,11 @@ def screen_features(
         f"left out {what} ({detail}{more}); keep {them} with --include "
         f"{_include_value(left)}"
     )
+    if any(n != n.strip() for n in left):  # list options strip each name
+        note += (
+            " after removing the whitespace around the names in the header line "
+            "(names are matched exactly, and the options strip what they are given)"
+        )
     return kept, [note]
 
 
