@@ -15,6 +15,7 @@ from __future__ import annotations
 import shlex
 
 import numpy as np
+import pytest
 
 from conftest import run_cli
 from logistic._messages import option_value
@@ -30,27 +31,29 @@ def test_option_value_round_trips_through_the_shell():
         assert parse_list([word]) == names
 
 
-def test_a_header_name_with_spaces_around_it_says_so(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        # a header name with spaces around it cannot be given to --include
+        # (the list options strip names): the note says to remove them
+        ("y, x, code", "{y}, {x:.4f}, C{code}x",
+         "after removing the whitespace around the names in the header line"),
+        ("Unnamed: 0,y,x", "{i},{y},{x:.4f}",
+         "keep it as a feature with --include 'Unnamed: 0'"),
+    ],
+)  # fmt: skip
+def test_identifier_note(tmp_path, capsys, header, row, expected):
     rng = np.random.default_rng(0)
     rows = "".join(
-        f"{int(rng.random() < 0.4)}, {rng.normal():.4f}, C{1000 + 7 * i}x\n"
+        row.format(i=i, y=int(rng.random() < 0.4), x=rng.normal(), code=1000 + 7 * i)
+        + "\n"
         for i in range(60)
     )
     data = tmp_path / "d.csv"
-    data.write_text("y, x, code\n" + rows)
+    data.write_text(header + "\n" + rows)
     code, out, err = run_cli(capsys, ["fit", data, "-t", "y", "-o", tmp_path / "m.json"])
     assert code == 0, err
-    assert "after removing the whitespace around the names in the header line" in out + err
-
-
-def test_identifier_note_quotes_the_name(tmp_path, capsys):
-    rng = np.random.default_rng(0)
-    rows = "".join(f"{i},{int(rng.random() < 0.4)},{rng.normal():.4f}\n" for i in range(60))
-    data = tmp_path / "d.csv"
-    data.write_text("Unnamed: 0,y,x\n" + rows)
-    code, out, err = run_cli(capsys, ["fit", data, "-t", "y", "-o", tmp_path / "m.json"])
-    assert code == 0, err
-    assert "keep it as a feature with --include 'Unnamed: 0'" in out + err
+    assert expected in out + err
 
 
 def test_too_many_levels_says_the_limit_and_the_formula(tmp_path, capsys):
