@@ -42,7 +42,7 @@ from ._numerics import FAR_FROM_CENTRE
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
-from ._typing import Backend
+from ._typing import Backend, FloatArray
 from .solvers import SolverResult, get_solver
 from .solvers._auto import describe, resolve_solver
 
@@ -313,6 +313,8 @@ def aliased_at_zero(
     result = dataclasses.replace(result, coef=coef)
     if objective is not None:
         polished = _reduced_newton(objective, coef, mask, tol)
+        if polished is None:  # no scores at the reduced fit: columns far from 0
+            _warn_signal_left_out(objective, stats, mask, scores=False)
         if polished is not None:  # moved: the statistics of the reduced optimum
             result = dataclasses.replace(result, coef=polished)
             stats = _aliased_recorded(
@@ -339,9 +341,11 @@ SIGNAL_Z = 4.0
 
 
 def _warn_signal_left_out(
-    objective: LogisticObjective, stats: Any, mask: Any
+    objective: LogisticObjective, stats: Any, mask: Any, scores: bool = True
 ) -> None:
-    """Warn where an aliased column carries signal the reduced fit leaves out.
+    """Warn where an aliased column carries signal the reduced fit leaves out,
+    or may (a column far from 0, whatever its score: ``scores`` False where
+    ``stats`` are not those of the reduced fit).
 
     The efficient score of column j at the reduced fit, ``U_j - I_jk I_kk⁻¹
     U_k`` (``U = Σ s (y - p) x``; the kept columns' part, 0 at their optimum,
@@ -354,42 +358,38 @@ def _warn_signal_left_out(
     rows tell the column apart (a column far from centred, or a near
     dependency at the rule's limit, which the information's rounding cannot
     resolve), whatever the parametrisation (an intercept or a constant
-    column)."""
+    column). A varying column whose mean is over
+    :data:`~logistic._numerics.FAR_FROM_CENTRE` times its spread is named
+    whatever its score: the information summed about 0 keeps only
+    ``ε·(mean/spread)²`` of its precision, so near a ratio of 1e7 it cannot
+    tell the column from the intercept at all, and no score at that
+    information is evidence either way (a 0/1 column plus 2e7 with a
+    log-odds ratio of 1.1, 8 standard errors on the centred rows, scored
+    below the limit)."""
     import warnings
 
-    from ._aliasing import alias_limits
     from ._exceptions import NumericalStabilityWarning, user_stacklevel
     from ._messages import name_list
-    from .inference._aliased import summed_rows, zero_columns
-    from .inference._order import display_order
 
+    p = objective.n_features
+    mean, std = np.asarray(stats.mean), np.asarray(stats.std)
+    far_mask = np.zeros(len(mask), dtype=bool)
+    far_mask[:p] = (std > 0) & (np.abs(mean) > FAR_FROM_CENTRE * std)
+    far_mask &= np.asarray(mask, dtype=bool)
     info = stats.weight_sum * np.asarray(stats.hessian, dtype=np.float64)
     kept = ~np.asarray(mask, dtype=bool)
-    with np.errstate(all="ignore"):
-        order = display_order(stats.n_features, stats.fit_intercept)
-        limits = alias_limits(info, order, zero_columns(stats), summed_rows(stats))[1]
-        score = stats.weight_sum * np.asarray(stats.gradient, dtype=np.float64)
-        try:  # the efficient score: what the kept columns' scores do not explain
-            left = np.linalg.solve(info[np.ix_(kept, kept)], score[kept])
-        except np.linalg.LinAlgError:
-            return
-        efficient = np.abs(score - info[:, kept] @ left)
-        z = efficient / np.sqrt(limits * np.diag(info))
-    lost = np.flatnonzero(np.asarray(mask) & (z > SIGNAL_Z))
+    z: FloatArray = np.zeros(len(mask))
+    if scores:
+        z = _efficient_z(stats, info, kept)
+    lost = np.flatnonzero((np.asarray(mask) & (z > SIGNAL_Z)) | far_mask)
     if not lost.size:
         return
-    p = objective.n_features
     given = objective.data.feature_names
     names = [
         "Intercept" if j == p else (str(given[j]) if given is not None else f"x{j + 1}")
         for j in lost
     ]
-    mean, std = np.asarray(stats.mean), np.asarray(stats.std)
-    far = [
-        names[i]
-        for i, j in enumerate(lost)
-        if j < p and std[j] > 0 and abs(mean[j]) > FAR_FROM_CENTRE * std[j]
-    ]
+    far = [names[i] for i, j in enumerate(lost) if far_mask[j]]
     one = len(names) == 1
     it, was = ("it", "was") if one else ("them", "were")
     hint = (
@@ -400,15 +400,42 @@ def _warn_signal_left_out(
         if far
         else " Rescale or drop the near-dependent columns, or fit with a penalty."
     )
+    signal = (
+        f"yet the rows give {it} a score {float(np.max(z[lost])):.3g} standard "
+        f"errors from 0 at the fit without {it}: the data give {it} signal this "
+        "fit leaves out."
+        if float(np.max(z[lost])) > SIGNAL_Z
+        else "and the information, summed about 0, keeps too little of "
+        f"{'its' if one else 'their'} variation to say whether the data give "
+        f"{it} signal."
+    )
     warnings.warn(
         f"the {name_list(names)} {was} left out as aliased (coefficient 0, R's NA): "
         f"the information matrix cannot tell {it} from a combination of the "
-        "earlier columns within its rounding, yet the rows give "
-        f"{it} a score {float(np.max(z[lost])):.3g} standard errors from 0 at the "
-        f"fit without {it}: the data give {it} signal this fit leaves out." + hint,
+        f"earlier columns within its rounding, {signal}" + hint,
         NumericalStabilityWarning,
         stacklevel=user_stacklevel(),
     )
+
+
+def _efficient_z(stats: Any, info: FloatArray, kept: Any) -> FloatArray:
+    """Each parameter's efficient score at ``stats`` over the square root of
+    the most variance its aliasing limit allows (0 where not computable)."""
+    from ._aliasing import alias_limits
+    from .inference._aliased import summed_rows, zero_columns
+    from .inference._order import display_order
+
+    with np.errstate(all="ignore"):
+        order = display_order(stats.n_features, stats.fit_intercept)
+        limits = alias_limits(info, order, zero_columns(stats), summed_rows(stats))[1]
+        score = stats.weight_sum * np.asarray(stats.gradient, dtype=np.float64)
+        try:  # the efficient score: what the kept columns' scores do not explain
+            left = np.linalg.solve(info[np.ix_(kept, kept)], score[kept])
+        except np.linalg.LinAlgError:
+            return np.zeros(len(kept))
+        efficient = np.abs(score - info[:, kept] @ left)
+        z = efficient / np.sqrt(limits * np.diag(info))
+    return np.where(np.isfinite(z), z, 0.0)
 
 
 def _aliased_recorded(stats: Any, mask: Any) -> Any:

@@ -43,6 +43,9 @@ __all__ = ["likely_cause"]
 
 #: |mean| / std above which a column's information is in its last digits.
 OFFSET_RATIO = 1e8
+#: |mean| / std above which Newton's Hessian, summed about 0, has lost enough
+#: precision to slow its steps (34 iterations at 1e5, 942 at 3e6: docs/benchmarks.md).
+NEWTON_OFFSET_RATIO = 1e5
 #: Magnitudes beyond 1e±150 make products of two values over/underflow.
 EXTREME = 1e150
 #: A gradient max-norm this many times its start's is a run-away fit.
@@ -61,7 +64,7 @@ def _columns(idx: np.ndarray, top: int = 5) -> str:
     return cols + (", ..." if idx.size > top else "")
 
 
-def _scale_cause(mean: FloatArray, std: FloatArray) -> str | None:
+def _scale_cause(mean: FloatArray, std: FloatArray, solver: str = "") -> str | None:
     varies = std > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(varies, np.abs(mean) / np.where(varies, std, 1.0), 0.0)
@@ -72,6 +75,15 @@ def _scale_cause(mean: FloatArray, std: FloatArray) -> str | None:
             f"last digits (|mean|/std up to {float(ratio.max()):.2g}), so X w loses "
             f"the variation to rounding. Remedies: subtract a typical value from "
             f"those columns (centre them) or change their units before fitting"
+        )
+    far = np.flatnonzero(ratio > NEWTON_OFFSET_RATIO)
+    if solver == "newton" and far.size:
+        return (
+            f"scale: column(s) {_columns(far)} of X (0-based) lie far from 0 "
+            f"(|mean|/std up to {float(ratio.max()):.2g}): Newton's Hessian, summed "
+            f"about 0, keeps only about 1e-16·(mean/std)² of its precision, so its "
+            f"steps crawl. Remedies: subtract a typical value from those columns "
+            f"(centre them), or use solver='newton-cg'"
         )
     size = np.maximum(np.abs(mean), std)
     extreme = np.flatnonzero((size > EXTREME) | ((size > 0) & (size < 1 / EXTREME)))
@@ -146,7 +158,7 @@ def likely_cause(
     ``objective_value``)."""
     scaled = ScaledObjective(objective) if view is None else view
     mean, std = objective.column_moments()
-    cause = _scale_cause(np.asarray(mean), np.asarray(std))
+    cause = _scale_cause(np.asarray(mean), np.asarray(std), solver)
     if cause is not None:
         return f"Likely cause: {cause}."
     now = {"objective": objective_value, "grad_max_norm": grad_max_norm}
