@@ -43,7 +43,7 @@ def option_value(names: Sequence[str], shown: int | None = None) -> str:
     picked = list(names if shown is None else names[:shown])
     text = ",".join(n.replace(",", "\\,") for n in picked)
     more = ",..." if shown is not None and len(names) > shown else ""
-    return shlex.quote(text + more) if more else shlex.quote(text)
+    return shlex.quote(text + more)
 
 
 def _singular(what: str) -> str:
