@@ -388,6 +388,12 @@ class AliasedParameters:
             stored, stats.mean, stats.std, self.fit_intercept, rows, self.aliased
         )
 
+    def _column_rms(self) -> FloatArray:
+        """Each parameter's column's root mean square (1 for the intercept)."""
+        stats = self._stats
+        rms = np.hypot(np.asarray(stats.std), np.asarray(stats.mean))
+        return np.append(rms, 1.0) if self.fit_intercept else rms
+
     def _far_from_zero(self, names: list[str]) -> dict[str, float]:
         """Feature columns beside an intercept whose mean is over
         :data:`~logistic._numerics.FAR_FROM_CENTRE` times their spread, name →
@@ -413,7 +419,7 @@ class AliasedParameters:
                 constant_columns=constant,
                 capacity=self._capacity[kept],
                 singular=singular_limit(self._stats),
-                scale=self._capacity[kept],
+                scale=self._column_rms()[kept],
                 far_from_zero=self._far_from_zero(names),
             )
         except CollinearityError as exc:

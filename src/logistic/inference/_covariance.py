@@ -442,10 +442,10 @@ def invert_information(
     names : list of str
         Name of each parameter in the same order (for messages).
     scale : ndarray of shape (k,), optional
-        Each parameter's information scale from its column's values
-        (``Σ s x_j² / 4``): with it, information beyond float64's range is
-        told apart from none (:func:`._information_range.scale_problem`;
-        without it, only overflow).
+        The root mean square of each parameter's column (1 for the
+        intercept): with it, information beyond float64's range is told
+        apart from none (:func:`._information_range.scale_problem`; without
+        it, only overflow).
     far_from_zero : dict, optional
         Columns beside an intercept whose mean is over
         :data:`logistic._numerics.FAR_FROM_CENTRE` times their spread, name →

@@ -25,32 +25,31 @@ from .._typing import FloatArray
 
 __all__ = ["SUBNORMAL_REACH", "far_from_zero_note", "scale_problem"]
 
-#: A column's information scale ``Σ s x² / 4`` below this (float64's smallest
-#: normal number times 2^52) can give subnormal information entries.
-SUBNORMAL_REACH = float(np.finfo(np.float64).tiny) * 2.0**52
+#: A column whose values' root mean square is below this (the square root of
+#: float64's smallest normal number times 2^52) can have subnormal information.
+SUBNORMAL_REACH = float(np.sqrt(np.finfo(np.float64).tiny * 2.0**52))
 _TINY = float(np.finfo(np.float64).tiny)
 
 
 def scale_problem(
-    capacity: FloatArray | None, diag: FloatArray, names: list[str]
+    rms: FloatArray | None, diag: FloatArray, names: list[str]
 ) -> tuple[str, list[str]] | None:
     """``(message, columns)`` naming the parameters whose information is beyond
     float64's range, or None.
 
-    Overflow: a diagonal entry (or its scale ``capacity``, ``Σ s x_j² / 4``)
-    not finite. Underflow: a diagonal entry below float64's smallest normal
-    number where the column's own scale is below :data:`SUBNORMAL_REACH`
-    (a column with ordinary values whose information is that small carries
-    none: every fitted probability of its rows is 0 or 1, which the rank
-    checks name). Without ``capacity`` (the multinomial's summed blocks) only
-    overflow is told apart."""
+    Overflow: a diagonal entry not finite. Underflow: a diagonal entry below
+    float64's smallest normal number where the column's values, not all
+    zeros, have a root mean square ``rms`` below :data:`SUBNORMAL_REACH` (a
+    column of ordinary values whose information is that small carries none:
+    every fitted probability of its rows is 0 or 1; a column of zeros has
+    none either: the rank checks name both). Without ``rms`` (the
+    multinomial's summed blocks) only overflow is told apart."""
     d = np.asarray(diag, dtype=np.float64)
     big_mask = ~np.isfinite(d)
     small_mask = np.zeros(d.shape, dtype=bool)
-    if capacity is not None:
-        cap = np.asarray(capacity, dtype=np.float64)
-        big_mask |= ~np.isfinite(cap)
-        small_mask = np.isfinite(cap) & (cap < SUBNORMAL_REACH) & ~(d >= _TINY)
+    if rms is not None:
+        r = np.asarray(rms, dtype=np.float64)
+        small_mask = (r > 0) & (r < SUBNORMAL_REACH) & ~(d >= _TINY)
     big = [names[j] for j in np.flatnonzero(big_mask)]
     small = [names[j] for j in np.flatnonzero(small_mask & ~big_mask)]
     if not big and not small:

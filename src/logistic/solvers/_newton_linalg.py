@@ -30,6 +30,7 @@ __all__ = [
     "scaled_cholesky",
     "orthant_model_step",
     "smooth_model_step",
+    "split_direction",
     "underflowing_columns",
     "UNDERFLOW_RMS",
 ]
@@ -290,14 +291,41 @@ def damped_solve(
 UNDERFLOW_RMS = 1e-145
 
 
-def underflowing_columns(objective: Any) -> bool:
-    """Whether an unpenalized fit has a column, not all zeros, whose values'
-    squares underflow (root mean square below :data:`UNDERFLOW_RMS`): its
-    Hessian entries in original coordinates are then rounding or 0, which no
-    damping repairs (an L2 term alone gives such a column its curvature).
-    Asked only where a factorization failed."""
+def underflowing_columns(objective: Any) -> Any:
+    """Mask of the parameters (features, then the intercept: never one) of an
+    unpenalized fit whose column, not all zeros, has values whose squares
+    underflow (root mean square below :data:`UNDERFLOW_RMS`): their Hessian
+    entries in original coordinates are rounding or 0, which no damping
+    repairs (an L2 term alone gives such a column its curvature); None where
+    there is none. Asked only where a factorization failed."""
     if objective.l2 > 0:
-        return False
+        return None
     mean, std = objective.column_moments()
     rms = np.hypot(np.asarray(mean, dtype=float), np.asarray(std, dtype=float))
-    return bool(np.any((rms > 0) & (rms < UNDERFLOW_RMS)))
+    tiny = (rms > 0) & (rms < UNDERFLOW_RMS)
+    if not tiny.any():
+        return None
+    return np.append(tiny, False) if objective.fit_intercept else tiny
+
+
+def split_direction(
+    H: FloatArray, g: FloatArray, tiny: Any, steepest: FloatArray, lapack: bool
+) -> FloatArray | None:
+    """Newton's direction for the parameters other than ``tiny`` (whose
+    Hessian entries underflow: :func:`underflowing_columns`), ``steepest``'s
+    (preconditioned steepest descent in standardized coordinates, whatever
+    the units) for those; None where the others' Hessian does not factor
+    either (a column of zeros, a dependency: the damped solve's cases) or the
+    result is no descent direction."""
+    kept = ~np.asarray(tiny, dtype=bool)
+    Hk = H[np.ix_(kept, kept)]
+    s = jacobi_scaling(Hk)
+    try:
+        factor = scaled_cholesky(Hk, s, lapack)
+    except LinAlgError:
+        return None
+    d = np.array(steepest, dtype=np.float64)
+    d[kept] = -factor.solve(g[kept] * s) * s
+    if not np.isfinite(d).all() or not float(g @ d) < 0:
+        return None
+    return d

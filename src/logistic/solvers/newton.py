@@ -132,6 +132,7 @@ from ._newton_linalg import (
     jacobi_scaling,
     lapack_factors,
     scaled_cholesky,
+    split_direction,
     underflowing_columns,
 )
 from ._newton_linalg import heap_headroom as _heap_headroom
@@ -430,13 +431,18 @@ class Newton(IterativeSolver):
                 return d
         except LinAlgError:
             pass
-        if underflowing_columns(fit.objective):
-            fit.warn_once(
-                "Newton: the Hessian is singular (cause: scale; squares of values "
-                f"of X below ~{UNDERFLOW_RMS:.0e} underflow float64); using "
-                "preconditioned steepest descent. Remedy: rescale those columns of X."
-            )
-            return self._fallback(fit, g)
+        tiny = underflowing_columns(fit.objective)
+        if tiny is not None:
+            steepest = self._fallback(fit, g)
+            split = split_direction(H, g, tiny, steepest, lapack_factors(fit.objective))
+            if split is not None:
+                fit.warn_once(
+                    "Newton: the Hessian is singular (cause: scale; squares of "
+                    f"values of X below ~{UNDERFLOW_RMS:.0e} underflow float64); "
+                    "those columns take preconditioned steepest-descent steps. "
+                    "Remedy: rescale those columns of X."
+                )
+                return split
         with _one_blas_thread(H.shape[0]):
             got = damped_solve(jacobi_scaled(H, s), g * s, s)
         if got is None:
