@@ -24,10 +24,10 @@ __all__ = ["CURVATURE_FLOOR", "conjugate_gradients"]
 #: rounding, ``~(ε·mean/spread)²`` of the diagonal's and more on few rows
 #: (epoch seconds beside the same instants in ms: stopped here on 20 000 and
 #: 200 000 rows, ``benchmarks.cg_dependency``); columns equal to within δ
-#: give ``δ²``, which the steps need (4ε stopped δ = 3e-8 unconverged 18 times
-#: in 20 where no floor failed 5). At 1e-16, δ down to ~1.5e-8 is solved as
-#: without a floor; below that the solves fail about as often either way
-#: (δ = 1e-8: 13 and 12 in 20).
+#: give ``δ²``, which the steps need (a floor at 4ε stopped δ = 3e-8
+#: unconverged 18 times in 20 where no floor failed 5). At 1e-16, δ down to
+#: ~1.5e-8 is solved as without a floor; below that the solves fail about
+#: as often either way (δ = 1e-8: 13 and 12 in 20).
 CURVATURE_FLOOR = 1e-16
 
 
