@@ -78,6 +78,7 @@ from ._hypothesis import (
 )
 from ._likelihoods import LikelihoodStatistics
 from ._order import display_order, term_positions
+from ._residual_methods import ResidualMethods
 from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 
@@ -86,7 +87,7 @@ __all__ = ["InferenceResults"]
 F64 = np.float64
 
 
-class InferenceResults(LikelihoodStatistics, AliasedParameters):
+class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods):
     """Estimates, standard errors, tests and fit statistics of one fit.
 
     Built by :func:`fit_inference` (or ``LogisticRegression.inference``).
@@ -479,62 +480,6 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters):
             )
         est = self._estimability
         return predict_rows(self.model, X, self._theta, self._cov, offset, est)
-
-    @cached_property
-    def _row_residuals(self) -> Any:
-        from ._influence import row_residuals
-
-        what = "computing residuals and influence measures"
-        if self.grouped:
-            raise InvalidParameterError(
-                "residuals and influence measures are not available for a grouped "
-                "binomial fit (trials=): its inference keeps no rows; fit on the 0/1 "
-                "rows for them"
-            )
-        backend = self._data(what).data
-        cov = self._cov_nonrobust
-        return row_residuals(
-            backend, self._theta, cov, self._cov, self.fit_intercept, what
-        )
-
-    @property
-    def resid_response(self) -> FloatArray:
-        """``y - p̂`` per training row (needs the training data)."""
-        return self._row_residuals.response
-
-    @property
-    def resid_pearson(self) -> FloatArray:
-        """``(y - p̂) / sqrt(p̂ (1 - p̂))`` per training row."""
-        return self._row_residuals.pearson
-
-    @property
-    def resid_deviance(self) -> FloatArray:
-        """Signed square roots of each row's deviance contribution."""
-        return self._row_residuals.deviance
-
-    def get_influence(self) -> Any:
-        """Leverage, studentized residuals, Cook's distance, DFBETAS (an
-        :class:`~logistic.inference.Influence`, statsmodels' ``GLMInfluence``
-        names; ``most_influential(n, by)``). Needs the training data; see
-        :mod:`logistic.inference._influence`."""
-        from ._influence import Influence
-
-        self._refuse_frequencies(
-            "get_influence()", "its Cook's distance and DFBETAS are not those of "
-            "sampling weights (statsmodels GLM(var_weights=))",
-        )  # fmt: skip
-        return Influence(
-            self._row_residuals,
-            backend=self._data("get_influence()").data,
-            theta=self._theta,
-            cov=self._cov_nonrobust,
-            bse=self._wald.bse,
-            fit_intercept=self.fit_intercept,
-            perm=self._perm,
-            term_names=self.term_names,
-            df_resid=self.df_resid,
-            rank=self.k_params,
-        )
 
     # -- odds ratios and goodness of fit (conventions in _odds, _goodness) ------------
     def odds_ratios(
