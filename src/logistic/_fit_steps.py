@@ -38,7 +38,7 @@ from ._checkpoint_columns import feature_names, names_shown, reading_of
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
-from ._numerics import FAR_FROM_CENTRE
+from ._numerics import FAR_FROM_CENTRE, mean_over_spread
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
@@ -315,7 +315,7 @@ def aliased_at_zero(
         polished = _reduced_newton(objective, coef, mask, tol)
         if polished is None:  # no scores at the reduced fit: columns far from 0
             _warn_signal_left_out(objective, stats, mask, scores=False)
-        if polished is not None:  # moved: the statistics of the reduced optimum
+        else:  # moved: the statistics of the reduced optimum
             result = dataclasses.replace(result, coef=polished)
             stats = _aliased_recorded(
                 fit_statistics(objective, result, tol, grouped, True), mask
@@ -372,9 +372,8 @@ def _warn_signal_left_out(
     from ._messages import name_list
 
     p = objective.n_features
-    mean, std = np.asarray(stats.mean), np.asarray(stats.std)
     far_mask = np.zeros(len(mask), dtype=bool)
-    far_mask[:p] = (std > 0) & (np.abs(mean) > FAR_FROM_CENTRE * std)
+    far_mask[:p] = mean_over_spread(stats.mean, stats.std) > FAR_FROM_CENTRE
     far_mask &= np.asarray(mask, dtype=bool)
     info = stats.weight_sum * np.asarray(stats.hessian, dtype=np.float64)
     kept = ~np.asarray(mask, dtype=bool)

@@ -54,6 +54,7 @@ import numpy as np
 __all__ = [
     "ARMIJO_C",
     "FAR_FROM_CENTRE",
+    "mean_over_spread",
     "BACKTRACK_FACTOR",
     "DEFAULT_TOL",
     "DEFAULT_TOL_FLOAT32",
@@ -100,6 +101,15 @@ DEFAULT_TOL = 1e-10
 DEFAULT_TOL_FLOAT32 = 1e-6
 #: Default stopping tolerance of stochastic (mini-batch) solvers.
 DEFAULT_TOL_STOCHASTIC = 1e-3
+
+
+def mean_over_spread(mean: Any, std: Any) -> Any:
+    """``|mean| / std`` of each column, 0 where it does not vary (``std`` 0):
+    how far from centred a column's values lie (:data:`FAR_FROM_CENTRE`)."""
+    mean, std = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
+    varies = std > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(varies, np.abs(mean) / np.where(varies, std, 1.0), 0.0)
 
 
 def default_tol(dtype: Any, *, stochastic: bool = False) -> float:

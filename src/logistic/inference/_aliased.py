@@ -72,7 +72,7 @@ import numpy as np
 
 from .._aliasing import aliased_columns, pivot_noise, positive_rows_gram
 from .._exceptions import InvalidParameterError
-from .._numerics import FAR_FROM_CENTRE
+from .._numerics import FAR_FROM_CENTRE, mean_over_spread
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
 from .._typing import FloatArray
 from ._covariance import SINGULAR_RCOND, CollinearityError, invert_information
@@ -87,7 +87,6 @@ __all__ = [
     "singularity_note",
     "structural_aliasing",
 ]
-
 
 
 def zero_columns(stats: Any) -> Any:
@@ -398,13 +397,11 @@ class AliasedParameters:
         """Feature columns beside an intercept whose mean is over
         :data:`~logistic._numerics.FAR_FROM_CENTRE` times their spread, name →
         that ratio."""
-        stats = self._stats
         if not self.fit_intercept:
             return {}
-        mean, std = np.abs(np.asarray(stats.mean)), np.asarray(stats.std)
-        far = mean > FAR_FROM_CENTRE * std
-        return {names[j]: float(mean[j] / std[j]) if std[j] > 0 else math.inf
-                for j in np.flatnonzero(far)}  # fmt: skip
+        ratio = mean_over_spread(self._stats.mean, self._stats.std)
+        far = np.flatnonzero(ratio > FAR_FROM_CENTRE)
+        return {names[j]: float(ratio[j]) for j in far}
 
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:

@@ -122,7 +122,7 @@ class CollinearityError(DataValidationError):
     reason : {"constant", "no information", "dependent", "scale"}
         Why: constant columns beside the intercept, columns whose information
         is zero, linearly dependent columns, or columns whose squares are
-        beyond float64's range (:func:`scale_out_of_range`).
+        beyond float64's range (:func:`._information_range.scale_problem`).
     """
 
     def __init__(

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .._numerics import SEPARATION_COEF
+from .._numerics import SEPARATION_COEF, mean_over_spread
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 
@@ -65,9 +65,7 @@ def _columns(idx: np.ndarray, top: int = 5) -> str:
 
 
 def _scale_cause(mean: FloatArray, std: FloatArray, solver: str = "") -> str | None:
-    varies = std > 0
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(varies, np.abs(mean) / np.where(varies, std, 1.0), 0.0)
+    ratio = mean_over_spread(mean, std)
     offset = np.flatnonzero(ratio > OFFSET_RATIO)
     if offset.size:
         return (
