@@ -38,7 +38,7 @@ from ._checkpoint_columns import feature_names, names_shown, reading_of
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
-from ._numerics import FAR_FROM_CENTRE, mean_over_spread
+from ._numerics import FAR_FROM_CENTRE, mean_over_spread, rounding_noise, value_eps
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
@@ -284,7 +284,9 @@ def aliased_at_zero(
     ``summary()`` and predictions on new rows (which need not satisfy the
     dependency) agree. With ``objective``, the reduced model's maximum
     likelihood to rounding (Newton steps on the kept columns from that
-    estimate: :func:`_reduced_newton`), and ``stats`` taken again there
+    estimate: :func:`_reduced_newton`; from the standardized zero where the
+    estimate lies above the solver's objective and no step moves it:
+    :func:`_estimate_off_optimum`), and ``stats`` taken again there
     (:func:`fit_statistics`, with ``tol`` and ``grouped``): a column aliased
     by the rank rule but not exactly (a sum written with six decimals) lets
     the full fit drift along the rounding, far from the reduced optimum,
@@ -310,9 +312,12 @@ def aliased_at_zero(
     coef = np.nan_to_num(reduced, nan=0.0)
     if not np.all(np.isfinite(coef)):
         return result, stats
+    fitted_value = result.objective
     result = dataclasses.replace(result, coef=coef)
     if objective is not None:
         polished = _reduced_newton(objective, coef, mask, tol)
+        if polished is None:
+            polished = _estimate_off_optimum(objective, coef, mask, tol, fitted_value)
         if polished is None:  # no scores at the reduced fit: columns far from 0
             _warn_signal_left_out(objective, stats, mask, scores=False)
         else:  # moved: the statistics of the reduced optimum
@@ -459,6 +464,42 @@ def _aliased_recorded(stats: Any, mask: Any) -> Any:
     return stats._replace(
         reduced_theta=theta, null_basis=basis[0], null_spread=basis[1]
     )
+
+
+def _estimate_off_optimum(
+    objective: LogisticObjective,
+    estimate: FloatArray,
+    aliased: Any,
+    tol: float,
+    fitted_value: float,
+) -> FloatArray | None:
+    """Where Newton's polish could not move the reduced model's one-step
+    ``estimate`` but its objective lies above the solver's by more than
+    rounding, the reduced model's optimum: :func:`_reduced_newton` from the
+    standardized coordinates' zero, or the estimate itself where that does
+    no better. None where the estimate is at the solver's objective to
+    rounding (an exact dependency: the fit's statistics stay), or neither is
+    finite.
+
+    A full fit that separated the rows through an aliased column's last
+    digits (an objective of ~1e-11), or stopped short along a near
+    dependency, puts the one-step estimate where the logits are ~1e4 (no
+    curvature: Newton cannot step) or leaves the solver's objective, not the
+    estimate's, to report.
+    """
+    with np.errstate(all="ignore"):
+        value = float(objective.value_and_gradient(estimate)[0])
+    eps = value_eps(objective.data.dtype)
+    if value <= fitted_value + rounding_noise(fitted_value, eps):
+        return None
+    start = ScaledObjective(objective).to_original(np.zeros(objective.n_params))
+    restarted = _reduced_newton(objective, start, aliased, tol)
+    if restarted is not None:
+        with np.errstate(all="ignore"):
+            again = float(objective.value_and_gradient(restarted)[0])
+        if not value <= again:  # lower, or the estimate's is not finite
+            return restarted
+    return estimate if np.isfinite(value) else None
 
 
 def _reduced_newton(

@@ -1,0 +1,68 @@
+"""After columns are left out as aliased, ``coef_`` is the reduced model's
+estimate and ``objective_`` is the objective at the returned coefficients.
+
+The rows: two columns near 176 and 173 and a third that is a combination of
+them plus noise of 1.5e-5 of its spread, 145 000 spreads from 0, weighted,
+36 rows. The rank rule leaves the third column out as aliased. L-BFGS's full
+fit separated the rows through that noise (an objective of ~5e-11, huge
+coefficients): the one-step estimate of the reduced model from there had
+logits of ~1e4, where Newton's polish could take no step, and the fit returned
+it (a log loss of 100-700) with ``converged_=True`` and the full fit's
+objective. Newton, which stops short there, returned the reduced estimate
+with the full fit's objective (1e-6-1e-5 below the one of its coefficients).
+
+Reference: statsmodels' ``GLM`` (binomial, ``freq_weights``) of the two kept
+columns, whose maximum likelihood estimate the reduced model is; the
+objective at the returned coefficients is the weighted mean log loss
+computed here with numpy.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+
+
+def _rows(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = 36
+    Z = rng.normal(size=(n, 2))
+    comb = Z @ rng.normal(size=2)
+    x3 = comb + 1.5e-5 * comb.std() * rng.normal(size=n)
+    X = np.column_stack([Z[:, 0] + 176.0, Z[:, 1] + 173.5, x3 + 145441.0 * x3.std()])
+    y = (rng.random(n) < 0.1).astype(float)
+    y[0], y[1] = 1.0, 0.0
+    s = rng.exponential(size=n)
+    s[rng.random(n) < 0.3] = 0.0
+    s[:2] = 1.0
+    return X, y, s
+
+
+def _mean_log_loss(X, y, s, coef, intercept):
+    z = X @ np.ravel(coef) + intercept
+    return float(np.sum(s * (np.logaddexp(0.0, z) - y * z)) / np.sum(s))
+
+
+@pytest.mark.parametrize("seed", [7, 41])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton", "newton-cg"])
+def test_reduced_fit_and_its_objective(seed, solver):
+    sm = pytest.importorskip("statsmodels.api")
+    X, y, s = _rows(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression(solver=solver, max_iter=1000).fit(X, y, sample_weight=s)
+        ref = sm.GLM(
+            y, sm.add_constant(X[:, :2]), family=sm.families.Binomial(), freq_weights=s
+        ).fit(tol=1e-12)
+    coef = np.ravel(m.coef_)
+    assert coef[2] == 0.0  # left out as aliased
+    np.testing.assert_allclose(coef[:2], ref.params[1:], rtol=1e-5)
+    np.testing.assert_allclose(m.intercept_[0], ref.params[0], rtol=1e-5)
+    at_coef = _mean_log_loss(X, y, s, coef, m.intercept_[0])
+    assert m.objective_ == pytest.approx(at_coef, rel=1e-9, abs=1e-12)
+    # and it is the reduced model's maximum (statsmodels' log-likelihood)
+    assert at_coef == pytest.approx(-ref.llf / s.sum(), rel=1e-8)
