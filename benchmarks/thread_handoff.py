@@ -18,10 +18,8 @@ call: the saving is half the work less the hand-off.
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
+
+from benchmarks._c_program import compiled, run
 
 SOURCE = r"""
 #include <pthread.h>
@@ -75,16 +73,9 @@ def main() -> None:
     ap.add_argument("--work-us", type=float, default=250.0)
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        raise SystemExit("thread_handoff needs a C compiler (cc or gcc)")
-    with tempfile.TemporaryDirectory() as tmp:
-        src, exe = Path(tmp) / "handoff.c", Path(tmp) / "handoff"
-        src.write_text(SOURCE)
-        subprocess.run([cc, "-O2", "-pthread", str(src), "-o", str(exe)], check=True)
+    with compiled(SOURCE, ["-O2", "-pthread"], "thread_handoff") as exe:
         for _ in range(a.rounds):
-            out = subprocess.run([str(exe), str(a.work_us)], capture_output=True, text=True)
-            print(out.stdout.strip())
+            print(run(exe, str(a.work_us)))
 
 
 if __name__ == "__main__":
