@@ -193,9 +193,9 @@ def test_prsquared_and_tvalues_are_statsmodels_names():
 def test_unknown_term_of_wald_test_terms_is_named():
     X, y = _softmax_data()
     tests = LogisticRegression().fit(X, y).inference().wald_test_terms()
-    assert tests["x0"].df == 2  # a known term: K - 1 = 2 degrees of freedom
+    assert tests["x1"].df == 2  # a known term: K - 1 = 2 degrees of freedom
     with pytest.raises(
-        KeyError, match=r"no term 'nope'.*'x0', 'x1', 'x2', 'Intercept'"
+        KeyError, match=r"no term 'nope'.*'x1', 'x2', 'x3', 'Intercept'"
     ):
         tests["nope"]
 

@@ -171,8 +171,8 @@ def test_saving_a_loaded_model_writes_the_same_sections(anes96, tmp_path):
     a, b = (json.loads(p.read_text()) for p in (first, second))
     assert a["model"] == b["model"]
     assert a["training"] == b["training"] and a["covariance"]["names"][:2] == [
-        "1.0:x0",
         "1.0:x1",
+        "1.0:x2",
     ]
     np.testing.assert_allclose(
         a["covariance"]["matrix"], b["covariance"]["matrix"], rtol=1e-8, atol=1e-15

@@ -165,7 +165,7 @@ def test_wald_test_equals_statsmodels(anes, model, statsmodels_fits, cov_type):
     assert ours.statistic == pytest.approx(expected, rel=1e-6)
     if groups is None:
         assert ours.pvalue == pytest.approx(float(theirs.pvalue), rel=1e-5)
-    text = res.wald_test("`1.0:x1` = 0, `2.0:x1` = `3.0:x1`, `1.0:Intercept` = 0.5")
+    text = res.wald_test("`1.0:x2` = 0, `2.0:x2` = `3.0:x2`, `1.0:Intercept` = 0.5")
     assert text.statistic == pytest.approx(ours.statistic, rel=1e-12)
 
 

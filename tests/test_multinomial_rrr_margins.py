@@ -84,7 +84,7 @@ def test_relative_risk_ratios_equal_exp_of_statsmodels(res, sm_fit):
     assert table.label == "RRR"
     frame = table.to_dataframe()
     assert list(frame.columns)[0] == "RRR"
-    assert frame.index[1] == "1.0:x1"
+    assert frame.index[1] == "1.0:x2"
 
 
 def test_relative_risk_ratios_of_a_robust_covariance(anes, model, sm_model):
@@ -117,8 +117,8 @@ def test_terms_keep_their_rows_in_every_equation(res):
 def test_summary_prints_relative_risk_ratios(res, sm_fit):
     text = res.summary(odds_ratios=True).as_text()
     assert "RRR" in text and "Relative-risk ratios" in text
-    first = res.summary(odds_ratios=True).blocks[0][1][2]  # equation 1, x1
-    assert first[0] == "x1"  # the intercept is the first row
+    first = res.summary(odds_ratios=True).blocks[0][1][2]  # equation 1, x2
+    assert first[0] == "x2"  # the intercept is the first row
     assert first[1] == pytest.approx(np.exp(np.asarray(sm_fit.params)[1, 0]), rel=1e-6)
     plain = res.summary().blocks[0][1][2]
     assert plain[1] == pytest.approx(np.asarray(sm_fit.params)[1, 0], rel=1e-6)
@@ -194,7 +194,7 @@ def test_dummy_columns_are_discrete_changes_as_in_statsmodels(anes, at, method):
     _close(me, ref.get_margeff(at=at, method=method, dummy=True))
     listed = fitted.inference(Xd, y).get_margeff(at=at, method=method, dummy=[5])
     np.testing.assert_allclose(listed.margeff, me.margeff, rtol=1e-14)
-    assert "x5 (d)" in me.summary()
+    assert "x6 (d)" in me.summary()
 
 
 def test_robust_covariance_reaches_the_standard_errors(anes, model, sm_model):
@@ -264,7 +264,7 @@ def test_summary_frame_and_intervals(res, sm_fit):
     me = res.get_margeff()
     frame = me.summary_frame(alpha=0.1)
     assert list(frame.columns)[:2] == ["dy/dx", "Std. Err."]
-    assert frame.index[0] == ("0.0", "x0") and len(frame) == 35
+    assert frame.index[0] == ("0.0", "x1") and len(frame) == 35
     ref = sm_fit.get_margeff().summary_frame(alpha=0.1)
     np.testing.assert_allclose(frame.to_numpy(), ref.to_numpy(), rtol=1e-6, atol=1e-9)
     ci = me.conf_int(0.1)

@@ -56,7 +56,7 @@ def test_python_summary_intercept_first_and_titles(lbw):
     summary = res.summary()
     assert [title for title, _ in summary.blocks] == ["2 vs 1", "3 vs 1"]
     for e, (_, rows) in enumerate(summary.blocks):
-        assert [r[0] for r in rows] == ["Intercept", "x0", "x1", "x2"]
+        assert [r[0] for r in rows] == ["Intercept", "x1", "x2", "x3"]
         np.testing.assert_allclose([r[1] for r in rows], params[e], rtol=1e-6)
         np.testing.assert_allclose([r[2] for r in rows], bse[e], rtol=1e-6)
     res.target_name = "race"

@@ -9,6 +9,10 @@ of one name: either would make a name stand for two parameters.
 :func:`check_fit_names` says it in the library's words;
 :func:`check_intercept_column` in the command line's (which refuses a
 header with a name twice when it reads the file).
+
+Features without names (a plain array) are ``x1, x2, …`` by position,
+1-based as statsmodels' and R's tables name them, in every result, message
+and figure of binary and multinomial models alike (:func:`positional_names`).
 """
 
 from __future__ import annotations
@@ -18,13 +22,29 @@ from typing import Any
 
 from ._exceptions import DataValidationError
 
-__all__ = ["INTERCEPT_NAME", "check_fit_names", "check_intercept_column"]
+__all__ = [
+    "INTERCEPT_NAME",
+    "check_fit_names",
+    "check_intercept_column",
+    "positional_name",
+    "positional_names",
+]
 
 #: How many of the repeated names a message lists.
 SHOWN = 5
 
 #: The intercept's name in every summary, inference result and model file.
 INTERCEPT_NAME = "Intercept"
+
+
+def positional_name(j: int) -> str:
+    """The name of the unnamed feature at 0-based position ``j``: ``x{j+1}``."""
+    return f"x{j + 1}"
+
+
+def positional_names(p: int) -> list[str]:
+    """The names of ``p`` unnamed features: ``x1, …, xp``."""
+    return [positional_name(j) for j in range(p)]
 
 
 def _clash(names: Any, fit_intercept: bool) -> bool:

@@ -37,6 +37,7 @@ from ._checkpoint import Checkpointer
 from ._checkpoint_columns import feature_names, names_shown, reading_of
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
+from ._feature_names import INTERCEPT_NAME, positional_name
 from ._grouped import GroupedData
 from ._numerics import FAR_FROM_CENTRE, mean_over_spread, rounding_noise, value_eps
 from ._objective import LogisticObjective
@@ -390,7 +391,9 @@ def _warn_signal_left_out(
         return
     given = objective.data.feature_names
     names = [
-        "Intercept" if j == p else (str(given[j]) if given is not None else f"x{j + 1}")
+        INTERCEPT_NAME
+        if j == p
+        else (str(given[j]) if given is not None else positional_name(int(j)))
         for j in lost
     ]
     far = [names[i] for i, j in enumerate(lost) if far_mask[j]]

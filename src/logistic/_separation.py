@@ -57,6 +57,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
+from ._feature_names import positional_names
 from ._numerics import (
     CERTAIN_CURVATURE,
     SEPARATION_ALL_LOGIT,
@@ -321,7 +322,7 @@ def separation_message(
     labels = (
         list(names)
         if names is not None
-        else [f"x{j + 1}" for j in range(report.coef.shape[0])]  # as summaries
+        else positional_names(report.coef.shape[0])  # as summaries
     )
     # the linear predictor's name: one no feature has
     taken = set(labels)

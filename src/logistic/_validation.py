@@ -24,6 +24,7 @@ from ._exceptions import (
     InvalidParameterError,
     user_stacklevel,
 )
+from ._feature_names import positional_name
 from ._frame_array import frame_to_array, refuse_dates, refuse_lazy
 from ._labels import check_y_binary, check_y_classes, label_shown, refuse_masked
 from ._sparse_structure import (
@@ -169,7 +170,8 @@ def scan_finite(data: Any, X: Any, names: np.ndarray | None) -> None:
         # unnamed columns as summaries name them: x1, x2, ... (1-based), with
         # their 0-based index beside, the base the row is given in
         labels = [
-            str(names[j]) if names is not None else f"x{j + 1}" for j in bad_cols[:10]
+            str(names[j]) if names is not None else positional_name(j)
+            for j in bad_cols[:10]
         ]
         shown = [int(j) for j in bad_cols[:10]]
         index = "" if names is not None else f" (X[:, {shown}])"

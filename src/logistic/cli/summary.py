@@ -29,6 +29,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .._feature_names import positional_names
 from . import _options as opt
 from ._aliased_file import (
     aliased_inference,
@@ -268,7 +269,7 @@ def feature_names(mf: Any) -> list[str]:
     if names is None:
         names = getattr(mf.model, "feature_names_in_", None)
     if names is None:
-        names = [f"x{j + 1}" for j in range(mf.model.n_features_in_)]
+        names = positional_names(mf.model.n_features_in_)
     return [str(n) for n in names]
 
 

@@ -47,6 +47,7 @@ from .._exceptions import (
     PerfectSeparationWarning,
     user_stacklevel,
 )
+from .._feature_names import positional_names
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
@@ -209,7 +210,7 @@ def _names(model: Any, p: int) -> list[str]:
     fitted = getattr(model, "feature_names_in_", None)
     if fitted is not None:
         return [str(v) for v in fitted]
-    return [f"x{j + 1}" for j in range(p)]
+    return positional_names(p)
 
 
 def _warn_not_converged(model: Any) -> None:

@@ -55,6 +55,7 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
+from .._feature_names import positional_names
 from .._separation_kinds import SEPARATION_FOUND
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of, warn_class_weight
@@ -184,7 +185,7 @@ class MultinomialInference(BinaryOnlyMethods):
         terms = (
             [str(n) for n in names]
             if names is not None
-            else [f"x{j}" for j in range(p)]
+            else positional_names(p)
         )
         intercept = bool(model.fit_intercept)
         self._features = terms

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from .._feature_names import positional_names
 from ._fields import _bad
 from ._terms import TermError, parse_factor
 
@@ -67,15 +68,20 @@ def check_unique(names: list[str], path: str, field: str) -> None:
 
 
 def _feature_lists(
-    names: Any, n: int, encoding: Any, first: int
+    names: Any, n: int, encoding: Any, zero_based: bool = False
 ) -> list[list[str]]:
-    """The feature names a writer may have given the covariance's terms."""
+    """The feature names a writer may have given the covariance's terms:
+    unnamed features by position (:func:`logistic._feature_names.positional_names`),
+    and with ``zero_based`` also ``x0, x1, …``, which files of multinomial
+    models written before version 0.27 of this package hold."""
     if names is not None:
         return [[str(v) for v in names]]
     lists = []
     if isinstance(encoding, dict) and encoding.get("feature_names") is not None:
         lists.append(list(encoding["feature_names"]))
-    lists.append([f"x{j + first}" for j in range(n)])
+    lists.append(positional_names(n))
+    if zero_based:
+        lists.append([f"x{j}" for j in range(n)])
     return lists
 
 
@@ -91,7 +97,7 @@ def covariance_name_orders(
     classes), the first one the order :func:`logistic.save` writes."""
     orders: list[list[str]] = []
     if classes is None:
-        for f in _feature_lists(feature_names, n_features, encoding, 1):
+        for f in _feature_lists(feature_names, n_features, encoding):
             if fit_intercept:
                 orders += [["Intercept", *f], [*f, "Intercept"]]
             else:
@@ -101,7 +107,7 @@ def covariance_name_orders(
     label = (encoding or {}).get("label") if isinstance(encoding, dict) else None
     if isinstance(label, dict) and isinstance(label.get("levels"), list):
         equations.append([str(v) for v in label["levels"][1:]])
-    for f in _feature_lists(feature_names, n_features, encoding, 0):
+    for f in _feature_lists(feature_names, n_features, encoding, zero_based=True):
         terms = [*f, "Intercept"] if fit_intercept else f
         orders += [[f"{e}:{t}" for e in eqs for t in terms] for eqs in equations]
     return orders

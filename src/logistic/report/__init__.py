@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .._feature_names import positional_names
 from ._diagnostics import InfluenceSection, influence_section
 
 __all__ = [
@@ -168,7 +169,7 @@ def build_report(
         from ._cv_figures import cv_section
 
         n = len(coefficients) if feature_names is None else len(feature_names)
-        names = feature_names or [f"x{j}" for j in range(n)]
+        names = feature_names or positional_names(n)
         for png, caption, ident in cv_section(cross_validation, names):
             figures.append(_img(png, caption, ident))
     figures += _convergence(history)
