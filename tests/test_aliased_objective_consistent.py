@@ -10,6 +10,8 @@ logits of ~1e4, where Newton's polish could take no step, and the fit returned
 it (a log loss of 100-700) with ``converged_=True`` and the full fit's
 objective. Newton, which stops short there, returned the reduced estimate
 with the full fit's objective (1e-6-1e-5 below the one of its coefficients).
+SGD beside two constant columns reported its own objective, ~5e-6 above
+the one of the reduced estimate it returned.
 
 Reference: statsmodels' ``GLM`` (binomial, ``freq_weights``) of the two kept
 columns, whose maximum likelihood estimate the reduced model is; the
@@ -66,3 +68,38 @@ def test_reduced_fit_and_its_objective(seed, solver):
     assert m.objective_ == pytest.approx(at_coef, rel=1e-9, abs=1e-12)
     # and it is the reduced model's maximum (statsmodels' log-likelihood)
     assert at_coef == pytest.approx(-ref.llf / s.sum(), rel=1e-8)
+
+
+def test_stochastic_fit_beside_constant_columns():
+    # two constant columns beside the intercept are aliased; SGD's averaged
+    # iterate stops short of the optimum, so the reduced estimate from it lies
+    # below the solver's objective (which the fit reported, ~5e-6 above the
+    # objective at the returned coefficients)
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(0)
+    n = 500
+    X = rng.normal(size=(n, 6))
+    X[:, 2], X[:, 4] = 1.7, -0.3
+    y = (rng.random(n) < 0.5).astype(float)
+    s = rng.exponential(size=n)
+    offset = 0.3 * rng.normal(size=n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression(solver="sgd", max_iter=1000, random_state=0).fit(
+            X, y, sample_weight=s, offset=offset
+        )
+    kept = [0, 1, 3, 5]
+    ref = sm.GLM(
+        y,
+        sm.add_constant(X[:, kept]),
+        family=sm.families.Binomial(),
+        freq_weights=s,
+        offset=offset,
+    ).fit(tol=1e-12)
+    coef = np.ravel(m.coef_)
+    assert coef[2] == 0.0 and coef[4] == 0.0
+    z = X @ coef + m.intercept_[0] + offset
+    at_coef = float(np.sum(s * (np.logaddexp(0.0, z) - y * z)) / np.sum(s))
+    assert m.objective_ == pytest.approx(at_coef, rel=1e-9)
+    assert at_coef == pytest.approx(-ref.llf / s.sum(), rel=1e-7)
+    np.testing.assert_allclose(coef[kept], ref.params[1:], rtol=1e-3, atol=1e-4)

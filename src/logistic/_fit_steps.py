@@ -477,12 +477,14 @@ def _estimate_off_optimum(
     fitted_value: float,
 ) -> FloatArray | None:
     """Where Newton's polish could not move the reduced model's one-step
-    ``estimate`` but its objective lies above the solver's by more than
-    rounding, the reduced model's optimum: :func:`_reduced_newton` from the
-    standardized coordinates' zero, or the estimate itself where that does
-    no better. None where the estimate is at the solver's objective to
-    rounding (an exact dependency: the fit's statistics stay), or neither is
-    finite.
+    ``estimate``, the point whose statistics the fit reports: None where the
+    estimate's objective is the solver's to rounding (an exact dependency at
+    a converged fit: the fit's statistics stay); the estimate where it lies
+    below (a solver that stopped short of the optimum: SGD's averaged
+    iterate, beside constant columns); where it lies above, the reduced
+    model's optimum from the standardized coordinates' zero
+    (:func:`_reduced_newton`), or the estimate where that does no better;
+    None where neither is finite.
 
     A full fit that separated the rows through an aliased column's last
     digits (an objective of ~1e-11), or stopped short along a near
@@ -493,8 +495,10 @@ def _estimate_off_optimum(
     with np.errstate(all="ignore"):
         value = float(objective.value_and_gradient(estimate)[0])
     eps = value_eps(objective.data.dtype)
-    if value <= fitted_value + rounding_noise(fitted_value, eps):
+    if abs(value - fitted_value) <= rounding_noise(fitted_value, eps):
         return None
+    if value < fitted_value:
+        return estimate
     start = ScaledObjective(objective).to_original(np.zeros(objective.n_params))
     restarted = _reduced_newton(objective, start, aliased, tol)
     if restarted is not None:
