@@ -26,6 +26,7 @@ fit: ``coef_`` of shape (K, n_features), ``intercept_`` of shape (K,).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -239,4 +240,25 @@ def fit_multinomial(
         collected = collect_multinomial(objective, result.coef)
         stats, derivatives = (None, None) if collected is None else collected
         separation = check_multinomial_separation(objective, result, derivatives)
+    result = _centred(objective, result)
     model._store(result, objective, name, l1, tol, separation, stats, encoding)
+
+
+def _centred(objective: MultinomialObjective, result: SolverResult) -> SolverResult:
+    """``result`` with its intercepts centred (``Σ_k b_k = 0``) where the
+    symmetric parametrization's gauge term holds them (a fit stopped before
+    the optimum), and its objective less that term: no probability changes
+    (the logits of every row move by one constant) and the objective is
+    then the documented one, mean loss plus penalty (docs/multinomial.md)."""
+    if not objective.gauge:
+        return result
+    rows = objective.coef_matrix(result.coef)
+    p = objective.n_features
+    shift = float(np.mean(rows[:, p]))
+    if shift == 0.0:
+        return result
+    rows[:, p] -= shift
+    gauge = 0.5 * objective.gauge * (objective.n_classes * shift) ** 2
+    return dataclasses.replace(
+        result, coef=rows.ravel(), objective=float(result.objective) - gauge
+    )
