@@ -103,3 +103,53 @@ def test_stochastic_fit_beside_constant_columns():
     assert m.objective_ == pytest.approx(at_coef, rel=1e-9)
     assert at_coef == pytest.approx(-ref.llf / s.sum(), rel=1e-7)
     np.testing.assert_allclose(coef[kept], ref.params[1:], rtol=1e-3, atol=1e-4)
+
+
+def test_float32_stochastic_fit_beside_constant_columns():
+    # float32 data: the estimate moved the objective by ~5e-6, under float32's
+    # resolution but far above the rounding of the two values' common sums
+    rng = np.random.default_rng(0)
+    n = 500
+    X = rng.normal(size=(n, 6))
+    X[:, 2], X[:, 4] = 1.7, -0.3
+    y = (rng.random(n) < 0.5).astype(float)
+    X32 = X.astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression(solver="sgd", max_iter=1000, random_state=0).fit(X32, y)
+    z = X32.astype(np.float64) @ np.ravel(m.coef_).astype(np.float64) + m.intercept_[0]
+    at_coef = float(np.mean(np.logaddexp(0.0, z) - y * z))
+    assert m.objective_ == pytest.approx(at_coef, rel=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SGD's inference is approximate (it says so)
+        llf = m.inference().llf
+    assert llf == pytest.approx(-n * at_coef, rel=1e-9)
+
+
+def test_an_estimate_at_the_reduced_optimum_is_not_refitted(monkeypatch):
+    # a near dependency (noise 1e-9 of the spread) lets the full fit go lower
+    # than the reduced model; the estimate meets tol already, so no restart
+    # from zero (it cost ~7 Newton iterations and returned the estimate)
+    import logistic._fit_steps as steps
+
+    rng = np.random.default_rng(0)
+    n, p = 4000, 5
+    x = rng.normal(size=(n, p))
+    X = np.column_stack([x, x[:, 0] + x[:, 1] + 1e-9 * rng.normal(size=n)])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x[:, :3] @ [0.5, -1, 0.2])))).astype(float)
+    starts = []
+    original = steps._reduced_newton
+
+    def counted(objective, theta, aliased, tol):
+        starts.append(np.array(theta))
+        return original(objective, theta, aliased, tol)
+
+    monkeypatch.setattr(steps, "_reduced_newton", counted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression(solver="newton").fit(X, y)
+    assert np.ravel(m.coef_)[-1] == 0.0
+    assert len(starts) == 1  # the polish from the estimate only
+    z = X @ np.ravel(m.coef_) + m.intercept_[0]
+    at_coef = float(np.mean(np.logaddexp(0.0, z) - y * z))
+    assert m.objective_ == pytest.approx(at_coef, rel=1e-12)

@@ -38,3 +38,4 @@ def test_stopped_fit_reports_the_documented_objective(solver):
     loss = np.mean(logsumexp(Z, axis=1) - Z[np.arange(n), y])
     documented = loss + 0.5 * m.penalty_l2_ * np.sum(W**2)
     assert m.objective_ == pytest.approx(documented, rel=1e-12)
+    assert m.history_[-1]["objective"] == m.objective_

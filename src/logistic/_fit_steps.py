@@ -39,7 +39,7 @@ from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._feature_names import INTERCEPT_NAME, positional_name
 from ._grouped import GroupedData
-from ._numerics import FAR_FROM_CENTRE, mean_over_spread, rounding_noise, value_eps
+from ._numerics import FAR_FROM_CENTRE, mean_over_spread, rounding_noise
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
@@ -478,28 +478,33 @@ def _estimate_off_optimum(
 ) -> FloatArray | None:
     """Where Newton's polish could not move the reduced model's one-step
     ``estimate``, the point whose statistics the fit reports: None where the
-    estimate's objective is the solver's to rounding (an exact dependency at
-    a converged fit: the fit's statistics stay); the estimate where it lies
-    below (a solver that stopped short of the optimum: SGD's averaged
-    iterate, beside constant columns); where it lies above, the reduced
-    model's optimum from the standardized coordinates' zero
-    (:func:`_reduced_newton`), or the estimate where that does no better;
-    None where neither is finite.
+    estimate's objective is the solver's to float64's rounding (the same
+    logits: an exact dependency at a converged fit, whose statistics stay);
+    the estimate where it lies below the solver's (a solver that stopped
+    short: SGD's averaged iterate beside constant columns) or meets ``tol``
+    (the reduced optimum, above a full fit that a near dependency let go
+    lower); else the reduced model's optimum from the standardized
+    coordinates' zero (:func:`_reduced_newton`), or the estimate where that
+    does no better; None where neither is finite.
+
+    The comparison is at float64's rounding whatever X's type: the two
+    points' objectives come from the same sums, and float32 data's
+    resolution (~1e-7) hid a 5e-6 move of SGD's estimate.
 
     A full fit that separated the rows through an aliased column's last
-    digits (an objective of ~1e-11), or stopped short along a near
-    dependency, puts the one-step estimate where the logits are ~1e4 (no
-    curvature: Newton cannot step) or leaves the solver's objective, not the
-    estimate's, to report.
+    digits (an objective of ~1e-11) puts the one-step estimate where the
+    logits are ~1e4: no curvature, so Newton cannot step from it.
     """
+    kept = ~np.asarray(aliased, dtype=bool)
+    view = ScaledObjective(objective)
     with np.errstate(all="ignore"):
-        value = float(objective.value_and_gradient(estimate)[0])
-    eps = value_eps(objective.data.dtype)
-    if abs(value - fitted_value) <= rounding_noise(fitted_value, eps):
+        value, grad = view.value_and_gradient(view.from_original(estimate))
+    value = float(value)
+    if abs(value - fitted_value) <= rounding_noise(fitted_value):
         return None
-    if value < fitted_value:
+    if value < fitted_value or float(np.max(np.abs(grad[kept]), initial=0.0)) <= tol:
         return estimate
-    start = ScaledObjective(objective).to_original(np.zeros(objective.n_params))
+    start = view.to_original(np.zeros(objective.n_params))
     restarted = _reduced_newton(objective, start, aliased, tol)
     if restarted is not None:
         with np.errstate(all="ignore"):

@@ -249,7 +249,9 @@ def _centred(objective: MultinomialObjective, result: SolverResult) -> SolverRes
     symmetric parametrization's gauge term holds them (a fit stopped before
     the optimum), and its objective less that term: no probability changes
     (the logits of every row move by one constant) and the objective is
-    then the documented one, mean loss plus penalty (docs/multinomial.md)."""
+    then the documented one, mean loss plus penalty (docs/multinomial.md),
+    as is the last history entry's (earlier entries keep the solver's
+    values, gauge term included)."""
     if not objective.gauge:
         return result
     rows = objective.coef_matrix(result.coef)
@@ -259,6 +261,10 @@ def _centred(objective: MultinomialObjective, result: SolverResult) -> SolverRes
         return result
     rows[:, p] -= shift
     gauge = 0.5 * objective.gauge * (objective.n_classes * shift) ** 2
+    value = float(result.objective) - gauge
+    history = list(result.history)
+    if history:  # the last entry describes the returned point, as objective_
+        history[-1] = {**history[-1], "objective": value}
     return dataclasses.replace(
-        result, coef=rows.ravel(), objective=float(result.objective) - gauge
+        result, coef=rows.ravel(), objective=value, history=history
     )
