@@ -433,13 +433,6 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
             return np.asarray((X.T @ Xd).toarray(), dtype=F64)
         X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
     dt = X.dtype
-    if dt == np.float32 and X.size < COMPILED_MIN_VALUES:
-        # a small float32 block's products in float64, as the compiled row
-        # loop forms larger ones: the information then carries float64's
-        # rounding, which the rank rule's tolerance assumes (a float32 sum's
-        # ~1e-7 put an exact dependency's pivot at ±5e-8, aliased by some
-        # solvers' end points and not by others'); no speed to lose here
-        dt = np.dtype(F64)
     sq = np.sqrt(d).astype(dt, copy=False)
     n = X.shape[0]
     step = max(SYRK_CHUNK_BYTES // (p * dt.itemsize), SYRK_CHUNK_MIN_ROWS)
