@@ -285,9 +285,9 @@ def aliased_at_zero(
     ``summary()`` and predictions on new rows (which need not satisfy the
     dependency) agree. With ``objective``, the reduced model's maximum
     likelihood to rounding (Newton steps on the kept columns from that
-    estimate: :func:`_reduced_newton`; from the standardized zero where the
-    estimate lies above the solver's objective and no step moves it:
-    :func:`_estimate_off_optimum`), and ``stats`` taken again there
+    estimate: :func:`_reduced_newton`; where no step moves the estimate,
+    :func:`_estimate_off_optimum` says which point to report), and ``stats``
+    taken again there
     (:func:`fit_statistics`, with ``tol`` and ``grouped``): a column aliased
     by the rank rule but not exactly (a sum written with six decimals) lets
     the full fit drift along the rounding, far from the reduced optimum,

@@ -72,8 +72,8 @@ def _feature_lists(
 ) -> list[list[str]]:
     """The feature names a writer may have given the covariance's terms:
     unnamed features by position (:func:`logistic._feature_names.positional_names`),
-    and with ``zero_based`` also ``x0, x1, …``, which files of multinomial
-    models written before version 0.27 of this package hold."""
+    and with ``zero_based`` also ``x0, x1, …``, which older files of
+    multinomial models hold (read, never written)."""
     if names is not None:
         return [[str(v) for v in names]]
     lists = []
