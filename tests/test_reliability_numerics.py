@@ -36,6 +36,7 @@ from logistic import (
     InvalidParameterError,
     LogisticRegression,
     NumericalError,
+    NumericalStabilityWarning,
 )
 from logistic._objective import LogisticObjective
 from logistic.solvers import SOLVERS
@@ -270,6 +271,39 @@ def test_huge_values_give_no_runtime_warning():
         except NumericalError:
             return
     assert np.all(np.isfinite(m.coef_))
+
+
+def _huge_designs():
+    rng = np.random.default_rng(12)
+    n = 60
+    z = rng.normal(size=(n, 2))
+    one = z.copy()
+    one[0, 1] = 1e200  # one value whose square overflows
+    column = np.column_stack([z[:, 0], 1e160 * z[:, 1]])
+    y = (rng.random(n) < 0.5).astype(int)
+    return {"one value": one, "a column": column}, y
+
+
+@pytest.mark.parametrize("penalty", [None, "l2", "l1"])
+@pytest.mark.parametrize(
+    "name", ["auto", "newton", "lbfgs", "newton-cg", "gd", "newton-cd", "fista", "sgd"]
+)
+def test_huge_values_give_no_runtime_warning_whatever_the_solver(name, penalty):
+    # newton-cg's Hessian diagonal and newton-cd's scaled Hessian overflowed
+    # with raw numpy warnings; every solver handles the non-finite values
+    designs, y = _huge_designs()
+    params = {"solver": name, "max_iter": 200}
+    if penalty is not None:
+        params.update(penalty=penalty, alpha=1e-3)
+    for X in designs.values():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", NumericalStabilityWarning)
+            try:
+                LogisticRegression(**params).fit(X, y)
+            except (NumericalError, InvalidParameterError):
+                continue  # a clear error (or a solver that refuses the penalty)
 
 
 @pytest.mark.parametrize("name", ["lbfgs", "newton", "gd"])

@@ -211,8 +211,9 @@ def block_curvature_diagonal(
         squares = np.asarray(Xt2 @ d.astype(X.dtype, copy=False), dtype=F64).ravel()
     elif issparse(X):
         squares = xt_dot(X.multiply(X), d)
-    else:
-        squares = np.asarray(np.square(X, dtype=F64).T @ d, dtype=F64)
+    else:  # values beyond ~1e154 overflow: inf, which the diagonal's users test
+        with np.errstate(over="ignore", invalid="ignore"):
+            squares = np.asarray(np.square(X, dtype=F64).T @ d, dtype=F64)
     return squares, _xt_dot(block, d), float(d.sum())
 
 

@@ -333,7 +333,8 @@ class ScaledObjective:
             return h_diag * inv * inv
         mu = self.mean
         out = np.empty(self.n_features + 1)
-        out[:-1] = (h_diag - 2.0 * mu * h_wb + mu * mu * h_bb) * inv * inv
+        with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: callers test
+            out[:-1] = (h_diag - 2.0 * mu * h_wb + mu * mu * h_bb) * inv * inv
         out[-1] = h_bb
         return out
 

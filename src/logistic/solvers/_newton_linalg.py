@@ -115,9 +115,11 @@ def jacobi_scaling(H: FloatArray) -> FloatArray:
 
 
 def jacobi_scaled(H: FloatArray, s: FloatArray) -> FloatArray:
-    """``S H S`` (``S = diag(s)``), a new array."""
-    Hs = H * s[:, None]
-    Hs *= s[None, :]
+    """``S H S`` (``S = diag(s)``), a new array (NaN where an infinite entry
+    meets a zero scale: its factorization then fails, which callers handle)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        Hs = H * s[:, None]
+        Hs *= s[None, :]
     return Hs
 
 
@@ -256,7 +258,10 @@ def orthant_model_step(
         e[stop] = -w[stop]
 
     def change(v: FloatArray) -> float:  # the model at v less the model at 0
-        return float(g @ v + 0.5 * (v @ (H @ v)) + lam @ (np.abs(w + v) - np.abs(w)))
+        with np.errstate(over="ignore", invalid="ignore"):  # NaN: not taken
+            return float(
+                g @ v + 0.5 * (v @ (H @ v)) + lam @ (np.abs(w + v) - np.abs(w))
+            )
 
     return e if change(e) < (1.0 + ORTHANT_GAIN) * change(d) else None
 
