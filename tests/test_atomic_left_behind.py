@@ -116,3 +116,26 @@ def test_a_long_multibyte_name_is_written(tmp_path):
     target = atomic_write_bytes(tmp_path / name, b"{}")
     assert target.read_bytes() == b"{}"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing(
+    tmp_path, monkeypatch
+):
+    # a SIGTERM or Ctrl-C whose handler raises just after the temporary file
+    # exists, before the call that created it returns (the window between
+    # tempfile.mkstemp's open and the cleanup's scope): a hidden
+    # ``.c.ckpt.<host>-<pid>.*.tmp`` stayed beside a terminated fit's checkpoint
+    real_open = os.open
+
+    def open_then_interrupt(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if str(path).endswith(".tmp"):
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_bytes(tmp_path / "c.ckpt", b"data")
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -21,8 +21,8 @@ import contextlib
 import errno
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -168,8 +168,15 @@ def _remove_left_behind(directory: Path, target: str, host: str) -> None:
                 os.unlink(directory / name)
 
 
+#: A temporary file's creation: new and ours alone (as ``tempfile.mkstemp``).
+_CREATE_FLAGS = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+)  # fmt: skip
+
+
 def _new_file_mode(target: Path) -> int:
-    """The mode a plain ``open(target, "w")`` would give (mkstemp uses 0600)."""
+    """The mode a plain ``open(target, "w")`` would give (created 0600 here)."""
     try:
         return target.stat().st_mode & 0o777
     except OSError:
@@ -227,16 +234,24 @@ def atomic_output(
         )
     host = _host()
     _remove_left_behind(directory, target.name, host)
-    prefix = f"{_mark(target.name, host)}{os.getpid()}."
+    # the name is chosen before the file exists (the process id and 48
+    # random bits: no other file has it), so that an interrupt (Ctrl-C,
+    # SIGTERM) raised at any point after the file's creation, even before the
+    # call that created it returns, finds the name to remove
+    token = f"{os.getpid()}.{secrets.token_hex(6)}"
+    tmp = directory / f"{_mark(target.name, host)}{token}.tmp"
+    ours = True
     try:
-        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
-    except OSError as exc:  # named by the folder and the target, not the temp
-        why = folder_problem(directory, exc.errno or 0)
-        if why is None:
+        try:
+            fd = os.open(tmp, _CREATE_FLAGS, 0o600)
+        except FileExistsError:
+            ours = False  # another file of that name: not ours to remove
             raise
-        raise type(exc)(exc.errno, why, str(target)) from None
-    tmp = Path(name)
-    try:  # from the file's creation: an interrupt (Ctrl-C, SIGTERM) removes it
+        except OSError as exc:  # named by the folder and the target, not the temp
+            why = folder_problem(directory, exc.errno or 0)
+            if why is None:
+                raise
+            raise type(exc)(exc.errno, why, str(target)) from None
         os.close(fd)
         os.chmod(tmp, _new_file_mode(target))
         yield tmp
@@ -245,8 +260,9 @@ def atomic_output(
         _publish(tmp, target, overwrite)
         _fsync_dir(directory)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if ours:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
 
 
