@@ -130,7 +130,7 @@ def test_an_estimate_at_the_reduced_optimum_is_not_refitted(monkeypatch):
     # a near dependency (noise 1e-9 of the spread) lets the full fit go lower
     # than the reduced model; the estimate meets tol already, so no restart
     # from zero (it cost ~7 Newton iterations and returned the estimate)
-    import logistic._fit_steps as steps
+    import logistic._fit_aliased as steps
 
     rng = np.random.default_rng(0)
     n, p = 4000, 5

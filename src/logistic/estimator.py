@@ -54,8 +54,8 @@ from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._file_marks import forget_file_marks
+from ._fit_aliased import aliased_at_zero
 from ._fit_steps import (
-    aliased_at_zero,
     check_fit_separation,
     checked_solver,
     checkpointer,

@@ -27,7 +27,7 @@ Conventions (owned here):
   dropped as R drops them; a near dependency above the limit is kept, as R
   keeps it. Between the limit and R's ``1e-22`` (in ``s_j``) R keeps a column
   dropped here; the fit warns where the rows show it carries signal
-  (:func:`logistic._fit_steps.aliased_at_zero`) and records its decision in
+  (:func:`logistic._fit_aliased.aliased_at_zero`) and records its decision in
   the statistics (``reduced_theta``), which every reader then uses.
 * **Separated fits**: where the information without the columns it shows
   aliased is still singular (rows of a separated fit weigh ~1e-9, and the

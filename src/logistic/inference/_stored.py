@@ -27,7 +27,7 @@ features, then the intercept):
   also set by ``fit`` for a separated fit whose aliased columns were found
   in the design (:func:`logistic.inference._aliased.structural_aliasing`),
   and where it solved the reduced model further
-  (:func:`logistic._fit_steps.aliased_at_zero`: its decision, which every
+  (:func:`logistic._fit_aliased.aliased_at_zero`: its decision, which every
   reader then uses).
 
 Robust and cluster covariances, profile intervals and likelihood-ratio
@@ -96,7 +96,7 @@ class FitStatistics(NamedTuple):
         separated fit whose aliased columns were found in the design
         (:func:`logistic.inference._aliased.structural_aliasing`; ``hessian``
         is the fit's) or whose reduced model it solved further
-        (:func:`logistic._fit_steps.aliased_at_zero`, with ``null_basis``
+        (:func:`logistic._fit_aliased.aliased_at_zero`, with ``null_basis``
         beside it); else None, and inference finds the aliased columns from
         ``hessian``.
     null_basis, null_spread : ndarray of shape (n_aliased, n_params) and
