@@ -81,12 +81,36 @@ def test_closed_stderr_keeps_json_on_stdout_alone(model, tmp_path):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", ["summary MODEL --json", "--version"])
-def test_a_full_stdout_is_one_line_not_a_traceback(model, tmp_path, args):
+@pytest.mark.parametrize(
+    "args",
+    [
+        "summary MODEL --json",
+        "summary MODEL",
+        "--version",
+        "--help",
+        f"predict MODEL {UCLA} -o - -q",
+        f"evaluate MODEL {UCLA} -q",
+    ],
+)
+def test_a_full_stdout_is_one_line_naming_it(model, tmp_path, args):
+    # the error names the output that failed (it was "[Errno 28] No space
+    # left on device", which could as well have been the model file's disk)
     done = _shell(f"CLI {args.replace('MODEL', str(model))} > /dev/full", tmp_path)
     assert done.returncode == 74, done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("error: [Errno 28] No space left on device")
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: standard output: No space left on device"
+    )
+
+
+def test_output_through_the_named_stdout_arrives_whole(model, tmp_path):
+    # the stand-in that names stdout in errors passes everything through:
+    # text (the summary), bytes (predict -o -), and --json's one document
+    done = _shell(f"CLI predict {model} {UCLA} -o - -q", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 401
+    done = _shell(f"CLI summary {model} --json", tmp_path)
+    assert json.loads(done.stdout)["format_version"]
 
 
 @pytest.mark.parametrize(
@@ -200,6 +224,6 @@ def test_fit_whose_table_cannot_be_printed_says_the_model_is_written(tmp_path):
     assert done.returncode == 74, done.stderr
     assert done.stderr.strip().endswith(
         "error: model written to m.json, but printing the result failed: "
-        "[Errno 28] No space left on device"
+        "standard output: No space left on device"
     )
     assert json.loads((tmp_path / "m.json").read_text())["format_version"]

@@ -1,4 +1,5 @@
-"""Standard streams a command was started without (``>&-``, ``2>&-``).
+"""Standard streams a command was started without (``>&-``, ``2>&-``), and
+a standard output whose write errors name it.
 
 Python sets ``sys.stdout`` or ``sys.stderr`` to None when the descriptor is
 closed at start. ``print(..., file=sys.stderr)`` then writes to stdout (a
@@ -9,6 +10,13 @@ to go), and a closed stdout a stream whose every write is an ``OSError``
 (EBADF) naming it, which the command line reports as any output error (one
 line on stderr, exit 74), so nothing is lost silently: a command that writes
 nothing to stdout (``predict -o FILE -q``) succeeds.
+
+An error writing to an open stdout (``> /dev/full``: ENOSPC; a disk or
+quota full under a redirection) carries no file name, so the command line's
+one line could not say which output failed. While a command runs, the
+process's own stdout is read through :class:`_NamedStdout`, the same file
+descriptor whose errors are raised again with the name ``standard output``
+(a broken pipe stays a ``BrokenPipeError``: the quiet exit 141).
 
 Standard library only: :mod:`logistic.cli.app` imports it before anything
 else.
@@ -22,9 +30,12 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-__all__ = ["ClosedOutput", "opened"]
+__all__ = ["ClosedOutput", "STDOUT_NAME", "opened"]
+
+#: the name an error writing to standard output carries
+STDOUT_NAME = "standard output"
 
 
 def _closed() -> OSError:
@@ -58,19 +69,75 @@ class ClosedOutput(io.TextIOBase):
         return _ClosedBinary()
 
 
+class _NamedStdout(io.FileIO):
+    """Standard output's file descriptor (not closed with this object):
+    an error writing to it is raised again with the name ``standard
+    output``, the same ``errno`` (so the same ``OSError`` subclass).
+    ``discard`` drops what is still to be written (the stand-in's buffer
+    once the command is over and its error reported)."""
+
+    discard = False
+
+    def write(self, data: Any) -> int:  # type: ignore[override]
+        if self.discard:
+            return memoryview(data).nbytes
+        try:
+            return super().write(data)
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from None
+
+
+def _named(stream: Any) -> io.TextIOWrapper | None:
+    """``stream`` (the process's own stdout, flushed first) read through
+    :class:`_NamedStdout` with its encoding and buffering; None where it is
+    not a file descriptor's text stream (a test's capture, an IDE's
+    console), which is left as it is."""
+    if stream is None or stream is not sys.__stdout__:
+        return None
+    stream = cast(Any, stream)  # the text stream of a file descriptor, or not
+    try:
+        fd = stream.fileno()
+        stream.flush()
+        raw = _NamedStdout(fd, "w", closefd=False)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return io.TextIOWrapper(
+        io.BufferedWriter(raw),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+        write_through=getattr(stream, "write_through", False),
+    )
+
+
 @contextmanager
 def opened() -> Iterator[None]:
-    """Stand-ins for a closed stdout or stderr while the block runs."""
+    """Stand-ins for a closed stdout or stderr, and the named stdout, while
+    the block runs."""
     saved = sys.stdout, sys.stderr
     devnull = None
     if sys.stderr is None:
         devnull = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
         sys.stderr = devnull
+    named = _named(sys.stdout)
     if sys.stdout is None:
         sys.stdout = ClosedOutput()
+    elif named is not None:
+        sys.stdout = named
     try:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+        if named is not None:
+            # what the command left buffered; an error here was the
+            # command's to report (it flushes before returning), so what
+            # could not be written is dropped, not raised again
+            try:
+                named.flush()
+            except (OSError, ValueError):
+                named.buffer.raw.discard = True  # type: ignore[attr-defined]
+            named.detach()
         if devnull is not None:
             devnull.close()

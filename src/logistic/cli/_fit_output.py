@@ -20,7 +20,7 @@ import typer
 
 from .._multiclass import is_multiclass
 from ._codes import EX_IOERR, CLIError
-from ._common import console, note, warn
+from ._common import console, error_message, note, warn
 from ._render import coefficient_table, print_design_notes
 
 __all__ = ["print_result", "printed_after_save", "save_model"]
@@ -129,6 +129,7 @@ def printed_after_save(out: Path) -> Iterator[None]:
         if exc.errno == errno.EPIPE:
             raise
         raise CLIError(
-            f"model written to {out}, but printing the result failed: {exc}",
+            f"model written to {out}, but printing the result failed: "
+            f"{error_message(exc)}",
             EX_IOERR,
         ) from None
