@@ -1,7 +1,8 @@
 """Why a fit stopped short of its tolerance: the likely cause and the remedies.
 
 Convention (owned here): :func:`likely_cause` reads only what a solver already
-has, the objective (its cached column moments, no extra pass over the data),
+has, the objective (its cached column moments; one pass over the data only
+to tell separation from nearly collinear columns, below),
 the final coefficients on the original scale, the stop status and the
 gradient norm, and returns the two sentences that every
 :class:`ConvergenceWarning` ends with: ``"Likely cause: …. Remedies: …."``.
@@ -23,7 +24,11 @@ Causes are checked in this order:
 * **separation** (unpenalised fits): a standardized coefficient beyond
   ``SEPARATION_COEF``, i.e. one standard deviation of a feature moves the
   logit by more than 10 (odds × 22 000): the estimates are running off to
-  infinity;
+  infinity; unless the fitted logits ``X w`` spread less than ``CANCELLING``
+  times that coefficient, where large coefficients cancel in ``X w``: **nearly
+  collinear columns** (the one cause told by a pass over the data, made only
+  then: separation moves the logits with the coefficients, a near
+  dependency does not);
 * **conditioning**: a stall at the floating-point floor or a failed line
   search on an otherwise ordinary problem (nearly collinear columns);
 * otherwise **slow convergence** (max_iter reached while still improving).
@@ -35,9 +40,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import _kernels_xp
+from .._block_sums import block_logits
 from .._numerics import SEPARATION_COEF, mean_over_spread
 from .._scaling import ScaledObjective
-from .._typing import FloatArray
+from .._typing import Block, FloatArray
 
 __all__ = ["likely_cause"]
 
@@ -55,6 +62,14 @@ DIVERGED_GROWTH = 1e3
 #: fits stalled by rounding (collinear or badly scaled columns) stop near
 #: 1e-8 or below, where the objective's last digits hide the decrease.
 ROUNDING_CANNOT_EXPLAIN = 1e-4
+#: The fitted logits' weighted standard deviation below this fraction of the
+#: largest standardized coefficient: the coefficients cancel in ``X w``.
+#: Separation moves the logits with the coefficients (a column of unit
+#: variance times c spreads them by c, whatever the other terms that do not
+#: cancel it); two columns equal to 1e-7 of their spread, fitted towards their
+#: full-model optimum, reach standardized coefficients of ~2e6 with logits
+#: spread by ~1.
+CANCELLING = 1e-3
 #: The Newton solvers that take an L1 term (the remedy of a slow L1 fit).
 L1_NEWTON = ("newton-cd-columns", "newton-cd")
 
@@ -168,6 +183,16 @@ def likely_cause(
     unpenalised = l1 == 0 and objective.l2 == 0
     if unpenalised and big.size and float(big.max()) > SEPARATION_COEF:
         j = int(np.argmax(big))
+        spread = _logit_spread(objective, coef)
+        if spread < CANCELLING * float(big[j]):
+            return (
+                f"Likely cause: nearly collinear columns: column {j} of X has a "
+                f"standardized coefficient of {float(big[j]):.3g}, yet the fitted "
+                f"logits spread by only {spread:.3g}, so large coefficients cancel "
+                f"along a combination of columns the data barely determine (not "
+                f"separation). Remedies: drop one of the nearly collinear columns, "
+                f"or add a small penalty (penalty='l2' with alpha > 0 or C)."
+            )
         return (
             f"Likely cause: separation: the coefficients grow without bound (column "
             f"{j} of X has a standardized coefficient of {float(big[j]):.3g}: one "
@@ -225,3 +250,35 @@ def likely_cause(
         f"Likely cause: slow convergence (an ill-conditioned problem for solver "
         f"{solver!r}). Remedies: increase max_iter, loosen tol{other}."
     )
+
+
+def _logit_spread(objective: Any, coef: FloatArray) -> float:
+    """The weighted standard deviation of the fitted logits ``X w`` (without
+    intercept and offset): one pass, about the logit of the column means
+    (the cached moments), so that columns far from 0 do not leave the spread
+    to a difference of large sums."""
+    w, _ = objective.split(np.asarray(coef, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        centre = float(np.asarray(objective.column_moments()[0], dtype=np.float64) @ w)
+    if not np.isfinite(centre):
+        centre = 0.0
+
+    def moments(block: Block) -> tuple[float, float, float]:
+        z = block_logits(Block(block.X, block.y), w, 0.0)
+        if _kernels_xp.is_device_array(z):  # array-API rows: n-vectors to the host
+            block, z = _kernels_xp.host_vectors(block), _kernels_xp.to_numpy(z)
+        z = np.asarray(z, dtype=np.float64) - centre
+        s = block.sample_weight
+        if s is None:
+            return float(z.size), float(z.sum()), float(z @ z)
+        s = np.asarray(s, dtype=np.float64)
+        return float(s.sum()), float(s @ z), float(s @ (z * z))
+
+    with np.errstate(all="ignore"):
+        total, first, second = objective.data.map_reduce(moments)
+        if not total > 0:
+            return float("inf")
+        mean = first / total
+        variance = max(second / total - mean * mean, 0.0)
+    spread = float(np.sqrt(variance))
+    return spread if np.isfinite(spread) else float("inf")
