@@ -76,8 +76,12 @@ class InferenceMethods:
         :class:`logistic.inference.MultinomialInference` (per-equation tables,
         ``wald_test``, ``wald_test_terms``, ``lr_test``).
         """
+        from ._row_alignment import check_rows_aligned
         from .inference import fit_inference
 
+        check_rows_aligned(
+            X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
+        )
         if is_multiclass(self):
             from .inference._multinomial import multinomial_inference
 

@@ -91,4 +91,7 @@ class PredictionMethods:
         routing, ``set_score_request(offset=True)`` hands a search's or a
         cross-validation's offset to the held-out rows' score, as
         ``set_fit_request(offset=True)`` hands it to ``fit``."""
+        from ._row_alignment import check_rows_aligned
+
+        check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
         return _prediction.accuracy(self, X, y, sample_weight, offset)

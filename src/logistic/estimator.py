@@ -71,6 +71,7 @@ from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
 from ._prediction_methods import PredictionMethods
+from ._row_alignment import check_rows_aligned
 from ._thread_budget import is_n_jobs, with_n_jobs
 from ._typing import Backend
 from ._validation import FitData, check_fit_data
@@ -389,6 +390,9 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         self
         """
         self._validate_params()
+        check_rows_aligned(
+            X, y=y, sample_weight=sample_weight, offset=offset, trials=trials
+        )
         vars(self).pop("_partial_state", None)  # a fit ends a partial_fit stream
         target = getattr(y, "name", None)  # a pandas Series' name
         X, encoding = encode_for_fit(X, self.include)
@@ -495,6 +499,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         from ._multinomial_partial import many_classes, partial_fit_multinomial
         from ._partial import partial_fit
 
+        check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
         if many_classes(self, classes):  # K > 2: mini-batch SGD, multinomial
             args = (X, y, classes, sample_weight, offset)
             return partial_fit_multinomial(self, *args)  # type: ignore[no-any-return]

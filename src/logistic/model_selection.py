@@ -76,6 +76,7 @@ from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
+from ._row_alignment import check_rows_aligned
 from ._strong_rules import default_alphas, default_eps
 from ._validation import FitData, check_fit_data, combined_weights
 from .estimator import LogisticRegression
@@ -423,6 +424,9 @@ class LogisticRegressionCV(EstimatorProtocol):
         (X, y, sample_weight, offset, groups), from_dask = in_memory(
             X, y, sample_weight, offset, groups
         )
+        check_rows_aligned(
+            X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
+        )
         X, encoding = encode_for_fit(X, self.include)
         data = check_fit_data(
             X, y, sample_weight, offset, estimator=name,
@@ -556,6 +560,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         not the negative log loss the folds are scored by."""
         if self.scoring is None:
             return self._model().score(X, y, sample_weight)
+        check_rows_aligned(X, y=y, sample_weight=sample_weight)
         require_sklearn()
         from sklearn.metrics import get_scorer
 

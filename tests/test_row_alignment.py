@@ -1,0 +1,120 @@
+"""pandas inputs whose index labels pair rows in another order than their
+positions are refused (``logistic._row_alignment``).
+
+``fit(X.sort_values("lwt"), y)`` with y in its original order paired row i of
+the sorted X with row i of y, silently: a fit of mismatched rows (on the lbw
+data, a spurious "complete separation" and coefficients of -471 and 224), and
+``inference(..., groups=<the groups shuffled>)`` changed the cluster standard
+errors (Intercept 0.894 -> 0.518). statsmodels refuses such inputs
+("The indices for endog and exog are not aligned"); this library now does
+too where the labels are the same set in another order, and keeps pairing by
+position (scikit-learn's rule) where the labels differ (a y rebuilt with a
+fresh index beside a filtered X).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import data_path
+from logistic import LogisticRegression
+
+pd = pytest.importorskip("pandas")
+
+LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
+COLUMNS = ["age", "lwt", "smoke", "ht", "ui"]
+
+
+@pytest.fixture(scope="module")
+def lbw():
+    frame = pd.read_csv(LBW)
+    return frame[COLUMNS].astype(float), frame["low"]
+
+
+def test_x_reordered_beside_y_is_refused_naming_y_and_a_row(lbw):
+    X, y = lbw
+    Xs = X.sort_values("lwt")
+    with pytest.raises(ValueError, match=r"y's index holds X's row labels in another order") as err:
+        LogisticRegression().fit(Xs, y)
+    first = int(Xs.index[0])
+    assert f"of X is labelled {first} and row 0 of y 0" in str(err.value)
+    assert "y.loc[X.index]" in str(err.value)
+
+
+def test_aligned_inputs_fit_as_the_unsorted_rows(lbw):
+    X, y = lbw
+    Xs = X.sort_values("lwt")
+    sorted_fit = LogisticRegression().fit(Xs, y.loc[Xs.index])
+    plain = LogisticRegression().fit(X, y)
+    np.testing.assert_allclose(sorted_fit.coef_, plain.coef_, rtol=1e-8)
+
+
+def test_other_labels_are_paired_by_position(lbw):
+    # y rebuilt with a fresh RangeIndex beside a filtered X: scikit-learn's
+    # positional pairing, which such code relies on
+    X, y = lbw
+    keep = X["age"] > 18
+    Xf, yf = X[keep], pd.Series(y[keep].to_numpy())
+    assert not Xf.index.equals(yf.index)
+    fitted = LogisticRegression().fit(Xf, yf)
+    arrays = LogisticRegression().fit(Xf.to_numpy(), yf.to_numpy())
+    np.testing.assert_allclose(fitted.coef_, arrays.coef_, rtol=1e-12)
+
+
+def test_duplicate_labels_are_paired_by_position(lbw):
+    X, y = lbw
+    Xd = X.set_axis(np.zeros(len(X), dtype=int))  # every label 0
+    LogisticRegression().fit(Xd, y.set_axis(np.zeros(len(y), dtype=int)))
+
+
+@pytest.mark.parametrize("name", ["sample_weight", "offset"])
+def test_weights_and_offsets_reordered_are_refused(lbw, name):
+    X, y = lbw
+    v = pd.Series(np.linspace(0.5, 1.5, len(y)), index=y.index)
+    shuffled = v.sample(frac=1.0, random_state=0)
+    with pytest.raises(ValueError, match=rf"^{name}'s index holds X's row labels"):
+        LogisticRegression().fit(X, y, **{name: shuffled})
+
+
+def test_inference_groups_reordered_are_refused(lbw):
+    X, y = lbw
+    model = LogisticRegression().fit(X, y)
+    groups = pd.Series((X["age"] // 3).to_numpy(), index=X.index)
+    aligned = model.inference(X, y, cov_type="cluster", groups=groups)
+    with pytest.raises(ValueError, match=r"^groups's index holds X's row labels"):
+        model.inference(X, y, cov_type="cluster", groups=groups.sample(frac=1.0, random_state=0))
+    # the same groups as an array (positions already right) are accepted
+    again = model.inference(X, y, cov_type="cluster", groups=groups.to_numpy())
+    np.testing.assert_array_equal(np.asarray(aligned.bse), np.asarray(again.bse))
+
+
+def test_score_and_partial_fit_refuse_reordered_y(lbw):
+    X, y = lbw
+    model = LogisticRegression().fit(X, y)
+    Xs = X.sort_values("lwt")
+    with pytest.raises(ValueError, match=r"^y's index"):
+        model.score(Xs, y)
+    assert model.score(Xs, y.loc[Xs.index]) == pytest.approx(model.score(X, y))
+    with pytest.raises(ValueError, match=r"^y's index"):
+        LogisticRegression().partial_fit(Xs, y, classes=[0, 1])
+
+
+def test_cross_validation_refuses_reordered_y(lbw):
+    pytest.importorskip("sklearn")
+    from logistic import LogisticRegressionCV
+
+    X, y = lbw
+    with pytest.raises(ValueError, match=r"^y's index"):
+        LogisticRegressionCV(Cs=3, cv=3).fit(X.sort_values("lwt"), y)
+
+
+def test_scikit_learn_cross_validation_keeps_aligned_frames_working(lbw):
+    # scikit-learn's folds index X and y by the same positions: the labels
+    # stay paired, nothing is refused
+    pytest.importorskip("sklearn")
+    from sklearn.model_selection import cross_val_score
+
+    X, y = lbw
+    scores = cross_val_score(LogisticRegression(), X, y, cv=3)
+    assert scores.shape == (3,) and np.all(scores > 0.5)
