@@ -151,3 +151,25 @@ def test_cli_model_file_gives_inference_without_data(tmp_path):
     ref = sm.Logit(frame["admit"], sm.add_constant(frame[["gre", "gpa"]])).fit(disp=0)
     np.testing.assert_allclose(np.asarray(res.bse), ref.bse.to_numpy(), rtol=1e-6)
     np.testing.assert_allclose(res.llf, ref.llf, rtol=1e-10)
+
+
+def test_non_estimable_rows_are_named_by_their_place_in_the_file(tmp_path, capsys):
+    # a constant training column is aliased (NA); a row that sets it to
+    # another value needs its coefficient. With an earlier row left out by
+    # --missing na, the warning named "row 2" of the 4 rows scored, not the
+    # file's line 4 (data row 3), which the output keeps as its row 3
+    rng = np.random.default_rng(0)
+    x1 = rng.normal(size=300)
+    y = (rng.random(300) < 1 / (1 + np.exp(-x1))).astype(int)
+    pd.DataFrame({"x1": x1, "cnum": 5.0, "y": y}).to_csv(tmp_path / "t.csv", index=False)
+    new = pd.DataFrame({"x1": [np.nan, 0.1, 0.2, 0.3, 0.4], "cnum": [5.0, 5.0, 7.0, 5.0, 5.0]})
+    new.to_csv(tmp_path / "new.csv", index=False)
+    fit(tmp_path / "t.csv", tmp_path / "m.json", "--target", "y")
+    capsys.readouterr()
+    out = tmp_path / "p.csv"
+    assert predict(tmp_path / "m.json", tmp_path / "new.csv", out, "--interval", "0.95", "--missing", "na") == 0
+    err = capsys.readouterr().err
+    assert "NonEstimableWarning: 1 of 4 rows scored (line 4) are not estimable" in err
+    assert "'cnum'" in err and "counting from 1" not in err
+    got = pd.read_csv(out)
+    assert len(got) == 5 and np.isnan(got["proba"][0]) and not np.isnan(got["proba"][2])

@@ -178,15 +178,46 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
 
     attach_statistics(mf, str(model))  # aliased columns: the reduced model's
     if getattr(mf.model, "fit_statistics_", None) is not None:
+        import warnings
+
+        from .._exceptions import NonEstimableWarning
         from ..inference import fit_inference
 
-        pred = fit_inference(mf.model).get_prediction(X, offset=design.offset)
+        results = fit_inference(mf.model)
+        with warnings.catch_warnings():  # said below, naming the file's rows
+            warnings.simplefilter("ignore", NonEstimableWarning)
+            pred = results.get_prediction(X, offset=design.offset)
+        _warn_non_estimable_rows(applied, pred.estimable, list(results.aliased))
     else:
         pred = stored_prediction(
             mf.model, mf.covariance, mf.covariance_names, X, design.offset
         )
     ci = pred.conf_int(1.0 - level)
     return {"proba_se": pred.se, "proba_lower": ci[:, 0], "proba_upper": ci[:, 1]}
+
+
+def _warn_non_estimable_rows(applied: Any, estimable: Any, aliased: list[str]) -> None:
+    """The library's warning of rows whose prediction needs an aliased
+    coefficient, naming them by their place in the file (``line 4``, ``row
+    3``), not among the rows scored (which --missing and --unknown-levels
+    thin out)."""
+    import numpy as np
+
+    if estimable is None or bool(np.all(estimable)):
+        return
+    from ..inference._estimable import warn_non_estimable
+    from ..tabular._raw import position
+
+    scored = np.flatnonzero(applied.design.keep)  # file row of each scored row
+    unset = scored[~np.asarray(estimable, dtype=bool)]
+    where = ", ".join(position(applied.raw, int(r)) for r in unset[:10])
+    where += ", ..." if unset.size > 10 else ""
+    warn_non_estimable(
+        f"{unset.size} of {scored.size} rows scored ({where})",
+        aliased,
+        "their predictions read the aliased coefficients as 0 (R's predict.glm, "
+        "which marks such rows 'non-estim'): a value the data do not determine",
+    )
 
 
 def _table(
