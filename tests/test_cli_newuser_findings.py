@@ -3,6 +3,8 @@ and exit code docs/cli.md promises."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import fit_ucla_model, run_cli
@@ -193,3 +195,22 @@ def test_version_and_command_list(capsys, monkeypatch):
     assert "Export a model file to ONNX (needs the onnx extra)." in listed
     assert "Marginal effects of a model on its training data" in listed
     assert "history the summary" not in out and "curves," not in listed
+
+
+def test_demo_refuses_an_existing_output_before_its_first_step(workdir, capsys):
+    # with only report.html there, the demo wrote model.json and
+    # predictions.csv, then stopped at the report (exit 73): a half-done
+    # directory, and a rerun refused model.json. Every output is checked first.
+    out = workdir / "out"
+    out.mkdir()
+    (out / "report.html").write_text("my report")
+    code, _, err = run_cli(capsys, ["demo", "--output-dir", "out"])
+    assert code == 73
+    assert err == (
+        f"error: output file(s) {Path('out') / 'report.html'} already exist: pass "
+        "--force to replace them, or choose another --output-dir\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert (out / "report.html").read_text() == "my report"
+    code, _, _ = run_cli(capsys, ["demo", "--output-dir", "out", "--force"])
+    assert code == 0 and (out / "model.json").is_file()

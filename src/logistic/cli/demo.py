@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shlex
 import tempfile
 from pathlib import Path
@@ -33,6 +34,20 @@ def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
             EX_CANTCREAT,
         )
     return atomic_write_bytes(copy, content)
+
+
+def _refuse_existing(outputs: list[Path]) -> None:
+    """Refuse to start when any of the demo's outputs exists (before its
+    first step, as each command refuses its own output before its work), so
+    that a refusal never leaves some outputs of this run beside older ones."""
+    there = [str(path) for path in outputs if path.exists() or path.is_symlink()]
+    if there:
+        listed = ", ".join(there)
+        raise CLIError(
+            f"output file(s) {listed} already exist: pass --force to replace them, "
+            "or choose another --output-dir",
+            EX_CANTCREAT,
+        )
 
 
 def _step(text: str) -> None:
@@ -90,15 +105,19 @@ def demo(
     def q(path: Path) -> str:  # a path as the shell reads it back
         return shlex.quote(str(path))
 
-    data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
     model = output_dir / "model.json"
+    predictions = output_dir / "predictions.csv"
+    html = output_dir / "report.html"
+    if not force:  # the report only where it will be written (matplotlib)
+        plots = importlib.util.find_spec("matplotlib") is not None
+        _refuse_existing([model, predictions, *([html] if plots else [])])
+    data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
     _step(f'logistic fit {q(data)} --formula "{FORMULA}" -o {q(model)}')
     fit(data, formula=FORMULA, output=model, force=force)
     _step(f"logistic summary {q(model)}")
     summary(model)
     _step(f"logistic evaluate {q(model)} {q(data)}")
     evaluate(model, data)
-    predictions = output_dir / "predictions.csv"
     _step(f"logistic predict {q(model)} {q(data)} -o {q(predictions)}")
     predict(model, data, output=predictions, force=force)
     try:
@@ -108,6 +127,5 @@ def demo(
             "(report skipped: install matplotlib, the 'plot' extra)", markup=False
         )
         return
-    html = output_dir / "report.html"
     _step(f"logistic report {q(model)} {q(data)} -o {q(html)}")
     report(model, data, output=html, force=force)
