@@ -111,7 +111,7 @@ def test_formula_with_unknown_column_names_it(ucla, workdir, capsys):
 
 def test_formula_parse_error_is_one_plain_line(ucla, workdir, capsys):
     code, _, err = _run(capsys, ["fit", ucla, "--formula", "admit ~ gre +"])
-    assert code == 65
+    assert code == 2  # the option's grammar, whatever the data
     assert err.count("\n") == 1 and "\x1b" not in err
     assert err.startswith("error: --formula 'admit ~ gre +' cannot be parsed: ")
 

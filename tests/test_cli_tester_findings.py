@@ -158,7 +158,7 @@ def test_cv_with_grouped_data_is_a_usage_error(grouped_file, capsys):  # noqa: F
 @pytest.mark.parametrize("formula", ["cbind(successes, failures) ~ .", "successes ~ . - x1"])
 def test_dot_in_formula_is_refused_in_the_users_words(grouped_file, capsys, formula):  # noqa: F811
     code, _, err = run_cli(capsys, ["fit", "g.csv", "--formula", formula, "-o", "m.json"])
-    assert code == EX_DATAERR
+    assert code == EX_USAGE
     assert err == (
         f"error: --formula {formula!r}: '.' (every other column) is not supported; "
         "name the columns ('... ~ x1 + x2'), or leave out --formula and give "

@@ -257,7 +257,7 @@ def test_formula_round_trip_with_state(tmp_path):
 
 def test_formula_errors(tmp_path):
     raw = read_data(data_path("ucla-admissions", "binary.csv"))
-    with pytest.raises(DataValidationError, match="has no '~'"):
+    with pytest.raises(InvalidParameterError, match="has no '~'"):
         fit_design(raw, target=None, formula="gre + gpa")
     with pytest.raises(InvalidParameterError, match="differs from the formula"):
         fit_design(raw, target="gre", formula="admit ~ gpa")

@@ -87,7 +87,7 @@ def test_python_keyword_inside_c_is_refused_naming_the_column(workdir, capsys):
     code, _, err = run_cli(
         capsys, ["fit", "kw.csv", "--formula", "y ~ x1 + C(`for`)", "-o", "k.json"]
     )
-    assert code == 65
+    assert code == 2
     assert "column 'for' is a Python keyword" in err and "invalid syntax" not in err
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import DataValidationError, ModelFormatError
+from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 from ._design import UnseenLevelsError
 from ._formula_contrasts import treatment as treatment_factor
@@ -71,7 +71,7 @@ def refuse_dot(formula: str) -> None:
     """R's ``y ~ .`` (every other column) is not part of the formula grammar:
     refused in one line quoting the formula as the user wrote it."""
     if _DOT.search(_QUOTED.sub("", formula)):
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r}: '.' (every other column) is not supported; "
             "name the columns ('... ~ x1 + x2'), or leave out --formula and give "
             "--target (with --trials for counts) to use every other column"
@@ -101,13 +101,13 @@ def grouped_response(
         lhs = formula.split("~", 1)[0]
         match = _CBIND.match(lhs)
         if match is None:
-            raise DataValidationError(
+            raise InvalidParameterError(
                 f"--formula {formula!r}: cbind() takes two column names, "
                 "cbind(successes, failures); for successes out of trials give "
                 "'successes ~ ...' and --trials TRIALS_COLUMN"
             )
         if trials is not None:
-            raise DataValidationError(
+            raise InvalidParameterError(
                 f"--trials {trials} and cbind() in --formula both give the trials; "
                 "use one of them"
             )
@@ -121,7 +121,7 @@ def grouped_response(
         return formula, None
     successes = target if formula is None else parse_formula(formula)[0]
     if successes is None:
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--trials {trials} needs the column of successes: pass --target COLUMN "
             "(or --formula 'successes ~ ...')"
         )
@@ -135,7 +135,7 @@ def as_written(formula: str | None, rewritten: str | None) -> Iterator[None]:
     ``cbind(s, f) ~ rhs``)."""
     try:
         yield
-    except DataValidationError as exc:
+    except (DataValidationError, InvalidParameterError) as exc:
         if formula is not None and rewritten is not None and formula != rewritten:
             said, meant = f"--formula {rewritten!r}", f"--formula {formula!r}"
             exc.args = (str(exc).replace(said, meant), *exc.args[1:])
@@ -143,8 +143,10 @@ def as_written(formula: str | None, rewritten: str | None) -> Iterator[None]:
 
 
 def _one_line(exc: BaseException) -> str:
-    """formulaic's message without terminal colours and the ASCII-art pointer."""
+    """formulaic's message without terminal colours and the ASCII-art pointer
+    (and with its "insuffient" spelled right)."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+    text = text.replace("insuffient", "insufficient")
     return text.splitlines()[0].strip() if text else type(exc).__name__
 
 
@@ -164,7 +166,7 @@ def _refuse_quoted_keywords(formula: str) -> None:
             ")"
         )
         if inside and keyword.iskeyword(name):
-            raise DataValidationError(
+            raise InvalidParameterError(
                 f"--formula {formula!r}: column {name!r} is a Python keyword, which "
                 "the formula parser cannot read inside a call such as C(); rename "
                 "the column, or write it alone as `" + name + "` (a text column is "
@@ -180,7 +182,7 @@ def _refuse_r_factor(formula: str) -> None:
     """R's ``factor(rank)``: one line suggesting ``C(rank)``."""
     match = _R_FACTOR.search(formula)
     if match is not None:
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r}: {match.group(0)!r} is R's spelling; a "
             f"categorical column is written C({match.group(2)}) here (e.g. "
             f"'admit ~ gre + C(rank)'), and C({match.group(2)}, Treatment(level)) "
@@ -194,11 +196,11 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     from formulaic.formula import SimpleFormula
 
     if "~" not in formula:
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r} has no '~'; write it as 'target ~ x1 + x2'"
         )
     if "{" in formula or "}" in formula:
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r}: {{...}} blocks run Python code and are not "
             "allowed; write arithmetic inside I(...), e.g. I(x ** 2)"
         )
@@ -208,16 +210,16 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
         f = Formula(formula)
         target, rhs = str(f.lhs).strip(), f.rhs
     except Exception as exc:  # formulaic raises many parser errors
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r} cannot be parsed: {_one_line(exc)}"
         ) from None
     if "+" in target or "(" in target or target == "":
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r}: the left side must be one column (the "
             f"target), got {target!r}"
         )
     if not isinstance(rhs, SimpleFormula):
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r}: only one right-hand side is supported"
         )
     factors: dict[str, dict[str, Any]] = {}
@@ -243,9 +245,9 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
                     raise TermError(f"{expr!r}: a number can only be the intercept 1")
                 factors[expr] = parse_factor(expr, lookup=method == "lookup")
             except TermError as exc:
-                raise DataValidationError(f"--formula {formula!r}: {exc}") from None
+                raise InvalidParameterError(f"--formula {formula!r}: {exc}") from None
     if target in _columns_of(factors):
-        raise DataValidationError(
+        raise InvalidParameterError(
             f"--formula {formula!r}: the target {target!r} cannot also be a feature"
         )
     return target, rhs, factors
