@@ -164,8 +164,11 @@ def test_decimal_and_encoding_apply_to_csv_only(tmp_path):
     import pyarrow.parquet as pq
 
     pq.write_table(pa.table({"x": [1.0], "y": [0]}), tmp_path / "d.parquet")
-    with pytest.raises(DataValidationError, match="apply to CSV text; .* is parquet"):
+    with pytest.raises(DataValidationError, match="--decimal applies to CSV text; .* is parquet"):
         read_data(tmp_path / "d.parquet", decimal=",")
+    # --sep was ignored for Parquet while --encoding and --decimal were refused
+    with pytest.raises(DataValidationError, match="^--sep applies to CSV text; .* is parquet: leave it out$"):
+        read_data(tmp_path / "d.parquet", sep=";")
     with pytest.raises(InvalidParameterError, match="--decimal must be . or ,"):
         read_data(tmp_path / "d.parquet", decimal=";")
 
@@ -415,3 +418,21 @@ def test_cli_errors_and_warnings_are_capped(capsys):
     note("no standard errors: the columns " + str([f"c{j}" for j in range(10**5)]))
     err = capsys.readouterr().err
     assert err.count("\n") == 2 and len(err) < 4100
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_sep_for_a_parquet_file_is_refused_by_the_command_line(tmp_path, capsys, stream):
+    # in memory and streamed alike: the option was silently ignored (exit 0)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from conftest import run_cli
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    pq.write_table(pa.table({"x": x, "y": (x > 0).astype(int) ^ (rng.random(60) < 0.3)}), tmp_path / "d.parquet")
+    argv = ["fit", str(tmp_path / "d.parquet"), "-t", "y", "-o", str(tmp_path / "m.json"), "--sep", ";"]
+    code, out, err = run_cli(capsys, argv + (["--stream"] if stream else []))
+    assert (code, out) == (65, "")
+    assert err == f"error: --sep applies to CSV text; {tmp_path / 'd.parquet'} is parquet: leave it out\n"
+    assert not (tmp_path / "m.json").exists()

@@ -97,10 +97,13 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     import pyarrow as pa
 
     from ..formats import sniff_format
+    from ..tabular._encoding import UTF8
+    from ..tabular._read import refuse_text_options
 
     kind, compression = sniff_format(path)
     if not Path(path).is_dir():
         kind = fmt or kind
+    refuse_text_options(kind, path, sep, UTF8, ".")  # the others: check_reading
     try:
         schema, delimiter = _read_schema(path, kind, compression, sep)
     except (pa.ArrowException, OSError) as exc:

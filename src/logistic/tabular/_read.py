@@ -393,6 +393,31 @@ def check_decimal(decimal: str) -> str:
     return decimal
 
 
+def refuse_text_options(
+    kind: str, name: str, sep: str | None, encoding: str, decimal: str
+) -> None:
+    """``--sep``, ``--encoding`` and ``--decimal`` describe CSV text: given
+    for a Parquet or LibSVM file (``kind``), they are refused naming the
+    options given and the file, rather than ignored."""
+    if kind == "csv":
+        return
+    given = [
+        option
+        for option, set_ in (
+            ("--sep", sep is not None),
+            ("--encoding", encoding != UTF8),
+            ("--decimal", decimal != "."),
+        )
+        if set_
+    ]
+    if given:
+        verb = "applies" if len(given) == 1 else "apply"
+        raise DataValidationError(
+            f"{' and '.join(given)} {verb} to CSV text; {name} is {kind}: leave "
+            f"{'it' if len(given) == 1 else 'them'} out"
+        )
+
+
 def check_delimiter(sep: str) -> str:
     """A CSV delimiter is one character, not a quote or a line break."""
     if len(sep) != 1 or sep in '"\r\n':
@@ -549,10 +574,7 @@ def read_data(
     with spooled(path, file_name=_copy_name(path, fmt), on_wait=on_wait) as src:
         sniffed, compression = sniff_format(src.path)
         kind = fmt or sniffed
-        if kind != "csv" and (encoding != UTF8 or decimal != "."):
-            raise DataValidationError(
-                f"--encoding and --decimal apply to CSV text; {src.name} is {kind}"
-            )
+        refuse_text_options(kind, src.name, sep, encoding, decimal)
         if kind == "parquet":
             raw = read_parquet(src.path, src.name, compression)
             _check_columns(raw.table.column_names, src.name)
