@@ -210,14 +210,44 @@ def apply_labels(y: np.ndarray, mapping: dict[str, Any], path: str) -> np.ndarra
             more = f", ... ({len(classes) - 20} more)" if len(classes) > 20 else ""
             expected = f"one of the {len(classes)} levels {known}{more}"
         else:
-            expected = f"{mapping['negative']!r} or {mapping['positive']!r}"
+            pair = (label_shown(mapping[k]) for k in ("negative", "positive"))
+            expected = " or ".join(pair)
         return DataValidationError(
             f"target column {mapping.get('column')!r} in {path} has values the model "
             f"was not trained on: {describe_values(values, counts)} (expected "
             f"{expected})"
         )
 
+    if "levels" not in mapping:
+        y = _as_the_pair(y, classes)
     return np.asarray(encode(y, classes, by_text=True, unseen=unseen))
+
+
+#: A boolean target written as a number, and the reverse: one label pair.
+_BOOL_TEXT = {"0": "false", "1": "true"}
+_NUMBER_TEXT = {"false": "0", "true": "1"}
+
+
+def _as_the_pair(y: np.ndarray, classes: list[Any]) -> np.ndarray:
+    """Targets as the model's labels where the model's two classes are
+    ``false``/``true`` and the data write them ``0``/``1`` (or the reverse):
+    one pair, as bool features read 0/1 alike (a model fitted on a Parquet
+    bool target, evaluated on a CSV of 0/1). Other targets are returned as
+    they are (unknown values are the caller's error)."""
+    texts = sorted(label_text(_scalar(c)) for c in classes)
+    if texts == ["false", "true"]:
+        table = _BOOL_TEXT
+    elif texts == ["0", "1"]:
+        table = _NUMBER_TEXT
+    else:
+        return y
+    values = np.asarray(y)
+    if values.size == 0:
+        return values
+    written = [label_text(_scalar(v)) for v in values.ravel().tolist()]
+    if not any(t.lower() in table for t in written if isinstance(t, str)):
+        return values
+    return np.array([table.get(t.lower(), t) for t in written], dtype=object)
 
 
 def mapping_levels(mapping: dict[str, Any]) -> list[Any]:
