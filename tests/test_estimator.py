@@ -514,7 +514,7 @@ def test_separation_lp_is_skipped_when_curvature_certifies_the_mle(monkeypatch):
     def no_lp(*args, **kwargs):
         raise AssertionError("the separation LP ran")
 
-    monkeypatch.setattr(sep, "_from_lp", no_lp)
+    monkeypatch.setattr(sep, "lp_report", no_lp)
     m = LogisticRegression().fit(X, y)
     assert m.converged_ and m.separation_ is None
 

@@ -119,7 +119,7 @@ def test_a_well_posed_fit_is_certified_without_the_lp(monkeypatch, n, seed, tol)
     def no_lp(*args, **kwargs):
         raise AssertionError("the LP ran on a fit the certificate should clear")
 
-    monkeypatch.setattr(msep, "_lp_direction", no_lp)
+    monkeypatch.setattr(msep, "lp_direction", no_lp)
     model, sep = _fit(X, y, tol=tol)
     assert model.separation_ is None
     assert sep == []

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import logistic._separation as separation
+import logistic._separation_lp as separation_lp
 from logistic import LogisticRegression
 
 
@@ -50,7 +51,7 @@ def test_a_well_posed_fit_is_certified_without_the_lp(monkeypatch, tol):
     def no_lp(*args, **kwargs):
         raise AssertionError("the LP ran on a fit the certificate should clear")
 
-    monkeypatch.setattr(separation, "_lp_direction", no_lp)
+    monkeypatch.setattr(separation_lp, "_lp_direction", no_lp)
     with warnings.catch_warnings():
         warnings.simplefilter("error", separation.PerfectSeparationWarning)
         model = LogisticRegression(penalty=None, tol=tol).fit(X, y)

@@ -52,11 +52,13 @@ import scipy.sparse as sp
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
 from ._numerics import SEPARATION_TRIGGER_LOGIT
-from ._separation import (
+from ._separation import curvature_certificate
+from ._separation_lp import (
     MAX_LP_NONZEROS,
-    _design,
-    _lp_direction,
-    curvature_certificate,
+    LPCutShort,
+    lp_design,
+    lp_direction,
+    warn_cut_short,
 )
 
 __all__ = ["check_multinomial_separation", "separated_pairs"]
@@ -66,7 +68,7 @@ def separated_pairs(X: Any, y: np.ndarray, K: int, fit_intercept: bool) -> Any:
     """The LP's rows ``(e_{y_i} - e_k) ⊗ x̃_i`` for every row and ``k ≠ y_i``,
     columns of classes 1 … K-1 only (class 0 is the reference), as CSR."""
     keep = np.ones(y.shape[0], dtype=bool)
-    D, _ = _design(X, keep, fit_intercept)
+    D, _ = lp_design(X, keep, fit_intercept)
     D = sp.csr_matrix(D)
     y = np.asarray(y).astype(np.intp)
     blocks = []
@@ -151,7 +153,11 @@ def check_multinomial_separation(
     )
     X = rows.X[keep] if sp.issparse(rows.X) else np.asarray(rows.X)[keep]
     A = separated_pairs(X, np.asarray(rows.y)[keep], K, objective.fit_intercept)
-    beta = _lp_direction(A, np.ones(A.shape[0]))
+    try:
+        beta = lp_direction(A, np.ones(A.shape[0]))
+    except LPCutShort as exc:  # as for data not in memory
+        warn_cut_short(X.shape, exc.seconds)
+        return "unchecked"
     if beta is None:
         return None
     margins = np.asarray(A @ beta).ravel()

@@ -42,7 +42,12 @@ converge, or some row has a fitted logit on its correct side beyond
 ``SEPARATION_TRIGGER_LOGIT`` (:mod:`logistic._numerics`). Problems larger than
 ``MAX_LP_NONZEROS`` use the fitted logits only (statsmodels' criterion: every
 fitted logit beyond ``SEPARATION_ALL_LOGIT``, a probability within ``1e-8`` of
-its label, means complete separation).
+its label, means complete separation). The LPs (:mod:`._separation_lp`) get
+``LP_SECONDS`` in all (HiGHS's time limit: a wide sparse design of 1.5 million
+values took more than 8 minutes); one cut short leaves the fitted-logit
+criterion, and without complete separation there the fit's verdict is
+``"unchecked"`` (inference's rule on fitted logits then applies), with a
+warning that quasi-complete separation was not ruled out.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -62,6 +67,13 @@ from ._numerics import (
     CERTAIN_CURVATURE,
     SEPARATION_ALL_LOGIT,
     SEPARATION_TRIGGER_LOGIT,
+)
+from ._separation_lp import (
+    MAX_LP_NONZEROS,
+    LPCutShort,
+    SeparationReport,
+    lp_report,
+    warn_cut_short,
 )
 from ._sparse import issparse
 
@@ -73,7 +85,6 @@ __all__ = [
     "separation_message",
 ]
 
-MAX_LP_NONZEROS = 5_000_000
 #: Values of X (rows × columns) whose Hessian the certificate forms: every
 #: k-th row of larger data.
 CERTIFICATE_VALUES = 4_000_000
@@ -91,147 +102,6 @@ NULL_TOL = 1e-9
 #: this size on it runs on one thread (as Newton's Cholesky does up to 2048
 #: rows, more than the certificate's 2000 parameters).
 THREADED_EIGH_ROWS = 16
-
-
-class SeparationReport(NamedTuple):
-    """What separates the classes.
-
-    Attributes
-    ----------
-    kind : {"complete", "quasi-complete"}
-    coef : ndarray of shape (n_features,)
-        Separating direction on the original feature scale, max-norm 1
-        (positive values push towards ``classes_[1]``).
-    intercept : float
-        Its intercept (0 without one).
-    n_separated : int
-        Rows (with positive weight) strictly on their class's side.
-    n_boundary : int
-        Rows on the separating hyperplane (0 for complete separation).
-    """
-
-    kind: str
-    coef: np.ndarray
-    intercept: float
-    n_separated: int
-    n_boundary: int
-
-
-def _design(X: Any, keep: np.ndarray, fit_intercept: bool) -> tuple[Any, np.ndarray]:
-    """Active rows of ``[X, 1]``, columns scaled by their max-abs."""
-    if issparse(X):
-        import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
-
-        Xa = sp.csr_matrix(X)[keep].astype(np.float64)
-        scale = np.asarray(abs(Xa).max(axis=0).todense()).ravel()
-        scale = np.where(scale > 0, scale, 1.0)
-        D = Xa @ sp.diags(1.0 / scale)
-        if fit_intercept:
-            D = sp.hstack([D, np.ones((D.shape[0], 1))], format="csr")
-    else:
-        Xa = np.asarray(X, dtype=np.float64)[keep]
-        scale = np.max(np.abs(Xa), axis=0) if Xa.shape[0] else np.ones(Xa.shape[1])
-        scale = np.where(scale > 0, scale, 1.0)
-        D = Xa / scale
-        if fit_intercept:
-            D = np.hstack([D, np.ones((D.shape[0], 1))])
-    return D, scale
-
-
-def _lp_direction(D: Any, sign: np.ndarray) -> np.ndarray | None:
-    """Maximiser of Konis's LP, or None when the optimum is 0 (MLE exists)."""
-    import scipy.sparse as sp
-    from scipy.optimize import linprog
-
-    A = sp.diags(sign) @ sp.csr_matrix(D) if sp.issparse(D) else D * sign[:, None]
-    c = -np.asarray(A.sum(axis=0)).ravel()
-    res = linprog(
-        c, A_ub=-A, b_ub=np.zeros(A.shape[0]), bounds=(-1.0, 1.0), method="highs"
-    )
-    if res.status != 0 or -res.fun <= 1e-9 * A.shape[0]:
-        return None
-    beta = res.x
-    margins = np.asarray(A @ beta).ravel()
-    if margins.min() < -1e-7 or margins.max() <= 1e-7:
-        return None
-    if margins.min() <= 1e-7:
-        complete = _complete_direction(A)
-        if complete is not None:
-            return complete
-        sparse = _sparsest_direction(A)
-        return beta if sparse is None else sparse
-    return beta
-
-
-def _sparsest_direction(A: Any) -> np.ndarray | None:
-    """A quasi-separating direction of least L1 norm (few features, easy to read).
-
-    ``min Σ|β_j|`` subject to ``Aβ ≥ 0`` and ``Σ_i (Aβ)_i ≥ 1``, with
-    ``β = β⁺ − β⁻``; it exists whenever Konis's LP found a separation.
-    """
-    import scipy.sparse as sp
-    from scipy.optimize import linprog
-
-    n, k = A.shape
-    As = sp.csr_matrix(A)
-    total = np.asarray(As.sum(axis=0)).ravel()
-    A_ub = sp.vstack(
-        [sp.hstack([-As, As]), sp.csr_matrix(np.r_[-total, total][None, :])],
-        format="csr",
-    )
-    b_ub = np.r_[np.zeros(n), -1.0]
-    res = linprog(
-        np.ones(2 * k), A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method="highs"
-    )
-    if res.status != 0:
-        return None
-    return res.x[:k] - res.x[k:]
-
-
-def _complete_direction(A: Any) -> np.ndarray | None:
-    """Direction maximising the smallest margin ``t`` (complete separation if t > 0).
-
-    Falls back to None when ``t`` is 0 (quasi-complete separation only).
-    """
-    import scipy.sparse as sp
-    from scipy.optimize import linprog
-
-    n, k = A.shape
-    ones = np.ones((n, 1))
-    A_ub = (
-        sp.hstack([-sp.csr_matrix(A), sp.csr_matrix(ones)], format="csr")
-        if sp.issparse(A)
-        else np.hstack([-A, ones])
-    )
-    c = np.zeros(k + 1)
-    c[-1] = -1.0
-    bounds = [(-1.0, 1.0)] * k + [(0.0, 1.0)]
-    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), bounds=bounds, method="highs")
-    if res.status != 0 or res.x[-1] <= 1e-7:
-        return None
-    return res.x[:k]
-
-
-def _from_lp(
-    X: Any, y01: np.ndarray, keep: np.ndarray, fit_intercept: bool
-) -> SeparationReport | None:
-    D, scale = _design(X, keep, fit_intercept)
-    sign = 2.0 * y01[keep] - 1.0
-    beta = _lp_direction(D, sign)
-    if beta is None:
-        return None
-    p = scale.shape[0]
-    coef = beta[:p] / scale
-    intercept = float(beta[p]) if fit_intercept else 0.0
-    margins = sign * np.asarray(D @ beta).ravel()
-    tol = 1e-7 * max(1.0, float(np.max(np.abs(margins))))
-    n_sep = int(np.sum(margins > tol))
-    n_bound = int(keep.sum()) - n_sep
-    norm = max(float(np.max(np.abs(coef), initial=0.0)), abs(intercept), 1e-300)
-    coef, intercept = coef / norm, intercept / norm
-    coef[np.abs(coef) < 1e-10] = 0.0
-    kind = "complete" if n_bound == 0 else "quasi-complete"
-    return SeparationReport(kind, coef, intercept, n_sep, n_bound)
 
 
 def _linear_predictor(X: Any, coef: np.ndarray) -> np.ndarray:
@@ -280,6 +150,12 @@ def detect_separation(
     -------
     SeparationReport or None
         None when the data are not separated (the MLE exists).
+
+    Raises
+    ------
+    LPCutShort
+        The linear program ran out of ``LP_SECONDS`` and the fitted logits
+        show no complete separation: the check is inconclusive.
     """
     verdict = certified() if certified is not None else None
     if verdict:
@@ -299,7 +175,21 @@ def detect_separation(
         return None
     nnz = X.nnz if issparse(X) else X.shape[0] * X.shape[1]
     if nnz <= MAX_LP_NONZEROS:
-        return _from_lp(X, y01, keep, fit_intercept)
+        try:
+            return lp_report(X, y01, keep, fit_intercept)
+        except LPCutShort:
+            complete = _complete_by_logits(margins, coef, intercept, keep)
+            if complete is None:
+                raise
+            return complete
+    return _complete_by_logits(margins, coef, intercept, keep)
+
+
+def _complete_by_logits(
+    margins: np.ndarray, coef: Any, intercept: float, keep: np.ndarray
+) -> SeparationReport | None:
+    """Complete separation from the fitted logits alone (statsmodels'
+    criterion: every margin beyond ``SEPARATION_ALL_LOGIT``), else None."""
     if np.all(margins > SEPARATION_ALL_LOGIT):
         norm = max(float(np.max(np.abs(coef), initial=0.0)), 1e-300)
         return SeparationReport(
@@ -556,22 +446,28 @@ def check_separation(
     *,
     view: Any = None,
 ) -> str | None:
-    """Check an unpenalised in-memory fit; warn and return the kind if separated.
+    """Check an unpenalised in-memory fit; warn and return the kind if separated
+    (``"unchecked"``, with a warning, where the linear program ran out of
+    time and the fitted logits show no complete separation).
 
     ``view`` is the fit's standardized view of ``objective`` (built here when
     None)."""
     w, b = objective.split(result.coef)
-    report = detect_separation(
-        X,
-        y01,
-        sample_weight,
-        w,
-        b,
-        offset,
-        fit_intercept=bool(objective.fit_intercept),
-        converged=result.converged,
-        certified=lambda: curvature_certificate(objective, result.coef, X, view),
-    )
+    try:
+        report = detect_separation(
+            X,
+            y01,
+            sample_weight,
+            w,
+            b,
+            offset,
+            fit_intercept=bool(objective.fit_intercept),
+            converged=result.converged,
+            certified=lambda: curvature_certificate(objective, result.coef, X, view),
+        )
+    except LPCutShort as exc:  # inference's rule on fitted logits then applies
+        warn_cut_short(X.shape, exc.seconds)
+        return "unchecked"
     if report is None:
         return None
     warnings.warn(
