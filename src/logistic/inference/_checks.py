@@ -38,6 +38,7 @@ from .._typing import FloatArray
 from .._validation import check_fit_data
 
 __all__ = [
+    "CLASS_WEIGHT_WARNING",
     "NotTrainingDataError",
     "check_gradient_norm",
     "check_matches_fit",
@@ -324,11 +325,16 @@ def prepare(
     return X, np.asarray(y01, dtype=F64), sw, off
 
 
+#: How :func:`warn_class_weight`'s warning begins (a save, which computes the
+#: covariance it stores, filters it: the warning is inference's to give).
+CLASS_WEIGHT_WARNING = "the model was fitted with class_weight"
+
+
 def warn_class_weight(model: Any) -> None:
     """Warn that a fit's class weights are treated as frequency weights."""
     if getattr(model, "class_weight", None) is not None:
         warnings.warn(
-            "the model was fitted with class_weight: inference treats the combined "
+            f"{CLASS_WEIGHT_WARNING}: inference treats the combined "
             "weights as frequency weights (row i counts as w_i identical "
             "observations, as statsmodels' freq_weights), which is rarely what "
             "class weights mean; the standard errors may be misleading. For "

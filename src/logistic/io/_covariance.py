@@ -233,11 +233,13 @@ def own_covariance(model: Any) -> tuple[Any, list[str] | None]:
         return _multinomial_covariance(model)
     if getattr(model, "fit_statistics_", None) is not None:
         from ..inference import fit_inference
+        from ..inference._checks import CLASS_WEIGHT_WARNING
         from ..inference._covariance import CollinearityError
 
         try:
             with warnings.catch_warnings():  # said by inference, not by a save
                 warnings.filterwarnings("ignore", "[0-9,]+ rows have non-integer")
+                warnings.filterwarnings("ignore", CLASS_WEIGHT_WARNING)
                 warnings.simplefilter("ignore", NumericalStabilityWarning)
                 res = fit_inference(model)
         except (CollinearityError, LogisticError, FloatingPointError):
@@ -253,10 +255,12 @@ def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
     """A K-class reference fit's covariance (objective order; io._multinomial)."""
     if getattr(model, "fit_statistics_", None) is None:
         return None, None
+    from ..inference._checks import CLASS_WEIGHT_WARNING
     from ..inference._multinomial import multinomial_inference
 
     try:
         with warnings.catch_warnings():  # said by inference, not by a save
+            warnings.filterwarnings("ignore", CLASS_WEIGHT_WARNING)
             warnings.simplefilter("ignore", NumericalStabilityWarning)
             res = multinomial_inference(model)
     except (LogisticError, FloatingPointError):
