@@ -8,14 +8,15 @@ of a ``scoring`` (scikit-learn's positive-label rule)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
-from ._exceptions import DataValidationError
+from ._exceptions import DataValidationError, InvalidParameterError
 from ._labels import label_shown
 from ._path import PathResult
-from ._typing import is_dask_collection
+from ._typing import Backend, is_dask_collection
 from .estimator import LogisticRegression
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "check_fold_classes",
     "point_model",
     "in_memory",
+    "refuse_streamed",
     "fold_backend",
     "fold_scorer",
     "fold_seeds",
@@ -111,6 +113,23 @@ def fold_seeds(random_state: Any, folds: list[Any]) -> list[Any]:
     if isinstance(random_state, np.random.RandomState):  # no spawn: seeds drawn
         return [int(v) for v in random_state.randint(0, 2**31 - 1, len(folds))]
     return [random_state] * len(folds)
+
+
+def refuse_streamed(X: Any, name: str) -> None:
+    """A file path or a backend for X: refused naming what to do, since the
+    folds index rows in memory (``LogisticRegression.fit`` streams them)."""
+    if isinstance(X, (str, os.PathLike)):
+        what = f"a file path ({str(X)!r:.200})"
+    elif isinstance(X, Backend):
+        what = f"a {type(X).__name__} backend"
+    else:
+        return
+    raise InvalidParameterError(
+        f"{name} cross-validates rows in memory (arrays, DataFrames, Dask), not "
+        f"{what}: its folds index rows. Read the data first (pandas.read_csv, "
+        "pyarrow.parquet.read_table), or cross-validate a file with the command "
+        "line's 'logistic fit DATA --cv K'; LogisticRegression.fit streams a file"
+    )
 
 
 def in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:

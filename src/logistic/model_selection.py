@@ -63,6 +63,7 @@ from ._cv_folds import (
     in_memory,
     neg_log_losses,
     point_model,
+    refuse_streamed,
     standard_error_rule,
     warn_at_edge,
 )
@@ -421,6 +422,7 @@ class LogisticRegressionCV(EstimatorProtocol):
             type(self).__name__, self.get_params(), self._parameter_constraints
         )
         name = type(self).__name__
+        refuse_streamed(X, name)
         (X, y, sample_weight, offset, groups), from_dask = in_memory(
             X, y, sample_weight, offset, groups
         )

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
+from .._sparse import issparse
 from .._typing import is_dask_collection
 
 __all__ = ["misaligned_remedy", "row_partitions"]
@@ -53,6 +54,23 @@ NAMES = ("y", "sample_weight", "offset")
 _NO_TUNING = {"optimization.tune.active": False}
 
 
+def _refuse_sparse_chunks(X: Any) -> None:
+    """A Dask array whose chunks are sparse matrices (``da.from_array(csr,
+    asarray=False)``, pydata ``sparse``) is refused before any task runs: the
+    backend's blocks are dense arrays, and its tasks would fail on every
+    partition with numpy's "setting an array element with a sequence"."""
+    meta = getattr(X, "_meta", None)
+    if meta is None or hasattr(X, "columns") or isinstance(meta, np.ndarray):
+        return
+    if issparse(meta) or type(meta).__module__.split(".")[0] == "sparse":
+        raise DataValidationError(
+            f"the Dask array's chunks are sparse matrices ({type(meta).__name__}); "
+            "the Dask backend reads dense chunks: fit the matrix in memory "
+            "(X.compute() gives a scipy sparse matrix, which fits as it is), or "
+            "give dense chunks (X.map_blocks(lambda b: b.toarray()))"
+        )
+
+
 def row_partitions(X: Any, *others: Any) -> list[tuple[Any, ...]]:
     """``(X, y, sample_weight, offset)`` delayed objects of each row partition
     (None where a collection is None), in partition order.
@@ -60,6 +78,7 @@ def row_partitions(X: Any, *others: Any) -> list[tuple[Any, ...]]:
     ``others`` are y, sample_weight and offset (each a Dask collection or
     None). Raises DataValidationError when one is not a Dask collection or
     has another number of partitions than X."""
+    _refuse_sparse_chunks(X)
     given = [X, *others]
     for v in given:
         if v is not None and not is_dask_collection(v):
