@@ -122,4 +122,4 @@ def partial_fit_multinomial(
     view = ScaledMultinomial(objective, (state.mean, state.scale), stochastic=True)
     theta = partial_fit_step(state, view)
     W, b = objective.split(theta)
-    return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha)
+    return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha, X.dtype)

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "coef_dtype",
     "ARMIJO_C",
     "FAR_FROM_CENTRE",
     "mean_over_spread",
@@ -236,3 +237,12 @@ CERTAIN_CURVATURE = 1e-6
 #: A standardized coefficient beyond this (one standard deviation of a feature
 #: moves the logit by more than 10) suggests separation in a convergence warning.
 SEPARATION_COEF = 10.0
+
+
+def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
+    """float32 coefficients for float32 data (scikit-learn's convention) when
+    they fit in float32; float64 otherwise (the solver works in float64)."""
+    if np.dtype(data_dtype) == np.float32:
+        if np.all(np.abs(theta) <= np.finfo(np.float32).max):
+            return np.float32
+    return np.float64

@@ -46,6 +46,7 @@ from ._exceptions import DataValidationError, NumericalError, user_stacklevel
 from ._feature_names import check_fit_names
 from ._file_marks import forget_file_marks
 from ._labels import encode, given_classes, labels_shown
+from ._numerics import coef_dtype
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective, column_moments
 from ._validation import (
@@ -356,7 +357,7 @@ def partial_fit(
     w, b = objective.split(theta)
     coef = w.reshape(1, -1).copy()
     intercept = np.array([b if est.fit_intercept else 0.0])
-    return store_stream_fit(est, state, coef, intercept, names, alpha)
+    return store_stream_fit(est, state, coef, intercept, names, alpha, X.dtype)
 
 
 def store_stream_fit(
@@ -366,13 +367,19 @@ def store_stream_fit(
     intercept: np.ndarray,
     names: np.ndarray | None,
     alpha: float,
+    data_dtype: Any = np.float64,
 ) -> Any:
     """The fitted attributes after a ``partial_fit`` call (binary, or K > 2
-    classes from :mod:`logistic._multinomial_partial`); returns ``est``."""
+    classes from :mod:`logistic._multinomial_partial`); returns ``est``.
+    ``coef_`` and ``intercept_`` are float32 for a float32 chunk, as ``fit``
+    gives them (:func:`logistic._numerics.coef_dtype`); the stream goes on
+    from its own float64 state."""
     forget_file_marks(est)  # a stream's fit, not the one a file described
     est._partial_state = state
     est.classes_ = state.classes
-    est.coef_, est.intercept_ = coef, intercept
+    dtype = coef_dtype(data_dtype, np.append(coef.ravel(), intercept.ravel()))
+    est.coef_ = np.asarray(coef, dtype=dtype)
+    est.intercept_ = np.asarray(intercept, dtype=dtype)
     est.n_features_in_ = int(coef.shape[1])
     if names is not None:
         est.feature_names_in_ = names

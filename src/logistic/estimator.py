@@ -66,7 +66,7 @@ from ._fit_steps import (
 from ._frame_encoding import encode_for_fit
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
-from ._numerics import default_tol
+from ._numerics import coef_dtype, default_tol
 from ._objective import LogisticObjective, penalty_strengths
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import resolve_strength
@@ -79,15 +79,6 @@ from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
-
-
-def coef_dtype(data_dtype: Any, theta: np.ndarray) -> Any:
-    """float32 coefficients for float32 data (scikit-learn's convention) when
-    they fit in float32; float64 otherwise (the solver works in float64)."""
-    if np.dtype(data_dtype) == np.float32:
-        if np.all(np.abs(theta) <= np.finfo(np.float32).max):
-            return np.float32
-    return np.float64
 
 
 class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol):
