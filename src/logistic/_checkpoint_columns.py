@@ -26,6 +26,12 @@ refusal (:func:`other_data`) says so and how to resume, not only that rows
 changed; a checkpoint without ``reading`` (written before it was recorded)
 refused by a fit that does not read in memory says that an in-memory fit of
 an earlier version may have written it (its fingerprint was another).
+
+``layout``, how the rows were held within one reading (:func:`layout_of`):
+``dense`` or ``sparse`` X in memory, the rows of each partition on Dask (up
+to ``LAYOUT_MAX_PARTITIONS`` of them). The same rows hashed by the same
+reading differ between a dense and a sparse X, or between two partitionings,
+so a refusal between two layouts says that, not that rows changed.
 """
 
 from __future__ import annotations
@@ -43,13 +49,17 @@ __all__ = [
     "other_columns",
     "other_data",
     "other_positive",
+    "layout_of",
     "reading_of",
 ]
 
 #: Configuration keys recorded only to word a refusal, never compared (a
 #: checkpoint may lack them): ``features``, the feature names as JSON text,
-#: and ``reading``, how the fit read the rows (:data:`READINGS`).
-EXPLANATORY = frozenset({"features", "reading"})
+#: ``reading``, how the fit read the rows (:data:`READINGS`), and
+#: ``layout``, how it held them (:func:`layout_of`).
+EXPLANATORY = frozenset({"features", "reading", "layout"})
+#: Partitions a Dask ``layout`` lists at most (more: none recorded).
+LAYOUT_MAX_PARTITIONS = 256
 
 #: A backend's class name -> its ``reading``: (key, the fit in words, how a
 #: command line fits that way).
@@ -78,6 +88,59 @@ def reading_of(backend: Any) -> str | None:
     return None if found is None else found[0]
 
 
+def layout_of(backend: Any) -> str | None:
+    """How ``backend`` holds its rows, for a checkpoint's ``layout``:
+    ``"dense"`` or ``"sparse"`` in memory, the JSON list of each partition's
+    rows on Dask; None otherwise (or for more than ``LAYOUT_MAX_PARTITIONS``
+    partitions)."""
+    from ._sparse import issparse
+
+    reading = reading_of(backend)
+    if reading == "in memory":
+        return "sparse" if issparse(getattr(backend, "X", None)) else "dense"
+    if reading == "Dask":
+        rows = getattr(backend, "partition_rows", None)
+        if rows is None or len(rows) > LAYOUT_MAX_PARTITIONS:
+            return None
+        return json.dumps([int(r) for r in rows])
+    return None
+
+
+def _layouts_differ(then: Any, now: Any, reading: Any) -> str | None:
+    """Why a checkpoint of this reading, written with layout ``then``, has
+    another fingerprint than this fit's of layout ``now``, and how to
+    resume; None when the layouts are not known or are the same."""
+    if not isinstance(then, str) or not isinstance(now, str) or then == now:
+        return None
+    if reading == "in memory" and {then, now} == {"dense", "sparse"}:
+        convert = "scipy.sparse.csr_matrix(X)" if then == "sparse" else "X.toarray()"
+        return (
+            f"it was written for a {then} X and this X is {now}, whose rows hash "
+            f"differently. To resume it, fit the {then} X ({convert})"
+        )
+    if reading == "Dask":
+        try:
+            before, after = json.loads(then), json.loads(now)
+        except ValueError:
+            return None
+        if not isinstance(before, list) or not isinstance(after, list):
+            return None
+        if sum(map(int, before)) != sum(map(int, after)):
+            return None  # other rows: the usual refusal
+        return (
+            f"it was written over {len(before)} partitions of "
+            f"{_rows_text(before)} rows and this fit's are {len(after)} of "
+            f"{_rows_text(after)}: a Dask fingerprint depends on the partitions. "
+            "To resume it, partition X as then (rechunk or repartition)"
+        )
+    return None
+
+
+def _rows_text(rows: list[Any]) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:4])
+    return shown + (", ..." if len(rows) > 4 else "")
+
+
 def other_data(
     where: Any, written_for: Any, fingerprint: str, stored: dict[str, Any],
     config: dict[str, Any],
@@ -91,6 +154,9 @@ def other_data(
     end = "delete the checkpoint and its .prev copy to start afresh, or pass "
     end += "force_resume=True to "
     end += "resume anyway."
+    layout = _layouts_differ(stored.get("layout"), config.get("layout"), now)
+    if layout is not None and then == now:
+        return f"checkpoint {where} ({hashes}): {layout}; or {end}"
     if then in words and now in words and then != now:
         why = "the two readings hash the same rows differently"
         if "Dask" not in (then, now):  # one hash, except a sparse X in memory

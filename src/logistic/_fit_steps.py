@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ._checkpoint import Checkpointer
-from ._checkpoint_columns import feature_names, names_shown, reading_of
+from ._checkpoint_columns import feature_names, layout_of, names_shown, reading_of
 from ._constraints import validate_params
 from ._exceptions import InvalidParameterError
 from ._grouped import GroupedData
@@ -124,6 +124,9 @@ def checkpointer(
     reading = reading_of(backend)
     if reading is not None:  # explanatory too
         config["reading"] = reading
+    layout = layout_of(backend)
+    if layout is not None:  # explanatory too
+        config["layout"] = layout
     fingerprint = backend.fingerprint
     return Checkpointer(
         path,
