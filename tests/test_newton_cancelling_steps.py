@@ -58,3 +58,21 @@ def test_first_trial_reads_the_exact_reach_of_rows_in_memory():
     far = d * 1e6  # a step that does move the logits far is still capped
     assert exact * 1e6 > MAX_LOGIT_REACH
     assert first_trial(objective, far) == pytest.approx(MAX_LOGIT_REACH / (exact * 1e6), rel=1e-9)
+
+
+def test_a_streamed_fit_takes_the_rows_reach_too(tmp_path, monkeypatch):
+    # rows read from a file: the reach from a pass (a power mean over the
+    # rows, within n^(1/32) of the largest move), not the columns' bound
+    pd = pytest.importorskip("pandas")
+    X, y = _rounded_sum(3000)
+    path = tmp_path / "a.parquet"
+    pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(y=y).to_parquet(path)
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(tmp_path / "cache"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(solver="newton").fit(str(path), "y")
+    assert model.converged_ and model.n_iter_[0] <= 15
+    # the full model's optimum (no aliasing step for streamed rows): at least
+    # as low as the in-memory Newton's before that step reduces the model
+    cg = LogisticRegression(solver="newton-cg").fit(X, y)
+    assert model.objective_ <= cg.objective_ + 1e-9

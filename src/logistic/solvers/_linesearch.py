@@ -30,9 +30,12 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
   where the curvature vanishes (every probability within ~1e-9 of its label,
   e.g. under a large offset) a Newton step can move the logits by 1e8 or
   more, beyond what the halvings of ``t = 1`` bring back; ordinary steps reach
-  far less and keep ``t0 = 1``. Where the bound exceeds the limit and the rows
-  are in memory, the step's exact reach ``max_i |x_i·d|`` decides (one product
-  with X): the bound adds the columns' terms, which cancel along a near
+  far less and keep ``t0 = 1``. Where the bound exceeds the limit, the step's
+  reach over the rows decides (one product with X, counted as a pass): exact,
+  ``max_i |x_i·d|``, for rows in memory; for streamed or Dask rows the power
+  mean ``(Σ_i (|x_i·d|/c)^32)^(1/32)·c`` (``c`` the bound: no overflow), at
+  most ``n^(1/32)`` times the largest (2.1 at 1e10 rows) and a sum over
+  blocks as every pass is. The bound adds the columns' terms, which cancel along a near
   dependency (a column that is the sum of two others rounded to 6 decimals:
   Newton's step of ~1e6 along it moves no logit by more than a few units, and
   a first trial capped by the bound at ~1e-3 of it crawled for 1 000
@@ -42,6 +45,7 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -71,7 +75,7 @@ def first_trial(objective: Any, direction: Any) -> float:
     reach = None if reach_of is None else reach_of(direction)
     if reach is None or not reach > MAX_LOGIT_REACH:
         return 1.0
-    exact = _exact_reach(objective, direction)
+    exact = _rows_reach(objective, direction, reach)
     if exact is not None:
         reach = exact
         if not reach > MAX_LOGIT_REACH:
@@ -79,29 +83,48 @@ def first_trial(objective: Any, direction: Any) -> float:
     return MAX_LOGIT_REACH / reach
 
 
-def _exact_reach(objective: Any, direction: Any) -> float | None:
-    """``max_i |x_i·d_w + d_b|`` over the rows of a binary objective whose
-    rows are in memory (one product with X, counted as a pass); None for
-    other data, where the columns' bound stands."""
+#: The power of the mean that bounds a streamed step's reach (see above).
+REACH_POWER = 32
+
+
+def _rows_reach(objective: Any, direction: Any, bound: float) -> float | None:
+    """The reach of ``direction`` over the rows of a binary objective (see
+    the module docstring; ``bound`` the columns' bound on it), or None
+    where it cannot be taken (another objective, a reach beyond float64)."""
     data = getattr(objective, "data", None)
     capabilities = getattr(data, "capabilities", None)
-    if data is None or capabilities is None or not capabilities.rows_in_memory:
+    if data is None or capabilities is None:
         return None
     w, b = objective.split(np.asarray(direction, dtype=np.float64))
     if np.ndim(w) != 1:
         return None
+    objective.n_evaluations += 1
+    with np.errstate(all="ignore"):
+        if capabilities.rows_in_memory:
+            reach = float(np.max(_moves(data.rows(), w, float(b)), initial=0.0))
+        else:
+            total = data.map_reduce(partial(_power_sum, w=w, b=float(b), c=bound))
+            reach = float(total) ** (1.0 / REACH_POWER) * bound
+    return reach if np.isfinite(reach) else None
+
+
+def _moves(block: Any, w: Any, b: float) -> np.ndarray:
+    """``|x_i·w + b|`` of a block's rows (no offset: the step's move), float64
+    on the host."""
     from .. import _kernels_xp
     from .._block_sums import block_logits
     from .._typing import Block
 
-    rows = data.rows()
-    objective.n_evaluations += 1
+    z = block_logits(Block(block.X, block.y), w, b)
+    if _kernels_xp.is_device_array(z):
+        z = _kernels_xp.to_numpy(z)
+    return np.abs(np.asarray(z, dtype=np.float64))
+
+
+def _power_sum(block: Any, w: Any, b: float, c: float) -> float:
+    """``Σ (|x_i·d| / c)^REACH_POWER`` over a block's rows."""
     with np.errstate(all="ignore"):
-        z = block_logits(Block(rows.X, rows.y), w, float(b))
-        if _kernels_xp.is_device_array(z):
-            z = _kernels_xp.to_numpy(z)
-        reach = float(np.max(np.abs(np.asarray(z, dtype=np.float64)), initial=0.0))
-    return reach if np.isfinite(reach) else None
+        return float(np.sum((_moves(block, w, b) / c) ** REACH_POWER))
 
 
 def backtrack(
