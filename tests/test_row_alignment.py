@@ -118,3 +118,41 @@ def test_scikit_learn_cross_validation_keeps_aligned_frames_working(lbw):
     X, y = lbw
     scores = cross_val_score(LogisticRegression(), X, y, cv=3)
     assert scores.shape == (3,) and np.all(scores > 0.5)
+
+
+def test_equal_instants_in_two_time_zones_are_aligned(lbw):
+    # pandas' equals() is False, every pair of labels equal: it raised a bare
+    # StopIteration
+    X, y = lbw
+    stamps = pd.date_range("2020-01-01", periods=len(X), freq="h", tz="UTC")
+    Xt = X.set_axis(stamps)
+    yt = y.set_axis(stamps.tz_convert("Europe/Paris"))
+    assert not Xt.index.equals(yt.index)
+    fitted = LogisticRegression().fit(Xt, yt)
+    np.testing.assert_allclose(fitted.coef_, LogisticRegression().fit(X, y).coef_, rtol=1e-12)
+
+
+def test_missing_labels_reordered_are_refused_as_such(lbw):
+    # an index holding pd.NA raised "boolean value of NA is ambiguous"
+    X, y = lbw
+    labels = pd.array([pd.NA, *range(1, len(X))], dtype="Int64")
+    Xn = X.set_axis(labels)
+    yn = y.set_axis(labels).iloc[::-1]
+    with pytest.raises(ValueError, match=r"^y's index holds X's row labels in another order: row 0 "):
+        LogisticRegression().fit(Xn, yn.to_frame())
+
+
+def test_a_fresh_range_index_names_both_remedies(lbw):
+    # X shuffled, y built by position with a fresh RangeIndex: either y was
+    # meant by position (then .loc would mis-pair it) or taken from the table
+    # before the shuffle; the message names both ways
+    X, y = lbw
+    shuffled = X.sample(frac=1.0, random_state=0)
+    y_by_position = pd.Series(y.loc[shuffled.index].to_numpy())
+    with pytest.raises(ValueError) as err:
+        LogisticRegression().fit(shuffled, y_by_position)
+    text = str(err.value)
+    assert "If y came from the same table as X before X's rows were reordered" in text
+    assert "pass it by position (y.to_numpy())" in text
+    right = LogisticRegression().fit(shuffled, y_by_position.to_numpy())
+    np.testing.assert_allclose(right.coef_, LogisticRegression().fit(X, y).coef_, rtol=1e-8)

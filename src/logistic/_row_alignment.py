@@ -9,7 +9,12 @@ such inputs ("indices ... are not aligned"), and so does
 :func:`check_rows_aligned`, naming the input and the first row that differs.
 Indexes with other labels (``y`` rebuilt with a fresh ``RangeIndex`` beside a
 filtered X) are taken by position: that is how scikit-learn users pair them
-on purpose. Lengths are left to the inputs' own checks.
+on purpose. Where one index is a fresh ``RangeIndex`` and the other a
+reordering of ``0 … n-1`` (X shuffled or sorted), either was meant (y taken
+from the table before X was reordered, or built in X's new order), so the
+refusal names both remedies, by label and by position. Equal labels written
+differently (one instant in two time zones) and missing labels are equal.
+Lengths are left to the inputs' own checks.
 """
 
 from __future__ import annotations
@@ -48,12 +53,63 @@ def check_rows_aligned(X: Any, **inputs: Any) -> None:
             continue
         if len(index.difference(other)) or len(other.difference(index)):
             continue  # other labels: paired by position on purpose
-        pairs = zip(index, other, strict=True)
-        at = next(i for i, (a, b) in enumerate(pairs) if a != b)
+        at = _first_difference(index, other)
+        if at is None:  # equal labels written differently (time zones)
+            continue
         raise ValueError(
             f"{name}'s index holds X's row labels in another order: row {at} "
             f"(counting from 0) of X is labelled {_label(index[at])} and row {at} "
             f"of {name} {_label(other[at])}, and rows are paired by position, not by "
-            f"label; align {name} to X first ({name}.loc[X.index]), or reset both "
-            f"indexes if the order by position is right"
+            f"label. {_remedy(name, index, other)}"
         )
+
+
+def _first_difference(index: Any, other: Any) -> int | None:
+    """The first position whose two labels differ (missing labels equal to
+    each other), or None where every pair is equal."""
+    for i, (a, b) in enumerate(zip(index, other, strict=True)):
+        try:
+            same = bool(a == b)
+        except (TypeError, ValueError):  # pd.NA: "boolean value of NA is ambiguous"
+            same = _missing(a) and _missing(b)
+        if not same and not (_missing(a) and _missing(b)):
+            return i
+    return None
+
+
+def _missing(label: Any) -> bool:
+    """Whether an index label is a missing value (None, NaN, NaT, pd.NA)."""
+    if label is None:
+        return True
+    try:
+        return bool(label != label)
+    except (TypeError, ValueError):  # pd.NA
+        return True
+
+
+def _default_range(index: Any) -> bool:
+    """Whether ``index`` is pandas' default ``RangeIndex(n)`` (0, 1, …, n-1),
+    the index of a Series built from values by position."""
+    return (
+        type(index).__name__ == "RangeIndex"
+        and index.start == 0
+        and index.step == 1
+    )
+
+
+def _remedy(name: str, index: Any, other: Any) -> str:
+    """How to pair the rows: by label where both indexes carry labels; where
+    one is a fresh ``RangeIndex`` the labels may mean nothing (a Series built
+    in X's order), so both ways are named, by label and by position."""
+    align = f"{name}.loc[X.index]"
+    if not (_default_range(index) or _default_range(other)):
+        return (
+            f"Align {name} to X first ({align}), or reset both indexes if the "
+            "order by position is right"
+        )
+    return (
+        f"If {name} came from the same table as X before X's rows were reordered, "
+        f"align it ({align}); if it was built in X's row order (e.g. "
+        f"pd.Series(values)), pass it by position ({name}.to_numpy()) or reset X's "
+        "index (X.reset_index(drop=True))"
+    )

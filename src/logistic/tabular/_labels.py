@@ -244,10 +244,15 @@ def _as_the_pair(y: np.ndarray, classes: list[Any]) -> np.ndarray:
     values = np.asarray(y)
     if values.size == 0:
         return values
-    written = [label_text(_scalar(v)) for v in values.ravel().tolist()]
-    if not any(t.lower() in table for t in written if isinstance(t, str)):
+    try:  # the distinct labels first: most targets need no mapping
+        distinct, codes = np.unique(values, return_inverse=True)
+    except TypeError:  # labels of mixed types: no ordering, take them one by one
         return values
-    return np.array([table.get(t.lower(), t) for t in written], dtype=object)
+    written = [label_text(_scalar(v)) for v in distinct.tolist()]
+    if not any(t.lower() in table for t in written):
+        return values
+    mapped = np.array([table.get(t.lower(), t) for t in written], dtype=object)
+    return mapped[codes.reshape(values.shape)]
 
 
 def mapping_levels(mapping: dict[str, Any]) -> list[Any]:
