@@ -27,8 +27,10 @@ Causes are checked in this order:
   infinity; unless the fitted logits ``X w`` spread less than ``CANCELLING``
   times that coefficient, where large coefficients cancel in ``X w``: **nearly
   collinear columns** (the one cause told by a pass over the data, made only
-  then: separation moves the logits with the coefficients, a near
-  dependency does not);
+  then: separation along a well-spread direction moves the logits with the
+  coefficients, a near dependency does not; separation along the near
+  dependency itself shows both, and the message names the separation check
+  that then follows);
 * **conditioning**: a stall at the floating-point floor or a failed line
   search on an otherwise ordinary problem (nearly collinear columns);
 * otherwise **slow convergence** (max_iter reached while still improving).
@@ -189,9 +191,11 @@ def likely_cause(
                 f"Likely cause: nearly collinear columns: column {j} of X has a "
                 f"standardized coefficient of {float(big[j]):.3g}, yet the fitted "
                 f"logits spread by only {spread:.3g}, so large coefficients cancel "
-                f"along a combination of columns the data barely determine (not "
-                f"separation). Remedies: drop one of the nearly collinear columns, "
-                f"or add a small penalty (penalty='l2' with alpha > 0 or C)."
+                f"along a combination of columns the data barely determine (where "
+                f"the classes are also separated along it, the fit's separation "
+                f"check says so and the estimates diverge). Remedies: drop one of "
+                f"the nearly collinear columns, or add a small penalty "
+                f"(penalty='l2' with alpha > 0 or C)."
             )
         return (
             f"Likely cause: separation: the coefficients grow without bound (column "
