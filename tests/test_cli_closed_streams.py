@@ -227,3 +227,23 @@ def test_fit_whose_table_cannot_be_printed_says_the_model_is_written(tmp_path):
         "standard output: No space left on device"
     )
     assert json.loads((tmp_path / "m.json").read_text())["format_version"]
+
+
+@pytest.mark.parametrize(("unbuffered", "layer"), [("1", "_NamedStdout"), ("", "BufferedWriter")])
+def test_the_named_stdout_keeps_pythons_buffering(tmp_path, unbuffered, layer):
+    # with python -u / PYTHONUNBUFFERED the stand-in wrapped the descriptor
+    # in a BufferedWriter all the same: an unflushed write stayed in it
+    probe = (
+        "import sys\n"
+        "from logistic.cli._closed_streams import opened\n"
+        "with opened():\n"
+        "    sys.stdout.write(type(sys.stdout.buffer).__name__ + '\\n')\n"
+    )
+    env = {k: v for k, v in ENV.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{layer}\n"

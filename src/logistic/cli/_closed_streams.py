@@ -103,8 +103,11 @@ def _named(stream: Any) -> io.TextIOWrapper | None:
         raw = _NamedStdout(fd, "w", closefd=False)
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
+    # unbuffered (python -u, PYTHONUNBUFFERED) as Python makes it: the text
+    # layer over the descriptor itself, every write passed through
+    unbuffered = isinstance(getattr(stream, "buffer", None), io.RawIOBase)
     return io.TextIOWrapper(
-        io.BufferedWriter(raw),
+        raw if unbuffered else io.BufferedWriter(raw),  # type: ignore[arg-type]
         encoding=stream.encoding,
         errors=stream.errors,
         line_buffering=stream.line_buffering,
@@ -137,7 +140,8 @@ def opened() -> Iterator[None]:
             try:
                 named.flush()
             except (OSError, ValueError):
-                named.buffer.raw.discard = True  # type: ignore[attr-defined]
+                layer: Any = named.buffer  # the descriptor itself where unbuffered
+                getattr(layer, "raw", layer).discard = True
             named.detach()
         if devnull is not None:
             devnull.close()
