@@ -97,8 +97,7 @@ def _schema(path: str, fmt: str | None, sep: str | None) -> tuple[str, Any, Any]
     import pyarrow as pa
 
     from ..formats import sniff_format
-    from ..tabular._encoding import UTF8
-    from ..tabular._read import refuse_text_options
+    from ..tabular._encoding import UTF8, refuse_text_options
 
     kind, compression = sniff_format(path)
     if not Path(path).is_dir():

@@ -42,6 +42,7 @@ __all__ = [
     "NotDataError",
     "refuse_binary",
     "refuse_json",
+    "refuse_text_options",
     "refuse_utf16",
 ]
 
@@ -244,3 +245,28 @@ def decode_error(
         f"{name}: line {line} {what} (byte 0x{byte:02x} at offset "
         f"{offset:,}{where}); {hint}"
     )
+
+
+def refuse_text_options(
+    kind: str, name: str, sep: str | None, encoding: str, decimal: str
+) -> None:
+    """``--sep``, ``--encoding`` and ``--decimal`` describe CSV text: given
+    for a Parquet or LibSVM file (``kind``), they are refused naming the
+    options given and the file, rather than ignored."""
+    if kind == "csv":
+        return
+    given = [
+        option
+        for option, set_ in (
+            ("--sep", sep is not None),
+            ("--encoding", encoding != UTF8),
+            ("--decimal", decimal != "."),
+        )
+        if set_
+    ]
+    if given:
+        verb = "applies" if len(given) == 1 else "apply"
+        raise DataValidationError(
+            f"{' and '.join(given)} {verb} to CSV text; {name} is {kind}: leave "
+            f"{'it' if len(given) == 1 else 'them'} out"
+        )

@@ -71,6 +71,7 @@ from ._encoding import (
     effective_encoding,
     refuse_binary,
     refuse_json,
+    refuse_text_options,
     refuse_utf16,
 )
 from ._lines import LineMap, find_long_line, preamble_line
@@ -391,31 +392,6 @@ def check_decimal(decimal: str) -> str:
     if decimal not in (".", ","):
         raise InvalidParameterError(f"--decimal must be . or , got {decimal!r}")
     return decimal
-
-
-def refuse_text_options(
-    kind: str, name: str, sep: str | None, encoding: str, decimal: str
-) -> None:
-    """``--sep``, ``--encoding`` and ``--decimal`` describe CSV text: given
-    for a Parquet or LibSVM file (``kind``), they are refused naming the
-    options given and the file, rather than ignored."""
-    if kind == "csv":
-        return
-    given = [
-        option
-        for option, set_ in (
-            ("--sep", sep is not None),
-            ("--encoding", encoding != UTF8),
-            ("--decimal", decimal != "."),
-        )
-        if set_
-    ]
-    if given:
-        verb = "applies" if len(given) == 1 else "apply"
-        raise DataValidationError(
-            f"{' and '.join(given)} {verb} to CSV text; {name} is {kind}: leave "
-            f"{'it' if len(given) == 1 else 'them'} out"
-        )
 
 
 def check_delimiter(sep: str) -> str:
