@@ -62,7 +62,10 @@ def main() -> None:
         s = expit(Z[rows] @ t)
         return s * (1.0 - s)
 
-    def hessian(t: np.ndarray, rows: np.ndarray = np.arange(n), ref: np.ndarray | None = None) -> np.ndarray:
+    every_row = np.arange(n)
+
+    def hessian(t: np.ndarray, rows: np.ndarray | None = None, ref: np.ndarray | None = None) -> np.ndarray:
+        rows = every_row if rows is None else rows
         d = curvature(t, rows)
         if ref is not None:
             d = d - curvature(ref, rows)
