@@ -31,7 +31,8 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
   e.g. under a large offset) a Newton step can move the logits by 1e8 or
   more, beyond what the halvings of ``t = 1`` bring back; ordinary steps reach
   far less and keep ``t0 = 1``. Where the bound exceeds the limit, the step's
-  reach over the rows decides (one product with X, counted as a pass): exact,
+  reach over the rows decides (one product with X; not an evaluation of the
+  objective, so not in ``n_passes_``, as the column statistics are not): exact,
   ``max_i |x_i·d|``, for rows in memory; for streamed or Dask rows the power
   mean ``(Σ_i (|x_i·d|/c)^32)^(1/32)·c`` (``c`` the bound: no overflow), at
   most ``n^(1/32)`` times the largest (2.1 at 1e10 rows) and a sum over
@@ -98,7 +99,6 @@ def _rows_reach(objective: Any, direction: Any, bound: float) -> float | None:
     w, b = objective.split(np.asarray(direction, dtype=np.float64))
     if np.ndim(w) != 1:
         return None
-    objective.n_evaluations += 1
     with np.errstate(all="ignore"):
         if capabilities.rows_in_memory:
             reach = float(np.max(_moves(data.rows(), w, float(b)), initial=0.0))
