@@ -32,6 +32,7 @@ __all__ = [
     "block_logits",
     "block_value_grad",
     "block_value_grad_hessian",
+    "host_logits",
 ]
 
 F64 = np.float64
@@ -51,6 +52,16 @@ def _kernels_of(X: Any) -> Any:
 def block_logits(block: Block, w: FloatArray, b: float) -> FloatArray:
     """``z = X w + b + offset`` for one block, in X's floating dtype."""
     return _kernels_of(block.X).logits(block.X, w, b, block.offset)
+
+
+def host_logits(block: Block, w: FloatArray, b: float) -> np.ndarray:
+    """``X w + b`` of a block's rows without its offset, float64 on the host
+    (array-API rows' logits copied back): for the passes that read the
+    n-vector itself (a step's reach, the fitted logits' spread)."""
+    z = block_logits(Block(block.X, block.y), w, b)
+    if _kernels_xp.is_device_array(z):
+        z = _kernels_xp.to_numpy(z)
+    return np.asarray(z, dtype=F64)
 
 
 def _xt_dot(block: Block, r: FloatArray) -> FloatArray:

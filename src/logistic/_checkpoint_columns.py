@@ -119,13 +119,10 @@ def _layouts_differ(then: Any, now: Any, reading: Any) -> str | None:
             f"differently. To resume it, fit the {then} X ({convert})"
         )
     if reading == "Dask":
-        try:
-            before, after = json.loads(then), json.loads(now)
-        except ValueError:
+        before, after = _partition_rows(then), _partition_rows(now)
+        if before is None or after is None:
             return None
-        if not isinstance(before, list) or not isinstance(after, list):
-            return None
-        if sum(map(int, before)) != sum(map(int, after)):
+        if sum(before) != sum(after):
             return None  # other rows: the usual refusal
         return (
             f"it was written over {len(before)} partitions of "
@@ -136,8 +133,21 @@ def _layouts_differ(then: Any, now: Any, reading: Any) -> str | None:
     return None
 
 
-def _rows_text(rows: list[Any]) -> str:
-    shown = ", ".join(str(int(r)) for r in rows[:4])
+def _partition_rows(layout: str) -> list[int] | None:
+    """The rows of each partition a Dask ``layout`` lists, or None where it
+    is not such a list (a checkpoint is anyone's to edit: its value words
+    a refusal only)."""
+    try:
+        rows = json.loads(layout)
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not all(type(r) is int for r in rows):
+        return None
+    return rows
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:4])
     return shown + (", ..." if len(rows) > 4 else "")
 
 

@@ -367,7 +367,7 @@ def store_stream_fit(
     intercept: np.ndarray,
     names: np.ndarray | None,
     alpha: float,
-    data_dtype: Any = np.float64,
+    data_dtype: Any,
 ) -> Any:
     """The fitted attributes after a ``partial_fit`` call (binary, or K > 2
     classes from :mod:`logistic._multinomial_partial`); returns ``est``.

@@ -186,15 +186,12 @@ def _complete_direction(A: Any, deadline: float) -> np.ndarray | None:
 def lp_report(
     X: Any, y01: np.ndarray, keep: np.ndarray, fit_intercept: bool
 ) -> SeparationReport | None:
-    import time
-
-    deadline = time.monotonic() + LP_SECONDS
+    """What separates the rows ``keep`` of a binary fit (labels ``y01``), or
+    None when nothing does; :class:`LPCutShort` when the programs run out of
+    ``LP_SECONDS``."""
     D, scale = lp_design(X, keep, fit_intercept)
     sign = 2.0 * y01[keep] - 1.0
-    try:
-        beta = _lp_direction(D, sign, deadline)
-    except LPCutShort:
-        raise LPCutShort(LP_SECONDS) from None
+    beta = lp_direction(D, sign)
     if beta is None:
         return None
     p = scale.shape[0]
@@ -212,8 +209,8 @@ def lp_report(
 
 
 def lp_direction(D: Any, sign: np.ndarray) -> np.ndarray | None:
-    """:func:`_lp_direction` with ``LP_SECONDS`` from now (the K-class
-    check's program); :class:`LPCutShort` when it runs out."""
+    """:func:`_lp_direction` with ``LP_SECONDS`` from now (:func:`lp_report`'s
+    and the K-class check's program); :class:`LPCutShort` when it runs out."""
     import time
 
     try:

@@ -205,7 +205,7 @@ def _warn_non_estimable_rows(applied: Any, estimable: Any, aliased: list[str]) -
 
     if estimable is None or bool(np.all(estimable)):
         return
-    from ..inference._estimable import warn_non_estimable
+    from ..inference._estimable import ROWS_READ_ALIASED_AS_ZERO, warn_non_estimable
     from ..tabular._raw import position
 
     scored = np.flatnonzero(applied.design.keep)  # file row of each scored row
@@ -215,8 +215,7 @@ def _warn_non_estimable_rows(applied: Any, estimable: Any, aliased: list[str]) -
     warn_non_estimable(
         f"{unset.size} of {scored.size} rows scored ({where})",
         aliased,
-        "their predictions read the aliased coefficients as 0 (R's predict.glm, "
-        "which marks such rows 'non-estim'): a value the data do not determine",
+        ROWS_READ_ALIASED_AS_ZERO,
     )
 
 

@@ -61,6 +61,7 @@ from .._typing import FloatArray
 
 __all__ = [
     "ESTIMABLE_TOL",
+    "ROWS_READ_ALIASED_AS_ZERO",
     "Estimability",
     "check_null_basis",
     "check_null_spread",
@@ -77,6 +78,12 @@ ESTIMABLE_TOL = 1e-5
 #: Entries of a null vector below this (relative to its largest, 1) are
 #: rounding of a 0 and are set to 0.
 NULL_ENTRY_TOL = 1e-10
+#: What the predictions of rows that are not estimable are (the consequence
+#: :func:`warn_non_estimable` names for new rows, library and command line).
+ROWS_READ_ALIASED_AS_ZERO = (
+    "their predictions read the aliased coefficients as 0 (R's predict.glm, "
+    "which marks such rows 'non-estim'): a value the data do not determine"
+)
 
 
 class Estimability(NamedTuple):

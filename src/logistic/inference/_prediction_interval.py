@@ -41,7 +41,12 @@ from .. import _math
 from .._exceptions import InvalidParameterError
 from .._kernels_xp import is_device_array
 from .._typing import Block, FloatArray, is_dask_collection
-from ._estimable import Estimability, non_estimable, warn_non_estimable
+from ._estimable import (
+    ROWS_READ_ALIASED_AS_ZERO,
+    Estimability,
+    non_estimable,
+    warn_non_estimable,
+)
 from ._wald import check_alpha
 
 __all__ = [
@@ -318,9 +323,7 @@ def predict_rows(
         warn_non_estimable(
             f"{rows.size} of {unset.size} rows (row {listed}, counting from 1)",
             [] if est is None else est.names,
-            "their predictions read the aliased coefficients as 0 (R's predict.glm, "
-            "which marks such rows 'non-estim'): a value the data do not determine; "
-            "PredictionResults.estimable marks them",
+            f"{ROWS_READ_ALIASED_AS_ZERO}; PredictionResults.estimable marks them",
         )
     return PredictionResults(z, se, index, None if est is None else ~unset)
 

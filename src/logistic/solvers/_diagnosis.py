@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels_xp
-from .._block_sums import block_logits
+from .._block_sums import host_logits
 from .._numerics import SEPARATION_COEF, mean_over_spread
 from .._scaling import ScaledObjective
 from .._typing import Block, FloatArray
@@ -268,10 +268,9 @@ def _logit_spread(objective: Any, coef: FloatArray) -> float:
         centre = 0.0
 
     def moments(block: Block) -> tuple[float, float, float]:
-        z = block_logits(Block(block.X, block.y), w, 0.0)
-        if _kernels_xp.is_device_array(z):  # array-API rows: n-vectors to the host
-            block, z = _kernels_xp.host_vectors(block), _kernels_xp.to_numpy(z)
-        z = np.asarray(z, dtype=np.float64) - centre
+        z = host_logits(block, w, 0.0) - centre
+        if _kernels_xp.is_device_array(block.X):  # its weights to the host too
+            block = _kernels_xp.host_vectors(block)
         s = block.sample_weight
         if s is None:
             return float(z.size), float(z.sum()), float(z @ z)

@@ -36,8 +36,9 @@ Convention (owned here; constants in :mod:`logistic._numerics`):
   ``max_i |x_i·d|``, for rows in memory; for streamed or Dask rows the power
   mean ``(Σ_i (|x_i·d|/c)^32)^(1/32)·c`` (``c`` the bound: no overflow), at
   most ``n^(1/32)`` times the largest (2.1 at 1e10 rows) and a sum over
-  blocks as every pass is. The bound adds the columns' terms, which cancel along a near
-  dependency (a column that is the sum of two others rounded to 6 decimals:
+  blocks as every pass is. The bound adds the columns' terms, which cancel
+  along a near dependency (a column that is the sum of two others rounded to 6
+  decimals:
   Newton's step of ~1e6 along it moves no logit by more than a few units, and
   a first trial capped by the bound at ~1e-3 of it crawled for 1 000
   iterations).
@@ -109,16 +110,10 @@ def _rows_reach(objective: Any, direction: Any, bound: float) -> float | None:
 
 
 def _moves(block: Any, w: Any, b: float) -> np.ndarray:
-    """``|x_i·w + b|`` of a block's rows (no offset: the step's move), float64
-    on the host."""
-    from .. import _kernels_xp
-    from .._block_sums import block_logits
-    from .._typing import Block
+    """``|x_i·w + b|`` of a block's rows (no offset: the step's move)."""
+    from .._block_sums import host_logits
 
-    z = block_logits(Block(block.X, block.y), w, b)
-    if _kernels_xp.is_device_array(z):
-        z = _kernels_xp.to_numpy(z)
-    return np.abs(np.asarray(z, dtype=np.float64))
+    return np.abs(host_logits(block, w, b))
 
 
 def _power_sum(block: Any, w: Any, b: float, c: float) -> float:

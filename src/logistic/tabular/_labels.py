@@ -246,7 +246,7 @@ def _as_the_pair(y: np.ndarray, classes: list[Any]) -> np.ndarray:
         return values
     try:  # the distinct labels first: most targets need no mapping
         distinct, codes = np.unique(values, return_inverse=True)
-    except TypeError:  # labels of mixed types: no ordering, take them one by one
+    except TypeError:  # labels of mixed types: no ordering; encode names them
         return values
     written = [label_text(_scalar(v)) for v in distinct.tolist()]
     if not any(t.lower() in table for t in written):
