@@ -78,3 +78,12 @@ def test_dask_partitions_are_named():
     # other rows in all: the usual refusal
     now = {"reading": "Dask", "layout": json.dumps([4000] * 4)}
     assert "rows were added, removed or changed" in other_data("ck.json", "aa", "bb", stored, now)
+
+
+@pytest.mark.parametrize("forged", ['["a", "b"]', "[1.5]", '{"x": 1}', "not json", "[null]"])
+def test_a_forged_layout_words_the_usual_refusal(forged):
+    # a checkpoint is anyone's to edit: its layout only words the refusal,
+    # and one that is not a list of row counts falls back to the usual words
+    stored = {"reading": "Dask", "layout": forged}
+    now = {"reading": "Dask", "layout": json.dumps([4000] * 5)}
+    assert "rows were added, removed or changed" in other_data("ck.json", "aa", "bb", stored, now)
