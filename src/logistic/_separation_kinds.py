@@ -15,13 +15,22 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SEPARATED_OR_SUSPECTED", "SEPARATION_FOUND", "mle_does_not_exist"]
+__all__ = [
+    "SEPARATED_OR_SUSPECTED",
+    "SEPARATION_FOUND",
+    "UNCHECKED",
+    "mle_does_not_exist",
+    "separation_unchecked",
+]
 
 #: The linear program's two verdicts of separation.
 SEPARATION_FOUND = ("complete", "quasi-complete")
 
 #: Those, and the fitted logits' suspicion of one.
 SEPARATED_OR_SUSPECTED = (*SEPARATION_FOUND, "suspected")
+
+#: The verdict of a fit whose program did not run.
+UNCHECKED = "unchecked"
 
 
 def mle_does_not_exist(model: Any) -> bool:
@@ -30,5 +39,15 @@ def mle_does_not_exist(model: Any) -> bool:
     the estimates (its ``penalty`` is None)."""
     return (
         getattr(model, "separation_", None) in SEPARATION_FOUND
+        and getattr(model, "penalty", None) is None
+    )
+
+
+def separation_unchecked(model: Any) -> bool:
+    """Whether ``model`` is a maximum-likelihood fit (its ``penalty`` None)
+    whose separation check did not run (``separation_`` :data:`UNCHECKED`):
+    only its fitted logits and standard errors can show a separation."""
+    return (
+        getattr(model, "separation_", None) == UNCHECKED
         and getattr(model, "penalty", None) is None
     )

@@ -293,15 +293,20 @@ def converged_text(model: Any) -> str:
 
 
 def separation_table_note(model: Any) -> str | None:
-    """The note under a coefficient table of a fit whose MLE does not exist
-    (the CLI's words), None otherwise."""
-    kind = _separation_kind(model)
-    if kind is None:
-        return None
-    from ..inference._separation_notes import separation_note
+    """The note under a coefficient table of a fit whose MLE does not exist,
+    or of a maximum-likelihood fit whose separation check did not run (the
+    CLI's words), None otherwise."""
+    from ..inference._separation_notes import separation_note, unchecked_note
     from ._spelling import cli_spelling
 
-    return cli_spelling(separation_note(kind))
+    kind = _separation_kind(model)
+    if kind is not None:
+        return cli_spelling(separation_note(kind))
+    from .._separation_kinds import separation_unchecked
+
+    if separation_unchecked(model):
+        return cli_spelling(unchecked_note())
+    return None
 
 
 def _title(model: Any) -> str:

@@ -56,7 +56,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._feature_names import positional_names
-from .._separation_kinds import SEPARATION_FOUND
+from .._separation_kinds import SEPARATION_FOUND, separation_unchecked
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of, warn_class_weight
 from ._covariance import (
@@ -231,6 +231,8 @@ class MultinomialInference(BinaryOnlyMethods):
         self.llr_pvalue = float(chi2_sf(self.llr, self.df_model))
         self.converged = bool(getattr(model, "converged_", True))
         self.separation = getattr(model, "separation_", None)
+        #: an unpenalized fit whose separation check did not run
+        self.separation_unchecked = separation_unchecked(model)
 
     def cov_params(self) -> FloatArray:
         """The covariance of ``cov_type``, ``((K-1) q, (K-1) q)`` in

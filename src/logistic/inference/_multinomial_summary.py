@@ -28,7 +28,7 @@ from typing import Any
 from .._separation_kinds import SEPARATION_FOUND
 from ._cell_text import fixed, pvalue_text, sig4
 from ._covariance import few_clusters
-from ._separation_notes import NO_FINITE_MLE, separated_lr_note
+from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
 from ._summary import shown_name
 
 __all__ = ["MultinomialSummary", "equation_title"]
@@ -136,6 +136,8 @@ class MultinomialSummary:
             self.notes.append(
                 separated_lr_note(bool(r.converged), "Pseudo R-sq. and LLR p-value")
             )
+        elif getattr(r, "separation_unchecked", False):
+            self.notes.append(unchecked_note("a penalty"))
 
     def as_text(self, max_rows: int | None = None, where: str = "") -> str:
         """The text table; with ``max_rows``, the first that many rows of each

@@ -23,6 +23,7 @@ __all__ = [
     "FIRTH",
     "PENALTY",
     "separation_note",
+    "unchecked_note",
 ]
 
 #: The "Converged" entry of a fit whose maximum-likelihood estimate does not exist.
@@ -36,6 +37,20 @@ def separation_note(kind: str) -> str:
         f"Separation ({kind}): the MLE does not exist; the coefficients along "
         "the separating direction diverge, and their estimates, standard errors "
         "and Wald tests are meaningless. Use penalty='firth'."
+    )
+
+
+def unchecked_note(remedy: str = "penalty='firth'") -> str:
+    """The note on an unpenalized fit whose separation check did not run
+    (``separation_`` ``"unchecked"``: rows not in memory, or the check's
+    linear program out of time) and whose fitted logits raise no suspicion:
+    a quasi-separated fit can stop with its diverging coefficient near 20,
+    below the fitted-logit rule's 30, where only its standard error shows it."""
+    return (
+        "Separation was not checked for this fit (its rows were not in memory, "
+        "or the check's linear program ran out of time): a coefficient with a "
+        "huge standard error may be diverging along a separating direction, "
+        f"where the MLE does not exist. Refit with {remedy} for finite estimates."
     )
 
 

@@ -20,9 +20,15 @@ from typing import Any
 
 import numpy as np
 
+from .._separation_kinds import separation_unchecked
 from ._cell_text import fixed, pvalue_text, sig4
 from ._dispersion import overdispersion_note, scale_note
-from ._separation_notes import NO_FINITE_MLE, separated_lr_note, separation_note
+from ._separation_notes import (
+    NO_FINITE_MLE,
+    separated_lr_note,
+    separation_note,
+    unchecked_note,
+)
 from ._stochastic import header_value, stochastic_note, stochastic_solver
 
 __all__ = [
@@ -472,6 +478,8 @@ class Summary:
             self.notes.append(separation_note(r.separation))
             if r.method == "MLE" and not sampling:
                 self.notes.append(separated_lr_note(bool(r.converged)))
+        elif r.method == "MLE" and separation_unchecked(r.model):
+            self.notes.append(unchecked_note())
         if not r.converged:
             self.notes.append("The fit did not converge.")
         if sampling:
