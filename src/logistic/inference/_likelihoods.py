@@ -42,7 +42,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._numerics import DEFAULT_TOL
 from ._hypothesis import chi2_sf
-from ._stored import null_loglik
+from ._stored import null_loglik, spans_constant
 
 if TYPE_CHECKING:
     from .._objective import LogisticObjective
@@ -117,11 +117,11 @@ class LikelihoodStatistics:
         """Whether the null model is intercept-only: the model has an
         intercept, or (with the training data at hand) its columns span the
         constant."""
-        if self.fit_intercept:
+        if self.fit_intercept or self._stats.null_has_intercept:
             return True
         if self._objective is None or self.k_params == 0:
             return False
-        return _spans_constant(self._objective, self._theta)
+        return spans_constant(self._objective, self._theta)
 
     @cached_property
     def llf(self) -> float:
@@ -142,6 +142,8 @@ class LikelihoodStatistics:
     @cached_property
     def _llnull_kernel(self) -> float:
         stats = self._stats
+        if stats.null_has_intercept and stats.llnull is not None:
+            return float(stats.llnull)  # the fit's intercept-only null
         if self.null_has_intercept and not self.fit_intercept:
             from .._objective import LogisticObjective
 
@@ -242,7 +244,7 @@ class LikelihoodStatistics:
 def _ones_coefficients(objective: LogisticObjective, theta: FloatArray) -> FloatArray:
     """``a`` with ``X a`` the ones vector (the weighted least-squares fit of 1
     on the columns, exact when they span the constant; see
-    :func:`_spans_constant`)."""
+    :func:`~._stored.spans_constant`)."""
     from .._objective import LogisticObjective
 
     with_one = LogisticObjective(objective.data, fit_intercept=True)
@@ -269,22 +271,3 @@ def _spanned_null_lr(
     best = minimize_scalar(value, bracket=(-1.0, 1.0), tol=1e-12)
     return max(2.0 * total * (float(best.fun) - hat), 0.0), int(theta.size) - 1
 
-
-def _spans_constant(objective: LogisticObjective, theta: FloatArray) -> bool:
-    """Whether the ones vector lies in the span of the design's columns: the
-    Fisher information of ``[X, 1]`` at the fitted logits has a Schur
-    complement of the ones column below 1e-10 of its diagonal (the weighted
-    least-squares residual of 1 on X, relative; the weights ``s p (1-p)`` are
-    positive, so it is zero exactly when 1 is in the span)."""
-    from .._objective import LogisticObjective
-
-    with_one = LogisticObjective(objective.data, fit_intercept=True)
-    H = with_one.hessian(np.append(np.asarray(theta, dtype=np.float64), 0.0))
-    corner = float(H[-1, -1])
-    if not corner > 0:
-        return False
-    try:
-        coef = np.linalg.solve(H[:-1, :-1], H[:-1, -1])
-    except np.linalg.LinAlgError:
-        return False
-    return bool(corner - float(H[-1, :-1] @ coef) < 1e-10 * corner)

@@ -56,6 +56,7 @@ __all__ = [
     "FitStatistics",
     "collect",
     "null_loglik",
+    "spans_constant",
 ]
 
 F64 = np.float64
@@ -85,7 +86,14 @@ class FitStatistics(NamedTuple):
         Weighted column means and standard deviations.
     fit_intercept : bool
     llnull : float or None
-        Null log-likelihood when it needed the rows (offset), else None.
+        Null log-likelihood when it needed the rows (an offset, or
+        ``null_has_intercept``), else None.
+    null_has_intercept : bool
+        True for a fit without an intercept whose columns span the constant
+        (:func:`spans_constant`: a full set of dummies): its null model is
+        intercept-only, as with the data at hand (statsmodels' and Stata's
+        rule), so ``llnull`` holds it; False otherwise (an intercept, or the
+        null ``z = offset``).
     grouped : GroupedSummary or None
         Set for fits with ``trials`` (:mod:`logistic._grouped`).
     reduced_theta : ndarray of shape (n_params,) or None
@@ -118,6 +126,7 @@ class FitStatistics(NamedTuple):
     std: FloatArray
     fit_intercept: bool
     llnull: float | None = None
+    null_has_intercept: bool = False
     grouped: Any = None
     reduced_theta: FloatArray | None = None
     null_basis: FloatArray | None = None
@@ -193,8 +202,9 @@ def collect(
 
     Two passes (value/gradient/Hessian unless the objective kept them, label
     sums); the column moments come from the objective's cache when the fit
-    computed them. ``with_null``
-    also fits the null model now when it needs the rows (an offset).
+    computed them. ``with_null`` also fits the null model now when it needs
+    the rows (an offset, or columns spanning the constant without an
+    intercept: one more Hessian pass finds them).
     """
     theta = np.asarray(theta, dtype=F64)
     w, b = objective.split(theta)
@@ -202,8 +212,13 @@ def collect(
     labels = label_sums(objective.data, w, b, SEPARATION_SUSPECT_LOGIT)
     # the model's own arrays: the objective's are its read-only cache
     mean, std = (np.array(v, dtype=F64) for v in objective.column_moments())
-    llnull = None
-    if with_null and labels.has_offset:
+    llnull, spanned = None, False
+    if with_null and not objective.fit_intercept and theta.size:
+        spanned = spans_constant(objective, theta)
+    if spanned:  # the intercept-only null, as inference with the rows finds it
+        with_one = LogisticObjective(objective.data, fit_intercept=True)
+        llnull = null_loglik(labels, True, with_one, tol)
+    elif with_null and labels.has_offset:
         llnull = null_loglik(labels, objective.fit_intercept, objective, tol)
     return FitStatistics(
         theta=theta,
@@ -216,5 +231,24 @@ def collect(
         std=np.asarray(std, dtype=F64),
         fit_intercept=objective.fit_intercept,
         llnull=llnull,
+        null_has_intercept=spanned,
         grouped=grouped,
     )
+
+
+def spans_constant(objective: LogisticObjective, theta: FloatArray) -> bool:
+    """Whether the ones vector lies in the span of the design's columns: the
+    Fisher information of ``[X, 1]`` at the fitted logits has a Schur
+    complement of the ones column below 1e-10 of its diagonal (the weighted
+    least-squares residual of 1 on X, relative; the weights ``s p (1-p)`` are
+    positive, so it is zero exactly when 1 is in the span)."""
+    with_one = LogisticObjective(objective.data, fit_intercept=True)
+    H = with_one.hessian(np.append(np.asarray(theta, dtype=np.float64), 0.0))
+    corner = float(H[-1, -1])
+    if not corner > 0:
+        return False
+    try:
+        coef = np.linalg.solve(H[:-1, :-1], H[:-1, -1])
+    except np.linalg.LinAlgError:
+        return False
+    return bool(corner - float(H[-1, :-1] @ coef) < 1e-10 * corner)

@@ -5,7 +5,9 @@ covariance, the scalars and vectors of the model's
 :class:`~logistic.inference._stored.FitStatistics` (``fit_statistics_``) of
 an unpenalized or Firth fit on 0/1 rows (grouped fits are left out): ``theta``
 (float64, objective order, intercept last), ``value``, ``gradient``,
-``weight_sum``, ``mean``, ``std``, ``llnull`` (or null) and the label sums
+``weight_sum``, ``mean``, ``std``, ``llnull`` (or null; with
+``null_has_intercept``: true, given only then, the intercept-only null of a
+fit without an intercept whose columns span the constant) and the label sums
 (``positive``, ``weight``, ``saturated``, ``extreme``, ``has_offset``,
 ``pearson``, and ``rows`` and ``fractional``: the rows of positive weight and
 how many have a non-integer weight, optional so that files written before
@@ -90,6 +92,8 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
             "has_offset": bool(labels.has_offset),
         },
     }
+    if stats.null_has_intercept:
+        out["null_has_intercept"] = True
     from ..inference._aliased import reduced_estimate
 
     reduced = reduced_estimate(stats)
@@ -203,6 +207,14 @@ def statistics_from_dict(
     llnull = doc.get("llnull")
     if llnull is not None:
         llnull = _number(doc, "llnull", llnull, path)
+    spanned = doc.get("null_has_intercept", False)
+    if not isinstance(spanned, bool) or (spanned and (llnull is None or fit_intercept)):
+        raise _wrong(
+            path,
+            f"training.{KEY}.null_has_intercept",
+            "must be true or false, true only beside llnull of a fit without an "
+            "intercept",
+        )
     labels = doc.get("labels")
     if not isinstance(labels, dict):
         raise _wrong(path, f"training.{KEY}.labels", "must be an object")
@@ -239,6 +251,7 @@ def statistics_from_dict(
         std=std,
         fit_intercept=bool(fit_intercept),
         llnull=llnull,
+        null_has_intercept=spanned,
         reduced_theta=reduced,
         null_basis=basis,
         null_spread=spread,
