@@ -72,11 +72,12 @@ def fold_scorer(scoring: Any, classes: np.ndarray) -> Any:
     negative log loss, :func:`neg_log_losses`), as scikit-learn's
     ``LogisticRegressionCV`` makes it: a scorer whose metric takes ``labels``
     (``f1``, ``precision``, ``recall``, ``jaccard``, ...) is made again with
-    ``labels=classes`` and, for two classes, ``pos_label=classes[-1]`` (the
-    greater label, the model's positive class), whatever the metric's own
-    default. Passed as is, ``"f1"`` scored class ``1`` of labels ``{1, 2}``
-    (the negative class: the grid's best C was another one than
-    scikit-learn's) and failed on text labels."""
+    ``labels=classes`` and, for two classes, a metric taking ``pos_label``
+    (those and ``average_precision``, ``neg_brier_score``) with
+    ``pos_label=classes[-1]`` (the greater label, the model's positive
+    class), whatever the metric's own default. Passed as is, ``"f1"`` scored
+    class ``1`` of labels ``{1, 2}`` (the negative class: the grid's best C
+    was another one than scikit-learn's) and failed on text labels."""
     if scoring is None:
         return None
     import inspect
@@ -85,11 +86,14 @@ def fold_scorer(scoring: Any, classes: np.ndarray) -> Any:
 
     scorer = check_scoring(LogisticRegression(), scoring=scoring)
     func = getattr(scorer, "_score_func", None)
-    if func is None or "labels" not in inspect.signature(func).parameters:
-        return scorer
-    extra: dict[str, Any] = {"labels": classes}
-    if classes.size == 2 and "pos_label" in inspect.signature(func).parameters:
+    params = () if func is None else inspect.signature(func).parameters
+    extra: dict[str, Any] = {}
+    if "labels" in params:
+        extra["labels"] = classes
+    if classes.size == 2 and "pos_label" in params:
         extra["pos_label"] = classes[-1]
+    if not extra:
+        return scorer
     # the scorer's own arguments win: "f1_macro" holds pos_label=None and
     # average="macro", make_scorer(f1_score, labels=[...]) its labels
     extra.update(getattr(scorer, "_kwargs", {}))

@@ -555,16 +555,20 @@ class LogisticRegressionCV(EstimatorProtocol):
         return self._model().predict(X, offset)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """The score of ``scoring`` on ``(X, y)``, as scikit-learn's
-        ``LogisticRegressionCV.score``: ``get_scorer(scoring)(self, X, y)``,
-        with ``sample_weight`` when given. With ``scoring=None`` the mean
-        accuracy (weighted by ``sample_weight``), scikit-learn's default here,
-        not the negative log loss the folds are scored by."""
+        """The score of ``scoring`` on ``(X, y)`` as the folds were scored
+        (the same positive class ``classes_[1]`` for ``f1``, ``precision``,
+        ``average_precision``, ...: :func:`~logistic._cv_folds.fold_scorer`),
+        with ``sample_weight`` when given. scikit-learn's
+        ``LogisticRegressionCV.score`` takes the metric's default
+        ``pos_label=1`` instead: the same number for labels 0/1, -1/+1 and
+        False/True, an error for text labels, the other class's score for
+        labels 1/2. With ``scoring=None`` the mean accuracy (weighted by
+        ``sample_weight``), scikit-learn's default here, not the negative log
+        loss the folds are scored by."""
         if self.scoring is None:
             return self._model().score(X, y, sample_weight)
         check_rows_aligned(X, y=y, sample_weight=sample_weight)
         require_sklearn()
-        from sklearn.metrics import get_scorer
-
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-        return float(get_scorer(self.scoring)(self, X, y, **weights))
+        scorer = fold_scorer(self.scoring, np.asarray(self.classes_))
+        return float(scorer(self, X, y, **weights))
