@@ -693,3 +693,17 @@ def test_missing_value_in_parquet_names_its_row_and_the_command_lines_remedy(tmp
     text = str(info.value)
     assert "column 'x' (first at row 3)" in text
     assert "`logistic fit --missing drop`" in text
+
+
+def test_a_path_without_its_label_column_names_the_way_to_pass_it(tmp_path):
+    """fit(path) without y pointed to a ``target=`` keyword that fit does not
+    have; the message names fit's y and the backends' target=."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,y\n1,2,0\n3,4,1\n")
+    with pytest.raises(DataValidationError) as info:
+        LogisticRegression().fit(str(path), None)
+    assert "fit(path, 'COLUMN')" in str(info.value) and "['a', 'b', 'y']" in str(info.value)
+    model = LogisticRegression().fit(str(path), "y")  # the remedy works
+    assert model.n_features_in_ == 2
+    with pytest.raises(DataValidationError, match="target='COLUMN' of Chunked"):
+        as_backend(str(path))

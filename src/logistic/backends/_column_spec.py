@@ -36,8 +36,9 @@ class _ColumnSpec:
         check_unique_names(names, where)
         if target is None:
             raise DataValidationError(
-                f"{where}: name the label column with target='COLUMN' "
-                f"(columns: {list(names)[:20]})"
+                f"{where}: name the label column: fit(path, 'COLUMN') (its y), "
+                f"or target='COLUMN' of Chunked.from_csv/from_parquet or "
+                f"as_backend (columns: {list(names)[:20]})"
             )
         plan = plan_columns(
             names,
