@@ -511,7 +511,14 @@ def _forget_handled_interrupt() -> None:
     eval("None")
 
 
-if __name__ == "__main__":  # pragma: no cover
+def run_as_module() -> NoReturn:
+    """``python -m logistic`` and ``python -m logistic.cli.app``: :func:`main`,
+    then the ordinary exit with its code (a mark of an interrupt that main
+    handled cleared first, :func:`_forget_handled_interrupt`)."""
     code = main()
     _forget_handled_interrupt()
     sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run_as_module()
