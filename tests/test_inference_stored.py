@@ -131,3 +131,20 @@ def test_float32_data_give_float32_coefficients():
     res = m32.inference()
     assert res.params.dtype == np.float64
     np.testing.assert_allclose(res.bse, m64.inference().bse, rtol=1e-3)
+
+
+def test_each_computation_without_the_data_names_itself():
+    """A Firth lr_test without the rows said "a profile-likelihood computation
+    needs the training data": the caller had asked for an LR test."""
+    X, y = ucla()
+    firth_big = LogisticRegression(penalty="firth").fit(X, y)
+    firth_small = LogisticRegression(penalty="firth").fit(X[["gre", "gpa"]], y)
+    with pytest.raises(InvalidParameterError, match="^lr_test of Firth fits .* needs the training"):
+        firth_big.inference().lr_test(firth_small.inference())
+    res = LogisticRegression().fit(X, y).inference()
+    with pytest.raises(InvalidParameterError, match=r"^pvalues_lr\(\) .* needs the training"):
+        res.pvalues_lr()
+    with pytest.raises(InvalidParameterError, match=r"^conf_int\(method='profile'\) needs"):
+        res.conf_int(method="profile")
+    with pytest.raises(InvalidParameterError, match=r"^llr_penalized .* needs the training"):
+        _ = firth_big.inference().llr_penalized

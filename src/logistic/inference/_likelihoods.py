@@ -72,7 +72,7 @@ class LikelihoodStatistics:
 
         def _data(self, what: str) -> LogisticObjective: ...
 
-        def _points(self) -> Any: ...
+        def _points(self, what: str = ...) -> Any: ...
 
     def _refuse_pseudo(self, name: str) -> None:
         """Refuse a statistic or test that reads the pseudo-likelihood of
@@ -232,7 +232,7 @@ class LikelihoodStatistics:
 
         if getattr(self, "method", "MLE") != "Firth":
             raise AttributeError("llr_penalized is defined for Firth fits; see llr")
-        points = self._points()
+        points = self._points("llr_penalized (logistf's overall test)")
         if self.null_has_intercept and not self.fit_intercept:
             assert self._objective is not None
             stat, df = _spanned_null_lr(points, self._objective, self._theta)

@@ -296,7 +296,10 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
             + (f": {extra[:5]} are terms of the smaller fit only" if extra else "")
         )
     dropped = np.array([j for j, name in enumerate(names) if name not in kept])
-    fo = large._points()
+    fo = large._points(
+        "lr_test of Firth fits (the smaller model refitted with the larger one's "
+        "penalty)"
+    )
     total = fo.objective.weight_sum
     hat = fo.point(large._theta)
     restricted = _constrained_max(fo, large._theta, dropped, 0.0)

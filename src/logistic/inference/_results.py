@@ -319,9 +319,13 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
     def _lr_statistics(self) -> FloatArray:
         from ._profile import profile_lr_statistics
 
-        return profile_lr_statistics(self._points(), self._theta)[self._perm]
+        points = self._points("pvalues_lr() (a constrained refit for each term)")
+        return profile_lr_statistics(points, self._theta)[self._perm]
 
-    def _points(self) -> Any:
+    def _points(self, what: str = "a profile-likelihood computation") -> Any:
+        """The likelihood at any parameters (Firth's penalized one for a Firth
+        fit) over the training rows, for ``what`` (named in the error when
+        the results have no rows)."""
         from ._hypothesis import warn_robust
         from ._profile import LikelihoodPoints
 
@@ -333,7 +337,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
                 "profile intervals and LR p-values are not available for grouped "
                 "binomial fits; use the Wald intervals (method='wald')"
             )
-        objective = self._data("a profile-likelihood computation")
+        objective = self._data(what)
         if self.method == "Firth":
             return FirthObjective(objective)
         return LikelihoodPoints(objective)
@@ -366,7 +370,8 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
             if terms is not None:
                 which = self._perm[term_positions(self.term_names, terms)]
             names = self._obj_names()
-            ci = profile_conf_int(self._points(), self._theta, alpha, which, names)
+            points = self._points("conf_int(method='profile')")
+            ci = profile_conf_int(points, self._theta, alpha, which, names)
             return self._frame(ci[self._perm], [0, 1])
         if terms is not None:
             raise InvalidParameterError(
