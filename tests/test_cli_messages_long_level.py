@@ -70,3 +70,24 @@ def test_penalized_fit_plain_table_stays_small(long_level_csv, tmp_path, capsys)
     assert len(out) < 10_000, len(out)
     code, out, _ = run_cli(capsys, ["summary", model])
     assert code == 0 and len(out) < 10_000
+
+
+def test_the_separation_warning_cuts_a_long_name():
+    """The PerfectSeparationWarning named a 100 000-character column in full
+    (a 100 429-character message); names in it are cut to 60 characters as
+    in every other message (logistic._messages)."""
+    import warnings
+
+    import pandas as pd
+
+    from logistic import LogisticRegression, PerfectSeparationWarning
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=100)
+    X = pd.DataFrame({LEVEL: x, "b": rng.normal(size=100)})
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        LogisticRegression(penalty=None).fit(X, (x > 0).astype(int))
+    [message] = [str(w.message) for w in rec if w.category is PerfectSeparationWarning]
+    assert len(message) < 1000
+    assert "+1*" + "z" * 59 + "…" in message and "*b" in message

@@ -26,6 +26,7 @@ __all__ = [
     "integer_text",
     "name_list",
     "option_value",
+    "short_text",
 ]
 
 #: The longest line a message may print (characters).
@@ -54,7 +55,7 @@ def name_list(names: Sequence[object], what: str = "columns", shown: int = 5) ->
     """``"column 'x'"``, ``"2 columns: 'x', 'y'"`` or ``"1,276 columns: 'a', 'b',
     'c', … and 1,273 more"``: at most ``shown`` names, each at most 60
     characters, and a count of the rest."""
-    items = [_short(repr(str(n))) for n in names]
+    items = [short_text(repr(str(n))) for n in names]
     if len(items) == 1:
         return f"{_singular(what)} {items[0]}"
     head = ", ".join(items[:shown])
@@ -63,7 +64,9 @@ def name_list(names: Sequence[object], what: str = "columns", shown: int = 5) ->
     return f"{len(items):,} {what}: {head}{more}"
 
 
-def _short(text: str, limit: int = 60) -> str:
+def short_text(text: str, limit: int = 60) -> str:
+    """``text`` (a name from the data) cut to ``limit`` characters, ending
+    with ``…`` where cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -63,6 +63,7 @@ import numpy as np
 
 from ._exceptions import PerfectSeparationWarning, user_stacklevel
 from ._feature_names import positional_names
+from ._messages import short_text
 from ._numerics import (
     CERTAIN_CURVATURE,
     SEPARATION_ALL_LOGIT,
@@ -220,8 +221,10 @@ def separation_message(
     spare = (f"z{k}" for k in itertools.count(1))
     z = next(n for n in itertools.chain(usual, spare) if n not in taken)
     order = np.argsort(-np.abs(report.coef), kind="stable")
-    terms = [
-        f"{report.coef[j]:+.4g}*{labels[j]}" for j in order[:top] if report.coef[j] != 0
+    terms = [  # names from the data, each cut to a readable length
+        f"{report.coef[j]:+.4g}*{short_text(str(labels[j]))}"
+        for j in order[:top]
+        if report.coef[j] != 0
     ]
     if len([j for j in order if report.coef[j] != 0]) > top:
         terms.append("...")
