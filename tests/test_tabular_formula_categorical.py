@@ -100,3 +100,22 @@ def test_offset_in_a_formula_is_refused_pointing_to_the_offset_option(workdir, c
     )
     assert code != 0 and not (workdir / "o.json").exists()
     assert "calls offset()" in err and "--offset COLUMN" in err
+
+
+def test_i_of_a_text_column_is_refused_before_any_file(workdir, capsys):
+    """``I(code)`` of a text column was encoded as the column's levels, then
+    the model file's own check refused the name ('I(code)' reads as a
+    number): exit 65 blaming the model file being written, and no model. It
+    is refused at the formula, naming the spellings that work."""
+    _write(workdir / "letters.csv")
+    formula = "y ~ code:x1 + I(code)"
+    code, _, err = run_cli(capsys, ["fit", "letters.csv", "--formula", formula, "-o", "m.json"])
+    assert code == 65
+    assert err.strip() == (
+        "error: formula term 'I(code)' is categorical (column 'code' holds levels, "
+        "not numbers); write code or C(code) for its levels"
+    )
+    assert not (workdir / "m.json").exists()
+    good = "y ~ code:x1 + code"
+    code, _, err = run_cli(capsys, ["fit", "letters.csv", "--formula", good, "-o", "m.json", "-q"])
+    assert code == 0, err

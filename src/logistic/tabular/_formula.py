@@ -379,6 +379,11 @@ def _learn(
         from ..io import _jsonable
 
         column = parsed.get("column") or parsed["expr"]["name"]
+        if parsed["kind"] == "numeric" and name != column:  # I(g) of a text column
+            raise DataValidationError(
+                f"formula term {name!r} is categorical (column {column!r} holds "
+                f"levels, not numbers); write {column} or C({column}) for its levels"
+            )
         levels = _jsonable(list(state["categories"]))
         if parsed.get("reference") is not None:
             return treatment_spec(name, column, levels, parsed, coding, formula)
