@@ -27,6 +27,7 @@ from logistic._exceptions import (
 from logistic._multiclass import MultiClassNotSupportedError
 from logistic._objective import (
     LogisticObjective,
+    block_curvature_diagonal,
     block_data_stats,
     block_hessian,
     block_hessp,
@@ -108,7 +109,7 @@ GD_ITER = {np.float64: 40, np.float32: 5}
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
-@pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd", "l1"])
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd", "newton-cg", "l1"])
 @pytest.mark.parametrize("data", ["ucla", "wells", "breast-cancer"])
 @pytest.mark.parametrize("ns", sorted(NAMESPACES))
 def test_fit_equals_numpy(ns, data, solver, dtype):
@@ -182,6 +183,10 @@ def test_block_sums_equal_numpy_kernels(ns, dtype):
         (
             block_hessp(host, w, b, v_w, v_b, True),
             block_hessp(dev, w, b, v_w, v_b, True),
+        ),
+        (  # newton-cg's preconditioner (torch tensors failed in numpy's ufuncs)
+            block_curvature_diagonal(host, w, b, None),
+            block_curvature_diagonal(dev, w, b, None),
         ),
     ]
     for want, got in pairs:

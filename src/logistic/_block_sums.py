@@ -208,6 +208,9 @@ def block_curvature_diagonal(
     p = w.shape[0]
     if block.n_rows == 0:
         return np.zeros(p), np.zeros(p), 0.0
+    if _kernels_xp.is_device_array(block.X):  # on its device; nothing kept
+        X, s, off = block.X, block.sample_weight, block.offset
+        return _kernels_xp.curvature_diagonal(X, block.y, w, b, off, s)
     if store is None:
         d = _curvature(block, w, b, False)
     else:

@@ -411,6 +411,34 @@ def hessp(
         return _xt_dot(xp, X, t, acc), xp.sum(t)
 
 
+def curvature_diagonal(
+    X: Any,
+    y: Any,
+    w: np.ndarray,
+    b: float,
+    offset: Any | None = None,
+    sample_weight: Any | None = None,
+) -> tuple[Any, Any, Any]:
+    """Partial sums ``(Σ d x², Xᵀ d, Σ d)`` with ``d = s σ(z) σ(-z)``: the
+    diagonal and the intercept row of ``X̃ᵀ D X̃`` (truncated Newton's
+    preconditioner), the squares taken in the accumulation dtype."""
+    p = w.shape[0]
+    if X.shape[0] == 0:
+        return np.zeros(p), np.zeros(p), 0.0
+    xp = namespace(X)
+    acc = _acc(xp, X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = _curvature(xp, logits(X, w, b, offset, xp), acc)
+        if sample_weight is not None:
+            d = d * xp.astype(sample_weight, acc)
+        if is_sparse(X):
+            squares = X.multiply(X).astype(acc)
+        else:
+            wide = xp.astype(X, acc)
+            squares = wide * wide
+        return _rmatvec(squares, d), _xt_dot(xp, X, d, acc), xp.sum(d)
+
+
 def _masked_extremes(xp: Any, X: Any, keep: Any | None, acc: Any) -> tuple[Any, Any]:
     """Column minima and maxima over the rows of positive weight (float64, host)."""
     if is_sparse(X):
