@@ -42,6 +42,7 @@ __all__ = [
     "error_message",
     "import_pandas_first",
     "load_model_file",
+    "mark_said",
     "note",
     "parse_list",
     "refuse_existing",
@@ -316,6 +317,15 @@ def _separation_said(text: str, printed: set[str]) -> bool:
     return text.startswith(_SEPARATION) and any(
         t.startswith(_SEPARATION) for t in printed
     )
+
+
+def mark_said(lines: list[str]) -> None:
+    """Count warning ``lines`` (``Category: message``) that the command printed
+    another way (``summary``'s ``fit warning:`` lines, the fit's own stored
+    warnings) as printed: the same warning raised again in the command, and a
+    separation warning after a stored one, are then not repeated."""
+    if _printed is not None:
+        _printed.update(lines)
 
 
 def warn(message: str) -> None:

@@ -450,9 +450,12 @@ def summary(
             table += f"\nci_low, ci_high: {100 * level:g}% Wald intervals"
         console.print(table, markup=False, soft_wrap=True)
     from .._messages import cap_line  # a stored warning may quote a long name
+    from ._common import mark_said
 
-    for w in training.get("warnings") or []:
-        console.print(f"fit warning: {cap_line(str(w))}", markup=False)
+    stored = [str(w) for w in training.get("warnings") or []]
+    for w in stored:
+        console.print(f"fit warning: {cap_line(w)}", markup=False)
+    mark_said(stored)  # inference's repeat of them is not printed again
 
 
 def _rrr_inference(mf: Any, model: Any) -> Any:
