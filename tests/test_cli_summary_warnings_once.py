@@ -34,3 +34,8 @@ def test_summary_says_a_stored_separation_once(workdir, capsys):
     assert out.count("fit warning: PerfectSeparationWarning: Quasi-complete separation") == 1
     assert "PerfectSeparationWarning" not in err, err
     assert "Separation (quasi-complete)" in out  # the table's note says what it means
+    # with the training data, inference runs on the rows: still said once
+    code, out, err = run_cli_process(workdir, ["summary", "q.json", "q.csv"])
+    assert code == 0, err
+    assert out.count("fit warning: PerfectSeparationWarning") == 1
+    assert "PerfectSeparationWarning" not in err, err

@@ -330,11 +330,12 @@ def mark_said(lines: list[str]) -> None:
 
 def warn(message: str) -> None:
     """A warning line on stderr (capped like :func:`error_message`); within
-    :func:`routed_warnings`, a line already printed is not printed again."""
+    :func:`routed_warnings`, a line already printed is not printed again, nor
+    a separation warning after one already said."""
     from .._messages import cap_line
 
     if _printed is not None:
-        if message in _printed:
+        if message in _printed or _separation_said(message, _printed):
             return
         _printed.add(message)
     err_console.print(

@@ -38,7 +38,7 @@ from ._aliased_file import (
     with_file_statistics,
 )
 from ._codes import EX_USAGE, CLIError
-from ._common import console, load_model_file
+from ._common import console, load_model_file, mark_said
 from ._render import (
     capped_table,
     coefficient_rows,
@@ -326,6 +326,9 @@ def summary(
             EX_USAGE,
         )
     with_file_statistics(mf, str(model))
+    stored = [str(w) for w in (mf.training or {}).get("warnings") or []]
+    if not json_out:  # printed as "fit warning:" lines below: inference's repeat
+        mark_said(stored)  # of one of them is not printed again
     from .._grouped import fitted_on_counts
 
     grouped = bool((mf.encoding or {}).get("binomial")) or fitted_on_counts(mf.model)
@@ -450,12 +453,9 @@ def summary(
             table += f"\nci_low, ci_high: {100 * level:g}% Wald intervals"
         console.print(table, markup=False, soft_wrap=True)
     from .._messages import cap_line  # a stored warning may quote a long name
-    from ._common import mark_said
 
-    stored = [str(w) for w in training.get("warnings") or []]
     for w in stored:
         console.print(f"fit warning: {cap_line(w)}", markup=False)
-    mark_said(stored)  # inference's repeat of them is not printed again
 
 
 def _rrr_inference(mf: Any, model: Any) -> Any:
