@@ -543,3 +543,25 @@ def test_python_m_exits_with_mains_code_after_an_interrupt_left_an_exec(tmp_path
     if code() != -signal.SIGINT:
         pytest.skip("this interpreter does not mark a handled interrupt in exec")
     assert code("clear") == 130
+
+
+def test_streamed_fit_imports_no_pandas(tmp_path):
+    """A streamed fit converted each chunk's columns with pyarrow's to_numpy,
+    which imports pandas on its first call, inside a function that cannot
+    pass exceptions on: a Ctrl-C or SIGTERM landing in that import (~50 ms
+    into the first chunk) was ignored and the fit ran to its end, writing
+    its output. The chunks are read from the Arrow buffers now, as in memory."""
+    d = pd.read_csv(UCLA)
+    d["rank"] = d["rank"] > 2  # a boolean feature and a text target too
+    d["admit"] = np.where(d["admit"] == 1, "yes", "no")
+    path = tmp_path / "ucla.csv"
+    d.to_csv(path, index=False)
+    out = tmp_path / "m.json"
+    lines = _run("fit", str(path), "--target", "admit", "--stream", "--no-cache", "-o", str(out))
+    assert lines[-1] == "pandas imported: False"
+    streamed = read_model_file(out).model
+    frame = pd.read_csv(path)
+    in_memory = logistic.LogisticRegression(penalty=None).fit(
+        frame[["gre", "gpa", "rank"]].astype(float), frame["admit"]
+    )
+    np.testing.assert_allclose(streamed.coef_, in_memory.coef_, rtol=1e-6)

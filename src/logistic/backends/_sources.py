@@ -30,9 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from .._arrow_numpy import floats, values
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._screen_rules import pandas_index_columns
+from .._text_decoding import undecodable_csv
 from ..formats import (
     compression_of,
     find_ragged_line,
@@ -114,12 +116,8 @@ def _column_to_numpy(
             f"{where}: column {name!r} has a missing value at row {row0 + first} "
             f"(0-based, global); drop or impute missing values first"
         )
-    try:
-        return (
-            pc.cast(col, pa.float64())
-            .to_numpy(zero_copy_only=False)
-            .astype(dtype, copy=False)
-        )
+    try:  # read from the Arrow buffers: pyarrow's to_numpy imports pandas
+        return floats(pc.cast(col, pa.float64())).astype(dtype, copy=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         if pa.types.is_integer(col.type):  # beyond ±2**53: as in memory
             refuse_beyond_float(col, name, where, row0, position)
@@ -149,7 +147,7 @@ def _batch_to_chunk(
         _column_to_numpy(
             y_col, spec.target, where, row0, dtype, position
         )  # raises, naming the row
-    y = y_col.to_numpy(zero_copy_only=False)
+    y = values(y_col)  # as numpy types it (no pandas import inside pyarrow)
     extra = [
         None
         if c is None
@@ -424,6 +422,10 @@ class _CSVSource:
             except DataValidationError:
                 raise
             except _READ_ERRORS as exc:
+                if _NOT_A_NUMBER.search(str(exc)):  # text that is not UTF-8?
+                    undecodable = undecodable_csv(str(self.path))
+                    if undecodable is not None:
+                        raise undecodable from None
                 names = getattr(self, "file_columns", None)
                 rows = getattr(self, "_rows_read", None)
                 ragged = ""  # a row of another number of fields: named by its line
@@ -458,6 +460,14 @@ class _CSVSource:
             convert_options=convert,
         ) as reader:
             for batch in reader:
+                target = batch.schema.field(self.spec.target).type
+                if pa.types.is_binary(target) or pa.types.is_large_binary(target):
+                    # Arrow types text that is not UTF-8 as bytes: never labels
+                    raise undecodable_csv(str(self.path)) or DataValidationError(
+                        f"{self.path}: the label column {self.spec.target!r} is "
+                        "not UTF-8 text; pass the file's encoding to the reader "
+                        "or convert the file to UTF-8"
+                    )
                 yield _batch_to_chunk(
                     batch, self.spec, str(self.path), row0, dtype, csv_line
                 )

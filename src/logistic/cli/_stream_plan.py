@@ -227,7 +227,7 @@ def _csv_schema(
             with pa.input_stream(fh, compression=compression) as stream:
                 reader = pacsv.open_csv(stream, parse_options=options)
                 try:
-                    return reader.schema, delimiter
+                    schema = reader.schema
                 finally:
                     reader.close()
         except (OSError, EOFError) as exc:
@@ -238,6 +238,14 @@ def _csv_schema(
 
             error = _csv_error(exc, path, path, compression, delimiter, UTF8)
             raise CLIError(str(error)) from None
+    if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in schema.types):
+        # Arrow types text that is not UTF-8 as bytes: named as in memory
+        from .._text_decoding import undecodable_csv
+
+        undecodable = undecodable_csv(path)
+        if undecodable is not None:
+            raise undecodable
+    return schema, delimiter
 
 
 def _check_options(

@@ -10,11 +10,8 @@ Convention (owned here):
 * A UTF-8 byte-order mark at the start makes the file UTF-8 whatever
   encoding was given (the mark says so); it is skipped. A UTF-16/32
   byte-order mark is refused by name unless a UTF-16/32 encoding is given.
-* A byte that does not decode is reported by :func:`decode_error`: the
-  file, the line (physical lines, 1 = header), the byte's offset in the
-  (decompressed) text and its value, and the ``--encoding`` to try. The
-  search (:func:`find_decode_error`) runs only after a read failed, so a
-  well-formed file is read at full speed.
+* A byte that does not decode is reported by :func:`decode_error`
+  (:mod:`logistic._text_decoding`, which the streamed readers share).
 * Files that are not CSV text are named, not parsed: UTF-16/32 text
   (:func:`refuse_utf16`), spreadsheets, Parquet read with ``--format csv`` and
   other binary files (:func:`refuse_binary`), and JSON documents — a model
@@ -29,8 +26,7 @@ import json
 import re
 
 from .._exceptions import DataValidationError, InvalidParameterError
-from ..formats import decompressed
-from ._raw import open_data
+from .._text_decoding import UTF8, decode_error, find_decode_error
 
 __all__ = [
     "UTF8",
@@ -46,9 +42,7 @@ __all__ = [
     "refuse_utf16",
 ]
 
-UTF8 = "utf-8"
 _BOM_UTF8 = b"\xef\xbb\xbf"
-_CHUNK = 1 << 20
 
 
 def check_encoding(name: str | None) -> str:
@@ -184,66 +178,6 @@ def refuse_json(head: bytes, path: str) -> None:
     raise NotDataError(
         f"{path} is {what}, not a data file; the tool reads CSV/TSV, Parquet and "
         "LibSVM files"
-    )
-
-
-def find_decode_error(
-    path: str, compression: str | None, encoding: str
-) -> tuple[int, int, int] | None:
-    """``(line, offset, byte)`` of the first byte that does not decode, or None.
-
-    Lines are physical lines of the text (1 = the header); the offset counts
-    bytes of the (decompressed) text from 0.
-    """
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
-    lines = 1
-    with open_data(path) as fh, decompressed(fh, compression) as stream:
-        while True:
-            chunk = stream.read(_CHUNK)
-            pending = len(decoder.getstate()[0])
-            try:
-                lines += decoder.decode(chunk, final=not chunk).count("\n")
-            except UnicodeDecodeError as exc:
-                before = exc.object[: exc.start].decode(encoding, "replace")
-                return (
-                    lines + before.count("\n"),
-                    offset - pending + exc.start,
-                    exc.object[exc.start],
-                )
-            if not chunk:
-                return None
-            offset += len(chunk)
-
-
-def decode_error(
-    name: str, path: str, compression: str | None, encoding: str
-) -> DataValidationError | None:
-    """The error for the first undecodable byte of the file, or None if every
-    byte decodes (``name`` is how the message names the file)."""
-    try:
-        found = find_decode_error(path, compression, encoding)
-    except (OSError, EOFError):
-        return None
-    if found is None:
-        return None
-    line, offset, byte = found
-    where = "" if compression is None else " of the decompressed text"
-    if encoding == UTF8:
-        what = "is not UTF-8 text"
-        hint = (
-            "files saved by Excel or on Windows are often cp1252: pass "
-            "--encoding cp1252 (or --encoding latin-1)"
-        )
-    else:
-        what = f"cannot be decoded as {encoding}"
-        other = "cp1252" if encoding != "cp1252" else "utf-8"
-        hint = (
-            f"pass the file's encoding, e.g. --encoding {other} or --encoding latin-1"
-        )
-    return DataValidationError(
-        f"{name}: line {line} {what} (byte 0x{byte:02x} at offset "
-        f"{offset:,}{where}); {hint}"
     )
 
 
