@@ -26,7 +26,8 @@ pytestmark = pytest.mark.skipif(_cache_lock.fcntl is None, reason="needs flock (
 
 NAME = "0123456789abcdef" * 2
 STAMP = [{"path": "x", "size": 1, "mtime_ns": 1}]
-META = {"n_features": 3, "digest": "00", "label_digests": []}
+# the rows' two labels, 0 and 1 (their digests are not read here)
+META = {"n_features": 3, "digest": "00", "label_digests": [[0.0, "00" * 16], [1.0, "00" * 16]]}
 
 
 def _entry(root: Path, X: np.ndarray, stamp: list = STAMP) -> Path:
@@ -186,3 +187,37 @@ def test_an_entry_owned_by_another_user_is_not_read(tmp_path):
     gc.collect()
     os.chown(folder, 12345, 12345)
     assert _open(folder) is None
+
+
+@pytest.mark.parametrize(
+    "labels", [np.array([0.0, 1.0, 2.0]), np.array([0.0]), np.array([0.0, 0.0])], ids=str
+)
+def test_labels_that_are_not_meta_jsons_make_the_entry_unused(tmp_path, labels):
+    """A labels.npy replaced apart from meta.json (three labels where meta.json
+    digests the rows of two) was read as is: the fit got a class with no rows
+    (a phantom third class, a multinomial model). The entry is not used; the
+    file is then read again."""
+    folder = _entry(tmp_path, _X(0))
+    assert _open(folder) is not None
+    gc.collect()
+    np.save(folder / "labels.npy", labels, allow_pickle=False)
+    assert _open(folder) is None
+
+
+def test_a_replaced_label_list_is_read_from_the_file_again(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    lines = ["x,y"] + [f"{v:.4f},{int(v + rng.normal() > 0)}" for v in rng.normal(size=200)]
+    Path("s.csv").write_text("\n".join(lines) + "\n")
+    args = ["fit", "s.csv", "--target", "y", "--stream", "--cache-dir", "cd", "-q"]
+    assert main([*args, "-o", "a.json"]) == 0
+    [entry] = [p for p in Path("cd").iterdir() if (p / "labels.npy").exists()]
+    np.save(entry / "labels.npy", np.array([0, 1, 2]), allow_pickle=False)
+    capsys.readouterr()
+    assert main([*args, "-o", "b.json"]) == 0
+    assert "multinomial" not in capsys.readouterr().err
+    from logistic.io import read_model_file
+
+    a, b = (read_model_file(f).model for f in ("a.json", "b.json"))
+    assert list(b.classes_) == list(a.classes_) == [0, 1]
+    np.testing.assert_array_equal(b.coef_, a.coef_)

@@ -426,6 +426,15 @@ def _load_labels(folder: Path, dir_fd: int | None) -> np.ndarray:
     return labels
 
 
+def _same_labels(labels: np.ndarray, label_digests: list[list[Any]]) -> bool:
+    """Whether ``labels.npy``'s labels are those ``meta.json`` digests the rows
+    of, each once: a label list edited or replaced apart from its entry
+    (three labels for two) would give the fit a class without rows."""
+    listed = [label for label, _ in label_digests]
+    values = labels.tolist()
+    return len(values) == len(set(values)) == len(listed) and set(values) == set(listed)
+
+
 def _close_all(fds: list[int]) -> None:
     for fd in fds:
         try:
@@ -501,6 +510,8 @@ class CachedRows:
             return None
         try:
             rows = cls(folder, meta, handle)
+            if not _same_labels(rows.labels, meta["label_digests"]):
+                return None  # labels.npy edited or replaced apart from meta.json
             # a file shorter than its meta says is not a complete entry
             sizes = rows.file_sizes()
             if any(os.fstat(rows._fds[k]).st_size != n for k, n in sizes.items()):
