@@ -393,6 +393,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
         if isinstance(value, str):
             _check_fitted_text(key, value, path)
         setattr(model, f"{key}_", value)
+    _check_fitted_strengths(model, path)
     if len(coef) > 2 and _multinomial.parametrization(model) != d["parametrization"]:
         raise _bad(
             path,
@@ -431,6 +432,40 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             )
         mark_fitted_on_counts(model, grouped)
     return model
+
+
+def _check_fitted_strengths(model: Any, path: str) -> None:
+    """Refuse fitted penalty strengths (``model.fitted.penalty_l1`` and
+    ``penalty_l2``) that the settings (``model.params``) cannot have given:
+    negative ones; any for ``penalty`` None or ``"firth"``; none for a norm
+    penalty with a strength (``alpha > 0``, or a finite ``C``; ``C = inf``
+    fits no penalty). Summaries and inference read both (a table saying
+    "penalized" with the standard errors of an unpenalized fit otherwise).
+    Files without the fitted strengths are not checked."""
+    from .._penalty import NORM_PENALTIES
+
+    l1, l2 = getattr(model, "penalty_l1_", None), getattr(model, "penalty_l2_", None)
+    if l1 is None or l2 is None:
+        return
+    if l1 < 0 or l2 < 0:
+        raise _bad(
+            path, "fields 'model.fitted.penalty_l1' and 'penalty_l2' must be >= 0"
+        )
+    alpha, C = model.alpha, model.C
+    if model.penalty in NORM_PENALTIES:
+        strength = alpha > 0 if alpha is not None else C is None or C < float("inf")
+    else:
+        strength = False
+    if strength != (l1 + l2 > 0):
+        given = f"penalty={model.penalty!r}" + "".join(
+            f", {k}={v!r}" for k, v in (("alpha", alpha), ("C", C)) if v is not None
+        )
+        raise _bad(
+            path,
+            f"fields 'model.params' ({given}) and the fitted strengths "
+            f"'model.fitted.penalty_l1' = {l1!r}, 'penalty_l2' = {l2!r} disagree "
+            f"({'a' if strength else 'no'} penalty strength expected)",
+        )
 
 
 def _is_count(value: Any) -> bool:
