@@ -115,3 +115,18 @@ def test_bool_array_matches_pyarrow() -> None:
         mask = rng.random(n) < 0.5
         got = an.bool_array(mask)
         assert got.equals(pa.array(mask)), n
+
+
+@pytest.mark.parametrize("type_", [pa.string(), pa.large_string()], ids=str)
+def test_labels_of_text_match_pyarrow_to_numpy(type_: object) -> None:
+    """Text labels through their dictionary equal pyarrow's own conversion
+    (sliced chunks of a chunked array too); numbers and booleans as values()."""
+    rng = np.random.default_rng(0)
+    text = pa.array(rng.choice(["yes", "no", "maybe", "é"], size=5000), type=type_)
+    chunked = pa.chunked_array([text.slice(7, 900), text.slice(2000, 1500), text.slice(0, 0)])
+    for column in (text, chunked, text.slice(3, 10)):
+        got = an.labels(column)
+        assert got.dtype == object
+        assert got.tolist() == column.to_numpy(zero_copy_only=False).tolist()
+    assert an.labels(pa.array([1, 0, 1])).dtype == np.int64
+    assert an.labels(pa.array([True, False])).dtype == bool

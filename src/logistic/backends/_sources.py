@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrow_numpy import floats, values
+from .._arrow_numpy import floats, labels
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._screen_rules import pandas_index_columns
@@ -147,7 +147,7 @@ def _batch_to_chunk(
         _column_to_numpy(
             y_col, spec.target, where, row0, dtype, position
         )  # raises, naming the row
-    y = values(y_col)  # as numpy types it (no pandas import inside pyarrow)
+    y = labels(y_col)  # as numpy types it (no pandas import inside pyarrow)
     extra = [
         None
         if c is None
