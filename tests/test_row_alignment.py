@@ -68,6 +68,23 @@ def test_duplicate_labels_are_paired_by_position(lbw):
     LogisticRegression().fit(Xd, y.set_axis(np.zeros(len(y), dtype=int)))
 
 
+def test_repeated_labels_reordered_are_refused(lbw):
+    """Two tables concatenated (labels 0..n-1 twice), then X sorted and y not:
+    the rows were paired by position without a word (repeated labels skipped
+    the check). Refused, naming a row; in the same order, they fit."""
+    X, y = lbw
+    half = len(X) // 2
+    labels = np.r_[np.arange(half), np.arange(len(X) - half)]
+    Xr, yr = X.set_axis(labels), y.set_axis(labels)
+    LogisticRegression().fit(Xr, yr)  # the same order: fine
+    Xs = Xr.sort_values("lwt")
+    with pytest.raises(ValueError, match="row labels, some of them repeated, in another order") as err:
+        LogisticRegression().fit(Xs, yr)
+    assert "Repeated labels cannot align the rows" in str(err.value)
+    other = yr.set_axis(labels + 10_000)  # other labels: by position, as before
+    LogisticRegression().fit(Xs, other)
+
+
 @pytest.mark.parametrize("name", ["sample_weight", "offset"])
 def test_weights_and_offsets_reordered_are_refused(lbw, name):
     X, y = lbw

@@ -7,6 +7,8 @@ another order (X sorted or shuffled and y not), pairing by position would
 silently fit row ``i`` of X to another row's label; statsmodels refuses
 such inputs ("indices ... are not aligned"), and so does
 :func:`check_rows_aligned`, naming the input and the first row that differs.
+Indexes holding the same labels with repeats (two tables concatenated, then
+one reordered) are refused too: repeated labels cannot align the rows.
 Indexes with other labels (``y`` rebuilt with a fresh ``RangeIndex`` beside a
 filtered X) are taken by position: that is how scikit-learn users pair them
 on purpose. Where one index is a fresh ``RangeIndex`` and the other a
@@ -49,19 +51,36 @@ def check_rows_aligned(X: Any, **inputs: Any) -> None:
         other = _pandas_index(value)
         if other is None or len(other) != len(index) or other.equals(index):
             continue
-        if not (index.is_unique and other.is_unique):
-            continue
-        if len(index.difference(other)) or len(other.difference(index)):
+        unique = index.is_unique and other.is_unique
+        if unique and (len(index.difference(other)) or len(other.difference(index))):
             continue  # other labels: paired by position on purpose
+        if not unique and not _same_labels_repeated(index, other):
+            continue
         at = _first_difference(index, other)
         if at is None:  # equal labels written differently (time zones)
             continue
+        repeated = "" if unique else ", some of them repeated,"
+        remedy = _remedy(name, index, other) if unique else (
+            f"Repeated labels cannot align the rows ({name}.loc[X.index] repeats "
+            f"them): reorder X and {name} together, or reset both indexes if the "
+            "order by position is right"
+        )  # fmt: skip
         raise ValueError(
-            f"{name}'s index holds X's row labels in another order: row {at} "
-            f"(counting from 0) of X is labelled {_label(index[at])} and row {at} "
-            f"of {name} {_label(other[at])}, and rows are paired by position, not by "
-            f"label. {_remedy(name, index, other)}"
+            f"{name}'s index holds X's row labels{repeated} in another order: row "
+            f"{at} (counting from 0) of X is labelled {_label(index[at])} and row "
+            f"{at} of {name} {_label(other[at])}, and rows are paired by position, "
+            f"not by label. {remedy}"
         )
+
+
+def _same_labels_repeated(index: Any, other: Any) -> bool:
+    """Whether two indexes with repeated labels hold the same labels, each as
+    often (sorted, they are equal); False where the labels do not sort
+    (mixed types)."""
+    try:
+        return bool(index.sort_values().equals(other.sort_values()))
+    except TypeError:
+        return False
 
 
 def _first_difference(index: Any, other: Any) -> int | None:
