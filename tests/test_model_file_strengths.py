@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -60,3 +61,19 @@ def test_c_inf_fits_no_penalty_and_loads(tmp_path):
     model = logistic.load(path)
     assert model.penalty_l2_ == 0.0
     assert np.all(np.isfinite(model.inference().bse))  # the MLE's standard errors
+
+
+def test_files_of_earlier_settings_and_extreme_strengths_load(tmp_path):
+    """Files written before alpha defaulted to None record alpha = 0 beside the
+    C that set the strength; a C so large that 1/(C·Σs) rounds to 0 (or an
+    alpha that underflows in an elastic net's shares) fits no penalty in
+    floating point. The library wrote both: they load."""
+    path = _saved(tmp_path, penalty="l2", C=1.0)
+    _rewrite(path, lambda m: m["params"].update(alpha=0.0))
+    assert logistic.load(path).penalty_l2_ > 0
+    for params in ({"penalty": "l2", "C": 1e308},
+                   {"penalty": "elasticnet", "alpha": 5e-324, "l1_ratio": 0.5}):  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            path = _saved(tmp_path, **params)
+        assert logistic.load(path).penalty_l2_ == 0.0

@@ -57,3 +57,22 @@ def test_command_line_stream_refuses_before_fitting(workdir, capsys, column):
     assert code == 65
     assert err.startswith(f"error: d.csv: line {line} is not UTF-8 text (byte 0xe9"), err
     assert not (workdir / "m.json").exists()
+
+
+def test_a_column_the_fit_leaves_out_is_not_read(workdir, capsys, tmp_path):
+    """A byte that is not UTF-8 in a column the fit does not read: the
+    command line's streamed fit of the other columns goes on (its first
+    block showed the column as bytes), and a non-number in a read column is
+    named as such, not as the other column's byte."""
+    rows = ["x1,x2,note,y"] + [f"{i % 7},{i % 5},ok,{i % 2}" for i in range(40)]
+    text = ("\n".join(rows) + "\n").encode().replace(b"ok", b"caf\xe9", 1)
+    (workdir / "n.csv").write_bytes(text)
+    args = ["fit", "n.csv", "-t", "y", "--features", "x1,x2", "--stream", "--no-cache"]
+    code, _, err = run_cli(capsys, [*args, "-o", "m.json", "-q"])
+    assert code == 0, err
+    source = tmp_path / "s.csv"
+    source.write_bytes(text.replace(b"\n3,3,", b"\n3,abc,", 1))
+    with pytest.raises(DataValidationError, match="'abc' is not a number") as info:
+        LogisticRegression().fit(Chunked.from_csv(str(source), target="y",
+                                                  features=["x1", "x2"]), None)  # fmt: skip
+    assert "UTF-8" not in str(info.value)

@@ -244,8 +244,8 @@ def fit_statistics(
     """The :class:`~logistic.inference._stored.FitStatistics` of an unpenalized
     (or Firth) fit of at most ``MAX_STORED_PARAMS`` parameters, else None:
     a pass at the optimum (none after Newton: its last step's is kept), one
-    label-sums pass, and without an intercept a Hessian pass that finds
-    whether the columns span the constant (the null model's; see
+    label-sums pass, and without an intercept a pass of curvature sums that
+    finds whether the columns span the constant (the null model's; see
     :func:`logistic.inference._stored.collect`)."""
     from .inference._stored import MAX_STORED_PARAMS, collect
 

@@ -422,7 +422,8 @@ class _CSVSource:
             except DataValidationError:
                 raise
             except _READ_ERRORS as exc:
-                if _NOT_A_NUMBER.search(str(exc)):  # text that is not UTF-8?
+                bad = _NOT_A_NUMBER.search(str(exc))
+                if bad is not None and "\ufffd" in bad.group(2):  # not UTF-8 text
                     undecodable = undecodable_csv(str(self.path))
                     if undecodable is not None:
                         raise undecodable from None
@@ -465,8 +466,7 @@ class _CSVSource:
                     # Arrow types text that is not UTF-8 as bytes: never labels
                     raise undecodable_csv(str(self.path)) or DataValidationError(
                         f"{self.path}: the label column {self.spec.target!r} is "
-                        "not UTF-8 text; pass the file's encoding to the reader "
-                        "or convert the file to UTF-8"
+                        "not UTF-8 text; convert the file to UTF-8"
                     )
                 yield _batch_to_chunk(
                     batch, self.spec, str(self.path), row0, dtype, csv_line

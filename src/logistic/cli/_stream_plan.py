@@ -238,13 +238,6 @@ def _csv_schema(
 
             error = _csv_error(exc, path, path, compression, delimiter, UTF8)
             raise CLIError(str(error)) from None
-    if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in schema.types):
-        # Arrow types text that is not UTF-8 as bytes: named as in memory
-        from .._text_decoding import undecodable_csv
-
-        undecodable = undecodable_csv(path)
-        if undecodable is not None:
-            raise undecodable
     return schema, delimiter
 
 
@@ -326,6 +319,8 @@ def plan_stream(
         notes = (unnamed_note(unnamed), *columns.notes)
         columns = dataclasses.replace(columns, notes=notes)
     names = [*columns.roles, *columns.features]
+    if kind == "csv":
+        _refuse_undecodable(path, schema, names)
     check_printable(names, "column name {}", path)  # as save would, after the fit
     text = _text_features(columns) if kind == "csv" else []
     # the head, read once: numbers with a stray word (the in-memory error) and,
@@ -339,6 +334,21 @@ def plan_stream(
         columns = _screened(columns, head, include)
     _refuse_text_columns(columns, schema)
     return StreamPlan(path, kind, delimiter, columns)
+
+
+def _refuse_undecodable(path: str, schema: Any, names: list[str]) -> None:
+    """Refuse a CSV file whose first block shows text that is not UTF-8 in a
+    column the fit reads (Arrow types such a column as bytes), with the
+    in-memory reader's error; columns the fit leaves out are not read."""
+    import pyarrow as pa
+
+    from .._text_decoding import undecodable_csv
+
+    kinds = [schema.field(name).type for name in names]
+    if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in kinds):
+        undecodable = undecodable_csv(path)
+        if undecodable is not None:
+            raise undecodable
 
 
 def _head(path: str, kind: str, delimiter: str | None, names: list[str]) -> Any:

@@ -204,7 +204,7 @@ def collect(
     sums); the column moments come from the objective's cache when the fit
     computed them. ``with_null`` also fits the null model now when it needs
     the rows (an offset, or columns spanning the constant without an
-    intercept: one more Hessian pass finds them).
+    intercept: one pass of curvature sums beside the Hessian finds them).
     """
     theta = np.asarray(theta, dtype=F64)
     w, b = objective.split(theta)
@@ -214,7 +214,7 @@ def collect(
     mean, std = (np.array(v, dtype=F64) for v in objective.column_moments())
     llnull, spanned = None, False
     if with_null and not objective.fit_intercept and theta.size:
-        spanned = spans_constant(objective, theta)
+        spanned = spans_constant(objective, theta, hessian)
     if spanned:  # the intercept-only null, as inference with the rows finds it
         with_one = LogisticObjective(objective.data, fit_intercept=True)
         llnull = null_loglik(labels, True, with_one, tol)
@@ -236,19 +236,33 @@ def collect(
     )
 
 
-def spans_constant(objective: LogisticObjective, theta: FloatArray) -> bool:
+def spans_constant(
+    objective: LogisticObjective, theta: FloatArray, hessian: Any = None
+) -> bool:
     """Whether the ones vector lies in the span of the design's columns: the
     Fisher information of ``[X, 1]`` at the fitted logits has a Schur
     complement of the ones column below 1e-10 of its diagonal (the weighted
     least-squares residual of 1 on X, relative; the weights ``s p (1-p)`` are
-    positive, so it is zero exactly when 1 is in the span)."""
-    with_one = LogisticObjective(objective.data, fit_intercept=True)
-    H = with_one.hessian(np.append(np.asarray(theta, dtype=np.float64), 0.0))
-    corner = float(H[-1, -1])
+    positive, so it is zero exactly when 1 is in the span).
+
+    ``hessian``: ``∇²J(θ)`` of ``objective`` (without an intercept, as a fit's
+    statistics hold it); the ones column's row and corner then come from one
+    pass of per-row curvature sums (:meth:`hessian_diagonal`), else the
+    information of ``[X, 1]`` is computed whole."""
+    theta = np.asarray(theta, dtype=np.float64)
+    if hessian is None:
+        with_one = LogisticObjective(objective.data, fit_intercept=True)
+        H = with_one.hessian(np.append(theta, 0.0))
+        inner, row, corner = H[:-1, :-1], H[:-1, -1], float(H[-1, -1])
+    else:
+        _, row, bb = objective.hessian_diagonal(theta)
+        inner = np.array(hessian, dtype=np.float64)
+        inner.flat[:: inner.shape[0] + 1] -= objective.l2  # the likelihood's alone
+        corner = float(bb)
     if not corner > 0:
         return False
     try:
-        coef = np.linalg.solve(H[:-1, :-1], H[:-1, -1])
+        coef = np.linalg.solve(inner, row)
     except np.linalg.LinAlgError:
         return False
-    return bool(corner - float(H[-1, :-1] @ coef) < 1e-10 * corner)
+    return bool(corner - float(row @ coef) < 1e-10 * corner)

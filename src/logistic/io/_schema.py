@@ -434,16 +434,39 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     return model
 
 
-def _check_fitted_strengths(model: Any, path: str) -> None:
-    """Refuse fitted penalty strengths (``model.fitted.penalty_l1`` and
-    ``penalty_l2``) that the settings (``model.params``) cannot have given:
-    negative ones; any for ``penalty`` None or ``"firth"``; none for a norm
-    penalty with a strength (``alpha > 0``, or a finite ``C``; ``C = inf``
-    fits no penalty). Summaries and inference read both (a table saying
-    "penalized" with the standard errors of an unpenalized fit otherwise).
-    Files without the fitted strengths are not checked."""
+#: Settings beyond which the fitted strength ``1/(C·Σs)`` (or ``alpha``'s
+#: share of an elastic net) may round to 0 or overflow: not checked.
+_STRENGTH_RANGE = (1e-290, 1e290)
+
+
+def _expected_strength(model: Any) -> bool | None:
+    """Whether ``model.params`` give a penalty strength (True), none (False),
+    or may give either in floating point (None): ``penalty`` None or
+    ``"firth"`` none; a norm penalty with ``alpha > 0`` or a finite ``C``
+    one, ``C = inf`` none. Files written before ``alpha`` defaulted to None
+    record ``alpha = 0`` beside the ``C`` that set the strength."""
     from .._penalty import NORM_PENALTIES
 
+    if model.penalty not in NORM_PENALTIES:
+        return False
+    alpha, C = model.alpha, model.C
+    low, high = _STRENGTH_RANGE
+    if alpha is not None and alpha > 0:
+        return True if alpha >= low else None
+    if C is None:
+        return True if alpha is None else None  # scikit-learn's default C = 1
+    if C == float("inf"):
+        return False
+    return True if C <= high else None
+
+
+def _check_fitted_strengths(model: Any, path: str) -> None:
+    """Refuse fitted penalty strengths (``model.fitted.penalty_l1`` and
+    ``penalty_l2``) that the settings (``model.params``) cannot have given
+    (:func:`_expected_strength`), or negative ones: summaries read the
+    settings and inference the strengths (a table saying "penalized" above
+    the standard errors of an unpenalized fit otherwise). Files without the
+    fitted strengths are not checked."""
     l1, l2 = getattr(model, "penalty_l1_", None), getattr(model, "penalty_l2_", None)
     if l1 is None or l2 is None:
         return
@@ -451,21 +474,19 @@ def _check_fitted_strengths(model: Any, path: str) -> None:
         raise _bad(
             path, "fields 'model.fitted.penalty_l1' and 'penalty_l2' must be >= 0"
         )
+    expected = _expected_strength(model)
+    if expected is None or expected == (l1 + l2 > 0):
+        return
     alpha, C = model.alpha, model.C
-    if model.penalty in NORM_PENALTIES:
-        strength = alpha > 0 if alpha is not None else C is None or C < float("inf")
-    else:
-        strength = False
-    if strength != (l1 + l2 > 0):
-        given = f"penalty={model.penalty!r}" + "".join(
-            f", {k}={v!r}" for k, v in (("alpha", alpha), ("C", C)) if v is not None
-        )
-        raise _bad(
-            path,
-            f"fields 'model.params' ({given}) and the fitted strengths "
-            f"'model.fitted.penalty_l1' = {l1!r}, 'penalty_l2' = {l2!r} disagree "
-            f"({'a' if strength else 'no'} penalty strength expected)",
-        )
+    given = f"penalty={model.penalty!r}" + "".join(
+        f", {k}={v!r}" for k, v in (("alpha", alpha), ("C", C)) if v is not None
+    )
+    raise _bad(
+        path,
+        f"fields 'model.params' ({given}) and the fitted strengths "
+        f"'model.fitted.penalty_l1' = {l1!r}, 'penalty_l2' = {l2!r} disagree "
+        f"({'a' if expected else 'no'} penalty strength expected)",
+    )
 
 
 def _is_count(value: Any) -> bool:
