@@ -24,8 +24,11 @@ parametrization (:mod:`logistic._multinomial`, first class fixed at 0) has
   fits of the same rows, ``2 (ℓ_full - ℓ_restricted) ~ χ²(Δk)``;
 * ``llf = -Σs J(θ̂)``; ``llnull`` the intercept-only model's
   ``Σ_k t_k log(t_k / Σs)`` (``t_k`` the total weight of class k; offsets
-  are not part of it); ``aic = -2 llf + 2 k`` and ``bic = -2 llf + k log Σs``
-  with ``k = (K-1) q`` parameters; ``df_model = (K-1)(q-1)``;
+  are not part of it), for a fit without an intercept only where its
+  columns span the constant, else every logit 0 beside the offset (the
+  two-class rule, :mod:`logistic.inference._stored`); ``aic = -2 llf + 2 k``
+  and ``bic = -2 llf + k log Σs`` with ``k = (K-1) q`` parameters;
+  ``df_model = (K-1)(q-1)`` for an intercept-only null, ``(K-1) q`` else;
   ``pseudo_rsquared = 1 - llf / llnull`` (McFadden); ``llr = 2 (llf -
   llnull)`` with its χ²(``df_model``) p-value ``llr_pvalue``.
 
@@ -109,6 +112,14 @@ class MultinomialStatistics:
     #: Rows whose sample weight is not a whole number, a float (None: not
     #: counted, as in a model file written before the count was kept).
     fractional: float | None = None
+    #: Whether the null model is intercept-only, for a fit without an
+    #: intercept (True: its columns span the constant); None for a fit with
+    #: one (and a model file written before it was kept: as fitted then).
+    null_has_intercept: bool | None = None
+    #: The null log-likelihood where it is not the class shares' (no
+    #: intercept, columns not spanning the constant: every logit 0 beside
+    #: the offset), else None.
+    llnull: float | None = None
 
 
 def collect_multinomial(
@@ -222,7 +233,13 @@ class MultinomialInference(BinaryOnlyMethods):
         self.llf = stats.llf
         t = stats.class_totals[stats.class_totals > 0]
         self.llnull = float(np.sum(t * np.log(t / stats.weight_sum)))
-        self.df_model = float((K - 1) * (len(self.term_names) - int(intercept)))
+        if stats.llnull is not None:  # no intercept, not in the columns' span
+            self.llnull = float(stats.llnull)
+        spanned = stats.null_has_intercept
+        #: whether the null model is intercept-only (the class shares)
+        self.null_has_intercept = intercept if spanned is None else bool(spanned)
+        q = len(self.term_names)
+        self.df_model = float((K - 1) * (q - int(self.null_has_intercept)))
         self.df_resid = float(self.nobs - k)
         self.aic = -2.0 * self.llf + 2.0 * k
         self.bic = -2.0 * self.llf + k * np.log(stats.weight_sum)

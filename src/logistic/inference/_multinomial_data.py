@@ -37,12 +37,13 @@ Conventions (owned here; the covariance formulas are the binary ones of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 import numpy as np
 
+from .._block_sums import block_hessian
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._frame_encoding import apply_encoding
 from .._multinomial import (
@@ -63,6 +64,7 @@ from ._checks import (
     warn_class_weight,
 )
 from ._covariance import check_cov_request, group_meat, hc1_factor
+from ._stored import constant_in_span
 
 __all__ = [
     "RobustMeat",
@@ -260,7 +262,33 @@ def statistics_pass(
         "fractional": float(fractional),
         **moments_fields((totals, colsum, off), float(total)),
     }
+    if not intercept:
+        stats.update(_null_without_intercept(objective, float(total)))
     return stats, objective._gradient(W, b, G_w, g_b, total), hessian, M
+
+
+def _null_without_intercept(
+    objective: MultinomialObjective, total: float
+) -> dict[str, Any]:
+    """The null model of a fit without an intercept, as for two classes
+    (:func:`logistic.inference._stored.collect`): the intercept-only model
+    (the class shares) where the columns span the constant (a dummy for every
+    level: the same model as one written with an intercept), else every
+    logit 0 beside the offset (every class ``1/K`` without one). One pass
+    of the rows' weighted Gram matrix of ``[X, 1]``, and without the span
+    one pass at ``θ = 0``."""
+    p = objective.n_features
+    zero = np.zeros(p)
+
+    def gram(block: Block) -> Any:  # Σ s/4 [x, 1][x, 1]ᵀ: the curvature at z = 0
+        bare = replace(block, y=np.zeros(block.n_rows), offset=None)
+        return block_hessian(bare, zero, 0.0)
+
+    inner, row, corner = objective._reduce(gram)
+    if constant_in_span(inner, row, float(corner)):
+        return {"null_has_intercept": True}
+    llnull = -total * float(objective.value(np.zeros(objective.n_params)))
+    return {"null_has_intercept": False, "llnull": llnull}
 
 
 def multinomial_from_data(

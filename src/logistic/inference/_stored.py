@@ -56,6 +56,7 @@ __all__ = [
     "FitStatistics",
     "collect",
     "null_loglik",
+    "constant_in_span",
     "spans_constant",
 ]
 
@@ -259,6 +260,14 @@ def spans_constant(
         inner = np.array(hessian, dtype=np.float64)
         inner.flat[:: inner.shape[0] + 1] -= objective.l2  # the likelihood's alone
         corner = float(bb)
+    return constant_in_span(inner, row, corner)
+
+
+def constant_in_span(inner: Any, row: Any, corner: float) -> bool:
+    """Whether the ones column lies in the span of the others, from a
+    weighted Gram matrix of ``[X, 1]`` (positive row weights) in parts: ``Xᵀ
+    D X`` (``inner``), ``Xᵀ d`` (``row``) and ``Σ d`` (``corner``): the Schur
+    complement of the ones column below 1e-10 of its diagonal."""
     if not corner > 0:
         return False
     try:

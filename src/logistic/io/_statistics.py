@@ -337,6 +337,12 @@ def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
     if getattr(stats, "fractional", None) is not None:
         out["fractional"] = int(stats.fractional)
     numbers = [float(stats.weight_sum), float(stats.llf), *totals]
+    if getattr(stats, "null_has_intercept", None) is not None:  # no intercept
+        out["null_has_intercept"] = bool(stats.null_has_intercept)
+        if stats.llnull is not None:
+            llnull = float(stats.llnull)
+            out["llnull"] = llnull
+            numbers.append(llnull)
     for key in _MULTINOMIAL_OPTIONAL:
         value = getattr(stats, key, None)
         if value is not None:
@@ -389,6 +395,7 @@ def multinomial_statistics_from_dict(
         raise _wrong(
             path, f"{name}.fractional", "must be a row count from 0 to n_samples"
         )
+    spanned, llnull = _multinomial_null(doc, name, path)
     try:
         information = np.linalg.inv(covariance)
     except np.linalg.LinAlgError:
@@ -402,5 +409,26 @@ def multinomial_statistics_from_dict(
         llf=llf,
         n_samples=n_samples,
         fractional=None if fractional is None else float(fractional),
+        null_has_intercept=spanned,
+        llnull=llnull,
         **optional,
     )
+
+
+def _multinomial_null(doc: dict[str, Any], name: str, path: str) -> tuple[Any, Any]:
+    """``(null_has_intercept, llnull)`` of a K-class fit without an intercept
+    (both absent for a fit with one, and in files written before them):
+    ``llnull``, a log-likelihood, given exactly when the null is not the
+    intercept-only model."""
+    spanned, llnull = doc.get("null_has_intercept"), doc.get("llnull")
+    if spanned is not None and not isinstance(spanned, bool):
+        raise _wrong(path, f"{name}.null_has_intercept", "must be true or false")
+    if llnull is not None:
+        llnull = _number(doc, "llnull", llnull, path)
+    if (llnull is not None) != (spanned is False) or (llnull or 0.0) > 0:
+        raise _wrong(
+            path,
+            f"{name}.llnull",
+            "must be a log-likelihood (<= 0) exactly when null_has_intercept is false",
+        )
+    return spanned, llnull
