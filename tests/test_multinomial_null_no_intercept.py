@@ -60,6 +60,7 @@ def test_columns_not_spanning_it_test_against_equal_shares(ucla, tmp_path):
         assert res.llnull == pytest.approx(-len(y) * np.log(4.0), rel=1e-12)
         assert res.df_model == 6.0  # 3 equations × 2 columns
         assert res.llr == pytest.approx(2 * (res.llf + len(y) * np.log(4.0)), rel=1e-12)
+        assert any(n.startswith("null model: every logit 0") for n in res.summary().notes)
 
 
 def test_fits_with_an_intercept_keep_the_class_shares(ucla):

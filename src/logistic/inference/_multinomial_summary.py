@@ -116,6 +116,12 @@ class MultinomialSummary:
                     "test coef = 0; intervals are exp of the coefficient's."
                 )
             )
+        if not getattr(r, "null_has_intercept", True):
+            self.notes.append(
+                f"null model: every logit 0, no intercept (LL-null, pseudo R-sq. and "
+                f"the LR test compare with each class at 1/{len(r.classes)}, beside "
+                "the offset if any; the columns do not span the constant)."
+            )
         if r.cov_type == "cluster":
             caveat = few_clusters(r.cov_info.get("n_groups"), r.k_params)
             if caveat is not None:
