@@ -21,18 +21,10 @@ import logistic._separation_lp as separation_lp
 from conftest import data_path
 from logistic import LogisticRegression
 from logistic.cli.app import main
+from test_separation_lp_time import _quasi_separated  # x0 = 1: y = 1 always
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 NOT_CHECKED = "Separation was not checked for this fit"
-
-
-def _quasi_separated(n: int = 400, seed: int = 0):
-    # x0 = 1 gives y = 1 always; x0 = 0 has both classes
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 3))
-    X[:, 0] = rng.random(n) < 0.3
-    y = np.where(X[:, 0] == 1, 1, (rng.random(n) < 0.4).astype(int))
-    return X, y
 
 
 def _notes(model, *data) -> list[str]:

@@ -140,19 +140,27 @@ def nulls(column: Any) -> np.ndarray:
     return out
 
 
-def booleans(column: Any) -> np.ndarray:
-    """A boolean column as a bool array, False where missing."""
-    out = np.empty(len(column), dtype=bool)
+def _by_chunk(column: Any, dtype: Any, part: Any) -> np.ndarray:
+    """An array of ``dtype`` filled chunk by chunk with ``part(chunk)``."""
+    out = np.empty(len(column), dtype=dtype)
     pos = 0
     for chunk in _chunks(column):
         n = len(chunk)
-        if n == 0:
-            continue
-        part = _bits(chunk.buffers()[1], chunk.offset, n)
-        valid = _valid(chunk)
-        out[pos : pos + n] = part if valid is None else part & valid
-        pos += n
+        if n:
+            out[pos : pos + n] = part(chunk)
+            pos += n
     return out
+
+
+def booleans(column: Any) -> np.ndarray:
+    """A boolean column as a bool array, False where missing."""
+
+    def part(chunk: Any) -> np.ndarray:
+        bits = _bits(chunk.buffers()[1], chunk.offset, len(chunk))
+        valid = _valid(chunk)
+        return bits if valid is None else bits & valid
+
+    return _by_chunk(column, bool, part)
 
 
 def objects(column: Any) -> np.ndarray:
@@ -195,18 +203,13 @@ def labels(column: Any) -> np.ndarray:
         return values(column)
     import pyarrow.compute as pc
 
-    out = np.empty(len(column), dtype=object)
-    pos = 0
-    for chunk in _chunks(column):
-        n = len(chunk)
-        if n == 0:
-            continue
+    def part(chunk: Any) -> np.ndarray:
         encoded = pc.dictionary_encode(chunk)
         levels = np.empty(len(encoded.dictionary), dtype=object)
         levels[:] = encoded.dictionary.to_pylist()
-        out[pos : pos + n] = levels[_primitive(encoded.indices, np.dtype(np.int32))]
-        pos += n
-    return out
+        return levels[_primitive(encoded.indices, np.dtype(np.int32))]
+
+    return _by_chunk(column, object, part)
 
 
 def bool_array(mask: np.ndarray) -> Any:

@@ -282,6 +282,16 @@ def _curvature(xp: Any, z: Any, acc: Any) -> Any:
     return t / (u * u)
 
 
+def _row_curvature(
+    xp: Any, X: Any, w: Any, b: float, offset: Any, sample_weight: Any, acc: Any
+) -> Any:
+    """Each row's ``d = s σ(z) σ(-z)`` at ``z = X w + b + offset``, in ``acc``."""
+    d = _curvature(xp, logits(X, w, b, offset, xp), acc)
+    if sample_weight is not None:
+        d = d * xp.astype(sample_weight, acc)
+    return d
+
+
 def weighted_gram(X: Any, d: Any, acc: Any) -> Any:
     """``Xᵀ diag(d) X`` (``d ≥ 0``) for one block, in the accumulation dtype.
 
@@ -322,9 +332,7 @@ def hessian(
     if X.shape[0] == 0:
         return np.zeros((p, p)), np.zeros(p), 0.0
     with np.errstate(over="ignore", invalid="ignore"):
-        d = _curvature(xp, logits(X, w, b, offset, xp), acc)
-        if sample_weight is not None:
-            d = d * xp.astype(sample_weight, acc)
+        d = _row_curvature(xp, X, w, b, offset, sample_weight, acc)
         return weighted_gram(X, d, acc), _xt_dot(xp, X, d, acc), xp.sum(d)
 
 
@@ -403,10 +411,10 @@ def hessp(
     with np.errstate(over="ignore", invalid="ignore"):
         if unit:
             d = xp.full(X.shape[0], 0.25, dtype=acc, device=device_of(X))
+            if sample_weight is not None:
+                d = d * xp.astype(sample_weight, acc)
         else:
-            d = _curvature(xp, logits(X, w, b, offset, xp), acc)
-        if sample_weight is not None:
-            d = d * xp.astype(sample_weight, acc)
+            d = _row_curvature(xp, X, w, b, offset, sample_weight, acc)
         t = (xp.astype(_matvec(X, _coef(xp, X, v_w)), acc) + v_b) * d
         return _xt_dot(xp, X, t, acc), xp.sum(t)
 
@@ -428,9 +436,7 @@ def curvature_diagonal(
     xp = namespace(X)
     acc = _acc(xp, X)
     with np.errstate(over="ignore", invalid="ignore"):
-        d = _curvature(xp, logits(X, w, b, offset, xp), acc)
-        if sample_weight is not None:
-            d = d * xp.astype(sample_weight, acc)
+        d = _row_curvature(xp, X, w, b, offset, sample_weight, acc)
         if is_sparse(X):
             squares = X.multiply(X).astype(acc)
         else:
