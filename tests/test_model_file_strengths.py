@@ -77,3 +77,7 @@ def test_files_of_earlier_settings_and_extreme_strengths_load(tmp_path):
             warnings.simplefilter("ignore")
             path = _saved(tmp_path, **params)
         assert logistic.load(path).penalty_l2_ == 0.0
+    X, y, _ = logistic.datasets.load_ucla_admissions()  # C·Σs beyond float64
+    heavy = LogisticRegression(penalty="l2", C=1e290).fit(X, y, sample_weight=np.full(400, 1e17))
+    logistic.save(heavy, tmp_path / "h.json")
+    assert logistic.load(tmp_path / "h.json").penalty_l2_ == 0.0

@@ -71,3 +71,45 @@ def test_fits_with_an_intercept_keep_the_class_shares(ucla):
     res = model.inference()
     assert res.df_model == reference.df_model == 6.0
     assert res.llnull == pytest.approx(reference.llnull, rel=1e-6)
+
+
+def test_float32_dummies_still_span_the_constant(ucla, tmp_path):
+    """The span test's tolerance follows the data's precision: float32 rows
+    (Fortran order, summed as float32 by BLAS) left a relative residual of
+    ~7e-9 on dummies that span the constant, above float64's 1e-10, and the
+    null became every logit 0."""
+    X, y = ucla
+    X32 = np.asfortranarray(X.to_numpy(dtype=np.float32))
+    model = LogisticRegression(penalty=None, fit_intercept=False).fit(X32, y)
+    for res in _paths(model, X32, y, tmp_path):
+        assert res.df_model == 9.0 and res.null_has_intercept is True
+    binary = (y > 2).astype(int)
+    from scipy import sparse
+
+    Xs = sparse.csr_matrix(X32)
+    two = LogisticRegression(penalty=None, fit_intercept=False).fit(Xs, binary)
+    for res in _paths(two, Xs, binary, tmp_path):
+        assert res.df_model == 3.0  # four columns, the constant among them
+
+
+def test_a_file_written_before_the_rule_reads_as_fitted_then(ucla, tmp_path):
+    import hashlib
+    import json
+
+    from logistic.io import _schema
+
+    X, y = ucla
+    X = X[["gre", "gpa"]]
+    model = LogisticRegression(penalty=None, fit_intercept=False).fit(X, y)
+    path = tmp_path / "m.json"
+    logistic.save(model, path)
+    doc = json.loads(path.read_text())
+    kept = doc["training"]["fit_statistics"]
+    del kept["null_has_intercept"], kept["llnull"]
+    doc["checksum"]["value"] = hashlib.sha256(_schema._canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    res = logistic.load(path).inference()
+    t = np.bincount(y)[1:]
+    assert res.llnull == pytest.approx(float(np.sum(t * np.log(t / len(y)))), rel=1e-12)
+    assert res.df_model == 6.0 and res.null_has_intercept is None
+    assert not any(n.startswith("null model") for n in res.summary().notes)

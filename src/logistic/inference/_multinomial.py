@@ -236,10 +236,16 @@ class MultinomialInference(BinaryOnlyMethods):
         if stats.llnull is not None:  # no intercept, not in the columns' span
             self.llnull = float(stats.llnull)
         spanned = stats.null_has_intercept
-        #: whether the null model is intercept-only (the class shares)
-        self.null_has_intercept = intercept if spanned is None else bool(spanned)
+        #: whether the null model is intercept-only (the class shares); None
+        #: for a fit without an intercept from a model file written before
+        #: it was kept (its null as fitted then: the class shares, on
+        #: ``(K-1) q`` degrees of freedom)
+        self.null_has_intercept: bool | None = (
+            bool(spanned) if spanned is not None else (True if intercept else None)
+        )
         q = len(self.term_names)
-        self.df_model = float((K - 1) * (q - int(self.null_has_intercept)))
+        shares = bool(intercept) if spanned is None else bool(spanned)
+        self.df_model = float((K - 1) * (q - int(shares)))
         self.df_resid = float(self.nobs - k)
         self.aic = -2.0 * self.llf + 2.0 * k
         self.bic = -2.0 * self.llf + k * np.log(stats.weight_sum)

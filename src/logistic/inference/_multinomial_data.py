@@ -285,7 +285,7 @@ def _null_without_intercept(
         return block_hessian(bare, zero, 0.0)
 
     inner, row, corner = objective._reduce(gram)
-    if constant_in_span(inner, row, float(corner)):
+    if constant_in_span(inner, row, float(corner), objective.data.dtype):
         return {"null_has_intercept": True}
     llnull = -total * float(objective.value(np.zeros(objective.n_params)))
     return {"null_has_intercept": False, "llnull": llnull}

@@ -116,7 +116,7 @@ class MultinomialSummary:
                     "test coef = 0; intervals are exp of the coefficient's."
                 )
             )
-        if not getattr(r, "null_has_intercept", True):
+        if getattr(r, "null_has_intercept", True) is False:
             self.notes.append(
                 f"null model: every logit 0, no intercept (LL-null, pseudo R-sq. and "
                 f"the LR test compare with each class at 1/{len(r.classes)}, beside "

@@ -255,23 +255,28 @@ def spans_constant(
         with_one = LogisticObjective(objective.data, fit_intercept=True)
         H = with_one.hessian(np.append(theta, 0.0))
         inner, row, corner = H[:-1, :-1], H[:-1, -1], float(H[-1, -1])
-    else:
+    else:  # Hessian sums are float64 whatever X's dtype
         _, row, bb = objective.hessian_diagonal(theta)
         inner = np.array(hessian, dtype=np.float64)
         inner.flat[:: inner.shape[0] + 1] -= objective.l2  # the likelihood's alone
         corner = float(bb)
-    return constant_in_span(inner, row, corner)
+    return constant_in_span(inner, row, corner, objective.data.dtype)
 
 
-def constant_in_span(inner: Any, row: Any, corner: float) -> bool:
+def constant_in_span(inner: Any, row: Any, corner: float, dtype: Any) -> bool:
     """Whether the ones column lies in the span of the others, from a
     weighted Gram matrix of ``[X, 1]`` (positive row weights) in parts: ``Xᵀ
     D X`` (``inner``), ``Xᵀ d`` (``row``) and ``Σ d`` (``corner``): the Schur
-    complement of the ones column below 1e-10 of its diagonal."""
+    complement of the ones column, relative to its diagonal, within the
+    rounding of sums of rows of ``dtype``: 1e-10 for float64, 1e-4 for
+    float32 (its products round at ~6e-8 and a sum of a million of them
+    drifts by ~1e-5; a float32 design with every dummy left 0 on fewer than
+    1 row in 10 000 counts as spanning it)."""
     if not corner > 0:
         return False
     try:
-        coef = np.linalg.solve(inner, row)
+        coef = np.linalg.solve(np.asarray(inner, dtype=np.float64), row)
     except np.linalg.LinAlgError:
         return False
-    return bool(corner - float(row @ coef) < 1e-10 * corner)
+    tol = 1e-10 if np.dtype(dtype) == np.float64 else 1e-4
+    return bool(corner - float(row @ coef) < tol * corner)

@@ -435,8 +435,9 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
 
 
 #: Settings beyond which the fitted strength ``1/(C·Σs)`` (or ``alpha``'s
-#: share of an elastic net) may round to 0 or overflow: not checked.
-_STRENGTH_RANGE = (1e-290, 1e290)
+#: share of an elastic net) may round to 0: not checked (``C`` up to 1e200
+#: keeps ``C·Σs`` finite for weight totals up to 1e108).
+_STRENGTH_RANGE = (1e-290, 1e200)
 
 
 def _expected_strength(model: Any) -> bool | None:
