@@ -113,3 +113,21 @@ def test_a_file_written_before_the_rule_reads_as_fitted_then(ucla, tmp_path):
     assert res.llnull == pytest.approx(float(np.sum(t * np.log(t / len(y)))), rel=1e-12)
     assert res.df_model == 6.0 and res.null_has_intercept is None
     assert not any(n.startswith("null model") for n in res.summary().notes)
+
+
+def test_a_forged_null_on_a_fit_with_an_intercept_is_refused(ucla, tmp_path):
+    import hashlib
+    import json
+
+    from logistic._exceptions import ModelFormatError
+    from logistic.io import _schema
+
+    X, y = ucla
+    path = tmp_path / "m.json"
+    logistic.save(LogisticRegression(penalty=None).fit(X[["gre", "gpa"]], y), path)
+    doc = json.loads(path.read_text())
+    doc["training"]["fit_statistics"].update(null_has_intercept=False, llnull=-600.0)
+    doc["checksum"]["value"] = hashlib.sha256(_schema._canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ModelFormatError, match="null_has_intercept"):
+        logistic.load(path)

@@ -396,6 +396,10 @@ def multinomial_statistics_from_dict(
             path, f"{name}.fractional", "must be a row count from 0 to n_samples"
         )
     spanned, llnull = _multinomial_null(doc, name, path)
+    if spanned is not None and covariance.shape[0] != (n_classes - 1) * n_features:
+        raise _wrong(  # the covariance holds each equation's intercept
+            path, f"{name}.null_has_intercept", "is for a fit without an intercept"
+        )
     try:
         information = np.linalg.inv(covariance)
     except np.linalg.LinAlgError:
