@@ -16,6 +16,8 @@ reordering of ``0 … n-1`` (X shuffled or sorted), either was meant (y taken
 from the table before X was reordered, or built in X's new order), so the
 refusal names both remedies, by label and by position. Equal labels written
 differently (one instant in two time zones) and missing labels are equal.
+Dask collections are checked by their scan, partition labels summed as
+hashes (:func:`logistic.backends._dask_scan.check_row_labels`).
 Lengths are left to the inputs' own checks.
 """
 

@@ -95,6 +95,7 @@ def scan_facts(
 ) -> ScanFacts:
     """The collection's facts from the partitions' scan summaries (in
     partition order, every one without a problem)."""
+    check_row_labels(stats)
     p = {s["p"] for s in stats if s["n"] > 0} or {s["p"] for s in stats}
     if len(p) != 1:
         raise DataValidationError(f"partitions have different column counts {p}")
@@ -114,6 +115,34 @@ def scan_facts(
         resolved,
         hashlib.blake2b(digest.encode(), digest_size=16).hexdigest(),
     )
+
+
+def check_row_labels(stats: Sequence[dict[str, Any]]) -> None:
+    """Refuse y, sample_weight or offset whose pandas partitions hold X's row
+    labels in another order, as an in-memory fit refuses them
+    (:mod:`logistic._row_alignment`): the partitions whose indexes differ
+    (:func:`~._dask_tasks.row_label_sums`) hold, all together, the same
+    labels as X's. Other labels are paired by position, as in memory."""
+    for name in ("y", "sample_weight", "offset"):
+        differing = [
+            (i, s["row_labels"][name])
+            for i, s in enumerate(stats)
+            if name in (s.get("row_labels") or {})
+        ]
+        if not differing:
+            continue
+        mask = 2**64 - 1
+        ours = sum(x for _, (x, _o) in differing) & mask
+        theirs = sum(o for _, (_x, o) in differing) & mask
+        if ours == theirs:
+            raise DataValidationError(
+                f"{name}'s index holds X's row labels in another order (partition "
+                f"{differing[0][0]} is the first whose labels differ), and the Dask "
+                "backend pairs rows by position, partition by partition, not by "
+                f"label: align {name} to X before making the collections (with "
+                f"pandas, {name}.loc[X.index]), or reset both indexes if the order by "
+                "position is right"
+            )
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,7 @@ def partition_scan(
     """
     if isinstance(X, RowProblem):  # a Parquet file's missing value
         return {"index": index, "error": X.error}
+    labels = None if target is not None else row_label_sums(X, y, w, o)
     try:
         X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
     except PartitionRowError as exc:  # a missing label
@@ -227,7 +228,32 @@ def partition_scan(
         "labels": np.unique(y).tolist(),
         "digest": h.hexdigest(),
         "problem": problem,
+        "row_labels": labels,
     }
+
+
+def row_label_sums(X: Any, y: Any, w: Any, o: Any) -> dict[str, tuple[int, int]]:
+    """For each of y, sample_weight and offset that is a pandas object whose
+    index is not X's (both pandas), the sums modulo 2**64 of the 64-bit
+    hashes of X's index labels and of its own: equal sums over every such
+    partition mean the same labels (repeats counted) in another order
+    (:func:`logistic.backends._dask_scan.check_row_labels`). Empty where the
+    indexes are equal (the usual case: nothing is hashed)."""
+    index = getattr(X, "index", None) if hasattr(X, "iloc") else None
+    if index is None:
+        return {}
+    from pandas.util import hash_pandas_object
+
+    def total(labels: Any) -> int:
+        hashes = hash_pandas_object(labels, index=False).to_numpy()
+        return int(np.sum(hashes, dtype=np.uint64))
+
+    out = {}
+    for name, v in (("y", y), ("sample_weight", w), ("offset", o)):
+        other = getattr(v, "index", None) if hasattr(v, "iloc") else None
+        if other is not None and len(other) == len(index) and not other.equals(index):
+            out[name] = (total(index), total(other))
+    return out
 
 
 def partition_reduce(
