@@ -707,3 +707,19 @@ def test_a_path_without_its_label_column_names_the_way_to_pass_it(tmp_path):
     assert model.n_features_in_ == 2
     with pytest.raises(DataValidationError, match="target='COLUMN' of Chunked"):
         as_backend(str(path))
+
+
+def test_labels_turning_from_integers_to_decimals_are_named_as_such(tmp_path):
+    """A label column written 0/1 in its first block and 0.0/1.0 later: the
+    chunked reader types it from the first block, and the later values were
+    "non-numeric". The message says what happened and how to write them."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=20_000)
+    y = (x + rng.normal(size=20_000) > 0).astype(int)
+    lines = ["x,y"] + [f"{v:.4f},{c}" + (".0" if i >= 15_000 else "")
+                       for i, (v, c) in enumerate(zip(x, y, strict=True))]  # fmt: skip
+    path = tmp_path / "lab.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataValidationError, match="holds integers in its first rows") as info:
+        LogisticRegression().fit(Chunked.from_csv(str(path), target="y", chunk_bytes=2**16), None)
+    assert "non-numeric" not in str(info.value)

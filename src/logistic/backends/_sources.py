@@ -21,6 +21,7 @@ position: a CSV file's line (:func:`csv_line`), a Parquet file's row
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -201,6 +202,14 @@ class NotANumberError(DataValidationError):
         return type(self), (str(self), self.path, self.column, self.value)
 
 
+def _number(text: str) -> bool:
+    """Whether ``text`` reads as a finite number (``0.0``, ``1e3``)."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _reader_error(
     path: Path,
     exc: BaseException,
@@ -217,6 +226,16 @@ def _reader_error(
         column = names[k] if k < len(names) else f"#{k}"
         value = text_value.group(2)
         shown = repr(value[:60]) + ("..." if len(value) > 60 else "")
+        if rows_before and _number(value):  # an integer column's first decimal
+            return NotANumberError(
+                f"column {column!r} in {path} holds integers in its first rows and "
+                f"{shown} after {csv_line(rows_before - 1)}: a file read in chunks "
+                "takes a column's type from its first block, so write every value "
+                "of it the same way (e.g. 1 or 1.0 throughout), or fit in memory",
+                path,
+                column,
+                value,
+            )
         if rows_before:  # numbers in the blocks before: the in-memory wording
             return NotANumberError(
                 f"column {column!r} in {path} is numeric but has non-numeric value "
