@@ -82,6 +82,7 @@ from ._hypothesis import (
 from ._multinomial_data import (
     RobustMeat,
     multinomial_from_data,
+    null_model,
     statistics_pass,
 )
 from ._multinomial_refusals import BinaryOnlyMethods, refusal
@@ -231,21 +232,12 @@ class MultinomialInference(BinaryOnlyMethods):
         k = float(self.k_params)
         self.nobs = stats.weight_sum
         self.llf = stats.llf
-        t = stats.class_totals[stats.class_totals > 0]
-        self.llnull = float(np.sum(t * np.log(t / stats.weight_sum)))
-        if stats.llnull is not None:  # no intercept, not in the columns' span
-            self.llnull = float(stats.llnull)
-        spanned = stats.null_has_intercept
+        null = null_model(stats, intercept, K, len(self.term_names))
         #: whether the null model is intercept-only (the class shares); None
         #: for a fit without an intercept from a model file written before
-        #: it was kept (its null as fitted then: the class shares, on
-        #: ``(K-1) q`` degrees of freedom)
-        self.null_has_intercept: bool | None = (
-            bool(spanned) if spanned is not None else (True if intercept else None)
-        )
-        q = len(self.term_names)
-        shares = bool(intercept) if spanned is None else bool(spanned)
-        self.df_model = float((K - 1) * (q - int(shares)))
+        #: it was kept (its null as fitted then)
+        self.null_has_intercept: bool | None = null[1]
+        self.llnull, self.df_model = null[0], null[2]
         self.df_resid = float(self.nobs - k)
         self.aic = -2.0 * self.llf + 2.0 * k
         self.bic = -2.0 * self.llf + k * np.log(stats.weight_sum)

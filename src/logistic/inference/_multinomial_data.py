@@ -71,6 +71,7 @@ __all__ = [
     "block_moments",
     "moments_fields",
     "multinomial_from_data",
+    "null_model",
     "reference_theta",
     "statistics_pass",
 ]
@@ -289,6 +290,26 @@ def _null_without_intercept(
         return {"null_has_intercept": True}
     llnull = -total * float(objective.value(np.zeros(objective.n_params)))
     return {"null_has_intercept": False, "llnull": llnull}
+
+
+def null_model(
+    stats: Any, intercept: bool, n_classes: int, q: int
+) -> tuple[float, bool | None, float]:
+    """``(llnull, null_has_intercept, df_model)`` of K-class statistics: the
+    class shares' log-likelihood ``Σ_k t_k log(t_k / Σs)`` on ``(K-1)(q-1)``
+    degrees of freedom (``q`` terms an equation), unless the statistics hold
+    a null of every logit 0 (no intercept, columns not spanning the
+    constant: ``(K-1) q``). A fit without an intercept from a file written
+    before the rule keeps the null it was fitted with (the class shares on
+    ``(K-1) q``; ``null_has_intercept`` None)."""
+    t = stats.class_totals[stats.class_totals > 0]
+    llnull = float(np.sum(t * np.log(t / stats.weight_sum)))
+    if stats.llnull is not None:
+        llnull = float(stats.llnull)
+    spanned = stats.null_has_intercept
+    has = bool(spanned) if spanned is not None else (True if intercept else None)
+    shares = bool(intercept) if spanned is None else bool(spanned)
+    return llnull, has, float((n_classes - 1) * (q - int(shares)))
 
 
 def multinomial_from_data(
