@@ -76,3 +76,16 @@ def test_a_column_the_fit_leaves_out_is_not_read(workdir, capsys, tmp_path):
         LogisticRegression().fit(Chunked.from_csv(str(source), target="y",
                                                   features=["x1", "x2"]), None)  # fmt: skip
     assert "UTF-8" not in str(info.value)
+
+
+def test_a_header_that_is_not_utf8_is_named_as_such(workdir, capsys):
+    """A column name that is not UTF-8: the streamed fits said Python's raw
+    "'utf-8' codec can't decode byte 0xe9" (command line) or "the file is
+    corrupt" (Python)."""
+    (workdir / "h.csv").write_bytes(b"x1,caf\xe9,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    args = ["fit", "h.csv", "-t", "y", "--stream", "--no-cache", "-o", "m.json"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 65
+    assert err.startswith("error: h.csv: line 1 is not UTF-8 text (byte 0xe9"), err
+    with pytest.raises(DataValidationError, match="line 1 is not UTF-8 text"):
+        LogisticRegression().fit(str(workdir / "h.csv"), "y")

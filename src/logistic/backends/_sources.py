@@ -442,7 +442,9 @@ class _CSVSource:
                 raise
             except _READ_ERRORS as exc:
                 bad = _NOT_A_NUMBER.search(str(exc))
-                if bad is not None and "\ufffd" in bad.group(2):  # not UTF-8 text
+                if isinstance(exc, UnicodeDecodeError) or (  # a header, or a value
+                    bad is not None and "\ufffd" in bad.group(2)
+                ):  # that is not UTF-8 text
                     undecodable = undecodable_csv(str(self.path))
                     if undecodable is not None:
                         raise undecodable from None

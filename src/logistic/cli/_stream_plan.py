@@ -228,10 +228,18 @@ def _csv_schema(
                 reader = pacsv.open_csv(stream, parse_options=options)
                 try:
                     schema = reader.schema
+                    names = schema.names  # decoded here: a header not in UTF-8 raises
+                    del names
                 finally:
                     reader.close()
         except (OSError, EOFError) as exc:
             raise decompress_error(path, compression, exc) from None
+        except UnicodeDecodeError:  # a column name that is not UTF-8 text
+            from .._text_decoding import undecodable_csv
+
+            raise undecodable_csv(path) or CLIError(
+                f"{path}: its header is not UTF-8 text; convert the file to UTF-8"
+            ) from None
         except pa.ArrowInvalid as exc:  # in the reader's first block
             from ..tabular._encoding import UTF8
             from ..tabular._read import _csv_error  # the in-memory read's words
