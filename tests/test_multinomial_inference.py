@@ -364,7 +364,7 @@ def test_separated_information_with_a_zero_diagonal_inverts_without_warnings():
     without dividing by that zero (no RuntimeWarning escapes)."""
     from types import SimpleNamespace
 
-    from logistic.inference._multinomial import _invert
+    from logistic.inference._multinomial_covariance import invert_multinomial as _invert
 
     info = np.array([[0.0, 1.0], [1.0, 2.0]])
     stats = SimpleNamespace(information=info, mean=np.zeros(1))

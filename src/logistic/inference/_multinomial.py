@@ -55,7 +55,6 @@ import numpy as np
 
 from .._exceptions import (
     InvalidParameterError,
-    NumericalStabilityWarning,
     user_stacklevel,
 )
 from .._feature_names import positional_names
@@ -63,9 +62,7 @@ from .._separation_kinds import SEPARATION_FOUND, separation_unchecked
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of, warn_class_weight
 from ._covariance import (
-    CollinearityError,
     check_cov_request,
-    invert_information,
     sandwich,
     warn_few_clusters,
 )
@@ -79,6 +76,7 @@ from ._hypothesis import (
     term_columns,
     wald_test,
 )
+from ._multinomial_covariance import invert_multinomial
 from ._multinomial_data import (
     RobustMeat,
     multinomial_from_data,
@@ -214,7 +212,9 @@ class MultinomialInference(BinaryOnlyMethods):
         self.target_name: str | None = getattr(model, "target_name_", None)
         self.param_names = [f"{e}:{t}" for e in self.equations for t in self.term_names]
         separated = getattr(model, "separation_", None) in SEPARATION_FOUND
-        cov, self.rcond = _invert(stats, self.param_names, terms, intercept, separated)
+        cov, self.rcond = invert_multinomial(
+            stats, self.param_names, terms, intercept, separated
+        )
         self.cov_type = "nonrobust" if robust is None else robust.cov_type
         self.cov_info: dict[str, Any] = {"factor": 1.0, "n_groups": None}
         if robust is not None:
@@ -423,101 +423,6 @@ class MultinomialInference(BinaryOnlyMethods):
         return MultinomialSummary(
             self, alpha, rrr=how is not None, estimates_only=estimates_only, title=title
         )
-
-
-def _constant_terms(
-    info: FloatArray, mean: FloatArray | None, terms: list[str], q: int
-) -> list[str]:
-    """Feature columns constant beside the intercept, read off the information:
-    in every equation e, ``I[e:j, e:b]² = I[e:j, e:j] I[e:b, e:b]`` (Cauchy-Schwarz
-    with equality: x_j constant on the rows that carry curvature) and the
-    constant ``I[e:j, e:b] / I[e:b, e:b]`` is the column's mean."""
-    if mean is None:
-        return []
-    out = []
-    for j, name in enumerate(terms):
-        constant = True
-        for e in range(info.shape[0] // q):
-            jj, bb = e * q + j, e * q + q - 1
-            hjj, hbb, hjb = info[jj, jj], info[bb, bb], info[jj, bb]
-            if not (hjj > 0 and hbb > 0):
-                constant = False
-                break
-            value = hjb / hbb
-            tol = 1e-9 * max(abs(value), abs(float(mean[j])), 1e-300)
-            if hjb * hjb < (1 - 1e-10) * hjj * hbb or abs(value - mean[j]) > tol:
-                constant = False
-                break
-        if constant and mean[j] != 0:
-            out.append(name)
-    return out
-
-
-def _invert(
-    stats: MultinomialStatistics,
-    names: list[str],
-    terms: list[str],
-    intercept: bool,
-    separated: bool,
-) -> tuple[FloatArray, float]:
-    """The model-based covariance ``I⁻¹`` and its reciprocal condition after
-    the binary path's rank checks (:func:`._covariance.invert_information`),
-    so that no standard error comes from a singular information matrix:
-
-    * a constant column beside the intercept raises
-      :class:`CollinearityError` naming it;
-    * the columns themselves are checked on ``Σ_e I_ee``, the sum of the
-      equations' diagonal blocks (``X̃ᵀ diag(s Σ_e p_e(1-p_e)) X̃``): collinear
-      or all-zero columns raise, named by term (not once per equation);
-    * then the whole information. Under separation (``separated``), where
-      it is ill-conditioned because coefficients diverge, the inverse is
-      returned as it is (the summary says these standard errors are
-      meaningless); otherwise a singular information raises, saying that
-      the columns are not collinear, so some class's fitted probabilities
-      are 0 or 1.
-    """
-    info = np.asarray(stats.information, dtype=np.float64)
-    q = len(terms) + int(intercept)
-    m = info.shape[0] // q
-    term_names = terms + (["Intercept"] if intercept else [])
-    constant = _constant_terms(info, stats.mean, terms, q) if intercept else []
-    blocks = sum(info[e * q : (e + 1) * q, e * q : (e + 1) * q] for e in range(m))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NumericalStabilityWarning)
-        invert_information(
-            np.asarray(blocks),
-            term_names,
-            constant_columns=constant,
-            capacity=np.diag(blocks).copy(),
-        )
-    if separated:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NumericalStabilityWarning)
-            try:
-                return invert_information(info, names, capacity=np.diag(info).copy())
-            except CollinearityError as exc:
-                try:
-                    cov = np.linalg.inv(info)
-                except np.linalg.LinAlgError:
-                    raise exc from None
-                # Unit-diagonal scaling for the condition number; a zero
-                # diagonal entry (a class whose fitted probabilities are all
-                # 0 or 1 on a column) is left unscaled rather than divided by.
-                root = np.sqrt(np.abs(np.diag(info)))
-                root[root == 0] = 1.0
-                evals = np.linalg.eigvalsh(info / np.outer(root, root))
-                return 0.5 * (cov + cov.T), float(evals[0] / evals[-1])
-    try:
-        return invert_information(info, names, capacity=np.diag(info).copy())
-    except CollinearityError as exc:
-        raise CollinearityError(
-            "the information matrix of this fit is singular although its columns "
-            "are not collinear: some class's fitted probabilities are 0 or 1 "
-            "(separation) and standard errors do not exist; refit with a penalty "
-            f"or fewer columns ({exc})",
-            exc.columns,
-            exc.reason,
-        ) from None
 
 
 def multinomial_inference(
