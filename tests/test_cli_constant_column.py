@@ -5,7 +5,8 @@ Hessian. The summary shows the column as ``NA`` with R's note ("not defined
 because of singularities"), naming it; Newton's warning of a damped step,
 which can only guess at the cause ("collinear columns or separation?"), is
 then left out of the command's output and of the model file. The library
-still warns (a Python caller may never print a summary).
+still warns (a Python caller may never print a summary), and names the
+column it left out.
 
 Reference: statsmodels ``Logit`` on the columns without the constant one
 (R's ``glm`` reports the same estimates for the other terms, the constant
@@ -16,14 +17,17 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 
 from conftest import run_cli
 from logistic import LogisticRegression, NumericalStabilityWarning
+from logistic._fit_aliased import ALIASED_LEFT_OUT
 from logistic.solvers.newton import SINGULAR_HESSIAN
 
 UCLA = Path(__file__).parent / "data" / "ucla-admissions" / "binary.csv"
@@ -52,11 +56,12 @@ def test_constant_column_is_na_with_one_note_and_no_damping_warning(workdir, cap
     )
     assert code == 0, err
     assert SINGULAR_HESSIAN not in err and "damped" not in err
+    assert ALIASED_LEFT_OUT not in err  # the table's note names the column
     assert "not defined because of singularities: site" in out
     row = next(line.split() for line in out.splitlines() if line.startswith("site"))
     assert row[1:] == ["NA"] * 6
     stored = json.loads(Path("m.json").read_text())["training"]["warnings"]
-    assert not any(SINGULAR_HESSIAN in w for w in stored)
+    assert not any(SINGULAR_HESSIAN in w or ALIASED_LEFT_OUT in w for w in stored)
     # the other terms: statsmodels' fit without the constant column
     X, y = _ucla()
     ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
@@ -73,6 +78,38 @@ def test_the_library_still_warns_of_the_damped_step():
     Xc = np.column_stack([X, np.full(len(y), 7.0)])
     with pytest.warns(NumericalStabilityWarning, match=SINGULAR_HESSIAN):
         LogisticRegression(penalty=None, solver="newton").fit(Xc, y)
+
+
+def test_the_library_names_the_aliased_column_after_the_damping_warning():
+    """The damping warning can only guess at its cause ("collinear columns or
+    separation?"); the fit knows which column it left out and says so, once,
+    by name (the third column is the sum of the first two)."""
+    X, y = _ucla()
+    frame = pd.DataFrame({"gre": X[:, 0], "gpa": X[:, 1], "total": X.sum(axis=1)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = LogisticRegression(penalty=None, solver="newton").fit(frame, y)
+    texts = [str(w.message) for w in caught]
+    assert sum(SINGULAR_HESSIAN in t for t in texts) == 1, texts
+    notes = [t for t in texts if t.startswith(ALIASED_LEFT_OUT)]
+    assert len(notes) == 1, texts
+    assert "column 'total' (coefficient 0, R's NA)" in notes[0]
+    assert model.coef_[0, 2] == 0.0
+    # the other coefficients: statsmodels' fit without the sum
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    assert model.coef_[0, :2] == pytest.approx(ref.params[1:], rel=1e-6)
+
+
+def test_no_aliased_note_without_a_damping_warning():
+    """A fit whose solver gave no warning stays silent, as R's glm: L-BFGS on
+    the aliased design, Newton on the design without the sum."""
+    X, y = _ucla()
+    total = np.column_stack([X, X.sum(axis=1)])
+    for solver, design in (("lbfgs", total), ("newton", X)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            LogisticRegression(penalty=None, solver=solver).fit(design, y)
+        assert not [w for w in caught if ALIASED_LEFT_OUT in str(w.message)]
 
 
 def test_a_fit_without_aliased_columns_keeps_its_warnings(workdir, capsys):

@@ -28,7 +28,12 @@ from ._scaling import ScaledObjective
 from ._typing import FloatArray
 from .solvers import SolverResult
 
-__all__ = ["REDUCED_NEWTON_STEPS", "SIGNAL_Z", "aliased_at_zero"]
+__all__ = [
+    "ALIASED_LEFT_OUT",
+    "REDUCED_NEWTON_STEPS",
+    "SIGNAL_Z",
+    "aliased_at_zero",
+]
 
 
 #: Newton steps of the reduced model at most (:func:`aliased_at_zero`).
@@ -84,7 +89,7 @@ def aliased_at_zero(
         if polished is None:
             polished = _estimate_off_optimum(objective, coef, mask, tol, fitted_value)
         if polished is None:  # no scores at the reduced fit: columns far from 0
-            _warn_signal_left_out(objective, stats, mask, scores=False)
+            named = _warn_signal_left_out(objective, stats, mask, scores=False)
         else:  # moved: the statistics of the reduced optimum
             result = dataclasses.replace(result, coef=polished)
             stats = _aliased_recorded(
@@ -99,8 +104,57 @@ def aliased_at_zero(
                 objective=float(stats.value),
                 grad_max_norm=float(np.max(scaled[~mask], initial=0.0)),
             )
-            _warn_signal_left_out(objective, stats, mask)
+            named = _warn_signal_left_out(objective, stats, mask)
+        _warn_left_out(objective, np.flatnonzero(mask & ~named), result.warning)
     return result, stats
+
+
+#: How the note naming aliased parameters begins (:func:`_warn_left_out`):
+#: the command line leaves it out, as its coefficient table names them.
+ALIASED_LEFT_OUT = "left out as aliased"
+
+
+def _parameter_names(objective: LogisticObjective, indices: Any) -> list[str]:
+    """The names of the parameters at ``indices`` (the intercept's at
+    ``n_features``; positional names where the data have none)."""
+    p = objective.n_features
+    given = objective.data.feature_names
+    return [
+        INTERCEPT_NAME
+        if j == p
+        else (str(given[j]) if given is not None else positional_name(int(j)))
+        for j in indices
+    ]
+
+
+def _warn_left_out(objective: LogisticObjective, indices: Any, given: str) -> None:
+    """Name the aliased parameters at ``indices`` that no warning of
+    :func:`_warn_signal_left_out` named, after the solver's warning of a
+    singular Hessian (:data:`~logistic.solvers.newton.SINGULAR_HESSIAN`),
+    which could only guess at its cause (collinear columns or separation),
+    while the fit knows which columns it left out and what it reports. A
+    fit whose solver did not warn stays silent, as R's ``glm`` is: its
+    summary names them (``given``: the solver's warning, or "")."""
+    from .solvers.newton import SINGULAR_HESSIAN
+
+    if not (len(indices) and given.startswith(SINGULAR_HESSIAN)):
+        return
+    import warnings
+
+    from ._exceptions import NumericalStabilityWarning, user_stacklevel
+    from ._messages import name_list
+
+    names = _parameter_names(objective, indices)
+    it, is_ = ("it", "is") if len(names) == 1 else ("them", "are")
+    warnings.warn(
+        f"{ALIASED_LEFT_OUT}: the {name_list(names)} (coefficient 0, R's NA): "
+        f"the information matrix cannot tell {it} from a combination of the "
+        f"earlier columns (collinear columns, a constant or empty column); the "
+        f"other coefficients and their standard errors are the fit without "
+        f"{it}, as R's glm reports them.",
+        NumericalStabilityWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 #: An aliased column warns when its score at the reduced optimum is more than
@@ -112,7 +166,7 @@ SIGNAL_Z = 4.0
 
 def _warn_signal_left_out(
     objective: LogisticObjective, stats: Any, mask: Any, scores: bool = True
-) -> None:
+) -> Any:
     """Warn where an aliased column carries signal the reduced fit leaves out,
     or may (a column far from 0, whatever its score: ``scores`` False where
     ``stats`` are not those of the reduced fit).
@@ -135,7 +189,7 @@ def _warn_signal_left_out(
     tell the column from the intercept at all, and no score at that
     information is evidence either way (a 0/1 column plus 2e7 with a
     log-odds ratio of 1.1, 8 standard errors on the centred rows, scored
-    below the limit)."""
+    below the limit). Returns the mask of the parameters it named."""
     import warnings
 
     from ._exceptions import NumericalStabilityWarning, user_stacklevel
@@ -150,16 +204,11 @@ def _warn_signal_left_out(
     z: FloatArray = np.zeros(len(mask))
     if scores:
         z = _efficient_z(stats, info, kept)
-    lost = np.flatnonzero((np.asarray(mask) & (z > SIGNAL_Z)) | far_mask)
+    named = (np.asarray(mask) & (z > SIGNAL_Z)) | far_mask
+    lost = np.flatnonzero(named)
     if not lost.size:
-        return
-    given = objective.data.feature_names
-    names = [
-        INTERCEPT_NAME
-        if j == p
-        else (str(given[j]) if given is not None else positional_name(int(j)))
-        for j in lost
-    ]
+        return named
+    names = _parameter_names(objective, lost)
     far = [names[i] for i, j in enumerate(lost) if far_mask[j]]
     one = len(names) == 1
     it, was = ("it", "was") if one else ("them", "were")
@@ -187,6 +236,7 @@ def _warn_signal_left_out(
         NumericalStabilityWarning,
         stacklevel=user_stacklevel(),
     )
+    return named
 
 
 def _efficient_z(stats: Any, info: FloatArray, kept: Any) -> FloatArray:

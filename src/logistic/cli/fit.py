@@ -132,16 +132,20 @@ def _training_facts(
 
 
 def _unexplained(messages: list[str], inference: Any) -> list[str]:
-    """The fit's warnings without Newton's singular-Hessian one when the
-    inference names aliased columns: the table's NA rows and its note name
-    the columns that made the Hessian singular (a constant column, one that
-    repeats or combines others), which that warning could only guess at."""
+    """The fit's warnings without Newton's singular-Hessian one and the fit's
+    note naming the aliased columns when the inference names them: the
+    table's NA rows and its note name the columns that made the Hessian
+    singular (a constant column, one that repeats or combines others), which
+    that warning could only guess at."""
     if not getattr(inference, "aliased", None):
         return messages
+    from .._fit_aliased import ALIASED_LEFT_OUT
     from ..solvers.newton import SINGULAR_HESSIAN
 
-    marker = f"NumericalStabilityWarning: {SINGULAR_HESSIAN}"
-    return [m for m in messages if not m.startswith(marker)]
+    markers = tuple(
+        f"NumericalStabilityWarning: {m}" for m in (SINGULAR_HESSIAN, ALIASED_LEFT_OUT)
+    )
+    return [m for m in messages if not m.startswith(markers)]
 
 
 def fit(

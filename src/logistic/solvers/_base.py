@@ -32,7 +32,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import isfinite
 from typing import Any, ClassVar, NamedTuple
 
@@ -122,6 +122,9 @@ class SolverResult:
         Passes over the data (objective evaluations) used; a resumed fit
         counts those before its checkpoint too, never the pass that checks
         the checkpoint against the data.
+    warning : str
+        The :class:`NumericalStabilityWarning` the fit gave (at most one,
+        :meth:`Fit.warn_once`), or "".
     """
 
     coef: FloatArray
@@ -133,6 +136,7 @@ class SolverResult:
     solver: str = ""
     status: str = ""
     n_passes: int = 0
+    warning: str = ""
 
 
 def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
@@ -189,7 +193,8 @@ class Fit:
     on_iteration: IterationHook | None = None
     t0: float = field(default_factory=time.perf_counter)
     passes0: int = 0
-    warned: bool = False
+    #: the NumericalStabilityWarning this fit gave (:meth:`warn_once`), or ""
+    warning: str = ""
 
     @property
     def coords(self) -> Any:
@@ -238,11 +243,11 @@ class Fit:
 
     def warn_once(self, message: str) -> None:
         """A :class:`NumericalStabilityWarning`, the first time in this fit only."""
-        if not self.warned:
+        if not self.warning:
             warnings.warn(
                 message, NumericalStabilityWarning, stacklevel=user_stacklevel()
             )
-            self.warned = True
+            self.warning = message
 
 
 #: Name -> solver class; the built-in classes are imported on first lookup
@@ -382,7 +387,8 @@ class Solver:
                         "expected an integer from 0 to 2**53 - 1"
                     )
                 fit.passes0 -= passes
-        return self._run(fit, theta0, start)
+        result = self._run(fit, theta0, start)
+        return replace(result, warning=fit.warning) if fit.warning else result
 
     @classmethod
     def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
