@@ -89,3 +89,29 @@ def test_integer_labels_are_stored_as_the_streamed_fit_stores_them(tmp_path):
         labels.append(json.loads((tmp_path / "m.json").read_text())["encoding"]["label"])
     assert labels[0] == labels[1] == {"column": "y", "negative": 1, "positive": 2}
     assert all(type(v) is int for v in (labels[1]["negative"], labels[1]["positive"]))
+
+
+def test_integer_labels_then_decimals_are_read_as_decimals(tmp_path):
+    """Labels written 0/1 and, past Dask's sample, 0.0/1.0: Dask's
+    "Mismatched dtypes ... | y | float64 | int64 |" table, exit 65, where the
+    in-memory and streamed fits read the column as decimals. The Dask fit now
+    does the same: labels 0.0 and 1.0, the in-memory fit's coefficients."""
+    import json
+
+    frame = _frame()
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[50_000:, "y"] = frame.loc[50_000:, "y"].map(lambda v: f"{v}.0")
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    fits = []
+    for mode in ([], ["--stream"], ["--workers", "2"]):
+        code, out, err = _fit(tmp_path, *mode, "--force")
+        assert code == 0, (mode, err)
+        assert "Mismatched" not in err
+        fits.append(json.loads((tmp_path / "m.json").read_text()))
+    for doc in fits:
+        label = doc["encoding"]["label"]
+        assert label == {"column": "y", "negative": 0.0, "positive": 1.0}
+        assert type(label["positive"]) is float
+    coef = [np.r_[doc["model"]["coef"], doc["model"]["intercept"]] for doc in fits]
+    np.testing.assert_allclose(coef[2], coef[0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(coef[1], coef[0], rtol=1e-6, atol=1e-9)

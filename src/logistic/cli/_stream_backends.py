@@ -93,11 +93,19 @@ def dask_backend(
 ) -> Any:
     """A :class:`~logistic.backends.Dask` backend over the planned columns; a
     value the scan refuses is named by its file's line or row, as in memory
-    (:func:`_bad_value_error`)."""
+    (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
+    decimals later (``1`` then ``1.0``, :func:`_decimal_labels`) is read again
+    as float64, as the in-memory and streamed readers read it."""
     from ..backends._dask_errors import PartitionError
 
     try:
-        return _dask(plan, chunk_rows, progress, positive, client)
+        try:
+            return _dask(plan, chunk_rows, progress, positive, client)
+        except PartitionError as exc:
+            if not _decimal_labels(plan, exc):
+                raise
+        # labels written 1 and later 1.0: decimals, as in memory and --stream
+        return _dask(plan, chunk_rows, progress, positive, client, decimal_target=True)
     except PartitionError as exc:
         better = (
             _bad_value_error(plan, exc)
@@ -105,6 +113,21 @@ def dask_backend(
             or _csv_target_error(plan, exc)
         )
         raise better or exc from None
+
+
+def _decimal_labels(plan: StreamPlan, exc: Exception) -> bool:
+    """Whether a Dask fit of a CSV failed because its target, integers in
+    Dask's dtype sample, later holds decimals (``1`` then ``1.0``: "Mismatched
+    dtypes found in pd.read_csv", the target named): the in-memory and
+    streamed readers read such a column as decimals."""
+    text = str(exc)
+    if plan.format != "csv" or "Mismatched dtypes" not in text:
+        return False
+    if plan.target not in text:
+        return False
+    from ..tabular._streamed_numbers import decimal_after_integers
+
+    return decimal_after_integers(plan.path, plan.delimiter, plan.target)
 
 
 def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
@@ -221,7 +244,10 @@ def _dask(
     progress: Callable[..., None],
     positive: Callable[[Any], Any] | None,
     client: Any,
+    decimal_target: bool = False,
 ) -> Any:
+    """The Dask backend over the plan's file (``decimal_target``: a CSV
+    target read as float64, not as the type Dask infers from its sample)."""
     from ..backends.dask import Dask
 
     opts: dict[str, Any] = {
@@ -247,6 +273,8 @@ def _dask(
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
     booleans = set(plan.columns.features_of_kind("boolean"))  # 0/1, as in memory
     dtypes = {c: "bool" if c in booleans else "float64" for c in plan.features + extra}
+    if decimal_target:
+        dtypes[plan.target] = "float64"
     frame = dd.read_csv(
         plan.path,
         sep=plan.delimiter,

@@ -18,7 +18,7 @@ from .._number_text import mostly_numbers
 from ._columns import _csv_reader, _number_flags, garbage_error
 from ._read import RawData
 
-__all__ = ["csv_line", "streamed_garbage"]
+__all__ = ["csv_line", "decimal_after_integers", "streamed_garbage"]
 
 
 def streamed_garbage(
@@ -52,6 +52,39 @@ def streamed_garbage(
         return None
     where = _line(path, delimiter, header, rows, first)
     return garbage_error(name, path, value, where, bad)
+
+
+def decimal_after_integers(path: str, delimiter: str | None, name: str) -> bool:
+    """Whether column ``name`` of a CSV file begins with integers (``1``) and
+    later holds a number written otherwise (``1.0``, ``1e0``) and no word,
+    read again as text in blocks (False when the file cannot be read now).
+    A reader that takes a column's type from its first rows (Dask's sample)
+    then meets a value its integer column cannot hold, where the in-memory
+    and streamed readers read the column as decimals."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    integers = decimals = False
+    try:
+        for batch in _text_blocks(path, delimiter, name):
+            column = batch.column(0)
+            valid = column.is_valid().to_numpy(zero_copy_only=False)
+            pattern = r"^\s*[+-]?[0-9]+\s*$"
+            integer = pc.match_substring_regex(column, pattern).fill_null(False)
+            integer = integer.to_numpy(zero_copy_only=False) & valid
+            other = np.flatnonzero(valid & ~integer)
+            if other.size and not (integers or integer[: other[0]].any()):
+                return False  # the column does not begin with integers
+            for text in column.take(pa.array(other)).to_pylist():
+                try:
+                    float(text)
+                except ValueError:
+                    return False  # a word: streamed_garbage's case
+            integers = integers or bool(integer.any())
+            decimals = decimals or bool(other.size)
+    except (pa.ArrowException, OSError, EOFError):
+        return False
+    return decimals
 
 
 def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
