@@ -250,7 +250,8 @@ class PredictionResults:
     def summary_frame(self, alpha: float = 0.05) -> Any:
         """Every column of :data:`FRAME_COLUMNS` (a DataFrame when pandas is
         installed, else a dict of arrays)."""
-        ci, lin_ci = self.conf_int(alpha), self.linpred_conf_int(alpha)
+        lin_ci = self.linpred_conf_int(alpha)  # alpha checked (and warned) once
+        ci = _math.sigmoid(lin_ci)
         values = (
             self.predicted,
             self.se,
