@@ -207,6 +207,9 @@ class _Point:
     rounds: int
     converged: bool
     z: FloatArray | None = None  # logits X w + b + offset (the column solver's)
+    #: a column solve stopped short (the compiled solver warns of nothing;
+    #: :func:`_warn_unconverged` does, once a path)
+    unwarned: bool = False
 
 
 class _Standardization:
@@ -406,7 +409,7 @@ class _PathSolver:
             keep = (w_prev != 0) | strong_set(
                 prev.grad, self.l1_ratio, alpha, alpha_prev
             )
-        n_iter, rounds, ok = 0, 0, True
+        n_iter, rounds, ok, unwarned = 0, 0, True, False
         theta, z = prev.theta, prev.z
         while True:
             active = np.flatnonzero(keep)
@@ -414,6 +417,7 @@ class _PathSolver:
             if self.by_columns and (active.size or w_prev.any()):
                 fit = self._solve_columns(active, theta, z, alpha)
                 n_iter, ok, z = n_iter + fit.n_iter, ok and fit.converged, fit.z
+                unwarned = unwarned or not fit.converged
                 theta, loss, grad = self._from_columns(active, fit)
             else:
                 if active.size == 0 and not w_prev.any():
@@ -432,7 +436,7 @@ class _PathSolver:
             if add.size == 0:
                 break
             keep[add] = True
-        return _Point(theta, loss, grad, n_iter, rounds, ok, z)
+        return _Point(theta, loss, grad, n_iter, rounds, ok, z, unwarned)
 
 
 def path(
@@ -558,7 +562,32 @@ def _run(
             pt = ps.point(float(a), a_prev, prev)
         points.append(pt)
         prev, a_prev = pt, float(a)
+    _warn_unconverged(grid, points, ps.max_iter)
     return _collect(grid, points, null, ps, top)
+
+
+def _warn_unconverged(grid: FloatArray, points: list[_Point], max_iter: int) -> None:
+    """One :class:`ConvergenceWarning` for the points whose column solves
+    stopped short: the solvers of :func:`solve` warn of their own fits, the
+    compiled column solver of none, and a path (or a cross-validation that
+    picks a strength from it) must not stop short silently."""
+    short = [i for i, pt in enumerate(points) if pt.unwarned]
+    if not short:
+        return
+    import warnings
+
+    from ._exceptions import ConvergenceWarning, user_stacklevel
+
+    shown = ", ".join(f"{grid[i]:.4g}" for i in short[:5])
+    more = f", … and {len(short) - 5} more" if len(short) > 5 else ""
+    warnings.warn(
+        f"path: {len(short)} of {len(points)} fits did not converge within "
+        f"max_iter={max_iter} (alpha = {shown}{more}): their coefficients stop "
+        "short of the optimum (PathResult.converged is False there). Raise "
+        "max_iter, or loosen tol.",
+        ConvergenceWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def _collect(
