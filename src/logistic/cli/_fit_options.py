@@ -88,12 +88,21 @@ def parse_class_weight(value: str | None) -> Any:
         return "balanced"
     try:
         pairs = [item.split("=", 1) for item in value.split(",")]
-        return {k.strip(): float(v) for k, v in pairs}
+        weights = {k.strip(): float(v) for k, v in pairs}
     except ValueError:
         raise CLIError(
             f"--class-weight must be 'balanced' or '0=W0,1=W1', got {value!r}",
             EX_USAGE,
         ) from None
+    for key, weight in weights.items():
+        if not (math.isfinite(weight) and weight > 0):
+            raise CLIError(
+                f"--class-weight {key}={weight:g}: a class's weight must be a "
+                "finite number > 0 (a class of weight 0 leaves no rows of it to "
+                "fit); leave the class out of --class-weight for weight 1",
+                EX_USAGE,
+            )
+    return weights
 
 
 def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:

@@ -274,6 +274,11 @@ def _check_options(
             "--trials (grouped binomial data) is not available when streaming; "
             "fit in memory (without --stream)"
         )
+    if options.get("penalty") == "firth":
+        raise NotStreamable(
+            "--penalty firth is not available when streaming; fit in memory "
+            "(without --stream)"
+        )
 
 
 def plan_stream(

@@ -214,6 +214,13 @@ def fit(
     if random_state is not None and random_state < 0:
         message = f"--random-state must be at least 0, got {random_state}"
         raise CLIError(message, EX_USAGE)
+    if workers is not None and scheduler is not None:
+        raise CLIError(
+            f"--workers {workers} and --scheduler {scheduler} both given: "
+            "--workers starts a local Dask cluster, --scheduler uses a running "
+            "one; give one of them",
+            EX_USAGE,
+        )
     distributed = workers is not None or scheduler is not None
     opt.check_cache_options(no_cache, cache_dir, distributed)
     stream = opt.check_reading(data, encoding, decimal, stream, distributed)

@@ -187,12 +187,18 @@ def plan_design_columns(
     )
 
 
-def _fit_libsvm(raw: RawData, options: dict[str, Any]) -> Design:
+def _fit_libsvm(raw: RawData, target: str | None, options: dict[str, Any]) -> Design:
     for opt in ("formula", "features", "drop", "weights", "offset"):
         if options.get(opt):
-            raise DataValidationError(
+            raise InvalidParameterError(
                 f"--{opt} does not apply to LibSVM data ({raw.path})"
             )
+    if target not in (None, "label"):
+        raise InvalidParameterError(
+            f"--target {target}: LibSVM data ({raw.path}) has no named columns; "
+            "each line's first field is its label (give no --target, or --target "
+            "label)"
+        )
     y, mapping = fit_target_labels(
         raw.labels, "label", raw.path, options.get("positive"), options.get("reference")
     )
@@ -244,7 +250,7 @@ def fit_design(
         "offset": offset,
     }
     if raw.format == "libsvm":
-        return _fit_libsvm(raw, options)
+        return _fit_libsvm(raw, target, options)
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     target, rhs, variables = _resolve_target(target, formula, features, drop)

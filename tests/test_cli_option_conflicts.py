@@ -1,0 +1,93 @@
+"""Option values the command line can refuse before reading a row: each is a
+usage error (exit 2) naming the option as typed.
+
+* ``--class-weight setosa=-1`` said "The 'class_weight' parameter must map
+  labels to finite weights ≥ 0; got -1.0 for label 0.0" (Python's parameter,
+  the class by its internal code), and ``yes=0,no=0`` exited 65 with the
+  dictionary of codes.
+* ``--workers 2 --scheduler ADDRESS`` waited 30 s for the scheduler and
+  ignored ``--workers``.
+* LibSVM data took ``--target foo`` without a word (the label is each line's
+  first field), and refused ``--weights`` with exit 65, the data-error code.
+* ``--stream --penalty firth`` gave the Python API's advice to convert a GPU
+  array.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+IRIS = Path(__file__).parent / "data" / "iris" / "iris.csv"
+UCLA = Path(__file__).parent / "data" / "ucla-admissions" / "binary.csv"
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ("setosa=-1,versicolor=1,virginica=1", "--class-weight setosa=-1:"),
+        ("setosa=nan", "--class-weight setosa=nan:"),
+        ("setosa=0,versicolor=0,virginica=0", "--class-weight setosa=0:"),
+    ],
+)
+def test_a_class_weight_that_is_not_positive_is_a_usage_error(workdir, capsys, given, named):
+    code, out, err = run_cli(
+        capsys, ["fit", IRIS, "-t", "species", "--class-weight", given, "-o", "m.json"]
+    )
+    assert code == 2
+    assert err.startswith(f"error: {named} a class's weight must be a finite number > 0")
+    assert "class_weight' parameter" not in err and "0.0" not in err
+    assert not Path("m.json").exists()
+
+
+def test_workers_and_scheduler_together_are_refused_at_once(workdir, capsys):
+    started = time.monotonic()
+    code, out, err = run_cli(
+        capsys,
+        ["fit", UCLA, "-t", "admit", "--workers", "2", "--scheduler",
+         "tcp://127.0.0.1:1", "-o", "m.json"],
+    )  # fmt: skip
+    assert code == 2
+    assert "--workers 2 and --scheduler tcp://127.0.0.1:1 both given" in err
+    assert time.monotonic() - started < 10  # no connection tried
+    assert not Path("m.json").exists()
+
+
+def _libsvm(path: Path) -> Path:
+    path.write_text(
+        "1 1:0.5 3:1.2\n-1 2:0.3 1:0.9\n1 1:1.5 2:0.1\n-1 3:-0.3 1:0.1\n"
+        "1 1:2 3:0.5\n-1 2:1.0 3:-1\n1 2:0.2 3:0.1\n-1 1:0.4 3:0.7\n"
+    )
+    return path
+
+
+def test_libsvm_refuses_a_named_target(workdir, capsys):
+    data = _libsvm(workdir / "d.svm")
+    code, out, err = run_cli(capsys, ["fit", data, "-t", "foo", "-o", "m.json"])
+    assert code == 2
+    assert err.startswith("error: --target foo: LibSVM data (")
+    assert "its label (give no --target, or --target label)" in err
+    assert not Path("m.json").exists()
+
+
+@pytest.mark.parametrize("option", [["--weights", "w"], ["--features", "x1"]])
+def test_libsvm_refuses_column_options_as_usage_errors(workdir, capsys, option):
+    data = _libsvm(workdir / "d.svm")
+    code, out, err = run_cli(capsys, ["fit", data, *option, "-o", "m.json"])
+    assert code == 2
+    assert f"{option[0]} does not apply to LibSVM data" in err
+
+
+@pytest.mark.parametrize("mode", [["--stream"], ["--workers", "1"]])
+def test_firth_out_of_core_names_the_command_lines_remedy(workdir, capsys, mode):
+    code, out, err = run_cli(
+        capsys, ["fit", UCLA, "-t", "admit", *mode, "--penalty", "firth", "-o", "m.json"]
+    )
+    assert code == 2
+    assert "--penalty firth is not available" in err
+    assert "fit in memory (without" in err
+    assert "GPU" not in err and "numpy" not in err
