@@ -91,3 +91,17 @@ def test_firth_out_of_core_names_the_command_lines_remedy(workdir, capsys, mode)
     assert "--penalty firth is not available" in err
     assert "fit in memory (without" in err
     assert "GPU" not in err and "numpy" not in err
+
+
+def test_a_separated_streamed_multinomial_fit_has_one_explanation(workdir, capsys):
+    """iris streamed (its separation unchecked): the note said "singular
+    although its columns are not collinear: ... separation" and then, quoting
+    the rank check, "the 10 columns ... are linearly dependent"."""
+    code, out, err = run_cli(
+        capsys, ["fit", IRIS, "-t", "species", "--stream", "-o", "m.json"]
+    )
+    assert code == 0, err
+    assert "although its columns are not collinear" in err
+    assert "(separation)" in err
+    assert "linearly dependent" not in err
+    assert "the singular directions involve the 10 parameters" in err

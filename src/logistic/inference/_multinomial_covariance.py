@@ -103,11 +103,17 @@ def invert_multinomial(
     try:
         return invert_information(info, names, capacity=np.diag(info).copy())
     except CollinearityError as exc:
+        # exc's own words ("the columns ... are linearly dependent") would
+        # contradict the check of the columns just passed: name the
+        # parameters along the singular directions instead
+        from .._messages import name_list
+
         raise CollinearityError(
             "the information matrix of this fit is singular although its columns "
             "are not collinear: some class's fitted probabilities are 0 or 1 "
             "(separation) and standard errors do not exist; refit with a penalty "
-            f"or fewer columns ({exc})",
+            "or fewer columns (the singular directions involve the "
+            f"{name_list(list(dict.fromkeys(exc.columns)), 'parameters')})",
             exc.columns,
             exc.reason,
         ) from None
