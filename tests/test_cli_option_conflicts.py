@@ -15,6 +15,8 @@ usage error (exit 2) naming the option as typed.
 
 from __future__ import annotations
 
+import errno
+import os
 import time
 from pathlib import Path
 
@@ -105,3 +107,27 @@ def test_a_separated_streamed_multinomial_fit_has_one_explanation(workdir, capsy
     assert "(separation)" in err
     assert "linearly dependent" not in err
     assert "the singular directions involve the 10 parameters" in err
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        (errno.EACCES, "is not writable"),
+        (errno.EROFS, "is on a read-only file system"),
+    ],
+)
+def test_demo_output_dir_that_refuses_files_is_exit_73(workdir, capsys, monkeypatch, code, why):
+    """An --output-dir that exists but takes no file (an immutable folder, a
+    read-only mount) exited 66 or 74 naming 'ucla_admissions.csv', a file the
+    user never gave; it is exit 73 (cannot create output) naming the option."""
+    import logistic._atomic
+
+    def refuse(path, content):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(logistic._atomic, "atomic_write_bytes", refuse)
+    out_dir = workdir / "out"
+    out_dir.mkdir()
+    status, out, err = run_cli(capsys, ["demo", "--output-dir", out_dir])
+    assert status == 73
+    assert err == f"error: cannot write to --output-dir {out_dir}: directory {out_dir} {why}\n"

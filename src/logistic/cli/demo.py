@@ -33,7 +33,14 @@ def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
             "to replace it, or choose another --output-dir",
             EX_CANTCREAT,
         )
-    return atomic_write_bytes(copy, content)
+    try:
+        return atomic_write_bytes(copy, content)
+    except OSError as exc:  # the folder refuses files (permissions, read-only)
+        from .._atomic import folder_problem
+
+        why = folder_problem(output_dir, exc.errno or 0) or exc.strerror or str(exc)
+        message = f"cannot write to --output-dir {output_dir}: {why}"
+        raise CLIError(message, EX_CANTCREAT) from None
 
 
 def _refuse_existing(outputs: list[Path]) -> None:
