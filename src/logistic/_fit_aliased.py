@@ -145,7 +145,7 @@ def _warn_left_out(objective: LogisticObjective, indices: Any, given: str) -> No
     from ._messages import name_list
 
     names = _parameter_names(objective, indices)
-    it, is_ = ("it", "is") if len(names) == 1 else ("them", "are")
+    it = "it" if len(names) == 1 else "them"
     warnings.warn(
         f"{ALIASED_LEFT_OUT}: the {name_list(names)} (coefficient 0, R's NA): "
         f"the information matrix cannot tell {it} from a combination of the "
