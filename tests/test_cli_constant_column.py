@@ -100,6 +100,38 @@ def test_the_library_names_the_aliased_column_after_the_damping_warning():
     assert model.coef_[0, :2] == pytest.approx(ref.params[1:], rel=1e-6)
 
 
+def test_the_aliased_note_follows_the_steepest_descent_fallback_too(workdir, capsys):
+    """On this design Newton's first warning is "the step is not a descent
+    direction" (one warning a fit), not the damping one: the fit names the
+    column it left out after it all the same, and the command line prints
+    neither (its table names the column)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    X = np.column_stack([X, X.sum(axis=1)])
+    y = (X[:, 0] + rng.normal(size=400) > 0).astype(int)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = LogisticRegression(penalty=None, solver="newton").fit(X, y)
+    texts = [str(w.message) for w in caught]
+    assert texts[0].startswith("Newton: the step is not a descent direction"), texts
+    assert [t for t in texts if t.startswith(ALIASED_LEFT_OUT)] == [
+        f"{ALIASED_LEFT_OUT}: the column 'x3' (coefficient 0, R's NA): the information "
+        "matrix cannot tell it from a combination of the earlier columns (collinear "
+        "columns, a constant or empty column); the other coefficients and their "
+        "standard errors are the fit without it, as R's glm reports them."
+    ]
+    assert model.coef_[0, 2] == 0.0
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "s": X[:, 2], "y": y}).to_csv(
+        "ali.csv", index=False
+    )
+    code, out, err = run_cli(
+        capsys, ["fit", "ali.csv", "-t", "y", "--solver", "newton", "-o", "m.json"]
+    )
+    assert code == 0, err
+    assert "not a descent direction" not in err and ALIASED_LEFT_OUT not in err
+    assert "not defined because of singularities: s" in out
+
+
 def test_no_aliased_note_without_a_damping_warning():
     """A fit whose solver gave no warning stays silent, as R's glm: L-BFGS on
     the aliased design, Newton on the design without the sum."""

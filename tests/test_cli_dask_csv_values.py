@@ -115,3 +115,25 @@ def test_integer_labels_then_decimals_are_read_as_decimals(tmp_path):
     coef = [np.r_[doc["model"]["coef"], doc["model"]["intercept"]] for doc in fits]
     np.testing.assert_allclose(coef[2], coef[0], rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(coef[1], coef[0], rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("bad", ["inf", "1e400", "0.5"])
+def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(tmp_path, bad):
+    """Labels 0/1, then 0.0/1.0 and one value that is not a whole finite
+    number (an infinity read as float64 would reach the model file, after the
+    whole fit: "field 'encoding.label.levels' must hold … finite numbers";
+    0.5 gave Dask's "Mismatched dtypes" table): the target is not read again
+    as decimals, and the value is named by its line."""
+    frame = _frame()
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[50_000:, "y"] = frame.loc[50_000:, "y"].map(lambda v: f"{v}.0")
+    frame.loc[55_000, "y"] = bad
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    code, out, err = _fit(tmp_path, "--workers", "2")
+    assert (code, out) == (65, ""), err
+    assert err == (
+        f"error: column 'y' in d.csv holds integer labels and {bad!r} at line 55002, "
+        "which is not a whole finite number: a label names a class (0/1, 1/2, "
+        "yes/no); fix the value, or drop the row\n"
+    )
+    assert not (tmp_path / "m.json").exists()

@@ -267,10 +267,10 @@ CASES = [
         "--class-weight leaving one class",
         {"data.csv": GOOD.encode()},
         [*FIT, "--class-weight", "0=0"],
-        65,
-        "The 'class_weight' parameter ({0.0: 0.0}) gives class 0.0 a total weight "
-        "of 0 (--class-weight): the data would then contain only one class. Give "
-        "class 0.0 a positive weight.",
+        2,
+        "--class-weight 0=0: a class's weight must be a finite number > 0 (a class "
+        "of weight 0 leaves no rows of it to fit); leave the class out of "
+        "--class-weight for weight 1",
     ),
 ]
 

@@ -131,3 +131,27 @@ def test_demo_output_dir_that_refuses_files_is_exit_73(workdir, capsys, monkeypa
     status, out, err = run_cli(capsys, ["demo", "--output-dir", out_dir])
     assert status == 73
     assert err == f"error: cannot write to --output-dir {out_dir}: directory {out_dir} {why}\n"
+
+
+def test_demo_on_a_full_disk_stays_exit_74(workdir, capsys, monkeypatch):
+    """A write that fails for want of space is not the folder's refusal: exit
+    74 (writing failed), as every other command gives it."""
+    import logistic._atomic
+
+    def full(path, content):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(logistic._atomic, "atomic_write_bytes", full)
+    out_dir = workdir / "out"
+    out_dir.mkdir()
+    status, out, err = run_cli(capsys, ["demo", "--output-dir", out_dir])
+    assert status == 74
+    assert "No space left on device" in err and "--output-dir" not in err
+
+
+def test_libsvm_refuses_trials(workdir, capsys):
+    data = _libsvm(workdir / "d.svm")
+    args = ["fit", data, "-t", "label", "--trials", "n", "-o", "m.json"]
+    code, out, err = run_cli(capsys, args)
+    assert code == 2
+    assert "--trials does not apply to LibSVM data" in err

@@ -130,14 +130,15 @@ def _parameter_names(objective: LogisticObjective, indices: Any) -> list[str]:
 def _warn_left_out(objective: LogisticObjective, indices: Any, given: str) -> None:
     """Name the aliased parameters at ``indices`` that no warning of
     :func:`_warn_signal_left_out` named, after the solver's warning of a
-    singular Hessian (:data:`~logistic.solvers.newton.SINGULAR_HESSIAN`),
-    which could only guess at its cause (collinear columns or separation),
-    while the fit knows which columns it left out and what it reports. A
-    fit whose solver did not warn stays silent, as R's ``glm`` is: its
-    summary names them (``given``: the solver's warning, or "")."""
-    from .solvers.newton import SINGULAR_HESSIAN
+    singular Hessian or of a fallback to steepest descent
+    (:data:`~logistic.solvers.newton.ALIASING_SYMPTOMS`), which could only
+    guess at its cause (collinear columns or separation), while the fit
+    knows which columns it left out and what it reports. A fit whose solver
+    did not warn stays silent, as R's ``glm`` is: its summary names them
+    (``given``: the solver's warning, or "")."""
+    from .solvers.newton import ALIASING_SYMPTOMS
 
-    if not (len(indices) and given.startswith(SINGULAR_HESSIAN)):
+    if not (len(indices) and given.startswith(ALIASING_SYMPTOMS)):
         return
     import warnings
 

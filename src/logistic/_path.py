@@ -583,8 +583,7 @@ def _warn_unconverged(grid: FloatArray, points: list[_Point], max_iter: int) -> 
     warnings.warn(
         f"path: {len(short)} of {len(points)} fits did not converge within "
         f"max_iter={max_iter} (alpha = {shown}{more}): their coefficients stop "
-        "short of the optimum (PathResult.converged is False there). Raise "
-        "max_iter, or loosen tol.",
+        "short of the optimum. Raise max_iter, or loosen tol.",
         ConvergenceWarning,
         stacklevel=user_stacklevel(),
     )

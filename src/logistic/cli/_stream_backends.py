@@ -115,19 +115,28 @@ def dask_backend(
         raise better or exc from None
 
 
-def _decimal_labels(plan: StreamPlan, exc: Exception) -> bool:
-    """Whether a Dask fit of a CSV failed because its target, integers in
-    Dask's dtype sample, later holds decimals (``1`` then ``1.0``: "Mismatched
-    dtypes found in pd.read_csv", the target named): the in-memory and
-    streamed readers read such a column as decimals."""
+def _integer_labels_then(plan: StreamPlan, exc: Exception) -> Any:
+    """What a CSV target that Dask read as integers from its dtype sample
+    holds later ("Mismatched dtypes found in pd.read_csv", the target named):
+    :func:`logistic.tabular._streamed_numbers.integer_labels_then`, or None
+    for another error."""
     text = str(exc)
     if plan.format != "csv" or "Mismatched dtypes" not in text:
-        return False
+        return None
     if plan.target not in text:
-        return False
-    from ..tabular._streamed_numbers import decimal_after_integers
+        return None
+    from ..tabular._streamed_numbers import integer_labels_then
 
-    return decimal_after_integers(plan.path, plan.delimiter, plan.target)
+    return integer_labels_then(plan.path, plan.delimiter, plan.target)
+
+
+def _decimal_labels(plan: StreamPlan, exc: Exception) -> bool:
+    """Whether a Dask fit of a CSV failed because its integer target later
+    holds whole numbers written as decimals (``1`` then ``1.0``), which the
+    in-memory and streamed readers read as the same labels."""
+    from ..tabular._streamed_numbers import WHOLE_DECIMALS
+
+    return _integer_labels_then(plan, exc) == WHOLE_DECIMALS
 
 
 def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
@@ -145,7 +154,8 @@ def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
         return None
     import pyarrow as pa
 
-    from ..tabular._streamed_numbers import _text_blocks, streamed_garbage
+    from .._exceptions import DataValidationError
+    from ..tabular._streamed_numbers import _text_blocks, csv_line, streamed_garbage
 
     rows = 0
     try:
@@ -159,6 +169,15 @@ def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
     except (pa.ArrowException, OSError):
         return None
     header = list(plan.columns.kinds)
+    found = _integer_labels_then(plan, exc)
+    if isinstance(found, tuple):  # 0.5, inf after integer labels
+        value, row = found
+        where = csv_line(plan.path, plan.delimiter, header, row)
+        return DataValidationError(
+            f"column {plan.target!r} in {plan.path} holds integer labels and "
+            f"{value!r} at {where}, which is not a whole finite number: a label "
+            "names a class (0/1, 1/2, yes/no); fix the value, or drop the row"
+        )
     return streamed_garbage(plan.path, plan.delimiter, plan.target, header)
 
 

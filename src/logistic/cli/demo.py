@@ -21,7 +21,7 @@ def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
     """The bundled data copied into ``output_dir`` (atomically), so that every
     command the demo prints can be run again as shown; an existing file of
     other content is kept unless ``force``."""
-    from .._atomic import atomic_write_bytes
+    from .._atomic import atomic_write_bytes, folder_problem
 
     content = bundled.read_bytes()
     copy = output_dir / bundled.name
@@ -36,9 +36,9 @@ def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
     try:
         return atomic_write_bytes(copy, content)
     except OSError as exc:  # the folder refuses files (permissions, read-only)
-        from .._atomic import folder_problem
-
-        why = folder_problem(output_dir, exc.errno or 0) or exc.strerror or str(exc)
+        why = folder_problem(output_dir, exc.errno or 0)
+        if why is None:  # a write that failed (a full disk): exit 74, as elsewhere
+            raise
         message = f"cannot write to --output-dir {output_dir}: {why}"
         raise CLIError(message, EX_CANTCREAT) from None
 

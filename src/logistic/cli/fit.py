@@ -132,19 +132,18 @@ def _training_facts(
 
 
 def _unexplained(messages: list[str], inference: Any) -> list[str]:
-    """The fit's warnings without Newton's singular-Hessian one and the fit's
-    note naming the aliased columns when the inference names them: the
-    table's NA rows and its note name the columns that made the Hessian
-    singular (a constant column, one that repeats or combines others), which
-    that warning could only guess at."""
+    """The fit's warnings without Newton's singular-Hessian (or steepest-
+    descent fallback) one and the fit's note naming the aliased columns when
+    the inference names them: the table's NA rows and its note name the
+    columns that made the Hessian singular (a constant column, one that
+    repeats or combines others), which that warning could only guess at."""
     if not getattr(inference, "aliased", None):
         return messages
     from .._fit_aliased import ALIASED_LEFT_OUT
-    from ..solvers.newton import SINGULAR_HESSIAN
+    from ..solvers.newton import ALIASING_SYMPTOMS
 
-    markers = tuple(
-        f"NumericalStabilityWarning: {m}" for m in (SINGULAR_HESSIAN, ALIASED_LEFT_OUT)
-    )
+    explained = (*ALIASING_SYMPTOMS, ALIASED_LEFT_OUT)
+    markers = tuple(f"NumericalStabilityWarning: {m}" for m in explained)
     return [m for m in messages if not m.startswith(markers)]
 
 

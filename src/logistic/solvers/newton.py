@@ -146,11 +146,18 @@ from ._newton_rows import (  # noqa: F401  (SPARSE_START_TOL_SCALE: likewise)
 )
 from ._newton_state import STATE_DEFAULTS, _NewtonState, checked_values
 
-__all__ = ["SINGULAR_HESSIAN", "Newton", "NewtonOptions"]
+__all__ = ["ALIASING_SYMPTOMS", "SINGULAR_HESSIAN", "Newton", "NewtonOptions"]
 
 #: How the warning of a damped Newton step begins: the command line leaves it
 #: out where the inference names the aliased columns that explain it.
 SINGULAR_HESSIAN = "Newton: the Hessian is singular or not positive definite"
+#: How the warnings of Newton's steepest-descent fallbacks begin.
+NOT_DESCENT = "Newton: the step is not a descent direction"
+DAMPING_FAILED = "Newton: Cholesky failed even with damping"
+#: The warnings that aliased (exactly collinear) columns explain: a fit that
+#: leaves such columns out names them after these (and the command line
+#: leaves these out where its table names the columns).
+ALIASING_SYMPTOMS = (SINGULAR_HESSIAN, NOT_DESCENT, DAMPING_FAILED)
 
 #: Below this many entries of X (n_samples × n_params) the Hessian is exact
 #: (``hessian_rows`` applies to larger data only): its ``syrk`` costs little.
@@ -388,8 +395,7 @@ class Newton(IterativeSolver):
             got = damped_solve(jacobi_scaled(H, s), g * s, s)
         if got is None:
             fit.warn_once(
-                "Newton: Cholesky failed even with damping; using preconditioned "
-                "steepest descent."
+                f"{DAMPING_FAILED}; using preconditioned steepest descent."
             )
             return self._fallback(fit, g)
         if got[1] > 0:
@@ -476,8 +482,7 @@ class Newton(IterativeSolver):
         slope = float(g @ d)
         if not slope < 0:
             fit.warn_once(
-                "Newton: the step is not a descent direction; using preconditioned "
-                "steepest descent."
+                f"{NOT_DESCENT}; using preconditioned steepest descent."
             )
             d = self._fallback(fit, g)
             slope = float(g @ d)

@@ -188,7 +188,7 @@ def plan_design_columns(
 
 
 def _fit_libsvm(raw: RawData, target: str | None, options: dict[str, Any]) -> Design:
-    for opt in ("formula", "features", "drop", "weights", "offset"):
+    for opt in ("formula", "features", "drop", "weights", "offset", "trials"):
         if options.get(opt):
             raise InvalidParameterError(
                 f"--{opt} does not apply to LibSVM data ({raw.path})"
@@ -250,7 +250,7 @@ def fit_design(
         "offset": offset,
     }
     if raw.format == "libsvm":
-        return _fit_libsvm(raw, target, options)
+        return _fit_libsvm(raw, target, {**options, "trials": binomial})
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
     target, rhs, variables = _resolve_target(target, formula, features, drop)

@@ -9,6 +9,7 @@ column, first value, its line and the count), on the error path only.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from .._number_text import mostly_numbers
 from ._columns import _csv_reader, _number_flags, garbage_error
 from ._read import RawData
 
-__all__ = ["csv_line", "decimal_after_integers", "streamed_garbage"]
+__all__ = ["WHOLE_DECIMALS", "csv_line", "integer_labels_then", "streamed_garbage"]
 
 
 def streamed_garbage(
@@ -54,17 +55,27 @@ def streamed_garbage(
     return garbage_error(name, path, value, where, bad)
 
 
-def decimal_after_integers(path: str, delimiter: str | None, name: str) -> bool:
-    """Whether column ``name`` of a CSV file begins with integers (``1``) and
-    later holds a number written otherwise (``1.0``, ``1e0``) and no word,
-    read again as text in blocks (False when the file cannot be read now).
+#: :func:`integer_labels_then` found whole numbers written as decimals only.
+WHOLE_DECIMALS = "whole decimals"
+
+
+def integer_labels_then(
+    path: str, delimiter: str | None, name: str
+) -> str | tuple[str, int] | None:
+    """What follows the integers (``1``) that column ``name`` of a CSV file
+    begins with, read again as text in blocks: :data:`WHOLE_DECIMALS` where
+    every later value that is not an integer is a whole number written
+    otherwise (``1.0``, ``1e0``); the first number that is not a whole finite
+    one (``0.5``, ``inf``, ``1e400``) and its row where there is one; None
+    where the column does not begin with integers, holds no such value, holds
+    a word (:func:`streamed_garbage`'s case) first, or cannot be read now.
     A reader that takes a column's type from its first rows (Dask's sample)
-    then meets a value its integer column cannot hold, where the in-memory
-    and streamed readers read the column as decimals."""
+    meets such a value in a column it read as integers."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     integers = decimals = False
+    rows = 0
     try:
         for batch in _text_blocks(path, delimiter, name):
             column = batch.column(0)
@@ -74,17 +85,21 @@ def decimal_after_integers(path: str, delimiter: str | None, name: str) -> bool:
             integer = integer.to_numpy(zero_copy_only=False) & valid
             other = np.flatnonzero(valid & ~integer)
             if other.size and not (integers or integer[: other[0]].any()):
-                return False  # the column does not begin with integers
-            for text in column.take(pa.array(other)).to_pylist():
+                return None  # the column does not begin with integers
+            texts = column.take(pa.array(other)).to_pylist()
+            for k, text in zip(other.tolist(), texts, strict=True):
                 try:
-                    float(text)
+                    value = float(text)
                 except ValueError:
-                    return False  # a word: streamed_garbage's case
+                    return None  # a word: streamed_garbage's case
+                if not (math.isfinite(value) and value == int(value)):
+                    return str(text).strip(), rows + k
             integers = integers or bool(integer.any())
             decimals = decimals or bool(other.size)
+            rows += batch.num_rows
     except (pa.ArrowException, OSError, EOFError):
-        return False
-    return decimals
+        return None
+    return WHOLE_DECIMALS if decimals else None
 
 
 def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
