@@ -56,7 +56,7 @@ from ._block_sums import (
     block_value_grad,
     block_value_grad_hessian,
 )
-from ._exceptions import InvalidParameterError, NoWeightError
+from ._exceptions import DataValidationError, InvalidParameterError, NoWeightError
 from ._moments import ColumnStats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
@@ -255,6 +255,41 @@ class LogisticObjective:
             self._total(total)
             self._column_stats = stats
         return self._column_stats
+
+    #: Whether the statistics pass's ``Σ r`` (``r = s (1/2 - y)``) tells the
+    #: two classes' weights (:meth:`check_class_weights`): the binary loss's.
+    two_class_sums = True
+
+    def check_class_weights(self) -> None:
+        """Refuse data one of whose two classes has no weight, as the
+        in-memory validation does (:func:`logistic._validation.
+        check_sample_weight`) before any pass: a fit calls it once the
+        statistics pass has run, for out-of-core and Dask data, which reach
+        the fit unchecked (such a class gave a "converged" fit of the other
+        class alone: an intercept of -23, standard errors of 2 800). Not for
+        ``partial_fit``'s batches, which may hold one class. The classes'
+        weights are ``Σs/2 ∓ Σr`` from the statistics pass's sums
+        (:attr:`ColumnStats.grad0`); a class under ``1e-12`` of ``Σs`` is
+        none (the two sums round alike: a class of weight 0 leaves ``Σr =
+        ±Σs/2`` to rounding). Not checked where the pass has not run or made
+        no such sums (an offset)."""
+        stats = self._column_stats
+        if not self.two_class_sums or stats is None or stats.grad0 is None:
+            return
+        total = float(stats.weight)
+        r = float(stats.grad0[-1])
+        classes = getattr(self.data, "classes_", None)
+        for code, weight in ((0, 0.5 * total + r), (1, 0.5 * total - r)):
+            if weight > 1e-12 * total:
+                continue
+            from ._labels import label_shown
+
+            label = label_shown(classes[code]) if classes is not None else code
+            raise DataValidationError(
+                f"sample_weight is zero for every sample of class {label}: the "
+                "data then lack that class; give samples of every class a "
+                "positive weight"
+            )
 
     def set_data_stats(self, stats: ColumnStats) -> None:
         """Take ``stats``, made by the caller from another copy of every row
