@@ -97,6 +97,7 @@ from ._sources import (
     open_data,
     parquet_files,
 )
+from ._unchanged import UnchangedFiles
 
 __all__ = [
     "Dask",
@@ -166,6 +167,13 @@ class Dask:
         ``rows_per_s``, ``bytes_to_client``.
     feature_names : sequence of str or None
         Column names (default: a DataFrame's columns), named in messages.
+    files : sequence of paths or None
+        Local files the partitions read (``from_parquet`` gives them; a
+        frame from ``dask.dataframe.read_csv`` may): their status is taken
+        before the scan and must stay the same at the start and the end of
+        every pass (:mod:`._unchanged`), unless ``persist`` keeps the loaded
+        partitions. A file replaced or rewritten during a fit would
+        otherwise be read by its later passes: a fit of two data sets.
 
     Raises
     ------
@@ -198,8 +206,10 @@ class Dask:
         progress: Callable[[dict[str, float]], None] | None = None,
         feature_names: Sequence[str] | None = None,
         multiclass: bool = False,
+        files: Sequence[str | os.PathLike[str]] | None = None,
     ) -> None:
         self.multiclass = bool(multiclass)
+        self._watch(files, persist)
         if hasattr(X, "columns"):  # text dtypes refused before a task runs
             columns = [str(c) for c in X.columns if c != target]
             refuse_text_frame_columns(X, columns)
@@ -321,9 +331,23 @@ class Dask:
         feats = list(spec.features)
         backend = cls.__new__(cls)
         backend.multiclass = bool(opts.pop("multiclass", False))  # as __init__
+        backend._watch(files, bool(opts.get("persist", False)))
         backend._setup(parts, [str(f) for f in files], feats, **opts)
         backend._decodes_files = True
         return backend
+
+    #: the files whose status every pass checks (:meth:`_watch`), or None
+    _unchanged: UnchangedFiles | None = None
+
+    def _watch(
+        self, files: Sequence[str | os.PathLike[str]] | None, persist: bool
+    ) -> None:
+        """Take the status of the local ``files`` the partitions read, to be
+        checked at every pass (not where ``persist`` keeps the partitions
+        loaded once)."""
+        if files and not persist:
+            self._unchanged = UnchangedFiles([Path(f) for f in files])
+            self._unchanged.check()
 
     # -- computing -------------------------------------------------------------
     def _client(self) -> Any:
@@ -491,6 +515,8 @@ class Dask:
         import dask
 
         t0 = time.perf_counter()
+        if self._unchanged is not None:
+            self._unchanged.check()
         run = self._new_run(self._client())  # one ``timeout`` for the evaluation
         self._packed: list[Any] | None = None  # set by a grouped evaluation
         results = self._reduce_groups(fn, first, run)
@@ -512,6 +538,8 @@ class Dask:
                 ],
                 run=run,
             )
+        if self._unchanged is not None:  # the files as the pass began
+            self._unchanged.check()
         self._check_ids([r[0] for r in results])
         rows = sum(r[1] for r in results)
         if rows != self.n_samples:

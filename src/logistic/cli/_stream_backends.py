@@ -309,6 +309,7 @@ def _dask(
         None if plan.offset is None else frame[plan.offset],
         target=plan.target,
         feature_names=plan.features,
+        files=[plan.path],
         **opts,
     )
 
