@@ -25,6 +25,7 @@ from ._grouped import GroupedData
 from ._numerics import FAR_FROM_CENTRE, mean_over_spread, rounding_noise
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
+from ._separation_kinds import UNCHECKED
 from ._typing import FloatArray
 from .solvers import SolverResult
 
@@ -62,10 +63,13 @@ def aliased_at_zero(
     the full fit drift along the rounding, far from the reduced optimum,
     where one step does not reach it (0.2 % off in the coefficients, the
     log-likelihood the drifted fit's). A column of
-    zeros is aliased too (0). Any other fit (no statistics, separated data,
-    no aliased column, information beyond float64's range, which inference
-    names as an error) is unchanged."""
-    if stats is None or separation is not None:
+    zeros is aliased too (0). A fit whose separation was not checked
+    (:data:`~logistic._separation_kinds.UNCHECKED`: streamed or Dask rows)
+    is treated as one without separation, as its summary's table treats it,
+    so that its model file predicts as the table reads. Any other fit (no
+    statistics, separated data, no aliased column, information beyond
+    float64's range, which inference names as an error) is unchanged."""
+    if stats is None or separation not in (None, UNCHECKED):
         return result, stats
     if not np.all(np.isfinite(stats.hessian)):  # beyond float64's range
         return result, stats
