@@ -11,6 +11,10 @@ usage error (exit 2) naming the option as typed.
   first field), and refused ``--weights`` with exit 65, the data-error code.
 * ``--stream --penalty firth`` gave the Python API's advice to convert a GPU
   array.
+
+And options whose values were refused where they should not be: a
+``--weights`` column of integers beyond 2**53 (read rounded now, as a
+weight's nearest float64 is its value).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import run_cli
@@ -155,3 +160,31 @@ def test_libsvm_refuses_trials(workdir, capsys):
     code, out, err = run_cli(capsys, args)
     assert code == 2
     assert "--trials does not apply to LibSVM data" in err
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_a_weights_column_of_integers_beyond_2_53_is_read_rounded(workdir, capsys, suffix):
+    """--weights of 2**62 on every row: refused as "integers too large to be
+    a numeric feature exactly … leave it out with --drop w" (a feature's
+    words; the remedy repeated the error). A weight's nearest float64 is its
+    value: equal weights give the unweighted coefficients."""
+    import json
+
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 2))
+    y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-X @ [1.0, -2.0]))).astype(int)
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": y})
+    weighted = frame.assign(w=np.int64(2**62 + 1))
+    data = workdir / f"w.{suffix}"
+    weighted.to_csv(data, index=False) if suffix == "csv" else weighted.to_parquet(data)
+    code, out, err = run_cli(
+        capsys, ["fit", data, "-t", "y", "--weights", "w", "-o", "w.json"]
+    )
+    assert code == 0, err
+    frame.to_csv(workdir / "u.csv", index=False)
+    code, out, err = run_cli(capsys, ["fit", workdir / "u.csv", "-t", "y", "-o", "u.json"])
+    assert code == 0, err
+    fits = [json.loads(Path(f).read_text())["model"] for f in ("w.json", "u.json")]
+    np.testing.assert_allclose(fits[0]["coef"], fits[1]["coef"], rtol=1e-8)

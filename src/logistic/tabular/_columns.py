@@ -418,8 +418,14 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
     try:
         values = floats(col)  # casts what it cannot read from the buffers
     except pa.ArrowInvalid:  # an integer float64 cannot hold exactly
-        _raise_beyond_float(raw, name, col)
-        raise
+        if role is None or not pa.types.is_integer(col.type):
+            _raise_beyond_float(raw, name, col)
+            raise
+        # a weight or an offset beyond ±2**53: its nearest float64 (a relative
+        # error of 1e-16) is the value; identifiers are a feature's concern
+        import pyarrow.compute as pc
+
+        values = floats(pc.cast(col, pa.float64(), safe=False))
     refuse_infinite(raw, name, values)
     return values
 
