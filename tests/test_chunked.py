@@ -723,3 +723,39 @@ def test_labels_turning_from_integers_to_decimals_are_named_as_such(tmp_path):
     with pytest.raises(DataValidationError, match="holds integers in its first rows") as info:
         LogisticRegression().fit(Chunked.from_csv(str(path), target="y", chunk_bytes=2**16), None)
     assert "non-numeric" not in str(info.value)
+
+
+def _retyped(t, name, values):
+    return t.set_column(t.schema.get_field_index(name), name, pa.array(values))
+
+
+@pytest.mark.parametrize(
+    ("column", "retype", "kind"),
+    [
+        ("label", lambda t: np.where(t["label"].to_numpy() == 1, "yes", "no"), "text"),
+        ("x1", lambda t: [f"{v}" for v in t["x1"].to_numpy()], "text"),
+        ("label", lambda t: t["label"].to_numpy() == 1, "boolean"),
+    ],
+    ids=["label-words", "feature-text", "label-bool"],
+)
+def test_a_column_retyped_between_files_names_file_and_column(
+    tmp_path, data, column, retype, kind
+):
+    """RELIABILITY O04: a column retyped in one file of a directory (labels as
+    words or booleans, numbers written as text) was read on: numeric text
+    parsed silently, mixed label kinds a garbled "classes must cover y"."""
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    t = pq.read_table(d / "part-2.parquet")
+    pq.write_table(_retyped(t, column, retype(t)), d / "part-2.parquet")
+    said = rf"part-2\.parquet: column '{column}' holds {kind} values where .*part-0\.parquet"
+    with pytest.raises(DataValidationError, match=said):
+        LogisticRegression().fit(as_backend(d, "label"), None)
+
+
+def test_a_feature_of_integers_in_one_file_and_floats_in_another_is_one_kind(tmp_path, data):
+    X, y, _ = data
+    d = write_parquet_dir(tmp_path / "d", X, y)
+    t = pq.read_table(d / "part-2.parquet")
+    pq.write_table(_retyped(t, "x1", np.round(t["x1"].to_numpy()).astype(np.int64)), d / "part-2.parquet")
+    LogisticRegression().fit(as_backend(d, "label"), None)

@@ -52,6 +52,8 @@ class _ColumnSpec:
         self.features = list(plan.features)
         self.target, self.weight, self.offset = target, weight, offset
         self.first = None if features is not None else set(names)
+        #: each used column's kind and the file that first gave it (check_kinds)
+        self._kinds: dict[str, tuple[str, str]] = {}
 
     @property
     def columns(self) -> list[str]:
@@ -75,3 +77,31 @@ class _ColumnSpec:
                 f"{where}: {what}; columns are matched by name "
                 f"and every file must hold the same columns (found {list(names)[:20]})"
             )
+
+    def check_kinds(self, schema: Any, where: str) -> None:
+        """Refuse a file whose Arrow ``schema`` gives a used column another
+        kind than the first file checked gave it (RELIABILITY O04: a column
+        retyped between files): text where numbers were (numeric strings
+        were parsed silently), a label column of integers in one file and of
+        words, booleans or another kind in the next (a garbled class error).
+        Numbers and booleans are one kind for a feature (0/1 either way); a
+        column of nulls only (every value missing) matches any kind."""
+        from ..columns import arrow_kind
+
+        kinds = self._kinds
+        for name in self.columns:
+            kind = arrow_kind(schema.field(name).type)
+            if kind == "null":
+                continue
+            if name != self.target and kind == "boolean":
+                kind = "numeric"
+            seen = kinds.get(name)
+            if seen is None:
+                kinds[name] = (kind, where)
+            elif seen[0] != kind:
+                raise DataValidationError(
+                    f"{where}: column {name!r} holds {kind} values where {seen[1]} "
+                    f"holds {seen[0]} ones; every file must give a column one type "
+                    "(rewrite the file with the others' type)"
+                )
+

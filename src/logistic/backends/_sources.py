@@ -348,6 +348,7 @@ class _ParquetSource:
                     pf = pq.ParquetFile(fh, pre_buffer=False)
                     schema, where = pf.schema_arrow, str(path)
                     self.spec.check(schema.names, where, pandas_index_columns(schema))
+                    self.spec.check_kinds(schema, where)
                     batches = pf.iter_batches(
                         batch_size=self.batch_rows,
                         columns=self.spec.columns,
