@@ -5,7 +5,7 @@ Usage (from the repository root)::
     python -m benchmarks.column_stats [--datasets dense1m,sparse200k] [--reps 5]
 
 For each dataset, the in-memory backend's pass of
-:func:`logistic._moments.block_column_stats` runs alternately as shipped (one
+:func:`logistic._block_moments.block_column_stats` runs alternately as shipped (one
 sweep over each block when every column is near-centred,
 :func:`logistic._moments._from_raw_moments`) and with that test forced to
 refuse (the centred second sweep over every block, as before), in one
@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from benchmarks import datasets
-from logistic import _moments
+from logistic import _block_moments, _moments
 from logistic.backends.in_memory import InMemory
 
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
                         shipped if label == "one sweep" else (lambda *a: None)
                     )
                     t = time.perf_counter()
-                    out[label] = backend.map_reduce(_moments.block_column_stats)
+                    out[label] = backend.map_reduce(_block_moments.block_column_stats)
                     times[label].append(time.perf_counter() - t)
         finally:
             _moments._from_raw_moments = shipped

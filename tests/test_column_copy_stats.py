@@ -13,8 +13,9 @@ import pytest
 import scipy.sparse as sp
 
 from logistic import LogisticRegression
+from logistic._block_moments import block_column_stats
 from logistic._compiled import compiled_kernel
-from logistic._moments import block_column_stats, csc_column_stats
+from logistic._moments import csc_column_stats
 from logistic._objective import LogisticObjective
 from logistic._typing import Block
 from logistic.backends.in_memory import InMemory

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from logistic._block_moments import block_column_stats
 from logistic._compiled import compiled_kernel
-from logistic._moments import block_column_stats, csc_column_stats
+from logistic._moments import csc_column_stats
 from logistic._typing import Block
 from logistic.solvers._column_matrix import csc_arrays
 

@@ -14,7 +14,8 @@ import pytest
 import scipy.sparse as sp
 from logistic._fused import dense_column_stats
 
-from logistic._moments import ColumnStats, block_column_stats
+from logistic._block_moments import block_column_stats
+from logistic._moments import ColumnStats
 from logistic._objective import LogisticObjective
 from logistic._scaling import ScaledObjective
 from logistic._typing import Block

@@ -33,6 +33,7 @@ def _frame(n: int = 3000) -> pd.DataFrame:
     y = (rng.uniform(size=n) < 1 / (1 + np.exp(-X @ [1.0, -2.0, 0.5]))).astype(int)
     frame = pd.DataFrame(X, columns=list("abc"))
     frame["w"] = np.where(y == 1, 0.0, 1.0)
+    frame["o"] = rng.normal(scale=0.2, size=n)
     frame["y"] = y
     return frame
 
@@ -44,6 +45,7 @@ def _frame(n: int = 3000) -> pd.DataFrame:
         ("csv", ["--stream"]),
         ("csv", ["--stream", "--no-cache"]),
         ("parquet", ["--stream"]),
+        ("csv", ["--stream", "--offset", "o"]),
         pytest.param("parquet", ["--workers", "1"], id="dask"),
     ],
 )
@@ -51,8 +53,9 @@ def test_every_reader_refuses_a_class_of_weight_zero(workdir, capsys, suffix, mo
     data = workdir / f"zw.{suffix}"
     frame = _frame()
     frame.to_csv(data, index=False) if suffix == "csv" else frame.to_parquet(data)
+    drop = [] if "--offset" in mode else ["--drop", "o"]
     code, out, err = run_cli(
-        capsys, ["fit", data, "-t", "y", "--weights", "w", *mode, "-o", "m.json"]
+        capsys, ["fit", data, "-t", "y", "--weights", "w", *drop, *mode, "-o", "m.json"]
     )
     assert code == 65, err
     assert err.strip().endswith(MESSAGE), err

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, _kernels_xp
-from ._moments import ColumnStats, block_column_stats
+from ._block_moments import block_column_stats
+from ._moments import ColumnStats
 from ._row_terms import hessian_weight_from_logits, quiet_overflow, weight_total, xt_dot
 from ._sparse import issparse
 from ._typing import Block, FloatArray

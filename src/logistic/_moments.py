@@ -48,16 +48,13 @@ None merges to None.
 Finiteness. Every value of a block whose rows all have positive weight
 enters its sums, and NaN or ±inf makes them non-finite (``0·inf`` and
 ``inf - inf`` are NaN), so finite statistics of such a block prove its
-values finite. While :func:`finite_witness` is active in a thread, each
-:func:`block_column_stats` call there records that verdict; the in-memory
-backend uses it to skip a separate scan of X (``logistic.backends.in_memory``).
+values finite (:mod:`logistic._block_moments` reads a block's statistics
+and records that verdict).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -72,7 +69,7 @@ from ._moments_unscaled import (
 from ._sparse import issparse
 from ._typing import Block, FloatArray
 
-__all__ = ["ColumnStats", "block_column_stats", "finite_witness"]
+__all__ = ["ColumnStats", "block_stats_of_rows", "csc_column_stats"]
 
 F64 = np.float64
 #: Size of the float64 temporaries of a dense block (a sub-block at a time).
@@ -111,6 +108,11 @@ class ColumnStats:
         ``Σ r x`` of each column, then ``Σ r``, with ``r = s (1/2 - y)``:
         the sums of the loss gradient at logit 0 (module docstring); None
         where some block had an offset or its kernel does not make them.
+    class_rows : tuple of two ints or None
+        Rows of positive weight with ``y < 1`` and with ``y > 0`` (two
+        classes: each class's rows; a proportion counts in both): a class of
+        weight 0 has none. Counted where the rows carry weights and labels
+        (without weights a class is never weightless), else None.
     """
 
     weight: float
@@ -120,6 +122,7 @@ class ColumnStats:
     lo: FloatArray
     hi: FloatArray
     grad0: FloatArray | None = None
+    class_rows: tuple[int, int] | None = None
 
     @classmethod
     def empty(cls, p: int) -> ColumnStats:
@@ -150,10 +153,16 @@ class ColumnStats:
         grad0 = None
         if self.grad0 is not None and other.grad0 is not None:
             grad0 = self.grad0 + other.grad0
+        rows = None
+        if self.class_rows is not None and other.class_rows is not None:
+            rows = (
+                self.class_rows[0] + other.class_rows[0],
+                self.class_rows[1] + other.class_rows[1],
+            )
         if other.weight == 0:
-            return replace(self, grad0=grad0)
+            return replace(self, grad0=grad0, class_rows=rows)
         if self.weight == 0:
-            return replace(other, grad0=grad0)
+            return replace(other, grad0=grad0, class_rows=rows)
         w = self.weight + other.weight
         fa, fb = self.weight / w, other.weight / w
         unit = np.maximum(self.unit, other.unit)
@@ -173,6 +182,7 @@ class ColumnStats:
             np.minimum(self.lo, other.lo),
             np.maximum(self.hi, other.hi),
             grad0,
+            rows,
         )
 
     def moments(self) -> tuple[FloatArray, FloatArray]:
@@ -540,40 +550,9 @@ def _compiled_sparse_stats(
     )
 
 
-_WITNESS = threading.local()
-
-
-@contextmanager
-def finite_witness() -> Iterator[list[bool | None]]:
-    """Within the block, each :func:`block_column_stats` call of this thread
-    appends to the list yielded whether its block's values are finite, as its
-    sums show: True (every value entered finite sums), False (some statistic
-    is not finite: a NaN or ±inf, or finite values whose weighted sums
-    overflowed), None (rows of weight 0 were left out, so not every value
-    was read). Those calls silence floating-point warnings of non-finite
-    values (the verdict reports them)."""
-    seen: list[bool | None] = []
-    outer = getattr(_WITNESS, "seen", None)
-    _WITNESS.seen = seen
-    try:
-        yield seen
-    finally:
-        _WITNESS.seen = outer
-
-
-def block_column_stats(block: Block) -> ColumnStats:
-    """:class:`ColumnStats` of one block (rows of weight 0 left out)."""
-    seen = getattr(_WITNESS, "seen", None)
-    if seen is None:
-        return _block_stats(block)[0]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        stats, every_row = _block_stats(block)
-        seen.append(stats.all_finite() if every_row else None)
-    return stats
-
-
-def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
-    """:class:`ColumnStats` of a block, and whether every row entered them."""
+def block_stats_of_rows(block: Block) -> tuple[ColumnStats, bool]:
+    """:class:`ColumnStats` of a block's rows of positive weight (without
+    :attr:`ColumnStats.class_rows`), and whether every row entered them."""
     X, s, y = block.X, block.sample_weight, block.y
     p = X.shape[1]
     every_row = True

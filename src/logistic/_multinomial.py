@@ -305,8 +305,8 @@ class MultinomialObjective(LogisticObjective):
         γ of the gauge term (0 unless symmetric with an intercept).
     """
 
-    #: the statistics pass's ``Σ r`` is the binary loss's (class codes 0…K-1
-    #: here): no class weights from it (:meth:`check_class_weights`)
+    #: the statistics pass's class rows are the binary labels' (class codes
+    #: 0…K-1 here): no class weights from them (:meth:`check_class_weights`)
     two_class_sums = False
 
     def __init__(

@@ -256,8 +256,8 @@ class LogisticObjective:
             self._column_stats = stats
         return self._column_stats
 
-    #: Whether the statistics pass's ``Σ r`` (``r = s (1/2 - y)``) tells the
-    #: two classes' weights (:meth:`check_class_weights`): the binary loss's.
+    #: Whether the statistics pass's class rows (``y < 1``, ``y > 0``) are the
+    #: two classes' (:meth:`check_class_weights`): the binary loss's labels.
     two_class_sums = True
 
     def check_class_weights(self) -> None:
@@ -267,20 +267,17 @@ class LogisticObjective:
         statistics pass has run, for out-of-core and Dask data, which reach
         the fit unchecked (such a class gave a "converged" fit of the other
         class alone: an intercept of -23, standard errors of 2 800). Not for
-        ``partial_fit``'s batches, which may hold one class. The classes'
-        weights are ``Σs/2 ∓ Σr`` from the statistics pass's sums
-        (:attr:`ColumnStats.grad0`); a class under ``1e-12`` of ``Σs`` is
-        none (the two sums round alike: a class of weight 0 leaves ``Σr =
-        ±Σs/2`` to rounding). Not checked where the pass has not run or made
-        no such sums (an offset)."""
+        ``partial_fit``'s batches, which may hold one class. A class is
+        weightless when no row of positive weight holds it (the pass's
+        :attr:`ColumnStats.class_rows`, counted where the rows carry
+        weights); not checked where the pass has not run or made no counts.
+        """
         stats = self._column_stats
-        if not self.two_class_sums or stats is None or stats.grad0 is None:
+        if not self.two_class_sums or stats is None or stats.class_rows is None:
             return
-        total = float(stats.weight)
-        r = float(stats.grad0[-1])
         classes = getattr(self.data, "classes_", None)
-        for code, weight in ((0, 0.5 * total + r), (1, 0.5 * total - r)):
-            if weight > 1e-12 * total:
+        for code, rows in enumerate(stats.class_rows):
+            if rows:
                 continue
             from ._labels import label_shown
 

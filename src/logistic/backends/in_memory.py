@@ -45,7 +45,7 @@ reductions stay deterministic.
 Finite check (``finite_checked=False``, arrays from
 :func:`logistic.backends.as_backend`): X's NaN/±inf check is owed by the
 backend and folded into the first reduction. When that reduction is the
-column statistics (:func:`logistic._moments.block_column_stats`, which every
+column statistics (:func:`logistic._block_moments.block_column_stats`, which every
 fit runs first for its standardized view), finite statistics of every block
 prove X finite and no separate read of X is made (one ``np.sum`` of X, ~70 ms
 on 1M × 100); otherwise, or when some statistic is not finite, the check of
@@ -458,7 +458,7 @@ class InMemory:
     def settle_finite(self, shown: bool | None) -> None:
         """Settle X's owed finite check (nothing when none is owed) with a
         caller's verdict from sums of every value of X at positive weight,
-        as :func:`logistic._moments.finite_witness` reports one: True (every
+        as :func:`logistic._block_moments.finite_witness` reports one: True (every
         sum finite: X is finite, no read of X), False (some sum is not
         finite: the elementwise scan, which raises the validation's error
         where X is not finite), None (no verdict: the check itself)."""
@@ -532,14 +532,14 @@ class InMemory:
     ) -> T:
         """:meth:`_reduce` of ``fn``, and X's finite check: skipped when every
         block's column statistics were finite
-        (:func:`logistic._moments.finite_witness`), made (before the result
+        (:func:`logistic._block_moments.finite_witness`), made (before the result
         or ``fn``'s own error is returned) otherwise."""
-        from .. import _moments  # the objective layer's statistics
+        from .. import _block_moments  # the objective layer's statistics
 
         verdicts: list[bool | None] = [None] * len(self._block_list())
 
         def witnessed(block: Block, i: int) -> T:
-            with _moments.finite_witness() as seen:
+            with _block_moments.finite_witness() as seen:
                 out = fn(block, i)
             verdicts[i] = seen[0] if len(seen) == 1 else None
             return out

@@ -1,0 +1,73 @@
+"""The column statistics of one block of rows, as a pass over the data reads
+them (:func:`block_column_stats`): the statistics of its rows of positive
+weight (:func:`logistic._moments.block_stats_of_rows`), with the rows of
+each class where the rows carry weights (:attr:`ColumnStats.class_rows`: a
+class whose rows all have weight 0 has none, which a fit refuses,
+:meth:`logistic._objective.LogisticObjective.check_class_weights`), and the
+verdict on the block's values that :func:`finite_witness` collects.
+
+Finiteness. Every value of a block whose rows all have positive weight
+enters its sums, and NaN or ±inf makes them non-finite, so finite statistics
+of such a block prove its values finite. While :func:`finite_witness` is
+active in a thread, each :func:`block_column_stats` call there records that
+verdict; the in-memory backend uses it to skip a separate scan of X
+(``logistic.backends.in_memory``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+import numpy as np
+
+from ._moments import ColumnStats, block_stats_of_rows
+from ._typing import Block
+
+__all__ = ["block_column_stats", "finite_witness"]
+
+_WITNESS = threading.local()
+
+
+@contextmanager
+def finite_witness() -> Iterator[list[bool | None]]:
+    """Within the block, each :func:`block_column_stats` call of this thread
+    appends to the list yielded whether its block's values are finite, as its
+    sums show: True (every value entered finite sums), False (some statistic
+    is not finite: a NaN or ±inf, or finite values whose weighted sums
+    overflowed), None (rows of weight 0 were left out, so not every value
+    was read). Those calls silence floating-point warnings of non-finite
+    values (the verdict reports them)."""
+    seen: list[bool | None] = []
+    outer = getattr(_WITNESS, "seen", None)
+    _WITNESS.seen = seen
+    try:
+        yield seen
+    finally:
+        _WITNESS.seen = outer
+
+
+def block_column_stats(block: Block) -> ColumnStats:
+    """:class:`ColumnStats` of one block (rows of weight 0 left out)."""
+    seen = getattr(_WITNESS, "seen", None)
+    if seen is None:
+        return _block_stats(block)[0]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        stats, every_row = _block_stats(block)
+        seen.append(stats.all_finite() if every_row else None)
+    return stats
+
+
+def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
+    """:class:`ColumnStats` of a block, and whether every row entered them
+    (with :attr:`ColumnStats.class_rows` where the rows carry weights)."""
+    stats, every_row = block_stats_of_rows(block)
+    if block.sample_weight is None or block.y is None:
+        return stats, every_row
+    y = np.asarray(block.y)
+    if not every_row:
+        y = y[np.asarray(block.sample_weight, dtype=np.float64) > 0]
+    rows = (int(np.count_nonzero(y < 1)), int(np.count_nonzero(y > 0)))
+    return replace(stats, class_rows=rows), every_row
