@@ -162,8 +162,20 @@ def test_libsvm_refuses_trials(workdir, capsys):
     assert "--trials does not apply to LibSVM data" in err
 
 
-@pytest.mark.parametrize("suffix", ["csv", "parquet"])
-def test_a_weights_column_of_integers_beyond_2_53_is_read_rounded(workdir, capsys, suffix):
+@pytest.mark.parametrize(
+    ("suffix", "mode"),
+    [
+        ("csv", []),
+        ("parquet", []),
+        ("csv", ["--stream"]),
+        ("parquet", ["--stream"]),
+        ("parquet", ["--stream", "--no-cache"]),
+        ("parquet", ["--workers", "1"]),
+    ],
+)
+def test_a_weights_column_of_integers_beyond_2_53_is_read_rounded(
+    workdir, capsys, suffix, mode
+):
     """--weights of 2**62 on every row: refused as "integers too large to be
     a numeric feature exactly … leave it out with --drop w" (a feature's
     words; the remedy repeated the error). A weight's nearest float64 is its
@@ -180,7 +192,7 @@ def test_a_weights_column_of_integers_beyond_2_53_is_read_rounded(workdir, capsy
     data = workdir / f"w.{suffix}"
     weighted.to_csv(data, index=False) if suffix == "csv" else weighted.to_parquet(data)
     code, out, err = run_cli(
-        capsys, ["fit", data, "-t", "y", "--weights", "w", "-o", "w.json"]
+        capsys, ["fit", data, "-t", "y", "--weights", "w", *mode, "-o", "w.json"]
     )
     assert code == 0, err
     frame.to_csv(workdir / "u.csv", index=False)
@@ -188,3 +200,20 @@ def test_a_weights_column_of_integers_beyond_2_53_is_read_rounded(workdir, capsy
     assert code == 0, err
     fits = [json.loads(Path(f).read_text())["model"] for f in ("w.json", "u.json")]
     np.testing.assert_allclose(fits[0]["coef"], fits[1]["coef"], rtol=1e-8)
+
+
+def test_counts_beyond_2_53_stay_refused(workdir, capsys):
+    """Grouped counts must be exact: successes of 2**60 + 1 over trials of
+    2**60 would round to equal values; the column is refused, as before."""
+    import pandas as pd
+
+    n = 50
+    trials = np.full(n, 2**60, dtype=np.int64)
+    successes = trials // 3
+    successes[0] = 2**60 + 1
+    frame = pd.DataFrame({"a": np.random.default_rng(0).normal(size=n)})
+    frame["s"], frame["t"] = successes, trials
+    frame.to_csv(workdir / "cnt.csv", index=False)
+    code, out, err = run_cli(capsys, ["fit", "cnt.csv", "-t", "s", "--trials", "t", "-o", "m.json"])
+    assert code == 65
+    assert "integers too large" in err

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from logistic import IntegrityError, LogisticRegression
+from logistic import DataValidationError, IntegrityError, LogisticRegression
 
 pytest.importorskip("dask.dataframe")
 from logistic.backends.dask import Dask  # noqa: E402
@@ -88,3 +88,38 @@ def test_a_csv_file_given_as_files_is_watched(tmp_path):
     )  # fmt: skip
     with pytest.raises(IntegrityError, match=r"d\.csv was replaced"):
         LogisticRegression().fit(source, None)
+
+
+def test_a_relative_path_is_watched_where_it_was_resolved(tmp_path, monkeypatch):
+    """The tasks read the files by the path this process resolved when the
+    backend was built; so does the watch (a change of working directory
+    before the fit must not read as a file gone)."""
+    _frame().to_parquet(tmp_path / "d.parquet")
+    monkeypatch.chdir(tmp_path)
+    source = Dask.from_parquet("d.parquet", target="y")
+    monkeypatch.chdir(tmp_path.parent)
+    model = LogisticRegression().fit(source, None)
+    assert np.isfinite(model.coef_).all()
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "kind"),
+    [("y", lambda f: f["y"].map({0: "no", 1: "yes"}), "text"),
+     ("a", lambda f: f["a"].map(str), "text")],
+    ids=["label-words", "feature-text"],
+)  # fmt: skip
+def test_a_column_retyped_between_files_is_refused_by_dask(tmp_path, column, values, kind):
+    """RELIABILITY O04 on Dask: ``from_parquet`` reads every file's schema
+    first (a label of words beside numbers gave "y must hold exactly two
+    classes, found ['0', '1', 'no', 'yes']"; numeric text was parsed)."""
+    frame = _frame()
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for k in range(2):
+        piece = frame.iloc[k * 2000 : (k + 1) * 2000].reset_index(drop=True)
+        if k == 1:
+            piece[column] = values(piece)
+        piece.to_parquet(parts / f"part-{k}.parquet")
+    said = rf"part-1\.parquet: column '{column}' holds {kind} values where .*part-0\.parquet"
+    with pytest.raises(DataValidationError, match=said):
+        Dask.from_parquet(parts, target="y")

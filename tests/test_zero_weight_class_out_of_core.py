@@ -77,3 +77,21 @@ def test_partial_fit_takes_a_batch_of_one_class():
     model.partial_fit(X, np.zeros(200), classes=[0, 1])
     model.partial_fit(X, np.ones(200))
     assert np.isfinite(model.coef_).all()
+
+
+@pytest.mark.parametrize("mode", [[], ["--stream"], ["--workers", "1"]])
+def test_a_weightless_class_of_three_is_refused_in_every_mode(workdir, capsys, mode):
+    """Three classes, class 2's rows all of weight 0: the in-memory fit
+    refused it; streamed and Dask multinomial fits reported a model of class
+    2 against 0 with an intercept of -22.7 and a standard error of 2 645."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    frame = pd.DataFrame(rng.normal(size=(n, 2)), columns=["a", "b"])
+    frame["y"] = rng.integers(0, 3, n)
+    frame["w"] = np.where(frame["y"] == 2, 0.0, 1.0)
+    frame.to_csv(workdir / "k.csv", index=False)
+    code, out, err = run_cli(
+        capsys, ["fit", "k.csv", "-t", "y", "--weights", "w", *mode, "-o", "m.json"]
+    )
+    assert code == 65, err
+    assert err.strip().endswith(MESSAGE.replace("class 1", "class 2")), err

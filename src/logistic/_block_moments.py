@@ -26,7 +26,7 @@ import numpy as np
 from ._moments import ColumnStats, block_stats_of_rows
 from ._typing import Block
 
-__all__ = ["block_column_stats", "finite_witness"]
+__all__ = ["block_column_stats", "class_rows", "finite_witness"]
 
 _WITNESS = threading.local()
 
@@ -69,5 +69,15 @@ def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
     y = np.asarray(block.y)
     if not every_row:
         y = y[np.asarray(block.sample_weight, dtype=np.float64) > 0]
-    rows = (int(np.count_nonzero(y < 1)), int(np.count_nonzero(y > 0)))
-    return replace(stats, class_rows=rows), every_row
+    return replace(stats, class_rows=class_rows(y)), every_row
+
+
+def class_rows(y: np.ndarray) -> tuple[int, ...]:
+    """The rows of each class code ``0 … K-1`` in ``y`` (at least two
+    counts); for proportions (grouped binomial rows) the rows with ``y < 1``
+    and those with ``y > 0``, a class's rows each."""
+    if y.size == 0:
+        return (0, 0)
+    if np.all(y == np.rint(y)):  # class codes
+        return tuple(np.bincount(y.astype(np.intp), minlength=2).tolist())
+    return (int(np.count_nonzero(y < 1)), int(np.count_nonzero(y > 0)))

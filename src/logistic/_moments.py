@@ -108,11 +108,12 @@ class ColumnStats:
         ``Σ r x`` of each column, then ``Σ r``, with ``r = s (1/2 - y)``:
         the sums of the loss gradient at logit 0 (module docstring); None
         where some block had an offset or its kernel does not make them.
-    class_rows : tuple of two ints or None
-        Rows of positive weight with ``y < 1`` and with ``y > 0`` (two
-        classes: each class's rows; a proportion counts in both): a class of
-        weight 0 has none. Counted where the rows carry weights and labels
-        (without weights a class is never weightless), else None.
+    class_rows : tuple of ints or None
+        Rows of positive weight of each class code ``0 … K-1`` (grouped
+        binomial proportions: those with ``y < 1`` and with ``y > 0``): a
+        class of weight 0 has none. Counted where the rows carry weights and
+        labels (without weights a class is never weightless), else None
+        (:func:`logistic._block_moments.class_rows`).
     """
 
     weight: float
@@ -122,7 +123,7 @@ class ColumnStats:
     lo: FloatArray
     hi: FloatArray
     grad0: FloatArray | None = None
-    class_rows: tuple[int, int] | None = None
+    class_rows: tuple[int, ...] | None = None
 
     @classmethod
     def empty(cls, p: int) -> ColumnStats:
@@ -155,9 +156,11 @@ class ColumnStats:
             grad0 = self.grad0 + other.grad0
         rows = None
         if self.class_rows is not None and other.class_rows is not None:
-            rows = (
-                self.class_rows[0] + other.class_rows[0],
-                self.class_rows[1] + other.class_rows[1],
+            a, b = self.class_rows, other.class_rows
+            k = max(len(a), len(b))
+            rows = tuple(
+                (a[i] if i < len(a) else 0) + (b[i] if i < len(b) else 0)
+                for i in range(k)
             )
         if other.weight == 0:
             return replace(self, grad0=grad0, class_rows=rows)

@@ -305,10 +305,6 @@ class MultinomialObjective(LogisticObjective):
         γ of the gauge term (0 unless symmetric with an intercept).
     """
 
-    #: the statistics pass's class rows are the binary labels' (class codes
-    #: 0…K-1 here): no class weights from them (:meth:`check_class_weights`)
-    two_class_sums = False
-
     def __init__(
         self,
         data: Backend,

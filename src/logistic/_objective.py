@@ -256,28 +256,27 @@ class LogisticObjective:
             self._column_stats = stats
         return self._column_stats
 
-    #: Whether the statistics pass's class rows (``y < 1``, ``y > 0``) are the
-    #: two classes' (:meth:`check_class_weights`): the binary loss's labels.
-    two_class_sums = True
-
     def check_class_weights(self) -> None:
         """Refuse data one of whose two classes has no weight, as the
         in-memory validation does (:func:`logistic._validation.
         check_sample_weight`) before any pass: a fit calls it once the
         statistics pass has run, for out-of-core and Dask data, which reach
         the fit unchecked (such a class gave a "converged" fit of the other
-        class alone: an intercept of -23, standard errors of 2 800). Not for
-        ``partial_fit``'s batches, which may hold one class. A class is
-        weightless when no row of positive weight holds it (the pass's
-        :attr:`ColumnStats.class_rows`, counted where the rows carry
-        weights); not checked where the pass has not run or made no counts.
+        class alone: an intercept of -23, standard errors of 2 800), for two
+        classes or K. Not for ``partial_fit``'s batches, which may hold one
+        class. A class is weightless when no row of positive weight holds it
+        (the pass's :attr:`ColumnStats.class_rows`, counted where the rows
+        carry weights); not checked where the pass has not run or made no
+        counts.
         """
         stats = self._column_stats
-        if not self.two_class_sums or stats is None or stats.class_rows is None:
+        if stats is None or stats.class_rows is None:
             return
         classes = getattr(self.data, "classes_", None)
-        for code, rows in enumerate(stats.class_rows):
-            if rows:
+        counts = stats.class_rows
+        k = len(classes) if classes is not None else len(counts)
+        for code in range(k):
+            if code < len(counts) and counts[code]:
                 continue
             from ._labels import label_shown
 

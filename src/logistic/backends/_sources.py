@@ -101,7 +101,11 @@ def _column_to_numpy(
     row0: int,
     dtype: Any,
     position: Position | None = None,
+    rounded: bool = False,
 ) -> np.ndarray:
+    """A column of a chunk as ``dtype`` values; missing values, text and
+    integers beyond ±2**53 refused naming the row (``rounded``: such
+    integers read as their nearest float64, for a weight or an offset)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -120,6 +124,9 @@ def _column_to_numpy(
     try:  # read from the Arrow buffers: pyarrow's to_numpy imports pandas
         return floats(pc.cast(col, pa.float64())).astype(dtype, copy=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        if rounded and pa.types.is_integer(col.type):  # a weight's nearest float64
+            cast = pc.cast(col, pa.float64(), safe=False)
+            return floats(cast).astype(dtype, copy=False)
         if pa.types.is_integer(col.type):  # beyond ±2**53: as in memory
             refuse_beyond_float(col, name, where, row0, position)
         raise DataValidationError(
@@ -152,7 +159,9 @@ def _batch_to_chunk(
     extra = [
         None
         if c is None
-        else _column_to_numpy(batch.column(c), c, where, row0, dtype, position)
+        else _column_to_numpy(
+            batch.column(c), c, where, row0, dtype, position, rounded=True
+        )
         for c in (spec.weight, spec.offset)
     ]
     return where, X, y, extra[0], extra[1]

@@ -316,6 +316,7 @@ class Dask:
             except _READ_ERRORS as exc:
                 raise _reader_error(files[0], exc) from None
         spec = _ColumnSpec(names, target, features, weight, offset, str(files[0]))
+        _check_kinds(files, spec)
         dtype = np.dtype(opts.get("dtype", np.float64))
         parts = []
         for f in files:
@@ -345,8 +346,8 @@ class Dask:
         """Take the status of the local ``files`` the partitions read, to be
         checked at every pass (not where ``persist`` keeps the partitions
         loaded once)."""
-        if files and not persist:
-            self._unchanged = UnchangedFiles([Path(f) for f in files])
+        if files and not persist:  # as this process resolves them now
+            self._unchanged = UnchangedFiles([Path(os.path.abspath(f)) for f in files])
             self._unchanged.check()
 
     # -- computing -------------------------------------------------------------
@@ -584,3 +585,23 @@ class Dask:
             f"Dask(n_partitions={self.n_partitions}, n_samples={self.n_samples}, "
             f"n_features={self.n_features})"
         )
+
+
+def _check_kinds(files: Sequence[Path], spec: _ColumnSpec) -> None:
+    """Refuse a Parquet file whose used columns are of another kind than the
+    first file's (:meth:`._column_spec._ColumnSpec.check_kinds`), from each
+    file's schema read on this process before any task: the tasks read
+    their files apart, where a label column of words in one file beside
+    numbers in the others gave a garbled class error and numeric text was
+    parsed silently."""
+    import pyarrow.parquet as pq
+
+    for f in files:
+        with open_data(f) as fh:
+            try:
+                schema = pq.read_schema(fh)
+            except _READ_ERRORS as exc:
+                raise _reader_error(f, exc) from None
+        if all(name in schema.names for name in spec.columns):
+            spec.check_kinds(schema, str(f))
+

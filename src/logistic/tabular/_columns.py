@@ -394,6 +394,10 @@ def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | 
     return raw
 
 
+#: The roles whose integers beyond ±2**53 are read as their nearest float64.
+ROUNDED_ROLES = ("--weights", "--offset", "weights")
+
+
 def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarray:
     """float64 values of a numeric column (NaN where missing); ``role`` (the
     option naming the column, ``--weights``) words the error for a text column."""
@@ -418,11 +422,12 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
     try:
         values = floats(col)  # casts what it cannot read from the buffers
     except pa.ArrowInvalid:  # an integer float64 cannot hold exactly
-        if role is None or not pa.types.is_integer(col.type):
+        if role not in ROUNDED_ROLES or not pa.types.is_integer(col.type):
             _raise_beyond_float(raw, name, col)
             raise
         # a weight or an offset beyond ±2**53: its nearest float64 (a relative
-        # error of 1e-16) is the value; identifiers are a feature's concern
+        # error of 1e-16) is the value; identifiers are a feature's concern,
+        # and counts (--trials) stay exact
         import pyarrow.compute as pc
 
         values = floats(pc.cast(col, pa.float64(), safe=False))
