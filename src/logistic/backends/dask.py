@@ -312,10 +312,12 @@ class Dask:
             raise DataValidationError(no_parquet_files(root))
         with open_data(files[0]) as fh:
             try:
-                names = pq.read_schema(fh).names
+                first_schema = pq.read_schema(fh)
             except _READ_ERRORS as exc:
                 raise _reader_error(files[0], exc) from None
+        names = first_schema.names
         spec = _ColumnSpec(names, target, features, weight, offset, str(files[0]))
+        spec.check_kinds(first_schema, str(files[0]))
         _check_kinds(files, spec)
         dtype = np.dtype(opts.get("dtype", np.float64))
         parts = []
@@ -596,12 +598,12 @@ def _check_kinds(files: Sequence[Path], spec: _ColumnSpec) -> None:
     parsed silently."""
     import pyarrow.parquet as pq
 
-    for f in files:
-        with open_data(f) as fh:
-            try:
+    for f in files[1:]:
+        try:
+            with open_data(f) as fh:
                 schema = pq.read_schema(fh)
-            except _READ_ERRORS as exc:
-                raise _reader_error(f, exc) from None
+        except (OSError, ValueError, *_READ_ERRORS):
+            continue  # a file unreadable here is named by its partition's task
         if all(name in schema.names for name in spec.columns):
             spec.check_kinds(schema, str(f))
 
