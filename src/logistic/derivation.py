@@ -2,8 +2,11 @@
 
 Each :class:`Step` states a claim ``lhs = rhs`` where ``lhs`` is computed by
 sympy from the definitions (differentiation, chain rule, sums) and ``rhs`` is
-the closed form written in the derivation. A step passes when
-``simplify(lhs - rhs) == 0``. ``verify()`` checks every step; ``logistic
+the closed form written in the derivation. A step passes when ``lhs - rhs``
+is exactly zero: each ``exp`` of a linear form replaced by a symbol, the
+rational function left is cancelled (``_is_zero``; the K-class steps
+``_is_zero_exp`` and ``_is_zero_any``), with ``simplify`` as the fallback.
+``verify()`` checks every step; ``logistic
 derive`` prints them numbered and exits non-zero if one fails. sympy is an
 optional dependency (``pip install 'logistic[derive]'``) imported on use.
 

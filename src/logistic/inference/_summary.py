@@ -359,10 +359,14 @@ class _Table:
                 )
             )
         if ci_kind == "profile" and p_kind == "wald":
+            # an odds ratio's interval sits about 1 where the coefficient's is
+            # about 0 (coef = 0 is odds ratio 1)
+            null = "1" if or_method is not None else "0"
             out.append(
                 "P>|z| is the Wald test of coef = 0 but the intervals are profile "
-                "likelihood: the two can disagree (an interval excluding 0 next to "
-                "P>|z| above alpha); res.pvalues_lr() gives likelihood-ratio p-values."
+                f"likelihood: the two can disagree (an interval excluding {null} "
+                "next to P>|z| above alpha); res.pvalues_lr() gives likelihood-ratio "
+                "p-values."
             )
         if ci_kind == "profile" and r.cov_type != "nonrobust":
             out.append(
