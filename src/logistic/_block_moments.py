@@ -20,13 +20,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from ._moments import ColumnStats, block_stats_of_rows
 from ._typing import Block
 
-__all__ = ["block_column_stats", "class_rows", "finite_witness"]
+__all__ = [
+    "block_column_stats",
+    "class_rows",
+    "finite_witness",
+    "refuse_weightless_class",
+]
 
 _WITNESS = threading.local()
 
@@ -81,3 +87,31 @@ def class_rows(y: np.ndarray) -> tuple[int, ...]:
     if np.all(y == np.rint(y)):  # class codes
         return tuple(np.bincount(y.astype(np.intp), minlength=2).tolist())
     return (int(np.count_nonzero(y < 1)), int(np.count_nonzero(y > 0)))
+
+
+def refuse_weightless_class(stats: ColumnStats | None, classes: Any) -> None:
+    """Refuse data one of whose classes has no row of positive weight, as the
+    in-memory validation does (:func:`logistic._validation.
+    check_sample_weight`) before any pass: out-of-core and Dask data reach
+    the fit unchecked (such a class gave a "converged" fit of the others:
+    an intercept of -23, standard errors of 2 800), for two classes or K.
+    ``stats`` are a statistics pass's (None: not run), ``classes`` the
+    backend's labels, ``[negative, positive]`` or the K levels in code
+    order. Not checked where the pass made no counts (no weights)."""
+    if stats is None or stats.class_rows is None:
+        return
+    counts = stats.class_rows
+    k = len(classes) if classes is not None else len(counts)
+    for code in range(k):
+        if code < len(counts) and counts[code]:
+            continue
+        from ._exceptions import DataValidationError
+        from ._labels import label_shown
+
+        label = label_shown(classes[code]) if classes is not None else code
+        raise DataValidationError(
+            f"sample_weight is zero for every sample of class {label}: the "
+            "data then lack that class; give samples of every class a "
+            "positive weight"
+        )
+

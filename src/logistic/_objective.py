@@ -56,7 +56,7 @@ from ._block_sums import (
     block_value_grad,
     block_value_grad_hessian,
 )
-from ._exceptions import DataValidationError, InvalidParameterError, NoWeightError
+from ._exceptions import InvalidParameterError, NoWeightError
 from ._moments import ColumnStats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
@@ -257,35 +257,14 @@ class LogisticObjective:
         return self._column_stats
 
     def check_class_weights(self) -> None:
-        """Refuse data one of whose two classes has no weight, as the
-        in-memory validation does (:func:`logistic._validation.
-        check_sample_weight`) before any pass: a fit calls it once the
-        statistics pass has run, for out-of-core and Dask data, which reach
-        the fit unchecked (such a class gave a "converged" fit of the other
-        class alone: an intercept of -23, standard errors of 2 800), for two
-        classes or K. Not for ``partial_fit``'s batches, which may hold one
-        class. A class is weightless when no row of positive weight holds it
-        (the pass's :attr:`ColumnStats.class_rows`, counted where the rows
-        carry weights); not checked where the pass has not run or made no
-        counts.
-        """
-        stats = self._column_stats
-        if stats is None or stats.class_rows is None:
-            return
-        classes = getattr(self.data, "classes_", None)
-        counts = stats.class_rows
-        k = len(classes) if classes is not None else len(counts)
-        for code in range(k):
-            if code < len(counts) and counts[code]:
-                continue
-            from ._labels import label_shown
+        """Refuse a class without rows of positive weight, once the statistics
+        pass has run (:func:`logistic._block_moments.refuse_weightless_class`):
+        a fit calls it for out-of-core and Dask data, which reach it
+        unchecked; ``partial_fit``'s batches, which may hold one class, not."""
+        from ._block_moments import refuse_weightless_class
 
-            label = label_shown(classes[code]) if classes is not None else code
-            raise DataValidationError(
-                f"sample_weight is zero for every sample of class {label}: the "
-                "data then lack that class; give samples of every class a "
-                "positive weight"
-            )
+        classes = getattr(self.data, "classes_", None)
+        refuse_weightless_class(self._column_stats, classes)
 
     def set_data_stats(self, stats: ColumnStats) -> None:
         """Take ``stats``, made by the caller from another copy of every row

@@ -89,6 +89,7 @@ from ._dask_tasks import (
     read_parquet_part,
     travelled_bytes,
 )
+from ._parquet_schemas import check_file_kinds
 from ._reduce import pass_progress, tree_sum
 from ._sources import (
     _READ_ERRORS,
@@ -318,7 +319,7 @@ class Dask:
         names = first_schema.names
         spec = _ColumnSpec(names, target, features, weight, offset, str(files[0]))
         spec.check_kinds(first_schema, str(files[0]))
-        _check_kinds(files, spec)
+        check_file_kinds(files, spec)
         dtype = np.dtype(opts.get("dtype", np.float64))
         parts = []
         for f in files:
@@ -587,23 +588,3 @@ class Dask:
             f"Dask(n_partitions={self.n_partitions}, n_samples={self.n_samples}, "
             f"n_features={self.n_features})"
         )
-
-
-def _check_kinds(files: Sequence[Path], spec: _ColumnSpec) -> None:
-    """Refuse a Parquet file whose used columns are of another kind than the
-    first file's (:meth:`._column_spec._ColumnSpec.check_kinds`), from each
-    file's schema read on this process before any task: the tasks read
-    their files apart, where a label column of words in one file beside
-    numbers in the others gave a garbled class error and numeric text was
-    parsed silently."""
-    import pyarrow.parquet as pq
-
-    for f in files[1:]:
-        try:
-            with open_data(f) as fh:
-                schema = pq.read_schema(fh)
-        except (OSError, ValueError, *_READ_ERRORS):
-            continue  # a file unreadable here is named by its partition's task
-        if all(name in schema.names for name in spec.columns):
-            spec.check_kinds(schema, str(f))
-
