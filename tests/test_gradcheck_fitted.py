@@ -67,3 +67,18 @@ def test_raw_columns_of_large_values_pass_and_a_wrong_gradient_fails(monkeypatch
     monkeypatch.setattr(LogisticObjective, "gradient", lambda self, t: 1.001 * true(self, t))
     for w, b in points[1:]:
         assert not check_gradient(X, y, w, b).passed
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_column_near_float64s_limit_has_a_finite_step(sparse):
+    """A column of values ~1e160: the squares of its RMS overflowed, its unit
+    became 0, and with θ_j = 0 the step was 0: a relative error of NaN and a
+    RuntimeWarning (the suite turns those into errors)."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = (rng.uniform(size=200) < 0.5).astype(int)
+    X[:, 2] *= 1e160
+    check = check_gradient(sp.csr_matrix(X) if sparse else X, y, np.zeros(3), 0.1)
+    assert np.isfinite(check.relative_error) and check.passed, str(check)

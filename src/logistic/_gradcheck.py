@@ -74,7 +74,8 @@ def check_gradient(
     alpha : float
         L2 strength on the mean-loss scale.
     h : float
-        Relative finite-difference step.
+        Finite-difference step in logit units: coordinate j steps by
+        ``h · max(1/rms(x_j), |θ_j|)`` (the intercept ``h · max(1, |b|)``).
     rtol : float
         Tolerance for ``passed``.
 
@@ -124,12 +125,20 @@ def check_gradient(
 
 def _coefficient_units(X: Any) -> np.ndarray:
     """``1 / rms(x_j)`` per column (1 for a column of zeros): the change of a
-    coefficient that moves a typical row's logit by 1."""
-    if hasattr(X, "multiply"):  # scipy sparse
-        squares = np.asarray(X.multiply(X).mean(axis=0), dtype=np.float64).ravel()
+    coefficient that moves a typical row's logit by 1. Each column is divided
+    by its largest magnitude first, so values up to float64's limit do not
+    overflow the squares (a unit of 0 would make a step of 0)."""
+    if X.shape[0] == 0:
+        return np.ones(X.shape[1])
+    if hasattr(X, "multiply"):  # scipy sparse: its stored values only
+        top = np.asarray(abs(X).max(axis=0).todense(), dtype=np.float64).ravel()
+        safe = np.where(top > 0, top, 1.0)
+        scaled = X.multiply(1.0 / safe)
+        mean = np.asarray(scaled.multiply(scaled).mean(axis=0), dtype=np.float64)
     else:
-        Xf = np.asarray(X, dtype=np.float64)
-        squares = np.mean(Xf * Xf, axis=0) if Xf.shape[0] else np.zeros(Xf.shape[1])
-    rms = np.sqrt(squares)
-    with np.errstate(divide="ignore"):
-        return np.where(rms > 0, 1.0 / np.where(rms > 0, rms, 1.0), 1.0)
+        dense = np.asarray(X, dtype=np.float64)
+        top = np.max(np.abs(dense), axis=0)
+        safe = np.where(top > 0, top, 1.0)
+        mean = np.mean((dense / safe) ** 2, axis=0)
+    rms = safe * np.sqrt(np.asarray(mean).ravel())
+    return np.where(top > 0, 1.0 / np.where(top > 0, rms, 1.0), 1.0)

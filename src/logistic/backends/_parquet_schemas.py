@@ -17,9 +17,10 @@ __all__ = ["check_file_kinds"]
 
 def check_file_kinds(files: Sequence[Path], spec: _ColumnSpec) -> None:
     """Refuse a Parquet file whose used columns are of another kind than the
-    first file's (:meth:`._column_spec._ColumnSpec.check_kinds`), from each
-    file's schema read on this process before any task: the tasks read
-    their files apart, where a label column of words in one file beside
+    first file's (:meth:`._column_spec._ColumnSpec.check_kinds`), from the
+    schema of each file this process can read, before any task (a file it
+    cannot read is left to its partition's task, which names it): the tasks
+    read their files apart, where a label column of words in one file beside
     numbers in the others gave a garbled class error and numeric text was
     parsed silently."""
     import pyarrow.parquet as pq

@@ -423,7 +423,7 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
         values = floats(col)  # casts what it cannot read from the buffers
     except pa.ArrowInvalid:  # an integer float64 cannot hold exactly
         if role not in ROUNDED_ROLES or not pa.types.is_integer(col.type):
-            _raise_beyond_float(raw, name, col)
+            _raise_beyond_float(raw, name, col, role)
             raise
         # a weight or an offset beyond ±2**53: its nearest float64 (a relative
         # error of 1e-16) is the value; identifiers are a feature's concern,
@@ -435,10 +435,18 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
     return values
 
 
-def _raise_beyond_float(raw: RawData, name: str, col: Any) -> None:
+#: The roles of grouped counts, which must be exact integers.
+COUNT_ROLES = ("successes", "failures", "--trials")
+
+
+def _raise_beyond_float(
+    raw: RawData, name: str, col: Any, role: str | None = None
+) -> None:
     """Refuse an integer column holding a value beyond ±2**53, naming the
     first such value and its line (Arrow's cast would round it, so it refuses
-    with a message that names no column); returns where there is none."""
+    with a message that names no column); returns where there is none. A
+    feature's words suggest an identifier; a count's (``role`` in
+    :data:`COUNT_ROLES`) say counts must be exact."""
     import pyarrow as pa
 
     if not pa.types.is_integer(col.type):
@@ -449,6 +457,13 @@ def _raise_beyond_float(raw: RawData, name: str, col: Any) -> None:
         return
     first, value = int(beyond[0]), int(values[int(beyond[0])])
     at = position(raw, first)
+    if role in COUNT_ROLES:
+        raise DataValidationError(
+            f"{role} column {name!r} in {raw.path} holds {value} at {at} "
+            f"({int(beyond.size)} value(s) beyond 2**53): counts must be exact "
+            "integers of at most 2**53 = 9,007,199,254,740,992, the largest "
+            "float64 holds exactly"
+        )
     message = beyond_float_message(name, raw.path, value, at, int(beyond.size))
     raise DataValidationError(message)
 
