@@ -192,7 +192,8 @@ def weights_of(
     no weights column, or DATA lacks it and ``required`` is False (with
     ``required``, a missing column is an error naming it).
     """
-    from ..tabular._columns import missing_mask, nonnegative_column, require_columns
+    from ..tabular._columns import nonnegative_column, require_columns
+    from ..tabular._missing import missing_mask
 
     name = encoding.get("weights")
     if not name:
@@ -220,7 +221,7 @@ def _weigh(
         return None
     assert weights is not None and absent is not None
     if missing == "error" and (absent & design.keep).any():
-        from ..tabular._columns import check_missing
+        from ..tabular._missing import check_missing
 
         check_missing(raw, [name], "error")
     drop_rows(design, absent)

@@ -222,7 +222,8 @@ def _refuse_missing_clusters(raw: Any, used: Any, cluster: str, data: Path) -> N
     leaving the row out would make the rows another set than the fit's."""
     import numpy as np
 
-    from ..tabular._columns import missing_mask, position
+    from ..tabular._columns import position
+    from ..tabular._missing import missing_mask
 
     lacking = np.flatnonzero(missing_mask(raw, cluster) & used)
     if lacking.size:

@@ -17,9 +17,7 @@ from .._exceptions import DataValidationError
 from .._messages import name_list
 from ._columns import (
     ROLE_OPTIONS,
-    check_missing,
     column_kind,
-    missing_mask,
     numeric_column,
     require_columns,
     string_column,
@@ -36,6 +34,7 @@ from ._formula import apply_formula, unseen_levels
 from ._grouped import grouped_counts
 from ._inputs import text_input_columns
 from ._labels import apply_labels
+from ._missing import check_missing, missing_mask
 from ._pandas_index import unnamed_note
 from ._read import RawData, position
 

@@ -42,9 +42,7 @@ from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
     ROLE_OPTIONS,
     check_decimal_commas,
-    check_missing,
     column_kind,
-    missing_mask,
     nonnegative_column,
     numeric_column,
     string_column,
@@ -65,6 +63,7 @@ from ._formula import (
 )
 from ._grouped import grouped_counts
 from ._labels import fit_target_labels
+from ._missing import check_missing, missing_mask
 from ._pandas_index import leave_out_index, unnamed_note
 from ._read import RawData, position
 from ._screen import screen_features
