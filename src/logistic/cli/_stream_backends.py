@@ -94,68 +94,69 @@ def dask_backend(
     """A :class:`~logistic.backends.Dask` backend over the planned columns; a
     value the scan refuses is named by its file's line or row, as in memory
     (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
-    decimals later (``1`` then ``1.0``, :func:`_decimal_labels`) is read again
-    as float64, as the in-memory and streamed readers read it."""
+    whole decimals later (``1`` then ``1.0``) is read again as float64, as the
+    in-memory and streamed readers read it."""
     from ..backends._dask_errors import PartitionError
+    from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
 
+    later: Any = NOT_READ  # what the target holds after Dask's sample of integers
     try:
         try:
             return _dask(plan, chunk_rows, progress, positive, client)
         except PartitionError as exc:
-            if not _decimal_labels(plan, exc):
+            if not _target_mismatch(plan, exc):
                 raise
+            later = integer_labels_then(plan.path, plan.delimiter, plan.target)
+            if later != WHOLE_DECIMALS:
+                raise
+        later = NOT_READ  # the retry's own error is named afresh
         # labels written 1 and later 1.0: decimals, as in memory and --stream
         return _dask(plan, chunk_rows, progress, positive, client, decimal_target=True)
     except PartitionError as exc:
         better = (
             _bad_value_error(plan, exc)
             or _csv_text_error(plan, exc)
-            or _csv_target_error(plan, exc)
+            or _csv_target_error(plan, exc, later)
         )
         raise better or exc from None
 
 
-def _integer_labels_then(plan: StreamPlan, exc: Exception) -> Any:
-    """What a CSV target that Dask read as integers from its dtype sample
-    holds later ("Mismatched dtypes found in pd.read_csv", the target named):
-    :func:`logistic.tabular._streamed_numbers.integer_labels_then`, or None
-    for another error."""
+def _target_mismatch(plan: StreamPlan, exc: Exception) -> bool:
+    """Whether a Dask fit of a CSV failed because its target's values past
+    Dask's dtype sample do not fit the type it inferred ("Mismatched dtypes
+    found in pd.read_csv", the target named)."""
     text = str(exc)
-    if plan.format != "csv" or "Mismatched dtypes" not in text:
-        return None
-    if plan.target not in text:
-        return None
-    from ..tabular._streamed_numbers import integer_labels_then
-
-    return integer_labels_then(plan.path, plan.delimiter, plan.target)
+    return plan.format == "csv" and "Mismatched dtypes" in text and plan.target in text
 
 
-def _decimal_labels(plan: StreamPlan, exc: Exception) -> bool:
-    """Whether a Dask fit of a CSV failed because its integer target later
-    holds whole numbers written as decimals (``1`` then ``1.0``), which the
-    in-memory and streamed readers read as the same labels."""
-    from ..tabular._streamed_numbers import WHOLE_DECIMALS
-
-    return _integer_labels_then(plan, exc) == WHOLE_DECIMALS
+#: ``later`` of :func:`_csv_target_error` not read yet.
+NOT_READ = object()
 
 
-def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
+def _csv_target_error(
+    plan: StreamPlan, exc: Exception, later: Any = NOT_READ
+) -> Exception | None:
     """The streamed reader's words for a CSV target whose values past Dask's
-    dtype sample do not fit the type it inferred (an empty field or a word in
-    a column of integers: "Mismatched dtypes found in pd.read_csv"): the
-    target column read again, as text, for its first missing value (a
-    missing label, named by line) or its first non-number; None for another
+    dtype sample do not fit the type it inferred (an empty field, a word, or
+    a number that is not a whole one in a column of integers:
+    :func:`_target_mismatch`): the target column read again, as text, for
+    its first missing value (a missing label, named by line), its first
+    number that no label takes (``later``: what
+    :func:`logistic.tabular._streamed_numbers.integer_labels_then` found,
+    read here where not given) or its first non-number; None for another
     error. The target keeps Dask's inferred type otherwise, so its labels
     are those of ``--stream`` (integers stay integers)."""
-    text = str(exc)
-    if plan.format != "csv" or "Mismatched dtypes" not in text:
-        return None
-    if plan.target not in text:
+    if not _target_mismatch(plan, exc):
         return None
     import pyarrow as pa
 
     from .._exceptions import DataValidationError
-    from ..tabular._streamed_numbers import _text_blocks, csv_line, streamed_garbage
+    from ..tabular._streamed_numbers import (
+        _text_blocks,
+        csv_line,
+        integer_labels_then,
+        streamed_garbage,
+    )
 
     rows = 0
     try:
@@ -169,9 +170,10 @@ def _csv_target_error(plan: StreamPlan, exc: Exception) -> Exception | None:
     except (pa.ArrowException, OSError):
         return None
     header = list(plan.columns.kinds)
-    found = _integer_labels_then(plan, exc)
-    if isinstance(found, tuple):  # 0.5, inf after integer labels
-        value, row = found
+    if later is NOT_READ:
+        later = integer_labels_then(plan.path, plan.delimiter, plan.target)
+    if isinstance(later, tuple):  # 0.5, inf after integer labels
+        value, row = later
         where = csv_line(plan.path, plan.delimiter, header, row)
         return DataValidationError(
             f"column {plan.target!r} in {plan.path} holds integer labels and "
