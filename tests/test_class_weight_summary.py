@@ -38,9 +38,43 @@ def test_balanced_class_weight_summary_counts_rows_as_an_integer():
         (400.00000000000006, "400"),
         (672.5, "672.5000"),
         (1e-3, "0.0010"),
+        (123456789012345.0, "123456789012345"),
+        (1e15, "1e+15"),
+        (1e160, "1e+160"),
     ],
 )
 def test_observation_count_format(nobs, shown):
-    from logistic.inference._summary import _count
+    from logistic.inference._cell_text import count_text
 
-    assert _count(nobs) == shown
+    assert count_text(nobs) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (-428.53961, 4, "-428.5396"),
+        (-1e-15, 2, "0.00"),
+        (99999999999999.5, 1, "99999999999999.5"),
+        (-3.0818844731223927e158, 4, "-3.08188e+158"),
+        (float("nan"), 3, "nan"),
+    ],
+)
+def test_header_statistic_format(value, decimals, shown):
+    from logistic.inference._cell_text import fixed
+
+    assert fixed(value, decimals) == shown
+
+
+def test_summary_of_a_weight_of_1e160_stays_narrow():
+    """A row weighted 1e160 gives a log-likelihood near -3e158 and a count
+    of 1e160: the header prints them to 6 significant digits, not as
+    hundreds of digits that stretch every line of the table."""
+    X, y, _ = datasets.load_ucla_admissions()
+    w = [1e160] + [1.0] * (len(y) - 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(penalty=None).fit(X, y, sample_weight=w)
+        text = str(model.summary())
+    assert "1e+160" in text
+    table = [line for line in text.splitlines() if not line.startswith("Note")]
+    assert max(len(line) for line in table) < 100

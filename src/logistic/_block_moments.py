@@ -3,7 +3,9 @@ them (:func:`block_column_stats`): the statistics of its rows of positive
 weight (:func:`logistic._moments.block_stats_of_rows`), with the rows of
 each class where the rows carry weights (:attr:`ColumnStats.class_rows`: a
 class whose rows all have weight 0 has none, which a fit refuses,
-:meth:`logistic._objective.LogisticObjective.check_class_weights`), and the
+:meth:`logistic._objective.LogisticObjective.check_weights`), the range of
+the positive weights (:attr:`ColumnStats.weight_range`, which a fit warns of
+where float64 cannot resolve it, :func:`warn_weight_range`), and the
 verdict on the block's values that :func:`finite_witness` collects.
 
 Finiteness. Every value of a block whose rows all have positive weight
@@ -32,7 +34,12 @@ __all__ = [
     "class_rows",
     "finite_witness",
     "refuse_weightless_class",
+    "warn_weight_range",
 ]
+
+#: Weights spanning more than this ratio (float64's epsilon) hold rows whose
+#: terms fall below the rounding of the sums they enter (:func:`warn_weight_range`).
+RESOLVED_WEIGHT_RATIO = float(np.finfo(np.float64).eps)
 
 _WITNESS = threading.local()
 
@@ -68,13 +75,21 @@ def block_column_stats(block: Block) -> ColumnStats:
 
 def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
     """:class:`ColumnStats` of a block, and whether every row entered them
-    (with :attr:`ColumnStats.class_rows` where the rows carry weights)."""
+    (with :attr:`ColumnStats.class_rows` and :attr:`ColumnStats.weight_range`
+    where the rows carry weights)."""
     stats, every_row = block_stats_of_rows(block)
-    if block.sample_weight is None or block.y is None:
+    if block.sample_weight is None:
+        return stats, every_row
+    s = np.asarray(block.sample_weight, dtype=np.float64)
+    positive = s if every_row else s[s > 0]
+    if positive.size:
+        span = (float(positive.min()), float(positive.max()))
+        stats = replace(stats, weight_range=span)
+    if block.y is None:
         return stats, every_row
     y = np.asarray(block.y)
     if not every_row:
-        y = y[np.asarray(block.sample_weight, dtype=np.float64) > 0]
+        y = y[s > 0]
     return replace(stats, class_rows=class_rows(y)), every_row
 
 
@@ -87,6 +102,34 @@ def class_rows(y: np.ndarray) -> tuple[int, ...]:
     if np.all(y == np.rint(y)):  # class codes
         return tuple(np.bincount(y.astype(np.intp), minlength=2).tolist())
     return (int(np.count_nonzero(y < 1)), int(np.count_nonzero(y > 0)))
+
+
+def warn_weight_range(stats: ColumnStats | None) -> None:
+    """Warn where the positive weights span more than float64 resolves: the
+    smallest below :data:`RESOLVED_WEIGHT_RATIO` (2.2e-16) times the
+    largest. Such a row's terms fall below the rounding of the sums a pass
+    adds them to, so the fit barely sees it: one row weighted 1e30 among
+    weights of 1 gave "converged" coefficients far from the optimum, its
+    information matrix of rank one within rounding. Not checked where the
+    pass saw no weights."""
+    span = None if stats is None else stats.weight_range
+    if span is None or not span[0] < RESOLVED_WEIGHT_RATIO * span[1]:
+        return
+    import warnings
+
+    from ._exceptions import NumericalStabilityWarning, user_stacklevel
+
+    low, high = span
+    warnings.warn(
+        f"sample_weight: the largest weight ({high:.3g}) is {high / low:.3g} "
+        f"times the smallest positive one ({low:.3g}), beyond the "
+        f"{1 / RESOLVED_WEIGHT_RATIO:.2g} that float64 resolves: rows of weight "
+        "below 1/4.5e+15 of the largest add less than the rounding of the "
+        "fit's sums, so the fit barely sees them and may stop far from the "
+        "optimum; cap or rescale the weights",
+        NumericalStabilityWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def refuse_weightless_class(stats: ColumnStats | None, classes: Any) -> None:

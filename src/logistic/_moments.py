@@ -114,6 +114,10 @@ class ColumnStats:
         class of weight 0 has none. Counted where the rows carry weights and
         labels (without weights a class is never weightless), else None
         (:func:`logistic._block_moments.class_rows`).
+    weight_range : tuple of two floats or None
+        The smallest and the largest positive weight, where the rows carry
+        weights (else None), for the warning of weights float64 cannot
+        resolve (:func:`logistic._block_moments.warn_weight_range`).
     """
 
     weight: float
@@ -124,6 +128,7 @@ class ColumnStats:
     hi: FloatArray
     grad0: FloatArray | None = None
     class_rows: tuple[int, ...] | None = None
+    weight_range: tuple[float, float] | None = None
 
     @classmethod
     def empty(cls, p: int) -> ColumnStats:
@@ -162,10 +167,11 @@ class ColumnStats:
                 (a[i] if i < len(a) else 0) + (b[i] if i < len(b) else 0)
                 for i in range(k)
             )
+        span = _joined_range(self.weight_range, other.weight_range)
         if other.weight == 0:
-            return replace(self, grad0=grad0, class_rows=rows)
+            return replace(self, grad0=grad0, class_rows=rows, weight_range=span)
         if self.weight == 0:
-            return replace(other, grad0=grad0, class_rows=rows)
+            return replace(other, grad0=grad0, class_rows=rows, weight_range=span)
         w = self.weight + other.weight
         fa, fb = self.weight / w, other.weight / w
         unit = np.maximum(self.unit, other.unit)
@@ -186,6 +192,7 @@ class ColumnStats:
             np.maximum(self.hi, other.hi),
             grad0,
             rows,
+            span,
         )
 
     def moments(self) -> tuple[FloatArray, FloatArray]:
@@ -209,6 +216,15 @@ class ColumnStats:
         tiny = np.finfo(F64).smallest_subnormal
         std = np.where(~const & (std == 0) & (self.weight > 0), tiny, std)
         return mean, std
+
+
+def _joined_range(
+    a: tuple[float, float] | None, b: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """The weight range of two blocks' rows together (either may have none)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return (min(a[0], b[0]), max(a[1], b[1]))
 
 
 def _units(lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -219,7 +219,7 @@ def fit_multinomial(
     tol = model._tol(backend.dtype, name)
     stochastic = get_solver(name).capabilities.stochastic
     view = ScaledMultinomial(objective, stochastic=stochastic)
-    objective.check_class_weights()  # out-of-core data arrive unchecked
+    objective.check_weights()  # out-of-core data arrive unchecked
     solver = _with_row_weights(name)(
         tol=tol,
         max_iter=model.max_iter,

@@ -256,15 +256,17 @@ class LogisticObjective:
             self._column_stats = stats
         return self._column_stats
 
-    def check_class_weights(self) -> None:
-        """Refuse a class without rows of positive weight, once the statistics
-        pass has run (:func:`logistic._block_moments.refuse_weightless_class`):
-        a fit calls it for out-of-core and Dask data, which reach it
-        unchecked; ``partial_fit``'s batches, which may hold one class, not."""
-        from ._block_moments import refuse_weightless_class
+    def check_weights(self) -> None:
+        """Refuse a class without rows of positive weight and warn of weights
+        float64 cannot resolve, once the statistics pass has run
+        (:mod:`logistic._block_moments`): a fit calls it, the in-memory data
+        checked before it, out-of-core and Dask data not; ``partial_fit``'s
+        batches, which may hold one class, not."""
+        from ._block_moments import refuse_weightless_class, warn_weight_range
 
         classes = getattr(self.data, "classes_", None)
         refuse_weightless_class(self._column_stats, classes)
+        warn_weight_range(self._column_stats)
 
     def set_data_stats(self, stats: ColumnStats) -> None:
         """Take ``stats``, made by the caller from another copy of every row

@@ -422,7 +422,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         )
         tol = self._tol(backend.dtype, name)
         view = get_solver(name).view_of(objective)
-        objective.check_class_weights()  # out-of-core data arrive unchecked
+        objective.check_weights()  # out-of-core data arrive unchecked
         ckpt = checkpointer(
             checkpoint,
             objective,

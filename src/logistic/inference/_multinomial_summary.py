@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._separation_kinds import SEPARATION_FOUND
-from ._cell_text import fixed, pvalue_text, sig4
+from ._cell_text import count_text, fixed, pvalue_text, sig4
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
 from ._summary import shown_name
@@ -184,17 +184,17 @@ def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
     if r.cov_info.get("n_groups"):
         cov += f" ({r.cov_info['n_groups']} groups)"
     return [
-        ("No. observations", f"{r.nobs:g}"),
+        ("No. observations", count_text(r.nobs)),
         ("Reference class", str(r.classes[0])),
         ("Df model", f"{r.df_model:g}"),
         ("Df residuals", f"{r.df_resid:g}"),
         ("Covariance type", cov),
-        ("Log-likelihood", f"{r.llf:.4f}"),
-        ("LL-null", f"{r.llnull:.4f}"),
+        ("Log-likelihood", fixed(r.llf, 4)),
+        ("LL-null", fixed(r.llnull, 4)),
         ("Pseudo R-sq.", fixed(r.pseudo_rsquared, 4)),
         (f"LR chi2({r.df_model:g})", fixed(r.llr, 2)),
         ("LLR p-value", pvalue_text(r.llr_pvalue)),
-        ("AIC", f"{r.aic:.2f}"),
-        ("BIC", f"{r.bic:.2f}"),
+        ("AIC", fixed(r.aic, 2)),
+        ("BIC", fixed(r.bic, 2)),
         ("Converged", NO_FINITE_MLE if separated else str(r.converged)),
     ]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .._separation_kinds import separation_unchecked
-from ._cell_text import fixed, pvalue_text, sig4
+from ._cell_text import count_text, fixed, pvalue_text, sig4
 from ._dispersion import overdispersion_note, scale_note
 from ._separation_notes import (
     NO_FINITE_MLE,
@@ -50,16 +50,6 @@ MAX_NAME_WIDTH = 72
 _TAIL = 16
 
 SIGNIF_LEGEND = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
-
-
-def _count(nobs: float) -> str:
-    """``nobs`` (``Σ`` weights) as an integer when it is one up to summation
-    roundoff (balanced class weights sum to the row count, as 399.99999999999),
-    else to 4 decimals."""
-    whole = round(nobs)
-    if abs(nobs - whole) <= 1e-9 * max(1.0, abs(nobs)):
-        return f"{whole:d}"
-    return f"{nobs:.4f}"
 
 
 def significance_stars(p: float) -> str:
@@ -111,7 +101,7 @@ def table_cells(rows: list[list[Any]], aliased: Any = ()) -> list[list[str]]:
             row[0],
             sig4(row[1]),
             sig4(row[2]),
-            f"{row[3]:.3f}",
+            fixed(row[3], 3),
             pvalue_text(row[4]),
             sig4(row[5]),
             sig4(row[6]),
@@ -170,7 +160,7 @@ def _sampling(r: Any) -> bool:
 
 def _criterion(r: Any, name: str) -> str:
     """AIC or BIC as a header cell (refused under sampling weights)."""
-    return NA_SAMPLING if _sampling(r) else f"{getattr(r, name):.2f}"
+    return NA_SAMPLING if _sampling(r) else fixed(getattr(r, name), 2)
 
 
 def _work_rows(r: Any) -> float:
@@ -439,7 +429,7 @@ class Summary:
             from ._aliased import singularity_note
 
             self.notes.insert(0, singularity_note(self.aliased))
-        nobs = _count(float(r.nobs))
+        nobs = count_text(float(r.nobs))
         cov = covariance_label(r)
         sampling = _sampling(r)
         scale = float(getattr(r, "scale", 1.0))
@@ -457,20 +447,20 @@ class Summary:
             left.append(("Estimates", header_value(stochastic)))
             self.notes.append(stochastic_note(stochastic))
         right = [
-            ("Log-likelihood", f"{r.llf:.4f}"),
-            ("LL-null", f"{r.llnull:.4f}"),
+            ("Log-likelihood", fixed(r.llf, 4)),
+            ("LL-null", fixed(r.llnull, 4)),
             *_overall_test(r, self.notes),
-            ("Deviance", f"{r.deviance:.2f}"),
-            ("Null deviance", f"{r.null_deviance:.2f}"),
+            ("Deviance", fixed(r.deviance, 2)),
+            ("Null deviance", fixed(r.null_deviance, 2)),
             ("AIC", _criterion(r, "aic")),
             ("BIC", _criterion(r, "bic")),
         ]
         if r.method == "Firth":
-            right.insert(1, ("Penalized LL", f"{r.llf_penalized:.4f}"))
+            right.insert(1, ("Penalized LL", fixed(r.llf_penalized, 4)))
         if r.grouped:
             right += [
-                ("Pearson chi2", f"{r.pearson_chi2:.2f}"),
-                ("Pearson chi2/df", f"{r.dispersion:.4f}"),
+                ("Pearson chi2", fixed(r.pearson_chi2, 2)),
+                ("Pearson chi2/df", fixed(r.dispersion, 4)),
             ]
         if r.cov_type == "cluster":
             from ._covariance import few_clusters
