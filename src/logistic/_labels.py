@@ -419,8 +419,11 @@ def resolve_classes(
 
     ``classes`` (two labels, optional) must cover every label found; without it
     the data must hold exactly two labels. With ``multiclass``, more than two
-    labels give them all, sorted (``positive`` must then be None).
+    labels give them all, sorted (``positive`` must then be None). Infinite
+    and non-integral numbers are refused, as :func:`check_y_classes` refuses
+    them in memory (:func:`_check_found_labels`).
     """
+    _check_found_labels(found, where)
     if multiclass and len(found if classes is None else set(classes)) > 2:
         return _many_classes(found, classes, positive, where)
     if classes is not None:
@@ -438,6 +441,29 @@ def resolve_classes(
             f"{where} must hold exactly two classes, found {found_text}"
         )
     return class_order(found, positive)
+
+
+def _check_found_labels(found: set[Any], where: str) -> None:
+    """Refuse the numeric labels a backend's scan found that an in-memory fit
+    refuses: an infinite one (:func:`_check_label_values`), and non-integral
+    ones among more than two (a continuous target; two values are two labels,
+    whichever numbers, as the command line reads a file's target,
+    :mod:`logistic.tabular._labels`). A scan that took ``0.5`` or ``inf`` as a
+    class made a model of three classes, or a model file that could not be
+    written."""
+    numbers = [
+        float(v) for v in found if isinstance(v, float | np.floating) and v == v
+    ]
+    if not numbers:
+        return
+    y = np.asarray(numbers, dtype=np.float64)
+    if np.any(np.isinf(y)):
+        raise DataValidationError(
+            f"{where} holds an infinite label ({labels_shown(y[np.isinf(y)])}); "
+            "labels are whole numbers or text"
+        )
+    if len(found) > 2 and np.any(y != np.round(y)):
+        raise DataValidationError(f"{where}: {_continuous_message(np.sort(y))}")
 
 
 def _many_classes(

@@ -92,9 +92,11 @@ def scan_facts(
     classes: Any,
     positive: PositiveRule,
     multiclass: bool,
+    where: str = "the Dask collection's y",
 ) -> ScanFacts:
     """The collection's facts from the partitions' scan summaries (in
-    partition order, every one without a problem)."""
+    partition order, every one without a problem); ``where`` names the
+    labels in a refusal of them."""
     check_row_labels(stats)
     p = {s["p"] for s in stats if s["n"] > 0} or {s["p"] for s in stats}
     if len(p) != 1:
@@ -104,7 +106,9 @@ def scan_facts(
     if n_samples == 0:
         raise DataValidationError("the Dask collection has no rows")
     n_features = p.pop()
-    resolved = resolve_classes(labels, classes, positive, multiclass=multiclass)
+    resolved = resolve_classes(
+        labels, classes, positive, where=where, multiclass=multiclass
+    )
     digest = "".join(s["digest"] for s in stats) + f"{n_samples}x{n_features}"
     if not np.array_equal(np.sort(resolved), resolved):
         digest += f":positive={label_text(resolved[1])}"

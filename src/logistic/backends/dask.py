@@ -429,7 +429,12 @@ class Dask:
         self._scanned = True
         self._check_ids([s["index"] for s in stats])
         multiclass = getattr(self, "multiclass", False)
-        facts = scan_facts(stats, classes, positive, multiclass)
+        watched = [] if self._unchanged is None else self._unchanged.files
+        where = "the Dask collection's y"
+        if watched:  # the files the partitions read
+            more = f" and {len(watched) - 1} more" if len(watched) > 1 else ""
+            where = f"{watched[0]}{more}: y"
+        facts = scan_facts(stats, classes, positive, multiclass, where)
         self.n_samples, self.n_features = facts.n_samples, facts.n_features
         self.partition_rows, self.classes_ = facts.partition_rows, facts.classes
         self.fingerprint = facts.fingerprint

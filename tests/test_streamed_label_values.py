@@ -1,0 +1,84 @@
+"""Streamed and Dask fits refuse the numeric labels an in-memory fit refuses.
+
+In memory, a target of non-integral numbers is a continuous target and an
+infinite label is an error (``logistic._labels.check_y_classes``). A streamed
+fit took ``0, 0.5, 1`` as three classes and fitted a multinomial model; a
+Dask fit of a file whose labels are ``0, inf, 1`` fitted three classes and
+then failed to write the model file, blaming "model file m.json: field
+'encoding.label.levels'". Both scans' labels now pass the in-memory checks
+(``logistic._labels.resolve_classes``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import run_cli
+from logistic import DataValidationError, LogisticRegression
+from logistic.backends import Chunked
+
+
+def _write(path, labels):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=len(labels)), "y": labels})
+    frame.to_csv(path, index=False) if path.suffix == ".csv" else frame.to_parquet(path)
+    return path
+
+
+HALVES = [0, 0.5, 1, 0, 1, 0.5] * 20
+TWO_HALVES = [0, 0.5] * 60
+INFINITE = [0, 1] * 30 + [np.inf] + [0, 1] * 30
+
+MODES = [
+    pytest.param("csv", [], id="memory"),
+    pytest.param("csv", ["--stream"], id="stream"),
+    pytest.param("parquet", ["--stream"], id="stream-parquet"),
+    pytest.param("csv", ["--workers", "1"], id="dask-csv"),
+]
+
+
+@pytest.mark.parametrize(("suffix", "mode"), MODES)
+def test_non_integral_labels_are_a_continuous_target(workdir, capsys, suffix, mode):
+    data = _write(workdir / f"t.{suffix}", HALVES)
+    code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
+    assert code == 65, err
+    assert "non-integral numbers" in err or "Unknown label type: continuous" in err, err
+    assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.parametrize(("suffix", "mode"), MODES)
+def test_two_non_integral_values_are_two_labels(workdir, capsys, suffix, mode):
+    """Two values are two labels, whichever numbers (as in memory): the fit
+    asks which is positive, and fits with ``--positive``."""
+    data = _write(workdir / f"t.{suffix}", TWO_HALVES)
+    code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
+    assert code != 0 and "--positive" in err, err
+    args = ["fit", data, "-t", "y", "--positive", "0.5", *mode, "-o", "m.json"]
+    code, out, err = run_cli(capsys, args)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("suffix", "mode"), MODES)
+def test_an_infinite_label_is_refused(workdir, capsys, suffix, mode):
+    data = _write(workdir / f"t.{suffix}", INFINITE)
+    code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
+    assert code == 65, err
+    assert "infinite" in err or "non-finite" in err, err
+    assert "model file" not in err
+    assert not (workdir / "m.json").exists()
+
+
+def test_the_python_api_refuses_them_on_a_streamed_file(tmp_path):
+    data = _write(tmp_path / "t.csv", HALVES)
+    with pytest.raises(DataValidationError, match="t.csv: y: Unknown label type: continuous"):
+        source = Chunked.from_csv(data, target="y", features=["a"], multiclass=True)
+        LogisticRegression().fit(source, None)
+
+
+def test_whole_float_labels_of_three_classes_still_fit(workdir, capsys):
+    data = _write(workdir / "t.csv", [0.0, 1.0, 2.0] * 40)
+    code, out, err = run_cli(capsys, ["fit", data, "-t", "y", "--stream", "-o", "m.json"])
+    assert code == 0, err
+    assert "3 levels" in err + out
