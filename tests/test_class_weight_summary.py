@@ -44,9 +44,9 @@ def test_balanced_class_weight_summary_counts_rows_as_an_integer():
     ],
 )
 def test_observation_count_format(nobs, shown):
-    from logistic.inference._cell_text import count_text
+    from logistic.inference._cell_text import nobs_text
 
-    assert count_text(nobs) == shown
+    assert nobs_text(nobs) == shown
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,16 @@ def test_summary_of_a_weight_of_1e160_stays_narrow():
     assert "1e+160" in text
     table = [line for line in text.splitlines() if not line.startswith("Note")]
     assert max(len(line) for line in table) < 100
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1500000.0, "1500000"), (672.5, "672.5"), (1e160, "1e+160"), (-1e20, "-1e+20")],
+)
+def test_message_count_format(value, shown):
+    """Counts in the command line's messages and tables: whole numbers in
+    full, 6 significant digits from 1e15 on (a weight of 1e160 printed 161
+    digits in ``evaluate``'s header)."""
+    from logistic._messages import count_text
+
+    assert count_text(value) == shown

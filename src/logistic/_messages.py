@@ -81,9 +81,18 @@ def cap_line(text: str, limit: int = MAX_LINE) -> str:
     return f"{flat[:cut]} … ({len(flat) - cut:,} more characters)"
 
 
+#: The magnitude from which counts (:func:`count_text`) and tables' fixed
+#: decimals (:func:`logistic.inference._cell_text.fixed`) print 6
+#: significant digits: a sum of weights of 1e160 would print 161 digits.
+FULL_DIGITS_LIMIT = 1e15
+
+
 def count_text(value: float) -> str:
     """A count or a sum of weights: whole numbers in full (1500000, never
-    1.5e+06), others with 10 significant digits."""
+    1.5e+06), others with 10 significant digits; 6 significant digits from
+    :data:`FULL_DIGITS_LIMIT` on (``1e+160``)."""
+    if not abs(value) < FULL_DIGITS_LIMIT:
+        return f"{value:.6g}"
     return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
 
 

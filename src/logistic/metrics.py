@@ -24,6 +24,7 @@ columns the predicted one. Sample weights weight every sum as above.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -89,11 +90,19 @@ def _weights(sample_weight: Any, n: int) -> np.ndarray:
 def _mean(values: np.ndarray, w: np.ndarray) -> float:
     """The ``w``-weighted mean of ``values`` over the rows of positive weight
     (a row of weight 0 counts for nothing, even where its value is infinite:
-    ``np.average`` would make 0 · inf a NaN)."""
+    ``np.average`` would make 0 · inf a NaN). Finite values whose sum
+    overflows (log losses of 1e305 from logits of a value near 1e308) are
+    averaged with the weights divided by their sum first, which keeps every
+    term below the largest value."""
     kept = w > 0
     if not kept.all():
         values, w = values[kept], w[kept]
-    return float(np.sum(values * w) / w.sum())
+    with np.errstate(over="ignore"):
+        mean = float(np.sum(values * w) / w.sum())
+    if not math.isfinite(mean) and np.isfinite(values).all():
+        with np.errstate(over="ignore"):
+            mean = float(np.sum(values * (w / w.sum())))
+    return mean
 
 
 def accuracy(

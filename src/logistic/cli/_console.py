@@ -5,8 +5,8 @@ the UCLA file: the summary table, notes on stderr) writes it as rich would,
 the text and a newline, without importing rich (≈ 20 ms of its start-up).
 That path is taken only where rich's output is known to be exactly that:
 
-* the text is a ``str`` printed with ``markup=False``, no style, highlighting
-  off and soft wrapping on (the consoles' settings), without control
+* the text is a ``str`` printed without markup, style or highlighting, with
+  soft wrapping on (the consoles' settings: markup is off), without control
   characters or tabs (rich strips the former and expands the latter);
 * the stream is not a terminal (``isatty()`` false), no variable that rich
   reads to decide otherwise is set (``FORCE_COLOR``, ``TTY_COMPATIBLE``,
@@ -44,7 +44,7 @@ def _has_control(text: str) -> bool:
 
 class LazyConsole:
     """rich's ``Console(stderr=stderr, highlight=False, soft_wrap=True,
-    emoji=False)``, made on first use; plain text to a non-terminal is
+    emoji=False, markup=False)``, made on first use; plain text to a non-terminal is
     written directly (see the module doc). Other attributes are the
     console's."""
 
@@ -95,7 +95,7 @@ class LazyConsole:
     def _plain(self, objects: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         if len(objects) != 1 or type(objects[0]) is not str:
             return False
-        if kwargs.get("markup", True) is not False:
+        if kwargs.get("markup", False) is not False:  # the consoles' default: off
             return False
         if any(
             key not in _PLAIN_KEYWORDS or value not in _PLAIN_KEYWORDS[key]
@@ -130,9 +130,14 @@ def _make_console(stderr: bool) -> Any:
 
     # emoji=False: names from data files are printed as written (":x:" is not
     # an emoji code here), and rich's 0.01 s table of emoji codes is never
-    # imported
+    # imported. markup=False: every string (a table's cells and titles too)
+    # is printed as written; a label or file name from a data or model file
+    # such as "[link=http://…]yes" or "yes[/x]" is text, not rich markup that
+    # would send terminal escapes or fail to parse
     cls = Console if stderr else _Console
-    return cls(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
+    return cls(
+        stderr=stderr, highlight=False, soft_wrap=True, emoji=False, markup=False
+    )
 
 
 console = LazyConsole()

@@ -10,7 +10,6 @@ pipe) stays the entry point's quiet exit 141.
 from __future__ import annotations
 
 import errno
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +20,7 @@ import typer
 from .._multiclass import is_multiclass
 from ._codes import EX_IOERR, CLIError
 from ._common import console, error_message, note, warn
+from ._json_text import json_text
 from ._render import coefficient_table, print_design_notes
 
 __all__ = ["print_result", "printed_after_save", "save_model"]
@@ -96,7 +96,7 @@ def print_result(
             summary["intercept"] = np.asarray(model.intercept_).tolist()
         if "streaming" in facts:
             summary["streaming"] = facts["streaming"]
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json_text(summary))
         return
     for m in facts["warnings"]:
         warn(m)

@@ -125,8 +125,17 @@ def status(message: str, quiet: bool = False) -> Iterator[Any]:
     if quiet or not show_progress():
         yield None
         return
-    with err_console.status(message) as st:
+    with err_console.status(literal(message)) as st:
         yield st
+
+
+def literal(text: str) -> str:
+    """``text`` with rich's markup escaped, so that a spinner, which reads a
+    ``str`` as markup, prints it as written: a file name such as
+    ``a[/x].csv`` would fail to parse there or style the line."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _number(value: Any, spec: str) -> str:
@@ -206,7 +215,7 @@ class ReadProgress:
             return
         from rich.progress import BarColumn, Progress, TextColumn
 
-        columns = (TextColumn("{task.description}"), BarColumn())
+        columns = (TextColumn("{task.description}", markup=False), BarColumn())
         with Progress(*columns, console=err_console.rich, transient=True) as bar:
             self._bar = bar
             self._task = bar.add_task(f"reading {self.name} ...", total=None)
@@ -258,7 +267,7 @@ class FitProgress:
         if self._status is not None:
             text = self.line()
             if text:
-                self._status.update(text)
+                self._status.update(literal(text))
         elif self._ticker is not None and self._ticker.due():
             text = self.line()
             if text:
@@ -289,7 +298,7 @@ class FitProgress:
             finally:
                 self._ticker = None
             return
-        with err_console.status(message) as st:
+        with err_console.status(literal(message)) as st:
             self._status = st
             try:
                 yield self.on_iteration

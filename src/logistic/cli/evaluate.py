@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +19,7 @@ from ._apply import (
 )
 from ._codes import EX_USAGE, CLIError
 from ._common import console
+from ._json_text import json_text
 from ._progress import Quiet
 from ._render import scores_table
 
@@ -275,7 +275,7 @@ def evaluate(
         m = metrics_of(applied, threshold, groups)
         tables = metrics_tables(m)
     if json_out:
-        typer.echo(json.dumps(shown_edges(m), indent=2))
+        typer.echo(json_text(shown_edges(m)))
         return
     for table in tables:
         console.print(table)

@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -84,6 +83,7 @@ from ._common import (
     warn,
     writing,
 )
+from ._json_text import json_text
 from ._progress import Quiet, status
 from ._scale import Scale, overdispersion_note, scale_of, scale_results
 from ._spelling import cli_spelling
@@ -527,7 +527,7 @@ def margins(
         _note_level_derivatives(feature_names(mf))  # the table's reader's note
     doc = margins_dict(me, level, cluster, scaled)
     if json_out:
-        text = json.dumps(doc, indent=2) + "\n"
+        text = json_text(doc) + "\n"
     elif out is not None:
         text = _csv_text(doc)
     else:

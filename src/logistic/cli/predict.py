@@ -282,7 +282,8 @@ def _table(
     empty = ~scored
     for name, values in probas.items():
         columns[name] = float_array(values, mask=empty)
-    columns["label"] = label_array(label_list)
+    label_column = label_array(label_list)  # labels are text from the model file
+    columns["label"] = excel_safe(label_column) if safe else label_column
     if not multiclass:
         columns["logit"] = float_array(np.asarray(z, dtype=np.float64), mask=empty)
     for name, values in (interval or {}).items():
@@ -320,9 +321,10 @@ def predict(
         typer.Option(
             "--excel-safe",
             metavar="",
-            help="Prefix ' to --keep text values starting with = + - @, a tab or a "
-            "carriage return (spreadsheets would run them as formulas); a column of "
-            "plain numbers is unchanged.",
+            help="Prefix ' to text values of the --keep columns and of the label "
+            "column that start with = + - @, a tab or a carriage return "
+            "(spreadsheets would run them as formulas); a column of plain numbers "
+            "is unchanged.",
         ),
     ] = False,
     interval: Annotated[

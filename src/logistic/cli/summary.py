@@ -23,7 +23,6 @@ saved from Python).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +38,7 @@ from ._aliased_file import (
 )
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file, mark_said
+from ._json_text import json_text
 from ._render import (
     capped_table,
     coefficient_rows,
@@ -356,7 +356,7 @@ def summary(
             info["level"] = level
         if found is not None and data is not None:
             info["inference"] = inference_dict(found, data, mf)
-        typer.echo(json.dumps(info, indent=2, default=str))
+        typer.echo(json_text(info, default=str))
         return
     console.print(
         f"model file {model} (format {mf.format_version}, logistic "

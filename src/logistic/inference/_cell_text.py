@@ -5,20 +5,19 @@ Convention (owned here): p-values as R prints them (:func:`pvalue_text`:
 decimals); estimates, errors and bounds to 4 significant digits
 (:func:`sig4`); header statistics and z to fixed decimals without a negative
 zero (:func:`fixed`: an LR statistic of -1e-15 reads ``0.00``), and to 6
-significant digits from :data:`FIXED_LIMIT` on, where fixed decimals would
-print hundreds of digits (a log-likelihood of -3e158 under a weight of
-1e160); counts (:func:`count_text`) as integers, likewise.
+significant digits from :data:`~logistic._messages.FULL_DIGITS_LIMIT` on,
+where fixed decimals would print hundreds of digits (a log-likelihood of
+-3e158 under a weight of 1e160); the header's count of observations
+(:func:`nobs_text`) as an integer up to summation roundoff, likewise.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FIXED_LIMIT", "count_text", "fixed", "pvalue_text", "shown", "sig4"]
+from .._messages import FULL_DIGITS_LIMIT
 
-#: The magnitude from which :func:`fixed` and :func:`count_text` print 6
-#: significant digits (``-3.08188e+158``) instead of every digit.
-FIXED_LIMIT = 1e15
+__all__ = ["fixed", "nobs_text", "pvalue_text", "shown", "sig4"]
 
 
 def pvalue_text(p: float) -> str:
@@ -38,18 +37,19 @@ def sig4(v: float) -> str:
 def fixed(v: float, decimals: int) -> str:
     """``v`` with ``decimals`` decimals, without a negative zero: a statistic
     that is 0 up to rounding (an LR statistic of -1e-15) reads ``0.00``;
-    6 significant digits from :data:`FIXED_LIMIT` on."""
-    if abs(v) >= FIXED_LIMIT:  # (NaN compares False: ``nan``)
+    6 significant digits from :data:`~logistic._messages.FULL_DIGITS_LIMIT` on."""
+    if abs(v) >= FULL_DIGITS_LIMIT:  # (NaN compares False: ``nan``)
         return shown(v, ".6g")
     return shown(v, f".{decimals}f")
 
 
-def count_text(n: float) -> str:
-    """A count (``Σ`` weights, rows) as an integer when it is one up to
-    summation roundoff (balanced class weights sum to the row count, as
-    399.99999999999), else to 4 decimals; 6 significant digits from
-    :data:`FIXED_LIMIT` on (a weight of 1e160 would print 161 digits)."""
-    if not abs(n) < FIXED_LIMIT:
+def nobs_text(n: float) -> str:
+    """A table header's count of observations (``Σ`` weights, rows) as an
+    integer when it is one up to summation roundoff (balanced class weights
+    sum to the row count, as 399.99999999999), else to 4 decimals; 6
+    significant digits from :data:`~logistic._messages.FULL_DIGITS_LIMIT` on
+    (a weight of 1e160 would print 161 digits)."""
+    if not abs(n) < FULL_DIGITS_LIMIT:
         return shown(n, ".6g")
     whole = round(n)
     if abs(n - whole) <= 1e-9 * max(1.0, abs(n)):

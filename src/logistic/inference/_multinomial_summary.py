@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._separation_kinds import SEPARATION_FOUND
-from ._cell_text import count_text, fixed, pvalue_text, sig4
+from ._cell_text import fixed, nobs_text, pvalue_text, sig4
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
 from ._summary import shown_name
@@ -184,7 +184,7 @@ def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
     if r.cov_info.get("n_groups"):
         cov += f" ({r.cov_info['n_groups']} groups)"
     return [
-        ("No. observations", count_text(r.nobs)),
+        ("No. observations", nobs_text(r.nobs)),
         ("Reference class", str(r.classes[0])),
         ("Df model", f"{r.df_model:g}"),
         ("Df residuals", f"{r.df_resid:g}"),

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .._separation_kinds import separation_unchecked
-from ._cell_text import count_text, fixed, pvalue_text, sig4
+from ._cell_text import fixed, nobs_text, pvalue_text, sig4
 from ._dispersion import overdispersion_note, scale_note
 from ._separation_notes import (
     NO_FINITE_MLE,
@@ -429,7 +429,7 @@ class Summary:
             from ._aliased import singularity_note
 
             self.notes.insert(0, singularity_note(self.aliased))
-        nobs = count_text(float(r.nobs))
+        nobs = nobs_text(float(r.nobs))
         cov = covariance_label(r)
         sampling = _sampling(r)
         scale = float(getattr(r, "scale", 1.0))
