@@ -82,3 +82,14 @@ def test_whole_float_labels_of_three_classes_still_fit(workdir, capsys):
     code, out, err = run_cli(capsys, ["fit", data, "-t", "y", "--stream", "-o", "m.json"])
     assert code == 0, err
     assert "3 levels" in err + out
+
+
+def test_a_file_without_rows_is_named_on_dask(workdir, capsys):
+    """A header-only CSV: in memory and ``--stream`` name the file; Dask said
+    only "the Dask collection has no rows"."""
+    (workdir / "header.csv").write_text("a,y\n")
+    code, out, err = run_cli(
+        capsys, ["fit", "header.csv", "-t", "y", "--workers", "1", "-o", "m.json"]
+    )
+    assert code == 65, err
+    assert "header.csv: the dataset has no rows" in err, err

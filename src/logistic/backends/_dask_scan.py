@@ -92,11 +92,11 @@ def scan_facts(
     classes: Any,
     positive: PositiveRule,
     multiclass: bool,
-    where: str = "the Dask collection's y",
+    source: str | None = None,
 ) -> ScanFacts:
     """The collection's facts from the partitions' scan summaries (in
-    partition order, every one without a problem); ``where`` names the
-    labels in a refusal of them."""
+    partition order, every one without a problem); ``source`` names the
+    files the partitions read, in a refusal (None: the collection)."""
     check_row_labels(stats)
     p = {s["p"] for s in stats if s["n"] > 0} or {s["p"] for s in stats}
     if len(p) != 1:
@@ -104,10 +104,18 @@ def scan_facts(
     labels = {v for s in stats for v in s["labels"]}
     n_samples = sum(s["n"] for s in stats)
     if n_samples == 0:
-        raise DataValidationError("the Dask collection has no rows")
+        raise DataValidationError(
+            "the Dask collection has no rows"
+            if source is None
+            else f"{source}: the dataset has no rows"
+        )
     n_features = p.pop()
     resolved = resolve_classes(
-        labels, classes, positive, where=where, multiclass=multiclass
+        labels,
+        classes,
+        positive,
+        where="the Dask collection's y" if source is None else f"{source}: y",
+        multiclass=multiclass,
     )
     digest = "".join(s["digest"] for s in stats) + f"{n_samples}x{n_features}"
     if not np.array_equal(np.sort(resolved), resolved):

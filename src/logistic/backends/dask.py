@@ -430,11 +430,11 @@ class Dask:
         self._check_ids([s["index"] for s in stats])
         multiclass = getattr(self, "multiclass", False)
         watched = [] if self._unchanged is None else self._unchanged.files
-        where = "the Dask collection's y"
+        source = None
         if watched:  # the files the partitions read
             more = f" and {len(watched) - 1} more" if len(watched) > 1 else ""
-            where = f"{watched[0]}{more}: y"
-        facts = scan_facts(stats, classes, positive, multiclass, where)
+            source = f"{watched[0]}{more}"
+        facts = scan_facts(stats, classes, positive, multiclass, source)
         self.n_samples, self.n_features = facts.n_samples, facts.n_features
         self.partition_rows, self.classes_ = facts.partition_rows, facts.classes
         self.fingerprint = facts.fingerprint
