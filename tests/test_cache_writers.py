@@ -65,6 +65,35 @@ def test_a_second_writer_leaves_a_live_writers_folder_alone(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entry"]
 
 
+def test_a_writer_of_the_same_rows_uses_the_entry_there_and_leaves_no_copy(
+    tmp_path: Path,
+) -> None:
+    """Three fits of one source at once (``for i in 1 2 3; do (logistic fit
+    big.parquet -t y --stream --cache-dir c ...) & done``) all wrote the same
+    rows; each later one renamed the entry a live fit read aside, and left it
+    there, a full-size ``<name>.tmp-*`` copy, once every fit had ended. The
+    writers that finish after the first now read its entry and remove their
+    own folders: one folder remains, with no warning."""
+    X, y = _rows(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an abandoned cache would warn
+        writers = [_writer(tmp_path) for _ in range(3)]
+        for w in writers:
+            w.append(X, y, None, None)
+        # an entry a fit opens names each label's digest (``_cache._same_labels``)
+        meta = {**META, "label_digests": [[0.0, "00" * 16], [1.0, "11" * 16]]}
+        got = [w.finish(dict(meta)) for w in writers]
+    assert all(isinstance(g, CachedRows) for g in got)
+    assert all(not w.active for w in writers)
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]
+    for g in got:  # every fit reads the one entry
+        assert g.folder == tmp_path / "entry"
+        np.testing.assert_array_equal(np.asarray(g.block(0, 50)[0]), X)
+    del got, g
+    gc.collect()
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]
+
+
 def test_a_crashed_writers_folder_is_removed(tmp_path: Path) -> None:
     # a writer in another process that dies (SIGKILL) mid-scan: its lock dies with it
     code = (

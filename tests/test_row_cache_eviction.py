@@ -5,6 +5,7 @@ a live fit reads; ``row_cache.clear`` and ``logistic cache`` list and empty it
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -46,6 +47,26 @@ def _age(backend: Chunked, seconds: float) -> None:
     """Set an entry's last use ``seconds`` back."""
     t = time.time() - seconds
     os.utime(backend.cache_path, (t, t))
+
+
+def test_a_fit_that_reuses_an_entry_removes_the_one_renamed_aside(tmp_path):
+    """A fit read the entry of day.csv while the file was rewritten and
+    another fit wrote the new entry, renaming the one read aside
+    (``<name>.tmp-*``); once the first fit ended, a third fit that reused the
+    new entry left that full-size copy in the cache folder (counted against
+    the cap) for good. The fit that reuses the entry removes it."""
+    cache = tmp_path / "cache"
+    path = _csv(tmp_path / "day.csv", 1)
+    reader = _scan(path, cache)
+    _csv(path, 2)  # the source changes while ``reader`` holds its entry
+    writer = _scan(path, cache)
+    aside = [p for p in cache.iterdir() if ".tmp-" in p.name]
+    assert len(aside) == 1  # still read by ``reader``
+    del reader, writer
+    gc.collect()
+    again = _scan(path, cache)
+    assert again.cache_path is not None and again.cache_path.exists()
+    assert sorted(p.name for p in cache.iterdir()) == [again.cache_path.name]
 
 
 def test_entries_of_deleted_sources_are_evicted_by_the_next_write(tmp_path):

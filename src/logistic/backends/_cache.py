@@ -41,8 +41,12 @@ Conventions (owned here)
   written last); a crash leaves a temporary folder that is never read (and is
   removed by the next write of that source), never a half cache. Two fits
   scanning one source write their own temporary folders, each held by a lock
-  (:mod:`logistic.backends._cache_lock`); the last to finish wins the entry
-  (the one it replaces is renamed aside, and removed once no fit reads it).
+  (:mod:`logistic.backends._cache_lock`). A writer that finds at the entry's
+  name a valid entry of the same rows (the same stamp and dtype, row and
+  column counts and content digests: another fit of the source finished
+  first) reads that one and removes its own folder; otherwise it wins the
+  entry (the one it replaces is renamed aside, and removed once no fit reads
+  it).
   Only folders carrying the cache's marker are ever read, listed or removed
   (:mod:`._cache_marker`). Writing is :mod:`._cache_write`'s; reading, this
   module's.
@@ -570,3 +574,6 @@ class CacheWriter(EntryWriter):
         self, folder: Path, meta: dict[str, Any], handle: int | None
     ) -> CachedRows:
         return CachedRows(folder, meta, handle)
+
+    def _open_existing(self) -> CachedRows | None:
+        return CachedRows.open(self.final, self.stamp, self.dtype)

@@ -150,18 +150,45 @@ class EntryWriter:
         :class:`logistic.backends._cache.CacheWriter`, says how)."""
         raise NotImplementedError
 
-    def _install(self, tmp: Path) -> list[Path]:
-        """Rename ``tmp`` to the entry's name; an entry already there (stale,
-        or written meanwhile by another fit) is first renamed aside, to a
-        temporary name of its own, and returned, to be removed unless a fit
-        reads it. An empty folder there without the marker (a removal cut
-        short between the marker and the ``rmdir``, ``_cache_marker``'s
-        *Removal*) is ``rmdir``-ed, which removes empty folders only; anything
-        else there that is not the cache's is left alone (OSError)."""
+    def _open_existing(self) -> Any:
+        """The valid entry of this source's stamp and dtype at the entry's
+        name, open for reading, or None (the reader's subclass says how)."""
+        raise NotImplementedError
+
+    def _same_rows(self, meta: dict[str, Any]) -> Any:
+        """The entry at the entry's name when it holds the rows this writer
+        wrote (the stamp and dtype checked on opening, then the row count,
+        the column count and the content digests of ``meta``), else None."""
+        if not os.path.lexists(self.final):
+            return None
+        rows = self._open_existing()
+        if rows is None:
+            return None
+        theirs = rows.meta
+        same = theirs.get("n_samples") == self.n and all(
+            theirs.get(key) == meta.get(key)
+            for key in ("n_features", "digest", "label_digests")
+        )
+        return rows if same else None
+
+    def _install(self, tmp: Path, meta: dict[str, Any]) -> tuple[Any, list[Path]]:
+        """Rename ``tmp`` to the entry's name, or use the entry already there
+        when it holds the same rows (:meth:`_same_rows`: another fit of the
+        source finished first), returned open (then ``tmp`` stays, for the
+        caller to remove). Any other entry there (stale, or of other rows) is
+        first renamed aside, to a temporary name of its own, and returned, to
+        be removed unless a fit reads it. An empty folder there without the
+        marker (a removal cut short between the marker and the ``rmdir``,
+        ``_cache_marker``'s *Removal*) is ``rmdir``-ed, which removes empty
+        folders only; anything else there that is not the cache's is left
+        alone (OSError)."""
         if self._dir is not None and not _same_folder(tmp, self._dir):
             raise OSError(f"{tmp}: moved or replaced during the scan")
         aside: list[Path] = []
         for _ in range(3):  # other writers of the same source may finish too
+            theirs = self._same_rows(meta)
+            if theirs is not None:
+                return theirs, aside
             if os.path.lexists(self.final):
                 if _cache_marker.is_ours(self.final):
                     old = self.final.with_name(
@@ -176,7 +203,7 @@ class EntryWriter:
                     )
             try:
                 os.rename(tmp, self.final)
-                return aside
+                return None, aside
             except OSError as exc:  # another writer's entry arrived meanwhile
                 if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
                     raise
@@ -184,7 +211,9 @@ class EntryWriter:
 
     def finish(self, meta: dict[str, Any]) -> Any:
         """Complete the entry (``meta.json`` last), rename it into place
-        (:meth:`_install`), open it (:meth:`_open`; None if abandoned).
+        (:meth:`_install`), open it (:meth:`_open`; None if abandoned); when
+        the entry there already holds the same rows, remove this writer's
+        folder and return that entry, open, instead.
 
         The entry it replaces is removed only under its exclusive lock
         (``_cache_lock.remove_unused``): a fit that reads it keeps it, under
@@ -226,13 +255,16 @@ class EntryWriter:
                 fh.write(json.dumps(meta).encode())
             _cache_lock.release(self._lock, self.tmp, self._dir)
             self._lock = None
-            aside = self._install(self.tmp)
+            theirs, aside = self._install(self.tmp, meta)
+            for old in aside:
+                _cache_lock.remove_unused(old)  # kept while a fit reads it
+            if theirs is not None:  # the same rows, there first: ours goes
+                self.abandon()
+                return theirs
             self.tmp = None
             self._close_dir()
             owned, handle = handle, None  # the entry closes it from here on
             rows = self._open(self.final, meta, owned)
-            for old in aside:
-                _cache_lock.remove_unused(old)  # kept while a fit reads it
             # a source of unknown size (CSV) is measured now, under the cap too
             size = row_cache.folder_bytes(self.final)
             row_cache.make_room(self.final.parent, self.final.name, size, 0)

@@ -69,7 +69,7 @@ from .._labels import (
 )
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
-from . import row_cache
+from . import _cache_lock, row_cache
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._cache_pass import CachedRuns, LabelCodes
 from ._fingerprint import RowHashes, earlier_streamed, streamed_fingerprint
@@ -284,6 +284,9 @@ class Chunked:
             return None  # the scan reports the unreadable file
         self._cached = CachedRows.open(root / name, stamp, self.dtype)
         if self._cached is not None:
+            # earlier entries of the source that a writer renamed aside while
+            # a fit read them: removed once no fit reads them
+            _cache_lock.remove_leftovers(root, name)
             return None
         cols = self.columns
         rows = self.source.known_rows()  # type: ignore[attr-defined]

@@ -23,7 +23,8 @@ Conventions (owned here)
   use is the folder's modification time, set each time a fit opens it.
   Temporary folders (``<name>.tmp-*``) belong to a writer, or are an entry
   that its replacement renamed aside while a fit read it; :mod:`._cache_lock`
-  tells live ones from the leftovers of crashed ones. Folders named as
+  tells live ones from the leftovers of crashed ones, which the next writer
+  of that entry, the next fit that reuses it, and eviction remove. Folders named as
   entries without the marker (a user's, such as one named by an md5 sum, or
   an entry of an earlier version of this library, whose format is no longer
   read) are left alone and reported by :func:`unmarked`. Empty ones are
