@@ -735,15 +735,18 @@ def _retyped(t, name, values):
         ("label", lambda t: np.where(t["label"].to_numpy() == 1, "yes", "no"), "text"),
         ("x1", lambda t: [f"{v}" for v in t["x1"].to_numpy()], "text"),
         ("label", lambda t: t["label"].to_numpy() == 1, "boolean"),
+        ("x1", lambda t: t["x1"].to_numpy() > 0, "boolean"),
     ],
-    ids=["label-words", "feature-text", "label-bool"],
+    ids=["label-words", "feature-text", "label-bool", "feature-bool"],
 )
 def test_a_column_retyped_between_files_names_file_and_column(
     tmp_path, data, column, retype, kind
 ):
     """RELIABILITY O04: a column retyped in one file of a directory (labels as
-    words or booleans, numbers written as text) was read on: numeric text
-    parsed silently, mixed label kinds a garbled "classes must cover y"."""
+    words or booleans, numbers written as text, a feature written as
+    ``x1 > 0``) was read on: numeric text parsed silently, mixed label kinds
+    a garbled "classes must cover y", the booleans as 0/1 beside numbers (a
+    wrong coefficient)."""
     X, y, _ = data
     d = write_parquet_dir(tmp_path / "d", X, y)
     t = pq.read_table(d / "part-2.parquet")

@@ -105,13 +105,15 @@ def test_a_relative_path_is_watched_where_it_was_resolved(tmp_path, monkeypatch)
 @pytest.mark.parametrize(
     ("column", "values", "kind"),
     [("y", lambda f: f["y"].map({0: "no", 1: "yes"}), "text"),
-     ("a", lambda f: f["a"].map(str), "text")],
-    ids=["label-words", "feature-text"],
+     ("a", lambda f: f["a"].map(str), "text"),
+     ("a", lambda f: f["a"] > 0, "boolean")],
+    ids=["label-words", "feature-text", "feature-bool"],
 )  # fmt: skip
 def test_a_column_retyped_between_files_is_refused_by_dask(tmp_path, column, values, kind):
     """RELIABILITY O04 on Dask: ``from_parquet`` reads every file's schema
     first (a label of words beside numbers gave "y must hold exactly two
-    classes, found ['0', '1', 'no', 'yes']"; numeric text was parsed)."""
+    classes, found ['0', '1', 'no', 'yes']"; numeric text was parsed; a
+    feature of booleans, ``a > 0``, beside numbers was read as 0/1)."""
     frame = _frame()
     parts = tmp_path / "parts"
     parts.mkdir()

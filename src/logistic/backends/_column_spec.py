@@ -83,9 +83,11 @@ class _ColumnSpec:
         kind than the first file checked gave it (RELIABILITY O04: a column
         retyped between files): text where numbers were (numeric strings
         were parsed silently), a label column of integers in one file and of
-        words, booleans or another kind in the next (a garbled class error).
-        Numbers and booleans are one kind for a feature (0/1 either way); a
-        column of nulls only (every value missing) matches any kind."""
+        words, booleans or another kind in the next (a garbled class error),
+        a feature of booleans in one file and numbers in another (read as
+        0/1 beside the numbers: a file written with ``x > 0`` in place of
+        ``x`` fitted a wrong coefficient). Integers and decimals are one
+        kind; a column of nulls only (every value missing) matches any kind."""
         from ..columns import arrow_kind
 
         kinds = self._kinds
@@ -93,8 +95,6 @@ class _ColumnSpec:
             kind = arrow_kind(schema.field(name).type)
             if kind == "null":
                 continue
-            if name != self.target and kind == "boolean":
-                kind = "numeric"
             seen = kinds.get(name)
             if seen is None:
                 kinds[name] = (kind, where)
