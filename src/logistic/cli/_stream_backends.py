@@ -5,7 +5,8 @@ a backend reading exactly the planned columns, with the command line's
 positive-class rule and the fit's progress callable (and, for Chunked, the
 row-cache choice of ``--no-cache`` / ``--cache-dir``). Parquet goes through the
 backends' own readers; CSV on Dask through ``dask.dataframe.read_csv`` (one
-partition per 64 MB, a compressed file as one partition). ``--workers N``
+partition per 64 MB, a compressed file as one partition: gzip and bz2 told
+from the content, as every reader tells them). ``--workers N``
 starts a ``LocalCluster`` that is closed after the fit; ``--scheduler
 ADDRESS`` connects to a running one. Dask is imported only here.
 """
@@ -289,7 +290,12 @@ def _dask(
         )
     import dask.dataframe as dd
 
-    compressed = plan.path.lower().endswith((".gz", ".bz2"))
+    from ..formats import compression_of, open_regular
+
+    # from the content, as every other reader (``formats.sniff_format``): a
+    # gzip file named .csv, or a plain one named .csv.gz, is read as it is
+    with open_regular(plan.path, what="input file") as fh:
+        compression = compression_of(fh.read(3))
     columns = [*plan.features, plan.target]
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
     booleans = set(plan.columns.features_of_kind("boolean"))  # 0/1, as in memory
@@ -300,8 +306,8 @@ def _dask(
         plan.path,
         sep=plan.delimiter,
         usecols=columns + extra,
-        blocksize=None if compressed else "64MB",
-        compression="infer",
+        blocksize=None if compression else "64MB",  # a stream: one partition
+        compression=compression,
         dtype=dtypes,
     )
     return Dask(

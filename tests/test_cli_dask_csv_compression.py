@@ -1,0 +1,60 @@
+"""``fit FILE.csv --workers N`` tells gzip and bz2 from the file's content, as
+the in-memory and streamed readers do (docs/cli.md: "recognised from the
+content first").
+
+``cp gz.csv.gz gzcontent.csv; logistic fit gzcontent.csv -t y --workers 2``
+exited 65 with "'utf-8' codec can't decode byte 0x8b in position 1" (a bz2
+file named .csv likewise), and ``cp base.csv plain.csv.gz; logistic fit
+plain.csv.gz -t y --workers 2`` exited 74 with pandas' "Not a gzipped file
+(b'x1')": Dask's ``read_csv`` took the compression from the name. Each now
+fits the coefficients of the plain file.
+
+Run in a fresh interpreter: the workers' standard error is the CLI's own.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import run_cli, run_cli_process
+
+pytest.importorskip("distributed")
+
+
+def _coef(path) -> list[float]:
+    model = json.loads(path.read_text())["model"]
+    return [model["intercept"], *model["coef"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "pack"),
+    [("gzcontent.csv", gzip.compress), ("bz2content.csv", bz2.compress),
+     ("plain.csv.gz", bytes)],
+    ids=["gzip-named-csv", "bz2-named-csv", "plain-named-gz"],
+)  # fmt: skip
+def test_dask_reads_csv_compression_from_the_content(
+    tmp_path, monkeypatch, capsys, name, pack
+):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 2))
+    y = (x @ [1.0, -0.5] + rng.logistic(size=2000) > 0).astype(int)
+    pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": y}).to_csv(
+        tmp_path / "base.csv", index=False
+    )
+    (tmp_path / name).write_bytes(pack((tmp_path / "base.csv").read_bytes()))
+    code, _, err = run_cli_process(
+        tmp_path, ["fit", name, "-t", "y", "--workers", "2", "-o", "d.json", "-q"]
+    )
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path)  # the in-memory fit of the plain file
+    code, _, err = run_cli(capsys, ["fit", "base.csv", "-t", "y", "-o", "m.json", "-q"])
+    assert code == 0, err
+    np.testing.assert_allclose(
+        _coef(tmp_path / "d.json"), _coef(tmp_path / "m.json"), rtol=1e-8
+    )
