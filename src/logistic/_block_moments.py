@@ -120,13 +120,14 @@ def warn_weight_range(stats: ColumnStats | None) -> None:
     from ._exceptions import NumericalStabilityWarning, user_stacklevel
 
     low, high = span
+    resolved = f"{1 / RESOLVED_WEIGHT_RATIO:.2g}"
     warnings.warn(
         f"sample_weight: the largest weight ({high:.3g}) is {high / low:.3g} "
-        f"times the smallest positive one ({low:.3g}), beyond the "
-        f"{1 / RESOLVED_WEIGHT_RATIO:.2g} that float64 resolves: rows of weight "
-        "below 1/4.5e+15 of the largest add less than the rounding of the "
-        "fit's sums, so the fit barely sees them and may stop far from the "
-        "optimum; cap or rescale the weights",
+        f"times the smallest positive one ({low:.3g}), beyond the {resolved} "
+        f"that float64 resolves: rows of weight below 1/{resolved} of the "
+        "largest add less than the rounding of the fit's sums, so the fit "
+        "barely sees them and may stop far from the optimum; cap or rescale "
+        "the weights",
         NumericalStabilityWarning,
         stacklevel=user_stacklevel(),
     )
