@@ -152,6 +152,11 @@ class EstimatorProtocol:
         """scikit-learn's ``MetadataRequest`` of this estimator: each method's
         metadata, requested as set by ``set_{method}_request`` (None, "error
         if passed", by default, as scikit-learn's)."""
+        return self._metadata_requests()
+
+    def _metadata_requests(self) -> Any:
+        """The ``MetadataRequest`` of this estimator's own methods (a router,
+        such as ``LogisticRegressionCV``, adds its children to it)."""
         from sklearn.utils.metadata_routing import MetadataRequest
 
         routing = MetadataRequest(owner=self)

@@ -69,6 +69,7 @@ from ._cv_folds import (
 )
 from ._cv_layout import sklearn_layout
 from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
+from ._cv_routing import cv_metadata_routing, refuse_groups_request
 from ._estimator_protocol import EstimatorProtocol
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
@@ -553,6 +554,20 @@ class LogisticRegressionCV(EstimatorProtocol):
     def predict(self, X: Any, offset: Any = None) -> Any:
         """``classes_[1]`` where the logit is positive."""
         return self._model().predict(X, offset)
+
+    # -- metadata routing (scikit-learn's; groups go to the splitter) -----------------
+    def get_metadata_routing(self) -> Any:
+        """scikit-learn's ``MetadataRouter``: this estimator's own requests
+        and its ``cv`` splitter, which receives ``fit``'s ``groups`` when it
+        requests them (:mod:`logistic._cv_routing`)."""
+        return cv_metadata_routing(self, self._metadata_requests())
+
+    def set_fit_request(self, **requests: Any) -> LogisticRegressionCV:
+        """Request metadata passed to ``fit`` (``sample_weight``, ``offset``);
+        ``groups`` are requested by the splitter, not here."""
+        refuse_groups_request("fit", requests)
+        EstimatorProtocol.set_fit_request(self, **requests)
+        return self
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """The score of ``scoring`` on ``(X, y)`` as the folds were scored
