@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _prediction
 from ._constraints import Options, validate_params
 from ._cv_folds import (
     check_fold_classes,
@@ -67,11 +68,12 @@ from ._cv_folds import (
     standard_error_rule,
     warn_at_edge,
 )
+from ._cv_labels import binary_labels_only
 from ._cv_layout import sklearn_layout
 from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import cv_metadata_routing, refuse_groups_request
 from ._estimator_protocol import EstimatorProtocol
-from ._exceptions import InvalidParameterError
+from ._exceptions import DataValidationError, InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
@@ -80,8 +82,8 @@ from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path
 from ._row_alignment import check_rows_aligned
 from ._strong_rules import default_alphas, default_eps
+from ._typing import is_dask_collection
 from ._validation import FitData, check_fit_data, combined_weights
-from .estimator import LogisticRegression
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
 
@@ -431,10 +433,13 @@ class LogisticRegressionCV(EstimatorProtocol):
             X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
         )
         X, encoding = encode_for_fit(X, self.include)
-        data = check_fit_data(
-            X, y, sample_weight, offset, estimator=name,
-            multiclass_hint=CROSS_VALIDATE_K_CLASSES,
-        )  # fmt: skip
+        try:
+            data = check_fit_data(
+                X, y, sample_weight, offset, estimator=name,
+                multiclass_hint=CROSS_VALIDATE_K_CLASSES,
+            )  # fmt: skip
+        except DataValidationError as err:
+            raise binary_labels_only(err, y) from None
         check_fit_names(data.names, bool(self.fit_intercept))
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
@@ -527,33 +532,26 @@ class LogisticRegressionCV(EstimatorProtocol):
         self.intercept_ = np.array([b])
         self.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
 
-    # -- prediction (a LogisticRegression at the chosen point) -------------------------
-    def _model(self) -> LogisticRegression:
-        self._check_fitted()
-        m = point_model(
-            self.classes_,
-            self.coef_,
-            float(self.intercept_[0]),
-            getattr(self, "feature_names_in_", None),
-        )
-        m.encoding_ = getattr(self, "encoding_", None)
-        return m
-
+    # -- prediction at the chosen point (LogisticRegression's, naming this class) ------
     def decision_function(self, X: Any, offset: Any = None) -> Any:
         """Logits ``X w + b (+ offset)`` at the chosen strength."""
-        return self._model().decision_function(X, offset)
+        self._check_fitted()
+        return _prediction.decision_function(self, X, offset)
 
     def predict_proba(self, X: Any, offset: Any = None) -> Any:
         """Columns ``[P(classes_[0]), P(classes_[1])]``."""
-        return self._model().predict_proba(X, offset)
+        if is_dask_collection(X):
+            self._check_fitted()
+            return _prediction.dask_proba(self, X, offset)
+        return _prediction.proba(self.decision_function(X, offset))
 
     def predict_log_proba(self, X: Any, offset: Any = None) -> Any:
         """``log predict_proba``, computed stably."""
-        return self._model().predict_log_proba(X, offset)
+        return _prediction.log_proba(self.decision_function(X, offset))
 
     def predict(self, X: Any, offset: Any = None) -> Any:
         """``classes_[1]`` where the logit is positive."""
-        return self._model().predict(X, offset)
+        return _prediction.labels(self.decision_function(X, offset), self.classes_)
 
     # -- metadata routing (scikit-learn's; groups go to the splitter) -----------------
     def get_metadata_routing(self) -> Any:
@@ -581,7 +579,9 @@ class LogisticRegressionCV(EstimatorProtocol):
         ``sample_weight``), scikit-learn's default here, not the negative log
         loss the folds are scored by."""
         if self.scoring is None:
-            return self._model().score(X, y, sample_weight)
+            self._check_fitted()
+            check_rows_aligned(X, y=y, sample_weight=sample_weight)
+            return _prediction.accuracy(self, X, y, sample_weight)
         check_rows_aligned(X, y=y, sample_weight=sample_weight)
         require_sklearn()
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
