@@ -68,7 +68,7 @@ from ._cv_folds import (
     standard_error_rule,
     warn_at_edge,
 )
-from ._cv_labels import binary_labels_only
+from ._cv_labels import binary_labels_only, score_as_numbers, scored_labels
 from ._cv_layout import sklearn_layout
 from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import cv_metadata_routing, refuse_groups_request
@@ -361,9 +361,13 @@ class LogisticRegressionCV(EstimatorProtocol):
     # -- one fold ------------------------------------------------------------------
     def _fold(
         self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
-        train: np.ndarray, test: np.ndarray, scorer: Any, seed: Any = None,
+        train: np.ndarray, test: np.ndarray, scoring: tuple[Any, np.ndarray],
+        seed: Any = None,
     ) -> tuple[np.ndarray, PathResult]:  # fmt: skip
-        """Scores of every point of the training rows' path on the test rows."""
+        """Scores of every point of the training rows' path on the test rows
+        (``scoring``: the scorer, None for the exact log loss, and the labels
+        it reads, :func:`~logistic._cv_labels.scored_labels`)."""
+        scorer, classes = scoring
         X, y01, off = data.X, data.y01, data.offset
         w_tr = None if weights is None else weights[train]
         total = float(len(train) if w_tr is None else w_tr.sum())
@@ -380,14 +384,12 @@ class LogisticRegressionCV(EstimatorProtocol):
         X_te = X[test]
         if scorer is None:
             return neg_log_losses(res, X_te, y01[test], w_te, off, test), res
-        labels = data.classes[y01[test].astype(np.intp)]
+        labels = classes[y01[test].astype(np.intp)]
         kw = {} if w_te is None else {"sample_weight": w_te}
         off_te = None if off is None else off[test]
         scores = np.array(
             [
-                scorer(
-                    point_model(data.classes, c, b, None, off_te), X_te, labels, **kw
-                )
+                scorer(point_model(classes, c, b, None, off_te), X_te, labels, **kw)
                 for c, b in zip(res.coefs, res.intercepts, strict=True)
             ],
             dtype=np.float64,
@@ -445,15 +447,19 @@ class LogisticRegressionCV(EstimatorProtocol):
             data.sample_weight, self.class_weight, data.classes, data.y01
         )
         kind, grid = self._grid(data, weights)
-        labels = data.classes[data.y01.astype(np.intp)]
+        # the labels as scikit-learn reads them, also for stratified splits
+        scored = scored_labels(data.classes)
+        labels = scored[data.y01.astype(np.intp)]
         splitter = check_cv(self.cv, labels, classifier=True)
         folds = list(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
-        scorer = fold_scorer(self.scoring, data.classes)
+        scorer = fold_scorer(self.scoring, scored)
         seeds = fold_seeds(self.random_state, folds)
         with fold_backend(from_dask):
             out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(self._fold)(data, weights, kind, grid, tr, te, scorer, seed)
+                delayed(self._fold)(
+                    data, weights, kind, grid, tr, te, (scorer, scored), seed
+                )
                 for (tr, te), seed in zip(folds, seeds, strict=True)
             )
         self._store_cv(data, weights, kind, grid, out, encoding)
@@ -585,5 +591,9 @@ class LogisticRegressionCV(EstimatorProtocol):
         check_rows_aligned(X, y=y, sample_weight=sample_weight)
         require_sklearn()
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-        scorer = fold_scorer(self.scoring, np.asarray(self.classes_))
+        classes = np.asarray(self.classes_)
+        scored = scored_labels(classes)
+        scorer = fold_scorer(self.scoring, scored)
+        if scored is not classes:  # object-dtype numbers
+            return score_as_numbers(self, scorer, scored, X, y, weights)
         return float(scorer(self, X, y, **weights))
