@@ -74,13 +74,33 @@ def test_pipeline_routes_sample_weight_and_clone_keeps_requests() -> None:
 
 
 def test_request_methods_and_unknown_metadata() -> None:
-    est = LogisticRegression()
-    assert est.set_score_request(sample_weight=True) is est
-    est.set_partial_fit_request(classes=True)
-    with pytest.raises(TypeError, match="Unexpected args"):
-        est.set_fit_request(weights=True)
-    assert not hasattr(LogisticRegressionCV(), "set_partial_fit_request")
-    routing = LogisticRegressionCV().set_fit_request(sample_weight=True)
-    # a MetadataRouter (its cv splitter a child), as scikit-learn's
-    asked = routing.get_metadata_routing().consumes("fit", ["sample_weight"])
-    assert asked == {"sample_weight"}
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = LogisticRegression()
+        assert est.set_score_request(sample_weight=True) is est
+        est.set_partial_fit_request(classes=True)
+        with pytest.raises(TypeError, match="Unexpected args"):
+            est.set_fit_request(weights=True)
+        assert not hasattr(LogisticRegressionCV(), "set_partial_fit_request")
+        routing = LogisticRegressionCV().set_fit_request(sample_weight=True)
+        # a MetadataRouter (its cv splitter a child), as scikit-learn's
+        asked = routing.get_metadata_routing().consumes("fit", ["sample_weight"])
+        assert asked == {"sample_weight"}
+
+
+def test_requests_need_routing_and_the_method() -> None:
+    """Reproduction: with routing off (scikit-learn's default),
+    ``LogisticRegression().set_fit_request(sample_weight=True)`` returned the
+    estimator, where scikit-learn's raises a RuntimeError saying routing must
+    be enabled; ``LogisticRegression(penalty="l1").set_partial_fit_request(...)``
+    succeeded although that instance has no ``partial_fit`` (its availability
+    was read from the class)."""
+    for est in (LogisticRegression(), LogisticRegressionCV(), SkLR()):
+        with pytest.raises(RuntimeError, match="metadata routing is enabled"):
+            est.set_fit_request(sample_weight=True)
+    with sklearn.config_context(enable_metadata_routing=True):
+        l1 = LogisticRegression(penalty="l1")
+        assert not hasattr(l1, "partial_fit")
+        assert not hasattr(l1, "set_partial_fit_request")
+        with pytest.raises(AttributeError, match="partial_fit"):
+            l1.set_partial_fit_request(sample_weight=True)
+        assert hasattr(LogisticRegression(), "set_partial_fit_request")

@@ -9,7 +9,9 @@ also scikit-learn's ``NotFittedError`` whenever scikit-learn is loaded.
 
 Metadata routing (``sklearn.set_config(enable_metadata_routing=True)``):
 ``set_fit_request`` / ``set_score_request`` / ``set_partial_fit_request``
-record which metadata (``_routed_metadata``) a meta-estimator should pass, in
+(a RuntimeError with routing off, as scikit-learn's; the last only where
+the instance has ``partial_fit``) record which metadata
+(``_routed_metadata``) a meta-estimator should pass, in
 ``_metadata_request`` (the attribute :func:`sklearn.base.clone` copies), and
 ``get_metadata_routing`` returns scikit-learn's ``MetadataRequest`` built from
 it, importing scikit-learn only then.
@@ -93,8 +95,24 @@ class _Requests(dict):  # type: ignore[type-arg]
         return _Requests({k: dict(v) for k, v in self.items()})
 
 
+def _routing_enabled() -> bool:
+    """Whether scikit-learn's metadata routing is on (its setting lives in
+    scikit-learn: not yet imported, it cannot have been turned on)."""
+    sk = sys.modules.get("sklearn")
+    get_config = getattr(sk, "get_config", None)
+    return get_config is not None and bool(
+        get_config().get("enable_metadata_routing", False)
+    )
+
+
 def _request_setter(method: str) -> Any:
     def setter(self: Any, **requests: Any) -> Any:
+        if not _routing_enabled():  # scikit-learn's refusal
+            raise RuntimeError(
+                "This method is only available when metadata routing is enabled. "
+                "You can enable it using "
+                "sklearn.set_config(enable_metadata_routing=True)."
+            )
         allowed = self._routed_metadata.get(method, ())
         unknown = sorted(set(requests) - set(allowed))
         if unknown:
@@ -144,9 +162,10 @@ class EstimatorProtocol:
     set_predict_request = _request_setter("predict")
     set_predict_proba_request = _request_setter("predict_proba")
     set_predict_log_proba_request = _request_setter("predict_log_proba")
-    set_partial_fit_request = available_if(
-        lambda self: hasattr(type(self), "partial_fit")
-    )(_request_setter("partial_fit"))
+    # as the instance's partial_fit (LogisticRegression's depends on its settings)
+    set_partial_fit_request = available_if(lambda self: hasattr(self, "partial_fit"))(
+        _request_setter("partial_fit")
+    )
 
     def get_metadata_routing(self) -> Any:
         """scikit-learn's ``MetadataRequest`` of this estimator: each method's
