@@ -5,19 +5,25 @@ accepted forms per parameter: :class:`Interval`, :class:`Options`, a type,
 ``None`` or a predicate whose docstring describes it) and calls
 :func:`validate_params`, which raises :class:`InvalidParameterError` in
 scikit-learn's wording. Data checks live in :mod:`logistic._validation`.
+A float parameter given as an integer is accepted only within float64's
+range (:data:`FLOAT_MAX`): beyond it (``alpha=10**400``) ``float`` raises
+``OverflowError``, so it is refused here, the value shown shortened.
 """
 
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, NoReturn
 
 import numpy as np
 
 from ._exceptions import InvalidParameterError
+from ._messages import integer_text
 
 __all__ = [
+    "FLOAT_MAX",
     "Constraint",
     "Interval",
     "Options",
@@ -25,6 +31,11 @@ __all__ = [
     "is_random_state",
     "validate_params",
 ]
+
+
+#: float64's largest finite value as a Python int: an integer beyond it
+#: cannot stand for a float parameter.
+FLOAT_MAX = int(sys.float_info.max)
 
 
 class Interval(NamedTuple):
@@ -48,6 +59,8 @@ class Interval(NamedTuple):
                 return False
         elif not isinstance(v, numbers.Real):
             return False
+        if not integral and isinstance(v, int) and not -FLOAT_MAX <= v <= FLOAT_MAX:
+            return False  # not a float: float(v) raises OverflowError (10**400)
         lo_ok = self.low is None or (
             v >= self.low if self.closed in ("both", "left") else v > self.low
         )
@@ -123,8 +136,13 @@ def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> NoReturn:
     # each description once: bool and np.bool_ are both "an instance of 'bool'"
     descs = list(dict.fromkeys(_describe(c) for c in allowed))
     text = descs[0] if len(descs) == 1 else ", ".join(descs[:-1]) + " or " + descs[-1]
+    shown, why = repr(v), ""
+    if type(v) is int:
+        shown = integer_text(v)
+        if not -FLOAT_MAX <= v <= FLOAT_MAX:
+            why = " (beyond float64's range, ±1.8e308)"
     raise InvalidParameterError(
-        f"The {name!r} parameter of {owner} must be {text}. Got {v!r} instead."
+        f"The {name!r} parameter of {owner} must be {text}. Got {shown} instead{why}."
     )
 
 

@@ -29,7 +29,7 @@ def is_grid(v: Any) -> bool:
         return int(v) >= 1
     try:
         a = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 10**400
         return False
     return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a)))
 

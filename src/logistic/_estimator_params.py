@@ -52,8 +52,13 @@ L1_RATIO_UNSET = float("nan")
 
 
 def l1_ratio_is_set(v: Any) -> bool:
-    """Whether ``l1_ratio`` was given (neither None nor NaN)."""
-    return v is not None and not (isinstance(v, numbers.Real) and math.isnan(v))
+    """Whether ``l1_ratio`` was given (neither None nor NaN; an integer is
+    never NaN, and ``math.isnan`` of one beyond float64 would raise)."""
+    return v is not None and not (
+        isinstance(v, numbers.Real)
+        and not isinstance(v, numbers.Integral)
+        and math.isnan(v)
+    )
 
 
 def is_l1_ratio(v: Any) -> bool:
@@ -62,6 +67,8 @@ def is_l1_ratio(v: Any) -> bool:
         return True
     if not isinstance(v, numbers.Real) or isinstance(v, bool):
         return False
+    if isinstance(v, numbers.Integral):  # compared as it is: 10**400 is no float
+        return int(v) in (0, 1)
     return math.isnan(v) or 0.0 <= float(v) <= 1.0
 
 

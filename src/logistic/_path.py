@@ -87,7 +87,10 @@ _CONSTRAINTS: dict[str, list[Any]] = {
 
 def _check_alphas(alphas: Any) -> FloatArray:
     """Given strengths: finite, ≥ 0, at least one; returned decreasing."""
-    a = np.asarray(alphas, dtype=np.float64).ravel()
+    try:
+        a = np.asarray(alphas, dtype=np.float64).ravel()
+    except OverflowError:  # an integer beyond float64 (10**400)
+        a = np.array([np.inf])
     if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0):
         raise InvalidParameterError(
             f"The 'alphas' parameter of path must be a non-empty sequence of finite "

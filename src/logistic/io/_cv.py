@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from .._exceptions import ModelFormatError
+from ._fields import is_finite_number as _number
 
 __all__ = ["MAX_PATH_VALUES", "MAX_POINTS", "cross_validation_from_dict"]
 
@@ -44,10 +43,6 @@ def _get(d: dict[str, Any], key: str) -> Any:
     return d.get(key)
 
 
-def _number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
-
-
 def _numbers(d: dict, key: str, n: int | None, path: str, low: float | None) -> list:
     v = _get(d, key)
     if not isinstance(v, list) or not 0 < len(v) <= MAX_POINTS:
@@ -57,7 +52,7 @@ def _numbers(d: dict, key: str, n: int | None, path: str, low: float | None) -> 
     if not all(_number(x) and (low is None or x >= low) for x in v):
         bound = "" if low is None else f" ≥ {low:g}"
         raise _bad(path, key, f"must hold finite numbers{bound} only")
-    return v
+    return [float(x) for x in v]  # an integer read as the float it stands for
 
 
 def _index(d: dict, key: str, n: int, path: str) -> int:
@@ -129,4 +124,4 @@ def _path(value: Any, n: int, n_features: int, path: str) -> dict[str, Any] | No
             raise _bad(
                 path, f"path.coefs[{i}]", f"must hold {n_features} finite numbers"
             )
-    return {"coefs": coefs}
+    return {"coefs": [[float(x) for x in row] for row in coefs]}

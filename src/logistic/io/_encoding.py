@@ -37,6 +37,7 @@ from .._exceptions import ModelFormatError
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
 from ._consistency import check_factor_names, check_unique
+from ._fields import MAX_ROWS
 from ._terms import (
     TermError,
     check_factors,
@@ -542,8 +543,6 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
     return out
 
 
-#: The largest row count a model file may state.
-MAX_ROWS = 2**63
 #: ``training.statistics`` that count: ``nobs`` (the rows, or the weight sum of
 #: a weighted fit, so not always whole; llf may be > 0 for grouped data and is
 #: not checked here) and ``df_model`` (whole).

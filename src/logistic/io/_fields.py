@@ -1,16 +1,39 @@
 """Checks every section of a model file uses: the error naming the file and
-field, a list of finite numbers, and text without control characters."""
+field, a finite number, a list of finite numbers, the bound of a row count,
+and text without control characters.
+
+Convention (owned here): a field that holds a number is checked with
+:func:`is_finite_number` (or :func:`_finite_list`), never with a bare
+``float(v)`` or ``np.isfinite(v)``: JSON integers have no size limit, and
+one beyond float64 (``10**400``) makes ``float`` raise ``OverflowError``,
+one beyond 64 bits (``2**64``) makes ``np.isfinite`` raise ``TypeError``.
+An integer within float64's range is the number it writes (``2**64`` is
+1.8e19); one beyond it is refused as a wrong field.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import numpy as np
 
+from .._constraints import FLOAT_MAX
 from .._exceptions import ModelFormatError
 
-__all__ = ["_bad", "_field", "_finite_list", "_jsonable", "check_no_control"]
+__all__ = [
+    "MAX_ROWS",
+    "_bad",
+    "_field",
+    "_finite_list",
+    "_jsonable",
+    "check_no_control",
+    "is_finite_number",
+]
+
+#: The largest row count a model file may state.
+MAX_ROWS = 2**63
 
 
 def _bad(path: str, what: str) -> ModelFormatError:
@@ -34,6 +57,19 @@ def _field(
             path, f"field '{where}{key}' has the wrong type ({type(value).__name__})"
         )
     return value
+
+
+def is_finite_number(value: Any) -> bool:
+    """Whether ``value`` is a JSON number (an int or a float, not a bool)
+    that reads as a finite float64: an integer of any size is compared, never
+    converted, so no value raises."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and -FLOAT_MAX <= value <= FLOAT_MAX
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -27,6 +27,7 @@ from .._messages import integer_text
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
+from ._fields import is_finite_number as _is_finite_number
 from ._target_name import read_target_name, storable_target_name
 
 FORMAT_NAME = "logistic-model"
@@ -264,15 +265,6 @@ def _unset_float_default(cls: Any, key: str) -> bool:
 
 def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
-
-
-def _is_finite_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return bool(np.isfinite(float(value)))
-    except OverflowError:
-        return False
 
 
 def _check_names(names: Any, n: int, path: str) -> list[str] | None:

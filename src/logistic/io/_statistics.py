@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from ._fields import _bad
+from ._fields import MAX_ROWS, _bad, is_finite_number
 
 __all__ = [
     "multinomial_statistics_from_dict",
@@ -178,13 +178,9 @@ def _number(doc: dict[str, Any], key: str, value: Any, path: str) -> float:
         raise _wrong(
             path, f"training.{KEY}.{key}", f"must hold numbers, got {value!r:.40}"
         )
-    try:
-        number = float(value)
-    except OverflowError:  # an integer beyond float range
-        number = math.inf
-    if not math.isfinite(number):
+    if not is_finite_number(value):  # NaN, or an integer beyond float range
         raise _wrong(path, f"training.{KEY}.{key}", "must hold finite numbers")
-    return number
+    return float(value)
 
 
 def statistics_from_dict(
@@ -293,14 +289,23 @@ def _reduced_theta(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
 
 def _row_counts(labels: dict[str, Any], path: str) -> dict[str, float]:
     """``rows`` and ``fractional`` of ``labels`` (both or neither: absent in
-    files written before them), as whole numbers with ``fractional ≤ rows``."""
+    files written before them), as whole numbers with ``fractional ≤ rows``
+    (at most :data:`MAX_ROWS`, as every row count of a model file)."""
     if "rows" not in labels and "fractional" not in labels:
         return {}
     counts = {}
     for key in ("rows", "fractional"):
         value = labels.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _wrong(path, f"training.{KEY}.labels.{key}", "must be a row count")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_ROWS
+        ):
+            raise _wrong(
+                path,
+                f"training.{KEY}.labels.{key}",
+                "must be a row count (an integer from 0 to 2**63)",
+            )
         counts[key] = float(value)
     if counts["fractional"] > counts["rows"]:
         raise _wrong(
