@@ -33,15 +33,16 @@ Conventions (owned here)
   are not the six ``save`` writes, a format version other than
   :data:`FORMAT_VERSION`, a fingerprint that is not a hex digest, a
   configuration that is not an object of the values ``_encode`` writes, an
-  ``n_iter`` that is not an integer >= 0, a history that is not
+  ``n_iter`` that is not an integer from 0 to 2**53 - 1, a history that is not
   ``n_iter + 1`` entries (entry ``i`` has ``iter`` ``i``, ``n_passes`` an
   integer below 2**53 and not below the entry before's, and otherwise only
   the fields solvers may record, holding numbers: the fields of
   :data:`HISTORY_FIELDS`, the one list, which ``Solver._record``
   enforces),
   a value that ``_encode`` does not write
-  (bad hex, an array whose length is not its shape's, a state that is not an
-  object), and, when the data fingerprint or the problem configuration
+  (bad hex, an integer beyond int64, an array whose length is not its
+  shape's product taken in exact integers, a state that is not an object),
+  and, when the data fingerprint or the problem configuration
   differs, the whole checkpoint unless ``force=True``. The loop then checks
   the state against the data (:mod:`logistic.solvers._iterative`; the state's
   ``stop`` must be one of the statuses the solver's steps write); a forced

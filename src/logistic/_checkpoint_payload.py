@@ -63,7 +63,10 @@ MAX_PASSES = 2**53
 
 
 def _is_count(v: Any) -> bool:
-    return type(v) is int and v >= 0
+    """An iteration or pass count: an integer from 0 to 2**53 - 1 (a fit
+    makes at least one pass an iteration, so both stay below
+    :data:`MAX_PASSES`)."""
+    return type(v) is int and 0 <= v < MAX_PASSES
 
 
 def _checked_payload(payload: dict[str, Any], where: str) -> None:
