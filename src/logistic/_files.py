@@ -8,7 +8,9 @@ even on a FIFO with no writer), then ``fstat`` on the open descriptor decides:
 anything but a regular file is refused before a byte is read. Checking the
 descriptor rather than the path leaves no window in which the path can be
 swapped for something else. Symbolic links are followed: the target is what
-is checked.
+is checked; a loop of links (``ELOOP``) is a :class:`NotARegularFileError`
+that names the path and says so (its ``errno`` kept), never the bare
+``OSError`` that ``open`` raises.
 
 Standard input (``"-"``), pipes and FIFOs can be read once only, in order:
 data readers copy them, once, into a temporary file (:func:`spooled`) and read
@@ -21,6 +23,7 @@ streamed data (read several times) stay regular files only.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -52,7 +55,8 @@ _COPY_BYTES = 1 << 20
 
 
 class NotARegularFileError(OSError):
-    """A path names a FIFO, socket, device or other non-regular file."""
+    """A path names a FIFO, socket, device or other non-regular file, or
+    loops through symbolic links to none."""
 
 
 def describe_mode(mode: int) -> str:
@@ -94,7 +98,7 @@ def open_regular(
     FileNotFoundError, PermissionError, IsADirectoryError
         As ``open`` would, with a message naming the path.
     NotARegularFileError
-        The path is a FIFO, socket or device.
+        The path is a FIFO, socket or device, or a symbolic link loop.
     ValueError
         The file is larger than ``max_bytes`` (message names size and limit).
     """
@@ -110,6 +114,15 @@ def open_regular(
         raise PermissionError(
             f"{what} {p} is not readable (permission denied)"
         ) from None
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        loop = NotARegularFileError(
+            f"{what} {p} is a symbolic link loop (it, or a folder on its path, "
+            "links back to itself): point it at a file"
+        )
+        loop.errno = errno.ELOOP
+        raise loop from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):

@@ -407,6 +407,10 @@ def require_inputs(
                 EX_USAGE,
             )
         if not p.exists():
+            if p.is_symlink():  # a loop of links, or one to no file: says which
+                from .._files import open_regular
+
+                open_regular(p, what="model file").close()
             raise CLIError(f"model file {model} does not exist", EX_NOINPUT)
         if p.is_dir():
             raise CLIError(f"model file {model} is a directory", EX_NOINPUT)
