@@ -203,7 +203,7 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
     if at_value:
         raise CLIError(
             f"--at-value {at_value[0]} applies to two-class models; a model of "
-            "more than two classes takes --at overall, mean or zero",
+            "more than two classes sets no variable's value",
             EX_USAGE,
         )
 
