@@ -173,16 +173,17 @@ def penalty_text(model: Any) -> str:
     return f"{model.penalty}, {strength}"
 
 
-def target_text(model: Any, column: Any, levels: list[Any]) -> str:
+def target_text(model: Any, column: Any, levels: list[Any], sep: str = ": ") -> str:
     """``'species': 3 classes, reference 'setosa'`` for an unpenalized fit;
     a penalized fit is symmetric (no class is a reference), so its line gives
     the class order instead. ``column`` None (a model saved from Python with
-    no target name): the classes alone."""
+    no target name): the classes alone. ``sep`` follows the column (a
+    report's ``target:`` line takes ``", "``)."""
     from .._labels import label_text
 
     head = f"{len(levels)} classes"
     if column is not None:
-        head = f"{column!r}: {head}"
+        head = f"{column!r}{sep}{head}"
     if model.penalty is None:
         return f"{head}, reference {label_text(levels[0])!r}"
     order = ", ".join(repr(label_text(v)) for v in levels)

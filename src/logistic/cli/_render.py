@@ -29,6 +29,7 @@ __all__ = [
     "capped_table",
     "penalty_summary",
     "penalty_note",
+    "FIRTH_REPORT_NOTE",
     "FIRTH_WALD_NOTE",
     "firth_wald_note",
 ]
@@ -45,13 +46,21 @@ FIRTH_WALD_NOTE = (
 )
 
 
-def firth_wald_note(model: Any) -> str:
-    """:data:`FIRTH_WALD_NOTE`, or for a fit on grouped counts, whose
-    likelihood-ratio tests need one 0/1 row per trial, what it has instead."""
+#: :data:`FIRTH_WALD_NOTE` under a report's table, which is the model file's
+#: (the report reads DATA for its plots and diagnostics, not for this table).
+FIRTH_REPORT_NOTE = FIRTH_WALD_NOTE.replace(
+    "(the model file keeps no data)", "(this table is the model file's)"
+)
+
+
+def firth_wald_note(model: Any, report: bool = False) -> str:
+    """:data:`FIRTH_WALD_NOTE` (``report``: :data:`FIRTH_REPORT_NOTE`), or for
+    a fit on grouped counts, whose likelihood-ratio tests need one 0/1 row
+    per trial, what it has instead."""
     from .._grouped import fitted_on_counts
 
     if not fitted_on_counts(model):
-        return FIRTH_WALD_NOTE
+        return FIRTH_REPORT_NOTE if report else FIRTH_WALD_NOTE
     return (
         "Firth fit: std_error, z, p_value and the intervals are Wald, poor with "
         "separation or few events. logistf's defaults, penalized likelihood-ratio "

@@ -147,7 +147,7 @@ def _coefficient_note(info: dict[str, Any], model: Any) -> str | None:
     if getattr(model, "penalty", None) == "firth":  # its columns are Wald
         from ._render import firth_wald_note
 
-        notes.append(firth_wald_note(model))
+        notes.append(firth_wald_note(model, report=True))
     return " ".join(n for n in notes if n) or None
 
 
@@ -214,7 +214,8 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     label = (mf.encoding or {}).get("label") or {}
     rows = f"{count_text(m['n_samples'])}, {len(levels)} classes"
     meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
-    target = _multiclass.target_text(model, label.get("column", "?"), levels)
+    column = label.get("column", "?")
+    target = _multiclass.target_text(model, column, levels, sep=", ")
     at = len(meta) - 1 if applied.weights else len(meta)
     meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
     stats = _multiclass.fit_statistics(mf)
