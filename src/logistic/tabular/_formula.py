@@ -40,8 +40,8 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 from ._design import UnseenLevelsError
+from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
-from ._formula_contrasts import treatment_spec
 from ._read import position
 
 #: A frame row's place in its file ("line 7"), for messages.
@@ -206,6 +206,11 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
         )
     _refuse_quoted_keywords(formula)
     _refuse_r_factor(formula)
+    if not formula.split("~", 1)[0].strip():
+        raise InvalidParameterError(
+            f"--formula {formula!r} has no target on the left of '~'; write it as "
+            "'target ~ x1 + x2'"
+        )
     try:
         f = Formula(formula)
         target, rhs = str(f.lhs).strip(), f.rhs
@@ -416,6 +421,7 @@ def fit_formula(
         raise DataValidationError(
             _unknown_columns(absent, path, columns or list(frame.columns))
         )
+    check_references(factors, frame)
     mm = _materialise(rhs, frame, formula)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
     X, names = build_design(frame, stored, terms, path, where)

@@ -20,7 +20,13 @@ from typing import Any
 
 from .._exceptions import DataValidationError
 
-__all__ = ["reference_first", "treatment", "treatment_levels", "treatment_spec"]
+__all__ = [
+    "check_references",
+    "reference_first",
+    "treatment",
+    "treatment_levels",
+    "treatment_spec",
+]
 
 
 def treatment(expr: str) -> dict[str, Any] | None:
@@ -70,6 +76,22 @@ def treatment(expr: str) -> dict[str, Any] | None:
         "levels": None,
         "reference": value,
     }
+
+
+def check_references(factors: dict[str, dict[str, Any]], frame: Any) -> None:
+    """Refuse a ``C(x, Treatment(ref))`` whose ``ref`` is not a level of ``x``
+    in the training frame, naming the term and the column's levels
+    (:func:`reference_first`; formulaic's own error names its
+    ``TreatmentContrasts.base``)."""
+    for name, spec in factors.items():
+        if spec.get("reference") is None:
+            continue
+        levels = frame[spec["column"]].dropna().unique().tolist()
+        try:
+            levels.sort()
+        except TypeError:  # levels of mixed types
+            levels.sort(key=str)
+        reference_first(name, levels, spec["reference"])
 
 
 def reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
