@@ -46,3 +46,13 @@ def test_an_existing_reference_level_still_fits(workdir, capsys):
     code, out, err = run_cli(capsys, ["fit", "d.csv", "--formula", formula, "-o", "m.json"])
     assert code == 0, err
     assert "[T.a]" in out and "[T.c]" in out
+
+
+def test_a_syntax_error_names_the_text(workdir, capsys):
+    """``y ~ __import__('os').system('echo hi')`` said only "invalid syntax
+    (<unknown>, line 1)"; the text that is not a term is named (nothing runs)."""
+    _data(workdir / "d.csv")
+    formula = "y ~ __import__('os').system('echo hi')"
+    code, out, err = run_cli(capsys, ["fit", "d.csv", "--formula", formula, "-o", "m.json"])
+    assert code == 2, err
+    assert "\".system('echo hi')\" is not a term (invalid syntax)" in err, err

@@ -215,8 +215,11 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
         f = Formula(formula)
         target, rhs = str(f.lhs).strip(), f.rhs
     except Exception as exc:  # formulaic raises many parser errors
+        reason = _one_line(exc)
+        if isinstance(exc, SyntaxError) and exc.text and exc.text.strip():
+            reason = f"{exc.text.strip()!r} is not a term ({exc.msg})"
         raise InvalidParameterError(
-            f"--formula {formula!r} cannot be parsed: {_one_line(exc)}"
+            f"--formula {formula!r} cannot be parsed: {reason}"
         ) from None
     if "+" in target or "(" in target or target == "":
         raise InvalidParameterError(
