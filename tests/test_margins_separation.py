@@ -3,7 +3,8 @@
 Heinze & Schemper's endometrial data (tests/test_firth.py) are quasi-completely
 separated by NV. The discrete change of NV has probabilities that no longer
 move at the fit's point, so its delta-method standard error comes out small
-(0.05, z = 13) where Firth's fit gives 0.37 ± 0.18: without a note, the table
+(0.05, z = 13) where Firth's fit gives 0.45 ± 0.20 for the same change: without a
+note, the table
 looked confident. The derivative of NV (no ``dummy``) has a huge standard
 error instead: the note says both can happen.
 """

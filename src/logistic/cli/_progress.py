@@ -57,8 +57,8 @@ Quiet = Annotated[
         "--quiet",
         "-q",
         metavar="",
-        help="No progress on stderr (rows read, iterations); warnings and errors "
-        "are still shown.",
+        help="No progress on stderr (rows read; a fit's iterations and passes); "
+        "warnings and errors are still shown.",
     ),
 ]
 

@@ -15,8 +15,9 @@ Classes = Annotated[
         "--classes",
         metavar="K",
         help="Derive the softmax (multinomial) model for K classes instead: "
-        "∂L/∂z_k = p_k - y_k, the gradient Xᵀ(P - Y)/m, the Hessian blocks "
-        "diag(p) - p pᵀ, and K = 2 reducing to the binary derivation. 2 <= K <= 6.",
+        "∂L/∂z_k = p_k - y_k, the gradient Xᵀ(P - Y)/m, the softmax Jacobian "
+        "∂²L/∂z∂zᵀ = diag(p) - p pᵀ (the Hessian's blocks are its entries times "
+        "x xᵀ/m), and K = 2 reducing to the binary derivation. 2 <= K <= 6.",
     ),
 ]
 

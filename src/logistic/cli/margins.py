@@ -113,7 +113,8 @@ At = Annotated[
         "--at",
         metavar="AT",
         help="overall: average of the effects over the training rows (default, "
-        "AME); mean: at the column means; median; zero.",
+        "AME); mean: at the column means; median: at the column medians; zero: "
+        "with every feature at 0.",
     ),
 ]
 AtValue = Annotated[
@@ -131,7 +132,7 @@ Dummy = Annotated[
         "--dummy",
         metavar="",
         help="Effects of 0/1 columns (and one-hot levels) as discrete changes "
-        "from 0 to 1.",
+        "from 0 to 1 (with --method dydx or eydx, and --at overall or mean).",
     ),
 ]
 Categorical = Annotated[

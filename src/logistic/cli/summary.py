@@ -290,7 +290,7 @@ def summary(
     """Show a model file: training data, options, diagnostics and coefficients.
 
     Standard errors, z, p-values and 95% Wald intervals are shown when the
-    file stores the covariance matrix (unpenalised fits). --odds-ratios shows
+    file stores the covariance matrix (unpenalized and Firth fits). --odds-ratios shows
     exp(coef) with exp'd Wald intervals instead; --level sets the coverage.
 
     With DATA (the training file), the table is the library's inference
