@@ -14,26 +14,26 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 __all__ = ["json_text"]
 
 
 def json_text(doc: Any, default: Callable[[Any], Any] | None = None) -> str:
     """``doc`` as indented JSON, non-finite numbers as ``null``; ``default``
     as ``json.dumps`` takes it (a value JSON has no type for)."""
-    return json.dumps(_finite(doc), indent=2, default=default, allow_nan=False)
+    import numpy as np  # a command's --help imports this module, not numpy
+
+    return json.dumps(_finite(doc, np), indent=2, default=default, allow_nan=False)
 
 
-def _finite(value: Any) -> Any:
-    """``value`` with every non-finite float (Python's or numpy's), in
-    dicts, lists and tuples at any depth, replaced by None."""
+def _finite(value: Any, np: Any) -> Any:
+    """``value`` with every non-finite float (Python's or numpy's, ``np``),
+    in dicts, lists and tuples at any depth, replaced by None."""
     if isinstance(value, float | np.floating):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: _finite(v, np) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [_finite(v, np) for v in value]
     if isinstance(value, np.ndarray):
-        return _finite(value.tolist())
+        return _finite(value.tolist(), np)
     return value
