@@ -44,8 +44,20 @@ def test_non_integral_labels_are_a_continuous_target(workdir, capsys, suffix, mo
     data = _write(workdir / f"t.{suffix}", HALVES)
     code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
     assert code == 65, err
-    assert "non-integral numbers" in err or "Unknown label type: continuous" in err, err
+    assert "holds non-integral numbers (" in err and "a continuous target" in err, err
     assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.parametrize(("suffix", "mode"), MODES)
+def test_probabilities_of_many_values_are_a_continuous_target(workdir, capsys, suffix, mode):
+    """3 000 probabilities rounded to 4 decimals: beyond the 1 000 classes a
+    scan counts, ``--stream`` said "more than 1000 distinct labels; too many
+    classes" where the other modes name a continuous target."""
+    rng = np.random.default_rng(0)
+    data = _write(workdir / f"p.{suffix}", rng.uniform(size=3000).round(4).tolist())
+    code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
+    assert code == 65, err
+    assert "holds non-integral numbers" in err and "a continuous target" in err, err
 
 
 @pytest.mark.parametrize(("suffix", "mode"), MODES)
@@ -65,16 +77,18 @@ def test_an_infinite_label_is_refused(workdir, capsys, suffix, mode):
     data = _write(workdir / f"t.{suffix}", INFINITE)
     code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
     assert code == 65, err
-    assert "infinite" in err or "non-finite" in err, err
+    assert "only finite numbers are allowed" in err, err
+    assert ("non-finite" in err) != ("infinite value" in err), err
     assert "model file" not in err
     assert not (workdir / "m.json").exists()
 
 
 def test_the_python_api_refuses_them_on_a_streamed_file(tmp_path):
     data = _write(tmp_path / "t.csv", HALVES)
-    with pytest.raises(DataValidationError, match="t.csv: y: Unknown label type: continuous"):
-        source = Chunked.from_csv(data, target="y", features=["a"], multiclass=True)
-        LogisticRegression().fit(source, None)
+    for multiclass in (True, False):
+        with pytest.raises(DataValidationError, match="t.csv: y holds non-integral numbers"):
+            source = Chunked.from_csv(data, target="y", features=["a"], multiclass=multiclass)
+            LogisticRegression().fit(source, None)
 
 
 def test_whole_float_labels_of_three_classes_still_fit(workdir, capsys):

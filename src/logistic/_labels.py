@@ -39,6 +39,7 @@ from ._exceptions import DataConversionWarning, DataValidationError, user_stackl
 __all__ = [
     "MAX_CLASSES",
     "PositiveRule",
+    "check_found_labels",
     "check_y_binary",
     "check_y_classes",
     "class_order",
@@ -421,9 +422,9 @@ def resolve_classes(
     the data must hold exactly two labels. With ``multiclass``, more than two
     labels give them all, sorted (``positive`` must then be None). Infinite
     and non-integral numbers are refused, as :func:`check_y_classes` refuses
-    them in memory (:func:`_check_found_labels`).
+    them in memory (:func:`check_found_labels`).
     """
-    _check_found_labels(found, where)
+    check_found_labels(found, where)
     if multiclass and len(found if classes is None else set(classes)) > 2:
         return _many_classes(found, classes, positive, where)
     if classes is not None:
@@ -443,14 +444,13 @@ def resolve_classes(
     return class_order(found, positive)
 
 
-def _check_found_labels(found: set[Any], where: str) -> None:
+def check_found_labels(found: set[Any], where: str) -> None:
     """Refuse the numeric labels a backend's scan found that an in-memory fit
-    refuses: an infinite one (:func:`_check_label_values`), and non-integral
-    ones among more than two (a continuous target; two values are two labels,
-    whichever numbers, as the command line reads a file's target,
-    :mod:`logistic.tabular._labels`). A scan that took ``0.5`` or ``inf`` as a
-    class made a model of three classes, or a model file that could not be
-    written."""
+    refuses: a non-finite one, and non-integral ones among more than two (a
+    continuous target; two values are two labels, whichever numbers, as the
+    command line reads a file's target, :mod:`logistic.tabular._labels`).
+    A scan calls it on the labels of each chunk it has read, before it
+    counts them against its class limit."""
     numbers = [
         float(v) for v in found if isinstance(v, float | np.floating) and v == v
     ]
@@ -458,12 +458,19 @@ def _check_found_labels(found: set[Any], where: str) -> None:
         return
     y = np.asarray(numbers, dtype=np.float64)
     if np.any(np.isinf(y)):
+        value = label_text(float(y[np.isinf(y)][0]))
         raise DataValidationError(
-            f"{where} holds an infinite label ({labels_shown(y[np.isinf(y)])}); "
-            "labels are whole numbers or text"
+            f"{where} holds a non-finite label ({value}); only finite numbers are "
+            "allowed"
         )
-    if len(found) > 2 and np.any(y != np.round(y)):
-        raise DataValidationError(f"{where}: {_continuous_message(np.sort(y))}")
+    fractional = np.sort(y[y != np.round(y)])
+    if len(found) > 2 and fractional.size:
+        shown = ", ".join(label_text(float(v)) for v in fractional[:3])
+        more = ", ..." if fractional.size > 3 else ""
+        raise DataValidationError(
+            f"{where} holds non-integral numbers ({shown}{more} among "
+            f"{len(found):,} values): a continuous target, not classes"
+        )
 
 
 def _many_classes(

@@ -64,6 +64,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import (
     MAX_CLASSES,
     PositiveRule,
+    check_found_labels,
     encode,
     resolve_classes,
 )
@@ -357,6 +358,7 @@ class Chunked:
                 _check_finite(y[:, None], where, n, "y", names, position)
             here = np.unique(y).tolist()
             labels.update(here)
+            check_found_labels(labels, f"{self.source.name}: y")  # as in memory
             if len(labels) > (MAX_CLASSES if self.multiclass else 2) and (
                 classes is None
             ):

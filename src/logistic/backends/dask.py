@@ -352,6 +352,7 @@ class Dask:
         if files and not persist:  # as this process resolves them now
             self._unchanged = UnchangedFiles([Path(os.path.abspath(f)) for f in files])
             self._unchanged.check()
+        self._file_names = [str(f) for f in files or []]  # as given, for messages
 
     # -- computing -------------------------------------------------------------
     def _client(self) -> Any:
@@ -429,11 +430,11 @@ class Dask:
         self._scanned = True
         self._check_ids([s["index"] for s in stats])
         multiclass = getattr(self, "multiclass", False)
-        watched = [] if self._unchanged is None else self._unchanged.files
+        named = getattr(self, "_file_names", [])  # the files the partitions read
         source = None
-        if watched:  # the files the partitions read
-            more = f" and {len(watched) - 1} more" if len(watched) > 1 else ""
-            source = f"{watched[0]}{more}"
+        if named:
+            more = f" and {len(named) - 1} more" if len(named) > 1 else ""
+            source = f"{named[0]}{more}"
         facts = scan_facts(stats, classes, positive, multiclass, source)
         self.n_samples, self.n_features = facts.n_samples, facts.n_features
         self.partition_rows, self.classes_ = facts.partition_rows, facts.classes
