@@ -110,3 +110,13 @@ def test_a_groups_request_of_fit_says_where_groups_go(routing):
         est.set_fit_request(groups=True)
     with pytest.raises(TypeError, match="Unexpected args"):  # scikit-learn's too
         SkCV(cv=GroupKFold(3)).set_fit_request(groups=True)
+
+
+def test_a_groups_request_without_routing_is_scikit_learns_refusal():
+    """With routing off, scikit-learn refuses any request with its
+    RuntimeError before reading the arguments; ``groups=True`` gave our
+    TypeError instead."""
+    with sklearn.config_context(enable_metadata_routing=False):
+        for est in (LogisticRegressionCV(cv=GroupKFold(3)), SkCV(cv=GroupKFold(3))):
+            with pytest.raises(RuntimeError, match="only available when metadata routing"):
+                est.set_fit_request(groups=True)

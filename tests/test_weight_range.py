@@ -90,3 +90,28 @@ def test_every_reader_warns_of_it(workdir, capsys, suffix, mode):
     )
     assert PHRASE in err, err
     assert "the largest weight (1e+30) is 1e+30 times" in err
+
+
+def test_a_path_and_a_cross_validation_warn_once():
+    """``path`` and ``LogisticRegressionCV`` fitted such weights silently;
+    the cross-validation warns once for the whole data, not for each fold."""
+    from logistic import LogisticRegressionCV, path
+
+    X, y, _ = load_ucla_admissions()
+    w = _weights(1e30, len(y))
+    for fit in (
+        lambda: path(X, y, n_alphas=3, sample_weight=w),
+        lambda: LogisticRegressionCV(Cs=3, cv=3).fit(X, y, sample_weight=w),
+    ):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            fit()
+        assert len(_range_warnings(record)) == 1, [str(r.message) for r in record]
+
+
+def test_a_ratio_beyond_float64_is_said_in_words():
+    X, y, _ = load_ucla_admissions()
+    w = np.ones(len(y))
+    w[0], w[1] = 1e300, 1e-300
+    with pytest.warns(NumericalStabilityWarning, match="is more than 1e\\+308 times"):
+        LogisticRegression(penalty="l2").fit(X, y, sample_weight=w)

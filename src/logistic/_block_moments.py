@@ -35,6 +35,7 @@ __all__ = [
     "finite_witness",
     "refuse_weightless_class",
     "warn_weight_range",
+    "warn_weight_span",
 ]
 
 #: Weights spanning more than this ratio (float64's epsilon) hold rows whose
@@ -105,14 +106,27 @@ def class_rows(y: np.ndarray) -> tuple[int, ...]:
 
 
 def warn_weight_range(stats: ColumnStats | None) -> None:
+    """:func:`warn_weight_span` of a statistics pass's weights (not checked
+    where the pass saw no weights)."""
+    _warn_span(None if stats is None else stats.weight_range)
+
+
+def warn_weight_span(sample_weight: Any) -> None:
     """Warn where the positive weights span more than float64 resolves: the
     smallest below :data:`RESOLVED_WEIGHT_RATIO` (2.2e-16) times the
     largest. Such a row's terms fall below the rounding of the sums a pass
-    adds them to, so the fit barely sees it: one row weighted 1e30 among
-    weights of 1 gave "converged" coefficients far from the optimum, its
-    information matrix of rank one within rounding. Not checked where the
-    pass saw no weights."""
-    span = None if stats is None else stats.weight_range
+    adds them to, so the fit barely sees it and can stop far from the
+    optimum (one row weighted 1e30 among weights of 1 makes the information
+    matrix of rank one within rounding). None: no weights."""
+    if sample_weight is None:
+        return
+    s = np.asarray(sample_weight, dtype=np.float64)
+    positive = s[s > 0]
+    if positive.size:
+        _warn_span((float(positive.min()), float(positive.max())))
+
+
+def _warn_span(span: tuple[float, float] | None) -> None:
     if span is None or not span[0] < RESOLVED_WEIGHT_RATIO * span[1]:
         return
     import warnings
@@ -120,14 +134,16 @@ def warn_weight_range(stats: ColumnStats | None) -> None:
     from ._exceptions import NumericalStabilityWarning, user_stacklevel
 
     low, high = span
+    with np.errstate(over="ignore"):
+        ratio = high / low
+    times = f"{ratio:.3g} times" if np.isfinite(ratio) else "more than 1e+308 times"
     resolved = f"{1 / RESOLVED_WEIGHT_RATIO:.2g}"
     warnings.warn(
-        f"sample_weight: the largest weight ({high:.3g}) is {high / low:.3g} "
-        f"times the smallest positive one ({low:.3g}), beyond the {resolved} "
-        f"that float64 resolves: rows of weight below 1/{resolved} of the "
-        "largest add less than the rounding of the fit's sums, so the fit "
-        "barely sees them and may stop far from the optimum; cap or rescale "
-        "the weights",
+        f"sample_weight: the largest weight ({high:.3g}) is {times} the smallest "
+        f"positive one ({low:.3g}), beyond the {resolved} that float64 resolves: "
+        f"rows of weight below 1/{resolved} of the largest add less than the "
+        "rounding of the fit's sums, so the fit barely sees them and may stop "
+        "far from the optimum; cap or rescale the weights",
         NumericalStabilityWarning,
         stacklevel=user_stacklevel(),
     )

@@ -27,7 +27,7 @@ import numpy as np
 
 from ._exceptions import link_sklearn_warnings
 
-__all__ = ["EstimatorProtocol", "NotFittedError", "available_if"]
+__all__ = ["EstimatorProtocol", "NotFittedError", "available_if", "require_routing"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -105,14 +105,19 @@ def _routing_enabled() -> bool:
     )
 
 
+def require_routing() -> None:
+    """scikit-learn's refusal of a metadata request while routing is off."""
+    if not _routing_enabled():
+        raise RuntimeError(
+            "This method is only available when metadata routing is enabled. "
+            "You can enable it using "
+            "sklearn.set_config(enable_metadata_routing=True)."
+        )
+
+
 def _request_setter(method: str) -> Any:
     def setter(self: Any, **requests: Any) -> Any:
-        if not _routing_enabled():  # scikit-learn's refusal
-            raise RuntimeError(
-                "This method is only available when metadata routing is enabled. "
-                "You can enable it using "
-                "sklearn.set_config(enable_metadata_routing=True)."
-            )
+        require_routing()
         allowed = self._routed_metadata.get(method, ())
         unknown = sorted(set(requests) - set(allowed))
         if unknown:

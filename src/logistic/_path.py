@@ -39,6 +39,9 @@ weights; the null model fits the intercept with the offset held fixed).
 from __future__ import annotations
 
 import numbers
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -46,6 +49,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ._block_moments import warn_weight_span
 from ._constraints import Interval, is_class_weight, is_random_state, validate_params
 from ._exceptions import InvalidParameterError
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
@@ -377,6 +381,22 @@ class _PathSolver:
         return _Point(theta, loss, grad, n_iter, rounds, ok, z, unwarned)
 
 
+_WEIGHTS = threading.local()
+
+
+@contextmanager
+def weights_warned() -> Iterator[None]:
+    """Within, :func:`path` in this thread does not warn of its weights'
+    range: a cross-validation warns of the whole data's once, and each fold's
+    weights are a part of them."""
+    before = getattr(_WEIGHTS, "warned", False)
+    _WEIGHTS.warned = True
+    try:
+        yield
+    finally:
+        _WEIGHTS.warned = before
+
+
 def path(
     X: Any,
     y: Any,
@@ -455,6 +475,8 @@ def path(
             X, y, sample_weight, offset, class_weight=class_weight, estimator="path",
             multiclass_hint=CROSS_VALIDATE_K_CLASSES,
         )  # fmt: skip
+        if not getattr(_WEIGHTS, "warned", False):
+            warn_weight_span(data.sample_weight)
         ps = _PathSolver(
             data,
             l1_ratio=l1_ratio,

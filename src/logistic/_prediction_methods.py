@@ -15,11 +15,13 @@ from . import _prediction
 from ._multiclass import is_multiclass
 from ._typing import is_dask_collection
 
-__all__ = ["PredictionMethods"]
+__all__ = ["BinaryPredictions", "PredictionMethods"]
 
 
-class PredictionMethods:
-    """Predictions of a fitted logistic regression (mixin)."""
+class BinaryPredictions:
+    """Predictions of a fitted two-class logistic regression (mixin; also
+    :class:`~logistic.model_selection.LogisticRegressionCV`'s, whose messages
+    then name it)."""
 
     if TYPE_CHECKING:
         classes_: np.ndarray
@@ -41,19 +43,10 @@ class PredictionMethods:
         with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
         """
         self._check_fitted()
-        if is_multiclass(self):
-            from . import _multinomial_predict  # K > 2 classes only
-
-            return _multinomial_predict.decision_matrix(self, X, offset)
         return _prediction.decision_function(self, X, offset)
 
     def predict_proba(self, X: Any, offset: Any = None) -> Any:
-        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1 (one
-        column per class, the softmax of the logits, for K > 2 classes)."""
-        if is_multiclass(self):
-            from . import _multinomial_predict
-
-            return _multinomial_predict.proba(self.decision_function(X, offset))
+        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
         if is_dask_collection(X):
             self._check_fitted()
             return _prediction.dask_proba(self, X, offset)
@@ -65,11 +58,44 @@ class PredictionMethods:
         Finite for every finite z (e.g. -800 at z = -800), unlike
         ``log(predict_proba)``.
         """
+        return _prediction.log_proba(self.decision_function(X, offset))
+
+    def predict(self, X: Any, offset: Any = None) -> np.ndarray:
+        """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
+        return _prediction.labels(self.decision_function(X, offset), self.classes_)
+
+
+class PredictionMethods(BinaryPredictions):
+    """Predictions of a fitted logistic regression (mixin): two classes as
+    :class:`BinaryPredictions`, K > 2 by :mod:`logistic._multinomial_predict`."""
+
+    def decision_function(self, X: Any, offset: Any = None) -> Any:
+        """:meth:`BinaryPredictions.decision_function`; for K > 2 classes the
+        (n_samples, K) logits."""
+        if is_multiclass(self):
+            self._check_fitted()
+            from . import _multinomial_predict  # K > 2 classes only
+
+            return _multinomial_predict.decision_matrix(self, X, offset)
+        return super().decision_function(X, offset)
+
+    def predict_proba(self, X: Any, offset: Any = None) -> Any:
+        """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1 (one
+        column per class, the softmax of the logits, for K > 2 classes)."""
+        if is_multiclass(self):
+            from . import _multinomial_predict
+
+            return _multinomial_predict.proba(self.decision_function(X, offset))
+        return super().predict_proba(X, offset)
+
+    def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
+        """``log predict_proba``, computed stably as ``log σ(∓z)`` (the log
+        softmax for K > 2 classes)."""
         if is_multiclass(self):
             from . import _multinomial_predict
 
             return _multinomial_predict.log_proba(self.decision_function(X, offset))
-        return _prediction.log_proba(self.decision_function(X, offset))
+        return super().predict_log_proba(X, offset)
 
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]`` (the class of
@@ -79,7 +105,7 @@ class PredictionMethods:
 
             z = self.decision_function(X, offset)
             return _multinomial_predict.labels(z, self.classes_)
-        return _prediction.labels(self.decision_function(X, offset), self.classes_)
+        return super().predict(X, offset)
 
     def score(
         self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None

@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from . import _prediction
+from ._block_moments import warn_weight_span
 from ._constraints import Options, validate_params
 from ._cv_folds import (
     check_fold_classes,
@@ -72,17 +73,17 @@ from ._cv_labels import binary_labels_only, score_as_numbers, scored_labels
 from ._cv_layout import sklearn_layout
 from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import cv_metadata_routing, refuse_groups_request
-from ._estimator_protocol import EstimatorProtocol
+from ._estimator_protocol import EstimatorProtocol, require_routing
 from ._exceptions import DataValidationError, InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
-from ._path import PathResult, null_alpha_max, path
+from ._path import PathResult, null_alpha_max, path, weights_warned
+from ._prediction_methods import BinaryPredictions
 from ._row_alignment import check_rows_aligned
 from ._strong_rules import default_alphas, default_eps
-from ._typing import is_dask_collection
 from ._validation import FitData, check_fit_data, combined_weights
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
@@ -119,7 +120,7 @@ class CVCurve:
     index_1se: int
 
 
-class LogisticRegressionCV(EstimatorProtocol):
+class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
     """Binary logistic regression with its penalty strength chosen by CV.
 
     Parameters
@@ -371,14 +372,15 @@ class LogisticRegressionCV(EstimatorProtocol):
         X, y01, off = data.X, data.y01, data.offset
         w_tr = None if weights is None else weights[train]
         total = float(len(train) if w_tr is None else w_tr.sum())
-        res = path(
-            X[train], y01[train], self._alphas_for(kind, grid, total),
-            l1_ratio=self._ratio(), sample_weight=w_tr,
-            offset=None if off is None else off[train],
-            fit_intercept=bool(self.fit_intercept), solver=self.solver,
-            tol=self.tol, max_iter=self.max_iter, screening=self.screening,
-            random_state=seed,
-        )  # fmt: skip
+        with weights_warned():
+            res = path(
+                X[train], y01[train], self._alphas_for(kind, grid, total),
+                l1_ratio=self._ratio(), sample_weight=w_tr,
+                offset=None if off is None else off[train],
+                fit_intercept=bool(self.fit_intercept), solver=self.solver,
+                tol=self.tol, max_iter=self.max_iter, screening=self.screening,
+                random_state=seed,
+            )  # fmt: skip
         sw = data.sample_weight
         w_te = None if sw is None else sw[test]
         X_te = X[test]
@@ -446,6 +448,7 @@ class LogisticRegressionCV(EstimatorProtocol):
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
         )
+        warn_weight_span(weights)  # once: the folds' paths take parts of them
         kind, grid = self._grid(data, weights)
         # the labels as scikit-learn reads them, also for stratified splits
         scored = scored_labels(data.classes)
@@ -494,13 +497,14 @@ class LogisticRegressionCV(EstimatorProtocol):
         res: PathResult | None = None
         C = float(Cs[chosen])
         if self.refit:
-            res = path(
-                data.X, data.y01, alphas[: chosen + 1], l1_ratio=self._ratio(),
-                sample_weight=weights, offset=data.offset,
-                fit_intercept=bool(self.fit_intercept), solver=self.solver,
-                tol=self.tol, max_iter=self.max_iter, screening=self.screening,
-                random_state=self.random_state,
-            )  # fmt: skip
+            with weights_warned():
+                res = path(
+                    data.X, data.y01, alphas[: chosen + 1], l1_ratio=self._ratio(),
+                    sample_weight=weights, offset=data.offset,
+                    fit_intercept=bool(self.fit_intercept), solver=self.solver,
+                    tol=self.tol, max_iter=self.max_iter, screening=self.screening,
+                    random_state=self.random_state,
+                )  # fmt: skip
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
         else:
             # scikit-learn: each fold's coefficients at its own best score (the
@@ -538,27 +542,6 @@ class LogisticRegressionCV(EstimatorProtocol):
         self.intercept_ = np.array([b])
         self.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1).copy()
 
-    # -- prediction at the chosen point (LogisticRegression's, naming this class) ------
-    def decision_function(self, X: Any, offset: Any = None) -> Any:
-        """Logits ``X w + b (+ offset)`` at the chosen strength."""
-        self._check_fitted()
-        return _prediction.decision_function(self, X, offset)
-
-    def predict_proba(self, X: Any, offset: Any = None) -> Any:
-        """Columns ``[P(classes_[0]), P(classes_[1])]``."""
-        if is_dask_collection(X):
-            self._check_fitted()
-            return _prediction.dask_proba(self, X, offset)
-        return _prediction.proba(self.decision_function(X, offset))
-
-    def predict_log_proba(self, X: Any, offset: Any = None) -> Any:
-        """``log predict_proba``, computed stably."""
-        return _prediction.log_proba(self.decision_function(X, offset))
-
-    def predict(self, X: Any, offset: Any = None) -> Any:
-        """``classes_[1]`` where the logit is positive."""
-        return _prediction.labels(self.decision_function(X, offset), self.classes_)
-
     # -- metadata routing (scikit-learn's; groups go to the splitter) -----------------
     def get_metadata_routing(self) -> Any:
         """scikit-learn's ``MetadataRouter``: this estimator's own requests
@@ -569,6 +552,7 @@ class LogisticRegressionCV(EstimatorProtocol):
     def set_fit_request(self, **requests: Any) -> LogisticRegressionCV:
         """Request metadata passed to ``fit`` (``sample_weight``, ``offset``);
         ``groups`` are requested by the splitter, not here."""
+        require_routing()  # scikit-learn's error first, as its estimators
         refuse_groups_request("fit", requests)
         EstimatorProtocol.set_fit_request(self, **requests)
         return self
