@@ -46,6 +46,15 @@ def test_a_folder_on_the_path_that_loops(tmp_path):
         open_regular(tmp_path / "d" / "m.json", what="model file")
 
 
+def test_the_cli_names_a_folder_loop_on_a_model_files_path(tmp_path, capsys):
+    """``summary d/m.json`` where ``d`` links to itself said "does not exist"
+    (the model file's own name is no link)."""
+    (tmp_path / "d").symlink_to("d")
+    code, _, err = run_cli(capsys, ["summary", tmp_path / "d" / "m.json"])
+    assert code == 66, err
+    assert "is a symbolic link loop" in err and "does not exist" not in err
+
+
 def test_a_link_to_no_file_still_does_not_exist(tmp_path, capsys):
     (tmp_path / "dangling.json").symlink_to("absent.json")
     with pytest.raises(FileNotFoundError, match=r"model file .*dangling\.json does not exist"):

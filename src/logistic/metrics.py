@@ -100,8 +100,9 @@ def _mean(values: np.ndarray, w: np.ndarray) -> float:
     with np.errstate(over="ignore"):
         mean = float(np.sum(values * w) / w.sum())
     if not math.isfinite(mean) and np.isfinite(values).all():
+        share = w / w.max()  # every share ≤ 1: no term beyond its value
         with np.errstate(over="ignore"):
-            mean = float(np.sum(values * (w / w.sum())))
+            mean = float(np.sum(values * (share / share.sum())))
     return mean
 
 

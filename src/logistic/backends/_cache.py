@@ -481,13 +481,18 @@ class CachedRows:
                 self._fds[key] = fd
                 held.append(fd)
         finally:
-            weakref.finalize(self, _close_all, held)
+            self._closer = weakref.finalize(self, _close_all, held)
         # each file's (key, descriptor, path, row shape, dtype), set once
         shapes = {"X": (self.n_features,), "codes": (), "w": (), "o": ()}
         self._layout = [
             (key, fd, folder / f"{key}.bin", shapes[key], fh_dtype(key, self.dtype))
             for key, fd in self._fds.items()
         ]
+
+    def close(self) -> None:
+        """Close the entry's files and release its shared lock now (else when
+        the entry is collected); reading it afterwards fails."""
+        self._closer()
 
     @classmethod
     def open(

@@ -169,7 +169,10 @@ class EntryWriter:
             theirs.get(key) == meta.get(key)
             for key in ("n_features", "digest", "label_digests")
         )
-        return rows if same else None
+        if not same:
+            rows.close()  # its shared lock now: held, the entry reads as in use
+            return None
+        return rows
 
     def _install(self, tmp: Path, meta: dict[str, Any]) -> tuple[Any, list[Path]]:
         """Rename ``tmp`` to the entry's name, or use the entry already there

@@ -82,12 +82,13 @@ class _ColumnSpec:
         """Refuse a file whose Arrow ``schema`` gives a used column another
         kind than the first file checked gave it (RELIABILITY O04: a column
         retyped between files): text where numbers were (numeric strings
-        were parsed silently), a label column of integers in one file and of
-        words, booleans or another kind in the next (a garbled class error),
-        a feature of booleans in one file and numbers in another (read as
-        0/1 beside the numbers: a file written with ``x > 0`` in place of
-        ``x`` fitted a wrong coefficient). Integers and decimals are one
-        kind; a column of nulls only (every value missing) matches any kind."""
+        would be parsed), a label column of integers in one file and of
+        words, booleans or another kind in the next (the classes would mix),
+        a feature of booleans in one file and numbers in another (booleans
+        would read as 0/1 beside the numbers: a file written with ``x > 0``
+        in place of ``x`` would bend the coefficient). Integers and decimals
+        are one kind; a column of nulls only (every value missing) matches
+        any kind."""
         from ..columns import arrow_kind
 
         kinds = self._kinds

@@ -392,6 +392,17 @@ def data_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _loops(path: Path) -> bool:
+    """Whether resolving ``path`` meets a loop of symbolic links (ELOOP)."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def require_inputs(
     *,
     data: str | os.PathLike[str] | None = None,
@@ -407,7 +418,7 @@ def require_inputs(
                 EX_USAGE,
             )
         if not p.exists():
-            if p.is_symlink():  # a loop of links, or one to no file: says which
+            if _loops(p):  # a loop of links, in the name or a folder above it
                 from .._files import open_regular
 
                 open_regular(p, what="model file").close()

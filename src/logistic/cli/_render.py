@@ -48,8 +48,12 @@ FIRTH_WALD_NOTE = (
 
 #: :data:`FIRTH_WALD_NOTE` under a report's table, which is the model file's
 #: (the report reads DATA for its plots and diagnostics, not for this table).
-FIRTH_REPORT_NOTE = FIRTH_WALD_NOTE.replace(
-    "(the model file keeps no data)", "(this table is the model file's)"
+FIRTH_REPORT_NOTE = (
+    "Firth fit: std_error, z, p_value and the intervals are Wald (this table is the "
+    "model file's), poor with separation or few events. logistf's defaults, "
+    "penalized likelihood-ratio p-values and profile penalized-likelihood "
+    "intervals, need the training data: 'logistic summary MODEL DATA' prints "
+    "them (no refit), or in Python model.inference(X, y).summary()."
 )
 
 

@@ -204,7 +204,9 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
     if at_value:
         raise CLIError(
             f"--at-value {at_value[0]} applies to two-class models; a model of "
-            "more than two classes sets no variable's value",
+            "more than two classes sets no variable's value (its --at is overall, "
+            "mean or zero; overall only for a formula with interactions or "
+            "transforms)",
             EX_USAGE,
         )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._messages import FULL_DIGITS_LIMIT
+from .._messages import FULL_DIGITS_LIMIT, count_text
 
 __all__ = ["fixed", "nobs_text", "pvalue_text", "shown", "sig4"]
 
@@ -50,7 +50,7 @@ def nobs_text(n: float) -> str:
     significant digits from :data:`~logistic._messages.FULL_DIGITS_LIMIT` on
     (a weight of 1e160 would print 161 digits)."""
     if not abs(n) < FULL_DIGITS_LIMIT:
-        return shown(n, ".6g")
+        return count_text(n)  # the messages' rule: 6 significant digits
     whole = round(n)
     if abs(n - whole) <= 1e-9 * max(1.0, abs(n)):
         return f"{whole:d}"
