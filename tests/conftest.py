@@ -389,3 +389,17 @@ def load_libsvm(path: Path, n_features: int | None = None, max_rows: int | None 
     d = n_features if n_features is not None else (max(cols) + 1 if cols else 0)
     X = sp.csr_matrix((vals, (rows, cols)), shape=(len(ys), d))
     return X, np.asarray(ys)
+
+
+def resign_checkpoint(path: Path, change) -> None:
+    """The checkpoint at ``path`` with ``change(payload)`` applied and its
+    checksum recomputed, as anyone can (a file written by an attacker, or by
+    an older version)."""
+    import hashlib
+    import json
+
+    doc = json.loads(path.read_text())
+    change(doc["payload"])
+    text = json.dumps(doc["payload"], sort_keys=True)
+    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    path.write_text(json.dumps(doc, sort_keys=True))

@@ -3,7 +3,6 @@ decision 8)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -15,6 +14,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import resign_checkpoint
 from logistic import ConvergenceWarning, IntegrityError, LogisticRegression
 from logistic._checkpoint import Checkpointer, atomic_write
 from logistic.backends import InMemory
@@ -168,13 +168,8 @@ def _stopped_fit(model, X, y, path, stop_at):
 
 def _rewrite_state(path, change):
     """The checkpoint at ``path`` with ``change(state)`` applied to its
-    payload's state and a valid checksum (a file as an attacker, or an
-    older version, may write it)."""
-    doc = json.loads(path.read_text())
-    change(doc["payload"]["state"])
-    text = json.dumps(doc["payload"], sort_keys=True)
-    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    path.write_text(json.dumps(doc, sort_keys=True))
+    payload's state and a valid checksum."""
+    resign_checkpoint(path, lambda payload: change(payload["state"]))
 
 
 @pytest.mark.parametrize("stop_at", [2, 3])

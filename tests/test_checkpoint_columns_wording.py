@@ -5,14 +5,13 @@ without them resumes, one of other data is still refused."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_cli
+from conftest import resign_checkpoint, run_cli
 from logistic import IntegrityError, LogisticRegression
 
 pytestmark = pytest.mark.filterwarnings("ignore::logistic.ConvergenceWarning")
@@ -28,14 +27,6 @@ def _big(path, seed: int = 1) -> None:
     frame.to_csv(path, index=False)
 
 
-def _rewrite(path, change) -> None:
-    """The checkpoint at ``path`` with ``change(payload)`` applied and its
-    checksum recomputed (as anyone can)."""
-    doc = json.loads(path.read_text())
-    change(doc["payload"])
-    text = json.dumps(doc["payload"], sort_keys=True)
-    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    path.write_text(json.dumps(doc, sort_keys=True))
 
 
 @pytest.mark.parametrize("stream", [[], ["--stream"]], ids=["memory", "stream"])
@@ -84,12 +75,12 @@ def test_a_checkpoint_without_features_still_resumes(workdir, capsys):
     _big(workdir / "big.csv")
     argv = ["fit", "big.csv", "-t", "y", "--checkpoint", "ck.json"]
     assert run_cli(capsys, [*argv, "-o", "a.json", "-q"])[0] == 0
-    _rewrite(workdir / "ck.json", lambda p: p["config"].pop("features"))
+    resign_checkpoint(workdir / "ck.json", lambda p: p["config"].pop("features"))
     (workdir / "ck.json.prev").unlink()
     code, _, err = run_cli(capsys, [*argv, "-o", "b.json"])
     assert code == 0 and "resumed from checkpoint ck.json" in err
     # ... and with other columns is refused, by the number of parameters
-    _rewrite(workdir / "ck.json", lambda p: p["config"].pop("features", None))
+    resign_checkpoint(workdir / "ck.json", lambda p: p["config"].pop("features", None))
     code, _, err = run_cli(capsys, [*argv, "--drop", "x4", "-o", "c.json"])
     assert code == 65 and err.startswith(
         "error: checkpoint ck.json was written for other feature columns (the "
@@ -103,16 +94,16 @@ def test_forged_features_decide_nothing(workdir, capsys):
     assert run_cli(capsys, [*argv, "-o", "a.json", "-q"])[0] == 0
     # the names of today's columns on a checkpoint of other columns: refused
     ck = workdir / "ck.json"
-    _rewrite(ck, lambda p: p["config"].update(features='["x1", "x2", "x3"]'))
+    resign_checkpoint(ck, lambda p: p["config"].update(features='["x1", "x2", "x3"]'))
     code, _, err = run_cli(capsys, [*argv, "--drop", "x4", "-o", "b.json"])
     assert code == 65 and "other feature columns" in err
     assert not (workdir / "b.json").exists()
-    _rewrite(ck, lambda p: p["config"].update(features='["x1"'))  # not JSON
+    resign_checkpoint(ck, lambda p: p["config"].update(features='["x1"'))  # not JSON
     _big(workdir / "big.csv", seed=2)  # other data, the same columns
     code, _, err = run_cli(capsys, [*argv, "-o", "b.json"])
     assert code == 65 and "written for different data" in err
     # not text: refused as any config field of another kind
-    _rewrite(ck, lambda p: p["config"].update(features=["x1", "x2", "x3", "x4"]))
+    resign_checkpoint(ck, lambda p: p["config"].update(features=["x1", "x2", "x3", "x4"]))
     (workdir / "ck.json.prev").unlink()  # else the fit falls back to it
     code, _, err = run_cli(capsys, [*argv, "-o", "b.json"])
     assert code == 65 and "config field 'features'" in err

@@ -9,7 +9,6 @@ bitwise."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import warnings
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import resign_checkpoint
 from logistic import ConvergenceWarning, IntegrityError, LogisticRegression
 
 pytestmark = pytest.mark.filterwarnings("ignore::logistic.ConvergenceWarning")
@@ -69,13 +69,6 @@ def _stopped(model, X, y, path, stop_at=3):
     return json.loads(path.read_text())["payload"]
 
 
-def _rewrite(path, change):
-    """``change(payload)`` applied to the checkpoint, checksum recomputed."""
-    doc = json.loads(path.read_text())
-    change(doc["payload"])
-    text = json.dumps(doc["payload"], sort_keys=True)
-    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    path.write_text(json.dumps(doc, sort_keys=True))
 
 
 def _hex(x):
@@ -105,7 +98,7 @@ def test_a_forged_zero_gradient_norm_is_refused(tmp_path, solver):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model(solver, random_state=0), X, y, path)
-    _rewrite(path, _set_state("grad_max_norm", _hex(0.0)))
+    resign_checkpoint(path, _set_state("grad_max_norm", _hex(0.0)))
     with pytest.raises(IntegrityError, match=r"c\.json.*gradient norm 0\.0"):
         _model(solver, random_state=0).fit(X, y, checkpoint=path)
 
@@ -115,7 +108,7 @@ def test_a_forged_objective_value_is_refused(tmp_path):
     path = tmp_path / "c.json"
     payload = _stopped(_model("newton"), X, y, path)
     value = float.fromhex(payload["state"]["value"]["float"])
-    _rewrite(path, _set_state("value", _hex(value * 0.5)))
+    resign_checkpoint(path, _set_state("value", _hex(value * 0.5)))
     with pytest.raises(IntegrityError, match=r"objective value .* the data give"):
         _model("newton").fit(X, y, checkpoint=path)
 
@@ -125,7 +118,7 @@ def test_a_newton_point_moved_with_its_values_kept_is_refused(tmp_path):
     path = tmp_path / "c.json"
     payload = _stopped(_model("newton"), X, y, path)
     theta = _decoded(payload["state"]["theta"]) + 0.5
-    _rewrite(path, _set_state("theta", _hex_array(theta)))
+    resign_checkpoint(path, _set_state("theta", _hex_array(theta)))
     with pytest.raises(IntegrityError, match="the data give"):
         _model("newton").fit(X, y, checkpoint=path)
 
@@ -154,7 +147,7 @@ def test_a_forged_gradient_with_its_norm_kept_is_refused(tmp_path, solver, chang
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model(solver), X, y, path)
-    _rewrite(path, change)
+    resign_checkpoint(path, change)
     with pytest.raises(IntegrityError, match="'grad'|stored gradient"):
         _model(solver).fit(X, y, checkpoint=path)
 
@@ -171,7 +164,7 @@ def test_non_finite_state_values_are_refused(tmp_path, field, value, match):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model("gd"), X, y, path)
-    _rewrite(path, _set_state(field, value))
+    resign_checkpoint(path, _set_state(field, value))
     with pytest.raises(IntegrityError, match=match):
         _model("gd").fit(X, y, checkpoint=path)
 
@@ -240,7 +233,7 @@ def test_a_forged_column_newton_state_is_refused(tmp_path, change, match):
     X, y = _sparse()
     path = tmp_path / "c.json"
     _stopped(_model("newton-cd-columns"), X, y, path, 2)
-    _rewrite(path, change)
+    resign_checkpoint(path, change)
     with pytest.raises(IntegrityError, match=match):
         _model("newton-cd-columns").fit(X, y, checkpoint=path)
 
@@ -287,7 +280,7 @@ def test_undecodable_state_values_are_refused_naming_the_field(tmp_path, value, 
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model("newton"), X, y, path)
-    _rewrite(path, _set_state("grad", value))
+    resign_checkpoint(path, _set_state("grad", value))
     with pytest.raises(IntegrityError, match=r"c\.json: state field 'grad'") as info:
         _model("newton").fit(X, y, checkpoint=path)
     assert re.search(match, str(info.value)), str(info.value)
@@ -298,7 +291,7 @@ def test_a_state_that_is_not_an_object_is_refused(tmp_path, state):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model("newton"), X, y, path)
-    _rewrite(path, lambda payload: payload.__setitem__("state", state))
+    resign_checkpoint(path, lambda payload: payload.__setitem__("state", state))
     with pytest.raises(IntegrityError, match="'state' is .* expected an object"):
         _model("newton").fit(X, y, checkpoint=path)
 
@@ -314,7 +307,7 @@ def test_an_undecodable_latest_checkpoint_falls_back_to_the_previous(tmp_path):
 
     with pytest.raises(Crash):
         _model("newton").fit(X, y, checkpoint=path, callback=stop)
-    _rewrite(path, _set_state("grad", {"float": "not hex"}))
+    resign_checkpoint(path, _set_state("grad", {"float": "not hex"}))
     with pytest.warns(UserWarning, match="state field 'grad'.*previous"):
         resumed = _model("newton").fit(X, y, checkpoint=path)
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
@@ -325,7 +318,7 @@ def test_an_iteration_count_out_of_range_is_refused(tmp_path, n_iter):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model("newton"), X, y, path)
-    _rewrite(path, lambda payload: payload.__setitem__("n_iter", n_iter))
+    resign_checkpoint(path, lambda payload: payload.__setitem__("n_iter", n_iter))
     with pytest.raises(IntegrityError, match=r"'n_iter' is .* from 0 to max_iter"):
         _model("newton").fit(X, y, checkpoint=path)
 
@@ -341,7 +334,7 @@ def test_an_iteration_count_past_max_iter_is_refused(tmp_path):
         payload["history"] += [dict(last, iter=i) for i in range(3, 1001)]
         payload["n_iter"] = 1000
 
-    _rewrite(path, change)
+    resign_checkpoint(path, change)
     with pytest.raises(IntegrityError, match=r"'n_iter' is 1000, expected .* to max_"):
         _model("newton", max_iter=999).fit(X, y, checkpoint=path)
 
@@ -363,7 +356,7 @@ def test_stall_counters_of_the_wrong_kind_are_refused(tmp_path, field, value):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model("gd"), X, y, path)
-    _rewrite(path, _set_state(field, value))
+    resign_checkpoint(path, _set_state(field, value))
     with pytest.raises(IntegrityError, match=f"'{field}'"):
         _model("gd").fit(X, y, checkpoint=path)
 
@@ -389,7 +382,7 @@ def test_a_bad_warm_start_point_is_refused(tmp_path, value, received):
         del payload["state"]["grad"]
         payload["state"]["theta_original"] = value
 
-    _rewrite(path, change)
+    resign_checkpoint(path, change)
     with pytest.raises(IntegrityError, match="'theta_original'") as info:
         _model("gd").fit(X, y, checkpoint=path)
     assert re.search(received, str(info.value))
@@ -408,7 +401,7 @@ def test_a_good_warm_start_point_resumes(tmp_path):
             full.coef_.ravel().tolist() + [full.intercept_[0]]
         )
 
-    _rewrite(path, change)
+    resign_checkpoint(path, change)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         resumed = _model("gd").fit(X, y, checkpoint=path)
@@ -422,7 +415,7 @@ def test_a_bad_lbfgs_restart_point_is_refused(tmp_path, value, received):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model("lbfgs"), X, y, path)
-    _rewrite(path, _set_state("theta_original", value))
+    resign_checkpoint(path, _set_state("theta_original", value))
     with pytest.raises(IntegrityError, match="'theta_original'") as info:
         _model("lbfgs").fit(X, y, checkpoint=path)
     assert re.search(received, str(info.value))
@@ -469,7 +462,7 @@ def test_a_refused_state_field_names_the_file(tmp_path, solver, field, value):
     X, y = _dense()
     path = tmp_path / "c.json"
     _stopped(_model(solver), X, y, path)
-    _rewrite(path, _set_state(field, value))
+    resign_checkpoint(path, _set_state(field, value))
     with pytest.raises(IntegrityError, match=f"'{field}'") as info:
         _model(solver).fit(X, y, checkpoint=path)
     assert str(path) in str(info.value)

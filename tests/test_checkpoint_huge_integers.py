@@ -16,14 +16,12 @@ fit fail with ``OverflowError``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 
 import numpy as np
 import pytest
 
-from conftest import data_path, run_cli
+from conftest import data_path, resign_checkpoint, run_cli
 from logistic import IntegrityError, LogisticRegression
 from logistic._checkpoint_codec import decode, encode
 
@@ -66,13 +64,6 @@ def _stopped(solver, X, y, path, keep_prev=False):
         path.with_name(path.name + ".prev").unlink(missing_ok=True)
 
 
-def _rewrite(path, change):
-    """``change(payload)`` applied to the checkpoint, checksum recomputed."""
-    doc = json.loads(path.read_text())
-    change(doc["payload"])
-    text = json.dumps(doc["payload"], sort_keys=True)
-    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    path.write_text(json.dumps(doc, sort_keys=True))
 
 
 def _shape(field, shape, values=None):
@@ -104,7 +95,7 @@ def test_a_shape_beyond_int64_is_refused_naming_the_field(tmp_path, field, shape
     X, y = _data()
     path = tmp_path / "c.json"
     _stopped("newton", X, y, path)
-    _rewrite(path, _shape(field, shape, values))
+    resign_checkpoint(path, _shape(field, shape, values))
     with pytest.raises(IntegrityError, match=rf"c\.json: state field '{field}'.*shape"):
         _model().fit(X, y, checkpoint=path)
 
@@ -114,7 +105,7 @@ def test_a_stall_counter_beyond_int64_is_refused(tmp_path, value):
     X, y = _data()
     path = tmp_path / "c.json"
     _stopped("gd", X, y, path)
-    _rewrite(path, lambda payload: payload["state"].update(stall_since_best=value))
+    resign_checkpoint(path, lambda payload: payload["state"].update(stall_since_best=value))
     with pytest.raises(
         IntegrityError, match=r"c\.json: state field 'stall_since_best'.*2\*\*63"
     ):
@@ -125,7 +116,7 @@ def test_a_history_number_beyond_int64_is_refused(tmp_path):
     X, y = _data()
     path = tmp_path / "c.json"
     _stopped("newton", X, y, path)
-    _rewrite(path, lambda payload: payload["history"][1].update(objective=10**400))
+    resign_checkpoint(path, lambda payload: payload["history"][1].update(objective=10**400))
     with pytest.raises(IntegrityError, match=r"history\[1\] field 'objective'"):
         _model().fit(X, y, checkpoint=path)
 
@@ -134,7 +125,7 @@ def test_a_huge_iteration_count_is_refused_in_a_short_message(tmp_path):
     X, y = _data()
     path = tmp_path / "c.json"
     _stopped("newton", X, y, path)
-    _rewrite(path, lambda payload: payload.update(n_iter=10**400))
+    resign_checkpoint(path, lambda payload: payload.update(n_iter=10**400))
     with pytest.raises(IntegrityError, match=r"'n_iter' is int 10+\.\.\., expected") as info:
         _model().fit(X, y, checkpoint=path)
     assert len(str(info.value)) < 300
@@ -145,7 +136,7 @@ def test_a_huge_shape_falls_back_to_the_previous_checkpoint(tmp_path):
     full = _model().fit(X, y)
     path = tmp_path / "c.json"
     _stopped("newton", X, y, path, keep_prev=True)
-    _rewrite(path, _shape("theta", [2**64]))
+    resign_checkpoint(path, _shape("theta", [2**64]))
     with pytest.warns(UserWarning, match="state field 'theta'.*resuming from the previous"):
         resumed = _model().fit(X, y, checkpoint=path)
     np.testing.assert_array_equal(resumed.coef_, full.coef_)
@@ -160,13 +151,13 @@ def test_the_cli_resumes_from_prev_past_a_huge_shape(tmp_path, capsys, monkeypat
     code, _, err = run_cli(capsys, args)
     assert code == 0, err
     assert (tmp_path / "ck" / "ck.json.prev").exists()
-    _rewrite(tmp_path / "ck" / "ck.json", _shape(field, [2**64]))
+    resign_checkpoint(tmp_path / "ck" / "ck.json", _shape(field, [2**64]))
     code, _, err = run_cli(capsys, [*args, "--force"])
     assert code == 0, err
     assert "internal error" not in err
     assert f"state field '{field}'" in err and "ck.json.prev" in err
     # both copies unreadable: an integrity error (exit 65) naming the field
-    _rewrite(tmp_path / "ck" / "ck.json", _shape(field, [2**64]))
+    resign_checkpoint(tmp_path / "ck" / "ck.json", _shape(field, [2**64]))
     shutil.copy(tmp_path / "ck" / "ck.json", tmp_path / "ck" / "ck.json.prev")
     code, _, err = run_cli(capsys, [*args, "--force"])
     assert code == 65, err
