@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import resign_checkpoint as _rewrite
 from logistic import IntegrityError, LogisticRegression
-from test_checkpoint_forged import _dense, _rewrite, _sparse, _stopped
+from test_checkpoint_forged import _dense, _sparse, _stopped
 
 pytestmark = pytest.mark.filterwarnings("ignore::logistic.ConvergenceWarning")
 

@@ -290,6 +290,9 @@ def connect(
     from distributed import Client
 
     if scheduler is not None:
+        from ._dask_probe import check_scheduler
+
+        check_scheduler(scheduler)  # a scheduler answers there, within the timeout
         return Client(scheduler)
     cluster = local_cluster(
         n_workers=workers or available_cpus(),
