@@ -510,6 +510,11 @@ def test_cli_spelling_table():
         ),
         "column 'tol' is fine; --max-iter must be": "column 'tol' is fine; --max-iter must be",
         "increase max_iter, loosen tol": "increase --max-iter, loosen --tol",
+        # a Dask fault's remedies: the CLI's option, and none only Python has
+        "Start workers (or raise cluster_timeout for a cluster that scales up "
+        "slowly); a fit given checkpoint=PATH (CLI: --checkpoint PATH) resumes": (
+            "Start workers; a fit given --checkpoint PATH resumes"
+        ),
         # feature names are never options
         "z = +0.2*tol -1*max_iter separates; column(s) ['tol']": (
             "z = +0.2*tol -1*max_iter separates; column(s) ['tol']"

@@ -134,6 +134,12 @@ _TRIALS = re.compile(r"\btrials=(?=[\s),;.]|$)")
 _CV = re.compile(r"\bcv=(?=[\s),;.]|$)")
 # "not supported by fit(checkpoint=...)", "fit without checkpoint=": --checkpoint
 _CHECKPOINT = re.compile(r"\bfit\(checkpoint=\.\.\.\)|\bcheckpoint=(?=[\s),;.]|$)")
+# "a fit given checkpoint=PATH": --checkpoint PATH
+_CHECKPOINT_PATH = re.compile(r"\bcheckpoint=PATH\b")
+# a Dask fit's remedy that only Python can apply (the CLI has no such option)
+_CLUSTER_TIMEOUT = re.compile(
+    r" \(or raise cluster_timeout for a cluster that scales up slowly\)"
+)
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
 # the row cache's remedies (backends' cache=False, cache_dir=): fit's options
 _NO_CACHE = re.compile(r"\bcache=False\b")
@@ -233,6 +239,8 @@ def cli_spelling(message: str) -> str:
     text = _BARE_C.sub("--C", text)
     text = _TRIALS.sub("--trials", text)
     text = _CV.sub("--cv", text)
+    text = _CHECKPOINT_PATH.sub("--checkpoint PATH", text)
+    text = _CLUSTER_TIMEOUT.sub("", text)
     text = _CHECKPOINT.sub("--checkpoint", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
     text = _NO_CACHE.sub("--no-cache", text)
