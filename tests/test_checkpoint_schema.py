@@ -18,13 +18,13 @@ import threading
 import numpy as np
 import pytest
 
+from conftest import resign_checkpoint as _rewrite
 from logistic import IntegrityError, LogisticRegression
 from test_checkpoint_forged import (
     Crash,
     _dense,
     _hex,
     _model,
-    _rewrite,
     _set_state,
     _sparse,
     _stopped,
