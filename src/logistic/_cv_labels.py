@@ -8,10 +8,9 @@ scorers and its refusals see them.
   ``scoring``) therefore get such labels, and the models' predictions, as a
   numeric or boolean array (:func:`scored_labels`); text labels stay as they
   are, which the metrics read.
-* A continuous ``y``. ``LogisticRegressionCV`` fits binary models only and
-  takes no ``trials``, so its refusal of non-whole labels says what it takes
-  (:func:`binary_labels_only`) in place of ``LogisticRegression``'s wording,
-  which offers K classes and grouped counts.
+
+(A continuous ``y`` is refused in ``LogisticRegressionCV``'s terms by the
+data check itself: ``check_fit_data(binary_only=...)``.)
 """
 
 from __future__ import annotations
@@ -22,9 +21,8 @@ import numpy as np
 
 from . import _prediction
 from ._cv_folds import point_model
-from ._exceptions import DataValidationError
 
-__all__ = ["binary_labels_only", "score_as_numbers", "scored_labels"]
+__all__ = ["score_as_numbers", "scored_labels"]
 
 
 def scored_labels(values: np.ndarray) -> np.ndarray:
@@ -55,38 +53,3 @@ def score_as_numbers(
     b = float(estimator.intercept_[0])
     model = point_model(scored, estimator.coef_, b, None)
     return float(scorer(model, X, scored_labels(np.asarray(y)), **weights))
-
-
-def binary_labels_only(err: DataValidationError, y: Any) -> Exception:
-    """The error to raise for ``err``, the data check's refusal of ``y``: for
-    a float ``y`` with non-whole values, the refusal in
-    ``LogisticRegressionCV``'s terms (scikit-learn's ``Unknown label type:
-    continuous``, two labels, no ``trials``); else ``err`` itself."""
-    if not str(err).startswith("Unknown label type"):
-        return err
-    try:
-        arr = np.asarray(y, dtype=None)
-    except (TypeError, ValueError):
-        return err
-    if arr.dtype.kind != "f" or arr.size == 0 or not np.all(np.isfinite(arr)):
-        return err
-    distinct = np.unique(arr.ravel())
-    fractional = distinct[distinct != np.round(distinct)]
-    if fractional.size == 0:
-        return err
-    shown = ", ".join(f"{v:.6g}" for v in fractional[:3])
-    proportions = (
-        " Proportions of grouped trials are fitted by "
-        "LogisticRegression().fit(X, successes, trials=n), which "
-        "LogisticRegressionCV does not take."
-        if np.all((distinct >= 0) & (distinct <= 1))
-        else ""
-    )
-    return DataValidationError(
-        f"Unknown label type: continuous. y holds continuous values "
-        f"({len(distinct):,} distinct, non-whole ones such as {shown}), but "
-        "LogisticRegressionCV needs two class labels (0/1, -1/+1, True/False, "
-        "two strings): it cross-validates binary models only. For a continuous "
-        "outcome use a linear model, or make two classes first (e.g. y > "
-        f"threshold).{proportions}"
-    )

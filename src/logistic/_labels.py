@@ -169,8 +169,10 @@ def label_array(y: Any) -> np.ndarray:
     return y
 
 
-def _check_label_values(y: np.ndarray) -> None:
-    """Refuse complex, missing, infinite, continuous and mixed-type labels."""
+def _check_label_values(y: np.ndarray, binary_only: str | None = None) -> None:
+    """Refuse complex, missing, infinite, continuous and mixed-type labels
+    (``binary_only``: the name of a caller that fits two classes only and
+    takes no ``trials``, which the refusal of continuous labels then says)."""
     if y.dtype.kind == "c":
         raise DataValidationError("Complex data not supported: y has a complex dtype")
     if y.dtype.kind in "fO":
@@ -179,13 +181,7 @@ def _check_label_values(y: np.ndarray) -> None:
         if np.any(np.isinf(y)):
             raise DataValidationError("Input y contains infinity or a value too large.")
         if np.any(y != np.round(y)):
-            hint = ""
-            if np.all((y >= 0) & (y <= 1)):
-                hint = (
-                    " For grouped binomial data pass the successes as y and the "
-                    "trials with fit(X, y, trials=n) (proportions p: y = p * n)."
-                )
-            raise DataValidationError(_continuous_message(y) + hint)
+            raise DataValidationError(_continuous_message(y, binary_only))
     if y.dtype.kind == "O":
         if len({isinstance(v, str) for v in y}) > 1:
             raise DataValidationError(
@@ -193,24 +189,49 @@ def _check_label_values(y: np.ndarray) -> None:
             )
 
 
-def _continuous_message(y: np.ndarray) -> str:
-    """What a float y with non-whole values holds, and the labels expected."""
+def _continuous_message(y: np.ndarray, binary_only: str | None = None) -> str:
+    """What a float y with non-whole values holds, and the labels expected:
+    a logistic regression's (two, or K for a multinomial model; proportions
+    as grouped counts with ``trials``), or those of ``binary_only``, a caller
+    that fits two classes only and takes no ``trials``."""
     distinct = np.unique(y)
     fractional = distinct[distinct != np.round(distinct)]
     shown = ", ".join(f"{v:.6g}" for v in fractional[:3])
-    return (
+    head = (
         f"Unknown label type: continuous. y holds continuous values "
-        f"({len(distinct):,} distinct, non-whole ones such as {shown}), but a "
-        "logistic regression needs class labels: two (0/1, -1/+1, True/False, "
+        f"({len(distinct):,} distinct, non-whole ones such as {shown}), but "
+    )
+    proportions = bool(np.all((distinct >= 0) & (distinct <= 1)))
+    if binary_only is not None:
+        grouped = (
+            " Proportions of grouped trials are fitted by "
+            "LogisticRegression().fit(X, successes, trials=n), which "
+            f"{binary_only} does not take."
+        )
+        return head + (
+            f"{binary_only} needs two class labels (0/1, -1/+1, True/False, two "
+            "strings): it fits binary models only. For a continuous "
+            "outcome use a linear model, or make two classes first (e.g. y > "
+            f"threshold).{grouped if proportions else ''}"
+        )
+    grouped = (
+        " For grouped binomial data pass the successes as y and the trials with "
+        "fit(X, y, trials=n) (proportions p: y = p * n)."
+    )
+    return head + (
+        "a logistic regression needs class labels: two (0/1, -1/+1, True/False, "
         "two strings) for a binary model, or the labels of 3 or more classes "
         "(whole numbers or strings) for a multinomial one, which fit() chooses "
         "by itself. For a continuous outcome use a linear model, or make "
-        "classes first (e.g. y > threshold, or bins)."
+        f"classes first (e.g. y > threshold, or bins).{grouped if proportions else ''}"
     )
 
 
-def _labels_and_index(y: Any, n_samples: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct labels of a checked ``y`` and each row's index."""
+def _labels_and_index(
+    y: Any, n_samples: int | None, binary_only: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct labels of a checked ``y`` and each row's index
+    (``binary_only``: :func:`_check_label_values`)."""
     y = label_array(y)
     if n_samples is not None and y.shape[0] != n_samples:
         raise DataValidationError(
@@ -220,7 +241,7 @@ def _labels_and_index(y: Any, n_samples: int | None) -> tuple[np.ndarray, np.nda
     two = _two_numeric_labels(y)
     if two is not None:
         return two
-    _check_label_values(y)
+    _check_label_values(y, binary_only)
     classes, y_idx = np.unique(y, return_inverse=True)
     return classes, y_idx.reshape(-1).astype(np.float64)
 
@@ -281,11 +302,17 @@ def _one_class(classes: np.ndarray) -> DataValidationError:
 
 
 def check_y_binary(
-    y: Any, n_samples: int | None = None, *, multiclass_hint: str = ""
+    y: Any,
+    n_samples: int | None = None,
+    *,
+    multiclass_hint: str = "",
+    binary_only: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(classes, y01)``: the sorted two labels and y encoded in {0., 1.}
-    (``multiclass_hint``: words added to the refusal of more than two)."""
-    classes, y_idx = _labels_and_index(y, n_samples)
+    (``multiclass_hint``: words added to the refusal of more than two;
+    ``binary_only``: the caller's name where it fits two classes only and
+    takes no ``trials``, which the refusal of continuous labels says)."""
+    classes, y_idx = _labels_and_index(y, n_samples, binary_only)
     if len(classes) > 2:
         raise DataValidationError(
             f"Only binary classification is supported. The type of the target is "

@@ -497,6 +497,7 @@ def check_fit_data(
     multiclass: bool = False,
     defer_finite: bool = False,
     multiclass_hint: str = "",
+    binary_only: str | None = None,
 ) -> FitData:
     """Every data check of ``fit`` on in-memory data, in order: X, y (two
     classes; K ≥ 2 with ``multiclass``), sample and class weights combined,
@@ -516,8 +517,9 @@ def check_fit_data(
         if multiclass:
             classes, y01 = check_y_classes(y, X.shape[0])
         else:
-            hint = multiclass_hint
-            classes, y01 = check_y_binary(y, X.shape[0], multiclass_hint=hint)
+            classes, y01 = check_y_binary(
+                y, X.shape[0], multiclass_hint=multiclass_hint, binary_only=binary_only
+            )
         sw = combined_weights(sample_weight, class_weight, classes, y01)
         off: np.ndarray | None = None
         if offset is not None and len(classes) > 2:

@@ -69,12 +69,12 @@ from ._cv_folds import (
     standard_error_rule,
     warn_at_edge,
 )
-from ._cv_labels import binary_labels_only, score_as_numbers, scored_labels
+from ._cv_labels import score_as_numbers, scored_labels
 from ._cv_layout import sklearn_layout
 from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import cv_metadata_routing, refuse_groups_request
 from ._estimator_protocol import EstimatorProtocol, require_routing
-from ._exceptions import DataValidationError, InvalidParameterError
+from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
@@ -437,13 +437,10 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
             X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
         )
         X, encoding = encode_for_fit(X, self.include)
-        try:
-            data = check_fit_data(
-                X, y, sample_weight, offset, estimator=name,
-                multiclass_hint=CROSS_VALIDATE_K_CLASSES,
-            )  # fmt: skip
-        except DataValidationError as err:
-            raise binary_labels_only(err, y) from None
+        data = check_fit_data(
+            X, y, sample_weight, offset, estimator=name,
+            multiclass_hint=CROSS_VALIDATE_K_CLASSES, binary_only=name,
+        )  # fmt: skip
         check_fit_names(data.names, bool(self.fit_intercept))
         weights = combined_weights(
             data.sample_weight, self.class_weight, data.classes, data.y01
