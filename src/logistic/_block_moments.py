@@ -82,16 +82,21 @@ def _block_stats(block: Block) -> tuple[ColumnStats, bool]:
     if block.sample_weight is None:
         return stats, every_row
     s = np.asarray(block.sample_weight, dtype=np.float64)
-    positive = s if every_row else s[s > 0]
-    if positive.size:
-        span = (float(positive.min()), float(positive.max()))
-        stats = replace(stats, weight_range=span)
+    kept = None if every_row else s > 0
+    stats = replace(stats, weight_range=_span(s if kept is None else s[kept]))
     if block.y is None:
         return stats, every_row
     y = np.asarray(block.y)
-    if not every_row:
-        y = y[s > 0]
+    if kept is not None:
+        y = y[kept]
     return replace(stats, class_rows=class_rows(y)), every_row
+
+
+def _span(positive: np.ndarray) -> tuple[float, float] | None:
+    """The smallest and the largest of positive weights (None: none)."""
+    if not positive.size:
+        return None
+    return (float(positive.min()), float(positive.max()))
 
 
 def class_rows(y: np.ndarray) -> tuple[int, ...]:
@@ -121,9 +126,7 @@ def warn_weight_span(sample_weight: Any) -> None:
     if sample_weight is None:
         return
     s = np.asarray(sample_weight, dtype=np.float64)
-    positive = s[s > 0]
-    if positive.size:
-        _warn_span((float(positive.min()), float(positive.max())))
+    _warn_span(_span(s[s > 0]))
 
 
 def _warn_span(span: tuple[float, float] | None) -> None:

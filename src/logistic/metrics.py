@@ -92,8 +92,8 @@ def _mean(values: np.ndarray, w: np.ndarray) -> float:
     (a row of weight 0 counts for nothing, even where its value is infinite:
     ``np.average`` would make 0 · inf a NaN). Finite values whose sum
     overflows (log losses of 1e305 from logits of a value near 1e308) are
-    averaged with the weights divided by their sum first, which keeps every
-    term below the largest value."""
+    averaged with each weight as its share of the total (the weights scaled
+    by the largest first), which keeps every term at most its value."""
     kept = w > 0
     if not kept.all():
         values, w = values[kept], w[kept]
