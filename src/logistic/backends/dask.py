@@ -342,6 +342,8 @@ class Dask:
 
     #: the files whose status every pass checks (:meth:`_watch`), or None
     _unchanged: UnchangedFiles | None = None
+    #: the files the partitions read, as the caller named them (messages)
+    _file_names: Sequence[str] = ()
 
     def _watch(
         self, files: Sequence[str | os.PathLike[str]] | None, persist: bool
@@ -430,7 +432,7 @@ class Dask:
         self._scanned = True
         self._check_ids([s["index"] for s in stats])
         multiclass = getattr(self, "multiclass", False)
-        named = getattr(self, "_file_names", [])  # the files the partitions read
+        named = self._file_names
         source = None
         if named:
             more = f" and {len(named) - 1} more" if len(named) > 1 else ""
