@@ -69,14 +69,17 @@ def kernel(name: str, depends: list[str]) -> Extension:
 
     Every compiled module is built alike: C from Cython, ``-O3``, the
     headers and declarations it includes in ``depends`` (a change to one
-    rebuilds it), and :func:`vector_math`'s flags.
+    rebuilds it), ``-pthread`` (``_fused_parts.h`` shares a block's rows with
+    a helper thread; glibc before 2.34 keeps the threads in libpthread),
+    and :func:`vector_math`'s flags.
     """
     return Extension(
         f"logistic.{name}",
         [f"src/logistic/{name}.pyx"],
         include_dirs=["src/logistic"],
         depends=[f"src/logistic/{d}" for d in depends],
-        extra_compile_args=["-O3", "-g0"],
+        extra_compile_args=["-O3", "-g0", "-pthread"],
+        extra_link_args=["-pthread"],
         **vector_math(),
     )
 
@@ -102,6 +105,8 @@ def extensions() -> list[Extension]:
                 "_fused_sandwich.pxi",
                 "_fused_sandwich_rows.h",
                 "_fused_xt.h",
+                "_fused_parts.h",
+                "_fused_parts.pxi",
                 "_kernel_types.pxd",
             ],
         ),

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ._sparse import issparse
+from ._thread_budget import fit_threads
 
 __all__ = [
     "COMPILED_MIN_VALUES",
@@ -100,6 +101,8 @@ def compiled_kernel() -> Any | None:
             mod = None
         if mod is not None and os.environ.get("LOGISTIC_ROW_LOOP") == "0":
             mod.row_loop_level(-1)  # two BLAS gemv a dense block (A/B runs)
+        if mod is not None and fit_threads() > 1:
+            mod.helper_start()  # asleep until a fit's Hessian passes (_row_halves)
         _COMPILED["module"] = mod
         _COMPILED.setdefault("enabled", os.environ.get("LOGISTIC_KERNEL") != "numpy")
     return _COMPILED["module"] if _COMPILED["enabled"] else None

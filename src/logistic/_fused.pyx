@@ -391,6 +391,11 @@ def dense_rows_f32(
     return _rows_result(out)
 
 
+
+# A block's Hessian pass in parts shared with the helper thread:
+# dense_parts_f64, dense_parts_f32, parts_scratch, helper_start, helper_wake.
+include "_fused_parts.pxi"
+
 # Newton's zero start and Jacobi-scaled factor: sample_gram, golden_rows,
 # jacobi_factor.
 include "_fused_newton.pxi"

@@ -81,6 +81,7 @@ from ._compiled import (
     set_compiled,
 )
 from ._logits import logits
+from ._row_parts import hessian_rows, parts_of
 from ._row_terms import (
     F64,
     hessian_weight_from_logits,
@@ -111,6 +112,7 @@ __all__ = [
     "value_grad_hessian",
     "hessian",
     "weighted_syrk",
+    "wake_helper",
 ]
 
 #: Sparse blocks up to this dense size get their Hessian through dense syrk.
@@ -229,16 +231,18 @@ def _fused_hessian_pass(
     ``q × q`` array eight rows at a time while the rows are in L1, in place
     of a block-sized ``X ⊙ √d`` and a BLAS ``syrk``; the three Hessian sums
     are views of it (its last row and column are ``Xᵀ d`` and ``Σ d``).
+    A large enough block runs in parts of its rows, shared with the helper
+    thread where the context allows (:mod:`logistic._row_parts`).
     """
     if not fused_hessian_applies(X):
         return None
     mod: Any = compiled_kernel()
-    n, p = X.shape
+    p = X.shape[1]
     q = hessian_order(p)
     H = np.empty((q, q))
     g = np.empty(p)
-    rows = mod.dense_rows_f64 if X.dtype == F64 else mod.dense_rows_f32
-    loss, rsum = rows(
+    loss, rsum = hessian_rows(
+        mod,
         X,
         np.ascontiguousarray(y, dtype=X.dtype),
         np.ascontiguousarray(w, dtype=F64),
@@ -246,11 +250,21 @@ def _fused_hessian_pass(
         _f64_or_none(offset),
         _f64_or_none(sample_weight),
         g,
-        None,
-        True,
         H,
     )
     return loss, g, rsum, H[:p, :p], H[:p, p], float(H[p, p])
+
+
+def wake_helper(X: Any, n_blocks: int, n_threads: int) -> None:
+    """Wake the compiled kernel's helper thread ahead of a fit whose data
+    ``X`` (in memory, ``n_blocks`` blocks, reduced on ``n_threads``
+    threads) is one block whose Hessian passes run in parts
+    (:mod:`logistic._row_parts`); does nothing otherwise."""
+    if n_threads < 2 or n_blocks != 1 or not fused_hessian_applies(X):
+        return
+    mod = compiled_kernel()
+    if mod is not None and parts_of(X.shape[0], hessian_order(X.shape[1])) > 1:
+        mod.helper_wake()
 
 
 def value_grad(

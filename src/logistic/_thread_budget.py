@@ -1,7 +1,9 @@
 """How many threads a fit's passes over the data may use.
 
 Convention (owned here): the in-memory backend's block threads and the
-out-of-core backend's readers take :func:`fit_threads` threads, which is
+out-of-core backend's readers take :func:`fit_threads` threads (and a
+one-block Hessian pass shares its rows with the compiled kernel's helper
+thread only where that is more than one, :mod:`logistic._row_parts`), which is
 
 * inside :func:`thread_budget` (``LogisticRegression(n_jobs=k)`` enters one
   for ``fit``, ``partial_fit`` and ``inference``, :func:`with_n_jobs`): that

@@ -66,6 +66,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .._blas_threads import one_blas_thread
+from .._row_parts import helper_threads
 from .._sparse import issparse
 from .._sparse_structure import backend_structure
 from .._thread_budget import fit_threads
@@ -273,6 +274,11 @@ class InMemory:
             k = min(self.n_threads, self._n_blocks())
             if k > 1:
                 _pool(k)
+        elif isinstance(X, np.ndarray) and self.n_threads > 1:
+            # one block's Hessian passes share it with the kernel's helper thread
+            from .. import _kernels  # lazily: loads the compiled kernel
+
+            _kernels.wake_helper(X, self._n_blocks(), self.n_threads)
 
     def _threaded(self, at_creation: bool = False) -> bool:
         """Whether reductions may run on several threads (``at_creation``:
@@ -560,14 +566,17 @@ class InMemory:
         if not self._threaded():
             k = 1  # waking threads costs more than the work
         if k == 1:
-            if self._worth_sharing() or self._blas_free(kernel, blocks):
-                return self._serial(fn, blocks)
-            # data reduced in one thread because waking threads costs more
-            # than the work: so does waking BLAS's (OpenBLAS shares a gemv
-            # of credit-default's 30 000 × 23 with a thread that then
-            # spin-waits: 15 ms of its CPU a fit at load 9)
-            with one_blas_thread():
-                return self._serial(fn, blocks)
+            # a block's Hessian pass may share its rows between two threads
+            # (logistic._row_parts) where the fit may use them
+            with helper_threads(self.n_threads):
+                if self._worth_sharing() or self._blas_free(kernel, blocks):
+                    return self._serial(fn, blocks)
+                # data reduced in one thread because waking threads costs more
+                # than the work: so does waking BLAS's (OpenBLAS shares a gemv
+                # of credit-default's 30 000 × 23 with a thread that then
+                # spin-waits: 15 ms of its CPU a fit at load 9)
+                with one_blas_thread():
+                    return self._serial(fn, blocks)
         if self._blas_free(kernel, blocks):
             return reduce_windows(_pool(k), fn, blocks, k)
         with one_blas_thread():
