@@ -137,6 +137,7 @@ static atomic_int lg_sleeping = 0;
 static atomic_int lg_poked = 0;
 static pid_t lg_pid = 0;
 static pthread_t lg_thread;
+static int lg_placed_off = -1; /* the CPU the helper is kept off, or -1 */
 static int lg_atfork = 0;
 
 static long long lg_now_ns(void) {
@@ -188,6 +189,7 @@ static void lg_helper_forget(void) {
     atomic_store(&lg_sleeping, 0);
     atomic_store(&lg_poked, 0);
     lg_pid = 0;
+    lg_placed_off = -1;
 }
 
 /* Starts the helper if this process has none; lg_owner held. 1: it runs. */
@@ -223,10 +225,13 @@ static int lg_helper_started(void) {
 static void lg_helper_place(void) {
     cpu_set_t set;
     int cpu = sched_getcpu();
-    if (cpu >= 0 && pthread_getaffinity_np(pthread_self(), sizeof set, &set) == 0 &&
+    if (cpu < 0 || cpu == lg_placed_off)
+        return;  /* kept off this CPU already (a system call less a fit) */
+    if (pthread_getaffinity_np(pthread_self(), sizeof set, &set) == 0 &&
         CPU_COUNT(&set) > 1 && CPU_ISSET(cpu, &set)) {
         CPU_CLR(cpu, &set);
-        pthread_setaffinity_np(lg_thread, sizeof set, &set);
+        if (pthread_setaffinity_np(lg_thread, sizeof set, &set) == 0)
+            lg_placed_off = cpu;
     }
 }
 
