@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -98,6 +99,37 @@ def test_helper_changes_no_bit(dtype):
         assert shared[0] == alone[0] and shared[1] == alone[1]
         for a, b in zip(shared[2:], alone[2:], strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="the helper needs a second CPU to take parts in time",
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_helper_takes_parts_and_is_waited_for(dtype):
+    """The helper does take parts (the tests above pass as well when it
+    never does), and the caller waits for the part it took: in two equal
+    parts the helper's often ends after the caller's, so a caller that
+    summed (or returned) without waiting would read half-written scratch."""
+    mod = _mod()
+    X, y, w, off, sw = _data(20000, 28, dtype, seed=13, offset=True, weights=True)
+    alone = _in_parts(mod, X, y, w, 0.3, off, sw, 2, threads=1)
+    n, p = X.shape
+    q = K.hessian_order(p)
+    run = mod.dense_parts_f64 if dtype == np.float64 else mod.dense_parts_f32
+    helped = calls = 0
+    deadline = time.monotonic() + 10.0
+    while calls < 200 or (helped < 20 and time.monotonic() < deadline):
+        mod.helper_wake()
+        g, d, H = np.full(p, np.nan), np.full(n, np.nan), np.full((q, q), np.nan)
+        scratch = np.full(mod.parts_scratch(2, p, q), np.nan)
+        loss, rsum, h = run(X, y, w, 0.3, off, sw, g, d, True, H, 2, scratch, 2)
+        helped += h
+        calls += 1
+        assert loss == alone[0] and rsum == alone[1]
+        for a, b in zip((g, d, H), alone[2:], strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert helped > 0, f"the helper took no part in {calls} calls"
 
 
 def test_threads_at_once_share_one_helper():

@@ -102,7 +102,7 @@ def compiled_kernel() -> Any | None:
         if mod is not None and os.environ.get("LOGISTIC_ROW_LOOP") == "0":
             mod.row_loop_level(-1)  # two BLAS gemv a dense block (A/B runs)
         if mod is not None and fit_threads() > 1:
-            mod.helper_start()  # asleep until a fit's Hessian passes (_row_halves)
+            mod.helper_start()  # asleep until a fit's Hessian passes (_row_parts)
         _COMPILED["module"] = mod
         _COMPILED.setdefault("enabled", os.environ.get("LOGISTIC_KERNEL") != "numpy")
     return _COMPILED["module"] if _COMPILED["enabled"] else None
