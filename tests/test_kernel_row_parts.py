@@ -186,6 +186,55 @@ def test_forked_child_starts_its_own_helper():
     assert status == b"\x00" and os.waitstatus_to_exitcode(exit_status) == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_fork_while_another_thread_shares_a_block():
+    """Children forked while another thread of the parent hands blocks to
+    the helper (the hand-over's locks and the helper's sleep possibly held
+    by threads the child lacks) finish their own blocks in parts: with no
+    fork handler some hang. A child still running after a minute fails."""
+    mod = _mod()
+    X, y, w, off, sw = _data(3000, 12, np.float64, seed=17)
+    want = _in_parts(mod, X, y, w, 0.0, off, sw, 3, threads=1)
+    stop = threading.Event()
+
+    def busy():
+        while not stop.is_set():
+            _in_parts(mod, X, y, w, 0.0, off, sw, 3, threads=2)
+
+    thread = threading.Thread(target=busy)
+    thread.start()
+    pids = []
+    try:
+        for _ in range(40):
+            time.sleep(0.002)
+            pid = os.fork()
+            if pid == 0:  # the child: an exit status only
+                code = 1
+                try:
+                    got = [_in_parts(mod, X, y, w, 0.0, off, sw, 3, 2) for _ in range(5)]
+                    code = 0 if all(g[0] == want[0] for g in got) else 2
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+    finally:
+        stop.set()
+        thread.join()
+    deadline = time.monotonic() + 60.0
+    codes = {}
+    while pids and time.monotonic() < deadline:
+        for pid in list(pids):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                codes[pid] = os.waitstatus_to_exitcode(status)
+                pids.remove(pid)
+        time.sleep(0.01)
+    for pid in pids:  # hung
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    assert not pids, f"{len(pids)} of 40 children hung"
+    assert all(c == 0 for c in codes.values()), codes
+
+
 def test_bad_arguments_are_named():
     mod = _mod()
     X, y, w, off, sw = _data(100, 5, np.float64)
