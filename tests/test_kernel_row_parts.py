@@ -159,6 +159,26 @@ def test_threads_at_once_share_one_helper():
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def _reap(pids, seconds=60.0):
+    """Exit codes of forked children, killing those still running after
+    ``seconds`` (a hang fails the test instead of blocking the suite):
+    ``(codes, hung)``."""
+    pids = list(pids)
+    deadline = time.monotonic() + seconds
+    codes = {}
+    while pids and time.monotonic() < deadline:
+        for pid in list(pids):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                codes[pid] = os.waitstatus_to_exitcode(status)
+                pids.remove(pid)
+        time.sleep(0.01)
+    for pid in pids:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    return codes, pids
+
+
 def test_forked_child_starts_its_own_helper():
     """A child forked after the parent's helper ran has no helper (threads do
     not survive fork): its first block in parts starts one and gets the
@@ -167,7 +187,6 @@ def test_forked_child_starts_its_own_helper():
     X, y, w, off, sw = _data(3000, 12, np.float64, seed=7)
     mod.helper_wake()
     want = _in_parts(mod, X, y, w, 0.0, off, sw, 3, threads=2)
-    r, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: no pytest machinery, an exit status only
         code = 1
@@ -177,13 +196,10 @@ def test_forked_child_starts_its_own_helper():
             ok = ok and mod.helper_wake()
             code = 0 if ok else 2
         finally:
-            os.write(wfd, bytes([code]))
             os._exit(code)
-    os.close(wfd)
-    status = os.read(r, 1)
-    os.close(r)
-    _, exit_status = os.waitpid(pid, 0)
-    assert status == b"\x00" and os.waitstatus_to_exitcode(exit_status) == 0
+    codes, hung = _reap([pid])
+    assert not hung, "the child hung"
+    assert codes == {pid: 0}
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
@@ -219,19 +235,8 @@ def test_fork_while_another_thread_shares_a_block():
     finally:
         stop.set()
         thread.join()
-    deadline = time.monotonic() + 60.0
-    codes = {}
-    while pids and time.monotonic() < deadline:
-        for pid in list(pids):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                codes[pid] = os.waitstatus_to_exitcode(status)
-                pids.remove(pid)
-        time.sleep(0.01)
-    for pid in pids:  # hung
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    assert not pids, f"{len(pids)} of 40 children hung"
+    codes, hung = _reap(pids)
+    assert not hung, f"{len(hung)} of 40 children hung"
     assert all(c == 0 for c in codes.values()), codes
 
 
@@ -244,6 +249,9 @@ def test_bad_arguments_are_named():
         mod.dense_parts_f64(X, y, w, 0.0, None, None, g, None, True, H, 9, np.empty(9 * 100), 1)
     with pytest.raises(ValueError, match="parts is 2 for 15 rows"):
         mod.dense_parts_f64(X[:15], y[:15], w, 0.0, None, None, g, None, True, H, 2,
+                            np.empty(200), 1)  # fmt: skip
+    with pytest.raises(ValueError, match="X has no columns"):
+        mod.dense_parts_f64(X[:, :0], y, w[:0], 0.0, None, None, g, None, True, H, 2,
                             np.empty(200), 1)  # fmt: skip
     with pytest.raises(ValueError, match="scratch has 3 entries; expected at least 69"):
         mod.dense_parts_f64(X, y, w, 0.0, None, None, g, None, True, H, 2, np.empty(3), 1)

@@ -101,10 +101,11 @@ def compiled_kernel() -> Any | None:
             mod = None
         if mod is not None and os.environ.get("LOGISTIC_ROW_LOOP") == "0":
             mod.row_loop_level(-1)  # two BLAS gemv a dense block (A/B runs)
-        if mod is not None and fit_threads() > 1:
-            mod.helper_start()  # asleep until a fit's Hessian passes (_row_parts)
         _COMPILED["module"] = mod
         _COMPILED.setdefault("enabled", os.environ.get("LOGISTIC_KERNEL") != "numpy")
+        if _COMPILED["enabled"] and mod is not None and mod.row_loop_level() >= 0:
+            if fit_threads() > 1:  # asleep until a fit's Hessian passes (_row_parts)
+                mod.helper_start()
     return _COMPILED["module"] if _COMPILED["enabled"] else None
 
 

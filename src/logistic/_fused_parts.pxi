@@ -28,7 +28,9 @@ def helper_start():
     """Starts the helper thread of :func:`dense_parts_f64`, asleep, if this
     process has none (a thread's start costs ~80 µs, kept out of a fit:
     :func:`logistic._compiled.compiled_kernel` calls it as it loads this
-    module where two threads may run). Whether the helper runs."""
+    module, where its row loop runs and two threads may). True when the
+    helper runs; False when it could not be started, or when another thread
+    of the process is handing it a block (nothing done then)."""
     cdef int ok
     with nogil:
         ok = logistic_helper_start()
@@ -38,7 +40,9 @@ def helper_start():
 def helper_wake():
     """Starts the helper thread of :func:`dense_parts_f64` if need be and has
     it spin for the next block (1 ms) instead of sleeping: a fit calls it
-    ahead of its first Hessian pass. Whether the helper runs."""
+    ahead of its first Hessian pass. True when it was woken; False when it
+    could not be started, or when another thread of the process is handing
+    it a block (it is awake then)."""
     cdef int ok
     with nogil:
         ok = logistic_helper_wake()
@@ -60,6 +64,8 @@ cdef tuple _parts(
     of its rows (``_fused_parts.h``): ``(Σ s L, Σ s r, parts the helper ran)``."""
     cdef Py_ssize_t p = job.p
     cdef Py_ssize_t q = _hessian_order(hess, p)
+    if p < 1:
+        raise ValueError("X has no columns; a block in parts needs at least one")
     if not (2 <= parts <= LG_MAX_PARTS) or job.n < 8 * parts:
         raise ValueError(
             f"parts is {parts} for {job.n} rows; expected 2 to {LG_MAX_PARTS} "
