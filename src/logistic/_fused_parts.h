@@ -243,12 +243,15 @@ static void lg_helper_signal(void) {
     }
 }
 
-/* Starts the helper, asleep, if this process has none. 1 when it runs. */
+/* Starts the helper, asleep and kept off the caller's CPU, if this process
+   has none. 1 when it runs. */
 static int logistic_helper_start(void) {
     int ok;
     if (pthread_mutex_trylock(&lg_owner) != 0)
         return 0;
     ok = lg_helper_started();
+    if (ok)
+        lg_helper_place();
     pthread_mutex_unlock(&lg_owner);
     return ok;
 }
