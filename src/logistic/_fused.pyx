@@ -391,7 +391,6 @@ def dense_rows_f32(
     return _rows_result(out)
 
 
-
 # A block's Hessian pass in parts shared with the helper thread:
 # dense_parts_f64, dense_parts_f32, parts_scratch, helper_start, helper_wake.
 include "_fused_parts.pxi"
