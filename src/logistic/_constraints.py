@@ -6,14 +6,19 @@ accepted forms per parameter: :class:`Interval`, :class:`Options`, a type,
 :func:`validate_params`, which raises :class:`InvalidParameterError` in
 scikit-learn's wording. Data checks live in :mod:`logistic._validation`.
 A float parameter given as an integer is accepted only within float64's
-range (:data:`FLOAT_MAX`): beyond it (``alpha=10**400``) ``float`` raises
-``OverflowError``, so it is refused here, the value shown shortened.
+range: beyond it (``alpha=10**400``) ``float`` raises ``OverflowError``, so
+it is refused here, the value shown shortened.
+
+Convention (owned here): whether a number, or a sequence of them, is beyond
+float64's range is told by :func:`as_float64`, which reads such an integer
+(``10**400``) as ``inf``: the float parameters here, ``path``'s ``alphas``,
+``LogisticRegressionCV``'s grids and a model file's number fields
+(:func:`logistic.io._fields.is_finite_number`) use it.
 """
 
 from __future__ import annotations
 
 import numbers
-import sys
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, NoReturn
 
@@ -23,19 +28,26 @@ from ._exceptions import InvalidParameterError
 from ._messages import integer_text
 
 __all__ = [
-    "FLOAT_MAX",
     "Constraint",
     "Interval",
     "Options",
+    "as_float64",
     "is_class_weight",
     "is_random_state",
     "validate_params",
 ]
 
 
-#: float64's largest finite value as a Python int: an integer beyond it
-#: cannot stand for a float parameter.
-FLOAT_MAX = int(sys.float_info.max)
+def as_float64(values: Any) -> np.ndarray:
+    """``np.asarray(values, dtype=np.float64)``, except that where an integer
+    is beyond float64's range (``10**400``, which Python ints and JSON allow:
+    the conversion raises ``OverflowError``) the result is a single ``inf``
+    (a 0-d array), so a finiteness check refuses it. Any other error of the
+    conversion (``TypeError``, ``ValueError``) is raised."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except OverflowError:
+        return np.array(np.inf)
 
 
 class Interval(NamedTuple):
@@ -59,7 +71,7 @@ class Interval(NamedTuple):
                 return False
         elif not isinstance(v, numbers.Real):
             return False
-        if not integral and isinstance(v, int) and not -FLOAT_MAX <= v <= FLOAT_MAX:
+        if not integral and isinstance(v, int) and not np.isfinite(as_float64(v)):
             return False  # not a float: float(v) raises OverflowError (10**400)
         lo_ok = self.low is None or (
             v >= self.low if self.closed in ("both", "left") else v > self.low
@@ -139,7 +151,7 @@ def _refuse(owner: str, name: str, v: Any, allowed: list[Any]) -> NoReturn:
     shown, why = repr(v), ""
     if type(v) is int:
         shown = integer_text(v)
-        if not -FLOAT_MAX <= v <= FLOAT_MAX:
+        if not np.isfinite(as_float64(v)):
             why = " (beyond float64's range, ±1.8e308)"
     raise InvalidParameterError(
         f"The {name!r} parameter of {owner} must be {text}. Got {shown} instead{why}."

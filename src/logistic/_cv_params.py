@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ._constraints import as_float64
+
 __all__ = ["is_cv", "is_grid", "require_sklearn", "scoring_ok"]
 
 
@@ -28,8 +30,8 @@ def is_grid(v: Any) -> bool:
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
         return int(v) >= 1
     try:
-        a = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: 10**400
+        a = as_float64(v)  # an integer beyond float64 (10**400): inf, refused
+    except (TypeError, ValueError):
         return False
     return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a)))
 

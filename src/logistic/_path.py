@@ -50,7 +50,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._block_moments import warn_weight_span
-from ._constraints import Interval, is_class_weight, is_random_state, validate_params
+from ._constraints import (
+    Interval,
+    as_float64,
+    is_class_weight,
+    is_random_state,
+    validate_params,
+)
 from ._exceptions import InvalidParameterError
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._numerics import default_tol
@@ -91,10 +97,7 @@ _CONSTRAINTS: dict[str, list[Any]] = {
 
 def _check_alphas(alphas: Any) -> FloatArray:
     """Given strengths: finite, ≥ 0, at least one; returned decreasing."""
-    try:
-        a = np.asarray(alphas, dtype=np.float64).ravel()
-    except OverflowError:  # an integer beyond float64 (10**400)
-        a = np.array([np.inf])
+    a = as_float64(alphas).ravel()  # an integer beyond float64 (10**400): inf
     if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0):
         raise InvalidParameterError(
             f"The 'alphas' parameter of path must be a non-empty sequence of finite "

@@ -8,7 +8,8 @@ Convention (owned here): a field that holds a number is checked with
 one beyond float64 (``10**400``) makes ``float`` raise ``OverflowError``,
 one beyond 64 bits (``2**64``) makes ``np.isfinite`` raise ``TypeError``.
 An integer within float64's range is the number it writes (``2**64`` is
-1.8e19); one beyond it is refused as a wrong field.
+1.8e19); one beyond it (:func:`logistic._constraints.as_float64` tells) is
+refused as a wrong field.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .._constraints import FLOAT_MAX
+from .._constraints import as_float64
 from .._exceptions import ModelFormatError
 
 __all__ = [
@@ -61,14 +62,15 @@ def _field(
 
 def is_finite_number(value: Any) -> bool:
     """Whether ``value`` is a JSON number (an int or a float, not a bool)
-    that reads as a finite float64: an integer of any size is compared, never
-    converted, so no value raises."""
+    that reads as a finite float64: an integer of any size is read by
+    :func:`~logistic._constraints.as_float64` (beyond float64's range: inf), so
+    no value raises."""
     if isinstance(value, float):
         return math.isfinite(value)
     return (
         isinstance(value, int)
         and not isinstance(value, bool)
-        and -FLOAT_MAX <= value <= FLOAT_MAX
+        and bool(np.isfinite(as_float64(value)))
     )
 
 
