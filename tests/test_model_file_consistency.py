@@ -341,6 +341,45 @@ def test_stateful_formula_factors_load(tmp_path):
     logistic.load(p)
 
 
+# -- 9. the formula shown against the terms that predict ---------------------------------
+def test_edited_formula_text_is_never_shown(files, tmp_path, capsys):
+    """``encoding.formula`` is text only: an edit that names other terms than
+    the stored ones (which predict) is not what ``summary`` shows; the
+    formula shown is the one the terms render to."""
+    from conftest import run_cli
+
+    def edit(doc):
+        doc["encoding"]["formula"] = "admit ~ gre + gpa"
+
+    p = _edited(files["formula"], tmp_path, edit)
+    shown = "admit ~ np.log(gre) + I(gpa ** 2) + C(rank)"
+    assert lio.read_model_file(p).encoding["formula"] == shown
+    code, out, err = run_cli(capsys, ["summary", p])
+    assert code == 0, err
+    assert f"formula: {shown}\n" in out and "gre + gpa" not in out
+    code, out, err = run_cli(capsys, ["summary", p, "--json"])
+    assert code == 0 and json.loads(out)["formula"] == shown, err
+
+
+@pytest.mark.parametrize(
+    ("formula", "shown"),
+    [
+        ("admit ~ C(rank) * gpa", "admit ~ C(rank) + gpa + C(rank):gpa"),
+        ("admit~ 0+gre + C(rank, Treatment(4))", "admit ~ gre + C(rank, Treatment(4)) - 1"),
+    ],
+)
+def test_formula_shown_is_the_fitted_terms(tmp_path, formula, shown):
+    """What the terms render to refits to the same terms (``*`` expanded,
+    ``0 +`` as ``- 1``)."""
+    from logistic.tabular import fit_design, read_data
+
+    p = _cli_fit(tmp_path, "f.json", str(UCLA), "--formula", formula)
+    enc = lio.read_model_file(p).encoding
+    assert enc["formula"] == shown
+    again = fit_design(read_data(UCLA), target=None, formula=shown).encoding
+    assert (again["factors"], again["terms"]) == (enc["factors"], enc["terms"])
+
+
 # -- every valid file still loads --------------------------------------------------------
 def test_valid_files_load(files):
     with warnings.catch_warnings():

@@ -472,7 +472,7 @@ def _fit_in_memory(
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
-        design.encoding["formula"] = formula  # as the user wrote it (display only)
+        design.encoding["formula"] = formula  # as written (load shows the terms' text)
     from ..io._fields import escaped
 
     # column names and labels with a control character: refused now, as save

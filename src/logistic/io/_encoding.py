@@ -8,8 +8,11 @@ dropped (an error with ``strict=True``). The encoding kinds are:
 
 * ``"columns"``: ``columns`` lists ``{"name", "kind": "numeric"}`` and
   ``{"name", "kind": "categorical", "levels", "reference"}`` specs;
-* ``"formula"``: ``formula`` (display text only, never parsed or run),
-  ``variables``, ``intercept``, and the terms as data (:mod:`._terms`).
+* ``"formula"``: ``formula`` (the text given at fit time, checked as one
+  line but never parsed or run: the dict returned holds instead the text the
+  checked terms render to, :func:`._terms.formula_text`, so what ``summary``
+  and ``report`` show is what predicts), ``variables``, ``intercept``, and
+  the terms as data (:mod:`._terms`).
   Format 1.0 files stored the right-hand side as text (``rhs``) with
   formulaic's ``state``; that text is migrated by a restricted parser that
   accepts only the grammar of :mod:`._terms` and never evaluates anything;
@@ -45,6 +48,7 @@ from ._terms import (
     check_terms,
     expression_columns,
     feature_names,
+    formula_text,
     parse_factor,
 )
 
@@ -261,7 +265,6 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
             "encoding.formula",
             "must be the formula's text on one line, without {...} blocks",
         )
-    out["formula"] = text
     out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
     intercept = enc.get("intercept")
     if not isinstance(intercept, bool):
@@ -298,6 +301,9 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
     if made != out["feature_names"]:
         raise _bad(path, "encoding.terms", "do not produce the stored feature_names")
     out["factors"], out["terms"] = factors, terms
+    out["formula"] = formula_text(
+        out["target"], out.get("binomial"), intercept, factors, terms
+    )
 
 
 def frame_encoding_from_dict(value: Any, n: int, path: str) -> dict[str, Any]:

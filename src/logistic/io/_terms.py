@@ -40,6 +40,7 @@ arguments, strings, subscripts, lambdas, ``{...}`` blocks) is refused.
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -58,6 +59,7 @@ __all__ = [
     "check_factors",
     "check_terms",
     "feature_names",
+    "formula_text",
     "evaluate",
     "expression_columns",
 ]
@@ -454,6 +456,41 @@ def _product_names(parts: list[list[str]]) -> list[str]:
     for part in parts:  # the first factor varies fastest
         out = [f"{prev}:{p}" if prev else p for p in part for prev in out]
     return out
+
+
+def _column_text(name: str) -> str:
+    """A column name as a formula writes it: backquoted unless a plain Python name."""
+    plain = re.fullmatch(r"[A-Za-z_]\w*", name) and not keyword.iskeyword(name)
+    return name if plain else f"`{name}`"
+
+
+def formula_text(
+    target: str,
+    binomial: Mapping[str, str] | None,
+    intercept: bool,
+    factors: Mapping[str, Any],
+    terms: list[list[dict[str, Any]]],
+) -> str:
+    """The formula that checked ``factors`` and ``terms`` fit, as text to show:
+    ``target ~ a + C(b) + a:C(b)``, one term per block in stored order, ``- 1``
+    without an intercept, R's ``cbind(successes, failures)`` on the left of
+    grouped counts given by failures. A factor that reads one column by its
+    name (``g re``) is written as that column (backquoted where needed)."""
+    lhs = _column_text(target)
+    if binomial is not None and "failures" in binomial:
+        lhs = f"cbind({lhs}, {_column_text(binomial['failures'])})"
+
+    def factor(name: str) -> str:
+        spec = factors[name]
+        lookup = spec.get("column") == name or spec.get("expr") == {
+            "op": "column",
+            "name": name,
+        }
+        return _column_text(name) if lookup else name
+
+    blocks = (":".join(factor(i["factor"]) for i in block) for block in terms)
+    rhs = " + ".join(blocks) or "1"
+    return f"{lhs} ~ {rhs}" + ("" if intercept else " - 1")
 
 
 # -- evaluating stored expressions ---------------------------------------------------
