@@ -280,3 +280,22 @@ def test_fit_does_not_depend_on_threads():
     assert one.solver_ == two.solver_ == "newton"
     assert one.n_iter_ == two.n_iter_
 
+
+
+def test_busy_machine_keeps_the_helper_out(monkeypatch):
+    """``part_threads``: two threads where the fit allows two or more and the
+    1-minute load average is below the CPUs less one half; else one (and one
+    wherever the fit allows one)."""
+    cpus = 4
+    monkeypatch.setattr(_row_parts.os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(_row_parts.os, "getloadavg", lambda: (3.4, 0.0, 0.0))
+    assert _row_parts.part_threads(2) == 2
+    assert _row_parts.part_threads(1) == 1
+    monkeypatch.setattr(_row_parts.os, "getloadavg", lambda: (3.5, 0.0, 0.0))
+    assert _row_parts.part_threads(8) == 1
+
+    def no_load():
+        raise OSError("no load average")
+
+    monkeypatch.setattr(_row_parts.os, "getloadavg", no_load)
+    assert _row_parts.part_threads(2) == 2

@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .._blas_threads import one_blas_thread
-from .._row_parts import helper_threads
+from .._row_parts import helper_threads, part_threads
 from .._sparse import issparse
 from .._sparse_structure import backend_structure
 from .._thread_budget import fit_threads
@@ -268,17 +268,18 @@ class InMemory:
         self._blocks: list[Block] | None = None
         self._fingerprint: str | None = None
         self._finite_pending = not finite_checked
+        self._part_threads = part_threads(self.n_threads)  # 1 on a busy machine
         if self._threaded(at_creation=True):
             # the workers come up while the fit validates and sets up, so the
             # first reduction (the statistics pass) hands them their blocks
             k = min(self.n_threads, self._n_blocks())
             if k > 1:
                 _pool(k)
-        elif isinstance(X, np.ndarray) and self.n_threads > 1:
+        elif isinstance(X, np.ndarray) and self._part_threads > 1:
             # one block's Hessian passes share it with the kernel's helper thread
             from .. import _kernels  # lazily: loads the compiled kernel
 
-            _kernels.wake_helper(X, self._n_blocks(), self.n_threads)
+            _kernels.wake_helper(X, self._n_blocks(), self._part_threads)
 
     def _threaded(self, at_creation: bool = False) -> bool:
         """Whether reductions may run on several threads (``at_creation``:
@@ -567,8 +568,7 @@ class InMemory:
             k = 1  # waking threads costs more than the work
         if k == 1:
             # a block's Hessian pass may share its rows between two threads
-            # (logistic._row_parts) where the fit may use them
-            with helper_threads(self.n_threads):
+            with helper_threads(self._part_threads):
                 if self._worth_sharing() or self._blas_free(kernel, blocks):
                     return self._serial(fn, blocks)
                 # data reduced in one thread because waking threads costs more
