@@ -341,6 +341,71 @@ def test_stateful_formula_factors_load(tmp_path):
     logistic.load(p)
 
 
+#: Column names a formula backquotes: read by name (numeric, and a text column
+#: as categorical), inside a call, and in a treatment contrast.
+_QUOTED_FORMULA = (
+    "admit ~ `inc$` + np.log(`g re`) + `hi lo` + C(`r k`, Treatment(4))"
+)
+
+
+@pytest.fixture
+def quoted_names(tmp_path) -> Path:
+    """A formula fit (CLI) on columns whose names are not Python names."""
+    df = pd.read_csv(UCLA)
+    df["inc$"], df["g re"], df["r k"] = df["gre"] / 100, df["gpa"], df["rank"]
+    df["hi lo"] = np.where(df["gre"] > 580, "hi", "lo")
+    data = tmp_path / "quoted.csv"
+    df[["admit", "inc$", "g re", "r k", "hi lo"]].to_csv(data, index=False)
+    return _cli_fit(tmp_path, "quoted.json", str(data), "--formula", _QUOTED_FORMULA)
+
+
+def test_formula_factors_of_quoted_column_names_load(quoted_names):
+    """Names that do not parse as terms (``inc$``, ``hi lo``) are the columns
+    they read; ``C(`r k`, Treatment(4))`` reads column ``r k``."""
+    enc = lio.read_model_file(quoted_names).encoding
+    assert enc["formula"] == _QUOTED_FORMULA
+    assert enc["factors"]["C(`r k`, Treatment(4))"]["column"] == "r k"
+    logistic.load(quoted_names)
+
+
+def _log_gre(doc):
+    doc["encoding"]["factors"]["inc$"]["expr"] = {
+        "op": "log",
+        "arg": {"op": "column", "name": "g re"},
+    }
+
+
+def _column(name, column):
+    def edit(doc):
+        doc["encoding"]["factors"][name]["column"] = column
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "expected"),
+    [
+        (_log_gre, "'encoding.factors.inc$'", "expected a factor that reads the column 'inc$'"),
+        (_column("hi lo", "r k"), "'encoding.factors.hi lo'", "the column 'hi lo'"),
+        (
+            _column("C(`r k`, Treatment(4))", "g re"),
+            "'encoding.factors.C(`r k`, Treatment(4))'",
+            "expected a categorical factor of column 'r k'",
+        ),
+    ],
+    ids=["lookup-computing-log", "text-lookup-of-another-column", "treatment"],
+)
+def test_unparsed_factor_name_on_another_definition_is_refused(
+    quoted_names, tmp_path, edit, field, expected
+):
+    """A factor name that is no formula term names the column it reads: one
+    that computes ``np.log(`g re`)``, or reads another column, under the name
+    ``inc$`` (``hi lo``) would be shown under that name by ``summary``,
+    ``report`` and the formula text. A treatment contrast reads its column."""
+    message = _refused(_edited(quoted_names, tmp_path, edit), field, expected)
+    assert str(tmp_path / "edited.json") in message
+
+
 # -- 9. the formula shown against the terms that predict ---------------------------------
 def test_edited_formula_text_is_never_shown(files, tmp_path, capsys):
     """``encoding.formula`` is text only: an edit that names other terms than

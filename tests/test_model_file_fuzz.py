@@ -368,7 +368,14 @@ def test_labels_and_names_are_data_never_code(models, checker, tmp_path):
     renamed = [n.replace("C(rank)", code) for n in enc["feature_names"]]
     enc["feature_names"] = doc["model"]["feature_names"] = renamed
     checker.check_doc(doc, "payload as a factor name")
-    assert checker.counts["loaded"] == 1 and checker.counts["data error"] == 0
+    # a factor name that is no formula term must be the column the factor
+    # reads (io._consistency.check_factor_names): this one, on C(rank), is not
+    assert checker.counts == {"refused": 1, "loaded": 0, "data error": 0}
+    enc["factors"][code]["column"] = code  # the payload as a column read by name
+    enc["variables"] = [code if v == "rank" else v for v in enc["variables"]]
+    checker.check_doc(doc, "payload as a column name")
+    # loads; the data have no such column (a data error, not a run)
+    assert checker.counts == {"refused": 1, "loaded": 1, "data error": 1}
     assert not sentinel.exists()
 
 

@@ -29,8 +29,13 @@ runs the same checks on what it writes, so that a file that saves also loads.
   where it is read: in a file with a covariance (files written before the
   aliased marks kept an aliased fit's solver estimate there, with a null
   covariance, and load without statistics).
-* A formula factor's name, where it parses with :func:`._terms.parse_factor`
-  (never evaluated), must give the stored definition, fitted state aside.
+* A formula factor's name (what ``summary``, ``report`` and the formula
+  shown call it) must say what the factor computes: read with
+  :func:`._terms.parse_factor`, or :func:`._terms.parse_treatment` for
+  ``C(column, Treatment(ref))`` (never evaluated), it must give the stored
+  definition, fitted state aside (a treatment factor: its column); a name
+  that reads as neither (``inc$``, ``g re``) must be the very column the
+  factor reads, by name, as the formula's column lookups are written.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ import numpy as np
 
 from .._feature_names import positional_names
 from ._fields import _bad
-from ._terms import TermError, parse_factor
+from ._terms import TermError, parse_factor, parse_treatment
 
 __all__ = [
     "check_covariance_names",
@@ -296,21 +301,33 @@ def _stateless(node: Any) -> Any:
 
 def check_factor_names(factors: dict[str, Any], path: str) -> None:
     """Refuse a formula factor whose name (its formula text, shown by
-    ``summary`` and matched by ``predict``) parses, with the project's own
-    parser, to another definition than the one stored: ``np.log(gre)`` must
-    hold ``log(column gre)``. A name that does not parse (a column read by
-    name, such as ``inc$``), or that is the very column the factor reads, is
-    not compared."""
+    ``summary`` and matched by ``predict``) is not what it computes: a name
+    that parses, with the project's own parser, to another definition than
+    the one stored (``np.log(gre)`` must hold ``log(column gre)``,
+    ``C(rank, Treatment(4))`` a categorical factor of ``rank``), or a name
+    that does not parse (``inc$``) on anything but the lookup of the column
+    of that name. A factor that reads the very column it is named after is
+    accepted as it is."""
     for name, spec in factors.items():
         stored = spec.get("expr") if spec["kind"] == "numeric" else None
         if stored == {"op": "column", "name": name} or (
             spec["kind"] == "categorical" and spec["column"] == name
         ):
             continue
+        held = f"{_stateless(stored) if stored else spec!r:.200}"
         try:
-            parsed = parse_factor(name)
+            parsed: dict[str, Any] | None = parse_factor(name)
         except (TermError, RecursionError, MemoryError):
-            continue
+            parsed = parse_treatment(name)
+        if parsed is None:
+            raise _bad(
+                path,
+                f"field 'encoding.factors.{name}' holds {held}, but its name "
+                f"{name!r:.80} is no formula term; expected a factor that reads "
+                f"the column {name!r:.80} by name (a numeric lookup "
+                f"{{'op': 'column', 'name': {name!r:.80}}} or a categorical factor "
+                "of that column)",
+            )
         if parsed["kind"] == "categorical":
             ok = spec["kind"] == "categorical" and spec["column"] == parsed["column"]
             expected = f"a categorical factor of column {parsed['column']!r:.60}"
@@ -322,7 +339,6 @@ def check_factor_names(factors: dict[str, Any], path: str) -> None:
         if not ok:
             raise _bad(
                 path,
-                f"field 'encoding.factors.{name}' holds "
-                f"{_stateless(stored) if stored else spec!r:.200}, which is not what "
+                f"field 'encoding.factors.{name}' holds {held}, which is not what "
                 f"its name {name!r:.80} reads; expected {expected}",
             )

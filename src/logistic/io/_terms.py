@@ -35,6 +35,8 @@ column names, numbers, ``+ - * / **``, ``I(...)``, ``C(column)``,
 ``center(...)``, ``scale(...)`` and the functions of :data:`FUNCTIONS`.
 Anything else (attribute access other than ``np.<function>``, keyword
 arguments, strings, subscripts, lambdas, ``{...}`` blocks) is refused.
+:func:`parse_treatment` reads, the same way, the one other spelling of a
+factor: ``C(column, Treatment(ref))``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ __all__ = [
     "TermError",
     "parse_factor",
     "parse_quoted",
+    "parse_treatment",
     "check_factors",
     "check_terms",
     "feature_names",
@@ -248,6 +251,50 @@ def parse_factor(text: str, lookup: bool = False) -> dict[str, Any]:
     if not expression_columns(expr):
         raise TermError(f"formula term {text!r} reads no column (a constant)")
     return {"kind": "numeric", "expr": expr}
+
+
+def parse_treatment(text: str) -> dict[str, Any] | None:
+    """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
+    (``ref`` a number or a string): the categorical factor with its reference
+    level; None for any other text. Read with :func:`ast.parse`, which runs
+    nothing; a backquoted column name (`race group`) is that column."""
+    try:
+        node, quoted = parse_quoted(text)
+    except TermError:
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and _dotted(node.func) == "C"
+        and not node.keywords
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Name)
+        and isinstance(node.args[1], ast.Call)
+    ):
+        return None
+    contrast = node.args[1]
+    if not (isinstance(contrast.func, ast.Name) and contrast.func.id == "Treatment"):
+        return None
+    values = list(contrast.args) + [
+        k.value for k in contrast.keywords if k.arg == "reference"
+    ]
+    if len(values) != 1 or len(contrast.args) + len(contrast.keywords) != 1:
+        return None
+    ref, sign = values[0], 1
+    if isinstance(ref, ast.UnaryOp) and isinstance(ref.op, ast.USub):
+        ref, sign = ref.operand, -1
+    if not (isinstance(ref, ast.Constant) and type(ref.value) in (int, float, str)):
+        return None
+    value = ref.value
+    if isinstance(value, (int, float)):
+        value = sign * value
+    elif sign < 0:
+        return None
+    return {
+        "kind": "categorical",
+        "column": quoted.get(node.args[0].id, node.args[0].id),
+        "levels": None,
+        "reference": value,
+    }
 
 
 def expression_columns(node: Mapping[str, Any]) -> set[str]:

@@ -11,7 +11,8 @@ on the fit, and the levels stay in formulaic's sorted order (formulaic and
 patsy; R's ``0 + relevel(x, ref)`` gives the same columns with ``ref``
 first), with ``ref`` stored beside them as the factor's ``reference`` for
 the level contrasts of marginal effects (:func:`treatment_spec`). The text
-is read with :func:`ast.parse`, which runs nothing.
+is read by :func:`logistic.io._terms.parse_treatment` (re-exported here as
+``treatment``), which runs nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._exceptions import DataValidationError
+from ..io._terms import parse_treatment as treatment
 
 __all__ = [
     "check_references",
@@ -27,55 +29,6 @@ __all__ = [
     "treatment_levels",
     "treatment_spec",
 ]
-
-
-def treatment(expr: str) -> dict[str, Any] | None:
-    """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
-    (``ref`` a number or a string): the categorical factor with its reference
-    level; None for any other text. Read with :func:`ast.parse`, which runs
-    nothing; a backquoted column name (`race group`) is that column."""
-    import ast
-
-    from ..io._terms import TermError, parse_quoted
-
-    try:
-        node, quoted = parse_quoted(expr)
-    except TermError:
-        return None
-    if not (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "C"
-        and not node.keywords
-        and len(node.args) == 2
-        and isinstance(node.args[0], ast.Name)
-        and isinstance(node.args[1], ast.Call)
-    ):
-        return None
-    contrast = node.args[1]
-    if not (isinstance(contrast.func, ast.Name) and contrast.func.id == "Treatment"):
-        return None
-    values = list(contrast.args) + [
-        k.value for k in contrast.keywords if k.arg == "reference"
-    ]
-    if len(values) != 1 or len(contrast.args) + len(contrast.keywords) != 1:
-        return None
-    ref, sign = values[0], 1
-    if isinstance(ref, ast.UnaryOp) and isinstance(ref.op, ast.USub):
-        ref, sign = ref.operand, -1
-    if not (isinstance(ref, ast.Constant) and type(ref.value) in (int, float, str)):
-        return None
-    value = ref.value
-    if isinstance(value, (int, float)):
-        value = sign * value
-    elif sign < 0:
-        return None
-    return {
-        "kind": "categorical",
-        "column": quoted.get(node.args[0].id, node.args[0].id),
-        "levels": None,
-        "reference": value,
-    }
 
 
 def check_references(factors: dict[str, dict[str, Any]], frame: Any) -> None:
