@@ -27,7 +27,6 @@ Conventions (owned here):
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
+from ._missing_values import check_missing_labels, refuse_masked
 
 __all__ = [
     "MAX_CLASSES",
@@ -45,8 +45,6 @@ __all__ = [
     "class_order",
     "encode",
     "given_classes",
-    "is_missing",
-    "missing_mask",
     "label_array",
     "label_shown",
     "label_text",
@@ -68,70 +66,7 @@ _PAIRS = ({"0", "1"}, {"-1", "1"}, {"-1", "+1"}, {"false", "true"}, {"no", "yes"
 _POSITIVE_TEXT = {"1", "+1", "true", "yes"}
 
 
-# -- missing labels and the label array ----------------------------------------------
-def is_missing(v: Any) -> bool:
-    """None, NaN, ``pd.NA`` or ``NaT`` (checked without importing pandas)."""
-    if v is None or type(v).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(v, (float, np.floating)) and bool(np.isnan(v))
-
-
-def missing_mask(y: Any) -> np.ndarray:
-    """Which labels are missing (None, NaN, ``pd.NA``, ``NaT``), as a bool array.
-
-    pandas objects use their own ``isna``; object arrays use ``pandas.isna``
-    when pandas is installed (vectorized), else :func:`is_missing` per value.
-    """
-    if hasattr(y, "isna"):
-        return np.asarray(y.isna(), dtype=bool)
-    y = np.asarray(y)
-    if y.dtype.kind == "f":
-        return np.isnan(y)
-    if y.dtype.kind != "O":
-        return np.zeros(y.shape, dtype=bool)
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is an optional dependency
-        return np.fromiter((is_missing(v) for v in y.ravel()), bool, y.size).reshape(
-            y.shape
-        )
-    return np.asarray(pd.isna(y), dtype=bool)
-
-
-def refuse_masked(v: Any, name: str) -> None:
-    """Refuse a numpy masked array whose mask hides values: converting it with
-    ``np.asarray`` would use the hidden values as data. Its masked entries are
-    missing values, refused as NaN is (a masked array with nothing masked is
-    used as its data)."""
-    ma = sys.modules.get("numpy.ma")  # no masked array exists before it loads
-    if ma is None or type(v) is np.ndarray or not isinstance(v, ma.MaskedArray):
-        return
-    mask = ma.getmaskarray(v)
-    if not mask.any():
-        return
-    at = ", ".join(str(int(i)) for i in np.argwhere(mask)[0])
-    raise DataValidationError(
-        f"{name} is a masked array with {int(mask.sum())} masked value(s), the "
-        f"first at index ({at}): masked entries are missing values; fill them "
-        f"({name}.filled(value)) or drop their rows"
-    )
-
-
-def _missing_error(v: Any, row: int) -> DataValidationError:
-    what = "NaN" if isinstance(v, (float, np.floating)) else repr(v)
-    return DataValidationError(
-        f"Input y contains {what}: missing label at row {row} (0-based); drop or "
-        f"label the rows with missing labels"
-    )
-
-
-def _check_missing(y: np.ndarray) -> None:
-    missing = missing_mask(y).reshape(-1)
-    if np.any(missing):
-        i = int(np.argmax(missing))
-        raise _missing_error(y.reshape(-1)[i], i)
-
-
+# -- the label array ---------------------------------------------------------------
 def label_array(y: Any) -> np.ndarray:
     """``y`` as a 1-D numpy array; a missing label raises naming its row.
 
@@ -148,7 +83,7 @@ def label_array(y: Any) -> np.ndarray:
     if dtype is None:  # a list or tuple: NaN among strings would become "nan"
         flat = np.asarray(y, dtype=object)
         if flat.ndim <= 2:
-            _check_missing(flat)
+            check_missing_labels(flat)
     elif str(dtype) == "category" and hasattr(y, "to_numpy"):
         y = y.to_numpy()
     y = np.asarray(y)
@@ -176,7 +111,7 @@ def _check_label_values(y: np.ndarray, binary_only: str | None = None) -> None:
     if y.dtype.kind == "c":
         raise DataValidationError("Complex data not supported: y has a complex dtype")
     if y.dtype.kind in "fO":
-        _check_missing(y)
+        check_missing_labels(y)
     if y.dtype.kind == "f":
         if np.any(np.isinf(y)):
             raise DataValidationError("Input y contains infinity or a value too large.")

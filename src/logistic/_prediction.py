@@ -164,7 +164,7 @@ def _check_score_labels(
     kind than the model's classes (text against numbers: every row counted
     wrong, an accuracy of 0)."""
     from ._exceptions import DataValidationError
-    from ._labels import missing_mask
+    from ._missing_values import missing_mask
 
     if y.ndim != 1 or len(y) != len(predicted):
         raise DataValidationError(

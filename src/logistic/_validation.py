@@ -26,7 +26,8 @@ from ._exceptions import (
 )
 from ._feature_names import positional_name
 from ._frame_array import frame_to_array, refuse_dates, refuse_lazy
-from ._labels import check_y_binary, check_y_classes, label_shown, refuse_masked
+from ._labels import check_y_binary, check_y_classes, label_shown
+from ._missing_values import refuse_masked
 from ._sparse_structure import (
     check_sparse_form,
     checked_before_conversion,

@@ -25,7 +25,8 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._files import open_regular
-from .._labels import encode, missing_mask
+from .._labels import encode
+from .._missing_values import missing_mask
 from .._screen_rules import pandas_index_columns
 from .._typing import Block
 from ._dask_align import misaligned_remedy

@@ -81,8 +81,8 @@ from .._exceptions import (
     NumericalStabilityWarning,
     user_stacklevel,
 )
-from .._labels import missing_mask
 from .._messages import name_list
+from .._missing_values import missing_mask
 from .._objective import block_logits
 from .._sparse import issparse
 from .._typing import Block, FloatArray
