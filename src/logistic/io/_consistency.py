@@ -46,7 +46,7 @@ import numpy as np
 
 from .._feature_names import positional_names
 from ._fields import _bad
-from ._terms import TermError, parse_factor, parse_treatment
+from ._terms import TermError, parse_factor, parse_treatment, reads_own_column
 
 __all__ = [
     "check_covariance_names",
@@ -309,11 +309,9 @@ def check_factor_names(factors: dict[str, Any], path: str) -> None:
     of that name. A factor that reads the very column it is named after is
     accepted as it is."""
     for name, spec in factors.items():
-        stored = spec.get("expr") if spec["kind"] == "numeric" else None
-        if stored == {"op": "column", "name": name} or (
-            spec["kind"] == "categorical" and spec["column"] == name
-        ):
+        if reads_own_column(name, spec):
             continue
+        stored = spec.get("expr") if spec["kind"] == "numeric" else None
         held = f"{_stateless(stored) if stored else spec!r:.200}"
         try:
             parsed: dict[str, Any] | None = parse_factor(name)

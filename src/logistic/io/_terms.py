@@ -63,6 +63,7 @@ __all__ = [
     "check_terms",
     "feature_names",
     "formula_text",
+    "reads_own_column",
     "evaluate",
     "expression_columns",
 ]
@@ -511,6 +512,14 @@ def _column_text(name: str) -> str:
     return name if plain else f"`{name}`"
 
 
+def reads_own_column(name: str, spec: Mapping[str, Any]) -> bool:
+    """Whether the factor ``spec`` named ``name`` reads the column of that very
+    name (a numeric column lookup, or a categorical factor of that column)."""
+    if spec.get("kind") == "categorical":
+        return bool(spec.get("column") == name)
+    return bool(spec.get("expr") == {"op": "column", "name": name})
+
+
 def formula_text(
     target: str,
     binomial: Mapping[str, str] | None,
@@ -528,12 +537,7 @@ def formula_text(
         lhs = f"cbind({lhs}, {_column_text(binomial['failures'])})"
 
     def factor(name: str) -> str:
-        spec = factors[name]
-        lookup = spec.get("column") == name or spec.get("expr") == {
-            "op": "column",
-            "name": name,
-        }
-        return _column_text(name) if lookup else name
+        return _column_text(name) if reads_own_column(name, factors[name]) else name
 
     blocks = (":".join(factor(i["factor"]) for i in block) for block in terms)
     rhs = " + ".join(blocks) or "1"
