@@ -243,35 +243,31 @@ static void lg_helper_signal(void) {
     }
 }
 
-/* Starts the helper, asleep and kept off the caller's CPU, if this process
-   has none. 1 when it runs. */
-static int logistic_helper_start(void) {
-    int ok;
-    if (pthread_mutex_trylock(&lg_owner) != 0)
-        return 0;
-    ok = lg_helper_started();
-    if (ok)
-        lg_helper_place();
-    pthread_mutex_unlock(&lg_owner);
-    return ok;
-}
-
-/* Starts the helper (if need be), keeps it off the caller's CPU and has it
-   spin for LG_HELPER_SPIN_NS, so that a fit's first block in parts finds it
-   awake. 1 when it runs. */
-static int logistic_helper_wake(void) {
+/* Starts the helper (if this process has none) and keeps it off the
+   caller's CPU; with `poke`, has it spin for LG_HELPER_SPIN_NS. 1 when it
+   runs; 0 when it could not be started or another thread holds it. */
+static int lg_helper_ready(int poke) {
     int ok;
     if (pthread_mutex_trylock(&lg_owner) != 0)
         return 0;
     ok = lg_helper_started();
     if (ok) {
         lg_helper_place();
-        atomic_store(&lg_poked, 1);
-        lg_helper_signal();
+        if (poke) {
+            atomic_store(&lg_poked, 1);
+            lg_helper_signal();
+        }
     }
     pthread_mutex_unlock(&lg_owner);
     return ok;
 }
+
+/* Starts the helper, asleep, if this process has none. */
+static int logistic_helper_start(void) { return lg_helper_ready(0); }
+
+/* Wakes the helper (starting it if need be) so that a fit's first block in
+   parts finds it awake. */
+static int logistic_helper_wake(void) { return lg_helper_ready(1); }
 
 /* Runs `job` (the whole block) in `parts` parts; scratch holds
    logistic_parts_scratch(parts, p, q) entries. Returns how many parts the
