@@ -403,3 +403,41 @@ def resign_checkpoint(path: Path, change) -> None:
     text = json.dumps(doc["payload"], sort_keys=True)
     doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
     path.write_text(json.dumps(doc, sort_keys=True))
+
+
+#: A child process that takes an exclusive ``flock`` on the file ``argv[1]``,
+#: writes its process id into it, says "held" and waits for its standard input
+#: to close: what a running fit does to its checkpoint's lock file.
+_HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0)
+os.write(fd, b"%d\\n" % os.getpid())
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+@contextmanager
+def lock_held_by_child(lock: Path) -> Iterator[subprocess.Popen]:
+    """A child process holding the lock file ``lock`` as a running fit holds
+    its checkpoint's ``<checkpoint>.lock`` (an ``flock`` of another process,
+    since an ``flock`` belongs to one open file); killed when the block ends.
+    Skips where there is no ``fcntl``."""
+    pytest.importorskip("fcntl")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(lock)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                stream.close()

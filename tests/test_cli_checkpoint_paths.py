@@ -11,16 +11,21 @@
   the first write, its target left stale; it is now written through.
 - when the latest checkpoint was unreadable, the note after the fit named it
   although the fit resumed from ``PATH.prev``.
+- two fits given one ``--checkpoint`` at the same time overwrote each
+  other's state; the second now fails before reading its data (exit 73),
+  naming the file, the running fit's process id and the remedy, and a lock
+  left by a killed fit does not block.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 
 import pytest
 
-from conftest import data_path, run_cli
+from conftest import data_path, lock_held_by_child, run_cli, run_cli_process
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 FIT = ["fit", UCLA, "-t", "admit"]
@@ -174,3 +179,76 @@ def test_a_device_is_named_as_such_even_where_its_folder_is_not_writable(
     code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "/dev/null", "-o", "m.json"])
     assert code == 73
     assert "/dev/null is a character device" in err
+
+
+def in_use(holder_pid: int, path: str = "c.ckpt") -> str:
+    return (
+        f"error: --checkpoint {path} is in use: another fit, process {holder_pid}, "
+        f"holds its lock file {path}.lock while it writes that checkpoint, and two "
+        "fits writing one checkpoint would overwrite each other's state. Wait until "
+        "that fit ends, or give this fit a --checkpoint path of its own\n"
+    )
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
+def test_a_checkpoint_a_running_fit_holds_is_exit_73(workdir, capsys, stream):
+    # the second fit wrote its state over the running fit's checkpoint
+    with lock_held_by_child(workdir / "c.ckpt.lock") as holder:
+        args = [*FIT, *stream, "--checkpoint", "c.ckpt", "-o", "m.json"]
+        code, out, err = run_cli(capsys, args)
+        assert (code, out, err) == (73, "", in_use(holder.pid))
+        # before the data are read: a file with a missing value (exit 65
+        # when read) is refused for the checkpoint, not for its data
+        (workdir / "bad.csv").write_text("admit,x\n1,\n0,2\n1,3\n0,1\n")
+        args = ["fit", "bad.csv", "-t", "admit", *stream, "--checkpoint", "c.ckpt"]
+        code, out, err = run_cli(capsys, [*args, "-o", "b.json"])
+        assert (code, out, err) == (73, "", in_use(holder.pid))
+    # no model, no checkpoint; the lock file the killed holder left
+    assert sorted(p.name for p in workdir.iterdir()) == ["bad.csv", "c.ckpt.lock"]
+
+
+def test_the_command_exits_73_with_one_line_and_no_traceback(workdir):
+    with lock_held_by_child(workdir / "c.ckpt.lock") as holder:
+        args = [*FIT, "--checkpoint", "c.ckpt", "-o", "m.json", "--json"]
+        code, out, err = run_cli_process(workdir, args)
+    assert code == 73 and err == in_use(holder.pid)
+    assert json.loads(out)["exit_code"] == 73
+
+
+def test_a_checkpoint_whose_fit_was_killed_is_used_and_resumed(workdir, capsys):
+    with lock_held_by_child(workdir / "c.ckpt.lock") as holder:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        first = [*FIT, "--checkpoint", "c.ckpt", "--max-iter", "2"]
+        code, _, err = run_cli(capsys, [*first, "-o", "a.json", "-q"])
+        assert code == 0, err
+    assert not (workdir / "c.ckpt.lock").exists()  # removed by the fit that ended
+    code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "c.ckpt", "-o", "b.json"])
+    assert code == 0 and "resumed from checkpoint c.ckpt\n" in err
+    assert not (workdir / "c.ckpt.lock").exists()
+
+
+def test_an_output_that_is_the_checkpoints_lock_file_is_a_usage_error(
+    workdir, capsys
+):
+    code, out, err = run_cli(
+        capsys, [*FIT, "--checkpoint", "c.ckpt", "-o", "c.ckpt.lock"]
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: --output c.ckpt.lock is the checkpoint's lock file c.ckpt.lock (the "
+        "fit holds it while it runs and removes it at the end); give --checkpoint a "
+        "path of its own\n"
+    )
+
+
+def test_a_lock_file_that_is_a_directory_is_exit_73(workdir, capsys):
+    (workdir / "c.ckpt.lock").mkdir()
+    code, out, err = run_cli(capsys, [*FIT, "--checkpoint", "c.ckpt", "-o", "m.json"])
+    assert (code, out) == (73, "")
+    assert err == (
+        "error: cannot use --checkpoint c.ckpt: c.ckpt.lock, the lock file of "
+        "checkpoint c.ckpt, is a directory, not a lock file; it is left as it is: "
+        "remove it, or give another checkpoint path\n"
+    )
+    assert (workdir / "c.ckpt.lock").is_dir() and not (workdir / "m.json").exists()

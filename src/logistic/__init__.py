@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _thread_budget  # noqa: F401  (OMP_NUM_THREADS as at import)
 from ._exceptions import (
+    CheckpointInUseError,
     ConvergenceWarning,
     DataConversionWarning,
     DataValidationError,
@@ -104,6 +105,7 @@ __all__ = [
     "check_gradient",
     "GradientCheck",
     "datasets",
+    "CheckpointInUseError",
     "ConvergenceWarning",
     "DataConversionWarning",
     "DataValidationError",

@@ -20,6 +20,9 @@ Conventions (owned here)
   iteration of work is lost. A path that is a symbolic link is read and
   written through: the checkpoint and its ``.prev`` are written beside the
   link's target (:func:`previous_path`), the link left a link.
+* **One fit at a time.** A fit reads and writes its checkpoint holding the
+  lock file ``<path>.lock`` (:mod:`logistic._checkpoint_lock`): a second fit
+  of the same path fails at once instead of overwriting the first's state.
 * **Refusals.** A checkpoint is read as written by an attacker (anyone can
   recompute its checksum): it is opened only as a regular file (a FIFO or a
   device is refused, never waited on) and every field of its payload is
@@ -430,17 +433,23 @@ def run_with_checkpoint(
     (see the module docstring for how exact that is per solver). The returned
     result's ``n_iter`` and ``history`` cover the whole fit, interrupted or not.
     ``view`` is the fit's standardized view (None: built by the solver).
+    The resume and every write happen under the checkpoint's lock
+    (:mod:`logistic._checkpoint_lock`; a no-op where the fit holds it
+    already): :class:`~logistic.CheckpointInUseError` when another fit holds it.
     """
-    doc = None
-    if resume:
-        n_params, max_iter = int(objective.n_params), int(solver.max_iter)
-        n_rows = int(getattr(objective.data, "n_samples", 0) or 0)
-        doc = checkpointer.load(
-            force=force,
-            max_bytes=size_limit(n_params, max_iter, n_rows),
-            allows=f"the state and history of {n_params} parameters, "
-            f"{n_rows} rows and max_iter={max_iter}",
+    from ._checkpoint_lock import held
+
+    with held(checkpointer.path):
+        doc = None
+        if resume:
+            n_params, max_iter = int(objective.n_params), int(solver.max_iter)
+            n_rows = int(getattr(objective.data, "n_samples", 0) or 0)
+            doc = checkpointer.load(
+                force=force,
+                max_bytes=size_limit(n_params, max_iter, n_rows),
+                allows=f"the state and history of {n_params} parameters, "
+                f"{n_rows} rows and max_iter={max_iter}",
+            )
+        return solver.solve(
+            objective, theta0, view=view, start=doc, on_iteration=checkpointer.save
         )
-    return solver.solve(
-        objective, theta0, view=view, start=doc, on_iteration=checkpointer.save
-    )

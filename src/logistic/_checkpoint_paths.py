@@ -12,6 +12,9 @@ Conventions (owned here, for :mod:`logistic._checkpoint`)
   latest is missing or unreadable; it records the file it resumed from
   (:func:`note_resumed`) for a caller that asked (:func:`recorded_resumes`),
   so that a note names the file actually read.
+* **The lock file.** A running fit holds ``<target>.lock`` beside the file
+  the checkpoint writes to (:func:`lock_path`; :mod:`logistic._checkpoint_lock`
+  owns the lock), so that two link names of one checkpoint share one lock.
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["note_resumed", "previous_path", "recorded_resumes", "resume_source"]
+__all__ = [
+    "lock_path",
+    "note_resumed",
+    "previous_path",
+    "recorded_resumes",
+    "resume_source",
+]
 
 
 def previous_path(path: str | os.PathLike[str]) -> Path:
@@ -33,6 +42,16 @@ def previous_path(path: str | os.PathLike[str]) -> Path:
 
     target = link_target(path)
     return target.with_name(target.name + ".prev")
+
+
+def lock_path(path: str | os.PathLike[str]) -> Path:
+    """The lock file a fit writing the checkpoint ``path`` holds:
+    ``<path>.lock`` beside the file ``path`` writes to (a symbolic link's
+    target, as :func:`previous_path`)."""
+    from ._atomic import link_target
+
+    target = link_target(path)
+    return target.with_name(target.name + ".lock")
 
 
 def resume_source(path: str | os.PathLike[str]) -> Path | None:

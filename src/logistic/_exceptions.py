@@ -31,6 +31,7 @@ __all__ = [
     "ModelFormatError",
     "IntegrityError",
     "UnsupportedVersionError",
+    "CheckpointInUseError",
     "ConvergenceWarning",
     "PerfectSeparationWarning",
     "DataConversionWarning",
@@ -100,6 +101,31 @@ class IntegrityError(ModelFormatError):
 
 class UnsupportedVersionError(ModelFormatError):
     """A model file was written by a newer, incompatible format version."""
+
+
+class CheckpointInUseError(LogisticError, ValueError):
+    """A checkpoint path is held by another running fit (its lock file is
+    locked, :mod:`logistic._checkpoint_lock`): two fits writing one checkpoint
+    would overwrite each other's state.
+
+    Attributes
+    ----------
+    path : str
+        The checkpoint path as given.
+    lock_path : str
+        The lock file beside the checkpoint (``<checkpoint>.lock``).
+    pid : int or None
+        The process that holds it, as its lock file records it (None when
+        not known).
+    """
+
+    def __init__(
+        self, message: str, *, path: str, lock_path: str, pid: int | None
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.lock_path = lock_path
+        self.pid = pid
 
 
 class _LinkableWarning(UserWarning):

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from ._checkpoint_lock import holds_checkpoint
 from ._constraints import Interval, Options, is_class_weight
 from ._estimator_params import (
     L1_RATIO_UNSET,
@@ -326,6 +327,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         return theta0
 
     @with_n_jobs
+    @holds_checkpoint
     def fit(
         self,
         X: Any,
@@ -366,6 +368,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             Pearson χ²/df) from ``model.summary()``.
         checkpoint : path, optional
             Write a checkpoint each iteration (:mod:`logistic._checkpoint`).
+            The fit holds the lock file ``<checkpoint>.lock`` while it runs:
+            a second fit of the same checkpoint, in this process or another,
+            raises :class:`~logistic.CheckpointInUseError` before any work
+            (:mod:`logistic._checkpoint_lock`).
         resume : bool, default=True
             Continue from an existing checkpoint (else start afresh).
         force_resume : bool, default=False

@@ -4,7 +4,8 @@ Convention (owned here; sysexits style, stable): 0 ok · 1 internal bug ·
 2 usage (bad option, missing optional extra) · 65 data error (bad data or
 model file) · 66 input missing or unreadable (also a FIFO, socket or device
 given as an input file) · 73 cannot create output (exists without
-``--force``, missing directory, same file as an input) · 74 I/O or service
+``--force``, missing directory, same file as an input, a checkpoint another
+running fit holds) · 74 I/O or service
 error: reading or writing failed, out of memory, a Dask scheduler that
 cannot be reached, and a Dask cluster that fails during the fit (scheduler
 lost, evaluation timed out, workers out of memory: the data are not at
@@ -75,11 +76,13 @@ def is_cluster_fault(exc: BaseException) -> bool:
 
 def exit_code_for(exc: BaseException) -> int:
     """The documented exit code of an exception raised by a command."""
-    from .._exceptions import InvalidParameterError, LogisticError
+    from .._exceptions import CheckpointInUseError, InvalidParameterError, LogisticError
     from .._files import NotARegularFileError
 
     if isinstance(exc, CLIError):
         return exc.code
+    if isinstance(exc, CheckpointInUseError):
+        return EX_CANTCREAT
     if isinstance(exc, Terminated):
         return EX_TERMINATED
     if isinstance(exc, KeyboardInterrupt):

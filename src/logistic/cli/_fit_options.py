@@ -1,15 +1,18 @@
 """``logistic fit``'s checks of its options before and after reading the data:
 the penalty strength, ``--class-weight`` (parsed, then keyed by class code),
 the columns given a role (target, weights, offset, trials) each given one,
-``--checkpoint`` paths, the ``--C`` / ``--trials`` option types, and the
+``--checkpoint`` paths and the lock a fit holds on one, the ``--C`` /
+``--trials`` option types, and the
 ``--cv`` / ``--n-alphas`` / ``--eps`` / ``--cv-rule`` options with their
 checks (the cross-validation itself: :mod:`logistic.cli._cv`)."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +32,7 @@ __all__ = [
     "Trials",
     "check_checkpoint",
     "check_column_roles",
+    "checkpoint_held",
     "check_strength",
     "class_weight_codes",
     "parse_class_weight",
@@ -321,13 +325,14 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     or the data (exit 2), or that cannot be created or is no regular file
     (exit 73).
 
-    The checkpoint writer keeps the previous checkpoint as ``PATH.prev``, so
-    that name is checked too.
+    The checkpoint writer keeps the previous checkpoint as ``PATH.prev`` and
+    its lock as ``PATH.lock`` (:func:`checkpoint_held`), so those names are
+    checked too.
     """
     if checkpoint is None:
         return
     from .._atomic import link_target
-    from .._checkpoint_paths import previous_path
+    from .._checkpoint_paths import lock_path, previous_path
 
     try:  # a symbolic link is written through (docs/cli.md)
         target = link_target(checkpoint)
@@ -337,19 +342,21 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
             "a loop (or past 40 links); give --checkpoint a file or a link to one",
             EX_CANTCREAT,
         ) from None
-    previous = previous_path(checkpoint)
+    previous, lock = previous_path(checkpoint), lock_path(checkpoint)
     for name, path in (("--output", out), ("the input file", data)):
-        for ckpt in (checkpoint, previous):
+        for ckpt in (checkpoint, previous, lock):
             if _same_file(ckpt, path):
                 what = (
                     f"--checkpoint {checkpoint} and {name} {path} are the same file"
                     if ckpt == checkpoint
                     else f"{name} {path} is the checkpoint's previous copy {ckpt}"
                 )
+                why = f"the checkpoint is written over {ckpt} at every iteration"
+                if ckpt == lock:
+                    what = f"{name} {path} is the checkpoint's lock file {ckpt}"
+                    why = "the fit holds it while it runs and removes it at the end"
                 raise CLIError(
-                    f"{what} (the checkpoint is written over {ckpt} at every "
-                    "iteration); give --checkpoint a path of its own",
-                    EX_USAGE,
+                    f"{what} ({why}); give --checkpoint a path of its own", EX_USAGE
                 )
     if checkpoint.is_dir():
         raise CLIError(
@@ -362,6 +369,34 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
         link = "" if target == checkpoint else f" (a symbolic link to {target})"
         what = f"cannot create checkpoint {checkpoint}{link}: {problem}"
         raise CLIError(what, EX_CANTCREAT)
+
+
+@contextlib.contextmanager
+def checkpoint_held(checkpoint: Path | None) -> Iterator[None]:
+    """Hold the lock of ``--checkpoint`` inside the block
+    (:mod:`logistic._checkpoint_lock`), taken before the data are read: a
+    checkpoint another running fit holds is refused at once (exit 73, naming
+    the file, the holder's process id and the remedy), as is a lock file
+    that cannot be created or is no lock file. The fit inside takes the same
+    lock again, a no-op."""
+    if checkpoint is None:
+        yield
+        return
+    from .._checkpoint_lock import acquire, in_use_message
+    from .._exceptions import CheckpointInUseError
+
+    try:
+        lock = acquire(checkpoint)
+    except CheckpointInUseError as exc:
+        words = in_use_message(checkpoint, exc.lock_path, exc.pid, "--checkpoint")
+        raise CLIError(words, EX_CANTCREAT) from None
+    except OSError as exc:
+        words = f"cannot use --checkpoint {checkpoint}: {exc.strerror or exc}"
+        raise CLIError(words, EX_CANTCREAT) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _refuse_special(checkpoint: Path, previous: Path) -> None:

@@ -31,6 +31,7 @@ from ._fit_options import (
     check_column_roles,
     check_cv_options,
     check_strength,
+    checkpoint_held,
     class_weight_codes,
     parse_class_weight,
     resumed_note,
@@ -286,34 +287,37 @@ def fit(
         )
     if plan is not None:
         refuse_existing(out, force=force)  # the header and columns are checked
-        _fit_streamed(
+    # one fit per checkpoint: held from before the data are read to the end
+    with checkpoint_held(checkpoint):
+        if plan is not None:
+            _fit_streamed(
+                data,
+                out,
+                force,
+                json_out,
+                plan,
+                options,
+                positive,
+                streaming,
+                (scheduler, workers) if distributed else None,
+                reference,
+            )
+            return
+        reading = {"encoding": encoding, "decimal": decimal}
+        _fit_in_memory(
             data,
             out,
             force,
             json_out,
-            plan,
+            args,
             options,
             positive,
-            streaming,
-            (scheduler, workers) if distributed else None,
+            checkpoint,
+            quiet,
+            reading,
             reference,
+            weights_kind,
         )
-        return
-    reading = {"encoding": encoding, "decimal": decimal}
-    _fit_in_memory(
-        data,
-        out,
-        force,
-        json_out,
-        args,
-        options,
-        positive,
-        checkpoint,
-        quiet,
-        reading,
-        reference,
-        weights_kind,
-    )
 
 
 def _stream_plan(
