@@ -15,7 +15,10 @@ penalty='elasticnet', alpha=0.1, l1_ratio=10**400).fit(X, y)`` (or
 ``alpha``, ``C``, ``tol`` of 10**400) raised ``OverflowError``. Now each is a
 :class:`ModelFormatError` (exit 65) or an :class:`InvalidParameterError`
 naming the field; an integer within float64's range where a number goes is
-that number (``alphas[0] = 2**64`` loads as 1.8e19).
+that number (``alphas[0] = 2**64`` loads as 1.8e19). The lists of numbers
+(``model.coef``, ``covariance.matrix``, ``training.fit_statistics.theta``)
+and the numbers of a formula's stored factors (levels, ``center``,
+``scale``, a literal) refuse ``10**400`` the same way.
 """
 
 from __future__ import annotations
@@ -33,24 +36,35 @@ from logistic import LogisticRegression, ModelFormatError
 from logistic._exceptions import InvalidParameterError
 from logistic._path import path as regularization_path
 from logistic.io import _canonical
+from logistic.io._terms import TermError, parse_factor
 from logistic.model_selection import LogisticRegressionCV
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 FORMULA = "admit ~ gre + gpa + C(rank)"
+TERMS_FORMULA = "admit ~ center(gre) + scale(gpa) + I(gre * 2.5) + C(rank)"
 HUGE = 10**400
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    """A plain model file (its fit statistics kept) and one of ``--cv``."""
-    folder = tmp_path_factory.mktemp("big-integers")
-    plain, cv = folder / "plain.json", folder / "cv.json"
-    for out, extra in ((plain, []), (cv, ["--cv", "3", "--n-alphas", "5"])):
-        extra += ["--penalty", "elasticnet", "--l1-ratio", "0.5"] if extra else []
-        from logistic.cli.app import main
+    """A plain model file (its fit statistics kept), one of ``--cv``, and one
+    whose formula stores every number node of the grammar (``center``,
+    ``scale``, a literal) and aliases ``I(gre * 2.5)`` with ``center(gre)``
+    (so its fit statistics keep ``reduced_theta`` too)."""
+    from logistic.cli.app import main
 
-        assert main(["fit", str(UCLA), "--formula", FORMULA, *extra, "-o", str(out)]) == 0
-    return {"plain": plain, "cv": cv}
+    folder = tmp_path_factory.mktemp("big-integers")
+    fits = {
+        "plain": ["--formula", FORMULA],
+        "cv": ["--formula", FORMULA, "--cv", "3", "--n-alphas", "5",
+               "--penalty", "elasticnet", "--l1-ratio", "0.5"],
+        "terms": ["--formula", TERMS_FORMULA],
+    }  # fmt: skip
+    out = {}
+    for which, args in fits.items():
+        out[which] = folder / f"{which}.json"
+        assert main(["fit", str(UCLA), *args, "-o", str(out[which])]) == 0
+    return out
 
 
 def _edited(files, tmp_path, which: str, where: tuple, value: object):
@@ -68,6 +82,7 @@ def _edited(files, tmp_path, which: str, where: tuple, value: object):
 
 
 CV = ("model", "cross_validation")
+FACTORS = ("encoding", "factors")
 REFUSED = [
     ("plain", ("model", "params", "l1_ratio"), HUGE, "model.params.l1_ratio"),
     ("cv", ("model", "params", "l1_ratio"), HUGE, "model.params.l1_ratio"),
@@ -91,6 +106,24 @@ REFUSED = [
     *((("cv", (*CV, key), HUGE, f"cross_validation.{key}")) for key in ("alpha", "C")),
     ("cv", (*CV, "path", "coefs", 0, 0), HUGE, "cross_validation.path.coefs[0]"),
     ("cv", (*CV, "path", "coefs", 0, 0), -HUGE, "cross_validation.path.coefs[0]"),
+    # lists of numbers: the coefficients, the covariance, the stored estimates
+    ("plain", ("model", "coef", 0), HUGE, "model.coef"),
+    ("plain", ("model", "coef", 1), -HUGE, "model.coef"),
+    ("plain", ("model", "intercept"), HUGE, "model.intercept"),
+    ("plain", ("covariance", "matrix", 1, 0), HUGE, "covariance.matrix"),
+    ("plain", ("training", "fit_statistics", "theta", 0), HUGE, "fit_statistics.theta"),
+    ("terms", ("training", "fit_statistics", "reduced_theta", 0), HUGE,
+     "fit_statistics.reduced_theta"),
+    # the numbers of a formula's stored factors
+    ("plain", (*FACTORS, "C(rank)", "levels", 3), HUGE, "encoding.factors.C(rank).levels"),
+    ("terms", (*FACTORS, "center(gre)", "expr", "center"), HUGE,
+     "encoding.factors.center(gre).expr.center"),
+    ("terms", (*FACTORS, "scale(gpa)", "expr", "center"), -HUGE,
+     "encoding.factors.scale(gpa).expr.center"),
+    ("terms", (*FACTORS, "scale(gpa)", "expr", "scale"), HUGE,
+     "encoding.factors.scale(gpa).expr.scale"),
+    ("terms", (*FACTORS, "I(gre * 2.5)", "expr", "right", "value"), HUGE,
+     "encoding.factors.I(gre * 2.5).expr.right.value"),
 ]  # fmt: skip
 
 
@@ -203,3 +236,10 @@ def test_the_path_refuses_a_huge_strength():
     X, y, _ = logistic.datasets.load_ucla_admissions()
     with pytest.raises(InvalidParameterError, match="'alphas' parameter of path"):
         regularization_path(X, y, alphas=[HUGE, 1.0])
+
+
+def test_a_formula_literal_beyond_float64_is_refused():
+    """A number in formula text reads as float64 too: a 401-digit literal is
+    no finite float (the parser names it, it does not raise OverflowError)."""
+    with pytest.raises(TermError, match=r"number 1000000000.* is not a finite float"):
+        parse_factor(f"I(gre * {HUGE})")

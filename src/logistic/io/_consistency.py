@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from .._constraints import as_float64
 from .._feature_names import positional_names
 from ._fields import _bad
 from ._terms import TermError, parse_factor, parse_treatment, reads_own_column
@@ -227,10 +228,8 @@ def _stored_reference(doc: dict[str, Any], key: str, size: int) -> Any:
         for v in value
     ):
         return None
-    try:
-        out = np.array([0.0 if v is None else v for v in value], dtype=np.float64)
-    except OverflowError:
-        return None
+    # an integer beyond float64's range reads as inf: not finite, so None
+    out = as_float64([0.0 if v is None else v for v in value])
     return out if np.all(np.isfinite(out)) else None
 
 

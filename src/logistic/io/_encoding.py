@@ -94,10 +94,7 @@ def _scalar(value: Any) -> bool:
     if isinstance(value, int):
         return INT64_MIN <= value <= INT64_MAX
     if isinstance(value, float):
-        try:
-            return math.isfinite(float(value))
-        except OverflowError:
-            return False
+        return math.isfinite(value)
     return False
 
 

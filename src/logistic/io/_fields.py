@@ -99,10 +99,7 @@ def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
         raise _bad(path, f"field '{where}' must be a list of {n} numbers, got {got}")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         raise _bad(path, f"field '{where}' must hold numbers only")
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except OverflowError:
-        arr = np.array([np.inf])
+    arr = as_float64(value)  # an integer beyond float64's range: inf, refused
     if not np.all(np.isfinite(arr)):
         raise _bad(path, f"field '{where}' holds non-finite values")
     return arr

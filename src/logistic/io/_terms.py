@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import ast
 import keyword
-import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -51,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import ModelFormatError
+from ._fields import is_finite_number as _finite_number
 
 __all__ = [
     "FUNCTIONS",
@@ -312,15 +312,6 @@ def expression_columns(node: Mapping[str, Any]) -> set[str]:
 # -- checking stored terms -----------------------------------------------------------
 def _bad(path: str, field: str, what: str) -> ModelFormatError:
     return ModelFormatError(f"model file {path}: field '{field}' {what}")
-
-
-def _finite_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
 
 
 def _node_keys(op: str) -> dict[str, str]:
