@@ -1,7 +1,8 @@
 """A boolean target (a CSV column of ``True``/``False``, which pyarrow reads
 as booleans) is named on the command line the way the file spells it, in any
 letter case, and every message writes its values as ``true``/``false``, the
-spelling of ``evaluate``, ``predict`` and the model file."""
+spelling of ``evaluate``, ``predict`` and the model file: unquoted, as
+booleans, never as the text ``'true'`` (a text label of its own)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 from conftest import run_cli
-from logistic._labels import match_label
+from logistic._exceptions import DataValidationError
+from logistic._labels import encode, match_label
+from logistic.tabular._labels import apply_labels
 
 
 @pytest.fixture
@@ -93,3 +96,53 @@ def test_a_boolean_label_matches_its_text_in_any_letter_case():
     assert match_label([False, True], "TRUE") == 1
     assert match_label([np.False_, np.True_], " False ") == 0
     assert match_label([False, True], "yes") is None
+
+
+@pytest.mark.parametrize("spelled", [("True", "False"), ("TRUE", "FALSE")])
+def test_evaluate_names_boolean_targets_a_model_lacks_as_booleans(
+    bool_csv, workdir, capsys, spelled
+):
+    """A model of text classes (no/yes), evaluated on a file whose target
+    pyarrow reads as booleans: the unknown values are the booleans read,
+    written as the fit's messages write them, with their counts."""
+    text = bool_csv.assign(y=np.where(bool_csv["y"], "yes", "no"))
+    text.to_csv(workdir / "text.csv", index=False)
+    argv = ["fit", "text.csv", "--target", "y", "--positive", "yes", "-o", "m.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    written = bool_csv.assign(y=np.where(bool_csv["y"], *spelled))
+    written.to_csv(workdir / "new.csv", index=False)
+    code, out, err = run_cli(capsys, ["evaluate", "m.json", "new.csv"])
+    n_true = int(bool_csv["y"].sum())
+    assert (code, out) == (65, "")
+    assert err == (
+        "error: target column 'y' in new.csv has values the model was not trained "
+        f"on: false (n={400 - n_true}), true (n={n_true}) (expected 'no' or 'yes')\n"
+    )
+
+
+def test_the_encoder_passes_unknown_labels_as_given_not_as_their_text():
+    seen = []
+
+    def unseen(bad):
+        seen.append(bad)
+        return ValueError("unseen")
+
+    with pytest.raises(ValueError, match="unseen"):
+        encode(np.array([True, False, True]), ["no", "yes"], by_text=True, unseen=unseen)
+    assert seen[0].tolist() == [True, False, True] and seen[0].dtype == bool
+    with pytest.raises(ValueError, match="unseen"):
+        encode(np.array([2.0, 0.0]), [0, 1, "a"], by_text=True, unseen=unseen)
+    assert seen[1].tolist() == [2.0] and seen[1].dtype == np.float64
+
+
+def test_unknown_targets_of_mixed_kinds_are_each_named_as_given():
+    """Targets that do not compare with each other (numbers beside text, an
+    object array) are still counted and named as given, in text order."""
+    y = np.array([2, "x", 2, 7.0], dtype=object)
+    mapping = {"column": "y", "negative": False, "positive": True}
+    with pytest.raises(DataValidationError) as err:
+        apply_labels(y, mapping, "new.csv")
+    assert str(err.value) == (
+        "target column 'y' in new.csv has values the model was not trained on: "
+        "2 (n=2), 7 (n=1), 'x' (n=1) (expected false or true)"
+    )

@@ -55,3 +55,5 @@ def test_other_values_are_still_refused_in_the_models_spelling(files, capsys):
     code, _, err = run_cli(capsys, ["evaluate", "m.json", "bad.csv", "-q"])
     assert code == 65
     assert err.strip().endswith("(expected false or true)"), err
+    # the unknown value is the number the file holds, not its text '2'
+    assert "not trained on: 2 (n=1) (expected" in err, err

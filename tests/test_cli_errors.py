@@ -424,7 +424,7 @@ def _predict_cases(model: Path) -> list:
             ["evaluate", model, "new.csv"],
             65,
             "target column 'admit' in new.csv has values the model was not trained on: "
-            "'7' (n=1) (expected 0 or 1)",
+            "7 (n=1) (expected 0 or 1)",
         ),
     ]
 

@@ -475,20 +475,23 @@ def encode(
       neither, builds the exception instead).
     * ``by_text``: labels and classes compare as :func:`label_text` (so ``1.0``
       and ``1`` are one label), as the command line compares a stored mapping
-      with the targets of another file.
+      with the targets of another file. The labels a message names are still
+      ``y``'s own values (a boolean stays a boolean, a number a number), not
+      the texts compared.
     """
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if len(classes) > 2:
         return _encode_index(y, classes, source, dtype, by_text, unseen)
+    keys = y
     if by_text:
         if y.size:
-            y = np.array([label_text(v) for v in y.tolist()], dtype=object)
+            keys = np.array([label_text(v) for v in y.tolist()], dtype=object)
         classes = [label_text(c) for c in classes]
-    positive = y == classes[1]
+    positive = keys == classes[1]
     if not checked:
-        bad = ~(positive | (y == classes[0]))
+        bad = ~(positive | (keys == classes[0]))
         if np.any(bad):
             raise _unseen(y[bad], classes, source, unseen)
     return positive.astype(dtype)
@@ -525,10 +528,10 @@ def _encode_index(
     """K > 2 classes: each label's index in ``classes`` (see :func:`encode`)."""
     if by_text:
         keys = np.array([label_text(c) for c in classes], dtype=object)
-        y = np.array([label_text(v) for v in y.tolist()], dtype=object)
+        compared = np.array([label_text(v) for v in y.tolist()], dtype=object)
     else:
-        keys = np.asarray(classes)
-    codes = _index_of(keys, y)
+        keys, compared = np.asarray(classes), y
+    codes = _index_of(keys, compared)
     bad = codes < 0
     if np.any(bad):
         raise _unseen(y[bad], classes, source, unseen)

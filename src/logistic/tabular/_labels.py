@@ -204,7 +204,7 @@ def apply_labels(y: np.ndarray, mapping: dict[str, Any], path: str) -> np.ndarra
     classes = mapping_levels(mapping)
 
     def unseen(bad: np.ndarray) -> Exception:
-        values, counts = _unique(np.asarray(bad, dtype=str))
+        values, counts = _counted(bad)
         if "levels" in mapping:
             known = ", ".join(repr(v) for v in classes[:20])
             more = f", ... ({len(classes) - 20} more)" if len(classes) > 20 else ""
@@ -223,6 +223,24 @@ def apply_labels(y: np.ndarray, mapping: dict[str, Any], path: str) -> np.ndarra
     return np.asarray(encode(y, classes, by_text=True, unseen=unseen))
 
 
+def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``values`` as they were read (a boolean a
+    boolean, a number a number, text text: a message shows each as
+    :func:`describe_values` writes it, never as the text it compares as)
+    and their counts; values of kinds that do not compare with each other
+    (a number beside text) are sorted by that text."""
+    try:
+        return np.unique(values, return_counts=True)
+    except TypeError:
+        by_text: dict[str, list[Any]] = {}
+        for v in values.tolist():
+            by_text.setdefault(label_text(_scalar(v)), []).append(v)
+        groups = [by_text[t] for t in sorted(by_text)]
+        distinct = np.empty(len(groups), dtype=object)
+        distinct[:] = [g[0] for g in groups]
+        return distinct, np.array([len(g) for g in groups])
+
+
 #: A boolean target written as a number, and the reverse: one label pair.
 _BOOL_TEXT = {"0": "false", "1": "true"}
 _NUMBER_TEXT = {"false": "0", "true": "1"}
@@ -233,7 +251,7 @@ def _as_the_pair(y: np.ndarray, classes: list[Any]) -> np.ndarray:
     ``false``/``true`` and the data write them ``0``/``1`` (or the reverse):
     one pair, as bool features read 0/1 alike (a model fitted on a Parquet
     bool target, evaluated on a CSV of 0/1). Other targets are returned as
-    they are (unknown values are the caller's error)."""
+    they are (unknown values are the caller's error, named as read)."""
     texts = sorted(label_text(_scalar(c)) for c in classes)
     if texts == ["false", "true"]:
         table = _BOOL_TEXT
@@ -251,7 +269,9 @@ def _as_the_pair(y: np.ndarray, classes: list[Any]) -> np.ndarray:
     written = [label_text(_scalar(v)) for v in distinct.tolist()]
     if not any(t.lower() in table for t in written):
         return values
-    mapped = np.array([table.get(t.lower(), t) for t in written], dtype=object)
+    mapped = np.empty(len(written), dtype=object)
+    pairs = zip(written, distinct.tolist(), strict=True)
+    mapped[:] = [table.get(t.lower(), v) for t, v in pairs]
     return mapped[codes.reshape(values.shape)]
 
 
