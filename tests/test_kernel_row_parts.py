@@ -11,6 +11,7 @@ what lets the thread count never change a fit.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -288,6 +289,7 @@ def test_busy_machine_keeps_the_helper_out(monkeypatch):
     wherever the fit allows one)."""
     cpus = 4
     monkeypatch.setattr(_row_parts.os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(_row_parts, "own_load", lambda: 1.0)  # one thread busy
     monkeypatch.setattr(_row_parts.os, "getloadavg", lambda: (3.4, 0.0, 0.0))
     assert _row_parts.part_threads(2) == 2
     assert _row_parts.part_threads(1) == 1
@@ -299,3 +301,40 @@ def test_busy_machine_keeps_the_helper_out(monkeypatch):
 
     monkeypatch.setattr(_row_parts.os, "getloadavg", no_load)
     assert _row_parts.part_threads(2) == 2
+
+
+def test_the_process_own_spin_leaves_the_helper_on(monkeypatch):
+    """A loop of small fits with the helper spinning raises the load average
+    of a 2-CPU machine to about two by itself: the process's own CPU use
+    beyond one thread is not counted as the machine being busy, other work
+    is."""
+    monkeypatch.setattr(_row_parts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_row_parts.os, "getloadavg", lambda: (1.9, 0.0, 0.0))
+    monkeypatch.setattr(_row_parts, "own_load", lambda: 1.8)  # fit + helper
+    assert _row_parts.part_threads(2) == 2
+    monkeypatch.setattr(_row_parts, "own_load", lambda: 1.0)  # fit alone
+    assert _row_parts.part_threads(2) == 1  # 0.9 of the load is other work
+    monkeypatch.setattr(_row_parts, "own_load", lambda: 0.2)
+    assert _row_parts.part_threads(2) == 1
+
+
+def test_own_load_averages_as_the_load_average(monkeypatch):
+    """``own_load``: CPU seconds a second, exponentially averaged with the
+    1-minute load average's time constant (60 s). Reference values: the
+    closed form of an exponential average of a constant input u over t
+    seconds from 0, u (1 - exp(-t / 60)), and its decay exp(-t / 60) at no
+    input."""
+    clock = {"wall": 1000.0, "cpu": 50.0}
+    monkeypatch.setattr(_row_parts.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(_row_parts.time, "process_time", lambda: clock["cpu"])
+    monkeypatch.setattr(_row_parts, "_OWN", (1000.0, 50.0, 0.0))
+    clock.update(wall=1120.0, cpu=290.0)  # 2 CPUs busy for 120 s
+    assert _row_parts.own_load() == pytest.approx(2 * (1 - math.exp(-2)), rel=1e-12)
+    clock.update(wall=1180.0)  # idle for 60 s
+    expected = 2 * (1 - math.exp(-2)) * math.exp(-1)
+    assert _row_parts.own_load() == pytest.approx(expected, rel=1e-12)
+    assert _row_parts.own_load() == pytest.approx(expected, rel=1e-12)  # no time
+    clock.update(wall=1190.0, cpu=0.5)  # a forked child: CPU time from 0 again
+    assert _row_parts.own_load() == 0.0
+    clock.update(wall=1250.0, cpu=60.5)  # the child busy on one CPU for 60 s
+    assert _row_parts.own_load() == pytest.approx(1 - math.exp(-1), rel=1e-12)

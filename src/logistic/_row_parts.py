@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +45,7 @@ __all__ = [
     "PART_MIN_WORK",
     "helper_threads",
     "hessian_rows",
+    "own_load",
     "part_threads",
     "parts_of",
 ]
@@ -75,19 +78,51 @@ def parts_of(n_rows: int, q: int) -> int:
 
 def part_threads(n_threads: int) -> int:
     """Threads a fit allowed ``n_threads`` gives its passes in parts: 2 where
-    that is two or more and the machine is not busy (its 1-minute load
-    average below its CPUs less one half), else 1. On a busy machine the
-    helper's spin takes CPU from other work and its parts wait for its time
-    slices: beside two busy loops on this project's 2-vCPU hosts, first fits
-    of credit-default spread over 19-43 ms whatever the variant, with 13 %
-    more CPU time a fit with the helper (docs/benchmarks.md)."""
+    that is two or more and the machine is not busy, else 1. Busy: the
+    1-minute load average, less this process's own CPU use beyond one thread
+    (:func:`own_load`), is at least the CPUs less one half. On a busy machine
+    the helper's spin takes CPU from other work and its parts wait for its
+    time slices: beside two busy loops on this project's 2-vCPU hosts, first
+    fits of credit-default spread over 19-43 ms whatever the variant, with
+    13 % more CPU time a fit with the helper (docs/benchmarks.md). The
+    process's own use is left out because a loop of small fits with the
+    helper spinning between passes raises the load average to about two by
+    itself, which would otherwise turn the helper off after a minute on a
+    2-CPU machine (and on again a minute later)."""
     if n_threads < 2:
         return 1
     try:
         load = os.getloadavg()[0]
     except OSError:  # no load average on this platform
         return 2
-    return 2 if load < (os.cpu_count() or 1) - 0.5 else 1
+    others = load - max(0.0, own_load() - 1.0)
+    return 2 if others < (os.cpu_count() or 1) - 0.5 else 1
+
+
+#: Time constant of the kernel's 1-minute load average, seconds.
+LOAD_TIME_CONSTANT = 60.0
+#: (monotonic time, process CPU time, CPU use) at the last :func:`own_load`.
+_OWN: tuple[float, float, float] = (time.monotonic(), time.process_time(), 0.0)
+
+
+def own_load() -> float:
+    """This process's CPU use (CPU seconds a second, all of its threads:
+    the fitting threads and the helper's spin), averaged as the kernel
+    averages its 1-minute load: exponentially, time constant
+    ``LOAD_TIME_CONSTANT``, from the process's CPU time between calls. The
+    first call measures from this module's import; a forked child, whose CPU
+    time starts again, from its first call."""
+    global _OWN
+    now, cpu = time.monotonic(), time.process_time()
+    then, cpu_then, use = _OWN
+    if cpu < cpu_then:  # a forked child: its CPU time counts from the fork
+        _OWN = (now, cpu, 0.0)
+        return 0.0
+    if now > then:
+        decay = math.exp(-(now - then) / LOAD_TIME_CONSTANT)
+        use = use * decay + (cpu - cpu_then) / (now - then) * (1.0 - decay)
+        _OWN = (now, cpu, use)
+    return use
 
 
 @contextlib.contextmanager
