@@ -321,20 +321,53 @@ def test_the_process_own_spin_leaves_the_helper_on(monkeypatch):
 def test_own_load_averages_as_the_load_average(monkeypatch):
     """``own_load``: CPU seconds a second, exponentially averaged with the
     1-minute load average's time constant (60 s). Reference values: the
-    closed form of an exponential average of a constant input u over t
-    seconds from 0, u (1 - exp(-t / 60)), and its decay exp(-t / 60) at no
-    input."""
+    closed form of that average for a constant input u over t seconds from
+    0, u (1 - exp(-t / 60)), which calls close together approach; its decay,
+    exp(-t / 60), at no input; and after one long gap at most the kernel's
+    average of the same history (CPU time done early in the gap is not taken
+    for CPU time done now)."""
     clock = {"wall": 1000.0, "cpu": 50.0}
     monkeypatch.setattr(_row_parts.time, "monotonic", lambda: clock["wall"])
     monkeypatch.setattr(_row_parts.time, "process_time", lambda: clock["cpu"])
     monkeypatch.setattr(_row_parts, "_OWN", (1000.0, 50.0, 0.0))
-    clock.update(wall=1120.0, cpu=290.0)  # 2 CPUs busy for 120 s
-    assert _row_parts.own_load() == pytest.approx(2 * (1 - math.exp(-2)), rel=1e-12)
-    clock.update(wall=1180.0)  # idle for 60 s
-    expected = 2 * (1 - math.exp(-2)) * math.exp(-1)
-    assert _row_parts.own_load() == pytest.approx(expected, rel=1e-12)
-    assert _row_parts.own_load() == pytest.approx(expected, rel=1e-12)  # no time
-    clock.update(wall=1190.0, cpu=0.5)  # a forked child: CPU time from 0 again
+    for _ in range(12_000):  # 2 CPUs busy for 120 s, a call every 10 ms
+        clock["wall"] += 0.01
+        clock["cpu"] += 0.02
+        _row_parts.own_load()
+    busy = 2 * (1 - math.exp(-2))
+    assert _row_parts.own_load() == pytest.approx(busy, rel=1e-3)
+    clock["wall"] += 60.0  # idle for 60 s
+    assert _row_parts.own_load() == pytest.approx(busy * math.exp(-1), rel=1e-3)
+    settled = _row_parts.own_load()
+    assert _row_parts.own_load() == settled  # no time passed
+
+    monkeypatch.setattr(_row_parts, "_OWN", (1000.0, 50.0, 0.0))
+    clock.update(wall=1600.0, cpu=50.0 + 8 * 300.0)  # 8 CPUs for 300 s, 300 s idle
+    kernel = 8 * (1 - math.exp(-5)) * math.exp(-5)
+    assert 0.0 <= _row_parts.own_load() <= kernel
+
+
+def test_own_load_of_a_forked_child_counts_from_the_fork(monkeypatch):
+    """A forked child's CPU time starts again at the fork: its own use is
+    measured from there (the fork handler), never from the parent's."""
+    clock = {"wall": 5000.0, "cpu": 0.25}
+    monkeypatch.setattr(_row_parts.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(_row_parts.time, "process_time", lambda: clock["cpu"])
+    monkeypatch.setattr(_row_parts, "_OWN", (4000.0, 900.0, 1.7))  # the parent's
+    monkeypatch.setattr(_row_parts, "_OWN_LOCK", _row_parts._OWN_LOCK)
+    _row_parts._own_load_in_child()
     assert _row_parts.own_load() == 0.0
-    clock.update(wall=1250.0, cpu=60.5)  # the child busy on one CPU for 60 s
-    assert _row_parts.own_load() == pytest.approx(1 - math.exp(-1), rel=1e-12)
+    for _ in range(6_000):  # the child busy on one CPU for 60 s
+        clock["wall"] += 0.01
+        clock["cpu"] += 0.01
+        _row_parts.own_load()
+    assert _row_parts.own_load() == pytest.approx(1 - math.exp(-1), rel=1e-3)
+
+
+def test_the_process_other_threads_count_as_other_work(monkeypatch):
+    """Only one thread of the process's own use is the helper's: concurrent
+    fits or pools of the process are other work."""
+    monkeypatch.setattr(_row_parts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_row_parts.os, "getloadavg", lambda: (3.2, 0.0, 0.0))
+    monkeypatch.setattr(_row_parts, "own_load", lambda: 3.0)  # three threads busy
+    assert _row_parts.part_threads(2) == 1

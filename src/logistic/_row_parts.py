@@ -34,6 +34,7 @@ import contextlib
 import contextvars
 import math
 import os
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -79,23 +80,25 @@ def parts_of(n_rows: int, q: int) -> int:
 def part_threads(n_threads: int) -> int:
     """Threads a fit allowed ``n_threads`` gives its passes in parts: 2 where
     that is two or more and the machine is not busy, else 1. Busy: the
-    1-minute load average, less this process's own CPU use beyond one thread
-    (:func:`own_load`), is at least the CPUs less one half. On a busy machine
-    the helper's spin takes CPU from other work and its parts wait for its
-    time slices: beside two busy loops on this project's 2-vCPU hosts, first
-    fits of credit-default spread over 19-43 ms whatever the variant, with
-    13 % more CPU time a fit with the helper (docs/benchmarks.md). The
-    process's own use is left out because a loop of small fits with the
-    helper spinning between passes raises the load average to about two by
-    itself, which would otherwise turn the helper off after a minute on a
-    2-CPU machine (and on again a minute later)."""
+    1-minute load average, less the helper's share of this process's own CPU
+    use (:func:`own_load` beyond one thread, at most one thread: there is one
+    helper), is at least the CPUs less one half. On a busy machine the
+    helper's spin takes CPU from other work and its parts wait for its time
+    slices: beside two busy loops on this project's 2-vCPU hosts, first fits
+    of credit-default spread over 19-43 ms whatever the variant, with 13 %
+    more CPU time a fit with the helper (docs/benchmarks.md). The helper's
+    own load is left out because a loop of small fits with the helper
+    spinning between passes raises the load average to about two by itself,
+    which would otherwise turn the helper off after a minute on a 2-CPU
+    machine (and on again a minute later); the process's other threads
+    (concurrent fits, pools) count as other work."""
     if n_threads < 2:
         return 1
     try:
         load = os.getloadavg()[0]
     except OSError:  # no load average on this platform
         return 2
-    others = load - max(0.0, own_load() - 1.0)
+    others = load - min(1.0, max(0.0, own_load() - 1.0))
     return 2 if others < (os.cpu_count() or 1) - 0.5 else 1
 
 
@@ -103,26 +106,40 @@ def part_threads(n_threads: int) -> int:
 LOAD_TIME_CONSTANT = 60.0
 #: (monotonic time, process CPU time, CPU use) at the last :func:`own_load`.
 _OWN: tuple[float, float, float] = (time.monotonic(), time.process_time(), 0.0)
+_OWN_LOCK = threading.Lock()
 
 
 def own_load() -> float:
     """This process's CPU use (CPU seconds a second, all of its threads:
     the fitting threads and the helper's spin), averaged as the kernel
     averages its 1-minute load: exponentially, time constant
-    ``LOAD_TIME_CONSTANT``, from the process's CPU time between calls. The
-    first call measures from this module's import; a forked child, whose CPU
-    time starts again, from its first call."""
+    ``LOAD_TIME_CONSTANT``. The CPU time between two calls is counted as
+    spent at the first (``(use + ΔCPU/τ)·exp(-Δt/τ)``): for calls close
+    together, as in a loop of fits, this is the kernel's average; after a
+    long gap it is at most that average, so work done long ago is never
+    taken for the helper's spin now. The first call measures from this
+    module's import, a forked child's from the fork."""
     global _OWN
-    now, cpu = time.monotonic(), time.process_time()
-    then, cpu_then, use = _OWN
-    if cpu < cpu_then:  # a forked child: its CPU time counts from the fork
-        _OWN = (now, cpu, 0.0)
-        return 0.0
-    if now > then:
-        decay = math.exp(-(now - then) / LOAD_TIME_CONSTANT)
-        use = use * decay + (cpu - cpu_then) / (now - then) * (1.0 - decay)
-        _OWN = (now, cpu, use)
-    return use
+    with _OWN_LOCK:
+        now, cpu = time.monotonic(), time.process_time()
+        then, cpu_then, use = _OWN
+        if now > then:
+            use = (use + (cpu - cpu_then) / LOAD_TIME_CONSTANT) * math.exp(
+                -(now - then) / LOAD_TIME_CONSTANT
+            )
+            _OWN = (now, cpu, use)
+        return use
+
+
+def _own_load_in_child() -> None:
+    """A forked child's CPU time starts again: measure its own use from here."""
+    global _OWN, _OWN_LOCK
+    _OWN_LOCK = threading.Lock()  # the parent's may have been held at the fork
+    _OWN = (time.monotonic(), time.process_time(), 0.0)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_own_load_in_child)
 
 
 @contextlib.contextmanager
