@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -49,7 +50,7 @@ def locked_elsewhere(lock) -> bool:
 
 
 def test_a_second_fit_of_a_held_checkpoint_fails_before_any_work(tmp_path):
-    # the second fit wrote its state over the running fit's checkpoint
+    # a second fit would write its state over the running fit's checkpoint
     X, y = make_data()
     path = tmp_path / "c.ckpt"
     lock = tmp_path / "c.ckpt.lock"
@@ -263,6 +264,51 @@ def test_a_forked_child_keeps_no_lock(tmp_path):
     finally:
         os.close(write_end)
         os.waitpid(pid, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_a_forked_child_leaving_the_block_leaves_the_parents_lock(tmp_path):
+    # a child forked inside the block that returns through it (a fork in a
+    # fit's callback) must neither remove the parent's lock file nor close
+    # the descriptor number that a file it opened since has taken
+    path = tmp_path / "c.ckpt"
+    lock = lock_path(path)
+    pid = -1
+    try:
+        with held(path):
+            pid = os.fork()
+            if pid == 0:  # takes the lowest free number: the closed copy's
+                spare = os.open(os.devnull, os.O_RDONLY)
+            else:
+                _, code = os.waitpid(pid, 0)
+                assert os.waitstatus_to_exitcode(code) == 0
+                assert lock.exists()  # the child did not remove it
+                assert locked_elsewhere(lock)  # and the parent still holds it
+    except BaseException:
+        if pid == 0:
+            os._exit(1)
+        raise
+    if pid == 0:  # the child, out of the block: its release ran
+        try:
+            os.fstat(spare)
+        except OSError:
+            os._exit(2)
+        os._exit(0)
+    assert not lock.exists()
+
+
+def test_checkpoint_in_use_error_crosses_process_pools():
+    # a pool's worker sends its exception back pickled: every attribute
+    # must come back
+    error = CheckpointInUseError("in use", path="c.ckpt", lock_path="c.ckpt.lock", pid=7)
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is CheckpointInUseError
+    assert (str(back), back.path, back.lock_path, back.pid) == (
+        "in use",
+        "c.ckpt",
+        "c.ckpt.lock",
+        7,
+    )
 
 
 def test_import_without_fcntl_takes_no_lock(tmp_path):

@@ -192,7 +192,7 @@ def in_use(holder_pid: int, path: str = "c.ckpt") -> str:
 
 @pytest.mark.parametrize("stream", [[], ["--stream"]])
 def test_a_checkpoint_a_running_fit_holds_is_exit_73(workdir, capsys, stream):
-    # the second fit wrote its state over the running fit's checkpoint
+    # a second fit would write its state over the running fit's checkpoint
     with lock_held_by_child(workdir / "c.ckpt.lock") as holder:
         args = [*FIT, *stream, "--checkpoint", "c.ckpt", "-o", "m.json"]
         code, out, err = run_cli(capsys, args)

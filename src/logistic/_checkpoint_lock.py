@@ -88,11 +88,15 @@ class CheckpointLock:
 
     def __init__(self, fd: int | None, path: Path, key: tuple[int, int]) -> None:
         self.fd, self.path, self.key = fd, path, key
+        self.pid = os.getpid()
 
     def release(self) -> None:
-        """Remove the lock file (when it is still the one locked) and drop the lock."""
+        """Remove the lock file (when it is still the one locked) and drop the
+        lock; in a forked child (which holds no lock: its copy of the
+        descriptor was closed at the fork) nothing, so that the child never
+        removes the parent's lock file nor closes a descriptor since reused."""
         fd, self.fd = self.fd, None
-        if fd is None:
+        if fd is None or self.pid != os.getpid():
             return
         _HELD.pop(self.key, None)
         _MINE.set(_MINE.get() - {self.key})
@@ -229,6 +233,13 @@ def _open(lock: Path, path: str | os.PathLike[str]) -> int:
             kind = "a symbolic link"
         elif exc.errno == errno.EISDIR:
             kind = "a directory"
+        elif exc.errno == errno.ENOENT:
+            raise OSError(
+                exc.errno,
+                f"cannot create {lock}, the lock file of checkpoint {path}: its "
+                f"folder {lock.parent} does not exist; create it, or give a "
+                "checkpoint path in an existing folder",
+            ) from None
         else:
             raise OSError(
                 exc.errno,

@@ -120,8 +120,15 @@ class CheckpointInUseError(LogisticError, ValueError):
     """
 
     def __init__(
-        self, message: str, *, path: str, lock_path: str, pid: int | None
+        self,
+        message: str,
+        *,
+        path: str = "",
+        lock_path: str = "",
+        pid: int | None = None,
     ) -> None:
+        # defaults: unpickling calls ``cls(message)`` and then restores the
+        # attributes, so the error crosses process pools (joblib, Dask)
         super().__init__(message)
         self.path = path
         self.lock_path = lock_path
