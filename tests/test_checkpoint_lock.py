@@ -24,6 +24,7 @@ from conftest import lock_held_by_child
 from logistic import CheckpointInUseError, ConvergenceWarning, LogisticRegression
 from logistic._checkpoint_lock import acquire, held
 from logistic._checkpoint_paths import lock_path, recorded_resumes
+from logistic._exceptions import InvalidParameterError
 
 fcntl = pytest.importorskip("fcntl")
 
@@ -71,6 +72,28 @@ def test_a_second_fit_of_a_held_checkpoint_fails_before_any_work(tmp_path):
     assert (exc.path, exc.lock_path, exc.pid) == (str(path), str(lock), holder.pid)
     assert isinstance(exc, ValueError)  # the package's errors are ValueErrors
     assert calls == [] and not path.exists()  # no iteration, nothing written
+
+
+def test_a_bad_parameter_is_named_before_the_checkpoint(tmp_path):
+    # the parameters are checked before the lock is taken: a busy checkpoint
+    # does not hide a parameter the fit could never take
+    X, y = make_data()
+    path = tmp_path / "c.ckpt"
+    with lock_held_by_child(tmp_path / "c.ckpt.lock"):
+        with pytest.raises(InvalidParameterError, match="'C' parameter"):
+            LogisticRegression(C=-1.0).fit(X, y, checkpoint=path)
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    X, y = make_data()
+    path = tmp_path / "nowhere" / "c.ckpt"
+    with pytest.raises(FileNotFoundError) as caught:
+        LogisticRegression().fit(X, y, checkpoint=path)
+    assert str(caught.value) == (
+        f"[Errno {errno.ENOENT}] cannot create {path}.lock, the lock file of "
+        f"checkpoint {path}: its folder {path.parent} does not exist; create it, "
+        "or give a checkpoint path in an existing folder"
+    )
 
 
 def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path):

@@ -7,7 +7,7 @@ Conventions (owned here)
   to, :func:`logistic._checkpoint_paths.lock_path`) before it reads or writes
   anything of the checkpoint, and holds it until the fit ends: the resume
   (the read of the checkpoint or of its ``.prev``) and every write happen
-  under it. The estimator takes it when ``fit`` starts (:func:`holds_checkpoint`),
+  under it. The estimator's ``fit`` takes it once its parameters are checked,
   before the data are read; ``logistic fit --checkpoint`` before it reads the
   data file; :func:`logistic._checkpoint.run_with_checkpoint` takes it too,
   for callers of the solvers. Taking it again where it is already held (the
@@ -45,13 +45,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
-import functools
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 from ._checkpoint_paths import lock_path
 from ._exceptions import CheckpointInUseError
@@ -61,9 +59,7 @@ try:
 except ImportError:  # not POSIX (Windows): no lock is taken
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["CheckpointLock", "acquire", "held", "holds_checkpoint", "in_use_message"]
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["CheckpointLock", "acquire", "held", "in_use_message"]
 
 #: Times a fit locks the file under the lock's name anew when a fit that
 #: ended removed it (or it was replaced) between the open and the lock.
@@ -170,19 +166,6 @@ def held(path: str | os.PathLike[str] | None) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-def holds_checkpoint(method: F) -> F:
-    """Run an estimator's ``fit`` holding the lock of its ``checkpoint=``
-    (keyword) argument, so that a second fit of that checkpoint fails before
-    any work."""
-
-    @functools.wraps(method)
-    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with held(kwargs.get("checkpoint")):
-            return method(self, *args, **kwargs)
-
-    return run  # type: ignore[return-value]
 
 
 def in_use_message(

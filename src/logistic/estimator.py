@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checkpoint_lock import holds_checkpoint
+from ._checkpoint_lock import held
 from ._constraints import Interval, Options, is_class_weight
 from ._estimator_params import (
     L1_RATIO_UNSET,
@@ -327,7 +327,6 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         return theta0
 
     @with_n_jobs
-    @holds_checkpoint
     def fit(
         self,
         X: Any,
@@ -390,6 +389,33 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         check_rows_aligned(
             X, y=y, sample_weight=sample_weight, offset=offset, trials=trials
         )
+        with held(checkpoint):  # one fit per checkpoint, before the data are read
+            return self._fit_checked(
+                X,
+                y,
+                sample_weight,
+                offset,
+                trials,
+                checkpoint,
+                resume,
+                force_resume,
+                callback,
+            )
+
+    def _fit_checked(
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any,
+        offset: Any,
+        trials: Any,
+        checkpoint: Any,
+        resume: bool,
+        force_resume: bool,
+        callback: Callable[[dict[str, Any]], None] | None,
+    ) -> LogisticRegression:
+        """:meth:`fit` once its parameters and row counts are checked, with
+        the checkpoint's lock held (:mod:`logistic._checkpoint_lock`)."""
         vars(self).pop("_partial_state", None)  # a fit ends a partial_fit stream
         target = getattr(y, "name", None)  # a pandas Series' name
         X, encoding = encode_for_fit(X, self.include)
