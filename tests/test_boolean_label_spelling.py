@@ -146,3 +146,24 @@ def test_unknown_targets_of_mixed_kinds_are_each_named_as_given():
         "target column 'y' in new.csv has values the model was not trained on: "
         "2 (n=2), 7 (n=1), 'x' (n=1) (expected false or true)"
     )
+
+
+def test_a_boolean_model_names_only_the_unknown_values_of_a_text_target(
+    bool_csv, workdir, capsys
+):
+    """One value that is not a boolean (``maybe``) makes pyarrow read the
+    whole column as text; the column's ``TRUE``/``True``/``FALSE`` are still
+    the model's classes in another letter case, so the error names
+    ``maybe`` alone, and the same column without it scores as booleans."""
+    assert run_cli(capsys, ["fit", "b.csv", "--target", "y", "-o", "m.json", "-q"])[0] == 0
+    rows = bool_csv.iloc[:5].assign(y=["TRUE", "maybe", "FALSE", "TRUE", "True"])
+    rows.to_csv(workdir / "t.csv", index=False)
+    code, out, err = run_cli(capsys, ["evaluate", "m.json", "t.csv"])
+    assert (code, out) == (65, "")
+    assert err == (
+        "error: target column 'y' in t.csv has values the model was not trained "
+        "on: 'maybe' (n=1) (expected false or true)\n"
+    )
+    y = np.array(["TRUE", "False", "true", "FALSE"], dtype=object)
+    mapping = {"column": "y", "negative": False, "positive": True}
+    assert apply_labels(y, mapping, "t.csv").tolist() == [1.0, 0.0, 1.0, 0.0]

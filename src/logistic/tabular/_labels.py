@@ -242,7 +242,10 @@ def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: A boolean target written as a number, and the reverse: one label pair.
-_BOOL_TEXT = {"0": "false", "1": "true"}
+#: A boolean model also takes its labels' text in any letter case (``TRUE``,
+#: ``True``: text where another value of the column kept pyarrow from reading
+#: booleans), as :func:`~logistic._labels.match_label` does.
+_BOOL_TEXT = {"0": "false", "1": "true", "false": "false", "true": "true"}
 _NUMBER_TEXT = {"false": "0", "true": "1"}
 
 
