@@ -231,6 +231,47 @@ def test_positive_log_likelihood_still_loads(files, tmp_path):
         logistic.load(_edited(files["formula"], tmp_path, edit))
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        # Σ s y of 0, or above Σ s: the null model's mean label is 0 or beyond 1,
+        # and inference divided by a null log-likelihood of 0
+        ("positive", 0.0, "labels.positive"),
+        ("positive", 500.0, "labels.positive"),
+        ("positive", -1.0, "labels.positive"),
+        # Σ s of the labels is the fit's weight_sum (400 rows of weight 1)
+        ("weight", 0.0, "labels.weight"),
+        ("weight", 2.5, "labels.weight"),
+        ("weight", -400.0, "labels.weight"),
+        ("saturated", 5.0, "labels.saturated"),  # a sum of y log y: at most 0
+        ("pearson", -3.0, "labels.pearson"),  # a sum of squares
+    ],
+)
+def test_impossible_label_sums_are_refused(files, tmp_path, key, value, field):
+    def edit(doc):
+        doc["training"]["fit_statistics"]["labels"][key] = value
+
+    path = _edited(files["plain"], tmp_path, edit)
+    _refused(path, f"'training.fit_statistics.{field}'")
+
+
+@pytest.mark.parametrize("llnull", [0.0, 3.0])
+def test_a_null_log_likelihood_of_zero_or_more_is_refused(tmp_path, llnull):
+    # a fit without an intercept and with an offset keeps its null model's
+    # log-likelihood; a Bernoulli log-likelihood of two classes is below 0
+    df = pd.read_csv(UCLA)
+    X, y = df[["gre", "gpa"]].to_numpy() / [800.0, 4.0], df["admit"].to_numpy()
+    offset = np.full(len(y), -0.5)
+    model = logistic.LogisticRegression(fit_intercept=False).fit(X, y, offset=offset)
+    source = logistic.save(model, tmp_path / "offset.json")
+    assert logistic.load(source).fit_statistics_.llnull < 0
+
+    def edit(doc):
+        doc["training"]["fit_statistics"]["llnull"] = llnull
+
+    _refused(_edited(source, tmp_path, edit), "'training.fit_statistics.llnull'")
+
+
 # -- 5. names that fit refuses ---------------------------------------------------------
 def test_duplicate_encoding_column_is_refused(files, tmp_path):
     def edit(doc):

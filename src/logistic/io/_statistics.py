@@ -203,6 +203,10 @@ def statistics_from_dict(
     llnull = doc.get("llnull")
     if llnull is not None:
         llnull = _number(doc, "llnull", llnull, path)
+        if not llnull < 0:  # two classes of positive weight: the null misfits some
+            raise _wrong(
+                path, f"training.{KEY}.llnull", "must be a negative log-likelihood"
+            )
     spanned = doc.get("null_has_intercept", False)
     if not isinstance(spanned, bool) or (spanned and (llnull is None or fit_intercept)):
         raise _wrong(
@@ -225,6 +229,7 @@ def statistics_from_dict(
     counts = _row_counts(labels, path)
     if not weight_sum > 0:
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
+    _check_label_sums(sums, weight_sum, path)
     aliased = np.isnan(np.diag(covariance))
     reduced = _reduced_theta(doc, aliased, path)
     basis, spread = _null_basis(doc, aliased, path) or (None, None)
@@ -252,6 +257,32 @@ def statistics_from_dict(
         null_basis=basis,
         null_spread=spread,
     )
+
+
+def _check_label_sums(sums: dict[str, float], weight_sum: float, path: str) -> None:
+    """Refuse label sums no fit of two classes gives: ``weight`` is ``Σs``,
+    the fit's ``weight_sum`` (summed in another order: equal to rounding);
+    ``positive``, ``Σ s y``, lies strictly between 0 and it (a fit refuses a
+    class without weight); ``saturated``, a sum of ``y log y`` terms, is at
+    most 0 and ``pearson``, a sum of squares, at least 0. Inference divides
+    by ``weight`` and by the null log-likelihood these give."""
+    name = f"training.{KEY}.labels"
+    weight = sums["weight"]
+    if not abs(weight - weight_sum) <= 1e-9 * weight_sum:
+        raise _wrong(
+            path, f"{name}.weight", f"must equal weight_sum ({weight_sum!r}), Σ s"
+        )
+    if not 0.0 < sums["positive"] < weight:
+        raise _wrong(
+            path,
+            f"{name}.positive",
+            "must lie strictly between 0 and labels.weight (the weight of the "
+            "positive class)",
+        )
+    if not sums["saturated"] <= 0.0:
+        raise _wrong(path, f"{name}.saturated", "must be at most 0")
+    if not sums["pearson"] >= 0.0:
+        raise _wrong(path, f"{name}.pearson", "must be at least 0")
 
 
 def _reduced_theta(doc: dict[str, Any], aliased: np.ndarray, path: str) -> Any:
