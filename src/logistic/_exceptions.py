@@ -42,8 +42,27 @@ __all__ = [
 ]
 
 
+def _rebuilt(cls: type[BaseException], args: tuple[object, ...]) -> BaseException:
+    """An error of ``cls`` with ``args``, made without calling its ``__init__``
+    (whose signature may differ from ``args``); unpickling then restores its
+    attributes."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
+
+
 class LogisticError(Exception):
-    """Base class of every error this package raises on purpose."""
+    """Base class of every error this package raises on purpose.
+
+    Its errors pickle whole, whatever their ``__init__`` takes: an error
+    raised in a process pool's worker (joblib, Dask, multiprocessing) reaches
+    the caller as the same class with the same message and attributes.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # BaseException's reduce calls ``cls(*args)``, which fails (or words the
+        # message twice) for errors whose __init__ takes other arguments
+        return _rebuilt, (type(self), self.args), self.__dict__ or None
 
 
 class DataValidationError(LogisticError, ValueError):
