@@ -255,6 +255,26 @@ def test_impossible_label_sums_are_refused(files, tmp_path, key, value, field):
     _refused(path, f"'training.fit_statistics.{field}'")
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        # the mean log-loss at the fit: the log-likelihood is -weight_sum·value,
+        # so -1 made it +400 (a pseudo R² above 1) and 1e308 made it -inf
+        ("value", -1.0),
+        ("value", 1e308),
+        ("std", [-1.0, 0.5, 0.5]),  # gre, gpa, rank: standard deviations
+    ],
+)
+def test_impossible_fit_statistics_are_refused(files, tmp_path, key, value):
+    def edit(doc):
+        stats = doc["training"]["fit_statistics"]
+        assert not isinstance(value, list) or len(stats[key]) == len(value)
+        stats[key] = value
+
+    path = _edited(files["plain"], tmp_path, edit)
+    _refused(path, f"'training.fit_statistics.{key}'")
+
+
 @pytest.mark.parametrize("llnull", [0.0, 3.0])
 def test_a_null_log_likelihood_of_zero_or_more_is_refused(tmp_path, llnull):
     # a fit without an intercept and with an offset keeps its null model's

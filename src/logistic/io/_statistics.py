@@ -230,6 +230,15 @@ def statistics_from_dict(
     if not weight_sum > 0:
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
     _check_label_sums(sums, weight_sum, path)
+    if not (value >= 0.0 and math.isfinite(value * weight_sum)):
+        # the mean cross-entropy at the fit; -weight_sum·value is the llf
+        raise _wrong(
+            path,
+            f"training.{KEY}.value",
+            "must be a mean log-loss: at least 0, and finite times weight_sum",
+        )
+    if np.any(std < 0):
+        raise _wrong(path, f"training.{KEY}.std", "must hold standard deviations (≥ 0)")
     aliased = np.isnan(np.diag(covariance))
     reduced = _reduced_theta(doc, aliased, path)
     basis, spread = _null_basis(doc, aliased, path) or (None, None)
