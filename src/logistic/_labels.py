@@ -394,8 +394,8 @@ def resolve_classes(
         unknown = found - set(cls.tolist())
         if len(cls) != 2 or unknown:
             raise DataValidationError(
-                f"classes must be two labels covering y; got {list(cls)}, y also "
-                f"holds {sorted(map(str, unknown))[:10]}"
+                f"classes must be two labels covering y; got {labels_shown(cls)}, "
+                f"y also holds {sorted(map(str, unknown))[:10]}"
             )
         return class_order(cls, positive)
     if len(found) != 2:
@@ -448,7 +448,7 @@ def _many_classes(
     unknown = found - set(cls.tolist())
     if unknown:
         raise DataValidationError(
-            f"classes must cover y; got {list(cls)[:10]}, y also holds "
+            f"classes must cover y; got {labels_shown(cls, 10)}, y also holds "
             f"{sorted(map(str, unknown))[:10]}"
         )
     return cls

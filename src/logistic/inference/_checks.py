@@ -31,6 +31,7 @@ from .._exceptions import DataValidationError, InvalidParameterError, user_stack
 from .._file_marks import TRAINING_TOTALS_ATTR
 from .._firth import FirthObjective
 from .._frame_encoding import apply_encoding
+from .._labels import labels_shown
 from .._numerics import CERTAIN_CURVATURE, DEFAULT_TOL
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
@@ -318,8 +319,8 @@ def prepare(
         )
     if not np.array_equal(classes, model.classes_):
         raise DataValidationError(
-            f"y has labels {list(classes)}, but the model was fitted on "
-            f"{list(model.classes_)}"
+            f"y has labels {labels_shown(classes)}, but the model was fitted on "
+            f"{labels_shown(model.classes_)}"
         )
     warn_class_weight(model)
     return X, np.asarray(y01, dtype=F64), sw, off

@@ -58,6 +58,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._feature_names import positional_names
+from .._labels import labels_shown
 from .._separation_kinds import SEPARATION_FOUND, separation_unchecked
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of, warn_class_weight
@@ -333,8 +334,9 @@ class MultinomialInference(BinaryOnlyMethods):
             )
         if not np.array_equal(other.classes, self.classes):
             raise InvalidParameterError(
-                f"the models have different classes ({list(self.classes)} vs "
-                f"{list(other.classes)}); a likelihood-ratio test needs the same target"
+                f"the models have different classes ({labels_shown(self.classes)} vs "
+                f"{labels_shown(other.classes)}); a likelihood-ratio test needs the "
+                "same target"
             )
         check_same_class_data(self, other)
         return lr_test(

@@ -46,6 +46,7 @@ import numpy as np
 from .._block_sums import block_hessian
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._frame_encoding import apply_encoding
+from .._labels import labels_shown
 from .._multinomial import (
     MultinomialObjective,
     ScaledMultinomial,
@@ -234,8 +235,8 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
     classes = np.asarray(backend.classes_)
     if not np.array_equal(classes, model.classes_):
         raise DataValidationError(
-            f"y has labels {list(classes)}, but the model was fitted on "
-            f"{list(model.classes_)}"
+            f"y has labels {labels_shown(classes)}, but the model was fitted on "
+            f"{labels_shown(model.classes_)}"
         )
     warn_class_weight(model)
     return backend  # type: ignore[no-any-return]
