@@ -82,3 +82,40 @@ def test_the_command_line_takes_the_coverage_and_shows_no_alpha_warning(
     assert code == 0, err
     assert "alpha" not in err and "warning" not in err
     assert re.search(r"\[0\.35 +0\.65\]", text), text  # the 30 % interval's bounds
+
+
+@pytest.mark.parametrize("alpha", ["0.05", None, True, [0.05]])
+@pytest.mark.parametrize(
+    "method",
+    [
+        "conf_int",
+        "predict_interval",
+        "summary",
+        "odds_ratios",
+        "margins",
+        "margins summary",
+    ],
+)
+def test_an_alpha_that_is_no_number_is_refused_by_name(model, method, alpha):
+    """A string, None, a boolean or a list raised a bare TypeError ("'<' not
+    supported between instances of 'int' and 'str'") naming no parameter."""
+    m, X = model
+    res = m.inference()
+    calls = {
+        "conf_int": lambda: res.conf_int(alpha=alpha),
+        "predict_interval": lambda: m.predict_interval(X[:3], alpha=alpha),
+        "summary": lambda: res.summary(alpha=alpha).as_text(),
+        "odds_ratios": lambda: res.odds_ratios(alpha=alpha),
+        "margins": lambda: res.get_margeff(at="mean").conf_int(alpha=alpha),
+        "margins summary": lambda: res.get_margeff(at="mean").summary(alpha=alpha),
+    }
+    with pytest.raises(logistic.InvalidParameterError, match="^alpha must be a number"):
+        calls[method]()
+
+
+def test_a_numpy_alpha_is_a_number(model):
+    m, _ = model
+    res = m.inference()
+    want = res.conf_int(alpha=0.1)
+    for alpha in (np.float32(0.1), np.float64(0.1), np.array(0.1)):
+        np.testing.assert_allclose(res.conf_int(alpha=alpha), want, rtol=1e-6)

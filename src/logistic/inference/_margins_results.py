@@ -167,6 +167,7 @@ class MarginalEffects:
     def summary(self, alpha: float = 0.05) -> str:
         """The table as text: effect, std err, z, P>|z| and the interval;
         discrete changes marked ``(d)``."""
+        table = self.wald_table(alpha)  # checks alpha before the header uses it
         label, width, head = self._layout(alpha)
         lines = self._heading("Logistic regression marginal effects")
         values = self.margeff_options.get("atexog") or {}
@@ -176,7 +177,7 @@ class MarginalEffects:
                 + ", ".join(f"{name}={_shown(v)}" for name, v in values.items())
             )
         lines += ["=" * len(head), head, "-" * len(head)]
-        lines += self._row_lines(self.wald_table(alpha), label, width)
+        lines += self._row_lines(table, label, width)
         lines.append("=" * len(head))
         if self.dummy_idx is not None:
             lines.append(self._discrete_note())

@@ -249,7 +249,6 @@ class _Table:
     ) -> None:
         from ._distributions import chi2_sf
 
-        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
         or_method = _odds_method(odds_ratios)
         firth = r.method == "Firth"
         data = likelihood_available(r)
@@ -261,7 +260,8 @@ class _Table:
         )
         ci_kind = "profile" if logistf or or_method == "profile" else "wald"
         p_kind = "plr" if logistf else "wald"
-        wald = r.wald_table(alpha)
+        wald = r.wald_table(alpha)  # checks alpha (check_alpha) before its use here
+        lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
         stat, pvalues, ci = wald.zvalues, wald.pvalues, wald.conf_int
         try:
             if ci_kind == "profile":

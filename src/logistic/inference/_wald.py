@@ -24,6 +24,7 @@ statsmodels' column names, ``[0.025`` and ``0.975]`` for the bounds).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any, NamedTuple
 
@@ -110,6 +111,13 @@ def check_alpha(alpha: float) -> float:
     coverage passed as ``alpha`` (``alpha=0.95`` for 95 % intervals), so an
     :class:`~logistic.IntervalAlphaWarning` says so, pointing at the caller's
     line (once a line under Python's default filter, however deep the call)."""
+    if isinstance(alpha, np.ndarray) and alpha.ndim == 0:
+        alpha = alpha.item()
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real):
+        raise InvalidParameterError(
+            f"alpha must be a number in (0, 1), one minus the coverage; got "
+            f"{alpha!r:.40} ({type(alpha).__name__})"
+        )
     if not 0 < alpha < 1:
         raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
     if alpha > 0.5:
