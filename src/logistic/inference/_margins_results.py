@@ -102,9 +102,20 @@ class MarginalEffects:
         self.cov_type = cov_type
         self._cov_label = covariance or cov_type
         self.nobs = nobs
-        self._pd = pandas
+        # whether the tables are labelled pandas objects; the module itself is
+        # imported when one is built (a module cannot be pickled or copied)
+        self._labelled = pandas is not None
         self._table = wald_table(effects, cov)
         self.separation = separation
+
+    @property
+    def _pd(self) -> Any:
+        """pandas when the effects are labelled by feature name, else None."""
+        if not self._labelled:
+            return None
+        import pandas
+
+        return pandas
 
     def _series(self, values: FloatArray) -> Any:
         if self._pd is None:

@@ -425,7 +425,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         self._cov_label = covariance or cov_type
         self.separation = separation
         self.nobs = nobs
-        self._pd = None
+        self._labelled = False
         self._table = wald_table(self._effects, cov)
 
     def _series(self, values: FloatArray) -> Any:
