@@ -13,6 +13,8 @@ to ~1e-8.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.special import expit
@@ -240,3 +242,23 @@ def test_float32_close_to_float64(solver):
     p32 = b.predict_proba(X.astype(np.float32))
     assert np.all(np.isfinite(p32))
     np.testing.assert_allclose(p32, a.predict_proba(X), atol=1e-4)
+
+
+@pytest.mark.parametrize("scale", [1e170, 1e200, 1e300])
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "newton-cg", "gd"])
+def test_huge_uniform_weights_are_the_unweighted_fit(scale, solver):
+    """Weights of 1e200 on every row are unit weights: the objective divides by
+    Σs. The column statistics' correction squared a rounding error times Σs
+    before dividing by Σs, which overflowed from about Σs = 1e160: lbfgs raised
+    NumericalError, gd and newton-cg stopped at zero with overflow warnings and
+    newton warned of precision. Reference: statsmodels' Logit without weights."""
+    sm = pytest.importorskip("statsmodels.api")
+    X, y = data(seed=5, n=200, p=3)
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow, no convergence warning
+        m = LogisticRegression(solver=solver).fit(
+            X, y, sample_weight=np.full(len(y), scale)
+        )
+    np.testing.assert_allclose(m.intercept_[0], ref.params[0], atol=1e-7)
+    np.testing.assert_allclose(m.coef_.ravel(), ref.params[1:], atol=1e-7)

@@ -397,7 +397,9 @@ def _corrected(
 ) -> ColumnStats:
     """Björck's correction: ``Σ s d`` is the rounding error of the first mean
     (times Σs); it refines the mean and removes its effect on ``m2``."""
-    m2 = m2 - resid * resid / total
+    # resid is a rounding error times Σs: squared before the division it
+    # overflows once Σs passes ~1e160 (uniform weights of 1e158 on 200 rows)
+    m2 = m2 - resid * (resid / total)
     mean = (mean_u + resid / total) * divisor
     return ColumnStats(total, mean, unit, m2, lo, hi)
 
