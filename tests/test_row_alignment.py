@@ -173,3 +173,48 @@ def test_a_fresh_range_index_names_both_remedies(lbw):
     assert "pass it by position (y.to_numpy())" in text
     right = LogisticRegression().fit(shuffled, y_by_position.to_numpy())
     np.testing.assert_allclose(right.coef_, LogisticRegression().fit(X, y).coef_, rtol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "predict_proba",
+        "predict_log_proba",
+        "predict",
+        "decision_function",
+        "predict_interval",
+        "get_prediction",
+    ],
+)
+def test_prediction_offsets_reordered_are_refused(lbw, method):
+    """fit refused an offset Series in another order than X's rows, but the
+    predictions paired it by position, silently: with the lbw offset reversed
+    every row's risk was computed with another row's offset."""
+    X, y = lbw
+    offset = pd.Series(np.linspace(-0.5, 0.5, len(y)), index=X.index)
+    model = LogisticRegression().fit(X, y, offset=offset)
+    calls = {
+        "predict_proba": model.predict_proba,
+        "predict_log_proba": model.predict_log_proba,
+        "predict": model.predict,
+        "decision_function": model.decision_function,
+        "predict_interval": model.predict_interval,
+        "get_prediction": model.inference(X, y, offset=offset).get_prediction,
+    }
+    with pytest.raises(ValueError, match=r"offset's index holds X's row labels"):
+        calls[method](X, offset=offset.iloc[::-1])
+    calls[method](X, offset=offset)  # aligned: as fit takes it
+    # other labels pair by position, as fit pairs them
+    calls[method](X, offset=pd.Series(offset.to_numpy(), index=X.index + 10_000))
+
+
+def test_k_class_prediction_offsets_reordered_are_refused(lbw):
+    X, y = lbw
+    y3 = pd.Series(np.digitize(X["lwt"], [110, 140]), index=X.index)
+    offset = pd.DataFrame(np.zeros((len(y3), 3)), index=X.index)
+    model = LogisticRegression().fit(X, y3, offset=offset)
+    with pytest.raises(ValueError, match=r"offset's index holds X's row labels"):
+        model.predict_proba(X, offset=offset.iloc[::-1])
+    np.testing.assert_allclose(
+        model.predict_proba(X, offset=offset), model.predict_proba(X)
+    )

@@ -34,6 +34,7 @@ from . import _softmax
 from ._kernels_xp import is_device_array
 from ._logits import decision_logits
 from ._prediction import checked_X
+from ._row_alignment import check_rows_aligned
 from ._typing import is_dask_collection
 from ._validation import check_offset_matrix
 
@@ -56,6 +57,7 @@ def decision_matrix(model: Any, X: Any, offset: Any = None) -> Any:
         return _dask_logits(X, coef, b, offset)
     if is_device_array(X):
         return _device_logits(model, X, coef, b, offset)
+    check_rows_aligned(X, offset=offset)  # as fit pairs them: by position
     X = checked_X(model, X)
     Z = _logits(X, coef, b)
     if offset is not None:

@@ -27,6 +27,7 @@ from ._exceptions import InvalidParameterError
 from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
 from ._kernels_xp import is_device_array
+from ._row_alignment import check_rows_aligned
 from ._typing import Backend, is_dask_collection
 from ._validation import check_feature_names, check_vector, check_X
 
@@ -45,6 +46,7 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
 
         p = model.n_features_in_
         return on_device(X, coef, b, offset, n_features=p, estimator=name)
+    check_rows_aligned(X, offset=offset)  # as fit pairs them: by position
     X = checked_X(model, X)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
     return _logits.decision_logits(X, coef, b, off)

@@ -309,9 +309,11 @@ def predict_rows(
         ``predict.glm`` gives them.
     """
     from .._prediction import checked_X
+    from .._row_alignment import check_rows_aligned
     from .._validation import check_vector
 
     _refuse_lazy(X)
+    check_rows_aligned(X, offset=offset)  # as fit pairs them: by position
     index = getattr(X, "index", None) if hasattr(X, "columns") else None
     Xc = checked_X(model, X)
     off = None if offset is None else check_vector(offset, Xc.shape[0], "offset")
