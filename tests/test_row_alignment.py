@@ -218,3 +218,25 @@ def test_k_class_prediction_offsets_reordered_are_refused(lbw):
     np.testing.assert_allclose(
         model.predict_proba(X, offset=offset), model.predict_proba(X)
     )
+
+
+@pytest.mark.parametrize("name", ["y", "sample_weight", "offset"])
+def test_path_refuses_reordered_inputs(lbw, name):
+    """logistic.path paired a y, weights or offset in another order than X's
+    rows by position, silently, where fit refuses them."""
+    from logistic import path
+
+    X, y = lbw
+    inputs = {
+        "y": y,
+        "sample_weight": pd.Series(np.linspace(1.0, 2.0, len(y)), index=X.index),
+        "offset": pd.Series(np.linspace(-0.5, 0.5, len(y)), index=X.index),
+    }
+    inputs[name] = inputs[name].iloc[::-1]
+    with pytest.raises(ValueError, match=rf"^{name}'s index holds X's row labels"):
+        path(X, n_alphas=3, **inputs)
+    inputs[name] = inputs[name].iloc[::-1]  # aligned again
+    result = path(X, n_alphas=3, **inputs)
+    with pytest.raises(ValueError, match=r"^offset's index holds X's row labels"):
+        result.decision_function(X, offset=inputs["offset"].iloc[::-1])
+    assert result.decision_function(X, offset=inputs["offset"]).shape == (len(y), 3)

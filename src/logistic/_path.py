@@ -62,6 +62,7 @@ from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._numerics import default_tol
 from ._objective import LogisticObjective
 from ._path_result import PathResult
+from ._row_alignment import check_rows_aligned
 from ._scaling import ScaledObjective
 from ._sparse_structure import hand_off_scope
 from ._strong_rules import (
@@ -473,6 +474,7 @@ def path(
         "random_state": random_state,
     }  # fmt: skip
     validate_params("path", params, _CONSTRAINTS)
+    check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
     with hand_off_scope():  # X's structure checked once, for this path's backend
         data = check_fit_data(
             X, y, sample_weight, offset, class_weight=class_weight, estimator="path",

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ._row_alignment import check_rows_aligned
 from ._typing import FloatArray
 from ._validation import check_vector, check_X
 
@@ -68,6 +69,7 @@ class PathResult:
 
     def decision_function(self, X: Any, offset: Any = None) -> FloatArray:
         """Logits of every point: an array of shape (n_samples, n_alphas)."""
+        check_rows_aligned(X, offset=offset)  # by position, as path() pairs them
         X = check_X(X, estimator="PathResult", for_prediction=True)
         if X.shape[1] != self.coefs.shape[1]:
             raise ValueError(
