@@ -286,6 +286,19 @@ def parse_constraints(
     return np.vstack(rows), np.asarray(rhs)
 
 
+def _numbers(value: Any, what: str) -> FloatArray:
+    """``value`` as a float64 array, or the error saying ``what`` it must be
+    (a ragged nesting, such as statsmodels' ``(R, q)`` tuple, or values that
+    are no numbers)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"{what}; got a {type(value).__name__} that is no array of numbers "
+            "(statsmodels' wald_test((R, q)) is wald_test(R, q) here)"
+        ) from None
+
+
 def wald_test(
     params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
 ) -> WaldTestResult:
@@ -299,7 +312,8 @@ def wald_test(
                 "give q inside the text hypothesis, not separately"
             )
         R, q = parse_constraints(R, names)
-    R = np.atleast_2d(np.asarray(R, dtype=np.float64))
+    what = "R must be text or a matrix of numbers, one column per parameter"
+    R = np.atleast_2d(_numbers(R, what))
     if R.ndim != 2 or R.shape[1] != k:
         raise InvalidParameterError(
             f"R must have {k} columns (one per parameter, order {names}); "
@@ -308,7 +322,7 @@ def wald_test(
     q = (
         np.zeros(R.shape[0])
         if q is None
-        else np.atleast_1d(np.asarray(q, dtype=np.float64))
+        else np.atleast_1d(_numbers(q, "q must be one number per restriction"))
     )
     if q.shape != (R.shape[0],):
         raise InvalidParameterError(
