@@ -102,10 +102,18 @@ class RowResiduals:
 
     @property
     def pearson(self) -> FloatArray:
-        """``(y - μ) / sqrt(μ (1 - μ)) = y e^{-z/2} - (1 - y) e^{z/2}``."""
+        """``(y - μ) / sqrt(μ (1 - μ)) = y e^{-z/2} - (1 - y) e^{z/2}``.
+
+        A term whose label weight is 0 is 0, not computed: a row fitted beyond
+        ``|z| = 1419`` on its label's side (a separated fit) has the other
+        term's ``e^{|z|/2}`` overflow, and ``0 · inf`` would make its residual,
+        which is ``e^{-|z|/2}`` (0 in float64), NaN."""
         y, half = self.y, 0.5 * self.z
+        up, down = np.zeros_like(half), np.zeros_like(half)
         with np.errstate(over="ignore"):
-            return y * np.exp(-half) - (1.0 - y) * np.exp(half)
+            np.multiply(y, np.exp(-half), out=up, where=y != 0.0)
+            np.multiply(1.0 - y, np.exp(half), out=down, where=y != 1.0)
+        return up - down
 
     @property
     def deviance(self) -> FloatArray:
