@@ -72,3 +72,25 @@ def test_boolean_mask_folds_are_read(tmp_path):
     folds = [(half, ~half), (~half, half)]  # boolean masks, as scikit-learn allows
     model = LogisticRegressionCV(cv=folds).fit(X, y)
     assert np.isfinite(model.C_).all()
+
+
+def test_a_fold_whose_test_rows_hold_no_weight_is_named():
+    """Its weighted score is a mean over no weight: the default score was NaN
+    (a numpy "invalid value" warning), every mean of the CV curve NaN and C_
+    the grid's first point. scikit-learn's LogisticRegressionCV refuses the
+    same folds ("Sample weights must contain at least one non-zero number")."""
+    from sklearn.model_selection import KFold
+
+    rng = np.random.default_rng(40)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    w = np.r_[np.zeros(20), np.ones(40)]  # KFold(3)'s first test fold: weight 0
+    with pytest.raises(
+        DataValidationError,
+        match=r"^cross-validation fold 1 of 3: its test rows hold no rows of "
+        r"positive weight, so their weighted score is undefined",
+    ):
+        LogisticRegressionCV(Cs=3, cv=KFold(3)).fit(X, y, sample_weight=w)
+    shuffled = KFold(3, shuffle=True, random_state=0)
+    model = LogisticRegressionCV(Cs=3, cv=shuffled).fit(X, y, sample_weight=w)
+    assert np.isfinite(model.cv_curve_.mean).all()

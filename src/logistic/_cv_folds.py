@@ -222,7 +222,10 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
 def check_fold_classes(folds: list[Any], data: Any, weights: Any) -> None:
     """Refuse a split whose training rows of a fold lack a class, or hold
     none of its weight, naming the fold (a fit on them would say the data
-    lack the class, which the whole data do not)."""
+    lack the class, which the whole data do not), and one whose test rows
+    hold no weight (their weighted score, a mean over that weight, is
+    undefined: a NaN score would make every mean of the CV curve NaN and the
+    choice of strength arbitrary)."""
     w = np.ones(len(data.y01)) if weights is None else weights
     for i, (train, _) in enumerate(folds):
         y_tr, w_tr = data.y01[train], w[train]  # indices or a boolean mask
@@ -241,4 +244,12 @@ def check_fold_classes(folds: list[Any], data: Any, weights: Any) -> None:
                 f"hold {held} of class {label_shown(label)}"
                 + (" (the whole data do)" if whole else "")
                 + f"; use fewer folds (cv=) or a stratified, shuffled split{more}"
+            )
+    scored = data.sample_weight  # the test scores' weights (not class_weight's)
+    for i, (_, test) in enumerate(folds):
+        if scored is not None and not scored[test].sum() > 0:
+            raise DataValidationError(
+                f"cross-validation fold {i + 1} of {len(folds)}: its test rows "
+                "hold no rows of positive weight, so their weighted score is "
+                "undefined; use a shuffled split, or fewer folds (cv=)"
             )
