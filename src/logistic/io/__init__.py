@@ -183,6 +183,11 @@ def save(
     True
     """
     model_section = model_to_dict(model)
+    if training is not None and not isinstance(training, dict):
+        raise TypeError(
+            f"training must be a dict of the file's training fields, got "
+            f"{type(training).__name__}"
+        )
     if covariance is None:
         covariance, covariance_names = own_covariance(model)
         stats = getattr(model, "fit_statistics_", None)

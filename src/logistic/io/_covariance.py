@@ -40,7 +40,13 @@ def _covariance_to_dict(
 ) -> dict[str, Any] | None:
     if covariance is None:
         return None
-    cov = np.asarray(covariance, dtype=np.float64)
+    try:
+        cov = np.asarray(covariance, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "covariance must be a square matrix of numbers, got "
+            f"{type(covariance).__name__} {covariance!r:.60}"
+        ) from None
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
         raise ValueError(f"covariance must be a square matrix, got shape {cov.shape}")
     aliased = _aliased_marks(cov)
@@ -60,7 +66,8 @@ def _covariance_to_dict(
     if np.any(np.diag(cov) < 0):
         k = int(np.argmin(np.diag(cov)))
         warnings.warn(
-            f"covariance not stored: its variance [{kept[k]}] is {cov[k, k]!r} < 0",
+            f"covariance not stored: its variance [{kept[k]}] is "
+            f"{float(cov[k, k])!r} < 0",
             UserWarning,
             stacklevel=3,
         )
