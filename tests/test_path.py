@@ -225,3 +225,14 @@ def test_bad_parameters_are_named(kwargs, name):
     X, y = _breast_cancer()
     with pytest.raises(InvalidParameterError, match=name):
         path(X, y, **kwargs)
+
+
+@pytest.mark.parametrize("alphas", ["x", {"a": 1.0}, [1.0, [2.0, 3.0]]])
+def test_alphas_that_are_no_numbers_are_refused_by_name(alphas):
+    """They raised numpy's "could not convert string to float" or a bare
+    TypeError naming no parameter."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    y = (X[:, 0] + rng.normal(size=100) > 0).astype(int)
+    with pytest.raises(InvalidParameterError, match="^The 'alphas' parameter of path"):
+        path(X, y, alphas=alphas)

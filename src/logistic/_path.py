@@ -98,11 +98,14 @@ _CONSTRAINTS: dict[str, list[Any]] = {
 
 def _check_alphas(alphas: Any) -> FloatArray:
     """Given strengths: finite, ≥ 0, at least one; returned decreasing."""
-    a = as_float64(alphas).ravel()  # an integer beyond float64 (10**400): inf
+    try:
+        a = as_float64(alphas).ravel()  # an integer beyond float64 (10**400): inf
+    except (TypeError, ValueError):  # text, a dict, a ragged nesting
+        a = np.empty(0)
     if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0):
         raise InvalidParameterError(
             f"The 'alphas' parameter of path must be a non-empty sequence of finite "
-            f"numbers ≥ 0 or None. Got {alphas!r} instead."
+            f"numbers ≥ 0 or None. Got {alphas!r:.80} instead."
         )
     return np.sort(a)[::-1].copy()
 
