@@ -294,6 +294,14 @@ def _contrasts(
     return Contrasts(zeroed, np.asarray(targets, dtype=np.intp))
 
 
+def _or_at_mean(results: Any) -> str:
+    """The remedy ``at='mean'`` where it works without the training rows: not
+    for a fit with an offset, whose mean offset needs them (:func:`_point`)."""
+    if results._objective is None and results._stats.labels.has_offset:
+        return ""
+    return ", or use at='mean'"
+
+
 def _point(results: Any, at: str) -> Block:
     """The row at which ``at`` evaluates the effects (weight 1)."""
     stats = results._stats
@@ -316,8 +324,8 @@ def _point(results: Any, at: str) -> Block:
         if rows is None:
             raise InvalidParameterError(
                 "at='median' needs the training rows in memory (a median is not a "
-                "sum over blocks): call model.inference(X, y, ...) with arrays, or "
-                "use at='mean'"
+                "sum over blocks): call model.inference(X, y, ...) with arrays"
+                + _or_at_mean(results)
             )
         X = rows.X.toarray() if hasattr(rows.X, "toarray") else np.asarray(rows.X)
         n = X.shape[0]
@@ -426,7 +434,7 @@ def marginal_effects(
             raise InvalidParameterError(
                 "at='overall' averages over the training rows: call "
                 "model.inference(X, y, sample_weight, offset) with the data given "
-                "to fit() (arrays or the backend), or use at='mean'"
+                f"to fit() (arrays or the backend){_or_at_mean(results)}"
             )
         source: Any = results._objective.data
     else:
