@@ -135,6 +135,30 @@ def test_writer_orders_of_covariance_names_load(files, tmp_path):
         )
 
 
+def test_covariance_labels_must_name_the_intercept(tmp_path):
+    """Labels of the caller's own are kept, but readers place the intercept by
+    its name alone (last when no name is ``Intercept``): ``cov_params()``
+    (intercept first) saved under ``c0, c1, …`` would be read with the
+    intercept's variance on a slope, so the save is refused. Named, the
+    stored matrix gives the fitted model's prediction standard errors."""
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    model = logistic.LogisticRegression().fit(X, y)
+    res = model.inference()
+    cov = np.asarray(res.cov_params())
+    labels = [f"c{i}" for i in range(res.k_params)]
+    with pytest.raises(ValueError, match="do not name the intercept; call its row 'Intercept'"):
+        logistic.save(model, tmp_path / "c.json", covariance=cov, covariance_names=labels)
+    assert not (tmp_path / "c.json").exists()
+    labels[0] = "Intercept"
+    p = logistic.save(model, tmp_path / "c.json", covariance=cov, covariance_names=labels)
+    assert lio.read_model_file(p).covariance_names == labels
+    got = logistic.load(p).predict_interval(X[:5])
+    np.testing.assert_allclose(
+        np.asarray(got, dtype=float), np.asarray(model.predict_interval(X[:5]), dtype=float),
+        rtol=1e-12,
+    )
+
+
 # -- 2. a covariance that is not positive semidefinite ---------------------------------
 @pytest.mark.parametrize(
     ("matrix", "fragments"),

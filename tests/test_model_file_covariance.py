@@ -127,7 +127,7 @@ def test_a_variance_negative_by_rounding_is_stored_as_zero(tmp_path):
     V = A @ A.T * 1e-3
     V[2, :] = V[:, 2] = 0.0
     V[2, 2] = -1e-18
-    names = [f"t{i}" for i in range(k)]
+    names = ["Intercept", *(f"t{i}" for i in range(1, k))]  # labels but the intercept's
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning either
         path = logistic.save(

@@ -162,7 +162,10 @@ def save(
         (:mod:`logistic.io._statistics`), so that ``load(path).inference()``
         and ``summary()`` work without the data as on the fitted model.
     covariance_names : list of str, optional
-        Parameter names in the order of ``covariance``.
+        Parameter names in the order of ``covariance``: any labels, but the
+        intercept's row must be called ``"Intercept"``, first (the order of
+        ``inference().cov_params()``) or last (the objective's order),
+        because readers place the intercept by that name.
     training : dict, optional
         JSON-serialisable facts about the fit (data file, row counts, options).
     overwrite : bool, default=True

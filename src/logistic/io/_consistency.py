@@ -180,7 +180,17 @@ def written_covariance_names(
     """The ``covariance.names`` :func:`logistic.save` writes for the names
     given: the same, unless the model's terms stand in another order than
     the one readers take (:func:`_in_place`): refused, as a load would."""
-    if names is None or not orders or list(names) in orders or _in_place(names, orders):
+    if names is None or not orders:
+        return names
+    if any("Intercept" in o for o in orders) and "Intercept" not in names:
+        # readers place the intercept by this name alone (first or last)
+        raise ValueError(
+            f"covariance_names {list(names)!r:.200} do not name the intercept; "
+            f"call its row 'Intercept', first for a matrix in cov_params() "
+            f"order ({orders[0]!r:.200}) or last in the objective's order, so "
+            f"that readers know where it stands"
+        )
+    if list(names) in orders or _in_place(names, orders):
         return names
     raise ValueError(
         f"covariance_names {list(names)!r:.200} name the model's terms in an "
