@@ -167,6 +167,10 @@ def test_encoding_covariance_training_round_trip(ucla_model, tmp_path):
 def test_refuses_unfitted_and_nonfinite(tmp_path):
     with pytest.raises(ValueError, match="unfitted"):
         logistic.save(LogisticRegression(), tmp_path / "m.json")
+    from sklearn.exceptions import NotFittedError  # what scikit-learn tooling catches
+
+    with pytest.raises(NotFittedError, match="unfitted"):
+        logistic.save(LogisticRegression(), tmp_path / "m.json")
     with pytest.raises(ValueError, match="non-finite"):
         logistic.save(_fitted([np.inf], 0.0), tmp_path / "m.json")
     assert not (tmp_path / "m.json").exists()

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .._estimator_protocol import _not_fitted_error_class
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from .._messages import integer_text
 from . import _multinomial
@@ -152,8 +153,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
             f"{kind.__module__}.{kind.__qualname__}: a model file holds this "
             f"library's estimator only{hint}"
         )
-    if not hasattr(model, "coef_"):
-        raise ValueError("cannot save an unfitted model: call fit() first")
+    if not hasattr(model, "coef_"):  # scikit-learn's NotFittedError too, when loaded
+        unfitted = _not_fitted_error_class()
+        raise unfitted("cannot save an unfitted model: call fit() first")
     coef = np.asarray(model.coef_).ravel()
     intercept = float(np.asarray(model.intercept_).ravel()[0])  # K > 2: replaced
     if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
