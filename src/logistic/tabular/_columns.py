@@ -85,13 +85,18 @@ def column_kind(raw: RawData, name: str) -> str:
     raise unusable_type_error(name, raw.path, raw.table.schema.field(name).type)
 
 
-def unusable_type_error(name: str, path: str, arrow_type: Any) -> DataValidationError:
+def unusable_type_error(
+    name: str, path: str, arrow_type: Any, formula: bool = False
+) -> DataValidationError:
     """The refusal of feature column ``name`` of ``path`` whose Arrow type is
     neither a number, a boolean nor text (a timestamp, a list, binary): the
-    same in memory and when streaming."""
+    same in memory and when streaming. ``formula``: the column is one a
+    ``--formula`` names (as a number or inside ``C()``), where ``--drop``
+    does not apply, so the remedy is to take it out of the formula."""
+    leave_out = "remove it from --formula" if formula else "drop it with --drop"
     return DataValidationError(
         f"column {name!r} in {path} has type {arrow_type}, which cannot be a "
-        "feature; drop it with --drop or convert it to a number or a string"
+        f"feature; {leave_out} or convert it to a number or a string"
     )
 
 

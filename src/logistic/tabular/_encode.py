@@ -37,7 +37,7 @@ from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column
 from .._messages import name_list, option_value
 from .._onehot import dummy_names, encoded_name_clash, sorted_levels
-from ..columns import ColumnPlan, plan_columns
+from ..columns import ColumnPlan, arrow_kind, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
     ROLE_OPTIONS,
@@ -46,6 +46,7 @@ from ._columns import (
     nonnegative_column,
     numeric_column,
     string_column,
+    unusable_type_error,
 )
 from ._design import (
     Design,
@@ -404,6 +405,9 @@ def _fit_formula_design(
 ) -> tuple[np.ndarray, list[str], dict[str, Any]]:
     text = categorical_columns(formula)  # C(column) only: any text is a level
     for name in used:
+        arrow_type = sub.table.schema.field(name).type
+        if arrow_kind(arrow_type) == "other":  # a date, a time, a list: no level
+            raise unusable_type_error(name, sub.path, arrow_type, formula=True)
         if name not in text:
             column_kind(sub, name)  # numeric garbage: an error, as without a formula
     frame = sub.table.select(used).to_pandas()
