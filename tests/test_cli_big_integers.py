@@ -31,3 +31,26 @@ def test_integers_beyond_float64_are_refused_by_column_and_line(tmp_path, capsys
         "leave it out with --drop big"
     ) in err
     assert not out.exists()
+
+
+def test_a_model_input_beyond_float64_is_refused_without_naming_drop(
+    tmp_path, capsys
+):
+    # predict, evaluate and report have no --drop: the model reads the column,
+    # so the remedy is only to write the values as decimals
+    train = tmp_path / "train.csv"
+    train.write_text("x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n0,0\n")
+    model = tmp_path / "m.json"
+    code, _, err = run_cli(capsys, ["fit", train, "-t", "y", "-o", model])
+    assert code == 0, err
+    new = tmp_path / "new.csv"
+    new.write_text("x,y\n1,0\n9007199254740993,1\n")
+    expected = (
+        f"error: column 'x' in {new} holds integers too large to be a numeric "
+        "feature exactly: 9007199254740993 at line 3 (1 value(s) beyond ±2**53); "
+        "the model reads it as a number: write the values as decimals (9.007e15) "
+        "to use them rounded\n"
+    )
+    for command in (["predict", model, new], ["evaluate", model, new]):
+        code, out, err = run_cli(capsys, command)
+        assert (code, out, err) == (65, "", expected)

@@ -82,15 +82,20 @@ def beyond_float_message(
 ) -> str:
     """Column ``name`` of ``source`` holds ``value`` (at ``at``), an integer
     float64 cannot hold exactly; ``count``: how many such values, when
-    known; ``leave_out`` defaults to the command line's ``--drop`` option."""
+    known; ``leave_out`` (how to leave the column out) defaults to the
+    command line's ``--drop`` option, and ``""`` words the column as a
+    model's input, which cannot be left out."""
     many = "" if count is None else f" ({count} value(s) beyond ±2**53)"
-    leave = f"--drop {option_value([name])}" if leave_out is None else leave_out
-    return (
+    head = (
         f"column {name!r} in {source} holds integers too large to be a numeric "
-        f"feature exactly: {value} at {at}{many}; an identifier? leave it out "
-        f"with {leave}; or write the values as decimals (9.007e15) to use them "
-        "rounded"
+        f"feature exactly: {value} at {at}{many}"
     )
+    rounded = "write the values as decimals (9.007e15) to use them rounded"
+    if leave_out == "":
+        return f"{head}; the model reads it as a number: {rounded}"
+    if leave_out is None:
+        leave_out = f"leave it out with --drop {option_value([name])}"
+    return f"{head}; an identifier? {leave_out}; or {rounded}"
 
 
 def _is_text_dtype(dtype: Any) -> bool:
@@ -141,7 +146,8 @@ def refuse_beyond_float(
         i = int(beyond[0])
         at = position or (lambda r: f"row {r} (0-based, global)")
         drop = f"--drop {option_value([name])} (in Python: features=[...] without it)"
+        leave = f"leave it out with {drop}"
         message = beyond_float_message(
-            name, where, int(values[i]), at(row0 + i), leave_out=drop
+            name, where, int(values[i]), at(row0 + i), leave_out=leave
         )
         raise DataValidationError(message)

@@ -247,7 +247,8 @@ def _columns_and_unseen(
     for spec in specs:
         if spec["kind"] == "numeric":
             if numeric:
-                blocks.append(numeric_column(raw, spec["name"])[:, None])
+                values = numeric_column(raw, spec["name"], leave_out="")
+                blocks.append(values[:, None])
         else:
             block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
             blocks.append(block)

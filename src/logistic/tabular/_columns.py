@@ -401,9 +401,13 @@ def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | 
 ROUNDED_ROLES = ("--weights", "--offset", "weights")
 
 
-def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarray:
+def numeric_column(
+    raw: RawData, name: str, role: str | None = None, leave_out: str | None = None
+) -> np.ndarray:
     """float64 values of a numeric column (NaN where missing); ``role`` (the
-    option naming the column, ``--weights``) words the error for a text column."""
+    option naming the column, ``--weights``) words the error for a text column,
+    ``leave_out`` the remedy of a feature's integer beyond ±2**53 (see
+    :func:`logistic.backends._column_words.beyond_float_message`)."""
     import pyarrow as pa
 
     col = _column(raw, name)
@@ -426,7 +430,7 @@ def numeric_column(raw: RawData, name: str, role: str | None = None) -> np.ndarr
         values = floats(col)  # casts what it cannot read from the buffers
     except pa.ArrowInvalid:  # an integer float64 cannot hold exactly
         if role not in ROUNDED_ROLES or not pa.types.is_integer(col.type):
-            _raise_beyond_float(raw, name, col, role)
+            _raise_beyond_float(raw, name, col, role, leave_out)
             raise
         # a weight or an offset beyond ±2**53: its nearest float64 (a relative
         # error of 1e-16) is the value; identifiers are a feature's concern,
@@ -443,7 +447,11 @@ COUNT_ROLES = ("successes", "failures", "--trials")
 
 
 def _raise_beyond_float(
-    raw: RawData, name: str, col: Any, role: str | None = None
+    raw: RawData,
+    name: str,
+    col: Any,
+    role: str | None = None,
+    leave_out: str | None = None,
 ) -> None:
     """Refuse an integer column holding a value beyond ±2**53, naming the
     first such value and its line (Arrow's cast would round it, so it refuses
@@ -467,7 +475,9 @@ def _raise_beyond_float(
             "integers of at most 2**53 = 9,007,199,254,740,992, the largest "
             "float64 holds exactly"
         )
-    message = beyond_float_message(name, raw.path, value, at, int(beyond.size))
+    message = beyond_float_message(
+        name, raw.path, value, at, int(beyond.size), leave_out
+    )
     raise DataValidationError(message)
 
 
