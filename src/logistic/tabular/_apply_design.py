@@ -17,7 +17,7 @@ from .._exceptions import DataValidationError
 from .._messages import name_list
 from ._columns import (
     ROLE_OPTIONS,
-    column_kind,
+    check_formula_numbers,
     numeric_column,
     require_columns,
     string_column,
@@ -161,7 +161,7 @@ def apply_design(
         text = text_input_columns(encoding)  # levels, whatever they look like
         for name in needed:
             if name not in text:
-                column_kind(sub, name)
+                check_formula_numbers(sub, name, leave_out="")
         levels = unseen_levels(sub, encoding.get("factors") or {})
         if levels:  # a C(column) level: the words of a text column
             raise _unseen_message(sub, [n for n, _ in levels], levels[0][1])

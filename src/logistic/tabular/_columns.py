@@ -51,6 +51,7 @@ from ._read import RawData, position
 
 __all__ = [
     "check_decimal_commas",
+    "check_formula_numbers",
     "check_head_numbers",
     "column_kind",
     "garbage_error",
@@ -479,6 +480,16 @@ def _raise_beyond_float(
         name, raw.path, value, at, int(beyond.size), leave_out
     )
     raise DataValidationError(message)
+
+
+def check_formula_numbers(raw: RawData, name: str, leave_out: str) -> None:
+    """Refuse what a column a formula reads as numbers (not only inside
+    ``C()``) cannot hold: numeric garbage (:func:`column_kind`), an infinite
+    value or an integer beyond ±2**53 (:func:`numeric_column`), in the words
+    used without a formula; ``leave_out`` is the remedy for the integers
+    (how to leave the column out at fit, ``""`` for a model's input)."""
+    if column_kind(raw, name) == "numeric":
+        numeric_column(raw, name, leave_out=leave_out)
 
 
 def refuse_infinite(raw: RawData, name: str, values: np.ndarray) -> None:

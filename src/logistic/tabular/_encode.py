@@ -42,6 +42,7 @@ from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
     ROLE_OPTIONS,
     check_decimal_commas,
+    check_formula_numbers,
     column_kind,
     nonnegative_column,
     numeric_column,
@@ -408,8 +409,8 @@ def _fit_formula_design(
         arrow_type = sub.table.schema.field(name).type
         if arrow_kind(arrow_type) == "other":  # a date, a time, a list: no level
             raise unusable_type_error(name, sub.path, arrow_type, formula=True)
-        if name not in text:
-            column_kind(sub, name)  # numeric garbage: an error, as without a formula
+        if name not in text:  # garbage, inf, ±2**53: the errors without a formula
+            check_formula_numbers(sub, name, "take it out of --formula")
     frame = sub.table.select(used).to_pandas()
     X, names, intercept, stored = fit_formula(
         frame,
