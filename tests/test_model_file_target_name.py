@@ -111,3 +111,23 @@ def test_a_name_kept_through_arithmetic_is_not_read_on_its_own(tmp_path, capsys)
     path = logistic.save(model, tmp_path / "m.json")
     assert main(["evaluate", str(path), str(UCLA)]) == 65
     assert "--target COLUMN" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "call"),
+    [
+        (["summary"], "logistic.load(MODEL).summary(X, y)"),
+        (["margins"], "logistic.load(MODEL).inference(X, y).get_margeff()"),
+    ],
+)
+def test_the_python_remedy_is_the_command_s_own(tmp_path, capsys, command, call):
+    """summary MODEL DATA points to Python's summary(X, y), which prints the
+    same table (marginal effects are margins' remedy only)."""
+    path = logistic.save(_fit(), tmp_path / "m.json")
+    assert main([*command, str(path), str(UCLA)]) == 65
+    err = capsys.readouterr().err
+    assert "has no label mapping" in err
+    assert f"; use {call} in Python, or refit with logistic fit\n" in err
+    frame = pd.read_csv(UCLA)
+    table = logistic.load(path).summary(frame[["gre", "gpa"]], frame["admit"])
+    assert "Log-likelihood" in str(table)

@@ -97,11 +97,14 @@ def check_model(
             EX_USAGE,
         )
     if not (encoding.get("label") or (counts and encoding.get("binomial"))):
+        # the Python call that does what the command does, on X and y
+        call = "inference(X, y).get_margeff()"
+        if command.startswith("summary"):
+            call = "summary(X, y)"
         raise CLIError(
             f"{model} has no label mapping (saved from Python, not by logistic "
             f"fit), so {command} cannot read the target column of DATA; use "
-            "logistic.load(MODEL).inference(X, y).get_margeff() in Python, or "
-            "refit with logistic fit",
+            f"logistic.load(MODEL).{call} in Python, or refit with logistic fit",
             EX_DATAERR,
         )
 
