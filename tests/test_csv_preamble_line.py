@@ -44,3 +44,36 @@ def test_a_ragged_row_still_names_the_delimiter(tmp_path, capsys, stream):
     code, _, err = run_cli(capsys, args)
     assert code == 65
     assert "line 8: expected 3 fields, saw 4 (delimiter ','; pass --sep if that is wrong)" in err
+
+
+TWO = "x1,y\n1,0\n2,1\n3,0\n4,1\n2,0\n5,1\n"
+
+
+@pytest.mark.parametrize("first, body", [("sep=,", TWO), ("sep=;", TWO.replace(",", ";"))])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_delimiter_line_above_two_columns(tmp_path, capsys, first, body, stream):
+    # 'sep=,' splits into as many fields as a header of two columns: it was
+    # read as the header, "column(s) [2] have an empty header name"
+    path = tmp_path / "d.csv"
+    path.write_text(first + "\n" + body)
+    args = ["fit", path, "-t", "y", "-o", tmp_path / "m.json", "-q"] + (["--stream"] if stream else [])
+    code, out, err = run_cli(capsys, args)
+    assert (code, out) == (65, "")
+    assert err == (
+        f"error: {path}: cannot read CSV: line 1 ({first!r}) is a spreadsheet's "
+        "delimiter line, not the header; remove it (e.g. tail -n +2 FILE)\n"
+    )
+
+
+def test_predict_names_the_delimiter_line_not_a_missing_column(tmp_path, capsys):
+    # predict leaves out unnamed columns: it said "model input column 'x1' not
+    # found ...; available: 'sep='"
+    train = tmp_path / "t.csv"
+    train.write_text(TWO)
+    model = tmp_path / "m.json"
+    assert run_cli(capsys, ["fit", train, "-t", "y", "-o", model, "-q"])[0] == 0
+    path = tmp_path / "d.csv"
+    path.write_text("sep=,\n" + TWO)
+    code, out, err = run_cli(capsys, ["predict", model, path])
+    assert (code, out) == (65, "")
+    assert "line 1 ('sep=,') is a spreadsheet's delimiter line" in err, err

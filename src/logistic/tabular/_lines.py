@@ -28,6 +28,7 @@ from ._raw import open_data
 __all__ = [
     "LineMap",
     "count_newlines",
+    "delimiter_line_header",
     "find_long_line",
     "preamble_line",
 ]
@@ -61,14 +62,30 @@ def preamble_line(
     if rest and len(rest[0].split(delimiter)) == len(first.split(delimiter)):
         return ""  # the header itself begins with # (or sep=)
     if sep:
-        return (
-            f"line 1 ({shown!r}) is a spreadsheet's delimiter line, not the header; "
-            "remove it (e.g. tail -n +2 FILE)"
-        )
+        return delimiter_line_words(first)
     return (
         f"line 1 ({shown!r}) looks like a comment, not the header; remove the "
         "comment lines above the header (e.g. grep -v '^#' FILE)"
     )
+
+
+def delimiter_line_words(first: str) -> str:
+    """The words for a first line ``first`` that is a spreadsheet's delimiter
+    line (``sep=;``), not the header."""
+    return (
+        f"line 1 ({first!r}) is a spreadsheet's delimiter line, not the header; "
+        "remove it (e.g. tail -n +2 FILE)"
+    )
+
+
+def delimiter_line_header(names: list[str], delimiter: str) -> str:
+    """:func:`delimiter_line_words` for a header read as ``['sep=', '']``: the
+    delimiter line ``sep=D`` of a file of two columns whose delimiter is D,
+    which splits into as many fields as the header below it, so that
+    :func:`preamble_line` cannot tell it by its fields; else ""."""
+    if len(names) == 2 and names[0].strip().lower() == "sep=" and not names[1]:
+        return delimiter_line_words(names[0] + delimiter)
+    return ""
 
 
 def find_long_line(path: str, compression: str | None, limit: int) -> str:

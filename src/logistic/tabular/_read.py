@@ -74,7 +74,7 @@ from ._encoding import (
     refuse_text_options,
     refuse_utf16,
 )
-from ._lines import LineMap, find_long_line, preamble_line
+from ._lines import LineMap, delimiter_line_header, find_long_line, preamble_line
 from ._pandas_index import index_like
 from ._parquet import read_parquet
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
@@ -192,6 +192,7 @@ def _read_csv(
         if error is not None:
             raise error
     lines = LineMap(table, (path, compression, delimiter, encoding))
+    _refuse_delimiter_line(table.column_names, name, delimiter)
     table, dropped = _unnamed_columns(table, unnamed)
     _check_columns(table.column_names, name, delimiter=delimiter)
     _check_utf8(table, name, lines)
@@ -434,9 +435,19 @@ def check_header_names(
     []) for the caller to leave that column out, as the in-memory reader does
     with a first column that looks like pandas' index (it reads every value
     to tell; a streamed fit leaves such a column out whatever its values)."""
+    _refuse_delimiter_line(names, path, delimiter)
     first = [1] if names and not names[0].strip() else []
     _check_columns(names[len(first):], path, offset=len(first), delimiter=delimiter)
     return first
+
+
+def _refuse_delimiter_line(names: list[str], path: str, delimiter: str | None) -> None:
+    """A header read from a spreadsheet's delimiter line (``sep=,`` above a
+    header of two columns) is refused as that line, not as a column named
+    ``sep=`` beside one without a name."""
+    words = delimiter_line_header(names, delimiter) if delimiter else ""
+    if words:
+        raise DataValidationError(f"{path}: cannot read CSV: {words}")
 
 
 def _check_columns(
