@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
-from .._feature_names import check_intercept_column
+from .._feature_names import check_intercept_column, positional_names
 from .._messages import name_list, option_value
 from .._onehot import dummy_names, encoded_name_clash, sorted_levels
 from ..columns import ColumnPlan, arrow_kind, plan_columns
@@ -204,7 +204,9 @@ def _fit_libsvm(raw: RawData, target: str | None, options: dict[str, Any]) -> De
         raw.labels, "label", raw.path, options.get("positive"), options.get("reference")
     )
     p = raw.X.shape[1]
-    names = [f"x{j + (0 if raw.zero_based else 1)}" for j in range(p)]
+    # x1 … xp by position, for zero-based files too: the names the fit's
+    # tables, warnings and covariance give the columns of a sparse X
+    names = positional_names(p)
     encoding = {
         "kind": "libsvm",
         "target": None,
