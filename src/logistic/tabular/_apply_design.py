@@ -30,6 +30,7 @@ from ._design import (
     _unseen_message,
     string_or_values,
 )
+from ._factor_values import factor_values, level_columns
 from ._formula import apply_formula, unseen_levels
 from ._grouped import grouped_counts
 from ._inputs import text_input_columns
@@ -159,6 +160,9 @@ def apply_design(
         X = np.empty((0, len(names)))
     elif encoding["kind"] == "formula":
         text = text_input_columns(encoding)  # levels, whatever they look like
+        # a column read only inside C() holds levels, never numbers with
+        # garbage (as at fit): a value not among them is an unseen category
+        text += list(level_columns(encoding.get("factors") or {}))
         for name in needed:
             if name not in text:
                 check_formula_numbers(sub, name, leave_out="")
@@ -231,8 +235,9 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
         for spec in (encoding.get("factors") or {}).values():
             if spec["kind"] == "categorical":
                 known = set(spec["levels"])
-                values = raw.table.column(spec["column"]).to_pandas().tolist()
-                bad |= np.fromiter((v not in known for v in values), bool, len(values))
+                read = raw.table.column(spec["column"]).to_pandas().tolist()
+                read = factor_values(read, list(spec["levels"]))
+                bad |= np.fromiter((v not in known for v in read), bool, len(read))
     return bad
 
 

@@ -40,6 +40,7 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 from ._design import UnseenLevelsError
+from ._factor_values import factor_values
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
 from ._read import position
@@ -482,7 +483,7 @@ def unseen_levels(raw: Any, factors: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         levels = list(spec["levels"])
         known = set(levels)
-        values = raw.table.column(column).to_pandas().tolist()
+        values = factor_values(raw.table.column(column).to_pandas().tolist(), levels)
         bad = [i for i, v in enumerate(values) if v not in known]
         if not bad:
             continue
@@ -537,7 +538,7 @@ def _factor_block(
         return [(name, values)]
     levels = spec["levels"]
     index = {level: i for i, level in enumerate(levels)}
-    raw = frame[spec["column"]].tolist()
+    raw = factor_values(frame[spec["column"]].tolist(), levels)
     codes = np.fromiter((index.get(v, -1) for v in raw), dtype=np.int64, count=len(raw))
     if (codes < 0).any():
         unseen = {v for v, c in zip(raw, codes, strict=True) if c < 0}
