@@ -23,6 +23,7 @@ from ._common import collect_warnings, warn
 from ._fit_options import CV_KEYS
 
 __all__ = [
+    "check_cv",
     "select_strength",
     "attach",
     "cv_table",
@@ -38,14 +39,8 @@ def select_strength(
     folds = options.get("cv")
     if folds is None:
         return est, None
+    check_cv(design, options)
     label = design.encoding.get("label") or {}
-    if label.get("levels") is not None:
-        raise CLIError(
-            f"--cv {folds} supports targets of two classes only so far; target "
-            f"{label.get('column')!r} has {len(label['levels'])} levels: give --C "
-            "or --alpha instead",
-            EX_USAGE,
-        )
     try:
         from sklearn.model_selection import StratifiedKFold
     except ImportError as exc:
@@ -124,6 +119,25 @@ def select_strength(
     if penalty == "elasticnet":
         est["l1_ratio"] = float(cv._ratio())
     return est, record
+
+
+def check_cv(design: Any, options: dict[str, Any]) -> None:
+    """Refuse a ``--cv K`` the encoded data cannot take (exit 2): a target
+    of more than two classes, or more folds than stratified folds can make
+    (:func:`_check_folds`). Called by fit before it refuses an existing
+    output, so that such a mistake is named first."""
+    folds = options.get("cv")
+    if folds is None:
+        return
+    label = design.encoding.get("label") or {}
+    if label.get("levels") is not None:
+        raise CLIError(
+            f"--cv {folds} supports targets of two classes only so far; target "
+            f"{label.get('column')!r} has {len(label['levels'])} levels: give --C "
+            "or --alpha instead",
+            EX_USAGE,
+        )
+    _check_folds(folds, design.y, label)
 
 
 def _check_folds(folds: int, y: Any, label: dict[str, Any]) -> str:

@@ -483,17 +483,23 @@ def _fit_in_memory(
     # would after the fit (the data file's own name is stored escaped)
     source = {"data": {"name": escaped(data.name), "path": escaped(str(data))}}
     check_text_fields({"encoding": design.encoding, "training": source}, str(out))
-    refuse_existing(out, force=force)  # the data and columns are checked: not before
-    from .._checkpoint_paths import recorded_resumes, resume_source
-
-    first = None if checkpoint is None else resume_source(checkpoint)
     label = design.encoding.get("label") or {}
     options["class_weight"] = class_weight_codes(options["class_weight"], label)
     if label.get("levels") is not None:
         from ._multiclass import check_offset
 
         check_offset(design.encoding.get("offset"))
+        _refuse_binary_only(options)
     opt.check_weights_kind(kind, args["weights"], label.get("levels") is not None)
+    if "cv" in options:
+        from ._cv import check_cv
+
+        check_cv(design, options)
+    # the data, columns and the options they decide are checked: not before
+    refuse_existing(out, force=force)
+    from .._checkpoint_paths import recorded_resumes, resume_source
+
+    first = None if checkpoint is None else resume_source(checkpoint)
     from ._weight_errors import weight_errors
 
     explained = weight_errors(args["weights"], raw.path, design, raw)
@@ -508,6 +514,19 @@ def _fit_in_memory(
     save_model(out, force, model, design, facts, cov, cov_names)
     with printed_after_save(out):
         print_result(out, model, design, inference, facts, json_out)
+
+
+def _refuse_binary_only(options: dict[str, Any]) -> None:
+    """The estimator's refusal of a target of more than two classes by a
+    binary-only setting (``--penalty firth``, a solver without a multinomial
+    fit), raised before fit refuses an existing output rather than by the
+    fit itself."""
+    from .._estimator_params import binary_only_error
+    from ._cv import CV_KEYS
+
+    model = _estimator({k: v for k, v in options.items() if k not in CV_KEYS}, True)
+    if not model._takes_multi_class():
+        raise binary_only_error(model.penalty, model.solver)
 
 
 def _out_of_memory(data: Path, fmt: str | None) -> CLIError:
