@@ -164,6 +164,16 @@ def read_for_model(
         ) from None
 
 
+def _require_kept(raw: Any, keep: list[str]) -> None:
+    """The ``--keep`` columns are columns of DATA (not LibSVM data, which
+    has no named columns)."""
+    if raw.table is None:
+        raise CLIError(f"--keep does not apply to LibSVM data ({raw.path})")
+    from ..tabular._columns import require_columns
+
+    require_columns(raw, keep, "--keep")
+
+
 class Applied(NamedTuple):
     """A model file, the encoded data and the logits of the rows scored.
 
@@ -349,6 +359,8 @@ def apply_model(
         weighted=weighted,
     )
     weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
+    if keep:  # named after the model's columns, before an existing output
+        _require_kept(raw, keep)
     if checked is not None:
         checked(mf)
     for text in design.notes:

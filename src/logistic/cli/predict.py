@@ -153,6 +153,18 @@ def _why_no_covariance(model: Any, limit: int) -> str:
     )
 
 
+def check_covariance(mf: Any, model: Path) -> None:
+    """Refuse ``--interval`` for a model file without a covariance (exit 65),
+    naming the cause."""
+    from ..io._schema import MAX_COVARIANCE_PARAMS
+
+    if mf.covariance is None:
+        raise CLIError(
+            f"{model} stores no covariance of the estimates, so --interval cannot "
+            f"be computed: {_why_no_covariance(mf.model, MAX_COVARIANCE_PARAMS)}"
+        )
+
+
 def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     """``proba_se``, ``proba_lower``, ``proba_upper`` of the scored rows, from
     the model file's covariance (``logistic.inference.stored_prediction``, as
@@ -161,14 +173,9 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     import numpy as np
 
     from ..inference import stored_prediction
-    from ..io._schema import MAX_COVARIANCE_PARAMS
 
     mf = applied.model_file
-    if mf.covariance is None:
-        raise CLIError(
-            f"{model} stores no covariance of the estimates, so --interval cannot "
-            f"be computed: {_why_no_covariance(mf.model, MAX_COVARIANCE_PARAMS)}"
-        )
+    check_covariance(mf, model)
     design = applied.design
     X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
     if X.shape[0] == 0:
@@ -257,12 +264,7 @@ def _table(
         )
         probas, label_list = {"proba": proba}, labels.tolist()
     columns: dict[str, object] = {}
-    if keep and applied.raw.table is None:
-        raise CLIError(f"--keep does not apply to LibSVM data ({applied.raw.path})")
-    if keep:
-        from ..tabular._columns import require_columns
-
-        require_columns(applied.raw, keep, "--keep")
+    if keep:  # the columns are there (apply_model): do they clash with ours?
         logit = [] if multiclass else ["logit"]
         written = [*probas, "label", *logit, *(interval or {})]
         clash = [name for name in keep if name in written]
@@ -397,6 +399,8 @@ def predict(
                     f"P(positive)); {model} has more than two classes",
                     EX_USAGE,
                 )
+        if interval is not None:
+            check_covariance(model_file, model)
         if out is not None:
             refuse_existing(out, force=force)
 

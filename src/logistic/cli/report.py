@@ -299,6 +299,14 @@ def report(
             f"got {out.name!r}",
             EX_USAGE,
         )
+    def checked(model_file: Any) -> None:
+        """The two-class options against the model, then the output."""
+        from . import _multiclass
+
+        if _multiclass.is_multiclass(model_file.model):
+            _multiclass.check_threshold(threshold, groups)
+        refuse_existing(out, force=force)
+
     applied = apply_model(
         model,
         data,
@@ -311,7 +319,7 @@ def report(
         decimal=decimal,
         quiet=quiet,
         weighted=True,
-        checked=lambda _: refuse_existing(out, force=force),
+        checked=checked,
         target=target,
     )
     tell_unscored(applied, data, missing, unknown, task="report on")
