@@ -455,7 +455,8 @@ def _check_columns(
 ) -> None:
     """Refuse duplicate and empty column names (``offset``: columns before
     ``names`` in the header, for the positions in the message; a space
-    ``delimiter`` with empty names: a header aligned by runs of spaces)."""
+    ``delimiter`` with empty names: a header aligned by runs of spaces; no
+    ``delimiter``: a Parquet file's names, which no header line holds)."""
     from ..backends._column_words import check_unique_names
 
     if delimiter == " " and any(not n for n in names[1:-1]):  # between names
@@ -465,6 +466,12 @@ def _check_columns(
         )
     check_unique_names(names, path)
     empty = [offset + i + 1 for i, n in enumerate(names) if not n.strip()]
+    if empty and delimiter is None:  # a Parquet file's schema: no header line
+        raise DataValidationError(
+            f"{path}: column(s) {empty} have an empty name; give each column a "
+            "name (rename it where the file is written), or leave the unnamed "
+            "column(s) out of the file"
+        )
     if empty:
         raise DataValidationError(
             f"{path}: column(s) {empty} have an empty header name; give each "
