@@ -15,7 +15,7 @@ from typing import Any
 
 from ..io._terms import check_factors, expression_columns
 
-__all__ = ["factor_values", "level_columns"]
+__all__ = ["factor_values", "level_columns", "read_as_levels"]
 
 
 def _numeric_levels(levels: list[Any]) -> bool:
@@ -49,6 +49,12 @@ def level_columns(factors: dict[str, Any]) -> set[str]:
     with garbage, at predict as at fit. ``factors`` are checked first (a
     model file's, or an encoding handed to ``apply_design``)."""
     check_factors(factors, "<encoding>")
+    return read_as_levels(factors)
+
+
+def read_as_levels(factors: dict[str, Any]) -> set[str]:
+    """The columns well-formed ``factors`` read only inside ``C()``: a column
+    also read by a numeric term is not among them."""
     levels: set[str] = set()
     numeric: set[str] = set()
     for spec in factors.values():

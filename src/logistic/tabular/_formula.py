@@ -40,7 +40,7 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
 from ..io._terms import TermError, evaluate, expression_columns, parse_factor
 from ._design import UnseenLevelsError
-from ._factor_values import factor_values
+from ._factor_values import factor_values, read_as_levels
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
 from ._read import position
@@ -287,14 +287,7 @@ def categorical_columns(formula: str) -> set[str]:
     (a column of codes ``1``, ``2``, ``x`` is categorical, not numbers with
     garbage). A column also used in a numeric term is not among them."""
     target, _, factors = _parse(formula)
-    numeric: set[str] = set()
-    categorical: set[str] = set()
-    for spec in factors.values():
-        if spec["kind"] == "categorical":
-            categorical.add(spec["column"])
-        else:
-            numeric |= expression_columns(spec["expr"])
-    return categorical - numeric - {target}
+    return read_as_levels(factors) - {target}
 
 
 def formula_columns(columns: list[str], variables: set[str]) -> list[str]:
