@@ -14,6 +14,7 @@ import csv
 import io
 
 import numpy as np
+import pandas as pd
 
 from conftest import run_cli
 
@@ -100,6 +101,25 @@ def test_offset_in_a_formula_is_refused_pointing_to_the_offset_option(workdir, c
     )
     assert code != 0 and not (workdir / "o.json").exists()
     assert "calls offset()" in err and "--offset COLUMN" in err
+
+
+def test_patsy_q_is_refused_pointing_to_backquotes(workdir, capsys):
+    """patsy's ``Q('my x')`` for a name with a space: refused, naming the
+    spelling formulas here take (backquotes), which then fits."""
+    frame = pd.DataFrame({"my x": [0.1, 1.2, 2.3, 3.1, 0.4, 2.2], "y": [0, 1, 0, 1, 0, 1]})
+    frame.to_csv(workdir / "q.csv", index=False)
+    code, out, err = run_cli(
+        capsys, ["fit", "q.csv", "--formula", "y ~ Q('my x')", "-o", "q.json"]
+    )
+    assert (code, out) == (2, "") and not (workdir / "q.json").exists()
+    assert err.rstrip().endswith(
+        "calls Q(), which formulas may not use; allowed: C(column), I(...), center(...), "
+        "scale(...), exp, exp2, log, log10, log2, np.abs, np.exp, np.exp2, np.expm1, "
+        "np.log, np.log10, np.log1p, np.log2, np.sqrt, np.square; a column whose name "
+        "is not a Python name is written in backquotes: `my x`"
+    ), err
+    argv = ["fit", "q.csv", "--formula", "y ~ `my x`", "-o", "q.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
 
 
 def test_i_of_a_text_column_is_refused_before_any_file(workdir, capsys):

@@ -131,6 +131,13 @@ def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
     return node.args[0]
 
 
+#: What a refused call was probably meant for, in the formula's own terms.
+_CALL_HINTS = {
+    "offset": "; an offset is not a term: give its column as --offset COLUMN",
+    "Q": "; a column whose name is not a Python name is written in backquotes: `my x`",
+}
+
+
 def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
     if depth > MAX_DEPTH:
         raise TermError(f"{text!r} is nested more than {MAX_DEPTH} levels deep")
@@ -164,11 +171,10 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
             arg = _convert(_call_argument(node, name, text), text, depth + 1)
             return {"op": FUNCTIONS[name], "arg": arg}
         shown = name if name is not None else ast.unparse(node.func)
-        hint = (
-            "; an offset is not a term: give its column as --offset COLUMN"
-            if name == "offset"
-            else ""
-        )
+        hint = _CALL_HINTS.get(name or "", "")
+        quoted = node.args[0] if name == "Q" and len(node.args) == 1 else None
+        if isinstance(quoted, ast.Constant) and isinstance(quoted.value, str):
+            hint = hint.replace("`my x`", f"`{quoted.value}`")
         raise TermError(
             f"{text!r} calls {shown}(), which formulas may not use; allowed: "
             "C(column), I(...), center(...), scale(...), "
