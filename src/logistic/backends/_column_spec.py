@@ -32,8 +32,11 @@ class _ColumnSpec:
         offset: str | None,
         where: str,
         row_labels: Sequence[str] = (),
+        part: str = "the header",
     ) -> None:
-        check_unique_names(names, where)
+        #: where a file writes its column names (:func:`check_unique_names`)
+        self.part = part
+        check_unique_names(names, where, part)
         if target is None:
             raise DataValidationError(
                 f"{where}: name the label column: fit(path, 'COLUMN') (its y), "
@@ -65,7 +68,7 @@ class _ColumnSpec:
     ) -> None:
         """Refuse a further file's columns ``names`` (``labels``: those its
         pandas metadata names as the index, never features)."""
-        check_unique_names(names, where)
+        check_unique_names(names, where, self.part)
         missing = [c for c in self.columns if c not in set(names)]
         known = set(self.first or ()) | set(labels)
         extra = [c for c in names if self.first is not None and c not in known]

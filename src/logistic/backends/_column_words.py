@@ -30,6 +30,7 @@ from .._exceptions import DataValidationError
 from .._messages import option_value
 
 __all__ = [
+    "PARQUET_NAMES",
     "beyond_float_message",
     "check_unique_names",
     "refuse_beyond_float",
@@ -38,8 +39,15 @@ __all__ = [
 ]
 
 
-def check_unique_names(names: Sequence[str], where: str) -> None:
-    """Refuse a header or schema that names a column more than once."""
+#: Where a Parquet file writes its column names, in messages.
+PARQUET_NAMES = "its schema"
+
+
+def check_unique_names(
+    names: Sequence[str], where: str, part: str = "the header"
+) -> None:
+    """Refuse a header or schema that names a column more than once; ``part``
+    is where the names are written (a Parquet file's: ``"its schema"``)."""
     seen: set[str] = set()
     repeated: set[str] = set()
     for name in names:
@@ -47,7 +55,7 @@ def check_unique_names(names: Sequence[str], where: str) -> None:
     dups = sorted(repeated)
     if dups:
         raise DataValidationError(
-            f"{where}: duplicate column name(s) {dups!r} in the header; "
+            f"{where}: duplicate column name(s) {dups!r} in {part}; "
             "rename them so every column is unique"
         )
 

@@ -45,7 +45,7 @@ from ..formats import (
     reports_ragged_row,
 )
 from ._column_spec import _ColumnSpec
-from ._column_words import refuse_beyond_float
+from ._column_words import PARQUET_NAMES, refuse_beyond_float
 from ._unchanged import UnchangedFiles
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -315,6 +315,7 @@ class _ParquetSource:
             offset,
             str(self.files[0]),
             row_labels=pandas_index_columns(schema),
+            part=PARQUET_NAMES,
         )
         self.batch_rows = int(batch_rows)
         self._start = 0  # global row of the first row of the file being read

@@ -60,7 +60,7 @@ from .._exceptions import DataValidationError, IntegrityError
 from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
-from ._column_words import refuse_text_frame_columns
+from ._column_words import PARQUET_NAMES, refuse_text_frame_columns
 from ._dask_align import row_partitions
 from ._dask_blocks import partition_chunk_rows
 from ._dask_connect import connect
@@ -317,7 +317,9 @@ class Dask:
             except _READ_ERRORS as exc:
                 raise _reader_error(files[0], exc) from None
         names = first_schema.names
-        spec = _ColumnSpec(names, target, features, weight, offset, str(files[0]))
+        spec = _ColumnSpec(
+            names, target, features, weight, offset, str(files[0]), part=PARQUET_NAMES
+        )
         spec.check_kinds(first_schema, str(files[0]))
         check_file_kinds(files, spec)
         dtype = np.dtype(opts.get("dtype", np.float64))

@@ -48,7 +48,7 @@ def read_parquet(path: str, name: str, compression: str | None) -> RawData:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..backends._column_words import check_unique_names
+    from ..backends._column_words import PARQUET_NAMES, check_unique_names
 
     if compression is not None:
         raise DataValidationError(
@@ -59,7 +59,7 @@ def read_parquet(path: str, name: str, compression: str | None) -> RawData:
         try:
             # named twice, a column is refused in words (pyarrow's read_table
             # says "Multiple matches for FieldRef.Name")
-            check_unique_names(pq.read_schema(fh).names, name)
+            check_unique_names(pq.read_schema(fh).names, name, PARQUET_NAMES)
             fh.seek(0)
             table = pq.read_table(fh)
         except (pa.ArrowException, OSError) as exc:

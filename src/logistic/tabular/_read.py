@@ -457,14 +457,14 @@ def _check_columns(
     ``names`` in the header, for the positions in the message; a space
     ``delimiter`` with empty names: a header aligned by runs of spaces; no
     ``delimiter``: a Parquet file's names, which no header line holds)."""
-    from ..backends._column_words import check_unique_names
+    from ..backends._column_words import PARQUET_NAMES, check_unique_names
 
     if delimiter == " " and any(not n for n in names[1:-1]):  # between names
         raise DataValidationError(
             f"{path}: the header has empty names between its spaces: "
             f"{runs_of_spaces()}"
         )
-    check_unique_names(names, path)
+    check_unique_names(names, path, "the header" if delimiter else PARQUET_NAMES)
     empty = [offset + i + 1 for i, n in enumerate(names) if not n.strip()]
     if empty and delimiter is None:  # a Parquet file's schema: no header line
         raise DataValidationError(
