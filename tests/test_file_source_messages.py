@@ -23,6 +23,8 @@ DUPLICATE = (
     "duplicate column name(s) ['x1'] in the header; rename them so every "
     "column is unique"
 )
+#: a Parquet file's names are in its schema: no header line
+DUPLICATE_PARQUET = DUPLICATE.replace("in the header", "in its schema")
 
 
 def _columns(n: int = 40, seed: int = 0) -> dict[str, np.ndarray]:
@@ -55,7 +57,8 @@ def test_python_file_reader_refuses_a_duplicate_column_name(fixture, request):
     path = request.getfixturevalue(fixture)
     with pytest.raises(DataValidationError) as info:
         LogisticRegression().fit(str(path), "y")
-    assert str(info.value) == f"{path}: {DUPLICATE}"
+    expected = DUPLICATE_PARQUET if fixture == "dup_parquet" else DUPLICATE
+    assert str(info.value) == f"{path}: {expected}"
 
 
 @pytest.mark.parametrize("stream", [[], ["--stream"]])
@@ -63,7 +66,7 @@ def test_cli_parquet_refuses_a_duplicate_column_name(dup_parquet, tmp_path, caps
     # in memory was "cannot read Parquet: Multiple matches for FieldRef.Name(x1)"
     args = ["fit", dup_parquet, "-t", "y", "-o", tmp_path / "m.json", "-q", *stream]
     code, _, err = run_cli(capsys, args)
-    assert (code, err) == (EX_DATAERR, f"error: {dup_parquet}: {DUPLICATE}\n")
+    assert (code, err) == (EX_DATAERR, f"error: {dup_parquet}: {DUPLICATE_PARQUET}\n")
 
 
 # -- 2. a text value with a line break, or long, in a numeric column -----------
