@@ -89,3 +89,48 @@ def test_export_keeps_a_text_target_s_labels(tmp_path):
     fitted = logistic.load(model)  # classes_ ['no', 'yes'], as the metadata's
     labels = np.array(json.loads(meta["classes"]), dtype=object)[label]
     assert np.array_equal(labels, fitted.predict(x[:, None]))
+
+
+def test_export_of_an_offset_model_adds_the_offset(tmp_path):
+    """A model fitted with --offset scores ``X w + b + offset`` (statsmodels'
+    Logit with ``offset=``): the exported graph takes the offset as a second
+    input rather than scoring every row as if its offset were 0."""
+    import pandas as pd
+
+    sm = pytest.importorskip("statsmodels.api")
+    frame = pd.read_csv(logistic.datasets.ucla_admissions_path())
+    frame["off"] = np.linspace(-1.0, 1.0, len(frame))
+    data, model, out = tmp_path / "o.csv", tmp_path / "o.json", tmp_path / "o.onnx"
+    frame.to_csv(data, index=False)
+    fit = ["fit", str(data), "-t", "admit", "--features", "gre,gpa", "-q"]
+    assert main([*fit, "--offset", "off", "-o", str(model)]) == 0
+    assert main(["export", str(model), "--onnx", str(out), "--double"]) == 0
+    X = frame[["gre", "gpa"]].to_numpy(float)
+    ref = sm.Logit(frame["admit"], sm.add_constant(X), offset=frame["off"]).fit(
+        disp=0
+    )
+    expected = ref.predict(sm.add_constant(X), offset=frame["off"].to_numpy())
+    session = _session(out)
+    assert [i.name for i in session.get_inputs()] == ["X", "offset"]
+    _, proba, _ = session.run(None, {"X": X, "offset": frame["off"].to_numpy(float)})
+    assert np.allclose(proba[:, 1], expected, rtol=0, atol=1e-7)
+
+
+def test_multinomial_export_with_an_offset_adds_it_to_every_logit():
+    from scipy.special import softmax
+
+    from logistic.onnx_export import to_onnx_bytes
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((120, 2))
+    y = rng.integers(0, 3, 120)
+    offsets = rng.standard_normal((120, 3))
+    m = logistic.LogisticRegression().fit(X, y, offset=offsets)
+    session = ort.InferenceSession(
+        to_onnx_bytes(m, double=True, offset=True), providers=["CPUExecutionProvider"]
+    )
+    label, proba, logit = session.run(None, {"X": X, "offset": offsets})
+    expected = X @ m.coef_.T + m.intercept_ + offsets
+    assert np.allclose(logit, expected, rtol=0, atol=1e-12)
+    assert np.allclose(proba, softmax(expected, axis=1), rtol=0, atol=1e-12)
+    assert np.array_equal(label, expected.argmax(axis=1))

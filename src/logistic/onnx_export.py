@@ -11,6 +11,10 @@ and ``label`` (N,) int64 index into ``classes_`` (1 where ``z > 0``, as
 logit gives finite probabilities) and ``label`` (N,) the index of the largest
 logit (ONNX ``ArgMax``: the first on ties, as ``numpy.argmax`` and
 ``predict``). Feature names and classes are stored in the model's metadata.
+A model fitted with an offset (``offset=True``) takes a second input,
+``offset`` (N,) for two classes or (N, K) for K, added to the logits before
+the probabilities, as ``predict_proba(X, offset=...)`` adds it: without it the
+graph would score every row as if its offset were 0.
 Opset 13.
 """
 
@@ -34,18 +38,21 @@ def to_onnx(
     feature_names: list[str] | None = None,
     double: bool = False,
     classes: list[Any] | None = None,
+    offset: bool = False,
 ) -> Any:
     """An ``onnx.ModelProto`` computing the model's logits, probabilities and
     labels (two classes or K; see the module docstring). ``classes``: the
     labels written to the metadata in place of ``model.classes_`` (e.g. the
-    command line's target levels of a model fitted on class codes)."""
+    command line's target levels of a model fitted on class codes);
+    ``offset``: add the input ``offset`` to the logits (a model fitted with
+    an offset)."""
     import onnx
     from onnx import TensorProto, helper
 
     dtype = np.float64 if double else np.float32
     elem = TensorProto.DOUBLE if double else TensorProto.FLOAT
     build = _multinomial_graph if is_multiclass(model) else _binary_graph
-    graph = build(model, dtype, elem)
+    graph = build(model, dtype, elem, offset)
     proto = helper.make_model(
         graph, producer_name="logistic", opset_imports=[helper.make_opsetid("", OPSET)]
     )
@@ -73,7 +80,15 @@ def _class_labels(model: Any, classes: list[Any] | None) -> list[Any]:
     return [c.item() if isinstance(c, np.generic) else c for c in classes]
 
 
-def _binary_graph(model: Any, dtype: Any, elem: int) -> Any:
+def _offset_input(nodes: list[Any], linear: str, elem: int, shape: list[Any]) -> Any:
+    """Append ``logit = linear + offset`` to ``nodes``; the ``offset`` input."""
+    from onnx import helper
+
+    nodes.append(helper.make_node("Add", [linear, "offset"], ["logit"]))
+    return helper.make_tensor_value_info("offset", elem, shape)
+
+
+def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> Any:
     """``logit`` (N,), ``probabilities`` (N, 2) and ``label`` of a binary model."""
     from onnx import TensorProto, helper, numpy_helper
 
@@ -86,10 +101,17 @@ def _binary_graph(model: Any, dtype: Any, elem: int) -> Any:
     )
     zero = numpy_helper.from_array(np.zeros(1, dtype=dtype), "zero")
     axes = numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")
+    inputs = [helper.make_tensor_value_info("X", elem, ["N", p])]
     nodes = [
         helper.make_node("MatMul", ["X", "coef"], ["xw"]),
         helper.make_node("Squeeze", ["xw", "axes"], ["xw1"]),
-        helper.make_node("Add", ["xw1", "intercept"], ["logit"]),
+    ]
+    if offset:
+        nodes.append(helper.make_node("Add", ["xw1", "intercept"], ["linear"]))
+        inputs.append(_offset_input(nodes, "linear", elem, ["N"]))
+    else:
+        nodes.append(helper.make_node("Add", ["xw1", "intercept"], ["logit"]))
+    nodes += [
         helper.make_node("Neg", ["logit"], ["neg_logit"]),
         helper.make_node("Sigmoid", ["logit"], ["p1"]),
         helper.make_node("Sigmoid", ["neg_logit"], ["p0"]),
@@ -102,7 +124,7 @@ def _binary_graph(model: Any, dtype: Any, elem: int) -> Any:
     return helper.make_graph(
         nodes,
         "logistic_regression",
-        inputs=[helper.make_tensor_value_info("X", elem, ["N", p])],
+        inputs=inputs,
         outputs=[
             helper.make_tensor_value_info("label", TensorProto.INT64, ["N"]),
             helper.make_tensor_value_info("probabilities", elem, ["N", 2]),
@@ -112,7 +134,9 @@ def _binary_graph(model: Any, dtype: Any, elem: int) -> Any:
     )
 
 
-def _multinomial_graph(model: Any, dtype: Any, elem: int) -> Any:
+def _multinomial_graph(
+    model: Any, dtype: Any, elem: int, offset: bool = False
+) -> Any:
     """``logit`` (N, K), ``probabilities`` (N, K) = softmax and ``label`` (N,)
     = argmax of a K-class model."""
     from onnx import TensorProto, helper, numpy_helper
@@ -122,16 +146,21 @@ def _multinomial_graph(model: Any, dtype: Any, elem: int) -> Any:
     b = numpy_helper.from_array(
         np.asarray(model.intercept_, dtype=dtype).reshape(K), "intercept"
     )
-    nodes = [
-        helper.make_node("MatMul", ["X", "coef"], ["xw"]),
-        helper.make_node("Add", ["xw", "intercept"], ["logit"]),
+    inputs = [helper.make_tensor_value_info("X", elem, ["N", p])]
+    nodes = [helper.make_node("MatMul", ["X", "coef"], ["xw"])]
+    if offset:
+        nodes.append(helper.make_node("Add", ["xw", "intercept"], ["linear"]))
+        inputs.append(_offset_input(nodes, "linear", elem, ["N", K]))
+    else:
+        nodes.append(helper.make_node("Add", ["xw", "intercept"], ["logit"]))
+    nodes += [
         helper.make_node("Softmax", ["logit"], ["probabilities"], axis=1),
         helper.make_node("ArgMax", ["logit"], ["label"], axis=1, keepdims=0),
     ]
     return helper.make_graph(
         nodes,
         "multinomial_logistic_regression",
-        inputs=[helper.make_tensor_value_info("X", elem, ["N", p])],
+        inputs=inputs,
         outputs=[
             helper.make_tensor_value_info("label", TensorProto.INT64, ["N"]),
             helper.make_tensor_value_info("probabilities", elem, ["N", K]),
@@ -147,8 +176,10 @@ def to_onnx_bytes(
     feature_names: list[str] | None = None,
     double: bool = False,
     classes: list[Any] | None = None,
+    offset: bool = False,
 ) -> bytes:
     """Serialized :func:`to_onnx`."""
     return to_onnx(
-        model, feature_names=feature_names, double=double, classes=classes
+        model, feature_names=feature_names, double=double, classes=classes,
+        offset=offset,
     ).SerializeToString()

@@ -52,6 +52,8 @@ def export(
 
     The ONNX graph applies the linear model only: give it the encoded
     features (feature names are in the model file and the ONNX metadata).
+    A model fitted with --offset COL takes a second input 'offset' (n,),
+    the column's values, added to the logit.
 
     Example: logistic export model.json --onnx model.onnx
     """
@@ -73,6 +75,8 @@ def export(
             # the target's labels (not the class codes) in the metadata; a
             # model saved from Python keeps its own classes
             classes=mapping_levels(label) if label else None,
+            # predict adds the --offset column to the logit: so must the graph
+            offset=bool((mf.encoding or {}).get("offset")),
         )
     except ImportError as exc:
         raise CLIError(
