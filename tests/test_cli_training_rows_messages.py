@@ -108,3 +108,48 @@ def test_margins_says_level_columns_are_differentiated(workdir, capsys):
     assert "--dummy gives each level's discrete change" in err
     code, _, err = run_cli(capsys, ["margins", "r.json", LBW, "--dummy"])
     assert code == 0 and "differentiated" not in err
+
+
+IRIS = data_path("iris", "iris.csv")
+
+
+@pytest.mark.parametrize("command", ["summary", "margins"])
+@pytest.mark.parametrize(
+    ("kept", "detail"),
+    [
+        (["versicolor", "virginica"], "its rows hold no row of the fit's class 'setosa'"),
+        (["virginica"], "its rows hold one class only ('virginica')"),
+    ],
+)
+def test_multinomial_rows_lacking_a_class_are_not_the_training_data(
+    workdir, capsys, command, kept, detail
+):
+    """docs/cli.md: a file that is not the training data is refused (exit 65)
+    as such, in the target's levels, not with a fit's "needs samples of at
+    least 2 classes" or the class codes ("y has labels [1, 2]")."""
+    frame = pd.read_csv(IRIS)
+    frame[frame["species"].isin(kept)].to_csv(workdir / "part.csv", index=False)
+    argv = ["fit", IRIS, "--formula", "species ~ sepal_length + sepal_width",
+            "-o", "k.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    code, out, err = run_cli(capsys, [command, "k.json", "part.csv", "-q"]
+                             if command == "margins" else
+                             [command, "k.json", "part.csv"])  # fmt: skip
+    assert (code, out) == (65, ""), err
+    assert err.strip() == (
+        f"error: part.csv is not the data k.json was fitted on: {detail}; "
+        f"{'margins' if command == 'margins' else 'summary with DATA'} needs the "
+        "training file (same rows, weights and offset)"
+    )
+
+
+def test_multinomial_inference_on_rows_lacking_a_class_says_so():
+    from logistic import LogisticRegression
+    from logistic.inference._checks import NotTrainingDataError
+
+    frame = pd.read_csv(IRIS)
+    X, y = frame[["sepal_length", "sepal_width"]], frame["species"]
+    model = LogisticRegression().fit(X, y)
+    part = y != "setosa"
+    with pytest.raises(NotTrainingDataError, match="no row of the fit's class setosa\\."):
+        model.inference(X[part], y[part])

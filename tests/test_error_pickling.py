@@ -27,6 +27,7 @@ from logistic.tabular._design import UnseenLevelsError
 
 ERRORS = [
     NotTrainingDataError("not the training data", "its gradient", one_class=1),
+    NotTrainingDataError("not the training data", "no class", absent_classes=("a",)),
     CollinearityError("singular", ["x1", "x2"], reason="constant"),
     UnseenLevelsError("column 'c' has categories not seen at fit time: 'q'"),
     PartitionRowError("a missing label", 3, "drop the row", "y"),

@@ -252,10 +252,15 @@ def not_training_data(
 
     if not isinstance(exc, NotTrainingDataError):
         return
+    from ..inference._checks import absent_classes_detail
+
     detail = exc.detail
     spelled = _class_as_spelled(exc.one_class, label)
     if spelled is not None:
         detail = f"its rows hold one class only ({spelled})"
+    absent = [_class_as_spelled(code, label) for code in exc.absent_classes]
+    if absent and None not in absent:
+        detail = absent_classes_detail([str(name) for name in absent])
     raise CLIError(
         f"{data} is not the data {model} was fitted on: {detail}; {command} "
         "needs the training file (same rows, weights and offset)",

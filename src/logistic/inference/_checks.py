@@ -75,12 +75,22 @@ class NotTrainingDataError(DataValidationError):
     one_class : object or None
         The one label y holds, when that is how it shows (a caller that
         encoded the labels names it in the data's words).
+    absent_classes : tuple
+        The fit's classes y lacks, when that is how it shows (more than one
+        class left, of a model of more than two), for a caller to name alike.
     """
 
-    def __init__(self, message: str, detail: str, one_class: Any = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        detail: str,
+        one_class: Any = None,
+        absent_classes: tuple[Any, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.detail = detail
         self.one_class = one_class
+        self.absent_classes = absent_classes
 
 
 def penalty_of(model: Any) -> tuple[float, float]:
@@ -278,6 +288,36 @@ def _refuse_one_class(model: Any, y: Any) -> None:
         f"its rows hold one class only ({one})",
         one_class=value,
     )
+
+
+def refuse_absent_classes(model: Any, y: Any) -> None:
+    """Refuse ``y`` lacking some of the fit's classes (one class left:
+    :func:`_refuse_one_class`'s words): every class was in the training
+    rows, so these are not them. Labels that are not the fit's are left to
+    the caller's own check."""
+    try:
+        labels = np.unique(np.asarray(y).ravel())
+        fitted = np.asarray(model.classes_)
+        absent = [c for c in fitted if not np.isin(c, labels)]
+        unknown = not np.all(np.isin(labels, fitted))
+    except (TypeError, ValueError):  # mixed types: the caller's checks word it
+        return
+    if not absent or unknown:
+        return
+    _refuse_one_class(model, y)
+    from .._labels import label_text
+
+    values = tuple(c.item() if hasattr(c, "item") else c for c in absent)
+    detail = absent_classes_detail([label_text(c) for c in values])
+    raise NotTrainingDataError(
+        f"{NOT_TRAINING}: {detail}. {SAME_DATA}", detail, absent_classes=values
+    )
+
+
+def absent_classes_detail(named: list[str]) -> str:
+    """How rows lacking the fit's classes ``named`` (as spelled) show."""
+    noun = "classes" if len(named) > 1 else "class"
+    return f"its rows hold no row of the fit's {noun} {', '.join(named)}"
 
 
 def prepare(

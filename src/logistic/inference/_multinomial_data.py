@@ -62,6 +62,7 @@ from ._checks import (
     check_gradient_norm,
     check_same_totals,
     check_unpenalized,
+    refuse_absent_classes,
     warn_class_weight,
 )
 from ._covariance import check_cov_request, group_meat, hc1_factor
@@ -208,6 +209,8 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
     from ..backends import as_backend
 
     X, y, sample_weight, offset = data
+    if y is not None and not isinstance(X, Backend):  # a class missing
+        refuse_absent_classes(model, y)
     encoding = getattr(model, "encoding_", None)
     if encoding is not None and not isinstance(X, Backend):
         X = apply_encoding(encoding, X)
