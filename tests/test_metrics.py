@@ -107,3 +107,25 @@ def test_roc_needs_both_classes():
     with pytest.raises(ValueError, match="both classes"):
         M.roc_auc([1, 1], [0.2, 0.3])
     assert M.evaluate(np.ones(3), np.zeros(3))["roc_auc"] is None
+
+
+@pytest.mark.parametrize("n", [7, 30, 61, 1000])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_roc_auc_of_a_perfect_ranking_is_exactly_one(n, weighted):
+    """A ranking that separates the classes has area 1 (0 reversed), as
+    scikit-learn's roc_auc_score gives unweighted; summed threshold by
+    threshold on the rates, the area came out as 0.9999999999999999."""
+    rng = np.random.default_rng(n)
+    s = rng.permutation(n).astype(float)
+    y = (s >= n // 2).astype(float)
+    w = rng.uniform(0.5, 2.0, n) if weighted else None
+    assert M.roc_auc(y, s, w) == 1.0 and M.roc_auc(y, -s, w) == 0.0
+    # scikit-learn's: exactly so unweighted, within one rounding weighted
+    assert skm.roc_auc_score(y, s, sample_weight=w) == pytest.approx(1.0, abs=2e-16)
+    assert skm.roc_auc_score(y, -s, sample_weight=w) == pytest.approx(0.0, abs=2e-16)
+    if w is None:
+        assert skm.roc_auc_score(y, s) == 1.0
+    P = np.column_stack([-s, np.zeros(n), s])  # class 2 ranked perfectly
+    yk = np.where(y == 1, 2, np.arange(n) % 2)
+    aucs = M.multiclass_roc_auc(yk, P, w)
+    assert aucs[2] == 1.0

@@ -159,9 +159,18 @@ def roc_curve(
 
 
 def roc_auc(y_true: Any, score: Any, sample_weight: Any = None) -> float:
-    """Area under the ROC curve (ties count one half)."""
-    fpr, tpr, _ = roc_curve(y_true, score, sample_weight)
-    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+    """Area under the ROC curve (ties count one half).
+
+    The trapezoids are summed on the (weighted) counts and divided by the
+    two class totals once: summing them on the rates adds a rounding error
+    per threshold, so that a perfect ranking scored 1 − 2⁻⁵³, not 1."""
+    y, s, w = _prep(y_true, score, sample_weight)
+    fps, tps, _ = _binary_clf_curve(y, s, w)
+    fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
+    if tps[-1] <= 0 or fps[-1] <= 0:
+        raise ValueError("ROC needs both classes in y_true")
+    area = np.sum(np.diff(fps) * (tps[1:] + tps[:-1]))
+    return float(area / (2.0 * fps[-1]) / tps[-1])
 
 
 def precision_recall_curve(
