@@ -55,3 +55,35 @@ def test_rows_of_positive_weight_are_counted(tmp_path, capsys):
     )
     assert code == 65
     assert "holds only class 'yes' on its 26 rows of positive weight" in err
+
+
+IRIS_HEADER = "sepal_length,sepal_width,petal_length,petal_width,species\n"
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_k_class_report_of_one_class_is_refused_likewise(tmp_path, capsys, weighted):
+    """docs/cli.md (Reports): data holding one class only (of positive
+    weight) are refused, exit 65, naming the target column and its class:
+    with more than two classes too, where no curve of one class against the
+    rest can be drawn (the report was written without its ROC figure)."""
+    from conftest import data_path
+
+    lines = open(data_path("iris", "iris.csv")).read().splitlines()[1:]
+    rows = [f"{line},{1 if line.endswith('virginica') or not weighted else 0}\n"
+            for line in lines]  # fmt: skip
+    (tmp_path / "all.csv").write_text(IRIS_HEADER.rstrip() + ",w\n" + "".join(
+        f"{line},1\n" for line in lines))  # fmt: skip
+    kept = rows if weighted else [r for r in rows if "virginica" in r]
+    (tmp_path / "one.csv").write_text(IRIS_HEADER.rstrip() + ",w\n" + "".join(kept))
+    model = tmp_path / "m.json"
+    args = ["fit", tmp_path / "all.csv", "--formula", "species ~ sepal_length",
+            "-o", model, "-q"] + (["--weights", "w"] if weighted else [])  # fmt: skip
+    assert run_cli(capsys, args)[0] == 0
+    code, _, err = run_cli(
+        capsys, ["report", model, tmp_path / "one.csv", "-o", tmp_path / "r.html", "-q"]
+    )
+    assert code == 65, err
+    tail = " of positive weight" if weighted else ""
+    assert f"target column 'species' holds only class 'virginica' on its 50 rows{tail}" in err
+    assert "logistic evaluate MODEL DATA" in err
+    assert not (tmp_path / "r.html").exists()

@@ -204,6 +204,9 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     from . import _multiclass
 
     m = _multiclass.metrics_of(applied)
+    present = [c for c in m["per_class"] if c["weight"] > 0]
+    if len(present) < 2:  # no curve of one class against the rest
+        raise CLIError(_one_level(applied, present, data_path))
     spelled = [label_text(c) for c in m["classes"]]  # 1.0 as 1, as every command
     m = {**m, "classes": spelled}
     m["confusion_matrix"] = {**m["confusion_matrix"], "classes": spelled}
@@ -355,4 +358,31 @@ def _one_class(applied: Any, m: dict[str, Any], data_path: Any) -> str:
         f"{count_text(rows)} rows{weighted}, and the report's ROC and "
         "precision-recall curves need both classes; `logistic evaluate MODEL "
         "DATA` gives the metrics one class defines (accuracy, log loss, Brier)"
+    )
+
+
+def _one_level(applied: Any, present: list[dict[str, Any]], data_path: Any) -> str:
+    """Why a K-class report of data holding one class (of positive weight)
+    is refused, as :func:`_one_class` words it for two classes."""
+    from .._labels import label_text
+
+    label = (applied.model_file.encoding or {}).get("label") or {}
+    column = label.get("column")
+    where = f"target column {column!r}" if column else "the target"
+    rows, weighted = (present[0]["n_samples"] if present else 0), ""
+    weights = getattr(applied.design, "sample_weight", None)
+    if applied.weights is not None and weights is not None:
+        import numpy as np
+
+        rows, weighted = int(np.count_nonzero(weights > 0)), " of positive weight"
+    held = (
+        f"only class {label_text(present[0]['class'])!r} on its "
+        f"{count_text(rows)} rows{weighted}"
+        if present
+        else f"no row{weighted}"
+    )
+    return (
+        f"{data_path}: {where} holds {held}, and the report's ROC curves (one "
+        "class against the rest) need at least two classes; `logistic evaluate "
+        "MODEL DATA` gives the metrics one class defines (accuracy, log loss)"
     )
