@@ -134,3 +134,33 @@ def test_multinomial_export_with_an_offset_adds_it_to_every_logit():
     assert np.allclose(logit, expected, rtol=0, atol=1e-12)
     assert np.allclose(proba, softmax(expected, axis=1), rtol=0, atol=1e-12)
     assert np.array_equal(label, expected.argmax(axis=1))
+
+
+def test_k_class_metadata_writes_whole_number_levels_as_predict_does(tmp_path):
+    """docs/cli.md: every command writes a whole-number level 1.0 as 1; the
+    metadata's classes, which the 'label' output indexes, are the labels
+    that 'logistic predict' writes (they were 1.0, 2.0, ...)."""
+    import csv
+    import io
+    import json
+
+    import onnx
+
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(150)
+    level = np.digitize(x + rng.standard_normal(150), [-0.5, 0.5]) + 1
+    data = tmp_path / "k.csv"
+    data.write_text(
+        "x,y\n" + "".join(f"{a:.4f},{b}.0\n" for a, b in zip(x, level, strict=True))
+    )
+    model, out = tmp_path / "k.json", tmp_path / "k.onnx"
+    assert main(["fit", str(data), "-t", "y", "-o", str(model), "-q"]) == 0
+    assert main(["export", str(model), "--onnx", str(out)]) == 0
+    meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+    assert meta["classes"] == "[1, 2, 3]"
+    predictions = tmp_path / "p.csv"
+    assert main(["predict", str(model), str(data), "-o", str(predictions), "-q"]) == 0
+    written = [r["label"] for r in csv.DictReader(io.StringIO(predictions.read_text()))]
+    label, _, _ = _session(out).run(None, {"X": x[:, None].astype(np.float32)})
+    shown = [str(c) for c in np.array(json.loads(meta["classes"]), dtype=object)[label]]
+    assert shown == written

@@ -66,15 +66,19 @@ def export(
     try:
         from ..onnx_export import to_onnx_bytes
         from ..tabular._labels import mapping_levels
+        from ._multiclass import is_multiclass, levels_of
 
         label = (mf.encoding or {}).get("label")
+        classes = mapping_levels(label) if label else None
+        if label and is_multiclass(mf.model):  # a level 1.0 as 1, as predict writes
+            classes = levels_of(mf)
         data = to_onnx_bytes(
             mf.model,
             feature_names=(mf.encoding or {}).get("feature_names"),
             double=double,
             # the target's labels (not the class codes) in the metadata; a
             # model saved from Python keeps its own classes
-            classes=mapping_levels(label) if label else None,
+            classes=classes,
             # predict adds the --offset column to the logit: so must the graph
             offset=bool((mf.encoding or {}).get("offset")),
         )
