@@ -46,3 +46,23 @@ def test_more_folds_than_a_class_warns_in_its_words(tmp_path, capsys):
     assert code == 0, err
     assert "--cv 100 makes more folds than the 60 rows of class 1" in err
     assert "least populated class" not in err
+
+
+def test_one_row_of_each_class_names_no_number_of_folds(tmp_path, capsys):
+    """With one row of each class no --cv can be made (2 folds need 2 rows of
+    a class, and --cv 1 is refused): the error said "use --cv 2 or fewer"
+    to `--cv 2` itself."""
+    path = tmp_path / "two.csv"
+    path.write_text("y,x\n0,0.5\n1,1.5\n")
+    for folds in (2, 3):
+        code, _, err = run_cli(
+            capsys, ["fit", path, "-t", "y", "--cv", folds, "-o", tmp_path / "m.json"]
+        )
+        assert code == 2, err
+        assert "1 rows of class 0 and 1 of class 1: no number of folds can be made: " \
+            "fit a chosen strength with --alpha or --C" in err
+        assert "or fewer" not in err
+    code, _, err = run_cli(
+        capsys, ["fit", path, "-t", "y", "--cv", 1, "-o", tmp_path / "m.json"]
+    )
+    assert code == 2 and "at least 2 folds" in err

@@ -157,11 +157,18 @@ def _check_folds(folds: int, y: Any, label: dict[str, Any]) -> str:
     fewest = min(counts, key=lambda k: counts[k])
     rows = counts[fewest]
     if folds > n or folds > max(counts.values()):
+        # 2 folds, the fewest there are, need 2 rows of a class
+        way = (
+            f"use --cv {max(2, rows)} or fewer"
+            if max(counts.values()) >= 2
+            else "no number of folds can be made: fit a chosen strength with "
+            "--alpha or --C"
+        )
         raise CLIError(
             f"--cv {folds}: stratified folds need at least {folds} rows of a class, "
             f"and the data hold {counts['negative']:,} rows of class "
             f"{names['negative']!r} and {counts['positive']:,} of class "
-            f"{names['positive']!r}: use --cv {max(2, rows)} or fewer",
+            f"{names['positive']!r}: {way}",
             EX_USAGE,
         )
     if folds > rows:
