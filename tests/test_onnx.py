@@ -164,3 +164,24 @@ def test_k_class_metadata_writes_whole_number_levels_as_predict_does(tmp_path):
     label, _, _ = _session(out).run(None, {"X": x[:, None].astype(np.float32)})
     shown = [str(c) for c in np.array(json.loads(meta["classes"]), dtype=object)[label]]
     assert shown == written
+
+
+def test_two_class_metadata_writes_whole_number_labels_as_predict_does(tmp_path):
+    """A target written 1.0/2.0 (--positive 2): predict writes the labels 1
+    and 2, and so does the metadata the 'label' output indexes (it held
+    [1.0, 2.0])."""
+    import json
+
+    import onnx
+
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal(100)
+    y = np.where(x + rng.standard_normal(100) > 0, "2.0", "1.0")
+    data = tmp_path / "b.csv"
+    data.write_text("x,y\n" + "".join(f"{a:.4f},{b}\n" for a, b in zip(x, y, strict=True)))
+    model, out = tmp_path / "b.json", tmp_path / "b.onnx"
+    assert main(["fit", str(data), "-t", "y", "--positive", "2", "-o", str(model), "-q"]) == 0
+    assert main(["export", str(model), "--onnx", str(out)]) == 0
+    meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+    assert meta["classes"] == "[1, 2]"
+    assert json.loads(meta["classes"]) == [1, 2]

@@ -70,6 +70,7 @@ __all__ = [
     "proba_names",
     "rrr_rows",
     "summary_rows",
+    "whole_level",
 ]
 
 
@@ -88,7 +89,7 @@ def model_levels(model: Any, encoding: dict[str, Any] | None) -> list[Any]:
     levels = label.get("levels")
     if levels is None:
         levels = np.asarray(model.classes_).tolist()
-    return [_whole(v) for v in levels]  # 1.0 as 1, as every command writes it
+    return [whole_level(v) for v in levels]  # 1.0 as 1, as every command writes it
 
 
 def inference_of(model: Any, levels: list[Any]) -> Any:
@@ -198,7 +199,7 @@ def fit_statistics(mf: Any) -> dict[str, float]:
     return {k: float(v) for k, v in stats.items() if isinstance(v, int | float)}
 
 
-def _whole(value: Any) -> Any:
+def whole_level(value: Any) -> Any:
     """A level as a plain Python value, a whole-number float as the integer
     every command writes (``1.0`` as ``1``)."""
     if isinstance(value, float) and not isinstance(value, bool) and value.is_integer():

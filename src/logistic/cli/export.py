@@ -66,12 +66,11 @@ def export(
     try:
         from ..onnx_export import to_onnx_bytes
         from ..tabular._labels import mapping_levels
-        from ._multiclass import is_multiclass, levels_of
+        from ._multiclass import whole_level
 
         label = (mf.encoding or {}).get("label")
-        classes = mapping_levels(label) if label else None
-        if label and is_multiclass(mf.model):  # a level 1.0 as 1, as predict writes
-            classes = levels_of(mf)
+        # a level 1.0 as 1, as predict writes it
+        classes = [whole_level(v) for v in mapping_levels(label)] if label else None
         data = to_onnx_bytes(
             mf.model,
             feature_names=(mf.encoding or {}).get("feature_names"),
