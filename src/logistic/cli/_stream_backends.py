@@ -298,8 +298,12 @@ def _dask(
         compression = compression_of(fh.read(3))
     columns = [*plan.features, plan.target]
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
-    booleans = set(plan.columns.features_of_kind("boolean"))  # 0/1, as in memory
-    dtypes = {c: "bool" if c in booleans else "float64" for c in plan.features + extra}
+    # boolean columns are read as text and given their 0/1 by _boolean_numbers:
+    # pandas' own bool type takes neither the 1 and 0 that the other readers
+    # take as booleans nor a missing value
+    booleans = set(plan.columns.features_of_kind("boolean"))
+    dtypes = {c: "float64" for c in plan.features + extra}
+    dtypes |= dict.fromkeys(booleans, "object")
     if decimal_target:
         dtypes[plan.target] = "float64"
     frame = dd.read_csv(
@@ -310,6 +314,10 @@ def _dask(
         compression=compression,
         dtype=dtypes,
     )
+    for name in sorted(booleans):
+        frame[name] = frame[name].map_partitions(
+            _boolean_numbers, meta=(name, "float64")
+        )
     return Dask(
         frame[columns],
         None,
@@ -320,6 +328,29 @@ def _dask(
         files=[plan.path],
         **opts,
     )
+
+
+#: A boolean CSV value's number: pyarrow's words for true and false (its
+#: ``ConvertOptions`` defaults), which the in-memory and streamed readers take.
+_BOOLEAN_WORDS = {
+    **dict.fromkeys(("1", "True", "TRUE", "true"), 1.0),
+    **dict.fromkeys(("0", "False", "FALSE", "false"), 0.0),
+}
+
+
+def _boolean_numbers(values: Any) -> Any:
+    """A boolean CSV column of one Dask partition, read as text, as float64
+    1.0/0.0: a missing value is NaN, which the Dask scan names by column and
+    line as any missing value; another word raises pandas' words for a
+    non-number ("could not convert string to float"), for which
+    :func:`_csv_text_error` has the streamed reader name its column and line."""
+    numbers = values.map(_BOOLEAN_WORDS)
+    other = values.notna() & numbers.isna()
+    if other.any():
+        raise ValueError(
+            f"could not convert string to float: {values[other].iloc[0]!r}"
+        )
+    return numbers.astype("float64")
 
 
 _NO_DASK = (
