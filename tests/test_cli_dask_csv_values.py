@@ -137,3 +137,23 @@ def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(tmp_path, 
         "yes/no); fix the value, or drop the row\n"
     )
     assert not (tmp_path / "m.json").exists()
+
+
+def test_late_words_in_a_feature_column_are_refused_in_dask_words(tmp_path):
+    """Numbers in the first 1 MB the plan reads, then mostly words: the fit
+    refuses a text column as the plan refuses one it sees, in terms of the
+    option given (--workers), not --stream's ("streaming needs ... (without
+    --stream)", an option this command line does not hold)."""
+    frame = _frame(120_000)
+    frame["b"] = frame["b"].astype(object)
+    frame.loc[55_000:, "b"] = "word"  # most of the column: text
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert _fit(tmp_path, "--workers", "1") == (
+        2,
+        "",
+        "error: Dask (--workers 1) needs numeric feature columns, but d.csv has text "
+        "column(s) ['b'] (one-hot encoding needs every level before the first pass); "
+        "leave them out with --drop b, encode them as numbers, or fit in memory "
+        "(without --workers)\n",
+    )
+    assert not (tmp_path / "m.json").exists()

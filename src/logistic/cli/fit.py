@@ -262,9 +262,7 @@ def fit(
     check_column_roles(target, formula, weights, offset, trials)
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     streaming |= {"cache": not no_cache, "cache_dir": cache_dir}
-    dask = None
-    if distributed:  # the option the user gave, for messages
-        dask = f"--workers {workers}" if workers is not None else "--scheduler"
+    dask = _dask_option(scheduler, workers) if distributed else None
     args["include"] = parse_list(include)
     plan = _stream_plan(data, stream, dask, args, options)
     cv_options = {"cv": cv, "n_alphas": n_alphas, "eps": eps, "cv_rule": cv_rule}
@@ -351,6 +349,11 @@ def _stream_plan(
     return plan
 
 
+def _dask_option(scheduler: str | None, workers: int | None) -> str:
+    """The Dask option the user gave, as messages name it."""
+    return f"--workers {workers}" if workers is not None else "--scheduler"
+
+
 def _dask_words(message: str, dask: str) -> str:
     """A streaming refusal in terms of the Dask option the user gave."""
     option = dask.split()[0]
@@ -383,6 +386,7 @@ def _fit_streamed(
     from ._fit_statistics import covariance, statistics
     from ._stream import fit_stream
     from ._stream_backends import dask_client
+    from ._stream_plan import NotStreamable
 
     model = _estimator(options, True)
     checkpoint = streaming["checkpoint"]
@@ -390,15 +394,26 @@ def _fit_streamed(
 
     first = None if checkpoint is None else resume_source(checkpoint)
     context = nullcontext(None) if cluster is None else dask_client(*cluster)
-    with collect_warnings() as messages, context as client, recorded_resumes() as read:
-        result = fit_stream(
-            plan,
-            model,
-            positive=positive,
-            client=client,
-            reference=reference,
-            **streaming,
-        )
+    try:
+        with (
+            collect_warnings() as messages,
+            context as client,
+            recorded_resumes() as read,
+        ):
+            result = fit_stream(
+                plan,
+                model,
+                positive=positive,
+                client=client,
+                reference=reference,
+                **streaming,
+            )
+    except NotStreamable as exc:
+        # a text column found by the backend past the plan's sample: refused
+        # in terms of the Dask option given, as the plan's own refusals are
+        if cluster is None:
+            raise
+        raise NotStreamable(_dask_words(str(exc), _dask_option(*cluster))) from None
     resumed_note(read[-1] if read else None, checkpoint, first)
     resumed = bool(read)
     design, inference = result.design, result.inference
