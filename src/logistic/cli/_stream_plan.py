@@ -340,9 +340,13 @@ def plan_stream(
     # for features chosen automatically, identifiers left out as in memory
     head = _head(path, kind, delimiter, names) if text or not features else None
     if text and head is not None:
-        from ..tabular._columns import check_head_numbers
+        from ..tabular._streamed_numbers import check_streamed_head
 
-        check_head_numbers(head, text)
+        mostly_text = check_streamed_head(
+            path, delimiter, head, text, list(schema.names)
+        )
+        if mostly_text:
+            raise text_columns_error(columns.source, mostly_text)
     if not features:
         columns = _screened(columns, head, include)
     _refuse_text_columns(columns, schema)

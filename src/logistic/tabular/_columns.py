@@ -16,10 +16,11 @@ column of numbers with a decimal point read with ``--decimal ,`` is refused
 too, naming the option. Missing means null, or NaN in a float column;
 infinities are errors. What a number is and "at least half" are the rule of
 :mod:`logistic._number_text`, which the DataFrame encoder applies too. A
-streamed fit words such a value the same way (:func:`garbage_error`): in its
-head (:func:`check_head_numbers`) or, found by its reader after the head, by
-reading that column of the file again
-(:func:`._streamed_numbers.streamed_garbage`).
+streamed fit words such a value the same way (:func:`garbage_error`), the
+rule applied to the whole column by reading it again: for a column its head
+holds as numbers with words in it
+(:func:`._streamed_numbers.check_streamed_head`), or for a value its reader
+finds after the head (:func:`._streamed_numbers.streamed_garbage`).
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ from ._read import RawData, position
 __all__ = [
     "check_decimal_commas",
     "check_formula_numbers",
-    "check_head_numbers",
     "column_kind",
     "garbage_error",
     "decimal_comma",
@@ -363,17 +363,6 @@ def _csv_reader(
             yield reader, compression
         finally:
             reader.close()
-
-
-def check_head_numbers(raw: RawData, names: list[str]) -> None:
-    """The in-memory error for a text column ``names`` of mostly numbers in
-    ``raw``, the first block of a CSV file (:func:`head_block`: what a
-    streamed fit sees before its first pass): ``column 'a' in f.csv is
-    numeric but has non-numeric value 'None' at line 201``. Other text
-    columns pass (the caller refuses them in its own words)."""
-    for name in names:
-        if is_text(raw, name) and _mostly_numbers(raw, name):
-            _raise_garbage(raw, name)
 
 
 def head_block(path: str, delimiter: str | None, names: list[str]) -> RawData | None:

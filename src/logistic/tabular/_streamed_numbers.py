@@ -5,6 +5,9 @@ value that is not a number in a numeric column only once it reaches it.
 :func:`streamed_garbage` reads that column of the file again, as text and in
 blocks, for the in-memory error (:func:`._columns.garbage_error`: file,
 column, first value, its line and the count), on the error path only.
+:func:`check_streamed_head` applies the rule to the whole column for a column
+the first block holds as numbers with words in it, as the in-memory reader
+judges the whole file.
 """
 
 from __future__ import annotations
@@ -16,10 +19,22 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._number_text import mostly_numbers
-from ._columns import _csv_reader, _number_flags, garbage_error
+from ._columns import (
+    _csv_reader,
+    _mostly_numbers,
+    _number_flags,
+    garbage_error,
+    is_text,
+)
 from ._read import RawData
 
-__all__ = ["WHOLE_DECIMALS", "csv_line", "integer_labels_then", "streamed_garbage"]
+__all__ = [
+    "WHOLE_DECIMALS",
+    "check_streamed_head",
+    "csv_line",
+    "integer_labels_then",
+    "streamed_garbage",
+]
 
 
 def streamed_garbage(
@@ -53,6 +68,30 @@ def streamed_garbage(
         return None
     where = _line(path, delimiter, header, rows, first)
     return garbage_error(name, path, value, where, bad)
+
+
+def check_streamed_head(
+    path: str,
+    delimiter: str | None,
+    head: RawData,
+    names: list[str],
+    header: list[str],
+) -> list[str]:
+    """The in-memory error for a column of ``names`` that ``head``, the first
+    block of a CSV file too large to hold, has as text of mostly numbers:
+    the rule applied to the whole column, as in memory
+    (:func:`streamed_garbage`: the first non-number of the file and the
+    count of all of them). Returned: such columns that the whole file holds
+    as mostly text, text columns that the caller refuses in its own words
+    (judged on ``head`` alone, they would be numbers with a stray word)."""
+    text = []
+    for name in names:
+        if is_text(head, name) and _mostly_numbers(head, name):
+            error = streamed_garbage(path, delimiter, name, header)
+            if error is not None:
+                raise error
+            text.append(name)
+    return text
 
 
 #: :func:`integer_labels_then` found whole numbers written as decimals only.
