@@ -58,3 +58,37 @@ def test_dask_reads_csv_compression_from_the_content(
     np.testing.assert_allclose(
         _coef(tmp_path / "d.json"), _coef(tmp_path / "m.json"), rtol=1e-8
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "why"),
+    [("t.csv.gz", "truncate", "Truncated compressed stream"),
+     ("t.csv.bz2", "truncate", "Truncated compressed stream"),
+     ("c.csv.gz", "flip", "zlib inflate failed: incorrect data check")],
+    ids=["gzip-truncated", "bz2-truncated", "gzip-corrupt"],
+)  # fmt: skip
+def test_a_damaged_compressed_file_is_named(tmp_path, name, damage, why):
+    """A truncated or corrupt gzip/bz2 CSV file: one line naming the file, as
+    --stream words it (docs/cli.md: "a data error naming it"), not pandas'
+    "partition 0 failed: EOFError: Compressed file ended before the
+    end-of-stream marker was reached" or "BadGzipFile: CRC check failed"."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200_000, 2))  # damaged past the 1 MB the plan reads
+    y = (x @ [1.0, -0.5] + rng.logistic(size=200_000) > 0).astype(int)
+    text = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": y}).to_csv(index=False)
+    pack = gzip.compress if name.endswith(".gz") else bz2.compress
+    packed = bytearray(pack(text.encode()))
+    if damage == "truncate":
+        packed = packed[: len(packed) * 3 // 4]
+    else:
+        packed[len(packed) * 3 // 4] ^= 0xFF
+    (tmp_path / name).write_bytes(bytes(packed))
+    said = []
+    for mode in (["--stream", "--no-cache"], ["--workers", "1"]):
+        args = ["fit", name, "-t", "y", *mode, "-o", "d.json", "-q"]
+        said.append(run_cli_process(tmp_path, args))
+    code, out, err = said[0]
+    assert (code, out) == (65, "") and err.count("\n") == 1, err
+    assert err.startswith("error: ") and name in err and why in err, err
+    assert said[1] == said[0]
+    assert not (tmp_path / "d.json").exists()

@@ -118,6 +118,7 @@ def dask_backend(
             _bad_value_error(plan, exc)
             or _csv_text_error(plan, exc)
             or _csv_target_error(plan, exc, later)
+            or _csv_compressed_error(plan, exc)
         )
         raise better or exc from None
 
@@ -191,6 +192,32 @@ def _csv_text_error(plan: StreamPlan, exc: Exception) -> Exception | None:
     streamed reader up to that value; None for another error."""
     if plan.format != "csv" or "could not convert string to float" not in str(exc):
         return None
+    return _streamed_reader_error(plan)
+
+
+def _csv_compressed_error(plan: StreamPlan, exc: Exception) -> Exception | None:
+    """The streamed reader's error (the file named, "corrupt, truncated or
+    not in the expected format") for a gzip or bz2 CSV file whose Dask task
+    failed for another reason than its target's type (pandas' "Compressed
+    file ended before the end-of-stream marker was reached" or "CRC check
+    failed", which name no file): the file read again by the streamed reader;
+    None when that reads it whole (the Dask error stands)."""
+    if plan.format != "csv" or _target_mismatch(plan, exc):
+        return None
+    from ..formats import compression_of, open_regular
+
+    try:
+        with open_regular(plan.path, what="input file") as fh:
+            if compression_of(fh.read(3)) is None:
+                return None
+    except OSError:
+        return None
+    return _streamed_reader_error(plan)
+
+
+def _streamed_reader_error(plan: StreamPlan) -> Exception | None:
+    """The error of the streamed reader of the plan's CSV file read to its
+    end (a non-number named by column and line), or None."""
     import numpy as np
 
     from .._exceptions import DataValidationError
