@@ -168,9 +168,15 @@ def test_max_bytes_reads_the_environment(monkeypatch):
     for text, want in [("1000", 1000), ("3G", 3 * 2**30), ("512MiB", 512 * 2**20)]:
         monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", text)
         assert row_cache.max_bytes() == want
-    monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "lots")  # was 20 GiB, silently
-    with pytest.raises(InvalidParameterError, match="LOGISTIC_CACHE_MAX_BYTES"):
-        row_cache.max_bytes()
+    # a unit's spellings, any case, spaces around (docs/cli.md)
+    for text, want in [("1.5gib", 3 * 2**29), (" 2 KB ", 2048), ("7b", 7)]:
+        monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", text)
+        assert row_cache.max_bytes() == want
+    # "lots" was 20 GiB, silently; "\u0663" (Arabic-Indic three) was 3 bytes
+    for text in ("lots", "\u0663", "-1", "1e3", "3X"):
+        monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", text)
+        with pytest.raises(InvalidParameterError, match="LOGISTIC_CACHE_MAX_BYTES"):
+            row_cache.max_bytes()
     monkeypatch.setenv("LOGISTIC_CACHE_MAX_BYTES", "")
     assert row_cache.max_bytes() == row_cache.DEFAULT_MAX_BYTES
 

@@ -86,8 +86,8 @@ DEFAULT_MAX_BYTES = 20 * 2**30
 #: The environment variable that sets the cap (see *Cap*).
 MAX_BYTES_ENV = "LOGISTIC_CACHE_MAX_BYTES"
 _SIZE = re.compile(
-    r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE
-)
+    r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE | re.ASCII
+)  # ASCII digits only: Python's float() reads other scripts' digits too
 
 
 @dataclass(frozen=True)
