@@ -15,7 +15,7 @@ from typing import Any
 
 from ..io._terms import check_factors, expression_columns
 
-__all__ = ["factor_values", "level_columns", "read_as_levels"]
+__all__ = ["columns_read", "factor_values", "level_columns", "read_as_levels"]
 
 
 def _numeric_levels(levels: list[Any]) -> bool:
@@ -55,6 +55,13 @@ def level_columns(factors: dict[str, Any]) -> set[str]:
 def read_as_levels(factors: dict[str, Any]) -> set[str]:
     """The columns well-formed ``factors`` read only inside ``C()``: a column
     also read by a numeric term is not among them."""
+    levels, numeric = columns_read(factors)
+    return levels - numeric
+
+
+def columns_read(factors: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """``(inside C(), by numeric terms)``: the columns well-formed ``factors``
+    read as levels and as numbers (a column may be in both)."""
     levels: set[str] = set()
     numeric: set[str] = set()
     for spec in factors.values():
@@ -62,4 +69,4 @@ def read_as_levels(factors: dict[str, Any]) -> set[str]:
             levels.add(spec["column"])
         else:
             numeric |= expression_columns(spec["expr"])
-    return levels - numeric
+    return levels, numeric

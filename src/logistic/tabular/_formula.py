@@ -38,9 +38,9 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
-from ..io._terms import TermError, evaluate, expression_columns, parse_factor
+from ..io._terms import TermError, evaluate, parse_factor
 from ._design import UnseenLevelsError
-from ._factor_values import factor_values, read_as_levels
+from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
 from ._read import position
@@ -263,13 +263,8 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
 
 
 def _columns_of(factors: dict[str, dict[str, Any]]) -> set[str]:
-    used: set[str] = set()
-    for spec in factors.values():
-        if spec["kind"] == "categorical":
-            used.add(spec["column"])
-        else:
-            used |= expression_columns(spec["expr"])
-    return used
+    levels, numeric = columns_read(factors)
+    return levels | numeric
 
 
 def parse_formula(formula: str) -> tuple[str, str, set[str]]:
