@@ -342,23 +342,13 @@ def _one_class(applied: Any, m: dict[str, Any], data_path: Any) -> str:
     """Why a report of data with one class is refused: which class the
     target holds and where the metrics that one class defines are."""
     label = (applied.model_file.encoding or {}).get("label") or {}
-    column = label.get("column") or (applied.model_file.encoding or {}).get("target")
     positive = int(m["n_positive"]) > 0
     value = label.get("positive" if positive else "negative", 1 if positive else 0)
-    rows = float(m["n_samples"])
-    weighted = ""
-    weights = getattr(applied.design, "sample_weight", None)
-    if applied.weights is not None and weights is not None:
-        import numpy as np
-
-        rows, weighted = float(np.count_nonzero(weights > 0)), " of positive weight"
-    where = f"target column {column!r}" if column else "the target"
-    return (
-        f"{data_path}: {where} holds only class {value!r} on its "
-        f"{count_text(rows)} rows{weighted}, and the report's ROC and "
-        "precision-recall curves need both classes; `logistic evaluate MODEL "
-        "DATA` gives the metrics one class defines (accuracy, log loss, Brier)"
-    )
+    return _refusal(
+        applied, data_path, repr(value), float(m["n_samples"]),
+        "ROC and precision-recall curves need both classes",
+        "accuracy, log loss, Brier",
+    )  # fmt: skip
 
 
 def _one_level(applied: Any, present: list[dict[str, Any]], data_path: Any) -> str:
@@ -366,23 +356,36 @@ def _one_level(applied: Any, present: list[dict[str, Any]], data_path: Any) -> s
     is refused, as :func:`_one_class` words it for two classes."""
     from .._labels import label_text
 
-    label = (applied.model_file.encoding or {}).get("label") or {}
-    column = label.get("column")
-    where = f"target column {column!r}" if column else "the target"
-    rows, weighted = (present[0]["n_samples"] if present else 0), ""
+    shown = repr(label_text(present[0]["class"])) if present else None
+    return _refusal(
+        applied, data_path, shown, present[0]["n_samples"] if present else 0,
+        "ROC curves (one class against the rest) need at least two classes",
+        "accuracy, log loss",
+    )  # fmt: skip
+
+
+def _refusal(
+    applied: Any, data_path: Any, shown: str | None, rows: float, why: str,
+    metrics: str,
+) -> str:  # fmt: skip
+    """The refusal of a report on data of one class (``shown``, None for no
+    row at all) on ``rows`` rows (with weights: the rows of positive weight),
+    ``why`` the report needs more, ``metrics`` what ``evaluate`` still gives."""
+    encoding = applied.model_file.encoding or {}
+    column = (encoding.get("label") or {}).get("column") or encoding.get("target")
+    weighted = ""
     weights = getattr(applied.design, "sample_weight", None)
     if applied.weights is not None and weights is not None:
         import numpy as np
 
-        rows, weighted = int(np.count_nonzero(weights > 0)), " of positive weight"
+        rows, weighted = float(np.count_nonzero(weights > 0)), " of positive weight"
+    where = f"target column {column!r}" if column else "the target"
     held = (
-        f"only class {label_text(present[0]['class'])!r} on its "
-        f"{count_text(rows)} rows{weighted}"
-        if present
+        f"only class {shown} on its {count_text(rows)} rows{weighted}"
+        if shown is not None
         else f"no row{weighted}"
     )
     return (
-        f"{data_path}: {where} holds {held}, and the report's ROC curves (one "
-        "class against the rest) need at least two classes; `logistic evaluate "
-        "MODEL DATA` gives the metrics one class defines (accuracy, log loss)"
+        f"{data_path}: {where} holds {held}, and the report's {why}; `logistic "
+        f"evaluate MODEL DATA` gives the metrics one class defines ({metrics})"
     )
