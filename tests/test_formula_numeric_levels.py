@@ -77,3 +77,17 @@ def test_by_default_the_stray_value_is_named_as_an_unseen_level(tmp_path, capsys
         "['x'] (first at line 3); known: [1, 2, 3, 4]; give those rows empty "
         "predictions with --unknown-levels na\n"
     )
+
+
+def test_only_text_the_number_rule_reads_becomes_a_level():
+    """Text becomes a number level only where ``_number_text.NUMBER`` (the
+    rule every reader applies) reads a number: ``inf``, ``nan``, ``1_0`` and
+    another script's digits, which Python's ``float`` also takes, stay text
+    and so are unseen categories."""
+    from logistic.tabular._factor_values import factor_values
+
+    read = ["2", "02", " 4.0 ", "-1e0", "x", "inf", "nan", "1_0", "\u0663", None, 3]
+    assert factor_values(read, [1, 2, 3, 4]) == [
+        2.0, 2.0, 4.0, -1.0, "x", "inf", "nan", "1_0", "\u0663", None, 3,
+    ]  # fmt: skip
+    assert factor_values(["2", "x"], ["1", "2"]) == ["2", "x"]  # text levels: as read
