@@ -134,7 +134,8 @@ def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
 #: What a refused call was probably meant for, in the formula's own terms.
 _CALL_HINTS = {
     "offset": "; an offset is not a term: give its column as --offset COLUMN",
-    "Q": "; a column whose name is not a Python name is written in backquotes: `my x`",
+    "Q": "; a column whose name is not a Python name is written in backquotes: "
+    "`{column}`",
 }
 
 
@@ -171,10 +172,11 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
             arg = _convert(_call_argument(node, name, text), text, depth + 1)
             return {"op": FUNCTIONS[name], "arg": arg}
         shown = name if name is not None else ast.unparse(node.func)
-        hint = _CALL_HINTS.get(name or "", "")
-        quoted = node.args[0] if name == "Q" and len(node.args) == 1 else None
+        quoted = node.args[0] if len(node.args) == 1 else None
+        column = "my x"  # Q('name'): that name
         if isinstance(quoted, ast.Constant) and isinstance(quoted.value, str):
-            hint = hint.replace("`my x`", f"`{quoted.value}`")
+            column = quoted.value
+        hint = _CALL_HINTS.get(name or "", "").format(column=column)
         raise TermError(
             f"{text!r} calls {shown}(), which formulas may not use; allowed: "
             "C(column), I(...), center(...), scale(...), "
