@@ -14,7 +14,8 @@ Public entry points:
 * :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
   intervals of estimates with a covariance matrix stored elsewhere;
 * :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``; odds ratios
-  with ``summary(odds_ratios=True)``);
+  with ``summary(odds_ratios=True)``) and, for K classes,
+  :class:`MultinomialSummary` with the same three renderings;
 * :func:`hosmer_lemeshow` → :class:`HosmerLemeshowResult` for any labels and
   fitted probabilities (``InferenceResults.hosmer_lemeshow`` on the training
   data); :class:`GoodnessOfFit` (``InferenceResults.goodness_of_fit``) and

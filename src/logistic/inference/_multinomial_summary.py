@@ -50,7 +50,9 @@ def display_rows(q: int, fit_intercept: bool) -> list[int]:
 
 
 class MultinomialSummary:
-    """Printable summary: fit statistics, then one block per equation.
+    """Printable summary: fit statistics, then one block per equation, as
+    text (``str``), Markdown (``as_markdown``) or HTML (``as_html``, which
+    notebooks show); each rendering carries the same cells.
 
     Attributes
     ----------
@@ -145,6 +147,16 @@ class MultinomialSummary:
         elif getattr(r, "separation_unchecked", False):
             self.notes.append(unchecked_note("a penalty"))
 
+    def _cells(self, row: list[Any]) -> list[str]:
+        """A row's text cells: the term's name, p as R prints it, the other
+        numbers to 4 significant digits."""
+        p_at = self.columns.index("P>|z|") - 1 if "P>|z|" in self.columns else -1
+        name, *numbers = row
+        return [
+            name,
+            *(pvalue_text(v) if k == p_at else sig4(v) for k, v in enumerate(numbers)),
+        ]
+
     def as_text(self, max_rows: int | None = None, where: str = "") -> str:
         """The text table; with ``max_rows``, the first that many rows of each
         equation and a line counting the others (``where`` says where they
@@ -156,14 +168,11 @@ class MultinomialSummary:
         lines = [self.title, "=" * rule, *stats]
         for title, rows in self.blocks:
             lines += ["-" * rule, title, head]
-            p_cell = self.columns.index("P>|z|") - 1 if "P>|z|" in self.columns else -1
             hidden = 0 if max_rows is None else max(0, len(rows) - max_rows)
             for row in rows[: len(rows) - hidden]:
-                cells = " ".join(
-                    f"{pvalue_text(v):>10}" if k == p_cell else f"{sig4(v):>10}"
-                    for k, v in enumerate(row[1:])
-                )
-                lines.append(f"{shown_name(row[0]):<{width}} {cells}")
+                name, *cells = self._cells(row)
+                numbers = " ".join(f"{c:>10}" for c in cells)
+                lines.append(f"{shown_name(name):<{width}} {numbers}")
             if hidden:
                 lines.append(
                     f"... {hidden} more coefficients of this equation not shown "
@@ -175,6 +184,59 @@ class MultinomialSummary:
 
     def __str__(self) -> str:
         return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    def as_markdown(self) -> str:
+        """GitHub-flavoured Markdown: the statistics table, then one table per
+        equation under its title (pipes in cells escaped)."""
+
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+        out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
+        out += [line([k, v]) for k, v in self.header]
+        for title, rows in self.blocks:
+            out += ["", f"**{title}**", ""]
+            out += [line(["term", *self.columns[1:]])]
+            out += ["|---|" + "---:|" * (len(self.columns) - 1)]
+            out += [line(self._cells(row)) for row in rows]
+        out += [f"\n**Note:** {n}" for n in self.notes]
+        return "\n".join(out)
+
+    def as_html(self) -> str:
+        """HTML: a statistics table, then one coefficient table per equation
+        captioned by its title (every text escaped)."""
+        import html  # here: a text summary needs no html module
+
+        esc = html.escape
+
+        def cells(row: list[str]) -> str:
+            name, *numbers = row
+            tds = "".join(f"<td>{esc(c)}</td>" for c in numbers)
+            return f"<tr><th>{esc(name)}</th>{tds}</tr>"
+
+        stats = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
+        )
+        head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
+        tables = "".join(
+            f'<table class="simpletable"><caption>{esc(title)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>"
+            + "".join(cells(self._cells(row)) for row in rows)
+            + "</tbody></table>"
+            for title, rows in self.blocks
+        )
+        return (
+            f'<div class="logistic-summary"><table class="simpletable">'
+            f"<caption>{esc(self.title)}</caption>{stats}</table>{tables}"
+            + "".join(f"<p><b>Note:</b> {esc(n)}</p>" for n in self.notes)
+            + "</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
 
 
 def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
