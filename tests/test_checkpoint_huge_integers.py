@@ -172,3 +172,29 @@ def test_decode_and_encode_keep_to_int64():
         encode(2**63)
     empty = decode({"array": [], "shape": [0, 3]}, "k")
     assert empty.shape == (0, 3)
+
+
+@pytest.mark.parametrize("where", ["state", "history", "config"])
+def test_a_hex_float_beyond_float64_is_refused_naming_the_field(tmp_path, where):
+    # float.fromhex('0x1p99999') raises OverflowError (Python's documented
+    # behaviour for a hex value too large for a float), not ValueError
+    X, y = _data()
+    path = tmp_path / "c.json"
+    _stopped("gd", X, y, path)
+    huge = {"float": "0x1p99999"}
+
+    def change(payload):
+        if where == "state":
+            payload["state"]["theta"]["array"][0] = "0x1p99999"
+        elif where == "history":
+            payload["history"][1]["objective"] = huge
+        else:
+            payload["config"]["tol"] = huge
+
+    resign_checkpoint(path, change)
+    if where == "config":  # decodes only where shown: a configuration mismatch
+        with pytest.raises(IntegrityError, match=r"0x1p99999"):
+            _model("gd").fit(X, y, checkpoint=path)
+    else:
+        with pytest.raises(IntegrityError, match=r"c\.json.*expected a float written by float\.hex"):
+            _model("gd").fit(X, y, checkpoint=path)

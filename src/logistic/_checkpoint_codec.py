@@ -9,7 +9,8 @@ array has at most :data:`MAX_NDIM` dimensions, each an integer from 0 to
 :data:`INT_MAX`, whose product (in exact integers, so it cannot wrap) is its
 number of values. Decoding accepts exactly what encoding writes and raises
 :class:`~logistic._exceptions.IntegrityError` naming the field for anything
-else (a forged ``10**400`` or a shape of ``[2**64]`` included: a fit that
+else (a forged ``10**400``, a hex float beyond float64 such as ``0x1p99999``
+or a shape of ``[2**64]`` included: a fit that
 resumes would fail converting them); :func:`shown` writes a received value
 into such messages.
 """
@@ -97,7 +98,7 @@ def decode(v: Any, key: str) -> Any:
 def _hex_float(text: str, key: str) -> float:
     try:
         return float.fromhex(text)
-    except ValueError:
+    except (ValueError, OverflowError):  # '0x1p99999' overflows float64
         raise IntegrityError(
             f"{key}: received {shown(text)}, expected a float written by float.hex"
         ) from None
@@ -109,7 +110,7 @@ def text(v: Any) -> str:
     if isinstance(v, dict) and set(v) == {"float"} and isinstance(v["float"], str):
         try:
             v = float.fromhex(v["float"])
-        except ValueError:  # not hex: shown as it is
+        except (ValueError, OverflowError):  # not hex, or beyond float64: as it is
             pass
     text = repr(v)
     return text if len(text) <= 60 else text[:57] + "..."
