@@ -263,6 +263,7 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
             "must be the formula's text on one line, without {...} blocks",
         )
     out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
+    check_unique(out["variables"], path, "encoding.variables")  # columns selected
     intercept = enc.get("intercept")
     if not isinstance(intercept, bool):
         raise _bad(
