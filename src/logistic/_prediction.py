@@ -145,7 +145,28 @@ def accuracy(
     predicted = np.asarray(host_array(model.predict(X, offset)))
     _check_score_labels(y, predicted, np.asarray(model.classes_))
     correct = (predicted == y).astype(float)
-    return float(np.average(correct, weights=host_array(sample_weight)))
+    if sample_weight is None:
+        return float(np.mean(correct))
+    return float(np.average(correct, weights=_score_weights(sample_weight, len(y))))
+
+
+def _score_weights(sample_weight: Any, n: int) -> np.ndarray:
+    """``score()``'s ``sample_weight`` checked as ``fit`` checks it (one finite
+    value ≥ 0 a row, or a scalar; :func:`~logistic._validation.check_vector`)
+    with a positive total: a NaN or infinite weight, a length other than the
+    rows' or weights summing to 0 are refused naming the parameter, as
+    scikit-learn's ``accuracy_score`` refuses them, rather than giving a NaN
+    score or numpy's error."""
+    from ._exceptions import DataValidationError
+    from .backends.array_api import host_array
+
+    sw = check_vector(host_array(sample_weight), n, "sample_weight", nonnegative=True)
+    if not sw.sum() > 0:
+        raise DataValidationError(
+            "sample_weight sums to 0: score() is the weighted share of rows "
+            "predicted right, which needs a row of positive weight"
+        )
+    return sw
 
 
 def _is_text_labels(values: np.ndarray) -> bool:
