@@ -320,7 +320,9 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
         from ._profile import profile_lr_statistics
 
         points = self._points("pvalues_lr() (a constrained refit for each term)")
-        return profile_lr_statistics(points, self._theta)[self._perm]
+        separated = self.separation is not None
+        stats = profile_lr_statistics(points, self._theta, self._obj_names(), separated)
+        return stats[self._perm]
 
     def _points(self, what: str = "a profile-likelihood computation") -> Any:
         """The likelihood at any parameters (Firth's penalized one for a Firth
