@@ -170,8 +170,13 @@ def test_grouped_inference_with_data_or_robust_covariance_is_refused(star):
     X, k, f, model, _ = star
     with pytest.raises(InvalidParameterError, match="without data"):
         model.inference(X, k)
-    with pytest.raises(InvalidParameterError, match="needs the training data"):
-        model.inference(cov_type="HC0")
+    # a robust covariance is refused for what it is, not sent to the data (which
+    # are refused above): the advice is the model-based covariance or scale='X2'
+    for cov_type, groups in (("HC0", None), ("cluster", np.arange(len(k)) // 10)):
+        with pytest.raises(InvalidParameterError, match="grouped binomial") as err:
+            model.inference(cov_type=cov_type, groups=groups)
+        assert "scale='X2'" in str(err.value)
+        assert "pass X, y" not in str(err.value)
 
 
 def test_grouped_predictions_are_success_probabilities(star):
@@ -291,3 +296,23 @@ def test_tampered_grouped_field_is_refused_naming_it(star, tmp_path, value):
     path = _saved(star[3], tmp_path / "t.json", lambda m: m.update(grouped=value))
     with pytest.raises(ModelFormatError, match=r"field 'model\.grouped' must be"):
         load(path)
+
+
+def test_reloaded_grouped_model_says_how_to_get_its_inference(star, tmp_path):
+    """A grouped fit's model file keeps its covariance, not the statistics its
+    inference reads: inference() of the reloaded model says to pass one 0/1
+    row per trial (not "X and y exactly as given to fit()", which hold counts),
+    and those rows give statsmodels' grouped GLM standard errors."""
+    from logistic import load
+
+    X, k, f, model, ref = star
+    loaded = load(_saved(model, tmp_path / "g.json"))
+    with pytest.raises(InvalidParameterError, match="one 0/1 row per trial") as err:
+        loaded.inference()
+    assert "exactly as given to fit()" not in str(err.value)
+    with pytest.raises(InvalidParameterError, match="not available for a grouped"):
+        loaded.inference(cov_type="HC0")
+    rows = pd.concat([X, X], ignore_index=True)
+    y01 = np.r_[np.ones(len(k)), np.zeros(len(k))]
+    res = loaded.inference(rows, y01, np.r_[k, f])
+    np.testing.assert_allclose(np.asarray(res.bse), ref.bse, rtol=1e-6)

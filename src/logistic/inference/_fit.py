@@ -48,6 +48,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._feature_names import positional_names
+from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
@@ -263,15 +264,45 @@ def _theta(model: Any) -> FloatArray:
     return coef
 
 
+def _grouped_refusal(cov_type: str, kept: bool) -> InvalidParameterError:
+    """Why a grouped binomial fit (``trials=``) has no inference of this kind:
+    its inference is the model-based covariance of the statistics kept at fit
+    (the rows given again are refused, as they hold counts, not 0/1 labels);
+    a model file keeps its covariance but not those statistics, and its model
+    takes the data as one 0/1 row per trial (what ``logistic margins`` passes),
+    whose log-likelihood differs from the grouped one by a constant only."""
+    if cov_type != "nonrobust":
+        return InvalidParameterError(
+            f"cov_type={cov_type!r} is not available for a grouped binomial fit "
+            "(trials=): its inference is the model-based covariance of the "
+            "statistics kept at fit (cov_type='nonrobust'); for counts that vary "
+            "more than binomial pass scale='X2' (R's quasibinomial)"
+        )
+    if not kept:
+        return InvalidParameterError(
+            "inference() of a grouped binomial fit (trials=) loaded from a model "
+            "file needs the data as one 0/1 row per trial: each group as a row of "
+            "its successes (y = 1, sample_weight = k) and a row of its failures "
+            "(y = 0, sample_weight = n - k); the file keeps the covariance only "
+            "(predict_interval works without data)"
+        )
+    return InvalidParameterError(
+        "a grouped binomial fit (trials=) has its inference from the statistics "
+        "kept at fit: call model.inference() without data (cov_type='nonrobust')"
+    )
+
+
 def _stored(model: Any, cov_type: str) -> FitStatistics:
     """The statistics kept by ``fit``, for inference without data."""
+    stats = getattr(model, "fit_statistics_", None)
+    if fitted_on_counts(model) and (cov_type != "nonrobust" or stats is None):
+        raise _grouped_refusal(cov_type, stats is not None)
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "
             "sample_weight, offset) exactly as given to fit(); without data only "
             "cov_type='nonrobust' is available"
         )
-    stats = getattr(model, "fit_statistics_", None)
     if stats is None:
         if getattr(model, STORED_COVARIANCE_ATTR, None) is not None:
             why = (
@@ -437,10 +468,7 @@ def _with_data(
     X, y, sample_weight, offset = data
     kept = getattr(model, "fit_statistics_", None)
     if kept is not None and kept.grouped is not None:
-        raise InvalidParameterError(
-            "a grouped binomial fit (trials=) has its inference from the statistics "
-            "kept at fit: call model.inference() without data (cov_type='nonrobust')"
-        )
+        raise _grouped_refusal(cov_type, True)
     rows: Block | None = None
     if isinstance(X, (str, os.PathLike)):  # a file and its label column, as fit
         from ..backends import as_backend
