@@ -208,3 +208,17 @@ def test_a_group_without_trials_is_named_by_its_line(grouped_file, capsys, by):
     assert code == EX_DATAERR and out == ""
     assert err.startswith("error: g.csv: 0 trials at line 4 (1 such row(s)")
     assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.parametrize("data", [[], ["g.csv"]])
+def test_summary_robust_covariance_of_a_grouped_model_is_refused_for_what_it_is(
+    grouped_file, capsys, data
+):
+    """summary --cov-type HC0 of a grouped model says the grouped inference is
+    model-based (as margins does), with or without DATA, rather than asking
+    for the training file that summary MODEL DATA then refuses."""
+    _fit(capsys, *BY_TRIALS, "-o", "t.json")
+    code, _, err = run_cli(capsys, ["summary", "t.json", *data, "--cov-type", "HC0"])
+    assert code == EX_USAGE
+    assert "fitted on grouped counts" in err and "model-based" in err
+    assert "pass the training file" not in err

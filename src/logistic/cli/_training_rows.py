@@ -57,6 +57,21 @@ def on_counts(mf: Any) -> bool:
     return fitted_on_counts(mf.model) or bool((mf.encoding or {}).get("binomial"))
 
 
+def check_counts(mf: Any, model: Path, cov_type: str | None) -> None:
+    """A model fitted on grouped counts takes ``--cov-type nonrobust`` only
+    (exit 2 otherwise): its inference is the grouped fit's model-based
+    covariance, and its data file holds counts, not the 0/1 rows a robust
+    covariance sums over."""
+    if cov_type in (None, "nonrobust") or not on_counts(mf):
+        return
+    raise CLIError(
+        f"--cov-type {cov_type}: {model} was fitted on grouped counts (--trials or "
+        "cbind), whose inference is model-based; use --cov-type nonrobust (the "
+        "default), or refit on one 0/1 row per trial for a robust covariance",
+        EX_USAGE,
+    )
+
+
 def check_model(
     mf: Any, model: Path, command: str = "margins", *, counts: bool = False
 ) -> None:

@@ -90,6 +90,7 @@ from ._spelling import cli_spelling
 from ._training_rows import (
     TrainingRows,
     check_cluster_option,
+    check_counts,
     check_model,
     not_training_data,
     on_counts,
@@ -209,19 +210,6 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
             "transforms)",
             EX_USAGE,
         )
-
-
-def check_counts(mf: Any, model: Path, cov_type: str | None) -> None:
-    """A model fitted on grouped counts takes ``--cov-type nonrobust`` only
-    (exit 2 otherwise; module docstring)."""
-    if cov_type in (None, "nonrobust") or not on_counts(mf):
-        return
-    raise CLIError(
-        f"--cov-type {cov_type}: {model} was fitted on grouped counts (--trials or "
-        "cbind), whose inference is model-based; use --cov-type nonrobust (the "
-        "default), or refit on one 0/1 row per trial for a robust covariance",
-        EX_USAGE,
-    )
 
 
 def at_values(

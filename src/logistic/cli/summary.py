@@ -112,7 +112,7 @@ def _check_options(
 ) -> None:
     """Refuse a combination of options before anything is printed (exit 2)."""
     from ..inference import COV_TYPES
-    from ._training_rows import check_cluster_option
+    from ._training_rows import check_cluster_option, check_counts
 
     robust = cov_type not in (None, "nonrobust") or cluster is not None
     if json_out and data is None and robust:
@@ -127,6 +127,7 @@ def _check_options(
             f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
         )
     check_cluster_option(cov_type, cluster)
+    check_counts(mf, model, cov_type)
     sampling = (mf.training or {}).get("sample_weight_kind") == "sampling"
     if data is None and cov_type == "nonrobust" and sampling:
         raise CLIError(
