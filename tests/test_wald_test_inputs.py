@@ -49,3 +49,25 @@ def test_r_and_q_as_statsmodels_reads_them(results):
     got = results.wald_test(R, Q)
     assert got.statistic == pytest.approx(float(want.statistic), rel=1e-7)
     assert got.df == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ((R, [np.nan, 0.0]), r"^q must hold finite numbers; got nan in restriction 0"),
+        ((R, [0.0, np.inf]), r"^q must hold finite numbers; got inf in restriction 1"),
+        (
+            (np.where(R == 1.0, np.nan, R),),
+            r"^R must hold finite numbers; got nan in restriction 0 \(0-based\), "
+            r"column 'x1'",
+        ),
+        (("x1 = 1e400",), r"^the number '1e400' in hypothesis"),
+        (("1e999 * x1 = 0",), r"^the number '1e999' in hypothesis"),
+    ],
+)
+def test_a_restriction_that_is_not_finite_is_refused_naming_it(results, args, said):
+    """A NaN or infinite entry of R or q gave a NaN or infinite statistic (or
+    numpy's "SVD did not converge" from the rank check, for R); a number in a
+    text hypothesis beyond float64 overflowed to inf (statistic inf, p 0)."""
+    with pytest.raises(InvalidParameterError, match=said):
+        results.wald_test(*args)

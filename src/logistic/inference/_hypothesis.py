@@ -146,7 +146,13 @@ def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
             continue
         m = _NUMBER.match(text, i)
         if m:
-            out.append(("num", float(m.group(0))))
+            number = float(m.group(0))
+            if not np.isfinite(number):
+                raise InvalidParameterError(
+                    f"the number {m.group(0)!r} in hypothesis {text!r} is beyond "
+                    "the range of float64 (about 1.8e308)"
+                )
+            out.append(("num", number))
             i = m.end()
             continue
         for j in ordered:
@@ -299,6 +305,20 @@ def _numbers(value: Any, what: str) -> FloatArray:
         ) from None
 
 
+def _check_finite(R: FloatArray, q: FloatArray, names: list[str]) -> None:
+    """Refuse a NaN or infinite entry of ``R`` or ``q``, naming where (it would
+    give a NaN or infinite statistic, or a failed SVD in the rank check)."""
+    for what, values in (("R", R), ("q", q)):
+        bad = np.argwhere(~np.isfinite(values))
+        if bad.size:
+            at = tuple(int(v) for v in bad[0])
+            column = f", column {names[at[1]]!r}" if what == "R" else ""
+            raise InvalidParameterError(
+                f"{what} must hold finite numbers; got {values[at]} in restriction "
+                f"{at[0]} (0-based){column}"
+            )
+
+
 def wald_test(
     params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
 ) -> WaldTestResult:
@@ -328,6 +348,7 @@ def wald_test(
         raise InvalidParameterError(
             f"q must have {R.shape[0]} entries; got shape {q.shape}"
         )
+    _check_finite(R, q, names)
     if np.linalg.matrix_rank(R) < R.shape[0]:
         raise InvalidParameterError(
             "the restrictions (rows of R) are linearly dependent; "
