@@ -262,17 +262,23 @@ def offset_mean(data: Any) -> float:
 
 
 def weighted_median(values: FloatArray, weight: FloatArray) -> FloatArray:
-    """Column medians of ``values`` (n, p) under frequency weights: the median of
-    the rows repeated ``weight`` times (the mean of the two middle values when
-    ``Σ weight`` is even), generalized to real weights; rows of weight 0 are out."""
+    """Column medians of ``values`` (n, p) under weights, Stata's rule for
+    weighted percentiles: with ``W = Σ weight``, the first value (in sorted
+    order) whose cumulative weight reaches ``W/2``, averaged with the next
+    value when it equals ``W/2`` (to rounding). For integer frequency weights
+    that is the median of the rows repeated ``weight`` times (the mean of the
+    two middle values when ``W`` is even); it does not change when every
+    weight is scaled (sampling weights, weights summing to 1). Rows of weight
+    0 are out."""
     keep = weight > 0
     values, weight = values[keep], weight[keep]
     total = float(weight.sum())
-    lo, hi = np.floor((total - 1) / 2), np.ceil((total - 1) / 2)
+    half, tol = 0.5 * total, 1e-12 * total
     out = np.empty(values.shape[1])
     for j in range(values.shape[1]):
         order = np.argsort(values[:, j], kind="stable")
         v, cum = values[order, j], np.cumsum(weight[order])
-        pick = np.searchsorted(cum, [lo, hi], side="right")
-        out[j] = 0.5 * (v[min(pick[0], v.size - 1)] + v[min(pick[1], v.size - 1)])
+        lo = np.searchsorted(cum, half - tol, side="left")  # cum >= W/2
+        hi = np.searchsorted(cum, half + tol, side="right")  # cum > W/2
+        out[j] = 0.5 * (v[min(lo, v.size - 1)] + v[min(hi, v.size - 1)])
     return out
