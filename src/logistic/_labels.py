@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
-from ._missing_values import check_missing_labels, refuse_masked
+from ._missing_values import check_missing_labels, refuse_masked, refuse_sparse
 
 __all__ = [
     "MAX_CLASSES",
@@ -79,6 +79,7 @@ def label_array(y: Any) -> np.ndarray:
     if y is None:
         raise DataValidationError("requires y to be passed, but the target y is None")
     refuse_masked(y, "y")
+    refuse_sparse(y, "y")
     dtype = getattr(y, "dtype", None)
     if dtype is None:  # a list or tuple: NaN among strings would become "nan"
         flat = np.asarray(y, dtype=object)
@@ -479,6 +480,7 @@ def encode(
       ``y``'s own values (a boolean stays a boolean, a number a number), not
       the texts compared.
     """
+    refuse_sparse(y, "y")
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()

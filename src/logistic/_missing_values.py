@@ -1,13 +1,14 @@
 """Missing values and masked arrays: which values are missing (None, NaN,
 ``pd.NA``, ``NaT``), a missing label refused naming its row, and a numpy
 masked array whose mask hides values refused (its hidden values would
-otherwise be read as data).
+otherwise be read as data), as is a scipy sparse matrix given for a 1-D input
+(labels, weights, offsets), which ``np.asarray`` would read as one 0-d value.
 
 Convention (owned here): a missing value is None, a float NaN, ``pd.NA`` or
 ``NaT``, recognised without importing pandas (:func:`is_missing`), and
 vectorized with pandas' ``isna`` where pandas objects or object arrays allow
-(:func:`missing_mask`). A leaf: numpy, the standard library and
-:mod:`logistic._exceptions`.
+(:func:`missing_mask`). A leaf: numpy, the standard library,
+:mod:`logistic._exceptions` and :mod:`logistic._sparse`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataValidationError
+from ._sparse import issparse
 
 __all__ = [
     "check_missing_labels",
@@ -25,6 +27,7 @@ __all__ = [
     "missing_label_error",
     "missing_mask",
     "refuse_masked",
+    "refuse_sparse",
 ]
 
 
@@ -74,6 +77,19 @@ def refuse_masked(v: Any, name: str) -> None:
         f"first at index ({at}): masked entries are missing values; fill them "
         f"({name}.filled(value)) or drop their rows"
     )
+
+
+def refuse_sparse(v: Any, name: str) -> None:
+    """Refuse a scipy sparse ``v`` given for the 1-D input ``name`` (``y``,
+    ``sample_weight``, ``offset``), as scikit-learn refuses it: ``np.asarray``
+    makes a 0-d object array of a sparse matrix, so a later check would name
+    a shape of ``()`` or a failed conversion instead."""
+    if issparse(v):
+        raise DataValidationError(
+            f"{name} is a scipy sparse {type(v).__name__} of shape {v.shape}, but "
+            f"{name} must be dense (one value per sample): pass "
+            f"{name}.toarray().ravel()"
+        )
 
 
 def missing_label_error(v: Any, row: int) -> DataValidationError:

@@ -27,6 +27,7 @@ from ._exceptions import InvalidParameterError
 from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
 from ._kernels_xp import is_device_array
+from ._missing_values import refuse_sparse
 from ._row_alignment import check_rows_aligned
 from ._typing import Backend, is_dask_collection
 from ._validation import check_feature_names, check_vector, check_X
@@ -139,6 +140,7 @@ def accuracy(
             "`logistic evaluate`"
         )
 
+    refuse_sparse(y, "y")
     y = np.asarray(host_array(y))
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()

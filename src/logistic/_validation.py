@@ -27,7 +27,7 @@ from ._exceptions import (
 from ._feature_names import positional_name
 from ._frame_array import frame_to_array, refuse_dates, refuse_lazy
 from ._labels import check_y_binary, check_y_classes, label_shown
-from ._missing_values import refuse_masked
+from ._missing_values import refuse_masked, refuse_sparse
 from ._sparse_structure import (
     check_sparse_form,
     checked_before_conversion,
@@ -310,6 +310,7 @@ def check_X(
 def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.ndarray:
     """A finite float64 vector of length n (sample_weight, offset)."""
     refuse_masked(v, name)
+    refuse_sparse(v, name)
     try:
         given = np.asarray(v)
         if given.dtype.kind == "c":  # float64 would drop the imaginary part

@@ -35,6 +35,7 @@ from .._labels import labels_shown
 from .._numerics import CERTAIN_CURVATURE, DEFAULT_TOL
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
+from .._sparse import issparse
 from .._typing import FloatArray
 from .._validation import check_fit_data
 
@@ -272,6 +273,8 @@ def _refuse_one_class(model: Any, y: Any) -> None:
     training data (which ``fit`` would have refused), said as such rather
     than as a fit's "needs samples of at least 2 classes". Called when the
     data's checks failed: the labels are not read again otherwise."""
+    if issparse(y):  # np.asarray would make one 0-d value of it: the check's words
+        return
     try:
         labels = np.unique(np.asarray(y).ravel())
     except (TypeError, ValueError):  # mixed types: check_fit_data words it
