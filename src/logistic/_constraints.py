@@ -12,8 +12,10 @@ it is refused here, the value shown shortened.
 Convention (owned here): whether a number, or a sequence of them, is beyond
 float64's range is told by :func:`as_float64`, which reads such an integer
 (``10**400``) as ``inf``: the float parameters here, ``path``'s ``alphas``,
-``LogisticRegressionCV``'s grids and a model file's number fields
-(:func:`logistic.io._fields.is_finite_number`) use it.
+``LogisticRegressionCV``'s grids, a model file's number fields
+(:func:`logistic.io._fields.is_finite_number`) and the data checks of
+:mod:`logistic._validation` (weights, offsets, class weights, an object X)
+use it.
 """
 
 from __future__ import annotations
@@ -39,15 +41,24 @@ __all__ = [
 
 
 def as_float64(values: Any) -> np.ndarray:
-    """``np.asarray(values, dtype=np.float64)``, except that where an integer
-    is beyond float64's range (``10**400``, which Python ints and JSON allow:
-    the conversion raises ``OverflowError``) the result is a single ``inf``
-    (a 0-d array), so a finiteness check refuses it. Any other error of the
-    conversion (``TypeError``, ``ValueError``) is raised."""
+    """``np.asarray(values, dtype=np.float64)``, except that an integer beyond
+    float64's range (``10**400``, which Python ints and JSON allow: the
+    conversion raises ``OverflowError``) is read as ``inf`` (``-inf`` below
+    it) in its place, the shape kept, so a finiteness check refuses it and
+    can name where it is. Any other error of the conversion (``TypeError``,
+    ``ValueError``) is raised."""
     try:
         return np.asarray(values, dtype=np.float64)
     except OverflowError:
-        return np.array(np.inf)
+        items = np.asarray(values, dtype=object)
+    return np.asarray(np.vectorize(_beyond_as_inf, otypes=[np.float64])(items))
+
+
+def _beyond_as_inf(v: Any) -> float:
+    try:
+        return float(v)
+    except OverflowError:  # an integer: its sign is known exactly
+        return float("inf") if v > 0 else float("-inf")
 
 
 class Interval(NamedTuple):

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import _sparse as sp  # sp.issparse without importing scipy.sparse
+from ._constraints import as_float64
 from ._exceptions import (
     DataValidationError,
     InvalidParameterError,
@@ -27,6 +28,7 @@ from ._exceptions import (
 from ._feature_names import positional_name
 from ._frame_array import frame_to_array, refuse_dates, refuse_lazy
 from ._labels import check_y_binary, check_y_classes, label_shown
+from ._messages import integer_text
 from ._missing_values import refuse_masked, refuse_sparse
 from ._sparse_structure import (
     check_sparse_form,
@@ -231,7 +233,7 @@ def _dense_array(X: Any) -> np.ndarray:
     refuse_dates(X.dtype)
     if X.dtype.kind in "OUSV":
         try:
-            X = X.astype(np.float64)
+            X = as_float64(X)  # an integer beyond float64's range: inf, refused
         except (TypeError, ValueError) as exc:
             raise DataTypeError(
                 f"X must contain numbers only (dtype {X.dtype}): {exc}"
@@ -317,7 +319,7 @@ def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.
             raise DataValidationError(
                 f"Complex data not supported: {name} has a complex dtype"
             )
-        arr = np.asarray(given, dtype=np.float64)
+        arr = as_float64(given)  # an integer beyond float64's range: inf, refused
     except (TypeError, ValueError) as exc:
         if isinstance(exc, DataValidationError):
             raise
@@ -424,12 +426,12 @@ def class_weight_vector(
         for key, (label, weight) in zip(keys, class_weight.items(), strict=True):
             if not (
                 isinstance(weight, numbers.Real)
-                and np.isfinite(float(weight))
+                and np.isfinite(as_float64(weight))
                 and float(weight) >= 0
             ):
                 raise InvalidParameterError(
                     f"The 'class_weight' parameter must map labels to finite weights "
-                    f"≥ 0; got {weight!r} for label {label!r}."
+                    f"≥ 0; got {_weight_text(weight)} for label {label!r}."
                 )
             if key in known:
                 per_class[known[key]] = float(weight)
@@ -443,6 +445,14 @@ def class_weight_vector(
                 "leave out the labels that are not classes."
             )
     return per_class[y01.astype(np.intp)]
+
+
+def _weight_text(weight: Any) -> str:
+    """A class weight in a message: an integer beyond float64's range
+    shortened (:func:`~logistic._messages.integer_text`), else its repr."""
+    if isinstance(weight, numbers.Integral) and not isinstance(weight, bool):
+        return integer_text(int(weight))
+    return repr(weight)
 
 
 @dataclass
