@@ -373,7 +373,16 @@ def store_stream_fit(
     classes from :mod:`logistic._multinomial_partial`); returns ``est``.
     ``coef_`` and ``intercept_`` are float32 for a float32 chunk, as ``fit``
     gives them (:func:`logistic._numerics.coef_dtype`); the stream goes on
-    from its own float64 state."""
+    from its own float64 state. A stream keeps an earlier ``fit``'s
+    ``encoding_`` (its text columns' levels and expanded names) only where it
+    continues that fit (:func:`fitted_coefficients`) on columns of the same
+    names, as it keeps ``feature_names_in_``: else the encoding describes
+    columns the model no longer has."""
+    if state.n_calls == 1 and (
+        names is None
+        or fitted_coefficients(est, state.classes, coef.shape[1], names) is None
+    ):
+        est.encoding_ = None
     forget_file_marks(est)  # a stream's fit, not the one a file described
     est._partial_state = state
     est.classes_ = state.classes
