@@ -7,7 +7,10 @@ identically; a backend's rows were validated when it was built) and then
 requires the gradient of the fitted objective (Firth's modified score for
 Firth fits) at the fitted coefficients to be ≈ 0: its max-norm in the
 solvers' standardized coordinates must be at most
-``10·max(tol_, grad_max_norm_, 1e-12)``. The gradient of a mean objective is
+``10·max(tol_, grad_max_norm_, 1e-12)`` (a ``tol_`` the model does not
+record as a finite number, a ``partial_fit`` stream's NaN or the null of its
+model file, counts as ``DEFAULT_TOL``, :func:`fitted_tol`; such a recorded
+norm counts as 0). The gradient of a mean objective is
 the same on the rows repeated or with every weight scaled, so where the fit's
 total weight and row count are known (``fit_statistics_``, or a model file's
 record: :data:`logistic._file_marks.TRAINING_TOTALS_ATTR`) the data
@@ -46,6 +49,7 @@ __all__ = [
     "check_matches_fit",
     "check_same_totals",
     "check_unpenalized",
+    "fitted_tol",
     "penalty_of",
     "prepare",
     "separation",
@@ -159,6 +163,23 @@ def check_matches_fit(
     check_gradient_norm(model, scaled)
 
 
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, else None (None, NaN, not a number)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def fitted_tol(model: Any) -> float:
+    """The fit's stopping tolerance ``tol_``; ``DEFAULT_TOL`` where the model
+    records none as a finite number (``partial_fit`` sets NaN: a stream has no
+    stopping rule; its model file holds null)."""
+    tol = _finite(getattr(model, "tol_", None))
+    return DEFAULT_TOL if tol is None else tol
+
+
 def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
     """Refuse data whose gradient at the fitted coefficients (in the solvers'
     standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)``."""
@@ -167,9 +188,7 @@ def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
     if recorded is None:
         history = getattr(model, "history_", None) or [{}]
         recorded = history[-1].get("grad_max_norm", 0.0)
-    recorded = float(recorded)
-    tol = float(getattr(model, "tol_", DEFAULT_TOL))
-    limit = 10.0 * max(tol, recorded, 1e-12)
+    limit = 10.0 * max(fitted_tol(model), _finite(recorded) or 0.0, 1e-12)
     if not gnorm <= limit:
         raise NotTrainingDataError(
             f"{NOT_TRAINING}: the gradient at the fitted coefficients has "

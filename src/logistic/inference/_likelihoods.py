@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
-from .._numerics import DEFAULT_TOL
+from ._checks import fitted_tol
 from ._hypothesis import chi2_sf
 from ._stored import null_loglik, spans_constant
 
@@ -149,13 +149,13 @@ class LikelihoodStatistics:
 
             assert self._objective is not None
             with_one = LogisticObjective(self._objective.data, fit_intercept=True)
-            tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
+            tol = fitted_tol(self.model)
             return null_loglik(stats.labels, True, with_one, tol)
         if stats.llnull is not None:
             return float(stats.llnull)
         if stats.labels.has_offset:
             objective = self._data("the null model of a fit with an offset")
-            tol = float(getattr(self.model, "tol_", DEFAULT_TOL))
+            tol = fitted_tol(self.model)
             return null_loglik(stats.labels, self.fit_intercept, objective, tol)
         return null_loglik(stats.labels, self.fit_intercept)
 
