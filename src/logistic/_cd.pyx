@@ -28,7 +28,7 @@ Arguments are checked by the Python caller (shapes, dtypes, contiguity).
 
 cimport cython
 from cpython.exc cimport PyErr_CheckSignals
-from libc.math cimport exp, fabs, log1p
+from libc.math cimport copysign, exp, fabs, log1p
 from libc.stdlib cimport free, malloc
 
 
@@ -66,15 +66,22 @@ cdef inline double _kkt_term(
     double l1, double* g,
 ) noexcept nogil:
     """One coordinate of :func:`kkt_standardized`: ``g = g_loss + l2·w``
-    (written) and ``|θ − prox(θ − ĝ)|``. Its one definition makes the fused
-    sweep's residual (:func:`_sweep_gradient`) the same expressions as
-    :func:`kkt_standardized`'s, so both round alike wherever the compiler
+    (written) and ``|θ − prox(θ − ĝ)|`` from its closed form (``|θ|`` where
+    the prox is 0, else ``|ĝ + λ·sign(θ − ĝ)|``), never as the difference,
+    which rounds a gradient below θ's rounding unit to 0
+    (:func:`logistic.solvers._base.kkt_residual`). Its one definition makes
+    the fused sweep's residual (:func:`_sweep_gradient`) the same expressions
+    as :func:`kkt_standardized`'s, so both round alike wherever the compiler
     contracts a product and a sum into a fused multiply-add."""
     cdef double gk = g_loss + l2 * w
     cdef double gs = (gk - mean * g_b) * inv_scale
     cdef double th = w / inv_scale
+    cdef double lam = l1 * inv_scale
+    cdef double x = th - gs
     g[0] = gk
-    return fabs(th - _soft(th - gs, l1 * inv_scale))
+    if fabs(x) <= lam:
+        return fabs(th)
+    return fabs(gs + copysign(lam, x))
 
 
 def col_stats_csc(
