@@ -108,3 +108,17 @@ def test_cli_shows_the_edge_warning_with_its_options(capsys, workdir):
     text = " ".join((out + err).split())
     assert "weakest penalty strength of the grid" in text
     assert "--n-alphas" in text and "--alpha" in text
+
+
+def test_an_alpha_of_zero_is_c_inf_without_a_numpy_warning(wells):
+    """``alphas`` may hold 0 (no penalty): its ``C`` is inf, as in
+    ``PathResult.Cs`` and scikit-learn's ``C=np.inf``, and the fit warns of
+    nothing (numpy's divide-by-zero RuntimeWarning stays inside). Its fold
+    loss is scikit-learn's unpenalized one on the same folds."""
+    X, y = wells
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cv = LogisticRegressionCV(cv=FOLDS, alphas=[0.1, 0.0]).fit(X, y)
+    assert cv.alphas_[-1] == 0.0
+    assert np.isinf(cv.cv_curve_.Cs[-1]) and np.isinf(cv.Cs_).sum() == 1
+    assert -cv.cv_curve_.mean[-1] == pytest.approx(_sk_cv_loss(X, y, np.inf), abs=1e-6)

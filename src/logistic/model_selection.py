@@ -483,7 +483,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         alphas = self._alphas_for(kind, grid, total)
         warn_at_edge(alphas, nnz, best, kind)
         chosen = best if self.rule == "min" else one_se
-        Cs = grid if kind == "C" else 1.0 / (alphas * total)
+        with np.errstate(divide="ignore"):  # alpha 0 is C = inf, as PathResult.Cs
+            Cs = grid if kind == "C" else 1.0 / (alphas * total)
         paths = np.array([np.column_stack([r.coefs, r.intercepts]) for _, r in out])
         # a point solved in closed form (all-zero at alpha_max) counts one
         # iteration, as LogisticRegression's n_iter_ (scikit-learn's checks: ≥ 1)
