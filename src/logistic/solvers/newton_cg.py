@@ -22,6 +22,10 @@ diagonal's pass is not paid back (a9a L2 132 → 138, ijcnn1 55 → 65, the
 400-row UCLA 27 → 32). Near the optimum,
 once objective differences are rounding noise, a step that lowers the
 gradient is accepted (as in :mod:`.newton`; both through :mod:`._linesearch`).
+The line search starts at Newton's first trial (:func:`._linesearch.first_trial`:
+1, or less where the step would move a logit by more than 1e4): under a large
+offset the curvature vanishes and the CG direction can move the logits by
+1e40, beyond what the halvings of t = 1 bring back.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from .._typing import FloatArray
 from ._base import Capabilities, Fit, register
 from ._conjugate_gradients import conjugate_gradients
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
-from ._linesearch import armijo_or_flat, backtrack
+from ._linesearch import armijo_or_flat, backtrack, first_trial
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
 
@@ -126,8 +130,11 @@ class NewtonCG(IterativeSolver):
             )
             return ok, (t, theta, f, g)
 
+        step = fit.to_original(state.theta + d) - fit.to_original(state.theta)
         accepted, out = backtrack(
-            trial, 1.0, max_backtracks=self.options.max_backtracks
+            trial,
+            first_trial(fit.objective, step),
+            max_backtracks=self.options.max_backtracks,
         )
         if accepted and out is not None:
             t, theta, f, g = out
