@@ -1,6 +1,7 @@
-"""Per-coefficient likelihood-ratio p-values (``pvalues_lr()``) of a completely
-separated maximum-likelihood fit whose fitted probabilities are all 0 or 1 in
-floating point (its Fisher information singular where the fit stopped).
+"""Inference on a completely separated maximum-likelihood fit whose fitted
+probabilities are all 0 or 1 in floating point (its Fisher information
+singular where the fit stopped): the per-coefficient likelihood-ratio p-values
+(``pvalues_lr()``), and the warning of robust inference.
 
 The statistic of a coefficient is ``2 [sup ℓ - sup_{β_j = 0} ℓ]``, with
 ``sup ℓ = 0`` under complete separation (R's ``drop1(glm(...), test =
@@ -51,3 +52,29 @@ def test_pvalues_lr_of_a_completely_separated_fit():
     }
     expected = [chi2.sf(-2 * sup[name], 1) for name in ("Intercept", "x1", "x2")]
     np.testing.assert_allclose(p, expected, rtol=1e-4)
+
+
+@pytest.mark.parametrize("cov_type", ["HC0", "HC1", "cluster"])
+def test_robust_inference_on_separated_data_does_not_call_its_errors_huge(cov_type):
+    """Under separation a sandwich's standard errors are small, not huge: at
+    its own diverged fit statsmodels' ``Logit(cov_type="HC0")`` gives every
+    coefficient |z| > 10 on these data. The warning says so for robust and
+    cluster covariances (the huge standard errors are the model-based ones)."""
+    sm = pytest.importorskip("statsmodels.api")
+    X, y = _completely_separated()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = sm.Logit(y, sm.add_constant(X)).fit(
+            disp=0, cov_type="HC0", maxiter=100, warn_convergence=False
+        )
+        model = LogisticRegression().fit(X, y)
+    assert np.all(np.abs(ref.tvalues) > 10)
+    groups = np.arange(len(y)) // 5 if cov_type == "cluster" else None
+    with pytest.warns(PerfectSeparationWarning, match="separated") as record:
+        res = model.inference(X, y, cov_type=cov_type, groups=groups)
+    text = " ".join(str(w.message) for w in record)
+    assert "huge" not in text
+    assert f"{cov_type} standard errors come out small" in text
+    assert np.all(np.abs(np.asarray(res.zvalues)) > 10)
+    with pytest.warns(PerfectSeparationWarning, match="are huge"):
+        model.inference(X, y)

@@ -223,16 +223,29 @@ def _warn_not_converged(model: Any) -> None:
         )
 
 
-def _warn_separated(kind: str | None) -> None:
-    if kind:
-        warnings.warn(
-            f"the training data are separated ({kind}): the "
-            "maximum-likelihood estimate does not exist, so these coefficients, "
-            "standard errors and p-values are meaningless (the standard errors of "
-            "the diverging coefficients are huge). Refit with penalty='firth'.",
-            PerfectSeparationWarning,
-            stacklevel=user_stacklevel(),
+def _warn_separated(kind: str | None, cov_type: str) -> None:
+    """Warn of inference on separated data. The model-based standard errors of
+    the diverging coefficients are huge; a sandwich's are not: the rows fitted
+    near 0 or 1 have residuals that vanish faster than their information, so
+    robust and cluster standard errors come out small and every Wald test
+    looks significant (statsmodels' ``Logit(cov_type="HC0")`` gives the same)."""
+    if not kind:
+        return
+    if cov_type == "nonrobust":
+        how = "the standard errors of the diverging coefficients are huge"
+    else:
+        how = (
+            f"the {cov_type} standard errors come out small, as the residuals of "
+            "rows fitted near 0 or 1 vanish, so every Wald test looks significant: "
+            "it is not"
         )
+    warnings.warn(
+        f"the training data are separated ({kind}): the maximum-likelihood "
+        "estimate does not exist, so these coefficients, standard errors and "
+        f"p-values are meaningless ({how}). Refit with penalty='firth'.",
+        PerfectSeparationWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def _warn_fractional(model: Any, stats: FitStatistics, sampling: bool) -> None:
@@ -432,7 +445,7 @@ def fit_inference(
         warn_class_weight(model)  # as inference on the data warns
         _warn_fractional(model, stats, sampling)
         kind = None if firth else separation(model, stats)
-        _warn_separated(kind)
+        _warn_separated(kind, cov_type)
         res = InferenceResults(
             model,
             stats,
@@ -494,7 +507,7 @@ def _with_data(
     kind = None if firth else separation(model, stats)
     # what fit found (design_aliasing), found again from the rows
     stats = structural_aliasing(stats, objective.data, kind)
-    _warn_separated(kind)
+    _warn_separated(kind, cov_type)
     res = InferenceResults(
         model,
         stats,
