@@ -2,7 +2,8 @@
 
 Only a float NaN was: None gave "groups labels must be mutually comparable:
 '<' not supported between instances of 'NoneType' and 'str'", pandas' NA
-"boolean value of NA is ambiguous".
+"boolean value of NA is ambiguous". Groups of two columns (statsmodels'
+two-way clustering) are refused as such.
 """
 
 from __future__ import annotations
@@ -52,3 +53,21 @@ def test_complete_labels_still_cluster(fitted):
     model, X, y = fitted
     res = model.inference(X, y, cov_type="cluster", groups=_labels(len(y)))
     assert np.all(np.isfinite(res.bse))
+
+
+def test_two_columns_of_cluster_labels_are_refused_as_two_way(fitted):
+    """statsmodels takes groups of two columns as two-way clustering
+    (``Logit.fit(cov_type="cluster", cov_kwds={"groups": two_columns})``);
+    here one label per row is the convention, and the refusal says so rather
+    than only that the array is not 1-D."""
+    sm = pytest.importorskip("statsmodels.api")
+    model, X, y = fitted
+    two = np.column_stack([np.arange(len(y)) // 10, np.arange(len(y)) % 7])
+    ref = sm.Logit(y, sm.add_constant(X)).fit(
+        disp=0, cov_type="cluster", cov_kwds={"groups": two}
+    )
+    assert np.all(np.isfinite(ref.bse))  # statsmodels' two-way covariance
+    for groups in (two, pd.DataFrame(two, columns=["school", "year"])):
+        with pytest.raises(DataValidationError, match="groups has 2 columns") as err:
+            model.inference(X, y, cov_type="cluster", groups=groups)
+        assert "two-way" in str(err.value) and "not supported" in str(err.value)

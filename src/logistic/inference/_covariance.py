@@ -184,6 +184,13 @@ def encode_groups(
 ) -> tuple[np.ndarray, int]:
     """Integer codes of ``groups`` and the number of groups holding positive weight."""
     g = np.asarray(groups)
+    if g.ndim == 2 and g.shape[0] == n and g.shape[1] > 1:
+        raise DataValidationError(
+            f"groups has {g.shape[1]} columns: clustering on more than one "
+            "variable (two-way, as statsmodels' groups of two columns) is not "
+            "supported; give one label per row: one of the variables (usually "
+            "the coarser), or their combination (each pair of labels a cluster)"
+        )
     if g.ndim != 1 or g.shape[0] != n:
         raise DataValidationError(
             f"groups must be 1-D with one label per row (n_samples={n}); "
