@@ -7,10 +7,10 @@ identically; a backend's rows were validated when it was built) and then
 requires the gradient of the fitted objective (Firth's modified score for
 Firth fits) at the fitted coefficients to be ≈ 0: its max-norm in the
 solvers' standardized coordinates must be at most
-``10·max(tol_, grad_max_norm_, 1e-12)`` (a ``tol_`` the model does not
-record as a finite number, a ``partial_fit`` stream's NaN or the null of its
-model file, counts as ``DEFAULT_TOL``, :func:`fitted_tol`; such a recorded
-norm counts as 0). The gradient of a mean objective is
+``10·max(tol_, grad_max_norm_, 1e-12)`` (a ``tol_`` a model file records
+as null counts as ``DEFAULT_TOL``, :func:`fitted_tol`, and such a recorded
+norm as 0); a ``partial_fit`` stream, which has no stopping rule, gets no
+inference (:func:`refuse_stream`). The gradient of a mean objective is
 the same on the rows repeated or with every weight scaled, so where the fit's
 total weight and row count are known (``fit_statistics_``, or a model file's
 record: :data:`logistic._file_marks.TRAINING_TOTALS_ATTR`) the data
@@ -51,6 +51,7 @@ __all__ = [
     "check_unpenalized",
     "fitted_tol",
     "penalty_of",
+    "refuse_stream",
     "prepare",
     "separation",
     "warn_class_weight",
@@ -174,21 +175,42 @@ def _finite(value: Any) -> float | None:
 
 def fitted_tol(model: Any) -> float:
     """The fit's stopping tolerance ``tol_``; ``DEFAULT_TOL`` where the model
-    records none as a finite number (``partial_fit`` sets NaN: a stream has no
-    stopping rule; its model file holds null)."""
+    records none as a finite number (a model file's null)."""
     tol = _finite(getattr(model, "tol_", None))
     return DEFAULT_TOL if tol is None else tol
 
 
+def refuse_stream(model: Any) -> None:
+    """Refuse inference from a ``partial_fit`` stream: mini-batch SGD steps with
+    no stopping rule (``tol_`` NaN, or None once saved and loaded). Its
+    coefficients are not the maximum-likelihood estimate, and its gradient on
+    its rows is not zero, so nothing tells its rows from others."""
+    if str(getattr(model, "solver_", "")) != "sgd":
+        return
+    if _finite(getattr(model, "tol_", None)) is not None:
+        return
+    raise InvalidParameterError(
+        "inference needs a fit that stops at a tolerance; this model was fitted "
+        "by partial_fit, a stream of mini-batch SGD steps with no stopping rule, "
+        "so its coefficients are not the maximum-likelihood estimate and the "
+        "rows given cannot be checked to be its rows (its gradient on them is "
+        "not 0): fit(X, y) on the data for inference (a file or a Dask "
+        "collection when they do not fit in memory)"
+    )
+
+
 def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
     """Refuse data whose gradient at the fitted coefficients (in the solvers'
-    standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)``."""
+    standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)``
+    (``tol_`` the default where the model records none); a ``partial_fit``
+    stream, which stops at no tolerance, is refused (:func:`refuse_stream`)."""
+    refuse_stream(model)
     gnorm = float(np.max(np.abs(scaled_grad), initial=0.0))
-    recorded = getattr(model, "grad_max_norm_", None)
+    recorded = _finite(getattr(model, "grad_max_norm_", None))
     if recorded is None:
         history = getattr(model, "history_", None) or [{}]
-        recorded = history[-1].get("grad_max_norm", 0.0)
-    limit = 10.0 * max(fitted_tol(model), _finite(recorded) or 0.0, 1e-12)
+        recorded = _finite(history[-1].get("grad_max_norm", 0.0))
+    limit = 10.0 * max(fitted_tol(model), recorded or 0.0, 1e-12)
     if not gnorm <= limit:
         raise NotTrainingDataError(
             f"{NOT_TRAINING}: the gradient at the fitted coefficients has "

@@ -58,6 +58,7 @@ from ._checks import (
     check_same_totals,
     check_unpenalized,
     prepare,
+    refuse_stream,
     separation,
     warn_class_weight,
 )
@@ -310,6 +311,8 @@ def _stored(model: Any, cov_type: str) -> FitStatistics:
     stats = getattr(model, "fit_statistics_", None)
     if fitted_on_counts(model) and (cov_type != "nonrobust" or stats is None):
         raise _grouped_refusal(cov_type, stats is not None)
+    if stats is None:
+        refuse_stream(model)  # not "pass X and y": they are refused too
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "
@@ -324,8 +327,8 @@ def _stored(model: Any, cov_type: str) -> FitStatistics:
             )
         else:
             why = (
-                f"fitted with more than {MAX_STORED_PARAMS} parameters, by "
-                "partial_fit, or loaded from a file saved without them"
+                f"fitted with more than {MAX_STORED_PARAMS} parameters, or loaded "
+                "from a file saved without them"
             )
         raise InvalidParameterError(
             f"this model kept no fit statistics ({why}): pass X and y exactly as "

@@ -61,7 +61,7 @@ from .._feature_names import positional_names
 from .._labels import labels_shown
 from .._separation_kinds import SEPARATION_FOUND, separation_unchecked
 from .._typing import Backend, FloatArray
-from ._checks import penalty_of, warn_class_weight
+from ._checks import penalty_of, refuse_stream, warn_class_weight
 from ._covariance import (
     check_cov_request,
     sandwich,
@@ -441,6 +441,7 @@ def multinomial_inference(
         given = MultinomialStatistics(**fields)
         warn_fractional(model, given)
         return MultinomialInference(model, given, robust, backend)
+    refuse_stream(model)  # not "pass X and y": they are refused too
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "

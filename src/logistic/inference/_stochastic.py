@@ -1,7 +1,7 @@
 """Inference from a fit by a stochastic solver: approximate, and said so.
 
 Convention (owned here): a fit whose solver takes mini-batch steps
-(``capabilities.stochastic``: ``sgd``, and ``partial_fit``) and whose
+(``capabilities.stochastic``: ``sgd``) and whose
 stopping tolerance ``tol_`` is looser than the loosest default of the
 deterministic solvers (:data:`~logistic._numerics.DEFAULT_TOL_FLOAT32`; the
 stochastic default is 1e-3) stops at a point whose estimates can differ
@@ -12,11 +12,13 @@ when its inference is computed (``fit_inference``), an ``Estimates:
 approximate (sgd)`` line in the summary header and a note naming the remedy
 (refit with the default solver, or a smaller ``tol``). A stochastic fit run
 to a deterministic solver's tolerance is not flagged: the stopping rule is
-then the same.
+then the same. A ``partial_fit`` stream, which stops at no tolerance, gets
+no inference at all (:func:`._checks.refuse_stream`).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -45,9 +47,10 @@ def stochastic_solver(model: Any) -> tuple[str, float | None] | None:
     if not stochastic:
         return None
     tol = getattr(model, "tol_", None)
-    if tol is not None and float(tol) <= DEFAULT_TOL_FLOAT32:
+    tol = None if tol is None or math.isnan(float(tol)) else float(tol)  # a stream
+    if tol is not None and tol <= DEFAULT_TOL_FLOAT32:
         return None
-    return name, None if tol is None else float(tol)
+    return name, tol
 
 
 def header_value(found: tuple[str, float | None]) -> str:
