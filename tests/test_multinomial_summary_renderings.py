@@ -85,7 +85,7 @@ def test_html_tables_carry_statsmodels_numbers(anes):
         header, *rows = table
         assert header == ["", "coef", "std err", "z", "P>|z|", "[0.025", "0.975]"]
         assert [r[0] for r in rows] == ["Intercept", *NAMES]
-        for row, term in zip(rows, ["const", *NAMES]):
+        for row, term in zip(rows, ["const", *NAMES], strict=True):
             assert _close(row[1], ref.params.loc[term, e]), (e, term)
             assert _close(row[2], ref.bse.loc[term, e]), (e, term)
             assert _close(row[5], ref.conf_int().loc[(str(e + 1), term), "lower"])
@@ -105,8 +105,8 @@ def test_markdown_and_text_carry_the_html_cells(anes):
     assert md_rows[13:] == html_rows  # after the 13 fit statistics
     assert sum("P>\\|z\\|" in line for line in md) == 6  # pipes escaped
     text = [line.split() for line in str(summary).splitlines()]
-    assert [r for r in html_rows] == [r for r in text if r[:1] and r[0] in
-                                      ("Intercept", *NAMES)]  # fmt: skip
+    terms = ("Intercept", *NAMES)
+    assert html_rows == [row for row in text if row[:1] and row[0] in terms]
     assert repr(summary) == str(summary)
 
 
