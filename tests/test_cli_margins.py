@@ -201,6 +201,10 @@ def test_unknown_at_value_column_is_a_usage_error(ucla_files, capsys):
     assert code == 2 and "sets C(rank) to '2', which is not one of" in err
     code, err = run_error(capsys, plain, path, "--at-value", "gpa=high")
     assert code == 2 and "--at-value gpa=VALUE needs a finite number" in err
+    # a number as the data readers read one: ASCII digits, no '_', 'inf' or 'nan'
+    for text in ("1_0", "\u0663", "inf", "nan", "1e999"):
+        code, err = run_error(capsys, plain, path, "--at-value", f"gpa={text}")
+        assert code == 2 and "--at-value gpa=VALUE needs a finite number" in err, text
 
 
 def test_other_data_than_the_training_file_is_refused(ucla_files, capsys, tmp_path):

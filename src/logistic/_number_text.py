@@ -51,10 +51,24 @@ __all__ = [
     "comma_reading",
     "formatted_numbers",
     "mostly_numbers",
+    "number_value",
 ]
 
 #: A number with a decimal point (or none): ``3``, ``-0.5``, ``.5``, ``1e-3``.
 NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+_NUMBER_ASCII = re.compile(NUMBER, re.ASCII)
+
+
+def number_value(text: Any) -> float | None:
+    """``text`` as a float where it is a number by :data:`NUMBER` with ASCII
+    digits, as pyarrow reads a column (Python's ``float`` also takes ``inf``,
+    ``nan``, ``1_0`` and other scripts' digits, which no reader takes), else
+    None. A number beyond float64 (``1e999``) is ``inf``."""
+    if not isinstance(text, str) or not _NUMBER_ASCII.match(text):
+        return None
+    return float(text)
+
+
 #: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).
 COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
 #: A number with comma thousands separators (``3,400``, ``-1,234,567.5``).

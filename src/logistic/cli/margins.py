@@ -220,6 +220,7 @@ def at_values(
     to its columns by the library); names checked against the features."""
     import numpy as np
 
+    from .._number_text import number_value
     from ..inference._margins import level_terms, sets_a_level
 
     if not items:
@@ -245,11 +246,8 @@ def at_values(
                 f"({shown}){levels}",
                 EX_USAGE,
             )
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        if not np.isfinite(value):
+        value = number_value(text)
+        if value is None or not np.isfinite(value):
             raise CLIError(
                 f"--at-value {name}=VALUE needs a finite number as VALUE; got {text!r}",
                 EX_USAGE,

@@ -11,10 +11,9 @@ seen at fit time. Levels of text or booleans compare as they are.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .._number_text import NUMBER
+from .._number_text import number_value
 from ..io._terms import check_factors, expression_columns
 
 __all__ = ["columns_read", "factor_values", "level_columns", "read_as_levels"]
@@ -27,16 +26,11 @@ def _numeric_levels(levels: list[Any]) -> bool:
     )
 
 
-#: What a number is: :data:`logistic._number_text.NUMBER`, with ASCII digits
-#: as pyarrow reads the column (Python's ``float`` also takes ``inf``,
-#: ``nan``, ``1_0`` and other scripts' digits, which no reader takes).
-_NUMBER = re.compile(NUMBER, re.ASCII)
-
-
 def _as_number(value: Any) -> Any:
-    if not isinstance(value, str) or not _NUMBER.match(value):
-        return value
-    return float(value)
+    """``value`` as a number where it is text that reads as one
+    (:func:`logistic._number_text.number_value`), else unchanged."""
+    number = number_value(value)
+    return value if number is None else number
 
 
 def factor_values(values: list[Any], levels: list[Any]) -> list[Any]:
