@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["cv_metadata_routing", "refuse_groups_request"]
+__all__ = ["cv_metadata_routing", "refuse_groups_request", "refuse_unused_groups"]
 
 
 def cv_metadata_routing(estimator: Any, own_requests: Any) -> Any:
@@ -50,3 +50,33 @@ def refuse_groups_request(method: str, requests: dict[str, Any]) -> None:
             "so a meta-estimator given groups hands them to fit; for another "
             "splitter call cv.set_split_request(groups=True)"
         )
+
+
+def refuse_unused_groups(cv: Any, splitter: Any, groups: Any) -> None:
+    """Refuse ``groups`` given to ``fit`` when the splitter of ``cv`` would
+    ignore them (its ``split`` takes no ``groups``, or marks them unused: an
+    int ``cv``'s ``StratifiedKFold``, ``KFold``, ``TimeSeriesSplit``, a list
+    of splits), as scikit-learn's ``LogisticRegressionCV`` refuses them: the
+    folds would put rows of one group on both sides, and the scores would not
+    be the grouped ones asked for. A splitter without scikit-learn's routing
+    (an object of its own) is taken at its word."""
+    if groups is None:
+        return
+    routing = getattr(splitter, "get_metadata_routing", None)
+    if routing is None or "groups" in routing().split.requests:
+        return
+    from ._exceptions import InvalidParameterError
+
+    name = type(splitter).__name__
+    if isinstance(cv, int):
+        given = f"cv={cv} splits by {name}, which ignores them"
+    elif name == "_CVIterableWrapper":
+        given = "cv is a list of splits, made without them"
+    else:
+        given = f"cv={name}(...) ignores them"
+    raise InvalidParameterError(
+        f"LogisticRegressionCV.fit was given groups, but {given}: its folds "
+        "would put rows of one group in both the training and the test rows. "
+        "Pass a splitter that uses groups (cv=GroupKFold(5), "
+        "StratifiedGroupKFold(5), LeaveOneGroupOut(), ...), or leave out groups"
+    )

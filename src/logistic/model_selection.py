@@ -72,7 +72,11 @@ from ._cv_folds import (
 from ._cv_labels import score_as_numbers, scored_labels
 from ._cv_layout import sklearn_layout
 from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
-from ._cv_routing import cv_metadata_routing, refuse_groups_request
+from ._cv_routing import (
+    cv_metadata_routing,
+    refuse_groups_request,
+    refuse_unused_groups,
+)
 from ._estimator_protocol import EstimatorProtocol, require_routing
 from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
@@ -451,6 +455,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         scored = scored_labels(data.classes)
         labels = scored[data.y01.astype(np.intp)]
         splitter = check_cv(self.cv, labels, classifier=True)
+        refuse_unused_groups(self.cv, splitter, groups)
         folds = list(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
         scorer = fold_scorer(self.scoring, scored)
