@@ -37,8 +37,18 @@ def is_grid(v: Any) -> bool:
 
 
 def scoring_ok(v: Any) -> bool:
-    """None, a scikit-learn scorer name or a callable"""
-    return v is None or isinstance(v, str) or callable(v)
+    """None, a scorer name (sklearn.metrics.get_scorer_names()) or a callable"""
+    # (the docstring is the refusal's words; a name is one of
+    # sklearn.metrics.get_scorer_names(), checked with the other parameters
+    # rather than by check_scoring, whose refusal names itself and lists them
+    # all; without scikit-learn, require_sklearn's error comes first)
+    if isinstance(v, str):
+        try:
+            from sklearn.metrics import get_scorer_names
+        except ImportError:
+            return True
+        return v in get_scorer_names()
+    return v is None or callable(v)
 
 
 def require_sklearn() -> None:
