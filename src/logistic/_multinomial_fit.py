@@ -241,28 +241,44 @@ def fit_multinomial(
         collected = collect_multinomial(objective, result.coef)
         stats, derivatives = (None, None) if collected is None else collected
         separation = check_multinomial_separation(objective, result, derivatives)
-    result = _centred(objective, result)
+    result = _centred(objective, result, l1)
     model._store(result, objective, name, l1, tol, separation, stats, encoding)
 
 
-def _centred(objective: MultinomialObjective, result: SolverResult) -> SolverResult:
+def _centred(
+    objective: MultinomialObjective, result: SolverResult, l1: float = 0.0
+) -> SolverResult:
     """``result`` with its intercepts centred (``Σ_k b_k = 0``) where the
     symmetric parametrization's gauge term holds them (a fit stopped before
     the optimum), and its objective less that term: no probability changes
     (the logits of every row move by one constant) and the objective is
     then the documented one, mean loss plus penalty (docs/multinomial.md),
     as is the last history entry's (earlier entries keep the solver's
-    values, gauge term included)."""
-    if not objective.gauge:
+    values, gauge term included).
+
+    Under a pure L2 penalty each column's coefficients are centred too
+    (``Σ_k W_kj = 0``, the optimum's own condition): the likelihood does not
+    see a shift common to the classes, the penalty only grows with it, and a
+    fit stopped within its tolerance may hold one where the standardized
+    coordinates make it nearly free (a column of large spread: float32 X,
+    Newton, a column of scale 1e4 kept a shift 15 times its coefficient)."""
+    if objective.reference:
         return result
     rows = objective.coef_matrix(result.coef)
     p = objective.n_features
-    shift = float(np.mean(rows[:, p]))
-    if shift == 0.0:
+    shift = float(np.mean(rows[:, p])) if objective.gauge else 0.0
+    pure_l2 = l1 == 0 and objective.l2 > 0
+    column_shift = np.mean(rows[:, :p], axis=0) if pure_l2 else np.zeros(p)
+    if shift == 0.0 and not np.any(column_shift):
         return result
-    rows[:, p] -= shift
+    if objective.gauge:
+        rows[:, p] -= shift
+    W = rows[:, :p]
+    before = float(np.sum(W * W))
+    W -= column_shift
     gauge = 0.5 * objective.gauge * (objective.n_classes * shift) ** 2
-    value = float(result.objective) - gauge
+    penalty = 0.5 * objective.l2 * (before - float(np.sum(W * W)))
+    value = float(result.objective) - gauge - penalty
     history = list(result.history)
     if history:  # the last entry describes the returned point, as objective_
         history[-1] = {**history[-1], "objective": value}
