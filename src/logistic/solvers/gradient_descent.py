@@ -363,17 +363,42 @@ class StochasticGradientDescent(IterativeSolver):
         return state
 
 
+#: The state fields that say where in its buffer a bit generator's next draw
+#: reads, and the buffer's length. numpy's state setter takes any integer
+#: there and the next draw reads that far from the buffer: a forged
+#: ``"pos": 1000000`` (MT19937) or ``"buffer_pos": -1000000`` (Philox)
+#: crashes the process (a segmentation fault), so these are checked first.
+_BUFFER_POSITIONS: dict[str, tuple[tuple[str, ...], int]] = {
+    "MT19937": (("state", "pos"), 624),
+    "Philox": (("buffer_pos",), 4),
+}
+
+
+def _in_buffer(saved: dict[str, Any]) -> bool:
+    """Whether ``saved``'s buffer position (:data:`_BUFFER_POSITIONS`, for
+    the bit generators that have one) is an integer within the buffer."""
+    where = _BUFFER_POSITIONS.get(saved["bit_generator"])
+    if where is None:
+        return True
+    keys, length = where
+    value: Any = saved
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return type(value) is int and 0 <= value <= length
+
+
 def _loaded_rng(text: Any) -> np.random.Generator:
     """The generator whose state :meth:`StochasticGradientDescent.state_dict`
     wrote as ``text``; :class:`~logistic.IntegrityError` naming the field
-    ``rng`` for anything else (not JSON, another bit generator, a state
-    numpy refuses)."""
+    ``rng`` for anything else (not JSON, another bit generator, a buffer
+    position outside the buffer (:func:`_in_buffer`), a state numpy
+    refuses)."""
     from .._exceptions import IntegrityError
 
     try:
         saved = json.loads(text) if isinstance(text, str) else None
         kind = saved.get("bit_generator") if isinstance(saved, dict) else None
-        if isinstance(saved, dict) and kind in _BIT_GENERATORS:
+        if isinstance(saved, dict) and kind in _BIT_GENERATORS and _in_buffer(saved):
             bit_generator = _BIT_GENERATORS[kind]()
             bit_generator.state = saved
             return np.random.Generator(bit_generator)
