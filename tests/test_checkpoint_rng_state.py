@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -83,3 +84,56 @@ def test_a_buffer_position_outside_the_buffer_is_refused(tmp_path, state):
     assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
     assert "IntegrityError:" in done.stdout and "state field 'rng'" in done.stdout
 
+
+
+@pytest.mark.parametrize("state", [_mt19937(0), _mt19937(624), _philox(0), _philox(4)])
+def test_positions_within_the_buffer_resume(tmp_path, state):
+    path = tmp_path / "c.json"
+    assert _fit(path, 2).returncode == 0
+    resign_checkpoint(path, lambda payload: payload["state"].update(rng=json.dumps(state)))
+    done = _fit(path, 4)
+    assert done.returncode == 0 and "fitted" in done.stdout, done.stdout + done.stderr
+
+
+class _Crash(Exception):
+    """Stands in for a killed process."""
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: np.random.RandomState(3),
+        lambda: np.random.Generator(np.random.Philox(3)),
+        lambda: np.random.Generator(np.random.SFC64(3)),
+        lambda: np.random.Generator(np.random.MT19937(3)),
+    ],
+    ids=["RandomState", "Philox", "SFC64", "MT19937"],
+)
+def test_a_generator_of_arrays_checkpoints_and_resumes_bitwise(tmp_path, make):
+    # these generators' states hold numpy arrays, which json.dumps refused:
+    # a checkpointed fit given random_state=np.random.RandomState(3) raised
+    # TypeError: Object of type ndarray is not JSON serializable
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 3))
+    y = (X[:, 0] + rng.standard_normal(300) > 0).astype(float)
+
+    def model():
+        return LogisticRegression(solver="sgd", max_iter=8, tol=1e-12, random_state=make())
+
+    def stop(entry):
+        if entry["iter"] == 4:
+            raise _Crash
+
+    path = tmp_path / "c.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sgd's approximate stop
+        with pytest.raises(_Crash):
+            model().fit(X, y, checkpoint=path, callback=stop)
+        seen: list[int] = []
+        resumed = model().fit(X, y, checkpoint=path, callback=lambda e: seen.append(e["iter"]))
+        whole = model().fit(X, y)
+    assert seen and min(seen) >= 4  # resumed, not started again
+    assert resumed.n_iter_[0] == whole.n_iter_[0] == 8
+    np.testing.assert_array_equal(resumed.coef_, whole.coef_)

@@ -350,7 +350,9 @@ class StochasticGradientDescent(IterativeSolver):
 
     def state_dict(self, state: _SGDRun) -> dict[str, Any]:
         values = super().state_dict(state)
-        values["rng"] = json.dumps(state.rng.bit_generator.state)
+        # MT19937 (a RandomState's), Philox and SFC64 hold numpy arrays of
+        # unsigned integers: written as lists, which their setters read back
+        values["rng"] = json.dumps(state.rng.bit_generator.state, default=_listed)
         return values
 
     def load_state(self, fit: Fit, values: dict[str, Any]) -> _SGDRun:
@@ -361,6 +363,14 @@ class StochasticGradientDescent(IterativeSolver):
         values["rng"] = _loaded_rng(values["rng"])
         state: _SGDRun = super().load_state(fit, values)
         return state
+
+
+def _listed(value: Any) -> Any:
+    """A numpy array of a bit generator's state as a list of Python ints
+    (``json.dumps``' ``default``)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"a bit generator's state holds a {type(value).__name__}")
 
 
 #: The state fields that say where in its buffer a bit generator's next draw
