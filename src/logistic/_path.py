@@ -64,6 +64,7 @@ from ._objective import LogisticObjective
 from ._path_result import PathResult
 from ._row_alignment import check_rows_aligned
 from ._scaling import ScaledObjective
+from ._separation import warn_separation
 from ._sparse_structure import hand_off_scope
 from ._strong_rules import (
     alpha_max,
@@ -531,6 +532,13 @@ def _run(
         points.append(pt)
         prev, a_prev = pt, float(a)
     _warn_unconverged(grid, points, ps.max_iter)
+    if grid[-1] == 0:  # unpenalized: warned of separation as LogisticRegression is
+        w, ok = points[-1].theta, points[-1].converged
+        b = float(w[-1]) if ps.fit_intercept else 0.0
+        warn_separation(
+            data.X, data.y01, data.sample_weight, w[: ps.p], b, data.offset,
+            data.names, fit_intercept=ps.fit_intercept, converged=ok,
+        )  # fmt: skip
     return _collect(grid, points, null, ps, top)
 
 

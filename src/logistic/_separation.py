@@ -84,6 +84,7 @@ __all__ = [
     "curvature_certificate",
     "detect_separation",
     "separation_message",
+    "warn_separation",
 ]
 
 #: Values of X (rows × columns) whose Hessian the certificate forms: every
@@ -456,17 +457,48 @@ def check_separation(
     ``view`` is the fit's standardized view of ``objective`` (built here when
     None)."""
     w, b = objective.split(result.coef)
+    return warn_separation(
+        X,
+        y01,
+        sample_weight,
+        w,
+        b,
+        offset,
+        names,
+        fit_intercept=bool(objective.fit_intercept),
+        converged=result.converged,
+        certified=lambda: curvature_certificate(objective, result.coef, X, view),
+    )
+
+
+def warn_separation(
+    X: Any,
+    y01: np.ndarray,
+    sample_weight: np.ndarray | None,
+    coef: np.ndarray,
+    intercept: float,
+    offset: np.ndarray | None,
+    names: Any,
+    *,
+    fit_intercept: bool,
+    converged: bool,
+    certified: Callable[[], bool | None] | None = None,
+) -> str | None:
+    """:func:`detect_separation` with the warnings of :func:`check_separation`
+    (which passes the curvature certificate; a path's unpenalized point has
+    no objective at hand and passes none: the LP then runs where the fit
+    looks divergent)."""
     try:
         report = detect_separation(
             X,
             y01,
             sample_weight,
-            w,
-            b,
+            coef,
+            intercept,
             offset,
-            fit_intercept=bool(objective.fit_intercept),
-            converged=result.converged,
-            certified=lambda: curvature_certificate(objective, result.coef, X, view),
+            fit_intercept=fit_intercept,
+            converged=converged,
+            certified=certified,
         )
     except LPCutShort as exc:  # inference's rule on fitted logits then applies
         warn_cut_short(X.shape, exc.seconds)
@@ -474,7 +506,7 @@ def check_separation(
     if report is None:
         return None
     warnings.warn(
-        separation_message(report, names, converged=result.converged),
+        separation_message(report, names, converged=converged),
         PerfectSeparationWarning,
         stacklevel=user_stacklevel(),
     )
