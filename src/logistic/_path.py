@@ -523,9 +523,10 @@ def _run(
     else:
         grid = _check_alphas(alphas)
     points, prev, a_prev = [], null, max(top, float(grid[0]))
+    # all zero from max|g|/l1_ratio up (KKT at w = 0): above top if l1_ratio < 1e-3
+    zero_from = alpha_max(null.grad, 1.0) / l1_ratio if l1_ratio > 0 else np.inf
     for a in grid:
-        if a >= top and l1_ratio > 0:
-            # every coefficient is zero from alpha_max up (KKT holds at w = 0)
+        if a >= zero_from:
             pt = _Point(null.theta, null.loss, null.grad, 0, 0, True)
         else:
             pt = ps.point(float(a), a_prev, prev)

@@ -38,8 +38,9 @@ class PathResult:
     objective : ndarray of shape (n_alphas,)
         The penalised objective at each solution.
     alpha_max : float
-        Smallest alpha at which every coefficient is zero (for
-        ``l1_ratio = 0``, the start of the default sequence).
+        Smallest alpha at which every coefficient is zero (for ``l1_ratio``
+        below 1e-3, 0 included, the start of the default sequence, where an
+        ``l1_ratio`` of 1e-3 would start it; coefficients are not zero there).
     l1_ratio : float
     weight_sum : float
         Σs, the total training weight (``C = 1/(alpha·Σs)``).

@@ -13,7 +13,9 @@ part contributes nothing to the gradient. Hence
   intercept, and the offset, fitted alone): the smallest strength at which
   every coefficient is zero. For a pure L2 path (``l1_ratio = 0``) no
   strength zeroes the coefficients; the sequence then starts where an elastic
-  net with ``l1_ratio = 1e-3`` would (glmnet's convention).
+  net with ``l1_ratio = 1e-3`` would (glmnet's convention), and so it does
+  for any ``l1_ratio`` below 1e-3, where that start is below
+  ``max_j |g_j| / l1_ratio`` and its first points are not all zero.
 * The sequential strong rule (Tibshirani et al. 2012, JRSS-B 74(2), eq. 8):
   moving from ``alpha_prev`` to ``alpha``, discard feature j when
   ``|g_j(θ_prev)| < l1_ratio·(2·alpha − alpha_prev)``. The rule can be wrong,
@@ -36,7 +38,8 @@ __all__ = [
     "kkt_violations",
 ]
 
-#: The ``l1_ratio`` used for the start of a pure L2 sequence (glmnet's 1e-3).
+#: The smallest ``l1_ratio`` the start of a sequence is taken at (glmnet's
+#: 1e-3): a pure L2 sequence's, and one of a smaller share of L1.
 MIN_L1_RATIO = 1e-3
 
 
