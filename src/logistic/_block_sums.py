@@ -20,7 +20,13 @@ import numpy as np
 from . import _kernels, _kernels_xp
 from ._block_moments import block_column_stats
 from ._moments import ColumnStats
-from ._row_terms import hessian_weight_from_logits, quiet_overflow, weight_total, xt_dot
+from ._row_terms import (
+    float32_scale,
+    hessian_weight_from_logits,
+    quiet_overflow,
+    weight_total,
+    xt_dot,
+)
 from ._sparse import issparse
 from ._typing import Block, FloatArray
 
@@ -70,7 +76,9 @@ def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
     X = block.X
     if _is_csr(X):
         Xt = _csc_transpose(X)
-        return np.asarray(Xt @ r.astype(X.dtype, copy=False), dtype=F64).ravel()
+        c = float32_scale(r, X.dtype)
+        rc = (r if c == 1.0 else r / c).astype(X.dtype, copy=False)
+        return c * np.asarray(Xt @ rc, dtype=F64).ravel()
     return xt_dot(X, r)
 
 
@@ -223,7 +231,9 @@ def block_curvature_diagonal(
     squares: FloatArray
     if _is_csr(X):
         Xt2 = _csc_transpose(X, np.square(X.data))
-        squares = np.asarray(Xt2 @ d.astype(X.dtype, copy=False), dtype=F64).ravel()
+        c = float32_scale(d, X.dtype)
+        dc = (d if c == 1.0 else d / c).astype(X.dtype, copy=False)
+        squares = c * np.asarray(Xt2 @ dc, dtype=F64).ravel()
     elif issparse(X):
         squares = xt_dot(X.multiply(X), d)
     else:  # values beyond ~1e154 overflow: inf, which the diagonal's users test

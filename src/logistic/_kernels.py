@@ -84,6 +84,7 @@ from ._logits import logits
 from ._row_parts import hessian_rows, parts_of
 from ._row_terms import (
     F64,
+    float32_scale,
     hessian_weight_from_logits,
     loss_and_residual,
     quiet_overflow,
@@ -431,7 +432,8 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     product, unless the block is at least 25 % dense and densifies into at
     most ``SPARSE_DENSIFY_BYTES`` (then BLAS ``syrk`` on the dense block wins;
     at a9a's 11 % density scipy's sparse product is 1.5× faster, the
-    compiled sandwich another 10-20×).
+    compiled sandwich another 10-20×). float32: ``d`` enters divided by
+    :func:`float32_scale`'s ``c``, the product multiplied back by it.
     """
     p = X.shape[1]
     if X.shape[0] == 0 or p == 0:  # BLAS rejects empty operands (prints to stderr)
@@ -443,11 +445,13 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
                 return got[0]
             import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
 
-            Xd = sp.diags(d.astype(X.dtype, copy=False)) @ X
-            return np.asarray((X.T @ Xd).toarray(), dtype=F64)
+            c = float32_scale(d, X.dtype)  # weights of 1e-100: d/c, not 0
+            Xd = sp.diags((d if c == 1.0 else d / c).astype(X.dtype, copy=False)) @ X
+            return c * np.asarray((X.T @ Xd).toarray(), dtype=F64)
         X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
     dt = X.dtype
-    sq = np.sqrt(d).astype(dt, copy=False)
+    c = float32_scale(d, dt)  # √d of weights of 1e-100 in float32: 0, so √(d/c)
+    sq = np.sqrt(d if c == 1.0 else d / c).astype(dt, copy=False)
     n = X.shape[0]
     step = max(SYRK_CHUNK_BYTES // (p * dt.itemsize), SYRK_CHUNK_MIN_ROWS)
     order: Literal["C", "F"] = (
@@ -483,6 +487,8 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
             # float64 with a block-sized temporary (rare; X is never copied)
             A64 = np.multiply(X, np.sqrt(d)[:, None], dtype=F64)
             H = A64.T @ A64
+        elif c != 1.0:
+            H *= c
     return H
 
 

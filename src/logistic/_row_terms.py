@@ -34,6 +34,8 @@ from ._typing import FloatArray
 
 __all__ = [
     "F64",
+    "FLOAT32_SAFE",
+    "float32_scale",
     "hessian_weight_from_logits",
     "loss_and_residual",
     "quiet_overflow",
@@ -118,6 +120,25 @@ def hessian_weight_from_logits(z: FloatArray) -> FloatArray:
     np.multiply(u, u, out=u)
     np.divide(t, u, out=t)
     return t
+
+
+#: A float64 vector cast to float32 for a product with X keeps its values
+#: while its max-abs lies in this range; outside it, :func:`float32_scale`.
+FLOAT32_SAFE = (1e-30, 1e30)
+
+
+def float32_scale(v: FloatArray, dtype: Any) -> float:
+    """The divisor ``c`` that a float64 vector ``v`` (residuals or curvature,
+    which carry the sample weights) takes before its cast to X's ``dtype``,
+    the product being multiplied back by ``c`` in float64: ``max |v|`` for
+    float32 X where that lies outside :data:`FLOAT32_SAFE` (weights of 1e-100
+    would round to 0 in the cast, below float32's smallest value, and those
+    of 1e40 to inf), else 1."""
+    if dtype == F64:
+        return 1.0
+    top = float(np.max(np.abs(v), initial=0.0))
+    low, high = FLOAT32_SAFE
+    return top if (0.0 < top < low or high < top < np.inf) else 1.0
 
 
 def xt_dot(X: Any, r: FloatArray) -> FloatArray:
