@@ -21,7 +21,7 @@ def _refuse():
 
 
 def test_small_hessians_do_not_ask_for_the_memory(monkeypatch):
-    monkeypatch.setattr(_auto, "_physical_memory", _refuse)
+    monkeypatch.setattr(_auto, "process_memory", _refuse)
     p = 200  # 8 * 201² bytes = 0.3 MiB
     assert 8 * (p + 1) ** 2 <= _auto.MEMORY_CHECK_MIN_BYTES
     name = _auto.resolve_solver("newton", _data(p), penalty="l2", l1=0.0, owner="t")
@@ -31,10 +31,10 @@ def test_small_hessians_do_not_ask_for_the_memory(monkeypatch):
 def test_the_memory_is_asked_from_just_above_the_threshold(monkeypatch):
     # threshold: the Hessian of p = 100 columns and an intercept (8 * 101²)
     monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 8 * 101 * 101)
-    monkeypatch.setattr(_auto, "_physical_memory", _refuse)
+    monkeypatch.setattr(_auto, "process_memory", _refuse)
     assert _auto.resolve_solver("newton", _data(100), penalty="l2", l1=0.0, owner="t")
     asked = []
-    monkeypatch.setattr(_auto, "_physical_memory", lambda: asked.append(1) or 2**40)
+    monkeypatch.setattr(_auto, "process_memory", lambda: asked.append(1) or 2**40)
     assert (
         _auto.resolve_solver("newton", _data(101), penalty="l2", l1=0.0, owner="t")
         == "newton"
@@ -43,7 +43,7 @@ def test_the_memory_is_asked_from_just_above_the_threshold(monkeypatch):
 
 
 def test_a_large_hessian_beyond_the_memory_is_refused(monkeypatch):
-    monkeypatch.setattr(_auto, "_physical_memory", lambda: 2**20 * 100)
+    monkeypatch.setattr(_auto, "process_memory", lambda: 2**20 * 100)
     p = 4000  # 8 * 4001² bytes = 122 MiB > 100 MiB
     with pytest.raises(
         InvalidParameterError,
@@ -63,11 +63,11 @@ def test_auto_takes_no_newton_beyond_the_memory(monkeypatch):
     # its Hessian (3.0 GiB) exceeds a 2 GiB machine
     long = DataDescription(10**9, 20_000, np.dtype(np.float64), None)
     assert _auto.newton_cost_in_passes(10**9, 20_000) <= _auto.MAX_NEWTON_PASSES
-    monkeypatch.setattr(_auto, "_physical_memory", lambda: 2**40)
+    monkeypatch.setattr(_auto, "process_memory", lambda: 2**40)
     assert _auto.resolve_solver("auto", long, penalty="l2", l1=0.0, owner="t") == (
         "newton"
     )
-    monkeypatch.setattr(_auto, "_physical_memory", lambda: 2 * 2**30)
+    monkeypatch.setattr(_auto, "process_memory", lambda: 2 * 2**30)
     assert _auto.resolve_solver("auto", long, penalty="l2", l1=0.0, owner="t") == (
         "lbfgs"
     )
@@ -98,7 +98,7 @@ def _three_classes():
 
 def _small_machine(monkeypatch, memory):
     monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 0)
-    monkeypatch.setattr(_auto, "_physical_memory", lambda: memory)
+    monkeypatch.setattr(_auto, "process_memory", lambda: memory)
 
 
 def test_a_multinomial_hessian_beyond_the_memory_is_refused(monkeypatch):
@@ -163,7 +163,7 @@ def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_
     pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 64 * 2**20}  # 256 GiB host
     monkeypatch.setattr(_auto.os, "sysconf", pages.__getitem__)
     _limits(monkeypatch, tmp_path, "2147483648\n", None)  # a 2 GiB container
-    assert _auto._physical_memory() == 2**31
+    assert _auto.process_memory() == 2**31
     _auto.check_hessian_memory("newton", 16_000)  # 1.9 GiB fits
     with pytest.raises(
         InvalidParameterError,
@@ -171,7 +171,7 @@ def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_
     ):
         _auto.check_hessian_memory("newton", 17_000)
     _limits(monkeypatch, tmp_path, "max\n", None)
-    assert _auto._physical_memory() == 256 * 2**30
+    assert _auto.process_memory() == 256 * 2**30
 
 
 def test_the_memory_without_sysconf_is_the_cgroup_limit(monkeypatch, tmp_path):
@@ -180,6 +180,6 @@ def test_the_memory_without_sysconf_is_the_cgroup_limit(monkeypatch, tmp_path):
 
     monkeypatch.setattr(_auto.os, "sysconf", no_sysconf)
     _limits(monkeypatch, tmp_path, None, None)
-    assert _auto._physical_memory() is None
+    assert _auto.process_memory() is None
     _limits(monkeypatch, tmp_path, "2147483648\n", None)
-    assert _auto._physical_memory() == 2**31
+    assert _auto.process_memory() == 2**31

@@ -27,7 +27,7 @@ K = 4  # gre, gpa, rank and the intercept
 
 def _memory(monkeypatch, size):
     monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 0)
-    monkeypatch.setattr(_auto, "_physical_memory", lambda: size)
+    monkeypatch.setattr(_auto, "process_memory", lambda: size)
 
 
 def _data():

@@ -227,17 +227,12 @@ def _check_memory(n_params: int) -> None:
     larger than the memory this process may use, before any is made: 4 rows
     of 50 000 columns would otherwise ask for ~120 GB and end in the
     out-of-memory killer instead of a message."""
-    from ..solvers._auto import (
-        MEMORY_CHECK_MIN_BYTES,
-        _physical_memory,
-        format_bytes,
-        hessian_bytes,
-    )
+    from ..solvers._auto import fits_memory, format_bytes, hessian_bytes, process_memory
 
     size = INFERENCE_MATRICES * hessian_bytes(n_params)
-    memory = None if size <= MEMORY_CHECK_MIN_BYTES else _physical_memory()
-    if not memory or size <= memory:
+    if fits_memory(size):
         return
+    memory = process_memory() or 0
     raise InvalidParameterError(
         f"inference on {n_params} parameters forms dense {n_params} × {n_params} "
         f"matrices (about {format_bytes(size)} together), more than the memory "

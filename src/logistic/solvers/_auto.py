@@ -99,9 +99,11 @@ from ._column_matrix import (
 __all__ = [
     "check_hessian_memory",
     "choose_solver",
+    "fits_memory",
     "hessian_costly",
     "hessian_fits_memory",
     "newton_cost_in_passes",
+    "process_memory",
     "resolve_solver",
 ]
 
@@ -314,7 +316,7 @@ def check_hessian_memory(
 ) -> None:
     """Refuse the registered solver ``name`` when it forms a dense
     ``n_params × n_params`` Hessian (capability ``needs_hessian``) larger
-    than the memory this process may use (:func:`_physical_memory`).
+    than the memory this process may use (:func:`process_memory`).
     Called by the binary (:func:`resolve_solver`) and the multinomial
     (``n_params = K·(p+1)``) paths; ``alternatives`` lists the solvers the
     message suggests. The memory is asked only above
@@ -328,7 +330,7 @@ def check_hessian_memory(
     raise InvalidParameterError(
         f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
         f"({format_bytes(hessian_bytes(n_params))}), more than the memory this "
-        f"process may use ({format_bytes(_physical_memory() or 0)}: the "
+        f"process may use ({format_bytes(process_memory() or 0)}: the "
         f"machine's, or its container's limit); use solver='auto' (or "
         f"{alternatives})."
     )
@@ -337,10 +339,16 @@ def check_hessian_memory(
 def hessian_fits_memory(n_params: int) -> bool:
     """Whether a dense ``n_params × n_params`` Hessian fits the memory this
     process may use (True where the system does not say)."""
-    size = hessian_bytes(n_params)
+    return fits_memory(hessian_bytes(n_params))
+
+
+def fits_memory(size: int) -> bool:
+    """Whether ``size`` bytes fit the memory this process may use
+    (:func:`process_memory`, asked only above ``MEMORY_CHECK_MIN_BYTES``;
+    True where the system does not say)."""
     if size <= MEMORY_CHECK_MIN_BYTES:
         return True
-    memory = _physical_memory()
+    memory = process_memory()
     return not memory or size <= memory
 
 
@@ -381,7 +389,7 @@ def _cgroup_limit() -> int | None:
     return None
 
 
-def _physical_memory() -> int | None:
+def process_memory() -> int | None:
     """The memory this process may use, in bytes: the machine's, or its
     cgroup's limit where lower (a container limited to 2 GiB on a larger
     host is OOM-killed beyond 2 GiB). None where neither says."""
