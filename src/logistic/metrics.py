@@ -59,7 +59,38 @@ def _prep(y_true: Any, score: Any, sample_weight: Any) -> tuple[np.ndarray, ...]
         raise ValueError("metrics need at least one sample")
     if not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("y_true must hold only 0 and 1")
+    _refuse_nan(s)
     return y, s, _weights(sample_weight, y.size)
+
+
+def _refuse_nan(scores: np.ndarray) -> None:
+    """Refuse NaN scores, as scikit-learn's metrics do ("Input contains
+    NaN"): a NaN has no rank and no probability, so a curve sorted over it
+    or a mean taken with it is no measure of the model."""
+    nan = np.isnan(scores)
+    if nan.any():
+        rows = np.flatnonzero(nan.reshape(scores.shape[0], -1).any(axis=1))
+        raise ValueError(
+            f"the scores hold NaN (first at row {int(rows[0])}, 0-based; "
+            f"{rows.size} row(s)): a NaN has no rank or probability; drop "
+            "those rows or fix the scores"
+        )
+
+
+def _probabilities(p: np.ndarray) -> np.ndarray:
+    """``p`` where every value is a probability, in [0, 1]; else the
+    ValueError scikit-learn's ``log_loss`` and ``brier_score_loss`` also
+    raise (a log of a negative number, or a squared error against a value
+    no model predicts, is no loss of the model's)."""
+    outside = np.flatnonzero(((p < 0) | (p > 1)).reshape(p.shape[0], -1).any(axis=1))
+    if outside.size:
+        i = int(outside[0])
+        raise ValueError(
+            f"the probabilities must lie in [0, 1]; row {i} (0-based) holds "
+            f"{np.ravel(p[i]).tolist()[:5]} ({outside.size} row(s) outside): pass "
+            "predict_proba's values (logits go to log_loss_from_logits)"
+        )
+    return p
 
 
 def _weights(sample_weight: Any, n: int) -> np.ndarray:
@@ -117,6 +148,7 @@ def accuracy(
 def log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     """Mean ``−[y log p + (1−y) log(1−p)]``; infinite when a label has probability 0."""
     y, p, w = _prep(y_true, proba, sample_weight)
+    _probabilities(p)
     with np.errstate(divide="ignore"):
         losses = -np.where(y == 1, np.log(p), np.log1p(-p))
     return _mean(losses, w)
@@ -131,7 +163,7 @@ def log_loss_from_logits(y_true: Any, z: Any, sample_weight: Any = None) -> floa
 def brier_score(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     """Mean squared error of the probability, ``mean (p − y)²``."""
     y, p, w = _prep(y_true, proba, sample_weight)
-    return _mean((p - y) ** 2, w)
+    return _mean((_probabilities(p) - y) ** 2, w)
 
 
 def _binary_clf_curve(
@@ -298,6 +330,7 @@ def _prep_multiclass(
     K = S.shape[1]
     if not (np.array_equal(y, raw) and y.min() >= 0 and y.max() < K):
         raise ValueError(f"y_true must hold class indices 0..{K - 1}")
+    _refuse_nan(S)
     return y, S, _weights(sample_weight, y.size)
 
 
@@ -310,6 +343,7 @@ def multiclass_accuracy(y_true: Any, proba: Any, sample_weight: Any = None) -> f
 def multiclass_log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     """Mean ``−log p_{y}``; infinite when a true class has probability 0."""
     y, P, w = _prep_multiclass(y_true, proba, sample_weight)
+    _probabilities(P)
     with np.errstate(divide="ignore"):
         losses = -np.log(P[np.arange(y.size), y])
     return _mean(losses, w)

@@ -1,0 +1,75 @@
+"""``logistic.metrics`` refuses NaN scores and probabilities outside [0, 1],
+as scikit-learn's metrics refuse them.
+
+An ML engineer's trial passed scores holding a NaN: ``roc_auc`` and
+``average_precision`` returned 1.0 for ``y = [0, 1, 1, 0]``, scores
+``[0.2, 0.8, nan, 0.1]`` (the NaN sorted as some rank), ``log_loss`` and
+``brier_score`` NaN, ``multiclass_log_loss`` a finite mean that left the row
+out; a probability of 1.5 gave ``log_loss`` 0.07. scikit-learn 1.9's
+``roc_auc_score``, ``average_precision_score``, ``log_loss`` and
+``brier_score_loss`` raise on each ("Input contains NaN", "y_prob contains
+values greater than 1"); so do these, naming the row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn import metrics as sk  # noqa: E402
+
+from logistic import metrics  # noqa: E402
+
+Y = np.array([0, 1, 1, 0])
+NAN = np.array([0.2, 0.8, np.nan, 0.1])
+ABOVE = np.array([0.2, 1.5, 0.7, 0.1])
+
+PAIRS = [
+    (metrics.roc_auc, sk.roc_auc_score),
+    (metrics.average_precision, sk.average_precision_score),
+    (metrics.log_loss, sk.log_loss),
+    (metrics.brier_score, sk.brier_score_loss),
+]
+
+
+@pytest.mark.parametrize("ours, theirs", PAIRS)
+def test_nan_scores_are_refused_naming_the_row(ours, theirs):
+    with pytest.raises(ValueError, match="NaN"):
+        theirs(Y, NAN)
+    with pytest.raises(ValueError, match=r"the scores hold NaN \(first at row 2, 0-based"):
+        ours(Y, NAN)
+    with pytest.raises(ValueError, match=r"the scores hold NaN"):
+        metrics.log_loss_from_logits(Y, NAN)
+
+
+@pytest.mark.parametrize("ours, theirs", PAIRS[2:])
+def test_probabilities_outside_0_1_are_refused(ours, theirs):
+    with pytest.raises(ValueError, match="greater than 1"):
+        theirs(Y, ABOVE)
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\]; row 1 \(0-based\) holds \[1\.5\]"):
+        ours(Y, ABOVE)
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\]; row 0"):
+        ours(Y, np.array([-0.1, 0.8, 0.7, 0.1]))
+
+
+def test_valid_scores_still_match_scikit_learn():
+    for ours, theirs in PAIRS:
+        p = np.array([0.2, 0.8, 0.6, 0.1])
+        assert ours(Y, p) == pytest.approx(theirs(Y, p), abs=1e-15)
+    # a score, not a probability: any real ranks (roc_auc takes logits)
+    z = np.array([-3.0, 2.0, 40.0, -1.0])
+    assert metrics.roc_auc(Y, z) == pytest.approx(sk.roc_auc_score(Y, z))
+
+
+def test_k_class_metrics_refuse_a_nan_row():
+    P = np.array([[0.2, 0.3, 0.5], [np.nan, 0.5, 0.5], [0.1, 0.1, 0.8]])
+    y = np.array([2, 1, 0])
+    with pytest.raises(ValueError, match="NaN"):
+        sk.log_loss(y, P, labels=[0, 1, 2])
+    for f in (metrics.multiclass_log_loss, metrics.multiclass_roc_auc, metrics.multiclass_accuracy):
+        with pytest.raises(ValueError, match=r"the scores hold NaN \(first at row 1, 0-based"):
+            f(y, P)
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\]; row 0"):
+        metrics.multiclass_log_loss(y, np.array([[1.2, -0.1, -0.1], [0.2, 0.5, 0.3], [0.1, 0.1, 0.8]]))
