@@ -10,7 +10,9 @@ descriptor rather than the path leaves no window in which the path can be
 swapped for something else. Symbolic links are followed: the target is what
 is checked; a loop of links (``ELOOP``) is a :class:`NotARegularFileError`
 that names the path and says so (its ``errno`` kept), never the bare
-``OSError`` that ``open`` raises.
+``OSError`` that ``open`` raises. An error while reading the opened file (an
+I/O error of the disk or network file system) names the path too
+(:class:`_NamedFileIO`): Python's own read errors carry no file name.
 
 Standard input (``"-"``), pipes and FIFOs can be read once only, in order:
 data readers copy them, once, into a temporary file (:func:`spooled`) and read
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -32,7 +35,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 __all__ = [
     "STDIN",
@@ -57,6 +60,38 @@ _COPY_BYTES = 1 << 20
 class NotARegularFileError(OSError):
     """A path names a FIFO, socket, device or other non-regular file, or
     loops through symbolic links to none."""
+
+
+class _NamedFileIO(io.FileIO):
+    """A file descriptor read by :func:`open_regular` whose read errors name
+    ``path`` (the buffered reader above it reads through these methods)."""
+
+    def __init__(self, fd: int, path: str) -> None:
+        super().__init__(fd, "rb")
+        self.path = path
+
+    def _named(self, exc: OSError) -> OSError:
+        if exc.filename is not None or exc.errno is None:
+            return exc
+        return OSError(exc.errno, exc.strerror, self.path)
+
+    def readinto(self, buffer: Any) -> int | None:
+        try:
+            return super().readinto(buffer)
+        except OSError as exc:
+            raise self._named(exc) from None
+
+    def readall(self) -> bytes:
+        try:
+            return super().readall()
+        except OSError as exc:
+            raise self._named(exc) from None
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except OSError as exc:
+            raise self._named(exc) from None
 
 
 def describe_mode(mode: int) -> str:
@@ -140,7 +175,7 @@ def open_regular(
             )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return io.BufferedReader(_NamedFileIO(fd, p))
     except BaseException:
         os.close(fd)
         raise
