@@ -384,6 +384,12 @@ def _csv_error(
         msg = "a quoted value spans lines in a way the reader cannot follow"
     if "straddl" in msg or "Empty CSV file or block" in msg:
         msg = find_long_line(path, compression, CSV_BLOCK_BYTES) or msg
+    if msg.startswith("CSV parse error: Empty CSV file or block"):
+        # the file is not blank (refused before): its one line has no line
+        # break after it, which pyarrow reads as no header at all
+        return DataValidationError(f"{name} has a header but no data rows")
+    if msg == "Empty CSV file":  # a byte order mark alone
+        return DataValidationError(f"{name} is empty (no header, no data rows)")
     return DataValidationError(f"{name}: cannot read CSV: {msg}{hint}")
 
 
