@@ -103,10 +103,25 @@ def _check_libsvm_values(
             )
 
 
+def _written_index(text: str, value: float) -> str:
+    """The index ``value`` as the line ``text`` writes it (the parse's float
+    rounds an index beyond 2**53: 99999999999999999999999 is read as
+    99999999999999991611392)."""
+    for token in text.split("#", 1)[0].split()[1:]:
+        key = token.split(":", 1)[0]
+        try:
+            if float(key) == value:
+                return key
+        except ValueError:  # qid:...
+            continue
+    return str(int(value))
+
+
 def _check_libsvm_width(
-    path: str, idx: np.ndarray, indptr: list[int], lines: list[int]
+    path: str, idx: np.ndarray, indptr: list[int], lines: list[int], texts: list[str]
 ) -> None:
-    """The largest index is the number of features: it must fit in memory."""
+    """The largest index is the number of features: it must fit in memory
+    (``texts``: the file's lines, to quote the index as written)."""
     if not idx.size:
         return
     top = int(np.argmax(idx))
@@ -124,7 +139,8 @@ def _check_libsvm_width(
         f"{(memory or 0) / 2**30:.0f} GiB of memory"
     )
     raise DataValidationError(
-        f"{path}: feature index {largest} at line {lines[row]} is too large "
+        f"{path}: feature index {_written_index(texts[lines[row] - 1], idx[top])} "
+        f"at line {lines[row]} is too large "
         f"({reason}); LibSVM indices number the features 1..n_features"
     )
 
@@ -191,7 +207,7 @@ def read_libsvm(path: str, compression: str | None, name: str | None = None) -> 
         raise _libsvm_bad_line(lines, path) from None
     del tokens, pairs
     _check_libsvm_values(path, y, val, indptr, row_lines)
-    _check_libsvm_width(path, idx, indptr, row_lines)
+    _check_libsvm_width(path, idx, indptr, row_lines, lines)
     zero_based = bool(idx.size and idx.min() == 0)
     cols = idx.astype(np.int64) - (0 if zero_based else 1)
     n_features = int(cols.max()) + 1 if cols.size else 0
