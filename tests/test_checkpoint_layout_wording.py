@@ -80,8 +80,14 @@ def test_dask_partitions_are_named():
     assert "rows were added, removed or changed" in other_data("ck.json", "aa", "bb", stored, now)
 
 
-@pytest.mark.parametrize("forged", ['["a", "b"]', "[1.5]", '{"x": 1}', "not json", "[null]"])
+@pytest.mark.parametrize(
+    "forged",
+    ['["a", "b"]', "[1.5]", '{"x": 1}', "not json", "[null]", "[" * 100_000],
+    ids=["text", "float", "object", "not-json", "null", "nested"],
+)
 def test_a_forged_layout_words_the_usual_refusal(forged):
+    # nested: arrays deeper than the JSON reader's recursion limit (a
+    # security reviewer's), which raised RecursionError, an internal error
     # a checkpoint is anyone's to edit: its layout only words the refusal,
     # and one that is not a list of row counts falls back to the usual words
     stored = {"reading": "Dask", "layout": forged}

@@ -139,7 +139,7 @@ def _partition_rows(layout: str) -> list[int] | None:
     a refusal only)."""
     try:
         rows = json.loads(layout)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested
         return None
     if not isinstance(rows, list) or not all(type(r) is int for r in rows):
         return None
