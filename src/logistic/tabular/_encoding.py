@@ -149,13 +149,17 @@ _MODEL_MARK = re.compile(rb'"format"\s*:\s*"logistic-model"')
 
 def _whole_json(text: bytes) -> bool:
     """Whether ``text`` (a file's head) is a whole JSON array or object, as a
-    small file is (a CSV header such as ``[1],y`` is not: data follow it)."""
+    small file is (a CSV header such as ``[1],y`` is not: data follow it).
+    Arrays or objects nested past the JSON reader's recursion limit
+    (``[[[[...``) count as JSON: no CSV header opens so many."""
     if text.lstrip()[:1] not in (b"[", b"{"):
         return False
     try:
         json.loads(text)
     except ValueError:  # JSONDecodeError, UnicodeDecodeError
         return False
+    except RecursionError:
+        return True
     return True
 
 
