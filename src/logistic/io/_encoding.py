@@ -252,15 +252,17 @@ def _columns(
 
 def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> None:
     text = enc.get("formula")
-    if (
-        not isinstance(text, str)
-        or len(text) > MAX_TEXT
-        or re.search(r"[\x00-\x1f\x7f{}]", text)
-    ):
+    if not isinstance(text, str) or re.search(r"[\x00-\x1f\x7f{}]", text):
         raise _bad(
             path,
             "encoding.formula",
             "must be the formula's text on one line, without {...} blocks",
+        )
+    if len(text) > MAX_TEXT:
+        raise _bad(
+            path,
+            "encoding.formula",
+            f"is {len(text)} characters long; a model file holds at most {MAX_TEXT}",
         )
     out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
     check_unique(out["variables"], path, "encoding.variables")  # columns selected

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
+from ..io._encoding import MAX_TEXT as MAX_FORMULA
 from ..io._terms import TermError, evaluate, parse_factor
 from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
@@ -196,6 +197,11 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     from formulaic import Formula
     from formulaic.formula import SimpleFormula
 
+    if len(formula) > MAX_FORMULA:  # before any data is read or fitted
+        raise InvalidParameterError(
+            f"--formula {formula[:60]!r}... is {len(formula)} characters long; a "
+            f"model file stores a formula of at most {MAX_FORMULA}"
+        )
     if "~" not in formula:
         raise InvalidParameterError(
             f"--formula {formula!r} has no '~'; write it as 'target ~ x1 + x2'"
