@@ -6,7 +6,8 @@ Found by a security reviewer: ``logistic fit binary.csv --formula "admit ~
 gre+gre+...+gre"`` (5000 terms, 20 007 characters) fitted, then failed to
 save with ``model file m.json: field 'encoding.formula' must be the
 formula's text on one line, without {...} blocks`` (exit 65): the fit was
-lost, and the reason given was not the length.
+lost, and the reason given was not the length. A column name past the
+limit was refused as "must be a column name".
 """
 
 from __future__ import annotations
@@ -44,3 +45,14 @@ def test_a_model_file_names_the_formula_length(tmp_path, capsys):
     path.write_text(json.dumps(doc))
     with pytest.raises(ModelFormatError, match=r"encoding\.formula.*is \d+ characters long"):
         logistic.load(path)
+
+
+def test_a_column_name_too_long_to_store_names_its_length(tmp_path, capsys):
+    # the same reviewer: a CSV column of a 20 000-character name was refused
+    # as "must be a column name, got 'ccc..."
+    data = tmp_path / "d.csv"
+    rows = [f"{i % 2},{i * 0.37 % 1:.3f}" for i in range(60)]
+    data.write_text("y," + "c" * 20_000 + "\n" + "\n".join(rows) + "\n")
+    code, _, err = run_cli(capsys, ["fit", data, "--target", "y", "-o", tmp_path / "m.json"])
+    assert code == 65, err
+    assert f"is a name of 20000 characters; at most {MAX_TEXT}" in err

@@ -101,7 +101,10 @@ def _scalar(value: Any) -> bool:
 def _name(value: Any, path: str, field: str, *, optional: bool = False) -> Any:
     if value is None and optional:
         return None
-    if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        n = len(value)
+        raise _bad(path, field, f"is a name of {n} characters; at most {MAX_TEXT}")
+    if not isinstance(value, str) or not value:
         expected = "a column name or null" if optional else "a column name"
         raise _bad(path, field, f"must be {expected}, got {value!r:.60}")
     return value
