@@ -233,6 +233,19 @@ def test_string_column_in_a_polars_frame_is_named():
             LogisticRegression().fit(df, y)
 
 
+def test_string_column_in_a_pyarrow_table_points_to_to_pandas():
+    # a Table is read through pandas; its refusal said "fit encodes a pandas
+    # DataFrame's text ... itself, but partial_fit ... take numbers only" to a
+    # caller of fit who had passed no pandas frame
+    pa = pytest.importorskip("pyarrow")
+    X, y = xy()
+    table = pa.table({"a": X[:, 0], "city": ["x", "y"] * 20})
+    with pytest.raises(ValueError, match=r"'city' is not numeric.*X\.to_pandas\(\)") as caught:
+        LogisticRegression().fit(table, y)
+    assert "partial_fit" not in str(caught.value)
+    LogisticRegression().fit(table.to_pandas(), y)  # the way out works
+
+
 # -- A14: targets ----------------------------------------------------------------------
 def test_invalid_targets():
     X, _ = xy()

@@ -72,6 +72,9 @@ def refuse_lazy(X: Any, name: str = "X") -> None:
 def frame_to_array(X: Any) -> Any:
     """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns."""
     refuse_lazy(X)
+    # a pyarrow Table read through pandas below is not the caller's pandas
+    # frame: its message is the other frames' (convert it with to_pandas)
+    given_pandas = type(X).__module__.startswith("pandas")
     if (
         hasattr(X, "__dataframe__")
         and not hasattr(X, "to_numpy")
@@ -111,10 +114,10 @@ def frame_to_array(X: Any) -> Any:
                     "levels at a time) and a model fitted on numbers take "
                     "numbers only: encode it with a fixed set of levels (e.g. "
                     "OneHotEncoder(categories=...)) or drop it"
-                    if is_pandas
-                    else "encode it first (e.g. one-hot) or drop it, or pass a "
-                    "pandas DataFrame, whose text and categorical columns fit "
-                    "encodes itself"
+                    if given_pandas
+                    else "encode it first (e.g. one-hot) or drop it, or pass "
+                    "X.to_pandas(), a pandas DataFrame, whose text and "
+                    "categorical columns fit encodes itself"
                 )
                 raise DataValidationError(
                     f"X column {col!r} is not numeric (dtype {dt}); {hint}"
