@@ -8,6 +8,7 @@ the same UCLA admissions columns.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -85,6 +86,34 @@ def test_help_says_what_a_named_penalty_defaults_to(capsys):
     assert code == EX_OK
     text = " ".join(out.split())
     assert "--C" in text and "uses C = 1" in text
+
+
+def test_alpha_help_gives_C_over_the_sum_of_weights(tmp_path, capsys, monkeypatch):
+    # the help said "scikit-learn's C is 1/(alpha n)", which --weights makes
+    # wrong; the fit uses the sum of the weights, as --C's help says.
+    # Reference: scikit-learn's C on the same weighted rows
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, _ = run_cli(capsys, ["fit", "--help"])
+    assert code == EX_OK
+    line = next(x for x in out.splitlines() if re.search(r"│ --alpha\s", x))
+    assert "C is 1/(alpha x sum of weights)" in line, line
+    frame = pd.read_csv(UCLA)
+    w = 1.0 + np.arange(len(frame)) % 3
+    frame.assign(w=w).to_csv(tmp_path / "w.csv", index=False)
+    C = 0.5
+    argv = ["fit", tmp_path / "w.csv", "-t", "admit", "--weights", "w", "--json"]
+    argv += ["--penalty", "l2", "--alpha", repr(float(1 / (C * w.sum()))), "-o", tmp_path / "m.json"]
+    code, out, err = run_cli(capsys, argv)
+    assert code == EX_OK, err
+    result = json.loads(out)
+    sk = SkLogisticRegression(C=C, tol=1e-12, max_iter=10_000)
+    sk.fit(frame[COLUMNS].to_numpy(float), frame["admit"].to_numpy(), sample_weight=w)
+    np.testing.assert_allclose(
+        np.r_[result["intercept"], result["coef"]],
+        np.r_[sk.intercept_, sk.coef_.ravel()],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_alpha_zero_remedy_names_the_C_option(workdir, capsys):

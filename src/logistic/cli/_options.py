@@ -288,7 +288,8 @@ Alpha = Annotated[
         "--alpha",
         metavar="ALPHA",
         help="Penalty strength on the mean loss's scale (the objective is mean loss "
-        "+ alpha times the penalty; scikit-learn's C is 1/(alpha n)); not with "
+        "+ alpha times the penalty; scikit-learn's C is 1/(alpha x sum of weights)); "
+        "not with "
         "--penalty none.",
     ),
 ]
