@@ -116,6 +116,20 @@ def test_alpha_help_gives_C_over_the_sum_of_weights(tmp_path, capsys, monkeypatc
     )
 
 
+def test_summary_of_a_firth_model_gives_no_strength(tmp_path, capsys):
+    # the header read "penalty firth, C=1 (the default)": Firth's penalty
+    # (logistf's, half the log-determinant of the information) has no
+    # strength, and LogisticRegression refuses C or alpha with it
+    model = tmp_path / "f.json"
+    argv = ["fit", UCLA, "-t", "admit", "--penalty", "firth", "-o", model]
+    code, _, err = run_cli(capsys, argv)
+    assert code == EX_OK, err
+    code, out, err = run_cli(capsys, ["summary", model])
+    assert code == EX_OK, err
+    lines = [x for x in out.splitlines() if x.startswith("penalty ")]
+    assert lines == ["penalty firth (Firth's bias-reduced likelihood)"], out
+
+
 def test_alpha_zero_remedy_names_the_C_option(workdir, capsys):
     (workdir / "d.csv").write_text(TINY_CSV)
     argv = ["fit", "d.csv", "-t", "y", "--penalty", "l2", "--alpha", "0"]

@@ -157,9 +157,12 @@ def separation_text(model: Any) -> str | None:
 
 def penalty_text(model: Any) -> str:
     """``none (maximum likelihood)``, ``l2, C=1 (the default)``,
-    ``l1, alpha=0.01``: the penalty and its strength as fitted."""
+    ``l1, alpha=0.01``: the penalty and its strength as fitted (Firth's
+    penalty has no strength)."""
     if model.penalty is None:
         return "none (maximum likelihood)"
+    if model.penalty == "firth":
+        return "firth (Firth's bias-reduced likelihood)"
     alpha = getattr(model, "alpha", None)
     C = getattr(model, "C", None)
     if alpha is not None:
