@@ -139,7 +139,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
     n_alphas : int ≥ 1, default=100
         Length of the default sequence (when neither Cs nor alphas is given).
     eps : float in (0, 1) or None, default=None
-        ``alpha_min/alpha_max`` of the default sequence (None: glmnet's).
+        ``alpha_min/alpha_max`` of the default sequence (None: glmnet's, and
+        for pure L2 down to ``C = 10⁴`` where that is lower).
     cv : int, splitter or iterable, default=5
         An int k means ``StratifiedKFold(k)``; a splitter's ``split(X, y,
         groups)`` receives ``groups`` from ``fit``.
