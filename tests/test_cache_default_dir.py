@@ -69,3 +69,16 @@ def test_cache_command_names_the_variable_that_chose_a_file(monkeypatch, tmp_pat
     assert err == f"error: LOGISTIC_CACHE_DIR {blocker}: exists and is not a directory\n"
     code, _, err = run_cli(capsys, ["cache", "list", "--cache-dir", blocker])
     assert err == f"error: --cache-dir {blocker}: exists and is not a directory\n"
+
+
+@pytest.mark.parametrize("command", [["fit"], ["cache", "list"], ["cache", "clear"]])
+def test_help_names_xdg_cache_home_beside_the_default(command, capsys, monkeypatch):
+    # the help gave "$LOGISTIC_CACHE_DIR, else ~/.cache/logistic/rows", while
+    # an absolute $XDG_CACHE_HOME takes the place of ~/.cache (the test above)
+    from conftest import run_cli
+
+    monkeypatch.setenv("COLUMNS", "400")
+    code, out, _ = run_cli(capsys, [*command, "--help"])
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("│ --cache-dir"))
+    assert "$XDG_CACHE_HOME/logistic/rows" in line, line

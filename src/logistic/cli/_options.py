@@ -494,7 +494,8 @@ CacheDir = Annotated[
         "--cache-dir",
         metavar="DIR",
         help="Out-of-core fits only: folder of the row cache, created if missing "
-        "(default: $LOGISTIC_CACHE_DIR, else ~/.cache/logistic/rows).",
+        "(default: $LOGISTIC_CACHE_DIR, else $XDG_CACHE_HOME/logistic/rows, "
+        "~/.cache/logistic/rows without it).",
     ),
 ]
 

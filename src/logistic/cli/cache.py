@@ -49,7 +49,8 @@ def cache(
             "--cache-dir",
             metavar="DIR",
             help="The row cache's folder (default: $LOGISTIC_CACHE_DIR, else "
-            "~/.cache/logistic/rows), as given to fit --cache-dir.",
+            "$XDG_CACHE_HOME/logistic/rows, ~/.cache/logistic/rows without it), "
+            "as given to fit --cache-dir.",
         ),
     ] = None,
 ) -> None:
