@@ -175,3 +175,14 @@ def test_summary_title(fits):
     r = fits[1]["multinomial"][0]
     assert str(r.summary(title="Three classes")).startswith("Three classes\n")
     assert str(r.summary()).startswith("Multinomial logistic regression results\n")
+
+
+def test_the_refusal_is_a_public_name():
+    # docs/multinomial.md names MultiClassNotSupportedError as what these
+    # methods raise, but no public module gave it: a caller could catch it only
+    # as logistic._multiclass's (or as its base, InvalidParameterError)
+    import logistic
+
+    assert "MultiClassNotSupportedError" in logistic.__all__
+    assert logistic.MultiClassNotSupportedError is MultiClassNotSupportedError
+    assert issubclass(logistic.MultiClassNotSupportedError, ValueError)
