@@ -12,9 +12,7 @@ Public API (everything else is private and may change):
 * the public submodules (:mod:`logistic.formats`, :mod:`logistic.columns`,
   :mod:`logistic.inference`, :mod:`logistic.metrics`, :mod:`logistic.backends`,
   ...), each imported on first attribute access.
-* exceptions and warnings from :mod:`logistic._exceptions`, and
-  :class:`MultiClassNotSupportedError` (a binary-only feature asked of K
-  classes) from :mod:`logistic._multiclass`, imported on first use.
+* exceptions and warnings from :mod:`logistic._exceptions`.
 
 ``import logistic`` loads only the exceptions and the thread budget's reading of
 ``OMP_NUM_THREADS`` (:mod:`logistic._thread_budget`; standard library only): every other
@@ -42,6 +40,7 @@ from ._exceptions import (
     InvalidParameterError,
     LogisticError,
     ModelFormatError,
+    MultiClassNotSupportedError,
     NonEstimableWarning,
     NumericalError,
     NumericalStabilityWarning,
@@ -53,7 +52,6 @@ from ._exceptions import (
 if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers and IDEs
     from . import datasets
     from ._gradcheck import GradientCheck, check_gradient
-    from ._multiclass import MultiClassNotSupportedError
     from ._objective import LogisticObjective
     from ._path import PathResult, path
     from ._version import __version__
@@ -75,7 +73,6 @@ _LAZY = {
     "path": "._path",
     "PathResult": "._path",
     "LogisticRegressionCV": ".model_selection",  # needs scikit-learn when fitted
-    "MultiClassNotSupportedError": "._multiclass",  # a binary-only feature's refusal
 }
 
 #: Public submodules, imported on first attribute access (``logistic.formats``

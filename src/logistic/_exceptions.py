@@ -29,6 +29,7 @@ __all__ = [
     "InvalidParameterError",
     "NumericalError",
     "ModelFormatError",
+    "MultiClassNotSupportedError",
     "IntegrityError",
     "UnsupportedVersionError",
     "CheckpointInUseError",
@@ -77,6 +78,10 @@ class NoWeightError(DataValidationError):
 
 class InvalidParameterError(LogisticError, ValueError, TypeError):
     """A hyper-parameter has a wrong type or value (scikit-learn's message format)."""
+
+
+class MultiClassNotSupportedError(InvalidParameterError):
+    """A binary-only feature was asked of a model of more than two classes."""
 
 
 class NumericalError(LogisticError, FloatingPointError):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._exceptions import InvalidParameterError
+from ._exceptions import MultiClassNotSupportedError
 
 __all__ = [
     "CROSS_VALIDATE_K_CLASSES",
@@ -37,10 +37,6 @@ CROSS_VALIDATE_K_CLASSES = (
     "LogisticRegression(penalty='l2', alpha=...) with scikit-learn's GridSearchCV "
     "(scoring='neg_log_loss')."
 )
-
-
-class MultiClassNotSupportedError(InvalidParameterError):
-    """A feature that is binary-only so far was asked of a multi-class model."""
 
 
 def not_supported(what: str, remedy: str = "") -> MultiClassNotSupportedError:
