@@ -34,3 +34,28 @@ def test_detects_a_wrong_gradient(monkeypatch, rng):
     assert not res.passed
     assert res.relative_error == pytest.approx(0.01, rel=0.05)
     assert "MISMATCH" in str(res)
+
+
+@pytest.mark.parametrize(
+    "given, name",
+    [
+        ({"h": 0.0}, "'h'"),  # steps of 0: every difference 0/0
+        ({"h": -1e-4}, "'h'"),
+        ({"h": float("inf")}, "'h'"),
+        ({"alpha": -0.1}, "'alpha'"),  # a negative L2 strength
+        ({"rtol": -1.0}, "'rtol'"),
+        ({"w": np.array([np.nan, 0.0])}, "w must hold finite numbers"),
+        ({"w": ["a", "b"]}, "w must hold finite numbers"),
+        ({"b": float("inf")}, "b must hold finite numbers"),
+    ],
+)
+def test_meaningless_parameters_are_refused_by_name(given, name, rng):
+    """A step of 0 gave 'relative error nan' with divide-by-zero warnings, a
+    NaN point a silent MISMATCH, text a bare ValueError from numpy."""
+    from logistic import InvalidParameterError
+
+    X = rng.standard_normal((20, 2))
+    y = rng.integers(0, 2, 20)
+    kwargs = {"w": np.zeros(2), **given}
+    with pytest.raises(InvalidParameterError, match=name):
+        check_gradient(X, y, **kwargs)

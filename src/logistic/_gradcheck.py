@@ -16,16 +16,26 @@ that noise and not against a gradient of ~0.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._constraints import Interval, as_float64, validate_params
 from ._exceptions import InvalidParameterError
 from ._objective import LogisticObjective
 from ._validation import check_vector, check_X, check_y_binary
 
 __all__ = ["GradientCheck", "check_gradient"]
+
+#: The scalar parameters' constraints: a step of 0 or of infinity, or a
+#: negative L2 strength, would make the check itself meaningless.
+_CONSTRAINTS: dict[str, list[Any]] = {
+    "alpha": [Interval(numbers.Real, 0, float("inf"), "left")],
+    "h": [Interval(numbers.Real, 0, float("inf"), "neither")],
+    "rtol": [Interval(numbers.Real, 0, None, "left")],
+}
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ def check_gradient(
     >>> check_gradient(X, y, np.zeros(3)).passed
     True
     """
+    params = {"alpha": alpha, "h": h, "rtol": rtol}
+    validate_params("check_gradient", params, _CONSTRAINTS)
     X = check_X(X)
     _, y01 = check_y_binary(y, X.shape[0])
     sw = (
@@ -96,8 +108,8 @@ def check_gradient(
         else check_vector(sample_weight, X.shape[0], "sample_weight", nonnegative=True)
     )
     obj = LogisticObjective.from_arrays(X.astype(np.float64), y01, sw, l2=alpha)
-    w = np.asarray(w, dtype=np.float64).ravel()  # coef_ of shape (1, p) too
-    b_values = np.asarray(b, dtype=np.float64).ravel()  # intercept_ of shape (1,)
+    w = _point(w, "w").ravel()  # coef_ of shape (1, p) too
+    b_values = _point(b, "b").ravel()  # intercept_ of shape (1,)
     if w.size != X.shape[1] or b_values.size != 1:
         raise InvalidParameterError(
             f"w must hold one coefficient per column of X ({X.shape[1]}) and b one "
@@ -121,6 +133,24 @@ def check_gradient(
     scale = np.maximum(max(float(np.max(np.abs(numeric))), np.finfo(float).tiny), noise)
     err = float(np.max(np.abs(analytic - numeric) / scale))
     return GradientCheck(analytic, numeric, err, err <= rtol)
+
+
+def _point(values: Any, name: str) -> np.ndarray:
+    """``values`` (the point ``w`` or ``b``) as finite float64 numbers, else
+    :class:`InvalidParameterError` naming ``name``: a NaN or infinite
+    coefficient has no finite-difference gradient to compare with."""
+    try:
+        arr = as_float64(values)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or not np.all(np.isfinite(arr)):
+        shown = repr(values)
+        raise InvalidParameterError(
+            f"check_gradient: {name} must hold finite numbers (the point at which "
+            f"the gradient is checked); got "
+            f"{shown if len(shown) <= 60 else shown[:57] + '...'}"
+        )
+    return arr
 
 
 def _coefficient_units(X: Any) -> np.ndarray:
