@@ -176,7 +176,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     solver_ : str
     objective_ : float
     history_ : list of dict
-        Per iteration: objective, gradient max-norm, step, time; Newton's
+        Per iteration: objective, gradient max-norm (``tol``'s: in
+        standardized coordinates, not ``max_j |∂J/∂w_j|``), step, time; Newton's
         iteration-0 entry of a tall fit also has ``subsample_rows``,
         ``subsample_iter``, ``subsample_passes`` and ``subsample_used``.
     grad_max_norm_ : float
