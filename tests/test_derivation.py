@@ -60,3 +60,14 @@ def test_cli_derive_exits_nonzero_when_a_step_fails(monkeypatch, capsys):
     monkeypatch.setattr(derivation, "verify", lambda: original({"5a": lambda: sympy.Integer(1)}))
     assert main(["derive"]) != 0
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_the_printed_steps_define_the_loss_and_the_cost(results):
+    """`logistic derive` printed ∂L/∂h and ∂J/∂w_j without saying what L and
+    J are; the seed's definitions (the binary cross-entropy, its mean over m
+    rows) are in the titles of the steps that differentiate them."""
+    text = derivation.render(results)
+    step3 = next(line for line in text.splitlines() if line.startswith("Step 3:"))
+    assert "L = -[y log h + (1 - y) log(1 - h)]" in step3
+    step6a = next(line for line in text.splitlines() if line.startswith("Step 6a:"))
+    assert "J = (1/m) Σ_i L(y_i, h(x_i))" in step6a

@@ -154,7 +154,8 @@ def steps(classes: int | None = None) -> list[Step]:
         ),
         Step(
             "3",
-            "∂L/∂h = (h - y) / (h(1 - h))",
+            "∂L/∂h = (h - y) / (h(1 - h)) for the binary cross-entropy "
+            "L = -[y log h + (1 - y) log(1 - h)]",
             lambda: s.diff(L(h), h),
             lambda: (h - y) / (h * (1 - h)),
         ),
@@ -182,7 +183,8 @@ def steps(classes: int | None = None) -> list[Step]:
         ),
         Step(
             "6a",
-            "∂J/∂w_j = (1/m) Σ_i (h(x_i) - y_i) x_ij  (m = 3, j = 1)",
+            "∂J/∂w_j = (1/m) Σ_i (h(x_i) - y_i) x_ij for the mean cost "
+            "J = (1/m) Σ_i L(y_i, h(x_i))  (m = 3, j = 1)",
             lambda: s.diff(J, w1),
             lambda: sum((sigma(zi[i]) - Y[i]) * X[i, 0] for i in range(m)) / m,
         ),
@@ -450,7 +452,8 @@ def _short(expr: Any, what: str) -> str:
 
 
 def render(results: list[StepResult]) -> str:
-    """Numbered plain-text rendering with sympy's pretty printer."""
+    """Numbered plain text: each step's title, then both sides in sympy's
+    one-line form (``sstr``), or a count of operations past 160 characters."""
     lines = []
     for r in results:
         mark = "verified" if r.passed else "FAILED"
