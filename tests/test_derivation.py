@@ -71,3 +71,16 @@ def test_the_printed_steps_define_the_loss_and_the_cost(results):
     assert "L = -[y log h + (1 - y) log(1 - h)]" in step3
     step6a = next(line for line in text.splitlines() if line.startswith("Step 6a:"))
     assert "J = (1/m) Σ_i L(y_i, h(x_i))" in step6a
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"overrides": {"6": lambda: sympy.Integer(0)}},  # step 6 is 6a, 6b and 6c
+    {"only": ["9"]},
+])
+def test_a_step_number_the_derivation_lacks_is_refused(kwargs):
+    """A false claim given for step "6" was never checked: verify() returned
+    12 verified steps; only=["9"] returned no step at all."""
+    from logistic import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"steps are \['1', '2', '3', '4a'"):
+        derivation.verify(**kwargs)

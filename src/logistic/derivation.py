@@ -65,6 +65,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._exceptions import InvalidParameterError
+
 __all__ = [
     "MAX_CLASSES",
     "Step",
@@ -429,10 +431,20 @@ def verify(
     """Check every step; ``overrides`` replaces a step's claimed side (for tests).
 
     ``classes``: as for :func:`steps` (``None``, the binary derivation);
-    ``only``: check just the steps of these numbers.
+    ``only``: check just the steps of these numbers. A number in
+    ``overrides`` or ``only`` that no step has (``"6"`` for ``"6a"``) is an
+    :class:`~logistic.InvalidParameterError` listing the steps.
     """
     results = []
     zero = _is_zero if classes is None else _is_zero_any
+    known = [st.number for st in steps(classes)]
+    for what, given in (("overrides", overrides), ("only", only)):
+        unknown = sorted(set(given or ()) - set(known), key=str)
+        if unknown:  # else a claim meant for a step would pass unchecked
+            raise InvalidParameterError(
+                f"verify: {what} names step(s) {unknown} that the derivation "
+                f"does not have; its steps are {known}"
+            )
     for st in steps(classes):
         if only is not None and st.number not in only:
             continue
