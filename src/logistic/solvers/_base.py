@@ -469,6 +469,8 @@ class Solver:
                 view=fit.view,
                 start=_start_entry(fit.history),
                 objective_value=objective_value,
+                history=fit.history,
+                tol=fit.tol,
             )
             warnings.warn(
                 f"Solver {self.name!r} did not converge: {status}. After "

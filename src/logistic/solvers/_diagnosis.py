@@ -33,7 +33,11 @@ Causes are checked in this order:
   that then follows);
 * **conditioning**: a stall at the floating-point floor or a failed line
   search on an otherwise ordinary problem (nearly collinear columns);
-* otherwise **slow convergence** (max_iter reached while still improving).
+* otherwise **too few iterations** when the gradient's max-norm fell over
+  the last iterations and, at that rate, at most
+  ``FEW_MORE`` times the iterations made would reach tol (the message says
+  about how many); else **slow convergence** (max_iter reached while still
+  improving, an ill-conditioned problem for the solver).
 """
 
 from __future__ import annotations
@@ -166,11 +170,15 @@ def likely_cause(
     view: ScaledObjective | None = None,
     start: dict[str, Any] | None = None,
     objective_value: float | None = None,
+    history: list[dict[str, Any]] | None = None,
+    tol: float | None = None,
 ) -> str:
     """``"Likely cause: …. Remedies: …."`` for a fit that did not converge
     (``view``: the fit's standardized view, built here when None; ``start``:
     the history entry of the fit's start, when known, with the final
-    ``objective_value``)."""
+    ``objective_value``; ``history`` and ``tol``: the fit's, from which a fit
+    stopped by max_iter while its gradient fell steadily is told how many
+    more iterations would reach tol, :func:`_iterations_left`)."""
     scaled = ScaledObjective(objective) if view is None else view
     mean, std = objective.column_moments()
     cause = _scale_cause(np.asarray(mean), np.asarray(std), solver)
@@ -250,10 +258,47 @@ def likely_cause(
         other = (
             "" if solver == "newton" else ", or use solver='newton' (few, exact steps)"
         )
+    more = _iterations_left(history or [], grad_max_norm, tol)
+    if more is not None:
+        return (
+            f"Likely cause: too few iterations: the gradient's max-norm was still "
+            f"falling (×{more[1]:.2g} an iteration lately); if it keeps that rate, "
+            f"about {more[0]} more iterations reach tol. Remedies: increase "
+            f"max_iter, loosen tol{other}."
+        )
     return (
         f"Likely cause: slow convergence (an ill-conditioned problem for solver "
         f"{solver!r}). Remedies: increase max_iter, loosen tol{other}."
     )
+
+
+#: More iterations than this many times those made is slow convergence
+#: (an ill-conditioned problem), not a max_iter set too low.
+FEW_MORE = 20
+
+
+def _iterations_left(
+    history: list[dict[str, Any]], grad_max_norm: float, tol: float | None
+) -> tuple[int, float] | None:
+    """``(iterations, rate)``: at the mean geometric rate at which the
+    gradient's max-norm fell over the second half of the iterations (line
+    searches may raise it on the way; a norm stalled on a plateau, as on
+    separated or nearly collinear columns, has no rate), how many more reach
+    ``tol``, when that is at most :data:`FEW_MORE` times the iterations made;
+    else None. A rough guide: Newton's steps speed up near the optimum, and
+    first-order ones may slow down."""
+    given = [h.get("grad_max_norm") for h in history if h.get("iter") is not None]
+    made = len(given) - 1
+    if tol is None or not tol > 0 or made < 1 or not grad_max_norm > tol:
+        return None
+    last = [g for g in given[made // 2 :] if isinstance(g, float)]
+    if len(last) < 2 or not all(np.isfinite(g) and g > 0 for g in last):
+        return None
+    if not last[-1] < last[0]:
+        return None  # not falling: no rate to extrapolate
+    rate = (last[-1] / last[0]) ** (1.0 / (len(last) - 1))
+    more = int(np.ceil(np.log(tol / grad_max_norm) / np.log(rate)))
+    return (more, rate) if 0 < more <= FEW_MORE * made else None
 
 
 def _logit_spread(objective: Any, coef: FloatArray) -> float:

@@ -1,0 +1,52 @@
+"""A fit stopped by a small max_iter while its gradient still fell is told so,
+with about how many more iterations would reach tol; a gradient stalled on a
+plateau is still slow convergence.
+
+The message said "slow convergence (an ill-conditioned problem for solver
+'gd')" of a six-row problem whose optimum is known by hand (x = 0: 1 of 3
+positive, x = 1: 2 of 3, so b = log(1/2) and w = log 2 - log(1/2)): the
+problem is well conditioned, max_iter=2 was too small.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import ConvergenceWarning, LogisticRegression
+
+
+def _warning(model, X, y):
+    with pytest.warns(ConvergenceWarning) as rec:
+        model.fit(X, y)
+    return " ".join(str(w.message) for w in rec if w.category is ConvergenceWarning)
+
+
+def test_max_iter_too_small_names_the_iterations_left():
+    X = np.array([0.0, 0, 0, 1, 1, 1])[:, None]
+    y = np.array([0, 0, 1, 0, 1, 1])
+    full = LogisticRegression(solver="gd").fit(X, y)
+    np.testing.assert_allclose(full.intercept_, [np.log(0.5)], rtol=1e-9)
+    np.testing.assert_allclose(full.coef_, [[2 * np.log(2.0)]], rtol=1e-9)
+    msg = _warning(LogisticRegression(solver="gd", max_iter=2), X, y)
+    assert "Likely cause: too few iterations" in msg
+    assert "ill-conditioned" not in msg
+    more = int(re.search(r"if it keeps that rate, about (\d+) more iterations reach tol", msg).group(1))
+    left = int(full.n_iter_[0]) - 2
+    assert left / 2 <= more <= 2 * left
+
+
+def test_a_plateau_is_still_slow_convergence():
+    # two columns equal to 1e-3 of their spread, the label driven by their
+    # difference: gd's gradient sits near 2e-5 from about iteration 10 on
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=2000)
+    X = np.c_[a, a + 1e-3 * rng.normal(size=2000)]
+    y = (rng.random(2000) < 1 / (1 + np.exp(-(a + 300 * (X[:, 1] - a))))).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the separation check's own warnings
+        msg = _warning(LogisticRegression(solver="gd", max_iter=200), X, y)
+    assert "Likely cause: slow convergence (an ill-conditioned problem" in msg
