@@ -36,3 +36,14 @@ def test_bad_learning_rates_are_refused(rate):
 def test_a_given_rate_is_used():
     default, small = _run({}), _run({"learning_rate": 1e-6})
     assert np.max(np.abs(small.coef)) < 1e-2 < np.max(np.abs(default.coef))
+
+
+def test_history_steps_are_plain_floats_as_gd_records_them():
+    """SGD's history_ recorded its step as numpy.float64 (printed
+    ``'step': np.float64(3.8)``) where every other solver records floats."""
+    from logistic import LogisticRegression, datasets
+
+    X, y, _ = datasets.load_ucla_admissions()
+    for solver in ("gd", "sgd"):
+        model = LogisticRegression(solver=solver, random_state=0).fit(X, y)
+        assert {type(h["step"]) for h in model.history_} == {float}, solver

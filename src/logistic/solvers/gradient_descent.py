@@ -238,7 +238,7 @@ def sgd_pass(
     own weight, so that a batch of heavier rows moves θ further, as its rows
     weigh in the stream's objective; None: each batch's weighted mean."""
     for block in batches:
-        state.eta = eta0 / np.sqrt(1.0 + state.k / n_batches)
+        state.eta = float(eta0 / np.sqrt(1.0 + state.k / n_batches))
         total = None if mean_weight is None else block.n_rows * mean_weight
         g = batch_gradient(obj, block, state.theta, total)
         state.theta = state.theta - state.eta * g
