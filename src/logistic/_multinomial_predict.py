@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import _softmax
+from ._exceptions import DataValidationError
 from ._kernels_xp import is_device_array
 from ._logits import decision_logits
 from ._prediction import checked_X
@@ -67,8 +68,6 @@ def decision_matrix(model: Any, X: Any, offset: Any = None) -> Any:
 
 def _dask_logits(X: Any, coef: np.ndarray, b: np.ndarray, offset: Any) -> Any:
     """Lazy (n, K) logits of a Dask array or DataFrame, one task per row block."""
-    from ._exceptions import DataValidationError
-
     if hasattr(X, "to_dask_array"):
         X = X.to_dask_array()
     K, p = coef.shape
@@ -93,7 +92,7 @@ def _device_logits(
     name = type(model).__name__
     X = check_device_X(X, name)
     if X.shape[1] != model.n_features_in_:
-        raise ValueError(
+        raise DataValidationError(
             f"X has {X.shape[1]} features, but {name} is expecting "
             f"{model.n_features_in_} features as input."
         )

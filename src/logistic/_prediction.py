@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import _logits, _math
-from ._exceptions import InvalidParameterError
+from ._exceptions import DataValidationError, InvalidParameterError
 from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
 from ._kernels_xp import is_device_array
@@ -77,7 +77,7 @@ def checked_X(model: Any, X: Any) -> Any:
     check_feature_names(getattr(model, "feature_names_in_", None), X, name)
     X = check_X(X, estimator=name, for_prediction=True)
     if X.shape[1] != model.n_features_in_:
-        raise ValueError(
+        raise DataValidationError(
             f"X has {X.shape[1]} features, but {name} is expecting "
             f"{model.n_features_in_} features as input."
         )

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._exceptions import DataValidationError
+
 __all__ = ["check_rows_aligned"]
 
 
@@ -44,7 +46,7 @@ def _label(value: Any) -> str:
 
 def check_rows_aligned(X: Any, **inputs: Any) -> None:
     """Refuse ``inputs`` (by name) whose pandas index holds X's row labels in
-    another order; a ValueError names the input, a row whose labels differ
+    another order; a DataValidationError names the input, a row whose labels differ
     and the fix."""
     index = _pandas_index(X)
     if index is None:
@@ -67,7 +69,7 @@ def check_rows_aligned(X: Any, **inputs: Any) -> None:
             f"them): reorder X and {name} together, or reset both indexes if the "
             "order by position is right"
         )  # fmt: skip
-        raise ValueError(
+        raise DataValidationError(
             f"{name}'s index holds X's row labels{repeated} in another order: row "
             f"{at} (counting from 0) of X is labelled {_label(index[at])} and row "
             f"{at} of {name} {_label(other[at])}, and rows are paired by position, "

@@ -283,7 +283,7 @@ def decision_function(
     """Logits ``X w + b (+ offset)`` as a float64 array on X's device."""
     X = check_device_X(X, estimator)
     if X.shape[1] != n_features:
-        raise ValueError(
+        raise DataValidationError(
             f"X has {X.shape[1]} features, but {estimator} is expecting "
             f"{n_features} features as input."
         )
