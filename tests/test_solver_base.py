@@ -166,6 +166,30 @@ def test_option_types_and_bounds(name, options, match):
         get_solver(name)(tol=1e-8, **options)
 
 
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"max_iter": 0}, r"'max_iter' parameter of solver 'gd' must be an int in the range \[1"),
+        ({"max_iter": 2.5}, "'max_iter' parameter of solver 'gd'"),
+        ({"tol": -1.0}, r"'tol' parameter of solver 'gd' must be None or a float in the range \[0"),
+        ({"tol": float("nan")}, "'tol' parameter of solver 'gd'"),
+        ({"l1": -0.1}, "'l1' parameter of solver 'gd'"),
+        ({"options": [("max_backtracks", 3)]}, "options must be a dict .* got list"),
+        ({"theta0": np.array([np.nan, 0, 0, 0, 0, 0])}, r"theta0 must be finite: theta0\[0\] is nan"),
+    ],
+)
+def test_solve_refuses_meaningless_arguments(kwargs, match):
+    """Through the public solve(): max_iter=0 returned the start with a warning
+    of 'slow convergence', tol=-1 ran to max_iter and warned that a gradient of
+    5e-10 was above tol=-1, a NaN start raised NumericalError blaming the
+    data's extreme values, a list of options Python's bare TypeError."""
+    obj = _objective("gd")
+    given = {"tol": 1e-8, "max_iter": 100, **kwargs}
+    theta0 = given.pop("theta0", np.zeros(obj.n_params))
+    with pytest.raises(InvalidParameterError, match=match):
+        solve("gd", obj, theta0, **given)
+
+
 def test_options_are_used():
     obj = _objective("newton")
     opts = get_solver("sgd")(tol=1e-8, batch_size=64, learning_rate=1).options

@@ -10,9 +10,11 @@ an ``@register`` on its class.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .._checkpoint import run_with_checkpoint
+from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 from ._base import (
     SOLVERS,
@@ -96,6 +98,11 @@ def solve(
     -------
     SolverResult
     """
+    if options is not None and not isinstance(options, Mapping):
+        raise InvalidParameterError(
+            f"options must be a dict (option name: value) for solver {name!r}; "
+            f"got {type(options).__name__}"
+        )
     solver = get_solver(name)(
         tol=tol,
         max_iter=max_iter,

@@ -29,6 +29,7 @@ Convention (owned here):
 
 from __future__ import annotations
 
+import numbers
 import time
 import warnings
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from .._checkpoint import HISTORY_FIELDS
+from .._constraints import Interval, validate_params
 from .._exceptions import (
     ConvergenceWarning,
     IntegrityError,
@@ -262,6 +264,13 @@ class Fit:
 #: (declared in ``logistic.solvers``, see :mod:`._registry`).
 SOLVERS: LazyRegistry[type[Solver]] = LazyRegistry()
 
+#: A solver's own parameters (its options: :func:`._options.parse_options`).
+_CONSTRAINTS: dict[str, list[Any]] = {
+    "tol": [None, Interval(numbers.Real, 0, None, "left")],
+    "max_iter": [Interval(numbers.Integral, 1, None, "left")],
+    "l1": [Interval(numbers.Real, 0, float("inf"), "left")],
+}
+
 
 def register(cls: type[Solver]) -> type[Solver]:
     """Class decorator adding a solver to the registry under ``cls.name``."""
@@ -321,6 +330,8 @@ class Solver:
         callback: Any = None,
         **options: Any,
     ) -> None:
+        params = {"tol": tol, "max_iter": max_iter, "l1": l1}
+        validate_params(f"solver {self.name!r}", params, _CONSTRAINTS)
         self.tol = None if tol is None else float(tol)
         self.max_iter = int(max_iter)
         self.l1 = float(l1)
@@ -382,6 +393,12 @@ class Solver:
             raise InvalidParameterError(
                 f"theta0 must have shape ({objective.n_params},) (the objective's "
                 f"parameters, intercept last); got shape {theta0.shape}"
+            )
+        if not np.all(np.isfinite(theta0)):
+            j = int(np.flatnonzero(~np.isfinite(theta0))[0])
+            raise InvalidParameterError(
+                f"theta0 must be finite: theta0[{j}] is {theta0[j]} (the starting "
+                f"point, original scale, intercept last)"
             )
         fit = self.begin(objective, view, on_iteration)
         if start is not None:
