@@ -39,6 +39,7 @@ from ._missing_values import check_missing_labels, refuse_masked, refuse_sparse
 __all__ = [
     "MAX_CLASSES",
     "PositiveRule",
+    "check_encoded_labels",
     "check_found_labels",
     "check_y_binary",
     "check_y_classes",
@@ -552,3 +553,34 @@ def _index_of(keys: np.ndarray, y: np.ndarray) -> np.ndarray:
     except TypeError:  # labels that do not compare with each other
         index = {k: i for i, k in enumerate(keys.tolist())}
         return np.array([index.get(v, -1) for v in y.tolist()], dtype=np.intp)
+
+
+def check_encoded_labels(y: Any, n_rows: int, n_classes: int, owner: str) -> None:
+    """Refuse a ``y`` that is not already encoded for ``owner``: a vector of
+    ``n_rows`` finite values, in [0, 1] for two classes (1 the positive class;
+    soft labels between), class indices 0 … K-1 for ``n_classes`` K > 2.
+    What arrays handed straight to a backend or objective must hold (labels
+    1/2 or -1/+1 there made a loss unbounded below: garbage coefficients)."""
+    y = np.asarray(y)
+    if y.shape != (n_rows,) or y.dtype.kind not in "biuf":
+        raise DataValidationError(
+            f"{owner}: y must be a numeric vector of {n_rows} labels (one per row "
+            f"of X); got dtype {y.dtype} and shape {y.shape}"
+        )
+    top = 1 if n_classes == 2 else n_classes - 1
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(y) & (y >= 0) & (y <= top))
+        if n_classes > 2:
+            bad |= y != np.round(y)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        expected = (
+            "0 or 1 (1 the positive class; soft labels in [0, 1])"
+            if n_classes == 2
+            else f"a class index 0 … {top}"
+        )
+        raise DataValidationError(
+            f"{owner}: y[{i}] is {y[i].item()!r}, expected {expected}: y must be "
+            f"encoded already here (LogisticRegression.fit encodes any two labels, "
+            f"e.g. 1/2, -1/+1 or text)"
+        )

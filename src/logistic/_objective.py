@@ -57,6 +57,7 @@ from ._block_sums import (
     block_value_grad_hessian,
 )
 from ._exceptions import InvalidParameterError, NoWeightError
+from ._labels import check_encoded_labels
 from ._moments import ColumnStats
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
@@ -193,7 +194,9 @@ class LogisticObjective:
         l2: float = 0.0,
         fit_intercept: bool = True,
     ) -> LogisticObjective:
-        """Objective over in-memory arrays (validated by the caller, not copied)."""
+        """Objective over in-memory arrays (validated by the caller, not copied;
+        ``y`` must be 0/1 already: :func:`~logistic._labels.check_encoded_labels`)."""
+        check_encoded_labels(y, int(X.shape[0]), 2, "LogisticObjective.from_arrays")
         return cls(
             InMemory(X, y, sample_weight, offset), l2=l2, fit_intercept=fit_intercept
         )

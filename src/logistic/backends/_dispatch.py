@@ -37,6 +37,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._kernels_xp import is_device_array
+from .._labels import check_encoded_labels
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, is_dask_collection
 from .._validation import check_fit_data
@@ -241,6 +242,9 @@ def _streamed(
 ) -> Backend | None:
     """The backend of a path, callable, Dask collection or backend, else None."""
     if is_backend(X):
+        if isinstance(X, InMemory):  # arrays given straight, never encoded here
+            classes = len(X.classes_)
+            check_encoded_labels(X.y, X.n_samples, classes, "InMemory backend")
         return X  # type: ignore[no-any-return]
     if isinstance(X, (str, os.PathLike)):
         from .chunked import Chunked
