@@ -93,7 +93,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         "firth" is Firth's bias-reduced likelihood (needs a registered
         solver with the ``firth`` capability).
     alpha : float > 0 or None, default=None
-        Penalty strength on the mean-loss scale (only with a norm penalty).
+        Penalty strength on the mean-loss scale (only with a norm penalty):
+        the objective is ``(1/Σs) Σ s_i L_i + alpha·(l1_ratio·‖w‖₁ +
+        (1 - l1_ratio)/2·‖w‖²)``, the intercept not penalised ("l2":
+        ``alpha/2·‖w‖²``, "l1": ``alpha·‖w‖₁``).
     C : float > 0 or None, default=None
         scikit-learn style inverse strength: ``alpha = 1/(C·Σs)``. A norm
         penalty named with neither ``alpha`` nor ``C`` uses scikit-learn's

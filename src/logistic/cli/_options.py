@@ -287,10 +287,11 @@ Alpha = Annotated[
     typer.Option(
         "--alpha",
         metavar="ALPHA",
-        help="Penalty strength on the mean loss's scale (the objective is mean loss "
-        "+ alpha times the penalty; scikit-learn's C is 1/(alpha x sum of weights)); "
-        "not with "
-        "--penalty none.",
+        help="Penalty strength on the mean loss's scale: the objective is the "
+        "(weighted) mean loss + alpha·(l1_ratio·‖w‖₁ + (1 - l1_ratio)·‖w‖²/2), "
+        "the intercept not penalized (l2: alpha·‖w‖²/2, l1: alpha·‖w‖₁); "
+        "scikit-learn's C is 1/(alpha x sum of weights), 1/(alpha n) without "
+        "weights. Not with --penalty none.",
     ),
 ]
 L1Ratio = Annotated[
