@@ -186,12 +186,12 @@ def test_cli_cache_list_and_clear(tmp_path, capsys):
     _scan(_csv(tmp_path / "a.csv", 1), cache)
     assert main(["cache", "list", "--cache-dir", str(cache)]) == 0
     out = capsys.readouterr().out
-    assert f"{cache}: 1 entries" in out and str((tmp_path / "a.csv").resolve()) in out
+    assert f"{cache}: 1 entry," in out and str((tmp_path / "a.csv").resolve()) in out
     (tmp_path / "a.csv").unlink()
     assert main(["cache", "--cache-dir", str(cache)]) == 0
     assert "source gone" in capsys.readouterr().out
     assert main(["cache", "clear", "--cache-dir", str(cache)]) == 0
-    assert "removed 1 entries" in capsys.readouterr().err
+    assert "removed 1 entry " in capsys.readouterr().err
     assert row_cache.entries(cache) == []
     (tmp_path / "file").write_text("x")
     assert main(["cache", "list", "--cache-dir", str(tmp_path / "file")]) == 2

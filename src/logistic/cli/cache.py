@@ -13,6 +13,11 @@ from ._codes import EX_USAGE, CLIError
 from ._common import note
 
 
+def _entries(n: int) -> str:
+    """``"1 entry"``, ``"2 entries"``."""
+    return f"{n} entry" if n == 1 else f"{n} entries"
+
+
 def _size(nbytes: int) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if nbytes < 1024 or unit == "GiB":
@@ -80,13 +85,13 @@ def cache(
     if action == "clear":
         removed, kept, freed = row_cache.clear(root)
         busy = f"; {kept} in use by a running fit, left" if kept else ""
-        note(f"{root}: removed {removed} entries ({_size(freed)}){busy}")
+        note(f"{root}: removed {_entries(removed)} ({_size(freed)}){busy}")
         _unmarked(root, row_cache.unmarked(root))
         return
     found = row_cache.entries(root)
     total = sum(e.nbytes for e in found)
     cap = _size(row_cache.max_bytes())
-    print(f"{root}: {len(found)} entries, {_size(total)} (cap {cap})")
+    print(f"{root}: {_entries(len(found))}, {_size(total)} (cap {cap})")
     for e in found:
         used = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_used))
         state = (
