@@ -138,15 +138,17 @@ class Dask:
     chunk_rows : int or None
         Rows per block inside a partition (None: sized for the kernel that
         reads them, :mod:`logistic.backends._dask_blocks`).
-    classes : two labels or None
+    classes : labels or None
         None finds them in the scan.
+    multiclass : bool
+        Accept more than two labels (``classes_`` sorted, blocks carry class indices).
     positive : label, callable or None
         The positive class: None for the larger label, a label (matched
         exactly or as text), or a callable receiving the two sorted labels
         and returning the positive one (:func:`logistic._labels.class_order`).
     persist : bool
-        Load the partitions once and keep them in cluster memory (lost
-        partitions are recomputed from lineage). False re-reads them each pass.
+        Load the partitions once and keep them in cluster memory (lost ones
+        recomputed from lineage); False re-reads them each pass.
     timeout : float or None
         Seconds one evaluation may take before an ``EvaluationTimeoutError``
         (a ``TimeoutError``); None: no limit.
@@ -158,9 +160,8 @@ class Dask:
         A closed connection to the scheduler fails the fit at once. None: no
         limit (raise it for clusters that take long to start workers).
     retries : int
-        Times a failed partition task is retried (transient storage errors)
-        before the fit fails naming it; a lost worker's tasks are rescheduled
-        anyway.
+        Retries of a failed partition task (transient storage errors) before the
+        fit fails naming it; a lost worker's tasks are rescheduled anyway.
     part_names : sequence of str or None
         Where each partition comes from (e.g. its file), named in messages.
     progress : callable or None
