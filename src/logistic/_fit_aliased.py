@@ -58,7 +58,7 @@ def aliased_at_zero(
     estimate: :func:`_reduced_newton`; where no step moves the estimate,
     :func:`_estimate_off_optimum` says which point to report), and ``stats``
     taken again there
-    (:func:`fit_statistics`, with ``tol`` and ``grouped``): a column aliased
+    (:func:`fit_statistics`, with ``grouped``): a column aliased
     by the rank rule but not exactly (a sum written with six decimals) lets
     the full fit drift along the rounding, far from the reduced optimum,
     where one step does not reach it (0.2 % off in the coefficients, the
@@ -97,7 +97,7 @@ def aliased_at_zero(
         else:  # moved: the statistics of the reduced optimum
             result = dataclasses.replace(result, coef=polished)
             stats = _aliased_recorded(
-                fit_statistics(objective, result, tol, grouped, True), mask
+                fit_statistics(objective, result, grouped, True), mask
             )
             with np.errstate(all="ignore"):
                 scaled = np.abs(

@@ -237,7 +237,6 @@ def check_fit_separation(
 def fit_statistics(
     objective: LogisticObjective,
     result: SolverResult,
-    tol: float,
     grouped: GroupedData | None,
     unpenalized: bool,
 ) -> Any:
@@ -252,7 +251,7 @@ def fit_statistics(
     if not unpenalized or objective.n_params > MAX_STORED_PARAMS:
         return None
     summary = None if grouped is None else grouped.summary
-    return collect(objective, result.coef, with_null=True, tol=tol, grouped=summary)
+    return collect(objective, result.coef, with_null=True, grouped=summary)
 
 
 def design_aliasing(stats: Any, backend: Any, separation: Any) -> Any:

@@ -59,6 +59,7 @@ from ._constraints import (
 )
 from ._exceptions import InvalidParameterError
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
+from ._null_intercept import null_intercept
 from ._numerics import default_tol
 from ._objective import LogisticObjective
 from ._path_result import PathResult
@@ -334,21 +335,19 @@ class _PathSolver:
     def null_model(self) -> _Point:
         """The intercept (with the offset) fitted alone.
 
-        Without an offset it is the weighted log-odds ``log(Σ s y / Σ s (1 - y))``
-        exactly (so ``alpha_max`` is exact too); with one, a 1-D Newton solve.
+        Without an offset (or with one offset on every row) it is the weighted
+        log-odds ``log(Σ s y / Σ s (1 - y))`` less the offset exactly (so
+        ``alpha_max`` is exact too); with offsets, the 1-D fit of
+        :func:`logistic._null_intercept.null_intercept`, exact for any finite
+        offset.
         """
         empty = np.zeros(0, dtype=np.intp)
-        d = self.columns.data
-        if self.fit_intercept and d.offset is None:
-            s = np.ones_like(d.y01) if d.sample_weight is None else d.sample_weight
-            pos, neg = float(s @ d.y01), float(s @ (1.0 - d.y01))
-            theta_a, n_iter, ok = np.array([np.log(pos) - np.log(neg)]), 0, True
-        else:
-            theta0 = np.zeros(int(self.fit_intercept))
-            theta_a, n_iter, ok = self._solve(empty, theta0, 0.0)
+        theta_a = np.zeros(int(self.fit_intercept))
+        if self.fit_intercept:
+            theta_a[0] = null_intercept(self.full.data).intercept
         theta = self._embed(empty, theta_a)
         loss, grad = self.evaluate(theta)
-        return _Point(theta, loss, grad, n_iter, 1, ok)
+        return _Point(theta, loss, grad, 0, 1, True)
 
     def point(self, alpha: float, alpha_prev: float, prev: _Point) -> _Point:
         """The solution at ``alpha``, warm-started from ``prev`` (at ``alpha_prev``)."""

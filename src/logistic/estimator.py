@@ -486,7 +486,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         separation = None
         if unpenalised and self.penalty != "firth":
             separation = check_fit_separation(objective, result, view, grouped)
-        stats = fit_statistics(objective, result, tol, grouped, unpenalised)
+        stats = fit_statistics(objective, result, grouped, unpenalised)
         stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
             result, stats = aliased_at_zero(

@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
-from ._checks import fitted_tol
 from ._hypothesis import chi2_sf
 from ._stored import null_loglik, spans_constant
 
@@ -149,14 +148,12 @@ class LikelihoodStatistics:
 
             assert self._objective is not None
             with_one = LogisticObjective(self._objective.data, fit_intercept=True)
-            tol = fitted_tol(self.model)
-            return null_loglik(stats.labels, True, with_one, tol)
+            return null_loglik(stats.labels, True, with_one)
         if stats.llnull is not None:
             return float(stats.llnull)
         if stats.labels.has_offset:
             objective = self._data("the null model of a fit with an offset")
-            tol = fitted_tol(self.model)
-            return null_loglik(stats.labels, self.fit_intercept, objective, tol)
+            return null_loglik(stats.labels, self.fit_intercept, objective)
         return null_loglik(stats.labels, self.fit_intercept)
 
     @property

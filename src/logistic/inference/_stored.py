@@ -16,7 +16,8 @@ features, then the intercept):
   saturated log-likelihood, Pearson χ², separation suspects);
 * the column means and scales (already computed for the standardized view);
 * the null log-likelihood when it needs the rows (a model with an offset:
-  a one-parameter Newton fit over the same rows), else None (closed form);
+  the 1-D fit of :mod:`logistic._null_intercept` over the same rows), else
+  None (closed form);
 * grouped-binomial constants when the model was fitted with ``trials``
   (:class:`logistic._grouped.GroupedSummary`);
 * for a model read from a file whose fit had aliased columns, the reduced
@@ -36,17 +37,15 @@ p-values per coefficient need the rows and still take the data.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._exceptions import ConvergenceWarning
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
-from .._numerics import DEFAULT_TOL, SEPARATION_SUSPECT_LOGIT
+from .._null_intercept import null_intercept
+from .._numerics import SEPARATION_SUSPECT_LOGIT
 from .._objective import LogisticObjective
 from .._typing import FloatArray
-from ..solvers import solve
 from ._passes import FeatureFree, LabelSums, label_sums
 
 __all__ = [
@@ -152,15 +151,15 @@ def null_loglik(
     labels: LabelSums,
     fit_intercept: bool,
     objective: LogisticObjective | None = None,
-    tol: float = DEFAULT_TOL,
 ) -> float:
     """Log-likelihood of the null model of the rows summed in ``labels``.
 
-    Intercept only (``logit(ȳ)`` in closed form without an offset, else a
-    Newton fit over the same rows without their features) when the model has
-    an intercept; otherwise ``z = offset`` (``z = 0`` without one) with no
-    parameter (R's ``glm`` null deviance). Reads the rows (``objective``,
-    required then) only with an offset.
+    Intercept only (``logit(ȳ)`` in closed form without an offset, else the
+    1-D fit of :func:`logistic._null_intercept.null_intercept` over the same
+    rows, exact for any finite offset) when the model has an intercept;
+    otherwise ``z = offset`` (``z = 0`` without one) with no parameter (R's
+    ``glm`` null deviance). Reads the rows (``objective``, required then)
+    only with an offset.
     """
     if not labels.has_offset:
         if fit_intercept:
@@ -168,19 +167,10 @@ def null_loglik(
         return -labels.weight * float(np.log(2.0))  # z = 0 on every row
     if objective is None:
         raise ValueError("the null model of a fit with an offset needs its rows")
-    null = LogisticObjective(
-        FeatureFree(objective.data), fit_intercept=objective.fit_intercept
-    )
     if not objective.fit_intercept:
+        null = LogisticObjective(FeatureFree(objective.data), fit_intercept=False)
         return -labels.weight * null.value(np.zeros(0))
-    ybar = labels.mean
-    if ybar <= 0.0 or ybar >= 1.0:
-        return 0.0
-    theta0 = np.array([np.log(ybar) - np.log1p(-ybar)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        theta0 = solve("newton", null, theta0, tol=tol, max_iter=200).coef
-    return -labels.weight * null.value(theta0)
+    return -labels.weight * null_intercept(objective.data).loss
 
 
 def closed_form_null(labels: LabelSums) -> float:
@@ -196,7 +186,6 @@ def collect(
     theta: FloatArray,
     *,
     with_null: bool,
-    tol: float = DEFAULT_TOL,
     grouped: Any = None,
 ) -> FitStatistics:
     """The :class:`FitStatistics` of ``objective`` at ``theta``.
@@ -218,9 +207,9 @@ def collect(
         spanned = spans_constant(objective, theta, hessian)
     if spanned:  # the intercept-only null, as inference with the rows finds it
         with_one = LogisticObjective(objective.data, fit_intercept=True)
-        llnull = null_loglik(labels, True, with_one, tol)
+        llnull = null_loglik(labels, True, with_one)
     elif with_null and labels.has_offset:
-        llnull = null_loglik(labels, objective.fit_intercept, objective, tol)
+        llnull = null_loglik(labels, objective.fit_intercept, objective)
     return FitStatistics(
         theta=theta,
         value=float(value),
