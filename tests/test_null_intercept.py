@@ -115,5 +115,5 @@ def test_path_null_model_under_a_large_offset(shift):
 def test_labels_of_one_class_have_an_infinite_intercept_and_zero_loss():
     X, _, _ = _data()
     o = np.linspace(-5.0, 5.0, N)
-    assert null_intercept(InMemory(X, np.ones(N), None, o)) == (np.inf, 0.0)
-    assert null_intercept(InMemory(X, np.zeros(N), None, o)) == (-np.inf, 0.0)
+    assert null_intercept(InMemory(X, np.ones(N), None, o)) == (np.inf, 0.0, True)
+    assert null_intercept(InMemory(X, np.zeros(N), None, o)) == (-np.inf, 0.0, True)

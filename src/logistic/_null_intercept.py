@@ -51,14 +51,16 @@ MAX_STEPS = 200
 @dataclass(frozen=True)
 class _OffsetSums:
     """``Σ s``, ``Σ s y``, ``Σ s o`` and the extremes of ``o`` over rows of
-    positive weight (a row without an offset has ``o = 0``); ``+`` joins two
-    blocks' (the backends' reduction adds partial results)."""
+    positive weight (a row without an offset has ``o = 0``), and the blocks
+    carrying an offset; ``+`` joins two blocks' (the backends' reduction adds
+    partial results)."""
 
     weight: float
     positive: float
     offset: float
     low: float
     high: float
+    with_offset: int
 
     def __add__(self, other: _OffsetSums) -> _OffsetSums:
         return _OffsetSums(
@@ -67,6 +69,7 @@ class _OffsetSums:
             self.offset + other.offset,
             min(self.low, other.low),
             max(self.high, other.high),
+            self.with_offset + other.with_offset,
         )
 
 
@@ -89,6 +92,7 @@ def _rows(block: Block) -> tuple[Any, Any, Any]:
 
 def _block_offset_sums(block: Block) -> _OffsetSums:
     y, s, o = _rows(block)
+    carried = int(block.offset is not None)
     if s is None:
         kept = o
         sums = (float(y.size), float(y.sum()), float(o.sum()))
@@ -96,8 +100,8 @@ def _block_offset_sums(block: Block) -> _OffsetSums:
         kept = o[s > 0]
         sums = (float(s.sum()), float(s @ y), float(s @ o))
     if not kept.size:
-        return _OffsetSums(*sums, np.inf, -np.inf)
-    return _OffsetSums(*sums, float(kept.min()), float(kept.max()))
+        return _OffsetSums(*sums, np.inf, -np.inf, carried)
+    return _OffsetSums(*sums, float(kept.min()), float(kept.max()), carried)
 
 
 def _block_terms(block: Block, b: float) -> tuple[float, float, float]:
@@ -110,8 +114,25 @@ def _block_terms(block: Block, b: float) -> tuple[float, float, float]:
     return float(s @ loss), float(s @ r), float(s @ d)
 
 
+def _block_curve(block: Block, b: float) -> tuple[float, float, float]:
+    """NaN, ``Σ s σ(z)`` and ``Σ s σ(z) σ(-z)`` at ``z = o + b``: one
+    ``exp`` a row and no logarithm (a start's rough steps; the caller
+    subtracts ``Σ s y``)."""
+    _, s, o = _rows(block)
+    z = o + b
+    t = np.exp(-np.abs(z))
+    inv = 1.0 / (1.0 + t)
+    p = np.where(z >= 0, inv, t * inv)  # σ(z)
+    d = t * inv * inv  # σ(z) σ(-z)
+    if s is None:
+        return np.nan, float(p.sum()), float(d.sum())
+    s = np.where(s > 0, s, 0.0)
+    return np.nan, float(s @ p), float(s @ d)
+
+
 class NullIntercept(NamedTuple):
-    """The null model's intercept and its mean loss ``Σ s L / Σ s``.
+    """The null model's intercept, its mean loss ``Σ s L / Σ s``, and
+    whether any block of the rows carries an offset.
 
     With labels all of one class the intercept is ``-inf`` (all 0) or
     ``+inf`` (all 1) and the loss its limit, 0.
@@ -119,6 +140,7 @@ class NullIntercept(NamedTuple):
 
     intercept: float
     loss: float
+    offset: bool = True
 
 
 def _split(lo: float, hi: float) -> float:
@@ -132,35 +154,47 @@ def _split(lo: float, hi: float) -> float:
     return mid
 
 
-def null_intercept(backend: Any) -> NullIntercept:
+def null_intercept(backend: Any, rough: float | None = None) -> NullIntercept:
     """The intercept-only fit of ``backend``'s rows with their offset held
     fixed (module docstring): a pass of sums, then a pass a step (none
-    where every row of positive weight has the same offset, or none)."""
+    where every row of positive weight has the same offset, or none).
+
+    ``rough``: a start's tolerance; the steps stop once Newton's is at most
+    ``rough·max(1, |b|)`` and return the point it reaches, with the loss
+    NaN (the passes compute no logarithm); None: to rounding, with the
+    loss."""
     sums = backend.map_reduce(_block_offset_sums)
+    carried = sums.with_offset > 0
     ybar = sums.positive / sums.weight
     if not 0.0 < ybar < 1.0:
-        return NullIntercept(np.inf if ybar >= 1.0 else -np.inf, 0.0)
+        return NullIntercept(np.inf if ybar >= 1.0 else -np.inf, 0.0, carried)
     logit = float(np.log(ybar) - np.log1p(-ybar))
     if sums.low == sums.high:  # one offset (none: 0): every z is logit ȳ
         entropy = -(ybar * np.log(ybar) + (1.0 - ybar) * np.log1p(-ybar))
-        return NullIntercept(logit - sums.low, float(entropy))
+        return NullIntercept(logit - sums.low, float(entropy), carried)
     lo, hi = logit - sums.high, logit - sums.low
     b = min(max(logit - sums.offset / sums.weight, lo), hi)
     loss = np.nan
     for _ in range(MAX_STEPS):
-        total, g, h = backend.map_reduce(partial(_block_terms, b=b))
+        if rough is None:
+            total, g, h = backend.map_reduce(partial(_block_terms, b=b))
+        else:
+            total, g, h = backend.map_reduce(partial(_block_curve, b=b))
+            g -= sums.positive
         loss = total / sums.weight
         if g == 0.0:
-            return NullIntercept(b, loss)
+            return NullIntercept(b, loss, carried)
         if g < 0.0:
             lo = b
         else:
             hi = b
         step = -g / h if h > 0.0 else np.nan
+        if rough is not None and abs(step) <= rough * max(1.0, abs(b)):
+            return NullIntercept(min(max(b + step, lo), hi), loss, carried)
         if abs(step) <= 4 * np.spacing(max(1.0, abs(b))):
-            return NullIntercept(b, loss)  # Newton's step is within rounding
+            return NullIntercept(b, loss, carried)  # Newton's step is within rounding
         nxt = b + step if lo < b + step < hi else _split(lo, hi)
         if not lo < nxt < hi:
-            return NullIntercept(b, loss)  # the bracket is within rounding
+            return NullIntercept(b, loss, carried)  # the bracket is within rounding
         b = nxt
-    return NullIntercept(b, loss)
+    return NullIntercept(b, loss, carried)

@@ -78,6 +78,7 @@ from ._typing import Backend
 from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
+from .solvers._start import intercept_start
 
 __all__ = ["LogisticRegression", "penalty_strengths", "NotFittedError"]
 
@@ -328,6 +329,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             theta0[:p] = coef.ravel()
             if self.fit_intercept:
                 theta0[p] = self.intercept_[0]
+        elif self.fit_intercept:  # the null model's, with an offset
+            theta0[p] = intercept_start(objective)
         return theta0
 
     @with_n_jobs
