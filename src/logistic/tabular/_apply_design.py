@@ -182,7 +182,8 @@ def apply_design(
     notes: list[str] = []  # rows with a missing value: an error, or counted
     roles = {target, encoding.get("weights"), encoding.get("offset")}
     roles |= set(binomial.values()) | set(kept or [])
-    ignored = [c for c in raw.table.column_names if c not in needed and c not in roles]
+    roles |= set(needed)  # a set: files of 100 000 columns
+    ignored = [c for c in raw.table.column_names if c not in roles]
     if ignored:
         notes.append(f"ignored {name_list(ignored)}: not used by the model")
     if raw.unnamed:
