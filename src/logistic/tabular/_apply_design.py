@@ -182,7 +182,7 @@ def apply_design(
     notes: list[str] = []  # rows with a missing value: an error, or counted
     roles = {target, encoding.get("weights"), encoding.get("offset")}
     roles |= set(binomial.values()) | set(kept or [])
-    roles |= set(needed)  # a set: files of 100 000 columns
+    roles |= set(needed)  # a set: lookups stay O(1) for files of 100 000 columns
     ignored = [c for c in raw.table.column_names if c not in roles]
     if ignored:
         notes.append(f"ignored {name_list(ignored)}: not used by the model")
