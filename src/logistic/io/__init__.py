@@ -79,7 +79,7 @@ from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
-from ._parse import first_non_finite, parse_document
+from ._parse import HEAD_BYTES, check_head, first_non_finite, parse_document
 from ._schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -432,7 +432,9 @@ def read_model_file(
             "max_bytes=N))"
         ) from None
     with fh:
-        raw = fh.read(max_bytes + 1)
+        raw = fh.read(min(HEAD_BYTES, max_bytes + 1))
+        check_head(raw, p)  # a large file of anything else: refused unread
+        raw += fh.read(max_bytes + 1 - len(raw))
     if len(raw) > max_bytes:
         raise ModelFormatError(
             f"model file {p} grew past the limit of {max_bytes} bytes while being read"

@@ -22,11 +22,38 @@ from typing import Any
 from .._exceptions import IntegrityError, ModelFormatError
 from ._schema import FORMAT_NAME
 
-__all__ = ["MAX_CONTAINERS", "first_non_finite", "parse_document"]
+__all__ = [
+    "HEAD_BYTES",
+    "MAX_CONTAINERS",
+    "check_head",
+    "first_non_finite",
+    "parse_document",
+]
 
 
 #: How a model file starts, in any JSON layout (``save`` writes ``_PREFIX``).
 _MODEL_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"logistic-model"')
+
+
+#: The bytes :func:`check_head` looks at before the rest of a file is read.
+HEAD_BYTES = 4096
+
+
+def check_head(head: bytes, path: str) -> None:
+    """Refuse a file whose first bytes (``head``) cannot open a model file:
+    a JSON object's ``{`` first, after a byte order mark and white space.
+    Read before the rest, so that a large file of anything else is refused
+    without reading it whole."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text and not text.startswith(b"{"):
+        raise _not_a_model(path)
+
+
+def _not_a_model(path: str) -> ModelFormatError:
+    return ModelFormatError(
+        f"{path} is not a logistic model file (expected JSON starting with "
+        '{"format": "logistic-model", ...})'
+    )
 
 
 class _DuplicateKey(Exception):
@@ -110,10 +137,7 @@ def parse_document(raw: bytes, path: str) -> dict[str, Any]:
                 f"model file {path} is truncated or corrupt (invalid JSON: {exc}); "
                 "re-create it with 'logistic fit'"
             ) from None
-        raise ModelFormatError(
-            f"{path} is not a logistic model file (expected JSON starting with "
-            '{"format": "logistic-model", ...})'
-        ) from None
+        raise _not_a_model(path) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise ModelFormatError(
             f'{path} is not a logistic model file (no "format": "{FORMAT_NAME}" field)'
