@@ -32,6 +32,7 @@ from ._files import NotARegularFileError, describe_mode
 __all__ = [
     "atomic_output",
     "atomic_write_bytes",
+    "check_name_length",
     "check_replaceable",
     "folder_problem",
     "link_target",
@@ -73,6 +74,25 @@ def check_replaceable(target: str | os.PathLike[str]) -> None:
         what = kind if kind.startswith("not ") else f"{kind}, not a regular file"
         raise NotARegularFileError(
             errno.EEXIST, f"refusing to write {target}: it is {what}", str(target)
+        )
+
+
+def check_name_length(target: Path, directory: Path) -> None:
+    """Refuse a file name longer than the folder's file system takes
+    (``ENAMETOOLONG`` naming ``target``), before a temporary name derived
+    from it is made: that name, longer still, would be the one the error
+    named."""
+    try:
+        limit = os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no folder, or no such query
+        return
+    size = len(os.fsencode(target.name))
+    if limit > 0 and size > limit:
+        raise OSError(
+            errno.ENAMETOOLONG,
+            f"the file name is {size} bytes long; the file system of {directory} "
+            f"takes at most {limit}",
+            str(target),
         )
 
 
@@ -225,6 +245,7 @@ def atomic_output(
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
+    check_name_length(target, directory)
     check_replaceable(target)
     if not overwrite and target.exists():
         raise FileExistsError(
