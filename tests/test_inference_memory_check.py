@@ -18,7 +18,7 @@ import pytest
 from conftest import data_path, run_cli
 from logistic import InvalidParameterError, LogisticRegression
 from logistic.inference import fit_inference
-from logistic.inference._fit import INFERENCE_MATRICES
+from logistic.inference._checks import INFERENCE_MATRICES
 from logistic.solvers import _auto
 
 UCLA = data_path("ucla-admissions", "binary.csv")
@@ -56,3 +56,16 @@ def test_the_cli_keeps_the_fit_without_standard_errors(monkeypatch, tmp_path, ca
     assert code == 0, err
     assert f"no standard errors: inference on {k} parameters" in err
     assert out.exists()
+
+
+def test_k_class_inference_beyond_the_memory_is_refused(monkeypatch):
+    X, _ = _data()
+    y = np.digitize(X[:, 0], [-0.5, 0.5])  # three classes
+    model = LogisticRegression().fit(X, y)
+    k = 2 * K  # two equations against the reference class, K terms each
+    _memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k - 1)
+    for data in ((), (X, y)):
+        with pytest.raises(InvalidParameterError, match=rf"inference on {k} parameters"):
+            model.inference(*data)
+    _memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k)
+    assert np.shape(model.inference(X, y).bse) == (2, K)

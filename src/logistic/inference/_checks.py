@@ -47,6 +47,7 @@ __all__ = [
     "NotTrainingDataError",
     "check_gradient_norm",
     "check_matches_fit",
+    "check_memory",
     "check_same_totals",
     "check_unpenalized",
     "fitted_tol",
@@ -162,6 +163,32 @@ def check_matches_fit(
     if aliased is not None:
         scaled = np.where(np.asarray(aliased, dtype=bool), 0.0, scaled)
     check_gradient_norm(model, scaled)
+
+
+#: Dense ``k × k`` float64 matrices that inference on ``k`` parameters holds at
+#: once (the information, its inverse, the aliasing check's and the displayed
+#: covariance's copies): 2.7 GB measured at its peak for 8 001 parameters,
+#: 5.3 such matrices.
+INFERENCE_MATRICES = 6
+
+
+def check_memory(n_params: int) -> None:
+    """Refuse inference whose dense matrices (:data:`INFERENCE_MATRICES`) are
+    larger than the memory this process may use, before any is made: 4 rows
+    of 50 000 columns would otherwise ask for ~120 GB and end in the
+    out-of-memory killer instead of a message."""
+    from ..solvers._auto import fits_memory, format_bytes, hessian_bytes, process_memory
+
+    size = INFERENCE_MATRICES * hessian_bytes(n_params)
+    if fits_memory(size):
+        return
+    memory = process_memory() or 0
+    raise InvalidParameterError(
+        f"inference on {n_params} parameters forms dense {n_params} × {n_params} "
+        f"matrices (about {format_bytes(size)} together), more than the memory "
+        f"this process may use ({format_bytes(memory)}); fit "
+        "fewer columns, or a penalized model (which has no standard errors)"
+    )
 
 
 def _finite(value: Any) -> float | None:

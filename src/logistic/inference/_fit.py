@@ -55,6 +55,7 @@ from .._typing import Backend, Block, FloatArray
 from ._aliased import recorded_aliasing, statistics_aliased, structural_aliasing
 from ._checks import (
     check_matches_fit,
+    check_memory,
     check_same_totals,
     check_unpenalized,
     prepare,
@@ -213,32 +214,6 @@ def _names(model: Any, p: int) -> list[str]:
     if fitted is not None:
         return [str(v) for v in fitted]
     return positional_names(p)
-
-
-#: Dense ``k × k`` float64 matrices that inference on ``k`` parameters holds at
-#: once (the information, its inverse, the aliasing check's and the displayed
-#: covariance's copies): 2.7 GB measured at its peak for 8 001 parameters,
-#: 5.3 such matrices.
-INFERENCE_MATRICES = 6
-
-
-def _check_memory(n_params: int) -> None:
-    """Refuse inference whose dense matrices (:data:`INFERENCE_MATRICES`) are
-    larger than the memory this process may use, before any is made: 4 rows
-    of 50 000 columns would otherwise ask for ~120 GB and end in the
-    out-of-memory killer instead of a message."""
-    from ..solvers._auto import fits_memory, format_bytes, hessian_bytes, process_memory
-
-    size = INFERENCE_MATRICES * hessian_bytes(n_params)
-    if fits_memory(size):
-        return
-    memory = process_memory() or 0
-    raise InvalidParameterError(
-        f"inference on {n_params} parameters forms dense {n_params} × {n_params} "
-        f"matrices (about {format_bytes(size)} together), more than the memory "
-        f"this process may use ({format_bytes(memory)}); fit "
-        "fewer columns, or a penalized model (which has no standard errors)"
-    )
 
 
 def _warn_not_converged(model: Any) -> None:
@@ -460,7 +435,7 @@ def fit_inference(
     sampling = sample_weight_kind == "sampling"
     firth = _check_request(model, cov_type, sampling)
     names = _names(model, int(model.n_features_in_))
-    _check_memory(len(names) + int(bool(getattr(model, "fit_intercept", True))))
+    check_memory(len(names) + int(bool(getattr(model, "fit_intercept", True))))
     labelled = getattr(model, "feature_names_in_", None) is not None
     _warn_not_converged(model)
     warn_stochastic(model)

@@ -61,7 +61,7 @@ from .._feature_names import positional_names
 from .._labels import labels_shown
 from .._separation_kinds import SEPARATION_FOUND, separation_unchecked
 from .._typing import Backend, FloatArray
-from ._checks import penalty_of, refuse_stream, warn_class_weight
+from ._checks import check_memory, penalty_of, refuse_stream, warn_class_weight
 from ._covariance import (
     check_cov_request,
     sandwich,
@@ -436,6 +436,8 @@ def multinomial_inference(
     (:func:`logistic.inference._multinomial_data.multinomial_from_data`)."""
     check_cov_request(cov_type, groups)
     _check_unpenalized(model)
+    K, p = np.shape(model.coef_)
+    check_memory((K - 1) * (p + int(model.fit_intercept)))
     if any(v is not None for v in data):
         fields, robust, backend = multinomial_from_data(model, data, cov_type, groups)
         given = MultinomialStatistics(**fields)
@@ -450,7 +452,6 @@ def multinomial_inference(
         )
     stats = getattr(model, "fit_statistics_", None)
     if not isinstance(stats, MultinomialStatistics):
-        K, p = np.shape(model.coef_)
         k = (K - 1) * (p + int(model.fit_intercept))
         why = (
             f"fit keeps them for at most {MAX_STORED_PARAMS} parameters and this "
