@@ -47,3 +47,20 @@ def test_history_steps_are_plain_floats_as_gd_records_them():
     for solver in ("gd", "sgd"):
         model = LogisticRegression(solver=solver, random_state=0).fit(X, y)
         assert {type(h["step"]) for h in model.history_} == {float}, solver
+
+
+def test_max_iter_and_n_iter_say_sgd_counts_epochs():
+    """help(LogisticRegression) left max_iter undescribed: for "sgd" it counts
+    epochs (ConvergenceWarning: "reached max_iter=3 epochs"), not steps."""
+    import warnings
+
+    from logistic import ConvergenceWarning, LogisticRegression, datasets
+
+    doc = " ".join(LogisticRegression.__doc__.split())
+    assert 'for "sgd" the most epochs' in doc and 'epochs for "sgd"' in doc
+    X, y, _ = datasets.load_ucla_admissions()
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        model = LogisticRegression(solver="sgd", max_iter=3, tol=1e-12, random_state=0).fit(X, y)
+    assert int(model.n_iter_[0]) == 3 and len(model.history_) == 4
+    assert any(w.category is ConvergenceWarning and "max_iter=3 epochs" in str(w.message) for w in rec)

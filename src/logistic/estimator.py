@@ -126,6 +126,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         None means the solver's default: 1e-10 for float64 X and 1e-6 for
         float32 X, 1e-3 for "sgd"; the value used is stored in ``tol_``.
     max_iter : int ≥ 1, default=1000
+        The most iterations of the solver; for "sgd" the most epochs (passes
+        over the rows in mini-batches). Reaching it before ``tol`` warns
+        (:class:`~logistic.ConvergenceWarning`) and leaves ``converged_``
+        False.
     warm_start : bool, default=False
         Start from the previous ``coef_``/``intercept_`` when shapes match.
     random_state : int ≥ 0, numpy Generator or RandomState, or None
@@ -170,8 +174,9 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         model file; ``logistic.load`` gives a file written by ``logistic fit``
         its target column.
     n_iter_ : ndarray of shape (1,)
-        Iterations over the full data (a tall Newton fit's start from a
-        subsample fit is not counted; ``history_[0]`` records it).
+        Iterations over the full data, epochs for "sgd" (a tall Newton fit's
+        start from a subsample fit is not counted; ``history_[0]`` records
+        it).
     n_passes_ : int
         Passes over the full data (value, gradient or Hessian evaluations).
         A loaded model has the file's (None where the file has neither it nor
