@@ -6,9 +6,9 @@ as null): its coefficients are not the maximum-likelihood estimate, and its
 gradient on its own rows is not zero, so the check that data given for
 inference are the training rows (their gradient within ``10·max(tol_, ...)``)
 has no bound to apply: the refusal names the stream, not the data, and the
-loaded model's null ``tol_`` is read as no bound. The approximate-inference
-warning of the stream says it has no stopping rule (no ``tol=nan``). The
-reference for "not the MLE": statsmodels ``Logit`` on the same rows, whose
+loaded model's null ``tol_`` is read as no bound. It is refused before any
+warning (a warning that its estimates are approximate would say otherwise).
+The reference for "not the MLE": statsmodels ``Logit`` on the same rows, whose
 estimate the stream's coefficients are far from.
 """
 
@@ -44,16 +44,13 @@ def test_the_stream_is_not_the_mle_and_its_inference_says_so(stream, tmp_path):
     logistic.save(model, path)
     loaded = logistic.load(path)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # not converged, approximate (sgd)
+        warnings.simplefilter("error")  # refused before any warning
         for fitted in (model, loaded):
             for args, kw in (((X, y), {}), ((), {}), ((), {"cov_type": "HC0"})):
                 with pytest.raises(InvalidParameterError, match=REFUSAL):
                     fitted.inference(*args, **kw)
             with pytest.raises(InvalidParameterError, match=REFUSAL):
                 fitted.summary(X, y)
-    with pytest.warns(logistic.ConvergenceWarning, match="has no stopping rule"):
-        with pytest.raises(InvalidParameterError, match=REFUSAL):
-            model.inference(X, y)
 
 
 def test_an_sgd_fit_with_a_tolerance_keeps_its_approximate_inference(stream):

@@ -195,7 +195,7 @@ def _finite(value: Any) -> float | None:
     """``value`` as a finite float, else None (None, NaN, not a number)."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 10**400 is no float
         return None
     return number if math.isfinite(number) else None
 
@@ -211,7 +211,9 @@ def refuse_stream(model: Any) -> None:
     """Refuse inference from a ``partial_fit`` stream: mini-batch SGD steps with
     no stopping rule (``tol_`` NaN, or None once saved and loaded). Its
     coefficients are not the maximum-likelihood estimate, and its gradient on
-    its rows is not zero, so nothing tells its rows from others."""
+    its rows is not zero, so nothing tells its rows from others. Called first
+    by ``fit_inference`` and ``multinomial_inference``, before their
+    warnings."""
     if str(getattr(model, "solver_", "")) != "sgd":
         return
     if _finite(getattr(model, "tol_", None)) is not None:
@@ -229,9 +231,7 @@ def refuse_stream(model: Any) -> None:
 def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
     """Refuse data whose gradient at the fitted coefficients (in the solvers'
     standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)``
-    (``tol_`` the default where the model records none); a ``partial_fit``
-    stream, which stops at no tolerance, is refused (:func:`refuse_stream`)."""
-    refuse_stream(model)
+    (``tol_`` the default where the model records none)."""
     gnorm = float(np.max(np.abs(scaled_grad), initial=0.0))
     recorded = _finite(getattr(model, "grad_max_norm_", None))
     if recorded is None:

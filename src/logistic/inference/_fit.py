@@ -312,8 +312,6 @@ def _stored(model: Any, cov_type: str) -> FitStatistics:
     stats = getattr(model, "fit_statistics_", None)
     if fitted_on_counts(model) and (cov_type != "nonrobust" or stats is None):
         raise _grouped_refusal(cov_type, stats is not None)
-    if stats is None:
-        refuse_stream(model)  # not "pass X and y": they are refused too
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "
@@ -430,6 +428,7 @@ def fit_inference(
             "groups are for cov_type='cluster' (cluster-robust standard errors), "
             "and no cov_type was given: pass cov_type='cluster' with them"
         )
+    refuse_stream(model)  # before any warning: a stream gets no inference
     cov_type = resolve_request(cov_type, sample_weight_kind)
     check_cov_request(cov_type, groups)  # groups with "cluster", and only then
     sampling = sample_weight_kind == "sampling"

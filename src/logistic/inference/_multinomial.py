@@ -435,6 +435,7 @@ def multinomial_inference(
     (``"nonrobust"`` only), else from the training data given again
     (:func:`logistic.inference._multinomial_data.multinomial_from_data`)."""
     check_cov_request(cov_type, groups)
+    refuse_stream(model)
     _check_unpenalized(model)
     K, p = np.shape(model.coef_)
     check_memory((K - 1) * (p + int(model.fit_intercept)))
@@ -443,7 +444,6 @@ def multinomial_inference(
         given = MultinomialStatistics(**fields)
         warn_fractional(model, given)
         return MultinomialInference(model, given, robust, backend)
-    refuse_stream(model)  # not "pass X and y": they are refused too
     if cov_type != "nonrobust":
         raise InvalidParameterError(
             f"cov_type={cov_type!r} needs the training data: pass X, y (and "

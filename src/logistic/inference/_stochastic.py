@@ -18,7 +18,6 @@ no inference at all (:func:`._checks.refuse_stream`).
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
@@ -47,10 +46,9 @@ def stochastic_solver(model: Any) -> tuple[str, float | None] | None:
     if not stochastic:
         return None
     tol = getattr(model, "tol_", None)
-    tol = None if tol is None or math.isnan(float(tol)) else float(tol)  # a stream
-    if tol is not None and tol <= DEFAULT_TOL_FLOAT32:
+    if tol is not None and float(tol) <= DEFAULT_TOL_FLOAT32:
         return None
-    return name, tol
+    return name, None if tol is None else float(tol)
 
 
 def header_value(found: tuple[str, float | None]) -> str:
