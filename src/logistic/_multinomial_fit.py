@@ -246,7 +246,7 @@ def fit_multinomial(
 
 
 def _centred(
-    objective: MultinomialObjective, result: SolverResult, l1: float = 0.0
+    objective: MultinomialObjective, result: SolverResult, l1: float
 ) -> SolverResult:
     """``result`` with its intercepts centred (``Σ_k b_k = 0``) where the
     symmetric parametrization's gauge term holds them (a fit stopped before
@@ -260,8 +260,9 @@ def _centred(
     (``Σ_k W_kj = 0``, the optimum's own condition): the likelihood does not
     see a shift common to the classes, the penalty only grows with it, and a
     fit stopped within its tolerance may hold one where the standardized
-    coordinates make it nearly free (a column of large spread: float32 X,
-    Newton, a column of scale 1e4 kept a shift 15 times its coefficient)."""
+    coordinates make it nearly free (a column of large spread, float32 X).
+    ``l1`` is the fit's L1 strength: with one, the optimum's condition is
+    another, and the columns are left as fitted."""
     if objective.reference:
         return result
     rows = objective.coef_matrix(result.coef)
