@@ -21,9 +21,9 @@ from . import _kernels, _kernels_xp
 from ._block_moments import block_column_stats
 from ._moments import ColumnStats
 from ._row_terms import (
-    float32_scale,
     hessian_weight_from_logits,
     quiet_overflow,
+    scaled_cast,
     weight_total,
     xt_dot,
 )
@@ -76,8 +76,7 @@ def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
     X = block.X
     if _is_csr(X):
         Xt = _csc_transpose(X)
-        c = float32_scale(r, X.dtype)
-        rc = (r if c == 1.0 else r / c).astype(X.dtype, copy=False)
+        rc, c = scaled_cast(r, X.dtype)
         return c * np.asarray(Xt @ rc, dtype=F64).ravel()
     return xt_dot(X, r)
 
@@ -231,8 +230,7 @@ def block_curvature_diagonal(
     squares: FloatArray
     if _is_csr(X):
         Xt2 = _csc_transpose(X, np.square(X.data))
-        c = float32_scale(d, X.dtype)
-        dc = (d if c == 1.0 else d / c).astype(X.dtype, copy=False)
+        dc, c = scaled_cast(d, X.dtype)
         squares = c * np.asarray(Xt2 @ dc, dtype=F64).ravel()
     elif issparse(X):
         squares = xt_dot(X.multiply(X), d)

@@ -88,6 +88,7 @@ from ._row_terms import (
     hessian_weight_from_logits,
     loss_and_residual,
     quiet_overflow,
+    scaled_cast,
     weight_total,
     weighted_sum,
     xt_dot,
@@ -445,9 +446,8 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
                 return got[0]
             import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
 
-            c = float32_scale(d, X.dtype)  # weights of 1e-100: d/c, not 0
-            Xd = sp.diags((d if c == 1.0 else d / c).astype(X.dtype, copy=False)) @ X
-            return c * np.asarray((X.T @ Xd).toarray(), dtype=F64)
+            dc, c = scaled_cast(d, X.dtype)  # weights of 1e-100: d/c, not 0
+            return c * np.asarray((X.T @ (sp.diags(dc) @ X)).toarray(), dtype=F64)
         X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
     dt = X.dtype
     c = float32_scale(d, dt)  # √d of weights of 1e-100 in float32: 0, so √(d/c)

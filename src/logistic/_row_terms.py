@@ -36,6 +36,7 @@ __all__ = [
     "F64",
     "FLOAT32_SAFE",
     "float32_scale",
+    "scaled_cast",
     "hessian_weight_from_logits",
     "loss_and_residual",
     "quiet_overflow",
@@ -139,6 +140,14 @@ def float32_scale(v: FloatArray, dtype: Any) -> float:
     top = float(np.max(np.abs(v), initial=0.0))
     low, high = FLOAT32_SAFE
     return top if (0.0 < top < low or high < top < np.inf) else 1.0
+
+
+def scaled_cast(v: FloatArray, dtype: Any) -> tuple[Any, float]:
+    """``(v / c` cast to ``dtype``, ``c)`` with ``c`` :func:`float32_scale`'s
+    (1 for float64 or a safe range): a product with the cast vector, taken
+    back to float64 and multiplied by ``c``, is the product with ``v``."""
+    c = float32_scale(v, dtype)
+    return (v if c == 1.0 else v / c).astype(dtype, copy=False), c
 
 
 def xt_dot(X: Any, r: FloatArray) -> FloatArray:
