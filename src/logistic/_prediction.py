@@ -159,7 +159,6 @@ def _score_weights(sample_weight: Any, n: int) -> np.ndarray:
     rows' or weights summing to 0 are refused naming the parameter, as
     scikit-learn's ``accuracy_score`` refuses them, rather than giving a NaN
     score or numpy's error."""
-    from ._exceptions import DataValidationError
     from .backends.array_api import host_array
 
     sw = check_vector(host_array(sample_weight), n, "sample_weight", nonnegative=True)
