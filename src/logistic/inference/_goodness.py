@@ -278,17 +278,23 @@ def _check_groups(groups: Any) -> int:
     return int(groups)
 
 
+def stata_percentile(v: FloatArray, cum: FloatArray, P: float) -> float:
+    """Stata's ``_pctile`` of sorted values ``v`` whose cumulative weights are
+    ``cum``, at the cumulative weight ``P``: the first value whose cumulative
+    weight reaches ``P``, averaged with the next where it equals ``P`` (to
+    1e-12 of the total weight, so that scaling every weight changes
+    nothing)."""
+    tol = 1e-12 * float(cum[-1])
+    i = min(int(np.searchsorted(cum, P - tol, side="left")), v.size - 1)
+    if abs(float(cum[i]) - P) <= tol and i + 1 < v.size:
+        return 0.5 * float(v[i] + v[i + 1])
+    return float(v[i])
+
+
 def _stata_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
     """Inner cut points ``c_1 … c_{g-1}`` by Stata's ``_pctile`` definition."""
-    total = cum[-1]
-    cuts = np.empty(g - 1)
-    for k in range(1, g):
-        P = total * k / g
-        i = int(np.searchsorted(cum, P, side="left"))  # first W_i >= P
-        i = min(i, p.size - 1)
-        exact = cum[i] == P and i + 1 < p.size
-        cuts[k - 1] = 0.5 * (p[i] + p[i + 1]) if exact else p[i]
-    return cuts
+    total = float(cum[-1])
+    return np.array([stata_percentile(p, cum, total * k / g) for k in range(1, g)])
 
 
 def _r_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:

@@ -269,16 +269,14 @@ def weighted_median(values: FloatArray, weight: FloatArray) -> FloatArray:
     that is the median of the rows repeated ``weight`` times (the mean of the
     two middle values when ``W`` is even); it does not change when every
     weight is scaled (sampling weights, weights summing to 1). Rows of weight
-    0 are out."""
+    0 are out (:func:`logistic.inference._goodness.stata_percentile`)."""
+    from ._goodness import stata_percentile
+
     keep = weight > 0
     values, weight = values[keep], weight[keep]
-    total = float(weight.sum())
-    half, tol = 0.5 * total, 1e-12 * total
+    half = 0.5 * float(weight.sum())
     out = np.empty(values.shape[1])
     for j in range(values.shape[1]):
         order = np.argsort(values[:, j], kind="stable")
-        v, cum = values[order, j], np.cumsum(weight[order])
-        lo = np.searchsorted(cum, half - tol, side="left")  # cum >= W/2
-        hi = np.searchsorted(cum, half + tol, side="right")  # cum > W/2
-        out[j] = 0.5 * (v[min(lo, v.size - 1)] + v[min(hi, v.size - 1)])
+        out[j] = stata_percentile(values[order, j], np.cumsum(weight[order]), half)
     return out
