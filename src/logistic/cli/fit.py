@@ -301,21 +301,29 @@ def fit(
                 reference,
             )
             return
+        from ..tabular._raw import DecompressedTooLarge
+
         reading = {"encoding": encoding, "decimal": decimal}
-        _fit_in_memory(
-            data,
-            out,
-            force,
-            json_out,
-            args,
-            options,
-            positive,
-            checkpoint,
-            quiet,
-            reading,
-            reference,
-            weights_kind,
-        )
+        try:
+            _fit_in_memory(
+                data,
+                out,
+                force,
+                json_out,
+                dict(args),
+                options,
+                positive,
+                checkpoint,
+                quiet,
+                reading,
+                reference,
+                weights_kind,
+            )
+        except DecompressedTooLarge as exc:
+            plan = _stream_instead(data, exc, stream, args, options)
+            refuse_existing(out, force=force)
+            stream_args = (plan, options, positive, streaming, None, reference)
+            _fit_streamed(data, out, force, json_out, *stream_args)
 
 
 def _stream_plan(
@@ -345,6 +353,34 @@ def _stream_plan(
     note(
         f"{data} is larger than 1/4 of physical memory: streaming it (--no-stream "
         "to read it into memory)"
+    )
+    return plan
+
+
+def _stream_instead(
+    data: Path, exc: Any, stream: bool | None, args: dict, options: dict
+) -> Any:
+    """The streaming plan of a compressed file found too large to read into
+    memory (``exc``, a :class:`~logistic.tabular._raw.DecompressedTooLarge`)
+    when streaming was left to the size, as a plain file of that size is
+    streamed; ``exc`` again (its remedy fitting) otherwise."""
+    from ..tabular._raw import DecompressedTooLarge
+    from ._stream_plan import NotStreamable, plan_stream
+
+    if stream is False:
+        raise exc
+    try:
+        plan = plan_stream(data, **args, options=options)
+    except NotStreamable as why:
+        raise DecompressedTooLarge(
+            exc.path,
+            exc.size,
+            exc.limit,
+            f"it cannot be streamed either ({why}); decompress it first",
+        ) from None
+    note(
+        f"{data} decompresses to more than 1/4 of physical memory: streaming it "
+        "(decompress it first to read it into memory)"
     )
     return plan
 

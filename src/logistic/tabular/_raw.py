@@ -5,7 +5,12 @@ Convention (owned here): data files are opened only through
 device is refused before a byte is read). Compressed files are read through
 :func:`logistic.formats.decompressed`, and a corrupt or truncated compressed
 stream becomes a :class:`DataValidationError` naming the file
-(:func:`logistic.formats.decompress_error`).
+(:func:`logistic.formats.decompress_error`). A compressed file read into
+memory may decompress to at most :data:`COMPRESSED_MEMORY_FRACTION` of
+physical memory (:func:`bounded`): its size on disk says nothing of what it
+holds (a gzip file of 700 KB can hold 480 MB of CSV text), and a plain file
+of that size is streamed by ``logistic fit`` rather than read into memory;
+past it, reading stops with :class:`DecompressedTooLarge`.
 """
 
 from __future__ import annotations
@@ -16,13 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from .._exceptions import DataValidationError
 from .._files import open_regular
 from ..formats import decompress_error, decompressed
 
 __all__ = [
+    "COMPRESSED_MEMORY_FRACTION",
+    "DecompressedTooLarge",
     "PROGRESS_SECONDS",
     "ProgressHook",
     "RawData",
+    "bounded",
     "counting",
     "position",
     "open_data",
@@ -106,6 +115,77 @@ def physical_memory() -> int | None:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, ValueError, OSError):
         return None
+
+
+#: A compressed file read into memory may decompress to at most this fraction
+#: of physical memory: the fraction above which ``logistic fit`` streams a
+#: file (:data:`logistic.cli._stream_plan.STREAM_FRACTION`).
+COMPRESSED_MEMORY_FRACTION = 0.25
+
+
+class DecompressedTooLarge(DataValidationError):
+    """A compressed file decompresses to more than its in-memory budget.
+
+    ``path``, ``size`` (bytes decompressed when reading stopped) and
+    ``limit`` are attributes, for a caller that streams the file instead.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        size: int,
+        limit: int,
+        remedy: str = "decompress it first, or fit it with 'logistic fit --stream'",
+    ) -> None:
+        self.path, self.size, self.limit = path, size, limit
+        fraction = round(1 / COMPRESSED_MEMORY_FRACTION)
+        super().__init__(
+            f"{path} is compressed and decompresses to more than {limit} bytes "
+            f"(1/{fraction} of physical memory; reading stopped after {size} "
+            f"bytes), too large to read into memory; {remedy}"
+        )
+
+
+def compressed_limit() -> int | None:
+    """Bytes a compressed file may decompress to when read into memory (None:
+    physical memory unknown, no limit)."""
+    memory = physical_memory()
+    return None if memory is None else int(memory * COMPRESSED_MEMORY_FRACTION)
+
+
+class _Bounded:
+    """A readable stream that stops with :class:`DecompressedTooLarge` once
+    more than ``limit`` bytes went through it (the reader may call ``read``
+    from one of its threads; the exception reaches its caller)."""
+
+    def __init__(self, stream: Any, path: str, limit: int) -> None:
+        self._stream, self._path, self._limit = stream, path, limit
+        self._size = 0
+        self.closed = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n if n >= 0 else self._limit + 1 - self._size)
+        self._size += len(data)
+        if self._size > self._limit:
+            raise DecompressedTooLarge(self._path, self._size, self._limit)
+        return bytes(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def bounded(stream: Any, path: str) -> Any:
+    """The decompressed ``stream`` of the file ``path`` (as messages name it)
+    wrapped to stop past :func:`compressed_limit` (see :class:`_Bounded`);
+    ``stream`` itself where physical memory is unknown."""
+    limit = compressed_limit()
+    return stream if limit is None else _Bounded(stream, path, limit)
 
 
 #: ``on_progress(rows_read, bytes_read, bytes_total)``; ``bytes_total`` is None

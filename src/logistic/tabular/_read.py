@@ -34,7 +34,8 @@ Convention (owned here):
   while a CSV file is parsed (:func:`._raw.counting`); without it the
   reader runs untouched.
 * LibSVM files are read whole into memory, within the limits of
-  :mod:`._libsvm`.
+  :mod:`._libsvm`; a compressed CSV file's text within
+  :func:`._raw.bounded`.
 * Errors: :class:`FileNotFoundError` / :class:`IsADirectoryError` (input
   missing), :class:`PermissionError`, :class:`NotARegularFileError`,
   :class:`InvalidParameterError` (a bad ``encoding`` or ``decimal``), and
@@ -174,6 +175,7 @@ def _read_csv(
                     delimiter,
                     convert,
                     newlines_in_values=newlines,
+                    name=name,
                 )
                 break
             except pa.ArrowInvalid as exc:
@@ -272,16 +274,23 @@ def _parse(
     convert: Any,
     *,
     newlines_in_values: bool,
+    name: str | None = None,
 ) -> Any:
-    """One pass of pyarrow's CSV reader over the file (progress counted)."""
+    """One pass of pyarrow's CSV reader over the file (progress counted; a
+    compressed file's text bounded, :func:`._raw.bounded`, messages naming
+    it ``name``)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
+
+    from ._raw import bounded
 
     with (
         open_data(path) as fh,
         pa.input_stream(fh, compression=compression) as stream,
     ):
-        source = stream if on_progress is None else counting(stream, fh, on_progress)
+        source = stream if compression is None else bounded(stream, name or path)
+        if on_progress is not None:
+            source = counting(source, fh, on_progress)
         held = sys.getrefcount(source)
         try:
             return pacsv.read_csv(
