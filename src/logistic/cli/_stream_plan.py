@@ -9,7 +9,9 @@ Conventions (owned here):
   them a file larger than :data:`STREAM_FRACTION` of the machine's physical
   memory (:func:`logistic.backends.should_stream`) is streamed automatically
   when it can be (else it is read into memory, with a note); ``--no-stream``
-  turns that off.
+  turns that off. A compressed file is judged by its text, counted while it
+  is read into memory (:func:`logistic.tabular._raw.bounded`): past the same
+  fraction ``fit`` streams it when it can, and refuses it otherwise.
 * **Columns.** The same rules as in memory: the target, ``--weights`` and
   ``--offset`` are never features; ``--features`` / ``--drop`` choose columns
   (:func:`logistic.columns.plan_columns`). Numeric feature columns only
