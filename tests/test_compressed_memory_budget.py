@@ -145,3 +145,24 @@ def test_fit_that_cannot_stream_says_so(budget, tmp_path, capsys):
     assert code == 65, err
     assert "it cannot be streamed either (--formula cannot be streamed" in err
     assert err.rstrip().endswith("; decompress it first")
+
+
+def test_standard_input_is_not_told_to_stream(budget, tmp_path, capsys, monkeypatch):
+    (tmp_path / "d.csv.gz").write_bytes(gzip.compress(_csv_text()))
+
+    with open(tmp_path / "d.csv.gz", "rb") as fh:
+
+        class Stdin:
+            buffer = None
+
+            def fileno(self) -> int:
+                return fh.fileno()
+
+            def isatty(self) -> bool:
+                return False
+
+        monkeypatch.setattr("sys.stdin", Stdin())
+        code, _, err = run_cli(capsys, ["fit", "-", "-t", "y", "-o", "f.json"])
+    assert code == 65, err
+    assert err.startswith("error: standard input is compressed and decompresses")
+    assert err.rstrip().endswith("too large to read into memory; decompress it first")

@@ -368,7 +368,11 @@ def _stream_instead(
     from ._stream_plan import NotStreamable, plan_stream
 
     if stream is False:
-        raise exc
+        from .._files import is_pipe
+
+        if not is_pipe(data):  # a pipe is read once: never streamed
+            raise exc
+        raise DecompressedTooLarge(exc.path, exc.size, exc.limit, "decompress it first")
     try:
         plan = plan_stream(data, **args, options=options)
     except NotStreamable as why:
