@@ -6,7 +6,7 @@ memory refused, for binary fits (``resolve_solver``) and multinomial ones
 import numpy as np
 import pytest
 
-from logistic import LogisticRegression
+from logistic import LogisticRegression, _memory
 from logistic._exceptions import InvalidParameterError
 from logistic._typing import DataDescription
 from logistic.solvers import _auto
@@ -21,20 +21,20 @@ def _refuse():
 
 
 def test_small_hessians_do_not_ask_for_the_memory(monkeypatch):
-    monkeypatch.setattr(_auto, "process_memory", _refuse)
+    monkeypatch.setattr(_memory, "process_memory", _refuse)
     p = 200  # 8 * 201² bytes = 0.3 MiB
-    assert 8 * (p + 1) ** 2 <= _auto.MEMORY_CHECK_MIN_BYTES
+    assert 8 * (p + 1) ** 2 <= _memory.MEMORY_CHECK_MIN_BYTES
     name = _auto.resolve_solver("newton", _data(p), penalty="l2", l1=0.0, owner="t")
     assert name == "newton"
 
 
 def test_the_memory_is_asked_from_just_above_the_threshold(monkeypatch):
     # threshold: the Hessian of p = 100 columns and an intercept (8 * 101²)
-    monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 8 * 101 * 101)
-    monkeypatch.setattr(_auto, "process_memory", _refuse)
+    monkeypatch.setattr(_memory, "MEMORY_CHECK_MIN_BYTES", 8 * 101 * 101)
+    monkeypatch.setattr(_memory, "process_memory", _refuse)
     assert _auto.resolve_solver("newton", _data(100), penalty="l2", l1=0.0, owner="t")
     asked = []
-    monkeypatch.setattr(_auto, "process_memory", lambda: asked.append(1) or 2**40)
+    monkeypatch.setattr(_memory, "process_memory", lambda: asked.append(1) or 2**40)
     assert (
         _auto.resolve_solver("newton", _data(101), penalty="l2", l1=0.0, owner="t")
         == "newton"
@@ -43,7 +43,7 @@ def test_the_memory_is_asked_from_just_above_the_threshold(monkeypatch):
 
 
 def test_a_large_hessian_beyond_the_memory_is_refused(monkeypatch):
-    monkeypatch.setattr(_auto, "process_memory", lambda: 2**20 * 100)
+    monkeypatch.setattr(_memory, "process_memory", lambda: 2**20 * 100)
     p = 4000  # 8 * 4001² bytes = 122 MiB > 100 MiB
     with pytest.raises(
         InvalidParameterError,
@@ -63,11 +63,11 @@ def test_auto_takes_no_newton_beyond_the_memory(monkeypatch):
     # its Hessian (3.0 GiB) exceeds a 2 GiB machine
     long = DataDescription(10**9, 20_000, np.dtype(np.float64), None)
     assert _auto.newton_cost_in_passes(10**9, 20_000) <= _auto.MAX_NEWTON_PASSES
-    monkeypatch.setattr(_auto, "process_memory", lambda: 2**40)
+    monkeypatch.setattr(_memory, "process_memory", lambda: 2**40)
     assert _auto.resolve_solver("auto", long, penalty="l2", l1=0.0, owner="t") == (
         "newton"
     )
-    monkeypatch.setattr(_auto, "process_memory", lambda: 2 * 2**30)
+    monkeypatch.setattr(_memory, "process_memory", lambda: 2 * 2**30)
     assert _auto.resolve_solver("auto", long, penalty="l2", l1=0.0, owner="t") == (
         "lbfgs"
     )
@@ -86,7 +86,7 @@ def test_auto_takes_no_newton_beyond_the_memory(monkeypatch):
     ],
 )
 def test_sizes_in_messages(size, text):
-    assert _auto.format_bytes(size) == text
+    assert _memory.format_bytes(size) == text
 
 
 # -- multinomial fits: a (K·(p+1))² Hessian --------------------------------------
@@ -97,8 +97,8 @@ def _three_classes():
 
 
 def _small_machine(monkeypatch, memory):
-    monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 0)
-    monkeypatch.setattr(_auto, "process_memory", lambda: memory)
+    monkeypatch.setattr(_memory, "MEMORY_CHECK_MIN_BYTES", 0)
+    monkeypatch.setattr(_memory, "process_memory", lambda: memory)
 
 
 def test_a_multinomial_hessian_beyond_the_memory_is_refused(monkeypatch):
@@ -139,7 +139,7 @@ def _limits(monkeypatch, tmp_path, v2, v1):
         if text is not None:
             path.write_text(text)
         paths.append(str(path))
-    monkeypatch.setattr(_auto, "CGROUP_LIMIT_FILES", tuple(paths))
+    monkeypatch.setattr(_memory, "CGROUP_LIMIT_FILES", tuple(paths))
 
 
 @pytest.mark.parametrize(
@@ -156,14 +156,14 @@ def _limits(monkeypatch, tmp_path, v2, v1):
 )
 def test_the_cgroup_limit(monkeypatch, tmp_path, v2, v1, limit):
     _limits(monkeypatch, tmp_path, v2, v1)
-    assert _auto._cgroup_limit() == limit
+    assert _memory.cgroup_limit() == limit
 
 
 def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_path):
     pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 64 * 2**20}  # 256 GiB host
-    monkeypatch.setattr(_auto.os, "sysconf", pages.__getitem__)
+    monkeypatch.setattr(_memory.os, "sysconf", pages.__getitem__)
     _limits(monkeypatch, tmp_path, "2147483648\n", None)  # a 2 GiB container
-    assert _auto.process_memory() == 2**31
+    assert _memory.process_memory() == 2**31
     _auto.check_hessian_memory("newton", 16_000)  # 1.9 GiB fits
     with pytest.raises(
         InvalidParameterError,
@@ -171,15 +171,15 @@ def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_
     ):
         _auto.check_hessian_memory("newton", 17_000)
     _limits(monkeypatch, tmp_path, "max\n", None)
-    assert _auto.process_memory() == 256 * 2**30
+    assert _memory.process_memory() == 256 * 2**30
 
 
 def test_the_memory_without_sysconf_is_the_cgroup_limit(monkeypatch, tmp_path):
     def no_sysconf(name):
         raise ValueError(name)
 
-    monkeypatch.setattr(_auto.os, "sysconf", no_sysconf)
+    monkeypatch.setattr(_memory.os, "sysconf", no_sysconf)
     _limits(monkeypatch, tmp_path, None, None)
-    assert _auto.process_memory() is None
+    assert _memory.process_memory() is None
     _limits(monkeypatch, tmp_path, "2147483648\n", None)
-    assert _auto.process_memory() == 2**31
+    assert _memory.process_memory() == 2**31

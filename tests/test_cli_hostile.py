@@ -298,9 +298,9 @@ def test_libsvm_errors_name_the_line(workdir, capsys, content, message):
 
 
 def test_libsvm_index_too_wide_for_memory(workdir, capsys, monkeypatch):
-    import logistic.tabular._libsvm as libsvm
+    from logistic import _memory
 
-    monkeypatch.setattr(libsvm, "physical_memory", lambda: 2**30)
+    monkeypatch.setattr(_memory, "process_memory", lambda: 2**30)
     (workdir / "data.svm").write_bytes(b"1 1:0.5\n0 2000000:1\n")
     code, _, err = run_cli(capsys, ["fit", "data.svm", "-o", "out.json"])
     _check(
@@ -316,9 +316,9 @@ def test_libsvm_index_too_wide_for_memory(workdir, capsys, monkeypatch):
 def test_libsvm_larger_than_its_memory_share_refused_before_reading(
     workdir, capsys, monkeypatch
 ):
-    import logistic.tabular._libsvm as libsvm
+    from logistic import _memory
 
-    monkeypatch.setattr(libsvm, "physical_memory", lambda: 800)  # limit: 100 bytes
+    monkeypatch.setattr(_memory, "process_memory", lambda: 800)  # limit: 100 bytes
     (workdir / "data.svm").write_bytes(b"1 1:0.5\n" * 20)
     code, _, err = run_cli(capsys, ["fit", "data.svm", "-o", "out.json"])
     _check(

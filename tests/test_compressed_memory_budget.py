@@ -22,6 +22,7 @@ import pytest
 import logistic
 import logistic.tabular._raw as raw
 from conftest import run_cli
+from logistic import _memory
 from logistic.tabular import read_data
 
 pytest.importorskip("pyarrow")
@@ -31,7 +32,7 @@ LIMIT = 20_000  # bytes of decompressed text allowed in these tests
 
 @pytest.fixture
 def budget(monkeypatch, tmp_path):
-    memory = raw.physical_memory()
+    memory = _memory.process_memory()
     if memory is None:
         pytest.skip("physical memory unknown: no budget")
     monkeypatch.setattr(raw, "COMPRESSED_MEMORY_FRACTION", LIMIT / memory)

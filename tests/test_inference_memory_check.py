@@ -16,18 +16,17 @@ import numpy as np
 import pytest
 
 from conftest import data_path, run_cli
-from logistic import InvalidParameterError, LogisticRegression
+from logistic import InvalidParameterError, LogisticRegression, _memory
 from logistic.inference import fit_inference
 from logistic.inference._checks import INFERENCE_MATRICES
-from logistic.solvers import _auto
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 K = 4  # gre, gpa, rank and the intercept
 
 
-def _memory(monkeypatch, size):
-    monkeypatch.setattr(_auto, "MEMORY_CHECK_MIN_BYTES", 0)
-    monkeypatch.setattr(_auto, "process_memory", lambda: size)
+def _fake_memory(monkeypatch, size):
+    monkeypatch.setattr(_memory, "MEMORY_CHECK_MIN_BYTES", 0)
+    monkeypatch.setattr(_memory, "process_memory", lambda: size)
 
 
 def _data():
@@ -40,16 +39,16 @@ def _data():
 def test_inference_beyond_the_memory_is_refused_before_it_starts(monkeypatch):
     X, y = _data()
     model = LogisticRegression().fit(X, y)
-    _memory(monkeypatch, INFERENCE_MATRICES * 8 * K * K - 1)
+    _fake_memory(monkeypatch, INFERENCE_MATRICES * 8 * K * K - 1)
     with pytest.raises(InvalidParameterError, match=rf"inference on {K} parameters .*memory"):
         fit_inference(model, X, y)
-    _memory(monkeypatch, INFERENCE_MATRICES * 8 * K * K)
+    _fake_memory(monkeypatch, INFERENCE_MATRICES * 8 * K * K)
     assert fit_inference(model, X, y).bse.shape == (K,)
 
 
 def test_the_cli_keeps_the_fit_without_standard_errors(monkeypatch, tmp_path, capsys):
     k = 6  # the intercept, gre, gpa and C(rank)'s 3 levels past the first
-    _memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k - 1)
+    _fake_memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k - 1)
     out = tmp_path / "m.json"
     args = ["fit", UCLA, "--formula", "admit ~ gre + gpa + C(rank)", "-o", out]
     code, _, err = run_cli(capsys, args)
@@ -63,9 +62,9 @@ def test_k_class_inference_beyond_the_memory_is_refused(monkeypatch):
     y = np.digitize(X[:, 0], [-0.5, 0.5])  # three classes
     model = LogisticRegression().fit(X, y)
     k = 2 * K  # two equations against the reference class, K terms each
-    _memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k - 1)
+    _fake_memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k - 1)
     for data in ((), (X, y)):
         with pytest.raises(InvalidParameterError, match=rf"inference on {k} parameters"):
             model.inference(*data)
-    _memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k)
+    _fake_memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k)
     assert np.shape(model.inference(X, y).bse) == (2, K)

@@ -286,9 +286,9 @@ def test_auto_l1_on_very_wide_data_forms_no_dense_hessian():
 
 
 def test_a_hessian_larger_than_memory_is_refused_by_name():
-    from logistic.solvers import _auto
+    from logistic import _memory
 
-    memory = _auto.process_memory()
+    memory = _memory.process_memory()
     if memory is None:
         pytest.skip("the system does not report its memory")
     p = int((memory / 8) ** 0.5) + 10

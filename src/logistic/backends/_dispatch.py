@@ -108,11 +108,10 @@ def should_stream(path: str | os.PathLike[str], fraction: float = 0.25) -> bool:
     p = Path(path)
     files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
     size = sum(f.stat().st_size for f in files)
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return size > 2**30
-    return size > fraction * memory
+    from .._memory import process_memory
+
+    memory = process_memory()
+    return size > 2**30 if memory is None else size > fraction * memory
 
 
 def _column(v: Any, name: str) -> str | None:

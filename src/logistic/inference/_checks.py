@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _memory
 from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
 from .._file_marks import TRAINING_TOTALS_ATTR
 from .._firth import FirthObjective
@@ -177,16 +178,14 @@ def check_memory(n_params: int) -> None:
     larger than the memory this process may use, before any is made: 4 rows
     of 50 000 columns would otherwise ask for ~120 GB and end in the
     out-of-memory killer instead of a message."""
-    from ..solvers._auto import fits_memory, format_bytes, hessian_bytes, process_memory
-
-    size = INFERENCE_MATRICES * hessian_bytes(n_params)
-    if fits_memory(size):
+    size = INFERENCE_MATRICES * 8 * n_params * n_params
+    if _memory.fits_memory(size):
         return
-    memory = process_memory() or 0
+    memory = _memory.process_memory() or 0
     raise InvalidParameterError(
         f"inference on {n_params} parameters forms dense {n_params} × {n_params} "
-        f"matrices (about {format_bytes(size)} together), more than the memory "
-        f"this process may use ({format_bytes(memory)}); fit "
+        f"matrices (about {_memory.format_bytes(size)} together), more than the "
+        f"memory this process may use ({_memory.format_bytes(memory)}); fit "
         "fewer columns, or a penalized model (which has no standard errors)"
     )
 

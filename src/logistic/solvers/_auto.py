@@ -82,10 +82,10 @@ Rule (measurements in docs/benchmarks.md):
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
+from .. import _memory
 from .._exceptions import InvalidParameterError
 from .._numerics import hessian_subsample_rows
 from .._typing import DataDescription
@@ -99,11 +99,9 @@ from ._column_matrix import (
 __all__ = [
     "check_hessian_memory",
     "choose_solver",
-    "fits_memory",
     "hessian_costly",
     "hessian_fits_memory",
     "newton_cost_in_passes",
-    "process_memory",
     "resolve_solver",
 ]
 
@@ -126,7 +124,6 @@ MAX_HESSIAN_BYTES = 512 * 2**20
 #: Hessians of at most this many bytes (64 MiB: p ≈ 2 900) fit any machine
 #: this runs on: the memory is asked (two ``sysconf`` calls and the cgroup's
 #: limit file, some microseconds) only for larger ones.
-MEMORY_CHECK_MIN_BYTES = 2**26  # 64 MiB
 
 
 #: Dense X (any share of zeros) is also fitted by its columns where one
@@ -316,21 +313,22 @@ def check_hessian_memory(
 ) -> None:
     """Refuse the registered solver ``name`` when it forms a dense
     ``n_params × n_params`` Hessian (capability ``needs_hessian``) larger
-    than the memory this process may use (:func:`process_memory`).
+    than the memory this process may use (:func:`logistic._memory.process_memory`).
     Called by the binary (:func:`resolve_solver`) and the multinomial
     (``n_params = K·(p+1)``) paths; ``alternatives`` lists the solvers the
     message suggests. The memory is asked only above
     ``MEMORY_CHECK_MIN_BYTES``."""
     if (
-        hessian_bytes(n_params) <= MEMORY_CHECK_MIN_BYTES
+        hessian_bytes(n_params) <= _memory.MEMORY_CHECK_MIN_BYTES
         or not get_solver(name).capabilities.needs_hessian
         or hessian_fits_memory(n_params)
     ):
         return
+    size = _memory.format_bytes(hessian_bytes(n_params))
+    memory = _memory.format_bytes(_memory.process_memory() or 0)
     raise InvalidParameterError(
         f"solver={name!r} forms a dense {n_params} × {n_params} Hessian "
-        f"({format_bytes(hessian_bytes(n_params))}), more than the memory this "
-        f"process may use ({format_bytes(process_memory() or 0)}: the "
+        f"({size}), more than the memory this process may use ({memory}: the "
         f"machine's, or its container's limit); use solver='auto' (or "
         f"{alternatives})."
     )
@@ -339,66 +337,4 @@ def check_hessian_memory(
 def hessian_fits_memory(n_params: int) -> bool:
     """Whether a dense ``n_params × n_params`` Hessian fits the memory this
     process may use (True where the system does not say)."""
-    return fits_memory(hessian_bytes(n_params))
-
-
-def fits_memory(size: int) -> bool:
-    """Whether ``size`` bytes fit the memory this process may use
-    (:func:`process_memory`, asked only above ``MEMORY_CHECK_MIN_BYTES``;
-    True where the system does not say)."""
-    if size <= MEMORY_CHECK_MIN_BYTES:
-        return True
-    memory = process_memory()
-    return not memory or size <= memory
-
-
-def format_bytes(size: float) -> str:
-    """``size`` in the largest binary unit it reaches (B, KiB, ... TiB), one
-    decimal below 10 of that unit, none above: "122 MiB", "1.5 GiB"."""
-    value, units = float(size), ["B", "KiB", "MiB", "GiB", "TiB"]
-    while value >= 1024 and len(units) > 1:
-        value /= 1024
-        units.pop(0)
-    unit = units[0]
-    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-
-
-#: Memory limits of the process's cgroup, in the order read: cgroup v2's
-#: ``memory.max`` ("max": no limit), then cgroup v1's ``limit_in_bytes``
-#: (no limit reads as a number near 2**63).
-CGROUP_LIMIT_FILES = (
-    "/sys/fs/cgroup/memory.max",
-    "/sys/fs/cgroup/memory/memory.limit_in_bytes",
-)
-#: cgroup v1 limits at or above this are "no limit" (its default is 2**63
-#: rounded down to a page).
-_NO_CGROUP_LIMIT = 2**60
-
-
-def _cgroup_limit() -> int | None:
-    """The first numeric, finite memory limit of :data:`CGROUP_LIMIT_FILES`
-    (None: unreadable, "max" or absurdly large everywhere)."""
-    for path in CGROUP_LIMIT_FILES:
-        try:
-            with open(path) as f:
-                limit = int(f.read().strip())
-        except (OSError, ValueError):
-            continue
-        if 0 < limit < _NO_CGROUP_LIMIT:
-            return limit
-    return None
-
-
-def process_memory() -> int | None:
-    """The memory this process may use, in bytes: the machine's, or its
-    cgroup's limit where lower (a container limited to 2 GiB on a larger
-    host is OOM-killed beyond 2 GiB). None where neither says."""
-    try:
-        machine: int | None = int(os.sysconf("SC_PAGE_SIZE")) * int(
-            os.sysconf("SC_PHYS_PAGES")
-        )
-    except (AttributeError, ValueError, OSError):
-        machine = None
-    limit = _cgroup_limit()
-    known = [m for m in (machine, limit) if m]
-    return min(known) if known else None
+    return _memory.fits_memory(hessian_bytes(n_params))

@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _memory
 from .._exceptions import DataValidationError
 from .._files import open_regular
-from ._raw import RawData, decompress_error, decompressed, physical_memory
+from ._raw import RawData, decompress_error, decompressed
 
 __all__ = ["read_libsvm", "LIBSVM_MEMORY_FRACTION", "BYTES_PER_FEATURE"]
 
@@ -55,7 +56,7 @@ def _libsvm_bad_line(lines: list[str], path: str) -> DataValidationError:
 
 
 def _libsvm_limit() -> int | None:
-    memory = physical_memory()
+    memory = _memory.process_memory()
     return None if memory is None else int(memory * LIBSVM_MEMORY_FRACTION)
 
 
@@ -126,7 +127,7 @@ def _check_libsvm_width(
         return
     top = int(np.argmax(idx))
     largest = int(idx[top])
-    memory = physical_memory()
+    memory = _memory.process_memory()
     fits = memory is None or largest * BYTES_PER_FEATURE <= memory
     if largest <= _MAX_INDEX and fits:
         return

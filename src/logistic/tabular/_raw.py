@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from .. import _memory
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from ..formats import decompress_error, decompressed
@@ -37,7 +38,6 @@ __all__ = [
     "open_data",
     "decompressed",
     "decompress_error",
-    "physical_memory",
 ]
 
 
@@ -109,14 +109,6 @@ def open_data(path: str | os.PathLike[str]) -> BinaryIO:
     return open_regular(path, what="input file")
 
 
-def physical_memory() -> int | None:
-    """Bytes of physical memory, or None where the platform does not say."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
 #: A compressed file read into memory may decompress to at most this fraction
 #: of physical memory: the fraction above which ``logistic fit`` streams a
 #: file (:data:`logistic.cli._stream_plan.STREAM_FRACTION`).
@@ -149,7 +141,7 @@ class DecompressedTooLarge(DataValidationError):
 def compressed_limit() -> int | None:
     """Bytes a compressed file may decompress to when read into memory (None:
     physical memory unknown, no limit)."""
-    memory = physical_memory()
+    memory = _memory.process_memory()
     return None if memory is None else int(memory * COMPRESSED_MEMORY_FRACTION)
 
 
